@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcnet core: the socket layer every other layer stands on.
+///
+/// - Descriptors: `core::unique_fd`, `core::socket` (always SOCK_CLOEXEC),
+///   `core::socket_ref` (non-owning; every option and I/O call takes one, so
+///   they work on any socket, asio's included).
+/// - Address values: `core::ip_address`, `core::endpoint`, `core::prefix`,
+///   strict parsers whose errors name the input.
+/// - The error model: `mcnet::result<T>`, `mcnet::error`, `mcnet::errc`.
+/// - The option layer: `core::get` / `core::set` over typed descriptors;
+///   SOL_SOCKET lives in `core::opt`.
+///
+/// Unicast in a few lines:
+/// @code
+///   namespace core = mcnet::core;
+///   auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+///   if (!s) { std::cerr << s.error().message() << '\n'; return 1; }
+///   core::set(*s, core::opt::reuse_address, true);
+///   auto local = core::endpoint::parse("0.0.0.0:5000");
+///   if (auto r = core::bind(*s, *local); !r) std::cerr << r.error().message() << '\n';
+/// @endcode
+///
+/// Receive buffers, with the clamp explained:
+/// @code
+///   auto grant = core::set_receive_buffer(*s, 8 << 20);
+///   if (grant && grant->clamped()) std::cerr << grant->hint() << '\n';
+/// @endcode
+
+#include <mcnet/core/codecs.hpp>
+#include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/interface.hpp>
+#include <mcnet/core/ip_address.hpp>
+#include <mcnet/core/prefix.hpp>
+#include <mcnet/core/receive_buffer.hpp>
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/sockopt.hpp>
+#include <mcnet/core/sysctl.hpp>
+#include <mcnet/core/unique_fd.hpp>

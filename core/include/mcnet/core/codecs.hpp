@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Codecs for the option layer (see sockopt.hpp). Each decodes only the
+/// lengths the kernel really returns; anything else is
+/// errc::unexpected_option_size rather than a guess.
+
+#include <linux/filter.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <system_error>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/interface.hpp>
+#include <mcnet/core/sockopt.hpp>
+
+namespace mcnet::core {
+
+namespace detail {
+[[nodiscard]] inline error bad_size(socklen_t got) noexcept {
+  return error(errc::unexpected_option_size, "", "").with_number(got);
+}
+}  // namespace detail
+
+/// A C `int` (4 bytes).
+struct int_codec {
+  using value_type = int;
+  using storage_type = int;
+  static result<socklen_t> encode(const int& v, int& s) noexcept {
+    s = v;
+    return socklen_t{sizeof(int)};
+  }
+  static result<int> decode(const int& s, socklen_t n) noexcept {
+    if (n != sizeof(int)) return fail(detail::bad_size(n));
+    return s;
+  }
+};
+
+/// An unsigned 32-bit value (SO_MARK, SO_INCOMING_NAPI_ID).
+struct uint32_codec {
+  using value_type = std::uint32_t;
+  using storage_type = std::uint32_t;
+  static result<socklen_t> encode(const std::uint32_t& v, std::uint32_t& s) noexcept {
+    s = v;
+    return socklen_t{sizeof(std::uint32_t)};
+  }
+  static result<std::uint32_t> decode(const std::uint32_t& s, socklen_t n) noexcept {
+    if (n != sizeof(std::uint32_t)) return fail(detail::bad_size(n));
+    return s;
+  }
+};
+
+/// A boolean carried as a C `int` (0 or 1); any non-zero int reads as true.
+struct bool_codec {
+  using value_type = bool;
+  using storage_type = int;
+  static result<socklen_t> encode(const bool& v, int& s) noexcept {
+    s = v ? 1 : 0;
+    return socklen_t{sizeof(int)};
+  }
+  static result<bool> decode(const int& s, socklen_t n) noexcept {
+    if (n != sizeof(int)) return fail(detail::bad_size(n));
+    return s != 0;
+  }
+};
+
+/// An integer the kernel may answer with 1 or 4 bytes (IP_MULTICAST_TTL and
+/// IP_MULTICAST_LOOP on IPv4). Written as an int; values outside
+/// [Min, Max] are refused before the kernel sees them.
+template <int Min, int Max>
+struct byte_or_int_codec {
+  using value_type = int;
+  using storage_type = int;
+  static result<socklen_t> encode(const int& v, int& s) noexcept {
+    if (v < Min || v > Max) {
+      return fail(error(errc::value_out_of_range, "", "").with_number(v));
+    }
+    s = v;
+    return socklen_t{sizeof(int)};
+  }
+  static result<int> decode(const int& s, socklen_t n) noexcept {
+    if (n == sizeof(int)) return s;
+    if (n == 1) {
+      unsigned char b = 0;
+      std::memcpy(&b, &s, 1);
+      return int{b};
+    }
+    return fail(detail::bad_size(n));
+  }
+};
+
+/// errno as a std::error_code (SO_ERROR); 0 reads as an empty error_code.
+struct errno_codec {
+  using value_type = std::error_code;
+  using storage_type = int;
+  static result<socklen_t> encode(const std::error_code& v, int& s) noexcept {
+    s = v.value();
+    return socklen_t{sizeof(int)};
+  }
+  static result<std::error_code> decode(const int& s, socklen_t n) noexcept {
+    if (n != sizeof(int)) return fail(detail::bad_size(n));
+    return s == 0 ? std::error_code() : std::error_code(s, std::system_category());
+  }
+};
+
+/// An interface name (SO_BINDTODEVICE). An empty name unbinds.
+struct interface_name_codec {
+  using value_type = interface_name;
+  using storage_type = std::array<char, IFNAMSIZ>;
+  static result<socklen_t> encode(const interface_name& v, storage_type& s) noexcept {
+    std::memcpy(s.data(), v.c_str(), v.size());
+    return static_cast<socklen_t>(v.size());
+  }
+  static result<interface_name> decode(const storage_type& s, socklen_t n) noexcept {
+    if (n > static_cast<socklen_t>(s.size())) return fail(detail::bad_size(n));
+    std::size_t len = 0;
+    while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
+    return interface_name::make(std::string_view(s.data(), len));
+  }
+};
+
+/// SO_TIMESTAMPING flags (SOF_TIMESTAMPING_*). The kernel answers with the
+/// flags alone (4 bytes) or, since Linux 5.14, with struct so_timestamping
+/// (flags and bound PHC index, 8 bytes); both are accepted.
+struct timestamping_codec {
+  using value_type = std::uint32_t;
+  struct storage_type {
+    std::uint32_t flags;
+    std::int32_t bind_phc;
+  };
+  static result<socklen_t> encode(const std::uint32_t& v, storage_type& s) noexcept {
+    s.flags = v;
+    return socklen_t{sizeof(std::uint32_t)};
+  }
+  static result<std::uint32_t> decode(const storage_type& s, socklen_t n) noexcept {
+    if (n != sizeof(std::uint32_t) && n != sizeof(storage_type)) return fail(detail::bad_size(n));
+    return s.flags;
+  }
+};
+
+/// A classic BPF program (SO_ATTACH_FILTER): 1 to BPF_MAXINSNS instructions.
+/// The instructions must stay alive only for the duration of `set`.
+struct bpf_program_codec {
+  using value_type = std::span<const sock_filter>;
+  using storage_type = sock_fprog;
+  static result<socklen_t> encode(const std::span<const sock_filter>& v, sock_fprog& s) noexcept {
+    if (v.empty() || v.size() > BPF_MAXINSNS) {
+      return fail(error(errc::value_out_of_range, "", "")
+                      .with_number(static_cast<std::int64_t>(v.size()))
+                      .with_hint("a classic BPF program has 1 to 4096 instructions"));
+    }
+    s.len = static_cast<unsigned short>(v.size());
+    s.filter = const_cast<sock_filter*>(v.data());  // the kernel only reads it
+    return socklen_t{sizeof(sock_fprog)};
+  }
+  static result<std::span<const sock_filter>> decode(const sock_fprog&, socklen_t n) noexcept {
+    return fail(detail::bad_size(n));  // write-only: never read
+  }
+};
+
+/// No value at all (SO_DETACH_FILTER); the kernel ignores the int sent.
+struct no_value_codec {
+  using value_type = no_value;
+  using storage_type = int;
+  static result<socklen_t> encode(const no_value&, int& s) noexcept {
+    s = 0;
+    return socklen_t{sizeof(int)};
+  }
+  static result<no_value> decode(const int&, socklen_t) noexcept { return no_value{}; }
+};
+
+}  // namespace mcnet::core

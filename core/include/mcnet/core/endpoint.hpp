@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+#include <sys/socket.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <iosfwd>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/ip_address.hpp>
+
+namespace mcnet::core {
+
+/// An IP address and a UDP/TCP port: what `bind`, `connect`, `sendto` and
+/// `recvfrom` speak. Converts to and from `sockaddr_storage` without
+/// allocating.
+class endpoint {
+ public:
+  /// Longest text `to_chars` writes: "[" address "]:" 65535.
+  static constexpr std::size_t max_text_length = ip_address::max_text_length + 8;
+
+  constexpr endpoint() noexcept = default;
+  constexpr endpoint(const ip_address& address, std::uint16_t port) noexcept : address_(address), port_(port) {}
+
+  /// Parse "10.77.0.1:5000", "[fd77::1]:5000", "[ff02::1%2]:5000",
+  /// "[fe80::1%veth0]:80". The port is required (0 to 65535, decimal, no
+  /// sign); an IPv6 address must be bracketed, so "ff3e::1:5000" is refused
+  /// rather than guessed.
+  ///
+  /// Errors: `errc::invalid_endpoint` (shape), `errc::invalid_port`, and the
+  /// errors of `ip_address::parse`, each naming the input.
+  [[nodiscard]] static result<endpoint> parse(std::string_view text) noexcept;
+
+  /// Read a `sockaddr_in` or `sockaddr_in6` (with its scope id) of `length`
+  /// bytes. Errors: `errc::wrong_family` for another family,
+  /// `errc::invalid_endpoint` when `length` is too short for the family.
+  [[nodiscard]] static result<endpoint> from_sockaddr(const sockaddr* sa, socklen_t length) noexcept;
+
+  [[nodiscard]] constexpr const ip_address& address() const noexcept { return address_; }
+  [[nodiscard]] constexpr std::uint16_t port() const noexcept { return port_; }
+  [[nodiscard]] constexpr ip_family family() const noexcept { return address_.family(); }
+
+  /// Fill `out` as a `sockaddr_in` (IPv4) or `sockaddr_in6` (IPv6, scope id
+  /// included) and return its length; 0 for an invalid address.
+  socklen_t to_sockaddr(sockaddr_storage& out) const noexcept;
+
+  /// Write "10.77.0.1:5000" or "[fd77::1%2]:5000"; returns the length.
+  std::size_t to_chars(std::span<char, max_text_length> out) const noexcept;
+  [[nodiscard]] std::string to_string() const;
+
+  friend constexpr bool operator==(const endpoint&, const endpoint&) noexcept = default;
+  friend constexpr auto operator<=>(const endpoint&, const endpoint&) noexcept = default;
+
+ private:
+  ip_address address_;
+  std::uint16_t port_ = 0;
+};
+
+std::ostream& operator<<(std::ostream& os, const endpoint& e);
+
+}  // namespace mcnet::core

@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// The error model: every fallible call returns `mcnet::result<T>`, which holds
+/// either a value or an `mcnet::error`. Making an error never allocates; the
+/// text is built only when `error::message()` is called.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <type_traits>
+
+#include <tl/expected.hpp>
+
+namespace mcnet {
+
+namespace core {
+class ip_address;
+}
+
+/// mcnet's own error conditions (category "mcnet"). Kernel failures keep their
+/// errno in `std::system_category`; these are for what mcnet finds itself.
+/// Each compares equal to the nearest `std::errc` as well.
+enum class errc : int {
+  invalid_address = 1,        ///< text is not an IP address (or has a bad zone)
+  invalid_endpoint,           ///< text is not ADDRESS:PORT / [V6]:PORT
+  invalid_port,               ///< port missing, not a number, or out of range
+  invalid_prefix,             ///< text is not ADDRESS/LENGTH, or LENGTH too large
+  not_multicast,              ///< a group address that is not multicast
+  family_mismatch,            ///< IPv4 and IPv6 mixed where one family is needed
+  source_not_unicast,         ///< an SSM source that is multicast or unspecified
+  no_such_interface,          ///< interface name or index unknown
+  truncated_control_message,  ///< a control message shorter than its type needs
+  membership_limit,           ///< a per-socket membership limit was reached
+  would_block,                ///< nonblocking call found nothing to do
+  timed_out,                  ///< deadline passed before the socket was ready
+  value_out_of_range,         ///< option value the kernel would misread
+  unexpected_option_size,     ///< kernel answered with a size the codec rejects
+  wrong_family,               ///< address family differs from the socket's
+};
+
+/// The category of `mcnet::errc`; its name is "mcnet".
+[[nodiscard]] const std::error_category& error_category() noexcept;
+
+/// ADL hook that lets `std::error_code ec = mcnet::errc::not_multicast;` work.
+[[nodiscard]] inline std::error_code make_error_code(errc e) noexcept {
+  return {static_cast<int>(e), error_category()};
+}
+
+/// What went wrong, where, and what to do about it.
+///
+/// `code` is the errno (system category) for kernel failures and an
+/// `mcnet::errc` otherwise, so `err.code == std::errc::no_buffer_space` works.
+/// `op` and `what` are static strings: the operation ("setsockopt", "parse")
+/// and its object (the option's kernel spelling, "ip_address"). A small fixed
+/// payload (input text, address, interface index, number, hint) feeds
+/// `message()`; nothing here allocates.
+class error {
+ public:
+  /// Longest input text kept; longer input is cut and marked with "...".
+  static constexpr std::size_t input_capacity = 63;
+
+  std::error_code code;
+  std::string_view op;    ///< static: "setsockopt", "bind", "parse"
+  std::string_view what;  ///< static: "SO_RCVBUF", "ip_address"
+
+  error() noexcept = default;
+  error(std::error_code c, std::string_view operation, std::string_view object) noexcept
+      : code(c), op(operation), what(object) {}
+  error(errc c, std::string_view operation, std::string_view object) noexcept
+      : code(make_error_code(c)), op(operation), what(object) {}
+
+  /// An error for a failed system call: `code` is `err` in the system category.
+  [[nodiscard]] static error from_errno(int err, std::string_view operation,
+                                        std::string_view object) noexcept {
+    return {std::error_code(err, std::system_category()), operation, object};
+  }
+
+  /// Attach a static hint saying what to do. The text may contain `{number}`
+  /// and `{interface}`, replaced by the payload in `message()`.
+  error& with_hint(std::string_view static_hint) noexcept {
+    hint_ = static_hint;
+    return *this;
+  }
+  /// Attach a copy of the offending input (cut at `input_capacity`).
+  error& with_input(std::string_view text) noexcept;
+  /// Attach an address (and optionally a port) the error is about.
+  error& with_address(const core::ip_address& address) noexcept;
+  error& with_port(std::uint16_t port) noexcept {
+    port_ = port;
+    has_port_ = true;
+    return *this;
+  }
+  /// Attach the interface index the error is about.
+  error& with_interface(std::uint32_t index) noexcept {
+    ifindex_ = index;
+    has_ifindex_ = true;
+    return *this;
+  }
+  /// Attach a number (a sysctl's current value, a size, a count).
+  error& with_number(std::int64_t value) noexcept {
+    number_ = value;
+    has_number_ = true;
+    return *this;
+  }
+
+  [[nodiscard]] std::string_view hint() const noexcept { return hint_; }
+  [[nodiscard]] std::string_view input() const noexcept { return {input_.data(), input_len_}; }
+  [[nodiscard]] bool input_truncated() const noexcept { return input_truncated_; }
+  [[nodiscard]] std::optional<core::ip_address> address() const noexcept;
+  [[nodiscard]] std::optional<std::uint16_t> port() const noexcept {
+    return has_port_ ? std::optional<std::uint16_t>(port_) : std::nullopt;
+  }
+  [[nodiscard]] std::optional<std::uint32_t> interface_index() const noexcept {
+    return has_ifindex_ ? std::optional<std::uint32_t>(ifindex_) : std::nullopt;
+  }
+  [[nodiscard]] std::optional<std::int64_t> number() const noexcept {
+    return has_number_ ? std::optional<std::int64_t>(number_) : std::nullopt;
+  }
+
+  /// The whole story in one line, e.g.
+  /// `setsockopt SO_MARK: Operation not permitted: SO_MARK needs CAP_NET_ADMIN`.
+  /// The only member that allocates.
+  [[nodiscard]] std::string message() const;
+
+ private:
+  std::string_view hint_;
+  std::int64_t number_ = 0;
+  std::array<std::uint8_t, 16> addr_{};
+  std::uint32_t scope_ = 0;
+  std::uint32_t ifindex_ = 0;
+  std::uint16_t port_ = 0;
+  std::uint8_t addr_family_ = 0;  // 0: none, 4, 6
+  std::uint8_t input_len_ = 0;
+  bool input_truncated_ = false;
+  bool has_port_ = false;
+  bool has_ifindex_ = false;
+  bool has_number_ = false;
+  std::array<char, input_capacity> input_{};
+};
+
+static_assert(std::is_trivially_copyable_v<error>, "an error is copied freely; keep it trivial");
+
+/// What every fallible mcnet call returns.
+template <class T>
+using result = tl::expected<T, error>;
+
+/// Shorthand for `return mcnet::fail(error{...})` in functions returning result.
+[[nodiscard]] inline tl::unexpected<error> fail(const error& e) noexcept { return tl::unexpected<error>(e); }
+
+}  // namespace mcnet
+
+template <>
+struct std::is_error_code_enum<mcnet::errc> : std::true_type {};

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Level SOL_SOCKET: options that apply to every socket. socket(7).
+/// One line per option; grepping a kernel spelling lands on exactly one
+/// descriptor. Use with `mcnet::core::get` / `mcnet::core::set`.
+
+#include <linux/net_tstamp.h>
+#include <sys/socket.h>
+
+#include <tuple>
+
+#include <mcnet/core/codecs.hpp>
+#include <mcnet/core/sockopt.hpp>
+
+// Older libc headers may lack the busy-poll options (Linux 5.11).
+#ifndef SO_PREFER_BUSY_POLL
+#define SO_PREFER_BUSY_POLL 69
+#endif
+#ifndef SO_BUSY_POLL_BUDGET
+#define SO_BUSY_POLL_BUDGET 70
+#endif
+
+namespace mcnet::core::opt {
+
+/// `SO_REUSEADDR`: allow bind to an address in TIME_WAIT, and several UDP
+/// sockets on one multicast port. Set before bind. socket(7).
+inline constexpr sockopt<bool_codec> reuse_address{SOL_SOCKET, SO_REUSEADDR, "SO_REUSEADDR"};
+/// `SO_REUSEPORT`: several sockets bind the same address and port; the kernel
+/// spreads unicast among them and gives multicast to all. Set before bind.
+inline constexpr sockopt<bool_codec> reuse_port{SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT"};
+/// `SO_RCVBUF`: receive buffer in bytes. The kernel doubles the value set
+/// (bookkeeping overhead) and clamps it at net.core.rmem_max; see
+/// `set_receive_buffer` for the size granted and why.
+inline constexpr sockopt<int_codec> receive_buffer{SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF", read_back::doubled};
+/// `SO_SNDBUF`: send buffer in bytes; doubled by the kernel, clamped at net.core.wmem_max.
+inline constexpr sockopt<int_codec> send_buffer{SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF", read_back::doubled};
+/// `SO_RCVBUFFORCE`: as SO_RCVBUF but ignores net.core.rmem_max. Needs
+/// CAP_NET_ADMIN. Write-only: read the result with `receive_buffer`.
+inline constexpr sockopt<int_codec, access::write_only> receive_buffer_force{
+    SOL_SOCKET, SO_RCVBUFFORCE, "SO_RCVBUFFORCE", read_back::not_readable, needs::privilege};
+/// `SO_SNDBUFFORCE`: as SO_SNDBUF but ignores net.core.wmem_max. Needs CAP_NET_ADMIN. Write-only.
+inline constexpr sockopt<int_codec, access::write_only> send_buffer_force{
+    SOL_SOCKET, SO_SNDBUFFORCE, "SO_SNDBUFFORCE", read_back::not_readable, needs::privilege};
+/// `SO_BINDTODEVICE`: only traffic of this interface; an empty name unbinds.
+/// Since Linux 5.7 an unbound socket may set it without CAP_NET_RAW.
+inline constexpr sockopt<interface_name_codec> bind_to_device{SOL_SOCKET, SO_BINDTODEVICE, "SO_BINDTODEVICE",
+                                                              read_back::equal, needs::interface};
+/// `SO_BROADCAST`: allow sending to broadcast addresses.
+inline constexpr sockopt<bool_codec> broadcast{SOL_SOCKET, SO_BROADCAST, "SO_BROADCAST"};
+/// `SO_PRIORITY`: the queueing priority of outgoing packets (skb->priority);
+/// 0 to 6 without CAP_NET_ADMIN.
+inline constexpr sockopt<int_codec> priority{SOL_SOCKET, SO_PRIORITY, "SO_PRIORITY"};
+/// `SO_MARK`: the fwmark of outgoing packets, for policy routing and
+/// netfilter. Needs CAP_NET_ADMIN (or CAP_NET_RAW).
+inline constexpr sockopt<uint32_codec> mark{SOL_SOCKET, SO_MARK, "SO_MARK", read_back::equal, needs::privilege};
+/// `SO_TIMESTAMPNS`: a struct timespec receive timestamp as a control message
+/// on every datagram (software, taken when the kernel queued it).
+inline constexpr sockopt<bool_codec> timestamp_ns{SOL_SOCKET, SO_TIMESTAMPNS, "SO_TIMESTAMPNS"};
+/// `SO_TIMESTAMPING`: SOF_TIMESTAMPING_* flags choosing software and
+/// hardware timestamps (hardware needs the NIC's own switch, SIOCSHWTSTAMP).
+/// See Documentation/networking/timestamping.rst.
+inline constexpr sockopt<timestamping_codec> timestamping{SOL_SOCKET, SO_TIMESTAMPING, "SO_TIMESTAMPING"};
+/// `SO_RXQ_OVFL`: the socket's cumulative count of datagrams dropped for lack
+/// of buffer space, as a u32 control message on each datagram.
+inline constexpr sockopt<bool_codec> receive_queue_overflow{SOL_SOCKET, SO_RXQ_OVFL, "SO_RXQ_OVFL"};
+/// `SO_BUSY_POLL`: microseconds to busy-poll the device queue on a blocking
+/// read. Raising it above net.core.busy_read needs CAP_NET_ADMIN.
+inline constexpr sockopt<int_codec> busy_poll{SOL_SOCKET, SO_BUSY_POLL, "SO_BUSY_POLL", read_back::equal,
+                                              needs::privilege};
+/// `SO_PREFER_BUSY_POLL` (Linux 5.11): prefer busy polling over softirq
+/// processing. Turning it on needs CAP_NET_ADMIN.
+inline constexpr sockopt<bool_codec> prefer_busy_poll{SOL_SOCKET, SO_PREFER_BUSY_POLL, "SO_PREFER_BUSY_POLL",
+                                                      read_back::equal, needs::privilege | needs::kernel_support};
+/// `SO_BUSY_POLL_BUDGET` (Linux 5.11): packets per busy-poll round, 0 to
+/// 65535; raising it needs CAP_NET_ADMIN. Write-only: the kernel has no
+/// getsockopt for it (ENOPROTOOPT).
+inline constexpr sockopt<int_codec, access::write_only> busy_poll_budget{
+    SOL_SOCKET, SO_BUSY_POLL_BUDGET, "SO_BUSY_POLL_BUDGET", read_back::not_readable,
+    needs::privilege | needs::kernel_support};
+/// `SO_INCOMING_NAPI_ID`: the NAPI id of the queue the last packet came from
+/// (0 before any, or on virtual devices). Read-only.
+inline constexpr sockopt<uint32_codec, access::read_only> incoming_napi_id{SOL_SOCKET, SO_INCOMING_NAPI_ID,
+                                                                   "SO_INCOMING_NAPI_ID"};
+/// `SO_INCOMING_CPU`: the CPU that processed the last packet (-1 before any);
+/// setting it steers SO_REUSEPORT groups.
+inline constexpr sockopt<int_codec> incoming_cpu{SOL_SOCKET, SO_INCOMING_CPU, "SO_INCOMING_CPU"};
+/// `SO_ERROR`: the pending socket error, cleared by reading. Read-only.
+inline constexpr sockopt<errno_codec, access::read_only> pending_error{SOL_SOCKET, SO_ERROR, "SO_ERROR"};
+/// `SO_TYPE`: SOCK_DGRAM, SOCK_STREAM, SOCK_RAW. Read-only.
+inline constexpr sockopt<int_codec, access::read_only> socket_type{SOL_SOCKET, SO_TYPE, "SO_TYPE"};
+/// `SO_DOMAIN`: AF_INET, AF_INET6, ... Read-only.
+inline constexpr sockopt<int_codec, access::read_only> socket_domain{SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN"};
+/// `SO_PROTOCOL`: IPPROTO_UDP, IPPROTO_TCP, ... Read-only.
+inline constexpr sockopt<int_codec, access::read_only> socket_protocol{SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL"};
+/// `SO_ATTACH_FILTER`: attach a classic BPF program; only packets it accepts
+/// are queued. Write-only (getsockopt of this name is SO_GET_FILTER).
+inline constexpr sockopt<bpf_program_codec, access::write_only> attach_filter{SOL_SOCKET, SO_ATTACH_FILTER,
+                                                                      "SO_ATTACH_FILTER"};
+/// `SO_DETACH_FILTER`: remove the attached filter; ENOENT when none is attached.
+inline constexpr sockopt<no_value_codec, access::write_only> detach_filter{SOL_SOCKET, SO_DETACH_FILTER, "SO_DETACH_FILTER"};
+
+/// Every SOL_SOCKET descriptor, for tools that list a socket's options and
+/// for the tests that walk the table.
+inline constexpr auto sol_socket_table =
+    std::tie(reuse_address, reuse_port, receive_buffer, send_buffer, receive_buffer_force, send_buffer_force,
+             bind_to_device, broadcast, priority, mark, timestamp_ns, timestamping, receive_queue_overflow,
+             busy_poll, prefer_busy_poll, busy_poll_budget, incoming_napi_id, incoming_cpu, pending_error,
+             socket_type, socket_domain, socket_protocol, attach_filter, detach_filter);
+
+}  // namespace mcnet::core::opt

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/core/error.hpp>
+
+#include <algorithm>
+#include <charconv>
+
+#include <mcnet/core/ip_address.hpp>
+
+namespace mcnet {
+namespace {
+
+class category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "mcnet"; }
+
+  std::string message(int value) const override {
+    switch (static_cast<errc>(value)) {
+      case errc::invalid_address: return "not an IP address";
+      case errc::invalid_endpoint: return "not an endpoint (ADDRESS:PORT or [IPV6]:PORT)";
+      case errc::invalid_port: return "not a port number (0-65535)";
+      case errc::invalid_prefix: return "not a prefix (ADDRESS/LENGTH)";
+      case errc::not_multicast: return "not a multicast address";
+      case errc::family_mismatch: return "address families differ";
+      case errc::source_not_unicast: return "source is not a unicast address";
+      case errc::no_such_interface: return "no such interface";
+      case errc::truncated_control_message: return "truncated control message";
+      case errc::membership_limit: return "membership limit reached";
+      case errc::would_block: return "operation would block";
+      case errc::timed_out: return "timed out";
+      case errc::value_out_of_range: return "value out of range";
+      case errc::unexpected_option_size: return "kernel returned an option of unexpected size";
+      case errc::wrong_family: return "wrong address family for this socket";
+    }
+    return "unknown mcnet error " + std::to_string(value);
+  }
+
+  std::error_condition default_error_condition(int value) const noexcept override {
+    switch (static_cast<errc>(value)) {
+      case errc::invalid_address:
+      case errc::invalid_endpoint:
+      case errc::invalid_port:
+      case errc::invalid_prefix:
+      case errc::not_multicast:
+      case errc::source_not_unicast:
+      case errc::value_out_of_range: return std::errc::invalid_argument;
+      case errc::family_mismatch:
+      case errc::wrong_family: return std::errc::address_family_not_supported;
+      case errc::no_such_interface: return std::errc::no_such_device;
+      case errc::truncated_control_message:
+      case errc::unexpected_option_size: return std::errc::message_size;
+      case errc::membership_limit: return std::errc::no_buffer_space;
+      case errc::would_block: return std::errc::operation_would_block;
+      case errc::timed_out: return std::errc::timed_out;
+    }
+    return {value, *this};
+  }
+};
+
+void append_number(std::string& out, std::int64_t n) {
+  std::array<char, 24> buf{};
+  auto r = std::to_chars(buf.data(), buf.data() + buf.size(), n);
+  out.append(buf.data(), r.ptr);
+}
+
+// Replace "{number}" and "{interface}" in a static hint by the payload.
+void append_hint(std::string& out, std::string_view hint, std::optional<std::int64_t> number,
+                 std::optional<std::uint32_t> ifindex) {
+  while (!hint.empty()) {
+    auto open = hint.find('{');
+    if (open == std::string_view::npos) {
+      out.append(hint);
+      return;
+    }
+    out.append(hint.substr(0, open));
+    hint.remove_prefix(open);
+    if (hint.starts_with("{number}") && number) {
+      append_number(out, *number);
+      hint.remove_prefix(8);
+    } else if (hint.starts_with("{interface}") && ifindex) {
+      append_number(out, *ifindex);
+      hint.remove_prefix(11);
+    } else {
+      out.push_back('{');
+      hint.remove_prefix(1);
+    }
+  }
+}
+
+}  // namespace
+
+const std::error_category& error_category() noexcept {
+  static const category instance;
+  return instance;
+}
+
+error& error::with_input(std::string_view text) noexcept {
+  input_truncated_ = text.size() > input_capacity;
+  input_len_ = static_cast<std::uint8_t>(std::min(text.size(), input_capacity));
+  std::copy_n(text.data(), input_len_, input_.data());
+  return *this;
+}
+
+error& error::with_address(const core::ip_address& address) noexcept {
+  addr_ = {};
+  auto b = address.bytes();
+  std::copy(b.begin(), b.end(), addr_.begin());
+  scope_ = address.scope_id();
+  addr_family_ = static_cast<std::uint8_t>(address.family());
+  return *this;
+}
+
+std::optional<core::ip_address> error::address() const noexcept {
+  if (addr_family_ == 4) return core::ip_address::v4_bytes({addr_[0], addr_[1], addr_[2], addr_[3]});
+  if (addr_family_ == 6) return core::ip_address::v6_bytes(addr_, scope_);
+  return std::nullopt;
+}
+
+std::string error::message() const {
+  std::string out;
+  out.reserve(128);
+  out.append(op);
+  if (!what.empty()) {
+    if (!out.empty()) out.push_back(' ');
+    out.append(what);
+  }
+  if (input_len_ > 0) {
+    out.append(" \"").append(input()).append(input_truncated_ ? "...\"" : "\"");
+  }
+  out.append(": ").append(code.message());
+
+  // Details the hint does not already spell out.
+  const bool hint_has_number = hint_.find("{number}") != std::string_view::npos;
+  const bool hint_has_interface = hint_.find("{interface}") != std::string_view::npos;
+  std::string details;
+  if (auto a = address()) {
+    details.append(a->is_multicast() ? "group " : "address ").append(a->to_string());
+    if (has_port_) details.append(" port ").append(std::to_string(port_));
+  } else if (has_port_) {
+    details.append("port ").append(std::to_string(port_));
+  }
+  if (has_ifindex_ && !hint_has_interface) {
+    if (!details.empty()) details.append(", ");
+    details.append("interface index ");
+    append_number(details, ifindex_);
+  }
+  if (has_number_ && !hint_has_number) {
+    if (!details.empty()) details.append(", ");
+    details.append("value ");
+    append_number(details, number_);
+  }
+  if (!details.empty()) out.append(" (").append(details).append(")");
+
+  if (!hint_.empty()) {
+    out.append(": ");
+    append_hint(out, hint_, number(), interface_index());
+  }
+  return out;
+}
+
+}  // namespace mcnet

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+
+#include <netinet/in.h>
+
+#include "sys/calls.hpp"
+
+namespace mcnet::core {
+
+result<socket> socket::open(int family, int type, int protocol) noexcept {
+  auto fd = sys::open_socket(family, type, protocol);
+  if (!fd) return fail(fd.error());
+  return socket(std::move(*fd), family, type & ~(SOCK_CLOEXEC | SOCK_NONBLOCK), protocol);
+}
+
+result<socket> socket::adopt(unique_fd fd) noexcept {
+  socket_ref ref(fd.get());
+  auto domain = get(ref, opt::socket_domain);
+  if (!domain) return fail(domain.error());
+  auto type = get(ref, opt::socket_type);
+  if (!type) return fail(type.error());
+  auto protocol = get(ref, opt::socket_protocol);
+  if (!protocol) return fail(protocol.error());
+  return socket(std::move(fd), *domain, *type, *protocol);
+}
+
+namespace {
+
+// The sockaddr for `e` in the family of socket `s` (see bind's contract).
+result<socklen_t> sockaddr_for(socket_ref s, const endpoint& e, sockaddr_storage& out, std::string_view op) noexcept {
+  auto domain = get(s, opt::socket_domain);
+  if (!domain) return fail(domain.error());
+  endpoint target = e;
+  if (*domain == AF_INET6 && e.address().is_v4()) {
+    target = endpoint(e.address().map_v6(), e.port());
+  } else if (*domain == AF_INET && e.address().is_v4_mapped()) {
+    target = endpoint(e.address().unmap(), e.port());
+  } else if (*domain == AF_INET && e.address().is_v6()) {
+    return fail(error(errc::wrong_family, op, "socket")
+                    .with_address(e.address())
+                    .with_port(e.port())
+                    .with_hint("an AF_INET socket takes IPv4 addresses only; open an AF_INET6 socket"));
+  }
+  auto length = target.to_sockaddr(out);
+  if (length == 0) {
+    return fail(error(errc::invalid_address, op, "socket").with_hint("the endpoint has no address"));
+  }
+  return length;
+}
+
+std::string_view bind_hint(int err) noexcept {
+  switch (err) {
+    case EADDRINUSE: return "the port is taken; set SO_REUSEADDR or SO_REUSEPORT on every socket before bind";
+    case EADDRNOTAVAIL: return "the address is not assigned to an interface in this network namespace";
+    case EACCES: return "ports below 1024 need CAP_NET_BIND_SERVICE";
+    default: return {};
+  }
+}
+
+}  // namespace
+
+result<void> bind(socket_ref s, const endpoint& local) noexcept {
+  sockaddr_storage sa{};
+  auto length = sockaddr_for(s, local, sa, "bind");
+  if (!length) return fail(length.error());
+  auto r = sys::bind(s.native_handle(), sa, *length);
+  if (!r) {
+    auto e = r.error();
+    e.with_address(local.address()).with_port(local.port()).with_hint(bind_hint(e.code.value()));
+    return fail(e);
+  }
+  return {};
+}
+
+result<void> connect(socket_ref s, const endpoint& remote) noexcept {
+  sockaddr_storage sa{};
+  auto length = sockaddr_for(s, remote, sa, "connect");
+  if (!length) return fail(length.error());
+  auto r = sys::connect(s.native_handle(), sa, *length);
+  if (!r) {
+    auto e = r.error();
+    return fail(e.with_address(remote.address()).with_port(remote.port()));
+  }
+  return {};
+}
+
+result<endpoint> local_endpoint(socket_ref s) noexcept { return sys::local_endpoint(s.native_handle()); }
+result<endpoint> peer_endpoint(socket_ref s) noexcept { return sys::peer_endpoint(s.native_handle()); }
+result<void> set_nonblocking(socket_ref s, bool on) noexcept { return sys::set_nonblocking(s.native_handle(), on); }
+result<bool> nonblocking(socket_ref s) noexcept { return sys::nonblocking(s.native_handle()); }
+
+}  // namespace mcnet::core

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include "calls.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <mcnet/core/sockopt.hpp>
+
+namespace mcnet::core {
+
+void unique_fd::reset(int fd) noexcept {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
+
+namespace sys {
+namespace {
+
+tl::unexpected<error> last_error(std::string_view op, std::string_view what) noexcept {
+  return fail(error::from_errno(errno, op, what));
+}
+
+// What to do about the usual setsockopt/getsockopt failures.
+std::string_view hint_for(int err, const option_info& opt) noexcept {
+  switch (err) {
+    case EPERM:
+    case EACCES:
+      return has(opt.requirements, needs::privilege)
+                 ? "this option needs CAP_NET_ADMIN (run as root or grant the capability)"
+                 : "not permitted for this process";
+    case ENOPROTOOPT:
+    case EOPNOTSUPP:
+      return has(opt.requirements, needs::kernel_support)
+                 ? "this kernel does not know the option (too old?)"
+                 : "the option does not apply to this socket's level or type";
+    case ENODEV: return "no interface of that name in this network namespace";
+    case ENOTSOCK: return "the descriptor is not a socket";
+    case EBADF: return "the descriptor is not open";
+    case ENOTCONN: return "the option needs a connected socket";
+    default: return {};
+  }
+}
+
+}  // namespace
+
+result<unique_fd> open_socket(int family, int type, int protocol) noexcept {
+  int fd = ::socket(family, type | SOCK_CLOEXEC, protocol);
+  if (fd < 0) {
+    auto e = error::from_errno(errno, "socket", "socket");
+    if (errno == EPERM || errno == EACCES) e.with_hint("raw sockets need CAP_NET_RAW");
+    if (errno == EAFNOSUPPORT) e.with_hint("the kernel has no support for this address family");
+    return fail(e);
+  }
+  return unique_fd(fd);
+}
+
+result<std::uint32_t> interface_index(std::string_view name) noexcept {
+  if (name.empty() || name.size() >= IFNAMSIZ) {
+    return fail(error(errc::value_out_of_range, "if_nametoindex", "interface")
+                    .with_input(name)
+                    .with_hint("an interface name has 1 to 15 bytes"));
+  }
+  std::array<char, IFNAMSIZ> buf{};
+  std::copy(name.begin(), name.end(), buf.begin());
+  unsigned index = ::if_nametoindex(buf.data());
+  if (index == 0) {
+    return fail(error(errc::no_such_interface, "if_nametoindex", "interface")
+                    .with_input(name)
+                    .with_hint("no interface of that name in this network namespace (see `ip link`)"));
+  }
+  return static_cast<std::uint32_t>(index);
+}
+
+result<std::size_t> interface_name(std::uint32_t index, char* out) noexcept {
+  if (::if_indextoname(index, out) == nullptr) {
+    return fail(error(errc::no_such_interface, "if_indextoname", "interface")
+                    .with_interface(index)
+                    .with_hint("no interface with that index in this network namespace (see `ip link`)"));
+  }
+  return std::strlen(out);
+}
+
+result<void> bind(int fd, const sockaddr_storage& sa, socklen_t length) noexcept {
+  if (::bind(fd, reinterpret_cast<const sockaddr*>(&sa), length) != 0) return last_error("bind", "socket");
+  return {};
+}
+
+result<void> connect(int fd, const sockaddr_storage& sa, socklen_t length) noexcept {
+  if (::connect(fd, reinterpret_cast<const sockaddr*>(&sa), length) != 0) return last_error("connect", "socket");
+  return {};
+}
+
+result<endpoint> local_endpoint(int fd) noexcept {
+  sockaddr_storage sa{};
+  socklen_t length = sizeof sa;
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &length) != 0) return last_error("getsockname", "socket");
+  return endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&sa), length);
+}
+
+result<endpoint> peer_endpoint(int fd) noexcept {
+  sockaddr_storage sa{};
+  socklen_t length = sizeof sa;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&sa), &length) != 0) return last_error("getpeername", "socket");
+  return endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&sa), length);
+}
+
+result<bool> nonblocking(int fd) noexcept {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0) return last_error("fcntl", "O_NONBLOCK");
+  return (flags & O_NONBLOCK) != 0;
+}
+
+result<void> set_nonblocking(int fd, bool on) noexcept {
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0) return last_error("fcntl", "O_NONBLOCK");
+  int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
+  if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) != 0) return last_error("fcntl", "O_NONBLOCK");
+  return {};
+}
+
+}  // namespace sys
+
+namespace detail {
+
+result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_t length) noexcept {
+  if (::setsockopt(fd, opt.level, opt.name, value, length) != 0) {
+    const int err = errno;
+    return fail(error::from_errno(err, "setsockopt", opt.spelling).with_hint(sys::hint_for(err, opt)));
+  }
+  return {};
+}
+
+result<socklen_t> get_raw(int fd, const option_info& opt, void* value, socklen_t capacity) noexcept {
+  socklen_t length = capacity;
+  if (::getsockopt(fd, opt.level, opt.name, value, &length) != 0) {
+    const int err = errno;
+    return fail(error::from_errno(err, "getsockopt", opt.spelling).with_hint(sys::hint_for(err, opt)));
+  }
+  return length;
+}
+
+error annotate(error e, std::string_view op, const option_info& opt) noexcept {
+  if (e.op.empty()) e.op = op;
+  if (e.what.empty()) e.what = opt.spelling;
+  return e;
+}
+
+}  // namespace detail
+}  // namespace mcnet::core

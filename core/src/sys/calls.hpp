@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+// The only declarations of socket system calls in mcnet: everything that
+// touches the kernel's socket interface goes through core/src/sys. Each call
+// turns errno into an mcnet::error naming the operation.
+
+#include <sys/socket.h>
+
+#include <cstdint>
+#include <string_view>
+
+#include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/unique_fd.hpp>
+
+namespace mcnet::core::sys {
+
+/// socket(2) with SOCK_CLOEXEC always added.
+result<unique_fd> open_socket(int family, int type, int protocol) noexcept;
+
+/// The index of the interface named `name` in the calling thread's network
+/// namespace. Errors: errc::no_such_interface naming it, errc::value_out_of_range
+/// when it is longer than IFNAMSIZ-1.
+result<std::uint32_t> interface_index(std::string_view name) noexcept;
+
+/// The name of interface `index` into `out` (IFNAMSIZ bytes); its length.
+result<std::size_t> interface_name(std::uint32_t index, char* out) noexcept;
+
+result<void> bind(int fd, const sockaddr_storage& sa, socklen_t length) noexcept;
+result<void> connect(int fd, const sockaddr_storage& sa, socklen_t length) noexcept;
+result<endpoint> local_endpoint(int fd) noexcept;
+result<endpoint> peer_endpoint(int fd) noexcept;
+result<void> set_nonblocking(int fd, bool on) noexcept;
+result<bool> nonblocking(int fd) noexcept;
+
+}  // namespace mcnet::core::sys

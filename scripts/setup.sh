@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mcnet authors
+#
+# Install every Debian package that building, testing and the demo need.
+# Idempotent: when everything is already installed it changes nothing.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ clang libclang-rt-14-dev cmake ninja-build pkg-config
+  # libraries (DESIGN.md)
+  libexpected-dev libnl-3-dev libnl-route-3-dev libboost-program-options-dev
+  libfmt-dev nlohmann-json3-dev libpcap-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # namespaces, captures, interop and routing inside the test networks
+  iproute2 procps tcpdump iperf smcroute python3 util-linux
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+echo "setup: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# A temporary policy-rc.d keeps package scripts from starting daemons
+# (smcrouted) on the host: the project runs them only inside its namespaces.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+  $SUDO chmod +x "$policy"
+  own_policy=1
+fi
+cleanup() { [ "$own_policy" -eq 0 ] || $SUDO rm -f "$policy"; }
+trap cleanup EXIT
+$SUDO apt-get install -y -qq --no-install-recommends "${packages[@]}"

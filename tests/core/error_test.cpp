@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The error model: codes and conditions, payload, messages, and that making an
+// error allocates nothing.
+
+#include <gtest/gtest.h>
+
+#include <cerrno>
+#include <set>
+#include <string>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/ip_address.hpp>
+
+#include "alloc_counter.hpp"
+
+namespace core = mcnet::core;
+using mcnet::errc;
+using mcnet::error;
+
+namespace {
+
+TEST(Error, CategoryAndConditions) {
+  std::error_code ec = errc::not_multicast;
+  EXPECT_STREQ(ec.category().name(), "mcnet");
+  EXPECT_EQ(ec.message(), "not a multicast address");
+  EXPECT_EQ(ec, errc::not_multicast);
+  EXPECT_EQ(ec, std::errc::invalid_argument) << "each mcnet code compares equal to the nearest std::errc";
+  EXPECT_EQ(std::error_code(errc::would_block), std::errc::operation_would_block);
+  EXPECT_EQ(std::error_code(errc::timed_out), std::errc::timed_out);
+  EXPECT_EQ(std::error_code(errc::no_such_interface), std::errc::no_such_device);
+  EXPECT_EQ(std::error_code(errc::membership_limit), std::errc::no_buffer_space);
+  EXPECT_EQ(std::error_code(errc::family_mismatch), std::errc::address_family_not_supported);
+  EXPECT_NE(std::error_code(errc::timed_out), std::errc::invalid_argument);
+}
+
+TEST(Error, EveryCodeHasItsOwnMessage) {
+  std::set<std::string> seen;
+  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::wrong_family); ++v) {
+    const auto text = mcnet::error_category().message(v);
+    EXPECT_EQ(text.find("unknown"), std::string::npos) << v;
+    EXPECT_TRUE(seen.insert(text).second) << "duplicate message: " << text;
+  }
+  EXPECT_NE(mcnet::error_category().message(999).find("unknown mcnet error 999"), std::string::npos);
+}
+
+TEST(Error, KernelErrorsKeepErrnoInSystemCategory) {
+  auto e = error::from_errno(ENOBUFS, "setsockopt", "MCAST_JOIN_GROUP");
+  EXPECT_EQ(e.code, std::errc::no_buffer_space);
+  EXPECT_EQ(&e.code.category(), &std::system_category());
+  EXPECT_EQ(e.code.value(), ENOBUFS);
+  EXPECT_EQ(e.op, "setsockopt");
+  EXPECT_EQ(e.what, "MCAST_JOIN_GROUP");
+}
+
+TEST(Error, MessageTellsTheWholeStory) {
+  auto e = error::from_errno(ENOBUFS, "setsockopt", "MCAST_JOIN_GROUP")
+               .with_address(core::ip_address::v4(239, 255, 0, 21))
+               .with_interface(3)
+               .with_number(20)
+               .with_hint("21st group on one socket: net.ipv4.igmp_max_memberships is {number}; raise it or use another socket");
+  EXPECT_EQ(e.message(),
+            "setsockopt MCAST_JOIN_GROUP: " + std::error_code(ENOBUFS, std::system_category()).message() +
+                " (group 239.255.0.21, interface index 3): 21st group on one socket: "
+                "net.ipv4.igmp_max_memberships is 20; raise it or use another socket");
+}
+
+TEST(Error, MessageWithInputPortAndInterfaceInHint) {
+  auto e = error(errc::invalid_port, "parse", "endpoint").with_input("10.77.0.1:70000").with_hint("0 to 65535");
+  EXPECT_EQ(e.message(), "parse endpoint \"10.77.0.1:70000\": not a port number (0-65535): 0 to 65535");
+
+  auto b = error::from_errno(EADDRINUSE, "bind", "socket").with_address(core::ip_address::v4(10, 77, 0, 1)).with_port(5000);
+  EXPECT_NE(b.message().find("(address 10.77.0.1 port 5000)"), std::string::npos) << b.message();
+
+  auto i = error(errc::no_such_interface, "join", "group").with_interface(42).with_hint("interface {interface} is gone");
+  EXPECT_EQ(i.message(), "join group: no such interface: interface 42 is gone") << "no repetition of the index";
+
+  auto plain = error(errc::timed_out, "poll", "");
+  EXPECT_EQ(plain.message(), "poll: timed out");
+
+  auto braces = error(errc::value_out_of_range, "set", "x").with_hint("use {braces} freely");
+  EXPECT_EQ(braces.message(), "set x: value out of range: use {braces} freely");
+}
+
+TEST(Error, LongInputIsCutAndMarked) {
+  const std::string input(200, 'x');
+  auto e = error(errc::invalid_address, "parse", "ip_address").with_input(input);
+  EXPECT_EQ(e.input().size(), error::input_capacity);
+  EXPECT_TRUE(e.input_truncated());
+  EXPECT_NE(e.message().find(std::string(error::input_capacity, 'x') + "...\""), std::string::npos);
+}
+
+TEST(Error, PayloadAccessors) {
+  auto e = error(errc::not_multicast, "join", "group");
+  EXPECT_FALSE(e.address());
+  EXPECT_FALSE(e.port());
+  EXPECT_FALSE(e.interface_index());
+  EXPECT_FALSE(e.number());
+  EXPECT_TRUE(e.hint().empty());
+  auto scoped = core::ip_address::parse("ff02::1%7").value();
+  e.with_address(scoped).with_port(9).with_interface(7).with_number(-5).with_hint("h");
+  EXPECT_EQ(e.address(), scoped) << "the scope id survives";
+  EXPECT_EQ(e.port(), 9);
+  EXPECT_EQ(e.interface_index(), 7u);
+  EXPECT_EQ(e.number(), -5);
+  EXPECT_EQ(e.hint(), "h");
+}
+
+TEST(Error, MakingAnErrorAllocatesNothing) {
+  const std::string input(100, 'y');
+  mcnet::test::allocation_scope scope;
+  auto e = error::from_errno(ENOBUFS, "setsockopt", "MCAST_JOIN_GROUP")
+               .with_address(core::ip_address::v4(239, 1, 1, 1))
+               .with_interface(2)
+               .with_number(20)
+               .with_input(input)
+               .with_hint("static");
+  mcnet::result<int> r = mcnet::fail(e);
+  mcnet::result<int> copy = r;
+  EXPECT_EQ(scope.count(), 0u);
+  EXPECT_FALSE(copy);
+}
+
+}  // namespace

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// A behaviour test per SOL_SOCKET table entry, inside a private namespace,
+// following what the table records: read back equal or doubled for
+// read-write options, the effect through a companion option for write-only
+// ones, a known value for read-only ones. A unit test checks that every
+// table entry has its behaviour test here.
+
+#include <gtest/gtest.h>
+
+#include <linux/capability.h>
+#include <linux/filter.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <set>
+#include <string_view>
+#include <thread>
+
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+
+#include "capabilities.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+
+namespace core = mcnet::core;
+namespace opt = mcnet::core::opt;
+
+namespace {
+
+std::set<std::string_view>& covered() {
+  static std::set<std::string_view> spellings;
+  return spellings;
+}
+
+// One behaviour test per option; registering its spelling lets the unit test
+// below prove the table has no entry without one.
+#define MCNET_OPTION_TEST(descriptor, test_name)                                                     \
+  [[maybe_unused]] static const bool registered_##test_name = covered().insert((descriptor).spelling).second; \
+  TEST(NetSolSocket, test_name)
+
+TEST(SolSocketTable, EveryEntryHasABehaviourTest) {
+  std::set<std::string_view> table;
+  std::apply([&](const auto&... o) { (table.insert(o.spelling), ...); }, opt::sol_socket_table);
+  EXPECT_EQ(covered(), table);
+}
+
+core::socket udp(int family = AF_INET) {
+  auto s = core::socket::open(family, SOCK_DGRAM);
+  if (!s) throw std::runtime_error(s.error().message());
+  return std::move(*s);
+}
+
+// Set, read back, and compare as the table says the kernel answers.
+template <class Opt, class V>
+void expect_round_trip(core::socket_ref s, const Opt& o, const V& value) {
+  auto set = core::set(s, o, value);
+  ASSERT_TRUE(set) << set.error().message();
+  auto got = core::get(s, o);
+  ASSERT_TRUE(got) << got.error().message();
+  switch (o.expect) {
+    case core::read_back::equal: EXPECT_EQ(*got, value) << o.spelling; break;
+    case core::read_back::doubled:
+      if constexpr (std::is_arithmetic_v<V>) {
+        EXPECT_EQ(*got, 2 * value) << o.spelling;
+      } else {
+        ADD_FAILURE() << o.spelling << ": doubled needs a number";
+      }
+      break;
+    default: ADD_FAILURE() << o.spelling << " is not read-write";
+  }
+}
+
+// Runs `body` inside a one-host LAN: every socket lives in the namespace.
+template <class F>
+void in_host(F&& body) {
+  auto net = mcnet::test::network::lan(1);
+  (*net)[0].run(std::forward<F>(body));
+}
+
+MCNET_OPTION_TEST(opt::reuse_address, ReuseAddress) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    EXPECT_FALSE(core::get(s, opt::reuse_address).value());
+    expect_round_trip(s, opt::reuse_address, true);
+    expect_round_trip(s, opt::reuse_address, false);
+  });
+}
+
+MCNET_OPTION_TEST(opt::reuse_port, ReusePortLetsTwoSocketsBindOnePort) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto a = udp();
+    auto b = udp();
+    expect_round_trip(a, opt::reuse_port, true);
+    expect_round_trip(b, opt::reuse_port, true);
+    ASSERT_TRUE(core::bind(a, core::endpoint::parse("0.0.0.0:0").value()));
+    auto port = core::local_endpoint(a).value().port();
+    auto r = core::bind(b, core::endpoint(core::ip_address::any_v4(), port));
+    EXPECT_TRUE(r) << r.error().message();
+  });
+}
+
+MCNET_OPTION_TEST(opt::receive_buffer, ReceiveBufferIsDoubled) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::receive_buffer, 65536);
+  });
+}
+
+MCNET_OPTION_TEST(opt::send_buffer, SendBufferIsDoubled) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::send_buffer, 65536);
+  });
+}
+
+MCNET_OPTION_TEST(opt::receive_buffer_force, ReceiveBufferForceIgnoresRmemMax) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    const int big = 64 << 20;  // far above any default net.core.rmem_max
+    auto r = core::set(s, opt::receive_buffer_force, big);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(core::get(s, opt::receive_buffer).value(), 2 * big) << "read back through SO_RCVBUF";
+  });
+}
+
+MCNET_OPTION_TEST(opt::send_buffer_force, SendBufferForceIgnoresWmemMax) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    const int big = 64 << 20;
+    auto r = core::set(s, opt::send_buffer_force, big);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(core::get(s, opt::send_buffer).value(), 2 * big) << "read back through SO_SNDBUF";
+  });
+}
+
+MCNET_OPTION_TEST(opt::bind_to_device, BindToDeviceNamesAnInterface) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    EXPECT_TRUE(core::get(s, opt::bind_to_device).value().empty());
+    expect_round_trip(s, opt::bind_to_device, core::interface_name::make("eth0").value());
+    expect_round_trip(s, opt::bind_to_device, core::interface_name{});
+    auto missing = core::set(s, opt::bind_to_device, core::interface_name::make("eth9").value());
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, std::errc::no_such_device);
+    EXPECT_NE(missing.error().message().find("SO_BINDTODEVICE"), std::string::npos);
+    EXPECT_NE(missing.error().message().find("no interface of that name"), std::string::npos);
+  });
+}
+
+MCNET_OPTION_TEST(opt::broadcast, Broadcast) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::broadcast, true);
+    expect_round_trip(s, opt::broadcast, false);
+  });
+}
+
+MCNET_OPTION_TEST(opt::priority, Priority) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::priority, 6);
+    expect_round_trip(s, opt::priority, 0);
+  });
+}
+
+MCNET_OPTION_TEST(opt::mark, Mark) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::mark, std::uint32_t{0x77});
+  });
+}
+
+MCNET_OPTION_TEST(opt::timestamp_ns, TimestampNs) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::timestamp_ns, true);
+    expect_round_trip(s, opt::timestamp_ns, false);
+  });
+}
+
+MCNET_OPTION_TEST(opt::timestamping, TimestampingFlags) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::timestamping, std::uint32_t{SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE});
+    expect_round_trip(s, opt::timestamping, std::uint32_t{0});
+  });
+}
+
+MCNET_OPTION_TEST(opt::receive_queue_overflow, ReceiveQueueOverflow) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::receive_queue_overflow, true);
+  });
+}
+
+MCNET_OPTION_TEST(opt::busy_poll, BusyPoll) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::busy_poll, 50);
+    expect_round_trip(s, opt::busy_poll, 0);
+  });
+}
+
+MCNET_OPTION_TEST(opt::prefer_busy_poll, PreferBusyPoll) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::prefer_busy_poll, true);
+  });
+}
+
+MCNET_OPTION_TEST(opt::busy_poll_budget, BusyPollBudgetIsWriteOnlyAndChecked) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    // The kernel has no getsockopt for it: the table records it write-only.
+    auto r = core::set(s, opt::busy_poll_budget, 16);
+    ASSERT_TRUE(r) << r.error().message();
+    auto bad = core::set(s, opt::busy_poll_budget, 70000);
+    ASSERT_FALSE(bad) << "the kernel takes 0 to 65535";
+    EXPECT_EQ(bad.error().code, std::errc::invalid_argument);
+  });
+}
+
+MCNET_OPTION_TEST(opt::incoming_napi_id, IncomingNapiIdIsZeroOnAFreshSocket) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    auto id = core::get(s, opt::incoming_napi_id);
+    ASSERT_TRUE(id) << id.error().message();
+    EXPECT_EQ(*id, 0u) << "no packet has arrived yet";
+  });
+}
+
+MCNET_OPTION_TEST(opt::incoming_cpu, IncomingCpu) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    EXPECT_EQ(core::get(s, opt::incoming_cpu).value(), -1) << "no packet has arrived yet";
+    expect_round_trip(s, opt::incoming_cpu, 0);
+  });
+}
+
+MCNET_OPTION_TEST(opt::pending_error, PendingErrorReportsRefusalOnceThenClears) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    // A connected UDP socket learns of ICMP port unreachable through SO_ERROR.
+    // Everything stays on this namespace's own loopback.
+    auto closed = udp();
+    ASSERT_TRUE(core::bind(closed, core::endpoint::parse("127.0.0.1:0").value()));
+    auto port = core::local_endpoint(closed).value().port();
+    closed.close();  // nobody listens on `port` now
+
+    auto s = udp();
+    EXPECT_FALSE(core::get(s, opt::pending_error).value()) << "no error on a fresh socket";
+    ASSERT_TRUE(core::connect(s, core::endpoint(core::ip_address::v4(127, 0, 0, 1), port)));
+    ASSERT_EQ(::send(s.native_handle(), "x", 1, 0), 1);
+    std::error_code pending;
+    for (int i = 0; i < 200 && !pending; ++i) {  // the ICMP error arrives asynchronously; at most 1 s
+      pending = core::get(s, opt::pending_error).value();
+      if (!pending) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    EXPECT_EQ(pending, std::errc::connection_refused);
+    EXPECT_FALSE(core::get(s, opt::pending_error).value()) << "reading SO_ERROR clears it";
+  });
+}
+
+MCNET_OPTION_TEST(opt::socket_type, SocketType) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    EXPECT_EQ(core::get(udp(), opt::socket_type).value(), SOCK_DGRAM);
+    auto tcp = core::socket::open(AF_INET, SOCK_STREAM).value();
+    EXPECT_EQ(core::get(tcp, opt::socket_type).value(), SOCK_STREAM);
+  });
+}
+
+MCNET_OPTION_TEST(opt::socket_domain, SocketDomain) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    EXPECT_EQ(core::get(udp(AF_INET), opt::socket_domain).value(), AF_INET);
+    EXPECT_EQ(core::get(udp(AF_INET6), opt::socket_domain).value(), AF_INET6);
+  });
+}
+
+MCNET_OPTION_TEST(opt::socket_protocol, SocketProtocol) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    EXPECT_EQ(core::get(udp(), opt::socket_protocol).value(), IPPROTO_UDP);
+    auto tcp = core::socket::open(AF_INET6, SOCK_STREAM).value();
+    EXPECT_EQ(core::get(tcp, opt::socket_protocol).value(), IPPROTO_TCP);
+  });
+}
+
+// Send one datagram to `to` over this namespace's loopback and say whether
+// `receiver` got it within 200 ms.
+bool delivered(core::socket_ref receiver, const core::endpoint& to) {
+  auto sender = udp();
+  sockaddr_storage sa{};
+  auto len = to.to_sockaddr(sa);
+  if (::sendto(sender.native_handle(), "ping", 4, 0, reinterpret_cast<sockaddr*>(&sa), len) != 4) return false;
+  pollfd pfd{receiver.native_handle(), POLLIN, 0};
+  if (::poll(&pfd, 1, 200) != 1) return false;
+  char buf[16];
+  return ::recv(receiver.native_handle(), buf, sizeof buf, 0) == 4;
+}
+
+MCNET_OPTION_TEST(opt::attach_filter, AttachFilterDropsWhatItRejects) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    ASSERT_TRUE(core::bind(s, core::endpoint::parse("127.0.0.1:0").value()));
+    auto local = core::local_endpoint(s).value();
+    ASSERT_TRUE(delivered(s, local)) << "without a filter the datagram arrives";
+
+    const sock_filter drop_all[] = {{BPF_RET | BPF_K, 0, 0, 0}};
+    auto r = core::set(s, opt::attach_filter, std::span<const sock_filter>(drop_all));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_FALSE(delivered(s, local)) << "the filter returned 0: dropped";
+
+    auto empty = core::set(s, opt::attach_filter, std::span<const sock_filter>());
+    ASSERT_FALSE(empty);
+    EXPECT_EQ(empty.error().code, mcnet::errc::value_out_of_range);
+    EXPECT_NE(empty.error().message().find("SO_ATTACH_FILTER"), std::string::npos) << empty.error().message();
+  });
+}
+
+MCNET_OPTION_TEST(opt::detach_filter, DetachFilterRestoresDelivery) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    ASSERT_TRUE(core::bind(s, core::endpoint::parse("127.0.0.1:0").value()));
+    auto local = core::local_endpoint(s).value();
+    auto none = core::set(s, opt::detach_filter);
+    ASSERT_FALSE(none) << "nothing attached yet";
+    EXPECT_EQ(none.error().code, std::errc::no_such_file_or_directory);
+
+    const sock_filter drop_all[] = {{BPF_RET | BPF_K, 0, 0, 0}};
+    ASSERT_TRUE(core::set(s, opt::attach_filter, std::span<const sock_filter>(drop_all)));
+    EXPECT_FALSE(delivered(s, local));
+    auto r = core::set(s, opt::detach_filter);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_TRUE(delivered(s, local)) << "filter gone: delivered again";
+  });
+}
+
+// Errors name the option and, for the usual errnos, say what to do.
+TEST(NetSolSocketErrors, WrongLevelAndBadDescriptor) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    // A user descriptor for a TCP-level option, asked of a UDP socket.
+    constexpr core::sockopt<core::int_codec> tcp_nodelay{IPPROTO_TCP, 1 /* TCP_NODELAY */, "TCP_NODELAY"};
+    auto r = core::get(s, tcp_nodelay);
+    ASSERT_FALSE(r);
+    // ENOPROTOOPT on older kernels, EOPNOTSUPP on newer ones.
+    EXPECT_TRUE(r.error().code == std::errc::no_protocol_option || r.error().code == std::errc::operation_not_supported)
+        << r.error().message();
+    EXPECT_EQ(r.error().what, "TCP_NODELAY");
+    EXPECT_NE(r.error().message().find("does not apply to this socket"), std::string::npos) << r.error().message();
+
+    auto bad = core::get(core::socket_ref(-1), opt::reuse_address);
+    ASSERT_FALSE(bad);
+    EXPECT_EQ(bad.error().code, std::errc::bad_file_descriptor);
+    EXPECT_EQ(bad.error().message().find("getsockopt SO_REUSEADDR:"), 0u) << bad.error().message();
+  });
+}
+
+TEST(NetSolSocketErrors, PrivilegedOptionsNameTheCapability) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    mcnet::test::drop_capabilities_on_this_thread({CAP_NET_ADMIN, CAP_NET_RAW});
+    auto s = udp();
+    auto mark = core::set(s, opt::mark, std::uint32_t{1});
+    ASSERT_FALSE(mark) << "SO_MARK without CAP_NET_ADMIN";
+    EXPECT_EQ(mark.error().code, std::errc::operation_not_permitted);
+    EXPECT_NE(mark.error().message().find("needs CAP_NET_ADMIN"), std::string::npos) << mark.error().message();
+    auto force = core::set(s, opt::receive_buffer_force, 1 << 20);
+    ASSERT_FALSE(force);
+    EXPECT_EQ(force.error().code, std::errc::operation_not_permitted);
+    EXPECT_EQ(force.error().what, "SO_RCVBUFFORCE");
+  });
+}
+
+}  // namespace
