@@ -18,8 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <csignal>
 #include <cstring>
+#include <sstream>
+#include <thread>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <string>
 
@@ -171,7 +175,7 @@ TEST(NetHarness, Ipv6IsUsableAtOnceWithoutDad) {
   ASSERT_TRUE(tentative.status.success()) << tentative.output;
   EXPECT_EQ(tentative.output, "") << "no address may be tentative";
   // Binding to a tentative address would fail with EADDRNOTAVAIL.
-  h.run([&] {
+  test::run_in(h, [&] {
     open_bound(core::endpoint(h.v6(), 0));
     open_bound(core::endpoint(h.interfaces()[0].v6_link_local, 0));
   });
@@ -371,6 +375,45 @@ TEST(NetHarness, NothingIsLeftBehind) {
     for (auto inode : inodes) {
       EXPECT_NE(target.string(), "net:[" + std::to_string(inode) + "]") << entry.path();
     }
+  }
+}
+
+// Whether `pid` runs: a zombie waiting for init to reap it counts as gone.
+bool alive(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(stat, line)) return false;
+  const auto close = line.rfind(')');
+  return close == std::string::npos || close + 2 >= line.size() || line[close + 2] != 'Z';
+}
+
+// A test process that dies by SIGKILL runs no destructor: its namespace
+// holders and processes must still go (PR_SET_PDEATHSIG and the hold pipe).
+TEST(NetHarness, KilledTestProcessLeavesNothing) {
+  MCNET_REQUIRE_NETNS();
+  auto helper = test::process::start(nullptr, {MCNET_HOLD_NETWORK});
+  std::string out;
+  for (int i = 0; i < 500 && out.find("ready") == std::string::npos; ++i) {  // at most 10 s
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    out = helper.output();
+  }
+  ASSERT_NE(out.find("ready"), std::string::npos) << out;
+  std::vector<pid_t> holders;
+  std::istringstream lines(out);
+  std::string word;
+  pid_t pid = 0;
+  while (lines >> word) {
+    if ((word == "switch" || word == "host") && lines >> pid) holders.push_back(pid);
+  }
+  ASSERT_EQ(holders.size(), 3u) << out;
+  helper.stop(SIGKILL);
+  for (pid_t holder : holders) {
+    bool gone = false;
+    for (int i = 0; i < 250 && !gone; ++i) {  // at most 5 s
+      gone = !alive(holder);
+      if (!gone) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_TRUE(gone) << "holder " << holder << " outlived its killed owner";
   }
 }
 

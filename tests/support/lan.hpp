@@ -105,6 +105,12 @@ class host {
   std::vector<interface_info> interfaces_;
 };
 
+/// Run `fn` inside `h`: sockets it creates live in h's namespace.
+template <class F>
+auto run_in(const host& h, F&& fn) {
+  return h.run(std::forward<F>(fn));
+}
+
 class network {
  public:
   /// Build the topology. Throws harness_error naming the step that failed.
