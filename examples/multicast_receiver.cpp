@@ -7,13 +7,12 @@
 //
 // Prints one line per datagram (source, size, sequence number, TTL) and a
 // summary; exits 0 when EXPECTED datagrams arrived, 1 when the timeout
-// passed first. Membership uses a user descriptor for MCAST_JOIN_GROUP here:
-// the library's own membership calls come with the datagram path.
+// passed first.
 
 #include <netinet/in.h>
-#include <poll.h>
 #include <sys/socket.h>
 
+#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -28,20 +27,11 @@ namespace core = mcnet::core;
 
 namespace {
 
-struct group_req_codec {
-  using value_type = group_req;
-  using storage_type = group_req;
-  static mcnet::result<socklen_t> encode(const group_req& v, group_req& s) noexcept {
-    s = v;
-    return socklen_t{sizeof(group_req)};
-  }
-  static mcnet::result<group_req> decode(const group_req& s, socklen_t) noexcept { return s; }
-};
-constexpr core::sockopt<group_req_codec, core::access::write_only> join_v4{IPPROTO_IP, MCAST_JOIN_GROUP,
-                                                                           "MCAST_JOIN_GROUP"};
-constexpr core::sockopt<group_req_codec, core::access::write_only> join_v6{IPPROTO_IPV6, MCAST_JOIN_GROUP,
-                                                                           "MCAST_JOIN_GROUP"};
+// IPPROTO_IP / IPPROTO_IPV6 options are the ipv4 and ipv6 layers' tables;
+// until then, user descriptors are all a new option needs.
+constexpr core::sockopt<core::bool_codec> recv_pktinfo_v4{IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO"};
 constexpr core::sockopt<core::bool_codec> recv_ttl{IPPROTO_IP, IP_RECVTTL, "IP_RECVTTL"};
+constexpr core::sockopt<core::bool_codec> recv_pktinfo_v6{IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO"};
 constexpr core::sockopt<core::bool_codec> recv_hoplimit{IPPROTO_IPV6, IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT"};
 
 int number(const char* text, int fallback) {
@@ -69,76 +59,57 @@ int main(int argc, char** argv) {
   }
   auto group = core::endpoint::parse(argv[1]);
   if (!group) return die(group.error());
-  if (!group->address().is_multicast()) {
-    return die(mcnet::error(mcnet::errc::not_multicast, "join", "group").with_address(group->address()));
-  }
   auto iface = core::interface_ref::by_name(argv[2]);
   if (!iface) return die(iface.error());
   const int expected = number(argc > 3 ? argv[3] : nullptr, 10);
   const int timeout_ms = number(argc > 4 ? argv[4] : nullptr, 5000);
   const bool v4 = group->address().is_v4();
 
-  auto s = core::socket::open(group->address().af(), SOCK_DGRAM);
+  // Bound to the group itself: only this group's datagrams reach the socket.
+  auto s = core::listen_udp(*group, {.reuse_address = true});
   if (!s) return die(s.error());
-  if (auto r = core::set(*s, core::opt::reuse_address, true); !r) return die(r.error());
+  for (const auto* o : {v4 ? &recv_pktinfo_v4 : &recv_pktinfo_v6, v4 ? &recv_ttl : &recv_hoplimit}) {
+    if (auto r = core::set(*s, *o, true); !r) return die(r.error());
+  }
   if (auto r = core::set(*s, core::opt::timestamp_ns, true); !r) return die(r.error());
-  if (auto r = core::set(*s, v4 ? recv_ttl : recv_hoplimit, true); !r) return die(r.error());
-  // Bind to the group itself: only this group's datagrams reach the socket.
-  if (auto r = core::bind(*s, *group); !r) return die(r.error());
-  group_req req{};
-  req.gr_interface = iface->index;
-  core::endpoint(group->address(), 0).to_sockaddr(req.gr_group);
-  if (auto r = core::set(*s, v4 ? join_v4 : join_v6, req); !r) return die(r.error());
+  if (auto r = core::set(*s, core::opt::receive_queue_overflow, true); !r) return die(r.error());
+  if (auto r = core::join_group(*s, group->address(), iface->index); !r) return die(r.error());
   std::printf("joined %s on %s (index %u); waiting for %d datagrams, at most %d ms\n",
               group->address().to_string().c_str(), std::string(iface->name.view()).c_str(), iface->index, expected,
               timeout_ms);
   std::fflush(stdout);
 
+  constexpr auto wanted = core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::array<std::byte, 2048> payload{};
+  core::control_buffer control;
   int received = 0;
+  std::uint32_t drops = 0;
   std::set<long> seen;
   while (received < expected) {
-    const auto left =
-        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
-    if (left <= 0) break;
-    pollfd pfd{s->native_handle(), POLLIN, 0};
-    if (::poll(&pfd, 1, static_cast<int>(left)) != 1) continue;
-
-    char buf[2048];
-    alignas(cmsghdr) char control[128];
-    sockaddr_storage from{};
-    iovec iov{buf, sizeof buf - 1};
-    msghdr msg{};
-    msg.msg_name = &from;
-    msg.msg_namelen = sizeof from;
-    msg.msg_iov = &iov;
-    msg.msg_iovlen = 1;
-    msg.msg_control = control;
-    msg.msg_controllen = sizeof control;
-    const ssize_t n = ::recvmsg(s->native_handle(), &msg, 0);
-    if (n < 0) return die(mcnet::error::from_errno(errno, "recvmsg", "datagram"));
-    buf[n] = '\0';
-    int ttl = -1;
-    timespec stamp{};
-    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
-      if ((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) ||
-          (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_HOPLIMIT)) {
-        std::memcpy(&ttl, CMSG_DATA(c), sizeof ttl);
-      } else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_TIMESTAMPNS) {
-        std::memcpy(&stamp, CMSG_DATA(c), sizeof stamp);
-      }
+    const auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= std::chrono::nanoseconds::zero()) break;
+    core::message m{.buffer = payload, .control = control.span()};
+    auto r = core::read_from(*s, m, wanted, core::wait_policy::deadline(left));
+    if (!r) {
+      if (r.error().code == std::errc::timed_out) break;
+      return die(r.error());
     }
-    auto source = core::endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&from), msg.msg_namelen);
+    const std::string_view text(reinterpret_cast<const char*>(payload.data()), m.size);
     long seq = -1;
-    if (const char* p = std::strstr(buf, "seq=")) seq = std::strtol(p + 4, nullptr, 10);
+    if (auto at = text.find("seq="); at != std::string_view::npos) {
+      std::from_chars(text.data() + at + 4, text.data() + text.size(), seq);
+    }
     seen.insert(seq);
     ++received;
-    std::printf("  %-22s %4zd bytes  seq %-4ld ttl %-3d kernel time %lld.%09ld\n",
-                source ? source->to_string().c_str() : "?", n, seq, ttl, static_cast<long long>(stamp.tv_sec),
-                stamp.tv_nsec);
+    if (m.info.drops) drops = *m.info.drops;
+    const auto stamp = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
+    std::printf("  %-22s -> %-14s if %u  %4zu bytes  seq %-4ld ttl %-3d kernel time %lld.%09lld\n",
+                m.peer.to_string().c_str(), m.info.destination.to_string().c_str(), m.info.interface_index, m.size,
+                seq, m.info.hop_limit, static_cast<long long>(stamp / 1000000000), static_cast<long long>(stamp % 1000000000));
     std::fflush(stdout);
   }
-  std::printf("received %d of %d datagrams (%zu distinct sequence numbers)%s\n", received, expected, seen.size(),
-              received < expected ? ": timed out" : "");
+  std::printf("received %d of %d datagrams (%zu distinct sequence numbers, %u dropped by the kernel)%s\n", received,
+              expected, seen.size(), drops, received < expected ? ": timed out" : "");
   return received >= expected ? 0 : 1;
 }

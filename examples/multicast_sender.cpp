@@ -6,9 +6,9 @@
 //   mcnet-example-multicast_sender GROUP:PORT INTERFACE [COUNT] [INTERVAL_MS] [TTL]
 //   mcnet-example-multicast_sender 239.255.0.1:5000 eth0 10 100 1
 //
-// Every datagram carries "mcnet seq=N of=COUNT". Addresses, the socket, and
-// the options go through mcnet; options mcnet's tables do not list yet are
-// written as user descriptors, which is all a new option ever needs.
+// Every datagram carries "mcnet seq=N of=COUNT". Everything goes through
+// mcnet; IPPROTO_IP / IPPROTO_IPV6 options are written as user descriptors
+// here, which is all a new option ever needs.
 
 #include <net/if.h>
 #include <netinet/in.h>
@@ -89,6 +89,8 @@ int main(int argc, char** argv) {
     if (auto r = core::set(*s, v6_multicast_if, static_cast<int>(iface->index)); !r) return die(r.error());
     if (auto r = core::set(*s, v6_multicast_hops, ttl); !r) return die(r.error());
   }
+  // Connect after choosing the interface: the kernel picks the route (and the
+  // source address) at connect time, from IP_MULTICAST_IF for a group.
   if (auto r = core::connect(*s, *group); !r) return die(r.error());
   auto local = core::local_endpoint(*s);
   if (!local) return die(local.error());
@@ -97,10 +99,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   for (int seq = 1; seq <= count; ++seq) {
-    const std::string payload = "mcnet seq=" + std::to_string(seq) + " of=" + std::to_string(count);
-    if (::send(s->native_handle(), payload.data(), payload.size(), 0) < 0) {
-      return die(mcnet::error::from_errno(errno, "send", "datagram").with_address(group->address()));
-    }
+    std::string payload = "mcnet seq=" + std::to_string(seq) + " of=" + std::to_string(count);
+    core::message m{.buffer = std::as_writable_bytes(std::span(payload)), .size = payload.size()};
+    if (auto r = core::write_to(*s, m); !r) return die(r.error());
     if (seq < count) std::this_thread::sleep_for(std::chrono::milliseconds(interval_ms));
   }
   std::printf("sent %d datagrams\n", count);

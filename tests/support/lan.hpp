@@ -40,8 +40,8 @@ enum class multicast_routing {
 /// One multicast route for smcrouted: (*, group) from one LAN to others.
 struct mroute {
   unsigned from_lan = 0;
-  std::string group;  ///< "239.0.0.0/8", "ff1e::/16", or one group
-  std::vector<unsigned> to_lans;
+  std::string group{};  ///< "239.0.0.0/8", "ff1e::/16", or one group
+  std::vector<unsigned> to_lans{};
   std::string source = {};  ///< empty: any source
 };
 
@@ -51,10 +51,10 @@ struct host_spec {
 
 struct topology {
   unsigned lans = 1;
-  std::vector<host_spec> hosts;
+  std::vector<host_spec> hosts{};
   bool router = false;  ///< a router namespace on every LAN, forwarding unicast
   multicast_routing routing = multicast_routing::none;
-  std::vector<mroute> mroutes;  ///< with multicast_routing::smcroute
+  std::vector<mroute> mroutes{};  ///< with multicast_routing::smcroute
 
   /// N hosts on one LAN.
   static topology lan(unsigned hosts);

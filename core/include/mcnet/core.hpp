@@ -31,10 +31,14 @@
 /// @endcode
 
 #include <mcnet/core/codecs.hpp>
+#include <mcnet/core/control.hpp>
+#include <mcnet/core/dial.hpp>
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/ip_address.hpp>
+#include <mcnet/core/membership.hpp>
+#include <mcnet/core/message.hpp>
 #include <mcnet/core/prefix.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket.hpp>

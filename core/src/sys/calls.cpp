@@ -3,6 +3,7 @@
 #include "calls.hpp"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <net/if.h>
 #include <unistd.h>
 
@@ -123,6 +124,85 @@ result<void> set_nonblocking(int fd, bool on) noexcept {
   int wanted = on ? (flags | O_NONBLOCK) : (flags & ~O_NONBLOCK);
   if (wanted != flags && ::fcntl(fd, F_SETFL, wanted) != 0) return last_error("fcntl", "O_NONBLOCK");
   return {};
+}
+
+result<void> listen(int fd, int backlog) noexcept {
+  if (::listen(fd, backlog) != 0) return last_error("listen", "socket");
+  return {};
+}
+
+result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool nonblocking) noexcept {
+  length = sizeof peer;
+  int flags = SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0);
+  int r = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &length, flags);
+  if (r < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return fail(error(errc::would_block, "accept", "socket"));
+    return last_error("accept", "socket");
+  }
+  return unique_fd(r);
+}
+
+namespace {
+// errno after a failed datagram call, with EAGAIN as mcnet's would_block.
+tl::unexpected<error> io_error(std::string_view op) noexcept {
+  const int err = errno;
+  if (err == EAGAIN || err == EWOULDBLOCK) return fail(error(errc::would_block, op, "socket"));
+  return fail(error::from_errno(err, op, "socket"));
+}
+}  // namespace
+
+result<std::size_t> recvmsg(int fd, msghdr& msg) noexcept {
+  ssize_t n;
+  do {
+    n = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return io_error("recvmsg");
+  return static_cast<std::size_t>(n);
+}
+
+result<std::size_t> sendmsg(int fd, const msghdr& msg) noexcept {
+  ssize_t n;
+  do {
+    n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return io_error("sendmsg");
+  return static_cast<std::size_t>(n);
+}
+
+result<std::size_t> recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
+  int n;
+  do {
+    n = ::recvmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_TRUNC, nullptr);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return io_error("recvmmsg");
+  return static_cast<std::size_t>(n);
+}
+
+result<std::size_t> sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
+  int n;
+  do {
+    n = ::sendmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  if (n < 0) return io_error("sendmmsg");
+  return static_cast<std::size_t>(n);
+}
+
+result<bool> poll_one(int fd, short events, long long timeout_ns) noexcept {
+  pollfd pfd{fd, events, 0};
+  timespec ts{};
+  timespec* limit = nullptr;
+  if (timeout_ns >= 0) {
+    ts.tv_sec = static_cast<time_t>(timeout_ns / 1'000'000'000);
+    ts.tv_nsec = static_cast<long>(timeout_ns % 1'000'000'000);
+    limit = &ts;
+  }
+  int r = ::ppoll(&pfd, 1, limit, nullptr);
+  if (r < 0) {
+    if (errno == EINTR) return false;  // the caller re-checks its deadline
+    return last_error("ppoll", "socket");
+  }
+  if (r > 0 && (pfd.revents & POLLNVAL) != 0) return fail(error::from_errno(EBADF, "ppoll", "socket"));
+  return r > 0;
 }
 
 }  // namespace sys

@@ -34,5 +34,22 @@ result<endpoint> local_endpoint(int fd) noexcept;
 result<endpoint> peer_endpoint(int fd) noexcept;
 result<void> set_nonblocking(int fd, bool on) noexcept;
 result<bool> nonblocking(int fd) noexcept;
+result<void> listen(int fd, int backlog) noexcept;
+/// accept4 with SOCK_CLOEXEC (and SOCK_NONBLOCK when asked); EAGAIN is errc::would_block.
+result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool nonblocking) noexcept;
+
+// The datagram path. Every call passes MSG_DONTWAIT: waiting is mcnet's
+// (see io.cpp), so EAGAIN/EWOULDBLOCK come back as errc::would_block whatever
+// the descriptor's O_NONBLOCK says. Receives pass MSG_TRUNC so that a
+// datagram's real length comes back even when the buffer was shorter
+// (datagram and raw sockets only: on a stream socket MSG_TRUNC discards).
+result<std::size_t> recvmsg(int fd, msghdr& msg) noexcept;
+result<std::size_t> sendmsg(int fd, const msghdr& msg) noexcept;
+result<std::size_t> recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
+result<std::size_t> sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
+
+/// ppoll(2) on one descriptor for `events`; `timeout_ns` < 0 waits forever.
+/// Returns whether it became ready (false: timed out).
+result<bool> poll_one(int fd, short events, long long timeout_ns) noexcept;
 
 }  // namespace mcnet::core::sys

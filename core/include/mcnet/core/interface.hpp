@@ -44,7 +44,7 @@ class interface_name {
 /// Index 0 means "let the kernel choose".
 struct interface_ref {
   std::uint32_t index = 0;
-  interface_name name;
+  interface_name name{};
 
   /// The kernel's choice (index 0).
   [[nodiscard]] static constexpr interface_ref kernel_choice() noexcept { return {}; }

@@ -22,7 +22,7 @@ enum class buffer_request : std::uint8_t {
 struct buffer_grant {
   std::int64_t requested = 0;  ///< bytes asked for
   std::int64_t granted = 0;    ///< SO_RCVBUF as read back (the kernel doubles what it accepts)
-  std::optional<std::int64_t> rmem_max;  ///< net.core.rmem_max, when readable
+  std::optional<std::int64_t> rmem_max{};  ///< net.core.rmem_max, when readable
   bool forced = false;                   ///< SO_RCVBUFFORCE was used and accepted
 
   /// Whether the kernel gave less than asked (granted < 2 x requested).

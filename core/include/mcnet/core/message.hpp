@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// The datagram path: `read_from`/`write_to` for one datagram and
+/// `read_batch`/`write_batch` over recvmmsg/sendmmsg, with per-message
+/// metadata decoded from control messages, and three ways to wait.
+///
+/// Hot path contract: these functions allocate nothing, throw nothing, and
+/// add only the decoding asked for to the system call they wrap. Buffers are
+/// the caller's.
+///
+/// @code
+///   std::array<std::byte, 1500> payload;
+///   core::control_buffer control;
+///   core::message m{.buffer = payload, .control = control.span()};
+///   auto r = core::read_from(sock, m, core::cmsg::packet_info | core::cmsg::timestamp_ns,
+///                            core::wait_policy::deadline(std::chrono::seconds(1)));
+///   if (!r && r.error().code == std::errc::timed_out) ...
+///   // m.size bytes from m.peer, sent to m.info.destination on m.info.interface_index
+/// @endcode
+
+#include <sys/socket.h>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include <mcnet/core/control.hpp>
+#include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/socket.hpp>
+
+namespace mcnet::core {
+
+/// One datagram, to send or as received. All buffers belong to the caller.
+struct message {
+  /// Read: where the payload goes. Write: the payload (first `size` bytes sent).
+  std::span<std::byte> buffer{};
+  /// Read: bytes received (capped at buffer.size(); see `truncated`). Write: bytes to send.
+  std::size_t size = 0;
+  /// Read: the source. Write: the destination; an invalid endpoint means the
+  /// socket's connected peer.
+  endpoint peer{};
+  /// Read: where the kernel writes control messages (empty: none wanted).
+  /// Write: control messages to send (see cmsg_writer), `control_size` bytes.
+  std::span<std::byte> control{};
+  std::size_t control_size = 0;
+  /// Read: what the control messages said.
+  packet_info info{};
+  /// Read: the datagram was longer than `buffer` (MSG_TRUNC); `size` is what fit.
+  bool truncated = false;
+  /// Read: the kernel had more control messages than `control` holds (MSG_CTRUNC).
+  bool control_truncated = false;
+  /// Read: a control message could not be decoded (errc::truncated_control_message);
+  /// the datagram itself is delivered and `info` has what decoded before it.
+  std::error_code control_error{};
+  /// Read: the length of the datagram on the wire (larger than `size` when truncated).
+  std::size_t wire_size = 0;
+};
+
+/// How a read or write waits when the socket is not ready.
+class wait_policy {
+ public:
+  enum class mode : std::uint8_t { nonblocking, deadline, adaptive };
+
+  /// Return at once: "nothing there" is errc::would_block, a normal outcome.
+  [[nodiscard]] static constexpr wait_policy nonblocking() noexcept { return {mode::nonblocking, {}, {}}; }
+  /// Block in poll(2) until ready or until `timeout` has passed (errc::timed_out).
+  [[nodiscard]] static constexpr wait_policy deadline(std::chrono::nanoseconds timeout) noexcept {
+    return {mode::deadline, timeout, {}};
+  }
+  /// Block without a time limit.
+  [[nodiscard]] static constexpr wait_policy blocking() noexcept { return deadline(std::chrono::nanoseconds::max()); }
+  /// Try the system call, spin (retrying) for at most `spin`, then block in
+  /// poll until `timeout` (counted from the start) has passed: the lowest
+  /// latency at a bounded cost in CPU.
+  [[nodiscard]] static constexpr wait_policy adaptive(std::chrono::nanoseconds spin,
+                                                      std::chrono::nanoseconds timeout) noexcept {
+    return {mode::adaptive, timeout, spin};
+  }
+
+  [[nodiscard]] constexpr mode kind() const noexcept { return mode_; }
+  [[nodiscard]] constexpr std::chrono::nanoseconds timeout() const noexcept { return timeout_; }
+  [[nodiscard]] constexpr std::chrono::nanoseconds spin() const noexcept { return spin_; }
+
+ private:
+  constexpr wait_policy(mode m, std::chrono::nanoseconds timeout, std::chrono::nanoseconds spin) noexcept
+      : mode_(m), timeout_(timeout), spin_(spin) {}
+  mode mode_;
+  std::chrono::nanoseconds timeout_;
+  std::chrono::nanoseconds spin_;
+};
+
+/// Receive one datagram into `m` with recvmsg(2) (datagram and raw sockets:
+/// MSG_TRUNC is passed to learn the real length), decoding the control
+/// messages in `decode` (each also needs its socket option on).
+/// Errors: errc::would_block (nonblocking, nothing queued), errc::timed_out
+/// (deadline passed), or recvmsg's errno (ECONNREFUSED after an ICMP error on
+/// a connected socket, ...).
+result<void> read_from(socket_ref s, message& m, cmsg decode = cmsg::none,
+                       wait_policy wait = wait_policy::blocking()) noexcept;
+
+/// Send `m` with sendmsg(2). Errors: errc::would_block, errc::timed_out,
+/// or sendmsg's errno (EMSGSIZE, ENETUNREACH: no route and no multicast
+/// interface, ...). A datagram is never sent partially.
+result<void> write_to(socket_ref s, const message& m, wait_policy wait = wait_policy::blocking()) noexcept;
+
+/// Receive up to `msgs.size()` datagrams with recvmmsg(2): waits (as `wait`
+/// says) for the first, then takes whatever else is queued without waiting.
+/// Returns how many were filled (at least 1 on success).
+/// Errors: as read_from.
+result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode = cmsg::none,
+                               wait_policy wait = wait_policy::blocking()) noexcept;
+
+/// Send `msgs` with sendmmsg(2), waiting as `wait` says whenever the socket
+/// cannot take more. Returns how many were sent: all of them, or fewer when
+/// an error stopped the batch after some had gone (the error is returned
+/// only when none was sent).
+result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs,
+                                wait_policy wait = wait_policy::blocking()) noexcept;
+
+/// The most datagrams one recvmmsg/sendmmsg call handles; larger spans are
+/// served by several calls.
+inline constexpr std::size_t batch_limit = 64;
+
+/// Wait until `s` is readable (or writable) under `wait`: for callers that
+/// run their own system calls. Errors: errc::would_block, errc::timed_out,
+/// poll's errno.
+result<void> wait_readable(socket_ref s, wait_policy wait) noexcept;
+result<void> wait_writable(socket_ref s, wait_policy wait) noexcept;
+
+}  // namespace mcnet::core

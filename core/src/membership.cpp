@@ -1,0 +1,298 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// RFC 3678 membership. Checks run before the kernel sees anything; kernel
+// errors keep their errno and get a hint that names the limit and its
+// current value, read from the caller's namespace.
+
+#include <mcnet/core/membership.hpp>
+
+#include <netinet/in.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <memory>
+#include <new>
+
+#include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/sockopt.hpp>
+#include <mcnet/core/sysctl.hpp>
+
+namespace mcnet::core {
+namespace {
+
+// The options, each spelled once. The level is chosen per call by family.
+enum class op : std::uint8_t { join, leave, join_source, leave_source, block, unblock, msfilter };
+
+struct op_info {
+  int name;
+  std::string_view spelling;
+  bool has_source;
+};
+
+constexpr op_info info_of(op o) noexcept {
+  switch (o) {
+    case op::join: return {MCAST_JOIN_GROUP, "MCAST_JOIN_GROUP", false};
+    case op::leave: return {MCAST_LEAVE_GROUP, "MCAST_LEAVE_GROUP", false};
+    case op::join_source: return {MCAST_JOIN_SOURCE_GROUP, "MCAST_JOIN_SOURCE_GROUP", true};
+    case op::leave_source: return {MCAST_LEAVE_SOURCE_GROUP, "MCAST_LEAVE_SOURCE_GROUP", true};
+    case op::block: return {MCAST_BLOCK_SOURCE, "MCAST_BLOCK_SOURCE", true};
+    case op::unblock: return {MCAST_UNBLOCK_SOURCE, "MCAST_UNBLOCK_SOURCE", true};
+    case op::msfilter: return {MCAST_MSFILTER, "MCAST_MSFILTER", true};
+  }
+  return {0, "", false};
+}
+
+option_info option_for(op o, int level) noexcept {
+  const auto i = info_of(o);
+  return {level, i.name, i.spelling, access::write_only, read_back::not_readable, needs::nothing};
+}
+
+// Check the arguments and choose the level; returns the group in the form
+// the kernel wants (IPv4-mapped groups unmapped).
+result<ip_address> check(socket_ref s, op o, const ip_address& group_in, const ip_address* source) noexcept {
+  const auto spelling = info_of(o).spelling;
+  const ip_address group = group_in.unmap();
+  if (!group.is_multicast()) {
+    return fail(error(errc::not_multicast, "setsockopt", spelling)
+                    .with_address(group_in)
+                    .with_hint("a group is 224.0.0.0/4 (IPv4) or ff00::/8 (IPv6)"));
+  }
+  if (source != nullptr) {
+    const ip_address src = source->unmap();
+    if (!src.is_unicast()) {
+      return fail(error(errc::source_not_unicast, "setsockopt", spelling)
+                      .with_address(*source)
+                      .with_hint("a source is the unicast address of a sender"));
+    }
+    if (src.family() != group.family()) {
+      return fail(error(errc::family_mismatch, "setsockopt", spelling)
+                      .with_address(*source)
+                      .with_hint("the source and the group must both be IPv4 or both IPv6"));
+    }
+  }
+  if (group.is_v6()) {
+    auto domain = get(s, opt::socket_domain);
+    if (!domain) return fail(domain.error());
+    if (*domain != AF_INET6) {
+      return fail(error(errc::family_mismatch, "setsockopt", spelling)
+                      .with_address(group)
+                      .with_hint("an IPv6 group needs an AF_INET6 socket"));
+    }
+  }
+  return group;
+}
+
+int level_of(const ip_address& group) noexcept { return group.is_v4() ? IPPROTO_IP : IPPROTO_IPV6; }
+
+void to_storage(const ip_address& a, sockaddr_storage& out) noexcept { endpoint(a.unmap().with_scope_id(0), 0).to_sockaddr(out); }
+
+// Hint for ENOBUFS: which limit, with its value in the caller's namespace.
+error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept;
+
+error explain(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept {
+  e.with_address(group).with_interface(ifindex);
+  switch (e.code.value()) {
+    case ENOBUFS: return explain_nobufs(s, o, group, ifindex, e);
+    case ENOMEM:
+      if (auto v = read_sysctl("net.core.optmem_max")) e.with_number(*v);
+      return e.with_hint("socket option memory ran out: net.core.optmem_max is {number}; raise it or use another socket");
+    case EADDRNOTAVAIL:
+      if (o == op::leave || o == op::leave_source || o == op::msfilter) {
+        return e.with_hint("not joined: this socket has no such membership on interface {interface}");
+      }
+      if (o == op::unblock) return e.with_hint("that source is not blocked");
+      return e.with_hint("no usable address for this group on interface {interface}");
+    case EADDRINUSE:
+      return e.with_hint(o == op::block ? "that source is already blocked" : "already joined on this socket and interface");
+    case EINVAL:
+      switch (o) {
+        case op::block:
+        case op::unblock: return e.with_hint("block/unblock need an any-source join of the group first");
+        case op::leave_source: return e.with_hint("leave_source_group needs a source-specific join of the group first");
+        case op::join_source:
+          return e.with_hint("the group is joined in any-source (exclude) mode on this socket; leave it or use block_source");
+        case op::msfilter: return e.with_hint("the source filter needs a join of the group first");
+        default: return e;
+      }
+    case ENODEV: return e.with_hint("no interface with index {interface} in this network namespace (or no multicast route)");
+    default: return e;
+  }
+}
+
+error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept {
+  const bool v4 = group.is_v4();
+  bool per_group_sources = info_of(o).has_source;
+  if (o == op::join_source) {
+    // A new group counts against the membership limit; another source of a
+    // group already joined against the source limit. Ask the kernel which.
+    std::array<ip_address, 1> one;
+    per_group_sources = static_cast<bool>(source_filter(s, group, ifindex, one));
+  }
+  if (!per_group_sources) {
+    if (!v4) return e.with_hint("the kernel is out of buffer space for MLD memberships");
+    if (auto v = read_sysctl("net.ipv4.igmp_max_memberships")) e.with_number(*v);
+    return e.with_hint("membership limit: net.ipv4.igmp_max_memberships is {number} groups per socket; "
+                       "raise it (sysctl -w net.ipv4.igmp_max_memberships=N) or use another socket");
+  }
+  if (v4) {
+    if (auto v = read_sysctl("net.ipv4.igmp_max_msf")) e.with_number(*v);
+    return e.with_hint("source limit: net.ipv4.igmp_max_msf is {number} sources per group and socket; "
+                       "raise it (sysctl -w net.ipv4.igmp_max_msf=N) or use another socket");
+  }
+  if (auto v = read_sysctl("net.ipv6.mld_max_msf")) {
+    e.with_number(*v);
+    return e.with_hint("source limit: net.ipv6.mld_max_msf is {number} sources per group and socket; "
+                       "raise it (sysctl -w net.ipv6.mld_max_msf=N, host-wide) or use another socket");
+  }
+  return e.with_hint("source limit: net.ipv6.mld_max_msf (host-wide, not visible in this namespace) was reached; "
+                     "raise it on the host or use another socket");
+}
+
+result<void> group_call(socket_ref s, op o, const ip_address& group_in, std::uint32_t ifindex) noexcept {
+  auto group = check(s, o, group_in, nullptr);
+  if (!group) return fail(group.error());
+  group_req req{};
+  req.gr_interface = ifindex;
+  to_storage(*group, req.gr_group);
+  auto r = detail::set_raw(s.native_handle(), option_for(o, level_of(*group)), &req, sizeof req);
+  if (!r) return fail(explain(s, o, *group, ifindex, r.error()));
+  return {};
+}
+
+result<void> source_call(socket_ref s, op o, const ip_address& group_in, const ip_address& source,
+                         std::uint32_t ifindex) noexcept {
+  auto group = check(s, o, group_in, &source);
+  if (!group) return fail(group.error());
+  group_source_req req{};
+  req.gsr_interface = ifindex;
+  to_storage(*group, req.gsr_group);
+  to_storage(source, req.gsr_source);
+  auto r = detail::set_raw(s.native_handle(), option_for(o, level_of(*group)), &req, sizeof req);
+  if (!r) {
+    auto e = explain(s, o, *group, ifindex, r.error());
+    return fail(e);
+  }
+  return {};
+}
+
+// struct group_filter ends in a flexible array of sockaddr_storage; small
+// filters use the stack, larger ones (beyond the kernel defaults) the heap.
+constexpr std::size_t stack_sources = 64;
+
+struct filter_buffer {
+  alignas(group_filter) std::array<std::byte, GROUP_FILTER_SIZE(stack_sources)> small{};
+  std::unique_ptr<std::byte[]> large;
+  std::byte* data = nullptr;
+  std::size_t size = 0;
+
+  bool reserve(std::size_t sources) noexcept {
+    size = GROUP_FILTER_SIZE(std::max<std::size_t>(sources, 1));
+    if (sources <= stack_sources) {
+      data = small.data();
+      return true;
+    }
+    large.reset(new (std::nothrow) std::byte[size]);
+    data = large.get();
+    return data != nullptr;
+  }
+  group_filter* filter() noexcept { return reinterpret_cast<group_filter*>(data); }
+};
+
+result<void> check_filter_size(std::size_t n, std::string_view op_name) noexcept {
+  if (n > max_filter_sources) {
+    return fail(error(errc::value_out_of_range, op_name, "MCAST_MSFILTER")
+                    .with_number(static_cast<std::int64_t>(n))
+                    .with_hint("at most max_filter_sources (1024) sources"));
+  }
+  return {};
+}
+
+}  // namespace
+
+result<void> join_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept {
+  return group_call(s, op::join, group, ifindex);
+}
+
+result<void> leave_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept {
+  return group_call(s, op::leave, group, ifindex);
+}
+
+result<void> join_source_group(socket_ref s, const ip_address& group, const ip_address& source,
+                               std::uint32_t ifindex) noexcept {
+  return source_call(s, op::join_source, group, source, ifindex);
+}
+
+result<void> leave_source_group(socket_ref s, const ip_address& group, const ip_address& source,
+                                std::uint32_t ifindex) noexcept {
+  return source_call(s, op::leave_source, group, source, ifindex);
+}
+
+result<void> block_source(socket_ref s, const ip_address& group, const ip_address& source,
+                          std::uint32_t ifindex) noexcept {
+  return source_call(s, op::block, group, source, ifindex);
+}
+
+result<void> unblock_source(socket_ref s, const ip_address& group, const ip_address& source,
+                            std::uint32_t ifindex) noexcept {
+  return source_call(s, op::unblock, group, source, ifindex);
+}
+
+result<void> set_source_filter(socket_ref s, const ip_address& group_in, std::uint32_t ifindex, filter_mode mode,
+                               std::span<const ip_address> sources) noexcept {
+  if (auto r = check_filter_size(sources.size(), "setsockopt"); !r) return r;
+  auto group = check(s, op::msfilter, group_in, nullptr);
+  if (!group) return fail(group.error());
+  for (const auto& src : sources) {
+    if (auto r = check(s, op::msfilter, *group, &src); !r) return fail(r.error());
+  }
+  filter_buffer buf;
+  if (!buf.reserve(sources.size())) return fail(error::from_errno(ENOMEM, "setsockopt", "MCAST_MSFILTER"));
+  std::memset(buf.data, 0, buf.size);
+  group_filter* f = buf.filter();
+  f->gf_interface = ifindex;
+  to_storage(*group, f->gf_group);
+  f->gf_fmode = mode == filter_mode::include ? MCAST_INCLUDE : MCAST_EXCLUDE;
+  f->gf_numsrc = static_cast<std::uint32_t>(sources.size());
+  for (std::size_t i = 0; i < sources.size(); ++i) to_storage(sources[i], f->gf_slist[i]);
+  const auto length = static_cast<socklen_t>(GROUP_FILTER_SIZE(sources.size()));
+  auto r = detail::set_raw(s.native_handle(), option_for(op::msfilter, level_of(*group)), f, length);
+  if (!r) return fail(explain(s, op::msfilter, *group, ifindex, r.error()));
+  return {};
+}
+
+result<filter_state> source_filter(socket_ref s, const ip_address& group_in, std::uint32_t ifindex,
+                                   std::span<ip_address> out) noexcept {
+  if (auto r = check_filter_size(out.size(), "getsockopt"); !r) return fail(r.error());
+  auto group = check(s, op::msfilter, group_in, nullptr);
+  if (!group) return fail(group.error());
+  filter_buffer buf;
+  if (!buf.reserve(out.size())) return fail(error::from_errno(ENOMEM, "getsockopt", "MCAST_MSFILTER"));
+  std::memset(buf.data, 0, buf.size);
+  group_filter* f = buf.filter();
+  f->gf_interface = ifindex;
+  to_storage(*group, f->gf_group);
+  f->gf_numsrc = static_cast<std::uint32_t>(out.size());
+  auto length = detail::get_raw(s.native_handle(), option_for(op::msfilter, level_of(*group)), f,
+                                static_cast<socklen_t>(GROUP_FILTER_SIZE(out.size())));
+  if (!length) {
+    auto e = length.error();
+    e.op = "getsockopt";
+    return fail(explain(s, op::msfilter, *group, ifindex, e));
+  }
+  filter_state state;
+  state.mode = f->gf_fmode == MCAST_INCLUDE ? filter_mode::include : filter_mode::exclude;
+  state.count = f->gf_numsrc;
+  const std::size_t copied = std::min<std::size_t>(f->gf_numsrc, out.size());
+  for (std::size_t i = 0; i < copied; ++i) {
+    sockaddr_storage ss{};
+    std::memcpy(&ss, &f->gf_slist[i], sizeof ss);
+    auto e = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&ss), sizeof ss);
+    out[i] = e ? e->address() : ip_address();
+  }
+  return state;
+}
+
+}  // namespace mcnet::core

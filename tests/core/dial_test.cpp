@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// listen_udp / dial_udp / listen_tcp / dial_tcp / accept_tcp.
+
+#include <gtest/gtest.h>
+
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/membership.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+
+#include "datagram_helpers.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+
+namespace core = mcnet::core;
+namespace test = mcnet::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+TEST(NetDial, UdpOptionsComeBeforeBind) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    const core::socket_setup shared{.reuse_address = true, .reuse_port = true,
+                                    .device = core::interface_name::make("eth0").value()};
+    auto a = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value(), shared);
+    ASSERT_TRUE(a) << a.error().message();
+    const auto port = core::local_endpoint(*a).value().port();
+    auto b = core::listen_udp(core::endpoint(core::ip_address::any_v4(), port), shared);
+    ASSERT_TRUE(b) << "SO_REUSEPORT was set before bind: " << b.error().message();
+    EXPECT_TRUE(core::get(*b, core::opt::reuse_port).value());
+    EXPECT_EQ(core::get(*b, core::opt::bind_to_device).value().view(), "eth0");
+
+    auto c = core::listen_udp(core::endpoint(core::ip_address::any_v4(), port));
+    ASSERT_FALSE(c) << "without the options the port is taken";
+    EXPECT_EQ(c.error().code, std::errc::address_in_use);
+
+    auto d = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value(),
+                              {.device = core::interface_name::make("eth9").value()});
+    ASSERT_FALSE(d);
+    EXPECT_EQ(d.error().what, "SO_BINDTODEVICE");
+
+    auto nb = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value(), {.nonblocking = true});
+    ASSERT_TRUE(nb);
+    EXPECT_TRUE(core::nonblocking(*nb).value());
+
+    EXPECT_FALSE(core::listen_udp(core::endpoint()));
+  });
+}
+
+TEST(NetDial, DialUdpToAGroupAndFromAChosenSource) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::v4(239, 255, 12, 1);
+  auto rx = test::run_in((*net)[1], [&] {
+    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+    EXPECT_TRUE(core::join_group(s, group, (*net)[1].iface().index));
+    return s;
+  });
+  const core::endpoint dest(group, core::local_endpoint(rx).value().port());
+  const core::endpoint source((*net)[0].v4(), 0);
+  test::run_in((*net)[0], [&] {
+    auto tx = core::dial_udp(dest, {.local = source});
+    ASSERT_TRUE(tx) << tx.error().message();
+    EXPECT_EQ(core::peer_endpoint(*tx).value(), dest);
+    test::send_text(*tx, {}, "to the group");
+  });
+  test::owned_message in;
+  ASSERT_TRUE(core::read_from(rx, in.m, core::cmsg::none, core::wait_policy::deadline(2s)));
+  EXPECT_EQ(in.text(), "to the group");
+  EXPECT_EQ(in.m.peer.address(), (*net)[0].v4());
+}
+
+TEST(NetDial, TcpConnectAcceptAndErrors) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& server_host = (*net)[1];
+  for (bool v6 : {false, true}) {
+    const auto server_addr = v6 ? server_host.v6() : server_host.v4();
+    auto listener = test::run_in(server_host, [&] { return core::listen_tcp(core::endpoint(server_addr, 0)).value(); });
+    const auto where = core::local_endpoint(listener).value();
+    auto client = test::run_in((*net)[0], [&] { return core::dial_tcp(where, {}, 2s); });
+    ASSERT_TRUE(client) << client.error().message();
+    EXPECT_FALSE(core::nonblocking(*client).value()) << "blocking unless asked";
+    core::endpoint peer;
+    auto conn = core::accept_tcp(listener, 2s, &peer);
+    ASSERT_TRUE(conn) << conn.error().message();
+    EXPECT_EQ(peer, core::local_endpoint(*client).value());
+    EXPECT_EQ(conn->type(), SOCK_STREAM);
+    ASSERT_EQ(::send(client->native_handle(), "tcp", 3, 0), 3);
+    char buf[8] = {};
+    ASSERT_EQ(::recv(conn->native_handle(), buf, sizeof buf, 0), 3);
+    EXPECT_STREQ(buf, "tcp");
+
+    auto again = core::accept_tcp(listener, 50ms);
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, mcnet::errc::timed_out);
+    EXPECT_EQ(again.error().op, "accept");
+  }
+
+  // Nobody listens: refused, naming the endpoint.
+  auto closed = test::run_in(server_host, [&] { return core::listen_tcp(core::endpoint(server_host.v4(), 0)).value(); });
+  const auto closed_at = core::local_endpoint(closed).value();
+  closed.close();
+  auto refused = test::run_in((*net)[0], [&] { return core::dial_tcp(closed_at, {}, 2s); });
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, std::errc::connection_refused);
+  EXPECT_EQ(refused.error().port(), closed_at.port());
+
+  // No such host on the LAN: ARP never answers, the deadline ends it.
+  auto silent = test::run_in((*net)[0], [&] {
+    return core::dial_tcp(core::endpoint::parse("10.77.0.99:80").value(), {}, 200ms);
+  });
+  ASSERT_FALSE(silent);
+  EXPECT_EQ(silent.error().code, mcnet::errc::timed_out);
+  EXPECT_NE(silent.error().message().find("10.77.0.99"), std::string::npos) << silent.error().message();
+}
+
+}  // namespace
