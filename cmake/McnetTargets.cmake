@@ -22,7 +22,7 @@ if(MCNET_FUZZ)
   # Every target gets coverage instrumentation; only the fuzz executables link
   # libFuzzer's main (tests/fuzz).
   target_compile_options(mcnet_build_flags INTERFACE
-    -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+    -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   target_link_options(mcnet_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
 

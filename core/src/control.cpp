@@ -11,6 +11,7 @@
 #include <linux/net_tstamp.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace mcnet::core {
 namespace {
@@ -26,6 +27,12 @@ T load(std::span<const std::byte> data) noexcept {
 
 std::optional<kernel_time> to_time(const timespec& ts) noexcept {
   if (ts.tv_sec == 0 && ts.tv_nsec == 0) return std::nullopt;  // "no stamp" in scm_timestamping
+  // A kernel stamp fits in 64-bit nanoseconds (until 2262); anything else is
+  // not a stamp, and converting it would overflow.
+  constexpr long long max_seconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 - 1;
+  if (ts.tv_sec < -max_seconds || ts.tv_sec > max_seconds || ts.tv_nsec < 0 || ts.tv_nsec >= 1'000'000'000) {
+    return std::nullopt;
+  }
   return kernel_time(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
 }
 
@@ -104,6 +111,62 @@ constexpr rule rules[] = {
      }},
 };
 
+// The row for (level, type), found by switch rather than a scan: this runs
+// for every control message of every datagram.
+constexpr std::size_t row(int level, int type) noexcept {
+  for (std::size_t i = 0; i < std::size(rules); ++i) {
+    if (rules[i].level == level && rules[i].type == type) return i;
+  }
+  return std::size(rules);
+}
+
+const rule* find_rule(int level, int type) noexcept {
+  std::size_t i = std::size(rules);
+  switch (level) {
+    case SOL_SOCKET:
+      switch (type) {
+        case SCM_TIMESTAMPNS: i = row(SOL_SOCKET, SCM_TIMESTAMPNS); break;
+        case SCM_TIMESTAMPING: i = row(SOL_SOCKET, SCM_TIMESTAMPING); break;
+        case SO_RXQ_OVFL: i = row(SOL_SOCKET, SO_RXQ_OVFL); break;
+#if defined(SO_TIMESTAMPNS_NEW) && SO_TIMESTAMPNS_NEW != SCM_TIMESTAMPNS
+        case SO_TIMESTAMPNS_NEW: i = row(SOL_SOCKET, SO_TIMESTAMPNS_NEW); break;
+#endif
+        default: break;
+      }
+      break;
+    case IPPROTO_IP:
+      switch (type) {
+        case IP_PKTINFO: i = row(IPPROTO_IP, IP_PKTINFO); break;
+        case IP_TTL: i = row(IPPROTO_IP, IP_TTL); break;
+        case IP_TOS: i = row(IPPROTO_IP, IP_TOS); break;
+        case IP_ORIGDSTADDR: i = row(IPPROTO_IP, IP_ORIGDSTADDR); break;
+        default: break;
+      }
+      break;
+    case IPPROTO_IPV6:
+      switch (type) {
+        case IPV6_PKTINFO: i = row(IPPROTO_IPV6, IPV6_PKTINFO); break;
+        case IPV6_HOPLIMIT: i = row(IPPROTO_IPV6, IPV6_HOPLIMIT); break;
+        case IPV6_TCLASS: i = row(IPPROTO_IPV6, IPV6_TCLASS); break;
+        case IPV6_PATHMTU: i = row(IPPROTO_IPV6, IPV6_PATHMTU); break;
+        case IPV6_ORIGDSTADDR: i = row(IPPROTO_IPV6, IPV6_ORIGDSTADDR); break;
+        default: break;
+      }
+      break;
+    default: break;
+  }
+  return i < std::size(rules) ? &rules[i] : nullptr;
+}
+
+// Every row is reachable through find_rule.
+constexpr bool all_rows_distinct() noexcept {
+  for (std::size_t i = 0; i < std::size(rules); ++i) {
+    if (row(rules[i].level, rules[i].type) != i) return false;
+  }
+  return true;
+}
+static_assert(all_rows_distinct(), "one table row per (level, type)");
+
 }  // namespace
 
 result<std::optional<cmsg_entry>> cmsg_view::next() noexcept {
@@ -128,24 +191,31 @@ result<std::optional<cmsg_entry>> cmsg_view::next() noexcept {
 }
 
 result<void> decode_control(std::span<const std::byte> control, cmsg wanted, packet_info& out) noexcept {
-  cmsg_view view(control);
-  while (true) {
-    auto entry = view.next();
-    if (!entry) return fail(entry.error());
-    if (!*entry) return {};
-    const cmsg_entry& e = **entry;
-    for (const rule& r : rules) {
-      if (r.level != e.level || r.type != e.type) continue;
-      if (!has(wanted, r.kind)) break;
-      if (e.data.size() < r.min_size) {
-        return fail(error(errc::truncated_control_message, "decode", r.spelling)
-                        .with_number(static_cast<std::int64_t>(e.data.size()))
+  // The same walk as cmsg_view, inlined: this runs once per datagram.
+  const std::byte* at = control.data();
+  std::size_t left = control.size();
+  while (left >= header_size) {
+    cmsghdr h;
+    std::memcpy(&h, at, sizeof h);
+    if (h.cmsg_len < header_size || h.cmsg_len > left) {
+      return fail(error(errc::truncated_control_message, "decode", "cmsghdr")
+                      .with_number(static_cast<std::int64_t>(h.cmsg_len))
+                      .with_hint("cmsg_len is shorter than a header or runs past the control buffer"));
+    }
+    if (const rule* r = find_rule(h.cmsg_level, h.cmsg_type); r != nullptr && has(wanted, r->kind)) {
+      const std::span<const std::byte> data(at + header_size, h.cmsg_len - header_size);
+      if (data.size() < r->min_size) {
+        return fail(error(errc::truncated_control_message, "decode", r->spelling)
+                        .with_number(static_cast<std::int64_t>(data.size()))
                         .with_hint("the payload is shorter than the message type needs (MSG_CTRUNC?)"));
       }
-      r.parse(e.data, out);
-      break;
+      r->parse(data, out);
     }
+    const std::size_t step = std::min<std::size_t>(CMSG_ALIGN(h.cmsg_len), left);
+    at += step;
+    left -= step;
   }
+  return {};
 }
 
 result<void> cmsg_writer::append(int level, int type, std::span<const std::byte> payload) noexcept {

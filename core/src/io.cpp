@@ -12,6 +12,11 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+
+#include <netinet/in.h>
 
 #include "sys/calls.hpp"
 
@@ -19,8 +24,6 @@ namespace mcnet::core {
 namespace {
 
 using clock = std::chrono::steady_clock;
-
-bool would_block(const error& e) noexcept { return e.code == errc::would_block; }
 
 inline void cpu_relax() noexcept {
 #if defined(__x86_64__) || defined(__i386__)
@@ -30,12 +33,16 @@ inline void cpu_relax() noexcept {
 #endif
 }
 
-// Run `attempt` until it does something other than would-block, waiting for
-// `events` on `fd` as the policy says.
+constexpr long kWouldBlock = -EAGAIN;
+constexpr long kTimedOut = LONG_MIN;  // no errno is this
+
+// Run `attempt` (a count, or -errno) until it does something other than
+// would-block, waiting for `events` on `fd` as the policy says. Returns the
+// count, -errno, kWouldBlock (nonblocking) or kTimedOut.
 template <class Attempt>
-auto with_wait(int fd, short events, wait_policy wait, Attempt&& attempt) noexcept -> decltype(attempt()) {
-  auto r = attempt();
-  if (r || !would_block(r.error()) || wait.kind() == wait_policy::mode::nonblocking) return r;
+long with_wait(int fd, short events, wait_policy wait, Attempt&& attempt) noexcept {
+  long r = attempt();
+  if (r != kWouldBlock || wait.kind() == wait_policy::mode::nonblocking) return r;
 
   const auto start = clock::now();
   const bool forever = wait.timeout() == std::chrono::nanoseconds::max();
@@ -43,7 +50,7 @@ auto with_wait(int fd, short events, wait_policy wait, Attempt&& attempt) noexce
     const auto spin = std::min(wait.spin(), wait.timeout());
     while (clock::now() - start < spin) {
       r = attempt();
-      if (r || !would_block(r.error())) return r;
+      if (r != kWouldBlock) return r;
       cpu_relax();
     }
   }
@@ -51,14 +58,21 @@ auto with_wait(int fd, short events, wait_policy wait, Attempt&& attempt) noexce
     long long left = -1;
     if (!forever) {
       left = (wait.timeout() - (clock::now() - start)).count();
-      if (left <= 0) return fail(error(errc::timed_out, r.error().op, "socket"));
+      if (left <= 0) return kTimedOut;
     }
     auto ready = sys::poll_one(fd, events, left);
-    if (!ready) return fail(ready.error());
+    if (!ready) return -ready.error().code.value();
     r = attempt();
-    if (r || !would_block(r.error())) return r;
+    if (r != kWouldBlock) return r;
     // Spurious wake-up, or another reader took the datagram: wait again.
   }
+}
+
+// The error for a failed datagram call (`r` < 0).
+error io_error(long r, std::string_view op) noexcept {
+  if (r == kWouldBlock) return error(errc::would_block, op, "socket");
+  if (r == kTimedOut) return error(errc::timed_out, op, "socket");
+  return error::from_errno(static_cast<int>(-r), op, "socket");
 }
 
 void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noexcept {
@@ -72,6 +86,24 @@ void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noe
   h.msg_controllen = m.control.size();
 }
 
+// The source of a received datagram: the kernel fills sockaddr_in or
+// sockaddr_in6 (aligned, of the right length), so no checks beyond the family.
+endpoint peer_of(const sockaddr_storage& name, socklen_t length) noexcept {
+  if (name.ss_family == AF_INET && length >= sizeof(sockaddr_in)) {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(name);
+    std::array<std::uint8_t, 4> b;
+    std::memcpy(b.data(), &in.sin_addr, 4);
+    return {ip_address::v4_bytes(b), ntohs(in.sin_port)};
+  }
+  if (name.ss_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(name);
+    std::array<std::uint8_t, 16> b;
+    std::memcpy(b.data(), &in6.sin6_addr, 16);
+    return {ip_address::v6_bytes(b, in6.sin6_scope_id), ntohs(in6.sin6_port)};
+  }
+  return {};
+}
+
 void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std::size_t length,
                  cmsg decode) noexcept {
   m.wire_size = length;
@@ -79,13 +111,14 @@ void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std:
   m.size = std::min(length, m.buffer.size());
   m.control_truncated = (h.msg_flags & MSG_CTRUNC) != 0;
   m.control_size = h.msg_controllen;
-  auto peer = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), h.msg_namelen);
-  m.peer = peer ? *peer : endpoint();
-  m.info = packet_info{};
-  m.control_error = {};
-  if (any(decode) && h.msg_controllen > 0) {
-    auto r = decode_control(std::span<const std::byte>(m.control.data(), h.msg_controllen), decode, m.info);
-    if (!r) m.control_error = r.error().code;
+  m.peer = peer_of(name, h.msg_namelen);
+  if (m.control_error) m.control_error = {};
+  if (any(decode)) {
+    m.info = packet_info{};
+    if (h.msg_controllen > 0) {
+      auto r = decode_control(std::span<const std::byte>(m.control.data(), h.msg_controllen), decode, m.info);
+      if (!r) m.control_error = r.error().code;
+    }
   }
 }
 
@@ -108,49 +141,49 @@ void prepare_write(const message& m, iovec& iov, sockaddr_storage& name, msghdr&
 
 }  // namespace
 
-result<void> wait_readable(socket_ref s, wait_policy wait) noexcept {
-  auto probe = [fd = s.native_handle()]() noexcept -> result<void> {
-    auto ready = sys::poll_one(fd, POLLIN, 0);
-    if (!ready) return fail(ready.error());
-    if (!*ready) return fail(error(errc::would_block, "poll", "socket"));
-    return {};
-  };
-  return with_wait(s.native_handle(), POLLIN, wait, probe);
+namespace {
+
+result<void> wait_for(socket_ref s, short events, wait_policy wait) noexcept {
+  const int fd = s.native_handle();
+  const long r = with_wait(fd, events, wait, [&]() noexcept -> long {
+    auto ready = sys::poll_one(fd, events, 0);
+    if (!ready) return -ready.error().code.value();
+    return *ready ? 0 : kWouldBlock;
+  });
+  if (r < 0) return fail(io_error(r, "poll"));
+  return {};
 }
 
-result<void> wait_writable(socket_ref s, wait_policy wait) noexcept {
-  auto probe = [fd = s.native_handle()]() noexcept -> result<void> {
-    auto ready = sys::poll_one(fd, POLLOUT, 0);
-    if (!ready) return fail(ready.error());
-    if (!*ready) return fail(error(errc::would_block, "poll", "socket"));
-    return {};
-  };
-  return with_wait(s.native_handle(), POLLOUT, wait, probe);
-}
+}  // namespace
+
+result<void> wait_readable(socket_ref s, wait_policy wait) noexcept { return wait_for(s, POLLIN, wait); }
+result<void> wait_writable(socket_ref s, wait_policy wait) noexcept { return wait_for(s, POLLOUT, wait); }
 
 result<void> read_from(socket_ref s, message& m, cmsg decode, wait_policy wait) noexcept {
-  iovec iov{};
-  sockaddr_storage name{};
-  msghdr h{};
+  iovec iov;
+  sockaddr_storage name;  // filled by the kernel
+  msghdr h;
   const int fd = s.native_handle();
-  auto r = with_wait(fd, POLLIN, wait, [&]() noexcept {
-    prepare_read(m, iov, name, h);
+  prepare_read(m, iov, name, h);
+  const long r = with_wait(fd, POLLIN, wait, [&]() noexcept {
+    h.msg_namelen = sizeof name;  // the kernel shrinks these on every call
+    h.msg_controllen = m.control.size();
     return sys::recvmsg(fd, h);
   });
-  if (!r) return fail(r.error());
-  finish_read(m, name, h, *r, decode);
+  if (r < 0) return fail(io_error(r, "recvmsg"));
+  finish_read(m, name, h, static_cast<std::size_t>(r), decode);
   return {};
 }
 
 result<void> write_to(socket_ref s, const message& m, wait_policy wait) noexcept {
-  iovec iov{};
-  sockaddr_storage name{};
-  msghdr h{};
+  iovec iov;
+  sockaddr_storage name;  // filled by prepare_destination when used
+  msghdr h;
   prepare_write(m, iov, name, h);
   const int fd = s.native_handle();
-  auto r = with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::sendmsg(fd, h); });
-  if (!r) {
-    auto e = r.error();
+  const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::sendmsg(fd, h); });
+  if (r < 0) {
+    auto e = io_error(r, "sendmsg");
     if (m.peer.address().is_valid()) e.with_address(m.peer.address()).with_port(m.peer.port());
     return fail(e);
   }
@@ -166,26 +199,25 @@ result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decod
   std::size_t done = 0;
   while (done < msgs.size()) {
     const auto chunk = std::min(batch_limit, msgs.size() - done);
-    auto r = [&]() noexcept {
-      auto attempt = [&]() noexcept {
-        for (std::size_t i = 0; i < chunk; ++i) {
-          prepare_read(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr);
-          headers[i].msg_len = 0;
-        }
-        return sys::recvmmsg(fd, headers.data(), static_cast<unsigned>(chunk));
-      };
-      // Wait only for the first datagram; afterwards take what is queued.
-      return done == 0 ? with_wait(fd, POLLIN, wait, attempt) : attempt();
-    }();
-    if (!r) {
+    auto attempt = [&]() noexcept {
+      for (std::size_t i = 0; i < chunk; ++i) {
+        prepare_read(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr);
+        headers[i].msg_len = 0;
+      }
+      return sys::recvmmsg(fd, headers.data(), static_cast<unsigned>(chunk));
+    };
+    // Wait only for the first datagram; afterwards take what is queued.
+    const long r = done == 0 ? with_wait(fd, POLLIN, wait, attempt) : attempt();
+    if (r < 0) {
       if (done > 0) break;  // what arrived is delivered; the next call reports the error
-      return fail(r.error());
+      return fail(io_error(r, "recvmmsg"));
     }
-    for (std::size_t i = 0; i < *r; ++i) {
+    const auto n = static_cast<std::size_t>(r);
+    for (std::size_t i = 0; i < n; ++i) {
       finish_read(msgs[done + i], names[i], headers[i].msg_hdr, headers[i].msg_len, decode);
     }
-    done += *r;
-    if (*r < chunk) break;  // the queue is empty
+    done += n;
+    if (n < chunk) break;  // the queue is empty
   }
   return done;
 }
@@ -202,16 +234,17 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
       prepare_write(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr);
       headers[i].msg_len = 0;
     }
-    auto r = with_wait(fd, POLLOUT, wait,
-                       [&]() noexcept { return sys::sendmmsg(fd, headers.data(), static_cast<unsigned>(chunk)); });
-    if (!r) {
+    const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept {
+      return sys::sendmmsg(fd, headers.data(), static_cast<unsigned>(chunk));
+    });
+    if (r < 0) {
       if (done > 0) break;
-      auto e = r.error();
+      auto e = io_error(r, "sendmmsg");
       const auto& first = msgs[done];
       if (first.peer.address().is_valid()) e.with_address(first.peer.address()).with_port(first.peer.port());
       return fail(e);
     }
-    done += *r;
+    done += static_cast<std::size_t>(r);
   }
   return done;
 }

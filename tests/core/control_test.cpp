@@ -140,6 +140,17 @@ TEST(Control, TimestampingGivesSoftwareAndHardware) {
   EXPECT_FALSE(info2.hardware_time) << "a zero stamp means the NIC gave none";
 }
 
+TEST(Control, ImpossibleTimestampsAreNoTimestamps) {
+  for (const timespec bad : {timespec{0x7fffffffffffffffLL, 0}, timespec{-0x7fffffffffffffffLL, 0}, timespec{1, -1},
+                             timespec{1, 1'000'000'000}}) {
+    builder b;
+    b.add(SOL_SOCKET, SCM_TIMESTAMPNS, bad);
+    core::packet_info info;
+    ASSERT_TRUE(core::decode_control(b.span(), cmsg::timestamp_ns, info));
+    EXPECT_FALSE(info.software_time) << bad.tv_sec << "." << bad.tv_nsec;
+  }
+}
+
 TEST(Control, DecodesOnlyWhatIsWanted) {
   builder b;
   b.add(IPPROTO_IP, IP_TTL, 7).add(SOL_SOCKET, SO_RXQ_OVFL, std::uint32_t{3});

@@ -142,49 +142,36 @@ result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool
   return unique_fd(r);
 }
 
-namespace {
-// errno after a failed datagram call, with EAGAIN as mcnet's would_block.
-tl::unexpected<error> io_error(std::string_view op) noexcept {
-  const int err = errno;
-  if (err == EAGAIN || err == EWOULDBLOCK) return fail(error(errc::would_block, op, "socket"));
-  return fail(error::from_errno(err, op, "socket"));
-}
-}  // namespace
-
-result<std::size_t> recvmsg(int fd, msghdr& msg) noexcept {
+long recvmsg(int fd, msghdr& msg) noexcept {
   ssize_t n;
   do {
     n = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return io_error("recvmsg");
-  return static_cast<std::size_t>(n);
+  return n < 0 ? -errno : n;
 }
 
-result<std::size_t> sendmsg(int fd, const msghdr& msg) noexcept {
+long sendmsg(int fd, const msghdr& msg) noexcept {
   ssize_t n;
   do {
     n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return io_error("sendmsg");
-  return static_cast<std::size_t>(n);
+  return n < 0 ? -errno : n;
 }
 
-result<std::size_t> recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
+long recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
   int n;
   do {
     n = ::recvmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_TRUNC, nullptr);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return io_error("recvmmsg");
-  return static_cast<std::size_t>(n);
+  return n < 0 ? -errno : n;
 }
 
-result<std::size_t> sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
+long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
   int n;
   do {
     n = ::sendmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_NOSIGNAL);
   } while (n < 0 && errno == EINTR);
-  if (n < 0) return io_error("sendmmsg");
-  return static_cast<std::size_t>(n);
+  return n < 0 ? -errno : n;
 }
 
 result<bool> poll_one(int fd, short events, long long timeout_ns) noexcept {

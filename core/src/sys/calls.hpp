@@ -39,14 +39,15 @@ result<void> listen(int fd, int backlog) noexcept;
 result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool nonblocking) noexcept;
 
 // The datagram path. Every call passes MSG_DONTWAIT: waiting is mcnet's
-// (see io.cpp), so EAGAIN/EWOULDBLOCK come back as errc::would_block whatever
-// the descriptor's O_NONBLOCK says. Receives pass MSG_TRUNC so that a
-// datagram's real length comes back even when the buffer was shorter
-// (datagram and raw sockets only: on a stream socket MSG_TRUNC discards).
-result<std::size_t> recvmsg(int fd, msghdr& msg) noexcept;
-result<std::size_t> sendmsg(int fd, const msghdr& msg) noexcept;
-result<std::size_t> recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
-result<std::size_t> sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
+// (see io.cpp), so the descriptor's own O_NONBLOCK setting never matters.
+// Receives pass MSG_TRUNC so that a datagram's real length comes back even
+// when the buffer was shorter (datagram and raw sockets only: on a stream
+// socket MSG_TRUNC discards). These return a count, or -errno: the hot path
+// builds an mcnet::error only when something failed.
+long recvmsg(int fd, msghdr& msg) noexcept;
+long sendmsg(int fd, const msghdr& msg) noexcept;
+long recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
+long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
 
 /// ppoll(2) on one descriptor for `events`; `timeout_ns` < 0 waits forever.
 /// Returns whether it became ready (false: timed out).

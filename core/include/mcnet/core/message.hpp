@@ -48,7 +48,8 @@ struct message {
   /// Write: control messages to send (see cmsg_writer), `control_size` bytes.
   std::span<std::byte> control{};
   std::size_t control_size = 0;
-  /// Read: what the control messages said.
+  /// Read: what the control messages said; filled (and reset) only when the
+  /// read asked to decode something.
   packet_info info{};
   /// Read: the datagram was longer than `buffer` (MSG_TRUNC); `size` is what fit.
   bool truncated = false;
