@@ -190,11 +190,22 @@ result<void> write_to(socket_ref s, const message& m, wait_policy wait) noexcept
   return {};
 }
 
-result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode, wait_policy wait) noexcept {
-  if (msgs.empty()) return std::size_t{0};
+namespace {
+// Per-call scratch for one recvmmsg/sendmmsg: on the stack, never zero-filled
+// (prepare_read/prepare_write set every field the kernel reads).
+struct batch_scratch {
   std::array<mmsghdr, batch_limit> headers;
   std::array<iovec, batch_limit> iovs;
   std::array<sockaddr_storage, batch_limit> names;
+};
+}  // namespace
+
+result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode, wait_policy wait) noexcept {
+  if (msgs.empty()) return std::size_t{0};
+  batch_scratch scratch;
+  auto& headers = scratch.headers;  // plain references: clang 14 cannot capture structured bindings
+  auto& iovs = scratch.iovs;
+  auto& names = scratch.names;
   const int fd = s.native_handle();
   std::size_t done = 0;
   while (done < msgs.size()) {
@@ -223,9 +234,10 @@ result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decod
 }
 
 result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wait_policy wait) noexcept {
-  std::array<mmsghdr, batch_limit> headers;
-  std::array<iovec, batch_limit> iovs;
-  std::array<sockaddr_storage, batch_limit> names;
+  batch_scratch scratch;
+  auto& headers = scratch.headers;  // plain references: clang 14 cannot capture structured bindings
+  auto& iovs = scratch.iovs;
+  auto& names = scratch.names;
   const int fd = s.native_handle();
   std::size_t done = 0;
   while (done < msgs.size()) {

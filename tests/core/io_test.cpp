@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/net_tstamp.h>
+
 #include <atomic>
 #include <chrono>
 #include <set>
@@ -18,6 +20,7 @@
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
 
 #include "alloc_counter.hpp"
 #include "datagram_helpers.hpp"
@@ -122,6 +125,34 @@ TEST_P(NetIo, MulticastToTwoReceiversAndNoneAfterLeave) {
   EXPECT_EQ(test::receive_text(receivers[0], 300ms), "") << "a receiver that left gets nothing";
 }
 
+// TOS / traffic class set by the sender, and SO_TIMESTAMPING software
+// stamps, arrive in the receiver's metadata.
+TEST_P(NetIo, TrafficClassAndTimestampingOnTheWire) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  const auto& h1 = (*net)[1];
+  auto rx = test::run_in(h1, [&] {
+    auto s = core::listen_udp(core::endpoint(v6 ? h1.v6() : h1.v4(), 0)).value();
+    test::raw_set(s, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_RECVTCLASS : IP_RECVTOS, 1);
+    EXPECT_TRUE(core::set(s, core::opt::timestamping,
+                          std::uint32_t{SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE}));
+    return s;
+  });
+  const auto dest = core::local_endpoint(rx).value();
+  test::run_in((*net)[0], [&] {
+    auto tx = core::dial_udp(dest).value();
+    test::raw_set(tx, v6 ? IPPROTO_IPV6 : IPPROTO_IP, v6 ? IPV6_TCLASS : IP_TOS, 0xb8);  // DSCP EF
+    test::send_text(tx, {}, "ef");
+  });
+  test::owned_message in;
+  auto r = core::read_from(rx, in.m, cmsg::traffic_class | cmsg::timestamping, core::wait_policy::deadline(2s));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(in.m.info.traffic_class, 0xb8);
+  expect_plausible(in.m.info.software_time);
+  EXPECT_FALSE(in.m.info.hardware_time) << "veth has no hardware clock";
+}
+
 INSTANTIATE_TEST_SUITE_P(Family, NetIo, ::testing::Values(false, true),
                          [](const auto& p) { return p.param ? "IPv6" : "IPv4"; });
 
@@ -151,6 +182,8 @@ TEST(NetBatch, TenThousandDatagramsExactAccounting) {
   std::size_t calls = 0;
   std::optional<core::kernel_time> previous;
   std::size_t out_of_order_stamps = 0;
+  std::size_t implausible_stamps = 0;
+  const auto test_start = std::chrono::system_clock::now() - 1s;
   std::thread reader([&] {
     std::vector<test::owned_message> storage(32);
     std::vector<core::message> batch(32);
@@ -174,6 +207,10 @@ TEST(NetBatch, TenThousandDatagramsExactAccounting) {
           ++bad_metadata;
         }
         if (previous && m.info.software_time && *m.info.software_time < *previous) ++out_of_order_stamps;
+        if (m.info.software_time &&
+            (*m.info.software_time < test_start || *m.info.software_time > std::chrono::system_clock::now())) {
+          ++implausible_stamps;
+        }
         if (m.info.software_time) previous = m.info.software_time;
         if (seq == kSentinel) {
           done = true;
@@ -221,6 +258,7 @@ TEST(NetBatch, TenThousandDatagramsExactAccounting) {
   EXPECT_EQ(seen.size() + max_drops, kCount) << "received " << seen.size() << ", kernel dropped " << max_drops;
   EXPECT_EQ(bad_metadata, 0u) << "every message: group, ingress index, TTL 3, timestamp, 64 bytes";
   EXPECT_EQ(out_of_order_stamps, 0u) << "receive timestamps never go backwards on one socket";
+  EXPECT_EQ(implausible_stamps, 0u) << "every stamp lies between the test's start and its read";
   EXPECT_LT(calls, std::size_t{kCount}) << "recvmmsg delivered more than one datagram per call at times";
   RecordProperty("received", static_cast<int>(seen.size()));
   RecordProperty("kernel_drops", static_cast<int>(max_drops));
