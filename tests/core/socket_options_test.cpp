@@ -25,6 +25,7 @@
 
 #include "capabilities.hpp"
 #include "lan.hpp"
+#include "option_test.hpp"
 #include "privilege.hpp"
 
 namespace core = mcnet::core;
@@ -32,21 +33,13 @@ namespace opt = mcnet::core::opt;
 
 namespace {
 
-std::set<std::string_view>& covered() {
-  static std::set<std::string_view> spellings;
-  return spellings;
-}
-
-// One behaviour test per option; registering its spelling lets the unit test
-// below prove the table has no entry without one.
-#define MCNET_OPTION_TEST(descriptor, test_name)                                                     \
-  [[maybe_unused]] static const bool registered_##test_name = covered().insert((descriptor).spelling).second; \
-  TEST(NetSolSocket, test_name)
-
 TEST(SolSocketTable, EveryEntryHasABehaviourTest) {
-  std::set<std::string_view> table;
-  std::apply([&](const auto&... o) { (table.insert(o.spelling), ...); }, opt::sol_socket_table);
-  EXPECT_EQ(covered(), table);
+  const auto table = mcnet::test::spellings_of(opt::sol_socket_table);
+  std::set<std::string_view> tested;
+  for (auto sp : mcnet::test::option_tests()) {
+    if (table.contains(sp)) tested.insert(sp);
+  }
+  EXPECT_EQ(tested, table);
 }
 
 core::socket udp(int family = AF_INET) {
@@ -55,34 +48,10 @@ core::socket udp(int family = AF_INET) {
   return std::move(*s);
 }
 
-// Set, read back, and compare as the table says the kernel answers.
-template <class Opt, class V>
-void expect_round_trip(core::socket_ref s, const Opt& o, const V& value) {
-  auto set = core::set(s, o, value);
-  ASSERT_TRUE(set) << set.error().message();
-  auto got = core::get(s, o);
-  ASSERT_TRUE(got) << got.error().message();
-  switch (o.expect) {
-    case core::read_back::equal: EXPECT_EQ(*got, value) << o.spelling; break;
-    case core::read_back::doubled:
-      if constexpr (std::is_arithmetic_v<V>) {
-        EXPECT_EQ(*got, 2 * value) << o.spelling;
-      } else {
-        ADD_FAILURE() << o.spelling << ": doubled needs a number";
-      }
-      break;
-    default: ADD_FAILURE() << o.spelling << " is not read-write";
-  }
-}
+using mcnet::test::expect_round_trip;
+using mcnet::test::in_host;
 
-// Runs `body` inside a one-host LAN: every socket lives in the namespace.
-template <class F>
-void in_host(F&& body) {
-  auto net = mcnet::test::network::lan(1);
-  (*net)[0].run(std::forward<F>(body));
-}
-
-MCNET_OPTION_TEST(opt::reuse_address, ReuseAddress) {
+MCNET_OPTION_TEST(NetSolSocket, opt::reuse_address, ReuseAddress) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -92,7 +61,7 @@ MCNET_OPTION_TEST(opt::reuse_address, ReuseAddress) {
   });
 }
 
-MCNET_OPTION_TEST(opt::reuse_port, ReusePortLetsTwoSocketsBindOnePort) {
+MCNET_OPTION_TEST(NetSolSocket, opt::reuse_port, ReusePortLetsTwoSocketsBindOnePort) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto a = udp();
@@ -106,7 +75,7 @@ MCNET_OPTION_TEST(opt::reuse_port, ReusePortLetsTwoSocketsBindOnePort) {
   });
 }
 
-MCNET_OPTION_TEST(opt::receive_buffer, ReceiveBufferIsDoubled) {
+MCNET_OPTION_TEST(NetSolSocket, opt::receive_buffer, ReceiveBufferIsDoubled) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -114,7 +83,7 @@ MCNET_OPTION_TEST(opt::receive_buffer, ReceiveBufferIsDoubled) {
   });
 }
 
-MCNET_OPTION_TEST(opt::send_buffer, SendBufferIsDoubled) {
+MCNET_OPTION_TEST(NetSolSocket, opt::send_buffer, SendBufferIsDoubled) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -122,7 +91,7 @@ MCNET_OPTION_TEST(opt::send_buffer, SendBufferIsDoubled) {
   });
 }
 
-MCNET_OPTION_TEST(opt::receive_buffer_force, ReceiveBufferForceIgnoresRmemMax) {
+MCNET_OPTION_TEST(NetSolSocket, opt::receive_buffer_force, ReceiveBufferForceIgnoresRmemMax) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -133,7 +102,7 @@ MCNET_OPTION_TEST(opt::receive_buffer_force, ReceiveBufferForceIgnoresRmemMax) {
   });
 }
 
-MCNET_OPTION_TEST(opt::send_buffer_force, SendBufferForceIgnoresWmemMax) {
+MCNET_OPTION_TEST(NetSolSocket, opt::send_buffer_force, SendBufferForceIgnoresWmemMax) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -144,7 +113,7 @@ MCNET_OPTION_TEST(opt::send_buffer_force, SendBufferForceIgnoresWmemMax) {
   });
 }
 
-MCNET_OPTION_TEST(opt::bind_to_device, BindToDeviceNamesAnInterface) {
+MCNET_OPTION_TEST(NetSolSocket, opt::bind_to_device, BindToDeviceNamesAnInterface) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -159,7 +128,7 @@ MCNET_OPTION_TEST(opt::bind_to_device, BindToDeviceNamesAnInterface) {
   });
 }
 
-MCNET_OPTION_TEST(opt::broadcast, Broadcast) {
+MCNET_OPTION_TEST(NetSolSocket, opt::broadcast, Broadcast) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -168,7 +137,7 @@ MCNET_OPTION_TEST(opt::broadcast, Broadcast) {
   });
 }
 
-MCNET_OPTION_TEST(opt::priority, Priority) {
+MCNET_OPTION_TEST(NetSolSocket, opt::priority, Priority) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -177,7 +146,7 @@ MCNET_OPTION_TEST(opt::priority, Priority) {
   });
 }
 
-MCNET_OPTION_TEST(opt::mark, Mark) {
+MCNET_OPTION_TEST(NetSolSocket, opt::mark, Mark) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -185,7 +154,7 @@ MCNET_OPTION_TEST(opt::mark, Mark) {
   });
 }
 
-MCNET_OPTION_TEST(opt::timestamp_ns, TimestampNs) {
+MCNET_OPTION_TEST(NetSolSocket, opt::timestamp_ns, TimestampNs) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -194,7 +163,7 @@ MCNET_OPTION_TEST(opt::timestamp_ns, TimestampNs) {
   });
 }
 
-MCNET_OPTION_TEST(opt::timestamping, TimestampingFlags) {
+MCNET_OPTION_TEST(NetSolSocket, opt::timestamping, TimestampingFlags) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -203,7 +172,7 @@ MCNET_OPTION_TEST(opt::timestamping, TimestampingFlags) {
   });
 }
 
-MCNET_OPTION_TEST(opt::receive_queue_overflow, ReceiveQueueOverflow) {
+MCNET_OPTION_TEST(NetSolSocket, opt::receive_queue_overflow, ReceiveQueueOverflow) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -211,7 +180,7 @@ MCNET_OPTION_TEST(opt::receive_queue_overflow, ReceiveQueueOverflow) {
   });
 }
 
-MCNET_OPTION_TEST(opt::busy_poll, BusyPoll) {
+MCNET_OPTION_TEST(NetSolSocket, opt::busy_poll, BusyPoll) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -220,7 +189,7 @@ MCNET_OPTION_TEST(opt::busy_poll, BusyPoll) {
   });
 }
 
-MCNET_OPTION_TEST(opt::prefer_busy_poll, PreferBusyPoll) {
+MCNET_OPTION_TEST(NetSolSocket, opt::prefer_busy_poll, PreferBusyPoll) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -228,7 +197,7 @@ MCNET_OPTION_TEST(opt::prefer_busy_poll, PreferBusyPoll) {
   });
 }
 
-MCNET_OPTION_TEST(opt::busy_poll_budget, BusyPollBudgetIsWriteOnlyAndChecked) {
+MCNET_OPTION_TEST(NetSolSocket, opt::busy_poll_budget, BusyPollBudgetIsWriteOnlyAndChecked) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -241,7 +210,7 @@ MCNET_OPTION_TEST(opt::busy_poll_budget, BusyPollBudgetIsWriteOnlyAndChecked) {
   });
 }
 
-MCNET_OPTION_TEST(opt::incoming_napi_id, IncomingNapiIdIsZeroOnAFreshSocket) {
+MCNET_OPTION_TEST(NetSolSocket, opt::incoming_napi_id, IncomingNapiIdIsZeroOnAFreshSocket) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -251,7 +220,7 @@ MCNET_OPTION_TEST(opt::incoming_napi_id, IncomingNapiIdIsZeroOnAFreshSocket) {
   });
 }
 
-MCNET_OPTION_TEST(opt::incoming_cpu, IncomingCpu) {
+MCNET_OPTION_TEST(NetSolSocket, opt::incoming_cpu, IncomingCpu) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -260,7 +229,7 @@ MCNET_OPTION_TEST(opt::incoming_cpu, IncomingCpu) {
   });
 }
 
-MCNET_OPTION_TEST(opt::pending_error, PendingErrorReportsRefusalOnceThenClears) {
+MCNET_OPTION_TEST(NetSolSocket, opt::pending_error, PendingErrorReportsRefusalOnceThenClears) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     // A connected UDP socket learns of ICMP port unreachable through SO_ERROR.
@@ -284,7 +253,7 @@ MCNET_OPTION_TEST(opt::pending_error, PendingErrorReportsRefusalOnceThenClears) 
   });
 }
 
-MCNET_OPTION_TEST(opt::socket_type, SocketType) {
+MCNET_OPTION_TEST(NetSolSocket, opt::socket_type, SocketType) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     EXPECT_EQ(core::get(udp(), opt::socket_type).value(), SOCK_DGRAM);
@@ -293,7 +262,7 @@ MCNET_OPTION_TEST(opt::socket_type, SocketType) {
   });
 }
 
-MCNET_OPTION_TEST(opt::socket_domain, SocketDomain) {
+MCNET_OPTION_TEST(NetSolSocket, opt::socket_domain, SocketDomain) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     EXPECT_EQ(core::get(udp(AF_INET), opt::socket_domain).value(), AF_INET);
@@ -301,7 +270,7 @@ MCNET_OPTION_TEST(opt::socket_domain, SocketDomain) {
   });
 }
 
-MCNET_OPTION_TEST(opt::socket_protocol, SocketProtocol) {
+MCNET_OPTION_TEST(NetSolSocket, opt::socket_protocol, SocketProtocol) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     EXPECT_EQ(core::get(udp(), opt::socket_protocol).value(), IPPROTO_UDP);
@@ -323,7 +292,7 @@ bool delivered(core::socket_ref receiver, const core::endpoint& to) {
   return ::recv(receiver.native_handle(), buf, sizeof buf, 0) == 4;
 }
 
-MCNET_OPTION_TEST(opt::attach_filter, AttachFilterDropsWhatItRejects) {
+MCNET_OPTION_TEST(NetSolSocket, opt::attach_filter, AttachFilterDropsWhatItRejects) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();
@@ -343,7 +312,7 @@ MCNET_OPTION_TEST(opt::attach_filter, AttachFilterDropsWhatItRejects) {
   });
 }
 
-MCNET_OPTION_TEST(opt::detach_filter, DetachFilterRestoresDelivery) {
+MCNET_OPTION_TEST(NetSolSocket, opt::detach_filter, DetachFilterRestoresDelivery) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
     auto s = udp();

@@ -7,6 +7,7 @@
 /// lengths the kernel really returns; anything else is
 /// errc::unexpected_option_size rather than a guess.
 
+#include <arpa/inet.h>
 #include <linux/filter.h>
 #include <sys/socket.h>
 
@@ -92,6 +93,50 @@ struct byte_or_int_codec {
       return int{b};
     }
     return fail(detail::bad_size(n));
+  }
+};
+
+/// A boolean the kernel may answer with 1 or 4 bytes (IP_MULTICAST_LOOP);
+/// written as an int.
+struct bool_byte_or_int_codec {
+  using value_type = bool;
+  using storage_type = int;
+  static result<socklen_t> encode(const bool& v, int& s) noexcept {
+    s = v ? 1 : 0;
+    return socklen_t{sizeof(int)};
+  }
+  static result<bool> decode(const int& s, socklen_t n) noexcept {
+    auto v = byte_or_int_codec<0, 1>::decode(s, n);
+    if (!v) return fail(v.error());
+    return *v != 0;
+  }
+};
+
+/// An int within [Min, Max], checked before the kernel sees it (IP_TTL:
+/// 1..255, or -1 for the default).
+template <int Min, int Max>
+struct ranged_int_codec {
+  using value_type = int;
+  using storage_type = int;
+  static result<socklen_t> encode(const int& v, int& s) noexcept {
+    if (v < Min || v > Max) return fail(error(errc::value_out_of_range, "", "").with_number(v));
+    s = v;
+    return socklen_t{sizeof(int)};
+  }
+  static result<int> decode(const int& s, socklen_t n) noexcept { return int_codec::decode(s, n); }
+};
+
+/// An interface index carried in network byte order (IP_UNICAST_IF).
+struct be32_index_codec {
+  using value_type = std::uint32_t;
+  using storage_type = std::uint32_t;
+  static result<socklen_t> encode(const std::uint32_t& v, std::uint32_t& s) noexcept {
+    s = htonl(v);
+    return socklen_t{sizeof(std::uint32_t)};
+  }
+  static result<std::uint32_t> decode(const std::uint32_t& s, socklen_t n) noexcept {
+    if (n != sizeof(std::uint32_t)) return fail(detail::bad_size(n));
+    return ntohl(s);
   }
 };
 

@@ -41,6 +41,7 @@ enum class read_back : std::uint8_t {
   doubled,       ///< twice the value set (SO_RCVBUF, SO_SNDBUF: kernel overhead)
   not_readable,  ///< write-only option
   not_writable,  ///< read-only option
+  partial,       ///< reads back only part of what was set (IP_MULTICAST_IF: the address, not the index)
 };
 
 /// What an option needs before the kernel accepts it (bit set).

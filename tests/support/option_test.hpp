@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+// Shared by the option-table tests of every layer: one behaviour test per
+// table entry (MCNET_OPTION_TEST registers the entry's spelling, so a unit
+// test can prove that no entry lacks one), and a round trip that compares as
+// the table says the kernel answers.
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <utility>
+
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/sockopt.hpp>
+
+#include "lan.hpp"
+
+namespace mcnet::test {
+
+/// Spellings that have a behaviour test in this executable.
+inline std::set<std::string_view>& option_tests() {
+  static std::set<std::string_view> spellings;
+  return spellings;
+}
+
+/// The spellings of every descriptor in a table (a tuple of descriptors).
+template <class Table>
+std::set<std::string_view> spellings_of(const Table& table) {
+  std::set<std::string_view> out;
+  std::apply([&](const auto&... o) { (out.insert(o.spelling), ...); }, table);
+  return out;
+}
+
+/// Set, read back, and compare as the table says the kernel answers.
+template <class Opt, class V>
+void expect_round_trip(core::socket_ref s, const Opt& o, const V& value) {
+  auto set = core::set(s, o, value);
+  ASSERT_TRUE(set) << set.error().message();
+  auto got = core::get(s, o);
+  ASSERT_TRUE(got) << got.error().message();
+  switch (o.expect) {
+    case core::read_back::equal: EXPECT_EQ(*got, value) << o.spelling; break;
+    case core::read_back::doubled:
+      if constexpr (std::is_arithmetic_v<V>) {
+        EXPECT_EQ(*got, 2 * value) << o.spelling;
+      } else {
+        ADD_FAILURE() << o.spelling << ": doubled needs a number";
+      }
+      break;
+    default: ADD_FAILURE() << o.spelling << " does not read back what was set; test it by hand";
+  }
+}
+
+/// Run `body` inside a fresh one-host LAN: every socket lives in its namespace.
+template <class F>
+void in_host(F&& body) {
+  auto net = network::lan(1);
+  (*net)[0].run(std::forward<F>(body));
+}
+
+}  // namespace mcnet::test
+
+#define MCNET_OPTION_TEST(suite, descriptor, test_name)                                                    \
+  [[maybe_unused]] static const bool mcnet_registered_##test_name =                                       \
+      ::mcnet::test::option_tests().insert((descriptor).spelling).second;                                  \
+  TEST(suite, test_name)
