@@ -92,6 +92,27 @@ void validate(const topology& t) {
   }
 }
 
+// Wait until every link but lo in `ns` reports operational state UP. A
+// bridge device itself stays UNKNOWN and carries no traffic between its
+// ports: bridges (br*) are not waited for.
+void wait_until_up(const netns& ns) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::string listing;
+  while (std::chrono::steady_clock::now() < deadline) {
+    listing = run_checked(&ns, {"ip", "-o", "link", "show"});
+    bool all_up = true;
+    std::istringstream lines(listing);
+    std::string line;
+    while (std::getline(lines, line)) {
+      if (line.find(": lo:") != std::string::npos || line.find(": br") != std::string::npos) continue;
+      if (line.find(" state UP ") == std::string::npos) all_up = false;
+    }
+    if (all_up) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  throw harness_error("lan: links not up after 5 s:\n" + listing);
+}
+
 }  // namespace
 
 topology topology::lan(unsigned hosts) {
@@ -215,6 +236,12 @@ void network::build(const topology& t) {
     for (unsigned l = 0; l < t.lans; ++l) all[l] = l;
     configure(*router_, all, kRouterHost + 1);
   }
+  // A link passes traffic only once the kernel's linkwatch work has run for
+  // it (until then its qdisc drops everything): wait until every link we
+  // made is operationally up, in every namespace. Bounded: 5 s.
+  wait_until_up(switch_);
+  for (const auto& h : hosts_) wait_until_up(h->ns_);
+  if (router_) wait_until_up(router_->ns_);
   if (t.routing == multicast_routing::smcroute) start_smcroute(t);
 }
 
