@@ -316,6 +316,67 @@ TEST(NetPacketConn, MulticastInterfaceSaysWhatItKnows) {
   });
 }
 
+TEST(NetPacketConn, BatchesAndAConnectedGroup) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = addr("239.255.27.1");
+  auto rx = receiver((*net)[1]);
+  ASSERT_TRUE(rx.join_group(group, (*net)[1].iface()));
+  auto tx = sender((*net)[0]);
+  ASSERT_TRUE(tx.set_multicast_ttl(3));
+  ASSERT_TRUE(tx.connect(core::endpoint(group, port_of(rx)))) << "after the interface: the route is picked here";
+
+  std::array<std::array<std::byte, 16>, 5> out_payload{};
+  std::array<core::message, 5> out{};
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out_payload[i][0] = static_cast<std::byte>('a' + i);
+    out[i] = core::message{.buffer = out_payload[i], .size = 1};  // no peer: connected
+  }
+  auto sent = tx.write_batch(out);
+  ASSERT_TRUE(sent) << sent.error().message();
+  EXPECT_EQ(*sent, 5u);
+
+  std::array<std::array<std::byte, 64>, 8> in_payload{};
+  std::array<core::control_buffer, 8> in_control;
+  std::array<core::message, 8> in{};
+  for (std::size_t i = 0; i < in.size(); ++i) in[i] = core::message{.buffer = in_payload[i], .control = in_control[i].span()};
+  std::size_t got = 0;
+  for (int tries = 0; tries < 10 && got < 5; ++tries) {
+    auto n = rx.read_batch(std::span(in).subspan(got));
+    ASSERT_TRUE(n) << n.error().message();
+    got += *n;
+  }
+  ASSERT_EQ(got, 5u);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const auto cm = ipv4::to_control_message(in[i].info);
+    EXPECT_EQ(in[i].buffer[0], static_cast<std::byte>('a' + i));
+    EXPECT_EQ(cm.destination, group);
+    EXPECT_EQ(cm.ttl, 3);
+    EXPECT_EQ(cm.interface_index, (*net)[1].iface().index);
+  }
+}
+
+TEST(NetPacketConn, MembershipLimitNamesTheSysctl) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  auto c = receiver((*net)[0]);
+  (*net)[0].run([&] {
+    for (std::uint8_t i = 1; i <= 20; ++i) ASSERT_TRUE(c.join_group(core::ip_address::v4(239, 255, 28, i), (*net)[0].iface()));
+    auto r = c.join_group(core::ip_address::v4(239, 255, 28, 21), (*net)[0].iface());
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message().find("net.ipv4.igmp_max_memberships is 20"), std::string::npos) << r.error().message();
+    // Another socket: the first is full, and an SSM group is a membership too.
+    auto ssm = ipv4::packet_conn::listen(core::endpoint::parse("0.0.0.0:0").value()).value();
+    const auto group = addr("232.0.28.1");
+    for (std::uint8_t i = 1; i <= 10; ++i) {
+      ASSERT_TRUE(ssm.join_source_specific_group(group, core::ip_address::v4(10, 77, 28, i), (*net)[0].iface()));
+    }
+    r = ssm.join_source_specific_group(group, core::ip_address::v4(10, 77, 28, 11), (*net)[0].iface());
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message().find("net.ipv4.igmp_max_msf is 10"), std::string::npos) << r.error().message();
+  });
+}
+
 TEST(NetPacketConn, WrongFamilyIsRefused) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
