@@ -190,6 +190,7 @@ result<read_result> packet_conn::read_from(std::span<std::byte> buffer) noexcept
   out.size = m.size;
   out.source = core::endpoint(m.peer.address().unmap(), m.peer.port());
   out.control = to_control_message(m.info);
+  out.control.source = out.source.address();
   out.truncated = m.truncated;
   out.wire_size = m.wire_size;
   return out;

@@ -20,6 +20,7 @@
 #include "datagram_helpers.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "procnet.hpp"
 
 namespace core = mcnet::core;
 namespace test = mcnet::test;
@@ -29,39 +30,8 @@ namespace {
 
 core::ip_address addr(const char* text) { return core::ip_address::parse(text).value(); }
 
-// One row of /proc/net/mcfilter: which (group, source) the kernel filters.
-struct mcfilter_row {
-  std::uint32_t ifindex;
-  core::ip_address group;
-  core::ip_address source;
-  int include;
-  int exclude;
-  bool operator==(const mcfilter_row&) const = default;
-};
-
-std::ostream& operator<<(std::ostream& os, const mcfilter_row& r) {
-  return os << r.ifindex << " " << r.group << " " << r.source << " inc=" << r.include << " exc=" << r.exclude;
-}
-
-// Read inside the host: /proc/net follows the main thread, thread-self this one.
-std::vector<mcfilter_row> read_mcfilter() {
-  std::ifstream f("/proc/thread-self/net/mcfilter");
-  std::string line;
-  std::getline(f, line);  // header
-  std::vector<mcfilter_row> rows;
-  while (std::getline(f, line)) {
-    std::istringstream in(line);
-    std::uint32_t index = 0;
-    std::string dev, group_hex, source_hex;
-    int inc = 0, exc = 0;
-    if (!(in >> index >> dev >> group_hex >> source_hex >> inc >> exc)) continue;
-    // Printed as network-order hex with 0x: 0xe8010101 is 232.1.1.1.
-    rows.push_back({index, core::ip_address::v4_uint(static_cast<std::uint32_t>(std::stoul(group_hex, nullptr, 16))),
-                    core::ip_address::v4_uint(static_cast<std::uint32_t>(std::stoul(source_hex, nullptr, 16))), inc,
-                    exc});
-  }
-  return rows;
-}
+using test::mcfilter_row;
+using test::read_mcfilter;
 
 // Everything `s` receives within `window`, as text.
 std::multiset<std::string> drain(core::socket_ref s, std::chrono::milliseconds window = 300ms) {

@@ -19,6 +19,7 @@
 
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "procnet.hpp"
 
 namespace core = mcnet::core;
 namespace ipv4 = mcnet::ipv4;
@@ -134,11 +135,19 @@ TEST(NetPacketConn, SourceSpecificIncludeExcludeAndReportsOnTheWire) {
   ASSERT_TRUE(rx.set_source_filter(ssm, rx_host.iface(), core::filter_mode::include, only_h1));
   both(to_ssm);
   EXPECT_EQ(texts(drain(rx)), (std::multiset<std::string>{"h1"})) << "switched without rejoining";
+  // The kernel's own filter state agrees.
+  EXPECT_EQ(rx_host.run(test::read_mcfilter),
+            (std::vector<test::mcfilter_row>{{rx_host.iface().index, ssm, (*net)[1].v4(), 1, 0}}));
 
   ASSERT_TRUE(rx.join_group(asm_group, rx_host.iface()));
   ASSERT_TRUE(rx.exclude_source_specific_group(asm_group, (*net)[1].v4(), rx_host.iface()));
   both(to_asm);
   EXPECT_EQ(texts(drain(rx)), (std::multiset<std::string>{"h0"})) << "exclude: all but the blocked source";
+  // Newest group first. (Linux lists /proc/net/mcfilter only while the
+  // newest group of an interface has sources: check it while it does.)
+  EXPECT_EQ(rx_host.run(test::read_mcfilter),
+            (std::vector<test::mcfilter_row>{{rx_host.iface().index, asm_group, (*net)[1].v4(), 0, 1},
+                                             {rx_host.iface().index, ssm, (*net)[1].v4(), 1, 0}}));
   ASSERT_TRUE(rx.include_source_specific_group(asm_group, (*net)[1].v4(), rx_host.iface()));
   both(to_asm);
   EXPECT_EQ(texts(drain(rx)), (std::multiset<std::string>{"h0", "h1"}));

@@ -69,7 +69,7 @@ enum class control_flags : std::uint32_t {
 struct control_message {
   int ttl = -1;
   int tos = -1;
-  core::ip_address source{};       ///< read: unused (the source is read_result::source); write: source address
+  core::ip_address source{};       ///< read: the datagram's source address; write: the source address to use
   core::ip_address destination{};  ///< read: the address the datagram was sent to (the group)
   std::uint32_t interface_index = 0;
   std::optional<core::kernel_time> timestamp{};
