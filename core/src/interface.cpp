@@ -42,4 +42,13 @@ result<interface_ref> interface_ref::by_index(std::uint32_t index) noexcept {
   return interface_ref{index, *n};
 }
 
+result<interface_ref> interface_ref::by_index(socket_ref s, std::uint32_t index) noexcept {
+  std::array<char, IFNAMSIZ> buf{};
+  auto length = sys::interface_name_of_socket(s.native_handle(), index, buf.data());
+  if (!length) return fail(length.error());
+  auto n = interface_name::make(std::string_view(buf.data(), *length));
+  if (!n) return fail(n.error());
+  return interface_ref{index, *n};
+}
+
 }  // namespace mcnet::core

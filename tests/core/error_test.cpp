@@ -37,7 +37,7 @@ TEST(Error, CategoryAndConditions) {
 
 TEST(Error, EveryCodeHasItsOwnMessage) {
   std::set<std::string> seen;
-  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::wrong_family); ++v) {
+  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::interface_required); ++v) {
     const auto text = mcnet::error_category().message(v);
     EXPECT_EQ(text.find("unknown"), std::string::npos) << v;
     EXPECT_TRUE(seen.insert(text).second) << "duplicate message: " << text;

@@ -42,10 +42,29 @@ TEST(NetInterfaceRef, LooksUpByNameAndIndexInsideTheHost) {
     EXPECT_EQ(bad_index.error().code, mcnet::errc::no_such_interface);
     EXPECT_EQ(bad_index.error().interface_index(), 9999u);
     EXPECT_NE(bad_index.error().message().find("9999"), std::string::npos);
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM).value();
+    auto via_socket = core::interface_ref::by_index(s, h.interfaces()[1].index);
+    ASSERT_TRUE(via_socket) << via_socket.error().message();
+    EXPECT_EQ(via_socket->name.view(), "eth1");
     auto too_long = core::interface_ref::by_name("a-very-long-interface-name");
     ASSERT_FALSE(too_long);
     EXPECT_EQ(too_long.error().code, mcnet::errc::value_out_of_range);
   });
+}
+
+// A socket made in a host answers for the host's interfaces even when asked
+// from a thread in another namespace.
+TEST(NetInterfaceRef, ByIndexThroughASocketUsesTheSocketsNamespace) {
+  MCNET_REQUIRE_NETNS();
+  auto net = mcnet::test::network::lan(1);
+  const auto& h = (*net)[0];
+  auto s = h.run([] { return core::socket::open(AF_INET, SOCK_DGRAM).value(); });
+  auto r = core::interface_ref::by_index(s, h.iface().index);  // this thread is not in h
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->name.view(), "eth0");
+  auto missing = core::interface_ref::by_index(s, 777);
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, mcnet::errc::no_such_interface);
 }
 
 }  // namespace

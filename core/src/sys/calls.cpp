@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <net/if.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -86,6 +87,20 @@ result<std::size_t> interface_name(std::uint32_t index, char* out) noexcept {
                     .with_hint("no interface with that index in this network namespace (see `ip link`)"));
   }
   return std::strlen(out);
+}
+
+result<std::size_t> interface_name_of_socket(int fd, std::uint32_t index, char* out) noexcept {
+  ifreq ifr{};
+  ifr.ifr_ifindex = static_cast<int>(index);
+  if (::ioctl(fd, SIOCGIFNAME, &ifr) != 0) {
+    return fail(error(errc::no_such_interface, "ioctl", "SIOCGIFNAME")
+                    .with_interface(index)
+                    .with_hint("no interface with index {interface} in the socket's network namespace"));
+  }
+  const std::size_t n = ::strnlen(ifr.ifr_name, IFNAMSIZ - 1);
+  std::memcpy(out, ifr.ifr_name, n);
+  out[n] = '\0';
+  return n;
 }
 
 result<void> bind(int fd, const sockaddr_storage& sa, socklen_t length) noexcept {

@@ -27,6 +27,9 @@ result<std::uint32_t> interface_index(std::string_view name) noexcept;
 
 /// The name of interface `index` into `out` (IFNAMSIZ bytes); its length.
 result<std::size_t> interface_name(std::uint32_t index, char* out) noexcept;
+/// The same, looked up in the network namespace of socket `fd` (SIOCGIFNAME
+/// on the socket itself), whatever namespace the calling thread is in.
+result<std::size_t> interface_name_of_socket(int fd, std::uint32_t index, char* out) noexcept;
 
 result<void> bind(int fd, const sockaddr_storage& sa, socklen_t length) noexcept;
 result<void> connect(int fd, const sockaddr_storage& sa, socklen_t length) noexcept;

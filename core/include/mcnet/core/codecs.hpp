@@ -25,7 +25,9 @@ namespace mcnet::core {
 
 namespace detail {
 [[nodiscard]] inline error bad_size(socklen_t got) noexcept {
-  return error(errc::unexpected_option_size, "", "").with_number(got);
+  error e(errc::unexpected_option_size, "", "");
+  e.with_number(got);
+  return e;  // named: a copy out of with_number's reference trips g++ 12's -Wmaybe-uninitialized on padding
 }
 }  // namespace detail
 

@@ -42,6 +42,7 @@ enum class errc : int {
   value_out_of_range,         ///< option value the kernel would misread
   unexpected_option_size,     ///< kernel answered with a size the codec rejects
   wrong_family,               ///< address family differs from the socket's
+  interface_required,         ///< a link- or interface-local group needs an interface
 };
 
 /// The category of `mcnet::errc`; its name is "mcnet".

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include <mcnet/core/error.hpp>
+#include <mcnet/core/socket.hpp>
 
 namespace mcnet::core {
 
@@ -51,8 +52,12 @@ struct interface_ref {
   /// Look `name` up in the calling thread's network namespace.
   /// Errors: errc::no_such_interface naming it.
   [[nodiscard]] static result<interface_ref> by_name(std::string_view name) noexcept;
-  /// Look `index` up (to learn its name). Errors: errc::no_such_interface.
+  /// Look `index` up (to learn its name) in the calling thread's network
+  /// namespace. Errors: errc::no_such_interface.
   [[nodiscard]] static result<interface_ref> by_index(std::uint32_t index) noexcept;
+  /// Look `index` up in the network namespace of socket `s` (which may
+  /// differ from the calling thread's). Errors: errc::no_such_interface.
+  [[nodiscard]] static result<interface_ref> by_index(socket_ref s, std::uint32_t index) noexcept;
 
   [[nodiscard]] constexpr bool is_kernel_choice() const noexcept { return index == 0; }
   friend constexpr bool operator==(const interface_ref&, const interface_ref&) noexcept = default;
