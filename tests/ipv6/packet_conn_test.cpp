@@ -110,7 +110,7 @@ TEST(NetIpv6PacketConn, SourceSpecificWithTwoSendersFilterChangeAndReports) {
   std::this_thread::sleep_for(500ms);
 
   const auto ssm = addr("ff3e::8000:30");
-  const auto asm_group = addr("ff1e::30:2");
+  const auto asm_group = addr("ff3e::8000:32");  // exclude mode in the SSM range: Linux allows it
   auto rx = receiver(rx_host);
   auto s0 = sender((*net)[0]);
   auto s1 = sender((*net)[1]);
@@ -155,7 +155,8 @@ TEST(NetIpv6PacketConn, SourceSpecificWithTwoSendersFilterChangeAndReports) {
       << wire;
   EXPECT_TRUE(reported({"[gaddr ff3e::8000:30 allow { fd77::2 }]", "[gaddr ff3e::8000:30 to_in { fd77::2 }]"}))
       << wire;
-  EXPECT_TRUE(reported({"[gaddr ff1e::30:2 to_ex { fd77::2 }]", "[gaddr ff1e::30:2 block { fd77::2 }]"})) << wire;
+  EXPECT_TRUE(reported({"[gaddr ff3e::8000:32 to_ex { fd77::2 }]", "[gaddr ff3e::8000:32 block { fd77::2 }]"}))
+      << wire;
 }
 
 // ff12:: is link-local (scope 2): joined on one of two interfaces by scope id.
@@ -332,6 +333,29 @@ TEST(NetIpv6PacketConn, MldSourceLimitNamesTheSysctl) {
     EXPECT_EQ(r.error().code, std::errc::no_buffer_space);
     EXPECT_NE(r.error().message().find("net.ipv6.mld_max_msf"), std::string::npos) << r.error().message();
     RecordProperty("sources_joined", joined);
+  });
+}
+
+// IPv6 any-source joins have no count limit; socket option memory does:
+// past net.core.optmem_max the kernel says ENOMEM, and the error names it.
+TEST(NetIpv6PacketConn, OptionMemoryLimitNamesTheSysctl) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.core.optmem_max", "4096");  // per namespace: a few dozen groups
+  auto c = receiver(h);
+  h.run([&] {
+    std::array<std::uint8_t, 16> b{0xff, 0x1e, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x31, 0, 0};
+    mcnet::result<void> r;
+    for (int i = 1; i <= 1000; ++i) {  // bounded; fails long before
+      b[14] = static_cast<std::uint8_t>(i >> 8);
+      b[15] = static_cast<std::uint8_t>(i);
+      r = c.join_group(core::ip_address::v6_bytes(b), h.iface());
+      if (!r) break;
+    }
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::not_enough_memory);
+    EXPECT_NE(r.error().message().find("net.core.optmem_max is 4096"), std::string::npos) << r.error().message();
   });
 }
 

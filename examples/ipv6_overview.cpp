@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The examples of <mcnet/ipv6.hpp>'s overview, compiled so that they stay
+// true. Running them needs an interface named eth0 (for example inside a
+// test namespace); without an argument the program only says so.
+
+#include <array>
+#include <cstdio>
+#include <span>
+
+#include <mcnet/ipv6.hpp>
+
+namespace core = mcnet::core;
+namespace ipv6 = mcnet::ipv6;
+
+namespace {
+
+void unicasting() {
+  auto s = core::dial_udp(core::endpoint::parse("[fd77::2]:9").value());
+  if (!s) return;
+  ipv6::conn c(*s);
+  (void)c.set_traffic_class(0xb8);
+  (void)c.set_hop_limit(16);
+  if (auto mtu = c.path_mtu()) std::printf("path MTU %u\n", *mtu);
+}
+
+void multicasting(ipv6::packet_conn& c, core::interface_ref eth0, std::span<const std::byte> payload) {
+  (void)c.join_group(core::ip_address::parse("ff1e::1").value(), eth0);
+  (void)c.join_group(core::ip_address::parse("ff12::1%eth0").value());
+  (void)c.set_control_message(ipv6::control_flags::destination | ipv6::control_flags::interface, true);
+  (void)c.set_multicast_interface(eth0);
+  (void)c.set_multicast_hop_limit(4);
+  (void)c.write_to(payload, core::endpoint::parse("[ff1e::1]:5000").value());
+}
+
+void source_specific(ipv6::packet_conn& c, core::interface_ref eth0) {
+  auto group = core::ip_address::parse("ff3e::8000:1").value();
+  (void)c.join_source_specific_group(group, core::ip_address::parse("fd77::1").value(), eth0);
+  std::array<core::ip_address, 1> other{core::ip_address::parse("fd77::2").value()};
+  (void)c.set_source_filter(group, eth0, core::filter_mode::include, other);
+}
+
+void control_messages(ipv6::packet_conn& c, core::interface_ref eth0, std::span<const std::byte> payload) {
+  using cf = ipv6::control_flags;
+  (void)c.set_control_message(cf::hop_limit | cf::traffic_class | cf::path_mtu, true);
+  c.set_wait(core::wait_policy::nonblocking());
+  std::array<std::byte, 1500> buf;
+  auto in = c.read_from(buf);
+  if (in && in->path_mtu_notification) std::printf("path MTU %u\n", in->control.path_mtu);
+  ipv6::control_message out;
+  out.interface_index = eth0.index;
+  out.hop_limit = 1;
+  (void)c.write_to(payload, core::endpoint::parse("[ff02::1]:5000").value(), &out);
+}
+
+}  // namespace
+
+int main(int argc, char**) {
+  if (argc < 2) {
+    std::puts("the overview examples of <mcnet/ipv6.hpp>; run with any argument inside a namespace with eth0");
+    return 0;
+  }
+  const std::array<std::byte, 4> payload{};
+  unicasting();
+  auto c = ipv6::packet_conn::listen(core::endpoint::parse("[::]:5000").value(), {.reuse_address = true}).value();
+  auto eth0 = core::interface_ref::by_name("eth0").value();
+  multicasting(c, eth0, payload);
+  source_specific(c, eth0);
+  control_messages(c, eth0, payload);
+  return 0;
+}
