@@ -3,10 +3,20 @@
 #pragma once
 
 /// @file
-/// mcnet netlink: interfaces, addresses, joined groups and change events from rtnetlink; the interface resolver. rtnetlink(7).
+/// mcnet netlink: interfaces, addresses and joined multicast groups from
+/// rtnetlink, and the interface resolver. rtnetlink(7).
 ///
-/// This layer builds on mcnet core (<mcnet/core.hpp>), which it includes.
+/// @code
+///   auto snap = mcnet::netlink::take_snapshot();     // links, addresses, groups
+///   for (const auto& l : snap->links) std::cout << l.name << ' ' << l.mtu << '\n';
+///   auto eth0 = mcnet::netlink::link_by_name("eth0"); // one RTM_GETLINK, at any scale
+///   auto r = mcnet::netlink::resolve("10.77.0.0/24");  // interface + addresses, or the candidates
+///   if (!r) std::cerr << r.error().message() << '\n';
+/// @endcode
+/// libnl is used inside only: no libnl header is included from here.
 
 #include <mcnet/core.hpp>
-
-namespace mcnet::netlink {}
+#include <mcnet/netlink/namespace.hpp>
+#include <mcnet/netlink/query.hpp>
+#include <mcnet/netlink/resolve.hpp>
+#include <mcnet/netlink/types.hpp>

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Reading the kernel's interface state over rtnetlink: one consistent
+/// snapshot, or targeted lookups that never walk everything. Each call opens
+/// its own NETLINK_ROUTE socket in the calling thread's network namespace
+/// (see `in_namespace` for another one).
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/netlink/types.hpp>
+
+namespace mcnet::netlink {
+
+/// Where joined groups come from.
+enum class group_source : std::uint8_t {
+  automatic,  ///< RTM_GETMULTICAST where the kernel answers (probed), else /proc
+  proc,       ///< /proc/thread-self/net/igmp and igmp6 (gives `users`)
+};
+
+struct snapshot_options {
+  bool groups = true;
+  group_source groups_from = group_source::automatic;
+  unsigned retries = 3;  ///< NLM_F_DUMP_INTR: redo the dumps this many times
+};
+
+/// Links, addresses and joined groups of both families.
+struct snapshot {
+  std::vector<link> links{};
+  std::vector<address> addresses{};
+  std::vector<group> groups{};
+  /// False when the tables kept changing during every retry (NLM_F_DUMP_INTR).
+  bool consistent = true;
+  /// Whether the IPv4 groups came from RTM_GETMULTICAST (false: /proc).
+  bool ipv4_groups_from_netlink = false;
+
+  [[nodiscard]] const link* link_by_index(std::uint32_t index) const noexcept;
+  [[nodiscard]] const link* link_by_name(std::string_view name) const noexcept;
+};
+
+/// One picture of everything. Errors: socket/netlink errnos; NLE_* in the libnl category.
+[[nodiscard]] result<snapshot> take_snapshot(const snapshot_options& options = {});
+
+/// RTM_GETLINK for one index. Errors: errc::no_such_interface.
+[[nodiscard]] result<link> link_by_index(std::uint32_t index);
+/// RTM_GETLINK by name or alternative name (IFLA_ALT_IFNAME for names
+/// longer than 15 bytes). Errors: errc::no_such_interface.
+[[nodiscard]] result<link> link_by_name(std::string_view name);
+/// The addresses of one interface (a strict-check filtered dump where the
+/// kernel supports it, else a full dump filtered here).
+[[nodiscard]] result<std::vector<address>> addresses_of(std::uint32_t index);
+/// The groups joined on one interface, both families.
+[[nodiscard]] result<std::vector<group>> groups_of(std::uint32_t index, group_source from = group_source::automatic);
+
+}  // namespace mcnet::netlink

@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Plain values for what rtnetlink reports: links, addresses and joined
+/// multicast groups. Copies, not views: they stay valid after the socket
+/// that produced them is gone.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mcnet/core/interface.hpp>
+#include <mcnet/core/ip_address.hpp>
+
+namespace mcnet::netlink {
+
+/// RFC 2863 operational state (IF_OPER_*).
+enum class oper_state : std::uint8_t { unknown = 0, not_present, down, lower_layer_down, testing, dormant, up };
+
+/// A network interface (RTM_NEWLINK).
+struct link {
+  std::uint32_t index = 0;
+  std::string name{};
+  std::vector<std::string> alt_names{};  ///< IFLA_PROP_LIST / IFLA_ALT_IFNAME
+  std::uint32_t mtu = 0;
+  std::uint32_t flags = 0;               ///< IFF_UP, IFF_RUNNING, IFF_MULTICAST, IFF_LOWER_UP, ...
+  oper_state operstate = oper_state::unknown;
+  std::uint16_t link_type = 0;           ///< ARPHRD_ETHER, ARPHRD_LOOPBACK, ...
+  std::vector<std::uint8_t> hardware_address{};
+  std::uint32_t master = 0;              ///< index of the bridge/bond it is enslaved to; 0: none
+  /// The parent (IFLA_LINK): its index, in this namespace unless
+  /// `parent_netns_id` says another (IFLA_LINK_NETNSID): then the index means
+  /// nothing here. Never set for links without a parent.
+  std::optional<std::uint32_t> parent{};
+  std::optional<std::int32_t> parent_netns_id{};
+  std::string kind{};                    ///< IFLA_INFO_KIND: "veth", "bridge", ...
+
+  [[nodiscard]] bool is_up() const noexcept;          ///< IFF_UP
+  [[nodiscard]] bool has_carrier() const noexcept;    ///< IFF_LOWER_UP
+  [[nodiscard]] bool is_multicast() const noexcept;   ///< IFF_MULTICAST
+  [[nodiscard]] bool is_loopback() const noexcept;    ///< IFF_LOOPBACK
+  /// {index, name} for the socket layer.
+  [[nodiscard]] core::interface_ref ref() const noexcept;
+};
+
+/// An address on an interface (RTM_NEWADDR).
+struct address {
+  std::uint32_t index = 0;
+  core::ip_address local{};  ///< IFA_LOCAL (IPv4) or IFA_ADDRESS (IPv6), scope id set for link-local
+  unsigned prefix_length = 0;
+  std::uint8_t scope = 0;    ///< RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST
+  core::ip_address broadcast{};
+  core::ip_address peer{};   ///< point-to-point peer, when different from local
+  std::uint32_t flags = 0;   ///< IFA_F_*: tentative, deprecated, dadfailed, permanent, ...
+  std::uint32_t preferred_lifetime = 0xffffffffu;  ///< seconds; 0xffffffff: forever
+  std::uint32_t valid_lifetime = 0xffffffffu;
+  std::string label{};
+
+  [[nodiscard]] bool tentative() const noexcept;
+  [[nodiscard]] bool deprecated() const noexcept;
+  [[nodiscard]] bool dad_failed() const noexcept;
+  /// Usable as a source: not tentative and DAD did not fail.
+  [[nodiscard]] bool usable() const noexcept;
+};
+
+/// A multicast group joined on an interface (RTM_GETMULTICAST or /proc).
+struct group {
+  std::uint32_t index = 0;
+  core::ip_address address{};
+  /// How many sockets (and kernel users) hold it: known only from /proc.
+  std::optional<std::uint32_t> users{};
+  friend bool operator==(const group&, const group&) = default;
+};
+
+}  // namespace mcnet::netlink

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Snapshot and targeted lookups over one NETLINK_ROUTE socket per call.
+
+#include <mcnet/netlink/query.hpp>
+
+#include <linux/if_addr.h>
+#include <linux/if_link.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "parse.hpp"
+#include "rtnl.hpp"
+
+#ifndef RTEXT_FILTER_SKIP_STATS
+#define RTEXT_FILTER_SKIP_STATS (1 << 3)
+#endif
+
+namespace mcnet::netlink {
+namespace {
+
+using detail::request_builder;
+using detail::rtnl;
+
+std::vector<std::byte>& link_dump() {
+  thread_local request_builder b = [] {
+    request_builder r(RTM_GETLINK, NLM_F_DUMP);
+    r.fixed(ifinfomsg{});
+    r.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+    return r;
+  }();
+  return b.finish();
+}
+
+result<bool> dump_links(rtnl& s, std::vector<link>& out) {
+  auto req = link_dump();
+  return s.transact(req, [&](const nlmsghdr& h) {
+    if (auto l = detail::parse_link(h)) out.push_back(std::move(*l));
+  });
+}
+
+result<bool> dump_addresses(rtnl& s, std::vector<address>& out, std::uint32_t only_index = 0) {
+  request_builder r(RTM_GETADDR, NLM_F_DUMP);
+  ifaddrmsg ifa{};
+  ifa.ifa_index = only_index;  // honoured as a filter under strict checking
+  r.fixed(ifa);
+  auto& req = r.finish();
+  return s.transact(req, [&](const nlmsghdr& h) {
+    if (auto a = detail::parse_address(h); a && (only_index == 0 || a->index == only_index)) out.push_back(std::move(*a));
+  });
+}
+
+// RTM_GETMULTICAST for one family. Errors: EOPNOTSUPP where the kernel has
+// no handler (IPv4 before Linux 6.13).
+result<bool> dump_groups(rtnl& s, int family, std::vector<group>& out) {
+  request_builder r(RTM_GETMULTICAST, NLM_F_DUMP);
+  ifaddrmsg ifa{};
+  ifa.ifa_family = static_cast<std::uint8_t>(family);
+  r.fixed(ifa);
+  auto& req = r.finish();
+  return s.transact(req, [&](const nlmsghdr& h) {
+    if (auto g = detail::parse_group(h)) out.push_back(*g);
+  });
+}
+
+std::uint32_t hex_u32(std::string_view s) {
+  std::uint32_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v, 16);
+  return v;
+}
+
+// /proc/thread-self/net/igmp: host-order hex groups under each interface line.
+void read_proc_igmp(std::vector<group>& out) {
+  std::ifstream f("/proc/thread-self/net/igmp");
+  std::string line;
+  std::getline(f, line);  // header
+  std::uint32_t index = 0;
+  while (std::getline(f, line)) {
+    if (line.empty()) continue;
+    std::istringstream in(line);
+    if (line[0] != '\t') {
+      in >> index;  // "2\teth0      :     3      V3"
+      continue;
+    }
+    std::string hex;
+    std::uint32_t users = 0;
+    if (!(in >> hex >> users)) continue;
+    const std::uint32_t host_order = hex_u32(hex);  // printed in host byte order: 010000E0 is 224.0.0.1
+    const std::uint32_t be = ntohl(host_order);  // the kernel printed the __be32 as a host integer
+    group g;
+    g.index = index;
+    g.address = core::ip_address::v4_uint(be);
+    g.users = users;
+    out.push_back(g);
+  }
+}
+
+// /proc/thread-self/net/igmp6: "index name group-hex users flags timer".
+void read_proc_igmp6(std::vector<group>& out) {
+  std::ifstream f("/proc/thread-self/net/igmp6");
+  std::string line;
+  while (std::getline(f, line)) {
+    std::istringstream in(line);
+    std::uint32_t index = 0;
+    std::string name, hex;
+    std::uint32_t users = 0;
+    if (!(in >> index >> name >> hex >> users) || hex.size() != 32) continue;
+    std::array<std::uint8_t, 16> b{};
+    for (std::size_t i = 0; i < 16; ++i) b[i] = static_cast<std::uint8_t>(hex_u32(std::string_view(hex).substr(2 * i, 2)));
+    auto a = core::ip_address::v6_bytes(b);
+    if (a.is_link_local_multicast() || a.is_interface_local_multicast()) a = a.with_scope_id(index);
+    out.push_back({index, a, users});
+  }
+}
+
+// Whether the kernel answers IPv4 RTM_GETMULTICAST (Linux 6.13+), asked once per thread's namespace.
+result<void> groups(rtnl& s, group_source from, std::vector<group>& out, bool& v4_from_netlink) {
+  v4_from_netlink = false;
+  if (from == group_source::proc) {
+    read_proc_igmp(out);
+    read_proc_igmp6(out);
+    return {};
+  }
+  auto v4 = dump_groups(s, AF_INET, out);
+  if (v4) {
+    v4_from_netlink = true;
+  } else if (v4.error().code == std::errc::operation_not_supported) {
+    read_proc_igmp(out);
+  } else {
+    return fail(v4.error());
+  }
+  if (auto v6 = dump_groups(s, AF_INET6, out); !v6) {
+    if (v6.error().code != std::errc::operation_not_supported) return fail(v6.error());
+    read_proc_igmp6(out);
+  }
+  return {};
+}
+
+error no_such_interface(std::string_view name, std::uint32_t index) {
+  error e(errc::no_such_interface, "RTM_GETLINK", "link");
+  if (!name.empty()) e.with_input(name);
+  if (index != 0) e.with_interface(index);
+  return e.with_hint("no such interface in this network namespace (see `ip link`)");
+}
+
+result<link> get_link(request_builder& r, std::string_view name, std::uint32_t index) {
+  auto s = rtnl::open();
+  if (!s) return fail(s.error());
+  std::optional<link> found;
+  auto& req = r.finish();
+  auto t = s->transact(req, [&](const nlmsghdr& h) { found = detail::parse_link(h); });
+  if (!t) {
+    if (t.error().code == std::errc::no_such_device) return fail(no_such_interface(name, index));
+    return fail(t.error());
+  }
+  if (!found) return fail(no_such_interface(name, index));
+  return *found;
+}
+
+}  // namespace
+
+const link* snapshot::link_by_index(std::uint32_t index) const noexcept {
+  auto it = std::find_if(links.begin(), links.end(), [&](const link& l) { return l.index == index; });
+  return it == links.end() ? nullptr : &*it;
+}
+
+const link* snapshot::link_by_name(std::string_view name) const noexcept {
+  auto it = std::find_if(links.begin(), links.end(), [&](const link& l) {
+    return l.name == name || std::find(l.alt_names.begin(), l.alt_names.end(), name) != l.alt_names.end();
+  });
+  return it == links.end() ? nullptr : &*it;
+}
+
+result<snapshot> take_snapshot(const snapshot_options& options) {
+  auto s = rtnl::open();
+  if (!s) return fail(s.error());
+  snapshot snap;
+  for (unsigned attempt = 0;; ++attempt) {
+    snap = snapshot{};
+    auto l = dump_links(*s, snap.links);
+    if (!l) return fail(l.error());
+    auto a = dump_addresses(*s, snap.addresses);
+    if (!a) return fail(a.error());
+    bool interrupted = *l || *a;
+    if (options.groups) {
+      if (auto g = groups(*s, options.groups_from, snap.groups, snap.ipv4_groups_from_netlink); !g) return fail(g.error());
+    }
+    if (!interrupted) break;
+    if (attempt >= options.retries) {
+      snap.consistent = false;
+      break;
+    }
+  }
+  std::sort(snap.links.begin(), snap.links.end(), [](const link& x, const link& y) { return x.index < y.index; });
+  return snap;
+}
+
+result<link> link_by_index(std::uint32_t index) {
+  if (index == 0) return fail(no_such_interface({}, 0));
+  request_builder r(RTM_GETLINK, 0);
+  ifinfomsg ifi{};
+  ifi.ifi_index = static_cast<int>(index);
+  r.fixed(ifi);
+  r.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+  return get_link(r, {}, index);
+}
+
+result<link> link_by_name(std::string_view name) {
+  if (name.empty() || name.size() > 127) {
+    return fail(error(errc::value_out_of_range, "RTM_GETLINK", "link").with_input(name).with_hint("1 to 127 bytes"));
+  }
+  request_builder r(RTM_GETLINK, 0);
+  r.fixed(ifinfomsg{});
+  r.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+  std::string z(name);
+  // IFLA_IFNAME holds at most 15 bytes; longer names can only be alt names.
+  r.attribute(name.size() < IFNAMSIZ ? IFLA_IFNAME : IFLA_ALT_IFNAME, z.c_str(), z.size() + 1);
+  auto l = get_link(r, name, 0);
+  if (!l && name.size() < IFNAMSIZ && l.error().code == errc::no_such_interface) {
+    // Not a name: maybe an alternative name of 15 bytes or less.
+    request_builder alt(RTM_GETLINK, 0);
+    alt.fixed(ifinfomsg{});
+    alt.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+    alt.attribute(IFLA_ALT_IFNAME, z.c_str(), z.size() + 1);
+    return get_link(alt, name, 0);
+  }
+  return l;
+}
+
+result<std::vector<address>> addresses_of(std::uint32_t index) {
+  auto s = rtnl::open();
+  if (!s) return fail(s.error());
+  std::vector<address> out;
+  // With strict checking the kernel filters by index; otherwise the dump is
+  // filtered here (dump_addresses checks the index either way).
+  auto r = dump_addresses(*s, out, index);
+  if (!r) return fail(r.error());
+  return out;
+}
+
+result<std::vector<group>> groups_of(std::uint32_t index, group_source from) {
+  auto s = rtnl::open();
+  if (!s) return fail(s.error());
+  std::vector<group> all;
+  bool v4_from_netlink = false;
+  if (auto g = groups(*s, from, all, v4_from_netlink); !g) return fail(g.error());
+  std::vector<group> out;
+  std::copy_if(all.begin(), all.end(), std::back_inserter(out), [&](const group& g) { return g.index == index; });
+  return out;
+}
+
+}  // namespace mcnet::netlink
