@@ -181,6 +181,11 @@ const link* snapshot::link_by_name(std::string_view name) const noexcept {
 result<snapshot> take_snapshot(const snapshot_options& options) {
   auto s = rtnl::open();
   if (!s) return fail(s.error());
+  return detail::snapshot_with(*s, options);
+}
+
+result<snapshot> detail::snapshot_with(rtnl& s_ref, const snapshot_options& options) {
+  rtnl* s = &s_ref;
   snapshot snap;
   for (unsigned attempt = 0;; ++attempt) {
     snap = snapshot{};

@@ -81,3 +81,11 @@ class request_builder {
 };
 
 }  // namespace mcnet::netlink::detail
+
+#include <mcnet/netlink/query.hpp>
+
+namespace mcnet::netlink::detail {
+/// take_snapshot over a socket that already exists (and so in its namespace,
+/// whatever the calling thread's).
+result<snapshot> snapshot_with(rtnl& s, const snapshot_options& options);
+}  // namespace mcnet::netlink::detail

@@ -265,3 +265,18 @@ TEST(NetResolver, WarnsWhenMulticastWillNotWork) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(LibnlCategory, ConditionsCompareEqualToStdErrc) {
+  const auto nodev = nl::make_libnl_error(-31);  // NLE_NODEV
+  EXPECT_STREQ(nodev.category().name(), "libnl");
+  EXPECT_EQ(nodev.value(), 31);
+  EXPECT_EQ(nodev, std::errc::no_such_device);
+  EXPECT_EQ(nl::make_libnl_error(5), std::errc::not_enough_memory) << "NLE_NOMEM";
+  EXPECT_EQ(nl::make_libnl_error(-33), std::errc::interrupted) << "NLE_DUMP_INTR";
+  EXPECT_FALSE(nodev.message().empty());
+  EXPECT_NE(nl::make_libnl_error(28), std::errc::no_such_device) << "NLE_PERM is not NODEV";
+}
+
+}  // namespace

@@ -16,7 +16,9 @@
 /// libnl is used inside only: no libnl header is included from here.
 
 #include <mcnet/core.hpp>
+#include <mcnet/netlink/error.hpp>
 #include <mcnet/netlink/namespace.hpp>
 #include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/resolve.hpp>
 #include <mcnet/netlink/types.hpp>
+#include <mcnet/netlink/watcher.hpp>

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// `watcher`: change events for links, addresses and (where the kernel
+/// notifies, Linux 6.13+) joined groups, on a nonblocking descriptor for
+/// poll/epoll. It subscribes before its first dump, so nothing falls between
+/// them; when notifications are lost (ENOBUFS) it dumps again and reports the
+/// difference followed by a `resynced` event: its state is never stale.
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/unique_fd.hpp>
+#include <mcnet/netlink/query.hpp>
+
+namespace mcnet::netlink {
+
+namespace detail {
+class rtnl;
+}
+
+/// Which fields of a link changed (bit set).
+enum class link_change : std::uint32_t {
+  none = 0,
+  name = 1u << 0,
+  mtu = 1u << 1,
+  flags = 1u << 2,  ///< up/down, carrier, multicast, ...
+  operstate = 1u << 3,
+  hardware_address = 1u << 4,
+  master = 1u << 5,
+  alt_names = 1u << 6,
+};
+[[nodiscard]] constexpr link_change operator|(link_change a, link_change b) noexcept {
+  return static_cast<link_change>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+[[nodiscard]] constexpr bool has(link_change set, link_change f) noexcept {
+  return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
+}
+
+struct event {
+  enum class kind : std::uint8_t {
+    link_added,
+    link_changed,
+    link_removed,
+    address_added,
+    address_changed,  ///< flags or lifetimes (tentative to usable, deprecated, ...)
+    address_removed,
+    group_joined,
+    group_left,
+    resynced,  ///< notifications were lost; the events before it since the last call came from a fresh dump
+  };
+  kind what = kind::resynced;
+  link link_value{};        ///< link events (for link_removed: the last state known)
+  link_change changed = link_change::none;
+  address address_value{};  ///< address events
+  group group_value{};      ///< group events
+};
+
+class watcher {
+ public:
+  watcher(watcher&&) noexcept;
+  watcher& operator=(watcher&&) noexcept;
+  watcher(const watcher&) = delete;
+  watcher& operator=(const watcher&) = delete;
+  ~watcher();
+
+  /// Subscribe (links, IPv4 and IPv6 addresses, and group notifications where
+  /// the kernel has them), then take the first snapshot. `receive_buffer`
+  /// sizes the socket's queue (small values overflow sooner; tests use that).
+  [[nodiscard]] static result<watcher> open(int receive_buffer = 1 << 20);
+
+  /// The descriptor to poll for POLLIN (nonblocking).
+  [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+  /// Read every pending notification and return the events, in order.
+  /// Never blocks. Errors: only those of a re-dump.
+  result<std::vector<event>> process();
+  /// The state as of the last process(): what a fresh snapshot would show.
+  [[nodiscard]] const snapshot& state() const noexcept { return state_; }
+  /// Re-dumps run over a socket opened with the watcher, so they read the
+  /// watcher's namespace whichever thread calls process(). (The /proc group
+  /// fallback of kernels before 6.13 reads the calling thread's namespace.)
+  /// Whether the kernel notifies group joins and leaves (Linux 6.13+).
+  [[nodiscard]] bool groups_notified() const noexcept { return groups_notified_; }
+
+ private:
+  result<void> resync(std::vector<event>& out);
+  void apply_link(const link& l, std::vector<event>& out);
+  void remove_link(std::uint32_t index, std::vector<event>& out);
+  void apply_address(const address& a, bool removed, std::vector<event>& out);
+  void apply_group(const group& g, bool removed, std::vector<event>& out);
+
+  watcher();
+
+  core::unique_fd fd_;
+  std::unique_ptr<detail::rtnl> dumper_;  // for re-dumps, in the watcher's namespace
+  snapshot state_;
+  bool groups_notified_ = false;
+  std::vector<std::byte> buffer_;
+};
+
+}  // namespace mcnet::netlink

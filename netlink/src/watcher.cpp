@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/netlink/watcher.hpp>
+
+#include <linux/if_addr.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "parse.hpp"
+#include "rtnl.hpp"
+
+namespace mcnet::netlink {
+namespace {
+
+bool same_address(const address& a, const address& b) {
+  return a.index == b.index && a.local == b.local && a.prefix_length == b.prefix_length;
+}
+
+link_change diff(const link& before, const link& after) {
+  link_change c = link_change::none;
+  if (before.name != after.name) c = c | link_change::name;
+  if (before.mtu != after.mtu) c = c | link_change::mtu;
+  if (before.flags != after.flags) c = c | link_change::flags;
+  if (before.operstate != after.operstate) c = c | link_change::operstate;
+  if (before.hardware_address != after.hardware_address) c = c | link_change::hardware_address;
+  if (before.master != after.master) c = c | link_change::master;
+  if (before.alt_names != after.alt_names) c = c | link_change::alt_names;
+  return c;
+}
+
+}  // namespace
+
+watcher::watcher() = default;
+watcher::watcher(watcher&&) noexcept = default;
+watcher& watcher::operator=(watcher&&) noexcept = default;
+watcher::~watcher() = default;
+
+result<watcher> watcher::open(int receive_buffer) {
+  watcher w;
+  w.fd_ = core::unique_fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
+  if (!w.fd_) return fail(error::from_errno(errno, "socket", "NETLINK_ROUTE"));
+  // SO_RCVBUFFORCE where permitted, so that a busy host does not overflow a small default.
+  if (::setsockopt(w.fd_.get(), SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer, sizeof receive_buffer) != 0) {
+    ::setsockopt(w.fd_.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
+  }
+  sockaddr_nl sa{};
+  sa.nl_family = AF_NETLINK;
+  if (::bind(w.fd_.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
+    return fail(error::from_errno(errno, "bind", "NETLINK_ROUTE"));
+  }
+  for (unsigned group : {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR}) {
+    if (::setsockopt(w.fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0) {
+      return fail(error::from_errno(errno, "setsockopt", "NETLINK_ADD_MEMBERSHIP"));
+    }
+  }
+  // Group notifications exist since Linux 6.13; older kernels refuse the group.
+  unsigned mc4 = RTNLGRP_IPV4_MCADDR, mc6 = RTNLGRP_IPV6_MCADDR;
+  w.groups_notified_ = ::setsockopt(w.fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &mc4, sizeof mc4) == 0 &&
+                       ::setsockopt(w.fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &mc6, sizeof mc6) == 0;
+  w.buffer_.resize(64 * 1024);
+  // Subscribed first, dumped second: a change during the dump is queued on fd_.
+  auto dumper = detail::rtnl::open();
+  if (!dumper) return fail(dumper.error());
+  w.dumper_ = std::make_unique<detail::rtnl>(std::move(*dumper));
+  auto snap = detail::snapshot_with(*w.dumper_, {});
+  if (!snap) return fail(snap.error());
+  w.state_ = std::move(*snap);
+  return w;
+}
+
+void watcher::apply_link(const link& l, std::vector<event>& out) {
+  auto it = std::find_if(state_.links.begin(), state_.links.end(), [&](const link& x) { return x.index == l.index; });
+  if (it == state_.links.end()) {
+    state_.links.push_back(l);
+    out.push_back({event::kind::link_added, l, link_change::none, {}, {}});
+    return;
+  }
+  const auto c = diff(*it, l);
+  *it = l;
+  if (c != link_change::none) out.push_back({event::kind::link_changed, l, c, {}, {}});
+}
+
+void watcher::remove_link(std::uint32_t index, std::vector<event>& out) {
+  auto it = std::find_if(state_.links.begin(), state_.links.end(), [&](const link& x) { return x.index == index; });
+  if (it == state_.links.end()) return;
+  out.push_back({event::kind::link_removed, *it, link_change::none, {}, {}});
+  state_.links.erase(it);
+  // The kernel removes the link's addresses and groups with it.
+  std::erase_if(state_.addresses, [&](const address& a) { return a.index == index; });
+  std::erase_if(state_.groups, [&](const group& g) { return g.index == index; });
+}
+
+void watcher::apply_address(const address& a, bool removed, std::vector<event>& out) {
+  auto it = std::find_if(state_.addresses.begin(), state_.addresses.end(), [&](const address& x) { return same_address(x, a); });
+  if (removed) {
+    if (it == state_.addresses.end()) return;
+    state_.addresses.erase(it);
+    out.push_back({event::kind::address_removed, {}, link_change::none, a, {}});
+    return;
+  }
+  if (it == state_.addresses.end()) {
+    state_.addresses.push_back(a);
+    out.push_back({event::kind::address_added, {}, link_change::none, a, {}});
+    return;
+  }
+  const bool changed = it->flags != a.flags || it->preferred_lifetime != a.preferred_lifetime ||
+                       it->valid_lifetime != a.valid_lifetime || it->label != a.label;
+  // Lifetimes tick down on every refresh; report real changes of state only.
+  const bool state_changed = it->flags != a.flags || it->label != a.label;
+  *it = a;
+  if (changed && state_changed) out.push_back({event::kind::address_changed, {}, link_change::none, a, {}});
+}
+
+void watcher::apply_group(const group& g, bool removed, std::vector<event>& out) {
+  auto it = std::find_if(state_.groups.begin(), state_.groups.end(),
+                         [&](const group& x) { return x.index == g.index && x.address == g.address; });
+  if (removed) {
+    if (it == state_.groups.end()) return;
+    state_.groups.erase(it);
+    out.push_back({event::kind::group_left, {}, link_change::none, {}, g});
+  } else if (it == state_.groups.end()) {
+    state_.groups.push_back(g);
+    out.push_back({event::kind::group_joined, {}, link_change::none, {}, g});
+  }
+}
+
+result<void> watcher::resync(std::vector<event>& out) {
+  auto fresh = detail::snapshot_with(*dumper_, {});
+  if (!fresh) return fail(fresh.error());
+  // Removals first, then additions and changes: the difference to the fresh picture.
+  std::vector<std::uint32_t> gone;
+  for (const auto& l : state_.links) {
+    if (fresh->link_by_index(l.index) == nullptr) gone.push_back(l.index);
+  }
+  for (auto index : gone) remove_link(index, out);
+  for (const auto& l : fresh->links) apply_link(l, out);
+  for (const auto& a : std::vector<address>(state_.addresses)) {
+    if (std::none_of(fresh->addresses.begin(), fresh->addresses.end(), [&](const address& x) { return same_address(x, a); })) {
+      apply_address(a, true, out);
+    }
+  }
+  for (const auto& a : fresh->addresses) apply_address(a, false, out);
+  for (const auto& g : std::vector<group>(state_.groups)) {
+    if (std::find_if(fresh->groups.begin(), fresh->groups.end(), [&](const group& x) {
+          return x.index == g.index && x.address == g.address;
+        }) == fresh->groups.end()) {
+      apply_group(g, true, out);
+    }
+  }
+  for (const auto& g : fresh->groups) apply_group(g, false, out);
+  state_ = std::move(*fresh);
+  out.push_back({event::kind::resynced, {}, link_change::none, {}, {}});
+  return {};
+}
+
+result<std::vector<event>> watcher::process() {
+  std::vector<event> out;
+  while (true) {
+    const ssize_t n = ::recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) break;
+      if (errno == ENOBUFS) {  // notifications were lost: dump again (libnl would call this NLE_NOMEM)
+        // Drop what is still queued: the fresh dump covers it.
+        while (::recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT) > 0) {
+        }
+        if (auto r = resync(out); !r) return fail(r.error());
+        continue;
+      }
+      return fail(error::from_errno(errno, "recv", "NETLINK_ROUTE"));
+    }
+    auto left = static_cast<int>(n);
+    for (auto* m = reinterpret_cast<nlmsghdr*>(buffer_.data()); NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
+      switch (m->nlmsg_type) {
+        case RTM_NEWLINK:
+          if (auto l = detail::parse_link(*m)) apply_link(*l, out);
+          break;
+        case RTM_DELLINK: {
+          ifinfomsg ifi{};
+          std::memcpy(&ifi, NLMSG_DATA(m), sizeof ifi);
+          remove_link(static_cast<std::uint32_t>(ifi.ifi_index), out);
+          break;
+        }
+        case RTM_NEWADDR:
+        case RTM_DELADDR: {
+          const bool removed = m->nlmsg_type == RTM_DELADDR;
+          m->nlmsg_type = RTM_NEWADDR;  // the parser reads both alike
+          if (auto a = detail::parse_address(*m)) apply_address(*a, removed, out);
+          break;
+        }
+        case RTM_NEWMULTICAST:
+        case RTM_DELMULTICAST: {
+          const bool removed = m->nlmsg_type == RTM_DELMULTICAST;
+          m->nlmsg_type = RTM_NEWMULTICAST;
+          if (auto g = detail::parse_group(*m)) apply_group(*g, removed, out);
+          break;
+        }
+        default: break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace mcnet::netlink

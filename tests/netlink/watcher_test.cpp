@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The watcher in a namespace: every kind of change is reported, and a forced
+// overflow ends in `resynced` with a state equal to a fresh snapshot.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <set>
+#include <sstream>
+
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/membership.hpp>
+#include <mcnet/netlink.hpp>
+
+#include "lan.hpp"
+#include "privilege.hpp"
+
+namespace core = mcnet::core;
+namespace nl = mcnet::netlink;
+namespace test = mcnet::test;
+using kind = nl::event::kind;
+
+namespace {
+
+std::vector<nl::event> changes(nl::watcher& w) {
+  auto e = w.process();
+  if (!e) throw test::harness_error(e.error().message());
+  return *e;
+}
+
+const nl::event* find(const std::vector<nl::event>& events, kind k) {
+  auto it = std::find_if(events.begin(), events.end(), [&](const nl::event& e) { return e.what == k; });
+  return it == events.end() ? nullptr : &*it;
+}
+
+TEST(NetWatcher, ReportsEveryKindOfChange) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  auto ip = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), "ip");
+    test::run_checked(&h.ns(), args);
+  };
+  auto w = h.run([] { return nl::watcher::open(); });
+  ASSERT_TRUE(w) << w.error().message();
+  const auto eth1 = h.iface(1).index;
+  EXPECT_TRUE(w->state().link_by_name("eth1")) << "the first snapshot";
+  EXPECT_TRUE(changes(*w).empty()) << "nothing happened yet";
+
+  ip({"link", "set", "dev", "eth1", "down"});
+  auto ev = changes(*w);
+  auto* down = find(ev, kind::link_changed);
+  ASSERT_TRUE(down);
+  EXPECT_EQ(down->link_value.index, eth1);
+  EXPECT_TRUE(nl::has(down->changed, nl::link_change::flags));
+  EXPECT_FALSE(w->state().link_by_index(eth1)->is_up());
+
+  ip({"link", "set", "dev", "eth1", "up"});
+  ev = changes(*w);
+  ASSERT_TRUE(find(ev, kind::link_changed));
+  EXPECT_TRUE(w->state().link_by_index(eth1)->is_up());
+
+  ip({"link", "set", "dev", "eth1", "mtu", "1280"});
+  ev = changes(*w);
+  auto* mtu = find(ev, kind::link_changed);
+  ASSERT_TRUE(mtu);
+  EXPECT_TRUE(nl::has(mtu->changed, nl::link_change::mtu));
+  EXPECT_EQ(mtu->link_value.mtu, 1280u);
+
+  ip({"address", "add", "10.77.9.1/24", "dev", "eth1"});
+  ev = changes(*w);
+  auto* added = find(ev, kind::address_added);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->address_value.local, core::ip_address::v4(10, 77, 9, 1));
+  EXPECT_EQ(added->address_value.index, eth1);
+  ip({"address", "del", "10.77.9.1/24", "dev", "eth1"});
+  ev = changes(*w);
+  auto* removed = find(ev, kind::address_removed);
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->address_value.local, core::ip_address::v4(10, 77, 9, 1));
+
+  ip({"link", "set", "dev", "eth1", "down"});
+  ip({"link", "set", "dev", "eth1", "name", "uplink"});
+  ev = changes(*w);
+  auto renamed = std::find_if(ev.begin(), ev.end(), [](const nl::event& e) {
+    return e.what == kind::link_changed && nl::has(e.changed, nl::link_change::name);
+  });
+  ASSERT_NE(renamed, ev.end());
+  EXPECT_EQ(renamed->link_value.name, "uplink");
+
+  ip({"link", "delete", "dev", "uplink"});
+  ev = changes(*w);
+  auto* gone = find(ev, kind::link_removed);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->link_value.index, eth1);
+  EXPECT_EQ(w->state().link_by_index(eth1), nullptr);
+  EXPECT_TRUE(std::none_of(w->state().addresses.begin(), w->state().addresses.end(),
+                           [&](const nl::address& a) { return a.index == eth1; }));
+
+  if (w->groups_notified()) {
+    h.run([&] {
+      auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+      ASSERT_TRUE(core::join_group(s, core::ip_address::v4(239, 255, 41, 1), h.iface(0).index));
+      auto joined = changes(*w);
+      auto* j = find(joined, kind::group_joined);
+      ASSERT_TRUE(j) << "Linux 6.13+ notifies joins";
+      EXPECT_EQ(j->group_value.address, core::ip_address::v4(239, 255, 41, 1));
+    });
+  }
+}
+
+TEST(NetWatcher, OverflowEndsInResyncAndAFreshState) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  auto w = h.run([] { return nl::watcher::open(4096); });  // tiny queue: overflows fast
+  ASSERT_TRUE(w) << w.error().message();
+  // Thousands of changes while the watcher does not read.
+  std::ostringstream batch;
+  for (int i = 0; i < 1500; ++i) {
+    batch << "address add 10.77." << 100 + i / 250 << '.' << i % 250 + 1 << "/32 dev eth0\n";
+  }
+  for (int i = 0; i < 1500; i += 2) {
+    batch << "address del 10.77." << 100 + i / 250 << '.' << i % 250 + 1 << "/32 dev eth0\n";
+  }
+  test::run_checked(&h.ns(), {"ip", "-batch", "-"}, batch.str(), std::chrono::seconds(60));
+
+  auto ev = changes(*w);
+  ASSERT_TRUE(find(ev, kind::resynced)) << "the queue overflowed and the watcher noticed";
+  auto fresh = h.run([] { return nl::take_snapshot({.groups = false}); });
+  ASSERT_TRUE(fresh);
+  auto key = [](const std::vector<nl::address>& as) {
+    std::set<std::string> out;
+    for (const auto& a : as) out.insert(std::to_string(a.index) + " " + a.local.to_string() + "/" + std::to_string(a.prefix_length));
+    return out;
+  };
+  EXPECT_EQ(key(w->state().addresses), key(fresh->addresses)) << "never stale";
+  EXPECT_EQ(key(w->state().addresses).size(), key(fresh->addresses).size());
+  std::set<std::string> names_w, names_f;
+  for (const auto& l : w->state().links) names_w.insert(l.name);
+  for (const auto& l : fresh->links) names_f.insert(l.name);
+  EXPECT_EQ(names_w, names_f);
+  EXPECT_TRUE(changes(*w).empty()) << "caught up";
+}
+
+}  // namespace
