@@ -10,3 +10,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh release
 build/release/bench/mcnet_datagram_bench --benchmark_min_time=0.5 "$@"
+build/release/bench/mcnet_netlink_bench "$@"

@@ -10,6 +10,7 @@
 #include <netlink/attr.h>
 #include <netlink/msg.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -58,8 +59,9 @@ std::optional<link> parse_link(const nlmsghdr& h) {
   if (tb[IFLA_OPERSTATE]) l.operstate = static_cast<oper_state>(nla_get_u8(tb[IFLA_OPERSTATE]));
   if (tb[IFLA_MASTER]) l.master = nla_get_u32(tb[IFLA_MASTER]);
   if (tb[IFLA_ADDRESS]) {
-    const auto* p = static_cast<const std::uint8_t*>(nla_data(tb[IFLA_ADDRESS]));
-    l.hardware_address.assign(p, p + nla_len(tb[IFLA_ADDRESS]));
+    const auto n = std::min<std::size_t>(static_cast<std::size_t>(nla_len(tb[IFLA_ADDRESS])), l.hardware_address.size());
+    std::memcpy(l.hardware_address.data(), nla_data(tb[IFLA_ADDRESS]), n);
+    l.hardware_address_length = static_cast<std::uint8_t>(n);
   }
   if (tb[IFLA_LINK]) {
     const auto parent = nla_get_u32(tb[IFLA_LINK]);

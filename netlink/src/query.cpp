@@ -10,7 +10,11 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <array>
+#include <optional>
 #include <charconv>
 #include <cstring>
 #include <fstream>
@@ -150,12 +154,34 @@ error no_such_interface(std::string_view name, std::uint32_t index) {
   return e.with_hint("no such interface in this network namespace (see `ip link`)");
 }
 
+// A socket per thread for targeted lookups, reused while the thread stays in
+// the same network namespace (checked on every call: setns moves threads).
+result<rtnl*> lookup_socket() {
+  struct cached {
+    std::array<char, 32> ns{};
+    ssize_t ns_length = -1;
+    std::optional<rtnl> socket;
+  };
+  thread_local cached c;
+  std::array<char, 32> ns{};
+  const ssize_t n = ::readlink("/proc/thread-self/ns/net", ns.data(), ns.size());
+  if (n <= 0 || n != c.ns_length || std::memcmp(ns.data(), c.ns.data(), static_cast<std::size_t>(n)) != 0 ||
+      !c.socket) {
+    auto s = rtnl::open();
+    if (!s) return fail(s.error());
+    c.socket.emplace(std::move(*s));
+    c.ns = ns;
+    c.ns_length = n;
+  }
+  return &*c.socket;
+}
+
 result<link> get_link(request_builder& r, std::string_view name, std::uint32_t index) {
-  auto s = rtnl::open();
+  auto s = lookup_socket();
   if (!s) return fail(s.error());
   std::optional<link> found;
   auto& req = r.finish();
-  auto t = s->transact(req, [&](const nlmsghdr& h) { found = detail::parse_link(h); });
+  auto t = (*s)->transact(req, [&](const nlmsghdr& h) { found = detail::parse_link(h); });
   if (!t) {
     if (t.error().code == std::errc::no_such_device) return fail(no_such_interface(name, index));
     return fail(t.error());

@@ -25,7 +25,7 @@ result<rtnl> rtnl::open(std::uint32_t groups) noexcept {
   r.strict_ = ::setsockopt(fd.get(), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one) == 0;
   ::setsockopt(fd.get(), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof one);
   r.fd_ = std::move(fd);
-  r.buffer_.resize(64 * 1024);  // >= 32 KiB: smaller buffers cost 12-29 % (LINUX-FACTS)
+  r.buffer_.reset(new std::byte[buffer_size]);  // >= 32 KiB: smaller buffers cost 12-29 % (LINUX-FACTS)
   return r;
 }
 
@@ -41,7 +41,7 @@ result<bool> rtnl::transact(std::vector<std::byte>& request, on_message fn, void
   }
   bool interrupted = false;
   while (true) {
-    iovec iov{buffer_.data(), buffer_.size()};
+    iovec iov{buffer_.get(), buffer_size};
     msghdr msg{};
     msg.msg_iov = &iov;
     msg.msg_iovlen = 1;
@@ -54,7 +54,7 @@ result<bool> rtnl::transact(std::vector<std::byte>& request, on_message fn, void
       return fail(error::from_errno(EMSGSIZE, "recvmsg", "NETLINK_ROUTE").with_hint("a netlink message exceeded 64 KiB"));
     }
     auto left = static_cast<int>(n);
-    for (auto* m = reinterpret_cast<nlmsghdr*>(buffer_.data()); NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
+    for (auto* m = reinterpret_cast<nlmsghdr*>(buffer_.get()); NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
       if (m->nlmsg_seq != seq_) continue;  // a stale reply of an earlier request
       if ((m->nlmsg_flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
       if (m->nlmsg_type == NLMSG_DONE) return interrupted;

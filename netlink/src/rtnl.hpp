@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -59,7 +60,8 @@ class rtnl {
   core::unique_fd fd_;
   std::uint32_t seq_ = 1;
   bool strict_ = false;
-  std::vector<std::byte> buffer_;
+  std::unique_ptr<std::byte[]> buffer_;  // not zero-filled: the kernel writes it
+  static constexpr std::size_t buffer_size = 64 * 1024;
 };
 
 /// Builds a request: header, fixed part, attributes.

@@ -25,7 +25,9 @@ link_change diff(const link& before, const link& after) {
   if (before.mtu != after.mtu) c = c | link_change::mtu;
   if (before.flags != after.flags) c = c | link_change::flags;
   if (before.operstate != after.operstate) c = c | link_change::operstate;
-  if (before.hardware_address != after.hardware_address) c = c | link_change::hardware_address;
+  if (before.hardware_address != after.hardware_address || before.hardware_address_length != after.hardware_address_length) {
+    c = c | link_change::hardware_address;
+  }
   if (before.master != after.master) c = c | link_change::master;
   if (before.alt_names != after.alt_names) c = c | link_change::alt_names;
   return c;

@@ -61,7 +61,7 @@ TEST(NetNetlink, SnapshotShowsExactlyWhatTheTestMade) {
   EXPECT_TRUE(eth0->is_up() && eth0->has_carrier() && eth0->is_multicast());
   EXPECT_EQ(eth0->operstate, nl::oper_state::up);
   EXPECT_EQ(eth0->kind, "veth");
-  EXPECT_EQ(eth0->hardware_address.size(), 6u);
+  EXPECT_EQ(eth0->hardware_address_length, 6u);
   EXPECT_EQ(eth1->alt_names, (std::vector<std::string>{"uplink-b", "a-rather-long-alternative-name"}));
   EXPECT_EQ(snap->link_by_name("uplink-b"), eth1) << "alt names find the link";
   ASSERT_TRUE(eth0->parent_netns_id.has_value()) << "the veth peer lives in the switch namespace";

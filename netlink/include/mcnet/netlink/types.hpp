@@ -30,7 +30,9 @@ struct link {
   std::uint32_t flags = 0;               ///< IFF_UP, IFF_RUNNING, IFF_MULTICAST, IFF_LOWER_UP, ...
   oper_state operstate = oper_state::unknown;
   std::uint16_t link_type = 0;           ///< ARPHRD_ETHER, ARPHRD_LOOPBACK, ...
-  std::vector<std::uint8_t> hardware_address{};
+  /// The link-layer address (IFLA_ADDRESS): `hardware_address_length` bytes.
+  std::array<std::uint8_t, 32> hardware_address{};
+  std::uint8_t hardware_address_length = 0;
   std::uint32_t master = 0;              ///< index of the bridge/bond it is enslaved to; 0: none
   /// The parent (IFLA_LINK): its index, in this namespace unless
   /// `parent_netns_id` says another (IFLA_LINK_NETNSID): then the index means
