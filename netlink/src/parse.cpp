@@ -5,10 +5,9 @@
 
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
+#include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
-#include <netlink/attr.h>
-#include <netlink/msg.h>
 
 #include <algorithm>
 #include <array>
@@ -17,23 +16,42 @@
 namespace mcnet::netlink::detail {
 namespace {
 
-nlmsghdr* mutable_header(const nlmsghdr& h) { return const_cast<nlmsghdr*>(&h); }  // libnl takes non-const
-
-std::string string_of(nlattr* a) {
-  const auto* s = static_cast<const char*>(nla_data(a));
-  return {s, ::strnlen(s, static_cast<std::size_t>(nla_len(a)))};
+// A walk over the attributes that picks only what a value needs: one pass,
+// no table to clear per message (the snapshot parses thousands of them).
+template <class F>
+void for_each_attribute(const void* first, std::size_t length, F&& f) {
+  auto* a = static_cast<const rtattr*>(first);
+  auto left = static_cast<unsigned>(length);
+  for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) f(*a);
 }
 
-core::ip_address address_of(nlattr* a, int family, std::uint32_t scope_index) {
+std::span<const std::byte> payload(const rtattr& a) {
+  return {static_cast<const std::byte*>(RTA_DATA(&a)), RTA_PAYLOAD(&a)};
+}
+
+std::string text(const rtattr& a) {
+  const auto p = payload(a);
+  const auto* c = reinterpret_cast<const char*>(p.data());
+  return {c, ::strnlen(c, p.size())};
+}
+
+template <class T>
+T scalar(const rtattr& a) {
+  T v{};
+  std::memcpy(&v, RTA_DATA(&a), std::min<std::size_t>(sizeof v, RTA_PAYLOAD(&a)));
+  return v;
+}
+
+core::ip_address address_from(const rtattr& a, int family, std::uint32_t scope_index) {
+  const auto p = payload(a);
   std::array<std::uint8_t, 16> b{};
-  if (family == AF_INET && nla_len(a) >= 4) {
-    std::memcpy(b.data(), nla_data(a), 4);
+  if (family == AF_INET && p.size() >= 4) {
+    std::memcpy(b.data(), p.data(), 4);
     return core::ip_address::v4_bytes({b[0], b[1], b[2], b[3]});
   }
-  if (family == AF_INET6 && nla_len(a) >= 16) {
-    std::memcpy(b.data(), nla_data(a), 16);
+  if (family == AF_INET6 && p.size() >= 16) {
+    std::memcpy(b.data(), p.data(), 16);
     auto v6 = core::ip_address::v6_bytes(b);
-    // Link-local addresses and groups need their interface to be usable.
     if (v6.is_link_local_unicast() || v6.is_link_local_multicast() || v6.is_interface_local_multicast()) {
       v6 = v6.with_scope_id(scope_index);
     }
@@ -45,72 +63,82 @@ core::ip_address address_of(nlattr* a, int family, std::uint32_t scope_index) {
 }  // namespace
 
 std::optional<link> parse_link(const nlmsghdr& h) {
-  if (h.nlmsg_type != RTM_NEWLINK) return std::nullopt;
-  std::array<nlattr*, IFLA_MAX + 1> tb{};
-  if (nlmsg_parse(mutable_header(h), sizeof(ifinfomsg), tb.data(), IFLA_MAX, nullptr) < 0) return std::nullopt;
+  if (h.nlmsg_type != RTM_NEWLINK || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return std::nullopt;
   ifinfomsg ifi{};
   std::memcpy(&ifi, NLMSG_DATA(&h), sizeof ifi);
   link l;
   l.index = static_cast<std::uint32_t>(ifi.ifi_index);
   l.flags = ifi.ifi_flags;
   l.link_type = ifi.ifi_type;
-  if (tb[IFLA_IFNAME]) l.name = string_of(tb[IFLA_IFNAME]);
-  if (tb[IFLA_MTU]) l.mtu = nla_get_u32(tb[IFLA_MTU]);
-  if (tb[IFLA_OPERSTATE]) l.operstate = static_cast<oper_state>(nla_get_u8(tb[IFLA_OPERSTATE]));
-  if (tb[IFLA_MASTER]) l.master = nla_get_u32(tb[IFLA_MASTER]);
-  if (tb[IFLA_ADDRESS]) {
-    const auto n = std::min<std::size_t>(static_cast<std::size_t>(nla_len(tb[IFLA_ADDRESS])), l.hardware_address.size());
-    std::memcpy(l.hardware_address.data(), nla_data(tb[IFLA_ADDRESS]), n);
-    l.hardware_address_length = static_cast<std::uint8_t>(n);
-  }
-  if (tb[IFLA_LINK]) {
-    const auto parent = nla_get_u32(tb[IFLA_LINK]);
-    if (parent != 0) l.parent = parent;
-  }
-  if (tb[IFLA_LINK_NETNSID]) l.parent_netns_id = static_cast<std::int32_t>(nla_get_s32(tb[IFLA_LINK_NETNSID]));
-  if (tb[IFLA_LINKINFO]) {
-    std::array<nlattr*, IFLA_INFO_MAX + 1> info{};
-    if (nla_parse_nested(info.data(), IFLA_INFO_MAX, tb[IFLA_LINKINFO], nullptr) == 0 && info[IFLA_INFO_KIND]) {
-      l.kind = string_of(info[IFLA_INFO_KIND]);
+  for_each_attribute(IFLA_RTA(NLMSG_DATA(&h)), IFLA_PAYLOAD(&h), [&](const rtattr& a) {
+    switch (a.rta_type & NLA_TYPE_MASK) {  // nested attributes carry NLA_F_NESTED
+      case IFLA_IFNAME: l.name = text(a); break;
+      case IFLA_MTU: l.mtu = scalar<std::uint32_t>(a); break;
+      case IFLA_OPERSTATE: l.operstate = static_cast<oper_state>(scalar<std::uint8_t>(a)); break;
+      case IFLA_MASTER: l.master = scalar<std::uint32_t>(a); break;
+      case IFLA_ADDRESS: {
+        const auto n = std::min<std::size_t>(RTA_PAYLOAD(&a), l.hardware_address.size());
+        std::memcpy(l.hardware_address.data(), RTA_DATA(&a), n);
+        l.hardware_address_length = static_cast<std::uint8_t>(n);
+        break;
+      }
+      case IFLA_LINK:
+        if (auto parent = scalar<std::uint32_t>(a); parent != 0) l.parent = parent;
+        break;
+      case IFLA_LINK_NETNSID: l.parent_netns_id = scalar<std::int32_t>(a); break;
+      case IFLA_LINKINFO:
+        for_each_attribute(RTA_DATA(&a), RTA_PAYLOAD(&a), [&](const rtattr& info) {
+          if ((info.rta_type & NLA_TYPE_MASK) == IFLA_INFO_KIND) l.kind = text(info);
+        });
+        break;
+      case IFLA_PROP_LIST:
+        for_each_attribute(RTA_DATA(&a), RTA_PAYLOAD(&a), [&](const rtattr& prop) {
+          if ((prop.rta_type & NLA_TYPE_MASK) == IFLA_ALT_IFNAME) l.alt_names.push_back(text(prop));
+        });
+        break;
+      default: break;
     }
-  }
-  if (tb[IFLA_PROP_LIST]) {
-    nlattr* a = nullptr;
-    int rem = 0;
-    nla_for_each_nested(a, tb[IFLA_PROP_LIST], rem) {
-      if (nla_type(a) == IFLA_ALT_IFNAME) l.alt_names.push_back(string_of(a));
-    }
-  }
+  });
   return l;
 }
 
 std::optional<address> parse_address(const nlmsghdr& h) {
-  if (h.nlmsg_type != RTM_NEWADDR) return std::nullopt;
-  std::array<nlattr*, IFA_MAX + 1> tb{};
-  if (nlmsg_parse(mutable_header(h), sizeof(ifaddrmsg), tb.data(), IFA_MAX, nullptr) < 0) return std::nullopt;
+  if (h.nlmsg_type != RTM_NEWADDR || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) return std::nullopt;
   ifaddrmsg ifa{};
   std::memcpy(&ifa, NLMSG_DATA(&h), sizeof ifa);
   address a;
   a.index = ifa.ifa_index;
   a.prefix_length = ifa.ifa_prefixlen;
   a.scope = ifa.ifa_scope;
-  a.flags = tb[IFA_FLAGS] ? nla_get_u32(tb[IFA_FLAGS]) : ifa.ifa_flags;
+  a.flags = ifa.ifa_flags;
+  const rtattr* local = nullptr;
+  const rtattr* addr = nullptr;
+  for_each_attribute(IFA_RTA(NLMSG_DATA(&h)), IFA_PAYLOAD(&h), [&](const rtattr& at) {
+    switch (at.rta_type & NLA_TYPE_MASK) {
+      case IFA_LOCAL: local = &at; break;
+      case IFA_ADDRESS: addr = &at; break;
+      case IFA_BROADCAST: a.broadcast = address_from(at, ifa.ifa_family, 0); break;
+      case IFA_LABEL: a.label = text(at); break;
+      case IFA_FLAGS: a.flags = scalar<std::uint32_t>(at); break;
+      case IFA_CACHEINFO:
+        if (RTA_PAYLOAD(&at) >= sizeof(ifa_cacheinfo)) {
+          ifa_cacheinfo ci{};
+          std::memcpy(&ci, RTA_DATA(&at), sizeof ci);
+          a.preferred_lifetime = ci.ifa_prefered;
+          a.valid_lifetime = ci.ifa_valid;
+        }
+        break;
+      default: break;
+    }
+  });
   // IPv4: IFA_LOCAL is the address, IFA_ADDRESS the peer (equal unless
   // point-to-point). IPv6: IFA_ADDRESS, with IFA_LOCAL only for peers.
-  nlattr* local = tb[IFA_LOCAL] ? tb[IFA_LOCAL] : tb[IFA_ADDRESS];
-  if (local == nullptr) return std::nullopt;
-  a.local = address_of(local, ifa.ifa_family, a.index);
-  if (tb[IFA_LOCAL] && tb[IFA_ADDRESS]) {
-    auto other = address_of(tb[IFA_ADDRESS], ifa.ifa_family, a.index);
+  const rtattr* mine = local != nullptr ? local : addr;
+  if (mine == nullptr) return std::nullopt;
+  a.local = address_from(*mine, ifa.ifa_family, a.index);
+  if (local != nullptr && addr != nullptr) {
+    auto other = address_from(*addr, ifa.ifa_family, a.index);
     if (other != a.local) a.peer = other;
-  }
-  if (tb[IFA_BROADCAST]) a.broadcast = address_of(tb[IFA_BROADCAST], ifa.ifa_family, 0);
-  if (tb[IFA_LABEL]) a.label = string_of(tb[IFA_LABEL]);
-  if (tb[IFA_CACHEINFO] && nla_len(tb[IFA_CACHEINFO]) >= static_cast<int>(sizeof(ifa_cacheinfo))) {
-    ifa_cacheinfo ci{};
-    std::memcpy(&ci, nla_data(tb[IFA_CACHEINFO]), sizeof ci);
-    a.preferred_lifetime = ci.ifa_prefered;
-    a.valid_lifetime = ci.ifa_valid;
   }
   return a;
 }
@@ -118,15 +146,16 @@ std::optional<address> parse_address(const nlmsghdr& h) {
 std::optional<group> parse_group(const nlmsghdr& h) {
   // Linux answers RTM_GETMULTICAST dumps with messages of that type (58);
   // notifications since 6.13 are RTM_NEWMULTICAST.
-  if (h.nlmsg_type != RTM_GETMULTICAST && h.nlmsg_type != RTM_NEWMULTICAST) return std::nullopt;
-  std::array<nlattr*, IFA_MAX + 1> tb{};
-  if (nlmsg_parse(mutable_header(h), sizeof(ifaddrmsg), tb.data(), IFA_MAX, nullptr) < 0) return std::nullopt;
+  if ((h.nlmsg_type != RTM_GETMULTICAST && h.nlmsg_type != RTM_NEWMULTICAST) ||
+      h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) {
+    return std::nullopt;
+  }
   ifaddrmsg ifa{};
   std::memcpy(&ifa, NLMSG_DATA(&h), sizeof ifa);
-  if (!tb[IFA_MULTICAST]) return std::nullopt;
-  group g;
-  g.index = ifa.ifa_index;
-  g.address = address_of(tb[IFA_MULTICAST], ifa.ifa_family, 0);
+  std::optional<group> g;
+  for_each_attribute(IFA_RTA(NLMSG_DATA(&h)), IFA_PAYLOAD(&h), [&](const rtattr& a) {
+    if ((a.rta_type & NLA_TYPE_MASK) == IFA_MULTICAST) g = group{ifa.ifa_index, address_from(a, ifa.ifa_family, ifa.ifa_index), {}};
+  });
   return g;
 }
 

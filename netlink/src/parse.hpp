@@ -2,7 +2,8 @@
 // Copyright 2026 The mcnet authors
 #pragma once
 
-// rtnetlink messages to plain values, with libnl's attribute parser.
+// rtnetlink messages to plain values: one pass over the attributes, picking
+// what the value needs (faster than a parsed table per message).
 
 #include <linux/netlink.h>
 

@@ -230,6 +230,10 @@ result<snapshot> detail::snapshot_with(rtnl& s_ref, const snapshot_options& opti
     }
   }
   std::sort(snap.links.begin(), snap.links.end(), [](const link& x, const link& y) { return x.index < y.index; });
+  // Growth leaves up to half of each vector unused; a snapshot is kept, so trim it.
+  snap.links.shrink_to_fit();
+  snap.addresses.shrink_to_fit();
+  snap.groups.shrink_to_fit();
   return snap;
 }
 

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
+#include <set>
 
 #include <mcnet/core/prefix.hpp>
 
@@ -64,6 +66,13 @@ tl::expected<resolved, resolve_failure> resolve(std::string_view spec) {
 }
 
 tl::expected<resolved, resolve_failure> resolve(std::string_view spec, const snapshot& s) {
+  // One index of the links, so that matching addresses to links stays O(N log N).
+  std::map<std::uint32_t, const link*> by_index;
+  for (const auto& l : s.links) by_index.emplace(l.index, &l);
+  auto link_of = [&](std::uint32_t index) -> const link* {
+    auto it = by_index.find(index);
+    return it == by_index.end() ? nullptr : it->second;
+  };
   const auto bad = [&](errc code, std::string_view hint, const std::vector<const link*>& among = {}) {
     return failure(error(code, "resolve", "interface").with_input(spec).with_hint(hint), s, among);
   };
@@ -76,7 +85,7 @@ tl::expected<resolved, resolve_failure> resolve(std::string_view spec, const sna
     if (ec != std::errc() || p != spec.data() + spec.size() || index == 0) {
       return bad(errc::no_such_interface, "no interface has that index");
     }
-    if (const auto* l = s.link_by_index(index)) return finish(*l, s, nullptr);
+    if (const auto* l = link_of(index)) return finish(*l, s, nullptr);
     return bad(errc::no_such_interface, "no interface has that index");
   }
 
@@ -84,11 +93,12 @@ tl::expected<resolved, resolve_failure> resolve(std::string_view spec, const sna
     auto p = core::prefix::parse(spec);
     if (!p) return failure(p.error(), s, {});
     std::vector<const link*> matches;
+    std::set<std::uint32_t> matched;
     const core::ip_address* first = nullptr;
     for (const auto& a : s.addresses) {
       if (!p->contains(a.local)) continue;
-      const auto* l = s.link_by_index(a.index);
-      if (l != nullptr && std::find(matches.begin(), matches.end(), l) == matches.end()) {
+      const auto* l = link_of(a.index);
+      if (l != nullptr && matched.insert(a.index).second) {
         matches.push_back(l);
         if (first == nullptr) first = &a.local;
       }
@@ -105,7 +115,7 @@ tl::expected<resolved, resolve_failure> resolve(std::string_view spec, const sna
     for (const auto& addr : s.addresses) {
       if (addr.local.with_scope_id(0) != a->with_scope_id(0)) continue;
       if (a->scope_id() != 0 && addr.index != a->scope_id()) continue;
-      if (const auto* l = s.link_by_index(addr.index)) matches.push_back(l);
+      if (const auto* l = link_of(addr.index)) matches.push_back(l);
     }
     if (matches.empty()) return bad(errc::no_such_interface, "no interface has that address");
     if (matches.size() > 1) return bad(errc::value_out_of_range, "several interfaces have that address; add %interface", matches);

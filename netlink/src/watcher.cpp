@@ -6,6 +6,9 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
 #include <cerrno>
 #include <cstring>
 
@@ -132,27 +135,53 @@ void watcher::apply_group(const group& g, bool removed, std::vector<event>& out)
 result<void> watcher::resync(std::vector<event>& out) {
   auto fresh = detail::snapshot_with(*dumper_, {});
   if (!fresh) return fail(fresh.error());
-  // Removals first, then additions and changes: the difference to the fresh picture.
-  std::vector<std::uint32_t> gone;
-  for (const auto& l : state_.links) {
-    if (fresh->link_by_index(l.index) == nullptr) gone.push_back(l.index);
-  }
-  for (auto index : gone) remove_link(index, out);
-  for (const auto& l : fresh->links) apply_link(l, out);
-  for (const auto& a : std::vector<address>(state_.addresses)) {
-    if (std::none_of(fresh->addresses.begin(), fresh->addresses.end(), [&](const address& x) { return same_address(x, a); })) {
-      apply_address(a, true, out);
+  // The difference between the old and the fresh picture, by key lookups:
+  // O(N log N) even with thousands of links.
+  std::map<std::uint32_t, const link*> old_links;
+  for (const auto& l : state_.links) old_links.emplace(l.index, &l);
+  std::set<std::uint32_t> fresh_links;
+  for (const auto& l : fresh->links) {
+    fresh_links.insert(l.index);
+    auto it = old_links.find(l.index);
+    if (it == old_links.end()) {
+      out.push_back({event::kind::link_added, l, link_change::none, {}, {}});
+    } else if (auto c = diff(*it->second, l); c != link_change::none) {
+      out.push_back({event::kind::link_changed, l, c, {}, {}});
     }
   }
-  for (const auto& a : fresh->addresses) apply_address(a, false, out);
-  for (const auto& g : std::vector<group>(state_.groups)) {
-    if (std::find_if(fresh->groups.begin(), fresh->groups.end(), [&](const group& x) {
-          return x.index == g.index && x.address == g.address;
-        }) == fresh->groups.end()) {
-      apply_group(g, true, out);
+  for (const auto& [index, l] : old_links) {
+    if (!fresh_links.contains(index)) out.push_back({event::kind::link_removed, *l, link_change::none, {}, {}});
+  }
+
+  using address_key = std::tuple<std::uint32_t, core::ip_address, unsigned>;
+  auto key = [](const address& a) { return address_key{a.index, a.local, a.prefix_length}; };
+  std::map<address_key, const address*> old_addresses;
+  for (const auto& a : state_.addresses) old_addresses.emplace(key(a), &a);
+  std::set<address_key> fresh_addresses;
+  for (const auto& a : fresh->addresses) {
+    fresh_addresses.insert(key(a));
+    auto it = old_addresses.find(key(a));
+    if (it == old_addresses.end()) {
+      out.push_back({event::kind::address_added, {}, link_change::none, a, {}});
+    } else if (it->second->flags != a.flags || it->second->label != a.label) {
+      out.push_back({event::kind::address_changed, {}, link_change::none, a, {}});
     }
   }
-  for (const auto& g : fresh->groups) apply_group(g, false, out);
+  for (const auto& [k, a] : old_addresses) {
+    if (!fresh_addresses.contains(k)) out.push_back({event::kind::address_removed, {}, link_change::none, *a, {}});
+  }
+
+  using group_key = std::pair<std::uint32_t, core::ip_address>;
+  std::set<group_key> old_groups, new_groups;
+  for (const auto& g : state_.groups) old_groups.emplace(g.index, g.address);
+  for (const auto& g : fresh->groups) {
+    new_groups.emplace(g.index, g.address);
+    if (!old_groups.contains({g.index, g.address})) out.push_back({event::kind::group_joined, {}, link_change::none, {}, g});
+  }
+  for (const auto& g : state_.groups) {
+    if (!new_groups.contains({g.index, g.address})) out.push_back({event::kind::group_left, {}, link_change::none, {}, g});
+  }
+
   state_ = std::move(*fresh);
   out.push_back({event::kind::resynced, {}, link_change::none, {}, {}});
   return {};
