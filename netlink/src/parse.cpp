@@ -63,10 +63,15 @@ core::ip_address address_from(const rtattr& a, int family, std::uint32_t scope_i
 }  // namespace
 
 std::optional<link> parse_link(const nlmsghdr& h) {
-  if (h.nlmsg_type != RTM_NEWLINK || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return std::nullopt;
+  std::optional<link> l(std::in_place);
+  if (!parse_link_into(h, *l)) return std::nullopt;
+  return l;
+}
+
+bool parse_link_into(const nlmsghdr& h, link& l) {
+  if (h.nlmsg_type != RTM_NEWLINK || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return false;
   ifinfomsg ifi{};
   std::memcpy(&ifi, NLMSG_DATA(&h), sizeof ifi);
-  link l;
   l.index = static_cast<std::uint32_t>(ifi.ifi_index);
   l.flags = ifi.ifi_flags;
   l.link_type = ifi.ifi_type;
@@ -99,16 +104,21 @@ std::optional<link> parse_link(const nlmsghdr& h) {
       default: break;
     }
   });
-  return l;
+  return true;
 }
 
 std::optional<address> parse_address(const nlmsghdr& h) {
-  if (h.nlmsg_type != RTM_NEWADDR || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) return std::nullopt;
+  std::optional<address> a(std::in_place);
+  if (!parse_address_into(h, *a)) return std::nullopt;
+  return a;
+}
+
+bool parse_address_into(const nlmsghdr& h, address& a) {
+  if (h.nlmsg_type != RTM_NEWADDR || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) return false;
   ifaddrmsg ifa{};
   std::memcpy(&ifa, NLMSG_DATA(&h), sizeof ifa);
-  address a;
   a.index = ifa.ifa_index;
-  a.prefix_length = ifa.ifa_prefixlen;
+  a.prefix_length = ifa.ifa_prefixlen;  // 0 to 128
   a.scope = ifa.ifa_scope;
   a.flags = ifa.ifa_flags;
   const rtattr* local = nullptr;
@@ -118,7 +128,12 @@ std::optional<address> parse_address(const nlmsghdr& h) {
       case IFA_LOCAL: local = &at; break;
       case IFA_ADDRESS: addr = &at; break;
       case IFA_BROADCAST: a.broadcast = address_from(at, ifa.ifa_family, 0); break;
-      case IFA_LABEL: a.label = text(at); break;
+      case IFA_LABEL: {
+        const auto n = std::min<std::size_t>(::strnlen(static_cast<const char*>(RTA_DATA(&at)), RTA_PAYLOAD(&at)),
+                                             a.label.size() - 1);
+        std::memcpy(a.label.data(), RTA_DATA(&at), n);
+        break;
+      }
       case IFA_FLAGS: a.flags = scalar<std::uint32_t>(at); break;
       case IFA_CACHEINFO:
         if (RTA_PAYLOAD(&at) >= sizeof(ifa_cacheinfo)) {
@@ -134,29 +149,39 @@ std::optional<address> parse_address(const nlmsghdr& h) {
   // IPv4: IFA_LOCAL is the address, IFA_ADDRESS the peer (equal unless
   // point-to-point). IPv6: IFA_ADDRESS, with IFA_LOCAL only for peers.
   const rtattr* mine = local != nullptr ? local : addr;
-  if (mine == nullptr) return std::nullopt;
+  if (mine == nullptr) return false;
   a.local = address_from(*mine, ifa.ifa_family, a.index);
   if (local != nullptr && addr != nullptr) {
     auto other = address_from(*addr, ifa.ifa_family, a.index);
     if (other != a.local) a.peer = other;
   }
-  return a;
+  return true;
 }
 
 std::optional<group> parse_group(const nlmsghdr& h) {
+  std::optional<group> g(std::in_place);
+  if (!parse_group_into(h, *g)) return std::nullopt;
+  return g;
+}
+
+bool parse_group_into(const nlmsghdr& h, group& g) {
   // Linux answers RTM_GETMULTICAST dumps with messages of that type (58);
   // notifications since 6.13 are RTM_NEWMULTICAST.
   if ((h.nlmsg_type != RTM_GETMULTICAST && h.nlmsg_type != RTM_NEWMULTICAST) ||
       h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) {
-    return std::nullopt;
+    return false;
   }
   ifaddrmsg ifa{};
   std::memcpy(&ifa, NLMSG_DATA(&h), sizeof ifa);
-  std::optional<group> g;
+  bool found = false;
   for_each_attribute(IFA_RTA(NLMSG_DATA(&h)), IFA_PAYLOAD(&h), [&](const rtattr& a) {
-    if ((a.rta_type & NLA_TYPE_MASK) == IFA_MULTICAST) g = group{ifa.ifa_index, address_from(a, ifa.ifa_family, ifa.ifa_index), {}};
+    if ((a.rta_type & NLA_TYPE_MASK) == IFA_MULTICAST) {
+      g.index = ifa.ifa_index;
+      g.address = address_from(a, ifa.ifa_family, ifa.ifa_index);
+      found = true;
+    }
   });
-  return g;
+  return found;
 }
 
 }  // namespace mcnet::netlink::detail

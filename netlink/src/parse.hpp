@@ -15,6 +15,10 @@ namespace mcnet::netlink::detail {
 
 std::optional<link> parse_link(const nlmsghdr& h);
 std::optional<address> parse_address(const nlmsghdr& h);
+/// The same into an existing value (no move per message); false: not one.
+bool parse_link_into(const nlmsghdr& h, link& out);
+bool parse_address_into(const nlmsghdr& h, address& out);
+bool parse_group_into(const nlmsghdr& h, group& out);
 std::optional<group> parse_group(const nlmsghdr& h);
 
 }  // namespace mcnet::netlink::detail

@@ -46,7 +46,7 @@ std::vector<std::byte>& link_dump() {
 result<bool> dump_links(rtnl& s, std::vector<link>& out) {
   auto req = link_dump();
   return s.transact(req, [&](const nlmsghdr& h) {
-    if (auto l = detail::parse_link(h)) out.push_back(std::move(*l));
+    if (!detail::parse_link_into(h, out.emplace_back())) out.pop_back();
   });
 }
 
@@ -57,7 +57,8 @@ result<bool> dump_addresses(rtnl& s, std::vector<address>& out, std::uint32_t on
   r.fixed(ifa);
   auto& req = r.finish();
   return s.transact(req, [&](const nlmsghdr& h) {
-    if (auto a = detail::parse_address(h); a && (only_index == 0 || a->index == only_index)) out.push_back(std::move(*a));
+    auto& a = out.emplace_back();
+    if (!detail::parse_address_into(h, a) || (only_index != 0 && a.index != only_index)) out.pop_back();
   });
 }
 
@@ -70,7 +71,7 @@ result<bool> dump_groups(rtnl& s, int family, std::vector<group>& out) {
   r.fixed(ifa);
   auto& req = r.finish();
   return s.transact(req, [&](const nlmsghdr& h) {
-    if (auto g = detail::parse_group(h)) out.push_back(*g);
+    if (!detail::parse_group_into(h, out.emplace_back())) out.pop_back();
   });
 }
 
@@ -205,9 +206,9 @@ const link* snapshot::link_by_name(std::string_view name) const noexcept {
 }
 
 result<snapshot> take_snapshot(const snapshot_options& options) {
-  auto s = rtnl::open();
+  auto s = lookup_socket();  // reused per thread and namespace
   if (!s) return fail(s.error());
-  return detail::snapshot_with(*s, options);
+  return detail::snapshot_with(**s, options);
 }
 
 result<snapshot> detail::snapshot_with(rtnl& s_ref, const snapshot_options& options) {

@@ -16,7 +16,7 @@ std::string describe(const link& l, const snapshot& s) {
   std::string out = l.name + " (" + std::to_string(l.index) + "):";
   for (const auto& a : s.addresses) {
     if (a.index != l.index) continue;
-    out += ' ' + a.local.with_scope_id(0).to_string() + '/' + std::to_string(a.prefix_length);
+    out += ' ' + a.local.with_scope_id(0).to_string() + '/' + std::to_string(unsigned{a.prefix_length});
   }
   return out;
 }

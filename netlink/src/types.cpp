@@ -21,6 +21,12 @@ core::interface_ref link::ref() const noexcept {
 bool address::tentative() const noexcept { return (flags & IFA_F_TENTATIVE) != 0; }
 bool address::deprecated() const noexcept { return (flags & IFA_F_DEPRECATED) != 0; }
 bool address::dad_failed() const noexcept { return (flags & IFA_F_DADFAILED) != 0; }
+std::string_view address::label_text() const noexcept {
+  std::size_t n = 0;
+  while (n < label.size() && label[n] != '\0') ++n;
+  return {label.data(), n};
+}
+
 bool address::usable() const noexcept { return !tentative() && !dad_failed(); }
 
 }  // namespace mcnet::netlink

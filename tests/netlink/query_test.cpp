@@ -75,6 +75,7 @@ TEST(NetNetlink, SnapshotShowsExactlyWhatTheTestMade) {
   ASSERT_TRUE(v4);
   EXPECT_EQ(v4->index, eth0->index);
   EXPECT_EQ(v4->prefix_length, 24u);
+  EXPECT_EQ(v4->label_text(), "eth0") << "IPv4 addresses carry their interface's label";
   EXPECT_EQ(v4->broadcast, core::ip_address());  // `ip address add` without brd
   const auto* v6 = find_address(snap->addresses, h.v6(1));
   ASSERT_TRUE(v6);

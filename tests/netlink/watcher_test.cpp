@@ -135,7 +135,7 @@ TEST(NetWatcher, OverflowEndsInResyncAndAFreshState) {
   ASSERT_TRUE(fresh);
   auto key = [](const std::vector<nl::address>& as) {
     std::set<std::string> out;
-    for (const auto& a : as) out.insert(std::to_string(a.index) + " " + a.local.to_string() + "/" + std::to_string(a.prefix_length));
+    for (const auto& a : as) out.insert(std::to_string(a.index) + " " + a.local.to_string() + "/" + std::to_string(unsigned{a.prefix_length}));
     return out;
   };
   EXPECT_EQ(key(w->state().addresses), key(fresh->addresses)) << "never stale";

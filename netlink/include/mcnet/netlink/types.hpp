@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <mcnet/core/interface.hpp>
@@ -53,15 +54,18 @@ struct link {
 struct address {
   std::uint32_t index = 0;
   core::ip_address local{};  ///< IFA_LOCAL (IPv4) or IFA_ADDRESS (IPv6), scope id set for link-local
-  unsigned prefix_length = 0;
+  std::uint8_t prefix_length = 0;
   std::uint8_t scope = 0;    ///< RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST
   core::ip_address broadcast{};
   core::ip_address peer{};   ///< point-to-point peer, when different from local
   std::uint32_t flags = 0;   ///< IFA_F_*: tentative, deprecated, dadfailed, permanent, ...
   std::uint32_t preferred_lifetime = 0xffffffffu;  ///< seconds; 0xffffffff: forever
   std::uint32_t valid_lifetime = 0xffffffffu;
-  std::string label{};
+  /// IFA_LABEL ("eth0", "eth0:1"), NUL-terminated; inline (at most 15 bytes)
+  /// so that thousands of addresses cost no allocations.
+  std::array<char, 16> label{};
 
+  [[nodiscard]] std::string_view label_text() const noexcept;
   [[nodiscard]] bool tentative() const noexcept;
   [[nodiscard]] bool deprecated() const noexcept;
   [[nodiscard]] bool dad_failed() const noexcept;
