@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <optional>
 #include <charconv>
 #include <cstring>
@@ -64,16 +65,22 @@ result<bool> dump_addresses(rtnl& s, std::vector<address>& out, std::uint32_t on
 
 // RTM_GETMULTICAST for one family. Errors: EOPNOTSUPP where the kernel has
 // no handler (IPv4 before Linux 6.13).
-result<bool> dump_groups(rtnl& s, int family, std::vector<group>& out) {
+result<bool> dump_groups(rtnl& s, int family, std::vector<group>& out, std::uint32_t only_index = 0) {
   request_builder r(RTM_GETMULTICAST, NLM_F_DUMP);
   ifaddrmsg ifa{};
   ifa.ifa_family = static_cast<std::uint8_t>(family);
+  ifa.ifa_index = only_index;  // a filter in the kernel under strict checking
   r.fixed(ifa);
   auto& req = r.finish();
   return s.transact(req, [&](const nlmsghdr& h) {
-    if (!detail::parse_group_into(h, out.emplace_back())) out.pop_back();
+    auto& g = out.emplace_back();
+    if (!detail::parse_group_into(h, g) || (only_index != 0 && g.index != only_index)) out.pop_back();
   });
 }
+
+// Whether the kernel answers IPv4 RTM_GETMULTICAST (Linux 6.13+): a property
+// of the kernel, probed once per process. -1: not yet known.
+std::atomic<int> ipv4_group_dumps{-1};
 
 std::uint32_t hex_u32(std::string_view s) {
   std::uint32_t v = 0;
@@ -126,22 +133,27 @@ void read_proc_igmp6(std::vector<group>& out) {
 }
 
 // Whether the kernel answers IPv4 RTM_GETMULTICAST (Linux 6.13+), asked once per thread's namespace.
-result<void> groups(rtnl& s, group_source from, std::vector<group>& out, bool& v4_from_netlink) {
+result<void> groups(rtnl& s, group_source from, std::vector<group>& out, bool& v4_from_netlink,
+                    std::uint32_t only_index = 0) {
   v4_from_netlink = false;
   if (from == group_source::proc) {
     read_proc_igmp(out);
     read_proc_igmp6(out);
     return {};
   }
-  auto v4 = dump_groups(s, AF_INET, out);
-  if (v4) {
-    v4_from_netlink = true;
-  } else if (v4.error().code == std::errc::operation_not_supported) {
-    read_proc_igmp(out);
-  } else {
-    return fail(v4.error());
+  if (ipv4_group_dumps.load(std::memory_order_relaxed) != 0) {
+    auto v4 = dump_groups(s, AF_INET, out, only_index);
+    if (v4) {
+      v4_from_netlink = true;
+      ipv4_group_dumps.store(1, std::memory_order_relaxed);
+    } else if (v4.error().code == std::errc::operation_not_supported) {
+      ipv4_group_dumps.store(0, std::memory_order_relaxed);
+    } else {
+      return fail(v4.error());
+    }
   }
-  if (auto v6 = dump_groups(s, AF_INET6, out); !v6) {
+  if (!v4_from_netlink) read_proc_igmp(out);
+  if (auto v6 = dump_groups(s, AF_INET6, out, only_index); !v6) {
     if (v6.error().code != std::errc::operation_not_supported) return fail(v6.error());
     read_proc_igmp6(out);
   }
@@ -271,22 +283,23 @@ result<link> link_by_name(std::string_view name) {
 }
 
 result<std::vector<address>> addresses_of(std::uint32_t index) {
-  auto s = rtnl::open();
+  auto s = lookup_socket();
   if (!s) return fail(s.error());
   std::vector<address> out;
   // With strict checking the kernel filters by index; otherwise the dump is
   // filtered here (dump_addresses checks the index either way).
-  auto r = dump_addresses(*s, out, index);
+  auto r = dump_addresses(**s, out, index);
   if (!r) return fail(r.error());
   return out;
 }
 
 result<std::vector<group>> groups_of(std::uint32_t index, group_source from) {
-  auto s = rtnl::open();
+  auto s = lookup_socket();
   if (!s) return fail(s.error());
   std::vector<group> all;
   bool v4_from_netlink = false;
-  if (auto g = groups(*s, from, all, v4_from_netlink); !g) return fail(g.error());
+  // Filtered by the kernel where it can (netlink), by the loop below for /proc.
+  if (auto g = groups(**s, from, all, v4_from_netlink, index); !g) return fail(g.error());
   std::vector<group> out;
   std::copy_if(all.begin(), all.end(), std::back_inserter(out), [&](const group& g) { return g.index == index; });
   return out;

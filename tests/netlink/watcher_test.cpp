@@ -6,7 +6,10 @@
 
 #include <gtest/gtest.h>
 
+#include <poll.h>
+
 #include <algorithm>
+#include <chrono>
 #include <set>
 #include <sstream>
 
@@ -111,6 +114,36 @@ TEST(NetWatcher, ReportsEveryKindOfChange) {
       EXPECT_EQ(j->group_value.address, core::ip_address::v4(239, 255, 41, 1));
     });
   }
+}
+
+// An IPv6 address added with DAD on starts tentative and becomes usable:
+// reported as address_changed.
+TEST(NetWatcher, TentativeToUsableIsReported) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv6.conf.eth0.accept_dad", "1");
+  h.ns().write_sysctl("net.ipv6.conf.eth0.dad_transmits", "1");
+  auto w = h.run([] { return nl::watcher::open(); });
+  ASSERT_TRUE(w) << w.error().message();
+  test::run_checked(&h.ns(), {"ip", "address", "add", "fd77:0:0:9::1/64", "dev", "eth0"});
+  const auto wanted = core::ip_address::parse("fd77:0:0:9::1").value();
+  auto ev = changes(*w);
+  auto* added = find(ev, kind::address_added);
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->address_value.local, wanted);
+  EXPECT_TRUE(added->address_value.tentative()) << "DAD has not run yet";
+  // DAD takes about a second (one probe, RetransTimer); poll the watcher's fd, at most 10 s.
+  bool usable = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!usable && std::chrono::steady_clock::now() < deadline) {
+    pollfd pfd{w->fd(), POLLIN, 0};
+    ::poll(&pfd, 1, 200);
+    for (const auto& e : changes(*w)) {
+      if (e.what == kind::address_changed && e.address_value.local == wanted && e.address_value.usable()) usable = true;
+    }
+  }
+  EXPECT_TRUE(usable) << "tentative to usable was not reported";
 }
 
 TEST(NetWatcher, OverflowEndsInResyncAndAFreshState) {
