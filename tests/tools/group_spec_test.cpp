@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The group-spec grammar: every row of TOOLS.md's table, and more bad input.
+
+#include <gtest/gtest.h>
+
+#include <mcnet/tools/group_spec.hpp>
+#include <mcnet/tools/wire_header.hpp>
+
+namespace core = mcnet::core;
+namespace tools = mcnet::tools;
+using mcnet::errc;
+
+namespace {
+
+core::ip_address addr(const char* t) { return core::ip_address::parse(t).value(); }
+
+TEST(GroupSpec, TheContractTable) {
+  auto plain = tools::parse_group_spec("239.1.2.3");
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_EQ(plain->group, addr("239.1.2.3"));
+  EXPECT_EQ(plain->port, 5000) << "default port";
+  EXPECT_EQ(plain->mode, tools::filter::any);
+  EXPECT_TRUE(plain->interface_text().empty());
+
+  auto ssm = tools::parse_group_spec("10.77.0.1,232.1.1.1:6000%eth1");
+  ASSERT_TRUE(ssm) << ssm.error().message();
+  EXPECT_EQ(ssm->mode, tools::filter::include);
+  EXPECT_EQ(ssm->source, addr("10.77.0.1"));
+  EXPECT_EQ(ssm->group, addr("232.1.1.1"));
+  EXPECT_EQ(ssm->port, 6000);
+  EXPECT_EQ(ssm->interface_text(), "eth1");
+
+  auto ex = tools::parse_group_spec("!10.77.0.1,239.1.1.1:6000");
+  ASSERT_TRUE(ex);
+  EXPECT_EQ(ex->mode, tools::filter::exclude);
+  EXPECT_EQ(ex->source, addr("10.77.0.1"));
+
+  for (const char* v6 : {"fd77::1,[ff3e::1]:5000", "[fd77::1],[ff3e::1]:5000"}) {
+    auto s = tools::parse_group_spec(v6);
+    ASSERT_TRUE(s) << v6 << ": " << s.error().message();
+    EXPECT_EQ(s->source, addr("fd77::1"));
+    EXPECT_EQ(s->group, addr("ff3e::1"));
+    EXPECT_EQ(s->port, 5000);
+  }
+
+  auto ll = tools::parse_group_spec("[ff02::1%2]:5000");
+  ASSERT_TRUE(ll) << ll.error().message();
+  EXPECT_EQ(ll->zone, "2");
+  EXPECT_EQ(ll->group, addr("ff02::1"));
+
+  auto unbracketed = tools::parse_group_spec("ff3e::1+4");
+  ASSERT_TRUE(unbracketed) << unbracketed.error().message();
+  EXPECT_EQ(unbracketed->count, 4u);
+  EXPECT_EQ(unbracketed->port, 5000);
+
+  auto range = tools::parse_group_spec("239.255.20.1:5000+100");
+  ASSERT_TRUE(range);
+  auto groups = tools::expand(*range);
+  ASSERT_TRUE(groups);
+  ASSERT_EQ(groups->size(), 100u);
+  EXPECT_EQ(groups->front(), addr("239.255.20.1"));
+  EXPECT_EQ(groups->back(), addr("239.255.20.100"));
+}
+
+struct bad {
+  const char* spec;
+  errc code;
+};
+
+TEST(GroupSpec, BadInputNamesTheSpec) {
+  const bad table[] = {
+      {"10.1.2.3:5000", errc::not_multicast},
+      {"239.1.2.3:0", errc::invalid_port},
+      {"239.1.2.3:70000", errc::invalid_port},
+      {"ff3e::1:5000x", errc::invalid_address},
+      {"10.77.0.1,ff3e::1", errc::family_mismatch},
+      {"[ff02::1]:5000", errc::interface_required},
+      {"", errc::invalid_address},
+      {"239.1.2.3:", errc::invalid_port},
+      {"239.1.2.3+0", errc::value_out_of_range},
+      {"239.1.2.3+65537", errc::value_out_of_range},
+      {"239.1.2.3%", errc::no_such_interface},
+      {"!239.1.1.1", errc::source_not_unicast},
+      {"239.1.1.1,232.1.1.1", errc::source_not_unicast},
+      {"[ff02::1%eth1]:5000%eth2", errc::value_out_of_range},
+      {"[ff3e::1:5000", errc::invalid_address},
+      {"[ff3e::1]5000", errc::invalid_port},
+      {"10.77.0.1%eth0,239.1.1.1", errc::invalid_address},
+  };
+  for (const auto& b : table) {
+    auto s = tools::parse_group_spec(b.spec);
+    ASSERT_FALSE(s) << b.spec;
+    EXPECT_EQ(s.error().code, b.code) << b.spec << ": " << s.error().message();
+    EXPECT_EQ(s.error().input(), b.spec);
+  }
+  EXPECT_TRUE(tools::parse_group_spec("[ff02::1]:5000", tools::spec_user::receiver, "eth0")) << "-i given";
+  auto send_ex = tools::parse_group_spec("!10.77.0.1,239.1.1.1", tools::spec_user::sender);
+  ASSERT_FALSE(send_ex);
+  EXPECT_NE(send_ex.error().message().find("mcast-send"), std::string::npos);
+  auto past = tools::parse_group_spec("239.255.255.255+2");
+  ASSERT_TRUE(past);
+  EXPECT_EQ(tools::expand(*past).error().code, errc::not_multicast);
+}
+
+TEST(GroupSpec, SetChecks) {
+  std::vector<tools::group_spec> specs{tools::parse_group_spec("10.77.0.1,239.1.1.1").value(),
+                                       tools::parse_group_spec("!10.77.0.2,239.1.1.1").value()};
+  auto conflict = tools::check_spec_set(specs);
+  ASSERT_FALSE(conflict);
+  EXPECT_NE(conflict.error().message().find("include and exclude"), std::string::npos);
+  specs = {tools::parse_group_spec("!10.77.0.2,232.1.1.1").value(), tools::parse_group_spec("!10.77.0.3,232.1.1.1").value()};
+  auto warnings = tools::check_spec_set(specs);
+  ASSERT_TRUE(warnings);
+  EXPECT_EQ(warnings->size(), 2u) << "exclude in the SSM range warns";
+}
+
+TEST(WireHeader, RoundTripAndTheContractLayout) {
+  tools::wire_header h{.flags = tools::wire_header::flag_end, .sender_id = 0x01020304, .session = 0xffffffff,
+                       .sequence = 0x1122334455667788ULL, .send_time_ns = 42, .length = 1200};
+  std::array<std::byte, 40> b{};
+  h.encode(b);
+  EXPECT_EQ(b[0], std::byte{'M'});
+  EXPECT_EQ(b[3], std::byte{'1'});
+  EXPECT_EQ(b[4], std::byte{1});
+  EXPECT_EQ(b[7], std::byte{40}) << "header length, big-endian";
+  EXPECT_EQ(b[8], std::byte{0x01});
+  EXPECT_EQ(b[12], std::byte{0x7f}) << "the session's high bit is cleared";
+  EXPECT_EQ(b[16], std::byte{0x11});
+  auto back = tools::wire_header::decode(b);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->session, 0x7fffffffu);
+  EXPECT_EQ(back->sequence, h.sequence);
+  EXPECT_TRUE(back->is_end());
+  EXPECT_FALSE(tools::wire_header::decode(std::span(b).first(39))) << "too short: foreign";
+  b[0] = std::byte{'X'};
+  EXPECT_FALSE(tools::wire_header::decode(b)) << "no magic: foreign";
+}
+
+}  // namespace

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// The group-spec grammar of mcast-send and mcast-recv (TOOLS.md):
+///
+///     spec   = [ "!" ] [ source "," ] group [ ":" port ] [ "%" iface ] [ "+" count ]
+///     source = ipv4 | ipv6 | "[" ipv6 "]"
+///     group  = ipv4 | ipv6-no-port | "[" ipv6 [ "%" zone ] "]"
+///
+/// Parsing is pure (no interface lookups): `iface` and `zone` stay text and
+/// are resolved later, in the namespace where the tool runs.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/ip_address.hpp>
+
+namespace mcnet::tools {
+
+enum class filter : std::uint8_t { any, include, exclude };
+
+struct group_spec {
+  std::string text{};                       ///< the spec as written
+  filter mode = filter::any;                ///< include: S,G; exclude: !S,G
+  std::optional<core::ip_address> source{};
+  core::ip_address group{};                 ///< no scope id: the zone is kept as text
+  std::uint16_t port = 5000;
+  std::string zone{};                       ///< inside brackets: [ff02::1%eth1]
+  std::string iface{};                      ///< after the spec: %eth1 (name, index or address)
+  std::uint32_t count = 1;                  ///< +N: this many consecutive groups
+
+  /// The interface this spec names (zone or %iface), or empty for -i's.
+  [[nodiscard]] const std::string& interface_text() const noexcept { return zone.empty() ? iface : zone; }
+};
+
+/// Who reads the spec: mcast-send takes `S,G` as "send from S" and refuses `!`.
+enum class spec_user : std::uint8_t { receiver, sender };
+
+/// Parse one spec. Errors (errc::invalid_address, invalid_port,
+/// not_multicast, source_not_unicast, family_mismatch, value_out_of_range,
+/// interface_required) name the spec and the part that is wrong.
+/// `default_interface` is -i's value (empty: none): a link-local or
+/// interface-local group needs it, a zone, or %iface.
+[[nodiscard]] result<group_spec> parse_group_spec(std::string_view text, spec_user user = spec_user::receiver,
+                                                 std::string_view default_interface = {});
+
+/// The groups a spec stands for: `count` consecutive addresses from `group`.
+/// Errors: errc::not_multicast when the range leaves the multicast space.
+[[nodiscard]] result<std::vector<core::ip_address>> expand(const group_spec& spec);
+
+/// Checks across specs: include and exclude for the same group and interface
+/// is an error. Returns warnings (exclude in an SSM range).
+[[nodiscard]] result<std::vector<std::string>> check_spec_set(const std::vector<group_spec>& specs);
+
+}  // namespace mcnet::tools

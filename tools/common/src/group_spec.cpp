@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/group_spec.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <tuple>
+
+namespace mcnet::tools {
+namespace {
+
+constexpr std::string_view what = "group spec";
+
+tl::unexpected<error> bad(errc code, std::string_view spec, std::string_view hint) {
+  return fail(error(code, "parse", what).with_input(spec).with_hint(hint));
+}
+
+bool digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Position of `c` outside brackets, searching from the end when `last`.
+std::size_t find_outside(std::string_view s, char c, bool last) {
+  int depth = 0;
+  std::size_t found = std::string_view::npos;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '[') ++depth;
+    else if (s[i] == ']') --depth;
+    else if (s[i] == c && depth == 0) {
+      found = i;
+      if (!last) return i;
+    }
+  }
+  return found;
+}
+
+result<core::ip_address> address_part(std::string_view part, std::string_view spec, std::string_view role) {
+  if (part.size() >= 2 && part.front() == '[' && part.back() == ']') part = part.substr(1, part.size() - 2);
+  if (part.empty()) return bad(errc::invalid_address, spec, role == "source" ? "empty source" : "empty group");
+  if (part.find('%') != std::string_view::npos) {
+    return bad(errc::invalid_address, spec, "a zone belongs inside the group's brackets: [ff02::1%eth1]:5000");
+  }
+  auto a = core::ip_address::parse(part);
+  if (!a) {
+    auto e = a.error();
+    e.with_input(spec);
+    return fail(e);
+  }
+  return *a;
+}
+
+}  // namespace
+
+result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::string_view default_interface) {
+  group_spec s;
+  s.text = std::string(text);
+  std::string_view rest = text;
+  if (rest.empty()) return bad(errc::invalid_address, text, "empty spec");
+
+  if (rest.front() == '!') {
+    if (user == spec_user::sender) return bad(errc::value_out_of_range, text, "mcast-send takes no exclude ('!') specs");
+    s.mode = filter::exclude;
+    rest.remove_prefix(1);
+  }
+  // "+N" is always last.
+  if (auto plus = find_outside(rest, '+', true); plus != std::string_view::npos) {
+    const auto n = rest.substr(plus + 1);
+    std::uint32_t count = 0;
+    auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), count);
+    if (!digits(n) || ec != std::errc() || p != n.data() + n.size() || count < 1 || count > 65536) {
+      return bad(errc::value_out_of_range, text, "the count after '+' is 1 to 65536");
+    }
+    s.count = count;
+    rest = rest.substr(0, plus);
+  }
+  // "S," before the group.
+  if (auto comma = find_outside(rest, ',', false); comma != std::string_view::npos) {
+    auto src = address_part(rest.substr(0, comma), text, "source");
+    if (!src) return fail(src.error());
+    s.source = *src;
+    rest = rest.substr(comma + 1);
+    if (s.mode == filter::any) s.mode = filter::include;
+  } else if (s.mode == filter::exclude) {
+    return bad(errc::source_not_unicast, text, "'!' needs a source to exclude: !S,G");
+  }
+  // "%IFACE" after the group (a zone inside brackets is not it).
+  if (auto pct = find_outside(rest, '%', true); pct != std::string_view::npos) {
+    s.iface = std::string(rest.substr(pct + 1));
+    if (s.iface.empty()) return bad(errc::no_such_interface, text, "empty interface after '%'");
+    rest = rest.substr(0, pct);
+  }
+
+  std::string_view group_text;
+  std::string_view port_text;
+  bool has_port = false;
+  if (!rest.empty() && rest.front() == '[') {
+    const auto close = rest.find(']');
+    if (close == std::string_view::npos) return bad(errc::invalid_address, text, "missing ']'");
+    group_text = rest.substr(1, close - 1);
+    const auto after = rest.substr(close + 1);
+    if (!after.empty()) {
+      if (after.front() != ':') return bad(errc::invalid_port, text, "after ']' comes ':PORT'");
+      port_text = after.substr(1);
+      has_port = true;
+    }
+    if (auto zone = group_text.find('%'); zone != std::string_view::npos) {
+      s.zone = std::string(group_text.substr(zone + 1));
+      if (s.zone.empty()) return bad(errc::no_such_interface, text, "empty zone after '%'");
+      group_text = group_text.substr(0, zone);
+    }
+  } else if (std::count(rest.begin(), rest.end(), ':') > 1) {
+    group_text = rest;  // IPv6 without brackets takes no port
+  } else if (auto colon = rest.find(':'); colon != std::string_view::npos) {
+    group_text = rest.substr(0, colon);
+    port_text = rest.substr(colon + 1);
+    has_port = true;
+  } else {
+    group_text = rest;
+  }
+  auto g = address_part(group_text, text, "group");
+  if (!g) return fail(g.error());
+  s.group = *g;
+  if (has_port) {
+    std::uint32_t port = 0;
+    auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+    if (!digits(port_text) || ec != std::errc() || p != port_text.data() + port_text.size() || port < 1 || port > 65535) {
+      return bad(errc::invalid_port, text, "the port is 1 to 65535");
+    }
+    s.port = static_cast<std::uint16_t>(port);
+  }
+
+  if (!s.group.is_multicast()) return bad(errc::not_multicast, text, "the group is not a multicast address");
+  if (s.source) {
+    if (s.source->family() != s.group.family()) {
+      return bad(errc::family_mismatch, text, "source and group families differ");
+    }
+    if (!s.source->is_unicast()) return bad(errc::source_not_unicast, text, "the source is not a unicast address");
+  }
+  if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface) {
+    return bad(errc::value_out_of_range, text, "the zone and %interface name different interfaces");
+  }
+  if ((s.group.is_link_local_multicast() && s.group.is_v6()) || s.group.is_interface_local_multicast()) {
+    if (s.zone.empty() && s.iface.empty() && default_interface.empty()) {
+      return bad(errc::interface_required, text, "a link-local group needs an interface: -i, a zone, or %IFACE");
+    }
+  }
+  return s;
+}
+
+result<std::vector<core::ip_address>> expand(const group_spec& spec) {
+  std::vector<core::ip_address> out;
+  out.reserve(spec.count);
+  const auto base = spec.group;
+  for (std::uint32_t i = 0; i < spec.count; ++i) {
+    core::ip_address a;
+    if (base.is_v4()) {
+      a = core::ip_address::v4_uint(base.v4_uint() + i);
+    } else {
+      auto b = base.bytes();
+      std::array<std::uint8_t, 16> v{};
+      std::copy(b.begin(), b.end(), v.begin());
+      std::uint32_t carry = i;
+      for (int k = 15; k >= 0 && carry != 0; --k) {
+        const std::uint32_t sum = v[static_cast<std::size_t>(k)] + (carry & 0xff);
+        v[static_cast<std::size_t>(k)] = static_cast<std::uint8_t>(sum);
+        carry = (carry >> 8) + (sum >> 8);
+      }
+      a = core::ip_address::v6_bytes(v);
+    }
+    if (!a.is_multicast() || (base.is_v4() && base.v4_uint() + i < base.v4_uint())) {
+      return fail(error(errc::not_multicast, "expand", what)
+                      .with_input(spec.text)
+                      .with_address(a)
+                      .with_hint("the +count runs past the multicast range"));
+    }
+    out.push_back(a);
+  }
+  return out;
+}
+
+result<std::vector<std::string>> check_spec_set(const std::vector<group_spec>& specs) {
+  std::vector<std::string> warnings;
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::string>, filter> modes;
+  for (const auto& s : specs) {
+    auto groups = expand(s);
+    if (!groups) return fail(groups.error());
+    for (const auto& g : *groups) {
+      if (s.mode == filter::any) continue;
+      auto [it, fresh] = modes.emplace(std::tuple{g, s.port, s.interface_text()}, s.mode);
+      if (!fresh && it->second != s.mode) {
+        return fail(error(errc::value_out_of_range, "check", what)
+                        .with_input(s.text)
+                        .with_address(g)
+                        .with_hint("include and exclude for the same group and interface in one run"));
+      }
+    }
+    if (s.mode == filter::exclude && s.group.is_ssm()) {
+      warnings.push_back("exclude mode in the SSM range (" + s.text + "): Linux allows it, routers may ignore it");
+    }
+  }
+  return warnings;
+}
+
+}  // namespace mcnet::tools
