@@ -92,10 +92,15 @@ struct raw_dumper {
     while (true) {
       const ssize_t n = ::recv(fd, buf.data(), buf.size(), 0);
       if (n <= 0) return messages;
-      int left = static_cast<int>(n);
-      for (auto* m = reinterpret_cast<nlmsghdr*>(buf.data()); NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
+      // The NLMSG_OK/NLMSG_NEXT walk with unsigned offsets (clang flags the macros' mixed signs).
+      std::size_t offset = 0;
+      const auto total = static_cast<std::size_t>(n);
+      while (total - offset >= sizeof(nlmsghdr)) {
+        const auto* m = reinterpret_cast<const nlmsghdr*>(buf.data() + offset);
+        if (m->nlmsg_len < sizeof(nlmsghdr) || m->nlmsg_len > total - offset) break;
         if (m->nlmsg_type == NLMSG_DONE || m->nlmsg_type == NLMSG_ERROR) return messages;
         ++messages;
+        offset += NLMSG_ALIGN(m->nlmsg_len);
       }
     }
   }

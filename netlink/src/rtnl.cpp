@@ -53,20 +53,32 @@ result<bool> rtnl::transact(std::vector<std::byte>& request, on_message fn, void
     if ((msg.msg_flags & MSG_TRUNC) != 0) {
       return fail(error::from_errno(EMSGSIZE, "recvmsg", "NETLINK_ROUTE").with_hint("a netlink message exceeded 64 KiB"));
     }
-    auto left = static_cast<int>(n);
-    for (auto* m = reinterpret_cast<nlmsghdr*>(buffer_.get()); NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
-      if (m->nlmsg_seq != seq_) continue;  // a stale reply of an earlier request
-      if ((m->nlmsg_flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
-      if (m->nlmsg_type == NLMSG_DONE) return interrupted;
-      if (m->nlmsg_type == NLMSG_ERROR) {
-        nlmsgerr e{};
-        std::memcpy(&e, NLMSG_DATA(m), sizeof e);
-        if (e.error == 0) return interrupted;  // ACK
-        return fail(error::from_errno(-e.error, "netlink", "NETLINK_ROUTE"));
+    enum class state { more, done, failed };
+    state st = state::more;
+    int kernel_errno = 0;
+    for_each_message(buffer_.get(), static_cast<std::size_t>(n), [&](nlmsghdr& m) {
+      if (m.nlmsg_seq != seq_) return true;  // a stale reply of an earlier request
+      if ((m.nlmsg_flags & NLM_F_DUMP_INTR) != 0) interrupted = true;
+      if (m.nlmsg_type == NLMSG_DONE) {
+        st = state::done;
+        return false;
       }
-      fn(*m, context);
-      if (!dump) return interrupted;
-    }
+      if (m.nlmsg_type == NLMSG_ERROR) {
+        nlmsgerr e{};
+        std::memcpy(&e, NLMSG_DATA(&m), sizeof e);
+        st = e.error == 0 ? state::done : state::failed;  // 0: an ACK
+        kernel_errno = -e.error;
+        return false;
+      }
+      fn(m, context);
+      if (!dump) {
+        st = state::done;
+        return false;
+      }
+      return true;
+    });
+    if (st == state::done) return interrupted;
+    if (st == state::failed) return fail(error::from_errno(kernel_errno, "netlink", "NETLINK_ROUTE"));
   }
 }
 

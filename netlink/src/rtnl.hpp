@@ -8,6 +8,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,20 @@
 #endif
 
 namespace mcnet::netlink::detail {
+
+/// Call `fn(nlmsghdr&)` for each whole message in `n` bytes at `p`; stops at
+/// a malformed length. (NLMSG_OK/NLMSG_NEXT mix signed and unsigned.)
+/// `fn` returns false to stop early.
+template <class F>
+void for_each_message(std::byte* p, std::size_t n, F&& fn) {
+  std::size_t offset = 0;
+  while (n - offset >= sizeof(nlmsghdr)) {
+    auto* m = reinterpret_cast<nlmsghdr*>(p + offset);
+    if (m->nlmsg_len < sizeof(nlmsghdr) || m->nlmsg_len > n - offset) return;
+    if (!fn(*m)) return;
+    offset += std::min<std::size_t>(NLMSG_ALIGN(m->nlmsg_len), n - offset);
+  }
+}
 
 /// Called for each reply message of a transaction.
 using on_message = void (*)(const nlmsghdr& h, void* context);

@@ -203,35 +203,35 @@ result<std::vector<event>> watcher::process() {
       }
       return fail(error::from_errno(errno, "recv", "NETLINK_ROUTE"));
     }
-    auto left = static_cast<int>(n);
-    for (auto* m = reinterpret_cast<nlmsghdr*>(buffer_.data()); NLMSG_OK(m, left); m = NLMSG_NEXT(m, left)) {
-      switch (m->nlmsg_type) {
+    detail::for_each_message(buffer_.data(), static_cast<std::size_t>(n), [&](nlmsghdr& m) {
+      switch (m.nlmsg_type) {
         case RTM_NEWLINK:
-          if (auto l = detail::parse_link(*m)) apply_link(*l, out);
+          if (auto l = detail::parse_link(m)) apply_link(*l, out);
           break;
         case RTM_DELLINK: {
           ifinfomsg ifi{};
-          std::memcpy(&ifi, NLMSG_DATA(m), sizeof ifi);
+          std::memcpy(&ifi, NLMSG_DATA(&m), sizeof ifi);
           remove_link(static_cast<std::uint32_t>(ifi.ifi_index), out);
           break;
         }
         case RTM_NEWADDR:
         case RTM_DELADDR: {
-          const bool removed = m->nlmsg_type == RTM_DELADDR;
-          m->nlmsg_type = RTM_NEWADDR;  // the parser reads both alike
-          if (auto a = detail::parse_address(*m)) apply_address(*a, removed, out);
+          const bool removed = m.nlmsg_type == RTM_DELADDR;
+          m.nlmsg_type = RTM_NEWADDR;  // the parser reads both alike
+          if (auto a = detail::parse_address(m)) apply_address(*a, removed, out);
           break;
         }
         case RTM_NEWMULTICAST:
         case RTM_DELMULTICAST: {
-          const bool removed = m->nlmsg_type == RTM_DELMULTICAST;
-          m->nlmsg_type = RTM_NEWMULTICAST;
-          if (auto g = detail::parse_group(*m)) apply_group(*g, removed, out);
+          const bool removed = m.nlmsg_type == RTM_DELMULTICAST;
+          m.nlmsg_type = RTM_NEWMULTICAST;
+          if (auto g = detail::parse_group(m)) apply_group(*g, removed, out);
           break;
         }
         default: break;
       }
-    }
+      return true;
+    });
   }
   return out;
 }
