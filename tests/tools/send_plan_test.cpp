@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-send's plan: fault injection exactly as TOOLS.md counts it, rates,
+// TOS and DSCP names.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include <mcnet/tools/send_plan.hpp>
+
+namespace tools = mcnet::tools;
+using mcnet::errc;
+
+namespace {
+
+std::vector<std::uint64_t> run(std::uint64_t count, tools::faults f) {
+  auto order = tools::send_order::make(count, f).value();
+  std::vector<std::uint64_t> out;
+  while (auto s = order.next()) out.push_back(*s);
+  EXPECT_EQ(out.size(), order.datagrams());
+  return out;
+}
+
+// What a receiver would count: packets, lost, duplicates, reordered.
+struct tally {
+  std::size_t packets = 0, lost = 0, duplicates = 0, reordered = 0;
+};
+tally receive(const std::vector<std::uint64_t>& sent, std::uint64_t count) {
+  tally t;
+  std::set<std::uint64_t> seen;
+  std::uint64_t highest = 0;
+  bool any = false;
+  for (auto s : sent) {
+    if (!seen.insert(s).second) {
+      ++t.duplicates;
+      continue;
+    }
+    ++t.packets;
+    if (any && s < highest) ++t.reordered;
+    if (!any || s > highest) highest = s;
+    any = true;
+  }
+  t.lost = count - seen.size();
+  return t;
+}
+
+TEST(SendOrder, PlainRunIsInOrder) {
+  EXPECT_EQ(run(5, {}), (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
+}
+
+TEST(SendOrder, TheContractsCounts) {
+  // -c 1000, K = 10: drop -> 900 packets, 100 lost; dup -> 100 duplicates;
+  // reorder -> 99 reordered, 0 lost.
+  auto drop = receive(run(1000, {.drop_every = 10}), 1000);
+  EXPECT_EQ(drop.packets, 900u);
+  EXPECT_EQ(drop.lost, 100u);
+  auto dup = receive(run(1000, {.dup_every = 10}), 1000);
+  EXPECT_EQ(dup.duplicates, 100u);
+  EXPECT_EQ(dup.lost, 0u);
+  auto reorder = receive(run(1000, {.reorder_every = 10}), 1000);
+  EXPECT_EQ(reorder.reordered, 99u);
+  EXPECT_EQ(reorder.lost, 0u);
+  EXPECT_EQ(reorder.duplicates, 0u);
+}
+
+TEST(SendOrder, WhichNumbers) {
+  EXPECT_EQ(run(10, {.drop_every = 3}), (std::vector<std::uint64_t>{0, 1, 3, 4, 6, 7, 9})) << "2, 5, 8 dropped";
+  EXPECT_EQ(run(6, {.dup_every = 3}), (std::vector<std::uint64_t>{0, 1, 2, 2, 3, 4, 5, 5}));
+  EXPECT_EQ(run(7, {.reorder_every = 3}), (std::vector<std::uint64_t>{0, 1, 3, 2, 4, 6, 5}));
+  EXPECT_EQ(run(6, {.reorder_every = 3}), (std::vector<std::uint64_t>{0, 1, 3, 2, 4, 5})) << "6 would be past the end";
+}
+
+TEST(SendOrder, RefusesKOfOneAndAnEmptyRun) {
+  EXPECT_FALSE(tools::send_order::make(10, {.drop_every = 1}));
+  EXPECT_FALSE(tools::send_order::make(0, {}));
+}
+
+TEST(Rate, ParsesPacketsAndBits) {
+  auto pps = tools::parse_rate("10000pps").value();
+  EXPECT_EQ(pps.what, tools::rate::unit::packets);
+  EXPECT_DOUBLE_EQ(pps.packets_per_second(1000), 10000);
+  auto mbps = tools::parse_rate("8mbps").value();
+  EXPECT_DOUBLE_EQ(mbps.per_second, 8e6);
+  EXPECT_DOUBLE_EQ(mbps.packets_per_second(1000), 1000) << "8 Mbit/s of 1000-byte payloads";
+  EXPECT_DOUBLE_EQ(tools::parse_rate("1.5Gbps").value().per_second, 1.5e9);
+  EXPECT_DOUBLE_EQ(tools::parse_rate("800kbps").value().per_second, 8e5);
+  EXPECT_DOUBLE_EQ(tools::parse_rate("64000bps").value().per_second, 64000);
+  for (const char* bad : {"", "10", "pps", "-5pps", "0pps", "5xbps", "fastpps", "1e999pps"}) {
+    auto r = tools::parse_rate(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, errc::value_out_of_range);
+    EXPECT_EQ(r.error().input(), bad);
+  }
+}
+
+TEST(Tos, NumbersAndDscpNames) {
+  EXPECT_EQ(tools::parse_tos("0").value(), 0);
+  EXPECT_EQ(tools::parse_tos("184").value(), 184);
+  EXPECT_EQ(tools::parse_tos("0xb8").value(), 0xb8);
+  EXPECT_EQ(tools::parse_tos("ef").value(), 0xb8) << "DSCP 46 << 2";
+  EXPECT_EQ(tools::parse_tos("EF").value(), 0xb8);
+  EXPECT_EQ(tools::parse_tos("af11").value(), 0x28);
+  EXPECT_EQ(tools::parse_tos("af43").value(), 38 << 2);
+  EXPECT_EQ(tools::parse_tos("cs7").value(), 0xe0);
+  EXPECT_EQ(tools::parse_tos("cs0").value(), 0);
+  for (const char* bad : {"", "256", "-1", "af44", "0x100", "ef1"}) {
+    auto r = tools::parse_tos(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_NE(r.error().message().find("DSCP name"), std::string::npos);
+  }
+}
+
+}  // namespace

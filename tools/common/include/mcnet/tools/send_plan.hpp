@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// What mcast-send sends, decided before it sends: the order of sequence
+/// numbers with the fault injection of TOOLS.md applied, the rate, and the
+/// TOS byte from a number or a DSCP name. Pure functions, tested on their own.
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include <mcnet/core/error.hpp>
+
+namespace mcnet::tools {
+
+/// Fault injection, each 0 (off) or K >= 2:
+/// drop: sequence numbers m*K-1 are not sent; dup: they are sent twice;
+/// reorder: m*K is sent just before m*K-1 (m >= 1, m*K < count).
+struct faults {
+  std::uint64_t drop_every = 0;
+  std::uint64_t dup_every = 0;
+  std::uint64_t reorder_every = 0;
+};
+
+/// Iterates the sequence numbers of one group's run in sending order.
+class send_order {
+ public:
+  /// Errors: errc::value_out_of_range for K == 1 (every packet) or a count of 0.
+  [[nodiscard]] static result<send_order> make(std::uint64_t count, const faults& f) noexcept;
+
+  /// The next sequence number to send; std::nullopt at the end of the run.
+  std::optional<std::uint64_t> next() noexcept;
+  /// How many datagrams the whole run sends (drops and duplicates counted).
+  [[nodiscard]] std::uint64_t datagrams() const noexcept;
+
+ private:
+  send_order(std::uint64_t count, const faults& f) noexcept : count_(count), f_(f) {}
+  [[nodiscard]] bool dropped(std::uint64_t seq) const noexcept;
+  [[nodiscard]] bool duplicated(std::uint64_t seq) const noexcept;
+  /// The sequence number sent at position `p` of the run, reordering applied.
+  [[nodiscard]] std::uint64_t at(std::uint64_t p) const noexcept;
+
+  std::uint64_t count_;
+  faults f_;
+  std::uint64_t position_ = 0;         // next position of the run
+  std::optional<std::uint64_t> held_;  // the second copy of a duplicated number
+};
+
+/// A sending rate: datagrams per second, or payload bits per second.
+struct rate {
+  enum class unit : std::uint8_t { packets, bits } what = unit::packets;
+  double per_second = 0;  ///< > 0
+
+  /// Datagrams per second for datagrams of `payload_bytes`.
+  [[nodiscard]] double packets_per_second(std::size_t payload_bytes) const noexcept;
+};
+
+/// Parse "10000pps", "100pps", "5mbps", "1.5gbps", "800kbps", "64000bps".
+/// Errors: errc::value_out_of_range naming the input.
+[[nodiscard]] result<rate> parse_rate(std::string_view text);
+
+/// A TOS / traffic-class byte from "0".."255", "0x2e", or a DSCP name
+/// (cs0..cs7, af11..af43, ef, "va"), the DSCP shifted into the top six bits.
+/// Errors: errc::value_out_of_range naming the input.
+[[nodiscard]] result<int> parse_tos(std::string_view text);
+
+}  // namespace mcnet::tools

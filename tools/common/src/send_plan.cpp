@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/send_plan.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace mcnet::tools {
+
+result<send_order> send_order::make(std::uint64_t count, const faults& f) noexcept {
+  if (count == 0) return fail(error(errc::value_out_of_range, "plan", "count").with_hint("at least one datagram"));
+  for (auto k : {f.drop_every, f.dup_every, f.reorder_every}) {
+    if (k == 1) {
+      return fail(error(errc::value_out_of_range, "plan", "fault").with_number(1).with_hint("K is 0 (off) or at least 2"));
+    }
+  }
+  return send_order(count, f);
+}
+
+bool send_order::dropped(std::uint64_t seq) const noexcept {
+  return f_.drop_every != 0 && (seq + 1) % f_.drop_every == 0;
+}
+
+bool send_order::duplicated(std::uint64_t seq) const noexcept {
+  return f_.dup_every != 0 && (seq + 1) % f_.dup_every == 0;
+}
+
+std::uint64_t send_order::at(std::uint64_t p) const noexcept {
+  // Reorder swaps positions m*K-1 and m*K (m >= 1, m*K < count).
+  const auto k = f_.reorder_every;
+  if (k != 0) {
+    if ((p + 1) % k == 0 && p + 1 < count_) return p + 1;
+    if (p != 0 && p % k == 0) return p - 1;
+  }
+  return p;
+}
+
+std::optional<std::uint64_t> send_order::next() noexcept {
+  if (held_) {  // the second copy of a duplicated number
+    const auto seq = *held_;
+    held_.reset();
+    return seq;
+  }
+  while (position_ < count_) {
+    const auto seq = at(position_++);
+    if (dropped(seq)) continue;
+    if (duplicated(seq)) held_ = seq;
+    return seq;
+  }
+  return std::nullopt;
+}
+
+std::uint64_t send_order::datagrams() const noexcept {
+  std::uint64_t n = 0;
+  for (std::uint64_t seq = 0; seq < count_; ++seq) {
+    if (dropped(seq)) continue;
+    n += duplicated(seq) ? 2 : 1;
+  }
+  return n;
+}
+
+double rate::packets_per_second(std::size_t payload_bytes) const noexcept {
+  if (what == unit::packets) return per_second;
+  return per_second / (8.0 * static_cast<double>(std::max<std::size_t>(payload_bytes, 1)));
+}
+
+result<rate> parse_rate(std::string_view text) {
+  auto bad = [&](std::string_view hint) {
+    return fail(error(errc::value_out_of_range, "parse", "rate").with_input(text).with_hint(hint));
+  };
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  rate r;
+  double scale = 1;
+  std::string_view number = lower;
+  if (number.ends_with("pps")) {
+    number.remove_suffix(3);
+  } else if (number.ends_with("bps")) {
+    number.remove_suffix(3);
+    r.what = rate::unit::bits;
+    if (!number.empty()) {
+      switch (number.back()) {
+        case 'k': scale = 1e3; number.remove_suffix(1); break;
+        case 'm': scale = 1e6; number.remove_suffix(1); break;
+        case 'g': scale = 1e9; number.remove_suffix(1); break;
+        default: break;
+      }
+    }
+  } else {
+    return bad("a rate is Npps or N[k|m|g]bps, like 10000pps or 5mbps");
+  }
+  double v = 0;
+  auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+  if (number.empty() || ec != std::errc() || p != number.data() + number.size() || !(v > 0) || !std::isfinite(v)) {
+    return bad("the number before the unit is positive, like 10000pps or 1.5gbps");
+  }
+  r.per_second = v * scale;
+  return r;
+}
+
+result<int> parse_tos(std::string_view text) {
+  struct named {
+    std::string_view name;
+    int dscp;
+  };
+  static constexpr std::array<named, 22> names{{{"cs0", 0},  {"cs1", 8},  {"cs2", 16}, {"cs3", 24}, {"cs4", 32},
+                                                {"cs5", 40}, {"cs6", 48}, {"cs7", 56}, {"af11", 10}, {"af12", 12},
+                                                {"af13", 14}, {"af21", 18}, {"af22", 20}, {"af23", 22}, {"af31", 26},
+                                                {"af32", 28}, {"af33", 30}, {"af41", 34}, {"af42", 36}, {"af43", 38},
+                                                {"ef", 46},  {"va", 44}}};
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  for (const auto& n : names) {
+    if (n.name == lower) return n.dscp << 2;
+  }
+  int base = 10;
+  std::string_view digits = lower;
+  if (digits.starts_with("0x")) {
+    base = 16;
+    digits.remove_prefix(2);
+  }
+  int v = -1;
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
+  if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || v < 0 || v > 255) {
+    return fail(error(errc::value_out_of_range, "parse", "tos")
+                    .with_input(text)
+                    .with_hint("a TOS byte is 0 to 255 (or 0x00 to 0xff), or a DSCP name: cs0..cs7, af11..af43, ef, va"));
+  }
+  return v;
+}
+
+}  // namespace mcnet::tools
