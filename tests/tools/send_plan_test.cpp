@@ -74,6 +74,13 @@ TEST(SendOrder, WhichNumbers) {
   EXPECT_EQ(run(6, {.reorder_every = 3}), (std::vector<std::uint64_t>{0, 1, 3, 2, 4, 5})) << "6 would be past the end";
 }
 
+TEST(SendOrder, IssuedCountsDroppedNumbersToo) {
+  auto order = tools::send_order::make(10, {.drop_every = 5}).value();
+  while (order.next()) {
+  }
+  EXPECT_EQ(order.issued(), 10u) << "END carries the run's count even when its last number was dropped";
+}
+
 TEST(SendOrder, RefusesKOfOneAndAnEmptyRun) {
   EXPECT_FALSE(tools::send_order::make(10, {.drop_every = 1}));
   EXPECT_FALSE(tools::send_order::make(0, {}));

@@ -32,6 +32,9 @@ class send_order {
 
   /// The next sequence number to send; std::nullopt at the end of the run.
   std::optional<std::uint64_t> next() noexcept;
+  /// How many sequence numbers the run has passed so far, sent or dropped:
+  /// what an END marker carries (the count of the run when it completed).
+  [[nodiscard]] std::uint64_t issued() const noexcept { return position_; }
   /// How many datagrams the whole run sends (drops and duplicates counted).
   [[nodiscard]] std::uint64_t datagrams() const noexcept;
 

@@ -1,0 +1,172 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-send end to end, run inside a namespace LAN: every datagram carries
+// the header, faults are injected exactly, END markers close the run, JSON
+// Lines and exit codes follow TOOLS.md.
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/membership.hpp>
+#include <mcnet/core/message.hpp>
+#include <mcnet/core/receive_buffer.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/tools/wire_header.hpp>
+
+#include "lan.hpp"
+#include "privilege.hpp"
+
+namespace core = mcnet::core;
+namespace test = mcnet::test;
+namespace tools = mcnet::tools;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string fmt_spec(const core::ip_address& group, std::uint16_t port) {
+  return core::endpoint(group, port).to_string();
+}
+
+struct capture {
+  std::vector<tools::wire_header> data;
+  std::vector<tools::wire_header> ends;
+  std::size_t foreign = 0;
+  int ttl = -1;
+  int tos = -1;
+};
+
+// Join `group` in `h` and collect what arrives until `quiet` passes without
+// anything (bounded: at most `limit`).
+core::socket listener(const test::host& h, const core::ip_address& group) {
+  return h.run([&] {
+    auto s = core::listen_udp(core::endpoint(group.is_v4() ? core::ip_address::any_v4() : core::ip_address::any_v6(), 0)).value();
+    EXPECT_TRUE(core::join_group(s, group, h.iface().index));
+    EXPECT_TRUE(core::set_receive_buffer(s, 4 << 20));
+    int one = 1;
+    ::setsockopt(s.native_handle(), group.is_v4() ? IPPROTO_IP : IPPROTO_IPV6, group.is_v4() ? IP_RECVTTL : IPV6_RECVHOPLIMIT, &one, sizeof one);
+    ::setsockopt(s.native_handle(), group.is_v4() ? IPPROTO_IP : IPPROTO_IPV6, group.is_v4() ? IP_RECVTOS : IPV6_RECVTCLASS, &one, sizeof one);
+    return s;
+  });
+}
+
+capture collect(core::socket_ref s, std::chrono::milliseconds quiet = 500ms) {
+  capture c;
+  std::array<std::byte, 2048> buf{};
+  core::control_buffer control;
+  for (int i = 0; i < 100000; ++i) {
+    core::message m{.buffer = buf, .control = control.span()};
+    if (!core::read_from(s, m, core::cmsg::hop_limit | core::cmsg::traffic_class, core::wait_policy::deadline(quiet))) break;
+    c.ttl = m.info.hop_limit;
+    c.tos = m.info.traffic_class;
+    auto h = tools::wire_header::decode(std::span(buf).first(m.size));
+    if (!h) {
+      ++c.foreign;
+    } else if (h->is_end()) {
+      c.ends.push_back(*h);
+    } else {
+      c.data.push_back(*h);
+    }
+  }
+  return c;
+}
+
+TEST(NetMcastSend, SendsNumberedDatagramsAndEndMarkers) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::v4(239, 255, 50, 1);
+  auto rx = listener((*net)[1], group);
+  const auto port = core::local_endpoint(rx).value().port();
+  auto run = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "200", "-s", "120", "--ttl", "3", "--tos", "af11",
+                             "--id", "77", "-r", "20000pps", fmt_spec(group, port)});
+  ASSERT_TRUE(run.status.success()) << run.output;
+  auto c = collect(rx);
+  ASSERT_EQ(c.data.size(), 200u);
+  std::set<std::uint64_t> seqs;
+  for (const auto& h : c.data) {
+    seqs.insert(h.sequence);
+    EXPECT_EQ(h.sender_id, 77u);
+    EXPECT_EQ(h.length, 120u);
+    EXPECT_EQ(h.session, c.data.front().session);
+    EXPECT_LT(h.session, 0x80000000u);
+  }
+  EXPECT_EQ(seqs.size(), 200u);
+  EXPECT_EQ(*seqs.rbegin(), 199u);
+  ASSERT_EQ(c.ends.size(), 3u) << "END is sent three times";
+  EXPECT_EQ(c.ends[0].sequence, 200u) << "the number of sequence numbers of the run";
+  EXPECT_EQ(c.ttl, 3);
+  EXPECT_EQ(c.tos, 0x28) << "af11";
+  EXPECT_NE(run.output.find("200 datagrams"), std::string::npos) << run.output;
+}
+
+TEST(NetMcastSend, FaultsAreInjectedExactly) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::v4(239, 255, 50, 2);
+  for (auto [flag, expect_packets, expect_dups] : {std::tuple{"--drop-every", 900u, 0u}, std::tuple{"--dup-every", 1100u, 100u}}) {
+    auto rx = listener((*net)[1], group);
+    const auto port = core::local_endpoint(rx).value().port();
+    auto run = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "1000", "-r", "50000pps", "--batch", "8", flag, "10",
+                               fmt_spec(group, port)});
+    ASSERT_TRUE(run.status.success()) << run.output;
+    auto c = collect(rx);
+    std::map<std::uint64_t, int> times;
+    for (const auto& h : c.data) ++times[h.sequence];
+    std::size_t dups = 0;
+    for (const auto& [seq, n] : times) dups += static_cast<std::size_t>(n - 1);
+    EXPECT_EQ(c.data.size(), expect_packets) << flag;
+    EXPECT_EQ(dups, expect_dups) << flag;
+    EXPECT_EQ(c.ends.at(0).sequence, 1000u) << "the tail is exposed by END";
+  }
+}
+
+TEST(NetMcastSend, Ipv6AndJsonLines) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::parse("ff1e::50:3").value();
+  auto rx = listener((*net)[1], group);
+  const auto port = core::local_endpoint(rx).value().port();
+  auto run = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "--json", "[ff1e::50:3]:" + std::to_string(port)});
+  ASSERT_TRUE(run.status.success()) << run.output;
+  std::istringstream lines(run.output);
+  std::string line;
+  std::vector<nlohmann::json> events;
+  while (std::getline(lines, line)) events.push_back(nlohmann::json::parse(line));  // nothing but JSON on stdout
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0]["event"], "start");
+  EXPECT_EQ(events[0]["schema"], 1);
+  EXPECT_EQ(events[0]["groups"][0]["group"], "ff1e::50:3");
+  EXPECT_EQ(events[0]["groups"][0]["interface"]["name"], "eth0");
+  EXPECT_EQ(events[1]["event"], "summary");
+  EXPECT_EQ(events[1]["groups"][0]["sent"], 10);
+  EXPECT_TRUE(events[1]["time"].is_number());
+  EXPECT_EQ(collect(rx).data.size(), 10u);
+}
+
+TEST(NetMcastSend, ExitCodes) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  EXPECT_EQ(h.exec({MCAST_SEND, "10.1.2.3:5000"}).status.code, 1) << "not multicast";
+  EXPECT_EQ(h.exec({MCAST_SEND, "239.1.2.3:70000"}).status.code, 1);
+  EXPECT_EQ(h.exec({MCAST_SEND, "!10.77.0.1,239.1.1.1"}).status.code, 1) << "no exclude for a sender";
+  EXPECT_EQ(h.exec({MCAST_SEND, "-i", "eth9", "239.1.2.3"}).status.code, 1) << "unknown interface";
+  EXPECT_EQ(h.exec({MCAST_SEND, "-s", "10", "239.1.2.3"}).status.code, 1) << "smaller than the header";
+  EXPECT_EQ(h.exec({MCAST_SEND, "--no-such-option"}).status.code, 1);
+  EXPECT_EQ(h.exec({MCAST_SEND}).status.code, 1) << "no group";
+  auto bad_json = h.exec({MCAST_SEND, "--json", "10.1.2.3"});
+  EXPECT_EQ(bad_json.status.code, 1);
+  EXPECT_NE(bad_json.output.find("\"event\":\"error\""), std::string::npos) << bad_json.output;
+  EXPECT_NE(bad_json.output.find("\"exit\":1"), std::string::npos);
+  // A source address that is not on the host: socket set-up fails, exit 4.
+  EXPECT_EQ(h.exec({MCAST_SEND, "-i", "eth0", "-c", "1", "10.77.9.9,239.1.2.3"}).status.code, 4);
+  EXPECT_EQ(h.exec({MCAST_SEND, "--help"}).status.code, 0);
+}
+
+}  // namespace

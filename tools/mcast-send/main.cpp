@@ -1,0 +1,390 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-send: send numbered, timestamped datagrams (the 40-byte header of
+// TOOLS.md) to one or more multicast groups, paced or as fast as possible,
+// with optional fault injection. See docs/tools.md and --help.
+
+#include <netinet/in.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <boost/program_options.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <mcnet/ipv4.hpp>
+#include <mcnet/ipv6.hpp>
+#include <mcnet/netlink.hpp>
+#include <mcnet/tools/group_spec.hpp>
+#include <mcnet/tools/send_plan.hpp>
+#include <mcnet/tools/wire_header.hpp>
+
+namespace core = mcnet::core;
+namespace tools = mcnet::tools;
+namespace po = boost::program_options;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_usage = 1;
+constexpr int exit_setup = 4;
+
+std::atomic<bool> stop_requested{false};
+void on_signal(int) { stop_requested.store(true); }
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::uint64_t realtime_ns() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+struct settings {
+  std::vector<std::string> specs;
+  std::string iface;
+  int ttl = 1;
+  std::string tos = "0";
+  bool no_loop = false;
+  std::size_t size = 100;
+  std::string rate;
+  std::size_t burst = 0;
+  std::optional<std::uint64_t> count;
+  std::optional<double> duration;
+  std::optional<std::uint32_t> id;
+  tools::faults faults;
+  std::size_t batch = 1;
+  bool json_output = false;
+  bool quiet = false;
+};
+
+// One destination: a connected socket, its plan and its counters.
+struct target {
+  core::ip_address group;
+  std::uint16_t port = 0;
+  std::optional<core::ip_address> source;
+  core::interface_ref iface;
+  core::socket sock;
+  std::optional<tools::send_order> order;
+  std::uint64_t sent = 0;
+  std::uint64_t bytes = 0;
+  bool done = false;
+};
+
+class reporter {
+ public:
+  explicit reporter(const settings& s) : json_(s.json_output), quiet_(s.quiet) {}
+  void line(const std::string& text) const {
+    if (!json_ && !quiet_) std::cout << text << '\n';
+  }
+  void event(json j) const {
+    if (!json_) return;
+    std::cout << j.dump() << '\n';
+  }
+  [[nodiscard]] int fail(int code, const std::string& message, const std::string& name) const {
+    if (json_) {
+      std::cout << json{{"event", "error"}, {"time", now_seconds()}, {"message", message}, {"code", name}, {"exit", code}}.dump()
+                << '\n';
+    }
+    std::cerr << "mcast-send: " << message << '\n';
+    return code;
+  }
+  [[nodiscard]] int fail(int code, const mcnet::error& e) const { return fail(code, e.message(), code_name(e)); }
+
+  static std::string code_name(const mcnet::error& e) {
+    if (e.code.category() == mcnet::error_category()) return e.code.message();
+    if (const char* n = strerrorname_np(e.code.value())) return n;
+    return std::to_string(e.code.value());
+  }
+
+ private:
+  bool json_;
+  bool quiet_;
+};
+
+std::vector<std::string> read_spec_file(const std::string& path, std::string& error) {
+  std::ifstream f(path);
+  if (!f) {
+    error = "cannot read " + path;
+    return {};
+  }
+  std::vector<std::string> out;
+  std::string line;
+  while (std::getline(f, line)) {
+    auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] == '#') continue;
+    auto end = line.find_last_not_of(" \t\r");
+    out.push_back(line.substr(start, end - start + 1));
+  }
+  return out;
+}
+
+// Socket for one group: options first (interface, TTL, TOS, loop), then bind
+// to the chosen source, then connect (the kernel picks the route there).
+mcnet::result<core::socket> open_target(const target& t, const settings& s, int tos) {
+  const bool v6 = t.group.is_v6();
+  auto sock = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM);
+  if (!sock) return mcnet::fail(sock.error());
+  if (v6) {
+    mcnet::ipv6::packet_conn c(*sock);
+    if (!t.iface.is_kernel_choice()) {
+      if (auto r = c.set_multicast_interface(t.iface); !r) return mcnet::fail(r.error());
+    }
+    if (auto r = c.set_multicast_hop_limit(s.ttl); !r) return mcnet::fail(r.error());
+    if (auto r = c.set_traffic_class(tos); !r) return mcnet::fail(r.error());
+    if (auto r = c.set_multicast_loopback(!s.no_loop); !r) return mcnet::fail(r.error());
+  } else {
+    mcnet::ipv4::packet_conn c(*sock);
+    if (!t.iface.is_kernel_choice()) {
+      if (auto r = c.set_multicast_interface(t.iface); !r) return mcnet::fail(r.error());
+    }
+    if (auto r = c.set_multicast_ttl(s.ttl); !r) return mcnet::fail(r.error());
+    if (auto r = c.set_tos(tos); !r) return mcnet::fail(r.error());
+    if (auto r = c.set_multicast_loopback(!s.no_loop); !r) return mcnet::fail(r.error());
+  }
+  if (t.source) {
+    if (auto r = core::bind(*sock, core::endpoint(*t.source, 0)); !r) return mcnet::fail(r.error());
+  }
+  core::endpoint dest(t.group.with_scope_id(t.iface.index), t.port);
+  if (auto r = core::connect(*sock, dest); !r) return mcnet::fail(r.error());
+  return std::move(*sock);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  settings s;
+  po::options_description visible(
+      "mcast-send: send numbered datagrams to multicast groups\n\n"
+      "usage: mcast-send [options] SPEC... (SPEC: [S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n\noptions");
+  std::string drop, dup, reorder;
+  visible.add_options()("help,h", "this help")
+      ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
+      ("ttl", po::value(&s.ttl)->default_value(1), "multicast TTL / hop limit, 0 to 255")
+      ("tos", po::value(&s.tos)->default_value("0"), "TOS / traffic class: 0-255, 0xNN, or DSCP (ef, af11..af43, cs0..cs7)")
+      ("loop", "deliver to listeners on this host too (the kernel's default)")
+      ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
+      ("size,s", po::value(&s.size)->default_value(100), "UDP payload bytes per datagram (at least 40, the header)")
+      ("rate,r", po::value(&s.rate), "total rate over all groups: Npps or N[k|m|g]bps (default: as fast as possible)")
+      ("burst", po::value(&s.burst)->default_value(0), "datagrams per pacing step (default: 1 ms worth)")
+      ("count,c", po::value<std::uint64_t>(), "datagrams per group (default: until -d or a signal)")
+      ("duration,d", po::value<double>(), "seconds to send")
+      ("id", po::value<std::uint32_t>(), "sender id in the header (default: from the pid and host)")
+      ("drop-every", po::value<std::uint64_t>(&s.faults.drop_every)->default_value(0), "do not send sequence numbers m*K-1")
+      ("dup-every", po::value<std::uint64_t>(&s.faults.dup_every)->default_value(0), "send sequence numbers m*K-1 twice")
+      ("reorder-every", po::value<std::uint64_t>(&s.faults.reorder_every)->default_value(0), "send m*K just before m*K-1")
+      ("batch", po::value(&s.batch)->default_value(1), "datagrams per sendmmsg call (1: one sendmsg each)")
+      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md)")
+      ("quiet,q", po::bool_switch(&s.quiet), "no text output");
+  po::options_description hidden;
+  hidden.add_options()("spec", po::value(&s.specs));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description positional;
+  positional.add("spec", -1);
+
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << "mcast-send: " << e.what() << " (see --help)\n";
+    return exit_usage;
+  }
+  if (vm.count("help")) {
+    std::cout << visible << "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n";
+    return exit_ok;
+  }
+  const reporter out(s);
+  if (vm.count("count")) s.count = vm["count"].as<std::uint64_t>();
+  if (vm.count("duration")) s.duration = vm["duration"].as<double>();
+  if (vm.count("id")) s.id = vm["id"].as<std::uint32_t>();
+  if (s.specs.empty()) return out.fail(exit_usage, "no group given (see --help)", "usage");
+  if (s.size < tools::wire_header::size || s.size > 65507) {
+    return out.fail(exit_usage, fmt::format("--size {} is outside 40 to 65507 bytes", s.size), "usage");
+  }
+  if (s.ttl < 0 || s.ttl > 255) return out.fail(exit_usage, fmt::format("--ttl {} is outside 0 to 255", s.ttl), "usage");
+  if (s.batch < 1 || s.batch > core::batch_limit) {
+    return out.fail(exit_usage, fmt::format("--batch is 1 to {}", core::batch_limit), "usage");
+  }
+  if (s.duration && !(*s.duration > 0)) return out.fail(exit_usage, "--duration must be positive", "usage");
+  auto tos = tools::parse_tos(s.tos);
+  if (!tos) return out.fail(exit_usage, tos.error());
+  std::optional<tools::rate> pace;
+  if (!s.rate.empty()) {
+    auto r = tools::parse_rate(s.rate);
+    if (!r) return out.fail(exit_usage, r.error());
+    pace = *r;
+  }
+
+  // Specs, expanded; @FILE reads more.
+  std::vector<std::string> texts;
+  for (const auto& spec : s.specs) {
+    if (spec.starts_with("@")) {
+      std::string error;
+      auto more = read_spec_file(spec.substr(1), error);
+      if (!error.empty()) return out.fail(exit_usage, error, "usage");
+      texts.insert(texts.end(), more.begin(), more.end());
+    } else {
+      texts.push_back(spec);
+    }
+  }
+  std::optional<mcnet::netlink::resolved> default_iface;
+  if (!s.iface.empty()) {
+    auto r = mcnet::netlink::resolve(s.iface);
+    if (!r) return out.fail(exit_usage, r.error().message(), reporter::code_name(r.error().reason));
+    default_iface = *r;
+    for (const auto& w : r->warnings) std::cerr << "mcast-send: warning: " << w << '\n';
+  }
+  std::vector<target> targets;
+  for (const auto& text : texts) {
+    auto spec = tools::parse_group_spec(text, tools::spec_user::sender, s.iface);
+    if (!spec) return out.fail(exit_usage, spec.error());
+    auto groups = tools::expand(*spec);
+    if (!groups) return out.fail(exit_usage, groups.error());
+    core::interface_ref iface = default_iface ? default_iface->iface : core::interface_ref{};
+    if (!spec->interface_text().empty()) {
+      auto r = mcnet::netlink::resolve(spec->interface_text());
+      if (!r) return out.fail(exit_usage, r.error().message(), reporter::code_name(r.error().reason));
+      iface = r->iface;
+    }
+    for (const auto& g : *groups) {
+      target t;
+      t.group = g;
+      t.port = spec->port;
+      t.source = spec->source;
+      t.iface = iface;
+      targets.push_back(std::move(t));
+    }
+  }
+
+  // Sockets and plans.
+  for (auto& t : targets) {
+    auto sock = open_target(t, s, *tos);
+    if (!sock) return out.fail(exit_setup, sock.error());
+    t.sock = std::move(*sock);
+    auto order = tools::send_order::make(s.count.value_or(~std::uint64_t{0} >> 1), s.faults);
+    if (!order) return out.fail(exit_usage, order.error());
+    t.order = *order;
+  }
+
+  std::random_device rd;
+  const std::uint32_t session = static_cast<std::uint32_t>(rd()) & 0x7fffffffu;
+  const std::uint32_t sender_id =
+      s.id.value_or(static_cast<std::uint32_t>(::getpid()) ^ static_cast<std::uint32_t>(::gethostid()) << 16);
+
+  json start_groups = json::array();
+  for (const auto& t : targets) {
+    start_groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
+                            {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
+                            {"interface", {{"name", std::string(t.iface.name.view())}, {"index", t.iface.index}}}});
+  }
+  out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-send"}, {"version", "0.1.0"},
+             {"groups", start_groups}, {"session", session}, {"sender_id", sender_id}});
+  out.line(fmt::format("mcast-send: {} group(s), {} bytes per datagram, session {}, sender id {}", targets.size(), s.size,
+                       session, sender_id));
+
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+
+  // Sending: round-robin over the groups; paced by elapsed time (no sleep per
+  // datagram: catch up in bursts, sleep only when ahead).
+  std::vector<std::byte> payload(s.size);
+  std::vector<std::vector<std::byte>> batch_buffers(s.batch, std::vector<std::byte>(s.size));
+  std::vector<core::message> batch(s.batch);
+  const auto started = std::chrono::steady_clock::now();
+  const double pps = pace ? pace->packets_per_second(s.size) : 0;
+  std::uint64_t total_sent = 0;
+  int failure = exit_ok;
+  std::optional<mcnet::error> send_error;
+  std::size_t active = targets.size();
+  std::size_t cursor = 0;
+  while (active > 0 && !stop_requested.load()) {
+    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (s.duration && elapsed >= *s.duration) break;
+    std::uint64_t allowed = std::numeric_limits<std::uint64_t>::max();
+    if (pace) {
+      const auto due = static_cast<std::uint64_t>(elapsed * pps) + 1;
+      if (total_sent >= due) {
+        // Ahead of schedule: sleep to the next datagram, at most 1 ms.
+        const double wait = std::min(1e-3, (static_cast<double>(total_sent) + 1 - elapsed * pps) / pps);
+        std::this_thread::sleep_for(std::chrono::duration<double>(std::max(wait, 1e-5)));
+        continue;
+      }
+      allowed = due - total_sent;
+      if (s.burst > 0) allowed = std::min<std::uint64_t>(allowed, s.burst);
+    }
+    auto& t = targets[cursor];
+    cursor = (cursor + 1) % targets.size();
+    if (t.done) continue;
+    const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(allowed, s.batch));
+    std::size_t filled = 0;
+    for (; filled < n; ++filled) {
+      auto seq = t.order->next();
+      if (!seq) {
+        t.done = true;
+        --active;
+        break;
+      }
+      tools::wire_header h{.flags = 0, .sender_id = sender_id, .session = session, .sequence = *seq,
+                           .send_time_ns = realtime_ns(), .length = static_cast<std::uint32_t>(s.size)};
+      h.encode(batch_buffers[filled]);
+      batch[filled] = core::message{.buffer = batch_buffers[filled], .size = s.size};
+    }
+    if (filled == 0) continue;
+    auto sent = core::write_batch(t.sock, std::span<const core::message>(batch.data(), filled),
+                                  core::wait_policy::deadline(std::chrono::seconds(1)));
+    if (!sent) {
+      send_error = sent.error();
+      failure = exit_setup;
+      break;
+    }
+    t.sent += *sent;
+    t.bytes += *sent * s.size;
+    total_sent += *sent;
+  }
+  const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+
+  // END markers: sequence = how many sequence numbers the run had, 3 times.
+  for (auto& t : targets) {
+    tools::wire_header end{.flags = tools::wire_header::flag_end, .sender_id = sender_id, .session = session,
+                           .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
+                           .length = static_cast<std::uint32_t>(tools::wire_header::size)};
+    std::array<std::byte, tools::wire_header::size> b{};
+    end.encode(b);
+    for (int i = 0; i < 3; ++i) {
+      (void)core::write_to(t.sock, core::message{.buffer = b, .size = b.size()},
+                           core::wait_policy::deadline(std::chrono::milliseconds(100)));
+    }
+  }
+
+  json groups = json::array();
+  for (const auto& t : targets) {
+    groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
+                      {"elapsed_s", elapsed}, {"rate_pps", elapsed > 0 ? static_cast<double>(t.sent) / elapsed : 0.0}});
+    out.line(fmt::format("  {}:{}  sent {}  bytes {}  {:.0f} pps", t.group.to_string(), t.port, t.sent, t.bytes,
+                         elapsed > 0 ? static_cast<double>(t.sent) / elapsed : 0.0));
+  }
+  out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
+             {"total", {{"sent", total_sent}, {"elapsed_s", elapsed},
+                        {"rate_pps", elapsed > 0 ? static_cast<double>(total_sent) / elapsed : 0.0}}}});
+  out.line(fmt::format("mcast-send: {} datagrams in {:.3f} s", total_sent, elapsed));
+  if (send_error) return out.fail(failure, *send_error);
+  return failure;
+}
