@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+
+#include <gtest/gtest.h>
+
+#include <array>
+
+#include <mcnet/tools/send_plan.hpp>
+#include <mcnet/tools/stream_table.hpp>
+
+namespace core = mcnet::core;
+namespace tools = mcnet::tools;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto kGroup = core::ip_address::v4(239, 255, 60, 1);
+const auto kSource = core::ip_address::v4(10, 77, 0, 1);
+const core::kernel_time kT0{std::chrono::seconds(1'700'000'000)};
+
+std::array<std::byte, 100> datagram(std::uint32_t session, std::uint64_t seq, core::kernel_time sent, bool end = false) {
+  std::array<std::byte, 100> b{};
+  tools::wire_header h{.flags = static_cast<std::uint8_t>(end ? tools::wire_header::flag_end : 0), .sender_id = 9,
+                       .session = session, .sequence = seq,
+                       .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()), .length = 100};
+  h.encode(b);
+  return b;
+}
+
+TEST(StreamTable, OneSenderWithFaultsAndTheTail) {
+  tools::stream_table t;
+  t.joined(kGroup, 5000, kT0);
+  auto order = tools::send_order::make(1000, {.drop_every = 10}).value();
+  auto at = kT0 + 5ms;
+  while (auto seq = order.next()) {
+    const auto b = datagram(1, *seq, at);
+    t.add(kGroup, 5000, kSource, b, at + 20us, 3, 0x28);
+    at += 100us;
+  }
+  const auto end = datagram(1, order.issued(), at, true);
+  for (int i = 0; i < 3; ++i) t.add(kGroup, 5000, kSource, end, at, 3, 0x28);
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_FALSE(key.foreign);
+  EXPECT_EQ(key.sender_id, 9u);
+  EXPECT_EQ(s.packets, 900u) << "END markers are not packets";
+  EXPECT_EQ(s.sequence.lost(), 100u);
+  EXPECT_TRUE(s.ended);
+  EXPECT_EQ(s.ttl, 3);
+  EXPECT_EQ(s.tos, 0x28);
+  ASSERT_TRUE(s.first_packet_ms);
+  EXPECT_NEAR(*s.first_packet_ms, 5.02, 0.001);
+  EXPECT_NEAR(static_cast<double>(s.latency.percentile(0.5)), 20000.0, 20000.0 * 0.035);
+  EXPECT_NEAR(t.loss_ratio(), 0.1, 1e-9);
+  EXPECT_EQ(t.sum().packets, 900u);
+  EXPECT_EQ(t.sum().lost, 100u);
+}
+
+TEST(StreamTable, ARestartedSenderIsANewStreamNotDuplicates) {
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(2, seq, kT0), kT0, -1, -1);
+  EXPECT_EQ(t.streams().size(), 2u);
+  EXPECT_EQ(t.sum().duplicates, 0u);
+  EXPECT_EQ(t.sum().packets, 20u);
+}
+
+TEST(StreamTable, ForeignPacketsAreCountedWithoutSequenceStatistics) {
+  tools::stream_table t;
+  const std::array<std::byte, 30> iperf_like{};
+  t.add(kGroup, 5001, core::ip_address::v4(10, 77, 0, 2), iperf_like, kT0, 1, 0);
+  t.add(kGroup, 5001, core::ip_address::v4(10, 77, 0, 2), iperf_like, kT0, 1, 0);
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_TRUE(key.foreign);
+  EXPECT_EQ(s.packets, 2u);
+  EXPECT_EQ(s.bytes, 60u);
+  EXPECT_EQ(t.sum().lost, 0u);
+  EXPECT_EQ(t.loss_ratio(), 0.0) << "only streams with headers count for --max-loss";
+}
+
+}  // namespace

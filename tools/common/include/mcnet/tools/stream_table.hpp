@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcast-recv's streams (TOOLS.md, Receiver statistics): a stream is (group,
+/// port, source, sender id, session) for datagrams with the header, and
+/// (group, port, source) for foreign ones. A restarted sender has a new
+/// session, so it is a new stream, never duplicates.
+
+#include <chrono>
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+
+#include <mcnet/core/control.hpp>
+#include <mcnet/core/ip_address.hpp>
+#include <mcnet/tools/stream_stats.hpp>
+#include <mcnet/tools/wire_header.hpp>
+
+namespace mcnet::tools {
+
+struct stream_key {
+  core::ip_address group{};
+  std::uint16_t port = 0;
+  core::ip_address source{};
+  bool foreign = false;  ///< no header: sender id and session are 0
+  std::uint32_t sender_id = 0;
+  std::uint32_t session = 0;
+  friend auto operator<=>(const stream_key&, const stream_key&) = default;
+};
+
+struct stream {
+  std::uint64_t packets = 0;
+  std::uint64_t bytes = 0;
+  int ttl = -1;  ///< last TTL / hop limit seen
+  int tos = -1;  ///< last TOS / traffic class byte seen
+  sequence_tracker sequence;  ///< unused for foreign streams
+  latency_histogram latency;  ///< kernel receive time - send time
+  jitter interarrival;
+  std::optional<double> first_packet_ms;  ///< after the join of its group
+  bool ended = false;                     ///< an END marker arrived
+};
+
+struct totals {
+  std::uint64_t packets = 0, bytes = 0, lost = 0, reordered = 0, duplicates = 0;
+};
+
+class stream_table {
+ public:
+  /// Remember when `group`:`port` was joined (for first_packet_ms).
+  void joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when);
+
+  /// Account one datagram. `arrival` is the kernel receive time (or the
+  /// wall clock when no timestamp came); ttl/tos may be -1.
+  void add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
+           std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos);
+
+  [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
+  [[nodiscard]] totals sum() const noexcept;
+  /// lost / (packets + lost) over the streams with headers; 0 when none.
+  [[nodiscard]] double loss_ratio() const noexcept;
+
+ private:
+  std::map<stream_key, stream> streams_;
+  std::map<std::pair<core::ip_address, std::uint16_t>, core::kernel_time> joins_;
+};
+
+}  // namespace mcnet::tools

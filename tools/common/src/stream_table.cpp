@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/stream_table.hpp>
+
+namespace mcnet::tools {
+
+void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when) {
+  joins_[{group, port}] = when;
+}
+
+void stream_table::add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
+                       std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos) {
+  const auto header = wire_header::decode(payload);
+  stream_key key{group, port, source, !header.has_value(), header ? header->sender_id : 0, header ? header->session : 0};
+  auto& s = streams_[key];
+  if (header && header->is_end()) {
+    // Not a packet: it tells how many sequence numbers the run had.
+    s.sequence.end(header->sequence);
+    s.ended = true;
+    return;
+  }
+  if (s.packets == 0) {
+    if (auto j = joins_.find({group, port}); j != joins_.end()) {
+      s.first_packet_ms = std::chrono::duration<double, std::milli>(arrival - j->second).count();
+    }
+  }
+  ++s.packets;
+  s.bytes += payload.size();
+  if (ttl >= 0) s.ttl = ttl;
+  if (tos >= 0) s.tos = tos;
+  if (!header) return;
+  s.sequence.add(header->sequence);
+  const auto arrival_ns = arrival.time_since_epoch().count();
+  const auto sent_ns = static_cast<std::int64_t>(header->send_time_ns);
+  s.latency.add(arrival_ns - sent_ns);
+  s.interarrival.add(sent_ns, arrival_ns);
+}
+
+totals stream_table::sum() const noexcept {
+  totals t;
+  for (const auto& [key, s] : streams_) {
+    t.packets += s.packets;
+    t.bytes += s.bytes;
+    if (key.foreign) continue;
+    t.lost += s.sequence.lost();
+    t.reordered += s.sequence.reordered();
+    t.duplicates += s.sequence.duplicates();
+  }
+  return t;
+}
+
+double stream_table::loss_ratio() const noexcept {
+  std::uint64_t packets = 0, lost = 0;
+  for (const auto& [key, s] : streams_) {
+    if (key.foreign) continue;
+    packets += s.sequence.received();
+    lost += s.sequence.lost();
+  }
+  return packets + lost == 0 ? 0.0 : static_cast<double>(lost) / static_cast<double>(packets + lost);
+}
+
+}  // namespace mcnet::tools
