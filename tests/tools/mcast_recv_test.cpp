@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-recv end to end with mcast-send, inside namespace LANs: ASM, SSM
+// include with two senders, loss counted from faults, exit codes, JSON
+// Lines, --interfaces.
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/socket_ops.hpp>
+
+#include "lan.hpp"
+#include "privilege.hpp"
+
+namespace core = mcnet::core;
+namespace test = mcnet::test;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A port nobody uses in `h` (the namespace is private: no race with others).
+std::uint16_t free_port(const test::host& h) {
+  return h.run([] {
+    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+    return core::local_endpoint(s).value().port();
+  });
+}
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.front() == '{') out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+const json* find_event(const std::vector<json>& events, const char* name) {
+  for (const auto& e : events) {
+    if (e["event"] == name) return &e;
+  }
+  return nullptr;
+}
+
+// Start mcast-recv in `rx`, give it time to join, run `send`, wait for it.
+test::run_result receive_while(const test::host& rx, std::vector<std::string> args, const std::function<void()>& send) {
+  args.insert(args.begin(), MCAST_RECV);
+  auto p = rx.start(args);
+  std::this_thread::sleep_for(300ms);  // joined before the first datagram
+  send();
+  auto st = p.wait_for(20s);
+  if (!st) st = p.stop(SIGKILL);
+  return {*st, p.output()};
+}
+
+TEST(NetMcastRecv, CountsAnySourceStreamFromMcastSend) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "-c", "100", "--timeout", "10", "239.255.70.1:" + port},
+                         [&] {
+                           auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "100", "-r", "5000pps", "--ttl", "4",
+                                                    "--tos", "ef", "--id", "5", "239.255.70.1:" + port});
+                           ASSERT_TRUE(s.status.success()) << s.output;
+                         });
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  auto events = json_lines(r.output);
+  const auto* start = find_event(events, "start");
+  ASSERT_TRUE(start) << r.output;
+  EXPECT_EQ((*start)["groups"][0]["group"], "239.255.70.1");
+  EXPECT_EQ((*start)["groups"][0]["interface"]["name"], "eth0");
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << r.output;
+  ASSERT_EQ((*summary)["streams"].size(), 1u) << r.output;
+  const auto& st = (*summary)["streams"][0];
+  EXPECT_EQ(st["packets"], 100);
+  EXPECT_EQ(st["source"], "10.77.0.1");
+  EXPECT_EQ(st["sender_id"], 5);
+  EXPECT_EQ(st["ttl"], 4);
+  EXPECT_EQ(st["tos"], 0xb8);
+  EXPECT_EQ(st["lost"], 0);
+  EXPECT_FALSE(st["latency_ns"].is_null());
+  EXPECT_FALSE(st["first_packet_ms"].is_null());
+}
+
+TEST(NetMcastRecv, SsmIncludeReportsOnlyTheChosenSender) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto port = std::to_string(free_port((*net)[2]));
+  auto r = receive_while((*net)[2], {"-i", "eth0", "--json", "-d", "2", "10.77.0.1,232.7.7.7:" + port}, [&] {
+    for (std::size_t i : {0, 1}) {
+      auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "2000pps", "232.7.7.7:" + port});
+      ASSERT_TRUE(s.status.success()) << s.output;
+    }
+  });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  const auto events = json_lines(r.output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary);
+  ASSERT_EQ((*summary)["streams"].size(), 1u) << r.output;
+  EXPECT_EQ((*summary)["streams"][0]["source"], "10.77.0.1");
+  EXPECT_EQ((*summary)["streams"][0]["packets"], 20);
+}
+
+TEST(NetMcastRecv, LossAboveMaxLossExitsThreeAndTheTailCounts) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "-d", "2", "--max-loss", "5", "239.255.70.2:" + port}, [&] {
+    auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "100", "-r", "5000pps", "--drop-every", "10",
+                             "239.255.70.2:" + port});
+    ASSERT_TRUE(s.status.success()) << s.output;
+  });
+  EXPECT_EQ(r.status.code, 3) << r.output;
+  const auto events = json_lines(r.output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary);
+  EXPECT_EQ((*summary)["total"]["packets"], 90);
+  EXPECT_EQ((*summary)["total"]["lost"], 10) << "99 was dropped too: END exposes it";
+}
+
+TEST(NetMcastRecv, ExitCodes) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "--timeout", "0.3", "239.255.70.3:5000"}).status.code, 2);
+  EXPECT_EQ(h.exec({MCAST_RECV, "10.1.2.3:5000"}).status.code, 1);
+  EXPECT_EQ(h.exec({MCAST_RECV, "10.77.0.1,239.1.1.1", "!10.77.0.2,239.1.1.1"}).status.code, 1) << "include and exclude";
+  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth9", "239.1.1.1"}).status.code, 1);
+  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "[ff02::1%99]:5000", "--timeout", "0.2"}).status.code, 1) << "no index 99";
+  EXPECT_EQ(h.exec({MCAST_RECV}).status.code, 1);
+  // 21 groups on one port: sharded over two sockets, so the joins succeed.
+  auto many = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.71.1:5000+30"});
+  EXPECT_EQ(many.status.code, 0) << many.output;
+}
+
+TEST(NetMcastRecv, InterfacesAsJson) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  auto r = (*net)[0].exec({MCAST_RECV, "--interfaces", "--json"});
+  ASSERT_TRUE(r.status.success()) << r.output;
+  bool seen = false;
+  for (const auto& j : json_lines(r.output)) {
+    if (j["name"] != "eth0") continue;
+    seen = true;
+    EXPECT_EQ(j["mtu"], 1500);
+    EXPECT_EQ(j["oper_state"], "up");
+    EXPECT_EQ(j["addresses"][0]["address"], "10.77.0.1");
+    EXPECT_FALSE(j["groups"].empty()) << "224.0.0.1 at least";
+  }
+  EXPECT_TRUE(seen) << r.output;
+}
+
+}  // namespace
