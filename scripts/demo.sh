@@ -20,20 +20,18 @@ bin=build/release/examples
 
 # Unique names, so that two demos (or a demo and the tests) never collide.
 tag="mcnet-demo-$$"
-sw="$tag-sw"; tx="$tag-tx"; rx="$tag-rx"
+sw="$tag-sw"; tx1="$tag-tx1"; tx2="$tag-tx2"; rx="$tag-rx"
 cleanup() {
-  for ns in "$tx" "$rx" "$sw"; do ip netns delete "$ns" 2>/dev/null || true; done
+  for ns in "$tx1" "$tx2" "$rx" "$sw"; do ip netns delete "$ns" 2>/dev/null || true; done
 }
 trap cleanup EXIT INT TERM
 
-for ns in "$sw" "$tx" "$rx"; do ip netns add "$ns"; done
-for ns in "$tx" "$rx"; do
-  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
-done
+for ns in "$sw" "$tx1" "$tx2" "$rx"; do ip netns add "$ns"; done
 ip -n "$sw" link add dev br0 type bridge mcast_snooping 0
 ip -n "$sw" link set dev br0 up
 n=1
-for ns in "$tx" "$rx"; do
+for ns in "$tx1" "$tx2" "$rx"; do
+  ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
   ip -n "$sw" link add dev "port$n" type veth peer name eth0 netns "$ns"
   ip -n "$sw" link set dev "port$n" master br0 up
   ip -n "$ns" link set dev lo up
@@ -42,28 +40,51 @@ for ns in "$tx" "$rx"; do
   ip -n "$ns" address add "fd77::$n/64" dev eth0 nodad
   n=$((n + 1))
 done
+sleep 1  # let the new links come up (linkwatch)
 
-echo "== LAN: sender 10.77.0.1 / fd77::1, receiver 10.77.0.2 / fd77::2 (bridge, IGMP snooping off)"
+tools=build/release/tools
+echo "== LAN: sender tx1 10.77.0.1 / fd77::1, sender tx2 10.77.0.2 / fd77::2, receiver rx 10.77.0.3 / fd77::3"
 status=0
-run_pair() {
-  local group="$1" label="$2"
-  echo
-  echo "== $label: $group"
-  ip netns exec "$rx" "$bin/mcnet-example-multicast_receiver" "$group" eth0 10 5000 > "/tmp/$tag.rx" 2>&1 &
-  local pid=$!
-  sleep 0.3  # the receiver joins before the first datagram leaves
-  ip netns exec "$tx" "$bin/mcnet-example-multicast_sender" "$group" eth0 10 50 1
-  wait "$pid" || status=1
-  cat "/tmp/$tag.rx"
-  rm -f "/tmp/$tag.rx"
-}
-run_pair "239.255.0.1:5000" "IPv4 any-source multicast"
-run_pair "[ff1e::77:1]:5000" "IPv6 any-source multicast"
+
+echo
+echo "== rx's interfaces, as mcast-recv --interfaces sees them"
+ip netns exec "$rx" "$tools/mcast-recv" --interfaces | sed 's/^/  /'
+
+echo
+echo "== 1. any-source multicast, IPv4 and IPv6 at once; tx1 drops every 100th and reorders every 50th on purpose"
+ip netns exec "$rx" "$tools/mcast-recv" -i eth0 -d 3 --interval 1 239.255.0.1:5000 "[ff1e::77:1]:5000" > "/tmp/$tag.rx" 2>&1 &
+pid=$!
+sleep 0.5
+ip netns exec "$tx1" "$tools/mcast-send" -i eth0 -c 1000 -r 2000pps --ttl 1 --tos ef \
+  --drop-every 100 --reorder-every 50 239.255.0.1:5000 "[ff1e::77:1]:5000" | sed 's/^/  tx1: /'
+wait "$pid" || status=1
+sed 's/^/  rx: /' "/tmp/$tag.rx"
+
+echo
+echo "== 2. source-specific multicast: rx wants 232.1.1.1 from tx1 only; both send"
+ip netns exec "$rx" "$tools/mcast-recv" -i eth0 -d 2 10.77.0.1,232.1.1.1:5001 > "/tmp/$tag.rx" 2>&1 &
+pid=$!
+sleep 0.5
+ip netns exec "$tx1" "$tools/mcast-send" -i eth0 -c 200 -r 1000pps -q 232.1.1.1:5001 &
+ip netns exec "$tx2" "$tools/mcast-send" -i eth0 -c 200 -r 1000pps -q 232.1.1.1:5001
+wait "$pid" || status=1
+sed 's/^/  rx: /' "/tmp/$tag.rx"
+rm -f "/tmp/$tag.rx"
+
+echo
+echo "== 3. the library's own example programs (examples/), IPv4"
+ip netns exec "$rx" build/release/examples/mcnet-example-multicast_receiver 239.255.0.9:5002 eth0 5 5000 > "/tmp/$tag.ex" 2>&1 &
+pid=$!
+sleep 0.3
+ip netns exec "$tx1" build/release/examples/mcnet-example-multicast_sender 239.255.0.9:5002 eth0 5 20 1 > /dev/null
+wait "$pid" || status=1
+sed 's/^/  /' "/tmp/$tag.ex"
+rm -f "/tmp/$tag.ex"
 
 echo
 if [ "$status" -eq 0 ]; then
-  echo "== demo: every datagram arrived"
+  echo "== demo: done (stream 1 shows the injected loss and reordering; stream 2 only tx1)"
 else
-  echo "== demo: datagrams were missing (see above)"
+  echo "== demo: a receiver failed (see above)"
 fi
 exit "$status"

@@ -346,7 +346,7 @@ int main(int argc, char** argv) {
                                      : m.spec.mode == tools::filter::include ? "include" : "exclude"},
                             {"sources", m.spec.source ? json::array({m.spec.source->to_string()}) : json::array()},
                             {"interface", iface_json(m.iface)}});
-    out.text(fmt::format("joined {}:{} on {} ({}){}", m.group.to_string(), m.spec.port, iface_name, m.iface.index,
+    out.text(fmt::format("joined {} on {} ({}){}", core::endpoint(m.group, m.spec.port).to_string(), iface_name, m.iface.index,
                          m.spec.source ? fmt::format(" {} {}", m.spec.mode == tools::filter::include ? "from" : "except",
                                                      m.spec.source->to_string())
                                        : ""));
@@ -431,8 +431,8 @@ int main(int argc, char** argv) {
         }
         ++total;
         if (s.show_packets) {
-          out.text(fmt::format("{} -> {}:{} {} bytes ttl {} tos {}", m.peer.address().unmap().to_string(),
-                               group.to_string(), sh.port, m.size, m.info.hop_limit, m.info.traffic_class));
+          out.text(fmt::format("{} -> {} {} bytes ttl {} tos {}", m.peer.address().unmap().to_string(),
+                               core::endpoint(group, sh.port).to_string(), m.size, m.info.hop_limit, m.info.traffic_class));
         }
       }
     }
@@ -443,8 +443,8 @@ int main(int argc, char** argv) {
   json streams = json::array();
   for (const auto& [k, st] : table.streams()) {
     streams.push_back(stream_json(k, st, elapsed));
-    out.text(fmt::format("  {}:{} from {} {}  packets {}  lost {}  reordered {}  duplicates {}  ttl {}  tos {}",
-                         k.group.to_string(), k.port, k.source.to_string(),
+    out.text(fmt::format("  {} from {} {}  packets {}  lost {}  reordered {}  duplicates {}  ttl {}  tos {}",
+                         core::endpoint(k.group, k.port).to_string(), k.source.to_string(),
                          k.foreign ? "(foreign)" : fmt::format("id {} session {}", k.sender_id, k.session), st.packets,
                          k.foreign ? 0 : st.sequence.lost(), k.foreign ? 0 : st.sequence.reordered(),
                          k.foreign ? 0 : st.sequence.duplicates(), st.ttl, st.tos));

@@ -378,7 +378,7 @@ int main(int argc, char** argv) {
   for (const auto& t : targets) {
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
                       {"elapsed_s", elapsed}, {"rate_pps", elapsed > 0 ? static_cast<double>(t.sent) / elapsed : 0.0}});
-    out.line(fmt::format("  {}:{}  sent {}  bytes {}  {:.0f} pps", t.group.to_string(), t.port, t.sent, t.bytes,
+    out.line(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps", core::endpoint(t.group, t.port).to_string(), t.sent, t.bytes,
                          elapsed > 0 ? static_cast<double>(t.sent) / elapsed : 0.0));
   }
   out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
