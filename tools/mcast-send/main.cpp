@@ -187,7 +187,7 @@ int main(int argc, char** argv) {
       ("drop-every", po::value<std::uint64_t>(&s.faults.drop_every)->default_value(0), "do not send sequence numbers m*K-1")
       ("dup-every", po::value<std::uint64_t>(&s.faults.dup_every)->default_value(0), "send sequence numbers m*K-1 twice")
       ("reorder-every", po::value<std::uint64_t>(&s.faults.reorder_every)->default_value(0), "send m*K just before m*K-1")
-      ("batch", po::value(&s.batch)->default_value(1), "datagrams per sendmmsg call (1: one sendmsg each)")
+      ("batch", po::value<std::size_t>(), "datagrams per sendmmsg call (default: 32 unpaced, 1 with --rate)")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md)")
       ("quiet,q", po::bool_switch(&s.quiet), "no text output");
   po::options_description hidden;
@@ -213,6 +213,8 @@ int main(int argc, char** argv) {
   if (vm.count("count")) s.count = vm["count"].as<std::uint64_t>();
   if (vm.count("duration")) s.duration = vm["duration"].as<double>();
   if (vm.count("id")) s.id = vm["id"].as<std::uint32_t>();
+  // Unlimited sending goes out in sendmmsg batches; paced sending one at a time unless asked.
+  s.batch = vm.count("batch") ? vm["batch"].as<std::size_t>() : (vm.count("rate") ? 1 : 32);
   if (s.specs.empty()) return out.fail(exit_usage, "no group given (see --help)", "usage");
   if (s.size < tools::wire_header::size || s.size > 65507) {
     return out.fail(exit_usage, fmt::format("--size {} is outside 40 to 65507 bytes", s.size), "usage");
