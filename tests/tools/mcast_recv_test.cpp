@@ -92,6 +92,29 @@ TEST(NetMcastRecv, CountsAnySourceStreamFromMcastSend) {
   EXPECT_FALSE(st["first_packet_ms"].is_null());
 }
 
+TEST(NetMcastRecv, IntervalReportsAreDeltas) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "-d", "2.6", "--interval", "0.5", "239.255.70.4:" + port},
+                         [&] {
+                           auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "300", "-r", "200pps",
+                                                    "239.255.70.4:" + port});
+                           ASSERT_TRUE(s.status.success()) << s.output;
+                         });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  std::uint64_t sum = 0;
+  int intervals = 0;
+  for (const auto& e : json_lines(r.output)) {
+    if (e["event"] != "interval") continue;
+    ++intervals;
+    for (const auto& st : e["streams"]) sum += st["packets"].get<std::uint64_t>();
+  }
+  EXPECT_GE(intervals, 3);
+  EXPECT_LE(sum, 300u) << "deltas add up to no more than the total";
+  EXPECT_GE(sum, 200u) << "most of the 1.5 s of sending fell inside the reports";
+}
+
 TEST(NetMcastRecv, SsmIncludeReportsOnlyTheChosenSender) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(3);

@@ -392,6 +392,7 @@ int main(int argc, char** argv) {
     }
   };
   bool timed_out = false;
+  std::map<tools::stream_key, tools::totals> previous;  // for interval deltas
   while (!stop_requested.load()) {
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - started).count();
@@ -402,9 +403,27 @@ int main(int argc, char** argv) {
     }
     if (s.count && total >= *s.count) break;
     if (s.interval > 0 && std::chrono::duration<double>(now - last_report).count() >= s.interval) {
+      const double span = std::chrono::duration<double>(now - last_report).count();
       last_report = now;
+      // Interval counters are deltas since the previous report (TOOLS.md).
       json streams = json::array();
-      for (const auto& [k, st] : table.streams()) streams.push_back(stream_json(k, st, elapsed));
+      for (const auto& [k, st] : table.streams()) {
+        auto j = stream_json(k, st, span);
+        auto& before = previous[k];
+        const tools::totals current{st.packets, st.bytes, st.sequence.lost(), st.sequence.reordered(),
+                                    st.sequence.duplicates()};
+        j["packets"] = current.packets - before.packets;
+        j["bytes"] = current.bytes - before.bytes;
+        j["rate_pps"] = static_cast<double>(current.packets - before.packets) / span;
+        j["rate_bps"] = static_cast<double>(current.bytes - before.bytes) * 8 / span;
+        if (!k.foreign) {
+          j["lost"] = static_cast<std::int64_t>(current.lost) - static_cast<std::int64_t>(before.lost);
+          j["reordered"] = current.reordered - before.reordered;
+          j["duplicates"] = current.duplicates - before.duplicates;
+        }
+        before = current;
+        streams.push_back(std::move(j));
+      }
       out.event({{"event", "interval"}, {"time", now_seconds()}, {"streams", streams}});
       if (s.csv) report_csv(now_seconds());
       out.text(fmt::format("[{:.1f}s] {} datagrams", elapsed, total));
