@@ -166,6 +166,35 @@ TEST(NetMcastRecv, ExitCodes) {
   EXPECT_EQ(many.status.code, 0) << many.output;
 }
 
+TEST(NetMcastRecv, SigintPrintsTheSummary) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  auto p = (*net)[1].start({MCAST_RECV, "-i", "eth0", "--json", "239.255.70.5:" + port});  // no -c, no -d
+  std::this_thread::sleep_for(300ms);
+  auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "50", "-r", "1000pps", "239.255.70.5:" + port});
+  ASSERT_TRUE(s.status.success()) << s.output;
+  std::this_thread::sleep_for(200ms);
+  auto st = p.stop(SIGINT);
+  EXPECT_TRUE(st.exited) << "ended by itself after SIGINT";
+  EXPECT_EQ(st.code, 0);
+  const auto events = json_lines(p.output());
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << p.output();
+  EXPECT_EQ((*summary)["total"]["packets"], 50);
+}
+
+TEST(NetMcastRecv, JoinFailureExitsFour) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "0");  // every join fails with ENOBUFS
+  auto r = h.exec({MCAST_RECV, "-i", "eth0", "--json", "-d", "0.2", "239.255.70.6:5000"});
+  EXPECT_EQ(r.status.code, 4) << r.output;
+  EXPECT_NE(r.output.find("\"code\":\"ENOBUFS\""), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("igmp_max_memberships"), std::string::npos) << r.output;
+}
+
 TEST(NetMcastRecv, InterfacesAsJson) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
