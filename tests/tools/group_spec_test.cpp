@@ -5,6 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/wire_header.hpp>
 
@@ -114,6 +119,23 @@ TEST(GroupSpec, SetChecks) {
   auto warnings = tools::check_spec_set(specs);
   ASSERT_TRUE(warnings);
   EXPECT_EQ(warnings->size(), 2u) << "exclude in the SSM range warns";
+}
+
+TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
+  char path[] = "/tmp/mcnet-specs-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string content = "# feeds\n\n  239.1.1.1:5000  \n10.77.0.1,232.1.1.1\n\t# indented comment\n";
+  ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
+  ::close(fd);
+  auto specs = tools::expand_spec_files({"239.9.9.9", std::string("@") + path});
+  ::unlink(path);
+  ASSERT_TRUE(specs) << specs.error().message();
+  EXPECT_EQ(*specs, (std::vector<std::string>{"239.9.9.9", "239.1.1.1:5000", "10.77.0.1,232.1.1.1"}));
+  auto missing = tools::expand_spec_files({"@/nonexistent/specs"});
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().input(), "/nonexistent/specs");
+  EXPECT_EQ(tools::code_name(missing.error()), "ENOENT");
 }
 
 TEST(WireHeader, RoundTripAndTheContractLayout) {

@@ -28,6 +28,7 @@
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
 #include <mcnet/netlink.hpp>
+#include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
@@ -46,16 +47,6 @@ constexpr int exit_setup = 4;
 
 std::atomic<bool> stop_requested{false};
 void on_signal(int) { stop_requested.store(true); }
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-std::string code_name(const mcnet::error& e) {
-  if (e.code.category() == mcnet::error_category()) return e.code.message();
-  if (const char* n = strerrorname_np(e.code.value())) return n;
-  return std::to_string(e.code.value());
-}
 
 struct settings {
   std::vector<std::string> specs;
@@ -84,11 +75,11 @@ class output {
     if (s_.json_output) std::cout << j.dump() << '\n' << std::flush;
   }
   [[nodiscard]] int fail(int code, const std::string& message, const std::string& name) const {
-    event({{"event", "error"}, {"time", now_seconds()}, {"message", message}, {"code", name}, {"exit", code}});
+    event({{"event", "error"}, {"time", tools::now_seconds()}, {"message", message}, {"code", name}, {"exit", code}});
     std::cerr << "mcast-recv: " << message << '\n';
     return code;
   }
-  [[nodiscard]] int fail(int code, const mcnet::error& e) const { return fail(code, e.message(), code_name(e)); }
+  [[nodiscard]] int fail(int code, const mcnet::error& e) const { return fail(code, e.message(), tools::code_name(e)); }
 
  private:
   const settings& s_;
@@ -229,31 +220,18 @@ int main(int argc, char** argv) {
   if (s.max_loss && (*s.max_loss < 0 || *s.max_loss > 100)) return out.fail(exit_usage, "--max-loss is 0 to 100", "usage");
 
   // Specs and their groups, each with its interface.
-  std::vector<std::string> texts;
-  for (const auto& spec : s.specs) {
-    if (!spec.starts_with("@")) {
-      texts.push_back(spec);
-      continue;
-    }
-    std::ifstream f(spec.substr(1));
-    if (!f) return out.fail(exit_usage, "cannot read " + spec.substr(1), "usage");
-    std::string line;
-    while (std::getline(f, line)) {
-      auto a = line.find_first_not_of(" \t");
-      if (a == std::string::npos || line[a] == '#') continue;
-      texts.push_back(line.substr(a, line.find_last_not_of(" \t\r") - a + 1));
-    }
-  }
+  auto texts = tools::expand_spec_files(s.specs);
+  if (!texts) return out.fail(exit_usage, texts.error());
   std::optional<core::interface_ref> default_iface;
   if (!s.iface.empty()) {
     auto r = mcnet::netlink::resolve(s.iface);
-    if (!r) return out.fail(exit_usage, r.error().message(), code_name(r.error().reason));
+    if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
     default_iface = r->iface;
     for (const auto& w : r->warnings) std::cerr << "mcast-recv: warning: " << w << '\n';
   }
   std::vector<tools::group_spec> specs;
   std::vector<membership> members;
-  for (const auto& text : texts) {
+  for (const auto& text : *texts) {
     auto spec = tools::parse_group_spec(text, tools::spec_user::receiver, s.iface);
     if (!spec) return out.fail(exit_usage, spec.error());
     if ((s.only4 && !spec->group.is_v4()) || (s.only6 && !spec->group.is_v6())) {
@@ -264,7 +242,7 @@ int main(int argc, char** argv) {
     core::interface_ref iface = default_iface.value_or(core::interface_ref{});
     if (!spec->interface_text().empty()) {
       auto r = mcnet::netlink::resolve(spec->interface_text());
-      if (!r) return out.fail(exit_usage, r.error().message(), code_name(r.error().reason));
+      if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
       iface = r->iface;
     }
     for (const auto& g : *groups) members.push_back({*spec, g, iface});
@@ -351,7 +329,7 @@ int main(int argc, char** argv) {
                                                      m.spec.source->to_string())
                                        : ""));
   }
-  out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-recv"}, {"version", "0.1.0"},
+  out.event({{"event", "start"}, {"time", tools::now_seconds()}, {"schema", 1}, {"tool", "mcast-recv"}, {"version", "0.1.0"},
              {"groups", start_groups},
              {"rcvbuf", {{"asked", s.rcvbuf > 0 ? json(s.rcvbuf) : json(nullptr)},
                          {"granted", rcvbuf_granted > 0 ? json(rcvbuf_granted) : json(nullptr)}}}});
@@ -424,8 +402,8 @@ int main(int argc, char** argv) {
         before = current;
         streams.push_back(std::move(j));
       }
-      out.event({{"event", "interval"}, {"time", now_seconds()}, {"streams", streams}});
-      if (s.csv) report_csv(now_seconds());
+      out.event({{"event", "interval"}, {"time", tools::now_seconds()}, {"streams", streams}});
+      if (s.csv) report_csv(tools::now_seconds());
       out.text(fmt::format("[{:.1f}s] {} datagrams", elapsed, total));
     }
     std::array<epoll_event, 16> events{};
@@ -469,10 +447,10 @@ int main(int argc, char** argv) {
                          k.foreign ? 0 : st.sequence.duplicates(), st.ttl, st.tos));
   }
   const auto sum = table.sum();
-  out.event({{"event", "summary"}, {"time", now_seconds()}, {"streams", streams},
+  out.event({{"event", "summary"}, {"time", tools::now_seconds()}, {"streams", streams},
              {"total", {{"packets", sum.packets}, {"bytes", sum.bytes}, {"lost", sum.lost}, {"reordered", sum.reordered},
                         {"duplicates", sum.duplicates}, {"kernel_drops", kernel_drops}}}});
-  if (s.csv) report_csv(now_seconds());
+  if (s.csv) report_csv(tools::now_seconds());
   out.text(fmt::format("mcast-recv: {} datagrams, {} lost, {} kernel drops in {:.3f} s", sum.packets, sum.lost,
                        kernel_drops, elapsed));
   if (timed_out || (s.timeout && sum.packets == 0)) return out.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");

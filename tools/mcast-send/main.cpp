@@ -27,6 +27,7 @@
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
 #include <mcnet/netlink.hpp>
+#include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/send_plan.hpp>
 #include <mcnet/tools/wire_header.hpp>
@@ -44,10 +45,6 @@ constexpr int exit_setup = 4;
 
 std::atomic<bool> stop_requested{false};
 void on_signal(int) { stop_requested.store(true); }
-
-double now_seconds() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::uint64_t realtime_ns() {
   return static_cast<std::uint64_t>(
@@ -97,41 +94,18 @@ class reporter {
   }
   [[nodiscard]] int fail(int code, const std::string& message, const std::string& name) const {
     if (json_) {
-      std::cout << json{{"event", "error"}, {"time", now_seconds()}, {"message", message}, {"code", name}, {"exit", code}}.dump()
+      std::cout << json{{"event", "error"}, {"time", tools::now_seconds()}, {"message", message}, {"code", name}, {"exit", code}}.dump()
                 << '\n';
     }
     std::cerr << "mcast-send: " << message << '\n';
     return code;
   }
-  [[nodiscard]] int fail(int code, const mcnet::error& e) const { return fail(code, e.message(), code_name(e)); }
-
-  static std::string code_name(const mcnet::error& e) {
-    if (e.code.category() == mcnet::error_category()) return e.code.message();
-    if (const char* n = strerrorname_np(e.code.value())) return n;
-    return std::to_string(e.code.value());
-  }
+  [[nodiscard]] int fail(int code, const mcnet::error& e) const { return fail(code, e.message(), tools::code_name(e)); }
 
  private:
   bool json_;
   bool quiet_;
 };
-
-std::vector<std::string> read_spec_file(const std::string& path, std::string& error) {
-  std::ifstream f(path);
-  if (!f) {
-    error = "cannot read " + path;
-    return {};
-  }
-  std::vector<std::string> out;
-  std::string line;
-  while (std::getline(f, line)) {
-    auto start = line.find_first_not_of(" \t");
-    if (start == std::string::npos || line[start] == '#') continue;
-    auto end = line.find_last_not_of(" \t\r");
-    out.push_back(line.substr(start, end - start + 1));
-  }
-  return out;
-}
 
 // Socket for one group: options first (interface, TTL, TOS, loop), then bind
 // to the chosen source, then connect (the kernel picks the route there).
@@ -234,26 +208,17 @@ int main(int argc, char** argv) {
   }
 
   // Specs, expanded; @FILE reads more.
-  std::vector<std::string> texts;
-  for (const auto& spec : s.specs) {
-    if (spec.starts_with("@")) {
-      std::string error;
-      auto more = read_spec_file(spec.substr(1), error);
-      if (!error.empty()) return out.fail(exit_usage, error, "usage");
-      texts.insert(texts.end(), more.begin(), more.end());
-    } else {
-      texts.push_back(spec);
-    }
-  }
+  auto texts = tools::expand_spec_files(s.specs);
+  if (!texts) return out.fail(exit_usage, texts.error());
   std::optional<mcnet::netlink::resolved> default_iface;
   if (!s.iface.empty()) {
     auto r = mcnet::netlink::resolve(s.iface);
-    if (!r) return out.fail(exit_usage, r.error().message(), reporter::code_name(r.error().reason));
+    if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
     default_iface = *r;
     for (const auto& w : r->warnings) std::cerr << "mcast-send: warning: " << w << '\n';
   }
   std::vector<target> targets;
-  for (const auto& text : texts) {
+  for (const auto& text : *texts) {
     auto spec = tools::parse_group_spec(text, tools::spec_user::sender, s.iface);
     if (!spec) return out.fail(exit_usage, spec.error());
     auto groups = tools::expand(*spec);
@@ -261,7 +226,7 @@ int main(int argc, char** argv) {
     core::interface_ref iface = default_iface ? default_iface->iface : core::interface_ref{};
     if (!spec->interface_text().empty()) {
       auto r = mcnet::netlink::resolve(spec->interface_text());
-      if (!r) return out.fail(exit_usage, r.error().message(), reporter::code_name(r.error().reason));
+      if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
       iface = r->iface;
     }
     for (const auto& g : *groups) {
@@ -295,7 +260,7 @@ int main(int argc, char** argv) {
                             {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
                             {"interface", {{"name", std::string(t.iface.name.view())}, {"index", t.iface.index}}}});
   }
-  out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-send"}, {"version", "0.1.0"},
+  out.event({{"event", "start"}, {"time", tools::now_seconds()}, {"schema", 1}, {"tool", "mcast-send"}, {"version", "0.1.0"},
              {"groups", start_groups}, {"session", session}, {"sender_id", sender_id}});
   out.line(fmt::format("mcast-send: {} group(s), {} bytes per datagram, session {}, sender id {}", targets.size(), s.size,
                        session, sender_id));
@@ -383,7 +348,7 @@ int main(int argc, char** argv) {
     out.line(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps", core::endpoint(t.group, t.port).to_string(), t.sent, t.bytes,
                          elapsed > 0 ? static_cast<double>(t.sent) / elapsed : 0.0));
   }
-  out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
+  out.event({{"event", "summary"}, {"time", tools::now_seconds()}, {"groups", groups},
              {"total", {{"sent", total_sent}, {"elapsed_s", elapsed},
                         {"rate_pps", elapsed > 0 ? static_cast<double>(total_sent) / elapsed : 0.0}}}});
   out.line(fmt::format("mcast-send: {} datagrams in {:.3f} s", total_sent, elapsed));

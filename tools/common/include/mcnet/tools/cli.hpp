@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// What both command-line tools need besides their own logic: the time
+/// stamp of JSON events, the `code` name of an error, and @FILE spec lists.
+
+#include <string>
+#include <vector>
+
+#include <mcnet/core/error.hpp>
+
+namespace mcnet::tools {
+
+/// Seconds since the Unix epoch with microsecond precision (JSON `time`).
+[[nodiscard]] double now_seconds();
+
+/// An error's `code` for JSON: the errno name ("ENOBUFS") for kernel errors,
+/// the mcnet condition ("not a multicast address") otherwise.
+[[nodiscard]] std::string code_name(const error& e);
+
+/// The specs of the command line, with every `@FILE` replaced by the lines
+/// of FILE (blank lines and lines starting with '#' skipped). Errors:
+/// ENOENT and the like, naming the file.
+[[nodiscard]] result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args);
+
+}  // namespace mcnet::tools

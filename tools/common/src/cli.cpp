@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/cli.hpp>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+
+namespace mcnet::tools {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+std::string code_name(const error& e) {
+  if (e.code.category() == error_category()) return e.code.message();
+  if (const char* n = ::strerrorname_np(e.code.value())) return n;
+  return std::to_string(e.code.value());
+}
+
+result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args) {
+  std::vector<std::string> out;
+  for (const auto& arg : args) {
+    if (!arg.starts_with("@")) {
+      out.push_back(arg);
+      continue;
+    }
+    std::ifstream f(arg.substr(1));
+    if (!f) {
+      return fail(error::from_errno(errno ? errno : ENOENT, "read", "spec file")
+                      .with_input(arg.substr(1))
+                      .with_hint("@FILE names a file with one group spec per line"));
+    }
+    std::string line;
+    while (std::getline(f, line)) {
+      const auto start = line.find_first_not_of(" \t");
+      if (start == std::string::npos || line[start] == '#') continue;
+      const auto end = line.find_last_not_of(" \t\r");
+      out.push_back(line.substr(start, end - start + 1));
+    }
+  }
+  return out;
+}
+
+}  // namespace mcnet::tools
