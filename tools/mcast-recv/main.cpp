@@ -187,20 +187,9 @@ int main(int argc, char** argv) {
       ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds")
       ("show-packets", po::bool_switch(&s.show_packets), "one line per datagram")
       ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
-  po::options_description hidden;
-  hidden.add_options()("spec", po::value(&s.specs));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("spec", -1);
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "mcast-recv: " << e.what() << " (see --help)\n";
-    return exit_usage;
-  }
+  auto parsed = tools::parse_command_line(argc, argv, visible, s.specs, "mcast-recv");
+  if (!parsed) return exit_usage;
+  const auto& vm = *parsed;
   if (vm.count("help")) {
     std::cout << visible
               << "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"

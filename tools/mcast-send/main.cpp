@@ -164,21 +164,9 @@ int main(int argc, char** argv) {
       ("batch", po::value<std::size_t>(), "datagrams per sendmmsg call (default: 32 unpaced, 1 with --rate)")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md)")
       ("quiet,q", po::bool_switch(&s.quiet), "no text output");
-  po::options_description hidden;
-  hidden.add_options()("spec", po::value(&s.specs));
-  po::options_description all;
-  all.add(visible).add(hidden);
-  po::positional_options_description positional;
-  positional.add("spec", -1);
-
-  po::variables_map vm;
-  try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
-    po::notify(vm);
-  } catch (const std::exception& e) {
-    std::cerr << "mcast-send: " << e.what() << " (see --help)\n";
-    return exit_usage;
-  }
+  auto parsed = tools::parse_command_line(argc, argv, visible, s.specs, "mcast-send");
+  if (!parsed) return exit_usage;
+  const auto& vm = *parsed;
   if (vm.count("help")) {
     std::cout << visible << "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n";
     return exit_ok;

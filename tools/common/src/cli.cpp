@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <iostream>
 
 namespace mcnet::tools {
 
@@ -41,6 +42,27 @@ result<std::vector<std::string>> expand_spec_files(const std::vector<std::string
     }
   }
   return out;
+}
+
+std::optional<boost::program_options::variables_map> parse_command_line(
+    int argc, char** argv, const boost::program_options::options_description& visible,
+    std::vector<std::string>& specs, std::string_view tool) {
+  namespace po = boost::program_options;
+  po::options_description hidden;
+  hidden.add_options()("spec", po::value(&specs));
+  po::options_description all;
+  all.add(visible).add(hidden);
+  po::positional_options_description positional;
+  positional.add("spec", -1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::notify(vm);
+  } catch (const std::exception& e) {
+    std::cerr << tool << ": " << e.what() << " (see --help)\n";
+    return std::nullopt;
+  }
+  return vm;
 }
 
 }  // namespace mcnet::tools

@@ -6,8 +6,12 @@
 /// What both command-line tools need besides their own logic: the time
 /// stamp of JSON events, the `code` name of an error, and @FILE spec lists.
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include <boost/program_options.hpp>
 
 #include <mcnet/core/error.hpp>
 
@@ -24,5 +28,12 @@ namespace mcnet::tools {
 /// of FILE (blank lines and lines starting with '#' skipped). Errors:
 /// ENOENT and the like, naming the file.
 [[nodiscard]] result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args);
+
+/// Parse a tool's command line: the `visible` options plus positional group
+/// specs into `specs`. On a usage error it prints "TOOL: what (see --help)"
+/// to stderr and returns std::nullopt (the tool then exits 1).
+[[nodiscard]] std::optional<boost::program_options::variables_map> parse_command_line(
+    int argc, char** argv, const boost::program_options::options_description& visible,
+    std::vector<std::string>& specs, std::string_view tool);
 
 }  // namespace mcnet::tools
