@@ -13,7 +13,7 @@ packages=(
   libexpected-dev libnl-3-dev libnl-route-3-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev libpcap-dev
   # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
   # namespaces, captures, interop and routing inside the test networks
   iproute2 procps tcpdump iperf smcroute python3 util-linux
 )

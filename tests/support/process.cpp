@@ -41,11 +41,12 @@ core::unique_fd memory_file(const char* name) {
 }
 
 // Child side of process::start: only async-signal-safe calls until exec.
-[[noreturn]] void child_main(pid_t parent, int ns_fd, int input_fd, int output_fd, int report_fd, char* const* argv) {
+[[noreturn]] void child_main(pid_t parent, int ns_fd, int input_fd, int output_fd, int error_fd, int report_fd,
+                             char* const* argv) {
   ::prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (::getppid() != parent) ::_exit(1);
   if (ns_fd >= 0 && ::setns(ns_fd, CLONE_NEWNET) != 0) report_and_exit(report_fd, errno);
-  if (::dup2(input_fd, 0) < 0 || ::dup2(output_fd, 1) < 0 || ::dup2(output_fd, 2) < 0) report_and_exit(report_fd, errno);
+  if (::dup2(input_fd, 0) < 0 || ::dup2(output_fd, 1) < 0 || ::dup2(error_fd, 2) < 0) report_and_exit(report_fd, errno);
   // The report pipe is CLOEXEC: it closes on a successful exec.
   if (::dup2(report_fd, 3) < 0) report_and_exit(report_fd, errno);
   ::fcntl(3, F_SETFD, FD_CLOEXEC);
@@ -73,7 +74,8 @@ process process::start(const netns* ns, const std::vector<std::string>& argv, co
 
   process p;
   p.command_ = join(argv);
-  p.output_ = memory_file("mcnet-output");
+  p.output_ = memory_file("mcnet-stdout");
+  p.errors_ = memory_file("mcnet-stderr");
   core::unique_fd in = memory_file("mcnet-input");
   if (!input.empty() && ::write(in.get(), input.data(), input.size()) != static_cast<ssize_t>(input.size())) {
     throw harness_error("process: cannot write the input of " + p.command_);
@@ -86,7 +88,7 @@ process process::start(const netns* ns, const std::vector<std::string>& argv, co
   const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) throw harness_error(std::string("process: fork: ") + std::strerror(errno));
-  if (pid == 0) child_main(parent, ns ? ns->fd() : -1, in.get(), p.output_.get(), report_write.get(), cargv.data());
+  if (pid == 0) child_main(parent, ns ? ns->fd() : -1, in.get(), p.output_.get(), p.errors_.get(), report_write.get(), cargv.data());
 
   p.pid_ = pid;
   report_write.reset();
@@ -108,6 +110,7 @@ process::process(process&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
       pidfd_(std::move(other.pidfd_)),
       output_(std::move(other.output_)),
+      errors_(std::move(other.errors_)),
       command_(std::move(other.command_)),
       status_(std::move(other.status_)) {}
 
@@ -117,6 +120,7 @@ process& process::operator=(process&& other) noexcept {
     pid_ = std::exchange(other.pid_, -1);
     pidfd_ = std::move(other.pidfd_);
     output_ = std::move(other.output_);
+    errors_ = std::move(other.errors_);
     command_ = std::move(other.command_);
     status_ = std::move(other.status_);
   }
@@ -166,25 +170,31 @@ exit_status process::stop(int sig, std::chrono::milliseconds grace) {
   return *status_;
 }
 
-std::string process::output() const {
+namespace {
+std::string read_all(int fd) {
   std::string out;
   char buf[4096];
   off_t offset = 0;
   while (true) {
-    ssize_t n = ::pread(output_.get(), buf, sizeof buf, offset);
+    ssize_t n = ::pread(fd, buf, sizeof buf, offset);
     if (n <= 0) break;
     out.append(buf, static_cast<std::size_t>(n));
     offset += n;
   }
   return out;
 }
+}  // namespace
+
+std::string process::output() const { return read_all(output_.get()) + read_all(errors_.get()); }
+std::string process::standard_output() const { return read_all(output_.get()); }
+std::string process::error_output() const { return read_all(errors_.get()); }
 
 run_result run(const netns* ns, const std::vector<std::string>& argv, const std::string& input,
                std::chrono::milliseconds timeout) {
   process p = process::start(ns, argv, input);
   auto st = p.wait_for(timeout);
   if (!st) st = p.stop(SIGKILL, std::chrono::seconds(1));
-  return {*st, p.output()};
+  return {*st, p.output(), p.standard_output()};
 }
 
 std::string run_checked(const netns* ns, const std::vector<std::string>& argv, const std::string& input,

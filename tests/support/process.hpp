@@ -5,8 +5,8 @@
 // Processes started inside a namespace (the tools, tcpdump, iperf,
 // smcrouted, ip). Each dies with the test: SIGKILL when its object is
 // destroyed, and PR_SET_PDEATHSIG if the test process dies first (tied to the
-// starting thread, like netns). Output (stdout and stderr together) goes to
-// an anonymous memory file that can be read at any time.
+// starting thread, like netns). Standard output and standard error go to two
+// anonymous memory files that can be read at any time.
 
 #include <sys/types.h>
 
@@ -47,8 +47,12 @@ class process {
   std::optional<exit_status> wait_for(std::chrono::milliseconds timeout);
   /// Send `sig`; then wait up to `grace` and SIGKILL if it is still there.
   exit_status stop(int sig, std::chrono::milliseconds grace = std::chrono::seconds(5));
-  /// Everything it wrote so far.
+  /// Everything it wrote so far: standard output, then standard error.
   [[nodiscard]] std::string output() const;
+  /// What it wrote to standard output only (JSON Lines, CSV).
+  [[nodiscard]] std::string standard_output() const;
+  /// What it wrote to standard error only.
+  [[nodiscard]] std::string error_output() const;
   /// The command line, for messages.
   [[nodiscard]] const std::string& command() const noexcept { return command_; }
 
@@ -59,13 +63,15 @@ class process {
   pid_t pid_ = -1;
   core::unique_fd pidfd_;
   core::unique_fd output_;
+  core::unique_fd errors_;
   std::string command_;
   std::optional<exit_status> status_;
 };
 
 struct run_result {
   exit_status status;
-  std::string output;
+  std::string output;           ///< standard output, then standard error
+  std::string standard_output;  ///< standard output alone
 };
 
 /// Run a command to completion inside `ns` (at most `timeout`, then killed).

@@ -18,6 +18,7 @@
 
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "tool_run.hpp"
 
 namespace core = mcnet::core;
 namespace test = mcnet::test;
@@ -26,41 +27,10 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// A port nobody uses in `h` (the namespace is private: no race with others).
-std::uint16_t free_port(const test::host& h) {
-  return h.run([] {
-    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
-    return core::local_endpoint(s).value().port();
-  });
-}
-
-std::vector<json> json_lines(const std::string& text) {
-  std::vector<json> out;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.front() == '{') out.push_back(json::parse(line));
-  }
-  return out;
-}
-
-const json* find_event(const std::vector<json>& events, const char* name) {
-  for (const auto& e : events) {
-    if (e["event"] == name) return &e;
-  }
-  return nullptr;
-}
-
-// Start mcast-recv in `rx`, give it time to join, run `send`, wait for it.
-test::run_result receive_while(const test::host& rx, std::vector<std::string> args, const std::function<void()>& send) {
-  args.insert(args.begin(), MCAST_RECV);
-  auto p = rx.start(args);
-  std::this_thread::sleep_for(300ms);  // joined before the first datagram
-  send();
-  auto st = p.wait_for(20s);
-  if (!st) st = p.stop(SIGKILL);
-  return {*st, p.output()};
-}
+using test::tools::find_event;
+using test::tools::free_port;
+using test::tools::json_lines;
+using test::tools::receive_while;
 
 TEST(NetMcastRecv, CountsAnySourceStreamFromMcastSend) {
   MCNET_REQUIRE_NETNS();

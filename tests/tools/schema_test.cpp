@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// docs/mcast-tools.schema.json itself: it accepts TOOLS.md's events and
+// rejects what TOOLS.md forbids (a missing field instead of null, a wrong
+// type, an unknown event), so the end-to-end tests that validate every line
+// of the tools' output against it prove something.
+
+#include <gtest/gtest.h>
+
+#include "tool_run.hpp"
+
+namespace {
+
+using mcnet::test::tools::json;
+using mcnet::test::tools::schema_errors;
+
+json stream() {
+  return json::parse(R"({"group":"239.1.1.1","port":5000,"source":"10.77.0.1","sender_id":5,"session":7,
+    "interface":{"name":"eth0","index":2},"packets":10,"bytes":1000,"rate_pps":10.0,"rate_bps":8000.0,"lost":0,
+    "reordered":0,"duplicates":0,"ttl":1,"tos":184,"latency_ns":{"min":1,"p50":2,"p99":3,"max":4},"jitter_ns":0.5,
+    "first_packet_ms":1.5})");
+}
+
+json summary() {
+  return {{"event", "summary"}, {"time", 1.7e9}, {"streams", json::array({stream()})},
+          {"total", {{"packets", 10}, {"bytes", 1000}, {"lost", 0}, {"reordered", 0}, {"duplicates", 0}, {"kernel_drops", 0}}}};
+}
+
+TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
+  EXPECT_EQ(schema_errors(summary()), std::vector<std::string>{});
+  auto foreign = summary();
+  for (const char* k : {"sender_id", "session", "lost", "reordered", "duplicates", "latency_ns", "jitter_ns"}) {
+    foreign["streams"][0][k] = nullptr;
+  }
+  EXPECT_EQ(schema_errors(foreign), std::vector<std::string>{}) << "unknown values are null";
+  const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv","version":"0.1.0",
+    "groups":[{"group":"232.1.1.1","port":5000,"mode":"include","sources":["10.77.0.1"],
+    "interface":{"name":"eth0","index":2}}],"rcvbuf":{"asked":null,"granted":212992},"sockets":1})");
+  EXPECT_EQ(schema_errors(start), std::vector<std::string>{});
+  const auto error = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"ENOBUFS","exit":4})");
+  EXPECT_EQ(schema_errors(error), std::vector<std::string>{});
+  const auto iface = json::parse(R"({"index":1,"name":"lo","flags":["up","loopback"],"oper_state":"unknown",
+    "mtu":65536,"addresses":[{"address":"127.0.0.1","prefix_len":8,"scope":254}],"groups":["224.0.0.1"]})");
+  EXPECT_EQ(schema_errors(iface), std::vector<std::string>{});
+}
+
+TEST(ToolsSchema, RejectsWhatTheContractForbids) {
+  auto missing = summary();
+  missing["streams"][0].erase("ttl");
+  EXPECT_FALSE(schema_errors(missing).empty()) << "absent instead of null";
+  auto wrong_type = summary();
+  wrong_type["streams"][0]["packets"] = "10";
+  EXPECT_FALSE(schema_errors(wrong_type).empty());
+  auto no_time = summary();
+  no_time.erase("time");
+  EXPECT_FALSE(schema_errors(no_time).empty());
+  auto unknown_event = summary();
+  unknown_event["event"] = "hello";
+  EXPECT_FALSE(schema_errors(unknown_event).empty());
+  auto bad_tos = summary();
+  bad_tos["streams"][0]["tos"] = 256;
+  EXPECT_FALSE(schema_errors(bad_tos).empty());
+  const auto start_without_rcvbuf = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv",
+    "version":"0.1.0","groups":[],"sockets":1})");
+  EXPECT_FALSE(schema_errors(start_without_rcvbuf).empty()) << "mcast-recv's start has rcvbuf";
+  const auto bad_exit = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"x","exit":0})");
+  EXPECT_FALSE(schema_errors(bad_exit).empty());
+}
+
+}  // namespace

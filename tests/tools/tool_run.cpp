@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include "tool_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
+
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/socket_ops.hpp>
+
+namespace mcnet::test::tools {
+
+std::uint16_t free_port(const host& h) {
+  return h.run([] {
+    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+    return core::local_endpoint(s).value().port();
+  });
+}
+
+std::vector<json> json_lines(const std::string& text) {
+  std::vector<json> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.front() == '{') out.push_back(json::parse(line));
+  }
+  return out;
+}
+
+const json* find_event(const std::vector<json>& events, const char* name) {
+  for (const auto& e : events) {
+    if (e.contains("event") && e["event"] == name) return &e;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// The schema, parsed once (MCNET_TOOLS_SCHEMA: docs/mcast-tools.schema.json).
+const valijson::Schema& tools_schema() {
+  static const auto schema = [] {
+    std::ifstream in(MCNET_TOOLS_SCHEMA);
+    if (!in) throw std::runtime_error("cannot read " MCNET_TOOLS_SCHEMA);
+    const json doc = json::parse(in);
+    auto s = std::make_unique<valijson::Schema>();
+    valijson::SchemaParser parser;
+    valijson::adapters::NlohmannJsonAdapter adapter(doc);
+    parser.populateSchema(adapter, *s);
+    return s;
+  }();
+  return *schema;
+}
+
+}  // namespace
+
+std::vector<std::string> schema_errors(const json& line) {
+  valijson::Validator validator(valijson::Validator::kStrongTypes);
+  valijson::ValidationResults results;
+  valijson::adapters::NlohmannJsonAdapter target(line);
+  std::vector<std::string> out;
+  if (validator.validate(tools_schema(), target, &results)) return out;
+  valijson::ValidationResults::Error e;
+  while (results.popError(e)) {
+    std::string where;
+    for (const auto& c : e.context) where += c;
+    out.push_back(where + ": " + e.description);
+  }
+  return out;
+}
+
+void expect_schema_conform(const std::string& output) {
+  std::istringstream in(output);
+  std::string line;
+  std::size_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    json j;
+    try {
+      j = json::parse(line);
+    } catch (const json::exception& ex) {
+      ADD_FAILURE() << "stdout line " << number << " is not JSON (" << ex.what() << "): " << line;
+      continue;
+    }
+    if (!j.is_object()) {
+      ADD_FAILURE() << "stdout line " << number << " is not an object: " << line;
+      continue;
+    }
+    auto errors = schema_errors(j);
+    if (errors.empty()) continue;
+    std::string all;
+    for (const auto& e : errors) all += "\n  " + e;
+    ADD_FAILURE() << "stdout line " << number << " breaks docs/mcast-tools.schema.json:" << all << "\n" << line;
+  }
+}
+
+run_result receive_while(const host& rx, std::vector<std::string> args, const std::function<void()>& send,
+                         std::chrono::milliseconds settle) {
+  args.insert(args.begin(), MCAST_RECV);
+  auto p = rx.start(args);
+  std::this_thread::sleep_for(settle);  // joined before the first datagram
+  send();
+  auto st = p.wait_for(std::chrono::seconds(20));
+  if (!st) st = p.stop(SIGKILL);
+  return {*st, p.output(), p.standard_output()};
+}
+
+}  // namespace mcnet::test::tools

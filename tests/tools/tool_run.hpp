@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+// What the end-to-end tests of mcast-send and mcast-recv share: a free port
+// in a namespace, JSON Lines parsing, validation of every line against
+// docs/mcast-tools.schema.json, and "receive while something sends".
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lan.hpp"
+
+namespace mcnet::test::tools {
+
+using json = nlohmann::json;
+
+/// A UDP port nobody uses in `h` (the namespace is private: no race with others).
+std::uint16_t free_port(const host& h);
+
+/// Every line of `text` that starts with '{', parsed (a parse error fails the test).
+std::vector<json> json_lines(const std::string& text);
+
+/// The first event named `name`, or nullptr.
+const json* find_event(const std::vector<json>& events, const char* name);
+
+/// Problems found validating `line` against docs/mcast-tools.schema.json
+/// (empty when it conforms): one entry per error, with its JSON path.
+std::vector<std::string> schema_errors(const json& line);
+
+/// Validates every line of stdout: each must be a JSON object that conforms
+/// to the schema (adds a test failure per bad line). With --json nothing
+/// else may be on stdout: `output` must hold stdout only.
+void expect_schema_conform(const std::string& output);
+
+/// Start mcast-recv (`args` without the program) in `rx`, give it `settle`
+/// to join, run `send`, then wait for it (at most 20 s, then SIGKILL).
+run_result receive_while(const host& rx, std::vector<std::string> args, const std::function<void()>& send,
+                         std::chrono::milliseconds settle = std::chrono::milliseconds(300));
+
+}  // namespace mcnet::test::tools
