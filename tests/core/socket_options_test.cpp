@@ -253,6 +253,38 @@ MCNET_OPTION_TEST(NetSolSocket, opt::pending_error, PendingErrorReportsRefusalOn
   });
 }
 
+MCNET_OPTION_TEST(NetSolSocket, opt::memory_info, MemoryInfoCountsQueuedBytesAndDrops) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    // A small receive buffer on this namespace's loopback, flooded: the
+    // datagrams that do not fit are counted in `drops`, exactly as the
+    // sender's count minus what can be read.
+    auto rx = udp();
+    ASSERT_TRUE(core::set(rx, opt::receive_buffer, 4096));
+    ASSERT_TRUE(core::bind(rx, core::endpoint::parse("127.0.0.1:0").value()));
+    const auto to = core::local_endpoint(rx).value();
+    auto fresh = core::get(rx, opt::memory_info);
+    ASSERT_TRUE(fresh) << fresh.error().message();
+    EXPECT_EQ(fresh->drops, 0u);
+    EXPECT_EQ(fresh->receive_allocated, 0u);
+    EXPECT_EQ(static_cast<int>(fresh->receive_buffer), core::get(rx, opt::receive_buffer).value());
+
+    auto tx = udp();
+    ASSERT_TRUE(core::connect(tx, to));
+    constexpr int sent = 200;
+    const char payload[100] = {};
+    for (int i = 0; i < sent; ++i) ASSERT_EQ(::send(tx.native_handle(), payload, sizeof payload, 0), 100);
+    auto full = core::get(rx, opt::memory_info).value();
+    EXPECT_GT(full.receive_allocated, 0u);
+    EXPECT_GT(full.drops, 0u);
+    int read = 0;
+    char buf[200];
+    while (::recv(rx.native_handle(), buf, sizeof buf, MSG_DONTWAIT) > 0) ++read;
+    EXPECT_EQ(static_cast<int>(full.drops) + read, sent) << "every datagram was either queued or counted as dropped";
+    EXPECT_EQ(core::get(rx, opt::memory_info).value().receive_allocated, 0u) << "all read";
+  });
+}
+
 MCNET_OPTION_TEST(NetSolSocket, opt::socket_type, SocketType) {
   MCNET_REQUIRE_NETNS();
   in_host([] {

@@ -148,11 +148,11 @@ TEST(OptionTable, EverySpellingOnceAndRecorded) {
     EXPECT_EQ(o->level, SOL_SOCKET) << o->spelling;
     EXPECT_TRUE(o->spelling.starts_with("SO_")) << o->spelling;
   }
-  EXPECT_EQ(entries.size(), 24u);
+  EXPECT_EQ(entries.size(), 25u);
   for (const char* required :
        {"SO_REUSEADDR", "SO_REUSEPORT", "SO_RCVBUF", "SO_SNDBUF", "SO_RCVBUFFORCE", "SO_SNDBUFFORCE", "SO_BINDTODEVICE",
         "SO_BROADCAST", "SO_PRIORITY", "SO_MARK", "SO_TIMESTAMPNS", "SO_TIMESTAMPING", "SO_RXQ_OVFL", "SO_BUSY_POLL",
-        "SO_PREFER_BUSY_POLL", "SO_BUSY_POLL_BUDGET", "SO_INCOMING_NAPI_ID", "SO_INCOMING_CPU", "SO_ERROR", "SO_TYPE",
+        "SO_PREFER_BUSY_POLL", "SO_BUSY_POLL_BUDGET", "SO_INCOMING_NAPI_ID", "SO_INCOMING_CPU", "SO_ERROR", "SO_TYPE", "SO_MEMINFO",
         "SO_DOMAIN", "SO_ATTACH_FILTER", "SO_DETACH_FILTER"}) {
     EXPECT_TRUE(spellings.contains(required)) << required;
   }

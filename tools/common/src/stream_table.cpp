@@ -8,16 +8,20 @@ void stream_table::joined(const core::ip_address& group, std::uint16_t port, cor
   joins_[{group, port}] = when;
 }
 
-void stream_table::add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
-                       std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos) {
+accounted stream_table::add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
+                            std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
+                            std::uint32_t interface_index) {
+  accounted out;
   const auto header = wire_header::decode(payload);
+  if (header) out.header = *header;
   stream_key key{group, port, source, !header.has_value(), header ? header->sender_id : 0, header ? header->session : 0};
   auto& s = streams_[key];
+  if (interface_index != 0) s.interface_index = interface_index;
   if (header && header->is_end()) {
     // Not a packet: it tells how many sequence numbers the run had.
     s.sequence.end(header->sequence);
     s.ended = true;
-    return;
+    return out;
   }
   if (s.packets == 0) {
     if (auto j = joins_.find({group, port}); j != joins_.end()) {
@@ -28,12 +32,14 @@ void stream_table::add(const core::ip_address& group, std::uint16_t port, const 
   s.bytes += payload.size();
   if (ttl >= 0) s.ttl = ttl;
   if (tos >= 0) s.tos = tos;
-  if (!header) return;
+  if (!header) return out;
   s.sequence.add(header->sequence);
   const auto arrival_ns = arrival.time_since_epoch().count();
   const auto sent_ns = static_cast<std::int64_t>(header->send_time_ns);
-  s.latency.add(arrival_ns - sent_ns);
+  out.latency_ns = arrival_ns - sent_ns;
+  s.latency.add(*out.latency_ns);
   s.interarrival.add(sent_ns, arrival_ns);
+  return out;
 }
 
 totals stream_table::sum() const noexcept {

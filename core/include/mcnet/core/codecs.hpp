@@ -211,6 +211,31 @@ struct bpf_program_codec {
   }
 };
 
+/// A socket's memory accounting (SO_MEMINFO, Linux 4.6; drops since 4.10):
+/// what `ss -m` shows, read without a netlink dump.
+struct socket_memory {
+  std::uint32_t receive_allocated = 0;  ///< bytes queued for reading (SK_MEMINFO_RMEM_ALLOC)
+  std::uint32_t receive_buffer = 0;     ///< the receive limit, as SO_RCVBUF reads
+  std::uint32_t send_allocated = 0;     ///< bytes in flight from the send side
+  std::uint32_t send_buffer = 0;        ///< the send limit, as SO_SNDBUF reads
+  std::uint32_t forward_allocated = 0;  ///< memory reserved ahead
+  std::uint32_t send_queued = 0;        ///< bytes queued to send (TCP)
+  std::uint32_t option_memory = 0;      ///< charged to net.core.optmem_max (memberships, filters)
+  std::uint32_t backlog = 0;            ///< bytes in the backlog while the socket is owned
+  std::uint32_t drops = 0;              ///< datagrams dropped for lack of space, cumulative
+};
+struct socket_memory_codec {
+  using value_type = socket_memory;
+  using storage_type = std::array<std::uint32_t, 16>;  // room for fields newer kernels may append
+  static result<socklen_t> encode(const socket_memory&, storage_type&) noexcept {
+    return fail(detail::bad_size(0));  // read-only: never written
+  }
+  static result<socket_memory> decode(const storage_type& s, socklen_t n) noexcept {
+    if (n < 9 * sizeof(std::uint32_t) || n % sizeof(std::uint32_t) != 0) return fail(detail::bad_size(n));
+    return socket_memory{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]};
+  }
+};
+
 /// No value at all (SO_DETACH_FILTER); the kernel ignores the int sent.
 struct no_value_codec {
   using value_type = no_value;

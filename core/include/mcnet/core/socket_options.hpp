@@ -95,6 +95,10 @@ inline constexpr sockopt<int_codec, access::read_only> socket_type{SOL_SOCKET, S
 inline constexpr sockopt<int_codec, access::read_only> socket_domain{SOL_SOCKET, SO_DOMAIN, "SO_DOMAIN"};
 /// `SO_PROTOCOL`: IPPROTO_UDP, IPPROTO_TCP, ... Read-only.
 inline constexpr sockopt<int_codec, access::read_only> socket_protocol{SOL_SOCKET, SO_PROTOCOL, "SO_PROTOCOL"};
+/// `SO_MEMINFO`: the socket's memory accounting, including the cumulative
+/// count of datagrams dropped for lack of buffer space (also there when no
+/// datagram carried SO_RXQ_OVFL since). Read-only.
+inline constexpr sockopt<socket_memory_codec, access::read_only> memory_info{SOL_SOCKET, SO_MEMINFO, "SO_MEMINFO"};
 /// `SO_ATTACH_FILTER`: attach a classic BPF program; only packets it accepts
 /// are queued. Write-only (getsockopt of this name is SO_GET_FILTER).
 inline constexpr sockopt<bpf_program_codec, access::write_only> attach_filter{SOL_SOCKET, SO_ATTACH_FILTER,
@@ -108,6 +112,6 @@ inline constexpr auto sol_socket_table =
     std::tie(reuse_address, reuse_port, receive_buffer, send_buffer, receive_buffer_force, send_buffer_force,
              bind_to_device, broadcast, priority, mark, timestamp_ns, timestamping, receive_queue_overflow,
              busy_poll, prefer_busy_poll, busy_poll_budget, incoming_napi_id, incoming_cpu, pending_error,
-             socket_type, socket_domain, socket_protocol, attach_filter, detach_filter);
+             socket_type, socket_domain, socket_protocol, memory_info, attach_filter, detach_filter);
 
 }  // namespace mcnet::core::opt

@@ -42,6 +42,14 @@ struct stream {
   jitter interarrival;
   std::optional<double> first_packet_ms;  ///< after the join of its group
   bool ended = false;                     ///< an END marker arrived
+  std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown
+};
+
+/// What add() made of one datagram (for --show-packets).
+struct accounted {
+  std::optional<wire_header> header;       ///< none: a foreign packet
+  std::optional<std::int64_t> latency_ns;  ///< arrival - send time, with a header
+  [[nodiscard]] bool is_end() const noexcept { return header && header->is_end(); }
 };
 
 struct totals {
@@ -54,9 +62,11 @@ class stream_table {
   void joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when);
 
   /// Account one datagram. `arrival` is the kernel receive time (or the
-  /// wall clock when no timestamp came); ttl/tos may be -1.
-  void add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
-           std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos);
+  /// wall clock when no timestamp came); ttl/tos may be -1; `interface_index`
+  /// is the ingress interface (IP_PKTINFO), 0 when unknown.
+  accounted add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
+                std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
+                std::uint32_t interface_index = 0);
 
   [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
   [[nodiscard]] totals sum() const noexcept;

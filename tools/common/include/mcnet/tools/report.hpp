@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcast-recv's reports in the three forms TOOLS.md fixes: JSON Lines
+/// (docs/mcast-tools.schema.json), CSV and text. A stream becomes one JSON
+/// object; CSV rows and text lines are made from that object, so the three
+/// never disagree. Interval reports carry deltas since the previous one.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/endpoint.hpp>
+#include <mcnet/tools/stream_table.hpp>
+
+namespace mcnet::tools {
+
+/// Interface names by index, asked once per index (if_indextoname in the
+/// calling thread's namespace); "" when the index is unknown.
+class interface_names {
+ public:
+  [[nodiscard]] const std::string& name(std::uint32_t index);
+
+ private:
+  std::map<std::uint32_t, std::string> cache_;
+};
+
+/// {"name", "index"}; both null for index 0 (unknown / the kernel's choice).
+[[nodiscard]] nlohmann::ordered_json interface_json(std::uint32_t index, const std::string& name);
+
+/// A stream's totals since it began, over `seconds` (rates).
+[[nodiscard]] nlohmann::ordered_json stream_json(const stream_key& key, const stream& s, double seconds,
+                                         const nlohmann::ordered_json& iface);
+
+/// A stream's counters since `before` (an interval report), over `seconds`.
+/// `before` is updated to the stream's current totals.
+[[nodiscard]] nlohmann::ordered_json stream_delta_json(const stream_key& key, const stream& s, totals& before, double seconds,
+                                               const nlohmann::ordered_json& iface);
+
+/// The `total` object of a report.
+[[nodiscard]] nlohmann::ordered_json totals_json(const totals& t, std::uint64_t kernel_drops);
+
+/// A stream's counters as totals (for interval deltas).
+[[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
+
+/// `packet` event (--show-packets) for one datagram.
+struct packet_view {
+  double time = 0;  ///< kernel receive time when timestamps are on, else wall clock
+  core::ip_address source{};
+  core::ip_address group{};
+  std::uint16_t port = 0;
+  std::size_t size = 0;
+  int ttl = -1;
+  int tos = -1;
+  std::uint32_t interface_index = 0;
+};
+[[nodiscard]] nlohmann::ordered_json packet_json(const packet_view& p, const accounted& a, const nlohmann::ordered_json& iface);
+/// The same packet as one line of text.
+[[nodiscard]] std::string packet_text(const packet_view& p, const accounted& a, const std::string& iface_name);
+
+/// CSV: the header line, and one row for a stream object of a report
+/// (`event` is "interval" or "summary"). Nulls are empty cells.
+[[nodiscard]] std::string csv_header();
+[[nodiscard]] std::string csv_row(const char* event, double time, const nlohmann::ordered_json& stream);
+
+/// A stream object of a report as one line of text.
+[[nodiscard]] std::string stream_text(const nlohmann::ordered_json& stream);
+
+}  // namespace mcnet::tools
