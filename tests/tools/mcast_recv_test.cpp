@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <sstream>
 #include <thread>
@@ -27,6 +28,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
+using test::tools::expect_schema_conform;
 using test::tools::find_event;
 using test::tools::free_port;
 using test::tools::json_lines;
@@ -43,6 +45,7 @@ TEST(NetMcastRecv, CountsAnySourceStreamFromMcastSend) {
                            ASSERT_TRUE(s.status.success()) << s.output;
                          });
   ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  expect_schema_conform(r.standard_output);
   auto events = json_lines(r.output);
   const auto* start = find_event(events, "start");
   ASSERT_TRUE(start) << r.output;
@@ -73,6 +76,7 @@ TEST(NetMcastRecv, IntervalReportsAreDeltas) {
                            ASSERT_TRUE(s.status.success()) << s.output;
                          });
   ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
   std::uint64_t sum = 0;
   int intervals = 0;
   for (const auto& e : json_lines(r.output)) {
@@ -114,6 +118,7 @@ TEST(NetMcastRecv, LossAboveMaxLossExitsThreeAndTheTailCounts) {
     ASSERT_TRUE(s.status.success()) << s.output;
   });
   EXPECT_EQ(r.status.code, 3) << r.output;
+  expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.output);
   const auto* summary = find_event(events, "summary");
   ASSERT_TRUE(summary);
@@ -148,6 +153,7 @@ TEST(NetMcastRecv, SigintPrintsTheSummary) {
   auto st = p.stop(SIGINT);
   EXPECT_TRUE(st.exited) << "ended by itself after SIGINT";
   EXPECT_EQ(st.code, 0);
+  expect_schema_conform(p.standard_output());
   const auto events = json_lines(p.output());
   const auto* summary = find_event(events, "summary");
   ASSERT_TRUE(summary) << p.output();
@@ -161,6 +167,7 @@ TEST(NetMcastRecv, JoinFailureExitsFour) {
   h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "0");  // every join fails with ENOBUFS
   auto r = h.exec({MCAST_RECV, "-i", "eth0", "--json", "-d", "0.2", "239.255.70.6:5000"});
   EXPECT_EQ(r.status.code, 4) << r.output;
+  expect_schema_conform(r.standard_output);
   EXPECT_NE(r.output.find("\"code\":\"ENOBUFS\""), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("igmp_max_memberships"), std::string::npos) << r.output;
 }
@@ -170,6 +177,7 @@ TEST(NetMcastRecv, InterfacesAsJson) {
   auto net = test::network::lan(1);
   auto r = (*net)[0].exec({MCAST_RECV, "--interfaces", "--json"});
   ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
   bool seen = false;
   for (const auto& j : json_lines(r.output)) {
     if (j["name"] != "eth0") continue;
@@ -180,6 +188,164 @@ TEST(NetMcastRecv, InterfacesAsJson) {
     EXPECT_FALSE(j["groups"].empty()) << "224.0.0.1 at least";
   }
   EXPECT_TRUE(seen) << r.output;
+}
+
+TEST(NetMcastRecv, ShowPacketsAsJsonEvents) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "--show-packets", "-d", "1.5", "239.255.70.7:" + port},
+                         [&] {
+                           auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "5", "-r", "1000pps", "--ttl", "3",
+                                                    "239.255.70.7:" + port});
+                           ASSERT_TRUE(s.status.success()) << s.output;
+                         });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
+  std::vector<std::uint64_t> seqs;
+  int ends = 0;
+  for (const auto& e : json_lines(r.standard_output)) {
+    if (e["event"] != "packet") continue;
+    EXPECT_EQ(e["source"], "10.77.0.1");
+    EXPECT_EQ(e["group"], "239.255.70.7");
+    EXPECT_EQ(e["interface"]["name"], "eth0");
+    EXPECT_EQ(e["ttl"], 3);
+    if (e.contains("end")) {
+      ++ends;
+      continue;
+    }
+    EXPECT_EQ(e["size"], 100);
+    EXPECT_FALSE(e["latency_ns"].is_null());
+    seqs.push_back(e["seq"].get<std::uint64_t>());
+  }
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(ends, 3) << "END markers are shown (flagged), not counted";
+}
+
+TEST(NetMcastRecv, KernelDropsAreSummedOverSockets) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto a = free_port((*net)[1]);
+  const auto b = static_cast<std::uint16_t>(a == 65535 ? a - 1 : a + 1);
+  // Two ports: two sockets, each with a tiny buffer. The receiver is stopped
+  // while 300 datagrams go to each, so both sockets overflow.
+  auto p = (*net)[1].start({MCAST_RECV, "-i", "eth0", "--json", "--rcvbuf", "4096", "-d", "3",
+                            "239.255.70.8:" + std::to_string(a), "239.255.70.8:" + std::to_string(b)});
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(::kill(p.pid(), SIGSTOP), 0);
+  auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "300", "239.255.70.8:" + std::to_string(a),
+                           "239.255.70.8:" + std::to_string(b)});
+  ::kill(p.pid(), SIGCONT);
+  ASSERT_TRUE(s.status.success()) << s.output;
+  auto st = p.wait_for(10s);
+  ASSERT_TRUE(st && st->success()) << p.output();
+  expect_schema_conform(p.standard_output());
+  const auto events = json_lines(p.standard_output());
+  const auto* start = find_event(events, "start");
+  ASSERT_TRUE(start);
+  EXPECT_EQ((*start)["sockets"], 2);
+  EXPECT_EQ((*start)["rcvbuf"]["asked"], 4096);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << p.output();
+  const auto packets = (*summary)["total"]["packets"].get<std::uint64_t>();
+  const auto drops = (*summary)["total"]["kernel_drops"].get<std::uint64_t>();
+  EXPECT_GT(drops, 300u) << "each socket dropped most of its 300: the sum, not the larger of the two";
+  EXPECT_GE(packets + drops, 600u) << "every datagram read or counted as dropped";
+  EXPECT_LE(packets + drops, 606u) << "plus at most the 3 END markers per group";
+}
+
+TEST(NetMcastRecv, IncludeListsLongerThanMsfAreSplitOverSockets) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(4);
+  const auto& rx = (*net)[3];
+  rx.ns().write_sysctl("net.ipv4.igmp_max_msf", "2");
+  const auto port = std::to_string(free_port(rx));
+  std::vector<std::string> args{"-i", "eth0", "--json", "-d", "2"};
+  for (std::size_t i = 0; i < 3; ++i) args.push_back((*net)[i].v4().to_string() + ",232.7.7.8:" + port);
+  auto r = receive_while(rx, args, [&] {
+    for (std::size_t i = 0; i < 3; ++i) {
+      auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "2000pps", "232.7.7.8:" + port});
+      ASSERT_TRUE(s.status.success()) << s.output;
+    }
+  });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* start = find_event(events, "start");
+  ASSERT_TRUE(start);
+  EXPECT_EQ((*start)["sockets"], 2) << "two sources on the first socket, the third on another";
+  ASSERT_EQ((*start)["groups"].size(), 1u);
+  EXPECT_EQ((*start)["groups"][0]["sources"].size(), 3u);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary);
+  ASSERT_EQ((*summary)["streams"].size(), 3u) << r.output;
+  for (const auto& st : (*summary)["streams"]) {
+    EXPECT_EQ(st["packets"], 20) << st.dump();
+    EXPECT_EQ(st["lost"], 0);
+  }
+}
+
+TEST(NetMcastRecv, ExcludeListsLongerThanMsfAreRefusedBeforeJoining) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.igmp_max_msf", "2");
+  auto r = h.exec({MCAST_RECV, "-i", "eth0", "--json", "-d", "0.2", "!10.77.0.5,239.1.2.3", "!10.77.0.6,239.1.2.3",
+                   "!10.77.0.7,239.1.2.3"});
+  EXPECT_EQ(r.status.code, 1) << r.output;
+  expect_schema_conform(r.standard_output);
+  EXPECT_NE(r.output.find("net.ipv4.igmp_max_msf"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("!10.77.0.7,239.1.2.3"), std::string::npos) << "names the spec: " << r.output;
+  EXPECT_EQ(r.standard_output.find("\"start\""), std::string::npos) << "nothing joined";
+}
+
+TEST(NetMcastRecv, AnySourceAndSourceSpecificForOneGroupIsAnError) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  auto r = (*net)[0].exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.1.2.4", "10.77.0.5,239.1.2.4"});
+  EXPECT_EQ(r.status.code, 1) << r.output;
+  EXPECT_NE(r.output.find("include mode"), std::string::npos) << r.output;
+}
+
+TEST(NetMcastRecv, TextReportShowsBuffersInterfacesAndStreams) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  auto r = receive_while((*net)[1], {"--rcvbuf", "300000", "-c", "10", "--timeout", "5", "239.255.70.9:" + port}, [&] {
+    auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "-r", "2000pps", "239.255.70.9:" + port});
+    ASSERT_TRUE(s.status.success()) << s.output;
+  });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  for (const char* part : {"joined 239.255.70.9:", "on eth0 (", "the kernel's route", "asked 300000, granted",
+                           "from 10.77.0.1 id", "10 packets", "lost 0", "mcast-recv: 10 datagrams"}) {
+    EXPECT_NE(r.standard_output.find(part), std::string::npos) << part << " in:\n" << r.standard_output;
+  }
+}
+
+TEST(NetMcastRecv, CsvHasAHeaderAndARowPerStream) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto port = std::to_string(free_port((*net)[2]));
+  auto r = receive_while((*net)[2], {"-i", "eth0", "--csv", "-d", "1.5", "239.255.70.10:" + port}, [&] {
+    for (std::size_t i : {0, 1}) {
+      auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "-r", "2000pps", "239.255.70.10:" + port});
+      ASSERT_TRUE(s.status.success()) << s.output;
+    }
+  });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  std::istringstream in(r.standard_output);
+  std::string header, line;
+  ASSERT_TRUE(std::getline(in, header));
+  EXPECT_TRUE(header.starts_with("event,time,group,port,source,")) << header;
+  const auto columns = std::count(header.begin(), header.end(), ',');
+  int rows = 0;
+  while (std::getline(in, line)) {
+    ++rows;
+    EXPECT_EQ(std::count(line.begin(), line.end(), ','), columns) << line;
+    EXPECT_TRUE(line.starts_with("summary,")) << line;
+    EXPECT_NE(line.find(",10,1000,"), std::string::npos) << "10 packets, 1000 bytes: " << line;
+  }
+  EXPECT_EQ(rows, 2) << r.standard_output;
 }
 
 }  // namespace

@@ -3,18 +3,15 @@
 //
 // mcast-recv: join groups (ASM, SSM include and exclude, IPv4 and IPv6) and
 // report per stream what arrives: packets, loss, reordering, duplicates,
-// latency, jitter, TTL and TOS. See docs/tools.md and --help.
+// latency, jitter, TTL and TOS. See docs/tools.md, the man page and --help.
 
-#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/epoll.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
-#include <cstdio>
-#include <fstream>
+#include <cmath>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -25,17 +22,21 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/socket_ops.hpp>
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
 #include <mcnet/netlink.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
+#include <mcnet/tools/report.hpp>
+#include <mcnet/tools/socket_plan.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
 namespace po = boost::program_options;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -54,13 +55,13 @@ struct settings {
   bool only4 = false, only6 = false;
   bool json_output = false, csv = false, quiet = false;
   double interval = 0;
-  std::optional<std::uint64_t> count;
+  std::optional<std::int64_t> count;
   std::optional<double> duration, timeout, max_loss;
   std::int64_t rcvbuf = 0;
   bool force = false;
   std::string timestamp = "sw";
-  std::size_t batch = 32;
-  int busy_poll = 0;
+  std::int64_t batch = 32;
+  std::int64_t busy_poll = 0;
   bool show_packets = false;
   bool interfaces = false;
 };
@@ -68,8 +69,9 @@ struct settings {
 class output {
  public:
   explicit output(const settings& s) : s_(s) {}
+  [[nodiscard]] bool text_on() const noexcept { return !s_.json_output && !s_.csv && !s_.quiet; }
   void text(const std::string& line) const {
-    if (!s_.json_output && !s_.csv && !s_.quiet) std::cout << line << '\n';
+    if (text_on()) std::cout << line << '\n';
   }
   void event(const json& j) const {
     if (s_.json_output) std::cout << j.dump() << '\n' << std::flush;
@@ -80,46 +82,29 @@ class output {
     return code;
   }
   [[nodiscard]] int fail(int code, const mcnet::error& e) const { return fail(code, e.message(), tools::code_name(e)); }
+  [[nodiscard]] int usage(const std::string& message) const { return fail(exit_usage, message, "usage"); }
 
  private:
   const settings& s_;
 };
 
-// A group to join, resolved.
+// A group to join, resolved: what the spec said, and where.
 struct membership {
   tools::group_spec spec;
-  core::ip_address group;
-  core::interface_ref iface;
+  tools::join_request request;
+  core::interface_ref iface;  ///< index 0: the kernel chooses (by its route to the group)
 };
 
-// A socket on one port and family; it holds up to the kernel's limit of groups.
+// A socket on one port and family, holding what the planner put there.
 struct shard {
   core::socket sock;
   int family = 0;
   std::uint16_t port = 0;
-  std::size_t groups = 0;
+  std::uint32_t drops_seen = 0;  ///< last SO_RXQ_OVFL value (cumulative); SO_MEMINFO is asked at reports
 };
 
-json iface_json(const core::interface_ref& i) { return {{"name", std::string(i.name.view())}, {"index", i.index}}; }
-
-json stream_json(const tools::stream_key& k, const tools::stream& s, double seconds) {
-  json latency = nullptr;
-  if (!k.foreign && s.latency.count() > 0) {
-    latency = {{"min", s.latency.min()}, {"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)},
-               {"max", s.latency.max()}};
-  }
-  return {{"group", k.group.to_string()}, {"port", k.port}, {"source", k.source.to_string()},
-          {"sender_id", k.foreign ? json(nullptr) : json(k.sender_id)},
-          {"session", k.foreign ? json(nullptr) : json(k.session)}, {"packets", s.packets}, {"bytes", s.bytes},
-          {"rate_pps", seconds > 0 ? static_cast<double>(s.packets) / seconds : 0.0},
-          {"rate_bps", seconds > 0 ? static_cast<double>(s.bytes) * 8 / seconds : 0.0},
-          {"lost", k.foreign ? json(nullptr) : json(s.sequence.lost())},
-          {"reordered", k.foreign ? json(nullptr) : json(s.sequence.reordered())},
-          {"duplicates", k.foreign ? json(nullptr) : json(s.sequence.duplicates())},
-          {"ttl", s.ttl >= 0 ? json(s.ttl) : json(nullptr)}, {"tos", s.tos >= 0 ? json(s.tos) : json(nullptr)},
-          {"latency_ns", latency},
-          {"jitter_ns", k.foreign ? json(nullptr) : json(s.interarrival.value_ns())},
-          {"first_packet_ms", s.first_packet_ms ? json(*s.first_packet_ms) : json(nullptr)}};
+const char* mode_name(tools::filter f) {
+  return f == tools::filter::any ? "any" : f == tools::filter::include ? "include" : "exclude";
 }
 
 int list_interfaces(const settings& s, const output& out) {
@@ -161,288 +146,435 @@ int list_interfaces(const settings& s, const output& out) {
   return exit_ok;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  settings s;
-  po::options_description visible(
-      "mcast-recv: join multicast groups and report what arrives, per sender\n\n"
-      "usage: mcast-recv [options] SPEC...   (SPEC: [!][S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n\noptions");
-  visible.add_options()("help,h", "this help")
-      ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel'")
-      ("ipv4,4", po::bool_switch(&s.only4), "IPv4 groups only")
-      ("ipv6,6", po::bool_switch(&s.only6), "IPv6 groups only")
-      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md)")
-      ("csv", po::bool_switch(&s.csv), "CSV on stdout: a header, then a row per stream per report")
-      ("quiet,q", po::bool_switch(&s.quiet), "no text output")
-      ("interval", po::value(&s.interval)->default_value(0), "seconds between reports (0: summary only)")
-      ("count,c", po::value<std::uint64_t>(), "stop after this many datagrams in total")
-      ("duration,d", po::value<double>(), "seconds to run")
-      ("timeout", po::value<double>(), "exit 2 when nothing arrived in this many seconds")
-      ("max-loss", po::value<double>(), "exit 3 when lost / (packets + lost) exceeds this percentage")
-      ("rcvbuf", po::value(&s.rcvbuf)->default_value(0), "receive buffer bytes per socket (asked vs granted printed)")
-      ("force", po::bool_switch(&s.force), "with --rcvbuf: SO_RCVBUFFORCE past net.core.rmem_max (CAP_NET_ADMIN)")
-      ("timestamp", po::value(&s.timestamp)->default_value("sw"), "kernel receive timestamps: sw or none")
-      ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call")
-      ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds")
-      ("show-packets", po::bool_switch(&s.show_packets), "one line per datagram")
-      ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
-  auto parsed = tools::parse_command_line(argc, argv, visible, s.specs, "mcast-recv");
-  if (!parsed) return exit_usage;
-  const auto& vm = *parsed;
-  if (vm.count("help")) {
-    std::cout << visible
-              << "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"
-                 "3 loss above --max-loss, 4 a join or socket set-up failed\n";
-    return exit_ok;
+// Values the option parser accepts but the tool does not; exit 1 naming the option.
+std::optional<int> check_settings(const settings& s, const po::variables_map& vm, const output& out) {
+  auto positive = [](double v) { return std::isfinite(v) && v > 0; };
+  if (s.only4 && s.only6) return out.usage("-4 and -6 exclude each other");
+  if (s.json_output && s.csv) return out.usage("--json and --csv exclude each other");
+  if (!std::isfinite(s.interval) || s.interval < 0) return out.usage(fmt::format("--interval {}: seconds, 0 or more", s.interval));
+  if (s.count && *s.count < 1) return out.usage(fmt::format("--count {}: at least 1", *s.count));
+  if (s.duration && !positive(*s.duration)) return out.usage(fmt::format("--duration {}: seconds, more than 0", *s.duration));
+  if (s.timeout && !positive(*s.timeout)) return out.usage(fmt::format("--timeout {}: seconds, more than 0", *s.timeout));
+  if (s.max_loss && !(*s.max_loss >= 0 && *s.max_loss <= 100)) {
+    return out.usage(fmt::format("--max-loss {}: a percentage, 0 to 100", *s.max_loss));
   }
-  const output out(s);
-  if (vm.count("count")) s.count = vm["count"].as<std::uint64_t>();
-  if (vm.count("duration")) s.duration = vm["duration"].as<double>();
-  if (vm.count("timeout")) s.timeout = vm["timeout"].as<double>();
-  if (vm.count("max-loss")) s.max_loss = vm["max-loss"].as<double>();
-  if (s.interfaces) return list_interfaces(s, out);
-  if (s.specs.empty()) return out.fail(exit_usage, "no group given (see --help)", "usage");
-  if (s.only4 && s.only6) return out.fail(exit_usage, "-4 and -6 exclude each other", "usage");
-  if (s.timestamp != "sw" && s.timestamp != "none") return out.fail(exit_usage, "--timestamp is sw or none", "usage");
-  if (s.batch < 1 || s.batch > core::batch_limit) return out.fail(exit_usage, "--batch is 1 to 64", "usage");
-  if (s.max_loss && (*s.max_loss < 0 || *s.max_loss > 100)) return out.fail(exit_usage, "--max-loss is 0 to 100", "usage");
+  if (s.rcvbuf < 0 || s.rcvbuf > std::numeric_limits<int>::max() / 2) {
+    return out.usage(fmt::format("--rcvbuf {}: bytes, 0 (the kernel's default) to {}", s.rcvbuf,
+                                 std::numeric_limits<int>::max() / 2));
+  }
+  if (s.force && s.rcvbuf == 0) return out.usage("--force needs --rcvbuf");
+  if (s.timestamp != "sw" && s.timestamp != "none") return out.usage("--timestamp " + s.timestamp + ": sw or none");
+  if (s.batch < 1 || s.batch > static_cast<std::int64_t>(core::batch_limit)) {
+    return out.usage(fmt::format("--batch {}: 1 to {}", s.batch, core::batch_limit));
+  }
+  if (s.busy_poll < 0 || s.busy_poll > std::numeric_limits<int>::max()) {
+    return out.usage(fmt::format("--busy-poll {}: microseconds, 0 or more", s.busy_poll));
+  }
+  if (s.interfaces && !s.specs.empty()) return out.usage("--interfaces takes no group specs");
+  if (!s.interfaces && s.specs.empty()) return out.usage("no group given (see --help)");
+  (void)vm;
+  return std::nullopt;
+}
 
-  // Specs and their groups, each with its interface.
+// The interface the kernel picks for `group` when none is given: its route
+// (a connected UDP socket's source address, owned by one interface).
+core::interface_ref kernel_route(const core::ip_address& group, std::uint16_t port) {
+  auto s = core::socket::open(group.is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM);
+  if (!s || !core::connect(*s, core::endpoint(group, port))) return {};
+  auto local = core::local_endpoint(*s);
+  if (!local) return {};
+  auto r = mcnet::netlink::resolve(local->address().with_scope_id(0).to_string());
+  return r ? r->iface : core::interface_ref{};
+}
+
+// Specs -> memberships, with interfaces resolved. Exit code on failure.
+std::optional<int> resolve_members(const settings& s, const output& out, std::vector<membership>& members) {
   auto texts = tools::expand_spec_files(s.specs);
   if (!texts) return out.fail(exit_usage, texts.error());
+  if (texts->empty()) return out.usage("no group given: the spec files hold none");
   std::optional<core::interface_ref> default_iface;
   if (!s.iface.empty()) {
     auto r = mcnet::netlink::resolve(s.iface);
-    if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
+    if (!r) return out.fail(exit_usage, "-i " + s.iface + ": " + r.error().message(), tools::code_name(r.error().reason));
     default_iface = r->iface;
     for (const auto& w : r->warnings) std::cerr << "mcast-recv: warning: " << w << '\n';
   }
   std::vector<tools::group_spec> specs;
-  std::vector<membership> members;
   for (const auto& text : *texts) {
     auto spec = tools::parse_group_spec(text, tools::spec_user::receiver, s.iface);
     if (!spec) return out.fail(exit_usage, spec.error());
     if ((s.only4 && !spec->group.is_v4()) || (s.only6 && !spec->group.is_v6())) {
-      return out.fail(exit_usage, "parse group spec \"" + text + "\": excluded by -4/-6", "family_mismatch");
+      return out.fail(exit_usage, "parse group spec \"" + text + "\": excluded by " + (s.only4 ? "-4" : "-6"),
+                      "family_mismatch");
     }
     auto groups = tools::expand(*spec);
     if (!groups) return out.fail(exit_usage, groups.error());
     core::interface_ref iface = default_iface.value_or(core::interface_ref{});
     if (!spec->interface_text().empty()) {
       auto r = mcnet::netlink::resolve(spec->interface_text());
-      if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
+      if (!r) {
+        return out.fail(exit_usage, "group spec \"" + text + "\": " + r.error().message(),
+                        tools::code_name(r.error().reason));
+      }
       iface = r->iface;
+      for (const auto& w : r->warnings) std::cerr << "mcast-recv: warning: " << w << '\n';
     }
-    for (const auto& g : *groups) members.push_back({*spec, g, iface});
+    for (const auto& g : *groups) {
+      members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface});
+    }
     specs.push_back(*spec);
   }
   auto warnings = tools::check_spec_set(specs);
   if (!warnings) return out.fail(exit_usage, warnings.error());
   for (const auto& w : *warnings) std::cerr << "mcast-recv: warning: " << w << '\n';
+  return std::nullopt;
+}
 
-  // Sockets: one per (family, port) until the kernel's per-socket group limit
-  // (net.ipv4.igmp_max_memberships, read live) is reached, then another.
-  const auto v4_limit = static_cast<std::size_t>(core::read_sysctl("net.ipv4.igmp_max_memberships").value_or(20));
-  std::vector<shard> shards;
-  tools::stream_table table;
-  json start_groups = json::array();
-  std::int64_t rcvbuf_granted = 0;
-  for (const auto& m : members) {
-    const int family = m.group.is_v4() ? AF_INET : AF_INET6;
-    const std::size_t limit = family == AF_INET ? v4_limit : 1000;  // IPv6: bounded by optmem_max, not a count
-    shard* target = nullptr;
-    for (auto& sh : shards) {
-      if (sh.family == family && sh.port == m.spec.port && sh.groups < limit) target = &sh;
-    }
-    if (target == nullptr) {
-      const core::endpoint local(family == AF_INET ? core::ip_address::any_v4() : core::ip_address::any_v6(), m.spec.port);
-      auto sock = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
-      if (!sock) return out.fail(exit_setup, sock.error());
-      if (auto r = core::set(*sock, core::opt::reuse_address, true); !r) return out.fail(exit_setup, r.error());
-      // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
-      if (family == AF_INET6) {
-        if (auto r = core::set(*sock, mcnet::ipv6::opt::v6_only, true); !r) return out.fail(exit_setup, r.error());
-      }
-      if (auto r = core::bind(*sock, local); !r) return out.fail(exit_setup, r.error());
-      auto multicast_all = family == AF_INET ? core::set(*sock, mcnet::ipv4::opt::multicast_all, false)
-                                             : core::set(*sock, mcnet::ipv6::opt::multicast_all, false);
-      if (!multicast_all) return out.fail(exit_setup, multicast_all.error());
-      // Destination (which group, on a socket shared by a port's groups), TTL, TOS.
-      auto metadata = family == AF_INET
-                          ? core::set(*sock, mcnet::ipv4::opt::receive_packet_info, true)
+struct buffer_report {
+  std::optional<std::int64_t> granted;
+};
+
+// A socket for one (family, port): wildcard bound, only its own groups
+// (IP_MULTICAST_ALL off), per-datagram destination, TTL, TOS, drops, time.
+mcnet::result<core::socket> open_socket(int family, std::uint16_t port, const settings& s, buffer_report& buffers) {
+  const core::endpoint local(family == AF_INET ? core::ip_address::any_v4() : core::ip_address::any_v6(), port);
+  auto sock = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
+  if (!sock) return mcnet::fail(sock.error());
+  auto ok = core::set(*sock, core::opt::reuse_address, true);
+  // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
+  if (ok && family == AF_INET6) ok = core::set(*sock, mcnet::ipv6::opt::v6_only, true);
+  if (ok) ok = core::bind(*sock, local);
+  if (ok) {
+    ok = family == AF_INET ? core::set(*sock, mcnet::ipv4::opt::multicast_all, false)
+                                .and_then([&] { return core::set(*sock, mcnet::ipv4::opt::receive_packet_info, true); })
                                 .and_then([&] { return core::set(*sock, mcnet::ipv4::opt::receive_ttl, true); })
                                 .and_then([&] { return core::set(*sock, mcnet::ipv4::opt::receive_tos, true); })
-                          : core::set(*sock, mcnet::ipv6::opt::receive_packet_info, true)
+                           : core::set(*sock, mcnet::ipv6::opt::multicast_all, false)
+                                .and_then([&] { return core::set(*sock, mcnet::ipv6::opt::receive_packet_info, true); })
                                 .and_then([&] { return core::set(*sock, mcnet::ipv6::opt::receive_hop_limit, true); })
                                 .and_then([&] { return core::set(*sock, mcnet::ipv6::opt::receive_traffic_class, true); });
-      if (!metadata) return out.fail(exit_setup, metadata.error());
-      (void)core::set(*sock, core::opt::receive_queue_overflow, true);
-      if (s.timestamp == "sw") (void)core::set(*sock, core::opt::timestamp_ns, true);
-      if (s.busy_poll > 0) {
-        if (auto r = core::set(*sock, core::opt::busy_poll, s.busy_poll); !r) return out.fail(exit_setup, r.error());
-      }
-      if (s.rcvbuf > 0) {
-        auto g = core::set_receive_buffer(*sock, s.rcvbuf, s.force ? core::buffer_request::force : core::buffer_request::normal);
-        if (!g) return out.fail(exit_setup, g.error());
-        rcvbuf_granted = g->granted;
-        if (g->clamped()) std::cerr << "mcast-recv: warning: " << g->hint() << '\n';
-      }
-      shards.push_back({std::move(*sock), family, m.spec.port, 0});
-      target = &shards.back();
-    }
-    mcnet::result<void> joined;
-    switch (m.spec.mode) {
-      case tools::filter::any: joined = core::join_group(target->sock, m.group, m.iface.index); break;
-      case tools::filter::include:
-        joined = core::join_source_group(target->sock, m.group, *m.spec.source, m.iface.index);
-        if (!joined && joined.error().code == std::errc::address_in_use) joined = {};
-        break;
-      case tools::filter::exclude:
-        joined = core::join_group(target->sock, m.group, m.iface.index);
-        if (!joined && joined.error().code == std::errc::address_in_use) joined = {};  // another blocked source
-        if (joined) joined = core::block_source(target->sock, m.group, *m.spec.source, m.iface.index);
-        break;
-    }
-    if (!joined) return out.fail(exit_setup, joined.error());
-    ++target->groups;
-    table.joined(m.group, m.spec.port, std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
-    auto iface_name = m.iface.is_kernel_choice() ? std::string("kernel") : std::string(m.iface.name.view());
-    start_groups.push_back({{"group", m.group.to_string()}, {"port", m.spec.port},
-                            {"mode", m.spec.mode == tools::filter::any ? "any"
-                                     : m.spec.mode == tools::filter::include ? "include" : "exclude"},
-                            {"sources", m.spec.source ? json::array({m.spec.source->to_string()}) : json::array()},
-                            {"interface", iface_json(m.iface)}});
-    out.text(fmt::format("joined {} on {} ({}){}", core::endpoint(m.group, m.spec.port).to_string(), iface_name, m.iface.index,
-                         m.spec.source ? fmt::format(" {} {}", m.spec.mode == tools::filter::include ? "from" : "except",
-                                                     m.spec.source->to_string())
-                                       : ""));
   }
-  out.event({{"event", "start"}, {"time", tools::now_seconds()}, {"schema", 1}, {"tool", "mcast-recv"}, {"version", "0.1.0"},
-             {"groups", start_groups},
-             {"rcvbuf", {{"asked", s.rcvbuf > 0 ? json(s.rcvbuf) : json(nullptr)},
-                         {"granted", rcvbuf_granted > 0 ? json(rcvbuf_granted) : json(nullptr)}}}});
-  if (s.csv) {
-    std::cout << "time,group,port,source,sender_id,session,packets,bytes,lost,reordered,duplicates,ttl,tos,"
-                 "latency_min_ns,latency_p50_ns,latency_p99_ns,latency_max_ns,jitter_ns\n";
+  if (ok) ok = core::set(*sock, core::opt::receive_queue_overflow, true);
+  if (ok && s.timestamp == "sw") ok = core::set(*sock, core::opt::timestamp_ns, true);
+  if (ok && s.busy_poll > 0) ok = core::set(*sock, core::opt::busy_poll, static_cast<int>(s.busy_poll));
+  if (!ok) return mcnet::fail(ok.error());
+  if (s.rcvbuf > 0) {
+    auto g = core::set_receive_buffer(*sock, s.rcvbuf, s.force ? core::buffer_request::force : core::buffer_request::normal);
+    if (!g) return mcnet::fail(g.error());
+    if (g->clamped() && !buffers.granted) std::cerr << "mcast-recv: warning: " << g->hint() << '\n';
+    buffers.granted = g->granted;
+  } else if (!buffers.granted) {
+    if (auto b = core::get(*sock, core::opt::receive_buffer)) buffers.granted = *b;
   }
+  return sock;
+}
 
-  // One epoll over every socket.
+mcnet::result<void> join(core::socket_ref sock, const tools::join_request& r, const tools::placement& p) {
+  switch (r.mode) {
+    case tools::filter::any: return core::join_group(sock, r.group, r.interface_index);
+    case tools::filter::include: return core::join_source_group(sock, r.group, *r.source, r.interface_index);
+    case tools::filter::exclude:
+      // The group once per socket (exclude mode, nothing blocked), then each blocked source.
+      if (p.new_group) {
+        if (auto j = core::join_group(sock, r.group, r.interface_index); !j) return j;
+      }
+      return core::block_source(sock, r.group, *r.source, r.interface_index);
+  }
+  return {};
+}
+
+// The receive loop and its reports.
+class receiver {
+ public:
+  receiver(const settings& s, const output& out, std::vector<shard>& shards, tools::stream_table& table)
+      : s_(s), out_(out), shards_(shards), table_(table) {}
+
+  // Runs until -c, -d, --timeout with nothing, or a signal. False: epoll failed.
+  mcnet::result<void> run();
+  [[nodiscard]] bool timed_out() const noexcept { return timed_out_; }
+  void summary();
+
+ private:
+  void drain(shard& sh);
+  void interval_report(double span);
+  [[nodiscard]] std::uint64_t kernel_drops() const;
+  [[nodiscard]] json iface(std::uint32_t index) { return tools::interface_json(index, names_.name(index)); }
+
+  const settings& s_;
+  const output& out_;
+  std::vector<shard>& shards_;
+  tools::stream_table& table_;
+  tools::interface_names names_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
+  bool timed_out_ = false;
+  std::map<tools::stream_key, tools::totals> previous_;  // for interval deltas
+  tools::totals previous_sum_;
+  std::uint64_t previous_drops_ = 0;
+};
+
+std::uint64_t receiver::kernel_drops() const {
+  std::uint64_t sum = 0;
+  for (const auto& sh : shards_) {
+    // SO_MEMINFO counts drops after the last datagram too; SO_RXQ_OVFL is the fallback.
+    auto m = core::get(sh.sock, core::opt::memory_info);
+    sum += m ? std::max(m->drops, sh.drops_seen) : sh.drops_seen;
+  }
+  return sum;
+}
+
+mcnet::result<void> receiver::run() {
   core::unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
-  for (std::size_t i = 0; i < shards.size(); ++i) {
+  if (!ep) return mcnet::fail(mcnet::error::from_errno(errno, "epoll_create1", "event loop"));
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
-    ::epoll_ctl(ep.get(), EPOLL_CTL_ADD, shards[i].sock.native_handle(), &ev);
+    if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, shards_[i].sock.native_handle(), &ev) != 0) {
+      return mcnet::fail(mcnet::error::from_errno(errno, "epoll_ctl", "event loop"));
+    }
   }
+  started_ = std::chrono::steady_clock::now();
+  auto last_report = started_;
+  while (!stop_requested.load()) {
+    const auto now = std::chrono::steady_clock::now();
+    const double elapsed = std::chrono::duration<double>(now - started_).count();
+    if (s_.duration && elapsed >= *s_.duration) break;
+    if (s_.timeout && total_ == 0 && elapsed >= *s_.timeout) {
+      timed_out_ = true;
+      break;
+    }
+    if (s_.count && total_ >= static_cast<std::uint64_t>(*s_.count)) break;
+    if (s_.interval > 0 && std::chrono::duration<double>(now - last_report).count() >= s_.interval) {
+      interval_report(std::chrono::duration<double>(now - last_report).count());
+      last_report = now;
+    }
+    // Wake at least every 50 ms to check the clock and the signal flag.
+    std::array<epoll_event, 16> events{};
+    const int n = ::epoll_wait(ep.get(), events.data(), static_cast<int>(events.size()), 50);
+    if (n < 0 && errno != EINTR) return mcnet::fail(mcnet::error::from_errno(errno, "epoll_wait", "event loop"));
+    for (int e = 0; e < n; ++e) drain(shards_[events[static_cast<std::size_t>(e)].data.u64]);
+  }
+  return {};
+}
+
+void receiver::drain(shard& sh) {
+  const auto batch = static_cast<std::size_t>(s_.batch);
+  static thread_local std::vector<std::array<std::byte, 65536>> buffers;
+  static thread_local std::vector<core::control_buffer> controls;
+  static thread_local std::vector<core::message> msgs;
+  if (buffers.size() != batch) {
+    buffers.resize(batch);
+    controls.resize(batch);
+    msgs.resize(batch);
+  }
+  for (std::size_t i = 0; i < batch; ++i) msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
+  constexpr auto decode = core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::traffic_class |
+                          core::cmsg::timestamp_ns | core::cmsg::drops;
+  auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
+  if (!got) return;  // would_block: another thread of epoll's readiness; errors show as nothing arriving
+  for (std::size_t i = 0; i < *got; ++i) {
+    if (s_.count && total_ >= static_cast<std::uint64_t>(*s_.count)) break;
+    const auto& m = msgs[i];
+    const auto arrival = m.info.software_time.value_or(
+        std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
+    // The socket is shared by the groups of one port: the destination says which.
+    const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
+    const auto source = m.peer.address().unmap().with_scope_id(0);
+    const auto payload = std::span<const std::byte>(m.buffer.data(), m.size);
+    if (m.info.drops) sh.drops_seen = std::max(sh.drops_seen, *m.info.drops);
+    const auto a = table_.add(group, sh.port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
+                              m.info.interface_index);
+    if (!a.is_end()) ++total_;
+    if (!s_.show_packets) continue;
+    const tools::packet_view p{static_cast<double>(arrival.time_since_epoch().count()) / 1e9,
+                               source, group, sh.port, m.size, m.info.hop_limit, m.info.traffic_class,
+                               m.info.interface_index};
+    out_.event(tools::packet_json(p, a, iface(m.info.interface_index)));
+    out_.text(tools::packet_text(p, a, names_.name(m.info.interface_index)));
+  }
+}
+
+void receiver::interval_report(double span) {
+  json streams = json::array();
+  const double t = tools::now_seconds();
+  for (const auto& [k, st] : table_.streams()) {
+    auto j = tools::stream_delta_json(k, st, previous_[k], span, iface(st.interface_index));
+    if (s_.csv) std::cout << tools::csv_row("interval", t, j);
+    out_.text(tools::stream_text(j));
+    streams.push_back(std::move(j));
+  }
+  const auto sum = table_.sum();
+  const auto drops = kernel_drops();
+  tools::totals delta{sum.packets - previous_sum_.packets, sum.bytes - previous_sum_.bytes, 0,
+                      sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
+  json total = tools::totals_json(delta, drops - previous_drops_);
+  total["lost"] = static_cast<std::int64_t>(sum.lost) - static_cast<std::int64_t>(previous_sum_.lost);
+  previous_sum_ = sum;
+  previous_drops_ = drops;
+  out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", std::chrono::duration<double>(
+                                                                     std::chrono::steady_clock::now() - started_)
+                                                                     .count()},
+              {"streams", streams}, {"total", total}});
+  out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", std::chrono::duration<double>(
+                                                                                       std::chrono::steady_clock::now() -
+                                                                                       started_)
+                                                                                       .count(),
+                        delta.packets, span, drops - previous_drops_));
+  if (s_.csv) std::cout << std::flush;
+}
+
+void receiver::summary() {
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const double t = tools::now_seconds();
+  json streams = json::array();
+  out_.text("summary:");
+  for (const auto& [k, st] : table_.streams()) {
+    auto j = tools::stream_json(k, st, elapsed, iface(st.interface_index));
+    if (s_.csv) std::cout << tools::csv_row("summary", t, j);
+    out_.text(tools::stream_text(j));
+    streams.push_back(std::move(j));
+  }
+  const auto sum = table_.sum();
+  const auto drops = kernel_drops();
+  out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", elapsed}, {"streams", streams},
+              {"total", tools::totals_json(sum, drops)}});
+  out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
+                        "in {:.3f} s",
+                        sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, elapsed));
+  std::cout << std::flush;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  settings s;
+  std::int64_t count = 0;
+  double duration = 0, timeout = 0, max_loss = 0;
+  po::options_description visible(
+      "mcast-recv: join multicast groups and report what arrives, per sender\n\n"
+      "usage: mcast-recv [options] SPEC...   (SPEC: [!][S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n"
+      "       mcast-recv --interfaces [--json]\n\noptions");
+  visible.add_options()("help,h", "this help")
+      ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
+      ("ipv4,4", po::bool_switch(&s.only4), "IPv4 groups only")
+      ("ipv6,6", po::bool_switch(&s.only6), "IPv6 groups only")
+      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md, docs/mcast-tools.schema.json)")
+      ("csv", po::bool_switch(&s.csv), "CSV on stdout: a header, then a row per stream per report")
+      ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
+      ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas (0: summary only)")
+      ("count,c", po::value(&count), "stop after this many datagrams in total (END markers not counted)")
+      ("duration,d", po::value(&duration), "seconds to run")
+      ("timeout", po::value(&timeout), "exit 2 when nothing arrived in this many seconds")
+      ("max-loss", po::value(&max_loss), "exit 3 when lost / (packets + lost) exceeds this percentage")
+      ("rcvbuf", po::value(&s.rcvbuf)->default_value(0), "receive buffer bytes per socket (asked vs granted printed)")
+      ("force", po::bool_switch(&s.force), "with --rcvbuf: SO_RCVBUFFORCE past net.core.rmem_max (CAP_NET_ADMIN)")
+      ("timestamp", po::value(&s.timestamp)->default_value("sw"), "kernel receive timestamps: sw or none")
+      ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
+      ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds (0: off)")
+      ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
+      ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
+  auto parsed = tools::parse_command_line(argc, argv, visible, s.specs, "mcast-recv");
+  if (!parsed) return exit_usage;
+  const auto& vm = *parsed;
+  if (vm.count("help")) {
+    std::cout << visible
+              << "\nSPEC: GROUP any source; S,GROUP only from S; !S,GROUP all but S. Several specs add sources.\n"
+                 "Sockets: one per port and family, more past net.ipv4.igmp_max_memberships and the\n"
+                 "igmp_max_msf / mld_max_msf source limits (read from the kernel at start).\n"
+                 "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"
+                 "3 loss above --max-loss, 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n";
+    return exit_ok;
+  }
+  if (vm.count("count")) s.count = count;
+  if (vm.count("duration")) s.duration = duration;
+  if (vm.count("timeout")) s.timeout = timeout;
+  if (vm.count("max-loss")) s.max_loss = max_loss;
+  const output out(s);
+  if (auto bad = check_settings(s, vm, out)) return *bad;
+  if (s.interfaces) return list_interfaces(s, out);
+
+  std::vector<membership> members;
+  if (auto bad = resolve_members(s, out, members)) return *bad;
+
+  // Plan every socket before the first join: conflicts and limits are bad
+  // input (exit 1), found before anything is joined.
+  const auto limits = tools::socket_limits::read_live();
+  {
+    tools::socket_planner dry(limits);
+    for (const auto& m : members) {
+      if (auto p = dry.place(m.request); !p) return out.fail(exit_usage, "group spec \"" + m.spec.text + "\": " + p.error().message(), tools::code_name(p.error()));
+    }
+  }
+
+  // Open and join. A kernel refusal (ENOBUFS: net.core.optmem_max) moves the
+  // membership to another socket when that can help.
+  tools::socket_planner planner(limits);
+  std::vector<shard> shards;
+  tools::stream_table table;
+  buffer_report buffers;
+  json start_groups = json::array();
+  for (const auto& m : members) {
+    mcnet::result<void> joined;
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      auto p = planner.place(m.request);
+      if (!p) return out.fail(exit_setup, p.error());
+      if (p->duplicate) break;
+      if (p->new_socket) {
+        auto sock = open_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, buffers);
+        if (!sock) return out.fail(exit_setup, sock.error());
+        shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0});
+      }
+      joined = join(shards[p->socket].sock, m.request, *p);
+      if (joined || joined.error().code != std::errc::no_buffer_space || !planner.refused(m.request, *p)) break;
+    }
+    if (!joined) return out.fail(exit_setup, joined.error());
+    table.joined(m.request.group, m.request.port,
+                 std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
+    const auto where = m.iface.index != 0 ? m.iface : kernel_route(m.request.group, m.request.port);
+    const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
+    json* entry = nullptr;  // one entry per (group, port, interface); sources accumulate
+    for (auto& g : start_groups) {
+      if (g["group"] == m.request.group.to_string() && g["port"] == m.request.port &&
+          g["interface"]["index"] == (where.index != 0 ? json(where.index) : json(nullptr))) {
+        entry = &g;
+      }
+    }
+    if (entry == nullptr) {
+      start_groups.push_back({{"group", m.request.group.to_string()}, {"port", m.request.port},
+                              {"mode", mode_name(m.request.mode)}, {"sources", json::array()},
+                              {"interface", tools::interface_json(where.index, where_name)}});
+      entry = &start_groups.back();
+    }
+    if (m.request.source) (*entry)["sources"].push_back(m.request.source->to_string());
+    out.text(fmt::format("joined {} on {}{}{}", core::endpoint(m.request.group, m.request.port).to_string(),
+                         where.index != 0 ? fmt::format("{} ({})", where_name, where.index) : std::string("?"),
+                         m.iface.index == 0 ? " (the kernel's route)" : "",
+                         m.request.source ? fmt::format(" {} {}", m.request.mode == tools::filter::include ? "from" : "except",
+                                                        m.request.source->to_string())
+                                          : ""));
+  }
+  out.text(fmt::format("{} socket(s); receive buffer per socket: asked {}, granted {} bytes", shards.size(),
+                       s.rcvbuf > 0 ? std::to_string(s.rcvbuf) : std::string("the default"),
+                       buffers.granted ? std::to_string(*buffers.granted) : std::string("?")));
+  out.event({{"event", "start"}, {"time", tools::now_seconds()}, {"schema", 1}, {"tool", "mcast-recv"},
+             {"version", "0.1.0"}, {"groups", start_groups},
+             {"rcvbuf", {{"asked", s.rcvbuf > 0 ? json(s.rcvbuf) : json(nullptr)},
+                         {"granted", buffers.granted ? json(*buffers.granted) : json(nullptr)}}},
+             {"sockets", shards.size()}});
+  if (s.csv) std::cout << tools::csv_header() << std::flush;
+
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
 
-  std::vector<std::array<std::byte, 65536>> buffers(s.batch);
-  std::vector<core::control_buffer> controls(s.batch);
-  std::vector<core::message> msgs(s.batch);
-  const auto started = std::chrono::steady_clock::now();
-  auto last_report = started;
-  std::uint64_t total = 0;
-  std::uint32_t kernel_drops = 0;
-  const auto decode = core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::traffic_class |
-                      core::cmsg::timestamp_ns | core::cmsg::drops;
-  auto report_csv = [&](double t) {
-    for (const auto& [k, st] : table.streams()) {
-      std::cout << fmt::format("{:.6f},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{:.0f}\n", t, k.group.to_string(),
-                               k.port, k.source.to_string(), k.sender_id, k.session, st.packets, st.bytes,
-                               st.sequence.lost(), st.sequence.reordered(), st.sequence.duplicates(), st.ttl, st.tos,
-                               st.latency.min(), st.latency.percentile(0.5), st.latency.percentile(0.99),
-                               st.latency.max(), st.interarrival.value_ns());
-    }
-  };
-  bool timed_out = false;
-  std::map<tools::stream_key, tools::totals> previous;  // for interval deltas
-  while (!stop_requested.load()) {
-    const auto now = std::chrono::steady_clock::now();
-    const double elapsed = std::chrono::duration<double>(now - started).count();
-    if (s.duration && elapsed >= *s.duration) break;
-    if (s.timeout && total == 0 && elapsed >= *s.timeout) {
-      timed_out = true;
-      break;
-    }
-    if (s.count && total >= *s.count) break;
-    if (s.interval > 0 && std::chrono::duration<double>(now - last_report).count() >= s.interval) {
-      const double span = std::chrono::duration<double>(now - last_report).count();
-      last_report = now;
-      // Interval counters are deltas since the previous report (TOOLS.md).
-      json streams = json::array();
-      for (const auto& [k, st] : table.streams()) {
-        auto j = stream_json(k, st, span);
-        auto& before = previous[k];
-        const tools::totals current{st.packets, st.bytes, st.sequence.lost(), st.sequence.reordered(),
-                                    st.sequence.duplicates()};
-        j["packets"] = current.packets - before.packets;
-        j["bytes"] = current.bytes - before.bytes;
-        j["rate_pps"] = static_cast<double>(current.packets - before.packets) / span;
-        j["rate_bps"] = static_cast<double>(current.bytes - before.bytes) * 8 / span;
-        if (!k.foreign) {
-          j["lost"] = static_cast<std::int64_t>(current.lost) - static_cast<std::int64_t>(before.lost);
-          j["reordered"] = current.reordered - before.reordered;
-          j["duplicates"] = current.duplicates - before.duplicates;
-        }
-        before = current;
-        streams.push_back(std::move(j));
-      }
-      out.event({{"event", "interval"}, {"time", tools::now_seconds()}, {"streams", streams}});
-      if (s.csv) report_csv(tools::now_seconds());
-      out.text(fmt::format("[{:.1f}s] {} datagrams", elapsed, total));
-    }
-    std::array<epoll_event, 16> events{};
-    const int n = ::epoll_wait(ep.get(), events.data(), static_cast<int>(events.size()), 50);
-    for (int e = 0; e < n; ++e) {
-      auto& sh = shards[events[static_cast<std::size_t>(e)].data.u64];
-      for (std::size_t i = 0; i < msgs.size(); ++i) msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
-      auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
-      if (!got) continue;
-      for (std::size_t i = 0; i < *got && !(s.count && total >= *s.count); ++i) {
-        const auto& m = msgs[i];
-        const auto arrival = m.info.software_time.value_or(
-            std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
-        // The socket is shared by the groups of one port: the destination says which.
-        const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
-        table.add(group, sh.port, m.peer.address().unmap(), std::span<const std::byte>(m.buffer.data(), m.size), arrival,
-                  m.info.hop_limit, m.info.traffic_class);
-        if (m.info.drops) kernel_drops = std::max(kernel_drops, *m.info.drops);
-        if (m.size >= tools::wire_header::size) {
-          auto h = tools::wire_header::decode(std::span<const std::byte>(m.buffer.data(), m.size));
-          if (h && h->is_end()) continue;
-        }
-        ++total;
-        if (s.show_packets) {
-          out.text(fmt::format("{} -> {} {} bytes ttl {} tos {}", m.peer.address().unmap().to_string(),
-                               core::endpoint(group, sh.port).to_string(), m.size, m.info.hop_limit, m.info.traffic_class));
-        }
-      }
-    }
+  receiver rx(s, out, shards, table);
+  if (auto r = rx.run(); !r) return out.fail(exit_setup, r.error());
+  rx.summary();
+  if (rx.timed_out() || (s.timeout && table.sum().packets == 0)) {
+    return out.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
   }
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-
-  // Summary.
-  json streams = json::array();
-  for (const auto& [k, st] : table.streams()) {
-    streams.push_back(stream_json(k, st, elapsed));
-    out.text(fmt::format("  {} from {} {}  packets {}  lost {}  reordered {}  duplicates {}  ttl {}  tos {}",
-                         core::endpoint(k.group, k.port).to_string(), k.source.to_string(),
-                         k.foreign ? "(foreign)" : fmt::format("id {} session {}", k.sender_id, k.session), st.packets,
-                         k.foreign ? 0 : st.sequence.lost(), k.foreign ? 0 : st.sequence.reordered(),
-                         k.foreign ? 0 : st.sequence.duplicates(), st.ttl, st.tos));
-  }
-  const auto sum = table.sum();
-  out.event({{"event", "summary"}, {"time", tools::now_seconds()}, {"streams", streams},
-             {"total", {{"packets", sum.packets}, {"bytes", sum.bytes}, {"lost", sum.lost}, {"reordered", sum.reordered},
-                        {"duplicates", sum.duplicates}, {"kernel_drops", kernel_drops}}}});
-  if (s.csv) report_csv(tools::now_seconds());
-  out.text(fmt::format("mcast-recv: {} datagrams, {} lost, {} kernel drops in {:.3f} s", sum.packets, sum.lost,
-                       kernel_drops, elapsed));
-  if (timed_out || (s.timeout && sum.packets == 0)) return out.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
   if (s.max_loss && table.loss_ratio() * 100 > *s.max_loss) {
     return out.fail(exit_loss, fmt::format("loss {:.2f}% is above --max-loss {}%", table.loss_ratio() * 100, *s.max_loss),
                     "loss");

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 namespace mcnet::tools {
 
 double now_seconds() {
@@ -59,6 +61,15 @@ std::optional<boost::program_options::variables_map> parse_command_line(
     po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const std::exception& e) {
+    // With --json, scripts read stdout: the error is an event there too.
+    for (int i = 1; i < argc; ++i) {
+      if (std::string_view(argv[i]) != "--json") continue;
+      std::cout << nlohmann::ordered_json{{"event", "error"}, {"time", now_seconds()}, {"message", e.what()},
+                                          {"code", "usage"}, {"exit", 1}}
+                       .dump()
+                << '\n';
+      break;
+    }
     std::cerr << tool << ": " << e.what() << " (see --help)\n";
     return std::nullopt;
   }

@@ -31,7 +31,8 @@ namespace mcnet::tools {
 
 /// Parse a tool's command line: the `visible` options plus positional group
 /// specs into `specs`. On a usage error it prints "TOOL: what (see --help)"
-/// to stderr and returns std::nullopt (the tool then exits 1).
+/// to stderr (and, when `--json` is among the arguments, an `error` event on
+/// stdout) and returns std::nullopt (the tool then exits 1).
 [[nodiscard]] std::optional<boost::program_options::variables_map> parse_command_line(
     int argc, char** argv, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs, std::string_view tool);

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-recv's report formatting: stream objects, interval deltas, totals and
+// packet events conform to docs/mcast-tools.schema.json (nulls where TOOLS.md
+// says unknown), CSV rows line up with the header and carry the same values,
+// and the text line says what the JSON says.
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include <mcnet/tools/report.hpp>
+
+#include "tool_run.hpp"
+
+namespace core = mcnet::core;
+namespace tools = mcnet::tools;
+using json = nlohmann::ordered_json;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto kGroup = core::ip_address::v4(239, 255, 60, 1);
+const auto kSource = core::ip_address::v4(10, 77, 0, 1);
+const core::kernel_time kT0{std::chrono::seconds(1'700'000'000)};
+
+std::array<std::byte, 100> datagram(std::uint64_t seq, core::kernel_time sent, bool end = false) {
+  std::array<std::byte, 100> b{};
+  tools::wire_header h{.flags = static_cast<std::uint8_t>(end ? tools::wire_header::flag_end : 0), .sender_id = 9,
+                       .session = 4, .sequence = seq,
+                       .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()), .length = 100};
+  h.encode(b);
+  return b;
+}
+
+std::vector<std::string> errors(const json& j) {
+  return mcnet::test::tools::schema_errors(mcnet::test::tools::json::parse(j.dump()));
+}
+
+json report(const json& stream) {
+  return {{"event", "summary"}, {"time", 1.7e9}, {"streams", json::array({stream})},
+          {"total", tools::totals_json({1, 2, 0, 0, 0}, 0)}};
+}
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> cells;
+  std::stringstream in(line);
+  std::string c;
+  while (std::getline(in, c, ',')) cells.push_back(c);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
+}
+
+TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
+  tools::stream_table t;
+  t.joined(kGroup, 5000, kT0);
+  for (std::uint64_t seq : {0, 1, 3, 2, 3}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 50us, 7, 0xb8, 2);
+  const auto& [key, s] = *t.streams().begin();
+  const auto j = tools::stream_json(key, s, 2.0, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
+  EXPECT_EQ(j["packets"], 5);
+  EXPECT_EQ(j["rate_pps"], 2.5);
+  EXPECT_EQ(j["rate_bps"], 5 * 100 * 8 / 2.0);
+  EXPECT_EQ(j["reordered"], 1);
+  EXPECT_EQ(j["duplicates"], 1);
+  EXPECT_EQ(j["ttl"], 7);
+  EXPECT_EQ(j["tos"], 0xb8);
+  EXPECT_EQ(j["interface"]["name"], "eth0");
+  EXPECT_EQ(j["interface"]["index"], 2);
+  EXPECT_EQ(j["sender_id"], 9);
+  EXPECT_EQ(j["session"], 4);
+  EXPECT_NEAR(j["latency_ns"]["p50"].get<double>(), 50'000, 50'000 * 0.035);
+  EXPECT_EQ(j.begin().key(), "group") << "fields in TOOLS.md's order";
+}
+
+TEST(Report, ForeignStreamHasNullsNotAbsences) {
+  tools::stream_table t;
+  const std::array<std::byte, 12> iperf_like{};
+  t.add(kGroup, 5001, kSource, iperf_like, kT0, -1, -1);
+  const auto& [key, s] = *t.streams().begin();
+  const auto j = tools::stream_json(key, s, 1.0, tools::interface_json(0, ""));
+  EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
+  for (const char* k : {"sender_id", "session", "lost", "reordered", "duplicates", "ttl", "tos", "latency_ns",
+                        "jitter_ns", "first_packet_ms"}) {
+    ASSERT_TRUE(j.contains(k)) << k;
+    EXPECT_TRUE(j[k].is_null()) << k;
+  }
+  EXPECT_TRUE(j["interface"]["name"].is_null());
+  EXPECT_TRUE(j["interface"]["index"].is_null());
+}
+
+TEST(Report, IntervalDeltasAndBeforeIsAdvanced) {
+  tools::stream_table t;
+  tools::totals before;
+  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0, 1, 0);
+  const auto& [key, s] = *t.streams().begin();
+  auto first = tools::stream_delta_json(key, s, before, 1.0, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(first["packets"], 10);
+  EXPECT_EQ(before.packets, 10u);
+  for (std::uint64_t seq = 12; seq < 15; ++seq) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0, 1, 0);
+  auto second = tools::stream_delta_json(key, s, before, 0.5, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(second["packets"], 3);
+  EXPECT_EQ(second["rate_pps"], 6.0);
+  EXPECT_EQ(second["lost"], 2) << "10 and 11 missing so far";
+  t.add(kGroup, 5000, kSource, datagram(10, kT0), kT0, 1, 0);
+  t.add(kGroup, 5000, kSource, datagram(11, kT0), kT0, 1, 0);
+  auto third = tools::stream_delta_json(key, s, before, 1.0, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(third["lost"], -2) << "late arrivals fill the gaps counted before";
+  EXPECT_EQ(third["reordered"], 2);
+  json interval = report(third);
+  interval["event"] = "interval";
+  EXPECT_EQ(errors(interval), std::vector<std::string>{});
+}
+
+TEST(Report, PacketEventsConform) {
+  tools::stream_table t;
+  const tools::packet_view p{1.7e9, kSource, kGroup, 5000, 100, 1, 0, 2};
+  const auto a = t.add(kGroup, 5000, kSource, datagram(7, kT0), kT0 + 20us, 1, 0, 2);
+  const auto j = tools::packet_json(p, a, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(j), std::vector<std::string>{});
+  EXPECT_EQ(j["seq"], 7);
+  EXPECT_EQ(j["latency_ns"], 20'000);
+  EXPECT_FALSE(j.contains("end"));
+  const auto e = t.add(kGroup, 5000, kSource, datagram(8, kT0, true), kT0, 1, 0, 2);
+  const auto end = tools::packet_json(p, e, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(end), std::vector<std::string>{});
+  EXPECT_EQ(end["end"], true);
+  const std::array<std::byte, 8> foreign{};
+  const auto f = t.add(kGroup, 5000, kSource, foreign, kT0, -1, -1, 2);
+  const auto fj = tools::packet_json({1.7e9, kSource, kGroup, 5000, 8, -1, -1, 2}, f, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(fj), std::vector<std::string>{});
+  EXPECT_TRUE(fj["seq"].is_null());
+  EXPECT_TRUE(fj["ttl"].is_null());
+  EXPECT_NE(tools::packet_text(p, a, "eth0").find("seq 7"), std::string::npos) << tools::packet_text(p, a, "eth0");
+  EXPECT_NE(tools::packet_text(p, f, "eth0").find("foreign"), std::string::npos);
+}
+
+TEST(Report, CsvRowsLineUpWithTheHeader) {
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 4; ++seq) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 10us, 3, 0x28, 2);
+  const std::array<std::byte, 8> foreign{};
+  t.add(kGroup, 5001, kSource, foreign, kT0, 3, 0, 2);
+  auto header = tools::csv_header();
+  ASSERT_EQ(header.back(), '\n');
+  header.pop_back();
+  const auto names = split(header);
+  EXPECT_EQ(names.front(), "event");
+  for (const auto& [key, s] : t.streams()) {
+    const auto j = tools::stream_json(key, s, 1.0, tools::interface_json(2, "eth0"));
+    auto row = tools::csv_row("summary", 1.7e9, j);
+    ASSERT_EQ(row.back(), '\n');
+    row.pop_back();
+    const auto cells = split(row);
+    ASSERT_EQ(cells.size(), names.size()) << row;
+    std::map<std::string, std::string> by_name;
+    for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = cells[i];
+    EXPECT_EQ(by_name["event"], "summary");
+    EXPECT_EQ(by_name["group"], "239.255.60.1");
+    EXPECT_EQ(by_name["interface_name"], "eth0");
+    EXPECT_EQ(by_name["ttl"], "3");
+    if (key.foreign) {
+      EXPECT_EQ(by_name["sender_id"], "") << "null is an empty cell";
+      EXPECT_EQ(by_name["latency_p50_ns"], "");
+      EXPECT_EQ(by_name["packets"], "1");
+    } else {
+      EXPECT_EQ(by_name["sender_id"], "9");
+      EXPECT_EQ(by_name["packets"], "4");
+      EXPECT_EQ(by_name["lost"], "0");
+      EXPECT_FALSE(by_name["latency_p50_ns"].empty());
+    }
+  }
+}
+
+TEST(Report, TextSaysWhatTheJsonSays) {
+  tools::stream_table t;
+  for (std::uint64_t seq : {0, 2}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 10us, 3, 0x28, 2);
+  const auto& [key, s] = *t.streams().begin();
+  const auto line = tools::stream_text(tools::stream_json(key, s, 1.0, tools::interface_json(2, "eth0")));
+  for (const char* part : {"239.255.60.1:5000", "10.77.0.1", "id 9 session 4", "on eth0", "2 packets", "lost 1",
+                           "ttl 3", "tos 40", "latency"}) {
+    EXPECT_NE(line.find(part), std::string::npos) << part << " in: " << line;
+  }
+}
+
+TEST(Report, InterfaceNamesByIndex) {
+  tools::interface_names names;
+  EXPECT_EQ(names.name(1), "lo");
+  EXPECT_EQ(names.name(0), "");
+  EXPECT_EQ(names.name(999'999), "");
+}
+
+}  // namespace
