@@ -22,6 +22,7 @@
 
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "tool_run.hpp"
 
 namespace core = mcnet::core;
 namespace test = mcnet::test;
@@ -134,7 +135,8 @@ TEST(NetMcastSend, Ipv6AndJsonLines) {
   const auto port = core::local_endpoint(rx).value().port();
   auto run = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "--json", "[ff1e::50:3]:" + std::to_string(port)});
   ASSERT_TRUE(run.status.success()) << run.output;
-  std::istringstream lines(run.output);
+  test::tools::expect_schema_conform(run.standard_output);
+  std::istringstream lines(run.standard_output);
   std::string line;
   std::vector<nlohmann::json> events;
   while (std::getline(lines, line)) events.push_back(nlohmann::json::parse(line));  // nothing but JSON on stdout
@@ -145,8 +147,21 @@ TEST(NetMcastSend, Ipv6AndJsonLines) {
   EXPECT_EQ(events[0]["groups"][0]["interface"]["name"], "eth0");
   EXPECT_EQ(events[1]["event"], "summary");
   EXPECT_EQ(events[1]["groups"][0]["sent"], 10);
+  EXPECT_EQ(events[1]["total"]["bytes"], 1000);
   EXPECT_TRUE(events[1]["time"].is_number());
   EXPECT_EQ(collect(rx).data.size(), 10u);
+}
+
+TEST(NetMcastSend, KernelRouteInterfaceIsReported) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  auto run = (*net)[0].exec({MCAST_SEND, "--json", "-c", "1", "239.255.50.9:" + std::to_string(test::tools::free_port((*net)[0]))});
+  ASSERT_TRUE(run.status.success()) << run.output;
+  test::tools::expect_schema_conform(run.standard_output);
+  const auto events = test::tools::json_lines(run.standard_output);
+  const auto* start = test::tools::find_event(events, "start");
+  ASSERT_TRUE(start) << run.output;
+  EXPECT_EQ((*start)["groups"][0]["interface"]["name"], "eth0") << "no -i: the kernel's route, named";
 }
 
 TEST(NetMcastSend, ExitCodes) {
@@ -164,6 +179,12 @@ TEST(NetMcastSend, ExitCodes) {
   EXPECT_EQ(bad_json.status.code, 1);
   EXPECT_NE(bad_json.output.find("\"event\":\"error\""), std::string::npos) << bad_json.output;
   EXPECT_NE(bad_json.output.find("\"exit\":1"), std::string::npos);
+  test::tools::expect_schema_conform(bad_json.standard_output);
+  auto bad_option_json = h.exec({MCAST_SEND, "--json", "--ttl", "x", "239.1.2.3"});
+  EXPECT_EQ(bad_option_json.status.code, 1);
+  EXPECT_NE(bad_option_json.standard_output.find("\"event\":\"error\""), std::string::npos)
+      << "a usage error is an event too: " << bad_option_json.output;
+  test::tools::expect_schema_conform(bad_option_json.standard_output);
   // A source address that is not on the host: socket set-up fails, exit 4.
   EXPECT_EQ(h.exec({MCAST_SEND, "-i", "eth0", "-c", "1", "10.77.9.9,239.1.2.3"}).status.code, 4);
   EXPECT_EQ(h.exec({MCAST_SEND, "--help"}).status.code, 0);

@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -28,14 +29,16 @@
 #include <mcnet/ipv6.hpp>
 #include <mcnet/netlink.hpp>
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/core/socket_ops.hpp>
 #include <mcnet/tools/group_spec.hpp>
+#include <mcnet/tools/report.hpp>
 #include <mcnet/tools/send_plan.hpp>
 #include <mcnet/tools/wire_header.hpp>
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
 namespace po = boost::program_options;
-using json = nlohmann::json;
+using json = nlohmann::ordered_json;
 
 namespace {
 
@@ -65,6 +68,11 @@ struct settings {
   std::optional<std::uint32_t> id;
   tools::faults faults;
   std::size_t batch = 1;
+
+  // As typed: signed, so "-1" is refused rather than wrapped by the parser.
+  struct raw {
+    std::int64_t size = 100, burst = 0, count = 0, id = 0, batch = 0, drop = 0, dup = 0, reorder = 0;
+  } raw;
   bool json_output = false;
   bool quiet = false;
 };
@@ -145,47 +153,65 @@ int main(int argc, char** argv) {
   po::options_description visible(
       "mcast-send: send numbered datagrams to multicast groups\n\n"
       "usage: mcast-send [options] SPEC... (SPEC: [S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n\noptions");
-  std::string drop, dup, reorder;
   visible.add_options()("help,h", "this help")
       ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
       ("ttl", po::value(&s.ttl)->default_value(1), "multicast TTL / hop limit, 0 to 255")
       ("tos", po::value(&s.tos)->default_value("0"), "TOS / traffic class: 0-255, 0xNN, or DSCP (ef, af11..af43, cs0..cs7)")
       ("loop", "deliver to listeners on this host too (the kernel's default)")
       ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
-      ("size,s", po::value(&s.size)->default_value(100), "UDP payload bytes per datagram (at least 40, the header)")
+      ("size,s", po::value(&s.raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507")
       ("rate,r", po::value(&s.rate), "total rate over all groups: Npps or N[k|m|g]bps (default: as fast as possible)")
-      ("burst", po::value(&s.burst)->default_value(0), "datagrams per pacing step (default: 1 ms worth)")
-      ("count,c", po::value<std::uint64_t>(), "datagrams per group (default: until -d or a signal)")
+      ("burst", po::value(&s.raw.burst)->default_value(0), "at most this many datagrams per pacing step (0: 1 ms worth)")
+      ("count,c", po::value(&s.raw.count), "datagrams per group (default: until -d or a signal)")
       ("duration,d", po::value<double>(), "seconds to send")
-      ("id", po::value<std::uint32_t>(), "sender id in the header (default: from the pid and host)")
-      ("drop-every", po::value<std::uint64_t>(&s.faults.drop_every)->default_value(0), "do not send sequence numbers m*K-1")
-      ("dup-every", po::value<std::uint64_t>(&s.faults.dup_every)->default_value(0), "send sequence numbers m*K-1 twice")
-      ("reorder-every", po::value<std::uint64_t>(&s.faults.reorder_every)->default_value(0), "send m*K just before m*K-1")
-      ("batch", po::value<std::size_t>(), "datagrams per sendmmsg call (default: 32 unpaced, 1 with --rate)")
-      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md)")
-      ("quiet,q", po::bool_switch(&s.quiet), "no text output");
+      ("id", po::value(&s.raw.id), "sender id in the header, 0 to 4294967295 (default: from the pid and host)")
+      ("drop-every", po::value(&s.raw.drop)->default_value(0), "K >= 2: do not send sequence numbers m*K-1")
+      ("dup-every", po::value(&s.raw.dup)->default_value(0), "K >= 2: send sequence numbers m*K-1 twice")
+      ("reorder-every", po::value(&s.raw.reorder)->default_value(0), "K >= 2: send m*K just before m*K-1")
+      ("batch", po::value(&s.raw.batch), "datagrams per sendmmsg call, 1 to 64 (default: 32 unpaced, 1 with --rate)")
+      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md, docs/mcast-tools.schema.json)")
+      ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)");
   auto parsed = tools::parse_command_line(argc, argv, visible, s.specs, "mcast-send");
   if (!parsed) return exit_usage;
   const auto& vm = *parsed;
   if (vm.count("help")) {
-    std::cout << visible << "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n";
+    std::cout << visible
+              << "\nSPEC: GROUP, or S,GROUP to send from source address S; +N sends to N consecutive groups.\n"
+                 "Every datagram starts with the 40-byte MCN1 header (sender id, session, sequence, send time);\n"
+                 "after the run 3 END markers per group let receivers count the tail.\n"
+                 "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n";
     return exit_ok;
   }
   const reporter out(s);
-  if (vm.count("count")) s.count = vm["count"].as<std::uint64_t>();
+  const auto& raw = s.raw;
+  if (vm.count("loop") && s.no_loop) return out.fail(exit_usage, "--loop and --no-loop exclude each other", "usage");
+  if (raw.size < static_cast<std::int64_t>(tools::wire_header::size) || raw.size > 65507) {
+    return out.fail(exit_usage, fmt::format("--size {}: 40 (the header) to 65507 bytes", raw.size), "usage");
+  }
+  if (s.ttl < 0 || s.ttl > 255) return out.fail(exit_usage, fmt::format("--ttl {}: 0 to 255", s.ttl), "usage");
+  if (raw.burst < 0) return out.fail(exit_usage, fmt::format("--burst {}: 0 or more datagrams", raw.burst), "usage");
+  if (vm.count("count") && raw.count < 1) return out.fail(exit_usage, fmt::format("--count {}: at least 1", raw.count), "usage");
+  if (vm.count("id") && (raw.id < 0 || raw.id > 0xffffffffLL)) {
+    return out.fail(exit_usage, fmt::format("--id {}: 0 to 4294967295", raw.id), "usage");
+  }
+  for (const auto& [name, k] : {std::pair{"--drop-every", raw.drop}, {"--dup-every", raw.dup}, {"--reorder-every", raw.reorder}}) {
+    if (k != 0 && k < 2) return out.fail(exit_usage, fmt::format("{} {}: 0 (off) or at least 2", name, k), "usage");
+  }
+  if (vm.count("batch") && (raw.batch < 1 || raw.batch > static_cast<std::int64_t>(core::batch_limit))) {
+    return out.fail(exit_usage, fmt::format("--batch {}: 1 to {}", raw.batch, core::batch_limit), "usage");
+  }
   if (vm.count("duration")) s.duration = vm["duration"].as<double>();
-  if (vm.count("id")) s.id = vm["id"].as<std::uint32_t>();
+  if (s.duration && !(std::isfinite(*s.duration) && *s.duration > 0)) {
+    return out.fail(exit_usage, fmt::format("--duration {}: seconds, more than 0", *s.duration), "usage");
+  }
+  s.size = static_cast<std::size_t>(raw.size);
+  s.burst = static_cast<std::size_t>(raw.burst);
+  if (vm.count("count")) s.count = static_cast<std::uint64_t>(raw.count);
+  if (vm.count("id")) s.id = static_cast<std::uint32_t>(raw.id);
+  s.faults = {static_cast<std::uint64_t>(raw.drop), static_cast<std::uint64_t>(raw.dup), static_cast<std::uint64_t>(raw.reorder)};
   // Unlimited sending goes out in sendmmsg batches; paced sending one at a time unless asked.
-  s.batch = vm.count("batch") ? vm["batch"].as<std::size_t>() : (vm.count("rate") ? 1 : 32);
+  s.batch = vm.count("batch") ? static_cast<std::size_t>(raw.batch) : (vm.count("rate") ? 1 : 32);
   if (s.specs.empty()) return out.fail(exit_usage, "no group given (see --help)", "usage");
-  if (s.size < tools::wire_header::size || s.size > 65507) {
-    return out.fail(exit_usage, fmt::format("--size {} is outside 40 to 65507 bytes", s.size), "usage");
-  }
-  if (s.ttl < 0 || s.ttl > 255) return out.fail(exit_usage, fmt::format("--ttl {} is outside 0 to 255", s.ttl), "usage");
-  if (s.batch < 1 || s.batch > core::batch_limit) {
-    return out.fail(exit_usage, fmt::format("--batch is 1 to {}", core::batch_limit), "usage");
-  }
-  if (s.duration && !(*s.duration > 0)) return out.fail(exit_usage, "--duration must be positive", "usage");
   auto tos = tools::parse_tos(s.tos);
   if (!tos) return out.fail(exit_usage, tos.error());
   std::optional<tools::rate> pace;
@@ -201,7 +227,7 @@ int main(int argc, char** argv) {
   std::optional<mcnet::netlink::resolved> default_iface;
   if (!s.iface.empty()) {
     auto r = mcnet::netlink::resolve(s.iface);
-    if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
+    if (!r) return out.fail(exit_usage, "-i " + s.iface + ": " + r.error().message(), tools::code_name(r.error().reason));
     default_iface = *r;
     for (const auto& w : r->warnings) std::cerr << "mcast-send: warning: " << w << '\n';
   }
@@ -214,7 +240,10 @@ int main(int argc, char** argv) {
     core::interface_ref iface = default_iface ? default_iface->iface : core::interface_ref{};
     if (!spec->interface_text().empty()) {
       auto r = mcnet::netlink::resolve(spec->interface_text());
-      if (!r) return out.fail(exit_usage, r.error().message(), tools::code_name(r.error().reason));
+      if (!r) {
+        return out.fail(exit_usage, "group spec \"" + text + "\": " + r.error().message(),
+                        tools::code_name(r.error().reason));
+      }
       iface = r->iface;
     }
     for (const auto& g : *groups) {
@@ -244,9 +273,19 @@ int main(int argc, char** argv) {
 
   json start_groups = json::array();
   for (const auto& t : targets) {
+    // Without -i the kernel chose at connect: the source address it picked names the interface.
+    auto where = t.iface;
+    if (where.is_kernel_choice()) {
+      if (auto local = core::local_endpoint(t.sock)) {
+        if (auto r = mcnet::netlink::resolve(local->address().with_scope_id(0).to_string())) where = r->iface;
+      }
+    }
     start_groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
                             {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
-                            {"interface", {{"name", std::string(t.iface.name.view())}, {"index", t.iface.index}}}});
+                            {"interface", tools::interface_json(where.index, std::string(where.name.view()))}});
+    out.line(fmt::format("sending to {} on {}{}", core::endpoint(t.group, t.port).to_string(),
+                         where.index != 0 ? fmt::format("{} ({})", where.name.view(), where.index) : std::string("?"),
+                         t.iface.is_kernel_choice() ? " (the kernel's route)" : ""));
   }
   out.event({{"event", "start"}, {"time", tools::now_seconds()}, {"schema", 1}, {"tool", "mcast-send"}, {"version", "0.1.0"},
              {"groups", start_groups}, {"session", session}, {"sender_id", sender_id}});
@@ -337,7 +376,7 @@ int main(int argc, char** argv) {
                          elapsed > 0 ? static_cast<double>(t.sent) / elapsed : 0.0));
   }
   out.event({{"event", "summary"}, {"time", tools::now_seconds()}, {"groups", groups},
-             {"total", {{"sent", total_sent}, {"elapsed_s", elapsed},
+             {"total", {{"sent", total_sent}, {"bytes", total_sent * s.size}, {"elapsed_s", elapsed},
                         {"rate_pps", elapsed > 0 ? static_cast<double>(total_sent) / elapsed : 0.0}}}});
   out.line(fmt::format("mcast-send: {} datagrams in {:.3f} s", total_sent, elapsed));
   if (send_error) return out.fail(failure, *send_error);
