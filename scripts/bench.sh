@@ -11,3 +11,4 @@ scripts/setup.sh
 scripts/build.sh release
 build/release/bench/mcnet_datagram_bench --benchmark_min_time=0.5 "$@"
 build/release/bench/mcnet_netlink_bench "$@"
+bench/tools_pacing.sh build/release

@@ -168,7 +168,7 @@ int main(int argc, char** argv) {
       ("drop-every", po::value(&s.raw.drop)->default_value(0), "K >= 2: do not send sequence numbers m*K-1")
       ("dup-every", po::value(&s.raw.dup)->default_value(0), "K >= 2: send sequence numbers m*K-1 twice")
       ("reorder-every", po::value(&s.raw.reorder)->default_value(0), "K >= 2: send m*K just before m*K-1")
-      ("batch", po::value(&s.raw.batch), "datagrams per sendmmsg call, 1 to 64 (default: 32 unpaced, 1 with --rate)")
+      ("batch", po::value(&s.raw.batch)->default_value(32), "at most this many datagrams per sendmmsg call, 1 to 64 (paced: what is due)")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (TOOLS.md, docs/mcast-tools.schema.json)")
       ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)");
   auto parsed = tools::parse_command_line(argc, argv, visible, s.specs, "mcast-send");
@@ -209,8 +209,9 @@ int main(int argc, char** argv) {
   if (vm.count("count")) s.count = static_cast<std::uint64_t>(raw.count);
   if (vm.count("id")) s.id = static_cast<std::uint32_t>(raw.id);
   s.faults = {static_cast<std::uint64_t>(raw.drop), static_cast<std::uint64_t>(raw.dup), static_cast<std::uint64_t>(raw.reorder)};
-  // Unlimited sending goes out in sendmmsg batches; paced sending one at a time unless asked.
-  s.batch = vm.count("batch") ? static_cast<std::size_t>(raw.batch) : (vm.count("rate") ? 1 : 32);
+  // sendmmsg batches: unpaced they are full; paced they hold what is due (a
+  // few datagrams per wake-up), so high rates keep up without bursts.
+  s.batch = vm.count("batch") ? static_cast<std::size_t>(raw.batch) : 32;
   if (s.specs.empty()) return out.fail(exit_usage, "no group given (see --help)", "usage");
   auto tos = tools::parse_tos(s.tos);
   if (!tos) return out.fail(exit_usage, tos.error());
