@@ -61,14 +61,16 @@ wait "$pid" || status=1
 sed 's/^/  rx: /' "/tmp/$tag.rx"
 
 echo
-echo "== 2. source-specific multicast: rx wants 232.1.1.1 from tx1 only; both send"
-ip netns exec "$rx" "$tools/mcast-recv" -i eth0 -d 2 10.77.0.1,232.1.1.1:5001 > "/tmp/$tag.rx" 2>&1 &
+echo "== 2. two senders (tx1: TTL 4, TOS af41; tx2: TTL 8, TOS cs1), one receiver with an SSM join"
+echo "      (232.1.1.1 from tx1 only) and an ASM join (239.255.0.2, from anyone); both senders send to both"
+ip netns exec "$rx" "$tools/mcast-recv" -i eth0 -d 2.5 10.77.0.1,232.1.1.1:5001 239.255.0.2:5001 > "/tmp/$tag.rx" 2>&1 &
 pid=$!
 sleep 0.5
-ip netns exec "$tx1" "$tools/mcast-send" -i eth0 -c 200 -r 1000pps -q 232.1.1.1:5001 &
-ip netns exec "$tx2" "$tools/mcast-send" -i eth0 -c 200 -r 1000pps -q 232.1.1.1:5001
+ip netns exec "$tx1" "$tools/mcast-send" -i eth0 -c 200 -r 1000pps --ttl 4 --tos af41 -q 232.1.1.1:5001 239.255.0.2:5001 &
+ip netns exec "$tx2" "$tools/mcast-send" -i eth0 -c 200 -r 1000pps --ttl 8 --tos cs1 -q 232.1.1.1:5001 239.255.0.2:5001
 wait "$pid" || status=1
 sed 's/^/  rx: /' "/tmp/$tag.rx"
+echo "  (expected: 232.1.1.1 from 10.77.0.1 only; 239.255.0.2 from both; TTL/TOS as each sender set: af41 = 136, cs1 = 32)"
 rm -f "/tmp/$tag.rx"
 
 echo
@@ -83,7 +85,7 @@ rm -f "/tmp/$tag.ex"
 
 echo
 if [ "$status" -eq 0 ]; then
-  echo "== demo: done (stream 1 shows the injected loss and reordering; stream 2 only tx1)"
+  echo "== demo: done (stream 1 shows the injected loss and reordering; in 2, 232.1.1.1 only from tx1)"
 else
   echo "== demo: a receiver failed (see above)"
 fi

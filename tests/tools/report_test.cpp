@@ -183,6 +183,15 @@ TEST(Report, TextSaysWhatTheJsonSays) {
   }
 }
 
+TEST(Report, TextBracketsIpv6Groups) {
+  tools::stream_table t;
+  const auto group = core::ip_address::parse("ff1e::77:1").value();
+  t.add(group, 5000, core::ip_address::parse("fd77::1").value(), datagram(0, kT0), kT0, 1, 0, 2);
+  const auto& [key, s] = *t.streams().begin();
+  const auto line = tools::stream_text(tools::stream_json(key, s, 1.0, tools::interface_json(2, "eth0")));
+  EXPECT_NE(line.find("[ff1e::77:1]:5000 from fd77::1"), std::string::npos) << line;
+}
+
 TEST(Report, InterfaceNamesByIndex) {
   tools::interface_names names;
   EXPECT_EQ(names.name(1), "lo");

@@ -396,31 +396,27 @@ void receiver::drain(shard& sh) {
 }
 
 void receiver::interval_report(double span) {
-  json streams = json::array();
   const double t = tools::now_seconds();
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+  const auto sum = table_.sum();
+  const auto drops = kernel_drops();
+  const tools::totals delta{sum.packets - previous_sum_.packets, sum.bytes - previous_sum_.bytes, 0,
+                            sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
+  json total = tools::totals_json(delta, drops - previous_drops_);
+  // Lost may shrink when late datagrams fill gaps counted before.
+  total["lost"] = static_cast<std::int64_t>(sum.lost) - static_cast<std::int64_t>(previous_sum_.lost);
+  out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", elapsed, delta.packets, span,
+                        drops - previous_drops_));
+  json streams = json::array();
   for (const auto& [k, st] : table_.streams()) {
     auto j = tools::stream_delta_json(k, st, previous_[k], span, iface(st.interface_index));
     if (s_.csv) std::cout << tools::csv_row("interval", t, j);
     out_.text(tools::stream_text(j));
     streams.push_back(std::move(j));
   }
-  const auto sum = table_.sum();
-  const auto drops = kernel_drops();
-  tools::totals delta{sum.packets - previous_sum_.packets, sum.bytes - previous_sum_.bytes, 0,
-                      sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
-  json total = tools::totals_json(delta, drops - previous_drops_);
-  total["lost"] = static_cast<std::int64_t>(sum.lost) - static_cast<std::int64_t>(previous_sum_.lost);
   previous_sum_ = sum;
   previous_drops_ = drops;
-  out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", std::chrono::duration<double>(
-                                                                     std::chrono::steady_clock::now() - started_)
-                                                                     .count()},
-              {"streams", streams}, {"total", total}});
-  out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", std::chrono::duration<double>(
-                                                                                       std::chrono::steady_clock::now() -
-                                                                                       started_)
-                                                                                       .count(),
-                        delta.packets, span, drops - previous_drops_));
+  out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", elapsed}, {"streams", streams}, {"total", total}});
   if (s_.csv) std::cout << std::flush;
 }
 

@@ -174,8 +174,10 @@ std::string csv_row(const char* event, double time, const json& stream) {
 std::string stream_text(const json& s) {
   auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : v.dump(); };
   const bool foreign = s["sender_id"].is_null();
-  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {:.0f} pps", text(s["group"]) + ":" +
-                                 text(s["port"]), text(s["source"]),
+  const auto group = text(s["group"]);
+  const auto where = group.find(':') == std::string::npos ? group + ":" + text(s["port"])
+                                                          : "[" + group + "]:" + text(s["port"]);
+  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {:.0f} pps", where, text(s["source"]),
                                  foreign ? std::string("(foreign)")
                                          : fmt::format("id {} session {}", text(s["sender_id"]), text(s["session"])),
                                  text(s["interface"]["name"]), text(s["packets"]), text(s["bytes"]),
