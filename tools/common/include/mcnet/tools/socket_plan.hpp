@@ -37,6 +37,10 @@ struct socket_limits {
 
   /// The limits of the calling thread's network namespace, read from its
   /// sysctls (the kernel's defaults for any that cannot be read).
+  /// net.ipv6.mld_max_msf is global and its file exists in the initial
+  /// namespace only: elsewhere the default (64) is assumed, and when the
+  /// real value is lower the kernel's ENOBUFS moves the source to another
+  /// socket (socket_planner::refused).
   [[nodiscard]] static socket_limits read_live();
 };
 
