@@ -393,4 +393,26 @@ TEST(NetMcastRecv, CsvHasAHeaderAndARowPerStream) {
   EXPECT_EQ(rows, 2) << r.standard_output;
 }
 
+TEST(NetMcastRecv, ThousandsOfGroupsRaiseTheOpenFileLimit) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // 1,500 groups at 20 per socket: 75 sockets, past a soft limit of 64 files.
+  const std::string recv = std::string(MCAST_RECV) + " -i eth0 --json -d 0.2 239.201.0.1:5000+1500";
+  auto raised = h.exec({"sh", "-c", "ulimit -Sn 64 && exec " + recv});
+  ASSERT_TRUE(raised.status.success()) << raised.output;
+  expect_schema_conform(raised.standard_output);
+  const auto events = json_lines(raised.standard_output);
+  const auto* start = find_event(events, "start");
+  ASSERT_TRUE(start);
+  EXPECT_EQ((*start)["sockets"], 75);
+  EXPECT_EQ((*start)["groups"].size(), 1500u);
+  // With the hard limit at 64 too, it says so before joining anything.
+  auto capped = h.exec({"sh", "-c", "ulimit -n 64 && exec " + recv});
+  EXPECT_EQ(capped.status.code, 4) << capped.output;
+  EXPECT_NE(capped.output.find("75"), std::string::npos) << capped.output;
+  EXPECT_NE(capped.output.find("ulimit -Hn"), std::string::npos) << capped.output;
+  EXPECT_EQ(capped.standard_output.find("\"start\""), std::string::npos);
+}
+
 }  // namespace

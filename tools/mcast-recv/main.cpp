@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 
 #include <atomic>
 #include <chrono>
@@ -16,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -228,6 +230,24 @@ std::optional<int> resolve_members(const settings& s, const output& out, std::ve
   if (!warnings) return out.fail(exit_usage, warnings.error());
   for (const auto& w : *warnings) std::cerr << "mcast-recv: warning: " << w << '\n';
   return std::nullopt;
+}
+
+// Descriptors for `sockets` sockets and the tool's own: the soft
+// RLIMIT_NOFILE raised as far as the hard limit allows.
+mcnet::result<void> ensure_descriptors(std::size_t sockets) {
+  const std::size_t needed = sockets + 16;
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return mcnet::fail(mcnet::error::from_errno(errno, "getrlimit", "RLIMIT_NOFILE"));
+  if (lim.rlim_cur >= needed) return {};
+  if (lim.rlim_max < needed) {
+    return mcnet::fail(mcnet::error::from_errno(EMFILE, "plan", "RLIMIT_NOFILE")
+                           .with_number(static_cast<std::int64_t>(sockets))
+                           .with_hint("these groups need {number} sockets (and a few descriptors more), past the hard "
+                                      "limit on open files: raise it (ulimit -Hn) or net.ipv4.igmp_max_memberships"));
+  }
+  lim.rlim_cur = std::max<rlim_t>(needed, std::min<rlim_t>(lim.rlim_max, needed * 2));
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return mcnet::fail(mcnet::error::from_errno(errno, "setrlimit", "RLIMIT_NOFILE"));
+  return {};
 }
 
 struct buffer_report {
@@ -499,8 +519,14 @@ int main(int argc, char** argv) {
   {
     tools::socket_planner dry(limits);
     for (const auto& m : members) {
-      if (auto p = dry.place(m.request); !p) return out.fail(exit_usage, "group spec \"" + m.spec.text + "\": " + p.error().message(), tools::code_name(p.error()));
+      if (auto p = dry.place(m.request); !p) {
+        return out.fail(exit_usage, "group spec \"" + m.spec.text + "\": " + p.error().message(),
+                        tools::code_name(p.error()));
+      }
     }
+    // Thousands of groups at 20 per socket need more descriptors than the
+    // usual soft limit of 1024: raise it towards the hard limit.
+    if (auto r = ensure_descriptors(dry.sockets().size()); !r) return out.fail(exit_setup, r.error());
   }
 
   // Open and join. A kernel refusal (ENOBUFS: net.core.optmem_max) moves the
@@ -510,6 +536,7 @@ int main(int argc, char** argv) {
   tools::stream_table table;
   buffer_report buffers;
   json start_groups = json::array();
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
   for (const auto& m : members) {
     mcnet::result<void> joined;
     for (int attempt = 0; attempt < 64; ++attempt) {
@@ -529,20 +556,15 @@ int main(int argc, char** argv) {
                  std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
     const auto where = m.iface.index != 0 ? m.iface : kernel_route(m.request.group, m.request.port);
     const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
-    json* entry = nullptr;  // one entry per (group, port, interface); sources accumulate
-    for (auto& g : start_groups) {
-      if (g["group"] == m.request.group.to_string() && g["port"] == m.request.port &&
-          g["interface"]["index"] == (where.index != 0 ? json(where.index) : json(nullptr))) {
-        entry = &g;
-      }
-    }
-    if (entry == nullptr) {
+    // One entry per (group, port, interface); sources accumulate.
+    auto [slot, fresh] = start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index},
+                                                 start_groups.size());
+    if (fresh) {
       start_groups.push_back({{"group", m.request.group.to_string()}, {"port", m.request.port},
                               {"mode", mode_name(m.request.mode)}, {"sources", json::array()},
                               {"interface", tools::interface_json(where.index, where_name)}});
-      entry = &start_groups.back();
     }
-    if (m.request.source) (*entry)["sources"].push_back(m.request.source->to_string());
+    if (m.request.source) start_groups[slot->second]["sources"].push_back(m.request.source->to_string());
     out.text(fmt::format("joined {} on {}{}{}", core::endpoint(m.request.group, m.request.port).to_string(),
                          where.index != 0 ? fmt::format("{} ({})", where_name, where.index) : std::string("?"),
                          m.iface.index == 0 ? " (the kernel's route)" : "",
