@@ -16,6 +16,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
   # namespaces, captures, interop and routing inside the test networks
   iproute2 procps tcpdump iperf smcroute python3 util-linux
+  # man pages: groff renders them in tests/tools/man_page_test.cpp
+  groff-base
 )
 
 missing=()
