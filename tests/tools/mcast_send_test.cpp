@@ -106,6 +106,38 @@ TEST(NetMcastSend, SendsNumberedDatagramsAndEndMarkers) {
   EXPECT_NE(run.output.find("200 datagrams"), std::string::npos) << run.output;
 }
 
+TEST(NetMcastSend, PacedRunsKeepTheRateAndBurstsGoBackToBack) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::v4(239, 255, 50, 3);
+  for (int burst : {1, 10}) {
+    auto rx = listener((*net)[1], group);
+    const auto port = core::local_endpoint(rx).value().port();
+    auto run = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "100", "-r", "1000pps", "--burst", std::to_string(burst),
+                               fmt_spec(group, port)});
+    ASSERT_TRUE(run.status.success()) << run.output;
+    auto c = collect(rx);
+    ASSERT_EQ(c.data.size(), 100u) << burst;
+    // The header's send times: the rate over the run, and the gaps.
+    const double span_ms = static_cast<double>(c.data.back().send_time_ns - c.data.front().send_time_ns) / 1e6;
+    EXPECT_NEAR(span_ms, burst == 1 ? 99.0 : 90.0, 8.0) << "100 datagrams at 1000 pps, burst " << burst;
+    // Bounds leave room for a stall of the test machine (a catch-up step).
+    int back_to_back = 0, long_gaps = 0;
+    for (std::size_t i = 1; i < c.data.size(); ++i) {
+      const double gap_ms = static_cast<double>(c.data[i].send_time_ns - c.data[i - 1].send_time_ns) / 1e6;
+      if (gap_ms < 0.5) ++back_to_back;
+      if (gap_ms > 5.0) ++long_gaps;
+    }
+    if (burst == 1) {
+      EXPECT_LE(back_to_back, 10) << "one datagram about every millisecond";
+      EXPECT_LE(long_gaps, 1);
+    } else {
+      EXPECT_GE(back_to_back, 80) << "ten bursts of ten";
+      EXPECT_GE(long_gaps, 7) << "about 10 ms between bursts";
+    }
+  }
+}
+
 TEST(NetMcastSend, FaultsAreInjectedExactly) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);

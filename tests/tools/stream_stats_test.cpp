@@ -43,6 +43,28 @@ TEST(SequenceTracker, VerdictsAndTheTail) {
   EXPECT_TRUE(t.ended());
 }
 
+TEST(SequenceTracker, AReceiverJoiningARunningSenderCountsFromItsFirstArrival) {
+  tools::sequence_tracker t;
+  for (std::uint64_t s = 1'000'000; s < 1'000'100; ++s) {
+    if (s != 1'000'050) t.add(s);
+  }
+  EXPECT_EQ(t.first(), 1'000'000u);
+  EXPECT_EQ(t.lost(), 1u) << "only the gap after the first arrival, not the million before it";
+  t.end(1'000'200);
+  EXPECT_EQ(t.lost(), 101u) << "the gap and the tail the END marker exposes";
+}
+
+TEST(SequenceTracker, AnEarlierNumberArrivingLateMovesTheStart) {
+  tools::sequence_tracker t;
+  EXPECT_EQ(t.add(2), verdict::in_order);
+  EXPECT_EQ(t.add(0), verdict::reordered);
+  EXPECT_EQ(t.first(), 0u);
+  EXPECT_EQ(t.lost(), 1u) << "1 is missing between the new start and 2";
+  EXPECT_EQ(t.add(1), verdict::reordered);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.reordered(), 2u);
+}
+
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
   tools::sequence_tracker t;
   t.add(0);

@@ -62,7 +62,7 @@ struct settings {
   bool no_loop = false;
   std::size_t size = 100;
   std::string rate;
-  std::size_t burst = 0;
+  std::size_t burst = 1;
   std::optional<std::uint64_t> count;
   std::optional<double> duration;
   std::optional<std::uint32_t> id;
@@ -71,7 +71,7 @@ struct settings {
 
   // As typed: signed, so "-1" is refused rather than wrapped by the parser.
   struct raw {
-    std::int64_t size = 100, burst = 0, count = 0, id = 0, batch = 0, drop = 0, dup = 0, reorder = 0;
+    std::int64_t size = 100, burst = 1, count = 0, id = 0, batch = 0, drop = 0, dup = 0, reorder = 0;
   } raw;
   bool json_output = false;
   bool quiet = false;
@@ -161,7 +161,7 @@ int main(int argc, char** argv) {
       ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
       ("size,s", po::value(&s.raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507")
       ("rate,r", po::value(&s.rate), "total rate over all groups: Npps or N[k|m|g]bps (default: as fast as possible)")
-      ("burst", po::value(&s.raw.burst)->default_value(0), "at most this many datagrams per pacing step (0: 1 ms worth)")
+      ("burst", po::value(&s.raw.burst)->default_value(1), "with --rate: datagrams sent back to back per pacing step (1: each on its own time)")
       ("count,c", po::value(&s.raw.count), "datagrams per group (default: until -d or a signal)")
       ("duration,d", po::value<double>(), "seconds to send")
       ("id", po::value(&s.raw.id), "sender id in the header, 0 to 4294967295 (default: from the pid and host)")
@@ -189,7 +189,9 @@ int main(int argc, char** argv) {
     return out.fail(exit_usage, fmt::format("--size {}: 40 (the header) to 65507 bytes", raw.size), "usage");
   }
   if (s.ttl < 0 || s.ttl > 255) return out.fail(exit_usage, fmt::format("--ttl {}: 0 to 255", s.ttl), "usage");
-  if (raw.burst < 0) return out.fail(exit_usage, fmt::format("--burst {}: 0 or more datagrams", raw.burst), "usage");
+  if (raw.burst < 1 || raw.burst > 1'000'000) {
+    return out.fail(exit_usage, fmt::format("--burst {}: 1 to 1000000 datagrams", raw.burst), "usage");
+  }
   if (vm.count("count") && raw.count < 1) return out.fail(exit_usage, fmt::format("--count {}: at least 1", raw.count), "usage");
   if (vm.count("id") && (raw.id < 0 || raw.id > 0xffffffffLL)) {
     return out.fail(exit_usage, fmt::format("--id {}: 0 to 4294967295", raw.id), "usage");
@@ -310,20 +312,24 @@ int main(int argc, char** argv) {
   std::optional<mcnet::error> send_error;
   std::size_t active = targets.size();
   std::size_t cursor = 0;
+  std::uint64_t burst_left = 0;  // paced: datagrams of the current step still to send
   while (active > 0 && !stop_requested.load()) {
     const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (s.duration && elapsed >= *s.duration) break;
     std::uint64_t allowed = std::numeric_limits<std::uint64_t>::max();
     if (pace) {
-      const auto due = static_cast<std::uint64_t>(elapsed * pps) + 1;
-      if (total_sent >= due) {
-        // Ahead of schedule: sleep to the next datagram, at most 1 ms.
-        const double wait = std::min(1e-3, (static_cast<double>(total_sent) + 1 - elapsed * pps) / pps);
-        std::this_thread::sleep_for(std::chrono::duration<double>(std::max(wait, 1e-5)));
-        continue;
+      if (burst_left == 0) {
+        const auto due = static_cast<std::uint64_t>(elapsed * pps) + 1;
+        if (total_sent >= due) {
+          // Ahead of schedule: sleep to the next datagram, at most 1 ms.
+          const double wait = std::min(1e-3, (static_cast<double>(total_sent) + 1 - elapsed * pps) / pps);
+          std::this_thread::sleep_for(std::chrono::duration<double>(std::max(wait, 1e-5)));
+          continue;
+        }
+        // A step: what is due (more after a stall), at least --burst back to back.
+        burst_left = std::max<std::uint64_t>(due - total_sent, s.burst);
       }
-      allowed = due - total_sent;
-      if (s.burst > 0) allowed = std::min<std::uint64_t>(allowed, s.burst);
+      allowed = burst_left;
     }
     auto& t = targets[cursor];
     cursor = (cursor + 1) % targets.size();
@@ -353,6 +359,7 @@ int main(int argc, char** argv) {
     t.sent += *sent;
     t.bytes += *sent * s.size;
     total_sent += *sent;
+    if (pace) burst_left -= std::min<std::uint64_t>(burst_left, *sent);
   }
   const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 

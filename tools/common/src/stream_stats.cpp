@@ -66,6 +66,7 @@ sequence_tracker::verdict sequence_tracker::add(std::uint64_t seq) noexcept {
         for (std::uint64_t s = highest_ + 1; s < seq; ++s) seen_.reset(s % window);
       }
     }
+    if (!any_) first_ = seq;
     any_ = true;
     highest_ = seq;
     seen_.set(seq % window);
@@ -81,13 +82,16 @@ sequence_tracker::verdict sequence_tracker::add(std::uint64_t seq) noexcept {
     return verdict::duplicate;
   }
   seen_.set(seq % window);
+  if (seq < first_) first_ = seq;  // earlier than the first arrival: the run started lower
   ++distinct_;
   ++reordered_;
   return verdict::reordered;
 }
 
 std::uint64_t sequence_tracker::lost() const noexcept {
-  const std::uint64_t expected = end_count_ ? *end_count_ : (any_ ? highest_ + 1 : 0);
+  if (!any_) return 0;
+  const std::uint64_t end = end_count_ ? std::max(*end_count_, highest_ + 1) : highest_ + 1;
+  const std::uint64_t expected = end - first_;
   return expected > distinct_ ? expected - distinct_ : 0;
 }
 

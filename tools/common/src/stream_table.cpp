@@ -59,7 +59,7 @@ double stream_table::loss_ratio() const noexcept {
   std::uint64_t packets = 0, lost = 0;
   for (const auto& [key, s] : streams_) {
     if (key.foreign) continue;
-    packets += s.sequence.received();
+    packets += s.packets;  // TOOLS.md: lost / (packets + lost), duplicates included
     lost += s.sequence.lost();
   }
   return packets + lost == 0 ? 0.0 : static_cast<double>(lost) / static_cast<double>(packets + lost);

@@ -37,7 +37,10 @@ class latency_histogram {
   std::int64_t max_ = 0;
 };
 
-/// Sequence accounting of one stream.
+/// Sequence accounting of one stream. Counting starts at the first number
+/// that arrives (a receiver that joins a running sender does not count what
+/// was sent before it joined as lost); a lower number arriving later, within
+/// the window, moves the start down and counts as reordered.
 class sequence_tracker {
  public:
   /// How far behind the highest number a late arrival is still told apart
@@ -52,12 +55,16 @@ class sequence_tracker {
   [[nodiscard]] std::uint64_t received() const noexcept { return distinct_; }
   [[nodiscard]] std::uint64_t reordered() const noexcept { return reordered_; }
   [[nodiscard]] std::uint64_t duplicates() const noexcept { return duplicates_; }
-  /// Sequence numbers missing: up to the highest seen, or to the END count.
+  /// Sequence numbers missing from the first seen up to the highest seen,
+  /// or up to the END count.
   [[nodiscard]] std::uint64_t lost() const noexcept;
+  /// The lowest sequence number seen (0 before any).
+  [[nodiscard]] std::uint64_t first() const noexcept { return first_; }
   [[nodiscard]] bool ended() const noexcept { return end_count_.has_value(); }
 
  private:
   bool any_ = false;
+  std::uint64_t first_ = 0;
   std::uint64_t highest_ = 0;
   std::uint64_t distinct_ = 0;
   std::uint64_t reordered_ = 0;
