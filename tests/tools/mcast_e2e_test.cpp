@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The built mcast-send and mcast-recv against each other, inside private
+// namespace LANs, checked against TOOLS.md exactly: ASM to two receivers, SSM
+// exclude, IPv6 ASM and SSM include, joins per interface on a host with two
+// LANs, TTL/TOS as sent, 100 groups in one run, every fault mode counted as
+// the contract says, a restarted sender as a new stream, packet events.
+// Every JSON line either tool prints is validated against
+// docs/mcast-tools.schema.json.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "tool_run.hpp"
+
+namespace test = mcnet::test;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::tools::expect_schema_conform;
+using test::tools::find_event;
+using test::tools::free_port;
+using test::tools::json_lines;
+using test::tools::receiver;
+using test::tools::send;
+using test::tools::streams_from;
+using test::tools::summary_streams;
+
+std::string v4(const test::host& h, std::size_t i = 0) { return h.v4(i).to_string(); }
+std::string v6(const test::host& h, std::size_t i = 0) { return h.v6(i).to_string(); }
+
+// The streams of `streams` sent to `group`.
+std::vector<json> streams_to(const std::vector<json>& streams, const std::string& group) {
+  std::vector<json> out;
+  for (const auto& s : streams) {
+    if (s.contains("group") && s["group"] == group) out.push_back(s);
+  }
+  return out;
+}
+
+// A stream of mcast-send datagrams that all arrived once, in order.
+void expect_complete(const json& s, std::uint64_t packets, std::uint64_t size) {
+  EXPECT_EQ(s["packets"], packets) << s;
+  EXPECT_EQ(s["bytes"], packets * size) << s;
+  EXPECT_EQ(s["lost"], 0) << s;
+  EXPECT_EQ(s["duplicates"], 0) << s;
+  EXPECT_EQ(s["reordered"], 0) << s;
+  EXPECT_FALSE(s["sender_id"].is_null()) << s;
+  EXPECT_FALSE(s["session"].is_null()) << s;
+}
+
+// The session mcast-send announced in its start event.
+json session_of(const test::run_result& sent) {
+  const auto events = json_lines(sent.standard_output);
+  const json* start = find_event(events, "start");
+  return start != nullptr && start->contains("session") ? (*start)["session"] : json(nullptr);
+}
+
+TEST(NetToolsE2e, AsmReachesTwoReceiversOnOneLan) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto spec = "239.255.80.1:" + std::to_string(free_port((*net)[1]));
+  receiver a((*net)[1], {"-i", "eth0", spec});
+  receiver b((*net)[2], {"-i", "eth0", spec});
+  ASSERT_TRUE(a.joined()) << a.output();
+  ASSERT_TRUE(b.joined()) << b.output();
+  send((*net)[0], {"-i", "eth0", "-c", "200", "-r", "5000pps", "--id", "11", spec});
+  for (auto* rx : {&a, &b}) {
+    const auto r = rx->finish();
+    EXPECT_EQ(r.status.code, 0) << r.output;
+    expect_schema_conform(r.standard_output);
+    const auto streams = summary_streams(r.standard_output);
+    ASSERT_EQ(streams.size(), 1u) << r.output;
+    EXPECT_EQ(streams[0]["source"], v4((*net)[0]));
+    EXPECT_EQ(streams[0]["sender_id"], 11);
+    expect_complete(streams[0], 200, 100);
+  }
+}
+
+TEST(NetToolsE2e, SsmExcludeReportsEveryOtherSender) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto port = std::to_string(free_port((*net)[2]));
+  receiver rx((*net)[2], {"-i", "eth0", "!" + v4((*net)[0]) + ",239.255.81.1:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  for (std::size_t i : {0u, 1u}) send((*net)[i], {"-i", "eth0", "-c", "20", "-r", "2000pps", "239.255.81.1:" + port});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  EXPECT_EQ((*start)["groups"][0]["mode"], "exclude");
+  EXPECT_EQ((*start)["groups"][0]["sources"], json::array({v4((*net)[0])}));
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(streams[0]["source"], v4((*net)[1])) << "only the sender that is not excluded";
+  expect_complete(streams[0], 20, 100);
+}
+
+TEST(NetToolsE2e, Ipv6AnySource) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", "[ff15::81:1]:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[0], {"-i", "eth0", "-c", "50", "-s", "80", "-r", "5000pps", "--id", "6", "[ff15::81:1]:" + port});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(streams[0]["group"], "ff15::81:1");
+  EXPECT_EQ(streams[0]["port"], std::stoi(port));
+  EXPECT_EQ(streams[0]["source"], v6((*net)[0]));
+  EXPECT_EQ(streams[0]["sender_id"], 6);
+  expect_complete(streams[0], 50, 80);
+}
+
+TEST(NetToolsE2e, Ipv6SsmIncludeTwoOfThreeSenders) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(4);
+  const auto& h = (*net)[3];
+  const auto group = "[ff3e::81:2]:" + std::to_string(free_port(h));
+  receiver rx(h, {"-i", "eth0", v6((*net)[0]) + "," + group, "[" + v6((*net)[1]) + "]," + group});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  for (std::size_t i : {0u, 1u, 2u}) {
+    send((*net)[i], {"-i", "eth0", "-c", "30", "-r", "3000pps", "--id", std::to_string(100 + i), group});
+  }
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  ASSERT_EQ((*start)["groups"].size(), 2u) << *start;
+  for (const auto& g : (*start)["groups"]) EXPECT_EQ(g["mode"], "include") << g;
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << r.output;
+  for (std::size_t i : {0u, 1u}) {
+    const auto from = streams_from(streams, v6((*net)[i]));
+    ASSERT_EQ(from.size(), 1u) << "sender " << i << "\n" << r.output;
+    EXPECT_EQ(from[0]["sender_id"], 100 + i);
+    expect_complete(from[0], 30, 100);
+  }
+  EXPECT_TRUE(streams_from(streams, v6((*net)[2])).empty()) << "not an included source";
+}
+
+// Host 0 is on both LANs (eth0 on LAN 0, eth1 on LAN 1); host 1 sends on
+// LAN 0, host 2 on LAN 1, both to the same group and port.
+std::unique_ptr<test::network> two_lans() {
+  return test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+}
+
+TEST(NetToolsE2e, JoinsOnTwoInterfacesReportEachLansSender) {
+  MCNET_REQUIRE_NETNS();
+  auto net = two_lans();
+  const auto& h = (*net)[0];
+  const auto spec = "239.255.82.1:" + std::to_string(free_port(h));
+  receiver rx(h, {spec + "%eth0", spec + "%eth1"});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[1], {"-i", "eth0", "-c", "25", "-r", "2500pps", spec});
+  send((*net)[2], {"-i", "eth0", "-c", "35", "-r", "2500pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  ASSERT_EQ((*start)["groups"].size(), 2u);
+  EXPECT_EQ((*start)["groups"][0]["interface"]["name"], "eth0");
+  EXPECT_EQ((*start)["groups"][1]["interface"]["name"], "eth1");
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << r.output;
+  const auto lan0 = streams_from(streams, v4((*net)[1]));
+  const auto lan1 = streams_from(streams, v4((*net)[2]));
+  ASSERT_EQ(lan0.size(), 1u) << r.output;
+  ASSERT_EQ(lan1.size(), 1u) << r.output;
+  expect_complete(lan0[0], 25, 100);
+  expect_complete(lan1[0], 35, 100);
+  // Each stream names the interface it arrived on (TOOLS.md stream fields).
+  EXPECT_EQ(lan0[0]["interface"], (json{{"name", "eth0"}, {"index", h.interfaces()[0].index}})) << lan0[0];
+  EXPECT_EQ(lan1[0]["interface"], (json{{"name", "eth1"}, {"index", h.interfaces()[1].index}})) << lan1[0];
+}
+
+TEST(NetToolsE2e, JoinOnOneInterfaceHearsOnlyThatLan) {
+  MCNET_REQUIRE_NETNS();
+  auto net = two_lans();
+  const auto& h = (*net)[0];
+  const auto spec = "239.255.82.2:" + std::to_string(free_port(h));
+  // eth1, not eth0 where the host's multicast route points: a join that
+  // ignored %IFACE would hear LAN 0 instead.
+  receiver rx(h, {spec + "%eth1"});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[1], {"-i", "eth0", "-c", "25", "-r", "2500pps", spec});
+  send((*net)[2], {"-i", "eth0", "-c", "35", "-r", "2500pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(streams[0]["source"], v4((*net)[2])) << "LAN 1's sender only";
+  expect_complete(streams[0], 35, 100);
+}
+
+TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  const std::string g1 = "239.255.83.1", g2 = "239.255.83.2", g3 = "ff15::83:3";
+  receiver rx((*net)[1], {"-i", "eth0", g1 + ":" + port, g2 + ":" + port, "[" + g3 + "]:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto& tx = (*net)[0];
+  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "7", "--tos", "af41", g1 + ":" + port});
+  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "255", "--tos", "184", g2 + ":" + port});
+  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "9", "--tos", "0x48", "[" + g3 + "]:" + port});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 3u) << r.output;
+  struct expected {
+    std::string group;
+    int ttl;
+    int tos;
+  };
+  for (const auto& e : {expected{g1, 7, 0x88}, expected{g2, 255, 184}, expected{g3, 9, 0x48}}) {
+    const auto s = streams_to(streams, e.group);
+    ASSERT_EQ(s.size(), 1u) << e.group << "\n" << r.output;
+    EXPECT_EQ(s[0]["ttl"], e.ttl) << e.group;
+    EXPECT_EQ(s[0]["tos"], e.tos) << e.group << ": the whole byte, DSCP << 2 | ECN";
+    expect_complete(s[0], 10, 100);
+  }
+}
+
+TEST(NetToolsE2e, HundredGroupsInOneRun) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.84.1:" + std::to_string(free_port((*net)[1])) + "+100";
+  // 100 joins: five sockets at net.ipv4.igmp_max_memberships = 20 (the default).
+  receiver rx((*net)[1], {"-i", "eth0", "--rcvbuf", "4194304", "--force", spec});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto sent = send((*net)[0], {"-i", "eth0", "-c", "20", "-r", "20000pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  EXPECT_EQ((*start)["groups"].size(), 100u);
+  ASSERT_TRUE(start->contains("sockets")) << "start event without \"sockets\": " << *start;
+  EXPECT_GE((*start)["sockets"], 5) << "sharded past igmp_max_memberships = 20";
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 100u) << r.output;
+  std::set<std::string> groups;
+  for (const auto& s : streams) {
+    groups.insert(s["group"].get<std::string>());
+    expect_complete(s, 20, 100);
+  }
+  std::set<std::string> want;
+  for (int i = 1; i <= 100; ++i) want.insert("239.255.84." + std::to_string(i));
+  EXPECT_EQ(groups, want);
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ((*summary)["total"]["packets"], 2000);
+  EXPECT_EQ((*summary)["total"]["kernel_drops"], 0);
+  const json* send_summary = find_event(json_lines(sent.standard_output), "summary");
+  ASSERT_NE(send_summary, nullptr) << sent.output;
+  EXPECT_EQ((*send_summary)["groups"].size(), 100u);
+  EXPECT_EQ((*send_summary)["total"]["sent"], 2000);
+}
+
+// mcast-send -c 1000 with one fault every 10 datagrams, paced, to a receiver
+// with room for all of it; returns the receiver's only stream.
+json fault_stream(const char* fault, std::uint32_t group_byte) {
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.85." + std::to_string(group_byte) + ":" + std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", "--rcvbuf", "4194304", "--force", spec});
+  EXPECT_TRUE(rx.joined()) << rx.output();
+  send((*net)[0], {"-i", "eth0", "-c", "1000", "-r", "20000pps", fault, "10", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* summary = find_event(events, "summary");
+  if (summary == nullptr || (*summary)["streams"].size() != 1) {
+    ADD_FAILURE() << "one stream expected:\n" << r.output;
+    return json::object();
+  }
+  EXPECT_EQ((*summary)["total"]["kernel_drops"], 0) << "the faults alone, nothing lost in the kernel";
+  return (*summary)["streams"][0];
+}
+
+TEST(NetToolsE2e, DropEveryTenIsCountedAsLoss) {
+  MCNET_REQUIRE_NETNS();
+  const auto s = fault_stream("--drop-every", 1);
+  EXPECT_EQ(s["packets"], 900) << s;
+  EXPECT_EQ(s["lost"], 100) << "999 too: the END marker exposes the tail " << s;
+  EXPECT_EQ(s["duplicates"], 0) << s;
+  EXPECT_EQ(s["reordered"], 0) << s;
+}
+
+TEST(NetToolsE2e, DupEveryTenIsCountedAsDuplicates) {
+  MCNET_REQUIRE_NETNS();
+  const auto s = fault_stream("--dup-every", 2);
+  EXPECT_EQ(s["duplicates"], 100) << s;
+  EXPECT_EQ(s["packets"], 1100) << "every datagram that arrived " << s;
+  EXPECT_EQ(s["lost"], 0) << s;
+  EXPECT_EQ(s["reordered"], 0) << s;
+}
+
+TEST(NetToolsE2e, ReorderEveryTenIsCountedAsReordered) {
+  MCNET_REQUIRE_NETNS();
+  const auto s = fault_stream("--reorder-every", 3);
+  EXPECT_EQ(s["reordered"], 99) << "m*K < 1000: m = 1..99 " << s;
+  EXPECT_EQ(s["packets"], 1000) << s;
+  EXPECT_EQ(s["lost"], 0) << s;
+  EXPECT_EQ(s["duplicates"], 0) << s;
+}
+
+TEST(NetToolsE2e, RestartedSenderIsANewStream) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.86.1:" + std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", spec});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto first = session_of(send((*net)[0], {"-i", "eth0", "-c", "30", "-r", "3000pps", "--id", "42", spec}));
+  const auto second = session_of(send((*net)[0], {"-i", "eth0", "-c", "40", "-r", "3000pps", "--id", "42", spec}));
+  ASSERT_FALSE(first.is_null());
+  ASSERT_FALSE(second.is_null());
+  ASSERT_NE(first, second) << "each run has its own session";
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << "same id, two sessions: two streams\n" << r.output;
+  struct sender_run {
+    json session;
+    std::uint64_t packets;
+  };
+  for (const auto& want : {sender_run{first, 30}, sender_run{second, 40}}) {
+    const auto it =
+        std::find_if(streams.begin(), streams.end(), [&want](const json& s) { return s["session"] == want.session; });
+    ASSERT_NE(it, streams.end()) << "session " << want.session << "\n" << r.output;
+    EXPECT_EQ((*it)["sender_id"], 42);
+    expect_complete(*it, want.packets, 100);
+  }
+}
+
+TEST(NetToolsE2e, ShowPacketsPrintsPacketEvents) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = free_port((*net)[1]);
+  const auto spec = "239.255.90.1:" + std::to_string(port);
+  receiver rx((*net)[1], {"-i", "eth0", "--show-packets", spec});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[0], {"-i", "eth0", "-c", "5", "-s", "60", "--ttl", "3", "--tos", "ef", "-r", "1000pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  std::vector<std::uint64_t> seqs;
+  for (const auto& e : json_lines(r.standard_output)) {
+    if (e["event"] != "packet" || e.value("end", false)) continue;
+    EXPECT_EQ(e["source"], v4((*net)[0])) << e;
+    EXPECT_EQ(e["group"], "239.255.90.1") << e;
+    EXPECT_EQ(e["port"], port) << e;
+    EXPECT_EQ(e["interface"]["name"], "eth0") << e;
+    EXPECT_EQ(e["size"], 60) << e;
+    EXPECT_EQ(e["ttl"], 3) << e;
+    EXPECT_EQ(e["tos"], 0xb8) << e;
+    if (e["seq"].is_number_unsigned()) seqs.push_back(e["seq"].get<std::uint64_t>());
+  }
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 1, 2, 3, 4})) << r.output;
+}
+
+}  // namespace
