@@ -5,14 +5,16 @@
 // namespace LANs, checked against TOOLS.md exactly: ASM to two receivers, SSM
 // exclude, IPv6 ASM and SSM include, joins per interface on a host with two
 // LANs, TTL/TOS as sent, 100 groups in one run, every fault mode counted as
-// the contract says, a restarted sender as a new stream, packet events.
-// Every JSON line either tool prints is validated against
-// docs/mcast-tools.schema.json.
+// the contract says, a restarted sender as a new stream, exit codes and
+// their precedence, and bad values for every option of both tools (exit 1,
+// the option named on stderr, never a crash). Every JSON line either tool
+// prints is validated against docs/mcast-tools.schema.json.
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
@@ -67,6 +69,42 @@ json session_of(const test::run_result& sent) {
   const auto events = json_lines(sent.standard_output);
   const json* start = find_event(events, "start");
   return start != nullptr && start->contains("session") ? (*start)["session"] : json(nullptr);
+}
+
+// What a run with bad input must look like: exit 1 by itself (no signal), a
+// message on stderr that names `needle`, and (with --json) nothing on stdout
+// that breaks the schema; an error event, if any, says exit 1.
+void expect_usage_error(const test::run_result& r, const std::string& needle) {
+  EXPECT_TRUE(r.status.exited) << "crashed: " << r.status.describe() << "\n" << r.output;
+  EXPECT_EQ(r.status.code, 1) << r.status.describe() << "\n" << r.output;
+  const std::string errors = r.output.substr(std::min(r.standard_output.size(), r.output.size()));
+  EXPECT_NE(errors.find(needle), std::string::npos) << "stderr does not name \"" << needle << "\": " << errors;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  if (const json* error = find_event(events, "error")) {
+    EXPECT_EQ((*error)["exit"], 1) << *error;
+  }
+}
+
+// Run a tool with --json and `args` in `h` to completion (at most 10 s).
+test::run_result run_json(const test::host& h, const char* tool, std::vector<std::string> args) {
+  args.insert(args.begin(), {tool, "--json"});
+  return h.exec(args, {}, 10s);
+}
+
+// The exit code of a run, its error event agreeing, every line in the schema.
+void expect_exit(const test::run_result& r, int code) {
+  EXPECT_TRUE(r.status.exited) << r.status.describe() << "\n" << r.output;
+  EXPECT_EQ(r.status.code, code) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* error = find_event(events, "error");
+  if (code == 0) {
+    EXPECT_EQ(error, nullptr) << r.output;
+  } else {
+    ASSERT_NE(error, nullptr) << "exit " << code << " without an error event:\n" << r.output;
+    EXPECT_EQ((*error)["exit"], code) << *error;
+  }
 }
 
 TEST(NetToolsE2e, AsmReachesTwoReceiversOnOneLan) {
@@ -358,6 +396,242 @@ TEST(NetToolsE2e, RestartedSenderIsANewStream) {
     EXPECT_EQ((*it)["sender_id"], 42);
     expect_complete(*it, want.packets, 100);
   }
+}
+
+TEST(NetToolsE2e, RecvExitCodesFollowThePrecedence) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& h = (*net)[1];
+  const auto& no_joins = (*net)[0];
+  no_joins.ns().write_sysctl("net.ipv4.igmp_max_memberships", "0");  // every IPv4 join fails (ENOBUFS)
+  const char* recv = MCAST_RECV;
+  {
+    SCOPED_TRACE("bad spec with --timeout: 1, not 2");
+    expect_exit(run_json(h, recv, {"-i", "eth0", "--timeout", "0.3", "10.1.2.3:5000"}), 1);
+  }
+  {
+    SCOPED_TRACE("a good spec, then a bad one: 1 before any join");
+    expect_exit(run_json(h, recv, {"-i", "eth0", "--timeout", "0.3", "239.255.87.1:5000", "239.1.2.3:0"}), 1);
+  }
+  {
+    SCOPED_TRACE("bad option value where the join would fail: 1, not 4");
+    expect_exit(run_json(no_joins, recv, {"-i", "eth0", "--max-loss", "101", "239.255.87.1:5000"}), 1);
+  }
+  {
+    SCOPED_TRACE("bad spec where the join would fail: 1, not 4");
+    expect_exit(run_json(no_joins, recv, {"-i", "eth0", "--timeout", "0.3", "239.255.87.1:5000", "10.1.2.3"}), 1);
+  }
+  {
+    SCOPED_TRACE("failed join with --timeout: 4, not 2");
+    expect_exit(run_json(no_joins, recv, {"-i", "eth0", "--timeout", "0.3", "239.255.87.1:5000"}), 4);
+  }
+  {
+    SCOPED_TRACE("nothing arrived: 2, also with --max-loss");
+    expect_exit(run_json(h, recv, {"-i", "eth0", "--timeout", "0.3", "--max-loss", "0", "239.255.87.1:5000"}), 2);
+  }
+  {
+    SCOPED_TRACE("bad port, no -i: 1");
+    expect_exit(run_json(h, recv, {"239.1.2.3:70000"}), 1);
+  }
+}
+
+TEST(NetToolsE2e, RecvLossAgainstMaxLossAfterSigint) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.87.2:" + std::to_string(free_port((*net)[1]));
+  // Three receivers on one host and port (SO_REUSEADDR: each gets every
+  // datagram); 10 % is lost. "Above --max-loss" is strict.
+  receiver above((*net)[1], {"-i", "eth0", "--timeout", "10", "--max-loss", "9.5", spec});
+  receiver equal((*net)[1], {"-i", "eth0", "--timeout", "10", "--max-loss", "10", spec});
+  receiver below((*net)[1], {"-i", "eth0", "--timeout", "10", "--max-loss", "15", spec});
+  ASSERT_TRUE(above.joined() && equal.joined() && below.joined());
+  send((*net)[0], {"-i", "eth0", "-c", "100", "-r", "5000pps", "--drop-every", "10", spec});
+  struct expected {
+    receiver* rx;
+    int code;
+  };
+  for (const auto& e : {expected{&above, 3}, expected{&equal, 0}, expected{&below, 0}}) {
+    const auto r = e.rx->finish(e.rx == &above ? 300ms : 0ms);
+    SCOPED_TRACE(r.output);
+    expect_exit(r, e.code);
+    const auto streams = summary_streams(r.standard_output);
+    ASSERT_EQ(streams.size(), 1u);
+    EXPECT_EQ(streams[0]["packets"], 90);
+    EXPECT_EQ(streams[0]["lost"], 10);
+  }
+}
+
+TEST(NetToolsE2e, SendExitCodes) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port((*net)[1]));
+  const char* tool = MCAST_SEND;
+  {
+    SCOPED_TRACE("sent everything: 0, the summary adds up");
+    const auto r = run_json(h, tool, {"-i", "eth0", "-c", "25", "-s", "64", "-r", "5000pps", "239.255.88.1:" + port});
+    expect_exit(r, 0);
+    const json* summary = find_event(json_lines(r.standard_output), "summary");
+    ASSERT_NE(summary, nullptr) << r.output;
+    EXPECT_EQ((*summary)["groups"][0]["sent"], 25);
+    EXPECT_EQ((*summary)["groups"][0]["bytes"], 25 * 64);
+    EXPECT_EQ((*summary)["total"]["sent"], 25);
+    EXPECT_EQ((*summary)["total"]["bytes"], 25 * 64) << *summary;
+  }
+  {
+    SCOPED_TRACE("an IPv6 source not on the host: 4");
+    expect_exit(run_json(h, tool, {"-i", "eth0", "-c", "1", "fd77::99,[ff15::88:1]:" + port}), 4);
+  }
+  {
+    SCOPED_TRACE("bad input together with a source not on the host: 1, not 4");
+    expect_exit(run_json(h, tool, {"-i", "eth0", "-c", "1", "--ttl", "256", "10.77.9.9,239.255.88.1:" + port}), 1);
+  }
+  {
+    SCOPED_TRACE("source and group families differ: 1");
+    expect_exit(run_json(h, tool, {"-i", "eth0", "-c", "1", v4(h) + ",[ff15::88:1]:" + port}), 1);
+  }
+}
+
+// One bad command line: `args` go before the spec (after it when `last`,
+// for an option whose value is missing); `needle` must be on stderr.
+struct bad_input {
+  std::string option;  // the long option it tests, as --help lists it
+  std::vector<std::string> args;
+  std::string needle;
+  bool last = false;
+};
+
+// The long options a tool's --help lists.
+std::set<std::string> help_options(const test::host& h, const char* tool) {
+  const auto r = h.exec({tool, "--help"}, {}, 10s);
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  std::set<std::string> out;
+  const std::regex option("--([a-z0-9][a-z0-9-]*)");
+  for (std::sregex_iterator it(r.standard_output.begin(), r.standard_output.end(), option), end; it != end; ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
+}
+
+// A long option and a value that keeps a run short should a bad value be
+// accepted by mistake (left out when the case tests that option).
+struct fallback {
+  std::string option;
+  std::string value;
+};
+
+// Every option of the tool's --help has a bad value here; each run fails
+// with exit 1 naming it, never by a signal.
+void expect_all_rejected(const test::host& h, const char* tool, const std::vector<bad_input>& cases,
+                         const std::vector<fallback>& fallbacks, const std::string& spec) {
+  std::set<std::string> covered;
+  for (const auto& c : cases) covered.insert(c.option);
+  for (const auto& o : help_options(h, tool)) EXPECT_TRUE(covered.count(o)) << "no bad value tested for --" << o;
+
+  for (const auto& c : cases) {
+    std::string line;
+    for (const auto& a : c.args) line += " " + a;
+    SCOPED_TRACE(std::string(tool) + line);
+    std::vector<std::string> argv{tool};
+    // --json where the case is not about the output itself, so every line
+    // printed is checked against the schema.
+    if (c.option != "json" && c.option != "csv" && c.option != "help") argv.push_back("--json");
+    for (const auto& f : fallbacks) {
+      if (f.option != c.option) argv.insert(argv.end(), {"--" + f.option, f.value});
+    }
+    if (c.last) argv.push_back(spec);
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    if (!c.last) argv.push_back(spec);
+    expect_usage_error(h.exec(argv, {}, 10s), c.needle);
+  }
+}
+
+TEST(NetToolsE2e, SendRejectsBadValuesOfEveryOption) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const std::vector<bad_input> cases = {
+      {"help", {"--help=1"}, "help"},
+      {"interface", {"-i", "nosuchif"}, "nosuchif"},
+      {"ttl", {"--ttl", "256"}, "ttl"},
+      {"ttl", {"--ttl=-1"}, "ttl"},
+      {"ttl", {"--ttl", "x"}, "ttl"},
+      {"ttl", {"--ttl"}, "ttl", true},
+      {"tos", {"--tos", "af99"}, "af99"},
+      {"tos", {"--tos", "256"}, "tos"},
+      {"loop", {"--loop=1"}, "loop"},
+      {"no-loop", {"--no-loop=1"}, "no-loop"},
+      {"size", {"--size", "39"}, "size"},
+      {"size", {"-s", "65508"}, "size"},
+      {"size", {"-s", "x"}, "size"},
+      {"rate", {"--rate", "0"}, "rate"},
+      {"rate", {"-r", "10xyz"}, "rate"},
+      {"rate", {"-r", "-5pps"}, "rate"},
+      {"burst", {"--burst", "x"}, "burst"},
+      {"burst", {"--burst=-1"}, "burst"},
+      {"count", {"--count", "x"}, "count"},
+      {"count", {"--count=-1"}, "count"},
+      {"count", {"-c", "0"}, "count"},
+      {"duration", {"--duration", "-1"}, "duration"},
+      {"duration", {"-d", "0"}, "duration"},
+      {"duration", {"-d", "x"}, "duration"},
+      {"id", {"--id", "x"}, "--id"},
+      {"id", {"--id=-1"}, "--id"},
+      {"id", {"--id", "4294967296"}, "--id"},
+      {"drop-every", {"--drop-every", "1"}, "drop-every"},
+      {"drop-every", {"--drop-every", "x"}, "drop-every"},
+      {"dup-every", {"--dup-every", "1"}, "dup-every"},
+      {"reorder-every", {"--reorder-every", "1"}, "reorder-every"},
+      {"batch", {"--batch", "0"}, "batch"},
+      {"batch", {"--batch", "65"}, "batch"},
+      {"json", {"--json=1"}, "json"},
+      {"quiet", {"--quiet=1"}, "quiet"},
+      {"frobnicate", {"--frobnicate"}, "frobnicate"},
+  };
+  // Accepted by mistake, a run sends at most 300 datagrams at 1000 pps into the namespace LAN.
+  expect_all_rejected((*net)[0], MCAST_SEND, cases,
+                      {{"interface", "eth0"}, {"rate", "1000pps"}, {"duration", "0.3"}, {"count", "300"}},
+                      "239.255.89.1:" + std::to_string(free_port((*net)[1])));
+}
+
+TEST(NetToolsE2e, RecvRejectsBadValuesOfEveryOption) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const std::vector<bad_input> cases = {
+      {"help", {"--help=1"}, "help"},
+      {"interface", {"-i", "nosuchif"}, "nosuchif"},
+      {"ipv4", {"--ipv4=1"}, "ipv4"},
+      {"ipv6", {"--ipv6=1"}, "ipv6"},
+      {"ipv6", {"-4", "-6"}, "-6"},
+      {"json", {"--json=1"}, "json"},
+      {"csv", {"--csv=1"}, "csv"},
+      {"quiet", {"--quiet=1"}, "quiet"},
+      {"interval", {"--interval", "-1"}, "interval"},
+      {"interval", {"--interval", "x"}, "interval"},
+      {"interval", {"--interval"}, "interval", true},
+      {"count", {"--count", "x"}, "count"},
+      {"count", {"--count=-1"}, "count"},
+      {"duration", {"--duration", "-1"}, "duration"},
+      {"duration", {"-d", "x"}, "duration"},
+      {"timeout", {"--timeout", "-1"}, "timeout"},
+      {"timeout", {"--timeout", "x"}, "timeout"},
+      {"max-loss", {"--max-loss", "101"}, "max-loss"},
+      {"max-loss", {"--max-loss", "-1"}, "max-loss"},
+      {"max-loss", {"--max-loss", "x"}, "max-loss"},
+      {"rcvbuf", {"--rcvbuf", "-5"}, "rcvbuf"},
+      {"rcvbuf", {"--rcvbuf", "x"}, "rcvbuf"},
+      {"force", {"--force=1"}, "force"},
+      {"timestamp", {"--timestamp", "hw2"}, "timestamp"},
+      {"batch", {"--batch", "0"}, "batch"},
+      {"batch", {"--batch", "65"}, "batch"},
+      {"busy-poll", {"--busy-poll", "-1"}, "busy-poll"},
+      {"busy-poll", {"--busy-poll", "x"}, "busy-poll"},
+      {"show-packets", {"--show-packets=1"}, "show-packets"},
+      {"interfaces", {"--interfaces=1"}, "interfaces"},
+      {"frobnicate", {"--frobnicate"}, "frobnicate"},
+  };
+  // Accepted by mistake, a run ends after 0.3 s (0.5 s when the duration is the bad value).
+  expect_all_rejected((*net)[0], MCAST_RECV, cases, {{"interface", "eth0"}, {"duration", "0.3"}, {"timeout", "0.5"}},
+                      "239.255.89.2:5000");
 }
 
 TEST(NetToolsE2e, ShowPacketsPrintsPacketEvents) {
