@@ -73,12 +73,26 @@ inline run_result send(const host& h, std::vector<std::string> args) {
   return r;
 }
 
+/// `j[key]` for reading. const json::operator[] is undefined for a missing
+/// key, so a missing key (or a `j` that is not an object) reads as the string
+/// "<absent KEY>": it fails every comparison and says why.
+inline json field(const json& j, const std::string& key) {
+  if (j.is_object() && j.contains(key)) return j[key];
+  return "<absent " + key + ">";
+}
+
+/// `j[i]` for reading: "<absent [i]>" past the end or when `j` is not an array.
+inline json item(const json& j, std::size_t i) {
+  if (j.is_array() && i < j.size()) return j[i];
+  return "<absent [" + std::to_string(i) + "]>";
+}
+
 /// The streams of the summary event in `standard_output` (empty without one).
 inline std::vector<json> summary_streams(const std::string& standard_output) {
   const auto events = json_lines(standard_output);
   const json* summary = find_event(events, "summary");
   std::vector<json> out;
-  if (summary != nullptr && summary->contains("streams")) {
+  if (summary != nullptr && summary->contains("streams") && (*summary)["streams"].is_array()) {
     for (const auto& s : (*summary)["streams"]) out.push_back(s);
   }
   return out;

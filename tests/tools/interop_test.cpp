@@ -34,6 +34,8 @@ using namespace std::chrono_literals;
 namespace {
 
 using test::tools::expect_schema_conform;
+using test::tools::field;
+using test::tools::item;
 using test::tools::free_port;
 using test::tools::json_lines;
 using test::tools::receiver;
@@ -64,7 +66,7 @@ bool wait_joined(const test::host& h, const std::string& group) {
     const auto r = h.exec({MCAST_RECV, "--interfaces", "--json"}, {}, 5s);
     for (const auto& line : json_lines(r.standard_output)) {
       if (line.value("name", "") != "eth0" || !line.contains("groups")) continue;
-      for (const auto& g : line["groups"]) {
+      for (const auto& g : field(line, "groups")) {
         if (g == group) return true;
       }
     }
@@ -99,17 +101,17 @@ TEST(NetToolsInterop, IperfClientIsCountedAsForeignPackets) {
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
   const auto& s = streams[0];
-  EXPECT_EQ(s["group"], "239.255.91.1");
-  EXPECT_EQ(s["port"], std::stoi(port));
-  EXPECT_EQ(s["source"], (*net)[0].v4().to_string());
+  EXPECT_EQ(field(s, "group"), "239.255.91.1");
+  EXPECT_EQ(field(s, "port"), std::stoi(port));
+  EXPECT_EQ(field(s, "source"), (*net)[0].v4().to_string());
   for (const char* field : {"sender_id", "session", "lost", "reordered", "duplicates", "latency_ns", "jitter_ns"}) {
     EXPECT_TRUE(s[field].is_null()) << field << " of a foreign stream: " << s;
   }
-  ASSERT_TRUE(s["packets"].is_number_unsigned()) << s;
-  const auto packets = s["packets"].get<std::uint64_t>();
+  ASSERT_TRUE(field(s, "packets").is_number_unsigned()) << s;
+  const auto packets = field(s, "packets").get<std::uint64_t>();
   EXPECT_GT(packets, 0u) << client.output;
-  EXPECT_EQ(s["bytes"], packets * 200) << s;
-  EXPECT_EQ(s["ttl"], 3) << s;
+  EXPECT_EQ(field(s, "bytes"), packets * 200) << s;
+  EXPECT_EQ(field(s, "ttl"), 3) << s;
 }
 
 TEST(NetToolsInterop, IperfServerCountsMcastSendDatagrams) {
@@ -179,13 +181,13 @@ for i in range(count):
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
   const auto& s = streams[0];
-  EXPECT_EQ(s["source"], (*net)[0].v4().to_string());
-  EXPECT_EQ(s["packets"], 50) << s;
-  EXPECT_EQ(s["bytes"], 50 * 64) << s;
-  EXPECT_EQ(s["ttl"], 5) << s;
-  EXPECT_TRUE(s["sender_id"].is_null()) << s;
-  EXPECT_TRUE(s["session"].is_null()) << s;
-  EXPECT_TRUE(s["lost"].is_null()) << s;
+  EXPECT_EQ(field(s, "source"), (*net)[0].v4().to_string());
+  EXPECT_EQ(field(s, "packets"), 50) << s;
+  EXPECT_EQ(field(s, "bytes"), 50 * 64) << s;
+  EXPECT_EQ(field(s, "ttl"), 5) << s;
+  EXPECT_TRUE(field(s, "sender_id").is_null()) << s;
+  EXPECT_TRUE(field(s, "session").is_null()) << s;
+  EXPECT_TRUE(field(s, "lost").is_null()) << s;
 }
 
 TEST(NetToolsInterop, PythonSenderWithTheHeaderIsAStream) {
@@ -219,16 +221,16 @@ for _ in range(3):
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << "END markers are not a stream of their own\n" << r.output;
   const auto& s = streams[0];
-  EXPECT_EQ(s["source"], (*net)[0].v4().to_string());
-  EXPECT_EQ(s["sender_id"], 4242) << s;
-  EXPECT_EQ(s["session"], 0x1234567) << s;
-  EXPECT_EQ(s["packets"], 50) << "END is not counted " << s;
-  EXPECT_EQ(s["bytes"], 50 * 64) << s;
-  EXPECT_EQ(s["lost"], 0) << s;
-  EXPECT_EQ(s["duplicates"], 0) << s;
-  EXPECT_EQ(s["reordered"], 0) << s;
-  EXPECT_EQ(s["ttl"], 2) << s;
-  EXPECT_FALSE(s["latency_ns"].is_null()) << "the send time is read from the header " << s;
+  EXPECT_EQ(field(s, "source"), (*net)[0].v4().to_string());
+  EXPECT_EQ(field(s, "sender_id"), 4242) << s;
+  EXPECT_EQ(field(s, "session"), 0x1234567) << s;
+  EXPECT_EQ(field(s, "packets"), 50) << "END is not counted " << s;
+  EXPECT_EQ(field(s, "bytes"), 50 * 64) << s;
+  EXPECT_EQ(field(s, "lost"), 0) << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << s;
+  EXPECT_EQ(field(s, "ttl"), 2) << s;
+  EXPECT_FALSE(field(s, "latency_ns").is_null()) << "the send time is read from the header " << s;
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ using namespace std::chrono_literals;
 namespace {
 
 using test::tools::expect_schema_conform;
+using test::tools::field;
+using test::tools::item;
 using test::tools::find_event;
 using test::tools::free_port;
 using test::tools::json_lines;
@@ -48,27 +50,27 @@ std::string v6(const test::host& h, std::size_t i = 0) { return h.v6(i).to_strin
 std::vector<json> streams_to(const std::vector<json>& streams, const std::string& group) {
   std::vector<json> out;
   for (const auto& s : streams) {
-    if (s.contains("group") && s["group"] == group) out.push_back(s);
+    if (s.contains("group") && field(s, "group") == group) out.push_back(s);
   }
   return out;
 }
 
 // A stream of mcast-send datagrams that all arrived once, in order.
 void expect_complete(const json& s, std::uint64_t packets, std::uint64_t size) {
-  EXPECT_EQ(s["packets"], packets) << s;
-  EXPECT_EQ(s["bytes"], packets * size) << s;
-  EXPECT_EQ(s["lost"], 0) << s;
-  EXPECT_EQ(s["duplicates"], 0) << s;
-  EXPECT_EQ(s["reordered"], 0) << s;
-  EXPECT_FALSE(s["sender_id"].is_null()) << s;
-  EXPECT_FALSE(s["session"].is_null()) << s;
+  EXPECT_EQ(field(s, "packets"), packets) << s;
+  EXPECT_EQ(field(s, "bytes"), packets * size) << s;
+  EXPECT_EQ(field(s, "lost"), 0) << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << s;
+  EXPECT_FALSE(field(s, "sender_id").is_null()) << s;
+  EXPECT_FALSE(field(s, "session").is_null()) << s;
 }
 
 // The session mcast-send announced in its start event.
 json session_of(const test::run_result& sent) {
   const auto events = json_lines(sent.standard_output);
   const json* start = find_event(events, "start");
-  return start != nullptr && start->contains("session") ? (*start)["session"] : json(nullptr);
+  return start != nullptr && start->contains("session") ? field(*start, "session") : json(nullptr);
 }
 
 // What a run with bad input must look like: exit 1 by itself (no signal), a
@@ -82,7 +84,7 @@ void expect_usage_error(const test::run_result& r, const std::string& needle) {
   expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.standard_output);
   if (const json* error = find_event(events, "error")) {
-    EXPECT_EQ((*error)["exit"], 1) << *error;
+    EXPECT_EQ(field(*error, "exit"), 1) << *error;
   }
 }
 
@@ -103,7 +105,7 @@ void expect_exit(const test::run_result& r, int code) {
     EXPECT_EQ(error, nullptr) << r.output;
   } else {
     ASSERT_NE(error, nullptr) << "exit " << code << " without an error event:\n" << r.output;
-    EXPECT_EQ((*error)["exit"], code) << *error;
+    EXPECT_EQ(field(*error, "exit"), code) << *error;
   }
 }
 
@@ -122,8 +124,8 @@ TEST(NetToolsE2e, AsmReachesTwoReceiversOnOneLan) {
     expect_schema_conform(r.standard_output);
     const auto streams = summary_streams(r.standard_output);
     ASSERT_EQ(streams.size(), 1u) << r.output;
-    EXPECT_EQ(streams[0]["source"], v4((*net)[0]));
-    EXPECT_EQ(streams[0]["sender_id"], 11);
+    EXPECT_EQ(field(streams[0], "source"), v4((*net)[0]));
+    EXPECT_EQ(field(streams[0], "sender_id"), 11);
     expect_complete(streams[0], 200, 100);
   }
 }
@@ -141,11 +143,11 @@ TEST(NetToolsE2e, SsmExcludeReportsEveryOtherSender) {
   const auto events = json_lines(r.standard_output);
   const json* start = find_event(events, "start");
   ASSERT_NE(start, nullptr) << r.output;
-  EXPECT_EQ((*start)["groups"][0]["mode"], "exclude");
-  EXPECT_EQ((*start)["groups"][0]["sources"], json::array({v4((*net)[0])}));
+  EXPECT_EQ(field(item(field(*start, "groups"), 0), "mode"), "exclude");
+  EXPECT_EQ(field(item(field(*start, "groups"), 0), "sources"), json::array({v4((*net)[0])}));
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
-  EXPECT_EQ(streams[0]["source"], v4((*net)[1])) << "only the sender that is not excluded";
+  EXPECT_EQ(field(streams[0], "source"), v4((*net)[1])) << "only the sender that is not excluded";
   expect_complete(streams[0], 20, 100);
 }
 
@@ -161,10 +163,10 @@ TEST(NetToolsE2e, Ipv6AnySource) {
   expect_schema_conform(r.standard_output);
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
-  EXPECT_EQ(streams[0]["group"], "ff15::81:1");
-  EXPECT_EQ(streams[0]["port"], std::stoi(port));
-  EXPECT_EQ(streams[0]["source"], v6((*net)[0]));
-  EXPECT_EQ(streams[0]["sender_id"], 6);
+  EXPECT_EQ(field(streams[0], "group"), "ff15::81:1");
+  EXPECT_EQ(field(streams[0], "port"), std::stoi(port));
+  EXPECT_EQ(field(streams[0], "source"), v6((*net)[0]));
+  EXPECT_EQ(field(streams[0], "sender_id"), 6);
   expect_complete(streams[0], 50, 80);
 }
 
@@ -184,14 +186,14 @@ TEST(NetToolsE2e, Ipv6SsmIncludeTwoOfThreeSenders) {
   const auto events = json_lines(r.standard_output);
   const json* start = find_event(events, "start");
   ASSERT_NE(start, nullptr) << r.output;
-  ASSERT_EQ((*start)["groups"].size(), 2u) << *start;
-  for (const auto& g : (*start)["groups"]) EXPECT_EQ(g["mode"], "include") << g;
+  ASSERT_EQ(field(*start, "groups").size(), 2u) << *start;
+  for (const auto& g : field(*start, "groups")) EXPECT_EQ(field(g, "mode"), "include") << g;
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 2u) << r.output;
   for (std::size_t i : {0u, 1u}) {
     const auto from = streams_from(streams, v6((*net)[i]));
     ASSERT_EQ(from.size(), 1u) << "sender " << i << "\n" << r.output;
-    EXPECT_EQ(from[0]["sender_id"], 100 + i);
+    EXPECT_EQ(field(from[0], "sender_id"), 100 + i);
     expect_complete(from[0], 30, 100);
   }
   EXPECT_TRUE(streams_from(streams, v6((*net)[2])).empty()) << "not an included source";
@@ -218,9 +220,9 @@ TEST(NetToolsE2e, JoinsOnTwoInterfacesReportEachLansSender) {
   const auto events = json_lines(r.standard_output);
   const json* start = find_event(events, "start");
   ASSERT_NE(start, nullptr) << r.output;
-  ASSERT_EQ((*start)["groups"].size(), 2u);
-  EXPECT_EQ((*start)["groups"][0]["interface"]["name"], "eth0");
-  EXPECT_EQ((*start)["groups"][1]["interface"]["name"], "eth1");
+  ASSERT_EQ(field(*start, "groups").size(), 2u);
+  EXPECT_EQ(field(field(item(field(*start, "groups"), 0), "interface"), "name"), "eth0");
+  EXPECT_EQ(field(field(item(field(*start, "groups"), 1), "interface"), "name"), "eth1");
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 2u) << r.output;
   const auto lan0 = streams_from(streams, v4((*net)[1]));
@@ -230,8 +232,8 @@ TEST(NetToolsE2e, JoinsOnTwoInterfacesReportEachLansSender) {
   expect_complete(lan0[0], 25, 100);
   expect_complete(lan1[0], 35, 100);
   // Each stream names the interface it arrived on (TOOLS.md stream fields).
-  EXPECT_EQ(lan0[0]["interface"], (json{{"name", "eth0"}, {"index", h.interfaces()[0].index}})) << lan0[0];
-  EXPECT_EQ(lan1[0]["interface"], (json{{"name", "eth1"}, {"index", h.interfaces()[1].index}})) << lan1[0];
+  EXPECT_EQ(field(lan0[0], "interface"), (json{{"name", "eth0"}, {"index", h.interfaces()[0].index}})) << lan0[0];
+  EXPECT_EQ(field(lan1[0], "interface"), (json{{"name", "eth1"}, {"index", h.interfaces()[1].index}})) << lan1[0];
 }
 
 TEST(NetToolsE2e, JoinOnOneInterfaceHearsOnlyThatLan) {
@@ -250,7 +252,7 @@ TEST(NetToolsE2e, JoinOnOneInterfaceHearsOnlyThatLan) {
   expect_schema_conform(r.standard_output);
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
-  EXPECT_EQ(streams[0]["source"], v4((*net)[2])) << "LAN 1's sender only";
+  EXPECT_EQ(field(streams[0], "source"), v4((*net)[2])) << "LAN 1's sender only";
   expect_complete(streams[0], 35, 100);
 }
 
@@ -278,8 +280,8 @@ TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
   for (const auto& e : {expected{g1, 7, 0x88}, expected{g2, 255, 184}, expected{g3, 9, 0x48}}) {
     const auto s = streams_to(streams, e.group);
     ASSERT_EQ(s.size(), 1u) << e.group << "\n" << r.output;
-    EXPECT_EQ(s[0]["ttl"], e.ttl) << e.group;
-    EXPECT_EQ(s[0]["tos"], e.tos) << e.group << ": the whole byte, DSCP << 2 | ECN";
+    EXPECT_EQ(field(s[0], "ttl"), e.ttl) << e.group;
+    EXPECT_EQ(field(s[0], "tos"), e.tos) << e.group << ": the whole byte, DSCP << 2 | ECN";
     expect_complete(s[0], 10, 100);
   }
 }
@@ -298,14 +300,14 @@ TEST(NetToolsE2e, HundredGroupsInOneRun) {
   const auto events = json_lines(r.standard_output);
   const json* start = find_event(events, "start");
   ASSERT_NE(start, nullptr) << r.output;
-  EXPECT_EQ((*start)["groups"].size(), 100u);
+  EXPECT_EQ(field(*start, "groups").size(), 100u);
   ASSERT_TRUE(start->contains("sockets")) << "start event without \"sockets\": " << *start;
-  EXPECT_GE((*start)["sockets"], 5) << "sharded past igmp_max_memberships = 20";
+  EXPECT_GE(field(*start, "sockets"), 5) << "sharded past igmp_max_memberships = 20";
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 100u) << r.output;
   std::set<std::string> groups;
   for (const auto& s : streams) {
-    groups.insert(s["group"].get<std::string>());
+    groups.insert(field(s, "group").get<std::string>());
     expect_complete(s, 20, 100);
   }
   std::set<std::string> want;
@@ -313,12 +315,13 @@ TEST(NetToolsE2e, HundredGroupsInOneRun) {
   EXPECT_EQ(groups, want);
   const json* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr);
-  EXPECT_EQ((*summary)["total"]["packets"], 2000);
-  EXPECT_EQ((*summary)["total"]["kernel_drops"], 0);
-  const json* send_summary = find_event(json_lines(sent.standard_output), "summary");
+  EXPECT_EQ(field(field(*summary, "total"), "packets"), 2000);
+  EXPECT_EQ(field(field(*summary, "total"), "kernel_drops"), 0);
+  const auto sent_events = json_lines(sent.standard_output);
+  const json* send_summary = find_event(sent_events, "summary");
   ASSERT_NE(send_summary, nullptr) << sent.output;
-  EXPECT_EQ((*send_summary)["groups"].size(), 100u);
-  EXPECT_EQ((*send_summary)["total"]["sent"], 2000);
+  EXPECT_EQ(field(*send_summary, "groups").size(), 100u);
+  EXPECT_EQ(field(field(*send_summary, "total"), "sent"), 2000);
 }
 
 // mcast-send -c 1000 with one fault every 10 datagrams, paced, to a receiver
@@ -334,39 +337,40 @@ json fault_stream(const char* fault, std::uint32_t group_byte) {
   expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.standard_output);
   const json* summary = find_event(events, "summary");
-  if (summary == nullptr || (*summary)["streams"].size() != 1) {
+  const auto streams = summary != nullptr ? field(*summary, "streams") : json();
+  if (!streams.is_array() || streams.size() != 1) {
     ADD_FAILURE() << "one stream expected:\n" << r.output;
     return json::object();
   }
-  EXPECT_EQ((*summary)["total"]["kernel_drops"], 0) << "the faults alone, nothing lost in the kernel";
-  return (*summary)["streams"][0];
+  EXPECT_EQ(field(field(*summary, "total"), "kernel_drops"), 0) << "the faults alone, nothing lost in the kernel";
+  return streams[0];
 }
 
 TEST(NetToolsE2e, DropEveryTenIsCountedAsLoss) {
   MCNET_REQUIRE_NETNS();
   const auto s = fault_stream("--drop-every", 1);
-  EXPECT_EQ(s["packets"], 900) << s;
-  EXPECT_EQ(s["lost"], 100) << "999 too: the END marker exposes the tail " << s;
-  EXPECT_EQ(s["duplicates"], 0) << s;
-  EXPECT_EQ(s["reordered"], 0) << s;
+  EXPECT_EQ(field(s, "packets"), 900) << s;
+  EXPECT_EQ(field(s, "lost"), 100) << "999 too: the END marker exposes the tail " << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << s;
 }
 
 TEST(NetToolsE2e, DupEveryTenIsCountedAsDuplicates) {
   MCNET_REQUIRE_NETNS();
   const auto s = fault_stream("--dup-every", 2);
-  EXPECT_EQ(s["duplicates"], 100) << s;
-  EXPECT_EQ(s["packets"], 1100) << "every datagram that arrived " << s;
-  EXPECT_EQ(s["lost"], 0) << s;
-  EXPECT_EQ(s["reordered"], 0) << s;
+  EXPECT_EQ(field(s, "duplicates"), 100) << s;
+  EXPECT_EQ(field(s, "packets"), 1100) << "every datagram that arrived " << s;
+  EXPECT_EQ(field(s, "lost"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << s;
 }
 
 TEST(NetToolsE2e, ReorderEveryTenIsCountedAsReordered) {
   MCNET_REQUIRE_NETNS();
   const auto s = fault_stream("--reorder-every", 3);
-  EXPECT_EQ(s["reordered"], 99) << "m*K < 1000: m = 1..99 " << s;
-  EXPECT_EQ(s["packets"], 1000) << s;
-  EXPECT_EQ(s["lost"], 0) << s;
-  EXPECT_EQ(s["duplicates"], 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 99) << "m*K < 1000: m = 1..99 " << s;
+  EXPECT_EQ(field(s, "packets"), 1000) << s;
+  EXPECT_EQ(field(s, "lost"), 0) << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
 }
 
 TEST(NetToolsE2e, RestartedSenderIsANewStream) {
@@ -390,10 +394,10 @@ TEST(NetToolsE2e, RestartedSenderIsANewStream) {
     std::uint64_t packets;
   };
   for (const auto& want : {sender_run{first, 30}, sender_run{second, 40}}) {
-    const auto it =
-        std::find_if(streams.begin(), streams.end(), [&want](const json& s) { return s["session"] == want.session; });
+    const auto it = std::find_if(streams.begin(), streams.end(),
+                                 [&want](const json& s) { return field(s, "session") == want.session; });
     ASSERT_NE(it, streams.end()) << "session " << want.session << "\n" << r.output;
-    EXPECT_EQ((*it)["sender_id"], 42);
+    EXPECT_EQ(field(*it, "sender_id"), 42);
     expect_complete(*it, want.packets, 100);
   }
 }
@@ -456,8 +460,8 @@ TEST(NetToolsE2e, RecvLossAgainstMaxLossAfterSigint) {
     expect_exit(r, e.code);
     const auto streams = summary_streams(r.standard_output);
     ASSERT_EQ(streams.size(), 1u);
-    EXPECT_EQ(streams[0]["packets"], 90);
-    EXPECT_EQ(streams[0]["lost"], 10);
+    EXPECT_EQ(field(streams[0], "packets"), 90);
+    EXPECT_EQ(field(streams[0], "lost"), 10);
   }
 }
 
@@ -471,12 +475,13 @@ TEST(NetToolsE2e, SendExitCodes) {
     SCOPED_TRACE("sent everything: 0, the summary adds up");
     const auto r = run_json(h, tool, {"-i", "eth0", "-c", "25", "-s", "64", "-r", "5000pps", "239.255.88.1:" + port});
     expect_exit(r, 0);
-    const json* summary = find_event(json_lines(r.standard_output), "summary");
+    const auto events = json_lines(r.standard_output);
+    const json* summary = find_event(events, "summary");
     ASSERT_NE(summary, nullptr) << r.output;
-    EXPECT_EQ((*summary)["groups"][0]["sent"], 25);
-    EXPECT_EQ((*summary)["groups"][0]["bytes"], 25 * 64);
-    EXPECT_EQ((*summary)["total"]["sent"], 25);
-    EXPECT_EQ((*summary)["total"]["bytes"], 25 * 64) << *summary;
+    EXPECT_EQ(field(item(field(*summary, "groups"), 0), "sent"), 25);
+    EXPECT_EQ(field(item(field(*summary, "groups"), 0), "bytes"), 25 * 64);
+    EXPECT_EQ(field(field(*summary, "total"), "sent"), 25);
+    EXPECT_EQ(field(field(*summary, "total"), "bytes"), 25 * 64) << *summary;
   }
   {
     SCOPED_TRACE("an IPv6 source not on the host: 4");
@@ -647,15 +652,15 @@ TEST(NetToolsE2e, ShowPacketsPrintsPacketEvents) {
   expect_schema_conform(r.standard_output);
   std::vector<std::uint64_t> seqs;
   for (const auto& e : json_lines(r.standard_output)) {
-    if (e["event"] != "packet" || e.value("end", false)) continue;
-    EXPECT_EQ(e["source"], v4((*net)[0])) << e;
-    EXPECT_EQ(e["group"], "239.255.90.1") << e;
-    EXPECT_EQ(e["port"], port) << e;
-    EXPECT_EQ(e["interface"]["name"], "eth0") << e;
-    EXPECT_EQ(e["size"], 60) << e;
-    EXPECT_EQ(e["ttl"], 3) << e;
-    EXPECT_EQ(e["tos"], 0xb8) << e;
-    if (e["seq"].is_number_unsigned()) seqs.push_back(e["seq"].get<std::uint64_t>());
+    if (field(e, "event") != "packet" || e.value("end", false)) continue;
+    EXPECT_EQ(field(e, "source"), v4((*net)[0])) << e;
+    EXPECT_EQ(field(e, "group"), "239.255.90.1") << e;
+    EXPECT_EQ(field(e, "port"), port) << e;
+    EXPECT_EQ(field(field(e, "interface"), "name"), "eth0") << e;
+    EXPECT_EQ(field(e, "size"), 60) << e;
+    EXPECT_EQ(field(e, "ttl"), 3) << e;
+    EXPECT_EQ(field(e, "tos"), 0xb8) << e;
+    if (field(e, "seq").is_number_unsigned()) seqs.push_back(field(e, "seq").get<std::uint64_t>());
   }
   EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 1, 2, 3, 4})) << r.output;
 }
