@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+// What the end-to-end and interop tests share on top of tool_run.hpp: an
+// mcast-recv that is known to have joined (its start event is out) before
+// anything is sent, ended by SIGINT once the senders are done and the tail
+// had time to arrive; mcast-send runs whose JSON Lines are checked against
+// the schema; looking streams up in a summary.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <csignal>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lan.hpp"
+#include "process.hpp"
+#include "tool_run.hpp"
+
+namespace mcnet::test::tools {
+
+/// `MCAST_RECV --json args...` running in a host.
+class receiver {
+ public:
+  /// Start it in `h` and wait (at most 5 s) until its start event is out:
+  /// every group is joined then. Ends early when the process exits.
+  receiver(const host& h, std::vector<std::string> args) : p_(h.start(with_program(std::move(args)))) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (p_.standard_output().find("\"event\":\"start\"") != std::string::npos) {
+        joined_ = true;
+        return;
+      }
+      if (p_.wait_for(std::chrono::milliseconds(10))) return;  // it ended (an error): nothing to wait for
+    }
+  }
+
+  /// Whether the start event came out (all groups joined).
+  [[nodiscard]] bool joined() const noexcept { return joined_; }
+  [[nodiscard]] std::string output() const { return p_.output(); }
+
+  /// Give the tail `quiet` to arrive, end the run with SIGINT (the summary
+  /// follows) and return what it printed.
+  run_result finish(std::chrono::milliseconds quiet = std::chrono::milliseconds(300)) {
+    std::this_thread::sleep_for(quiet);
+    const auto st = p_.stop(SIGINT, std::chrono::seconds(5));
+    return {st, p_.output(), p_.standard_output()};
+  }
+
+ private:
+  static std::vector<std::string> with_program(std::vector<std::string> args) {
+    args.insert(args.begin(), {MCAST_RECV, "--json"});
+    return args;
+  }
+
+  process p_;
+  bool joined_ = false;
+};
+
+/// Run `MCAST_SEND --json args...` in `h` (at most 10 s); expect it to send
+/// everything (exit 0) and every line it prints to conform to the schema.
+inline run_result send(const host& h, std::vector<std::string> args) {
+  args.insert(args.begin(), {MCAST_SEND, "--json"});
+  auto r = h.exec(args, {}, std::chrono::seconds(10));
+  EXPECT_TRUE(r.status.success()) << h.name() << ": " << r.status.describe() << "\n" << r.output;
+  expect_schema_conform(r.standard_output);
+  return r;
+}
+
+/// `j[key]` for reading. const json::operator[] is undefined for a missing
+/// key, so a missing key (or a `j` that is not an object) reads as the string
+/// "<absent KEY>": it fails every comparison and says why.
+inline json field(const json& j, const std::string& key) {
+  if (j.is_object() && j.contains(key)) return j[key];
+  return "<absent " + key + ">";
+}
+
+/// `j[i]` for reading: "<absent [i]>" past the end or when `j` is not an array.
+inline json item(const json& j, std::size_t i) {
+  if (j.is_array() && i < j.size()) return j[i];
+  return "<absent [" + std::to_string(i) + "]>";
+}
+
+/// The streams of the summary event in `standard_output` (empty without one).
+inline std::vector<json> summary_streams(const std::string& standard_output) {
+  const auto events = json_lines(standard_output);
+  const json* summary = find_event(events, "summary");
+  std::vector<json> out;
+  if (summary != nullptr && summary->contains("streams") && (*summary)["streams"].is_array()) {
+    for (const auto& s : (*summary)["streams"]) out.push_back(s);
+  }
+  return out;
+}
+
+/// The streams in `streams` whose source is `source`.
+inline std::vector<json> streams_from(const std::vector<json>& streams, const std::string& source) {
+  std::vector<json> out;
+  for (const auto& s : streams) {
+    if (s.contains("source") && s["source"] == source) out.push_back(s);
+  }
+  return out;
+}
+
+}  // namespace mcnet::test::tools

@@ -1,0 +1,668 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The built mcast-send and mcast-recv against each other, inside private
+// namespace LANs, checked against TOOLS.md exactly: ASM to two receivers, SSM
+// exclude, IPv6 ASM and SSM include, joins per interface on a host with two
+// LANs, TTL/TOS as sent, 100 groups in one run, every fault mode counted as
+// the contract says, a restarted sender as a new stream, exit codes and
+// their precedence, and bad values for every option of both tools (exit 1,
+// the option named on stderr, never a crash). Every JSON line either tool
+// prints is validated against docs/mcast-tools.schema.json.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <regex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "tool_run.hpp"
+
+namespace test = mcnet::test;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::tools::expect_schema_conform;
+using test::tools::field;
+using test::tools::item;
+using test::tools::find_event;
+using test::tools::free_port;
+using test::tools::json_lines;
+using test::tools::receiver;
+using test::tools::send;
+using test::tools::streams_from;
+using test::tools::summary_streams;
+
+std::string v4(const test::host& h, std::size_t i = 0) { return h.v4(i).to_string(); }
+std::string v6(const test::host& h, std::size_t i = 0) { return h.v6(i).to_string(); }
+
+// The streams of `streams` sent to `group`.
+std::vector<json> streams_to(const std::vector<json>& streams, const std::string& group) {
+  std::vector<json> out;
+  for (const auto& s : streams) {
+    if (s.contains("group") && field(s, "group") == group) out.push_back(s);
+  }
+  return out;
+}
+
+// A stream of mcast-send datagrams that all arrived once, in order.
+void expect_complete(const json& s, std::uint64_t packets, std::uint64_t size) {
+  EXPECT_EQ(field(s, "packets"), packets) << s;
+  EXPECT_EQ(field(s, "bytes"), packets * size) << s;
+  EXPECT_EQ(field(s, "lost"), 0) << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << s;
+  EXPECT_FALSE(field(s, "sender_id").is_null()) << s;
+  EXPECT_FALSE(field(s, "session").is_null()) << s;
+}
+
+// The session mcast-send announced in its start event.
+json session_of(const test::run_result& sent) {
+  const auto events = json_lines(sent.standard_output);
+  const json* start = find_event(events, "start");
+  return start != nullptr && start->contains("session") ? field(*start, "session") : json(nullptr);
+}
+
+// What a run with bad input must look like: exit 1 by itself (no signal), a
+// message on stderr that names `needle`, and (with --json) nothing on stdout
+// that breaks the schema; an error event, if any, says exit 1.
+void expect_usage_error(const test::run_result& r, const std::string& needle) {
+  EXPECT_TRUE(r.status.exited) << "crashed: " << r.status.describe() << "\n" << r.output;
+  EXPECT_EQ(r.status.code, 1) << r.status.describe() << "\n" << r.output;
+  const std::string errors = r.output.substr(std::min(r.standard_output.size(), r.output.size()));
+  EXPECT_NE(errors.find(needle), std::string::npos) << "stderr does not name \"" << needle << "\": " << errors;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  if (const json* error = find_event(events, "error")) {
+    EXPECT_EQ(field(*error, "exit"), 1) << *error;
+  }
+}
+
+// Run a tool with --json and `args` in `h` to completion (at most 10 s).
+test::run_result run_json(const test::host& h, const char* tool, std::vector<std::string> args) {
+  args.insert(args.begin(), {tool, "--json"});
+  return h.exec(args, {}, 10s);
+}
+
+// The exit code of a run, its error event agreeing, every line in the schema.
+void expect_exit(const test::run_result& r, int code) {
+  EXPECT_TRUE(r.status.exited) << r.status.describe() << "\n" << r.output;
+  EXPECT_EQ(r.status.code, code) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* error = find_event(events, "error");
+  if (code == 0) {
+    EXPECT_EQ(error, nullptr) << r.output;
+  } else {
+    ASSERT_NE(error, nullptr) << "exit " << code << " without an error event:\n" << r.output;
+    EXPECT_EQ(field(*error, "exit"), code) << *error;
+  }
+}
+
+TEST(NetToolsE2e, AsmReachesTwoReceiversOnOneLan) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto spec = "239.255.80.1:" + std::to_string(free_port((*net)[1]));
+  receiver a((*net)[1], {"-i", "eth0", spec});
+  receiver b((*net)[2], {"-i", "eth0", spec});
+  ASSERT_TRUE(a.joined()) << a.output();
+  ASSERT_TRUE(b.joined()) << b.output();
+  send((*net)[0], {"-i", "eth0", "-c", "200", "-r", "5000pps", "--id", "11", spec});
+  for (auto* rx : {&a, &b}) {
+    const auto r = rx->finish();
+    EXPECT_EQ(r.status.code, 0) << r.output;
+    expect_schema_conform(r.standard_output);
+    const auto streams = summary_streams(r.standard_output);
+    ASSERT_EQ(streams.size(), 1u) << r.output;
+    EXPECT_EQ(field(streams[0], "source"), v4((*net)[0]));
+    EXPECT_EQ(field(streams[0], "sender_id"), 11);
+    expect_complete(streams[0], 200, 100);
+  }
+}
+
+TEST(NetToolsE2e, SsmExcludeReportsEveryOtherSender) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto port = std::to_string(free_port((*net)[2]));
+  receiver rx((*net)[2], {"-i", "eth0", "!" + v4((*net)[0]) + ",239.255.81.1:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  for (std::size_t i : {0u, 1u}) send((*net)[i], {"-i", "eth0", "-c", "20", "-r", "2000pps", "239.255.81.1:" + port});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  EXPECT_EQ(field(item(field(*start, "groups"), 0), "mode"), "exclude");
+  EXPECT_EQ(field(item(field(*start, "groups"), 0), "sources"), json::array({v4((*net)[0])}));
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(field(streams[0], "source"), v4((*net)[1])) << "only the sender that is not excluded";
+  expect_complete(streams[0], 20, 100);
+}
+
+TEST(NetToolsE2e, Ipv6AnySource) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", "[ff15::81:1]:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[0], {"-i", "eth0", "-c", "50", "-s", "80", "-r", "5000pps", "--id", "6", "[ff15::81:1]:" + port});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(field(streams[0], "group"), "ff15::81:1");
+  EXPECT_EQ(field(streams[0], "port"), std::stoi(port));
+  EXPECT_EQ(field(streams[0], "source"), v6((*net)[0]));
+  EXPECT_EQ(field(streams[0], "sender_id"), 6);
+  expect_complete(streams[0], 50, 80);
+}
+
+TEST(NetToolsE2e, Ipv6SsmIncludeTwoOfThreeSenders) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(4);
+  const auto& h = (*net)[3];
+  const auto group = "[ff3e::81:2]:" + std::to_string(free_port(h));
+  receiver rx(h, {"-i", "eth0", v6((*net)[0]) + "," + group, "[" + v6((*net)[1]) + "]," + group});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  for (std::size_t i : {0u, 1u, 2u}) {
+    send((*net)[i], {"-i", "eth0", "-c", "30", "-r", "3000pps", "--id", std::to_string(100 + i), group});
+  }
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  ASSERT_EQ(field(*start, "groups").size(), 2u) << *start;
+  for (const auto& g : field(*start, "groups")) EXPECT_EQ(field(g, "mode"), "include") << g;
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << r.output;
+  for (std::size_t i : {0u, 1u}) {
+    const auto from = streams_from(streams, v6((*net)[i]));
+    ASSERT_EQ(from.size(), 1u) << "sender " << i << "\n" << r.output;
+    EXPECT_EQ(field(from[0], "sender_id"), 100 + i);
+    expect_complete(from[0], 30, 100);
+  }
+  EXPECT_TRUE(streams_from(streams, v6((*net)[2])).empty()) << "not an included source";
+}
+
+// Host 0 is on both LANs (eth0 on LAN 0, eth1 on LAN 1); host 1 sends on
+// LAN 0, host 2 on LAN 1, both to the same group and port.
+std::unique_ptr<test::network> two_lans() {
+  return test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+}
+
+TEST(NetToolsE2e, JoinsOnTwoInterfacesReportEachLansSender) {
+  MCNET_REQUIRE_NETNS();
+  auto net = two_lans();
+  const auto& h = (*net)[0];
+  const auto spec = "239.255.82.1:" + std::to_string(free_port(h));
+  receiver rx(h, {spec + "%eth0", spec + "%eth1"});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[1], {"-i", "eth0", "-c", "25", "-r", "2500pps", spec});
+  send((*net)[2], {"-i", "eth0", "-c", "35", "-r", "2500pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  ASSERT_EQ(field(*start, "groups").size(), 2u);
+  EXPECT_EQ(field(field(item(field(*start, "groups"), 0), "interface"), "name"), "eth0");
+  EXPECT_EQ(field(field(item(field(*start, "groups"), 1), "interface"), "name"), "eth1");
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << r.output;
+  const auto lan0 = streams_from(streams, v4((*net)[1]));
+  const auto lan1 = streams_from(streams, v4((*net)[2]));
+  ASSERT_EQ(lan0.size(), 1u) << r.output;
+  ASSERT_EQ(lan1.size(), 1u) << r.output;
+  expect_complete(lan0[0], 25, 100);
+  expect_complete(lan1[0], 35, 100);
+  // Each stream names the interface it arrived on (TOOLS.md stream fields).
+  EXPECT_EQ(field(lan0[0], "interface"), (json{{"name", "eth0"}, {"index", h.interfaces()[0].index}})) << lan0[0];
+  EXPECT_EQ(field(lan1[0], "interface"), (json{{"name", "eth1"}, {"index", h.interfaces()[1].index}})) << lan1[0];
+}
+
+TEST(NetToolsE2e, JoinOnOneInterfaceHearsOnlyThatLan) {
+  MCNET_REQUIRE_NETNS();
+  auto net = two_lans();
+  const auto& h = (*net)[0];
+  const auto spec = "239.255.82.2:" + std::to_string(free_port(h));
+  // eth1, not eth0 where the host's multicast route points: a join that
+  // ignored %IFACE would hear LAN 0 instead.
+  receiver rx(h, {spec + "%eth1"});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[1], {"-i", "eth0", "-c", "25", "-r", "2500pps", spec});
+  send((*net)[2], {"-i", "eth0", "-c", "35", "-r", "2500pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(field(streams[0], "source"), v4((*net)[2])) << "LAN 1's sender only";
+  expect_complete(streams[0], 35, 100);
+}
+
+TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  const std::string g1 = "239.255.83.1", g2 = "239.255.83.2", g3 = "ff15::83:3";
+  receiver rx((*net)[1], {"-i", "eth0", g1 + ":" + port, g2 + ":" + port, "[" + g3 + "]:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto& tx = (*net)[0];
+  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "7", "--tos", "af41", g1 + ":" + port});
+  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "255", "--tos", "184", g2 + ":" + port});
+  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "9", "--tos", "0x48", "[" + g3 + "]:" + port});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 3u) << r.output;
+  struct expected {
+    std::string group;
+    int ttl;
+    int tos;
+  };
+  for (const auto& e : {expected{g1, 7, 0x88}, expected{g2, 255, 184}, expected{g3, 9, 0x48}}) {
+    const auto s = streams_to(streams, e.group);
+    ASSERT_EQ(s.size(), 1u) << e.group << "\n" << r.output;
+    EXPECT_EQ(field(s[0], "ttl"), e.ttl) << e.group;
+    EXPECT_EQ(field(s[0], "tos"), e.tos) << e.group << ": the whole byte, DSCP << 2 | ECN";
+    expect_complete(s[0], 10, 100);
+  }
+}
+
+TEST(NetToolsE2e, HundredGroupsInOneRun) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.84.1:" + std::to_string(free_port((*net)[1])) + "+100";
+  // 100 joins: five sockets at net.ipv4.igmp_max_memberships = 20 (the default).
+  receiver rx((*net)[1], {"-i", "eth0", "--rcvbuf", "4194304", "--force", spec});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto sent = send((*net)[0], {"-i", "eth0", "-c", "20", "-r", "20000pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << r.output;
+  EXPECT_EQ(field(*start, "groups").size(), 100u);
+  ASSERT_TRUE(start->contains("sockets")) << "start event without \"sockets\": " << *start;
+  EXPECT_GE(field(*start, "sockets"), 5) << "sharded past igmp_max_memberships = 20";
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 100u) << r.output;
+  std::set<std::string> groups;
+  for (const auto& s : streams) {
+    groups.insert(field(s, "group").get<std::string>());
+    expect_complete(s, 20, 100);
+  }
+  std::set<std::string> want;
+  for (int i = 1; i <= 100; ++i) want.insert("239.255.84." + std::to_string(i));
+  EXPECT_EQ(groups, want);
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ(field(field(*summary, "total"), "packets"), 2000);
+  EXPECT_EQ(field(field(*summary, "total"), "kernel_drops"), 0);
+  const auto sent_events = json_lines(sent.standard_output);
+  const json* send_summary = find_event(sent_events, "summary");
+  ASSERT_NE(send_summary, nullptr) << sent.output;
+  EXPECT_EQ(field(*send_summary, "groups").size(), 100u);
+  EXPECT_EQ(field(field(*send_summary, "total"), "sent"), 2000);
+}
+
+// mcast-send -c 1000 with one fault every 10 datagrams, paced, to a receiver
+// with room for all of it; returns the receiver's only stream.
+json fault_stream(const char* fault, std::uint32_t group_byte) {
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.85." + std::to_string(group_byte) + ":" + std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", "--rcvbuf", "4194304", "--force", spec});
+  EXPECT_TRUE(rx.joined()) << rx.output();
+  send((*net)[0], {"-i", "eth0", "-c", "1000", "-r", "20000pps", fault, "10", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const json* summary = find_event(events, "summary");
+  const auto streams = summary != nullptr ? field(*summary, "streams") : json();
+  if (!streams.is_array() || streams.size() != 1) {
+    ADD_FAILURE() << "one stream expected:\n" << r.output;
+    return json::object();
+  }
+  EXPECT_EQ(field(field(*summary, "total"), "kernel_drops"), 0) << "the faults alone, nothing lost in the kernel";
+  return streams[0];
+}
+
+TEST(NetToolsE2e, DropEveryTenIsCountedAsLoss) {
+  MCNET_REQUIRE_NETNS();
+  const auto s = fault_stream("--drop-every", 1);
+  EXPECT_EQ(field(s, "packets"), 900) << s;
+  EXPECT_EQ(field(s, "lost"), 100) << "999 too: the END marker exposes the tail " << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << s;
+}
+
+TEST(NetToolsE2e, DupEveryTenIsCountedAsDuplicates) {
+  MCNET_REQUIRE_NETNS();
+  const auto s = fault_stream("--dup-every", 2);
+  EXPECT_EQ(field(s, "duplicates"), 100) << s;
+  EXPECT_EQ(field(s, "packets"), 1100) << "every datagram that arrived " << s;
+  EXPECT_EQ(field(s, "lost"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << s;
+}
+
+TEST(NetToolsE2e, ReorderEveryTenIsCountedAsReordered) {
+  MCNET_REQUIRE_NETNS();
+  const auto s = fault_stream("--reorder-every", 3);
+  EXPECT_EQ(field(s, "reordered"), 99) << "m*K < 1000: m = 1..99 " << s;
+  EXPECT_EQ(field(s, "packets"), 1000) << s;
+  EXPECT_EQ(field(s, "lost"), 0) << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+}
+
+TEST(NetToolsE2e, RestartedSenderIsANewStream) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.86.1:" + std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", spec});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto first = session_of(send((*net)[0], {"-i", "eth0", "-c", "30", "-r", "3000pps", "--id", "42", spec}));
+  const auto second = session_of(send((*net)[0], {"-i", "eth0", "-c", "40", "-r", "3000pps", "--id", "42", spec}));
+  ASSERT_FALSE(first.is_null());
+  ASSERT_FALSE(second.is_null());
+  ASSERT_NE(first, second) << "each run has its own session";
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << "same id, two sessions: two streams\n" << r.output;
+  struct sender_run {
+    json session;
+    std::uint64_t packets;
+  };
+  for (const auto& want : {sender_run{first, 30}, sender_run{second, 40}}) {
+    const auto it = std::find_if(streams.begin(), streams.end(),
+                                 [&want](const json& s) { return field(s, "session") == want.session; });
+    ASSERT_NE(it, streams.end()) << "session " << want.session << "\n" << r.output;
+    EXPECT_EQ(field(*it, "sender_id"), 42);
+    expect_complete(*it, want.packets, 100);
+  }
+}
+
+TEST(NetToolsE2e, RecvExitCodesFollowThePrecedence) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& h = (*net)[1];
+  const auto& no_joins = (*net)[0];
+  no_joins.ns().write_sysctl("net.ipv4.igmp_max_memberships", "0");  // every IPv4 join fails (ENOBUFS)
+  const char* recv = MCAST_RECV;
+  {
+    SCOPED_TRACE("bad spec with --timeout: 1, not 2");
+    expect_exit(run_json(h, recv, {"-i", "eth0", "--timeout", "0.3", "10.1.2.3:5000"}), 1);
+  }
+  {
+    SCOPED_TRACE("a good spec, then a bad one: 1 before any join");
+    expect_exit(run_json(h, recv, {"-i", "eth0", "--timeout", "0.3", "239.255.87.1:5000", "239.1.2.3:0"}), 1);
+  }
+  {
+    SCOPED_TRACE("bad option value where the join would fail: 1, not 4");
+    expect_exit(run_json(no_joins, recv, {"-i", "eth0", "--max-loss", "101", "239.255.87.1:5000"}), 1);
+  }
+  {
+    SCOPED_TRACE("bad spec where the join would fail: 1, not 4");
+    expect_exit(run_json(no_joins, recv, {"-i", "eth0", "--timeout", "0.3", "239.255.87.1:5000", "10.1.2.3"}), 1);
+  }
+  {
+    SCOPED_TRACE("failed join with --timeout: 4, not 2");
+    expect_exit(run_json(no_joins, recv, {"-i", "eth0", "--timeout", "0.3", "239.255.87.1:5000"}), 4);
+  }
+  {
+    SCOPED_TRACE("nothing arrived: 2, also with --max-loss");
+    expect_exit(run_json(h, recv, {"-i", "eth0", "--timeout", "0.3", "--max-loss", "0", "239.255.87.1:5000"}), 2);
+  }
+  {
+    SCOPED_TRACE("bad port, no -i: 1");
+    expect_exit(run_json(h, recv, {"239.1.2.3:70000"}), 1);
+  }
+}
+
+TEST(NetToolsE2e, RecvLossAgainstMaxLossAfterSigint) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.87.2:" + std::to_string(free_port((*net)[1]));
+  // Three receivers on one host and port (SO_REUSEADDR: each gets every
+  // datagram); 10 % is lost. "Above --max-loss" is strict.
+  receiver above((*net)[1], {"-i", "eth0", "--timeout", "10", "--max-loss", "9.5", spec});
+  receiver equal((*net)[1], {"-i", "eth0", "--timeout", "10", "--max-loss", "10", spec});
+  receiver below((*net)[1], {"-i", "eth0", "--timeout", "10", "--max-loss", "15", spec});
+  ASSERT_TRUE(above.joined() && equal.joined() && below.joined());
+  send((*net)[0], {"-i", "eth0", "-c", "100", "-r", "5000pps", "--drop-every", "10", spec});
+  struct expected {
+    receiver* rx;
+    int code;
+  };
+  for (const auto& e : {expected{&above, 3}, expected{&equal, 0}, expected{&below, 0}}) {
+    const auto r = e.rx->finish(e.rx == &above ? 300ms : 0ms);
+    SCOPED_TRACE(r.output);
+    expect_exit(r, e.code);
+    const auto streams = summary_streams(r.standard_output);
+    ASSERT_EQ(streams.size(), 1u);
+    EXPECT_EQ(field(streams[0], "packets"), 90);
+    EXPECT_EQ(field(streams[0], "lost"), 10);
+  }
+}
+
+TEST(NetToolsE2e, SendExitCodes) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port((*net)[1]));
+  const char* tool = MCAST_SEND;
+  {
+    SCOPED_TRACE("sent everything: 0, the summary adds up");
+    const auto r = run_json(h, tool, {"-i", "eth0", "-c", "25", "-s", "64", "-r", "5000pps", "239.255.88.1:" + port});
+    expect_exit(r, 0);
+    const auto events = json_lines(r.standard_output);
+    const json* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << r.output;
+    EXPECT_EQ(field(item(field(*summary, "groups"), 0), "sent"), 25);
+    EXPECT_EQ(field(item(field(*summary, "groups"), 0), "bytes"), 25 * 64);
+    EXPECT_EQ(field(field(*summary, "total"), "sent"), 25);
+    EXPECT_EQ(field(field(*summary, "total"), "bytes"), 25 * 64) << *summary;
+  }
+  {
+    SCOPED_TRACE("an IPv6 source not on the host: 4");
+    expect_exit(run_json(h, tool, {"-i", "eth0", "-c", "1", "fd77::99,[ff15::88:1]:" + port}), 4);
+  }
+  {
+    SCOPED_TRACE("bad input together with a source not on the host: 1, not 4");
+    expect_exit(run_json(h, tool, {"-i", "eth0", "-c", "1", "--ttl", "256", "10.77.9.9,239.255.88.1:" + port}), 1);
+  }
+  {
+    SCOPED_TRACE("source and group families differ: 1");
+    expect_exit(run_json(h, tool, {"-i", "eth0", "-c", "1", v4(h) + ",[ff15::88:1]:" + port}), 1);
+  }
+}
+
+// One bad command line: `args` go before the spec (after it when `last`,
+// for an option whose value is missing); `needle` must be on stderr.
+struct bad_input {
+  std::string option;  // the long option it tests, as --help lists it
+  std::vector<std::string> args;
+  std::string needle;
+  bool last = false;
+};
+
+// The long options a tool's --help lists.
+std::set<std::string> help_options(const test::host& h, const char* tool) {
+  const auto r = h.exec({tool, "--help"}, {}, 10s);
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  std::set<std::string> out;
+  const std::regex option("--([a-z0-9][a-z0-9-]*)");
+  for (std::sregex_iterator it(r.standard_output.begin(), r.standard_output.end(), option), end; it != end; ++it) {
+    out.insert((*it)[1].str());
+  }
+  return out;
+}
+
+// A long option and a value that keeps a run short should a bad value be
+// accepted by mistake (left out when the case tests that option).
+struct fallback {
+  std::string option;
+  std::string value;
+};
+
+// Every option of the tool's --help has a bad value here; each run fails
+// with exit 1 naming it, never by a signal.
+void expect_all_rejected(const test::host& h, const char* tool, const std::vector<bad_input>& cases,
+                         const std::vector<fallback>& fallbacks, const std::string& spec) {
+  std::set<std::string> covered;
+  for (const auto& c : cases) covered.insert(c.option);
+  for (const auto& o : help_options(h, tool)) EXPECT_TRUE(covered.count(o)) << "no bad value tested for --" << o;
+
+  for (const auto& c : cases) {
+    std::string line;
+    for (const auto& a : c.args) line += " " + a;
+    SCOPED_TRACE(std::string(tool) + line);
+    std::vector<std::string> argv{tool};
+    // --json where the case is not about the output itself, so every line
+    // printed is checked against the schema.
+    if (c.option != "json" && c.option != "csv" && c.option != "help") argv.push_back("--json");
+    for (const auto& f : fallbacks) {
+      if (f.option != c.option) argv.insert(argv.end(), {"--" + f.option, f.value});
+    }
+    if (c.last) argv.push_back(spec);
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    if (!c.last) argv.push_back(spec);
+    expect_usage_error(h.exec(argv, {}, 10s), c.needle);
+  }
+}
+
+TEST(NetToolsE2e, SendRejectsBadValuesOfEveryOption) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const std::vector<bad_input> cases = {
+      {"help", {"--help=1"}, "help"},
+      {"interface", {"-i", "nosuchif"}, "nosuchif"},
+      {"ttl", {"--ttl", "256"}, "ttl"},
+      {"ttl", {"--ttl=-1"}, "ttl"},
+      {"ttl", {"--ttl", "x"}, "ttl"},
+      {"ttl", {"--ttl"}, "ttl", true},
+      {"tos", {"--tos", "af99"}, "af99"},
+      {"tos", {"--tos", "256"}, "tos"},
+      {"loop", {"--loop=1"}, "loop"},
+      {"no-loop", {"--no-loop=1"}, "no-loop"},
+      {"size", {"--size", "39"}, "size"},
+      {"size", {"-s", "65508"}, "size"},
+      {"size", {"-s", "x"}, "size"},
+      {"rate", {"--rate", "0"}, "rate"},
+      {"rate", {"-r", "10xyz"}, "rate"},
+      {"rate", {"-r", "-5pps"}, "rate"},
+      {"burst", {"--burst", "x"}, "burst"},
+      {"burst", {"--burst=-1"}, "burst"},
+      {"count", {"--count", "x"}, "count"},
+      {"count", {"--count=-1"}, "count"},
+      {"count", {"-c", "0"}, "count"},
+      {"duration", {"--duration", "-1"}, "duration"},
+      {"duration", {"-d", "0"}, "duration"},
+      {"duration", {"-d", "x"}, "duration"},
+      {"id", {"--id", "x"}, "--id"},
+      {"id", {"--id=-1"}, "--id"},
+      {"id", {"--id", "4294967296"}, "--id"},
+      {"drop-every", {"--drop-every", "1"}, "drop-every"},
+      {"drop-every", {"--drop-every", "x"}, "drop-every"},
+      {"dup-every", {"--dup-every", "1"}, "dup-every"},
+      {"reorder-every", {"--reorder-every", "1"}, "reorder-every"},
+      {"batch", {"--batch", "0"}, "batch"},
+      {"batch", {"--batch", "65"}, "batch"},
+      {"json", {"--json=1"}, "json"},
+      {"quiet", {"--quiet=1"}, "quiet"},
+      {"frobnicate", {"--frobnicate"}, "frobnicate"},
+  };
+  // Accepted by mistake, a run sends at most 300 datagrams at 1000 pps into the namespace LAN.
+  expect_all_rejected((*net)[0], MCAST_SEND, cases,
+                      {{"interface", "eth0"}, {"rate", "1000pps"}, {"duration", "0.3"}, {"count", "300"}},
+                      "239.255.89.1:" + std::to_string(free_port((*net)[1])));
+}
+
+TEST(NetToolsE2e, RecvRejectsBadValuesOfEveryOption) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const std::vector<bad_input> cases = {
+      {"help", {"--help=1"}, "help"},
+      {"interface", {"-i", "nosuchif"}, "nosuchif"},
+      {"ipv4", {"--ipv4=1"}, "ipv4"},
+      {"ipv6", {"--ipv6=1"}, "ipv6"},
+      {"ipv6", {"-4", "-6"}, "-6"},
+      {"json", {"--json=1"}, "json"},
+      {"csv", {"--csv=1"}, "csv"},
+      {"quiet", {"--quiet=1"}, "quiet"},
+      {"interval", {"--interval", "-1"}, "interval"},
+      {"interval", {"--interval", "x"}, "interval"},
+      {"interval", {"--interval"}, "interval", true},
+      {"count", {"--count", "x"}, "count"},
+      {"count", {"--count=-1"}, "count"},
+      {"duration", {"--duration", "-1"}, "duration"},
+      {"duration", {"-d", "x"}, "duration"},
+      {"timeout", {"--timeout", "-1"}, "timeout"},
+      {"timeout", {"--timeout", "x"}, "timeout"},
+      {"max-loss", {"--max-loss", "101"}, "max-loss"},
+      {"max-loss", {"--max-loss", "-1"}, "max-loss"},
+      {"max-loss", {"--max-loss", "x"}, "max-loss"},
+      {"rcvbuf", {"--rcvbuf", "-5"}, "rcvbuf"},
+      {"rcvbuf", {"--rcvbuf", "x"}, "rcvbuf"},
+      {"force", {"--force=1"}, "force"},
+      {"timestamp", {"--timestamp", "hw2"}, "timestamp"},
+      {"batch", {"--batch", "0"}, "batch"},
+      {"batch", {"--batch", "65"}, "batch"},
+      {"busy-poll", {"--busy-poll", "-1"}, "busy-poll"},
+      {"busy-poll", {"--busy-poll", "x"}, "busy-poll"},
+      {"show-packets", {"--show-packets=1"}, "show-packets"},
+      {"interfaces", {"--interfaces=1"}, "interfaces"},
+      {"frobnicate", {"--frobnicate"}, "frobnicate"},
+  };
+  // Accepted by mistake, a run ends after 0.3 s (0.5 s when the duration is the bad value).
+  expect_all_rejected((*net)[0], MCAST_RECV, cases, {{"interface", "eth0"}, {"duration", "0.3"}, {"timeout", "0.5"}},
+                      "239.255.89.2:5000");
+}
+
+TEST(NetToolsE2e, ShowPacketsPrintsPacketEvents) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = free_port((*net)[1]);
+  const auto spec = "239.255.90.1:" + std::to_string(port);
+  receiver rx((*net)[1], {"-i", "eth0", "--show-packets", spec});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  send((*net)[0], {"-i", "eth0", "-c", "5", "-s", "60", "--ttl", "3", "--tos", "ef", "-r", "1000pps", spec});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  std::vector<std::uint64_t> seqs;
+  for (const auto& e : json_lines(r.standard_output)) {
+    if (field(e, "event") != "packet" || e.value("end", false)) continue;
+    EXPECT_EQ(field(e, "source"), v4((*net)[0])) << e;
+    EXPECT_EQ(field(e, "group"), "239.255.90.1") << e;
+    EXPECT_EQ(field(e, "port"), port) << e;
+    EXPECT_EQ(field(field(e, "interface"), "name"), "eth0") << e;
+    EXPECT_EQ(field(e, "size"), 60) << e;
+    EXPECT_EQ(field(e, "ttl"), 3) << e;
+    EXPECT_EQ(field(e, "tos"), 0xb8) << e;
+    if (field(e, "seq").is_number_unsigned()) seqs.push_back(field(e, "seq").get<std::uint64_t>());
+  }
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 1, 2, 3, 4})) << r.output;
+}
+
+}  // namespace
