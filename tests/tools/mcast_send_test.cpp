@@ -120,7 +120,9 @@ TEST(NetMcastSend, PacedRunsKeepTheRateAndBurstsGoBackToBack) {
     ASSERT_EQ(c.data.size(), 100u) << burst;
     // The header's send times: the rate over the run, and the gaps.
     const double span_ms = static_cast<double>(c.data.back().send_time_ns - c.data.front().send_time_ns) / 1e6;
-    EXPECT_NEAR(span_ms, burst == 1 ? 99.0 : 90.0, 8.0) << "100 datagrams at 1000 pps, burst " << burst;
+    const double ideal_ms = burst == 1 ? 99.0 : 90.0;  // 100 datagrams at 1000 pps
+    EXPECT_GE(span_ms, ideal_ms - 5.0) << "never faster than the rate, burst " << burst;
+    EXPECT_LE(span_ms, ideal_ms + 30.0) << "a stall only delays, burst " << burst;
     // Bounds leave room for a stall of a loaded test machine (the step after
     // it catches up back to back): most of a burst-1 run is spaced out.
     int back_to_back = 0, long_gaps = 0;
