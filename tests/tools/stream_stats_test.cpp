@@ -65,6 +65,20 @@ TEST(SequenceTracker, AnEarlierNumberArrivingLateMovesTheStart) {
   EXPECT_EQ(t.reordered(), 2u);
 }
 
+TEST(SaturatingSub, ClampsInsteadOfOverflowing) {
+  EXPECT_EQ(tools::saturating_sub(5, 7), -2);
+  EXPECT_EQ(tools::saturating_sub(INT64_MIN, 1), INT64_MIN);
+  EXPECT_EQ(tools::saturating_sub(INT64_MAX, -1), INT64_MAX);
+  EXPECT_EQ(tools::saturating_sub(0, INT64_MIN), INT64_MAX);
+}
+
+TEST(SequenceTracker, AHostileHighestNumberDoesNotWrapTheCount) {
+  tools::sequence_tracker t;
+  t.add(UINT64_MAX - 1);
+  t.add(UINT64_MAX);
+  EXPECT_EQ(t.lost(), 0u);
+}
+
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
   tools::sequence_tracker t;
   t.add(0);

@@ -90,15 +90,16 @@ sequence_tracker::verdict sequence_tracker::add(std::uint64_t seq) noexcept {
 
 std::uint64_t sequence_tracker::lost() const noexcept {
   if (!any_) return 0;
-  const std::uint64_t end = end_count_ ? std::max(*end_count_, highest_ + 1) : highest_ + 1;
+  const std::uint64_t past_highest = highest_ == UINT64_MAX ? highest_ : highest_ + 1;  // a hostile sender's maximum
+  const std::uint64_t end = end_count_ ? std::max(*end_count_, past_highest) : past_highest;
   const std::uint64_t expected = end - first_;
   return expected > distinct_ ? expected - distinct_ : 0;
 }
 
 void jitter::add(std::int64_t send_ns, std::int64_t arrival_ns) noexcept {
-  const std::int64_t transit = arrival_ns - send_ns;
+  const std::int64_t transit = saturating_sub(arrival_ns, send_ns);
   if (any_) {
-    const double d = std::abs(static_cast<double>(transit - last_transit_));
+    const double d = std::abs(static_cast<double>(transit) - static_cast<double>(last_transit_));
     j_ += (d - j_) / 16.0;
   }
   last_transit_ = transit;

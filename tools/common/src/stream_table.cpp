@@ -25,7 +25,8 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   }
   if (s.packets == 0) {
     if (auto j = joins_.find({group, port}); j != joins_.end()) {
-      s.first_packet_ms = std::chrono::duration<double, std::milli>(arrival - j->second).count();
+      s.first_packet_ms = static_cast<double>(saturating_sub(arrival.time_since_epoch().count(),
+                                                             j->second.time_since_epoch().count())) / 1e6;
     }
   }
   ++s.packets;
@@ -36,7 +37,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   s.sequence.add(header->sequence);
   const auto arrival_ns = arrival.time_since_epoch().count();
   const auto sent_ns = static_cast<std::int64_t>(header->send_time_ns);
-  out.latency_ns = arrival_ns - sent_ns;
+  out.latency_ns = saturating_sub(arrival_ns, sent_ns);
   s.latency.add(*out.latency_ns);
   s.interarrival.add(sent_ns, arrival_ns);
   return out;

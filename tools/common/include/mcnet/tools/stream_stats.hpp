@@ -14,6 +14,14 @@
 
 namespace mcnet::tools {
 
+/// a - b, clamped to the int64 range: times in headers come from the wire and
+/// may be anything; their differences must never overflow.
+[[nodiscard]] constexpr std::int64_t saturating_sub(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (!__builtin_sub_overflow(a, b, &r)) return r;
+  return b < 0 ? INT64_MAX : INT64_MIN;
+}
+
 /// Latency percentiles from a histogram of fixed size: 64 powers of two,
 /// each split into 32 linear steps (relative error under 3.2 %).
 class latency_histogram {
