@@ -141,8 +141,10 @@ int list_interfaces(const settings& s, const output& out) {
                        .dump()
                 << '\n';
     } else {
+      std::string flag_text;
+      for (const auto& f : flags) flag_text += (flag_text.empty() ? "" : ",") + f.get<std::string>();
       std::cout << fmt::format("{}: {} <{}> {} mtu {}\n    addresses:{}\n    groups:{}\n", l.index, l.name,
-                               flags.dump(), state, l.mtu, addr_text, group_text);
+                               flag_text, state, l.mtu, addr_text, group_text);
     }
   }
   return exit_ok;
