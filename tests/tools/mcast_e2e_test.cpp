@@ -634,6 +634,8 @@ TEST(NetToolsE2e, RecvRejectsBadValuesOfEveryOption) {
       {"busy-poll", {"--busy-poll", "-1"}, "busy-poll"},
       {"busy-poll", {"--busy-poll", "x"}, "busy-poll"},
       {"show-packets", {"--show-packets=1"}, "show-packets"},
+      {"max-streams", {"--max-streams", "0"}, "max-streams"},
+      {"max-streams", {"--max-streams", "x"}, "max-streams"},
       {"interfaces", {"--interfaces=1"}, "interfaces"},
       {"frobnicate", {"--frobnicate"}, "frobnicate"},
   };

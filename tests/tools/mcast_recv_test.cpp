@@ -415,4 +415,28 @@ TEST(NetMcastRecv, ThousandsOfGroupsRaiseTheOpenFileLimit) {
   EXPECT_EQ(capped.standard_output.find("\"start\""), std::string::npos);
 }
 
+TEST(NetMcastRecv, StreamsPastMaxStreamsAreCountedAsUntracked) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto port = std::to_string(free_port((*net)[2]));
+  auto r = receive_while((*net)[2], {"-i", "eth0", "--json", "-d", "1.5", "--max-streams", "1", "239.255.70.11:" + port},
+                         [&] {
+                           for (std::size_t i : {0, 1}) {
+                             auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "-r", "2000pps",
+                                                      "239.255.70.11:" + port});
+                             ASSERT_TRUE(s.status.success()) << s.output;
+                           }
+                         });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << r.output;
+  ASSERT_EQ((*summary)["streams"].size(), 1u);
+  EXPECT_EQ((*summary)["streams"][0]["source"], "10.77.0.1") << "the first stream is kept";
+  EXPECT_EQ((*summary)["total"]["packets"], 10);
+  EXPECT_EQ((*summary)["total"]["untracked"], 13) << "the second sender's 10 datagrams and 3 END markers";
+  EXPECT_NE(r.output.find("--max-streams"), std::string::npos) << "a warning says so: " << r.output;
+}
+
 }  // namespace

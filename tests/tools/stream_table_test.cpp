@@ -75,6 +75,19 @@ TEST(StreamTable, LossRatioIsLostOverPacketsPlusLostAsToolsMdSays) {
   EXPECT_DOUBLE_EQ(t.loss_ratio(), 2.0 / 12.0) << "packets count duplicates";
 }
 
+TEST(StreamTable, StreamsPastTheLimitAreCountedAsUntrackedOnly) {
+  tools::stream_table t(2);
+  for (std::uint32_t session = 1; session <= 5; ++session) {
+    const auto a = t.add(kGroup, 5000, kSource, datagram(session, 0, kT0), kT0, -1, -1);
+    EXPECT_EQ(a.untracked, session > 2) << session;
+    EXPECT_TRUE(a.header) << "the header is still decoded";
+  }
+  t.add(kGroup, 5000, kSource, datagram(1, 1, kT0), kT0, -1, -1);  // a kept stream goes on
+  EXPECT_EQ(t.streams().size(), 2u);
+  EXPECT_EQ(t.untracked(), 3u);
+  EXPECT_EQ(t.sum().packets, 3u) << "untracked datagrams are in no total";
+}
+
 TEST(StreamTable, ForeignPacketsAreCountedWithoutSequenceStatistics) {
   tools::stream_table t;
   const std::array<std::byte, 30> iperf_like{};

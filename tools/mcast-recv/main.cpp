@@ -66,6 +66,7 @@ struct settings {
   std::int64_t busy_poll = 0;
   bool show_packets = false;
   bool interfaces = false;
+  std::int64_t max_streams = static_cast<std::int64_t>(tools::stream_table::default_max_streams);
 };
 
 class output {
@@ -173,6 +174,9 @@ std::optional<int> check_settings(const settings& s, const po::variables_map& vm
   }
   if (s.busy_poll < 0 || s.busy_poll > std::numeric_limits<int>::max()) {
     return out.usage(fmt::format("--busy-poll {}: microseconds, 0 or more", s.busy_poll));
+  }
+  if (s.max_streams < 1 || s.max_streams > 10'000'000) {
+    return out.usage(fmt::format("--max-streams {}: 1 to 10000000", s.max_streams));
   }
   if (s.interfaces && !s.specs.empty()) return out.usage("--interfaces takes no group specs");
   if (!s.interfaces && s.specs.empty()) return out.usage("no group given (see --help)");
@@ -330,6 +334,8 @@ class receiver {
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
   bool timed_out_ = false;
+  bool warned_untracked_ = false;
+  std::uint64_t previous_untracked_ = 0;
   std::map<tools::stream_key, tools::totals> previous_;  // for interval deltas
   tools::totals previous_sum_;
   std::uint64_t previous_drops_ = 0;
@@ -408,6 +414,11 @@ void receiver::drain(shard& sh) {
     const auto a = table_.add(group, sh.port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
                               m.info.interface_index);
     if (!a.is_end()) ++total_;
+    if (a.untracked && !warned_untracked_) {
+      warned_untracked_ = true;
+      std::cerr << "mcast-recv: warning: more than " << s_.max_streams << " streams (--max-streams): datagrams of "
+                << "further streams are counted as untracked only\n";
+    }
     if (!s_.show_packets) continue;
     const tools::packet_view p{static_cast<double>(arrival.time_since_epoch().count()) / 1e9,
                                source, group, sh.port, m.size, m.info.hop_limit, m.info.traffic_class,
@@ -427,6 +438,8 @@ void receiver::interval_report(double span) {
   json total = tools::totals_json(delta, drops - previous_drops_);
   // Lost may shrink when late datagrams fill gaps counted before.
   total["lost"] = static_cast<std::int64_t>(sum.lost) - static_cast<std::int64_t>(previous_sum_.lost);
+  total["untracked"] = table_.untracked() - previous_untracked_;
+  previous_untracked_ = table_.untracked();
   out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", elapsed, delta.packets, span,
                         drops - previous_drops_));
   json streams = json::array();
@@ -455,11 +468,15 @@ void receiver::summary() {
   }
   const auto sum = table_.sum();
   const auto drops = kernel_drops();
-  out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", elapsed}, {"streams", streams},
-              {"total", tools::totals_json(sum, drops)}});
+  json total = tools::totals_json(sum, drops);
+  total["untracked"] = table_.untracked();
+  out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", elapsed}, {"streams", streams}, {"total", total}});
   out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
-                        "in {:.3f} s",
-                        sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, elapsed));
+                        "in {:.3f} s{}",
+                        sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, elapsed,
+                        table_.untracked() > 0
+                            ? fmt::format(" ({} datagrams of streams past --max-streams untracked)", table_.untracked())
+                            : std::string()));
   std::cout << std::flush;
 }
 
@@ -491,6 +508,8 @@ int main(int argc, char** argv) {
       ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
       ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds (0: off)")
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
+      ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams),
+       "streams kept (~25 KB each); datagrams of further streams are only counted as untracked")
       ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
   auto parsed = tools::parse_command_line(argc, argv, visible, s.specs, "mcast-recv");
   if (!parsed) return exit_usage;
@@ -535,7 +554,7 @@ int main(int argc, char** argv) {
   // membership to another socket when that can help.
   tools::socket_planner planner(limits);
   std::vector<shard> shards;
-  tools::stream_table table;
+  tools::stream_table table(static_cast<std::size_t>(s.max_streams));
   buffer_report buffers;
   json start_groups = json::array();
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership

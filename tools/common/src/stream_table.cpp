@@ -15,7 +15,16 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   const auto header = wire_header::decode(payload);
   if (header) out.header = *header;
   stream_key key{group, port, source, !header.has_value(), header ? header->sender_id : 0, header ? header->session : 0};
-  auto& s = streams_[key];
+  auto it = streams_.find(key);
+  if (it == streams_.end()) {
+    if (streams_.size() >= max_streams_) {
+      ++untracked_;
+      out.untracked = true;
+      return out;
+    }
+    it = streams_.emplace(key, stream{}).first;
+  }
+  auto& s = it->second;
   if (interface_index != 0) s.interface_index = interface_index;
   if (header && header->is_end()) {
     // Not a packet: it tells how many sequence numbers the run had.

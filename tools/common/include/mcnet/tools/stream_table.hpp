@@ -49,6 +49,7 @@ struct stream {
 struct accounted {
   std::optional<wire_header> header;       ///< none: a foreign packet
   std::optional<std::int64_t> latency_ns;  ///< arrival - send time, with a header
+  bool untracked = false;                  ///< a new stream past the table's limit: counted in untracked() only
   [[nodiscard]] bool is_end() const noexcept { return header && header->is_end(); }
 };
 
@@ -58,6 +59,13 @@ struct totals {
 
 class stream_table {
  public:
+  /// Streams kept by default: each holds ~25 KB (a 65,536-number sequence
+  /// window and a 2,048-bucket histogram), so a sender that changes its id
+  /// or session per datagram cannot grow the table past ~100 MB.
+  static constexpr std::size_t default_max_streams = 4096;
+
+  explicit stream_table(std::size_t max_streams = default_max_streams) : max_streams_(max_streams) {}
+
   /// Remember when `group`:`port` was joined (for first_packet_ms).
   void joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when);
 
@@ -69,11 +77,16 @@ class stream_table {
                 std::uint32_t interface_index = 0);
 
   [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
+  /// Datagrams (END markers included) of streams not kept because the table
+  /// was full; they are in no stream and no total.
+  [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
   [[nodiscard]] totals sum() const noexcept;
   /// lost / (packets + lost) over the streams with headers; 0 when none.
   [[nodiscard]] double loss_ratio() const noexcept;
 
  private:
+  std::size_t max_streams_;
+  std::uint64_t untracked_ = 0;
   std::map<stream_key, stream> streams_;
   std::map<std::pair<core::ip_address, std::uint16_t>, core::kernel_time> joins_;
 };
