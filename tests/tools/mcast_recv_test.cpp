@@ -439,4 +439,28 @@ TEST(NetMcastRecv, StreamsPastMaxStreamsAreCountedAsUntracked) {
   EXPECT_NE(r.output.find("--max-streams"), std::string::npos) << "a warning says so: " << r.output;
 }
 
+TEST(NetMcastRecv, RepeatedSpecsAreJoinedAndReportedOnce) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const std::string port = std::to_string(free_port((*net)[0]));
+  auto r = (*net)[0].exec({MCAST_RECV, "-i", "eth0", "--json", "-d", "0.2", "10.77.0.5,232.7.7.9:" + port,
+                           "10.77.0.5,232.7.7.9:" + port, "239.255.70.12:" + port, "239.255.70.12:" + port});
+  ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* start = find_event(events, "start");
+  ASSERT_TRUE(start);
+  ASSERT_EQ((*start)["groups"].size(), 2u) << *start;
+  EXPECT_EQ((*start)["groups"][0]["sources"], json::array({"10.77.0.5"})) << "listed once";
+  EXPECT_EQ((*start)["sockets"], 1);
+  auto text = (*net)[0].exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.70.12:" + port, "239.255.70.12:" + port});
+  ASSERT_TRUE(text.status.success()) << text.output;
+  std::size_t joined = 0;
+  for (auto at = text.standard_output.find("joined "); at != std::string::npos;
+       at = text.standard_output.find("joined ", at + 1)) {
+    ++joined;
+  }
+  EXPECT_EQ(joined, 1u) << text.standard_output;
+}
+
 }  // namespace

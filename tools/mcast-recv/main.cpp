@@ -558,12 +558,19 @@ int main(int argc, char** argv) {
   buffer_report buffers;
   json start_groups = json::array();
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
+  std::map<std::size_t, core::interface_ref> routes;  // the kernel's choice, per start entry
   for (const auto& m : members) {
     mcnet::result<void> joined;
+    bool duplicate = false;
+    // Taken before the join: a datagram's kernel time can never precede it.
+    const auto join_time = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
     for (int attempt = 0; attempt < 64; ++attempt) {
       auto p = planner.place(m.request);
       if (!p) return out.fail(exit_setup, p.error());
-      if (p->duplicate) break;
+      if (p->duplicate) {
+        duplicate = true;  // a repeated spec: joined, reported and timed once
+        break;
+      }
       if (p->new_socket) {
         auto sock = open_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, buffers);
         if (!sock) return out.fail(exit_setup, sock.error());
@@ -572,14 +579,18 @@ int main(int argc, char** argv) {
       joined = join(shards[p->socket].sock, m.request, *p);
       if (joined || joined.error().code != std::errc::no_buffer_space || !planner.refused(m.request, *p)) break;
     }
+    if (duplicate) continue;
     if (!joined) return out.fail(exit_setup, joined.error());
-    table.joined(m.request.group, m.request.port,
-                 std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
-    const auto where = m.iface.index != 0 ? m.iface : kernel_route(m.request.group, m.request.port);
-    const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
-    // One entry per (group, port, interface); sources accumulate.
+    table.joined(m.request.group, m.request.port, join_time);
+    // One entry per (group, port, interface); sources accumulate. The kernel's
+    // route is looked up once per entry.
     auto [slot, fresh] = start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index},
                                                  start_groups.size());
+    const auto where = m.iface.index != 0 ? m.iface
+                       : fresh            ? kernel_route(m.request.group, m.request.port)
+                                          : routes.at(slot->second);
+    if (m.iface.index == 0 && fresh) routes[slot->second] = where;
+    const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
     if (fresh) {
       start_groups.push_back({{"group", m.request.group.to_string()}, {"port", m.request.port},
                               {"mode", mode_name(m.request.mode)}, {"sources", json::array()},

@@ -119,9 +119,10 @@ std::string packet_text(const packet_view& p, const accounted& a, const std::str
   } else {
     what = "foreign";
   }
+  auto known = [](int v) { return v >= 0 ? std::to_string(v) : std::string("-"); };
   return fmt::format("{:.6f} {} -> {} on {} {} bytes ttl {} tos {} {}{}", p.time, p.source.to_string(),
-                     core::endpoint(p.group, p.port).to_string(), iface_name.empty() ? "?" : iface_name, p.size,
-                     p.ttl, p.tos, what, a.latency_ns ? fmt::format(" latency {} ns", *a.latency_ns) : "");
+                     core::endpoint(p.group, p.port).to_string(), iface_name.empty() ? "-" : iface_name, p.size,
+                     known(p.ttl), known(p.tos), what, a.latency_ns ? fmt::format(" latency {} ns", *a.latency_ns) : "");
 }
 
 namespace {

@@ -5,7 +5,7 @@
 namespace mcnet::tools {
 
 void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when) {
-  joins_[{group, port}] = when;
+  joins_.try_emplace({group, port}, when);  // the first join of the group and port (several sources: the earliest)
 }
 
 accounted stream_table::add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,

@@ -66,7 +66,8 @@ class stream_table {
 
   explicit stream_table(std::size_t max_streams = default_max_streams) : max_streams_(max_streams) {}
 
-  /// Remember when `group`:`port` was joined (for first_packet_ms).
+  /// Remember when `group`:`port` was first joined (for first_packet_ms);
+  /// later joins of it (more sources, other interfaces) keep the first time.
   void joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when);
 
   /// Account one datagram. `arrival` is the kernel receive time (or the
