@@ -125,7 +125,7 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   char path[] = "/tmp/mcnet-specs-XXXXXX";
   const int fd = ::mkstemp(path);
   ASSERT_GE(fd, 0);
-  const std::string content = "# feeds\n\n  239.1.1.1:5000  \n10.77.0.1,232.1.1.1\n\t# indented comment\n";
+  const std::string content = "# feeds\r\n\r\n  239.1.1.1:5000  \n10.77.0.1,232.1.1.1\r\n\t# indented comment\n";  // CRLF too
   ASSERT_EQ(::write(fd, content.data(), content.size()), static_cast<ssize_t>(content.size()));
   ::close(fd);
   auto specs = tools::expand_spec_files({"239.9.9.9", std::string("@") + path});

@@ -463,4 +463,24 @@ TEST(NetMcastRecv, RepeatedSpecsAreJoinedAndReportedOnce) {
   EXPECT_EQ(joined, 1u) << text.standard_output;
 }
 
+TEST(NetMcastRecv, UnicastAndBroadcastToThePortAreNotCounted) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = free_port(h);
+  // 25 groups: two sockets on the port, both wildcard-bound.
+  auto r = receive_while(h, {"-i", "eth0", "--json", "-d", "1", "239.255.70.13:" + std::to_string(port) + "+25"}, [&] {
+    h.run([&] {
+      auto s = core::dial_udp(core::endpoint(core::ip_address::v4(127, 0, 0, 1), port)).value();
+      for (int i = 0; i < 3; ++i) ASSERT_EQ(::send(s.native_handle(), "unicast", 7, 0), 7);
+    });
+  });
+  ASSERT_TRUE(r.status.success()) << r.output;
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary);
+  EXPECT_TRUE((*summary)["streams"].empty()) << *summary;
+  EXPECT_EQ((*summary)["total"]["packets"], 0);
+}
+
 }  // namespace

@@ -140,6 +140,20 @@ TEST(NetMcastSend, PacedRunsKeepTheRateAndBurstsGoBackToBack) {
   }
 }
 
+TEST(NetMcastSend, ARepeatedGroupIsSentOnce) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::v4(239, 255, 50, 4);
+  auto rx = listener((*net)[1], group);
+  const auto port = core::local_endpoint(rx).value().port();
+  auto run = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "5000pps", fmt_spec(group, port),
+                             fmt_spec(group, port)});
+  ASSERT_TRUE(run.status.success()) << run.output;
+  EXPECT_NE(run.output.find("more than once"), std::string::npos) << run.output;
+  auto c = collect(rx);
+  EXPECT_EQ(c.data.size(), 20u) << "one stream, one sequence counter";
+}
+
 TEST(NetMcastSend, FaultsAreInjectedExactly) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);

@@ -303,6 +303,10 @@ mcnet::result<void> join(core::socket_ref sock, const tools::join_request& r, co
       // The group once per socket (exclude mode, nothing blocked), then each blocked source.
       if (p.new_group) {
         if (auto j = core::join_group(sock, r.group, r.interface_index); !j) return j;
+        auto b = core::block_source(sock, r.group, *r.source, r.interface_index);
+        // Never leave an unfiltered join behind: the group moves or the run ends.
+        if (!b) (void)core::leave_group(sock, r.group, r.interface_index);
+        return b;
       }
       return core::block_source(sock, r.group, *r.source, r.interface_index);
   }
@@ -408,6 +412,9 @@ void receiver::drain(shard& sh) {
         std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
     // The socket is shared by the groups of one port: the destination says which.
     const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
+    // The wildcard-bound sockets also get unicast and broadcast datagrams to
+    // the port: not what was joined, so not counted.
+    if (!group.is_multicast()) continue;
     const auto source = m.peer.address().unmap().with_scope_id(0);
     const auto payload = std::span<const std::byte>(m.buffer.data(), m.size);
     if (m.info.drops) sh.drops_seen = std::max(sh.drops_seen, *m.info.drops);
@@ -437,7 +444,7 @@ void receiver::interval_report(double span) {
                             sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
   json total = tools::totals_json(delta, drops - previous_drops_);
   // Lost may shrink when late datagrams fill gaps counted before.
-  total["lost"] = static_cast<std::int64_t>(sum.lost) - static_cast<std::int64_t>(previous_sum_.lost);
+  total["lost"] = tools::lost_delta(sum.lost, previous_sum_.lost);
   total["untracked"] = table_.untracked() - previous_untracked_;
   previous_untracked_ = table_.untracked();
   out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", elapsed, delta.packets, span,
@@ -577,7 +584,10 @@ int main(int argc, char** argv) {
         shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0});
       }
       joined = join(shards[p->socket].sock, m.request, *p);
-      if (joined || joined.error().code != std::errc::no_buffer_space || !planner.refused(m.request, *p)) break;
+      // Out of option memory: ENOBUFS (IPv4, source filters) or ENOMEM (IPv6 joins).
+      const bool no_room = !joined && (joined.error().code == std::errc::no_buffer_space ||
+                                       joined.error().code == std::errc::not_enough_memory);
+      if (!no_room || !planner.refused(m.request, *p)) break;
     }
     if (duplicate) continue;
     if (!joined) return out.fail(exit_setup, joined.error());
@@ -622,7 +632,7 @@ int main(int argc, char** argv) {
   receiver rx(s, out, shards, table);
   if (auto r = rx.run(); !r) return out.fail(exit_setup, r.error());
   rx.summary();
-  if (rx.timed_out() || (s.timeout && table.sum().packets == 0)) {
+  if (rx.timed_out()) {
     return out.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
   }
   if (s.max_loss && table.loss_ratio() * 100 > *s.max_loss) {

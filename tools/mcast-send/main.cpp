@@ -18,7 +18,9 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <set>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include <boost/program_options.hpp>
@@ -235,6 +237,7 @@ int main(int argc, char** argv) {
     for (const auto& w : r->warnings) std::cerr << "mcast-send: warning: " << w << '\n';
   }
   std::vector<target> targets;
+  std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
   for (const auto& text : *texts) {
     auto spec = tools::parse_group_spec(text, tools::spec_user::sender, s.iface);
     if (!spec) return out.fail(exit_usage, spec.error());
@@ -250,6 +253,13 @@ int main(int argc, char** argv) {
       iface = r->iface;
     }
     for (const auto& g : *groups) {
+      // A repeated or overlapping spec would send one stream twice with two
+      // sequence counters: each (group, port, source, interface) once.
+      if (!seen.insert({g, spec->port, spec->source.value_or(core::ip_address{}), iface.index}).second) {
+        std::cerr << "mcast-send: warning: " << core::endpoint(g, spec->port).to_string()
+                  << " is given more than once; sending to it once\n";
+        continue;
+      }
       target t;
       t.group = g;
       t.port = spec->port;
@@ -258,6 +268,8 @@ int main(int argc, char** argv) {
       targets.push_back(std::move(t));
     }
   }
+
+  if (targets.empty()) return out.fail(exit_usage, "no group given (see --help)", "usage");
 
   // Sockets and plans.
   for (auto& t : targets) {
@@ -351,9 +363,20 @@ int main(int argc, char** argv) {
     if (filled == 0) continue;
     auto sent = core::write_batch(t.sock, std::span<const core::message>(batch.data(), filled),
                                   core::wait_policy::deadline(std::chrono::seconds(1)));
-    if (!sent) {
-      send_error = sent.error();
+    if (!sent || *sent < filled) {
+      // A short batch hides the error of the first datagram not sent; those
+      // sequence numbers are gone, so the run cannot claim it sent everything.
+      send_error = sent ? mcnet::error::from_errno(ENOBUFS, "sendmmsg", "batch")
+                              .with_number(static_cast<std::int64_t>(filled - *sent))
+                              .with_hint("{number} datagrams of a batch were not sent (the socket's send buffer or "
+                                         "the device queue was full); lower --rate or --batch")
+                        : sent.error();
       failure = exit_setup;
+      if (sent) {
+        t.sent += *sent;
+        t.bytes += *sent * s.size;
+        total_sent += *sent;
+      }
       break;
     }
     t.sent += *sent;

@@ -37,7 +37,7 @@ result<std::vector<std::string>> expand_spec_files(const std::vector<std::string
     }
     std::string line;
     while (std::getline(f, line)) {
-      const auto start = line.find_first_not_of(" \t");
+      const auto start = line.find_first_not_of(" \t\r");  // CRLF files too
       if (start == std::string::npos || line[start] == '#') continue;
       const auto end = line.find_last_not_of(" \t\r");
       out.push_back(line.substr(start, end - start + 1));

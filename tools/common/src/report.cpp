@@ -4,6 +4,7 @@
 
 #include <net/if.h>
 
+#include <algorithm>
 #include <array>
 
 #include <fmt/format.h>
@@ -39,6 +40,11 @@ json latency_json(const stream_key& k, const stream& s) {
 }
 
 }  // namespace
+
+std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
+  auto clamp = [](std::uint64_t v) { return static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX)); };
+  return saturating_sub(clamp(now), clamp(before));
+}
 
 totals totals_of(const stream_key& key, const stream& s) noexcept {
   totals t{s.packets, s.bytes, 0, 0, 0};
@@ -81,7 +87,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   j["rate_bps"] = rate(static_cast<double>(now.bytes - before.bytes) * 8, seconds);
   if (!k.foreign) {
     // Lost may shrink when late datagrams fill gaps counted before.
-    j["lost"] = static_cast<std::int64_t>(now.lost) - static_cast<std::int64_t>(before.lost);
+    j["lost"] = lost_delta(now.lost, before.lost);
     j["reordered"] = now.reordered - before.reordered;
     j["duplicates"] = now.duplicates - before.duplicates;
   }

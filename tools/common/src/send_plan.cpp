@@ -99,6 +99,10 @@ result<rate> parse_rate(std::string_view text) {
     return bad("the number before the unit is positive, like 10000pps or 1.5gbps");
   }
   r.per_second = v * scale;
+  // Beyond any NIC (1e9 pps, 1 Tbit/s): also keeps elapsed x rate far from overflow.
+  if (r.per_second > (r.what == rate::unit::packets ? 1e9 : 1e12)) {
+    return bad("at most 1000000000pps or 1000gbps");
+  }
   return r;
 }
 

@@ -54,11 +54,14 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
 
 totals stream_table::sum() const noexcept {
   totals t;
+  auto add = [](std::uint64_t& to, std::uint64_t v) {  // saturating: hostile sequence numbers make huge losses
+    if (__builtin_add_overflow(to, v, &to)) to = UINT64_MAX;
+  };
   for (const auto& [key, s] : streams_) {
     t.packets += s.packets;
     t.bytes += s.bytes;
     if (key.foreign) continue;
-    t.lost += s.sequence.lost();
+    add(t.lost, s.sequence.lost());
     t.reordered += s.sequence.reordered();
     t.duplicates += s.sequence.duplicates();
   }
@@ -66,13 +69,13 @@ totals stream_table::sum() const noexcept {
 }
 
 double stream_table::loss_ratio() const noexcept {
-  std::uint64_t packets = 0, lost = 0;
+  double packets = 0, lost = 0;  // in floating point: a hostile loss near 2^64 must not wrap
   for (const auto& [key, s] : streams_) {
     if (key.foreign) continue;
-    packets += s.packets;  // TOOLS.md: lost / (packets + lost), duplicates included
-    lost += s.sequence.lost();
+    packets += static_cast<double>(s.packets);  // TOOLS.md: lost / (packets + lost), duplicates included
+    lost += static_cast<double>(s.sequence.lost());
   }
-  return packets + lost == 0 ? 0.0 : static_cast<double>(lost) / static_cast<double>(packets + lost);
+  return packets + lost == 0 ? 0.0 : lost / (packets + lost);
 }
 
 }  // namespace mcnet::tools

@@ -42,6 +42,10 @@ class interface_names {
 [[nodiscard]] nlohmann::ordered_json stream_delta_json(const stream_key& key, const stream& s, totals& before, double seconds,
                                                const nlohmann::ordered_json& iface);
 
+/// Change of a lost count between reports (negative when late datagrams
+/// filled gaps), clamped: hostile sequence numbers can make counts near 2^64.
+[[nodiscard]] std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept;
+
 /// The `total` object of a report.
 [[nodiscard]] nlohmann::ordered_json totals_json(const totals& t, std::uint64_t kernel_drops);
 
