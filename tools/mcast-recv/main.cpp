@@ -6,11 +6,9 @@
 // latency, jitter, TTL and TOS. See docs/tools.md, the man page and --help.
 
 #include <netinet/in.h>
-#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <iostream>
@@ -42,14 +40,11 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_usage = 1;
-constexpr int exit_nothing = 2;
-constexpr int exit_loss = 3;
-constexpr int exit_setup = 4;
-
-std::atomic<bool> stop_requested{false};
-void on_signal(int) { stop_requested.store(true); }
+using tools::exit_loss;
+using tools::exit_nothing;
+using tools::exit_ok;
+using tools::exit_setup;
+using tools::exit_usage;
 
 struct settings {
   std::vector<std::string> specs;
@@ -80,7 +75,7 @@ class output {
     if (s_.json_output) std::cout << j.dump() << '\n' << std::flush;
   }
   [[nodiscard]] int fail(int code, const std::string& message, const std::string& name) const {
-    event({{"event", "error"}, {"time", tools::now_seconds()}, {"message", message}, {"code", name}, {"exit", code}});
+    event(tools::error_event(message, name, code));
     std::cerr << "mcast-recv: " << message << '\n';
     return code;
   }
@@ -368,7 +363,7 @@ mcnet::result<void> receiver::run() {
   }
   started_ = std::chrono::steady_clock::now();
   auto last_report = started_;
-  while (!stop_requested.load()) {
+  while (!tools::stop_requested()) {
     const auto now = std::chrono::steady_clock::now();
     const double elapsed = std::chrono::duration<double>(now - started_).count();
     if (s_.duration && elapsed >= *s_.duration) break;
@@ -624,10 +619,7 @@ int main(int argc, char** argv) {
              {"sockets", shards.size()}});
   if (s.csv) std::cout << tools::csv_header() << std::flush;
 
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
+  tools::stop_on_signals();
 
   receiver rx(s, out, shards, table);
   if (auto r = rx.run(); !r) return out.fail(exit_setup, r.error());

@@ -6,10 +6,8 @@
 // with optional fault injection. See docs/tools.md and --help.
 
 #include <netinet/in.h>
-#include <signal.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -44,12 +42,9 @@ using json = nlohmann::ordered_json;
 
 namespace {
 
-constexpr int exit_ok = 0;
-constexpr int exit_usage = 1;
-constexpr int exit_setup = 4;
-
-std::atomic<bool> stop_requested{false};
-void on_signal(int) { stop_requested.store(true); }
+using tools::exit_ok;
+using tools::exit_setup;
+using tools::exit_usage;
 
 std::uint64_t realtime_ns() {
   return static_cast<std::uint64_t>(
@@ -104,8 +99,7 @@ class reporter {
   }
   [[nodiscard]] int fail(int code, const std::string& message, const std::string& name) const {
     if (json_) {
-      std::cout << json{{"event", "error"}, {"time", tools::now_seconds()}, {"message", message}, {"code", name}, {"exit", code}}.dump()
-                << '\n';
+      std::cout << tools::error_event(message, name, code).dump() << '\n';
     }
     std::cerr << "mcast-send: " << message << '\n';
     return code;
@@ -307,10 +301,7 @@ int main(int argc, char** argv) {
   out.line(fmt::format("mcast-send: {} group(s), {} bytes per datagram, session {}, sender id {}", targets.size(), s.size,
                        session, sender_id));
 
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  ::sigaction(SIGINT, &sa, nullptr);
-  ::sigaction(SIGTERM, &sa, nullptr);
+  tools::stop_on_signals();
 
   // Sending: round-robin over the groups; paced by elapsed time (no sleep per
   // datagram: catch up in bursts, sleep only when ahead).
@@ -325,7 +316,7 @@ int main(int argc, char** argv) {
   std::size_t active = targets.size();
   std::size_t cursor = 0;
   std::uint64_t burst_left = 0;  // paced: datagrams of the current step still to send
-  while (active > 0 && !stop_requested.load()) {
+  while (active > 0 && !tools::stop_requested()) {
     const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (s.duration && elapsed >= *s.duration) break;
     std::uint64_t allowed = std::numeric_limits<std::uint64_t>::max();

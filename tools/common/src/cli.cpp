@@ -2,6 +2,9 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/cli.hpp>
 
+#include <signal.h>
+
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -15,6 +18,24 @@ namespace mcnet::tools {
 double now_seconds() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
+
+nlohmann::ordered_json error_event(std::string_view message, std::string_view code, int exit) {
+  return {{"event", "error"}, {"time", now_seconds()}, {"message", message}, {"code", code}, {"exit", exit}};
+}
+
+namespace {
+std::atomic<bool> stop_flag{false};
+void on_signal(int) { stop_flag.store(true); }
+}  // namespace
+
+void stop_on_signals() {
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  ::sigaction(SIGINT, &sa, nullptr);
+  ::sigaction(SIGTERM, &sa, nullptr);
+}
+
+bool stop_requested() noexcept { return stop_flag.load(); }
 
 std::string code_name(const error& e) {
   if (e.code.category() == error_category()) return e.code.message();
@@ -64,10 +85,7 @@ std::optional<boost::program_options::variables_map> parse_command_line(
     // With --json, scripts read stdout: the error is an event there too.
     for (int i = 1; i < argc; ++i) {
       if (std::string_view(argv[i]) != "--json") continue;
-      std::cout << nlohmann::ordered_json{{"event", "error"}, {"time", now_seconds()}, {"message", e.what()},
-                                          {"code", "usage"}, {"exit", 1}}
-                       .dump()
-                << '\n';
+      std::cout << error_event(e.what(), "usage", exit_usage).dump() << '\n';
       break;
     }
     std::cerr << tool << ": " << e.what() << " (see --help)\n";
