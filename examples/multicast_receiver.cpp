@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
               timeout_ms);
   std::fflush(stdout);
 
-  constexpr auto wanted = core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
+  constexpr auto wanted = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::array<std::byte, 2048> payload{};
   core::control_buffer control;
