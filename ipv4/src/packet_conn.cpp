@@ -22,6 +22,28 @@ result<void> require_v4(const core::ip_address& a, std::string_view op, std::str
                   .with_hint("ipv4::packet_conn takes IPv4 addresses; use ipv6::packet_conn for IPv6"));
 }
 
+// The control flags: each flag, the option that enables it, the cmsg kind
+// it yields. The switch names every enumerator, so a flag added without its
+// row does not compile (-Wswitch); destination and interface share
+// IP_PKTINFO, which the shared-option rule of packet_conn_base keeps on while
+// either is.
+constexpr core::detail::control_row<control_flags> row_for(control_flags f) noexcept {
+  using cf = control_flags;
+  switch (f) {
+    case cf::none: break;
+    case cf::ttl: return {f, &opt::receive_ttl, core::cmsg::hop_limit};
+    case cf::tos: return {f, &opt::receive_tos, core::cmsg::traffic_class};
+    case cf::destination: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::interface: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::timestamp: return {f, &core::opt::timestamp_ns, core::cmsg::timestamp_ns};
+    case cf::drops: return {f, &core::opt::receive_queue_overflow, core::cmsg::drops};
+    case cf::original_destination: return {f, &opt::receive_original_destination, core::cmsg::original_destination};
+  }
+  return {f, nullptr, core::cmsg::none};
+}
+constexpr auto control_table = core::detail::make_control_table<7, control_flags>(row_for);
+static_assert(core::detail::control_table_is_whole(control_table, row_for), "every control flag in one table row");
+
 }  // namespace
 
 // ------------------------------------------------------------------- conn
@@ -37,6 +59,10 @@ result<void> conn::set_ttl(int ttl) noexcept {
 }
 
 // ------------------------------------------------------------ packet_conn
+
+std::span<const core::detail::control_row<control_flags>> family_rules::control_rows() noexcept {
+  return control_table;
+}
 
 result<packet_conn> packet_conn::listen(const core::endpoint& local, const core::socket_setup& setup) {
   if (auto r = require_v4(local.address(), "listen", "endpoint"); !r) return fail(r.error());

@@ -12,6 +12,32 @@
 #include <mcnet/ipv6/options.hpp>
 
 namespace mcnet::ipv6 {
+namespace {
+
+// The control flags: each flag, the option that enables it, the cmsg kind
+// it yields. The switch names every enumerator, so a flag added without its
+// row does not compile (-Wswitch); destination and interface share
+// IPV6_RECVPKTINFO, which the shared-option rule of packet_conn_base keeps on while
+// either is.
+constexpr core::detail::control_row<control_flags> row_for(control_flags f) noexcept {
+  using cf = control_flags;
+  switch (f) {
+    case cf::traffic_class: return {f, &opt::receive_traffic_class, core::cmsg::traffic_class};
+    case cf::hop_limit: return {f, &opt::receive_hop_limit, core::cmsg::hop_limit};
+    case cf::destination: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::interface: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::path_mtu: return {f, &opt::receive_path_mtu, core::cmsg::path_mtu};
+    case cf::timestamp: return {f, &core::opt::timestamp_ns, core::cmsg::timestamp_ns};
+    case cf::drops: return {f, &core::opt::receive_queue_overflow, core::cmsg::drops};
+    case cf::original_destination: return {f, &opt::receive_original_destination, core::cmsg::original_destination};
+    case cf::none: break;
+  }
+  return {f, nullptr, core::cmsg::none};
+}
+constexpr auto control_table = core::detail::make_control_table<8, control_flags>(row_for);
+static_assert(core::detail::control_table_is_whole(control_table, row_for), "every control flag in one table row");
+
+}  // namespace
 
 // ------------------------------------------------------------------- conn
 
@@ -32,6 +58,10 @@ result<void> conn::set_hop_limit(int hops) noexcept {
 result<std::uint32_t> conn::path_mtu() const noexcept { return core::get(s_, opt::path_mtu); }
 
 // ------------------------------------------------------------ packet_conn
+
+std::span<const core::detail::control_row<control_flags>> family_rules::control_rows() noexcept {
+  return control_table;
+}
 
 result<packet_conn> packet_conn::listen(const core::endpoint& local, const core::socket_setup& setup) {
   const core::endpoint v6(local.address().map_v6(), local.port());

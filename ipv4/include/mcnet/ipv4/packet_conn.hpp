@@ -31,9 +31,9 @@
 namespace mcnet::ipv4 {
 
 /// TOS and TTL of outgoing packets on any IPv4 socket, TCP included.
-class conn {
+class conn : public core::detail::conn_base {
  public:
-  explicit conn(core::socket_ref s) noexcept : s_(s) {}
+  using conn_base::conn_base;
 
   /// `IP_TOS`: the type-of-service byte (DSCP << 2 | ECN) of outgoing packets.
   [[nodiscard]] result<int> tos() const noexcept;
@@ -43,11 +43,6 @@ class conn {
   [[nodiscard]] result<int> ttl() const noexcept;
   /// Sets `IP_TTL`, 1 to 255. @see ttl()
   result<void> set_ttl(int ttl) noexcept;
-
-  [[nodiscard]] core::socket_ref socket() const noexcept { return s_; }
-
- protected:
-  core::socket_ref s_;
 };
 
 /// Which control messages a packet_conn receives (bit set), as x/net's
@@ -62,12 +57,6 @@ enum class control_flags : std::uint32_t {
   drops = 1u << 5,                 ///< SO_RXQ_OVFL
   original_destination = 1u << 6,  ///< IP_RECVORIGDSTADDR
 };
-[[nodiscard]] constexpr control_flags operator|(control_flags a, control_flags b) noexcept {
-  return static_cast<control_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr bool has(control_flags set, control_flags f) noexcept {
-  return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
-}
 
 /// Per-datagram control information, as x/net's ControlMessage.
 /// Read: what the kernel said (fields the flags did not ask for stay unset).
@@ -84,6 +73,10 @@ struct control_message {
   std::optional<std::uint32_t> drops{};  ///< cumulative kernel drops (SO_RXQ_OVFL)
   core::endpoint original_destination{};
 };
+
+/// `a | b`: both sets of flags; `has(set, f)`: whether `set` has any bit of `f`.
+using core::detail::operator|;
+using core::detail::has;
 
 /// What one read returned.
 struct read_result {
@@ -115,38 +108,21 @@ result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept
 
 /// The IPv4 rules of packet_conn (core::detail::packet_conn_base asks them).
 struct family_rules {
-  using control_flags = ipv4::control_flags;
-  using control_message = ipv4::control_message;
-  using read_result = ipv4::read_result;
-
-  /// The control flags: flag, the option that enables it, the cmsg kind it
-  /// yields. destination and interface share IP_PKTINFO.
-  static constexpr std::array<core::detail::control_row<control_flags>, 7> control_rows{{
-      {control_flags::ttl, &opt::receive_ttl, core::cmsg::hop_limit},
-      {control_flags::tos, &opt::receive_tos, core::cmsg::traffic_class},
-      {control_flags::destination, &opt::receive_packet_info, core::cmsg::pktinfo},
-      {control_flags::interface, &opt::receive_packet_info, core::cmsg::pktinfo},
-      {control_flags::timestamp, &core::opt::timestamp_ns, core::cmsg::timestamp_ns},
-      {control_flags::drops, &core::opt::receive_queue_overflow, core::cmsg::drops},
-      {control_flags::original_destination, &opt::receive_original_destination, core::cmsg::original_destination},
-  }};
-  /// Room for IP_PKTINFO, IP_TTL and IP_TOS.
-  static constexpr std::size_t send_control_size = CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int));
-  static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
-  static constexpr const auto& multicast_all_option = opt::multicast_all;
-
+  /// x/net's converters, declared above.
+  static constexpr auto to_control_message = &ipv4::to_control_message;
+  static constexpr auto marshal = &ipv4::marshal;
   /// Groups are IPv4 (or IPv4-mapped); the interface is the one given.
   static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
                                                core::interface_ref iface, std::string_view op) noexcept;
   /// A destination is IPv4, sent unmapped; invalid: the connected peer.
   static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
-  static control_message to_control_message(const core::packet_info& info) noexcept {
-    return ipv4::to_control_message(info);
-  }
-  static result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept {
-    return ipv4::marshal(cm, out);
-  }
-  static void finish_read(read_result&, const core::message&) noexcept {}
+  static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
+  static constexpr const auto& multicast_all_option = opt::multicast_all;
+  /// Room for IP_PKTINFO, IP_TTL and IP_TOS.
+  static constexpr std::size_t send_control_size = CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int));
+  /// The control-flag table (packet_conn.cpp): flag, the option that
+  /// enables it, the cmsg kind it yields.
+  static std::span<const core::detail::control_row<control_flags>> control_rows() noexcept;
 };
 
 /// A datagram socket with IPv4 multicast and control messages: membership
@@ -156,7 +132,8 @@ struct family_rules {
 ///
 /// Groups, sources and destinations are IPv4 (or ::ffff:a.b.c.d): anything
 /// else is errc::family_mismatch with a hint naming ipv6::packet_conn.
-class packet_conn : public core::detail::packet_conn_base<conn, family_rules> {
+class packet_conn
+    : public core::detail::packet_conn_base<conn, family_rules, control_flags, control_message, read_result> {
  public:
   using packet_conn_base::packet_conn_base;
 

@@ -31,9 +31,9 @@
 namespace mcnet::ipv6 {
 
 /// Traffic class, hop limit and path MTU on any IPv6 socket, TCP included.
-class conn {
+class conn : public core::detail::conn_base {
  public:
-  explicit conn(core::socket_ref s) noexcept : s_(s) {}
+  using conn_base::conn_base;
 
   /// `IPV6_TCLASS`: traffic class of outgoing packets (DSCP << 2 | ECN).
   [[nodiscard]] result<int> traffic_class() const noexcept;
@@ -45,11 +45,6 @@ class conn {
   result<void> set_hop_limit(int hops) noexcept;
   /// `IPV6_PATHMTU`: the path MTU of a connected socket. Errors: ENOTCONN.
   [[nodiscard]] result<std::uint32_t> path_mtu() const noexcept;
-
-  [[nodiscard]] core::socket_ref socket() const noexcept { return s_; }
-
- protected:
-  core::socket_ref s_;
 };
 
 /// Which control messages a packet_conn receives (bit set).
@@ -64,12 +59,9 @@ enum class control_flags : std::uint32_t {
   drops = 1u << 6,                 ///< SO_RXQ_OVFL
   original_destination = 1u << 7,  ///< IPV6_RECVORIGDSTADDR
 };
-[[nodiscard]] constexpr control_flags operator|(control_flags a, control_flags b) noexcept {
-  return static_cast<control_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr bool has(control_flags set, control_flags f) noexcept {
-  return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
-}
+/// `a | b`: both sets of flags; `has(set, f)`: whether `set` has any bit of `f`.
+using core::detail::operator|;
+using core::detail::has;
 
 /// Per-datagram control information, as x/net's ipv6.ControlMessage.
 /// Read: what the kernel said. Write: `source` and `interface_index` choose
@@ -111,22 +103,9 @@ result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept
 
 /// The IPv6 rules of packet_conn (core::detail::packet_conn_base asks them).
 struct family_rules {
-  using control_flags = ipv6::control_flags;
-  using control_message = ipv6::control_message;
-  using read_result = ipv6::read_result;
-
-  /// The control flags: flag, the option that enables it, the cmsg kind it
-  /// yields. destination and interface share IPV6_RECVPKTINFO.
-  static constexpr std::array<core::detail::control_row<control_flags>, 8> control_rows{{
-      {control_flags::traffic_class, &opt::receive_traffic_class, core::cmsg::traffic_class},
-      {control_flags::hop_limit, &opt::receive_hop_limit, core::cmsg::hop_limit},
-      {control_flags::destination, &opt::receive_packet_info, core::cmsg::pktinfo},
-      {control_flags::interface, &opt::receive_packet_info, core::cmsg::pktinfo},
-      {control_flags::path_mtu, &opt::receive_path_mtu, core::cmsg::path_mtu},
-      {control_flags::timestamp, &core::opt::timestamp_ns, core::cmsg::timestamp_ns},
-      {control_flags::drops, &core::opt::receive_queue_overflow, core::cmsg::drops},
-      {control_flags::original_destination, &opt::receive_original_destination, core::cmsg::original_destination},
-  }};
+  /// The control-flag table (packet_conn.cpp): flag, the option that
+  /// enables it, the cmsg kind it yields.
+  static std::span<const core::detail::control_row<control_flags>> control_rows() noexcept;
   /// Room for IPV6_PKTINFO, IPV6_HOPLIMIT and IPV6_TCLASS.
   static constexpr std::size_t send_control_size = CMSG_SPACE(sizeof(in6_pktinfo)) + 2 * CMSG_SPACE(sizeof(int));
   static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
@@ -140,12 +119,9 @@ struct family_rules {
                                                core::interface_ref iface, std::string_view op) noexcept;
   /// A destination is sent in its IPv6 (or IPv4-mapped) form; invalid: the connected peer.
   static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
-  static control_message to_control_message(const core::packet_info& info) noexcept {
-    return ipv6::to_control_message(info);
-  }
-  static result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept {
-    return ipv6::marshal(cm, out);
-  }
+  /// x/net's converters, declared above.
+  static constexpr auto to_control_message = &ipv6::to_control_message;
+  static constexpr auto marshal = &ipv6::marshal;
   /// Marks a path-MTU notification.
   static void finish_read(read_result& out, const core::message& m) noexcept {
     out.path_mtu_notification = is_path_mtu_notification(m);
@@ -166,7 +142,8 @@ struct family_rules {
 /// path-MTU notification (`read_result::path_mtu_notification`); a send
 /// past the path MTU with IPV6_DONTFRAG fails with EMSGSIZE; link-local
 /// destinations need a scope id or control->interface_index.
-class packet_conn : public core::detail::packet_conn_base<conn, family_rules> {
+class packet_conn
+    : public core::detail::packet_conn_base<conn, family_rules, control_flags, control_message, read_result> {
  public:
   using packet_conn_base::packet_conn_base;
 

@@ -3,25 +3,28 @@
 #pragma once
 
 /// @file
-/// What `ipv4::packet_conn` and `ipv6::packet_conn` share: the socket they
+/// What `ipv4::packet_conn` and `ipv6::packet_conn` share (and their `conn`s:
+/// the socket, the flag operators): the socket they
 /// borrow or own, the control-flag bookkeeping driven by one table per
 /// family, the wait policy, the I/O wrappers and the forwards of membership
 /// to core. The family rules (which addresses are accepted, which interface
 /// a group joins on, how a destination is written) come from a `Family`
 /// struct each facade defines; see docs/design.md, "ipv4 and ipv6 facades".
 ///
-/// `Family` provides: `control_flags` (the facade's bit set), `control_message`
-/// and `read_result` (x/net's types), `control_rows` (the table),
+/// `Family` provides `control_rows()` (the family's control-flag table),
 /// `send_control_size` (bytes of control data a send may carry),
-/// `multicast_loopback_option` and `multicast_all_option` (descriptors), and
-/// the static functions `group_interface`, `peer`, `to_control_message`,
-/// `marshal` and `finish_read`.
+/// `multicast_loopback_option` and `multicast_all_option` (descriptors),
+/// `to_control_message` and `marshal` (the family's converters),
+/// `group_interface` (checks a group, says which interface it joins on),
+/// `peer` (checks a destination, gives the form sent) and optionally
+/// `finish_read` (what a read adds for this family).
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 
 #include <mcnet/core/codecs.hpp>
@@ -35,6 +38,34 @@
 
 namespace mcnet::core::detail {
 
+/// What a family's `conn` holds: the socket it works on (borrowed).
+class conn_base {
+ public:
+  explicit conn_base(socket_ref s) noexcept : s_(s) {}
+
+  /// The socket this conn works on.
+  [[nodiscard]] socket_ref socket() const noexcept { return s_; }
+
+ protected:
+  socket_ref s_;
+};
+
+/// A facade's control_flags: a bit set over std::uint32_t with a `none`.
+template <class E>
+concept control_flag_set = std::is_enum_v<E> && std::is_same_v<std::underlying_type_t<E>, std::uint32_t> &&
+                           requires { E::none; };
+
+/// The union of two flag sets; each facade brings it in with a using-declaration.
+template <control_flag_set E>
+[[nodiscard]] constexpr E operator|(E a, E b) noexcept {
+  return static_cast<E>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
+}
+/// Whether `set` has any bit of `f`.
+template <control_flag_set E>
+[[nodiscard]] constexpr bool has(E set, E f) noexcept {
+  return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
+}
+
 /// One row of a facade's control-flag table: the flag, the boolean socket
 /// option that makes the kernel send its message, and the cmsg kind core
 /// decodes it as. Flags whose rows name the same option share it (IPv4's
@@ -42,48 +73,53 @@ namespace mcnet::core::detail {
 /// while any of them is on.
 template <class Flags>
 struct control_row {
-  Flags flag;
-  const sockopt<bool_codec>* option;
-  cmsg kind;
+  Flags flag{};
+  const sockopt<bool_codec>* option = nullptr;
+  cmsg kind = cmsg::none;
 };
 
-/// The table is whole: each row one flag bit, each bit in exactly one row,
-/// the bits 0 to N-1 all used (so a flag added to the enum without a row
-/// leaves a gap or an extra bit, and fails), every kind one bit of what core
-/// decodes (`cmsg::all`), and rows that share an option share its kind.
-template <class Flags, std::size_t N>
-constexpr bool control_table_is_whole(const std::array<control_row<Flags>, N>& rows) noexcept {
-  std::uint32_t seen = 0;
-  for (const auto& r : rows) {
-    const auto bit = static_cast<std::uint32_t>(r.flag);
+/// A facade's table: the rows `row_for` gives for the flag bits 0 to N-1.
+/// `row_for` switches over every enumerator (so -Wswitch refuses a flag
+/// without a row) and gives a row without option for anything else.
+template <std::size_t N, class Flags, class RowFor>
+constexpr std::array<control_row<Flags>, N> make_control_table(RowFor row_for) noexcept {
+  std::array<control_row<Flags>, N> rows{};
+  for (std::size_t i = 0; i < N; ++i) rows[i] = row_for(static_cast<Flags>(std::uint32_t{1} << i));
+  return rows;
+}
+
+/// The table is whole: row i is bit i and has an option, bit N has no row (so
+/// the table holds every flag, each exactly once), every kind is one bit of
+/// what core decodes (`cmsg::all`), and rows that share an option share its kind.
+template <class Flags, std::size_t N, class RowFor>
+constexpr bool control_table_is_whole(const std::array<control_row<Flags>, N>& rows, RowFor row_for) noexcept {
+  static_assert(N < 32);
+  for (std::size_t i = 0; i < N; ++i) {
+    const auto& r = rows[i];
     const auto kind = static_cast<std::uint32_t>(r.kind);
-    if (bit == 0 || (bit & (bit - 1)) != 0 || (seen & bit) != 0) return false;
+    if (static_cast<std::uint32_t>(r.flag) != std::uint32_t{1} << i || r.option == nullptr) return false;
     if (kind == 0 || (kind & (kind - 1)) != 0 || !has(cmsg::all, r.kind)) return false;
-    if (r.option == nullptr) return false;
     for (const auto& other : rows) {
       if (other.option == r.option && other.kind != r.kind) return false;
     }
-    seen |= bit;
   }
-  return N < 32 && seen == (std::uint32_t{1} << N) - 1;
+  return row_for(static_cast<Flags>(std::uint32_t{1} << N)).option == nullptr;
 }
 
 /// The plumbing of a packet_conn over `Conn` (the family's `conn`, which
 /// holds the socket as `s_`). Not thread-safe: one thread reads, or the
 /// caller locks.
-template <class Conn, class Family>
+template <class Conn, class Family, class ControlFlags, class ControlMessage, class ReadResult>
 class packet_conn_base : public Conn {
  public:
-  using control_flags = typename Family::control_flags;
-  using control_message = typename Family::control_message;
-  using read_result = typename Family::read_result;
-
-  static_assert(control_table_is_whole(Family::control_rows), "every control flag in exactly one table row");
+  using control_flags = ControlFlags;
+  using control_message = ControlMessage;
+  using read_result = ReadResult;
 
   /// Work on a socket owned elsewhere (an mcnet socket, asio's, ...).
   explicit packet_conn_base(socket_ref s) noexcept : Conn(s) {}
   /// Own `s`.
-  explicit packet_conn_base(socket&& s) noexcept : Conn(socket_ref(s.native_handle())), owned_(std::move(s)) {}
+  explicit packet_conn_base(core::socket&& s) noexcept : Conn(socket_ref(s.native_handle())), owned_(std::move(s)) {}
   packet_conn_base(packet_conn_base&&) noexcept = default;
   packet_conn_base& operator=(packet_conn_base&&) noexcept = default;
   packet_conn_base(const packet_conn_base&) = delete;
@@ -165,11 +201,12 @@ class packet_conn_base : public Conn {
   result<void> set_control_message(control_flags flags, bool on) noexcept {
     const auto asked = static_cast<std::uint32_t>(flags);
     const auto kept = static_cast<std::uint32_t>(flags_) & ~asked;
-    for (std::size_t i = 0; i < std::size(Family::control_rows); ++i) {
-      const auto& row = Family::control_rows[i];
-      if ((asked & static_cast<std::uint32_t>(row.flag)) == 0 || handled_before(i, asked)) continue;
+    const auto rows = Family::control_rows();
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      const auto& row = rows[i];
+      if ((asked & static_cast<std::uint32_t>(row.flag)) == 0 || handled_before(rows, i, asked)) continue;
       bool value = on;
-      for (const auto& other : Family::control_rows) {
+      for (const auto& other : rows) {
         if (other.option == row.option && (kept & static_cast<std::uint32_t>(other.flag)) != 0) value = true;
       }
       if (auto r = core::set(this->s_, *row.option, value); !r) return r;
@@ -196,7 +233,7 @@ class packet_conn_base : public Conn {
     out.control.source = out.source.address();
     out.truncated = m.truncated;
     out.wire_size = m.wire_size;
-    Family::finish_read(out, m);
+    if constexpr (requires { Family::finish_read(out, m); }) Family::finish_read(out, m);
     return out;
   }
 
@@ -242,26 +279,25 @@ class packet_conn_base : public Conn {
     return call(*index);
   }
 
+  using rows_type = std::span<const control_row<control_flags>>;
+
   // Whether an earlier row asked for now already set row i's (shared) option.
-  static constexpr bool handled_before(std::size_t i, std::uint32_t asked) noexcept {
+  static bool handled_before(rows_type rows, std::size_t i, std::uint32_t asked) noexcept {
     for (std::size_t j = 0; j < i; ++j) {
-      if (Family::control_rows[j].option == Family::control_rows[i].option &&
-          (asked & static_cast<std::uint32_t>(Family::control_rows[j].flag)) != 0) {
-        return true;
-      }
+      if (rows[j].option == rows[i].option && (asked & static_cast<std::uint32_t>(rows[j].flag)) != 0) return true;
     }
     return false;
   }
 
-  static constexpr cmsg decode_set_of(control_flags flags) noexcept {
+  static cmsg decode_set_of(control_flags flags) noexcept {
     cmsg c = cmsg::none;
-    for (const auto& row : Family::control_rows) {
+    for (const auto& row : Family::control_rows()) {
       if ((static_cast<std::uint32_t>(flags) & static_cast<std::uint32_t>(row.flag)) != 0) c = c | row.kind;
     }
     return c;
   }
 
-  socket owned_;
+  core::socket owned_;
   control_flags flags_{};
   cmsg decode_ = cmsg::none;
   wait_policy wait_ = wait_policy::blocking();
