@@ -179,7 +179,7 @@ void BM_raw_recvmmsg(benchmark::State& state) {
 
 void BM_read_batch(benchmark::State& state) {
   const bool metadata = state.range(0) != 0;
-  const auto decode = metadata ? core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
+  const auto decode = metadata ? core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
                                      core::cmsg::drops
                                : core::cmsg::none;
   pair_of_sockets p(metadata);
@@ -221,7 +221,7 @@ void BM_raw_recvmsg(benchmark::State& state) {
 
 void BM_read_from(benchmark::State& state) {
   const bool metadata = state.range(0) != 0;
-  const auto decode = metadata ? core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
+  const auto decode = metadata ? core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
                                      core::cmsg::drops
                                : core::cmsg::none;
   pair_of_sockets p(metadata);

@@ -9,46 +9,28 @@
 // summary; exits 0 when EXPECTED datagrams arrived, 1 when the timeout
 // passed first.
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
 #include <set>
 #include <string>
 #include <string_view>
 
 #include <mcnet/core.hpp>
+#include <mcnet/ipv4/options.hpp>
+#include <mcnet/ipv6/options.hpp>
+
+#include "example_args.hpp"
 
 namespace core = mcnet::core;
+namespace ipv4 = mcnet::ipv4;
+namespace ipv6 = mcnet::ipv6;
+using example::number;
 
 namespace {
 
-// IPPROTO_IP / IPPROTO_IPV6 options are the ipv4 and ipv6 layers' tables;
-// until then, user descriptors are all a new option needs.
-constexpr core::sockopt<core::bool_codec> recv_pktinfo_v4{IPPROTO_IP, IP_PKTINFO, "IP_PKTINFO"};
-constexpr core::sockopt<core::bool_codec> recv_ttl{IPPROTO_IP, IP_RECVTTL, "IP_RECVTTL"};
-constexpr core::sockopt<core::bool_codec> recv_pktinfo_v6{IPPROTO_IPV6, IPV6_RECVPKTINFO, "IPV6_RECVPKTINFO"};
-constexpr core::sockopt<core::bool_codec> recv_hoplimit{IPPROTO_IPV6, IPV6_RECVHOPLIMIT, "IPV6_RECVHOPLIMIT"};
-
-int number(const char* text, int fallback) {
-  if (text == nullptr) return fallback;
-  int v = 0;
-  auto [p, ec] = std::from_chars(text, text + std::strlen(text), v);
-  if (ec != std::errc() || *p != '\0' || v < 0) {
-    std::fprintf(stderr, "not a non-negative number: %s\n", text);
-    std::exit(2);
-  }
-  return v;
-}
-
-int die(const mcnet::error& e) {
-  std::fprintf(stderr, "mcnet-example-multicast_receiver: %s\n", e.message().c_str());
-  return 1;
-}
+int die(const mcnet::error& e) { return example::die("mcnet-example-multicast_receiver", e); }
 
 }  // namespace
 
@@ -68,7 +50,10 @@ int main(int argc, char** argv) {
   // Bound to the group itself: only this group's datagrams reach the socket.
   auto s = core::listen_udp(*group, {.reuse_address = true});
   if (!s) return die(s.error());
-  for (const auto* o : {v4 ? &recv_pktinfo_v4 : &recv_pktinfo_v6, v4 ? &recv_ttl : &recv_hoplimit}) {
+  // Destination and interface (IP_PKTINFO / IPV6_RECVPKTINFO), TTL or hop limit.
+  const auto& pktinfo = v4 ? ipv4::opt::receive_packet_info : ipv6::opt::receive_packet_info;
+  const auto& ttl = v4 ? ipv4::opt::receive_ttl : ipv6::opt::receive_hop_limit;
+  for (const auto* o : {&pktinfo, &ttl}) {
     if (auto r = core::set(*s, *o, true); !r) return die(r.error());
   }
   if (auto r = core::set(*s, core::opt::timestamp_ns, true); !r) return die(r.error());
@@ -79,7 +64,7 @@ int main(int argc, char** argv) {
               timeout_ms);
   std::fflush(stdout);
 
-  constexpr auto wanted = core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
+  constexpr auto wanted = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::array<std::byte, 2048> payload{};
   core::control_buffer control;

@@ -7,58 +7,31 @@
 //   mcnet-example-multicast_sender 239.255.0.1:5000 eth0 10 100 1
 //
 // Every datagram carries "mcnet seq=N of=COUNT". Everything goes through
-// mcnet; IPPROTO_IP / IPPROTO_IPV6 options are written as user descriptors
-// here, which is all a new option ever needs.
+// mcnet: the outgoing interface and TTL are the ipv4 / ipv6 option tables'
+// descriptors (`ipv4::opt`, `ipv6::opt`) set with core::set.
 
-#include <net/if.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
-#include <cstring>
+#include <span>
 #include <string>
-#include <string_view>
 #include <thread>
 
 #include <mcnet/core.hpp>
+#include <mcnet/ipv4/options.hpp>
+#include <mcnet/ipv6/options.hpp>
+
+#include "example_args.hpp"
 
 namespace core = mcnet::core;
+namespace ipv4 = mcnet::ipv4;
+namespace ipv6 = mcnet::ipv6;
+using example::number;
 
 namespace {
 
-// IP_MULTICAST_IF by index (struct ip_mreqn) and IPV6_MULTICAST_IF (an int).
-struct mreqn_codec {
-  using value_type = ip_mreqn;
-  using storage_type = ip_mreqn;
-  static mcnet::result<socklen_t> encode(const ip_mreqn& v, ip_mreqn& s) noexcept {
-    s = v;
-    return socklen_t{sizeof(ip_mreqn)};
-  }
-  static mcnet::result<ip_mreqn> decode(const ip_mreqn& s, socklen_t) noexcept { return s; }
-};
-constexpr core::sockopt<mreqn_codec, core::access::write_only> v4_multicast_if{IPPROTO_IP, IP_MULTICAST_IF,
-                                                                                "IP_MULTICAST_IF"};
-constexpr core::sockopt<core::int_codec> v4_multicast_ttl{IPPROTO_IP, IP_MULTICAST_TTL, "IP_MULTICAST_TTL"};
-constexpr core::sockopt<core::int_codec> v6_multicast_if{IPPROTO_IPV6, IPV6_MULTICAST_IF, "IPV6_MULTICAST_IF"};
-constexpr core::sockopt<core::int_codec> v6_multicast_hops{IPPROTO_IPV6, IPV6_MULTICAST_HOPS, "IPV6_MULTICAST_HOPS"};
-
-int number(const char* text, int fallback) {
-  if (text == nullptr) return fallback;
-  int v = 0;
-  auto [p, ec] = std::from_chars(text, text + std::strlen(text), v);
-  if (ec != std::errc() || *p != '\0' || v < 0) {
-    std::fprintf(stderr, "not a non-negative number: %s\n", text);
-    std::exit(2);
-  }
-  return v;
-}
-
-int die(const mcnet::error& e) {
-  std::fprintf(stderr, "mcnet-example-multicast_sender: %s\n", e.message().c_str());
-  return 1;
-}
+int die(const mcnet::error& e) { return example::die("mcnet-example-multicast_sender", e); }
 
 }  // namespace
 
@@ -81,13 +54,12 @@ int main(int argc, char** argv) {
   auto s = core::socket::open(group->address().af(), SOCK_DGRAM);
   if (!s) return die(s.error());
   if (group->address().is_v4()) {
-    ip_mreqn mreq{};
-    mreq.imr_ifindex = static_cast<int>(iface->index);
-    if (auto r = core::set(*s, v4_multicast_if, mreq); !r) return die(r.error());
-    if (auto r = core::set(*s, v4_multicast_ttl, ttl); !r) return die(r.error());
+    if (auto r = core::set(*s, ipv4::opt::multicast_interface, {iface->index, {}}); !r) return die(r.error());
+    if (auto r = core::set(*s, ipv4::opt::multicast_ttl, ttl); !r) return die(r.error());
   } else {
-    if (auto r = core::set(*s, v6_multicast_if, static_cast<int>(iface->index)); !r) return die(r.error());
-    if (auto r = core::set(*s, v6_multicast_hops, ttl); !r) return die(r.error());
+    const int index = static_cast<int>(iface->index);
+    if (auto r = core::set(*s, ipv6::opt::multicast_interface, index); !r) return die(r.error());
+    if (auto r = core::set(*s, ipv6::opt::multicast_hops, ttl); !r) return die(r.error());
   }
   // Connect after choosing the interface: the kernel picks the route (and the
   // source address) at connect time, from IP_MULTICAST_IF for a group.

@@ -226,7 +226,7 @@ result<endpoint> endpoint::from_sockaddr(const sockaddr* sa, socklen_t length) n
     std::memcpy(b.data(), &in6.sin6_addr, 16);
     return endpoint(ip_address::v6_bytes(b, in6.sin6_scope_id), ntohs(in6.sin6_port));
   }
-  return fail(error(errc::wrong_family, "decode", what).with_number(family).with_hint("only AF_INET and AF_INET6 are IP endpoints"));
+  return fail(error(errc::family_mismatch, "decode", what).with_number(family).with_hint("only AF_INET and AF_INET6 are IP endpoints"));
 }
 
 socklen_t endpoint::to_sockaddr(sockaddr_storage& out) const noexcept {

@@ -76,7 +76,7 @@ constexpr rule rules[] = {
 #endif
     {SOL_SOCKET, SO_RXQ_OVFL, cmsg::drops, sizeof(std::uint32_t), "SO_RXQ_OVFL",
      [](std::span<const std::byte> d, packet_info& out) noexcept { out.drops = load<std::uint32_t>(d); }},
-    {IPPROTO_IP, IP_PKTINFO, cmsg::packet_info, sizeof(in_pktinfo), "IP_PKTINFO",
+    {IPPROTO_IP, IP_PKTINFO, cmsg::pktinfo, sizeof(in_pktinfo), "IP_PKTINFO",
      [](std::span<const std::byte> d, packet_info& out) noexcept {
        auto pi = load<in_pktinfo>(d);
        out.destination = v4_of(pi.ipi_addr);
@@ -92,7 +92,7 @@ constexpr rule rules[] = {
        auto sa = load<sockaddr_in>(d);
        out.original_destination = endpoint(v4_of(sa.sin_addr), ntohs(sa.sin_port));
      }},
-    {IPPROTO_IPV6, IPV6_PKTINFO, cmsg::packet_info, sizeof(in6_pktinfo), "IPV6_PKTINFO",
+    {IPPROTO_IPV6, IPV6_PKTINFO, cmsg::pktinfo, sizeof(in6_pktinfo), "IPV6_PKTINFO",
      [](std::span<const std::byte> d, packet_info& out) noexcept {
        auto pi = load<in6_pktinfo>(d);
        out.interface_index = pi.ipi6_ifindex;

@@ -30,7 +30,6 @@ class category final : public std::error_category {
       case errc::timed_out: return "timed out";
       case errc::value_out_of_range: return "value out of range";
       case errc::unexpected_option_size: return "kernel returned an option of unexpected size";
-      case errc::wrong_family: return "wrong address family for this socket";
       case errc::interface_required: return "an interface is required";
     }
     return "unknown mcnet error " + std::to_string(value);
@@ -46,8 +45,7 @@ class category final : public std::error_category {
       case errc::source_not_unicast:
       case errc::value_out_of_range:
       case errc::interface_required: return std::errc::invalid_argument;
-      case errc::family_mismatch:
-      case errc::wrong_family: return std::errc::address_family_not_supported;
+      case errc::family_mismatch: return std::errc::address_family_not_supported;
       case errc::no_such_interface: return std::errc::no_such_device;
       case errc::truncated_control_message:
       case errc::unexpected_option_size: return std::errc::message_size;

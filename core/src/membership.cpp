@@ -23,37 +23,14 @@
 namespace mcnet::core {
 namespace {
 
-// The options, each spelled once. The level is chosen per call by family.
+// Which call failed, for the hints; the option itself is a descriptor of
+// membership_options.hpp.
 enum class op : std::uint8_t { join, leave, join_source, leave_source, block, unblock, msfilter };
-
-struct op_info {
-  int name;
-  std::string_view spelling;
-  bool has_source;
-};
-
-constexpr op_info info_of(op o) noexcept {
-  switch (o) {
-    case op::join: return {MCAST_JOIN_GROUP, "MCAST_JOIN_GROUP", false};
-    case op::leave: return {MCAST_LEAVE_GROUP, "MCAST_LEAVE_GROUP", false};
-    case op::join_source: return {MCAST_JOIN_SOURCE_GROUP, "MCAST_JOIN_SOURCE_GROUP", true};
-    case op::leave_source: return {MCAST_LEAVE_SOURCE_GROUP, "MCAST_LEAVE_SOURCE_GROUP", true};
-    case op::block: return {MCAST_BLOCK_SOURCE, "MCAST_BLOCK_SOURCE", true};
-    case op::unblock: return {MCAST_UNBLOCK_SOURCE, "MCAST_UNBLOCK_SOURCE", true};
-    case op::msfilter: return {MCAST_MSFILTER, "MCAST_MSFILTER", true};
-  }
-  return {0, "", false};
-}
-
-option_info option_for(op o, int level) noexcept {
-  const auto i = info_of(o);
-  return {level, i.name, i.spelling, access::write_only, read_back::not_readable, needs::nothing};
-}
 
 // Check the arguments and choose the level; returns the group in the form
 // the kernel wants (IPv4-mapped groups unmapped).
-result<ip_address> check(socket_ref s, op o, const ip_address& group_in, const ip_address* source) noexcept {
-  const auto spelling = info_of(o).spelling;
+result<ip_address> check(socket_ref s, std::string_view spelling, const ip_address& group_in,
+                         const ip_address* source) noexcept {
   const ip_address group = group_in.unmap();
   if (!group.is_multicast()) {
     return fail(error(errc::not_multicast, "setsockopt", spelling)
@@ -84,10 +61,6 @@ result<ip_address> check(socket_ref s, op o, const ip_address& group_in, const i
   }
   return group;
 }
-
-int level_of(const ip_address& group) noexcept { return group.is_v4() ? IPPROTO_IP : IPPROTO_IPV6; }
-
-void to_storage(const ip_address& a, sockaddr_storage& out) noexcept { endpoint(a.unmap().with_scope_id(0), 0).to_sockaddr(out); }
 
 // Hint for ENOBUFS: which limit, with its value in the caller's namespace.
 error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept;
@@ -124,7 +97,7 @@ error explain(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex
 
 error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept {
   const bool v4 = group.is_v4();
-  bool per_group_sources = info_of(o).has_source;
+  bool per_group_sources = o != op::join && o != op::leave;
   if (o == op::join_source) {
     // A new group counts against the membership limit; another source of a
     // group already joined against the source limit. Ask the kernel which.
@@ -151,30 +124,23 @@ error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t 
                      "raise it on the host or use another socket");
 }
 
-result<void> group_call(socket_ref s, op o, const ip_address& group_in, std::uint32_t ifindex) noexcept {
-  auto group = check(s, o, group_in, nullptr);
+template <class Option>
+result<void> group_call(socket_ref s, op o, const Option& option, const ip_address& group_in,
+                        std::uint32_t ifindex) noexcept {
+  auto group = check(s, option.spelling, group_in, nullptr);
   if (!group) return fail(group.error());
-  group_req req{};
-  req.gr_interface = ifindex;
-  to_storage(*group, req.gr_group);
-  auto r = detail::set_raw(s.native_handle(), option_for(o, level_of(*group)), &req, sizeof req);
+  auto r = set(s, option.at(*group), group_request{*group, ifindex});
   if (!r) return fail(explain(s, o, *group, ifindex, r.error()));
   return {};
 }
 
-result<void> source_call(socket_ref s, op o, const ip_address& group_in, const ip_address& source,
-                         std::uint32_t ifindex) noexcept {
-  auto group = check(s, o, group_in, &source);
+template <class Option>
+result<void> source_call(socket_ref s, op o, const Option& option, const ip_address& group_in,
+                         const ip_address& source, std::uint32_t ifindex) noexcept {
+  auto group = check(s, option.spelling, group_in, &source);
   if (!group) return fail(group.error());
-  group_source_req req{};
-  req.gsr_interface = ifindex;
-  to_storage(*group, req.gsr_group);
-  to_storage(source, req.gsr_source);
-  auto r = detail::set_raw(s.native_handle(), option_for(o, level_of(*group)), &req, sizeof req);
-  if (!r) {
-    auto e = explain(s, o, *group, ifindex, r.error());
-    return fail(e);
-  }
+  auto r = set(s, option.at(*group), group_source_request{*group, source, ifindex});
+  if (!r) return fail(explain(s, o, *group, ifindex, r.error()));
   return {};
 }
 
@@ -183,13 +149,13 @@ result<void> source_call(socket_ref s, op o, const ip_address& group_in, const i
 constexpr std::size_t stack_sources = 64;
 
 struct filter_buffer {
-  alignas(group_filter) std::array<std::byte, GROUP_FILTER_SIZE(stack_sources)> small{};
+  alignas(group_filter) std::array<std::byte, group_filter_codec::size(stack_sources)> small{};
   std::unique_ptr<std::byte[]> large;
   std::byte* data = nullptr;
   std::size_t size = 0;
 
   bool reserve(std::size_t sources) noexcept {
-    size = GROUP_FILTER_SIZE(std::max<std::size_t>(sources, 1));
+    size = group_filter_codec::size(sources);
     if (sources <= stack_sources) {
       data = small.data();
       return true;
@@ -198,12 +164,12 @@ struct filter_buffer {
     data = large.get();
     return data != nullptr;
   }
-  group_filter* filter() noexcept { return reinterpret_cast<group_filter*>(data); }
+  std::span<std::byte> bytes() noexcept { return {data, size}; }
 };
 
 result<void> check_filter_size(std::size_t n, std::string_view op_name) noexcept {
   if (n > max_filter_sources) {
-    return fail(error(errc::value_out_of_range, op_name, "MCAST_MSFILTER")
+    return fail(error(errc::value_out_of_range, op_name, opt::source_filter.spelling)
                     .with_number(static_cast<std::int64_t>(n))
                     .with_hint("at most max_filter_sources (1024) sources"));
   }
@@ -213,52 +179,47 @@ result<void> check_filter_size(std::size_t n, std::string_view op_name) noexcept
 }  // namespace
 
 result<void> join_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept {
-  return group_call(s, op::join, group, ifindex);
+  return group_call(s, op::join, opt::join_group, group, ifindex);
 }
 
 result<void> leave_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept {
-  return group_call(s, op::leave, group, ifindex);
+  return group_call(s, op::leave, opt::leave_group, group, ifindex);
 }
 
 result<void> join_source_group(socket_ref s, const ip_address& group, const ip_address& source,
                                std::uint32_t ifindex) noexcept {
-  return source_call(s, op::join_source, group, source, ifindex);
+  return source_call(s, op::join_source, opt::join_source_group, group, source, ifindex);
 }
 
 result<void> leave_source_group(socket_ref s, const ip_address& group, const ip_address& source,
                                 std::uint32_t ifindex) noexcept {
-  return source_call(s, op::leave_source, group, source, ifindex);
+  return source_call(s, op::leave_source, opt::leave_source_group, group, source, ifindex);
 }
 
 result<void> block_source(socket_ref s, const ip_address& group, const ip_address& source,
                           std::uint32_t ifindex) noexcept {
-  return source_call(s, op::block, group, source, ifindex);
+  return source_call(s, op::block, opt::block_source, group, source, ifindex);
 }
 
 result<void> unblock_source(socket_ref s, const ip_address& group, const ip_address& source,
                             std::uint32_t ifindex) noexcept {
-  return source_call(s, op::unblock, group, source, ifindex);
+  return source_call(s, op::unblock, opt::unblock_source, group, source, ifindex);
 }
 
 result<void> set_source_filter(socket_ref s, const ip_address& group_in, std::uint32_t ifindex, filter_mode mode,
                                std::span<const ip_address> sources) noexcept {
   if (auto r = check_filter_size(sources.size(), "setsockopt"); !r) return r;
-  auto group = check(s, op::msfilter, group_in, nullptr);
+  auto group = check(s, opt::source_filter.spelling, group_in, nullptr);
   if (!group) return fail(group.error());
   for (const auto& src : sources) {
-    if (auto r = check(s, op::msfilter, *group, &src); !r) return fail(r.error());
+    if (auto r = check(s, opt::source_filter.spelling, *group, &src); !r) return fail(r.error());
   }
   filter_buffer buf;
-  if (!buf.reserve(sources.size())) return fail(error::from_errno(ENOMEM, "setsockopt", "MCAST_MSFILTER"));
-  std::memset(buf.data, 0, buf.size);
-  group_filter* f = buf.filter();
-  f->gf_interface = ifindex;
-  to_storage(*group, f->gf_group);
-  f->gf_fmode = mode == filter_mode::include ? MCAST_INCLUDE : MCAST_EXCLUDE;
-  f->gf_numsrc = static_cast<std::uint32_t>(sources.size());
-  for (std::size_t i = 0; i < sources.size(); ++i) to_storage(sources[i], f->gf_slist[i]);
-  const auto length = static_cast<socklen_t>(GROUP_FILTER_SIZE(sources.size()));
-  auto r = detail::set_raw(s.native_handle(), option_for(op::msfilter, level_of(*group)), f, length);
+  if (!buf.reserve(sources.size())) {
+    return fail(error::from_errno(ENOMEM, "setsockopt", opt::source_filter.spelling));
+  }
+  const auto length = group_filter_codec::encode({*group, ifindex, mode, sources}, buf.bytes());
+  auto r = detail::set_raw(s.native_handle(), opt::source_filter.at(*group), buf.data, length);
   if (!r) return fail(explain(s, op::msfilter, *group, ifindex, r.error()));
   return {};
 }
@@ -266,22 +227,55 @@ result<void> set_source_filter(socket_ref s, const ip_address& group_in, std::ui
 result<filter_state> source_filter(socket_ref s, const ip_address& group_in, std::uint32_t ifindex,
                                    std::span<ip_address> out) noexcept {
   if (auto r = check_filter_size(out.size(), "getsockopt"); !r) return fail(r.error());
-  auto group = check(s, op::msfilter, group_in, nullptr);
+  auto group = check(s, opt::source_filter.spelling, group_in, nullptr);
   if (!group) return fail(group.error());
   filter_buffer buf;
-  if (!buf.reserve(out.size())) return fail(error::from_errno(ENOMEM, "getsockopt", "MCAST_MSFILTER"));
-  std::memset(buf.data, 0, buf.size);
-  group_filter* f = buf.filter();
-  f->gf_interface = ifindex;
-  to_storage(*group, f->gf_group);
-  f->gf_numsrc = static_cast<std::uint32_t>(out.size());
-  auto length = detail::get_raw(s.native_handle(), option_for(op::msfilter, level_of(*group)), f,
-                                static_cast<socklen_t>(GROUP_FILTER_SIZE(out.size())));
-  if (!length) {
-    auto e = length.error();
-    e.op = "getsockopt";
-    return fail(explain(s, op::msfilter, *group, ifindex, e));
-  }
+  if (!buf.reserve(out.size())) return fail(error::from_errno(ENOMEM, "getsockopt", opt::source_filter.spelling));
+  const auto capacity = group_filter_codec::prepare({*group, ifindex}, out.size(), buf.bytes());
+  auto length = detail::get_raw(s.native_handle(), opt::source_filter.at(*group), buf.data, capacity);
+  if (!length) return fail(explain(s, op::msfilter, *group, ifindex, length.error()));
+  return group_filter_codec::decode(buf.bytes(), out);
+}
+
+namespace detail {
+
+void to_group_storage(const ip_address& a, sockaddr_storage& out) noexcept {
+  endpoint(a.unmap().with_scope_id(0), 0).to_sockaddr(out);
+}
+
+ip_address from_group_storage(const sockaddr_storage& in) noexcept {
+  auto e = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&in), sizeof in);
+  return e ? e->address() : ip_address();
+}
+
+}  // namespace detail
+
+// The caller's buffer is aligned for group_filter and holds size(n) bytes
+// (filter_buffer above); the source list runs past the struct's one slot, as
+// GROUP_FILTER_SIZE lays it out.
+socklen_t group_filter_codec::encode(const source_filter_request& v, std::span<std::byte> buffer) noexcept {
+  std::memset(buffer.data(), 0, buffer.size());
+  auto* f = reinterpret_cast<group_filter*>(buffer.data());
+  f->gf_interface = v.interface_index;
+  detail::to_group_storage(v.group, f->gf_group);
+  f->gf_fmode = v.mode == filter_mode::include ? MCAST_INCLUDE : MCAST_EXCLUDE;
+  f->gf_numsrc = static_cast<std::uint32_t>(v.sources.size());
+  for (std::size_t i = 0; i < v.sources.size(); ++i) detail::to_group_storage(v.sources[i], f->gf_slist[i]);
+  return static_cast<socklen_t>(GROUP_FILTER_SIZE(v.sources.size()));
+}
+
+socklen_t group_filter_codec::prepare(const group_request& query, std::size_t capacity,
+                                      std::span<std::byte> buffer) noexcept {
+  std::memset(buffer.data(), 0, buffer.size());
+  auto* f = reinterpret_cast<group_filter*>(buffer.data());
+  f->gf_interface = query.interface_index;
+  detail::to_group_storage(query.group, f->gf_group);
+  f->gf_numsrc = static_cast<std::uint32_t>(capacity);
+  return static_cast<socklen_t>(GROUP_FILTER_SIZE(capacity));
+}
+
+filter_state group_filter_codec::decode(std::span<const std::byte> buffer, std::span<ip_address> out) noexcept {
+  const auto* f = reinterpret_cast<const group_filter*>(buffer.data());
   filter_state state;
   state.mode = f->gf_fmode == MCAST_INCLUDE ? filter_mode::include : filter_mode::exclude;
   state.count = f->gf_numsrc;
@@ -289,8 +283,7 @@ result<filter_state> source_filter(socket_ref s, const ip_address& group_in, std
   for (std::size_t i = 0; i < copied; ++i) {
     sockaddr_storage ss{};
     std::memcpy(&ss, &f->gf_slist[i], sizeof ss);
-    auto e = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&ss), sizeof ss);
-    out[i] = e ? e->address() : ip_address();
+    out[i] = detail::from_group_storage(ss);
   }
   return state;
 }

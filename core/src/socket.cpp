@@ -39,7 +39,7 @@ result<socklen_t> sockaddr_for(socket_ref s, const endpoint& e, sockaddr_storage
   } else if (*domain == AF_INET && e.address().is_v4_mapped()) {
     target = endpoint(e.address().unmap(), e.port());
   } else if (*domain == AF_INET && e.address().is_v6()) {
-    return fail(error(errc::wrong_family, op, "socket")
+    return fail(error(errc::family_mismatch, op, "socket")
                     .with_address(e.address())
                     .with_port(e.port())
                     .with_hint("an AF_INET socket takes IPv4 addresses only; open an AF_INET6 socket"));

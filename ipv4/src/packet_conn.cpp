@@ -22,6 +22,28 @@ result<void> require_v4(const core::ip_address& a, std::string_view op, std::str
                   .with_hint("ipv4::packet_conn takes IPv4 addresses; use ipv6::packet_conn for IPv6"));
 }
 
+// The control flags: each flag, the option that enables it, the cmsg kind
+// it yields. The switch names every enumerator, so a flag added without its
+// row does not compile (-Wswitch); destination and interface share
+// IP_PKTINFO, which the shared-option rule of packet_conn_base keeps on while
+// either is.
+constexpr core::detail::control_row<control_flags> row_for(control_flags f) noexcept {
+  using cf = control_flags;
+  switch (f) {
+    case cf::none: break;
+    case cf::ttl: return {f, &opt::receive_ttl, core::cmsg::hop_limit};
+    case cf::tos: return {f, &opt::receive_tos, core::cmsg::traffic_class};
+    case cf::destination: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::interface: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::timestamp: return {f, &core::opt::timestamp_ns, core::cmsg::timestamp_ns};
+    case cf::drops: return {f, &core::opt::receive_queue_overflow, core::cmsg::drops};
+    case cf::original_destination: return {f, &opt::receive_original_destination, core::cmsg::original_destination};
+  }
+  return {f, nullptr, core::cmsg::none};
+}
+constexpr auto control_table = core::detail::make_control_table<7, control_flags>(row_for);
+static_assert(core::detail::control_table_is_whole(control_table, row_for), "every control flag in one table row");
+
 }  // namespace
 
 // ------------------------------------------------------------------- conn
@@ -38,6 +60,10 @@ result<void> conn::set_ttl(int ttl) noexcept {
 
 // ------------------------------------------------------------ packet_conn
 
+std::span<const core::detail::control_row<control_flags>> family_rules::control_rows() noexcept {
+  return control_table;
+}
+
 result<packet_conn> packet_conn::listen(const core::endpoint& local, const core::socket_setup& setup) {
   if (auto r = require_v4(local.address(), "listen", "endpoint"); !r) return fail(r.error());
   auto s = core::listen_udp(core::endpoint(local.address().unmap(), local.port()), setup);
@@ -45,50 +71,16 @@ result<packet_conn> packet_conn::listen(const core::endpoint& local, const core:
   return packet_conn(std::move(*s));
 }
 
-result<void> packet_conn::join_group(const core::ip_address& group, core::interface_ref iface) noexcept {
-  if (auto r = require_v4(group, "setsockopt", "MCAST_JOIN_GROUP"); !r) return r;
-  return core::join_group(s_, group, iface.index);
+result<std::uint32_t> family_rules::group_interface(core::socket_ref, const core::ip_address& group,
+                                                    core::interface_ref iface, std::string_view op) noexcept {
+  if (auto r = require_v4(group, "setsockopt", op); !r) return fail(r.error());
+  return iface.index;
 }
 
-result<void> packet_conn::leave_group(const core::ip_address& group, core::interface_ref iface) noexcept {
-  if (auto r = require_v4(group, "setsockopt", "MCAST_LEAVE_GROUP"); !r) return r;
-  return core::leave_group(s_, group, iface.index);
-}
-
-result<void> packet_conn::join_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                     core::interface_ref iface) noexcept {
-  if (auto r = require_v4(group, "setsockopt", "MCAST_JOIN_SOURCE_GROUP"); !r) return r;
-  return core::join_source_group(s_, group, source, iface.index);
-}
-
-result<void> packet_conn::leave_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                      core::interface_ref iface) noexcept {
-  if (auto r = require_v4(group, "setsockopt", "MCAST_LEAVE_SOURCE_GROUP"); !r) return r;
-  return core::leave_source_group(s_, group, source, iface.index);
-}
-
-result<void> packet_conn::exclude_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                        core::interface_ref iface) noexcept {
-  if (auto r = require_v4(group, "setsockopt", "MCAST_BLOCK_SOURCE"); !r) return r;
-  return core::block_source(s_, group, source, iface.index);
-}
-
-result<void> packet_conn::include_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                        core::interface_ref iface) noexcept {
-  if (auto r = require_v4(group, "setsockopt", "MCAST_UNBLOCK_SOURCE"); !r) return r;
-  return core::unblock_source(s_, group, source, iface.index);
-}
-
-result<void> packet_conn::set_source_filter(const core::ip_address& group, core::interface_ref iface,
-                                            core::filter_mode mode, std::span<const core::ip_address> sources) noexcept {
-  if (auto r = require_v4(group, "setsockopt", "MCAST_MSFILTER"); !r) return r;
-  return core::set_source_filter(s_, group, iface.index, mode, sources);
-}
-
-result<core::filter_state> packet_conn::source_filter(const core::ip_address& group, core::interface_ref iface,
-                                                      std::span<core::ip_address> out) const noexcept {
-  if (auto r = require_v4(group, "getsockopt", "MCAST_MSFILTER"); !r) return fail(r.error());
-  return core::source_filter(s_, group, iface.index, out);
+result<core::endpoint> family_rules::peer(const core::endpoint& destination) noexcept {
+  if (!destination.address().is_valid()) return core::endpoint();
+  if (auto r = require_v4(destination.address(), "sendmsg", "destination"); !r) return fail(r.error());
+  return core::endpoint(destination.address().unmap(), destination.port());
 }
 
 result<void> packet_conn::set_multicast_interface(core::interface_ref iface) noexcept {
@@ -113,44 +105,6 @@ result<multicast_interface_state> packet_conn::multicast_interface() const noexc
 
 result<int> packet_conn::multicast_ttl() const noexcept { return core::get(s_, opt::multicast_ttl); }
 result<void> packet_conn::set_multicast_ttl(int ttl) noexcept { return core::set(s_, opt::multicast_ttl, ttl); }
-result<bool> packet_conn::multicast_loopback() const noexcept { return core::get(s_, opt::multicast_loopback); }
-result<void> packet_conn::set_multicast_loopback(bool on) noexcept { return core::set(s_, opt::multicast_loopback, on); }
-result<bool> packet_conn::multicast_all() const noexcept { return core::get(s_, opt::multicast_all); }
-result<void> packet_conn::set_multicast_all(bool on) noexcept { return core::set(s_, opt::multicast_all, on); }
-
-result<void> packet_conn::set_control_message(control_flags flags, bool on) noexcept {
-  using cf = control_flags;
-  auto apply = [&](cf which, auto const& option) -> result<void> {
-    if (!has(flags, which)) return {};
-    return core::set(s_, option, on);
-  };
-  if (auto r = apply(cf::ttl, opt::receive_ttl); !r) return r;
-  if (auto r = apply(cf::tos, opt::receive_tos); !r) return r;
-  if (auto r = apply(cf::original_destination, opt::receive_original_destination); !r) return r;
-  if (auto r = apply(cf::timestamp, core::opt::timestamp_ns); !r) return r;
-  if (auto r = apply(cf::drops, core::opt::receive_queue_overflow); !r) return r;
-  // destination and interface share IP_PKTINFO: off only when neither stays on.
-  if (has(flags, cf::destination) || has(flags, cf::interface)) {
-    auto remaining = static_cast<std::uint32_t>(flags_) & ~static_cast<std::uint32_t>(flags);
-    const bool keep = (remaining & (static_cast<std::uint32_t>(cf::destination) | static_cast<std::uint32_t>(cf::interface))) != 0;
-    if (auto r = core::set(s_, opt::receive_packet_info, on || keep); !r) return r;
-  }
-  flags_ = static_cast<control_flags>(on ? static_cast<std::uint32_t>(flags_) | static_cast<std::uint32_t>(flags)
-                                         : static_cast<std::uint32_t>(flags_) & ~static_cast<std::uint32_t>(flags));
-  return {};
-}
-
-core::cmsg packet_conn::decode_set() const noexcept {
-  using cf = control_flags;
-  core::cmsg c = core::cmsg::none;
-  if (has(flags_, cf::ttl)) c = c | core::cmsg::hop_limit;
-  if (has(flags_, cf::tos)) c = c | core::cmsg::traffic_class;
-  if (has(flags_, cf::destination) || has(flags_, cf::interface)) c = c | core::cmsg::packet_info;
-  if (has(flags_, cf::timestamp)) c = c | core::cmsg::timestamp_ns;
-  if (has(flags_, cf::drops)) c = c | core::cmsg::drops;
-  if (has(flags_, cf::original_destination)) c = c | core::cmsg::original_destination;
-  return c;
-}
 
 control_message to_control_message(const core::packet_info& info) noexcept {
   control_message cm;
@@ -181,48 +135,6 @@ result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept
     if (auto r = out.append(IPPROTO_IP, IP_TOS, cm.tos); !r) return r;
   }
   return {};
-}
-
-result<read_result> packet_conn::read_from(std::span<std::byte> buffer) noexcept {
-  core::message m{.buffer = buffer, .control = control_.span()};
-  if (auto r = core::read_from(s_, m, decode_set(), wait_); !r) return fail(r.error());
-  read_result out;
-  out.size = m.size;
-  out.source = core::endpoint(m.peer.address().unmap(), m.peer.port());
-  out.control = to_control_message(m.info);
-  out.control.source = out.source.address();
-  out.truncated = m.truncated;
-  out.wire_size = m.wire_size;
-  return out;
-}
-
-result<void> packet_conn::write_to(std::span<const std::byte> payload, const core::endpoint& destination,
-                                   const control_message* control) noexcept {
-  if (destination.address().is_valid()) {
-    if (auto r = require_v4(destination.address(), "sendmsg", "destination"); !r) return r;
-  }
-  // Room for IP_PKTINFO, IP_TTL and IP_TOS.
-  alignas(cmsghdr) std::array<std::byte, CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int))> space{};
-  core::cmsg_writer w(space);
-  if (control != nullptr) {
-    if (auto r = marshal(*control, w); !r) return r;
-  }
-  core::message m{.buffer = std::span<std::byte>(const_cast<std::byte*>(payload.data()), payload.size()),
-                  .size = payload.size(),
-                  .peer = destination.address().is_valid()
-                              ? core::endpoint(destination.address().unmap(), destination.port())
-                              : core::endpoint(),
-                  .control = w.written(),
-                  .control_size = w.size()};
-  return core::write_to(s_, m, wait_);
-}
-
-result<std::size_t> packet_conn::read_batch(std::span<core::message> msgs) noexcept {
-  return core::read_batch(s_, msgs, decode_set(), wait_);
-}
-
-result<std::size_t> packet_conn::write_batch(std::span<const core::message> msgs) noexcept {
-  return core::write_batch(s_, msgs, wait_);
 }
 
 result<void> packet_conn::connect(const core::endpoint& remote) noexcept {

@@ -12,6 +12,32 @@
 #include <mcnet/ipv6/options.hpp>
 
 namespace mcnet::ipv6 {
+namespace {
+
+// The control flags: each flag, the option that enables it, the cmsg kind
+// it yields. The switch names every enumerator, so a flag added without its
+// row does not compile (-Wswitch); destination and interface share
+// IPV6_RECVPKTINFO, which the shared-option rule of packet_conn_base keeps on while
+// either is.
+constexpr core::detail::control_row<control_flags> row_for(control_flags f) noexcept {
+  using cf = control_flags;
+  switch (f) {
+    case cf::traffic_class: return {f, &opt::receive_traffic_class, core::cmsg::traffic_class};
+    case cf::hop_limit: return {f, &opt::receive_hop_limit, core::cmsg::hop_limit};
+    case cf::destination: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::interface: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
+    case cf::path_mtu: return {f, &opt::receive_path_mtu, core::cmsg::path_mtu};
+    case cf::timestamp: return {f, &core::opt::timestamp_ns, core::cmsg::timestamp_ns};
+    case cf::drops: return {f, &core::opt::receive_queue_overflow, core::cmsg::drops};
+    case cf::original_destination: return {f, &opt::receive_original_destination, core::cmsg::original_destination};
+    case cf::none: break;
+  }
+  return {f, nullptr, core::cmsg::none};
+}
+constexpr auto control_table = core::detail::make_control_table<8, control_flags>(row_for);
+static_assert(core::detail::control_table_is_whole(control_table, row_for), "every control flag in one table row");
+
+}  // namespace
 
 // ------------------------------------------------------------------- conn
 
@@ -33,6 +59,10 @@ result<std::uint32_t> conn::path_mtu() const noexcept { return core::get(s_, opt
 
 // ------------------------------------------------------------ packet_conn
 
+std::span<const core::detail::control_row<control_flags>> family_rules::control_rows() noexcept {
+  return control_table;
+}
+
 result<packet_conn> packet_conn::listen(const core::endpoint& local, const core::socket_setup& setup) {
   const core::endpoint v6(local.address().map_v6(), local.port());
   auto s = core::listen_udp(v6, setup);
@@ -40,11 +70,11 @@ result<packet_conn> packet_conn::listen(const core::endpoint& local, const core:
   return packet_conn(std::move(*s));
 }
 
-result<std::uint32_t> packet_conn::group_interface(const core::ip_address& group, core::interface_ref iface,
-                                                   std::string_view op) const noexcept {
+result<std::uint32_t> family_rules::group_interface(core::socket_ref s, const core::ip_address& group,
+                                                    core::interface_ref iface, std::string_view op) noexcept {
   const auto g = group.unmap();
   if (g.is_v4()) {
-    auto only = core::get(s_, opt::v6_only);
+    auto only = core::get(s, opt::v6_only);
     if (!only) return fail(only.error());
     if (*only) {
       return fail(error(errc::family_mismatch, "setsockopt", op)
@@ -74,43 +104,10 @@ result<std::uint32_t> packet_conn::group_interface(const core::ip_address& group
   return index;
 }
 
-#define MCNET_GROUP_CALL(op_name, call)                        \
-  auto index = group_interface(group, iface, op_name);        \
-  if (!index) return fail(index.error());                     \
-  return call
-
-result<void> packet_conn::join_group(const core::ip_address& group, core::interface_ref iface) noexcept {
-  MCNET_GROUP_CALL("MCAST_JOIN_GROUP", core::join_group(s_, group, *index));
+result<core::endpoint> family_rules::peer(const core::endpoint& destination) noexcept {
+  if (!destination.address().is_valid()) return core::endpoint();
+  return core::endpoint(destination.address().map_v6(), destination.port());
 }
-result<void> packet_conn::leave_group(const core::ip_address& group, core::interface_ref iface) noexcept {
-  MCNET_GROUP_CALL("MCAST_LEAVE_GROUP", core::leave_group(s_, group, *index));
-}
-result<void> packet_conn::join_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                     core::interface_ref iface) noexcept {
-  MCNET_GROUP_CALL("MCAST_JOIN_SOURCE_GROUP", core::join_source_group(s_, group, source, *index));
-}
-result<void> packet_conn::leave_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                      core::interface_ref iface) noexcept {
-  MCNET_GROUP_CALL("MCAST_LEAVE_SOURCE_GROUP", core::leave_source_group(s_, group, source, *index));
-}
-result<void> packet_conn::exclude_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                        core::interface_ref iface) noexcept {
-  MCNET_GROUP_CALL("MCAST_BLOCK_SOURCE", core::block_source(s_, group, source, *index));
-}
-result<void> packet_conn::include_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                                        core::interface_ref iface) noexcept {
-  MCNET_GROUP_CALL("MCAST_UNBLOCK_SOURCE", core::unblock_source(s_, group, source, *index));
-}
-result<void> packet_conn::set_source_filter(const core::ip_address& group, core::interface_ref iface,
-                                            core::filter_mode mode, std::span<const core::ip_address> sources) noexcept {
-  MCNET_GROUP_CALL("MCAST_MSFILTER", core::set_source_filter(s_, group, *index, mode, sources));
-}
-result<core::filter_state> packet_conn::source_filter(const core::ip_address& group, core::interface_ref iface,
-                                                      std::span<core::ip_address> out) const noexcept {
-  MCNET_GROUP_CALL("MCAST_MSFILTER", core::source_filter(s_, group, *index, out));
-}
-
-#undef MCNET_GROUP_CALL
 
 result<void> packet_conn::set_multicast_interface(core::interface_ref iface) noexcept {
   auto r = core::set(s_, opt::multicast_interface, static_cast<int>(iface.index));
@@ -134,47 +131,6 @@ result<core::interface_ref> packet_conn::multicast_interface() const noexcept {
 result<int> packet_conn::multicast_hop_limit() const noexcept { return core::get(s_, opt::multicast_hops); }
 result<void> packet_conn::set_multicast_hop_limit(int hops) noexcept {
   return core::set(s_, opt::multicast_hops, hops);
-}
-result<bool> packet_conn::multicast_loopback() const noexcept { return core::get(s_, opt::multicast_loopback); }
-result<void> packet_conn::set_multicast_loopback(bool on) noexcept {
-  return core::set(s_, opt::multicast_loopback, on);
-}
-result<bool> packet_conn::multicast_all() const noexcept { return core::get(s_, opt::multicast_all); }
-result<void> packet_conn::set_multicast_all(bool on) noexcept { return core::set(s_, opt::multicast_all, on); }
-
-result<void> packet_conn::set_control_message(control_flags flags, bool on) noexcept {
-  using cf = control_flags;
-  auto apply = [&](cf which, const auto& option) -> result<void> {
-    if (!has(flags, which)) return {};
-    return core::set(s_, option, on);
-  };
-  if (auto r = apply(cf::traffic_class, opt::receive_traffic_class); !r) return r;
-  if (auto r = apply(cf::hop_limit, opt::receive_hop_limit); !r) return r;
-  if (auto r = apply(cf::path_mtu, opt::receive_path_mtu); !r) return r;
-  if (auto r = apply(cf::original_destination, opt::receive_original_destination); !r) return r;
-  if (auto r = apply(cf::timestamp, core::opt::timestamp_ns); !r) return r;
-  if (auto r = apply(cf::drops, core::opt::receive_queue_overflow); !r) return r;
-  const auto pktinfo = static_cast<std::uint32_t>(cf::destination) | static_cast<std::uint32_t>(cf::interface);
-  if ((static_cast<std::uint32_t>(flags) & pktinfo) != 0) {
-    const bool keep = (static_cast<std::uint32_t>(flags_) & ~static_cast<std::uint32_t>(flags) & pktinfo) != 0;
-    if (auto r = core::set(s_, opt::receive_packet_info, on || keep); !r) return r;
-  }
-  flags_ = static_cast<control_flags>(on ? static_cast<std::uint32_t>(flags_) | static_cast<std::uint32_t>(flags)
-                                         : static_cast<std::uint32_t>(flags_) & ~static_cast<std::uint32_t>(flags));
-  return {};
-}
-
-core::cmsg packet_conn::decode_set() const noexcept {
-  using cf = control_flags;
-  core::cmsg c = core::cmsg::none;
-  if (has(flags_, cf::traffic_class)) c = c | core::cmsg::traffic_class;
-  if (has(flags_, cf::hop_limit)) c = c | core::cmsg::hop_limit;
-  if (has(flags_, cf::destination) || has(flags_, cf::interface)) c = c | core::cmsg::packet_info;
-  if (has(flags_, cf::path_mtu)) c = c | core::cmsg::path_mtu;
-  if (has(flags_, cf::timestamp)) c = c | core::cmsg::timestamp_ns;
-  if (has(flags_, cf::drops)) c = c | core::cmsg::drops;
-  if (has(flags_, cf::original_destination)) c = c | core::cmsg::original_destination;
-  return c;
 }
 
 control_message to_control_message(const core::packet_info& info) noexcept {
@@ -210,45 +166,6 @@ result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept
     if (auto r = out.append(IPPROTO_IPV6, IPV6_TCLASS, cm.traffic_class); !r) return r;
   }
   return {};
-}
-
-result<read_result> packet_conn::read_from(std::span<std::byte> buffer) noexcept {
-  core::message m{.buffer = buffer, .control = control_.span()};
-  if (auto r = core::read_from(s_, m, decode_set(), wait_); !r) return fail(r.error());
-  read_result out;
-  out.size = m.size;
-  out.source = core::endpoint(m.peer.address().unmap(), m.peer.port());
-  out.control = to_control_message(m.info);
-  out.control.source = out.source.address();
-  out.truncated = m.truncated;
-  out.wire_size = m.wire_size;
-  out.path_mtu_notification = is_path_mtu_notification(m);
-  return out;
-}
-
-result<void> packet_conn::write_to(std::span<const std::byte> payload, const core::endpoint& destination,
-                                   const control_message* control) noexcept {
-  alignas(cmsghdr) std::array<std::byte, CMSG_SPACE(sizeof(in6_pktinfo)) + 2 * CMSG_SPACE(sizeof(int))> space{};
-  core::cmsg_writer w(space);
-  if (control != nullptr) {
-    if (auto r = marshal(*control, w); !r) return r;
-  }
-  core::message m{.buffer = std::span<std::byte>(const_cast<std::byte*>(payload.data()), payload.size()),
-                  .size = payload.size(),
-                  .peer = destination.address().is_valid()
-                              ? core::endpoint(destination.address().map_v6(), destination.port())
-                              : core::endpoint(),
-                  .control = w.written(),
-                  .control_size = w.size()};
-  return core::write_to(s_, m, wait_);
-}
-
-result<std::size_t> packet_conn::read_batch(std::span<core::message> msgs) noexcept {
-  return core::read_batch(s_, msgs, decode_set(), wait_);
-}
-
-result<std::size_t> packet_conn::write_batch(std::span<const core::message> msgs) noexcept {
-  return core::write_batch(s_, msgs, wait_);
 }
 
 result<void> packet_conn::connect(const core::endpoint& remote) noexcept { return core::connect(s_, remote); }

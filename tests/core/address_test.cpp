@@ -366,7 +366,7 @@ TEST(Endpoint, SockaddrErrors) {
   ss.ss_family = AF_UNIX;
   auto r = core::endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), sizeof ss);
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().code, errc::wrong_family);
+  EXPECT_EQ(r.error().code, errc::family_mismatch);
   ss.ss_family = AF_INET6;
   r = core::endpoint::from_sockaddr(reinterpret_cast<sockaddr*>(&ss), sizeof(sockaddr_in));
   ASSERT_FALSE(r);

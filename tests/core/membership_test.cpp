@@ -17,8 +17,10 @@
 #include <mcnet/core/membership.hpp>
 #include <mcnet/core/socket_ops.hpp>
 
+#include "addr.hpp"
 #include "datagram_helpers.hpp"
 #include "lan.hpp"
+#include "option_test.hpp"
 #include "privilege.hpp"
 #include "procnet.hpp"
 
@@ -28,8 +30,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-core::ip_address addr(const char* text) { return core::ip_address::parse(text).value(); }
-
+using test::addr;
 using test::mcfilter_row;
 using test::read_mcfilter;
 
@@ -122,6 +123,10 @@ TEST_F(NetSsm, IncludeThenWholeFilterChange) {
   EXPECT_TRUE(test::run_in(receiver(), read_mcfilter).empty());
 }
 
+MCNET_OPTION_COVERED_BY(join_source_group, NetSsm, IncludeThenWholeFilterChange);
+MCNET_OPTION_COVERED_BY(leave_source_group, NetSsm, IncludeThenWholeFilterChange);
+MCNET_OPTION_COVERED_BY(source_filter, NetSsm, IncludeThenWholeFilterChange);
+
 TEST_F(NetSsm, ExcludeBlocksOneSender) {
   const auto group = addr("239.255.6.1");
   auto rx = listen_on_any();
@@ -155,6 +160,10 @@ TEST_F(NetSsm, ExcludeBlocksOneSender) {
   EXPECT_EQ(drain(rx), (std::multiset<std::string>{"from h0", "from h1"}));
   EXPECT_TRUE(test::run_in(receiver(), read_mcfilter).empty());
 }
+
+MCNET_OPTION_COVERED_BY(join_group, NetSsm, ExcludeBlocksOneSender);
+MCNET_OPTION_COVERED_BY(block_source, NetSsm, ExcludeBlocksOneSender);
+MCNET_OPTION_COVERED_BY(unblock_source, NetSsm, ExcludeBlocksOneSender);
 
 TEST(NetMembership, Ipv6SourceSpecific) {
   MCNET_REQUIRE_NETNS();
@@ -204,6 +213,8 @@ TEST(NetMembership, Ipv4GroupOnDualStackSocket) {
   EXPECT_EQ(in.m.peer.address(), (*net)[0].v4().map_v6()) << "a dual-stack socket sees IPv4 peers mapped";
   EXPECT_TRUE(core::leave_group(rx, group, (*net)[1].iface().index));
 }
+
+MCNET_OPTION_COVERED_BY(leave_group, NetMembership, Ipv4GroupOnDualStackSocket);
 
 TEST(NetMembership, LimitsNameTheirSysctlWithItsValue) {
   MCNET_REQUIRE_NETNS();

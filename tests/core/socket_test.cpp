@@ -159,7 +159,7 @@ TEST(NetSocketOps, BindMapsFamiliesBothWays) {
     auto v4b = core::socket::open(AF_INET, SOCK_DGRAM).value();
     r = core::bind(v4b, core::endpoint(h.v6(), 0));
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, mcnet::errc::wrong_family);
+    EXPECT_EQ(r.error().code, mcnet::errc::family_mismatch);
     EXPECT_NE(r.error().message().find("AF_INET6"), std::string::npos) << r.error().message();
   });
 }

@@ -17,7 +17,9 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/ipv4/packet_conn.hpp>
 
+#include "addr.hpp"
 #include "lan.hpp"
+#include "packet_conn_helpers.hpp"
 #include "privilege.hpp"
 #include "procnet.hpp"
 
@@ -28,54 +30,26 @@ using namespace std::chrono_literals;
 
 namespace {
 
-core::ip_address addr(const char* text) { return core::ip_address::parse(text).value(); }
-
-std::span<const std::byte> bytes_of(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
+using test::addr;
+using test::bytes_of;
+using test::drain;
+using test::port_of;
+using test::texts;
 
 // A receiving packet_conn on 0.0.0.0:port inside `h`, with metadata on.
 ipv4::packet_conn receiver(const test::host& h, std::uint16_t port = 0) {
-  return h.run([&] {
-    auto c = ipv4::packet_conn::listen(core::endpoint(core::ip_address::any_v4(), port), {.reuse_address = true}).value();
-    using cf = ipv4::control_flags;
+  using cf = ipv4::control_flags;
+  return test::listen_in<ipv4::packet_conn>(h, {core::ip_address::any_v4(), port}, {.reuse_address = true}, [](auto& c) {
     EXPECT_TRUE(c.set_control_message(cf::ttl | cf::tos | cf::destination | cf::interface | cf::timestamp, true));
     c.set_wait(core::wait_policy::deadline(1s));
-    return c;
   });
 }
 
 ipv4::packet_conn sender(const test::host& h, std::size_t iface = 0) {
-  return h.run([&] {
-    auto c = ipv4::packet_conn::listen(core::endpoint(h.v4(iface), 0)).value();
+  return test::listen_in<ipv4::packet_conn>(h, {h.v4(iface), 0}, {}, [&](auto& c) {
     EXPECT_TRUE(c.set_multicast_interface(h.iface(iface)));
     c.set_wait(core::wait_policy::deadline(1s));
-    return c;
   });
-}
-
-std::uint16_t port_of(const ipv4::packet_conn& c) { return core::local_endpoint(c.socket()).value().port(); }
-
-struct got {
-  std::string text;
-  ipv4::read_result r;
-};
-
-// Everything `c` receives within `window`.
-std::vector<got> drain(ipv4::packet_conn& c, std::chrono::milliseconds window = 300ms) {
-  std::vector<got> out;
-  c.set_wait(core::wait_policy::deadline(window));
-  std::array<std::byte, 1500> buf{};
-  while (true) {
-    auto r = c.read_from(buf);
-    if (!r) break;
-    out.push_back({std::string(reinterpret_cast<const char*>(buf.data()), r->size), *r});
-  }
-  return out;
-}
-
-std::multiset<std::string> texts(const std::vector<got>& g) {
-  std::multiset<std::string> out;
-  for (const auto& x : g) out.insert(x.text);
-  return out;
 }
 
 TEST(NetPacketConn, AnySourceToTwoReceiversThenLeave) {
@@ -263,7 +237,7 @@ TEST(NetPacketConn, RouterForwardsTtlTwoAndStopsTtlOne) {
   EXPECT_TRUE(drain(rx, 300ms).empty()) << "TTL 1 stays on the sender's LAN";
 
   ASSERT_TRUE(tx.set_multicast_ttl(2));
-  std::vector<got> all;
+  std::vector<test::got<ipv4::packet_conn>> all;
   for (int i = 0; i < 20 && all.empty(); ++i) {  // the first may wait for smcrouted's (*,G) route
     ASSERT_TRUE(tx.write_to(bytes_of("ttl2"), dest));
     all = drain(rx, 250ms);

@@ -18,7 +18,9 @@
 #include <mcnet/ipv6/options.hpp>
 #include <mcnet/ipv6/packet_conn.hpp>
 
+#include "addr.hpp"
 #include "lan.hpp"
+#include "packet_conn_helpers.hpp"
 #include "privilege.hpp"
 #include "procnet.hpp"
 
@@ -29,50 +31,25 @@ using namespace std::chrono_literals;
 
 namespace {
 
-core::ip_address addr(const char* text) { return core::ip_address::parse(text).value(); }
-std::span<const std::byte> bytes_of(const std::string& s) { return std::as_bytes(std::span(s.data(), s.size())); }
+using test::addr;
+using test::bytes_of;
+using test::drain;
+using test::port_of;
+using test::texts;
 
+// A receiving packet_conn on [::]:port inside `h`: metadata on, only its own groups.
 ipv6::packet_conn receiver(const test::host& h, std::uint16_t port = 0) {
-  return h.run([&] {
-    auto c = ipv6::packet_conn::listen(core::endpoint(core::ip_address::any_v6(), port), {.reuse_address = true}).value();
-    using cf = ipv6::control_flags;
+  using cf = ipv6::control_flags;
+  const core::endpoint any(core::ip_address::any_v6(), port);
+  return test::listen_in<ipv6::packet_conn>(h, any, {.reuse_address = true}, [](auto& c) {
     EXPECT_TRUE(c.set_control_message(cf::traffic_class | cf::hop_limit | cf::destination | cf::interface, true));
     EXPECT_TRUE(c.set_multicast_all(false));
-    return c;
   });
 }
 
 ipv6::packet_conn sender(const test::host& h, std::size_t iface = 0) {
-  return h.run([&] {
-    auto c = ipv6::packet_conn::listen(core::endpoint(h.v6(iface), 0)).value();
-    EXPECT_TRUE(c.set_multicast_interface(h.iface(iface)));
-    return c;
-  });
-}
-
-std::uint16_t port_of(const ipv6::packet_conn& c) { return core::local_endpoint(c.socket()).value().port(); }
-
-struct got {
-  std::string text;
-  ipv6::read_result r;
-};
-
-std::vector<got> drain(ipv6::packet_conn& c, std::chrono::milliseconds window = 300ms) {
-  std::vector<got> out;
-  c.set_wait(core::wait_policy::deadline(window));
-  std::array<std::byte, 4096> buf{};
-  while (true) {
-    auto r = c.read_from(buf);
-    if (!r) break;
-    out.push_back({std::string(reinterpret_cast<const char*>(buf.data()), r->size), *r});
-  }
-  return out;
-}
-
-std::multiset<std::string> texts(const std::vector<got>& g) {
-  std::multiset<std::string> out;
-  for (const auto& x : g) out.insert(x.text);
-  return out;
+  auto configure = [&](auto& c) { EXPECT_TRUE(c.set_multicast_interface(h.iface(iface))); };
+  return test::listen_in<ipv6::packet_conn>(h, {h.v6(iface), 0}, {}, configure);
 }
 
 TEST(NetIpv6PacketConn, AnySourceToTwoReceiversThenLeave) {

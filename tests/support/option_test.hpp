@@ -36,6 +36,20 @@ std::set<std::string_view> spellings_of(const Table& table) {
   return out;
 }
 
+/// Every entry of `table` has a behaviour test registered in this executable
+/// (MCNET_OPTION_TEST or MCNET_OPTION_COVERED_BY), and no spelling appears
+/// twice in it.
+template <class Table>
+void expect_every_entry_tested(const Table& table) {
+  const auto spellings = spellings_of(table);
+  std::set<std::string_view> tested;
+  for (auto sp : option_tests()) {
+    if (spellings.contains(sp)) tested.insert(sp);
+  }
+  EXPECT_EQ(tested, spellings);
+  EXPECT_EQ(spellings.size(), std::tuple_size_v<std::remove_cvref_t<Table>>) << "every spelling once";
+}
+
 /// Set, read back, and compare as the table says the kernel answers.
 template <class Opt, class V>
 void expect_round_trip(core::socket_ref s, const Opt& o, const V& value) {
@@ -64,6 +78,15 @@ void in_host(F&& body) {
 }
 
 }  // namespace mcnet::test
+
+// Registers core::opt::`descriptor` as tested by `suite.test_name`, a test
+// defined above it in the same file (the membership options: core's
+// membership tests exercise them); the test must exist, or this does not
+// compile.
+#define MCNET_OPTION_COVERED_BY(descriptor, suite, test_name)                                            \
+  static_assert(sizeof(GTEST_TEST_CLASS_NAME_(suite, test_name)) > 0);                                   \
+  [[maybe_unused]] static const bool mcnet_covered_##descriptor##_by_##test_name =                      \
+      ::mcnet::test::option_tests().insert(::mcnet::core::opt::descriptor.spelling).second
 
 #define MCNET_OPTION_TEST(suite, descriptor, test_name)                                                    \
   [[maybe_unused]] static const bool mcnet_registered_##test_name =                                       \

@@ -396,7 +396,7 @@ void receiver::drain(shard& sh) {
     msgs.resize(batch);
   }
   for (std::size_t i = 0; i < batch; ++i) msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
-  constexpr auto decode = core::cmsg::packet_info | core::cmsg::hop_limit | core::cmsg::traffic_class |
+  constexpr auto decode = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::traffic_class |
                           core::cmsg::timestamp_ns | core::cmsg::drops;
   auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
   if (!got) return;  // would_block: another thread of epoll's readiness; errors show as nothing arriving

@@ -12,7 +12,7 @@
 ///   strict parsers whose errors name the input.
 /// - The error model: `mcnet::result<T>`, `mcnet::error`, `mcnet::errc`.
 /// - The option layer: `core::get` / `core::set` over typed descriptors;
-///   SOL_SOCKET lives in `core::opt`.
+///   SOL_SOCKET and the RFC 3678 membership options live in `core::opt`.
 ///
 /// Unicast in a few lines:
 /// @code
@@ -38,6 +38,7 @@
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/ip_address.hpp>
 #include <mcnet/core/membership.hpp>
+#include <mcnet/core/membership_options.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/prefix.hpp>
 #include <mcnet/core/receive_buffer.hpp>

@@ -34,7 +34,7 @@ namespace mcnet::core {
 /// bit is set, and the kernel sends it only when its option is on.
 enum class cmsg : std::uint32_t {
   none = 0,
-  packet_info = 1u << 0,           ///< IP_PKTINFO / IPV6_RECVPKTINFO: destination and ingress interface
+  pktinfo = 1u << 0,               ///< IP_PKTINFO / IPV6_PKTINFO messages: destination and ingress interface
   hop_limit = 1u << 1,             ///< IP_RECVTTL / IPV6_RECVHOPLIMIT
   traffic_class = 1u << 2,         ///< IP_RECVTOS / IPV6_RECVTCLASS
   timestamp_ns = 1u << 3,          ///< SO_TIMESTAMPNS
@@ -78,7 +78,7 @@ constexpr std::size_t space(std::size_t payload) noexcept { return CMSG_SPACE(pa
 /// Bytes of control space that hold every message in `cmsg::all` at once,
 /// computed from CMSG_SPACE of each payload.
 inline constexpr std::size_t max_control_size =
-    detail::space(sizeof(in6_pktinfo)) +           // packet_info (the larger of in_pktinfo / in6_pktinfo)
+    detail::space(sizeof(in6_pktinfo)) +           // pktinfo (the larger of in_pktinfo / in6_pktinfo)
     detail::space(sizeof(int)) +                   // hop_limit (4-byte int on Linux, both families)
     detail::space(sizeof(int)) +                   // traffic_class (IPv4 TOS is 1 byte, IPv6 an int)
     detail::space(sizeof(timespec)) +              // SCM_TIMESTAMPNS

@@ -37,7 +37,7 @@ class endpoint {
   [[nodiscard]] static result<endpoint> parse(std::string_view text) noexcept;
 
   /// Read a `sockaddr_in` or `sockaddr_in6` (with its scope id) of `length`
-  /// bytes. Errors: `errc::wrong_family` for another family,
+  /// bytes. Errors: `errc::family_mismatch` for another family,
   /// `errc::invalid_endpoint` when `length` is too short for the family.
   [[nodiscard]] static result<endpoint> from_sockaddr(const sockaddr* sa, socklen_t length) noexcept;
 

@@ -32,7 +32,7 @@ enum class errc : int {
   invalid_port,               ///< port missing, not a number, or out of range
   invalid_prefix,             ///< text is not ADDRESS/LENGTH, or LENGTH too large
   not_multicast,              ///< a group address that is not multicast
-  family_mismatch,            ///< IPv4 and IPv6 mixed where one family is needed
+  family_mismatch,            ///< IPv4 and IPv6 mixed, an address of another family than the socket, or not IP
   source_not_unicast,         ///< an SSM source that is multicast or unspecified
   no_such_interface,          ///< interface name or index unknown
   truncated_control_message,  ///< a control message shorter than its type needs
@@ -41,7 +41,6 @@ enum class errc : int {
   timed_out,                  ///< deadline passed before the socket was ready
   value_out_of_range,         ///< option value the kernel would misread
   unexpected_option_size,     ///< kernel answered with a size the codec rejects
-  wrong_family,               ///< address family differs from the socket's
   interface_required,         ///< a link- or interface-local group needs an interface
 };
 

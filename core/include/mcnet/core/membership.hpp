@@ -18,7 +18,9 @@
 /// on a source call means the join it needs is missing; ENODEV names the index.
 ///
 /// Interface index 0 lets the kernel choose (by route), as ip(7) and ipv6(7)
-/// describe. @see RFC 3678, RFC 3376 (IGMPv3), RFC 3810 (MLDv2), ip(7).
+/// describe. The option descriptors themselves are in membership_options.hpp
+/// (`core::opt::join_group`, ...). @see RFC 3678, RFC 3376 (IGMPv3),
+/// RFC 3810 (MLDv2), ip(7).
 
 #include <cstddef>
 #include <cstdint>
@@ -26,6 +28,7 @@
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/ip_address.hpp>
+#include <mcnet/core/membership_options.hpp>
 #include <mcnet/core/socket.hpp>
 
 namespace mcnet::core {
@@ -64,25 +67,12 @@ result<void> block_source(socket_ref s, const ip_address& group, const ip_addres
 result<void> unblock_source(socket_ref s, const ip_address& group, const ip_address& source,
                             std::uint32_t ifindex) noexcept;
 
-/// Source-filter mode of RFC 3376/3810.
-enum class filter_mode : std::uint8_t {
-  include,  ///< receive only from the listed sources (SSM)
-  exclude,  ///< receive from all but the listed sources (ASM; empty list: plain join)
-};
-
 /// `MCAST_MSFILTER` (set): replace the whole source filter of `group` on
 /// `ifindex` in one call, switching mode if asked. Needs a prior join
 /// (EINVAL otherwise); include with no sources is a leave. At most
 /// `max_filter_sources` sources. Errors: as block_source.
 result<void> set_source_filter(socket_ref s, const ip_address& group, std::uint32_t ifindex, filter_mode mode,
                                std::span<const ip_address> sources) noexcept;
-
-/// What `source_filter` found: the mode and how many sources the kernel
-/// holds (which may exceed the space given; the rest were not copied).
-struct filter_state {
-  filter_mode mode = filter_mode::exclude;
-  std::size_t count = 0;
-};
 
 /// `MCAST_MSFILTER` (get): the filter of `group` on `ifindex`; up to
 /// `out.size()` sources are written to `out`. Errors: EADDRNOTAVAIL when not

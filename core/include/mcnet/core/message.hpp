@@ -15,7 +15,7 @@
 ///   std::array<std::byte, 1500> payload;
 ///   core::control_buffer control;
 ///   core::message m{.buffer = payload, .control = control.span()};
-///   auto r = core::read_from(sock, m, core::cmsg::packet_info | core::cmsg::timestamp_ns,
+///   auto r = core::read_from(sock, m, core::cmsg::pktinfo | core::cmsg::timestamp_ns,
 ///                            core::wait_policy::deadline(std::chrono::seconds(1)));
 ///   if (!r && r.error().code == std::errc::timed_out) ...
 ///   // m.size bytes from m.peer, sent to m.info.destination on m.info.interface_index

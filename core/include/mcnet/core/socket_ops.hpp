@@ -14,7 +14,7 @@ namespace mcnet::core {
 /// bind(2) to `local`. An IPv4 endpoint on an AF_INET6 socket is bound as
 /// its IPv4-mapped form (::ffff:a.b.c.d) and an IPv4-mapped endpoint on an
 /// AF_INET socket as plain IPv4, so one call works on both kinds of socket.
-/// Errors: errc::wrong_family for an IPv6 endpoint on an AF_INET socket;
+/// Errors: errc::family_mismatch for an IPv6 endpoint on an AF_INET socket;
 /// the errno of bind(2) with the endpoint attached (EADDRINUSE: set
 /// SO_REUSEADDR/SO_REUSEPORT before binding; EADDRNOTAVAIL: the address is
 /// not on this host).

@@ -81,8 +81,17 @@ concept option_codec = requires { typename C::value_type; typename C::storage_ty
                          { C::decode(std::as_const(s), n) } -> std::same_as<result<typename C::value_type>>;
                        };
 
+/// A codec for a value of variable length that the caller lays out in its own
+/// buffer (MCAST_MSFILTER's struct group_filter, whose getsockopt also reads
+/// the group from that buffer first). It marks itself `variable_length`;
+/// `get` and `set` do not take it: the typed calls that own the buffer do
+/// (core::set_source_filter, core::source_filter).
+template <class C>
+concept buffer_codec = requires { typename C::value_type; } && C::variable_length;
+
 /// A typed descriptor of one socket option.
-template <option_codec Codec, access Mode = access::read_write>
+template <class Codec, access Mode = access::read_write>
+  requires(option_codec<Codec> || buffer_codec<Codec>)
 struct sockopt : option_info {
   using codec = Codec;
   using value_type = typename Codec::value_type;
@@ -113,7 +122,7 @@ error annotate(error e, std::string_view op, const option_info& opt) noexcept;
 /// or kernel), or errc::unexpected_option_size when the kernel answers with a
 /// length the codec does not accept.
 template <class Codec, access Mode>
-  requires(Mode != access::write_only)
+  requires(Mode != access::write_only && option_codec<Codec>)
 [[nodiscard]] result<typename Codec::value_type> get(socket_ref s, const sockopt<Codec, Mode>& opt) noexcept {
   typename Codec::storage_type storage{};
   auto length = detail::get_raw(s.native_handle(), opt, &storage, sizeof storage);
@@ -128,7 +137,7 @@ template <class Codec, access Mode>
 /// sees anything, then the errno of setsockopt(2) with a hint (EPERM names the
 /// capability, ENOPROTOOPT the socket type or kernel, ENODEV the interface).
 template <class Codec, access Mode>
-  requires(Mode != access::read_only)
+  requires(Mode != access::read_only && option_codec<Codec>)
 result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt, const typename Codec::value_type& value) noexcept {
   typename Codec::storage_type storage{};
   auto length = Codec::encode(value, storage);
@@ -140,7 +149,7 @@ result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt, const typename C
 struct no_value {};
 
 template <class Codec, access Mode>
-  requires(Mode != access::read_only && std::is_same_v<typename Codec::value_type, no_value>)
+  requires(Mode != access::read_only && option_codec<Codec> && std::is_same_v<typename Codec::value_type, no_value>)
 result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt) noexcept {
   return set(s, opt, no_value{});
 }

@@ -7,25 +7,33 @@
 /// (multicast membership and options, control messages in and out, batches):
 /// golang.org/x/net/ipv4's Conn and PacketConn in C++.
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include <mcnet/core/control.hpp>
+#include <mcnet/core/detail/packet_conn_base.hpp>
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/membership.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/ipv4/options.hpp>
 
 namespace mcnet::ipv4 {
 
 /// TOS and TTL of outgoing packets on any IPv4 socket, TCP included.
-class conn {
+class conn : public core::detail::conn_base {
  public:
-  explicit conn(core::socket_ref s) noexcept : s_(s) {}
+  using conn_base::conn_base;
 
   /// `IP_TOS`: the type-of-service byte (DSCP << 2 | ECN) of outgoing packets.
   [[nodiscard]] result<int> tos() const noexcept;
@@ -35,11 +43,6 @@ class conn {
   [[nodiscard]] result<int> ttl() const noexcept;
   /// Sets `IP_TTL`, 1 to 255. @see ttl()
   result<void> set_ttl(int ttl) noexcept;
-
-  [[nodiscard]] core::socket_ref socket() const noexcept { return s_; }
-
- protected:
-  core::socket_ref s_;
 };
 
 /// Which control messages a packet_conn receives (bit set), as x/net's
@@ -54,12 +57,6 @@ enum class control_flags : std::uint32_t {
   drops = 1u << 5,                 ///< SO_RXQ_OVFL
   original_destination = 1u << 6,  ///< IP_RECVORIGDSTADDR
 };
-[[nodiscard]] constexpr control_flags operator|(control_flags a, control_flags b) noexcept {
-  return static_cast<control_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr bool has(control_flags set, control_flags f) noexcept {
-  return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
-}
 
 /// Per-datagram control information, as x/net's ControlMessage.
 /// Read: what the kernel said (fields the flags did not ask for stay unset).
@@ -76,6 +73,10 @@ struct control_message {
   std::optional<std::uint32_t> drops{};  ///< cumulative kernel drops (SO_RXQ_OVFL)
   core::endpoint original_destination{};
 };
+
+/// `a | b`: both sets of flags; `has(set, f)`: whether `set` has any bit of `f`.
+using core::detail::operator|;
+using core::detail::has;
 
 /// What one read returned.
 struct read_result {
@@ -97,49 +98,49 @@ struct multicast_interface_state {
   core::ip_address address{};
 };
 
-/// A datagram socket with IPv4 multicast and control messages. Borrows or
-/// owns its socket. Not thread-safe: one thread reads, or the caller locks.
-class packet_conn : public conn {
+/// x/net's view of a received message's metadata.
+[[nodiscard]] control_message to_control_message(const core::packet_info& info) noexcept;
+
+/// Append the control messages that `cm` asks for on send (IP_PKTINFO for
+/// source/interface, IP_TTL, IP_TOS) to `out`. Errors: errc::value_out_of_range
+/// when `out` is too small; errc::family_mismatch for a non-IPv4 source.
+result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept;
+
+/// The IPv4 rules of packet_conn (core::detail::packet_conn_base asks them).
+struct family_rules {
+  /// x/net's converters, declared above.
+  static constexpr auto to_control_message = &ipv4::to_control_message;
+  static constexpr auto marshal = &ipv4::marshal;
+  /// Groups are IPv4 (or IPv4-mapped); the interface is the one given.
+  static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
+                                               core::interface_ref iface, std::string_view op) noexcept;
+  /// A destination is IPv4, sent unmapped; invalid: the connected peer.
+  static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
+  static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
+  static constexpr const auto& multicast_all_option = opt::multicast_all;
+  /// Room for IP_PKTINFO, IP_TTL and IP_TOS.
+  static constexpr std::size_t send_control_size = CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int));
+  /// The control-flag table (packet_conn.cpp): flag, the option that
+  /// enables it, the cmsg kind it yields.
+  static std::span<const core::detail::control_row<control_flags>> control_rows() noexcept;
+};
+
+/// A datagram socket with IPv4 multicast and control messages: membership
+/// (IGMP), source filters, multicast options, control messages in and out,
+/// batches (core::detail::packet_conn_base). Borrows or owns its socket. Not
+/// thread-safe: one thread reads, or the caller locks.
+///
+/// Groups, sources and destinations are IPv4 (or ::ffff:a.b.c.d): anything
+/// else is errc::family_mismatch with a hint naming ipv6::packet_conn.
+class packet_conn
+    : public core::detail::packet_conn_base<conn, family_rules, control_flags, control_message, read_result> {
  public:
-  /// Work on a socket owned elsewhere (an mcnet socket, asio's, ...).
-  explicit packet_conn(core::socket_ref s) noexcept : conn(s) {}
-  /// Own `s`.
-  explicit packet_conn(core::socket&& s) noexcept : conn(core::socket_ref(s.native_handle())), owned_(std::move(s)) {}
-  packet_conn(packet_conn&&) noexcept = default;
-  packet_conn& operator=(packet_conn&&) noexcept = default;
-  packet_conn(const packet_conn&) = delete;
-  packet_conn& operator=(const packet_conn&) = delete;
-  ~packet_conn() = default;
+  using packet_conn_base::packet_conn_base;
 
   /// A UDP socket bound to `local` (0.0.0.0:PORT to receive groups),
   /// wrapped. Errors: of core::listen_udp, and errc::family_mismatch for an
   /// IPv6 endpoint.
   [[nodiscard]] static result<packet_conn> listen(const core::endpoint& local, const core::socket_setup& setup = {});
-
-  // ---- membership (IGMP). The interface: its index, or kernel_choice() (by route).
-
-  /// `MCAST_JOIN_GROUP`: any-source join. Errors: see core::join_group.
-  result<void> join_group(const core::ip_address& group, core::interface_ref iface = {}) noexcept;
-  /// `MCAST_LEAVE_GROUP`.
-  result<void> leave_group(const core::ip_address& group, core::interface_ref iface = {}) noexcept;
-  /// `MCAST_JOIN_SOURCE_GROUP`: receive `group` from `source` only (SSM).
-  result<void> join_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                          core::interface_ref iface = {}) noexcept;
-  /// `MCAST_LEAVE_SOURCE_GROUP`.
-  result<void> leave_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                           core::interface_ref iface = {}) noexcept;
-  /// `MCAST_BLOCK_SOURCE`: on an any-source join, stop receiving from `source`.
-  result<void> exclude_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                             core::interface_ref iface = {}) noexcept;
-  /// `MCAST_UNBLOCK_SOURCE`.
-  result<void> include_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                             core::interface_ref iface = {}) noexcept;
-  /// `MCAST_MSFILTER`: replace the whole source filter in one call.
-  result<void> set_source_filter(const core::ip_address& group, core::interface_ref iface, core::filter_mode mode,
-                                 std::span<const core::ip_address> sources) noexcept;
-  /// `MCAST_MSFILTER` (get): mode and sources (up to out.size() copied).
-  [[nodiscard]] result<core::filter_state> source_filter(const core::ip_address& group, core::interface_ref iface,
-                                                         std::span<core::ip_address> out) const noexcept;
 
   // ---- outgoing multicast
 
@@ -152,60 +153,14 @@ class packet_conn : public conn {
   /// `IP_MULTICAST_TTL` (default 1).
   [[nodiscard]] result<int> multicast_ttl() const noexcept;
   result<void> set_multicast_ttl(int ttl) noexcept;
-  /// `IP_MULTICAST_LOOP` (default on).
-  [[nodiscard]] result<bool> multicast_loopback() const noexcept;
-  result<void> set_multicast_loopback(bool on) noexcept;
-  /// `IP_MULTICAST_ALL` (default on): off, a wildcard-bound socket receives
-  /// only the groups it joined itself.
-  [[nodiscard]] result<bool> multicast_all() const noexcept;
-  result<void> set_multicast_all(bool on) noexcept;
-
-  // ---- control messages and I/O
-
-  /// Switch the socket options behind `flags` on or off; reads decode what is on.
-  result<void> set_control_message(control_flags flags, bool on) noexcept;
-  [[nodiscard]] control_flags control_message_flags() const noexcept { return flags_; }
-
-  /// How reads and writes wait (default: block).
-  void set_wait(core::wait_policy wait) noexcept { wait_ = wait; }
-  [[nodiscard]] core::wait_policy wait() const noexcept { return wait_; }
-
-  /// Receive one datagram into `buffer`. Errors: as core::read_from.
-  result<read_result> read_from(std::span<std::byte> buffer) noexcept;
-
-  /// Send `payload` to `destination` (an invalid endpoint: the connected
-  /// peer), with `control` choosing source, interface, TTL and TOS for this
-  /// datagram when given. Errors: errc::family_mismatch for a non-IPv4
-  /// destination or source; as core::write_to.
-  result<void> write_to(std::span<const std::byte> payload, const core::endpoint& destination,
-                        const control_message* control = nullptr) noexcept;
-
-  /// Batches (recvmmsg/sendmmsg); each message's `info` is decoded as the
-  /// flags say. Use `to_control_message` for x/net's view of it.
-  result<std::size_t> read_batch(std::span<core::message> msgs) noexcept;
-  result<std::size_t> write_batch(std::span<const core::message> msgs) noexcept;
 
   /// connect(2) to `remote`, a group to send to: set the multicast interface
-  /// first, since the kernel picks the route at connect time.
+  /// first, since the kernel picks the route at connect time. Errors:
+  /// errc::family_mismatch for a non-IPv4 endpoint; as core::connect.
   result<void> connect(const core::endpoint& remote) noexcept;
 
-  /// The cmsg kinds the current flags decode.
-  [[nodiscard]] core::cmsg decode_set() const noexcept;
-
  private:
-  core::socket owned_;
-  control_flags flags_ = control_flags::none;
-  core::wait_policy wait_ = core::wait_policy::blocking();
   std::optional<core::interface_ref> multicast_if_;
-  core::control_buffer control_;
 };
-
-/// x/net's view of a received message's metadata.
-[[nodiscard]] control_message to_control_message(const core::packet_info& info) noexcept;
-
-/// Append the control messages that `cm` asks for on send (IP_PKTINFO for
-/// source/interface, IP_TTL, IP_TOS) to `out`. Errors: errc::value_out_of_range
-/// when `out` is too small; errc::family_mismatch for a non-IPv4 source.
-result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept;
 
 }  // namespace mcnet::ipv4

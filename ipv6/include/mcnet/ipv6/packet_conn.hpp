@@ -7,25 +7,33 @@
 /// (MLD membership, source filters, multicast options, control messages in
 /// and out, batches): golang.org/x/net/ipv6's Conn and PacketConn in C++.
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include <mcnet/core/control.hpp>
+#include <mcnet/core/detail/packet_conn_base.hpp>
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/membership.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/ipv6/options.hpp>
 
 namespace mcnet::ipv6 {
 
 /// Traffic class, hop limit and path MTU on any IPv6 socket, TCP included.
-class conn {
+class conn : public core::detail::conn_base {
  public:
-  explicit conn(core::socket_ref s) noexcept : s_(s) {}
+  using conn_base::conn_base;
 
   /// `IPV6_TCLASS`: traffic class of outgoing packets (DSCP << 2 | ECN).
   [[nodiscard]] result<int> traffic_class() const noexcept;
@@ -37,11 +45,6 @@ class conn {
   result<void> set_hop_limit(int hops) noexcept;
   /// `IPV6_PATHMTU`: the path MTU of a connected socket. Errors: ENOTCONN.
   [[nodiscard]] result<std::uint32_t> path_mtu() const noexcept;
-
-  [[nodiscard]] core::socket_ref socket() const noexcept { return s_; }
-
- protected:
-  core::socket_ref s_;
 };
 
 /// Which control messages a packet_conn receives (bit set).
@@ -56,12 +59,9 @@ enum class control_flags : std::uint32_t {
   drops = 1u << 6,                 ///< SO_RXQ_OVFL
   original_destination = 1u << 7,  ///< IPV6_RECVORIGDSTADDR
 };
-[[nodiscard]] constexpr control_flags operator|(control_flags a, control_flags b) noexcept {
-  return static_cast<control_flags>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
-}
-[[nodiscard]] constexpr bool has(control_flags set, control_flags f) noexcept {
-  return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
-}
+/// `a | b`: both sets of flags; `has(set, f)`: whether `set` has any bit of `f`.
+using core::detail::operator|;
+using core::detail::has;
 
 /// Per-datagram control information, as x/net's ipv6.ControlMessage.
 /// Read: what the kernel said. Write: `source` and `interface_index` choose
@@ -91,91 +91,6 @@ struct read_result {
   bool path_mtu_notification = false;
 };
 
-/// A datagram socket with IPv6 multicast and control messages. Borrows or
-/// owns its socket. Not thread-safe: one thread reads, or the caller locks.
-///
-/// Groups: an interface-local (ff01::, ff11::, ...) or link-local (ff02::,
-/// ff12::, ff32::, ...) group needs an interface, given as `iface` or as the
-/// group's scope id (`ff02::1%eth1`); both given and different is an error.
-/// IPv4 groups (or ::ffff:a.b.c.d) are accepted on a dual-stack socket
-/// (IPV6_V6ONLY off): joined at IPPROTO_IP, their datagrams reported with
-/// IPv4 sources; on an IPv6-only socket they are refused.
-class packet_conn : public conn {
- public:
-  explicit packet_conn(core::socket_ref s) noexcept : conn(s) {}
-  explicit packet_conn(core::socket&& s) noexcept : conn(core::socket_ref(s.native_handle())), owned_(std::move(s)) {}
-  packet_conn(packet_conn&&) noexcept = default;
-  packet_conn& operator=(packet_conn&&) noexcept = default;
-  packet_conn(const packet_conn&) = delete;
-  packet_conn& operator=(const packet_conn&) = delete;
-  ~packet_conn() = default;
-
-  /// An AF_INET6 UDP socket bound to `local` ([::]:PORT to receive groups).
-  /// An IPv4 endpoint is bound as its mapped form. Errors: of core::listen_udp.
-  [[nodiscard]] static result<packet_conn> listen(const core::endpoint& local, const core::socket_setup& setup = {});
-
-  // ---- membership (MLD)
-  result<void> join_group(const core::ip_address& group, core::interface_ref iface = {}) noexcept;
-  result<void> leave_group(const core::ip_address& group, core::interface_ref iface = {}) noexcept;
-  result<void> join_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                          core::interface_ref iface = {}) noexcept;
-  result<void> leave_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                           core::interface_ref iface = {}) noexcept;
-  result<void> exclude_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                             core::interface_ref iface = {}) noexcept;
-  result<void> include_source_specific_group(const core::ip_address& group, const core::ip_address& source,
-                                             core::interface_ref iface = {}) noexcept;
-  result<void> set_source_filter(const core::ip_address& group, core::interface_ref iface, core::filter_mode mode,
-                                 std::span<const core::ip_address> sources) noexcept;
-  [[nodiscard]] result<core::filter_state> source_filter(const core::ip_address& group, core::interface_ref iface,
-                                                         std::span<core::ip_address> out) const noexcept;
-
-  // ---- outgoing multicast
-  /// `IPV6_MULTICAST_IF` by index; kernel_choice() resets to routing.
-  result<void> set_multicast_interface(core::interface_ref iface) noexcept;
-  /// The outgoing multicast interface (Linux reports the index back).
-  [[nodiscard]] result<core::interface_ref> multicast_interface() const noexcept;
-  /// `IPV6_MULTICAST_HOPS` (default 1).
-  [[nodiscard]] result<int> multicast_hop_limit() const noexcept;
-  result<void> set_multicast_hop_limit(int hops) noexcept;
-  /// `IPV6_MULTICAST_LOOP` (default on).
-  [[nodiscard]] result<bool> multicast_loopback() const noexcept;
-  result<void> set_multicast_loopback(bool on) noexcept;
-  /// `IPV6_MULTICAST_ALL` (default on).
-  [[nodiscard]] result<bool> multicast_all() const noexcept;
-  result<void> set_multicast_all(bool on) noexcept;
-
-  // ---- control messages and I/O
-  result<void> set_control_message(control_flags flags, bool on) noexcept;
-  [[nodiscard]] control_flags control_message_flags() const noexcept { return flags_; }
-  void set_wait(core::wait_policy wait) noexcept { wait_ = wait; }
-  [[nodiscard]] core::wait_policy wait() const noexcept { return wait_; }
-
-  /// Receive one datagram (or a path-MTU notification, flagged as such).
-  result<read_result> read_from(std::span<std::byte> buffer) noexcept;
-  /// Send `payload` to `destination` (invalid: the connected peer) with
-  /// per-datagram `control`. Link-local destinations need a scope id or
-  /// control->interface_index. Errors: EMSGSIZE past the path MTU with
-  /// IPV6_DONTFRAG; as core::write_to.
-  result<void> write_to(std::span<const std::byte> payload, const core::endpoint& destination,
-                        const control_message* control = nullptr) noexcept;
-  result<std::size_t> read_batch(std::span<core::message> msgs) noexcept;
-  result<std::size_t> write_batch(std::span<const core::message> msgs) noexcept;
-  /// connect(2), e.g. to a group to send to (set the multicast interface first).
-  result<void> connect(const core::endpoint& remote) noexcept;
-
-  [[nodiscard]] core::cmsg decode_set() const noexcept;
-
- private:
-  result<std::uint32_t> group_interface(const core::ip_address& group, core::interface_ref iface,
-                                        std::string_view op) const noexcept;
-
-  core::socket owned_;
-  control_flags flags_ = control_flags::none;
-  core::wait_policy wait_ = core::wait_policy::blocking();
-  core::control_buffer control_;
-};
-
 /// x/net's view of a received message's metadata.
 [[nodiscard]] control_message to_control_message(const core::packet_info& info) noexcept;
 
@@ -185,5 +100,68 @@ class packet_conn : public conn {
 /// Append IPV6_PKTINFO (source, interface), IPV6_HOPLIMIT and IPV6_TCLASS as
 /// `cm` asks. Errors: errc::value_out_of_range (no room), errc::family_mismatch.
 result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept;
+
+/// The IPv6 rules of packet_conn (core::detail::packet_conn_base asks them).
+struct family_rules {
+  /// The control-flag table (packet_conn.cpp): flag, the option that
+  /// enables it, the cmsg kind it yields.
+  static std::span<const core::detail::control_row<control_flags>> control_rows() noexcept;
+  /// Room for IPV6_PKTINFO, IPV6_HOPLIMIT and IPV6_TCLASS.
+  static constexpr std::size_t send_control_size = CMSG_SPACE(sizeof(in6_pktinfo)) + 2 * CMSG_SPACE(sizeof(int));
+  static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
+  static constexpr const auto& multicast_all_option = opt::multicast_all;
+
+  /// The interface a group joins on: the argument or the group's scope id
+  /// (both and different: refused); link-local and interface-local groups
+  /// need one (errc::interface_required); IPv4 groups only when the socket
+  /// is dual-stack (IPV6_V6ONLY off).
+  static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
+                                               core::interface_ref iface, std::string_view op) noexcept;
+  /// A destination is sent in its IPv6 (or IPv4-mapped) form; invalid: the connected peer.
+  static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
+  /// x/net's converters, declared above.
+  static constexpr auto to_control_message = &ipv6::to_control_message;
+  static constexpr auto marshal = &ipv6::marshal;
+  /// Marks a path-MTU notification.
+  static void finish_read(read_result& out, const core::message& m) noexcept {
+    out.path_mtu_notification = is_path_mtu_notification(m);
+  }
+};
+
+/// A datagram socket with IPv6 multicast and control messages: membership
+/// (MLD), source filters, multicast options, control messages in and out,
+/// batches (core::detail::packet_conn_base). Borrows or owns its socket. Not
+/// thread-safe: one thread reads, or the caller locks.
+///
+/// Groups: an interface-local (ff01::, ff11::, ...) or link-local (ff02::,
+/// ff12::, ff32::, ...) group needs an interface, given as `iface` or as the
+/// group's scope id (`ff02::1%eth1`); both given and different is an error.
+/// IPv4 groups (or ::ffff:a.b.c.d) are accepted on a dual-stack socket
+/// (IPV6_V6ONLY off): joined at IPPROTO_IP, their datagrams reported with
+/// IPv4 sources; on an IPv6-only socket they are refused. A read may be a
+/// path-MTU notification (`read_result::path_mtu_notification`); a send
+/// past the path MTU with IPV6_DONTFRAG fails with EMSGSIZE; link-local
+/// destinations need a scope id or control->interface_index.
+class packet_conn
+    : public core::detail::packet_conn_base<conn, family_rules, control_flags, control_message, read_result> {
+ public:
+  using packet_conn_base::packet_conn_base;
+
+  /// An AF_INET6 UDP socket bound to `local` ([::]:PORT to receive groups).
+  /// An IPv4 endpoint is bound as its mapped form. Errors: of core::listen_udp.
+  [[nodiscard]] static result<packet_conn> listen(const core::endpoint& local, const core::socket_setup& setup = {});
+
+  // ---- outgoing multicast
+  /// `IPV6_MULTICAST_IF` by index; kernel_choice() resets to routing.
+  result<void> set_multicast_interface(core::interface_ref iface) noexcept;
+  /// The outgoing multicast interface (Linux reports the index back).
+  [[nodiscard]] result<core::interface_ref> multicast_interface() const noexcept;
+  /// `IPV6_MULTICAST_HOPS` (default 1).
+  [[nodiscard]] result<int> multicast_hop_limit() const noexcept;
+  result<void> set_multicast_hop_limit(int hops) noexcept;
+
+  /// connect(2), e.g. to a group to send to (set the multicast interface first).
+  result<void> connect(const core::endpoint& remote) noexcept;
+};
 
 }  // namespace mcnet::ipv6
