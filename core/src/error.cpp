@@ -89,6 +89,27 @@ void append_hint(std::string& out, std::string_view hint, std::optional<std::int
 
 }  // namespace
 
+std::string_view name(errc e) noexcept {
+  switch (e) {
+    case errc::invalid_address: return "invalid_address";
+    case errc::invalid_endpoint: return "invalid_endpoint";
+    case errc::invalid_port: return "invalid_port";
+    case errc::invalid_prefix: return "invalid_prefix";
+    case errc::not_multicast: return "not_multicast";
+    case errc::family_mismatch: return "family_mismatch";
+    case errc::source_not_unicast: return "source_not_unicast";
+    case errc::no_such_interface: return "no_such_interface";
+    case errc::truncated_control_message: return "truncated_control_message";
+    case errc::membership_limit: return "membership_limit";
+    case errc::would_block: return "would_block";
+    case errc::timed_out: return "timed_out";
+    case errc::value_out_of_range: return "value_out_of_range";
+    case errc::unexpected_option_size: return "unexpected_option_size";
+    case errc::interface_required: return "interface_required";
+  }
+  return {};
+}
+
 const std::error_category& error_category() noexcept {
   static const category instance;
   return instance;

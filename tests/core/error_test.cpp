@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <set>
 #include <string>
@@ -33,6 +34,19 @@ TEST(Error, CategoryAndConditions) {
   EXPECT_EQ(std::error_code(errc::membership_limit), std::errc::no_buffer_space);
   EXPECT_EQ(std::error_code(errc::family_mismatch), std::errc::address_family_not_supported);
   EXPECT_NE(std::error_code(errc::timed_out), std::errc::invalid_argument);
+}
+
+TEST(Error, EveryCodeHasItsOwnName) {
+  EXPECT_EQ(mcnet::name(errc::not_multicast), "not_multicast");
+  EXPECT_EQ(mcnet::name(errc::family_mismatch), "family_mismatch");
+  std::set<std::string_view> seen;
+  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::interface_required); ++v) {
+    const auto n = mcnet::name(static_cast<errc>(v));
+    EXPECT_FALSE(n.empty()) << v;
+    EXPECT_TRUE(std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; })) << n;
+    EXPECT_TRUE(seen.insert(n).second) << n << " names two codes";
+  }
+  EXPECT_EQ(mcnet::name(static_cast<errc>(0)), "");
 }
 
 TEST(Error, EveryCodeHasItsOwnMessage) {

@@ -44,6 +44,12 @@ enum class errc : int {
   interface_required,         ///< a link- or interface-local group needs an interface
 };
 
+/// The enumerator's own spelling ("not_multicast", "family_mismatch"): a
+/// stable name for scripts and logs (the tools' JSON `error` events carry it
+/// as `code`), where `std::error_code::message()` is prose that may change.
+/// "" for a value that is not an `errc`.
+[[nodiscard]] std::string_view name(errc e) noexcept;
+
 /// The category of `mcnet::errc`; its name is "mcnet".
 [[nodiscard]] const std::error_category& error_category() noexcept;
 
