@@ -14,13 +14,12 @@
 #include <vector>
 
 #include <mcnet/core/error.hpp>
-#include <mcnet/core/unique_fd.hpp>
 #include <mcnet/netlink/query.hpp>
 
 namespace mcnet::netlink {
 
 namespace detail {
-class rtnl;
+class transport;
 }
 
 /// Which fields of a link changed (bit set).
@@ -73,8 +72,8 @@ class watcher {
   /// sizes the socket's queue (small values overflow sooner; tests use that).
   [[nodiscard]] static result<watcher> open(int receive_buffer = 1 << 20);
 
-  /// The descriptor to poll for POLLIN (nonblocking).
-  [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+  /// The descriptor to poll for POLLIN (nonblocking; owned by the watcher).
+  [[nodiscard]] int fd() const noexcept;
   /// Read every pending notification and return the events, in order.
   /// Never blocks. Errors: only those of a re-dump.
   result<std::vector<event>> process();
@@ -95,11 +94,10 @@ class watcher {
 
   watcher();
 
-  core::unique_fd fd_;
-  std::unique_ptr<detail::rtnl> dumper_;  // for re-dumps, in the watcher's namespace
+  std::unique_ptr<detail::transport> notices_;  // subscribed, nonblocking
+  std::unique_ptr<detail::transport> dumper_;   // for re-dumps, in the watcher's namespace
   snapshot state_;
   bool groups_notified_ = false;
-  std::vector<std::byte> buffer_;
 };
 
 }  // namespace mcnet::netlink
