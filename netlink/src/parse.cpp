@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// rtnetlink messages to plain values. libnl walks and bounds-checks the
-// attributes (nla_for_each_attr: nla_ok/nla_next); the values are picked in
-// one pass with a switch, filling the value in place. libnl's nlmsg_parse
-// (a table of every attribute type cleared and filled per message) made a
+// rtnetlink messages to plain values. libnl validates (nlmsg_valid_hdr for
+// the fixed part, nla_ok for every attribute); the values are picked in one
+// pass with a switch, filling the value in place. libnl's nlmsg_parse (a
+// table of every attribute type cleared and filled per message) made a
 // snapshot 1.19-1.26x a raw dump; this walk keeps it near 1.1x
 // (docs/performance.md).
 #include "parse.hpp"
@@ -26,12 +26,20 @@
 namespace mcnet::netlink::detail {
 namespace {
 
-// Every attribute in `length` bytes at `head`, as libnl bounds them.
+// Every attribute in `length` bytes at `head`: libnl's nla_ok checks each
+// one's bounds before it is read. The step to the next is nla_next's
+// arithmetic written inline: calling nla_next too (nla_for_each_attr) cost
+// 1-4 % of a snapshot at 10-2000 veth pairs (bench/netlink_bench.cpp; see
+// docs/performance.md).
+inline const nlattr* next_attribute(const nlattr* a, int& left) {
+  const int step = NLA_ALIGN(a->nla_len);
+  left -= step;
+  return reinterpret_cast<const nlattr*>(reinterpret_cast<const std::byte*>(a) + step);
+}
+
 template <class F>
 void for_each_attribute(const nlattr* head, int length, F&& f) {
-  const nlattr* a = nullptr;
-  int left = 0;
-  nla_for_each_attr(a, head, length, left) f(*a);
+  for (const nlattr* a = head; nla_ok(a, length); a = next_attribute(a, length)) f(*a);
 }
 
 // The attributes after a message's fixed header `Fixed`.
@@ -40,8 +48,8 @@ void for_each_attribute(const nlmsghdr& h, F&& f) {
   for_each_attribute(nlmsg_attrdata(&h, sizeof(Fixed)), nlmsg_attrlen(&h, sizeof(Fixed)), std::forward<F>(f));
 }
 
-// The accessors below are libnl's nla_type/nla_data/nla_len written inline:
-// called per attribute through the PLT they cost a few percent of a snapshot.
+// libnl's nla_type/nla_data/nla_len written inline, for the same reason: as
+// calls into libnl they would add three more calls per attribute.
 int type_of(const nlattr& a) { return a.nla_type & NLA_TYPE_MASK; }  // nested attributes carry NLA_F_NESTED
 const void* data_of(const nlattr& a) { return reinterpret_cast<const std::byte*>(&a) + NLA_HDRLEN; }
 std::size_t length_of(const nlattr& a) { return a.nla_len - NLA_HDRLEN; }  // nla_ok checked nla_len >= NLA_HDRLEN
