@@ -9,8 +9,8 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ clang libclang-rt-14-dev cmake ninja-build pkg-config
-  # libraries (DESIGN.md)
-  libexpected-dev libnl-3-dev libnl-route-3-dev libboost-program-options-dev
+  # libraries (docs/design.md)
+  libexpected-dev libnl-3-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev libpcap-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev

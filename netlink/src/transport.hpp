@@ -92,10 +92,10 @@ enum class notice : std::uint8_t {
 
 class transport {
  public:
-  /// The size of the receive buffer libnl reads into (nl_socket_set_msg_buf_size):
-  /// at least 32 KiB, because the kernel sizes its dump batches from the
-  /// reader's buffer, and buffers of 4 to 16 KiB made a snapshot 12-29 %
-  /// slower (measured with this layer's benchmark).
+  /// The size of the buffer nl_recv reads into (nl_socket_set_msg_buf_size),
+  /// in bytes: at least 32 KiB, because the kernel fills a dump's reads up to
+  /// the reader's buffer, at most 32 KiB, and smaller buffers cost 12-29 %.
+  /// Larger single messages (a link with many VFs) fail as NLE_MSG_TRUNC.
   static constexpr std::size_t message_buffer_size = 64 * 1024;
 
   /// A NETLINK_ROUTE socket in the calling thread's network namespace

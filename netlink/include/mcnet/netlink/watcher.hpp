@@ -67,22 +67,27 @@ class watcher {
   watcher& operator=(const watcher&) = delete;
   ~watcher();
 
-  /// Subscribe (links, IPv4 and IPv6 addresses, and group notifications where
-  /// the kernel has them), then take the first snapshot. `receive_buffer`
-  /// sizes the socket's queue (small values overflow sooner; tests use that).
+  /// Subscribe (RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, and
+  /// the group notifications where the kernel has them), then take the first
+  /// snapshot. `receive_buffer` sizes the socket's queue in bytes (SO_RCVBUF,
+  /// and SO_RCVBUFFORCE past net.core.rmem_max where permitted; small values
+  /// overflow sooner, tests use that). Errors: libnl's NLE_* (opening,
+  /// subscribing); those of take_snapshot.
   [[nodiscard]] static result<watcher> open(int receive_buffer = 1 << 20);
 
   /// The descriptor to poll for POLLIN (nonblocking; owned by the watcher).
   [[nodiscard]] int fd() const noexcept;
   /// Read every pending notification and return the events, in order.
-  /// Never blocks. Errors: only those of a re-dump.
+  /// Never blocks. Lost notifications (ENOBUFS) are not an error: they end
+  /// in a re-dump and `resynced`. Errors: a failed read (NLE_* from
+  /// nl_recv), or those of the re-dump.
   result<std::vector<event>> process();
   /// The state as of the last process(): what a fresh snapshot would show.
   [[nodiscard]] const snapshot& state() const noexcept { return state_; }
+  /// Whether the kernel notifies group joins and leaves (Linux 6.13+).
   /// Re-dumps run over a socket opened with the watcher, so they read the
   /// watcher's namespace whichever thread calls process(). (The /proc group
   /// fallback of kernels before 6.13 reads the calling thread's namespace.)
-  /// Whether the kernel notifies group joins and leaves (Linux 6.13+).
   [[nodiscard]] bool groups_notified() const noexcept { return groups_notified_; }
 
  private:
