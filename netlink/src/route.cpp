@@ -59,17 +59,23 @@ result<route> route_to(const core::ip_address& destination) {
     if (detail::parse_route_into(h, r)) found = r;
   });
   if (!t) {
-    error e = t.error();
-    if (e.code == std::errc::network_unreachable || e.code == std::errc::host_unreachable) {
+    const error e = t.error();
+    const bool unreachable = e.code == std::errc::network_unreachable || e.code == std::errc::host_unreachable;
+    // An unknown RTA_OIF is ENODEV for IPv4 but ENETUNREACH for IPv6: ask
+    // whether the scope id's interface exists before blaming the routes.
+    if ((unreachable || e.code == std::errc::no_such_device) && destination.scope_id() != 0) {
+      if (auto l = link_by_index(destination.scope_id()); !l && l.error().code == errc::no_such_interface) {
+        return fail(error(errc::no_such_interface, "RTM_GETROUTE", "route")
+                        .with_address(destination)
+                        .with_interface(destination.scope_id())
+                        .with_hint("the scope id names no interface in this network namespace (see `ip link`)"));
+      }
+    }
+    if (unreachable) {
       return fail(error(e.code, "RTM_GETROUTE", "route").with_address(destination).with_hint(no_route_hint(destination)));
     }
-    if (e.code == std::errc::no_such_device) {
-      return fail(error(errc::no_such_interface, "RTM_GETROUTE", "route")
-                      .with_address(destination)
-                      .with_interface(destination.scope_id())
-                      .with_hint("the scope id names no interface in this network namespace (see `ip link`)"));
-    }
-    return fail(e.with_address(destination));
+    error other = e;
+    return fail(other.with_address(destination));
   }
   if (!found || found->iface.index == 0) {
     return fail(error::from_errno(ENETUNREACH, "RTM_GETROUTE", "route")

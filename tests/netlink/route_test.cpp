@@ -114,8 +114,8 @@ TEST(NetRoute, NoRouteIsAnErrorNamingTheRouteToAdd) {
 
     auto v6 = nl::route_to(group6);
     ASSERT_FALSE(v6);
-    EXPECT_TRUE(v6.error().code == std::errc::network_unreachable || v6.error().code == std::errc::host_unreachable)
-        << v6.error().message();
+    EXPECT_EQ(v6.error().code, std::errc::network_unreachable) << v6.error().message();
+    EXPECT_EQ(v6.error().address(), group6);
     EXPECT_NE(v6.error().hint().find("ip -6 route add ff00::/8 dev IFACE"), std::string_view::npos) << v6.error().message();
 
     auto unicast = nl::route_to(core::ip_address::v4(10, 77, 200, 1));  // no default route in the namespace
@@ -138,6 +138,10 @@ TEST(NetRoute, LinkLocalGroupWithScopeIdAnswersThatInterface) {
       ASSERT_TRUE(r->preferred_source);
       EXPECT_EQ(*r->preferred_source, h.interfaces()[i].v6_link_local) << "a link-local source, scoped to the interface";
     }
+    auto nowhere = nl::route_to(all_nodes.with_scope_id(999));
+    ASSERT_FALSE(nowhere);
+    EXPECT_EQ(nowhere.error().code, mcnet::errc::no_such_interface) << nowhere.error().message();
+    EXPECT_EQ(nowhere.error().interface_index(), 999u);
   });
 }
 
