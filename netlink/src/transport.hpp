@@ -106,7 +106,7 @@ class transport {
   /// Errors: libnl's (NLE_*) in the libnl category.
   static result<transport> open(int receive_buffer = 0) noexcept;
 
-  /// Join rtnetlink multicast groups (RTNLGRP_*; nl_socket_add_membership).
+  /// Join rtnetlink multicast groups (RTNLGRP_*; nl_socket_add_memberships), in order.
   /// Errors: NLE_* (an unknown group: NLE_INVAL from the kernel's EINVAL).
   result<void> subscribe(std::initializer_list<int> groups) noexcept;
   /// Make reads nonblocking (nl_socket_set_nonblocking).

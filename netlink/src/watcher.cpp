@@ -61,7 +61,7 @@ result<watcher> watcher::open(int receive_buffer) {
   return w;
 }
 
-int watcher::fd() const noexcept { return notices_->fd(); }
+int watcher::fd() const noexcept { return notices_ ? notices_->fd() : -1; }  // -1: moved from
 
 void watcher::apply_link(const link& l, std::vector<event>& out) {
   auto it = std::find_if(state_.links.begin(), state_.links.end(), [&](const link& x) { return x.index == l.index; });

@@ -75,7 +75,8 @@ class watcher {
   /// subscribing); those of take_snapshot.
   [[nodiscard]] static result<watcher> open(int receive_buffer = 1 << 20);
 
-  /// The descriptor to poll for POLLIN (nonblocking; owned by the watcher).
+  /// The descriptor to poll for POLLIN (nonblocking; owned by the watcher;
+  /// -1 after the watcher was moved from).
   [[nodiscard]] int fd() const noexcept;
   /// Read every pending notification and return the events, in order.
   /// Never blocks. Lost notifications (ENOBUFS) are not an error: they end
