@@ -10,7 +10,7 @@ packages=(
   # toolchain
   g++ clang libclang-rt-14-dev cmake ninja-build pkg-config
   # libraries the layers and tools use (docs/design.md)
-  libexpected-dev libnl-3-dev libnl-route-3-dev libboost-program-options-dev
+  libexpected-dev libnl-3-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev libpcap-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev

@@ -1,13 +1,23 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
+//
+// rtnetlink messages to plain values. libnl validates (nlmsg_valid_hdr for
+// the fixed part, nla_ok for every attribute); the values are picked in one
+// pass with a switch, filling the value in place. libnl's nlmsg_parse (a
+// table of every attribute type cleared and filled per message) made a
+// snapshot 1.19-1.26x a raw dump; this walk keeps it near 1.1x
+// (docs/performance.md).
 #include "parse.hpp"
-#include "rtnl.hpp"  // constants newer than these headers
+#include "transport.hpp"  // constants newer than these headers
 
 #include <linux/if_addr.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+
+#include <netlink/attr.h>
+#include <netlink/msg.h>
 
 #include <algorithm>
 #include <array>
@@ -16,33 +26,60 @@
 namespace mcnet::netlink::detail {
 namespace {
 
-// A walk over the attributes that picks only what a value needs: one pass,
-// no table to clear per message (the snapshot parses thousands of them).
+// Every attribute in `length` bytes at `head`: libnl's nla_ok checks each
+// one's bounds before it is read. The step to the next is nla_next's
+// arithmetic written inline: calling nla_next too (nla_for_each_attr) cost
+// 1-4 % of a snapshot at 10-2000 veth pairs (bench/netlink_bench.cpp; see
+// docs/performance.md).
+inline const nlattr* next_attribute(const nlattr* a, int& left) {
+  const int step = NLA_ALIGN(a->nla_len);
+  left -= step;
+  return reinterpret_cast<const nlattr*>(reinterpret_cast<const std::byte*>(a) + step);
+}
+
 template <class F>
-void for_each_attribute(const void* first, std::size_t length, F&& f) {
-  auto* a = static_cast<const rtattr*>(first);
-  auto left = static_cast<unsigned>(length);
-  for (; RTA_OK(a, left); a = RTA_NEXT(a, left)) f(*a);
+void for_each_attribute(const nlattr* head, int length, F&& f) {
+  for (const nlattr* a = head; nla_ok(a, length); a = next_attribute(a, length)) f(*a);
 }
 
-std::span<const std::byte> payload(const rtattr& a) {
-  return {static_cast<const std::byte*>(RTA_DATA(&a)), RTA_PAYLOAD(&a)};
+// The attributes after a message's fixed header `Fixed`.
+template <class Fixed, class F>
+void for_each_attribute(const nlmsghdr& h, F&& f) {
+  for_each_attribute(nlmsg_attrdata(&h, sizeof(Fixed)), nlmsg_attrlen(&h, sizeof(Fixed)), std::forward<F>(f));
 }
 
-std::string text(const rtattr& a) {
+// libnl's nla_type/nla_data/nla_len written inline, for the same reason: as
+// calls into libnl they would add three more calls per attribute.
+int type_of(const nlattr& a) { return a.nla_type & NLA_TYPE_MASK; }  // nested attributes carry NLA_F_NESTED
+const void* data_of(const nlattr& a) { return reinterpret_cast<const std::byte*>(&a) + NLA_HDRLEN; }
+std::size_t length_of(const nlattr& a) { return a.nla_len - NLA_HDRLEN; }  // nla_ok checked nla_len >= NLA_HDRLEN
+
+std::span<const std::byte> payload(const nlattr& a) { return {static_cast<const std::byte*>(data_of(a)), length_of(a)}; }
+
+const nlattr* nested(const nlattr& a) { return static_cast<const nlattr*>(data_of(a)); }
+int nested_length(const nlattr& a) { return static_cast<int>(length_of(a)); }
+
+std::string text(const nlattr& a) {
   const auto p = payload(a);
   const auto* c = reinterpret_cast<const char*>(p.data());
   return {c, ::strnlen(c, p.size())};
 }
 
 template <class T>
-T scalar(const rtattr& a) {
+T scalar(const nlattr& a) {
   T v{};
-  std::memcpy(&v, RTA_DATA(&a), std::min<std::size_t>(sizeof v, RTA_PAYLOAD(&a)));
+  std::memcpy(&v, data_of(a), std::min<std::size_t>(sizeof v, length_of(a)));
   return v;
 }
 
-core::ip_address address_from(const rtattr& a, int family, std::uint32_t scope_index) {
+template <class T>
+T fixed_part(const nlmsghdr& h) {
+  T v{};
+  std::memcpy(&v, nlmsg_data(&h), sizeof v);
+  return v;
+}
+
+core::ip_address address_from(const nlattr& a, int family, std::uint32_t scope_index) {
   const auto p = payload(a);
   std::array<std::uint8_t, 16> b{};
   if (family == AF_INET && p.size() >= 4) {
@@ -69,21 +106,22 @@ std::optional<link> parse_link(const nlmsghdr& h) {
 }
 
 bool parse_link_into(const nlmsghdr& h, link& l) {
-  if (h.nlmsg_type != RTM_NEWLINK || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifinfomsg))) return false;
-  ifinfomsg ifi{};
-  std::memcpy(&ifi, NLMSG_DATA(&h), sizeof ifi);
+  if ((h.nlmsg_type != RTM_NEWLINK && h.nlmsg_type != RTM_DELLINK) || !nlmsg_valid_hdr(&h, sizeof(ifinfomsg))) {
+    return false;
+  }
+  const auto ifi = fixed_part<ifinfomsg>(h);
   l.index = static_cast<std::uint32_t>(ifi.ifi_index);
   l.flags = ifi.ifi_flags;
   l.link_type = ifi.ifi_type;
-  for_each_attribute(IFLA_RTA(NLMSG_DATA(&h)), IFLA_PAYLOAD(&h), [&](const rtattr& a) {
-    switch (a.rta_type & NLA_TYPE_MASK) {  // nested attributes carry NLA_F_NESTED
+  for_each_attribute<ifinfomsg>(h, [&](const nlattr& a) {
+    switch (type_of(a)) {
       case IFLA_IFNAME: l.name = text(a); break;
       case IFLA_MTU: l.mtu = scalar<std::uint32_t>(a); break;
       case IFLA_OPERSTATE: l.operstate = static_cast<oper_state>(scalar<std::uint8_t>(a)); break;
       case IFLA_MASTER: l.master = scalar<std::uint32_t>(a); break;
       case IFLA_ADDRESS: {
-        const auto n = std::min<std::size_t>(RTA_PAYLOAD(&a), l.hardware_address.size());
-        std::memcpy(l.hardware_address.data(), RTA_DATA(&a), n);
+        const auto n = std::min<std::size_t>(length_of(a), l.hardware_address.size());
+        std::memcpy(l.hardware_address.data(), data_of(a), n);
         l.hardware_address_length = static_cast<std::uint8_t>(n);
         break;
       }
@@ -92,13 +130,13 @@ bool parse_link_into(const nlmsghdr& h, link& l) {
         break;
       case IFLA_LINK_NETNSID: l.parent_netns_id = scalar<std::int32_t>(a); break;
       case IFLA_LINKINFO:
-        for_each_attribute(RTA_DATA(&a), RTA_PAYLOAD(&a), [&](const rtattr& info) {
-          if ((info.rta_type & NLA_TYPE_MASK) == IFLA_INFO_KIND) l.kind = text(info);
+        for_each_attribute(nested(a), nested_length(a), [&](const nlattr& info) {
+          if (type_of(info) == IFLA_INFO_KIND) l.kind = text(info);
         });
         break;
       case IFLA_PROP_LIST:
-        for_each_attribute(RTA_DATA(&a), RTA_PAYLOAD(&a), [&](const rtattr& prop) {
-          if ((prop.rta_type & NLA_TYPE_MASK) == IFLA_ALT_IFNAME) l.alt_names.push_back(text(prop));
+        for_each_attribute(nested(a), nested_length(a), [&](const nlattr& prop) {
+          if (type_of(prop) == IFLA_ALT_IFNAME) l.alt_names.push_back(text(prop));
         });
         break;
       default: break;
@@ -114,31 +152,32 @@ std::optional<address> parse_address(const nlmsghdr& h) {
 }
 
 bool parse_address_into(const nlmsghdr& h, address& a) {
-  if (h.nlmsg_type != RTM_NEWADDR || h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) return false;
-  ifaddrmsg ifa{};
-  std::memcpy(&ifa, NLMSG_DATA(&h), sizeof ifa);
+  if ((h.nlmsg_type != RTM_NEWADDR && h.nlmsg_type != RTM_DELADDR) || !nlmsg_valid_hdr(&h, sizeof(ifaddrmsg))) {
+    return false;
+  }
+  const auto ifa = fixed_part<ifaddrmsg>(h);
   a.index = ifa.ifa_index;
   a.prefix_length = ifa.ifa_prefixlen;  // 0 to 128
   a.scope = ifa.ifa_scope;
   a.flags = ifa.ifa_flags;
-  const rtattr* local = nullptr;
-  const rtattr* addr = nullptr;
-  for_each_attribute(IFA_RTA(NLMSG_DATA(&h)), IFA_PAYLOAD(&h), [&](const rtattr& at) {
-    switch (at.rta_type & NLA_TYPE_MASK) {
+  const nlattr* local = nullptr;
+  const nlattr* addr = nullptr;
+  for_each_attribute<ifaddrmsg>(h, [&](const nlattr& at) {
+    switch (type_of(at)) {
       case IFA_LOCAL: local = &at; break;
       case IFA_ADDRESS: addr = &at; break;
       case IFA_BROADCAST: a.broadcast = address_from(at, ifa.ifa_family, 0); break;
       case IFA_LABEL: {
-        const auto n = std::min<std::size_t>(::strnlen(static_cast<const char*>(RTA_DATA(&at)), RTA_PAYLOAD(&at)),
+        const auto n = std::min<std::size_t>(::strnlen(static_cast<const char*>(data_of(at)), length_of(at)),
                                              a.label.size() - 1);
-        std::memcpy(a.label.data(), RTA_DATA(&at), n);
+        std::memcpy(a.label.data(), data_of(at), n);
         break;
       }
       case IFA_FLAGS: a.flags = scalar<std::uint32_t>(at); break;
       case IFA_CACHEINFO:
-        if (RTA_PAYLOAD(&at) >= sizeof(ifa_cacheinfo)) {
+        if (length_of(at) >= sizeof(ifa_cacheinfo)) {
           ifa_cacheinfo ci{};
-          std::memcpy(&ci, RTA_DATA(&at), sizeof ci);
+          std::memcpy(&ci, data_of(at), sizeof ci);
           a.preferred_lifetime = ci.ifa_prefered;
           a.valid_lifetime = ci.ifa_valid;
         }
@@ -148,7 +187,7 @@ bool parse_address_into(const nlmsghdr& h, address& a) {
   });
   // IPv4: IFA_LOCAL is the address, IFA_ADDRESS the peer (equal unless
   // point-to-point). IPv6: IFA_ADDRESS, with IFA_LOCAL only for peers.
-  const rtattr* mine = local != nullptr ? local : addr;
+  const nlattr* mine = local != nullptr ? local : addr;
   if (mine == nullptr) return false;
   a.local = address_from(*mine, ifa.ifa_family, a.index);
   if (local != nullptr && addr != nullptr) {
@@ -166,22 +205,43 @@ std::optional<group> parse_group(const nlmsghdr& h) {
 
 bool parse_group_into(const nlmsghdr& h, group& g) {
   // Linux answers RTM_GETMULTICAST dumps with messages of that type (58);
-  // notifications since 6.13 are RTM_NEWMULTICAST.
-  if ((h.nlmsg_type != RTM_GETMULTICAST && h.nlmsg_type != RTM_NEWMULTICAST) ||
-      h.nlmsg_len < NLMSG_LENGTH(sizeof(ifaddrmsg))) {
+  // notifications since 6.13 are RTM_NEWMULTICAST and RTM_DELMULTICAST.
+  if ((h.nlmsg_type != RTM_GETMULTICAST && h.nlmsg_type != RTM_NEWMULTICAST && h.nlmsg_type != RTM_DELMULTICAST) ||
+      !nlmsg_valid_hdr(&h, sizeof(ifaddrmsg))) {
     return false;
   }
-  ifaddrmsg ifa{};
-  std::memcpy(&ifa, NLMSG_DATA(&h), sizeof ifa);
+  const auto ifa = fixed_part<ifaddrmsg>(h);
   bool found = false;
-  for_each_attribute(IFA_RTA(NLMSG_DATA(&h)), IFA_PAYLOAD(&h), [&](const rtattr& a) {
-    if ((a.rta_type & NLA_TYPE_MASK) == IFA_MULTICAST) {
+  for_each_attribute<ifaddrmsg>(h, [&](const nlattr& a) {
+    if (type_of(a) == IFA_MULTICAST) {
       g.index = ifa.ifa_index;
       g.address = address_from(a, ifa.ifa_family, ifa.ifa_index);
       found = true;
     }
   });
   return found;
+}
+
+bool parse_route_into(const nlmsghdr& h, route& r) {
+  if (h.nlmsg_type != RTM_NEWROUTE || !nlmsg_valid_hdr(&h, sizeof(rtmsg))) return false;
+  const auto rtm = fixed_part<rtmsg>(h);
+  r.type = rtm.rtm_type;
+  r.table = rtm.rtm_table;
+  const nlattr* source = nullptr;
+  const nlattr* gateway = nullptr;
+  for_each_attribute<rtmsg>(h, [&](const nlattr& a) {
+    switch (type_of(a)) {
+      case RTA_OIF: r.iface.index = scalar<std::uint32_t>(a); break;
+      case RTA_PREFSRC: source = &a; break;
+      case RTA_GATEWAY: gateway = &a; break;
+      case RTA_TABLE: r.table = scalar<std::uint32_t>(a); break;  // tables above 255 are only here
+      default: break;
+    }
+  });
+  // After the walk: a link-local gateway or source takes the output interface as its scope.
+  if (source != nullptr) r.preferred_source = address_from(*source, rtm.rtm_family, r.iface.index);
+  if (gateway != nullptr) r.gateway = address_from(*gateway, rtm.rtm_family, r.iface.index);
+  return true;
 }
 
 }  // namespace mcnet::netlink::detail

@@ -2,13 +2,16 @@
 // Copyright 2026 The mcnet authors
 #pragma once
 
-// rtnetlink messages to plain values: one pass over the attributes, picking
-// what the value needs (faster than a parsed table per message).
+// rtnetlink messages to plain values: one pass over the attributes (walked
+// with libnl's nla_for_each_attr), picking what the value needs; faster than
+// nlmsg_parse's table per message (see parse.cpp).
 
 #include <linux/netlink.h>
 
+#include <cstdint>
 #include <optional>
 
+#include <mcnet/netlink/route.hpp>
 #include <mcnet/netlink/types.hpp>
 
 namespace mcnet::netlink::detail {
@@ -16,9 +19,15 @@ namespace mcnet::netlink::detail {
 std::optional<link> parse_link(const nlmsghdr& h);
 std::optional<address> parse_address(const nlmsghdr& h);
 /// The same into an existing value (no move per message); false: not one.
+/// Notifications of removal (RTM_DELLINK, RTM_DELADDR, RTM_DELMULTICAST)
+/// parse as their RTM_NEW* counterparts.
 bool parse_link_into(const nlmsghdr& h, link& out);
 bool parse_address_into(const nlmsghdr& h, address& out);
 bool parse_group_into(const nlmsghdr& h, group& out);
 std::optional<group> parse_group(const nlmsghdr& h);
+
+/// An RTM_NEWROUTE answer to RTM_GETROUTE; the output interface's name is
+/// left to the caller (it needs a lookup of its own).
+bool parse_route_into(const nlmsghdr& h, route& out);
 
 }  // namespace mcnet::netlink::detail

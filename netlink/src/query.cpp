@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// Snapshot and targeted lookups over one NETLINK_ROUTE socket per call.
+// Snapshot and targeted lookups over the layer's transport: one socket per
+// thread, reused while the thread stays in the same network namespace.
 
 #include <mcnet/netlink/query.hpp>
 
@@ -22,7 +23,7 @@
 #include <sstream>
 
 #include "parse.hpp"
-#include "rtnl.hpp"
+#include "transport.hpp"
 
 #ifndef RTEXT_FILTER_SKIP_STATS
 #define RTEXT_FILTER_SKIP_STATS (1 << 3)
@@ -31,32 +32,33 @@
 namespace mcnet::netlink {
 namespace {
 
-using detail::request_builder;
-using detail::rtnl;
+using detail::request;
+using detail::transport;
 
-std::vector<std::byte>& link_dump() {
-  thread_local request_builder b = [] {
-    request_builder r(RTM_GETLINK, NLM_F_DUMP);
-    r.fixed(ifinfomsg{});
-    r.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
-    return r;
-  }();
-  return b.finish();
+// RTM_GETLINK without statistics (RTEXT_FILTER_SKIP_STATS: a third of a
+// link's bytes) and with VF information, as `ip link` asks.
+// `index` 0: by name, or all of them for a dump.
+request link_request(std::uint16_t flags, std::uint32_t index = 0) {
+  request r(RTM_GETLINK, flags);
+  ifinfomsg ifi{};
+  ifi.ifi_index = static_cast<int>(index);
+  r.fixed(ifi);
+  r.u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+  return r;
 }
 
-result<bool> dump_links(rtnl& s, std::vector<link>& out) {
-  auto req = link_dump();
+result<bool> dump_links(transport& s, std::vector<link>& out) {
+  auto req = link_request(NLM_F_DUMP);
   return s.transact(req, [&](const nlmsghdr& h) {
     if (!detail::parse_link_into(h, out.emplace_back())) out.pop_back();
   });
 }
 
-result<bool> dump_addresses(rtnl& s, std::vector<address>& out, std::uint32_t only_index = 0) {
-  request_builder r(RTM_GETADDR, NLM_F_DUMP);
+result<bool> dump_addresses(transport& s, std::vector<address>& out, std::uint32_t only_index = 0) {
+  request req(RTM_GETADDR, NLM_F_DUMP);
   ifaddrmsg ifa{};
   ifa.ifa_index = only_index;  // honoured as a filter under strict checking
-  r.fixed(ifa);
-  auto& req = r.finish();
+  req.fixed(ifa);
   return s.transact(req, [&](const nlmsghdr& h) {
     auto& a = out.emplace_back();
     if (!detail::parse_address_into(h, a) || (only_index != 0 && a.index != only_index)) out.pop_back();
@@ -65,13 +67,12 @@ result<bool> dump_addresses(rtnl& s, std::vector<address>& out, std::uint32_t on
 
 // RTM_GETMULTICAST for one family. Errors: EOPNOTSUPP where the kernel has
 // no handler (IPv4 before Linux 6.13).
-result<bool> dump_groups(rtnl& s, int family, std::vector<group>& out, std::uint32_t only_index = 0) {
-  request_builder r(RTM_GETMULTICAST, NLM_F_DUMP);
+result<bool> dump_groups(transport& s, int family, std::vector<group>& out, std::uint32_t only_index = 0) {
+  request req(RTM_GETMULTICAST, NLM_F_DUMP);
   ifaddrmsg ifa{};
   ifa.ifa_family = static_cast<std::uint8_t>(family);
   ifa.ifa_index = only_index;  // a filter in the kernel under strict checking
-  r.fixed(ifa);
-  auto& req = r.finish();
+  req.fixed(ifa);
   return s.transact(req, [&](const nlmsghdr& h) {
     auto& g = out.emplace_back();
     if (!detail::parse_group_into(h, g) || (only_index != 0 && g.index != only_index)) out.pop_back();
@@ -133,7 +134,7 @@ void read_proc_igmp6(std::vector<group>& out) {
 }
 
 // Whether the kernel answers IPv4 RTM_GETMULTICAST (Linux 6.13+), asked once per thread's namespace.
-result<void> groups(rtnl& s, group_source from, std::vector<group>& out, bool& v4_from_netlink,
+result<void> groups(transport& s, group_source from, std::vector<group>& out, bool& v4_from_netlink,
                     std::uint32_t only_index = 0) {
   v4_from_netlink = false;
   if (from == group_source::proc) {
@@ -167,20 +168,22 @@ error no_such_interface(std::string_view name, std::uint32_t index) {
   return e.with_hint("no such interface in this network namespace (see `ip link`)");
 }
 
+}  // namespace
+
 // A socket per thread for targeted lookups, reused while the thread stays in
 // the same network namespace (checked on every call: setns moves threads).
-result<rtnl*> lookup_socket() {
+result<transport*> detail::lookup_transport() {
   struct cached {
     std::array<char, 32> ns{};
     ssize_t ns_length = -1;
-    std::optional<rtnl> socket;
+    std::optional<transport> socket;
   };
   thread_local cached c;
   std::array<char, 32> ns{};
   const ssize_t n = ::readlink("/proc/thread-self/ns/net", ns.data(), ns.size());
   if (n <= 0 || n != c.ns_length || std::memcmp(ns.data(), c.ns.data(), static_cast<std::size_t>(n)) != 0 ||
       !c.socket) {
-    auto s = rtnl::open();
+    auto s = transport::open();
     if (!s) return fail(s.error());
     c.socket.emplace(std::move(*s));
     c.ns = ns;
@@ -189,11 +192,12 @@ result<rtnl*> lookup_socket() {
   return &*c.socket;
 }
 
-result<link> get_link(request_builder& r, std::string_view name, std::uint32_t index) {
-  auto s = lookup_socket();
+namespace {
+
+result<link> get_link(request& req, std::string_view name, std::uint32_t index) {
+  auto s = detail::lookup_transport();
   if (!s) return fail(s.error());
   std::optional<link> found;
-  auto& req = r.finish();
   auto t = (*s)->transact(req, [&](const nlmsghdr& h) { found = detail::parse_link(h); });
   if (!t) {
     if (t.error().code == std::errc::no_such_device) return fail(no_such_interface(name, index));
@@ -218,16 +222,27 @@ const link* snapshot::link_by_name(std::string_view name) const noexcept {
 }
 
 result<snapshot> take_snapshot(const snapshot_options& options) {
-  auto s = lookup_socket();  // reused per thread and namespace
+  auto s = detail::lookup_transport();  // reused per thread and namespace
   if (!s) return fail(s.error());
   return detail::snapshot_with(**s, options);
 }
 
-result<snapshot> detail::snapshot_with(rtnl& s_ref, const snapshot_options& options) {
-  rtnl* s = &s_ref;
+result<snapshot> detail::snapshot_with(transport& s_ref, const snapshot_options& options) {
+  transport* s = &s_ref;
+  // The sizes of this thread's last snapshot: reserving them saves the
+  // vectors' regrowth and the trimming copy below when nothing changed, and
+  // with them fresh pages the kernel must fault in and zero (measured: 5-6 %
+  // of a snapshot at 1000-2000 veth pairs, docs/performance.md).
+  struct sizes {
+    std::size_t links = 0, addresses = 0, groups = 0;
+  };
+  thread_local sizes last;
   snapshot snap;
   for (unsigned attempt = 0;; ++attempt) {
     snap = snapshot{};
+    snap.links.reserve(last.links);
+    snap.addresses.reserve(last.addresses);
+    if (options.groups) snap.groups.reserve(last.groups);
     auto l = dump_links(*s, snap.links);
     if (!l) return fail(l.error());
     auto a = dump_addresses(*s, snap.addresses);
@@ -242,7 +257,12 @@ result<snapshot> detail::snapshot_with(rtnl& s_ref, const snapshot_options& opti
       break;
     }
   }
-  std::sort(snap.links.begin(), snap.links.end(), [](const link& x, const link& y) { return x.index < y.index; });
+  // Dumps come in index order on current kernels; sort only when they did not.
+  auto by_index = [](const link& x, const link& y) { return x.index < y.index; };
+  if (!std::is_sorted(snap.links.begin(), snap.links.end(), by_index)) {
+    std::sort(snap.links.begin(), snap.links.end(), by_index);
+  }
+  last = {snap.links.size(), snap.addresses.size(), options.groups ? snap.groups.size() : last.groups};
   // Growth leaves up to half of each vector unused; a snapshot is kept, so trim it.
   snap.links.shrink_to_fit();
   snap.addresses.shrink_to_fit();
@@ -252,11 +272,7 @@ result<snapshot> detail::snapshot_with(rtnl& s_ref, const snapshot_options& opti
 
 result<link> link_by_index(std::uint32_t index) {
   if (index == 0) return fail(no_such_interface({}, 0));
-  request_builder r(RTM_GETLINK, 0);
-  ifinfomsg ifi{};
-  ifi.ifi_index = static_cast<int>(index);
-  r.fixed(ifi);
-  r.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
+  auto r = link_request(0, index);
   return get_link(r, {}, index);
 }
 
@@ -264,26 +280,21 @@ result<link> link_by_name(std::string_view name) {
   if (name.empty() || name.size() > 127) {
     return fail(error(errc::value_out_of_range, "RTM_GETLINK", "link").with_input(name).with_hint("1 to 127 bytes"));
   }
-  request_builder r(RTM_GETLINK, 0);
-  r.fixed(ifinfomsg{});
-  r.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
-  std::string z(name);
+  auto r = link_request(0);
   // IFLA_IFNAME holds at most 15 bytes; longer names can only be alt names.
-  r.attribute(name.size() < IFNAMSIZ ? IFLA_IFNAME : IFLA_ALT_IFNAME, z.c_str(), z.size() + 1);
+  r.string(name.size() < IFNAMSIZ ? IFLA_IFNAME : IFLA_ALT_IFNAME, name);
   auto l = get_link(r, name, 0);
   if (!l && name.size() < IFNAMSIZ && l.error().code == errc::no_such_interface) {
     // Not a name: maybe an alternative name of 15 bytes or less.
-    request_builder alt(RTM_GETLINK, 0);
-    alt.fixed(ifinfomsg{});
-    alt.attribute_u32(IFLA_EXT_MASK, RTEXT_FILTER_VF | RTEXT_FILTER_SKIP_STATS);
-    alt.attribute(IFLA_ALT_IFNAME, z.c_str(), z.size() + 1);
+    auto alt = link_request(0);
+    alt.string(IFLA_ALT_IFNAME, name);
     return get_link(alt, name, 0);
   }
   return l;
 }
 
 result<std::vector<address>> addresses_of(std::uint32_t index) {
-  auto s = lookup_socket();
+  auto s = detail::lookup_transport();
   if (!s) return fail(s.error());
   std::vector<address> out;
   // With strict checking the kernel filters by index; otherwise the dump is
@@ -294,7 +305,7 @@ result<std::vector<address>> addresses_of(std::uint32_t index) {
 }
 
 result<std::vector<group>> groups_of(std::uint32_t index, group_source from) {
-  auto s = lookup_socket();
+  auto s = detail::lookup_transport();
   if (!s) return fail(s.error());
   std::vector<group> all;
   bool v4_from_netlink = false;

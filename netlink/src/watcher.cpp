@@ -3,17 +3,15 @@
 #include <mcnet/netlink/watcher.hpp>
 
 #include <linux/if_addr.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <tuple>
-#include <cerrno>
 #include <cstring>
 
 #include "parse.hpp"
-#include "rtnl.hpp"
+#include "transport.hpp"
 
 namespace mcnet::netlink {
 namespace {
@@ -45,36 +43,25 @@ watcher::~watcher() = default;
 
 result<watcher> watcher::open(int receive_buffer) {
   watcher w;
-  w.fd_ = core::unique_fd(::socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, NETLINK_ROUTE));
-  if (!w.fd_) return fail(error::from_errno(errno, "socket", "NETLINK_ROUTE"));
-  // SO_RCVBUFFORCE where permitted, so that a busy host does not overflow a small default.
-  if (::setsockopt(w.fd_.get(), SOL_SOCKET, SO_RCVBUFFORCE, &receive_buffer, sizeof receive_buffer) != 0) {
-    ::setsockopt(w.fd_.get(), SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
-  }
-  sockaddr_nl sa{};
-  sa.nl_family = AF_NETLINK;
-  if (::bind(w.fd_.get(), reinterpret_cast<sockaddr*>(&sa), sizeof sa) != 0) {
-    return fail(error::from_errno(errno, "bind", "NETLINK_ROUTE"));
-  }
-  for (unsigned group : {RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR}) {
-    if (::setsockopt(w.fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) != 0) {
-      return fail(error::from_errno(errno, "setsockopt", "NETLINK_ADD_MEMBERSHIP"));
-    }
-  }
-  // Group notifications exist since Linux 6.13; older kernels refuse the group.
-  unsigned mc4 = RTNLGRP_IPV4_MCADDR, mc6 = RTNLGRP_IPV6_MCADDR;
-  w.groups_notified_ = ::setsockopt(w.fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &mc4, sizeof mc4) == 0 &&
-                       ::setsockopt(w.fd_.get(), SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &mc6, sizeof mc6) == 0;
-  w.buffer_.resize(64 * 1024);
-  // Subscribed first, dumped second: a change during the dump is queued on fd_.
-  auto dumper = detail::rtnl::open();
+  // A queue of `receive_buffer` bytes, so that a busy host does not overflow a small default.
+  auto notices = detail::transport::open(receive_buffer);
+  if (!notices) return fail(notices.error());
+  w.notices_ = std::make_unique<detail::transport>(std::move(*notices));
+  if (auto r = w.notices_->set_nonblocking(); !r) return fail(r.error());
+  if (auto r = w.notices_->subscribe({RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR}); !r) return fail(r.error());
+  // Group notifications exist since Linux 6.13; older kernels refuse the groups.
+  w.groups_notified_ = w.notices_->subscribe({RTNLGRP_IPV4_MCADDR, RTNLGRP_IPV6_MCADDR}).has_value();
+  // Subscribed first, dumped second: a change during the dump is queued on notices_.
+  auto dumper = detail::transport::open();
   if (!dumper) return fail(dumper.error());
-  w.dumper_ = std::make_unique<detail::rtnl>(std::move(*dumper));
+  w.dumper_ = std::make_unique<detail::transport>(std::move(*dumper));
   auto snap = detail::snapshot_with(*w.dumper_, {});
   if (!snap) return fail(snap.error());
   w.state_ = std::move(*snap);
   return w;
 }
+
+int watcher::fd() const noexcept { return notices_ ? notices_->fd() : -1; }  // -1: moved from
 
 void watcher::apply_link(const link& l, std::vector<event>& out) {
   auto it = std::find_if(state_.links.begin(), state_.links.end(), [&](const link& x) { return x.index == l.index; });
@@ -189,49 +176,37 @@ result<void> watcher::resync(std::vector<event>& out) {
 
 result<std::vector<event>> watcher::process() {
   std::vector<event> out;
-  while (true) {
-    const ssize_t n = ::recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN) break;
-      if (errno == ENOBUFS) {  // notifications were lost: dump again (libnl would call this NLE_NOMEM)
-        // Drop what is still queued: the fresh dump covers it.
-        while (::recv(fd_.get(), buffer_.data(), buffer_.size(), MSG_DONTWAIT) > 0) {
-        }
-        if (auto r = resync(out); !r) return fail(r.error());
-        continue;
-      }
-      return fail(error::from_errno(errno, "recv", "NETLINK_ROUTE"));
+  auto apply = [&](const nlmsghdr& m) {
+    switch (m.nlmsg_type) {
+      case RTM_NEWLINK:
+        if (auto l = detail::parse_link(m)) apply_link(*l, out);
+        break;
+      case RTM_DELLINK:
+        if (auto l = detail::parse_link(m)) remove_link(l->index, out);
+        break;
+      case RTM_NEWADDR:
+      case RTM_DELADDR:
+        if (auto a = detail::parse_address(m)) apply_address(*a, m.nlmsg_type == RTM_DELADDR, out);
+        break;
+      case RTM_NEWMULTICAST:
+      case RTM_DELMULTICAST:
+        if (auto g = detail::parse_group(m)) apply_group(*g, m.nlmsg_type == RTM_DELMULTICAST, out);
+        break;
+      default: break;
     }
-    detail::for_each_message(buffer_.data(), static_cast<std::size_t>(n), [&](nlmsghdr& m) {
-      switch (m.nlmsg_type) {
-        case RTM_NEWLINK:
-          if (auto l = detail::parse_link(m)) apply_link(*l, out);
-          break;
-        case RTM_DELLINK: {
-          ifinfomsg ifi{};
-          std::memcpy(&ifi, NLMSG_DATA(&m), sizeof ifi);
-          remove_link(static_cast<std::uint32_t>(ifi.ifi_index), out);
-          break;
-        }
-        case RTM_NEWADDR:
-        case RTM_DELADDR: {
-          const bool removed = m.nlmsg_type == RTM_DELADDR;
-          m.nlmsg_type = RTM_NEWADDR;  // the parser reads both alike
-          if (auto a = detail::parse_address(m)) apply_address(*a, removed, out);
-          break;
-        }
-        case RTM_NEWMULTICAST:
-        case RTM_DELMULTICAST: {
-          const bool removed = m.nlmsg_type == RTM_DELMULTICAST;
-          m.nlmsg_type = RTM_NEWMULTICAST;
-          if (auto g = detail::parse_group(m)) apply_group(*g, removed, out);
-          break;
-        }
-        default: break;
+  };
+  while (true) {
+    auto n = notices_->receive(apply);
+    if (!n) return fail(n.error());
+    if (*n == detail::notice::none) break;
+    if (*n == detail::notice::lost) {
+      // Notifications were lost: drop what is still queued (the fresh dump
+      // covers it), then dump again.
+      auto drop = [](const nlmsghdr&) {};
+      for (auto d = notices_->receive(drop); d && *d != detail::notice::none; d = notices_->receive(drop)) {
       }
-      return true;
-    });
+      if (auto r = resync(out); !r) return fail(r.error());
+    }
   }
   return out;
 }

@@ -177,6 +177,23 @@ TEST(NetNetlink, InNamespaceRunsCallsThere) {
   auto bad = nl::in_namespace(-1, [] { return 1; });
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().op, "setns");
+  EXPECT_EQ(bad.error().code, std::errc::bad_file_descriptor);
+}
+
+TEST(NetNetlink, InNamespaceTakesVoidCallablesAndRethrows) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const int ns = (*net)[0].ns().fd();
+  std::uint32_t eth0 = 0;
+  auto lookup = [&] { eth0 = nl::link_by_name("eth0").value().index; };  // an lvalue callable
+  auto done = nl::in_namespace(ns, lookup);
+  ASSERT_TRUE(done) << done.error().message();
+  EXPECT_EQ(eth0, (*net)[0].iface().index);
+  EXPECT_THROW((void)nl::in_namespace(ns, []() -> int { throw std::runtime_error("inside"); }), std::runtime_error);
+  bool ran = false;
+  auto refused = nl::in_namespace(-1, [&] { ran = true; });
+  EXPECT_FALSE(refused);
+  EXPECT_FALSE(ran) << "nothing runs when setns fails";
 }
 
 // ---------------------------------------------------------------- resolver

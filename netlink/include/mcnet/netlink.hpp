@@ -4,7 +4,8 @@
 
 /// @file
 /// mcnet netlink: interfaces, addresses and joined multicast groups from
-/// rtnetlink, and the interface resolver. rtnetlink(7).
+/// rtnetlink, the kernel's route to a destination, and the interface
+/// resolver. rtnetlink(7).
 ///
 /// @code
 ///   auto snap = mcnet::netlink::take_snapshot();     // links, addresses, groups
@@ -12,6 +13,8 @@
 ///   auto eth0 = mcnet::netlink::link_by_name("eth0"); // one RTM_GETLINK, at any scale
 ///   auto r = mcnet::netlink::resolve("10.77.0.0/24");  // interface + addresses, or the candidates
 ///   if (!r) std::cerr << r.error().message() << '\n';
+///   auto via = mcnet::netlink::route_to(mcnet::core::ip_address::v4(239, 1, 2, 3));
+///   if (via) std::cout << via->iface.name.view() << '\n';  // where the kernel would send it
 /// @endcode
 /// libnl is used inside only: no libnl header is included from here.
 
@@ -20,5 +23,6 @@
 #include <mcnet/netlink/namespace.hpp>
 #include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/resolve.hpp>
+#include <mcnet/netlink/route.hpp>
 #include <mcnet/netlink/types.hpp>
 #include <mcnet/netlink/watcher.hpp>

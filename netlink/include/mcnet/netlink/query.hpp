@@ -4,9 +4,10 @@
 
 /// @file
 /// Reading the kernel's interface state over rtnetlink: one consistent
-/// snapshot, or targeted lookups that never walk everything. Each call opens
-/// its own NETLINK_ROUTE socket in the calling thread's network namespace
-/// (see `in_namespace` for another one).
+/// snapshot, or targeted lookups that never walk everything. Calls work in
+/// the calling thread's network namespace (see `in_namespace` for another
+/// one), over a NETLINK_ROUTE socket kept per thread and reopened when the
+/// thread has moved to another namespace.
 
 #include <cstdint>
 #include <string_view>
@@ -43,7 +44,9 @@ struct snapshot {
   [[nodiscard]] const link* link_by_name(std::string_view name) const noexcept;
 };
 
-/// One picture of everything. Errors: socket/netlink errnos; NLE_* in the libnl category.
+/// One picture of everything: RTM_GETLINK and RTM_GETADDR dumps, and the
+/// groups (`options.groups`). Errors: the kernel's errno from an NLMSG_ERROR
+/// (system category); libnl's failures as NLE_* in the libnl category.
 [[nodiscard]] result<snapshot> take_snapshot(const snapshot_options& options = {});
 
 /// RTM_GETLINK for one index. Errors: errc::no_such_interface.

@@ -14,13 +14,12 @@
 #include <vector>
 
 #include <mcnet/core/error.hpp>
-#include <mcnet/core/unique_fd.hpp>
 #include <mcnet/netlink/query.hpp>
 
 namespace mcnet::netlink {
 
 namespace detail {
-class rtnl;
+class transport;
 }
 
 /// Which fields of a link changed (bit set).
@@ -68,22 +67,28 @@ class watcher {
   watcher& operator=(const watcher&) = delete;
   ~watcher();
 
-  /// Subscribe (links, IPv4 and IPv6 addresses, and group notifications where
-  /// the kernel has them), then take the first snapshot. `receive_buffer`
-  /// sizes the socket's queue (small values overflow sooner; tests use that).
+  /// Subscribe (RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, and
+  /// the group notifications where the kernel has them), then take the first
+  /// snapshot. `receive_buffer` sizes the socket's queue in bytes (SO_RCVBUF,
+  /// and SO_RCVBUFFORCE past net.core.rmem_max where permitted; small values
+  /// overflow sooner, tests use that). Errors: libnl's NLE_* (opening,
+  /// subscribing); those of take_snapshot.
   [[nodiscard]] static result<watcher> open(int receive_buffer = 1 << 20);
 
-  /// The descriptor to poll for POLLIN (nonblocking).
-  [[nodiscard]] int fd() const noexcept { return fd_.get(); }
+  /// The descriptor to poll for POLLIN (nonblocking; owned by the watcher;
+  /// -1 after the watcher was moved from).
+  [[nodiscard]] int fd() const noexcept;
   /// Read every pending notification and return the events, in order.
-  /// Never blocks. Errors: only those of a re-dump.
+  /// Never blocks. Lost notifications (ENOBUFS) are not an error: they end
+  /// in a re-dump and `resynced`. Errors: a failed read (NLE_* from
+  /// nl_recv), or those of the re-dump.
   result<std::vector<event>> process();
   /// The state as of the last process(): what a fresh snapshot would show.
   [[nodiscard]] const snapshot& state() const noexcept { return state_; }
+  /// Whether the kernel notifies group joins and leaves (Linux 6.13+).
   /// Re-dumps run over a socket opened with the watcher, so they read the
   /// watcher's namespace whichever thread calls process(). (The /proc group
   /// fallback of kernels before 6.13 reads the calling thread's namespace.)
-  /// Whether the kernel notifies group joins and leaves (Linux 6.13+).
   [[nodiscard]] bool groups_notified() const noexcept { return groups_notified_; }
 
  private:
@@ -95,11 +100,10 @@ class watcher {
 
   watcher();
 
-  core::unique_fd fd_;
-  std::unique_ptr<detail::rtnl> dumper_;  // for re-dumps, in the watcher's namespace
+  std::unique_ptr<detail::transport> notices_;  // subscribed, nonblocking
+  std::unique_ptr<detail::transport> dumper_;   // for re-dumps, in the watcher's namespace
   snapshot state_;
   bool groups_notified_ = false;
-  std::vector<std::byte> buffer_;
 };
 
 }  // namespace mcnet::netlink

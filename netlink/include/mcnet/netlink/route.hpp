@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// The kernel's route to a destination, asked over rtnetlink (RTM_GETROUTE,
+/// rtnetlink(7)): the interface a socket that names none would send on, the
+/// source address the kernel would pick, and the gateway. `ip route get`
+/// answers the same question.
+
+#include <cstdint>
+#include <optional>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/interface.hpp>
+#include <mcnet/core/ip_address.hpp>
+
+namespace mcnet::netlink {
+
+/// The kernel's answer to RTM_GETROUTE for one destination.
+struct route {
+  /// The output interface (RTA_OIF) with its name, in the namespace asked.
+  core::interface_ref iface{};
+  /// The source address the kernel would use (RTA_PREFSRC), when it says;
+  /// link-local addresses carry `iface` as scope id.
+  std::optional<core::ip_address> preferred_source{};
+  /// The next hop (RTA_GATEWAY); empty when the destination is on the link
+  /// (always for multicast).
+  std::optional<core::ip_address> gateway{};
+  /// The routing table that held the route (RTA_TABLE: RT_TABLE_MAIN 254,
+  /// RT_TABLE_LOCAL 255, ...).
+  std::uint32_t table = 0;
+  /// The route's type (rtm_type): RTN_UNICAST 1, RTN_LOCAL 2, RTN_BROADCAST
+  /// 3, RTN_MULTICAST 5, ... (linux/rtnetlink.h).
+  std::uint8_t type = 0;
+};
+
+/// Ask the kernel which route it would use to send to `destination` from
+/// the calling thread's network namespace: one RTM_GETROUTE with RTA_DST,
+/// and RTA_OIF when `destination` carries a scope id (link-local unicast,
+/// link- and interface-local IPv6 groups: "ff02::1%eth0"), so the answer
+/// is the route on that interface. A second request (RTM_GETLINK) names the
+/// interface. Nothing is sent to the destination.
+///
+/// Errors:
+/// - errc::invalid_address: `destination` is not an address;
+/// - ENETUNREACH or EHOSTUNREACH (the kernel's errno; `error::address()` is
+///   the destination): no route, with a hint naming the missing route and
+///   the `ip route` command that adds it;
+/// - errc::no_such_interface: the scope id names no interface;
+/// - other kernel errnos, and libnl's failures in the libnl category.
+[[nodiscard]] result<route> route_to(const core::ip_address& destination);
+
+}  // namespace mcnet::netlink

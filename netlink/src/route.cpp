@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// route_to: one RTM_GETROUTE over the thread's lookup transport, then one
+// RTM_GETLINK for the output interface's name.
+
+#include <mcnet/netlink/route.hpp>
+
+#include <linux/rtnetlink.h>
+
+#include <cerrno>
+#include <optional>
+#include <string_view>
+
+#include <mcnet/netlink/query.hpp>
+
+#include "parse.hpp"
+#include "transport.hpp"
+
+namespace mcnet::netlink {
+namespace {
+
+// What is missing, and the command that adds it. Generic: callers that take
+// an interface option add their own wording.
+std::string_view no_route_hint(const core::ip_address& destination) {
+  if (destination.is_multicast()) {
+    return destination.is_v4()
+               ? "no route to the group: name an interface, or add a multicast route: ip route add 224.0.0.0/4 dev IFACE"
+               : "no route to the group: name an interface, or add a multicast route: ip -6 route add ff00::/8 dev IFACE";
+  }
+  return destination.is_v4()
+             ? "no route to the address: add one, or a default route: ip route add default via GATEWAY"
+             : "no route to the address: add one, or a default route: ip -6 route add default via GATEWAY";
+}
+
+}  // namespace
+
+result<route> route_to(const core::ip_address& destination) {
+  if (!destination.is_valid()) {
+    return fail(error(errc::invalid_address, "RTM_GETROUTE", "route").with_hint("give an IPv4 or IPv6 address"));
+  }
+  auto s = detail::lookup_transport();
+  if (!s) return fail(s.error());
+
+  detail::request req(RTM_GETROUTE, 0);
+  rtmsg rtm{};
+  rtm.rtm_family = static_cast<std::uint8_t>(destination.is_v4() ? AF_INET : AF_INET6);
+  rtm.rtm_dst_len = static_cast<std::uint8_t>(destination.bytes().size() * 8);  // a host route: 32 or 128
+  // IPv4 names the table that held the route only when asked; IPv6 always
+  // does, and its strict checking refuses this flag.
+  if (destination.is_v4()) rtm.rtm_flags = RTM_F_LOOKUP_TABLE;
+  req.fixed(rtm);
+  req.bytes(RTA_DST, destination.bytes().data(), destination.bytes().size());
+  if (destination.scope_id() != 0) req.u32(RTA_OIF, destination.scope_id());
+
+  std::optional<route> found;
+  auto t = (*s)->transact(req, [&](const nlmsghdr& h) {
+    route r;
+    if (detail::parse_route_into(h, r)) found = r;
+  });
+  if (!t) {
+    const error e = t.error();
+    const bool unreachable = e.code == std::errc::network_unreachable || e.code == std::errc::host_unreachable;
+    // An unknown RTA_OIF is ENODEV for IPv4 but ENETUNREACH for IPv6: ask
+    // whether the scope id's interface exists before blaming the routes.
+    if ((unreachable || e.code == std::errc::no_such_device) && destination.scope_id() != 0) {
+      if (auto l = link_by_index(destination.scope_id()); !l && l.error().code == errc::no_such_interface) {
+        return fail(error(errc::no_such_interface, "RTM_GETROUTE", "route")
+                        .with_address(destination)
+                        .with_interface(destination.scope_id())
+                        .with_hint("the scope id names no interface in this network namespace (see `ip link`)"));
+      }
+    }
+    if (unreachable) {
+      return fail(error(e.code, "RTM_GETROUTE", "route").with_address(destination).with_hint(no_route_hint(destination)));
+    }
+    error other = e;
+    return fail(other.with_address(destination));
+  }
+  if (!found || found->iface.index == 0) {
+    return fail(error::from_errno(ENETUNREACH, "RTM_GETROUTE", "route")
+                    .with_address(destination)
+                    .with_hint("the kernel's answer names no output interface"));
+  }
+  auto l = link_by_index(found->iface.index);
+  if (!l) return fail(l.error());
+  found->iface = l->ref();
+  return *found;
+}
+
+}  // namespace mcnet::netlink

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// route_to in a namespace: multicast follows the route to whichever of two
+// interfaces holds it, for both families; a unicast destination behind a
+// router gives the gateway; no route is an error whose hint names the route
+// to add; a link-local group with a scope id answers that interface.
+
+#include <gtest/gtest.h>
+
+#include <linux/rtnetlink.h>
+
+#include <mcnet/netlink.hpp>
+
+#include "lan.hpp"
+#include "privilege.hpp"
+
+namespace core = mcnet::core;
+namespace nl = mcnet::netlink;
+namespace test = mcnet::test;
+
+namespace {
+
+const auto group4 = core::ip_address::v4(239, 255, 42, 1);
+const auto group6 = core::ip_address::parse("ff1e::42:1").value();
+
+void ip(const test::host& h, std::vector<std::string> args) {
+  args.insert(args.begin(), "ip");
+  test::run_checked(&h.ns(), args);
+}
+
+TEST(Route, RefusesAnInvalidDestination) {
+  auto r = nl::route_to(core::ip_address{});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, mcnet::errc::invalid_address);
+}
+
+TEST(NetRoute, MulticastFollowsTheRouteToEitherInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  const auto eth0 = h.iface(0);
+  const auto eth1 = h.iface(1);
+
+  // The harness's 224.0.0.0/4 is on eth0.
+  auto first = h.run([] { return nl::route_to(group4); });
+  ASSERT_TRUE(first) << first.error().message();
+  EXPECT_EQ(first->iface, eth0);
+
+  // Both families' multicast routes on eth1 only.
+  ip(h, {"route", "replace", "224.0.0.0/4", "dev", "eth1"});
+  ip(h, {"-6", "route", "del", "ff00::/8", "dev", "eth0", "table", "local"});
+  h.run([&] {
+    auto v4 = nl::route_to(group4);
+    ASSERT_TRUE(v4) << v4.error().message();
+    EXPECT_EQ(v4->iface, eth1);
+    EXPECT_EQ(v4->iface.name.view(), "eth1");
+    EXPECT_EQ(v4->preferred_source, h.v4(1));
+    EXPECT_FALSE(v4->gateway) << "multicast has no next hop";
+    EXPECT_EQ(v4->type, RTN_MULTICAST);
+    EXPECT_EQ(v4->table, static_cast<std::uint32_t>(RT_TABLE_MAIN));
+
+    auto v6 = nl::route_to(group6);
+    ASSERT_TRUE(v6) << v6.error().message();
+    EXPECT_EQ(v6->iface, eth1);
+    EXPECT_EQ(v6->preferred_source, h.v6(1));
+    EXPECT_FALSE(v6->gateway);
+    EXPECT_EQ(v6->type, RTN_MULTICAST);
+    EXPECT_EQ(v6->table, static_cast<std::uint32_t>(RT_TABLE_LOCAL)) << "the kernel keeps ff00::/8 per link there";
+  });
+}
+
+TEST(NetRoute, UnicastBehindARouterGivesTheGateway) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0}}, {.lans = {1}}}, .router = true});
+  const auto& h = (*net)[0];
+  const auto& far = (*net)[1];
+  h.run([&] {
+    auto v4 = nl::route_to(far.v4());
+    ASSERT_TRUE(v4) << v4.error().message();
+    EXPECT_EQ(v4->iface, h.iface());
+    ASSERT_TRUE(v4->gateway);
+    EXPECT_EQ(*v4->gateway, core::ip_address::v4(10, 77, 0, 254));
+    EXPECT_EQ(v4->preferred_source, h.v4());
+    EXPECT_EQ(v4->type, RTN_UNICAST);
+    EXPECT_EQ(v4->table, static_cast<std::uint32_t>(RT_TABLE_MAIN));
+
+    auto v6 = nl::route_to(far.v6());
+    ASSERT_TRUE(v6) << v6.error().message();
+    EXPECT_EQ(v6->iface, h.iface());
+    ASSERT_TRUE(v6->gateway);
+    EXPECT_EQ(*v6->gateway, core::ip_address::parse("fd77::fe").value());
+    EXPECT_EQ(v6->preferred_source, h.v6());
+
+    auto neighbour = nl::route_to(core::ip_address::v4(10, 77, 0, 254));
+    ASSERT_TRUE(neighbour) << neighbour.error().message();
+    EXPECT_FALSE(neighbour->gateway) << "on the link: no next hop";
+  });
+}
+
+TEST(NetRoute, NoRouteIsAnErrorNamingTheRouteToAdd) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ip(h, {"route", "del", "224.0.0.0/4", "dev", "eth0"});
+  ip(h, {"-6", "route", "del", "ff00::/8", "dev", "eth0", "table", "local"});
+  h.run([&] {
+    auto v4 = nl::route_to(group4);
+    ASSERT_FALSE(v4);
+    EXPECT_EQ(v4.error().code, std::errc::network_unreachable);
+    EXPECT_EQ(v4.error().address(), group4);
+    EXPECT_NE(v4.error().hint().find("ip route add 224.0.0.0/4 dev IFACE"), std::string_view::npos) << v4.error().message();
+    EXPECT_NE(v4.error().message().find("239.255.42.1"), std::string::npos) << v4.error().message();
+
+    auto v6 = nl::route_to(group6);
+    ASSERT_FALSE(v6);
+    EXPECT_EQ(v6.error().code, std::errc::network_unreachable) << v6.error().message();
+    EXPECT_EQ(v6.error().address(), group6);
+    EXPECT_NE(v6.error().hint().find("ip -6 route add ff00::/8 dev IFACE"), std::string_view::npos) << v6.error().message();
+
+    auto unicast = nl::route_to(core::ip_address::v4(10, 77, 200, 1));  // no default route in the namespace
+    ASSERT_FALSE(unicast);
+    EXPECT_EQ(unicast.error().code, std::errc::network_unreachable);
+    EXPECT_NE(unicast.error().hint().find("default route"), std::string_view::npos) << unicast.error().message();
+  });
+}
+
+TEST(NetRoute, LinkLocalGroupWithScopeIdAnswersThatInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  h.run([&] {
+    const auto all_nodes = core::ip_address::parse("ff02::1").value();
+    for (std::size_t i = 0; i < 2; ++i) {
+      auto r = nl::route_to(all_nodes.with_scope_id(h.iface(i).index));
+      ASSERT_TRUE(r) << r.error().message();
+      EXPECT_EQ(r->iface, h.iface(i)) << "scope id " << h.iface(i).index;
+      ASSERT_TRUE(r->preferred_source);
+      EXPECT_EQ(*r->preferred_source, h.interfaces()[i].v6_link_local) << "a link-local source, scoped to the interface";
+    }
+    auto nowhere = nl::route_to(all_nodes.with_scope_id(999));
+    ASSERT_FALSE(nowhere);
+    EXPECT_EQ(nowhere.error().code, mcnet::errc::no_such_interface) << nowhere.error().message();
+    EXPECT_EQ(nowhere.error().interface_index(), 999u);
+  });
+}
+
+}  // namespace
