@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// The group-spec grammar: every row of TOOLS.md's table, and more bad input.
+// The group-spec grammar: every row of the table in docs/tools.md, and more bad input.
 
 #include <gtest/gtest.h>
 

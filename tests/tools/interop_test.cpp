@@ -4,7 +4,7 @@
 // The tools with programs that are not ours, inside private namespace LANs:
 // iperf2's multicast client is counted by mcast-recv as foreign packets per
 // source; iperf2's multicast server counts every mcast-send datagram and never
-// takes one for its end-of-test marker (TOOLS.md: the header's first bytes
+// takes one for its end-of-test marker (docs/tools.md: the header's first bytes
 // read as positive integers); a python3 socket sender is foreign, and a
 // python3 sender that writes the 40-byte MCN1 header by hand (struct.pack,
 // big-endian) is a stream with its sender id and session, END included.
@@ -197,7 +197,7 @@ TEST(NetToolsInterop, PythonSenderWithTheHeaderIsAStream) {
   const auto port = std::to_string(free_port((*net)[1]));
   receiver rx((*net)[1], {"-i", "eth0", "239.255.92.2:" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
-  // The TOOLS.md wire header, 64-byte datagrams, then END (flag bit 0,
+  // The wire header of docs/tools.md, 64-byte datagrams, then END (flag bit 0,
   // sequence = how many numbers the run had, 40 bytes) three times.
   const char* program = R"(
 import socket, struct, sys, time

@@ -2,7 +2,7 @@
 // Copyright 2026 The mcnet authors
 //
 // The built mcast-send and mcast-recv against each other, inside private
-// namespace LANs, checked against TOOLS.md exactly: ASM to two receivers, SSM
+// namespace LANs, checked against docs/tools.md exactly: ASM to two receivers, SSM
 // exclude, IPv6 ASM and SSM include, joins per interface on a host with two
 // LANs, TTL/TOS as sent, 100 groups in one run, every fault mode counted as
 // the contract says, a restarted sender as a new stream, exit codes and
@@ -234,7 +234,7 @@ TEST(NetToolsE2e, JoinsOnTwoInterfacesReportEachLansSender) {
   ASSERT_EQ(lan1.size(), 1u) << r.output;
   expect_complete(lan0[0], 25, 100);
   expect_complete(lan1[0], 35, 100);
-  // Each stream names the interface it arrived on (TOOLS.md stream fields).
+  // Each stream names the interface it arrived on (docs/tools.md, "JSON Lines": stream fields).
   EXPECT_EQ(field(lan0[0], "interface"), (json{{"name", "eth0"}, {"index", h.interfaces()[0].index}})) << lan0[0];
   EXPECT_EQ(field(lan1[0], "interface"), (json{{"name", "eth1"}, {"index", h.interfaces()[1].index}})) << lan1[0];
 }

@@ -3,7 +3,7 @@
 //
 // mcast-send end to end, run inside a namespace LAN: every datagram carries
 // the header, faults are injected exactly, END markers close the run, JSON
-// Lines and exit codes follow TOOLS.md.
+// Lines and exit codes follow docs/tools.md.
 
 #include <gtest/gtest.h>
 
