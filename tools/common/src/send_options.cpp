@@ -59,7 +59,8 @@ std::vector<std::string> send_option_names() {
   send_settings s;
   raw_values raw;
   std::vector<std::string> out;
-  for (const auto& o : description(s, raw).options()) out.push_back(o->long_name());
+  const auto visible = description(s, raw);  // options() refers into it
+  for (const auto& o : visible.options()) out.push_back(o->long_name());
   return out;
 }
 
