@@ -137,6 +137,8 @@ TEST(NetMcastRecv, LossAboveMaxLossExitsThreeAndTheTailCounts) {
   EXPECT_EQ((*summary)["total"]["lost"], 10) << "99 was dropped too: END exposes it";
 }
 
+// The bad values and specs of every option are unit tests
+// (command_line_test.cpp); here one of each exit path, through the binary.
 TEST(NetMcastRecv, ExitCodes) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -144,8 +146,6 @@ TEST(NetMcastRecv, ExitCodes) {
   EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "--timeout", "0.3", "239.255.70.3:5000"}).status.code, 2);
   EXPECT_EQ(h.exec({MCAST_RECV, "10.1.2.3:5000"}).status.code, 1);
   EXPECT_EQ(h.exec({MCAST_RECV, "10.77.0.1,239.1.1.1", "!10.77.0.2,239.1.1.1"}).status.code, 1) << "include and exclude";
-  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth9", "239.1.1.1"}).status.code, 1);
-  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "[ff02::1%99]:5000", "--timeout", "0.2"}).status.code, 1) << "no index 99";
   EXPECT_EQ(h.exec({MCAST_RECV}).status.code, 1);
   // 21 groups on one port: sharded over two sockets, so the joins succeed.
   auto many = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.71.1:5000+30"});
