@@ -338,17 +338,25 @@ std::string core_endpoint_text(const tools::send_target& t) {
   return mcnet::core::endpoint(t.group, t.port).to_string();
 }
 
-std::vector<tools::send_target> targets_of(const std::vector<std::string>& args, outcome& o) {
+// Parse `args` and resolve their specs with the fake resolver, as a tool
+// does: `Item`s (targets or memberships), what was printed, the exit code.
+template <class Item, class Parse, class Resolve>
+std::vector<Item> resolved(const char* tool, Parse parse, Resolve resolve, const std::vector<std::string>& args,
+                           outcome& o) {
   std::ostringstream out, err;
-  std::vector<tools::send_target> targets;
-  auto c = tools::parse_send_command_line(args);
+  std::vector<Item> items;
+  auto c = parse(args);
   EXPECT_TRUE(c) << c.error().message;
-  if (!c) return targets;
-  const tools::reporter r("mcast-send", c->settings.format(), out, err);
-  o.exit = tools::resolve_targets(c->settings, r, test::tools::fake_resolver("fake0 is down"), targets).value_or(0);
+  if (!c) return items;
+  const tools::reporter r(tool, c->settings.format(), out, err);
+  o.exit = resolve(c->settings, r, test::tools::fake_resolver("fake0 is down"), items).value_or(0);
   o.out = out.str();
   o.err = err.str();
-  return targets;
+  return items;
+}
+
+std::vector<tools::send_target> targets_of(const std::vector<std::string>& args, outcome& o) {
+  return resolved<tools::send_target>("mcast-send", tools::parse_send_command_line, tools::resolve_targets, args, o);
 }
 
 TEST(SendSpecs, ARepeatedStreamIsSentOnce) {
@@ -411,16 +419,7 @@ TEST(SendSpecs, BadSpecsAndFiles) {
 }
 
 std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o) {
-  std::ostringstream out, err;
-  std::vector<tools::membership> members;
-  auto c = tools::parse_recv_command_line(args);
-  EXPECT_TRUE(c) << c.error().message;
-  if (!c) return members;
-  const tools::reporter r("mcast-recv", c->settings.format(), out, err);
-  o.exit = tools::resolve_memberships(c->settings, r, test::tools::fake_resolver("fake0 is down"), members).value_or(0);
-  o.out = out.str();
-  o.err = err.str();
-  return members;
+  return resolved<tools::membership>("mcast-recv", tools::parse_recv_command_line, tools::resolve_memberships, args, o);
 }
 
 TEST(RecvSpecs, FamilyFilters) {

@@ -10,7 +10,6 @@
 #include <iostream>
 #include <vector>
 
-#include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/receiver.hpp>
@@ -22,14 +21,7 @@ namespace tools = mcnet::tools;
 int main(int argc, char** argv) {
   const auto command = tools::parse_recv_command_line(tools::arguments(argc, argv));
   if (!command) return tools::print_usage_error(command.error(), "mcast-recv", std::cout, std::cerr);
-  if (command->action == tools::cli_action::help) {
-    std::cout << tools::recv_help();
-    return tools::exit_ok;
-  }
-  if (command->action == tools::cli_action::version) {
-    std::cout << "mcast-recv " << mcnet::version().text << '\n';
-    return tools::exit_ok;
-  }
+  if (auto done = tools::answer(command->action, "mcast-recv", tools::recv_help(), std::cout)) return *done;
   const auto& s = command->settings;
   const tools::reporter out("mcast-recv", s.format(), std::cout, std::cerr);
   if (s.interfaces) return tools::list_interfaces(s, out, std::cout);

@@ -10,7 +10,6 @@
 #include <iostream>
 #include <vector>
 
-#include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/send_options.hpp>
@@ -21,14 +20,7 @@ namespace tools = mcnet::tools;
 int main(int argc, char** argv) {
   const auto command = tools::parse_send_command_line(tools::arguments(argc, argv));
   if (!command) return tools::print_usage_error(command.error(), "mcast-send", std::cout, std::cerr);
-  if (command->action == tools::cli_action::help) {
-    std::cout << tools::send_help();
-    return tools::exit_ok;
-  }
-  if (command->action == tools::cli_action::version) {
-    std::cout << "mcast-send " << mcnet::version().text << '\n';
-    return tools::exit_ok;
-  }
+  if (auto done = tools::answer(command->action, "mcast-send", tools::send_help(), std::cout)) return *done;
   const auto& s = command->settings;
   const tools::reporter out("mcast-send", s.format(), std::cout, std::cerr);
   std::vector<tools::send_target> targets;

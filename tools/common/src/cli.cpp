@@ -11,8 +11,11 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include <mcnet/version.hpp>
 
 namespace mcnet::tools {
 
@@ -94,6 +97,33 @@ int print_usage_error(const usage_error& e, std::string_view tool, std::ostream&
   if (e.json) out << error_event(e.message, e.code, exit_usage).dump() << '\n' << std::flush;
   err << tool << ": " << e.message << (e.from_parser ? " (see --help)" : "") << '\n';
   return exit_usage;
+}
+
+std::vector<std::string> long_names(const boost::program_options::options_description& visible) {
+  std::vector<std::string> out;
+  for (const auto& o : visible.options()) out.push_back(o->long_name());
+  return out;
+}
+
+std::string help_text(const boost::program_options::options_description& visible, std::string_view tail) {
+  std::ostringstream out;
+  out << visible << tail;
+  return out.str();
+}
+
+cli_action requested_action(const boost::program_options::variables_map& vm) {
+  if (vm.count("help")) return cli_action::help;
+  if (vm.count("version")) return cli_action::version;
+  return cli_action::run;
+}
+
+std::optional<int> answer(cli_action action, std::string_view tool, const std::string& help, std::ostream& out) {
+  switch (action) {
+    case cli_action::help: out << help; return exit_ok;
+    case cli_action::version: out << tool << ' ' << version().text << '\n'; return exit_ok;
+    case cli_action::run: break;
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> arguments(int argc, char** argv) {

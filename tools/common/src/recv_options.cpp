@@ -4,7 +4,6 @@
 
 #include <cmath>
 #include <limits>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -87,23 +86,18 @@ std::optional<std::string> check(const recv_settings& s) {
 std::vector<std::string> recv_option_names() {
   recv_settings s;
   raw_values raw;
-  std::vector<std::string> out;
-  const auto visible = description(s, raw);  // options() refers into it
-  for (const auto& o : visible.options()) out.push_back(o->long_name());
-  return out;
+  return long_names(description(s, raw));
 }
 
 std::string recv_help() {
   recv_settings s;
   raw_values raw;
-  std::ostringstream out;
-  out << description(s, raw)
-      << "\nSPEC: GROUP any source; S,GROUP only from S; !S,GROUP all but S. Several specs add sources.\n"
-         "Sockets: one per port and family, more past net.ipv4.igmp_max_memberships and the\n"
-         "igmp_max_msf / mld_max_msf source limits (read from the kernel at start).\n"
-         "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"
-         "3 loss above --max-loss, 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n";
-  return out.str();
+  return help_text(description(s, raw),
+                   "\nSPEC: GROUP any source; S,GROUP only from S; !S,GROUP all but S. Several specs add sources.\n"
+                   "Sockets: one per port and family, more past net.ipv4.igmp_max_memberships and the\n"
+                   "igmp_max_msf / mld_max_msf source limits (read from the kernel at start).\n"
+                   "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"
+                   "3 loss above --max-loss, 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
 }
 
 tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args) {
@@ -113,14 +107,8 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   const auto visible = description(s, raw);
   auto vm = parse_command_line(args, visible, s.specs);
   if (!vm) return tl::unexpected(vm.error());
-  if (vm->count("help")) {
-    c.action = cli_action::help;
-    return c;
-  }
-  if (vm->count("version")) {
-    c.action = cli_action::version;
-    return c;
-  }
+  c.action = requested_action(*vm);
+  if (c.action != cli_action::run) return c;
   if (vm->count("count")) s.count = raw.count;
   if (vm->count("duration")) s.duration = raw.duration;
   if (vm->count("timeout")) s.timeout = raw.timeout;

@@ -3,7 +3,6 @@
 #include <mcnet/tools/send_options.hpp>
 
 #include <cmath>
-#include <sstream>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -58,22 +57,17 @@ usage_error usage(std::string message, const send_settings& s) { return {std::mo
 std::vector<std::string> send_option_names() {
   send_settings s;
   raw_values raw;
-  std::vector<std::string> out;
-  const auto visible = description(s, raw);  // options() refers into it
-  for (const auto& o : visible.options()) out.push_back(o->long_name());
-  return out;
+  return long_names(description(s, raw));
 }
 
 std::string send_help() {
   send_settings s;
   raw_values raw;
-  std::ostringstream out;
-  out << description(s, raw)
-      << "\nSPEC: GROUP, or S,GROUP to send from source address S; +N sends to N consecutive groups.\n"
-         "Every datagram starts with the 40-byte MCN1 header (sender id, session, sequence, send time);\n"
-         "after the run 3 END markers per group let receivers count the tail.\n"
-         "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n";
-  return out.str();
+  return help_text(description(s, raw),
+                   "\nSPEC: GROUP, or S,GROUP to send from source address S; +N sends to N consecutive groups.\n"
+                   "Every datagram starts with the 40-byte MCN1 header (sender id, session, sequence, send time);\n"
+                   "after the run 3 END markers per group let receivers count the tail.\n"
+                   "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n");
 }
 
 tl::expected<send_command, usage_error> parse_send_command_line(const std::vector<std::string>& args) {
@@ -84,14 +78,8 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   auto parsed = parse_command_line(args, visible, s.specs);
   if (!parsed) return tl::unexpected(parsed.error());
   const auto& vm = *parsed;
-  if (vm.count("help")) {
-    c.action = cli_action::help;
-    return c;
-  }
-  if (vm.count("version")) {
-    c.action = cli_action::version;
-    return c;
-  }
+  c.action = requested_action(vm);
+  if (c.action != cli_action::run) return c;
   auto bad = [&s](std::string message) { return tl::unexpected(usage(std::move(message), s)); };
   if (vm.count("loop") && s.no_loop) return bad("--loop and --no-loop exclude each other");
   if (raw.size < static_cast<std::int64_t>(wire_header::size) || raw.size > 65507) {

@@ -68,6 +68,21 @@ enum class cli_action : std::uint8_t { run, help, version };
     const std::vector<std::string>& args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs);
 
+/// The long names of the options in `visible`, in order ("help", ...).
+[[nodiscard]] std::vector<std::string> long_names(const boost::program_options::options_description& visible);
+
+/// --help's text: the options of `visible`, then `tail`.
+[[nodiscard]] std::string help_text(const boost::program_options::options_description& visible, std::string_view tail);
+
+/// What the parsed `vm` asks for: --help first, then --version, else a run.
+[[nodiscard]] cli_action requested_action(const boost::program_options::variables_map& vm);
+
+/// For cli_action::help, print `help` on `out`; for cli_action::version,
+/// print "TOOL X.Y.Z" (mcnet::version()). Returns exit_ok then, or nothing
+/// for cli_action::run.
+[[nodiscard]] std::optional<int> answer(cli_action action, std::string_view tool, const std::string& help,
+                                        std::ostream& out);
+
 /// Print `e` as the tools do (the `error` event on `out` when e.json, then
 /// "TOOL: message" on `err`) and return exit_usage.
 int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err);
