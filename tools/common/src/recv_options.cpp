@@ -81,18 +81,19 @@ std::optional<std::string> check(const recv_settings& s) {
   return std::nullopt;
 }
 
+// The description bound to throwaway settings: for --help and the option names.
+struct unbound {
+  recv_settings s;
+  raw_values raw;
+  po::options_description visible = description(s, raw);
+};
+
 }  // namespace
 
-std::vector<std::string> recv_option_names() {
-  recv_settings s;
-  raw_values raw;
-  return long_names(description(s, raw));
-}
+std::vector<std::string> recv_option_names() { return long_names(unbound{}.visible); }
 
 std::string recv_help() {
-  recv_settings s;
-  raw_values raw;
-  return help_text(description(s, raw),
+  return help_text(unbound{}.visible,
                    "\nSPEC: GROUP any source; S,GROUP only from S; !S,GROUP all but S. Several specs add sources.\n"
                    "Sockets: one per port and family, more past net.ipv4.igmp_max_memberships and the\n"
                    "igmp_max_msf / mld_max_msf source limits (read from the kernel at start).\n"

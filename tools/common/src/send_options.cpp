@@ -52,18 +52,19 @@ po::options_description description(send_settings& s, raw_values& raw) {
 
 usage_error usage(std::string message, const send_settings& s) { return {std::move(message), "usage", false, s.json_output}; }
 
+// The description bound to throwaway settings: for --help and the option names.
+struct unbound {
+  send_settings s;
+  raw_values raw;
+  po::options_description visible = description(s, raw);
+};
+
 }  // namespace
 
-std::vector<std::string> send_option_names() {
-  send_settings s;
-  raw_values raw;
-  return long_names(description(s, raw));
-}
+std::vector<std::string> send_option_names() { return long_names(unbound{}.visible); }
 
 std::string send_help() {
-  send_settings s;
-  raw_values raw;
-  return help_text(description(s, raw),
+  return help_text(unbound{}.visible,
                    "\nSPEC: GROUP, or S,GROUP to send from source address S; +N sends to N consecutive groups.\n"
                    "Every datagram starts with the 40-byte MCN1 header (sender id, session, sequence, send time);\n"
                    "after the run 3 END markers per group let receivers count the tail.\n"
