@@ -467,4 +467,23 @@ TEST(RecvSpecs, RepeatsAreKeptForThePlannerAndConflictsRefused) {
   EXPECT_EQ(o.err, "mcast-recv: no group given: the spec files hold none\n");
 }
 
+TEST(RecvSpecs, PlanningConflictsAreRefusedBeforeAnySocket) {
+  // Any-source and source-specific for one group would turn the any-source
+  // join into include mode: bad input, found by the dry plan (exit 1).
+  std::ostringstream out, err;
+  auto c = tools::parse_recv_command_line({"--json", "239.1.2.4", "10.77.0.5,239.1.2.4"});
+  ASSERT_TRUE(c) << c.error().message;
+  const tools::reporter r("mcast-recv", c->settings.format(), out, err);
+  std::vector<tools::membership> members;
+  ASSERT_FALSE(tools::resolve_memberships(c->settings, r, test::tools::fake_resolver(), members));
+  std::vector<tools::shard> shards;
+  tools::stream_table table(8);
+  EXPECT_EQ(tools::open_and_join(c->settings, r, members, shards, table), tools::exit_usage);
+  EXPECT_TRUE(shards.empty()) << "no socket opened";
+  EXPECT_NE(err.str().find("group spec \"10.77.0.5,239.1.2.4\""), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("include mode"), std::string::npos) << err.str();
+  test::tools::expect_schema_conform(out.str());
+  EXPECT_EQ(out.str().find("\"start\""), std::string::npos) << "nothing joined: " << out.str();
+}
+
 }  // namespace
