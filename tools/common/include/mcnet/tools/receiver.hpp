@@ -36,8 +36,8 @@ namespace mcnet::tools {
 
 /// A group to join, resolved: what the spec said, and where.
 struct membership {
-  group_spec spec;
-  join_request request;
+  group_spec spec;       ///< the spec it came from (named in errors)
+  join_request request;  ///< one group, at most one source, the interface index
   core::interface_ref iface;  ///< index 0: the kernel chooses (by its route to the group)
 };
 
@@ -58,15 +58,15 @@ struct membership {
 
 /// A socket on one port and family, holding what the planner put there.
 struct shard {
-  core::socket sock;
-  int family = 0;
-  std::uint16_t port = 0;
+  core::socket sock;       ///< wildcard-bound, non-blocking (open_receive_socket)
+  int family = 0;          ///< AF_INET or AF_INET6
+  std::uint16_t port = 0;  ///< the port it is bound to
   std::uint32_t drops_seen = 0;  ///< last SO_RXQ_OVFL value (cumulative); SO_MEMINFO is asked at reports
 };
 
 /// The receive buffer the kernel granted (the first socket's).
 struct buffer_report {
-  std::optional<std::int64_t> granted;
+  std::optional<std::int64_t> granted;  ///< SO_RCVBUF as read back, bytes; none before the first socket
 };
 
 /// A socket for one (family, port): SO_REUSEADDR, IPV6_V6ONLY, bound to the
@@ -128,7 +128,9 @@ class receive_session {
   /// (with the error printed), else 0.
   [[nodiscard]] int finish() const;
 
+  /// Datagrams counted so far (END markers and unicast are not).
   [[nodiscard]] std::uint64_t counted() const noexcept { return total_; }
+  /// The run ended because nothing arrived within --timeout.
   [[nodiscard]] bool timed_out() const noexcept { return timed_out_; }
 
  private:

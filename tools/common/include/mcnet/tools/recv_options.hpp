@@ -25,8 +25,8 @@ namespace mcnet::tools {
 struct recv_settings {
   std::vector<std::string> specs;  ///< group specs and @FILE, as given
   std::string iface;               ///< -i (empty: the kernel's route)
-  bool only4 = false, only6 = false;
-  bool json_output = false, csv = false, quiet = false;
+  bool only4 = false, only6 = false;                     ///< -4 / -6: refuse specs of the other family
+  bool json_output = false, csv = false, quiet = false;  ///< --json, --csv, --quiet
   double interval = 0;                          ///< seconds; 0: summary only
   std::optional<std::int64_t> count;            ///< >= 1
   std::optional<double> duration, timeout;      ///< seconds, > 0
@@ -36,7 +36,7 @@ struct recv_settings {
   std::string timestamp = "sw";                 ///< "sw" or "none"
   std::int64_t batch = 32;                      ///< datagrams per recvmmsg, 1 to core::batch_limit
   std::int64_t busy_poll = 0;                   ///< SO_BUSY_POLL microseconds
-  bool show_packets = false;
+  bool show_packets = false;                    ///< a line or `packet` event per datagram
   bool interfaces = false;                      ///< --interfaces: list and exit
   std::int64_t max_streams = static_cast<std::int64_t>(stream_table::default_max_streams);
 
@@ -47,7 +47,7 @@ struct recv_settings {
 /// A valid command line: what to do, and the settings to do it with.
 struct recv_command {
   cli_action action = cli_action::run;
-  recv_settings settings;
+  recv_settings settings;  ///< meaningful for cli_action::run
 };
 
 /// The long names of every option --help lists ("help", "interface", ...).

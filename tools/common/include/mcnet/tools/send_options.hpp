@@ -33,13 +33,13 @@ struct send_settings {
   std::optional<std::uint64_t> count;   ///< sequence numbers per group, >= 1
   std::optional<double> duration;       ///< seconds, > 0
   std::optional<std::uint32_t> id;      ///< the header's sender id
-  tools::faults faults;
+  tools::faults faults;            ///< --drop-every, --dup-every, --reorder-every
   /// Datagrams per sendmmsg call, 1 to core::batch_limit: unpaced batches
   /// are full; paced they hold what is due (a few datagrams per wake-up), so
   /// high rates keep up without bursts.
   std::size_t batch = 32;
-  bool json_output = false;
-  bool quiet = false;
+  bool json_output = false;  ///< --json
+  bool quiet = false;        ///< --quiet
 
   /// The output formats these settings ask for.
   [[nodiscard]] output_format format() const noexcept { return {json_output, false, quiet}; }
@@ -48,7 +48,7 @@ struct send_settings {
 /// A valid command line: what to do, and the settings to do it with.
 struct send_command {
   cli_action action = cli_action::run;
-  send_settings settings;
+  send_settings settings;  ///< meaningful for cli_action::run
 };
 
 /// The long names of every option --help lists ("help", "interface", ...).

@@ -27,14 +27,14 @@ namespace mcnet::tools {
 
 /// One destination: a connected socket, its plan and its counters.
 struct send_target {
-  core::ip_address group;
+  core::ip_address group;                  ///< no scope id (the interface gives it)
   std::uint16_t port = 0;
-  std::optional<core::ip_address> source;
-  core::interface_ref iface;  ///< index 0: the kernel's route
-  core::socket sock;
-  std::optional<send_order> order;
-  std::uint64_t sent = 0;
-  std::uint64_t bytes = 0;
+  std::optional<core::ip_address> source;  ///< S of `S,GROUP`: the socket is bound to it
+  core::interface_ref iface;               ///< index 0: the kernel's route
+  core::socket sock;                       ///< connected (open_target)
+  std::optional<send_order> order;         ///< the sequence numbers still to send
+  std::uint64_t sent = 0;                  ///< datagrams sent
+  std::uint64_t bytes = 0;                 ///< payload bytes sent
   bool done = false;  ///< the order has no sequence number left
 };
 
