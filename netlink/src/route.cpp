@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// route_to: one RTM_GETROUTE over the thread's lookup transport, then one
-// RTM_GETLINK for the output interface's name.
+// route_to: one RTM_GETROUTE (RTA_DST, RTA_SRC, RTA_OIF as given) over the
+// thread's lookup transport, then one RTM_GETLINK for the output interface's
+// name.
 
 #include <mcnet/netlink/route.hpp>
 
@@ -35,9 +36,14 @@ std::string_view no_route_hint(const core::ip_address& destination) {
 
 }  // namespace
 
-result<route> route_to(const core::ip_address& destination) {
+result<route> route_to(const core::ip_address& destination, const std::optional<core::ip_address>& source) {
   if (!destination.is_valid()) {
     return fail(error(errc::invalid_address, "RTM_GETROUTE", "route").with_hint("give an IPv4 or IPv6 address"));
+  }
+  if (source && (!source->is_valid() || source->is_v4() != destination.is_v4())) {
+    return fail(error(source->is_valid() ? errc::family_mismatch : errc::invalid_address, "RTM_GETROUTE", "route")
+                    .with_address(*source)
+                    .with_hint("the source and the destination must both be IPv4 or both IPv6"));
   }
   auto s = detail::lookup_transport();
   if (!s) return fail(s.error());
@@ -49,8 +55,10 @@ result<route> route_to(const core::ip_address& destination) {
   // IPv4 names the table that held the route only when asked; IPv6 always
   // does, and its strict checking refuses this flag.
   if (destination.is_v4()) rtm.rtm_flags = RTM_F_LOOKUP_TABLE;
+  if (source) rtm.rtm_src_len = rtm.rtm_dst_len;
   req.fixed(rtm);
   req.bytes(RTA_DST, destination.bytes().data(), destination.bytes().size());
+  if (source) req.bytes(RTA_SRC, source->bytes().data(), source->bytes().size());
   if (destination.scope_id() != 0) req.u32(RTA_OIF, destination.scope_id());
 
   std::optional<route> found;
@@ -70,6 +78,13 @@ result<route> route_to(const core::ip_address& destination) {
                         .with_interface(destination.scope_id())
                         .with_hint("the scope id names no interface in this network namespace (see `ip link`)"));
       }
+    }
+    // With a source: when the destination has a route without it, the
+    // source is what the kernel refused (not an address of this host).
+    if ((unreachable || e.code == std::errc::invalid_argument) && source && route_to(destination)) {
+      return fail(error(e.code, "RTM_GETROUTE", "route")
+                      .with_address(*source)
+                      .with_hint("no route from this source address: it is not an address of this host (see `ip addr`)"));
     }
     if (unreachable) {
       return fail(error(e.code, "RTM_GETROUTE", "route").with_address(destination).with_hint(no_route_hint(destination)));

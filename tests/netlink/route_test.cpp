@@ -2,7 +2,8 @@
 // Copyright 2026 The mcnet authors
 //
 // route_to in a namespace: multicast follows the route to whichever of two
-// interfaces holds it, for both families; a unicast destination behind a
+// interfaces holds it, for both families; a bound IPv4 source chooses the
+// interface that owns it; a unicast destination behind a
 // router gives the gateway; no route is an error whose hint names the route
 // to add; a link-local group with a scope id answers that interface.
 
@@ -67,6 +68,40 @@ TEST(NetRoute, MulticastFollowsTheRouteToEitherInterface) {
     EXPECT_FALSE(v6->gateway);
     EXPECT_EQ(v6->type, RTN_MULTICAST);
     EXPECT_EQ(v6->table, static_cast<std::uint32_t>(RT_TABLE_LOCAL)) << "the kernel keeps ff00::/8 per link there";
+  });
+}
+
+TEST(NetRoute, ABoundSourceChoosesTheInterfaceOfIPv4Multicast) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  ip(h, {"route", "replace", "224.0.0.0/4", "dev", "eth1"});
+  h.run([&] {
+    // Linux sends IPv4 multicast from a bound source out of the interface
+    // that owns it (ip_route_output_key_hash), whatever the route says.
+    auto from0 = nl::route_to(group4, h.v4(0));
+    ASSERT_TRUE(from0) << from0.error().message();
+    EXPECT_EQ(from0->iface, h.iface(0));
+    auto from1 = nl::route_to(group4, h.v4(1));
+    ASSERT_TRUE(from1) << from1.error().message();
+    EXPECT_EQ(from1->iface, h.iface(1));
+
+    auto foreign = nl::route_to(group4, core::ip_address::v4(10, 77, 9, 9));
+    ASSERT_FALSE(foreign) << "a source this host does not own";
+    EXPECT_TRUE(foreign.error().code == std::errc::network_unreachable ||
+                foreign.error().code == std::errc::invalid_argument)
+        << foreign.error().message();
+    EXPECT_EQ(foreign.error().address(), core::ip_address::v4(10, 77, 9, 9)) << "the source is to blame";
+    EXPECT_NE(foreign.error().message().find("not an address of this host"), std::string::npos)
+        << foreign.error().message();
+
+    auto mixed = nl::route_to(group4, h.v6(0));
+    ASSERT_FALSE(mixed);
+    EXPECT_EQ(mixed.error().code, mcnet::errc::family_mismatch);
+
+    auto v6 = nl::route_to(group6, h.v6(1));
+    ASSERT_TRUE(v6) << v6.error().message();
+    EXPECT_NE(v6->iface.index, 0u);
   });
 }
 

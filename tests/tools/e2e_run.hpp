@@ -53,6 +53,15 @@ class receiver {
     return {st, p_.output(), p_.standard_output()};
   }
 
+  /// finish(), expecting a clean end: exit 0 and every stdout line in
+  /// docs/mcast-tools.schema.json (test failures otherwise).
+  run_result finish_clean(std::chrono::milliseconds quiet = std::chrono::milliseconds(300)) {
+    auto r = finish(quiet);
+    EXPECT_EQ(r.status.code, 0) << r.output;
+    expect_schema_conform(r.standard_output);
+    return r;
+  }
+
  private:
   static std::vector<std::string> with_program(std::vector<std::string> args) {
     args.insert(args.begin(), {MCAST_RECV, "--json"});

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// The group-spec grammar: every row of TOOLS.md's table, and more bad input.
+// The group-spec grammar: every row of the table in docs/tools.md, and more bad input.
 
 #include <gtest/gtest.h>
 
@@ -136,6 +136,16 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().input(), "/nonexistent/specs");
   EXPECT_EQ(tools::code_name(missing.error()), "ENOENT");
+}
+
+TEST(GroupSpec, ErrorCodesAreNamesForScripts) {
+  // JSON `code` is a name a script can compare, never the message's prose.
+  auto unicast = tools::parse_group_spec("10.1.2.3:5000", tools::spec_user::receiver, "");
+  ASSERT_FALSE(unicast);
+  EXPECT_EQ(tools::code_name(unicast.error()), "not_multicast");
+  auto mixed = tools::parse_group_spec("10.77.0.1,ff3e::1", tools::spec_user::receiver, "");
+  ASSERT_FALSE(mixed);
+  EXPECT_EQ(tools::code_name(mixed.error()), "family_mismatch");
 }
 
 TEST(WireHeader, RoundTripAndTheContractLayout) {

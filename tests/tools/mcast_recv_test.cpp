@@ -34,6 +34,7 @@ using test::tools::find_event;
 using test::tools::free_port;
 using test::tools::json_lines;
 using test::tools::receive_while;
+using test::tools::receive_while_sending;
 
 std::string read_file(const char* path) {
   std::ifstream in(path);
@@ -49,12 +50,9 @@ TEST(NetMcastRecv, CountsAnySourceStreamFromMcastSend) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
-  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "-c", "100", "--timeout", "10", "239.255.70.1:" + port},
-                         [&] {
-                           auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "100", "-r", "5000pps", "--ttl", "4",
-                                                    "--tos", "ef", "--id", "5", "239.255.70.1:" + port});
-                           ASSERT_TRUE(s.status.success()) << s.output;
-                         });
+  auto r = receive_while_sending(
+      (*net)[1], {"-i", "eth0", "--json", "-c", "100", "--timeout", "10", "239.255.70.1:" + port}, *net, {0},
+      {"-i", "eth0", "-c", "100", "-r", "5000pps", "--ttl", "4", "--tos", "ef", "--id", "5", "239.255.70.1:" + port});
   ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
   expect_schema_conform(r.standard_output);
   auto events = json_lines(r.output);
@@ -80,12 +78,9 @@ TEST(NetMcastRecv, IntervalReportsAreDeltas) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
-  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "-d", "2.6", "--interval", "0.5", "239.255.70.4:" + port},
-                         [&] {
-                           auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "300", "-r", "200pps",
-                                                    "239.255.70.4:" + port});
-                           ASSERT_TRUE(s.status.success()) << s.output;
-                         });
+  auto r = receive_while_sending((*net)[1],
+                                 {"-i", "eth0", "--json", "-d", "2.6", "--interval", "0.5", "239.255.70.4:" + port},
+                                 *net, {0}, {"-i", "eth0", "-c", "300", "-r", "200pps", "239.255.70.4:" + port});
   ASSERT_TRUE(r.status.success()) << r.output;
   expect_schema_conform(r.standard_output);
   std::uint64_t sum = 0;
@@ -104,12 +99,8 @@ TEST(NetMcastRecv, SsmIncludeReportsOnlyTheChosenSender) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(3);
   const auto port = std::to_string(free_port((*net)[2]));
-  auto r = receive_while((*net)[2], {"-i", "eth0", "--json", "-d", "2", "10.77.0.1,232.7.7.7:" + port}, [&] {
-    for (std::size_t i : {0, 1}) {
-      auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "2000pps", "232.7.7.7:" + port});
-      ASSERT_TRUE(s.status.success()) << s.output;
-    }
-  });
+  auto r = receive_while_sending((*net)[2], {"-i", "eth0", "--json", "-d", "2", "10.77.0.1,232.7.7.7:" + port}, *net,
+                                 {0, 1}, {"-i", "eth0", "-c", "20", "-r", "2000pps", "232.7.7.7:" + port});
   ASSERT_TRUE(r.status.success()) << r.output;
   const auto events = json_lines(r.output);
   const auto* summary = find_event(events, "summary");
@@ -123,11 +114,9 @@ TEST(NetMcastRecv, LossAboveMaxLossExitsThreeAndTheTailCounts) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
-  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "-d", "2", "--max-loss", "5", "239.255.70.2:" + port}, [&] {
-    auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "100", "-r", "5000pps", "--drop-every", "10",
-                             "239.255.70.2:" + port});
-    ASSERT_TRUE(s.status.success()) << s.output;
-  });
+  auto r = receive_while_sending(
+      (*net)[1], {"-i", "eth0", "--json", "-d", "2", "--max-loss", "5", "239.255.70.2:" + port}, *net, {0},
+      {"-i", "eth0", "-c", "100", "-r", "5000pps", "--drop-every", "10", "239.255.70.2:" + port});
   EXPECT_EQ(r.status.code, 3) << r.output;
   expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.output);
@@ -137,6 +126,8 @@ TEST(NetMcastRecv, LossAboveMaxLossExitsThreeAndTheTailCounts) {
   EXPECT_EQ((*summary)["total"]["lost"], 10) << "99 was dropped too: END exposes it";
 }
 
+// The bad values and specs of every option are unit tests
+// (command_line_test.cpp); here one of each exit path, through the binary.
 TEST(NetMcastRecv, ExitCodes) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -144,8 +135,6 @@ TEST(NetMcastRecv, ExitCodes) {
   EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "--timeout", "0.3", "239.255.70.3:5000"}).status.code, 2);
   EXPECT_EQ(h.exec({MCAST_RECV, "10.1.2.3:5000"}).status.code, 1);
   EXPECT_EQ(h.exec({MCAST_RECV, "10.77.0.1,239.1.1.1", "!10.77.0.2,239.1.1.1"}).status.code, 1) << "include and exclude";
-  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth9", "239.1.1.1"}).status.code, 1);
-  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "[ff02::1%99]:5000", "--timeout", "0.2"}).status.code, 1) << "no index 99";
   EXPECT_EQ(h.exec({MCAST_RECV}).status.code, 1);
   // 21 groups on one port: sharded over two sockets, so the joins succeed.
   auto many = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.71.1:5000+30"});
@@ -205,12 +194,9 @@ TEST(NetMcastRecv, ShowPacketsAsJsonEvents) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
-  auto r = receive_while((*net)[1], {"-i", "eth0", "--json", "--show-packets", "-d", "1.5", "239.255.70.7:" + port},
-                         [&] {
-                           auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "5", "-r", "1000pps", "--ttl", "3",
-                                                    "239.255.70.7:" + port});
-                           ASSERT_TRUE(s.status.success()) << s.output;
-                         });
+  auto r = receive_while_sending((*net)[1],
+                                 {"-i", "eth0", "--json", "--show-packets", "-d", "1.5", "239.255.70.7:" + port}, *net,
+                                 {0}, {"-i", "eth0", "-c", "5", "-r", "1000pps", "--ttl", "3", "239.255.70.7:" + port});
   ASSERT_TRUE(r.status.success()) << r.output;
   expect_schema_conform(r.standard_output);
   std::vector<std::uint64_t> seqs;
@@ -273,12 +259,8 @@ TEST(NetMcastRecv, IncludeListsLongerThanMsfAreSplitOverSockets) {
   const auto port = std::to_string(free_port(rx));
   std::vector<std::string> args{"-i", "eth0", "--json", "-d", "2"};
   for (std::size_t i = 0; i < 3; ++i) args.push_back((*net)[i].v4().to_string() + ",232.7.7.8:" + port);
-  auto r = receive_while(rx, args, [&] {
-    for (std::size_t i = 0; i < 3; ++i) {
-      auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "2000pps", "232.7.7.8:" + port});
-      ASSERT_TRUE(s.status.success()) << s.output;
-    }
-  });
+  auto r = receive_while_sending(rx, args, *net, {0, 1, 2},
+                                 {"-i", "eth0", "-c", "20", "-r", "2000pps", "232.7.7.8:" + port});
   ASSERT_TRUE(r.status.success()) << r.output;
   expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.standard_output);
@@ -310,12 +292,7 @@ TEST(NetMcastRecv, Ipv6IncludeListsLongerThanMldMsfAreSplitOverSockets) {
   std::vector<std::string> args{"-i", "eth0", "--json", "-d", "2", (*net)[0].v6().to_string() + "," + group};
   for (int i = 1; i < msf; ++i) args.push_back(fmt_v6_source(i) + "," + group);
   args.push_back((*net)[1].v6().to_string() + "," + group);
-  auto r = receive_while(rx, args, [&] {
-    for (std::size_t i : {0, 1}) {
-      auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "2000pps", group});
-      ASSERT_TRUE(s.status.success()) << s.output;
-    }
-  });
+  auto r = receive_while_sending(rx, args, *net, {0, 1}, {"-i", "eth0", "-c", "20", "-r", "2000pps", group});
   ASSERT_TRUE(r.status.success()) << r.output;
   expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.standard_output);
@@ -356,10 +333,9 @@ TEST(NetMcastRecv, TextReportShowsBuffersInterfacesAndStreams) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
-  auto r = receive_while((*net)[1], {"--rcvbuf", "300000", "-c", "10", "--timeout", "5", "239.255.70.9:" + port}, [&] {
-    auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "-r", "2000pps", "239.255.70.9:" + port});
-    ASSERT_TRUE(s.status.success()) << s.output;
-  });
+  auto r =
+      receive_while_sending((*net)[1], {"--rcvbuf", "300000", "-c", "10", "--timeout", "5", "239.255.70.9:" + port},
+                            *net, {0}, {"-i", "eth0", "-c", "10", "-r", "2000pps", "239.255.70.9:" + port});
   ASSERT_TRUE(r.status.success()) << r.output;
   for (const char* part : {"joined 239.255.70.9:", "on eth0 (", "the kernel's route", "asked 300000, granted",
                            "from 10.77.0.1 id", "10 packets", "lost 0", "mcast-recv: 10 datagrams"}) {
@@ -371,12 +347,8 @@ TEST(NetMcastRecv, CsvHasAHeaderAndARowPerStream) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(3);
   const auto port = std::to_string(free_port((*net)[2]));
-  auto r = receive_while((*net)[2], {"-i", "eth0", "--csv", "-d", "1.5", "239.255.70.10:" + port}, [&] {
-    for (std::size_t i : {0, 1}) {
-      auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "-r", "2000pps", "239.255.70.10:" + port});
-      ASSERT_TRUE(s.status.success()) << s.output;
-    }
-  });
+  auto r = receive_while_sending((*net)[2], {"-i", "eth0", "--csv", "-d", "1.5", "239.255.70.10:" + port}, *net, {0, 1},
+                                 {"-i", "eth0", "-c", "10", "-r", "2000pps", "239.255.70.10:" + port});
   ASSERT_TRUE(r.status.success()) << r.output;
   std::istringstream in(r.standard_output);
   std::string header, line;
@@ -419,14 +391,9 @@ TEST(NetMcastRecv, StreamsPastMaxStreamsAreCountedAsUntracked) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(3);
   const auto port = std::to_string(free_port((*net)[2]));
-  auto r = receive_while((*net)[2], {"-i", "eth0", "--json", "-d", "1.5", "--max-streams", "1", "239.255.70.11:" + port},
-                         [&] {
-                           for (std::size_t i : {0, 1}) {
-                             auto s = (*net)[i].exec({MCAST_SEND, "-i", "eth0", "-c", "10", "-r", "2000pps",
-                                                      "239.255.70.11:" + port});
-                             ASSERT_TRUE(s.status.success()) << s.output;
-                           }
-                         });
+  auto r = receive_while_sending((*net)[2],
+                                 {"-i", "eth0", "--json", "-d", "1.5", "--max-streams", "1", "239.255.70.11:" + port},
+                                 *net, {0, 1}, {"-i", "eth0", "-c", "10", "-r", "2000pps", "239.255.70.11:" + port});
   ASSERT_TRUE(r.status.success()) << r.output;
   expect_schema_conform(r.standard_output);
   const auto events = json_lines(r.standard_output);

@@ -3,7 +3,7 @@
 //
 // mcast-send end to end, run inside a namespace LAN: every datagram carries
 // the header, faults are injected exactly, END markers close the run, JSON
-// Lines and exit codes follow TOOLS.md.
+// Lines and exit codes follow docs/tools.md.
 
 #include <gtest/gtest.h>
 
@@ -212,15 +212,13 @@ TEST(NetMcastSend, KernelRouteInterfaceIsReported) {
   EXPECT_EQ((*start)["groups"][0]["interface"]["name"], "eth0") << "no -i: the kernel's route, named";
 }
 
+// The bad values and specs of every option are unit tests
+// (command_line_test.cpp); here one of each exit path, through the binary.
 TEST(NetMcastSend, ExitCodes) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
   const auto& h = (*net)[0];
   EXPECT_EQ(h.exec({MCAST_SEND, "10.1.2.3:5000"}).status.code, 1) << "not multicast";
-  EXPECT_EQ(h.exec({MCAST_SEND, "239.1.2.3:70000"}).status.code, 1);
-  EXPECT_EQ(h.exec({MCAST_SEND, "!10.77.0.1,239.1.1.1"}).status.code, 1) << "no exclude for a sender";
-  EXPECT_EQ(h.exec({MCAST_SEND, "-i", "eth9", "239.1.2.3"}).status.code, 1) << "unknown interface";
-  EXPECT_EQ(h.exec({MCAST_SEND, "-s", "10", "239.1.2.3"}).status.code, 1) << "smaller than the header";
   EXPECT_EQ(h.exec({MCAST_SEND, "--no-such-option"}).status.code, 1);
   EXPECT_EQ(h.exec({MCAST_SEND}).status.code, 1) << "no group";
   auto bad_json = h.exec({MCAST_SEND, "--json", "10.1.2.3"});

@@ -2,7 +2,7 @@
 // Copyright 2026 The mcnet authors
 //
 // mcast-recv's report formatting: stream objects, interval deltas, totals and
-// packet events conform to docs/mcast-tools.schema.json (nulls where TOOLS.md
+// packet events conform to docs/mcast-tools.schema.json (nulls where docs/tools.md
 // says unknown), CSV rows line up with the header and carry the same values,
 // and the text line says what the JSON says.
 
@@ -71,7 +71,7 @@ TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
   EXPECT_EQ(j["sender_id"], 9);
   EXPECT_EQ(j["session"], 4);
   EXPECT_NEAR(j["latency_ns"]["p50"].get<double>(), 50'000, 50'000 * 0.035);
-  EXPECT_EQ(j.begin().key(), "group") << "fields in TOOLS.md's order";
+  EXPECT_EQ(j.begin().key(), "group") << "fields in the order of docs/tools.md";
 }
 
 TEST(Report, ForeignStreamHasNullsNotAbsences) {

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// docs/mcast-tools.schema.json itself: it accepts TOOLS.md's events and
-// rejects what TOOLS.md forbids (a missing field instead of null, a wrong
-// type, an unknown event), so the end-to-end tests that validate every line
+// docs/mcast-tools.schema.json itself: it accepts the events of
+// docs/tools.md ("JSON Lines") and rejects what the contract forbids (a
+// missing field instead of null, a wrong type, an unknown event), so the end-to-end tests that validate every line
 // of the tools' output against it prove something.
 
 #include <gtest/gtest.h>
+
+#include <mcnet/version.hpp>
 
 #include "tool_run.hpp"
 
@@ -34,7 +36,7 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
     foreign["streams"][0][k] = nullptr;
   }
   EXPECT_EQ(schema_errors(foreign), std::vector<std::string>{}) << "unknown values are null";
-  const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv","version":"0.1.0",
+  const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv","version":")" MCNET_VERSION_STRING R"(",
     "groups":[{"group":"232.1.1.1","port":5000,"mode":"include","sources":["10.77.0.1"],
     "interface":{"name":"eth0","index":2}}],"rcvbuf":{"asked":null,"granted":212992},"sockets":1})");
   EXPECT_EQ(schema_errors(start), std::vector<std::string>{});
@@ -62,7 +64,7 @@ TEST(ToolsSchema, RejectsWhatTheContractForbids) {
   bad_tos["streams"][0]["tos"] = 256;
   EXPECT_FALSE(schema_errors(bad_tos).empty());
   const auto start_without_rcvbuf = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv",
-    "version":"0.1.0","groups":[],"sockets":1})");
+    "version":")" MCNET_VERSION_STRING R"(","groups":[],"sockets":1})");
   EXPECT_FALSE(schema_errors(start_without_rcvbuf).empty()) << "mcast-recv's start has rcvbuf";
   const auto bad_exit = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"x","exit":0})");
   EXPECT_FALSE(schema_errors(bad_exit).empty());

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// mcast-send's plan: fault injection exactly as TOOLS.md counts it, rates,
+// mcast-send's plan: fault injection exactly as docs/tools.md counts it, rates,
 // TOS and DSCP names.
 
 #include <gtest/gtest.h>

@@ -115,4 +115,18 @@ run_result receive_while(const host& rx, std::vector<std::string> args, const st
   return {*st, p.output(), p.standard_output()};
 }
 
+void send_from(const network& net, std::initializer_list<std::size_t> senders, const std::vector<std::string>& args) {
+  for (const auto i : senders) {
+    std::vector<std::string> argv{MCAST_SEND};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const auto s = net[i].exec(argv);
+    EXPECT_TRUE(s.status.success()) << net[i].name() << ": " << s.status.describe() << "\n" << s.output;
+  }
+}
+
+run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,
+                                 std::initializer_list<std::size_t> senders, const std::vector<std::string>& send_args) {
+  return receive_while(rx, std::move(recv_args), [&] { send_from(net, senders, send_args); });
+}
+
 }  // namespace mcnet::test::tools

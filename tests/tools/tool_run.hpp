@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,15 @@ void expect_schema_conform(const std::string& output);
 /// to join, run `send`, then wait for it (at most 20 s, then SIGKILL).
 run_result receive_while(const host& rx, std::vector<std::string> args, const std::function<void()>& send,
                          std::chrono::milliseconds settle = std::chrono::milliseconds(300));
+
+/// Run `MCAST_SEND args...` in each host of `net` named by `senders`, one
+/// after the other, to completion; each must exit 0 (a test failure names
+/// the host otherwise).
+void send_from(const network& net, std::initializer_list<std::size_t> senders, const std::vector<std::string>& args);
+
+/// receive_while() with send_from(net, senders, send_args) as what sends:
+/// "these hosts send, that one receives".
+run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,
+                                 std::initializer_list<std::size_t> senders, const std::vector<std::string>& send_args);
 
 }  // namespace mcnet::test::tools

@@ -4,14 +4,18 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
+
+#include <mcnet/version.hpp>
 
 namespace mcnet::tools {
 
@@ -38,7 +42,7 @@ void stop_on_signals() {
 bool stop_requested() noexcept { return stop_flag.load(); }
 
 std::string code_name(const error& e) {
-  if (e.code.category() == error_category()) return e.code.message();
+  if (e.code.category() == error_category()) return std::string(name(static_cast<errc>(e.code.value())));
   if (const char* n = ::strerrorname_np(e.code.value())) return n;
   return std::to_string(e.code.value());
 }
@@ -67,9 +71,9 @@ result<std::vector<std::string>> expand_spec_files(const std::vector<std::string
   return out;
 }
 
-std::optional<boost::program_options::variables_map> parse_command_line(
-    int argc, char** argv, const boost::program_options::options_description& visible,
-    std::vector<std::string>& specs, std::string_view tool) {
+tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
+    const std::vector<std::string>& args, const boost::program_options::options_description& visible,
+    std::vector<std::string>& specs) {
   namespace po = boost::program_options;
   po::options_description hidden;
   hidden.add_options()("spec", po::value(&specs));
@@ -79,19 +83,53 @@ std::optional<boost::program_options::variables_map> parse_command_line(
   positional.add("spec", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(positional).run(), vm);
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
     po::notify(vm);
   } catch (const std::exception& e) {
     // With --json, scripts read stdout: the error is an event there too.
-    for (int i = 1; i < argc; ++i) {
-      if (std::string_view(argv[i]) != "--json") continue;
-      std::cout << error_event(e.what(), "usage", exit_usage).dump() << '\n';
-      break;
-    }
-    std::cerr << tool << ": " << e.what() << " (see --help)\n";
-    return std::nullopt;
+    const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
+    return tl::unexpected(usage_error{e.what(), "usage", true, json});
   }
   return vm;
+}
+
+int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err) {
+  if (e.json) out << error_event(e.message, e.code, exit_usage).dump() << '\n' << std::flush;
+  err << tool << ": " << e.message << (e.from_parser ? " (see --help)" : "") << '\n';
+  return exit_usage;
+}
+
+std::vector<std::string> long_names(const boost::program_options::options_description& visible) {
+  std::vector<std::string> out;
+  for (const auto& o : visible.options()) out.push_back(o->long_name());
+  return out;
+}
+
+std::string help_text(const boost::program_options::options_description& visible, std::string_view tail) {
+  std::ostringstream out;
+  out << visible << tail;
+  return out.str();
+}
+
+cli_action requested_action(const boost::program_options::variables_map& vm) {
+  if (vm.count("help")) return cli_action::help;
+  if (vm.count("version")) return cli_action::version;
+  return cli_action::run;
+}
+
+std::optional<int> answer(cli_action action, std::string_view tool, const std::string& help, std::ostream& out) {
+  switch (action) {
+    case cli_action::help: out << help; return exit_ok;
+    case cli_action::version: out << tool << ' ' << version().text << '\n'; return exit_ok;
+    case cli_action::run: break;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> arguments(int argc, char** argv) {
+  std::vector<std::string> out;
+  for (int i = 1; i < argc; ++i) out.emplace_back(argv[i]);
+  return out;
 }
 
 }  // namespace mcnet::tools

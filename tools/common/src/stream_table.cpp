@@ -72,7 +72,7 @@ double stream_table::loss_ratio() const noexcept {
   double packets = 0, lost = 0;  // in floating point: a hostile loss near 2^64 must not wrap
   for (const auto& [key, s] : streams_) {
     if (key.foreign) continue;
-    packets += static_cast<double>(s.packets);  // TOOLS.md: lost / (packets + lost), duplicates included
+    packets += static_cast<double>(s.packets);  // lost / (packets + lost), duplicates included (docs/tools.md, "Counting")
     lost += static_cast<double>(s.sequence.lost());
   }
   return packets + lost == 0 ? 0.0 : lost / (packets + lost);

@@ -39,16 +39,23 @@ struct route {
 /// the calling thread's network namespace: one RTM_GETROUTE with RTA_DST,
 /// and RTA_OIF when `destination` carries a scope id (link-local unicast,
 /// link- and interface-local IPv6 groups: "ff02::1%eth0"), so the answer
-/// is the route on that interface. A second request (RTM_GETLINK) names the
-/// interface. Nothing is sent to the destination.
+/// is the route on that interface. With `source` (RTA_SRC) the answer is
+/// for a socket bound to that local address, as `ip route get DST from SRC`
+/// says: Linux sends IPv4 multicast and broadcast from a bound source out of
+/// the interface that owns it, whatever the routes say. A second request
+/// (RTM_GETLINK) names the interface. Nothing is sent to the destination.
 ///
 /// Errors:
 /// - errc::invalid_address: `destination` is not an address;
+/// - errc::family_mismatch: `source` is of the other family;
+/// - ENETUNREACH or EINVAL (the kernel's errno, by version) with
+///   `error::address()` the source: `source` is not an address of this host;
 /// - ENETUNREACH or EHOSTUNREACH (the kernel's errno; `error::address()` is
 ///   the destination): no route, with a hint naming the missing route and
 ///   the `ip route` command that adds it;
 /// - errc::no_such_interface: the scope id names no interface;
 /// - other kernel errnos, and libnl's failures in the libnl category.
-[[nodiscard]] result<route> route_to(const core::ip_address& destination);
+[[nodiscard]] result<route> route_to(const core::ip_address& destination,
+                                     const std::optional<core::ip_address>& source = std::nullopt);
 
 }  // namespace mcnet::netlink

@@ -7,6 +7,8 @@
 /// the time stamp and the `error` event of JSON output, the `code` name of an
 /// error, SIGINT/SIGTERM handling, @FILE spec lists and the command line.
 
+#include <cstdint>
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,7 +21,8 @@
 
 namespace mcnet::tools {
 
-/// Exit codes (TOOLS.md): both tools use 0, 1 and 4; mcast-recv also 2 and 3.
+/// Exit codes (docs/tools.md, "Exit codes"): both tools use 0, 1 and 4;
+/// mcast-recv also 2 and 3.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_usage = 1;    ///< usage or bad input, before anything was joined or sent
 inline constexpr int exit_nothing = 2;  ///< mcast-recv: nothing arrived before --timeout
@@ -38,7 +41,7 @@ void stop_on_signals();
 [[nodiscard]] bool stop_requested() noexcept;
 
 /// An error's `code` for JSON: the errno name ("ENOBUFS") for kernel errors,
-/// the mcnet condition ("not a multicast address") otherwise.
+/// the mcnet condition's name ("not_multicast", mcnet::name) otherwise.
 [[nodiscard]] std::string code_name(const error& e);
 
 /// The specs of the command line, with every `@FILE` replaced by the lines
@@ -46,12 +49,45 @@ void stop_on_signals();
 /// ENOENT and the like, naming the file.
 [[nodiscard]] result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args);
 
-/// Parse a tool's command line: the `visible` options plus positional group
-/// specs into `specs`. On a usage error it prints "TOOL: what (see --help)"
-/// to stderr (and, when `--json` is among the arguments, an `error` event on
-/// stdout) and returns std::nullopt (the tool then exits 1).
-[[nodiscard]] std::optional<boost::program_options::variables_map> parse_command_line(
-    int argc, char** argv, const boost::program_options::options_description& visible,
-    std::vector<std::string>& specs, std::string_view tool);
+/// A command line the tool refuses (exit 1): what it prints.
+struct usage_error {
+  std::string message;       ///< after "TOOL: " on stderr, and the error event's `message`
+  std::string code{"usage"}; ///< the error event's `code`
+  bool from_parser = false;  ///< Boost.Program_options refused it: stderr adds " (see --help)"
+  bool json = false;         ///< the error event goes to stdout too (--json was given)
+};
+
+/// What a valid command line asks for.
+enum class cli_action : std::uint8_t { run, help, version };
+
+/// Parse a tool's arguments (without the program name): the `visible`
+/// options plus positional group specs into `specs`. A usage error names the
+/// option as Boost.Program_options words it; `json` is set when "--json" is
+/// one of the arguments (scripts reading stdout get the error event too).
+[[nodiscard]] tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
+    const std::vector<std::string>& args, const boost::program_options::options_description& visible,
+    std::vector<std::string>& specs);
+
+/// The long names of the options in `visible`, in order ("help", ...).
+[[nodiscard]] std::vector<std::string> long_names(const boost::program_options::options_description& visible);
+
+/// --help's text: the options of `visible`, then `tail`.
+[[nodiscard]] std::string help_text(const boost::program_options::options_description& visible, std::string_view tail);
+
+/// What the parsed `vm` asks for: --help first, then --version, else a run.
+[[nodiscard]] cli_action requested_action(const boost::program_options::variables_map& vm);
+
+/// For cli_action::help, print `help` on `out`; for cli_action::version,
+/// print "TOOL X.Y.Z" (mcnet::version()). Returns exit_ok then, or nothing
+/// for cli_action::run.
+[[nodiscard]] std::optional<int> answer(cli_action action, std::string_view tool, const std::string& help,
+                                        std::ostream& out);
+
+/// Print `e` as the tools do (the `error` event on `out` when e.json, then
+/// "TOOL: message" on `err`) and return exit_usage.
+int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err);
+
+/// argv[1..argc) as strings.
+[[nodiscard]] std::vector<std::string> arguments(int argc, char** argv);
 
 }  // namespace mcnet::tools

@@ -3,7 +3,7 @@
 #pragma once
 
 /// @file
-/// The group-spec grammar of mcast-send and mcast-recv (TOOLS.md):
+/// The group-spec grammar of mcast-send and mcast-recv (docs/tools.md, "Group specs"):
 ///
 ///     spec   = [ "!" ] [ source "," ] group [ ":" port ] [ "%" iface ] [ "+" count ]
 ///     source = ipv4 | ipv6 | "[" ipv6 "]"

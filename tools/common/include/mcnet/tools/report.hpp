@@ -3,7 +3,7 @@
 #pragma once
 
 /// @file
-/// mcast-recv's reports in the three forms TOOLS.md fixes: JSON Lines
+/// mcast-recv's reports in the three forms docs/tools.md fixes: JSON Lines
 /// (docs/mcast-tools.schema.json), CSV and text. A stream becomes one JSON
 /// object; CSV rows and text lines are made from that object, so the three
 /// never disagree. Interval reports carry deltas since the previous one.

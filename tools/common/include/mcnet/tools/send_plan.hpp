@@ -4,7 +4,7 @@
 
 /// @file
 /// What mcast-send sends, decided before it sends: the order of sequence
-/// numbers with the fault injection of TOOLS.md applied, the rate, and the
+/// numbers with the fault injection of docs/tools.md applied, the rate, and the
 /// TOS byte from a number or a DSCP name. Pure functions, tested on their own.
 
 #include <cstdint>

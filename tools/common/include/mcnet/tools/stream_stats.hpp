@@ -3,7 +3,7 @@
 #pragma once
 
 /// @file
-/// mcast-recv's per-stream statistics (TOOLS.md, Receiver statistics) in
+/// mcast-recv's per-stream statistics (docs/tools.md, "Receiver statistics") in
 /// fixed memory: sequence accounting (lost, reordered, duplicates) over a
 /// sliding bitmap window, a log-linear latency histogram, RFC 3550 jitter.
 

@@ -3,7 +3,7 @@
 #pragma once
 
 /// @file
-/// mcast-recv's streams (TOOLS.md, Receiver statistics): a stream is (group,
+/// mcast-recv's streams (docs/tools.md, "Receiver statistics"): a stream is (group,
 /// port, source, sender id, session) for datagrams with the header, and
 /// (group, port, source) for foreign ones. A restarted sender has a new
 /// session, so it is a new stream, never duplicates.

@@ -3,7 +3,7 @@
 #pragma once
 
 /// @file
-/// The 40-byte header at the start of every mcast-send datagram (TOOLS.md),
+/// The 40-byte header at the start of every mcast-send datagram (docs/tools.md, "Wire header"),
 /// big-endian. A datagram too short for it, or without the magic, is a
 /// foreign packet.
 

@@ -1,0 +1,489 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Both tools' command lines in process: every option's bad values and the
+// conflicts (exit 1, the option named on stderr, an error event with --json),
+// what a good line gives, --help and --version, and spec resolution (the
+// repeated-spec rule of each tool, -4 / -6, @FILE, interfaces) with a fake
+// interface resolver.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/recv_options.hpp>
+#include <mcnet/tools/send_options.hpp>
+#include <mcnet/tools/sender.hpp>
+
+#include "tool_cases.hpp"
+
+namespace tools = mcnet::tools;
+namespace test = mcnet::test;
+using test::tools::bad_input;
+using test::tools::outcome;
+
+namespace {
+
+// mcast-send up to its first socket: parse, validate, resolve.
+outcome send_front(const std::vector<std::string>& args, const tools::interface_resolver& resolve) {
+  outcome o;
+  std::ostringstream out, err;
+  const auto c = tools::parse_send_command_line(args);
+  if (!c) {
+    o.exit = tools::print_usage_error(c.error(), "mcast-send", out, err);
+  } else if (c->action == tools::cli_action::run) {
+    const tools::reporter r("mcast-send", c->settings.format(), out, err);
+    std::vector<tools::send_target> targets;
+    o.exit = tools::resolve_targets(c->settings, r, resolve, targets).value_or(0);
+  }
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+// mcast-recv up to its first socket: parse, validate, resolve.
+outcome recv_front(const std::vector<std::string>& args, const tools::interface_resolver& resolve) {
+  outcome o;
+  std::ostringstream out, err;
+  const auto c = tools::parse_recv_command_line(args);
+  if (!c) {
+    o.exit = tools::print_usage_error(c.error(), "mcast-recv", out, err);
+  } else if (c->action == tools::cli_action::run && !c->settings.interfaces) {
+    const tools::reporter r("mcast-recv", c->settings.format(), out, err);
+    std::vector<tools::membership> members;
+    o.exit = tools::resolve_memberships(c->settings, r, resolve, members).value_or(0);
+  }
+  o.out = out.str();
+  o.err = err.str();
+  return o;
+}
+
+tools::usage_error send_error(const std::vector<std::string>& args) {
+  auto c = tools::parse_send_command_line(args);
+  EXPECT_FALSE(c.has_value());
+  return c ? tools::usage_error{} : c.error();
+}
+
+tools::usage_error recv_error(const std::vector<std::string>& args) {
+  auto c = tools::parse_recv_command_line(args);
+  EXPECT_FALSE(c.has_value());
+  return c ? tools::usage_error{} : c.error();
+}
+
+TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
+  const std::vector<bad_input> cases = {
+      {"help", {"--help=1"}, "help"},
+      {"version", {"--version=1"}, "version"},
+      {"interface", {"-i", "nosuchif"}, "nosuchif"},
+      {"ttl", {"--ttl", "256"}, "ttl"},
+      {"ttl", {"--ttl=-1"}, "ttl"},
+      {"ttl", {"--ttl", "x"}, "ttl"},
+      {"ttl", {"--ttl"}, "ttl", true},
+      {"tos", {"--tos", "af99"}, "af99"},
+      {"tos", {"--tos", "256"}, "tos"},
+      {"loop", {"--loop=1"}, "loop"},
+      {"loop", {"--loop", "--no-loop"}, "--loop and --no-loop"},
+      {"no-loop", {"--no-loop=1"}, "no-loop"},
+      {"size", {"--size", "39"}, "size"},
+      {"size", {"-s", "10"}, "size"},
+      {"size", {"-s", "65508"}, "size"},
+      {"size", {"-s", "x"}, "size"},
+      {"rate", {"--rate", "0"}, "rate"},
+      {"rate", {"-r", "10xyz"}, "rate"},
+      {"rate", {"-r", "-5pps"}, "rate"},
+      {"burst", {"--burst", "x"}, "burst"},
+      {"burst", {"--burst=-1"}, "burst"},
+      {"burst", {"--burst", "1000001"}, "burst"},
+      {"count", {"--count", "x"}, "count"},
+      {"count", {"--count=-1"}, "count"},
+      {"count", {"-c", "0"}, "count"},
+      {"duration", {"--duration", "-1"}, "duration"},
+      {"duration", {"-d", "0"}, "duration"},
+      {"duration", {"-d", "x"}, "duration"},
+      {"duration", {"-d", "nan"}, "duration"},
+      {"id", {"--id", "x"}, "--id"},
+      {"id", {"--id=-1"}, "--id"},
+      {"id", {"--id", "4294967296"}, "--id"},
+      {"drop-every", {"--drop-every", "1"}, "drop-every"},
+      {"drop-every", {"--drop-every", "x"}, "drop-every"},
+      {"dup-every", {"--dup-every", "1"}, "dup-every"},
+      {"reorder-every", {"--reorder-every", "1"}, "reorder-every"},
+      {"batch", {"--batch", "0"}, "batch"},
+      {"batch", {"--batch", "65"}, "batch"},
+      {"json", {"--json=1"}, "json"},
+      {"quiet", {"--quiet=1"}, "quiet"},
+      {"frobnicate", {"--frobnicate"}, "frobnicate"},
+  };
+  // The real resolver for -i: a netlink query in this namespace, nothing sent.
+  test::tools::expect_all_rejected(
+      [](const std::vector<std::string>& a) { return send_front(a, tools::netlink_resolver()); },
+      tools::send_option_names(), cases, {{"rate", "1000pps"}, {"duration", "0.3"}, {"count", "300"}},
+      "239.255.89.1:5000");
+}
+
+TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
+  const std::vector<bad_input> cases = {
+      {"help", {"--help=1"}, "help"},
+      {"version", {"--version=1"}, "version"},
+      {"interface", {"-i", "nosuchif"}, "nosuchif"},
+      {"ipv4", {"--ipv4=1"}, "ipv4"},
+      {"ipv6", {"--ipv6=1"}, "ipv6"},
+      {"ipv6", {"-4", "-6"}, "-6"},
+      {"json", {"--json=1"}, "json"},
+      {"csv", {"--csv=1"}, "csv"},
+      {"csv", {"--csv", "--json"}, "--json and --csv"},
+      {"quiet", {"--quiet=1"}, "quiet"},
+      {"interval", {"--interval", "-1"}, "interval"},
+      {"interval", {"--interval", "x"}, "interval"},
+      {"interval", {"--interval", "inf"}, "interval"},
+      {"interval", {"--interval"}, "interval", true},
+      {"count", {"--count", "x"}, "count"},
+      {"count", {"--count=-1"}, "count"},
+      {"count", {"-c", "0"}, "count"},
+      {"duration", {"--duration", "-1"}, "duration"},
+      {"duration", {"-d", "x"}, "duration"},
+      {"timeout", {"--timeout", "-1"}, "timeout"},
+      {"timeout", {"--timeout", "x"}, "timeout"},
+      {"max-loss", {"--max-loss", "101"}, "max-loss"},
+      {"max-loss", {"--max-loss", "-1"}, "max-loss"},
+      {"max-loss", {"--max-loss", "x"}, "max-loss"},
+      {"rcvbuf", {"--rcvbuf", "-5"}, "rcvbuf"},
+      {"rcvbuf", {"--rcvbuf", "x"}, "rcvbuf"},
+      {"rcvbuf", {"--rcvbuf", "1073741824"}, "rcvbuf"},
+      {"force", {"--force=1"}, "force"},
+      {"force", {"--force"}, "--force needs --rcvbuf"},
+      {"timestamp", {"--timestamp", "hw2"}, "timestamp"},
+      {"batch", {"--batch", "0"}, "batch"},
+      {"batch", {"--batch", "65"}, "batch"},
+      {"busy-poll", {"--busy-poll", "-1"}, "busy-poll"},
+      {"busy-poll", {"--busy-poll", "x"}, "busy-poll"},
+      {"show-packets", {"--show-packets=1"}, "show-packets"},
+      {"max-streams", {"--max-streams", "0"}, "max-streams"},
+      {"max-streams", {"--max-streams", "x"}, "max-streams"},
+      {"max-streams", {"--max-streams", "10000001"}, "max-streams"},
+      {"interfaces", {"--interfaces=1"}, "interfaces"},
+      {"interfaces", {"--interfaces"}, "--interfaces takes no group specs"},
+      {"frobnicate", {"--frobnicate"}, "frobnicate"},
+  };
+  test::tools::expect_all_rejected(
+      [](const std::vector<std::string>& a) { return recv_front(a, tools::netlink_resolver()); },
+      tools::recv_option_names(), cases, {{"duration", "0.3"}, {"timeout", "0.5"}}, "239.255.89.2:5000");
+}
+
+TEST(SendCommandLine, MessagesAndEvents) {
+  auto e = send_error({"--ttl", "256", "239.1.2.3"});
+  EXPECT_EQ(e.message, "--ttl 256: 0 to 255");
+  EXPECT_EQ(e.code, "usage");
+  EXPECT_FALSE(e.json);
+  EXPECT_FALSE(e.from_parser);
+  e = send_error({"--json", "-s", "10", "239.1.2.3"});
+  EXPECT_EQ(e.message, "--size 10: 40 (the header) to 65507 bytes");
+  EXPECT_TRUE(e.json) << "the error event goes to stdout";
+  e = send_error({});
+  EXPECT_EQ(e.message, "no group given (see --help)");
+  e = send_error({"--tos", "af99", "239.1.2.3"});
+  EXPECT_NE(e.message.find("af99"), std::string::npos) << e.message;
+  EXPECT_NE(e.code, "usage") << "parse_tos's own code";
+  // The parser's errors: " (see --help)" on stderr only; an event only for
+  // an exact "--json" argument.
+  e = send_error({"--json", "--ttl", "x", "239.1.2.3"});
+  EXPECT_TRUE(e.from_parser);
+  EXPECT_TRUE(e.json);
+  std::ostringstream out, err;
+  EXPECT_EQ(tools::print_usage_error(e, "mcast-send", out, err), tools::exit_usage);
+  EXPECT_EQ(err.str(), "mcast-send: " + e.message + " (see --help)\n");
+  const auto events = test::tools::json_lines(out.str());
+  ASSERT_EQ(events.size(), 1u) << out.str();
+  EXPECT_EQ(events[0]["event"], "error");
+  EXPECT_EQ(events[0]["message"], e.message);
+  EXPECT_EQ(events[0]["code"], "usage");
+  EXPECT_EQ(events[0]["exit"], 1);
+  test::tools::expect_schema_conform(out.str());
+  EXPECT_FALSE(send_error({"--json=1", "239.1.2.3"}).json);
+  // Checks run in the tool's order: the first problem is the one named.
+  EXPECT_EQ(send_error({"--ttl", "256", "-s", "10", "239.1.2.3"}).message, "--size 10: 40 (the header) to 65507 bytes");
+}
+
+TEST(SendCommandLine, GoodLinesGiveTheSettings) {
+  auto c = tools::parse_send_command_line({"239.1.2.3:6000"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->action, tools::cli_action::run);
+  const auto& d = c->settings;
+  EXPECT_EQ(d.specs, std::vector<std::string>{"239.1.2.3:6000"});
+  EXPECT_EQ(d.ttl, 1);
+  EXPECT_EQ(d.tos, 0);
+  EXPECT_EQ(d.size, 100u);
+  EXPECT_EQ(d.burst, 1u);
+  EXPECT_EQ(d.batch, 32u);
+  EXPECT_FALSE(d.pace);
+  EXPECT_FALSE(d.count);
+  EXPECT_FALSE(d.duration);
+  EXPECT_FALSE(d.id);
+  c = tools::parse_send_command_line({"-i", "eth0", "--ttl", "7", "--tos", "ef", "--no-loop", "-s", "1470", "-r",
+                                      "1mbps", "--burst", "4", "-c", "10", "-d", "2.5", "--id", "4294967295",
+                                      "--drop-every", "10", "--dup-every", "3", "--reorder-every", "2", "--batch",
+                                      "64", "--json", "-q", "@specs", "239.1.2.4"});
+  ASSERT_TRUE(c) << c.error().message;
+  const auto& s = c->settings;
+  EXPECT_EQ(s.iface, "eth0");
+  EXPECT_EQ(s.ttl, 7);
+  EXPECT_EQ(s.tos, 0xb8);
+  EXPECT_TRUE(s.no_loop);
+  EXPECT_EQ(s.size, 1470u);
+  ASSERT_TRUE(s.pace);
+  EXPECT_DOUBLE_EQ(s.pace->per_second, 1e6);
+  EXPECT_EQ(s.burst, 4u);
+  EXPECT_EQ(s.count, 10u);
+  EXPECT_EQ(s.duration, 2.5);
+  EXPECT_EQ(s.id, 4294967295u);
+  EXPECT_EQ(s.faults.drop_every, 10u);
+  EXPECT_EQ(s.faults.dup_every, 3u);
+  EXPECT_EQ(s.faults.reorder_every, 2u);
+  EXPECT_EQ(s.batch, 64u);
+  EXPECT_TRUE(s.format().json);
+  EXPECT_TRUE(s.format().quiet);
+  EXPECT_EQ(s.specs, (std::vector<std::string>{"@specs", "239.1.2.4"}));
+}
+
+TEST(RecvCommandLine, MessagesAndEvents) {
+  EXPECT_EQ(recv_error({"-4", "-6", "239.1.1.1"}).message, "-4 and -6 exclude each other");
+  EXPECT_EQ(recv_error({"--json", "--csv", "239.1.1.1"}).message, "--json and --csv exclude each other");
+  EXPECT_EQ(recv_error({"--force", "239.1.1.1"}).message, "--force needs --rcvbuf");
+  EXPECT_EQ(recv_error({"--interfaces", "239.1.1.1"}).message, "--interfaces takes no group specs");
+  EXPECT_EQ(recv_error({}).message, "no group given (see --help)");
+  EXPECT_EQ(recv_error({"--max-loss", "101", "239.1.1.1"}).message, "--max-loss 101: a percentage, 0 to 100");
+  EXPECT_EQ(recv_error({"--batch", "65", "239.1.1.1"}).message, "--batch 65: 1 to 64");
+  EXPECT_EQ(recv_error({"--rcvbuf", "-5", "239.1.1.1"}).message,
+            "--rcvbuf -5: bytes, 0 (the kernel's default) to 1073741823");
+  const auto e = recv_error({"--json", "--timeout", "0", "239.1.1.1"});
+  EXPECT_EQ(e.message, "--timeout 0: seconds, more than 0");
+  EXPECT_TRUE(e.json);
+  EXPECT_FALSE(e.from_parser);
+  std::ostringstream out, err;
+  EXPECT_EQ(tools::print_usage_error(e, "mcast-recv", out, err), 1);
+  EXPECT_EQ(err.str(), "mcast-recv: --timeout 0: seconds, more than 0\n");
+  test::tools::expect_schema_conform(out.str());
+  EXPECT_NE(out.str().find("\"exit\":1"), std::string::npos) << out.str();
+}
+
+TEST(RecvCommandLine, GoodLinesGiveTheSettings) {
+  auto c = tools::parse_recv_command_line({"--interfaces"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->settings.interfaces);
+  c = tools::parse_recv_command_line({"239.1.1.1"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.batch, 32);
+  EXPECT_EQ(c->settings.timestamp, "sw");
+  EXPECT_EQ(c->settings.max_streams, static_cast<std::int64_t>(tools::stream_table::default_max_streams));
+  EXPECT_FALSE(c->settings.count);
+  EXPECT_FALSE(c->settings.timeout);
+  c = tools::parse_recv_command_line({"-6", "--csv", "--interval", "0.5", "-c", "9", "-d", "3", "--timeout", "2",
+                                      "--max-loss", "0", "--rcvbuf", "4096", "--force", "--timestamp", "none",
+                                      "--batch", "1", "--busy-poll", "50", "--show-packets", "--max-streams", "3",
+                                      "[ff15::1]:5000"});
+  ASSERT_TRUE(c) << c.error().message;
+  const auto& s = c->settings;
+  EXPECT_TRUE(s.only6);
+  EXPECT_TRUE(s.format().csv);
+  EXPECT_EQ(s.interval, 0.5);
+  EXPECT_EQ(s.count, 9);
+  EXPECT_EQ(s.duration, 3.0);
+  EXPECT_EQ(s.timeout, 2.0);
+  EXPECT_EQ(s.max_loss, 0.0);
+  EXPECT_EQ(s.rcvbuf, 4096);
+  EXPECT_TRUE(s.force);
+  EXPECT_EQ(s.timestamp, "none");
+  EXPECT_EQ(s.batch, 1);
+  EXPECT_EQ(s.busy_poll, 50);
+  EXPECT_TRUE(s.show_packets);
+  EXPECT_EQ(s.max_streams, 3);
+}
+
+TEST(ToolCommandLines, HelpAndVersionAreActions) {
+  for (const char* flag : {"--help", "-h"}) {
+    EXPECT_EQ(tools::parse_send_command_line({flag, "--ttl", "999"})->action, tools::cli_action::help);
+    EXPECT_EQ(tools::parse_recv_command_line({flag, "-4", "-6"})->action, tools::cli_action::help);
+  }
+  EXPECT_EQ(tools::parse_send_command_line({"--version"})->action, tools::cli_action::version);
+  EXPECT_EQ(tools::parse_recv_command_line({"--version"})->action, tools::cli_action::version);
+  // The help lists what the parser takes, and cites the project's docs.
+  for (const auto& [help, names] : {std::pair{tools::send_help(), tools::send_option_names()},
+                                    std::pair{tools::recv_help(), tools::recv_option_names()}}) {
+    for (const auto& n : names) EXPECT_NE(help.find("--" + n), std::string::npos) << n;
+    EXPECT_NE(help.find("docs/tools.md"), std::string::npos);
+    EXPECT_NE(help.find("docs/mcast-tools.schema.json"), std::string::npos);
+    EXPECT_NE(help.find("exit codes:"), std::string::npos);
+  }
+}
+
+// A spec file, removed at the end of the test.
+class spec_file {
+ public:
+  explicit spec_file(const std::string& text)
+      : path_(::testing::TempDir() + "specs_" + ::testing::UnitTest::GetInstance()->current_test_info()->name()) {
+    std::ofstream(path_) << text;
+  }
+  ~spec_file() { std::remove(path_.c_str()); }
+  [[nodiscard]] std::string arg() const { return "@" + path_; }
+
+ private:
+  std::string path_;
+};
+
+std::string core_endpoint_text(const tools::send_target& t) {
+  return mcnet::core::endpoint(t.group, t.port).to_string();
+}
+
+// Parse `args` and resolve their specs with the fake resolver, as a tool
+// does: `Item`s (targets or memberships), what was printed, the exit code.
+template <class Item, class Parse, class Resolve>
+std::vector<Item> resolved(const char* tool, Parse parse, Resolve resolve, const std::vector<std::string>& args,
+                           outcome& o) {
+  std::ostringstream out, err;
+  std::vector<Item> items;
+  auto c = parse(args);
+  EXPECT_TRUE(c) << c.error().message;
+  if (!c) return items;
+  const tools::reporter r(tool, c->settings.format(), out, err);
+  o.exit = resolve(c->settings, r, test::tools::fake_resolver("fake0 is down"), items).value_or(0);
+  o.out = out.str();
+  o.err = err.str();
+  return items;
+}
+
+std::vector<tools::send_target> targets_of(const std::vector<std::string>& args, outcome& o) {
+  return resolved<tools::send_target>("mcast-send", tools::parse_send_command_line, tools::resolve_targets, args, o);
+}
+
+TEST(SendSpecs, ARepeatedStreamIsSentOnce) {
+  outcome o;
+  auto t = targets_of({"239.1.2.3:6000", "239.1.2.3:6000", "239.1.2.2:6000+3", "239.1.2.3:6001"}, o);
+  EXPECT_EQ(o.exit, 0) << o.err;
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(core_endpoint_text(t[0]), "239.1.2.3:6000");
+  EXPECT_EQ(core_endpoint_text(t[1]), "239.1.2.2:6000");
+  EXPECT_EQ(core_endpoint_text(t[2]), "239.1.2.4:6000");
+  EXPECT_EQ(core_endpoint_text(t[3]), "239.1.2.3:6001");
+  EXPECT_EQ(o.err,
+            "mcast-send: warning: 239.1.2.3:6000 is given more than once; sending to it once\n"
+            "mcast-send: warning: 239.1.2.3:6000 is given more than once; sending to it once\n")
+      << "once for the repeat, once for the range over it";
+}
+
+TEST(SendSpecs, SourceAndInterfaceMakeOtherStreams) {
+  outcome o;
+  auto t = targets_of({"-i", "fake0", "239.1.2.3", "10.77.0.1,239.1.2.3", "239.1.2.3%eth9"}, o);
+  EXPECT_EQ(o.exit, 1) << "an interface the resolver does not know";
+  EXPECT_NE(o.err.find("group spec \"239.1.2.3%eth9\""), std::string::npos) << o.err;
+  t = targets_of({"-i", "fake0", "239.1.2.3", "10.77.0.1,239.1.2.3", "239.1.2.3%7"}, o);
+  EXPECT_EQ(o.exit, 0) << o.err;
+  ASSERT_EQ(t.size(), 2u) << "%7 is fake0 again: the first spec's stream";
+  EXPECT_EQ(t[0].iface.index, 7u);
+  EXPECT_EQ(t[0].port, 5000) << "the default port";
+  EXPECT_FALSE(t[0].source);
+  EXPECT_EQ(t[1].source, mcnet::core::ip_address::v4(10, 77, 0, 1));
+  EXPECT_NE(o.err.find("mcast-send: warning: fake0 is down"), std::string::npos) << "-i's warnings: " << o.err;
+  t = targets_of({"239.1.2.3"}, o);
+  ASSERT_EQ(t.size(), 1u);
+  EXPECT_TRUE(t[0].iface.is_kernel_choice()) << "no -i: the kernel's route";
+}
+
+TEST(SendSpecs, BadSpecsAndFiles) {
+  outcome o;
+  (void)targets_of({"--json", "-i", "eth9", "239.1.2.3"}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("mcast-send: -i eth9: "), std::string::npos) << o.err;
+  test::tools::expect_schema_conform(o.out);
+  EXPECT_NE(o.out.find("\"exit\":1"), std::string::npos) << o.out;
+  for (const char* bad : {"10.1.2.3:5000", "239.1.2.3:70000", "!10.77.0.1,239.1.1.1", "fd77::1,239.1.1.1"}) {
+    (void)targets_of({bad}, o);
+    EXPECT_EQ(o.exit, 1) << bad;
+    EXPECT_NE(o.err.find(bad), std::string::npos) << "names the spec: " << o.err;
+  }
+  const spec_file file("# two groups\n239.3.3.3:7000\r\n\n  239.3.3.4:7000  \n");
+  auto t = targets_of({file.arg()}, o);
+  EXPECT_EQ(o.exit, 0) << o.err;
+  ASSERT_EQ(t.size(), 2u);
+  EXPECT_EQ(core_endpoint_text(t[1]), "239.3.3.4:7000");
+  const spec_file empty("# nothing\n");
+  (void)targets_of({empty.arg()}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err, "mcast-send: no group given (see --help)\n");
+  (void)targets_of({"@/nonexistent/specs"}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("/nonexistent/specs"), std::string::npos) << o.err;
+}
+
+std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o) {
+  return resolved<tools::membership>("mcast-recv", tools::parse_recv_command_line, tools::resolve_memberships, args, o);
+}
+
+TEST(RecvSpecs, FamilyFilters) {
+  outcome o;
+  (void)members_of({"--json", "-4", "239.1.1.1", "[ff15::1]:5000"}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err, "mcast-recv: parse group spec \"[ff15::1]:5000\": excluded by -4\n");
+  const auto events = test::tools::json_lines(o.out);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["code"], "family_mismatch");
+  (void)members_of({"-6", "[ff15::1]:5000", "239.1.1.1"}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("\"239.1.1.1\": excluded by -6"), std::string::npos) << o.err;
+  auto m = members_of({"-6", "[ff15::1]:5000", "fd77::9,[ff3e::1]:5001"}, o);
+  EXPECT_EQ(o.exit, 0) << o.err;
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[1].request.mode, tools::filter::include);
+  EXPECT_EQ(m[1].request.port, 5001);
+}
+
+TEST(RecvSpecs, RepeatsAreKeptForThePlannerAndConflictsRefused) {
+  outcome o;
+  // Repeated specs stay memberships: the planner finds them duplicate and
+  // joins, lists and times them once (socket_plan_test, NetMcastRecv).
+  auto m = members_of({"-i", "fake0", "239.1.1.1", "239.1.1.1", "10.77.0.5,232.1.1.1", "10.77.0.6,232.1.1.1"}, o);
+  EXPECT_EQ(o.exit, 0) << o.err;
+  ASSERT_EQ(m.size(), 4u);
+  for (const auto& x : m) EXPECT_EQ(x.request.interface_index, 7u);
+  EXPECT_NE(o.err.find("mcast-recv: warning: fake0 is down"), std::string::npos) << o.err;
+  m = members_of({"239.2.2.2:6000%fake0+3"}, o);
+  ASSERT_EQ(m.size(), 3u);
+  EXPECT_EQ(m[2].request.group, mcnet::core::ip_address::v4(239, 2, 2, 4));
+  EXPECT_EQ(m[2].iface.index, 7u);
+  (void)members_of({"10.77.0.1,239.1.1.1", "!10.77.0.2,239.1.1.1"}, o);
+  EXPECT_EQ(o.exit, 1) << "include and exclude for one group";
+  (void)members_of({"-i", "eth9", "239.1.1.1"}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("-i eth9: "), std::string::npos) << o.err;
+  (void)members_of({"-i", "fake0", "[ff02::1%99]:5000"}, o);
+  EXPECT_EQ(o.exit, 1) << "no index 99";
+  EXPECT_NE(o.err.find("group spec \"[ff02::1%99]:5000\""), std::string::npos) << o.err;
+  const spec_file empty("\n# none\n");
+  (void)members_of({empty.arg()}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err, "mcast-recv: no group given: the spec files hold none\n");
+}
+
+TEST(RecvSpecs, PlanningConflictsAreRefusedBeforeAnySocket) {
+  // Any-source and source-specific for one group would turn the any-source
+  // join into include mode: bad input, found by the dry plan (exit 1).
+  std::ostringstream out, err;
+  auto c = tools::parse_recv_command_line({"--json", "239.1.2.4", "10.77.0.5,239.1.2.4"});
+  ASSERT_TRUE(c) << c.error().message;
+  const tools::reporter r("mcast-recv", c->settings.format(), out, err);
+  std::vector<tools::membership> members;
+  ASSERT_FALSE(tools::resolve_memberships(c->settings, r, test::tools::fake_resolver(), members));
+  std::vector<tools::shard> shards;
+  tools::stream_table table(8);
+  EXPECT_EQ(tools::open_and_join(c->settings, r, members, shards, table), tools::exit_usage);
+  EXPECT_TRUE(shards.empty()) << "no socket opened";
+  EXPECT_NE(err.str().find("group spec \"10.77.0.5,239.1.2.4\""), std::string::npos) << err.str();
+  EXPECT_NE(err.str().find("include mode"), std::string::npos) << err.str();
+  test::tools::expect_schema_conform(out.str());
+  EXPECT_EQ(out.str().find("\"start\""), std::string::npos) << "nothing joined: " << out.str();
+}
+
+}  // namespace

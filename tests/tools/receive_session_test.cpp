@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-recv's receive session without sockets: made-up datagrams (as
+// read_batch gives them, with their decoded info) and a made-up clock drive
+// the counting, the refusal of unicast and broadcast, --count, the
+// untracked warning, interval reports, the summary, the stop rules and the
+// exit code; every JSON line must conform to docs/mcast-tools.schema.json.
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <deque>
+#include <sstream>
+#include <vector>
+
+#include <mcnet/core/message.hpp>
+#include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/wire_header.hpp>
+
+#include "tool_run.hpp"
+
+namespace core = mcnet::core;
+namespace tools = mcnet::tools;
+namespace test = mcnet::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+const auto group = core::ip_address::v4(239, 1, 1, 1);
+const auto sender_a = core::ip_address::v4(10, 77, 0, 1);
+const auto sender_b = core::ip_address::v4(10, 77, 0, 2);
+constexpr std::uint16_t port = 5000;
+
+// Datagrams as read_batch fills them; the buffers live as long as the batch.
+class batch {
+ public:
+  // A datagram with the header: `seq` from `source` (sender id 9, session 1).
+  batch& add(const core::ip_address& source, std::uint64_t seq, core::ip_address to = group, bool end = false) {
+    auto& buf = buffers_.emplace_back();
+    tools::wire_header h{.flags = end ? tools::wire_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = 1,
+                         .sequence = seq, .send_time_ns = 1'000'000'000, .length = 100};
+    h.encode(buf);
+    core::message m{.buffer = buf, .size = end ? tools::wire_header::size : 100};
+    m.peer = core::endpoint(source, 4000);
+    m.info.destination = to;
+    m.info.hop_limit = 3;
+    m.info.traffic_class = 0;
+    m.info.interface_index = 0;
+    m.info.software_time = core::kernel_time(std::chrono::nanoseconds(1'000'050'000));  // 50 us after sending
+    messages_.push_back(m);
+    return *this;
+  }
+  [[nodiscard]] std::span<const core::message> span() const { return messages_; }
+
+ private:
+  std::deque<std::array<std::byte, 100>> buffers_;  // stable addresses
+  std::vector<core::message> messages_;
+};
+
+// A session on a fake clock, printing into strings.
+struct fixture {
+  tools::recv_settings settings;
+  std::ostringstream out, err;
+  std::chrono::steady_clock::time_point now{};  // the fake clock
+  std::uint64_t drops = 0;
+  std::unique_ptr<tools::reporter> rep;
+  std::unique_ptr<tools::stream_table> table;
+  std::unique_ptr<tools::receive_session> session;
+  std::uint32_t drops_seen = 0;
+
+  void start() {
+    rep = std::make_unique<tools::reporter>("mcast-recv", settings.format(), out, err);
+    table = std::make_unique<tools::stream_table>(static_cast<std::size_t>(settings.max_streams));
+    session = std::make_unique<tools::receive_session>(
+        settings, *rep, *table, [this] { return drops; }, [this] { return now; });
+    session->start();
+  }
+  void feed(const batch& b) { session->handle(b.span(), port, drops_seen); }
+  [[nodiscard]] std::vector<test::tools::json> events() const { return test::tools::json_lines(out.str()); }
+};
+
+TEST(ReceiveSession, CountsMulticastAndSkipsUnicastAndBroadcast) {
+  fixture f;
+  f.settings.json_output = true;
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i);
+  b.add(sender_a, 99, core::ip_address::v4(10, 77, 0, 9));      // unicast to the port
+  b.add(sender_a, 98, core::ip_address::v4(10, 77, 255, 255));  // broadcast
+  b.add(sender_a, 97, core::ip_address{});                      // no destination known
+  b.add(sender_a, 5, group, true);                               // END: accounted, not counted
+  f.feed(b);
+  EXPECT_EQ(f.session->counted(), 5u);
+  f.now += 2s;
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), 0);
+  test::tools::expect_schema_conform(f.out.str());
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << f.out.str();
+  ASSERT_EQ((*summary)["streams"].size(), 1u);
+  const auto& s = (*summary)["streams"][0];
+  EXPECT_EQ(s["packets"], 5);
+  EXPECT_EQ(s["lost"], 0);
+  EXPECT_EQ(s["source"], "10.77.0.1");
+  EXPECT_EQ(s["ttl"], 3);
+  EXPECT_EQ(s["latency_ns"]["min"], 50'000);
+  EXPECT_EQ((*summary)["total"]["packets"], 5);
+  EXPECT_DOUBLE_EQ((*summary)["elapsed_s"].get<double>(), 2.0) << "elapsed on the session's clock";
+}
+
+TEST(ReceiveSession, CountStopsTheRunAndTakesNothingPastIt) {
+  fixture f;
+  f.settings.count = 3;
+  f.start();
+  EXPECT_FALSE(f.session->tick());
+  batch b;
+  for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i);
+  f.feed(b);
+  EXPECT_EQ(f.session->counted(), 3u) << "the rest of the batch is not taken";
+  EXPECT_TRUE(f.session->tick());
+  EXPECT_FALSE(f.session->timed_out());
+  EXPECT_EQ(f.table->sum().packets, 3u);
+}
+
+TEST(ReceiveSession, DurationAndTimeout) {
+  fixture f;
+  f.settings.duration = 1.5;
+  f.settings.timeout = 1.0;
+  f.start();
+  f.now += 999ms;
+  EXPECT_FALSE(f.session->tick());
+  f.now += 1ms;
+  EXPECT_TRUE(f.session->tick()) << "nothing arrived in --timeout";
+  EXPECT_TRUE(f.session->timed_out());
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), tools::exit_nothing);
+  EXPECT_NE(f.err.str().find("mcast-recv: nothing arrived before --timeout"), std::string::npos) << f.err.str();
+
+  fixture g;
+  g.settings.duration = 1.5;
+  g.settings.timeout = 1.0;
+  g.start();
+  batch b;
+  b.add(sender_a, 0);
+  g.feed(b);
+  g.now += 1200ms;
+  EXPECT_FALSE(g.session->tick()) << "something arrived: --timeout no longer applies";
+  g.now += 300ms;
+  EXPECT_TRUE(g.session->tick()) << "--duration";
+  EXPECT_FALSE(g.session->timed_out());
+  EXPECT_EQ(g.session->finish(), 0);
+}
+
+TEST(ReceiveSession, LossAboveMaxLossExitsThree) {
+  for (auto [max_loss, code] : {std::pair{9.5, 3}, std::pair{10.0, 0}}) {
+    fixture f;
+    f.settings.max_loss = max_loss;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; ++i) {
+      if (i != 4) b.add(sender_a, i);
+    }
+    b.add(sender_a, 10, group, true);  // END: the run had 10; one of 10 lost
+    f.feed(b);
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), code) << max_loss;
+    if (code == 3) {
+      EXPECT_NE(f.err.str().find("loss 10.00% is above --max-loss 9.5%"), std::string::npos) << f.err.str();
+    }
+  }
+}
+
+TEST(ReceiveSession, UntrackedStreamsAreWarnedAboutOnce) {
+  fixture f;
+  f.settings.max_streams = 1;
+  f.settings.json_output = true;
+  f.start();
+  batch b;
+  b.add(sender_a, 0).add(sender_b, 0).add(sender_b, 1);
+  f.feed(b);
+  EXPECT_EQ(f.session->counted(), 3u) << "untracked datagrams still count towards --count";
+  EXPECT_EQ(f.table->untracked(), 2u);
+  EXPECT_EQ(f.err.str(),
+            "mcast-recv: warning: more than 1 streams (--max-streams): datagrams of further streams are counted as "
+            "untracked only\n");
+  f.session->summary();
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ((*summary)["total"]["untracked"], 2);
+  test::tools::expect_schema_conform(f.out.str());
+}
+
+TEST(ReceiveSession, IntervalReportsCarryDeltasAndKernelDrops) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.interval = 1.0;
+  f.start();
+  batch first;
+  for (std::uint64_t i = 0; i < 4; ++i) first.add(sender_a, i);
+  f.feed(first);
+  f.now += 500ms;
+  EXPECT_FALSE(f.session->tick());
+  EXPECT_EQ(f.events().size(), 0u) << "no report before --interval";
+  f.now += 500ms;
+  f.drops = 7;
+  EXPECT_FALSE(f.session->tick());
+  batch second;
+  for (std::uint64_t i = 4; i < 10; ++i) second.add(sender_a, i);
+  f.feed(second);
+  f.now += 1s;
+  f.drops = 10;
+  EXPECT_FALSE(f.session->tick());
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 2u) << f.out.str();
+  EXPECT_EQ(events[0]["event"], "interval");
+  EXPECT_EQ(events[0]["total"]["packets"], 4);
+  EXPECT_EQ(events[0]["total"]["kernel_drops"], 7);
+  EXPECT_DOUBLE_EQ(events[0]["elapsed_s"].get<double>(), 1.0);
+  EXPECT_EQ(events[1]["total"]["packets"], 6) << "a delta, not the total";
+  EXPECT_EQ(events[1]["total"]["kernel_drops"], 3);
+  EXPECT_EQ(events[1]["streams"][0]["packets"], 6);
+  test::tools::expect_schema_conform(f.out.str());
+}
+
+TEST(ReceiveSession, TextAndCsvForms) {
+  fixture text;
+  text.settings.show_packets = true;
+  text.start();
+  batch b;
+  b.add(sender_a, 0).add(sender_a, 1);
+  text.feed(b);
+  text.session->summary();
+  const auto t = text.out.str();
+  for (const char* part : {"summary:", "from 10.77.0.1 id", "2 packets", "mcast-recv: 2 datagrams, 200 bytes, 0 lost"}) {
+    EXPECT_NE(t.find(part), std::string::npos) << part << " in:\n" << t;
+  }
+  fixture csv;
+  csv.settings.csv = true;
+  csv.settings.interval = 1;
+  csv.start();
+  csv.feed(b);
+  csv.now += 1s;
+  EXPECT_FALSE(csv.session->tick());
+  csv.session->summary();
+  std::istringstream lines(csv.out.str());
+  std::vector<std::string> rows;
+  for (std::string line; std::getline(lines, line);) rows.push_back(line);
+  ASSERT_EQ(rows.size(), 2u) << csv.out.str();
+  EXPECT_TRUE(rows[0].starts_with("interval,")) << rows[0];
+  EXPECT_TRUE(rows[1].starts_with("summary,")) << rows[1];
+  EXPECT_NE(rows[1].find(",2,200,"), std::string::npos) << rows[1];
+}
+
+TEST(ReceiveSession, DropsSeenKeepTheLargestCount) {
+  fixture f;
+  f.start();
+  batch b;
+  b.add(sender_a, 0).add(sender_a, 1);
+  auto msgs = std::vector<core::message>(b.span().begin(), b.span().end());
+  msgs[0].info.drops = 12;
+  msgs[1].info.drops = 5;
+  f.session->handle(msgs, port, f.drops_seen);
+  EXPECT_EQ(f.drops_seen, 12u);
+}
+
+}  // namespace

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcast-recv's run, in pieces: group specs to memberships, the sockets and
+/// their joins (one socket per family and port, more where the kernel's
+/// per-socket limits say so: socket_planner), and the receive session (what
+/// the datagrams count as, interval reports, the summary, the stop rules and
+/// the exit code), kept apart from the epoll/recvmmsg loop that feeds it so
+/// tests can drive it with made-up messages and a made-up clock.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <map>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/message.hpp>
+#include <mcnet/core/socket.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/recv_options.hpp>
+#include <mcnet/tools/report.hpp>
+#include <mcnet/tools/route.hpp>
+#include <mcnet/tools/socket_plan.hpp>
+#include <mcnet/tools/stream_table.hpp>
+
+namespace mcnet::tools {
+
+/// A group to join, resolved: what the spec said, and where.
+struct membership {
+  group_spec spec;       ///< the spec it came from (named in errors)
+  join_request request;  ///< one group, at most one source, the interface index
+  core::interface_ref iface;  ///< index 0: the kernel chooses (by its route to the group)
+};
+
+/// The specs of `s` (with @FILE read) as memberships, one per group and
+/// source, interfaces resolved with `resolve` (-i, then each spec's own).
+/// -4 / -6 refuse specs of the other family. Warnings (interface state,
+/// check_spec_set) go to `out`. Returns the exit code (1) after printing the
+/// error, or nothing when every spec resolved.
+[[nodiscard]] std::optional<int> resolve_memberships(const recv_settings& s, const reporter& out,
+                                                     const interface_resolver& resolve,
+                                                     std::vector<membership>& members);
+
+/// Raise the soft RLIMIT_NOFILE so that `sockets` sockets and the tool's own
+/// descriptors fit, as far as the hard limit allows. Errors: EMFILE naming
+/// RLIMIT_NOFILE, with a hint, when the hard limit is too low;
+/// getrlimit(2)/setrlimit(2) errors.
+[[nodiscard]] result<void> ensure_descriptors(std::size_t sockets);
+
+/// A socket on one port and family, holding what the planner put there.
+struct shard {
+  core::socket sock;       ///< wildcard-bound, non-blocking (open_receive_socket)
+  int family = 0;          ///< AF_INET or AF_INET6
+  std::uint16_t port = 0;  ///< the port it is bound to
+  std::uint32_t drops_seen = 0;  ///< last SO_RXQ_OVFL value (cumulative); SO_MEMINFO is asked at reports
+};
+
+/// The receive buffer the kernel granted (the first socket's).
+struct buffer_report {
+  std::optional<std::int64_t> granted;  ///< SO_RCVBUF as read back, bytes; none before the first socket
+};
+
+/// A socket for one (family, port): SO_REUSEADDR, IPV6_V6ONLY, bound to the
+/// wildcard address, only its own groups (`IP_MULTICAST_ALL` /
+/// `IPV6_MULTICAST_ALL` off), per-datagram destination, TTL, TOS,
+/// `SO_RXQ_OVFL`, `SO_TIMESTAMPNS` (--timestamp sw), `SO_BUSY_POLL`, and the
+/// receive buffer of --rcvbuf (a warning on `out` when clamped). Errors:
+/// the first failing call's.
+[[nodiscard]] result<core::socket> open_receive_socket(int family, std::uint16_t port, const recv_settings& s,
+                                                       const reporter& out, buffer_report& buffers);
+
+/// Join `r` on `sock` where `p` placed it: `IP_ADD_MEMBERSHIP` /
+/// `MCAST_JOIN_SOURCE_GROUP`, or for exclude mode the group once per socket
+/// then `MCAST_BLOCK_SOURCE` per source. An exclude join whose block fails
+/// is left again (never kept unfiltered). Errors: the kernel's.
+[[nodiscard]] result<void> join(core::socket_ref sock, const join_request& r, const placement& p);
+
+/// Plan, open and join every membership (a repeated one once), then print
+/// the joined lines and the start event. Planning errors are bad input
+/// (exit 1, before any join); the kernel's are exit 4. ENOBUFS/ENOMEM moves a
+/// membership to another socket when that can help. Returns the exit code
+/// after printing the error, or nothing.
+[[nodiscard]] std::optional<int> open_and_join(const recv_settings& s, const reporter& out,
+                                               const std::vector<membership>& members, std::vector<shard>& shards,
+                                               stream_table& table);
+
+/// --interfaces: every link with its flags, state, MTU, addresses and
+/// joined groups (one JSON object per link with --json). Returns the exit code.
+[[nodiscard]] int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& stdout_stream);
+
+/// What a run counts and prints, fed with datagrams and clock readings.
+class receive_session {
+ public:
+  using steady_clock = std::function<std::chrono::steady_clock::time_point()>;
+  /// The kernel's drop count over every socket (SO_MEMINFO / SO_RXQ_OVFL).
+  using drop_counter = std::function<std::uint64_t()>;
+
+  /// `now` reads the steady clock; `kernel_drops` is asked at each report.
+  receive_session(const recv_settings& s, const reporter& out, stream_table& table, drop_counter kernel_drops,
+                  steady_clock now = std::chrono::steady_clock::now);
+
+  /// The run starts now: elapsed time and interval reports count from here.
+  void start();
+
+  /// The datagrams of one recvmmsg call on a socket bound to `port`, with
+  /// their decoded info: unicast and broadcast (no multicast destination)
+  /// are skipped, END markers are accounted but not counted, nothing past
+  /// --count is taken; `drops_seen` keeps the socket's SO_RXQ_OVFL value.
+  void handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen);
+
+  /// Ask the clock: prints an interval report when one is due; true when the
+  /// run must end (--duration, --count, or --timeout with nothing arrived).
+  [[nodiscard]] bool tick();
+
+  /// Print the summary (text, CSV rows, JSON event).
+  void summary();
+
+  /// The exit code after the summary: 2 for --timeout, 3 above --max-loss
+  /// (with the error printed), else 0.
+  [[nodiscard]] int finish() const;
+
+  /// Datagrams counted so far (END markers and unicast are not).
+  [[nodiscard]] std::uint64_t counted() const noexcept { return total_; }
+  /// The run ended because nothing arrived within --timeout.
+  [[nodiscard]] bool timed_out() const noexcept { return timed_out_; }
+
+ private:
+  void interval_report(double span);
+  [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
+  [[nodiscard]] double elapsed() const;
+
+  const recv_settings& s_;
+  const reporter& out_;
+  stream_table& table_;
+  drop_counter kernel_drops_;
+  steady_clock now_;
+  interface_names names_;
+  std::chrono::steady_clock::time_point started_;
+  std::chrono::steady_clock::time_point last_report_;
+  std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
+  bool timed_out_ = false;
+  bool warned_untracked_ = false;
+  std::uint64_t previous_untracked_ = 0;
+  std::map<stream_key, totals> previous_;  // for interval deltas
+  totals previous_sum_;
+  std::uint64_t previous_drops_ = 0;
+};
+
+/// The kernel's drops over `shards`: SO_MEMINFO's count (which includes drops
+/// after the last datagram read), or the last SO_RXQ_OVFL value seen.
+[[nodiscard]] std::uint64_t kernel_drops(const std::vector<shard>& shards);
+
+/// Feed `session` from `shards` (one epoll set, recvmmsg batches of
+/// --batch) until it says stop or SIGINT/SIGTERM. Errors: epoll's.
+[[nodiscard]] result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch);
+
+}  // namespace mcnet::tools

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcast-recv's command line: its options (one description, which --help
+/// prints and the parser reads, so the two and the man page agree) and the
+/// settings a valid command line gives; a bad one is a usage_error with the
+/// message and exit code the tool prints (docs/man/mcast-recv.1, OPTIONS).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/stream_table.hpp>
+
+namespace mcnet::tools {
+
+/// mcast-recv's settings, validated: every value is within its range.
+struct recv_settings {
+  std::vector<std::string> specs;  ///< group specs and @FILE, as given
+  std::string iface;               ///< -i (empty: the kernel's route)
+  bool only4 = false, only6 = false;                     ///< -4 / -6: refuse specs of the other family
+  bool json_output = false, csv = false, quiet = false;  ///< --json, --csv, --quiet
+  double interval = 0;                          ///< seconds; 0: summary only
+  std::optional<std::int64_t> count;            ///< >= 1
+  std::optional<double> duration, timeout;      ///< seconds, > 0
+  std::optional<double> max_loss;               ///< percent, 0 to 100
+  std::int64_t rcvbuf = 0;                      ///< bytes; 0: the kernel's default
+  bool force = false;                           ///< SO_RCVBUFFORCE
+  std::string timestamp = "sw";                 ///< "sw" or "none"
+  std::int64_t batch = 32;                      ///< datagrams per recvmmsg, 1 to core::batch_limit
+  std::int64_t busy_poll = 0;                   ///< SO_BUSY_POLL microseconds
+  bool show_packets = false;                    ///< a line or `packet` event per datagram
+  bool interfaces = false;                      ///< --interfaces: list and exit
+  std::int64_t max_streams = static_cast<std::int64_t>(stream_table::default_max_streams);
+
+  /// The output formats these settings ask for.
+  [[nodiscard]] output_format format() const noexcept { return {json_output, csv, quiet}; }
+};
+
+/// A valid command line: what to do, and the settings to do it with.
+struct recv_command {
+  cli_action action = cli_action::run;
+  recv_settings settings;  ///< meaningful for cli_action::run
+};
+
+/// The long names of every option --help lists ("help", "interface", ...).
+[[nodiscard]] std::vector<std::string> recv_option_names();
+
+/// The whole --help text.
+[[nodiscard]] std::string recv_help();
+
+/// Parse and validate mcast-recv's arguments (without the program name).
+/// Errors: the first problem found, in the order the tool has always
+/// checked them: the parser's, then the values (-4 with -6, --json with
+/// --csv, each range, --force without --rcvbuf, --interfaces with specs,
+/// no spec). Specs themselves are checked later (resolve_memberships).
+[[nodiscard]] tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args);
+
+}  // namespace mcnet::tools

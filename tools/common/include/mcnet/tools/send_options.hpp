@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcast-send's command line: its options (one description, which --help
+/// prints and the parser reads, so the two and the man page agree) and the
+/// settings a valid command line gives; a bad one is a usage_error with the
+/// message and exit code the tool prints (docs/man/mcast-send.1, OPTIONS).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/send_plan.hpp>
+
+namespace mcnet::tools {
+
+/// mcast-send's settings, validated: every value is within its range.
+struct send_settings {
+  std::vector<std::string> specs;  ///< group specs and @FILE, as given
+  std::string iface;               ///< -i (empty: the kernel's route)
+  int ttl = 1;                     ///< IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0 to 255
+  int tos = 0;                     ///< IP_TOS / IPV6_TCLASS byte, from --tos
+  bool no_loop = false;            ///< IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP off
+  std::size_t size = 100;          ///< UDP payload bytes, 40 to 65507
+  std::optional<rate> pace;        ///< --rate; none: as fast as possible
+  std::size_t burst = 1;           ///< datagrams per pacing step, 1 to 1000000
+  std::optional<std::uint64_t> count;   ///< sequence numbers per group, >= 1
+  std::optional<double> duration;       ///< seconds, > 0
+  std::optional<std::uint32_t> id;      ///< the header's sender id
+  tools::faults faults;            ///< --drop-every, --dup-every, --reorder-every
+  /// Datagrams per sendmmsg call, 1 to core::batch_limit: unpaced batches
+  /// are full; paced they hold what is due (a few datagrams per wake-up), so
+  /// high rates keep up without bursts.
+  std::size_t batch = 32;
+  bool json_output = false;  ///< --json
+  bool quiet = false;        ///< --quiet
+
+  /// The output formats these settings ask for.
+  [[nodiscard]] output_format format() const noexcept { return {json_output, false, quiet}; }
+};
+
+/// A valid command line: what to do, and the settings to do it with.
+struct send_command {
+  cli_action action = cli_action::run;
+  send_settings settings;  ///< meaningful for cli_action::run
+};
+
+/// The long names of every option --help lists ("help", "interface", ...).
+[[nodiscard]] std::vector<std::string> send_option_names();
+
+/// The whole --help text.
+[[nodiscard]] std::string send_help();
+
+/// Parse and validate mcast-send's arguments (without the program name).
+/// Errors: the first problem found, in the order the tool has always
+/// checked them: the parser's, --loop with --no-loop, each range, no spec,
+/// --tos, --rate (the last two with parse_tos's and parse_rate's code).
+/// Specs themselves are checked later (resolve_targets).
+[[nodiscard]] tl::expected<send_command, usage_error> parse_send_command_line(const std::vector<std::string>& args);
+
+}  // namespace mcnet::tools

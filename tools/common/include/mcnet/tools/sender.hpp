@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcast-send's run, in pieces: group specs to targets, a connected socket
+/// per target, the batches of headers the send loop hands to sendmmsg (built
+/// without sockets, so tests check them), and the loop itself with the END
+/// markers and the summary (docs/man/mcast-send.1).
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/interface.hpp>
+#include <mcnet/core/message.hpp>
+#include <mcnet/core/socket.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/route.hpp>
+#include <mcnet/tools/send_options.hpp>
+#include <mcnet/tools/send_plan.hpp>
+
+namespace mcnet::tools {
+
+/// One destination: a connected socket, its plan and its counters.
+struct send_target {
+  core::ip_address group;                  ///< no scope id (the interface gives it)
+  std::uint16_t port = 0;
+  std::optional<core::ip_address> source;  ///< S of `S,GROUP`: the socket is bound to it
+  core::interface_ref iface;               ///< index 0: the kernel's route
+  core::socket sock;                       ///< connected (open_target)
+  std::optional<send_order> order;         ///< the sequence numbers still to send
+  std::uint64_t sent = 0;                  ///< datagrams sent
+  std::uint64_t bytes = 0;                 ///< payload bytes sent
+  bool done = false;  ///< the order has no sequence number left
+};
+
+/// The specs of `s` (with @FILE read) as targets, interfaces resolved with
+/// `resolve`. A repeated or overlapping spec would send one stream twice
+/// with two sequence counters: each (group, port, source, interface) is kept
+/// once, with a warning on `out`. Returns the exit code (1) after printing
+/// the error, or nothing.
+[[nodiscard]] std::optional<int> resolve_targets(const send_settings& s, const reporter& out,
+                                                 const interface_resolver& resolve, std::vector<send_target>& targets);
+
+/// A socket for `t`: options first (`IP_MULTICAST_IF` / `IPV6_MULTICAST_IF`
+/// unless the kernel chooses, TTL / hop limit, TOS / traffic class, loop),
+/// then bound to the target's source, then connected (the kernel picks the
+/// route there). Errors: the first failing call's.
+[[nodiscard]] result<core::socket> open_target(const send_target& t, const send_settings& s);
+
+/// Open every target's socket (open_target) and make its send order (the
+/// count, or unbounded, with the faults). Returns the exit code after
+/// printing the error (4 for a socket, 1 for an order), or nothing.
+[[nodiscard]] std::optional<int> open_targets(const send_settings& s, const reporter& out,
+                                              std::vector<send_target>& targets);
+
+/// CLOCK_REALTIME in nanoseconds (the header's send time).
+[[nodiscard]] std::uint64_t realtime_ns();
+
+/// The datagrams of one sendmmsg call, built in buffers kept across calls.
+class batch_builder {
+ public:
+  using clock = std::uint64_t (*)();
+
+  /// Batches of at most `batch` datagrams of `size` bytes, headers with
+  /// `sender_id` and `session`, send times read from `now` per datagram.
+  batch_builder(std::size_t batch, std::size_t size, std::uint32_t sender_id, std::uint32_t session,
+                clock now = realtime_ns);
+
+  /// The next min(`allowed`, batch) sequence numbers of `t`'s order, each a
+  /// datagram whose first 40 bytes are its header. Fewer when the order
+  /// ends: `t.done` is set then. The span is valid until the next fill().
+  std::span<const core::message> fill(send_target& t, std::uint64_t allowed);
+
+ private:
+  std::size_t size_;
+  std::uint32_t sender_id_;
+  std::uint32_t session_;
+  clock now_;
+  std::vector<std::vector<std::byte>> buffers_;
+  std::vector<core::message> messages_;
+};
+
+/// A whole run over `targets` (sockets open, orders made): the start lines
+/// and event, the paced round-robin send loop, three END markers per group,
+/// the summary. Returns 0, or 4 after printing the error when a batch failed
+/// or went out short.
+[[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets);
+
+}  // namespace mcnet::tools

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/receiver.hpp>
+
+#include <netinet/in.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <limits>
+#include <ostream>
+#include <string>
+#include <tuple>
+
+#include <fmt/format.h>
+
+#include <mcnet/core/membership.hpp>
+#include <mcnet/core/receive_buffer.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/ipv4.hpp>
+#include <mcnet/ipv6.hpp>
+#include <mcnet/netlink.hpp>
+#include <mcnet/version.hpp>
+#include <mcnet/tools/cli.hpp>
+
+namespace mcnet::tools {
+
+using json = nlohmann::ordered_json;
+
+namespace {
+
+const char* mode_name(filter f) { return f == filter::any ? "any" : f == filter::include ? "include" : "exclude"; }
+
+}  // namespace
+
+std::optional<int> resolve_memberships(const recv_settings& s, const reporter& out, const interface_resolver& resolve,
+                                       std::vector<membership>& members) {
+  auto texts = expand_spec_files(s.specs);
+  if (!texts) return out.fail(exit_usage, texts.error());
+  if (texts->empty()) return out.usage("no group given: the spec files hold none");
+  std::optional<core::interface_ref> default_iface;
+  if (!s.iface.empty()) {
+    auto r = resolve(s.iface);
+    if (!r) return out.fail(exit_usage, "-i " + s.iface + ": " + r.error().message(), code_name(r.error().reason));
+    default_iface = r->iface;
+    for (const auto& w : r->warnings) out.warn(w);
+  }
+  std::vector<group_spec> specs;
+  for (const auto& text : *texts) {
+    auto spec = parse_group_spec(text, spec_user::receiver, s.iface);
+    if (!spec) return out.fail(exit_usage, spec.error());
+    if ((s.only4 && !spec->group.is_v4()) || (s.only6 && !spec->group.is_v6())) {
+      return out.fail(exit_usage, "parse group spec \"" + text + "\": excluded by " + (s.only4 ? "-4" : "-6"),
+                      "family_mismatch");
+    }
+    auto groups = expand(*spec);
+    if (!groups) return out.fail(exit_usage, groups.error());
+    core::interface_ref iface = default_iface.value_or(core::interface_ref{});
+    if (!spec->interface_text().empty()) {
+      auto r = resolve(spec->interface_text());
+      if (!r) return out.fail(exit_usage, "group spec \"" + text + "\": " + r.error().message(), code_name(r.error().reason));
+      iface = r->iface;
+      for (const auto& w : r->warnings) out.warn(w);
+    }
+    for (const auto& g : *groups) members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface});
+    specs.push_back(*spec);
+  }
+  auto warnings = check_spec_set(specs);
+  if (!warnings) return out.fail(exit_usage, warnings.error());
+  for (const auto& w : *warnings) out.warn(w);
+  return std::nullopt;
+}
+
+result<void> ensure_descriptors(std::size_t sockets) {
+  const std::size_t needed = sockets + 16;
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "getrlimit", "RLIMIT_NOFILE"));
+  if (lim.rlim_cur >= needed) return {};
+  if (lim.rlim_max < needed) {
+    return fail(error::from_errno(EMFILE, "plan", "RLIMIT_NOFILE")
+                    .with_number(static_cast<std::int64_t>(sockets))
+                    .with_hint("these groups need {number} sockets (and a few descriptors more), past the hard "
+                               "limit on open files: raise it (ulimit -Hn) or net.ipv4.igmp_max_memberships"));
+  }
+  lim.rlim_cur = std::max<rlim_t>(needed, std::min<rlim_t>(lim.rlim_max, needed * 2));
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "setrlimit", "RLIMIT_NOFILE"));
+  return {};
+}
+
+result<core::socket> open_receive_socket(int family, std::uint16_t port, const recv_settings& s, const reporter& out,
+                                         buffer_report& buffers) {
+  const core::endpoint local(family == AF_INET ? core::ip_address::any_v4() : core::ip_address::any_v6(), port);
+  auto sock = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
+  if (!sock) return fail(sock.error());
+  auto ok = core::set(*sock, core::opt::reuse_address, true);
+  // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
+  if (ok && family == AF_INET6) ok = core::set(*sock, ipv6::opt::v6_only, true);
+  if (ok) ok = core::bind(*sock, local);
+  if (ok) {
+    ok = family == AF_INET ? core::set(*sock, ipv4::opt::multicast_all, false)
+                                 .and_then([&] { return core::set(*sock, ipv4::opt::receive_packet_info, true); })
+                                 .and_then([&] { return core::set(*sock, ipv4::opt::receive_ttl, true); })
+                                 .and_then([&] { return core::set(*sock, ipv4::opt::receive_tos, true); })
+                           : core::set(*sock, ipv6::opt::multicast_all, false)
+                                 .and_then([&] { return core::set(*sock, ipv6::opt::receive_packet_info, true); })
+                                 .and_then([&] { return core::set(*sock, ipv6::opt::receive_hop_limit, true); })
+                                 .and_then([&] { return core::set(*sock, ipv6::opt::receive_traffic_class, true); });
+  }
+  if (ok) ok = core::set(*sock, core::opt::receive_queue_overflow, true);
+  if (ok && s.timestamp == "sw") ok = core::set(*sock, core::opt::timestamp_ns, true);
+  if (ok && s.busy_poll > 0) ok = core::set(*sock, core::opt::busy_poll, static_cast<int>(s.busy_poll));
+  if (!ok) return fail(ok.error());
+  if (s.rcvbuf > 0) {
+    auto g = core::set_receive_buffer(*sock, s.rcvbuf, s.force ? core::buffer_request::force : core::buffer_request::normal);
+    if (!g) return fail(g.error());
+    if (g->clamped() && !buffers.granted) out.warn(g->hint());
+    buffers.granted = g->granted;
+  } else if (!buffers.granted) {
+    if (auto b = core::get(*sock, core::opt::receive_buffer)) buffers.granted = *b;
+  }
+  return sock;
+}
+
+result<void> join(core::socket_ref sock, const join_request& r, const placement& p) {
+  switch (r.mode) {
+    case filter::any: return core::join_group(sock, r.group, r.interface_index);
+    case filter::include: return core::join_source_group(sock, r.group, *r.source, r.interface_index);
+    case filter::exclude:
+      // The group once per socket (exclude mode, nothing blocked), then each blocked source.
+      if (p.new_group) {
+        if (auto j = core::join_group(sock, r.group, r.interface_index); !j) return j;
+        auto b = core::block_source(sock, r.group, *r.source, r.interface_index);
+        // Never leave an unfiltered join behind: the group moves or the run ends.
+        if (!b) (void)core::leave_group(sock, r.group, r.interface_index);
+        return b;
+      }
+      return core::block_source(sock, r.group, *r.source, r.interface_index);
+  }
+  return {};
+}
+
+std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& members,
+                                 std::vector<shard>& shards, stream_table& table) {
+  // Plan every socket before the first join: conflicts and limits are bad
+  // input (exit 1), found before anything is joined.
+  const auto limits = socket_limits::read_live();
+  {
+    socket_planner dry(limits);
+    for (const auto& m : members) {
+      if (auto p = dry.place(m.request); !p) {
+        return out.fail(exit_usage, "group spec \"" + m.spec.text + "\": " + p.error().message(), code_name(p.error()));
+      }
+    }
+    // Thousands of groups at 20 per socket need more descriptors than the
+    // usual soft limit of 1024: raise it towards the hard limit.
+    if (auto r = ensure_descriptors(dry.sockets().size()); !r) return out.fail(exit_setup, r.error());
+  }
+
+  // Open and join. A kernel refusal (ENOBUFS: net.core.optmem_max) moves the
+  // membership to another socket when that can help.
+  socket_planner planner(limits);
+  buffer_report buffers;
+  json start_groups = json::array();
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
+  std::map<std::size_t, core::interface_ref> routes;  // the kernel's choice, per start entry
+  for (const auto& m : members) {
+    result<void> joined;
+    bool duplicate = false;
+    // Taken before the join: a datagram's kernel time can never precede it.
+    const auto join_time = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      auto p = planner.place(m.request);
+      if (!p) return out.fail(exit_setup, p.error());
+      if (p->duplicate) {
+        duplicate = true;  // a repeated spec: joined, reported and timed once
+        break;
+      }
+      if (p->new_socket) {
+        auto sock = open_receive_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, out, buffers);
+        if (!sock) return out.fail(exit_setup, sock.error());
+        shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0});
+      }
+      joined = join(shards[p->socket].sock, m.request, *p);
+      // Out of option memory: ENOBUFS (IPv4, source filters) or ENOMEM (IPv6 joins).
+      const bool no_room = !joined && (joined.error().code == std::errc::no_buffer_space ||
+                                       joined.error().code == std::errc::not_enough_memory);
+      if (!no_room || !planner.refused(m.request, *p)) break;
+    }
+    if (duplicate) continue;
+    if (!joined) return out.fail(exit_setup, joined.error());
+    table.joined(m.request.group, m.request.port, join_time);
+    // One entry per (group, port, interface); sources accumulate. The kernel's
+    // route is looked up once per entry.
+    auto [slot, fresh] =
+        start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index}, start_groups.size());
+    const auto where = m.iface.index != 0 ? m.iface
+                       : fresh            ? route_interface(m.request.group)
+                                          : routes.at(slot->second);
+    if (m.iface.index == 0 && fresh) routes[slot->second] = where;
+    const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
+    if (fresh) {
+      start_groups.push_back({{"group", m.request.group.to_string()}, {"port", m.request.port},
+                              {"mode", mode_name(m.request.mode)}, {"sources", json::array()},
+                              {"interface", interface_json(where.index, where_name)}});
+    }
+    if (m.request.source) start_groups[slot->second]["sources"].push_back(m.request.source->to_string());
+    out.text(fmt::format("joined {} on {}{}{}", core::endpoint(m.request.group, m.request.port).to_string(),
+                         where.index != 0 ? fmt::format("{} ({})", where_name, where.index) : std::string("?"),
+                         m.iface.index == 0 ? " (the kernel's route)" : "",
+                         m.request.source ? fmt::format(" {} {}", m.request.mode == filter::include ? "from" : "except",
+                                                        m.request.source->to_string())
+                                          : ""));
+  }
+  out.text(fmt::format("{} socket(s); receive buffer per socket: asked {}, granted {} bytes", shards.size(),
+                       s.rcvbuf > 0 ? std::to_string(s.rcvbuf) : std::string("the default"),
+                       buffers.granted ? std::to_string(*buffers.granted) : std::string("?")));
+  out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-recv"},
+             {"version", MCNET_VERSION_STRING}, {"groups", start_groups},
+             {"rcvbuf", {{"asked", s.rcvbuf > 0 ? json(s.rcvbuf) : json(nullptr)},
+                         {"granted", buffers.granted ? json(*buffers.granted) : json(nullptr)}}},
+             {"sockets", shards.size()}});
+  out.csv(csv_header());
+  out.flush();
+  return std::nullopt;
+}
+
+int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& os) {
+  auto snap = netlink::take_snapshot();
+  if (!snap) return out.fail(exit_setup, snap.error());
+  for (const auto& l : snap->links) {
+    json flags = json::array();
+    if (l.is_up()) flags.push_back("up");
+    if (l.has_carrier()) flags.push_back("lower_up");
+    if (l.is_multicast()) flags.push_back("multicast");
+    if (l.is_loopback()) flags.push_back("loopback");
+    json addresses = json::array();
+    std::string addr_text;
+    for (const auto& a : snap->addresses) {
+      if (a.index != l.index) continue;
+      addresses.push_back({{"address", a.local.with_scope_id(0).to_string()}, {"prefix_len", a.prefix_length},
+                           {"scope", a.scope}});
+      addr_text += fmt::format(" {}/{}", a.local.with_scope_id(0).to_string(), unsigned{a.prefix_length});
+    }
+    json groups = json::array();
+    std::string group_text;
+    for (const auto& g : snap->groups) {
+      if (g.index != l.index) continue;
+      groups.push_back(g.address.with_scope_id(0).to_string());
+      group_text += " " + g.address.with_scope_id(0).to_string();
+    }
+    static const char* states[] = {"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"};
+    const char* state = states[std::min<std::size_t>(static_cast<std::size_t>(l.operstate), 6)];
+    if (s.json_output) {
+      os << json{{"index", l.index}, {"name", l.name}, {"flags", flags}, {"oper_state", state}, {"mtu", l.mtu},
+                 {"addresses", addresses}, {"groups", groups}}
+                .dump()
+         << '\n';
+    } else {
+      std::string flag_text;
+      for (const auto& f : flags) flag_text += (flag_text.empty() ? "" : ",") + f.get<std::string>();
+      os << fmt::format("{}: {} <{}> {} mtu {}\n    addresses:{}\n    groups:{}\n", l.index, l.name, flag_text, state,
+                        l.mtu, addr_text, group_text);
+    }
+  }
+  return exit_ok;
+}
+
+receive_session::receive_session(const recv_settings& s, const reporter& out, stream_table& table,
+                                 drop_counter kernel_drops, steady_clock now)
+    : s_(s), out_(out), table_(table), kernel_drops_(std::move(kernel_drops)), now_(std::move(now)),
+      started_(now_()), last_report_(started_) {}
+
+void receive_session::start() {
+  started_ = now_();
+  last_report_ = started_;
+}
+
+double receive_session::elapsed() const { return std::chrono::duration<double>(now_() - started_).count(); }
+
+bool receive_session::tick() {
+  const auto now = now_();
+  const double elapsed = std::chrono::duration<double>(now - started_).count();
+  if (s_.duration && elapsed >= *s_.duration) return true;
+  if (s_.timeout && total_ == 0 && elapsed >= *s_.timeout) {
+    timed_out_ = true;
+    return true;
+  }
+  if (s_.count && total_ >= static_cast<std::uint64_t>(*s_.count)) return true;
+  if (s_.interval > 0 && std::chrono::duration<double>(now - last_report_).count() >= s_.interval) {
+    interval_report(std::chrono::duration<double>(now - last_report_).count());
+    last_report_ = now;
+  }
+  return false;
+}
+
+void receive_session::handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen) {
+  for (const auto& m : batch) {
+    if (s_.count && total_ >= static_cast<std::uint64_t>(*s_.count)) break;
+    const auto arrival = m.info.software_time.value_or(
+        std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
+    // The socket is shared by the groups of one port: the destination says which.
+    const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
+    // The wildcard-bound sockets also get unicast and broadcast datagrams to
+    // the port: not what was joined, so not counted.
+    if (!group.is_multicast()) continue;
+    const auto source = m.peer.address().unmap().with_scope_id(0);
+    const auto payload = std::span<const std::byte>(m.buffer.data(), m.size);
+    if (m.info.drops) drops_seen = std::max(drops_seen, *m.info.drops);
+    const auto a = table_.add(group, port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
+                              m.info.interface_index);
+    if (!a.is_end()) ++total_;
+    if (a.untracked && !warned_untracked_) {
+      warned_untracked_ = true;
+      out_.warn(fmt::format("more than {} streams (--max-streams): datagrams of further streams are counted as "
+                            "untracked only",
+                            s_.max_streams));
+    }
+    if (!s_.show_packets) continue;
+    const packet_view p{static_cast<double>(arrival.time_since_epoch().count()) / 1e9,
+                        source, group, port, m.size, m.info.hop_limit, m.info.traffic_class,
+                        m.info.interface_index};
+    out_.event(packet_json(p, a, iface(m.info.interface_index)));
+    out_.text(packet_text(p, a, names_.name(m.info.interface_index)));
+  }
+}
+
+void receive_session::interval_report(double span) {
+  const double t = now_seconds();
+  const double since_start = elapsed();
+  const auto sum = table_.sum();
+  const auto drops = kernel_drops_();
+  const totals delta{sum.packets - previous_sum_.packets, sum.bytes - previous_sum_.bytes, 0,
+                     sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
+  json total = totals_json(delta, drops - previous_drops_);
+  // Lost may shrink when late datagrams fill gaps counted before.
+  total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
+  total["untracked"] = table_.untracked() - previous_untracked_;
+  previous_untracked_ = table_.untracked();
+  out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", since_start, delta.packets,
+                        span, drops - previous_drops_));
+  json streams = json::array();
+  for (const auto& [k, st] : table_.streams()) {
+    auto j = stream_delta_json(k, st, previous_[k], span, iface(st.interface_index));
+    out_.csv(csv_row("interval", t, j));
+    out_.text(stream_text(j));
+    streams.push_back(std::move(j));
+  }
+  previous_sum_ = sum;
+  previous_drops_ = drops;
+  out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total}});
+  if (s_.csv) out_.flush();
+}
+
+void receive_session::summary() {
+  const double since_start = elapsed();
+  const double t = now_seconds();
+  json streams = json::array();
+  out_.text("summary:");
+  for (const auto& [k, st] : table_.streams()) {
+    auto j = stream_json(k, st, since_start, iface(st.interface_index));
+    out_.csv(csv_row("summary", t, j));
+    out_.text(stream_text(j));
+    streams.push_back(std::move(j));
+  }
+  const auto sum = table_.sum();
+  const auto drops = kernel_drops_();
+  json total = totals_json(sum, drops);
+  total["untracked"] = table_.untracked();
+  out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total}});
+  out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
+                        "in {:.3f} s{}",
+                        sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, since_start,
+                        table_.untracked() > 0
+                            ? fmt::format(" ({} datagrams of streams past --max-streams untracked)", table_.untracked())
+                            : std::string()));
+  out_.flush();
+}
+
+int receive_session::finish() const {
+  if (timed_out_) return out_.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
+  if (s_.max_loss && table_.loss_ratio() * 100 > *s_.max_loss) {
+    return out_.fail(exit_loss, fmt::format("loss {:.2f}% is above --max-loss {}%", table_.loss_ratio() * 100, *s_.max_loss),
+                     "loss");
+  }
+  return exit_ok;
+}
+
+std::uint64_t kernel_drops(const std::vector<shard>& shards) {
+  std::uint64_t sum = 0;
+  for (const auto& sh : shards) {
+    // SO_MEMINFO counts drops after the last datagram too; SO_RXQ_OVFL is the fallback.
+    auto m = core::get(sh.sock, core::opt::memory_info);
+    sum += m ? std::max(m->drops, sh.drops_seen) : sh.drops_seen;
+  }
+  return sum;
+}
+
+result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch) {
+  core::unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
+  if (!ep) return fail(error::from_errno(errno, "epoll_create1", "event loop"));
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = i;
+    if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, shards[i].sock.native_handle(), &ev) != 0) {
+      return fail(error::from_errno(errno, "epoll_ctl", "event loop"));
+    }
+  }
+  std::vector<std::array<std::byte, 65536>> buffers(batch);
+  std::vector<core::control_buffer> controls(batch);
+  std::vector<core::message> msgs(batch);
+  constexpr auto decode = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::traffic_class |
+                          core::cmsg::timestamp_ns | core::cmsg::drops;
+  session.start();
+  while (!stop_requested()) {
+    if (session.tick()) break;
+    // Wake at least every 50 ms to check the clock and the signal flag.
+    std::array<epoll_event, 16> events{};
+    const int n = ::epoll_wait(ep.get(), events.data(), static_cast<int>(events.size()), 50);
+    if (n < 0 && errno != EINTR) return fail(error::from_errno(errno, "epoll_wait", "event loop"));
+    for (int e = 0; e < n; ++e) {
+      auto& sh = shards[events[static_cast<std::size_t>(e)].data.u64];
+      for (std::size_t i = 0; i < batch; ++i) msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
+      auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
+      // would_block: another thread of epoll's readiness; errors show as nothing arriving
+      if (!got) continue;
+      session.handle(std::span<const core::message>(msgs.data(), *got), sh.port, sh.drops_seen);
+    }
+  }
+  return {};
+}
+
+}  // namespace mcnet::tools

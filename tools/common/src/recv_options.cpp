@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/recv_options.hpp>
+
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include <mcnet/core/message.hpp>
+
+namespace mcnet::tools {
+
+namespace po = boost::program_options;
+
+namespace {
+
+// What the parser writes before validation: the optional values as typed.
+struct raw_values {
+  std::int64_t count = 0;
+  double duration = 0, timeout = 0, max_loss = 0;
+};
+
+po::options_description description(recv_settings& s, raw_values& raw) {
+  po::options_description visible(
+      "mcast-recv: join multicast groups and report what arrives, per sender\n\n"
+      "usage: mcast-recv [options] SPEC...   (SPEC: [!][S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n"
+      "       mcast-recv --interfaces [--json]\n\noptions");
+  visible.add_options()("help,h", "this help")
+      ("version", "print the version and exit")
+      ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
+      ("ipv4,4", po::bool_switch(&s.only4), "IPv4 groups only")
+      ("ipv6,6", po::bool_switch(&s.only6), "IPv6 groups only")
+      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (docs/tools.md, docs/mcast-tools.schema.json)")
+      ("csv", po::bool_switch(&s.csv), "CSV on stdout: a header, then a row per stream per report")
+      ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
+      ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas (0: summary only)")
+      ("count,c", po::value(&raw.count), "stop after this many datagrams in total (END markers not counted)")
+      ("duration,d", po::value(&raw.duration), "seconds to run")
+      ("timeout", po::value(&raw.timeout), "exit 2 when nothing arrived in this many seconds")
+      ("max-loss", po::value(&raw.max_loss), "exit 3 when lost / (packets + lost) exceeds this percentage")
+      ("rcvbuf", po::value(&s.rcvbuf)->default_value(0), "receive buffer bytes per socket (asked vs granted printed)")
+      ("force", po::bool_switch(&s.force), "with --rcvbuf: SO_RCVBUFFORCE past net.core.rmem_max (CAP_NET_ADMIN)")
+      ("timestamp", po::value(&s.timestamp)->default_value("sw"), "kernel receive timestamps: sw or none")
+      ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
+      ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds (0: off)")
+      ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
+      ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams),
+       "streams kept (~25 KB each); datagrams of further streams are only counted as untracked")
+      ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
+  return visible;
+}
+
+// Values the option parser accepts but the tool does not: the message naming the option.
+std::optional<std::string> check(const recv_settings& s) {
+  auto positive = [](double v) { return std::isfinite(v) && v > 0; };
+  if (s.only4 && s.only6) return "-4 and -6 exclude each other";
+  if (s.json_output && s.csv) return "--json and --csv exclude each other";
+  if (!std::isfinite(s.interval) || s.interval < 0) return fmt::format("--interval {}: seconds, 0 or more", s.interval);
+  if (s.count && *s.count < 1) return fmt::format("--count {}: at least 1", *s.count);
+  if (s.duration && !positive(*s.duration)) return fmt::format("--duration {}: seconds, more than 0", *s.duration);
+  if (s.timeout && !positive(*s.timeout)) return fmt::format("--timeout {}: seconds, more than 0", *s.timeout);
+  if (s.max_loss && !(*s.max_loss >= 0 && *s.max_loss <= 100)) {
+    return fmt::format("--max-loss {}: a percentage, 0 to 100", *s.max_loss);
+  }
+  if (s.rcvbuf < 0 || s.rcvbuf > std::numeric_limits<int>::max() / 2) {
+    return fmt::format("--rcvbuf {}: bytes, 0 (the kernel's default) to {}", s.rcvbuf,
+                       std::numeric_limits<int>::max() / 2);
+  }
+  if (s.force && s.rcvbuf == 0) return "--force needs --rcvbuf";
+  if (s.timestamp != "sw" && s.timestamp != "none") return "--timestamp " + s.timestamp + ": sw or none";
+  if (s.batch < 1 || s.batch > static_cast<std::int64_t>(core::batch_limit)) {
+    return fmt::format("--batch {}: 1 to {}", s.batch, core::batch_limit);
+  }
+  if (s.busy_poll < 0 || s.busy_poll > std::numeric_limits<int>::max()) {
+    return fmt::format("--busy-poll {}: microseconds, 0 or more", s.busy_poll);
+  }
+  if (s.max_streams < 1 || s.max_streams > 10'000'000) return fmt::format("--max-streams {}: 1 to 10000000", s.max_streams);
+  if (s.interfaces && !s.specs.empty()) return "--interfaces takes no group specs";
+  if (!s.interfaces && s.specs.empty()) return "no group given (see --help)";
+  return std::nullopt;
+}
+
+// The description bound to throwaway settings: for --help and the option names.
+struct unbound {
+  recv_settings s;
+  raw_values raw;
+  po::options_description visible = description(s, raw);
+};
+
+}  // namespace
+
+std::vector<std::string> recv_option_names() { return long_names(unbound{}.visible); }
+
+std::string recv_help() {
+  return help_text(unbound{}.visible,
+                   "\nSPEC: GROUP any source; S,GROUP only from S; !S,GROUP all but S. Several specs add sources.\n"
+                   "Sockets: one per port and family, more past net.ipv4.igmp_max_memberships and the\n"
+                   "igmp_max_msf / mld_max_msf source limits (read from the kernel at start).\n"
+                   "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"
+                   "3 loss above --max-loss, 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
+}
+
+tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args) {
+  recv_command c;
+  auto& s = c.settings;
+  raw_values raw;
+  const auto visible = description(s, raw);
+  auto vm = parse_command_line(args, visible, s.specs);
+  if (!vm) return tl::unexpected(vm.error());
+  c.action = requested_action(*vm);
+  if (c.action != cli_action::run) return c;
+  if (vm->count("count")) s.count = raw.count;
+  if (vm->count("duration")) s.duration = raw.duration;
+  if (vm->count("timeout")) s.timeout = raw.timeout;
+  if (vm->count("max-loss")) s.max_loss = raw.max_loss;
+  if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
+  return c;
+}
+
+}  // namespace mcnet::tools

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/sender.hpp>
+
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/ipv4.hpp>
+#include <mcnet/ipv6.hpp>
+#include <mcnet/version.hpp>
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/group_spec.hpp>
+#include <mcnet/tools/pacer.hpp>
+#include <mcnet/tools/report.hpp>
+#include <mcnet/tools/wire_header.hpp>
+
+namespace mcnet::tools {
+
+using json = nlohmann::ordered_json;
+
+std::optional<int> resolve_targets(const send_settings& s, const reporter& out, const interface_resolver& resolve,
+                                   std::vector<send_target>& targets) {
+  auto texts = expand_spec_files(s.specs);
+  if (!texts) return out.fail(exit_usage, texts.error());
+  core::interface_ref default_iface;
+  if (!s.iface.empty()) {
+    auto r = resolve(s.iface);
+    if (!r) return out.fail(exit_usage, "-i " + s.iface + ": " + r.error().message(), code_name(r.error().reason));
+    default_iface = r->iface;
+    for (const auto& w : r->warnings) out.warn(w);
+  }
+  std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
+  for (const auto& text : *texts) {
+    auto spec = parse_group_spec(text, spec_user::sender, s.iface);
+    if (!spec) return out.fail(exit_usage, spec.error());
+    auto groups = expand(*spec);
+    if (!groups) return out.fail(exit_usage, groups.error());
+    core::interface_ref iface = default_iface;
+    if (!spec->interface_text().empty()) {
+      auto r = resolve(spec->interface_text());
+      if (!r) return out.fail(exit_usage, "group spec \"" + text + "\": " + r.error().message(), code_name(r.error().reason));
+      iface = r->iface;
+    }
+    for (const auto& g : *groups) {
+      if (!seen.insert({g, spec->port, spec->source.value_or(core::ip_address{}), iface.index}).second) {
+        out.warn(core::endpoint(g, spec->port).to_string() + " is given more than once; sending to it once");
+        continue;
+      }
+      send_target t;
+      t.group = g;
+      t.port = spec->port;
+      t.source = spec->source;
+      t.iface = iface;
+      targets.push_back(std::move(t));
+    }
+  }
+  if (targets.empty()) return out.usage("no group given (see --help)");
+  return std::nullopt;
+}
+
+result<core::socket> open_target(const send_target& t, const send_settings& s) {
+  const bool v6 = t.group.is_v6();
+  auto sock = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM);
+  if (!sock) return fail(sock.error());
+  // The two families' option sets differ in names only.
+  auto configure = [&](auto conn, auto set_ttl, auto set_tos) -> result<void> {
+    if (!t.iface.is_kernel_choice()) {
+      if (auto r = conn.set_multicast_interface(t.iface); !r) return r;
+    }
+    if (auto r = (conn.*set_ttl)(s.ttl); !r) return r;
+    if (auto r = (conn.*set_tos)(s.tos); !r) return r;
+    return conn.set_multicast_loopback(!s.no_loop);
+  };
+  const auto ok = v6 ? configure(ipv6::packet_conn(*sock), &ipv6::packet_conn::set_multicast_hop_limit,
+                                 &ipv6::packet_conn::set_traffic_class)
+                     : configure(ipv4::packet_conn(*sock), &ipv4::packet_conn::set_multicast_ttl,
+                                 &ipv4::packet_conn::set_tos);
+  if (!ok) return fail(ok.error());
+  if (t.source) {
+    if (auto r = core::bind(*sock, core::endpoint(*t.source, 0)); !r) return fail(r.error());
+  }
+  core::endpoint dest(t.group.with_scope_id(t.iface.index), t.port);
+  if (auto r = core::connect(*sock, dest); !r) return fail(r.error());
+  return std::move(*sock);
+}
+
+std::optional<int> open_targets(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
+  for (auto& t : targets) {
+    auto sock = open_target(t, s);
+    if (!sock) return out.fail(exit_setup, sock.error());
+    t.sock = std::move(*sock);
+    auto order = send_order::make(s.count.value_or(~std::uint64_t{0} >> 1), s.faults);
+    if (!order) return out.fail(exit_usage, order.error());
+    t.order = *order;
+  }
+  return std::nullopt;
+}
+
+std::uint64_t realtime_ns() {
+  return static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+}
+
+batch_builder::batch_builder(std::size_t batch, std::size_t size, std::uint32_t sender_id, std::uint32_t session,
+                             clock now)
+    : size_(size), sender_id_(sender_id), session_(session), now_(now),
+      buffers_(batch, std::vector<std::byte>(size)), messages_(batch) {}
+
+std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t allowed) {
+  const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(allowed, buffers_.size()));
+  std::size_t filled = 0;
+  for (; filled < n; ++filled) {
+    auto seq = t.order->next();
+    if (!seq) {
+      t.done = true;
+      break;
+    }
+    wire_header h{.flags = 0, .sender_id = sender_id_, .session = session_, .sequence = *seq,
+                  .send_time_ns = now_(), .length = static_cast<std::uint32_t>(size_)};
+    h.encode(buffers_[filled]);
+    messages_[filled] = core::message{.buffer = buffers_[filled], .size = size_};
+  }
+  return {messages_.data(), filled};
+}
+
+namespace {
+
+// The start lines and event: where each target goes.
+void announce(const send_settings& s, const reporter& out, const std::vector<send_target>& targets,
+              std::uint32_t session, std::uint32_t sender_id) {
+  json start_groups = json::array();
+  for (const auto& t : targets) {
+    // Without -i the kernel chose at connect: its route names the interface.
+    const auto where = t.iface.is_kernel_choice() ? route_interface(t.group, t.source) : t.iface;
+    start_groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
+                            {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
+                            {"interface", interface_json(where.index, std::string(where.name.view()))}});
+    out.text(fmt::format("sending to {} on {}{}", core::endpoint(t.group, t.port).to_string(),
+                         where.index != 0 ? fmt::format("{} ({})", where.name.view(), where.index) : std::string("?"),
+                         t.iface.is_kernel_choice() ? " (the kernel's route)" : ""));
+  }
+  out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-send"},
+             {"version", MCNET_VERSION_STRING}, {"groups", start_groups}, {"session", session},
+             {"sender_id", sender_id}});
+  out.text(fmt::format("mcast-send: {} group(s), {} bytes per datagram, session {}, sender id {}", targets.size(),
+                       s.size, session, sender_id));
+}
+
+// END markers: sequence = how many sequence numbers the run had, 3 times.
+void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id, std::uint32_t session) {
+  for (auto& t : targets) {
+    wire_header end{.flags = wire_header::flag_end, .sender_id = sender_id, .session = session,
+                    .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
+                    .length = static_cast<std::uint32_t>(wire_header::size)};
+    std::array<std::byte, wire_header::size> b{};
+    end.encode(b);
+    for (int i = 0; i < 3; ++i) {
+      (void)core::write_to(t.sock, core::message{.buffer = b, .size = b.size()},
+                           core::wait_policy::deadline(std::chrono::milliseconds(100)));
+    }
+  }
+}
+
+void print_summary(const send_settings& s, const reporter& out, const std::vector<send_target>& targets,
+                   std::uint64_t total_sent, double elapsed) {
+  const auto per_second = [elapsed](std::uint64_t n) { return elapsed > 0 ? static_cast<double>(n) / elapsed : 0.0; };
+  json groups = json::array();
+  for (const auto& t : targets) {
+    groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
+                      {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)}});
+    out.text(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps", core::endpoint(t.group, t.port).to_string(), t.sent,
+                         t.bytes, per_second(t.sent)));
+  }
+  out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
+             {"total", {{"sent", total_sent}, {"bytes", total_sent * s.size}, {"elapsed_s", elapsed},
+                        {"rate_pps", per_second(total_sent)}}}});
+  out.text(fmt::format("mcast-send: {} datagrams in {:.3f} s", total_sent, elapsed));
+}
+
+}  // namespace
+
+int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
+  std::random_device rd;
+  const std::uint32_t session = static_cast<std::uint32_t>(rd()) & 0x7fffffffu;
+  const std::uint32_t sender_id =
+      s.id.value_or(static_cast<std::uint32_t>(::getpid()) ^ static_cast<std::uint32_t>(::gethostid()) << 16);
+  announce(s, out, targets, session, sender_id);
+
+  stop_on_signals();
+
+  // Sending: round-robin over the groups; paced by elapsed time (no sleep per
+  // datagram: catch up in bursts, sleep only when ahead).
+  batch_builder builder(s.batch, s.size, sender_id, session);
+  pacer pace = s.pace ? pacer(s.pace->packets_per_second(s.size), s.burst) : pacer();
+  const auto started = std::chrono::steady_clock::now();
+  std::uint64_t total_sent = 0;
+  std::optional<error> send_error;
+  std::size_t active = targets.size();
+  std::size_t cursor = 0;
+  while (active > 0 && !stop_requested()) {
+    const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    if (s.duration && elapsed.count() >= *s.duration) break;
+    const auto step = pace.next(elapsed, total_sent);
+    if (step.allowed == 0) {
+      std::this_thread::sleep_for(step.sleep);
+      continue;
+    }
+    auto& t = targets[cursor];
+    cursor = (cursor + 1) % targets.size();
+    if (t.done) continue;
+    const auto batch = builder.fill(t, step.allowed);
+    if (t.done) --active;
+    if (batch.empty()) continue;
+    auto sent = core::write_batch(t.sock, batch, core::wait_policy::deadline(std::chrono::seconds(1)));
+    if (sent) {
+      t.sent += *sent;
+      t.bytes += *sent * s.size;
+      total_sent += *sent;
+    }
+    if (!sent || *sent < batch.size()) {
+      // A short batch hides the error of the first datagram not sent; those
+      // sequence numbers are gone, so the run cannot claim it sent everything.
+      send_error = sent ? error::from_errno(ENOBUFS, "sendmmsg", "batch")
+                              .with_number(static_cast<std::int64_t>(batch.size() - *sent))
+                              .with_hint("{number} datagrams of a batch were not sent (the socket's send buffer or "
+                                         "the device queue was full); lower --rate or --batch")
+                        : sent.error();
+      break;
+    }
+    pace.sent(*sent);
+  }
+  const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  send_end_markers(targets, sender_id, session);
+  print_summary(s, out, targets, total_sent, elapsed);
+  if (send_error) return out.fail(exit_setup, *send_error);
+  return exit_ok;
+}
+
+}  // namespace mcnet::tools
