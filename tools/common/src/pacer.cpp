@@ -12,8 +12,9 @@ pacer::decision pacer::next(std::chrono::duration<double> elapsed, std::uint64_t
     const double scheduled = elapsed.count() * pps_;
     const auto due = static_cast<std::uint64_t>(scheduled) + 1;
     if (total_sent >= due) {
-      // Ahead of schedule: sleep to the next datagram, at most max_sleep.
-      const double wait = std::min(max_sleep.count(), (static_cast<double>(total_sent) + 1 - scheduled) / pps_);
+      // Ahead of schedule: sleep until datagram `total_sent` (from 0) is
+      // due, at t = total_sent / rate; at most max_sleep.
+      const double wait = std::min(max_sleep.count(), (static_cast<double>(total_sent) - scheduled) / pps_);
       return {0, std::chrono::duration<double>(std::max(wait, min_sleep.count()))};
     }
     // A step: what is due (more after a stall), at least --burst back to back.

@@ -41,11 +41,10 @@ class pacer {
   /// Asked before each batch, with the steady time since the run started and
   /// the datagrams sent so far. While a step is under way its remaining
   /// datagrams are allowed. Otherwise `floor(elapsed * rate) + 1` datagrams
-  /// are due: when `total_sent` has reached that, sleep until datagram
-  /// `total_sent + 1` (counting from 0) is due, clamped to [min_sleep,
-  /// max_sleep] (so at most one interval past the next one, whose step then
-  /// sends both); else a new step begins with what is due, at least `burst`
-  /// datagrams.
+  /// are due: when `total_sent` has reached that, sleep until the next
+  /// datagram (number `total_sent`, counting from 0) is due, at
+  /// `total_sent / rate`, clamped to [min_sleep, max_sleep]; else a new step
+  /// begins with what is due, at least `burst` datagrams.
   [[nodiscard]] decision next(std::chrono::duration<double> elapsed, std::uint64_t total_sent) noexcept;
 
   /// `n` datagrams of the current step went out.
