@@ -91,19 +91,26 @@ constexpr std::array<control_row<Flags>, N> make_control_table(RowFor row_for) n
 /// The table is whole: row i is bit i and has an option, bit N has no row (so
 /// the table holds every flag, each exactly once), every kind is one bit of
 /// what core decodes (`cmsg::all`), and rows that share an option share its kind.
+/// Options are compared by level and name, and a missing one is found by
+/// reading through it (not evaluated as a constant: the static_assert fails
+/// to compile): g++ 12 with -fsanitize=undefined does not treat comparing an
+/// object's address with nullptr as a constant expression.
 template <class Flags, std::size_t N, class RowFor>
 constexpr bool control_table_is_whole(const std::array<control_row<Flags>, N>& rows, RowFor row_for) noexcept {
   static_assert(N < 32);
+  const auto same_option = [](const control_row<Flags>& a, const control_row<Flags>& b) {
+    return a.option->level == b.option->level && a.option->name == b.option->name;
+  };
   for (std::size_t i = 0; i < N; ++i) {
     const auto& r = rows[i];
     const auto kind = static_cast<std::uint32_t>(r.kind);
-    if (static_cast<std::uint32_t>(r.flag) != std::uint32_t{1} << i || r.option == nullptr) return false;
+    if (static_cast<std::uint32_t>(r.flag) != std::uint32_t{1} << i || r.option->name == 0) return false;
     if (kind == 0 || (kind & (kind - 1)) != 0 || !has(cmsg::all, r.kind)) return false;
     for (const auto& other : rows) {
-      if (other.option == r.option && other.kind != r.kind) return false;
+      if (same_option(other, r) && other.kind != r.kind) return false;
     }
   }
-  return row_for(static_cast<Flags>(std::uint32_t{1} << N)).option == nullptr;
+  return row_for(static_cast<Flags>(std::uint32_t{1} << N)).kind == cmsg::none;
 }
 
 /// The plumbing of a packet_conn over `Conn` (the family's `conn`, which
