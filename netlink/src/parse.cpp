@@ -42,10 +42,17 @@ void for_each_attribute(const nlattr* head, int length, F&& f) {
   for (const nlattr* a = head; nla_ok(a, length); a = next_attribute(a, length)) f(*a);
 }
 
-// The attributes after a message's fixed header `Fixed`.
+// A message's payload and the attributes after its fixed header `Fixed`:
+// libnl's nlmsg_data/nlmsg_attrdata/nlmsg_attrlen arithmetic written inline
+// (three calls per message otherwise). Callers have checked the message
+// with nlmsg_valid_hdr, so its length covers the fixed header.
+const void* payload_of(const nlmsghdr& h) { return reinterpret_cast<const std::byte*>(&h) + NLMSG_HDRLEN; }
+
 template <class Fixed, class F>
 void for_each_attribute(const nlmsghdr& h, F&& f) {
-  for_each_attribute(nlmsg_attrdata(&h, sizeof(Fixed)), nlmsg_attrlen(&h, sizeof(Fixed)), std::forward<F>(f));
+  constexpr int fixed = NLMSG_ALIGN(sizeof(Fixed));
+  const auto* head = reinterpret_cast<const nlattr*>(static_cast<const std::byte*>(payload_of(h)) + fixed);
+  for_each_attribute(head, static_cast<int>(h.nlmsg_len) - NLMSG_HDRLEN - fixed, std::forward<F>(f));
 }
 
 // libnl's nla_type/nla_data/nla_len written inline, for the same reason: as
@@ -75,7 +82,7 @@ T scalar(const nlattr& a) {
 template <class T>
 T fixed_part(const nlmsghdr& h) {
   T v{};
-  std::memcpy(&v, nlmsg_data(&h), sizeof v);
+  std::memcpy(&v, payload_of(h), sizeof v);
   return v;
 }
 
