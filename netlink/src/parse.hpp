@@ -2,8 +2,8 @@
 // Copyright 2026 The mcnet authors
 #pragma once
 
-// rtnetlink messages to plain values: one pass over the attributes (walked
-// with libnl's nla_for_each_attr), picking what the value needs; faster than
+// rtnetlink messages to plain values: one pass over the attributes (each
+// bounded by libnl's nla_ok), picking what the value needs; faster than
 // nlmsg_parse's table per message (see parse.cpp).
 
 #include <linux/netlink.h>

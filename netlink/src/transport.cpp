@@ -43,8 +43,10 @@ error libnl_error(int nle, std::string_view op) noexcept {
 
 // ------------------------------------------------------------------ request
 
-request::request(std::uint16_t type, std::uint16_t flags) noexcept : message_(nlmsg_alloc_simple(type, flags)) {
-  if (!message_) error_ = -NLE_NOMEM;
+request::request(std::uint16_t type, std::uint16_t flags) noexcept : message_(nlmsg_alloc_size(capacity)) {
+  // nlmsg_alloc_simple would calloc a page per request (libnl's default
+  // message size); every request here fits in `capacity`.
+  if (!message_ || nlmsg_put(message_.get(), NL_AUTO_PORT, NL_AUTO_SEQ, type, 0, flags) == nullptr) error_ = -NLE_NOMEM;
 }
 
 request& request::append(const void* data, std::size_t size) noexcept {
@@ -126,7 +128,7 @@ result<void> transport::set_nonblocking() noexcept {
 }
 
 result<bool> transport::transact(request& r, on_message fn, void* context) noexcept {
-  if (r.error_ != 0) return fail(libnl_error(r.error_, "nlmsg_alloc_simple"));
+  if (r.error_ != 0) return fail(libnl_error(r.error_, "nlmsg_alloc_size"));
   nl_sock* sk = socket_.get();
   if (int e = nl_send_auto(sk, r.message_.get()); e < 0) return fail(libnl_error(e, "nl_send_auto"));
   const nlmsghdr* sent = nlmsg_hdr(r.message_.get());

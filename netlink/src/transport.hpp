@@ -4,9 +4,9 @@
 
 // The layer's one NETLINK_ROUTE transport, private to netlink/src. libnl does
 // the socket work: nl_socket_alloc/nl_connect, buffer sizes, group
-// memberships, requests (nlmsg_alloc_simple, nlmsg_append, nla_put*), sending
-// with automatic sequence numbers (nl_send_auto), receiving (nl_recv) and
-// message validation (nlmsg_ok/nlmsg_next). The few socket calls libnl 3.7
+// memberships, requests (nlmsg_alloc_size, nlmsg_put, nlmsg_append,
+// nla_put*), sending with automatic sequence numbers (nl_send_auto),
+// receiving (nl_recv) and message validation (nlmsg_ok/nlmsg_next). The few socket calls libnl 3.7
 // has no function for (NETLINK_GET_STRICT_CHK, NETLINK_EXT_ACK,
 // SO_RCVBUFFORCE) and setns(2) live in transport.cpp and nowhere else in
 // netlink/. Attributes are parsed in parse.cpp by our own one-pass walk.
@@ -55,10 +55,16 @@ using message_ptr = std::unique_ptr<nl_msg, deleter<nlmsg_free>>;
 /// Called for each message a transaction or a notification read delivers.
 using on_message = void (*)(const nlmsghdr& h, void* context);
 
-/// One request (nlmsg_alloc_simple): a fixed part, then attributes. The
-/// first libnl failure is kept and returned by transport::transact.
+/// One request (nlmsg_alloc_size, nlmsg_put): a fixed part, then
+/// attributes. The first libnl failure is kept and returned by
+/// transport::transact.
 class request {
  public:
+  /// The room a request has, in bytes (libnl's own default is a page): the
+  /// largest here is RTM_GETLINK by a 127-byte alternative name (172
+  /// bytes). More fails as NLE_NOMEM.
+  static constexpr std::size_t capacity = 512;
+
   /// `flags` besides NLM_F_REQUEST (nl_send_auto adds it): 0 or NLM_F_DUMP.
   request(std::uint16_t type, std::uint16_t flags) noexcept;
 

@@ -10,8 +10,12 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <thread>
 
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/membership.hpp>
@@ -178,6 +182,56 @@ TEST(NetNetlink, InNamespaceRunsCallsThere) {
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error().op, "setns");
   EXPECT_EQ(bad.error().code, std::errc::bad_file_descriptor);
+}
+
+// One thread's cached socket follows the thread: setns back and forth, then
+// a fork whose child moves to a namespace of its own, must each be seen by
+// the next call (the cache checks the thread's namespace on every call).
+TEST(NetNetlink, LookupsFollowTheThreadAcrossSetnsAndFork) {
+  MCNET_REQUIRE_NETNS();
+  auto net = two_lan_host();
+  auto empty = test::netns::create();
+  auto names = [] {
+    std::vector<std::string> out;
+    if (auto snap = nl::take_snapshot({.groups = false})) {
+      for (const auto& l : snap->links) out.push_back(l.name);
+    }
+    return out;
+  };
+  const std::vector<std::string> host = {"lo", "eth0", "eth1"};
+  const std::vector<std::string> only_lo = {"lo"};
+  std::vector<std::vector<std::string>> seen;
+  int child_status = -1;
+  std::thread worker([&] {
+    if (::setns((*net)[0].ns().fd(), CLONE_NEWNET) != 0) return;
+    seen.push_back(names());
+    if (::setns(empty.fd(), CLONE_NEWNET) != 0) return;
+    seen.push_back(names());
+    if (::setns((*net)[0].ns().fd(), CLONE_NEWNET) != 0) return;
+    seen.push_back(names());
+    const pid_t child = ::fork();
+    if (child == 0) {
+      // The child inherits this thread's cache; in a new namespace it must
+      // see only that namespace's loopback, and eth0 must be unknown.
+      if (::unshare(CLONE_NEWNET) != 0) ::_exit(2);
+      std::vector<std::string> mine;
+      if (auto snap = nl::take_snapshot({.groups = false})) {
+        for (const auto& l : snap->links) mine.push_back(l.name);
+      }
+      const bool ok = mine == std::vector<std::string>{"lo"} && !nl::link_by_name("eth0");
+      ::_exit(ok ? 0 : 1);
+    }
+    if (child > 0) ::waitpid(child, &child_status, 0);
+    seen.push_back(names());  // the parent's cache is untouched by the child
+  });
+  worker.join();
+  ASSERT_EQ(seen.size(), 4u);
+  EXPECT_EQ(seen[0], host);
+  EXPECT_EQ(seen[1], only_lo);
+  EXPECT_EQ(seen[2], host);
+  ASSERT_TRUE(WIFEXITED(child_status)) << child_status;
+  EXPECT_EQ(WEXITSTATUS(child_status), 0) << "1: the forked child saw its parent's namespace; 2: unshare failed";
+  EXPECT_EQ(seen[3], host);
 }
 
 TEST(NetNetlink, InNamespaceTakesVoidCallablesAndRethrows) {
