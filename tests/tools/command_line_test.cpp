@@ -19,6 +19,8 @@
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 
+#include "lan.hpp"
+#include "privilege.hpp"
 #include "tool_cases.hpp"
 
 namespace tools = mcnet::tools;
@@ -484,6 +486,38 @@ TEST(RecvSpecs, PlanningConflictsAreRefusedBeforeAnySocket) {
   EXPECT_NE(err.str().find("include mode"), std::string::npos) << err.str();
   test::tools::expect_schema_conform(out.str());
   EXPECT_EQ(out.str().find("\"start\""), std::string::npos) << "nothing joined: " << out.str();
+}
+
+TEST(NetRecvSpecs, NoInterfaceMeansTheRoutesInterfaceWhenPlanning) {
+  // Without -i the kernel joins on its route's interface (eth0 here): an
+  // include join naming eth0 would switch that any-source join to include
+  // mode and silently lose the other senders, so it is refused as if both
+  // named eth0; an any-source join naming eth0 is the same membership.
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto plan = [&](std::vector<std::string> args, std::vector<tools::shard>& shards, std::string& err) {
+    return h.run([&] {
+      std::ostringstream out, errors;
+      auto c = tools::parse_recv_command_line(args);
+      EXPECT_TRUE(c) << c.error().message;
+      const tools::reporter r("mcast-recv", c->settings.format(), out, errors);
+      std::vector<tools::membership> members;
+      EXPECT_FALSE(tools::resolve_memberships(c->settings, r, tools::netlink_resolver(), members));
+      tools::stream_table table(8);
+      auto code = tools::open_and_join(c->settings, r, members, shards, table).value_or(0);
+      err = errors.str();
+      return code;
+    });
+  };
+  std::vector<tools::shard> shards;
+  std::string err;
+  EXPECT_EQ(plan({"239.255.13.1", "10.77.0.9,239.255.13.1%eth0"}, shards, err), tools::exit_usage) << err;
+  EXPECT_TRUE(shards.empty()) << "refused before any socket";
+  EXPECT_NE(err.find("include mode"), std::string::npos) << err;
+
+  EXPECT_EQ(plan({"239.255.13.2", "239.255.13.2%eth0"}, shards, err), 0) << err;
+  EXPECT_EQ(shards.size(), 1u) << "one membership, joined once";
 }
 
 }  // namespace

@@ -141,8 +141,20 @@ result<void> join(core::socket_ref sock, const join_request& r, const placement&
   return {};
 }
 
-std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& members,
+std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& given,
                                  std::vector<shard>& shards, stream_table& table) {
+  // A spec without an interface is joined where the kernel's route to its
+  // group goes, looked up once per group before planning: so the planner
+  // sees that an any-source join without -i and an include join naming the
+  // route's interface are one (group, port, interface), as the kernel will.
+  std::map<core::ip_address, core::interface_ref> routed;
+  std::vector<membership> members = given;
+  for (auto& m : members) {
+    if (m.iface.index != 0) continue;
+    auto [it, fresh] = routed.try_emplace(m.request.group);
+    if (fresh) it->second = route_interface(m.request.group);
+    m.request.interface_index = it->second.index;  // 0 still when there is no route: the join says why
+  }
   // Plan every socket before the first join: conflicts and limits are bad
   // input (exit 1), found before anything is joined.
   const auto limits = socket_limits::read_live();
@@ -164,7 +176,6 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   buffer_report buffers;
   json start_groups = json::array();
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
-  std::map<std::size_t, core::interface_ref> routes;  // the kernel's choice, per start entry
   for (const auto& m : members) {
     result<void> joined;
     bool duplicate = false;
@@ -191,14 +202,10 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     if (duplicate) continue;
     if (!joined) return out.fail(exit_setup, joined.error());
     table.joined(m.request.group, m.request.port, join_time);
-    // One entry per (group, port, interface); sources accumulate. The kernel's
-    // route is looked up once per entry.
+    // One entry per (group, port, interface); sources accumulate.
     auto [slot, fresh] =
         start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index}, start_groups.size());
-    const auto where = m.iface.index != 0 ? m.iface
-                       : fresh            ? route_interface(m.request.group)
-                                          : routes.at(slot->second);
-    if (m.iface.index == 0 && fresh) routes[slot->second] = where;
+    const auto where = m.iface.index != 0 ? m.iface : routed.at(m.request.group);
     const std::string where_name = where.index != 0 ? std::string(where.name.view()) : std::string();
     if (fresh) {
       start_groups.push_back({{"group", m.request.group.to_string()}, {"port", m.request.port},

@@ -85,7 +85,10 @@ struct buffer_report {
 [[nodiscard]] result<void> join(core::socket_ref sock, const join_request& r, const placement& p);
 
 /// Plan, open and join every membership (a repeated one once), then print
-/// the joined lines and the start event. Planning errors are bad input
+/// the joined lines and the start event. A membership without an interface
+/// is joined on the interface of the kernel's route to its group
+/// (route_interface), looked up before planning, so that it conflicts with,
+/// or repeats, one that names that interface. Planning errors are bad input
 /// (exit 1, before any join); the kernel's are exit 4. ENOBUFS/ENOMEM moves a
 /// membership to another socket when that can help. Returns the exit code
 /// after printing the error, or nothing.
