@@ -79,6 +79,8 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
       {"10.1.2.3:5000", errc::not_multicast},
       {"239.1.2.3:0", errc::invalid_port},
       {"239.1.2.3:70000", errc::invalid_port},
+      {"239.1.2.3:05000", errc::invalid_port},
+      {"[ff3e::1]:0080", errc::invalid_port},
       {"ff3e::1:5000x", errc::invalid_address},
       {"10.77.0.1,ff3e::1", errc::family_mismatch},
       {"[ff02::1]:5000", errc::interface_required},

@@ -127,6 +127,8 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     if (!digits(port_text) || ec != std::errc() || p != port_text.data() + port_text.size() || port < 1 || port > 65535) {
       return bad(errc::invalid_port, text, "the port is 1 to 65535");
     }
+    // As core::endpoint::parse: "05000" is not read as decimal by every tool.
+    if (port_text.front() == '0') return bad(errc::invalid_port, text, "the port has no leading zero");
     s.port = static_cast<std::uint16_t>(port);
   }
 
