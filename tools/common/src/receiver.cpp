@@ -40,12 +40,11 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
   auto texts = expand_spec_files(s.specs);
   if (!texts) return out.fail(exit_usage, texts.error());
   if (texts->empty()) return out.usage("no group given: the spec files hold none");
-  std::optional<core::interface_ref> default_iface;
+  core::interface_ref default_iface;
   if (!s.iface.empty()) {
-    auto r = resolve(s.iface);
-    if (!r) return out.fail(exit_usage, "-i " + s.iface + ": " + r.error().message(), code_name(r.error().reason));
-    default_iface = r->iface;
-    for (const auto& w : r->warnings) out.warn(w);
+    auto r = resolve_interface(resolve, s.iface, "-i " + s.iface, out);
+    if (!r) return r.error();
+    default_iface = *r;
   }
   std::vector<group_spec> specs;
   for (const auto& text : *texts) {
@@ -57,12 +56,11 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
     }
     auto groups = expand(*spec);
     if (!groups) return out.fail(exit_usage, groups.error());
-    core::interface_ref iface = default_iface.value_or(core::interface_ref{});
+    core::interface_ref iface = default_iface;
     if (!spec->interface_text().empty()) {
-      auto r = resolve(spec->interface_text());
-      if (!r) return out.fail(exit_usage, "group spec \"" + text + "\": " + r.error().message(), code_name(r.error().reason));
-      iface = r->iface;
-      for (const auto& w : r->warnings) out.warn(w);
+      auto r = resolve_interface(resolve, spec->interface_text(), "group spec \"" + text + "\"", out);
+      if (!r) return r.error();
+      iface = *r;
     }
     for (const auto& g : *groups) members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface});
     specs.push_back(*spec);
@@ -98,18 +96,27 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
   if (ok && family == AF_INET6) ok = core::set(*sock, ipv6::opt::v6_only, true);
   if (ok) ok = core::bind(*sock, local);
-  if (ok) {
-    ok = family == AF_INET ? core::set(*sock, ipv4::opt::multicast_all, false)
-                                 .and_then([&] { return core::set(*sock, ipv4::opt::receive_packet_info, true); })
-                                 .and_then([&] { return core::set(*sock, ipv4::opt::receive_ttl, true); })
-                                 .and_then([&] { return core::set(*sock, ipv4::opt::receive_tos, true); })
-                           : core::set(*sock, ipv6::opt::multicast_all, false)
-                                 .and_then([&] { return core::set(*sock, ipv6::opt::receive_packet_info, true); })
-                                 .and_then([&] { return core::set(*sock, ipv6::opt::receive_hop_limit, true); })
-                                 .and_then([&] { return core::set(*sock, ipv6::opt::receive_traffic_class, true); });
+  // Only its own groups, and with each datagram its group (destination),
+  // ingress interface, TTL / hop limit, TOS / traffic class, the drop count
+  // and, with --timestamp sw, the kernel's time: the facades' control tables
+  // know which option brings each.
+  const bool stamp = s.timestamp == "sw";
+  if (ok && family == AF_INET) {
+    using cf = ipv4::control_flags;
+    ipv4::packet_conn c(*sock);
+    ok = c.set_multicast_all(false).and_then([&] {
+      return c.set_control_message(
+          cf::destination | cf::interface | cf::ttl | cf::tos | cf::drops | (stamp ? cf::timestamp : cf::none), true);
+    });
+  } else if (ok) {
+    using cf = ipv6::control_flags;
+    ipv6::packet_conn c(*sock);
+    ok = c.set_multicast_all(false).and_then([&] {
+      return c.set_control_message(cf::destination | cf::interface | cf::hop_limit | cf::traffic_class | cf::drops |
+                                       (stamp ? cf::timestamp : cf::none),
+                                   true);
+    });
   }
-  if (ok) ok = core::set(*sock, core::opt::receive_queue_overflow, true);
-  if (ok && s.timestamp == "sw") ok = core::set(*sock, core::opt::timestamp_ns, true);
   if (ok && s.busy_poll > 0) ok = core::set(*sock, core::opt::busy_poll, static_cast<int>(s.busy_poll));
   if (!ok) return fail(ok.error());
   if (s.rcvbuf > 0) {

@@ -36,10 +36,9 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   if (!texts) return out.fail(exit_usage, texts.error());
   core::interface_ref default_iface;
   if (!s.iface.empty()) {
-    auto r = resolve(s.iface);
-    if (!r) return out.fail(exit_usage, "-i " + s.iface + ": " + r.error().message(), code_name(r.error().reason));
-    default_iface = r->iface;
-    for (const auto& w : r->warnings) out.warn(w);
+    auto r = resolve_interface(resolve, s.iface, "-i " + s.iface, out);
+    if (!r) return r.error();
+    default_iface = *r;
   }
   std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
   for (const auto& text : *texts) {
@@ -49,9 +48,9 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     if (!groups) return out.fail(exit_usage, groups.error());
     core::interface_ref iface = default_iface;
     if (!spec->interface_text().empty()) {
-      auto r = resolve(spec->interface_text());
-      if (!r) return out.fail(exit_usage, "group spec \"" + text + "\": " + r.error().message(), code_name(r.error().reason));
-      iface = r->iface;
+      auto r = resolve_interface(resolve, spec->interface_text(), "group spec \"" + text + "\"", out);
+      if (!r) return r.error();
+      iface = *r;
     }
     for (const auto& g : *groups) {
       if (!seen.insert({g, spec->port, spec->source.value_or(core::ip_address{}), iface.index}).second) {

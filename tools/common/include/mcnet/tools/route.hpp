@@ -15,6 +15,7 @@
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/ip_address.hpp>
 #include <mcnet/netlink/resolve.hpp>
+#include <mcnet/tools/output.hpp>
 
 namespace mcnet::tools {
 
@@ -35,5 +36,13 @@ using interface_resolver =
 
 /// netlink::resolve, as an interface_resolver.
 [[nodiscard]] interface_resolver netlink_resolver();
+
+/// The interface `text` names (an -i value or a spec's %IFACE / zone),
+/// through `resolve`; its warnings (down, no carrier, no MULTICAST) go to
+/// `out`. When it names none: the error is printed after `context` ("-i
+/// eth9", "group spec \"239.1.1.1%eth9\""), and exit 1 is returned.
+[[nodiscard]] tl::expected<core::interface_ref, int> resolve_interface(const interface_resolver& resolve,
+                                                                       std::string_view text, std::string_view context,
+                                                                       const reporter& out);
 
 }  // namespace mcnet::tools
