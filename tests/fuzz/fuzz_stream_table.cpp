@@ -16,12 +16,13 @@
 
 #include <mcnet/tools/report.hpp>
 #include <mcnet/tools/stream_table.hpp>
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 namespace {
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
+namespace feed = mcnet::feed;
 
 class reader {
  public:
@@ -64,10 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::size_t length = 0;
     if (kind & 0x80) {
       // A header with fuzzed fields (the decoder's checks pass), then padding.
-      tools::wire_header h{.flags = in.take<std::uint8_t>(), .sender_id = in.take<std::uint32_t>(),
+      feed::test_header h{.flags = in.take<std::uint8_t>(), .sender_id = in.take<std::uint32_t>(),
                            .session = in.take<std::uint32_t>(), .sequence = in.take<std::uint64_t>(),
                            .send_time_ns = in.take<std::uint64_t>(), .length = in.take<std::uint32_t>()};
-      length = tools::wire_header::size + in.take<std::uint8_t>();
+      length = feed::test_header::size + in.take<std::uint8_t>();
       h.encode(payload);
     } else {
       const auto raw = in.bytes(in.take<std::uint8_t>());

@@ -11,7 +11,6 @@
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
-#include <mcnet/tools/wire_header.hpp>
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
@@ -148,28 +147,6 @@ TEST(GroupSpec, ErrorCodesAreNamesForScripts) {
   auto mixed = tools::parse_group_spec("10.77.0.1,ff3e::1", tools::spec_user::receiver, "");
   ASSERT_FALSE(mixed);
   EXPECT_EQ(tools::code_name(mixed.error()), "family_mismatch");
-}
-
-TEST(WireHeader, RoundTripAndTheContractLayout) {
-  tools::wire_header h{.flags = tools::wire_header::flag_end, .sender_id = 0x01020304, .session = 0xffffffff,
-                       .sequence = 0x1122334455667788ULL, .send_time_ns = 42, .length = 1200};
-  std::array<std::byte, 40> b{};
-  h.encode(b);
-  EXPECT_EQ(b[0], std::byte{'M'});
-  EXPECT_EQ(b[3], std::byte{'1'});
-  EXPECT_EQ(b[4], std::byte{1});
-  EXPECT_EQ(b[7], std::byte{40}) << "header length, big-endian";
-  EXPECT_EQ(b[8], std::byte{0x01});
-  EXPECT_EQ(b[12], std::byte{0x7f}) << "the session's high bit is cleared";
-  EXPECT_EQ(b[16], std::byte{0x11});
-  auto back = tools::wire_header::decode(b);
-  ASSERT_TRUE(back);
-  EXPECT_EQ(back->session, 0x7fffffffu);
-  EXPECT_EQ(back->sequence, h.sequence);
-  EXPECT_TRUE(back->is_end());
-  EXPECT_FALSE(tools::wire_header::decode(std::span(b).first(39))) << "too short: foreign";
-  b[0] = std::byte{'X'};
-  EXPECT_FALSE(tools::wire_header::decode(b)) << "no magic: foreign";
 }
 
 }  // namespace

@@ -18,7 +18,7 @@
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket_ops.hpp>
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -26,7 +26,7 @@
 
 namespace core = mcnet::core;
 namespace test = mcnet::test;
-namespace tools = mcnet::tools;
+namespace feed = mcnet::feed;
 using namespace std::chrono_literals;
 
 namespace {
@@ -36,8 +36,8 @@ std::string fmt_spec(const core::ip_address& group, std::uint16_t port) {
 }
 
 struct capture {
-  std::vector<tools::wire_header> data;
-  std::vector<tools::wire_header> ends;
+  std::vector<feed::test_header> data;
+  std::vector<feed::test_header> ends;
   std::size_t foreign = 0;
   int ttl = -1;
   int tos = -1;
@@ -66,7 +66,7 @@ capture collect(core::socket_ref s, std::chrono::milliseconds quiet = 500ms) {
     if (!core::read_from(s, m, core::cmsg::hop_limit | core::cmsg::traffic_class, core::wait_policy::deadline(quiet))) break;
     c.ttl = m.info.hop_limit;
     c.tos = m.info.traffic_class;
-    auto h = tools::wire_header::decode(std::span(buf).first(m.size));
+    auto h = feed::test_header::decode(std::span(buf).first(m.size));
     if (!h) {
       ++c.foreign;
     } else if (h->is_end()) {

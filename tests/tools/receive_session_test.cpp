@@ -17,12 +17,13 @@
 
 #include <mcnet/core/message.hpp>
 #include <mcnet/tools/receiver.hpp>
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 #include "tool_run.hpp"
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
+namespace feed = mcnet::feed;
 namespace test = mcnet::test;
 using namespace std::chrono_literals;
 
@@ -39,10 +40,10 @@ class batch {
   // A datagram with the header: `seq` from `source` (sender id 9, session 1).
   batch& add(const core::ip_address& source, std::uint64_t seq, core::ip_address to = group, bool end = false) {
     auto& buf = buffers_.emplace_back();
-    tools::wire_header h{.flags = end ? tools::wire_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = 1,
+    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = 1,
                          .sequence = seq, .send_time_ns = 1'000'000'000, .length = 100};
     h.encode(buf);
-    core::message m{.buffer = buf, .size = end ? tools::wire_header::size : 100};
+    core::message m{.buffer = buf, .size = end ? feed::test_header::size : 100};
     m.peer = core::endpoint(source, 4000);
     m.info.destination = to;
     m.info.hop_limit = 3;

@@ -11,9 +11,10 @@
 
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/sender.hpp>
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 namespace tools = mcnet::tools;
+namespace feed = mcnet::feed;
 
 namespace {
 
@@ -28,10 +29,10 @@ tools::send_target target(std::uint64_t count, tools::faults f = {}) {
   return t;
 }
 
-std::vector<tools::wire_header> headers(std::span<const mcnet::core::message> batch) {
-  std::vector<tools::wire_header> out;
+std::vector<feed::test_header> headers(std::span<const mcnet::core::message> batch) {
+  std::vector<feed::test_header> out;
   for (const auto& m : batch) {
-    auto h = tools::wire_header::decode(std::span<const std::byte>(m.buffer.data(), m.size));
+    auto h = feed::test_header::decode(std::span<const std::byte>(m.buffer.data(), m.size));
     EXPECT_TRUE(h.has_value());
     if (h) out.push_back(*h);
   }

@@ -10,6 +10,7 @@
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
+namespace feed = mcnet::feed;
 using namespace std::chrono_literals;
 
 namespace {
@@ -20,7 +21,7 @@ const core::kernel_time kT0{std::chrono::seconds(1'700'000'000)};
 
 std::array<std::byte, 100> datagram(std::uint32_t session, std::uint64_t seq, core::kernel_time sent, bool end = false) {
   std::array<std::byte, 100> b{};
-  tools::wire_header h{.flags = static_cast<std::uint8_t>(end ? tools::wire_header::flag_end : 0), .sender_id = 9,
+  feed::test_header h{.flags = static_cast<std::uint8_t>(end ? feed::test_header::flag_end : 0), .sender_id = 9,
                        .session = session, .sequence = seq,
                        .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()), .length = 100};
   h.encode(b);

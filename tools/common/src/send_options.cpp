@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 
 #include <mcnet/core/message.hpp>
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 namespace mcnet::tools {
 
@@ -83,7 +83,7 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   if (c.action != cli_action::run) return c;
   auto bad = [&s](std::string message) { return tl::unexpected(usage(std::move(message), s)); };
   if (vm.count("loop") && s.no_loop) return bad("--loop and --no-loop exclude each other");
-  if (raw.size < static_cast<std::int64_t>(wire_header::size) || raw.size > 65507) {
+  if (raw.size < static_cast<std::int64_t>(feed::test_header::size) || raw.size > 65507) {
     return bad(fmt::format("--size {}: 40 (the header) to 65507 bytes", raw.size));
   }
   if (s.ttl < 0 || s.ttl > 255) return bad(fmt::format("--ttl {}: 0 to 255", s.ttl));

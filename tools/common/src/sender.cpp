@@ -24,7 +24,7 @@
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/report.hpp>
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 namespace mcnet::tools {
 
@@ -126,7 +126,7 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
       t.done = true;
       break;
     }
-    wire_header h{.flags = 0, .sender_id = sender_id_, .session = session_, .sequence = *seq,
+    feed::test_header h{.flags = 0, .sender_id = sender_id_, .session = session_, .sequence = *seq,
                   .send_time_ns = now_(), .length = static_cast<std::uint32_t>(size_)};
     h.encode(buffers_[filled]);
     messages_[filled] = core::message{.buffer = buffers_[filled], .size = size_};
@@ -160,10 +160,10 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
 // END markers: sequence = how many sequence numbers the run had, 3 times.
 void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id, std::uint32_t session) {
   for (auto& t : targets) {
-    wire_header end{.flags = wire_header::flag_end, .sender_id = sender_id, .session = session,
+    feed::test_header end{.flags = feed::test_header::flag_end, .sender_id = sender_id, .session = session,
                     .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
-                    .length = static_cast<std::uint32_t>(wire_header::size)};
-    std::array<std::byte, wire_header::size> b{};
+                    .length = static_cast<std::uint32_t>(feed::test_header::size)};
+    std::array<std::byte, feed::test_header::size> b{};
     end.encode(b);
     for (int i = 0; i < 3; ++i) {
       (void)core::write_to(t.sock, core::message{.buffer = b, .size = b.size()},

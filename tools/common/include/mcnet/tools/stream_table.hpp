@@ -18,7 +18,7 @@
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/ip_address.hpp>
 #include <mcnet/tools/stream_stats.hpp>
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 namespace mcnet::tools {
 
@@ -47,7 +47,7 @@ struct stream {
 
 /// What add() made of one datagram (for --show-packets).
 struct accounted {
-  std::optional<wire_header> header;       ///< none: a foreign packet
+  std::optional<feed::test_header> header;       ///< none: a foreign packet
   std::optional<std::int64_t> latency_ns;  ///< arrival - send time, with a header
   bool untracked = false;                  ///< a new stream past the table's limit: counted in untracked() only
   [[nodiscard]] bool is_end() const noexcept { return header && header->is_end(); }

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
-#include <mcnet/tools/wire_header.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 #include <algorithm>
 #include <cstring>
 
-namespace mcnet::tools {
+namespace mcnet::feed {
 namespace {
 
 template <class T>
@@ -22,7 +22,7 @@ T get(const std::byte* p) noexcept {
 
 }  // namespace
 
-void wire_header::encode(std::span<std::byte> out) const noexcept {
+void test_header::encode(std::span<std::byte> out) const noexcept {
   std::byte* p = out.data();
   std::memset(p, 0, size);
   std::memcpy(p, magic.data(), magic.size());
@@ -37,12 +37,12 @@ void wire_header::encode(std::span<std::byte> out) const noexcept {
   // 36..39 reserved, zero
 }
 
-std::optional<wire_header> wire_header::decode(std::span<const std::byte> datagram) noexcept {
+std::optional<test_header> test_header::decode(std::span<const std::byte> datagram) noexcept {
   if (datagram.size() < size) return std::nullopt;
   const std::byte* p = datagram.data();
   if (std::memcmp(p, magic.data(), magic.size()) != 0) return std::nullopt;
   if (std::to_integer<std::uint8_t>(p[4]) != version || get<std::uint16_t>(p + 6) != size) return std::nullopt;
-  wire_header h;
+  test_header h;
   h.flags = std::to_integer<std::uint8_t>(p[5]);
   h.sender_id = get<std::uint32_t>(p + 8);
   h.session = get<std::uint32_t>(p + 12);
@@ -52,4 +52,4 @@ std::optional<wire_header> wire_header::decode(std::span<const std::byte> datagr
   return h;
 }
 
-}  // namespace mcnet::tools
+}  // namespace mcnet::feed

@@ -13,9 +13,9 @@
 #include <optional>
 #include <span>
 
-namespace mcnet::tools {
+namespace mcnet::feed {
 
-struct wire_header {
+struct test_header {
   static constexpr std::size_t size = 40;
   static constexpr std::array<std::uint8_t, 4> magic{0x4D, 0x43, 0x4E, 0x31};  // "MCN1"
   static constexpr std::uint8_t version = 1;
@@ -34,10 +34,10 @@ struct wire_header {
   void encode(std::span<std::byte> out) const noexcept;
   /// Read a datagram's header; std::nullopt for a foreign packet (too short,
   /// no magic, another version, or a header length that is not 40).
-  [[nodiscard]] static std::optional<wire_header> decode(std::span<const std::byte> datagram) noexcept;
+  [[nodiscard]] static std::optional<test_header> decode(std::span<const std::byte> datagram) noexcept;
 
   [[nodiscard]] bool is_end() const noexcept { return (flags & flag_end) != 0; }
-  friend bool operator==(const wire_header&, const wire_header&) = default;
+  friend bool operator==(const test_header&, const test_header&) = default;
 };
 
-}  // namespace mcnet::tools
+}  // namespace mcnet::feed
