@@ -66,7 +66,7 @@ capture collect(core::socket_ref s, std::chrono::milliseconds quiet = 500ms) {
     if (!core::read_from(s, m, core::cmsg::hop_limit | core::cmsg::traffic_class, core::wait_policy::deadline(quiet))) break;
     c.ttl = m.info.hop_limit;
     c.tos = m.info.traffic_class;
-    auto h = feed::test_header::decode(std::span(buf).first(m.size));
+    auto h = feed::test_header::parse(std::span(buf).first(m.size));
     if (!h) {
       ++c.foreign;
     } else if (h->is_end()) {

@@ -42,7 +42,7 @@ class batch {
     auto& buf = buffers_.emplace_back();
     feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = 1,
                          .sequence = seq, .send_time_ns = 1'000'000'000, .length = 100};
-    h.encode(buf);
+    EXPECT_TRUE(h.build(buf).has_value());
     core::message m{.buffer = buf, .size = end ? feed::test_header::size : 100};
     m.peer = core::endpoint(source, 4000);
     m.info.destination = to;

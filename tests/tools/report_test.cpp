@@ -31,7 +31,7 @@ std::array<std::byte, 100> datagram(std::uint64_t seq, core::kernel_time sent, b
   feed::test_header h{.flags = static_cast<std::uint8_t>(end ? feed::test_header::flag_end : 0), .sender_id = 9,
                        .session = 4, .sequence = seq,
                        .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()), .length = 100};
-  h.encode(b);
+  EXPECT_TRUE(h.build(b).has_value());
   return b;
 }
 

@@ -32,7 +32,7 @@ tools::send_target target(std::uint64_t count, tools::faults f = {}) {
 std::vector<feed::test_header> headers(std::span<const mcnet::core::message> batch) {
   std::vector<feed::test_header> out;
   for (const auto& m : batch) {
-    auto h = feed::test_header::decode(std::span<const std::byte>(m.buffer.data(), m.size));
+    auto h = feed::test_header::parse(std::span<const std::byte>(m.buffer.data(), m.size));
     EXPECT_TRUE(h.has_value());
     if (h) out.push_back(*h);
   }

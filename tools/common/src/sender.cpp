@@ -128,7 +128,7 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
     }
     feed::test_header h{.flags = 0, .sender_id = sender_id_, .session = session_, .sequence = *seq,
                   .send_time_ns = now_(), .length = static_cast<std::uint32_t>(size_)};
-    h.encode(buffers_[filled]);
+    (void)h.build(buffers_[filled]);  // cannot fail: the send options keep size_ >= test_header::size
     messages_[filled] = core::message{.buffer = buffers_[filled], .size = size_};
   }
   return {messages_.data(), filled};
@@ -164,7 +164,7 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
                     .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
                     .length = static_cast<std::uint32_t>(feed::test_header::size)};
     std::array<std::byte, feed::test_header::size> b{};
-    end.encode(b);
+    (void)end.build(b);  // b is test_header::size bytes
     for (int i = 0; i < 3; ++i) {
       (void)core::write_to(t.sock, core::message{.buffer = b, .size = b.size()},
                            core::wait_policy::deadline(std::chrono::milliseconds(100)));

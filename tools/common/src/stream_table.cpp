@@ -12,7 +12,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
                             std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
                             std::uint32_t interface_index) {
   accounted out;
-  const auto header = feed::test_header::decode(payload);
+  const auto header = feed::test_header::parse(payload);
   if (header) out.header = *header;
   stream_key key{group, port, source, !header.has_value(), header ? header->sender_id : 0, header ? header->session : 0};
   auto it = streams_.find(key);
