@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// MPEG-2 transport stream over UDP (ISO/IEC 13818-1 2.4.3): a datagram of
+/// 188-byte packets, 7 in the usual 1316-byte datagram. Each packet,
+/// big-endian:
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 1 | sync byte 0x47 |
+/// | 1 | 2 | transport error indicator (1 bit), payload unit start (1), priority (1), PID (13) |
+/// | 3 | 1 | scrambling control (2 bits), adaptation field control (2), continuity counter (4) |
+/// | 4 | 1 + length | with an adaptation field: its length, then flags (discontinuity, random access, ES priority, PCR, OPCR, splicing point, private data, extension) and the optional fields |
+/// | then | ... | payload, to byte 188 |
+///
+/// The continuity checker counts Continuity_count_error as ETSI TR 101 290
+/// (priority 1, 1.4) does. The views borrow the caller's bytes and never
+/// read past them; the builder writes into the caller's span. Nothing
+/// allocates or throws.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <span>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/feed/big_endian.hpp>
+
+namespace mcnet::feed::mpegts {
+
+inline constexpr std::size_t packet_size = 188;        ///< bytes of a transport packet
+inline constexpr std::size_t header_size = 4;          ///< sync byte to continuity counter
+inline constexpr std::uint8_t sync_byte = 0x47;
+inline constexpr std::uint16_t null_pid = 0x1FFF;      ///< stuffing packets; not continuity-checked
+inline constexpr std::size_t pid_count = 8192;         ///< PIDs are 13 bits
+inline constexpr std::size_t packets_per_datagram = 7;  ///< the usual 1316-byte datagram
+
+/// adaptation_field_control (ISO/IEC 13818-1 table 2-5).
+enum class adaptation_control : std::uint8_t {
+  reserved = 0,                ///< "reserved for future use": parse refuses it
+  payload_only = 1,            ///< '01'
+  adaptation_only = 2,         ///< '10': no payload, the counter does not advance
+  adaptation_and_payload = 3,  ///< '11'
+};
+
+/// A program clock reference (PCR or OPCR): 33-bit base at 90 kHz and a
+/// 9-bit extension at 27 MHz (0 to 299 in a conforming stream; kept as sent).
+struct clock_reference {
+  std::uint64_t base = 0;        ///< 33 bits, 90 kHz
+  std::uint16_t extension = 0;   ///< 9 bits, 27 MHz
+  /// base x 300 + extension: 27 MHz ticks.
+  [[nodiscard]] std::uint64_t ticks_27mhz() const noexcept { return base * 300 + extension; }
+  friend bool operator==(const clock_reference&, const clock_reference&) = default;
+};
+
+/// One 188-byte transport packet, checked when parsed. Borrows the bytes.
+class packet_view {
+ public:
+  /// Parse and check one packet. Errors (errc::value_out_of_range, op
+  /// "mpegts packet", `what` the field, the offending value as the number):
+  /// - "length": not 188 bytes;
+  /// - "sync byte": the first byte is not 0x47 (number: the byte);
+  /// - "adaptation field control": '00', reserved (a decoder discards it);
+  /// - "adaptation field length": over 182 with a payload, or not 183 without
+  ///   one (13818-1 2.4.3.5);
+  /// - "PCR" / "OPCR": the flag is set but the 6 bytes run past the
+  ///   adaptation field (number: the adaptation field length).
+  [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
+
+  [[nodiscard]] bool transport_error() const noexcept { return (byte(1) & 0x80) != 0; }
+  [[nodiscard]] bool payload_unit_start() const noexcept { return (byte(1) & 0x40) != 0; }
+  [[nodiscard]] bool priority() const noexcept { return (byte(1) & 0x20) != 0; }
+  /// 13 bits.
+  [[nodiscard]] std::uint16_t pid() const noexcept { return load_be<std::uint16_t>(bytes_.data() + 1) & 0x1fff; }
+  /// transport_scrambling_control, 2 bits; 0 is not scrambled.
+  [[nodiscard]] std::uint8_t scrambling() const noexcept { return static_cast<std::uint8_t>(byte(3) >> 6); }
+  [[nodiscard]] adaptation_control control() const noexcept {
+    return static_cast<adaptation_control>((byte(3) >> 4) & 3);
+  }
+  /// 4 bits; advances by one per packet with payload of the PID.
+  [[nodiscard]] std::uint8_t continuity_counter() const noexcept { return static_cast<std::uint8_t>(byte(3) & 0x0f); }
+  [[nodiscard]] bool has_payload() const noexcept { return (byte(3) & 0x10) != 0; }
+  [[nodiscard]] bool has_adaptation_field() const noexcept { return (byte(3) & 0x20) != 0; }
+
+  /// The adaptation field after its length byte (empty without one, or with
+  /// length 0): flags, optional fields and stuffing.
+  [[nodiscard]] std::span<const std::byte> adaptation_field() const noexcept {
+    return bytes_.subspan(header_size + 1, adaptation_length_);
+  }
+  /// discontinuity_indicator: the continuity counter (and for the PCR PID the
+  /// time base) may jump in this packet.
+  [[nodiscard]] bool discontinuity() const noexcept { return (flags() & 0x80) != 0; }
+  [[nodiscard]] bool random_access() const noexcept { return (flags() & 0x40) != 0; }
+  /// elementary_stream_priority_indicator.
+  [[nodiscard]] bool es_priority() const noexcept { return (flags() & 0x20) != 0; }
+  [[nodiscard]] std::optional<clock_reference> pcr() const noexcept;
+  [[nodiscard]] std::optional<clock_reference> opcr() const noexcept;
+  /// What follows the header and adaptation field (empty without payload).
+  [[nodiscard]] std::span<const std::byte> payload() const noexcept {
+    return has_payload() ? bytes_.subspan(payload_offset()) : std::span<const std::byte>{};
+  }
+  /// The 188 bytes.
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
+
+ private:
+  [[nodiscard]] unsigned byte(std::size_t i) const noexcept { return std::to_integer<unsigned>(bytes_[i]); }
+  [[nodiscard]] unsigned flags() const noexcept { return adaptation_length_ != 0 ? byte(header_size + 1) : 0u; }
+  [[nodiscard]] std::size_t payload_offset() const noexcept {
+    return has_adaptation_field() ? header_size + 1 + adaptation_length_ : header_size;
+  }
+  std::span<const std::byte> bytes_;
+  std::size_t adaptation_length_ = 0;
+};
+
+/// A UDP datagram of transport packets. Its size is checked when parsed;
+/// each packet is checked when read, so one packet without sync is reported
+/// as that packet's error and the others still read.
+class datagram_view {
+ public:
+  /// Forward iterator over the packets, each a `result<packet_view>`.
+  class iterator {
+   public:
+    using iterator_category = std::forward_iterator_tag;
+    using value_type = result<packet_view>;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = result<packet_view>;
+
+    iterator() noexcept = default;
+    [[nodiscard]] result<packet_view> operator*() const noexcept {
+      return packet_view::parse(std::span<const std::byte>(at_, packet_size));
+    }
+    iterator& operator++() noexcept {
+      at_ += packet_size;
+      return *this;
+    }
+    iterator operator++(int) noexcept {
+      auto before = *this;
+      at_ += packet_size;
+      return before;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.at_ == b.at_; }
+
+   private:
+    friend class datagram_view;
+    explicit iterator(const std::byte* at) noexcept : at_(at) {}
+    const std::byte* at_ = nullptr;
+  };
+
+  /// Check a datagram's size. Error (errc::value_out_of_range, op "mpegts
+  /// datagram"): "length" empty or not a multiple of 188 bytes (number: the
+  /// size). A receiver that wants the whole packets of such a datagram parses
+  /// each 188-byte slice with packet_view::parse.
+  [[nodiscard]] static result<datagram_view> parse(std::span<const std::byte> datagram) noexcept;
+
+  /// How many 188-byte packets.
+  [[nodiscard]] std::size_t size() const noexcept { return bytes_.size() / packet_size; }
+  /// The `i`th packet, parsed; `i` below size() (not checked).
+  [[nodiscard]] result<packet_view> operator[](std::size_t i) const noexcept {
+    return packet_view::parse(bytes_.subspan(i * packet_size, packet_size));
+  }
+  [[nodiscard]] iterator begin() const noexcept { return iterator(bytes_.data()); }
+  [[nodiscard]] iterator end() const noexcept { return iterator(bytes_.data() + bytes_.size()); }
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
+
+ private:
+  std::span<const std::byte> bytes_;
+};
+
+/// What the continuity checker made of one packet.
+enum class continuity : std::uint8_t {
+  in_order,       ///< the counter advanced by one
+  first,          ///< first packet of its PID (or first after a discontinuity indicator
+                  ///< on a packet without payload): nothing to compare with
+  duplicate,      ///< the counter repeated once: a duplicate packet, allowed
+  error,          ///< Continuity_count_error: a jump, or a duplicate's second repeat
+  discontinuity,  ///< the discontinuity indicator allowed whatever the counter did
+  unchecked,      ///< not checked: the null PID, or a packet without payload
+};
+
+/// Counts of one PID.
+struct pid_counts {
+  std::uint64_t packets = 0;          ///< every packet of the PID, checked or not
+  std::uint64_t cc_errors = 0;        ///< Continuity_count_error (TR 101 290 1.4)
+  std::uint64_t duplicates = 0;       ///< repeats allowed as duplicates
+  std::uint64_t discontinuities = 0;  ///< packets with the discontinuity indicator
+  friend bool operator==(const pid_counts&, const pid_counts&) = default;
+};
+
+/// Continuity-count checking of every PID, as ETSI TR 101 290 (priority 1,
+/// 1.4 "Continuity_count_error") counts errors, on ISO/IEC 13818-1's rules
+/// for continuity_counter (2.4.3.3):
+/// - the counter advances (modulo 16) only on packets with payload;
+///   packets without payload (adaptation field control '10') are counted
+///   but not checked, and leave the expected counter as it was;
+/// - a packet with payload whose counter equals the previous one is a
+///   duplicate: one is allowed, the second repeat in a row is an error;
+///   the content is not compared;
+/// - the discontinuity indicator lets the counter take any value on that
+///   packet (counted in discontinuities, never an error); on a packet
+///   without payload it lets the next packet with payload take any value;
+/// - the first packet of a PID is not an error; the null PID 0x1FFF is
+///   counted and never checked;
+/// - after an error the packet's counter is the new reference.
+/// State for all 8192 PIDs is inline (about 270 KiB; keep it static or on
+/// the heap rather than on a small stack); check() never allocates.
+class continuity_checker {
+ public:
+  /// Account for one packet and say what it was.
+  continuity check(const packet_view& packet) noexcept;
+  /// Counts of `pid` (its low 13 bits).
+  [[nodiscard]] const pid_counts& counts(std::uint16_t pid) const noexcept { return counts_[pid & 0x1fff]; }
+  /// Sums over every PID.
+  [[nodiscard]] pid_counts totals() const noexcept;
+  /// Forget everything, as if new.
+  void reset() noexcept;
+
+ private:
+  std::array<pid_counts, pid_count> counts_{};
+  // Per PID: bits 0-3 the last counter, bit 4 seen (a reference exists),
+  // bit 5 the last packet was an allowed duplicate.
+  std::array<std::uint8_t, pid_count> state_{};
+};
+
+/// The counters a sender keeps: the next continuity counter of every PID.
+class continuity_counters {
+ public:
+  /// The counter for the next packet with payload of `pid`, advancing it.
+  std::uint8_t take(std::uint16_t pid) noexcept {
+    auto& c = next_[pid & 0x1fff];
+    const std::uint8_t now = c;
+    c = static_cast<std::uint8_t>((c + 1) & 0x0f);
+    return now;
+  }
+  /// The counter the next packet of `pid` will carry (packets without
+  /// payload carry it too, without advancing it).
+  [[nodiscard]] std::uint8_t peek(std::uint16_t pid) const noexcept { return next_[pid & 0x1fff]; }
+
+ private:
+  std::array<std::uint8_t, pid_count> next_{};
+};
+
+/// What the builder writes besides the payload.
+struct packet_fields {
+  std::uint16_t pid = 0;  ///< 13 bits
+  bool payload_unit_start = false;
+  bool priority = false;
+  bool transport_error = false;
+  std::uint8_t scrambling = 0;  ///< 2 bits
+  std::uint8_t continuity_counter = 0;  ///< 4 bits
+  bool discontinuity = false;   ///< written in an adaptation field
+  bool random_access = false;   ///< written in an adaptation field
+  bool es_priority = false;     ///< written in an adaptation field
+  std::optional<clock_reference> pcr{};  ///< written in an adaptation field
+};
+
+/// Write one 188-byte packet of `fields` and `payload` into `out` and return
+/// 188. An adaptation field is written when a flag or the PCR asks for one
+/// or the payload is shorter than 184 bytes: the rest is stuffing (0xFF in
+/// the adaptation field, 13818-1 2.4.3.5). An empty payload makes an
+/// adaptation-only packet ('10'). Errors (errc::value_out_of_range, op
+/// "mpegts packet"), nothing written: "buffer" under 188 bytes, "PID" over
+/// 13 bits, "scrambling" over 2 bits, "continuity counter" over 4 bits,
+/// "PCR" a base over 33 bits or an extension over 9, "payload" longer than
+/// the packet has room for (number: the room).
+result<std::size_t> build_packet(std::span<std::byte> out, const packet_fields& fields,
+                                 std::span<const std::byte> payload) noexcept;
+
+/// Writes a datagram of packets into a caller-owned buffer (1316 bytes for
+/// the usual 7), taking each packet's continuity counter from the sender's
+/// `continuity_counters`.
+class datagram_builder {
+ public:
+  /// Write into `out`; its size is the limit.
+  explicit datagram_builder(std::span<std::byte> out) noexcept : out_(out) {}
+  /// Append a packet of `fields` (its continuity_counter ignored: taken from
+  /// `counters`, advanced when `payload` is not empty) and `payload`. Errors:
+  /// as build_packet, the counters and the datagram left as they were.
+  result<void> append(const packet_fields& fields, std::span<const std::byte> payload,
+                      continuity_counters& counters) noexcept;
+  /// Packets appended.
+  [[nodiscard]] std::size_t size() const noexcept { return size_ / packet_size; }
+  /// Whether another packet fits.
+  [[nodiscard]] bool full() const noexcept { return out_.size() - size_ < packet_size; }
+  /// The datagram so far.
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return out_.first(size_); }
+
+ private:
+  std::span<std::byte> out_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace mcnet::feed::mpegts

@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// RTP data packets (RFC 3550 section 5.1, header extension 5.3.1),
+/// big-endian:
+///
+/// | offset | size | field |
+/// |---|---|---|
+/// | 0 | 1 | V (2 bits, 2), P (padding), X (extension), CC (4 bits, CSRC count) |
+/// | 1 | 1 | M (marker), PT (7 bits, payload type) |
+/// | 2 | 2 | sequence number |
+/// | 4 | 4 | timestamp (media clock units) |
+/// | 8 | 4 | SSRC |
+/// | 12 | 4 x CC | CSRC list |
+/// | then | 4 + 4 x length | with X: profile-defined 16 bits, length in 32-bit words, the extension data |
+/// | then | ... | payload |
+/// | last | P's count | with P: padding; its last byte is the count of padding bytes, itself included |
+///
+/// The view borrows the caller's bytes and never reads past them; the
+/// builder writes into the caller's span. Nothing allocates or throws.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/feed/big_endian.hpp>
+
+namespace mcnet::feed::rtp {
+
+inline constexpr std::uint8_t version = 2;             ///< the only version (RFC 3550 5.1)
+inline constexpr std::size_t fixed_header_size = 12;   ///< without CSRCs and extension
+inline constexpr std::size_t max_csrcs = 15;           ///< CC is 4 bits
+inline constexpr std::size_t extension_header_size = 4;  ///< profile-defined 16 bits + length
+
+/// A header extension (RFC 3550 5.3.1): the profile-defined 16 bits and the
+/// data, a whole number of 32-bit words (the length field counts them,
+/// without the 4-byte extension header).
+struct extension {
+  std::uint16_t profile = 0;         ///< "defined by profile": identifies the extension
+  std::span<const std::byte> data{};  ///< 4 x length bytes
+};
+
+/// An RTP packet, checked when parsed. Borrows the bytes it was parsed from.
+class packet_view {
+ public:
+  /// Parse and check an RTP packet. Errors (errc::value_out_of_range, op
+  /// "rtp packet", `what` the field, the offending value as the number):
+  /// - "length": shorter than the 12-byte fixed header;
+  /// - "version": not 2;
+  /// - "CSRC count": the CSRC list runs past the end (number: CC);
+  /// - "extension": X set but the 4-byte extension header runs past the end
+  ///   (number: the bytes left);
+  /// - "extension length": the extension data runs past the end (number:
+  ///   the length field, in 32-bit words);
+  /// - "padding": P set and the pad count (the last byte) is 0, or more than
+  ///   the bytes after the headers (number: the count).
+  [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
+
+  [[nodiscard]] bool marker() const noexcept { return (byte(1) & 0x80) != 0; }
+  /// PT, 0 to 127 (RFC 3551 and SDP assign the meanings).
+  [[nodiscard]] std::uint8_t payload_type() const noexcept { return static_cast<std::uint8_t>(byte(1) & 0x7f); }
+  [[nodiscard]] std::uint16_t sequence() const noexcept { return load_be<std::uint16_t>(bytes_.data() + 2); }
+  /// In the payload format's clock rate (90 kHz for video, say).
+  [[nodiscard]] std::uint32_t timestamp() const noexcept { return load_be<std::uint32_t>(bytes_.data() + 4); }
+  [[nodiscard]] std::uint32_t ssrc() const noexcept { return load_be<std::uint32_t>(bytes_.data() + 8); }
+  /// CC, 0 to 15.
+  [[nodiscard]] std::size_t csrc_count() const noexcept { return byte(0) & 0x0fu; }
+  /// The `i`th CSRC; `i` below csrc_count() (not checked).
+  [[nodiscard]] std::uint32_t csrc(std::size_t i) const noexcept {
+    return load_be<std::uint32_t>(bytes_.data() + fixed_header_size + 4 * i);
+  }
+  /// The header extension, when X is set.
+  [[nodiscard]] std::optional<extension> header_extension() const noexcept;
+  /// Whether P is set (then padding() is at least 1).
+  [[nodiscard]] bool has_padding() const noexcept { return (byte(0) & 0x20) != 0; }
+  /// Bytes of padding at the end, the count byte included; 0 without P.
+  [[nodiscard]] std::size_t padding() const noexcept { return padding_; }
+  /// Bytes of the headers: fixed, CSRCs and extension.
+  [[nodiscard]] std::size_t header_size() const noexcept { return payload_offset_; }
+  /// What follows the headers, without the padding.
+  [[nodiscard]] std::span<const std::byte> payload() const noexcept {
+    return bytes_.subspan(payload_offset_, bytes_.size() - payload_offset_ - padding_);
+  }
+  /// The whole packet.
+  [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
+
+ private:
+  [[nodiscard]] unsigned byte(std::size_t i) const noexcept { return std::to_integer<unsigned>(bytes_[i]); }
+  std::span<const std::byte> bytes_;
+  std::size_t payload_offset_ = 0;
+  std::size_t padding_ = 0;
+};
+
+/// What the builder writes in the header.
+struct header_fields {
+  bool marker = false;
+  std::uint8_t payload_type = 0;  ///< 0 to 127
+  std::uint16_t sequence = 0;
+  std::uint32_t timestamp = 0;
+  std::uint32_t ssrc = 0;
+  std::span<const std::uint32_t> csrcs{};  ///< at most 15
+  std::optional<extension> header_extension{};  ///< data: a multiple of 4 bytes, at most 4 x 65535
+  /// Bytes of padding to add, the count byte included (P set when not 0):
+  /// for an encryption block size, say (RFC 3550 5.1). The bytes before the
+  /// count are zero.
+  std::uint8_t padding = 0;
+};
+
+/// Write an RTP packet (version 2) of `fields` and `payload` into `out`;
+/// returns its size. Errors (errc::value_out_of_range, op "rtp packet"),
+/// nothing written: "payload type" over 127, "CSRC count" more than 15,
+/// "extension length" data not a multiple of 4 bytes or over 4 x 65535,
+/// "buffer" `out` too small for the packet (number: the size needed).
+result<std::size_t> build(std::span<std::byte> out, const header_fields& fields,
+                          std::span<const std::byte> payload) noexcept;
+
+}  // namespace mcnet::feed::rtp

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/feed/moldudp64.hpp>
+
+#include <cstring>
+
+#include "codec_error.hpp"
+
+namespace mcnet::feed::moldudp64 {
+namespace {
+
+constexpr std::string_view packet_codec = "moldudp64 packet";
+constexpr std::string_view request_codec = "moldudp64 request";
+
+// The first byte outside printable ASCII, or -1.
+int bad_session_byte(const std::byte* p, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = std::to_integer<int>(p[i]);
+    if (c < 0x20 || c > 0x7e) return c;
+  }
+  return -1;
+}
+
+// The session at `p`, checked, or the error for `codec`.
+result<session_id> read_session(std::string_view codec, const std::byte* p) noexcept {
+  auto s = session_id::make(std::string_view(reinterpret_cast<const char*>(p), session_size));
+  if (!s) return codec_error(codec, "session", s.error().number().value_or(0), "the session is printable ASCII (0x20 to 0x7E)");
+  return s;
+}
+
+void write_header(std::byte* p, const session_id& session, std::uint64_t sequence, std::uint16_t count) noexcept {
+  std::memcpy(p, session.view().data(), session_size);
+  store_be<std::uint64_t>(p + session_size, sequence);
+  store_be<std::uint16_t>(p + session_size + 8, count);
+}
+
+result<std::size_t> build_header_only(std::span<std::byte> out, const session_id& session, std::uint64_t sequence,
+                                      std::uint16_t count) noexcept {
+  if (out.size() < header_size) return codec_error(packet_codec, "buffer", out.size(), "the header needs 20 bytes");
+  write_header(out.data(), session, sequence, count);
+  return header_size;
+}
+
+}  // namespace
+
+result<session_id> session_id::make(std::string_view name) noexcept {
+  if (name.size() > session_size) {
+    return codec_error("moldudp64 session", "length", name.size(), "a session has at most 10 characters");
+  }
+  if (const int c = bad_session_byte(reinterpret_cast<const std::byte*>(name.data()), name.size()); c >= 0) {
+    return codec_error("moldudp64 session", "character", c, "the session is printable ASCII (0x20 to 0x7E)");
+  }
+  session_id s;
+  std::memcpy(s.text_.data(), name.data(), name.size());
+  return s;
+}
+
+std::string_view session_id::name() const noexcept {
+  auto v = view();
+  while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
+  return v;
+}
+
+result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+  if (packet.size() < header_size) {
+    return codec_error(packet_codec, "length", packet.size(), "a downstream packet has at least the 20-byte header");
+  }
+  const std::byte* p = packet.data();
+  auto session = read_session(packet_codec, p);
+  if (!session) return fail(session.error());
+  packet_view v;
+  v.bytes_ = packet;
+  v.session_ = *session;
+  v.sequence_ = load_be<std::uint64_t>(p + session_size);
+  v.count_ = load_be<std::uint16_t>(p + session_size + 8);
+  std::size_t at = header_size;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (packet.size() - at < block_header_size ||
+        packet.size() - at - block_header_size < load_be<std::uint16_t>(p + at)) {
+      return codec_error(packet_codec, "message length", i,
+                         "message {number} runs past the end: the count says more than the packet holds");
+    }
+    at += block_header_size + load_be<std::uint16_t>(p + at);
+  }
+  if (at != packet.size()) {
+    return codec_error(packet_codec, "trailing bytes", packet.size() - at,
+                       "{number} bytes after the last message the count announces");
+  }
+  return v;
+}
+
+result<packet_builder> packet_builder::start(std::span<std::byte> out, const session_id& session,
+                                             std::uint64_t first_sequence) noexcept {
+  if (auto r = build_header_only(out, session, first_sequence, 0); !r) return fail(r.error());
+  return packet_builder(out);
+}
+
+std::size_t packet_builder::room() const noexcept {
+  const std::size_t left = out_.size() - size_;
+  return left < block_header_size ? 0 : std::min<std::size_t>(left - block_header_size, 0xffff);
+}
+
+result<void> packet_builder::append(std::span<const std::byte> message) noexcept {
+  if (message.size() > 0xffff) {
+    return codec_error(packet_codec, "message length", message.size(), "a message has at most 65535 bytes");
+  }
+  if (out_.size() - size_ < block_header_size + message.size()) {
+    return codec_error(packet_codec, "buffer", room(), "room for a message of {number} bytes only");
+  }
+  if (count_ == max_messages) {
+    return codec_error(packet_codec, "message count", count_, "65534 messages at most: 0xFFFF is end of session");
+  }
+  std::byte* p = out_.data() + size_;
+  store_be<std::uint16_t>(p, static_cast<std::uint16_t>(message.size()));
+  if (!message.empty()) std::memcpy(p + block_header_size, message.data(), message.size());
+  size_ += block_header_size + message.size();
+  ++count_;
+  store_be<std::uint16_t>(out_.data() + session_size + 8, count_);
+  return {};
+}
+
+result<std::size_t> build_heartbeat(std::span<std::byte> out, const session_id& session,
+                                    std::uint64_t next_sequence) noexcept {
+  return build_header_only(out, session, next_sequence, heartbeat_count);
+}
+
+result<std::size_t> build_end_of_session(std::span<std::byte> out, const session_id& session,
+                                         std::uint64_t next_sequence) noexcept {
+  return build_header_only(out, session, next_sequence, end_of_session_count);
+}
+
+result<request> request::parse(std::span<const std::byte> packet) noexcept {
+  if (packet.size() < request_size) return codec_error(request_codec, "length", packet.size(), "a request has 20 bytes");
+  if (packet.size() > request_size) {
+    return codec_error(request_codec, "trailing bytes", packet.size() - request_size, "a request has 20 bytes");
+  }
+  const std::byte* p = packet.data();
+  auto session = read_session(request_codec, p);
+  if (!session) return fail(session.error());
+  return request{*session, load_be<std::uint64_t>(p + session_size), load_be<std::uint16_t>(p + session_size + 8)};
+}
+
+result<std::size_t> request::build(std::span<std::byte> out) const noexcept {
+  if (out.size() < request_size) return codec_error(request_codec, "buffer", out.size(), "a request needs 20 bytes");
+  write_header(out.data(), session, sequence, count);
+  return request_size;
+}
+
+}  // namespace mcnet::feed::moldudp64
