@@ -4,9 +4,10 @@
 
 #include <cstring>
 
-#include "codec_error.hpp"
+#include <mcnet/feed/detail/codec_error.hpp>
 
 namespace mcnet::feed::moldudp64 {
+using feed::detail::codec_error;
 namespace {
 
 constexpr std::string_view packet_codec = "moldudp64 packet";
@@ -21,11 +22,9 @@ int bad_session_byte(const std::byte* p, std::size_t n) noexcept {
   return -1;
 }
 
-// The session at `p`, checked, or the error for `codec`.
-result<session_id> read_session(std::string_view codec, const std::byte* p) noexcept {
-  auto s = session_id::make(std::string_view(reinterpret_cast<const char*>(p), session_size));
-  if (!s) return codec_error(codec, "session", s.error().number().value_or(0), "the session is printable ASCII (0x20 to 0x7E)");
-  return s;
+// The error for a session byte `c` outside printable ASCII.
+tl::unexpected<error> bad_session(std::string_view codec, int c) noexcept {
+  return codec_error(codec, "session", c, "the session is printable ASCII (0x20 to 0x7E)");
 }
 
 void write_header(std::byte* p, const session_id& session, std::uint64_t sequence, std::uint16_t count) noexcept {
@@ -55,6 +54,8 @@ result<session_id> session_id::make(std::string_view name) noexcept {
   return s;
 }
 
+session_id::session_id(const std::byte* wire) noexcept { std::memcpy(text_.data(), wire, session_size); }
+
 std::string_view session_id::name() const noexcept {
   auto v = view();
   while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
@@ -66,11 +67,9 @@ result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexce
     return codec_error(packet_codec, "length", packet.size(), "a downstream packet has at least the 20-byte header");
   }
   const std::byte* p = packet.data();
-  auto session = read_session(packet_codec, p);
-  if (!session) return fail(session.error());
+  if (const int c = bad_session_byte(p, session_size); c >= 0) return bad_session(packet_codec, c);
   packet_view v;
   v.bytes_ = packet;
-  v.session_ = *session;
   v.sequence_ = load_be<std::uint64_t>(p + session_size);
   v.count_ = load_be<std::uint16_t>(p + session_size + 8);
   std::size_t at = header_size;
@@ -130,14 +129,15 @@ result<std::size_t> build_end_of_session(std::span<std::byte> out, const session
 }
 
 result<request> request::parse(std::span<const std::byte> packet) noexcept {
-  if (packet.size() < request_size) return codec_error(request_codec, "length", packet.size(), "a request has 20 bytes");
+  if (packet.size() < request_size) {
+    return codec_error(request_codec, "length", packet.size(), "a request has 20 bytes");
+  }
   if (packet.size() > request_size) {
     return codec_error(request_codec, "trailing bytes", packet.size() - request_size, "a request has 20 bytes");
   }
   const std::byte* p = packet.data();
-  auto session = read_session(request_codec, p);
-  if (!session) return fail(session.error());
-  return request{*session, load_be<std::uint64_t>(p + session_size), load_be<std::uint16_t>(p + session_size + 8)};
+  if (const int c = bad_session_byte(p, session_size); c >= 0) return bad_session(request_codec, c);
+  return request{session_id(p), load_be<std::uint64_t>(p + session_size), load_be<std::uint16_t>(p + session_size + 8)};
 }
 
 result<std::size_t> request::build(std::span<std::byte> out) const noexcept {

@@ -4,19 +4,19 @@
 
 #include <cstring>
 
-#include "codec_error.hpp"
+#include <mcnet/feed/detail/codec_error.hpp>
 
 namespace mcnet::feed::mpegts {
+using feed::detail::codec_error;
 namespace {
 
-constexpr std::string_view packet_codec = "mpegts packet";
-constexpr std::size_t pcr_size = 6;
-constexpr unsigned flag_discontinuity = 0x80, flag_random_access = 0x40, flag_es_priority = 0x20, flag_pcr = 0x10,
-                   flag_opcr = 0x08;
+using detail::packet_codec;
+using detail::pcr_size, detail::flag_discontinuity, detail::flag_random_access, detail::flag_es_priority,
+    detail::flag_pcr, detail::flag_opcr;
 
 // 13818-1 2.4.3.5: 33-bit base, 6 reserved bits, 9-bit extension.
 clock_reference read_clock(const std::byte* p) noexcept {
-  const std::uint64_t b = load_be<std::uint64_t>(p) >> 16;  // the 48 bits
+  const std::uint64_t b = std::uint64_t{load_be<std::uint32_t>(p)} << 16 | load_be<std::uint16_t>(p + 4);
   return {b >> 15, static_cast<std::uint16_t>(b & 0x1ff)};
 }
 
@@ -25,45 +25,7 @@ void write_clock(std::byte* p, const clock_reference& c) noexcept {
   for (std::size_t i = 0; i < pcr_size; ++i) p[i] = static_cast<std::byte>(b >> (8 * (pcr_size - 1 - i)));
 }
 
-// Continuity state bits (continuity_checker::state_).
-constexpr std::uint8_t state_counter = 0x0f, state_seen = 0x10, state_duplicate = 0x20;
-
 }  // namespace
-
-result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
-  if (packet.size() != packet_size) return codec_error(packet_codec, "length", packet.size(), "a packet has 188 bytes");
-  const std::byte* p = packet.data();
-  if (std::to_integer<std::uint8_t>(p[0]) != sync_byte) {
-    return codec_error(packet_codec, "sync byte", std::to_integer<std::uint8_t>(p[0]), "no sync byte 0x47: sync lost");
-  }
-  packet_view v;
-  v.bytes_ = packet;
-  const auto afc = v.control();
-  if (afc == adaptation_control::reserved) {
-    return codec_error(packet_codec, "adaptation field control", 0, "'00' is reserved: the packet is discarded");
-  }
-  if (v.has_adaptation_field()) {
-    const std::size_t length = std::to_integer<std::size_t>(p[header_size]);
-    if (afc == adaptation_control::adaptation_only && length != 183) {
-      return codec_error(packet_codec, "adaptation field length", length, "183 in a packet without payload");
-    }
-    if (afc == adaptation_control::adaptation_and_payload && length > 182) {
-      return codec_error(packet_codec, "adaptation field length", length, "0 to 182 in a packet with payload");
-    }
-    v.adaptation_length_ = length;
-    if (length != 0) {
-      const unsigned flags = std::to_integer<unsigned>(p[header_size + 1]);
-      std::size_t need = 1;
-      if ((flags & flag_pcr) != 0 && length < (need += pcr_size)) {
-        return codec_error(packet_codec, "PCR", length, "the PCR runs past the adaptation field of {number} bytes");
-      }
-      if ((flags & flag_opcr) != 0 && length < (need += pcr_size)) {
-        return codec_error(packet_codec, "OPCR", length, "the OPCR runs past the adaptation field of {number} bytes");
-      }
-    }
-  }
-  return v;
-}
 
 std::optional<clock_reference> packet_view::pcr() const noexcept {
   if ((flags() & flag_pcr) == 0) return std::nullopt;
@@ -77,49 +39,12 @@ std::optional<clock_reference> packet_view::opcr() const noexcept {
 
 result<datagram_view> datagram_view::parse(std::span<const std::byte> datagram) noexcept {
   if (datagram.empty() || datagram.size() % packet_size != 0) {
-    return codec_error("mpegts datagram", "length", datagram.size(), "{number} bytes is not a whole number of 188-byte packets");
+    return codec_error("mpegts datagram", "length", datagram.size(),
+                       "{number} bytes is not a whole number of 188-byte packets");
   }
   datagram_view v;
   v.bytes_ = datagram;
   return v;
-}
-
-continuity continuity_checker::check(const packet_view& packet) noexcept {
-  const std::uint16_t pid = packet.pid();
-  auto& c = counts_[pid];
-  auto& s = state_[pid];
-  ++c.packets;
-  if (pid == null_pid) return continuity::unchecked;
-  const std::uint8_t cc = packet.continuity_counter();
-  if (packet.discontinuity()) {
-    ++c.discontinuities;
-    // Without payload the packet's counter is not the stream's: the next
-    // packet with payload starts afresh.
-    s = packet.has_payload() ? static_cast<std::uint8_t>(state_seen | cc) : std::uint8_t{0};
-    return continuity::discontinuity;
-  }
-  if (!packet.has_payload()) return continuity::unchecked;
-  if ((s & state_seen) == 0) {
-    s = static_cast<std::uint8_t>(state_seen | cc);
-    return continuity::first;
-  }
-  const std::uint8_t last = s & state_counter;
-  if (cc == ((last + 1) & state_counter)) {
-    s = static_cast<std::uint8_t>(state_seen | cc);
-    return continuity::in_order;
-  }
-  if (cc == last) {
-    if ((s & state_duplicate) == 0) {
-      ++c.duplicates;
-      s |= state_duplicate;
-      return continuity::duplicate;
-    }
-    ++c.cc_errors;  // a packet "occurs more than twice"; the next repeat is an error too
-    return continuity::error;
-  }
-  ++c.cc_errors;
-  s = static_cast<std::uint8_t>(state_seen | cc);
-  return continuity::error;
 }
 
 pid_counts continuity_checker::totals() const noexcept {

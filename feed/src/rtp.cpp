@@ -4,52 +4,11 @@
 
 #include <cstring>
 
-#include "codec_error.hpp"
+#include <mcnet/feed/detail/codec_error.hpp>
 
 namespace mcnet::feed::rtp {
-namespace {
-constexpr std::string_view codec = "rtp packet";
-}  // namespace
-
-result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
-  const std::size_t n = packet.size();
-  if (n < fixed_header_size) return codec_error(codec, "length", n, "an RTP packet has at least the 12-byte header");
-  const std::byte* p = packet.data();
-  const unsigned first = std::to_integer<unsigned>(p[0]);
-  if (first >> 6 != version) return codec_error(codec, "version", first >> 6, "RTP version 2 only (RFC 3550 5.1)");
-  const std::size_t cc = first & 0x0fu;
-  std::size_t at = fixed_header_size + 4 * cc;
-  if (at > n) return codec_error(codec, "CSRC count", cc, "the {number} CSRCs run past the end of the packet");
-  if ((first & 0x10u) != 0) {
-    if (n - at < extension_header_size) {
-      return codec_error(codec, "extension", n - at, "X is set but only {number} bytes follow the CSRCs");
-    }
-    const std::size_t words = load_be<std::uint16_t>(p + at + 2);
-    if (n - at - extension_header_size < 4 * words) {
-      return codec_error(codec, "extension length", words, "the extension's {number} words run past the end");
-    }
-    at += extension_header_size + 4 * words;
-  }
-  std::size_t pad = 0;
-  if ((first & 0x20u) != 0) {
-    // The count is the last byte, so it needs a byte after the headers.
-    pad = n > at ? std::to_integer<std::size_t>(p[n - 1]) : 0;
-    if (pad == 0 || pad > n - at) {
-      return codec_error(codec, "padding", pad, "P is set: the last byte counts 1 or more bytes after the headers");
-    }
-  }
-  packet_view v;
-  v.bytes_ = packet;
-  v.payload_offset_ = at;
-  v.padding_ = pad;
-  return v;
-}
-
-std::optional<extension> packet_view::header_extension() const noexcept {
-  if ((byte(0) & 0x10u) == 0) return std::nullopt;
-  const std::byte* x = bytes_.data() + fixed_header_size + 4 * csrc_count();
-  return extension{load_be<std::uint16_t>(x), {x + extension_header_size, 4u * load_be<std::uint16_t>(x + 2)}};
-}
+using feed::detail::codec_error;
+using detail::codec;
 
 result<std::size_t> build(std::span<std::byte> out, const header_fields& f,
                           std::span<const std::byte> payload) noexcept {

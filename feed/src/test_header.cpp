@@ -6,9 +6,10 @@
 
 #include <mcnet/feed/big_endian.hpp>
 
-#include "codec_error.hpp"
+#include <mcnet/feed/detail/codec_error.hpp>
 
 namespace mcnet::feed {
+using feed::detail::codec_error;
 namespace {
 constexpr std::string_view codec = "test header";
 }  // namespace

@@ -145,7 +145,8 @@ TEST(MoldUdp64, TheBuilderWritesTheHandMadeBytes) {
   std::array<std::byte, 1472> out{};
   auto b = mold::packet_builder::start(out, session(), 1000);
   ASSERT_TRUE(b) << b.error().message();
-  EXPECT_TRUE(same(b->bytes(), std::vector<std::byte>(kPacket.begin(), kPacket.begin() + 18) + bytes({0, 0}))) << "started: a heartbeat";
+  const auto started = std::vector<std::byte>(kPacket.begin(), kPacket.begin() + 18) + bytes({0, 0});
+  EXPECT_TRUE(same(b->bytes(), started)) << "started: a heartbeat";
   ASSERT_TRUE(b->append(text("AB")));
   ASSERT_TRUE(b->append({}));
   ASSERT_TRUE(b->append(text("XYZ")));

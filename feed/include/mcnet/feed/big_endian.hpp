@@ -7,24 +7,39 @@
 /// writes of unsigned integers at a byte pointer, for the payload codecs.
 /// They do no bounds check: the codecs check the span first.
 
+#include <bit>
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace mcnet::feed {
 
-/// The `sizeof(T)` bytes at `p`, most significant first. `p` need not be aligned.
+/// `v` with its bytes in reverse order (std::byteswap is C++23).
 template <std::unsigned_integral T>
-[[nodiscard]] constexpr T load_be(const std::byte* p) noexcept {
-  T v = 0;
-  for (std::size_t i = 0; i < sizeof(T); ++i) v = static_cast<T>(static_cast<T>(v << 8) | std::to_integer<T>(p[i]));
+[[nodiscard]] constexpr T byte_swap(T v) noexcept {
+  if constexpr (sizeof(T) == 2) return __builtin_bswap16(v);
+  else if constexpr (sizeof(T) == 4) return __builtin_bswap32(v);
+  else if constexpr (sizeof(T) == 8) return __builtin_bswap64(v);
+  else return v;
+}
+
+/// The `sizeof(T)` bytes at `p`, most significant first. `p` need not be aligned.
+/// One unaligned load and a byte swap where the host is little-endian (a
+/// byte loop is not always folded into one by the compiler).
+template <std::unsigned_integral T>
+[[nodiscard]] inline T load_be(const std::byte* p) noexcept {
+  T v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::endian::native == std::endian::little && sizeof(T) > 1) v = byte_swap(v);
   return v;
 }
 
 /// Write `v` to the `sizeof(T)` bytes at `p`, most significant first.
 template <std::unsigned_integral T>
-constexpr void store_be(std::byte* p, T v) noexcept {
-  for (std::size_t i = 0; i < sizeof(T); ++i) p[i] = static_cast<std::byte>(v >> (8 * (sizeof(T) - 1 - i)));
+inline void store_be(std::byte* p, T v) noexcept {
+  if constexpr (std::endian::native == std::endian::little && sizeof(T) > 1) v = byte_swap(v);
+  std::memcpy(p, &v, sizeof v);
 }
 
 }  // namespace mcnet::feed

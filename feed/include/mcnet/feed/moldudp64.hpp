@@ -62,6 +62,10 @@ class session_id {
   friend bool operator==(const session_id&, const session_id&) = default;
 
  private:
+  friend class packet_view;
+  friend struct request;
+  // The 10 bytes at `wire`, which the caller has checked.
+  explicit session_id(const std::byte* wire) noexcept;
   std::array<char, session_size> text_{};
 };
 
@@ -123,7 +127,7 @@ class packet_view {
   ///   message the count misses, so it is refused rather than half-read.
   [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
 
-  [[nodiscard]] const session_id& session() const noexcept { return session_; }
+  [[nodiscard]] session_id session() const noexcept { return session_id(bytes_.data()); }
   /// Sequence number of the first message; for a heartbeat or an end of
   /// session, the sequence number of the next message the server will send.
   [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
@@ -144,7 +148,6 @@ class packet_view {
 
  private:
   std::span<const std::byte> bytes_;
-  session_id session_;
   std::uint64_t sequence_ = 0;
   std::uint16_t count_ = 0;
 };

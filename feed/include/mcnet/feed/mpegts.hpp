@@ -12,8 +12,11 @@
 /// | 0 | 1 | sync byte 0x47 |
 /// | 1 | 2 | transport error indicator (1 bit), payload unit start (1), priority (1), PID (13) |
 /// | 3 | 1 | scrambling control (2 bits), adaptation field control (2), continuity counter (4) |
-/// | 4 | 1 + length | with an adaptation field: its length, then flags (discontinuity, random access, ES priority, PCR, OPCR, splicing point, private data, extension) and the optional fields |
+/// | 4 | 1 + length | with an adaptation field: its length, flags, optional fields, stuffing |
 /// | then | ... | payload, to byte 188 |
+///
+/// The adaptation field's flags byte: discontinuity, random access, ES
+/// priority, PCR, OPCR, splicing point, private data, extension.
 ///
 /// The continuity checker counts Continuity_count_error as ETSI TR 101 290
 /// (priority 1, 1.4) does. The views borrow the caller's bytes and never
@@ -26,9 +29,11 @@
 #include <iterator>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/feed/big_endian.hpp>
+#include <mcnet/feed/detail/codec_error.hpp>
 
 namespace mcnet::feed::mpegts {
 
@@ -38,6 +43,16 @@ inline constexpr std::uint8_t sync_byte = 0x47;
 inline constexpr std::uint16_t null_pid = 0x1FFF;      ///< stuffing packets; not continuity-checked
 inline constexpr std::size_t pid_count = 8192;         ///< PIDs are 13 bits
 inline constexpr std::size_t packets_per_datagram = 7;  ///< the usual 1316-byte datagram
+
+namespace detail {
+inline constexpr std::string_view packet_codec = "mpegts packet";
+inline constexpr std::size_t pcr_size = 6;  // 33-bit base, 6 reserved bits, 9-bit extension
+// Adaptation field flags (13818-1 2.4.3.4).
+inline constexpr unsigned flag_discontinuity = 0x80, flag_random_access = 0x40, flag_es_priority = 0x20,
+                          flag_pcr = 0x10, flag_opcr = 0x08;
+// Continuity state bits (continuity_checker::state_).
+inline constexpr std::uint8_t state_counter = 0x0f, state_seen = 0x10, state_duplicate = 0x20;
+}  // namespace detail
 
 /// adaptation_field_control (ISO/IEC 13818-1 table 2-5).
 enum class adaptation_control : std::uint8_t {
@@ -293,5 +308,88 @@ class datagram_builder {
   std::span<std::byte> out_;
   std::size_t size_ = 0;
 };
+
+// Inline: a datagram calls these once per packet.
+
+inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+  if (packet.size() != packet_size) {
+    return feed::detail::codec_error(detail::packet_codec, "length", packet.size(), "a packet has 188 bytes");
+  }
+  const std::byte* p = packet.data();
+  if (std::to_integer<std::uint8_t>(p[0]) != sync_byte) {
+    return feed::detail::codec_error(detail::packet_codec, "sync byte", std::to_integer<std::uint8_t>(p[0]),
+                                     "no sync byte 0x47: sync lost");
+  }
+  packet_view v;
+  v.bytes_ = packet;
+  const auto afc = v.control();
+  if (afc == adaptation_control::reserved) {
+    return feed::detail::codec_error(detail::packet_codec, "adaptation field control", 0,
+                                     "'00' is reserved: the packet is discarded");
+  }
+  if (v.has_adaptation_field()) {
+    const std::size_t length = std::to_integer<std::size_t>(p[header_size]);
+    if (afc == adaptation_control::adaptation_only && length != 183) {
+      return feed::detail::codec_error(detail::packet_codec, "adaptation field length", length,
+                                       "183 in a packet without payload");
+    }
+    if (afc == adaptation_control::adaptation_and_payload && length > 182) {
+      return feed::detail::codec_error(detail::packet_codec, "adaptation field length", length,
+                                       "0 to 182 in a packet with payload");
+    }
+    v.adaptation_length_ = length;
+    if (length != 0) {
+      const unsigned flags = std::to_integer<unsigned>(p[header_size + 1]);
+      std::size_t need = 1;
+      if ((flags & detail::flag_pcr) != 0 && length < (need += detail::pcr_size)) {
+        return feed::detail::codec_error(detail::packet_codec, "PCR", length,
+                                         "the PCR runs past the adaptation field of {number} bytes");
+      }
+      if ((flags & detail::flag_opcr) != 0 && length < (need += detail::pcr_size)) {
+        return feed::detail::codec_error(detail::packet_codec, "OPCR", length,
+                                         "the OPCR runs past the adaptation field of {number} bytes");
+      }
+    }
+  }
+  return v;
+}
+
+inline continuity continuity_checker::check(const packet_view& packet) noexcept {
+  const std::uint16_t pid = packet.pid();
+  auto& c = counts_[pid];
+  auto& s = state_[pid];
+  ++c.packets;
+  if (pid == null_pid) return continuity::unchecked;
+  const std::uint8_t cc = packet.continuity_counter();
+  if (packet.discontinuity()) {
+    ++c.discontinuities;
+    // Without payload the packet's counter is not the stream's: the next
+    // packet with payload starts afresh.
+    s = packet.has_payload() ? static_cast<std::uint8_t>(detail::state_seen | cc) : std::uint8_t{0};
+    return continuity::discontinuity;
+  }
+  if (!packet.has_payload()) return continuity::unchecked;
+  if ((s & detail::state_seen) == 0) {
+    s = static_cast<std::uint8_t>(detail::state_seen | cc);
+    return continuity::first;
+  }
+  const std::uint8_t last = s & detail::state_counter;
+  if (cc == ((last + 1) & detail::state_counter)) {
+    s = static_cast<std::uint8_t>(detail::state_seen | cc);
+    return continuity::in_order;
+  }
+  if (cc == last) {
+    if ((s & detail::state_duplicate) == 0) {
+      ++c.duplicates;
+      s |= detail::state_duplicate;
+      return continuity::duplicate;
+    }
+    ++c.cc_errors;  // a packet "occurs more than twice"; the next repeat is an error too
+    return continuity::error;
+  }
+  ++c.cc_errors;
+  s = static_cast<std::uint8_t>(detail::state_seen | cc);
+  return continuity::error;
+}
 
 }  // namespace mcnet::feed::mpegts

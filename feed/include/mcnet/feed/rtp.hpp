@@ -25,9 +25,11 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/feed/big_endian.hpp>
+#include <mcnet/feed/detail/codec_error.hpp>
 
 namespace mcnet::feed::rtp {
 
@@ -35,6 +37,10 @@ inline constexpr std::uint8_t version = 2;             ///< the only version (RF
 inline constexpr std::size_t fixed_header_size = 12;   ///< without CSRCs and extension
 inline constexpr std::size_t max_csrcs = 15;           ///< CC is 4 bits
 inline constexpr std::size_t extension_header_size = 4;  ///< profile-defined 16 bits + length
+
+namespace detail {
+inline constexpr std::string_view codec = "rtp packet";
+}  // namespace detail
 
 /// A header extension (RFC 3550 5.3.1): the profile-defined 16 bits and the
 /// data, a whole number of 32-bit words (the length field counts them,
@@ -74,7 +80,11 @@ class packet_view {
     return load_be<std::uint32_t>(bytes_.data() + fixed_header_size + 4 * i);
   }
   /// The header extension, when X is set.
-  [[nodiscard]] std::optional<extension> header_extension() const noexcept;
+  [[nodiscard]] std::optional<extension> header_extension() const noexcept {
+    if ((byte(0) & 0x10u) == 0) return std::nullopt;
+    const std::byte* x = bytes_.data() + fixed_header_size + 4 * csrc_count();
+    return extension{load_be<std::uint16_t>(x), {x + extension_header_size, 4u * load_be<std::uint16_t>(x + 2)}};
+  }
   /// Whether P is set (then padding() is at least 1).
   [[nodiscard]] bool has_padding() const noexcept { return (byte(0) & 0x20) != 0; }
   /// Bytes of padding at the end, the count byte included; 0 without P.
@@ -117,5 +127,52 @@ struct header_fields {
 /// "buffer" `out` too small for the packet (number: the size needed).
 result<std::size_t> build(std::span<std::byte> out, const header_fields& fields,
                           std::span<const std::byte> payload) noexcept;
+
+// Inline: called once per datagram, its checks are a few compares.
+inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+  const std::size_t n = packet.size();
+  if (n < fixed_header_size) {
+    return feed::detail::codec_error(detail::codec, "length", n,
+                                     "an RTP packet has at least the 12-byte header");
+  }
+  const std::byte* p = packet.data();
+  const unsigned first = std::to_integer<unsigned>(p[0]);
+  if (first >> 6 != version) {
+    return feed::detail::codec_error(detail::codec, "version", first >> 6,
+                                     "RTP version 2 only (RFC 3550 5.1)");
+  }
+  const std::size_t cc = first & 0x0fu;
+  std::size_t at = fixed_header_size + 4 * cc;
+  if (at > n) {
+    return feed::detail::codec_error(detail::codec, "CSRC count", cc,
+                                     "the {number} CSRCs run past the end of the packet");
+  }
+  if ((first & 0x10u) != 0) {
+    if (n - at < extension_header_size) {
+      return feed::detail::codec_error(detail::codec, "extension", n - at,
+                                       "X is set but only {number} bytes follow the CSRCs");
+    }
+    const std::size_t words = load_be<std::uint16_t>(p + at + 2);
+    if (n - at - extension_header_size < 4 * words) {
+      return feed::detail::codec_error(detail::codec, "extension length", words,
+                                       "the extension's {number} words run past the end");
+    }
+    at += extension_header_size + 4 * words;
+  }
+  std::size_t pad = 0;
+  if ((first & 0x20u) != 0) {
+    // The count is the last byte, so it needs a byte after the headers.
+    pad = n > at ? std::to_integer<std::size_t>(p[n - 1]) : 0;
+    if (pad == 0 || pad > n - at) {
+      return feed::detail::codec_error(detail::codec, "padding", pad,
+                                       "P is set: the last byte counts 1 or more bytes after the headers");
+    }
+  }
+  packet_view v;
+  v.bytes_ = packet;
+  v.payload_offset_ = at;
+  v.padding_ = pad;
+  return v;
+}
 
 }  // namespace mcnet::feed::rtp
