@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include <mcnet/core/error.hpp>
 
 namespace mcnet::feed::test {
@@ -39,6 +41,20 @@ inline bool same(std::span<const std::byte> a, std::span<const std::byte> b) {
 template <class T>
 std::string_view field(const result<T>& r) {
   return r ? std::string_view{} : r.error().what;
+}
+
+// Every prefix of `whole` shorter than `least` bytes: `parse` refuses it
+// with errc::value_out_of_range, `op`, "length" and the size as the number.
+template <class Parse>
+void expect_too_short(Parse parse, std::span<const std::byte> whole, std::size_t least, std::string_view op) {
+  for (std::size_t n = 0; n < least; ++n) {
+    auto r = parse(whole.first(n));
+    ASSERT_FALSE(r) << n;
+    EXPECT_EQ(r.error().code, errc::value_out_of_range);
+    EXPECT_EQ(r.error().op, op);
+    EXPECT_EQ(r.error().what, "length");
+    EXPECT_EQ(r.error().number(), static_cast<std::int64_t>(n));
+  }
 }
 
 }  // namespace mcnet::feed::test
