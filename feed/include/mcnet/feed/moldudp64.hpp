@@ -59,6 +59,7 @@ class session_id {
   [[nodiscard]] std::string_view view() const noexcept { return {text_.data(), text_.size()}; }
   /// The name without the padding spaces on the right.
   [[nodiscard]] std::string_view name() const noexcept;
+  /// The same 10 characters.
   friend bool operator==(const session_id&, const session_id&) = default;
 
  private:
@@ -73,8 +74,8 @@ class session_id {
 /// prefix) and its sequence number (the packet's first sequence number plus
 /// its index; wraps modulo 2^64 as the counter does).
 struct message {
-  std::uint64_t sequence = 0;
-  std::span<const std::byte> bytes{};
+  std::uint64_t sequence = 0;        ///< this message's sequence number
+  std::span<const std::byte> bytes{};  ///< the message, a view into the packet
 };
 
 /// A downstream packet, checked whole when parsed; iterating its messages
@@ -84,6 +85,7 @@ class packet_view {
   /// Forward iterator over the messages, in order.
   class iterator {
    public:
+    /// Standard iterator types: a message is yielded by value.
     using iterator_category = std::forward_iterator_tag;
     using value_type = message;
     using difference_type = std::ptrdiff_t;
@@ -91,9 +93,11 @@ class packet_view {
     using reference = message;
 
     iterator() noexcept = default;
+    /// The message here: its sequence number and bytes.
     [[nodiscard]] message operator*() const noexcept {
       return {sequence_, {at_ + block_header_size, load_be<std::uint16_t>(at_)}};
     }
+    /// Step over this message's length prefix and bytes.
     iterator& operator++() noexcept {
       at_ += block_header_size + load_be<std::uint16_t>(at_);
       ++sequence_;
@@ -104,6 +108,7 @@ class packet_view {
       ++*this;
       return before;
     }
+    /// Same position in the same packet.
     friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.at_ == b.at_; }
 
    private:
@@ -127,6 +132,7 @@ class packet_view {
   ///   message the count misses, so it is refused rather than half-read.
   [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
 
+  /// The session field (10 characters, checked printable ASCII).
   [[nodiscard]] session_id session() const noexcept { return session_id(bytes_.data()); }
   /// Sequence number of the first message; for a heartbeat or an end of
   /// session, the sequence number of the next message the server will send.
@@ -135,15 +141,20 @@ class packet_view {
   [[nodiscard]] std::uint16_t count_field() const noexcept { return count_; }
   /// How many messages the packet holds (0 for an end of session).
   [[nodiscard]] std::size_t size() const noexcept { return is_end_of_session() ? 0 : count_; }
+  /// No message: a heartbeat or an end of session.
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+  /// Count 0: the server is alive; sequence() is the next message's.
   [[nodiscard]] bool is_heartbeat() const noexcept { return count_ == heartbeat_count; }
+  /// Count 0xFFFF: the session is over; re-requests are still served a while.
   [[nodiscard]] bool is_end_of_session() const noexcept { return count_ == end_of_session_count; }
   /// The sequence number expected after this packet: `sequence() + size()`.
   [[nodiscard]] std::uint64_t next_sequence() const noexcept { return sequence_ + size(); }
   /// The whole packet.
   [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
 
+  /// The first message (== end() without messages).
   [[nodiscard]] iterator begin() const noexcept { return {bytes_.data() + header_size, sequence_}; }
+  /// Past the last message.
   [[nodiscard]] iterator end() const noexcept { return {bytes_.data() + bytes_.size(), sequence_ + size()}; }
 
  private:
@@ -202,7 +213,7 @@ result<std::size_t> build_end_of_session(std::span<std::byte> out, const session
 /// missed: `count` messages from `sequence` in `session`. The server answers
 /// with downstream packets, unicast.
 struct request {
-  session_id session;
+  session_id session;          ///< the session the messages belong to
   std::uint64_t sequence = 0;  ///< first message wanted
   std::uint16_t count = 0;     ///< how many messages, from `sequence`
 
@@ -214,6 +225,7 @@ struct request {
   /// (errc::value_out_of_range, op "moldudp64 request"): "buffer" under 20 bytes.
   result<std::size_t> build(std::span<std::byte> out) const noexcept;
 
+  /// Field by field.
   friend bool operator==(const request&, const request&) = default;
 };
 

@@ -45,12 +45,14 @@ inline constexpr std::size_t pid_count = 8192;         ///< PIDs are 13 bits
 inline constexpr std::size_t packets_per_datagram = 7;  ///< the usual 1316-byte datagram
 
 namespace detail {
+/// The `op` of a packet's errors.
 inline constexpr std::string_view packet_codec = "mpegts packet";
-inline constexpr std::size_t pcr_size = 6;  // 33-bit base, 6 reserved bits, 9-bit extension
-// Adaptation field flags (13818-1 2.4.3.4).
+/// Bytes of a PCR or OPCR: 33-bit base, 6 reserved bits, 9-bit extension.
+inline constexpr std::size_t pcr_size = 6;
+/// Adaptation field flags (13818-1 2.4.3.4).
 inline constexpr unsigned flag_discontinuity = 0x80, flag_random_access = 0x40, flag_es_priority = 0x20,
                           flag_pcr = 0x10, flag_opcr = 0x08;
-// Continuity state bits (continuity_checker::state_).
+/// Continuity state bits of a PID (continuity_checker::state_).
 inline constexpr std::uint8_t state_counter = 0x0f, state_seen = 0x10, state_duplicate = 0x20;
 }  // namespace detail
 
@@ -69,6 +71,7 @@ struct clock_reference {
   std::uint16_t extension = 0;   ///< 9 bits, 27 MHz
   /// base x 300 + extension: 27 MHz ticks.
   [[nodiscard]] std::uint64_t ticks_27mhz() const noexcept { return base * 300 + extension; }
+  /// Field by field.
   friend bool operator==(const clock_reference&, const clock_reference&) = default;
 };
 
@@ -86,19 +89,25 @@ class packet_view {
   ///   adaptation field (number: the adaptation field length).
   [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
 
+  /// transport_error_indicator: a demodulator found the packet damaged.
   [[nodiscard]] bool transport_error() const noexcept { return (byte(1) & 0x80) != 0; }
+  /// payload_unit_start_indicator: a PES packet or a section starts here.
   [[nodiscard]] bool payload_unit_start() const noexcept { return (byte(1) & 0x40) != 0; }
+  /// transport_priority.
   [[nodiscard]] bool priority() const noexcept { return (byte(1) & 0x20) != 0; }
   /// 13 bits.
   [[nodiscard]] std::uint16_t pid() const noexcept { return load_be<std::uint16_t>(bytes_.data() + 1) & 0x1fff; }
   /// transport_scrambling_control, 2 bits; 0 is not scrambled.
   [[nodiscard]] std::uint8_t scrambling() const noexcept { return static_cast<std::uint8_t>(byte(3) >> 6); }
+  /// adaptation_field_control (never `reserved` once parsed).
   [[nodiscard]] adaptation_control control() const noexcept {
     return static_cast<adaptation_control>((byte(3) >> 4) & 3);
   }
   /// 4 bits; advances by one per packet with payload of the PID.
   [[nodiscard]] std::uint8_t continuity_counter() const noexcept { return static_cast<std::uint8_t>(byte(3) & 0x0f); }
+  /// Control '01' or '11'.
   [[nodiscard]] bool has_payload() const noexcept { return (byte(3) & 0x10) != 0; }
+  /// Control '10' or '11'.
   [[nodiscard]] bool has_adaptation_field() const noexcept { return (byte(3) & 0x20) != 0; }
 
   /// The adaptation field after its length byte (empty without one, or with
@@ -109,10 +118,13 @@ class packet_view {
   /// discontinuity_indicator: the continuity counter (and for the PCR PID the
   /// time base) may jump in this packet.
   [[nodiscard]] bool discontinuity() const noexcept { return (flags() & 0x80) != 0; }
+  /// random_access_indicator: decoding can start here.
   [[nodiscard]] bool random_access() const noexcept { return (flags() & 0x40) != 0; }
   /// elementary_stream_priority_indicator.
   [[nodiscard]] bool es_priority() const noexcept { return (flags() & 0x20) != 0; }
+  /// The program clock reference, when its flag is set (checked to fit).
   [[nodiscard]] std::optional<clock_reference> pcr() const noexcept;
+  /// The original program clock reference, when its flag is set (checked to fit).
   [[nodiscard]] std::optional<clock_reference> opcr() const noexcept;
   /// What follows the header and adaptation field (empty without payload).
   [[nodiscard]] std::span<const std::byte> payload() const noexcept {
@@ -139,6 +151,7 @@ class datagram_view {
   /// Forward iterator over the packets, each a `result<packet_view>`.
   class iterator {
    public:
+    /// Standard iterator types: each packet is yielded parsed, by value.
     using iterator_category = std::forward_iterator_tag;
     using value_type = result<packet_view>;
     using difference_type = std::ptrdiff_t;
@@ -146,9 +159,11 @@ class datagram_view {
     using reference = result<packet_view>;
 
     iterator() noexcept = default;
+    /// The packet here, parsed: a view or the error naming what is wrong.
     [[nodiscard]] result<packet_view> operator*() const noexcept {
       return packet_view::parse(std::span<const std::byte>(at_, packet_size));
     }
+    /// The next 188 bytes.
     iterator& operator++() noexcept {
       at_ += packet_size;
       return *this;
@@ -158,6 +173,7 @@ class datagram_view {
       at_ += packet_size;
       return before;
     }
+    /// Same position in the same datagram.
     friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.at_ == b.at_; }
 
    private:
@@ -178,8 +194,11 @@ class datagram_view {
   [[nodiscard]] result<packet_view> operator[](std::size_t i) const noexcept {
     return packet_view::parse(bytes_.subspan(i * packet_size, packet_size));
   }
+  /// The first packet.
   [[nodiscard]] iterator begin() const noexcept { return iterator(bytes_.data()); }
+  /// Past the last packet.
   [[nodiscard]] iterator end() const noexcept { return iterator(bytes_.data() + bytes_.size()); }
+  /// The whole datagram.
   [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
 
  private:
@@ -262,9 +281,9 @@ class continuity_counters {
 /// What the builder writes besides the payload.
 struct packet_fields {
   std::uint16_t pid = 0;  ///< 13 bits
-  bool payload_unit_start = false;
-  bool priority = false;
-  bool transport_error = false;
+  bool payload_unit_start = false;  ///< a PES packet or section starts in this payload
+  bool priority = false;            ///< transport_priority
+  bool transport_error = false;     ///< transport_error_indicator (for tests of receivers)
   std::uint8_t scrambling = 0;  ///< 2 bits
   std::uint8_t continuity_counter = 0;  ///< 4 bits
   bool discontinuity = false;   ///< written in an adaptation field

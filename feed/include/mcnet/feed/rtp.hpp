@@ -39,6 +39,7 @@ inline constexpr std::size_t max_csrcs = 15;           ///< CC is 4 bits
 inline constexpr std::size_t extension_header_size = 4;  ///< profile-defined 16 bits + length
 
 namespace detail {
+/// The `op` of the codec's errors.
 inline constexpr std::string_view codec = "rtp packet";
 }  // namespace detail
 
@@ -66,12 +67,15 @@ class packet_view {
   ///   the bytes after the headers (number: the count).
   [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
 
+  /// M: its meaning is the profile's (a frame's last packet, for video).
   [[nodiscard]] bool marker() const noexcept { return (byte(1) & 0x80) != 0; }
   /// PT, 0 to 127 (RFC 3551 and SDP assign the meanings).
   [[nodiscard]] std::uint8_t payload_type() const noexcept { return static_cast<std::uint8_t>(byte(1) & 0x7f); }
+  /// Increments by one per packet sent, from a random start; wraps.
   [[nodiscard]] std::uint16_t sequence() const noexcept { return load_be<std::uint16_t>(bytes_.data() + 2); }
   /// In the payload format's clock rate (90 kHz for video, say).
   [[nodiscard]] std::uint32_t timestamp() const noexcept { return load_be<std::uint32_t>(bytes_.data() + 4); }
+  /// Synchronization source: the stream's sender.
   [[nodiscard]] std::uint32_t ssrc() const noexcept { return load_be<std::uint32_t>(bytes_.data() + 8); }
   /// CC, 0 to 15.
   [[nodiscard]] std::size_t csrc_count() const noexcept { return byte(0) & 0x0fu; }
@@ -107,11 +111,11 @@ class packet_view {
 
 /// What the builder writes in the header.
 struct header_fields {
-  bool marker = false;
+  bool marker = false;            ///< M
   std::uint8_t payload_type = 0;  ///< 0 to 127
-  std::uint16_t sequence = 0;
-  std::uint32_t timestamp = 0;
-  std::uint32_t ssrc = 0;
+  std::uint16_t sequence = 0;     ///< sequence number
+  std::uint32_t timestamp = 0;    ///< media clock units
+  std::uint32_t ssrc = 0;         ///< synchronization source
   std::span<const std::uint32_t> csrcs{};  ///< at most 15
   std::optional<extension> header_extension{};  ///< data: a multiple of 4 bytes, at most 4 x 65535
   /// Bytes of padding to add, the count byte included (P set when not 0):

@@ -39,8 +39,8 @@ struct test_header {
   static constexpr std::uint8_t flag_end = 1u << 0;     ///< END: no packet; sequence = count of the run
   static constexpr std::uint8_t flag_feed_b = 1u << 1;  ///< the B copy of an A/B feed
 
-  std::uint8_t flags = 0;
-  std::uint32_t sender_id = 0;
+  std::uint8_t flags = 0;       ///< `flag_end`, `flag_feed_b`
+  std::uint32_t sender_id = 0;  ///< `--id`; by default from the process id and the host id
   std::uint32_t session = 0;  ///< high bit clear
   std::uint64_t sequence = 0;
   std::uint64_t send_time_ns = 0;  ///< CLOCK_REALTIME
@@ -60,7 +60,9 @@ struct test_header {
   /// "MCN1", "version" not 1, "header length" not 40.
   [[nodiscard]] static result<test_header> parse(std::span<const std::byte> datagram) noexcept;
 
+  /// An END marker rather than a packet.
   [[nodiscard]] bool is_end() const noexcept { return (flags & flag_end) != 0; }
+  /// Field by field.
   friend bool operator==(const test_header&, const test_header&) = default;
 };
 
