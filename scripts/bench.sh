@@ -11,4 +11,5 @@ scripts/setup.sh
 scripts/build.sh release
 build/release/bench/mcnet_datagram_bench --benchmark_min_time=0.5 "$@"
 build/release/bench/mcnet_netlink_bench "$@"
+build/release/bench/mcnet_feed_bench --benchmark_min_time=0.5 "$@"
 bench/tools_pacing.sh build/release

@@ -6,14 +6,7 @@
 #include <new>
 #include <system_error>
 
-#include <mcnet/feed/saturating.hpp>
-
 namespace mcnet::feed {
-namespace {
-
-bool is_new(verdict v) noexcept { return v == verdict::in_order || v == verdict::gap || v == verdict::reordered; }
-
-}  // namespace
 
 result<arbiter> arbiter::make(std::size_t lines) noexcept {
   if (lines == 0 || lines > max_lines) {
@@ -27,36 +20,6 @@ result<arbiter> arbiter::make(std::size_t lines) noexcept {
                     .with_hint("the arrival times of the window take 512 KiB"));
   }
   return arbiter(lines, std::move(times));
-}
-
-arbiter::offer_result arbiter::offer(std::size_t line, std::uint64_t seq, std::int64_t arrival_ns) noexcept {
-  if (line >= lines_) return {};
-  auto& l = line_[line];
-  ++l.datagrams;
-  offer_result out;
-  out.on_line = l.sequence.add(seq);
-  out.merged = merged_.add(seq);
-  auto& slot = times_[seq % window];
-  switch (out.merged.kind) {
-    case verdict::duplicate:
-      out.what = decision::duplicate;
-      // The first copy on this line of a number another line delivered.
-      if (is_new(out.on_line.kind)) {
-        const std::int64_t d = saturating_sub(arrival_ns, slot);
-        skew_.add(d < 0 ? saturating_sub(0, d) : d);
-      }
-      break;
-    case verdict::too_late:
-      out.what = decision::too_late;
-      ++l.too_late;
-      break;
-    default:
-      out.what = decision::deliver;
-      ++l.first_arrivals;
-      slot = arrival_ns;
-      break;
-  }
-  return out;
 }
 
 missing_range arbiter::end(std::uint64_t count) noexcept {

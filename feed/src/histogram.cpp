@@ -3,40 +3,15 @@
 #include <mcnet/feed/histogram.hpp>
 
 #include <algorithm>
-#include <bit>
 #include <cmath>
 
 namespace mcnet::feed {
-
-std::size_t histogram::bucket_of(std::uint64_t v) noexcept {
-  if (v < sub_buckets) return static_cast<std::size_t>(v);  // exact below 32
-  const int top = 63 - std::countl_zero(v);                  // the highest set bit, >= 5
-  const int shift = top - 5;                                  // keep 5 bits below the top one
-  const auto step = static_cast<std::size_t>((v >> shift) & (sub_buckets - 1));
-  return static_cast<std::size_t>(top - 4) * sub_buckets + step;
-}
 
 std::uint64_t histogram::lowest_of(std::size_t bucket) noexcept {
   if (bucket < sub_buckets) return bucket;
   const auto top = bucket / sub_buckets + 4;
   const auto step = bucket % sub_buckets;
   return (std::uint64_t{1} << top) | (static_cast<std::uint64_t>(step) << (top - 5));
-}
-
-void histogram::add(std::int64_t value) noexcept {
-  if (count_ + negative_ == 0) {
-    min_ = max_ = value;
-  } else {
-    min_ = std::min(min_, value);
-    max_ = std::max(max_, value);
-  }
-  if (value < 0) {
-    ++negative_;
-    ++buckets_[0];
-  } else {
-    ++buckets_[std::min(bucket_of(static_cast<std::uint64_t>(value)), buckets_.size() - 1)];
-  }
-  ++count_;
 }
 
 std::int64_t histogram::percentile(double q) const noexcept {

@@ -46,7 +46,7 @@ std::uint64_t sequence_tracker::clear_range(std::uint64_t from, std::uint64_t co
   return cleared;
 }
 
-arrival sequence_tracker::add(std::uint64_t seq) noexcept {
+arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   if (!any_) {
     any_ = true;
     first_ = highest_ = seq;
@@ -63,9 +63,7 @@ arrival sequence_tracker::add(std::uint64_t seq) noexcept {
     const std::uint64_t new_low = window_low(seq);
     const std::uint64_t leaving = new_low > old_low ? new_low - old_low : 0;
     std::uint64_t received_leaving = 0;
-    if (step == 1) {
-      received_leaving = test(seq) ? 1 : 0;  // seq - window shares seq's bit, which set() keeps
-    } else if (step >= window) {
+    if (step >= window) {
       received_leaving = in_window_;
       seen_.fill(0);
     } else {

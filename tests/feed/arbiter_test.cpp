@@ -14,6 +14,8 @@
 
 #include <mcnet/feed/arbiter.hpp>
 
+#include "alloc_counter.hpp"
+
 namespace {
 
 namespace feed = mcnet::feed;
@@ -264,6 +266,18 @@ TEST(Arbiter, ABadLineIndexCountsNothing) {
   EXPECT_EQ(arb.line(0).datagrams + arb.line(1).datagrams, 0u);
   EXPECT_DOUBLE_EQ(arb.first_arrival_share(7), 0.0);
   EXPECT_EQ(&arb.line(9), &arb.line(1)) << "an index past the lines reads the last";
+}
+
+TEST(Arbiter, OfferAndEndAllocateNothing) {
+  auto arb = feed::arbiter::make(4).value();
+  mcnet::test::allocation_scope scope;
+  for (std::uint64_t n = 0; n < 3 * W; n += 1 + n % 3) {
+    for (std::size_t l = 0; l < 4; ++l) arb.offer(l, n ^ l, static_cast<std::int64_t>(n + l));
+  }
+  arb.offer(0, UINT64_MAX, 0);
+  arb.end(UINT64_MAX);
+  (void)arb.skew().percentile(0.99);
+  EXPECT_EQ(scope.count(), 0u);
 }
 
 TEST(Arbiter, ItMovesAndKeepsItsWindow) {

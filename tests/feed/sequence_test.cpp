@@ -14,6 +14,8 @@
 
 #include <mcnet/feed/sequence.hpp>
 
+#include "alloc_counter.hpp"
+
 namespace {
 
 namespace feed = mcnet::feed;
@@ -238,6 +240,20 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
   EXPECT_GT(t.too_late(), 0u);
   EXPECT_GT(t.duplicates(), 0u);
   EXPECT_GT(expired_checked, 50u);
+}
+
+TEST(SequenceTracker, AddAllocatesNothing) {
+  feed::sequence_tracker t;
+  feed::rtp_sequence_tracker r;
+  mcnet::test::allocation_scope scope;
+  for (std::uint64_t n = 0; n < 4 * W; n += 1 + n % 5) {
+    t.add(n);
+    t.add(n / 2);
+    r.add(static_cast<std::uint16_t>(n));
+  }
+  t.add(UINT64_MAX);
+  t.end(7);
+  EXPECT_EQ(scope.count(), 0u);
 }
 
 TEST(RtpSequenceTracker, WrapsFrom65535To0IntoTheNextCycle) {

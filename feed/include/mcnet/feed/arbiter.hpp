@@ -16,6 +16,7 @@
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/feed/histogram.hpp>
+#include <mcnet/feed/saturating.hpp>
 #include <mcnet/feed/sequence.hpp>
 
 namespace mcnet::feed {
@@ -106,7 +107,36 @@ class arbiter {
   /// One copy of sequence number `seq` came on line `line` (0-based) at
   /// `arrival_ns` (the kernel's receive timestamp, ns on any clock common to
   /// the lines). Says whether to deliver or drop it.
-  offer_result offer(std::size_t line, std::uint64_t seq, std::int64_t arrival_ns) noexcept;
+  offer_result offer(std::size_t line, std::uint64_t seq, std::int64_t arrival_ns) noexcept {
+    if (line >= lines_) return {};
+    auto& l = line_[line];
+    ++l.datagrams;
+    offer_result out;
+    out.on_line = l.sequence.add(seq);
+    out.merged = merged_.add(seq);
+    auto& slot = times_[seq % window];
+    switch (out.merged.kind) {
+      case verdict::duplicate:
+        out.what = decision::duplicate;
+        // This line's first copy of a number another line delivered.
+        if (out.on_line.kind == verdict::in_order || out.on_line.kind == verdict::gap ||
+            out.on_line.kind == verdict::reordered) {
+          const std::int64_t d = saturating_sub(arrival_ns, slot);
+          skew_.add(d < 0 ? saturating_sub(0, d) : d);
+        }
+        break;
+      case verdict::too_late:
+        out.what = decision::too_late;
+        ++l.too_late;
+        break;
+      default:
+        out.what = decision::deliver;
+        ++l.first_arrivals;
+        slot = arrival_ns;
+        break;
+    }
+    return out;
+  }
   /// End of stream: the feed had `count` numbers (`0 .. count - 1`). Every
   /// number missing on every line is now lost (the tail up to `count`
   /// included), and each line that received anything counts its own tail.

@@ -7,6 +7,7 @@
 /// (mcast-recv's latency, the arbiter's skew between lines).
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 
@@ -21,7 +22,22 @@ namespace mcnet::feed {
 class histogram {
  public:
   /// Count one value.
-  void add(std::int64_t value) noexcept;
+  void add(std::int64_t value) noexcept {
+    if (count_ == 0) {
+      min_ = max_ = value;
+    } else {
+      min_ = value < min_ ? value : min_;
+      max_ = value > max_ ? value : max_;
+    }
+    if (value < 0) {
+      ++negative_;
+      ++buckets_[0];
+    } else {
+      const std::size_t b = bucket_of(static_cast<std::uint64_t>(value));
+      ++buckets_[b < buckets_.size() ? b : buckets_.size() - 1];
+    }
+    ++count_;
+  }
   /// Values added, negative ones included.
   [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
   /// The smallest value added (exact); 0 when empty.
@@ -36,7 +52,13 @@ class histogram {
 
  private:
   static constexpr int sub_buckets = 32;
-  static std::size_t bucket_of(std::uint64_t v) noexcept;
+  static std::size_t bucket_of(std::uint64_t v) noexcept {
+    if (v < sub_buckets) return static_cast<std::size_t>(v);  // exact below 32
+    const int top = 63 - std::countl_zero(v);                  // the highest set bit, >= 5
+    const int shift = top - 5;                                  // keep 5 bits below the top one
+    const auto step = static_cast<std::size_t>((v >> shift) & (sub_buckets - 1));
+    return static_cast<std::size_t>(top - 4) * sub_buckets + step;
+  }
   static std::uint64_t lowest_of(std::size_t bucket) noexcept;
 
   std::array<std::uint32_t, 64 * sub_buckets> buckets_{};

@@ -67,8 +67,42 @@ class sequence_tracker {
   /// from a duplicate (numbers `(highest - window, highest]` are remembered).
   static constexpr std::uint64_t window = 65536;
 
-  /// Account one datagram's number and say what it was.
-  arrival add(std::uint64_t seq) noexcept;
+  /// Account one datagram's number and say what it was. The common cases
+  /// (the next number, a duplicate, a late number above the start) are
+  /// handled inline; the rest out of line.
+  arrival add(std::uint64_t seq) noexcept {
+    if (any_) [[likely]] {
+      auto& word = seen_[(seq % window) / 64];
+      const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
+      if (seq > highest_) {
+        if (seq - highest_ == 1) {
+          // seq - window leaves the window (seq takes its bit): it expires
+          // unless it came; the run's numbers start at first_.
+          const std::uint64_t came = (word & bit) != 0 ? 1 : 0;
+          const std::uint64_t leaving = seq >= window && seq - window >= first_ ? 1 : 0;
+          expired_ += leaving - came;
+          in_window_ += 1 - came;
+          word |= bit;
+          highest_ = seq;
+          ++distinct_;
+          return {verdict::in_order, seq, {}};
+        }
+      } else if (highest_ - seq < window) {
+        if ((word & bit) != 0) {
+          ++duplicates_;
+          return {verdict::duplicate, seq, {}};
+        }
+        if (seq >= first_) {
+          word |= bit;
+          ++in_window_;
+          ++distinct_;
+          ++reordered_;
+          return {verdict::reordered, seq, {}};
+        }
+      }
+    }
+    return add_slow(seq);
+  }
   /// The run's end-of-stream marker (mcast-send's END: the run had `count`
   /// numbers, `0 .. count - 1`): lost() now counts the tail up to `count`.
   /// Returns the tail it shows missing, `[highest + 1, count)` (empty when
@@ -105,6 +139,7 @@ class sequence_tracker {
 
  private:
   static constexpr std::size_t words = window / 64;
+  arrival add_slow(std::uint64_t seq) noexcept;
   std::uint64_t clear_range(std::uint64_t from, std::uint64_t count) noexcept;
   [[nodiscard]] bool test(std::uint64_t seq) const noexcept {
     return (seen_[(seq % window) / 64] >> (seq % 64) & 1u) != 0;
