@@ -11,10 +11,8 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <random>
-#include <string>
 #include <utility>
 #include <vector>
 
@@ -22,18 +20,11 @@
 #include <mcnet/feed/sequence.hpp>
 
 #include "alloc_counter.hpp"
+#include "bench_report.hpp"
 
 namespace feed = mcnet::feed;
 
 namespace {
-
-void report(benchmark::State& state, std::size_t datagrams, std::size_t allocations) {
-  state.SetItemsProcessed(static_cast<std::int64_t>(datagrams));
-  state.counters["allocs/dgram"] =
-      benchmark::Counter(datagrams ? static_cast<double>(allocations) / static_cast<double>(datagrams) : 0.0);
-  state.counters["ns/dgram"] = benchmark::Counter(static_cast<double>(datagrams),
-                                                  benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
-}
 
 // ------------------------------------------------- sequencing and arbitration
 //
@@ -87,6 +78,23 @@ const std::vector<copy>& two_lines() {
     return v;
   }();
   return copies;
+}
+
+// Runs `pass(base)` once per iteration, `base` moving the numbers on by
+// kNumbers each time, and reports `items` datagrams a pass and the
+// allocations made while passing.
+template <class Pass>
+void run_passes(benchmark::State& state, std::size_t items, Pass&& pass) {
+  std::uint64_t base = 0;
+  std::size_t total = 0, allocations = 0;
+  for (auto _ : state) {
+    mcnet::test::allocation_scope scope;
+    pass(base);
+    allocations += scope.count();
+    base += kNumbers;
+    total += items;
+  }
+  mcnet::bench::report(state, total, allocations);
 }
 
 // The hand-written twin of sequence_tracker: a plain bitmap window, cleared
@@ -146,42 +154,28 @@ inline int raw_add(raw_tracker* t, std::uint64_t s, std::uint64_t* gap_first, st
 void BM_feed_sequence_tracker(benchmark::State& state) {
   const auto& numbers = one_line();
   auto t = std::make_unique<feed::sequence_tracker>();
-  std::uint64_t base = 0;
-  std::size_t total = 0, allocations = 0;
-  for (auto _ : state) {
-    mcnet::test::allocation_scope scope;
+  run_passes(state, numbers.size(), [&](std::uint64_t base) {
     for (const auto n : numbers) {
       const auto a = t->add(base + n);
       benchmark::DoNotOptimize(a.kind);
       benchmark::DoNotOptimize(a.missing);
     }
-    allocations += scope.count();
-    base += kNumbers;
-    total += numbers.size();
-  }
+  });
   benchmark::DoNotOptimize(t->lost());
-  report(state, total, allocations);
 }
 
 void BM_raw_sequence_bitmap(benchmark::State& state) {
   const auto& numbers = one_line();
   auto t = std::make_unique<raw_tracker>();  // zeroed
-  std::uint64_t base = 0;
-  std::size_t total = 0, allocations = 0;
-  for (auto _ : state) {
-    mcnet::test::allocation_scope scope;
+  run_passes(state, numbers.size(), [&](std::uint64_t base) {
     for (const auto n : numbers) {
       std::uint64_t first = 0, count = 0;
       benchmark::DoNotOptimize(raw_add(t.get(), base + n, &first, &count));
       benchmark::DoNotOptimize(first);
       benchmark::DoNotOptimize(count);
     }
-    allocations += scope.count();
-    base += kNumbers;
-    total += numbers.size();
-  }
+  });
   benchmark::DoNotOptimize(t->distinct);
-  report(state, total, allocations);
 }
 
 // The hand-written twin of a two-line arbiter: the merged and per-line
@@ -220,35 +214,19 @@ inline int raw_offer(raw_arbiter* a, int line, std::uint64_t s, std::int64_t t) 
 void BM_feed_arbiter_2_lines(benchmark::State& state) {
   const auto& copies = two_lines();
   auto arb = feed::arbiter::make(2).value();
-  std::uint64_t base = 0;
-  std::size_t total = 0, allocations = 0;
-  for (auto _ : state) {
-    mcnet::test::allocation_scope scope;
-    for (const auto& c : copies) {
-      benchmark::DoNotOptimize(arb.offer(c.line, base + c.seq, c.arrival_ns).what);
-    }
-    allocations += scope.count();
-    base += kNumbers;
-    total += copies.size();
-  }
+  run_passes(state, copies.size(), [&](std::uint64_t base) {
+    for (const auto& c : copies) benchmark::DoNotOptimize(arb.offer(c.line, base + c.seq, c.arrival_ns).what);
+  });
   benchmark::DoNotOptimize(arb.lost());
-  report(state, total, allocations);
 }
 
 void BM_raw_arbiter_bitmap(benchmark::State& state) {
   const auto& copies = two_lines();
   auto a = std::make_unique<raw_arbiter>();  // zeroed
-  std::uint64_t base = 0;
-  std::size_t total = 0, allocations = 0;
-  for (auto _ : state) {
-    mcnet::test::allocation_scope scope;
+  run_passes(state, copies.size(), [&](std::uint64_t base) {
     for (const auto& c : copies) benchmark::DoNotOptimize(raw_offer(a.get(), c.line, base + c.seq, c.arrival_ns));
-    allocations += scope.count();
-    base += kNumbers;
-    total += copies.size();
-  }
+  });
   benchmark::DoNotOptimize(a->merged.distinct);
-  report(state, total, allocations);
 }
 
 BENCHMARK(BM_raw_sequence_bitmap);
@@ -262,41 +240,13 @@ const std::pair<const char*, const char*> kSequencingPairs[] = {
     {"BM_feed_arbiter_2_lines", "BM_raw_arbiter_bitmap"},
 };
 
-// ----------------------------------------------------------------- reporting
-
-// Keeps each run's time per datagram so that the ratios can be printed.
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& r : runs) {
-      auto it = r.counters.find("ns/dgram");
-      if (it == r.counters.end() || r.run_type != Run::RT_Iteration) continue;
-      ns_[r.benchmark_name()] = it->second.value * 1e9;
-    }
-  }
-  template <std::size_t N>
-  void print_ratios(const std::pair<const char*, const char*> (&pairs)[N]) const {
-    std::printf("\n%-28s %-28s %10s %10s %8s\n", "feed", "hand-written loop", "feed ns", "loop ns", "ratio");
-    for (const auto& [lib, raw] : pairs) {
-      auto a = ns_.find(lib);
-      auto b = ns_.find(raw);
-      if (a == ns_.end() || b == ns_.end() || b->second <= 0) continue;
-      std::printf("%-28s %-28s %10.2f %10.2f %8.3f\n", lib, raw, a->second, b->second, a->second / b->second);
-    }
-  }
-
- private:
-  std::map<std::string, double> ns_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  ratio_reporter reporter;
+  mcnet::bench::ratio_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_ratios(kSequencingPairs);
+  reporter.print_ratios(kSequencingPairs, "feed", "hand-written loop", "feed ns", "loop ns", 2);
   benchmark::Shutdown();
   return 0;
 }

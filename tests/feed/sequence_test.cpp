@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
 #include <random>
 #include <set>
 
@@ -229,7 +231,8 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
     if (i % 2999 == 0) {
       const std::uint64_t low = highest >= W - 1 ? highest - (W - 1) : 0;
       const std::uint64_t below = low > first ? low - first : 0;
-      const auto received_below = static_cast<std::uint64_t>(std::distance(seen.lower_bound(first), seen.lower_bound(low)));
+      const auto received_below =
+          static_cast<std::uint64_t>(std::distance(seen.lower_bound(first), seen.lower_bound(low)));
       ASSERT_EQ(t.expired(), below - received_below) << i;
       ++expired_checked;
     }

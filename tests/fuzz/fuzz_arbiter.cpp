@@ -3,35 +3,23 @@
 //
 // Fuzz line arbitration with any copies on any of up to four lines: numbers
 // near the last one, far from it or anywhere, dead lines, any arrival times,
-// bad line indexes, END. Never undefined behaviour (UBSan), memory stays
-// what make() allocated, and the counts hold: every copy on a line is
-// delivered, a duplicate or too late; deliveries are the lines' first
-// arrivals; real loss and pending make up what the merged stream misses.
+// bad line indexes, END. Never undefined behaviour (UBSan), and the counts
+// hold: every copy on a line is delivered, a duplicate or too late;
+// deliveries are the lines' first arrivals; real loss and pending make up
+// what the merged stream misses.
 
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 
 #include <mcnet/feed/arbiter.hpp>
+
+#include "fuzz_input.hpp"
 
 namespace {
 
 namespace feed = mcnet::feed;
+using mcnet::fuzz::check;
+using mcnet::fuzz::take;
 using decision = feed::arbiter::decision;
-
-template <class T>
-T take(const std::uint8_t*& data, std::size_t& size) {
-  T v{};
-  const std::size_t n = sizeof(T) < size ? sizeof(T) : size;
-  std::memcpy(&v, data, n);
-  data += n;
-  size -= n;
-  return v;
-}
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
 
 }  // namespace
 
@@ -44,17 +32,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::uint64_t last = take<std::uint64_t>(data, size);
   for (int i = 0; i < 4096 && size > 0; ++i) {
     const auto op = take<std::uint8_t>(data, size);
-    const std::size_t line = (op >> 4) % 5;  // 4 is past the last line
-    std::uint64_t seq = 0;
-    switch (op & 7) {
-      case 0: seq = last + 1; break;
-      case 1: seq = last + take<std::uint16_t>(data, size); break;
-      case 2: seq = last - take<std::uint16_t>(data, size); break;
-      case 3: seq = last + (std::uint64_t{take<std::uint8_t>(data, size)} << 16); break;
-      case 4: seq = take<std::uint64_t>(data, size); break;
-      case 5: arb.end(take<std::uint64_t>(data, size)); continue;
-      default: seq = last; break;  // the same number again, maybe on another line
+    if ((op & 7) == 5) {
+      arb.end(take<std::uint64_t>(data, size));
+      continue;
     }
+    const std::size_t line = (op >> 4) % 5;  // 4 is past the last line
+    // Kinds 6 and 7: the same number again, maybe on another line.
+    const auto kind = static_cast<std::uint8_t>(op & 7);
+    const std::uint64_t seq =
+        kind < mcnet::fuzz::number_kinds ? mcnet::fuzz::number_near(kind, last, data, size) : last;
     const auto r = arb.offer(line, seq, take<std::int64_t>(data, size));
     if (line >= lines) {
       check(r.what == decision::bad_line);

@@ -9,28 +9,16 @@
 // what expired is part of what is lost.
 
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 
 #include <mcnet/feed/sequence.hpp>
+
+#include "fuzz_input.hpp"
 
 namespace {
 
 namespace feed = mcnet::feed;
-
-template <class T>
-T take(const std::uint8_t*& data, std::size_t& size) {
-  T v{};
-  const std::size_t n = sizeof(T) < size ? sizeof(T) : size;
-  std::memcpy(&v, data, n);
-  data += n;
-  size -= n;
-  return v;
-}
-
-void check(bool ok) {
-  if (!ok) std::abort();
-}
+using mcnet::fuzz::check;
+using mcnet::fuzz::take;
 
 }  // namespace
 
@@ -42,27 +30,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::uint64_t datagrams = 0, rtp_datagrams = 0;
   std::uint64_t last = take<std::uint64_t>(data, size);
   for (int i = 0; i < 4096 && size > 0; ++i) {
-    const auto op = take<std::uint8_t>(data, size);
-    std::uint64_t seq = 0;
-    switch (op & 7) {
-      case 0: seq = last + 1; break;
-      case 1: seq = last + take<std::uint16_t>(data, size); break;
-      case 2: seq = last - take<std::uint16_t>(data, size); break;
-      case 3: seq = last + (std::uint64_t{take<std::uint8_t>(data, size)} << 16); break;
-      case 4: seq = take<std::uint64_t>(data, size); break;
-      case 5: {
-        const auto tail = t.end(take<std::uint64_t>(data, size));
-        check(tail.count == 0 || tail.first == t.highest() + 1);
-        continue;
-      }
-      case 6: {
-        const auto a = r.add(take<std::uint16_t>(data, size));
-        ++rtp_datagrams;
-        check(a.kind != feed::verdict::gap || a.missing.count > 0);
-        continue;
-      }
-      default: seq = last - 1; break;
+    const auto kind = static_cast<std::uint8_t>(take<std::uint8_t>(data, size) % 8);
+    if (kind == 5) {
+      const auto tail = t.end(take<std::uint64_t>(data, size));
+      check(tail.count == 0 || tail.first == t.highest() + 1);
+      continue;
     }
+    if (kind == 6) {
+      const auto a = r.add(take<std::uint16_t>(data, size));
+      ++rtp_datagrams;
+      check(a.kind != feed::verdict::gap || a.missing.count > 0);
+      continue;
+    }
+    // Kind 7: the number before the last one.
+    const std::uint64_t seq =
+        kind < mcnet::fuzz::number_kinds ? mcnet::fuzz::number_near(kind, last, data, size) : last - 1;
     const bool started = t.started();
     const std::uint64_t highest = t.highest();
     const std::uint64_t first = t.first();
@@ -76,7 +58,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       case feed::verdict::reordered:
         check(seq < highest && highest - seq < feed::sequence_tracker::window);
-        check(a.missing.count == 0 || (seq < first && a.missing.first == seq + 1 && a.missing.count == first - seq - 1));
+        check(a.missing.count == 0 ||
+              (seq < first && a.missing.first == seq + 1 && a.missing.count == first - seq - 1));
         break;
       case feed::verdict::duplicate: check(seq <= highest && highest - seq < feed::sequence_tracker::window); break;
       case feed::verdict::too_late: check(highest - seq >= feed::sequence_tracker::window); break;

@@ -30,16 +30,18 @@ enum class verdict : std::uint8_t {
 
 /// Consecutive sequence numbers `[first, first + count)`; empty when count is 0.
 struct missing_range {
-  std::uint64_t first = 0;
-  std::uint64_t count = 0;
+  std::uint64_t first = 0;  ///< the first missing number
+  std::uint64_t count = 0;  ///< how many consecutive numbers from it (0: none)
+  /// Field by field.
   friend bool operator==(const missing_range&, const missing_range&) = default;
 };
 
 /// What add() made of one datagram.
 struct arrival {
-  verdict kind = verdict::in_order;
+  verdict kind = verdict::in_order;  ///< what the datagram was
   /// The datagram's number (for rtp_sequence_tracker the extended 64-bit
-  /// number; for a `jump` the 16-bit number as it came, unextended).
+  /// number; for a `jump`, and a `too_late` from before the first cycle,
+  /// the 16-bit number as it came, unextended).
   std::uint64_t sequence = 0;
   /// The numbers this datagram showed to be missing, for a receiver to
   /// print or ask to be sent again. A `gap` skipped
@@ -48,6 +50,7 @@ struct arrival {
   /// `[sequence + 1, old start)` missing; every other verdict leaves it empty.
   /// Numbers shown missing may still arrive later (as `reordered`).
   missing_range missing{};
+  /// Field by field.
   friend bool operator==(const arrival&, const arrival&) = default;
 };
 
