@@ -24,15 +24,16 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <map>
-#include <string>
+#include <utility>
 #include <vector>
 
 #include <mcnet/core.hpp>
 
 #include "alloc_counter.hpp"
+#include "bench_report.hpp"
 
 namespace core = mcnet::core;
+using mcnet::bench::report;
 
 namespace {
 
@@ -145,15 +146,6 @@ void timed(benchmark::State& state, F&& fn) {
   const auto start = std::chrono::steady_clock::now();
   fn();
   state.SetIterationTime(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-}
-
-void report(benchmark::State& state, std::size_t datagrams, std::size_t allocations) {
-  state.SetItemsProcessed(static_cast<std::int64_t>(datagrams));
-  state.counters["allocs/dgram"] =
-      benchmark::Counter(datagrams ? static_cast<double>(allocations) / static_cast<double>(datagrams) : 0.0);
-  // Rates use the manual (timed) time: seconds per datagram, shown as ns.
-  state.counters["ns/dgram"] = benchmark::Counter(static_cast<double>(datagrams),
-                                                  benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 // ------------------------------------------------------------------ receive
@@ -343,40 +335,14 @@ BENCHMARK(BM_write_batch)->UseManualTime();
 BENCHMARK(BM_raw_sendmsg)->UseManualTime();
 BENCHMARK(BM_write_to)->UseManualTime();
 
-// Keeps each run's time per datagram so that the ratios can be printed.
-class ratio_reporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const auto& r : runs) {
-      auto it = r.counters.find("ns/dgram");
-      // kIsRate | kInvert: seconds per datagram.
-      if (it == r.counters.end() || r.run_type != Run::RT_Iteration) continue;
-      std::string name = r.benchmark_name();
-      if (auto at = name.find("/manual_time"); at != std::string::npos) name.erase(at);
-      ns_[name] = it->second.value * 1e9;
-    }
-  }
-  void print_ratios() const {
-    const std::pair<const char*, const char*> pairs[] = {
-        {"BM_read_batch/metadata:0", "BM_raw_recvmmsg/metadata:0"},
-        {"BM_read_batch/metadata:1", "BM_raw_recvmmsg/metadata:1"},
-        {"BM_read_from/metadata:0", "BM_raw_recvmsg/metadata:0"},
-        {"BM_read_from/metadata:1", "BM_raw_recvmsg/metadata:1"},
-        {"BM_write_batch", "BM_raw_sendmmsg"},
-        {"BM_write_to", "BM_raw_sendmsg"},
-    };
-    std::printf("\n%-28s %-28s %10s %10s %8s\n", "mcnet", "raw syscall loop", "mcnet ns", "raw ns", "ratio");
-    for (const auto& [lib, raw] : pairs) {
-      auto a = ns_.find(lib);
-      auto b = ns_.find(raw);
-      if (a == ns_.end() || b == ns_.end() || b->second <= 0) continue;
-      std::printf("%-28s %-28s %10.1f %10.1f %8.3f\n", lib, raw, a->second, b->second, a->second / b->second);
-    }
-  }
-
- private:
-  std::map<std::string, double> ns_;
+// The pairs whose ratio is printed at the end: {mcnet, raw}.
+constexpr std::pair<const char*, const char*> kPairs[] = {
+    {"BM_read_batch/metadata:0", "BM_raw_recvmmsg/metadata:0"},
+    {"BM_read_batch/metadata:1", "BM_raw_recvmmsg/metadata:1"},
+    {"BM_read_from/metadata:0", "BM_raw_recvmsg/metadata:0"},
+    {"BM_read_from/metadata:1", "BM_raw_recvmsg/metadata:1"},
+    {"BM_write_batch", "BM_raw_sendmmsg"},
+    {"BM_write_to", "BM_raw_sendmsg"},
 };
 
 }  // namespace
@@ -384,9 +350,9 @@ class ratio_reporter : public benchmark::ConsoleReporter {
 int main(int argc, char** argv) {
   if (!enter_private_namespace()) return 1;
   benchmark::Initialize(&argc, argv);
-  ratio_reporter reporter;
+  mcnet::bench::ratio_reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
-  reporter.print_ratios();
+  reporter.print_ratios(kPairs, "mcnet", "raw syscall loop", "mcnet ns", "raw ns", 1);
   benchmark::Shutdown();
   return 0;
 }

@@ -1,17 +1,20 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// mcast-send's plan: fault injection exactly as docs/tools.md counts it, rates,
-// TOS and DSCP names.
+// mcast-send's plan: fault injection exactly as docs/tools.md counts it (and as
+// mcast-recv's sequence tracker counts it), rates, TOS and DSCP names.
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
+#include <tuple>
 #include <vector>
 
+#include <mcnet/feed/sequence.hpp>
 #include <mcnet/tools/send_plan.hpp>
 
+namespace feed = mcnet::feed;
 namespace tools = mcnet::tools;
 using mcnet::errc;
 
@@ -65,6 +68,22 @@ TEST(SendOrder, TheContractsCounts) {
   EXPECT_EQ(reorder.reordered, 99u);
   EXPECT_EQ(reorder.lost, 0u);
   EXPECT_EQ(reorder.duplicates, 0u);
+}
+
+// mcast-recv's tracker (feed::sequence_tracker) counts what the send plan
+// injected, the tail included once END gives the run's count.
+TEST(SendOrder, TheReceiversTrackerCountsWhatTheSenderFaultsInjected) {
+  for (auto [f, lost, dups, reordered] :
+       {std::tuple{tools::faults{.drop_every = 10}, 100u, 0u, 0u}, std::tuple{tools::faults{.dup_every = 10}, 0u, 100u, 0u},
+        std::tuple{tools::faults{.reorder_every = 10}, 0u, 0u, 99u}}) {
+    auto order = tools::send_order::make(1000, f).value();
+    feed::sequence_tracker t;
+    while (auto s = order.next()) t.add(*s);
+    t.end(1000);  // the END marker exposes a lost tail
+    EXPECT_EQ(t.lost(), lost);
+    EXPECT_EQ(t.duplicates(), dups);
+    EXPECT_EQ(t.reordered(), reordered);
+  }
 }
 
 TEST(SendOrder, WhichNumbers) {

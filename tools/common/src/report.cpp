@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include <mcnet/feed/saturating.hpp>
+
 namespace mcnet::tools {
 
 using json = nlohmann::ordered_json;
@@ -43,7 +45,7 @@ json latency_json(const stream_key& k, const stream& s) {
 
 std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   auto clamp = [](std::uint64_t v) { return static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX)); };
-  return saturating_sub(clamp(now), clamp(before));
+  return feed::saturating_sub(clamp(now), clamp(before));
 }
 
 totals totals_of(const stream_key& key, const stream& s) noexcept {

@@ -2,6 +2,8 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/stream_table.hpp>
 
+#include <mcnet/feed/saturating.hpp>
+
 namespace mcnet::tools {
 
 void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when) {
@@ -34,8 +36,8 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   }
   if (s.packets == 0) {
     if (auto j = joins_.find({group, port}); j != joins_.end()) {
-      s.first_packet_ms = static_cast<double>(saturating_sub(arrival.time_since_epoch().count(),
-                                                             j->second.time_since_epoch().count())) / 1e6;
+      s.first_packet_ms = static_cast<double>(feed::saturating_sub(arrival.time_since_epoch().count(),
+                                                                   j->second.time_since_epoch().count())) / 1e6;
     }
   }
   ++s.packets;
@@ -46,7 +48,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   s.sequence.add(header->sequence);
   const auto arrival_ns = arrival.time_since_epoch().count();
   const auto sent_ns = static_cast<std::int64_t>(header->send_time_ns);
-  out.latency_ns = saturating_sub(arrival_ns, sent_ns);
+  out.latency_ns = feed::saturating_sub(arrival_ns, sent_ns);
   s.latency.add(*out.latency_ns);
   s.interarrival.add(sent_ns, arrival_ns);
   return out;

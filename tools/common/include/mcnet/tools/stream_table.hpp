@@ -17,7 +17,9 @@
 
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/ip_address.hpp>
-#include <mcnet/tools/stream_stats.hpp>
+#include <mcnet/feed/histogram.hpp>
+#include <mcnet/feed/jitter.hpp>
+#include <mcnet/feed/sequence.hpp>
 #include <mcnet/feed/test_header.hpp>
 
 namespace mcnet::tools {
@@ -37,9 +39,9 @@ struct stream {
   std::uint64_t bytes = 0;
   int ttl = -1;  ///< last TTL / hop limit seen
   int tos = -1;  ///< last TOS / traffic class byte seen
-  sequence_tracker sequence;  ///< unused for foreign streams
-  latency_histogram latency;  ///< kernel receive time - send time
-  jitter interarrival;
+  feed::sequence_tracker sequence;  ///< unused for foreign streams
+  feed::histogram latency;          ///< kernel receive time - send time, ns
+  feed::jitter interarrival;
   std::optional<double> first_packet_ms;  ///< after the join of its group
   bool ended = false;                     ///< an END marker arrived
   std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown

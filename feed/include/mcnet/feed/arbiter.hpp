@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Line arbitration: the same sequenced feed carried on up to four lines (an
+/// A/B pair of multicast groups, usually on separate networks), merged into
+/// one stream by delivering the first copy of each number and dropping the
+/// others, with what each line and the merged stream lost and how far apart
+/// the lines arrive.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/feed/histogram.hpp>
+#include <mcnet/feed/saturating.hpp>
+#include <mcnet/feed/sequence.hpp>
+
+namespace mcnet::feed {
+
+/// First-copy-wins arbitration of 1 to `max_lines` lines carrying the same
+/// 64-bit sequence numbers.
+///
+/// The merged stream is a `sequence_tracker` of the delivered numbers: a
+/// copy is delivered when the merged stream has not had its number (it is
+/// in order, after a gap, or reordered), dropped when it has (`duplicate`,
+/// from another line or the same one), dropped as `too_late` when it is
+/// more than `window` numbers behind the highest number of any line. Each
+/// line also has a `sequence_tracker` of its own, so a line's gaps are its
+/// own whatever the other lines carried.
+///
+/// Real loss is a number missing on every line. A number missing from the
+/// merged stream may still come on a slower line, so its loss is final when
+/// the window leaves it behind (the highest number of any line is `window`
+/// past it) or at end(); pending() counts those not final yet.
+///
+/// Skew: for each number that arrives on a second (third, ...) line, the
+/// distance between that copy's arrival time and the delivered copy's,
+/// in ns (the later minus the earlier of the two timestamps, so it is never
+/// negative even when copies are offered out of timestamp order, as when two
+/// sockets are read in turn); its percentiles come from a `histogram`.
+///
+/// One line far ahead: the window follows the highest number of any line.
+/// A line less than `window` numbers behind still fills the leader's gaps
+/// and its copies are duplicates with their skew sampled. A line more than
+/// `window` behind (a stalled line catching up, a line with a long delay)
+/// only has its copies dropped as too late: they cannot be told from
+/// duplicates any more, they are counted in its line_stats::too_late and in
+/// too_late(), and the leader's gaps they would have filled expire as real
+/// loss. The arbiter trusts sequence numbers: one copy with a number far
+/// ahead (a corrupt or hostile datagram) moves the window there, and every
+/// number it skipped becomes lost as the window leaves it.
+///
+/// A dead line (nothing offered on it) keeps its counts at zero; its
+/// first_arrival share is 0 and the merged stream is the other lines'.
+///
+/// Memory is fixed whatever the input: the merged and per-line trackers
+/// (8 KiB each), the skew histogram (8 KiB) and the delivered copies'
+/// arrival times for the window (64 Ki x 8 bytes = 512 KiB, allocated once
+/// by make()); offer() never allocates.
+class arbiter {
+ public:
+  /// The most lines one arbiter takes.
+  static constexpr std::size_t max_lines = 4;
+  /// How far behind the highest number of any line a copy is still told
+  /// apart from a duplicate (the merged tracker's window).
+  static constexpr std::uint64_t window = sequence_tracker::window;
+
+  /// What offer() did with a copy.
+  enum class decision : std::uint8_t {
+    deliver,    ///< the first copy of its number: hand it on
+    duplicate,  ///< its number was delivered already (from another line or this one): drop it
+    too_late,   ///< more than `window` behind the highest number: drop it
+    bad_line,   ///< the line index is not below lines(): nothing was counted
+  };
+
+  /// offer()'s answer.
+  struct offer_result {
+    decision what = decision::bad_line;
+    /// The merged stream's verdict: for `deliver` in_order, gap or reordered,
+    /// with the numbers now missing on every line so far (a slower line may
+    /// still bring them).
+    arrival merged{};
+    /// The line's own verdict (its gaps are the line's own).
+    arrival on_line{};
+  };
+
+  /// What one line carried.
+  struct line_stats {
+    std::uint64_t datagrams = 0;       ///< copies offered on the line, duplicates and too-late ones included
+    std::uint64_t first_arrivals = 0;  ///< delivered copies that came first on this line
+    std::uint64_t too_late = 0;        ///< copies dropped as too late for the merged window
+    /// The line's own accounting: received() distinct numbers, gaps() and
+    /// lost() its own gaps, duplicates() repeats within the line.
+    sequence_tracker sequence;
+  };
+
+  /// An arbiter of `lines` lines (1 to max_lines), with the arrival-time
+  /// slots of its window allocated. Errors: `std::errc::invalid_argument`
+  /// for a line count outside 1..max_lines (the count in number());
+  /// `std::errc::not_enough_memory` when the 512 KiB cannot be allocated.
+  [[nodiscard]] static result<arbiter> make(std::size_t lines = 2) noexcept;
+
+  /// One copy of sequence number `seq` came on line `line` (0-based) at
+  /// `arrival_ns` (the kernel's receive timestamp, ns on any clock common to
+  /// the lines). Says whether to deliver or drop it.
+  offer_result offer(std::size_t line, std::uint64_t seq, std::int64_t arrival_ns) noexcept {
+    if (line >= lines_) return {};
+    auto& l = line_[line];
+    ++l.datagrams;
+    offer_result out;
+    out.on_line = l.sequence.add(seq);
+    out.merged = merged_.add(seq);
+    auto& slot = times_[seq % window];
+    switch (out.merged.kind) {
+      case verdict::duplicate:
+        out.what = decision::duplicate;
+        // This line's first copy of a number another line delivered.
+        if (out.on_line.kind == verdict::in_order || out.on_line.kind == verdict::gap ||
+            out.on_line.kind == verdict::reordered) {
+          const std::int64_t d = saturating_sub(arrival_ns, slot);
+          skew_.add(d < 0 ? saturating_sub(0, d) : d);
+        }
+        break;
+      case verdict::too_late:
+        out.what = decision::too_late;
+        ++l.too_late;
+        break;
+      default:
+        out.what = decision::deliver;
+        ++l.first_arrivals;
+        slot = arrival_ns;
+        break;
+    }
+    return out;
+  }
+  /// End of stream: the feed had `count` numbers (`0 .. count - 1`). Every
+  /// number missing on every line is now lost (the tail up to `count`
+  /// included), and each line that received anything counts its own tail.
+  /// Returns the merged tail shown missing (sequence_tracker::end).
+  missing_range end(std::uint64_t count) noexcept;
+
+  /// The number of lines.
+  [[nodiscard]] std::size_t lines() const noexcept { return lines_; }
+  /// Line `line`'s counts (`line` below lines(); a larger index reads the last line).
+  [[nodiscard]] const line_stats& line(std::size_t line) const noexcept;
+  /// The share of delivered copies that came first on `line`, 0..1; 0 when
+  /// nothing was delivered.
+  [[nodiscard]] double first_arrival_share(std::size_t line) const noexcept;
+
+  /// Distinct numbers delivered.
+  [[nodiscard]] std::uint64_t delivered() const noexcept { return merged_.received(); }
+  /// Real loss: numbers missing on every line whose loss is final (left
+  /// behind by the window, or everything missing after end()).
+  [[nodiscard]] std::uint64_t lost() const noexcept;
+  /// Numbers missing on every line so far that a line may still bring
+  /// (inside the window); 0 after end().
+  [[nodiscard]] std::uint64_t pending() const noexcept;
+  /// Copies dropped because their number was delivered already.
+  [[nodiscard]] std::uint64_t duplicates() const noexcept { return merged_.duplicates(); }
+  /// Copies dropped as too late for the window.
+  [[nodiscard]] std::uint64_t too_late() const noexcept { return merged_.too_late(); }
+  /// Arrival skew between lines in ns, one sample per copy of a number on
+  /// another line than the delivered copy's, within the window.
+  [[nodiscard]] const histogram& skew() const noexcept { return skew_; }
+  /// The merged stream's accounting (received() is delivered(); reordered()
+  /// counts numbers delivered out of order, too-late copies included).
+  [[nodiscard]] const sequence_tracker& merged() const noexcept { return merged_; }
+
+ private:
+  explicit arbiter(std::size_t lines, std::unique_ptr<std::int64_t[]> times) noexcept
+      : lines_(lines), times_(std::move(times)) {}
+
+  std::size_t lines_;
+  std::unique_ptr<std::int64_t[]> times_;  // arrival of the delivered copy of seq, at seq % window
+  sequence_tracker merged_;
+  std::array<line_stats, max_lines> line_{};
+  histogram skew_;
+};
+
+}  // namespace mcnet::feed

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Differences of times that come from the wire. A header's send time, a
+/// kernel timestamp and a caller's arrival time may be anything; their
+/// differences (latency, transit, skew between lines) must never overflow.
+
+#include <cstdint>
+
+namespace mcnet::feed {
+
+/// `a - b`, clamped to the int64 range instead of overflowing (which would be
+/// undefined): `saturating_sub(INT64_MIN, 1)` is INT64_MIN,
+/// `saturating_sub(0, INT64_MIN)` is INT64_MAX. Units are the caller's
+/// (nanoseconds everywhere in feed).
+[[nodiscard]] constexpr std::int64_t saturating_sub(std::int64_t a, std::int64_t b) noexcept {
+  std::int64_t r = 0;
+  if (!__builtin_sub_overflow(a, b, &r)) return r;
+  return b < 0 ? INT64_MAX : INT64_MIN;
+}
+
+}  // namespace mcnet::feed

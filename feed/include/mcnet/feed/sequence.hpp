@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Sequence accounting of one stream in fixed memory: per datagram, whether
+/// it came in order, after a gap (which numbers are missing), reordered, as
+/// a duplicate or too late for the window; over the stream, what was
+/// received, lost, reordered and duplicated, with an end-of-stream count.
+/// `sequence_tracker` takes 64-bit numbers (the test header's, MoldUDP64's);
+/// `rtp_sequence_tracker` takes RTP's 16-bit wrapping ones and extends them
+/// to 64 bits as RFC 3550 Appendix A.1 does. Nothing here allocates.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+namespace mcnet::feed {
+
+/// What one datagram's sequence number was.
+enum class verdict : std::uint8_t {
+  in_order,   ///< the next number after the highest so far (or the first datagram)
+  gap,        ///< higher than the next one: `arrival::missing` says which numbers it skipped
+  reordered,  ///< lower than the highest, not seen before, within the window
+  duplicate,  ///< seen before (within the window)
+  too_late,   ///< more than the window behind the highest: cannot be told from a duplicate; not counted as received
+  jump,       ///< rtp_sequence_tracker only: a jump RFC 3550 A.1 does not believe yet; not counted
+  restart,    ///< rtp_sequence_tracker only: the second datagram after a jump, in sequence: counting starts over
+};
+
+/// Consecutive sequence numbers `[first, first + count)`; empty when count is 0.
+struct missing_range {
+  std::uint64_t first = 0;  ///< the first missing number
+  std::uint64_t count = 0;  ///< how many consecutive numbers from it (0: none)
+  /// Field by field.
+  friend bool operator==(const missing_range&, const missing_range&) = default;
+};
+
+/// What add() made of one datagram.
+struct arrival {
+  verdict kind = verdict::in_order;  ///< what the datagram was
+  /// The datagram's number (for rtp_sequence_tracker the extended 64-bit
+  /// number; for a `jump`, and a `too_late` from before the first cycle,
+  /// the 16-bit number as it came, unextended).
+  std::uint64_t sequence = 0;
+  /// The numbers this datagram showed to be missing, for a receiver to
+  /// print or ask to be sent again. A `gap` skipped
+  /// `[sequence - missing.count, sequence)`; a `reordered` datagram below the
+  /// first number seen moves the start down and shows
+  /// `[sequence + 1, old start)` missing; every other verdict leaves it empty.
+  /// Numbers shown missing may still arrive later (as `reordered`).
+  missing_range missing{};
+  /// Field by field.
+  friend bool operator==(const arrival&, const arrival&) = default;
+};
+
+/// Sequence accounting of one stream of 64-bit sequence numbers.
+///
+/// Counting starts at the first number that arrives (a receiver that joins a
+/// running sender does not count what was sent before it joined as lost); a
+/// lower number arriving later, within the window, moves the start down and
+/// counts as reordered. A bitmap of the last `window` numbers below and at
+/// the highest tells duplicates from late arrivals; numbers further behind
+/// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
+/// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
+/// fixed; add() never allocates.
+class sequence_tracker {
+ public:
+  /// How far behind the highest number a late arrival is still told apart
+  /// from a duplicate (numbers `(highest - window, highest]` are remembered).
+  static constexpr std::uint64_t window = 65536;
+
+  /// Account one datagram's number and say what it was. The common cases
+  /// (the next number, a duplicate, a late number above the start) are
+  /// handled inline; the rest out of line.
+  arrival add(std::uint64_t seq) noexcept {
+    if (any_) [[likely]] {
+      auto& word = seen_[(seq % window) / 64];
+      const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
+      if (seq > highest_) {
+        if (seq - highest_ == 1) {
+          // seq - window leaves the window (seq takes its bit): it expires
+          // unless it came; the run's numbers start at first_.
+          const std::uint64_t came = (word & bit) != 0 ? 1 : 0;
+          const std::uint64_t leaving = seq >= window && seq - window >= first_ ? 1 : 0;
+          expired_ += leaving - came;
+          in_window_ += 1 - came;
+          word |= bit;
+          highest_ = seq;
+          ++distinct_;
+          return {verdict::in_order, seq, {}};
+        }
+      } else if (highest_ - seq < window) {
+        if ((word & bit) != 0) {
+          ++duplicates_;
+          return {verdict::duplicate, seq, {}};
+        }
+        if (seq >= first_) {
+          word |= bit;
+          ++in_window_;
+          ++distinct_;
+          ++reordered_;
+          return {verdict::reordered, seq, {}};
+        }
+      }
+    }
+    return add_slow(seq);
+  }
+  /// The run's end-of-stream marker (mcast-send's END: the run had `count`
+  /// numbers, `0 .. count - 1`): lost() now counts the tail up to `count`.
+  /// Returns the tail it shows missing, `[highest + 1, count)` (empty when
+  /// nothing arrived yet, or `count` is not past the highest). A later call
+  /// replaces the count.
+  missing_range end(std::uint64_t count) noexcept;
+  /// Forget everything: the state of a tracker just built.
+  void reset() noexcept;
+
+  /// Distinct numbers received (duplicates and too-late arrivals not included).
+  [[nodiscard]] std::uint64_t received() const noexcept { return distinct_; }
+  /// Reordered arrivals, too-late ones included (mcast-recv reports both as reordered).
+  [[nodiscard]] std::uint64_t reordered() const noexcept { return reordered_; }
+  /// Arrivals of a number already received, within the window.
+  [[nodiscard]] std::uint64_t duplicates() const noexcept { return duplicates_; }
+  /// Arrivals more than the window behind the highest (also in reordered()).
+  [[nodiscard]] std::uint64_t too_late() const noexcept { return too_late_; }
+  /// Gap verdicts so far (each a run of missing numbers, found when it was skipped).
+  [[nodiscard]] std::uint64_t gaps() const noexcept { return gaps_; }
+  /// Numbers missing from the first seen up to the highest seen, or up to
+  /// the END count: some may still arrive. 0 before any arrival.
+  [[nodiscard]] std::uint64_t lost() const noexcept;
+  /// Numbers that were missing when the window left them behind: they can no
+  /// longer arrive except as `too_late`, so their loss is final. Part of lost().
+  [[nodiscard]] std::uint64_t expired() const noexcept { return expired_; }
+  /// The lowest number seen (0 before any).
+  [[nodiscard]] std::uint64_t first() const noexcept { return first_; }
+  /// The highest number seen (0 before any).
+  [[nodiscard]] std::uint64_t highest() const noexcept { return highest_; }
+  /// Whether any number arrived.
+  [[nodiscard]] bool started() const noexcept { return any_; }
+  /// Whether an END count was given.
+  [[nodiscard]] bool ended() const noexcept { return end_count_.has_value(); }
+
+ private:
+  static constexpr std::size_t words = window / 64;
+  arrival add_slow(std::uint64_t seq) noexcept;
+  std::uint64_t clear_range(std::uint64_t from, std::uint64_t count) noexcept;
+  [[nodiscard]] bool test(std::uint64_t seq) const noexcept {
+    return (seen_[(seq % window) / 64] >> (seq % 64) & 1u) != 0;
+  }
+  void set(std::uint64_t seq) noexcept { seen_[(seq % window) / 64] |= std::uint64_t{1} << (seq % 64); }
+  void set_new(std::uint64_t seq) noexcept {
+    set(seq);
+    ++in_window_;
+  }
+
+  bool any_ = false;
+  std::uint64_t first_ = 0;
+  std::uint64_t highest_ = 0;
+  std::uint64_t distinct_ = 0;
+  std::uint64_t reordered_ = 0;
+  std::uint64_t duplicates_ = 0;
+  std::uint64_t too_late_ = 0;
+  std::uint64_t gaps_ = 0;
+  std::uint64_t expired_ = 0;
+  std::uint64_t in_window_ = 0;  // bits set in seen_: a jump past the window clears them without counting
+  std::optional<std::uint64_t> end_count_;
+  std::array<std::uint64_t, words> seen_{};  // bit (seq % window) for seq in (highest - window, highest]
+};
+
+/// Sequence accounting of one stream of RTP's 16-bit sequence numbers
+/// (RFC 3550 section 5.1), extended to 64 bits with a count of cycles as
+/// RFC 3550 Appendix A.1 (`update_seq`) does, then accounted by a
+/// `sequence_tracker` (whose verdicts and counts it gives, on extended numbers).
+///
+/// From A.1, with its constants: a number less than `max_dropout` ahead of
+/// the highest (modulo 2^16) is in order, possibly after a gap, and a wrap
+/// from 65535 to 0 adds a cycle; one at most `max_misorder` behind is
+/// reordered or a duplicate; anything else is a `jump` and is not counted,
+/// unless the next datagram follows it (`restart`: the sender restarted,
+/// counting starts over from it, as A.1's `init_seq`; the counts before it
+/// stay in the totals). So a datagram more than `max_misorder` late is a
+/// `jump`, not `too_late`, as in A.1.
+///
+/// Where this differs from A.1: the first datagram is counted at once (A.1's
+/// probation of MIN_SEQUENTIAL datagrams is source validation, left to the
+/// caller); duplicates are not counted as received (A.1 counts them, so its
+/// loss can go negative); a late number below the first moves the start
+/// down, as sequence_tracker does, except across the first wrap (a 65535
+/// arriving after a first 2 has no extended number): that one is `too_late`.
+/// 8 KiB, fixed; add() never allocates.
+class rtp_sequence_tracker {
+ public:
+  static constexpr std::uint32_t seq_mod = 1u << 16;  ///< RTP_SEQ_MOD
+  static constexpr std::uint32_t max_dropout = 3000;  ///< MAX_DROPOUT: the largest gap believed at once
+  static constexpr std::uint32_t max_misorder = 100;  ///< MAX_MISORDER: the latest a reordered datagram may be
+
+  /// Account one datagram's 16-bit number and say what it was.
+  arrival add(std::uint16_t seq) noexcept;
+
+  /// Distinct numbers received over all restarts.
+  [[nodiscard]] std::uint64_t received() const noexcept { return before_.received + current_.received(); }
+  /// Numbers missing over all restarts (each run from its first to its highest number).
+  [[nodiscard]] std::uint64_t lost() const noexcept;
+  /// Reordered arrivals (too-late ones included) over all restarts.
+  [[nodiscard]] std::uint64_t reordered() const noexcept { return before_.reordered + current_.reordered(); }
+  /// Duplicates over all restarts.
+  [[nodiscard]] std::uint64_t duplicates() const noexcept { return before_.duplicates + current_.duplicates(); }
+  /// Too-late arrivals over all restarts (also in reordered()).
+  [[nodiscard]] std::uint64_t too_late() const noexcept { return before_.too_late + current_.too_late(); }
+  /// Datagrams not counted because they jumped (each `jump` verdict).
+  [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
+  /// Restarts (each `restart` verdict).
+  [[nodiscard]] std::uint64_t restarts() const noexcept { return restarts_; }
+  /// A.1's extended highest sequence number received (`cycles + max_seq`)
+  /// since the last restart, what an RTCP reception report carries
+  /// (RFC 3550 section 6.4.1, truncated to 32 bits there); 0 before any.
+  [[nodiscard]] std::uint64_t extended_highest() const noexcept { return current_.highest(); }
+  /// Wraps from 65535 to 0 since the last restart.
+  [[nodiscard]] std::uint64_t cycles() const noexcept { return cycles_ / seq_mod; }
+  /// The 64-bit accounting of the run since the last restart.
+  [[nodiscard]] const sequence_tracker& current() const noexcept { return current_; }
+
+ private:
+  void init(std::uint16_t seq) noexcept;
+  struct totals {
+    std::uint64_t received = 0, lost = 0, reordered = 0, duplicates = 0, too_late = 0;
+  };
+
+  bool any_ = false;
+  std::uint16_t max_seq_ = 0;
+  std::uint32_t bad_seq_ = seq_mod + 1;  // seq == bad_seq_ never holds until a jump sets it
+  std::uint64_t cycles_ = 0;             // shifted count of cycles, as A.1 keeps it
+  std::uint64_t jumps_ = 0;
+  std::uint64_t restarts_ = 0;
+  totals before_{};  // the runs before the last restart
+  sequence_tracker current_;
+};
+
+}  // namespace mcnet::feed

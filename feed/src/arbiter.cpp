@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/feed/arbiter.hpp>
+
+#include <algorithm>
+#include <new>
+#include <system_error>
+
+namespace mcnet::feed {
+
+result<arbiter> arbiter::make(std::size_t lines) noexcept {
+  if (lines == 0 || lines > max_lines) {
+    return fail(error(std::make_error_code(std::errc::invalid_argument), "make", "arbiter")
+                    .with_number(static_cast<std::int64_t>(std::min<std::size_t>(lines, INT64_MAX)))
+                    .with_hint("an arbiter takes 1 to 4 lines (arbiter::max_lines)"));
+  }
+  std::unique_ptr<std::int64_t[]> times(new (std::nothrow) std::int64_t[window]());
+  if (!times) {
+    return fail(error(std::make_error_code(std::errc::not_enough_memory), "make", "arbiter")
+                    .with_hint("the arrival times of the window take 512 KiB"));
+  }
+  return arbiter(lines, std::move(times));
+}
+
+missing_range arbiter::end(std::uint64_t count) noexcept {
+  for (std::size_t i = 0; i < lines_; ++i) {
+    if (line_[i].sequence.started()) line_[i].sequence.end(count);
+  }
+  return merged_.end(count);
+}
+
+const arbiter::line_stats& arbiter::line(std::size_t line) const noexcept {
+  return line_[std::min(line, lines_ - 1)];
+}
+
+double arbiter::first_arrival_share(std::size_t line) const noexcept {
+  const std::uint64_t all = delivered();
+  if (all == 0 || line >= lines_) return 0.0;
+  return static_cast<double>(line_[line].first_arrivals) / static_cast<double>(all);
+}
+
+std::uint64_t arbiter::lost() const noexcept {
+  if (merged_.ended()) return std::max(merged_.lost(), merged_.expired());
+  return merged_.expired();
+}
+
+std::uint64_t arbiter::pending() const noexcept {
+  if (merged_.ended()) return 0;
+  const std::uint64_t missing = merged_.lost();
+  return missing > merged_.expired() ? missing - merged_.expired() : 0;
+}
+
+}  // namespace mcnet::feed

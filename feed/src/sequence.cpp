@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/feed/sequence.hpp>
+
+#include <algorithm>
+#include <bit>
+
+namespace mcnet::feed {
+namespace {
+
+// The lowest number the window holds when `highest` is the highest.
+constexpr std::uint64_t window_low(std::uint64_t highest) noexcept {
+  return highest >= sequence_tracker::window - 1 ? highest - (sequence_tracker::window - 1) : 0;
+}
+
+std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
+  std::uint64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+}  // namespace
+
+// Clears the bits of `count` (< window) numbers from `from` on, a word at a
+// time, and says how many were set.
+std::uint64_t sequence_tracker::clear_range(std::uint64_t from, std::uint64_t count) noexcept {
+  std::uint64_t cleared = 0;
+  auto clear = [&](std::uint64_t lo, std::uint64_t hi) {  // bit positions [lo, hi), hi <= window
+    while (lo < hi) {
+      const std::uint64_t bit = lo % 64;
+      const std::uint64_t n = std::min<std::uint64_t>(64 - bit, hi - lo);
+      const std::uint64_t mask = (n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1) << bit;
+      auto& word = seen_[lo / 64];
+      cleared += static_cast<std::uint64_t>(std::popcount(word & mask));
+      word &= ~mask;
+      lo += n;
+    }
+  };
+  const std::uint64_t start = from % window;
+  const std::uint64_t stop = start + count;
+  if (stop <= window) {
+    clear(start, stop);
+  } else {
+    clear(start, window);
+    clear(0, stop - window);
+  }
+  return cleared;
+}
+
+arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
+  if (!any_) {
+    any_ = true;
+    first_ = highest_ = seq;
+    set_new(seq);
+    ++distinct_;
+    return {verdict::in_order, seq, {}};
+  }
+  if (seq > highest_) {
+    // The numbers the window leaves behind: those received among them had
+    // their bits in the positions the new numbers take, so clearing those
+    // positions counts them, and the rest expire as lost.
+    const std::uint64_t step = seq - highest_;
+    const std::uint64_t old_low = std::max(first_, window_low(highest_));
+    const std::uint64_t new_low = window_low(seq);
+    const std::uint64_t leaving = new_low > old_low ? new_low - old_low : 0;
+    std::uint64_t received_leaving = 0;
+    if (step >= window) {
+      received_leaving = in_window_;
+      seen_.fill(0);
+    } else {
+      received_leaving = clear_range(highest_ + 1, step);
+    }
+    expired_ += leaving - received_leaving;
+    in_window_ -= received_leaving;
+    const std::uint64_t previous = highest_;
+    highest_ = seq;
+    set_new(seq);
+    ++distinct_;
+    if (step == 1) return {verdict::in_order, seq, {}};
+    ++gaps_;
+    return {verdict::gap, seq, {previous + 1, step - 1}};
+  }
+  if (highest_ - seq >= window) {
+    ++reordered_;  // too old to tell: counted as late, never as new
+    ++too_late_;
+    return {verdict::too_late, seq, {}};
+  }
+  if (test(seq)) {
+    ++duplicates_;
+    return {verdict::duplicate, seq, {}};
+  }
+  set_new(seq);
+  ++distinct_;
+  ++reordered_;
+  missing_range shown{};
+  if (seq < first_) {  // earlier than the first arrival: the run started lower
+    if (first_ - seq > 1) shown = {seq + 1, first_ - seq - 1};
+    first_ = seq;
+  }
+  return {verdict::reordered, seq, shown};
+}
+
+missing_range sequence_tracker::end(std::uint64_t count) noexcept {
+  end_count_ = count;
+  if (!any_ || highest_ == UINT64_MAX || count <= highest_ + 1) return {};
+  return {highest_ + 1, count - highest_ - 1};
+}
+
+void sequence_tracker::reset() noexcept {
+  any_ = false;
+  first_ = highest_ = 0;
+  distinct_ = reordered_ = duplicates_ = too_late_ = gaps_ = expired_ = in_window_ = 0;
+  end_count_.reset();
+  seen_.fill(0);
+}
+
+std::uint64_t sequence_tracker::lost() const noexcept {
+  if (!any_) return 0;
+  const std::uint64_t past_highest = highest_ == UINT64_MAX ? highest_ : highest_ + 1;  // a hostile sender's maximum
+  const std::uint64_t end = end_count_ ? std::max(*end_count_, past_highest) : past_highest;
+  const std::uint64_t expected = end - first_;
+  return expected > distinct_ ? expected - distinct_ : 0;
+}
+
+void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {
+  max_seq_ = seq;
+  bad_seq_ = seq_mod + 1;
+  cycles_ = 0;
+}
+
+arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
+  if (!any_) {
+    any_ = true;
+    init(seq);
+    return current_.add(seq);
+  }
+  const auto udelta = static_cast<std::uint16_t>(seq - max_seq_);
+  if (udelta < max_dropout) {
+    // In order, with a permissible gap; a smaller number means a wrap.
+    if (seq < max_seq_) cycles_ += seq_mod;
+    max_seq_ = seq;
+    return current_.add(cycles_ + seq);
+  }
+  if (udelta <= seq_mod - max_misorder) {
+    // A very large jump: believed only when the next datagram follows it.
+    if (seq != bad_seq_) {
+      bad_seq_ = (seq + 1u) & (seq_mod - 1);
+      ++jumps_;
+      return {verdict::jump, seq, {}};
+    }
+    before_.received += current_.received();
+    before_.lost = saturating_add(before_.lost, current_.lost());
+    before_.reordered += current_.reordered();
+    before_.duplicates += current_.duplicates();
+    before_.too_late += current_.too_late();
+    current_.reset();
+    init(seq);
+    ++restarts_;
+    arrival a = current_.add(seq);
+    a.kind = verdict::restart;
+    return a;
+  }
+  // A duplicate or a reordered datagram, at most max_misorder behind.
+  if (seq > max_seq_) {  // behind across a wrap: from the previous cycle
+    if (cycles_ == 0) {  // before the first number's cycle: no extended number
+      ++before_.too_late;
+      ++before_.reordered;
+      return {verdict::too_late, seq, {}};
+    }
+    return current_.add(cycles_ - seq_mod + seq);
+  }
+  return current_.add(cycles_ + seq);
+}
+
+std::uint64_t rtp_sequence_tracker::lost() const noexcept { return saturating_add(before_.lost, current_.lost()); }
+
+}  // namespace mcnet::feed

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Line arbitration with scripted arrivals: loss on A only, on B only, on
+// both (real loss, final when the window leaves it or at the end), reordering
+// across lines, a dead line, a line far behind, duplicates within a line,
+// skew percentiles, hostile numbers, and what make() refuses.
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <system_error>
+#include <utility>
+
+#include <mcnet/feed/arbiter.hpp>
+
+#include "alloc_counter.hpp"
+
+namespace {
+
+namespace feed = mcnet::feed;
+using decision = feed::arbiter::decision;
+using feed::verdict;
+constexpr std::size_t A = 0, B = 1;
+constexpr std::uint64_t W = feed::arbiter::window;
+
+// Numbers 0 .. count - 1 on A at n us and on B `lag_ns` later, each line
+// skipping the numbers its predicate drops.
+template <class DropA, class DropB>
+void run_ab(feed::arbiter& arb, std::uint64_t count, std::int64_t lag_ns, DropA drop_a, DropB drop_b) {
+  for (std::uint64_t n = 0; n < count; ++n) {
+    const auto t = static_cast<std::int64_t>(n) * 1000;
+    if (!drop_a(n)) arb.offer(A, n, t);
+    if (!drop_b(n)) arb.offer(B, n, t + lag_ns);
+  }
+}
+
+auto never = [](std::uint64_t) { return false; };
+
+TEST(Arbiter, MakeTakesOneToFourLines) {
+  for (std::size_t bad : {std::size_t{0}, std::size_t{5}, SIZE_MAX}) {
+    auto r = feed::arbiter::make(bad);
+    ASSERT_FALSE(r.has_value()) << bad;
+    EXPECT_EQ(r.error().code, std::errc::invalid_argument);
+    EXPECT_FALSE(r.error().hint().empty());
+  }
+  for (std::size_t good = 1; good <= feed::arbiter::max_lines; ++good) {
+    auto r = feed::arbiter::make(good);
+    ASSERT_TRUE(r.has_value()) << good;
+    EXPECT_EQ(r->lines(), good);
+  }
+}
+
+TEST(Arbiter, LossOnAOnlyIsFilledByB) {
+  auto arb = feed::arbiter::make(2).value();
+  run_ab(arb, 1000, 300, [](std::uint64_t n) { return n % 10 == 3; }, never);
+  EXPECT_EQ(arb.end(1000), feed::missing_range{});
+  EXPECT_EQ(arb.delivered(), 1000u);
+  EXPECT_EQ(arb.lost(), 0u);
+  EXPECT_EQ(arb.duplicates(), 900u);
+  EXPECT_EQ(arb.line(A).sequence.lost(), 100u);
+  EXPECT_EQ(arb.line(A).sequence.gaps(), 100u);
+  EXPECT_EQ(arb.line(B).sequence.lost(), 0u);
+  EXPECT_EQ(arb.line(A).first_arrivals, 900u);
+  EXPECT_EQ(arb.line(B).first_arrivals, 100u);
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(A), 0.9);
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(B), 0.1);
+  EXPECT_EQ(arb.line(A).datagrams, 900u);
+  EXPECT_EQ(arb.line(B).datagrams, 1000u);
+  EXPECT_EQ(arb.skew().count(), 900u) << "one sample per number seen on both lines";
+  EXPECT_EQ(arb.skew().percentile(0.5), 300);
+}
+
+TEST(Arbiter, LossOnBOnlyIsFilledByA) {
+  auto arb = feed::arbiter::make(2).value();
+  run_ab(arb, 1000, 300, never, [](std::uint64_t n) { return n % 4 == 1; });
+  arb.end(1000);
+  EXPECT_EQ(arb.delivered(), 1000u);
+  EXPECT_EQ(arb.lost(), 0u);
+  EXPECT_EQ(arb.line(A).sequence.lost(), 0u);
+  EXPECT_EQ(arb.line(B).sequence.lost(), 250u);
+  EXPECT_EQ(arb.line(A).first_arrivals, 1000u);
+  EXPECT_EQ(arb.line(B).first_arrivals, 0u);
+  EXPECT_EQ(arb.duplicates(), 750u);
+}
+
+TEST(Arbiter, LossOnBothLinesIsRealLossFinalAtTheEnd) {
+  auto arb = feed::arbiter::make(2).value();
+  auto drop_a = [](std::uint64_t n) { return n % 10 == 5 || n % 7 == 2; };
+  auto drop_b = [](std::uint64_t n) { return n % 10 == 5 || n % 3 == 1; };
+  std::uint64_t both = 0;
+  for (std::uint64_t n = 0; n < 1000; ++n) both += drop_a(n) && drop_b(n) ? 1 : 0;
+  run_ab(arb, 1000, 300, drop_a, drop_b);
+  EXPECT_EQ(arb.lost(), 0u) << "inside the window a slower line may still bring them";
+  EXPECT_EQ(arb.pending(), both);
+  EXPECT_EQ(arb.merged().lost(), both);
+  EXPECT_EQ(arb.end(1002), (feed::missing_range{1000, 2}));
+  EXPECT_EQ(arb.lost(), both + 2) << "END makes them final, with the tail";
+  EXPECT_EQ(arb.pending(), 0u);
+  EXPECT_EQ(arb.delivered(), 1000u - both);
+  EXPECT_EQ(arb.line(A).sequence.lost(), 1002u - arb.line(A).sequence.received());
+  EXPECT_EQ(arb.line(B).sequence.lost(), 1002u - arb.line(B).sequence.received());
+}
+
+TEST(Arbiter, RealLossIsFinalWhenTheWindowLeavesIt) {
+  auto arb = feed::arbiter::make(2).value();
+  run_ab(arb, W + 10, 100, [](std::uint64_t n) { return n == 5; }, [](std::uint64_t n) { return n == 5 || n == W; });
+  EXPECT_EQ(arb.lost(), 1u) << "5 left the window missing on both lines";
+  EXPECT_EQ(arb.pending(), 0u) << "W is missing on B only";
+  EXPECT_EQ(arb.offer(B, 5, 0).what, decision::too_late);
+  EXPECT_EQ(arb.lost(), 1u);
+}
+
+TEST(Arbiter, ReorderingAcrossLines) {
+  auto arb = feed::arbiter::make(2).value();
+  EXPECT_EQ(arb.offer(A, 0, 0).what, decision::deliver);
+  EXPECT_EQ(arb.offer(B, 0, 10).what, decision::duplicate);
+  EXPECT_EQ(arb.offer(A, 1, 100).what, decision::deliver);
+  EXPECT_EQ(arb.offer(B, 1, 110).what, decision::duplicate);
+  // A reorders 2 and 3; B carries them in order between A's copies.
+  const auto a3 = arb.offer(A, 3, 200);
+  EXPECT_EQ(a3.what, decision::deliver);
+  EXPECT_EQ(a3.merged, (feed::arrival{verdict::gap, 3, {2, 1}})) << "2 missing on every line so far";
+  EXPECT_EQ(a3.on_line.kind, verdict::gap);
+  EXPECT_EQ(arb.pending(), 1u);
+  const auto b2 = arb.offer(B, 2, 205);
+  EXPECT_EQ(b2.what, decision::deliver);
+  EXPECT_EQ(b2.merged.kind, verdict::reordered) << "B filled A's gap";
+  EXPECT_EQ(b2.on_line.kind, verdict::in_order);
+  EXPECT_EQ(arb.pending(), 0u);
+  const auto a2 = arb.offer(A, 2, 230);
+  EXPECT_EQ(a2.what, decision::duplicate);
+  EXPECT_EQ(a2.on_line.kind, verdict::reordered);
+  EXPECT_EQ(arb.offer(B, 3, 240).what, decision::duplicate);
+  arb.end(4);
+  EXPECT_EQ(arb.lost(), 0u);
+  EXPECT_EQ(arb.delivered(), 4u);
+  EXPECT_EQ(arb.line(A).first_arrivals, 3u);
+  EXPECT_EQ(arb.line(B).first_arrivals, 1u);
+  EXPECT_EQ(arb.line(A).sequence.reordered(), 1u);
+  EXPECT_EQ(arb.line(A).sequence.lost(), 0u);
+  EXPECT_EQ(arb.merged().reordered(), 1u);
+  EXPECT_EQ(arb.skew().count(), 4u);
+  EXPECT_EQ(arb.skew().min(), 10);
+  EXPECT_EQ(arb.skew().max(), 40) << "A's 3 at 200, B's at 240";
+}
+
+TEST(Arbiter, ADeadLineLeavesTheOtherToCarryTheFeed) {
+  auto arb = feed::arbiter::make(2).value();
+  run_ab(arb, 1000, 0, [](std::uint64_t n) { return n == 500; }, [](std::uint64_t) { return true; });
+  arb.end(1000);
+  EXPECT_EQ(arb.delivered(), 999u);
+  EXPECT_EQ(arb.lost(), 1u);
+  EXPECT_EQ(arb.duplicates(), 0u);
+  EXPECT_EQ(arb.line(B).datagrams, 0u);
+  EXPECT_EQ(arb.line(B).sequence.received(), 0u);
+  EXPECT_EQ(arb.line(B).sequence.lost(), 0u) << "a line with no arrival has no sequence of its own";
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(A), 1.0);
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(B), 0.0);
+  EXPECT_EQ(arb.skew().count(), 0u);
+}
+
+TEST(Arbiter, ALineThatDiesAndComesBackCountsItsOwnGap) {
+  auto arb = feed::arbiter::make(2).value();
+  run_ab(arb, 1000, 50, never, [](std::uint64_t n) { return n >= 200 && n < 700; });
+  arb.end(1000);
+  EXPECT_EQ(arb.lost(), 0u);
+  EXPECT_EQ(arb.line(B).sequence.lost(), 500u);
+  EXPECT_EQ(arb.line(B).sequence.gaps(), 1u);
+  EXPECT_EQ(arb.skew().count(), 500u);
+}
+
+TEST(Arbiter, DuplicatesWithinALine) {
+  auto arb = feed::arbiter::make(2).value();
+  EXPECT_EQ(arb.offer(A, 0, 0).what, decision::deliver);
+  const auto again = arb.offer(A, 0, 5);
+  EXPECT_EQ(again.what, decision::duplicate);
+  EXPECT_EQ(again.on_line.kind, verdict::duplicate);
+  EXPECT_EQ(arb.offer(B, 0, 20).what, decision::duplicate);
+  EXPECT_EQ(arb.offer(A, 1, 100).what, decision::deliver);
+  EXPECT_EQ(arb.offer(A, 1, 101).what, decision::duplicate);
+  EXPECT_EQ(arb.offer(B, 1, 130).what, decision::duplicate);
+  EXPECT_EQ(arb.offer(B, 1, 131).what, decision::duplicate);
+  EXPECT_EQ(arb.duplicates(), 5u);
+  EXPECT_EQ(arb.line(A).sequence.duplicates(), 2u);
+  EXPECT_EQ(arb.line(B).sequence.duplicates(), 1u);
+  EXPECT_EQ(arb.skew().count(), 2u) << "only a line's first copy of a number is a skew sample";
+  EXPECT_EQ(arb.skew().min(), 20);
+  EXPECT_EQ(arb.skew().max(), 30);
+}
+
+TEST(Arbiter, SkewPercentiles) {
+  auto arb = feed::arbiter::make(2).value();
+  // B lags A by (n % 100) us: each of 0, 1, ... 99 us ten times.
+  for (std::uint64_t n = 0; n < 1000; ++n) {
+    const auto t = static_cast<std::int64_t>(n) * 1'000'000;
+    arb.offer(A, n, t);
+    arb.offer(B, n, t + static_cast<std::int64_t>(n % 100) * 1000);
+  }
+  const auto& s = arb.skew();
+  EXPECT_EQ(s.count(), 1000u);
+  EXPECT_EQ(s.min(), 0);
+  EXPECT_EQ(s.max(), 99'000);
+  EXPECT_NEAR(static_cast<double>(s.percentile(0.5)), 49'000.0, 49'000.0 * 0.032);
+  EXPECT_NEAR(static_cast<double>(s.percentile(0.99)), 98'000.0, 98'000.0 * 0.032);
+  EXPECT_LE(s.percentile(0.5), 49'000) << "a bucket's lowest value";
+}
+
+TEST(Arbiter, SkewIsTheLaterArrivalMinusTheFirstWhateverTheOfferOrder) {
+  auto arb = feed::arbiter::make(2).value();
+  EXPECT_EQ(arb.offer(B, 7, 1'000).what, decision::deliver) << "read first, though A's timestamp is earlier";
+  EXPECT_EQ(arb.offer(A, 7, 400).what, decision::duplicate);
+  EXPECT_EQ(arb.skew().min(), 600);
+  EXPECT_EQ(arb.line(B).first_arrivals, 1u);
+}
+
+TEST(Arbiter, FourLinesGiveASkewSamplePerLaterLine) {
+  auto arb = feed::arbiter::make(4).value();
+  for (std::size_t l = 0; l < 4; ++l) arb.offer(l, 42, static_cast<std::int64_t>(l) * 10);
+  EXPECT_EQ(arb.delivered(), 1u);
+  EXPECT_EQ(arb.duplicates(), 3u);
+  EXPECT_EQ(arb.skew().count(), 3u);
+  EXPECT_EQ(arb.skew().min(), 10);
+  EXPECT_EQ(arb.skew().max(), 30);
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(0), 1.0);
+}
+
+TEST(Arbiter, ALineFarBehindHasItsCopiesDroppedAsTooLate) {
+  auto arb = feed::arbiter::make(2).value();
+  // A runs W + 1000 numbers ahead, missing 10 and W + 500; then B starts from 0.
+  for (std::uint64_t n = 0; n < W + 1000; ++n) {
+    if (n != 10 && n != W + 500) arb.offer(A, n, static_cast<std::int64_t>(n));
+  }
+  EXPECT_EQ(arb.lost(), 1u) << "10 left the window: final";
+  EXPECT_EQ(arb.pending(), 1u) << "W + 500 may still come";
+  for (std::uint64_t n = 0; n < W + 1000; ++n) arb.offer(B, n, static_cast<std::int64_t>(n) + 5);
+  EXPECT_EQ(arb.line(B).too_late, 1000u) << "0 .. 999 were more than the window behind A";
+  EXPECT_EQ(arb.too_late(), 1000u);
+  EXPECT_EQ(arb.line(B).sequence.received(), W + 1000) << "B's own accounting is whole";
+  EXPECT_EQ(arb.line(B).sequence.lost(), 0u);
+  EXPECT_EQ(arb.pending(), 0u) << "B filled W + 500";
+  EXPECT_EQ(arb.lost(), 1u) << "B's 10 came too late";
+  EXPECT_EQ(arb.line(B).first_arrivals, 1u);
+  EXPECT_EQ(arb.skew().count(), W + 1000 - 1000 - 1) << "the copies within the window, but W + 500";
+  EXPECT_EQ(arb.skew().max(), 5);
+}
+
+TEST(Arbiter, HostileNumbersKeepMemoryAndTimeBounded) {
+  auto arb = feed::arbiter::make(2).value();
+  arb.offer(A, 0, 0);
+  const auto far = arb.offer(B, UINT64_MAX - 3, 1);
+  EXPECT_EQ(far.what, decision::deliver);
+  EXPECT_EQ(far.merged.missing, (feed::missing_range{1, UINT64_MAX - 4}));
+  EXPECT_EQ(arb.offer(A, 1, 2).what, decision::too_late) << "the window followed the far number";
+  for (std::uint64_t i = 0; i < 1000; ++i) arb.offer(i % 2, i << 50, static_cast<std::int64_t>(i));
+  EXPECT_EQ(arb.lost() + arb.pending(), arb.merged().lost());
+  EXPECT_EQ(arb.line(A).datagrams + arb.line(B).datagrams, 1003u);
+  EXPECT_EQ(arb.delivered() + arb.duplicates() + arb.too_late(), 1003u);
+}
+
+TEST(Arbiter, ABadLineIndexCountsNothing) {
+  auto arb = feed::arbiter::make(2).value();
+  const auto r = arb.offer(2, 1, 0);
+  EXPECT_EQ(r.what, decision::bad_line);
+  EXPECT_EQ(arb.delivered(), 0u);
+  EXPECT_EQ(arb.line(0).datagrams + arb.line(1).datagrams, 0u);
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(7), 0.0);
+  EXPECT_EQ(&arb.line(9), &arb.line(1)) << "an index past the lines reads the last";
+}
+
+TEST(Arbiter, OfferAndEndAllocateNothing) {
+  auto arb = feed::arbiter::make(4).value();
+  mcnet::test::allocation_scope scope;
+  for (std::uint64_t n = 0; n < 3 * W; n += 1 + n % 3) {
+    for (std::size_t l = 0; l < 4; ++l) arb.offer(l, n ^ l, static_cast<std::int64_t>(n + l));
+  }
+  arb.offer(0, UINT64_MAX, 0);
+  arb.end(UINT64_MAX);
+  (void)arb.skew().percentile(0.99);
+  EXPECT_EQ(scope.count(), 0u);
+}
+
+TEST(Arbiter, ItMovesAndKeepsItsWindow) {
+  auto a = feed::arbiter::make(2).value();
+  a.offer(A, 5, 100);
+  feed::arbiter b = std::move(a);
+  EXPECT_EQ(b.offer(B, 5, 150).what, decision::duplicate);
+  EXPECT_EQ(b.skew().min(), 50);
+}
+
+}  // namespace

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Sequence accounting: every verdict with the numbers it shows missing, the
+// window (word-wise clearing, big jumps, too-late arrivals, expiry), END,
+// and RTP's 16-bit numbers extended as RFC 3550 Appendix A.1 does (wrap at
+// 65535 -> 0, MAX_DROPOUT, MAX_MISORDER, restarts).
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <iterator>
+#include <random>
+#include <set>
+
+#include <mcnet/feed/sequence.hpp>
+
+#include "alloc_counter.hpp"
+
+namespace {
+
+namespace feed = mcnet::feed;
+using feed::verdict;
+constexpr std::uint64_t W = feed::sequence_tracker::window;
+
+feed::arrival expect_of(verdict v, std::uint64_t seq, feed::missing_range m = {}) { return {v, seq, m}; }
+
+TEST(SequenceTracker, VerdictsAndTheTail) {
+  feed::sequence_tracker t;
+  EXPECT_EQ(t.add(0), expect_of(verdict::in_order, 0));
+  EXPECT_EQ(t.add(2), expect_of(verdict::gap, 2, {1, 1}));
+  EXPECT_EQ(t.lost(), 1u) << "1 missing so far";
+  EXPECT_EQ(t.add(1), expect_of(verdict::reordered, 1));
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.add(1), expect_of(verdict::duplicate, 1));
+  EXPECT_EQ(t.add(2), expect_of(verdict::duplicate, 2));
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.end(5), (feed::missing_range{3, 2})) << "the tail END shows missing";
+  EXPECT_EQ(t.lost(), 2u) << "3 and 4 never came";
+  EXPECT_TRUE(t.ended());
+  EXPECT_EQ(t.received(), 3u);
+  EXPECT_EQ(t.duplicates(), 2u);
+  EXPECT_EQ(t.reordered(), 1u);
+  EXPECT_EQ(t.gaps(), 1u);
+  EXPECT_EQ(t.too_late(), 0u);
+  EXPECT_EQ(t.highest(), 2u);
+}
+
+TEST(SequenceTracker, AGapSaysWhichNumbersAreMissing) {
+  feed::sequence_tracker t;
+  t.add(100);
+  t.add(101);
+  const auto a = t.add(105);
+  EXPECT_EQ(a.kind, verdict::gap);
+  EXPECT_EQ(a.missing, (feed::missing_range{102, 3}));
+  EXPECT_EQ(t.add(106), expect_of(verdict::in_order, 106));
+  EXPECT_EQ(t.add(103), expect_of(verdict::reordered, 103)) << "a gap filled later is only reordered";
+  EXPECT_EQ(t.lost(), 2u);
+  EXPECT_EQ(t.gaps(), 1u);
+}
+
+TEST(SequenceTracker, EndBeforeAnyArrivalOrBelowTheHighestShowsNoTail) {
+  feed::sequence_tracker t;
+  EXPECT_EQ(t.end(10), feed::missing_range{});
+  EXPECT_EQ(t.lost(), 0u) << "counting starts at the first arrival";
+  t.add(7);
+  EXPECT_EQ(t.end(5), feed::missing_range{});
+  EXPECT_EQ(t.end(8), feed::missing_range{});
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.end(9), (feed::missing_range{8, 1})) << "a later END replaces the count";
+  EXPECT_EQ(t.lost(), 1u);
+}
+
+TEST(SequenceTracker, AReceiverJoiningARunningSenderCountsFromItsFirstArrival) {
+  feed::sequence_tracker t;
+  for (std::uint64_t s = 1'000'000; s < 1'000'100; ++s) {
+    if (s != 1'000'050) t.add(s);
+  }
+  EXPECT_EQ(t.first(), 1'000'000u);
+  EXPECT_EQ(t.lost(), 1u) << "only the gap after the first arrival, not the million before it";
+  t.end(1'000'200);
+  EXPECT_EQ(t.lost(), 101u) << "the gap and the tail the END marker exposes";
+}
+
+TEST(SequenceTracker, AnEarlierNumberArrivingLateMovesTheStart) {
+  feed::sequence_tracker t;
+  EXPECT_EQ(t.add(2), expect_of(verdict::in_order, 2));
+  EXPECT_EQ(t.add(0), expect_of(verdict::reordered, 0, {1, 1})) << "1 is now known missing";
+  EXPECT_EQ(t.first(), 0u);
+  EXPECT_EQ(t.lost(), 1u) << "1 is missing between the new start and 2";
+  EXPECT_EQ(t.add(1), expect_of(verdict::reordered, 1));
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.reordered(), 2u);
+}
+
+TEST(SequenceTracker, AHostileHighestNumberDoesNotWrapTheCount) {
+  feed::sequence_tracker t;
+  t.add(UINT64_MAX - 1);
+  t.add(UINT64_MAX);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.end(5), feed::missing_range{});
+  EXPECT_EQ(t.lost(), 0u);
+  feed::sequence_tracker u;
+  EXPECT_EQ(u.add(0).kind, verdict::in_order);
+  EXPECT_EQ(u.add(UINT64_MAX), expect_of(verdict::gap, UINT64_MAX, {1, UINT64_MAX - 1}));
+  EXPECT_EQ(u.expired(), UINT64_MAX - W) << "every number skipped but the window's last ones expired";
+  EXPECT_LE(u.expired(), u.lost());
+}
+
+TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
+  feed::sequence_tracker t;
+  t.add(0);
+  t.add(W + 10);
+  EXPECT_EQ(t.add(0), expect_of(verdict::too_late, 0));
+  EXPECT_EQ(t.add(5), expect_of(verdict::too_late, 5));
+  EXPECT_EQ(t.add(10), expect_of(verdict::too_late, 10)) << "exactly the window behind";
+  EXPECT_EQ(t.received(), 2u);
+  EXPECT_EQ(t.too_late(), 3u);
+  EXPECT_EQ(t.reordered(), 3u) << "too-late arrivals count as reordered, as mcast-recv reports them";
+  // Within the window the bitmap tells duplicates from late arrivals.
+  EXPECT_EQ(t.add(11), expect_of(verdict::reordered, 11)) << "the oldest number the window holds";
+  EXPECT_EQ(t.add(W + 9), expect_of(verdict::reordered, W + 9));
+  EXPECT_EQ(t.add(W + 9), expect_of(verdict::duplicate, W + 9));
+}
+
+TEST(SequenceTracker, AJumpWithinTheWindowClearsOnlyWhatItPasses) {
+  feed::sequence_tracker t;
+  for (std::uint64_t s = 0; s < 10; ++s) t.add(s);
+  EXPECT_EQ(t.add(60'009), expect_of(verdict::gap, 60'009, {10, 59'999}));
+  for (std::uint64_t s = 0; s < 10; ++s) EXPECT_EQ(t.add(s).kind, verdict::duplicate) << s;
+  EXPECT_EQ(t.add(30'000).kind, verdict::reordered);
+  EXPECT_EQ(t.add(30'000).kind, verdict::duplicate);
+  EXPECT_EQ(t.lost(), 59'998u);
+  EXPECT_EQ(t.expired(), 0u) << "nothing left the window yet";
+}
+
+TEST(SequenceTracker, AWholeWindowOfNumbersIsForgottenAsTheWindowMovesOn) {
+  // Fill the window completely, then move on by 101: the bits of the
+  // numbers that left are reused, so the new numbers in between are new,
+  // not duplicates (the positions cross the end of the bitmap and word edges).
+  feed::sequence_tracker t;
+  for (std::uint64_t s = 0; s < W; ++s) ASSERT_NE(t.add(s).kind, verdict::duplicate);
+  EXPECT_EQ(t.add(W + 100).kind, verdict::gap);
+  for (std::uint64_t s = W; s < W + 100; ++s) EXPECT_EQ(t.add(s).kind, verdict::reordered) << s;
+  EXPECT_EQ(t.add(100).kind, verdict::too_late);
+  EXPECT_EQ(t.add(101).kind, verdict::duplicate);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.expired(), 0u) << "every number that left had arrived";
+}
+
+TEST(SequenceTracker, NumbersMissingWhenTheWindowLeavesThemExpire) {
+  feed::sequence_tracker t;
+  t.add(0);
+  t.add(2);
+  EXPECT_EQ(t.expired(), 0u);
+  t.add(W + 2);  // the window is now [3, W + 2]: 0, 1 and 2 left it
+  EXPECT_EQ(t.expired(), 1u) << "1 never came";
+  EXPECT_EQ(t.add(1).kind, verdict::too_late) << "and cannot come any more";
+  EXPECT_EQ(t.expired(), 1u);
+  EXPECT_EQ(t.lost(), W) << "1 and 3 .. W + 1";
+  // A jump past a whole window expires everything it passes.
+  t.add(10 * W);
+  EXPECT_EQ(t.expired(), t.lost() - (W - 1)) << "all but the numbers still in the window";
+}
+
+TEST(SequenceTracker, ALongJumpDoesNotWalkTheNumbersItSkips) {
+  feed::sequence_tracker t;
+  t.add(0);
+  // 10^5 jumps of 2^40: a loop over the skipped numbers would never end.
+  for (std::uint64_t i = 1; i <= 100'000; ++i) ASSERT_EQ(t.add(i << 40).kind, verdict::gap);
+  EXPECT_EQ(t.received(), 100'001u);
+  EXPECT_EQ(t.gaps(), 100'000u);
+}
+
+TEST(SequenceTracker, ResetForgetsEverything) {
+  feed::sequence_tracker t;
+  t.add(5);
+  t.add(9);
+  t.add(5);
+  t.end(20);
+  t.reset();
+  EXPECT_FALSE(t.started());
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.received() + t.lost() + t.duplicates() + t.gaps(), 0u);
+  EXPECT_EQ(t.add(9), expect_of(verdict::in_order, 9)) << "not a duplicate of the run before";
+}
+
+// The tracker against a plain model that remembers every number, over random
+// arrivals: in order, gaps, jumps past the window, late, old and repeated
+// numbers.
+TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
+  std::mt19937_64 rng(20261130);
+  feed::sequence_tracker t;
+  std::set<std::uint64_t> seen;
+  std::uint64_t first = 0, highest = 0, expired_checked = 0;
+  bool any = false;
+  std::uint64_t next = 1'000'000;
+  for (int i = 0; i < 300'000; ++i) {
+    std::uint64_t seq = 0;
+    switch (rng() % 16) {
+      case 0: seq = next + rng() % 100; break;                              // a gap
+      case 1: seq = next + W + rng() % W; break;                            // a jump past the window
+      case 2: seq = highest - std::min<std::uint64_t>(highest, rng() % (2 * W)); break;  // late, maybe too late
+      case 3: seq = highest - std::min<std::uint64_t>(highest, rng() % 64); break;       // a little late
+      default: seq = next; break;
+    }
+    const auto a = t.add(seq);
+    feed::arrival want{verdict::in_order, seq, {}};
+    if (!any) {
+      any = true;
+      first = highest = seq;
+      seen.insert(seq);
+    } else if (seq > highest) {
+      if (seq > highest + 1) want = {verdict::gap, seq, {highest + 1, seq - highest - 1}};
+      highest = seq;
+      seen.insert(seq);
+    } else if (highest - seq >= W) {
+      want.kind = verdict::too_late;
+    } else if (seen.count(seq) != 0) {
+      want.kind = verdict::duplicate;
+    } else {
+      want.kind = verdict::reordered;
+      if (seq + 1 < first) want.missing = {seq + 1, first - seq - 1};
+      first = std::min(first, seq);
+      seen.insert(seq);
+    }
+    ASSERT_EQ(a, want) << "arrival " << i << " of " << seq;
+    next = highest + 1;
+    // Expired: the numbers from the first up to the window's lowest that never came.
+    if (i % 2999 == 0) {
+      const std::uint64_t low = highest >= W - 1 ? highest - (W - 1) : 0;
+      const std::uint64_t below = low > first ? low - first : 0;
+      const auto received_below =
+          static_cast<std::uint64_t>(std::distance(seen.lower_bound(first), seen.lower_bound(low)));
+      ASSERT_EQ(t.expired(), below - received_below) << i;
+      ++expired_checked;
+    }
+  }
+  EXPECT_EQ(t.received(), seen.size());
+  EXPECT_EQ(t.first(), first);
+  EXPECT_EQ(t.lost(), highest + 1 - first - seen.size());
+  EXPECT_GT(t.too_late(), 0u);
+  EXPECT_GT(t.duplicates(), 0u);
+  EXPECT_GT(expired_checked, 50u);
+}
+
+TEST(SequenceTracker, AddAllocatesNothing) {
+  feed::sequence_tracker t;
+  feed::rtp_sequence_tracker r;
+  mcnet::test::allocation_scope scope;
+  for (std::uint64_t n = 0; n < 4 * W; n += 1 + n % 5) {
+    t.add(n);
+    t.add(n / 2);
+    r.add(static_cast<std::uint16_t>(n));
+  }
+  t.add(UINT64_MAX);
+  t.end(7);
+  EXPECT_EQ(scope.count(), 0u);
+}
+
+TEST(RtpSequenceTracker, WrapsFrom65535To0IntoTheNextCycle) {
+  feed::rtp_sequence_tracker t;
+  EXPECT_EQ(t.add(65534), expect_of(verdict::in_order, 65534));
+  EXPECT_EQ(t.add(65535), expect_of(verdict::in_order, 65535));
+  EXPECT_EQ(t.add(0), expect_of(verdict::in_order, 65536));
+  EXPECT_EQ(t.add(1), expect_of(verdict::in_order, 65537));
+  EXPECT_EQ(t.cycles(), 1u);
+  EXPECT_EQ(t.extended_highest(), 65537u);
+  EXPECT_EQ(t.received(), 4u);
+  EXPECT_EQ(t.lost(), 0u);
+}
+
+TEST(RtpSequenceTracker, GapsReorderingAndDuplicatesAcrossTheWrap) {
+  feed::rtp_sequence_tracker t;
+  t.add(65530);
+  t.add(65531);
+  EXPECT_EQ(t.add(2), expect_of(verdict::gap, 65538, {65532, 6})) << "65532 .. 65535, 0, 1";
+  EXPECT_EQ(t.add(65533), expect_of(verdict::reordered, 65533)) << "from the previous cycle";
+  EXPECT_EQ(t.add(1), expect_of(verdict::reordered, 65537));
+  EXPECT_EQ(t.add(2), expect_of(verdict::duplicate, 65538));
+  EXPECT_EQ(t.add(65533), expect_of(verdict::duplicate, 65533));
+  EXPECT_EQ(t.lost(), 4u);
+  EXPECT_EQ(t.reordered(), 2u);
+  EXPECT_EQ(t.duplicates(), 2u);
+  EXPECT_EQ(t.cycles(), 1u);
+}
+
+TEST(RtpSequenceTracker, MaxDropoutAndMaxMisorderBoundWhatIsBelieved) {
+  {
+    feed::rtp_sequence_tracker t;
+    t.add(0);
+    EXPECT_EQ(t.add(2999), expect_of(verdict::gap, 2999, {1, 2998})) << "a gap under MAX_DROPOUT";
+  }
+  {
+    feed::rtp_sequence_tracker t;
+    t.add(0);
+    EXPECT_EQ(t.add(3000), expect_of(verdict::jump, 3000)) << "MAX_DROPOUT ahead";
+    EXPECT_EQ(t.jumps(), 1u);
+    EXPECT_EQ(t.received(), 1u) << "a jump is not counted";
+    EXPECT_EQ(t.extended_highest(), 0u);
+  }
+  {
+    feed::rtp_sequence_tracker t;
+    for (std::uint16_t s = 0; s <= 200; ++s) t.add(s);
+    EXPECT_EQ(t.add(101), expect_of(verdict::duplicate, 101)) << "MAX_MISORDER - 1 behind";
+    EXPECT_EQ(t.add(100), expect_of(verdict::jump, 100)) << "MAX_MISORDER behind is a jump in A.1";
+    EXPECT_EQ(t.add(50), expect_of(verdict::jump, 50));
+    EXPECT_EQ(t.add(201), expect_of(verdict::in_order, 201)) << "the stream goes on";
+  }
+}
+
+TEST(RtpSequenceTracker, TwoSequentialDatagramsAfterAJumpRestartTheCount) {
+  feed::rtp_sequence_tracker t;
+  t.add(100);
+  t.add(101);
+  t.add(103);  // 102 lost
+  EXPECT_EQ(t.add(9000).kind, verdict::jump);
+  EXPECT_EQ(t.add(104).kind, verdict::in_order) << "the old stream goes on; the jump is forgotten unless followed";
+  EXPECT_EQ(t.add(20'000).kind, verdict::jump);
+  EXPECT_EQ(t.add(20'001), expect_of(verdict::restart, 20'001)) << "A.1: the sender restarted, re-sync";
+  EXPECT_EQ(t.restarts(), 1u);
+  EXPECT_EQ(t.jumps(), 2u);
+  EXPECT_EQ(t.extended_highest(), 20'001u);
+  EXPECT_EQ(t.cycles(), 0u);
+  EXPECT_EQ(t.add(20'003), expect_of(verdict::gap, 20'003, {20'002, 1}));
+  EXPECT_EQ(t.add(104), expect_of(verdict::jump, 104)) << "the old numbers are the jump now";
+  EXPECT_EQ(t.received(), 4u + 2u) << "totals keep the run before the restart";
+  EXPECT_EQ(t.lost(), 1u + 1u);
+  EXPECT_EQ(t.current().received(), 2u);
+}
+
+TEST(RtpSequenceTracker, ALateNumberFromBeforeTheFirstCycleIsTooLate) {
+  feed::rtp_sequence_tracker t;
+  t.add(2);
+  EXPECT_EQ(t.add(65535), expect_of(verdict::too_late, 65535)) << "extended it would be -1";
+  EXPECT_EQ(t.too_late(), 1u);
+  EXPECT_EQ(t.reordered(), 1u);
+  EXPECT_EQ(t.add(0), expect_of(verdict::reordered, 0, {1, 1}));
+  EXPECT_EQ(t.received(), 2u);
+  EXPECT_EQ(t.lost(), 1u);
+}
+
+TEST(RtpSequenceTracker, ManyCyclesOfALossyStream) {
+  feed::rtp_sequence_tracker t;
+  std::uint16_t s = 40'000;
+  std::uint64_t sent = 0, dropped = 0;
+  for (int i = 0; i < 500'000; ++i, ++s, ++sent) {
+    if (i % 1000 == 7) {
+      ++dropped;
+      continue;
+    }
+    ASSERT_NE(t.add(s).kind, verdict::jump);
+  }
+  EXPECT_EQ(t.cycles(), (40'000u + 500'000u) / 65536u);
+  EXPECT_EQ(t.received(), sent - dropped);
+  EXPECT_EQ(t.lost(), dropped);
+  EXPECT_EQ(t.extended_highest(), 40'000u + 500'000u - 1u);
+}
+
+}  // namespace
