@@ -19,7 +19,7 @@
 ///   namespace core = mcnet::core;
 ///   auto s = core::socket::open(AF_INET, SOCK_DGRAM);
 ///   if (!s) { std::cerr << s.error().message() << '\n'; return 1; }
-///   core::set(*s, core::opt::reuse_address, true);
+///   if (auto r = core::set(*s, core::opt::reuse_address, true); !r) std::cerr << r.error().message() << '\n';
 ///   auto local = core::endpoint::parse("0.0.0.0:5000");
 ///   if (auto r = core::bind(*s, *local); !r) std::cerr << r.error().message() << '\n';
 /// @endcode
@@ -33,6 +33,7 @@
 #include <mcnet/core/codecs.hpp>
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/dial.hpp>
+#include <mcnet/core/dscp.hpp>
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>
