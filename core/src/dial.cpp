@@ -30,12 +30,11 @@ result<void> set_if(socket_ref s, const Option& option, const std::optional<Valu
 }
 
 // The options of `setup` that ride on every packet the socket sends: buffer
-// sizes, priority, mark, TOS and TTL for the family of `e` (and the
-// multicast TTL when `e` is a group).
+// sizes, mark, TOS and TTL for the family of `e` (and the multicast TTL when
+// `e` is a group), then the priority, which IP_TOS would overwrite.
 result<void> apply_packet_options(socket_ref s, const endpoint& e, const socket_setup& setup) noexcept {
   if (auto r = set_if(s, opt::send_buffer, setup.send_buffer); !r) return r;
   if (auto r = set_if(s, opt::receive_buffer, setup.receive_buffer); !r) return r;
-  if (auto r = set_if(s, opt::priority, setup.priority); !r) return r;
   if (auto r = set_if(s, opt::mark, setup.mark); !r) return r;
   const bool v4 = e.address().is_v4();
   if (setup.tos) {
@@ -53,7 +52,7 @@ result<void> apply_packet_options(socket_ref s, const endpoint& e, const socket_
       if (auto r = set(s, v4 ? ip_multicast_ttl : ipv6_multicast_hops, *setup.ttl); !r) return r;
     }
   }
-  return {};
+  return set_if(s, opt::priority, setup.priority);
 }
 
 // socket(2) for `family`/`type` with the pre-bind options of `setup`.

@@ -52,9 +52,6 @@ struct socket_setup {
   /// receive buffer also sets the window scale the SYN offers (tcp(7)).
   std::optional<int> send_buffer{};
   std::optional<int> receive_buffer{};
-  /// `SO_PRIORITY`: the queueing priority of what is sent (0 to 6 without
-  /// CAP_NET_ADMIN).
-  std::optional<int> priority{};
   /// `SO_MARK`: the fwmark, for policy routing of the first packet on
   /// (needs CAP_NET_ADMIN).
   std::optional<std::uint32_t> mark{};
@@ -66,6 +63,10 @@ struct socket_setup {
   /// multicast group also `IP_MULTICAST_TTL` / `IPV6_MULTICAST_HOPS`, so a
   /// dial_udp to a group sends with it. Errors: errc::value_out_of_range.
   std::optional<int> ttl{};
+  /// `SO_PRIORITY`: the queueing priority of what is sent (0 to 6 without
+  /// CAP_NET_ADMIN). Set after `IP_TOS`, which sets the priority as well
+  /// (ip(7)).
+  std::optional<int> priority{};
 };
 
 /// A UDP socket bound to `local` (port 0: the kernel picks; read it with
