@@ -9,8 +9,6 @@
 #include <netinet/in.h>
 #include <unistd.h>
 
-#include <string>
-#include <thread>
 
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/dscp.hpp>
@@ -21,6 +19,7 @@
 #include "datagram_helpers.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "syn_capture.hpp"
 
 namespace core = mcnet::core;
 namespace test = mcnet::test;
@@ -212,22 +211,13 @@ TEST(NetDial, TheSynLeavesMarked) {
     const auto server_addr = v6 ? server_host.v6() : server_host.v4();
     auto listener = test::run_in(server_host, [&] { return core::listen_tcp(core::endpoint(server_addr, 0)).value(); });
     const auto where = core::local_endpoint(listener).value();
-    const auto port = std::to_string(where.port());
-    // SYN only: TCP flags are byte 13 of the TCP header (after 40 bytes of IPv6 header).
-    const std::string filter = v6 ? "ip6 and tcp and dst port " + port + " and ip6[53] == 2"
-                                  : "tcp and dst port " + port + " and tcp[tcpflags] == tcp-syn";
-    auto capture = server_host.start({"tcpdump", "-i", "eth0", "-n", "-l", "-v", "-c", "1", filter});
-    for (int i = 0; i < 100 && capture.output().find("listening on") == std::string::npos; ++i) {
-      std::this_thread::sleep_for(20ms);
-    }
-    ASSERT_NE(capture.output().find("listening on"), std::string::npos) << capture.output();
+    auto capture = test::start_syn_capture(server_host, where.port(), v6);
     auto client = test::run_in((*net)[0], [&] {
       return core::dial_tcp(where, {.tos = core::tos_from_dscp(core::dscp::ef), .ttl = 7}, 2s);
     });
     ASSERT_TRUE(client) << client.error().message();
-    auto done = capture.wait_for(5s);
-    ASSERT_TRUE(done) << "no SYN seen: " << capture.output();
-    const auto text = capture.standard_output();
+    const auto text = test::syn_seen(capture);
+    ASSERT_FALSE(text.empty()) << "no SYN seen: " << capture.output();
     EXPECT_NE(text.find("Flags [S],"), std::string::npos) << text;
     if (v6) {
       EXPECT_NE(text.find("class 0xb8,"), std::string::npos) << text;
