@@ -24,6 +24,20 @@
 ///   if (auto r = core::bind(*s, *local); !r) std::cerr << r.error().message() << '\n';
 /// @endcode
 ///
+/// - DSCP names and the TOS byte: `core::parse_dscp`, `core::format_dscp`,
+///   `core::tos_from_dscp` (dscp.hpp).
+/// - Sockets in one call: `core::listen_udp`, `core::dial_udp`,
+///   `core::listen_tcp`, `core::dial_tcp` (dial.hpp), with the options that
+///   must precede bind and connect in `core::socket_setup`.
+///
+/// A TCP client whose SYN is marked EF, with a deadline for the handshake:
+/// @code
+///   auto c = core::dial_tcp(core::endpoint::parse("10.77.0.2:8080").value(),
+///                           {.tos = core::tos_from_dscp(core::dscp::ef), .ttl = 16},
+///                           std::chrono::seconds(2));
+///   if (!c) std::cerr << c.error().message() << '\n';  // errc::timed_out, ECONNREFUSED, ...
+/// @endcode
+///
 /// Receive buffers, with the clamp explained:
 /// @code
 ///   auto grant = core::set_receive_buffer(*s, 8 << 20);
