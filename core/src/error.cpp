@@ -125,35 +125,32 @@ error& error::with_input(std::string_view text) noexcept {
   return *this;
 }
 
+void error::stored_address::store(const core::ip_address& a) noexcept {
+  bytes = {};
+  const auto b = a.bytes();
+  std::copy(b.begin(), b.end(), bytes.begin());
+  scope = a.scope_id();
+  family = static_cast<std::uint8_t>(a.family());
+}
+
+std::optional<core::ip_address> error::stored_address::load() const noexcept {
+  if (family == 4) return core::ip_address::v4_bytes({bytes[0], bytes[1], bytes[2], bytes[3]});
+  if (family == 6) return core::ip_address::v6_bytes(bytes, scope);
+  return std::nullopt;
+}
+
 error& error::with_address(const core::ip_address& address) noexcept {
-  addr_ = {};
-  auto b = address.bytes();
-  std::copy(b.begin(), b.end(), addr_.begin());
-  scope_ = address.scope_id();
-  addr_family_ = static_cast<std::uint8_t>(address.family());
+  address_.store(address);
   return *this;
 }
 
 error& error::with_source(const core::ip_address& source) noexcept {
-  source_ = {};
-  auto b = source.bytes();
-  std::copy(b.begin(), b.end(), source_.begin());
-  source_scope_ = source.scope_id();
-  source_family_ = static_cast<std::uint8_t>(source.family());
+  source_.store(source);
   return *this;
 }
 
-std::optional<core::ip_address> error::source() const noexcept {
-  if (source_family_ == 4) return core::ip_address::v4_bytes({source_[0], source_[1], source_[2], source_[3]});
-  if (source_family_ == 6) return core::ip_address::v6_bytes(source_, source_scope_);
-  return std::nullopt;
-}
-
-std::optional<core::ip_address> error::address() const noexcept {
-  if (addr_family_ == 4) return core::ip_address::v4_bytes({addr_[0], addr_[1], addr_[2], addr_[3]});
-  if (addr_family_ == 6) return core::ip_address::v6_bytes(addr_, scope_);
-  return std::nullopt;
-}
+std::optional<core::ip_address> error::address() const noexcept { return address_.load(); }
+std::optional<core::ip_address> error::source() const noexcept { return source_.load(); }
 
 std::string error::message() const {
   std::string out;

@@ -19,7 +19,7 @@
 #include "datagram_helpers.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
-#include "syn_capture.hpp"
+#include "tcp_helpers.hpp"
 
 namespace core = mcnet::core;
 namespace test = mcnet::test;
@@ -86,9 +86,9 @@ TEST(NetDial, TcpConnectAcceptAndErrors) {
   auto net = test::network::lan(2);
   const auto& server_host = (*net)[1];
   for (bool v6 : {false, true}) {
-    const auto server_addr = v6 ? server_host.v6() : server_host.v4();
-    auto listener = test::run_in(server_host, [&] { return core::listen_tcp(core::endpoint(server_addr, 0)).value(); });
-    const auto where = core::local_endpoint(listener).value();
+    auto server = test::listen_tcp_on(server_host, v6);
+    auto& listener = server.socket;
+    const auto where = server.where;
     auto client = test::run_in((*net)[0], [&] { return core::dial_tcp(where, {}, 2s); });
     ASSERT_TRUE(client) << client.error().message();
     EXPECT_FALSE(core::nonblocking(*client).value()) << "blocking unless asked";
@@ -131,9 +131,8 @@ TEST(NetDial, PacketOptionsComeBeforeConnect) {
   auto net = test::network::lan(2);
   const auto& server_host = (*net)[1];
   for (bool v6 : {false, true}) {
-    const auto server_addr = v6 ? server_host.v6() : server_host.v4();
-    auto listener = test::run_in(server_host, [&] { return core::listen_tcp(core::endpoint(server_addr, 0)).value(); });
-    const auto where = core::local_endpoint(listener).value();
+    auto server = test::listen_tcp_on(server_host, v6);
+    const auto where = server.where;
     const core::socket_setup setup{.nonblocking = true,
                                    .send_buffer = 65536,
                                    .receive_buffer = 32768,
@@ -182,8 +181,8 @@ TEST(NetDial, PacketOptionsComeBeforeConnect) {
 TEST(NetDial, ConnectWithATimeoutKeepsTheCallersMode) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  auto listener = test::run_in((*net)[1], [&] { return core::listen_tcp(core::endpoint((*net)[1].v4(), 0)).value(); });
-  const auto where = core::local_endpoint(listener).value();
+  const auto server = test::listen_tcp_on((*net)[1], false);
+  const auto where = server.where;
   test::run_in((*net)[0], [&] {
     for (bool nonblocking : {false, true}) {
       auto s = core::socket::open(AF_INET, SOCK_STREAM | (nonblocking ? SOCK_NONBLOCK : 0)).value();
@@ -208,9 +207,8 @@ TEST(NetDial, TheSynLeavesMarked) {
   auto net = test::network::lan(2);
   const auto& server_host = (*net)[1];
   for (bool v6 : {false, true}) {
-    const auto server_addr = v6 ? server_host.v6() : server_host.v4();
-    auto listener = test::run_in(server_host, [&] { return core::listen_tcp(core::endpoint(server_addr, 0)).value(); });
-    const auto where = core::local_endpoint(listener).value();
+    auto server = test::listen_tcp_on(server_host, v6);
+    const auto where = server.where;
     auto capture = test::start_syn_capture(server_host, where.port(), v6);
     auto client = test::run_in((*net)[0], [&] {
       return core::dial_tcp(where, {.tos = core::tos_from_dscp(core::dscp::ef), .ttl = 7}, 2s);

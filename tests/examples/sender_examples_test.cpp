@@ -21,7 +21,7 @@
 #include "addr.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
-#include "syn_capture.hpp"
+#include "tcp_helpers.hpp"
 
 namespace core = mcnet::core;
 namespace test = mcnet::test;
@@ -130,9 +130,9 @@ TEST(NetSenderExamples, TcpMarkedClientsSynCarriesItsDscp) {
   auto net = test::network::lan(2);
   const auto& server_host = (*net)[1];
   for (bool v6 : {false, true}) {
-    const auto server_addr = v6 ? server_host.v6() : server_host.v4();
-    auto listener = test::run_in(server_host, [&] { return core::listen_tcp(core::endpoint(server_addr, 0)).value(); });
-    const auto where = core::local_endpoint(listener).value();
+    auto server = test::listen_tcp_on(server_host, v6);
+    auto& listener = server.socket;
+    const auto where = server.where;
     auto capture = test::start_syn_capture(server_host, where.port(), v6);
     auto run = (*net)[0].exec({MCNET_EXAMPLE_TCP_MARKED_CLIENT, where.to_string(), "AF41", "2000"});
     ASSERT_TRUE(run.status.success()) << run.status.describe() << "\n" << run.output;

@@ -140,16 +140,22 @@ class error {
   [[nodiscard]] std::string message() const;
 
  private:
+  // An address kept without ip_address's constructors, so that error stays
+  // trivially copyable.
+  struct stored_address {
+    std::array<std::uint8_t, 16> bytes{};
+    std::uint32_t scope = 0;
+    std::uint8_t family = 0;  // 0: none, 4, 6
+    void store(const core::ip_address& a) noexcept;
+    [[nodiscard]] std::optional<core::ip_address> load() const noexcept;
+  };
+
   std::string_view hint_;
   std::int64_t number_ = 0;
-  std::array<std::uint8_t, 16> addr_{};
-  std::uint32_t scope_ = 0;
+  stored_address address_{};
+  stored_address source_{};
   std::uint32_t ifindex_ = 0;
   std::uint16_t port_ = 0;
-  std::array<std::uint8_t, 16> source_{};
-  std::uint32_t source_scope_ = 0;
-  std::uint8_t addr_family_ = 0;  // 0: none, 4, 6
-  std::uint8_t source_family_ = 0;
   std::uint8_t input_len_ = 0;
   bool input_truncated_ = false;
   bool has_port_ = false;

@@ -2,17 +2,38 @@
 // Copyright 2026 The mcnet authors
 #pragma once
 
-// tcpdump in a host's namespace, catching the first SYN (SYN alone, not
-// SYN-ACK) sent to a TCP port, printed with -v so that its IP header shows:
-// "tos 0xb8, ttl 7," for IPv4, "class 0xb8, ... hlim 7," for IPv6.
+// TCP in a host's namespace: a listener on the host's address, and tcpdump
+// catching the first SYN (SYN alone, not SYN-ACK) sent to a port, printed
+// with -v so that its IP header shows: "tos 0xb8, ttl 7," for IPv4,
+// "class 0xb8, ... hlim 7," for IPv6.
 
 #include <chrono>
 #include <string>
 #include <thread>
+#include <utility>
+
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
 
 #include "lan.hpp"
 
 namespace mcnet::test {
+
+/// A listening TCP socket made inside a host, and where it listens.
+struct tcp_listener {
+  core::socket socket;
+  core::endpoint where;
+};
+
+/// Listen on `h`'s eth0 address (IPv6 when `v6`), on a port the kernel picks.
+inline tcp_listener listen_tcp_on(const host& h, bool v6) {
+  const auto address = v6 ? h.v6() : h.v4();
+  auto s = h.run([&] { return core::listen_tcp(core::endpoint(address, 0)).value(); });
+  auto where = core::local_endpoint(s).value();
+  return {std::move(s), where};
+}
 
 /// Start the capture on `iface` of `h` and wait (bounded) until tcpdump
 /// listens. Throws harness_error when it does not start.
