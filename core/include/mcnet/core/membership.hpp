@@ -11,11 +11,15 @@
 /// IPv4-mapped form) is joined at IPPROTO_IP, also on a dual-stack AF_INET6
 /// socket; an IPv6 group at IPPROTO_IPV6. Arguments are checked before the
 /// kernel sees them (multicast group, unicast source of the same family, an
-/// IPv6 group on an AF_INET socket), and kernel errors keep their errno with
-/// a hint: ENOBUFS names net.ipv4.igmp_max_memberships, igmp_max_msf or
-/// net.ipv6.mld_max_msf with its current value; ENOMEM names
-/// net.core.optmem_max; EADDRNOTAVAIL on a leave means "not joined"; EINVAL
-/// on a source call means the join it needs is missing; ENODEV names the index.
+/// IPv6 group on an AF_INET socket; a bad source is named as the source),
+/// and kernel errors keep their errno with a hint, and the source of a
+/// source call: ENOBUFS names the limit really hit, with its current value
+/// (net.ipv4.igmp_max_memberships, igmp_max_msf, net.ipv6.mld_max_msf, or
+/// net.core.optmem_max when the socket's option memory ran out first);
+/// ENOMEM names net.core.optmem_max; EADDRINUSE on a join, and EADDRNOTAVAIL
+/// on an include join of a source already included, say "already joined";
+/// EADDRNOTAVAIL on a leave means "not joined"; EINVAL on a source call means
+/// the join it needs is missing; ENODEV names the index.
 ///
 /// Interface index 0 lets the kernel choose (by route), as ip(7) and ipv6(7)
 /// describe. The option descriptors themselves are in membership_options.hpp
@@ -35,7 +39,8 @@ namespace mcnet::core {
 
 /// `MCAST_JOIN_GROUP`: any-source membership (ASM) of `group` on interface
 /// `ifindex`. Errors: errc::not_multicast, errc::family_mismatch; EADDRINUSE
-/// (already joined), ENOBUFS (igmp_max_memberships), ENOMEM (optmem_max), ENODEV.
+/// (already joined), ENOBUFS (IPv4: igmp_max_memberships, or optmem_max when
+/// the socket's option memory is what ran out), ENOMEM (IPv6: optmem_max), ENODEV.
 [[nodiscard]] result<void> join_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept;
 
 /// `MCAST_LEAVE_GROUP`. Errors: EADDRNOTAVAIL when not joined there.
@@ -43,8 +48,9 @@ namespace mcnet::core {
 
 /// `MCAST_JOIN_SOURCE_GROUP`: receive `group` from `source` only (SSM,
 /// include mode); call again to add sources. Errors: as join_group, plus
-/// errc::source_not_unicast; ENOBUFS also for igmp_max_msf / mld_max_msf
-/// sources per group; EINVAL when the group is joined in exclude mode with
+/// errc::source_not_unicast; EADDRNOTAVAIL when `source` is already included
+/// ("already joined"); ENOBUFS also for igmp_max_msf / mld_max_msf sources
+/// per group; EINVAL when the group is joined in exclude mode with
 /// blocked sources. (On an any-source join with nothing blocked, Linux
 /// switches the membership to include mode instead.)
 [[nodiscard]] result<void> join_source_group(socket_ref s, const ip_address& group, const ip_address& source,
