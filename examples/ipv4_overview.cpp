@@ -16,43 +16,49 @@ namespace ipv4 = mcnet::ipv4;
 
 namespace {
 
+// Every call returns a result; this one prints what failed (the message says
+// what to fix) and goes on, so that each section shows every step.
+void check(const mcnet::result<void>& r) {
+  if (!r) std::fprintf(stderr, "%s\n", r.error().message().c_str());
+}
+
 void unicasting() {
   auto s = core::dial_tcp(core::endpoint::parse("10.77.0.2:80").value());
   if (!s) return;
   ipv4::conn c(*s);
-  (void)c.set_tos(0x28);  // DSCP AF11
-  (void)c.set_ttl(32);
+  check(c.set_tos(0x28));  // DSCP AF11
+  check(c.set_ttl(32));
 }
 
 void multicasting(std::span<const std::byte> payload) {
   auto c = ipv4::packet_conn::listen(core::endpoint::parse("0.0.0.0:5000").value(), {.reuse_address = true}).value();
   auto eth0 = core::interface_ref::by_name("eth0").value();
-  (void)c.join_group(core::ip_address::parse("239.255.0.1").value(), eth0);
-  (void)c.set_multicast_all(false);
-  (void)c.set_control_message(ipv4::control_flags::destination | ipv4::control_flags::interface, true);
+  check(c.join_group(core::ip_address::parse("239.255.0.1").value(), eth0));
+  check(c.set_multicast_all(false));
+  check(c.set_control_message(ipv4::control_flags::destination | ipv4::control_flags::interface, true));
   std::array<std::byte, 1500> buf;
   auto r = c.read_from(buf);
   if (r) std::printf("to %s on %u\n", r->control.destination.to_string().c_str(), r->control.interface_index);
 
-  (void)c.set_multicast_interface(eth0);
-  (void)c.set_multicast_ttl(4);
-  (void)c.write_to(payload, core::endpoint::parse("239.255.0.1:5000").value());
+  check(c.set_multicast_interface(eth0));
+  check(c.set_multicast_ttl(4));
+  check(c.write_to(payload, core::endpoint::parse("239.255.0.1:5000").value()));
 }
 
 void source_specific(ipv4::packet_conn& c, core::interface_ref eth0) {
   auto group = core::ip_address::parse("232.1.1.1").value();
-  (void)c.join_source_specific_group(group, core::ip_address::parse("10.77.0.1").value(), eth0);
+  check(c.join_source_specific_group(group, core::ip_address::parse("10.77.0.1").value(), eth0));
   std::array<core::ip_address, 1> other{core::ip_address::parse("10.77.0.2").value()};
-  (void)c.set_source_filter(group, eth0, core::filter_mode::include, other);
-  (void)c.join_group(core::ip_address::parse("239.255.0.2").value(), eth0);
-  (void)c.exclude_source_specific_group(core::ip_address::parse("239.255.0.2").value(),
-                                        core::ip_address::parse("10.77.0.9").value(), eth0);
+  check(c.set_source_filter(group, eth0, core::filter_mode::include, other));
+  check(c.join_group(core::ip_address::parse("239.255.0.2").value(), eth0));
+  check(c.exclude_source_specific_group(core::ip_address::parse("239.255.0.2").value(),
+                                        core::ip_address::parse("10.77.0.9").value(), eth0));
 }
 
 void control_messages(ipv4::packet_conn& c, core::interface_ref eth0, std::span<const std::byte> payload,
                       const core::endpoint& destination) {
   using cf = ipv4::control_flags;
-  (void)c.set_control_message(cf::ttl | cf::tos | cf::timestamp | cf::drops, true);
+  check(c.set_control_message(cf::ttl | cf::tos | cf::timestamp | cf::drops, true));
   std::array<std::byte, 1500> buf;
   auto in = c.read_from(buf);
   if (in) std::printf("ttl %d tos %d\n", in->control.ttl, in->control.tos);
@@ -60,7 +66,7 @@ void control_messages(ipv4::packet_conn& c, core::interface_ref eth0, std::span<
   out.interface_index = eth0.index;
   out.source = core::ip_address::parse("10.77.0.1").value();
   out.ttl = 1;
-  (void)c.write_to(payload, destination, &out);
+  check(c.write_to(payload, destination, &out));
 }
 
 }  // namespace

@@ -16,34 +16,40 @@ namespace ipv6 = mcnet::ipv6;
 
 namespace {
 
+// Every call returns a result; this one prints what failed (the message says
+// what to fix) and goes on, so that each section shows every step.
+void check(const mcnet::result<void>& r) {
+  if (!r) std::fprintf(stderr, "%s\n", r.error().message().c_str());
+}
+
 void unicasting() {
   auto s = core::dial_udp(core::endpoint::parse("[fd77::2]:9").value());
   if (!s) return;
   ipv6::conn c(*s);
-  (void)c.set_traffic_class(0xb8);
-  (void)c.set_hop_limit(16);
+  check(c.set_traffic_class(0xb8));
+  check(c.set_hop_limit(16));
   if (auto mtu = c.path_mtu()) std::printf("path MTU %u\n", *mtu);
 }
 
 void multicasting(ipv6::packet_conn& c, core::interface_ref eth0, std::span<const std::byte> payload) {
-  (void)c.join_group(core::ip_address::parse("ff1e::1").value(), eth0);
-  (void)c.join_group(core::ip_address::parse("ff12::1%eth0").value());
-  (void)c.set_control_message(ipv6::control_flags::destination | ipv6::control_flags::interface, true);
-  (void)c.set_multicast_interface(eth0);
-  (void)c.set_multicast_hop_limit(4);
-  (void)c.write_to(payload, core::endpoint::parse("[ff1e::1]:5000").value());
+  check(c.join_group(core::ip_address::parse("ff1e::1").value(), eth0));
+  check(c.join_group(core::ip_address::parse("ff12::1%eth0").value()));
+  check(c.set_control_message(ipv6::control_flags::destination | ipv6::control_flags::interface, true));
+  check(c.set_multicast_interface(eth0));
+  check(c.set_multicast_hop_limit(4));
+  check(c.write_to(payload, core::endpoint::parse("[ff1e::1]:5000").value()));
 }
 
 void source_specific(ipv6::packet_conn& c, core::interface_ref eth0) {
   auto group = core::ip_address::parse("ff3e::8000:1").value();
-  (void)c.join_source_specific_group(group, core::ip_address::parse("fd77::1").value(), eth0);
+  check(c.join_source_specific_group(group, core::ip_address::parse("fd77::1").value(), eth0));
   std::array<core::ip_address, 1> other{core::ip_address::parse("fd77::2").value()};
-  (void)c.set_source_filter(group, eth0, core::filter_mode::include, other);
+  check(c.set_source_filter(group, eth0, core::filter_mode::include, other));
 }
 
 void control_messages(ipv6::packet_conn& c, core::interface_ref eth0, std::span<const std::byte> payload) {
   using cf = ipv6::control_flags;
-  (void)c.set_control_message(cf::hop_limit | cf::traffic_class | cf::path_mtu, true);
+  check(c.set_control_message(cf::hop_limit | cf::traffic_class | cf::path_mtu, true));
   c.set_wait(core::wait_policy::nonblocking());
   std::array<std::byte, 1500> buf;
   auto in = c.read_from(buf);
@@ -51,7 +57,7 @@ void control_messages(ipv6::packet_conn& c, core::interface_ref eth0, std::span<
   ipv6::control_message out;
   out.interface_index = eth0.index;
   out.hop_limit = 1;
-  (void)c.write_to(payload, core::endpoint::parse("[ff02::1]:5000").value(), &out);
+  check(c.write_to(payload, core::endpoint::parse("[ff02::1]:5000").value(), &out));
 }
 
 }  // namespace

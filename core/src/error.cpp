@@ -63,9 +63,9 @@ void append_number(std::string& out, std::int64_t n) {
   out.append(buf.data(), r.ptr);
 }
 
-// Replace "{number}" and "{interface}" in a static hint by the payload.
+// Replace "{number}", "{interface}" and "{source}" in a static hint by the payload.
 void append_hint(std::string& out, std::string_view hint, std::optional<std::int64_t> number,
-                 std::optional<std::uint32_t> ifindex) {
+                 std::optional<std::uint32_t> ifindex, const std::optional<core::ip_address>& source) {
   while (!hint.empty()) {
     auto open = hint.find('{');
     if (open == std::string_view::npos) {
@@ -80,6 +80,9 @@ void append_hint(std::string& out, std::string_view hint, std::optional<std::int
     } else if (hint.starts_with("{interface}") && ifindex) {
       append_number(out, *ifindex);
       hint.remove_prefix(11);
+    } else if (hint.starts_with("{source}") && source) {
+      out.append(source->to_string());
+      hint.remove_prefix(8);
     } else {
       out.push_back('{');
       hint.remove_prefix(1);
@@ -122,20 +125,32 @@ error& error::with_input(std::string_view text) noexcept {
   return *this;
 }
 
+void error::stored_address::store(const core::ip_address& a) noexcept {
+  bytes = {};
+  const auto b = a.bytes();
+  std::copy(b.begin(), b.end(), bytes.begin());
+  scope = a.scope_id();
+  family = static_cast<std::uint8_t>(a.family());
+}
+
+std::optional<core::ip_address> error::stored_address::load() const noexcept {
+  if (family == 4) return core::ip_address::v4_bytes({bytes[0], bytes[1], bytes[2], bytes[3]});
+  if (family == 6) return core::ip_address::v6_bytes(bytes, scope);
+  return std::nullopt;
+}
+
 error& error::with_address(const core::ip_address& address) noexcept {
-  addr_ = {};
-  auto b = address.bytes();
-  std::copy(b.begin(), b.end(), addr_.begin());
-  scope_ = address.scope_id();
-  addr_family_ = static_cast<std::uint8_t>(address.family());
+  address_.store(address);
   return *this;
 }
 
-std::optional<core::ip_address> error::address() const noexcept {
-  if (addr_family_ == 4) return core::ip_address::v4_bytes({addr_[0], addr_[1], addr_[2], addr_[3]});
-  if (addr_family_ == 6) return core::ip_address::v6_bytes(addr_, scope_);
-  return std::nullopt;
+error& error::with_source(const core::ip_address& source) noexcept {
+  source_.store(source);
+  return *this;
 }
+
+std::optional<core::ip_address> error::address() const noexcept { return address_.load(); }
+std::optional<core::ip_address> error::source() const noexcept { return source_.load(); }
 
 std::string error::message() const {
   std::string out;
@@ -153,12 +168,17 @@ std::string error::message() const {
   // Details the hint does not already spell out.
   const bool hint_has_number = hint_.find("{number}") != std::string_view::npos;
   const bool hint_has_interface = hint_.find("{interface}") != std::string_view::npos;
+  const bool hint_has_source = hint_.find("{source}") != std::string_view::npos;
   std::string details;
   if (auto a = address()) {
     details.append(a->is_multicast() ? "group " : "address ").append(a->to_string());
     if (has_port_) details.append(" port ").append(std::to_string(port_));
   } else if (has_port_) {
     details.append("port ").append(std::to_string(port_));
+  }
+  if (auto src = source(); src && !hint_has_source) {
+    if (!details.empty()) details.append(", ");
+    details.append("source ").append(src->to_string());
   }
   if (has_ifindex_ && !hint_has_interface) {
     if (!details.empty()) details.append(", ");
@@ -174,7 +194,7 @@ std::string error::message() const {
 
   if (!hint_.empty()) {
     out.append(": ");
-    append_hint(out, hint_, number(), interface_index());
+    append_hint(out, hint_, number(), interface_index(), source());
   }
   return out;
 }

@@ -18,6 +18,9 @@
 
 #include <netinet/in.h>
 
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/sockopt.hpp>
+
 #include "sys/calls.hpp"
 
 namespace mcnet::core {
@@ -139,6 +142,47 @@ void prepare_write(const message& m, iovec& iov, sockaddr_storage& name, msghdr&
   h.msg_controllen = m.control_size;
 }
 
+// IPV6_MULTICAST_IF, read to learn whether a group has an interface.
+constexpr sockopt<int_codec, access::read_only> ipv6_multicast_if{IPPROTO_IPV6, IPV6_MULTICAST_IF, "IPV6_MULTICAST_IF"};
+
+// Whether the control data of `m` names an outgoing interface (IPV6_PKTINFO
+// with an index).
+bool control_names_interface(const message& m) noexcept {
+  msghdr h{};
+  h.msg_control = m.control.data();
+  h.msg_controllen = std::min(m.control_size, m.control.size());
+  for (const cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, const_cast<cmsghdr*>(c))) {
+    if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_PKTINFO || c->cmsg_len < CMSG_LEN(sizeof(in6_pktinfo))) {
+      continue;
+    }
+    in6_pktinfo pi;
+    std::memcpy(&pi, CMSG_DATA(c), sizeof pi);
+    if (pi.ipi6_ifindex != 0) return true;
+  }
+  return false;
+}
+
+// The kernel sends to a link-local or interface-local IPv6 destination
+// without scope id by whatever route comes first; ask for an interface the
+// way join_group does. One is given by a scope id, IPV6_PKTINFO in the
+// message, SO_BINDTODEVICE, or for a group IPV6_MULTICAST_IF. (A sticky
+// IPV6_PKTINFO set with setsockopt cannot be read back, and is not seen.)
+// Only such destinations pay for the check.
+result<void> check_interface(socket_ref s, const message& m, std::string_view op) noexcept {
+  const auto& to = m.peer.address();
+  if (!to.needs_interface() || to.scope_id() != 0 || control_names_interface(m)) return {};
+  if (auto device = get(s, opt::bind_to_device); device && !device->empty()) return {};
+  if (to.is_multicast()) {
+    if (auto index = get(s, ipv6_multicast_if); index && *index != 0) return {};
+  }
+  return fail(error(errc::interface_required, op, "socket")
+                  .with_address(to)
+                  .with_port(m.peer.port())
+                  .with_hint("a link-local or interface-local destination needs an interface: write it with a zone "
+                             "(fe80::1%eth0), pass one in the message (IPV6_PKTINFO), or set SO_BINDTODEVICE or, "
+                             "for a group, IPV6_MULTICAST_IF"));
+}
+
 }  // namespace
 
 namespace {
@@ -176,6 +220,7 @@ result<void> read_from(socket_ref s, message& m, cmsg decode, wait_policy wait) 
 }
 
 result<void> write_to(socket_ref s, const message& m, wait_policy wait) noexcept {
+  if (auto r = check_interface(s, m, "sendmsg"); !r) return r;
   iovec iov;
   sockaddr_storage name;  // filled by prepare_destination when used
   msghdr h;
@@ -241,11 +286,17 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
   const int fd = s.native_handle();
   std::size_t done = 0;
   while (done < msgs.size()) {
-    const auto chunk = std::min(batch_limit, msgs.size() - done);
+    auto chunk = std::min(batch_limit, msgs.size() - done);
     for (std::size_t i = 0; i < chunk; ++i) {
+      if (auto r = check_interface(s, msgs[done + i], "sendmmsg"); !r) {
+        if (done + i == 0) return fail(r.error());
+        chunk = i;  // send those before it; the next call reports the error
+        break;
+      }
       prepare_write(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr);
       headers[i].msg_len = 0;
     }
+    if (chunk == 0) break;
     const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept {
       return sys::sendmmsg(fd, headers.data(), static_cast<unsigned>(chunk));
     });

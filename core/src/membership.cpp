@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/socket_options.hpp>
@@ -26,6 +27,20 @@ namespace {
 // Which call failed, for the hints; the option itself is a descriptor of
 // membership_options.hpp.
 enum class op : std::uint8_t { join, leave, join_source, leave_source, block, unblock, msfilter };
+
+// Why `source` cannot be one, naming it (not the group).
+std::string_view not_unicast_hint(const ip_address& source) noexcept {
+  if (source.is_multicast()) {
+    return "source {source} is a multicast address; a source is the unicast address of a sender";
+  }
+  if (source.is_unspecified()) {
+    return "source {source} is the unspecified address; a source is the unicast address of a sender";
+  }
+  if (source.is_broadcast()) {
+    return "source {source} is the broadcast address; a source is the unicast address of a sender";
+  }
+  return "no source address; a source is the unicast address of a sender";
+}
 
 // Check the arguments and choose the level; returns the group in the form
 // the kernel wants (IPv4-mapped groups unmapped).
@@ -41,12 +56,14 @@ result<ip_address> check(socket_ref s, std::string_view spelling, const ip_addre
     const ip_address src = source->unmap();
     if (!src.is_unicast()) {
       return fail(error(errc::source_not_unicast, "setsockopt", spelling)
-                      .with_address(*source)
-                      .with_hint("a source is the unicast address of a sender"));
+                      .with_address(group_in)
+                      .with_source(*source)
+                      .with_hint(not_unicast_hint(src)));
     }
     if (src.family() != group.family()) {
       return fail(error(errc::family_mismatch, "setsockopt", spelling)
-                      .with_address(*source)
+                      .with_address(group_in)
+                      .with_source(*source)
                       .with_hint("the source and the group must both be IPv4 or both IPv6"));
     }
   }
@@ -62,11 +79,31 @@ result<ip_address> check(socket_ref s, std::string_view spelling, const ip_addre
   return group;
 }
 
-// Hint for ENOBUFS: which limit, with its value in the caller's namespace.
+// The room one more membership needs in the socket's option memory: a
+// struct ip_mc_socklist (48 bytes on 64-bit kernels), and for an include
+// join the first block of its source list (struct ip_sf_socklist with room
+// for 10 sources, 64 bytes).
+constexpr std::int64_t membership_room = 128;
+
+// Hint for ENOBUFS: which limit was hit, with its value in the caller's namespace.
 error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept;
 
-error explain(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept {
+// Whether `source` is already in the include list of `group` on `ifindex`.
+bool already_included(socket_ref s, const ip_address& group, const ip_address& source,
+                      std::uint32_t ifindex) noexcept {
+  std::array<ip_address, 64> sources;
+  auto state = source_filter(s, group, ifindex, sources);
+  if (!state || state->mode != filter_mode::include) return false;
+  const auto n = std::min<std::size_t>(state->count, sources.size());
+  const auto wanted = source.unmap();
+  return std::any_of(sources.begin(), sources.begin() + static_cast<std::ptrdiff_t>(n),
+                     [&](const ip_address& a) { return a.unmap() == wanted; });
+}
+
+error explain(socket_ref s, op o, const ip_address& group, const ip_address* source, std::uint32_t ifindex,
+              error e) noexcept {
   e.with_address(group).with_interface(ifindex);
+  if (source != nullptr) e.with_source(*source);
   switch (e.code.value()) {
     case ENOBUFS: return explain_nobufs(s, o, group, ifindex, e);
     case ENOMEM:
@@ -77,6 +114,10 @@ error explain(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex
         return e.with_hint("not joined: this socket has no such membership on interface {interface}");
       }
       if (o == op::unblock) return e.with_hint("that source is not blocked");
+      // The kernel answers a second include join of the same source so.
+      if (o == op::join_source && source != nullptr && already_included(s, group, *source, ifindex)) {
+        return e.with_hint("already joined: this socket already receives the group from {source} on interface {interface}");
+      }
       return e.with_hint("no usable address for this group on interface {interface}");
     case EADDRINUSE:
       return e.with_hint(o == op::block ? "that source is already blocked" : "already joined on this socket and interface");
@@ -95,23 +136,48 @@ error explain(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex
   }
 }
 
+error optmem_hint(error e) noexcept {
+  if (auto v = read_sysctl("net.core.optmem_max")) e.with_number(*v);
+  return e.with_hint("option memory limit: net.core.optmem_max is {number} bytes per socket, used up by this socket's "
+                 "memberships and source lists; raise it (sysctl -w net.core.optmem_max=N) or use another socket");
+}
+
+// Whether the socket's option memory (SO_MEMINFO) leaves no room for one
+// more membership under net.core.optmem_max.
+bool option_memory_full(socket_ref s) noexcept {
+  auto max = read_sysctl("net.core.optmem_max");
+  auto memory = get(s, opt::memory_info);
+  if (!max || !memory) return false;
+  return static_cast<std::int64_t>(memory->option_memory) + membership_room >= *max;
+}
+
 error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t ifindex, error e) noexcept {
   const bool v4 = group.is_v4();
   bool per_group_sources = o != op::join && o != op::leave;
-  if (o == op::join_source) {
+  std::optional<filter_state> filter;
+  if (o != op::join && o != op::leave) {
     // A new group counts against the membership limit; another source of a
     // group already joined against the source limit. Ask the kernel which.
     std::array<ip_address, 1> one;
-    per_group_sources = static_cast<bool>(source_filter(s, group, ifindex, one));
+    if (auto state = source_filter(s, group, ifindex, one)) filter = *state;
+    per_group_sources = o != op::join_source || filter.has_value();
   }
   if (!per_group_sources) {
     if (!v4) return e.with_hint("the kernel is out of buffer space for MLD memberships");
+    // Both limits answer ENOBUFS (ip_mc_join_group): the count is checked
+    // first, then the membership is charged to optmem_max. The count cannot
+    // be read back, so the memory, which can, decides.
+    if (option_memory_full(s)) return optmem_hint(e);
     if (auto v = read_sysctl("net.ipv4.igmp_max_memberships")) e.with_number(*v);
     return e.with_hint("membership limit: net.ipv4.igmp_max_memberships is {number} groups per socket; "
                        "raise it (sysctl -w net.ipv4.igmp_max_memberships=N) or use another socket");
   }
   if (v4) {
-    if (auto v = read_sysctl("net.ipv4.igmp_max_msf")) e.with_number(*v);
+    auto msf = read_sysctl("net.ipv4.igmp_max_msf");
+    // ip_mc_source checks the count first: below it, growing the source
+    // list in option memory is what failed.
+    if (msf && filter && *msf > 0 && filter->count < static_cast<std::size_t>(*msf)) return optmem_hint(e);
+    if (msf) e.with_number(*msf);
     return e.with_hint("source limit: net.ipv4.igmp_max_msf is {number} sources per group and socket; "
                        "raise it (sysctl -w net.ipv4.igmp_max_msf=N) or use another socket");
   }
@@ -130,7 +196,7 @@ result<void> group_call(socket_ref s, op o, const Option& option, const ip_addre
   auto group = check(s, option.spelling, group_in, nullptr);
   if (!group) return fail(group.error());
   auto r = set(s, option.at(*group), group_request{*group, ifindex});
-  if (!r) return fail(explain(s, o, *group, ifindex, r.error()));
+  if (!r) return fail(explain(s, o, *group, nullptr, ifindex, r.error()));
   return {};
 }
 
@@ -140,7 +206,7 @@ result<void> source_call(socket_ref s, op o, const Option& option, const ip_addr
   auto group = check(s, option.spelling, group_in, &source);
   if (!group) return fail(group.error());
   auto r = set(s, option.at(*group), group_source_request{*group, source, ifindex});
-  if (!r) return fail(explain(s, o, *group, ifindex, r.error()));
+  if (!r) return fail(explain(s, o, *group, &source, ifindex, r.error()));
   return {};
 }
 
@@ -220,7 +286,7 @@ result<void> set_source_filter(socket_ref s, const ip_address& group_in, std::ui
   }
   const auto length = group_filter_codec::encode({*group, ifindex, mode, sources}, buf.bytes());
   auto r = detail::set_raw(s.native_handle(), opt::source_filter.at(*group), buf.data, length);
-  if (!r) return fail(explain(s, op::msfilter, *group, ifindex, r.error()));
+  if (!r) return fail(explain(s, op::msfilter, *group, nullptr, ifindex, r.error()));
   return {};
 }
 
@@ -233,7 +299,7 @@ result<filter_state> source_filter(socket_ref s, const ip_address& group_in, std
   if (!buf.reserve(out.size())) return fail(error::from_errno(ENOMEM, "getsockopt", opt::source_filter.spelling));
   const auto capacity = group_filter_codec::prepare({*group, ifindex}, out.size(), buf.bytes());
   auto length = detail::get_raw(s.native_handle(), opt::source_filter.at(*group), buf.data, capacity);
-  if (!length) return fail(explain(s, op::msfilter, *group, ifindex, length.error()));
+  if (!length) return fail(explain(s, op::msfilter, *group, nullptr, ifindex, length.error()));
   return group_filter_codec::decode(buf.bytes(), out);
 }
 

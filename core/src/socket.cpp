@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
+#include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
@@ -75,16 +76,50 @@ result<void> bind(socket_ref s, const endpoint& local) noexcept {
   return {};
 }
 
+namespace {
+
+error connect_error(error e, const endpoint& remote) noexcept {
+  if (e.code == std::errc::invalid_argument && remote.address().needs_interface() && remote.address().scope_id() == 0) {
+    e = error(errc::interface_required, e.op, e.what)
+            .with_hint("a link-local or interface-local destination needs an interface: write it with a zone, "
+                       "like fe80::1%eth0, or bind the socket to a device (SO_BINDTODEVICE)");
+  }
+  return e.with_address(remote.address()).with_port(remote.port());
+}
+
+}  // namespace
+
 result<void> connect(socket_ref s, const endpoint& remote) noexcept {
   sockaddr_storage sa{};
   auto length = sockaddr_for(s, remote, sa, "connect");
   if (!length) return fail(length.error());
-  auto r = sys::connect(s.native_handle(), sa, *length);
-  if (!r) {
-    auto e = r.error();
-    return fail(e.with_address(remote.address()).with_port(remote.port()));
-  }
+  if (auto r = sys::connect(s.native_handle(), sa, *length); !r) return fail(connect_error(r.error(), remote));
   return {};
+}
+
+result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseconds timeout) noexcept {
+  auto was_nonblocking = nonblocking(s);
+  if (!was_nonblocking) return fail(was_nonblocking.error());
+  if (!*was_nonblocking) {
+    if (auto r = set_nonblocking(s, true); !r) return r;
+  }
+  auto outcome = [&]() -> result<void> {
+    auto r = connect(s, remote);
+    if (r || r.error().code != std::errc::operation_in_progress) return r;
+    if (auto ready = wait_writable(s, wait_policy::deadline(timeout)); !ready) {
+      auto e = ready.error();
+      e.op = "connect";
+      return fail(e.with_address(remote.address()).with_port(remote.port()));
+    }
+    auto pending = get(s, opt::pending_error);
+    if (!pending) return fail(pending.error());
+    if (*pending) return fail(connect_error(error(*pending, "connect", "socket"), remote));
+    return {};
+  }();
+  if (!*was_nonblocking) {
+    if (auto r = set_nonblocking(s, false); !r && outcome) return r;
+  }
+  return outcome;
 }
 
 result<endpoint> local_endpoint(socket_ref s) noexcept { return sys::local_endpoint(s.native_handle()); }

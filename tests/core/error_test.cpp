@@ -121,11 +121,33 @@ TEST(Error, PayloadAccessors) {
   EXPECT_EQ(e.hint(), "h");
 }
 
+TEST(Error, TheSourceIsNamedApartFromTheGroup) {
+  auto e = error(errc::source_not_unicast, "setsockopt", "MCAST_JOIN_SOURCE_GROUP")
+               .with_address(core::ip_address::v4(232, 1, 1, 1))
+               .with_source(core::ip_address::v4(239, 1, 1, 1));
+  EXPECT_EQ(e.source(), core::ip_address::v4(239, 1, 1, 1));
+  EXPECT_EQ(e.address(), core::ip_address::v4(232, 1, 1, 1));
+  EXPECT_EQ(e.message(),
+            "setsockopt MCAST_JOIN_SOURCE_GROUP: source is not a unicast address (group 232.1.1.1, source 239.1.1.1)");
+  e.with_hint("source {source} is a multicast address");
+  EXPECT_EQ(e.message(),
+            "setsockopt MCAST_JOIN_SOURCE_GROUP: source is not a unicast address (group 232.1.1.1): "
+            "source 239.1.1.1 is a multicast address")
+      << "a source the hint names is not repeated";
+  auto scoped = core::ip_address::parse("fe80::1%7").value();
+  EXPECT_EQ(error(errc::family_mismatch, "x", "y").with_source(scoped).source(), scoped) << "the scope id survives";
+  EXPECT_FALSE(error(errc::family_mismatch, "x", "y").source());
+  EXPECT_EQ(error(errc::family_mismatch, "x", "y").with_hint("from {source}").message(),
+            "x y: address families differ: from {source}")
+      << "a placeholder without its payload stays as written";
+}
+
 TEST(Error, MakingAnErrorAllocatesNothing) {
   const std::string input(100, 'y');
   mcnet::test::allocation_scope scope;
   auto e = error::from_errno(ENOBUFS, "setsockopt", "MCAST_JOIN_GROUP")
                .with_address(core::ip_address::v4(239, 1, 1, 1))
+               .with_source(core::ip_address::v4(10, 77, 0, 1))
                .with_interface(2)
                .with_number(20)
                .with_input(input)

@@ -362,4 +362,141 @@ TEST(NetMembership, KernelErrorsAreExplained) {
   });
 }
 
+TEST(NetMembership, SourcesAreNamedAsSources) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto ifindex = (*net)[0].iface().index;
+  test::run_in((*net)[0], [&] {
+    auto v4 = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+    auto r = core::join_source_group(v4, addr("232.1.1.1"), addr("239.1.1.1"), ifindex);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, mcnet::errc::source_not_unicast);
+    EXPECT_EQ(r.error().source(), addr("239.1.1.1"));
+    EXPECT_EQ(r.error().address(), addr("232.1.1.1"));
+    const auto text = r.error().message();
+    EXPECT_NE(text.find("source 239.1.1.1 is a multicast address"), std::string::npos) << text;
+    EXPECT_EQ(text.find("group 239.1.1.1"), std::string::npos) << "the source is not called a group: " << text;
+
+    r = core::join_source_group(v4, addr("232.1.1.1"), addr("0.0.0.0"), ifindex);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message().find("source 0.0.0.0 is the unspecified address"), std::string::npos)
+        << r.error().message();
+
+    r = core::block_source(v4, addr("239.255.1.1"), addr("fd77::1"), ifindex);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, mcnet::errc::family_mismatch);
+    EXPECT_NE(r.error().message().find("source fd77::1"), std::string::npos) << r.error().message();
+
+    auto v6 = core::listen_udp(core::endpoint::parse("[::]:0").value()).value();
+    r = core::join_source_group(v6, addr("ff3e::8000:1"), addr("ff1e::5"), ifindex);
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message().find("source ff1e::5 is a multicast address"), std::string::npos)
+        << r.error().message();
+
+    // Kernel errors of source calls name the source as well as the group.
+    r = core::leave_source_group(v4, addr("232.1.1.1"), addr("10.77.0.5"), ifindex);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().source(), addr("10.77.0.5"));
+    EXPECT_NE(r.error().message().find("(group 232.1.1.1, source 10.77.0.5"), std::string::npos)
+        << r.error().message();
+  });
+}
+
+TEST(NetMembership, ASecondJoinSaysAlreadyJoined) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto ifindex = (*net)[0].iface().index;
+  test::run_in((*net)[0], [&] {
+    struct family_case {
+      const char* any;
+      const char* asm_group;
+      const char* ssm_group;
+      const char* source;
+    };
+    for (const auto& c : {family_case{"0.0.0.0:0", "239.255.12.1", "232.12.1.1", "10.77.0.5"},
+                          family_case{"[::]:0", "ff1e::12:1", "ff3e::8000:12", "fd77::5"}}) {
+      auto s = core::listen_udp(core::endpoint::parse(c.any).value()).value();
+      ASSERT_TRUE(core::join_group(s, addr(c.asm_group), ifindex));
+      auto r = core::join_group(s, addr(c.asm_group), ifindex);
+      ASSERT_FALSE(r) << c.asm_group;
+      EXPECT_EQ(r.error().code, std::errc::address_in_use) << "the kernel's code is kept";
+      EXPECT_NE(r.error().message().find("already joined"), std::string::npos) << r.error().message();
+
+      ASSERT_TRUE(core::join_source_group(s, addr(c.ssm_group), addr(c.source), ifindex));
+      r = core::join_source_group(s, addr(c.ssm_group), addr(c.source), ifindex);
+      ASSERT_FALSE(r) << c.ssm_group;
+      // Linux answers the same (S,G) again with EADDRNOTAVAIL, which alone
+      // would read "no usable address"; the filter says it is a duplicate.
+      EXPECT_EQ(r.error().code, std::errc::address_not_available) << "the kernel's code is kept";
+      EXPECT_NE(r.error().message().find("already joined"), std::string::npos) << r.error().message();
+      EXPECT_NE(r.error().message().find(std::string("from ") + c.source), std::string::npos) << r.error().message();
+      EXPECT_EQ(r.error().message().find("no usable address"), std::string::npos) << r.error().message();
+    }
+  });
+}
+
+// Both limits of an IPv4 join answer ENOBUFS: the membership count
+// (igmp_max_memberships) and the socket's option memory (optmem_max, per
+// namespace since Linux 6.9). With the defaults of a 6.x kernel
+// (optmem_max 131072) memory runs out at the 2731st group, whatever
+// igmp_max_memberships says; the error names the limit really hit.
+TEST(NetMembership, NoBufferSpaceNamesTheLimitReallyHit) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto ifindex = h.iface().index;
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "5000");
+  h.ns().write_sysctl("net.core.optmem_max", "4800");  // about a hundred memberships
+  const auto join_until_refused = [&](core::socket_ref s, std::uint8_t third, int& joined) {
+    mcnet::result<void> r;
+    for (joined = 0; joined < 5000; ++joined) {  // bounded; refused long before
+      r = core::join_group(s, core::ip_address::v4(239, third, static_cast<std::uint8_t>(joined / 250),
+                                                   static_cast<std::uint8_t>(joined % 250 + 1)),
+                           ifindex);
+      if (!r) break;
+    }
+    return r;
+  };
+  test::run_in(h, [&] {
+    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+    int joined = 0;
+    auto r = join_until_refused(s, 21, joined);
+    ASSERT_FALSE(r);
+    EXPECT_LT(joined, 5000);
+    EXPECT_EQ(r.error().code, std::errc::no_buffer_space) << "the kernel's code is kept";
+    EXPECT_EQ(r.error().number(), 4800);
+    EXPECT_NE(r.error().message().find("net.core.optmem_max is 4800"), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().message().find("igmp_max_memberships"), std::string::npos) << r.error().message();
+    RecordProperty("groups_joined_at_optmem_max_4800", joined);
+  });
+
+  h.ns().write_sysctl("net.core.optmem_max", "131072");
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "50");
+  test::run_in(h, [&] {
+    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+    int joined = 0;
+    auto r = join_until_refused(s, 22, joined);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(joined, 50);
+    EXPECT_NE(r.error().message().find("net.ipv4.igmp_max_memberships is 50"), std::string::npos)
+        << r.error().message();
+  });
+
+  // Sources: below igmp_max_msf, growing the source list is what failed.
+  h.ns().write_sysctl("net.ipv4.igmp_max_msf", "100");
+  h.ns().write_sysctl("net.core.optmem_max", "200");
+  test::run_in(h, [&] {
+    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
+    const auto group = core::ip_address::v4(232, 21, 0, 1);
+    mcnet::result<void> r;
+    for (std::uint8_t i = 1; i <= 100 && r; ++i) {
+      r = core::join_source_group(s, group, core::ip_address::v4(10, 77, 21, i), ifindex);
+    }
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::no_buffer_space);
+    EXPECT_NE(r.error().message().find("net.core.optmem_max is 200"), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().message().find("igmp_max_msf"), std::string::npos) << r.error().message();
+  });
+}
+
 }  // namespace

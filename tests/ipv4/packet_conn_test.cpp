@@ -381,4 +381,12 @@ TEST(NetPacketConn, WrongFamilyIsRefused) {
   });
 }
 
+TEST(NetPacketConn, ErrorsNameTheSourceAndASecondJoin) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  auto c = receiver(h);
+  test::expect_truthful_membership_errors(h, c, "232.40.0.1", "10.77.0.7", "239.40.0.1", "239.255.40.1");
+}
+
 }  // namespace

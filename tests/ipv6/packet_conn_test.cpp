@@ -336,4 +336,23 @@ TEST(NetIpv6PacketConn, OptionMemoryLimitNamesTheSysctl) {
   });
 }
 
+TEST(NetIpv6PacketConn, ErrorsNameTheSourceAndASecondJoin) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  auto c = receiver(h);
+  test::expect_truthful_membership_errors(h, c, "ff3e::8000:40", "fd77::7", "ff1e::40", "ff1e::40:1");
+  h.run([&] {
+    // Sending to a link-local group without zone or interface: refused
+    // before the kernel picks a route.
+    const std::array<std::byte, 4> payload{};
+    auto w = c.write_to(payload, core::endpoint(addr("ff02::40"), 9));
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code, mcnet::errc::interface_required) << w.error().message();
+    w = c.connect(core::endpoint(addr("fe80::40"), 9));
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code, mcnet::errc::interface_required) << w.error().message();
+  });
+}
+
 }  // namespace

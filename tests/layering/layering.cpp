@@ -246,6 +246,88 @@ std::vector<violation> check_system_calls(const file& f) {
   return out;
 }
 
+namespace {
+
+// Whether `path` is a public header of a library layer: <layer>/include/...
+bool is_public_header(const fs::path& path) {
+  auto it = path.begin();
+  if (it == path.end() || !is_library_layer(it->string())) return false;
+  return ++it != path.end() && *it == "include";
+}
+
+// The offset just past the `>` that closes the `<` at `open` (npos: none).
+std::size_t past_angle(std::string_view code, std::size_t open) {
+  int depth = 0;
+  for (std::size_t i = open; i < code.size(); ++i) {
+    if (code[i] == '<') ++depth;
+    if (code[i] == '>' && --depth == 0) return i + 1;
+    if (code[i] == ';' || code[i] == '{') break;
+  }
+  return std::string_view::npos;
+}
+
+// Whether the `{` at `open` starts a scope that holds declarations (a
+// namespace, a class, a struct or union, extern "C"): what comes since the
+// last `;`, `{` or `}` names one and has no parenthesis (a function's head has).
+bool opens_declarations(std::string_view code, std::size_t open) {
+  const auto start = code.find_last_of(";{}", open == 0 ? 0 : open - 1);
+  const std::string head(code.substr(start == std::string_view::npos ? 0 : start + 1,
+                                     open - (start == std::string_view::npos ? 0 : start + 1)));
+  static const std::regex scope(R"(\b(namespace|class|struct|union|extern)\b)");
+  return head.find('(') == std::string::npos && std::regex_search(head, scope);
+}
+
+}  // namespace
+
+std::vector<violation> check_nodiscard(const file& f) {
+  std::vector<violation> out;
+  if (!is_public_header(f.path)) return out;
+  const std::string code = strip_comments_and_strings(f.text);
+  static const std::regex returns_result(R"((?:\bmcnet\s*::\s*)?\bresult\s*<)");
+  static const std::regex function_name(R"(^\s*(?:[A-Za-z_]\w*\s*::\s*)*(?:operator\b[^(]*|[A-Za-z_]\w*)\s*\()");
+  // Walk the declarations of namespace and class scopes; function bodies
+  // and braced initializers are skipped whole.
+  std::size_t segment = 0;
+  auto check_segment = [&](std::size_t end) {
+    const std::string_view text = std::string_view(code).substr(segment, end - segment);
+    const std::string s(text);
+    std::smatch m;
+    if (!std::regex_search(s, m, returns_result)) return;
+    const auto at = static_cast<std::size_t>(m.position(0));
+    // Not a return type when a parameter, a template argument, an alias or
+    // a trailing return type: the text before it ends in ( , < = or ->.
+    const auto before = at == 0 ? std::string::npos : s.find_last_not_of(" \t\n", at - 1);
+    if (before != std::string::npos) {
+      const char last = s[before];
+      if (last == '(' || last == ',' || last == '<' || last == '=') return;
+      if (last == '>' && before > 0 && s[before - 1] == '-') return;
+    }
+    const auto after = past_angle(s, at + static_cast<std::size_t>(m.length(0)) - 1);
+    if (after == std::string::npos || !std::regex_search(s.substr(after), function_name)) return;
+    if (s.substr(0, at).find("[[nodiscard]]") != std::string::npos) return;
+    out.push_back({where(f, line_of(code, segment + at)),
+                   "a function returning result<> without [[nodiscard]]: an ignored error is lost"});
+  };
+  for (std::size_t i = 0; i < code.size(); ++i) {
+    const char c = code[i];
+    if (c == ';' || c == '}') {
+      check_segment(i);
+      segment = i + 1;
+    } else if (c == '{') {
+      check_segment(i);
+      if (!opens_declarations(code, i)) {
+        int depth = 0;
+        for (; i < code.size(); ++i) {
+          if (code[i] == '{') ++depth;
+          if (code[i] == '}' && --depth == 0) break;
+        }
+      }
+      segment = i + 1;
+    }
+  }
+  return out;
+}
+
 std::vector<violation> check_stands_alone(const file& f) {
   std::vector<violation> out;
   // Spelled in pieces so that this file does not name them itself.

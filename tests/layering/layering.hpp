@@ -11,6 +11,7 @@
 ///   `src/` (by include or by include directory);
 /// - socket system calls are made only in core/src/sys and in the netlink
 ///   transport;
+/// - every public function returning `result` is `[[nodiscard]]`;
 /// - nothing points at files outside the repository.
 /// The checks work on (path, text) pairs, so tests can feed them made-up
 /// files as well as the real tree.
@@ -70,6 +71,11 @@ struct violation {
 /// netlink transport.
 [[nodiscard]] bool may_make_system_calls(const std::filesystem::path& path);
 
+/// Public declarations of a library layer (`<layer>/include/...`) that
+/// return `result<...>` (or `mcnet::result<...>`) without `[[nodiscard]]`:
+/// every fallible call's error must be looked at. Function bodies, aliases,
+/// parameters and template arguments are not declarations.
+[[nodiscard]] std::vector<violation> check_nodiscard(const file& f);
 /// Mentions of documents outside the repository (the parent folder's
 /// shared documents), in any text file.
 [[nodiscard]] std::vector<violation> check_stands_alone(const file& f);

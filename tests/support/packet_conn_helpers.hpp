@@ -7,6 +7,8 @@
 // the read_result. Templates over the family's packet_conn, so this support
 // library stays free of the ipv4 and ipv6 layers.
 
+#include <gtest/gtest.h>
+
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -21,6 +23,7 @@
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/socket_ops.hpp>
 
+#include "addr.hpp"
 #include "lan.hpp"
 
 namespace mcnet::test {
@@ -71,6 +74,34 @@ std::multiset<std::string> texts(const std::vector<Got>& g) {
   std::multiset<std::string> out;
   for (const auto& x : g) out.insert(x.text);
   return out;
+}
+
+/// Membership errors that say the truth, on a facade's conn `c` made in
+/// `h`: a multicast address given as the source of `ssm_group` is named as
+/// the source, and a second join, include (`source`) or any-source
+/// (`asm_group`), says "already joined".
+template <class Conn>
+void expect_truthful_membership_errors(const host& h, Conn& c, const char* ssm_group, const char* source,
+                                       const char* multicast_source, const char* asm_group) {
+  h.run([&] {
+    auto r = c.join_source_specific_group(addr(ssm_group), addr(multicast_source), h.iface());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, errc::source_not_unicast);
+    const auto text = r.error().message();
+    EXPECT_NE(text.find(std::string("source ") + multicast_source + " is a multicast address"), std::string::npos) << text;
+    EXPECT_EQ(text.find(std::string("group ") + multicast_source), std::string::npos) << text;
+
+    ASSERT_TRUE(c.join_source_specific_group(addr(ssm_group), addr(source), h.iface()));
+    r = c.join_source_specific_group(addr(ssm_group), addr(source), h.iface());
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message().find("already joined"), std::string::npos) << r.error().message();
+    EXPECT_NE(r.error().message().find(source), std::string::npos) << r.error().message();
+    ASSERT_TRUE(c.join_group(addr(asm_group), h.iface()));
+    r = c.join_group(addr(asm_group), h.iface());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::address_in_use);
+    EXPECT_NE(r.error().message().find("already joined"), std::string::npos) << r.error().message();
+  });
 }
 
 }  // namespace mcnet::test

@@ -19,9 +19,23 @@
 ///   namespace core = mcnet::core;
 ///   auto s = core::socket::open(AF_INET, SOCK_DGRAM);
 ///   if (!s) { std::cerr << s.error().message() << '\n'; return 1; }
-///   core::set(*s, core::opt::reuse_address, true);
+///   if (auto r = core::set(*s, core::opt::reuse_address, true); !r) std::cerr << r.error().message() << '\n';
 ///   auto local = core::endpoint::parse("0.0.0.0:5000");
 ///   if (auto r = core::bind(*s, *local); !r) std::cerr << r.error().message() << '\n';
+/// @endcode
+///
+/// - DSCP names and the TOS byte: `core::parse_dscp`, `core::format_dscp`,
+///   `core::tos_from_dscp` (dscp.hpp).
+/// - Sockets in one call: `core::listen_udp`, `core::dial_udp`,
+///   `core::listen_tcp`, `core::dial_tcp` (dial.hpp), with the options that
+///   must precede bind and connect in `core::socket_setup`.
+///
+/// A TCP client whose SYN is marked EF, with a deadline for the handshake:
+/// @code
+///   auto c = core::dial_tcp(core::endpoint::parse("10.77.0.2:8080").value(),
+///                           {.tos = core::tos_from_dscp(core::dscp::ef), .ttl = 16},
+///                           std::chrono::seconds(2));
+///   if (!c) std::cerr << c.error().message() << '\n';  // errc::timed_out, ECONNREFUSED, ...
 /// @endcode
 ///
 /// Receive buffers, with the clamp explained:
@@ -33,6 +47,7 @@
 #include <mcnet/core/codecs.hpp>
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/dial.hpp>
+#include <mcnet/core/dscp.hpp>
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>

@@ -11,16 +11,17 @@
 /// options, control messages in and out, batches) and `raw_conn` (whole
 /// packets with their IPv4 header, and the ICMP filter). Every option is
 /// also a descriptor in `ipv4::opt` for `core::get`/`core::set`. Every call
-/// returns `mcnet::result<T>`; `error().message()` says what to fix. The
-/// examples below are compiled (examples/ipv4_overview.cpp).
+/// returns `mcnet::result<T>`; `error().message()` says what to fix (`check(r)`
+/// in the examples prints it when `r` failed). The examples below are
+/// compiled (examples/ipv4_overview.cpp).
 ///
 /// ## Unicasting
 /// The TOS and TTL of a TCP or UDP socket:
 /// @code
 ///   auto s = core::dial_tcp(core::endpoint::parse("10.77.0.2:80").value());
 ///   ipv4::conn c(*s);
-///   c.set_tos(0x28);   // DSCP AF11
-///   c.set_ttl(32);
+///   check(c.set_tos(0x28));   // DSCP AF11
+///   check(c.set_ttl(32));
 /// @endcode
 ///
 /// ## Multicasting
@@ -30,17 +31,17 @@
 ///   auto c = ipv4::packet_conn::listen(core::endpoint::parse("0.0.0.0:5000").value(),
 ///                                      {.reuse_address = true}).value();
 ///   auto eth0 = core::interface_ref::by_name("eth0").value();
-///   c.join_group(core::ip_address::parse("239.255.0.1").value(), eth0);
-///   c.set_multicast_all(false);  // only our own groups on this wildcard socket
-///   c.set_control_message(ipv4::control_flags::destination | ipv4::control_flags::interface, true);
+///   check(c.join_group(core::ip_address::parse("239.255.0.1").value(), eth0));
+///   check(c.set_multicast_all(false));  // only our own groups on this wildcard socket
+///   check(c.set_control_message(ipv4::control_flags::destination | ipv4::control_flags::interface, true));
 ///   std::array<std::byte, 1500> buf;
 ///   auto r = c.read_from(buf);   // r->control.destination is the group, r->control.interface_index eth0
 /// @endcode
 /// Send to a group out of a chosen interface with a chosen TTL:
 /// @code
-///   c.set_multicast_interface(eth0);  // remembered: Linux reports back only an address
-///   c.set_multicast_ttl(4);
-///   c.write_to(payload, core::endpoint::parse("239.255.0.1:5000").value());
+///   check(c.set_multicast_interface(eth0));  // remembered: Linux reports back only an address
+///   check(c.set_multicast_ttl(4));
+///   check(c.write_to(payload, core::endpoint::parse("239.255.0.1:5000").value()));
 /// @endcode
 ///
 /// ## Source-specific multicasting
@@ -48,12 +49,12 @@
 /// call, or exclude one sender from an any-source group:
 /// @code
 ///   auto group = core::ip_address::parse("232.1.1.1").value();
-///   c.join_source_specific_group(group, core::ip_address::parse("10.77.0.1").value(), eth0);
+///   check(c.join_source_specific_group(group, core::ip_address::parse("10.77.0.1").value(), eth0));
 ///   std::array<core::ip_address, 1> other{core::ip_address::parse("10.77.0.2").value()};
-///   c.set_source_filter(group, eth0, core::filter_mode::include, other);  // MCAST_MSFILTER
-///   c.join_group(core::ip_address::parse("239.255.0.2").value(), eth0);
-///   c.exclude_source_specific_group(core::ip_address::parse("239.255.0.2").value(),
-///                                   core::ip_address::parse("10.77.0.9").value(), eth0);
+///   check(c.set_source_filter(group, eth0, core::filter_mode::include, other));  // MCAST_MSFILTER
+///   check(c.join_group(core::ip_address::parse("239.255.0.2").value(), eth0));
+///   check(c.exclude_source_specific_group(core::ip_address::parse("239.255.0.2").value(),
+///                                         core::ip_address::parse("10.77.0.9").value(), eth0));
 /// @endcode
 /// Limits are per socket: past net.ipv4.igmp_max_memberships groups or
 /// net.ipv4.igmp_max_msf sources the error names the sysctl and its value.
@@ -63,13 +64,13 @@
 /// count in; per-datagram source, interface, TTL and TOS out:
 /// @code
 ///   using cf = ipv4::control_flags;
-///   c.set_control_message(cf::ttl | cf::tos | cf::timestamp | cf::drops, true);
+///   check(c.set_control_message(cf::ttl | cf::tos | cf::timestamp | cf::drops, true));
 ///   auto in = c.read_from(buf);  // in->control.ttl, .tos, .timestamp, .drops
 ///   ipv4::control_message out;
 ///   out.interface_index = eth0.index;                     // IP_PKTINFO
 ///   out.source = core::ip_address::parse("10.77.0.1").value();
 ///   out.ttl = 1;                                          // IP_TTL for this datagram
-///   c.write_to(payload, destination, &out);
+///   check(c.write_to(payload, destination, &out));
 /// @endcode
 /// For many datagrams per system call use `read_batch`/`write_batch` with
 /// `core::message`s and turn each `info` into a control_message with

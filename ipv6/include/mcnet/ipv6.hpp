@@ -11,15 +11,17 @@
 /// options, control messages in and out, batches, path-MTU notifications)
 /// and `raw_conn` (raw sockets: kernel checksums, the ICMPv6 filter). Every
 /// option is also a descriptor in `ipv6::opt`. IPv6 multicast does not work
-/// over `lo`: use a real or veth interface. The examples below are compiled
+/// over `lo`: use a real or veth interface. Every call returns
+/// `mcnet::result<T>` (`check(r)` in the examples prints
+/// `r.error().message()` when `r` failed). The examples below are compiled
 /// (examples/ipv6_overview.cpp).
 ///
 /// ## Unicasting
 /// @code
 ///   auto s = core::dial_udp(core::endpoint::parse("[fd77::2]:9").value());
 ///   ipv6::conn c(*s);
-///   c.set_traffic_class(0xb8);             // DSCP EF
-///   c.set_hop_limit(16);
+///   check(c.set_traffic_class(0xb8));             // DSCP EF
+///   check(c.set_hop_limit(16));
 ///   auto mtu = c.path_mtu();               // IPV6_PATHMTU, connected sockets
 /// @endcode
 ///
@@ -31,14 +33,14 @@
 ///   auto c = ipv6::packet_conn::listen(core::endpoint::parse("[::]:5000").value(),
 ///                                      {.reuse_address = true}).value();
 ///   auto eth0 = core::interface_ref::by_name("eth0").value();
-///   c.join_group(core::ip_address::parse("ff1e::1").value(), eth0);
-///   c.join_group(core::ip_address::parse("ff12::1%eth0").value());  // the zone names the interface
-///   c.set_control_message(ipv6::control_flags::destination | ipv6::control_flags::interface, true);
+///   check(c.join_group(core::ip_address::parse("ff1e::1").value(), eth0));
+///   check(c.join_group(core::ip_address::parse("ff12::1%eth0").value()));  // the zone names the interface
+///   check(c.set_control_message(ipv6::control_flags::destination | ipv6::control_flags::interface, true));
 ///   std::array<std::byte, 1500> buf;
 ///   auto r = c.read_from(buf);   // r->control.destination, r->control.interface_index
-///   c.set_multicast_interface(eth0);      // read back exactly (unlike IPv4)
-///   c.set_multicast_hop_limit(4);
-///   c.write_to(payload, core::endpoint::parse("[ff1e::1]:5000").value());
+///   check(c.set_multicast_interface(eth0));      // read back exactly (unlike IPv4)
+///   check(c.set_multicast_hop_limit(4));
+///   check(c.write_to(payload, core::endpoint::parse("[ff1e::1]:5000").value()));
 /// @endcode
 /// A dual-stack socket also joins IPv4 groups (at IPPROTO_IP) and reports
 /// their sources as IPv4; an IPV6_V6ONLY socket refuses them.
@@ -46,9 +48,9 @@
 /// ## Source-specific multicasting
 /// @code
 ///   auto group = core::ip_address::parse("ff3e::8000:1").value();   // ff3x::/32
-///   c.join_source_specific_group(group, core::ip_address::parse("fd77::1").value(), eth0);
+///   check(c.join_source_specific_group(group, core::ip_address::parse("fd77::1").value(), eth0));
 ///   std::array<core::ip_address, 1> other{core::ip_address::parse("fd77::2").value()};
-///   c.set_source_filter(group, eth0, core::filter_mode::include, other);
+///   check(c.set_source_filter(group, eth0, core::filter_mode::include, other));
 /// @endcode
 /// Past net.ipv6.mld_max_msf sources (host-wide, 64 by default) or
 /// net.core.optmem_max the error names the limit.
@@ -56,13 +58,13 @@
 /// ## Control messages
 /// @code
 ///   using cf = ipv6::control_flags;
-///   c.set_control_message(cf::hop_limit | cf::traffic_class | cf::path_mtu, true);
+///   check(c.set_control_message(cf::hop_limit | cf::traffic_class | cf::path_mtu, true));
 ///   auto in = c.read_from(buf);
 ///   if (in && in->path_mtu_notification) { /* in->control.path_mtu; not a datagram */ }
 ///   ipv6::control_message out;
 ///   out.interface_index = eth0.index;    // IPV6_PKTINFO
 ///   out.hop_limit = 1;                   // IPV6_HOPLIMIT for this datagram
-///   c.write_to(payload, core::endpoint::parse("[ff02::1]:5000").value(), &out);
+///   check(c.write_to(payload, core::endpoint::parse("[ff02::1]:5000").value(), &out));
 /// @endcode
 /// Linux refuses IPV6_NEXTHOP on send, so control_message has no next hop.
 

@@ -3,11 +3,12 @@
 #include <mcnet/tools/send_plan.hpp>
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <string>
+
+#include <mcnet/core/dscp.hpp>
 
 namespace mcnet::tools {
 
@@ -107,20 +108,10 @@ result<rate> parse_rate(std::string_view text) {
 }
 
 result<int> parse_tos(std::string_view text) {
-  struct named {
-    std::string_view name;
-    int dscp;
-  };
-  static constexpr std::array<named, 22> names{{{"cs0", 0},  {"cs1", 8},  {"cs2", 16}, {"cs3", 24}, {"cs4", 32},
-                                                {"cs5", 40}, {"cs6", 48}, {"cs7", 56}, {"af11", 10}, {"af12", 12},
-                                                {"af13", 14}, {"af21", 18}, {"af22", 20}, {"af23", 22}, {"af31", 26},
-                                                {"af32", 28}, {"af33", 30}, {"af41", 34}, {"af42", 36}, {"af43", 38},
-                                                {"ef", 46},  {"va", 44}}};
+  // The names docs/tools.md lists for --tos: core's, but for `le` (RFC 8622).
+  if (auto d = core::dscp_by_name(text); d && *d != core::dscp::le) return core::tos_from_dscp(*d);
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  for (const auto& n : names) {
-    if (n.name == lower) return n.dscp << 2;
-  }
   int base = 10;
   std::string_view digits = lower;
   if (digits.starts_with("0x")) {

@@ -35,11 +35,11 @@ namespace detail {
 struct int_codec {
   using value_type = int;
   using storage_type = int;
-  static result<socklen_t> encode(const int& v, int& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const int& v, int& s) noexcept {
     s = v;
     return socklen_t{sizeof(int)};
   }
-  static result<int> decode(const int& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<int> decode(const int& s, socklen_t n) noexcept {
     if (n != sizeof(int)) return fail(detail::bad_size(n));
     return s;
   }
@@ -49,11 +49,11 @@ struct int_codec {
 struct uint32_codec {
   using value_type = std::uint32_t;
   using storage_type = std::uint32_t;
-  static result<socklen_t> encode(const std::uint32_t& v, std::uint32_t& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const std::uint32_t& v, std::uint32_t& s) noexcept {
     s = v;
     return socklen_t{sizeof(std::uint32_t)};
   }
-  static result<std::uint32_t> decode(const std::uint32_t& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<std::uint32_t> decode(const std::uint32_t& s, socklen_t n) noexcept {
     if (n != sizeof(std::uint32_t)) return fail(detail::bad_size(n));
     return s;
   }
@@ -63,11 +63,11 @@ struct uint32_codec {
 struct bool_codec {
   using value_type = bool;
   using storage_type = int;
-  static result<socklen_t> encode(const bool& v, int& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const bool& v, int& s) noexcept {
     s = v ? 1 : 0;
     return socklen_t{sizeof(int)};
   }
-  static result<bool> decode(const int& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<bool> decode(const int& s, socklen_t n) noexcept {
     if (n != sizeof(int)) return fail(detail::bad_size(n));
     return s != 0;
   }
@@ -80,14 +80,14 @@ template <int Min, int Max>
 struct byte_or_int_codec {
   using value_type = int;
   using storage_type = int;
-  static result<socklen_t> encode(const int& v, int& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const int& v, int& s) noexcept {
     if (v < Min || v > Max) {
       return fail(error(errc::value_out_of_range, "", "").with_number(v));
     }
     s = v;
     return socklen_t{sizeof(int)};
   }
-  static result<int> decode(const int& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<int> decode(const int& s, socklen_t n) noexcept {
     if (n == sizeof(int)) return s;
     if (n == 1) {
       unsigned char b = 0;
@@ -103,11 +103,11 @@ struct byte_or_int_codec {
 struct bool_byte_or_int_codec {
   using value_type = bool;
   using storage_type = int;
-  static result<socklen_t> encode(const bool& v, int& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const bool& v, int& s) noexcept {
     s = v ? 1 : 0;
     return socklen_t{sizeof(int)};
   }
-  static result<bool> decode(const int& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<bool> decode(const int& s, socklen_t n) noexcept {
     auto v = byte_or_int_codec<0, 1>::decode(s, n);
     if (!v) return fail(v.error());
     return *v != 0;
@@ -120,23 +120,23 @@ template <int Min, int Max>
 struct ranged_int_codec {
   using value_type = int;
   using storage_type = int;
-  static result<socklen_t> encode(const int& v, int& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const int& v, int& s) noexcept {
     if (v < Min || v > Max) return fail(error(errc::value_out_of_range, "", "").with_number(v));
     s = v;
     return socklen_t{sizeof(int)};
   }
-  static result<int> decode(const int& s, socklen_t n) noexcept { return int_codec::decode(s, n); }
+  [[nodiscard]] static result<int> decode(const int& s, socklen_t n) noexcept { return int_codec::decode(s, n); }
 };
 
 /// An interface index carried in network byte order (IP_UNICAST_IF).
 struct be32_index_codec {
   using value_type = std::uint32_t;
   using storage_type = std::uint32_t;
-  static result<socklen_t> encode(const std::uint32_t& v, std::uint32_t& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const std::uint32_t& v, std::uint32_t& s) noexcept {
     s = htonl(v);
     return socklen_t{sizeof(std::uint32_t)};
   }
-  static result<std::uint32_t> decode(const std::uint32_t& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<std::uint32_t> decode(const std::uint32_t& s, socklen_t n) noexcept {
     if (n != sizeof(std::uint32_t)) return fail(detail::bad_size(n));
     return ntohl(s);
   }
@@ -146,11 +146,11 @@ struct be32_index_codec {
 struct errno_codec {
   using value_type = std::error_code;
   using storage_type = int;
-  static result<socklen_t> encode(const std::error_code& v, int& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const std::error_code& v, int& s) noexcept {
     s = v.value();
     return socklen_t{sizeof(int)};
   }
-  static result<std::error_code> decode(const int& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<std::error_code> decode(const int& s, socklen_t n) noexcept {
     if (n != sizeof(int)) return fail(detail::bad_size(n));
     return s == 0 ? std::error_code() : std::error_code(s, std::system_category());
   }
@@ -160,11 +160,11 @@ struct errno_codec {
 struct interface_name_codec {
   using value_type = interface_name;
   using storage_type = std::array<char, IFNAMSIZ>;
-  static result<socklen_t> encode(const interface_name& v, storage_type& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const interface_name& v, storage_type& s) noexcept {
     std::memcpy(s.data(), v.c_str(), v.size());
     return static_cast<socklen_t>(v.size());
   }
-  static result<interface_name> decode(const storage_type& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<interface_name> decode(const storage_type& s, socklen_t n) noexcept {
     if (n > static_cast<socklen_t>(s.size())) return fail(detail::bad_size(n));
     std::size_t len = 0;
     while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
@@ -181,11 +181,11 @@ struct timestamping_codec {
     std::uint32_t flags;
     std::int32_t bind_phc;
   };
-  static result<socklen_t> encode(const std::uint32_t& v, storage_type& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const std::uint32_t& v, storage_type& s) noexcept {
     s.flags = v;
     return socklen_t{sizeof(std::uint32_t)};
   }
-  static result<std::uint32_t> decode(const storage_type& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<std::uint32_t> decode(const storage_type& s, socklen_t n) noexcept {
     if (n != sizeof(std::uint32_t) && n != sizeof(storage_type)) return fail(detail::bad_size(n));
     return s.flags;
   }
@@ -196,7 +196,7 @@ struct timestamping_codec {
 struct bpf_program_codec {
   using value_type = std::span<const sock_filter>;
   using storage_type = sock_fprog;
-  static result<socklen_t> encode(const std::span<const sock_filter>& v, sock_fprog& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const std::span<const sock_filter>& v, sock_fprog& s) noexcept {
     if (v.empty() || v.size() > BPF_MAXINSNS) {
       return fail(error(errc::value_out_of_range, "", "")
                       .with_number(static_cast<std::int64_t>(v.size()))
@@ -206,7 +206,7 @@ struct bpf_program_codec {
     s.filter = const_cast<sock_filter*>(v.data());  // the kernel only reads it
     return socklen_t{sizeof(sock_fprog)};
   }
-  static result<std::span<const sock_filter>> decode(const sock_fprog&, socklen_t n) noexcept {
+  [[nodiscard]] static result<std::span<const sock_filter>> decode(const sock_fprog&, socklen_t n) noexcept {
     return fail(detail::bad_size(n));  // write-only: never read
   }
 };
@@ -227,10 +227,10 @@ struct socket_memory {
 struct socket_memory_codec {
   using value_type = socket_memory;
   using storage_type = std::array<std::uint32_t, 16>;  // room for fields newer kernels may append
-  static result<socklen_t> encode(const socket_memory&, storage_type&) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const socket_memory&, storage_type&) noexcept {
     return fail(detail::bad_size(0));  // read-only: never written
   }
-  static result<socket_memory> decode(const storage_type& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<socket_memory> decode(const storage_type& s, socklen_t n) noexcept {
     if (n < 9 * sizeof(std::uint32_t) || n % sizeof(std::uint32_t) != 0) return fail(detail::bad_size(n));
     return socket_memory{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]};
   }
@@ -240,11 +240,11 @@ struct socket_memory_codec {
 struct no_value_codec {
   using value_type = no_value;
   using storage_type = int;
-  static result<socklen_t> encode(const no_value&, int& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const no_value&, int& s) noexcept {
     s = 0;
     return socklen_t{sizeof(int)};
   }
-  static result<no_value> decode(const int&, socklen_t) noexcept { return no_value{}; }
+  [[nodiscard]] static result<no_value> decode(const int&, socklen_t) noexcept { return no_value{}; }
 };
 
 }  // namespace mcnet::core

@@ -64,7 +64,7 @@ enum class errc : int {
 /// `mcnet::errc` otherwise, so `err.code == std::errc::no_buffer_space` works.
 /// `op` and `what` are static strings: the operation ("setsockopt", "parse")
 /// and its object (the option's kernel spelling, "ip_address"). A small fixed
-/// payload (input text, address, interface index, number, hint) feeds
+/// payload (input text, address, source, interface index, number, hint) feeds
 /// `message()`; nothing here allocates.
 class error {
  public:
@@ -87,8 +87,8 @@ class error {
     return {std::error_code(err, std::system_category()), operation, object};
   }
 
-  /// Attach a static hint saying what to do. The text may contain `{number}`
-  /// and `{interface}`, replaced by the payload in `message()`.
+  /// Attach a static hint saying what to do. The text may contain `{number}`,
+  /// `{interface}` and `{source}`, replaced by the payload in `message()`.
   error& with_hint(std::string_view static_hint) noexcept {
     hint_ = static_hint;
     return *this;
@@ -102,6 +102,10 @@ class error {
     has_port_ = true;
     return *this;
   }
+  /// Attach the source address the error is about (an SSM or filter
+  /// source): `message()` names it "source ...", apart from the group or
+  /// address of `with_address`. A hint may say `{source}`.
+  error& with_source(const core::ip_address& source) noexcept;
   /// Attach the interface index the error is about.
   error& with_interface(std::uint32_t index) noexcept {
     ifindex_ = index;
@@ -119,6 +123,7 @@ class error {
   [[nodiscard]] std::string_view input() const noexcept { return {input_.data(), input_len_}; }
   [[nodiscard]] bool input_truncated() const noexcept { return input_truncated_; }
   [[nodiscard]] std::optional<core::ip_address> address() const noexcept;
+  [[nodiscard]] std::optional<core::ip_address> source() const noexcept;
   [[nodiscard]] std::optional<std::uint16_t> port() const noexcept {
     return has_port_ ? std::optional<std::uint16_t>(port_) : std::nullopt;
   }
@@ -135,13 +140,22 @@ class error {
   [[nodiscard]] std::string message() const;
 
  private:
+  // An address kept without ip_address's constructors, so that error stays
+  // trivially copyable.
+  struct stored_address {
+    std::array<std::uint8_t, 16> bytes{};
+    std::uint32_t scope = 0;
+    std::uint8_t family = 0;  // 0: none, 4, 6
+    void store(const core::ip_address& a) noexcept;
+    [[nodiscard]] std::optional<core::ip_address> load() const noexcept;
+  };
+
   std::string_view hint_;
   std::int64_t number_ = 0;
-  std::array<std::uint8_t, 16> addr_{};
-  std::uint32_t scope_ = 0;
+  stored_address address_{};
+  stored_address source_{};
   std::uint32_t ifindex_ = 0;
   std::uint16_t port_ = 0;
-  std::uint8_t addr_family_ = 0;  // 0: none, 4, 6
   std::uint8_t input_len_ = 0;
   bool input_truncated_ = false;
   bool has_port_ = false;

@@ -148,6 +148,14 @@ class ip_address {
     if (is_v4()) return bytes_[0] == 169 && bytes_[1] == 254;
     return is_v6() && bytes_[0] == 0xfe && (bytes_[1] & 0xc0) == 0x80;
   }
+  /// An IPv6 address the kernel reaches only through a given interface:
+  /// link-local unicast (fe80::/10), link-local or interface-local multicast
+  /// (ipv6(7); the kernel's __ipv6_addr_needs_scope_id). Whether a scope id
+  /// is set is not looked at.
+  [[nodiscard]] constexpr bool needs_interface() const noexcept {
+    return is_v6() && !is_v4_mapped() &&
+           (is_link_local_unicast() || is_link_local_multicast() || is_interface_local_multicast());
+  }
   /// 255.255.255.255.
   [[nodiscard]] constexpr bool is_broadcast() const noexcept { return is_v4() && v4_uint() == 0xffffffffu; }
   /// ::ffff:0:0/96 (an IPv4 address as a dual-stack socket sees it).

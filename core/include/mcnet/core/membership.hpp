@@ -11,11 +11,15 @@
 /// IPv4-mapped form) is joined at IPPROTO_IP, also on a dual-stack AF_INET6
 /// socket; an IPv6 group at IPPROTO_IPV6. Arguments are checked before the
 /// kernel sees them (multicast group, unicast source of the same family, an
-/// IPv6 group on an AF_INET socket), and kernel errors keep their errno with
-/// a hint: ENOBUFS names net.ipv4.igmp_max_memberships, igmp_max_msf or
-/// net.ipv6.mld_max_msf with its current value; ENOMEM names
-/// net.core.optmem_max; EADDRNOTAVAIL on a leave means "not joined"; EINVAL
-/// on a source call means the join it needs is missing; ENODEV names the index.
+/// IPv6 group on an AF_INET socket; a bad source is named as the source),
+/// and kernel errors keep their errno with a hint, and the source of a
+/// source call: ENOBUFS names the limit really hit, with its current value
+/// (net.ipv4.igmp_max_memberships, igmp_max_msf, net.ipv6.mld_max_msf, or
+/// net.core.optmem_max when the socket's option memory ran out first);
+/// ENOMEM names net.core.optmem_max; EADDRINUSE on a join, and EADDRNOTAVAIL
+/// on an include join of a source already included, say "already joined";
+/// EADDRNOTAVAIL on a leave means "not joined"; EINVAL on a source call means
+/// the join it needs is missing; ENODEV names the index.
 ///
 /// Interface index 0 lets the kernel choose (by route), as ip(7) and ipv6(7)
 /// describe. The option descriptors themselves are in membership_options.hpp
@@ -35,49 +39,51 @@ namespace mcnet::core {
 
 /// `MCAST_JOIN_GROUP`: any-source membership (ASM) of `group` on interface
 /// `ifindex`. Errors: errc::not_multicast, errc::family_mismatch; EADDRINUSE
-/// (already joined), ENOBUFS (igmp_max_memberships), ENOMEM (optmem_max), ENODEV.
-result<void> join_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept;
+/// (already joined), ENOBUFS (IPv4: igmp_max_memberships, or optmem_max when
+/// the socket's option memory is what ran out), ENOMEM (IPv6: optmem_max), ENODEV.
+[[nodiscard]] result<void> join_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept;
 
 /// `MCAST_LEAVE_GROUP`. Errors: EADDRNOTAVAIL when not joined there.
-result<void> leave_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept;
+[[nodiscard]] result<void> leave_group(socket_ref s, const ip_address& group, std::uint32_t ifindex) noexcept;
 
 /// `MCAST_JOIN_SOURCE_GROUP`: receive `group` from `source` only (SSM,
 /// include mode); call again to add sources. Errors: as join_group, plus
-/// errc::source_not_unicast; ENOBUFS also for igmp_max_msf / mld_max_msf
-/// sources per group; EINVAL when the group is joined in exclude mode with
+/// errc::source_not_unicast; EADDRNOTAVAIL when `source` is already included
+/// ("already joined"); ENOBUFS also for igmp_max_msf / mld_max_msf sources
+/// per group; EINVAL when the group is joined in exclude mode with
 /// blocked sources. (On an any-source join with nothing blocked, Linux
 /// switches the membership to include mode instead.)
-result<void> join_source_group(socket_ref s, const ip_address& group, const ip_address& source,
+[[nodiscard]] result<void> join_source_group(socket_ref s, const ip_address& group, const ip_address& source,
                                std::uint32_t ifindex) noexcept;
 
 /// `MCAST_LEAVE_SOURCE_GROUP`: drop one included source; the last one leaves
 /// the group. Errors: EADDRNOTAVAIL when that source is not included; EINVAL
 /// without an SSM join.
-result<void> leave_source_group(socket_ref s, const ip_address& group, const ip_address& source,
+[[nodiscard]] result<void> leave_source_group(socket_ref s, const ip_address& group, const ip_address& source,
                                 std::uint32_t ifindex) noexcept;
 
 /// `MCAST_BLOCK_SOURCE`: on an ASM join, stop receiving from `source`
 /// (exclude mode). Errors: EINVAL without an ASM join; ENOBUFS past the
 /// source limit.
-result<void> block_source(socket_ref s, const ip_address& group, const ip_address& source,
+[[nodiscard]] result<void> block_source(socket_ref s, const ip_address& group, const ip_address& source,
                           std::uint32_t ifindex) noexcept;
 
 /// `MCAST_UNBLOCK_SOURCE`: undo block_source. Errors: EADDRNOTAVAIL when not
 /// blocked; EINVAL without an ASM join.
-result<void> unblock_source(socket_ref s, const ip_address& group, const ip_address& source,
+[[nodiscard]] result<void> unblock_source(socket_ref s, const ip_address& group, const ip_address& source,
                             std::uint32_t ifindex) noexcept;
 
 /// `MCAST_MSFILTER` (set): replace the whole source filter of `group` on
 /// `ifindex` in one call, switching mode if asked. Needs a prior join
 /// (EINVAL otherwise); include with no sources is a leave. At most
 /// `max_filter_sources` sources. Errors: as block_source.
-result<void> set_source_filter(socket_ref s, const ip_address& group, std::uint32_t ifindex, filter_mode mode,
+[[nodiscard]] result<void> set_source_filter(socket_ref s, const ip_address& group, std::uint32_t ifindex, filter_mode mode,
                                std::span<const ip_address> sources) noexcept;
 
 /// `MCAST_MSFILTER` (get): the filter of `group` on `ifindex`; up to
 /// `out.size()` sources are written to `out`. Errors: EADDRNOTAVAIL when not
 /// joined; errc::value_out_of_range when `out` exceeds max_filter_sources.
-result<filter_state> source_filter(socket_ref s, const ip_address& group, std::uint32_t ifindex,
+[[nodiscard]] result<filter_state> source_filter(socket_ref s, const ip_address& group, std::uint32_t ifindex,
                                    std::span<ip_address> out) noexcept;
 
 /// The largest filter set_source_filter and source_filter handle (well above

@@ -82,12 +82,12 @@ ip_address from_group_storage(const sockaddr_storage& in) noexcept;
 struct group_req_codec {
   using value_type = group_request;
   using storage_type = group_req;
-  static result<socklen_t> encode(const group_request& v, group_req& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const group_request& v, group_req& s) noexcept {
     s.gr_interface = v.interface_index;
     detail::to_group_storage(v.group, s.gr_group);
     return socklen_t{sizeof(group_req)};
   }
-  static result<group_request> decode(const group_req& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<group_request> decode(const group_req& s, socklen_t n) noexcept {
     if (n != sizeof(group_req)) return fail(detail::bad_size(n));
     return group_request{detail::from_group_storage(s.gr_group), s.gr_interface};
   }
@@ -98,13 +98,13 @@ struct group_req_codec {
 struct group_source_req_codec {
   using value_type = group_source_request;
   using storage_type = group_source_req;
-  static result<socklen_t> encode(const group_source_request& v, group_source_req& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const group_source_request& v, group_source_req& s) noexcept {
     s.gsr_interface = v.interface_index;
     detail::to_group_storage(v.group, s.gsr_group);
     detail::to_group_storage(v.source, s.gsr_source);
     return socklen_t{sizeof(group_source_req)};
   }
-  static result<group_source_request> decode(const group_source_req& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<group_source_request> decode(const group_source_req& s, socklen_t n) noexcept {
     if (n != sizeof(group_source_req)) return fail(detail::bad_size(n));
     return group_source_request{detail::from_group_storage(s.gsr_group), detail::from_group_storage(s.gsr_source),
                                 s.gsr_interface};

@@ -111,8 +111,8 @@ struct sockopt : option_info {
 namespace detail {
 // Defined in core/src/sys: the only getsockopt/setsockopt calls. They name the
 // option in the error and add a hint for the usual errnos.
-result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_t length) noexcept;
-result<socklen_t> get_raw(int fd, const option_info& opt, void* value, socklen_t capacity) noexcept;
+[[nodiscard]] result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_t length) noexcept;
+[[nodiscard]] result<socklen_t> get_raw(int fd, const option_info& opt, void* value, socklen_t capacity) noexcept;
 // Fill op/what of a codec's error with the option's identity.
 error annotate(error e, std::string_view op, const option_info& opt) noexcept;
 }  // namespace detail
@@ -138,7 +138,7 @@ template <class Codec, access Mode>
 /// capability, ENOPROTOOPT the socket type or kernel, ENODEV the interface).
 template <class Codec, access Mode>
   requires(Mode != access::read_only && option_codec<Codec>)
-result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt, const typename Codec::value_type& value) noexcept {
+[[nodiscard]] result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt, const typename Codec::value_type& value) noexcept {
   typename Codec::storage_type storage{};
   auto length = Codec::encode(value, storage);
   if (!length) return fail(detail::annotate(length.error(), "setsockopt", opt));
@@ -150,7 +150,7 @@ struct no_value {};
 
 template <class Codec, access Mode>
   requires(Mode != access::read_only && option_codec<Codec> && std::is_same_v<typename Codec::value_type, no_value>)
-result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt) noexcept {
+[[nodiscard]] result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt) noexcept {
   return set(s, opt, no_value{});
 }
 

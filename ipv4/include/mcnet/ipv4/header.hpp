@@ -61,7 +61,7 @@ struct header {
   /// Returns the bytes written. Errors: errc::value_out_of_range for a field
   /// that does not fit (TTL, TOS, offset, options not a multiple of 4, ...),
   /// errc::family_mismatch for non-IPv4 addresses.
-  result<std::size_t> marshal(std::span<std::byte> out, std::size_t payload_size = 0) const noexcept;
+  [[nodiscard]] result<std::size_t> marshal(std::span<std::byte> out, std::size_t payload_size = 0) const noexcept;
 
   /// The options as bytes.
   [[nodiscard]] std::span<const std::byte> option_bytes() const noexcept { return {options.data(), options_length}; }

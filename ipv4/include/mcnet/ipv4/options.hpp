@@ -41,8 +41,8 @@ struct multicast_if {
 struct multicast_if_codec {
   using value_type = multicast_if;
   using storage_type = ip_mreqn;
-  static result<socklen_t> encode(const multicast_if& v, ip_mreqn& s) noexcept;
-  static result<multicast_if> decode(const ip_mreqn& s, socklen_t n) noexcept;
+  [[nodiscard]] static result<socklen_t> encode(const multicast_if& v, ip_mreqn& s) noexcept;
+  [[nodiscard]] static result<multicast_if> decode(const ip_mreqn& s, socklen_t n) noexcept;
 };
 
 /// Codec for ICMP_FILTER: the bit mask of ICMP types to drop (bit N: type N).
@@ -51,11 +51,11 @@ struct icmp_filter_codec {
   struct storage_type {  // struct icmp_filter of linux/icmp.h
     std::uint32_t data;
   };
-  static result<socklen_t> encode(const std::uint32_t& v, storage_type& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const std::uint32_t& v, storage_type& s) noexcept {
     s.data = v;
     return socklen_t{sizeof(storage_type)};
   }
-  static result<std::uint32_t> decode(const storage_type& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<std::uint32_t> decode(const storage_type& s, socklen_t n) noexcept {
     if (n != sizeof(storage_type)) return fail(core::detail::bad_size(n));
     return s.data;
   }

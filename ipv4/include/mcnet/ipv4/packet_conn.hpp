@@ -38,11 +38,11 @@ class conn : public core::detail::conn_base {
   /// `IP_TOS`: the type-of-service byte (DSCP << 2 | ECN) of outgoing packets.
   [[nodiscard]] result<int> tos() const noexcept;
   /// Sets `IP_TOS`, 0 to 255. @see tos()
-  result<void> set_tos(int tos) noexcept;
+  [[nodiscard]] result<void> set_tos(int tos) noexcept;
   /// `IP_TTL`: TTL of outgoing unicast packets (default 64).
   [[nodiscard]] result<int> ttl() const noexcept;
   /// Sets `IP_TTL`, 1 to 255. @see ttl()
-  result<void> set_ttl(int ttl) noexcept;
+  [[nodiscard]] result<void> set_ttl(int ttl) noexcept;
 };
 
 /// Which control messages a packet_conn receives (bit set), as x/net's
@@ -104,7 +104,7 @@ struct multicast_interface_state {
 /// Append the control messages that `cm` asks for on send (IP_PKTINFO for
 /// source/interface, IP_TTL, IP_TOS) to `out`. Errors: errc::value_out_of_range
 /// when `out` is too small; errc::family_mismatch for a non-IPv4 source.
-result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept;
+[[nodiscard]] result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept;
 
 /// The IPv4 rules of packet_conn (core::detail::packet_conn_base asks them).
 struct family_rules {
@@ -112,10 +112,10 @@ struct family_rules {
   static constexpr auto to_control_message = &ipv4::to_control_message;
   static constexpr auto marshal = &ipv4::marshal;
   /// Groups are IPv4 (or IPv4-mapped); the interface is the one given.
-  static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
+  [[nodiscard]] static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
                                                core::interface_ref iface, std::string_view op) noexcept;
   /// A destination is IPv4, sent unmapped; invalid: the connected peer.
-  static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
+  [[nodiscard]] static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
   static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
   static constexpr const auto& multicast_all_option = opt::multicast_all;
   /// Room for IP_PKTINFO, IP_TTL and IP_TOS.
@@ -146,18 +146,18 @@ class packet_conn
 
   /// `IP_MULTICAST_IF` by index; kernel_choice() resets to routing. Remembered,
   /// because Linux reads back only an address. Errors: EADDRNOTAVAIL (no such index).
-  result<void> set_multicast_interface(core::interface_ref iface) noexcept;
+  [[nodiscard]] result<void> set_multicast_interface(core::interface_ref iface) noexcept;
   /// The outgoing multicast interface: exact when set through this conn,
   /// otherwise what the kernel can say (see multicast_interface_state).
   [[nodiscard]] result<multicast_interface_state> multicast_interface() const noexcept;
   /// `IP_MULTICAST_TTL` (default 1).
   [[nodiscard]] result<int> multicast_ttl() const noexcept;
-  result<void> set_multicast_ttl(int ttl) noexcept;
+  [[nodiscard]] result<void> set_multicast_ttl(int ttl) noexcept;
 
   /// connect(2) to `remote`, a group to send to: set the multicast interface
   /// first, since the kernel picks the route at connect time. Errors:
   /// errc::family_mismatch for a non-IPv4 endpoint; as core::connect.
-  result<void> connect(const core::endpoint& remote) noexcept;
+  [[nodiscard]] result<void> connect(const core::endpoint& remote) noexcept;
 
  private:
   std::optional<core::interface_ref> multicast_if_;

@@ -35,18 +35,18 @@ class raw_conn : public packet_conn {
 
   /// Receive one packet into `buffer` and parse its header. Errors: as
   /// core::read_from; errc::value_out_of_range for a malformed header.
-  result<raw_read_result> read_from(std::span<std::byte> buffer) noexcept;
+  [[nodiscard]] result<raw_read_result> read_from(std::span<std::byte> buffer) noexcept;
 
   /// Send `h` + `payload` to h.destination. The kernel fills in the total
   /// length and checksum (and the ID and source when zero); `control` may
   /// choose the outgoing interface (IP_PKTINFO). Errors: of header::marshal
   /// and core::write_to.
-  result<void> write_to(const header& h, std::span<const std::byte> payload,
+  [[nodiscard]] result<void> write_to(const header& h, std::span<const std::byte> payload,
                         const control_message* control = nullptr) noexcept;
 
   /// `ICMP_FILTER` (IPPROTO_ICMP sockets): bit N set drops ICMP type N.
   [[nodiscard]] result<std::uint32_t> icmp_filter() const noexcept;
-  result<void> set_icmp_filter(std::uint32_t drop_types) noexcept;
+  [[nodiscard]] result<void> set_icmp_filter(std::uint32_t drop_types) noexcept;
 
  private:
   explicit raw_conn(core::socket&& s) noexcept : packet_conn(std::move(s)) {}

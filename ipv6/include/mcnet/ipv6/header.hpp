@@ -36,7 +36,7 @@ struct header {
 
   /// Write the 40 bytes to `out`. Errors: errc::value_out_of_range for a
   /// field that does not fit, errc::family_mismatch for non-IPv6 addresses.
-  result<std::size_t> marshal(std::span<std::byte> out) const noexcept;
+  [[nodiscard]] result<std::size_t> marshal(std::span<std::byte> out) const noexcept;
 };
 
 }  // namespace mcnet::ipv6

@@ -51,11 +51,11 @@ struct icmp6_type_filter {
 struct icmp6_filter_codec {
   using value_type = icmp6_type_filter;
   using storage_type = std::array<std::uint32_t, 8>;
-  static result<socklen_t> encode(const icmp6_type_filter& v, storage_type& s) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const icmp6_type_filter& v, storage_type& s) noexcept {
     s = v.bits;
     return socklen_t{sizeof(storage_type)};
   }
-  static result<icmp6_type_filter> decode(const storage_type& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<icmp6_type_filter> decode(const storage_type& s, socklen_t n) noexcept {
     if (n != sizeof(storage_type)) return fail(core::detail::bad_size(n));
     return icmp6_type_filter{s};
   }
@@ -65,10 +65,10 @@ struct icmp6_filter_codec {
 struct path_mtu_codec {
   using value_type = std::uint32_t;
   using storage_type = ip6_mtuinfo;
-  static result<socklen_t> encode(const std::uint32_t&, ip6_mtuinfo&) noexcept {
+  [[nodiscard]] static result<socklen_t> encode(const std::uint32_t&, ip6_mtuinfo&) noexcept {
     return fail(error(errc::value_out_of_range, "", "").with_hint("IPV6_PATHMTU is read-only"));
   }
-  static result<std::uint32_t> decode(const ip6_mtuinfo& s, socklen_t n) noexcept {
+  [[nodiscard]] static result<std::uint32_t> decode(const ip6_mtuinfo& s, socklen_t n) noexcept {
     if (n != sizeof(ip6_mtuinfo)) return fail(core::detail::bad_size(n));
     return s.ip6m_mtu;
   }

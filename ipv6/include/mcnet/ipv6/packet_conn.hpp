@@ -38,11 +38,11 @@ class conn : public core::detail::conn_base {
   /// `IPV6_TCLASS`: traffic class of outgoing packets (DSCP << 2 | ECN).
   [[nodiscard]] result<int> traffic_class() const noexcept;
   /// Sets `IPV6_TCLASS`, 0 to 255. @see traffic_class()
-  result<void> set_traffic_class(int tclass) noexcept;
+  [[nodiscard]] result<void> set_traffic_class(int tclass) noexcept;
   /// `IPV6_UNICAST_HOPS`: hop limit of outgoing unicast (default 64).
   [[nodiscard]] result<int> hop_limit() const noexcept;
   /// Sets `IPV6_UNICAST_HOPS`, 1 to 255. @see hop_limit()
-  result<void> set_hop_limit(int hops) noexcept;
+  [[nodiscard]] result<void> set_hop_limit(int hops) noexcept;
   /// `IPV6_PATHMTU`: the path MTU of a connected socket. Errors: ENOTCONN.
   [[nodiscard]] result<std::uint32_t> path_mtu() const noexcept;
 };
@@ -99,7 +99,7 @@ struct read_result {
 
 /// Append IPV6_PKTINFO (source, interface), IPV6_HOPLIMIT and IPV6_TCLASS as
 /// `cm` asks. Errors: errc::value_out_of_range (no room), errc::family_mismatch.
-result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept;
+[[nodiscard]] result<void> marshal(const control_message& cm, core::cmsg_writer& out) noexcept;
 
 /// The IPv6 rules of packet_conn (core::detail::packet_conn_base asks them).
 struct family_rules {
@@ -115,10 +115,10 @@ struct family_rules {
   /// (both and different: refused); link-local and interface-local groups
   /// need one (errc::interface_required); IPv4 groups only when the socket
   /// is dual-stack (IPV6_V6ONLY off).
-  static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
+  [[nodiscard]] static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
                                                core::interface_ref iface, std::string_view op) noexcept;
   /// A destination is sent in its IPv6 (or IPv4-mapped) form; invalid: the connected peer.
-  static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
+  [[nodiscard]] static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
   /// x/net's converters, declared above.
   static constexpr auto to_control_message = &ipv6::to_control_message;
   static constexpr auto marshal = &ipv6::marshal;
@@ -153,15 +153,15 @@ class packet_conn
 
   // ---- outgoing multicast
   /// `IPV6_MULTICAST_IF` by index; kernel_choice() resets to routing.
-  result<void> set_multicast_interface(core::interface_ref iface) noexcept;
+  [[nodiscard]] result<void> set_multicast_interface(core::interface_ref iface) noexcept;
   /// The outgoing multicast interface (Linux reports the index back).
   [[nodiscard]] result<core::interface_ref> multicast_interface() const noexcept;
   /// `IPV6_MULTICAST_HOPS` (default 1).
   [[nodiscard]] result<int> multicast_hop_limit() const noexcept;
-  result<void> set_multicast_hop_limit(int hops) noexcept;
+  [[nodiscard]] result<void> set_multicast_hop_limit(int hops) noexcept;
 
   /// connect(2), e.g. to a group to send to (set the multicast interface first).
-  result<void> connect(const core::endpoint& remote) noexcept;
+  [[nodiscard]] result<void> connect(const core::endpoint& remote) noexcept;
 };
 
 }  // namespace mcnet::ipv6

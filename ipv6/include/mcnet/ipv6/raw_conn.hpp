@@ -23,11 +23,11 @@ class raw_conn : public packet_conn {
   /// `IPV6_CHECKSUM`: the kernel computes (on send) and verifies (on
   /// receive) the 16-bit checksum at byte `offset` of the payload; -1 turns
   /// it off. Not for ICMPv6, whose checksum the kernel always handles.
-  result<void> set_checksum_offset(int offset) noexcept;
+  [[nodiscard]] result<void> set_checksum_offset(int offset) noexcept;
   [[nodiscard]] result<int> checksum_offset() const noexcept;
 
   /// `ICMP6_FILTER`: which ICMPv6 types this (IPPROTO_ICMPV6) socket drops.
-  result<void> set_icmp_filter(const icmp6_type_filter& filter) noexcept;
+  [[nodiscard]] result<void> set_icmp_filter(const icmp6_type_filter& filter) noexcept;
   [[nodiscard]] result<icmp6_type_filter> icmp_filter() const noexcept;
 
  private:

@@ -80,19 +80,19 @@ class watcher {
   [[nodiscard]] int fd() const noexcept;
   /// Read every pending notification and return the events, in order.
   /// Never blocks. Lost notifications (ENOBUFS) are not an error: they end
-  /// in a re-dump and `resynced`. Errors: a failed read (NLE_* from
+  /// in a re-dump and `resynced`. Re-dumps run over a socket opened with the
+  /// watcher, so they read the watcher's namespace whichever thread calls
+  /// process(). (The /proc group fallback of kernels before 6.13 reads the
+  /// calling thread's namespace.) Errors: a failed read (NLE_* from
   /// nl_recv), or those of the re-dump.
-  result<std::vector<event>> process();
+  [[nodiscard]] result<std::vector<event>> process();
   /// The state as of the last process(): what a fresh snapshot would show.
   [[nodiscard]] const snapshot& state() const noexcept { return state_; }
   /// Whether the kernel notifies group joins and leaves (Linux 6.13+).
-  /// Re-dumps run over a socket opened with the watcher, so they read the
-  /// watcher's namespace whichever thread calls process(). (The /proc group
-  /// fallback of kernels before 6.13 reads the calling thread's namespace.)
   [[nodiscard]] bool groups_notified() const noexcept { return groups_notified_; }
 
  private:
-  result<void> resync(std::vector<event>& out);
+  [[nodiscard]] result<void> resync(std::vector<event>& out);
   void apply_link(const link& l, std::vector<event>& out);
   void remove_link(std::uint32_t index, std::vector<event>& out);
   void apply_address(const address& a, bool removed, std::vector<event>& out);

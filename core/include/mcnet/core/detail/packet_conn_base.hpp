@@ -138,41 +138,41 @@ class packet_conn_base : public Conn {
   // first (see the facade's class comment).
 
   /// `MCAST_JOIN_GROUP`: any-source join. Errors: see core::join_group.
-  result<void> join_group(const ip_address& group, interface_ref iface = {}) noexcept {
+  [[nodiscard]] result<void> join_group(const ip_address& group, interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::join_group.spelling,
                    [&](std::uint32_t index) { return core::join_group(this->s_, group, index); });
   }
   /// `MCAST_LEAVE_GROUP`. Errors: EADDRNOTAVAIL when not joined.
-  result<void> leave_group(const ip_address& group, interface_ref iface = {}) noexcept {
+  [[nodiscard]] result<void> leave_group(const ip_address& group, interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::leave_group.spelling,
                    [&](std::uint32_t index) { return core::leave_group(this->s_, group, index); });
   }
   /// `MCAST_JOIN_SOURCE_GROUP`: receive `group` from `source` only (SSM).
-  result<void> join_source_specific_group(const ip_address& group, const ip_address& source,
+  [[nodiscard]] result<void> join_source_specific_group(const ip_address& group, const ip_address& source,
                                           interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::join_source_group.spelling,
                    [&](std::uint32_t index) { return core::join_source_group(this->s_, group, source, index); });
   }
   /// `MCAST_LEAVE_SOURCE_GROUP`.
-  result<void> leave_source_specific_group(const ip_address& group, const ip_address& source,
+  [[nodiscard]] result<void> leave_source_specific_group(const ip_address& group, const ip_address& source,
                                            interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::leave_source_group.spelling,
                    [&](std::uint32_t index) { return core::leave_source_group(this->s_, group, source, index); });
   }
   /// `MCAST_BLOCK_SOURCE`: on an any-source join, stop receiving from `source`.
-  result<void> exclude_source_specific_group(const ip_address& group, const ip_address& source,
+  [[nodiscard]] result<void> exclude_source_specific_group(const ip_address& group, const ip_address& source,
                                              interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::block_source.spelling,
                    [&](std::uint32_t index) { return core::block_source(this->s_, group, source, index); });
   }
   /// `MCAST_UNBLOCK_SOURCE`.
-  result<void> include_source_specific_group(const ip_address& group, const ip_address& source,
+  [[nodiscard]] result<void> include_source_specific_group(const ip_address& group, const ip_address& source,
                                              interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::unblock_source.spelling,
                    [&](std::uint32_t index) { return core::unblock_source(this->s_, group, source, index); });
   }
   /// `MCAST_MSFILTER`: replace the whole source filter in one call.
-  result<void> set_source_filter(const ip_address& group, interface_ref iface, filter_mode mode,
+  [[nodiscard]] result<void> set_source_filter(const ip_address& group, interface_ref iface, filter_mode mode,
                                  std::span<const ip_address> sources) noexcept {
     return forward(group, iface, opt::source_filter.spelling, [&](std::uint32_t index) {
       return core::set_source_filter(this->s_, group, index, mode, sources);
@@ -192,20 +192,20 @@ class packet_conn_base : public Conn {
   [[nodiscard]] result<bool> multicast_loopback() const noexcept {
     return core::get(this->s_, Family::multicast_loopback_option);
   }
-  result<void> set_multicast_loopback(bool on) noexcept {
+  [[nodiscard]] result<void> set_multicast_loopback(bool on) noexcept {
     return core::set(this->s_, Family::multicast_loopback_option, on);
   }
   /// `IP_MULTICAST_ALL` / `IPV6_MULTICAST_ALL` (default on): off, a
   /// wildcard-bound socket receives only the groups it joined itself.
   [[nodiscard]] result<bool> multicast_all() const noexcept { return core::get(this->s_, Family::multicast_all_option); }
-  result<void> set_multicast_all(bool on) noexcept { return core::set(this->s_, Family::multicast_all_option, on); }
+  [[nodiscard]] result<void> set_multicast_all(bool on) noexcept { return core::set(this->s_, Family::multicast_all_option, on); }
 
   // ---- control messages and I/O
 
   /// Switch the socket options behind `flags` on or off (the family's table
   /// says which); reads decode what is on. An option several flags share
   /// stays on while any of them is.
-  result<void> set_control_message(control_flags flags, bool on) noexcept {
+  [[nodiscard]] result<void> set_control_message(control_flags flags, bool on) noexcept {
     const auto asked = static_cast<std::uint32_t>(flags);
     const auto kept = static_cast<std::uint32_t>(flags_) & ~asked;
     const auto rows = Family::control_rows();
@@ -230,7 +230,7 @@ class packet_conn_base : public Conn {
 
   /// Receive one datagram into `buffer`, its control messages decoded as the
   /// flags say. Errors: as core::read_from.
-  result<read_result> read_from(std::span<std::byte> buffer) noexcept {
+  [[nodiscard]] result<read_result> read_from(std::span<std::byte> buffer) noexcept {
     message m{.buffer = buffer, .control = control_.span()};
     if (auto r = core::read_from(this->s_, m, decode_, wait_); !r) return fail(r.error());
     read_result out;
@@ -248,7 +248,7 @@ class packet_conn_base : public Conn {
   /// peer), with `control` choosing source, interface, TTL / hop limit and
   /// TOS / traffic class for this datagram when given. Errors: the family's
   /// (errc::family_mismatch), as core::write_to.
-  result<void> write_to(std::span<const std::byte> payload, const endpoint& destination,
+  [[nodiscard]] result<void> write_to(std::span<const std::byte> payload, const endpoint& destination,
                         const control_message* control = nullptr) noexcept {
     auto peer = Family::peer(destination);
     if (!peer) return fail(peer.error());
@@ -267,10 +267,10 @@ class packet_conn_base : public Conn {
 
   /// Batches (recvmmsg/sendmmsg); each message's `info` is decoded as the
   /// flags say. Use the family's `to_control_message` for x/net's view of it.
-  result<std::size_t> read_batch(std::span<message> msgs) noexcept {
+  [[nodiscard]] result<std::size_t> read_batch(std::span<message> msgs) noexcept {
     return core::read_batch(this->s_, msgs, decode_, wait_);
   }
-  result<std::size_t> write_batch(std::span<const message> msgs) noexcept {
+  [[nodiscard]] result<std::size_t> write_batch(std::span<const message> msgs) noexcept {
     return core::write_batch(this->s_, msgs, wait_);
   }
 
