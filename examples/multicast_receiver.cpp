@@ -9,7 +9,6 @@
 // summary; exits 0 when EXPECTED datagrams arrived, 1 when the timeout
 // passed first.
 
-#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -66,32 +65,34 @@ int main(int argc, char** argv) {
 
   constexpr auto wanted = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::array<std::byte, 2048> payload{};
-  core::control_buffer control;
+  core::receive_batch batch(16, 2048);  // up to 16 datagrams a read, buffers allocated once
   int received = 0;
   std::uint32_t drops = 0;
   std::set<long> seen;
   while (received < expected) {
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds::zero()) break;
-    core::message m{.buffer = payload, .control = control.span()};
-    auto r = core::read_from(*s, m, wanted, core::wait_policy::deadline(left));
-    if (!r) {
-      if (r.error().code == std::errc::timed_out) break;
-      return die(r.error());
+    auto n = batch.read(*s, wanted, core::wait_policy::deadline(left));
+    if (!n) {
+      if (n.error().code == std::errc::timed_out) break;
+      return die(n.error());
     }
-    const std::string_view text(reinterpret_cast<const char*>(payload.data()), m.size);
-    long seq = -1;
-    if (auto at = text.find("seq="); at != std::string_view::npos) {
-      std::from_chars(text.data() + at + 4, text.data() + text.size(), seq);
+    for (const core::message& m : batch) {
+      if (received == expected) break;
+      const std::string_view text(reinterpret_cast<const char*>(m.payload().data()), m.size);
+      long seq = -1;
+      if (auto at = text.find("seq="); at != std::string_view::npos) {
+        std::from_chars(text.data() + at + 4, text.data() + text.size(), seq);
+      }
+      seen.insert(seq);
+      ++received;
+      if (m.info.drops) drops = *m.info.drops;
+      const auto stamp = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
+      std::printf("  %-22s -> %-14s if %u  %4zu bytes  seq %-4ld ttl %-3d kernel time %lld.%09lld\n",
+                  m.peer.to_string().c_str(), m.info.destination.to_string().c_str(), m.info.interface_index, m.size,
+                  seq, m.info.hop_limit, static_cast<long long>(stamp / 1000000000),
+                  static_cast<long long>(stamp % 1000000000));
     }
-    seen.insert(seq);
-    ++received;
-    if (m.info.drops) drops = *m.info.drops;
-    const auto stamp = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
-    std::printf("  %-22s -> %-14s if %u  %4zu bytes  seq %-4ld ttl %-3d kernel time %lld.%09lld\n",
-                m.peer.to_string().c_str(), m.info.destination.to_string().c_str(), m.info.interface_index, m.size,
-                seq, m.info.hop_limit, static_cast<long long>(stamp / 1000000000), static_cast<long long>(stamp % 1000000000));
     std::fflush(stdout);
   }
   std::printf("received %d of %d datagrams (%zu distinct sequence numbers, %u dropped by the kernel)%s\n", received,

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// examples/asio_receiver.cpp in a test network: it receives on Boost.Asio's
-// event loop what examples/multicast_sender.cpp sends from another host,
-// IPv4 and IPv6, and says so line by line.
+// The receiver examples in a test network: examples/asio_receiver.cpp (on
+// Boost.Asio's event loop) and examples/multicast_receiver.cpp receive what
+// examples/multicast_sender.cpp sends from another host, IPv4 and IPv6, and
+// say so line by line. Both take the same arguments and print the same
+// kinds of lines.
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 
 #include "example_run.hpp"
 #include "lan.hpp"
@@ -18,15 +21,16 @@ namespace examples = mcnet::test::examples;
 
 namespace {
 
-class NetAsioReceiverExample : public ::testing::TestWithParam<bool> {};  // param: IPv6
+// param: the receiver example, IPv6
+class NetReceiverExample : public ::testing::TestWithParam<std::tuple<const char*, bool>> {};
 
-TEST_P(NetAsioReceiverExample, ReceivesWhatTheSenderSends) {
+TEST_P(NetReceiverExample, ReceivesWhatTheSenderSends) {
   MCNET_REQUIRE_NETNS();
-  const bool v6 = GetParam();
+  const auto [example, v6] = GetParam();
   auto net = test::network::lan(2);
   const std::string group = v6 ? "ff1e::31:1" : "239.255.31.1";
   const std::string spec = v6 ? "[" + group + "]:5031" : group + ":5031";
-  const auto r = examples::run_example_while((*net)[1], "asio_receiver", {spec, "eth0", "5", "10000"}, "joined", [&] {
+  const auto r = examples::run_example_while((*net)[1], example, {spec, "eth0", "5", "10000"}, "joined", [&] {
     const auto s = examples::run_example((*net)[0], "multicast_sender", {spec, "eth0", "5", "20", "3"});
     EXPECT_TRUE(s.status.success()) << s.status.describe() << "\n" << s.output;
   });
@@ -41,10 +45,14 @@ TEST_P(NetAsioReceiverExample, ReceivesWhatTheSenderSends) {
     EXPECT_NE(line.find(ifindex), std::string::npos) << "the receiver's interface: " << line;
     EXPECT_NE(line.find("ttl 3"), std::string::npos) << "the sender's TTL / hop limit: " << line;
   }
-  EXPECT_EQ(examples::lines_with(r.standard_output, "received 5 of 5 datagrams in ").size(), 1u) << r.output;
+  EXPECT_EQ(examples::lines_with(r.standard_output, "received 5 of 5 datagrams").size(), 1u) << r.output;
 }
 
-INSTANTIATE_TEST_SUITE_P(Family, NetAsioReceiverExample, ::testing::Values(false, true),
-                         [](const auto& p) { return p.param ? "IPv6" : "IPv4"; });
+INSTANTIATE_TEST_SUITE_P(Examples, NetReceiverExample,
+                         ::testing::Combine(::testing::Values("asio_receiver", "multicast_receiver"),
+                                            ::testing::Bool()),
+                         [](const auto& p) {
+                           return std::string(std::get<0>(p.param)) + (std::get<1>(p.param) ? "_IPv6" : "_IPv4");
+                         });
 
 }  // namespace
