@@ -177,70 +177,67 @@ void BM_raw_recvmmsg(benchmark::State& state) {
   report(state, total, 0);
 }
 
-void BM_read_batch(benchmark::State& state) {
+// What mcnet decodes when a benchmark runs with metadata.
+constexpr core::cmsg decode_for(bool metadata) {
+  return metadata ? core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops
+                  : core::cmsg::none;
+}
+
+// An mcnet receive benchmark: queue a batch (untimed), time `read(p, decode)`
+// (it returns how many datagrams it took) and count its allocations.
+template <class Read>
+void measure_receive(benchmark::State& state, Read&& read) {
   const bool metadata = state.range(0) != 0;
-  const auto decode = metadata ? core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
-                                     core::cmsg::drops
-                               : core::cmsg::none;
+  const auto decode = decode_for(metadata);
   pair_of_sockets p(metadata);
-  receive_slots s;
   std::size_t total = 0;
   std::size_t allocations = 0;
   for (auto _ : state) {
     fill(p, kBatch);
     mcnet::test::allocation_scope scope;
-    timed(state, [&] {
-      auto n = core::read_batch(p.rx, s.msgs, decode, core::wait_policy::nonblocking());
-      total += n ? *n : 0;
-    });
+    timed(state, [&] { total += read(p, decode); });
     allocations += scope.count();
   }
   report(state, total, allocations);
+}
+
+void BM_read_batch(benchmark::State& state) {
+  receive_slots s;
+  measure_receive(state, [&](const pair_of_sockets& p, core::cmsg decode) {
+    auto n = core::read_batch(p.rx, s.msgs, decode, core::wait_policy::nonblocking());
+    return n ? *n : 0;
+  });
 }
 
 // The owning batch (core::receive_batch): its own buffers, allocated before
 // the loop; each read goes through read_batch, so this is read_batch plus
 // what owning adds.
 void BM_receive_batch(benchmark::State& state) {
-  const bool metadata = state.range(0) != 0;
-  const auto decode = metadata ? core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
-                                     core::cmsg::drops
-                               : core::cmsg::none;
-  pair_of_sockets p(metadata);
   core::receive_batch b(kBatch, 2048);
-  std::size_t total = 0;
-  std::size_t allocations = 0;
-  for (auto _ : state) {
-    fill(p, kBatch);
-    mcnet::test::allocation_scope scope;
-    timed(state, [&] {
-      auto n = b.read(p.rx, decode, core::wait_policy::nonblocking());
-      total += n ? *n : 0;
-    });
-    allocations += scope.count();
-  }
-  report(state, total, allocations);
+  measure_receive(state, [&](const pair_of_sockets& p, core::cmsg decode) {
+    auto n = b.read(p.rx, decode, core::wait_policy::nonblocking());
+    return n ? *n : 0;
+  });
 }
 
-// The owning batch and raw recvmmsg alternating in one loop, each timed on
-// its own, so that drift between separate benchmarks (other work on a shared
-// machine) hits both alike: the figure to quote. The ratio is of the sums.
-void BM_interleaved_receive_batch(benchmark::State& state) {
+// An mcnet receive (`read(p, decode)`, returning how many it took) and raw
+// recvmmsg alternating in one loop, each timed on its own, so that drift between separate benchmarks (other work on a shared
+// machine) hits both alike, in an order that alternates: the figure to
+// quote. The ratio is of the sums.
+template <class Read>
+void measure_alternating(benchmark::State& state, Read&& read) {
   const bool metadata = state.range(0) != 0;
-  const auto decode = metadata ? core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
-                                     core::cmsg::drops
-                               : core::cmsg::none;
+  const auto decode = decode_for(metadata);
   pair_of_sockets p(metadata);
   receive_slots s;
-  core::receive_batch b(kBatch, 2048);
   std::size_t raw_total = 0;
-  std::size_t batch_total = 0;
+  std::size_t mcnet_total = 0;
   std::size_t allocations = 0;
   std::chrono::steady_clock::duration raw_time{};
-  std::chrono::steady_clock::duration batch_time{};
-  for (auto _ : state) {
+  std::chrono::steady_clock::duration mcnet_time{};
+  const auto raw_read = [&] {
     fill(p, kBatch);
-    auto start = std::chrono::steady_clock::now();
+    const auto start = std::chrono::steady_clock::now();
     s.reset_raw();
     const int n = ::recvmmsg(p.rx.native_handle(), s.raw.data(), kBatch, MSG_DONTWAIT, nullptr);
     if (metadata) {
@@ -248,24 +245,56 @@ void BM_interleaved_receive_batch(benchmark::State& state) {
     }
     raw_time += std::chrono::steady_clock::now() - start;
     raw_total += static_cast<std::size_t>(std::max(n, 0));
-
+  };
+  const auto mcnet_read = [&] {
     fill(p, kBatch);
     mcnet::test::allocation_scope scope;
-    start = std::chrono::steady_clock::now();
-    auto got = b.read(p.rx, decode, core::wait_policy::nonblocking());
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t got = read(p, decode);
     const auto took = std::chrono::steady_clock::now() - start;
-    batch_time += took;
+    mcnet_time += took;
     allocations += scope.count();
-    batch_total += got ? *got : 0;
+    mcnet_total += got;
+    return took;
+  };
+  bool raw_first = true;  // the order alternates, so that neither side always follows the other
+  for (auto _ : state) {
+    std::chrono::steady_clock::duration took{};
+    if (raw_first) {
+      raw_read();
+      took = mcnet_read();
+    } else {
+      took = mcnet_read();
+      raw_read();
+    }
+    raw_first = !raw_first;
     state.SetIterationTime(std::chrono::duration<double>(took).count());
   }
-  report(state, batch_total, allocations);
+  report(state, mcnet_total, allocations);
   const auto per = [](std::chrono::steady_clock::duration t, std::size_t n) {
     return n ? std::chrono::duration<double, std::nano>(t).count() / static_cast<double>(n) : 0.0;
   };
   state.counters["raw ns/dgram"] = per(raw_time, raw_total);
-  state.counters["batch ns/dgram"] = per(batch_time, batch_total);
-  state.counters["ratio"] = per(raw_time, raw_total) > 0 ? per(batch_time, batch_total) / per(raw_time, raw_total) : 0;
+  state.counters["mcnet ns/dgram"] = per(mcnet_time, mcnet_total);
+  state.counters["ratio"] = per(raw_time, raw_total) > 0 ? per(mcnet_time, mcnet_total) / per(raw_time, raw_total) : 0;
+}
+
+void BM_interleaved_receive_batch(benchmark::State& state) {
+  core::receive_batch b(kBatch, 2048);
+  measure_alternating(state, [&](const pair_of_sockets& p, core::cmsg decode) {
+    auto n = b.read(p.rx, decode, core::wait_policy::nonblocking());
+    return n ? *n : 0;
+  });
+}
+
+// The same with read_batch over the caller's buffers: what owning adds is
+// the difference between the two ratios.
+void BM_interleaved_read_batch(benchmark::State& state) {
+  receive_slots mine;
+  measure_alternating(state, [&](const pair_of_sockets& p, core::cmsg decode) {
+    auto n = core::read_batch(p.rx, mine.msgs, decode, core::wait_policy::nonblocking());
+    return n ? *n : 0;
+  });
 }
 
 void BM_raw_recvmsg(benchmark::State& state) {
@@ -290,25 +319,14 @@ void BM_raw_recvmsg(benchmark::State& state) {
 }
 
 void BM_read_from(benchmark::State& state) {
-  const bool metadata = state.range(0) != 0;
-  const auto decode = metadata ? core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns |
-                                     core::cmsg::drops
-                               : core::cmsg::none;
-  pair_of_sockets p(metadata);
   receive_slots s;
-  std::size_t total = 0;
-  std::size_t allocations = 0;
-  for (auto _ : state) {
-    fill(p, kBatch);
-    mcnet::test::allocation_scope scope;
-    timed(state, [&] {
-      for (std::size_t i = 0; i < kBatch; ++i) {
-        if (core::read_from(p.rx, s.msgs[0], decode, core::wait_policy::nonblocking())) ++total;
-      }
-    });
-    allocations += scope.count();
-  }
-  report(state, total, allocations);
+  measure_receive(state, [&](const pair_of_sockets& p, core::cmsg decode) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < kBatch; ++i) {
+      if (core::read_from(p.rx, s.msgs[0], decode, core::wait_policy::nonblocking())) ++n;
+    }
+    return n;
+  });
 }
 
 // --------------------------------------------------------------------- send
@@ -408,6 +426,7 @@ BENCHMARK(BM_raw_recvmmsg)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime()
 BENCHMARK(BM_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
+BENCHMARK(BM_interleaved_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_raw_recvmsg)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_read_from)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_raw_sendmmsg)->UseManualTime();
@@ -431,7 +450,7 @@ class ratio_reporter : public benchmark::ConsoleReporter {
       if (auto at = name.find("/manual_time"); at != std::string::npos) name.erase(at);
       ns_[name] = it->second.value * 1e9;
       if (auto q = r.counters.find("ratio"); q != r.counters.end()) {
-        interleaved_[name] = {r.counters.at("batch ns/dgram").value, r.counters.at("raw ns/dgram").value, q->second.value};
+        interleaved_[name] = {r.counters.at("mcnet ns/dgram").value, r.counters.at("raw ns/dgram").value, q->second.value};
       }
     }
   }
@@ -454,14 +473,14 @@ class ratio_reporter : public benchmark::ConsoleReporter {
       std::printf("%-28s %-28s %10.1f %10.1f %8.3f\n", lib, raw, a->second, b->second, a->second / b->second);
     }
     for (const auto& [name, v] : interleaved_) {
-      std::printf("%-40s %-16s %10.1f %10.1f %8.3f\n", name.c_str(), "raw, alternating", v.batch, v.raw, v.ratio);
+      std::printf("%-40s %-16s %10.1f %10.1f %8.3f\n", name.c_str(), "raw, alternating", v.mcnet, v.raw, v.ratio);
     }
   }
 
  private:
   std::map<std::string, double> ns_;
   struct alternating {
-    double batch, raw, ratio;
+    double mcnet, raw, ratio;
   };
   std::map<std::string, alternating> interleaved_;
 };

@@ -22,34 +22,24 @@
 #include <boost/asio.hpp>
 
 #include <mcnet/core.hpp>
-#include <mcnet/ipv4/options.hpp>
-#include <mcnet/ipv6/options.hpp>
 
 #include "example_args.hpp"
 
 namespace asio = boost::asio;
 namespace core = mcnet::core;
-namespace ipv4 = mcnet::ipv4;
-namespace ipv6 = mcnet::ipv6;
 
 namespace {
 
-int die(const mcnet::error& e) { return example::die("mcnet-example-asio_receiver", e); }
+constexpr const char* program = "mcnet-example-asio_receiver";
+int die(const mcnet::error& e) { return example::die(program, e); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s GROUP:PORT INTERFACE [EXPECTED=10] [TIMEOUT_MS=5000]\n", argv[0]);
-    return 2;
-  }
-  auto group = core::endpoint::parse(argv[1]);
-  if (!group) return die(group.error());
-  auto iface = core::interface_ref::by_name(argv[2]);
-  if (!iface) return die(iface.error());
-  const int expected = example::number(argc > 3 ? argv[3] : nullptr, 10);
-  const int timeout_ms = example::number(argc > 4 ? argv[4] : nullptr, 5000);
-  const bool v4 = group->address().is_v4();
+  const auto args = example::parse_receiver_args(argc, argv, program);
+  const auto& group = args.group;
+  const auto& iface = args.iface;
+  const bool v4 = group.address().is_v4();
 
   // The socket is asio's; mcnet works on it through core::socket_ref.
   asio::io_context io;
@@ -58,26 +48,22 @@ int main(int argc, char** argv) {
   sock.open(v4 ? asio::ip::udp::v4() : asio::ip::udp::v6(), setup);
   if (!setup) sock.set_option(asio::socket_base::reuse_address(true), setup);
   const asio::ip::address any = v4 ? asio::ip::address(asio::ip::address_v4::any()) : asio::ip::address_v6::any();
-  if (!setup) sock.bind({any, group->port()}, setup);
+  if (!setup) sock.bind({any, group.port()}, setup);
   if (setup) {
-    std::fprintf(stderr, "mcnet-example-asio_receiver: %s\n", setup.message().c_str());
+    std::fprintf(stderr, "%s: %s\n", program, setup.message().c_str());
     return 1;
   }
-  const auto& pktinfo = v4 ? ipv4::opt::receive_packet_info : ipv6::opt::receive_packet_info;
-  const auto& ttl = v4 ? ipv4::opt::receive_ttl : ipv6::opt::receive_hop_limit;
-  for (const auto* o : {&pktinfo, &ttl}) {
-    if (auto r = core::set(sock, *o, true); !r) return die(r.error());
-  }
-  if (auto r = core::join_group(sock, group->address(), iface->index); !r) return die(r.error());
-  std::printf("joined %s on %s (index %u)\n", group->address().to_string().c_str(),
-              std::string(iface->name.view()).c_str(), iface->index);
+  if (auto r = example::receive_destination_and_ttl(sock, v4); !r) return die(r.error());
+  if (auto r = core::join_group(sock, group.address(), iface.index); !r) return die(r.error());
+  std::printf("joined %s on %s (index %u)\n", group.address().to_string().c_str(),
+              std::string(iface.name.view()).c_str(), iface.index);
   std::fflush(stdout);
 
   // ---- the receive logic: wait on asio, read with mcnet
   core::receive_batch batch(16, 2048);  // all the memory the loop will use
   int received = 0;
   int batches = 0;
-  asio::steady_timer timer(io, std::chrono::milliseconds(timeout_ms));
+  asio::steady_timer timer(io, std::chrono::milliseconds(args.timeout_ms));
   timer.async_wait([&](const boost::system::error_code& ec) {
     if (!ec) sock.cancel();  // time is up: the pending async_wait ends with operation_aborted
   });
@@ -94,14 +80,14 @@ int main(int argc, char** argv) {
         }
       }
       std::fflush(stdout);
-      if (received < expected) return wait_readable();
+      if (received < args.expected) return wait_readable();
       timer.cancel();
     });
   };
   wait_readable();
   io.run();
 
-  std::printf("received %d of %d datagrams in %d batches%s\n", received, expected, batches,
-              received < expected ? ": timed out" : "");
-  return received >= expected ? 0 : 1;
+  std::printf("received %d of %d datagrams in %d batches%s\n", received, args.expected, batches,
+              received < args.expected ? ": timed out" : "");
+  return received >= args.expected ? 0 : 1;
 }

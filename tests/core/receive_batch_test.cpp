@@ -32,7 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr cmsg kMetadata = cmsg::pktinfo | cmsg::hop_limit | cmsg::timestamp_ns | cmsg::drops;
+constexpr cmsg kMetadata = test::metadata_kinds;
 
 std::string text_of(const core::message& m) {
   return {reinterpret_cast<const char*>(m.payload().data()), m.payload().size()};
