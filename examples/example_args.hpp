@@ -67,7 +67,7 @@ inline receiver_args parse_receiver_args(int argc, char** argv, const char* prog
 /// Have the kernel report each datagram's destination and interface
 /// (IP_PKTINFO / IPV6_RECVPKTINFO) and its TTL or hop limit (IP_RECVTTL /
 /// IPV6_RECVHOPLIMIT), with the ipv4 / ipv6 option tables.
-inline mcnet::result<void> receive_destination_and_ttl(mcnet::core::socket_ref s, bool v4) {
+[[nodiscard]] inline mcnet::result<void> receive_destination_and_ttl(mcnet::core::socket_ref s, bool v4) {
   const auto& pktinfo = v4 ? mcnet::ipv4::opt::receive_packet_info : mcnet::ipv6::opt::receive_packet_info;
   const auto& ttl = v4 ? mcnet::ipv4::opt::receive_ttl : mcnet::ipv6::opt::receive_hop_limit;
   for (const auto* o : {&pktinfo, &ttl}) {

@@ -32,8 +32,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr cmsg kMetadata = test::metadata_kinds;
-
 std::string text_of(const core::message& m) {
   return {reinterpret_cast<const char*>(m.payload().data()), m.payload().size()};
 }
@@ -110,7 +108,7 @@ TEST_P(NetReceiveBatch, MulticastWithMetadataInAFewLines) {
   core::receive_batch b(4, 32);
   std::vector<std::string> got;
   std::size_t reads = 0;
-  while (auto n = b.read(rx, kMetadata, core::wait_policy::deadline(500ms))) {
+  while (auto n = b.read(rx, test::metadata_kinds, core::wait_policy::deadline(500ms))) {
     ++reads;
     EXPECT_EQ(b.size(), *n);
     for (const auto& m : b) {
@@ -133,7 +131,7 @@ TEST_P(NetReceiveBatch, MulticastWithMetadataInAFewLines) {
   EXPECT_EQ(last.wire_size, 40u);
 
   // A quiet socket: the read fails and the batch is empty.
-  auto quiet = b.read(rx, kMetadata, core::wait_policy::nonblocking());
+  auto quiet = b.read(rx, test::metadata_kinds, core::wait_policy::nonblocking());
   ASSERT_FALSE(quiet);
   EXPECT_EQ(quiet.error().code, mcnet::errc::would_block);
   EXPECT_TRUE(b.empty());
@@ -163,7 +161,7 @@ TEST(NetHotPath, ReceiveBatchAllocatesNothingPerDatagram) {
       if (!sent) break;
       std::size_t got = 0;
       while (got < *sent) {
-        auto n = b.read(rx, kMetadata, core::wait_policy::deadline(1s));
+        auto n = b.read(rx, test::metadata_kinds, core::wait_policy::deadline(1s));
         if (!n) break;
         for (const auto& m : b) got += m.size == 4 && m.info.destination.is_valid() ? 1 : 0;
       }
