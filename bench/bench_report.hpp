@@ -36,9 +36,21 @@ class ratio_reporter : public benchmark::ConsoleReporter {
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) {
-      if (r.run_type != Run::RT_Iteration) continue;
+      // With --benchmark_repetitions the median stands for the run (it is
+      // reported after the repetitions, so it replaces the last one).
+      const bool median = r.run_type == Run::RT_Aggregate && r.aggregate_name == "median";
+      if (r.run_type != Run::RT_Iteration && !median) continue;
       std::string name = r.benchmark_name();
       if (auto at = name.find("/manual_time"); at != std::string::npos) name.erase(at);
+      if (median) {
+        if (auto at = name.rfind("_median"); at != std::string::npos) name.erase(at);
+      }
+      // A benchmark that alternates the mcnet call and its raw twin in one
+      // loop reports both times and their ratio itself.
+      if (auto q = r.counters.find("ratio"); q != r.counters.end()) {
+        alternating_[name] = {r.counters.at("mcnet ns/dgram").value, r.counters.at("raw ns/dgram").value,
+                              q->second.value};
+      }
       // kIsRate | kInvert: seconds per datagram. A benchmark without the
       // counter does one datagram per iteration and is judged by CPU time.
       auto it = r.counters.find("ns/dgram");
@@ -63,8 +75,19 @@ class ratio_reporter : public benchmark::ConsoleReporter {
     }
   }
 
+  /// One line per benchmark that alternated mcnet and raw calls in one loop.
+  void print_alternating() const {
+    for (const auto& [name, v] : alternating_) {
+      std::printf("%-40s %-16s %10.1f %10.1f %8.3f\n", name.c_str(), "raw, alternating", v.mcnet, v.raw, v.ratio);
+    }
+  }
+
  private:
+  struct alternating {
+    double mcnet, raw, ratio;
+  };
   std::map<std::string, double> ns_;
+  std::map<std::string, alternating> alternating_;
 };
 
 }  // namespace mcnet::bench

@@ -6,6 +6,7 @@
 // eth0 (for example inside a test namespace). Nothing here runs at build time.
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <span>
 
@@ -69,6 +70,16 @@ void control_messages(ipv4::packet_conn& c, core::interface_ref eth0, std::span<
   check(c.write_to(payload, destination, &out));
 }
 
+void batches(ipv4::packet_conn& c) {
+  using cf = ipv4::control_flags;
+  (void)c.set_control_message(cf::software_timestamp | cf::hardware_timestamp, true);
+  core::receive_batch batch(32, 2048);
+  c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));
+  while (auto n = c.read_batch(batch))
+    for (const core::message& m : batch)
+      std::printf("%zu bytes to %s\n", m.size, ipv4::to_control_message(m.info).destination.to_string().c_str());
+}
+
 }  // namespace
 
 int main(int argc, char**) {
@@ -83,5 +94,6 @@ int main(int argc, char**) {
   auto eth0 = core::interface_ref::by_name("eth0").value();
   source_specific(c, eth0);
   control_messages(c, eth0, payload, core::endpoint::parse("239.255.0.1:5000").value());
+  batches(c);
   return 0;
 }

@@ -6,6 +6,7 @@
 // test namespace); without an argument the program only says so.
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <span>
 
@@ -60,6 +61,14 @@ void control_messages(ipv6::packet_conn& c, core::interface_ref eth0, std::span<
   check(c.write_to(payload, core::endpoint::parse("[ff02::1]:5000").value(), &out));
 }
 
+void batches(ipv6::packet_conn& c) {
+  core::receive_batch batch(32, 2048);
+  c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));
+  while (auto n = c.read_batch(batch))
+    for (const core::message& m : batch)
+      if (!ipv6::is_path_mtu_notification(m)) std::printf("%zu bytes from %s\n", m.size, m.peer.to_string().c_str());
+}
+
 }  // namespace
 
 int main(int argc, char**) {
@@ -74,5 +83,6 @@ int main(int argc, char**) {
   multicasting(c, eth0, payload);
   source_specific(c, eth0);
   control_messages(c, eth0, payload);
+  batches(c);
   return 0;
 }

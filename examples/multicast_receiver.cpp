@@ -9,7 +9,6 @@
 // summary; exits 0 when EXPECTED datagrams arrived, 1 when the timeout
 // passed first.
 
-#include <array>
 #include <charconv>
 #include <chrono>
 #include <cstdio>
@@ -18,80 +17,65 @@
 #include <string_view>
 
 #include <mcnet/core.hpp>
-#include <mcnet/ipv4/options.hpp>
-#include <mcnet/ipv6/options.hpp>
 
 #include "example_args.hpp"
 
 namespace core = mcnet::core;
-namespace ipv4 = mcnet::ipv4;
-namespace ipv6 = mcnet::ipv6;
-using example::number;
 
 namespace {
 
-int die(const mcnet::error& e) { return example::die("mcnet-example-multicast_receiver", e); }
+constexpr const char* program = "mcnet-example-multicast_receiver";
+int die(const mcnet::error& e) { return example::die(program, e); }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s GROUP:PORT INTERFACE [EXPECTED=10] [TIMEOUT_MS=5000]\n", argv[0]);
-    return 2;
-  }
-  auto group = core::endpoint::parse(argv[1]);
-  if (!group) return die(group.error());
-  auto iface = core::interface_ref::by_name(argv[2]);
-  if (!iface) return die(iface.error());
-  const int expected = number(argc > 3 ? argv[3] : nullptr, 10);
-  const int timeout_ms = number(argc > 4 ? argv[4] : nullptr, 5000);
-  const bool v4 = group->address().is_v4();
+  const auto [group, iface, expected, timeout_ms] = example::parse_receiver_args(argc, argv, program);
+  const bool v4 = group.address().is_v4();
 
   // Bound to the group itself: only this group's datagrams reach the socket.
-  auto s = core::listen_udp(*group, {.reuse_address = true});
+  auto s = core::listen_udp(group, {.reuse_address = true});
   if (!s) return die(s.error());
   // Destination and interface (IP_PKTINFO / IPV6_RECVPKTINFO), TTL or hop limit.
-  const auto& pktinfo = v4 ? ipv4::opt::receive_packet_info : ipv6::opt::receive_packet_info;
-  const auto& ttl = v4 ? ipv4::opt::receive_ttl : ipv6::opt::receive_hop_limit;
-  for (const auto* o : {&pktinfo, &ttl}) {
-    if (auto r = core::set(*s, *o, true); !r) return die(r.error());
-  }
+  if (auto r = example::receive_destination_and_ttl(*s, v4); !r) return die(r.error());
   if (auto r = core::set(*s, core::opt::timestamp_ns, true); !r) return die(r.error());
   if (auto r = core::set(*s, core::opt::receive_queue_overflow, true); !r) return die(r.error());
-  if (auto r = core::join_group(*s, group->address(), iface->index); !r) return die(r.error());
+  if (auto r = core::join_group(*s, group.address(), iface.index); !r) return die(r.error());
   std::printf("joined %s on %s (index %u); waiting for %d datagrams, at most %d ms\n",
-              group->address().to_string().c_str(), std::string(iface->name.view()).c_str(), iface->index, expected,
+              group.address().to_string().c_str(), std::string(iface.name.view()).c_str(), iface.index, expected,
               timeout_ms);
   std::fflush(stdout);
 
   constexpr auto wanted = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::array<std::byte, 2048> payload{};
-  core::control_buffer control;
+  core::receive_batch batch(16, 2048);  // up to 16 datagrams a read, buffers allocated once
   int received = 0;
   std::uint32_t drops = 0;
   std::set<long> seen;
   while (received < expected) {
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds::zero()) break;
-    core::message m{.buffer = payload, .control = control.span()};
-    auto r = core::read_from(*s, m, wanted, core::wait_policy::deadline(left));
-    if (!r) {
-      if (r.error().code == std::errc::timed_out) break;
-      return die(r.error());
+    auto n = batch.read(*s, wanted, core::wait_policy::deadline(left));
+    if (!n) {
+      if (n.error().code == std::errc::timed_out) break;
+      return die(n.error());
     }
-    const std::string_view text(reinterpret_cast<const char*>(payload.data()), m.size);
-    long seq = -1;
-    if (auto at = text.find("seq="); at != std::string_view::npos) {
-      std::from_chars(text.data() + at + 4, text.data() + text.size(), seq);
+    for (const core::message& m : batch) {
+      if (received == expected) break;
+      const std::string_view text(reinterpret_cast<const char*>(m.payload().data()), m.size);
+      long seq = -1;
+      if (auto at = text.find("seq="); at != std::string_view::npos) {
+        std::from_chars(text.data() + at + 4, text.data() + text.size(), seq);
+      }
+      seen.insert(seq);
+      ++received;
+      if (m.info.drops) drops = *m.info.drops;
+      const auto stamp = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
+      std::printf("  %-22s -> %-14s if %u  %4zu bytes  seq %-4ld ttl %-3d kernel time %lld.%09lld\n",
+                  m.peer.to_string().c_str(), m.info.destination.to_string().c_str(), m.info.interface_index, m.size,
+                  seq, m.info.hop_limit, static_cast<long long>(stamp / 1000000000),
+                  static_cast<long long>(stamp % 1000000000));
     }
-    seen.insert(seq);
-    ++received;
-    if (m.info.drops) drops = *m.info.drops;
-    const auto stamp = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
-    std::printf("  %-22s -> %-14s if %u  %4zu bytes  seq %-4ld ttl %-3d kernel time %lld.%09lld\n",
-                m.peer.to_string().c_str(), m.info.destination.to_string().c_str(), m.info.interface_index, m.size,
-                seq, m.info.hop_limit, static_cast<long long>(stamp / 1000000000), static_cast<long long>(stamp % 1000000000));
     std::fflush(stdout);
   }
   std::printf("received %d of %d datagrams (%zu distinct sequence numbers, %u dropped by the kernel)%s\n", received,

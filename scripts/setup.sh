@@ -12,6 +12,9 @@ packages=(
   # libraries the layers and tools use (docs/design.md)
   libexpected-dev libnl-3-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev libpcap-dev
+  # Boost.Asio's headers, used directly by examples/asio_receiver.cpp and the
+  # core tests (named here rather than reached through program-options)
+  libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
   # namespaces, captures, interop and routing inside the test networks

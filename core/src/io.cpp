@@ -125,6 +125,16 @@ void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std:
   }
 }
 
+// Decoding asked of a message without control space would silently decode
+// nothing: the kernel has nowhere to put the messages. Refused before any
+// system call.
+error no_control_buffer(std::string_view op, std::size_t index) noexcept {
+  return error::from_errno(EINVAL, op, "message::control")
+      .with_number(static_cast<std::int64_t>(index))
+      .with_hint("control messages were asked for but message {number} has no control buffer: "
+                 "give it one (core::control_buffer::span()) or decode cmsg::none");
+}
+
 // Fill `name` for a destination; returns its length (0: connected socket).
 socklen_t prepare_destination(const message& m, sockaddr_storage& name) noexcept {
   return m.peer.address().is_valid() ? m.peer.to_sockaddr(name) : 0;
@@ -204,6 +214,7 @@ result<void> wait_readable(socket_ref s, wait_policy wait) noexcept { return wai
 result<void> wait_writable(socket_ref s, wait_policy wait) noexcept { return wait_for(s, POLLOUT, wait); }
 
 result<void> read_from(socket_ref s, message& m, cmsg decode, wait_policy wait) noexcept {
+  if (any(decode) && m.control.empty()) return fail(no_control_buffer("recvmsg", 0));
   iovec iov;
   sockaddr_storage name;  // filled by the kernel
   msghdr h;
@@ -247,6 +258,11 @@ struct batch_scratch {
 
 result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode, wait_policy wait) noexcept {
   if (msgs.empty()) return std::size_t{0};
+  if (any(decode)) {
+    for (std::size_t i = 0; i < msgs.size(); ++i) {
+      if (msgs[i].control.empty()) return fail(no_control_buffer("recvmmsg", i));
+    }
+  }
   batch_scratch scratch;
   auto& headers = scratch.headers;  // plain references: clang 14 cannot capture structured bindings
   auto& iovs = scratch.iovs;

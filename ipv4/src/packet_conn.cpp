@@ -37,11 +37,13 @@ constexpr core::detail::control_row<control_flags> row_for(control_flags f) noex
     case cf::interface: return {f, &opt::receive_packet_info, core::cmsg::pktinfo};
     case cf::timestamp: return {f, &core::opt::timestamp_ns, core::cmsg::timestamp_ns};
     case cf::drops: return {f, &core::opt::receive_queue_overflow, core::cmsg::drops};
+    case cf::software_timestamp: return {f, nullptr, core::cmsg::timestamping, core::detail::software_stamps};
+    case cf::hardware_timestamp: return {f, nullptr, core::cmsg::timestamping, core::detail::hardware_stamps};
     case cf::original_destination: return {f, &opt::receive_original_destination, core::cmsg::original_destination};
   }
   return {f, nullptr, core::cmsg::none};
 }
-constexpr auto control_table = core::detail::make_control_table<7, control_flags>(row_for);
+constexpr auto control_table = core::detail::make_control_table<9, control_flags>(row_for);
 static_assert(core::detail::control_table_is_whole(control_table, row_for), "every control flag in one table row");
 
 }  // namespace
@@ -113,6 +115,7 @@ control_message to_control_message(const core::packet_info& info) noexcept {
   cm.destination = info.destination;
   cm.interface_index = info.interface_index;
   cm.timestamp = info.software_time;
+  cm.hardware_timestamp = info.hardware_time;
   cm.drops = info.drops;
   cm.original_destination = info.original_destination;
   return cm;

@@ -29,12 +29,14 @@ constexpr core::detail::control_row<control_flags> row_for(control_flags f) noex
     case cf::path_mtu: return {f, &opt::receive_path_mtu, core::cmsg::path_mtu};
     case cf::timestamp: return {f, &core::opt::timestamp_ns, core::cmsg::timestamp_ns};
     case cf::drops: return {f, &core::opt::receive_queue_overflow, core::cmsg::drops};
+    case cf::software_timestamp: return {f, nullptr, core::cmsg::timestamping, core::detail::software_stamps};
+    case cf::hardware_timestamp: return {f, nullptr, core::cmsg::timestamping, core::detail::hardware_stamps};
     case cf::original_destination: return {f, &opt::receive_original_destination, core::cmsg::original_destination};
     case cf::none: break;
   }
   return {f, nullptr, core::cmsg::none};
 }
-constexpr auto control_table = core::detail::make_control_table<8, control_flags>(row_for);
+constexpr auto control_table = core::detail::make_control_table<10, control_flags>(row_for);
 static_assert(core::detail::control_table_is_whole(control_table, row_for), "every control flag in one table row");
 
 }  // namespace
@@ -141,6 +143,7 @@ control_message to_control_message(const core::packet_info& info) noexcept {
   cm.interface_index = info.interface_index;
   cm.path_mtu = info.path_mtu;
   cm.timestamp = info.software_time;
+  cm.hardware_timestamp = info.hardware_time;
   cm.drops = info.drops;
   cm.original_destination = info.original_destination;
   return cm;

@@ -31,6 +31,10 @@ inline void raw_set(core::socket_ref s, int level, int name, int value) {
   }
 }
 
+/// What enable_metadata switches on, as kinds to decode.
+inline constexpr core::cmsg metadata_kinds =
+    core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
+
 /// Ask for destination, interface, TTL/hop limit, timestamps and drops.
 inline void enable_metadata(core::socket_ref s, bool v6) {
   if (v6) {

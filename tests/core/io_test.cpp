@@ -34,7 +34,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr cmsg kMetadata = cmsg::pktinfo | cmsg::hop_limit | cmsg::timestamp_ns | cmsg::drops;
+constexpr cmsg kMetadata = test::metadata_kinds;
 
 core::ip_address any_of(bool v6) { return v6 ? core::ip_address::any_v6() : core::ip_address::any_v4(); }
 

@@ -339,6 +339,27 @@ TEST(NetPacketConn, BatchesAndAConnectedGroup) {
   }
 }
 
+// SO_TIMESTAMPING through the flags: software stamp present, hardware absent on veth.
+TEST(NetPacketConn, TimestampsThroughTheControlFlags) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = addr("239.255.28.1");
+  auto rx = test::listen_in<ipv4::packet_conn>((*net)[1], {core::ip_address::any_v4(), 0}, {}, [](auto&) {});
+  ASSERT_TRUE(rx.join_group(group, (*net)[1].iface()));
+  auto tx = sender((*net)[0]);
+  test::expect_timestamps_through_flags(rx, tx, core::endpoint(group, port_of(rx)));
+}
+
+TEST(NetPacketConn, ReadsIntoAReceiveBatch) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = addr("239.255.29.1");
+  auto rx = test::listen_in<ipv4::packet_conn>((*net)[1], {core::ip_address::any_v4(), 0}, {}, [](auto&) {});
+  ASSERT_TRUE(rx.join_group(group, (*net)[1].iface()));
+  auto tx = sender((*net)[0]);
+  test::expect_receive_batch_through_facade(rx, tx, group, (*net)[1].iface().index);
+}
+
 TEST(NetPacketConn, MembershipLimitNamesTheSysctl) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

@@ -196,6 +196,27 @@ TEST(NetIpv6PacketConn, HopLimitAndTrafficClassAreSeen) {
   EXPECT_EQ(tx.multicast_interface().value(), (*net)[0].iface()) << "Linux reports the IPv6 index back";
 }
 
+// SO_TIMESTAMPING through the flags: software stamp present, hardware absent on veth.
+TEST(NetIpv6PacketConn, TimestampsThroughTheControlFlags) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = addr("ff1e::30:5");
+  auto rx = test::listen_in<ipv6::packet_conn>((*net)[1], {core::ip_address::any_v6(), 0}, {}, [](auto&) {});
+  ASSERT_TRUE(rx.join_group(group, (*net)[1].iface()));
+  auto tx = sender((*net)[0]);
+  test::expect_timestamps_through_flags(rx, tx, core::endpoint(group, port_of(rx)));
+}
+
+TEST(NetIpv6PacketConn, ReadsIntoAReceiveBatch) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = addr("ff1e::30:6");
+  auto rx = test::listen_in<ipv6::packet_conn>((*net)[1], {core::ip_address::any_v6(), 0}, {}, [](auto&) {});
+  ASSERT_TRUE(rx.join_group(group, (*net)[1].iface()));
+  auto tx = sender((*net)[0]);
+  test::expect_receive_batch_through_facade(rx, tx, group, (*net)[1].iface().index);
+}
+
 // A datagram past the link MTU with IPV6_DONTFRAG fails with EMSGSIZE, and
 // with IPV6_RECVPATHMTU a notification arrives: reported, not a datagram.
 TEST(NetIpv6PacketConn, PathMtuNotificationIsReportedNotCounted) {

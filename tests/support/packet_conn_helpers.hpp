@@ -13,17 +13,25 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
+#include <gtest/gtest.h>
+
+#include <mcnet/core/detail/packet_conn_base.hpp>
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/receive_batch.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
 
 #include "addr.hpp"
+#include "alloc_counter.hpp"
 #include "lan.hpp"
 
 namespace mcnet::test {
@@ -102,6 +110,101 @@ void expect_truthful_membership_errors(const host& h, Conn& c, const char* ssm_g
     EXPECT_EQ(r.error().code, std::errc::address_in_use);
     EXPECT_NE(r.error().message().find("already joined"), std::string::npos) << r.error().message();
   });
+}
+
+/// The facade's timestamp flags on the wire, `rx` receiving what `tx` sends
+/// to `dest`: SO_TIMESTAMPING holds the bits of the flags that are on; the
+/// software stamp arrives (read_from and a receive_batch); the hardware one
+/// stays absent on veth, which takes none (not made up from the software
+/// clock); with both flags off no stamp arrives.
+template <class Conn>
+void expect_timestamps_through_flags(Conn& rx, Conn& tx, const core::endpoint& dest) {
+  using cf = typename Conn::control_flags;
+  constexpr auto both = core::detail::software_stamps | core::detail::hardware_stamps;
+  ASSERT_TRUE(rx.set_control_message(cf::software_timestamp | cf::hardware_timestamp, true));
+  EXPECT_EQ(core::get(rx.socket(), core::opt::timestamping).value(), both);
+  rx.set_wait(core::wait_policy::deadline(std::chrono::seconds(2)));
+  const auto plausible = [](const std::optional<core::kernel_time>& t) {
+    return t && std::chrono::abs(std::chrono::system_clock::now() - *t) < std::chrono::seconds(10);
+  };
+
+  // The kernel switches receive stamping on through a static key it flips
+  // from a work queue (net_enable_timestamp), and SO_TIMESTAMPING, unlike
+  // SO_TIMESTAMPNS, does not fill in the time of the read meanwhile: the
+  // first datagrams after the flag may come unstamped. Wait for a stamped one.
+  std::array<std::byte, 64> buf{};
+  bool stamped = false;
+  for (int tries = 0; tries < 50 && !stamped; ++tries) {
+    ASSERT_TRUE(tx.write_to(bytes_of("warm-up"), dest));
+    auto r = rx.read_from(buf);
+    ASSERT_TRUE(r) << r.error().message();
+    stamped = plausible(r->control.timestamp);
+    if (!stamped) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_TRUE(stamped) << "no software stamp within a second of switching it on";
+
+  ASSERT_TRUE(tx.write_to(bytes_of("stamped"), dest));
+  auto one = rx.read_from(buf);
+  ASSERT_TRUE(one) << one.error().message();
+  EXPECT_TRUE(plausible(one->control.timestamp)) << "the software stamp, through the facade's flag";
+  EXPECT_FALSE(one->control.hardware_timestamp) << "veth takes no hardware stamp";
+
+  core::receive_batch b(4, 64);
+  ASSERT_TRUE(tx.write_to(bytes_of("stamped too"), dest));
+  auto n = rx.read_batch(b);
+  ASSERT_TRUE(n) << n.error().message();
+  EXPECT_TRUE(plausible(b[0].info.software_time));
+  EXPECT_FALSE(b[0].info.hardware_time);
+
+  // One off: the other's bits stay. Both off: SO_TIMESTAMPING is 0, no stamp.
+  ASSERT_TRUE(rx.set_control_message(cf::hardware_timestamp, false));
+  EXPECT_EQ(core::get(rx.socket(), core::opt::timestamping).value(), core::detail::software_stamps);
+  ASSERT_TRUE(rx.set_control_message(cf::software_timestamp, false));
+  EXPECT_EQ(core::get(rx.socket(), core::opt::timestamping).value(), 0u);
+  ASSERT_TRUE(tx.write_to(bytes_of("plain"), dest));
+  auto plain = rx.read_from(buf);
+  ASSERT_TRUE(plain) << plain.error().message();
+  EXPECT_FALSE(plain->control.timestamp);
+}
+
+/// A facade reading into a core::receive_batch: `count` datagrams that `tx`
+/// sends to `group` (port of `rx`) arrive with the destination and interface
+/// the flags ask for, without an allocation; a batch of the caller's own
+/// messages without control buffers is refused while flags are on.
+template <class Conn>
+void expect_receive_batch_through_facade(Conn& rx, Conn& tx, const core::ip_address& group,
+                                         std::uint32_t rx_interface) {
+  using cf = typename Conn::control_flags;
+  ASSERT_TRUE(rx.set_control_message(cf::destination | cf::interface, true));
+  rx.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));
+  const core::endpoint dest(group, port_of(rx));
+  constexpr std::size_t count = 10;
+  core::receive_batch b(4, 64);
+  std::size_t got = 0;
+  std::size_t right = 0;
+  {
+    allocation_scope scope;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!tx.write_to(bytes_of("facade batch"), dest)) break;
+    }
+    for (int reads = 0; reads < 10 && got < count; ++reads) {
+      auto n = rx.read_batch(b);
+      if (!n) break;
+      for (const auto& m : b) {
+        ++got;
+        if (m.info.destination.unmap() == group.unmap() && m.info.interface_index == rx_interface) ++right;
+      }
+    }
+    EXPECT_EQ(scope.count(), 0u) << "sending and reading " << count << " datagrams";
+  }
+  EXPECT_EQ(got, count);
+  EXPECT_EQ(right, count) << "destination and interface decoded as the flags say";
+
+  std::array<std::byte, 64> payload{};
+  std::array<core::message, 2> bare{core::message{.buffer = payload}, core::message{.buffer = payload}};
+  auto refused = rx.read_batch(bare);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, std::errc::invalid_argument);
 }
 
 }  // namespace mcnet::test

@@ -38,6 +38,17 @@
 ///   if (!c) std::cerr << c.error().message() << '\n';  // errc::timed_out, ECONNREFUSED, ...
 /// @endcode
 ///
+/// Receiving datagrams in batches (recvmmsg), with their metadata:
+/// `core::receive_batch` owns the buffers (allocated once; reads allocate
+/// nothing), `core::read_batch` takes the caller's (<mcnet/core/message.hpp>).
+/// @code
+///   core::receive_batch b(32, 2048);  // up to 32 datagrams a call, 2048 bytes each
+///   while (auto n = b.read(*s, core::cmsg::pktinfo, core::wait_policy::deadline(std::chrono::seconds(1))))
+///     for (const core::message& m : b)
+///       std::cout << m.size << " bytes from " << m.peer.to_string() << " to "
+///                 << m.info.destination.to_string() << '\n';
+/// @endcode
+///
 /// Receive buffers, with the clamp explained:
 /// @code
 ///   auto grant = core::set_receive_buffer(*s, 8 << 20);
@@ -56,6 +67,7 @@
 #include <mcnet/core/membership_options.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/prefix.hpp>
+#include <mcnet/core/receive_batch.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>

@@ -72,9 +72,22 @@
 ///   out.ttl = 1;                                          // IP_TTL for this datagram
 ///   check(c.write_to(payload, destination, &out));
 /// @endcode
-/// For many datagrams per system call use `read_batch`/`write_batch` with
-/// `core::message`s and turn each `info` into a control_message with
-/// `to_control_message`.
+/// Kernel stamps: `cf::timestamp` (SO_TIMESTAMPNS), or through SO_TIMESTAMPING
+/// `cf::software_timestamp` (into `.timestamp`) and `cf::hardware_timestamp`
+/// (into `.hardware_timestamp`, where the NIC stamps; empty on veth and lo).
+///
+/// ## Batches
+/// Many datagrams per system call (recvmmsg): read into a
+/// `core::receive_batch`, whose buffers are allocated once, and turn a
+/// message's `info` into a control_message with `to_control_message`;
+/// `write_batch` sends `core::message`s with sendmmsg.
+/// @code
+///   core::receive_batch batch(32, 2048);  // 32 datagrams a call, 2048 bytes each
+///   c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));  // per call
+///   while (auto n = c.read_batch(batch))
+///     for (const core::message& m : batch)
+///       std::printf("%zu bytes to %s\n", m.size, ipv4::to_control_message(m.info).destination.to_string().c_str());
+/// @endcode
 
 #include <mcnet/core.hpp>
 #include <mcnet/ipv4/header.hpp>

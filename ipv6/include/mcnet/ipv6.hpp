@@ -67,6 +67,21 @@
 ///   check(c.write_to(payload, core::endpoint::parse("[ff02::1]:5000").value(), &out));
 /// @endcode
 /// Linux refuses IPV6_NEXTHOP on send, so control_message has no next hop.
+/// Kernel stamps: `cf::timestamp` (SO_TIMESTAMPNS), or through SO_TIMESTAMPING
+/// `cf::software_timestamp` and `cf::hardware_timestamp` (empty where the NIC
+/// takes none, veth and lo among them).
+///
+/// ## Batches
+/// Many datagrams per system call (recvmmsg) into a `core::receive_batch`
+/// (buffers allocated once); `to_control_message` gives x/net's view of a
+/// message's `info`.
+/// @code
+///   core::receive_batch batch(32, 2048);
+///   c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));  // per call
+///   while (auto n = c.read_batch(batch))
+///     for (const core::message& m : batch)
+///       if (!ipv6::is_path_mtu_notification(m)) std::printf("%zu bytes from %s\n", m.size, m.peer.to_string().c_str());
+/// @endcode
 
 #include <mcnet/core.hpp>
 #include <mcnet/ipv6/header.hpp>

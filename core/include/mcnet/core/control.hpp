@@ -65,8 +65,16 @@ struct packet_info {
   int hop_limit = -1;              ///< TTL (IPv4) or hop limit (IPv6); -1 when absent
   int traffic_class = -1;          ///< TOS (IPv4) or traffic class (IPv6); -1 when absent
   std::optional<kernel_time> software_time{};  ///< SO_TIMESTAMPNS, or SO_TIMESTAMPING software
-  std::optional<kernel_time> hardware_time{};  ///< SO_TIMESTAMPING raw hardware stamp
-  std::optional<std::uint32_t> drops{};        ///< SO_RXQ_OVFL: socket's cumulative drop count
+  /// SO_TIMESTAMPING raw hardware stamp (SOF_TIMESTAMPING_RAW_HARDWARE).
+  /// Empty when the device takes none: virtual devices (veth, lo), NICs
+  /// without the feature, or whose stamping is off (SIOCSHWTSTAMP); never
+  /// filled in from the software clock.
+  std::optional<kernel_time> hardware_time{};
+  /// SO_RXQ_OVFL: the socket's cumulative drop count. Empty until the socket
+  /// has dropped its first datagram, even with the option on: the kernel
+  /// attaches the message only once the count is non-zero, so no value here
+  /// means "no drop so far" (`core::opt::memory_info` reads the count at any time).
+  std::optional<std::uint32_t> drops{};
   std::uint32_t path_mtu = 0;      ///< IPV6_PATHMTU notification; 0 when absent
   endpoint original_destination{}; ///< IP_ORIGDSTADDR / IPV6_ORIGDSTADDR (address and port)
 };
@@ -121,7 +129,7 @@ class cmsg_view {
 /// `out`. Unknown entries are skipped. Errors: errc::truncated_control_message
 /// (naming the message) when an entry is shorter than its type needs or a
 /// header is malformed; what was decoded before it stays in `out`.
-result<void> decode_control(std::span<const std::byte> control, cmsg wanted, packet_info& out) noexcept;
+[[nodiscard]] result<void> decode_control(std::span<const std::byte> control, cmsg wanted, packet_info& out) noexcept;
 
 /// Appends control messages to a caller-owned buffer for sendmsg.
 class cmsg_writer {
@@ -130,12 +138,12 @@ class cmsg_writer {
 
   /// Append a message with `payload` (raw bytes). Errors:
   /// errc::value_out_of_range when it does not fit (nothing is written).
-  result<void> append(int level, int type, std::span<const std::byte> payload) noexcept;
+  [[nodiscard]] result<void> append(int level, int type, std::span<const std::byte> payload) noexcept;
 
   /// Append a message whose payload is the bytes of `value`.
   template <class T>
     requires std::is_trivially_copyable_v<T>
-  result<void> append(int level, int type, const T& value) noexcept {
+  [[nodiscard]] result<void> append(int level, int type, const T& value) noexcept {
     return append(level, type, std::span<const std::byte>(std::as_bytes(std::span<const T, 1>(&value, 1))));
   }
 

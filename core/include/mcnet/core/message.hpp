@@ -9,7 +9,8 @@
 ///
 /// Hot path contract: these functions allocate nothing, throw nothing, and
 /// add only the decoding asked for to the system call they wrap. Buffers are
-/// the caller's.
+/// the caller's; `core::receive_batch` (<mcnet/core/receive_batch.hpp>) owns
+/// a batch's buffers for callers that would rather not lay them out.
 ///
 /// @code
 ///   std::array<std::byte, 1500> payload;
@@ -44,7 +45,8 @@ struct message {
   /// Read: the source. Write: the destination; an invalid endpoint means the
   /// socket's connected peer.
   endpoint peer{};
-  /// Read: where the kernel writes control messages (empty: none wanted).
+  /// Read: where the kernel writes control messages (empty: none wanted; a
+  /// read that is asked to decode control messages refuses an empty one).
   /// Write: control messages to send (see cmsg_writer), `control_size` bytes.
   std::span<std::byte> control{};
   std::size_t control_size = 0;
@@ -60,24 +62,35 @@ struct message {
   std::error_code control_error{};
   /// Read: the length of the datagram on the wire (larger than `size` when truncated).
   std::size_t wire_size = 0;
+
+  /// Read: the bytes received, `buffer.first(size)`.
+  [[nodiscard]] std::span<const std::byte> payload() const noexcept { return {buffer.data(), size}; }
 };
 
-/// How a read or write waits when the socket is not ready.
+/// How a read or write waits when the socket is not ready. Every timeout is
+/// per call: it is counted from the moment that call starts, so a loop of
+/// reads under `deadline(1s)` may run for far longer than a second in all, as
+/// long as each call finds something within a second. (It is not a point in
+/// time shared by calls; a caller that wants one computes what is left before
+/// each call.)
 class wait_policy {
  public:
   enum class mode : std::uint8_t { nonblocking, deadline, adaptive };
 
   /// Return at once: "nothing there" is errc::would_block, a normal outcome.
   [[nodiscard]] static constexpr wait_policy nonblocking() noexcept { return {mode::nonblocking, {}, {}}; }
-  /// Block in poll(2) until ready or until `timeout` has passed (errc::timed_out).
+  /// Block in poll(2) until ready or until `timeout` has passed since this
+  /// call started (errc::timed_out). A per-call timeout, despite the name:
+  /// each call that uses the policy waits up to `timeout` again. For the
+  /// batch calls it bounds the wait for the first datagram only.
   [[nodiscard]] static constexpr wait_policy deadline(std::chrono::nanoseconds timeout) noexcept {
     return {mode::deadline, timeout, {}};
   }
   /// Block without a time limit.
   [[nodiscard]] static constexpr wait_policy blocking() noexcept { return deadline(std::chrono::nanoseconds::max()); }
   /// Try the system call, spin (retrying) for at most `spin`, then block in
-  /// poll until `timeout` (counted from the start) has passed: the lowest
-  /// latency at a bounded cost in CPU.
+  /// poll until `timeout` (counted from the start of the call, as for
+  /// `deadline`) has passed: the lowest latency at a bounded cost in CPU.
   [[nodiscard]] static constexpr wait_policy adaptive(std::chrono::nanoseconds spin,
                                                       std::chrono::nanoseconds timeout) noexcept {
     return {mode::adaptive, timeout, spin};
@@ -98,29 +111,36 @@ class wait_policy {
 /// Receive one datagram into `m` with recvmsg(2) (datagram and raw sockets:
 /// MSG_TRUNC is passed to learn the real length), decoding the control
 /// messages in `decode` (each also needs its socket option on).
-/// Errors: errc::would_block (nonblocking, nothing queued), errc::timed_out
-/// (deadline passed), or recvmsg's errno (ECONNREFUSED after an ICMP error on
-/// a connected socket, ...).
-result<void> read_from(socket_ref s, message& m, cmsg decode = cmsg::none,
+/// Errors: EINVAL (`std::errc::invalid_argument`, before any system call)
+/// when `decode` asks for something and `m.control` is empty: the kernel
+/// would have nowhere to put the messages; errc::would_block (nonblocking,
+/// nothing queued), errc::timed_out (the call's timeout passed), or
+/// recvmsg's errno (ECONNREFUSED after an ICMP error on a connected socket, ...).
+[[nodiscard]] result<void> read_from(socket_ref s, message& m, cmsg decode = cmsg::none,
                        wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// Send `m` with sendmsg(2). Errors: errc::would_block, errc::timed_out,
-/// or sendmsg's errno (EMSGSIZE, ENETUNREACH: no route and no multicast
-/// interface, ...). A datagram is never sent partially.
-result<void> write_to(socket_ref s, const message& m, wait_policy wait = wait_policy::blocking()) noexcept;
+/// errc::interface_required (an IPv6 link-local or interface-local
+/// destination without a zone, an IPV6_PKTINFO interface in `m.control`,
+/// SO_BINDTODEVICE or, for a group, IPV6_MULTICAST_IF), or sendmsg's errno
+/// (EMSGSIZE, ENETUNREACH: no route and no multicast interface, ...). A
+/// datagram is never sent partially.
+[[nodiscard]] result<void> write_to(socket_ref s, const message& m, wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// Receive up to `msgs.size()` datagrams with recvmmsg(2): waits (as `wait`
 /// says) for the first, then takes whatever else is queued without waiting.
 /// Returns how many were filled (at least 1 on success).
-/// Errors: as read_from.
-result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode = cmsg::none,
+/// Errors: as read_from; EINVAL when `decode` asks for something and any
+/// message has an empty `control` (the error's number is its index).
+[[nodiscard]] result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode = cmsg::none,
                                wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// Send `msgs` with sendmmsg(2), waiting as `wait` says whenever the socket
 /// cannot take more. Returns how many were sent: all of them, or fewer when
 /// an error stopped the batch after some had gone (the error is returned
-/// only when none was sent).
-result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs,
+/// only when none was sent). Errors: as write_to, errc::interface_required
+/// included (checked for each message before anything is sent).
+[[nodiscard]] result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs,
                                 wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// The most datagrams one recvmmsg/sendmmsg call handles; larger spans are
@@ -130,7 +150,7 @@ inline constexpr std::size_t batch_limit = 64;
 /// Wait until `s` is readable (or writable) under `wait`: for callers that
 /// run their own system calls. Errors: errc::would_block, errc::timed_out,
 /// poll's errno.
-result<void> wait_readable(socket_ref s, wait_policy wait) noexcept;
-result<void> wait_writable(socket_ref s, wait_policy wait) noexcept;
+[[nodiscard]] result<void> wait_readable(socket_ref s, wait_policy wait) noexcept;
+[[nodiscard]] result<void> wait_writable(socket_ref s, wait_policy wait) noexcept;
 
 }  // namespace mcnet::core

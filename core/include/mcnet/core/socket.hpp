@@ -3,6 +3,7 @@
 #pragma once
 
 #include <concepts>
+#include <type_traits>
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/unique_fd.hpp>
@@ -50,9 +51,11 @@ class socket {
 };
 
 /// Anything that exposes its socket descriptor as `native_handle()`: an mcnet
-/// socket, an asio socket, ...
+/// socket, an asio socket, ... `T` may be const-qualified; asio's
+/// `native_handle()` is a non-const member, so a const asio socket does not
+/// qualify (asio itself gives no descriptor out of one).
 template <class T>
-concept has_native_handle = requires(const T& t) {
+concept has_native_handle = requires(T& t) {
   { t.native_handle() } -> std::convertible_to<int>;
 };
 
@@ -62,9 +65,11 @@ concept has_native_handle = requires(const T& t) {
 class socket_ref {
  public:
   /// From any object with `native_handle()`, e.g. `mcnet::core::socket` or
-  /// `asio::ip::udp::socket`.
-  template <has_native_handle T>
-  socket_ref(const T& s) noexcept  // NOLINT(google-explicit-constructor): a view, like std::string_view
+  /// `boost::asio::ip::udp::socket` (whose `native_handle()` is not const:
+  /// hence a forwarding reference rather than `const T&`).
+  template <class T>
+    requires(!std::same_as<std::remove_cvref_t<T>, socket_ref> && has_native_handle<std::remove_reference_t<T>>)
+  socket_ref(T&& s) noexcept  // NOLINT(google-explicit-constructor): a view, like std::string_view
       : fd_(static_cast<int>(s.native_handle())) {}
   /// From a raw descriptor; explicit so that an unrelated int is never taken
   /// for a socket by accident.

@@ -180,7 +180,7 @@ class packet_builder {
   /// left as it was: "message length" over 65535 bytes, "buffer" not enough
   /// room left (the number is the room: `room()`), "message count" already
   /// 65534 messages (0xFFFF means end of session).
-  result<void> append(std::span<const std::byte> message) noexcept;
+  [[nodiscard]] result<void> append(std::span<const std::byte> message) noexcept;
 
   /// The largest message that still fits (0 when not even a length prefix does).
   [[nodiscard]] std::size_t room() const noexcept;
@@ -201,12 +201,12 @@ class packet_builder {
 /// Write a heartbeat (count 0; `next_sequence` is the next message's
 /// sequence number) into `out` and return its 20 bytes. Error
 /// (errc::value_out_of_range, op "moldudp64 packet"): "buffer" under 20 bytes.
-result<std::size_t> build_heartbeat(std::span<std::byte> out, const session_id& session,
+[[nodiscard]] result<std::size_t> build_heartbeat(std::span<std::byte> out, const session_id& session,
                                     std::uint64_t next_sequence) noexcept;
 
 /// Write an end of session (count 0xFFFF; `next_sequence` as in a
 /// heartbeat) into `out` and return its 20 bytes. Error: as build_heartbeat.
-result<std::size_t> build_end_of_session(std::span<std::byte> out, const session_id& session,
+[[nodiscard]] result<std::size_t> build_end_of_session(std::span<std::byte> out, const session_id& session,
                                          std::uint64_t next_sequence) noexcept;
 
 /// The request a receiver sends to a re-request server for messages it
@@ -223,7 +223,7 @@ struct request {
   [[nodiscard]] static result<request> parse(std::span<const std::byte> packet) noexcept;
   /// Write the 20 bytes into `out` and return 20. Error
   /// (errc::value_out_of_range, op "moldudp64 request"): "buffer" under 20 bytes.
-  result<std::size_t> build(std::span<std::byte> out) const noexcept;
+  [[nodiscard]] result<std::size_t> build(std::span<std::byte> out) const noexcept;
 
   /// Field by field.
   friend bool operator==(const request&, const request&) = default;

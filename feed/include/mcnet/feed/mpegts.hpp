@@ -301,7 +301,7 @@ struct packet_fields {
 /// 13 bits, "scrambling" over 2 bits, "continuity counter" over 4 bits,
 /// "PCR" a base over 33 bits or an extension over 9, "payload" longer than
 /// the packet has room for (number: the room).
-result<std::size_t> build_packet(std::span<std::byte> out, const packet_fields& fields,
+[[nodiscard]] result<std::size_t> build_packet(std::span<std::byte> out, const packet_fields& fields,
                                  std::span<const std::byte> payload) noexcept;
 
 /// Writes a datagram of packets into a caller-owned buffer (1316 bytes for
@@ -314,7 +314,7 @@ class datagram_builder {
   /// Append a packet of `fields` (its continuity_counter ignored: taken from
   /// `counters`, advanced when `payload` is not empty) and `payload`. Errors:
   /// as build_packet, the counters and the datagram left as they were.
-  result<void> append(const packet_fields& fields, std::span<const std::byte> payload,
+  [[nodiscard]] result<void> append(const packet_fields& fields, std::span<const std::byte> payload,
                       continuity_counters& counters) noexcept;
   /// Packets appended.
   [[nodiscard]] std::size_t size() const noexcept { return size_ / packet_size; }
@@ -330,7 +330,7 @@ class datagram_builder {
 
 // Inline: a datagram calls these once per packet.
 
-inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+[[nodiscard]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
   if (packet.size() != packet_size) {
     return feed::detail::codec_error(detail::packet_codec, "length", packet.size(), "a packet has 188 bytes");
   }

@@ -129,11 +129,11 @@ struct header_fields {
 /// nothing written: "payload type" over 127, "CSRC count" more than 15,
 /// "extension length" data not a multiple of 4 bytes or over 4 x 65535,
 /// "buffer" `out` too small for the packet (number: the size needed).
-result<std::size_t> build(std::span<std::byte> out, const header_fields& fields,
+[[nodiscard]] result<std::size_t> build(std::span<std::byte> out, const header_fields& fields,
                           std::span<const std::byte> payload) noexcept;
 
 // Inline: called once per datagram, its checks are a few compares.
-inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+[[nodiscard]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
   const std::size_t n = packet.size();
   if (n < fixed_header_size) {
     return feed::detail::codec_error(detail::codec, "length", n,

@@ -51,7 +51,7 @@ struct test_header {
   /// number; the reserved bytes are zero. Error (errc::value_out_of_range,
   /// op "test header"): "buffer" when `out` has fewer than 40 bytes (nothing
   /// is written).
-  result<std::size_t> build(std::span<std::byte> out) const noexcept;
+  [[nodiscard]] result<std::size_t> build(std::span<std::byte> out) const noexcept;
 
   /// Read the header at the start of a datagram; the bytes after the 40 are
   /// the sender's padding and are not looked at. Errors

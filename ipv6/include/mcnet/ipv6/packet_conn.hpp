@@ -58,6 +58,18 @@ enum class control_flags : std::uint32_t {
   timestamp = 1u << 5,             ///< SO_TIMESTAMPNS
   drops = 1u << 6,                 ///< SO_RXQ_OVFL
   original_destination = 1u << 7,  ///< IPV6_RECVORIGDSTADDR
+  /// `SO_TIMESTAMPING` with SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE:
+  /// the kernel's software receive stamp, into `control_message::timestamp`.
+  /// The first datagrams after switching it on may come unstamped: the kernel
+  /// turns receive stamping on from a work queue (net_enable_timestamp) and,
+  /// unlike for SO_TIMESTAMPNS, fills in no read time meanwhile.
+  software_timestamp = 1u << 8,
+  /// `SO_TIMESTAMPING` with SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE:
+  /// the NIC's receive stamp, into `control_message::hardware_timestamp`,
+  /// where the device takes one and its stamping is on (SIOCSHWTSTAMP, e.g.
+  /// `hwstamp_ctl`); otherwise it stays empty. Both timestamp flags share
+  /// SO_TIMESTAMPING (see Documentation/networking/timestamping.rst).
+  hardware_timestamp = 1u << 9,
 };
 /// `a | b`: both sets of flags; `has(set, f)`: whether `set` has any bit of `f`.
 using core::detail::operator|;
@@ -74,7 +86,11 @@ struct control_message {
   core::ip_address destination{};  ///< read: the address it was sent to (the group)
   std::uint32_t interface_index = 0;
   std::uint32_t path_mtu = 0;      ///< read: an IPV6_PATHMTU notification's MTU
+  /// read: the kernel's software receive stamp (`timestamp` or `software_timestamp` flag)
   std::optional<core::kernel_time> timestamp{};
+  /// read: the NIC's raw hardware receive stamp (`hardware_timestamp` flag);
+  /// empty when the device took none (veth, lo, stamping off)
+  std::optional<core::kernel_time> hardware_timestamp{};
   std::optional<std::uint32_t> drops{};
   core::endpoint original_destination{};
 };

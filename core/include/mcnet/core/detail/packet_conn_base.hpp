@@ -19,6 +19,8 @@
 /// `peer` (checks a destination, gives the form sent) and optionally
 /// `finish_read` (what a read adds for this family).
 
+#include <linux/net_tstamp.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -33,7 +35,9 @@
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/membership.hpp>
 #include <mcnet/core/message.hpp>
+#include <mcnet/core/receive_batch.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sockopt.hpp>
 
 namespace mcnet::core::detail {
@@ -66,17 +70,36 @@ template <control_flag_set E>
   return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
 }
 
-/// One row of a facade's control-flag table: the flag, the boolean socket
-/// option that makes the kernel send its message, and the cmsg kind core
-/// decodes it as. Flags whose rows name the same option share it (IPv4's
-/// destination and interface both come with IP_PKTINFO): the option stays on
-/// while any of them is on.
+/// One row of a facade's control-flag table: the flag, the socket option
+/// that makes the kernel send its message, and the cmsg kind core decodes it
+/// as. The option is a boolean switch (`option`), or, when `timestamping` is
+/// non-zero, `SO_TIMESTAMPING` (`core::opt::timestamping`), to which the flag
+/// adds these SOF_TIMESTAMPING_* bits (`option` then stays null). Flags whose
+/// rows name the same option share it (IPv4's destination and interface both
+/// come with IP_PKTINFO; the software and hardware stamps with
+/// SO_TIMESTAMPING): a switch stays on while any of them is on, and
+/// SO_TIMESTAMPING holds the bits of those that are on.
 template <class Flags>
 struct control_row {
   Flags flag{};
   const sockopt<bool_codec>* option = nullptr;
   cmsg kind = cmsg::none;
+  std::uint32_t timestamping = 0;
 };
+
+/// The SOF_TIMESTAMPING_* bits of the facades' two timestamp flags: have the
+/// kernel take the receive stamp (RX_SOFTWARE, RX_HARDWARE) and report it
+/// (SOFTWARE, RAW_HARDWARE); Documentation/networking/timestamping.rst,
+/// "Timestamp Generation" and "Timestamp Reporting".
+inline constexpr std::uint32_t software_stamps = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+inline constexpr std::uint32_t hardware_stamps = SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;
+
+/// Whether two rows name the same socket option (by pointer: every
+/// SO_TIMESTAMPING row has a null `option`).
+template <class Flags>
+[[nodiscard]] constexpr bool same_option(const control_row<Flags>& a, const control_row<Flags>& b) noexcept {
+  return a.option == b.option && (a.timestamping != 0) == (b.timestamping != 0);
+}
 
 /// A facade's table: the rows `row_for` gives for the flag bits 0 to N-1.
 /// `row_for` switches over every enumerator (so -Wswitch refuses a flag
@@ -98,16 +121,20 @@ constexpr std::array<control_row<Flags>, N> make_control_table(RowFor row_for) n
 template <class Flags, std::size_t N, class RowFor>
 constexpr bool control_table_is_whole(const std::array<control_row<Flags>, N>& rows, RowFor row_for) noexcept {
   static_assert(N < 32);
-  const auto same_option = [](const control_row<Flags>& a, const control_row<Flags>& b) {
+  // SO_TIMESTAMPING rows are alike; switches are compared by level and name.
+  const auto shared = [](const control_row<Flags>& a, const control_row<Flags>& b) {
+    if (a.timestamping != 0 || b.timestamping != 0) return a.timestamping != 0 && b.timestamping != 0;
     return a.option->level == b.option->level && a.option->name == b.option->name;
   };
   for (std::size_t i = 0; i < N; ++i) {
     const auto& r = rows[i];
     const auto kind = static_cast<std::uint32_t>(r.kind);
-    if (static_cast<std::uint32_t>(r.flag) != std::uint32_t{1} << i || r.option->name == 0) return false;
+    if (static_cast<std::uint32_t>(r.flag) != std::uint32_t{1} << i) return false;
+    if (r.timestamping == 0 && r.option->name == 0) return false;
+    if (r.timestamping != 0 && r.kind != cmsg::timestamping) return false;
     if (kind == 0 || (kind & (kind - 1)) != 0 || !has(cmsg::all, r.kind)) return false;
     for (const auto& other : rows) {
-      if (same_option(other, r) && other.kind != r.kind) return false;
+      if (shared(other, r) && other.kind != r.kind) return false;
     }
   }
   return row_for(static_cast<Flags>(std::uint32_t{1} << N)).kind == cmsg::none;
@@ -204,21 +231,28 @@ class packet_conn_base : public Conn {
 
   /// Switch the socket options behind `flags` on or off (the family's table
   /// says which); reads decode what is on. An option several flags share
-  /// stays on while any of them is.
+  /// stays on while any of them is; SO_TIMESTAMPING is set to the
+  /// SOF_TIMESTAMPING_* bits of the flags that are on (0: off).
   [[nodiscard]] result<void> set_control_message(control_flags flags, bool on) noexcept {
     const auto asked = static_cast<std::uint32_t>(flags);
     const auto kept = static_cast<std::uint32_t>(flags_) & ~asked;
+    const auto next = on ? static_cast<std::uint32_t>(flags_) | asked : kept;
     const auto rows = Family::control_rows();
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto& row = rows[i];
       if ((asked & static_cast<std::uint32_t>(row.flag)) == 0 || handled_before(rows, i, asked)) continue;
-      bool value = on;
+      // What the option holds once `next` is on: the bits (or "any") of its rows.
+      std::uint32_t value = 0;
       for (const auto& other : rows) {
-        if (other.option == row.option && (kept & static_cast<std::uint32_t>(other.flag)) != 0) value = true;
+        if (same_option(other, row) && (next & static_cast<std::uint32_t>(other.flag)) != 0) {
+          value |= row.timestamping != 0 ? other.timestamping : 1u;
+        }
       }
-      if (auto r = core::set(this->s_, *row.option, value); !r) return r;
+      auto r = row.timestamping != 0 ? core::set(this->s_, opt::timestamping, value)
+                                     : core::set(this->s_, *row.option, value != 0);
+      if (!r) return r;
     }
-    flags_ = static_cast<control_flags>(on ? static_cast<std::uint32_t>(flags_) | asked : kept);
+    flags_ = static_cast<control_flags>(next);
     decode_ = decode_set_of(flags_);
     return {};
   }
@@ -267,8 +301,16 @@ class packet_conn_base : public Conn {
 
   /// Batches (recvmmsg/sendmmsg); each message's `info` is decoded as the
   /// flags say. Use the family's `to_control_message` for x/net's view of it.
+  /// Errors: as core::read_batch (EINVAL when flags are on and a message has
+  /// no control buffer).
   [[nodiscard]] result<std::size_t> read_batch(std::span<message> msgs) noexcept {
     return core::read_batch(this->s_, msgs, decode_, wait_);
+  }
+  /// Receive into `batch` (core::receive_batch::read), decoding what the
+  /// flags say and waiting as `wait()` says; iterate `batch` for the
+  /// datagrams. Errors: as core::read_batch.
+  [[nodiscard]] result<std::size_t> read_batch(receive_batch& batch) noexcept {
+    return batch.read(this->s_, decode_, wait_);
   }
   [[nodiscard]] result<std::size_t> write_batch(std::span<const message> msgs) noexcept {
     return core::write_batch(this->s_, msgs, wait_);
@@ -291,7 +333,7 @@ class packet_conn_base : public Conn {
   // Whether an earlier row asked for now already set row i's (shared) option.
   static bool handled_before(rows_type rows, std::size_t i, std::uint32_t asked) noexcept {
     for (std::size_t j = 0; j < i; ++j) {
-      if (rows[j].option == rows[i].option && (asked & static_cast<std::uint32_t>(rows[j].flag)) != 0) return true;
+      if (same_option(rows[j], rows[i]) && (asked & static_cast<std::uint32_t>(rows[j].flag)) != 0) return true;
     }
     return false;
   }

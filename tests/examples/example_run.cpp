@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include "example_run.hpp"
+
+#include <gtest/gtest.h>
+
+#include <csignal>
+#include <sstream>
+#include <thread>
+
+namespace mcnet::test::examples {
+
+std::string example_path(std::string_view name) {
+  return std::string(MCNET_EXAMPLES_DIR) + "/mcnet-example-" + std::string(name);
+}
+
+run_result run_example(const host& h, std::string_view name, const std::vector<std::string>& args,
+                       std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv{example_path(name)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return h.exec(argv, {}, timeout);
+}
+
+run_result run_example_while(const host& h, std::string_view name, const std::vector<std::string>& args,
+                             std::string_view ready, const std::function<void()>& during,
+                             std::chrono::milliseconds timeout) {
+  std::vector<std::string> argv{example_path(name)};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto p = h.start(argv);
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  bool seen = false;
+  while (!(seen = p.standard_output().find(ready) != std::string::npos) && std::chrono::steady_clock::now() < give_up) {
+    if (p.wait_for(std::chrono::milliseconds(10))) break;  // it ended before it was ready
+  }
+  EXPECT_TRUE(seen) << p.command() << " never printed \"" << ready << "\":\n" << p.output();
+  during();
+  auto st = p.wait_for(timeout);
+  if (!st) st = p.stop(SIGKILL);
+  return {*st, p.output(), p.standard_output()};
+}
+
+std::vector<std::string> lines_with(const std::string& text, std::string_view needle) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.find(needle) != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+}  // namespace mcnet::test::examples

@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+// Running the example programs (examples/) inside the hosts of a test
+// network, with their output captured, for the tests of mcnet_examples_tests.
+// An example is named as its CMake target without the prefix: "asio_receiver"
+// is build/.../examples/mcnet-example-asio_receiver (MCNET_EXAMPLES_DIR).
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lan.hpp"
+#include "process.hpp"
+
+namespace mcnet::test::examples {
+
+/// The path of the example program `name` ("asio_receiver").
+std::string example_path(std::string_view name);
+
+/// Run example `name` with `args` inside `h` to completion (at most
+/// `timeout`, then killed); its exit status and output.
+run_result run_example(const host& h, std::string_view name, const std::vector<std::string>& args,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+/// Start example `name` inside `h`, wait until its standard output holds
+/// `ready` (at most 5 s: a receiver says it has joined), run `during` (what
+/// sends to it), then wait for it to end (at most `timeout`, then SIGKILL).
+/// A test failure says so when `ready` never came; `during` runs anyway.
+run_result run_example_while(const host& h, std::string_view name, const std::vector<std::string>& args,
+                             std::string_view ready, const std::function<void()>& during,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+/// The lines of `text` that contain `needle`.
+std::vector<std::string> lines_with(const std::string& text, std::string_view needle);
+
+}  // namespace mcnet::test::examples

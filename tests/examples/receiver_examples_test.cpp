@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The receiver examples in a test network: examples/asio_receiver.cpp (on
+// Boost.Asio's event loop) and examples/multicast_receiver.cpp receive what
+// examples/multicast_sender.cpp sends from another host, IPv4 and IPv6, and
+// say so line by line. Both take the same arguments and print the same
+// kinds of lines.
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <tuple>
+
+#include "example_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+
+namespace test = mcnet::test;
+namespace examples = mcnet::test::examples;
+
+namespace {
+
+// param: the receiver example, IPv6
+class NetReceiverExample : public ::testing::TestWithParam<std::tuple<const char*, bool>> {};
+
+TEST_P(NetReceiverExample, ReceivesWhatTheSenderSends) {
+  MCNET_REQUIRE_NETNS();
+  const auto [example, v6] = GetParam();
+  auto net = test::network::lan(2);
+  const std::string group = v6 ? "ff1e::31:1" : "239.255.31.1";
+  const std::string spec = v6 ? "[" + group + "]:5031" : group + ":5031";
+  const auto r = examples::run_example_while((*net)[1], example, {spec, "eth0", "5", "10000"}, "joined", [&] {
+    const auto s = examples::run_example((*net)[0], "multicast_sender", {spec, "eth0", "5", "20", "3"});
+    EXPECT_TRUE(s.status.success()) << s.status.describe() << "\n" << s.output;
+  });
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  EXPECT_EQ(examples::lines_with(r.standard_output, "joined " + group + " on eth0").size(), 1u) << r.output;
+  const auto datagrams = examples::lines_with(r.standard_output, "-> " + group);
+  ASSERT_EQ(datagrams.size(), 5u) << r.output;
+  const std::string from = v6 ? (*net)[0].v6().to_string() : (*net)[0].v4().to_string();
+  const std::string ifindex = " if " + std::to_string((*net)[1].iface().index) + " ";
+  for (const auto& line : datagrams) {
+    EXPECT_NE(line.find(from), std::string::npos) << "the sender's address: " << line;
+    EXPECT_NE(line.find(ifindex), std::string::npos) << "the receiver's interface: " << line;
+    EXPECT_NE(line.find("ttl 3"), std::string::npos) << "the sender's TTL / hop limit: " << line;
+  }
+  EXPECT_EQ(examples::lines_with(r.standard_output, "received 5 of 5 datagrams").size(), 1u) << r.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(Examples, NetReceiverExample,
+                         ::testing::Combine(::testing::Values("asio_receiver", "multicast_receiver"),
+                                            ::testing::Bool()),
+                         [](const auto& p) {
+                           return std::string(std::get<0>(p.param)) + (std::get<1>(p.param) ? "_IPv6" : "_IPv4");
+                         });
+
+}  // namespace
