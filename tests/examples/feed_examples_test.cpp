@@ -162,3 +162,20 @@ TEST(NetAbMoldudp64Example, PerLineGapsRealLossAndDuplicatesExactly) {
 }
 
 }  // namespace
+
+namespace {
+
+// The overview of <mcnet/feed.hpp>, compiled as examples/feed_overview.cpp:
+// without an argument it runs only its pure sections (no socket), on
+// datagrams the builders made.
+TEST(FeedOverviewExample, ItsSectionsRunOnBuiltDatagrams) {
+  const auto r = test::run(nullptr, {examples::example_path("feed_overview")});
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  for (const char* line : {"test header 7", "message 1: 3 bytes", "message 2: 3 bytes", "built 30 bytes",
+                           "rtp 65535 at 9000: 3 bytes", "mpegts continuity errors 0, sync errors 0",
+                           "delivered on line A"}) {
+    EXPECT_EQ(examples::lines_with(r.standard_output, line).size(), 1u) << line << "\n" << r.output;
+  }
+}
+
+}  // namespace

@@ -4,7 +4,8 @@
 
 /// @file
 /// mcnet feed: what multicast feed receivers share, on payloads rather than
-/// sockets. Depends on core only; nothing here makes a system call.
+/// sockets. Depends on core only; nothing here makes a system call. The
+/// examples below are compiled (examples/feed_overview.cpp).
 ///
 /// - `test_header`: the 40-byte header mcast-send writes at the start of
 ///   each datagram (docs/tools.md, "Wire header"), with its builder.
@@ -31,7 +32,7 @@
 ///   by message, and the re-request packet.
 ///   @code
 ///   auto p = feed::moldudp64::packet_view::parse(datagram);
-///   if (!p) return p.error();
+///   if (!p) return mcnet::fail(p.error());
 ///   for (auto m : *p) on_message(m.sequence, m.bytes);
 ///   expected = p->next_sequence();
 ///
@@ -58,8 +59,10 @@
 ///   @code
 ///   static feed::mpegts::continuity_checker checker;  // ~270 KiB: not on a small stack
 ///   if (auto d = feed::mpegts::datagram_view::parse(datagram))
-///     for (auto p : *d)
-///       if (p) checker.check(*p); else ++sync_errors;
+///     for (auto p : *d) {
+///       if (p) checker.check(*p);
+///       else ++sync_errors;
+///     }
 ///   auto lost = checker.counts(0x100).cc_errors;
 ///   @endcode
 ///
@@ -76,14 +79,18 @@
 /// MAX_MISORDER, restarts). A gap-detecting receive loop:
 /// @code
 ///   feed::sequence_tracker seq;
-///   auto n = core::read_batch(sock, msgs, core::cmsg::timestamp_ns).value();
-///   for (auto& m : std::span(msgs).first(n)) {
-///     auto h = feed::test_header::parse(m.buffer.first(m.size));
-///     if (!h) continue;                           // not ours
-///     if (h->is_end()) { seq.end(h->sequence); continue; }
-///     auto a = seq.add(h->sequence);
-///     if (a.kind == feed::verdict::gap)
-///       request_retransmission(a.missing.first, a.missing.count);
+///   core::receive_batch batch(32, 2048);
+///   while (auto n = batch.read(sock, core::cmsg::timestamp_ns, core::wait_policy::deadline(1s))) {
+///     for (const core::message& m : batch) {
+///       auto h = feed::test_header::parse(m.payload());
+///       if (!h) continue;  // not mcast-send's header
+///       if (h->is_end()) {
+///         seq.end(h->sequence);
+///         continue;
+///       }
+///       auto a = seq.add(h->sequence);
+///       if (a.kind == feed::verdict::gap) request_retransmission(a.missing.first, a.missing.count);
+///     }
 ///   }
 /// @endcode
 ///
