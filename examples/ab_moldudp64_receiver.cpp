@@ -12,7 +12,8 @@
 //
 // One socket joins both groups; IP_PKTINFO's destination tells the lines
 // apart. Each message of each downstream packet is offered to the arbiter
-// by its sequence number; heartbeats are counted; the end of session
+// by its sequence number (packets of another session than the first one
+// seen are not); heartbeats are counted; the end of session
 // (message count 0xFFFF) on both lines ends the run (exit 0), else
 // TIMEOUT_MS does (exit 1).
 
@@ -20,6 +21,7 @@
 #include <array>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 
 #include <mcnet/core.hpp>
 #include <mcnet/feed.hpp>
@@ -72,6 +74,7 @@ int main(int argc, char** argv) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::array<bool, 2> ended{};
   std::uint64_t heartbeats = 0, malformed = 0, next = 0, delivered_bytes = 0;
+  std::optional<feed::moldudp64::session_id> session;  // the first packet's
   while (!(ended[0] && ended[1])) {
     auto n = batch.read(*s, core::cmsg::pktinfo | core::cmsg::timestamp_ns,
                         core::wait_policy::deadline(deadline - std::chrono::steady_clock::now()));
@@ -80,10 +83,12 @@ int main(int argc, char** argv) {
     for (const core::message& m : batch) {
       const std::size_t line = m.info.destination == groups[0] ? 0 : 1;
       auto p = feed::moldudp64::packet_view::parse(m.payload());
-      if (!p) {
+      if (m.info.destination != groups[line]) continue;  // another group bound to the port
+      if (!p || (session && p->session() != *session)) {  // one session: another one's numbers are not ours
         ++malformed;
         continue;
       }
+      if (!session) session = p->session();
       heartbeats += p->is_heartbeat();
       ended[line] = ended[line] || p->is_end_of_session();
       next = std::max(next, p->next_sequence());
@@ -100,11 +105,11 @@ int main(int argc, char** argv) {
   for (std::size_t line = 0; line < 2; ++line) {
     const auto& l = ab->line(line);
     std::printf("line %c: %llu messages, lost on this line %llu, first %.1f %%%s\n", "AB"[line],
-                static_cast<unsigned long long>(l.datagrams), static_cast<unsigned long long>(l.sequence.lost()),
+                static_cast<unsigned long long>(l.datagrams), static_cast<unsigned long long>(ab->line_missed(line)),
                 100.0 * ab->first_arrival_share(line), ended[line] ? "" : ", no end of session");
   }
   std::printf("merged: delivered %llu (%llu bytes), lost on both lines %llu, duplicates dropped %llu, heartbeats %llu, "
-              "malformed %llu, skew p50 %.1f us p99 %.1f us\n",
+              "malformed or of another session %llu, skew p50 %.1f us p99 %.1f us\n",
               static_cast<unsigned long long>(ab->delivered()), static_cast<unsigned long long>(delivered_bytes),
               static_cast<unsigned long long>(ab->lost()),
               static_cast<unsigned long long>(ab->duplicates()), static_cast<unsigned long long>(heartbeats),

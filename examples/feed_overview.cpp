@@ -61,8 +61,8 @@ std::uint64_t mpegts(std::span<const std::byte> datagram, std::uint64_t& sync_er
       if (p) checker.check(*p);
       else ++sync_errors;
     }
-  auto lost = checker.counts(0x100).cc_errors;
-  return lost;
+  auto cc_errors = checker.counts(0x100).cc_errors;  // error events, not lost packets
+  return cc_errors;
 }
 
 void sequencing(core::socket_ref sock, const std::function<void(std::uint64_t, std::uint64_t)>& request_retransmission) {
@@ -77,7 +77,7 @@ void sequencing(core::socket_ref sock, const std::function<void(std::uint64_t, s
         continue;
       }
       auto a = seq.add(h->sequence);
-      if (a.kind == feed::verdict::gap) request_retransmission(a.missing.first, a.missing.count);
+      if (a.missing.count > 0) request_retransmission(a.missing.first, a.missing.count);  // a gap, or late below the first
     }
   }
 }
@@ -86,7 +86,8 @@ void arbitration(std::size_t line, const feed::test_header* h, const core::messa
                  const std::function<void(const core::message&)>& handle) {
   auto ab = feed::arbiter::make(2).value();
   // for each datagram read on line 0 (A) or 1 (B), with its kernel timestamp:
-  auto r = ab.offer(line, h->sequence, m.info.software_time->time_since_epoch().count());
+  const auto at = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
+  auto r = ab.offer(line, h->sequence, at);
   if (r.what == feed::arbiter::decision::deliver) handle(m);
   // later: ab.lost(), ab.line(1).sequence.lost(), ab.first_arrival_share(0),
   //        ab.skew().percentile(0.99)

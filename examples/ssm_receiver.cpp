@@ -103,7 +103,8 @@ int main(int argc, char** argv) {
         if (c.ended || c.group != m.info.destination || c.source != m.peer.address()) continue;
         const auto a = h->is_end() ? feed::arrival{.kind = feed::verdict::gap, .missing = c.sequence.end(h->sequence)}
                                    : c.sequence.add(h->sequence);
-        if (a.kind == feed::verdict::gap && a.missing.count > 0)
+        // A gap, or a late number below the first, shows numbers to ask for again.
+        if (a.missing.count > 0)
           std::printf("gap on %s: %llu missing from %llu\n", c.name.c_str(),
                       static_cast<unsigned long long>(a.missing.count),
                       static_cast<unsigned long long>(a.missing.first));

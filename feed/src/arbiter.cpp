@@ -33,6 +33,13 @@ const arbiter::line_stats& arbiter::line(std::size_t line) const noexcept {
   return line_[std::min(line, lines_ - 1)];
 }
 
+std::uint64_t arbiter::line_missed(std::size_t line) const noexcept {
+  if (line >= lines_) return 0;
+  const std::uint64_t feed_numbers = saturating_add(merged_.received(), merged_.lost());
+  const std::uint64_t carried = line_[line].sequence.received();
+  return feed_numbers > carried ? feed_numbers - carried : 0;
+}
+
 double arbiter::first_arrival_share(std::size_t line) const noexcept {
   const std::uint64_t all = delivered();
   if (all == 0 || line >= lines_) return 0.0;

@@ -2,6 +2,8 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/feed/sequence.hpp>
 
+#include <mcnet/feed/saturating.hpp>
+
 #include <algorithm>
 #include <bit>
 
@@ -11,11 +13,6 @@ namespace {
 // The lowest number the window holds when `highest` is the highest.
 constexpr std::uint64_t window_low(std::uint64_t highest) noexcept {
   return highest >= sequence_tracker::window - 1 ? highest - (sequence_tracker::window - 1) : 0;
-}
-
-std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
-  std::uint64_t r = 0;
-  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
 }  // namespace
@@ -115,10 +112,13 @@ void sequence_tracker::reset() noexcept {
 
 std::uint64_t sequence_tracker::lost() const noexcept {
   if (!any_) return 0;
-  const std::uint64_t past_highest = highest_ == UINT64_MAX ? highest_ : highest_ + 1;  // a hostile sender's maximum
-  const std::uint64_t end = end_count_ ? std::max(*end_count_, past_highest) : past_highest;
-  const std::uint64_t expected = end - first_;
-  return expected > distinct_ ? expected - distinct_ : 0;
+  // Expected numbers are first_ .. last, which may be all 2^64 of them (a
+  // hostile sender's 0 and UINT64_MAX): count them minus one, which fits,
+  // against the distinct numbers minus one (distinct_ >= 1 here).
+  std::uint64_t last = highest_;
+  if (end_count_ && *end_count_ > 0) last = std::max(last, *end_count_ - 1);
+  const std::uint64_t expected_less_one = last - first_;
+  return expected_less_one > distinct_ - 1 ? expected_less_one - (distinct_ - 1) : 0;
 }
 
 void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {

@@ -155,7 +155,7 @@ TEST(NetAbMoldudp64Example, PerLineGapsRealLossAndDuplicatesExactly) {
       << r.output;
   EXPECT_EQ(examples::lines_with(r.standard_output,
                                  "merged: delivered 870 (20880 bytes), lost on both lines 30, duplicates dropped 780, "
-                                 "heartbeats 0, malformed 0")
+                                 "heartbeats 0, malformed or of another session 0")
                 .size(),
             1u)
       << r.output;
@@ -176,6 +176,30 @@ TEST(FeedOverviewExample, ItsSectionsRunOnBuiltDatagrams) {
                            "delivered on line A"}) {
     EXPECT_EQ(examples::lines_with(r.standard_output, line).size(), 1u) << line << "\n" << r.output;
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(NetAbMoldudp64Example, ADeadLineMissedEveryMessage) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = free_port((*net)[1]);
+  const auto r = examples::run_example_while(
+      (*net)[1], "ab_moldudp64_receiver", {"eth0", std::to_string(port), "10000", "239.77.1.1", "239.77.2.1"},
+      "joined line A", [&] { send_ab_session((*net)[0], "239.77.1.1", "239.77.2.1", port, 100, 7, 1); });
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  // Line B carries only the end of session: it missed all 300 messages.
+  EXPECT_EQ(examples::lines_with(r.standard_output, "line A: 258 messages, lost on this line 42, first 100.0 %").size(), 1u)
+      << r.output;
+  EXPECT_EQ(examples::lines_with(r.standard_output, "line B: 0 messages, lost on this line 300, first 0.0 %").size(), 1u)
+      << r.output;
+  EXPECT_EQ(examples::lines_with(r.standard_output, "merged: delivered 258 (6192 bytes), lost on both lines 42, "
+                                                    "duplicates dropped 0")
+                .size(),
+            1u)
+      << r.output;
 }
 
 }  // namespace

@@ -155,6 +155,9 @@ TEST(Arbiter, ADeadLineLeavesTheOtherToCarryTheFeed) {
   EXPECT_EQ(arb.line(B).datagrams, 0u);
   EXPECT_EQ(arb.line(B).sequence.received(), 0u);
   EXPECT_EQ(arb.line(B).sequence.lost(), 0u) << "a line with no arrival has no sequence of its own";
+  EXPECT_EQ(arb.line_missed(B), 1000u) << "but it missed every number of the feed";
+  EXPECT_EQ(arb.line_missed(A), 1u);
+  EXPECT_EQ(arb.line_missed(7), 0u) << "no such line";
   EXPECT_DOUBLE_EQ(arb.first_arrival_share(A), 1.0);
   EXPECT_DOUBLE_EQ(arb.first_arrival_share(B), 0.0);
   EXPECT_EQ(arb.skew().count(), 0u);
@@ -167,7 +170,17 @@ TEST(Arbiter, ALineThatDiesAndComesBackCountsItsOwnGap) {
   EXPECT_EQ(arb.lost(), 0u);
   EXPECT_EQ(arb.line(B).sequence.lost(), 500u);
   EXPECT_EQ(arb.line(B).sequence.gaps(), 1u);
+  EXPECT_EQ(arb.line_missed(B), 500u);
   EXPECT_EQ(arb.skew().count(), 500u);
+}
+
+TEST(Arbiter, ALineThatStartsLateMissedWhatCameBeforeItsFirstNumber) {
+  auto arb = feed::arbiter::make(2).value();
+  run_ab(arb, 1000, 50, never, [](std::uint64_t n) { return n < 300; });
+  arb.end(1000);
+  EXPECT_EQ(arb.line(B).sequence.lost(), 0u) << "its own sequence starts at 300";
+  EXPECT_EQ(arb.line_missed(B), 300u) << "the feed started at 0";
+  EXPECT_EQ(arb.line_missed(A), 0u);
 }
 
 TEST(Arbiter, DuplicatesWithinALine) {

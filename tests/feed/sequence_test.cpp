@@ -106,6 +106,8 @@ TEST(SequenceTracker, AHostileHighestNumberDoesNotWrapTheCount) {
   EXPECT_EQ(u.add(UINT64_MAX), expect_of(verdict::gap, UINT64_MAX, {1, UINT64_MAX - 1}));
   EXPECT_EQ(u.expired(), UINT64_MAX - W) << "every number skipped but the window's last ones expired";
   EXPECT_LE(u.expired(), u.lost());
+  EXPECT_EQ(u.lost(), UINT64_MAX - 1) << "0 and 2^64-1 came: the 2^64 - 2 numbers between them are lost, exactly";
+  EXPECT_EQ(u.received(), 2u);
 }
 
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {

@@ -63,7 +63,7 @@
 ///       if (p) checker.check(*p);
 ///       else ++sync_errors;
 ///     }
-///   auto lost = checker.counts(0x100).cc_errors;
+///   auto cc_errors = checker.counts(0x100).cc_errors;  // error events, not lost packets
 ///   @endcode
 ///
 /// ## Sequencing (<mcnet/feed/sequence.hpp>)
@@ -89,7 +89,7 @@
 ///         continue;
 ///       }
 ///       auto a = seq.add(h->sequence);
-///       if (a.kind == feed::verdict::gap) request_retransmission(a.missing.first, a.missing.count);
+///       if (a.missing.count > 0) request_retransmission(a.missing.first, a.missing.count);  // a gap, or late below the first
 ///     }
 ///   }
 /// @endcode
@@ -116,7 +116,8 @@
 /// @code
 ///   auto ab = feed::arbiter::make(2).value();
 ///   // for each datagram read on line 0 (A) or 1 (B), with its kernel timestamp:
-///   auto r = ab.offer(line, h->sequence, m.info.software_time->time_since_epoch().count());
+///   const auto at = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
+///   auto r = ab.offer(line, h->sequence, at);
 ///   if (r.what == feed::arbiter::decision::deliver) handle(m);
 ///   // later: ab.lost(), ab.line(1).sequence.lost(), ab.first_arrival_share(0),
 ///   //        ab.skew().percentile(0.99)

@@ -88,7 +88,9 @@ inline constexpr std::uint8_t max = 63;
 [[nodiscard]] result<std::uint8_t> parse_dscp(std::string_view text) noexcept;
 
 /// The name of `codepoint` when it has one, else its decimal number:
-/// 46 is "ef", 5 is "5".
+/// 46 is "ef", 5 is "5". A DSCP is 6 bits: for 0 to 63, parse_dscp of the
+/// result gives `codepoint` back; a value above 63 (a whole TOS byte passed
+/// by mistake) prints as its number, which parse_dscp refuses.
 [[nodiscard]] std::string format_dscp(std::uint8_t codepoint);
 
 }  // namespace mcnet::core

@@ -147,6 +147,13 @@ class arbiter {
   [[nodiscard]] std::size_t lines() const noexcept { return lines_; }
   /// Line `line`'s counts (`line` below lines(); a larger index reads the last line).
   [[nodiscard]] const line_stats& line(std::size_t line) const noexcept;
+  /// The numbers of the feed that `line` did not carry: every number from
+  /// the first any line delivered up to the highest (or up to end()'s
+  /// count), less the distinct numbers the line received. A dead line
+  /// missed them all; a line that started late missed those before its
+  /// first. line(line).sequence.lost() counts only the line's own gaps,
+  /// from its own first number. 0 for a line index not below lines().
+  [[nodiscard]] std::uint64_t line_missed(std::size_t line) const noexcept;
   /// The share of delivered copies that came first on `line`, 0..1; 0 when
   /// nothing was delivered.
   [[nodiscard]] double first_arrival_share(std::size_t line) const noexcept;

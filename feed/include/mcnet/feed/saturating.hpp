@@ -21,4 +21,11 @@ namespace mcnet::feed {
   return b < 0 ? INT64_MAX : INT64_MIN;
 }
 
+/// `a + b` for counts, UINT64_MAX instead of wrapping: totals of what
+/// hostile sequence numbers claim stay at the top.
+[[nodiscard]] constexpr std::uint64_t saturating_add(std::uint64_t a, std::uint64_t b) noexcept {
+  std::uint64_t r = 0;
+  return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 }  // namespace mcnet::feed

@@ -174,12 +174,13 @@ class sequence_tracker {
 ///
 /// From A.1, with its constants: a number less than `max_dropout` ahead of
 /// the highest (modulo 2^16) is in order, possibly after a gap, and a wrap
-/// from 65535 to 0 adds a cycle; one at most `max_misorder` behind is
-/// reordered or a duplicate; anything else is a `jump` and is not counted,
+/// from 65535 to 0 adds a cycle; one fewer than `max_misorder` behind (1 to
+/// 99) is reordered or a duplicate; anything else is a `jump` and is not counted,
 /// unless the next datagram follows it (`restart`: the sender restarted,
 /// counting starts over from it, as A.1's `init_seq`; the counts before it
-/// stay in the totals). So a datagram more than `max_misorder` late is a
-/// `jump`, not `too_late`, as in A.1.
+/// stay in the totals). So a datagram `max_misorder` or more late is a
+/// `jump`, not `too_late`, as in A.1 (its test is `udelta <= RTP_SEQ_MOD -
+/// MAX_MISORDER`).
 ///
 /// Where this differs from A.1: the first datagram is counted at once (A.1's
 /// probation of MIN_SEQUENTIAL datagrams is source validation, left to the
@@ -192,7 +193,7 @@ class rtp_sequence_tracker {
  public:
   static constexpr std::uint32_t seq_mod = 1u << 16;  ///< RTP_SEQ_MOD
   static constexpr std::uint32_t max_dropout = 3000;  ///< MAX_DROPOUT: the largest gap believed at once
-  static constexpr std::uint32_t max_misorder = 100;  ///< MAX_MISORDER: the latest a reordered datagram may be
+  static constexpr std::uint32_t max_misorder = 100;  ///< MAX_MISORDER: a datagram this late or later is a jump
 
   /// Account one datagram's 16-bit number and say what it was.
   arrival add(std::uint16_t seq) noexcept;
