@@ -205,7 +205,7 @@ void BM_read_batch(benchmark::State& state) {
 // the loop; each read goes through read_batch, so this is read_batch plus
 // what owning adds.
 void BM_receive_batch(benchmark::State& state) {
-  core::receive_batch b(kBatch, 2048);
+  auto b = core::receive_batch::make(kBatch, 2048).value();
   measure_receive(state, [&](const pair_of_sockets& p, core::cmsg decode) {
     auto n = b.read(p.rx, decode, core::wait_policy::nonblocking());
     return n ? *n : 0;
@@ -272,7 +272,7 @@ void measure_alternating(benchmark::State& state, Read&& read) {
 }
 
 void BM_interleaved_receive_batch(benchmark::State& state) {
-  core::receive_batch b(kBatch, 2048);
+  auto b = core::receive_batch::make(kBatch, 2048).value();
   measure_alternating(state, [&](const pair_of_sockets& p, core::cmsg decode) {
     auto n = b.read(p.rx, decode, core::wait_policy::nonblocking());
     return n ? *n : 0;

@@ -70,7 +70,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   // ---- the receive logic
-  core::receive_batch batch(32, 1500);
+  auto made = core::receive_batch::make(32, 1500);
+  if (!made) return die(made.error());
+  auto& batch = *made;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::array<bool, 2> ended{};
   std::uint64_t heartbeats = 0, malformed = 0, next = 0, delivered_bytes = 0;

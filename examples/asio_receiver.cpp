@@ -60,7 +60,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   // ---- the receive logic: wait on asio, read with mcnet
-  core::receive_batch batch(16, 2048);  // all the memory the loop will use
+  auto made = core::receive_batch::make(16, 2048);  // all the memory the loop will use
+  if (!made) return die(made.error());
+  auto& batch = *made;
   int received = 0;
   int batches = 0;
   asio::steady_timer timer(io, std::chrono::milliseconds(args.timeout_ms));

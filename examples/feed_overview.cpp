@@ -67,7 +67,7 @@ std::uint64_t mpegts(std::span<const std::byte> datagram, std::uint64_t& sync_er
 
 void sequencing(core::socket_ref sock, const std::function<void(std::uint64_t, std::uint64_t)>& request_retransmission) {
   feed::sequence_tracker seq;
-  core::receive_batch batch(32, 2048);
+  auto batch = core::receive_batch::make(32, 2048).value();
   while (auto n = batch.read(sock, core::cmsg::timestamp_ns, core::wait_policy::deadline(1s))) {
     for (const core::message& m : batch) {
       auto h = feed::test_header::parse(m.payload());

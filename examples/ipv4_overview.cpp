@@ -73,7 +73,7 @@ void control_messages(ipv4::packet_conn& c, core::interface_ref eth0, std::span<
 void batches(ipv4::packet_conn& c) {
   using cf = ipv4::control_flags;
   (void)c.set_control_message(cf::software_timestamp | cf::hardware_timestamp, true);
-  core::receive_batch batch(32, 2048);
+  auto batch = core::receive_batch::make(32, 2048).value();
   c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));
   while (auto n = c.read_batch(batch))
     for (const core::message& m : batch)

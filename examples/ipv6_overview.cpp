@@ -62,7 +62,7 @@ void control_messages(ipv6::packet_conn& c, core::interface_ref eth0, std::span<
 }
 
 void batches(ipv6::packet_conn& c) {
-  core::receive_batch batch(32, 2048);
+  auto batch = core::receive_batch::make(32, 2048).value();
   c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));
   while (auto n = c.read_batch(batch))
     for (const core::message& m : batch)

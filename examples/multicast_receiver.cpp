@@ -48,7 +48,9 @@ int main(int argc, char** argv) {
 
   constexpr auto wanted = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::timestamp_ns | core::cmsg::drops;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
-  core::receive_batch batch(16, 2048);  // up to 16 datagrams a read, buffers allocated once
+  auto made = core::receive_batch::make(16, 2048);  // up to 16 datagrams a read, buffers allocated once
+  if (!made) return die(made.error());
+  auto& batch = *made;
   int received = 0;
   std::uint32_t drops = 0;
   std::set<long> seen;

@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
   std::fflush(stdout);
 
   // ---- the receive logic
-  core::receive_batch batch(32, 2048);  // all the memory the loop uses
+  auto made = core::receive_batch::make(32, 2048);  // all the memory the loop uses
+  if (!made) return die(made.error());
+  auto& batch = *made;
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::size_t ended = 0;
   while (ended < channels.size()) {

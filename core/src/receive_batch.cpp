@@ -1,28 +1,51 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// The owning receive batch: three allocations in the constructor, none after.
+// The owning receive batch: three allocations in make(), none after.
 // Each message's buffer and control spans point into the blocks once and for
 // all; read_batch sets every other field on each read.
 
 #include <mcnet/core/receive_batch.hpp>
 
+#include <algorithm>
 #include <limits>
-#include <stdexcept>
+#include <new>
+#include <system_error>
 #include <utility>
 
 namespace mcnet::core {
 
-receive_batch::receive_batch(std::size_t count, std::size_t payload_size)
-    : capacity_(count), payload_size_(payload_size) {
-  if (count == 0) throw std::invalid_argument("receive_batch: room for no datagram");
+result<receive_batch> receive_batch::make(std::size_t count, std::size_t payload_size) noexcept {
+  const auto number = static_cast<std::int64_t>(std::min<std::size_t>(count, INT64_MAX));
+  if (count == 0) {
+    return fail(error(std::make_error_code(std::errc::invalid_argument), "make", "receive_batch")
+                    .with_number(number)
+                    .with_hint("a batch needs room for at least one datagram"));
+  }
   if (payload_size != 0 && count > std::numeric_limits<std::size_t>::max() / payload_size) {
-    throw std::length_error("receive_batch: count * payload_size overflows");
+    return fail(error(std::make_error_code(std::errc::value_too_large), "make", "receive_batch")
+                    .with_number(number)
+                    .with_hint("count * payload_size does not fit in memory"));
   }
   // Not zero-filled: a message exposes only the bytes the kernel wrote.
-  payload_ = std::make_unique_for_overwrite<std::byte[]>(count * payload_size);
-  control_ = std::make_unique<control_buffer[]>(count);
-  messages_ = std::make_unique<message[]>(count);
+  std::unique_ptr<std::byte[]> payload(new (std::nothrow) std::byte[count * payload_size]);
+  std::unique_ptr<control_buffer[]> control(new (std::nothrow) control_buffer[count]);
+  std::unique_ptr<message[]> messages(new (std::nothrow) message[count]);
+  if (!payload || !control || !messages) {
+    return fail(error(std::make_error_code(std::errc::not_enough_memory), "make", "receive_batch")
+                    .with_number(number)
+                    .with_hint("the payload, control and message arrays could not be allocated"));
+  }
+  return receive_batch(count, payload_size, std::move(payload), std::move(control), std::move(messages));
+}
+
+receive_batch::receive_batch(std::size_t count, std::size_t payload_size, std::unique_ptr<std::byte[]> payload,
+                             std::unique_ptr<control_buffer[]> control, std::unique_ptr<message[]> messages) noexcept
+    : capacity_(count),
+      payload_size_(payload_size),
+      payload_(std::move(payload)),
+      control_(std::move(control)),
+      messages_(std::move(messages)) {
   for (std::size_t i = 0; i < count; ++i) {
     messages_[i].buffer = std::span<std::byte>(payload_.get() + i * payload_size, payload_size);
     messages_[i].control = control_[i].span();

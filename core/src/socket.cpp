@@ -43,7 +43,7 @@ result<socklen_t> sockaddr_for(socket_ref s, const endpoint& e, sockaddr_storage
     return fail(error(errc::family_mismatch, op, "socket")
                     .with_address(e.address())
                     .with_port(e.port())
-                    .with_hint("an AF_INET socket takes IPv4 addresses only; open an AF_INET6 socket"));
+                    .with_hint("an AF_INET socket takes IPv4 addresses only: give addresses of one family (the socket's family follows the remote endpoint in dial_udp and dial_tcp), or use an AF_INET6 socket"));
   }
   auto length = target.to_sockaddr(out);
   if (length == 0) {
@@ -81,8 +81,8 @@ namespace {
 error connect_error(error e, const endpoint& remote) noexcept {
   if (e.code == std::errc::invalid_argument && remote.address().needs_interface() && remote.address().scope_id() == 0) {
     e = error(errc::interface_required, e.op, e.what)
-            .with_hint("a link-local or interface-local destination needs an interface: write it with a zone, "
-                       "like fe80::1%eth0, or bind the socket to a device (SO_BINDTODEVICE)");
+            .with_hint("a link-local or interface-local destination needs an interface: write it with a zone "
+                       "(fe80::1%eth0, ff02::1%eth0), or bind the socket to a device (SO_BINDTODEVICE)");
   }
   return e.with_address(remote.address()).with_port(remote.port());
 }

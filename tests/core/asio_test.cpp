@@ -75,7 +75,7 @@ TEST(NetAsio, EventLoopWakesAndBatchesReceive) {
   // burst with recvmmsg, without blocking the loop.
   constexpr int kBursts = 3;
   constexpr int kPerBurst = 7;
-  core::receive_batch batch(4, 256);
+  auto batch = core::receive_batch::make(4, 256).value();
   std::vector<std::string> got;
   int wakeups = 0;
   int reads = 0;

@@ -149,7 +149,7 @@ void expect_timestamps_through_flags(Conn& rx, Conn& tx, const core::endpoint& d
   EXPECT_TRUE(plausible(one->control.timestamp)) << "the software stamp, through the facade's flag";
   EXPECT_FALSE(one->control.hardware_timestamp) << "veth takes no hardware stamp";
 
-  core::receive_batch b(4, 64);
+  auto b = core::receive_batch::make(4, 64).value();
   ASSERT_TRUE(tx.write_to(bytes_of("stamped too"), dest));
   auto n = rx.read_batch(b);
   ASSERT_TRUE(n) << n.error().message();
@@ -179,7 +179,7 @@ void expect_receive_batch_through_facade(Conn& rx, Conn& tx, const core::ip_addr
   rx.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));
   const core::endpoint dest(group, port_of(rx));
   constexpr std::size_t count = 10;
-  core::receive_batch b(4, 64);
+  auto b = core::receive_batch::make(4, 64).value();
   std::size_t got = 0;
   std::size_t right = 0;
   {

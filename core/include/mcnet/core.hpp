@@ -42,7 +42,7 @@
 /// `core::receive_batch` owns the buffers (allocated once; reads allocate
 /// nothing), `core::read_batch` takes the caller's (<mcnet/core/message.hpp>).
 /// @code
-///   core::receive_batch b(32, 2048);  // up to 32 datagrams a call, 2048 bytes each
+///   auto b = core::receive_batch::make(32, 2048).value();  // up to 32 datagrams a call, 2048 bytes each
 ///   while (auto n = b.read(*s, core::cmsg::pktinfo, core::wait_policy::deadline(std::chrono::seconds(1))))
 ///     for (const core::message& m : b)
 ///       std::cout << m.size << " bytes from " << m.peer.to_string() << " to "

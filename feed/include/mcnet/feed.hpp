@@ -79,7 +79,7 @@
 /// MAX_MISORDER, restarts). A gap-detecting receive loop:
 /// @code
 ///   feed::sequence_tracker seq;
-///   core::receive_batch batch(32, 2048);
+///   auto batch = core::receive_batch::make(32, 2048).value();
 ///   while (auto n = batch.read(sock, core::cmsg::timestamp_ns, core::wait_policy::deadline(1s))) {
 ///     for (const core::message& m : batch) {
 ///       auto h = feed::test_header::parse(m.payload());

@@ -82,7 +82,7 @@
 /// message's `info` into a control_message with `to_control_message`;
 /// `write_batch` sends `core::message`s with sendmmsg.
 /// @code
-///   core::receive_batch batch(32, 2048);  // 32 datagrams a call, 2048 bytes each
+///   auto batch = core::receive_batch::make(32, 2048).value();  // 32 datagrams a call, 2048 bytes each
 ///   c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));  // per call
 ///   while (auto n = c.read_batch(batch))
 ///     for (const core::message& m : batch)

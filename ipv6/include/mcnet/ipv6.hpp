@@ -76,7 +76,7 @@
 /// (buffers allocated once); `to_control_message` gives x/net's view of a
 /// message's `info`.
 /// @code
-///   core::receive_batch batch(32, 2048);
+///   auto batch = core::receive_batch::make(32, 2048).value();
 ///   c.set_wait(core::wait_policy::deadline(std::chrono::seconds(1)));  // per call
 ///   while (auto n = c.read_batch(batch))
 ///     for (const core::message& m : batch)

@@ -7,7 +7,7 @@
 /// allocated once, so that a receive loop is a few lines:
 ///
 /// @code
-///   core::receive_batch b(32, 2048);  // 32 datagrams of up to 2048 bytes
+///   auto b = core::receive_batch::make(32, 2048).value();  // 32 datagrams of up to 2048 bytes
 ///   while (auto n = b.read(sock, core::cmsg::pktinfo | core::cmsg::timestamp_ns,
 ///                          core::wait_policy::deadline(std::chrono::seconds(1)))) {
 ///     for (const core::message& m : b)  // the *n datagrams just read
@@ -43,13 +43,18 @@ class receive_batch {
  public:
   using iterator = const message*;
 
-  /// Allocates room for `count` datagrams of `payload_size` bytes (larger
-  /// datagrams arrive cut, `message::truncated` set). Throws
-  /// std::invalid_argument when `count` is 0 (a read would always return 0
-  /// datagrams), std::length_error when count * payload_size does not fit in
-  /// memory, std::bad_alloc.
-  receive_batch(std::size_t count, std::size_t payload_size);
+  /// Room for `count` datagrams of `payload_size` bytes each (larger
+  /// datagrams arrive cut, `message::truncated` set), allocated here and
+  /// never again. Errors (no exception): `std::errc::invalid_argument` when
+  /// `count` is 0 (a read would always return 0 datagrams);
+  /// `std::errc::value_too_large` when count * payload_size overflows;
+  /// `std::errc::not_enough_memory` when an allocation fails. The error's
+  /// number is `count`.
+  [[nodiscard]] static result<receive_batch> make(std::size_t count, std::size_t payload_size) noexcept;
 
+  /// An empty batch (capacity 0), as a moved-from one: a read fills nothing
+  /// and answers 0. Assign it the result of make().
+  receive_batch() noexcept = default;
   receive_batch(receive_batch&& other) noexcept;
   receive_batch& operator=(receive_batch&& other) noexcept;
   receive_batch(const receive_batch&) = delete;
@@ -87,6 +92,9 @@ class receive_batch {
   std::unique_ptr<std::byte[]> payload_;
   std::unique_ptr<control_buffer[]> control_;
   std::unique_ptr<message[]> messages_;
+
+  receive_batch(std::size_t count, std::size_t payload_size, std::unique_ptr<std::byte[]> payload,
+                std::unique_ptr<control_buffer[]> control, std::unique_ptr<message[]> messages) noexcept;
 };
 
 }  // namespace mcnet::core
