@@ -132,34 +132,39 @@ struct header_fields {
 [[nodiscard]] result<std::size_t> build(std::span<std::byte> out, const header_fields& fields,
                           std::span<const std::byte> payload) noexcept;
 
-// Inline: called once per datagram, its checks are a few compares.
-[[nodiscard]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+// Inline: called once per datagram, its checks are a few compares. Each
+// failure is one out-of-line call (feed::detail::codec_failure).
+[[nodiscard, gnu::always_inline]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+  using feed::detail::codec_check;
+  using feed::detail::codec_failure;
   const std::size_t n = packet.size();
   if (n < fixed_header_size) {
-    return feed::detail::codec_error(detail::codec, "length", n,
-                                     "an RTP packet has at least the 12-byte header");
+    static constexpr codec_check check{detail::codec, "length", "an RTP packet has at least the 12-byte header"};
+    return codec_failure<packet_view>(check, static_cast<std::int64_t>(n));
   }
   const std::byte* p = packet.data();
   const unsigned first = std::to_integer<unsigned>(p[0]);
   if (first >> 6 != version) {
-    return feed::detail::codec_error(detail::codec, "version", first >> 6,
-                                     "RTP version 2 only (RFC 3550 5.1)");
+    static constexpr codec_check check{detail::codec, "version", "RTP version 2 only (RFC 3550 5.1)"};
+    return codec_failure<packet_view>(check, first >> 6);
   }
   const std::size_t cc = first & 0x0fu;
   std::size_t at = fixed_header_size + 4 * cc;
   if (at > n) {
-    return feed::detail::codec_error(detail::codec, "CSRC count", cc,
-                                     "the {number} CSRCs run past the end of the packet");
+    static constexpr codec_check check{detail::codec, "CSRC count", "the {number} CSRCs run past the end of the packet"};
+    return codec_failure<packet_view>(check, static_cast<std::int64_t>(cc));
   }
   if ((first & 0x10u) != 0) {
     if (n - at < extension_header_size) {
-      return feed::detail::codec_error(detail::codec, "extension", n - at,
-                                       "X is set but only {number} bytes follow the CSRCs");
+      static constexpr codec_check check{detail::codec, "extension",
+                                         "X is set but only {number} bytes follow the CSRCs"};
+      return codec_failure<packet_view>(check, static_cast<std::int64_t>(n - at));
     }
     const std::size_t words = load_be<std::uint16_t>(p + at + 2);
     if (n - at - extension_header_size < 4 * words) {
-      return feed::detail::codec_error(detail::codec, "extension length", words,
-                                       "the extension's {number} words run past the end");
+      static constexpr codec_check check{detail::codec, "extension length",
+                                         "the extension's {number} words run past the end"};
+      return codec_failure<packet_view>(check, static_cast<std::int64_t>(words));
     }
     at += extension_header_size + 4 * words;
   }
@@ -168,8 +173,9 @@ struct header_fields {
     // The count is the last byte, so it needs a byte after the headers.
     pad = n > at ? std::to_integer<std::size_t>(p[n - 1]) : 0;
     if (pad == 0 || pad > n - at) {
-      return feed::detail::codec_error(detail::codec, "padding", pad,
-                                       "P is set: the last byte counts 1 or more bytes after the headers");
+      static constexpr codec_check check{detail::codec, "padding",
+                                         "P is set: the last byte counts 1 or more bytes after the headers"};
+      return codec_failure<packet_view>(check, static_cast<std::int64_t>(pad));
     }
   }
   packet_view v;
