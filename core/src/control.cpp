@@ -60,8 +60,7 @@ bool decode_control_into(std::span<const std::byte> control, cmsg wanted, packet
     cmsghdr h;
     std::memcpy(&h, at, sizeof h);
     if (h.cmsg_len < header_size || h.cmsg_len > left) {
-      failure = {"cmsghdr", static_cast<std::int64_t>(h.cmsg_len),
-                 "cmsg_len is shorter than a header or runs past the control buffer"};
+      failure = malformed_header(static_cast<std::int64_t>(h.cmsg_len));
       return false;
     }
     const std::span<const std::byte> d(at + header_size, h.cmsg_len - header_size);
@@ -213,9 +212,7 @@ result<std::optional<cmsg_entry>> cmsg_view::next() noexcept {
   if (h.cmsg_len < header_size || h.cmsg_len > rest_.size()) {
     const auto len = static_cast<std::int64_t>(h.cmsg_len);
     rest_ = {};
-    return fail(error(errc::truncated_control_message, "decode", "cmsghdr")
-                    .with_number(len)
-                    .with_hint("cmsg_len is shorter than a header or runs past the control buffer"));
+    return fail(detail::malformed_header(len).to_error());
   }
   cmsg_entry e{h.cmsg_level, h.cmsg_type, rest_.subspan(header_size, h.cmsg_len - header_size)};
   const std::size_t step = std::min<std::size_t>(CMSG_ALIGN(h.cmsg_len), rest_.size());

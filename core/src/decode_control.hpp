@@ -36,6 +36,12 @@ struct control_failure {
   }
 };
 
+// A header whose cmsg_len (`length`) is shorter than a header or runs past
+// the buffer.
+inline control_failure malformed_header(std::int64_t length) noexcept {
+  return {"cmsghdr", length, "cmsg_len is shorter than a header or runs past the control buffer"};
+}
+
 // The fields of packet_info, as bits: which ones a decode wrote.
 namespace info_field {
 inline constexpr std::uint32_t destination = 1u << 0;
