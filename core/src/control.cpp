@@ -3,10 +3,12 @@
 //
 // Control message codec. Headers are read with memcpy (a caller's buffer may
 // sit at any alignment) and checked against the bytes really present; each
-// payload is checked against the size its type needs. One table row per
+// payload is checked against the size its type needs. One switch case per
 // message the kernel sends.
 
 #include <mcnet/core/control.hpp>
+
+#include "decode_control.hpp"
 
 #include <linux/net_tstamp.h>
 
@@ -36,138 +38,168 @@ std::optional<kernel_time> to_time(const timespec& ts) noexcept {
   return kernel_time(std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec));
 }
 
-ip_address v4_of(const in_addr& a) noexcept {
-  std::array<std::uint8_t, 4> b{};
-  std::memcpy(b.data(), &a, 4);
-  return ip_address::v4_bytes(b);
-}
-
-ip_address v6_of(const in6_addr& a, std::uint32_t scope) noexcept {
-  std::array<std::uint8_t, 16> b{};
-  std::memcpy(b.data(), &a, 16);
-  return ip_address::v6_bytes(b, scope);
-}
-
-using parse_fn = void (*)(std::span<const std::byte>, packet_info&) noexcept;
-
-struct rule {
-  int level;
-  int type;
-  cmsg kind;
-  std::size_t min_size;  // bytes the payload must have
+// The kernel's spelling of a control message, for errors.
+struct spelled {
   std::string_view spelling;
-  parse_fn parse;
+  std::size_t min_size;  // bytes the payload must have
 };
 
-constexpr rule rules[] = {
-    {SOL_SOCKET, SCM_TIMESTAMPNS, cmsg::timestamp_ns, sizeof(timespec), "SCM_TIMESTAMPNS",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.software_time = to_time(load<timespec>(d)); }},
-    {SOL_SOCKET, SCM_TIMESTAMPING, cmsg::timestamping, sizeof(scm_timestamping), "SCM_TIMESTAMPING",
-     [](std::span<const std::byte> d, packet_info& out) noexcept {
-       auto ts = load<scm_timestamping>(d);
-       if (auto sw = to_time(ts.ts[0])) out.software_time = sw;
-       if (auto hw = to_time(ts.ts[2])) out.hardware_time = hw;
-     }},
+}  // namespace
+
+namespace detail {
+
+// One switch on (level, type) decodes each message straight into `out`: no
+// table scan, no indirect call, no `result` on the way (this runs for every
+// control message of every datagram). A message the switch does not know,
+// or whose kind is not wanted, is skipped.
+bool decode_control_into(std::span<const std::byte> control, cmsg wanted, packet_info& out,
+                         control_failure& failure, std::uint32_t& filled) noexcept {
+  const std::byte* at = control.data();
+  std::size_t left = control.size();
+  while (left >= header_size) {
+    cmsghdr h;
+    std::memcpy(&h, at, sizeof h);
+    if (h.cmsg_len < header_size || h.cmsg_len > left) {
+      failure = malformed_header(static_cast<std::int64_t>(h.cmsg_len));
+      return false;
+    }
+    const std::span<const std::byte> d(at + header_size, h.cmsg_len - header_size);
+    // Whether the payload holds what `m` needs; otherwise the failure names it.
+    const auto fits = [&](const spelled& m) noexcept {
+      if (d.size() >= m.min_size) return true;
+      failure = {m.spelling, static_cast<std::int64_t>(d.size()),
+                 "the payload is shorter than the message type needs (MSG_CTRUNC?)"};
+      return false;
+    };
+    bool ok = true;
+    switch (h.cmsg_level) {
+      case SOL_SOCKET:
+        switch (h.cmsg_type) {
+          case SCM_TIMESTAMPNS:
+            if (!has(wanted, cmsg::timestamp_ns)) break;
+            if (!(ok = fits({"SCM_TIMESTAMPNS", sizeof(timespec)}))) break;
+            out.software_time = to_time(load<timespec>(d));
+            filled |= info_field::software_time;
+            break;
 #if defined(SO_TIMESTAMPNS_NEW) && SO_TIMESTAMPNS_NEW != SCM_TIMESTAMPNS
-    // Sockets switched to the y2038-safe variant by someone else (64-bit
-    // __kernel_timespec: the same layout as timespec on 64-bit Linux).
-    {SOL_SOCKET, SO_TIMESTAMPNS_NEW, cmsg::timestamp_ns, sizeof(timespec), "SO_TIMESTAMPNS_NEW",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.software_time = to_time(load<timespec>(d)); }},
+          // Sockets switched to the y2038-safe variant by someone else (64-bit
+          // __kernel_timespec: the same layout as timespec on 64-bit Linux).
+          case SO_TIMESTAMPNS_NEW:
+            if (!has(wanted, cmsg::timestamp_ns)) break;
+            if (!(ok = fits({"SO_TIMESTAMPNS_NEW", sizeof(timespec)}))) break;
+            out.software_time = to_time(load<timespec>(d));
+            filled |= info_field::software_time;
+            break;
 #endif
-    {SOL_SOCKET, SO_RXQ_OVFL, cmsg::drops, sizeof(std::uint32_t), "SO_RXQ_OVFL",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.drops = load<std::uint32_t>(d); }},
-    {IPPROTO_IP, IP_PKTINFO, cmsg::pktinfo, sizeof(in_pktinfo), "IP_PKTINFO",
-     [](std::span<const std::byte> d, packet_info& out) noexcept {
-       auto pi = load<in_pktinfo>(d);
-       out.destination = v4_of(pi.ipi_addr);
-       out.interface_index = static_cast<std::uint32_t>(pi.ipi_ifindex);
-     }},
-    // Linux sends the TTL as a 4-byte int and the TOS as one byte (ip(7)).
-    {IPPROTO_IP, IP_TTL, cmsg::hop_limit, sizeof(int), "IP_TTL",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.hop_limit = load<int>(d); }},
-    {IPPROTO_IP, IP_TOS, cmsg::traffic_class, 1, "IP_TOS",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.traffic_class = load<std::uint8_t>(d); }},
-    {IPPROTO_IP, IP_ORIGDSTADDR, cmsg::original_destination, sizeof(sockaddr_in), "IP_ORIGDSTADDR",
-     [](std::span<const std::byte> d, packet_info& out) noexcept {
-       auto sa = load<sockaddr_in>(d);
-       out.original_destination = endpoint(v4_of(sa.sin_addr), ntohs(sa.sin_port));
-     }},
-    {IPPROTO_IPV6, IPV6_PKTINFO, cmsg::pktinfo, sizeof(in6_pktinfo), "IPV6_PKTINFO",
-     [](std::span<const std::byte> d, packet_info& out) noexcept {
-       auto pi = load<in6_pktinfo>(d);
-       out.interface_index = pi.ipi6_ifindex;
-       out.destination = v6_of(pi.ipi6_addr, 0);
-     }},
-    {IPPROTO_IPV6, IPV6_HOPLIMIT, cmsg::hop_limit, sizeof(int), "IPV6_HOPLIMIT",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.hop_limit = load<int>(d); }},
-    {IPPROTO_IPV6, IPV6_TCLASS, cmsg::traffic_class, sizeof(int), "IPV6_TCLASS",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.traffic_class = load<int>(d); }},
-    {IPPROTO_IPV6, IPV6_PATHMTU, cmsg::path_mtu, sizeof(ip6_mtuinfo), "IPV6_PATHMTU",
-     [](std::span<const std::byte> d, packet_info& out) noexcept { out.path_mtu = load<ip6_mtuinfo>(d).ip6m_mtu; }},
-    {IPPROTO_IPV6, IPV6_ORIGDSTADDR, cmsg::original_destination, sizeof(sockaddr_in6), "IPV6_ORIGDSTADDR",
-     [](std::span<const std::byte> d, packet_info& out) noexcept {
-       auto sa = load<sockaddr_in6>(d);
-       out.original_destination = endpoint(v6_of(sa.sin6_addr, sa.sin6_scope_id), ntohs(sa.sin6_port));
-     }},
-};
-
-// The row for (level, type), found by switch rather than a scan: this runs
-// for every control message of every datagram.
-constexpr std::size_t row(int level, int type) noexcept {
-  for (std::size_t i = 0; i < std::size(rules); ++i) {
-    if (rules[i].level == level && rules[i].type == type) return i;
-  }
-  return std::size(rules);
-}
-
-const rule* find_rule(int level, int type) noexcept {
-  std::size_t i = std::size(rules);
-  switch (level) {
-    case SOL_SOCKET:
-      switch (type) {
-        case SCM_TIMESTAMPNS: i = row(SOL_SOCKET, SCM_TIMESTAMPNS); break;
-        case SCM_TIMESTAMPING: i = row(SOL_SOCKET, SCM_TIMESTAMPING); break;
-        case SO_RXQ_OVFL: i = row(SOL_SOCKET, SO_RXQ_OVFL); break;
-#if defined(SO_TIMESTAMPNS_NEW) && SO_TIMESTAMPNS_NEW != SCM_TIMESTAMPNS
-        case SO_TIMESTAMPNS_NEW: i = row(SOL_SOCKET, SO_TIMESTAMPNS_NEW); break;
-#endif
-        default: break;
-      }
-      break;
-    case IPPROTO_IP:
-      switch (type) {
-        case IP_PKTINFO: i = row(IPPROTO_IP, IP_PKTINFO); break;
-        case IP_TTL: i = row(IPPROTO_IP, IP_TTL); break;
-        case IP_TOS: i = row(IPPROTO_IP, IP_TOS); break;
-        case IP_ORIGDSTADDR: i = row(IPPROTO_IP, IP_ORIGDSTADDR); break;
-        default: break;
-      }
-      break;
-    case IPPROTO_IPV6:
-      switch (type) {
-        case IPV6_PKTINFO: i = row(IPPROTO_IPV6, IPV6_PKTINFO); break;
-        case IPV6_HOPLIMIT: i = row(IPPROTO_IPV6, IPV6_HOPLIMIT); break;
-        case IPV6_TCLASS: i = row(IPPROTO_IPV6, IPV6_TCLASS); break;
-        case IPV6_PATHMTU: i = row(IPPROTO_IPV6, IPV6_PATHMTU); break;
-        case IPV6_ORIGDSTADDR: i = row(IPPROTO_IPV6, IPV6_ORIGDSTADDR); break;
-        default: break;
-      }
-      break;
-    default: break;
-  }
-  return i < std::size(rules) ? &rules[i] : nullptr;
-}
-
-// Every row is reachable through find_rule.
-constexpr bool all_rows_distinct() noexcept {
-  for (std::size_t i = 0; i < std::size(rules); ++i) {
-    if (row(rules[i].level, rules[i].type) != i) return false;
+          case SCM_TIMESTAMPING: {
+            if (!has(wanted, cmsg::timestamping)) break;
+            if (!(ok = fits({"SCM_TIMESTAMPING", sizeof(scm_timestamping)}))) break;
+            const auto ts = load<scm_timestamping>(d);
+            if (auto sw = to_time(ts.ts[0])) {
+              out.software_time = sw;
+              filled |= info_field::software_time;
+            }
+            if (auto hw = to_time(ts.ts[2])) {
+              out.hardware_time = hw;
+              filled |= info_field::hardware_time;
+            }
+            break;
+          }
+          case SO_RXQ_OVFL:
+            if (!has(wanted, cmsg::drops)) break;
+            if (!(ok = fits({"SO_RXQ_OVFL", sizeof(std::uint32_t)}))) break;
+            out.drops = load<std::uint32_t>(d);
+            filled |= info_field::drops;
+            break;
+          default: break;
+        }
+        break;
+      case IPPROTO_IP:
+        switch (h.cmsg_type) {
+          case IP_PKTINFO: {
+            if (!has(wanted, cmsg::pktinfo)) break;
+            if (!(ok = fits({"IP_PKTINFO", sizeof(in_pktinfo)}))) break;
+            const auto pi = load<in_pktinfo>(d);
+            assign_v4(out.destination, &pi.ipi_addr);
+            out.interface_index = static_cast<std::uint32_t>(pi.ipi_ifindex);
+            filled |= info_field::destination | info_field::interface_index;
+            break;
+          }
+          // Linux sends the TTL as a 4-byte int and the TOS as one byte (ip(7)).
+          case IP_TTL:
+            if (!has(wanted, cmsg::hop_limit)) break;
+            if (!(ok = fits({"IP_TTL", sizeof(int)}))) break;
+            out.hop_limit = load<int>(d);
+            filled |= info_field::hop_limit;
+            break;
+          case IP_TOS:
+            if (!has(wanted, cmsg::traffic_class)) break;
+            if (!(ok = fits({"IP_TOS", 1}))) break;
+            out.traffic_class = load<std::uint8_t>(d);
+            filled |= info_field::traffic_class;
+            break;
+          case IP_ORIGDSTADDR: {
+            if (!has(wanted, cmsg::original_destination)) break;
+            if (!(ok = fits({"IP_ORIGDSTADDR", sizeof(sockaddr_in)}))) break;
+            const auto sa = load<sockaddr_in>(d);
+            assign_v4(out.original_destination, &sa.sin_addr, ntohs(sa.sin_port));
+            filled |= info_field::original_destination;
+            break;
+          }
+          default: break;
+        }
+        break;
+      case IPPROTO_IPV6:
+        switch (h.cmsg_type) {
+          case IPV6_PKTINFO: {
+            if (!has(wanted, cmsg::pktinfo)) break;
+            if (!(ok = fits({"IPV6_PKTINFO", sizeof(in6_pktinfo)}))) break;
+            const auto pi = load<in6_pktinfo>(d);
+            out.interface_index = pi.ipi6_ifindex;
+            assign_v6(out.destination, &pi.ipi6_addr, 0);
+            filled |= info_field::destination | info_field::interface_index;
+            break;
+          }
+          case IPV6_HOPLIMIT:
+            if (!has(wanted, cmsg::hop_limit)) break;
+            if (!(ok = fits({"IPV6_HOPLIMIT", sizeof(int)}))) break;
+            out.hop_limit = load<int>(d);
+            filled |= info_field::hop_limit;
+            break;
+          case IPV6_TCLASS:
+            if (!has(wanted, cmsg::traffic_class)) break;
+            if (!(ok = fits({"IPV6_TCLASS", sizeof(int)}))) break;
+            out.traffic_class = load<int>(d);
+            filled |= info_field::traffic_class;
+            break;
+          case IPV6_PATHMTU:
+            if (!has(wanted, cmsg::path_mtu)) break;
+            if (!(ok = fits({"IPV6_PATHMTU", sizeof(ip6_mtuinfo)}))) break;
+            out.path_mtu = load<ip6_mtuinfo>(d).ip6m_mtu;
+            filled |= info_field::path_mtu;
+            break;
+          case IPV6_ORIGDSTADDR: {
+            if (!has(wanted, cmsg::original_destination)) break;
+            if (!(ok = fits({"IPV6_ORIGDSTADDR", sizeof(sockaddr_in6)}))) break;
+            const auto sa = load<sockaddr_in6>(d);
+            assign_v6(out.original_destination, &sa.sin6_addr, sa.sin6_scope_id, ntohs(sa.sin6_port));
+            filled |= info_field::original_destination;
+            break;
+          }
+          default: break;
+        }
+        break;
+      default: break;
+    }
+    if (!ok) return false;
+    const std::size_t step = std::min<std::size_t>(CMSG_ALIGN(h.cmsg_len), left);
+    at += step;
+    left -= step;
   }
   return true;
 }
-static_assert(all_rows_distinct(), "one table row per (level, type)");
 
-}  // namespace
+}  // namespace detail
 
 result<std::optional<cmsg_entry>> cmsg_view::next() noexcept {
   if (rest_.size() < header_size) {
@@ -180,9 +212,7 @@ result<std::optional<cmsg_entry>> cmsg_view::next() noexcept {
   if (h.cmsg_len < header_size || h.cmsg_len > rest_.size()) {
     const auto len = static_cast<std::int64_t>(h.cmsg_len);
     rest_ = {};
-    return fail(error(errc::truncated_control_message, "decode", "cmsghdr")
-                    .with_number(len)
-                    .with_hint("cmsg_len is shorter than a header or runs past the control buffer"));
+    return fail(detail::malformed_header(len).to_error());
   }
   cmsg_entry e{h.cmsg_level, h.cmsg_type, rest_.subspan(header_size, h.cmsg_len - header_size)};
   const std::size_t step = std::min<std::size_t>(CMSG_ALIGN(h.cmsg_len), rest_.size());
@@ -191,31 +221,10 @@ result<std::optional<cmsg_entry>> cmsg_view::next() noexcept {
 }
 
 result<void> decode_control(std::span<const std::byte> control, cmsg wanted, packet_info& out) noexcept {
-  // The same walk as cmsg_view, inlined: this runs once per datagram.
-  const std::byte* at = control.data();
-  std::size_t left = control.size();
-  while (left >= header_size) {
-    cmsghdr h;
-    std::memcpy(&h, at, sizeof h);
-    if (h.cmsg_len < header_size || h.cmsg_len > left) {
-      return fail(error(errc::truncated_control_message, "decode", "cmsghdr")
-                      .with_number(static_cast<std::int64_t>(h.cmsg_len))
-                      .with_hint("cmsg_len is shorter than a header or runs past the control buffer"));
-    }
-    if (const rule* r = find_rule(h.cmsg_level, h.cmsg_type); r != nullptr && has(wanted, r->kind)) {
-      const std::span<const std::byte> data(at + header_size, h.cmsg_len - header_size);
-      if (data.size() < r->min_size) {
-        return fail(error(errc::truncated_control_message, "decode", r->spelling)
-                        .with_number(static_cast<std::int64_t>(data.size()))
-                        .with_hint("the payload is shorter than the message type needs (MSG_CTRUNC?)"));
-      }
-      r->parse(data, out);
-    }
-    const std::size_t step = std::min<std::size_t>(CMSG_ALIGN(h.cmsg_len), left);
-    at += step;
-    left -= step;
-  }
-  return {};
+  detail::control_failure failure;
+  std::uint32_t filled = 0;
+  if (detail::decode_control_into(control, wanted, out, failure, filled)) return {};
+  return fail(failure.to_error());
 }
 
 result<void> cmsg_writer::append(int level, int type, std::span<const std::byte> payload) noexcept {

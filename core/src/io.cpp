@@ -21,6 +21,7 @@
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sockopt.hpp>
 
+#include "decode_control.hpp"
 #include "sys/calls.hpp"
 
 namespace mcnet::core {
@@ -89,22 +90,20 @@ void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noe
   h.msg_controllen = m.control.size();
 }
 
-// The source of a received datagram: the kernel fills sockaddr_in or
-// sockaddr_in6 (aligned, of the right length), so no checks beyond the family.
-endpoint peer_of(const sockaddr_storage& name, socklen_t length) noexcept {
+// Store the source of a received datagram in `peer`: the kernel fills
+// sockaddr_in or sockaddr_in6 (aligned, of the right length), so no checks
+// beyond the family. Stored only when it changed (detail::assign_v4).
+void store_peer(endpoint& peer, const sockaddr_storage& name, socklen_t length) noexcept {
   if (name.ss_family == AF_INET && length >= sizeof(sockaddr_in)) {
     const auto& in = reinterpret_cast<const sockaddr_in&>(name);
-    std::array<std::uint8_t, 4> b;
-    std::memcpy(b.data(), &in.sin_addr, 4);
-    return {ip_address::v4_bytes(b), ntohs(in.sin_port)};
-  }
-  if (name.ss_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
+    detail::assign_v4(peer, &in.sin_addr, ntohs(in.sin_port));
+  } else if (name.ss_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
     const auto& in6 = reinterpret_cast<const sockaddr_in6&>(name);
-    std::array<std::uint8_t, 16> b;
-    std::memcpy(b.data(), &in6.sin6_addr, 16);
-    return {ip_address::v6_bytes(b, in6.sin6_scope_id), ntohs(in6.sin6_port)};
+    detail::assign_v6(peer, &in6.sin6_addr, in6.sin6_scope_id, ntohs(in6.sin6_port));
+  } else {
+    static constexpr endpoint none{};
+    peer = none;
   }
-  return {};
 }
 
 void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std::size_t length,
@@ -114,14 +113,19 @@ void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std:
   m.size = std::min(length, m.buffer.size());
   m.control_truncated = (h.msg_flags & MSG_CTRUNC) != 0;
   m.control_size = h.msg_controllen;
-  m.peer = peer_of(name, h.msg_namelen);
+  store_peer(m.peer, name, h.msg_namelen);
   if (m.control_error) m.control_error = {};
   if (any(decode)) {
-    m.info = packet_info{};
-    if (h.msg_controllen > 0) {
-      auto r = decode_control(std::span<const std::byte>(m.control.data(), h.msg_controllen), decode, m.info);
-      if (!r) m.control_error = r.error().code;
+    // `info` is reset and filled: the fields decoded are written over, the
+    // others reset (detail::reset_unfilled).
+    std::uint32_t filled = 0;
+    detail::control_failure failure;
+    if (h.msg_controllen > 0 &&
+        !detail::decode_control_into(std::span<const std::byte>(m.control.data(), h.msg_controllen), decode, m.info,
+                                     failure, filled)) {
+      m.control_error = make_error_code(errc::truncated_control_message);
     }
+    detail::reset_unfilled(m.info, filled);
   }
 }
 

@@ -10,21 +10,14 @@ namespace mcnet::feed::moldudp64 {
 using feed::detail::codec_error;
 namespace {
 
-constexpr std::string_view packet_codec = "moldudp64 packet";
+using detail::bad_session_byte;
+using detail::packet_codec;
+using detail::session_hint;
 constexpr std::string_view request_codec = "moldudp64 request";
-
-// The first byte outside printable ASCII, or -1.
-int bad_session_byte(const std::byte* p, std::size_t n) noexcept {
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto c = std::to_integer<int>(p[i]);
-    if (c < 0x20 || c > 0x7e) return c;
-  }
-  return -1;
-}
 
 // The error for a session byte `c` outside printable ASCII.
 tl::unexpected<error> bad_session(std::string_view codec, int c) noexcept {
-  return codec_error(codec, "session", c, "the session is printable ASCII (0x20 to 0x7E)");
+  return codec_error(codec, "session", c, session_hint);
 }
 
 void write_header(std::byte* p, const session_id& session, std::uint64_t sequence, std::uint16_t count) noexcept {
@@ -47,7 +40,7 @@ result<session_id> session_id::make(std::string_view name) noexcept {
     return codec_error("moldudp64 session", "length", name.size(), "a session has at most 10 characters");
   }
   if (const int c = bad_session_byte(reinterpret_cast<const std::byte*>(name.data()), name.size()); c >= 0) {
-    return codec_error("moldudp64 session", "character", c, "the session is printable ASCII (0x20 to 0x7E)");
+    return codec_error("moldudp64 session", "character", c, session_hint);
   }
   session_id s;
   std::memcpy(s.text_.data(), name.data(), name.size());
@@ -59,32 +52,6 @@ session_id::session_id(const std::byte* wire) noexcept { std::memcpy(text_.data(
 std::string_view session_id::name() const noexcept {
   auto v = view();
   while (!v.empty() && v.back() == ' ') v.remove_suffix(1);
-  return v;
-}
-
-result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
-  if (packet.size() < header_size) {
-    return codec_error(packet_codec, "length", packet.size(), "a downstream packet has at least the 20-byte header");
-  }
-  const std::byte* p = packet.data();
-  if (const int c = bad_session_byte(p, session_size); c >= 0) return bad_session(packet_codec, c);
-  packet_view v;
-  v.bytes_ = packet;
-  v.sequence_ = load_be<std::uint64_t>(p + session_size);
-  v.count_ = load_be<std::uint16_t>(p + session_size + 8);
-  std::size_t at = header_size;
-  for (std::size_t i = 0; i < v.size(); ++i) {
-    if (packet.size() - at < block_header_size ||
-        packet.size() - at - block_header_size < load_be<std::uint16_t>(p + at)) {
-      return codec_error(packet_codec, "message length", i,
-                         "message {number} runs past the end: the count says more than the packet holds");
-    }
-    at += block_header_size + load_be<std::uint16_t>(p + at);
-  }
-  if (at != packet.size()) {
-    return codec_error(packet_codec, "trailing bytes", packet.size() - at,
-                       "{number} bytes after the last message the count announces");
-  }
   return v;
 }
 

@@ -119,6 +119,55 @@ TEST(Control, DecodesIpv6Messages) {
   EXPECT_EQ(info.original_destination.to_string(), "[fd77::2]:5000");
 }
 
+// Decoding into a packet_info that already holds values (a reused message):
+// every decoded address is the new one, whatever was there, including an
+// equal address of the other family, the same address with another port or
+// another scope id.
+TEST(Control, DecodedAddressesReplaceWhatWasThere) {
+  const auto v4 = [](const char* text) { return core::ip_address::parse(text).value(); };
+  sockaddr_in orig{};
+  orig.sin_family = AF_INET;
+  orig.sin_port = htons(5000);
+  inet_pton(AF_INET, "10.77.0.2", &orig.sin_addr);
+  builder b;
+  b.add(IPPROTO_IP, IP_PKTINFO, pktinfo_v4("239.255.0.1", 3)).add(IPPROTO_IP, IP_ORIGDSTADDR, orig);
+  for (const core::packet_info& before :
+       {core::packet_info{.destination = v4("239.255.0.2"), .original_destination = {v4("10.77.0.2"), 5001}},
+        core::packet_info{.destination = v4("239.255.0.1").map_v6(),
+                          .original_destination = {v4("10.77.0.2").map_v6(), 5000}},
+        core::packet_info{.destination = v4("239.255.0.1"), .original_destination = {v4("10.77.0.2"), 5000}}}) {
+    core::packet_info info = before;
+    ASSERT_TRUE(core::decode_control(b.span(), cmsg::all, info));
+    EXPECT_EQ(info.destination, v4("239.255.0.1")) << before.destination;
+    EXPECT_EQ(info.original_destination, core::endpoint(v4("10.77.0.2"), 5000)) << before.original_destination;
+  }
+
+  in6_pktinfo pi{};
+  inet_pton(AF_INET6, "ff12::77:1", &pi.ipi6_addr);
+  pi.ipi6_ifindex = 5;
+  sockaddr_in6 orig6{};
+  orig6.sin6_family = AF_INET6;
+  orig6.sin6_port = htons(5000);
+  orig6.sin6_scope_id = 5;
+  inet_pton(AF_INET6, "fe80::2", &orig6.sin6_addr);
+  builder c;
+  c.add(IPPROTO_IPV6, IPV6_PKTINFO, pi).add(IPPROTO_IPV6, IPV6_ORIGDSTADDR, orig6);
+  const auto group = core::ip_address::parse("ff12::77:1").value();
+  const auto link_local = core::ip_address::parse("fe80::2").value();
+  for (const core::packet_info& before :
+       {core::packet_info{.destination = group.with_scope_id(5),
+                          .original_destination = {link_local.with_scope_id(6), 5000}},
+        core::packet_info{.destination = core::ip_address::parse("ff12::77:2").value(),
+                          .original_destination = {link_local.with_scope_id(5), 5001}},
+        core::packet_info{.destination = group, .original_destination = {link_local.with_scope_id(5), 5000}}}) {
+    core::packet_info info = before;
+    ASSERT_TRUE(core::decode_control(c.span(), cmsg::all, info));
+    EXPECT_EQ(info.destination, group) << "IPV6_PKTINFO carries no scope id; before: " << before.destination;
+    EXPECT_EQ(info.original_destination, core::endpoint(link_local.with_scope_id(5), 5000))
+        << before.original_destination;
+  }
+}
+
 TEST(Control, TimestampingGivesSoftwareAndHardware) {
   scm_timestamping t{};
   t.ts[0] = {10, 1};

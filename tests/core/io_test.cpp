@@ -47,38 +47,105 @@ void expect_plausible(const std::optional<core::kernel_time>& t, std::chrono::se
 
 class NetIo : public ::testing::TestWithParam<bool> {};  // param: IPv6
 
+// Two hosts on a LAN and a UDP receiver on the second, with metadata on;
+// `dial` gives a sender on the first, connected to it.
+struct unicast_lan {
+  explicit unicast_lan(bool v6)
+      : net(test::network::lan(2)),
+        rx_addr(v6 ? (*net)[1].v6() : (*net)[1].v4()),
+        rx(test::run_in((*net)[1], [&] {
+          auto s = core::listen_udp(core::endpoint(rx_addr, 0)).value();
+          test::enable_metadata(s, v6);
+          return s;
+        })),
+        dest(core::local_endpoint(rx).value()) {}
+  [[nodiscard]] std::uint32_t rx_index() const { return (*net)[1].iface().index; }
+  [[nodiscard]] core::socket dial() const {
+    return test::run_in((*net)[0], [&] { return core::dial_udp(dest).value(); });
+  }
+
+  std::unique_ptr<test::network> net;
+  core::ip_address rx_addr;
+  core::socket rx;
+  core::endpoint dest;
+};
+
 TEST_P(NetIo, UnicastRoundTripWithMetadata) {
   MCNET_REQUIRE_NETNS();
-  const bool v6 = GetParam();
-  auto net = test::network::lan(2);
-  const auto& h0 = (*net)[0];
-  const auto& h1 = (*net)[1];
-  const auto rx_addr = v6 ? h1.v6() : h1.v4();
-  auto rx = test::run_in(h1, [&] {
-    auto s = core::listen_udp(core::endpoint(rx_addr, 0)).value();
-    test::enable_metadata(s, v6);
-    return s;
-  });
-  const auto dest = core::local_endpoint(rx).value();
-  auto tx = test::run_in(h0, [&] { return core::dial_udp(dest).value(); });
+  unicast_lan lan(GetParam());
+  auto tx = lan.dial();
 
   test::owned_message out;
   out.set_text("unicast");
   ASSERT_TRUE(core::write_to(tx, out.m)) << "connected socket: no destination needed";
 
   test::owned_message in;
-  auto r = core::read_from(rx, in.m, kMetadata, core::wait_policy::deadline(2s));
+  auto r = core::read_from(lan.rx, in.m, kMetadata, core::wait_policy::deadline(2s));
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(in.text(), "unicast");
   EXPECT_EQ(in.m.peer, core::local_endpoint(tx).value());
-  EXPECT_EQ(in.m.info.destination, rx_addr);
-  EXPECT_EQ(in.m.info.interface_index, h1.iface().index);
+  EXPECT_EQ(in.m.info.destination, lan.rx_addr);
+  EXPECT_EQ(in.m.info.interface_index, lan.rx_index());
   EXPECT_EQ(in.m.info.hop_limit, 64) << "the default unicast TTL / hop limit";
   expect_plausible(in.m.info.software_time);
   EXPECT_FALSE(in.m.info.drops) << "no drop yet: the kernel sends no SO_RXQ_OVFL before the first";
   EXPECT_FALSE(in.m.truncated);
   EXPECT_FALSE(in.m.control_truncated);
   EXPECT_FALSE(in.m.control_error);
+}
+
+// One message read into again and again, as a receive loop does: each read
+// gives that datagram's source, and a read that decodes resets every field
+// of `info` it did not decode, whatever the message held before.
+TEST_P(NetIo, ReusedMessageTakesEachDatagramsSourceAndMetadata) {
+  MCNET_REQUIRE_NETNS();
+  unicast_lan lan(GetParam());
+  auto tx1 = lan.dial();
+  auto tx2 = lan.dial();
+  const auto from1 = core::local_endpoint(tx1).value();
+  const auto from2 = core::local_endpoint(tx2).value();
+
+  test::owned_message in;
+  in.m.peer = core::endpoint(from1.address(), static_cast<std::uint16_t>(from1.port() + 1));
+  in.m.info = core::packet_info{.destination = any_of(!lan.rx_addr.is_v6()),
+                                .interface_index = 99,
+                                .hop_limit = 1,
+                                .traffic_class = 5,
+                                .software_time = core::kernel_time{},
+                                .hardware_time = core::kernel_time{},
+                                .drops = 7,
+                                .path_mtu = 1280,
+                                .original_destination = core::endpoint(lan.rx_addr, 9)};
+  const auto read = [&](core::socket_ref from_socket, const char* text, cmsg decode) {
+    test::owned_message out;
+    out.set_text(text);
+    ASSERT_TRUE(core::write_to(from_socket, out.m));
+    auto r = core::read_from(lan.rx, in.m, decode, core::wait_policy::deadline(2s));
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(in.text(), text);
+  };
+
+  read(tx1, "one", kMetadata);
+  EXPECT_EQ(in.m.peer, from1) << "the same address with another port was there";
+  EXPECT_EQ(in.m.info.destination, lan.rx_addr);
+  EXPECT_EQ(in.m.info.interface_index, lan.rx_index());
+  EXPECT_EQ(in.m.info.hop_limit, 64);
+  expect_plausible(in.m.info.software_time);
+  EXPECT_EQ(in.m.info.traffic_class, -1) << "not decoded: reset";
+  EXPECT_FALSE(in.m.info.hardware_time) << "not decoded: reset";
+  EXPECT_FALSE(in.m.info.drops) << "no drop yet";
+  EXPECT_EQ(in.m.info.path_mtu, 0u) << "not decoded: reset";
+  EXPECT_EQ(in.m.info.original_destination, core::endpoint{}) << "not decoded: reset";
+
+  read(tx2, "two", kMetadata);
+  EXPECT_EQ(in.m.peer, from2);
+  EXPECT_EQ(in.m.info.destination, lan.rx_addr);
+  EXPECT_EQ(in.m.info.hop_limit, 64);
+
+  const auto info_before = in.m.info.destination;
+  read(tx1, "three", cmsg::none);
+  EXPECT_EQ(in.m.peer, from1);
+  EXPECT_EQ(in.m.info.destination, info_before) << "nothing decoded: info untouched";
 }
 
 TEST_P(NetIo, MulticastToTwoReceiversAndNoneAfterLeave) {

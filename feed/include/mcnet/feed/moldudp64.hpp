@@ -31,6 +31,7 @@
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/feed/big_endian.hpp>
+#include <mcnet/feed/detail/codec_error.hpp>
 
 namespace mcnet::feed::moldudp64 {
 
@@ -228,5 +229,75 @@ struct request {
   /// Field by field.
   friend bool operator==(const request&, const request&) = default;
 };
+
+namespace detail {
+
+inline constexpr std::string_view packet_codec = "moldudp64 packet";
+inline constexpr std::string_view session_hint = "the session is printable ASCII (0x20 to 0x7E)";
+
+// The first of `n` session bytes at `p` outside printable ASCII, or -1.
+[[nodiscard]] inline int bad_session_byte(const std::byte* p, std::size_t n) noexcept {
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto c = std::to_integer<int>(p[i]);
+    if (c < 0x20 || c > 0x7e) return c;
+  }
+  return -1;
+}
+
+// The checks of packet_view::parse. Returns the first one `packet` fails,
+// its number in `value`; or nullptr.
+[[nodiscard]] inline const feed::detail::codec_check* check_packet(std::span<const std::byte> packet,
+                                                                   std::int64_t& value) noexcept {
+  using feed::detail::codec_check;
+  const std::size_t n = packet.size();
+  if (n < header_size) {
+    static constexpr codec_check check{packet_codec, "length", "a downstream packet has at least the 20-byte header"};
+    value = static_cast<std::int64_t>(n);
+    return &check;
+  }
+  const std::byte* p = packet.data();
+  if (const int c = bad_session_byte(p, session_size); c >= 0) {
+    static constexpr codec_check check{packet_codec, "session", session_hint};
+    value = c;
+    return &check;
+  }
+  const std::uint16_t count = load_be<std::uint16_t>(p + session_size + 8);
+  const std::size_t messages = count == end_of_session_count ? 0 : count;
+  std::size_t at = header_size;
+  for (std::size_t i = 0; i < messages; ++i) {
+    if (n - at < block_header_size || n - at - block_header_size < load_be<std::uint16_t>(p + at)) {
+      static constexpr codec_check check{
+          packet_codec, "message length",
+          "message {number} runs past the end: the count says more than the packet holds"};
+      value = static_cast<std::int64_t>(i);
+      return &check;
+    }
+    at += block_header_size + load_be<std::uint16_t>(p + at);
+  }
+  if (at != n) {
+    static constexpr codec_check check{packet_codec, "trailing bytes",
+                                       "{number} bytes after the last message the count announces"};
+    value = static_cast<std::int64_t>(n - at);
+    return &check;
+  }
+  return nullptr;
+}
+
+}  // namespace detail
+
+// Inline: called once per datagram; a failure is one out-of-line call
+// (feed::detail::codec_failure) whatever check failed. Called out of line,
+// the parse cost 3-4 ns a packet more than the hand-written C.
+[[nodiscard]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+  std::int64_t value = 0;
+  if (const auto* failed = detail::check_packet(packet, value)) {
+    return feed::detail::codec_failure<packet_view>(*failed, value);
+  }
+  packet_view v;
+  v.bytes_ = packet;
+  v.sequence_ = load_be<std::uint64_t>(packet.data() + session_size);
+  v.count_ = load_be<std::uint16_t>(packet.data() + session_size + 8);
+  return v;
+}
 
 }  // namespace mcnet::feed::moldudp64

@@ -331,42 +331,50 @@ class datagram_builder {
 // Inline: a datagram calls these once per packet.
 
 [[nodiscard]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+  using feed::detail::codec_check;
+  using feed::detail::codec_failure;
   if (packet.size() != packet_size) {
-    return feed::detail::codec_error(detail::packet_codec, "length", packet.size(), "a packet has 188 bytes");
+    static constexpr codec_check check{detail::packet_codec, "length", "a packet has 188 bytes"};
+    return codec_failure<packet_view>(check, static_cast<std::int64_t>(packet.size()));
   }
   const std::byte* p = packet.data();
   if (std::to_integer<std::uint8_t>(p[0]) != sync_byte) {
-    return feed::detail::codec_error(detail::packet_codec, "sync byte", std::to_integer<std::uint8_t>(p[0]),
-                                     "no sync byte 0x47: sync lost");
+    static constexpr codec_check check{detail::packet_codec, "sync byte", "no sync byte 0x47: sync lost"};
+    return codec_failure<packet_view>(check, std::to_integer<std::uint8_t>(p[0]));
   }
   packet_view v;
   v.bytes_ = packet;
   const auto afc = v.control();
   if (afc == adaptation_control::reserved) {
-    return feed::detail::codec_error(detail::packet_codec, "adaptation field control", 0,
-                                     "'00' is reserved: the packet is discarded");
+    static constexpr codec_check check{detail::packet_codec, "adaptation field control",
+                                       "'00' is reserved: the packet is discarded"};
+    return codec_failure<packet_view>(check, 0);
   }
   if (v.has_adaptation_field()) {
     const std::size_t length = std::to_integer<std::size_t>(p[header_size]);
     if (afc == adaptation_control::adaptation_only && length != 183) {
-      return feed::detail::codec_error(detail::packet_codec, "adaptation field length", length,
-                                       "183 in a packet without payload");
+      static constexpr codec_check check{detail::packet_codec, "adaptation field length",
+                                         "183 in a packet without payload"};
+      return codec_failure<packet_view>(check, static_cast<std::int64_t>(length));
     }
     if (afc == adaptation_control::adaptation_and_payload && length > 182) {
-      return feed::detail::codec_error(detail::packet_codec, "adaptation field length", length,
-                                       "0 to 182 in a packet with payload");
+      static constexpr codec_check check{detail::packet_codec, "adaptation field length",
+                                         "0 to 182 in a packet with payload"};
+      return codec_failure<packet_view>(check, static_cast<std::int64_t>(length));
     }
     v.adaptation_length_ = length;
     if (length != 0) {
       const unsigned flags = std::to_integer<unsigned>(p[header_size + 1]);
       std::size_t need = 1;
       if ((flags & detail::flag_pcr) != 0 && length < (need += detail::pcr_size)) {
-        return feed::detail::codec_error(detail::packet_codec, "PCR", length,
-                                         "the PCR runs past the adaptation field of {number} bytes");
+        static constexpr codec_check check{detail::packet_codec, "PCR",
+                                           "the PCR runs past the adaptation field of {number} bytes"};
+        return codec_failure<packet_view>(check, static_cast<std::int64_t>(length));
       }
       if ((flags & detail::flag_opcr) != 0 && length < (need += detail::pcr_size)) {
-        return feed::detail::codec_error(detail::packet_codec, "OPCR", length,
-                                         "the OPCR runs past the adaptation field of {number} bytes");
+        static constexpr codec_check check{detail::packet_codec, "OPCR",
+                                           "the OPCR runs past the adaptation field of {number} bytes"};
+        return codec_failure<packet_view>(check, static_cast<std::int64_t>(length));
       }
     }
   }

@@ -97,7 +97,9 @@ class packet_view {
   [[nodiscard]] std::size_t header_size() const noexcept { return payload_offset_; }
   /// What follows the headers, without the padding.
   [[nodiscard]] std::span<const std::byte> payload() const noexcept {
-    return bytes_.subspan(payload_offset_, bytes_.size() - payload_offset_ - padding_);
+    // Not subspan(offset, count): parse checked the bounds, and subspan's
+    // test of count against dynamic_extent costs a compare and a cmov.
+    return {bytes_.data() + payload_offset_, bytes_.size() - payload_offset_ - padding_};
   }
   /// The whole packet.
   [[nodiscard]] std::span<const std::byte> bytes() const noexcept { return bytes_; }
@@ -132,45 +134,75 @@ struct header_fields {
 [[nodiscard]] result<std::size_t> build(std::span<std::byte> out, const header_fields& fields,
                           std::span<const std::byte> payload) noexcept;
 
-// Inline: called once per datagram, its checks are a few compares.
-[[nodiscard]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+namespace detail {
+
+// The checks of packet_view::parse. Returns the first one `packet` fails,
+// its number in `value`; or nullptr, with the header size in `at` and the
+// padding in `pad`.
+[[nodiscard]] inline const feed::detail::codec_check* check_packet(std::span<const std::byte> packet, std::size_t& at,
+                                                                   std::size_t& pad, std::int64_t& value) noexcept {
+  using feed::detail::codec_check;
   const std::size_t n = packet.size();
   if (n < fixed_header_size) {
-    return feed::detail::codec_error(detail::codec, "length", n,
-                                     "an RTP packet has at least the 12-byte header");
+    static constexpr codec_check check{codec, "length", "an RTP packet has at least the 12-byte header"};
+    value = static_cast<std::int64_t>(n);
+    return &check;
   }
   const std::byte* p = packet.data();
   const unsigned first = std::to_integer<unsigned>(p[0]);
   if (first >> 6 != version) {
-    return feed::detail::codec_error(detail::codec, "version", first >> 6,
-                                     "RTP version 2 only (RFC 3550 5.1)");
+    static constexpr codec_check check{codec, "version", "RTP version 2 only (RFC 3550 5.1)"};
+    value = first >> 6;
+    return &check;
   }
   const std::size_t cc = first & 0x0fu;
-  std::size_t at = fixed_header_size + 4 * cc;
+  at = fixed_header_size + 4 * cc;
   if (at > n) {
-    return feed::detail::codec_error(detail::codec, "CSRC count", cc,
-                                     "the {number} CSRCs run past the end of the packet");
+    static constexpr codec_check check{codec, "CSRC count", "the {number} CSRCs run past the end of the packet"};
+    value = static_cast<std::int64_t>(cc);
+    return &check;
   }
   if ((first & 0x10u) != 0) {
     if (n - at < extension_header_size) {
-      return feed::detail::codec_error(detail::codec, "extension", n - at,
-                                       "X is set but only {number} bytes follow the CSRCs");
+      static constexpr codec_check check{codec, "extension", "X is set but only {number} bytes follow the CSRCs"};
+      value = static_cast<std::int64_t>(n - at);
+      return &check;
     }
     const std::size_t words = load_be<std::uint16_t>(p + at + 2);
     if (n - at - extension_header_size < 4 * words) {
-      return feed::detail::codec_error(detail::codec, "extension length", words,
-                                       "the extension's {number} words run past the end");
+      static constexpr codec_check check{codec, "extension length", "the extension's {number} words run past the end"};
+      value = static_cast<std::int64_t>(words);
+      return &check;
     }
     at += extension_header_size + 4 * words;
   }
-  std::size_t pad = 0;
+  pad = 0;
   if ((first & 0x20u) != 0) {
     // The count is the last byte, so it needs a byte after the headers.
     pad = n > at ? std::to_integer<std::size_t>(p[n - 1]) : 0;
     if (pad == 0 || pad > n - at) {
-      return feed::detail::codec_error(detail::codec, "padding", pad,
-                                       "P is set: the last byte counts 1 or more bytes after the headers");
+      static constexpr codec_check check{codec, "padding",
+                                         "P is set: the last byte counts 1 or more bytes after the headers"};
+      value = static_cast<std::int64_t>(pad);
+      return &check;
     }
+  }
+  return nullptr;
+}
+
+}  // namespace detail
+
+// Inline: called once per datagram, its checks are a few compares, and a
+// failure is one out-of-line call (feed::detail::codec_failure) whatever
+// check failed: small enough for g++ 12 at -O2 to inline. (Called, with a
+// call site per check, it cost 1.7 ns a packet more than the hand-written
+// parser, 1.59x.)
+[[nodiscard]] inline result<packet_view> packet_view::parse(std::span<const std::byte> packet) noexcept {
+  std::size_t at = 0;
+  std::size_t pad = 0;
+  std::int64_t value = 0;
+  if (const auto* failed = detail::check_packet(packet, at, pad, value)) {
+    return feed::detail::codec_failure<packet_view>(*failed, value);
   }
   packet_view v;
   v.bytes_ = packet;

@@ -28,4 +28,22 @@ tl::unexpected<error> codec_error(std::string_view codec, std::string_view field
   return codec_error(codec, field, static_cast<std::int64_t>(value), hint);
 }
 
+/// A check of an inline parser: the codec, the field it is about and the
+/// rule, all static texts (the `op`, `what` and hint of codec_error).
+struct codec_check {
+  std::string_view codec;
+  std::string_view field;
+  std::string_view hint;
+};
+
+/// codec_error as the failed `result<T>` of a parse, built out of line in
+/// the caller's return slot. An inline parser's error path is then one call
+/// with two arguments: it stays small enough to be inlined, and its success
+/// path neither reserves a frame for an `error` nor copies one (converting a
+/// returned `tl::unexpected<error>` costs a ~200-byte copy at each site).
+template <class T>
+[[gnu::cold, gnu::noinline]] result<T> codec_failure(const codec_check& check, std::int64_t value) noexcept {
+  return codec_error(check.codec, check.field, value, check.hint);
+}
+
 }  // namespace mcnet::feed::detail
