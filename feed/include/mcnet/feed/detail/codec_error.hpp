@@ -42,7 +42,7 @@ struct codec_check {
 /// path neither reserves a frame for an `error` nor copies one (converting a
 /// returned `tl::unexpected<error>` costs a ~200-byte copy at each site).
 template <class T>
-[[gnu::cold, gnu::noinline]] result<T> codec_failure(const codec_check& check, std::int64_t value) noexcept {
+[[nodiscard]] [[gnu::cold, gnu::noinline]] result<T> codec_failure(const codec_check& check, std::int64_t value) noexcept {
   return codec_error(check.codec, check.field, value, check.hint);
 }
 
