@@ -15,6 +15,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <optional>
 
 #include <netinet/in.h>
 
@@ -22,6 +23,7 @@
 #include <mcnet/core/sockopt.hpp>
 
 #include "decode_control.hpp"
+#include "send_hint.hpp"
 #include "sys/calls.hpp"
 
 namespace mcnet::core {
@@ -182,19 +184,26 @@ bool control_names_interface(const message& m) noexcept {
 // message, SO_BINDTODEVICE, or for a group IPV6_MULTICAST_IF. (A sticky
 // IPV6_PKTINFO set with setsockopt cannot be read back, and is not seen.)
 // Only such destinations pay for the check.
-result<void> check_interface(socket_ref s, const message& m, std::string_view op) noexcept {
+// `index` names the message of a batch (std::nullopt: a single write).
+result<void> check_interface(socket_ref s, const message& m, std::string_view op,
+                             std::optional<std::size_t> index = std::nullopt) noexcept {
   const auto& to = m.peer.address();
   if (!to.needs_interface() || to.scope_id() != 0 || control_names_interface(m)) return {};
   if (auto device = get(s, opt::bind_to_device); device && !device->empty()) return {};
   if (to.is_multicast()) {
-    if (auto index = get(s, ipv6_multicast_if); index && *index != 0) return {};
+    if (auto index6 = get(s, ipv6_multicast_if); index6 && *index6 != 0) return {};
   }
-  return fail(error(errc::interface_required, op, "socket")
-                  .with_address(to)
-                  .with_port(m.peer.port())
-                  .with_hint("a link-local or interface-local destination needs an interface: write it with a zone "
-                             "(fe80::1%eth0), pass one in the message (IPV6_PKTINFO), or set SO_BINDTODEVICE or, "
-                             "for a group, IPV6_MULTICAST_IF"));
+  auto e = error(errc::interface_required, op, "socket").with_address(to).with_port(m.peer.port());
+  if (!index) {
+    return fail(e.with_hint("a link-local or interface-local destination needs an interface: write it with a zone "
+                            "(fe80::1%eth0), pass one in the message (IPV6_PKTINFO), or set SO_BINDTODEVICE or, "
+                            "for a group, IPV6_MULTICAST_IF"));
+  }
+  return fail(e.with_number(static_cast<std::int64_t>(*index))
+                  .with_hint("nothing was sent: message {number} of the batch has a link-local or interface-local "
+                             "destination, which needs an interface: write it with a zone (fe80::1%eth0), pass "
+                             "one in the message (IPV6_PKTINFO), or set SO_BINDTODEVICE or, for a group, "
+                             "IPV6_MULTICAST_IF"));
 }
 
 }  // namespace
@@ -244,7 +253,10 @@ result<void> write_to(socket_ref s, const message& m, wait_policy wait) noexcept
   const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::sendmsg(fd, h); });
   if (r < 0) {
     auto e = io_error(r, "sendmsg");
-    if (m.peer.address().is_valid()) e.with_address(m.peer.address()).with_port(m.peer.port());
+    if (m.peer.address().is_valid()) {
+      e.with_address(m.peer.address()).with_port(m.peer.port());
+      detail::with_send_hint(e, m.peer);
+    }
     return fail(e);
   }
   return {};
@@ -304,19 +316,18 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
   auto& iovs = scratch.iovs;
   auto& names = scratch.names;
   const int fd = s.native_handle();
+  // Every message is checked before the first is sent, as documented: a
+  // batch refused for its tenth message sends none.
+  for (std::size_t i = 0; i < msgs.size(); ++i) {
+    if (auto r = check_interface(s, msgs[i], "sendmmsg", i); !r) return fail(r.error());
+  }
   std::size_t done = 0;
   while (done < msgs.size()) {
-    auto chunk = std::min(batch_limit, msgs.size() - done);
+    const auto chunk = std::min(batch_limit, msgs.size() - done);
     for (std::size_t i = 0; i < chunk; ++i) {
-      if (auto r = check_interface(s, msgs[done + i], "sendmmsg"); !r) {
-        if (done + i == 0) return fail(r.error());
-        chunk = i;  // send those before it; the next call reports the error
-        break;
-      }
       prepare_write(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr);
       headers[i].msg_len = 0;
     }
-    if (chunk == 0) break;
     const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept {
       return sys::sendmmsg(fd, headers.data(), static_cast<unsigned>(chunk));
     });
@@ -324,7 +335,10 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
       if (done > 0) break;
       auto e = io_error(r, "sendmmsg");
       const auto& first = msgs[done];
-      if (first.peer.address().is_valid()) e.with_address(first.peer.address()).with_port(first.peer.port());
+      if (first.peer.address().is_valid()) {
+        e.with_address(first.peer.address()).with_port(first.peer.port());
+        detail::with_send_hint(e, first.peer);
+      }
       return fail(e);
     }
     done += static_cast<std::size_t>(r);

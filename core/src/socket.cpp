@@ -7,6 +7,7 @@
 
 #include <netinet/in.h>
 
+#include "send_hint.hpp"
 #include "sys/calls.hpp"
 
 namespace mcnet::core {
@@ -84,7 +85,8 @@ error connect_error(error e, const endpoint& remote) noexcept {
             .with_hint("a link-local or interface-local destination needs an interface: write it with a zone "
                        "(fe80::1%eth0, ff02::1%eth0), or bind the socket to a device (SO_BINDTODEVICE)");
   }
-  return e.with_address(remote.address()).with_port(remote.port());
+  e.with_address(remote.address()).with_port(remote.port());
+  return detail::with_send_hint(e, remote);
 }
 
 }  // namespace

@@ -123,8 +123,9 @@ class wait_policy {
 /// errc::interface_required (an IPv6 link-local or interface-local
 /// destination without a zone, an IPV6_PKTINFO interface in `m.control`,
 /// SO_BINDTODEVICE or, for a group, IPV6_MULTICAST_IF), or sendmsg's errno
-/// (EMSGSIZE, ENETUNREACH: no route and no multicast interface, ...). A
-/// datagram is never sent partially.
+/// (EMSGSIZE; ENETUNREACH: no route, which for a group means no multicast
+/// interface and no 224.0.0.0/4 route for IPv4, no ff00::/8 route for IPv6,
+/// and the error's hint says so; ...). A datagram is never sent partially.
 [[nodiscard]] result<void> write_to(socket_ref s, const message& m, wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// Receive up to `msgs.size()` datagrams with recvmmsg(2): waits (as `wait`
@@ -138,8 +139,9 @@ class wait_policy {
 /// Send `msgs` with sendmmsg(2), waiting as `wait` says whenever the socket
 /// cannot take more. Returns how many were sent: all of them, or fewer when
 /// an error stopped the batch after some had gone (the error is returned
-/// only when none was sent). Errors: as write_to, errc::interface_required
-/// included (checked for each message before anything is sent).
+/// only when none was sent). Errors: as write_to; errc::interface_required
+/// is checked for every message before anything is sent (a batch with one
+/// such message sends nothing; the error's number is that message's index).
 [[nodiscard]] result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs,
                                 wait_policy wait = wait_policy::blocking()) noexcept;
 
