@@ -3,6 +3,8 @@
 #include <mcnet/core/error.hpp>
 
 #include <algorithm>
+#include <array>
+#include <cctype>
 #include <charconv>
 
 #include <mcnet/core/ip_address.hpp>
@@ -63,6 +65,18 @@ void append_number(std::string& out, std::int64_t n) {
   out.append(buf.data(), r.ptr);
 }
 
+// After "1": the hints' plural units read singular ("1 byte", not "1 bytes").
+void singular_unit(std::string& out, std::string_view& hint) {
+  for (std::string_view unit : {" bytes", " words", " CSRCs", " datagrams", " groups", " sockets", " sources"}) {
+    if (!hint.starts_with(unit)) continue;
+    const auto rest = hint.substr(unit.size());
+    if (!rest.empty() && std::isalpha(static_cast<unsigned char>(rest.front()))) continue;
+    out.append(unit.substr(0, unit.size() - 1));
+    hint = rest;
+    return;
+  }
+}
+
 // Replace "{number}", "{interface}" and "{source}" in a static hint by the payload.
 void append_hint(std::string& out, std::string_view hint, std::optional<std::int64_t> number,
                  std::optional<std::uint32_t> ifindex, const std::optional<core::ip_address>& source) {
@@ -77,6 +91,7 @@ void append_hint(std::string& out, std::string_view hint, std::optional<std::int
     if (hint.starts_with("{number}") && number) {
       append_number(out, *number);
       hint.remove_prefix(8);
+      if (*number == 1) singular_unit(out, hint);
     } else if (hint.starts_with("{interface}") && ifindex) {
       append_number(out, *ifindex);
       hint.remove_prefix(11);

@@ -97,6 +97,19 @@ TEST(Error, MessageWithInputPortAndInterfaceInHint) {
   EXPECT_EQ(braces.message(), "set x: value out of range: use {braces} freely");
 }
 
+TEST(Error, OneOfAUnitReadsSingular) {
+  const auto hint = [](std::int64_t n, const char* h) {
+    return error(errc::value_out_of_range, "parse", "x").with_number(n).with_hint(h).message();
+  };
+  EXPECT_EQ(hint(1, "{number} bytes after the end"), "parse x: value out of range: 1 byte after the end");
+  EXPECT_EQ(hint(2, "{number} bytes after the end"), "parse x: value out of range: 2 bytes after the end");
+  EXPECT_EQ(hint(0, "{number} bytes"), "parse x: value out of range: 0 bytes");
+  EXPECT_EQ(hint(1, "the CSRC list ({number} CSRCs) runs past"),
+            "parse x: value out of range: the CSRC list (1 CSRC) runs past");
+  EXPECT_EQ(hint(1, "{number} has no buffer"), "parse x: value out of range: 1 has no buffer") << "not a unit";
+  EXPECT_EQ(hint(1, "{number} bytesize"), "parse x: value out of range: 1 bytesize") << "a whole word only";
+}
+
 TEST(Error, LongInputIsCutAndMarked) {
   const std::string input(200, 'x');
   auto e = error(errc::invalid_address, "parse", "ip_address").with_input(input);

@@ -135,7 +135,22 @@ TEST(Rtp, PaddingMustCountOneOrMoreBytesThatExist) {
   EXPECT_EQ(r.error().number(), 6);
   auto nothing = std::vector<std::byte>(kPlain.begin(), kPlain.begin() + 12);
   nothing[0] = std::byte{0xa0};  // P with no byte after the header
-  EXPECT_EQ(field(rtp::packet_view::parse(nothing)), "padding");
+  r = rtp::packet_view::parse(nothing);
+  EXPECT_EQ(field(r), "padding");
+  EXPECT_NE(r.error().message().find("no byte follows the headers"), std::string::npos) << r.error().message();
+}
+
+TEST(Rtp, MessagesReadWhenOneOfAUnitIsMissing) {
+  auto one_csrc = std::vector<std::byte>(kPlain.begin(), kPlain.begin() + 12);
+  one_csrc[0] = std::byte{0x81};  // one CSRC, none there
+  auto r = rtp::packet_view::parse(one_csrc);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("the CSRC list (1 CSRC) runs past the end"), std::string::npos)
+      << r.error().message();
+  r = rtp::packet_view::parse(std::span(kFull).first(27));
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("the extension (1 word) runs past the end"), std::string::npos)
+      << r.error().message();
 }
 
 TEST(Rtp, TheBuilderWritesTheHandMadeBytes) {

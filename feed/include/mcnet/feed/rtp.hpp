@@ -158,7 +158,7 @@ namespace detail {
   const std::size_t cc = first & 0x0fu;
   at = fixed_header_size + 4 * cc;
   if (at > n) {
-    static constexpr codec_check check{codec, "CSRC count", "the {number} CSRCs run past the end of the packet"};
+    static constexpr codec_check check{codec, "CSRC count", "the CSRC list ({number} CSRCs) runs past the end of the packet"};
     value = static_cast<std::int64_t>(cc);
     return &check;
   }
@@ -170,7 +170,7 @@ namespace detail {
     }
     const std::size_t words = load_be<std::uint16_t>(p + at + 2);
     if (n - at - extension_header_size < 4 * words) {
-      static constexpr codec_check check{codec, "extension length", "the extension's {number} words run past the end"};
+      static constexpr codec_check check{codec, "extension length", "the extension ({number} words) runs past the end"};
       value = static_cast<std::int64_t>(words);
       return &check;
     }
@@ -179,7 +179,13 @@ namespace detail {
   pad = 0;
   if ((first & 0x20u) != 0) {
     // The count is the last byte, so it needs a byte after the headers.
-    pad = n > at ? std::to_integer<std::size_t>(p[n - 1]) : 0;
+    if (n == at) {
+      static constexpr codec_check check{codec, "padding",
+                                         "P is set but no byte follows the headers to hold the padding count"};
+      value = 0;
+      return &check;
+    }
+    pad = std::to_integer<std::size_t>(p[n - 1]);
     if (pad == 0 || pad > n - at) {
       static constexpr codec_check check{codec, "padding",
                                          "P is set: the last byte counts 1 or more bytes after the headers"};
