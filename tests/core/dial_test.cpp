@@ -49,6 +49,8 @@ TEST(NetDial, UdpOptionsComeBeforeBind) {
                               {.device = core::interface_name::make("eth9").value()});
     ASSERT_FALSE(d);
     EXPECT_EQ(d.error().what, "SO_BINDTODEVICE");
+    EXPECT_EQ(d.error().input(), "eth9") << "the name the kernel did not find";
+    EXPECT_NE(d.error().message().find("SO_BINDTODEVICE \"eth9\""), std::string::npos) << d.error().message();
 
     auto nb = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value(), {.nonblocking = true});
     ASSERT_TRUE(nb);

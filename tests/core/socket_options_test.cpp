@@ -154,6 +154,7 @@ MCNET_OPTION_TEST(NetSolSocket, opt::bind_to_device, BindToDeviceNamesAnInterfac
     EXPECT_EQ(missing.error().code, std::errc::no_such_device);
     EXPECT_NE(missing.error().message().find("SO_BINDTODEVICE"), std::string::npos);
     EXPECT_NE(missing.error().message().find("no interface of that name"), std::string::npos);
+    EXPECT_EQ(missing.error().input(), "eth9");
   });
 }
 

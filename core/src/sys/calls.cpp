@@ -214,7 +214,14 @@ namespace detail {
 result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_t length) noexcept {
   if (::setsockopt(fd, opt.level, opt.name, value, length) != 0) {
     const int err = errno;
-    return fail(error::from_errno(err, "setsockopt", opt.spelling).with_hint(sys::hint_for(err, opt)));
+    auto e = error::from_errno(err, "setsockopt", opt.spelling).with_hint(sys::hint_for(err, opt));
+    if (err == ENODEV && opt.level == SOL_SOCKET && opt.name == SO_BINDTODEVICE) {
+      // The name the kernel did not find, in the message: "setsockopt
+      // SO_BINDTODEVICE "eht0": No such device: no interface of that name ...".
+      const auto* name = static_cast<const char*>(value);
+      e.with_input(std::string_view(name, ::strnlen(name, static_cast<std::size_t>(length))));
+    }
+    return fail(e);
   }
   return {};
 }
