@@ -54,37 +54,37 @@ namespace mcnet::core {
 /// blocked sources. (On an any-source join with nothing blocked, Linux
 /// switches the membership to include mode instead.)
 [[nodiscard]] result<void> join_source_group(socket_ref s, const ip_address& group, const ip_address& source,
-                               std::uint32_t ifindex) noexcept;
+                                             std::uint32_t ifindex) noexcept;
 
 /// `MCAST_LEAVE_SOURCE_GROUP`: drop one included source; the last one leaves
 /// the group. Errors: EADDRNOTAVAIL when that source is not included; EINVAL
 /// without an SSM join.
 [[nodiscard]] result<void> leave_source_group(socket_ref s, const ip_address& group, const ip_address& source,
-                                std::uint32_t ifindex) noexcept;
+                                              std::uint32_t ifindex) noexcept;
 
 /// `MCAST_BLOCK_SOURCE`: on an ASM join, stop receiving from `source`
 /// (exclude mode). Errors: EINVAL without an ASM join; ENOBUFS past the
 /// source limit.
 [[nodiscard]] result<void> block_source(socket_ref s, const ip_address& group, const ip_address& source,
-                          std::uint32_t ifindex) noexcept;
+                                        std::uint32_t ifindex) noexcept;
 
 /// `MCAST_UNBLOCK_SOURCE`: undo block_source. Errors: EADDRNOTAVAIL when not
 /// blocked; EINVAL without an ASM join.
 [[nodiscard]] result<void> unblock_source(socket_ref s, const ip_address& group, const ip_address& source,
-                            std::uint32_t ifindex) noexcept;
+                                          std::uint32_t ifindex) noexcept;
 
 /// `MCAST_MSFILTER` (set): replace the whole source filter of `group` on
 /// `ifindex` in one call, switching mode if asked. Needs a prior join
 /// (EINVAL otherwise); include with no sources is a leave. At most
 /// `max_filter_sources` sources. Errors: as block_source.
 [[nodiscard]] result<void> set_source_filter(socket_ref s, const ip_address& group, std::uint32_t ifindex, filter_mode mode,
-                               std::span<const ip_address> sources) noexcept;
+                                             std::span<const ip_address> sources) noexcept;
 
 /// `MCAST_MSFILTER` (get): the filter of `group` on `ifindex`; up to
 /// `out.size()` sources are written to `out`. Errors: EADDRNOTAVAIL when not
 /// joined; errc::value_out_of_range when `out` exceeds max_filter_sources.
 [[nodiscard]] result<filter_state> source_filter(socket_ref s, const ip_address& group, std::uint32_t ifindex,
-                                   std::span<ip_address> out) noexcept;
+                                                 std::span<ip_address> out) noexcept;
 
 /// The largest filter set_source_filter and source_filter handle (well above
 /// the kernel defaults of 10 for IPv4 and 64 for IPv6).

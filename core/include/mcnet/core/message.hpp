@@ -117,7 +117,7 @@ class wait_policy {
 /// nothing queued), errc::timed_out (the call's timeout passed), or
 /// recvmsg's errno (ECONNREFUSED after an ICMP error on a connected socket, ...).
 [[nodiscard]] result<void> read_from(socket_ref s, message& m, cmsg decode = cmsg::none,
-                       wait_policy wait = wait_policy::blocking()) noexcept;
+                                     wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// Send `m` with sendmsg(2). Errors: errc::would_block, errc::timed_out,
 /// errc::interface_required (an IPv6 link-local or interface-local
@@ -134,7 +134,7 @@ class wait_policy {
 /// Errors: as read_from; EINVAL when `decode` asks for something and any
 /// message has an empty `control` (the error's number is its index).
 [[nodiscard]] result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode = cmsg::none,
-                               wait_policy wait = wait_policy::blocking()) noexcept;
+                                             wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// Send `msgs` with sendmmsg(2), waiting as `wait` says whenever the socket
 /// cannot take more. Returns how many were sent: all of them, or fewer when
@@ -143,7 +143,7 @@ class wait_policy {
 /// is checked for every message before anything is sent (a batch with one
 /// such message sends nothing; the error's number is that message's index).
 [[nodiscard]] result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs,
-                                wait_policy wait = wait_policy::blocking()) noexcept;
+                                              wait_policy wait = wait_policy::blocking()) noexcept;
 
 /// The most datagrams one recvmmsg/sendmmsg call handles; larger spans are
 /// served by several calls.

@@ -203,12 +203,12 @@ class packet_builder {
 /// sequence number) into `out` and return its 20 bytes. Error
 /// (errc::value_out_of_range, op "moldudp64 packet"): "buffer" under 20 bytes.
 [[nodiscard]] result<std::size_t> build_heartbeat(std::span<std::byte> out, const session_id& session,
-                                    std::uint64_t next_sequence) noexcept;
+                                                  std::uint64_t next_sequence) noexcept;
 
 /// Write an end of session (count 0xFFFF; `next_sequence` as in a
 /// heartbeat) into `out` and return its 20 bytes. Error: as build_heartbeat.
 [[nodiscard]] result<std::size_t> build_end_of_session(std::span<std::byte> out, const session_id& session,
-                                         std::uint64_t next_sequence) noexcept;
+                                                       std::uint64_t next_sequence) noexcept;
 
 /// The request a receiver sends to a re-request server for messages it
 /// missed: `count` messages from `sequence` in `session`. The server answers

@@ -302,7 +302,7 @@ struct packet_fields {
 /// "PCR" a base over 33 bits or an extension over 9, "payload" longer than
 /// the packet has room for (number: the room).
 [[nodiscard]] result<std::size_t> build_packet(std::span<std::byte> out, const packet_fields& fields,
-                                 std::span<const std::byte> payload) noexcept;
+                                               std::span<const std::byte> payload) noexcept;
 
 /// Writes a datagram of packets into a caller-owned buffer (1316 bytes for
 /// the usual 7), taking each packet's continuity counter from the sender's
@@ -315,7 +315,7 @@ class datagram_builder {
   /// `counters`, advanced when `payload` is not empty) and `payload`. Errors:
   /// as build_packet, the counters and the datagram left as they were.
   [[nodiscard]] result<void> append(const packet_fields& fields, std::span<const std::byte> payload,
-                      continuity_counters& counters) noexcept;
+                                    continuity_counters& counters) noexcept;
   /// Packets appended.
   [[nodiscard]] std::size_t size() const noexcept { return size_ / packet_size; }
   /// Whether another packet fits.

@@ -132,7 +132,7 @@ struct header_fields {
 /// "extension length" data not a multiple of 4 bytes or over 4 x 65535,
 /// "buffer" `out` too small for the packet (number: the size needed).
 [[nodiscard]] result<std::size_t> build(std::span<std::byte> out, const header_fields& fields,
-                          std::span<const std::byte> payload) noexcept;
+                                        std::span<const std::byte> payload) noexcept;
 
 namespace detail {
 

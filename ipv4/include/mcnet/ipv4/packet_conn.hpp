@@ -129,7 +129,7 @@ struct family_rules {
   static constexpr auto marshal = &ipv4::marshal;
   /// Groups are IPv4 (or IPv4-mapped); the interface is the one given.
   [[nodiscard]] static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
-                                               core::interface_ref iface, std::string_view op) noexcept;
+                                                             core::interface_ref iface, std::string_view op) noexcept;
   /// A destination is IPv4, sent unmapped; invalid: the connected peer.
   [[nodiscard]] static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
   static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;

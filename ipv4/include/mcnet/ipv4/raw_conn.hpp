@@ -42,7 +42,7 @@ class raw_conn : public packet_conn {
   /// choose the outgoing interface (IP_PKTINFO). Errors: of header::marshal
   /// and core::write_to.
   [[nodiscard]] result<void> write_to(const header& h, std::span<const std::byte> payload,
-                        const control_message* control = nullptr) noexcept;
+                                      const control_message* control = nullptr) noexcept;
 
   /// `ICMP_FILTER` (IPPROTO_ICMP sockets): bit N set drops ICMP type N.
   [[nodiscard]] result<std::uint32_t> icmp_filter() const noexcept;

@@ -132,7 +132,7 @@ struct family_rules {
   /// need one (errc::interface_required); IPv4 groups only when the socket
   /// is dual-stack (IPV6_V6ONLY off).
   [[nodiscard]] static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
-                                               core::interface_ref iface, std::string_view op) noexcept;
+                                                             core::interface_ref iface, std::string_view op) noexcept;
   /// A destination is sent in its IPv6 (or IPv4-mapped) form; invalid: the connected peer.
   [[nodiscard]] static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
   /// x/net's converters, declared above.

@@ -176,31 +176,31 @@ class packet_conn_base : public Conn {
   }
   /// `MCAST_JOIN_SOURCE_GROUP`: receive `group` from `source` only (SSM).
   [[nodiscard]] result<void> join_source_specific_group(const ip_address& group, const ip_address& source,
-                                          interface_ref iface = {}) noexcept {
+                                                        interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::join_source_group.spelling,
                    [&](std::uint32_t index) { return core::join_source_group(this->s_, group, source, index); });
   }
   /// `MCAST_LEAVE_SOURCE_GROUP`.
   [[nodiscard]] result<void> leave_source_specific_group(const ip_address& group, const ip_address& source,
-                                           interface_ref iface = {}) noexcept {
+                                                         interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::leave_source_group.spelling,
                    [&](std::uint32_t index) { return core::leave_source_group(this->s_, group, source, index); });
   }
   /// `MCAST_BLOCK_SOURCE`: on an any-source join, stop receiving from `source`.
   [[nodiscard]] result<void> exclude_source_specific_group(const ip_address& group, const ip_address& source,
-                                             interface_ref iface = {}) noexcept {
+                                                           interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::block_source.spelling,
                    [&](std::uint32_t index) { return core::block_source(this->s_, group, source, index); });
   }
   /// `MCAST_UNBLOCK_SOURCE`.
   [[nodiscard]] result<void> include_source_specific_group(const ip_address& group, const ip_address& source,
-                                             interface_ref iface = {}) noexcept {
+                                                           interface_ref iface = {}) noexcept {
     return forward(group, iface, opt::unblock_source.spelling,
                    [&](std::uint32_t index) { return core::unblock_source(this->s_, group, source, index); });
   }
   /// `MCAST_MSFILTER`: replace the whole source filter in one call.
   [[nodiscard]] result<void> set_source_filter(const ip_address& group, interface_ref iface, filter_mode mode,
-                                 std::span<const ip_address> sources) noexcept {
+                                               std::span<const ip_address> sources) noexcept {
     return forward(group, iface, opt::source_filter.spelling, [&](std::uint32_t index) {
       return core::set_source_filter(this->s_, group, index, mode, sources);
     });
@@ -283,7 +283,7 @@ class packet_conn_base : public Conn {
   /// TOS / traffic class for this datagram when given. Errors: the family's
   /// (errc::family_mismatch), as core::write_to.
   [[nodiscard]] result<void> write_to(std::span<const std::byte> payload, const endpoint& destination,
-                        const control_message* control = nullptr) noexcept {
+                                      const control_message* control = nullptr) noexcept {
     auto peer = Family::peer(destination);
     if (!peer) return fail(peer.error());
     alignas(cmsghdr) std::array<std::byte, Family::send_control_size> space{};
