@@ -19,6 +19,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
   # namespaces, captures, interop and routing inside the test networks
   iproute2 procps tcpdump iperf smcroute python3 util-linux
+  # interop of the feed codecs (tests/feed/interop_test.cpp): Wireshark's
+  # dissectors decode what the builders write; ffmpeg and GStreamer write
+  # MPEG-TS and RTP that the views read
+  tshark ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   # man pages: groff renders them in tests/tools/man_page_test.cpp
   groff-base
 )

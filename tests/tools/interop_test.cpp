@@ -25,6 +25,7 @@
 #include "e2e_run.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "programs.hpp"
 #include "tool_run.hpp"
 
 namespace test = mcnet::test;
@@ -41,22 +42,6 @@ using test::tools::json_lines;
 using test::tools::receiver;
 using test::tools::send;
 using test::tools::summary_streams;
-
-// The path of `name` in PATH, or empty.
-std::string find_program(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::istringstream dirs(path != nullptr ? path : "/usr/bin:/bin");
-  std::string dir;
-  while (std::getline(dirs, dir, ':')) {
-    const auto candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
-  }
-  return {};
-}
-
-// The system's python3 (PATH may hold a pyenv shim; it works in a namespace
-// too, since the file system is shared, but the system one is simpler).
-std::string python3() { return ::access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : find_program("python3"); }
 
 // Wait (at most 5 s) until `group` is joined on eth0 of `h`, as the tool's
 // --interfaces listing (netlink, in h's namespace) shows it.
@@ -85,8 +70,7 @@ std::vector<std::string> split(const std::string& line, char sep) {
 
 TEST(NetToolsInterop, IperfClientIsCountedAsForeignPackets) {
   MCNET_REQUIRE_NETNS();
-  const auto iperf = find_program("iperf");
-  if (iperf.empty()) GTEST_SKIP() << "iperf (iperf2) is not installed";
+  MCNET_REQUIRE_PROGRAM(iperf, "iperf", "iperf (iperf2)");
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
   receiver rx((*net)[1], {"-i", "eth0", "239.255.91.1:" + port});
@@ -114,8 +98,7 @@ TEST(NetToolsInterop, IperfClientIsCountedAsForeignPackets) {
 
 TEST(NetToolsInterop, IperfServerCountsMcastSendDatagrams) {
   MCNET_REQUIRE_NETNS();
-  const auto iperf = find_program("iperf");
-  if (iperf.empty()) GTEST_SKIP() << "iperf (iperf2) is not installed";
+  MCNET_REQUIRE_PROGRAM(iperf, "iperf", "iperf (iperf2)");
   auto net = test::network::lan(2);
   const auto& h = (*net)[1];
   const std::string group = "239.255.91.2";
@@ -150,14 +133,14 @@ TEST(NetToolsInterop, IperfServerCountsMcastSendDatagrams) {
 }
 
 // The command line of a python3 `program` that sends `count` datagrams to group:port.
-std::vector<std::string> python_sender(const std::string& program, const std::string& group, const std::string& port,
-                                       int count) {
-  return {python3(), "-c", program, group, port, std::to_string(count)};
+std::vector<std::string> python_sender(const std::string& python, const std::string& program, const std::string& group,
+                                       const std::string& port, int count) {
+  return {python, "-c", program, group, port, std::to_string(count)};
 }
 
 TEST(NetToolsInterop, PythonSocketSenderIsForeign) {
   MCNET_REQUIRE_NETNS();
-  if (python3().empty()) GTEST_SKIP() << "python3 is not installed";
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
   receiver rx((*net)[1], {"-i", "eth0", "239.255.92.1:" + port});
@@ -171,7 +154,7 @@ for i in range(count):
     s.sendto(b'python %3d ' % i + b'.' * 53, (group, port))
     time.sleep(0.001)
 )";
-  const auto py = (*net)[0].exec(python_sender(program, "239.255.92.1", port, 50), {}, 10s);
+  const auto py = (*net)[0].exec(python_sender(python, program, "239.255.92.1", port, 50), {}, 10s);
   ASSERT_TRUE(py.status.success()) << py.status.describe() << "\n" << py.output;
   const auto r = rx.finish_clean();
   const auto streams = summary_streams(r.standard_output);
@@ -188,7 +171,7 @@ for i in range(count):
 
 TEST(NetToolsInterop, PythonSenderWithTheHeaderIsAStream) {
   MCNET_REQUIRE_NETNS();
-  if (python3().empty()) GTEST_SKIP() << "python3 is not installed";
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[1]));
   receiver rx((*net)[1], {"-i", "eth0", "239.255.92.2:" + port});
@@ -209,7 +192,7 @@ for seq in range(count):
 for _ in range(3):
     s.sendto(header(1, count, 40), (group, port))
 )";
-  const auto py = (*net)[0].exec(python_sender(program, "239.255.92.2", port, 50), {}, 10s);
+  const auto py = (*net)[0].exec(python_sender(python, program, "239.255.92.2", port, 50), {}, 10s);
   ASSERT_TRUE(py.status.success()) << py.status.describe() << "\n" << py.output;
   const auto r = rx.finish_clean();
   const auto streams = summary_streams(r.standard_output);
