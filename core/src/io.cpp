@@ -200,7 +200,7 @@ result<void> check_interface(socket_ref s, const message& m, std::string_view op
                             "for a group, IPV6_MULTICAST_IF"));
   }
   return fail(e.with_number(static_cast<std::int64_t>(*index))
-                  .with_hint("nothing was sent: message {number} of the batch has a link-local or interface-local "
+                  .with_hint("nothing was sent: the message at index {number} of the batch has a link-local or interface-local "
                              "destination, which needs an interface: write it with a zone (fe80::1%eth0), pass "
                              "one in the message (IPV6_PKTINFO), or set SO_BINDTODEVICE or, for a group, "
                              "IPV6_MULTICAST_IF"));

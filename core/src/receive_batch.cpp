@@ -22,10 +22,15 @@ result<receive_batch> receive_batch::make(std::size_t count, std::size_t payload
                     .with_number(number)
                     .with_hint("a batch needs room for at least one datagram"));
   }
-  if (payload_size != 0 && count > std::numeric_limits<std::size_t>::max() / payload_size) {
+  // Each array's size in bytes must fit in ptrdiff_t, or new[] throws
+  // std::bad_array_new_length (nothrow or not) out of this noexcept call.
+  constexpr auto limit = static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max());
+  if ((payload_size != 0 && count > limit / payload_size) || count > limit / sizeof(control_buffer) ||
+      count > limit / sizeof(message)) {
     return fail(error(std::make_error_code(std::errc::value_too_large), "make", "receive_batch")
                     .with_number(number)
-                    .with_hint("count * payload_size does not fit in memory"));
+                    .with_hint("count * payload_size (or count control buffers of max_control_size bytes) "
+                               "does not fit in memory"));
   }
   // Not zero-filled: a message exposes only the bytes the kernel wrote.
   std::unique_ptr<std::byte[]> payload(new (std::nothrow) std::byte[count * payload_size]);
@@ -74,6 +79,12 @@ receive_batch& receive_batch::operator=(receive_batch&& other) noexcept {
 
 result<std::size_t> receive_batch::read(socket_ref s, cmsg decode, wait_policy wait) noexcept {
   count_ = 0;
+  if (capacity_ == 0) {
+    // Answering 0 would turn `while (b.read(...))` into a spin.
+    return fail(error(std::make_error_code(std::errc::invalid_argument), "read", "receive_batch")
+                    .with_hint("the batch has no room (default-constructed or moved from): assign it the "
+                               "result of receive_batch::make"));
+  }
   auto n = read_batch(s, std::span<message>(messages_.get(), capacity_), decode, wait);
   if (n) count_ = *n;
   return n;

@@ -83,7 +83,8 @@ error connect_error(error e, const endpoint& remote) noexcept {
   if (e.code == std::errc::invalid_argument && remote.address().needs_interface() && remote.address().scope_id() == 0) {
     e = error(errc::interface_required, e.op, e.what)
             .with_hint("a link-local or interface-local destination needs an interface: write it with a zone "
-                       "(fe80::1%eth0, ff02::1%eth0), or bind the socket to a device (SO_BINDTODEVICE)");
+                       "(fe80::1%eth0, ff02::1%eth0), bind the socket to a device (SO_BINDTODEVICE) or, for a "
+                       "group, set IPV6_MULTICAST_IF first");
   }
   e.with_address(remote.address()).with_port(remote.port());
   return detail::with_send_hint(e, remote);

@@ -38,7 +38,10 @@ std::optional<clock_reference> packet_view::opcr() const noexcept {
 }
 
 result<datagram_view> datagram_view::parse(std::span<const std::byte> datagram) noexcept {
-  if (datagram.empty() || datagram.size() % packet_size != 0) {
+  if (datagram.empty()) {
+    return codec_error("mpegts datagram", "length", 0, "an empty datagram holds no 188-byte packet");
+  }
+  if (datagram.size() % packet_size != 0) {
     return codec_error("mpegts datagram", "length", datagram.size(),
                        "{number} bytes is not a whole number of 188-byte packets");
   }

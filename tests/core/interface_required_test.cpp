@@ -114,7 +114,7 @@ TEST(NetInterfaceRequired, WritesToLinkLocalNeedAnInterface) {
     ASSERT_FALSE(sent) << "sent " << *sent;
     expect_interface_required(sent.error(), "write_batch, second message bare");
     EXPECT_EQ(sent.error().number(), 1);
-    EXPECT_NE(sent.error().message().find("nothing was sent: message 1 of the batch"), std::string::npos)
+    EXPECT_NE(sent.error().message().find("nothing was sent: the message at index 1 of the batch"), std::string::npos)
         << sent.error().message();
 
     auto bound = core::listen_udp(core::endpoint::parse("[::]:0").value(),
@@ -205,6 +205,35 @@ TEST(NetNoMulticastRoute, SendAndConnectToAGroupSayWhatIsMissing) {
       w = core::write_to(s, out.m, core::wait_policy::deadline(1s));
       ASSERT_FALSE(w);
       EXPECT_EQ(w.error().message().find("no route to the group"), std::string::npos) << w.error().message();
+
+      if (v6) {
+        // A group written as v4-mapped is sent as IPv4, and gets its hint.
+        out.m.peer = core::endpoint(addr("::ffff:239.77.1.1"), 9);
+        w = core::write_to(s, out.m, core::wait_policy::deadline(1s));
+        ASSERT_FALSE(w);
+        EXPECT_NE(w.error().message().find("ip route add 224.0.0.0/4 dev IFACE"), std::string::npos)
+            << w.error().message();
+        // A zone naming an interface this namespace has not: that is the
+        // problem, not the route table.
+        for (const char* zoned : {"ff02::1", "fe80::1"}) {
+          out.m.peer = core::endpoint(addr(zoned).with_scope_id(99), 9);
+          w = core::write_to(s, out.m, core::wait_policy::deadline(1s));
+          ASSERT_FALSE(w) << zoned;
+          EXPECT_EQ(w.error().code, std::errc::network_unreachable) << zoned;
+          EXPECT_EQ(w.error().interface_index(), 99u) << zoned;
+          EXPECT_NE(w.error().message().find("the zone names interface index 99, which this network namespace "
+                                             "does not have"),
+                    std::string::npos)
+              << w.error().message();
+        }
+        // A zone naming a real interface leaves the route as the problem.
+        out.m.peer = core::endpoint(addr(group).with_scope_id(h.iface().index), 9);
+        w = core::write_to(s, out.m, core::wait_policy::deadline(1s));
+        ASSERT_FALSE(w);
+        EXPECT_NE(w.error().message().find("ip -6 route add multicast ff00::/8 dev IFACE table local"),
+                  std::string::npos)
+            << w.error().message();
+      }
 
       test::multicast_out(s, v6, h.iface().index, 1);
       out.m.peer = to;

@@ -8,7 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +49,16 @@ TEST(ReceiveBatch, ShapeAndEveryMessageHasItsOwnRoom) {
   auto overflow = core::receive_batch::make(std::size_t{1} << 40, std::size_t{1} << 40);
   ASSERT_FALSE(overflow);
   EXPECT_EQ(overflow.error().code, std::errc::value_too_large);
+  // Counts whose control or message arrays alone overflow: an error, not
+  // std::bad_array_new_length escaping a noexcept call.
+  for (std::size_t count : {SIZE_MAX, std::size_t{INT64_MAX}, std::size_t{1} << 58}) {
+    for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{2}}) {
+      auto r = core::receive_batch::make(count, size);
+      ASSERT_FALSE(r) << count << " x " << size;
+      EXPECT_EQ(r.error().code, std::errc::value_too_large) << count << " x " << size;
+      EXPECT_EQ(r.error().number(), static_cast<std::int64_t>(std::min<std::size_t>(count, INT64_MAX)));
+    }
+  }
 #if !defined(__SANITIZE_ADDRESS__)  // AddressSanitizer stops the program on an allocation this big
   auto huge = core::receive_batch::make(std::size_t{1} << 20, std::size_t{1} << 30);  // 2^50 bytes: no memory has that
   ASSERT_FALSE(huge);
@@ -59,8 +71,13 @@ TEST(ReceiveBatch, ShapeAndEveryMessageHasItsOwnRoom) {
   EXPECT_EQ(moved.capacity(), 4u);
   EXPECT_EQ(b.capacity(), 0u);  // NOLINT(bugprone-use-after-move): a moved-from batch is empty, and safe
   auto none = b.read(core::socket_ref(-1), cmsg::all, core::wait_policy::nonblocking());
-  ASSERT_TRUE(none) << "a moved-from batch reads nothing";
-  EXPECT_EQ(*none, 0u);
+  ASSERT_FALSE(none) << "a moved-from batch has no room: 0 would make a read loop spin";
+  EXPECT_EQ(none.error().code, std::errc::invalid_argument);
+  EXPECT_NE(none.error().message().find("receive_batch::make"), std::string::npos) << none.error().message();
+  auto from_empty = empty.read(core::socket_ref(-1));
+  ASSERT_FALSE(from_empty) << "nor a default-constructed one";
+  EXPECT_EQ(from_empty.error().code, std::errc::invalid_argument);
+  EXPECT_TRUE(empty.empty());
 }
 
 // Control messages asked for, nowhere for the kernel to put them: EINVAL

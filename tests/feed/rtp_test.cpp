@@ -151,6 +151,11 @@ TEST(Rtp, MessagesReadWhenOneOfAUnitIsMissing) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("the extension (1 word) runs past the end"), std::string::npos)
       << r.error().message();
+  r = rtp::packet_view::parse(std::span(kFull).first(21));  // X set, 1 byte after the CSRCs
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message().find("the 4-byte extension header is cut short: 1 byte after the CSRCs"),
+            std::string::npos)
+      << r.error().message();
 }
 
 TEST(Rtp, TheBuilderWritesTheHandMadeBytes) {

@@ -236,4 +236,25 @@ TEST(NetMcastSend, ExitCodes) {
   EXPECT_EQ(h.exec({MCAST_SEND, "--help"}).status.code, 0);
 }
 
+// No multicast route and no -i: the socket set-up fails (exit 4) with the
+// tool's own way out in the message; -i alone is enough for IPv4. An IPv6
+// global group prints without a zone.
+TEST(NetMcastSend, NoMulticastRouteNamesDashI) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto deleted = h.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(deleted.status.success()) << deleted.output;
+  const auto bare = h.exec({MCAST_SEND, "-c", "1", "239.77.3.1:5000"});
+  EXPECT_EQ(bare.status.code, 4) << bare.output;
+  EXPECT_NE(bare.output.find("no route to the group: give the interface with -i IFACE"), std::string::npos)
+      << bare.output;
+  const auto with_i = h.exec({MCAST_SEND, "-i", "eth0", "-c", "1", "239.77.3.1:5000"});
+  EXPECT_EQ(with_i.status.code, 0) << with_i.output;
+  const auto v6 = h.exec({MCAST_SEND, "--json", "-i", "eth0", "-c", "1", "[ff15::77:3]:5000"});
+  EXPECT_EQ(v6.status.code, 0) << v6.output;
+  EXPECT_EQ(v6.standard_output.find("ff15::77:3%"), std::string::npos) << "no zone on a global group: " << v6.output;
+  EXPECT_NE(v6.standard_output.find("ff15::77:3"), std::string::npos) << v6.output;
+}
+
 }  // namespace

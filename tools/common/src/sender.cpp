@@ -90,8 +90,18 @@ result<core::socket> open_target(const send_target& t, const send_settings& s) {
   if (t.source) {
     if (auto r = core::bind(*sock, core::endpoint(*t.source, 0)); !r) return fail(r.error());
   }
-  core::endpoint dest(t.group.with_scope_id(t.iface.index), t.port);
-  if (auto r = core::connect(*sock, dest); !r) return fail(r.error());
+  // A zone only where the scope needs one (ff02::1%eth0): a global group
+  // goes out of the multicast interface set above, and prints without one.
+  core::endpoint dest(t.group.needs_interface() ? t.group.with_scope_id(t.iface.index) : t.group, t.port);
+  if (auto r = core::connect(*sock, dest); !r) {
+    auto e = r.error();
+    if (e.code == std::errc::network_unreachable && !v6 && t.iface.is_kernel_choice()) {
+      // The library's hint names the socket option; the tool has -i for it.
+      e.with_hint("no route to the group: give the interface with -i IFACE, or add a multicast route "
+                  "(ip route add 224.0.0.0/4 dev IFACE)");
+    }
+    return fail(e);
+  }
   return std::move(*sock);
 }
 

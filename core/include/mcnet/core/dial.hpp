@@ -77,8 +77,9 @@ struct socket_setup {
 /// A UDP socket connected to `remote`: every write goes there, and only
 /// datagrams from there are received. `remote` may be a multicast group (to
 /// send); the kernel picks the route and source address at connect time, so
-/// with no route to the group (ENETUNREACH) open the socket, set the
-/// multicast interface, then `connect`. Errors: as listen_udp, and
+/// with no route to an IPv4 group (ENETUNREACH) open the socket, set the
+/// multicast interface, then `connect` (IPv6 needs a route to ff00::/8 on
+/// the interface even then; the error's hint says so). Errors: as listen_udp, and
 /// connect's (errc::interface_required for an IPv6 link-local or
 /// interface-local `remote` without zone or device).
 [[nodiscard]] result<socket> dial_udp(const endpoint& remote, const socket_setup& setup = {}) noexcept;

@@ -121,8 +121,10 @@ class wait_policy {
 
 /// Send `m` with sendmsg(2). Errors: errc::would_block, errc::timed_out,
 /// errc::interface_required (an IPv6 link-local or interface-local
-/// destination without a zone, an IPV6_PKTINFO interface in `m.control`,
-/// SO_BINDTODEVICE or, for a group, IPV6_MULTICAST_IF), or sendmsg's errno
+/// destination when none of these names an interface: a zone on the
+/// address, an IPV6_PKTINFO interface in `m.control`, SO_BINDTODEVICE or,
+/// for a group, IPV6_MULTICAST_IF; a sticky IPV6_PKTINFO set with
+/// setsockopt cannot be read back and does not count), or sendmsg's errno
 /// (EMSGSIZE; ENETUNREACH: no route, which for a group means no multicast
 /// interface and no 224.0.0.0/4 route for IPv4, no ff00::/8 route for IPv6,
 /// and the error's hint says so; ...). A datagram is never sent partially.

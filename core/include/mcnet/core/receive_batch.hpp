@@ -47,13 +47,15 @@ class receive_batch {
   /// datagrams arrive cut, `message::truncated` set), allocated here and
   /// never again. Errors (no exception): `std::errc::invalid_argument` when
   /// `count` is 0 (a read would always return 0 datagrams);
-  /// `std::errc::value_too_large` when count * payload_size overflows;
+  /// `std::errc::value_too_large` when count * payload_size, or the count
+  /// control buffers or messages, would exceed PTRDIFF_MAX bytes;
   /// `std::errc::not_enough_memory` when an allocation fails. The error's
-  /// number is `count`.
+  /// number is `count` (saturated at INT64_MAX).
   [[nodiscard]] static result<receive_batch> make(std::size_t count, std::size_t payload_size) noexcept;
 
-  /// An empty batch (capacity 0), as a moved-from one: a read fills nothing
-  /// and answers 0. Assign it the result of make().
+  /// An empty batch (capacity 0), as a moved-from one: a read answers
+  /// EINVAL (`std::errc::invalid_argument`) rather than 0, which would make a
+  /// `while (b.read(...))` loop spin. Assign it the result of make().
   receive_batch() noexcept = default;
   receive_batch(receive_batch&& other) noexcept;
   receive_batch& operator=(receive_batch&& other) noexcept;
@@ -67,7 +69,8 @@ class receive_batch {
   /// on; a message's `info` is reset and filled only when `decode` is not
   /// cmsg::none). Returns how many arrived (at least 1), which `size()` then
   /// says too. Errors: as core::read_batch (errc::would_block, errc::timed_out,
-  /// recvmmsg's errno); after an error the batch is empty.
+  /// recvmmsg's errno); EINVAL (`std::errc::invalid_argument`) on an empty
+  /// batch (capacity 0); after an error the batch is empty.
   [[nodiscard]] result<std::size_t> read(socket_ref s, cmsg decode = cmsg::none,
                                          wait_policy wait = wait_policy::blocking()) noexcept;
 

@@ -164,7 +164,7 @@ namespace detail {
   }
   if ((first & 0x10u) != 0) {
     if (n - at < extension_header_size) {
-      static constexpr codec_check check{codec, "extension", "X is set but only {number} bytes follow the CSRCs"};
+      static constexpr codec_check check{codec, "extension", "X is set but the 4-byte extension header is cut short: {number} bytes after the CSRCs"};
       value = static_cast<std::int64_t>(n - at);
       return &check;
     }
@@ -188,7 +188,8 @@ namespace detail {
     pad = std::to_integer<std::size_t>(p[n - 1]);
     if (pad == 0 || pad > n - at) {
       static constexpr codec_check check{codec, "padding",
-                                         "P is set: the last byte counts 1 or more bytes after the headers"};
+                                         "P is set: the pad count (the last byte, {number}) must be 1 to the "
+                                         "number of bytes after the headers"};
       value = static_cast<std::int64_t>(pad);
       return &check;
     }
