@@ -23,6 +23,9 @@ packages=(
   # dissectors decode what the builders write; ffmpeg and GStreamer write
   # MPEG-TS and RTP that the views read
   tshark ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+  # loss injected inside the test networks (nft numgen rules: this kernel has
+  # no netem), and promtool (Debian's prometheus) to check the tools' metrics
+  nftables prometheus
   # man pages: groff renders them in tests/tools/man_page_test.cpp
   groff-base
 )
