@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <mcnet/core/message.hpp>
+#include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/test_header.hpp>
 
 namespace mcnet::tools {
@@ -22,6 +23,8 @@ struct raw_values {
   std::string rate;
   std::int64_t size = 100, burst = 1, count = 0, id = 0, batch = 0, drop = 0, dup = 0, reorder = 0;
   double duration = 0;
+  std::string payload = "mcnet", session = "MCNET";
+  std::int64_t messages = 1, message_size = 32, rtp_pt = 33, ssrc = 0, pids = 1;
 };
 
 po::options_description description(send_settings& s, raw_values& raw) {
@@ -35,15 +38,22 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("tos", po::value(&raw.tos)->default_value("0"), "TOS / traffic class: 0-255, 0xNN, or DSCP (ef, af11..af43, cs0..cs7)")
       ("loop", "deliver to listeners on this host too (the kernel's default)")
       ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
-      ("size,s", po::value(&raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507")
+      ("size,s", po::value(&raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507; rtp: 12 to 65507")
       ("rate,r", po::value(&raw.rate), "total rate over all groups: Npps or N[k|m|g]bps (default: as fast as possible)")
       ("burst", po::value(&raw.burst)->default_value(1), "with --rate: datagrams sent back to back per pacing step (1: each on its own time)")
       ("count,c", po::value(&raw.count), "datagrams per group (default: until -d or a signal)")
       ("duration,d", po::value(&raw.duration), "seconds to send")
-      ("id", po::value(&raw.id), "sender id in the header, 0 to 4294967295 (default: from the pid and host)")
-      ("drop-every", po::value(&raw.drop)->default_value(0), "K >= 2: do not send sequence numbers m*K-1")
-      ("dup-every", po::value(&raw.dup)->default_value(0), "K >= 2: send sequence numbers m*K-1 twice")
-      ("reorder-every", po::value(&raw.reorder)->default_value(0), "K >= 2: send m*K just before m*K-1")
+      ("id", po::value(&raw.id), "mcnet: sender id in the header, 0 to 4294967295 (default: from the pid and host)")
+      ("payload", po::value(&raw.payload)->default_value("mcnet"), "what the datagrams carry: mcnet, moldudp64, rtp or mpegts")
+      ("session", po::value(&raw.session)->default_value("MCNET"), "moldudp64: session name, 1 to 10 printable ASCII characters")
+      ("messages", po::value(&raw.messages)->default_value(1), "moldudp64: messages per packet, 1 to 65534")
+      ("message-size", po::value(&raw.message_size)->default_value(32), "moldudp64: bytes per message, 0 to 65535")
+      ("rtp-pt", po::value(&raw.rtp_pt)->default_value(33), "rtp: payload type, RFC 3551 static (0, 3-18, 25, 26, 28, 31-34) or 96-127; 33 carries MPEG-TS")
+      ("ssrc", po::value(&raw.ssrc), "rtp: SSRC, 0 to 4294967295 (default: random)")
+      ("pids", po::value(&raw.pids)->default_value(1), "mpegts, rtp with --rtp-pt 33: PIDs 0x100 onwards the packets cycle over, 1 to 7935")
+      ("drop-every", po::value(&raw.drop)->default_value(0), "K >= 2: do not send datagrams m*K-1 (sequence numbers from 0)")
+      ("dup-every", po::value(&raw.dup)->default_value(0), "K >= 2: send datagrams m*K-1 twice")
+      ("reorder-every", po::value(&raw.reorder)->default_value(0), "K >= 2: send datagram m*K just before m*K-1")
       ("batch", po::value(&raw.batch)->default_value(32), "at most this many datagrams per sendmmsg call, 1 to 64 (paced: what is due)")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (docs/tools.md, docs/mcast-tools.schema.json)")
       ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)");
@@ -51,6 +61,90 @@ po::options_description description(send_settings& s, raw_values& raw) {
 }
 
 usage_error usage(std::string message, const send_settings& s) { return {std::move(message), "usage", false, s.json_output}; }
+
+// Given on the command line, not a default.
+bool given(const po::variables_map& vm, const char* name) { return vm.count(name) != 0 && !vm[name].defaulted(); }
+
+// The payload options of `raw` into `p` and `s.size`: the first problem, or
+// nothing. Options that do not apply to the payload are refused (they would
+// be silently ignored otherwise).
+std::optional<std::string> payload_problem(const po::variables_map& vm, const raw_values& raw, send_settings& s) {
+  auto& p = s.payload;
+  const auto kind = payload_by_name(raw.payload);
+  if (!kind) return fmt::format("--payload {}: mcnet, moldudp64, rtp or mpegts", raw.payload);
+  p.kind = *kind;
+  if (p.kind == payload_kind::rtp && (raw.rtp_pt < 0 || raw.rtp_pt > 127 || !rtp_clock_hz(static_cast<std::uint8_t>(raw.rtp_pt)))) {
+    return fmt::format("--rtp-pt {}: an RFC 3551 static type with a clock (0, 3 to 18, 25, 26, 28, 31 to 34) "
+                       "or a dynamic type, 96 to 127",
+                       raw.rtp_pt);
+  }
+  p.rtp_pt = static_cast<std::uint8_t>(p.kind == payload_kind::rtp ? raw.rtp_pt : rtp_mp2t);
+  const auto name = payload_name(p.kind);
+  // Each option and the payloads it belongs to.
+  const bool mold = p.kind == payload_kind::moldudp64, rtp = p.kind == payload_kind::rtp;
+  const struct {
+    const char* option;
+    bool applies;
+    const char* where;
+  } rules[] = {
+      {"id", p.kind == payload_kind::mcnet, "--payload mcnet (the MCN1 header's sender id)"},
+      {"size", p.kind == payload_kind::mcnet || (rtp && !p.carries_mpegts()),
+       rtp ? "--payload rtp with a payload type other than 33 (33 carries 7 transport packets: 1328 bytes)"
+           : "--payload mcnet or rtp (the other payloads' size follows from their options)"},
+      {"session", mold, "--payload moldudp64"},
+      {"messages", mold, "--payload moldudp64"},
+      {"message-size", mold, "--payload moldudp64"},
+      {"rtp-pt", rtp, "--payload rtp"},
+      {"ssrc", rtp, "--payload rtp"},
+      {"pids", p.carries_mpegts(), "--payload mpegts, or rtp with --rtp-pt 33"},
+  };
+  for (const auto& r : rules) {
+    if (given(vm, r.option) && !r.applies) {
+      return fmt::format("--{}: only with {}; the payload is {}", r.option, r.where, name);
+    }
+  }
+  if (mold) {
+    auto session = feed::moldudp64::session_id::make(raw.session);
+    if (raw.session.empty() || !session) {
+      return fmt::format("--session \"{}\": 1 to 10 printable ASCII characters (0x20 to 0x7E)", raw.session);
+    }
+    p.session = *session;
+    if (raw.messages < 1 || raw.messages > feed::moldudp64::max_messages) {
+      return fmt::format("--messages {}: 1 to {} messages per packet", raw.messages, feed::moldudp64::max_messages);
+    }
+    if (raw.message_size < 0 || raw.message_size > 65535) {
+      return fmt::format("--message-size {}: 0 to 65535 bytes", raw.message_size);
+    }
+    const auto bytes = feed::moldudp64::header_size + static_cast<std::size_t>(raw.messages) *
+                       (feed::moldudp64::block_header_size + static_cast<std::size_t>(raw.message_size));
+    if (bytes > 65507) {
+      return fmt::format("--messages {} of --message-size {}: a packet of {} bytes, more than a UDP datagram's 65507",
+                         raw.messages, raw.message_size, bytes);
+    }
+    p.messages = static_cast<std::size_t>(raw.messages);
+    p.message_size = static_cast<std::size_t>(raw.message_size);
+    s.size = bytes;
+  }
+  if (given(vm, "ssrc")) {
+    if (raw.ssrc < 0 || raw.ssrc > 0xffffffffLL) return fmt::format("--ssrc {}: 0 to 4294967295", raw.ssrc);
+    p.ssrc = static_cast<std::uint32_t>(raw.ssrc);
+  }
+  if (p.carries_mpegts()) {
+    if (raw.pids < 1 || raw.pids > static_cast<std::int64_t>(max_pids)) {
+      return fmt::format("--pids {}: 1 to {} (PIDs 0x100 to 0x1ffe)", raw.pids, max_pids);
+    }
+    p.pids = static_cast<std::size_t>(raw.pids);
+    s.size = mpegts_datagram_size + (rtp ? feed::rtp::fixed_header_size : 0);
+  }
+  const auto minimum = rtp ? feed::rtp::fixed_header_size : feed::test_header::size;
+  if ((p.kind == payload_kind::mcnet || (rtp && !p.carries_mpegts())) &&
+      (raw.size < static_cast<std::int64_t>(minimum) || raw.size > 65507)) {
+    return rtp ? fmt::format("--size {}: 12 (the RTP header) to 65507 bytes", raw.size)
+               : fmt::format("--size {}: 40 (the header) to 65507 bytes", raw.size);
+  }
+  if (p.kind == payload_kind::mcnet || (rtp && !p.carries_mpegts())) s.size = static_cast<std::size_t>(raw.size);
+  return std::nullopt;
+}
 
 // The description bound to throwaway settings: for --help and the option names.
 struct unbound {
@@ -66,8 +160,14 @@ std::vector<std::string> send_option_names() { return long_names(unbound{}.visib
 std::string send_help() {
   return help_text(unbound{}.visible,
                    "\nSPEC: GROUP, or S,GROUP to send from source address S; +N sends to N consecutive groups.\n"
-                   "Every datagram starts with the 40-byte MCN1 header (sender id, session, sequence, send time);\n"
-                   "after the run 3 END markers per group let receivers count the tail.\n"
+                   "--payload mcnet: every datagram starts with the 40-byte MCN1 header (sender id, session,\n"
+                   "sequence, send time); after the run 3 END markers per group let receivers count the tail.\n"
+                   "moldudp64: packets of --messages messages numbered from 1; after the run 3 end-of-session\n"
+                   "packets. rtp: RFC 3550, random start sequence and timestamp, timestamp at the payload type's\n"
+                   "clock; no end marker. mpegts: 7 transport packets of 188 bytes per datagram, PIDs cycling,\n"
+                   "continuity counters per PID; no end marker.\n"
+                   "-c and the faults count datagrams: a dropped one loses its messages (moldudp64), skips its\n"
+                   "sequence number (rtp), makes its PIDs' continuity counters jump (mpegts).\n"
                    "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n");
 }
 
@@ -83,9 +183,7 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   if (c.action != cli_action::run) return c;
   auto bad = [&s](std::string message) { return tl::unexpected(usage(std::move(message), s)); };
   if (vm.count("loop") && s.no_loop) return bad("--loop and --no-loop exclude each other");
-  if (raw.size < static_cast<std::int64_t>(feed::test_header::size) || raw.size > 65507) {
-    return bad(fmt::format("--size {}: 40 (the header) to 65507 bytes", raw.size));
-  }
+  if (auto problem = payload_problem(vm, raw, s)) return bad(std::move(*problem));
   if (s.ttl < 0 || s.ttl > 255) return bad(fmt::format("--ttl {}: 0 to 255", s.ttl));
   if (raw.burst < 1 || raw.burst > 1'000'000) return bad(fmt::format("--burst {}: 1 to 1000000 datagrams", raw.burst));
   if (vm.count("count") && raw.count < 1) return bad(fmt::format("--count {}: at least 1", raw.count));
@@ -100,7 +198,6 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   if (s.duration && !(std::isfinite(*s.duration) && *s.duration > 0)) {
     return bad(fmt::format("--duration {}: seconds, more than 0", *s.duration));
   }
-  s.size = static_cast<std::size_t>(raw.size);
   s.burst = static_cast<std::size_t>(raw.burst);
   if (vm.count("count")) s.count = static_cast<std::uint64_t>(raw.count);
   if (vm.count("id")) s.id = static_cast<std::uint32_t>(raw.id);

@@ -106,6 +106,8 @@ result<core::socket> open_target(const send_target& t, const send_settings& s) {
 }
 
 std::optional<int> open_targets(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
+  std::random_device rd;
+  const std::uint32_t ssrc = s.payload.ssrc.value_or(static_cast<std::uint32_t>(rd()));
   for (auto& t : targets) {
     auto sock = open_target(t, s);
     if (!sock) return out.fail(exit_setup, sock.error());
@@ -113,6 +115,11 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
     auto order = send_order::make(s.count.value_or(~std::uint64_t{0} >> 1), s.faults);
     if (!order) return out.fail(exit_usage, order.error());
     t.order = *order;
+    if (s.payload.kind != payload_kind::mcnet) {
+      t.stream.emplace(s.payload, s.size,
+                       rtp_start{.ssrc = ssrc, .sequence = static_cast<std::uint16_t>(rd()),
+                                 .timestamp = static_cast<std::uint32_t>(rd())});
+    }
   }
   return std::nullopt;
 }
@@ -136,6 +143,11 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
       t.done = true;
       break;
     }
+    if (t.stream) {
+      const auto bytes = t.stream->write(*seq, *t.order, buffers_[filled], now_());
+      messages_[filled] = core::message{.buffer = buffers_[filled], .size = bytes};
+      continue;
+    }
     feed::test_header h{.flags = 0, .sender_id = sender_id_, .session = session_, .sequence = *seq,
                   .send_time_ns = now_(), .length = static_cast<std::uint32_t>(size_)};
     (void)h.build(buffers_[filled]);  // cannot fail: the send options keep size_ >= test_header::size
@@ -146,51 +158,113 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
 
 namespace {
 
-// The start lines and event: where each target goes.
+// A count that may be unknown: JSON null.
+json number_or_null(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+// What the datagrams of `s` are, in words: the start line's.
+std::string payload_text(const send_settings& s, std::uint32_t session, std::uint32_t sender_id, std::uint32_t ssrc) {
+  const auto& p = s.payload;
+  switch (p.kind) {
+    case payload_kind::moldudp64:
+      return fmt::format("moldudp64 session \"{}\", {} message(s) of {} bytes per packet ({} bytes)", p.session.name(),
+                         p.messages, p.message_size, s.size);
+    case payload_kind::rtp:
+      return fmt::format("rtp payload type {} ({} Hz), SSRC {} (0x{:08x}), {} bytes per datagram{}", p.rtp_pt,
+                         rtp_clock_hz(p.rtp_pt).value_or(0), ssrc, ssrc, s.size,
+                         p.carries_mpegts() ? fmt::format(" (MPEG-TS over {} PID(s) from 0x{:x})", p.pids, first_pid) : "");
+    case payload_kind::mpegts:
+      return fmt::format("mpegts, 7 transport packets per datagram over {} PID(s) from 0x{:x} ({} bytes)", p.pids,
+                         first_pid, s.size);
+    case payload_kind::mcnet: break;
+  }
+  return fmt::format("{} bytes per datagram, session {}, sender id {}", s.size, session, sender_id);
+}
+
+// The start lines and event: where each target goes, and what a receiver
+// needs to check the payload.
 void announce(const send_settings& s, const reporter& out, const std::vector<send_target>& targets,
               std::uint32_t session, std::uint32_t sender_id) {
+  const auto& p = s.payload;
+  const bool mcnet = p.kind == payload_kind::mcnet;
+  const bool rtp = p.kind == payload_kind::rtp;
+  const std::uint32_t ssrc = !targets.empty() && targets.front().stream ? targets.front().stream->rtp().ssrc : 0;
   json start_groups = json::array();
   for (const auto& t : targets) {
     // Without -i the kernel chose at connect: its route names the interface.
     const auto where = t.iface.is_kernel_choice() ? route_interface(t.group, t.source) : t.iface;
+    const auto first = t.stream ? t.stream->first_sequence() : std::optional<std::uint64_t>(0);
     start_groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
                             {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
-                            {"interface", interface_json(where.index, std::string(where.name.view()))}});
-    out.text(fmt::format("sending to {} on {}{}", core::endpoint(t.group, t.port).to_string(),
+                            {"interface", interface_json(where.index, std::string(where.name.view()))},
+                            {"first_sequence", number_or_null(first)},
+                            {"first_timestamp", rtp ? json(t.stream->rtp().timestamp) : json(nullptr)}});
+    out.text(fmt::format("sending to {} on {}{}{}", core::endpoint(t.group, t.port).to_string(),
                          where.index != 0 ? fmt::format("{} ({})", where.name.view(), where.index) : std::string("?"),
-                         t.iface.is_kernel_choice() ? " (the kernel's route)" : ""));
+                         t.iface.is_kernel_choice() ? " (the kernel's route)" : "",
+                         rtp ? fmt::format(", RTP sequence from {}, timestamp from {}", t.stream->rtp().sequence,
+                                           t.stream->rtp().timestamp)
+                             : ""));
   }
+  json pids = nullptr;
+  if (p.carries_mpegts()) {
+    pids = json::array();
+    for (std::size_t i = 0; i < p.pids; ++i) pids.push_back(first_pid + i);
+  }
+  json session_field = nullptr;
+  if (mcnet) session_field = session;
+  if (p.kind == payload_kind::moldudp64) session_field = std::string(p.session.name());
+  const bool mold = p.kind == payload_kind::moldudp64;
   out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-send"},
-             {"version", MCNET_VERSION_STRING}, {"groups", start_groups}, {"session", session},
-             {"sender_id", sender_id}});
-  out.text(fmt::format("mcast-send: {} group(s), {} bytes per datagram, session {}, sender id {}", targets.size(),
-                       s.size, session, sender_id));
+             {"version", MCNET_VERSION_STRING}, {"groups", start_groups}, {"session", session_field},
+             {"sender_id", mcnet ? json(sender_id) : json(nullptr)}, {"payload", payload_name(p.kind)},
+             {"size", s.size}, {"ssrc", rtp ? json(ssrc) : json(nullptr)},
+             {"payload_type", rtp ? json(p.rtp_pt) : json(nullptr)},
+             {"clock_hz", rtp ? json(rtp_clock_hz(p.rtp_pt).value_or(0)) : json(nullptr)},
+             {"messages_per_packet", mold ? json(p.messages) : json(nullptr)},
+             {"message_size", mold ? json(p.message_size) : json(nullptr)}, {"pids", pids}});
+  out.text(fmt::format("mcast-send: {} group(s), {}", targets.size(), payload_text(s, session, sender_id, ssrc)));
 }
 
-// END markers: sequence = how many sequence numbers the run had, 3 times.
+// The end of each group's run, 3 times: MCN1 END (sequence = how many
+// sequence numbers the run had) or a MoldUDP64 end of session (sequence =
+// the next message's); RTP and MPEG-TS have none.
 void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id, std::uint32_t session) {
   for (auto& t : targets) {
-    feed::test_header end{.flags = feed::test_header::flag_end, .sender_id = sender_id, .session = session,
-                    .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
-                    .length = static_cast<std::uint32_t>(feed::test_header::size)};
     std::array<std::byte, feed::test_header::size> b{};
-    (void)end.build(b);  // b is test_header::size bytes
+    std::size_t n = b.size();
+    if (t.stream) {
+      n = t.stream->write_end(t.order->issued(), b);
+    } else {
+      feed::test_header end{.flags = feed::test_header::flag_end, .sender_id = sender_id, .session = session,
+                            .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
+                            .length = static_cast<std::uint32_t>(feed::test_header::size)};
+      (void)end.build(b);  // b is test_header::size bytes
+    }
+    if (n == 0) continue;
     for (int i = 0; i < 3; ++i) {
-      (void)core::write_to(t.sock, core::message{.buffer = b, .size = b.size()},
+      (void)core::write_to(t.sock, core::message{.buffer = b, .size = n},
                            core::wait_policy::deadline(std::chrono::milliseconds(100)));
     }
   }
 }
 
-void print_summary(const send_settings& s, const reporter& out, const std::vector<send_target>& targets,
+void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                    std::uint64_t total_sent, double elapsed) {
   const auto per_second = [elapsed](std::uint64_t n) { return elapsed > 0 ? static_cast<double>(n) / elapsed : 0.0; };
+  const bool mold = s.payload.kind == payload_kind::moldudp64;
   json groups = json::array();
-  for (const auto& t : targets) {
+  for (auto& t : targets) {
+    const auto issued = t.order->issued();
+    const auto next = t.stream ? t.stream->next_sequence(issued) : std::optional<std::uint64_t>(issued);
+    json continuity = nullptr;
+    if (s.payload.carries_mpegts()) continuity = t.stream->next_continuity(issued);
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
-                      {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)}});
-    out.text(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps", core::endpoint(t.group, t.port).to_string(), t.sent,
-                         t.bytes, per_second(t.sent)));
+                      {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)}, {"next_sequence", number_or_null(next)},
+                      {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
+                      {"next_continuity", continuity}});
+    out.text(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
+                         t.bytes, per_second(t.sent), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
+                         next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
   }
   out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
              {"total", {{"sent", total_sent}, {"bytes", total_sent * s.size}, {"elapsed_s", elapsed},

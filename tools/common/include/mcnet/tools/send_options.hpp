@@ -16,6 +16,7 @@
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
+#include <mcnet/tools/send_payload.hpp>
 #include <mcnet/tools/send_plan.hpp>
 
 namespace mcnet::tools {
@@ -27,12 +28,17 @@ struct send_settings {
   int ttl = 1;                     ///< IP_MULTICAST_TTL / IPV6_MULTICAST_HOPS, 0 to 255
   int tos = 0;                     ///< IP_TOS / IPV6_TCLASS byte, from --tos
   bool no_loop = false;            ///< IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP off
-  std::size_t size = 100;          ///< UDP payload bytes, 40 to 65507
+  /// UDP payload bytes per datagram: --size for mcnet (40 to 65507) and RTP
+  /// other than payload type 33 (12 to 65507); for the others what the
+  /// payload options make (MoldUDP64 20 + messages x (2 + message size),
+  /// MPEG-TS 1316, RTP payload type 33 1328).
+  std::size_t size = 100;
+  payload_settings payload;        ///< --payload and its options
   std::optional<rate> pace;        ///< --rate; none: as fast as possible
   std::size_t burst = 1;           ///< datagrams per pacing step, 1 to 1000000
   std::optional<std::uint64_t> count;   ///< sequence numbers per group, >= 1
   std::optional<double> duration;       ///< seconds, > 0
-  std::optional<std::uint32_t> id;      ///< the header's sender id
+  std::optional<std::uint32_t> id;      ///< the MCN1 header's sender id (--payload mcnet only)
   tools::faults faults;            ///< --drop-every, --dup-every, --reorder-every
   /// Datagrams per sendmmsg call, 1 to core::batch_limit: unpaced batches
   /// are full; paced they hold what is due (a few datagrams per wake-up), so
@@ -59,8 +65,9 @@ struct send_command {
 
 /// Parse and validate mcast-send's arguments (without the program name).
 /// Errors: the first problem found, in the order the tool has always
-/// checked them: the parser's, --loop with --no-loop, each range, no spec,
-/// --tos, --rate (the last two with parse_tos's and parse_rate's code).
+/// checked them: the parser's, --loop with --no-loop, --payload, options
+/// that do not apply to the payload, each range, no spec, --tos, --rate
+/// (the last two with parse_tos's and parse_rate's code).
 /// Specs themselves are checked later (resolve_targets).
 [[nodiscard]] tl::expected<send_command, usage_error> parse_send_command_line(const std::vector<std::string>& args);
 

@@ -37,10 +37,11 @@ class send_order {
   [[nodiscard]] std::uint64_t issued() const noexcept { return position_; }
   /// How many datagrams the whole run sends (drops and duplicates counted).
   [[nodiscard]] std::uint64_t datagrams() const noexcept;
+  /// Whether `seq` is one the run never sends (--drop-every).
+  [[nodiscard]] bool dropped(std::uint64_t seq) const noexcept;
 
  private:
   send_order(std::uint64_t count, const faults& f) noexcept : count_(count), f_(f) {}
-  [[nodiscard]] bool dropped(std::uint64_t seq) const noexcept;
   [[nodiscard]] bool duplicated(std::uint64_t seq) const noexcept;
   /// The sequence number sent at position `p` of the run, reordering applied.
   [[nodiscard]] std::uint64_t at(std::uint64_t p) const noexcept;

@@ -21,6 +21,7 @@
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/route.hpp>
 #include <mcnet/tools/send_options.hpp>
+#include <mcnet/tools/send_payload.hpp>
 #include <mcnet/tools/send_plan.hpp>
 
 namespace mcnet::tools {
@@ -33,6 +34,9 @@ struct send_target {
   core::interface_ref iface;               ///< index 0: the kernel's route
   core::socket sock;                       ///< connected (open_target)
   std::optional<send_order> order;         ///< the sequence numbers still to send
+  /// The datagrams of a feed payload (moldudp64, rtp, mpegts); none for
+  /// mcnet, whose header batch_builder writes per datagram.
+  std::optional<feed_stream> stream;
   std::uint64_t sent = 0;                  ///< datagrams sent
   std::uint64_t bytes = 0;                 ///< payload bytes sent
   bool done = false;  ///< the order has no sequence number left
@@ -52,9 +56,11 @@ struct send_target {
 /// route there). Errors: the first failing call's.
 [[nodiscard]] result<core::socket> open_target(const send_target& t, const send_settings& s);
 
-/// Open every target's socket (open_target) and make its send order (the
-/// count, or unbounded, with the faults). Returns the exit code after
-/// printing the error (4 for a socket, 1 for an order), or nothing.
+/// Open every target's socket (open_target), make its send order (the
+/// count, or unbounded, with the faults) and, for a feed payload, its
+/// feed_stream (one SSRC for the run, --ssrc or random; a random RTP start
+/// sequence and timestamp per group). Returns the exit code after printing
+/// the error (4 for a socket, 1 for an order), or nothing.
 [[nodiscard]] std::optional<int> open_targets(const send_settings& s, const reporter& out,
                                               std::vector<send_target>& targets);
 
@@ -72,8 +78,9 @@ class batch_builder {
                 clock now = realtime_ns);
 
   /// The next min(`allowed`, batch) sequence numbers of `t`'s order, each a
-  /// datagram whose first 40 bytes are its header. Fewer when the order
-  /// ends: `t.done` is set then. The span is valid until the next fill().
+  /// datagram: written by `t.stream` for a feed payload, else one whose
+  /// first 40 bytes are its MCN1 header. Fewer when the order ends: `t.done`
+  /// is set then. The span is valid until the next fill().
   std::span<const core::message> fill(send_target& t, std::uint64_t allowed);
 
  private:
@@ -86,7 +93,8 @@ class batch_builder {
 };
 
 /// A whole run over `targets` (sockets open, orders made): the start lines
-/// and event, the paced round-robin send loop, three END markers per group,
+/// and event, the paced round-robin send loop, three END markers per group
+/// (mcnet: MCN1 END; moldudp64: end of session; none for rtp and mpegts),
 /// the summary. Returns 0, or 4 after printing the error when a batch failed
 /// or went out short.
 [[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets);
