@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-send's feed payloads as Wireshark reads them off a wire: inside a
+// private namespace LAN one host sends, the other joins the group (mcast-recv)
+// and captures with tcpdump; tshark then decodes the capture with its
+// moldudp64, rtp and mp2t dissectors and must find exactly the session,
+// message numbers and counts, SSRC, payload type, RTP sequence numbers and
+// continuity counters that the sender's JSON start and summary announce and
+// its faults (docs/tools.md, "Payloads") predict, with no malformed packet
+// and no error finding.
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <mcnet/tools/send_plan.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "programs.hpp"
+#include "tool_run.hpp"
+
+namespace test = mcnet::test;
+namespace tools = mcnet::tools;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::tools::field;
+using test::tools::free_port;
+using test::tools::json_lines;
+using test::tools::receiver;
+using test::tools::send;
+
+std::vector<std::string> lines_of(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  std::string line;
+  while (std::getline(in, line)) out.push_back(line);
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  std::string part;
+  while (std::getline(in, part, sep)) out.push_back(part);
+  return out;
+}
+
+// A directory of its own under the temporary directory, removed at the end.
+struct scratch_dir {
+  std::string path;
+  scratch_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "mcnet-wireshark-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+};
+
+// What one capture holds: the sender's JSON lines and the capture file.
+struct captured {
+  json start;
+  json summary;
+  std::string file;
+  std::uint16_t port = 0;
+};
+
+// In a 2-host LAN: host 1 joins `group` (mcast-recv) and captures UDP to the
+// port with tcpdump; host 0 runs mcast-send with `args` to group:port.
+captured capture(const scratch_dir& dir, const std::string& tcpdump, const std::string& group,
+                 std::vector<std::string> args) {
+  captured c;
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  c.port = free_port(rx_host);
+  c.file = dir.path + "/" + std::to_string(c.port) + ".pcap";
+  receiver rx(rx_host, {"-i", "eth0", group + ":" + std::to_string(c.port)});
+  EXPECT_TRUE(rx.joined()) << rx.output();
+  // -Z root: keep the rights to write into the private directory;
+  // --immediate-mode and -U: each packet handed over and written as it
+  // comes (without, the packets still in the capture ring when SIGINT
+  // arrives are counted as received but never written).
+  auto dump = rx_host.start({tcpdump, "-i", "eth0", "-n", "--immediate-mode", "-U", "-Z", "root", "-w", c.file, "udp",
+                             "and", "dst", "port", std::to_string(c.port)});
+  const auto deadline = std::chrono::steady_clock::now() + 5s;
+  while (dump.error_output().find("listening on") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline && !dump.wait_for(10ms)) {
+  }
+  EXPECT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
+  args.insert(args.begin(), {"-i", "eth0"});
+  args.push_back(group + ":" + std::to_string(c.port));
+  const auto sent = send((*net)[0], args);
+  std::this_thread::sleep_for(300ms);
+  const auto st = dump.stop(SIGINT);
+  EXPECT_TRUE(st.success()) << st.describe() << "\n" << dump.output();
+  EXPECT_NE(dump.error_output().find(" packets captured"), std::string::npos) << dump.output();
+  EXPECT_EQ(dump.error_output().find("\n0 packets captured"), std::string::npos) << dump.output();
+  (void)rx.finish();
+  const auto events = json_lines(sent.standard_output);
+  if (const auto* e = test::tools::find_event(events, "start")) c.start = *e;
+  if (const auto* e = test::tools::find_event(events, "summary")) c.summary = *e;
+  return c;
+}
+
+// tshark's fields of every packet of the capture, the port decoded as
+// `protocol`: one line per datagram, fields separated by '|', repeated
+// occurrences by ','. stdout only: tshark warns about running as root on stderr.
+std::vector<std::string> tshark_fields(const std::string& tshark, const captured& c, const std::string& protocol,
+                                       const std::vector<std::string>& fields) {
+  std::vector<std::string> argv{tshark, "-n", "-r", c.file, "-d", fmt::format("udp.port=={},{}", c.port, protocol),
+                                "-T", "fields", "-E", "separator=|", "-E", "aggregator=,"};
+  for (const auto& f : fields) argv.insert(argv.end(), {"-e", f});
+  const auto r = test::run(nullptr, argv, {}, 60s);
+  EXPECT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  return lines_of(r.standard_output);
+}
+
+// Frames tshark finds malformed or flags with an error, with the message.
+std::string tshark_errors(const std::string& tshark, const captured& c, const std::string& protocol) {
+  const auto r = test::run(nullptr,
+                           {tshark, "-n", "-r", c.file, "-d", fmt::format("udp.port=={},{}", c.port, protocol), "-Y",
+                            "_ws.malformed || _ws.expert.severity == error", "-T", "fields", "-e", "frame.number",
+                            "-e", "_ws.expert.message"},
+                           {}, 60s);
+  EXPECT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  return r.standard_output;
+}
+
+// The datagram indexes a run of `count` with `f` sends, in sending order.
+std::vector<std::uint64_t> sending_order(std::uint64_t count, tools::faults f) {
+  auto order = tools::send_order::make(count, f).value();
+  std::vector<std::uint64_t> out;
+  while (auto i = order.next()) out.push_back(*i);
+  return out;
+}
+
+const json& group_of(const json& event) {
+  static const json none;
+  if (!event.contains("groups") || !event["groups"].is_array() || event["groups"].empty()) return none;
+  return event["groups"][0];
+}
+
+TEST(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
+  scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const tools::faults f{.drop_every = 5, .dup_every = 7, .reorder_every = 0};
+  const auto c = capture(dir, tcpdump, "239.255.93.1",
+                         {"--payload", "moldudp64", "--session", "TSHARK", "--messages", "3", "--message-size", "12",
+                          "-c", "20", "--drop-every", "5", "--dup-every", "7", "-r", "2000pps"});
+  EXPECT_EQ(field(c.start, "payload"), "moldudp64");
+  EXPECT_EQ(field(c.start, "session"), "TSHARK");
+  EXPECT_EQ(field(c.start, "messages_per_packet"), 3);
+  EXPECT_EQ(field(group_of(c.start), "first_sequence"), 1);
+  const auto order = sending_order(20, f);
+  EXPECT_EQ(field(group_of(c.summary), "sent"), order.size());
+  EXPECT_EQ(field(group_of(c.summary), "messages"), order.size() * 3);
+  EXPECT_EQ(field(group_of(c.summary), "next_sequence"), 61) << "20 packets of 3 messages passed";
+
+  std::vector<std::string> want;
+  for (const auto i : order) {
+    const auto first = 1 + i * 3;
+    want.push_back(fmt::format("TSHARK    |{}|3|{},{},{}|12,12,12", first, first, first + 1, first + 2));
+  }
+  for (int i = 0; i < 3; ++i) want.push_back("TSHARK    |61|65535||");
+  EXPECT_EQ(tshark_fields(tshark, c, "moldudp64",
+                          {"moldudp64.session", "moldudp64.sequence", "moldudp64.count", "moldudp64.msgseq",
+                           "moldudp64.msglen"}),
+            want);
+  EXPECT_EQ(tshark_errors(tshark, c, "moldudp64"), "");
+}
+
+TEST(NetToolsWireshark, TsharkDecodesMcastSendRtp) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
+  scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const tools::faults f{.drop_every = 9, .dup_every = 0, .reorder_every = 4};
+  const auto c = capture(dir, tcpdump, "239.255.93.2",
+                         {"--payload", "rtp", "--rtp-pt", "96", "--ssrc", "3735928559", "-s", "200", "-c", "30",
+                          "--drop-every", "9", "--reorder-every", "4", "-r", "1000pps"});
+  EXPECT_EQ(field(c.start, "payload"), "rtp");
+  EXPECT_EQ(field(c.start, "ssrc"), 3735928559u);
+  EXPECT_EQ(field(c.start, "payload_type"), 96);
+  EXPECT_EQ(field(c.start, "clock_hz"), 90000);
+  const auto first = field(group_of(c.start), "first_sequence");
+  const auto first_ts = field(group_of(c.start), "first_timestamp");
+  ASSERT_TRUE(first.is_number_unsigned()) << c.start;
+  ASSERT_TRUE(first_ts.is_number_unsigned()) << c.start;
+  const auto order = sending_order(30, f);
+  EXPECT_EQ(field(group_of(c.summary), "next_sequence"), (first.get<std::uint64_t>() + 30) % 65536);
+
+  const auto got = tshark_fields(tshark, c, "rtp", {"rtp.version", "rtp.ssrc", "rtp.p_type", "rtp.seq", "rtp.timestamp"});
+  ASSERT_EQ(got.size(), order.size()) << "no end marker: the datagrams only";
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const auto parts = split(got[k], '|');
+    ASSERT_EQ(parts.size(), 5u) << got[k];
+    EXPECT_EQ(parts[0], "2");
+    EXPECT_EQ(parts[1], "0xdeadbeef");
+    EXPECT_EQ(parts[2], "96");
+    EXPECT_EQ(std::stoul(parts[3]), (first.get<std::uint64_t>() + order[k]) % 65536) << "datagram " << k;
+    if (order[k] == 0) {
+      EXPECT_EQ(std::stoul(parts[4]), first_ts.get<std::uint64_t>()) << "datagram 0's timestamp";
+    }
+  }
+  EXPECT_EQ(tshark_errors(tshark, c, "rtp"), "");
+}
+
+// The PIDs and counters of a run's transport packets, as "pid|cc" with the
+// PID in decimal, from tshark lines of "pids|ccs" (one line per datagram;
+// `skip` fields before them).
+std::vector<std::string> ts_packets(const std::vector<std::string>& lines, std::size_t skip) {
+  std::vector<std::string> out;
+  for (const auto& line : lines) {
+    const auto parts = split(line, '|');
+    if (parts.size() != skip + 2) {
+      ADD_FAILURE() << line;
+      continue;
+    }
+    const auto pids = split(parts[skip], ',');
+    const auto ccs = split(parts[skip + 1], ',');
+    EXPECT_EQ(pids.size(), ccs.size()) << line;
+    for (std::size_t i = 0; i < std::min(pids.size(), ccs.size()); ++i) {
+      out.push_back(fmt::format("{}|{}", std::stoul(pids[i], nullptr, 0), ccs[i]));
+    }
+  }
+  return out;
+}
+
+// What mcast-send's MPEG-TS says for datagrams `order` over `pids` PIDs:
+// packet g (of every packet built, sent or not) is on PID 0x100 + g mod
+// pids with counter (g / pids) mod 16.
+std::vector<std::string> ts_model(const std::vector<std::uint64_t>& order, std::uint64_t pids) {
+  std::vector<std::string> out;
+  for (const auto i : order) {
+    for (std::uint64_t k = 0; k < 7; ++k) {
+      const auto g = i * 7 + k;
+      out.push_back(fmt::format("{}|{}", 0x100 + g % pids, g / pids % 16));
+    }
+  }
+  return out;
+}
+
+TEST(NetToolsWireshark, TsharkDecodesMcastSendMpegTs) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
+  scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const tools::faults f{.drop_every = 6, .dup_every = 0, .reorder_every = 0};
+  const auto c = capture(dir, tcpdump, "239.255.93.3",
+                         {"--payload", "mpegts", "--pids", "3", "-c", "20", "--drop-every", "6", "-r", "1000pps"});
+  EXPECT_EQ(field(c.start, "payload"), "mpegts");
+  EXPECT_EQ(field(c.start, "pids"), json::array({256, 257, 258}));
+  const auto order = sending_order(20, f);
+  // 140 packets built: 0x100 gets g = 0, 3, ..., 138 (47), 0x101 1, ...,
+  // 139 (47), 0x102 46.
+  EXPECT_EQ(field(group_of(c.summary), "next_continuity"), json::array({47 % 16, 47 % 16, 46 % 16}));
+  const auto got = tshark_fields(tshark, c, "mp2t", {"mp2t.pid", "mp2t.cc"});
+  ASSERT_EQ(got.size(), order.size());
+  EXPECT_EQ(ts_packets(got, 0), ts_model(order, 3));
+  // tshark's only error findings are the skips the drops made: its own
+  // continuity analysis flags the datagram after each dropped one
+  // (datagrams 5, 11 and 17: frames 6, 11 and 16), each PID with the
+  // packets it lost (7 packets over 3 PIDs: 2, 2 and 3, in the order the
+  // PIDs come next).
+  std::string want;
+  for (std::size_t k = 1; k < order.size(); ++k) {
+    if (order[k] == order[k - 1] + 1) continue;
+    std::vector<std::string> missing;
+    for (std::uint64_t g = order[k] * 7; g < order[k] * 7 + 3; ++g) {
+      std::uint64_t lost = 0;
+      for (auto d = order[k - 1] + 1; d < order[k]; ++d) {
+        for (std::uint64_t h = d * 7; h < d * 7 + 7; ++h) lost += h % 3 == g % 3 ? 1 : 0;
+      }
+      missing.push_back(std::to_string(lost));
+    }
+    want += fmt::format("{}|{}\n", k + 1, fmt::join(missing, ","));
+  }
+  EXPECT_EQ(want, "6|2,2,3\n11|2,2,3\n16|2,2,3\n") << "the model";
+  std::string found;
+  for (const auto& line : lines_of(tshark_errors(tshark, c, "mp2t"))) {
+    const auto tab = line.find('\t');
+    ASSERT_NE(tab, std::string::npos) << line;
+    std::vector<std::string> counts;
+    // Each "Detected N missing TS frames before this (last_cc:L total
+    // skips:T discontinuity:D)", one per PID, joined by ','.
+    for (const auto& message : split(line.substr(tab + 1), ',')) {
+      if (message.rfind("Detected ", 0) != 0) {
+        ADD_FAILURE() << "another error: " << line;
+        continue;
+      }
+      counts.push_back(split(message, ' ').at(1));
+    }
+    found += fmt::format("{}|{}\n", line.substr(0, tab), fmt::join(counts, ","));
+  }
+  EXPECT_EQ(found, want);
+}
+
+TEST(NetToolsWireshark, TsharkFindsNothingWrongInMcastSendMpegTs) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
+  scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const auto c = capture(dir, tcpdump, "239.255.93.5", {"--payload", "mpegts", "--pids", "5", "-c", "12", "-r", "1000pps"});
+  const auto order = sending_order(12, {});
+  const auto got = tshark_fields(tshark, c, "mp2t", {"mp2t.pid", "mp2t.cc"});
+  ASSERT_EQ(got.size(), order.size());
+  EXPECT_EQ(ts_packets(got, 0), ts_model(order, 5));
+  EXPECT_EQ(tshark_errors(tshark, c, "mp2t"), "");
+}
+
+TEST(NetToolsWireshark, TsharkDecodesMcastSendRtpCarryingMpegTs) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
+  scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const auto c = capture(dir, tcpdump, "239.255.93.4", {"--payload", "rtp", "--pids", "2", "-c", "12", "-r", "1000pps"});
+  EXPECT_EQ(field(c.start, "payload_type"), 33);
+  EXPECT_EQ(field(c.start, "pids"), json::array({256, 257}));
+  const auto first = field(group_of(c.start), "first_sequence");
+  ASSERT_TRUE(first.is_number_unsigned()) << c.start;
+  const auto ssrc = field(c.start, "ssrc");
+  ASSERT_TRUE(ssrc.is_number_unsigned()) << c.start;
+  const auto order = sending_order(12, {});
+  const auto got = tshark_fields(tshark, c, "rtp", {"rtp.ssrc", "rtp.p_type", "rtp.seq", "mp2t.pid", "mp2t.cc"});
+  ASSERT_EQ(got.size(), order.size());
+  for (std::size_t k = 0; k < got.size(); ++k) {
+    const auto parts = split(got[k], '|');
+    ASSERT_EQ(parts.size(), 5u) << got[k];
+    EXPECT_EQ(parts[0], fmt::format("0x{:08x}", ssrc.get<std::uint32_t>()));
+    EXPECT_EQ(parts[1], "33");
+    EXPECT_EQ(std::stoul(parts[2]), (first.get<std::uint64_t>() + order[k]) % 65536);
+  }
+  EXPECT_EQ(ts_packets(got, 3), ts_model(order, 2));
+  EXPECT_EQ(tshark_errors(tshark, c, "rtp"), "");
+}
+
+}  // namespace
