@@ -3,7 +3,9 @@
 //
 // mcast-send end to end, run inside a namespace LAN: every datagram carries
 // the header, faults are injected exactly, END markers close the run, JSON
-// Lines and exit codes follow docs/tools.md.
+// Lines and exit codes follow docs/tools.md; every feed payload with the
+// run options (faults, batches, pacing, bursts, -d, IPv6), decoded with the
+// feed views.
 
 #include <gtest/gtest.h>
 
@@ -18,7 +20,11 @@
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/feed/moldudp64.hpp>
+#include <mcnet/feed/mpegts.hpp>
+#include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/test_header.hpp>
+#include <mcnet/tools/send_plan.hpp>
 
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -255,6 +261,119 @@ TEST(NetMcastSend, NoMulticastRouteNamesDashI) {
   EXPECT_EQ(v6.status.code, 0) << v6.output;
   EXPECT_EQ(v6.standard_output.find("ff15::77:3%"), std::string::npos) << "no zone on a global group: " << v6.output;
   EXPECT_NE(v6.standard_output.find("ff15::77:3"), std::string::npos) << v6.output;
+}
+
+// The datagrams that arrive on `s`, as bytes, until `quiet` passes without one.
+std::vector<std::vector<std::byte>> collect_raw(core::socket_ref s, std::chrono::milliseconds quiet = 300ms) {
+  std::vector<std::vector<std::byte>> out;
+  std::array<std::byte, 2048> buf{};
+  for (int i = 0; i < 100000; ++i) {
+    core::message m{.buffer = buf};
+    if (!core::read_from(s, m, {}, core::wait_policy::deadline(quiet))) break;
+    out.emplace_back(buf.begin(), buf.begin() + static_cast<std::ptrdiff_t>(m.size));
+  }
+  return out;
+}
+
+// What identifies datagram `i` of a payload run on the wire: MoldUDP64's
+// first message, RTP's sequence number (from `first`), MPEG-TS's first
+// continuity counter (7 PIDs: one packet of each per datagram).
+std::uint64_t wire_number(const std::string& payload, std::uint64_t i, std::uint64_t first) {
+  if (payload == "moldudp64") return 1 + i * 4;
+  if (payload == "rtp") return (first + i) % 65536;
+  return i % 16;
+}
+
+// The same, read back from a datagram with the feed views; nullopt when it
+// does not parse (or is a MoldUDP64 end of session: `end` is set).
+std::optional<std::uint64_t> read_number(const std::string& payload, std::span<const std::byte> d, bool& end) {
+  end = false;
+  if (payload == "moldudp64") {
+    auto p = feed::moldudp64::packet_view::parse(d);
+    if (!p) return std::nullopt;
+    end = p->is_end_of_session();
+    return p->sequence();
+  }
+  if (payload == "rtp") {
+    auto p = feed::rtp::packet_view::parse(d);
+    return p ? std::optional<std::uint64_t>(p->sequence()) : std::nullopt;
+  }
+  auto v = feed::mpegts::datagram_view::parse(d);
+  if (!v || v->size() != 7) return std::nullopt;
+  for (std::size_t k = 0; k < 7; ++k) {
+    auto p = (*v)[k];
+    if (!p || p->pid() != 0x100 + k || p->continuity_counter() != (*v)[0]->continuity_counter()) return std::nullopt;
+  }
+  return (*v)[0]->continuity_counter();
+}
+
+// Every payload with the run options: unpaced full batches with all three
+// faults, paced bursts in small batches, a timed IPv6 run. What arrives is
+// what the summary counts, every datagram decodes, and datagram i carries
+// the numbers the send order says, in the order it says.
+TEST(NetMcastSend, EveryPayloadWithTheRunOptions) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const std::vector<std::vector<std::string>> payloads = {
+      {"--payload", "moldudp64", "--messages", "4"},
+      {"--payload", "rtp"},
+      {"--payload", "rtp", "--rtp-pt", "96", "-s", "300"},
+      {"--payload", "mpegts", "--pids", "7"}};
+  struct variant {
+    core::ip_address group;
+    std::vector<std::string> args;
+    std::optional<std::uint64_t> count;
+    mcnet::tools::faults faults;
+  };
+  const std::vector<variant> variants = {
+      {core::ip_address::v4(239, 255, 50, 11),
+       {"-c", "400", "--batch", "64", "--drop-every", "10", "--dup-every", "7", "--reorder-every", "5"},
+       400,
+       {.drop_every = 10, .dup_every = 7, .reorder_every = 5}},
+      {core::ip_address::v4(239, 255, 50, 12), {"-c", "300", "-r", "20000pps", "--burst", "4", "--batch", "3"}, 300, {}},
+      {core::ip_address::parse("ff1e::50:13").value(), {"-d", "0.2", "-r", "2000pps"}, std::nullopt, {}},
+  };
+  for (const auto& p : payloads) {
+    const auto& payload = p[1];
+    for (const auto& v : variants) {
+      SCOPED_TRACE(p[1] + " " + (p.size() > 2 ? p[2] : "") + " " + v.args[0] + " " + v.args[1]);
+      auto rx = listener((*net)[1], v.group);
+      const auto port = core::local_endpoint(rx).value().port();
+      std::vector<std::string> argv{MCAST_SEND, "--json", "-i", "eth0"};
+      argv.insert(argv.end(), p.begin(), p.end());
+      argv.insert(argv.end(), v.args.begin(), v.args.end());
+      argv.push_back(fmt_spec(v.group, port));
+      auto run = (*net)[0].exec(argv);
+      ASSERT_TRUE(run.status.success()) << run.output;
+      test::tools::expect_schema_conform(run.standard_output);
+      const auto events = test::tools::json_lines(run.standard_output);
+      const auto* start = test::tools::find_event(events, "start");
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_TRUE(start && summary) << run.output;
+      const auto sent = (*summary)["groups"][0]["sent"].get<std::uint64_t>();
+      const auto first = (*start)["groups"][0]["first_sequence"];
+      const auto datagrams = collect_raw(rx);
+      std::vector<std::uint64_t> got;
+      std::size_t ends = 0;
+      for (const auto& d : datagrams) {
+        bool end = false;
+        const auto n = read_number(payload, d, end);
+        ASSERT_TRUE(n.has_value()) << "datagram " << got.size() << " does not decode";
+        if (end) {
+          ++ends;
+          EXPECT_EQ(*n, (*summary)["groups"][0]["next_sequence"]) << "the end of session's sequence";
+        } else {
+          got.push_back(*n);
+        }
+      }
+      EXPECT_EQ(got.size(), sent) << "what arrived is what the summary counts";
+      EXPECT_EQ(ends, payload == "moldudp64" ? 3u : 0u);
+      auto order = mcnet::tools::send_order::make(v.count.value_or(sent), v.faults).value();
+      std::vector<std::uint64_t> want;
+      while (auto i = order.next()) want.push_back(wire_number(payload, *i, first.is_number() ? first.get<std::uint64_t>() : 0));
+      EXPECT_EQ(got, want);
+    }
+  }
 }
 
 }  // namespace

@@ -70,4 +70,50 @@ TEST(ToolsSchema, RejectsWhatTheContractForbids) {
   EXPECT_FALSE(schema_errors(bad_exit).empty());
 }
 
+// mcast-send's start and summary with a feed payload: the fields a receiver
+// checks are there, null where the payload has none, never absent.
+TEST(ToolsSchema, SendEventsCarryThePayload) {
+  const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-send","version":")" MCNET_VERSION_STRING R"(",
+    "groups":[{"group":"239.1.1.1","port":5000,"mode":"any","sources":[],"interface":{"name":"eth0","index":2},
+    "first_sequence":65530,"first_timestamp":4294967000}],"session":null,"sender_id":null,"payload":"rtp","size":1328,
+    "ssrc":4294967295,"payload_type":33,"clock_hz":90000,"messages_per_packet":null,"message_size":null,"pids":[256,257]})");
+  EXPECT_EQ(schema_errors(start), std::vector<std::string>{});
+  auto mold = start;
+  mold["payload"] = "moldudp64";
+  mold["session"] = "MCNET";
+  for (const char* k : {"ssrc", "payload_type", "clock_hz", "pids"}) mold[k] = nullptr;
+  mold["messages_per_packet"] = 3;
+  mold["message_size"] = 32;
+  mold["groups"][0]["first_sequence"] = 1;
+  mold["groups"][0]["first_timestamp"] = nullptr;
+  EXPECT_EQ(schema_errors(mold), std::vector<std::string>{});
+  const auto summary = json::parse(R"({"event":"summary","time":1.7e9,"groups":[{"group":"239.1.1.1","port":5000,
+    "sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0,"next_sequence":null,"messages":null,
+    "next_continuity":[3,15]}],"total":{"sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0}})");
+  EXPECT_EQ(schema_errors(summary), std::vector<std::string>{});
+
+  for (const char* k : {"payload", "ssrc", "pids", "session", "sender_id"}) {
+    auto missing = start;
+    missing.erase(k);
+    EXPECT_FALSE(schema_errors(missing).empty()) << k << " absent instead of null";
+  }
+  auto long_session = mold;
+  long_session["session"] = "ELEVENCHARS";
+  EXPECT_FALSE(schema_errors(long_session).empty()) << "a MoldUDP64 session has 10 characters at most";
+  auto bad_pid = start;
+  bad_pid["pids"] = json::array({8192});
+  EXPECT_FALSE(schema_errors(bad_pid).empty()) << "PIDs are 13 bits";
+  auto bad_payload = start;
+  bad_payload["payload"] = "raw";
+  EXPECT_FALSE(schema_errors(bad_payload).empty()) << "mcast-send sends no raw payload";
+  for (const char* k : {"next_sequence", "messages", "next_continuity"}) {
+    auto missing = summary;
+    missing["groups"][0].erase(k);
+    EXPECT_FALSE(schema_errors(missing).empty()) << k << " absent instead of null";
+  }
+  auto bad_cc = summary;
+  bad_cc["groups"][0]["next_continuity"] = json::array({16});
+  EXPECT_FALSE(schema_errors(bad_cc).empty()) << "continuity counters are 4 bits";
+}
+
 }  // namespace
