@@ -376,4 +376,31 @@ TEST(NetMcastSend, EveryPayloadWithTheRunOptions) {
   }
 }
 
+// The text report names the payload and what a receiver checks.
+TEST(NetMcastSend, TextNamesThePayload) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto spec = "239.255.50.14:" + std::to_string(test::tools::free_port(h));
+  const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
+      {{"--payload", "moldudp64"},
+       {"1 group(s), moldudp64 session \"MCNET\", 1 message(s) of 32 bytes per packet (54 bytes)",
+        "sent 2  bytes 108", "messages 2  next sequence 3"}},
+      {{"--payload", "rtp", "--ssrc", "7"},
+       {"rtp payload type 33 (90000 Hz), SSRC 7 (0x00000007), 1328 bytes per datagram (MPEG-TS over 1 PID(s) from 0x100)",
+        ", RTP sequence from ", "next sequence "}},
+      {{"--payload", "rtp", "--rtp-pt", "8", "-s", "172"}, {"rtp payload type 8 (8000 Hz), SSRC ", "172 bytes per datagram"}},
+      {{"--payload", "mpegts", "--pids", "3"},
+       {"mpegts, 7 transport packets per datagram over 3 PID(s) from 0x100 (1316 bytes)", "sent 2  bytes 2632"}},
+  };
+  for (const auto& [args, needles] : cases) {
+    std::vector<std::string> argv{MCAST_SEND, "-i", "eth0", "-c", "2"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    argv.push_back(spec);
+    const auto r = h.exec(argv);
+    ASSERT_TRUE(r.status.success()) << r.output;
+    for (const auto& n : needles) EXPECT_NE(r.standard_output.find(n), std::string::npos) << n << "\n" << r.standard_output;
+  }
+}
+
 }  // namespace
