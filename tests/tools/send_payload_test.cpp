@@ -99,15 +99,21 @@ TEST(SendPayloadOptions, RtpClocksFollowRfc3551) {
   for (int pt : {1, 2, 19, 20, 27, 35, 72, 76, 95}) EXPECT_FALSE(tools::rtp_clock_hz(static_cast<std::uint8_t>(pt))) << pt;
 }
 
-// The packets of `datagrams`, views into them (keep them alive).
-std::vector<mold::packet_view> mold_packets(const std::vector<std::vector<std::byte>>& datagrams) {
-  std::vector<mold::packet_view> out;
+// The packets of `datagrams` parsed as `View`s (mold or rtp packet_view),
+// views into them (keep them alive).
+template <class View>
+std::vector<View> parsed(const std::vector<std::vector<std::byte>>& datagrams) {
+  std::vector<View> out;
   for (const auto& d : datagrams) {
-    auto p = mold::packet_view::parse(d);
+    auto p = View::parse(d);
     EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().message());
     if (p) out.push_back(*p);
   }
   return out;
+}
+
+std::vector<mold::packet_view> mold_packets(const std::vector<std::vector<std::byte>>& datagrams) {
+  return parsed<mold::packet_view>(datagrams);
 }
 
 TEST(SendPayload, MoldUdp64NumbersMessagesFromOneAndEndsTheSession) {
@@ -158,15 +164,8 @@ TEST(SendPayload, MoldUdp64FaultsActOnPackets) {
   EXPECT_EQ(firsts, (std::vector<std::uint64_t>{1, 5, 3, 9, 7}));
 }
 
-// The packets of `datagrams`, views into them (keep them alive).
 std::vector<rtp::packet_view> rtp_packets(const std::vector<std::vector<std::byte>>& datagrams) {
-  std::vector<rtp::packet_view> out;
-  for (const auto& d : datagrams) {
-    auto p = rtp::packet_view::parse(d);
-    EXPECT_TRUE(p.has_value()) << (p ? "" : p.error().message());
-    if (p) out.push_back(*p);
-  }
-  return out;
+  return parsed<rtp::packet_view>(datagrams);
 }
 
 TEST(SendPayload, RtpSequenceAndTimestampWrap) {

@@ -45,14 +45,6 @@ using test::tools::json_lines;
 using test::tools::receiver;
 using test::tools::send;
 
-std::vector<std::string> lines_of(const std::string& s) {
-  std::vector<std::string> out;
-  std::istringstream in(s);
-  std::string line;
-  while (std::getline(in, line)) out.push_back(line);
-  return out;
-}
-
 std::vector<std::string> split(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::istringstream in(s);
@@ -84,7 +76,7 @@ struct captured {
 
 // In a 2-host LAN: host 1 joins `group` (mcast-recv) and captures UDP to the
 // port with tcpdump; host 0 runs mcast-send with `args` to group:port.
-captured capture(const scratch_dir& dir, const std::string& tcpdump, const std::string& group,
+captured capture_run(const scratch_dir& dir, const std::string& tcpdump, const std::string& group,
                  std::vector<std::string> args) {
   captured c;
   auto net = test::network::lan(2);
@@ -129,7 +121,7 @@ std::vector<std::string> tshark_fields(const std::string& tshark, const captured
   for (const auto& f : fields) argv.insert(argv.end(), {"-e", f});
   const auto r = test::run(nullptr, argv, {}, 60s);
   EXPECT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
-  return lines_of(r.standard_output);
+  return split(r.standard_output, '\n');
 }
 
 // Frames tshark finds malformed or flags with an error, with the message.
@@ -157,14 +149,32 @@ const json& group_of(const json& event) {
   return event["groups"][0];
 }
 
-TEST(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {
-  MCNET_REQUIRE_NETNS();
-  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
-  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
+// Each test: a namespace LAN, tshark and tcpdump, a private directory for
+// the capture.
+class NetToolsWireshark : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MCNET_REQUIRE_NETNS();
+    MCNET_REQUIRE_PROGRAM(tshark_path, "tshark", "tshark");
+    MCNET_REQUIRE_PROGRAM(tcpdump_path, "tcpdump", "tcpdump");
+    tshark = tshark_path;
+    tcpdump = tcpdump_path;
+    ASSERT_FALSE(dir.path.empty());
+  }
+
+  /// capture_run() into this test's directory.
+  captured capture(const std::string& group, std::vector<std::string> args) const {
+    return capture_run(dir, tcpdump, group, std::move(args));
+  }
+
+  std::string tshark;
+  std::string tcpdump;
   scratch_dir dir;
-  ASSERT_FALSE(dir.path.empty());
+};
+
+TEST_F(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {
   const tools::faults f{.drop_every = 5, .dup_every = 7, .reorder_every = 0};
-  const auto c = capture(dir, tcpdump, "239.255.93.1",
+  const auto c = capture("239.255.93.1",
                          {"--payload", "moldudp64", "--session", "TSHARK", "--messages", "3", "--message-size", "12",
                           "-c", "20", "--drop-every", "5", "--dup-every", "7", "-r", "2000pps"});
   EXPECT_EQ(field(c.start, "payload"), "moldudp64");
@@ -189,14 +199,9 @@ TEST(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {
   EXPECT_EQ(tshark_errors(tshark, c, "moldudp64"), "");
 }
 
-TEST(NetToolsWireshark, TsharkDecodesMcastSendRtp) {
-  MCNET_REQUIRE_NETNS();
-  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
-  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
-  scratch_dir dir;
-  ASSERT_FALSE(dir.path.empty());
+TEST_F(NetToolsWireshark, TsharkDecodesMcastSendRtp) {
   const tools::faults f{.drop_every = 9, .dup_every = 0, .reorder_every = 4};
-  const auto c = capture(dir, tcpdump, "239.255.93.2",
+  const auto c = capture("239.255.93.2",
                          {"--payload", "rtp", "--rtp-pt", "96", "--ssrc", "3735928559", "-s", "200", "-c", "30",
                           "--drop-every", "9", "--reorder-every", "4", "-r", "1000pps"});
   EXPECT_EQ(field(c.start, "payload"), "rtp");
@@ -261,14 +266,9 @@ std::vector<std::string> ts_model(const std::vector<std::uint64_t>& order, std::
   return out;
 }
 
-TEST(NetToolsWireshark, TsharkDecodesMcastSendMpegTs) {
-  MCNET_REQUIRE_NETNS();
-  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
-  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
-  scratch_dir dir;
-  ASSERT_FALSE(dir.path.empty());
+TEST_F(NetToolsWireshark, TsharkDecodesMcastSendMpegTs) {
   const tools::faults f{.drop_every = 6, .dup_every = 0, .reorder_every = 0};
-  const auto c = capture(dir, tcpdump, "239.255.93.3",
+  const auto c = capture("239.255.93.3",
                          {"--payload", "mpegts", "--pids", "3", "-c", "20", "--drop-every", "6", "-r", "1000pps"});
   EXPECT_EQ(field(c.start, "payload"), "mpegts");
   EXPECT_EQ(field(c.start, "pids"), json::array({256, 257, 258}));
@@ -299,7 +299,7 @@ TEST(NetToolsWireshark, TsharkDecodesMcastSendMpegTs) {
   }
   EXPECT_EQ(want, "6|2,2,3\n11|2,2,3\n16|2,2,3\n") << "the model";
   std::string found;
-  for (const auto& line : lines_of(tshark_errors(tshark, c, "mp2t"))) {
+  for (const auto& line : split(tshark_errors(tshark, c, "mp2t"), '\n')) {
     const auto tab = line.find('\t');
     ASSERT_NE(tab, std::string::npos) << line;
     std::vector<std::string> counts;
@@ -317,13 +317,8 @@ TEST(NetToolsWireshark, TsharkDecodesMcastSendMpegTs) {
   EXPECT_EQ(found, want);
 }
 
-TEST(NetToolsWireshark, TsharkFindsNothingWrongInMcastSendMpegTs) {
-  MCNET_REQUIRE_NETNS();
-  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
-  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
-  scratch_dir dir;
-  ASSERT_FALSE(dir.path.empty());
-  const auto c = capture(dir, tcpdump, "239.255.93.5", {"--payload", "mpegts", "--pids", "5", "-c", "12", "-r", "1000pps"});
+TEST_F(NetToolsWireshark, TsharkFindsNothingWrongInMcastSendMpegTs) {
+  const auto c = capture("239.255.93.5", {"--payload", "mpegts", "--pids", "5", "-c", "12", "-r", "1000pps"});
   const auto order = sending_order(12, {});
   const auto got = tshark_fields(tshark, c, "mp2t", {"mp2t.pid", "mp2t.cc"});
   ASSERT_EQ(got.size(), order.size());
@@ -331,13 +326,8 @@ TEST(NetToolsWireshark, TsharkFindsNothingWrongInMcastSendMpegTs) {
   EXPECT_EQ(tshark_errors(tshark, c, "mp2t"), "");
 }
 
-TEST(NetToolsWireshark, TsharkDecodesMcastSendRtpCarryingMpegTs) {
-  MCNET_REQUIRE_NETNS();
-  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
-  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
-  scratch_dir dir;
-  ASSERT_FALSE(dir.path.empty());
-  const auto c = capture(dir, tcpdump, "239.255.93.4", {"--payload", "rtp", "--pids", "2", "-c", "12", "-r", "1000pps"});
+TEST_F(NetToolsWireshark, TsharkDecodesMcastSendRtpCarryingMpegTs) {
+  const auto c = capture("239.255.93.4", {"--payload", "rtp", "--pids", "2", "-c", "12", "-r", "1000pps"});
   EXPECT_EQ(field(c.start, "payload_type"), 33);
   EXPECT_EQ(field(c.start, "pids"), json::array({256, 257}));
   const auto first = field(group_of(c.start), "first_sequence");
