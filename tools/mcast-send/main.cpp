@@ -2,10 +2,11 @@
 // Copyright 2026 The mcnet authors
 //
 // mcast-send: send numbered, timestamped datagrams (the 40-byte header of
-// docs/tools.md, "Wire header") to one or more multicast groups, paced or as
+// docs/tools.md, "Wire header", or with --payload a MoldUDP64, RTP or MPEG-TS
+// feed, "mcast-send payloads") to one or more multicast groups, paced or as
 // fast as possible, with optional fault injection. See docs/tools.md, the man
 // page and --help. The pieces live in tools/common (send_options, sender,
-// pacer), where the unit tests drive them.
+// send_payload, pacer), where the unit tests drive them.
 
 #include <iostream>
 #include <vector>
