@@ -3,7 +3,6 @@
 #include <mcnet/tools/stream_table.hpp>
 
 #include <algorithm>
-#include <cstring>
 
 #include <mcnet/feed/moldudp64.hpp>
 #include <mcnet/feed/rtp.hpp>
