@@ -205,6 +205,13 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"max-streams", {"--max-streams", "0"}, "max-streams"},
       {"max-streams", {"--max-streams", "x"}, "max-streams"},
       {"max-streams", {"--max-streams", "10000001"}, "max-streams"},
+      {"payload", {"--payload", "mpeg"}, "--payload mpeg: auto, mcnet, moldudp64, rtp, mpegts or raw"},
+      {"payload", {"--payload", ""}, "payload"},
+      {"payload", {"--payload", "RTP"}, "--payload RTP"},
+      {"rtp-clock", {"--rtp-clock", "0"}, "--rtp-clock 0: Hz, 1 to 4294967295"},
+      {"rtp-clock", {"--rtp-clock", "-8000"}, "rtp-clock"},
+      {"rtp-clock", {"--rtp-clock", "4294967296"}, "rtp-clock"},
+      {"rtp-clock", {"--rtp-clock", "x"}, "rtp-clock"},
       {"interfaces", {"--interfaces=1"}, "interfaces"},
       {"interfaces", {"--interfaces"}, "--interfaces takes no group specs"},
       {"frobnicate", {"--frobnicate"}, "frobnicate"},
@@ -319,12 +326,14 @@ TEST(RecvCommandLine, GoodLinesGiveTheSettings) {
   EXPECT_EQ(c->settings.batch, 32);
   EXPECT_EQ(c->settings.timestamp, "sw");
   EXPECT_EQ(c->settings.max_streams, static_cast<std::int64_t>(tools::stream_table::default_max_streams));
+  EXPECT_EQ(c->settings.payload, tools::payload_mode::auto_detect);
+  EXPECT_FALSE(c->settings.rtp_clock);
   EXPECT_FALSE(c->settings.count);
   EXPECT_FALSE(c->settings.timeout);
   c = tools::parse_recv_command_line({"-6", "--csv", "--interval", "0.5", "-c", "9", "-d", "3", "--timeout", "2",
                                       "--max-loss", "0", "--rcvbuf", "4096", "--force", "--timestamp", "none",
                                       "--batch", "1", "--busy-poll", "50", "--show-packets", "--max-streams", "3",
-                                      "[ff15::1]:5000"});
+                                      "--payload", "rtp", "--rtp-clock", "48000", "[ff15::1]:5000"});
   ASSERT_TRUE(c) << c.error().message;
   const auto& s = c->settings;
   EXPECT_TRUE(s.only6);
@@ -341,6 +350,8 @@ TEST(RecvCommandLine, GoodLinesGiveTheSettings) {
   EXPECT_EQ(s.busy_poll, 50);
   EXPECT_TRUE(s.show_packets);
   EXPECT_EQ(s.max_streams, 3);
+  EXPECT_EQ(s.payload, tools::payload_mode::rtp);
+  EXPECT_EQ(s.rtp_clock, 48000u);
 }
 
 TEST(ToolCommandLines, HelpAndVersionAreActions) {

@@ -21,7 +21,8 @@ json stream() {
   return json::parse(R"({"group":"239.1.1.1","port":5000,"source":"10.77.0.1","sender_id":5,"session":7,
     "interface":{"name":"eth0","index":2},"packets":10,"bytes":1000,"rate_pps":10.0,"rate_bps":8000.0,"lost":0,
     "reordered":0,"duplicates":0,"ttl":1,"tos":184,"latency_ns":{"min":1,"p50":2,"p99":3,"max":4},"jitter_ns":0.5,
-    "first_packet_ms":1.5})");
+    "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
+    "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null})");
 }
 
 json summary() {
@@ -36,6 +37,17 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
     foreign["streams"][0][k] = nullptr;
   }
   EXPECT_EQ(schema_errors(foreign), std::vector<std::string>{}) << "unknown values are null";
+  auto mold = summary();
+  mold["streams"][0].update({{"payload", "moldudp64"}, {"sender_id", nullptr}, {"session", "MCNET"}, {"messages", 30},
+                             {"heartbeats", 1}, {"end_of_session", 3}, {"latency_ns", nullptr}});
+  EXPECT_EQ(schema_errors(mold), std::vector<std::string>{}) << "a MoldUDP64 session is its name";
+  auto rtp = summary();
+  rtp["streams"][0].update({{"payload", "rtp"}, {"sender_id", nullptr}, {"session", nullptr}, {"ssrc", 4294967295u},
+                            {"cc_errors", 0}, {"sync_errors", 0}, {"pids", 2}, {"malformed", 0}});
+  EXPECT_EQ(schema_errors(rtp), std::vector<std::string>{});
+  auto raw = foreign;
+  raw["streams"][0].update({{"payload", "raw"}, {"malformed", 2}});
+  EXPECT_EQ(schema_errors(raw), std::vector<std::string>{});
   const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv","version":")" MCNET_VERSION_STRING R"(",
     "groups":[{"group":"232.1.1.1","port":5000,"mode":"include","sources":["10.77.0.1"],
     "interface":{"name":"eth0","index":2}}],"rcvbuf":{"asked":null,"granted":212992},"sockets":1})");
@@ -54,6 +66,14 @@ TEST(ToolsSchema, RejectsWhatTheContractForbids) {
   auto wrong_type = summary();
   wrong_type["streams"][0]["packets"] = "10";
   EXPECT_FALSE(schema_errors(wrong_type).empty());
+  for (const char* bad : {R"("payload":"mpeg")", R"("session":"ELEVEN CHAR")", R"("ssrc":-1)", R"("session":-1)"}) {
+    auto j = summary();
+    j["streams"][0].update(json::parse(std::string("{") + bad + "}"));
+    EXPECT_FALSE(schema_errors(j).empty()) << bad;
+  }
+  auto no_payload = summary();
+  no_payload["streams"][0].erase("payload");
+  EXPECT_FALSE(schema_errors(no_payload).empty()) << "payload is in every stream";
   auto no_time = summary();
   no_time.erase("time");
   EXPECT_FALSE(schema_errors(no_time).empty());

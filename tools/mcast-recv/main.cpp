@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   std::vector<tools::membership> members;
   if (auto bad = tools::resolve_memberships(s, out, tools::netlink_resolver(), members)) return *bad;
   std::vector<tools::shard> shards;
-  tools::stream_table table(static_cast<std::size_t>(s.max_streams));
+  tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
   if (auto bad = tools::open_and_join(s, out, members, shards, table)) return *bad;
 
   tools::stop_on_signals();

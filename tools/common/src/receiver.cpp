@@ -331,6 +331,13 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                             "untracked only",
                             s_.max_streams));
     }
+    if (a.malformed && !warned_malformed_) {
+      warned_malformed_ = true;
+      out_.warn(fmt::format("{} -> {}: a datagram that is not {} (counted as malformed in its raw stream)",
+                            source.to_string(), core::endpoint(group, port).to_string(),
+                            s_.payload == payload_mode::auto_detect ? "what this source sent before"
+                                                                    : "--payload's protocol"));
+    }
     if (!s_.show_packets) continue;
     const packet_view p{static_cast<double>(arrival.time_since_epoch().count()) / 1e9,
                         source, group, port, m.size, m.info.hop_limit, m.info.traffic_class,
@@ -368,6 +375,7 @@ void receive_session::interval_report(double span) {
 }
 
 void receive_session::summary() {
+  table_.settle();  // a lone RTP-looking datagram held by --payload auto is raw
   const double since_start = elapsed();
   const double t = now_seconds();
   json streams = json::array();

@@ -19,6 +19,8 @@ namespace {
 struct raw_values {
   std::int64_t count = 0;
   double duration = 0, timeout = 0, max_loss = 0;
+  std::string payload = "auto";
+  std::int64_t rtp_clock = 0;
 };
 
 po::options_description description(recv_settings& s, raw_values& raw) {
@@ -47,6 +49,9 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
       ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams),
        "streams kept (~25 KB each); datagrams of further streams are only counted as untracked")
+      ("payload", po::value(&raw.payload)->default_value("auto"),
+       "what the datagrams carry: auto (classify each stream), mcnet, moldudp64, rtp, mpegts or raw")
+      ("rtp-clock", po::value(&raw.rtp_clock), "RTP timestamp clock in Hz for jitter (default: by payload type)")
       ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
   return visible;
 }
@@ -114,6 +119,19 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (vm->count("duration")) s.duration = raw.duration;
   if (vm->count("timeout")) s.timeout = raw.timeout;
   if (vm->count("max-loss")) s.max_loss = raw.max_loss;
+  if (auto mode = parse_payload_mode(raw.payload)) {
+    s.payload = *mode;
+  } else {
+    return tl::unexpected(usage_error{"--payload " + raw.payload + ": auto, mcnet, moldudp64, rtp, mpegts or raw",
+                                      "usage", false, s.json_output});
+  }
+  if (vm->count("rtp-clock")) {
+    if (raw.rtp_clock < 1 || raw.rtp_clock > std::numeric_limits<std::uint32_t>::max()) {
+      return tl::unexpected(usage_error{fmt::format("--rtp-clock {}: Hz, 1 to 4294967295", raw.rtp_clock), "usage",
+                                        false, s.json_output});
+    }
+    s.rtp_clock = static_cast<std::uint32_t>(raw.rtp_clock);
+  }
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
   return c;
 }

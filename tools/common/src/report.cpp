@@ -36,9 +36,24 @@ json or_null(bool known, const json& value) { return known ? value : json(nullpt
 double rate(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
 
 json latency_json(const stream_key& k, const stream& s) {
-  if (k.foreign || s.latency.count() == 0) return nullptr;
+  if (k.payload != payload_kind::mcnet || s.latency.count() == 0) return nullptr;
   return {{"min", s.latency.min()}, {"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)},
           {"max", s.latency.max()}};
+}
+
+// "session": the header's number (mcnet) or the session name (MoldUDP64).
+json session_json(const stream_key& k) {
+  if (k.payload == payload_kind::mcnet) return k.session;
+  if (k.payload != payload_kind::moldudp64) return nullptr;
+  std::string_view name(k.mold_session.data(), k.mold_session.size());
+  name = name.substr(0, name.find_last_not_of(' ') + 1);  // the padding is not the name
+  return std::string(name);
+}
+
+json jitter_json(const stream_key& k, const stream& s) {
+  if (k.payload == payload_kind::mcnet) return or_null(s.sequence.received() > 0, s.interarrival.value_ns());
+  if (k.payload == payload_kind::rtp && s.rtp_interarrival) return s.rtp_interarrival->value_ns();
+  return nullptr;
 }
 
 }  // namespace
@@ -48,36 +63,40 @@ std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   return feed::saturating_sub(clamp(now), clamp(before));
 }
 
-totals totals_of(const stream_key& key, const stream& s) noexcept {
-  totals t{s.packets, s.bytes, 0, 0, 0};
-  if (!key.foreign) {
-    t.lost = s.sequence.lost();
-    t.reordered = s.sequence.reordered();
-    t.duplicates = s.sequence.duplicates();
-  }
-  return t;
-}
-
 json stream_json(const stream_key& k, const stream& s, double seconds, const json& iface) {
-  const bool h = !k.foreign;
+  const bool h = k.payload == payload_kind::mcnet;
+  const bool mold = k.payload == payload_kind::moldudp64;
+  const bool seq = counts_loss(k);
+  const auto t = totals_of(k, s);
+  const auto* ts = s.mpegts.get();
+  const bool raw = k.payload == payload_kind::raw;
   return {{"group", k.group.to_string()},
           {"port", k.port},
           {"source", k.source.to_string()},
           {"sender_id", or_null(h, k.sender_id)},
-          {"session", or_null(h, k.session)},
+          {"session", session_json(k)},
           {"interface", iface},
           {"packets", s.packets},
           {"bytes", s.bytes},
           {"rate_pps", rate(static_cast<double>(s.packets), seconds)},
           {"rate_bps", rate(static_cast<double>(s.bytes) * 8, seconds)},
-          {"lost", or_null(h, s.sequence.lost())},
-          {"reordered", or_null(h, s.sequence.reordered())},
-          {"duplicates", or_null(h, s.sequence.duplicates())},
+          {"lost", or_null(seq, t.lost)},
+          {"reordered", or_null(seq, t.reordered)},
+          {"duplicates", or_null(seq, t.duplicates)},
           {"ttl", or_null(s.ttl >= 0, s.ttl)},
           {"tos", or_null(s.tos >= 0, s.tos)},
           {"latency_ns", latency_json(k, s)},
-          {"jitter_ns", or_null(h && s.sequence.received() > 0, s.interarrival.value_ns())},
-          {"first_packet_ms", s.first_packet_ms ? json(*s.first_packet_ms) : json(nullptr)}};
+          {"jitter_ns", jitter_json(k, s)},
+          {"first_packet_ms", s.first_packet_ms ? json(*s.first_packet_ms) : json(nullptr)},
+          {"payload", payload_name(k.payload)},
+          {"messages", or_null(mold, s.messages)},
+          {"heartbeats", or_null(mold, s.heartbeats)},
+          {"end_of_session", or_null(mold, s.end_of_session)},
+          {"ssrc", or_null(k.payload == payload_kind::rtp, k.ssrc)},
+          {"cc_errors", ts ? json(ts->continuity.totals().cc_errors) : json(nullptr)},
+          {"sync_errors", ts ? json(ts->sync_errors) : json(nullptr)},
+          {"pids", ts ? json(ts->pids) : json(nullptr)},
+          {"malformed", or_null(raw || ts != nullptr, s.malformed)}};
 }
 
 json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface) {
@@ -87,12 +106,22 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   j["bytes"] = now.bytes - before.bytes;
   j["rate_pps"] = rate(static_cast<double>(now.packets - before.packets), seconds);
   j["rate_bps"] = rate(static_cast<double>(now.bytes - before.bytes) * 8, seconds);
-  if (!k.foreign) {
+  if (counts_loss(k)) {
     // Lost may shrink when late datagrams fill gaps counted before.
     j["lost"] = lost_delta(now.lost, before.lost);
     j["reordered"] = now.reordered - before.reordered;
     j["duplicates"] = now.duplicates - before.duplicates;
   }
+  // The protocols' counters are deltas too (pids, a number of PIDs, is not).
+  auto delta = [&](const char* name, std::uint64_t totals::*field) {
+    if (!j[name].is_null()) j[name] = now.*field - before.*field;
+  };
+  delta("messages", &totals::messages);
+  delta("heartbeats", &totals::heartbeats);
+  delta("end_of_session", &totals::end_of_session);
+  delta("cc_errors", &totals::cc_errors);
+  delta("sync_errors", &totals::sync_errors);
+  delta("malformed", &totals::malformed);
   before = now;
   return j;
 }
@@ -110,22 +139,31 @@ json packet_json(const packet_view& p, const accounted& a, const json& iface) {
          {"port", p.port},
          {"interface", iface},
          {"size", p.size},
-         {"seq", a.header ? json(a.header->sequence) : json(nullptr)},
+         {"seq", a.sequence ? json(*a.sequence) : json(nullptr)},
          {"ttl", or_null(p.ttl >= 0, p.ttl)},
          {"tos", or_null(p.tos >= 0, p.tos)},
-         {"latency_ns", a.latency_ns ? json(*a.latency_ns) : json(nullptr)}};
+         {"latency_ns", a.latency_ns ? json(*a.latency_ns) : json(nullptr)},
+         {"payload", payload_name(a.payload)}};
   if (a.is_end()) j["end"] = true;
+  if (a.malformed) j["malformed"] = true;
   return j;
 }
 
 std::string packet_text(const packet_view& p, const accounted& a, const std::string& iface_name) {
   std::string what;
-  if (a.is_end()) {
-    what = fmt::format("END after {}", a.header->sequence);
-  } else if (a.header) {
-    what = fmt::format("seq {} id {} session {}", a.header->sequence, a.header->sender_id, a.header->session);
+  if (a.header) {
+    what = a.is_end() ? fmt::format("END after {}", a.header->sequence)
+                      : fmt::format("seq {} id {} session {}", a.header->sequence, a.header->sender_id,
+                                    a.header->session);
+  } else if (a.payload == payload_kind::moldudp64) {
+    what = a.is_end() ? fmt::format("moldudp64 end of session, next {}", *a.sequence)
+                      : fmt::format("moldudp64 seq {}", *a.sequence);
+  } else if (a.payload == payload_kind::rtp) {
+    what = fmt::format("rtp seq {}", *a.sequence);
+  } else if (a.payload == payload_kind::mpegts) {
+    what = "mpegts";
   } else {
-    what = "foreign";
+    what = a.malformed ? "foreign (malformed)" : "foreign";
   }
   auto known = [](int v) { return v >= 0 ? std::to_string(v) : std::string("-"); };
   return fmt::format("{:.6f} {} -> {} on {} {} bytes ttl {} tos {} {}{}", p.time, p.source.to_string(),
@@ -140,6 +178,9 @@ constexpr std::array<const char*, 21> columns{
     "group",    "port",     "source",    "sender_id",      "session",        "interface_name", "interface_index",
     "packets",  "bytes",    "rate_pps",  "rate_bps",       "lost",           "reordered",      "duplicates",
     "ttl",      "tos",      "latency_min_ns", "latency_p50_ns", "latency_p99_ns", "latency_max_ns", "jitter_ns"};
+// Appended after first_packet_ms (older scripts read the columns before by position).
+constexpr std::array<const char*, 9> payload_columns{"payload",   "messages",    "heartbeats", "end_of_session", "ssrc",
+                                                     "cc_errors", "sync_errors", "pids",       "malformed"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -171,30 +212,57 @@ json column_value(const json& stream, std::string_view name) {
 std::string csv_header() {
   std::string h = "event,time";
   for (const char* c : columns) h += std::string(",") + c;
-  return h + ",first_packet_ms\n";
+  h += ",first_packet_ms";
+  for (const char* c : payload_columns) h += std::string(",") + c;
+  return h + "\n";
 }
 
 std::string csv_row(const char* event, double time, const json& stream) {
   std::string row = fmt::format("{},{:.6f}", event, time);
   for (const char* c : columns) row += "," + cell(column_value(stream, c));
-  return row + "," + cell(stream["first_packet_ms"]) + "\n";
+  row += "," + cell(stream["first_packet_ms"]);
+  for (const char* c : payload_columns) row += "," + cell(stream[c]);
+  return row + "\n";
 }
+
+namespace {
+
+// How a stream is told apart from the others of its source, in text.
+std::string identity(const json& s, const std::string& payload) {
+  auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : v.dump(); };
+  if (payload == "mcnet") return fmt::format("id {} session {}", text(s["sender_id"]), text(s["session"]));
+  if (payload == "moldudp64") return fmt::format("moldudp64 session \"{}\"", text(s["session"]));
+  if (payload == "rtp") return fmt::format("rtp ssrc {:#010x}", s["ssrc"].get<std::uint32_t>());
+  if (payload == "mpegts") return "mpegts";
+  return "(foreign)";
+}
+
+}  // namespace
 
 std::string stream_text(const json& s) {
   auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : v.dump(); };
-  const bool foreign = s["sender_id"].is_null();
+  const auto payload = s["payload"].get<std::string>();
+  const bool counted = !s["lost"].is_null();
   const auto group = text(s["group"]);
   const auto where = group.find(':') == std::string::npos ? group + ":" + text(s["port"])
                                                           : "[" + group + "]:" + text(s["port"]);
   std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {:.0f} pps", where, text(s["source"]),
-                                 foreign ? std::string("(foreign)")
-                                         : fmt::format("id {} session {}", text(s["sender_id"]), text(s["session"])),
+                                 identity(s, payload),
                                  text(s["interface"]["name"]), text(s["packets"]), text(s["bytes"]),
                                  s["rate_pps"].get<double>());
-  if (!foreign) {
+  if (counted) {
     line += fmt::format("  lost {} reordered {} duplicates {}", text(s["lost"]), text(s["reordered"]),
                         text(s["duplicates"]));
   }
+  if (payload == "moldudp64") {
+    line += fmt::format("  messages {} heartbeats {} end of session {}", text(s["messages"]), text(s["heartbeats"]),
+                        text(s["end_of_session"]));
+  }
+  if (!s["cc_errors"].is_null()) {
+    line += fmt::format("  cc errors {} sync errors {} pids {}", text(s["cc_errors"]), text(s["sync_errors"]),
+                        text(s["pids"]));
+  }
+  if (!s["malformed"].is_null() && s["malformed"] != 0) line += fmt::format("  malformed {}", text(s["malformed"]));
   line += fmt::format("  ttl {} tos {}", text(s["ttl"]), text(s["tos"]));
   if (!s["latency_ns"].is_null()) {
     const auto& l = s["latency_ns"];

@@ -71,7 +71,9 @@ bool given(const po::variables_map& vm, const char* name) { return vm.count(name
 std::optional<std::string> payload_problem(const po::variables_map& vm, const raw_values& raw, send_settings& s) {
   auto& p = s.payload;
   const auto kind = payload_by_name(raw.payload);
-  if (!kind) return fmt::format("--payload {}: mcnet, moldudp64, rtp or mpegts", raw.payload);
+  if (!kind || *kind == payload_kind::raw) {
+    return fmt::format("--payload {}: mcnet, moldudp64, rtp or mpegts", raw.payload);
+  }
   p.kind = *kind;
   if (p.kind == payload_kind::rtp && (raw.rtp_pt < 0 || raw.rtp_pt > 127 || !rtp_clock_hz(static_cast<std::uint8_t>(raw.rtp_pt)))) {
     return fmt::format("--rtp-pt {}: an RFC 3551 static type with a clock (0, 3 to 18, 25, 26, 28, 31 to 34) "

@@ -175,7 +175,9 @@ std::string payload_text(const send_settings& s, std::uint32_t session, std::uin
     case payload_kind::mpegts:
       return fmt::format("mpegts, 7 transport packets per datagram over {} PID(s) from 0x{:x} ({} bytes)", p.pids,
                          first_pid, s.size);
-    case payload_kind::mcnet: break;
+    case payload_kind::mcnet:
+    case payload_kind::raw:  // refused by send_options
+      break;
   }
   return fmt::format("{} bytes per datagram, session {}, sender id {}", s.size, session, sender_id);
 }

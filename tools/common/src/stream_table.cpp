@@ -2,55 +2,329 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/stream_table.hpp>
 
+#include <algorithm>
+
+#include <mcnet/feed/moldudp64.hpp>
+#include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/saturating.hpp>
 
 namespace mcnet::tools {
 
+std::optional<payload_mode> parse_payload_mode(std::string_view text) noexcept {
+  if (text == "auto") return payload_mode::auto_detect;
+  if (text == "mcnet") return payload_mode::mcnet;
+  if (text == "moldudp64") return payload_mode::moldudp64;
+  if (text == "rtp") return payload_mode::rtp;
+  if (text == "mpegts") return payload_mode::mpegts;
+  if (text == "raw") return payload_mode::raw;
+  return std::nullopt;
+}
+
+
+bool counts_loss(const stream_key& key) noexcept {
+  return key.payload == payload_kind::mcnet || key.payload == payload_kind::moldudp64 ||
+         key.payload == payload_kind::rtp;
+}
+
+totals totals_of(const stream_key& key, const stream& s) noexcept {
+  totals t{s.packets, s.bytes, 0, 0, 0, s.messages, s.heartbeats, s.end_of_session, 0, 0, s.malformed};
+  if (s.mpegts) {
+    t.cc_errors = s.mpegts->continuity.totals().cc_errors;
+    t.sync_errors = s.mpegts->sync_errors;
+  }
+  if (key.payload == payload_kind::rtp) {
+    if (s.rtp_sequence) {
+      t.lost = s.rtp_sequence->lost();
+      t.reordered = s.rtp_sequence->reordered();
+      t.duplicates = s.rtp_sequence->duplicates();
+    }
+  } else if (counts_loss(key)) {
+    t.lost = s.sequence.lost();
+    t.reordered = s.sequence.reordered();
+    t.duplicates = s.sequence.duplicates();
+  }
+  return t;
+}
+
 void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when) {
   joins_.try_emplace({group, port}, when);  // the first join of the group and port (several sources: the earliest)
+}
+
+stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
+  auto it = streams_.find(key);
+  if (it != streams_.end()) return &it->second;
+  // A continuity checker is ~270 KiB: fewer of them than streams.
+  const bool checker = key.payload == payload_kind::mpegts;
+  const std::size_t max_checkers = std::max<std::size_t>(1, max_streams_ / streams_per_mpegts);
+  if (streams_.size() >= max_streams_ || (checker && checkers_ >= max_checkers)) {
+    ++untracked_;
+    out.untracked = true;
+    return nullptr;
+  }
+  auto& s = streams_.emplace(key, stream{}).first->second;
+  if (checker) {
+    s.mpegts = std::make_unique<mpegts_state>();
+    ++checkers_;
+  }
+  if (mode_ == payload_mode::auto_detect && key.payload != payload_kind::raw) {
+    // Remember what the source sends, so that a datagram of it the parser
+    // refuses later counts as malformed, not as plain raw.
+    const source_id id{key.group, key.port, key.source};
+    auto st = sources_.find(id);
+    if (st == sources_.end() && sources_.size() < max_streams_) st = sources_.emplace(id, source_state{}).first;
+    if (st != sources_.end()) st->second.sends = key.payload;
+  }
+  return &s;
+}
+
+void stream_table::count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl,
+                         int tos, std::uint32_t interface_index) {
+  if (interface_index != 0) s.interface_index = interface_index;
+  if (s.packets == 0) {
+    if (auto j = joins_.find({key.group, key.port}); j != joins_.end()) {
+      s.first_packet_ms = static_cast<double>(feed::saturating_sub(arrival.time_since_epoch().count(),
+                                                                   j->second.time_since_epoch().count())) / 1e6;
+    }
+  }
+  ++s.packets;
+  s.bytes += size;
+  if (ttl >= 0) s.ttl = ttl;
+  if (tos >= 0) s.tos = tos;
+}
+
+void stream_table::account_raw(const stream_key& raw_key, std::size_t size, core::kernel_time arrival, int ttl,
+                               int tos, std::uint32_t interface_index, bool malformed, accounted& out) {
+  out.payload = payload_kind::raw;
+  out.malformed = malformed;
+  auto* s = find_or_make(raw_key, out);
+  if (s == nullptr) return;
+  count(*s, raw_key, size, arrival, ttl, tos, interface_index);
+  if (malformed) {
+    ++s->malformed;
+    ++malformed_;
+  }
+}
+
+void stream_table::account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
+                               core::kernel_time arrival, std::span<const std::byte> rtp_payload) {
+  if (!s.rtp_sequence) s.rtp_sequence = std::make_unique<feed::rtp_sequence_tracker>();
+  s.rtp_sequence->add(seq);
+  if (!s.rtp_interarrival) {
+    // The clock of the stream's first payload type, unless --rtp-clock says.
+    if (const auto clock = rtp_clock_ ? rtp_clock_ : rtp_clock_hz(payload_type)) s.rtp_interarrival.emplace(*clock);
+  }
+  if (s.rtp_interarrival) s.rtp_interarrival->add(timestamp, arrival.time_since_epoch().count());
+  // RFC 2250: payload type 33 carries MPEG-TS, checked as such too.
+  if (payload_type == 33 && !rtp_payload.empty()) {
+    if (!s.mpegts && checkers_ < std::max<std::size_t>(1, max_streams_ / streams_per_mpegts)) {
+      s.mpegts = std::make_unique<mpegts_state>();
+      ++checkers_;
+    }
+    if (s.mpegts) account_mpegts(s, rtp_payload);
+  }
+}
+
+void stream_table::account_mpegts(stream& s, std::span<const std::byte> datagram) {
+  auto& ts = *s.mpegts;
+  const std::size_t whole = datagram.size() / feed::mpegts::packet_size;
+  for (std::size_t i = 0; i < whole; ++i) {
+    const auto bytes = datagram.subspan(i * feed::mpegts::packet_size, feed::mpegts::packet_size);
+    const auto p = feed::mpegts::packet_view::parse(bytes);
+    if (!p) {
+      // TR 101 290 1.2 Sync_byte_error; a packet with its sync byte that
+      // parse refuses (reserved adaptation field control, a bad adaptation
+      // field length) is malformed.
+      if (std::to_integer<std::uint8_t>(bytes[0]) != feed::mpegts::sync_byte) {
+        ++ts.sync_errors;
+      } else {
+        ++s.malformed;
+      }
+      continue;
+    }
+    if (ts.continuity.counts(p->pid()).packets == 0) ++ts.pids;
+    (void)ts.continuity.check(*p);
+  }
+  // Bytes after the last whole packet (RTP payload type 33 only: an MPEG-TS
+  // datagram is whole packets) cannot hold a sync byte where one belongs.
+  if (datagram.size() % feed::mpegts::packet_size != 0) ++ts.sync_errors;
+}
+
+void stream_table::release_held(const source_id& id, source_state& st) {
+  if (!st.held) return;
+  const auto h = *st.held;
+  st.held.reset();
+  --held_count_;
+  accounted ignored;
+  const stream_key raw_key{std::get<0>(id), std::get<1>(id), std::get<2>(id), true, 0, 0, payload_kind::raw};
+  account_raw(raw_key, h.size, h.arrival, h.ttl, h.tos, h.interface_index, false, ignored);
+}
+
+void stream_table::settle() {
+  if (held_count_ == 0) return;
+  for (auto& [id, st] : sources_) release_held(id, st);
 }
 
 accounted stream_table::add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
                             std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
                             std::uint32_t interface_index) {
   accounted out;
-  const auto header = feed::test_header::parse(payload);
-  if (header) out.header = *header;
-  stream_key key{group, port, source, !header.has_value(), header ? header->sender_id : 0, header ? header->session : 0};
-  auto it = streams_.find(key);
-  if (it == streams_.end()) {
-    if (streams_.size() >= max_streams_) {
-      ++untracked_;
-      out.untracked = true;
+  const source_id id{group, port, source};
+  const stream_key raw_key{group, port, source, true, 0, 0, payload_kind::raw};
+  const bool detect = mode_ == payload_mode::auto_detect;
+  // What `auto` knows of the source, looked up only when needed: an RTP
+  // datagram held from it came first and is counted before this one.
+  source_state* st = nullptr;
+  bool looked = false;
+  auto source_of = [&]() -> source_state* {
+    if (!looked && detect) {
+      looked = true;
+      if (auto it = sources_.find(id); it != sources_.end()) st = &it->second;
+    }
+    return st;
+  };
+  if (held_count_ > 0) (void)source_of();
+
+  // mcnet: the MCN1 header.
+  if (mode_ == payload_mode::mcnet || detect) {
+    if (const auto header = feed::test_header::parse(payload)) {
+      if (st) release_held(id, *st);
+      out.payload = payload_kind::mcnet;
+      out.header = *header;
+      out.sequence = header->sequence;
+      out.end = header->is_end();
+      const stream_key key{group, port, source, false, header->sender_id, header->session, payload_kind::mcnet};
+      auto* s = find_or_make(key, out);
+      if (s == nullptr) return out;
+      if (header->is_end()) {
+        // Not a packet: it tells how many sequence numbers the run had.
+        if (interface_index != 0) s->interface_index = interface_index;
+        s->sequence.end(header->sequence);
+        s->ended = true;
+        return out;
+      }
+      count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
+      s->sequence.add(header->sequence);
+      const auto arrival_ns = arrival.time_since_epoch().count();
+      const auto sent_ns = static_cast<std::int64_t>(header->send_time_ns);
+      out.latency_ns = feed::saturating_sub(arrival_ns, sent_ns);
+      s->latency.add(*out.latency_ns);
+      s->interarrival.add(sent_ns, arrival_ns);
       return out;
     }
-    it = streams_.emplace(key, stream{}).first;
   }
-  auto& s = it->second;
-  if (interface_index != 0) s.interface_index = interface_index;
-  if (header && header->is_end()) {
-    // Not a packet: it tells how many sequence numbers the run had.
-    s.sequence.end(header->sequence);
-    s.ended = true;
-    return out;
-  }
-  if (s.packets == 0) {
-    if (auto j = joins_.find({group, port}); j != joins_.end()) {
-      s.first_packet_ms = static_cast<double>(feed::saturating_sub(arrival.time_since_epoch().count(),
-                                                                   j->second.time_since_epoch().count())) / 1e6;
+
+  // MPEG-TS: whole 188-byte packets. `auto` takes a new stream only when
+  // every packet starts 0x47; a source already sending MPEG-TS keeps its
+  // stream, where a missing sync byte is a sync error.
+  if (mode_ == payload_mode::mpegts || detect) {
+    if (feed::mpegts::datagram_view::parse(payload)) {
+      bool take = !detect;
+      if (!take) {
+        take = true;
+        for (std::size_t at = 0; at < payload.size(); at += feed::mpegts::packet_size) {
+          if (std::to_integer<std::uint8_t>(payload[at]) != feed::mpegts::sync_byte) take = false;
+        }
+      }
+      stream_key key = raw_key;
+      key.payload = payload_kind::mpegts;
+      if (!take) take = streams_.contains(key);
+      if (take) {
+        if (st) release_held(id, *st);
+        out.payload = payload_kind::mpegts;
+        auto* s = find_or_make(key, out);
+        if (s == nullptr) return out;
+        count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
+        account_mpegts(*s, payload);
+        return out;
+      }
     }
   }
-  ++s.packets;
-  s.bytes += payload.size();
-  if (ttl >= 0) s.ttl = ttl;
-  if (tos >= 0) s.tos = tos;
-  if (!header) return out;
-  s.sequence.add(header->sequence);
-  const auto arrival_ns = arrival.time_since_epoch().count();
-  const auto sent_ns = static_cast<std::int64_t>(header->send_time_ns);
-  out.latency_ns = feed::saturating_sub(arrival_ns, sent_ns);
-  s.latency.add(*out.latency_ns);
-  s.interarrival.add(sent_ns, arrival_ns);
+
+  // MoldUDP64: the session printable and the message blocks adding up to the datagram exactly.
+  if (mode_ == payload_mode::moldudp64 || detect) {
+    if (const auto v = feed::moldudp64::packet_view::parse(payload)) {
+      if (st) release_held(id, *st);
+      out.payload = payload_kind::moldudp64;
+      out.sequence = v->sequence();
+      stream_key key = raw_key;
+      key.payload = payload_kind::moldudp64;
+      const auto session = v->session();  // the view borrows it
+      const auto name = session.view();
+      std::copy(name.begin(), name.end(), key.mold_session.begin());
+      auto* s = find_or_make(key, out);
+      if (s == nullptr) return out;
+      if (v->is_end_of_session()) {
+        // Not a packet (as mcnet's END): the next sequence number is the
+        // count of the session's messages, so lost counts the tail.
+        out.end = true;
+        if (interface_index != 0) s->interface_index = interface_index;
+        ++s->end_of_session;
+        s->sequence.end(v->sequence());
+        s->ended = true;
+        return out;
+      }
+      count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
+      if (v->is_heartbeat()) ++s->heartbeats;
+      for (std::size_t i = 0; i < v->size(); ++i) s->sequence.add(v->sequence() + i);
+      s->messages += v->size();
+      return out;
+    }
+  }
+
+  // RTP version 2. With `auto` a stream needs a steady SSRC and sequence:
+  // the first datagram of a new SSRC is held until the next one of its
+  // source (RFC 3550 A.1 probation, with MIN_SEQUENTIAL 2).
+  if (mode_ == payload_mode::rtp || detect) {
+    if (const auto v = feed::rtp::packet_view::parse(payload)) {
+      out.payload = payload_kind::rtp;
+      out.sequence = v->sequence();
+      stream_key key = raw_key;
+      key.payload = payload_kind::rtp;
+      key.ssrc = v->ssrc();
+      auto it = streams_.find(key);
+      if (it != streams_.end() || !detect) {
+        if (st) release_held(id, *st);
+        auto* s = it != streams_.end() ? &it->second : find_or_make(key, out);
+        if (s == nullptr) return out;
+        count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
+        account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());
+        return out;
+      }
+      if (source_of() == nullptr && sources_.size() < max_streams_) st = &sources_.emplace(id, source_state{}).first->second;
+      if (st != nullptr && st->held && st->held->ssrc == v->ssrc() &&
+          static_cast<std::uint16_t>(v->sequence() - st->held->sequence) - 1u <
+              feed::rtp_sequence_tracker::max_dropout - 1u) {
+        // The second of a steady pair: a stream, with the held datagram first.
+        const auto h = *st->held;
+        st->held.reset();
+        --held_count_;
+        auto* s = find_or_make(key, out);
+        if (s == nullptr) {
+          ++untracked_;  // the held one too
+          return out;
+        }
+        count(*s, key, h.size, h.arrival, h.ttl, h.tos, h.interface_index);
+        account_rtp(*s, h.sequence, h.timestamp, h.payload_type, h.arrival, {});
+        count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
+        account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());
+        return out;
+      }
+      if (st != nullptr) {
+        release_held(id, *st);
+        st->held = held_rtp{v->ssrc(), v->sequence(), v->timestamp(), v->payload_type(), arrival, payload.size(),
+                            ttl, tos, interface_index};
+        ++held_count_;
+        return out;
+      }
+      // No room to remember the source: a lone datagram, raw.
+    }
+  }
+
+  // Raw: what --payload named refused it, or a source that sent a protocol
+  // before sent this (counted as malformed), or nothing recognised it.
+  if (source_of() != nullptr) release_held(id, *st);
+  const bool malformed = detect ? st != nullptr && st->sends.has_value() : mode_ != payload_mode::raw;
+  account_raw(raw_key, payload.size(), arrival, ttl, tos, interface_index, malformed, out);
   return out;
 }
 
@@ -60,24 +334,27 @@ totals stream_table::sum() const noexcept {
     if (__builtin_add_overflow(to, v, &to)) to = UINT64_MAX;
   };
   for (const auto& [key, s] : streams_) {
-    t.packets += s.packets;
-    t.bytes += s.bytes;
-    if (key.foreign) continue;
-    add(t.lost, s.sequence.lost());
-    t.reordered += s.sequence.reordered();
-    t.duplicates += s.sequence.duplicates();
+    const auto one = totals_of(key, s);
+    t.packets += one.packets;
+    t.bytes += one.bytes;
+    add(t.lost, one.lost);
+    t.reordered += one.reordered;
+    t.duplicates += one.duplicates;
   }
   return t;
 }
 
 double stream_table::loss_ratio() const noexcept {
-  double packets = 0, lost = 0;  // in floating point: a hostile loss near 2^64 must not wrap
+  double received = 0, lost = 0;  // in floating point: a hostile loss near 2^64 must not wrap
   for (const auto& [key, s] : streams_) {
-    if (key.foreign) continue;
-    packets += static_cast<double>(s.packets);  // lost / (packets + lost), duplicates included (docs/tools.md, "Counting")
-    lost += static_cast<double>(s.sequence.lost());
+    if (!counts_loss(key)) continue;
+    // lost / (packets + lost), duplicates included (docs/tools.md, "Counting");
+    // MoldUDP64 counts messages.
+    const auto t = totals_of(key, s);
+    received += static_cast<double>(key.payload == payload_kind::moldudp64 ? s.messages : t.packets);
+    lost += static_cast<double>(t.lost);
   }
-  return packets + lost == 0 ? 0.0 : lost / (packets + lost);
+  return received + lost == 0 ? 0.0 : lost / (received + lost);
 }
 
 }  // namespace mcnet::tools

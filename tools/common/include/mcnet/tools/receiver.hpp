@@ -124,7 +124,8 @@ class receive_session {
   /// run must end (--duration, --count, or --timeout with nothing arrived).
   [[nodiscard]] bool tick();
 
-  /// Print the summary (text, CSV rows, JSON event).
+  /// Print the summary (text, CSV rows, JSON event), after counting the
+  /// datagrams `auto` still held (stream_table::settle).
   void summary();
 
   /// The exit code after the summary: 2 for --timeout, 3 above --max-loss
@@ -152,6 +153,7 @@ class receive_session {
   std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
   bool timed_out_ = false;
   bool warned_untracked_ = false;
+  bool warned_malformed_ = false;
   std::uint64_t previous_untracked_ = 0;
   std::map<stream_key, totals> previous_;  // for interval deltas
   totals previous_sum_;

@@ -39,6 +39,8 @@ struct recv_settings {
   bool show_packets = false;                    ///< a line or `packet` event per datagram
   bool interfaces = false;                      ///< --interfaces: list and exit
   std::int64_t max_streams = static_cast<std::int64_t>(stream_table::default_max_streams);
+  payload_mode payload = payload_mode::auto_detect;  ///< --payload
+  std::optional<std::uint32_t> rtp_clock;            ///< --rtp-clock, Hz (else by payload type)
 
   /// The output formats these settings ask for.
   [[nodiscard]] output_format format() const noexcept { return {json_output, csv, quiet}; }

@@ -49,8 +49,6 @@ class interface_names {
 /// The `total` object of a report.
 [[nodiscard]] nlohmann::ordered_json totals_json(const totals& t, std::uint64_t kernel_drops);
 
-/// A stream's counters as totals (for interval deltas).
-[[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
 
 /// `packet` event (--show-packets) for one datagram.
 struct packet_view {

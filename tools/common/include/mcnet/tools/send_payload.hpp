@@ -23,23 +23,10 @@
 
 #include <mcnet/feed/moldudp64.hpp>
 #include <mcnet/feed/mpegts.hpp>
+#include <mcnet/tools/payload.hpp>
 #include <mcnet/tools/send_plan.hpp>
 
 namespace mcnet::tools {
-
-/// `--payload`: what follows (or replaces) the MCN1 header.
-enum class payload_kind : std::uint8_t {
-  mcnet,      ///< the 40-byte MCN1 header, then zeros (docs/tools.md, "Wire header")
-  moldudp64,  ///< MoldUDP64 downstream packets (Nasdaq MoldUDP64 V1.00)
-  rtp,        ///< RTP version 2 (RFC 3550); payload type 33 carries MPEG-TS (RFC 2250)
-  mpegts,     ///< 7 MPEG-TS packets of 188 bytes (ISO/IEC 13818-1)
-};
-
-/// The name `--payload` takes and the JSON reports: "mcnet", "moldudp64", "rtp", "mpegts".
-[[nodiscard]] std::string_view payload_name(payload_kind k) noexcept;
-
-/// The payload named `name` (exactly as payload_name writes it), or nothing.
-[[nodiscard]] std::optional<payload_kind> payload_by_name(std::string_view name) noexcept;
 
 /// The first PID mcast-send's MPEG-TS uses: PIDs are 0x100 to 0x100 + `--pids` - 1,
 /// clear of the PSI tables (0x0000 to 0x000F) and of the null PID 0x1FFF.
@@ -49,16 +36,6 @@ inline constexpr std::size_t max_pids = feed::mpegts::null_pid - first_pid;
 /// Bytes of an MPEG-TS datagram: 7 transport packets.
 inline constexpr std::size_t mpegts_datagram_size =
     feed::mpegts::packets_per_datagram * feed::mpegts::packet_size;
-/// The RTP payload type of MPEG-TS (RFC 3551 table 5, "MP2T", 90 kHz).
-inline constexpr std::uint8_t rtp_mp2t = 33;
-
-/// The RTP timestamp clock of payload type `pt` in Hz: RFC 3551 tables 4
-/// and 5 for the static types that have one (8000 for PCMU, 90000 for
-/// MP2T), 90000 for the dynamic types 96 to 127 (video, as SDP usually
-/// maps them); nothing for reserved and unassigned types, whose clock no
-/// receiver can know.
-[[nodiscard]] std::optional<std::uint32_t> rtp_clock_hz(std::uint8_t pt) noexcept;
-
 /// The payload options, checked (send_options).
 struct payload_settings {
   payload_kind kind = payload_kind::mcnet;  ///< --payload

@@ -3,35 +3,62 @@
 #pragma once
 
 /// @file
-/// mcast-recv's streams (docs/tools.md, "Receiver statistics"): a stream is (group,
-/// port, source, sender id, session) for datagrams with the header, and
-/// (group, port, source) for foreign ones. A restarted sender has a new
-/// session, so it is a new stream, never duplicates.
+/// mcast-recv's streams (docs/tools.md, "Receiver statistics" and
+/// "Payloads"). Each datagram is read as one payload protocol (--payload, or
+/// classified per datagram with `auto`), and the protocol says what a stream
+/// is: (group, port, source, sender id, session) for the mcnet header,
+/// (group, port, source, session name) for MoldUDP64, (group, port, source,
+/// SSRC) for RTP, (group, port, source) for MPEG-TS and raw datagrams. A
+/// restarted mcnet sender has a new session, so it is a new stream, never
+/// duplicates. Every parser and tracker is the feed layer's.
 
+#include <array>
 #include <chrono>
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
+#include <tuple>
 
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/ip_address.hpp>
 #include <mcnet/feed/histogram.hpp>
 #include <mcnet/feed/jitter.hpp>
+#include <mcnet/feed/mpegts.hpp>
 #include <mcnet/feed/sequence.hpp>
 #include <mcnet/feed/test_header.hpp>
+#include <mcnet/tools/payload.hpp>
 
 namespace mcnet::tools {
+
+/// What --payload asks for: one protocol, or `auto` (classify each datagram).
+enum class payload_mode : std::uint8_t { auto_detect, mcnet, moldudp64, rtp, mpegts, raw };
+
+/// --payload's value: "auto" or a protocol name; nothing for another word.
+[[nodiscard]] std::optional<payload_mode> parse_payload_mode(std::string_view text) noexcept;
 
 struct stream_key {
   core::ip_address group{};
   std::uint16_t port = 0;
   core::ip_address source{};
-  bool foreign = false;  ///< no header: sender id and session are 0
+  bool foreign = false;  ///< no mcnet header: sender id and session are 0
   std::uint32_t sender_id = 0;
   std::uint32_t session = 0;
+  payload_kind payload = payload_kind::mcnet;  ///< the protocol; the fields after it are its stream id
+  std::array<char, 10> mold_session{};         ///< MoldUDP64: the session field as sent (space padded)
+  std::uint32_t ssrc = 0;                      ///< RTP: the synchronization source
   friend auto operator<=>(const stream_key&, const stream_key&) = default;
+};
+
+/// MPEG-TS accounting: the feed's continuity checker (on the heap: ~270 KiB)
+/// and what it cannot count itself.
+struct mpegts_state {
+  feed::mpegts::continuity_checker continuity;
+  std::uint64_t sync_errors = 0;  ///< 188-byte packets that did not parse (no 0x47, reserved control, ...)
+  std::uint64_t pids = 0;         ///< distinct PIDs seen
 };
 
 struct stream {
@@ -39,34 +66,67 @@ struct stream {
   std::uint64_t bytes = 0;
   int ttl = -1;  ///< last TTL / hop limit seen
   int tos = -1;  ///< last TOS / traffic class byte seen
-  feed::sequence_tracker sequence;  ///< unused for foreign streams
-  feed::histogram latency;          ///< kernel receive time - send time, ns
-  feed::jitter interarrival;
+  feed::sequence_tracker sequence;  ///< mcnet: datagram numbers; MoldUDP64: message numbers
+  feed::histogram latency;          ///< kernel receive time - send time, ns (mcnet)
+  feed::jitter interarrival;        ///< mcnet: from the header's send time
   std::optional<double> first_packet_ms;  ///< after the join of its group
-  bool ended = false;                     ///< an END marker arrived
+  bool ended = false;                     ///< an END marker (mcnet) or end of session (MoldUDP64) arrived
   std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown
+  // MoldUDP64
+  std::uint64_t messages = 0;        ///< messages received (duplicates included)
+  std::uint64_t heartbeats = 0;      ///< packets with count 0
+  std::uint64_t end_of_session = 0;  ///< packets with count 0xFFFF (not counted in packets)
+  // RTP
+  std::unique_ptr<feed::rtp_sequence_tracker> rtp_sequence;  ///< RFC 3550 A.1 (heap: 8 KiB)
+  std::optional<feed::rtp_jitter> rtp_interarrival;          ///< RFC 3550 A.8; none without a clock rate
+  // MPEG-TS, and RTP carrying it; none past the table's limit of checkers
+  std::unique_ptr<mpegts_state> mpegts;
+  // raw
+  std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
 };
 
 /// What add() made of one datagram (for --show-packets).
 struct accounted {
-  std::optional<feed::test_header> header;       ///< none: a foreign packet
-  std::optional<std::int64_t> latency_ns;  ///< arrival - send time, with a header
-  bool untracked = false;                  ///< a new stream past the table's limit: counted in untracked() only
-  [[nodiscard]] bool is_end() const noexcept { return header && header->is_end(); }
+  payload_kind payload = payload_kind::raw;      ///< how the datagram was read
+  std::optional<feed::test_header> header;       ///< the mcnet header, when there is one
+  std::optional<std::uint64_t> sequence;         ///< mcnet: its number; MoldUDP64: the first message's; RTP: the 16-bit one
+  std::optional<std::int64_t> latency_ns;        ///< arrival - send time, with an mcnet header
+  bool end = false;        ///< an mcnet END or a MoldUDP64 end of session: accounted, not counted as a packet
+  bool malformed = false;  ///< refused by the parser of the protocol its source sends (counted in the raw stream)
+  bool untracked = false;  ///< a new stream past the table's limit: counted in untracked() only
+  [[nodiscard]] bool is_end() const noexcept { return end; }
 };
 
 struct totals {
   std::uint64_t packets = 0, bytes = 0, lost = 0, reordered = 0, duplicates = 0;
+  /// The protocols' counters (interval deltas): MoldUDP64's, MPEG-TS's, raw's malformed.
+  std::uint64_t messages = 0, heartbeats = 0, end_of_session = 0, cc_errors = 0, sync_errors = 0, malformed = 0;
 };
+
+/// Whether streams of `key` count lost, reordered and duplicates (mcnet and
+/// MoldUDP64 in their numbers, RTP in its sequence); MPEG-TS and raw do not.
+[[nodiscard]] bool counts_loss(const stream_key& key) noexcept;
+
+/// A stream's counters as totals (for sums and interval deltas); lost,
+/// reordered and duplicates are 0 where counts_loss() is false.
+[[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
 
 class stream_table {
  public:
   /// Streams kept by default: each holds ~25 KB (a 65,536-number sequence
-  /// window and a 2,048-bucket histogram), so a sender that changes its id
-  /// or session per datagram cannot grow the table past ~100 MB.
+  /// window and a 2,048-bucket histogram; an RTP one 8 KiB more), so a
+  /// sender that changes its id, session or SSRC per datagram cannot grow
+  /// the table past ~150 MB.
   static constexpr std::size_t default_max_streams = 4096;
+  /// An MPEG-TS continuity checker holds ~270 KiB: at most one per this
+  /// many streams of the limit (at least one) is kept, so the checkers add
+  /// at most ~70 MB to the default limit.
+  static constexpr std::size_t streams_per_mpegts = 16;
 
-  explicit stream_table(std::size_t max_streams = default_max_streams) : max_streams_(max_streams) {}
+  /// `mode`: --payload; `rtp_clock_hz`: --rtp-clock (else by payload type).
+  explicit stream_table(std::size_t max_streams = default_max_streams, payload_mode mode = payload_mode::auto_detect,
+                        std::optional<std::uint32_t> rtp_clock_hz = std::nullopt)
+      : max_streams_(max_streams), mode_(mode), rtp_clock_(rtp_clock_hz) {}
 
   /// Remember when `group`:`port` was first joined (for first_packet_ms);
   /// later joins of it (more sources, other interfaces) keep the first time.
@@ -74,23 +134,70 @@ class stream_table {
 
   /// Account one datagram. `arrival` is the kernel receive time (or the
   /// wall clock when no timestamp came); ttl/tos may be -1; `interface_index`
-  /// is the ingress interface (IP_PKTINFO), 0 when unknown.
+  /// is the ingress interface (IP_PKTINFO), 0 when unknown. With `auto`, a
+  /// first RTP datagram of a source is held until the next datagram of
+  /// that source says whether the SSRC and sequence are steady (then both
+  /// count in the RTP stream) or not (then it counts as raw); settle()
+  /// counts the held ones at the end.
   accounted add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
                 std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
                 std::uint32_t interface_index = 0);
+
+  /// Count every held RTP candidate as raw (a lone RTP-looking datagram is
+  /// not a stream). Called before the summary.
+  void settle();
 
   [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
   /// Datagrams (END markers included) of streams not kept because the table
   /// was full; they are in no stream and no total.
   [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
+  /// Datagrams held by `auto` (see add()): in no stream yet.
+  [[nodiscard]] std::uint64_t held() const noexcept { return held_count_; }
+  /// Datagrams refused by their source's protocol (the raw streams' malformed).
+  [[nodiscard]] std::uint64_t malformed() const noexcept { return malformed_; }
   [[nodiscard]] totals sum() const noexcept;
-  /// lost / (packets + lost) over the streams with headers; 0 when none.
+  /// lost / (received + lost) over the streams that count loss (received:
+  /// packets, or MoldUDP64 messages); 0 when none.
   [[nodiscard]] double loss_ratio() const noexcept;
 
  private:
+  // What a source (group, port, source) sends with `auto`: the protocol last
+  // recognised, and the RTP datagram held to see whether a second follows.
+  struct held_rtp {
+    std::uint32_t ssrc = 0;
+    std::uint16_t sequence = 0;
+    std::uint32_t timestamp = 0;
+    std::uint8_t payload_type = 0;
+    core::kernel_time arrival{};
+    std::size_t size = 0;
+    int ttl = -1, tos = -1;
+    std::uint32_t interface_index = 0;
+  };
+  struct source_state {
+    std::optional<payload_kind> sends;  ///< the protocol last recognised from it (not raw)
+    std::optional<held_rtp> held;
+  };
+  using source_id = std::tuple<core::ip_address, std::uint16_t, core::ip_address>;
+
+  [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
+  void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
+             std::uint32_t interface_index);
+  void account_raw(const stream_key& raw_key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
+                   std::uint32_t interface_index, bool malformed, accounted& out);
+  void account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
+                   core::kernel_time arrival, std::span<const std::byte> rtp_payload);
+  void account_mpegts(stream& s, std::span<const std::byte> datagram);
+  void release_held(const source_id& id, source_state& st);
+
   std::size_t max_streams_;
+  payload_mode mode_;
+  std::optional<std::uint32_t> rtp_clock_;
   std::uint64_t untracked_ = 0;
+  std::uint64_t malformed_ = 0;
+  std::uint64_t held_count_ = 0;
+  std::size_t checkers_ = 0;  // mpegts_state objects alive
   std::map<stream_key, stream> streams_;
+  std::map<source_id, source_state> sources_;  // `auto` and malformed bookkeeping; at most max_streams_
   std::map<std::pair<core::ip_address, std::uint16_t>, core::kernel_time> joins_;
 };
 

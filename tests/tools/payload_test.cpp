@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-recv's payload protocols (docs/tools.md, "Payloads") without sockets:
+// datagrams made with the feed layer's builders drive the receive session on
+// a made-up clock. MoldUDP64 counts messages (lost, reordered, duplicates,
+// heartbeats, end of session); RTP counts its 16-bit sequence across the wrap
+// and its jitter from timestamps; MPEG-TS counts continuity and sync errors
+// and PIDs; `auto` classifies each source and keeps near misses raw; a
+// datagram a protocol's source sends that its parser refuses is malformed,
+// never lost from the counts. Every JSON line conforms to the schema.
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <mcnet/core/message.hpp>
+#include <mcnet/feed/moldudp64.hpp>
+#include <mcnet/feed/mpegts.hpp>
+#include <mcnet/feed/rtp.hpp>
+#include <mcnet/feed/test_header.hpp>
+#include <mcnet/tools/receiver.hpp>
+
+#include "tool_run.hpp"
+
+namespace core = mcnet::core;
+namespace tools = mcnet::tools;
+namespace feed = mcnet::feed;
+namespace test = mcnet::test;
+using namespace std::chrono_literals;
+using bytes = std::vector<std::byte>;
+
+namespace {
+
+const auto group = core::ip_address::v4(239, 1, 1, 1);
+const auto sender_a = core::ip_address::v4(10, 77, 0, 1);
+const auto sender_b = core::ip_address::v4(10, 77, 0, 2);
+constexpr std::uint16_t port = 5000;
+constexpr std::int64_t t0_ns = 1'000'000'000;
+
+// Datagrams as read_batch fills them, each with its own arrival time.
+class batch {
+ public:
+  batch& add(const core::ip_address& source, bytes payload, std::int64_t arrival_ns = t0_ns) {
+    auto& buf = buffers_.emplace_back(std::move(payload));
+    core::message m{.buffer = buf, .size = buf.size()};
+    m.peer = core::endpoint(source, 4000);
+    m.info.destination = group;
+    m.info.hop_limit = 1;
+    m.info.traffic_class = 0;
+    m.info.software_time = core::kernel_time(std::chrono::nanoseconds(arrival_ns));
+    messages_.push_back(m);
+    return *this;
+  }
+  [[nodiscard]] std::span<const core::message> span() const { return messages_; }
+
+ private:
+  std::deque<bytes> buffers_;  // stable addresses
+  std::vector<core::message> messages_;
+};
+
+struct fixture {
+  tools::recv_settings settings;
+  std::ostringstream out, err;
+  std::chrono::steady_clock::time_point now{};
+  std::unique_ptr<tools::reporter> rep;
+  std::unique_ptr<tools::stream_table> table;
+  std::unique_ptr<tools::receive_session> session;
+  std::uint32_t drops_seen = 0;
+
+  explicit fixture(tools::payload_mode mode = tools::payload_mode::auto_detect) {
+    settings.json_output = true;
+    settings.payload = mode;
+  }
+  void start() {
+    rep = std::make_unique<tools::reporter>("mcast-recv", settings.format(), out, err);
+    table = std::make_unique<tools::stream_table>(static_cast<std::size_t>(settings.max_streams), settings.payload,
+                                                  settings.rtp_clock);
+    session = std::make_unique<tools::receive_session>(
+        settings, *rep, *table, [] { return std::uint64_t{0}; }, [this] { return now; });
+    session->start();
+  }
+  void feed(const batch& b) { session->handle(b.span(), port, drops_seen); }
+  // The summary's streams, after checking every line against the schema.
+  test::tools::json summary() {
+    now += 1s;
+    session->summary();
+    test::tools::expect_schema_conform(out.str());
+    const auto events = test::tools::json_lines(out.str());
+    const auto* s = test::tools::find_event(events, "summary");
+    EXPECT_NE(s, nullptr) << out.str();
+    return s ? *s : test::tools::json{};
+  }
+};
+
+const test::tools::json* stream_of(const test::tools::json& summary, const std::string& payload,
+                                   const std::string& source = "10.77.0.1") {
+  for (const auto& s : summary["streams"]) {
+    if (s["payload"] == payload && s["source"] == source) return &s;
+  }
+  return nullptr;
+}
+
+// MoldUDP64: `count` messages of 8 bytes from `first`, in session `name`.
+bytes mold(std::uint64_t first, std::size_t count, const char* name = "FEED1") {
+  bytes b(1400);
+  auto p = feed::moldudp64::packet_builder::start(b, feed::moldudp64::session_id::make(name).value(), first).value();
+  const std::array<std::byte, 8> message{};
+  for (std::size_t i = 0; i < count; ++i) EXPECT_TRUE(p.append(message).has_value());
+  b.resize(p.size());
+  return b;
+}
+
+bytes mold_end(std::uint64_t next, const char* name = "FEED1") {
+  bytes b(feed::moldudp64::header_size);
+  EXPECT_TRUE(feed::moldudp64::build_end_of_session(b, feed::moldudp64::session_id::make(name).value(), next));
+  return b;
+}
+
+bytes mold_heartbeat(std::uint64_t next, const char* name = "FEED1") {
+  bytes b(feed::moldudp64::header_size);
+  EXPECT_TRUE(feed::moldudp64::build_heartbeat(b, feed::moldudp64::session_id::make(name).value(), next));
+  return b;
+}
+
+bytes rtp(std::uint16_t seq, std::uint32_t timestamp, std::uint32_t ssrc = 0xDEADBEEF, std::uint8_t pt = 96,
+          std::span<const std::byte> payload = {}) {
+  bytes b(1500);
+  const std::array<std::byte, 160> audio{};
+  const auto n = feed::rtp::build(b, {.payload_type = pt, .sequence = seq, .timestamp = timestamp, .ssrc = ssrc},
+                                  payload.empty() ? std::span<const std::byte>(audio) : payload);
+  EXPECT_TRUE(n.has_value());
+  b.resize(*n);
+  return b;
+}
+
+// `datagrams` datagrams of 7 transport packets, PIDs 0x100 and 0x101 in turn.
+std::vector<bytes> transport_stream(std::size_t datagrams) {
+  feed::mpegts::continuity_counters counters;
+  std::vector<bytes> out;
+  std::size_t packet = 0;
+  const std::array<std::byte, 184> payload{};
+  for (std::size_t d = 0; d < datagrams; ++d) {
+    bytes b(feed::mpegts::packet_size * feed::mpegts::packets_per_datagram);
+    feed::mpegts::datagram_builder builder(b);
+    while (!builder.full()) {
+      const auto pid = static_cast<std::uint16_t>(0x100 + packet++ % 2);
+      EXPECT_TRUE(builder.append({.pid = pid}, payload, counters).has_value());
+    }
+    out.push_back(b);
+  }
+  return out;
+}
+
+TEST(ReceivePayload, MoldUdp64CountsMessagesHeartbeatsAndTheEndOfSession) {
+  fixture f;
+  f.start();
+  batch b;
+  // Packets of 3 messages from 1; 10-12 dropped, 4-6 twice, 16-18 before
+  // 13-15; a heartbeat; the end of session says 22: 19-21 are lost too.
+  for (std::uint64_t first : {1, 4, 4, 7, 16, 13}) b.add(sender_a, mold(first, 3));
+  b.add(sender_a, mold_heartbeat(19));
+  for (int i = 0; i < 3; ++i) b.add(sender_a, mold_end(22));
+  f.feed(b);
+  EXPECT_EQ(f.session->counted(), 7u) << "ends of session are not packets";
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  const auto& m = s["streams"][0];
+  EXPECT_EQ(m["payload"], "moldudp64");
+  EXPECT_EQ(m["session"], "FEED1") << "the name, without its padding";
+  EXPECT_TRUE(m["sender_id"].is_null());
+  EXPECT_EQ(m["packets"], 7);
+  EXPECT_EQ(m["messages"], 18);
+  EXPECT_EQ(m["lost"], 6);
+  EXPECT_EQ(m["reordered"], 3);
+  EXPECT_EQ(m["duplicates"], 3);
+  EXPECT_EQ(m["heartbeats"], 1);
+  EXPECT_EQ(m["end_of_session"], 3);
+  EXPECT_TRUE(m["ssrc"].is_null());
+  EXPECT_TRUE(m["cc_errors"].is_null());
+  EXPECT_TRUE(m["latency_ns"].is_null());
+  EXPECT_EQ(s["total"]["lost"], 6);
+  EXPECT_DOUBLE_EQ(f.table->loss_ratio(), 6.0 / 24.0) << "messages, not packets";
+}
+
+TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
+  fixture f;
+  f.settings.json_output = false;
+  f.settings.csv = true;
+  f.start();
+  batch b;
+  b.add(sender_a, mold(1, 2, "A,\"B"));
+  b.add(sender_a, mold(1, 2, "OTHER"));
+  f.feed(b);
+  f.session->summary();
+  const auto csv = tools::csv_header() + f.out.str();
+  EXPECT_NE(csv.find(",first_packet_ms,payload,messages,heartbeats,end_of_session,ssrc,cc_errors,sync_errors,pids,"
+                     "malformed\n"),
+            std::string::npos)
+      << csv;
+  EXPECT_NE(csv.find(",\"A,\"\"B\","), std::string::npos) << "the name, quoted: " << csv;
+  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,\n"), std::string::npos) << csv;
+  EXPECT_EQ(f.table->streams().size(), 2u);
+
+  fixture t;
+  t.settings.json_output = false;
+  t.start();
+  t.feed(batch().add(sender_a, mold(5, 1)));
+  t.session->summary();
+  EXPECT_NE(t.out.str().find("moldudp64 session \"FEED1\""), std::string::npos) << t.out.str();
+  EXPECT_NE(t.out.str().find("messages 1 heartbeats 0 end of session 0"), std::string::npos) << t.out.str();
+}
+
+TEST(ReceivePayload, AMalformedDatagramOfAMoldUdp64SourceIsCountedAndWarnedOnce) {
+  fixture f;
+  f.start();
+  auto cut = mold(4, 3);
+  cut.resize(cut.size() - 1);  // the last message runs past the end
+  batch b;
+  b.add(sender_a, mold(1, 3)).add(sender_a, cut).add(sender_a, cut).add(sender_a, mold(7, 3));
+  f.feed(b);
+  EXPECT_EQ(f.session->counted(), 4u);
+  const auto s = f.summary();
+  const auto* m = stream_of(s, "moldudp64");
+  const auto* raw = stream_of(s, "raw");
+  ASSERT_TRUE(m && raw) << s;
+  EXPECT_EQ((*m)["packets"], 2);
+  EXPECT_EQ((*m)["lost"], 3) << "the messages the cut packets carried";
+  EXPECT_EQ((*raw)["packets"], 2);
+  EXPECT_EQ((*raw)["malformed"], 2);
+  EXPECT_EQ((*raw)["bytes"], 2 * cut.size());
+  EXPECT_TRUE((*raw)["lost"].is_null());
+  EXPECT_EQ(s["total"]["packets"], 4);
+  const auto warnings = f.err.str();
+  EXPECT_NE(warnings.find("malformed"), std::string::npos) << warnings;
+  EXPECT_EQ(warnings.find("malformed"), warnings.rfind("malformed")) << "once: " << warnings;
+
+  // Without a protocol seen before from the source, the same bytes are just raw.
+  fixture g;
+  g.start();
+  g.feed(batch().add(sender_b, cut));
+  const auto t = g.summary();
+  ASSERT_EQ(t["streams"].size(), 1u);
+  EXPECT_EQ(t["streams"][0]["payload"], "raw");
+  EXPECT_EQ(t["streams"][0]["malformed"], 0);
+  EXPECT_TRUE(g.err.str().empty()) << g.err.str();
+}
+
+TEST(ReceivePayload, ExplicitPayloadCountsWhatItsParserRefusesAsMalformed) {
+  fixture f(tools::payload_mode::moldudp64);
+  f.start();
+  batch b;
+  b.add(sender_a, rtp(1, 0)).add(sender_a, mold(1, 1));
+  f.feed(b);
+  const auto s = f.summary();
+  ASSERT_TRUE(stream_of(s, "raw")) << s;
+  EXPECT_EQ((*stream_of(s, "raw"))["malformed"], 1);
+  EXPECT_EQ((*stream_of(s, "moldudp64"))["messages"], 1);
+
+  fixture r(tools::payload_mode::raw);
+  r.start();
+  r.feed(batch().add(sender_a, mold(1, 1)).add(sender_a, rtp(1, 0)));
+  const auto t = r.summary();
+  ASSERT_EQ(t["streams"].size(), 1u);
+  EXPECT_EQ(t["streams"][0]["payload"], "raw");
+  EXPECT_EQ(t["streams"][0]["packets"], 2);
+  EXPECT_EQ(t["streams"][0]["malformed"], 0) << "raw refuses nothing";
+}
+
+TEST(ReceivePayload, RtpCountsAcrossTheWrapWithJitterFromTimestamps) {
+  fixture f;
+  f.start();
+  batch b;
+  // 90 kHz (payload type 96): 900 units per 10 ms, arriving exactly on time.
+  auto at = [](int i) { return t0_ns + i * 10'000'000; };
+  for (int seq : {65533, 65534, 65535, 0, 2, 4, 3, 3, 5}) {
+    const int k = seq >= 65533 ? seq - 65533 : seq + 3;  // packets since the first
+    b.add(sender_a, rtp(static_cast<std::uint16_t>(seq), static_cast<std::uint32_t>(k * 900)), at(k));
+  }
+  f.feed(b);
+  EXPECT_EQ(f.session->counted(), 9u);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  const auto& r = s["streams"][0];
+  EXPECT_EQ(r["payload"], "rtp");
+  EXPECT_EQ(r["ssrc"], 0xDEADBEEFu);
+  EXPECT_EQ(r["packets"], 9);
+  EXPECT_EQ(r["lost"], 1) << "1, across the wrap";
+  EXPECT_EQ(r["reordered"], 1);
+  EXPECT_EQ(r["duplicates"], 1);
+  EXPECT_EQ(r["jitter_ns"], 0.0) << "steady transit";
+  EXPECT_TRUE(r["session"].is_null());
+  EXPECT_TRUE(r["latency_ns"].is_null());
+  EXPECT_TRUE(r["cc_errors"].is_null()) << "payload type 96 is not MPEG-TS";
+}
+
+TEST(ReceivePayload, RtpJitterUsesThePayloadTypesClockOrRtpClock) {
+  // Transit 0 then 2 ms: D = 2 ms, J = D / 16 = 125 us, whatever the clock.
+  for (const auto& [pt, clock, per_10ms] : {std::tuple<int, std::uint32_t, std::uint32_t>{0, 0, 80},
+                                            {96, 8000, 80}, {96, 0, 900}, {10, 0, 441}}) {
+    fixture f;
+    if (clock != 0) f.settings.rtp_clock = clock;
+    f.start();
+    batch b;
+    b.add(sender_a, rtp(7, 1000, 1, static_cast<std::uint8_t>(pt)), t0_ns);
+    b.add(sender_a, rtp(8, 1000 + per_10ms, 1, static_cast<std::uint8_t>(pt)), t0_ns + 12'000'000);
+    f.feed(b);
+    const auto s = f.summary();
+    ASSERT_EQ(s["streams"].size(), 1u) << s;
+    EXPECT_NEAR(s["streams"][0]["jitter_ns"].get<double>(), 125'000.0, 1e9 / 44100 / 16 + 1)
+        << "payload type " << pt << " clock " << clock;
+  }
+  fixture u;  // payload type 50 has no clock: jitter unknown
+  u.start();
+  u.feed(batch().add(sender_a, rtp(7, 0, 1, 50)).add(sender_a, rtp(8, 80, 1, 50)));
+  const auto s = u.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  EXPECT_EQ(s["streams"][0]["payload"], "rtp");
+  EXPECT_TRUE(s["streams"][0]["jitter_ns"].is_null());
+}
+
+TEST(ReceivePayload, AutoKeepsNearMissesRaw) {
+  fixture f;
+  f.start();
+  batch b;
+  // A lone RTP-looking datagram; two of one SSRC that jump; two of two SSRCs.
+  b.add(sender_a, rtp(100, 0, 5));
+  b.add(sender_b, rtp(100, 0, 6)).add(sender_b, rtp(5100, 0, 6));
+  b.add(core::ip_address::v4(10, 77, 0, 3), rtp(100, 0, 7)).add(core::ip_address::v4(10, 77, 0, 3), rtp(101, 0, 8));
+  // MoldUDP64 with a byte too many, and with a session byte outside printable ASCII.
+  auto extra = mold(1, 1);
+  extra.push_back(std::byte{0});
+  auto unprintable = mold(1, 1);
+  unprintable[3] = std::byte{0x07};
+  // MPEG-TS with a packet without its sync byte, and one byte too many.
+  auto ts = transport_stream(2);
+  ts[0][188 * 3] = std::byte{0};
+  ts[1].push_back(std::byte{0x47});
+  // An MCN1 magic with a wrong version.
+  bytes header(64);
+  feed::test_header h{.sender_id = 1, .session = 1, .sequence = 1, .length = 64};
+  ASSERT_TRUE(h.build(header).has_value());
+  header[4] = std::byte{2};
+  for (const auto* d : {&extra, &unprintable, &ts[0], &ts[1], &header}) b.add(core::ip_address::v4(10, 77, 0, 4), *d);
+  f.feed(b);
+  EXPECT_EQ(f.table->held(), 3u) << "the last RTP-looking datagram of each source waits for a second";
+  const auto s = f.summary();
+  EXPECT_EQ(f.table->held(), 0u);
+  ASSERT_EQ(s["streams"].size(), 4u) << s;
+  for (const auto& st : s["streams"]) {
+    EXPECT_EQ(st["payload"], "raw") << st;
+    EXPECT_EQ(st["malformed"], 0) << st;
+  }
+  EXPECT_EQ(s["total"]["packets"], 10) << "every datagram counted once";
+  EXPECT_EQ((*stream_of(s, "raw", "10.77.0.2"))["packets"], 2);
+}
+
+TEST(ReceivePayload, AutoFindsEveryProtocolOfOneSourceAndAGapBeforeTheSecondRtpDatagram) {
+  fixture f;
+  f.start();
+  batch b;
+  bytes header(64);
+  feed::test_header h{.sender_id = 3, .session = 4, .sequence = 0, .send_time_ns = 999'000'000, .length = 64};
+  ASSERT_TRUE(h.build(header).has_value());
+  b.add(sender_a, header);
+  b.add(sender_a, mold(1, 2));
+  b.add(sender_a, rtp(10, 0)).add(sender_a, rtp(12, 1800)).add(sender_a, rtp(13, 2700));
+  for (const auto& d : transport_stream(2)) b.add(sender_a, d);
+  f.feed(b);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 4u) << s;
+  EXPECT_EQ((*stream_of(s, "mcnet"))["session"], 4);
+  EXPECT_EQ((*stream_of(s, "moldudp64"))["messages"], 2);
+  const auto& r = *stream_of(s, "rtp");
+  EXPECT_EQ(r["packets"], 3) << "the held first datagram counts in the RTP stream";
+  EXPECT_EQ(r["lost"], 1);
+  const auto& t = *stream_of(s, "mpegts");
+  EXPECT_EQ(t["packets"], 2);
+  EXPECT_EQ(t["cc_errors"], 0);
+  EXPECT_EQ(t["sync_errors"], 0);
+  EXPECT_EQ(t["pids"], 2);
+  EXPECT_TRUE(t["lost"].is_null());
+  EXPECT_EQ(s["total"]["packets"], 7);
+}
+
+TEST(ReceivePayload, MpegTsCountsContinuityAndSyncErrors) {
+  auto ts = transport_stream(6);
+  fixture f;
+  f.start();
+  batch b;
+  b.add(sender_a, ts[0]).add(sender_a, ts[1]).add(sender_a, ts[3]);  // ts[2] lost: one jump per PID
+  auto bad = ts[4];
+  bad[188 * 2] = std::byte{0x46};  // a sync error; its PID skips a counter
+  b.add(sender_a, bad).add(sender_a, ts[5]);
+  auto cut = ts[5];
+  cut.resize(100);  // not whole packets: malformed in the raw stream
+  b.add(sender_a, cut);
+  f.feed(b);
+  const auto s = f.summary();
+  const auto* t = stream_of(s, "mpegts");
+  ASSERT_TRUE(t) << s;
+  EXPECT_EQ((*t)["packets"], 5);
+  EXPECT_EQ((*t)["cc_errors"], 3);
+  EXPECT_EQ((*t)["sync_errors"], 1);
+  EXPECT_EQ((*t)["pids"], 2);
+  EXPECT_EQ((*t)["malformed"], 0);
+  EXPECT_EQ((*stream_of(s, "raw"))["malformed"], 1);
+
+  fixture clean(tools::payload_mode::mpegts);
+  clean.start();
+  batch c;
+  for (const auto& d : ts) c.add(sender_a, d);
+  clean.feed(c);
+  const auto u = clean.summary();
+  ASSERT_EQ(u["streams"].size(), 1u);
+  EXPECT_EQ(u["streams"][0]["cc_errors"], 0);
+  EXPECT_EQ(u["streams"][0]["packets"], 6);
+}
+
+TEST(ReceivePayload, RtpOfPayloadType33IsCheckedAsMpegTsToo) {
+  auto ts = transport_stream(4);
+  fixture f;
+  f.start();
+  batch b;
+  b.add(sender_a, rtp(1, 0, 9, 33, ts[0])).add(sender_a, rtp(2, 0, 9, 33, ts[1])).add(sender_a, rtp(4, 0, 9, 33, ts[3]));
+  f.feed(b);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  const auto& r = s["streams"][0];
+  EXPECT_EQ(r["payload"], "rtp");
+  EXPECT_EQ(r["lost"], 1);
+  EXPECT_EQ(r["cc_errors"], 2) << "the lost datagram's packets, one jump per PID";
+  EXPECT_EQ(r["pids"], 2);
+}
+
+TEST(ReceivePayload, IntervalReportsCarryTheProtocolsDeltas) {
+  fixture f;
+  f.settings.interval = 1;
+  f.start();
+  f.feed(batch().add(sender_a, mold(1, 3)).add(sender_a, mold_heartbeat(4)));
+  f.now += 1s;
+  EXPECT_FALSE(f.session->tick());
+  f.feed(batch().add(sender_a, mold(4, 2)));
+  f.now += 1s;
+  EXPECT_FALSE(f.session->tick());
+  test::tools::expect_schema_conform(f.out.str());
+  std::vector<test::tools::json> intervals;
+  for (const auto& e : test::tools::json_lines(f.out.str())) {
+    if (e["event"] == "interval") intervals.push_back(e["streams"][0]);
+  }
+  ASSERT_EQ(intervals.size(), 2u);
+  EXPECT_EQ(intervals[0]["messages"], 3);
+  EXPECT_EQ(intervals[0]["heartbeats"], 1);
+  EXPECT_EQ(intervals[1]["messages"], 2);
+  EXPECT_EQ(intervals[1]["heartbeats"], 0);
+}
+
+TEST(ReceivePayload, MpegTsCheckersHaveTheirOwnLimit) {
+  tools::stream_table t(32);  // 2 checkers
+  const auto ts = transport_stream(1);
+  const auto at = core::kernel_time(std::chrono::nanoseconds(t0_ns));
+  for (std::uint8_t i = 1; i <= 3; ++i) {
+    const auto a = t.add(group, port, core::ip_address::v4(10, 77, 0, i), ts[0], at, 1, 0);
+    EXPECT_EQ(a.untracked, i == 3) << int{i};
+  }
+  EXPECT_EQ(t.streams().size(), 2u);
+  EXPECT_EQ(t.untracked(), 1u);
+  // RTP of payload type 33 past the limit: counted, without the MPEG-TS fields.
+  for (std::uint16_t seq = 1; seq <= 2; ++seq) t.add(group, port, sender_a, rtp(seq, 0, 1, 33, ts[0]), at, 1, 0);
+  ASSERT_EQ(t.streams().size(), 3u);
+  for (const auto& [key, s] : t.streams()) {
+    if (key.payload != tools::payload_kind::rtp) continue;
+    EXPECT_EQ(s.packets, 2u);
+    EXPECT_FALSE(s.mpegts);
+  }
+}
+
+}  // namespace
