@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <mcnet/core/message.hpp>
+#include <mcnet/tools/metrics.hpp>
 
 namespace mcnet::tools {
 
@@ -19,6 +20,7 @@ namespace {
 struct raw_values {
   std::int64_t count = 0;
   double duration = 0, timeout = 0, max_loss = 0;
+  std::string metrics_file;
 };
 
 po::options_description description(recv_settings& s, raw_values& raw) {
@@ -47,7 +49,10 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
       ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams),
        "streams kept (~25 KB each); datagrams of further streams are only counted as untracked")
-      ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
+      ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit")
+      ("metrics-file", po::value(&raw.metrics_file),
+       "file for Prometheus metrics (text format, for node_exporter's textfile collector), replaced "
+       "atomically every --interval seconds (10 when 0) and at exit");
   return visible;
 }
 
@@ -78,6 +83,8 @@ std::optional<std::string> check(const recv_settings& s) {
   if (s.max_streams < 1 || s.max_streams > 10'000'000) return fmt::format("--max-streams {}: 1 to 10000000", s.max_streams);
   if (s.interfaces && !s.specs.empty()) return "--interfaces takes no group specs";
   if (!s.interfaces && s.specs.empty()) return "no group given (see --help)";
+  if (s.metrics_file && s.interfaces) return "--metrics-file has nothing to write with --interfaces";
+  if (s.metrics_file) return check_metrics_path(*s.metrics_file);
   return std::nullopt;
 }
 
@@ -114,6 +121,7 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (vm->count("duration")) s.duration = raw.duration;
   if (vm->count("timeout")) s.timeout = raw.timeout;
   if (vm->count("max-loss")) s.max_loss = raw.max_loss;
+  if (vm->count("metrics-file")) s.metrics_file = raw.metrics_file;
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
   return c;
 }

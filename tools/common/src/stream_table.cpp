@@ -6,6 +6,10 @@
 
 namespace mcnet::tools {
 
+std::string_view payload_name(const stream_key& key, [[maybe_unused]] const stream& s) noexcept {
+  return key.foreign ? "raw" : "mcnet";
+}
+
 void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when) {
   joins_.try_emplace({group, port}, when);  // the first join of the group and port (several sources: the earliest)
 }
@@ -42,6 +46,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   }
   ++s.packets;
   s.bytes += payload.size();
+  s.last_packet = arrival;
   if (ttl >= 0) s.ttl = ttl;
   if (tos >= 0) s.tos = tos;
   if (!header) return out;

@@ -14,6 +14,7 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <string_view>
 
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/ip_address.hpp>
@@ -45,7 +46,13 @@ struct stream {
   std::optional<double> first_packet_ms;  ///< after the join of its group
   bool ended = false;                     ///< an END marker arrived
   std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown
+  std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
 };
+
+/// The payload protocol of a stream as reports and the metrics' `payload`
+/// label name it (docs/tools.md, "Metrics"): "mcnet" for datagrams with the
+/// tool's wire header, "raw" for foreign ones. The one place that names it.
+[[nodiscard]] std::string_view payload_name(const stream_key& key, const stream& s) noexcept;
 
 /// What add() made of one datagram (for --show-packets).
 struct accounted {
