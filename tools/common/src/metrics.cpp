@@ -68,7 +68,12 @@ void metric_series_set::add(const json& stream, std::string_view payload, std::o
   add_to(m.reordered, counter_of(stream, "reordered"));
   add_to(m.duplicates, counter_of(stream, "duplicates"));
   std::optional<double> last;
-  if (last_packet) last = static_cast<double>(last_packet->time_since_epoch().count()) / 1e9;
+  if (last_packet) {
+    // Whole seconds and the fraction apart: 1700000000.25 stays .25, not .2499998.
+    const auto whole = std::chrono::floor<std::chrono::seconds>(*last_packet);
+    last = static_cast<double>(whole.time_since_epoch().count()) +
+           static_cast<double>((*last_packet - whole).count()) / 1e9;
+  }
   if (last && (!m.last_packet_s || *last > *m.last_packet_s)) m.last_packet_s = last;
   const json& latency = stream["latency_ns"];
   if (latency.is_object() && (!m.latency_p50_s || last.value_or(0) >= m.latency_from_s)) {
