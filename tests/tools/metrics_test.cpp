@@ -6,19 +6,28 @@
 // values left out where the summary has null, streams sharing labels added
 // up), promtool's lint on it, the series against the summary's stream
 // objects, the path checks made before any join, the atomic write, and when
-// a receive session writes the file on a fake clock.
+// a receive session writes the file on a fake clock. Then end to end in
+// namespace LANs (NetMetricsE2e): the built mcast-recv's file, read over and
+// over while mcast-send (with loss injected) runs, is whole at every read,
+// its counters only grow, promtool accepts it, and at the end its counters
+// are the JSON summary's; a foreign sender's stream has no loss or latency
+// series; a bad path is exit 1 before any join.
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +37,9 @@
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/report.hpp>
 
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
 #include "process.hpp"
 #include "programs.hpp"
 #include "tool_run.hpp"
@@ -417,6 +429,252 @@ TEST(Metrics, ASessionWithIntervalWritesAtEachReport) {
   f.now += 500ms;
   EXPECT_FALSE(f.session->tick());
   EXPECT_TRUE(fs::exists(f.file()));
+}
+
+// One exposition file as a reader sees it: samples by their series as
+// written (name{labels}), or the first problem found.
+struct exposition {
+  std::map<std::string, double> samples;
+  std::string problem;  // empty: whole and well-formed
+};
+
+exposition parse_exposition(const std::string& text) {
+  exposition e;
+  if (text.empty() || text.back() != '\n') {
+    e.problem = "does not end with a line feed";
+    return e;
+  }
+  std::istringstream in(text);
+  std::set<std::string> typed;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("# HELP ")) continue;
+    if (line.starts_with("# TYPE ")) {
+      typed.insert(line.substr(7, line.find(' ', 7) - 7));
+      continue;
+    }
+    const auto space = line.rfind(' ');  // label values here hold no space
+    if (space == std::string::npos) {
+      e.problem = "not a sample: " + line;
+      return e;
+    }
+    const auto series = line.substr(0, space), value = line.substr(space + 1);
+    char* end = nullptr;
+    const double v = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0') {
+      e.problem = "not a number: " + line;
+      return e;
+    }
+    if (!typed.count(series.substr(0, series.find('{')))) {
+      e.problem = "a sample before its TYPE line: " + line;
+      return e;
+    }
+    if (!e.samples.emplace(series, v).second) {
+      e.problem = "a series twice: " + line;
+      return e;
+    }
+  }
+  if (!e.samples.count("mcast_recv_kernel_drops_total")) e.problem = "cut short: no mcast_recv_kernel_drops_total";
+  return e;
+}
+
+// Reads `path` over and over (every 2 ms, at most 30 s) until stopped: every
+// read must parse whole, and no counter may go down between reads.
+class file_watcher {
+ public:
+  explicit file_watcher(std::string path) : path_(std::move(path)), thread_([this] { run(); }) {}
+  ~file_watcher() { stop(); }
+  file_watcher(const file_watcher&) = delete;
+  file_watcher& operator=(const file_watcher&) = delete;
+
+  void stop() {
+    stop_ = true;
+    if (thread_.joinable()) thread_.join();
+  }
+  // After stop(): what the reads found.
+  [[nodiscard]] const std::vector<std::string>& problems() const { return problems_; }
+  [[nodiscard]] std::size_t reads() const { return reads_; }
+  [[nodiscard]] std::size_t versions() const { return versions_.size(); }
+  [[nodiscard]] const std::set<double>& packet_counts() const { return packet_counts_; }
+
+ private:
+  void run() {
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    std::map<std::string, double> last;
+    while (!stop_ && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(2ms);
+      if (!fs::exists(path_)) continue;
+      const auto text = read_file(path_);
+      ++reads_;
+      versions_.insert(text);
+      const auto e = parse_exposition(text);
+      if (!e.problem.empty()) {
+        problems_.push_back(e.problem + "\n" + text);
+        continue;
+      }
+      for (const auto& [series, value] : e.samples) {
+        if (series.starts_with("mcast_recv_packets_total")) packet_counts_.insert(value);
+        const auto name = series.substr(0, series.find('{'));
+        const auto before = last.find(series);
+        if (name.ends_with("_total") && before != last.end() && value < before->second) {
+          problems_.push_back(series + " went down from " + std::to_string(before->second) + " to " +
+                              std::to_string(value));
+        }
+        last[series] = value;
+      }
+    }
+  }
+
+  std::string path_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::string> problems_;
+  std::size_t reads_ = 0;
+  std::set<std::string> versions_;
+  std::set<double> packet_counts_;
+  std::thread thread_;  // last: starts when everything it reads is there
+};
+
+double unix_now() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// `promtool check metrics` on `text`: its output, empty when it passed.
+std::string promtool_problems(const std::string& promtool, const std::string& text) {
+  const auto r = test::run(nullptr, {promtool, "check", "metrics"}, text, 10s);
+  return r.status.exited && r.status.code == 0 ? std::string() : r.status.describe() + ": " + r.output;
+}
+
+std::string labels(const std::string& group, const std::string& port, const std::string& source,
+                   const std::string& payload) {
+  return "{group=\"" + group + "\",port=\"" + port + "\",source=\"" + source + "\",interface=\"eth0\",payload=\"" +
+         payload + "\"}";
+}
+
+TEST(NetMetricsE2e, CountersEqualTheSummaryAndTheFileIsAlwaysWhole) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(promtool, "promtool", "prometheus");
+  auto net = test::network::lan(2);
+  temp_dir dir;
+  const auto file = (dir.path / "mcast.prom").string();
+  const auto port = std::to_string(test::tools::free_port((*net)[1]));
+  const std::string group = "239.255.93.1";
+  const double started = unix_now();
+  test::tools::receiver rx((*net)[1], {"-i", "eth0", "--rcvbuf", "4194304", "--force", "--interval", "0.05",
+                                       "--metrics-file", file, group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  file_watcher watcher(file);
+  // 1000 datagrams in 0.5 s, every tenth not sent: about ten reports while it runs.
+  test::tools::send((*net)[0], {"-i", "eth0", "-c", "1000", "-r", "2000pps", "--drop-every", "10",
+                                group + ":" + port});
+  const auto r = rx.finish_clean();
+  watcher.stop();
+  for (const auto& p : watcher.problems()) ADD_FAILURE() << p;
+  EXPECT_GE(watcher.versions(), 5u) << "the file was replaced during the run (" << watcher.reads() << " reads)";
+  EXPECT_TRUE(std::any_of(watcher.packet_counts().begin(), watcher.packet_counts().end(),
+                          [](double v) { return v > 0 && v < 900; }))
+      << "a read in the middle of the run";
+
+  const auto text = read_file(file);
+  EXPECT_EQ(promtool_problems(promtool, text), "") << text;
+  const auto e = parse_exposition(text);
+  ASSERT_EQ(e.problem, "") << text;
+  const auto events = test::tools::json_lines(r.standard_output);
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto streams = test::tools::summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  const auto& s = streams[0];
+  const auto l = labels(group, port, (*net)[0].v4().to_string(), "mcnet");
+  auto sample = [&e](const std::string& series) {
+    const auto it = e.samples.find(series);
+    return it == e.samples.end() ? nlohmann::json("<no sample " + series + ">") : nlohmann::json(it->second);
+  };
+  EXPECT_EQ(test::tools::field(s, "lost"), 100) << "loss injected";
+  for (const char* counter : {"packets", "bytes", "lost", "reordered", "duplicates"}) {
+    EXPECT_EQ(sample(std::string("mcast_recv_") + counter + "_total" + l), test::tools::field(s, counter)) << counter << "\n"
+                                                                                                  << text;
+  }
+  EXPECT_EQ(sample("mcast_recv_kernel_drops_total"), test::tools::field((*summary)["total"], "kernel_drops"));
+  const auto latency = test::tools::field(s, "latency_ns");
+  ASSERT_TRUE(latency.is_object()) << s;
+  const auto quantile = [&l](const char* q) { return "mcast_recv_latency_seconds" + l.substr(0, l.size() - 1) +
+                                                     ",quantile=\"" + q + "\"}"; };
+  EXPECT_EQ(sample(quantile("0.5")), latency["p50"].get<double>() / 1e9) << text;
+  EXPECT_EQ(sample(quantile("0.99")), latency["p99"].get<double>() / 1e9) << text;
+  const auto last = sample("mcast_recv_last_packet_timestamp_seconds" + l);
+  ASSERT_TRUE(last.is_number()) << text;
+  EXPECT_GE(last.get<double>(), started);
+  EXPECT_LE(last.get<double>(), unix_now());
+  EXPECT_EQ(e.samples.size(), 9u) << "one stream's 8 samples and the kernel drops\n" << text;
+  EXPECT_EQ(dir.entries(), std::vector<std::string>{"mcast.prom"}) << "no temporary file left";
+}
+
+TEST(NetMetricsE2e, AForeignStreamHasNoLossOrLatencySeries) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(promtool, "promtool", "prometheus");
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(3);
+  temp_dir dir;
+  const auto file = (dir.path / "mixed.prom").string();
+  const auto port = std::to_string(test::tools::free_port((*net)[2]));
+  const std::string group = "239.255.93.2";
+  test::tools::receiver rx((*net)[2], {"-i", "eth0", "--metrics-file", file, group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const char* program = R"(
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(30):
+    s.sendto(b'foreign %3d ' % i + b'.' * 20, (sys.argv[1], int(sys.argv[2])))
+    time.sleep(0.001)
+)";
+  const auto py = (*net)[0].exec({python, "-c", program, group, port}, {}, 10s);
+  ASSERT_TRUE(py.status.success()) << py.status.describe() << "\n" << py.output;
+  test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "2000pps", group + ":" + port});
+  const auto r = rx.finish_clean();
+  const auto text = read_file(file);
+  EXPECT_EQ(promtool_problems(promtool, text), "") << text;
+  const auto e = parse_exposition(text);
+  ASSERT_EQ(e.problem, "") << text;
+  const auto raw = labels(group, port, (*net)[0].v4().to_string(), "raw");
+  const auto mcnet = labels(group, port, (*net)[1].v4().to_string(), "mcnet");
+  EXPECT_EQ(e.samples.count("mcast_recv_packets_total" + raw) ? e.samples.at("mcast_recv_packets_total" + raw) : -1,
+            30)
+      << text;
+  EXPECT_EQ(e.samples.count("mcast_recv_bytes_total" + raw) ? e.samples.at("mcast_recv_bytes_total" + raw) : -1,
+            30 * 32)
+      << text;
+  EXPECT_EQ(e.samples.count("mcast_recv_last_packet_timestamp_seconds" + raw), 1u) << text;
+  for (const char* unknown : {"lost", "reordered", "duplicates"}) {
+    EXPECT_EQ(e.samples.count(std::string("mcast_recv_") + unknown + "_total" + raw), 0u) << unknown << "\n" << text;
+    EXPECT_EQ(e.samples.count(std::string("mcast_recv_") + unknown + "_total" + mcnet), 1u) << unknown << "\n"
+                                                                                          << text;
+  }
+  for (const auto& [series, value] : e.samples) {
+    if (series.starts_with("mcast_recv_latency_seconds")) {
+      EXPECT_NE(series.find("payload=\"mcnet\""), std::string::npos) << "latency of a foreign stream: " << series;
+    }
+  }
+  EXPECT_EQ(e.samples.at("mcast_recv_packets_total" + mcnet), 20) << text;
+  const auto streams = test::tools::summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << r.output;
+}
+
+TEST(NetMetricsE2e, ABadPathIsExitOneBeforeAnyJoin) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  for (const std::string path : {"/nonexistent-mcnet-metrics/x.prom", "/sys/mcnet.prom"}) {
+    SCOPED_TRACE(path);
+    const auto r = (*net)[0].exec({MCAST_RECV, "--json", "-i", "eth0", "--timeout", "1", "--metrics-file", path,
+                                   "239.255.93.3:5000"},
+                                  {}, 10s);
+    EXPECT_TRUE(r.status.exited) << r.status.describe();
+    EXPECT_EQ(r.status.code, 1) << r.output;
+    EXPECT_NE(r.output.find("mcast-recv: --metrics-file " + path + ": "), std::string::npos) << r.output;
+    test::tools::expect_schema_conform(r.standard_output);
+    const auto events = test::tools::json_lines(r.standard_output);
+    EXPECT_EQ(test::tools::find_event(events, "start"), nullptr) << "nothing joined: " << r.output;
+    ASSERT_NE(test::tools::find_event(events, "error"), nullptr) << r.output;
+  }
+  EXPECT_FALSE(fs::exists("/nonexistent-mcnet-metrics"));
 }
 
 }  // namespace
