@@ -4,7 +4,7 @@
 
 /// @file
 /// mcast-recv --metrics-file (docs/tools.md, "Metrics"; docs/man/mcast-recv.1,
-/// METRICS): the receiver's cumulative counters in the Prometheus text
+/// OUTPUT, "Metrics file"): the receiver's cumulative counters in the Prometheus text
 /// exposition format, version 0.0.4 (what node_exporter's textfile collector
 /// reads), written atomically. A series is made from the same stream object
 /// the JSON summary prints (stream_json), so the file and the summary agree,
@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -42,8 +43,8 @@ struct metric_labels {
 
 /// The values of one label set: the streams that have it, added up.
 struct metric_series {
-  metric_labels labels;
-  std::uint64_t packets = 0, bytes = 0;
+  metric_labels labels;                   ///< shared by the streams added up here
+  std::uint64_t packets = 0, bytes = 0;  ///< summed over the set's streams
   /// Summed over the streams that know them; none when no stream of the set
   /// does (a payload without sequence numbers: the summary's null).
   std::optional<std::uint64_t> lost, reordered, duplicates;
@@ -70,6 +71,7 @@ class metric_series_set {
   void add(const nlohmann::ordered_json& stream, std::string_view payload,
            std::optional<core::kernel_time> last_packet);
 
+  /// The series so far, one per label set.
   [[nodiscard]] const std::vector<metric_series>& series() const noexcept { return series_; }
 
  private:
@@ -107,6 +109,7 @@ class metric_series_set {
 /// said (a warning on the first failure after a success; the run goes on).
 class metrics_writer {
  public:
+  /// The session's (steady) clock.
   using time_point = std::chrono::steady_clock::time_point;
 
   /// Write `path` at most every `period_s` seconds when asked by due().
