@@ -214,6 +214,12 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"rtp-clock", {"--rtp-clock", "x"}, "rtp-clock"},
       {"interfaces", {"--interfaces=1"}, "interfaces"},
       {"interfaces", {"--interfaces"}, "--interfaces takes no group specs"},
+      {"metrics-file", {"--metrics-file"}, "metrics-file", true},
+      {"metrics-file", {"--metrics-file", ""}, "--metrics-file: a file name is needed"},
+      {"metrics-file", {"--metrics-file", "/nonexistent-mcnet-dir/x.prom"}, "/nonexistent-mcnet-dir does not exist"},
+      {"metrics-file", {"--metrics-file", "/sys/mcnet.prom"}, "--metrics-file /sys/mcnet.prom: cannot create"},
+      {"metrics-file", {"--metrics-file", "/"}, "--metrics-file /: names a directory"},
+      {"metrics-file", {"--metrics-file", "/dev/null"}, "not a regular file"},
       {"frobnicate", {"--frobnicate"}, "frobnicate"},
   };
   test::tools::expect_all_rejected(

@@ -284,11 +284,18 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
 receive_session::receive_session(const recv_settings& s, const reporter& out, stream_table& table,
                                  drop_counter kernel_drops, steady_clock now)
     : s_(s), out_(out), table_(table), kernel_drops_(std::move(kernel_drops)), now_(std::move(now)),
-      started_(now_()), last_report_(started_) {}
+      started_(now_()), last_report_(started_) {
+  if (s_.metrics_file) metrics_.emplace(*s_.metrics_file, s_.metrics_period(), started_);
+}
 
 void receive_session::start() {
   started_ = now_();
   last_report_ = started_;
+  if (metrics_) write_metrics(kernel_drops_());
+}
+
+void receive_session::write_metrics(std::uint64_t drops) {
+  if (metrics_) metrics_->write(table_, names_, drops, out_, now_());
 }
 
 double receive_session::elapsed() const { return std::chrono::duration<double>(now_() - started_).count(); }
@@ -305,6 +312,8 @@ bool receive_session::tick() {
   if (s_.interval > 0 && std::chrono::duration<double>(now - last_report_).count() >= s_.interval) {
     interval_report(std::chrono::duration<double>(now - last_report_).count());
     last_report_ = now;
+  } else if (metrics_ && s_.interval == 0 && metrics_->due(now)) {
+    write_metrics(kernel_drops_());
   }
   return false;
 }
@@ -372,6 +381,7 @@ void receive_session::interval_report(double span) {
   previous_drops_ = drops;
   out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total}});
   if (s_.csv) out_.flush();
+  write_metrics(drops);
 }
 
 void receive_session::summary() {
@@ -398,6 +408,7 @@ void receive_session::summary() {
                             ? fmt::format(" ({} datagrams of streams past --max-streams untracked)", table_.untracked())
                             : std::string()));
   out_.flush();
+  write_metrics(drops);
 }
 
 int receive_session::finish() const {

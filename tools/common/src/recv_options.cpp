@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <mcnet/core/message.hpp>
+#include <mcnet/tools/metrics.hpp>
 
 namespace mcnet::tools {
 
@@ -21,6 +22,7 @@ struct raw_values {
   double duration = 0, timeout = 0, max_loss = 0;
   std::string payload = "auto";
   std::int64_t rtp_clock = 0;
+  std::string metrics_file;
 };
 
 po::options_description description(recv_settings& s, raw_values& raw) {
@@ -52,7 +54,10 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("payload", po::value(&raw.payload)->default_value("auto"),
        "what the datagrams carry: auto (classify each stream), mcnet, moldudp64, rtp, mpegts or raw")
       ("rtp-clock", po::value(&raw.rtp_clock), "RTP timestamp clock in Hz for jitter (default: by payload type)")
-      ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit");
+      ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit")
+      ("metrics-file", po::value(&raw.metrics_file),
+       "file for Prometheus metrics (text format, for node_exporter's textfile collector), replaced "
+       "atomically every --interval seconds (10 when 0) and at exit");
   return visible;
 }
 
@@ -83,6 +88,8 @@ std::optional<std::string> check(const recv_settings& s) {
   if (s.max_streams < 1 || s.max_streams > 10'000'000) return fmt::format("--max-streams {}: 1 to 10000000", s.max_streams);
   if (s.interfaces && !s.specs.empty()) return "--interfaces takes no group specs";
   if (!s.interfaces && s.specs.empty()) return "no group given (see --help)";
+  if (s.metrics_file && s.interfaces) return "--metrics-file has nothing to write with --interfaces";
+  if (s.metrics_file) return check_metrics_path(*s.metrics_file);
   return std::nullopt;
 }
 
@@ -132,6 +139,7 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
     }
     s.rtp_clock = static_cast<std::uint32_t>(raw.rtp_clock);
   }
+  if (vm->count("metrics-file")) s.metrics_file = raw.metrics_file;
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
   return c;
 }

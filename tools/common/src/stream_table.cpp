@@ -88,6 +88,7 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
   }
   ++s.packets;
   s.bytes += size;
+  s.last_packet = arrival;
   if (ttl >= 0) s.ttl = ttl;
   if (tos >= 0) s.tos = tos;
 }

@@ -25,6 +25,7 @@
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/report.hpp>
@@ -111,7 +112,8 @@ class receive_session {
   receive_session(const recv_settings& s, const reporter& out, stream_table& table, drop_counter kernel_drops,
                   steady_clock now = std::chrono::steady_clock::now);
 
-  /// The run starts now: elapsed time and interval reports count from here.
+  /// The run starts now: elapsed time and interval reports count from here;
+  /// --metrics-file is written (with no stream yet), so it exists from the start.
   void start();
 
   /// The datagrams of one recvmmsg call on a socket bound to `port`, with
@@ -120,12 +122,14 @@ class receive_session {
   /// --count is taken; `drops_seen` keeps the socket's SO_RXQ_OVFL value.
   void handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen);
 
-  /// Ask the clock: prints an interval report when one is due; true when the
+  /// Ask the clock: prints an interval report when one is due (and writes
+  /// --metrics-file then, or every 10 s without --interval); true when the
   /// run must end (--duration, --count, or --timeout with nothing arrived).
   [[nodiscard]] bool tick();
 
   /// Print the summary (text, CSV rows, JSON event), after counting the
-  /// datagrams `auto` still held (stream_table::settle).
+  /// datagrams `auto` still held (stream_table::settle), and write
+  /// --metrics-file.
   void summary();
 
   /// The exit code after the summary: 2 for --timeout, 3 above --max-loss
@@ -139,6 +143,7 @@ class receive_session {
 
  private:
   void interval_report(double span);
+  void write_metrics(std::uint64_t drops);
   [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
   [[nodiscard]] double elapsed() const;
 
@@ -158,6 +163,7 @@ class receive_session {
   std::map<stream_key, totals> previous_;  // for interval deltas
   totals previous_sum_;
   std::uint64_t previous_drops_ = 0;
+  std::optional<metrics_writer> metrics_;  // with --metrics-file
 };
 
 /// The kernel's drops over `shards`: SO_MEMINFO's count (which includes drops

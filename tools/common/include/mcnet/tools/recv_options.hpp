@@ -41,6 +41,10 @@ struct recv_settings {
   std::int64_t max_streams = static_cast<std::int64_t>(stream_table::default_max_streams);
   payload_mode payload = payload_mode::auto_detect;  ///< --payload
   std::optional<std::uint32_t> rtp_clock;            ///< --rtp-clock, Hz (else by payload type)
+  std::optional<std::string> metrics_file;      ///< --metrics-file: Prometheus text format, written atomically
+
+  /// Seconds between writes of --metrics-file: --interval, or 10 when it is 0.
+  [[nodiscard]] double metrics_period() const noexcept { return interval > 0 ? interval : 10; }
 
   /// The output formats these settings ask for.
   [[nodiscard]] output_format format() const noexcept { return {json_output, csv, quiet}; }
@@ -62,7 +66,8 @@ struct recv_command {
 /// Errors: the first problem found, in the order the tool has always
 /// checked them: the parser's, then the values (-4 with -6, --json with
 /// --csv, each range, --force without --rcvbuf, --interfaces with specs,
-/// no spec). Specs themselves are checked later (resolve_memberships).
+/// no spec, then --metrics-file: check_metrics_path, which creates and
+/// removes a file in its directory). Specs themselves are checked later (resolve_memberships).
 [[nodiscard]] tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args);
 
 }  // namespace mcnet::tools

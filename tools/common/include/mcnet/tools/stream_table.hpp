@@ -83,7 +83,9 @@ struct stream {
   std::unique_ptr<mpegts_state> mpegts;
   // raw
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
+  std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
 };
+
 
 /// What add() made of one datagram (for --show-packets).
 struct accounted {
