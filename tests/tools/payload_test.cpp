@@ -439,6 +439,54 @@ TEST(ReceivePayload, RtpOfPayloadType33IsCheckedAsMpegTsToo) {
   EXPECT_EQ(r["pids"], 2);
 }
 
+// `auto` holds the first datagram of an SSRC; its transport packets are
+// checked when the stream starts, as with --payload rtp: a first datagram of
+// zeros is 7 sync errors in both modes.
+TEST(ReceivePayload, TheHeldFirstDatagramOfPayloadType33IsCheckedToo) {
+  auto ts = transport_stream(3);
+  const bytes zeros(ts[0].size());
+  for (auto mode : {tools::payload_mode::auto_detect, tools::payload_mode::rtp}) {
+    fixture f(mode);
+    f.start();
+    batch b;
+    b.add(sender_a, rtp(1, 0, 9, 33, zeros)).add(sender_a, rtp(2, 0, 9, 33, ts[1])).add(sender_a, rtp(3, 0, 9, 33, ts[2]));
+    f.feed(b);
+    const auto s = f.summary();
+    ASSERT_EQ(s["streams"].size(), 1u) << s;
+    const auto& r = s["streams"][0];
+    EXPECT_EQ(r["payload"], "rtp");
+    EXPECT_EQ(r["packets"], 3);
+    EXPECT_EQ(r["sync_errors"], 7) << "mode " << static_cast<int>(mode);
+  }
+}
+
+// A MoldUDP64 session starting "G" (0x47) in 188-byte packets looks like a
+// transport packet's sync byte; the exact MoldUDP64 parse wins.
+TEST(ReceivePayload, AMoldUdp64SessionStartingWithGIsNotMpegTs) {
+  fixture f;
+  f.start();
+  batch b;
+  // 20-byte header + 4 messages of 2 + 40 bytes = 188.
+  const auto packet = [](std::uint64_t first) {
+    bytes out(188);
+    auto p = feed::moldudp64::packet_builder::start(out, feed::moldudp64::session_id::make("GLOBEX").value(), first)
+                 .value();
+    const std::array<std::byte, 40> message{};
+    for (int i = 0; i < 4; ++i) EXPECT_TRUE(p.append(message).has_value());
+    EXPECT_EQ(p.size(), 188u);
+    return out;
+  };
+  for (std::uint64_t first : {1, 5, 13}) b.add(sender_a, packet(first));  // 9-12 lost
+  f.feed(b);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  const auto& m = s["streams"][0];
+  EXPECT_EQ(m["payload"], "moldudp64");
+  EXPECT_EQ(m["session"], "GLOBEX");
+  EXPECT_EQ(m["messages"], 12);
+  EXPECT_EQ(m["lost"], 4);
+}
+
 TEST(ReceivePayload, IntervalReportsCarryTheProtocolsDeltas) {
   fixture f;
   f.settings.interval = 1;

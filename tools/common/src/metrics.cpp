@@ -129,10 +129,11 @@ std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t
          "Sequence numbers missing per stream; no sample for a payload without sequence numbers.");
   samples(out, "mcast_recv_lost_total", series, [](const metric_series& m) { return m.lost; });
   family(out, "mcast_recv_reordered_total", "counter",
-         "Datagrams that arrived after a higher sequence number; no sample without sequence numbers.");
+         "Sequence numbers (MoldUDP64: messages) that arrived after a higher one; no sample without sequence "
+         "numbers.");
   samples(out, "mcast_recv_reordered_total", series, [](const metric_series& m) { return m.reordered; });
   family(out, "mcast_recv_duplicates_total", "counter",
-         "Datagrams whose sequence number had already arrived; no sample without sequence numbers.");
+         "Sequence numbers (MoldUDP64: messages) that had already arrived; no sample without sequence numbers.");
   samples(out, "mcast_recv_duplicates_total", series, [](const metric_series& m) { return m.duplicates; });
   family(out, "mcast_recv_latency_seconds", "summary",
          "Kernel receive time minus the send time the payload carries, over the stream's life; "

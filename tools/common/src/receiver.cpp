@@ -122,7 +122,8 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   if (s.rcvbuf > 0) {
     auto g = core::set_receive_buffer(*sock, s.rcvbuf, s.force ? core::buffer_request::force : core::buffer_request::normal);
     if (!g) return fail(g.error());
-    if (g->clamped() && !buffers.granted) out.warn(g->hint());
+    // The library names the socket option; the tool's way to it is --force.
+    if (g->clamped() && !buffers.granted) out.warn(g->hint() + " (mcast-recv: --force)");
     buffers.granted = g->granted;
   } else if (!buffers.granted) {
     if (auto b = core::get(*sock, core::opt::receive_buffer)) buffers.granted = *b;

@@ -152,9 +152,10 @@ void stream_table::account_mpegts(stream& s, std::span<const std::byte> datagram
 
 void stream_table::release_held(const source_id& id, source_state& st) {
   if (!st.held) return;
-  const auto h = *st.held;
+  const auto h = std::move(*st.held);
   st.held.reset();
   --held_count_;
+  held_bytes_ -= h.mpegts.size();
   accounted ignored;
   const stream_key raw_key{std::get<0>(id), std::get<1>(id), std::get<2>(id), true, 0, 0, payload_kind::raw};
   account_raw(raw_key, h.size, h.arrival, h.ttl, h.tos, h.interface_index, false, ignored);
@@ -214,34 +215,10 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
     }
   }
 
-  // MPEG-TS: whole 188-byte packets. `auto` takes a new stream only when
-  // every packet starts 0x47; a source already sending MPEG-TS keeps its
-  // stream, where a missing sync byte is a sync error.
-  if (mode_ == payload_mode::mpegts || detect) {
-    if (feed::mpegts::datagram_view::parse(payload)) {
-      bool take = !detect;
-      if (!take) {
-        take = true;
-        for (std::size_t at = 0; at < payload.size(); at += feed::mpegts::packet_size) {
-          if (std::to_integer<std::uint8_t>(payload[at]) != feed::mpegts::sync_byte) take = false;
-        }
-      }
-      stream_key key = raw_key;
-      key.payload = payload_kind::mpegts;
-      if (!take) take = streams_.contains(key);
-      if (take) {
-        if (st) release_held(id, *st);
-        out.payload = payload_kind::mpegts;
-        auto* s = find_or_make(key, out);
-        if (s == nullptr) return out;
-        count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
-        account_mpegts(*s, payload);
-        return out;
-      }
-    }
-  }
-
-  // MoldUDP64: the session printable and the message blocks adding up to the datagram exactly.
+  // MoldUDP64: the session printable and the message blocks adding up to the
+  // datagram exactly. Before MPEG-TS: a session starting "G" (0x47) in a
+  // datagram of 188 bytes would pass for a transport packet, while a
+  // transport stream practically never adds up as MoldUDP64.
   if (mode_ == payload_mode::moldudp64 || detect) {
     if (const auto v = feed::moldudp64::packet_view::parse(payload)) {
       if (st) release_held(id, *st);
@@ -272,6 +249,33 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
     }
   }
 
+  // MPEG-TS: whole 188-byte packets. `auto` takes a new stream only when
+  // every packet starts 0x47; a source already sending MPEG-TS keeps its
+  // stream, where a missing sync byte is a sync error.
+  if (mode_ == payload_mode::mpegts || detect) {
+    if (feed::mpegts::datagram_view::parse(payload)) {
+      bool take = !detect;
+      if (!take) {
+        take = true;
+        for (std::size_t at = 0; at < payload.size(); at += feed::mpegts::packet_size) {
+          if (std::to_integer<std::uint8_t>(payload[at]) != feed::mpegts::sync_byte) take = false;
+        }
+      }
+      stream_key key = raw_key;
+      key.payload = payload_kind::mpegts;
+      if (!take) take = streams_.contains(key);
+      if (take) {
+        if (st) release_held(id, *st);
+        out.payload = payload_kind::mpegts;
+        auto* s = find_or_make(key, out);
+        if (s == nullptr) return out;
+        count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
+        account_mpegts(*s, payload);
+        return out;
+      }
+    }
+  }
+
   // RTP version 2. With `auto` a stream needs a steady SSRC and sequence:
   // the first datagram of a new SSRC is held until the next one of its
   // source (RFC 3550 A.1 probation, with MIN_SEQUENTIAL 2).
@@ -296,24 +300,34 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
           static_cast<std::uint16_t>(v->sequence() - st->held->sequence) - 1u <
               feed::rtp_sequence_tracker::max_dropout - 1u) {
         // The second of a steady pair: a stream, with the held datagram first.
-        const auto h = *st->held;
+        const auto h = std::move(*st->held);
         st->held.reset();
         --held_count_;
         auto* s = find_or_make(key, out);
         if (s == nullptr) {
+          held_bytes_ -= h.mpegts.size();
           ++untracked_;  // the held one too
           return out;
         }
         count(*s, key, h.size, h.arrival, h.ttl, h.tos, h.interface_index);
-        account_rtp(*s, h.sequence, h.timestamp, h.payload_type, h.arrival, {});
+        held_bytes_ -= h.mpegts.size();
+        account_rtp(*s, h.sequence, h.timestamp, h.payload_type, h.arrival, h.mpegts);
         count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
         account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());
         return out;
       }
-      if (st != nullptr) {
+      // Payload type 33 carries MPEG-TS, checked once the stream exists: its
+      // bytes are kept with it, within a budget (past it, the datagram is
+      // not held and counts as raw, as one from a source with no room).
+      const bool keep_ts = v->payload_type() == rtp_mp2t && !v->payload().empty();
+      if (st != nullptr && (!keep_ts || held_bytes_ + v->payload().size() <= max_held_bytes)) {
         release_held(id, *st);
         st->held = held_rtp{v->ssrc(), v->sequence(), v->timestamp(), v->payload_type(), arrival, payload.size(),
-                            ttl, tos, interface_index};
+                            ttl, tos, interface_index, {}};
+        if (keep_ts) {
+          st->held->mpegts.assign(v->payload().begin(), v->payload().end());
+          held_bytes_ += v->payload().size();
+        }
         ++held_count_;
         return out;
       }

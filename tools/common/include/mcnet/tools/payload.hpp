@@ -13,9 +13,8 @@
 namespace mcnet::tools {
 
 /// A payload protocol: what mcast-send writes after (or instead of) the
-/// MCN1 header, and what a stream of mcast-recv carries (its `"payload"`).
-/// Declared in the order mcast-recv's `auto` tries them; mcast-send sends
-/// all but `raw`.
+/// MCN1 header, and what a stream of mcast-recv carries (its `"payload"`);
+/// streams of one source sort in this order. mcast-send sends all but `raw`.
 enum class payload_kind : std::uint8_t {
   mcnet,      ///< the 40-byte MCN1 test header (docs/tools.md, "Wire header")
   mpegts,     ///< 7 MPEG-TS packets of 188 bytes (ISO/IEC 13818-1), each starting 0x47

@@ -20,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <vector>
 #include <string_view>
 #include <tuple>
 
@@ -174,7 +175,10 @@ class stream_table {
     std::size_t size = 0;
     int ttl = -1, tos = -1;
     std::uint32_t interface_index = 0;
+    std::vector<std::byte> mpegts;  ///< payload type 33: the transport packets, checked when the stream starts
   };
+  /// Bytes of held payload-type-33 datagrams kept at most (all sources).
+  static constexpr std::size_t max_held_bytes = std::size_t{16} << 20;
   struct source_state {
     std::optional<payload_kind> sends;  ///< the protocol last recognised from it (not raw)
     std::optional<held_rtp> held;
@@ -197,6 +201,7 @@ class stream_table {
   std::uint64_t untracked_ = 0;
   std::uint64_t malformed_ = 0;
   std::uint64_t held_count_ = 0;
+  std::size_t held_bytes_ = 0;  // of the held datagrams' mpegts bytes
   std::size_t checkers_ = 0;  // mpegts_state objects alive
   std::map<stream_key, stream> streams_;
   std::map<source_id, source_state> sources_;  // `auto` and malformed bookkeeping; at most max_streams_
