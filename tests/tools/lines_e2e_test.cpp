@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -39,24 +41,48 @@ json summary_lines(const std::string& standard_output) {
   return summary != nullptr ? field(*summary, "lines") : json("<no summary>");
 }
 
+// A run of mcast-recv --line A=a --line B=b (after `recv_extra`) in host 1 of
+// `net` while host 0 runs mcast-send with what `send_args` makes of the two
+// specs (a free port on each group).
+struct line_run {
+  test::run_result received, sent;
+  json lines;
+};
+line_run run_lines(const test::network& net, const std::string& a_group, const std::string& b_group,
+                   std::vector<std::string> recv_extra,
+                   const std::function<std::vector<std::string>(const std::string&, const std::string&)>& send_args,
+                   std::chrono::milliseconds quiet = std::chrono::milliseconds(300)) {
+  const auto port = std::to_string(free_port(net[1]));
+  const auto a = a_group + ":" + port, b = b_group + ":" + port;
+  recv_extra.insert(recv_extra.end(), {"--line", "A=" + a, "--line", "B=" + b});
+  receiver r(net[1], recv_extra);
+  line_run out;
+  EXPECT_TRUE(r.joined()) << r.output();
+  if (!r.joined()) return out;
+  out.sent = send(net[0], send_args(a, b));
+  out.received = r.finish_clean(quiet);
+  out.lines = summary_lines(out.received.standard_output);
+  return out;
+}
+
 }  // namespace
 
 TEST(NetLinesE2e, MergedLossIsWhatBothLinesDrop) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  const auto& rx = (*net)[1];
   for (const std::string payload : {"mcnet", "moldudp64", "rtp"}) {
     SCOPED_TRACE(payload);
-    const auto port = std::to_string(free_port(rx));
-    const auto a = "239.255.81.1:" + port, b = "239.255.82.1:" + port;
     // Room for the whole run in the receive buffer: nothing lost but what the sender drops.
-    receiver r(rx, {"-i", "eth0", "--rcvbuf", "8388608", "--force", "--payload", payload, "--line", "A=" + a, "--line",
-                    "B=" + b});
-    ASSERT_TRUE(r.joined()) << r.output();
-    const auto sent = send((*net)[0], {"-i", "eth0", "--payload", payload, "-c", "1000", "-r", "5000pps",
-                                       "--drop-every", "10", "--drop-every-b", "15", "--line-b", b, a});
-    const auto got = r.finish_clean();
-    const auto lines = summary_lines(got.standard_output);
+    const auto run = run_lines(*net, "239.255.81.1", "239.255.82.1",
+                               {"-i", "eth0", "--rcvbuf", "8388608", "--force", "--payload", payload},
+                               [&payload](const auto& a, const auto& b) {
+                                 return std::vector<std::string>{"-i", "eth0", "--payload", payload, "-c", "1000", "-r",
+                                                                 "5000pps", "--drop-every", "10", "--drop-every-b",
+                                                                 "15", "--line-b", b, a};
+                               });
+    const auto& got = run.received;
+    const auto& sent = run.sent;
+    const auto& lines = run.lines;
     ASSERT_TRUE(lines.is_object()) << got.output;
     const auto events_rx = json_lines(got.standard_output);
     const json* summary_rx = find_event(events_rx, "summary");
@@ -94,16 +120,12 @@ TEST(NetLinesE2e, MergedLossIsWhatBothLinesDrop) {
 TEST(NetLinesE2e, DelayOfLineBShowsAsSkew) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
-  const auto a = "[ff3e::84]:" + port, b = "[ff3e::83]:" + port;
-  receiver r(rx, {"-i", "eth0", "--line", "A=" + a, "--line", "B=" + b});
-  ASSERT_TRUE(r.joined()) << r.output();
   // 200 datagrams 1 ms apart, B 20 ms later: every copy of B is second.
-  send((*net)[0], {"-i", "eth0", "-c", "200", "-r", "1000pps", "--delay-b", "20000", "--line-b", b, a});
-  const auto got = r.finish_clean(std::chrono::milliseconds(400));
-  const auto lines = summary_lines(got.standard_output);
-  ASSERT_TRUE(lines.is_object()) << got.output;
+  const auto run = run_lines(*net, "[ff3e::84]", "[ff3e::83]", {"-i", "eth0"}, [](const auto& a, const auto& b) {
+    return std::vector<std::string>{"-i", "eth0", "-c", "200", "-r", "1000pps", "--delay-b", "20000", "--line-b", b, a};
+  }, std::chrono::milliseconds(400));
+  const auto& lines = run.lines;
+  ASSERT_TRUE(lines.is_object()) << run.received.output;
   EXPECT_EQ(field(field(lines, "merged"), "delivered"), 200) << lines;
   EXPECT_EQ(field(field(lines, "merged"), "lost"), 0) << lines;
   EXPECT_DOUBLE_EQ(field(field(lines, "A"), "first_share").get<double>(), 1.0) << lines;
@@ -119,19 +141,35 @@ TEST(NetLinesE2e, DelayOfLineBShowsAsSkew) {
 TEST(NetLinesE2e, ADeadLineBMissedEverything) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
-  const auto a = "239.255.85.1:" + port, b = "239.255.86.1:" + port;
-  receiver r(rx, {"-i", "eth0", "--line", "A=" + a, "--line", "B=" + b});
-  ASSERT_TRUE(r.joined()) << r.output();
-  send((*net)[0], {"-i", "eth0", "-c", "300", "-r", "20000pps", a});
-  const auto got = r.finish_clean();
-  const auto lines = summary_lines(got.standard_output);
-  ASSERT_TRUE(lines.is_object()) << got.output;
+  const auto run = run_lines(*net, "239.255.85.1", "239.255.86.1", {"-i", "eth0"}, [](const auto& a, const auto&) {
+    return std::vector<std::string>{"-i", "eth0", "-c", "300", "-r", "20000pps", a};
+  });
+  const auto& lines = run.lines;
+  ASSERT_TRUE(lines.is_object()) << run.received.output;
   EXPECT_DOUBLE_EQ(field(field(lines, "A"), "first_share").get<double>(), 1.0) << lines;
   EXPECT_DOUBLE_EQ(field(field(lines, "B"), "first_share").get<double>(), 0.0) << lines;
   EXPECT_EQ(field(field(lines, "B"), "packets"), 0) << lines;
   EXPECT_EQ(field(field(lines, "B"), "gaps"), 300) << lines;
   EXPECT_EQ(field(field(lines, "A"), "gaps"), 0) << lines;
   EXPECT_EQ(field(field(lines, "merged"), "lost"), 0) << lines;
+}
+
+// A delay longer than the queue holds: 70,000 datagrams sent as fast as
+// possible with B 3 s late fill the 65,536-copy queue long before the first
+// copy is due, so B's oldest copies go out early, counted, and none is lost.
+TEST(NetLinesE2e, AFullDelayQueueSendsTheOldestEarly) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[0]));
+  const auto sent = send((*net)[0], {"-i", "eth0", "-c", "70000", "--size", "40", "--delay-b", "3000000", "--line-b",
+                                     "239.255.88.1:" + port, "239.255.87.1:" + port});
+  const auto events = json_lines(sent.standard_output);
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << sent.output;
+  const auto b = field((*summary)["groups"][0], "line_b");
+  EXPECT_EQ(field(b, "sent"), 70000) << b;
+  // Exactly 70,000 - 65,536 when A is done within the delay (it takes well
+  // under a second); fewer only if some copies came due first.
+  EXPECT_GT(field(b, "early").get<std::uint64_t>(), 0u) << b;
+  EXPECT_LE(field(b, "early").get<std::uint64_t>(), 70000u - 65536u) << b;
 }

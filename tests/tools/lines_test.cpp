@@ -271,3 +271,24 @@ TEST(Lines, WithoutLineTheEventsSayNull) {
   ASSERT_TRUE(summary->contains("lines"));
   EXPECT_TRUE((*summary)["lines"].is_null());
 }
+
+TEST(Lines, TextReportNamesEachLineAndTheMerge) {
+  auto c = tools::parse_recv_command_line({"--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
+  ASSERT_TRUE(c.has_value()) << c.error().message;
+  std::ostringstream out, err;
+  const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
+  tools::stream_table table;
+  tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
+  session.start();
+  batch b;
+  b.add(group_a, 0, 1'000'000).add(group_b, 0, 1'300'000).add(group_b, 1, 2'000'000);
+  std::uint32_t drops_seen = 0;
+  session.handle(b.span(), port, drops_seen);
+  session.summary();
+  const auto text = out.str();
+  EXPECT_NE(text.find("lines:\n  line A (239.1.1.1:5000)  packets 1  gaps 1  first 50.0%\n"
+                      "  line B (239.2.1.1:5000)  packets 2  gaps 0  first 50.0%\n"
+                      "  merged  delivered 2  lost 0  duplicates dropped 1  skew p50 0.300 ms"),
+            std::string::npos)
+      << text;
+}

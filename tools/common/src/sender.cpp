@@ -336,6 +336,14 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
                          rtp ? fmt::format(", RTP sequence from {}, timestamp from {}", t.stream->rtp().sequence,
                                            t.stream->rtp().timestamp)
                              : ""));
+    if (t.line_b) {
+      const auto& b = *t.line_b;
+      const auto b_where = b.iface.is_kernel_choice() ? route_interface(b.group, b.source) : b.iface;
+      out.text(fmt::format("  line B: {} on {}{}", core::endpoint(b.group, b.port).to_string(),
+                           b_where.index != 0 ? fmt::format("{} ({})", b_where.name.view(), b_where.index)
+                                              : std::string("?"),
+                           s.delay_b_us ? fmt::format(", {} us later", s.delay_b_us) : ""));
+    }
   }
   json pids = nullptr;
   if (p.carries_mpegts()) {
