@@ -98,3 +98,42 @@ TEST(SendBatch, TheEndOfTheOrderEndsTheTarget) {
 }
 
 }  // namespace
+
+TEST(DelayQueue, HoldsCopiesUntilDueInOrderWithinItsCapacity) {
+  tools::delay_queue q(100);
+  EXPECT_EQ(q.capacity(), tools::delay_queue::max_datagrams);
+  EXPECT_EQ(tools::delay_queue(65507).capacity(), tools::delay_queue::max_bytes / 65507) << "64 MiB of big datagrams";
+  EXPECT_FALSE(q.next_due().has_value());
+  std::vector<std::byte> bytes(100);
+  for (std::size_t i = 0; i < 5; ++i) {
+    bytes[0] = static_cast<std::byte>(i);
+    q.push(std::span<const std::byte>(bytes.data(), 10 + i), 1000 + static_cast<std::int64_t>(i) * 100);
+  }
+  EXPECT_EQ(q.size(), 5u);
+  EXPECT_EQ(q.next_due(), 1000);
+  EXPECT_TRUE(q.due(999, 32).empty()) << "nothing is due before its time";
+  auto ready = q.due(1250, 32);
+  ASSERT_EQ(ready.size(), 3u);
+  EXPECT_EQ(ready[2].size, 12u);
+  EXPECT_EQ(ready[2].buffer[0], std::byte{2});
+  EXPECT_EQ(q.due(1250, 2).size(), 2u) << "at most the limit";
+  q.pop(2);
+  EXPECT_EQ(q.next_due(), 1200);
+  EXPECT_EQ(q.due(10'000, 32).size(), 3u);
+}
+
+TEST(DelayQueue, WrapsAroundWhenFull) {
+  // Three copies of 30 MB: 64 MiB holds two.
+  tools::delay_queue q(30'000'000);
+  ASSERT_EQ(q.capacity(), 2u);
+  std::vector<std::byte> bytes(8);
+  for (std::uint8_t i = 0; i < 6; ++i) {
+    if (q.full()) q.pop(1);  // what send_all does: the oldest goes out early
+    bytes[0] = std::byte{i};
+    q.push(bytes, i);
+  }
+  const auto ready = q.due(100, 32);
+  ASSERT_EQ(ready.size(), 2u);
+  EXPECT_EQ(ready[0].buffer[0], std::byte{4});
+  EXPECT_EQ(ready[1].buffer[0], std::byte{5});
+}

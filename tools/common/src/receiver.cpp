@@ -287,6 +287,14 @@ receive_session::receive_session(const recv_settings& s, const reporter& out, st
     : s_(s), out_(out), table_(table), kernel_drops_(std::move(kernel_drops)), now_(std::move(now)),
       started_(now_()), last_report_(started_) {
   if (s_.metrics_file) metrics_.emplace(*s_.metrics_file, s_.metrics_period(), started_);
+  if (!s_.lines.empty()) {
+    auto m = line_merge::make(s_.lines);
+    if (m) {
+      lines_.emplace(std::move(*m));
+    } else {
+      out_.warn("--line: the lines are not merged: " + m.error().message());
+    }
+  }
 }
 
 void receive_session::start() {
@@ -335,6 +343,16 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     const auto a = table_.add(group, port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
                               m.info.interface_index);
     if (!a.is_end()) ++total_;
+    if (lines_) {
+      if (const auto line = lines_->line_of(group, port)) {
+        if (!lines_->offer(*line, a, arrival.time_since_epoch().count()) && !warned_unsequenced_) {
+          warned_unsequenced_ = true;
+          out_.warn(fmt::format("{} -> {}: a {} datagram on a line: no sequence number to merge by (counted as "
+                                "unsequenced)",
+                                source.to_string(), core::endpoint(group, port).to_string(), payload_name(a.payload)));
+        }
+      }
+    }
     if (a.untracked && !warned_untracked_) {
       warned_untracked_ = true;
       out_.warn(fmt::format("more than {} streams (--max-streams): datagrams of further streams are counted as "
@@ -380,7 +398,13 @@ void receive_session::interval_report(double span) {
   }
   previous_sum_ = sum;
   previous_drops_ = drops;
-  out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total}});
+  json lines = nullptr;
+  if (lines_) {
+    lines = lines_->to_json();
+    for (const auto& l : lines_->text()) out_.text(l);
+  }
+  out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
+              {"lines", lines}});
   if (s_.csv) out_.flush();
   write_metrics(drops);
 }
@@ -401,7 +425,15 @@ void receive_session::summary() {
   const auto drops = kernel_drops_();
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
-  out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total}});
+  json lines = nullptr;
+  if (lines_) {
+    lines_->finish();
+    lines = lines_->to_json();
+    out_.text("lines:");
+    for (const auto& l : lines_->text()) out_.text(l);
+  }
+  out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
+              {"lines", lines}});
   out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
                         "in {:.3f} s{}",
                         sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, since_start,

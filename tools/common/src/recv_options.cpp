@@ -23,6 +23,7 @@ struct raw_values {
   std::string payload = "auto";
   std::int64_t rtp_clock = 0;
   std::string metrics_file;
+  std::vector<std::string> lines;
 };
 
 po::options_description description(recv_settings& s, raw_values& raw) {
@@ -57,7 +58,9 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit")
       ("metrics-file", po::value(&raw.metrics_file),
        "file for Prometheus metrics (text format, for node_exporter's textfile collector), replaced "
-       "atomically every --interval seconds (10 when 0) and at exit");
+       "atomically every --interval seconds (10 when 0) and at exit")
+      ("line", po::value(&raw.lines)->composing(),
+       "NAME=SPEC, 2 to 4 times: lines carrying one feed (A/B), merged by sequence number (mcnet, moldudp64, rtp)");
   return visible;
 }
 
@@ -109,6 +112,10 @@ std::string recv_help() {
                    "\nSPEC: GROUP any source; S,GROUP only from S; !S,GROUP all but S. Several specs add sources.\n"
                    "Sockets: one per port and family, more past net.ipv4.igmp_max_memberships and the\n"
                    "igmp_max_msf / mld_max_msf source limits (read from the kernel at start).\n"
+                   "--line NAME=SPEC (2 to 4): each datagram belongs to the line of its group and port; the lines\n"
+                   "are merged by sequence number, first copy wins; the summary and interval events get \"lines\"\n"
+                   "(per line: packets, gaps, first_share; merged: delivered, lost on every line, duplicates\n"
+                   "dropped, skew between the lines' copies). MPEG-TS and raw datagrams are not merged.\n"
                    "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"
                    "3 loss above --max-loss, 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
 }
@@ -140,6 +147,18 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
     s.rtp_clock = static_cast<std::uint32_t>(raw.rtp_clock);
   }
   if (vm->count("metrics-file")) s.metrics_file = raw.metrics_file;
+  if (!raw.lines.empty()) {
+    auto lines = parse_lines(raw.lines, s.iface);
+    if (!lines) return tl::unexpected(usage_error{lines.error(), "usage", false, s.json_output});
+    if (s.payload == payload_mode::mpegts || s.payload == payload_mode::raw) {
+      return tl::unexpected(usage_error{fmt::format("--line with --payload {}: lines merge by sequence number, which "
+                                                    "only mcnet, moldudp64 and rtp carry",
+                                                    raw.payload),
+                                        "usage", false, s.json_output});
+    }
+    s.lines = std::move(*lines);
+    for (const auto& l : s.lines) s.specs.push_back(l.spec);
+  }
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
   return c;
 }

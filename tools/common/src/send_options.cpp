@@ -25,6 +25,8 @@ struct raw_values {
   double duration = 0;
   std::string payload = "mcnet", session = "MCNET";
   std::int64_t messages = 1, message_size = 32, rtp_pt = 33, ssrc = 0, pids = 1;
+  std::string line_b;
+  std::int64_t drop_b = 0, delay_b = 0;
 };
 
 po::options_description description(send_settings& s, raw_values& raw) {
@@ -54,6 +56,9 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("drop-every", po::value(&raw.drop)->default_value(0), "K >= 2: do not send datagrams m*K-1 (sequence numbers from 0)")
       ("dup-every", po::value(&raw.dup)->default_value(0), "K >= 2: send datagrams m*K-1 twice")
       ("reorder-every", po::value(&raw.reorder)->default_value(0), "K >= 2: send datagram m*K just before m*K-1")
+      ("line-b", po::value(&raw.line_b), "also send every datagram (same payload and sequence) to this B line: a group spec with one group per main group, same family")
+      ("drop-every-b", po::value(&raw.drop_b)->default_value(0), "with --line-b, K >= 2: the B line does not send m*K-1 (the other faults act on the main line only)")
+      ("delay-b", po::value(&raw.delay_b)->default_value(0), "with --line-b: B's copies go out USEC microseconds later, 0 to 10000000")
       ("batch", po::value(&raw.batch)->default_value(32), "at most this many datagrams per sendmmsg call, 1 to 64 (paced: what is due)")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (docs/tools.md, docs/mcast-tools.schema.json)")
       ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)");
@@ -170,6 +175,11 @@ std::string send_help() {
                    "continuity counters per PID; no end marker.\n"
                    "-c and the faults count datagrams: a dropped one loses its messages (moldudp64), skips its\n"
                    "sequence number (rtp), makes its PIDs' continuity counters jump (mpegts).\n"
+                   "--line-b SPEC: every datagram goes to the B line too, built alongside the main line's (same\n"
+                   "sequence, messages, continuity counters; the MCN1 send time and RTP timestamp are read when\n"
+                   "B's copy is built). The main line's faults act on it only; --drop-every-b drops on B only;\n"
+                   "--delay-b holds B's copies in a queue of at most 65536 datagrams (and 64 MiB): when it is\n"
+                   "full the oldest goes out early, counted as \"early\" in the summary.\n"
                    "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n");
 }
 
@@ -193,6 +203,20 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   for (const auto& [name, k] : {std::pair{"--drop-every", raw.drop}, {"--dup-every", raw.dup}, {"--reorder-every", raw.reorder}}) {
     if (k != 0 && k < 2) return bad(fmt::format("{} {}: 0 (off) or at least 2", name, k));
   }
+  if (!vm.count("line-b")) {
+    for (const char* name : {"drop-every-b", "delay-b"}) {
+      if (given(vm, name)) return bad(fmt::format("--{}: only with --line-b", name));
+    }
+  } else if (raw.line_b.empty()) {
+    return bad("--line-b \"\": a group spec");
+  }
+  if (raw.drop_b != 0 && raw.drop_b < 2) return bad(fmt::format("--drop-every-b {}: 0 (off) or at least 2", raw.drop_b));
+  if (raw.delay_b < 0 || raw.delay_b > static_cast<std::int64_t>(max_delay_b_us)) {
+    return bad(fmt::format("--delay-b {}: 0 to {} microseconds", raw.delay_b, max_delay_b_us));
+  }
+  if (vm.count("line-b")) s.line_b = raw.line_b;
+  s.drop_every_b = static_cast<std::uint64_t>(raw.drop_b);
+  s.delay_b_us = static_cast<std::uint64_t>(raw.delay_b);
   if (vm.count("batch") && (raw.batch < 1 || raw.batch > static_cast<std::int64_t>(core::batch_limit))) {
     return bad(fmt::format("--batch {}: 1 to {}", raw.batch, core::batch_limit));
   }

@@ -6,7 +6,9 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <limits>
 #include <chrono>
 #include <random>
 #include <set>
@@ -66,6 +68,42 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     }
   }
   if (targets.empty()) return out.usage("no group given (see --help)");
+  if (!s.line_b) return std::nullopt;
+  const auto& text = *s.line_b;
+  auto spec = parse_group_spec(text, spec_user::sender, s.iface);
+  if (!spec) return out.fail(exit_usage, spec.error());
+  auto groups = expand(*spec);
+  if (!groups) return out.fail(exit_usage, groups.error());
+  if (groups->size() != targets.size()) {
+    return out.usage(fmt::format("--line-b {}: {} group(s), the main line has {}: one B group per main group", text,
+                                 groups->size(), targets.size()));
+  }
+  core::interface_ref iface = default_iface;
+  if (!spec->interface_text().empty()) {
+    auto r = resolve_interface(resolve, spec->interface_text(), "--line-b " + text, out);
+    if (!r) return r.error();
+    iface = *r;
+  }
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& g = (*groups)[i];
+    auto& a = targets[i];
+    if (g.is_v6() != a.group.is_v6()) {
+      return out.usage(fmt::format("--line-b {}: {} is {}, its main group {} is {}", text, g.to_string(),
+                                   g.is_v6() ? "IPv6" : "IPv4", a.group.to_string(), a.group.is_v6() ? "IPv6" : "IPv4"));
+    }
+    for (const auto& other : targets) {
+      if (other.group == g && other.port == spec->port) {
+        return out.usage(fmt::format("--line-b {}: {} is a main group: the B line must be another group or port",
+                                     text, core::endpoint(g, spec->port).to_string()));
+      }
+    }
+    auto b = std::make_unique<send_target>();
+    b->group = g;
+    b->port = spec->port;
+    b->source = spec->source;
+    b->iface = iface;
+    a.line_b = std::move(b);
+  }
   return std::nullopt;
 }
 
@@ -120,6 +158,16 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
                        rtp_start{.ssrc = ssrc, .sequence = static_cast<std::uint16_t>(rd()),
                                  .timestamp = static_cast<std::uint32_t>(rd())});
     }
+    if (!t.line_b) continue;
+    auto& b = *t.line_b;
+    auto b_sock = open_target(b, s);
+    if (!b_sock) return out.fail(exit_setup, b_sock.error());
+    b.sock = std::move(*b_sock);
+    auto b_order = send_order::make(s.count.value_or(~std::uint64_t{0} >> 1), faults{s.drop_every_b, 0, 0});
+    if (!b_order) return out.fail(exit_usage, b_order.error());
+    b.order = *b_order;
+    if (t.stream) b.stream.emplace(s.payload, s.size, t.stream->rtp());
+    b.queue = std::make_unique<delay_queue>(s.size);
   }
   return std::nullopt;
 }
@@ -156,7 +204,89 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
   return {messages_.data(), filled};
 }
 
+delay_queue::delay_queue(std::size_t datagram_size)
+    : slots_(std::max<std::size_t>(1, std::min(max_datagrams, max_bytes / std::max<std::size_t>(1, datagram_size)))),
+      sizes_(slots_.size()), due_(slots_.size()) {}
+
+void delay_queue::push(std::span<const std::byte> bytes, std::int64_t due_ns) {
+  const auto i = (head_ + count_) % slots_.size();
+  slots_[i].assign(bytes.begin(), bytes.end());
+  sizes_[i] = bytes.size();
+  due_[i] = due_ns;
+  ++count_;
+}
+
+std::span<const core::message> delay_queue::due(std::int64_t now_ns, std::size_t limit) {
+  out_.clear();
+  for (std::size_t k = 0; k < count_ && out_.size() < limit; ++k) {
+    const auto i = (head_ + k) % slots_.size();
+    if (due_[i] > now_ns) break;
+    out_.push_back(core::message{.buffer = slots_[i], .size = sizes_[i]});
+  }
+  return out_;
+}
+
+void delay_queue::pop(std::size_t n) noexcept {
+  n = std::min(n, count_);
+  head_ = (head_ + n) % slots_.size();
+  count_ -= n;
+}
+
+std::optional<std::int64_t> delay_queue::next_due() const noexcept {
+  if (count_ == 0) return std::nullopt;
+  return due_[head_];
+}
+
 namespace {
+
+// Steady-clock nanoseconds: the B line's due times.
+std::int64_t steady_ns() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Send B's copies due at `now` (all of them when `now` is the largest
+// time); a batch that fails or goes out short is the run's error.
+std::optional<error> flush_line_b(send_target& b, std::size_t batch, std::int64_t now,
+                                  std::size_t most = std::numeric_limits<std::size_t>::max()) {
+  while (most > 0) {
+    const auto ready = b.queue->due(now, std::min(batch, most));
+    if (ready.empty()) return std::nullopt;
+    auto sent = core::write_batch(b.sock, ready, core::wait_policy::deadline(std::chrono::seconds(1)));
+    if (!sent) return sent.error();
+    for (std::size_t i = 0; i < *sent; ++i) b.bytes += ready[i].size;
+    b.sent += *sent;
+    b.queue->pop(*sent);
+    most -= *sent;
+    if (*sent < ready.size()) {
+      return error::from_errno(ENOBUFS, "sendmmsg", "batch (line B)")
+          .with_number(static_cast<std::int64_t>(ready.size() - *sent))
+          .with_hint("{number} datagrams of a batch were not sent (the socket's send buffer or "
+                     "the device queue was full); lower --rate or --batch");
+    }
+  }
+  return std::nullopt;
+}
+
+// Bring `a`'s B line up to the sequence numbers `a` has passed: build them
+// (B's own drops skipped), queue them for --delay-b, send those due. A full
+// queue sends its oldest copy early rather than hold the main line.
+std::optional<error> feed_line_b(send_target& a, batch_builder& builder, const send_settings& s) {
+  auto& b = *a.line_b;
+  const auto delay = static_cast<std::int64_t>(s.delay_b_us) * 1000;
+  while (!b.done && b.order->issued() < a.order->issued()) {
+    const auto batch = builder.fill(b, a.order->issued() - b.order->issued());
+    const auto now = steady_ns();
+    for (const auto& m : batch) {
+      if (b.queue->full()) {
+        if (auto e = flush_line_b(b, 1, std::numeric_limits<std::int64_t>::max(), 1); e) return e;
+        ++b.early;
+      }
+      b.queue->push(std::span<const std::byte>(m.buffer.data(), m.size), now + delay);
+    }
+  }
+  return flush_line_b(b, s.batch, steady_ns());
+}
 
 // A count that may be unknown: JSON null.
 json number_or_null(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
@@ -206,6 +336,14 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
                          rtp ? fmt::format(", RTP sequence from {}, timestamp from {}", t.stream->rtp().sequence,
                                            t.stream->rtp().timestamp)
                              : ""));
+    if (t.line_b) {
+      const auto& b = *t.line_b;
+      const auto b_where = b.iface.is_kernel_choice() ? route_interface(b.group, b.source) : b.iface;
+      out.text(fmt::format("  line B: {} on {}{}", core::endpoint(b.group, b.port).to_string(),
+                           b_where.index != 0 ? fmt::format("{} ({})", b_where.name.view(), b_where.index)
+                                              : std::string("?"),
+                           s.delay_b_us ? fmt::format(", {} us later", s.delay_b_us) : ""));
+    }
   }
   json pids = nullptr;
   if (p.carries_mpegts()) {
@@ -231,7 +369,13 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
 // sequence numbers the run had) or a MoldUDP64 end of session (sequence =
 // the next message's); RTP and MPEG-TS have none.
 void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id, std::uint32_t session) {
+  std::vector<send_target*> all;
   for (auto& t : targets) {
+    all.push_back(&t);
+    if (t.line_b) all.push_back(t.line_b.get());
+  }
+  for (auto* tp : all) {
+    auto& t = *tp;
     std::array<std::byte, feed::test_header::size> b{};
     std::size_t n = b.size();
     if (t.stream) {
@@ -260,10 +404,19 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
     const auto next = t.stream ? t.stream->next_sequence(issued) : std::optional<std::uint64_t>(issued);
     json continuity = nullptr;
     if (s.payload.carries_mpegts()) continuity = t.stream->next_continuity(issued);
+    json line_b = nullptr;
+    if (t.line_b) {
+      const auto& b = *t.line_b;
+      line_b = {{"group", b.group.to_string()}, {"port", b.port}, {"sent", b.sent}, {"bytes", b.bytes},
+                {"delay_us", s.delay_b_us}, {"early", b.early}};
+      out.text(fmt::format("  {}  line B: sent {}  bytes {}  delay {} us{}", core::endpoint(b.group, b.port).to_string(),
+                           b.sent, b.bytes, s.delay_b_us,
+                           b.early ? fmt::format("  early {} (the delay queue was full)", b.early) : ""));
+    }
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
                       {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)}, {"next_sequence", number_or_null(next)},
                       {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
-                      {"next_continuity", continuity}});
+                      {"next_continuity", continuity}, {"line_b", line_b}});
     out.text(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
                          t.bytes, per_second(t.sent), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
                          next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
@@ -303,6 +456,11 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     if (s.duration && elapsed.count() >= *s.duration) break;
     const auto step = pace.next(elapsed, total_sent);
     if (step.allowed == 0) {
+      for (auto& a : targets) {
+        if (!a.line_b) continue;
+        if (auto e = flush_line_b(*a.line_b, s.batch, steady_ns()); e) send_error = *e;
+      }
+      if (send_error) break;
       std::this_thread::sleep_for(step.sleep);
       continue;
     }
@@ -329,6 +487,31 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       break;
     }
     pace.sent(*sent);
+    if (t.line_b) {
+      if (auto e = feed_line_b(t, builder, s); e) {
+        send_error = *e;
+        break;
+      }
+    }
+  }
+  // The B lines' tail: what the main line passed, then the queued copies at
+  // their due time (at once after a signal; --delay-b is at most 10 s).
+  for (auto& t : targets) {
+    if (!t.line_b || send_error) continue;
+    if (auto e = feed_line_b(t, builder, s); e) send_error = *e;
+  }
+  for (auto& t : targets) {
+    if (!t.line_b || send_error) continue;
+    auto& b = *t.line_b;
+    while (auto due = b.queue->next_due()) {
+      const auto wait = *due - steady_ns();
+      if (wait > 0 && !stop_requested()) std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
+      if (auto e = flush_line_b(b, s.batch, stop_requested() ? std::numeric_limits<std::int64_t>::max() : steady_ns());
+          e) {
+        send_error = *e;
+        break;
+      }
+    }
   }
   const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   send_end_markers(targets, sender_id, session);

@@ -194,6 +194,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.header = *header;
       out.sequence = header->sequence;
       out.end = header->is_end();
+      out.numbers = header->is_end() ? 0 : 1;
       const stream_key key{group, port, source, false, header->sender_id, header->session, payload_kind::mcnet};
       auto* s = find_or_make(key, out);
       if (s == nullptr) return out;
@@ -224,6 +225,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       if (st) release_held(id, *st);
       out.payload = payload_kind::moldudp64;
       out.sequence = v->sequence();
+      out.numbers = v->is_end_of_session() ? 0 : v->size();
       stream_key key = raw_key;
       key.payload = payload_kind::moldudp64;
       const auto session = v->session();  // the view borrows it
@@ -283,6 +285,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
     if (const auto v = feed::rtp::packet_view::parse(payload)) {
       out.payload = payload_kind::rtp;
       out.sequence = v->sequence();
+      out.numbers = 1;
       stream_key key = raw_key;
       key.payload = payload_kind::rtp;
       key.ssrc = v->ssrc();

@@ -25,6 +25,7 @@
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/tools/lines.hpp>
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/recv_options.hpp>
@@ -109,6 +110,8 @@ class receive_session {
   using drop_counter = std::function<std::uint64_t()>;
 
   /// `now` reads the steady clock; `kernel_drops` is asked at each report.
+  /// With --line the lines are merged (line_merge; a warning on `out` when
+  /// the arbiter's memory cannot be had, and no "lines" then).
   receive_session(const recv_settings& s, const reporter& out, stream_table& table, drop_counter kernel_drops,
                   steady_clock now = std::chrono::steady_clock::now);
 
@@ -119,7 +122,8 @@ class receive_session {
   /// The datagrams of one recvmmsg call on a socket bound to `port`, with
   /// their decoded info: unicast and broadcast (no multicast destination)
   /// are skipped, END markers are accounted but not counted, nothing past
-  /// --count is taken; `drops_seen` keeps the socket's SO_RXQ_OVFL value.
+  /// --count is taken; with --line a datagram to a line's group and port
+  /// is offered to the merge too; `drops_seen` keeps the socket's SO_RXQ_OVFL value.
   void handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen);
 
   /// Ask the clock: prints an interval report when one is due (and writes
@@ -164,6 +168,8 @@ class receive_session {
   totals previous_sum_;
   std::uint64_t previous_drops_ = 0;
   std::optional<metrics_writer> metrics_;  // with --metrics-file
+  std::optional<line_merge> lines_;        // with --line
+  bool warned_unsequenced_ = false;
 };
 
 /// The kernel's drops over `shards`: SO_MEMINFO's count (which includes drops

@@ -16,6 +16,7 @@
 #include <boost/program_options.hpp>
 
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/lines.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
@@ -42,6 +43,9 @@ struct recv_settings {
   payload_mode payload = payload_mode::auto_detect;  ///< --payload
   std::optional<std::uint32_t> rtp_clock;            ///< --rtp-clock, Hz (else by payload type)
   std::optional<std::string> metrics_file;      ///< --metrics-file: Prometheus text format, written atomically
+  /// --line NAME=SPEC, 2 to 4 (parse_lines): merged by sequence; their
+  /// specs are in `specs` too, joined like the others.
+  std::vector<line_def> lines;
 
   /// Seconds between writes of --metrics-file: --interval, or 10 when it is 0.
   [[nodiscard]] double metrics_period() const noexcept { return interval > 0 ? interval : 10; }
@@ -66,7 +70,7 @@ struct recv_command {
 /// Errors: the first problem found, in the order the tool has always
 /// checked them: the parser's, then the values (-4 with -6, --json with
 /// --csv, each range, --force without --rcvbuf, --interfaces with specs,
-/// no spec, then --metrics-file: check_metrics_path, which creates and
+/// no spec, --line (parse_lines; not with --payload mpegts or raw), then --metrics-file: check_metrics_path, which creates and
 /// removes a file in its directory). Specs themselves are checked later (resolve_memberships).
 [[nodiscard]] tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args);
 

@@ -40,6 +40,11 @@ struct send_settings {
   std::optional<double> duration;       ///< seconds, > 0
   std::optional<std::uint32_t> id;      ///< the MCN1 header's sender id (--payload mcnet only)
   tools::faults faults;            ///< --drop-every, --dup-every, --reorder-every
+  /// --line-b: the B line's group spec, one group per main (A) group, same
+  /// family; every datagram goes to it too (docs/tools.md, "Lines").
+  std::optional<std::string> line_b;
+  std::uint64_t drop_every_b = 0;  ///< --drop-every-b: 0 or K >= 2, B does not send m*K-1
+  std::uint64_t delay_b_us = 0;    ///< --delay-b: microseconds B's copies wait, 0 to max_delay_b_us
   /// Datagrams per sendmmsg call, 1 to core::batch_limit: unpaced batches
   /// are full; paced they hold what is due (a few datagrams per wake-up), so
   /// high rates keep up without bursts.
@@ -50,6 +55,9 @@ struct send_settings {
   /// The output formats these settings ask for.
   [[nodiscard]] output_format format() const noexcept { return {json_output, false, quiet}; }
 };
+
+/// The longest --delay-b: 10 s.
+inline constexpr std::uint64_t max_delay_b_us = 10'000'000;
 
 /// A valid command line: what to do, and the settings to do it with.
 struct send_command {

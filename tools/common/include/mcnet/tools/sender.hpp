@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
@@ -26,6 +27,47 @@
 
 namespace mcnet::tools {
 
+/// The B line's copies waiting for their due time (--delay-b): a ring of
+/// at most `max_datagrams` datagrams and `max_bytes` bytes, allocated as it
+/// fills, so a delay never stalls the main line. When it is full the
+/// caller sends the oldest copy before its time (send_all counts it as
+/// early): a delay longer than the queue holds at the sending rate shrinks
+/// to what it holds.
+class delay_queue {
+ public:
+  static constexpr std::size_t max_datagrams = 65536;       ///< most copies held
+  static constexpr std::size_t max_bytes = 64u << 20;       ///< most bytes held (64 MiB)
+
+  /// A queue of datagrams of at most `datagram_size` bytes: it holds
+  /// min(max_datagrams, max_bytes / datagram_size) of them, at least 1.
+  explicit delay_queue(std::size_t datagram_size);
+
+  /// How many copies it holds at most.
+  [[nodiscard]] std::size_t capacity() const noexcept { return slots_.size(); }
+  /// How many copies wait.
+  [[nodiscard]] std::size_t size() const noexcept { return count_; }
+  /// Whether push() needs room first.
+  [[nodiscard]] bool full() const noexcept { return count_ == slots_.size(); }
+  /// Queue a copy of `bytes` due at `due_ns` (steady clock, ns); due times
+  /// must not decrease. Precondition: not full().
+  void push(std::span<const std::byte> bytes, std::int64_t due_ns);
+  /// The oldest copies due at `now_ns`, at most `limit`, in queue order; valid
+  /// until the next call. pop() removes those sent.
+  [[nodiscard]] std::span<const core::message> due(std::int64_t now_ns, std::size_t limit);
+  /// Remove the `n` oldest copies.
+  void pop(std::size_t n) noexcept;
+  /// When the oldest copy is due; none when empty.
+  [[nodiscard]] std::optional<std::int64_t> next_due() const noexcept;
+
+ private:
+  std::vector<std::vector<std::byte>> slots_;
+  std::vector<std::size_t> sizes_;
+  std::vector<std::int64_t> due_;
+  std::size_t head_ = 0;
+  std::size_t count_ = 0;
+  std::vector<core::message> out_;
+};
+
 /// One destination: a connected socket, its plan and its counters.
 struct send_target {
   core::ip_address group;                  ///< no scope id (the interface gives it)
@@ -40,12 +82,20 @@ struct send_target {
   std::uint64_t sent = 0;                  ///< datagrams sent
   std::uint64_t bytes = 0;                 ///< payload bytes sent
   bool done = false;  ///< the order has no sequence number left
+  /// --line-b: this group's B line (its own socket, an order with only
+  /// --drop-every-b, a feed stream starting where this one does), or null.
+  std::unique_ptr<send_target> line_b;
+  /// On a B line: its copies waiting for --delay-b.
+  std::unique_ptr<delay_queue> queue;
+  std::uint64_t early = 0;  ///< on a B line: copies sent before their due time (the queue was full)
 };
 
 /// The specs of `s` (with @FILE read) as targets, interfaces resolved with
 /// `resolve`. A repeated or overlapping spec would send one stream twice
 /// with two sequence counters: each (group, port, source, interface) is kept
-/// once, with a warning on `out`. Returns the exit code (1) after printing
+/// once, with a warning on `out`. --line-b gives each target a B line, in
+/// order: as many groups as the main line, same family, none of them a
+/// main group and port. Returns the exit code (1) after printing
 /// the error, or nothing.
 [[nodiscard]] std::optional<int> resolve_targets(const send_settings& s, const reporter& out,
                                                  const interface_resolver& resolve, std::vector<send_target>& targets);
@@ -57,7 +107,8 @@ struct send_target {
 [[nodiscard]] result<core::socket> open_target(const send_target& t, const send_settings& s);
 
 /// Open every target's socket (open_target), make its send order (the
-/// count, or unbounded, with the faults) and, for a feed payload, its
+/// count, or unbounded, with the faults; a B line's with --drop-every-b
+/// only) and, for a feed payload, its
 /// feed_stream (one SSRC for the run, --ssrc or random; a random RTP start
 /// sequence and timestamp per group). Returns the exit code after printing
 /// the error (4 for a socket, 1 for an order), or nothing.
@@ -95,7 +146,9 @@ class batch_builder {
 /// A whole run over `targets` (sockets open, orders made): the start lines
 /// and event, the paced round-robin send loop, three END markers per group
 /// (mcnet: MCN1 END; moldudp64: end of session; none for rtp and mpegts),
-/// the summary. Returns 0, or 4 after printing the error when a batch failed
+/// the summary. A target's B line gets every sequence number the main line
+/// passed, built alongside it and sent when --delay-b has passed (the
+/// queue drained at the end). Returns 0, or 4 after printing the error when a batch failed
 /// or went out short.
 [[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets);
 

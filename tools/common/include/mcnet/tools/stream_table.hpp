@@ -93,6 +93,7 @@ struct accounted {
   payload_kind payload = payload_kind::raw;      ///< how the datagram was read
   std::optional<feed::test_header> header;       ///< the mcnet header, when there is one
   std::optional<std::uint64_t> sequence;         ///< mcnet: its number; MoldUDP64: the first message's; RTP: the 16-bit one
+  std::uint64_t numbers = 0;  ///< sequence numbers it carries from `sequence` on: 1 (mcnet, RTP), the MoldUDP64 message count; 0 for an end
   std::optional<std::int64_t> latency_ns;        ///< arrival - send time, with an mcnet header
   bool end = false;        ///< an mcnet END or a MoldUDP64 end of session: accounted, not counted as a packet
   bool malformed = false;  ///< refused by the parser of the protocol its source sends (counted in the raw stream)

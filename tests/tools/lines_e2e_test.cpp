@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// A/B lines end to end, inside a private namespace LAN: mcast-send --line-b
+// with its own drops into mcast-recv --line A=... --line B=..., checked
+// against docs/tools.md ("Lines") exactly for mcnet, MoldUDP64 and RTP;
+// --delay-b seen as skew (IPv6); a dead line B. Every JSON line of both tools is
+// validated against docs/mcast-tools.schema.json.
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "tool_run.hpp"
+
+namespace test = mcnet::test;
+using json = nlohmann::json;
+
+namespace {
+
+using test::tools::field;
+using test::tools::find_event;
+using test::tools::free_port;
+using test::tools::json_lines;
+using test::tools::receiver;
+using test::tools::send;
+using test::tools::summary_streams;
+
+// The "lines" object of the summary in `standard_output`.
+json summary_lines(const std::string& standard_output) {
+  const auto events = json_lines(standard_output);
+  const json* summary = find_event(events, "summary");
+  return summary != nullptr ? field(*summary, "lines") : json("<no summary>");
+}
+
+// A run of mcast-recv --line A=a --line B=b (after `recv_extra`) in host 1 of
+// `net` while host 0 runs mcast-send with what `send_args` makes of the two
+// specs (a free port on each group).
+struct line_run {
+  test::run_result received, sent;
+  json lines;
+};
+line_run run_lines(const test::network& net, const std::string& a_group, const std::string& b_group,
+                   std::vector<std::string> recv_extra,
+                   const std::function<std::vector<std::string>(const std::string&, const std::string&)>& send_args,
+                   std::chrono::milliseconds quiet = std::chrono::milliseconds(300)) {
+  const auto port = std::to_string(free_port(net[1]));
+  const auto a = a_group + ":" + port, b = b_group + ":" + port;
+  recv_extra.insert(recv_extra.end(), {"--line", "A=" + a, "--line", "B=" + b});
+  receiver r(net[1], recv_extra);
+  line_run out;
+  EXPECT_TRUE(r.joined()) << r.output();
+  if (!r.joined()) return out;
+  out.sent = send(net[0], send_args(a, b));
+  out.received = r.finish_clean(quiet);
+  out.lines = summary_lines(out.received.standard_output);
+  return out;
+}
+
+}  // namespace
+
+TEST(NetLinesE2e, MergedLossIsWhatBothLinesDrop) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  for (const std::string payload : {"mcnet", "moldudp64", "rtp"}) {
+    SCOPED_TRACE(payload);
+    // Room for the whole run in the receive buffer: nothing lost but what the sender drops.
+    const auto run = run_lines(*net, "239.255.81.1", "239.255.82.1",
+                               {"-i", "eth0", "--rcvbuf", "8388608", "--force", "--payload", payload},
+                               [&payload](const auto& a, const auto& b) {
+                                 return std::vector<std::string>{"-i", "eth0", "--payload", payload, "-c", "1000", "-r",
+                                                                 "5000pps", "--drop-every", "10", "--drop-every-b",
+                                                                 "15", "--line-b", b, a};
+                               });
+    const auto& got = run.received;
+    const auto& sent = run.sent;
+    const auto& lines = run.lines;
+    ASSERT_TRUE(lines.is_object()) << got.output;
+    const auto events_rx = json_lines(got.standard_output);
+    const json* summary_rx = find_event(events_rx, "summary");
+    ASSERT_NE(summary_rx, nullptr);
+    EXPECT_EQ(field(field(*summary_rx, "total"), "kernel_drops"), 0) << "the receive buffer overflowed";
+    EXPECT_EQ(field(field(lines, "merged"), "lost"), 33) << got.output << sent.output;
+    EXPECT_EQ(field(field(lines, "merged"), "delivered"), 967) << lines;
+    EXPECT_EQ(field(field(lines, "A"), "gaps"), 100) << lines;
+    EXPECT_EQ(field(field(lines, "B"), "gaps"), 66) << lines;
+    EXPECT_EQ(field(field(lines, "A"), "packets"), 900) << lines;
+    EXPECT_EQ(field(field(lines, "B"), "packets"), 934) << lines;
+    EXPECT_EQ(field(field(lines, "merged"), "duplicates_dropped"), 900 + 934 - 967) << lines;
+    // Each line is still its own stream, with its own loss.
+    const auto streams = summary_streams(got.standard_output);
+    ASSERT_EQ(streams.size(), 2u) << got.output;
+    for (const auto& s : streams) {
+      const bool on_a = field(s, "group") == "239.255.81.1";
+      EXPECT_EQ(field(s, "payload"), payload) << s;
+      // MoldUDP64 counts messages (one per packet here). RTP has no end
+      // marker: A's stream cannot know it lost its last datagram (999),
+      // which the merge counts because B carried it.
+      EXPECT_EQ(field(s, "lost"), on_a ? (payload == "rtp" ? 99 : 100) : 66) << s;
+    }
+    // The sender's own account of line B.
+    const auto events = json_lines(sent.standard_output);
+    const json* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << sent.output;
+    const auto& g = (*summary)["groups"][0];
+    EXPECT_EQ(field(g, "sent"), 900) << g;
+    EXPECT_EQ(field(field(g, "line_b"), "sent"), 934) << g;
+    EXPECT_EQ(field(field(g, "line_b"), "early"), 0) << g;
+  }
+}
+
+TEST(NetLinesE2e, DelayOfLineBShowsAsSkew) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  // 200 datagrams 1 ms apart, B 20 ms later: every copy of B is second.
+  const auto run = run_lines(*net, "[ff3e::84]", "[ff3e::83]", {"-i", "eth0"}, [](const auto& a, const auto& b) {
+    return std::vector<std::string>{"-i", "eth0", "-c", "200", "-r", "1000pps", "--delay-b", "20000", "--line-b", b, a};
+  }, std::chrono::milliseconds(400));
+  const auto& lines = run.lines;
+  ASSERT_TRUE(lines.is_object()) << run.received.output;
+  EXPECT_EQ(field(field(lines, "merged"), "delivered"), 200) << lines;
+  EXPECT_EQ(field(field(lines, "merged"), "lost"), 0) << lines;
+  EXPECT_DOUBLE_EQ(field(field(lines, "A"), "first_share").get<double>(), 1.0) << lines;
+  const auto skew = field(field(lines, "merged"), "skew_ns");
+  ASSERT_TRUE(field(skew, "p50").is_number()) << lines;
+  // At least the delay (the histogram's bucket may round down by a few
+  // percent); the upper bound only guards against a stalled B line.
+  EXPECT_GE(field(skew, "p50").get<double>(), 19e6) << lines;
+  EXPECT_LT(field(skew, "p50").get<double>(), 60e6) << lines;
+  EXPECT_GE(field(skew, "max").get<double>(), 20e6) << lines;
+}
+
+TEST(NetLinesE2e, ADeadLineBMissedEverything) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto run = run_lines(*net, "239.255.85.1", "239.255.86.1", {"-i", "eth0"}, [](const auto& a, const auto&) {
+    return std::vector<std::string>{"-i", "eth0", "-c", "300", "-r", "20000pps", a};
+  });
+  const auto& lines = run.lines;
+  ASSERT_TRUE(lines.is_object()) << run.received.output;
+  EXPECT_DOUBLE_EQ(field(field(lines, "A"), "first_share").get<double>(), 1.0) << lines;
+  EXPECT_DOUBLE_EQ(field(field(lines, "B"), "first_share").get<double>(), 0.0) << lines;
+  EXPECT_EQ(field(field(lines, "B"), "packets"), 0) << lines;
+  EXPECT_EQ(field(field(lines, "B"), "gaps"), 300) << lines;
+  EXPECT_EQ(field(field(lines, "A"), "gaps"), 0) << lines;
+  EXPECT_EQ(field(field(lines, "merged"), "lost"), 0) << lines;
+}
+
+// A delay longer than the queue holds: 70,000 datagrams sent as fast as
+// possible with B 3 s late fill the 65,536-copy queue long before the first
+// copy is due, so B's oldest copies go out early, counted, and none is lost.
+TEST(NetLinesE2e, AFullDelayQueueSendsTheOldestEarly) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[0]));
+  const auto sent = send((*net)[0], {"-i", "eth0", "-c", "70000", "--size", "40", "--delay-b", "3000000", "--line-b",
+                                     "239.255.88.1:" + port, "239.255.87.1:" + port});
+  const auto events = json_lines(sent.standard_output);
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << sent.output;
+  const auto b = field((*summary)["groups"][0], "line_b");
+  EXPECT_EQ(field(b, "sent"), 70000) << b;
+  // Exactly 70,000 - 65,536 when A is done within the delay (it takes well
+  // under a second); fewer only if some copies came due first.
+  EXPECT_GT(field(b, "early").get<std::uint64_t>(), 0u) << b;
+  EXPECT_LE(field(b, "early").get<std::uint64_t>(), 70000u - 65536u) << b;
+}
