@@ -42,6 +42,8 @@ struct recv_settings {
   payload_mode payload = payload_mode::auto_detect;  ///< --payload
   std::optional<std::uint32_t> rtp_clock;            ///< --rtp-clock, Hz (else by payload type)
   std::optional<std::string> metrics_file;      ///< --metrics-file: Prometheus text format, written atomically
+  std::optional<std::string> pcap;              ///< --pcap: nanosecond pcap of every datagram taken (capture_writer)
+  std::optional<std::uint64_t> pcap_rotate_mb;  ///< --pcap-rotate: MB (1000000 bytes) per file, 1 or more
 
   /// Seconds between writes of --metrics-file: --interval, or 10 when it is 0.
   [[nodiscard]] double metrics_period() const noexcept { return interval > 0 ? interval : 10; }
