@@ -45,21 +45,8 @@ using test::tools::free_port;
 using test::tools::item;
 using test::tools::json_lines;
 using test::tools::receiver;
+using test::tools::scratch_dir;
 using test::tools::send;
-
-// A directory of its own under the temporary directory, removed at the end.
-struct capture_dir {
-  std::string path;
-  capture_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mcnet-capture-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
-  }
-  ~capture_dir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-  [[nodiscard]] std::string file(const std::string& name) const { return path + "/" + name; }
-};
 
 using bytes = std::vector<std::uint8_t>;
 
@@ -124,7 +111,7 @@ std::uint64_t skipped(const tools::capture_contents& c, tools::frame_skip k) {
 }
 
 TEST(CaptureFrames, EthernetWithVlanTags) {
-  capture_dir dir;
+  scratch_dir dir;
   const auto v4 = ipv4(udp(40000, 5000, "one"), 7, 0xb8, {239, 77, 1, 1});
   const auto arp = ether_v4 + bytes{0x08, 0x06, 0, 1};
   write_frames(dir.file("e.pcap"), DLT_EN10MB,
@@ -153,7 +140,7 @@ TEST(CaptureFrames, EthernetWithVlanTags) {
 }
 
 TEST(CaptureFrames, LinuxCookedSllAndSll2) {
-  capture_dir dir;
+  scratch_dir dir;
   const auto v4 = ipv4(udp(40000, 5001, "sll"), 1, 0, {239, 77, 1, 2});
   const bytes sll{0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00};
   write_frames(dir.file("sll.pcap"), DLT_LINUX_SLL, {sll + v4});
@@ -173,7 +160,7 @@ TEST(CaptureFrames, LinuxCookedSllAndSll2) {
 }
 
 TEST(CaptureFrames, RawIpSkipsFragmentsUnicastAndOtherProtocols) {
-  capture_dir dir;
+  scratch_dir dir;
   const auto u = udp(40000, 5002, "raw");
   auto cut = ipv4(u, 1, 0, {239, 77, 1, 3});
   cut.resize(24);  // the IP header says 31 bytes
@@ -200,7 +187,7 @@ TEST(CaptureFrames, RawIpSkipsFragmentsUnicastAndOtherProtocols) {
 }
 
 TEST(CaptureFrames, WriterFramesReadBackWithTimesAndRotation) {
-  capture_dir dir;
+  scratch_dir dir;
   std::uint64_t files = 0;
   {
     auto w = tools::capture_writer::open(dir.file("w.pcap"), 2000);
@@ -247,7 +234,7 @@ TEST(CaptureFrames, WriterFramesReadBackWithTimesAndRotation) {
 }
 
 TEST(CaptureFrames, BadFilesNameTheFile) {
-  capture_dir dir;
+  scratch_dir dir;
   const auto missing = tools::read_capture(dir.file("none.pcap"));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().find(dir.file("none.pcap")), std::string::npos) << missing.error();
@@ -275,6 +262,25 @@ std::vector<std::string> tcpdump_lines(const std::string& tcpdump, const std::st
   return out;
 }
 
+// The summary event in `standard_output` (null without one).
+json summary_of(const std::string& standard_output) {
+  const auto events = json_lines(standard_output);
+  const auto* e = test::tools::find_event(events, "summary");
+  return e != nullptr ? *e : json();
+}
+
+// The summary's total and its "pcap" object say the file holds `datagrams`,
+// `end_markers` of them END markers, in `files` files.
+void expect_pcap_total(const json& summary, std::uint64_t packets, std::uint64_t end_markers, std::uint64_t files) {
+  const auto total = field(summary, "total");
+  const auto pcap = field(total, "pcap");
+  ASSERT_TRUE(pcap.is_object()) << summary.dump();
+  EXPECT_EQ(field(total, "packets"), packets);
+  EXPECT_EQ(field(pcap, "end_markers"), end_markers);
+  EXPECT_EQ(field(pcap, "datagrams"), packets + end_markers);
+  EXPECT_EQ(field(pcap, "files"), files);
+}
+
 class NetToolsCapture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -298,10 +304,7 @@ class NetToolsCapture : public ::testing::Test {
     args.insert(args.begin(), {"-i", "eth0"});
     args.push_back(group + ":" + port);
     (void)send((*net)[0], args);
-    const auto r = rx.finish_clean();
-    const auto events = json_lines(r.standard_output);
-    const auto* s = test::tools::find_event(events, "summary");
-    return s != nullptr ? *s : json();
+    return summary_of(rx.finish_clean().standard_output);
   }
 
   // In a fresh LAN: mcast-recv on host 1 joins `group:port`, host 0 runs
@@ -314,20 +317,13 @@ class NetToolsCapture : public ::testing::Test {
     EXPECT_TRUE(rx.joined()) << rx.output();
     args.insert(args.begin(), {"-i", "eth0", "--replay", file});
     const auto sent = send((*net)[0], args);
-    if (sender != nullptr) {
-      const auto events = json_lines(sent.standard_output);
-      const auto* e = test::tools::find_event(events, "summary");
-      *sender = e != nullptr ? *e : json();
-    }
-    const auto r = rx.finish_clean();
-    const auto events = json_lines(r.standard_output);
-    const auto* e = test::tools::find_event(events, "summary");
-    return e != nullptr ? *e : json();
+    if (sender != nullptr) *sender = summary_of(sent.standard_output);
+    return summary_of(rx.finish_clean().standard_output);
   }
 
   std::string tshark;
   std::string tcpdump;
-  capture_dir dir;
+  scratch_dir dir;
 };
 
 // The per-stream counts a replay must reproduce.
@@ -354,14 +350,8 @@ TEST_F(NetToolsCapture, RecvPcapOfMoldUdp64HoldsEveryDatagramWithNanosecondTimes
   const auto summary = record(file, "239.255.94.1",
                               {"--payload", "moldudp64", "--messages", "2", "-c", "50", "--drop-every", "7",
                                "--dup-every", "9", "-r", "2000pps"});
-  const auto total = field(summary, "total");
-  const auto pcap = field(total, "pcap");
-  ASSERT_TRUE(pcap.is_object()) << summary.dump();
   // 50 - 7 dropped + 5 duplicated packets, then 3 end-of-session packets.
-  EXPECT_EQ(field(total, "packets"), 48);
-  EXPECT_EQ(field(pcap, "end_markers"), 3);
-  EXPECT_EQ(field(pcap, "datagrams"), 51);
-  EXPECT_EQ(field(pcap, "files"), 1);
+  expect_pcap_total(summary, 48, 3, 1);
   const auto lines = tcpdump_lines(tcpdump, file);
   EXPECT_EQ(lines.size(), 51u);
   // tcpdump's nanosecond times: HH:MM:SS.nnnnnnnnn
@@ -388,28 +378,21 @@ TEST_F(NetToolsCapture, RecvPcapOfRtpHoldsThePacketsReported) {
                               {"--payload", "rtp", "--rtp-pt", "96", "-s", "1200", "-c", "300", "--drop-every", "11",
                                "-r", "5000pps"},
                               {"--pcap-rotate", "1"});
-  const auto total = field(summary, "total");
-  const auto pcap = field(total, "pcap");
-  ASSERT_TRUE(pcap.is_object()) << summary.dump();
-  EXPECT_EQ(field(total, "packets"), 273);
-  EXPECT_EQ(field(total, "lost"), 27);
-  EXPECT_EQ(field(pcap, "end_markers"), 0);
-  EXPECT_EQ(field(pcap, "datagrams"), 273);
   // 273 frames of 1248 bytes: 340 KB, under the 1 MB of --pcap-rotate.
-  EXPECT_EQ(field(pcap, "files"), 1);
+  expect_pcap_total(summary, 273, 0, 1);
+  EXPECT_EQ(field(field(summary, "total"), "lost"), 27);
   EXPECT_EQ(tcpdump_lines(tcpdump, file).size(), 273u);
 }
 
 TEST_F(NetToolsCapture, RecvPcapRotatesPastTheSize) {
   const auto file = dir.file("big.pcap");
-  const auto summary = record(file, "239.255.94.3", {"-s", "8000", "-c", "400", "-r", "4000pps"},
-                              {"--pcap-rotate", "1"});
-  const auto pcap = field(field(summary, "total"), "pcap");
-  ASSERT_TRUE(pcap.is_object()) << summary.dump();
-  EXPECT_EQ(field(pcap, "datagrams"), 403);  // 400 and 3 END markers
-  // 403 frames of 8028 bytes and their 16-byte record headers: past 1 MB
-  // after the 125th frame of each file.
-  EXPECT_EQ(field(pcap, "files"), 4);
+  // A buffer for every datagram of the run: none may be dropped.
+  const auto summary = record(file, "239.255.94.3", {"-s", "8000", "-c", "400", "-r", "1000pps"},
+                              {"--pcap-rotate", "1", "--rcvbuf", "16000000", "--force"});
+  EXPECT_EQ(field(field(summary, "total"), "kernel_drops"), 0);
+  // 400 and 3 END markers; 403 frames of 8028 bytes and their 16-byte
+  // record headers: past 1 MB after the 125th frame of each file.
+  expect_pcap_total(summary, 400, 3, 4);
   std::size_t frames = 0;
   for (int f = 0; f < 4; ++f) {
     const auto path = f == 0 ? file : file + "." + std::to_string(f);
@@ -466,6 +449,30 @@ TEST_F(NetToolsCapture, ReplayOfRtpCaptureGivesTheSameCountsAtItsSpacing) {
   EXPECT_EQ(field(field(sender, "total"), "sent"), 178);
 }
 
+TEST_F(NetToolsCapture, Ipv6CaptureAndReplay) {
+  const auto file = dir.file("v6.pcap");
+  const auto original = record(file, "[ff15::94:1]",
+                               {"-c", "80", "-s", "200", "--drop-every", "6", "--dup-every", "11", "--ttl", "5",
+                                "--tos", "af21", "-r", "2000pps"});
+  ASSERT_EQ(field(original, "streams").size(), 1u) << original.dump();
+  const auto c = tools::read_capture(file);
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_FALSE(c->datagrams.empty());
+  EXPECT_EQ(c->datagrams[0].group.to_string(), "ff15::94:1");
+  EXPECT_EQ(c->datagrams[0].source.to_string(), field(item(field(original, "streams"), 0), "source"));
+  // tshark reads the IPv6 header as built: hop limit and traffic class as received.
+  const auto r = test::run(nullptr, {tshark, "-n", "-r", file, "-c", "1", "-T", "fields", "-e", "ipv6.hlim", "-e",
+                                     "ipv6.tclass"},
+                           {}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.output;
+  const auto tab = r.standard_output.find('\t');
+  ASSERT_NE(tab, std::string::npos) << r.standard_output;
+  EXPECT_EQ(r.standard_output.substr(0, tab), "5");
+  EXPECT_EQ(std::stoul(r.standard_output.substr(tab + 1), nullptr, 0), 0x48u) << r.standard_output;  // af21
+  const auto replayed = replay(file, "[ff15::94:1]", port_of(original), {});
+  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+}
+
 TEST_F(NetToolsCapture, ReplayLoopsExactlyAsFastAsPossible) {
   const auto file = dir.file("loop.pcap");
   // Small datagrams: 120 back to back fit the receiver's default buffer.
@@ -499,11 +506,9 @@ TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
     ASSERT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
     (void)send((*net)[0], {"-i", "eth0", "-c", "100", "--drop-every", "10", "--dup-every", "13", "-r", "2000pps",
                            "239.255.94.9:" + std::to_string(port)});
-    const auto r = rx.finish_clean();
+    original = summary_of(rx.finish_clean().standard_output);
     const auto st = dump.stop(SIGINT);
     EXPECT_TRUE(st.success()) << dump.output();
-    const auto events = json_lines(r.standard_output);
-    if (const auto* e = test::tools::find_event(events, "summary")) original = *e;
   }
   const auto c = tools::read_capture(file);
   ASSERT_TRUE(c) << c.error();

@@ -9,9 +9,11 @@
 // the schema; looking streams up in a summary.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <csignal>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <utility>
@@ -24,6 +26,24 @@
 #include "tool_run.hpp"
 
 namespace mcnet::test::tools {
+
+/// A directory of its own under the temporary directory (`path` empty when
+/// mkdtemp failed), removed with its files at the end.
+struct scratch_dir {
+  std::string path;
+  scratch_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "mcnet-tools-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+  /// `name` inside the directory.
+  [[nodiscard]] std::string file(const std::string& name) const { return path + "/" + name; }
+};
 
 /// `MCAST_RECV --json args...` running in a host.
 class receiver {

@@ -43,6 +43,7 @@ using test::tools::field;
 using test::tools::free_port;
 using test::tools::json_lines;
 using test::tools::receiver;
+using test::tools::scratch_dir;
 using test::tools::send;
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -52,19 +53,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   while (std::getline(in, part, sep)) out.push_back(part);
   return out;
 }
-
-// A directory of its own under the temporary directory, removed at the end.
-struct scratch_dir {
-  std::string path;
-  scratch_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mcnet-wireshark-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-};
 
 // What one capture holds: the sender's JSON lines and the capture file.
 struct captured {
