@@ -495,14 +495,8 @@ TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
   {
     receiver rx(rx_host, {"-i", "eth0", "239.255.94.9:" + std::to_string(port)});
     ASSERT_TRUE(rx.joined()) << rx.output();
-    // --immediate-mode: in a namespace, without it the packets still in the
-    // capture ring at SIGINT are counted but never written.
-    auto dump = rx_host.start({tcpdump, "-i", "eth0", "-n", "--immediate-mode", "-U", "-Z", "root", "-w", file, "udp",
-                               "and", "dst", "port", std::to_string(port)});
-    const auto deadline = std::chrono::steady_clock::now() + 5s;
-    while (dump.error_output().find("listening on") == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline && !dump.wait_for(10ms)) {
-    }
+    // tcpdump needs --immediate-mode in a namespace (start_tcpdump).
+    auto dump = test::tools::start_tcpdump(rx_host, tcpdump, file, port);
     ASSERT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
     (void)send((*net)[0], {"-i", "eth0", "-c", "100", "--drop-every", "10", "--dup-every", "13", "-r", "2000pps",
                            "239.255.94.9:" + std::to_string(port)});

@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -134,6 +135,23 @@ inline std::vector<json> streams_from(const std::vector<json>& streams, const st
     if (s.contains("source") && s["source"] == source) out.push_back(s);
   }
   return out;
+}
+
+/// tcpdump in `h` capturing into `file` the UDP datagrams to `port` that
+/// arrive on eth0, returned once it says it is listening (at most 5 s; a test
+/// failure otherwise). -Z root keeps the rights to write into a private
+/// directory; --immediate-mode and -U hand over and write each packet as it
+/// comes (without, in a namespace, the packets still in the capture ring at
+/// SIGINT are counted as received but never written).
+inline process start_tcpdump(const host& h, const std::string& tcpdump, const std::string& file, std::uint16_t port) {
+  auto dump = h.start({tcpdump, "-i", "eth0", "-n", "--immediate-mode", "-U", "-Z", "root", "-w", file, "udp", "and",
+                       "dst", "port", std::to_string(port)});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (dump.error_output().find("listening on") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline && !dump.wait_for(std::chrono::milliseconds(10))) {
+  }
+  EXPECT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
+  return dump;
 }
 
 }  // namespace mcnet::test::tools

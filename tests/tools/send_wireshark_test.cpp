@@ -73,17 +73,7 @@ captured capture_run(const scratch_dir& dir, const std::string& tcpdump, const s
   c.file = dir.path + "/" + std::to_string(c.port) + ".pcap";
   receiver rx(rx_host, {"-i", "eth0", group + ":" + std::to_string(c.port)});
   EXPECT_TRUE(rx.joined()) << rx.output();
-  // -Z root: keep the rights to write into the private directory;
-  // --immediate-mode and -U: each packet handed over and written as it
-  // comes (without, the packets still in the capture ring when SIGINT
-  // arrives are counted as received but never written).
-  auto dump = rx_host.start({tcpdump, "-i", "eth0", "-n", "--immediate-mode", "-U", "-Z", "root", "-w", c.file, "udp",
-                             "and", "dst", "port", std::to_string(c.port)});
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (dump.error_output().find("listening on") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline && !dump.wait_for(10ms)) {
-  }
-  EXPECT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
+  auto dump = test::tools::start_tcpdump(rx_host, tcpdump, c.file, c.port);
   args.insert(args.begin(), {"-i", "eth0"});
   args.push_back(group + ":" + std::to_string(c.port));
   const auto sent = send((*net)[0], args);
