@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <csignal>
@@ -281,17 +280,8 @@ void expect_pcap_total(const json& summary, std::uint64_t packets, std::uint64_t
   EXPECT_EQ(field(pcap, "files"), files);
 }
 
-class NetToolsCapture : public ::testing::Test {
+class NetToolsCapture : public test::tools::capture_reading_test {
  protected:
-  void SetUp() override {
-    MCNET_REQUIRE_NETNS();
-    MCNET_REQUIRE_PROGRAM(tshark_path, "tshark", "tshark");
-    MCNET_REQUIRE_PROGRAM(tcpdump_path, "tcpdump", "tcpdump");
-    tshark = tshark_path;
-    tcpdump = tcpdump_path;
-    ASSERT_FALSE(dir.path.empty());
-  }
-
   // mcast-recv --pcap FILE on host 1 while host 0 runs mcast-send `args`
   // to group:port: the receiver's summary event.
   json record(const std::string& file, const std::string& group, std::vector<std::string> args,
@@ -320,10 +310,6 @@ class NetToolsCapture : public ::testing::Test {
     if (sender != nullptr) *sender = summary_of(sent.standard_output);
     return summary_of(rx.finish_clean().standard_output);
   }
-
-  std::string tshark;
-  std::string tcpdump;
-  scratch_dir dir;
 };
 
 // The per-stream counts a replay must reproduce.

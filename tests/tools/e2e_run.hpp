@@ -23,7 +23,9 @@
 #include <nlohmann/json.hpp>
 
 #include "lan.hpp"
+#include "privilege.hpp"
 #include "process.hpp"
+#include "programs.hpp"
 #include "tool_run.hpp"
 
 namespace mcnet::test::tools {
@@ -136,6 +138,25 @@ inline std::vector<json> streams_from(const std::vector<json>& streams, const st
   }
   return out;
 }
+
+/// A test in namespace LANs that reads captures with tshark and tcpdump
+/// (skipped without them, or failed under MCNET_REQUIRE_INTEROP), with a
+/// private directory for the files.
+class capture_reading_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MCNET_REQUIRE_NETNS();
+    MCNET_REQUIRE_PROGRAM(tshark_path, "tshark", "tshark");
+    MCNET_REQUIRE_PROGRAM(tcpdump_path, "tcpdump", "tcpdump");
+    tshark = tshark_path;
+    tcpdump = tcpdump_path;
+    ASSERT_FALSE(dir.path.empty());
+  }
+
+  std::string tshark;
+  std::string tcpdump;
+  scratch_dir dir;
+};
 
 /// tcpdump in `h` capturing into `file` the UDP datagrams to `port` that
 /// arrive on eth0, returned once it says it is listening (at most 5 s; a test

@@ -11,11 +11,9 @@
 // and no error finding.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <csignal>
-#include <filesystem>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -129,25 +127,12 @@ const json& group_of(const json& event) {
 
 // Each test: a namespace LAN, tshark and tcpdump, a private directory for
 // the capture.
-class NetToolsWireshark : public ::testing::Test {
+class NetToolsWireshark : public test::tools::capture_reading_test {
  protected:
-  void SetUp() override {
-    MCNET_REQUIRE_NETNS();
-    MCNET_REQUIRE_PROGRAM(tshark_path, "tshark", "tshark");
-    MCNET_REQUIRE_PROGRAM(tcpdump_path, "tcpdump", "tcpdump");
-    tshark = tshark_path;
-    tcpdump = tcpdump_path;
-    ASSERT_FALSE(dir.path.empty());
-  }
-
   /// capture_run() into this test's directory.
   captured capture(const std::string& group, std::vector<std::string> args) const {
     return capture_run(dir, tcpdump, group, std::move(args));
   }
-
-  std::string tshark;
-  std::string tcpdump;
-  scratch_dir dir;
 };
 
 TEST_F(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {
