@@ -172,6 +172,17 @@ TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
       {"delay-b", {"--line-b", "239.255.90.1", "--delay-b=-1"}, "--delay-b -1: 0 to 10000000 microseconds"},
       {"delay-b", {"--line-b", "239.255.90.1", "--delay-b", "10000001"}, "--delay-b 10000001"},
       {"delay-b", {"--line-b", "239.255.90.1", "--delay-b", "1ms"}, "delay-b"},
+      {"replay", {"--replay"}, "replay", true},
+      {"replay", {"--replay", ""}, "--replay: a capture file name"},
+      {"replay", {"--replay", "x.pcap"}, "--rate: not with --replay"},
+      {"line-b", {"--replay", "x.pcap", "--line-b", "239.255.90.1"}, "--line-b: not with --replay"},
+      {"speed", {"--speed", "2"}, "--speed: only with --replay"},
+      {"speed", {"--replay", "x.pcap", "--speed", "-1"}, "--speed -1: 0 (as fast as possible) or more"},
+      {"speed", {"--replay", "x.pcap", "--speed", "x"}, "speed"},
+      {"loop", {"--loop", "3"}, "--loop 3: a count only with --replay"},
+      {"loop", {"--replay", "x.pcap", "--loop", "0"}, "--loop 0: times to send the capture, 1 to 1000000"},
+      {"loop", {"--replay", "x.pcap", "--loop=-2"}, "--loop -2"},
+      {"loop", {"--replay", "x.pcap", "--loop", "1000001"}, "--loop 1000001"},
   };
   // The real resolver for -i: a netlink query in this namespace, nothing sent.
   test::tools::expect_all_rejected(
@@ -253,6 +264,11 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
        "--line with --payload mpegts: lines merge by sequence number"},
       {"line", {"--payload", "raw", "--line", "A=239.1.1.1", "--line", "B=239.2.1.1"}, "--line with --payload raw"},
       {"line", {"--line", "A=239.1.1.1", "--line", "B=239.2.1.1%nosuchif"}, "nosuchif"},
+      {"pcap", {"--pcap"}, "pcap", true},
+      {"pcap", {"--pcap", ""}, "--pcap: a file name"},
+      {"pcap-rotate", {"--pcap-rotate", "5"}, "--pcap-rotate needs --pcap"},
+      {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "0"}, "--pcap-rotate 0: MB, 1 to 1000000"},
+      {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "x"}, "pcap-rotate"},
       {"frobnicate", {"--frobnicate"}, "frobnicate"},
   };
   test::tools::expect_all_rejected(
@@ -271,6 +287,30 @@ TEST(SendCommandLine, MessagesAndEvents) {
   EXPECT_TRUE(e.json) << "the error event goes to stdout";
   e = send_error({});
   EXPECT_EQ(e.message, "no group given (see --help)");
+  // --loop alone is still the loopback switch; a number after it is the
+  // replay count; --replay needs no SPEC.
+  auto c = tools::parse_send_command_line({"--loop", "239.1.2.3"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.specs, std::vector<std::string>{"239.1.2.3"});
+  EXPECT_FALSE(c->settings.replay);
+  c = tools::parse_send_command_line({"--replay", "x.pcap", "--loop", "3", "--speed", "0", "--no-loop"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.replay, "x.pcap");
+  EXPECT_EQ(c->settings.loops, 3u);
+  EXPECT_EQ(c->settings.speed, 0.0);
+  EXPECT_TRUE(c->settings.no_loop);
+  EXPECT_TRUE(c->settings.specs.empty());
+  c = tools::parse_send_command_line({"--replay=x.pcap", "--loop=7", "239.1.2.3"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.loops, 7u);
+  EXPECT_EQ(c->settings.speed, 1.0);
+  for (const auto& [option, value] : std::vector<std::pair<std::string, std::string>>{
+           {"--payload", "rtp"}, {"--size", "100"}, {"--rate", "10pps"}, {"--burst", "2"}, {"--count", "3"},
+           {"--id", "1"}, {"--session", "X"}, {"--messages", "2"}, {"--message-size", "2"}, {"--rtp-pt", "96"},
+           {"--ssrc", "1"}, {"--pids", "2"}, {"--drop-every", "3"}, {"--dup-every", "3"}, {"--reorder-every", "3"}}) {
+    e = send_error({"--replay", "x.pcap", option, value});
+    EXPECT_EQ(e.message, option + ": not with --replay (the capture gives the datagrams and their times)");
+  }
   e = send_error({"--tos", "af99", "239.1.2.3"});
   EXPECT_NE(e.message.find("af99"), std::string::npos) << e.message;
   EXPECT_NE(e.code, "usage") << "parse_tos's own code";

@@ -9,9 +9,12 @@
 // the schema; looking streams up in a summary.
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <chrono>
 #include <csignal>
+#include <cstdint>
+#include <filesystem>
 #include <string>
 #include <thread>
 #include <utility>
@@ -20,10 +23,30 @@
 #include <nlohmann/json.hpp>
 
 #include "lan.hpp"
+#include "privilege.hpp"
 #include "process.hpp"
+#include "programs.hpp"
 #include "tool_run.hpp"
 
 namespace mcnet::test::tools {
+
+/// A directory of its own under the temporary directory (`path` empty when
+/// mkdtemp failed), removed with its files at the end.
+struct scratch_dir {
+  std::string path;
+  scratch_dir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "mcnet-tools-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
+  }
+  ~scratch_dir() {
+    std::error_code ec;
+    if (!path.empty()) std::filesystem::remove_all(path, ec);
+  }
+  scratch_dir(const scratch_dir&) = delete;
+  scratch_dir& operator=(const scratch_dir&) = delete;
+  /// `name` inside the directory.
+  [[nodiscard]] std::string file(const std::string& name) const { return path + "/" + name; }
+};
 
 /// `MCAST_RECV --json args...` running in a host.
 class receiver {
@@ -114,6 +137,42 @@ inline std::vector<json> streams_from(const std::vector<json>& streams, const st
     if (s.contains("source") && s["source"] == source) out.push_back(s);
   }
   return out;
+}
+
+/// A test in namespace LANs that reads captures with tshark and tcpdump
+/// (skipped without them, or failed under MCNET_REQUIRE_INTEROP), with a
+/// private directory for the files.
+class capture_reading_test : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MCNET_REQUIRE_NETNS();
+    MCNET_REQUIRE_PROGRAM(tshark_path, "tshark", "tshark");
+    MCNET_REQUIRE_PROGRAM(tcpdump_path, "tcpdump", "tcpdump");
+    tshark = tshark_path;
+    tcpdump = tcpdump_path;
+    ASSERT_FALSE(dir.path.empty());
+  }
+
+  std::string tshark;
+  std::string tcpdump;
+  scratch_dir dir;
+};
+
+/// tcpdump in `h` capturing into `file` the UDP datagrams to `port` that
+/// arrive on eth0, returned once it says it is listening (at most 5 s; a test
+/// failure otherwise). -Z root keeps the rights to write into a private
+/// directory; --immediate-mode and -U hand over and write each packet as it
+/// comes (without, in a namespace, the packets still in the capture ring at
+/// SIGINT are counted as received but never written).
+inline process start_tcpdump(const host& h, const std::string& tcpdump, const std::string& file, std::uint16_t port) {
+  auto dump = h.start({tcpdump, "-i", "eth0", "-n", "--immediate-mode", "-U", "-Z", "root", "-w", file, "udp", "and",
+                       "dst", "port", std::to_string(port)});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (dump.error_output().find("listening on") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline && !dump.wait_for(std::chrono::milliseconds(10))) {
+  }
+  EXPECT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
+  return dump;
 }
 
 }  // namespace mcnet::test::tools

@@ -11,11 +11,9 @@
 // and no error finding.
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <chrono>
 #include <csignal>
-#include <filesystem>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -43,6 +41,7 @@ using test::tools::field;
 using test::tools::free_port;
 using test::tools::json_lines;
 using test::tools::receiver;
+using test::tools::scratch_dir;
 using test::tools::send;
 
 std::vector<std::string> split(const std::string& s, char sep) {
@@ -52,19 +51,6 @@ std::vector<std::string> split(const std::string& s, char sep) {
   while (std::getline(in, part, sep)) out.push_back(part);
   return out;
 }
-
-// A directory of its own under the temporary directory, removed at the end.
-struct scratch_dir {
-  std::string path;
-  scratch_dir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "mcnet-wireshark-XXXXXX").string();
-    if (::mkdtemp(pattern.data()) != nullptr) path = pattern;
-  }
-  ~scratch_dir() {
-    std::error_code ec;
-    if (!path.empty()) std::filesystem::remove_all(path, ec);
-  }
-};
 
 // What one capture holds: the sender's JSON lines and the capture file.
 struct captured {
@@ -85,17 +71,7 @@ captured capture_run(const scratch_dir& dir, const std::string& tcpdump, const s
   c.file = dir.path + "/" + std::to_string(c.port) + ".pcap";
   receiver rx(rx_host, {"-i", "eth0", group + ":" + std::to_string(c.port)});
   EXPECT_TRUE(rx.joined()) << rx.output();
-  // -Z root: keep the rights to write into the private directory;
-  // --immediate-mode and -U: each packet handed over and written as it
-  // comes (without, the packets still in the capture ring when SIGINT
-  // arrives are counted as received but never written).
-  auto dump = rx_host.start({tcpdump, "-i", "eth0", "-n", "--immediate-mode", "-U", "-Z", "root", "-w", c.file, "udp",
-                             "and", "dst", "port", std::to_string(c.port)});
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  while (dump.error_output().find("listening on") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline && !dump.wait_for(10ms)) {
-  }
-  EXPECT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
+  auto dump = test::tools::start_tcpdump(rx_host, tcpdump, c.file, c.port);
   args.insert(args.begin(), {"-i", "eth0"});
   args.push_back(group + ":" + std::to_string(c.port));
   const auto sent = send((*net)[0], args);
@@ -151,25 +127,12 @@ const json& group_of(const json& event) {
 
 // Each test: a namespace LAN, tshark and tcpdump, a private directory for
 // the capture.
-class NetToolsWireshark : public ::testing::Test {
+class NetToolsWireshark : public test::tools::capture_reading_test {
  protected:
-  void SetUp() override {
-    MCNET_REQUIRE_NETNS();
-    MCNET_REQUIRE_PROGRAM(tshark_path, "tshark", "tshark");
-    MCNET_REQUIRE_PROGRAM(tcpdump_path, "tcpdump", "tcpdump");
-    tshark = tshark_path;
-    tcpdump = tcpdump_path;
-    ASSERT_FALSE(dir.path.empty());
-  }
-
   /// capture_run() into this test's directory.
   captured capture(const std::string& group, std::vector<std::string> args) const {
     return capture_run(dir, tcpdump, group, std::move(args));
   }
-
-  std::string tshark;
-  std::string tcpdump;
-  scratch_dir dir;
 };
 
 TEST_F(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {

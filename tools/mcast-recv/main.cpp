@@ -8,8 +8,10 @@
 // report), where the unit tests drive them.
 
 #include <iostream>
+#include <optional>
 #include <vector>
 
+#include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/receiver.hpp>
@@ -26,6 +28,15 @@ int main(int argc, char** argv) {
   const tools::reporter out("mcast-recv", s.format(), std::cout, std::cerr);
   if (s.interfaces) return tools::list_interfaces(s, out, std::cout);
 
+  // --pcap is created before any join: a path it cannot write is bad input.
+  std::optional<tools::capture_writer> capture;
+  if (s.pcap) {
+    const auto rotate = s.pcap_rotate_mb ? std::optional(*s.pcap_rotate_mb * 1'000'000) : std::nullopt;
+    auto w = tools::capture_writer::open(*s.pcap, rotate);
+    if (!w) return out.usage(w.error());
+    capture.emplace(std::move(*w));
+  }
+
   std::vector<tools::membership> members;
   if (auto bad = tools::resolve_memberships(s, out, tools::netlink_resolver(), members)) return *bad;
   std::vector<tools::shard> shards;
@@ -34,6 +45,7 @@ int main(int argc, char** argv) {
 
   tools::stop_on_signals();
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
+  if (capture) session.capture_to(*capture);
   if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch)); !r) {
     return out.fail(tools::exit_setup, r.error());
   }

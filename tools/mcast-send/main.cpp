@@ -6,13 +6,15 @@
 // feed, "mcast-send payloads") to one or more multicast groups, paced or as
 // fast as possible, with optional fault injection. See docs/tools.md, the man
 // page and --help. The pieces live in tools/common (send_options, sender,
-// send_payload, pacer), where the unit tests drive them.
+// send_payload, pacer, replay), where the unit tests drive them. --replay
+// sends a capture's datagrams instead (docs/tools.md, "Captures").
 
 #include <iostream>
 #include <vector>
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
+#include <mcnet/tools/replay.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 
@@ -25,6 +27,12 @@ int main(int argc, char** argv) {
   const auto& s = command->settings;
   const tools::reporter out("mcast-send", s.format(), std::cout, std::cerr);
   std::vector<tools::send_target> targets;
+  if (s.replay) {
+    tools::replay_plan plan;
+    if (auto bad = tools::plan_replay(s, out, tools::netlink_resolver(), targets, plan)) return *bad;
+    if (auto bad = tools::open_replay_targets(s, out, targets)) return *bad;
+    return tools::replay_all(s, out, targets, plan);
+  }
   if (auto bad = tools::resolve_targets(s, out, tools::netlink_resolver(), targets)) return *bad;
   if (auto bad = tools::open_targets(s, out, targets)) return *bad;
   return tools::send_all(s, out, targets);

@@ -353,6 +353,18 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
         }
       }
     }
+    if (capture_ && !capture_failed_) {
+      const captured_datagram d{.source = source, .destination = group, .source_port = m.peer.port(), .port = port,
+                                .ttl = static_cast<std::uint8_t>(std::max(m.info.hop_limit, 0)),
+                                .tos = static_cast<std::uint8_t>(std::max(m.info.traffic_class, 0)),
+                                .time = arrival.time_since_epoch(), .payload = payload};
+      if (auto w = capture_->write(d); !w) {
+        capture_failed_ = true;
+        out_.warn(w.error() + "; no more datagrams are written");
+      } else if (a.is_end()) {
+        ++captured_ends_;
+      }
+    }
     if (a.untracked && !warned_untracked_) {
       warned_untracked_ = true;
       out_.warn(fmt::format("more than {} streams (--max-streams): datagrams of further streams are counted as "
@@ -425,6 +437,11 @@ void receive_session::summary() {
   const auto drops = kernel_drops_();
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
+  if (capture_) {
+    capture_->flush();
+    total["pcap"] = {{"file", *s_.pcap}, {"files", capture_->files()}, {"datagrams", capture_->datagrams()},
+                     {"end_markers", captured_ends_}};
+  }
   json lines = nullptr;
   if (lines_) {
     lines_->finish();
@@ -440,6 +457,12 @@ void receive_session::summary() {
                         table_.untracked() > 0
                             ? fmt::format(" ({} datagrams of streams past --max-streams untracked)", table_.untracked())
                             : std::string()));
+  if (capture_) {
+    out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
+                          captured_ends_, *s_.pcap,
+                          capture_->files() > 1 ? fmt::format(" and {} rotated file(s)", capture_->files() - 1)
+                                                : std::string()));
+  }
   out_.flush();
   write_metrics(drops);
 }

@@ -24,6 +24,8 @@ struct raw_values {
   std::int64_t rtp_clock = 0;
   std::string metrics_file;
   std::vector<std::string> lines;
+  std::string pcap;
+  std::int64_t pcap_rotate = 0;
 };
 
 po::options_description description(recv_settings& s, raw_values& raw) {
@@ -60,7 +62,11 @@ po::options_description description(recv_settings& s, raw_values& raw) {
        "file for Prometheus metrics (text format, for node_exporter's textfile collector), replaced "
        "atomically every --interval seconds (10 when 0) and at exit")
       ("line", po::value(&raw.lines)->composing(),
-       "NAME=SPEC, 2 to 4 times: lines carrying one feed (A/B), merged by sequence number (mcnet, moldudp64, rtp)");
+       "NAME=SPEC, 2 to 4 times: lines carrying one feed (A/B), merged by sequence number (mcnet, moldudp64, rtp)")
+      ("pcap", po::value(&raw.pcap),
+       "write every datagram taken to this pcap file (IP+UDP frames, nanosecond kernel receive times)")
+      ("pcap-rotate", po::value(&raw.pcap_rotate),
+       "with --pcap: start FILE.1, FILE.2, ... when a file passes this many MB (1 MB = 1000000 bytes)");
   return visible;
 }
 
@@ -158,6 +164,19 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
     }
     s.lines = std::move(*lines);
     for (const auto& l : s.lines) s.specs.push_back(l.spec);
+  }
+  if (vm->count("pcap")) s.pcap = raw.pcap;
+  if (vm->count("pcap-rotate")) {
+    if (!s.pcap) return tl::unexpected(usage_error{"--pcap-rotate needs --pcap", "usage", false, s.json_output});
+    if (raw.pcap_rotate < 1 || raw.pcap_rotate > 1'000'000) {
+      return tl::unexpected(usage_error{fmt::format("--pcap-rotate {}: MB, 1 to 1000000", raw.pcap_rotate), "usage",
+                                        false, s.json_output});
+    }
+    s.pcap_rotate_mb = static_cast<std::uint64_t>(raw.pcap_rotate);
+  }
+  if (s.pcap && s.pcap->empty()) return tl::unexpected(usage_error{"--pcap: a file name", "usage", false, s.json_output});
+  if (s.pcap && s.interfaces) {
+    return tl::unexpected(usage_error{"--pcap has nothing to write with --interfaces", "usage", false, s.json_output});
   }
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
   return c;

@@ -3,6 +3,9 @@
 #include <mcnet/tools/send_options.hpp>
 
 #include <cmath>
+#include <cstddef>
+#include <optional>
+#include <string>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -27,18 +30,21 @@ struct raw_values {
   std::int64_t messages = 1, message_size = 32, rtp_pt = 33, ssrc = 0, pids = 1;
   std::string line_b;
   std::int64_t drop_b = 0, delay_b = 0;
+  std::string replay;
+  double speed = 1;
 };
 
 po::options_description description(send_settings& s, raw_values& raw) {
   po::options_description visible(
       "mcast-send: send numbered datagrams to multicast groups\n\n"
-      "usage: mcast-send [options] SPEC... (SPEC: [S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n\noptions");
+      "usage: mcast-send [options] SPEC... (SPEC: [S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n"
+      "       mcast-send --replay FILE [--speed X] [--loop N] [options] [SPEC...]\n\noptions");
   visible.add_options()("help,h", "this help")
       ("version", "print the version and exit")
       ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
       ("ttl", po::value(&s.ttl)->default_value(1), "multicast TTL / hop limit, 0 to 255")
       ("tos", po::value(&raw.tos)->default_value("0"), "TOS / traffic class: 0-255, 0xNN, or DSCP (ef, af11..af43, cs0..cs7)")
-      ("loop", "deliver to listeners on this host too (the kernel's default)")
+      ("loop", "deliver to listeners on this host too (the kernel's default); --loop N with --replay: send the capture N times")
       ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
       ("size,s", po::value(&raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507; rtp: 12 to 65507")
       ("rate,r", po::value(&raw.rate), "total rate over all groups: Npps or N[k|m|g]bps (default: as fast as possible)")
@@ -61,7 +67,11 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("delay-b", po::value(&raw.delay_b)->default_value(0), "with --line-b: B's copies go out USEC microseconds later, 0 to 10000000")
       ("batch", po::value(&raw.batch)->default_value(32), "at most this many datagrams per sendmmsg call, 1 to 64 (paced: what is due)")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (docs/tools.md, docs/mcast-tools.schema.json)")
-      ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)");
+      ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
+      ("replay", po::value(&raw.replay), "send the UDP datagrams to multicast groups of this pcap/pcapng file "
+       "(Ethernet, Linux cooked or raw IP); without SPEC each to its captured group and port, with SPECs the "
+       "captured groups map to them in order of first appearance")
+      ("speed", po::value(&raw.speed)->default_value(1), "with --replay: the capture's spacing divided by this (0: as fast as possible)");
   return visible;
 }
 
@@ -183,11 +193,78 @@ std::string send_help() {
                    "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n");
 }
 
-tl::expected<send_command, usage_error> parse_send_command_line(const std::vector<std::string>& args) {
+namespace {
+
+// `--loop N` / `--loop=N` (N digits, or a negative number to refuse) taken
+// out of `args` into `count`; `--loop` alone stays the switch.
+std::vector<std::string> take_loop_count(const std::vector<std::string>& args, std::optional<std::string>& count) {
+  auto number = [](const std::string& t) {
+    const auto digits = t.substr(!t.empty() && t[0] == '-' ? 1 : 0);
+    return !digits.empty() && digits.find_first_not_of("0123456789") == std::string::npos;
+  };
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--") {
+      out.insert(out.end(), args.begin() + static_cast<std::ptrdiff_t>(i), args.end());
+      break;
+    }
+    if (args[i] == "--loop" && i + 1 < args.size() && number(args[i + 1])) {
+      count = args[++i];
+    } else if (args[i].starts_with("--loop=") && number(args[i].substr(7))) {
+      count = args[i].substr(7);
+    } else {
+      out.push_back(args[i]);
+    }
+  }
+  return out;
+}
+
+// --replay's rules: the first problem, or nothing.
+std::optional<std::string> replay_problem(const po::variables_map& vm, const raw_values& raw,
+                                          const std::optional<std::string>& loop_count, send_settings& s) {
+  if (!vm.count("replay")) {
+    if (loop_count) {
+      return fmt::format("--loop {}: a count only with --replay (--loop alone: multicast loopback)", *loop_count);
+    }
+    if (given(vm, "speed")) return "--speed: only with --replay";
+    return std::nullopt;
+  }
+  if (raw.replay.empty()) return "--replay: a capture file name";
+  if (!std::isfinite(raw.speed) || raw.speed < 0) {
+    return fmt::format("--speed {}: 0 (as fast as possible) or more", raw.speed);
+  }
+  if (loop_count) {
+    const bool negative = (*loop_count)[0] == '-';
+    std::uint64_t n = 0;
+    const auto digits = loop_count->substr(negative ? 1 : 0);
+    const bool fits = digits.size() <= 9 && !negative;
+    if (fits) n = std::stoull(digits);
+    if (!fits || n < 1 || n > 1'000'000) {
+      return fmt::format("--loop {}: times to send the capture, 1 to 1000000", *loop_count);
+    }
+    s.loops = n;
+  }
+  for (const char* o : {"line-b", "drop-every-b", "delay-b", "payload", "size", "rate", "burst", "count", "id",
+                        "session", "messages", "message-size", "rtp-pt", "ssrc", "pids", "drop-every", "dup-every",
+                        "reorder-every"}) {
+    if (given(vm, o)) {
+      return fmt::format("--{}: not with --replay (the capture gives the datagrams and their times)", o);
+    }
+  }
+  s.replay = raw.replay;
+  s.speed = raw.speed;
+  return std::nullopt;
+}
+
+}  // namespace
+
+tl::expected<send_command, usage_error> parse_send_command_line(const std::vector<std::string>& all_args) {
   send_command c;
   auto& s = c.settings;
   raw_values raw;
   const auto visible = description(s, raw);
+  std::optional<std::string> loop_count;
+  const auto args = take_loop_count(all_args, loop_count);
   auto parsed = parse_command_line(args, visible, s.specs);
   if (!parsed) return tl::unexpected(parsed.error());
   const auto& vm = *parsed;
@@ -195,6 +272,7 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   if (c.action != cli_action::run) return c;
   auto bad = [&s](std::string message) { return tl::unexpected(usage(std::move(message), s)); };
   if (vm.count("loop") && s.no_loop) return bad("--loop and --no-loop exclude each other");
+  if (auto problem = replay_problem(vm, raw, loop_count, s)) return bad(std::move(*problem));
   if (auto problem = payload_problem(vm, raw, s)) return bad(std::move(*problem));
   if (s.ttl < 0 || s.ttl > 255) return bad(fmt::format("--ttl {}: 0 to 255", s.ttl));
   if (raw.burst < 1 || raw.burst > 1'000'000) return bad(fmt::format("--burst {}: 1 to 1000000 datagrams", raw.burst));
@@ -230,7 +308,7 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   s.faults = {static_cast<std::uint64_t>(raw.drop), static_cast<std::uint64_t>(raw.dup),
               static_cast<std::uint64_t>(raw.reorder)};
   s.batch = vm.count("batch") ? static_cast<std::size_t>(raw.batch) : 32;
-  if (s.specs.empty()) return bad("no group given (see --help)");
+  if (s.specs.empty() && !s.replay) return bad("no group given (see --help)");
   auto tos = parse_tos(raw.tos);
   if (!tos) return tl::unexpected(usage_error{tos.error().message(), code_name(tos.error()), false, s.json_output});
   s.tos = *tos;

@@ -394,14 +394,18 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
   }
 }
 
+}  // namespace
+
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                    std::uint64_t total_sent, double elapsed) {
   const auto per_second = [elapsed](std::uint64_t n) { return elapsed > 0 ? static_cast<double>(n) / elapsed : 0.0; };
   const bool mold = s.payload.kind == payload_kind::moldudp64;
   json groups = json::array();
   for (auto& t : targets) {
-    const auto issued = t.order->issued();
+    // A replay's targets have no order: no sequence number of their own.
+    const auto issued = t.order ? t.order->issued() : 0;
     const auto next = t.stream ? t.stream->next_sequence(issued) : std::optional<std::uint64_t>(issued);
+    const bool numbered = t.order.has_value();
     json continuity = nullptr;
     if (s.payload.carries_mpegts()) continuity = t.stream->next_continuity(issued);
     json line_b = nullptr;
@@ -414,20 +418,21 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
                            b.early ? fmt::format("  early {} (the delay queue was full)", b.early) : ""));
     }
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
-                      {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)}, {"next_sequence", number_or_null(next)},
+                      {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)},
+                      {"next_sequence", numbered ? number_or_null(next) : json(nullptr)},
                       {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
                       {"next_continuity", continuity}, {"line_b", line_b}});
     out.text(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
                          t.bytes, per_second(t.sent), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
                          next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
   }
+  std::uint64_t bytes = 0;
+  for (const auto& t : targets) bytes += t.bytes;
   out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
-             {"total", {{"sent", total_sent}, {"bytes", total_sent * s.size}, {"elapsed_s", elapsed},
+             {"total", {{"sent", total_sent}, {"bytes", bytes}, {"elapsed_s", elapsed},
                         {"rate_pps", per_second(total_sent)}}}});
   out.text(fmt::format("mcast-send: {} datagrams in {:.3f} s", total_sent, elapsed));
 }
-
-}  // namespace
 
 int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
   std::random_device rd;

@@ -26,6 +26,7 @@
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/tools/lines.hpp>
+#include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/recv_options.hpp>
@@ -115,6 +116,11 @@ class receive_session {
   receive_session(const recv_settings& s, const reporter& out, stream_table& table, drop_counter kernel_drops,
                   steady_clock now = std::chrono::steady_clock::now);
 
+  /// --pcap: every datagram handle() takes (to a multicast group, within
+  /// --count; END markers and untracked datagrams too) is also written to
+  /// `w`, which must outlive the session. The summary's total gets "pcap".
+  void capture_to(capture_writer& w) noexcept { capture_ = &w; }
+
   /// The run starts now: elapsed time and interval reports count from here;
   /// --metrics-file is written (with no stream yet), so it exists from the start.
   void start();
@@ -170,6 +176,9 @@ class receive_session {
   std::optional<metrics_writer> metrics_;  // with --metrics-file
   std::optional<line_merge> lines_;        // with --line
   bool warned_unsequenced_ = false;
+  capture_writer* capture_ = nullptr;      // with --pcap
+  std::uint64_t captured_ends_ = 0;        // END markers written to it
+  bool capture_failed_ = false;
 };
 
 /// The kernel's drops over `shards`: SO_MEMINFO's count (which includes drops

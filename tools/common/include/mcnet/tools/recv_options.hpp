@@ -46,6 +46,8 @@ struct recv_settings {
   /// --line NAME=SPEC, 2 to 4 (parse_lines): merged by sequence; their
   /// specs are in `specs` too, joined like the others.
   std::vector<line_def> lines;
+  std::optional<std::string> pcap;              ///< --pcap: nanosecond pcap of every datagram taken (capture_writer)
+  std::optional<std::uint64_t> pcap_rotate_mb;  ///< --pcap-rotate: MB (1000000 bytes) per file, 1 or more
 
   /// Seconds between writes of --metrics-file: --interval, or 10 when it is 0.
   [[nodiscard]] double metrics_period() const noexcept { return interval > 0 ? interval : 10; }

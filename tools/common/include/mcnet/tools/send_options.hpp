@@ -51,6 +51,9 @@ struct send_settings {
   std::size_t batch = 32;
   bool json_output = false;  ///< --json
   bool quiet = false;        ///< --quiet
+  std::optional<std::string> replay;  ///< --replay FILE: send a capture's UDP payloads (replay.hpp)
+  double speed = 1;                   ///< --speed: the capture's spacing divided by this; 0: as fast as possible
+  std::uint64_t loops = 1;            ///< --loop N (with --replay): times the capture is sent, >= 1
 
   /// The output formats these settings ask for.
   [[nodiscard]] output_format format() const noexcept { return {json_output, false, quiet}; }
@@ -72,10 +75,16 @@ struct send_command {
 [[nodiscard]] std::string send_help();
 
 /// Parse and validate mcast-send's arguments (without the program name).
+/// `--loop N` and `--loop=N` (N digits) are the replay count; `--loop`
+/// alone is IP_MULTICAST_LOOP on, as always.
 /// Errors: the first problem found, in the order the tool has always
 /// checked them: the parser's, --loop with --no-loop, --payload, options
 /// that do not apply to the payload, each range, no spec, --tos, --rate
-/// (the last two with parse_tos's and parse_rate's code).
+/// (the last two with parse_tos's and parse_rate's code). --replay's come
+/// after --loop with --no-loop: --speed and --loop N only with it, the
+/// options that make datagrams or set their number (payload options,
+/// --size, --rate, --burst, -c, --id, faults) not with it, --speed >= 0,
+/// --loop 1 to 1000000. Specs are optional with --replay.
 /// Specs themselves are checked later (resolve_targets).
 [[nodiscard]] tl::expected<send_command, usage_error> parse_send_command_line(const std::vector<std::string>& args);
 

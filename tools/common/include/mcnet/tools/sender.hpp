@@ -143,6 +143,12 @@ class batch_builder {
   std::vector<core::message> messages_;
 };
 
+/// The summary lines and event of a run over `targets` that sent
+/// `total_sent` datagrams in `elapsed` seconds (per group: sent, bytes,
+/// rate, the next sequence number of its order and stream, when it has them).
+void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
+                   std::uint64_t total_sent, double elapsed);
+
 /// A whole run over `targets` (sockets open, orders made): the start lines
 /// and event, the paced round-robin send loop, three END markers per group
 /// (mcnet: MCN1 END; moldudp64: end of session; none for rtp and mpegts),

@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Captures (docs/tools.md, "Captures"): the frame parser on hand-made frames
+// of every link type read (Ethernet with VLAN tags, Linux cooked SLL and
+// SLL2, raw IP, IPv6, fragments), written with libpcap and read back with
+// read_capture; capture_writer's frames, nanosecond times and rotation; bad
+// files. Then, in namespace LANs, mcast-recv --pcap of MoldUDP64 and RTP
+// runs read by tcpdump and tshark: as many UDP datagrams as the summary
+// reports, nanosecond timestamps.
+
+#include <gtest/gtest.h>
+#include <pcap/pcap.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/tools/capture.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "programs.hpp"
+#include "tool_run.hpp"
+
+namespace test = mcnet::test;
+namespace tools = mcnet::tools;
+namespace core = mcnet::core;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::tools::field;
+using test::tools::free_port;
+using test::tools::item;
+using test::tools::json_lines;
+using test::tools::receiver;
+using test::tools::scratch_dir;
+using test::tools::send;
+
+using bytes = std::vector<std::uint8_t>;
+
+bytes operator+(bytes a, const bytes& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// An IPv4 header (checksum left 0: the parser does not check it) around `udp`.
+bytes ipv4(const bytes& udp, std::uint8_t ttl, std::uint8_t tos, std::array<std::uint8_t, 4> dst,
+           std::uint16_t fragment = 0, std::uint8_t proto = 17) {
+  const auto total = static_cast<std::uint16_t>(20 + udp.size());
+  bytes h{0x45, tos, static_cast<std::uint8_t>(total >> 8), static_cast<std::uint8_t>(total), 0, 1,
+          static_cast<std::uint8_t>(fragment >> 8), static_cast<std::uint8_t>(fragment), ttl, proto, 0, 0,
+          10, 77, 1, 1, dst[0], dst[1], dst[2], dst[3]};
+  return h + udp;
+}
+
+bytes ipv6(const bytes& payload, std::uint8_t hops, std::uint8_t tclass, std::uint8_t next = 17) {
+  bytes h{static_cast<std::uint8_t>(0x60 | tclass >> 4), static_cast<std::uint8_t>(tclass << 4), 0, 0,
+          static_cast<std::uint8_t>(payload.size() >> 8), static_cast<std::uint8_t>(payload.size()), next, hops};
+  const bytes src{0xfd, 0x77, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  const bytes dst{0xff, 0x15, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x34};
+  return h + src + dst + payload;
+}
+
+bytes udp(std::uint16_t sport, std::uint16_t dport, const std::string& text) {
+  const auto n = static_cast<std::uint16_t>(8 + text.size());
+  bytes h{static_cast<std::uint8_t>(sport >> 8), static_cast<std::uint8_t>(sport),
+          static_cast<std::uint8_t>(dport >> 8), static_cast<std::uint8_t>(dport), static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n), 0, 0};
+  return h + bytes(text.begin(), text.end());
+}
+
+const bytes ether_v4{0x01, 0x00, 0x5e, 0x4d, 0x01, 0x01, 0x02, 0, 0, 0, 0, 1};
+
+// `frames` of link type `dlt` into `path` with libpcap, 1 ms apart, the
+// first at 1700000000.000000123 s (nanosecond file).
+void write_frames(const std::string& path, int dlt, const std::vector<bytes>& frames) {
+  pcap_t* p = pcap_open_dead_with_tstamp_precision(dlt, 65535, PCAP_TSTAMP_PRECISION_NANO);
+  ASSERT_NE(p, nullptr);
+  pcap_dumper_t* d = pcap_dump_open(p, path.c_str());
+  ASSERT_NE(d, nullptr) << pcap_geterr(p);
+  long ns = 123;
+  for (const auto& f : frames) {
+    pcap_pkthdr h{};
+    h.ts.tv_sec = 1'700'000'000;
+    h.ts.tv_usec = ns;
+    ns += 1'000'000;
+    h.caplen = h.len = static_cast<bpf_u_int32>(f.size());
+    pcap_dump(reinterpret_cast<u_char*>(d), &h, f.data());
+  }
+  pcap_dump_close(d);
+  pcap_close(p);
+}
+
+std::string text_of(const std::vector<std::byte>& b) {
+  return {reinterpret_cast<const char*>(b.data()), b.size()};
+}
+
+std::uint64_t skipped(const tools::capture_contents& c, tools::frame_skip k) {
+  return c.skipped[static_cast<std::size_t>(k)];
+}
+
+TEST(CaptureFrames, EthernetWithVlanTags) {
+  scratch_dir dir;
+  const auto v4 = ipv4(udp(40000, 5000, "one"), 7, 0xb8, {239, 77, 1, 1});
+  const auto arp = ether_v4 + bytes{0x08, 0x06, 0, 1};
+  write_frames(dir.file("e.pcap"), DLT_EN10MB,
+               {ether_v4 + bytes{0x08, 0x00} + v4,
+                ether_v4 + bytes{0x81, 0x00, 0x00, 0x05, 0x08, 0x00} + v4,
+                ether_v4 + bytes{0x88, 0xa8, 0, 9, 0x81, 0x00, 0x00, 0x05, 0x86, 0xdd} +
+                    ipv6(udp(1, 6000, "six"), 3, 0x2e),
+                arp});
+  const auto c = tools::read_capture(dir.file("e.pcap"));
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->link_type, "EN10MB");
+  EXPECT_EQ(c->frames, 4u);
+  ASSERT_EQ(c->datagrams.size(), 3u);
+  EXPECT_EQ(c->datagrams[0].group.to_string(), "239.77.1.1");
+  EXPECT_EQ(c->datagrams[0].source.to_string(), "10.77.1.1");
+  EXPECT_EQ(c->datagrams[0].port, 5000);
+  EXPECT_EQ(c->datagrams[0].source_port, 40000);
+  EXPECT_EQ(text_of(c->datagrams[1].payload), "one");
+  EXPECT_EQ(c->datagrams[2].group.to_string(), "ff15::1234");
+  EXPECT_EQ(c->datagrams[2].port, 6000);
+  EXPECT_EQ(text_of(c->datagrams[2].payload), "six");
+  EXPECT_EQ(c->datagrams[0].time.count(), 1'700'000'000'000'000'123LL);
+  EXPECT_EQ(c->datagrams[2].time.count(), 1'700'000'000'002'000'123LL);
+  EXPECT_EQ(skipped(*c, tools::frame_skip::not_ip), 1u);
+  EXPECT_EQ(c->skipped_total(), 1u);
+}
+
+TEST(CaptureFrames, LinuxCookedSllAndSll2) {
+  scratch_dir dir;
+  const auto v4 = ipv4(udp(40000, 5001, "sll"), 1, 0, {239, 77, 1, 2});
+  const bytes sll{0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00};
+  write_frames(dir.file("sll.pcap"), DLT_LINUX_SLL, {sll + v4});
+  const bytes sll2{0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0};
+  write_frames(dir.file("sll2.pcap"), DLT_LINUX_SLL2, {sll2 + ipv6(udp(1, 6001, "sll2"), 1, 0)});
+  const auto a = tools::read_capture(dir.file("sll.pcap"));
+  ASSERT_TRUE(a) << a.error();
+  ASSERT_EQ(a->datagrams.size(), 1u);
+  EXPECT_EQ(a->datagrams[0].port, 5001);
+  EXPECT_EQ(text_of(a->datagrams[0].payload), "sll");
+  const auto b = tools::read_capture(dir.file("sll2.pcap"));
+  ASSERT_TRUE(b) << b.error();
+  EXPECT_EQ(b->link_type, "LINUX_SLL2");
+  ASSERT_EQ(b->datagrams.size(), 1u);
+  EXPECT_EQ(b->datagrams[0].group.to_string(), "ff15::1234");
+  EXPECT_EQ(text_of(b->datagrams[0].payload), "sll2");
+}
+
+TEST(CaptureFrames, RawIpSkipsFragmentsUnicastAndOtherProtocols) {
+  scratch_dir dir;
+  const auto u = udp(40000, 5002, "raw");
+  auto cut = ipv4(u, 1, 0, {239, 77, 1, 3});
+  cut.resize(24);  // the IP header says 31 bytes
+  write_frames(dir.file("raw.pcap"), DLT_RAW,
+               {ipv4(u, 1, 0, {239, 77, 1, 3}),
+                ipv4(u, 1, 0, {239, 77, 1, 3}, 0x2000),        // more fragments
+                ipv4(u, 1, 0, {239, 77, 1, 3}, 0x0010),        // a later fragment
+                ipv6(bytes{17, 0, 0, 1, 0, 0, 0, 7} + u, 1, 0, 44),  // IPv6 fragment header
+                ipv6(bytes{17, 0, 0, 0, 0, 0, 0, 0} + u, 1, 0, 0),   // hop-by-hop, then UDP
+                ipv4(u, 1, 0, {10, 77, 1, 9}),                 // unicast
+                ipv4(bytes{0x11, 0, 0, 0, 0, 0, 0, 0}, 1, 0, {224, 0, 0, 22}, 0, 2),  // IGMP
+                cut});
+  const auto c = tools::read_capture(dir.file("raw.pcap"));
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->frames, 8u);
+  ASSERT_EQ(c->datagrams.size(), 2u);
+  EXPECT_EQ(c->datagrams[0].group.to_string(), "239.77.1.3");
+  EXPECT_EQ(c->datagrams[1].group.to_string(), "ff15::1234");
+  EXPECT_EQ(text_of(c->datagrams[1].payload), "raw");
+  EXPECT_EQ(skipped(*c, tools::frame_skip::fragment), 3u);
+  EXPECT_EQ(skipped(*c, tools::frame_skip::not_multicast), 1u);
+  EXPECT_EQ(skipped(*c, tools::frame_skip::not_udp), 1u);
+  EXPECT_EQ(skipped(*c, tools::frame_skip::cut), 1u);
+}
+
+TEST(CaptureFrames, WriterFramesReadBackWithTimesAndRotation) {
+  scratch_dir dir;
+  std::uint64_t files = 0;
+  {
+    auto w = tools::capture_writer::open(dir.file("w.pcap"), 2000);
+    ASSERT_TRUE(w) << w.error();
+    const std::string text(300, 'x');
+    const auto* p = reinterpret_cast<const std::byte*>(text.data());
+    for (int i = 0; i < 20; ++i) {
+      const bool v6 = i % 2 == 1;
+      tools::captured_datagram d{.source = v6 ? core::ip_address::parse("fd77::1").value()
+                                              : core::ip_address::v4(10, 77, 1, 1),
+                                 .destination = v6 ? core::ip_address::parse("ff15::1").value()
+                                                   : core::ip_address::v4(239, 77, 1, 1),
+                                 .source_port = 4000, .port = 5000, .ttl = 9, .tos = 0x20,
+                                 .time = std::chrono::nanoseconds(1'700'000'000'123'456'789LL + i),
+                                 .payload = {p, text.size()}};
+      ASSERT_TRUE(w->write(d));
+    }
+    EXPECT_EQ(w->datagrams(), 20u);
+    files = w->files();
+  }  // the writer closes the last file
+  // Frames of 328 (IPv4) and 348 (IPv6) bytes after 16-byte record headers,
+  // from a 24-byte file header: a file passes 2000 bytes at its 6th frame,
+  // so 6, 6, 6 and 2 frames.
+  EXPECT_EQ(files, 4u);
+  std::size_t total = 0;
+  for (std::uint64_t f = 0; f < files; ++f) {
+    const auto path = f == 0 ? dir.file("w.pcap") : dir.file("w.pcap." + std::to_string(f));
+    const auto c = tools::read_capture(path);
+    ASSERT_TRUE(c) << c.error();
+    EXPECT_EQ(c->link_type, "RAW");
+    EXPECT_EQ(c->skipped_total(), 0u);
+    for (const auto& d : c->datagrams) {
+      EXPECT_EQ(d.time.count(), 1'700'000'000'123'456'789LL + static_cast<long long>(total));
+      EXPECT_EQ(d.group.to_string(), total % 2 == 1 ? "ff15::1" : "239.77.1.1");
+      EXPECT_EQ(d.payload.size(), 300u);
+      ++total;
+    }
+    if (f + 1 < files) {
+      EXPECT_LE(std::filesystem::file_size(path), 2000u + 400u);
+    }
+  }
+  EXPECT_EQ(total, 20u);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("w.pcap." + std::to_string(files))));
+}
+
+TEST(CaptureFrames, BadFilesNameTheFile) {
+  scratch_dir dir;
+  const auto missing = tools::read_capture(dir.file("none.pcap"));
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().find(dir.file("none.pcap")), std::string::npos) << missing.error();
+  std::ofstream(dir.file("text.pcap")) << "this is not a capture file at all\n";
+  const auto text = tools::read_capture(dir.file("text.pcap"));
+  ASSERT_FALSE(text);
+  EXPECT_NE(text.error().find("text.pcap"), std::string::npos) << text.error();
+  write_frames(dir.file("t.pcap"), DLT_RAW, {ipv4(udp(1, 2, std::string(100, 'a')), 1, 0, {239, 77, 1, 1})});
+  std::filesystem::resize_file(dir.file("t.pcap"), std::filesystem::file_size(dir.file("t.pcap")) - 10);
+  const auto cut = tools::read_capture(dir.file("t.pcap"));
+  ASSERT_FALSE(cut);
+  EXPECT_NE(cut.error().find("t.pcap"), std::string::npos) << cut.error();
+  const auto w = tools::capture_writer::open(dir.file("no/such/dir.pcap"), std::nullopt);
+  ASSERT_FALSE(w);
+  EXPECT_NE(w.error().find("no/such/dir.pcap"), std::string::npos) << w.error();
+}
+
+// Lines of `tcpdump -r FILE` (one per frame), and its nanosecond timestamps.
+std::vector<std::string> tcpdump_lines(const std::string& tcpdump, const std::string& file) {
+  const auto r = test::run(nullptr, {tcpdump, "-n", "-r", file, "--time-stamp-precision=nano", "udp"}, {}, 60s);
+  EXPECT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  std::vector<std::string> out;
+  std::istringstream in(r.standard_output);
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+// The summary event in `standard_output` (null without one).
+json summary_of(const std::string& standard_output) {
+  const auto events = json_lines(standard_output);
+  const auto* e = test::tools::find_event(events, "summary");
+  return e != nullptr ? *e : json();
+}
+
+// The summary's total and its "pcap" object say the file holds `datagrams`,
+// `end_markers` of them END markers, in `files` files.
+void expect_pcap_total(const json& summary, std::uint64_t packets, std::uint64_t end_markers, std::uint64_t files) {
+  const auto total = field(summary, "total");
+  const auto pcap = field(total, "pcap");
+  ASSERT_TRUE(pcap.is_object()) << summary.dump();
+  EXPECT_EQ(field(total, "packets"), packets);
+  EXPECT_EQ(field(pcap, "end_markers"), end_markers);
+  EXPECT_EQ(field(pcap, "datagrams"), packets + end_markers);
+  EXPECT_EQ(field(pcap, "files"), files);
+}
+
+class NetToolsCapture : public test::tools::capture_reading_test {
+ protected:
+  // mcast-recv --pcap FILE on host 1 while host 0 runs mcast-send `args`
+  // to group:port: the receiver's summary event.
+  json record(const std::string& file, const std::string& group, std::vector<std::string> args,
+              std::vector<std::string> recv_args = {}) {
+    auto net = test::network::lan(2);
+    const auto port = std::to_string(free_port((*net)[1]));
+    recv_args.insert(recv_args.end(), {"-i", "eth0", "--pcap", file, group + ":" + port});
+    receiver rx((*net)[1], recv_args);
+    EXPECT_TRUE(rx.joined()) << rx.output();
+    args.insert(args.begin(), {"-i", "eth0"});
+    args.push_back(group + ":" + port);
+    (void)send((*net)[0], args);
+    return summary_of(rx.finish_clean().standard_output);
+  }
+
+  // In a fresh LAN: mcast-recv on host 1 joins `group:port`, host 0 runs
+  // mcast-send --replay `file` `args`: the receiver's summary, and the
+  // sender's in `sender` when given.
+  json replay(const std::string& file, const std::string& group, std::uint16_t port, std::vector<std::string> args,
+              json* sender = nullptr) {
+    auto net = test::network::lan(2);
+    receiver rx((*net)[1], {"-i", "eth0", group + ":" + std::to_string(port)});
+    EXPECT_TRUE(rx.joined()) << rx.output();
+    args.insert(args.begin(), {"-i", "eth0", "--replay", file});
+    const auto sent = send((*net)[0], args);
+    if (sender != nullptr) *sender = summary_of(sent.standard_output);
+    return summary_of(rx.finish_clean().standard_output);
+  }
+};
+
+// The per-stream counts a replay must reproduce.
+json counts(const json& summary) {
+  json out = json::array();
+  const auto streams = field(summary, "streams");
+  if (!streams.is_array()) return streams;
+  for (const auto& st : streams) {
+    out.push_back({{"payload", field(st, "payload")}, {"packets", field(st, "packets")}, {"lost", field(st, "lost")},
+                   {"reordered", field(st, "reordered")}, {"duplicates", field(st, "duplicates")},
+                   {"messages", st.contains("messages") ? st["messages"] : json(nullptr)},
+                   {"end_of_session", st.contains("end_of_session") ? st["end_of_session"] : json(nullptr)}});
+  }
+  return out;
+}
+
+std::uint16_t port_of(const json& summary) {
+  const auto st = test::tools::item(field(summary, "streams"), 0);
+  return st.is_object() && st.contains("port") ? st["port"].get<std::uint16_t>() : 0;
+}
+
+TEST_F(NetToolsCapture, RecvPcapOfMoldUdp64HoldsEveryDatagramWithNanosecondTimes) {
+  const auto file = dir.file("mold.pcap");
+  const auto summary = record(file, "239.255.94.1",
+                              {"--payload", "moldudp64", "--messages", "2", "-c", "50", "--drop-every", "7",
+                               "--dup-every", "9", "-r", "2000pps"});
+  // 50 - 7 dropped + 5 duplicated packets, then 3 end-of-session packets.
+  expect_pcap_total(summary, 48, 3, 1);
+  const auto lines = tcpdump_lines(tcpdump, file);
+  EXPECT_EQ(lines.size(), 51u);
+  // tcpdump's nanosecond times: HH:MM:SS.nnnnnnnnn
+  for (const auto& l : lines) EXPECT_TRUE(l.size() > 18 && l[8] == '.' && l[18] == ' ') << l;
+  const auto r = test::run(nullptr, {tshark, "-n", "-r", file, "-T", "fields", "-e", "frame.time_epoch", "-e",
+                                     "ip.ttl"},
+                           {}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.output;
+  std::istringstream in(r.standard_output);
+  int n = 0;
+  for (std::string line; std::getline(in, line); ++n) {
+    // 1700000000.123456789<TAB>1<TAB>...: nine decimals, the TTL as sent
+    const auto dot = line.find('.');
+    ASSERT_NE(dot, std::string::npos) << line;
+    EXPECT_EQ(line.find('\t'), dot + 10) << line;
+    EXPECT_EQ(line.substr(dot + 10), "\t1") << line;
+  }
+  EXPECT_EQ(n, 51);
+}
+
+TEST_F(NetToolsCapture, RecvPcapOfRtpHoldsThePacketsReported) {
+  const auto file = dir.file("rtp.pcap");
+  const auto summary = record(file, "239.255.94.2",
+                              {"--payload", "rtp", "--rtp-pt", "96", "-s", "1200", "-c", "300", "--drop-every", "11",
+                               "-r", "5000pps"},
+                              {"--pcap-rotate", "1"});
+  // 273 frames of 1248 bytes: 340 KB, under the 1 MB of --pcap-rotate.
+  expect_pcap_total(summary, 273, 0, 1);
+  EXPECT_EQ(field(field(summary, "total"), "lost"), 27);
+  EXPECT_EQ(tcpdump_lines(tcpdump, file).size(), 273u);
+}
+
+TEST_F(NetToolsCapture, RecvPcapRotatesPastTheSize) {
+  const auto file = dir.file("big.pcap");
+  // A buffer for every datagram of the run: none may be dropped.
+  const auto summary = record(file, "239.255.94.3", {"-s", "8000", "-c", "400", "-r", "1000pps"},
+                              {"--pcap-rotate", "1", "--rcvbuf", "16000000", "--force"});
+  EXPECT_EQ(field(field(summary, "total"), "kernel_drops"), 0);
+  // 400 and 3 END markers; 403 frames of 8028 bytes and their 16-byte
+  // record headers: past 1 MB after the 125th frame of each file.
+  expect_pcap_total(summary, 400, 3, 4);
+  std::size_t frames = 0;
+  for (int f = 0; f < 4; ++f) {
+    const auto path = f == 0 ? file : file + "." + std::to_string(f);
+    frames += tcpdump_lines(tcpdump, path).size();
+  }
+  EXPECT_EQ(frames, 403u);
+  EXPECT_FALSE(std::filesystem::exists(file + ".4"));
+}
+
+TEST_F(NetToolsCapture, RecvPcapBadPathIsAUsageErrorBeforeAnyJoin) {
+  auto net = test::network::lan(1);
+  const auto r = (*net)[0].exec({MCAST_RECV, "--pcap", dir.file("no/such/dir/x.pcap"), "-d", "1", "239.255.94.4:5000"},
+                                {}, 10s);
+  EXPECT_EQ(r.status.code, 1) << r.output;
+  EXPECT_NE(r.output.find("--pcap"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("joined"), std::string::npos) << r.output;
+}
+
+TEST_F(NetToolsCapture, ReplayOfMoldUdp64CaptureGivesTheSameCounts) {
+  const auto file = dir.file("mold.pcap");
+  const auto original = record(file, "239.255.94.5",
+                               {"--payload", "moldudp64", "--messages", "3", "-c", "60", "--drop-every", "8",
+                                "--dup-every", "7", "--reorder-every", "10", "-r", "3000pps"});
+  ASSERT_EQ(field(original, "streams").size(), 1u) << original.dump();
+  EXPECT_EQ(item(counts(original), 0)["lost"], 7 * 3) << original.dump();
+  json sender;
+  const auto replayed = replay(file, "239.255.94.5", port_of(original), {}, &sender);
+  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+  EXPECT_EQ(field(field(sender, "total"), "sent"), field(field(field(original, "total"), "pcap"), "datagrams"));
+  // With a SPEC the captured group goes there.
+  const auto port = port_of(original);
+  const auto elsewhere = replay(file, "239.255.94.6", static_cast<std::uint16_t>(port + 1),
+                                {"239.255.94.6:" + std::to_string(port + 1)});
+  EXPECT_EQ(counts(elsewhere), counts(original)) << elsewhere.dump();
+}
+
+TEST_F(NetToolsCapture, ReplayOfRtpCaptureGivesTheSameCountsAtItsSpacing) {
+  const auto file = dir.file("rtp.pcap");
+  const auto original = record(file, "239.255.94.7",
+                               {"--payload", "rtp", "-c", "200", "--drop-every", "9", "--reorder-every", "13", "-r",
+                                "2000pps"});
+  ASSERT_EQ(field(original, "streams").size(), 1u) << original.dump();
+  const auto c = tools::read_capture(file);
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_EQ(c->datagrams.size(), 178u);
+  const double span = std::chrono::duration<double>(c->datagrams.back().time - c->datagrams.front().time).count();
+  EXPECT_GT(span, 0.08);  // 178 datagrams at 2000 pps
+  json sender;
+  const auto replayed = replay(file, "239.255.94.7", port_of(original), {"--speed", "0.5"}, &sender);
+  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+  const double elapsed = field(field(sender, "total"), "elapsed_s").get<double>();
+  EXPECT_GE(elapsed, span / 0.5 * 0.98) << "the capture's spacing divided by 0.5";
+  EXPECT_LT(elapsed, span / 0.5 + 0.5);
+  EXPECT_EQ(field(field(sender, "total"), "sent"), 178);
+}
+
+TEST_F(NetToolsCapture, Ipv6CaptureAndReplay) {
+  const auto file = dir.file("v6.pcap");
+  const auto original = record(file, "[ff15::94:1]",
+                               {"-c", "80", "-s", "200", "--drop-every", "6", "--dup-every", "11", "--ttl", "5",
+                                "--tos", "af21", "-r", "2000pps"});
+  ASSERT_EQ(field(original, "streams").size(), 1u) << original.dump();
+  const auto c = tools::read_capture(file);
+  ASSERT_TRUE(c) << c.error();
+  ASSERT_FALSE(c->datagrams.empty());
+  EXPECT_EQ(c->datagrams[0].group.to_string(), "ff15::94:1");
+  EXPECT_EQ(c->datagrams[0].source.to_string(), field(item(field(original, "streams"), 0), "source"));
+  // tshark reads the IPv6 header as built: hop limit and traffic class as received.
+  const auto r = test::run(nullptr, {tshark, "-n", "-r", file, "-c", "1", "-T", "fields", "-e", "ipv6.hlim", "-e",
+                                     "ipv6.tclass"},
+                           {}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.output;
+  const auto tab = r.standard_output.find('\t');
+  ASSERT_NE(tab, std::string::npos) << r.standard_output;
+  EXPECT_EQ(r.standard_output.substr(0, tab), "5");
+  EXPECT_EQ(std::stoul(r.standard_output.substr(tab + 1), nullptr, 0), 0x48u) << r.standard_output;  // af21
+  const auto replayed = replay(file, "[ff15::94:1]", port_of(original), {});
+  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+}
+
+TEST_F(NetToolsCapture, ReplayLoopsExactlyAsFastAsPossible) {
+  const auto file = dir.file("loop.pcap");
+  // Small datagrams: 120 back to back fit the receiver's default buffer.
+  const auto original =
+      record(file, "239.255.94.8", {"--payload", "rtp", "--rtp-pt", "96", "-s", "60", "-c", "40", "-r", "2000pps"});
+  ASSERT_EQ(field(field(field(original, "total"), "pcap"), "datagrams"), 40) << original.dump();
+  json sender;
+  const auto replayed = replay(file, "239.255.94.8", port_of(original), {"--speed", "0", "--loop", "3"}, &sender);
+  EXPECT_EQ(field(field(sender, "total"), "sent"), 120);
+  EXPECT_EQ(field(field(replayed, "total"), "packets"), 120) << replayed.dump();
+  EXPECT_LT(field(field(sender, "total"), "elapsed_s").get<double>(), 0.5);
+}
+
+TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = free_port(rx_host);
+  const auto file = dir.file("tcpdump.pcap");
+  json original;
+  {
+    receiver rx(rx_host, {"-i", "eth0", "239.255.94.9:" + std::to_string(port)});
+    ASSERT_TRUE(rx.joined()) << rx.output();
+    // tcpdump needs --immediate-mode in a namespace (start_tcpdump).
+    auto dump = test::tools::start_tcpdump(rx_host, tcpdump, file, port);
+    ASSERT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
+    (void)send((*net)[0], {"-i", "eth0", "-c", "100", "--drop-every", "10", "--dup-every", "13", "-r", "2000pps",
+                           "239.255.94.9:" + std::to_string(port)});
+    original = summary_of(rx.finish_clean().standard_output);
+    const auto st = dump.stop(SIGINT);
+    EXPECT_TRUE(st.success()) << dump.output();
+  }
+  const auto c = tools::read_capture(file);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->link_type, "EN10MB");
+  EXPECT_EQ(c->datagrams.size(), 90u + 7u + 3u);  // sent, duplicated, END markers
+  EXPECT_EQ(item(counts(original), 0)["lost"], 10) << original.dump();
+  const auto replayed = replay(file, "239.255.94.9", port, {});
+  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+}
+
+TEST_F(NetToolsCapture, ReplayBadInputSendsNothing) {
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // Two captured groups, one spec.
+  const auto two = dir.file("two.pcap");
+  write_frames(two, DLT_RAW, {ipv4(udp(1, 5000, "a"), 1, 0, {239, 255, 94, 10}),
+                              ipv4(udp(1, 5000, "b"), 1, 0, {239, 255, 94, 11})});
+  auto r = h.exec({MCAST_SEND, "-i", "eth0", "--replay", two, "239.255.94.12:5000"}, {}, 10s);
+  EXPECT_EQ(r.status.code, 1) << r.output;
+  EXPECT_NE(r.output.find("2 groups"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("give 1"), std::string::npos) << r.output;
+  // Nothing to replay: frames that are all skipped, and said so.
+  const auto none = dir.file("none.pcap");
+  write_frames(none, DLT_RAW,
+               {ipv4(udp(1, 5000, "a"), 1, 0, {10, 77, 1, 2}), ipv4(udp(1, 5000, "a"), 1, 0, {239, 1, 1, 1}, 0x2000)});
+  r = h.exec({MCAST_SEND, "-i", "eth0", "--replay", none}, {}, 10s);
+  EXPECT_EQ(r.status.code, 1) << r.output;
+  EXPECT_NE(r.output.find("1 IP fragment, 1 not to a multicast group"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("no UDP datagram"), std::string::npos) << r.output;
+  for (const auto& bad : {dir.file("missing.pcap"), dir.file("text.pcap")}) {
+    if (bad.ends_with("text.pcap")) std::ofstream(bad) << "not a capture\n";
+    r = h.exec({MCAST_SEND, "--json", "-i", "eth0", "--replay", bad}, {}, 10s);
+    EXPECT_EQ(r.status.code, 1) << r.output;
+    EXPECT_NE(r.output.find(bad), std::string::npos) << r.output;
+    EXPECT_EQ(r.standard_output.find("\"start\""), std::string::npos) << r.output;
+  }
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--speed", "-1"}, {"--loop", "0"}, {"-c", "5"},
+                                                                {"--payload", "rtp"}, {"--rate", "10pps"}}) {
+    std::vector<std::string> argv{MCAST_SEND, "-i", "eth0", "--replay", two};
+    argv.insert(argv.end(), args.begin(), args.end());
+    r = h.exec(argv, {}, 10s);
+    EXPECT_EQ(r.status.code, 1) << r.output;
+    EXPECT_NE(r.output.find(args[0]), std::string::npos) << r.output;
+  }
+}
+
+}  // namespace

@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/replay.hpp>
+
+#include <sys/prctl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <thread>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/pacer.hpp>
+#include <mcnet/tools/report.hpp>
+#include <mcnet/version.hpp>
+
+namespace mcnet::tools {
+
+using json = nlohmann::ordered_json;
+
+replay_plan map_destinations(capture_contents c) {
+  replay_plan p;
+  std::map<std::pair<core::ip_address, std::uint16_t>, std::size_t> index;
+  p.target.reserve(c.datagrams.size());
+  for (const auto& d : c.datagrams) {
+    const auto [it, added] = index.try_emplace({d.group, d.port}, p.destinations.size());
+    if (added) p.destinations.emplace_back(d.group, d.port);
+    p.target.push_back(it->second);
+  }
+  p.capture = std::move(c);
+  return p;
+}
+
+namespace {
+
+constexpr frame_skip skip_reasons[] = {frame_skip::not_ip, frame_skip::not_udp, frame_skip::fragment,
+                                       frame_skip::not_multicast, frame_skip::cut};
+
+std::string skipped_text(const capture_contents& c) {
+  std::string out;
+  for (auto k : skip_reasons) {
+    const auto n = c.skipped[static_cast<std::size_t>(k)];
+    if (n != 0) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, frame_skip_name(k));
+  }
+  return out;
+}
+
+json skipped_json(const capture_contents& c) {
+  json j = json::object();
+  const char* keys[] = {"not_ip", "not_udp", "fragment", "not_multicast", "cut"};
+  for (std::size_t i = 0; i < std::size(skip_reasons); ++i) {
+    j[keys[i]] = c.skipped[static_cast<std::size_t>(skip_reasons[i])];
+  }
+  return j;
+}
+
+}  // namespace
+
+std::optional<int> plan_replay(const send_settings& s, const reporter& out, const interface_resolver& resolve,
+                               std::vector<send_target>& targets, replay_plan& plan) {
+  auto c = read_capture(*s.replay);
+  if (!c) return out.usage(c.error());
+  if (c->skipped_total() > 0) {
+    out.warn(fmt::format("--replay {}: {} of {} frames skipped ({})", *s.replay, c->skipped_total(), c->frames,
+                         skipped_text(*c)));
+  }
+  if (c->datagrams.empty()) {
+    return out.usage(fmt::format("--replay {}: no UDP datagram to a multicast group in its {} frame(s)", *s.replay,
+                                 c->frames));
+  }
+  plan = map_destinations(std::move(*c));
+  if (s.specs.empty()) {
+    core::interface_ref iface;
+    if (!s.iface.empty()) {
+      auto r = resolve_interface(resolve, s.iface, "-i " + s.iface, out);
+      if (!r) return r.error();
+      iface = *r;
+    }
+    for (const auto& [group, port] : plan.destinations) {
+      send_target t;
+      t.group = group;
+      t.port = port;
+      t.iface = iface;
+      targets.push_back(std::move(t));
+    }
+    return std::nullopt;
+  }
+  if (auto bad = resolve_targets(s, out, resolve, targets)) return bad;
+  if (plan.destinations.size() > targets.size()) {
+    return out.usage(fmt::format("--replay {}: the capture has {} groups (group:port) and the specs give {}; "
+                                 "give a spec per captured group",
+                                 *s.replay, plan.destinations.size(), targets.size()));
+  }
+  if (targets.size() > plan.destinations.size()) {
+    out.warn(fmt::format("--replay {}: the capture has {} groups; the {} spec group(s) after them get nothing",
+                         *s.replay, plan.destinations.size(), targets.size() - plan.destinations.size()));
+    targets.resize(plan.destinations.size());
+  }
+  return std::nullopt;
+}
+
+std::optional<int> open_replay_targets(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
+  for (auto& t : targets) {
+    auto sock = open_target(t, s);
+    if (!sock) return out.fail(exit_setup, sock.error());
+    t.sock = std::move(*sock);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+void announce_replay(const send_settings& s, const reporter& out, const std::vector<send_target>& targets,
+                     const replay_plan& plan) {
+  const auto& c = plan.capture;
+  json groups = json::array();
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    const auto& t = targets[i];
+    const auto where = t.iface.is_kernel_choice() ? route_interface(t.group, t.source) : t.iface;
+    groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
+                      {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
+                      {"interface", interface_json(where.index, std::string(where.name.view()))},
+                      {"first_sequence", nullptr}, {"first_timestamp", nullptr}});
+    const auto& [cg, cp] = plan.destinations[i];
+    out.text(fmt::format("sending {} to {} on {}{}", core::endpoint(cg, cp).to_string(),
+                         core::endpoint(t.group, t.port).to_string(),
+                         where.index != 0 ? fmt::format("{} ({})", where.name.view(), where.index) : std::string("?"),
+                         t.iface.is_kernel_choice() ? " (the kernel's route)" : ""));
+  }
+  std::size_t largest = 0;
+  for (const auto& d : c.datagrams) largest = std::max(largest, d.payload.size());
+  out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-send"},
+             {"version", MCNET_VERSION_STRING}, {"groups", groups}, {"session", nullptr}, {"sender_id", nullptr},
+             {"payload", "replay"}, {"size", largest}, {"ssrc", nullptr}, {"payload_type", nullptr},
+             {"clock_hz", nullptr}, {"messages_per_packet", nullptr}, {"message_size", nullptr}, {"pids", nullptr},
+             {"replay", {{"file", *s.replay}, {"link_type", c.link_type}, {"frames", c.frames},
+                         {"datagrams", c.datagrams.size()}, {"skipped", skipped_json(c)}, {"speed", s.speed},
+                         {"loops", s.loops}}}});
+  out.text(fmt::format("mcast-send: replaying {} ({}): {} datagrams of {} frames to {} group(s), speed {}, {} time(s)",
+                       *s.replay, c.link_type, c.datagrams.size(), c.frames, targets.size(), s.speed, s.loops));
+}
+
+}  // namespace
+
+int replay_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
+               replay_plan& plan) {
+  announce_replay(s, out, targets, plan);
+  stop_on_signals();
+  auto& datagrams = plan.capture.datagrams;
+  const bool paced = s.speed > 0;
+  // As in send_all: a sleep may otherwise last the timer slack (50 us) longer.
+  if (paced) (void)::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  std::vector<core::message> batch(s.batch);
+  const auto started = std::chrono::steady_clock::now();
+  std::uint64_t total_sent = 0;
+  std::optional<error> send_error;
+  bool out_of_time = false;
+  for (std::uint64_t pass = 0; pass < s.loops && !send_error && !out_of_time && !stop_requested(); ++pass) {
+    // Each pass keeps the capture's spacing from its own start: datagram k is
+    // due at (time_k - time_0) / speed, an absolute schedule that never drifts.
+    const auto pass_start = std::chrono::steady_clock::now();
+    const auto t0 = datagrams.front().time;
+    std::size_t k = 0;
+    while (k < datagrams.size()) {
+      if (stop_requested()) break;
+      const auto now = std::chrono::steady_clock::now();
+      if (s.duration && std::chrono::duration<double>(now - started).count() >= *s.duration) {
+        out_of_time = true;
+        break;
+      }
+      const auto due_at = [&](std::size_t i) {
+        return pass_start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                std::chrono::duration<double, std::nano>(
+                                    static_cast<double>((datagrams[i].time - t0).count()) / s.speed));
+      };
+      if (paced && due_at(k) > now) {
+        const std::chrono::duration<double> wait = due_at(k) - now;
+        std::this_thread::sleep_for(std::clamp(wait, pacer::min_sleep, pacer::max_sleep));
+        continue;
+      }
+      // What is due now and goes to the same target: one sendmmsg.
+      const auto target = plan.target[k];
+      std::size_t n = 0;
+      while (k + n < datagrams.size() && n < batch.size() && plan.target[k + n] == target &&
+             (!paced || due_at(k + n) <= now)) {
+        auto& d = datagrams[k + n];
+        batch[n] = core::message{.buffer = d.payload, .size = d.payload.size()};
+        ++n;
+      }
+      auto& t = targets[target];
+      auto sent = core::write_batch(t.sock, std::span<const core::message>(batch.data(), n),
+                                    core::wait_policy::deadline(std::chrono::seconds(1)));
+      const std::size_t done = sent ? *sent : 0;
+      for (std::size_t i = 0; i < done; ++i) t.bytes += datagrams[k + i].payload.size();
+      t.sent += done;
+      total_sent += done;
+      if (!sent || done < n) {
+        send_error = sent ? error::from_errno(ENOBUFS, "sendmmsg", "batch")
+                                .with_number(static_cast<std::int64_t>(n - done))
+                                .with_hint("{number} datagrams of a batch were not sent (the socket's send buffer or "
+                                           "the device queue was full); lower --speed or --batch")
+                          : sent.error();
+        break;
+      }
+      k += n;
+    }
+  }
+  const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  print_summary(s, out, targets, total_sent, elapsed);
+  if (send_error) return out.fail(exit_setup, *send_error);
+  return exit_ok;
+}
+
+}  // namespace mcnet::tools
