@@ -200,8 +200,9 @@ TEST(NetNoMulticastRoute, SendAndConnectToAGroupSayWhatIsMissing) {
       ASSERT_FALSE(c);
       expect_hint(c.error(), "dial_udp");
 
-      // A unicast destination off every route keeps the kernel's bare answer.
-      out.m.peer = core::endpoint(addr(v6 ? "2001:db8::1" : "192.0.2.1"), 9);
+      // A unicast destination off every route keeps the kernel's bare answer
+      // (another /24 and /64 of the test space: this host has no route there).
+      out.m.peer = core::endpoint(addr(v6 ? "fd77:0:0:fa::1" : "10.77.250.1"), 9);
       w = core::write_to(s, out.m, core::wait_policy::deadline(1s));
       ASSERT_FALSE(w);
       EXPECT_EQ(w.error().message().find("no route to the group"), std::string::npos) << w.error().message();
