@@ -10,7 +10,6 @@
 // to catch drift on a page made to drift.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -26,6 +25,7 @@
 #include <string_view>
 #include <vector>
 
+#include "programs.hpp"
 #include "process.hpp"
 
 namespace {
@@ -434,18 +434,8 @@ TEST(ManPage, CheckerFindsDrift) {
   EXPECT_EQ(tag_problems.size(), 1u);
 }
 
-bool on_path(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::istringstream dirs(path);
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (!dir.empty() && ::access((dir + "/" + program).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
 TEST(ManPage, RendersWithoutWarnings) {
-  if (!on_path("groff")) GTEST_SKIP() << "groff is not installed (Debian: groff-base, see scripts/setup.sh)";
+  if (mcnet::test::find_program("groff").empty()) GTEST_SKIP() << "groff is not installed (Debian: groff-base, see scripts/setup.sh)";
   for (const auto& t : {send_page(), recv_page()}) {
     auto p = mcnet::test::process::start(nullptr, {"groff", "-man", "-Tutf8", "-ww", "-z", t.page});
     auto status = p.wait_for(std::chrono::seconds(30));
