@@ -184,15 +184,41 @@ bool control_names_interface(const message& m) noexcept {
 // message, SO_BINDTODEVICE, or for a group IPV6_MULTICAST_IF. (A sticky
 // IPV6_PKTINFO set with setsockopt cannot be read back, and is not seen.)
 // Only such destinations pay for the check.
+// What the socket says about the interface, read at most once per write
+// call however many messages of a batch ask (two getsockopt calls each
+// otherwise).
+class socket_interface {
+ public:
+  explicit socket_interface(socket_ref s) noexcept : s_(s) {}
+  // SO_BINDTODEVICE names one.
+  bool bound() noexcept {
+    if (!bound_) {
+      auto device = get(s_, opt::bind_to_device);
+      bound_ = device && !device->empty();
+    }
+    return *bound_;
+  }
+  // IPV6_MULTICAST_IF names one (for groups).
+  bool multicast() noexcept {
+    if (!multicast_) {
+      auto index = get(s_, ipv6_multicast_if);
+      multicast_ = index && *index != 0;
+    }
+    return *multicast_;
+  }
+
+ private:
+  socket_ref s_;
+  std::optional<bool> bound_;
+  std::optional<bool> multicast_;
+};
+
 // `index` names the message of a batch (std::nullopt: a single write).
-result<void> check_interface(socket_ref s, const message& m, std::string_view op,
+result<void> check_interface(socket_interface& socket, const message& m, std::string_view op,
                              std::optional<std::size_t> index = std::nullopt) noexcept {
   const auto& to = m.peer.address();
   if (!to.needs_interface() || to.scope_id() != 0 || control_names_interface(m)) return {};
-  if (auto device = get(s, opt::bind_to_device); device && !device->empty()) return {};
-  if (to.is_multicast()) {
-    if (auto index6 = get(s, ipv6_multicast_if); index6 && *index6 != 0) return {};
-  }
+  if (socket.bound() || (to.is_multicast() && socket.multicast())) return {};
   auto e = error(errc::interface_required, op, "socket").with_address(to).with_port(m.peer.port());
   if (!index) {
     return fail(e.with_hint("a link-local or interface-local destination needs an interface: write it with a zone "
@@ -200,10 +226,10 @@ result<void> check_interface(socket_ref s, const message& m, std::string_view op
                             "for a group, IPV6_MULTICAST_IF"));
   }
   return fail(e.with_number(static_cast<std::int64_t>(*index))
-                  .with_hint("nothing was sent: the message at index {number} of the batch has a link-local or interface-local "
-                             "destination, which needs an interface: write it with a zone (fe80::1%eth0), pass "
-                             "one in the message (IPV6_PKTINFO), or set SO_BINDTODEVICE or, for a group, "
-                             "IPV6_MULTICAST_IF"));
+                  .with_hint("nothing was sent: the message at index {number} of the batch has a link-local or "
+                             "interface-local destination, which needs an interface: write it with a zone "
+                             "(fe80::1%eth0), pass one in the message (IPV6_PKTINFO), or set SO_BINDTODEVICE or, "
+                             "for a group, IPV6_MULTICAST_IF"));
 }
 
 }  // namespace
@@ -244,7 +270,8 @@ result<void> read_from(socket_ref s, message& m, cmsg decode, wait_policy wait) 
 }
 
 result<void> write_to(socket_ref s, const message& m, wait_policy wait) noexcept {
-  if (auto r = check_interface(s, m, "sendmsg"); !r) return r;
+  socket_interface socket(s);
+  if (auto r = check_interface(socket, m, "sendmsg"); !r) return r;
   iovec iov;
   sockaddr_storage name;  // filled by prepare_destination when used
   msghdr h;
@@ -318,8 +345,9 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
   const int fd = s.native_handle();
   // Every message is checked before the first is sent, as documented: a
   // batch refused for its tenth message sends none.
+  socket_interface socket(s);
   for (std::size_t i = 0; i < msgs.size(); ++i) {
-    if (auto r = check_interface(s, msgs[i], "sendmmsg", i); !r) return fail(r.error());
+    if (auto r = check_interface(socket, msgs[i], "sendmmsg", i); !r) return fail(r.error());
   }
   std::size_t done = 0;
   while (done < msgs.size()) {
