@@ -125,9 +125,8 @@ TEST(NetPayloadInterop, GStreamerRtpLossEqualsWhatNftablesDropped) {
 // ffmpeg's MPEG-TS of a 3 s test picture to group:port from `tx`, with the
 // receiver's input hook dropping one datagram in 20 when `lossy`. Returns
 // the receiver's one stream and the datagrams the rule dropped.
-std::pair<json, std::int64_t> ffmpeg_transport_stream(bool lossy) {
-  const std::string ffmpeg = test::find_program("ffmpeg");
-  const std::string nft_program = test::find_program("nft");
+std::pair<json, std::int64_t> ffmpeg_transport_stream(const std::string& ffmpeg, const std::string& nft_program,
+                                                      bool lossy) {
   auto net = test::network::lan(2);
   const auto& tx = (*net)[0];
   const auto& rx_host = (*net)[1];
@@ -154,7 +153,7 @@ TEST(NetPayloadInterop, FfmpegMpegTsHasContinuityErrorsExactlyWhenNftablesDrops)
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(ffmpeg, "ffmpeg", "ffmpeg");
   MCNET_REQUIRE_PROGRAM(nft_program, "nft", "nftables");
-  const auto [clean, none] = ffmpeg_transport_stream(false);
+  const auto [clean, none] = ffmpeg_transport_stream(ffmpeg, nft_program, false);
   EXPECT_EQ(field(clean, "payload"), "mpegts") << clean;
   EXPECT_EQ(field(clean, "cc_errors"), 0) << clean;
   EXPECT_EQ(field(clean, "sync_errors"), 0) << clean;
@@ -166,7 +165,7 @@ TEST(NetPayloadInterop, FfmpegMpegTsHasContinuityErrorsExactlyWhenNftablesDrops)
   const auto packets = field(clean, "packets").get<std::int64_t>();
   EXPECT_GT(packets, 50) << clean;
 
-  const auto [lossy, drops] = ffmpeg_transport_stream(true);
+  const auto [lossy, drops] = ffmpeg_transport_stream(ffmpeg, nft_program, true);
   EXPECT_EQ(field(lossy, "payload"), "mpegts") << lossy;
   RecordProperty("clean_datagrams", std::to_string(packets));
   RecordProperty("nft_dropped", std::to_string(drops));
