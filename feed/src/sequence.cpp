@@ -102,8 +102,17 @@ missing_range sequence_tracker::end(std::uint64_t count) noexcept {
   return {highest_ + 1, count - highest_ - 1};
 }
 
+missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
+  if (!any_ || highest_ == UINT64_MAX) return {};
+  const std::uint64_t from = std::max(highest_ + 1, announced_);
+  announced_ = std::max(announced_, next);
+  if (next <= from) return {};
+  return {from, next - from};
+}
+
 void sequence_tracker::reset() noexcept {
   any_ = false;
+  announced_ = 0;
   first_ = highest_ = 0;
   distinct_ = reordered_ = duplicates_ = too_late_ = gaps_ = expired_ = in_window_ = 0;
   end_count_.reset();
@@ -117,6 +126,7 @@ std::uint64_t sequence_tracker::lost() const noexcept {
   // against the distinct numbers minus one (distinct_ >= 1 here).
   std::uint64_t last = highest_;
   if (end_count_ && *end_count_ > 0) last = std::max(last, *end_count_ - 1);
+  if (announced_ > 0) last = std::max(last, announced_ - 1);
   const std::uint64_t expected_less_one = last - first_;
   return expected_less_one > distinct_ - 1 ? expected_less_one - (distinct_ - 1) : 0;
 }

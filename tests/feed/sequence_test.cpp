@@ -72,6 +72,28 @@ TEST(SequenceTracker, EndBeforeAnyArrivalOrBelowTheHighestShowsNoTail) {
   EXPECT_EQ(t.lost(), 1u);
 }
 
+TEST(SequenceTracker, AnAnnouncedNextNumberShowsTheLostTailWithoutEndingTheStream) {
+  feed::sequence_tracker t;
+  EXPECT_EQ(t.announce(50), feed::missing_range{}) << "before any arrival the start is unknown";
+  EXPECT_EQ(t.lost(), 0u);
+  for (std::uint64_t s = 1; s <= 10; ++s) t.add(s);
+  EXPECT_EQ(t.announce(11), feed::missing_range{}) << "nothing missing: 11 is the next one";
+  EXPECT_EQ(t.announce(14), (feed::missing_range{11, 3})) << "a heartbeat after messages 11..13 were lost";
+  EXPECT_EQ(t.lost(), 3u);
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.announce(12), feed::missing_range{}) << "a late, lower heartbeat";
+  EXPECT_EQ(t.lost(), 3u) << "the largest announcement counts";
+  EXPECT_EQ(t.announce(15), (feed::missing_range{14, 1})) << "only what is newly shown";
+  EXPECT_EQ(t.lost(), 4u);
+  EXPECT_EQ(t.add(11).kind, verdict::in_order) << "a lost message may still come";
+  EXPECT_EQ(t.lost(), 3u);
+  EXPECT_EQ(t.add(15).kind, verdict::gap);
+  EXPECT_EQ(t.lost(), 3u) << "12, 13 and 14";
+  t.reset();
+  t.add(3);
+  EXPECT_EQ(t.lost(), 0u) << "reset forgets the announcement";
+}
+
 TEST(SequenceTracker, AReceiverJoiningARunningSenderCountsFromItsFirstArrival) {
   feed::sequence_tracker t;
   for (std::uint64_t s = 1'000'000; s < 1'000'100; ++s) {

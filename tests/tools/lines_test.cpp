@@ -136,6 +136,26 @@ TEST(Lines, MoldUdp64PacketsOfSeveralMessagesOfferEachMessage) {
   EXPECT_EQ(j["merged"]["lost"], 0);
 }
 
+TEST(Lines, AMoldUdp64HeartbeatBoundsTheMergedTail) {
+  auto m = two_lines();
+  // Messages 1-10 on A, 1-8 on B; then both lines carry heartbeats saying
+  // 13 is next: 11 and 12 were lost on both, 9-12 on B.
+  for (std::uint64_t seq = 1; seq <= 10; ++seq) {
+    const auto t = static_cast<std::int64_t>(seq) * 1000;
+    m.offer(0, numbered(tools::payload_kind::moldudp64, seq), t);
+    if (seq <= 8) m.offer(1, numbered(tools::payload_kind::moldudp64, seq), t + 10);
+  }
+  EXPECT_TRUE(m.offer(0, numbered(tools::payload_kind::moldudp64, 13, 0), 20'000)) << "a heartbeat is sequenced";
+  EXPECT_TRUE(m.offer(1, numbered(tools::payload_kind::moldudp64, 13, 0), 20'010));
+  m.finish();
+  const auto j = m.to_json();
+  EXPECT_EQ(j["A"]["packets"], 11) << "the heartbeat is a datagram on its line";
+  EXPECT_EQ(j["A"]["gaps"], 2);
+  EXPECT_EQ(j["B"]["gaps"], 4);
+  EXPECT_EQ(j["merged"]["delivered"], 10);
+  EXPECT_EQ(j["merged"]["lost"], 2);
+}
+
 TEST(Lines, RtpNumbersAreExtendedAcrossTheWrap) {
   auto m = two_lines();
   // 20 datagrams from 65530: the 16-bit number wraps after 6. A loses the

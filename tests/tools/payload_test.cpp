@@ -189,6 +189,23 @@ TEST(ReceivePayload, MoldUdp64CountsMessagesHeartbeatsAndTheEndOfSession) {
   EXPECT_DOUBLE_EQ(f.table->loss_ratio(), 6.0 / 24.0) << "messages, not packets";
 }
 
+TEST(ReceivePayload, AMoldUdp64HeartbeatShowsTheMessagesLostBeforeIt) {
+  fixture f;
+  f.start();
+  batch b;
+  // Messages 1-6 arrive, 7-9 are lost, then the feed is idle: its
+  // heartbeats say 10 is next. No end of session.
+  b.add(sender_a, mold(1, 3)).add(sender_a, mold(4, 3));
+  b.add(sender_a, mold_heartbeat(10)).add(sender_a, mold_heartbeat(10));
+  f.feed(b);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  EXPECT_EQ(s["streams"][0]["lost"], 3) << s;
+  EXPECT_EQ(s["streams"][0]["heartbeats"], 2);
+  EXPECT_EQ(s["streams"][0]["end_of_session"], 0);
+  EXPECT_EQ(s["streams"][0]["packets"], 4) << "heartbeats are packets";
+}
+
 TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
   fixture f;
   f.settings.json_output = false;

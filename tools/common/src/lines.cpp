@@ -91,7 +91,9 @@ bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arriva
     ++unsequenced_;
     return false;
   }
-  if (a.end) {
+  if (a.end || a.numbers == 0) {
+    // An END, an end of session, or a MoldUDP64 heartbeat: the next number
+    // the sender would use, so the tail before it counts at the end.
     end_count_ = std::max(end_count_.value_or(0), *a.sequence);
     return true;
   }

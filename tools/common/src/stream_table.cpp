@@ -244,7 +244,12 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         return out;
       }
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
-      if (v->is_heartbeat()) ++s->heartbeats;
+      if (v->is_heartbeat()) {
+        // Its sequence is the next message's: messages before it that did
+        // not come are lost, even when no packet follows.
+        ++s->heartbeats;
+        (void)s->sequence.announce(v->sequence());
+      }
       for (std::size_t i = 0; i < v->size(); ++i) s->sequence.add(v->sequence() + i);
       s->messages += v->size();
       return out;

@@ -112,6 +112,16 @@ class sequence_tracker {
   /// nothing arrived yet, or `count` is not past the highest). A later call
   /// replaces the count.
   missing_range end(std::uint64_t count) noexcept;
+  /// The sender says it has sent every number below `next` (a MoldUDP64
+  /// heartbeat carries the sequence number of the next message, MoldUDP64
+  /// 1.00 "Heartbeats"): lost() counts up to `next - 1`, as after end(),
+  /// without ending the stream; the largest `next` announced counts, so a
+  /// late heartbeat cannot shrink what an earlier one showed. Ignored before
+  /// the first arrival (a receiver that joined a running feed does not know
+  /// where it started). Returns the numbers it newly shows missing: from
+  /// past the highest number and the previous announcement up to `next`
+  /// (empty when none).
+  missing_range announce(std::uint64_t next) noexcept;
   /// Forget everything: the state of a tracker just built.
   void reset() noexcept;
 
@@ -164,6 +174,7 @@ class sequence_tracker {
   std::uint64_t expired_ = 0;
   std::uint64_t in_window_ = 0;  // bits set in seen_: a jump past the window clears them without counting
   std::optional<std::uint64_t> end_count_;
+  std::uint64_t announced_ = 0;  // the largest announce()d next number (0: none)
   std::array<std::uint64_t, words> seen_{};  // bit (seq % window) for seq in (highest - window, highest]
 };
 
