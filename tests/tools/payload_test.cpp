@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstring>
@@ -366,7 +367,7 @@ TEST(ReceivePayload, AutoKeepsNearMissesRaw) {
   header[4] = std::byte{2};
   for (const auto* d : {&extra, &unprintable, &ts[0], &ts[1], &header}) b.add(core::ip_address::v4(10, 77, 0, 4), *d);
   f.feed(b);
-  EXPECT_EQ(f.table->held(), 3u) << "the last RTP-looking datagram of each source waits for a second";
+  EXPECT_EQ(f.table->held(), 4u) << "the last RTP-looking datagram of each source and SSRC waits for a second";
   const auto s = f.summary();
   EXPECT_EQ(f.table->held(), 0u);
   ASSERT_EQ(s["streams"].size(), 4u) << s;
@@ -438,6 +439,27 @@ TEST(ReceivePayload, MpegTsCountsContinuityAndSyncErrors) {
   ASSERT_EQ(u["streams"].size(), 1u);
   EXPECT_EQ(u["streams"][0]["cc_errors"], 0);
   EXPECT_EQ(u["streams"][0]["packets"], 6);
+}
+
+// --max-loss takes each continuity error as one lost transport packet.
+TEST(ReceivePayload, MpegTsContinuityErrorsCountForMaxLoss) {
+  const auto ts = transport_stream(10);
+  for (auto [max_loss, code] : {std::pair{3.0, 3}, std::pair{3.1, 0}}) {
+    fixture f;
+    f.settings.max_loss = max_loss;
+    f.start();
+    batch b;
+    for (std::size_t i = 0; i < ts.size(); ++i) {
+      if (i != 4) b.add(sender_a, ts[i]);  // one datagram lost: one error per PID
+    }
+    f.feed(b);
+    const auto s = f.summary();
+    ASSERT_EQ(s["streams"].size(), 1u) << s;
+    EXPECT_EQ(s["streams"][0]["cc_errors"], 2);
+    EXPECT_DOUBLE_EQ(f.table->loss_ratio(), 2.0 / 65.0) << "2 errors against 63 transport packets";
+    EXPECT_DOUBLE_EQ(s["total"]["loss_percent"].get<double>(), 200.0 / 65.0);
+    EXPECT_EQ(f.session->finish(), code) << max_loss;
+  }
 }
 
 TEST(ReceivePayload, RtpOfPayloadType33IsCheckedAsMpegTsToo) {
@@ -533,17 +555,80 @@ TEST(ReceivePayload, MpegTsCheckersHaveTheirOwnLimit) {
   for (std::uint8_t i = 1; i <= 3; ++i) {
     const auto a = t.add(group, port, core::ip_address::v4(10, 77, 0, i), ts[0], at, 1, 0);
     EXPECT_EQ(a.untracked, i == 3) << int{i};
+    EXPECT_EQ(a.no_checker, i == 3) << "the checkers' limit, not the streams'";
   }
   EXPECT_EQ(t.streams().size(), 2u);
   EXPECT_EQ(t.untracked(), 1u);
   // RTP of payload type 33 past the limit: counted, without the MPEG-TS fields.
-  for (std::uint16_t seq = 1; seq <= 2; ++seq) t.add(group, port, sender_a, rtp(seq, 0, 1, 33, ts[0]), at, 1, 0);
+  for (std::uint16_t seq = 1; seq <= 2; ++seq) {
+    const auto a = t.add(group, port, sender_a, rtp(seq, 0, 1, 33, ts[0]), at, 1, 0);
+    EXPECT_EQ(a.held, seq == 1);
+    EXPECT_EQ(a.no_checker, seq == 2) << "said when the stream starts";
+    EXPECT_FALSE(a.untracked);
+  }
   ASSERT_EQ(t.streams().size(), 3u);
   for (const auto& [key, s] : t.streams()) {
     if (key.payload != tools::payload_kind::rtp) continue;
     EXPECT_EQ(s.packets, 2u);
     EXPECT_FALSE(s.mpegts);
   }
+}
+
+TEST(ReceivePayload, TheCheckersLimitHasItsOwnWarning) {
+  fixture f;
+  f.settings.max_streams = 16;  // one checker
+  f.settings.json_output = false;
+  f.start();
+  const auto ts = transport_stream(1);
+  f.feed(batch().add(sender_a, ts[0]).add(sender_b, ts[0]).add(core::ip_address::v4(10, 77, 0, 3), ts[0]));
+  const auto err = f.err.str();
+  EXPECT_NE(err.find("more than 1 MPEG-TS streams (one continuity checker of ~270 KiB per 16 of --max-streams 16): "
+                     "datagrams of further MPEG-TS streams are counted as untracked only"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("more than 16 streams"), std::string::npos) << "the streams' limit was not reached: " << err;
+  EXPECT_EQ(f.table->untracked(), 2u);
+}
+
+// Two RTP sessions sent from one host to one group and port, interleaved
+// (audio and video, say): each SSRC waits for its own second datagram.
+TEST(ReceivePayload, AutoTellsInterleavedSsrcsOfOneSourceApart) {
+  fixture f;
+  f.settings.show_packets = true;
+  f.start();
+  batch b;
+  for (std::uint16_t i = 0; i < 10; ++i) {
+    b.add(sender_a, rtp(static_cast<std::uint16_t>(100 + i), i * 3000u, 0xA0, 96));
+    b.add(sender_a, rtp(static_cast<std::uint16_t>(60000 + i), i * 160u, 0xB0, 8));
+  }
+  f.feed(b);
+  const auto events = test::tools::json_lines(f.out.str());
+  std::vector<bool> held;
+  for (const auto& e : events) {
+    if (e["event"] == "packet") held.push_back(e.contains("held"));
+  }
+  ASSERT_EQ(held.size(), 20u);
+  EXPECT_TRUE(held[0] && held[1]) << "the first of each SSRC is held";
+  EXPECT_EQ(std::count(held.begin(), held.end(), true), 2);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 2u) << s;
+  for (const auto& st : s["streams"]) {
+    EXPECT_EQ(st["payload"], "rtp") << st;
+    EXPECT_EQ(st["packets"], 10) << st;
+    EXPECT_EQ(st["lost"], 0) << st;
+  }
+}
+
+// A held datagram that no second one follows is raw in the summary, and its
+// packet line said it was held.
+TEST(ReceivePayload, AHeldDatagramSaysSoInItsPacketLine) {
+  fixture f;
+  f.settings.show_packets = true;
+  f.settings.json_output = false;
+  f.start();
+  f.feed(batch().add(sender_a, rtp(7, 0, 0xC0, 96)));
+  EXPECT_NE(f.out.str().find("rtp seq 7 (held: first of its SSRC, raw unless the next follows)"), std::string::npos)
+      << f.out.str();
 }
 
 }  // namespace

@@ -100,7 +100,7 @@ TEST(StreamTable, ForeignPacketsAreCountedWithoutSequenceStatistics) {
   EXPECT_EQ(s.packets, 2u);
   EXPECT_EQ(s.bytes, 60u);
   EXPECT_EQ(t.sum().lost, 0u);
-  EXPECT_EQ(t.loss_ratio(), 0.0) << "only streams with headers count for --max-loss";
+  EXPECT_EQ(t.loss_ratio(), 0.0) << "raw streams do not count for --max-loss";
 }
 
 }  // namespace

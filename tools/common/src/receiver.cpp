@@ -365,7 +365,16 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
         ++captured_ends_;
       }
     }
-    if (a.untracked && !warned_untracked_) {
+    if (a.no_checker && !warned_no_checker_) {
+      warned_no_checker_ = true;
+      out_.warn(fmt::format("more than {} MPEG-TS streams (one continuity checker of ~270 KiB per {} of --max-streams "
+                            "{}): {}",
+                            std::max<std::size_t>(1, s_.max_streams / stream_table::streams_per_mpegts),
+                            stream_table::streams_per_mpegts, s_.max_streams,
+                            a.untracked ? "datagrams of further MPEG-TS streams are counted as untracked only"
+                                        : "further RTP streams of payload type 33 are not continuity-checked"));
+    }
+    if (a.untracked && !a.no_checker && !warned_untracked_) {
       warned_untracked_ = true;
       out_.warn(fmt::format("more than {} streams (--max-streams): datagrams of further streams are counted as "
                             "untracked only",
@@ -437,6 +446,7 @@ void receive_session::summary() {
   const auto drops = kernel_drops_();
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
+  total["loss_percent"] = table_.loss_ratio() * 100;
   if (capture_) {
     capture_->flush();
     total["pcap"] = {{"file", *s_.pcap}, {"files", capture_->files()}, {"datagrams", capture_->datagrams()},

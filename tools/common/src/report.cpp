@@ -146,6 +146,7 @@ json packet_json(const packet_view& p, const accounted& a, const json& iface) {
          {"payload", payload_name(a.payload)}};
   if (a.is_end()) j["end"] = true;
   if (a.malformed) j["malformed"] = true;
+  if (a.held) j["held"] = true;
   return j;
 }
 
@@ -159,7 +160,7 @@ std::string packet_text(const packet_view& p, const accounted& a, const std::str
     what = a.is_end() ? fmt::format("moldudp64 end of session, next {}", *a.sequence)
                       : fmt::format("moldudp64 seq {}", *a.sequence);
   } else if (a.payload == payload_kind::rtp) {
-    what = fmt::format("rtp seq {}", *a.sequence);
+    what = fmt::format("rtp seq {}{}", *a.sequence, a.held ? " (held: first of its SSRC, raw unless the next follows)" : "");
   } else if (a.payload == payload_kind::mpegts) {
     what = "mpegts";
   } else {

@@ -59,6 +59,7 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
   if (streams_.size() >= max_streams_ || (checker && checkers_ >= max_checkers)) {
     ++untracked_;
     out.untracked = true;
+    out.no_checker = streams_.size() < max_streams_;
     return nullptr;
   }
   auto& s = streams_.emplace(key, stream{}).first->second;
@@ -106,7 +107,7 @@ void stream_table::account_raw(const stream_key& raw_key, std::size_t size, core
   }
 }
 
-void stream_table::account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
+bool stream_table::account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
                                core::kernel_time arrival, std::span<const std::byte> rtp_payload) {
   if (!s.rtp_sequence) s.rtp_sequence = std::make_unique<feed::rtp_sequence_tracker>();
   s.rtp_sequence->add(seq);
@@ -121,8 +122,13 @@ void stream_table::account_rtp(stream& s, std::uint16_t seq, std::uint32_t times
       s.mpegts = std::make_unique<mpegts_state>();
       ++checkers_;
     }
-    if (s.mpegts) account_mpegts(s, rtp_payload);
+    if (s.mpegts) {
+      account_mpegts(s, rtp_payload);
+    } else {
+      return false;
+    }
   }
+  return true;
 }
 
 void stream_table::account_mpegts(stream& s, std::span<const std::byte> datagram) {
@@ -150,15 +156,18 @@ void stream_table::account_mpegts(stream& s, std::span<const std::byte> datagram
   if (datagram.size() % feed::mpegts::packet_size != 0) ++ts.sync_errors;
 }
 
-void stream_table::release_held(const source_id& id, source_state& st) {
-  if (!st.held) return;
-  const auto h = std::move(*st.held);
-  st.held.reset();
+void stream_table::release_held_one(const source_id& id, source_state& st, std::size_t index) {
+  const auto h = std::move(st.held[index]);
+  st.held.erase(st.held.begin() + static_cast<std::ptrdiff_t>(index));
   --held_count_;
   held_bytes_ -= h.mpegts.size();
   accounted ignored;
   const stream_key raw_key{std::get<0>(id), std::get<1>(id), std::get<2>(id), true, 0, 0, payload_kind::raw};
   account_raw(raw_key, h.size, h.arrival, h.ttl, h.tos, h.interface_index, false, ignored);
+}
+
+void stream_table::release_held(const source_id& id, source_state& st) {
+  while (!st.held.empty()) release_held_one(id, st, 0);
 }
 
 void stream_table::settle() {
@@ -296,20 +305,25 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       key.ssrc = v->ssrc();
       auto it = streams_.find(key);
       if (it != streams_.end() || !detect) {
-        if (st) release_held(id, *st);
+        // Another SSRC's held datagram keeps waiting for its own next one.
         auto* s = it != streams_.end() ? &it->second : find_or_make(key, out);
         if (s == nullptr) return out;
         count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
-        account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());
+        out.no_checker = !account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());
         return out;
       }
       if (source_of() == nullptr && sources_.size() < max_streams_) st = &sources_.emplace(id, source_state{}).first->second;
-      if (st != nullptr && st->held && st->held->ssrc == v->ssrc() &&
-          static_cast<std::uint16_t>(v->sequence() - st->held->sequence) - 1u <
-              feed::rtp_sequence_tracker::max_dropout - 1u) {
+      std::optional<std::size_t> same;  // the held datagram of this SSRC
+      if (st != nullptr) {
+        for (std::size_t i = 0; i < st->held.size(); ++i) {
+          if (st->held[i].ssrc == v->ssrc()) same = i;
+        }
+      }
+      if (same && static_cast<std::uint16_t>(v->sequence() - st->held[*same].sequence) - 1u <
+                      feed::rtp_sequence_tracker::max_dropout - 1u) {
         // The second of a steady pair: a stream, with the held datagram first.
-        const auto h = std::move(*st->held);
-        st->held.reset();
+        const auto h = std::move(st->held[*same]);
+        st->held.erase(st->held.begin() + static_cast<std::ptrdiff_t>(*same));
         --held_count_;
         auto* s = find_or_make(key, out);
         if (s == nullptr) {
@@ -319,9 +333,9 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         }
         count(*s, key, h.size, h.arrival, h.ttl, h.tos, h.interface_index);
         held_bytes_ -= h.mpegts.size();
-        account_rtp(*s, h.sequence, h.timestamp, h.payload_type, h.arrival, h.mpegts);
+        (void)account_rtp(*s, h.sequence, h.timestamp, h.payload_type, h.arrival, h.mpegts);
         count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
-        account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());
+        out.no_checker = !account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());
         return out;
       }
       // Payload type 33 carries MPEG-TS, checked once the stream exists: its
@@ -329,14 +343,21 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       // not held and counts as raw, as one from a source with no room).
       const bool keep_ts = v->payload_type() == rtp_mp2t && !v->payload().empty();
       if (st != nullptr && (!keep_ts || held_bytes_ + v->payload().size() <= max_held_bytes)) {
-        release_held(id, *st);
-        st->held = held_rtp{v->ssrc(), v->sequence(), v->timestamp(), v->payload_type(), arrival, payload.size(),
-                            ttl, tos, interface_index, {}};
+        // This SSRC's earlier one was not followed in sequence: raw. A new
+        // SSRC past the per-source limit makes room from the oldest.
+        if (same) {
+          release_held_one(id, *st, *same);
+        } else if (st->held.size() >= max_held_per_source) {
+          release_held_one(id, *st, 0);
+        }
+        auto& h = st->held.emplace_back(held_rtp{v->ssrc(), v->sequence(), v->timestamp(), v->payload_type(), arrival,
+                                                 payload.size(), ttl, tos, interface_index, {}});
         if (keep_ts) {
-          st->held->mpegts.assign(v->payload().begin(), v->payload().end());
+          h.mpegts.assign(v->payload().begin(), v->payload().end());
           held_bytes_ += v->payload().size();
         }
         ++held_count_;
+        out.held = true;
         return out;
       }
       // No room to remember the source: a lone datagram, raw.
@@ -370,6 +391,14 @@ totals stream_table::sum() const noexcept {
 double stream_table::loss_ratio() const noexcept {
   double received = 0, lost = 0;  // in floating point: a hostile loss near 2^64 must not wrap
   for (const auto& [key, s] : streams_) {
+    if (key.payload == payload_kind::mpegts && s.mpegts) {
+      // Each continuity error is at least one lost transport packet (up to
+      // 15 more can hide in the counter's modulo): a lower bound.
+      const auto c = s.mpegts->continuity.totals();
+      received += static_cast<double>(c.packets);
+      lost += static_cast<double>(c.cc_errors);
+      continue;
+    }
     if (!counts_loss(key)) continue;
     // lost / (packets + lost), duplicates included (docs/tools.md, "Counting");
     // MoldUDP64 counts messages.

@@ -169,6 +169,7 @@ class receive_session {
   bool timed_out_ = false;
   bool warned_untracked_ = false;
   bool warned_malformed_ = false;
+  bool warned_no_checker_ = false;
   std::uint64_t previous_untracked_ = 0;
   std::map<stream_key, totals> previous_;  // for interval deltas
   totals previous_sum_;

@@ -98,6 +98,14 @@ struct accounted {
   bool end = false;        ///< an mcnet END or a MoldUDP64 end of session: accounted, not counted as a packet
   bool malformed = false;  ///< refused by the parser of the protocol its source sends (counted in the raw stream)
   bool untracked = false;  ///< a new stream past the table's limit: counted in untracked() only
+  /// A new MPEG-TS stream (or RTP payload type 33 one) found no continuity
+  /// checker left (`max_streams / streams_per_mpegts`): with `untracked`, the
+  /// stream was not kept; without, its transport packets go unchecked.
+  bool no_checker = false;
+  /// `auto` holds this first RTP datagram of its SSRC until the source's
+  /// next one of that SSRC: it counts in the RTP stream then, or as raw if
+  /// none follows in sequence. `payload` says rtp meanwhile.
+  bool held = false;
   [[nodiscard]] bool is_end() const noexcept { return end; }
 };
 
@@ -139,10 +147,12 @@ class stream_table {
   /// Account one datagram. `arrival` is the kernel receive time (or the
   /// wall clock when no timestamp came); ttl/tos may be -1; `interface_index`
   /// is the ingress interface (IP_PKTINFO), 0 when unknown. With `auto`, a
-  /// first RTP datagram of a source is held until the next datagram of
-  /// that source says whether the SSRC and sequence are steady (then both
-  /// count in the RTP stream) or not (then it counts as raw); settle()
-  /// counts the held ones at the end.
+  /// first RTP datagram of an SSRC is held until the next datagram of that
+  /// source and SSRC says whether the sequence is steady (then both count
+  /// in the RTP stream) or not (then it counts as raw); up to
+  /// `max_held_per_source` SSRCs of one source wait at once (RTP sessions
+  /// multiplexed on one port), and a datagram of another protocol from the
+  /// source counts them as raw; settle() counts the held ones at the end.
   accounted add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
                 std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
                 std::uint32_t interface_index = 0);
@@ -161,7 +171,9 @@ class stream_table {
   [[nodiscard]] std::uint64_t malformed() const noexcept { return malformed_; }
   [[nodiscard]] totals sum() const noexcept;
   /// lost / (received + lost) over the streams that count loss (received:
-  /// packets, or MoldUDP64 messages); 0 when none.
+  /// packets, or MoldUDP64 messages) and the MPEG-TS streams (received:
+  /// transport packets; lost: continuity count errors, a lower bound); 0
+  /// when none. What --max-loss compares.
   [[nodiscard]] double loss_ratio() const noexcept;
 
  private:
@@ -180,9 +192,12 @@ class stream_table {
   };
   /// Bytes of held payload-type-33 datagrams kept at most (all sources).
   static constexpr std::size_t max_held_bytes = std::size_t{16} << 20;
+  /// SSRCs of one source whose first datagram waits at once; a further one
+  /// counts the oldest waiting as raw.
+  static constexpr std::size_t max_held_per_source = 4;
   struct source_state {
     std::optional<payload_kind> sends;  ///< the protocol last recognised from it (not raw)
-    std::optional<held_rtp> held;
+    std::vector<held_rtp> held;         ///< oldest first; one per SSRC, at most max_held_per_source
   };
   using source_id = std::tuple<core::ip_address, std::uint16_t, core::ip_address>;
 
@@ -191,10 +206,15 @@ class stream_table {
              std::uint32_t interface_index);
   void account_raw(const stream_key& raw_key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
                    std::uint32_t interface_index, bool malformed, accounted& out);
-  void account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
+  /// Account an RTP datagram; false when it carries MPEG-TS (payload type
+  /// 33) that no continuity checker is left for.
+  bool account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
                    core::kernel_time arrival, std::span<const std::byte> rtp_payload);
   void account_mpegts(stream& s, std::span<const std::byte> datagram);
+  /// Count every datagram `st` holds as raw, oldest first.
   void release_held(const source_id& id, source_state& st);
+  /// Count st.held[index] as raw and forget it.
+  void release_held_one(const source_id& id, source_state& st, std::size_t index);
 
   std::size_t max_streams_;
   payload_mode mode_;
