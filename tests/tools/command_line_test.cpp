@@ -269,6 +269,10 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"pcap-rotate", {"--pcap-rotate", "5"}, "--pcap-rotate needs --pcap"},
       {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "0"}, "--pcap-rotate 0: MB, 1 to 1000000"},
       {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "x"}, "pcap-rotate"},
+      {"metrics-file", {"--pcap", "cap.pcap", "--metrics-file", "cap.pcap"},
+       "--metrics-file cap.pcap: the same file as --pcap cap.pcap (or one of its rotated files)"},
+      {"metrics-file", {"--pcap", "cap.pcap", "--pcap-rotate", "1", "--metrics-file", "./cap.pcap.3"},
+       "--metrics-file ./cap.pcap.3: the same file as --pcap cap.pcap"},
       {"frobnicate", {"--frobnicate"}, "frobnicate"},
   };
   test::tools::expect_all_rejected(

@@ -2,8 +2,12 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/recv_options.hpp>
 
+#include <sys/stat.h>
+
 #include <cmath>
+#include <filesystem>
 #include <limits>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -102,6 +106,25 @@ std::optional<std::string> check(const recv_settings& s) {
   return std::nullopt;
 }
 
+// Whether the metrics file is the capture or one of its rotated files
+// (FILE.N): writing both to one file would leave neither readable. Compared
+// by resolved path, and by inode when the metrics file exists (a hard link).
+bool metrics_overwrites_capture(const std::string& pcap, const std::string& metrics) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto resolve = [&ec](const std::string& p) { return fs::weakly_canonical(fs::absolute(p, ec), ec); };
+  const auto capture = resolve(pcap).string();
+  const auto m = resolve(metrics).string();
+  if (m == capture) return true;
+  if (m.size() > capture.size() + 1 && m.starts_with(capture + ".") &&
+      m.find_first_not_of("0123456789", capture.size() + 1) == std::string::npos) {
+    return true;
+  }
+  struct stat a {}, b {};
+  return ::stat(pcap.c_str(), &a) == 0 && ::stat(metrics.c_str(), &b) == 0 && a.st_dev == b.st_dev &&
+         a.st_ino == b.st_ino;
+}
+
 // The description bound to throwaway settings: for --help and the option names.
 struct unbound {
   recv_settings s;
@@ -177,6 +200,12 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (s.pcap && s.pcap->empty()) return tl::unexpected(usage_error{"--pcap: a file name", "usage", false, s.json_output});
   if (s.pcap && s.interfaces) {
     return tl::unexpected(usage_error{"--pcap has nothing to write with --interfaces", "usage", false, s.json_output});
+  }
+  if (s.pcap && s.metrics_file && !s.metrics_file->empty() && metrics_overwrites_capture(*s.pcap, *s.metrics_file)) {
+    return tl::unexpected(usage_error{fmt::format("--metrics-file {}: the same file as --pcap {} (or one of its "
+                                                  "rotated files): each would overwrite the other",
+                                                  *s.metrics_file, *s.pcap),
+                                      "usage", false, s.json_output});
   }
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
   return c;
