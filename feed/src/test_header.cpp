@@ -30,18 +30,38 @@ result<std::size_t> test_header::build(std::span<std::byte> out) const noexcept 
   return size;
 }
 
-result<test_header> test_header::parse(std::span<const std::byte> datagram) noexcept {
-  if (datagram.size() < size) return codec_error(codec, "length", datagram.size(), "the header has 40 bytes");
+namespace {
+
+// The checks of parse: the first one `datagram` fails, its number in
+// `value`; nullptr when it is a header.
+const detail::codec_check* check(std::span<const std::byte> datagram, std::int64_t& value) noexcept {
+  using detail::codec_check;
+  if (datagram.size() < test_header::size) {
+    static constexpr codec_check c{codec, "length", "the header has 40 bytes"};
+    value = static_cast<std::int64_t>(datagram.size());
+    return &c;
+  }
   const std::byte* p = datagram.data();
-  if (std::memcmp(p, magic.data(), magic.size()) != 0) {
-    return codec_error(codec, "magic", load_be<std::uint32_t>(p), "not \"MCN1\": not an mcast-send datagram");
+  if (std::memcmp(p, test_header::magic.data(), test_header::magic.size()) != 0) {
+    static constexpr codec_check c{codec, "magic", "not \"MCN1\": not an mcast-send datagram"};
+    value = load_be<std::uint32_t>(p);
+    return &c;
   }
-  if (std::to_integer<std::uint8_t>(p[4]) != version) {
-    return codec_error(codec, "version", std::to_integer<std::uint8_t>(p[4]), "version 1 only");
+  if (std::to_integer<std::uint8_t>(p[4]) != test_header::version) {
+    static constexpr codec_check c{codec, "version", "version 1 only"};
+    value = std::to_integer<std::uint8_t>(p[4]);
+    return &c;
   }
-  if (load_be<std::uint16_t>(p + 6) != size) {
-    return codec_error(codec, "header length", load_be<std::uint16_t>(p + 6), "the header length is 40");
+  if (load_be<std::uint16_t>(p + 6) != test_header::size) {
+    static constexpr codec_check c{codec, "header length", "the header length is 40"};
+    value = load_be<std::uint16_t>(p + 6);
+    return &c;
   }
+  return nullptr;
+}
+
+// The fields of a checked header.
+test_header decode(const std::byte* p) noexcept {
   test_header h;
   h.flags = std::to_integer<std::uint8_t>(p[5]);
   h.sender_id = load_be<std::uint32_t>(p + 8);
@@ -50,6 +70,20 @@ result<test_header> test_header::parse(std::span<const std::byte> datagram) noex
   h.send_time_ns = load_be<std::uint64_t>(p + 24);
   h.length = load_be<std::uint32_t>(p + 32);
   return h;
+}
+
+}  // namespace
+
+result<test_header> test_header::parse(std::span<const std::byte> datagram) noexcept {
+  std::int64_t value = 0;
+  if (const auto* failed = check(datagram, value)) return detail::codec_failure<test_header>(*failed, value);
+  return decode(datagram.data());
+}
+
+std::optional<test_header> test_header::try_parse(std::span<const std::byte> datagram) noexcept {
+  std::int64_t value = 0;
+  if (check(datagram, value) != nullptr) return std::nullopt;
+  return decode(datagram.data());
 }
 
 }  // namespace mcnet::feed

@@ -134,6 +134,25 @@ TEST(MoldUdp64, ASessionOutsidePrintableAsciiIsRefused) {
   }
 }
 
+// try_parse: the same verdicts and fields as parse, without the error.
+TEST(MoldUdp64, TryParseTakesWhatParseTakes) {
+  for (const auto& good : {kPacket, kHeartbeat, kEnd}) {
+    const auto t = mold::packet_view::try_parse(good);
+    ASSERT_TRUE(t.has_value());
+    EXPECT_EQ(t->sequence(), mold::packet_view::parse(good)->sequence());
+    EXPECT_EQ(t->size(), mold::packet_view::parse(good)->size());
+  }
+  auto unprintable = kPacket;
+  unprintable[9] = std::byte{0x07};
+  for (const auto& bad : {kPacket + bytes({0}), unprintable}) {
+    EXPECT_FALSE(mold::packet_view::try_parse(bad).has_value());
+    EXPECT_FALSE(mold::packet_view::parse(bad).has_value());
+  }
+  for (std::size_t n = 0; n < kPacket.size(); ++n) {
+    EXPECT_FALSE(mold::packet_view::try_parse(std::span(kPacket).first(n)).has_value()) << n;
+  }
+}
+
 TEST(MoldUdp64, TheBuilderWritesTheHandMadeBytes) {
   std::array<std::byte, 1472> out{};
   auto b = mold::packet_builder::start(out, session(), 1000);

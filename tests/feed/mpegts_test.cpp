@@ -142,6 +142,17 @@ TEST(MpegTs, EachMalformedPacketNamesItsField) {
   EXPECT_EQ(field(ts::packet_view::parse(bad)), "OPCR");
 }
 
+// try_parse: the same verdicts as parse, without the error.
+TEST(MpegTs, DatagramTryParseTakesWhatParseTakes) {
+  std::vector<std::byte> d;
+  for (int i = 0; i < 7; ++i) d = d + kPayloadOnly;
+  ASSERT_TRUE(ts::datagram_view::try_parse(d).has_value());
+  EXPECT_EQ(ts::datagram_view::try_parse(d)->size(), 7u);
+  EXPECT_FALSE(ts::datagram_view::try_parse({}).has_value());
+  EXPECT_FALSE(ts::datagram_view::try_parse(std::span(d).first(189)).has_value());
+  EXPECT_FALSE(ts::datagram_view::parse(std::span(d).first(189)).has_value());
+}
+
 TEST(MpegTs, ADatagramIsWholePacketsAndEachPacketIsCheckedAlone) {
   std::vector<std::byte> d;
   for (int i = 0; i < 7; ++i) d = d + kPayloadOnly;

@@ -117,6 +117,23 @@ TEST(Rtp, EachCutOfTheFullPacketNamesWhatRanOut) {
   EXPECT_EQ(r.error().number(), 1) << "the extension length in words";
 }
 
+// try_parse: the same verdicts and payload as parse, without the error.
+TEST(Rtp, TryParseTakesWhatParseTakes) {
+  for (const auto& good : {kPlain, kFull}) {
+    const auto t = rtp::packet_view::try_parse(good);
+    ASSERT_TRUE(t.has_value());
+    EXPECT_EQ(t->payload().data(), rtp::packet_view::parse(good)->payload().data());
+    EXPECT_EQ(t->payload().size(), rtp::packet_view::parse(good)->payload().size());
+  }
+  for (std::size_t n = 0; n < kFull.size(); ++n) {
+    const auto cut = std::span(kFull).first(n);
+    EXPECT_EQ(rtp::packet_view::try_parse(cut).has_value(), rtp::packet_view::parse(cut).has_value()) << n;
+  }
+  auto v1 = kPlain;
+  v1[0] = std::byte{0x40};
+  EXPECT_FALSE(rtp::packet_view::try_parse(v1).has_value());
+}
+
 TEST(Rtp, PaddingMustCountOneOrMoreBytesThatExist) {
   auto zero = kFull;
   zero.back() = std::byte{0};

@@ -79,6 +79,20 @@ TEST(TestHeader, EachMalformedFormNamesItsField) {
   EXPECT_NE(r.error().message().find("the header length is 40"), std::string::npos) << r.error().message();
 }
 
+// try_parse: the same verdicts and fields as parse, without the error.
+TEST(TestHeader, TryParseTakesWhatParseTakes) {
+  const auto ok = feed::test_header::try_parse(kHeader);
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(*ok, *feed::test_header::parse(kHeader));
+  for (std::size_t at : {3u, 4u, 7u}) {
+    auto bad = kHeader;
+    bad[at] = std::byte{0x77};
+    EXPECT_FALSE(feed::test_header::try_parse(bad).has_value()) << at;
+    EXPECT_FALSE(feed::test_header::parse(bad).has_value()) << at;
+  }
+  EXPECT_FALSE(feed::test_header::try_parse(std::span(kHeader).first(39)).has_value());
+}
+
 TEST(TestHeader, BuildRefusesAShortBufferAndWritesNothing) {
   std::array<std::byte, 39> small{};
   small.fill(std::byte{0xee});

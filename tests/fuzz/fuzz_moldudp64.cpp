@@ -23,6 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!n || *n != size || std::memcmp(out, data, size) != 0) std::abort();
   }
   auto p = mold::packet_view::parse(bytes);
+  // try_parse takes exactly what parse takes, with the same fields.
+  const auto t = mold::packet_view::try_parse(bytes);
+  if (t.has_value() != p.has_value()) std::abort();
+  if (t && (t->sequence() != p->sequence() || t->size() != p->size())) std::abort();
   if (!p) return 0;
   std::vector<std::byte> out(size);
   if (p->is_end_of_session()) {

@@ -55,6 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   checker->reset();
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   auto d = ts::datagram_view::parse(bytes);
+  if (ts::datagram_view::try_parse(bytes).has_value() != d.has_value()) std::abort();
   if (!d) {
     if (size != 0 && size % ts::packet_size == 0) std::abort();
     // Whole packets at the front still parse one by one.

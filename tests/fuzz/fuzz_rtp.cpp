@@ -20,6 +20,10 @@ namespace rtp = mcnet::feed::rtp;
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   auto p = rtp::packet_view::parse(bytes);
+  // try_parse takes exactly what parse takes, with the same payload.
+  const auto t = rtp::packet_view::try_parse(bytes);
+  if (t.has_value() != p.has_value()) std::abort();
+  if (t && (t->payload().data() != p->payload().data() || t->payload().size() != p->payload().size())) std::abort();
   if (!p) return 0;
   std::array<std::uint32_t, rtp::max_csrcs> csrcs{};
   for (std::size_t i = 0; i < p->csrc_count(); ++i) csrcs[i] = p->csrc(i);

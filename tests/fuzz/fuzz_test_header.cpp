@@ -16,6 +16,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   auto h = mcnet::feed::test_header::parse(bytes);
+  const auto t = mcnet::feed::test_header::try_parse(bytes);
+  if (t.has_value() != h.has_value() || (t && !(*t == *h))) std::abort();
   if (!h) return 0;
   if (size < mcnet::feed::test_header::size) std::abort();
   std::array<std::byte, mcnet::feed::test_header::size> out{};

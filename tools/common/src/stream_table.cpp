@@ -50,9 +50,19 @@ void stream_table::joined(const core::ip_address& group, std::uint16_t port, cor
   joins_.try_emplace({group, port}, when);  // the first join of the group and port (several sources: the earliest)
 }
 
-stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
+stream* stream_table::find(const stream_key& key) noexcept {
+  // Consecutive datagrams are mostly of one stream: a key compare instead of
+  // a walk down the map (whose compares order addresses byte by byte).
+  if (last_ != nullptr && key == last_key_) return last_;
   auto it = streams_.find(key);
-  if (it != streams_.end()) return &it->second;
+  if (it == streams_.end()) return nullptr;
+  last_key_ = key;
+  last_ = &it->second;  // map nodes do not move; nothing erases streams
+  return last_;
+}
+
+stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
+  if (auto* s = find(key)) return s;
   // A continuity checker is ~270 KiB: fewer of them than streams.
   const bool checker = key.payload == payload_kind::mpegts;
   const std::size_t max_checkers = std::max<std::size_t>(1, max_streams_ / streams_per_mpegts);
@@ -63,6 +73,8 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
     return nullptr;
   }
   auto& s = streams_.emplace(key, stream{}).first->second;
+  last_key_ = key;
+  last_ = &s;
   if (checker) {
     s.mpegts = std::make_unique<mpegts_state>();
     ++checkers_;
@@ -197,7 +209,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
 
   // mcnet: the MCN1 header.
   if (mode_ == payload_mode::mcnet || detect) {
-    if (const auto header = feed::test_header::parse(payload)) {
+    if (const auto header = feed::test_header::try_parse(payload)) {
       if (st) release_held(id, *st);
       out.payload = payload_kind::mcnet;
       out.header = *header;
@@ -230,7 +242,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   // datagram of 188 bytes would pass for a transport packet, while a
   // transport stream practically never adds up as MoldUDP64.
   if (mode_ == payload_mode::moldudp64 || detect) {
-    if (const auto v = feed::moldudp64::packet_view::parse(payload)) {
+    if (const auto v = feed::moldudp64::packet_view::try_parse(payload)) {
       if (st) release_held(id, *st);
       out.payload = payload_kind::moldudp64;
       out.sequence = v->sequence();
@@ -269,7 +281,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   // every packet starts 0x47; a source already sending MPEG-TS keeps its
   // stream, where a missing sync byte is a sync error.
   if (mode_ == payload_mode::mpegts || detect) {
-    if (feed::mpegts::datagram_view::parse(payload)) {
+    if (feed::mpegts::datagram_view::try_parse(payload)) {
       bool take = !detect;
       if (!take) {
         take = true;
@@ -279,7 +291,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       }
       stream_key key = raw_key;
       key.payload = payload_kind::mpegts;
-      if (!take) take = streams_.contains(key);
+      if (!take) take = find(key) != nullptr;
       if (take) {
         if (st) release_held(id, *st);
         out.payload = payload_kind::mpegts;
@@ -296,17 +308,17 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   // the first datagram of a new SSRC is held until the next one of its
   // source (RFC 3550 A.1 probation, with MIN_SEQUENTIAL 2).
   if (mode_ == payload_mode::rtp || detect) {
-    if (const auto v = feed::rtp::packet_view::parse(payload)) {
+    if (const auto v = feed::rtp::packet_view::try_parse(payload)) {
       out.payload = payload_kind::rtp;
       out.sequence = v->sequence();
       out.numbers = 1;
       stream_key key = raw_key;
       key.payload = payload_kind::rtp;
       key.ssrc = v->ssrc();
-      auto it = streams_.find(key);
-      if (it != streams_.end() || !detect) {
+      auto* known = find(key);
+      if (known != nullptr || !detect) {
         // Another SSRC's held datagram keeps waiting for its own next one.
-        auto* s = it != streams_.end() ? &it->second : find_or_make(key, out);
+        auto* s = known != nullptr ? known : find_or_make(key, out);
         if (s == nullptr) return out;
         count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
         out.no_checker = !account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());

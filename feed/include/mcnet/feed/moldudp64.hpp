@@ -26,6 +26,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -132,6 +133,12 @@ class packet_view {
   ///   packet with more was cut or built wrong, and its extra bytes may be a
   ///   message the count misses, so it is refused rather than half-read.
   [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
+  /// As parse(), without the error: empty when parse() would fail. For a
+  /// classifier that tries several protocols on each datagram (mcast-recv's
+  /// `--payload auto`), where a refusal is the common case and building an
+  /// `error` (~200 bytes, copied into the result) costs more than the
+  /// checks themselves.
+  [[nodiscard]] static std::optional<packet_view> try_parse(std::span<const std::byte> packet) noexcept;
 
   /// The session field (10 characters, checked printable ASCII).
   [[nodiscard]] session_id session() const noexcept { return session_id(bytes_.data()); }
@@ -293,6 +300,16 @@ inline constexpr std::string_view session_hint = "the session is printable ASCII
   if (const auto* failed = detail::check_packet(packet, value)) {
     return feed::detail::codec_failure<packet_view>(*failed, value);
   }
+  packet_view v;
+  v.bytes_ = packet;
+  v.sequence_ = load_be<std::uint64_t>(packet.data() + session_size);
+  v.count_ = load_be<std::uint16_t>(packet.data() + session_size + 8);
+  return v;
+}
+
+[[nodiscard]] inline std::optional<packet_view> packet_view::try_parse(std::span<const std::byte> packet) noexcept {
+  std::int64_t value = 0;
+  if (detail::check_packet(packet, value) != nullptr) return std::nullopt;
   packet_view v;
   v.bytes_ = packet;
   v.sequence_ = load_be<std::uint64_t>(packet.data() + session_size);

@@ -187,6 +187,17 @@ class datagram_view {
   /// size). A receiver that wants the whole packets of such a datagram parses
   /// each 188-byte slice with packet_view::parse.
   [[nodiscard]] static result<datagram_view> parse(std::span<const std::byte> datagram) noexcept;
+  /// As parse(), without the error: empty when parse() would fail. For a
+  /// classifier that tries several protocols on each datagram (mcast-recv's
+  /// `--payload auto`), where a refusal is the common case and building an
+  /// `error` (~200 bytes, copied into the result) costs more than the
+  /// checks themselves.
+  [[nodiscard]] static std::optional<datagram_view> try_parse(std::span<const std::byte> datagram) noexcept {
+    if (datagram.empty() || datagram.size() % packet_size != 0) return std::nullopt;
+    datagram_view v;
+    v.bytes_ = datagram;
+    return v;
+  }
 
   /// How many 188-byte packets.
   [[nodiscard]] std::size_t size() const noexcept { return bytes_.size() / packet_size; }

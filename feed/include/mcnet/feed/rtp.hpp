@@ -66,6 +66,12 @@ class packet_view {
   /// - "padding": P set and the pad count (the last byte) is 0, or more than
   ///   the bytes after the headers (number: the count).
   [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
+  /// As parse(), without the error: empty when parse() would fail. For a
+  /// classifier that tries several protocols on each datagram (mcast-recv's
+  /// `--payload auto`), where a refusal is the common case and building an
+  /// `error` (~200 bytes, copied into the result) costs more than the
+  /// checks themselves.
+  [[nodiscard]] static std::optional<packet_view> try_parse(std::span<const std::byte> packet) noexcept;
 
   /// M: its meaning is the profile's (a frame's last packet, for video).
   [[nodiscard]] bool marker() const noexcept { return (byte(1) & 0x80) != 0; }
@@ -211,6 +217,18 @@ namespace detail {
   if (const auto* failed = detail::check_packet(packet, at, pad, value)) {
     return feed::detail::codec_failure<packet_view>(*failed, value);
   }
+  packet_view v;
+  v.bytes_ = packet;
+  v.payload_offset_ = at;
+  v.padding_ = pad;
+  return v;
+}
+
+[[nodiscard]] inline std::optional<packet_view> packet_view::try_parse(std::span<const std::byte> packet) noexcept {
+  std::size_t at = 0;
+  std::size_t pad = 0;
+  std::int64_t value = 0;
+  if (detail::check_packet(packet, at, pad, value) != nullptr) return std::nullopt;
   packet_view v;
   v.bytes_ = packet;
   v.payload_offset_ = at;

@@ -25,6 +25,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include <mcnet/core/error.hpp>
@@ -59,6 +60,12 @@ struct test_header {
   /// value as the number): "length" shorter than 40 bytes, "magic" not
   /// "MCN1", "version" not 1, "header length" not 40.
   [[nodiscard]] static result<test_header> parse(std::span<const std::byte> datagram) noexcept;
+  /// As parse(), without the error: empty when parse() would fail (a foreign packet). For a
+  /// classifier that tries several protocols on each datagram (mcast-recv's
+  /// `--payload auto`), where a refusal is the common case and building an
+  /// `error` (~200 bytes, copied into the result) costs more than the
+  /// checks themselves.
+  [[nodiscard]] static std::optional<test_header> try_parse(std::span<const std::byte> datagram) noexcept;
 
   /// An END marker rather than a packet.
   [[nodiscard]] bool is_end() const noexcept { return (flags & flag_end) != 0; }

@@ -201,6 +201,8 @@ class stream_table {
   };
   using source_id = std::tuple<core::ip_address, std::uint16_t, core::ip_address>;
 
+  /// The stream of `key`, or nullptr.
+  [[nodiscard]] stream* find(const stream_key& key) noexcept;
   [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
   void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
              std::uint32_t interface_index);
@@ -225,6 +227,9 @@ class stream_table {
   std::size_t held_bytes_ = 0;  // of the held datagrams' mpegts bytes
   std::size_t checkers_ = 0;  // mpegts_state objects alive
   std::map<stream_key, stream> streams_;
+  // The stream found last and its key (a one-entry cache for find()).
+  stream_key last_key_{};
+  stream* last_ = nullptr;
   std::map<source_id, source_state> sources_;  // `auto` and malformed bookkeeping; at most max_streams_
   std::map<std::pair<core::ip_address, std::uint16_t>, core::kernel_time> joins_;
 };
