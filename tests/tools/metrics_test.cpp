@@ -509,15 +509,12 @@ TEST(Metrics, ASessionWithLinesWritesTheSummarysLineCounters) {
   ASSERT_NE(summary, nullptr) << f.out.str();
   const auto& l = (*summary)["lines"];
   EXPECT_EQ(l["merged"]["lost"], 1);
-  for (const char* name : {"A", "B"}) {
-    EXPECT_NE(text.find(std::string("mcast_recv_line_packets_total{line=\"") + name + "\"} " +
-                        l[name]["packets"].dump() + "\n"),
-              std::string::npos)
-        << text;
-    EXPECT_NE(text.find(std::string("mcast_recv_line_gaps_total{line=\"") + name + "\"} " + l[name]["gaps"].dump() +
-                        "\n"),
-              std::string::npos)
-        << text;
+  for (const std::string name : {"A", "B"}) {
+    for (const std::string key : {"packets", "gaps"}) {
+      EXPECT_NE(text.find("mcast_recv_line_" + key + "_total{line=\"" + name + "\"} " + l[name][key].dump() + "\n"),
+                std::string::npos)
+          << text;
+    }
   }
   EXPECT_NE(text.find("mcast_recv_merged_delivered_total " + l["merged"]["delivered"].dump() + "\n"), std::string::npos);
   EXPECT_NE(text.find("mcast_recv_merged_lost_total " + l["merged"]["lost"].dump() + "\n"), std::string::npos);

@@ -148,20 +148,16 @@ std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t
           [](const metric_series& m) { return m.last_packet_s; });
   if (lines.is_object()) {
     // The summary's "lines" object: each line by name, then "merged".
-    family(out, "mcast_recv_line_packets_total", "counter",
-           "Datagrams that came on each --line (end markers not counted).");
-    for (const auto& [name, line] : lines.items()) {
-      if (name == "merged") continue;
-      out += fmt::format("mcast_recv_line_packets_total{{line=\"{}\"}} {}\n", escape_label_value(name),
-                         counter_of(line, "packets").value_or(0));
-    }
-    family(out, "mcast_recv_line_gaps_total", "counter",
-           "Sequence numbers of the merged feeds that each --line missed.");
-    for (const auto& [name, line] : lines.items()) {
-      if (name == "merged") continue;
-      out += fmt::format("mcast_recv_line_gaps_total{{line=\"{}\"}} {}\n", escape_label_value(name),
-                         counter_of(line, "gaps").value_or(0));
-    }
+    const auto per_line = [&](std::string_view name, const char* key, std::string_view help) {
+      family(out, name, "counter", help);
+      for (const auto& [line_name, line] : lines.items()) {
+        if (line_name == "merged") continue;
+        out += fmt::format("{}{{line=\"{}\"}} {}\n", name, escape_label_value(line_name),
+                           counter_of(line, key).value_or(0));
+      }
+    };
+    per_line("mcast_recv_line_packets_total", "packets", "Datagrams that came on each --line (end markers not counted).");
+    per_line("mcast_recv_line_gaps_total", "gaps", "Sequence numbers of the merged feeds that each --line missed.");
     const auto merged_counter = [&](std::string_view name, const char* key, std::string_view help) {
       family(out, name, "counter", help);
       out += fmt::format("{} {}\n", name, counter_of(lines["merged"], key).value_or(0));
