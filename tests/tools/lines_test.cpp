@@ -416,6 +416,35 @@ class batch {
   std::vector<core::message> messages_;
 };
 
+tools::recv_settings settings_of(const std::vector<std::string>& args) {
+  auto c = tools::parse_recv_command_line(args);
+  EXPECT_TRUE(c.has_value()) << c.error().message;
+  return c ? c->settings : tools::recv_settings{};
+}
+
+// A started receive session of the mcast-recv arguments `args`, without
+// sockets (no kernel drops, the steady clock); what it prints goes to `out`
+// and `err`.
+struct session_run {
+  explicit session_run(const std::vector<std::string>& args)
+      : settings(settings_of(args)), rep("mcast-recv", settings.format(), out, err),
+        session(settings, rep, table, [] { return std::uint64_t{0}; }) {
+    session.start();
+  }
+  // The datagrams of `b`, as one read on the lines' port.
+  void handle(const batch& b) {
+    std::uint32_t drops_seen = 0;
+    session.handle(b.span(), port, drops_seen);
+  }
+  [[nodiscard]] std::vector<test::tools::json> events() const { return test::tools::json_lines(out.str()); }
+
+  tools::recv_settings settings;
+  std::ostringstream out, err;
+  tools::reporter rep;
+  tools::stream_table table;
+  tools::receive_session session;
+};
+
 }  // namespace
 
 TEST(Lines, ReceiveSessionReportsLinesAndKeepsStreams) {
@@ -463,15 +492,9 @@ TEST(Lines, ReceiveSessionReportsLinesAndKeepsStreams) {
 }
 
 TEST(Lines, WithoutLineTheEventsSayNull) {
-  auto c = tools::parse_recv_command_line({"--json", "239.1.1.1:5000"});
-  ASSERT_TRUE(c.has_value());
-  std::ostringstream out, err;
-  const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
-  tools::stream_table table;
-  tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
-  session.start();
-  session.summary();
-  const auto events = test::tools::json_lines(out.str());
+  session_run r({"--json", "239.1.1.1:5000"});
+  r.session.summary();
+  const auto events = r.events();
   const auto* summary = test::tools::find_event(events, "summary");
   ASSERT_NE(summary, nullptr);
   ASSERT_TRUE(summary->contains("lines"));
@@ -479,19 +502,12 @@ TEST(Lines, WithoutLineTheEventsSayNull) {
 }
 
 TEST(Lines, TextReportNamesEachLineAndTheMerge) {
-  auto c = tools::parse_recv_command_line({"--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
-  ASSERT_TRUE(c.has_value()) << c.error().message;
-  std::ostringstream out, err;
-  const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
-  tools::stream_table table;
-  tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
-  session.start();
+  session_run r({"--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
   batch b;
   b.add(group_a, 0, 1'000'000).add(group_b, 0, 1'300'000).add(group_b, 1, 2'000'000);
-  std::uint32_t drops_seen = 0;
-  session.handle(b.span(), port, drops_seen);
-  session.summary();
-  const auto text = out.str();
+  r.handle(b);
+  r.session.summary();
+  const auto text = r.out.str();
   EXPECT_NE(text.find("lines:\n  line A (239.1.1.1:5000)  packets 1  gaps 1  first 50.0%\n"
                       "  line B (239.2.1.1:5000)  packets 2  gaps 0  first 50.0%\n"
                       "  merged  delivered 2  lost 0  duplicates dropped 1  skew p50 0.300 ms"),
@@ -506,14 +522,8 @@ TEST(Lines, TextReportNamesEachLineAndTheMerge) {
 TEST(Lines, MaxLossComparesTheMergedLossOfTheLines) {
   for (const std::string max_loss : {"5.5", "4.5"}) {
     SCOPED_TRACE(max_loss);
-    auto c = tools::parse_recv_command_line({"--json", "--max-loss", max_loss, "--line",
-                                             "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000", "239.3.1.1:5000"});
-    ASSERT_TRUE(c.has_value()) << c.error().message;
-    std::ostringstream out, err;
-    const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
-    tools::stream_table table;
-    tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
-    session.start();
+    session_run r({"--json", "--max-loss", max_loss, "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000",
+                   "239.3.1.1:5000"});
     batch b;
     for (std::uint64_t seq = 0; seq < 30; ++seq) {
       const auto t = static_cast<std::int64_t>(seq) * 1'000'000;
@@ -526,20 +536,19 @@ TEST(Lines, MaxLossComparesTheMergedLossOfTheLines) {
       if (seq != 5) b.add(other, seq, 50'000'000 + static_cast<std::int64_t>(seq), false, 7);
     }
     b.add(other, 10, 60'000'000, true, 7);
-    std::uint32_t drops_seen = 0;
-    session.handle(b.span(), port, drops_seen);
-    session.summary();
+    r.handle(b);
+    r.session.summary();
     // (1 merged + 1 on the other stream) / (29 + 1 + 9 + 1).
-    EXPECT_DOUBLE_EQ(session.loss_ratio(), 2.0 / 40.0);
-    const auto events = test::tools::json_lines(out.str());
+    EXPECT_DOUBLE_EQ(r.session.loss_ratio(), 2.0 / 40.0);
+    const auto events = r.events();
     const auto* summary = test::tools::find_event(events, "summary");
     ASSERT_NE(summary, nullptr);
-    EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), session.loss_ratio() * 100)
+    EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), r.session.loss_ratio() * 100)
         << "the summary shows what --max-loss compares";
-    const int code = session.finish();
-    EXPECT_EQ(code, max_loss == "5.5" ? 0 : 3) << err.str();
+    const int code = r.session.finish();
+    EXPECT_EQ(code, max_loss == "5.5" ? 0 : 3) << r.err.str();
     if (code == 3) {
-      EXPECT_NE(err.str().find("loss 5.00% is above --max-loss 4.5%"), std::string::npos) << err.str();
+      EXPECT_NE(r.err.str().find("loss 5.00% is above --max-loss 4.5%"), std::string::npos) << r.err.str();
     }
   }
 }
@@ -547,13 +556,7 @@ TEST(Lines, MaxLossComparesTheMergedLossOfTheLines) {
 // A sender restart through a session: the second run (a new session) fills
 // nothing of the first run's loss.
 TEST(Lines, ASessionMergesEachSenderRunApart) {
-  auto c = tools::parse_recv_command_line({"--json", "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
-  ASSERT_TRUE(c.has_value()) << c.error().message;
-  std::ostringstream out, err;
-  const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
-  tools::stream_table table;
-  tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
-  session.start();
+  session_run r({"--json", "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
   batch b;
   for (const std::uint32_t run : {1u, 2u}) {
     for (std::uint64_t seq = 0; seq < 30; ++seq) {
@@ -563,10 +566,9 @@ TEST(Lines, ASessionMergesEachSenderRunApart) {
     }
     b.add(group_a, 30, static_cast<std::int64_t>(run * 100 + 40) * 1'000'000, true, run);
   }
-  std::uint32_t drops_seen = 0;
-  session.handle(b.span(), port, drops_seen);
-  session.summary();
-  const auto events = test::tools::json_lines(out.str());
+  r.handle(b);
+  r.session.summary();
+  const auto events = r.events();
   const auto* summary = test::tools::find_event(events, "summary");
   ASSERT_NE(summary, nullptr);
   const auto& merged = (*summary)["lines"]["merged"];
@@ -574,7 +576,7 @@ TEST(Lines, ASessionMergesEachSenderRunApart) {
   EXPECT_EQ(merged["lost"], 1) << "run 1's 29, missing on both lines";
   EXPECT_EQ(merged["delivered"], 29 + 30);
   EXPECT_EQ(merged["duplicates_dropped"], (27 + 28 - 29) + 30);
-  test::tools::expect_schema_conform(out.str());
+  test::tools::expect_schema_conform(r.out.str());
 }
 
 TEST(Lines, ShowPacketsNamesTheLine) {
@@ -582,33 +584,26 @@ TEST(Lines, ShowPacketsNamesTheLine) {
     SCOPED_TRACE(json_output);
     std::vector<std::string> args{"--show-packets", "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"};
     if (json_output) args.insert(args.begin(), "--json");
-    auto c = tools::parse_recv_command_line(args);
-    ASSERT_TRUE(c.has_value()) << c.error().message;
-    std::ostringstream out, err;
-    const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
-    tools::stream_table table;
-    tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
-    session.start();
+    session_run r(args);
     batch b;
     b.add(group_a, 0, 1'000'000).add(group_b, 0, 1'300'000).add(core::ip_address::v4(239, 3, 1, 1), 0, 1'400'000);
-    std::uint32_t drops_seen = 0;
-    session.handle(b.span(), port, drops_seen);
+    r.handle(b);
     if (json_output) {
-      test::tools::expect_schema_conform(out.str());
+      test::tools::expect_schema_conform(r.out.str());
       std::vector<std::string> seen;
-      for (const auto& e : test::tools::json_lines(out.str())) {
+      for (const auto& e : r.events()) {
         if (e["event"] == "packet") seen.push_back(e.contains("line") ? e["line"].get<std::string>() : "-");
       }
-      EXPECT_EQ(seen, (std::vector<std::string>{"A", "B", "-"})) << out.str();
+      EXPECT_EQ(seen, (std::vector<std::string>{"A", "B", "-"})) << r.out.str();
     } else {
-      std::istringstream text(out.str());
+      std::istringstream text(r.out.str());
       std::vector<std::string> tails;
       for (std::string line; std::getline(text, line);) {
         if (line.find(" bytes ttl ") == std::string::npos) continue;
         const auto at = line.find(" ns");
         tails.push_back(at == std::string::npos ? line : line.substr(at + 3));
       }
-      EXPECT_EQ(tails, (std::vector<std::string>{" line A", " line B", ""})) << out.str();
+      EXPECT_EQ(tails, (std::vector<std::string>{" line A", " line B", ""})) << r.out.str();
     }
   }
 }
