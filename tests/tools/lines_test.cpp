@@ -378,6 +378,25 @@ TEST(Lines, TheIdlestFeedIsRetiredWhenTheTableIsFull) {
   EXPECT_EQ(j["merged"]["pending"], 0);
 }
 
+// The retired identities remembered are bounded: the oldest is forgotten,
+// and a copy of it is a new feed again.
+TEST(Lines, RetiredIdentitiesAreRememberedUpToTheLimit) {
+  auto m = two_lines();
+  constexpr auto sessions = static_cast<std::uint32_t>(tools::line_merge::max_feeds + tools::line_merge::max_retired + 1);
+  for (std::uint32_t session = 1; session <= sessions; ++session) m.offer(0, mcnet_numbered(session, 0), session);
+  EXPECT_EQ(m.merged().feeds, sessions);
+  m.offer(1, mcnet_numbered(2, 0), 1000);
+  EXPECT_EQ(m.merged().too_late, 1u) << "session 2 is among the last retired";
+  EXPECT_EQ(m.merged().feeds, sessions);
+  m.offer(1, mcnet_numbered(1, 0), 1001);
+  EXPECT_EQ(m.merged().feeds, sessions + 1) << "session 1 was forgotten: a feed again";
+  EXPECT_EQ(m.merged().too_late, 1u);
+  EXPECT_EQ(m.live_feeds(), tools::line_merge::max_feeds);
+  m.finish();
+  EXPECT_EQ(m.merged().delivered, sessions + 1);
+  EXPECT_EQ(m.merged().lost, 0u);
+}
+
 TEST(Lines, PendingShowsInTheText) {
   auto m = two_lines();
   for (std::uint64_t seq : {0u, 1u, 4u}) {

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <system_error>
 
 #include <fmt/format.h>
@@ -146,20 +145,22 @@ void line_merge::retire(std::size_t index) noexcept {
   r.duplicates += f.arbiter.duplicates();
   r.too_late += f.arbiter.too_late();
   r.skew.merge(f.arbiter.skew());
-  if (retired_order_.size() >= max_retired) {
-    retired_.erase(retired_order_.front());
-    retired_order_.pop_front();
-  }
-  retired_.insert(f.id);
-  retired_order_.push_back(f.id);
+  retired_[retired_next_] = f.id;
+  retired_next_ = (retired_next_ + 1) % max_retired;
+  retired_count_ = std::min(retired_count_ + 1, max_retired);
   feeds_.erase(feeds_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+bool line_merge::was_retired(const feed_id& id) const noexcept {
+  return std::find(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(retired_count_), id) !=
+         retired_.begin() + static_cast<std::ptrdiff_t>(retired_count_);
 }
 
 line_merge::feed_state* line_merge::find_or_start(const feed_id& id) noexcept {
   for (auto& f : feeds_) {
     if (f.id == id) return &f;
   }
-  if (retired_.contains(id)) return nullptr;
+  if (was_retired(id)) return nullptr;
   auto a = feed::arbiter::make(lines_.size());
   if (!a) return nullptr;
   if (feeds_.size() >= max_feeds) {
@@ -199,7 +200,7 @@ bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arriva
   }
   auto* f = find_or_start(id);
   if (f == nullptr) {
-    if (retired_.contains(id)) {
+    if (was_retired(id)) {
       retired_totals_.too_late += a.numbers;
     } else {
       unmerged_ += a.numbers;

@@ -14,9 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -173,6 +171,7 @@ class line_merge {
   // The live feed of `id`; a new one (retiring the idlest when full) unless
   // `id` was retired or the arbiter cannot be had: nullptr then.
   feed_state* find_or_start(const feed_id& id) noexcept;
+  [[nodiscard]] bool was_retired(const feed_id& id) const noexcept;
   static void end_feed(feed_state& f) noexcept;
   void retire(std::size_t index) noexcept;
   [[nodiscard]] std::uint64_t line_gaps(std::size_t line) const noexcept;
@@ -181,8 +180,10 @@ class line_merge {
 
   std::vector<line_def> lines_;
   std::vector<feed_state> feeds_;          // live, at most max_feeds (reserved by make())
-  std::set<feed_id> retired_;              // at most max_retired
-  std::deque<feed_id> retired_order_;      // oldest first
+  // The last max_retired retired identities, a ring: the next to replace at retired_next_.
+  std::array<feed_id, max_retired> retired_{};
+  std::size_t retired_count_ = 0;
+  std::size_t retired_next_ = 0;
   retired_totals retired_totals_;
   std::vector<std::uint64_t> packets_ = std::vector<std::uint64_t>(max_lines, 0);
   std::uint64_t offers_ = 0;
