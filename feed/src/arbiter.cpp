@@ -15,11 +15,12 @@ result<arbiter> arbiter::make(std::size_t lines) noexcept {
                     .with_hint("an arbiter takes 1 to 4 lines (arbiter::max_lines)"));
   }
   std::unique_ptr<std::int64_t[]> times(new (std::nothrow) std::int64_t[window]());
-  if (!times) {
+  std::unique_ptr<std::uint8_t[]> first_line(new (std::nothrow) std::uint8_t[window]());
+  if (!times || !first_line) {
     return fail(error(std::make_error_code(std::errc::not_enough_memory), "make", "arbiter")
-                    .with_hint("the arrival times of the window take 512 KiB"));
+                    .with_hint("the first arrivals of the window take 576 KiB"));
   }
-  return arbiter(lines, std::move(times));
+  return arbiter(lines, std::move(times), std::move(first_line));
 }
 
 missing_range arbiter::end(std::uint64_t count) noexcept {

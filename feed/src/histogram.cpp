@@ -14,6 +14,20 @@ std::uint64_t histogram::lowest_of(std::size_t bucket) noexcept {
   return (std::uint64_t{1} << top) | (static_cast<std::uint64_t>(step) << (top - 5));
 }
 
+void histogram::merge(const histogram& other) noexcept {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    min_ = other.min_;
+    max_ = other.max_;
+  } else {
+    min_ = std::min(min_, other.min_);
+    max_ = std::max(max_, other.max_);
+  }
+  for (std::size_t b = 0; b < buckets_.size(); ++b) buckets_[b] += other.buckets_[b];
+  count_ += other.count_;
+  negative_ += other.negative_;
+}
+
 std::int64_t histogram::percentile(double q) const noexcept {
   if (count_ == 0) return 0;
   const auto rank = static_cast<std::uint64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(count_)));

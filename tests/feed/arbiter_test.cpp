@@ -224,7 +224,34 @@ TEST(Arbiter, SkewIsTheLaterArrivalMinusTheFirstWhateverTheOfferOrder) {
   EXPECT_EQ(arb.offer(B, 7, 1'000).what, decision::deliver) << "read first, though A's timestamp is earlier";
   EXPECT_EQ(arb.offer(A, 7, 400).what, decision::duplicate);
   EXPECT_EQ(arb.skew().min(), 600);
+  EXPECT_EQ(arb.line(A).first_arrivals, 1u) << "A's copy arrived first, though B's was read first";
+  EXPECT_EQ(arb.line(B).first_arrivals, 0u);
+}
+
+TEST(Arbiter, TheFirstArrivalIsByTimestampNotByReadOrder) {
+  auto arb = feed::arbiter::make(3).value();
+  // Two sockets read in turn: B's batch is read before A's, though A's
+  // copies arrived 100 ns earlier; A missed 3, so B is first there.
+  for (std::uint64_t n = 0; n < 10; ++n) arb.offer(B, n, static_cast<std::int64_t>(n) * 1000 + 100);
+  for (std::uint64_t n = 0; n < 10; ++n) {
+    if (n != 3) {
+      EXPECT_EQ(arb.offer(A, n, static_cast<std::int64_t>(n) * 1000).what, decision::duplicate);
+    }
+  }
+  EXPECT_EQ(arb.line(A).first_arrivals, 9u);
   EXPECT_EQ(arb.line(B).first_arrivals, 1u);
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(A), 0.9);
+  EXPECT_EQ(arb.skew().count(), 9u);
+  EXPECT_EQ(arb.skew().max(), 100);
+  // A third line measures from the earliest arrival: A's 0 at 0, not B's at 100.
+  EXPECT_EQ(arb.offer(2, 0, 250).what, decision::duplicate);
+  EXPECT_EQ(arb.skew().max(), 250);
+  // A line's own repeat never takes the credit, and neither does an equal time.
+  EXPECT_EQ(arb.offer(A, 0, -5).what, decision::duplicate);
+  EXPECT_EQ(arb.offer(2, 1, 1000).what, decision::duplicate);
+  EXPECT_EQ(arb.line(A).first_arrivals, 9u);
+  EXPECT_EQ(arb.line(2).first_arrivals, 0u);
+  EXPECT_EQ(arb.delivered(), 10u);
 }
 
 TEST(Arbiter, FourLinesGiveASkewSamplePerLaterLine) {

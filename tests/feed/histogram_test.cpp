@@ -59,3 +59,28 @@ TEST(Histogram, ExtremeValuesStayInTheirBuckets) {
 }
 
 }  // namespace
+
+TEST(Histogram, MergeCountsBothAsOne) {
+  feed::histogram a, b, both;
+  for (int i = 0; i < 1000; ++i) {
+    const std::int64_t v = 1000 + i * 37;
+    (i % 3 == 0 ? a : b).add(v);
+    both.add(v);
+  }
+  b.add(-7);
+  both.add(-7);
+  feed::histogram merged = a;
+  merged.merge(b);
+  EXPECT_EQ(merged.count(), both.count());
+  EXPECT_EQ(merged.min(), -7);
+  EXPECT_EQ(merged.max(), both.max());
+  for (double q : {0.0, 0.01, 0.5, 0.99, 1.0}) EXPECT_EQ(merged.percentile(q), both.percentile(q)) << q;
+  feed::histogram empty;
+  empty.merge(feed::histogram{});
+  EXPECT_EQ(empty.count(), 0u);
+  EXPECT_EQ(empty.max(), 0);
+  empty.merge(a);
+  EXPECT_EQ(empty.min(), a.min()) << "an empty histogram takes the other's min and max";
+  EXPECT_EQ(empty.max(), a.max());
+  EXPECT_EQ(empty.percentile(0.5), a.percentile(0.5));
+}

@@ -4,7 +4,8 @@
 // A/B lines end to end, inside a private namespace LAN: mcast-send --line-b
 // with its own drops into mcast-recv --line A=... --line B=..., checked
 // against docs/tools.md ("Lines") exactly for mcnet, MoldUDP64 and RTP;
-// --delay-b seen as skew (IPv6); a dead line B. Every JSON line of both tools is
+// --delay-b seen as skew (IPv6); a dead line B; a restarted sender and
+// lines of two groups, each a feed of its own. Every JSON line of both tools is
 // validated against docs/mcast-tools.schema.json.
 
 #include <gtest/gtest.h>
@@ -41,9 +42,10 @@ json summary_lines(const std::string& standard_output) {
   return summary != nullptr ? field(*summary, "lines") : json("<no summary>");
 }
 
-// A run of mcast-recv --line A=a --line B=b (after `recv_extra`) in host 1 of
-// `net` while host 0 runs mcast-send with what `send_args` makes of the two
-// specs (a free port on each group).
+// A run of mcast-recv --line A=a --line B=b (after `recv_extra`; `count`,
+// such as "+2", after each spec) in host 1 of `net` while host 0 runs
+// mcast-send with what `send_args` makes of the two specs (a free port on
+// each group).
 struct line_run {
   test::run_result received, sent;
   json lines;
@@ -51,10 +53,10 @@ struct line_run {
 line_run run_lines(const test::network& net, const std::string& a_group, const std::string& b_group,
                    std::vector<std::string> recv_extra,
                    const std::function<std::vector<std::string>(const std::string&, const std::string&)>& send_args,
-                   std::chrono::milliseconds quiet = std::chrono::milliseconds(300)) {
+                   std::chrono::milliseconds quiet = std::chrono::milliseconds(300), const std::string& count = "") {
   const auto port = std::to_string(free_port(net[1]));
   const auto a = a_group + ":" + port, b = b_group + ":" + port;
-  recv_extra.insert(recv_extra.end(), {"--line", "A=" + a, "--line", "B=" + b});
+  recv_extra.insert(recv_extra.end(), {"--line", "A=" + a + count, "--line", "B=" + b + count});
   receiver r(net[1], recv_extra);
   line_run out;
   EXPECT_TRUE(r.joined()) << r.output();
@@ -95,6 +97,16 @@ TEST(NetLinesE2e, MergedLossIsWhatBothLinesDrop) {
     EXPECT_EQ(field(field(lines, "A"), "packets"), 900) << lines;
     EXPECT_EQ(field(field(lines, "B"), "packets"), 934) << lines;
     EXPECT_EQ(field(field(lines, "merged"), "duplicates_dropped"), 900 + 934 - 967) << lines;
+    EXPECT_EQ(field(field(lines, "merged"), "feeds"), 1) << lines;
+    // B is first at least where A dropped (67 numbers). Not exactly there:
+    // without --delay-b, mcast-send sends B's copy of the number after each
+    // of B's own drops before A's copy (B's order skips the dropped number
+    // and builds the next), so by receive time B is first there too; the
+    // test with --delay-b below has the exact shares.
+    const double a_first = field(field(lines, "A"), "first_share").get<double>();
+    const double b_first = field(field(lines, "B"), "first_share").get<double>();
+    EXPECT_NEAR(a_first + b_first, 1.0, 1e-12) << lines;
+    EXPECT_GE(b_first, 67.0 / 967.0 - 1e-12) << lines;
     // Each line is still its own stream, with its own loss.
     const auto streams = summary_streams(got.standard_output);
     ASSERT_EQ(streams.size(), 2u) << got.output;
@@ -138,6 +150,25 @@ TEST(NetLinesE2e, DelayOfLineBShowsAsSkew) {
   EXPECT_GE(field(skew, "max").get<double>(), 20e6) << lines;
 }
 
+// First arrival by receive time: with B 2 ms late, A is first wherever it
+// carried the number (900), B only where A dropped it and B did not (67).
+TEST(NetLinesE2e, TheFirstShareIsWhereEachLineArrivedFirst) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto run = run_lines(*net, "239.255.93.1", "239.255.94.1", {"-i", "eth0", "--rcvbuf", "8388608", "--force"},
+                             [](const auto& a, const auto& b) {
+                               return std::vector<std::string>{"-i", "eth0", "-c", "1000", "-r", "5000pps",
+                                                               "--drop-every", "10", "--drop-every-b", "15",
+                                                               "--delay-b", "2000", "--line-b", b, a};
+                             });
+  const auto& lines = run.lines;
+  ASSERT_TRUE(lines.is_object()) << run.received.output;
+  EXPECT_EQ(field(field(lines, "merged"), "delivered"), 967) << lines;
+  EXPECT_EQ(field(field(lines, "merged"), "lost"), 33) << lines;
+  EXPECT_DOUBLE_EQ(field(field(lines, "A"), "first_share").get<double>(), 900.0 / 967.0) << lines;
+  EXPECT_DOUBLE_EQ(field(field(lines, "B"), "first_share").get<double>(), 67.0 / 967.0) << lines;
+}
+
 TEST(NetLinesE2e, ADeadLineBMissedEverything) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -152,6 +183,63 @@ TEST(NetLinesE2e, ADeadLineBMissedEverything) {
   EXPECT_EQ(field(field(lines, "B"), "gaps"), 300) << lines;
   EXPECT_EQ(field(field(lines, "A"), "gaps"), 0) << lines;
   EXPECT_EQ(field(field(lines, "merged"), "lost"), 0) << lines;
+}
+
+// Two runs of the sender into one receiver: each run is a feed of its own
+// (mcnet: a new session; RTP: a new SSRC and random start). Run 1 of mcnet
+// drops on both lines, run 2 drops nothing: run 2 fills none of run 1's
+// loss. RTP's two sequence spaces are never merged as one.
+TEST(NetLinesE2e, ARestartedSenderIsANewFeed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  for (const std::string payload : {"mcnet", "rtp"}) {
+    SCOPED_TRACE(payload);
+    const auto port = std::to_string(free_port((*net)[1]));
+    const auto a = "239.255.89.1:" + port, b = "239.255.90.1:" + port;
+    receiver r((*net)[1], {"-i", "eth0", "--rcvbuf", "8388608", "--force", "--payload", payload, "--line", "A=" + a,
+                           "--line", "B=" + b});
+    ASSERT_TRUE(r.joined()) << r.output();
+    const bool drop_first = payload == "mcnet";
+    for (int run = 0; run < 2; ++run) {
+      std::vector<std::string> args{"-i", "eth0", "--payload", payload, "-c", "1000", "-r", "5000pps", "--line-b", b};
+      if (run == 0 && drop_first) args.insert(args.end(), {"--drop-every", "10", "--drop-every-b", "15"});
+      args.push_back(a);
+      (void)send((*net)[0], args);
+    }
+    const auto got = r.finish_clean();
+    const auto lines = summary_lines(got.standard_output);
+    ASSERT_TRUE(lines.is_object()) << got.output;
+    const auto& merged = field(lines, "merged");
+    EXPECT_EQ(field(merged, "feeds"), 2) << lines;
+    EXPECT_EQ(field(merged, "lost"), drop_first ? 33 : 0) << lines;
+    EXPECT_EQ(field(merged, "delivered"), drop_first ? 967 + 1000 : 2000) << lines;
+    EXPECT_EQ(field(merged, "duplicates_dropped"), drop_first ? 867 + 1000 : 2000) << lines;
+    EXPECT_EQ(field(field(lines, "A"), "gaps"), drop_first ? 100 : 0) << lines;
+    EXPECT_EQ(field(field(lines, "B"), "gaps"), drop_first ? 66 : 0) << lines;
+  }
+}
+
+// Lines of two groups each: the k-th group of A and of B carry the same
+// feed, and the two groups' sequence spaces are merged apart.
+TEST(NetLinesE2e, TheKthGroupOfEachLineIsOneFeed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto run = run_lines(*net, "239.255.91.1", "239.255.92.1", {"-i", "eth0", "--rcvbuf", "8388608", "--force"},
+                             [](const auto& a, const auto& b) {
+                               return std::vector<std::string>{"-i", "eth0", "-c", "1000", "-r", "5000pps",
+                                                               "--drop-every", "10", "--drop-every-b", "15",
+                                                               "--line-b", b + "+2", a + "+2"};
+                             },
+                             std::chrono::milliseconds(300), "+2");
+  const auto& lines = run.lines;
+  ASSERT_TRUE(lines.is_object()) << run.received.output;
+  const auto& merged = field(lines, "merged");
+  EXPECT_EQ(field(merged, "feeds"), 2) << lines;
+  EXPECT_EQ(field(merged, "lost"), 2 * 33) << lines;
+  EXPECT_EQ(field(merged, "delivered"), 2 * 967) << lines;
+  EXPECT_EQ(field(merged, "duplicates_dropped"), 2 * (900 + 934 - 967)) << lines;
+  EXPECT_EQ(field(field(lines, "A"), "gaps"), 2 * 100) << lines;
+  EXPECT_EQ(field(field(lines, "B"), "gaps"), 2 * 66) << lines;
 }
 
 // A delay longer than the queue holds: 70,000 datagrams sent as fast as

@@ -61,7 +61,7 @@ bool drops(std::uint64_t k, std::uint64_t seq) { return k != 0 && (seq + 1) % k 
 }  // namespace
 
 TEST(Lines, ParseNamesSpecsAndGroups) {
-  auto lines = tools::parse_lines({"A=239.1.1.1:5000", "feed_B-2=239.2.1.1:5001+2", "C=[ff3e::1]:6000"}, "");
+  auto lines = tools::parse_lines({"A=239.1.1.1:5000+2", "feed_B-2=239.2.1.1:5001+2", "C=[ff3e::1]:6000+2"}, "");
   ASSERT_TRUE(lines.has_value()) << lines.error();
   ASSERT_EQ(lines->size(), 3u);
   EXPECT_EQ((*lines)[1].name, "feed_B-2");
@@ -74,10 +74,31 @@ TEST(Lines, ParseNamesSpecsAndGroups) {
   EXPECT_EQ(m->line_of(core::ip_address::v4(239, 2, 1, 2), 5001), 1u);
   EXPECT_EQ(m->line_of(core::ip_address::v4(239, 2, 1, 2), 5000), std::nullopt) << "the port is part of the line";
   EXPECT_EQ(m->line_of(group_a, 5000), 0u);
+  EXPECT_EQ(m->name(1), "feed_B-2");
+  EXPECT_EQ(m->name(7), "");
+  // The k-th group of each line is the same feed.
+  const auto second_b = m->place_of(core::ip_address::v4(239, 2, 1, 2), 5001);
+  ASSERT_TRUE(second_b.has_value());
+  EXPECT_EQ(second_b->line, 1u);
+  EXPECT_EQ(second_b->position, 1u);
+  const auto first_a = m->place_of(group_a, 5000);
+  ASSERT_TRUE(first_a.has_value());
+  EXPECT_EQ(first_a->line, 0u);
+  EXPECT_EQ(first_a->position, 0u);
+  EXPECT_FALSE(m->place_of(group_b, 5000).has_value());
 
   // One line per (group, port): the same group on another port is another line.
   EXPECT_TRUE(tools::parse_lines({"A=239.1.1.1:5000", "B=239.1.1.1:5001"}, "").has_value());
   EXPECT_FALSE(tools::parse_lines({"A=239.1.1.1:5000", "B=239.1.1.1:5000"}, "").has_value());
+}
+
+TEST(Lines, EveryLineNeedsAsManyGroups) {
+  const auto e = tools::parse_lines({"A=239.1.1.1:5000+2", "B=239.2.1.1:5000+3"}, "");
+  ASSERT_FALSE(e.has_value());
+  EXPECT_EQ(e.error(),
+            "--line B=239.2.1.1:5000+3: 3 (group, port) pairs, but --line A=239.1.1.1:5000+2 has 2: the k-th group of "
+            "each line carries the same feed, so every line needs as many");
+  EXPECT_FALSE(tools::parse_lines({"A=239.1.1.1:5000", "B=239.2.1.1:5000", "C=239.3.1.1:5000+2"}, "").has_value());
 }
 
 // The contract's figures: 1000 numbers, A drops every 10th, B every 15th:
@@ -208,12 +229,196 @@ TEST(Lines, UnsequencedDatagramsAreCountedNotMerged) {
 
 namespace {
 
+tools::accounted mcnet_numbered(std::uint32_t session, std::uint64_t seq, bool end = false) {
+  auto a = end ? end_marker(tools::payload_kind::mcnet, seq) : numbered(tools::payload_kind::mcnet, seq);
+  a.header = feed::test_header{.sender_id = 9, .session = session, .sequence = seq};
+  return a;
+}
+
+tools::accounted rtp_numbered(std::uint32_t ssrc, std::uint16_t seq) {
+  auto a = numbered(tools::payload_kind::rtp, seq);
+  a.ssrc = ssrc;
+  return a;
+}
+
+// What a "lines" object of lines A and B says, summed over its feeds.
+struct figures {
+  std::uint64_t feeds = 0, delivered = 0, lost = 0, duplicates = 0, a_gaps = 0, b_gaps = 0;
+};
+
+void expect_figures(const nlohmann::ordered_json& j, const figures& f) {
+  EXPECT_EQ(j["merged"]["feeds"], f.feeds) << j;
+  EXPECT_EQ(j["merged"]["delivered"], f.delivered) << j;
+  EXPECT_EQ(j["merged"]["lost"], f.lost) << j;
+  EXPECT_EQ(j["merged"]["duplicates_dropped"], f.duplicates) << j;
+  EXPECT_EQ(j["A"]["gaps"], f.a_gaps) << j;
+  EXPECT_EQ(j["B"]["gaps"], f.b_gaps) << j;
+}
+
+}  // namespace
+
+// A restarted mcnet sender (a new session): run 1 lost 33 numbers on both
+// lines; run 2 lost none. Run 2's copies must not fill run 1's loss.
+TEST(Lines, ARestartedMcnetSenderIsANewFeed) {
+  auto m = two_lines();
+  for (const std::uint32_t session : {1u, 2u}) {
+    for (std::uint64_t seq = 0; seq < 1000; ++seq) {
+      const auto t = static_cast<std::int64_t>(session * 10'000 + seq) * 1'000'000;
+      if (session == 2 || !drops(10, seq)) m.offer(0, mcnet_numbered(session, seq), t);
+      if (session == 2 || !drops(15, seq)) m.offer(1, mcnet_numbered(session, seq), t + 500'000);
+    }
+    m.offer(0, mcnet_numbered(session, 1000, true), static_cast<std::int64_t>(session * 10'000 + 1000) * 1'000'000);
+  }
+  EXPECT_EQ(m.live_feeds(), 2u);
+  m.finish();
+  const auto j = m.to_json();
+  // Run 1's real loss (33) stays lost.
+  expect_figures(j, {.feeds = 2, .delivered = 967 + 1000, .lost = 33, .duplicates = (900 + 934 - 967) + 1000,
+                     .a_gaps = 100, .b_gaps = 66});
+  EXPECT_EQ(j["A"]["packets"], 1900);
+  EXPECT_DOUBLE_EQ(j["A"]["first_share"].get<double>(), (900.0 + 1000.0) / 1967.0);
+  EXPECT_DOUBLE_EQ(j["B"]["first_share"].get<double>(), 67.0 / 1967.0);
+  EXPECT_EQ(j["merged"]["skew_ns"]["max"], 500'000);
+}
+
+// Two runs of an RTP sender, each with its own SSRC and random start: two
+// sequence spaces, never merged as one (and nothing was lost).
+TEST(Lines, EachRtpSsrcIsItsOwnFeed) {
+  auto m = two_lines();
+  const std::array<std::pair<std::uint32_t, std::uint16_t>, 2> runs{{{0x1111, 50'000}, {0x2222, 7}}};
+  std::int64_t t = 0;
+  for (const auto& [ssrc, start] : runs) {
+    for (std::uint16_t i = 0; i < 1000; ++i) {
+      const auto seq = static_cast<std::uint16_t>(start + i);
+      m.offer(0, rtp_numbered(ssrc, seq), t);
+      m.offer(1, rtp_numbered(ssrc, seq), t + 100);
+      t += 1000;
+    }
+  }
+  m.finish();
+  const auto j = m.to_json();
+  expect_figures(j, {.feeds = 2, .delivered = 2000, .lost = 0, .duplicates = 2000, .a_gaps = 0, .b_gaps = 0});
+}
+
+TEST(Lines, EachMoldUdp64SessionIsItsOwnFeed) {
+  auto m = two_lines();
+  for (const char* name : {"SESSION001", "SESSION002"}) {
+    for (std::uint64_t seq = 1; seq <= 100; ++seq) {
+      auto a = numbered(tools::payload_kind::moldudp64, seq);
+      std::copy(name, name + 10, a.mold_session.begin());
+      // The first session: A misses 50; the second: B misses 50.
+      if (!(seq == 50 && name[9] == '1')) m.offer(0, a, static_cast<std::int64_t>(seq));
+      if (!(seq == 50 && name[9] == '2')) m.offer(1, a, static_cast<std::int64_t>(seq) + 5);
+    }
+  }
+  m.finish();
+  const auto j = m.to_json();
+  expect_figures(j, {.feeds = 2, .delivered = 200, .lost = 0, .duplicates = 99 + 99, .a_gaps = 1, .b_gaps = 1});
+}
+
+// Two groups per line, each its own feed with the same sender identity:
+// the first group's loss is not hidden by the second group's numbers.
+TEST(Lines, TheKthGroupOfEachLineIsOneFeed) {
+  auto lines = tools::parse_lines({"A=239.1.1.1:5000+2", "B=239.2.1.1:5000+2"}, "");
+  ASSERT_TRUE(lines.has_value()) << lines.error();
+  auto m = tools::line_merge::make(*lines).value();
+  for (std::uint64_t seq = 0; seq < 1000; ++seq) {
+    const auto t = static_cast<std::int64_t>(seq) * 1000;
+    for (std::size_t position = 0; position < 2; ++position) {
+      // Position 0 loses every 10th on both lines; position 1 loses nothing.
+      if (position == 1 || !drops(10, seq)) {
+        m.offer(0, mcnet_numbered(1, seq), t, position);
+        m.offer(1, mcnet_numbered(1, seq), t + 10, position);
+      }
+    }
+  }
+  for (std::size_t position = 0; position < 2; ++position) m.offer(0, mcnet_numbered(1, 1000, true), 2'000'000, position);
+  m.finish();
+  const auto j = m.to_json();
+  // Each copy on B is a duplicate once; nothing is merged across the groups.
+  expect_figures(j, {.feeds = 2, .delivered = 900 + 1000, .lost = 100, .duplicates = 900 + 1000, .a_gaps = 100,
+                     .b_gaps = 100});
+}
+
+// More identities than live feeds: the idlest is retired (its counts kept),
+// and a late copy of a retired feed is too late, not a new feed.
+TEST(Lines, TheIdlestFeedIsRetiredWhenTheTableIsFull) {
+  auto m = two_lines();
+  constexpr auto feeds = static_cast<std::uint32_t>(tools::line_merge::max_feeds);
+  std::int64_t t = 0;
+  // Sessions 1 .. max_feeds + 1, 10 numbers each, 9 missing on both lines.
+  for (std::uint32_t session = 1; session <= feeds + 1; ++session) {
+    for (std::uint64_t seq = 0; seq < 10; ++seq) {
+      if (seq == 9) continue;
+      m.offer(0, mcnet_numbered(session, seq), t);
+      m.offer(1, mcnet_numbered(session, seq), t + 3);
+      t += 10;
+    }
+    m.offer(1, mcnet_numbered(session, 10, true), t);
+  }
+  EXPECT_EQ(m.live_feeds(), tools::line_merge::max_feeds);
+  auto j = m.to_json();
+  EXPECT_EQ(j["merged"]["feeds"], feeds + 1);
+  EXPECT_EQ(j["merged"]["lost"], 1) << "session 1, retired, is final: its 9 is lost";
+  EXPECT_EQ(j["merged"]["delivered"], 9 * (feeds + 1));
+  // A late copy of session 1: too late, not a new feed.
+  m.offer(0, mcnet_numbered(1, 9), t);
+  EXPECT_EQ(m.live_feeds(), tools::line_merge::max_feeds);
+  j = m.to_json();
+  EXPECT_EQ(j["merged"]["feeds"], feeds + 1);
+  EXPECT_EQ(j["merged"]["too_late"], 1);
+  EXPECT_EQ(j["merged"]["delivered"], 9 * (feeds + 1));
+  m.finish();
+  j = m.to_json();
+  EXPECT_EQ(j["merged"]["lost"], feeds + 1) << "every session's 9";
+  EXPECT_EQ(j["merged"]["duplicates_dropped"], 9 * (feeds + 1));
+  EXPECT_EQ(j["A"]["gaps"], feeds + 1);
+  EXPECT_DOUBLE_EQ(j["A"]["first_share"].get<double>(), 1.0) << "counted over the retired feed too";
+  EXPECT_EQ(j["merged"]["skew_ns"]["max"], 3);
+  EXPECT_EQ(j["merged"]["pending"], 0);
+}
+
+// The retired identities remembered are bounded: the oldest is forgotten,
+// and a copy of it is a new feed again.
+TEST(Lines, RetiredIdentitiesAreRememberedUpToTheLimit) {
+  auto m = two_lines();
+  constexpr auto sessions = static_cast<std::uint32_t>(tools::line_merge::max_feeds + tools::line_merge::max_retired + 1);
+  for (std::uint32_t session = 1; session <= sessions; ++session) m.offer(0, mcnet_numbered(session, 0), session);
+  EXPECT_EQ(m.merged().feeds, sessions);
+  m.offer(1, mcnet_numbered(2, 0), 1000);
+  EXPECT_EQ(m.merged().too_late, 1u) << "session 2 is among the last retired";
+  EXPECT_EQ(m.merged().feeds, sessions);
+  m.offer(1, mcnet_numbered(1, 0), 1001);
+  EXPECT_EQ(m.merged().feeds, sessions + 1) << "session 1 was forgotten: a feed again";
+  EXPECT_EQ(m.merged().too_late, 1u);
+  EXPECT_EQ(m.live_feeds(), tools::line_merge::max_feeds);
+  m.finish();
+  EXPECT_EQ(m.merged().delivered, sessions + 1);
+  EXPECT_EQ(m.merged().lost, 0u);
+}
+
+TEST(Lines, PendingShowsInTheText) {
+  auto m = two_lines();
+  for (std::uint64_t seq : {0u, 1u, 4u}) {
+    m.offer(0, mcnet_numbered(1, seq), static_cast<std::int64_t>(seq));
+    m.offer(1, mcnet_numbered(1, seq), static_cast<std::int64_t>(seq) + 1);
+  }
+  EXPECT_EQ(m.to_json()["merged"]["pending"], 2);
+  EXPECT_EQ(m.text().back(), "  merged  delivered 3  lost 0  pending 2  duplicates dropped 3  skew p50 0.000 ms p99 "
+                             "0.000 ms max 0.000 ms");
+  m.finish();
+  EXPECT_EQ(m.text().back().find("pending"), std::string::npos) << "nothing is pending after the end";
+}
+
+namespace {
+
 // mcnet datagrams as read_batch gives them, to one of the lines' groups.
 class batch {
  public:
-  batch& add(const core::ip_address& to, std::uint64_t seq, std::int64_t arrival_ns, bool end = false) {
+  batch& add(const core::ip_address& to, std::uint64_t seq, std::int64_t arrival_ns, bool end = false,
+             std::uint32_t session = 1) {
     auto& buf = buffers_.emplace_back();
-    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = 1,
+    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = session,
                         .sequence = seq, .send_time_ns = 1'000'000'000, .length = 100};
     EXPECT_TRUE(h.build(buf).has_value());
     core::message m{.buffer = buf, .size = end ? feed::test_header::size : 100};
@@ -228,6 +433,35 @@ class batch {
  private:
   std::deque<std::array<std::byte, 100>> buffers_;
   std::vector<core::message> messages_;
+};
+
+tools::recv_settings settings_of(const std::vector<std::string>& args) {
+  auto c = tools::parse_recv_command_line(args);
+  EXPECT_TRUE(c.has_value()) << c.error().message;
+  return c ? c->settings : tools::recv_settings{};
+}
+
+// A started receive session of the mcast-recv arguments `args`, without
+// sockets (no kernel drops, the steady clock); what it prints goes to `out`
+// and `err`.
+struct session_run {
+  explicit session_run(const std::vector<std::string>& args)
+      : settings(settings_of(args)), rep("mcast-recv", settings.format(), out, err),
+        session(settings, rep, table, [] { return std::uint64_t{0}; }) {
+    session.start();
+  }
+  // The datagrams of `b`, as one read on the lines' port.
+  void handle(const batch& b) {
+    std::uint32_t drops_seen = 0;
+    session.handle(b.span(), port, drops_seen);
+  }
+  [[nodiscard]] std::vector<test::tools::json> events() const { return test::tools::json_lines(out.str()); }
+
+  tools::recv_settings settings;
+  std::ostringstream out, err;
+  tools::reporter rep;
+  tools::stream_table table;
+  tools::receive_session session;
 };
 
 }  // namespace
@@ -277,15 +511,9 @@ TEST(Lines, ReceiveSessionReportsLinesAndKeepsStreams) {
 }
 
 TEST(Lines, WithoutLineTheEventsSayNull) {
-  auto c = tools::parse_recv_command_line({"--json", "239.1.1.1:5000"});
-  ASSERT_TRUE(c.has_value());
-  std::ostringstream out, err;
-  const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
-  tools::stream_table table;
-  tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
-  session.start();
-  session.summary();
-  const auto events = test::tools::json_lines(out.str());
+  session_run r({"--json", "239.1.1.1:5000"});
+  r.session.summary();
+  const auto events = r.events();
   const auto* summary = test::tools::find_event(events, "summary");
   ASSERT_NE(summary, nullptr);
   ASSERT_TRUE(summary->contains("lines"));
@@ -293,22 +521,108 @@ TEST(Lines, WithoutLineTheEventsSayNull) {
 }
 
 TEST(Lines, TextReportNamesEachLineAndTheMerge) {
-  auto c = tools::parse_recv_command_line({"--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
-  ASSERT_TRUE(c.has_value()) << c.error().message;
-  std::ostringstream out, err;
-  const tools::reporter rep("mcast-recv", c->settings.format(), out, err);
-  tools::stream_table table;
-  tools::receive_session session(c->settings, rep, table, [] { return std::uint64_t{0}; });
-  session.start();
+  session_run r({"--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
   batch b;
   b.add(group_a, 0, 1'000'000).add(group_b, 0, 1'300'000).add(group_b, 1, 2'000'000);
-  std::uint32_t drops_seen = 0;
-  session.handle(b.span(), port, drops_seen);
-  session.summary();
-  const auto text = out.str();
+  r.handle(b);
+  r.session.summary();
+  const auto text = r.out.str();
   EXPECT_NE(text.find("lines:\n  line A (239.1.1.1:5000)  packets 1  gaps 1  first 50.0%\n"
                       "  line B (239.2.1.1:5000)  packets 2  gaps 0  first 50.0%\n"
                       "  merged  delivered 2  lost 0  duplicates dropped 1  skew p50 0.300 ms"),
             std::string::npos)
       << text;
+}
+
+// --max-loss with lines compares the merged loss (what both lines dropped)
+// for the datagrams on lines, and each other stream's own loss: A and B
+// lose 3 and 2 of 30 each (8.3 %), the merge 1 (3.3 %); a stream on no line
+// loses 1 of 10.
+TEST(Lines, MaxLossComparesTheMergedLossOfTheLines) {
+  for (const std::string max_loss : {"5.5", "4.5"}) {
+    SCOPED_TRACE(max_loss);
+    session_run r({"--json", "--max-loss", max_loss, "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000",
+                   "239.3.1.1:5000"});
+    batch b;
+    for (std::uint64_t seq = 0; seq < 30; ++seq) {
+      const auto t = static_cast<std::int64_t>(seq) * 1'000'000;
+      if (!drops(10, seq)) b.add(group_a, seq, t);
+      if (!drops(15, seq)) b.add(group_b, seq, t + 200'000);
+    }
+    b.add(group_a, 30, 40'000'000, true);
+    const auto other = core::ip_address::v4(239, 3, 1, 1);
+    for (std::uint64_t seq = 0; seq < 10; ++seq) {
+      if (seq != 5) b.add(other, seq, 50'000'000 + static_cast<std::int64_t>(seq), false, 7);
+    }
+    b.add(other, 10, 60'000'000, true, 7);
+    r.handle(b);
+    r.session.summary();
+    // (1 merged + 1 on the other stream) / (29 + 1 + 9 + 1).
+    EXPECT_DOUBLE_EQ(r.session.loss_ratio(), 2.0 / 40.0);
+    const auto events = r.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr);
+    EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), r.session.loss_ratio() * 100)
+        << "the summary shows what --max-loss compares";
+    const int code = r.session.finish();
+    EXPECT_EQ(code, max_loss == "5.5" ? 0 : 3) << r.err.str();
+    if (code == 3) {
+      EXPECT_NE(r.err.str().find("loss 5.00% is above --max-loss 4.5%"), std::string::npos) << r.err.str();
+    }
+  }
+}
+
+// A sender restart through a session: the second run (a new session) fills
+// nothing of the first run's loss.
+TEST(Lines, ASessionMergesEachSenderRunApart) {
+  session_run r({"--json", "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"});
+  batch b;
+  for (const std::uint32_t run : {1u, 2u}) {
+    for (std::uint64_t seq = 0; seq < 30; ++seq) {
+      const auto t = static_cast<std::int64_t>(run * 100 + seq) * 1'000'000;
+      if (run == 2 || !drops(10, seq)) b.add(group_a, seq, t, false, run);
+      if (run == 2 || !drops(15, seq)) b.add(group_b, seq, t + 200'000, false, run);
+    }
+    b.add(group_a, 30, static_cast<std::int64_t>(run * 100 + 40) * 1'000'000, true, run);
+  }
+  r.handle(b);
+  r.session.summary();
+  const auto events = r.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr);
+  const auto& merged = (*summary)["lines"]["merged"];
+  EXPECT_EQ(merged["feeds"], 2);
+  EXPECT_EQ(merged["lost"], 1) << "run 1's 29, missing on both lines";
+  EXPECT_EQ(merged["delivered"], 29 + 30);
+  EXPECT_EQ(merged["duplicates_dropped"], (27 + 28 - 29) + 30);
+  test::tools::expect_schema_conform(r.out.str());
+}
+
+TEST(Lines, ShowPacketsNamesTheLine) {
+  for (const bool json_output : {true, false}) {
+    SCOPED_TRACE(json_output);
+    std::vector<std::string> args{"--show-packets", "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000"};
+    if (json_output) args.insert(args.begin(), "--json");
+    session_run r(args);
+    batch b;
+    b.add(group_a, 0, 1'000'000).add(group_b, 0, 1'300'000).add(core::ip_address::v4(239, 3, 1, 1), 0, 1'400'000);
+    r.handle(b);
+    if (json_output) {
+      test::tools::expect_schema_conform(r.out.str());
+      std::vector<std::string> seen;
+      for (const auto& e : r.events()) {
+        if (e["event"] == "packet") seen.push_back(e.contains("line") ? e["line"].get<std::string>() : "-");
+      }
+      EXPECT_EQ(seen, (std::vector<std::string>{"A", "B", "-"})) << r.out.str();
+    } else {
+      std::istringstream text(r.out.str());
+      std::vector<std::string> tails;
+      for (std::string line; std::getline(text, line);) {
+        if (line.find(" bytes ttl ") == std::string::npos) continue;
+        const auto at = line.find(" ns");
+        tails.push_back(at == std::string::npos ? line : line.substr(at + 3));
+      }
+      EXPECT_EQ(tails, (std::vector<std::string>{" line A", " line B", ""})) << r.out.str();
+    }
+  }
 }

@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -32,7 +33,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mcnet/core/message.hpp>
 #include <mcnet/feed/test_header.hpp>
+#include <mcnet/tools/lines.hpp>
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/report.hpp>
@@ -270,6 +273,69 @@ TEST(Metrics, SeriesOfATableEqualTheSummaryObjects) {
   EXPECT_FALSE(set.series()[1].lost) << "foreign: unknown";
 }
 
+namespace {
+
+// The "lines" object of a merge of two lines: 10 numbers, A missing 3 and
+// 5, B missing 5; line names use all the characters a name may.
+json lines_object() {
+  auto lines = tools::parse_lines({"A=239.1.1.1:5000", "b-2_x=239.2.1.1:5000"}, "");
+  if (!lines) return lines.error();
+  auto m = tools::line_merge::make(*lines).value();
+  for (std::uint64_t seq = 0; seq < 10; ++seq) {
+    tools::accounted a;
+    a.payload = tools::payload_kind::mcnet;
+    a.sequence = seq;
+    a.numbers = 1;
+    a.header = feed::test_header{.sender_id = 1, .session = 2, .sequence = seq};
+    const auto t = static_cast<std::int64_t>(seq) * 1000;
+    if (seq != 3 && seq != 5) m.offer(0, a, t);
+    if (seq != 5) m.offer(1, a, t + 100);
+  }
+  m.finish();
+  return m.to_json();
+}
+
+}  // namespace
+
+TEST(Metrics, TheLinesCountersAreTheLinesObjects) {
+  const auto lines = lines_object();
+  ASSERT_TRUE(lines.is_object()) << lines;
+  EXPECT_EQ(lines["merged"]["lost"], 1) << "5, on neither line";
+  const auto text = tools::metrics_text({}, 1, lines);
+  const std::string tail = text.substr(text.find("# HELP mcast_recv_line_packets_total"));
+  EXPECT_EQ(tail,
+            "# HELP mcast_recv_line_packets_total Datagrams that came on each --line (end markers not counted).\n"
+            "# TYPE mcast_recv_line_packets_total counter\n"
+            "mcast_recv_line_packets_total{line=\"A\"} " + lines["A"]["packets"].dump() + "\n"
+            "mcast_recv_line_packets_total{line=\"b-2_x\"} " + lines["b-2_x"]["packets"].dump() + "\n"
+            "# HELP mcast_recv_line_gaps_total Sequence numbers of the merged feeds that each --line missed.\n"
+            "# TYPE mcast_recv_line_gaps_total counter\n"
+            "mcast_recv_line_gaps_total{line=\"A\"} " + lines["A"]["gaps"].dump() + "\n"
+            "mcast_recv_line_gaps_total{line=\"b-2_x\"} " + lines["b-2_x"]["gaps"].dump() + "\n"
+            "# HELP mcast_recv_merged_delivered_total Distinct sequence numbers the --line merge delivered "
+            "(MoldUDP64: messages).\n"
+            "# TYPE mcast_recv_merged_delivered_total counter\n"
+            "mcast_recv_merged_delivered_total " + lines["merged"]["delivered"].dump() + "\n"
+            "# HELP mcast_recv_merged_lost_total Sequence numbers missing on every --line, final.\n"
+            "# TYPE mcast_recv_merged_lost_total counter\n"
+            "mcast_recv_merged_lost_total " + lines["merged"]["lost"].dump() + "\n"
+            "# HELP mcast_recv_merged_duplicates_dropped_total Copies the --line merge dropped because their number "
+            "was delivered already.\n"
+            "# TYPE mcast_recv_merged_duplicates_dropped_total counter\n"
+            "mcast_recv_merged_duplicates_dropped_total " + lines["merged"]["duplicates_dropped"].dump() + "\n"
+            "# HELP mcast_recv_kernel_drops_total Datagrams the kernel dropped on mcast-recv's sockets because their "
+            "receive buffers were full.\n"
+            "# TYPE mcast_recv_kernel_drops_total counter\n"
+            "mcast_recv_kernel_drops_total 1\n");
+  EXPECT_EQ(lines["A"]["packets"], 8);
+  EXPECT_EQ(lines["A"]["gaps"], 2);
+  EXPECT_EQ(lines["b-2_x"]["gaps"], 1);
+  EXPECT_EQ(lines["merged"]["delivered"], 9);
+  EXPECT_EQ(lines["merged"]["duplicates_dropped"], 8);
+  EXPECT_EQ(tools::metrics_text({}, 1), tools::metrics_text({}, 1, nullptr)) << "nothing without --line";
+  EXPECT_EQ(tools::metrics_text({}, 1).find("mcast_recv_line"), std::string::npos);
+}
+
 TEST(Metrics, PromtoolAcceptsTheFile) {
   MCNET_REQUIRE_PROGRAM(promtool, "promtool", "prometheus");
   tools::stream_table table;
@@ -277,7 +343,8 @@ TEST(Metrics, PromtoolAcceptsTheFile) {
   tools::interface_names names;
   auto set = tools::collect_series(table, names);
   set.add(stream_object("10.77.0.7", 0, latency_50_99, "odd \"name\"\\\n"), "mcnet", t0);
-  for (const auto& text : {tools::metrics_text(set.series(), 12), tools::metrics_text({}, 0)}) {
+  for (const auto& text : {tools::metrics_text(set.series(), 12), tools::metrics_text({}, 0),
+                           tools::metrics_text(set.series(), 12, lines_object())}) {
     const auto r = test::run(nullptr, {promtool, "check", "metrics"}, text, 10s);
     EXPECT_TRUE(r.status.exited && r.status.code == 0) << r.output << "\n" << text;
   }
@@ -404,6 +471,57 @@ TEST(Metrics, ASessionWritesAtStartEveryTenSecondsAndAtTheEnd) {
   EXPECT_NE(final_text.find("mcast_recv_kernel_drops_total " + (*summary)["total"]["kernel_drops"].dump() + "\n"),
             std::string::npos);
   EXPECT_TRUE(f.err.str().empty()) << f.err.str();
+}
+
+TEST(Metrics, ASessionWithLinesWritesTheSummarysLineCounters) {
+  session_fixture f;
+  f.settings.json_output = true;
+  auto lines = tools::parse_lines({"A=239.1.1.1:5000", "B=239.2.1.1:5000"}, "");
+  ASSERT_TRUE(lines.has_value()) << lines.error();
+  f.settings.lines = *lines;
+  f.start();
+  // 20 numbers: A misses every 4th, B every 5th (19 on both).
+  std::deque<std::array<std::byte, 100>> buffers;
+  std::vector<core::message> batch;
+  for (std::uint64_t seq = 0; seq < 21; ++seq) {
+    for (const auto& to : {core::ip_address::v4(239, 1, 1, 1), core::ip_address::v4(239, 2, 1, 1)}) {
+      const bool on_a = to == core::ip_address::v4(239, 1, 1, 1);
+      const bool end = seq == 20;
+      if (!end && (on_a ? (seq + 1) % 4 == 0 : (seq + 1) % 5 == 0)) continue;
+      auto& buf = buffers.emplace_back();
+      feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 1,
+                          .session = 2, .sequence = seq, .send_time_ns = 1'000'000'000, .length = 100};
+      ASSERT_TRUE(h.build(buf).has_value());
+      core::message m{.buffer = buf, .size = end ? feed::test_header::size : 100};
+      m.peer = core::endpoint(core::ip_address::v4(10, 77, 0, 1), 4000);
+      m.info.destination = to;
+      m.info.software_time =
+          core::kernel_time(std::chrono::nanoseconds(static_cast<std::int64_t>(2'000'000'000 + seq * 1000 + (on_a ? 0 : 300))));
+      batch.push_back(m);
+    }
+  }
+  std::uint32_t drops_seen = 0;
+  f.session->handle(batch, 5000, drops_seen);
+  f.session->summary();
+  const auto text = read_file(f.file());
+  const auto events = test::tools::json_lines(f.out.str());
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << f.out.str();
+  const auto& l = (*summary)["lines"];
+  EXPECT_EQ(l["merged"]["lost"], 1);
+  for (const std::string name : {"A", "B"}) {
+    for (const std::string key : {"packets", "gaps"}) {
+      EXPECT_NE(text.find("mcast_recv_line_" + key + "_total{line=\"" + name + "\"} " + l[name][key].dump() + "\n"),
+                std::string::npos)
+          << text;
+    }
+  }
+  EXPECT_NE(text.find("mcast_recv_merged_delivered_total " + l["merged"]["delivered"].dump() + "\n"), std::string::npos);
+  EXPECT_NE(text.find("mcast_recv_merged_lost_total " + l["merged"]["lost"].dump() + "\n"), std::string::npos);
+  EXPECT_NE(text.find("mcast_recv_merged_duplicates_dropped_total " + l["merged"]["duplicates_dropped"].dump() + "\n"),
+            std::string::npos);
+  EXPECT_EQ(l["A"]["gaps"], 5);
+  EXPECT_EQ(l["B"]["gaps"], 4);
 }
 
 TEST(Metrics, ASessionWithIntervalWritesAtEachReport) {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
+#include <system_error>
 
 #include <fmt/format.h>
 
@@ -64,25 +64,118 @@ tl::expected<std::vector<line_def>, std::string> parse_lines(const std::vector<s
   if (lines.size() < min_lines || lines.size() > max_lines) {
     return tl::unexpected(fmt::format("--line: {} given, {} to {} lines merge", lines.size(), min_lines, max_lines));
   }
+  // The k-th (group, port) of every line carries the same feed.
+  for (std::size_t i = 1; i < lines.size(); ++i) {
+    if (lines[i].groups.size() != lines[0].groups.size()) {
+      return tl::unexpected(fmt::format("--line {}: {} (group, port) pairs, but --line {} has {}: the k-th group of "
+                                        "each line carries the same feed, so every line needs as many",
+                                        values[i], lines[i].groups.size(), values[0], lines[0].groups.size()));
+    }
+  }
   return lines;
 }
 
 result<line_merge> line_merge::make(std::vector<line_def> lines) {
-  auto a = feed::arbiter::make(lines.size());
-  if (!a) return fail(a.error());
-  return line_merge(std::move(lines), std::move(*a));
+  if (lines.empty() || lines.size() > max_lines) {
+    return fail(error(std::make_error_code(std::errc::invalid_argument), "make", "line merge")
+                    .with_number(static_cast<std::int64_t>(lines.size()))
+                    .with_hint("a merge takes 1 to 4 lines (arbiter::max_lines)"));
+  }
+  line_merge m(std::move(lines));
+  m.feeds_.reserve(max_feeds);
+  return m;
 }
 
-std::optional<std::size_t> line_merge::line_of(const core::ip_address& group, std::uint16_t port) const noexcept {
+std::optional<line_place> line_merge::place_of(const core::ip_address& group, std::uint16_t port) const noexcept {
   for (std::size_t i = 0; i < lines_.size(); ++i) {
-    for (const auto& [g, p] : lines_[i].groups) {
-      if (p == port && g == group) return i;
+    for (std::size_t k = 0; k < lines_[i].groups.size(); ++k) {
+      const auto& [g, p] = lines_[i].groups[k];
+      if (p == port && g == group) return line_place{i, k};
     }
   }
   return std::nullopt;
 }
 
-bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arrival_ns) noexcept {
+std::optional<std::size_t> line_merge::line_of(const core::ip_address& group, std::uint16_t port) const noexcept {
+  if (const auto p = place_of(group, port)) return p->line;
+  return std::nullopt;
+}
+
+const std::string& line_merge::name(std::size_t line) const noexcept {
+  static const std::string none;
+  return line < lines_.size() ? lines_[line].name : none;
+}
+
+line_merge::feed_id line_merge::identity(const accounted& a, std::size_t position) noexcept {
+  feed_id id;
+  id.position = position;
+  id.payload = a.payload;
+  switch (a.payload) {
+    case payload_kind::mcnet:
+      if (a.header) {
+        id.sender_id = a.header->sender_id;
+        id.session = a.header->session;
+      }
+      break;
+    case payload_kind::moldudp64: id.mold_session = a.mold_session; break;
+    case payload_kind::rtp: id.ssrc = a.ssrc; break;
+    default: break;
+  }
+  return id;
+}
+
+void line_merge::end_feed(feed_state& f) noexcept {
+  const auto& merged = f.arbiter.merged();
+  if (!merged.started() || merged.ended()) return;
+  // An RTP feed has no end marker; an END lower than numbers already seen
+  // cannot cut them off: the highest seen bounds the feed then.
+  f.arbiter.end(std::max(f.end_count.value_or(0), merged.highest() + 1));
+}
+
+void line_merge::retire(std::size_t index) noexcept {
+  auto& f = feeds_[index];
+  end_feed(f);
+  auto& r = retired_totals_;
+  for (std::size_t i = 0; i < lines_.size(); ++i) {
+    r.gaps[i] += f.arbiter.line_missed(i);
+    r.first_arrivals[i] += f.arbiter.line(i).first_arrivals;
+  }
+  r.delivered += f.arbiter.delivered();
+  r.lost += f.arbiter.lost();
+  r.duplicates += f.arbiter.duplicates();
+  r.too_late += f.arbiter.too_late();
+  r.skew.merge(f.arbiter.skew());
+  retired_[retired_next_] = f.id;
+  retired_next_ = (retired_next_ + 1) % max_retired;
+  retired_count_ = std::min(retired_count_ + 1, max_retired);
+  feeds_.erase(feeds_.begin() + static_cast<std::ptrdiff_t>(index));
+}
+
+bool line_merge::was_retired(const feed_id& id) const noexcept {
+  return std::find(retired_.begin(), retired_.begin() + static_cast<std::ptrdiff_t>(retired_count_), id) !=
+         retired_.begin() + static_cast<std::ptrdiff_t>(retired_count_);
+}
+
+line_merge::feed_state* line_merge::find_or_start(const feed_id& id) noexcept {
+  for (auto& f : feeds_) {
+    if (f.id == id) return &f;
+  }
+  if (was_retired(id)) return nullptr;
+  auto a = feed::arbiter::make(lines_.size());
+  if (!a) return nullptr;
+  if (feeds_.size() >= max_feeds) {
+    std::size_t idlest = 0;
+    for (std::size_t i = 1; i < feeds_.size(); ++i) {
+      if (feeds_[i].last_used < feeds_[idlest].last_used) idlest = i;
+    }
+    retire(idlest);
+  }
+  ++feed_count_;
+  feeds_.push_back(feed_state{id, std::move(*a), std::nullopt, std::nullopt, offers_});
+  return &feeds_.back();
+}
+
+bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arrival_ns, std::size_t position) noexcept {
   if (line >= lines_.size()) return false;
   const bool sequenced = a.sequence && (a.payload == payload_kind::mcnet || a.payload == payload_kind::moldudp64 ||
                                         a.payload == payload_kind::rtp);
@@ -91,46 +184,94 @@ bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arriva
     ++unsequenced_;
     return false;
   }
+  ++offers_;
+  const auto id = identity(a, position);
   if (a.end || a.numbers == 0) {
     // An END, an end of session, or a MoldUDP64 heartbeat: the next number
-    // the sender would use, so the tail before it counts at the end.
-    end_count_ = std::max(end_count_.value_or(0), *a.sequence);
+    // the sender would use, so the tail before it counts at the end. It
+    // starts no feed: a feed is its numbers.
+    for (auto& f : feeds_) {
+      if (f.id == id) {
+        f.end_count = std::max(f.end_count.value_or(0), *a.sequence);
+        f.last_used = offers_;
+      }
+    }
     return true;
   }
+  auto* f = find_or_start(id);
+  if (f == nullptr) {
+    if (was_retired(id)) {
+      retired_totals_.too_late += a.numbers;
+    } else {
+      unmerged_ += a.numbers;
+    }
+    return true;
+  }
+  f->last_used = offers_;
   std::uint64_t first = *a.sequence;
   if (a.payload == payload_kind::rtp) {
     const auto seq = static_cast<std::uint16_t>(first);
-    if (!rtp_highest_) {
+    if (!f->rtp_highest) {
       first = rtp_base + seq;
     } else {
-      const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(*rtp_highest_)));
-      first = *rtp_highest_ + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
+      const auto delta =
+          static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(*f->rtp_highest)));
+      first = *f->rtp_highest + static_cast<std::uint64_t>(static_cast<std::int64_t>(delta));
     }
-    rtp_highest_ = std::max(rtp_highest_.value_or(0), first);
+    f->rtp_highest = std::max(f->rtp_highest.value_or(0), first);
   }
-  for (std::uint64_t i = 0; i < a.numbers; ++i) (void)arbiter_.offer(line, first + i, arrival_ns);
+  for (std::uint64_t i = 0; i < a.numbers; ++i) (void)f->arbiter.offer(line, first + i, arrival_ns);
   return true;
 }
 
 void line_merge::finish() noexcept {
-  const auto& merged = arbiter_.merged();
-  if (!merged.started() || merged.ended()) return;
-  // An RTP feed has no end marker; a restarted sender's END may be lower
-  // than numbers already seen: the highest seen bounds the feed then.
-  arbiter_.end(std::max(end_count_.value_or(0), merged.highest() + 1));
+  for (auto& f : feeds_) end_feed(f);
+}
+
+line_merge::merged_counts line_merge::merged() const noexcept {
+  const auto& r = retired_totals_;
+  merged_counts m{r.delivered, r.lost, r.duplicates, r.too_late, 0, feed_count_};
+  for (const auto& f : feeds_) {
+    m.delivered += f.arbiter.delivered();
+    m.lost += f.arbiter.lost();
+    m.duplicates += f.arbiter.duplicates();
+    m.too_late += f.arbiter.too_late();
+    m.pending += f.arbiter.pending();
+  }
+  return m;
+}
+
+std::uint64_t line_merge::line_gaps(std::size_t line) const noexcept {
+  std::uint64_t gaps = retired_totals_.gaps[line];
+  for (const auto& f : feeds_) gaps += f.arbiter.line_missed(line);
+  return gaps;
+}
+
+double line_merge::first_share(std::size_t line) const noexcept {
+  std::uint64_t first = retired_totals_.first_arrivals[line];
+  for (const auto& f : feeds_) first += f.arbiter.line(line).first_arrivals;
+  const auto delivered = merged().delivered;
+  return delivered == 0 ? 0.0 : static_cast<double>(first) / static_cast<double>(delivered);
+}
+
+feed::histogram line_merge::skew() const noexcept {
+  feed::histogram h = retired_totals_.skew;
+  for (const auto& f : feeds_) h.merge(f.arbiter.skew());
+  return h;
 }
 
 json line_merge::to_json() const {
   json out = json::object();
   for (std::size_t i = 0; i < lines_.size(); ++i) {
-    out[lines_[i].name] = {{"packets", packets_[i]}, {"gaps", arbiter_.line_missed(i)},
-                           {"first_share", arbiter_.first_arrival_share(i)}};
+    out[lines_[i].name] = {{"packets", packets_[i]}, {"gaps", line_gaps(i)}, {"first_share", first_share(i)}};
   }
-  const auto& skew = arbiter_.skew();
+  const auto m = merged();
+  const auto skew = this->skew();
   const bool any = skew.count() > 0;
-  out["merged"] = {{"delivered", arbiter_.delivered()}, {"lost", arbiter_.lost()},
-                   {"duplicates_dropped", arbiter_.duplicates()}, {"too_late", arbiter_.too_late()},
-                   {"pending", arbiter_.pending()}, {"unsequenced", unsequenced_},
+  out["merged"] = {{"delivered", m.delivered}, {"lost", m.lost},
+                   {"duplicates_dropped", m.duplicates}, {"too_late", m.too_late},
+                   {"pending", m.pending}, {"unsequenced", unsequenced_}, {"unmerged", unmerged_},
+                   {"feeds", m.feeds},
                    {"skew_ns", {{"p50", any ? json(skew.percentile(0.5)) : json(nullptr)},
                                 {"p99", any ? json(skew.percentile(0.99)) : json(nullptr)},
                                 {"max", any ? json(skew.max()) : json(nullptr)}}}};
@@ -141,13 +282,16 @@ std::vector<std::string> line_merge::text() const {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < lines_.size(); ++i) {
     out.push_back(fmt::format("  line {} ({})  packets {}  gaps {}  first {:.1f}%", lines_[i].name, lines_[i].spec,
-                              packets_[i], arbiter_.line_missed(i), arbiter_.first_arrival_share(i) * 100));
+                              packets_[i], line_gaps(i), first_share(i) * 100));
   }
-  const auto& skew = arbiter_.skew();
-  out.push_back(fmt::format("  merged  delivered {}  lost {}  duplicates dropped {}{}{}{}", arbiter_.delivered(),
-                            arbiter_.lost(), arbiter_.duplicates(),
-                            arbiter_.too_late() ? fmt::format("  too late {}", arbiter_.too_late()) : "",
+  const auto m = merged();
+  const auto skew = this->skew();
+  out.push_back(fmt::format("  merged  delivered {}  lost {}{}  duplicates dropped {}{}{}{}{}{}", m.delivered, m.lost,
+                            m.pending ? fmt::format("  pending {}", m.pending) : "", m.duplicates,
+                            m.too_late ? fmt::format("  too late {}", m.too_late) : "",
                             unsequenced_ ? fmt::format("  unsequenced {}", unsequenced_) : "",
+                            unmerged_ ? fmt::format("  unmerged {}", unmerged_) : "",
+                            m.feeds > 1 ? fmt::format("  feeds {}", m.feeds) : "",
                             skew.count() ? fmt::format("  skew p50 {:.3f} ms p99 {:.3f} ms max {:.3f} ms",
                                                        static_cast<double>(skew.percentile(0.5)) / 1e6,
                                                        static_cast<double>(skew.percentile(0.99)) / 1e6,

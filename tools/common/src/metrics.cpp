@@ -117,7 +117,7 @@ void samples(std::string& out, std::string_view name, const std::vector<metric_s
 
 }  // namespace
 
-std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t kernel_drops) {
+std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t kernel_drops, const json& lines) {
   using opt_u = std::optional<std::uint64_t>;
   std::string out;
   family(out, "mcast_recv_packets_total", "counter",
@@ -146,6 +146,29 @@ std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t
          "Unix time of the stream's latest datagram (its kernel receive timestamp).");
   samples(out, "mcast_recv_last_packet_timestamp_seconds", series,
           [](const metric_series& m) { return m.last_packet_s; });
+  if (lines.is_object()) {
+    // The summary's "lines" object: each line by name, then "merged".
+    const auto per_line = [&](std::string_view name, const char* key, std::string_view help) {
+      family(out, name, "counter", help);
+      for (const auto& [line_name, line] : lines.items()) {
+        if (line_name == "merged") continue;
+        out += fmt::format("{}{{line=\"{}\"}} {}\n", name, escape_label_value(line_name),
+                           counter_of(line, key).value_or(0));
+      }
+    };
+    per_line("mcast_recv_line_packets_total", "packets", "Datagrams that came on each --line (end markers not counted).");
+    per_line("mcast_recv_line_gaps_total", "gaps", "Sequence numbers of the merged feeds that each --line missed.");
+    const auto merged_counter = [&](std::string_view name, const char* key, std::string_view help) {
+      family(out, name, "counter", help);
+      out += fmt::format("{} {}\n", name, counter_of(lines["merged"], key).value_or(0));
+    };
+    merged_counter("mcast_recv_merged_delivered_total", "delivered",
+                   "Distinct sequence numbers the --line merge delivered (MoldUDP64: messages).");
+    merged_counter("mcast_recv_merged_lost_total", "lost",
+                   "Sequence numbers missing on every --line, final.");
+    merged_counter("mcast_recv_merged_duplicates_dropped_total", "duplicates_dropped",
+                   "Copies the --line merge dropped because their number was delivered already.");
+  }
   family(out, "mcast_recv_kernel_drops_total", "counter",
          "Datagrams the kernel dropped on mcast-recv's sockets because their receive buffers were full.");
   out += fmt::format("mcast_recv_kernel_drops_total {}\n", kernel_drops);
@@ -240,9 +263,9 @@ std::optional<std::string> write_metrics_file(const std::string& path, std::stri
 }
 
 void metrics_writer::write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops,
-                           const reporter& out, time_point now) {
+                           const reporter& out, time_point now, const json& lines) {
   last_ = now;
-  const auto e = write_metrics_file(path_, metrics_text(collect_series(table, names).series(), kernel_drops));
+  const auto e = write_metrics_file(path_, metrics_text(collect_series(table, names).series(), kernel_drops, lines));
   if (e && !failing_) out.warn(*e + " (the run goes on; the file is written again at the next report)");
   failing_ = e.has_value();
 }

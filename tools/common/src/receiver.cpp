@@ -304,7 +304,7 @@ void receive_session::start() {
 }
 
 void receive_session::write_metrics(std::uint64_t drops) {
-  if (metrics_) metrics_->write(table_, names_, drops, out_, now_());
+  if (metrics_) metrics_->write(table_, names_, drops, out_, now_(), lines_ ? lines_->to_json() : json(nullptr));
 }
 
 double receive_session::elapsed() const { return std::chrono::duration<double>(now_() - started_).count(); }
@@ -343,15 +343,14 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     const auto a = table_.add(group, port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
                               m.info.interface_index);
     if (!a.is_end()) ++total_;
-    if (lines_) {
-      if (const auto line = lines_->line_of(group, port)) {
-        if (!lines_->offer(*line, a, arrival.time_since_epoch().count()) && !warned_unsequenced_) {
-          warned_unsequenced_ = true;
-          out_.warn(fmt::format("{} -> {}: a {} datagram on a line: no sequence number to merge by (counted as "
-                                "unsequenced)",
-                                source.to_string(), core::endpoint(group, port).to_string(), payload_name(a.payload)));
-        }
-      }
+    std::optional<line_place> place;
+    if (lines_) place = lines_->place_of(group, port);
+    if (place && !lines_->offer(place->line, a, arrival.time_since_epoch().count(), place->position) &&
+        !warned_unsequenced_) {
+      warned_unsequenced_ = true;
+      out_.warn(fmt::format("{} -> {}: a {} datagram on a line: no sequence number to merge by (counted as "
+                            "unsequenced)",
+                            source.to_string(), core::endpoint(group, port).to_string(), payload_name(a.payload)));
     }
     if (capture_ && !capture_failed_) {
       const captured_datagram d{.source = source, .destination = group, .source_port = m.peer.port(), .port = port,
@@ -390,7 +389,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     if (!s_.show_packets) continue;
     const packet_view p{static_cast<double>(arrival.time_since_epoch().count()) / 1e9,
                         source, group, port, m.size, m.info.hop_limit, m.info.traffic_class,
-                        m.info.interface_index};
+                        m.info.interface_index, place ? lines_->name(place->line) : std::string()};
     out_.event(packet_json(p, a, iface(m.info.interface_index)));
     out_.text(packet_text(p, a, names_.name(m.info.interface_index)));
   }
@@ -444,9 +443,11 @@ void receive_session::summary() {
   }
   const auto sum = table_.sum();
   const auto drops = kernel_drops_();
+  // Every feed's missing numbers are final now, so the loss below is too.
+  if (lines_) lines_->finish();
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
-  total["loss_percent"] = table_.loss_ratio() * 100;
+  total["loss_percent"] = loss_ratio() * 100;
   if (capture_) {
     capture_->flush();
     total["pcap"] = {{"file", *s_.pcap}, {"files", capture_->files()}, {"datagrams", capture_->datagrams()},
@@ -454,7 +455,6 @@ void receive_session::summary() {
   }
   json lines = nullptr;
   if (lines_) {
-    lines_->finish();
     lines = lines_->to_json();
     out_.text("lines:");
     for (const auto& l : lines_->text()) out_.text(l);
@@ -479,11 +479,29 @@ void receive_session::summary() {
 
 int receive_session::finish() const {
   if (timed_out_) return out_.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
-  if (s_.max_loss && table_.loss_ratio() * 100 > *s_.max_loss) {
-    return out_.fail(exit_loss, fmt::format("loss {:.2f}% is above --max-loss {}%", table_.loss_ratio() * 100, *s_.max_loss),
+  const double loss = loss_ratio() * 100;
+  if (s_.max_loss && loss > *s_.max_loss) {
+    return out_.fail(exit_loss,
+                     fmt::format("loss {:.2f}% is above --max-loss {}%", loss, *s_.max_loss),
                      "loss");
   }
   return exit_ok;
+}
+
+double receive_session::loss_ratio() const {
+  if (!lines_) return table_.loss_ratio();
+  // A stream on a line whose numbers the lines merge is counted by the
+  // merge: its own gaps are what the other lines fill.
+  const auto merged_here = [this](const stream_key& k) {
+    return (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64 ||
+            k.payload == payload_kind::rtp) &&
+           lines_->line_of(k.group, k.port).has_value();
+  };
+  const auto others = table_.loss(merged_here);
+  const auto m = lines_->merged();
+  const double received = others.received + static_cast<double>(m.delivered);
+  const double lost = others.lost + static_cast<double>(m.lost);
+  return received + lost == 0 ? 0.0 : lost / (received + lost);
 }
 
 std::uint64_t kernel_drops(const std::vector<shard>& shards) {

@@ -147,6 +147,7 @@ json packet_json(const packet_view& p, const accounted& a, const json& iface) {
   if (a.is_end()) j["end"] = true;
   if (a.malformed) j["malformed"] = true;
   if (a.held) j["held"] = true;
+  if (!p.line.empty()) j["line"] = p.line;
   return j;
 }
 
@@ -167,9 +168,10 @@ std::string packet_text(const packet_view& p, const accounted& a, const std::str
     what = a.malformed ? "foreign (malformed)" : "foreign";
   }
   auto known = [](int v) { return v >= 0 ? std::to_string(v) : std::string("-"); };
-  return fmt::format("{:.6f} {} -> {} on {} {} bytes ttl {} tos {} {}{}", p.time, p.source.to_string(),
+  return fmt::format("{:.6f} {} -> {} on {} {} bytes ttl {} tos {} {}{}{}", p.time, p.source.to_string(),
                      core::endpoint(p.group, p.port).to_string(), iface_name.empty() ? "-" : iface_name, p.size,
-                     known(p.ttl), known(p.tos), what, a.latency_ns ? fmt::format(" latency {} ns", *a.latency_ns) : "");
+                     known(p.ttl), known(p.tos), what, a.latency_ns ? fmt::format(" latency {} ns", *a.latency_ns) : "",
+                     p.line.empty() ? "" : " line " + p.line);
 }
 
 namespace {

@@ -252,6 +252,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       const auto session = v->session();  // the view borrows it
       const auto name = session.view();
       std::copy(name.begin(), name.end(), key.mold_session.begin());
+      out.mold_session = key.mold_session;
       auto* s = find_or_make(key, out);
       if (s == nullptr) return out;
       if (v->is_end_of_session()) {
@@ -312,6 +313,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.payload = payload_kind::rtp;
       out.sequence = v->sequence();
       out.numbers = 1;
+      out.ssrc = v->ssrc();
       stream_key key = raw_key;
       key.payload = payload_kind::rtp;
       key.ssrc = v->ssrc();
@@ -400,25 +402,31 @@ totals stream_table::sum() const noexcept {
   return t;
 }
 
-double stream_table::loss_ratio() const noexcept {
-  double received = 0, lost = 0;  // in floating point: a hostile loss near 2^64 must not wrap
+stream_table::loss_figures stream_table::loss(const std::function<bool(const stream_key&)>& skip) const {
+  loss_figures out;
   for (const auto& [key, s] : streams_) {
+    if (skip && skip(key)) continue;
     if (key.payload == payload_kind::mpegts && s.mpegts) {
       // Each continuity error is at least one lost transport packet (up to
       // 15 more can hide in the counter's modulo): a lower bound.
       const auto c = s.mpegts->continuity.totals();
-      received += static_cast<double>(c.packets);
-      lost += static_cast<double>(c.cc_errors);
+      out.received += static_cast<double>(c.packets);
+      out.lost += static_cast<double>(c.cc_errors);
       continue;
     }
     if (!counts_loss(key)) continue;
     // lost / (packets + lost), duplicates included (docs/tools.md, "Counting");
     // MoldUDP64 counts messages.
     const auto t = totals_of(key, s);
-    received += static_cast<double>(key.payload == payload_kind::moldudp64 ? s.messages : t.packets);
-    lost += static_cast<double>(t.lost);
+    out.received += static_cast<double>(key.payload == payload_kind::moldudp64 ? s.messages : t.packets);
+    out.lost += static_cast<double>(t.lost);
   }
-  return received + lost == 0 ? 0.0 : lost / (received + lost);
+  return out;
+}
+
+double stream_table::loss_ratio() const noexcept {
+  const auto f = loss();
+  return f.received + f.lost == 0 ? 0.0 : f.lost / (f.received + f.lost);
 }
 
 }  // namespace mcnet::tools

@@ -37,11 +37,18 @@ namespace mcnet::feed {
 /// the window leaves it behind (the highest number of any line is `window`
 /// past it) or at end(); pending() counts those not final yet.
 ///
+/// First arrival: the line whose copy of a number has the earliest arrival
+/// timestamp, not the line whose copy was offered first. Two sockets read in
+/// turn offer copies out of timestamp order: when a later-offered copy
+/// (within the window) arrived before the earliest one so far, the number's
+/// first arrival moves to its line (line_stats::first_arrivals), and later
+/// copies are measured from it.
+///
 /// Skew: for each number that arrives on a second (third, ...) line, the
-/// distance between that copy's arrival time and the delivered copy's,
-/// in ns (the later minus the earlier of the two timestamps, so it is never
-/// negative even when copies are offered out of timestamp order, as when two
-/// sockets are read in turn); its percentiles come from a `histogram`.
+/// distance between that copy's arrival time and the earliest arrival of
+/// the number offered before it, in ns (the later minus the earlier of the
+/// two timestamps, so it is never negative even when copies are offered out
+/// of timestamp order); its percentiles come from a `histogram`.
 ///
 /// One line far ahead: the window follows the highest number of any line.
 /// A line less than `window` numbers behind still fills the leader's gaps
@@ -58,9 +65,9 @@ namespace mcnet::feed {
 /// first_arrival share is 0 and the merged stream is the other lines'.
 ///
 /// Memory is fixed whatever the input: the merged and per-line trackers
-/// (8 KiB each), the skew histogram (8 KiB) and the delivered copies'
-/// arrival times for the window (64 Ki x 8 bytes = 512 KiB, allocated once
-/// by make()); offer() never allocates.
+/// (8 KiB each), the skew histogram (8 KiB) and, for the window, each
+/// number's first arrival time and line (64 Ki x 9 bytes = 576 KiB,
+/// allocated once by make()); offer() never allocates.
 class arbiter {
  public:
   /// The most lines one arbiter takes.
@@ -91,7 +98,7 @@ class arbiter {
   /// What one line carried.
   struct line_stats {
     std::uint64_t datagrams = 0;       ///< copies offered on the line, duplicates and too-late ones included
-    std::uint64_t first_arrivals = 0;  ///< delivered copies that came first on this line
+    std::uint64_t first_arrivals = 0;  ///< numbers whose earliest-arriving copy came on this line
     std::uint64_t too_late = 0;        ///< copies dropped as too late for the merged window
     /// The line's own accounting: received() distinct numbers, gaps() and
     /// lost() its own gaps, duplicates() repeats within the line.
@@ -101,7 +108,7 @@ class arbiter {
   /// An arbiter of `lines` lines (1 to max_lines), with the arrival-time
   /// slots of its window allocated. Errors: `std::errc::invalid_argument`
   /// for a line count outside 1..max_lines (the count in number());
-  /// `std::errc::not_enough_memory` when the 512 KiB cannot be allocated.
+  /// `std::errc::not_enough_memory` when the 576 KiB cannot be allocated.
   [[nodiscard]] static result<arbiter> make(std::size_t lines = 2) noexcept;
 
   /// One copy of sequence number `seq` came on line `line` (0-based) at
@@ -115,6 +122,7 @@ class arbiter {
     out.on_line = l.sequence.add(seq);
     out.merged = merged_.add(seq);
     auto& slot = times_[seq % window];
+    auto& first = first_line_[seq % window];
     switch (out.merged.kind) {
       case verdict::duplicate:
         out.what = decision::duplicate;
@@ -123,6 +131,13 @@ class arbiter {
             out.on_line.kind == verdict::reordered) {
           const std::int64_t d = saturating_sub(arrival_ns, slot);
           skew_.add(d < 0 ? saturating_sub(0, d) : d);
+          if (d < 0 && first != line) {
+            // Offered later but arrived earlier: the first arrival is this line's.
+            --line_[first].first_arrivals;
+            ++l.first_arrivals;
+            slot = arrival_ns;
+            first = static_cast<std::uint8_t>(line);
+          }
         }
         break;
       case verdict::too_late:
@@ -133,6 +148,7 @@ class arbiter {
         out.what = decision::deliver;
         ++l.first_arrivals;
         slot = arrival_ns;
+        first = static_cast<std::uint8_t>(line);
         break;
     }
     return out;
@@ -178,11 +194,13 @@ class arbiter {
   [[nodiscard]] const sequence_tracker& merged() const noexcept { return merged_; }
 
  private:
-  explicit arbiter(std::size_t lines, std::unique_ptr<std::int64_t[]> times) noexcept
-      : lines_(lines), times_(std::move(times)) {}
+  explicit arbiter(std::size_t lines, std::unique_ptr<std::int64_t[]> times,
+                   std::unique_ptr<std::uint8_t[]> first_line) noexcept
+      : lines_(lines), times_(std::move(times)), first_line_(std::move(first_line)) {}
 
   std::size_t lines_;
-  std::unique_ptr<std::int64_t[]> times_;  // arrival of the delivered copy of seq, at seq % window
+  std::unique_ptr<std::int64_t[]> times_;        // earliest arrival of seq's copies so far, at seq % window
+  std::unique_ptr<std::uint8_t[]> first_line_;   // the line of that arrival, at seq % window
   sequence_tracker merged_;
   std::array<line_stats, max_lines> line_{};
   histogram skew_;

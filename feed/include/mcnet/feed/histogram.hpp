@@ -38,6 +38,10 @@ class histogram {
     }
     ++count_;
   }
+  /// Count every value `other` counted, as if each had been add()ed here:
+  /// the percentiles of the union (for sums over several histograms, such
+  /// as the skew of several feeds), min() and max() of both.
+  void merge(const histogram& other) noexcept;
   /// Values added, negative ones included.
   [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
   /// The smallest value added (exact); 0 when empty.

@@ -86,8 +86,14 @@ class metric_series_set {
 /// samples, the metrics always in the same order, and
 /// `mcast_recv_kernel_drops_total` (`kernel_drops`, no labels) last.
 /// mcast_recv_latency_seconds is a summary (its quantile samples only):
-/// the format reserves the `quantile` label for summaries.
-[[nodiscard]] std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t kernel_drops);
+/// the format reserves the `quantile` label for summaries. With --line,
+/// `lines` is the "lines" object of the reports (line_merge::to_json) and
+/// adds `mcast_recv_line_packets_total` and `mcast_recv_line_gaps_total`
+/// (label `line`), `mcast_recv_merged_delivered_total`,
+/// `mcast_recv_merged_lost_total` and
+/// `mcast_recv_merged_duplicates_dropped_total`; null adds nothing.
+[[nodiscard]] std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t kernel_drops,
+                                       const nlohmann::ordered_json& lines = nullptr);
 
 /// Whether mcast-recv can write `path` (--metrics-file), asked before any
 /// join: the directory exists and a file can be created in it (a temporary
@@ -121,9 +127,10 @@ class metrics_writer {
     return std::chrono::duration<double>(now - last_).count() >= period_;
   }
 
-  /// Write the series of `table` and `kernel_drops` now.
+  /// Write the series of `table`, `kernel_drops` and the lines' counters
+  /// (`lines`: line_merge::to_json, or null without --line) now.
   void write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops, const reporter& out,
-             time_point now);
+             time_point now, const nlohmann::ordered_json& lines = nullptr);
 
  private:
   std::string path_;

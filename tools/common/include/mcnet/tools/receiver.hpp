@@ -142,9 +142,16 @@ class receive_session {
   /// --metrics-file.
   void summary();
 
-  /// The exit code after the summary: 2 for --timeout, 3 above --max-loss
-  /// (with the error printed), else 0.
+  /// The exit code after the summary: 2 for --timeout, 3 when loss_ratio()
+  /// is above --max-loss (with the error printed), else 0.
   [[nodiscard]] int finish() const;
+
+  /// The loss --max-loss compares and the summary's total.loss_percent
+  /// shows, 0..1: stream_table::loss_ratio() without --line; with it, the
+  /// merged loss of the lines' feeds (merged lost over delivered + lost)
+  /// for the mcnet, MoldUDP64 and RTP datagrams on lines, pooled with the
+  /// per-stream figures of every other stream.
+  [[nodiscard]] double loss_ratio() const;
 
   /// Datagrams counted so far (END markers and unicast are not).
   [[nodiscard]] std::uint64_t counted() const noexcept { return total_; }

@@ -60,6 +60,7 @@ struct packet_view {
   int ttl = -1;
   int tos = -1;
   std::uint32_t interface_index = 0;
+  std::string line{};  ///< the name of the --line whose group and port it came to; empty when none
 };
 [[nodiscard]] nlohmann::ordered_json packet_json(const packet_view& p, const accounted& a, const nlohmann::ordered_json& iface);
 /// The same packet as one line of text.

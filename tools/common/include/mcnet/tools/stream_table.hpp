@@ -15,6 +15,7 @@
 #include <array>
 #include <chrono>
 #include <compare>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -94,6 +95,10 @@ struct accounted {
   std::optional<feed::test_header> header;       ///< the mcnet header, when there is one
   std::optional<std::uint64_t> sequence;         ///< mcnet: its number; MoldUDP64: the first message's; RTP: the 16-bit one
   std::uint64_t numbers = 0;  ///< sequence numbers it carries from `sequence` on: 1 (mcnet, RTP), the MoldUDP64 message count; 0 for an end
+  /// The feed's identity besides `header`'s sender id and session (mcnet),
+  /// as stream_key has it: the MoldUDP64 session field (space padded)...
+  std::array<char, 10> mold_session{};
+  std::uint32_t ssrc = 0;  ///< ... and the RTP synchronization source
   std::optional<std::int64_t> latency_ns;        ///< arrival - send time, with an mcnet header
   bool end = false;        ///< an mcnet END or a MoldUDP64 end of session: accounted, not counted as a packet
   bool malformed = false;  ///< refused by the parser of the protocol its source sends (counted in the raw stream)
@@ -170,10 +175,19 @@ class stream_table {
   /// Datagrams refused by their source's protocol (the raw streams' malformed).
   [[nodiscard]] std::uint64_t malformed() const noexcept { return malformed_; }
   [[nodiscard]] totals sum() const noexcept;
-  /// lost / (received + lost) over the streams that count loss (received:
-  /// packets, or MoldUDP64 messages) and the MPEG-TS streams (received:
-  /// transport packets; lost: continuity count errors, a lower bound); 0
-  /// when none. What --max-loss compares.
+  /// What loss_ratio() divides: received and lost, in floating point (a
+  /// hostile loss near 2^64 must not wrap).
+  struct loss_figures {
+    double received = 0;
+    double lost = 0;
+  };
+  /// received and lost over the streams that count loss (received: packets,
+  /// or MoldUDP64 messages) and the MPEG-TS streams (received: transport
+  /// packets; lost: continuity count errors, a lower bound), less the
+  /// streams `skip` says yes to (none when it is empty).
+  [[nodiscard]] loss_figures loss(const std::function<bool(const stream_key&)>& skip = {}) const;
+  /// lost / (received + lost) of loss(); 0 when none. What --max-loss
+  /// compares without --line.
   [[nodiscard]] double loss_ratio() const noexcept;
 
  private:
