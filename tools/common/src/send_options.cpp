@@ -188,8 +188,10 @@ std::string send_help() {
                    "--line-b SPEC: every datagram goes to the B line too, built alongside the main line's (same\n"
                    "sequence, messages, continuity counters; the MCN1 send time and RTP timestamp are read when\n"
                    "B's copy is built). The main line's faults act on it only; --drop-every-b drops on B only;\n"
-                   "--delay-b holds B's copies in a queue of at most 65536 datagrams (and 64 MiB): when it is\n"
-                   "full the oldest goes out early, counted as \"early\" in the summary.\n"
+                   "--delay-b holds B's copies in a queue of at most 1048576 datagrams (and 256 MiB): when it\n"
+                   "is full the oldest goes out early, counted as \"early\" in the summary. mcast-send warns when\n"
+                   "they will, and when B trails A by more than the 65536 sequence numbers mcast-recv --line\n"
+                   "merges within. Rates are over the main line's run; a B line's drain is said apart.\n"
                    "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n");
 }
 
