@@ -7,7 +7,8 @@
 // read_capture; capture_writer's frames, nanosecond times and rotation; bad
 // files. Then, in namespace LANs, mcast-recv --pcap of MoldUDP64 and RTP
 // runs read by tcpdump and tshark: as many UDP datagrams as the summary
-// reports, nanosecond timestamps.
+// reports, nanosecond timestamps. The replay plan in process: several
+// sources to one group warned about, a --speed too slow to end refused.
 
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
@@ -24,11 +25,15 @@
 #include <nlohmann/json.hpp>
 
 #include <mcnet/tools/capture.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/replay.hpp>
+#include <mcnet/tools/send_options.hpp>
 
 #include "e2e_run.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
 #include "programs.hpp"
+#include "tool_cases.hpp"
 #include "tool_run.hpp"
 
 namespace test = mcnet::test;
@@ -56,11 +61,11 @@ bytes operator+(bytes a, const bytes& b) {
 
 // An IPv4 header (checksum left 0: the parser does not check it) around `udp`.
 bytes ipv4(const bytes& udp, std::uint8_t ttl, std::uint8_t tos, std::array<std::uint8_t, 4> dst,
-           std::uint16_t fragment = 0, std::uint8_t proto = 17) {
+           std::uint16_t fragment = 0, std::uint8_t proto = 17, std::array<std::uint8_t, 4> src = {10, 77, 1, 1}) {
   const auto total = static_cast<std::uint16_t>(20 + udp.size());
   bytes h{0x45, tos, static_cast<std::uint8_t>(total >> 8), static_cast<std::uint8_t>(total), 0, 1,
           static_cast<std::uint8_t>(fragment >> 8), static_cast<std::uint8_t>(fragment), ttl, proto, 0, 0,
-          10, 77, 1, 1, dst[0], dst[1], dst[2], dst[3]};
+          src[0], src[1], src[2], src[3], dst[0], dst[1], dst[2], dst[3]};
   return h + udp;
 }
 
@@ -81,19 +86,20 @@ bytes udp(std::uint16_t sport, std::uint16_t dport, const std::string& text) {
 
 const bytes ether_v4{0x01, 0x00, 0x5e, 0x4d, 0x01, 0x01, 0x02, 0, 0, 0, 0, 1};
 
-// `frames` of link type `dlt` into `path` with libpcap, 1 ms apart, the
-// first at 1700000000.000000123 s (nanosecond file).
-void write_frames(const std::string& path, int dlt, const std::vector<bytes>& frames) {
+// `frames` of link type `dlt` into `path` with libpcap, `step_ns` apart (1
+// ms unless given), the first at 1700000000.000000123 s (nanosecond file).
+void write_frames(const std::string& path, int dlt, const std::vector<bytes>& frames,
+                  std::int64_t step_ns = 1'000'000) {
   pcap_t* p = pcap_open_dead_with_tstamp_precision(dlt, 65535, PCAP_TSTAMP_PRECISION_NANO);
   ASSERT_NE(p, nullptr);
   pcap_dumper_t* d = pcap_dump_open(p, path.c_str());
   ASSERT_NE(d, nullptr) << pcap_geterr(p);
-  long ns = 123;
+  std::int64_t ns = 123;
   for (const auto& f : frames) {
     pcap_pkthdr h{};
-    h.ts.tv_sec = 1'700'000'000;
-    h.ts.tv_usec = ns;
-    ns += 1'000'000;
+    h.ts.tv_sec = 1'700'000'000 + ns / 1'000'000'000;
+    h.ts.tv_usec = ns % 1'000'000'000;  // nanoseconds in a nanosecond file
+    ns += step_ns;
     h.caplen = h.len = static_cast<bpf_u_int32>(f.size());
     pcap_dump(reinterpret_cast<u_char*>(d), &h, f.data());
   }
@@ -249,6 +255,88 @@ TEST(CaptureFrames, BadFilesNameTheFile) {
   const auto w = tools::capture_writer::open(dir.file("no/such/dir.pcap"), std::nullopt);
   ASSERT_FALSE(w);
   EXPECT_NE(w.error().find("no/such/dir.pcap"), std::string::npos) << w.error();
+  // libpcap would speak of a truncated file header.
+  std::ofstream(dir.file("empty.pcap")).flush();
+  const auto empty = tools::read_capture(dir.file("empty.pcap"));
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error(), "--replay " + dir.file("empty.pcap") + ": empty file, not a capture");
+}
+
+// The replay plan in process (no socket): what a capture with several
+// sources to one group says, and how slow a --speed may be.
+struct planned {
+  int exit = 0;
+  std::string out, err;
+  tools::replay_plan plan;
+};
+planned plan_of(const std::vector<std::string>& args) {
+  planned p;
+  const auto c = tools::parse_send_command_line(args);
+  EXPECT_TRUE(c) << c.error().message;
+  if (!c) return p;
+  std::ostringstream out, err;
+  const tools::reporter r("mcast-send", c->settings.format(), out, err);
+  std::vector<tools::send_target> targets;
+  p.exit = tools::plan_replay(c->settings, r, test::tools::fake_resolver(), targets, p.plan).value_or(0);
+  p.out = out.str();
+  p.err = err.str();
+  return p;
+}
+
+TEST(ReplayPlan, SeveralSourcesToOneGroupAreSaid) {
+  scratch_dir dir;
+  const auto file = dir.file("two-senders.pcap");
+  // Two MoldUDP64-like senders to 239.77.1.1:5000, one to 239.77.1.2:5000.
+  write_frames(file, DLT_RAW,
+               {ipv4(udp(4000, 5000, "a"), 1, 0, {239, 77, 1, 1}, 0, 17, {10, 77, 1, 1}),
+                ipv4(udp(4001, 5000, "b"), 1, 0, {239, 77, 1, 1}, 0, 17, {10, 77, 1, 2}),
+                ipv4(udp(4000, 5000, "c"), 1, 0, {239, 77, 1, 2}, 0, 17, {10, 77, 1, 1}),
+                ipv4(udp(4000, 5000, "d"), 1, 0, {239, 77, 1, 1}, 0, 17, {10, 77, 1, 1})});
+  const auto p = plan_of({"--json", "-i", "fake0", "--replay", file});
+  EXPECT_EQ(p.exit, 0) << p.err;
+  ASSERT_EQ(p.plan.sources.size(), 2u);
+  EXPECT_EQ(p.plan.sources[0].size(), 2u);
+  EXPECT_EQ(p.plan.sources[1].size(), 1u);
+  const auto message = "--replay " + file +
+                       ": 239.77.1.1:5000 has 2 sources in the capture (10.77.1.1, 10.77.1.2); the replay sends every "
+                       "datagram from mcast-send's own socket, so a receiver sees one stream there where the capture "
+                       "had 2";
+  EXPECT_EQ(p.err, "mcast-send: warning: " + message + "\n");
+  test::tools::expect_schema_conform(p.out);
+  const auto events = json_lines(p.out);
+  const json* w = test::tools::find_event(events, "warning");
+  ASSERT_NE(w, nullptr) << p.out;
+  EXPECT_EQ(field(*w, "code"), "replay_sources_merged");
+  EXPECT_EQ(field(*w, "message"), message);
+  EXPECT_EQ(events.size(), 1u) << "one group had two sources: " << p.out;
+  // One source per group: nothing to say.
+  const auto one = dir.file("one-sender.pcap");
+  write_frames(one, DLT_RAW, {ipv4(udp(4000, 5000, "a"), 1, 0, {239, 77, 1, 1})});
+  const auto quiet = plan_of({"--json", "-i", "fake0", "--replay", one});
+  EXPECT_EQ(quiet.exit, 0) << quiet.err;
+  EXPECT_EQ(quiet.err, "");
+  EXPECT_EQ(quiet.out, "");
+}
+
+TEST(ReplayPlan, ASpeedThatNeverEndsIsRefused) {
+  scratch_dir dir;
+  // Two datagrams 3000 s apart: at --speed 0.001 one pass takes 3,000,000 s,
+  // past the 30 days (2,592,000 s) a pass may take.
+  const auto file = dir.file("long.pcap");
+  write_frames(file, DLT_RAW,
+               {ipv4(udp(1, 5000, "a"), 1, 0, {239, 77, 1, 1}), ipv4(udp(1, 5000, "b"), 1, 0, {239, 77, 1, 1})},
+               3000'000'000'000);
+  auto p = plan_of({"--json", "-i", "fake0", "--speed", "0.001", "--replay", file});
+  EXPECT_EQ(p.exit, 1);
+  EXPECT_EQ(p.err, "mcast-send: --replay " + file +
+                       ": the capture spans 3000.000 s: at --speed 0.001 one pass would take 3000000 s, more than 30 "
+                       "days; give a larger --speed\n");
+  test::tools::expect_schema_conform(p.out);
+  EXPECT_NE(p.out.find("\"exit\":1"), std::string::npos) << p.out;
+  p = plan_of({"-i", "fake0", "--speed", "0.002", "--replay", file});
+  EXPECT_EQ(p.exit, 0) << "1,500,000 s: " << p.err;
+  p = plan_of({"-i", "fake0", "--speed", "0", "--replay", file});
+  EXPECT_EQ(p.exit, 0) << "as fast as possible: " << p.err;
 }
 
 // Lines of `tcpdump -r FILE` (one per frame), and its nanosecond timestamps.
@@ -518,14 +606,16 @@ TEST_F(NetToolsCapture, ReplayBadInputSendsNothing) {
   EXPECT_EQ(r.status.code, 1) << r.output;
   EXPECT_NE(r.output.find("1 IP fragment, 1 not to a multicast group"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("no UDP datagram"), std::string::npos) << r.output;
-  for (const auto& bad : {dir.file("missing.pcap"), dir.file("text.pcap")}) {
+  std::ofstream(dir.file("empty.pcap")).flush();
+  for (const auto& bad : {dir.file("missing.pcap"), dir.file("text.pcap"), dir.file("empty.pcap")}) {
     if (bad.ends_with("text.pcap")) std::ofstream(bad) << "not a capture\n";
     r = h.exec({MCAST_SEND, "--json", "-i", "eth0", "--replay", bad}, {}, 10s);
     EXPECT_EQ(r.status.code, 1) << r.output;
     EXPECT_NE(r.output.find(bad), std::string::npos) << r.output;
     EXPECT_EQ(r.standard_output.find("\"start\""), std::string::npos) << r.output;
   }
-  for (const auto& args : std::vector<std::vector<std::string>>{{"--speed", "-1"}, {"--loop", "0"}, {"-c", "5"},
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--speed", "-1"}, {"--speed", "inf"},
+                                                                {"--speed", "1e-9"}, {"--loop", "0"}, {"-c", "5"},
                                                                 {"--payload", "rtp"}, {"--rate", "10pps"}}) {
     std::vector<std::string> argv{MCAST_SEND, "-i", "eth0", "--replay", two};
     argv.insert(argv.end(), args.begin(), args.end());

@@ -76,7 +76,7 @@ struct bad {
 TEST(GroupSpec, BadInputNamesTheSpec) {
   const bad table[] = {
       {"10.1.2.3:5000", errc::not_multicast},
-      {"239.1.2.3:0", errc::invalid_port},
+      {"239.1.2.3:0", errc::value_out_of_range},
       {"239.1.2.3:70000", errc::invalid_port},
       {"239.1.2.3:05000", errc::invalid_port},
       {"[ff3e::1]:0080", errc::invalid_port},
@@ -101,6 +101,11 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
     EXPECT_EQ(s.error().code, b.code) << b.spec << ": " << s.error().message();
     EXPECT_EQ(s.error().input(), b.spec);
   }
+  // Port 0 is a number, out of range: one sentence, not "not a port number".
+  EXPECT_EQ(tools::parse_group_spec("239.77.1.1:0").error().message(),
+            "parse group spec \"239.77.1.1:0\": value out of range: port 0: the port is 1 to 65535");
+  EXPECT_EQ(tools::parse_group_spec("[ff3e::1]:0", tools::spec_user::sender).error().message(),
+            "parse group spec \"[ff3e::1]:0\": value out of range: port 0: the port is 1 to 65535");
   EXPECT_TRUE(tools::parse_group_spec("[ff02::1]:5000", tools::spec_user::receiver, "eth0")) << "-i given";
   auto send_ex = tools::parse_group_spec("!10.77.0.1,239.1.1.1", tools::spec_user::sender);
   ASSERT_FALSE(send_ex);

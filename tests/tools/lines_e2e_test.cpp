@@ -5,11 +5,13 @@
 // with its own drops into mcast-recv --line A=... --line B=..., checked
 // against docs/tools.md ("Lines") exactly for mcnet, MoldUDP64 and RTP;
 // --delay-b seen as skew (IPv6); a dead line B; a restarted sender and
-// lines of two groups, each a feed of its own. Every JSON line of both tools is
-// validated against docs/mcast-tools.schema.json.
+// lines of two groups, each a feed of its own; a full delay queue said
+// before sending and counted; the rate over the main line, B's drain apart.
+// Every JSON line of both tools is validated against docs/mcast-tools.schema.json.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -242,22 +244,66 @@ TEST(NetLinesE2e, TheKthGroupOfEachLineIsOneFeed) {
   EXPECT_EQ(field(field(lines, "B"), "gaps"), 2 * 66) << lines;
 }
 
-// A delay longer than the queue holds: 70,000 datagrams sent as fast as
-// possible with B 3 s late fill the 65,536-copy queue long before the first
-// copy is due, so B's oldest copies go out early, counted, and none is lost.
+// A delay longer than the queue holds: 18,000 datagrams of 16,000 bytes sent
+// as fast as possible with B 3 s late fill the queue (256 MiB: 16,760 such
+// copies) long before the first copy is due, so B's oldest copies go out
+// early, counted, and none is lost. mcast-send said so before sending.
 TEST(NetLinesE2e, AFullDelayQueueSendsTheOldestEarly) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[0]));
-  const auto sent = send((*net)[0], {"-i", "eth0", "-c", "70000", "--size", "40", "--delay-b", "3000000", "--line-b",
-                                     "239.255.88.1:" + port, "239.255.87.1:" + port});
+  const auto sent = send((*net)[0], {"-i", "eth0", "-c", "18000", "--size", "16000", "--delay-b", "3000000",
+                                     "--line-b", "239.255.88.1:" + port, "239.255.87.1:" + port});
   const auto events = json_lines(sent.standard_output);
   const json* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << sent.output;
   const auto b = field((*summary)["groups"][0], "line_b");
-  EXPECT_EQ(field(b, "sent"), 70000) << b;
-  // Exactly 70,000 - 65,536 when A is done within the delay (it takes well
+  EXPECT_EQ(field(b, "sent"), 18000) << b;
+  // Exactly 18,000 - 16,760 when A is done within the delay (it takes well
   // under a second); fewer only if some copies came due first.
   EXPECT_GT(field(b, "early").get<std::uint64_t>(), 0u) << b;
-  EXPECT_LE(field(b, "early").get<std::uint64_t>(), 70000u - 65536u) << b;
+  EXPECT_LE(field(b, "early").get<std::uint64_t>(), 18000u - 16760u) << b;
+  const json* warning = find_event(events, "warning");
+  ASSERT_NE(warning, nullptr) << sent.output;
+  EXPECT_EQ(field(*warning, "code"), "line_b_early") << *warning;
+  EXPECT_NE(sent.output.find("mcast-send: warning: --delay-b 3000000 without --rate"), std::string::npos)
+      << "on stderr too: " << sent.output;
+  // 16,760 copies behind at most: within the merge window, no second warning.
+  EXPECT_EQ(std::count_if(events.begin(), events.end(), [](const json& e) { return e["event"] == "warning"; }), 1)
+      << sent.standard_output;
+}
+
+// The rate is over the main line's run; B's drain is said apart: 20
+// datagrams at 100 pps take 0.2 s, and B's last copy goes 0.5 s after A's.
+TEST(NetLinesE2e, TheRateIsTheMainLinesAndTheDrainIsApart) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[0]));
+  const std::vector<std::string> args{"-i", "eth0", "-r", "100pps", "-c", "20", "--delay-b", "500000", "--line-b",
+                                      "239.255.88.3:" + port, "239.255.87.3:" + port};
+  const auto sent = send((*net)[0], args);
+  const auto events = json_lines(sent.standard_output);
+  EXPECT_EQ(find_event(events, "warning"), nullptr) << "50 copies behind: " << sent.standard_output;
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << sent.output;
+  const auto& g = (*summary)["groups"][0];
+  const auto b = field(g, "line_b");
+  EXPECT_EQ(field(b, "sent"), 20) << b;
+  const double elapsed = field(g, "elapsed_s").get<double>();
+  EXPECT_GE(elapsed, 0.18) << g;
+  EXPECT_LT(elapsed, 0.45) << "the drain is not in the send phase: " << g;
+  EXPECT_GT(field(g, "rate_pps").get<double>(), 60.0) << g;
+  EXPECT_LT(field(g, "rate_pps").get<double>(), 120.0) << g;
+  EXPECT_EQ(field(field(*summary, "total"), "elapsed_s"), field(g, "elapsed_s")) << *summary;
+  const double drain = field(b, "drain_s").get<double>();
+  EXPECT_GE(drain, 0.45) << "the last copy is due 0.5 s after A's last datagram: " << b;
+  EXPECT_LT(drain, 1.0) << b;
+  // The text report says both.
+  std::vector<std::string> text_args{MCAST_SEND};
+  text_args.insert(text_args.end(), args.begin(), args.end());
+  const auto text = (*net)[0].exec(text_args, {}, std::chrono::seconds(10));
+  EXPECT_TRUE(text.status.success()) << text.output;
+  EXPECT_NE(text.standard_output.find("drained 0."), std::string::npos) << text.standard_output;
+  EXPECT_NE(text.standard_output.find("s after the main line"), std::string::npos) << text.standard_output;
+  EXPECT_NE(text.standard_output.find(" s (line B drained 0."), std::string::npos) << text.standard_output;
 }

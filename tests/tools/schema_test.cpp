@@ -134,6 +134,36 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
   auto bad_cc = summary;
   bad_cc["groups"][0]["next_continuity"] = json::array({16});
   EXPECT_FALSE(schema_errors(bad_cc).empty()) << "continuity counters are 4 bits";
+  auto lines = summary;
+  lines["groups"][0]["line_b"] = json::parse(R"({"group":"239.2.1.1","port":5000,"sent":10,"bytes":13160,
+    "delay_us":2000000,"early":0,"drain_s":2.001})");
+  EXPECT_EQ(schema_errors(lines), std::vector<std::string>{});
+  auto no_drain = lines;
+  no_drain["groups"][0]["line_b"].erase("drain_s");
+  EXPECT_FALSE(schema_errors(no_drain).empty()) << "a B line says its drain";
+}
+
+// mcast-send's warning event: a message and a code of the documented set.
+TEST(ToolsSchema, WarningEventsNameTheirCode) {
+  for (const char* code : {"line_b_early", "line_b_too_late", "line_b_unsequenced", "replay_sources_merged"}) {
+    const json warning = {{"event", "warning"}, {"time", 1.7e9}, {"message", "m"}, {"code", code}};
+    EXPECT_EQ(schema_errors(warning), std::vector<std::string>{}) << code;
+  }
+  const json good = {{"event", "warning"}, {"time", 1.7e9}, {"message", "m"}, {"code", "line_b_early"}};
+  for (const char* k : {"message", "code", "time"}) {
+    auto missing = good;
+    missing.erase(k);
+    EXPECT_FALSE(schema_errors(missing).empty()) << k;
+  }
+  auto unknown = good;
+  unknown["code"] = "something_else";
+  EXPECT_FALSE(schema_errors(unknown).empty()) << "a code scripts can rely on";
+  auto empty = good;
+  empty["message"] = "";
+  EXPECT_FALSE(schema_errors(empty).empty());
+  auto exit = good;
+  exit["exit"] = 1;
+  EXPECT_FALSE(schema_errors(exit).empty()) << "a warning ends nothing";
 }
 
 }  // namespace

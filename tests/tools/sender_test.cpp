@@ -3,13 +3,18 @@
 //
 // mcast-send's batches without sockets: which headers a batch holds for an
 // order (faults applied), a batch size and what the pacer allows; the END
-// of an order; send times read per datagram.
+// of an order; send times read per datagram; the B line's delay queue and
+// the warnings --line-b gives before sending.
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <mcnet/tools/pacer.hpp>
+#include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 #include <mcnet/feed/test_header.hpp>
 
@@ -102,7 +107,12 @@ TEST(SendBatch, TheEndOfTheOrderEndsTheTarget) {
 TEST(DelayQueue, HoldsCopiesUntilDueInOrderWithinItsCapacity) {
   tools::delay_queue q(100);
   EXPECT_EQ(q.capacity(), tools::delay_queue::max_datagrams);
-  EXPECT_EQ(tools::delay_queue(65507).capacity(), tools::delay_queue::max_bytes / 65507) << "64 MiB of big datagrams";
+  EXPECT_EQ(tools::delay_queue::capacity_for(240), tools::delay_queue::max_datagrams) << "256 bytes a copy: 1 Mi";
+  EXPECT_EQ(tools::delay_queue::capacity_for(241), tools::delay_queue::max_bytes / 257) << "past 240, the bytes bound";
+  EXPECT_EQ(tools::delay_queue(65507).capacity(), 4096u) << "256 MiB of the largest datagrams";
+  EXPECT_EQ(tools::delay_queue(1328).capacity(), 199'728u) << "RTP payload type 33";
+  EXPECT_EQ(tools::delay_queue(100, 7).capacity(), 7u) << "at most what the caller asks";
+  EXPECT_EQ(tools::delay_queue(100, 0).capacity(), 1u);
   EXPECT_FALSE(q.next_due().has_value());
   std::vector<std::byte> bytes(100);
   for (std::size_t i = 0; i < 5; ++i) {
@@ -123,8 +133,9 @@ TEST(DelayQueue, HoldsCopiesUntilDueInOrderWithinItsCapacity) {
 }
 
 TEST(DelayQueue, WrapsAroundWhenFull) {
-  // Three copies of 30 MB: 64 MiB holds two.
-  tools::delay_queue q(30'000'000);
+  // The bytes bound: 30 MB copies, 8 in 256 MiB; here the caller asks for 2.
+  EXPECT_EQ(tools::delay_queue(30'000'000).capacity(), 8u);
+  tools::delay_queue q(8, 2);
   ASSERT_EQ(q.capacity(), 2u);
   std::vector<std::byte> bytes(8);
   for (std::uint8_t i = 0; i < 6; ++i) {
@@ -136,4 +147,142 @@ TEST(DelayQueue, WrapsAroundWhenFull) {
   ASSERT_EQ(ready.size(), 2u);
   EXPECT_EQ(ready[0].buffer[0], std::byte{4});
   EXPECT_EQ(ready[1].buffer[0], std::byte{5});
+}
+
+TEST(DelayQueue, WrapsAcrossItsBlocks) {
+  // 1 MiB blocks hold 16 copies of 65507 bytes: 40 copies are blocks of 16,
+  // 16 and 8, and 100 pushes go round them two and a half times.
+  tools::delay_queue q(65507, 40);
+  ASSERT_EQ(q.capacity(), 40u);
+  std::vector<std::byte> bytes(65507);
+  const auto mark = [&bytes](std::size_t i) {
+    bytes.front() = static_cast<std::byte>(i);
+    bytes.back() = static_cast<std::byte>(i * 7);
+  };
+  std::size_t oldest = 0;
+  for (std::size_t i = 0; i < 100; ++i) {
+    if (q.full()) {
+      const auto out = q.due(std::numeric_limits<std::int64_t>::max(), 1);
+      ASSERT_EQ(out.size(), 1u);
+      EXPECT_EQ(out[0].size, oldest % 2 ? 65507u : 1000 + oldest);
+      EXPECT_EQ(out[0].buffer[0], static_cast<std::byte>(oldest));
+      q.pop(1);
+      ++oldest;
+    }
+    mark(i);
+    q.push(std::span<const std::byte>(bytes.data(), i % 2 ? bytes.size() : 1000 + i), static_cast<std::int64_t>(i));
+    // Odd copies are whole datagrams, last byte included; even ones 1000 + i bytes.
+    if (i % 2) {
+      ASSERT_EQ(q.due(std::numeric_limits<std::int64_t>::max(), 64).back().buffer[65506],
+                static_cast<std::byte>(i * 7));
+    }
+  }
+  EXPECT_EQ(oldest, 60u);
+  const auto rest = q.due(99, 64);
+  ASSERT_EQ(rest.size(), 40u) << "all due by the last one's time";
+  for (std::size_t k = 0; k < rest.size(); ++k) {
+    const auto i = 60 + k;
+    EXPECT_EQ(rest[k].buffer[0], static_cast<std::byte>(i));
+    EXPECT_EQ(rest[k].size, i % 2 ? 65507u : 1000 + i);
+  }
+  EXPECT_TRUE(q.due(58, 64).empty()) << "the oldest left is due at 60";
+}
+
+namespace {
+
+// The warnings --line-b gives before sending for this command line (the
+// spec 239.1.1.1+`groups` and B 239.2.1.1+`groups` added), as code: message.
+std::vector<std::pair<std::string, std::string>> line_b_warnings(std::vector<std::string> args,
+                                                                 std::size_t groups = 1) {
+  const auto n = groups > 1 ? "+" + std::to_string(groups) : std::string();
+  args.insert(args.end(), {"--line-b", "239.2.1.1" + n, "239.1.1.1" + n});
+  const auto c = tools::parse_send_command_line(args);
+  EXPECT_TRUE(c) << c.error().message;
+  std::vector<std::pair<std::string, std::string>> out;
+  if (!c) return out;
+  for (const auto& w : tools::line_b_warnings(c->settings, groups)) out.emplace_back(w.code, w.message);
+  return out;
+}
+
+std::vector<std::string> codes(const std::vector<std::pair<std::string, std::string>>& warnings) {
+  std::vector<std::string> out;
+  for (const auto& w : warnings) out.push_back(w.first);
+  return out;
+}
+
+using codes_t = std::vector<std::string>;
+
+}  // namespace
+
+TEST(LineBWarnings, ADelayPastTheMergeWindowIsSaid) {
+  // The new-user trial: 50,000 pps, every 10th dropped on A, B 2 s late:
+  // 55,556 numbers a second, B about 111,111 behind: every copy too late
+  // for a 65,536-number window. The queue holds them all (1 Mi of 100 bytes).
+  const auto trial = line_b_warnings({"-c", "150000", "-r", "50000pps", "--drop-every", "10", "--delay-b", "2000000"});
+  ASSERT_EQ(codes(trial), codes_t{"line_b_too_late"});
+  const auto& message = trial[0].second;
+  EXPECT_NE(message.find("--delay-b 2000000 at 50000 pps per group"), std::string::npos) << message;
+  EXPECT_NE(message.find("about 111111 sequence numbers"), std::string::npos) << message;
+  EXPECT_NE(message.find("mcast-recv --line, whose window is 65536 numbers"), std::string::npos) << message;
+  EXPECT_NE(message.find("more than 65536 numbers behind the highest as too late"), std::string::npos) << message;
+  // Within the window, or a short run: nothing to say.
+  EXPECT_TRUE(line_b_warnings({"-r", "10pps", "-c", "3", "--delay-b", "2000000"}).empty());
+  EXPECT_TRUE(line_b_warnings({"-r", "30000pps", "--delay-b", "2000000"}).empty()) << "60,000 behind";
+  EXPECT_TRUE(line_b_warnings({"-r", "50000pps", "-c", "60000", "--delay-b", "2000000"}).empty()) << "-c bounds it";
+  EXPECT_TRUE(line_b_warnings({"-r", "50000pps", "-d", "1", "--delay-b", "2000000"}).empty()) << "so does -d";
+  EXPECT_TRUE(line_b_warnings({"-r", "1000000pps"}).empty()) << "no delay, nothing held";
+  // The rate is over all groups; the window is per group.
+  EXPECT_TRUE(line_b_warnings({"-r", "100000pps", "--delay-b", "1000000"}, 2).empty()) << "50,000 per group";
+  EXPECT_EQ(codes(line_b_warnings({"-r", "100000pps", "--delay-b", "1000000"})), codes_t{"line_b_too_late"});
+  // A duplicate takes a datagram of the rate, not a number.
+  EXPECT_TRUE(line_b_warnings({"-r", "70000pps", "--dup-every", "2", "--delay-b", "1000000"}).empty());
+  // MoldUDP64 merges messages: 10,000 packets of 10 are 100,000 numbers.
+  const auto mold = line_b_warnings({"--payload", "moldudp64", "--messages", "10", "-r", "10000pps", "--delay-b",
+                                     "1000000"});
+  ASSERT_EQ(codes(mold), codes_t{"line_b_too_late"});
+  EXPECT_NE(mold[0].second.find("about 100000 sequence numbers (MoldUDP64: messages)"), std::string::npos)
+      << mold[0].second;
+}
+
+TEST(LineBWarnings, AFullQueueIsSaidBeforeSending) {
+  // 16,000-byte copies: 16,760 in 256 MiB. 20,000 a second for 1 s fill it.
+  const auto full = line_b_warnings({"-s", "16000", "-r", "20000pps", "--delay-b", "1000000"});
+  ASSERT_EQ(codes(full), codes_t{"line_b_early"}) << "16,760 behind at most: within the window";
+  EXPECT_NE(full[0].second.find("would hold about 20000 copies"), std::string::npos) << full[0].second;
+  EXPECT_NE(full[0].second.find("more than its 16760 copies of 16000 bytes (a queue holds at most 1048576 "
+                                "datagrams and 256 MiB)"),
+            std::string::npos)
+      << full[0].second;
+  EXPECT_NE(full[0].second.find("the oldest go out early"), std::string::npos) << full[0].second;
+  EXPECT_TRUE(line_b_warnings({"-s", "16000", "-r", "20000pps", "--drop-every-b", "2", "--delay-b", "1000000"})
+                  .empty())
+      << "B drops half: 10,000 copies";
+  // Small datagrams: past the queue is past the window too.
+  EXPECT_EQ(codes(line_b_warnings({"-r", "1100000pps", "--delay-b", "1000000"})),
+            (codes_t{"line_b_early", "line_b_too_late"}));
+  // No --rate: as fast as possible, the queue can fill unless -c is small.
+  const auto unpaced = line_b_warnings({"--delay-b", "2000000"});
+  ASSERT_EQ(codes(unpaced), (codes_t{"line_b_early", "line_b_too_late"}));
+  EXPECT_NE(unpaced[0].second.find("--delay-b 2000000 without --rate"), std::string::npos) << unpaced[0].second;
+  EXPECT_NE(unpaced[0].second.find("go out early"), std::string::npos) << unpaced[0].second;
+  EXPECT_NE(unpaced[1].second.find("65536 numbers behind the highest as too late"), std::string::npos)
+      << unpaced[1].second;
+  EXPECT_TRUE(line_b_warnings({"-c", "3", "--delay-b", "2000000"}).empty()) << "3 copies fit anywhere";
+  EXPECT_EQ(codes(line_b_warnings({"-c", "70000", "--delay-b", "2000000"})), codes_t{"line_b_too_late"})
+      << "70,000 fit the queue, not the window";
+  EXPECT_EQ(codes(line_b_warnings({"-s", "65507", "-c", "5000", "--delay-b", "2000000"})), codes_t{"line_b_early"})
+      << "4,096 fit the queue; early copies stay within the window";
+}
+
+TEST(LineBWarnings, PlainMpegTsLinesCannotBeMerged) {
+  const auto ts = line_b_warnings({"--payload", "mpegts"});
+  ASSERT_EQ(codes(ts), codes_t{"line_b_unsequenced"});
+  EXPECT_NE(ts[0].second.find("MPEG-TS datagrams carry no sequence number"), std::string::npos) << ts[0].second;
+  EXPECT_NE(ts[0].second.find("--payload rtp --rtp-pt 33 carries MPEG-TS with RTP sequence numbers"),
+            std::string::npos)
+      << ts[0].second;
+  EXPECT_TRUE(line_b_warnings({"--payload", "rtp"}).empty()) << "RTP payload type 33 has sequence numbers";
+  const auto c = tools::parse_send_command_line({"--payload", "mpegts", "239.1.1.1"});
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(tools::line_b_warnings(c->settings, 1).empty()) << "one line: nothing to merge";
 }

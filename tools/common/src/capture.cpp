@@ -6,6 +6,7 @@
 #include <pcap/pcap.h>
 
 #include <cstring>
+#include <filesystem>
 #include <limits>
 
 #include <fmt/format.h>
@@ -252,6 +253,12 @@ std::uint64_t capture_contents::skipped_total() const noexcept {
 }
 
 tl::expected<capture_contents, std::string> read_capture(const std::string& path) {
+  // libpcap would call it a truncated file header.
+  std::error_code size_error;
+  if (std::filesystem::is_regular_file(path, size_error) && std::filesystem::file_size(path, size_error) == 0 &&
+      !size_error) {
+    return tl::unexpected(fmt::format("--replay {}: empty file, not a capture", path));
+  }
   std::array<char, PCAP_ERRBUF_SIZE> why{};
   pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, why.data());
   if (p == nullptr) return tl::unexpected(fmt::format("--replay {}: {}", path, why.data()));

@@ -124,7 +124,12 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
   if (has_port) {
     std::uint32_t port = 0;
     auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (!digits(port_text) || ec != std::errc() || p != port_text.data() + port_text.size() || port < 1 || port > 65535) {
+    // Port 0 is a port number (the kernel's "any"), but not one to send to
+    // or join: out of range, said in one sentence.
+    if (digits(port_text) && ec == std::errc() && p == port_text.data() + port_text.size() && port == 0) {
+      return bad(errc::value_out_of_range, text, "port 0: the port is 1 to 65535");
+    }
+    if (!digits(port_text) || ec != std::errc() || p != port_text.data() + port_text.size() || port > 65535) {
       return bad(errc::invalid_port, text, "the port is 1 to 65535");
     }
     // As core::endpoint::parse: "05000" is not read as decimal by every tool.

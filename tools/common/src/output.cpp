@@ -24,6 +24,11 @@ void reporter::flush() const { out_ << std::flush; }
 
 void reporter::warn(std::string_view message) const { err_ << tool_ << ": warning: " << message << '\n'; }
 
+void reporter::warn_event(std::string_view message, std::string_view code) const {
+  event({{"event", "warning"}, {"time", now_seconds()}, {"message", message}, {"code", code}});
+  warn(message);
+}
+
 int reporter::fail(int exit, std::string_view message, std::string_view code) const {
   event(error_event(message, code, exit));
   err_ << tool_ << ": " << message << '\n';

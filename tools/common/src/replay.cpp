@@ -28,7 +28,12 @@ replay_plan map_destinations(capture_contents c) {
   p.target.reserve(c.datagrams.size());
   for (const auto& d : c.datagrams) {
     const auto [it, added] = index.try_emplace({d.group, d.port}, p.destinations.size());
-    if (added) p.destinations.emplace_back(d.group, d.port);
+    if (added) {
+      p.destinations.emplace_back(d.group, d.port);
+      p.sources.emplace_back();
+    }
+    auto& sources = p.sources[it->second];
+    if (std::find(sources.begin(), sources.end(), d.source) == sources.end()) sources.push_back(d.source);
     p.target.push_back(it->second);
   }
   p.capture = std::move(c);
@@ -73,6 +78,30 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
                                  c->frames));
   }
   plan = map_destinations(std::move(*c));
+  const auto& datagrams = plan.capture.datagrams;
+  // A pass lasts until its latest datagram (a capture need not be in time order).
+  const auto latest = std::max_element(datagrams.begin(), datagrams.end(),
+                                       [](const auto& a, const auto& b) { return a.time < b.time; })->time;
+  const auto span = std::chrono::duration<double>(latest - datagrams.front().time).count();
+  if (s.speed > 0 && span / s.speed > max_replay_pass_s) {
+    return out.usage(fmt::format("--replay {}: the capture spans {:.3f} s: at --speed {} one pass would take {:.0f} s, "
+                                 "more than {:.0f} days; give a larger --speed",
+                                 *s.replay, span, s.speed, span / s.speed, max_replay_pass_s / 86400));
+  }
+  for (std::size_t i = 0; i < plan.destinations.size(); ++i) {
+    const auto& sources = plan.sources[i];
+    if (sources.size() < 2) continue;
+    std::string names;
+    for (std::size_t k = 0; k < sources.size() && k < 4; ++k) names += (k ? ", " : "") + sources[k].to_string();
+    if (sources.size() > 4) names += ", ...";
+    const auto& [group, port] = plan.destinations[i];
+    out.warn_event(fmt::format("--replay {}: {} has {} sources in the capture ({}); the replay sends every datagram "
+                               "from mcast-send's own socket, so a receiver sees one stream there where the capture "
+                               "had {}",
+                               *s.replay, core::endpoint(group, port).to_string(), sources.size(), names,
+                               sources.size()),
+                   "replay_sources_merged");
+  }
   if (s.specs.empty()) {
     core::interface_ref iface;
     if (!s.iface.empty()) {

@@ -71,7 +71,8 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("replay", po::value(&raw.replay), "send the UDP datagrams to multicast groups of this pcap/pcapng file "
        "(Ethernet, Linux cooked or raw IP); without SPEC each to its captured group and port, with SPECs the "
        "captured groups map to them in order of first appearance")
-      ("speed", po::value(&raw.speed)->default_value(1), "with --replay: the capture's spacing divided by this (0: as fast as possible)");
+      ("speed", po::value(&raw.speed)->default_value(1),
+       "with --replay: the capture's spacing divided by this, 0.000001 or more (0: as fast as possible)");
   return visible;
 }
 
@@ -188,8 +189,10 @@ std::string send_help() {
                    "--line-b SPEC: every datagram goes to the B line too, built alongside the main line's (same\n"
                    "sequence, messages, continuity counters; the MCN1 send time and RTP timestamp are read when\n"
                    "B's copy is built). The main line's faults act on it only; --drop-every-b drops on B only;\n"
-                   "--delay-b holds B's copies in a queue of at most 65536 datagrams (and 64 MiB): when it is\n"
-                   "full the oldest goes out early, counted as \"early\" in the summary.\n"
+                   "--delay-b holds B's copies in a queue of at most 1048576 datagrams (and 256 MiB): when it\n"
+                   "is full the oldest goes out early, counted as \"early\" in the summary. mcast-send warns when\n"
+                   "they will, and when B trails A by more than the 65536 sequence numbers mcast-recv --line\n"
+                   "merges within. Rates are over the main line's run; a B line's drain is said apart.\n"
                    "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n");
 }
 
@@ -231,7 +234,12 @@ std::optional<std::string> replay_problem(const po::variables_map& vm, const raw
   }
   if (raw.replay.empty()) return "--replay: a capture file name";
   if (!std::isfinite(raw.speed) || raw.speed < 0) {
-    return fmt::format("--speed {}: 0 (as fast as possible) or more", raw.speed);
+    return fmt::format("--speed {}: a finite number, 0 (as fast as possible) or more", raw.speed);
+  }
+  if (raw.speed > 0 && raw.speed < min_speed) {
+    return fmt::format("--speed {}: at least {:f} (a second of capture then takes 11.6 days), or 0 for as fast "
+                       "as possible",
+                       raw.speed, min_speed);
   }
   if (loop_count) {
     const bool negative = (*loop_count)[0] == '-';

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <array>
-#include <limits>
 #include <chrono>
+#include <limits>
 #include <random>
 #include <set>
 #include <thread>
@@ -26,6 +26,7 @@
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/report.hpp>
+#include <mcnet/feed/arbiter.hpp>
 #include <mcnet/feed/test_header.hpp>
 
 namespace mcnet::tools {
@@ -70,10 +71,14 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   if (targets.empty()) return out.usage("no group given (see --help)");
   if (!s.line_b) return std::nullopt;
   const auto& text = *s.line_b;
+  // Every error about the B spec names the option, as mcast-recv's --line does.
+  const auto line_b_error = [&](const error& e) {
+    return out.fail(exit_usage, fmt::format("--line-b {}: {}", text, e.message()), code_name(e));
+  };
   auto spec = parse_group_spec(text, spec_user::sender, s.iface);
-  if (!spec) return out.fail(exit_usage, spec.error());
+  if (!spec) return line_b_error(spec.error());
   auto groups = expand(*spec);
-  if (!groups) return out.fail(exit_usage, groups.error());
+  if (!groups) return line_b_error(groups.error());
   if (groups->size() != targets.size()) {
     return out.usage(fmt::format("--line-b {}: {} group(s), the main line has {}: one B group per main group", text,
                                  groups->size(), targets.size()));
@@ -161,7 +166,10 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
     if (!t.line_b) continue;
     auto& b = *t.line_b;
     auto b_sock = open_target(b, s);
-    if (!b_sock) return out.fail(exit_setup, b_sock.error());
+    if (!b_sock) {
+      return out.fail(exit_setup, fmt::format("--line-b {}: {}", *s.line_b, b_sock.error().message()),
+                      code_name(b_sock.error()));
+    }
     b.sock = std::move(*b_sock);
     auto b_order = send_order::make(s.count.value_or(~std::uint64_t{0} >> 1), faults{s.drop_every_b, 0, 0});
     if (!b_order) return out.fail(exit_usage, b_order.error());
@@ -170,6 +178,78 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
     b.queue = std::make_unique<delay_queue>(s.size);
   }
   return std::nullopt;
+}
+
+std::vector<run_warning> line_b_warnings(const send_settings& s, std::size_t groups) {
+  std::vector<run_warning> out;
+  if (!s.line_b) return out;
+  if (s.payload.kind == payload_kind::mpegts) {
+    out.push_back({"line_b_unsequenced",
+                   "--line-b with --payload mpegts: MPEG-TS datagrams carry no sequence number, so no receiver "
+                   "can merge the lines by sequence (mcast-recv --line counts them as unsequenced); "
+                   "--payload rtp --rtp-pt 33 carries MPEG-TS with RTP sequence numbers"});
+  }
+  if (s.delay_b_us == 0) return out;
+  // Per sequence number: A's datagrams (drops and duplicates), B's copies,
+  // and the numbers a merging receiver counts (MoldUDP64: messages).
+  constexpr std::uint64_t sample = 1'000'000;
+  const auto per_number = [](const faults& f) {
+    return static_cast<double>(send_order::make(sample, f).value().datagrams()) / static_cast<double>(sample);
+  };
+  const double a_datagrams = per_number(s.faults);
+  const double b_copies = per_number(faults{s.drop_every_b, 0, 0});
+  const double merged = s.payload.kind == payload_kind::moldudp64 ? static_cast<double>(s.payload.messages) : 1.0;
+  const double delay = static_cast<double>(s.delay_b_us) / 1e6;
+  const auto capacity = delay_queue::capacity_for(s.size);
+  const double window = static_cast<double>(feed::arbiter::window);
+  const auto queue_text = fmt::format("{} copies of {} bytes (a queue holds at most {} datagrams and {} MiB)",
+                                      capacity, s.size, delay_queue::max_datagrams, delay_queue::max_bytes >> 20);
+  const auto too_late_text = fmt::format(
+      "a receiver merging the lines by sequence number (mcast-recv --line, whose window is {} numbers) drops "
+      "copies more than {} numbers behind the highest as too late, so while A sends, B's copies cannot fill its "
+      "gaps there",
+      feed::arbiter::window, feed::arbiter::window);
+  // The sequence numbers of a whole run (-c), or no bound.
+  const double run_numbers = s.count ? static_cast<double>(*s.count) : std::numeric_limits<double>::infinity();
+  // Early copies trail A by what the full queue holds.
+  const double queue_numbers = static_cast<double>(capacity) / b_copies;
+  if (!s.pace) {
+    // As fast as possible: how far B falls behind is not known before.
+    const double held = run_numbers * b_copies;
+    const double lag = std::min(run_numbers, queue_numbers) * merged;
+    if (held > static_cast<double>(capacity)) {
+      out.push_back({"line_b_early", fmt::format("--delay-b {} without --rate: sending as fast as possible, line "
+                                                 "B's delay queue can fill with its {}, and then its oldest copies "
+                                                 "go out early (line B's \"early\" in the summary); give --rate to "
+                                                 "keep the delay",
+                                                 s.delay_b_us, queue_text)});
+    }
+    if (lag > window) {
+      out.push_back({"line_b_too_late", fmt::format("--delay-b {} without --rate: line B can trail line A by more "
+                                                    "than {} sequence numbers{}: {}",
+                                                    s.delay_b_us, feed::arbiter::window,
+                                                    merged > 1 ? " (MoldUDP64: messages)" : "", too_late_text)});
+    }
+    return out;
+  }
+  const double pps = s.pace->packets_per_second(s.size) / static_cast<double>(std::max<std::size_t>(groups, 1));
+  double numbers = std::min(pps / a_datagrams * delay, run_numbers);
+  if (s.duration) numbers = std::min(numbers, pps / a_datagrams * *s.duration);
+  const double held = numbers * b_copies;
+  if (held > static_cast<double>(capacity)) {
+    out.push_back({"line_b_early", fmt::format("--delay-b {} at {:.0f} pps per group: line B's delay queue would "
+                                               "hold about {:.0f} copies, more than its {}: the oldest go out "
+                                               "early (line B's \"early\" in the summary)",
+                                               s.delay_b_us, pps, held, queue_text)});
+  }
+  const double lag = std::min(numbers, queue_numbers) * merged;
+  if (lag > window) {
+    out.push_back({"line_b_too_late", fmt::format("--delay-b {} at {:.0f} pps per group: line B trails line A by "
+                                                  "about {:.0f} sequence numbers{}: {}",
+                                                  s.delay_b_us, pps, lag, merged > 1 ? " (MoldUDP64: messages)" : "",
+                                                  too_late_text)});
+  }
+  return out;
 }
 
 std::uint64_t realtime_ns() {
@@ -204,37 +284,56 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
   return {messages_.data(), filled};
 }
 
-delay_queue::delay_queue(std::size_t datagram_size)
-    : slots_(std::max<std::size_t>(1, std::min(max_datagrams, max_bytes / std::max<std::size_t>(1, datagram_size)))),
-      sizes_(slots_.size()), due_(slots_.size()) {}
+std::size_t delay_queue::capacity_for(std::size_t datagram_size) noexcept {
+  return std::min(max_datagrams, max_bytes / (datagram_size + entry_overhead));
+}
+
+delay_queue::delay_queue(std::size_t datagram_size, std::size_t most)
+    : datagram_size_(datagram_size),
+      capacity_(std::max<std::size_t>(1, std::min(most, capacity_for(datagram_size)))),
+      slots_per_block_(std::clamp<std::size_t>(block_bytes / (datagram_size + entry_overhead), 1, capacity_)),
+      blocks_((capacity_ + slots_per_block_ - 1) / slots_per_block_) {}
 
 void delay_queue::push(std::span<const std::byte> bytes, std::int64_t due_ns) {
-  const auto i = (head_ + count_) % slots_.size();
-  slots_[i].assign(bytes.begin(), bytes.end());
-  sizes_[i] = bytes.size();
-  due_[i] = due_ns;
+  const auto slot = (head_ + count_) % capacity_;
+  auto& b = blocks_[slot / slots_per_block_];
+  const auto i = slot % slots_per_block_;
+  if (b.due.empty()) {
+    // The last block only holds what is left of the capacity.
+    const auto n = std::min(slots_per_block_, capacity_ - slot / slots_per_block_ * slots_per_block_);
+    b.bytes.resize(n * datagram_size_);
+    b.sizes.resize(n);
+    b.due.resize(n);
+  }
+  const auto n = std::min(bytes.size(), datagram_size_);
+  std::copy_n(bytes.begin(), n, b.bytes.begin() + static_cast<std::ptrdiff_t>(i * datagram_size_));
+  b.sizes[i] = n;
+  b.due[i] = due_ns;
   ++count_;
 }
 
 std::span<const core::message> delay_queue::due(std::int64_t now_ns, std::size_t limit) {
   out_.clear();
   for (std::size_t k = 0; k < count_ && out_.size() < limit; ++k) {
-    const auto i = (head_ + k) % slots_.size();
-    if (due_[i] > now_ns) break;
-    out_.push_back(core::message{.buffer = slots_[i], .size = sizes_[i]});
+    const auto slot = (head_ + k) % capacity_;
+    auto& b = blocks_[slot / slots_per_block_];
+    const auto i = slot % slots_per_block_;
+    if (b.due[i] > now_ns) break;
+    out_.push_back(core::message{.buffer = std::span(b.bytes).subspan(i * datagram_size_, datagram_size_),
+                                 .size = b.sizes[i]});
   }
   return out_;
 }
 
 void delay_queue::pop(std::size_t n) noexcept {
   n = std::min(n, count_);
-  head_ = (head_ + n) % slots_.size();
+  head_ = (head_ + n) % capacity_;
   count_ -= n;
 }
 
 std::optional<std::int64_t> delay_queue::next_due() const noexcept {
   if (count_ == 0) return std::nullopt;
-  return due_[head_];
+  return blocks_[head_ / slots_per_block_].due[head_ % slots_per_block_];
 }
 
 namespace {
@@ -286,6 +385,36 @@ std::optional<error> feed_line_b(send_target& a, batch_builder& builder, const s
     }
   }
   return flush_line_b(b, s.batch, steady_ns());
+}
+
+// Every B line's queued copies at their due time, the lines together (at
+// once after a signal; --delay-b is at most 10 s). A line's drain_s is when
+// its last copy went, in seconds after `phase_end`.
+std::optional<error> drain_lines_b(std::vector<send_target>& targets, std::size_t batch,
+                                   std::chrono::steady_clock::time_point phase_end) {
+  for (;;) {
+    std::optional<std::int64_t> next;
+    for (const auto& t : targets) {
+      if (!t.line_b) continue;
+      if (const auto due = t.line_b->queue->next_due()) next = std::min(next.value_or(*due), *due);
+    }
+    if (!next) return std::nullopt;
+    // Sleep in slices: a signal ends the wait within one.
+    const auto wait = std::min<std::int64_t>(*next - steady_ns(), 100'000'000);
+    if (wait > 0 && !stop_requested()) {
+      std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
+      continue;
+    }
+    const auto now = stop_requested() ? std::numeric_limits<std::int64_t>::max() : steady_ns();
+    for (auto& t : targets) {
+      if (!t.line_b || t.line_b->queue->size() == 0) continue;
+      auto& b = *t.line_b;
+      if (auto e = flush_line_b(b, batch, now); e) return e;
+      if (b.queue->size() == 0) {
+        b.drain_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - phase_end).count();
+      }
+    }
+  }
 }
 
 // A count that may be unknown: JSON null.
@@ -401,6 +530,7 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
   const auto per_second = [elapsed](std::uint64_t n) { return elapsed > 0 ? static_cast<double>(n) / elapsed : 0.0; };
   const bool mold = s.payload.kind == payload_kind::moldudp64;
   json groups = json::array();
+  double drain = 0;
   for (auto& t : targets) {
     // A replay's targets have no order: no sequence number of their own.
     const auto issued = t.order ? t.order->issued() : 0;
@@ -411,11 +541,13 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
     json line_b = nullptr;
     if (t.line_b) {
       const auto& b = *t.line_b;
+      drain = std::max(drain, b.drain_s);
       line_b = {{"group", b.group.to_string()}, {"port", b.port}, {"sent", b.sent}, {"bytes", b.bytes},
-                {"delay_us", s.delay_b_us}, {"early", b.early}};
-      out.text(fmt::format("  {}  line B: sent {}  bytes {}  delay {} us{}", core::endpoint(b.group, b.port).to_string(),
-                           b.sent, b.bytes, s.delay_b_us,
-                           b.early ? fmt::format("  early {} (the delay queue was full)", b.early) : ""));
+                {"delay_us", s.delay_b_us}, {"early", b.early}, {"drain_s", b.drain_s}};
+      out.text(fmt::format("  {}  line B: sent {}  bytes {}  delay {} us{}{}",
+                           core::endpoint(b.group, b.port).to_string(), b.sent, b.bytes, s.delay_b_us,
+                           b.early ? fmt::format("  early {} (the delay queue was full)", b.early) : "",
+                           b.drain_s > 0 ? fmt::format("  drained {:.3f} s after the main line", b.drain_s) : ""));
     }
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
                       {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)},
@@ -431,7 +563,8 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
   out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
              {"total", {{"sent", total_sent}, {"bytes", bytes}, {"elapsed_s", elapsed},
                         {"rate_pps", per_second(total_sent)}}}});
-  out.text(fmt::format("mcast-send: {} datagrams in {:.3f} s", total_sent, elapsed));
+  out.text(fmt::format("mcast-send: {} datagrams in {:.3f} s{}", total_sent, elapsed,
+                       drain > 0 ? fmt::format(" (line B drained {:.3f} s later)", drain) : ""));
 }
 
 int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
@@ -440,6 +573,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   const std::uint32_t sender_id =
       s.id.value_or(static_cast<std::uint32_t>(::getpid()) ^ static_cast<std::uint32_t>(::gethostid()) << 16);
   announce(s, out, targets, session, sender_id);
+  for (const auto& w : line_b_warnings(s, targets.size())) out.warn_event(w.message, w.code);
 
   stop_on_signals();
 
@@ -499,26 +633,16 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       }
     }
   }
-  // The B lines' tail: what the main line passed, then the queued copies at
-  // their due time (at once after a signal; --delay-b is at most 10 s).
+  // The send phase ends with the main line's last datagram: the rate is
+  // over it, and the B lines' drain is said apart (docs/tools.md, "Lines").
+  const auto phase_end = std::chrono::steady_clock::now();
+  const auto elapsed = std::chrono::duration<double>(phase_end - started).count();
+  // The B lines' tail: what the main line passed, then the queued copies.
   for (auto& t : targets) {
     if (!t.line_b || send_error) continue;
     if (auto e = feed_line_b(t, builder, s); e) send_error = *e;
   }
-  for (auto& t : targets) {
-    if (!t.line_b || send_error) continue;
-    auto& b = *t.line_b;
-    while (auto due = b.queue->next_due()) {
-      const auto wait = *due - steady_ns();
-      if (wait > 0 && !stop_requested()) std::this_thread::sleep_for(std::chrono::nanoseconds(wait));
-      if (auto e = flush_line_b(b, s.batch, stop_requested() ? std::numeric_limits<std::int64_t>::max() : steady_ns());
-          e) {
-        send_error = *e;
-        break;
-      }
-    }
-  }
-  const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (!send_error) send_error = drain_lines_b(targets, s.batch, phase_end);
   send_end_markers(targets, sender_id, session);
   print_summary(s, out, targets, total_sent, elapsed);
   if (send_error) return out.fail(exit_setup, *send_error);

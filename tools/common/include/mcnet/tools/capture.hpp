@@ -119,9 +119,10 @@ struct capture_contents {
 };
 
 /// Read `path` (pcap or pcapng, nanosecond timestamps kept) with
-/// pcap_open_offline_with_tstamp_precision. Errors, naming the file: it
-/// cannot be opened or is not a capture (libpcap's message), a link type
-/// other than parse_frame's, a truncated file.
+/// pcap_open_offline_with_tstamp_precision. Errors, naming the file: an
+/// empty file ("empty file, not a capture"), it cannot be opened or is not
+/// a capture (libpcap's message), a link type other than parse_frame's, a
+/// truncated file.
 [[nodiscard]] tl::expected<capture_contents, std::string> read_capture(const std::string& path);
 
 }  // namespace mcnet::tools

@@ -45,6 +45,11 @@ class reporter {
   void flush() const;
   /// "TOOL: warning: MESSAGE" on stderr.
   void warn(std::string_view message) const;
+  /// The same, and with --json a `warning` event (message, and `code`: a
+  /// stable name for scripts, as an error event's), for what a JSON reader
+  /// must see too: a run that goes ahead but will not do what it seems to
+  /// (docs/tools.md, "JSON Lines").
+  void warn_event(std::string_view message, std::string_view code) const;
 
   /// An error: the `error` event (with --json) naming `code` and the exit
   /// code, and "TOOL: MESSAGE" on stderr. Returns `exit`.

@@ -29,20 +29,27 @@ struct replay_plan {
   capture_contents capture;
   /// The captured destinations (group, port), in order of first appearance.
   std::vector<std::pair<core::ip_address, std::uint16_t>> destinations;
+  /// Per destination: the IP sources that sent to it, in order of first
+  /// appearance (a replay sends them all from one socket).
+  std::vector<std::vector<core::ip_address>> sources;
   /// Per datagram of the capture: the index of its send_target.
   std::vector<std::size_t> target;
 };
 
-/// The captured destinations of `c` in order of first appearance, and per
-/// datagram the index of its destination there.
+/// The captured destinations of `c` in order of first appearance, their
+/// sources, and per datagram the index of its destination there.
 [[nodiscard]] replay_plan map_destinations(capture_contents c);
 
 /// Read --replay's file and make its targets: without SPEC one per
 /// captured (group, port), on -i's interface; with SPECs (resolve_targets)
 /// the n-th captured destination goes to the n-th target; specs past the
 /// captured destinations are left out with a warning. Skipped frames are
-/// said (a warning with the counts per reason). Errors, exit 1 with nothing
-/// sent: the file (read_capture's message), no datagram to replay, more
+/// said (a warning with the counts per reason). A destination that more
+/// than one source sent to gets a `replay_sources_merged` warning (text and
+/// JSON event), naming it and its sources: every datagram goes out from
+/// mcast-send's own socket, so a receiver sees one stream there. Errors,
+/// exit 1 with nothing sent: the file (read_capture's message), no datagram
+/// to replay, one pass longer than max_replay_pass_s at --speed, more
 /// captured destinations than targets (both counts named). Returns the
 /// exit code after printing the error, or nothing.
 [[nodiscard]] std::optional<int> plan_replay(const send_settings& s, const reporter& out,

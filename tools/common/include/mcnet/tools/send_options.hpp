@@ -52,7 +52,8 @@ struct send_settings {
   bool json_output = false;  ///< --json
   bool quiet = false;        ///< --quiet
   std::optional<std::string> replay;  ///< --replay FILE: send a capture's UDP payloads (replay.hpp)
-  double speed = 1;                   ///< --speed: the capture's spacing divided by this; 0: as fast as possible
+  /// --speed: the capture's spacing divided by this (from min_speed); 0: as fast as possible
+  double speed = 1;
   std::uint64_t loops = 1;            ///< --loop N (with --replay): times the capture is sent, >= 1
 
   /// The output formats these settings ask for.
@@ -61,6 +62,15 @@ struct send_settings {
 
 /// The longest --delay-b: 10 s.
 inline constexpr std::uint64_t max_delay_b_us = 10'000'000;
+
+/// The slowest --speed other than 0: a millionth, one second of capture
+/// in 11.6 days. Slower is a replay that does not end (plan_replay also
+/// bounds what one pass of the capture takes: max_replay_pass_s).
+inline constexpr double min_speed = 1e-6;
+
+/// The longest one pass of a replay may take at its --speed: 30 days (the
+/// schedule stays far inside the steady clock's range).
+inline constexpr double max_replay_pass_s = 30.0 * 86400;
 
 /// A valid command line: what to do, and the settings to do it with.
 struct send_command {
@@ -83,8 +93,8 @@ struct send_command {
 /// (the last two with parse_tos's and parse_rate's code). --replay's come
 /// after --loop with --no-loop: --speed and --loop N only with it, the
 /// options that make datagrams or set their number (payload options,
-/// --size, --rate, --burst, -c, --id, faults) not with it, --speed >= 0,
-/// --loop 1 to 1000000. Specs are optional with --replay.
+/// --size, --rate, --burst, -c, --id, faults) not with it, --speed 0 or
+/// from min_speed, finite; --loop 1 to 1000000. Specs are optional with --replay.
 /// Specs themselves are checked later (resolve_targets).
 [[nodiscard]] tl::expected<send_command, usage_error> parse_send_command_line(const std::vector<std::string>& args);
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <mcnet/core/error.hpp>
@@ -28,28 +29,39 @@
 namespace mcnet::tools {
 
 /// The B line's copies waiting for their due time (--delay-b): a ring of
-/// at most `max_datagrams` datagrams and `max_bytes` bytes, allocated as it
-/// fills, so a delay never stalls the main line. When it is full the
-/// caller sends the oldest copy before its time (send_all counts it as
-/// early): a delay longer than the queue holds at the sending rate shrinks
-/// to what it holds.
+/// capacity() copies, so a delay never stalls the main line. Each copy
+/// costs its datagram size plus `entry_overhead` bytes; the ring holds at
+/// most `max_datagrams` copies and `max_bytes` of them, and takes its
+/// memory as it fills, in blocks of about `block_bytes` (a short delay or a
+/// slow rate holds a few blocks only). When it is full the caller sends
+/// the oldest copy before its time (send_all counts it as early): a delay
+/// longer than the queue holds at the sending rate shrinks to what it holds
+/// (docs/tools.md, "Lines").
 class delay_queue {
  public:
-  static constexpr std::size_t max_datagrams = 65536;       ///< most copies held
-  static constexpr std::size_t max_bytes = 64u << 20;       ///< most bytes held (64 MiB)
+  static constexpr std::size_t max_datagrams = std::size_t{1} << 20;  ///< most copies held (1,048,576)
+  static constexpr std::size_t max_bytes = std::size_t{256} << 20;    ///< most memory held (256 MiB)
+  /// Bytes each copy costs besides its datagram: its length and due time.
+  static constexpr std::size_t entry_overhead = sizeof(std::size_t) + sizeof(std::int64_t);
+  static constexpr std::size_t block_bytes = std::size_t{1} << 20;  ///< memory taken at a time (1 MiB)
+
+  /// How many copies of datagrams of `datagram_size` bytes a queue holds:
+  /// min(max_datagrams, max_bytes / (datagram_size + entry_overhead)).
+  [[nodiscard]] static std::size_t capacity_for(std::size_t datagram_size) noexcept;
 
   /// A queue of datagrams of at most `datagram_size` bytes: it holds
-  /// min(max_datagrams, max_bytes / datagram_size) of them, at least 1.
-  explicit delay_queue(std::size_t datagram_size);
+  /// min(`most`, capacity_for(datagram_size)) of them, at least 1. Nothing
+  /// is allocated until push().
+  explicit delay_queue(std::size_t datagram_size, std::size_t most = max_datagrams);
 
   /// How many copies it holds at most.
-  [[nodiscard]] std::size_t capacity() const noexcept { return slots_.size(); }
+  [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }
   /// How many copies wait.
   [[nodiscard]] std::size_t size() const noexcept { return count_; }
   /// Whether push() needs room first.
-  [[nodiscard]] bool full() const noexcept { return count_ == slots_.size(); }
-  /// Queue a copy of `bytes` due at `due_ns` (steady clock, ns); due times
-  /// must not decrease. Precondition: not full().
+  [[nodiscard]] bool full() const noexcept { return count_ == capacity_; }
+  /// Queue a copy of `bytes` (at most the datagram size) due at `due_ns`
+  /// (steady clock, ns); due times must not decrease. Precondition: not full().
   void push(std::span<const std::byte> bytes, std::int64_t due_ns);
   /// The oldest copies due at `now_ns`, at most `limit`, in queue order; valid
   /// until the next call. pop() removes those sent.
@@ -60,9 +72,16 @@ class delay_queue {
   [[nodiscard]] std::optional<std::int64_t> next_due() const noexcept;
 
  private:
-  std::vector<std::vector<std::byte>> slots_;
-  std::vector<std::size_t> sizes_;
-  std::vector<std::int64_t> due_;
+  /// `slots_per_block_` copies (fewer in the last block), allocated on first use.
+  struct block {
+    std::vector<std::byte> bytes;
+    std::vector<std::size_t> sizes;
+    std::vector<std::int64_t> due;
+  };
+  std::size_t datagram_size_;
+  std::size_t capacity_;
+  std::size_t slots_per_block_;
+  std::vector<block> blocks_;
   std::size_t head_ = 0;
   std::size_t count_ = 0;
   std::vector<core::message> out_;
@@ -88,6 +107,9 @@ struct send_target {
   /// On a B line: its copies waiting for --delay-b.
   std::unique_ptr<delay_queue> queue;
   std::uint64_t early = 0;  ///< on a B line: copies sent before their due time (the queue was full)
+  /// On a B line: seconds from the main line's last datagram until its
+  /// queue was empty (0 when nothing waited).
+  double drain_s = 0;
 };
 
 /// The specs of `s` (with @FILE read) as targets, interfaces resolved with
@@ -114,6 +136,29 @@ struct send_target {
 /// the error (4 for a socket, 1 for an order), or nothing.
 [[nodiscard]] std::optional<int> open_targets(const send_settings& s, const reporter& out,
                                               std::vector<send_target>& targets);
+
+/// A warning a run gives before it sends: `code` names it for scripts (the
+/// JSON `warning` event's), `message` says it.
+struct run_warning {
+  std::string code;
+  std::string message;
+};
+
+/// What --line-b will do that the command line does not show, worked out
+/// from the settings and the number of main groups before anything is sent
+/// (docs/tools.md, "Lines"):
+/// - `line_b_unsequenced`: --payload mpegts carries no sequence number, so
+///   no receiver can merge the lines by it (RTP payload type 33 can);
+/// - `line_b_early`: with --delay-b, the copies the delay holds (the rate
+///   per group over the delay, --drop-every and --dup-every of A and
+///   --drop-every-b applied, at most -c) are more than the delay queue
+///   holds (delay_queue::capacity_for), or may be (no --rate): the oldest go
+///   out early;
+/// - `line_b_too_late`: B trails A by more sequence numbers (MoldUDP64:
+///   messages) than a receiver merging by sequence keeps (mcast-recv's
+///   window, feed::arbiter::window = 65,536), or may (no --rate): that
+///   receiver drops such copies as too late.
+[[nodiscard]] std::vector<run_warning> line_b_warnings(const send_settings& s, std::size_t groups);
 
 /// CLOCK_REALTIME in nanoseconds (the header's send time).
 [[nodiscard]] std::uint64_t realtime_ns();
@@ -144,8 +189,9 @@ class batch_builder {
 };
 
 /// The summary lines and event of a run over `targets` that sent
-/// `total_sent` datagrams in `elapsed` seconds (per group: sent, bytes,
-/// rate, the next sequence number of its order and stream, when it has them).
+/// `total_sent` datagrams in `elapsed` seconds, the send phase (per group:
+/// sent, bytes, rate over the send phase, the next sequence number of its
+/// order and stream, when it has them; a B line's copies and drain_s).
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                    std::uint64_t total_sent, double elapsed);
 
@@ -154,7 +200,9 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
 /// (mcnet: MCN1 END; moldudp64: end of session; none for rtp and mpegts),
 /// the summary. A target's B line gets every sequence number the main line
 /// passed, built alongside it and sent when --delay-b has passed (the
-/// queue drained at the end). Returns 0, or 4 after printing the error when a batch failed
+/// queues drained after the main line's last datagram, all B lines together:
+/// the summary's rates are over the send phase before it, and each B line
+/// says its drain_s). Returns 0, or 4 after printing the error when a batch failed
 /// or went out short.
 [[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets);
 
