@@ -188,6 +188,7 @@ struct raw_arbiter {
   raw_tracker merged;
   raw_tracker line[2];
   std::int64_t times[kWindow];
+  std::uint8_t lines[kWindow];  // the line the slot's time came on
   std::uint64_t first_arrivals[2];
   std::uint64_t too_late[2];
   std::uint64_t skew[64];
@@ -202,6 +203,14 @@ inline int raw_offer(raw_arbiter* a, int line, std::uint64_t s, std::int64_t t) 
     if (on_line == raw_in_order || on_line == raw_gap || on_line == raw_reordered) {
       const std::int64_t d = t > *slot ? t - *slot : *slot - t;
       a->skew[d == 0 ? 0 : 63 - __builtin_clzll(static_cast<std::uint64_t>(d))]++;
+      // An earlier copy read later: the first arrival is its line's.
+      std::uint8_t* owner = &a->lines[s % kWindow];
+      if (t < *slot && *owner != line) {
+        a->first_arrivals[*owner]--;
+        a->first_arrivals[line]++;
+        *owner = static_cast<std::uint8_t>(line);
+        *slot = t;
+      }
     }
     return 1;
   }
@@ -211,6 +220,7 @@ inline int raw_offer(raw_arbiter* a, int line, std::uint64_t s, std::int64_t t) 
   }
   a->first_arrivals[line]++;
   *slot = t;
+  a->lines[s % kWindow] = static_cast<std::uint8_t>(line);
   return 0;
 }
 
