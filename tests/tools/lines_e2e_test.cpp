@@ -100,15 +100,10 @@ TEST(NetLinesE2e, MergedLossIsWhatBothLinesDrop) {
     EXPECT_EQ(field(field(lines, "B"), "packets"), 934) << lines;
     EXPECT_EQ(field(field(lines, "merged"), "duplicates_dropped"), 900 + 934 - 967) << lines;
     EXPECT_EQ(field(field(lines, "merged"), "feeds"), 1) << lines;
-    // B is first at least where A dropped (67 numbers). Not exactly there:
-    // without --delay-b, mcast-send sends B's copy of the number after each
-    // of B's own drops before A's copy (B's order skips the dropped number
-    // and builds the next), so by receive time B is first there too; the
-    // test with --delay-b below has the exact shares.
-    const double a_first = field(field(lines, "A"), "first_share").get<double>();
-    const double b_first = field(field(lines, "B"), "first_share").get<double>();
-    EXPECT_NEAR(a_first + b_first, 1.0, 1e-12) << lines;
-    EXPECT_GE(b_first, 67.0 / 967.0 - 1e-12) << lines;
+    // B is first exactly where A dropped (67 numbers): mcast-send never
+    // sends B's copy of a number before A's, also after B's own drops.
+    EXPECT_DOUBLE_EQ(field(field(lines, "A"), "first_share").get<double>(), 900.0 / 967.0) << lines;
+    EXPECT_DOUBLE_EQ(field(field(lines, "B"), "first_share").get<double>(), 67.0 / 967.0) << lines;
     // Each line is still its own stream, with its own loss.
     const auto streams = summary_streams(got.standard_output);
     ASSERT_EQ(streams.size(), 2u) << got.output;

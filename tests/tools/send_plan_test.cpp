@@ -141,3 +141,20 @@ TEST(Tos, NumbersAndDscpNames) {
 }
 
 }  // namespace
+
+// A second line follows the main one: next_before stops at the main line's
+// position, also when the numbers before it are ones this order drops.
+TEST(SendOrder, NextBeforeStopsAtTheLimitWithoutEndingTheRun) {
+  auto b = tools::send_order::make(10, {.drop_every = 3}).value();  // drops 2, 5, 8
+  EXPECT_EQ(b.next_before(2), 0u);
+  EXPECT_EQ(b.next_before(2), 1u);
+  EXPECT_EQ(b.next_before(2), std::nullopt) << "2 is not passed yet";
+  EXPECT_FALSE(b.finished());
+  EXPECT_EQ(b.next_before(3), std::nullopt) << "2 is dropped: nothing below 3 to send";
+  EXPECT_EQ(b.issued(), 3u) << "but passed";
+  EXPECT_EQ(b.next_before(4), 3u);
+  std::vector<std::uint64_t> rest;
+  while (auto s = b.next()) rest.push_back(*s);
+  EXPECT_EQ(rest, (std::vector<std::uint64_t>{4, 6, 7, 9}));
+  EXPECT_TRUE(b.finished());
+}

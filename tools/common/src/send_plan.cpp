@@ -40,13 +40,13 @@ std::uint64_t send_order::at(std::uint64_t p) const noexcept {
   return p;
 }
 
-std::optional<std::uint64_t> send_order::next() noexcept {
+std::optional<std::uint64_t> send_order::next_before(std::uint64_t limit) noexcept {
   if (held_) {  // the second copy of a duplicated number
     const auto seq = *held_;
     held_.reset();
     return seq;
   }
-  while (position_ < count_) {
+  while (position_ < count_ && position_ < limit) {
     const auto seq = at(position_++);
     if (dropped(seq)) continue;
     if (duplicated(seq)) held_ = seq;

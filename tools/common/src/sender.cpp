@@ -262,13 +262,13 @@ batch_builder::batch_builder(std::size_t batch, std::size_t size, std::uint32_t 
     : size_(size), sender_id_(sender_id), session_(session), now_(now),
       buffers_(batch, std::vector<std::byte>(size)), messages_(batch) {}
 
-std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t allowed) {
+std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t allowed, std::uint64_t limit) {
   const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(allowed, buffers_.size()));
   std::size_t filled = 0;
   for (; filled < n; ++filled) {
-    auto seq = t.order->next();
+    auto seq = t.order->next_before(limit);
     if (!seq) {
-      t.done = true;
+      t.done = t.order->finished();
       break;
     }
     if (t.stream) {
@@ -374,7 +374,9 @@ std::optional<error> feed_line_b(send_target& a, batch_builder& builder, const s
   auto& b = *a.line_b;
   const auto delay = static_cast<std::int64_t>(s.delay_b_us) * 1000;
   while (!b.done && b.order->issued() < a.order->issued()) {
-    const auto batch = builder.fill(b, a.order->issued() - b.order->issued());
+    // B takes only numbers A has passed: past one B drops itself, B's next
+    // copy must not go out before A's.
+    const auto batch = builder.fill(b, a.order->issued() - b.order->issued(), a.order->issued());
     const auto now = steady_ns();
     for (const auto& m : batch) {
       if (b.queue->full()) {

@@ -31,7 +31,13 @@ class send_order {
   [[nodiscard]] static result<send_order> make(std::uint64_t count, const faults& f) noexcept;
 
   /// The next sequence number to send; std::nullopt at the end of the run.
-  std::optional<std::uint64_t> next() noexcept;
+  std::optional<std::uint64_t> next() noexcept { return next_before(UINT64_MAX); }
+  /// The same, taken only from positions below `limit` (another order's
+  /// issued(): a second line never runs ahead of the main one, even past
+  /// numbers it drops itself); std::nullopt at the limit or the end.
+  std::optional<std::uint64_t> next_before(std::uint64_t limit) noexcept;
+  /// Whether the run is over: every position passed and no copy pending.
+  [[nodiscard]] bool finished() const noexcept { return position_ >= count_ && !held_; }
   /// How many sequence numbers the run has passed so far, sent or dropped:
   /// what an END marker carries (the count of the run when it completed).
   [[nodiscard]] std::uint64_t issued() const noexcept { return position_; }

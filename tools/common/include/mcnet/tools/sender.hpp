@@ -176,8 +176,10 @@ class batch_builder {
   /// The next min(`allowed`, batch) sequence numbers of `t`'s order, each a
   /// datagram: written by `t.stream` for a feed payload, else one whose
   /// first 40 bytes are its MCN1 header. Fewer when the order ends: `t.done`
-  /// is set then. The span is valid until the next fill().
-  std::span<const core::message> fill(send_target& t, std::uint64_t allowed);
+  /// is set then. Only positions below `limit` are taken (a B line follows
+  /// its main line's issued(); fewer then, and not done). The span is valid
+  /// until the next fill().
+  std::span<const core::message> fill(send_target& t, std::uint64_t allowed, std::uint64_t limit = UINT64_MAX);
 
  private:
   std::size_t size_;
