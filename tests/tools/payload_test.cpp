@@ -619,6 +619,36 @@ TEST(ReceivePayload, AutoTellsInterleavedSsrcsOfOneSourceApart) {
   }
 }
 
+// Five or six SSRCs in turn from one source: more than wait at once. The
+// ones past the limit count as raw until a slot frees, then start streams;
+// none pushes another out (which made every SSRC raw for the whole run).
+TEST(ReceivePayload, MoreInterleavedSsrcsThanWaitAtOnceStillBecomeStreams) {
+  for (std::uint32_t ssrcs : {5u, 6u}) {
+    SCOPED_TRACE(ssrcs);
+    fixture f;
+    f.start();
+    batch b;
+    for (std::uint16_t i = 0; i < 30; ++i) {
+      for (std::uint32_t k = 0; k < ssrcs; ++k) b.add(sender_a, rtp(static_cast<std::uint16_t>(100 + i), i * 3000u, 0xA0 + k, 96));
+    }
+    f.feed(b);
+    const auto s = f.summary();
+    std::size_t rtp_streams = 0;
+    std::int64_t raw_packets = 0;
+    for (const auto& st : s["streams"]) {
+      if (st["payload"] == "rtp") {
+        ++rtp_streams;
+        EXPECT_EQ(st["lost"], 0) << st;
+      } else {
+        raw_packets += st["packets"].get<std::int64_t>();
+      }
+    }
+    EXPECT_EQ(rtp_streams, ssrcs) << s;
+    EXPECT_EQ(raw_packets, static_cast<std::int64_t>(ssrcs) - 4) << "the first datagram of each SSRC past the 4 waiting: " << s;
+    EXPECT_EQ(s["total"]["packets"], 30 * static_cast<std::int64_t>(ssrcs)) << "every datagram counted once";
+  }
+}
+
 // A held datagram that no second one follows is raw in the summary, and its
 // packet line said it was held.
 TEST(ReceivePayload, AHeldDatagramSaysSoInItsPacketLine) {

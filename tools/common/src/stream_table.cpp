@@ -356,9 +356,17 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       // bytes are kept with it, within a budget (past it, the datagram is
       // not held and counts as raw, as one from a source with no room).
       const bool keep_ts = v->payload_type() == rtp_mp2t && !v->payload().empty();
+      // A new SSRC past the per-source limit takes the oldest slot only once
+      // that has waited `held_expiry`: evicting at once would make five
+      // SSRCs sent in turn push each other out for ever, all raw.
+      if (st != nullptr && !same && st->held.size() >= max_held_per_source &&
+          arrival - st->held.front().arrival < held_expiry) {
+        account_raw(raw_key, payload.size(), arrival, ttl, tos, interface_index, false, out);
+        return out;
+      }
       if (st != nullptr && (!keep_ts || held_bytes_ + v->payload().size() <= max_held_bytes)) {
-        // This SSRC's earlier one was not followed in sequence: raw. A new
-        // SSRC past the per-source limit makes room from the oldest.
+        // This SSRC's earlier one was not followed in sequence: raw; or the
+        // oldest waiting one, which waited long enough, is.
         if (same) {
           release_held_one(id, *st, *same);
         } else if (st->held.size() >= max_held_per_source) {

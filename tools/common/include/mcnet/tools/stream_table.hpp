@@ -207,8 +207,10 @@ class stream_table {
   /// Bytes of held payload-type-33 datagrams kept at most (all sources).
   static constexpr std::size_t max_held_bytes = std::size_t{16} << 20;
   /// SSRCs of one source whose first datagram waits at once; a further one
-  /// counts the oldest waiting as raw.
+  /// counts the oldest waiting as raw if that has waited `held_expiry`, else
+  /// counts as raw itself (and is held again when a slot frees).
   static constexpr std::size_t max_held_per_source = 4;
+  static constexpr std::chrono::nanoseconds held_expiry{std::chrono::seconds(1)};
   struct source_state {
     std::optional<payload_kind> sends;  ///< the protocol last recognised from it (not raw)
     std::vector<held_rtp> held;         ///< oldest first; one per SSRC, at most max_held_per_source
