@@ -592,6 +592,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   std::optional<error> send_error;
   std::size_t active = targets.size();
   std::size_t cursor = 0;
+  auto last_main_send = started;  // when the main line's last batch went: B's drain counts from it
   while (active > 0 && !stop_requested()) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
     if (s.duration && elapsed.count() >= *s.duration) break;
@@ -616,6 +617,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       t.sent += *sent;
       t.bytes += *sent * s.size;
       total_sent += *sent;
+      last_main_send = std::chrono::steady_clock::now();
     }
     if (!sent || *sent < batch.size()) {
       // A short batch hides the error of the first datagram not sent; those
@@ -635,8 +637,10 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       }
     }
   }
-  // The send phase ends with the main line's last datagram: the rate is
-  // over it, and the B lines' drain is said apart (docs/tools.md, "Lines").
+  // The send phase ends when the order is found done, one pacing interval
+  // after the main line's last datagram (N datagrams over N intervals: the
+  // rate is the one asked for); the B lines' drain is said apart, from the
+  // main line's last datagram (docs/tools.md, "Lines").
   const auto phase_end = std::chrono::steady_clock::now();
   const auto elapsed = std::chrono::duration<double>(phase_end - started).count();
   // The B lines' tail: what the main line passed, then the queued copies.
@@ -644,7 +648,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     if (!t.line_b || send_error) continue;
     if (auto e = feed_line_b(t, builder, s); e) send_error = *e;
   }
-  if (!send_error) send_error = drain_lines_b(targets, s.batch, phase_end);
+  if (!send_error) send_error = drain_lines_b(targets, s.batch, last_main_send);
   send_end_markers(targets, sender_id, session);
   print_summary(s, out, targets, total_sent, elapsed);
   if (send_error) return out.fail(exit_setup, *send_error);
