@@ -283,6 +283,8 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
        "--metrics-file cap.pcap: the same file as --pcap cap.pcap (or one of its rotated files)"},
       {"metrics-file", {"--pcap", "cap.pcap", "--pcap-rotate", "1", "--metrics-file", "./cap.pcap.3"},
        "--metrics-file ./cap.pcap.3: the same file as --pcap cap.pcap"},
+      {"line", {"--line", "A=239.1.1.1+2", "--line", "B=239.2.1.1"},
+       "--line B=239.2.1.1: 1 (group, port) pair, but --line A=239.1.1.1+2 has 2"},
       {"frobnicate", {"--frobnicate"}, "frobnicate"},
   };
   test::tools::expect_all_rejected(

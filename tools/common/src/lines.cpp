@@ -67,9 +67,10 @@ tl::expected<std::vector<line_def>, std::string> parse_lines(const std::vector<s
   // The k-th (group, port) of every line carries the same feed.
   for (std::size_t i = 1; i < lines.size(); ++i) {
     if (lines[i].groups.size() != lines[0].groups.size()) {
-      return tl::unexpected(fmt::format("--line {}: {} (group, port) pairs, but --line {} has {}: the k-th group of "
+      const auto n = lines[i].groups.size();
+      return tl::unexpected(fmt::format("--line {}: {} (group, port) pair{}, but --line {} has {}: the k-th group of "
                                         "each line carries the same feed, so every line needs as many",
-                                        values[i], lines[i].groups.size(), values[0], lines[0].groups.size()));
+                                        values[i], n, n == 1 ? "" : "s", values[0], lines[0].groups.size()));
     }
   }
   return lines;

@@ -116,7 +116,8 @@ bool metrics_overwrites_capture(const std::string& pcap, const std::string& metr
   const auto capture = resolve(pcap).string();
   const auto m = resolve(metrics).string();
   if (m == capture) return true;
-  if (m.size() > capture.size() + 1 && m.starts_with(capture + ".") &&
+  // Rotated files are FILE.1, FILE.2, ...: digits without a leading zero.
+  if (m.size() > capture.size() + 1 && m.starts_with(capture + ".") && m[capture.size() + 1] != '0' &&
       m.find_first_not_of("0123456789", capture.size() + 1) == std::string::npos) {
     return true;
   }
