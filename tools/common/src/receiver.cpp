@@ -368,7 +368,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
       warned_no_checker_ = true;
       out_.warn(fmt::format("more than {} MPEG-TS streams (one continuity checker of ~270 KiB per {} of --max-streams "
                             "{}): {}",
-                            std::max<std::size_t>(1, s_.max_streams / stream_table::streams_per_mpegts),
+                            std::max<std::size_t>(1, static_cast<std::size_t>(s_.max_streams) / stream_table::streams_per_mpegts),
                             stream_table::streams_per_mpegts, s_.max_streams,
                             a.untracked ? "datagrams of further MPEG-TS streams are counted as untracked only"
                                         : "further RTP streams of payload type 33 are not continuity-checked"));
