@@ -168,11 +168,16 @@ void stream_table::account_mpegts(stream& s, std::span<const std::byte> datagram
   if (datagram.size() % feed::mpegts::packet_size != 0) ++ts.sync_errors;
 }
 
-void stream_table::release_held_one(const source_id& id, source_state& st, std::size_t index) {
-  const auto h = std::move(st.held[index]);
+stream_table::held_rtp stream_table::take_held(source_state& st, std::size_t index) noexcept {
+  auto h = std::move(st.held[index]);
   st.held.erase(st.held.begin() + static_cast<std::ptrdiff_t>(index));
   --held_count_;
   held_bytes_ -= h.mpegts.size();
+  return h;
+}
+
+void stream_table::release_held_one(const source_id& id, source_state& st, std::size_t index) {
+  const auto h = take_held(st, index);
   accounted ignored;
   const stream_key raw_key{std::get<0>(id), std::get<1>(id), std::get<2>(id), true, 0, 0, payload_kind::raw};
   account_raw(raw_key, h.size, h.arrival, h.ttl, h.tos, h.interface_index, false, ignored);
@@ -336,17 +341,13 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       if (same && static_cast<std::uint16_t>(v->sequence() - st->held[*same].sequence) - 1u <
                       feed::rtp_sequence_tracker::max_dropout - 1u) {
         // The second of a steady pair: a stream, with the held datagram first.
-        const auto h = std::move(st->held[*same]);
-        st->held.erase(st->held.begin() + static_cast<std::ptrdiff_t>(*same));
-        --held_count_;
+        const auto h = take_held(*st, *same);
         auto* s = find_or_make(key, out);
         if (s == nullptr) {
-          held_bytes_ -= h.mpegts.size();
           ++untracked_;  // the held one too
           return out;
         }
         count(*s, key, h.size, h.arrival, h.ttl, h.tos, h.interface_index);
-        held_bytes_ -= h.mpegts.size();
         (void)account_rtp(*s, h.sequence, h.timestamp, h.payload_type, h.arrival, h.mpegts);
         count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
         out.no_checker = !account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());

@@ -231,6 +231,8 @@ class stream_table {
   void account_mpegts(stream& s, std::span<const std::byte> datagram);
   /// Count every datagram `st` holds as raw, oldest first.
   void release_held(const source_id& id, source_state& st);
+  /// Remove st.held[index] from the waiting ones (the held counts with it) and return it.
+  held_rtp take_held(source_state& st, std::size_t index) noexcept;
   /// Count st.held[index] as raw and forget it.
   void release_held_one(const source_id& id, source_state& st, std::size_t index);
 
