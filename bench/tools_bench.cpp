@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <mcnet/feed.hpp>
+#include <mcnet/feed/big_endian.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
 #include "alloc_counter.hpp"
@@ -45,17 +46,6 @@ constexpr std::uint16_t kPort = 5000;
 enum class kind { mcnet, moldudp64, rtp, mpegts, raw };
 
 using bytes = std::vector<std::byte>;
-
-void put_be64(std::byte* p, std::uint64_t v) {
-  for (int i = 7; i >= 0; --i, v >>= 8) p[i] = static_cast<std::byte>(v & 0xff);
-}
-void put_be32(std::byte* p, std::uint32_t v) {
-  for (int i = 3; i >= 0; --i, v >>= 8) p[i] = static_cast<std::byte>(v & 0xff);
-}
-void put_be16(std::byte* p, std::uint16_t v) {
-  p[0] = static_cast<std::byte>(v >> 8);
-  p[1] = static_cast<std::byte>(v & 0xff);
-}
 
 // 7 transport packets on PIDs 0x100 and 0x101 in turn, continuing `counters`.
 void fill_mpegts(bytes& b, feed::mpegts::continuity_counters& counters) {
@@ -120,15 +110,15 @@ struct workload {
       auto* p = datagrams[i].data();
       switch (k) {
         case kind::mcnet:
-          put_be64(p + 16, n);
-          put_be64(p + 24, 1'000'000'000 + n * 10'000);
+          feed::store_be<std::uint64_t>(p + 16, n);
+          feed::store_be<std::uint64_t>(p + 24, 1'000'000'000 + n * 10'000);
           break;
         case kind::moldudp64:
-          put_be64(p + 10, 1 + 3 * n);
+          feed::store_be<std::uint64_t>(p + 10, 1 + 3 * n);
           break;
         case kind::rtp:
-          put_be16(p + 2, static_cast<std::uint16_t>(n));
-          put_be32(p + 4, static_cast<std::uint32_t>(n * 900));
+          feed::store_be<std::uint16_t>(p + 2, static_cast<std::uint16_t>(n));
+          feed::store_be<std::uint32_t>(p + 4, static_cast<std::uint32_t>(n * 900));
           break;
         case kind::mpegts:
           fill_mpegts(datagrams[i], counters);
