@@ -23,11 +23,11 @@ result<arbiter> arbiter::make(std::size_t lines) noexcept {
   return arbiter(lines, std::move(times), std::move(first_line));
 }
 
-missing_range arbiter::end(std::uint64_t count) noexcept {
+missing_range arbiter::end(std::uint64_t count, bool confirmed) noexcept {
   for (std::size_t i = 0; i < lines_; ++i) {
-    if (line_[i].sequence.started()) line_[i].sequence.end(count);
+    if (line_[i].sequence.started()) line_[i].sequence.end(count, confirmed);
   }
-  return merged_.end(count);
+  return merged_.end(count, confirmed);
 }
 
 const arbiter::line_stats& arbiter::line(std::size_t line) const noexcept {

@@ -43,6 +43,32 @@ std::uint64_t sequence_tracker::clear_range(std::uint64_t from, std::uint64_t co
   return cleared;
 }
 
+arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
+  // The numbers the window leaves behind: those received among them had
+  // their bits in the positions the new numbers take, so clearing those
+  // positions counts them, and the rest expire as lost.
+  const std::uint64_t step = seq - highest_;
+  const std::uint64_t old_low = std::max(first_, window_low(highest_));
+  const std::uint64_t new_low = window_low(seq);
+  const std::uint64_t leaving = new_low > old_low ? new_low - old_low : 0;
+  std::uint64_t received_leaving = 0;
+  if (step >= window) {
+    received_leaving = in_window_;
+    seen_.fill(0);
+  } else {
+    received_leaving = clear_range(highest_ + 1, step);
+  }
+  expired_ += leaving - received_leaving;
+  in_window_ -= received_leaving;
+  const std::uint64_t previous = highest_;
+  highest_ = seq;
+  set_new(seq);
+  ++distinct_;
+  if (step == 1) return {verdict::in_order, seq, {}};
+  ++gaps_;
+  return {verdict::gap, seq, {previous + 1, step - 1}};
+}
+
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   if (!any_) {
     any_ = true;
@@ -52,29 +78,30 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     return {verdict::in_order, seq, {}};
   }
   if (seq > highest_) {
-    // The numbers the window leaves behind: those received among them had
-    // their bits in the positions the new numbers take, so clearing those
-    // positions counts them, and the rest expire as lost.
-    const std::uint64_t step = seq - highest_;
-    const std::uint64_t old_low = std::max(first_, window_low(highest_));
-    const std::uint64_t new_low = window_low(seq);
-    const std::uint64_t leaving = new_low > old_low ? new_low - old_low : 0;
-    std::uint64_t received_leaving = 0;
-    if (step >= window) {
-      received_leaving = in_window_;
-      seen_.fill(0);
-    } else {
-      received_leaving = clear_range(highest_ + 1, step);
+    if (seq - highest_ <= window) return advance(seq);
+    // Too far ahead for one datagram to claim: believed when the next follows.
+    if (pending_ == seq) {
+      ++duplicates_;  // a copy of the jump (an A/B line's): not a second claim
+      return {verdict::duplicate, seq, {}};
     }
-    expired_ += leaving - received_leaving;
-    in_window_ -= received_leaving;
-    const std::uint64_t previous = highest_;
-    highest_ = seq;
-    set_new(seq);
-    ++distinct_;
-    if (step == 1) return {verdict::in_order, seq, {}};
-    ++gaps_;
-    return {verdict::gap, seq, {previous + 1, step - 1}};
+    // A jump the stream has since caught up with is no longer one: the next
+    // far number is a jump of its own.
+    if (!pending_ || *pending_ <= highest_ + window || seq < *pending_ || seq - *pending_ >= window) {
+      pending_ = seq;
+      ++jumps_;
+      return {verdict::jump, seq, {}};
+    }
+    const std::uint64_t jumped = *pending_;
+    pending_.reset();
+    --jumps_;
+    if (jumped - highest_ > max_gap) {
+      (void)restart(jumped);
+      (void)add(seq);
+      return {verdict::restart, seq, {}};
+    }
+    const arrival gap = advance(jumped);
+    (void)add(seq);
+    return {verdict::confirmed, seq, gap.missing};
   }
   if (highest_ - seq >= window) {
     ++reordered_;  // too old to tell: counted as late, never as new
@@ -96,7 +123,17 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   return {verdict::reordered, seq, shown};
 }
 
-missing_range sequence_tracker::end(std::uint64_t count) noexcept {
+bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed) noexcept {
+  const bool repeated = confirmed || previous == last;
+  previous = last;
+  if (last <= highest_ || last - highest_ <= window) return true;
+  if (repeated && last - highest_ <= max_gap) return true;
+  ++unconfirmed_ends_;
+  return false;
+}
+
+missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
+  if (any_ && count > 0 && !believe(count - 1, end_claim_, confirmed)) return {};
   end_count_ = count;
   if (!any_ || highest_ == UINT64_MAX || count <= highest_ + 1) return {};
   return {highest_ + 1, count - highest_ - 1};
@@ -104,22 +141,49 @@ missing_range sequence_tracker::end(std::uint64_t count) noexcept {
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
   if (!any_ || highest_ == UINT64_MAX) return {};
+  if (next > 0 && !believe(next - 1, announce_claim_)) return {};
   const std::uint64_t from = std::max(highest_ + 1, announced_);
   announced_ = std::max(announced_, next);
   if (next <= from) return {};
   return {from, next - from};
 }
 
-void sequence_tracker::reset() noexcept {
+arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
+  if (any_) {
+    before_.received += distinct_;
+    before_.lost = saturating_add(before_.lost, lost_in_epoch());
+    before_.reordered += reordered_;
+    before_.duplicates += duplicates_;
+    before_.too_late += too_late_;
+    before_.gaps += gaps_;
+    before_.expired += expired_;
+    ++restarts_;
+  }
+  clear_epoch();
+  arrival a = add(seq);
+  a.kind = verdict::restart;
+  return a;
+}
+
+void sequence_tracker::clear_epoch() noexcept {
   any_ = false;
   announced_ = 0;
   first_ = highest_ = 0;
   distinct_ = reordered_ = duplicates_ = too_late_ = gaps_ = expired_ = in_window_ = 0;
   end_count_.reset();
+  pending_.reset();
+  end_claim_.reset();
+  announce_claim_.reset();
   seen_.fill(0);
 }
 
-std::uint64_t sequence_tracker::lost() const noexcept {
+void sequence_tracker::reset() noexcept {
+  clear_epoch();
+  jumps_ = restarts_ = unconfirmed_ends_ = 0;
+  before_ = {};
+}
+
+std::uint64_t sequence_tracker::lost_in_epoch() const noexcept {
   if (!any_) return 0;
   // Expected numbers are first_ .. last, which may be all 2^64 of them (a
   // hostile sender's 0 and UINT64_MAX): count them minus one, which fits,
@@ -130,6 +194,8 @@ std::uint64_t sequence_tracker::lost() const noexcept {
   const std::uint64_t expected_less_one = last - first_;
   return expected_less_one > distinct_ - 1 ? expected_less_one - (distinct_ - 1) : 0;
 }
+
+std::uint64_t sequence_tracker::lost() const noexcept { return saturating_add(before_.lost, lost_in_epoch()); }
 
 void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {
   max_seq_ = seq;
@@ -157,30 +223,18 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
       ++jumps_;
       return {verdict::jump, seq, {}};
     }
-    before_.received += current_.received();
-    before_.lost = saturating_add(before_.lost, current_.lost());
-    before_.reordered += current_.reordered();
-    before_.duplicates += current_.duplicates();
-    before_.too_late += current_.too_late();
-    current_.reset();
     init(seq);
-    ++restarts_;
-    arrival a = current_.add(seq);
-    a.kind = verdict::restart;
-    return a;
+    return current_.restart(seq);
   }
   // A duplicate or a reordered datagram, at most max_misorder behind.
   if (seq > max_seq_) {  // behind across a wrap: from the previous cycle
     if (cycles_ == 0) {  // before the first number's cycle: no extended number
-      ++before_.too_late;
-      ++before_.reordered;
+      ++early_too_late_;
       return {verdict::too_late, seq, {}};
     }
     return current_.add(cycles_ - seq_mod + seq);
   }
   return current_.add(cycles_ + seq);
 }
-
-std::uint64_t rtp_sequence_tracker::lost() const noexcept { return saturating_add(before_.lost, current_.lost()); }
 
 }  // namespace mcnet::feed

@@ -125,21 +125,97 @@ TEST(SequenceTracker, AHostileHighestNumberDoesNotWrapTheCount) {
   EXPECT_EQ(t.lost(), 0u);
   feed::sequence_tracker u;
   EXPECT_EQ(u.add(0).kind, verdict::in_order);
-  EXPECT_EQ(u.add(UINT64_MAX), expect_of(verdict::gap, UINT64_MAX, {1, UINT64_MAX - 1}));
-  EXPECT_EQ(u.expired(), UINT64_MAX - W) << "every number skipped but the window's last ones expired";
-  EXPECT_LE(u.expired(), u.lost());
-  EXPECT_EQ(u.lost(), UINT64_MAX - 1) << "0 and 2^64-1 came: the 2^64 - 2 numbers between them are lost, exactly";
-  EXPECT_EQ(u.received(), 2u);
+  EXPECT_EQ(u.add(UINT64_MAX), expect_of(verdict::jump, UINT64_MAX)) << "one datagram cannot claim 2^64 - 2 lost";
+  EXPECT_EQ(u.lost(), 0u);
+  EXPECT_EQ(u.jumps(), 1u);
+  // Followed by its next number, a jump past max_gap is a new epoch, not a loss.
+  EXPECT_EQ(u.add(UINT64_MAX - 5).kind, verdict::jump) << "a new far number replaces the one waiting";
+  EXPECT_EQ(u.add(UINT64_MAX - 4), expect_of(verdict::restart, UINT64_MAX - 4));
+  EXPECT_EQ(u.restarts(), 1u);
+  EXPECT_EQ(u.jumps(), 1u) << "UINT64_MAX was never followed; UINT64_MAX - 5 counts in the new epoch";
+  EXPECT_EQ(u.lost(), 0u);
+  EXPECT_EQ(u.received(), 3u) << "0, then UINT64_MAX - 5 and - 4";
+  EXPECT_EQ(u.first(), UINT64_MAX - 5);
+  EXPECT_EQ(u.add(UINT64_MAX), expect_of(verdict::gap, UINT64_MAX, {UINT64_MAX - 3, 3}));
+  EXPECT_EQ(u.lost(), 3u);
+  EXPECT_EQ(u.expired(), 0u);
+}
+
+TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
+  constexpr std::uint64_t G = feed::sequence_tracker::max_gap;
+  feed::sequence_tracker t;
+  t.add(7);
+  EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::jump, 7 + W + 1)) << "one past what one datagram may claim";
+  EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::duplicate, 7 + W + 1)) << "its copy (another line's) is no second claim";
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.add(7 + W + 3), expect_of(verdict::confirmed, 7 + W + 3, {8, W})) << "followed: the outage was real";
+  EXPECT_EQ(t.received(), 3u);
+  EXPECT_EQ(t.lost(), W + 1) << "8 .. 7 + W, and 9 + W";
+  EXPECT_EQ(t.jumps(), 0u);
+  EXPECT_EQ(t.gaps(), 2u);
+  EXPECT_EQ(t.expired(), 3u) << "8, 9 and 10 left the window missing";
+  // Exactly max_gap ahead, followed: still a gap.
+  const std::uint64_t h = t.highest();
+  EXPECT_EQ(t.add(h + G).kind, verdict::jump);
+  EXPECT_EQ(t.add(h + G + 1), expect_of(verdict::confirmed, h + G + 1, {h + 1, G - 1}));
+  EXPECT_EQ(t.lost(), W + 1 + G - 1);
+  EXPECT_EQ(t.restarts(), 0u);
+  // One further: a new epoch; the counts so far stay.
+  const std::uint64_t lost_before = t.lost();
+  const std::uint64_t h2 = t.highest();
+  EXPECT_EQ(t.add(h2 + G + 1).kind, verdict::jump);
+  EXPECT_EQ(t.add(h2 + G + 2), expect_of(verdict::restart, h2 + G + 2));
+  EXPECT_EQ(t.lost(), lost_before);
+  EXPECT_EQ(t.received(), 7u);
+  EXPECT_EQ(t.restarts(), 1u);
+  // A jump the stream catches up with is forgotten: the next far number is its own jump.
+  feed::sequence_tracker c;
+  c.add(0);
+  EXPECT_EQ(c.add(W + 5).kind, verdict::jump);
+  for (std::uint64_t n = 1; n <= 10; ++n) EXPECT_EQ(c.add(n).kind, verdict::in_order);
+  EXPECT_EQ(c.add(10 + W + 1).kind, verdict::jump) << "not within the window after W + 5 any more: a fresh claim";
+  EXPECT_EQ(c.lost(), 0u);
+}
+
+TEST(SequenceTracker, AFarEndOrAnnouncementNeedsToBeRepeated) {
+  constexpr std::uint64_t G = feed::sequence_tracker::max_gap;
+  feed::sequence_tracker t;
+  t.add(0);
+  t.add(1);
+  EXPECT_EQ(t.end(UINT64_MAX), feed::missing_range{}) << "a forged END cannot claim 2^64 - 3 lost";
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.end(UINT64_MAX), feed::missing_range{}) << "not even twice: past max_gap";
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.unconfirmed_ends(), 2u);
+  EXPECT_EQ(t.end(2 + W + 1), feed::missing_range{}) << "a tail of W + 1 once";
+  EXPECT_EQ(t.end(2 + W + 1), (feed::missing_range{2, W + 1})) << "and again: mcast-send's END is repeated";
+  EXPECT_EQ(t.lost(), W + 1);
+  EXPECT_EQ(t.end(2 + W), (feed::missing_range{2, W})) << "a tail of W is believed at once";
+  feed::sequence_tracker c;
+  c.add(0);
+  EXPECT_EQ(c.end(G + 2, /*confirmed=*/true), feed::missing_range{}) << "past max_gap even so";
+  EXPECT_EQ(c.end(G + 1, /*confirmed=*/true), (feed::missing_range{1, G})) << "the caller saw it twice";
+  EXPECT_EQ(c.lost(), G);
+  // MoldUDP64 heartbeats: the same rule.
+  feed::sequence_tracker m;
+  m.add(1);
+  EXPECT_EQ(m.announce(UINT64_MAX), feed::missing_range{});
+  EXPECT_EQ(m.announce(2 + 2 * W), feed::missing_range{});
+  EXPECT_EQ(m.lost(), 0u);
+  EXPECT_EQ(m.announce(2 + 2 * W), (feed::missing_range{2, 2 * W})) << "the next heartbeat says the same";
+  EXPECT_EQ(m.lost(), 2 * W);
+  EXPECT_EQ(m.unconfirmed_ends(), 2u);
 }
 
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
   feed::sequence_tracker t;
   t.add(0);
+  t.add(W);  // as far ahead as one datagram is believed
   t.add(W + 10);
   EXPECT_EQ(t.add(0), expect_of(verdict::too_late, 0));
   EXPECT_EQ(t.add(5), expect_of(verdict::too_late, 5));
   EXPECT_EQ(t.add(10), expect_of(verdict::too_late, 10)) << "exactly the window behind";
-  EXPECT_EQ(t.received(), 2u);
+  EXPECT_EQ(t.received(), 3u);
   EXPECT_EQ(t.too_late(), 3u);
   EXPECT_EQ(t.reordered(), 3u) << "too-late arrivals count as reordered, as mcast-recv reports them";
   // Within the window the bitmap tells duplicates from late arrivals.
@@ -191,10 +267,18 @@ TEST(SequenceTracker, NumbersMissingWhenTheWindowLeavesThemExpire) {
 TEST(SequenceTracker, ALongJumpDoesNotWalkTheNumbersItSkips) {
   feed::sequence_tracker t;
   t.add(0);
-  // 10^5 jumps of 2^40: a loop over the skipped numbers would never end.
-  for (std::uint64_t i = 1; i <= 100'000; ++i) ASSERT_EQ(t.add(i << 40).kind, verdict::gap);
-  EXPECT_EQ(t.received(), 100'001u);
-  EXPECT_EQ(t.gaps(), 100'000u);
+  // 10^5 followed jumps of 2^40 (new epochs) and of 2^31 (gaps): a loop over
+  // the skipped numbers would never end.
+  for (std::uint64_t i = 1; i <= 50'000; ++i) {
+    ASSERT_EQ(t.add(i << 40).kind, verdict::jump);
+    ASSERT_EQ(t.add((i << 40) + 1).kind, verdict::restart);
+    ASSERT_EQ(t.add((i << 40) + 1 + (1u << 31)).kind, verdict::jump);
+    ASSERT_EQ(t.add((i << 40) + 2 + (1u << 31)).kind, verdict::confirmed);
+  }
+  EXPECT_EQ(t.received(), 200'001u);
+  EXPECT_EQ(t.restarts(), 50'000u);
+  EXPECT_EQ(t.gaps(), 50'000u);
+  EXPECT_EQ(t.lost(), std::uint64_t{50'000} * ((1u << 31) - 1));
 }
 
 TEST(SequenceTracker, ResetForgetsEverything) {
@@ -220,11 +304,15 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
   std::uint64_t first = 0, highest = 0, expired_checked = 0;
   bool any = false;
   std::uint64_t next = 1'000'000;
+  // A jump waiting to be followed (0: none; the model's jumps are far above 0).
+  std::uint64_t pending = 0;
+  std::uint64_t jumps = 0, confirmed = 0;
   for (int i = 0; i < 300'000; ++i) {
     std::uint64_t seq = 0;
     switch (rng() % 16) {
       case 0: seq = next + rng() % 100; break;                              // a gap
       case 1: seq = next + W + rng() % W; break;                            // a jump past the window
+      case 4: seq = pending != 0 ? pending + rng() % 4 : next; break;          // after a jump: its copy, or followed
       case 2: seq = highest - std::min<std::uint64_t>(highest, rng() % (2 * W)); break;  // late, maybe too late
       case 3: seq = highest - std::min<std::uint64_t>(highest, rng() % 64); break;       // a little late
       default: seq = next; break;
@@ -235,10 +323,24 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       any = true;
       first = highest = seq;
       seen.insert(seq);
-    } else if (seq > highest) {
+    } else if (seq > highest && seq - highest <= W) {
       if (seq > highest + 1) want = {verdict::gap, seq, {highest + 1, seq - highest - 1}};
       highest = seq;
       seen.insert(seq);
+    } else if (seq > highest && pending == seq) {
+      want.kind = verdict::duplicate;
+    } else if (seq > highest && pending > highest + W && seq > pending && seq - pending < W) {
+      want = {verdict::confirmed, seq, {highest + 1, pending - highest - 1}};
+      seen.insert(pending);
+      seen.insert(seq);
+      highest = seq;
+      pending = 0;
+      --jumps;
+      ++confirmed;
+    } else if (seq > highest) {
+      want.kind = verdict::jump;
+      pending = seq;
+      ++jumps;
     } else if (highest - seq >= W) {
       want.kind = verdict::too_late;
     } else if (seen.count(seq) != 0) {
@@ -264,6 +366,8 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
   EXPECT_EQ(t.received(), seen.size());
   EXPECT_EQ(t.first(), first);
   EXPECT_EQ(t.lost(), highest + 1 - first - seen.size());
+  EXPECT_EQ(t.jumps(), jumps);
+  EXPECT_GT(confirmed, 100u);
   EXPECT_GT(t.too_late(), 0u);
   EXPECT_GT(t.duplicates(), 0u);
   EXPECT_GT(expired_checked, 50u);
@@ -351,7 +455,7 @@ TEST(RtpSequenceTracker, TwoSequentialDatagramsAfterAJumpRestartTheCount) {
   EXPECT_EQ(t.add(104), expect_of(verdict::jump, 104)) << "the old numbers are the jump now";
   EXPECT_EQ(t.received(), 4u + 2u) << "totals keep the run before the restart";
   EXPECT_EQ(t.lost(), 1u + 1u);
-  EXPECT_EQ(t.current().received(), 2u);
+  EXPECT_EQ(t.current().first(), 20'001u) << "the new epoch's first number; the jump 20'000 is not counted (A.1)";
 }
 
 TEST(RtpSequenceTracker, ALateNumberFromBeforeTheFirstCycleIsTooLate) {

@@ -180,13 +180,13 @@ TEST(ReceiveSession, UntrackedStreamsAreWarnedAboutOnce) {
   f.settings.json_output = true;
   f.start();
   batch b;
-  b.add(sender_a, 0).add(sender_b, 0).add(sender_b, 1);
+  b.add(sender_a, 0).add(sender_a, 1).add(sender_b, 0).add(sender_b, 1);
   f.feed(b);
-  EXPECT_EQ(f.session->counted(), 3u) << "untracked datagrams still count towards --count";
+  EXPECT_EQ(f.session->counted(), 4u) << "untracked datagrams still count towards --count";
   EXPECT_EQ(f.table->untracked(), 2u);
   EXPECT_EQ(f.err.str(),
-            "mcast-recv: warning: more than 1 streams (--max-streams): datagrams of further streams are counted as "
-            "untracked only\n");
+            "mcast-recv: warning: more than 1 active streams (--max-streams) and none ended, single-datagram or idle "
+            "to evict: datagrams of further streams are counted as untracked only\n");
   f.session->summary();
   const auto events = f.events();
   const auto* summary = test::tools::find_event(events, "summary");

@@ -22,18 +22,20 @@ json stream() {
     "interface":{"name":"eth0","index":2},"packets":10,"bytes":1000,"rate_pps":10.0,"rate_bps":8000.0,"lost":0,
     "reordered":0,"duplicates":0,"ttl":1,"tos":184,"latency_ns":{"min":1,"p50":2,"p99":3,"max":4},"jitter_ns":0.5,
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
-    "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null})");
+    "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0})");
 }
 
 json summary() {
   return {{"event", "summary"}, {"time", 1.7e9}, {"streams", json::array({stream()})},
-          {"total", {{"packets", 10}, {"bytes", 1000}, {"lost", 0}, {"reordered", 0}, {"duplicates", 0}, {"kernel_drops", 0}}}};
+          {"total", {{"packets", 10}, {"bytes", 1000}, {"lost", 0}, {"reordered", 0}, {"duplicates", 0}, {"kernel_drops", 0},
+                     {"jumps", 0}, {"restarts", 0}, {"evicted", 0}, {"stray_ends", 0}}}};
 }
 
 TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   EXPECT_EQ(schema_errors(summary()), std::vector<std::string>{});
   auto foreign = summary();
-  for (const char* k : {"sender_id", "session", "lost", "reordered", "duplicates", "latency_ns", "jitter_ns"}) {
+  for (const char* k : {"sender_id", "session", "lost", "reordered", "duplicates", "latency_ns", "jitter_ns", "jumps",
+                        "restarts"}) {
     foreign["streams"][0][k] = nullptr;
   }
   EXPECT_EQ(schema_errors(foreign), std::vector<std::string>{}) << "unknown values are null";

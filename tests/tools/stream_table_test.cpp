@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <chrono>
 
 #include <mcnet/tools/send_plan.hpp>
 #include <mcnet/tools/stream_table.hpp>
@@ -78,15 +79,107 @@ TEST(StreamTable, LossRatioIsLostOverPacketsPlusLostAsToolsMdSays) {
 
 TEST(StreamTable, StreamsPastTheLimitAreCountedAsUntrackedOnly) {
   tools::stream_table t(2);
-  for (std::uint32_t session = 1; session <= 5; ++session) {
+  // Two live streams of two datagrams each: none may give its place.
+  for (std::uint32_t session = 1; session <= 2; ++session) {
+    for (std::uint64_t seq = 0; seq < 2; ++seq) t.add(kGroup, 5000, kSource, datagram(session, seq, kT0), kT0, -1, -1);
+  }
+  for (std::uint32_t session = 3; session <= 5; ++session) {
     const auto a = t.add(kGroup, 5000, kSource, datagram(session, 0, kT0), kT0, -1, -1);
-    EXPECT_EQ(a.untracked, session > 2) << session;
+    EXPECT_TRUE(a.untracked) << session;
     EXPECT_TRUE(a.header) << "the header is still decoded";
   }
-  t.add(kGroup, 5000, kSource, datagram(1, 1, kT0), kT0, -1, -1);  // a kept stream goes on
+  t.add(kGroup, 5000, kSource, datagram(1, 2, kT0), kT0, -1, -1);  // a kept stream goes on
   EXPECT_EQ(t.streams().size(), 2u);
   EXPECT_EQ(t.untracked(), 3u);
-  EXPECT_EQ(t.sum().packets, 3u) << "untracked datagrams are in no total";
+  EXPECT_EQ(t.evicted(), 0u);
+  EXPECT_EQ(t.sum().packets, 5u) << "untracked datagrams are in no total";
+}
+
+TEST(StreamTable, AFullTableEvictsEndedThenSingleDatagramThenIdleStreams) {
+  using namespace std::chrono_literals;
+  tools::stream_table t(4);
+  // 1: ended; 2: one datagram; 3: idle (last datagram at kT0); 4: live.
+  t.add(kGroup, 5000, kSource, datagram(1, 0, kT0), kT0, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(1, 2, kT0), kT0, -1, -1);  // 1 lost
+  t.add(kGroup, 5000, kSource, datagram(1, 3, kT0, true), kT0, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(2, 0, kT0), kT0, -1, -1);  // 11 s old by then: junk
+  t.add(kGroup, 5000, kSource, datagram(3, 0, kT0), kT0, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(3, 1, kT0), kT0, -1, -1);
+  const auto later = kT0 + 11s;
+  t.add(kGroup, 5000, kSource, datagram(4, 0, later), later, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(4, 1, later), later, -1, -1);
+  ASSERT_EQ(t.streams().size(), 4u);
+  const auto before = t.sum();
+  // Each new stream takes the place of the least valuable one.
+  auto session_kept = [&t](std::uint32_t session) {
+    for (const auto& [k, s] : t.streams()) {
+      if (k.session == session) return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(5, 0, later), later, -1, -1).untracked);
+  EXPECT_FALSE(session_kept(1)) << "the ended stream went first";
+  EXPECT_TRUE(session_kept(2));
+  t.add(kGroup, 5000, kSource, datagram(5, 1, later), later, -1, -1);
+  EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(6, 0, later), later, -1, -1).untracked);
+  EXPECT_FALSE(session_kept(2)) << "then the single datagram";
+  t.add(kGroup, 5000, kSource, datagram(6, 1, later), later, -1, -1);
+  EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(7, 0, later), later, -1, -1).untracked);
+  EXPECT_FALSE(session_kept(3)) << "then the idle one";
+  EXPECT_TRUE(session_kept(4));
+  t.add(kGroup, 5000, kSource, datagram(7, 1, later), later, -1, -1);
+  EXPECT_TRUE(t.add(kGroup, 5000, kSource, datagram(8, 0, later), later, -1, -1).untracked) << "all four are live";
+  // A single datagram younger than junk_after may be a real stream starting.
+  tools::stream_table y(1);
+  y.add(kGroup, 5000, kSource, datagram(1, 0, kT0), kT0, -1, -1);
+  EXPECT_TRUE(y.add(kGroup, 5000, kSource, datagram(2, 0, kT0 + 500ms), kT0 + 500ms, -1, -1).untracked);
+  EXPECT_FALSE(y.add(kGroup, 5000, kSource, datagram(3, 0, kT0 + 1s), kT0 + 1s, -1, -1).untracked);
+  EXPECT_EQ(t.evicted(), 3u);
+  EXPECT_EQ(t.untracked(), 1u);
+  // Nothing the evicted streams counted is lost from the totals.
+  const auto after = t.sum();
+  EXPECT_EQ(after.packets, before.packets + 6);
+  EXPECT_EQ(after.lost, 1u) << "stream 1's lost number stays counted";
+  EXPECT_DOUBLE_EQ(t.loss_ratio(), 1.0 / static_cast<double>(before.packets + 6 + 1));
+}
+
+TEST(StreamTable, AnEndAloneIsNoStream) {
+  tools::stream_table t(4);
+  for (std::uint32_t session = 1; session <= 100; ++session) {
+    const auto a = t.add(kGroup, 5000, kSource, datagram(session, UINT64_MAX, kT0, true), kT0, -1, -1);
+    EXPECT_TRUE(a.is_end());
+  }
+  EXPECT_EQ(t.streams().size(), 0u);
+  EXPECT_EQ(t.stray_ends(), 100u);
+  EXPECT_EQ(t.untracked(), 0u);
+  t.add(kGroup, 5000, kSource, datagram(1, 0, kT0), kT0, -1, -1);
+  EXPECT_EQ(t.streams().size(), 1u) << "the real feed has its place";
+}
+
+TEST(StreamTable, OneHostileDatagramCannotClaimAbsurdLoss) {
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 10; ++seq) {
+    if (seq != 4) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  }
+  t.add(kGroup, 5000, kSource, datagram(1, std::uint64_t{1} << 63, kT0), kT0, -1, -1);  // a jump of 2^63
+  t.add(kGroup, 5000, kSource, datagram(1, 10, kT0), kT0, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(1, UINT64_MAX, kT0, true), kT0, -1, -1);  // a forged END
+  t.add(kGroup, 5000, kSource, datagram(1, 11, kT0), kT0, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(1, 12, kT0, true), kT0, -1, -1);  // the real END
+  const auto sum = t.sum();
+  EXPECT_EQ(sum.lost, 1u) << "4 only";
+  EXPECT_EQ(sum.jumps, 1u);
+  EXPECT_EQ(sum.packets, 12u) << "the jump is a datagram received, though its number is not believed";
+  EXPECT_LT(t.loss_ratio(), 0.1);
+}
+
+TEST(StreamTable, MaxStreamsIsBoundedByMemory) {
+  const tools::stream_table t(10'000'000, tools::payload_mode::auto_detect, std::nullopt,
+                              std::size_t{100} * tools::stream_table::bytes_per_stream);
+  EXPECT_EQ(t.limit(), 100u);
+  EXPECT_EQ(t.requested_limit(), 10'000'000u);
+  const tools::stream_table plenty(50, tools::payload_mode::auto_detect, std::nullopt, std::size_t{1} << 40);
+  EXPECT_EQ(plenty.limit(), 50u);
 }
 
 TEST(StreamTable, ForeignPacketsAreCountedWithoutSequenceStatistics) {

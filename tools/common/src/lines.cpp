@@ -130,7 +130,7 @@ void line_merge::end_feed(feed_state& f) noexcept {
   if (!merged.started() || merged.ended()) return;
   // An RTP feed has no end marker; an END lower than numbers already seen
   // cannot cut them off: the highest seen bounds the feed then.
-  f.arbiter.end(std::max(f.end_count.value_or(0), merged.highest() + 1));
+  f.arbiter.end(std::max(f.end_count.value_or(0), merged.highest() + 1), /*confirmed=*/true);
 }
 
 void line_merge::retire(std::size_t index) noexcept {
@@ -172,7 +172,8 @@ line_merge::feed_state* line_merge::find_or_start(const feed_id& id) noexcept {
     retire(idlest);
   }
   ++feed_count_;
-  feeds_.push_back(feed_state{id, std::move(*a), std::nullopt, std::nullopt, offers_});
+  feeds_.push_back(feed_state{.id = id, .arbiter = std::move(*a), .end_count = std::nullopt, .end_claim = std::nullopt,
+                              .rtp_highest = std::nullopt, .last_used = offers_});
   return &feeds_.back();
 }
 
@@ -191,9 +192,15 @@ bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arriva
     // An END, an end of session, or a MoldUDP64 heartbeat: the next number
     // the sender would use, so the tail before it counts at the end. It
     // starts no feed: a feed is its numbers.
+    // One forged END cannot claim a tail of 2^64: past the window it
+    // counts when given twice (sequence_tracker::end's rule).
+    const std::uint64_t claim = *a.sequence;
     for (auto& f : feeds_) {
       if (f.id == id) {
-        f.end_count = std::max(f.end_count.value_or(0), *a.sequence);
+        const auto& m = f.arbiter.merged();
+        const bool near = !m.started() || claim <= m.highest() || claim - m.highest() <= feed::sequence_tracker::window + 1;
+        if (near || f.end_claim == claim) f.end_count = std::max(f.end_count.value_or(0), claim);
+        f.end_claim = claim;
         f.last_used = offers_;
       }
     }

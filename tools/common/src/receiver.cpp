@@ -298,6 +298,14 @@ receive_session::receive_session(const recv_settings& s, const reporter& out, st
 }
 
 void receive_session::start() {
+  if (table_.limit() < table_.requested_limit()) {
+    out_.warn_event(fmt::format("--max-streams {} would need about {} MB; half the available memory holds {} "
+                                "streams, so at most {} are kept",
+                                table_.requested_limit(),
+                                table_.requested_limit() / 1'000'000 * stream_table::bytes_per_stream,
+                                table_.limit(), table_.limit()),
+                    "max_streams_bounded");
+  }
   started_ = now_();
   last_report_ = started_;
   if (metrics_) write_metrics(kernel_drops_());
@@ -375,9 +383,15 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (a.untracked && !a.no_checker && !warned_untracked_) {
       warned_untracked_ = true;
-      out_.warn(fmt::format("more than {} streams (--max-streams): datagrams of further streams are counted as "
-                            "untracked only",
-                            s_.max_streams));
+      out_.warn(fmt::format("more than {} active streams (--max-streams{}) and none ended, single-datagram or idle "
+                            "to evict: datagrams of further streams are counted as untracked only",
+                            table_.limit(), table_.limit() < table_.requested_limit() ? ", bounded by memory" : ""));
+    }
+    if (table_.evicted() > 0 && !warned_evicted_) {
+      warned_evicted_ = true;
+      out_.warn(fmt::format("the stream table is full ({} streams): ended, single-datagram and idle streams are "
+                            "evicted to make room (their counts stay in the totals)",
+                            table_.limit()));
     }
     if (a.malformed && !warned_malformed_) {
       warned_malformed_ = true;
@@ -406,7 +420,15 @@ void receive_session::interval_report(double span) {
   // Lost may shrink when late datagrams fill gaps counted before.
   total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
   total["untracked"] = table_.untracked() - previous_untracked_;
+  total["jumps"] = sum.jumps - previous_sum_.jumps;
+  total["restarts"] = sum.restarts - previous_sum_.restarts;
+  total["evicted"] = table_.evicted() - previous_evicted_;
   previous_untracked_ = table_.untracked();
+  if (table_.evicted() != previous_evicted_) {
+    // The evicted streams' interval baselines go with them (the totals keep their counts).
+    std::erase_if(previous_, [this](const auto& entry) { return !table_.streams().contains(entry.first); });
+    previous_evicted_ = table_.evicted();
+  }
   out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", since_start, delta.packets,
                         span, drops - previous_drops_));
   json streams = json::array();
@@ -447,6 +469,8 @@ void receive_session::summary() {
   if (lines_) lines_->finish();
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
+  total["evicted"] = table_.evicted();
+  total["stray_ends"] = table_.stray_ends();
   total["loss_percent"] = loss_ratio() * 100;
   if (capture_) {
     capture_->flush();
@@ -461,12 +485,23 @@ void receive_session::summary() {
   }
   out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
               {"lines", lines}});
+  std::string notes;
+  if (table_.untracked() > 0) {
+    notes += fmt::format(" ({} datagrams of streams past the table's {} untracked)", table_.untracked(), table_.limit());
+  }
+  if (table_.evicted() > 0) {
+    notes += fmt::format(" ({} ended, single-datagram or idle streams evicted to make room; their counts are in "
+                         "these totals)",
+                         table_.evicted());
+  }
+  if (sum.jumps > 0 || sum.restarts > 0) {
+    notes += fmt::format(" ({} datagrams too far ahead to believe, not counted; {} new epochs)", sum.jumps,
+                         sum.restarts);
+  }
+  if (table_.stray_ends() > 0) notes += fmt::format(" ({} end markers of streams never seen)", table_.stray_ends());
   out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
                         "in {:.3f} s{}",
-                        sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, since_start,
-                        table_.untracked() > 0
-                            ? fmt::format(" ({} datagrams of streams past --max-streams untracked)", table_.untracked())
-                            : std::string()));
+                        sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, since_start, notes));
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
                           captured_ends_, *s_.pcap,

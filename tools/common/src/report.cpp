@@ -96,7 +96,9 @@ json stream_json(const stream_key& k, const stream& s, double seconds, const jso
           {"cc_errors", ts ? json(ts->continuity.totals().cc_errors) : json(nullptr)},
           {"sync_errors", ts ? json(ts->sync_errors) : json(nullptr)},
           {"pids", ts ? json(ts->pids) : json(nullptr)},
-          {"malformed", or_null(raw || ts != nullptr, s.malformed)}};
+          {"malformed", or_null(raw || ts != nullptr, s.malformed)},
+          {"jumps", or_null(seq, t.jumps)},
+          {"restarts", or_null(seq, t.restarts)}};
 }
 
 json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface) {
@@ -122,13 +124,15 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   delta("cc_errors", &totals::cc_errors);
   delta("sync_errors", &totals::sync_errors);
   delta("malformed", &totals::malformed);
+  delta("jumps", &totals::jumps);
+  delta("restarts", &totals::restarts);
   before = now;
   return j;
 }
 
 json totals_json(const totals& t, std::uint64_t kernel_drops) {
   return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", t.lost}, {"reordered", t.reordered},
-          {"duplicates", t.duplicates}, {"kernel_drops", kernel_drops}};
+          {"duplicates", t.duplicates}, {"kernel_drops", kernel_drops}, {"jumps", t.jumps}, {"restarts", t.restarts}};
 }
 
 json packet_json(const packet_view& p, const accounted& a, const json& iface) {
@@ -182,8 +186,9 @@ constexpr std::array<const char*, 21> columns{
     "packets",  "bytes",    "rate_pps",  "rate_bps",       "lost",           "reordered",      "duplicates",
     "ttl",      "tos",      "latency_min_ns", "latency_p50_ns", "latency_p99_ns", "latency_max_ns", "jitter_ns"};
 // Appended after first_packet_ms (older scripts read the columns before by position).
-constexpr std::array<const char*, 9> payload_columns{"payload",   "messages",    "heartbeats", "end_of_session", "ssrc",
-                                                     "cc_errors", "sync_errors", "pids",       "malformed"};
+constexpr std::array<const char*, 11> payload_columns{"payload",   "messages",    "heartbeats", "end_of_session",
+                                                      "ssrc",      "cc_errors",   "sync_errors", "pids",
+                                                      "malformed", "jumps",       "restarts"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -266,6 +271,9 @@ std::string stream_text(const json& s) {
                         text(s["pids"]));
   }
   if (!s["malformed"].is_null() && s["malformed"] != 0) line += fmt::format("  malformed {}", text(s["malformed"]));
+  // Rare, and a sign of a restarted or hostile sender: shown when they happened.
+  if (!s["jumps"].is_null() && s["jumps"] != 0) line += fmt::format("  jumps {}", text(s["jumps"]));
+  if (!s["restarts"].is_null() && s["restarts"] != 0) line += fmt::format("  restarts {}", text(s["restarts"]));
   line += fmt::format("  ttl {} tos {}", text(s["ttl"]), text(s["tos"]));
   if (!s["latency_ns"].is_null()) {
     const auto& l = s["latency_ns"];

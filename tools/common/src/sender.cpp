@@ -498,27 +498,32 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
 
 // The end of each group's run, 3 times: MCN1 END (sequence = how many
 // sequence numbers the run had) or a MoldUDP64 end of session (sequence =
-// the next message's); RTP and MPEG-TS have none.
+// the next message's); RTP and MPEG-TS have none. The three rounds are
+// spaced (end_marker_offsets): a receiver whose queue overflowed at the end
+// of the run drops markers sent back to back with the tail, and then cannot
+// count the tail; one that drains its queue in time gets a later one.
 void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id, std::uint32_t session) {
   std::vector<send_target*> all;
   for (auto& t : targets) {
     all.push_back(&t);
     if (t.line_b) all.push_back(t.line_b.get());
   }
-  for (auto* tp : all) {
-    auto& t = *tp;
-    std::array<std::byte, feed::test_header::size> b{};
-    std::size_t n = b.size();
-    if (t.stream) {
-      n = t.stream->write_end(t.order->issued(), b);
-    } else {
-      feed::test_header end{.flags = feed::test_header::flag_end, .sender_id = sender_id, .session = session,
-                            .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
-                            .length = static_cast<std::uint32_t>(feed::test_header::size)};
-      (void)end.build(b);  // b is test_header::size bytes
-    }
-    if (n == 0) continue;
-    for (int i = 0; i < 3; ++i) {
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto offset : end_marker_offsets) {
+    std::this_thread::sleep_until(start + offset);
+    for (auto* tp : all) {
+      auto& t = *tp;
+      std::array<std::byte, feed::test_header::size> b{};
+      std::size_t n = b.size();
+      if (t.stream) {
+        n = t.stream->write_end(t.order->issued(), b);
+      } else {
+        feed::test_header end{.flags = feed::test_header::flag_end, .sender_id = sender_id, .session = session,
+                              .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
+                              .length = static_cast<std::uint32_t>(feed::test_header::size)};
+        (void)end.build(b);  // b is test_header::size bytes
+      }
+      if (n == 0) continue;
       (void)core::write_to(t.sock, core::message{.buffer = b, .size = n},
                            core::wait_policy::deadline(std::chrono::milliseconds(100)));
     }

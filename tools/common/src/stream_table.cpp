@@ -3,6 +3,9 @@
 #include <mcnet/tools/stream_table.hpp>
 
 #include <algorithm>
+#include <fstream>
+#include <new>
+#include <string>
 
 #include <mcnet/feed/moldudp64.hpp>
 #include <mcnet/feed/rtp.hpp>
@@ -21,6 +24,45 @@ std::optional<payload_mode> parse_payload_mode(std::string_view text) noexcept {
 }
 
 
+namespace {
+
+// Half of MemAvailable (/proc/meminfo), in bytes; none when unreadable.
+std::optional<std::size_t> half_available_memory() {
+  std::ifstream in("/proc/meminfo");
+  std::string name;
+  std::size_t kib = 0;
+  std::string unit;
+  while (in >> name >> kib >> unit) {
+    if (name == "MemAvailable:") return kib / 2 * 1024;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+stream_table::stream_table(std::size_t max_streams, payload_mode mode, std::optional<std::uint32_t> rtp_clock_hz,
+                           std::optional<std::size_t> memory_bytes)
+    : max_streams_(max_streams), requested_(max_streams), mode_(mode), rtp_clock_(rtp_clock_hz) {
+  if (!memory_bytes) memory_bytes = half_available_memory();
+  if (memory_bytes) max_streams_ = std::clamp<std::size_t>(*memory_bytes / bytes_per_stream, 1, max_streams);
+}
+
+void totals::add(const totals& o) noexcept {
+  packets += o.packets;
+  bytes += o.bytes;
+  lost = feed::saturating_add(lost, o.lost);
+  reordered += o.reordered;
+  duplicates += o.duplicates;
+  messages += o.messages;
+  heartbeats += o.heartbeats;
+  end_of_session += o.end_of_session;
+  cc_errors += o.cc_errors;
+  sync_errors += o.sync_errors;
+  malformed += o.malformed;
+  jumps += o.jumps;
+  restarts += o.restarts;
+}
+
 bool counts_loss(const stream_key& key) noexcept {
   return key.payload == payload_kind::mcnet || key.payload == payload_kind::moldudp64 ||
          key.payload == payload_kind::rtp;
@@ -37,11 +79,15 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
       t.lost = s.rtp_sequence->lost();
       t.reordered = s.rtp_sequence->reordered();
       t.duplicates = s.rtp_sequence->duplicates();
+      t.jumps = s.rtp_sequence->jumps();
+      t.restarts = s.rtp_sequence->restarts();
     }
   } else if (counts_loss(key)) {
     t.lost = s.sequence.lost();
     t.reordered = s.sequence.reordered();
     t.duplicates = s.sequence.duplicates();
+    t.jumps = s.sequence.jumps();
+    t.restarts = s.sequence.restarts();
   }
   return t;
 }
@@ -61,24 +107,87 @@ stream* stream_table::find(const stream_key& key) noexcept {
   return last_;
 }
 
+bool stream_table::evict() {
+  if (now_ < next_sweep_) return false;
+  // One sweep frees a sixteenth of the table, so its cost spreads over the
+  // streams that take the places: ended streams first (their counts are
+  // final), then those of a single datagram (junk: random sender ids,
+  // SSRCs or sessions), then the idle; oldest first within each.
+  struct candidate {
+    int rank;
+    core::kernel_time last;
+    std::map<stream_key, stream>::iterator it;
+  };
+  std::vector<candidate> found;
+  for (auto it = streams_.begin(); it != streams_.end(); ++it) {
+    const auto& st = it->second;
+    const auto last = st.last_packet.value_or(core::kernel_time{});
+    int rank = -1;
+    if (st.ended) {
+      rank = 0;
+    } else if (st.packets <= 1 && now_ - last >= junk_after) {
+      rank = 1;
+    } else if (now_ - last >= idle_after) {
+      rank = 2;
+    }
+    if (rank >= 0) found.push_back({rank, last, it});
+  }
+  if (found.empty()) {
+    // Nothing may go now: the next chance is when a stream may have gone idle.
+    next_sweep_ = now_ + std::chrono::milliseconds(100);
+    return false;
+  }
+  const std::size_t n = std::min(found.size(), std::max<std::size_t>(1, max_streams_ / 16));
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(),
+                    [](const candidate& a, const candidate& b) { return std::tie(a.rank, a.last) < std::tie(b.rank, b.last); });
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& [key, st] = *found[i].it;
+    retired_.add(totals_of(key, st));
+    auto& figures = retired_loss_[{key.group, key.port, key.payload}];
+    const auto one = loss_of(key, st);
+    figures.received += one.received;
+    figures.lost += one.lost;
+    if (st.mpegts) --checkers_;
+    if (last_ == &found[i].it->second) last_ = nullptr;
+    // What `auto` remembered of the source goes with it, unless a datagram waits there.
+    if (auto src = sources_.find({key.group, key.port, key.source}); src != sources_.end() && src->second.held.empty()) {
+      sources_.erase(src);
+    }
+    streams_.erase(found[i].it);
+    ++evicted_;
+  }
+  return true;
+}
+
 stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
   if (auto* s = find(key)) return s;
   // A continuity checker is ~270 KiB: fewer of them than streams.
   const bool checker = key.payload == payload_kind::mpegts;
   const std::size_t max_checkers = std::max<std::size_t>(1, max_streams_ / streams_per_mpegts);
+  if (streams_.size() >= max_streams_) (void)evict();
   if (streams_.size() >= max_streams_ || (checker && checkers_ >= max_checkers)) {
     ++untracked_;
     out.untracked = true;
     out.no_checker = streams_.size() < max_streams_;
     return nullptr;
   }
-  auto& s = streams_.emplace(key, stream{}).first->second;
+  stream* made = nullptr;
+  try {
+    made = &streams_.emplace(key, stream{}).first->second;
+    if (checker) made->mpegts = std::make_unique<mpegts_state>();
+  } catch (const std::bad_alloc&) {
+    // Out of memory below the limit: this stream goes untracked; no more
+    // are made (the limit drops to what the table holds).
+    if (made != nullptr) streams_.erase(key);
+    max_streams_ = std::max<std::size_t>(1, streams_.size());
+    ++untracked_;
+    out.untracked = true;
+    return nullptr;
+  }
+  auto& s = *made;
   last_key_ = key;
   last_ = &s;
-  if (checker) {
-    s.mpegts = std::make_unique<mpegts_state>();
-    ++checkers_;
-  }
+  if (checker) ++checkers_;
   if (mode_ == payload_mode::auto_detect && key.payload != payload_kind::raw) {
     // Remember what the source sends, so that a datagram of it the parser
     // refuses later counts as malformed, not as plain raw.
@@ -196,6 +305,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
                             std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
                             std::uint32_t interface_index) {
   accounted out;
+  now_ = arrival;
   const source_id id{group, port, source};
   const stream_key raw_key{group, port, source, true, 0, 0, payload_kind::raw};
   const bool detect = mode_ == payload_mode::auto_detect;
@@ -222,6 +332,10 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.end = header->is_end();
       out.numbers = header->is_end() ? 0 : 1;
       const stream_key key{group, port, source, false, header->sender_id, header->session, payload_kind::mcnet};
+      if (header->is_end() && find(key) == nullptr) {
+        ++stray_ends_;  // an END alone is no stream
+        return out;
+      }
       auto* s = find_or_make(key, out);
       if (s == nullptr) return out;
       if (header->is_end()) {
@@ -258,6 +372,11 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       const auto name = session.view();
       std::copy(name.begin(), name.end(), key.mold_session.begin());
       out.mold_session = key.mold_session;
+      if (v->is_end_of_session() && find(key) == nullptr) {
+        out.end = true;
+        ++stray_ends_;  // an end of session alone is no stream
+        return out;
+      }
       auto* s = find_or_make(key, out);
       if (s == nullptr) return out;
       if (v->is_end_of_session()) {
@@ -396,39 +515,49 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
 }
 
 totals stream_table::sum() const noexcept {
-  totals t;
-  auto add = [](std::uint64_t& to, std::uint64_t v) {  // saturating: hostile sequence numbers make huge losses
-    if (__builtin_add_overflow(to, v, &to)) to = UINT64_MAX;
-  };
+  totals t = retired_;
   for (const auto& [key, s] : streams_) {
-    const auto one = totals_of(key, s);
-    t.packets += one.packets;
-    t.bytes += one.bytes;
-    add(t.lost, one.lost);
-    t.reordered += one.reordered;
-    t.duplicates += one.duplicates;
+    auto one = totals_of(key, s);
+    // The protocols' counters are per stream only (interval deltas).
+    one.messages = one.heartbeats = one.end_of_session = one.cc_errors = one.sync_errors = one.malformed = 0;
+    t.add(one);
   }
+  t.messages = t.heartbeats = t.end_of_session = t.cc_errors = t.sync_errors = t.malformed = 0;
   return t;
+}
+
+stream_table::loss_figures stream_table::loss_of(const stream_key& key, const stream& s) noexcept {
+  if (key.payload == payload_kind::mpegts && s.mpegts) {
+    // Each continuity error is at least one lost transport packet (up to
+    // 15 more can hide in the counter's modulo): a lower bound.
+    const auto c = s.mpegts->continuity.totals();
+    return {static_cast<double>(c.packets), static_cast<double>(c.cc_errors)};
+  }
+  if (!counts_loss(key)) return {};
+  // lost / (packets + lost), duplicates included (docs/tools.md, "Counting");
+  // MoldUDP64 counts messages.
+  const auto t = totals_of(key, s);
+  return {static_cast<double>(key.payload == payload_kind::moldudp64 ? s.messages : t.packets),
+          static_cast<double>(t.lost)};
 }
 
 stream_table::loss_figures stream_table::loss(const std::function<bool(const stream_key&)>& skip) const {
   loss_figures out;
+  auto add = [&out](const loss_figures& f) {
+    out.received += f.received;
+    out.lost += f.lost;
+  };
   for (const auto& [key, s] : streams_) {
     if (skip && skip(key)) continue;
-    if (key.payload == payload_kind::mpegts && s.mpegts) {
-      // Each continuity error is at least one lost transport packet (up to
-      // 15 more can hide in the counter's modulo): a lower bound.
-      const auto c = s.mpegts->continuity.totals();
-      out.received += static_cast<double>(c.packets);
-      out.lost += static_cast<double>(c.cc_errors);
-      continue;
-    }
-    if (!counts_loss(key)) continue;
-    // lost / (packets + lost), duplicates included (docs/tools.md, "Counting");
-    // MoldUDP64 counts messages.
-    const auto t = totals_of(key, s);
-    out.received += static_cast<double>(key.payload == payload_kind::moldudp64 ? s.messages : t.packets);
-    out.lost += static_cast<double>(t.lost);
+    add(loss_of(key, s));
+  }
+  for (const auto& [where, f] : retired_loss_) {
+    stream_key key;
+    key.group = where.group;
+    key.port = where.port;
+    key.payload = where.payload;
+    if (skip && skip(key)) continue;
+    add(f);
   }
   return out;
 }

@@ -78,7 +78,11 @@ class arbiter {
 
   /// What offer() did with a copy.
   enum class decision : std::uint8_t {
-    deliver,    ///< the first copy of its number: hand it on
+    /// The first copy of its number: hand it on. Also a number the merged
+    /// stream takes for a `jump` (far ahead, counted once the next number
+    /// follows it): the application, not the arbiter, judges whether a
+    /// far jump is real.
+    deliver,
     duplicate,  ///< its number was delivered already (from another line or this one): drop it
     too_late,   ///< more than `window` behind the highest number: drop it
     bad_line,   ///< the line index is not below lines(): nothing was counted
@@ -156,8 +160,10 @@ class arbiter {
   /// End of stream: the feed had `count` numbers (`0 .. count - 1`). Every
   /// number missing on every line is now lost (the tail up to `count`
   /// included), and each line that received anything counts its own tail.
-  /// Returns the merged tail shown missing (sequence_tracker::end).
-  missing_range end(std::uint64_t count) noexcept;
+  /// Returns the merged tail shown missing (sequence_tracker::end, whose
+  /// rule for a tail longer than the window applies: `confirmed` says the
+  /// caller saw the count twice).
+  missing_range end(std::uint64_t count, bool confirmed = false) noexcept;
 
   /// The number of lines.
   [[nodiscard]] std::size_t lines() const noexcept { return lines_; }
@@ -174,8 +180,9 @@ class arbiter {
   /// nothing was delivered.
   [[nodiscard]] double first_arrival_share(std::size_t line) const noexcept;
 
-  /// Distinct numbers delivered.
-  [[nodiscard]] std::uint64_t delivered() const noexcept { return merged_.received(); }
+  /// Distinct numbers delivered: merged().received(), and the far jumps
+  /// handed on that no number followed (yet), which merged() does not count.
+  [[nodiscard]] std::uint64_t delivered() const noexcept { return merged_.received() + merged_.jumps(); }
   /// Real loss: numbers missing on every line whose loss is final (left
   /// behind by the window, or everything missing after end()).
   [[nodiscard]] std::uint64_t lost() const noexcept;

@@ -24,8 +24,19 @@ enum class verdict : std::uint8_t {
   reordered,  ///< lower than the highest, not seen before, within the window
   duplicate,  ///< seen before (within the window)
   too_late,   ///< more than the window behind the highest: cannot be told from a duplicate; not counted as received
-  jump,       ///< rtp_sequence_tracker only: a jump RFC 3550 A.1 does not believe yet; not counted
-  restart,    ///< rtp_sequence_tracker only: the second datagram after a jump, in sequence: counting starts over
+  /// Too far ahead to believe from one datagram (a forged or corrupt
+  /// number, or a restarted sender): not counted until the next datagram
+  /// follows it (`confirmed` or `restart`).
+  jump,
+  /// The datagram after a `jump` followed it: sequence_tracker counts both
+  /// now, as a gap up to the jump's number when that is at most
+  /// `sequence_tracker::max_gap` ahead (`missing` is that gap).
+  confirmed,
+  /// The datagram after a `jump` followed it, too far ahead to be a gap (or,
+  /// for rtp_sequence_tracker, any jump, as RFC 3550 A.1 does): a new epoch
+  /// of the stream starts at the jump's number; the counts before stay in
+  /// the totals and nothing between is counted lost.
+  restart,
 };
 
 /// Consecutive sequence numbers `[first, first + count)`; empty when count is 0.
@@ -64,11 +75,28 @@ struct arrival {
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
 /// fixed; add() never allocates.
+///
+/// What one datagram can claim is bounded, so a forged or corrupt number
+/// cannot report 2^63 lost: a number up to `window` ahead of the highest
+/// counts at once (a gap); one further ahead is a `jump`, counted only when
+/// the next datagram follows it (a number less than `window` above it). A
+/// followed jump up to `max_gap` ahead is then a gap (an outage); one
+/// further ahead starts a new epoch (`restart`): the counts so far stay in
+/// the totals, nothing between the epochs counts as lost. An END count or
+/// announcement more than `window` past the highest is believed when it is
+/// given twice in a row (mcast-send repeats END, MoldUDP64 repeats
+/// heartbeats), and never past `max_gap`. The totals (received(), lost(),
+/// ...) cover every epoch; first() and highest() are the current epoch's.
 class sequence_tracker {
  public:
   /// How far behind the highest number a late arrival is still told apart
-  /// from a duplicate (numbers `(highest - window, highest]` are remembered).
+  /// from a duplicate (numbers `(highest - window, highest]` are remembered),
+  /// and how far ahead one datagram is believed on its own.
   static constexpr std::uint64_t window = 65536;
+  /// The largest step ahead a followed jump counts as a gap (2^32 numbers:
+  /// over an hour of outage at a million datagrams per second); beyond it a
+  /// followed jump is a new epoch.
+  static constexpr std::uint64_t max_gap = std::uint64_t{1} << 32;
 
   /// Account one datagram's number and say what it was. The common cases
   /// (the next number, a duplicate, a late number above the start) are
@@ -110,8 +138,11 @@ class sequence_tracker {
   /// numbers, `0 .. count - 1`): lost() now counts the tail up to `count`.
   /// Returns the tail it shows missing, `[highest + 1, count)` (empty when
   /// nothing arrived yet, or `count` is not past the highest). A later call
-  /// replaces the count.
-  missing_range end(std::uint64_t count) noexcept;
+  /// replaces the count. A tail longer than `window` is believed only when
+  /// the same count came in the call before, or `confirmed` says the caller
+  /// has checked it (it saw the count twice), and never past `max_gap`;
+  /// until then it is counted in unconfirmed_ends() and shows nothing.
+  missing_range end(std::uint64_t count, bool confirmed = false) noexcept;
   /// The sender says it has sent every number below `next` (a MoldUDP64
   /// heartbeat carries the sequence number of the next message, MoldUDP64
   /// 1.00 "Heartbeats"): lost() counts up to `next - 1`, as after end(),
@@ -120,30 +151,46 @@ class sequence_tracker {
   /// the first arrival (a receiver that joined a running feed does not know
   /// where it started). Returns the numbers it newly shows missing: from
   /// past the highest number and the previous announcement up to `next`
-  /// (empty when none).
+  /// (empty when none). As end(): more than `window` past the highest
+  /// needs the same `next` twice in a row, and never past `max_gap`.
   missing_range announce(std::uint64_t next) noexcept;
+  /// Start a new epoch at `seq` (the sender restarted its numbering): the
+  /// counts so far stay in the totals, the window, the END count and the
+  /// announcement are forgotten, and `seq` is the new epoch's first number.
+  /// Returns `restart` for `seq`.
+  arrival restart(std::uint64_t seq) noexcept;
   /// Forget everything: the state of a tracker just built.
   void reset() noexcept;
 
   /// Distinct numbers received (duplicates and too-late arrivals not included).
-  [[nodiscard]] std::uint64_t received() const noexcept { return distinct_; }
+  [[nodiscard]] std::uint64_t received() const noexcept { return before_.received + distinct_; }
   /// Reordered arrivals, too-late ones included (mcast-recv reports both as reordered).
-  [[nodiscard]] std::uint64_t reordered() const noexcept { return reordered_; }
-  /// Arrivals of a number already received, within the window.
-  [[nodiscard]] std::uint64_t duplicates() const noexcept { return duplicates_; }
+  [[nodiscard]] std::uint64_t reordered() const noexcept { return before_.reordered + reordered_; }
+  /// Arrivals of a number already received, within the window (and repeats
+  /// of a `jump` number not yet followed).
+  [[nodiscard]] std::uint64_t duplicates() const noexcept { return before_.duplicates + duplicates_; }
   /// Arrivals more than the window behind the highest (also in reordered()).
-  [[nodiscard]] std::uint64_t too_late() const noexcept { return too_late_; }
+  [[nodiscard]] std::uint64_t too_late() const noexcept { return before_.too_late + too_late_; }
   /// Gap verdicts so far (each a run of missing numbers, found when it was skipped).
-  [[nodiscard]] std::uint64_t gaps() const noexcept { return gaps_; }
-  /// Numbers missing from the first seen up to the highest seen, or up to
-  /// the END count: some may still arrive. 0 before any arrival.
+  [[nodiscard]] std::uint64_t gaps() const noexcept { return before_.gaps + gaps_; }
+  /// Numbers missing, per epoch from its first number seen up to the highest
+  /// seen, or up to the END count or announcement: some may still arrive.
+  /// 0 before any arrival; saturates at 2^64 - 1.
   [[nodiscard]] std::uint64_t lost() const noexcept;
   /// Numbers that were missing when the window left them behind: they can no
   /// longer arrive except as `too_late`, so their loss is final. Part of lost().
-  [[nodiscard]] std::uint64_t expired() const noexcept { return expired_; }
-  /// The lowest number seen (0 before any).
+  [[nodiscard]] std::uint64_t expired() const noexcept { return before_.expired + expired_; }
+  /// Datagrams not counted because they jumped and no datagram followed
+  /// them (yet): each `jump` verdict, less those `confirmed` or `restart` counted later.
+  [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
+  /// Epochs begun after the first: each `restart` (from add() or restart()).
+  [[nodiscard]] std::uint64_t restarts() const noexcept { return restarts_; }
+  /// END counts and announcements not believed: too far past the highest
+  /// and not repeated, or past `max_gap`.
+  [[nodiscard]] std::uint64_t unconfirmed_ends() const noexcept { return unconfirmed_ends_; }
+  /// The lowest number seen in the current epoch (0 before any).
   [[nodiscard]] std::uint64_t first() const noexcept { return first_; }
-  /// The highest number seen (0 before any).
+  /// The highest number seen in the current epoch (0 before any).
   [[nodiscard]] std::uint64_t highest() const noexcept { return highest_; }
   /// Whether any number arrived.
   [[nodiscard]] bool started() const noexcept { return any_; }
@@ -153,6 +200,14 @@ class sequence_tracker {
  private:
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
+  /// A number above the highest, at most `max_gap` ahead: in order or a gap.
+  arrival advance(std::uint64_t seq) noexcept;
+  /// A claimed last number (END count - 1, announcement - 1): whether to
+  /// believe it, given the claim before (`previous`, updated).
+  bool believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed = false) noexcept;
+  /// The current epoch only (window, counts, END), not the totals.
+  void clear_epoch() noexcept;
+  [[nodiscard]] std::uint64_t lost_in_epoch() const noexcept;
   std::uint64_t clear_range(std::uint64_t from, std::uint64_t count) noexcept;
   [[nodiscard]] bool test(std::uint64_t seq) const noexcept {
     return (seen_[(seq % window) / 64] >> (seq % 64) & 1u) != 0;
@@ -175,6 +230,15 @@ class sequence_tracker {
   std::uint64_t in_window_ = 0;  // bits set in seen_: a jump past the window clears them without counting
   std::optional<std::uint64_t> end_count_;
   std::uint64_t announced_ = 0;  // the largest announce()d next number (0: none)
+  std::optional<std::uint64_t> pending_;  // a `jump` waiting for the next number to follow it
+  std::optional<std::uint64_t> end_claim_, announce_claim_;  // the last END count / announcement given
+  std::uint64_t jumps_ = 0;
+  std::uint64_t restarts_ = 0;
+  std::uint64_t unconfirmed_ends_ = 0;
+  struct epochs_before {
+    std::uint64_t received = 0, lost = 0, reordered = 0, duplicates = 0, too_late = 0, gaps = 0, expired = 0;
+  };
+  epochs_before before_{};  // the epochs before the current one
   std::array<std::uint64_t, words> seen_{};  // bit (seq % window) for seq in (highest - window, highest]
 };
 
@@ -210,41 +274,38 @@ class rtp_sequence_tracker {
   arrival add(std::uint16_t seq) noexcept;
 
   /// Distinct numbers received over all restarts.
-  [[nodiscard]] std::uint64_t received() const noexcept { return before_.received + current_.received(); }
+  [[nodiscard]] std::uint64_t received() const noexcept { return current_.received(); }
   /// Numbers missing over all restarts (each run from its first to its highest number).
-  [[nodiscard]] std::uint64_t lost() const noexcept;
+  [[nodiscard]] std::uint64_t lost() const noexcept { return current_.lost(); }
   /// Reordered arrivals (too-late ones included) over all restarts.
-  [[nodiscard]] std::uint64_t reordered() const noexcept { return before_.reordered + current_.reordered(); }
+  [[nodiscard]] std::uint64_t reordered() const noexcept { return current_.reordered() + early_too_late_; }
   /// Duplicates over all restarts.
-  [[nodiscard]] std::uint64_t duplicates() const noexcept { return before_.duplicates + current_.duplicates(); }
+  [[nodiscard]] std::uint64_t duplicates() const noexcept { return current_.duplicates(); }
   /// Too-late arrivals over all restarts (also in reordered()).
-  [[nodiscard]] std::uint64_t too_late() const noexcept { return before_.too_late + current_.too_late(); }
+  [[nodiscard]] std::uint64_t too_late() const noexcept { return current_.too_late() + early_too_late_; }
   /// Datagrams not counted because they jumped (each `jump` verdict).
   [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
   /// Restarts (each `restart` verdict).
-  [[nodiscard]] std::uint64_t restarts() const noexcept { return restarts_; }
+  [[nodiscard]] std::uint64_t restarts() const noexcept { return current_.restarts(); }
   /// A.1's extended highest sequence number received (`cycles + max_seq`)
   /// since the last restart, what an RTCP reception report carries
   /// (RFC 3550 section 6.4.1, truncated to 32 bits there); 0 before any.
   [[nodiscard]] std::uint64_t extended_highest() const noexcept { return current_.highest(); }
   /// Wraps from 65535 to 0 since the last restart.
   [[nodiscard]] std::uint64_t cycles() const noexcept { return cycles_ / seq_mod; }
-  /// The 64-bit accounting of the run since the last restart.
+  /// The 64-bit accounting of the extended numbers: the totals over all
+  /// restarts; first() and highest() since the last one.
   [[nodiscard]] const sequence_tracker& current() const noexcept { return current_; }
 
  private:
   void init(std::uint16_t seq) noexcept;
-  struct totals {
-    std::uint64_t received = 0, lost = 0, reordered = 0, duplicates = 0, too_late = 0;
-  };
 
   bool any_ = false;
   std::uint16_t max_seq_ = 0;
   std::uint32_t bad_seq_ = seq_mod + 1;  // seq == bad_seq_ never holds until a jump sets it
   std::uint64_t cycles_ = 0;             // shifted count of cycles, as A.1 keeps it
   std::uint64_t jumps_ = 0;
-  std::uint64_t restarts_ = 0;
-  totals before_{};  // the runs before the last restart
+  std::uint64_t early_too_late_ = 0;     // late across the first wrap: no extended number to count it by
   sequence_tracker current_;
 };
 

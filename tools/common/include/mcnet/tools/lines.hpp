@@ -153,7 +153,8 @@ class line_merge {
   struct feed_state {
     feed_id id;
     feed::arbiter arbiter;
-    std::optional<std::uint64_t> end_count;    // from an END marker or end of session
+    std::optional<std::uint64_t> end_count;    // from an END marker or end of session, once believed
+    std::optional<std::uint64_t> end_claim;    // the last one given (a far tail is believed when repeated)
     std::optional<std::uint64_t> rtp_highest;  // the highest extended RTP number so far
     std::uint64_t last_used = 0;               // offers_ at its latest datagram
   };

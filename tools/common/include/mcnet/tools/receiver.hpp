@@ -175,9 +175,11 @@ class receive_session {
   std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
   bool timed_out_ = false;
   bool warned_untracked_ = false;
+  bool warned_evicted_ = false;
   bool warned_malformed_ = false;
   bool warned_no_checker_ = false;
   std::uint64_t previous_untracked_ = 0;
+  std::uint64_t previous_evicted_ = 0;
   std::map<stream_key, totals> previous_;  // for interval deltas
   totals previous_sum_;
   std::uint64_t previous_drops_ = 0;

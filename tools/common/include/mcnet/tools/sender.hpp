@@ -8,6 +8,8 @@
 /// without sockets, so tests check them), and the loop itself with the END
 /// markers and the summary (docs/man/mcast-send.1).
 
+#include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -197,9 +199,16 @@ class batch_builder {
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                    std::uint64_t total_sent, double elapsed);
 
+/// When the three END markers of each group go, after the run's last
+/// datagram (and the B lines' drain): spaced so that a receiver whose queue
+/// overflowed at the tail still gets one once it has drained.
+inline constexpr std::array<std::chrono::milliseconds, 3> end_marker_offsets{
+    std::chrono::milliseconds(0), std::chrono::milliseconds(50), std::chrono::milliseconds(200)};
+
 /// A whole run over `targets` (sockets open, orders made): the start lines
 /// and event, the paced round-robin send loop, three END markers per group
-/// (mcnet: MCN1 END; moldudp64: end of session; none for rtp and mpegts),
+/// at end_marker_offsets (mcnet: MCN1 END; moldudp64: end of session; none
+/// for rtp and mpegts),
 /// the summary. A target's B line gets every sequence number the main line
 /// passed, built alongside it and sent when --delay-b has passed (the
 /// queues drained after the main line's last datagram, all B lines together:

@@ -118,6 +118,12 @@ struct totals {
   std::uint64_t packets = 0, bytes = 0, lost = 0, reordered = 0, duplicates = 0;
   /// The protocols' counters (interval deltas): MoldUDP64's, MPEG-TS's, raw's malformed.
   std::uint64_t messages = 0, heartbeats = 0, end_of_session = 0, cc_errors = 0, sync_errors = 0, malformed = 0;
+  /// Sequence numbers too far ahead to believe and never followed
+  /// (feed::sequence_tracker::jumps, RTP's A.1 jumps), and new epochs
+  /// (a followed jump too far to be a gap, an RTP restart).
+  std::uint64_t jumps = 0, restarts = 0;
+  /// Add `o` field by field (lost saturating: hostile numbers).
+  void add(const totals& o) noexcept;
 };
 
 /// Whether streams of `key` count lost, reordered and duplicates (mcnet and
@@ -140,10 +146,29 @@ class stream_table {
   /// at most ~70 MB to the default limit.
   static constexpr std::size_t streams_per_mpegts = 16;
 
+  /// What one stream costs at least, for the memory bound (its map node;
+  /// an RTP one 8 KiB more, an MPEG-TS checker ~270 KiB, counted apart).
+  static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64;
+  /// A stream whose last datagram is this old may give its place to a new
+  /// one when the table is full.
+  static constexpr std::chrono::nanoseconds idle_after{std::chrono::seconds(10)};
+  /// A stream of a single datagram this old may give its place (random
+  /// sender ids, SSRCs or sessions make such streams); a younger one may be
+  /// a real stream whose second datagram is on its way.
+  static constexpr std::chrono::nanoseconds junk_after{std::chrono::seconds(1)};
+
   /// `mode`: --payload; `rtp_clock_hz`: --rtp-clock (else by payload type).
+  /// `max_streams` is bounded by `memory_bytes` (default: half the memory
+  /// available when the table is made, MemAvailable in /proc/meminfo), so
+  /// a huge --max-streams cannot exhaust memory: limit() says what holds.
   explicit stream_table(std::size_t max_streams = default_max_streams, payload_mode mode = payload_mode::auto_detect,
-                        std::optional<std::uint32_t> rtp_clock_hz = std::nullopt)
-      : max_streams_(max_streams), mode_(mode), rtp_clock_(rtp_clock_hz) {}
+                        std::optional<std::uint32_t> rtp_clock_hz = std::nullopt,
+                        std::optional<std::size_t> memory_bytes = std::nullopt);
+
+  /// Streams kept at most: max_streams, or fewer when memory bounds it.
+  [[nodiscard]] std::size_t limit() const noexcept { return max_streams_; }
+  /// The limit asked for (max_streams as given).
+  [[nodiscard]] std::size_t requested_limit() const noexcept { return requested_; }
 
   /// Remember when `group`:`port` was first joined (for first_packet_ms);
   /// later joins of it (more sources, other interfaces) keep the first time.
@@ -168,12 +193,23 @@ class stream_table {
 
   [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
   /// Datagrams (END markers included) of streams not kept because the table
-  /// was full; they are in no stream and no total.
+  /// was full and no stream could give its place; they are in no stream and
+  /// no total.
   [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
+  /// Streams removed to make room for new ones when the table was full:
+  /// ended ones first, then those of a single datagram at least `junk_after`
+  /// old, then those idle for `idle_after`, oldest first. Their counts stay
+  /// in sum() and loss().
+  [[nodiscard]] std::uint64_t evicted() const noexcept { return evicted_; }
+  /// END markers and MoldUDP64 end-of-session packets of streams not in the
+  /// table: they make no stream (an END alone is no stream) and are counted here.
+  [[nodiscard]] std::uint64_t stray_ends() const noexcept { return stray_ends_; }
   /// Datagrams held by `auto` (see add()): in no stream yet.
   [[nodiscard]] std::uint64_t held() const noexcept { return held_count_; }
   /// Datagrams refused by their source's protocol (the raw streams' malformed).
   [[nodiscard]] std::uint64_t malformed() const noexcept { return malformed_; }
+  /// The streams' counts added up, the evicted streams' included; the
+  /// protocols' counters (messages, cc_errors, ...) are per stream only and 0 here.
   [[nodiscard]] totals sum() const noexcept;
   /// What loss_ratio() divides: received and lost, in floating point (a
   /// hostile loss near 2^64 must not wrap).
@@ -219,6 +255,18 @@ class stream_table {
 
   /// The stream of `key`, or nullptr.
   [[nodiscard]] stream* find(const stream_key& key) noexcept;
+  /// What one stream adds to loss().
+  [[nodiscard]] static loss_figures loss_of(const stream_key& key, const stream& s) noexcept;
+  /// Make room in a full table (see evicted()); false when no stream may go.
+  bool evict();
+  /// What an evicted stream leaves in loss(): per (group, port, payload),
+  /// so that loss()'s `skip` still applies to it.
+  struct retired_key {
+    core::ip_address group{};
+    std::uint16_t port = 0;
+    payload_kind payload = payload_kind::raw;
+    friend auto operator<=>(const retired_key&, const retired_key&) = default;
+  };
   [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
   void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
              std::uint32_t interface_index);
@@ -237,11 +285,18 @@ class stream_table {
   void release_held_one(const source_id& id, source_state& st, std::size_t index);
 
   std::size_t max_streams_;
+  std::size_t requested_;
   payload_mode mode_;
   std::optional<std::uint32_t> rtp_clock_;
   std::uint64_t untracked_ = 0;
   std::uint64_t malformed_ = 0;
   std::uint64_t held_count_ = 0;
+  std::uint64_t evicted_ = 0;
+  std::uint64_t stray_ends_ = 0;
+  totals retired_{};                                 // the evicted streams' counts
+  std::map<retired_key, loss_figures> retired_loss_;  // and their loss(), bounded by the joined (group, port)s
+  core::kernel_time now_{};                          // the arrival add() accounts
+  core::kernel_time next_sweep_{};                   // no eviction sweep before (one found nothing)
   std::size_t held_bytes_ = 0;  // of the held datagrams' mpegts bytes
   std::size_t checkers_ = 0;  // mpegts_state objects alive
   std::map<stream_key, stream> streams_;
