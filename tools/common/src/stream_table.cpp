@@ -342,7 +342,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         // Not a packet: it tells how many sequence numbers the run had.
         if (interface_index != 0) s->interface_index = interface_index;
         s->sequence.end(header->sequence);
-        s->ended = true;
+        s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
         return out;
       }
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
@@ -386,7 +386,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         if (interface_index != 0) s->interface_index = interface_index;
         ++s->end_of_session;
         s->sequence.end(v->sequence());
-        s->ended = true;
+        s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
         return out;
       }
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// A hostile sender on the LAN (python3 writing the wire header of
+// docs/tools.md by hand): streams of random sender ids filling the table,
+// END markers of streams never seen, a sequence jump of 2^63 and a forged END
+// of 2^64 - 1. A real feed that starts afterwards still gets its place and
+// its loss is reported exactly.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "programs.hpp"
+#include "tool_run.hpp"
+
+namespace mcnet {
+namespace {
+
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+using test::tools::field;
+using test::tools::find_event;
+using test::tools::free_port;
+using test::tools::json_lines;
+using test::tools::receiver;
+using test::tools::streams_from;
+using test::tools::summary_streams;
+
+// argv: group port. Sender id 7: numbers 0 and 1, a jump to 2^63, a forged
+// END of 2^64 - 1 twice, and 2; then 300 streams of one datagram (random
+// sender ids and sessions) and 300 END markers of ids never used.
+constexpr const char* hostile_program = R"(
+import random, socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+def header(ident, session, flags, seq, length):
+    return struct.pack('>4sBBHIIQQII', b'MCN1', 1, flags, 40, ident, session, seq, time.time_ns(), length, 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+rng = random.Random(20261201)
+for seq in (0, 1, 2**63):
+    s.sendto(header(7, 7, 0, seq, 64) + bytes(24), (group, port))
+    time.sleep(0.0005)
+for _ in range(2):
+    s.sendto(header(7, 7, 1, 2**64 - 1, 40), (group, port))
+    time.sleep(0.0005)
+s.sendto(header(7, 7, 0, 2, 64) + bytes(24), (group, port))
+for i in range(300):
+    s.sendto(header(rng.randrange(1000, 2**31), rng.randrange(2**31), 0, 0, 64) + bytes(24), (group, port))
+    time.sleep(0.0005)
+for i in range(300):
+    s.sendto(header(rng.randrange(1000, 2**31), rng.randrange(2**31), 1, 2**64 - 1, 40), (group, port))
+    time.sleep(0.0005)
+)";
+
+TEST(NetHostileSender, ARealFeedsLossIsExactAfterJunkEndFloodsAndFarJumps) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(3);
+  const auto& rx_host = (*net)[2];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.1";
+  receiver rx(rx_host, {"-i", "eth0", "--max-streams", "64", "--max-loss", "1", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto hostile = (*net)[0].exec({python, "-c", hostile_program, group, port}, {}, 20s);
+  ASSERT_TRUE(hostile.status.success()) << hostile.status.describe() << "\n" << hostile.output;
+  // The junk is more than a second old when the real feed starts.
+  std::this_thread::sleep_for(1200ms);
+  const auto real = test::tools::send((*net)[1], {"-i", "eth0", "-c", "1000", "-r", "5000pps",
+                                                  "--drop-every", "10", "--id", "99", group + ":" + port});
+  ASSERT_TRUE(real.status.success()) << real.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << "10 % of the real feed was dropped: above --max-loss 1\n" << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  const auto real_streams = streams_from(streams, (*net)[1].v4().to_string());
+  ASSERT_EQ(real_streams.size(), 1u) << "the real feed found its place\n" << r.output;
+  const auto& s = real_streams[0];
+  EXPECT_EQ(field(s, "sender_id"), 99) << s;
+  EXPECT_EQ(field(s, "packets"), 900) << s;
+  EXPECT_EQ(field(s, "lost"), 100) << "exactly the dropped numbers " << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+  EXPECT_EQ(field(s, "jumps"), 0) << s;
+  const auto forger = streams_from(streams, (*net)[0].v4().to_string());
+  const auto seven = std::find_if(forger.begin(), forger.end(), [](const json& j) { return j["sender_id"] == 7; });
+  ASSERT_NE(seven, forger.end()) << "sender id 7 came before the junk filled the table, and a forged END does not end it";
+  EXPECT_EQ(field(*seven, "packets"), 4) << *seven;
+  EXPECT_EQ(field(*seven, "lost"), 0) << "0, 1 and 2 came; 2^63 and the END claim nothing " << *seven;
+  EXPECT_EQ(field(*seven, "jumps"), 1) << *seven;
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto& total = (*summary)["total"];
+  EXPECT_EQ(total["lost"], 100) << "the hostile 2^63 jump and forged END claim nothing: " << total;
+  EXPECT_EQ(total["jumps"], 1) << total;
+  EXPECT_EQ(total["untracked"].get<std::uint64_t>() + total["packets"].get<std::uint64_t>(), 300u + 4u + 900u)
+      << "every datagram is in a stream or untracked: " << total;
+  EXPECT_GE(total["evicted"].get<std::uint64_t>(), 1u) << total;
+  EXPECT_EQ(total["stray_ends"], 300) << "END markers of streams never seen make no stream: " << total;
+  EXPECT_EQ(total["kernel_drops"], 0) << "the counts above are exact only without drops: " << total;
+  EXPECT_LT(total["loss_percent"].get<double>(), 10.0) << total;
+  EXPECT_GT(total["loss_percent"].get<double>(), 1.0) << total;
+}
+
+}  // namespace
+}  // namespace mcnet
