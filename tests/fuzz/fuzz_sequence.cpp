@@ -51,25 +51,37 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto a = t.add(seq);
     ++datagrams;
     check(a.sequence == seq);
+    constexpr std::uint64_t W = feed::sequence_tracker::window;
     switch (a.kind) {
       case feed::verdict::in_order: check(!started || seq == highest + 1); break;
       case feed::verdict::gap:
-        check(started && seq > highest + 1 && a.missing.first == highest + 1 && a.missing.count == seq - highest - 1);
+        check(started && seq > highest + 1 && seq - highest <= W && a.missing.first == highest + 1 &&
+              a.missing.count == seq - highest - 1);
         break;
       case feed::verdict::reordered:
-        check(seq < highest && highest - seq < feed::sequence_tracker::window);
+        check(seq < highest && highest - seq < W);
         check(a.missing.count == 0 ||
               (seq < first && a.missing.first == seq + 1 && a.missing.count == first - seq - 1));
         break;
-      case feed::verdict::duplicate: check(seq <= highest && highest - seq < feed::sequence_tracker::window); break;
-      case feed::verdict::too_late: check(highest - seq >= feed::sequence_tracker::window); break;
+      case feed::verdict::duplicate:
+        // Within the window, or a copy of a jump that waits to be followed.
+        check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > W));
+        break;
+      case feed::verdict::too_late: check(highest - seq >= W); break;
+      case feed::verdict::jump: check(started && seq > highest && seq - highest > W); break;
+      case feed::verdict::confirmed:
+        // The jump it follows was more than the window ahead: so is the gap before it.
+        check(started && seq > highest + W && a.missing.first == highest + 1 && a.missing.count >= W &&
+              a.missing.count - 1 <= feed::sequence_tracker::max_gap && t.highest() == seq);
+        break;
+      case feed::verdict::restart: check(started && seq > highest + W && t.highest() == seq); break;
       default: check(false);
     }
     last = seq;
   }
-  check(t.received() + t.duplicates() + t.too_late() == datagrams);
+  check(t.received() + t.duplicates() + t.too_late() + t.jumps() == datagrams);
   check(t.too_late() <= t.reordered());
-  if (t.started() && t.highest() != UINT64_MAX) {
+  if (t.started() && t.highest() != UINT64_MAX && t.restarts() == 0) {
     const std::uint64_t span = t.highest() + 1 - t.first();
     check(t.received() <= span);
     if (!t.ended()) check(t.received() + t.lost() == span);
