@@ -61,9 +61,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     firsts += s.first_arrivals;
     late += s.too_late;
     check(s.sequence.received() + s.sequence.duplicates() + s.sequence.too_late() + s.sequence.jumps() == s.datagrams);
-    // A first arrival is a copy the line counted, or one its tracker holds as
-    // a jump or as a copy of one (the merged stream may be nearer it).
-    check(s.first_arrivals <= s.sequence.received() + s.sequence.jumps() + s.sequence.duplicates());
+    // A first arrival is one of the line's copies. (Its own tracker may call
+    // it anything: the merged stream and the line follow far jumps apart, so
+    // a number the merged stream delivers can be too late on the line.)
+    check(s.first_arrivals <= s.datagrams);
     const double share = arb.first_arrival_share(l);
     check(share >= 0.0 && share <= 1.0);
   }
