@@ -8,6 +8,12 @@
 # reference cannot silently lose an entry. Without doxygen the target does
 # not exist (scripts/setup.sh installs it; CI runs the target).
 
+# Built into another project (add_subdirectory, FetchContent), mcnet leaves
+# the target name 'docs' to it.
+if(NOT PROJECT_IS_TOP_LEVEL)
+  return()
+endif()
+
 find_package(Doxygen 1.9.1 QUIET)
 if(NOT DOXYGEN_FOUND)
   message(STATUS "doxygen not found: no 'docs' target (Debian package doxygen)")
