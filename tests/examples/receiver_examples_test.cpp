@@ -30,7 +30,8 @@ TEST_P(NetReceiverExample, ReceivesWhatTheSenderSends) {
   const auto [example, v6] = GetParam();
   auto net = test::network::lan(2);
   const std::string group = v6 ? "ff1e::31:1" : "239.255.31.1";
-  const std::string spec = v6 ? "[" + group + "]:5031" : group + ":5031";
+  const std::string port = std::to_string(examples::free_port((*net)[1]));
+  const std::string spec = v6 ? "[" + group + "]:" + port : group + ":" + port;
   const auto r = examples::run_example_while((*net)[1], example, {spec, "eth0", "5", "10000"}, "joined", [&] {
     const auto s = examples::run_example((*net)[0], "multicast_sender", {spec, "eth0", "5", "20", "3"});
     EXPECT_TRUE(s.status.success()) << s.status.describe() << "\n" << s.output;
