@@ -28,6 +28,8 @@ packages=(
   nftables prometheus
   # man pages: groff renders them in tests/tools/man_page_test.cpp
   groff-base
+  # the API reference: `cmake --build --preset release --target docs`
+  doxygen
 )
 
 missing=()

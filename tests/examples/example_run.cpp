@@ -8,6 +8,9 @@
 #include <sstream>
 #include <thread>
 
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/socket_ops.hpp>
+
 namespace mcnet::test::examples {
 
 std::string example_path(std::string_view name) {
@@ -37,6 +40,13 @@ run_result run_example_while(const host& h, std::string_view name, const std::ve
   auto st = p.wait_for(timeout);
   if (!st) st = p.stop(SIGKILL);
   return {*st, p.output(), p.standard_output()};
+}
+
+std::uint16_t free_port(const host& h) {
+  return h.run([] {
+    auto s = mcnet::core::listen_udp(mcnet::core::endpoint::parse("0.0.0.0:0").value()).value();
+    return mcnet::core::local_endpoint(s).value().port();
+  });
 }
 
 std::vector<std::string> lines_with(const std::string& text, std::string_view needle) {

@@ -8,6 +8,7 @@
 // is build/.../examples/mcnet-example-asio_receiver (MCNET_EXAMPLES_DIR).
 
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -33,6 +34,10 @@ run_result run_example(const host& h, std::string_view name, const std::vector<s
 run_result run_example_while(const host& h, std::string_view name, const std::vector<std::string>& args,
                              std::string_view ready, const std::function<void()>& during,
                              std::chrono::milliseconds timeout = std::chrono::seconds(20));
+
+/// A UDP port free in `h`'s namespace (the kernel's pick for port 0), for a
+/// receiver example to bind: the tests use no fixed ports.
+std::uint16_t free_port(const host& h);
 
 /// The lines of `text` that contain `needle`.
 std::vector<std::string> lines_with(const std::string& text, std::string_view needle);

@@ -20,8 +20,6 @@
 #include <thread>
 #include <vector>
 
-#include <mcnet/core/dial.hpp>
-#include <mcnet/core/socket_ops.hpp>
 #include <mcnet/feed/moldudp64.hpp>
 #include <mcnet/ipv4/packet_conn.hpp>
 
@@ -36,13 +34,6 @@ namespace examples = mcnet::test::examples;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::uint16_t free_port(const test::host& h) {
-  return h.run([] {
-    auto s = core::listen_udp(core::endpoint::parse("0.0.0.0:0").value()).value();
-    return core::local_endpoint(s).value().port();
-  });
-}
 
 // The sum of N over the lines "gap on CHANNEL: N missing from F".
 std::uint64_t missing_on(const std::string& output, const std::string& channel, std::size_t* lines) {
@@ -67,7 +58,7 @@ TEST_P(NetSsmReceiverExample, EachChannelsGapsAndCountsExactly) {
   const auto& tx1 = (*net)[0];
   const auto& tx2 = (*net)[1];
   const auto& rx = (*net)[2];
-  const std::string port = std::to_string(free_port(rx));
+  const std::string port = std::to_string(examples::free_port(rx));
   const std::string g1 = v6 ? "ff3e::77:1" : "232.77.1.1";
   const std::string g2 = v6 ? "ff3e::77:2" : "232.77.1.2";
   const auto spec = [&](const std::string& g) { return v6 ? "[" + g + "]:" + port : g + ":" + port; };
@@ -143,7 +134,7 @@ void send_ab_session(const test::host& tx, const std::string& group_a, const std
 TEST(NetAbMoldudp64Example, PerLineGapsRealLossAndDuplicatesExactly) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  const auto port = free_port((*net)[1]);
+  const auto port = examples::free_port((*net)[1]);
   const auto r = examples::run_example_while(
       (*net)[1], "ab_moldudp64_receiver", {"eth0", std::to_string(port), "10000", "239.77.1.1", "239.77.2.1"},
       "joined line A", [&] { send_ab_session((*net)[0], "239.77.1.1", "239.77.2.1", port, 300, 10, 15); });
@@ -185,7 +176,7 @@ namespace {
 TEST(NetAbMoldudp64Example, ADeadLineMissedEveryMessage) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  const auto port = free_port((*net)[1]);
+  const auto port = examples::free_port((*net)[1]);
   const auto r = examples::run_example_while(
       (*net)[1], "ab_moldudp64_receiver", {"eth0", std::to_string(port), "10000", "239.77.1.1", "239.77.2.1"},
       "joined line A", [&] { send_ab_session((*net)[0], "239.77.1.1", "239.77.2.1", port, 100, 7, 1); });

@@ -44,13 +44,17 @@ enum class cmsg : std::uint32_t {
   original_destination = 1u << 7,  ///< IP_RECVORIGDSTADDR / IPV6_RECVORIGDSTADDR
   all = (1u << 8) - 1,
 };
+/// The union of two sets of control-message kinds.
 [[nodiscard]] constexpr cmsg operator|(cmsg a, cmsg b) noexcept {
   return static_cast<cmsg>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
 }
+/// The kinds in both sets.
 [[nodiscard]] constexpr cmsg operator&(cmsg a, cmsg b) noexcept {
   return static_cast<cmsg>(static_cast<std::uint32_t>(a) & static_cast<std::uint32_t>(b));
 }
+/// Whether `set` holds any kind.
 [[nodiscard]] constexpr bool any(cmsg set) noexcept { return static_cast<std::uint32_t>(set) != 0; }
+/// Whether `set` holds `flag` (any of its bits, when `flag` is itself a set).
 [[nodiscard]] constexpr bool has(cmsg set, cmsg flag) noexcept { return any(set & flag); }
 
 /// A kernel timestamp: nanoseconds since the Unix epoch (CLOCK_REALTIME).
@@ -80,6 +84,8 @@ struct packet_info {
 };
 
 namespace detail {
+/// CMSG_SPACE(`payload`) as a constant: the bytes one control message with that payload takes,
+/// header and padding included (cmsg(3)).
 constexpr std::size_t space(std::size_t payload) noexcept { return CMSG_SPACE(payload); }
 }  // namespace detail
 
@@ -98,16 +104,17 @@ inline constexpr std::size_t max_control_size =
 /// A control buffer large enough for every message mcnet can enable,
 /// aligned for cmsghdr. Caller-owned; lives next to its message.
 struct control_buffer {
-  alignas(cmsghdr) std::array<std::byte, max_control_size> bytes{};
+  alignas(cmsghdr) std::array<std::byte, max_control_size> bytes{};  ///< the control bytes, max_control_size of them
+  /// The bytes, for message::control.
   [[nodiscard]] std::span<std::byte> span() noexcept { return bytes; }
 };
 
 /// One received control message: its level, type and payload bytes (as many
 /// as the kernel's cmsg_len says).
 struct cmsg_entry {
-  int level = 0;
-  int type = 0;
-  std::span<const std::byte> data{};
+  int level = 0;                      ///< cmsg_level: SOL_SOCKET, IPPROTO_IP or IPPROTO_IPV6
+  int type = 0;                       ///< cmsg_type: IP_PKTINFO, SCM_TIMESTAMPNS, ...
+  std::span<const std::byte> data{};  ///< the payload (CMSG_DATA), inside the caller's buffer
 };
 
 /// Iterates the control messages in a received control buffer, checking each
@@ -116,6 +123,7 @@ struct cmsg_entry {
 /// errc::truncated_control_message.
 class cmsg_view {
  public:
+  /// Walk `control` (the msg_controllen bytes a read filled); borrows it.
   explicit cmsg_view(std::span<const std::byte> control) noexcept : rest_(control) {}
 
   /// The next entry; std::nullopt at the end; an error for a malformed entry.
@@ -134,6 +142,7 @@ class cmsg_view {
 /// Appends control messages to a caller-owned buffer for sendmsg.
 class cmsg_writer {
  public:
+  /// Write into `buffer` (aligned for cmsghdr; message::control of a write); borrows it.
   explicit cmsg_writer(std::span<std::byte> buffer) noexcept : buffer_(buffer) {}
 
   /// Append a message with `payload` (raw bytes). Errors:
@@ -149,6 +158,7 @@ class cmsg_writer {
 
   /// Bytes written so far (what msg_controllen must be).
   [[nodiscard]] std::size_t size() const noexcept { return used_; }
+  /// The bytes written so far, for message::control with control_size = size().
   [[nodiscard]] std::span<std::byte> written() const noexcept { return buffer_.first(used_); }
 
  private:

@@ -51,7 +51,7 @@ struct socket_setup {
   /// at net.core.wmem_max / rmem_max, socket(7)). Before connect, a TCP
   /// receive buffer also sets the window scale the SYN offers (tcp(7)).
   std::optional<int> send_buffer{};
-  std::optional<int> receive_buffer{};
+  std::optional<int> receive_buffer{};  ///< `SO_RCVBUF` in bytes, as above (net.core.rmem_max)
   /// `SO_MARK`: the fwmark, for policy routing of the first packet on
   /// (needs CAP_NET_ADMIN).
   std::optional<std::uint32_t> mark{};

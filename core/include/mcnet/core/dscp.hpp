@@ -32,29 +32,29 @@ namespace mcnet::core {
 /// (RFC 2597), expedited forwarding (RFC 3246), voice admit (RFC 5865) and
 /// lower effort (RFC 8622). Values are DSCPs (0-63), not TOS bytes.
 namespace dscp {
-inline constexpr std::uint8_t cs0 = 0;  ///< default forwarding
-inline constexpr std::uint8_t cs1 = 8;
-inline constexpr std::uint8_t cs2 = 16;
-inline constexpr std::uint8_t cs3 = 24;
-inline constexpr std::uint8_t cs4 = 32;
-inline constexpr std::uint8_t cs5 = 40;
-inline constexpr std::uint8_t cs6 = 48;  ///< network control
-inline constexpr std::uint8_t cs7 = 56;
-inline constexpr std::uint8_t af11 = 10;
-inline constexpr std::uint8_t af12 = 12;
-inline constexpr std::uint8_t af13 = 14;
-inline constexpr std::uint8_t af21 = 18;
-inline constexpr std::uint8_t af22 = 20;
-inline constexpr std::uint8_t af23 = 22;
-inline constexpr std::uint8_t af31 = 26;
-inline constexpr std::uint8_t af32 = 28;
-inline constexpr std::uint8_t af33 = 30;
-inline constexpr std::uint8_t af41 = 34;
-inline constexpr std::uint8_t af42 = 36;
-inline constexpr std::uint8_t af43 = 38;
-inline constexpr std::uint8_t ef = 46;  ///< expedited forwarding, RFC 3246
-inline constexpr std::uint8_t va = 44;  ///< voice admit, RFC 5865
-inline constexpr std::uint8_t le = 1;   ///< lower effort, RFC 8622
+inline constexpr std::uint8_t cs0 = 0;    ///< default forwarding
+inline constexpr std::uint8_t cs1 = 8;    ///< class selector 1 (RFC 2474); low-priority data in RFC 4594
+inline constexpr std::uint8_t cs2 = 16;   ///< class selector 2; operations and management (RFC 4594)
+inline constexpr std::uint8_t cs3 = 24;   ///< class selector 3; broadcast video (RFC 4594)
+inline constexpr std::uint8_t cs4 = 32;   ///< class selector 4; real-time interactive (RFC 4594)
+inline constexpr std::uint8_t cs5 = 40;   ///< class selector 5; signaling (RFC 4594)
+inline constexpr std::uint8_t cs6 = 48;   ///< network control
+inline constexpr std::uint8_t cs7 = 56;   ///< class selector 7, reserved for network control (RFC 2474)
+inline constexpr std::uint8_t af11 = 10;  ///< assured forwarding class 1, low drop (RFC 2597); high-throughput data
+inline constexpr std::uint8_t af12 = 12;  ///< AF class 1, medium drop
+inline constexpr std::uint8_t af13 = 14;  ///< AF class 1, high drop
+inline constexpr std::uint8_t af21 = 18;  ///< assured forwarding class 2, low drop; low-latency data (RFC 4594)
+inline constexpr std::uint8_t af22 = 20;  ///< AF class 2, medium drop
+inline constexpr std::uint8_t af23 = 22;  ///< AF class 2, high drop
+inline constexpr std::uint8_t af31 = 26;  ///< assured forwarding class 3, low drop; multimedia streaming (RFC 4594)
+inline constexpr std::uint8_t af32 = 28;  ///< AF class 3, medium drop
+inline constexpr std::uint8_t af33 = 30;  ///< AF class 3, high drop
+inline constexpr std::uint8_t af41 = 34;  ///< assured forwarding class 4, low drop; multimedia conferencing (RFC 4594)
+inline constexpr std::uint8_t af42 = 36;  ///< AF class 4, medium drop
+inline constexpr std::uint8_t af43 = 38;  ///< AF class 4, high drop
+inline constexpr std::uint8_t ef = 46;    ///< expedited forwarding, RFC 3246
+inline constexpr std::uint8_t va = 44;    ///< voice admit, RFC 5865
+inline constexpr std::uint8_t le = 1;     ///< lower effort, RFC 8622
 /// The largest codepoint: six bits.
 inline constexpr std::uint8_t max = 63;
 }  // namespace dscp

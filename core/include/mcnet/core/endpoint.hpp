@@ -24,7 +24,9 @@ class endpoint {
   /// Longest text `to_chars` writes: "[" address "]:" 65535.
   static constexpr std::size_t max_text_length = ip_address::max_text_length + 8;
 
+  /// The invalid endpoint: no address, port 0.
   constexpr endpoint() noexcept = default;
+  /// `address` and `port` (host byte order), taken as they are.
   constexpr endpoint(const ip_address& address, std::uint16_t port) noexcept : address_(address), port_(port) {}
 
   /// Parse "10.77.0.1:5000", "[fd77::1]:5000", "[ff02::1%2]:5000",
@@ -41,8 +43,11 @@ class endpoint {
   /// `errc::invalid_endpoint` when `length` is too short for the family.
   [[nodiscard]] static result<endpoint> from_sockaddr(const sockaddr* sa, socklen_t length) noexcept;
 
+  /// The address (with its IPv6 scope id, if any).
   [[nodiscard]] constexpr const ip_address& address() const noexcept { return address_; }
+  /// The port in host byte order (0 to 65535; 0: any, for bind).
   [[nodiscard]] constexpr std::uint16_t port() const noexcept { return port_; }
+  /// The address's family (ip_family::none when invalid).
   [[nodiscard]] constexpr ip_family family() const noexcept { return address_.family(); }
 
   /// Fill `out` as a `sockaddr_in` (IPv4) or `sockaddr_in6` (IPv6, scope id
@@ -51,9 +56,12 @@ class endpoint {
 
   /// Write "10.77.0.1:5000" or "[fd77::1%2]:5000"; returns the length.
   std::size_t to_chars(std::span<char, max_text_length> out) const noexcept;
+  /// The text to_chars writes, as a std::string (allocates).
   [[nodiscard]] std::string to_string() const;
 
+  /// Equal when address (scope id included) and port are.
   friend constexpr bool operator==(const endpoint&, const endpoint&) noexcept = default;
+  /// Orders by address (as ip_address orders), then port.
   friend constexpr auto operator<=>(const endpoint&, const endpoint&) noexcept = default;
 
  private:
@@ -61,6 +69,7 @@ class endpoint {
   std::uint16_t port_ = 0;
 };
 
+/// Write to_string()'s text to `os`.
 std::ostream& operator<<(std::ostream& os, const endpoint& e);
 
 }  // namespace mcnet::core

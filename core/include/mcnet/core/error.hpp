@@ -71,13 +71,17 @@ class error {
   /// Longest input text kept; longer input is cut and marked with "...".
   static constexpr std::size_t input_capacity = 63;
 
-  std::error_code code;
+  std::error_code code;   ///< the errno (system category) or errc (mcnet category)
   std::string_view op;    ///< static: "setsockopt", "bind", "parse"
   std::string_view what;  ///< static: "SO_RCVBUF", "ip_address"
 
+  /// An empty error (no code, no operation, no object).
   error() noexcept = default;
+  /// An error with `c` for the operation `operation` on `object`; both strings must be static
+  /// (they are kept as views).
   error(std::error_code c, std::string_view operation, std::string_view object) noexcept
       : code(c), op(operation), what(object) {}
+  /// As above, with an mcnet errc in mcnet's error category.
   error(errc c, std::string_view operation, std::string_view object) noexcept
       : code(make_error_code(c)), op(operation), what(object) {}
 
@@ -97,6 +101,7 @@ class error {
   error& with_input(std::string_view text) noexcept;
   /// Attach an address (and optionally a port) the error is about.
   error& with_address(const core::ip_address& address) noexcept;
+  /// Attach the port the error is about (with_address's address, `message()` shows "port N").
   error& with_port(std::uint16_t port) noexcept {
     port_ = port;
     has_port_ = true;
@@ -119,17 +124,25 @@ class error {
     return *this;
   }
 
+  /// The hint attached with with_hint, placeholders not replaced (empty when none).
   [[nodiscard]] std::string_view hint() const noexcept { return hint_; }
+  /// The input attached with with_input (at most input_capacity bytes).
   [[nodiscard]] std::string_view input() const noexcept { return {input_.data(), input_len_}; }
+  /// Whether the attached input was cut at input_capacity.
   [[nodiscard]] bool input_truncated() const noexcept { return input_truncated_; }
+  /// The address attached with with_address, if any.
   [[nodiscard]] std::optional<core::ip_address> address() const noexcept;
+  /// The source attached with with_source, if any.
   [[nodiscard]] std::optional<core::ip_address> source() const noexcept;
+  /// The port attached with with_port, if any.
   [[nodiscard]] std::optional<std::uint16_t> port() const noexcept {
     return has_port_ ? std::optional<std::uint16_t>(port_) : std::nullopt;
   }
+  /// The interface index attached with with_interface, if any.
   [[nodiscard]] std::optional<std::uint32_t> interface_index() const noexcept {
     return has_ifindex_ ? std::optional<std::uint32_t>(ifindex_) : std::nullopt;
   }
+  /// The number attached with with_number, if any.
   [[nodiscard]] std::optional<std::int64_t> number() const noexcept {
     return has_number_ ? std::optional<std::int64_t>(number_) : std::nullopt;
   }

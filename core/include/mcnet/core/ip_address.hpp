@@ -75,11 +75,15 @@ class ip_address {
   /// `errc::no_such_interface` for a zone name that no interface has.
   [[nodiscard]] static result<ip_address> parse(std::string_view text) noexcept;
 
+  /// ip_family::v4, ::v6 or ::none (invalid, default-constructed).
   [[nodiscard]] constexpr ip_family family() const noexcept { return family_; }
   /// AF_INET, AF_INET6, or AF_UNSPEC for an invalid address.
   [[nodiscard]] int af() const noexcept;
+  /// Whether this holds an address (parsed or made), not the default.
   [[nodiscard]] constexpr bool is_valid() const noexcept { return family_ != ip_family::none; }
+  /// Whether this is an IPv4 address (an IPv4-mapped IPv6 address is not: see unmap()).
   [[nodiscard]] constexpr bool is_v4() const noexcept { return family_ == ip_family::v4; }
+  /// Whether this is an IPv6 address, IPv4-mapped ones included.
   [[nodiscard]] constexpr bool is_v6() const noexcept { return family_ == ip_family::v6; }
   /// Network-order bytes: 4 for IPv4, 16 for IPv6, none for an invalid address.
   [[nodiscard]] constexpr std::span<const std::uint8_t> bytes() const noexcept {
@@ -193,6 +197,7 @@ class ip_address {
   /// The text form as a string (allocates).
   [[nodiscard]] std::string to_string() const;
 
+  /// Equal when family, bytes and scope id are.
   friend constexpr bool operator==(const ip_address&, const ip_address&) noexcept = default;
   /// Orders by family (v4 before v6), then bytes, then scope id.
   friend constexpr std::strong_ordering operator<=>(const ip_address& a, const ip_address& b) noexcept {
@@ -207,6 +212,7 @@ class ip_address {
   ip_family family_ = ip_family::none;
 };
 
+/// Write to_string()'s text to `os`.
 std::ostream& operator<<(std::ostream& os, const ip_address& a);
 
 }  // namespace mcnet::core

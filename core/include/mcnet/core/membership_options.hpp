@@ -40,8 +40,8 @@ enum class filter_mode : std::uint8_t {
 /// What `source_filter` found: the mode and how many sources the kernel
 /// holds (which may exceed the space given; the rest were not copied).
 struct filter_state {
-  filter_mode mode = filter_mode::exclude;
-  std::size_t count = 0;
+  filter_mode mode = filter_mode::exclude;  ///< MCAST_INCLUDE or MCAST_EXCLUDE (RFC 3678 5.2)
+  std::size_t count = 0;                    ///< sources the kernel holds for the group on the interface
 };
 
 /// The level of the membership options for `group`: IPPROTO_IP for an IPv4
@@ -52,22 +52,23 @@ struct filter_state {
 
 /// `struct group_req`: a group on an interface (0: the kernel's choice by route).
 struct group_request {
-  ip_address group{};
-  std::uint32_t interface_index = 0;
+  ip_address group{};                 ///< the multicast group (IPv4, IPv4-mapped or IPv6)
+  std::uint32_t interface_index = 0;  ///< gr_interface: interface index; 0 lets the kernel choose by route
 };
 
 /// `struct group_source_req`: a group, one of its sources, an interface.
 struct group_source_request {
-  ip_address group{};
-  ip_address source{};
-  std::uint32_t interface_index = 0;
+  ip_address group{};                 ///< the multicast group
+  ip_address source{};                ///< the source: the S of (S,G)
+  std::uint32_t interface_index = 0;  ///< gsr_interface: interface index; 0 lets the kernel choose by route
 };
 
 /// A whole source filter (`struct group_filter`) to set.
 struct source_filter_request {
-  ip_address group{};
-  std::uint32_t interface_index = 0;
-  filter_mode mode = filter_mode::exclude;
+  ip_address group{};                       ///< the multicast group
+  std::uint32_t interface_index = 0;        ///< gf_interface: interface index
+  filter_mode mode = filter_mode::exclude;  ///< gf_fmode: include or exclude
+  /// Gf_slist: the sources (borrowed; at most igmp_max_msf / mld_max_msf of them).
   std::span<const ip_address> sources{};
 };
 
@@ -80,13 +81,16 @@ ip_address from_group_storage(const sockaddr_storage& in) noexcept;
 
 /// Codec of `struct group_req` (MCAST_JOIN_GROUP, MCAST_LEAVE_GROUP).
 struct group_req_codec {
-  using value_type = group_request;
-  using storage_type = group_req;
+  using value_type = group_request;  ///< core::group_request, as callers pass it.
+  using storage_type = group_req;    ///< struct group_req (RFC 3678 5.2.1).
+  /// Fill the interface and the group (unmapped, scope id dropped); returns sizeof(group_req).
+  /// Never fails.
   [[nodiscard]] static result<socklen_t> encode(const group_request& v, group_req& s) noexcept {
     s.gr_interface = v.interface_index;
     detail::to_group_storage(v.group, s.gr_group);
     return socklen_t{sizeof(group_req)};
   }
+  /// The group and interface. Errors: errc::unexpected_option_size unless `n` is sizeof(group_req).
   [[nodiscard]] static result<group_request> decode(const group_req& s, socklen_t n) noexcept {
     if (n != sizeof(group_req)) return fail(detail::bad_size(n));
     return group_request{detail::from_group_storage(s.gr_group), s.gr_interface};
@@ -96,14 +100,18 @@ struct group_req_codec {
 /// Codec of `struct group_source_req` (MCAST_JOIN_SOURCE_GROUP,
 /// MCAST_LEAVE_SOURCE_GROUP, MCAST_BLOCK_SOURCE, MCAST_UNBLOCK_SOURCE).
 struct group_source_req_codec {
-  using value_type = group_source_request;
-  using storage_type = group_source_req;
+  using value_type = group_source_request;  ///< core::group_source_request, as callers pass it.
+  using storage_type = group_source_req;    ///< struct group_source_req (RFC 3678 5.2.1).
+  /// Fill interface, group and source (unmapped, scope ids dropped); returns
+  /// sizeof(group_source_req). Never fails.
   [[nodiscard]] static result<socklen_t> encode(const group_source_request& v, group_source_req& s) noexcept {
     s.gsr_interface = v.interface_index;
     detail::to_group_storage(v.group, s.gsr_group);
     detail::to_group_storage(v.source, s.gsr_source);
     return socklen_t{sizeof(group_source_req)};
   }
+  /// The group, source and interface.
+  /// Errors: errc::unexpected_option_size unless `n` is sizeof(group_source_req).
   [[nodiscard]] static result<group_source_request> decode(const group_source_req& s, socklen_t n) noexcept {
     if (n != sizeof(group_source_req)) return fail(detail::bad_size(n));
     return group_source_request{detail::from_group_storage(s.gsr_group), detail::from_group_storage(s.gsr_source),
@@ -117,8 +125,8 @@ struct group_source_req_codec {
 /// from that buffer before it writes the filter back, so the option has no
 /// plain `get`/`set`: core::set_source_filter and core::source_filter own it.
 struct group_filter_codec {
-  static constexpr bool variable_length = true;
-  using value_type = source_filter_request;
+  static constexpr bool variable_length = true;  ///< marks a buffer_codec: no plain get/set
+  using value_type = source_filter_request;      ///< core::source_filter_request, as callers pass it.
   /// Bytes of a group_filter with room for `sources` (at least one slot).
   [[nodiscard]] static constexpr std::size_t size(std::size_t sources) noexcept {
     return GROUP_FILTER_SIZE(sources == 0 ? 1 : sources);
@@ -136,9 +144,9 @@ struct group_filter_codec {
 /// once; the level comes per call from the group's family.
 template <class Codec, access Mode>
 struct membership_option {
-  int name;
-  std::string_view spelling;  ///< the kernel's name, "MCAST_JOIN_GROUP"
-  needs requirements = needs::nothing;
+  int name;                             ///< the option's number (MCAST_JOIN_GROUP, ...), same at both levels
+  std::string_view spelling;            ///< the kernel's name, "MCAST_JOIN_GROUP"
+  needs requirements = needs::nothing;  ///< what the kernel needs first (needs::nothing for all of RFC 3678's)
 
   /// The descriptor at `level` (IPPROTO_IP or IPPROTO_IPV6).
   [[nodiscard]] constexpr sockopt<Codec, Mode> at(int level) const noexcept {

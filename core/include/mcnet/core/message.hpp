@@ -49,7 +49,7 @@ struct message {
   /// read that is asked to decode control messages refuses an empty one).
   /// Write: control messages to send (see cmsg_writer), `control_size` bytes.
   std::span<std::byte> control{};
-  std::size_t control_size = 0;
+  std::size_t control_size = 0;  ///< Write: bytes of control messages in `control`; read: what the kernel filled
   /// Read: what the control messages said; filled (and reset) only when the
   /// read asked to decode something.
   packet_info info{};
@@ -75,6 +75,7 @@ struct message {
 /// each call.)
 class wait_policy {
  public:
+  /// How a call waits: return at once, poll with a timeout, or spin then poll.
   enum class mode : std::uint8_t { nonblocking, deadline, adaptive };
 
   /// Return at once: "nothing there" is errc::would_block, a normal outcome.
@@ -96,8 +97,11 @@ class wait_policy {
     return {mode::adaptive, timeout, spin};
   }
 
+  /// Which of the three ways this is.
   [[nodiscard]] constexpr mode kind() const noexcept { return mode_; }
+  /// The per-call limit of deadline() and adaptive(); 0 for nonblocking().
   [[nodiscard]] constexpr std::chrono::nanoseconds timeout() const noexcept { return timeout_; }
+  /// How long adaptive() retries before it polls; 0 otherwise.
   [[nodiscard]] constexpr std::chrono::nanoseconds spin() const noexcept { return spin_; }
 
  private:
@@ -155,6 +159,8 @@ inline constexpr std::size_t batch_limit = 64;
 /// run their own system calls. Errors: errc::would_block, errc::timed_out,
 /// poll's errno.
 [[nodiscard]] result<void> wait_readable(socket_ref s, wait_policy wait) noexcept;
+/// Wait until `s` is writable under `wait` (its send buffer has room).
+/// Errors: errc::would_block, errc::timed_out, poll's errno.
 [[nodiscard]] result<void> wait_writable(socket_ref s, wait_policy wait) noexcept;
 
 }  // namespace mcnet::core

@@ -19,8 +19,10 @@ namespace mcnet::core {
 /// host bits, "10.77.0.2/24", is a valid prefix); `masked()` clears them.
 class prefix {
  public:
+  /// Longest text to_chars writes: an address, "/", 3 digits.
   static constexpr std::size_t max_text_length = ip_address::max_text_length + 4;
 
+  /// The invalid prefix (no address, length 0).
   constexpr prefix() noexcept = default;
 
   /// A prefix from an address and a length. Errors: `errc::invalid_prefix`
@@ -33,8 +35,11 @@ class prefix {
   /// the errors of `ip_address::parse` for the address part.
   [[nodiscard]] static result<prefix> parse(std::string_view text) noexcept;
 
+  /// The address as given (host bits kept; masked() clears them).
   [[nodiscard]] constexpr const ip_address& address() const noexcept { return address_; }
+  /// The prefix length in bits (0 to 32 for IPv4, 0 to 128 for IPv6).
   [[nodiscard]] constexpr unsigned length() const noexcept { return length_; }
+  /// Whether this holds a prefix (made or parsed), not the default.
   [[nodiscard]] constexpr bool is_valid() const noexcept { return address_.is_valid(); }
 
   /// The same prefix with every bit past `length()` cleared.
@@ -42,9 +47,12 @@ class prefix {
   /// Whether `a` lies inside this prefix (same family; scope ids ignored).
   [[nodiscard]] bool contains(const ip_address& a) const noexcept;
 
+  /// Write "10.77.0.0/24" or "fd77::/16"; returns the length. Does not allocate.
   std::size_t to_chars(std::span<char, max_text_length> out) const noexcept;
+  /// The text to_chars writes, as a std::string (allocates).
   [[nodiscard]] std::string to_string() const;
 
+  /// Equal when address and length are (host bits count: mask both to compare networks).
   friend constexpr bool operator==(const prefix&, const prefix&) noexcept = default;
 
  private:
@@ -54,6 +62,7 @@ class prefix {
   unsigned length_ = 0;
 };
 
+/// Write to_string()'s text to `os`.
 std::ostream& operator<<(std::ostream& os, const prefix& p);
 
 }  // namespace mcnet::core

@@ -41,7 +41,7 @@ namespace mcnet::core {
 /// thread-safe; a read overwrites what the previous one gave.
 class receive_batch {
  public:
-  using iterator = const message*;
+  using iterator = const message*;  ///< iterates the datagrams of the last read
 
   /// Room for `count` datagrams of `payload_size` bytes each (larger
   /// datagrams arrive cut, `message::truncated` set), allocated here and
@@ -57,7 +57,9 @@ class receive_batch {
   /// EINVAL (`std::errc::invalid_argument`) rather than 0, which would make a
   /// `while (b.read(...))` loop spin. Assign it the result of make().
   receive_batch() noexcept = default;
+  /// Take `other`'s buffers; `other` is left empty (capacity 0).
   receive_batch(receive_batch&& other) noexcept;
+  /// Free this batch's buffers and take `other`'s; `other` is left empty.
   receive_batch& operator=(receive_batch&& other) noexcept;
   receive_batch(const receive_batch&) = delete;
   receive_batch& operator=(const receive_batch&) = delete;
@@ -76,12 +78,15 @@ class receive_batch {
 
   /// The datagrams the last read filled.
   [[nodiscard]] std::span<const message> received() const noexcept { return {messages_.get(), count_}; }
+  /// The first datagram of the last read.
   [[nodiscard]] iterator begin() const noexcept { return messages_.get(); }
+  /// Past the last datagram of the last read.
   [[nodiscard]] iterator end() const noexcept { return messages_.get() + count_; }
   /// The i-th datagram of the last read (i < size(); not checked).
   [[nodiscard]] const message& operator[](std::size_t i) const noexcept { return messages_[i]; }
   /// How many datagrams the last read filled (0 before any, and after an error).
   [[nodiscard]] std::size_t size() const noexcept { return count_; }
+  /// Whether the last read filled nothing (before any read, after an error).
   [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
   /// The most datagrams one read takes (the constructor's `count`).
   [[nodiscard]] std::size_t capacity() const noexcept { return capacity_; }

@@ -26,13 +26,17 @@ class socket {
   /// `fd` is not a socket (the descriptor is closed either way).
   [[nodiscard]] static result<socket> adopt(unique_fd fd) noexcept;
 
+  /// The descriptor, still owned by this socket (-1 when closed).
   [[nodiscard]] int native_handle() const noexcept { return fd_.get(); }
   /// AF_INET, AF_INET6, AF_NETLINK, ...
   [[nodiscard]] int family() const noexcept { return family_; }
   /// SOCK_DGRAM, SOCK_STREAM, SOCK_RAW (without SOCK_CLOEXEC/SOCK_NONBLOCK).
   [[nodiscard]] int type() const noexcept { return type_; }
+  /// The protocol (IPPROTO_UDP, IPPROTO_TCP, a raw socket's protocol, or 0 as given at open).
   [[nodiscard]] int protocol() const noexcept { return protocol_; }
+  /// Whether this owns a descriptor.
   [[nodiscard]] bool is_open() const noexcept { return static_cast<bool>(fd_); }
+  /// Same as is_open().
   [[nodiscard]] explicit operator bool() const noexcept { return is_open(); }
 
   /// Give the descriptor to the caller; this socket is then closed.
@@ -75,6 +79,7 @@ class socket_ref {
   /// for a socket by accident.
   explicit constexpr socket_ref(int fd) noexcept : fd_(fd) {}
 
+  /// The descriptor (not owned).
   [[nodiscard]] constexpr int native_handle() const noexcept { return fd_; }
 
  private:

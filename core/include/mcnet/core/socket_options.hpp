@@ -17,9 +17,12 @@
 
 // Older libc headers may lack the busy-poll options (Linux 5.11).
 #ifndef SO_PREFER_BUSY_POLL
+/// SO_PREFER_BUSY_POLL's number (include/uapi/asm-generic/socket.h, Linux 5.11), for C
+/// libraries whose headers lack it.
 #define SO_PREFER_BUSY_POLL 69
 #endif
 #ifndef SO_BUSY_POLL_BUDGET
+/// SO_BUSY_POLL_BUDGET's number (Linux 5.11), for C libraries whose headers lack it.
 #define SO_BUSY_POLL_BUDGET 70
 #endif
 

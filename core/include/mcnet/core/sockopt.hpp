@@ -53,21 +53,23 @@ enum class needs : std::uint32_t {
   interface = 1u << 3,       ///< the value names an existing interface
   kernel_support = 1u << 4,  ///< may be missing on older kernels (ENOPROTOOPT)
 };
+/// The union of two requirement sets.
 [[nodiscard]] constexpr needs operator|(needs a, needs b) noexcept {
   return static_cast<needs>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
 }
+/// Whether `set` holds `flag`.
 [[nodiscard]] constexpr bool has(needs set, needs flag) noexcept {
   return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(flag)) != 0;
 }
 
 /// The untyped part of a descriptor: everything but the value's type.
 struct option_info {
-  int level;
-  int name;
+  int level;                  ///< SOL_SOCKET, IPPROTO_IP, IPPROTO_IPV6, ...
+  int name;                   ///< the option's number at that level (SO_RCVBUF, ...)
   std::string_view spelling;  ///< the kernel's name, "SO_RCVBUF": feeds errors and test names
-  access mode;
-  read_back expect;
-  needs requirements;
+  access mode;                ///< whether it can be read, written, or both
+  read_back expect;           ///< what a read after a write returns (the tests check it)
+  needs requirements;         ///< what the kernel needs first (a capability, a socket type, ...)
 };
 
 /// A codec turns a C++ value into the bytes setsockopt takes and the bytes
@@ -93,9 +95,11 @@ concept buffer_codec = requires { typename C::value_type; } && C::variable_lengt
 template <class Codec, access Mode = access::read_write>
   requires(option_codec<Codec> || buffer_codec<Codec>)
 struct sockopt : option_info {
-  using codec = Codec;
-  using value_type = typename Codec::value_type;
+  using codec = Codec;                            ///< the codec between value and kernel bytes
+  using value_type = typename Codec::value_type;  ///< what get returns and set takes
 
+  /// The option `nm` at level `lvl`, spelled `kernel_spelling` in errors; `rb` and `req` as
+  /// option_info says.
   constexpr sockopt(int lvl, int nm, std::string_view kernel_spelling, read_back rb = default_read_back(),
                     needs req = needs::nothing) noexcept
       : option_info{lvl, nm, kernel_spelling, Mode, rb, req} {}
@@ -109,11 +113,14 @@ struct sockopt : option_info {
 };
 
 namespace detail {
-// Defined in core/src/sys: the only getsockopt/setsockopt calls. They name the
-// option in the error and add a hint for the usual errnos.
+/// The only setsockopt(2) call (defined in core/src/sys): `length` bytes at
+/// `value`. Errors: its errno, naming the option, with a hint for the usual
+/// errnos (EPERM, ENOPROTOOPT, ENODEV, EINVAL).
 [[nodiscard]] result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_t length) noexcept;
+/// The only getsockopt(2) call: at most `capacity` bytes into `value`;
+/// returns the length the kernel wrote. Errors: as set_raw.
 [[nodiscard]] result<socklen_t> get_raw(int fd, const option_info& opt, void* value, socklen_t capacity) noexcept;
-// Fill op/what of a codec's error with the option's identity.
+/// Fill op/what of a codec's error with the option's identity.
 error annotate(error e, std::string_view op, const option_info& opt) noexcept;
 }  // namespace detail
 
@@ -148,6 +155,7 @@ template <class Codec, access Mode>
 /// An option that carries no value (SO_DETACH_FILTER): `set(sock, opt::detach_filter)`.
 struct no_value {};
 
+/// Write an option that carries no value: `set(s, opt::detach_filter)`. Errors: as the set above.
 template <class Codec, access Mode>
   requires(Mode != access::read_only && option_codec<Codec> && std::is_same_v<typename Codec::value_type, no_value>)
 [[nodiscard]] result<void> set(socket_ref s, const sockopt<Codec, Mode>& opt) noexcept {

@@ -90,7 +90,7 @@ class arbiter {
 
   /// offer()'s answer.
   struct offer_result {
-    decision what = decision::bad_line;
+    decision what = decision::bad_line;  ///< deliver, duplicate, or bad_line
     /// The merged stream's verdict: for `deliver` in_order, gap or reordered,
     /// with the numbers now missing on every line so far (a slower line may
     /// still bring them).

@@ -89,10 +89,10 @@ class packet_view {
    public:
     /// Standard iterator types: a message is yielded by value.
     using iterator_category = std::forward_iterator_tag;
-    using value_type = message;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = message;
+    using value_type = message;              ///< a message (sequence number and bytes)
+    using difference_type = std::ptrdiff_t;  ///< distance between iterators
+    using pointer = void;                    ///< none: messages are made on dereference
+    using reference = message;               ///< a message, by value
 
     iterator() noexcept = default;
     /// The message here: its sequence number and bytes.
@@ -105,6 +105,7 @@ class packet_view {
       ++sequence_;
       return *this;
     }
+    /// Step, returning the position before the step.
     iterator operator++(int) noexcept {
       auto before = *this;
       ++*this;

@@ -37,11 +37,11 @@
 
 namespace mcnet::feed::mpegts {
 
-inline constexpr std::size_t packet_size = 188;        ///< bytes of a transport packet
-inline constexpr std::size_t header_size = 4;          ///< sync byte to continuity counter
-inline constexpr std::uint8_t sync_byte = 0x47;
-inline constexpr std::uint16_t null_pid = 0x1FFF;      ///< stuffing packets; not continuity-checked
-inline constexpr std::size_t pid_count = 8192;         ///< PIDs are 13 bits
+inline constexpr std::size_t packet_size = 188;         ///< bytes of a transport packet
+inline constexpr std::size_t header_size = 4;           ///< sync byte to continuity counter
+inline constexpr std::uint8_t sync_byte = 0x47;         ///< the first byte of every packet (ISO/IEC 13818-1 2.4.3.3)
+inline constexpr std::uint16_t null_pid = 0x1FFF;       ///< stuffing packets; not continuity-checked
+inline constexpr std::size_t pid_count = 8192;          ///< PIDs are 13 bits
 inline constexpr std::size_t packets_per_datagram = 7;  ///< the usual 1316-byte datagram
 
 namespace detail {
@@ -153,10 +153,10 @@ class datagram_view {
    public:
     /// Standard iterator types: each packet is yielded parsed, by value.
     using iterator_category = std::forward_iterator_tag;
-    using value_type = result<packet_view>;
-    using difference_type = std::ptrdiff_t;
-    using pointer = void;
-    using reference = result<packet_view>;
+    using value_type = result<packet_view>;  ///< a parsed packet or its error
+    using difference_type = std::ptrdiff_t;  ///< distance between iterators
+    using pointer = void;                    ///< none: packets are parsed on dereference
+    using reference = result<packet_view>;   ///< a parsed packet, by value
 
     iterator() noexcept = default;
     /// The packet here, parsed: a view or the error naming what is wrong.
@@ -168,6 +168,7 @@ class datagram_view {
       at_ += packet_size;
       return *this;
     }
+    /// Step, returning the position before the step.
     iterator operator++(int) noexcept {
       auto before = *this;
       at_ += packet_size;
@@ -233,6 +234,7 @@ struct pid_counts {
   std::uint64_t cc_errors = 0;        ///< Continuity_count_error (TR 101 290 1.4)
   std::uint64_t duplicates = 0;       ///< repeats allowed as duplicates
   std::uint64_t discontinuities = 0;  ///< packets with the discontinuity indicator
+  /// Equal when every count is.
   friend bool operator==(const pid_counts&, const pid_counts&) = default;
 };
 

@@ -36,14 +36,14 @@ namespace mcnet::feed {
 struct test_header {
   static constexpr std::size_t size = 40;  ///< bytes on the wire
   static constexpr std::array<std::uint8_t, 4> magic{0x4D, 0x43, 0x4E, 0x31};  ///< "MCN1"
-  static constexpr std::uint8_t version = 1;
+  static constexpr std::uint8_t version = 1;  ///< the header version this code reads and writes
   static constexpr std::uint8_t flag_end = 1u << 0;     ///< END: no packet; sequence = count of the run
   static constexpr std::uint8_t flag_feed_b = 1u << 1;  ///< the B copy of an A/B feed
 
-  std::uint8_t flags = 0;       ///< `flag_end`, `flag_feed_b`
-  std::uint32_t sender_id = 0;  ///< `--id`; by default from the process id and the host id
-  std::uint32_t session = 0;  ///< high bit clear
-  std::uint64_t sequence = 0;
+  std::uint8_t flags = 0;          ///< `flag_end`, `flag_feed_b`
+  std::uint32_t sender_id = 0;     ///< `--id`; by default from the process id and the host id
+  std::uint32_t session = 0;       ///< high bit clear
+  std::uint64_t sequence = 0;      ///< the datagram's number, from 0; for END, how many the run had
   std::uint64_t send_time_ns = 0;  ///< CLOCK_REALTIME
   std::uint32_t length = 0;        ///< bytes of UDP payload
 

@@ -19,10 +19,13 @@
 // linux/icmp.h would clash with net/if.h (both define IFF_*): the two
 // constants of raw(7) ICMP filtering, as the kernel defines them.
 #ifndef ICMP_FILTER
+/// ICMP_FILTER's number (linux/icmp.h, raw(7)), defined here because linux/icmp.h clashes with
+/// net/if.h.
 #define ICMP_FILTER 1
 #endif
 
 #ifndef IP_BIND_ADDRESS_NO_PORT
+/// IP_BIND_ADDRESS_NO_PORT's number (linux/in.h, Linux 4.2), for C libraries whose headers lack it.
 #define IP_BIND_ADDRESS_NO_PORT 24
 #endif
 
@@ -31,30 +34,38 @@ namespace mcnet::ipv4 {
 /// What IP_MULTICAST_IF carries: set by index (struct ip_mreqn) and/or
 /// address; Linux reads back only the address (0.0.0.0 when set by index).
 struct multicast_if {
-  std::uint32_t index = 0;
-  core::ip_address address{};
+  std::uint32_t index = 0;     ///< imr_ifindex: the interface by index; 0 when set by address
+  core::ip_address address{};  ///< imr_address: the interface by one of its addresses; what Linux reads back
+  /// Equal when index and address are.
   friend bool operator==(const multicast_if&, const multicast_if&) = default;
 };
 
 /// Codec for IP_MULTICAST_IF: writes struct ip_mreqn; decodes the 4-byte
 /// in_addr Linux returns (index 0) or a full ip_mreqn.
 struct multicast_if_codec {
-  using value_type = multicast_if;
-  using storage_type = ip_mreqn;
+  using value_type = multicast_if;  ///< ipv4::multicast_if, as callers pass it.
+  using storage_type = ip_mreqn;    ///< struct ip_mreqn (ip(7)).
+  /// Fill an ip_mreqn with the index and address; returns its size.
+  /// Errors: errc::family_mismatch for an address that is not IPv4.
   [[nodiscard]] static result<socklen_t> encode(const multicast_if& v, ip_mreqn& s) noexcept;
+  /// The address the kernel returns: 4 bytes (struct in_addr, index 0) or a whole ip_mreqn.
+  /// Errors: errc::unexpected_option_size for any other length.
   [[nodiscard]] static result<multicast_if> decode(const ip_mreqn& s, socklen_t n) noexcept;
 };
 
 /// Codec for ICMP_FILTER: the bit mask of ICMP types to drop (bit N: type N).
 struct icmp_filter_codec {
-  using value_type = std::uint32_t;
+  using value_type = std::uint32_t;  ///< the drop mask: bit N set drops ICMP type N (types 0 to 31).
+  /// struct icmp_filter of linux/icmp.h.
   struct storage_type {  // struct icmp_filter of linux/icmp.h
-    std::uint32_t data;
+    std::uint32_t data;  ///< the mask
   };
+  /// Store the mask; returns the option length, 4 bytes. Never fails.
   [[nodiscard]] static result<socklen_t> encode(const std::uint32_t& v, storage_type& s) noexcept {
     s.data = v;
     return socklen_t{sizeof(storage_type)};
   }
+  /// The mask. Errors: errc::unexpected_option_size unless `n` is 4 bytes.
   [[nodiscard]] static result<std::uint32_t> decode(const storage_type& s, socklen_t n) noexcept {
     if (n != sizeof(storage_type)) return fail(core::detail::bad_size(n));
     return s.data;

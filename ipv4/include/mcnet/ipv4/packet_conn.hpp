@@ -76,18 +76,18 @@ enum class control_flags : std::uint32_t {
 /// outgoing interface (IP_PKTINFO); `ttl` and `tos` >= 0 override the
 /// socket's for this datagram (IP_TTL, IP_TOS).
 struct control_message {
-  int ttl = -1;
-  int tos = -1;
+  int ttl = -1;  ///< read: the TTL it arrived with (IP_RECVTTL); write: this datagram's (IP_TTL); -1 unset
+  int tos = -1;  ///< read: its TOS byte (IP_RECVTOS); write: this datagram's (IP_TOS); -1 unset
   core::ip_address source{};       ///< read: the datagram's source address; write: the source address to use
   core::ip_address destination{};  ///< read: the address the datagram was sent to (the group)
-  std::uint32_t interface_index = 0;
+  std::uint32_t interface_index = 0;  ///< read: the arrival interface (IP_PKTINFO); write: the outgoing one; 0 unset
   /// read: the kernel's software receive stamp (`timestamp` or `software_timestamp` flag)
   std::optional<core::kernel_time> timestamp{};
   /// read: the NIC's raw hardware receive stamp (`hardware_timestamp` flag);
   /// empty when the device took none (veth, lo, stamping off)
   std::optional<core::kernel_time> hardware_timestamp{};
-  std::optional<std::uint32_t> drops{};  ///< cumulative kernel drops (SO_RXQ_OVFL)
-  core::endpoint original_destination{};
+  std::optional<std::uint32_t> drops{};   ///< cumulative kernel drops (SO_RXQ_OVFL)
+  core::endpoint original_destination{};  ///< read: address and port it was sent to (IP_RECVORIGDSTADDR, for TPROXY)
 };
 
 /// `a | b`: both sets of flags; `has(set, f)`: whether `set` has any bit of `f`.
@@ -96,18 +96,18 @@ using core::detail::has;
 
 /// What one read returned.
 struct read_result {
-  std::size_t size = 0;         ///< bytes written to the buffer
-  core::endpoint source{};      ///< who sent it
-  control_message control{};
-  bool truncated = false;       ///< the datagram was longer than the buffer (MSG_TRUNC)
-  std::size_t wire_size = 0;    ///< its real length
+  std::size_t size = 0;       ///< bytes written to the buffer
+  core::endpoint source{};    ///< who sent it
+  control_message control{};  ///< the control messages the flags asked for
+  bool truncated = false;     ///< the datagram was longer than the buffer (MSG_TRUNC)
+  std::size_t wire_size = 0;  ///< its real length
 };
 
 /// What `multicast_interface` knows.
 struct multicast_interface_state {
   /// True when this conn set the interface itself: `iface` is exact.
   bool known = false;
-  core::interface_ref iface{};
+  core::interface_ref iface{};  ///< the interface, when `known`
   /// Otherwise what the kernel reports: the address set by address, or
   /// 0.0.0.0 (the kernel's choice, or an index set outside this conn: Linux
   /// cannot tell the two apart).
@@ -126,13 +126,15 @@ struct multicast_interface_state {
 struct family_rules {
   /// x/net's converters, declared above.
   static constexpr auto to_control_message = &ipv4::to_control_message;
-  static constexpr auto marshal = &ipv4::marshal;
+  static constexpr auto marshal = &ipv4::marshal;  ///< sets up IP_PKTINFO, IP_TTL, IP_TOS for a send
   /// Groups are IPv4 (or IPv4-mapped); the interface is the one given.
   [[nodiscard]] static result<std::uint32_t> group_interface(core::socket_ref s, const core::ip_address& group,
                                                              core::interface_ref iface, std::string_view op) noexcept;
   /// A destination is IPv4, sent unmapped; invalid: the connected peer.
   [[nodiscard]] static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
+  /// `IP_MULTICAST_LOOP`, for set_multicast_loopback.
   static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
+  /// `IP_MULTICAST_ALL`, for set_multicast_all.
   static constexpr const auto& multicast_all_option = opt::multicast_all;
   /// Room for IP_PKTINFO, IP_TTL and IP_TOS.
   static constexpr std::size_t send_control_size = CMSG_SPACE(sizeof(in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int));
@@ -168,6 +170,8 @@ class packet_conn
   [[nodiscard]] result<multicast_interface_state> multicast_interface() const noexcept;
   /// `IP_MULTICAST_TTL` (default 1).
   [[nodiscard]] result<int> multicast_ttl() const noexcept;
+  /// Set `IP_MULTICAST_TTL`: 0 (this host only) to 255. Errors: errc::value_out_of_range
+  /// outside that range, before the kernel sees it; setsockopt's errno.
   [[nodiscard]] result<void> set_multicast_ttl(int ttl) noexcept;
 
   /// connect(2) to `remote`, a group to send to: set the multicast interface

@@ -19,13 +19,15 @@ namespace mcnet::ipv4 {
 
 /// What raw_conn::read_from returns.
 struct raw_read_result {
-  header ip{};                        ///< the parsed IPv4 header
+  header ip{};                         ///< the parsed IPv4 header
   std::span<const std::byte> payload;  ///< the bytes after it, inside the caller's buffer
-  core::endpoint source{};
-  control_message control{};
-  bool truncated = false;
+  core::endpoint source{};             ///< who sent it (port 0: raw sockets have none)
+  control_message control{};           ///< the control messages the flags asked for
+  bool truncated = false;              ///< the packet was longer than the buffer (MSG_TRUNC)
 };
 
+/// A raw IPv4 socket with `IP_HDRINCL`, as x/net's ipv4.RawConn: reads and writes
+/// whole packets, header included (raw(7)); a packet_conn for membership and control messages.
 class raw_conn : public packet_conn {
  public:
   /// socket(AF_INET, SOCK_RAW, protocol) with IP_HDRINCL on. `protocol` is
@@ -46,6 +48,8 @@ class raw_conn : public packet_conn {
 
   /// `ICMP_FILTER` (IPPROTO_ICMP sockets): bit N set drops ICMP type N.
   [[nodiscard]] result<std::uint32_t> icmp_filter() const noexcept;
+  /// Set `ICMP_FILTER`: the ICMP types (bit N: type N) to drop. Errors: setsockopt's errno
+  /// (ENOPROTOOPT on a socket that is not IPPROTO_ICMP).
   [[nodiscard]] result<void> set_icmp_filter(std::uint32_t drop_types) noexcept;
 
  private:

@@ -17,17 +17,18 @@
 
 namespace mcnet::ipv6 {
 
+/// An IPv6 fixed header (RFC 8200 section 3), as x/net's ipv6.Header.
 struct header {
-  static constexpr std::size_t length = 40;
+  static constexpr std::size_t length = 40;  ///< the fixed header's size in bytes
 
-  int version = 6;
-  int traffic_class = 0;         ///< 0 to 255
-  std::uint32_t flow_label = 0;  ///< 20 bits
-  std::size_t payload_length = 0;
-  int next_header = 0;           ///< 58 ICMPv6, 17 UDP, 0 hop-by-hop, ...
-  int hop_limit = 64;
-  core::ip_address source{};
-  core::ip_address destination{};
+  int version = 6;                 ///< the version field; 6
+  int traffic_class = 0;           ///< 0 to 255
+  std::uint32_t flow_label = 0;    ///< 20 bits
+  std::size_t payload_length = 0;  ///< bytes after the fixed header, extension headers included
+  int next_header = 0;             ///< 58 ICMPv6, 17 UDP, 0 hop-by-hop, ...
+  int hop_limit = 64;              ///< hop limit, 0 to 255
+  core::ip_address source{};       ///< the source address
+  core::ip_address destination{};  ///< the destination address (a group, for multicast)
 
   /// Parse the 40 bytes at the start of `packet`. Errors:
   /// errc::value_out_of_range naming the field (fewer than 40 bytes,

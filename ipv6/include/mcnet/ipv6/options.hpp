@@ -17,13 +17,16 @@
 #include <mcnet/core/sockopt.hpp>
 
 #ifndef IPV6_FREEBIND
+/// IPV6_FREEBIND's number (linux/in6.h, Linux 4.15), for C libraries whose headers lack it.
 #define IPV6_FREEBIND 78
 #endif
 #ifndef IPV6_UNICAST_IF
+/// IPV6_UNICAST_IF's number (linux/in6.h, Linux 3.4), for C libraries whose headers lack it.
 #define IPV6_UNICAST_IF 76
 #endif
 // netinet/icmp6.h has ICMP6_FILTER; this header stays free of it.
 #ifndef ICMP6_FILTER
+/// ICMP6_FILTER's number (linux/icmpv6.h, RFC 3542 3.2).
 #define ICMP6_FILTER 1
 #endif
 
@@ -32,7 +35,7 @@ namespace mcnet::ipv6 {
 /// ICMPv6 types a raw ICMPv6 socket blocks (RFC 3542 struct icmp6_filter:
 /// on Linux a set bit blocks the type).
 struct icmp6_type_filter {
-  std::array<std::uint32_t, 8> bits{};
+  std::array<std::uint32_t, 8> bits{};  ///< 256 bits, one per ICMPv6 type: bit N of word N/32
 
   /// Pass every type (the kernel default).
   [[nodiscard]] static constexpr icmp6_type_filter pass_all() noexcept { return {}; }
@@ -42,19 +45,26 @@ struct icmp6_type_filter {
     f.bits.fill(0xffffffffu);
     return f;
   }
+  /// Block ICMPv6 type `type`.
   constexpr void block(std::uint8_t type) noexcept { bits[type >> 5] |= 1u << (type & 31); }
+  /// Pass ICMPv6 type `type`.
   constexpr void pass(std::uint8_t type) noexcept { bits[type >> 5] &= ~(1u << (type & 31)); }
+  /// Whether type `type` is blocked.
   [[nodiscard]] constexpr bool blocks(std::uint8_t type) const noexcept { return (bits[type >> 5] >> (type & 31)) & 1u; }
+  /// Equal when the same types are blocked.
   friend constexpr bool operator==(const icmp6_type_filter&, const icmp6_type_filter&) = default;
 };
 
+/// Codec of ICMP6_FILTER's struct icmp6_filter (RFC 3542 3.2).
 struct icmp6_filter_codec {
-  using value_type = icmp6_type_filter;
-  using storage_type = std::array<std::uint32_t, 8>;
+  using value_type = icmp6_type_filter;               ///< ipv6::icmp6_type_filter, as callers pass it.
+  using storage_type = std::array<std::uint32_t, 8>;  ///< the 8 words of struct icmp6_filter.
+  /// Copy the bits; returns the option length, 32 bytes. Never fails.
   [[nodiscard]] static result<socklen_t> encode(const icmp6_type_filter& v, storage_type& s) noexcept {
     s = v.bits;
     return socklen_t{sizeof(storage_type)};
   }
+  /// The filter. Errors: errc::unexpected_option_size unless `n` is 32 bytes.
   [[nodiscard]] static result<icmp6_type_filter> decode(const storage_type& s, socklen_t n) noexcept {
     if (n != sizeof(storage_type)) return fail(core::detail::bad_size(n));
     return icmp6_type_filter{s};
@@ -63,11 +73,13 @@ struct icmp6_filter_codec {
 
 /// IPV6_PATHMTU answers with struct ip6_mtuinfo; the value is its MTU.
 struct path_mtu_codec {
-  using value_type = std::uint32_t;
-  using storage_type = ip6_mtuinfo;
+  using value_type = std::uint32_t;  ///< the path MTU in bytes.
+  using storage_type = ip6_mtuinfo;  ///< struct ip6_mtuinfo (RFC 3542 11.2).
+  /// Always fails with errc::value_out_of_range: IPV6_PATHMTU is read only.
   [[nodiscard]] static result<socklen_t> encode(const std::uint32_t&, ip6_mtuinfo&) noexcept {
     return fail(error(errc::value_out_of_range, "", "").with_hint("IPV6_PATHMTU is read-only"));
   }
+  /// ip6m_mtu. Errors: errc::unexpected_option_size unless `n` is sizeof(ip6_mtuinfo).
   [[nodiscard]] static result<std::uint32_t> decode(const ip6_mtuinfo& s, socklen_t n) noexcept {
     if (n != sizeof(ip6_mtuinfo)) return fail(core::detail::bad_size(n));
     return s.ip6m_mtu;

@@ -80,28 +80,29 @@ using core::detail::has;
 /// the source address and outgoing interface (IPV6_PKTINFO); `hop_limit` and
 /// `traffic_class` >= 0 override the socket's for this datagram.
 struct control_message {
+  /// Read: the traffic class it arrived with (IPV6_RECVTCLASS); write: this datagram's; -1 unset.
   int traffic_class = -1;
-  int hop_limit = -1;
-  core::ip_address source{};       ///< read: the datagram's source; write: the source to use
-  core::ip_address destination{};  ///< read: the address it was sent to (the group)
-  std::uint32_t interface_index = 0;
-  std::uint32_t path_mtu = 0;      ///< read: an IPV6_PATHMTU notification's MTU
+  int hop_limit = -1;                 ///< read: its hop limit (IPV6_RECVHOPLIMIT); write: this datagram's; -1 unset
+  core::ip_address source{};          ///< read: the datagram's source; write: the source to use
+  core::ip_address destination{};     ///< read: the address it was sent to (the group)
+  std::uint32_t interface_index = 0;  ///< read: the arrival interface (IPV6_PKTINFO); write: the outgoing one; 0 unset
+  std::uint32_t path_mtu = 0;         ///< read: an IPV6_PATHMTU notification's MTU
   /// read: the kernel's software receive stamp (`timestamp` or `software_timestamp` flag)
   std::optional<core::kernel_time> timestamp{};
   /// read: the NIC's raw hardware receive stamp (`hardware_timestamp` flag);
   /// empty when the device took none (veth, lo, stamping off)
   std::optional<core::kernel_time> hardware_timestamp{};
-  std::optional<std::uint32_t> drops{};
-  core::endpoint original_destination{};
+  std::optional<std::uint32_t> drops{};   ///< read: cumulative kernel drops (SO_RXQ_OVFL)
+  core::endpoint original_destination{};  ///< read: address and port it was sent to (IPV6_RECVORIGDSTADDR)
 };
 
 /// What one read returned.
 struct read_result {
-  std::size_t size = 0;
-  core::endpoint source{};
-  control_message control{};
-  bool truncated = false;
-  std::size_t wire_size = 0;
+  std::size_t size = 0;       ///< bytes written to the buffer
+  core::endpoint source{};    ///< who sent it
+  control_message control{};  ///< the control messages the flags asked for
+  bool truncated = false;     ///< the datagram was longer than the buffer (MSG_TRUNC)
+  std::size_t wire_size = 0;  ///< its real length
   /// A path-MTU notification (IPV6_RECVPATHMTU): a zero-length read that
   /// carries only control.path_mtu. Not a datagram.
   bool path_mtu_notification = false;
@@ -124,7 +125,9 @@ struct family_rules {
   static std::span<const core::detail::control_row<control_flags>> control_rows() noexcept;
   /// Room for IPV6_PKTINFO, IPV6_HOPLIMIT and IPV6_TCLASS.
   static constexpr std::size_t send_control_size = CMSG_SPACE(sizeof(in6_pktinfo)) + 2 * CMSG_SPACE(sizeof(int));
+  /// `IPV6_MULTICAST_LOOP`, for set_multicast_loopback.
   static constexpr const auto& multicast_loopback_option = opt::multicast_loopback;
+  /// `IPV6_MULTICAST_ALL` (Linux 4.20), for set_multicast_all.
   static constexpr const auto& multicast_all_option = opt::multicast_all;
 
   /// The interface a group joins on: the argument or the group's scope id
@@ -137,7 +140,7 @@ struct family_rules {
   [[nodiscard]] static result<core::endpoint> peer(const core::endpoint& destination) noexcept;
   /// x/net's converters, declared above.
   static constexpr auto to_control_message = &ipv6::to_control_message;
-  static constexpr auto marshal = &ipv6::marshal;
+  static constexpr auto marshal = &ipv6::marshal;  ///< sets up IPV6_PKTINFO, IPV6_HOPLIMIT, IPV6_TCLASS for a send
   /// Marks a path-MTU notification.
   static void finish_read(read_result& out, const core::message& m) noexcept {
     out.path_mtu_notification = is_path_mtu_notification(m);
@@ -174,6 +177,9 @@ class packet_conn
   [[nodiscard]] result<core::interface_ref> multicast_interface() const noexcept;
   /// `IPV6_MULTICAST_HOPS` (default 1).
   [[nodiscard]] result<int> multicast_hop_limit() const noexcept;
+  /// Set `IPV6_MULTICAST_HOPS`: 0 to 255, or -1 for the default (1) (ipv6(7)).
+  /// Errors: errc::value_out_of_range outside that range, before the kernel sees it;
+  /// setsockopt's errno.
   [[nodiscard]] result<void> set_multicast_hop_limit(int hops) noexcept;
 
   /// connect(2), e.g. to a group to send to (set the multicast interface first).

@@ -15,6 +15,8 @@
 
 namespace mcnet::ipv6 {
 
+/// A raw IPv6 socket (SOCK_RAW, raw(7), RFC 3542 section 3): the kernel gives and takes
+/// the payload without the IPv6 header; a packet_conn for membership and control messages.
 class raw_conn : public packet_conn {
  public:
   /// socket(AF_INET6, SOCK_RAW, protocol). Errors: EPERM without CAP_NET_RAW.
@@ -24,10 +26,13 @@ class raw_conn : public packet_conn {
   /// receive) the 16-bit checksum at byte `offset` of the payload; -1 turns
   /// it off. Not for ICMPv6, whose checksum the kernel always handles.
   [[nodiscard]] result<void> set_checksum_offset(int offset) noexcept;
+  /// `IPV6_CHECKSUM`'s offset now (-1: off). Errors: getsockopt's errno.
   [[nodiscard]] result<int> checksum_offset() const noexcept;
 
   /// `ICMP6_FILTER`: which ICMPv6 types this (IPPROTO_ICMPV6) socket drops.
   [[nodiscard]] result<void> set_icmp_filter(const icmp6_type_filter& filter) noexcept;
+  /// The `ICMP6_FILTER` now. Errors: getsockopt's errno (ENOPROTOOPT on a socket that is not
+  /// IPPROTO_ICMPV6).
   [[nodiscard]] result<icmp6_type_filter> icmp_filter() const noexcept;
 
  private:

@@ -24,23 +24,26 @@ enum class group_source : std::uint8_t {
   proc,       ///< /proc/thread-self/net/igmp and igmp6 (gives `users`)
 };
 
+/// What take_snapshot reads besides links and addresses, and how.
 struct snapshot_options {
-  bool groups = true;
-  group_source groups_from = group_source::automatic;
+  bool groups = true;  ///< read the joined groups of both families (false: links and addresses only)
+  group_source groups_from = group_source::automatic;  ///< where the groups come from
   unsigned retries = 3;  ///< NLM_F_DUMP_INTR: redo the dumps this many times
 };
 
 /// Links, addresses and joined groups of both families.
 struct snapshot {
-  std::vector<link> links{};
-  std::vector<address> addresses{};
-  std::vector<group> groups{};
+  std::vector<link> links{};         ///< every interface (RTM_GETLINK dump)
+  std::vector<address> addresses{};  ///< every address of both families (RTM_GETADDR dump)
+  std::vector<group> groups{};       ///< joined groups of both families, when snapshot_options::groups
   /// False when the tables kept changing during every retry (NLM_F_DUMP_INTR).
   bool consistent = true;
   /// Whether the IPv4 groups came from RTM_GETMULTICAST (false: /proc).
   bool ipv4_groups_from_netlink = false;
 
+  /// The link with index `index`; null when none has it.
   [[nodiscard]] const link* link_by_index(std::uint32_t index) const noexcept;
+  /// The link named `name` (its name or one of its alternative names); null when none.
   [[nodiscard]] const link* link_by_name(std::string_view name) const noexcept;
 };
 

@@ -31,7 +31,7 @@ struct resolved {
 /// could have been meant (all of them when nothing matched, the matches when
 /// several did).
 struct resolve_failure {
-  error reason;
+  error reason;                           ///< what went wrong (as resolve says: nothing matched, or several did)
   std::vector<std::string> candidates{};  ///< "eth0 (2): 10.77.0.1/24 fd77::1/64"
   /// The error's message followed by the candidates.
   [[nodiscard]] std::string message() const;

@@ -24,23 +24,23 @@ enum class oper_state : std::uint8_t { unknown = 0, not_present, down, lower_lay
 
 /// A network interface (RTM_NEWLINK).
 struct link {
-  std::uint32_t index = 0;
-  std::string name{};
-  std::vector<std::string> alt_names{};  ///< IFLA_PROP_LIST / IFLA_ALT_IFNAME
-  std::uint32_t mtu = 0;
-  std::uint32_t flags = 0;               ///< IFF_UP, IFF_RUNNING, IFF_MULTICAST, IFF_LOWER_UP, ...
-  oper_state operstate = oper_state::unknown;
-  std::uint16_t link_type = 0;           ///< ARPHRD_ETHER, ARPHRD_LOOPBACK, ...
+  std::uint32_t index = 0;                     ///< ifi_index, 1 or more
+  std::string name{};                          ///< IFLA_IFNAME
+  std::vector<std::string> alt_names{};        ///< IFLA_PROP_LIST / IFLA_ALT_IFNAME
+  std::uint32_t mtu = 0;                       ///< IFLA_MTU, in bytes
+  std::uint32_t flags = 0;                     ///< IFF_UP, IFF_RUNNING, IFF_MULTICAST, IFF_LOWER_UP, ...
+  oper_state operstate = oper_state::unknown;  ///< IFLA_OPERSTATE
+  std::uint16_t link_type = 0;                 ///< ARPHRD_ETHER, ARPHRD_LOOPBACK, ...
   /// The link-layer address (IFLA_ADDRESS): `hardware_address_length` bytes.
   std::array<std::uint8_t, 32> hardware_address{};
-  std::uint8_t hardware_address_length = 0;
-  std::uint32_t master = 0;              ///< index of the bridge/bond it is enslaved to; 0: none
+  std::uint8_t hardware_address_length = 0;  ///< bytes of hardware_address in use (6 for Ethernet, 0 for none)
+  std::uint32_t master = 0;                  ///< index of the bridge/bond it is enslaved to; 0: none
   /// The parent (IFLA_LINK): its index, in this namespace unless
   /// `parent_netns_id` says another (IFLA_LINK_NETNSID): then the index means
   /// nothing here. Never set for links without a parent.
   std::optional<std::uint32_t> parent{};
-  std::optional<std::int32_t> parent_netns_id{};
-  std::string kind{};                    ///< IFLA_INFO_KIND: "veth", "bridge", ...
+  std::optional<std::int32_t> parent_netns_id{};  ///< IFLA_LINK_NETNSID: the parent's namespace id, when another
+  std::string kind{};                             ///< IFLA_INFO_KIND: "veth", "bridge", ...
 
   [[nodiscard]] bool is_up() const noexcept;          ///< IFF_UP
   [[nodiscard]] bool has_carrier() const noexcept;    ///< IFF_LOWER_UP
@@ -52,22 +52,26 @@ struct link {
 
 /// An address on an interface (RTM_NEWADDR).
 struct address {
-  std::uint32_t index = 0;
+  std::uint32_t index = 0;  ///< ifa_index: the interface's index
   core::ip_address local{};  ///< IFA_LOCAL (IPv4) or IFA_ADDRESS (IPv6), scope id set for link-local
-  std::uint8_t prefix_length = 0;
+  std::uint8_t prefix_length = 0;  ///< ifa_prefixlen, in bits
   std::uint8_t scope = 0;    ///< RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST
-  core::ip_address broadcast{};
+  core::ip_address broadcast{};  ///< IFA_BROADCAST (IPv4); invalid when absent
   core::ip_address peer{};   ///< point-to-point peer, when different from local
   std::uint32_t flags = 0;   ///< IFA_F_*: tentative, deprecated, dadfailed, permanent, ...
   std::uint32_t preferred_lifetime = 0xffffffffu;  ///< seconds; 0xffffffff: forever
-  std::uint32_t valid_lifetime = 0xffffffffu;
+  std::uint32_t valid_lifetime = 0xffffffffu;  ///< seconds; 0xffffffff: forever (IFA_CACHEINFO)
   /// IFA_LABEL ("eth0", "eth0:1"), NUL-terminated; inline (at most 15 bytes)
   /// so that thousands of addresses cost no allocations.
   std::array<char, 16> label{};
 
+  /// The label as text, without its NUL.
   [[nodiscard]] std::string_view label_text() const noexcept;
+  /// IFA_F_TENTATIVE: duplicate address detection still runs (RFC 4862 5.4); not yet usable.
   [[nodiscard]] bool tentative() const noexcept;
+  /// IFA_F_DEPRECATED: the preferred lifetime ran out; kept for existing traffic only.
   [[nodiscard]] bool deprecated() const noexcept;
+  /// IFA_F_DADFAILED: duplicate address detection found the address in use.
   [[nodiscard]] bool dad_failed() const noexcept;
   /// Usable as a source: not tentative and DAD did not fail.
   [[nodiscard]] bool usable() const noexcept;
@@ -75,10 +79,11 @@ struct address {
 
 /// A multicast group joined on an interface (RTM_GETMULTICAST or /proc).
 struct group {
-  std::uint32_t index = 0;
-  core::ip_address address{};
+  std::uint32_t index = 0;     ///< the interface's index
+  core::ip_address address{};  ///< the group address (IPv4 or IPv6)
   /// How many sockets (and kernel users) hold it: known only from /proc.
   std::optional<std::uint32_t> users{};
+  /// Equal when index, address and users are.
   friend bool operator==(const group&, const group&) = default;
 };
 

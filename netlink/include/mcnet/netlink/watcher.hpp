@@ -33,14 +33,18 @@ enum class link_change : std::uint32_t {
   master = 1u << 5,
   alt_names = 1u << 6,
 };
+/// The union of two sets of changes.
 [[nodiscard]] constexpr link_change operator|(link_change a, link_change b) noexcept {
   return static_cast<link_change>(static_cast<std::uint32_t>(a) | static_cast<std::uint32_t>(b));
 }
+/// Whether `set` has any bit of `f`.
 [[nodiscard]] constexpr bool has(link_change set, link_change f) noexcept {
   return (static_cast<std::uint32_t>(set) & static_cast<std::uint32_t>(f)) != 0;
 }
 
+/// One change watcher::process saw: its kind and the object's new (or last) state.
 struct event {
+  /// What happened.
   enum class kind : std::uint8_t {
     link_added,
     link_changed,
@@ -52,16 +56,20 @@ struct event {
     group_left,
     resynced,  ///< notifications were lost; the events before it since the last call came from a fresh dump
   };
-  kind what = kind::resynced;
-  link link_value{};        ///< link events (for link_removed: the last state known)
-  link_change changed = link_change::none;
-  address address_value{};  ///< address events
-  group group_value{};      ///< group events
+  kind what = kind::resynced;               ///< what happened
+  link link_value{};                        ///< link events (for link_removed: the last state known)
+  link_change changed = link_change::none;  ///< link_changed: which fields changed
+  address address_value{};                  ///< address events
+  group group_value{};                      ///< group events
 };
 
+/// Change events for links, addresses and joined groups in one network namespace
+/// (rtnetlink(7) notifications), keeping a snapshot that stays current; see the file comment.
 class watcher {
  public:
+  /// Take `other`'s sockets and state; `other`'s fd() is then -1.
   watcher(watcher&&) noexcept;
+  /// Close this watcher's sockets and take `other`'s; `other`'s fd() is then -1.
   watcher& operator=(watcher&&) noexcept;
   watcher(const watcher&) = delete;
   watcher& operator=(const watcher&) = delete;

@@ -45,13 +45,14 @@ namespace mcnet::core::detail {
 /// What a family's `conn` holds: the socket it works on (borrowed).
 class conn_base {
  public:
+  /// Work on `s` (borrowed: the socket must outlive this object).
   explicit conn_base(socket_ref s) noexcept : s_(s) {}
 
   /// The socket this conn works on.
   [[nodiscard]] socket_ref socket() const noexcept { return s_; }
 
  protected:
-  socket_ref s_;
+  socket_ref s_;  ///< the socket every call works on
 };
 
 /// A facade's control_flags: a bit set over std::uint32_t with a `none`.
@@ -81,10 +82,10 @@ template <control_flag_set E>
 /// SO_TIMESTAMPING holds the bits of those that are on.
 template <class Flags>
 struct control_row {
-  Flags flag{};
-  const sockopt<bool_codec>* option = nullptr;
-  cmsg kind = cmsg::none;
-  std::uint32_t timestamping = 0;
+  Flags flag{};                                 ///< the facade's flag this row serves
+  const sockopt<bool_codec>* option = nullptr;  ///< its boolean switch (IP_PKTINFO, ...); null for SO_TIMESTAMPING rows
+  cmsg kind = cmsg::none;                       ///< the kind core decodes for it
+  std::uint32_t timestamping = 0;               ///< its SOF_TIMESTAMPING_* bits; 0 for a switch row
 };
 
 /// The SOF_TIMESTAMPING_* bits of the facades' two timestamp flags: have the
@@ -92,6 +93,7 @@ struct control_row {
 /// (SOFTWARE, RAW_HARDWARE); Documentation/networking/timestamping.rst,
 /// "Timestamp Generation" and "Timestamp Reporting".
 inline constexpr std::uint32_t software_stamps = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+/// Hardware: RX_HARDWARE taken, RAW_HARDWARE reported.
 inline constexpr std::uint32_t hardware_stamps = SOF_TIMESTAMPING_RX_HARDWARE | SOF_TIMESTAMPING_RAW_HARDWARE;
 
 /// Whether two rows name the same socket option (by pointer: every
@@ -146,15 +148,17 @@ constexpr bool control_table_is_whole(const std::array<control_row<Flags>, N>& r
 template <class Conn, class Family, class ControlFlags, class ControlMessage, class ReadResult>
 class packet_conn_base : public Conn {
  public:
-  using control_flags = ControlFlags;
-  using control_message = ControlMessage;
-  using read_result = ReadResult;
+  using control_flags = ControlFlags;      ///< The family's control flags (ipv4::control_flags, ipv6::control_flags).
+  using control_message = ControlMessage;  ///< The family's decoded control messages (ipv4::control_message, ...).
+  using read_result = ReadResult;          ///< What read_from gives (ipv4::read_result, ...).
 
   /// Work on a socket owned elsewhere (an mcnet socket, asio's, ...).
   explicit packet_conn_base(socket_ref s) noexcept : Conn(s) {}
   /// Own `s`.
   explicit packet_conn_base(core::socket&& s) noexcept : Conn(socket_ref(s.native_handle())), owned_(std::move(s)) {}
+  /// Move: the socket (owned or borrowed) and the flags go with it.
   packet_conn_base(packet_conn_base&&) noexcept = default;
+  /// Move-assign: an owned socket of this one is closed first.
   packet_conn_base& operator=(packet_conn_base&&) noexcept = default;
   packet_conn_base(const packet_conn_base&) = delete;
   packet_conn_base& operator=(const packet_conn_base&) = delete;
@@ -219,12 +223,15 @@ class packet_conn_base : public Conn {
   [[nodiscard]] result<bool> multicast_loopback() const noexcept {
     return core::get(this->s_, Family::multicast_loopback_option);
   }
+  /// Set `IP_MULTICAST_LOOP` / `IPV6_MULTICAST_LOOP` (ip(7), ipv6(7)). Errors: setsockopt's errno.
   [[nodiscard]] result<void> set_multicast_loopback(bool on) noexcept {
     return core::set(this->s_, Family::multicast_loopback_option, on);
   }
   /// `IP_MULTICAST_ALL` / `IPV6_MULTICAST_ALL` (default on): off, a
   /// wildcard-bound socket receives only the groups it joined itself.
   [[nodiscard]] result<bool> multicast_all() const noexcept { return core::get(this->s_, Family::multicast_all_option); }
+  /// Set `IP_MULTICAST_ALL` / `IPV6_MULTICAST_ALL` (Linux 4.20 for IPv6). Errors: setsockopt's
+  /// errno.
   [[nodiscard]] result<void> set_multicast_all(bool on) noexcept { return core::set(this->s_, Family::multicast_all_option, on); }
 
   // ---- control messages and I/O
@@ -256,10 +263,12 @@ class packet_conn_base : public Conn {
     decode_ = decode_set_of(flags_);
     return {};
   }
+  /// The flags now on (set_control_message's union).
   [[nodiscard]] control_flags control_message_flags() const noexcept { return flags_; }
 
   /// How reads and writes wait (default: block).
   void set_wait(wait_policy wait) noexcept { wait_ = wait; }
+  /// How reads and writes wait now.
   [[nodiscard]] wait_policy wait() const noexcept { return wait_; }
 
   /// Receive one datagram into `buffer`, its control messages decoded as the
@@ -312,6 +321,8 @@ class packet_conn_base : public Conn {
   [[nodiscard]] result<std::size_t> read_batch(receive_batch& batch) noexcept {
     return batch.read(this->s_, decode_, wait_);
   }
+  /// Send `msgs` with sendmmsg(2) (core::write_batch), waiting as `wait()` says;
+  /// returns how many were sent. Errors: as core::write_batch.
   [[nodiscard]] result<std::size_t> write_batch(std::span<const message> msgs) noexcept {
     return core::write_batch(this->s_, msgs, wait_);
   }
