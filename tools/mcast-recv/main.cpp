@@ -7,12 +7,14 @@
 // The pieces live in tools/common (recv_options, receiver, stream_table,
 // report), where the unit tests drive them.
 
+#include <cerrno>
 #include <iostream>
 #include <optional>
 #include <vector>
 
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/descriptors.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
@@ -20,12 +22,9 @@
 
 namespace tools = mcnet::tools;
 
-int main(int argc, char** argv) {
-  const auto command = tools::parse_recv_command_line(tools::arguments(argc, argv));
-  if (!command) return tools::print_usage_error(command.error(), "mcast-recv", std::cout, std::cerr);
-  if (auto done = tools::answer(command->action, "mcast-recv", tools::recv_help(), std::cout)) return *done;
-  const auto& s = command->settings;
-  const tools::reporter out("mcast-recv", s.format(), std::cout, std::cerr);
+namespace {
+
+int receive(const tools::recv_settings& s, const tools::reporter& out) {
   if (s.interfaces) return tools::list_interfaces(s, out, std::cout);
 
   // --pcap is created before any join: a path it cannot write is bad input.
@@ -37,13 +36,14 @@ int main(int argc, char** argv) {
     capture.emplace(std::move(*w));
   }
 
+  // A signal from here on ends the run with its summary, during the joins too.
+  tools::stop_on_signals();
   std::vector<tools::membership> members;
   if (auto bad = tools::resolve_memberships(s, out, tools::netlink_resolver(), members)) return *bad;
   std::vector<tools::shard> shards;
   tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
   if (auto bad = tools::open_and_join(s, out, members, shards, table)) return *bad;
 
-  tools::stop_on_signals();
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   if (capture) session.capture_to(*capture);
   if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch)); !r) {
@@ -51,4 +51,24 @@ int main(int argc, char** argv) {
   }
   session.summary();
   return session.finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Before anything opens a descriptor: a closed stdout would be the first socket.
+  if (tools::occupy_standard_descriptors().output_closed) tools::mark_unwritable(std::cout, EBADF);
+  const auto command = tools::parse_recv_command_line(tools::arguments(argc, argv));
+  if (!command) {
+    const int code = tools::print_usage_error(command.error(), "mcast-recv", std::cout, std::cerr);
+    if (command.error().json) tools::note_write(std::cout);  // the error event went to stdout
+    return tools::finish_output("mcast-recv", std::cout, std::cerr, code);
+  }
+  if (auto done = tools::answer(command->action, "mcast-recv", tools::recv_help(), std::cout)) {
+    tools::note_write(std::cout);
+    return tools::finish_output("mcast-recv", std::cout, std::cerr, *done);
+  }
+  const auto& s = command->settings;
+  const tools::reporter out("mcast-recv", s.format(), std::cout, std::cerr);
+  return out.finish(receive(s, out));
 }

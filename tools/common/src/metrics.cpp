@@ -40,7 +40,7 @@ std::optional<std::uint64_t> counter_of(const json& stream, const char* key) {
 
 std::string text_of(const json& v) {
   if (v.is_string()) return v.get<std::string>();
-  return v.is_null() ? std::string() : v.dump();
+  return v.is_null() ? std::string() : json_text(v);
 }
 
 // Saturating: hostile sequence numbers make counts near 2^64 (as stream_table::sum).
