@@ -7,24 +7,23 @@
 // The pieces live in tools/common (recv_options, receiver, stream_table,
 // report), where the unit tests drive them.
 
-#include <cerrno>
 #include <iostream>
 #include <optional>
 #include <vector>
 
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
-#include <mcnet/tools/descriptors.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/stream_table.hpp>
+#include <mcnet/tools/tool_main.hpp>
 
 namespace tools = mcnet::tools;
 
 namespace {
 
-int receive(const tools::recv_settings& s, const tools::reporter& out) {
+int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   if (s.interfaces) return tools::list_interfaces(s, out, std::cout);
 
   // --pcap is created before any join: a path it cannot write is bad input.
@@ -56,19 +55,5 @@ int receive(const tools::recv_settings& s, const tools::reporter& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Before anything opens a descriptor: a closed stdout would be the first socket.
-  if (tools::occupy_standard_descriptors().output_closed) tools::mark_unwritable(std::cout, EBADF);
-  const auto command = tools::parse_recv_command_line(tools::arguments(argc, argv));
-  if (!command) {
-    const int code = tools::print_usage_error(command.error(), "mcast-recv", std::cout, std::cerr);
-    if (command.error().json) tools::note_write(std::cout);  // the error event went to stdout
-    return tools::finish_output("mcast-recv", std::cout, std::cerr, code);
-  }
-  if (auto done = tools::answer(command->action, "mcast-recv", tools::recv_help(), std::cout)) {
-    tools::note_write(std::cout);
-    return tools::finish_output("mcast-recv", std::cout, std::cerr, *done);
-  }
-  const auto& s = command->settings;
-  const tools::reporter out("mcast-recv", s.format(), std::cout, std::cerr);
-  return out.finish(receive(s, out));
+  return tools::tool_main("mcast-recv", argc, argv, tools::parse_recv_command_line, tools::recv_help(), run_receive);
 }

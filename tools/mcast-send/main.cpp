@@ -9,22 +9,21 @@
 // send_payload, pacer, replay), where the unit tests drive them. --replay
 // sends a capture's datagrams instead (docs/tools.md, "Captures").
 
-#include <cerrno>
 #include <iostream>
 #include <vector>
 
 #include <mcnet/tools/cli.hpp>
-#include <mcnet/tools/descriptors.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/replay.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
+#include <mcnet/tools/tool_main.hpp>
 
 namespace tools = mcnet::tools;
 
 namespace {
 
-int send(const tools::send_settings& s, const tools::reporter& out) {
+int run_send(const tools::send_settings& s, const tools::reporter& out) {
   // A signal from here on ends the run with its summary, during the set-up too.
   tools::stop_on_signals();
   std::vector<tools::send_target> targets;
@@ -42,20 +41,5 @@ int send(const tools::send_settings& s, const tools::reporter& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Before anything opens a descriptor: a closed stdout would be the first
-  // socket, one connected to the group.
-  if (tools::occupy_standard_descriptors().output_closed) tools::mark_unwritable(std::cout, EBADF);
-  const auto command = tools::parse_send_command_line(tools::arguments(argc, argv));
-  if (!command) {
-    const int code = tools::print_usage_error(command.error(), "mcast-send", std::cout, std::cerr);
-    if (command.error().json) tools::note_write(std::cout);  // the error event went to stdout
-    return tools::finish_output("mcast-send", std::cout, std::cerr, code);
-  }
-  if (auto done = tools::answer(command->action, "mcast-send", tools::send_help(), std::cout)) {
-    tools::note_write(std::cout);
-    return tools::finish_output("mcast-send", std::cout, std::cerr, *done);
-  }
-  const auto& s = command->settings;
-  const tools::reporter out("mcast-send", s.format(), std::cout, std::cerr);
-  return out.finish(send(s, out));
+  return tools::tool_main("mcast-send", argc, argv, tools::parse_send_command_line, tools::send_help(), run_send);
 }
