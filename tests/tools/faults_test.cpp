@@ -28,6 +28,7 @@
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/descriptors.hpp>
+#include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
@@ -57,6 +58,23 @@ TEST(ToolFaults, JsonTextReplacesBytesThatAreNotUtf8) {
   EXPECT_EQ(back["name"], "b\xef\xbf\xbd" "x\xef\xbf\xbd") << "each invalid byte is U+FFFD";
   EXPECT_EQ(back["n"], 7);
   EXPECT_EQ(tools::json_text({{"name", "caf\xc3\xa9"}}), "{\"name\":\"caf\xc3\xa9\"}") << "valid UTF-8 stays";
+}
+
+TEST(ToolFaults, TextForUtf8FormatsReplacesWhatIsNotUtf8) {
+  EXPECT_EQ(tools::valid_utf8("eth0 caf\xc3\xa9 \xf0\x9f\x93\xa1"), "eth0 caf\xc3\xa9 \xf0\x9f\x93\xa1");
+  EXPECT_EQ(tools::valid_utf8("b\xffx"), "b\xef\xbf\xbdx");
+  EXPECT_EQ(tools::valid_utf8("\xc3"), "\xef\xbf\xbd") << "cut short";
+  EXPECT_EQ(tools::valid_utf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd") << "overlong";
+  EXPECT_EQ(tools::valid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd") << "a surrogate";
+  EXPECT_EQ(tools::valid_utf8("\xf4\x90\x80\x80").substr(0, 3), "\xef\xbf\xbd") << "above U+10FFFF";
+  EXPECT_EQ(tools::valid_utf8(std::string("a\0b", 3)), std::string("a\0b", 3));
+  // What JSON makes of the same bytes.
+  for (const std::string bad : {"b\xffx", "\xc3", "x\xe2\x82", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                "\xe0\x80\x80", "\xf0\x9f\x93", "ok\xf0\x9f\x93\xa1\x80"}) {
+    EXPECT_EQ(json::parse(tools::json_text({{"v", bad}}))["v"], tools::valid_utf8(bad)) << bad;
+  }
+  // A metrics label of an interface named with such bytes.
+  EXPECT_EQ(tools::escape_label_value("b\xff\"x"), "b\xef\xbf\xbd\\\"x");
 }
 
 TEST(ToolFaults, EveryEventOfTheReporterSurvivesBytesThatAreNotUtf8) {

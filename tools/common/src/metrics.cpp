@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <mcnet/tools/output.hpp>
+
 namespace mcnet::tools {
 
 using json = nlohmann::ordered_json;
@@ -19,7 +21,7 @@ using json = nlohmann::ordered_json;
 std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  for (char c : value) {
+  for (char c : valid_utf8(value)) {
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;

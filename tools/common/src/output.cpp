@@ -3,6 +3,7 @@
 #include <mcnet/tools/output.hpp>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <ios>
 #include <ostream>
@@ -13,6 +14,48 @@ namespace mcnet::tools {
 
 std::string json_text(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+}
+
+std::string valid_utf8(std::string_view text) {
+  static constexpr std::string_view replacement = "\xef\xbf\xbd";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    // The sequence's length and its second byte's range: the shortest form
+    // only, no surrogates, nothing above U+10FFFF (RFC 3629, section 4).
+    std::size_t n = 0;
+    unsigned char low = 0x80;
+    unsigned char high = 0xbf;
+    if (lead < 0x80) {
+      n = 1;
+    } else if (lead >= 0xc2 && lead <= 0xdf) {
+      n = 2;
+    } else if (lead >= 0xe0 && lead <= 0xef) {
+      n = 3;
+      if (lead == 0xe0) low = 0xa0;
+      if (lead == 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      n = 4;
+      if (lead == 0xf0) low = 0x90;
+      if (lead == 0xf4) high = 0x8f;
+    }
+    std::size_t good = 1;  // the lead, then each continuation byte that fits
+    while (good < n && i + good < text.size()) {
+      const auto next = static_cast<unsigned char>(text[i + good]);
+      if (good == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xbf)) break;
+      ++good;
+    }
+    if (n > 0 && good == n) {
+      out.append(text.substr(i, n));
+    } else {
+      // One U+FFFD for the longest start of a sequence (Unicode's "maximal
+      // subpart"), as nlohmann's error_handler_t::replace does.
+      out.append(replacement);
+    }
+    i += good;
+  }
+  return out;
 }
 
 namespace {

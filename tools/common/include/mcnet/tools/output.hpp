@@ -27,6 +27,12 @@ namespace mcnet::tools {
 /// tools print goes through here.
 [[nodiscard]] std::string json_text(const nlohmann::ordered_json& j);
 
+/// `text` with each byte that is not part of valid UTF-8 (RFC 3629: no
+/// overlong forms, no surrogates, nothing above U+10FFFF) replaced by
+/// U+FFFD, as json_text() does inside JSON strings: for formats that must
+/// be UTF-8 without being JSON (the Prometheus text of --metrics-file).
+[[nodiscard]] std::string valid_utf8(std::string_view text);
+
 /// Note a write to `out` (stdout): that something was written, and when the
 /// stream has failed, the errno of the failure (the first one is kept).
 void note_write(std::ostream& out) noexcept;
