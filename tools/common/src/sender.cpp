@@ -617,8 +617,8 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   for (const auto& w : line_b_warnings(s, targets.size())) out.warn_event(w.message, w.code);
   out.flush();  // the start lines reach a pipe now, not at the end of the run
   if (stop_requested()) {
-    // A signal during the set-up (open_targets said how far it got):
-    // nothing was sent, so no END marker either.
+    // A signal during the set-up (open_targets said how far it got) or the
+    // start lines: nothing was sent, so no END marker either.
     print_summary(s, out, targets, 0, 0);
     return exit_ok;
   }
