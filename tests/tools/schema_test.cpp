@@ -145,9 +145,10 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
   EXPECT_FALSE(schema_errors(no_drain).empty()) << "a B line says its drain";
 }
 
-// mcast-send's warning event: a message and a code of the documented set.
+// The warning event: a message and a code of the documented set.
 TEST(ToolsSchema, WarningEventsNameTheirCode) {
-  for (const char* code : {"line_b_early", "line_b_too_late", "line_b_unsequenced", "replay_sources_merged"}) {
+  for (const char* code : {"line_b_early", "line_b_too_late", "line_b_unsequenced", "replay_sources_merged",
+                           "rate_shortfall", "setup_interrupted", "join_interrupted"}) {
     const json warning = {{"event", "warning"}, {"time", 1.7e9}, {"message", "m"}, {"code", code}};
     EXPECT_EQ(schema_errors(warning), std::vector<std::string>{}) << code;
   }
@@ -166,6 +167,14 @@ TEST(ToolsSchema, WarningEventsNameTheirCode) {
   auto exit = good;
   exit["exit"] = 1;
   EXPECT_FALSE(schema_errors(exit).empty()) << "a warning ends nothing";
+  // rate_shortfall carries both rates, as numbers.
+  json rates = good;
+  rates["code"] = "rate_shortfall";
+  rates["asked_pps"] = 1e8;
+  rates["achieved_pps"] = 455123.5;
+  EXPECT_EQ(schema_errors(rates), std::vector<std::string>{});
+  rates["achieved_pps"] = "fast";
+  EXPECT_FALSE(schema_errors(rates).empty());
 }
 
 }  // namespace

@@ -17,15 +17,13 @@
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/stream_table.hpp>
+#include <mcnet/tools/tool_main.hpp>
 
 namespace tools = mcnet::tools;
 
-int main(int argc, char** argv) {
-  const auto command = tools::parse_recv_command_line(tools::arguments(argc, argv));
-  if (!command) return tools::print_usage_error(command.error(), "mcast-recv", std::cout, std::cerr);
-  if (auto done = tools::answer(command->action, "mcast-recv", tools::recv_help(), std::cout)) return *done;
-  const auto& s = command->settings;
-  const tools::reporter out("mcast-recv", s.format(), std::cout, std::cerr);
+namespace {
+
+int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   if (s.interfaces) return tools::list_interfaces(s, out, std::cout);
 
   // --pcap is created before any join: a path it cannot write is bad input.
@@ -37,13 +35,14 @@ int main(int argc, char** argv) {
     capture.emplace(std::move(*w));
   }
 
+  // A signal from here on ends the run with its summary, during the joins too.
+  tools::stop_on_signals();
   std::vector<tools::membership> members;
   if (auto bad = tools::resolve_memberships(s, out, tools::netlink_resolver(), members)) return *bad;
   std::vector<tools::shard> shards;
   tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
   if (auto bad = tools::open_and_join(s, out, members, shards, table)) return *bad;
 
-  tools::stop_on_signals();
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   if (capture) session.capture_to(*capture);
   if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch)); !r) {
@@ -51,4 +50,10 @@ int main(int argc, char** argv) {
   }
   session.summary();
   return session.finish();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return tools::tool_main("mcast-recv", argc, argv, tools::parse_recv_command_line, tools::recv_help(), run_receive);
 }

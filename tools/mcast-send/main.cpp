@@ -17,15 +17,15 @@
 #include <mcnet/tools/replay.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
+#include <mcnet/tools/tool_main.hpp>
 
 namespace tools = mcnet::tools;
 
-int main(int argc, char** argv) {
-  const auto command = tools::parse_send_command_line(tools::arguments(argc, argv));
-  if (!command) return tools::print_usage_error(command.error(), "mcast-send", std::cout, std::cerr);
-  if (auto done = tools::answer(command->action, "mcast-send", tools::send_help(), std::cout)) return *done;
-  const auto& s = command->settings;
-  const tools::reporter out("mcast-send", s.format(), std::cout, std::cerr);
+namespace {
+
+int run_send(const tools::send_settings& s, const tools::reporter& out) {
+  // A signal from here on ends the run with its summary, during the set-up too.
+  tools::stop_on_signals();
   std::vector<tools::send_target> targets;
   if (s.replay) {
     tools::replay_plan plan;
@@ -36,4 +36,10 @@ int main(int argc, char** argv) {
   if (auto bad = tools::resolve_targets(s, out, tools::netlink_resolver(), targets)) return *bad;
   if (auto bad = tools::open_targets(s, out, targets)) return *bad;
   return tools::send_all(s, out, targets);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  return tools::tool_main("mcast-send", argc, argv, tools::parse_send_command_line, tools::send_help(), run_send);
 }

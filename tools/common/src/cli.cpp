@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mcnet/tools/output.hpp>
 #include <mcnet/version.hpp>
 
 namespace mcnet::tools {
@@ -94,7 +95,7 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
 }
 
 int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err) {
-  if (e.json) out << error_event(e.message, e.code, exit_usage).dump() << '\n' << std::flush;
+  if (e.json) out << json_text(error_event(e.message, e.code, exit_usage)) << '\n' << std::flush;
   err << tool << ": " << e.message << (e.from_parser ? " (see --help)" : "") << '\n';
   return exit_usage;
 }

@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <mcnet/tools/output.hpp>
+
 namespace mcnet::tools {
 
 using json = nlohmann::ordered_json;
@@ -19,7 +21,7 @@ using json = nlohmann::ordered_json;
 std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  for (char c : value) {
+  for (char c : valid_utf8(value)) {
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;
@@ -40,7 +42,7 @@ std::optional<std::uint64_t> counter_of(const json& stream, const char* key) {
 
 std::string text_of(const json& v) {
   if (v.is_string()) return v.get<std::string>();
-  return v.is_null() ? std::string() : v.dump();
+  return v.is_null() ? std::string() : json_text(v);
 }
 
 // Saturating: hostile sequence numbers make counts near 2^64 (as stream_table::sum).

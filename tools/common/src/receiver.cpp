@@ -4,7 +4,6 @@
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <array>
@@ -24,6 +23,7 @@
 #include <mcnet/netlink.hpp>
 #include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/descriptors.hpp>
 
 namespace mcnet::tools {
 
@@ -69,22 +69,6 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
   if (!warnings) return out.fail(exit_usage, warnings.error());
   for (const auto& w : *warnings) out.warn(w);
   return std::nullopt;
-}
-
-result<void> ensure_descriptors(std::size_t sockets) {
-  const std::size_t needed = sockets + 16;
-  rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "getrlimit", "RLIMIT_NOFILE"));
-  if (lim.rlim_cur >= needed) return {};
-  if (lim.rlim_max < needed) {
-    return fail(error::from_errno(EMFILE, "plan", "RLIMIT_NOFILE")
-                    .with_number(static_cast<std::int64_t>(sockets))
-                    .with_hint("these groups need {number} sockets (and a few descriptors more), past the hard "
-                               "limit on open files: raise it (ulimit -Hn) or net.ipv4.igmp_max_memberships"));
-  }
-  lim.rlim_cur = std::max<rlim_t>(needed, std::min<rlim_t>(lim.rlim_max, needed * 2));
-  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "setrlimit", "RLIMIT_NOFILE"));
-  return {};
 }
 
 result<core::socket> open_receive_socket(int family, std::uint16_t port, const recv_settings& s, const reporter& out,
@@ -174,8 +158,17 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       }
     }
     // Thousands of groups at 20 per socket need more descriptors than the
-    // usual soft limit of 1024: raise it towards the hard limit.
-    if (auto r = ensure_descriptors(dry.sockets().size()); !r) return out.fail(exit_setup, r.error());
+    // usual soft limit of 1024: raise it towards the hard limit. Besides
+    // the sockets (and what is open now: the standard ones, a --pcap file)
+    // the run opens the epoll descriptor, --metrics-file's temporary file
+    // and one lookup at a time (an interface name, a netlink request).
+    constexpr std::size_t besides = 3;
+    if (auto r = ensure_descriptors(dry.sockets().size(), besides,
+                                    "these groups need {number} sockets (and a few descriptors more), past the hard "
+                                    "limit on open files: raise it (ulimit -Hn) or net.ipv4.igmp_max_memberships");
+        !r) {
+      return out.fail(exit_setup, r.error());
+    }
   }
 
   // Open and join. A kernel refusal (ENOBUFS: net.core.optmem_max) moves the
@@ -184,7 +177,10 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   buffer_report buffers;
   json start_groups = json::array();
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
+  std::size_t handled = 0;  // memberships joined (or found repeated) before a signal
   for (const auto& m : members) {
+    if (stop_requested()) break;
+    ++handled;
     result<void> joined;
     bool duplicate = false;
     // Taken before the join: a datagram's kernel time can never precede it.
@@ -236,6 +232,11 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
              {"rcvbuf", {{"asked", s.rcvbuf > 0 ? json(s.rcvbuf) : json(nullptr)},
                          {"granted", buffers.granted ? json(*buffers.granted) : json(nullptr)}}},
              {"sockets", shards.size()}});
+  if (handled < members.size()) {
+    out.warn_event(fmt::format("interrupted by a signal while joining: {} of the {} planned membership(s) joined",
+                               handled, members.size()),
+                   "join_interrupted");
+  }
   out.csv(csv_header());
   out.flush();
   return std::nullopt;
@@ -268,9 +269,8 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
     static const char* states[] = {"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"};
     const char* state = states[std::min<std::size_t>(static_cast<std::size_t>(l.operstate), 6)];
     if (s.json_output) {
-      os << json{{"index", l.index}, {"name", l.name}, {"flags", flags}, {"oper_state", state}, {"mtu", l.mtu},
-                 {"addresses", addresses}, {"groups", groups}}
-                .dump()
+      os << json_text({{"index", l.index}, {"name", l.name}, {"flags", flags}, {"oper_state", state},
+                       {"mtu", l.mtu}, {"addresses", addresses}, {"groups", groups}})
          << '\n';
     } else {
       std::string flag_text;
@@ -278,6 +278,7 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
       os << fmt::format("{}: {} <{}> {} mtu {}\n    addresses:{}\n    groups:{}\n", l.index, l.name, flag_text, state,
                         l.mtu, addr_text, group_text);
     }
+    note_write(os);
   }
   return exit_ok;
 }
@@ -447,7 +448,7 @@ void receive_session::interval_report(double span) {
   }
   out_.event({{"event", "interval"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
               {"lines", lines}});
-  if (s_.csv) out_.flush();
+  out_.flush();  // a pipe (| tee) sees each report when it is made
   write_metrics(drops);
 }
 

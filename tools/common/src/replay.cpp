@@ -133,10 +133,15 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
 }
 
 std::optional<int> open_replay_targets(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
-  for (auto& t : targets) {
-    auto sock = open_target(t, s);
+  if (auto bad = make_room_for(targets.size(), out)) return bad;
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (stop_requested()) {
+      setup_interrupted(out, i, targets);
+      return std::nullopt;
+    }
+    auto sock = open_target(targets[i], s);
     if (!sock) return out.fail(exit_setup, sock.error());
-    t.sock = std::move(*sock);
+    targets[i].sock = std::move(*sock);
   }
   return std::nullopt;
 }
@@ -178,6 +183,7 @@ void announce_replay(const send_settings& s, const reporter& out, const std::vec
 int replay_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                replay_plan& plan) {
   announce_replay(s, out, targets, plan);
+  out.flush();  // the start lines reach a pipe now, not at the end of the run
   stop_on_signals();
   auto& datagrams = plan.capture.datagrams;
   const bool paced = s.speed > 0;

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <mcnet/feed/saturating.hpp>
+#include <mcnet/tools/output.hpp>
 
 namespace mcnet::tools {
 
@@ -201,7 +202,7 @@ std::string cell(const json& v) {
     return q + "\"";
   }
   if (v.is_number_float()) return fmt::format("{:.3f}", v.get<double>());
-  return v.dump();
+  return json_text(v);
 }
 
 json column_value(const json& stream, std::string_view name) {
@@ -237,7 +238,7 @@ namespace {
 
 // How a stream is told apart from the others of its source, in text.
 std::string identity(const json& s, const std::string& payload) {
-  auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : v.dump(); };
+  auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : json_text(v); };
   if (payload == "mcnet") return fmt::format("id {} session {}", text(s["sender_id"]), text(s["session"]));
   if (payload == "moldudp64") return fmt::format("moldudp64 session \"{}\"", text(s["session"]));
   if (payload == "rtp") return fmt::format("rtp ssrc {:#010x}", s["ssrc"].get<std::uint32_t>());
@@ -248,7 +249,7 @@ std::string identity(const json& s, const std::string& payload) {
 }  // namespace
 
 std::string stream_text(const json& s) {
-  auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : v.dump(); };
+  auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : json_text(v); };
   const auto payload = s["payload"].get<std::string>();
   const bool counted = !s["lost"].is_null();
   const auto group = text(s["group"]);

@@ -23,6 +23,7 @@
 #include <mcnet/ipv6.hpp>
 #include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/descriptors.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/report.hpp>
@@ -112,6 +113,25 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   return std::nullopt;
 }
 
+std::optional<int> make_room_for(std::size_t sockets, const reporter& out) {
+  // Besides its sockets (and the standard descriptors, open now) the run
+  // opens one netlink socket at a time: the route lookups of the start line.
+  constexpr std::size_t besides = 1;
+  auto r = ensure_descriptors(sockets, besides,
+                              "these groups need {number} sockets (one per group and line), past the hard limit on "
+                              "open files: raise it (ulimit -Hn)");
+  if (!r) return out.fail(exit_setup, r.error());
+  return std::nullopt;
+}
+
+void setup_interrupted(const reporter& out, std::size_t opened, std::vector<send_target>& targets) {
+  out.warn_event(fmt::format("interrupted by a signal while opening the sockets: {} of {} group(s) opened, "
+                             "nothing sent",
+                             opened, targets.size()),
+                 "setup_interrupted");
+  targets.resize(opened);
+}
+
 result<core::socket> open_target(const send_target& t, const send_settings& s) {
   const bool v6 = t.group.is_v6();
   auto sock = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM);
@@ -149,9 +169,15 @@ result<core::socket> open_target(const send_target& t, const send_settings& s) {
 }
 
 std::optional<int> open_targets(const send_settings& s, const reporter& out, std::vector<send_target>& targets) {
+  if (auto bad = make_room_for(targets.size() * (s.line_b ? 2 : 1), out)) return bad;
   std::random_device rd;
   const std::uint32_t ssrc = s.payload.ssrc.value_or(static_cast<std::uint32_t>(rd()));
-  for (auto& t : targets) {
+  for (std::size_t i = 0; i < targets.size(); ++i) {
+    if (stop_requested()) {
+      setup_interrupted(out, i, targets);
+      return std::nullopt;
+    }
+    auto& t = targets[i];
     auto sock = open_target(t, s);
     if (!sock) return out.fail(exit_setup, sock.error());
     t.sock = std::move(*sock);
@@ -250,6 +276,19 @@ std::vector<run_warning> line_b_warnings(const send_settings& s, std::size_t gro
                                                   too_late_text)});
   }
   return out;
+}
+
+std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t sent, double elapsed) {
+  if (!s.pace || elapsed <= 0) return std::nullopt;
+  const double asked = s.pace->packets_per_second(s.size);
+  const double achieved = static_cast<double>(sent) / elapsed;
+  if (achieved >= asked * (1 - rate_margin)) return std::nullopt;
+  const auto bits = [&s](double pps) { return pps * static_cast<double>(s.size) * 8 / 1e6; };
+  return rate_shortfall{
+      asked, achieved,
+      fmt::format("sent {:.0f} pps ({:.1f} Mbit/s of payload), {:.1f} % below the {:.0f} pps ({:.1f} Mbit/s) of "
+                  "--rate: this machine or its link could not keep the rate",
+                  achieved, bits(achieved), (1 - achieved / asked) * 100, asked, bits(asked))};
 }
 
 std::uint64_t realtime_ns() {
@@ -581,6 +620,13 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       s.id.value_or(static_cast<std::uint32_t>(::getpid()) ^ static_cast<std::uint32_t>(::gethostid()) << 16);
   announce(s, out, targets, session, sender_id);
   for (const auto& w : line_b_warnings(s, targets.size())) out.warn_event(w.message, w.code);
+  out.flush();  // the start lines reach a pipe now, not at the end of the run
+  if (stop_requested()) {
+    // A signal during the set-up (open_targets said how far it got) or the
+    // start lines: nothing was sent, so no END marker either.
+    print_summary(s, out, targets, 0, 0);
+    return exit_ok;
+  }
 
   stop_on_signals();
 
@@ -648,6 +694,10 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   // main line's last datagram (docs/tools.md, "Lines").
   const auto phase_end = std::chrono::steady_clock::now();
   const auto elapsed = std::chrono::duration<double>(phase_end - started).count();
+  if (auto short_of = send_error ? std::nullopt : check_rate(s, total_sent, elapsed)) {
+    out.warn_event(short_of->message, "rate_shortfall",
+                   {{"asked_pps", short_of->asked_pps}, {"achieved_pps", short_of->achieved_pps}});
+  }
   // The B lines' tail: what the main line passed, then the queued copies.
   for (auto& t : targets) {
     if (!t.line_b || send_error) continue;

@@ -59,7 +59,9 @@ struct metric_series {
 };
 
 /// `value` escaped as a label value of the text format: backslash, double
-/// quote and line feed become `\\`, `\"` and `\n`; nothing else changes.
+/// quote and line feed become `\\`, `\"` and `\n`; a byte that is not
+/// valid UTF-8 (an interface name may hold any) becomes U+FFFD, as the
+/// format requires UTF-8 (valid_utf8); nothing else changes.
 [[nodiscard]] std::string escape_label_value(std::string_view value);
 
 /// Series built stream by stream, in the order their first streams came.

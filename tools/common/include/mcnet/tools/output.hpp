@@ -6,6 +6,9 @@
 /// Where both tools print: text lines, JSON Lines events, CSV rows and
 /// errors, honouring --json, --csv and --quiet (docs/tools.md, "JSON Lines",
 /// "CSV" and "Exit codes"). Streams are given, so tests capture them.
+/// Every write to stdout is checked: a report that cannot be written is
+/// exit 4 (finish_output). JSON text replaces bytes that are not UTF-8
+/// (json_text), since names and arguments come from outside.
 
 #include <iosfwd>
 #include <string>
@@ -16,6 +19,39 @@
 #include <mcnet/core/error.hpp>
 
 namespace mcnet::tools {
+
+/// `j` as one line of JSON text. Strings from outside (arguments, @FILE
+/// lines, interface names, names a datagram carries) need not be UTF-8:
+/// each invalid byte becomes U+FFFD (nlohmann's `error_handler_t::replace`)
+/// instead of the `type_error` 316 a plain dump() throws. Every JSON the
+/// tools print goes through here.
+[[nodiscard]] std::string json_text(const nlohmann::ordered_json& j);
+
+/// `text` with each byte that is not part of valid UTF-8 (RFC 3629: no
+/// overlong forms, no surrogates, nothing above U+10FFFF) replaced by
+/// U+FFFD, as json_text() does inside JSON strings: for formats that must
+/// be UTF-8 without being JSON (the Prometheus text of --metrics-file).
+[[nodiscard]] std::string valid_utf8(std::string_view text);
+
+/// Note a write to `out` (stdout): that something was written, and when the
+/// stream has failed, the errno of the failure (the first one is kept).
+void note_write(std::ostream& out) noexcept;
+
+/// Mark `out` as unable to take the report, with `err` (errno) as the
+/// reason, before anything was written: stdout was closed at start
+/// (occupy_standard_descriptors) and is /dev/null now. The run goes on; a
+/// write to it ends in exit 4 (finish_output).
+void mark_unwritable(std::ostream& out, int err) noexcept;
+
+/// The errno of the first failed write to `out` (0: none failed), as
+/// note_write() recorded it.
+[[nodiscard]] int write_error(std::ostream& out) noexcept;
+
+/// The end of a run: flush `out` (stdout); when a write to it failed, print
+/// "TOOL: cannot write the report to standard output: REASON" on `err` and
+/// return exit_setup (4), except that a usage error (exit_usage) stays 1 as
+/// "Exit codes" in docs/tools.md orders them. Otherwise return `exit`.
+[[nodiscard]] int finish_output(std::string_view tool, std::ostream& out, std::ostream& err, int exit);
 
 /// The output formats a run asked for.
 struct output_format {
@@ -41,7 +77,7 @@ class reporter {
   void event(const nlohmann::ordered_json& j) const;
   /// CSV text (a header or rows, each ending in a newline), not flushed.
   void csv(std::string_view rows) const;
-  /// Flush stdout (after a report, so a pipe sees it whole).
+  /// Flush stdout (after a report, so a pipe sees it whole, at once).
   void flush() const;
   /// "TOOL: warning: MESSAGE" on stderr.
   void warn(std::string_view message) const;
@@ -50,6 +86,8 @@ class reporter {
   /// must see too: a run that goes ahead but will not do what it seems to
   /// (docs/tools.md, "JSON Lines").
   void warn_event(std::string_view message, std::string_view code) const;
+  /// The same with `fields` (an object) added to the event after `code`.
+  void warn_event(std::string_view message, std::string_view code, const nlohmann::ordered_json& fields) const;
 
   /// An error: the `error` event (with --json) naming `code` and the exit
   /// code, and "TOOL: MESSAGE" on stderr. Returns `exit`.
@@ -58,6 +96,10 @@ class reporter {
   [[nodiscard]] int fail(int exit, const error& e) const;
   /// A usage error (exit 1, code "usage").
   [[nodiscard]] int usage(std::string_view message) const;
+
+  /// The exit code of a run that would end with `exit`: finish_output()
+  /// on this reporter's streams.
+  [[nodiscard]] int finish(int exit) const;
 
  private:
   std::string tool_;

@@ -53,12 +53,6 @@ struct membership {
                                                      const interface_resolver& resolve,
                                                      std::vector<membership>& members);
 
-/// Raise the soft RLIMIT_NOFILE so that `sockets` sockets and the tool's own
-/// descriptors fit, as far as the hard limit allows. Errors: EMFILE naming
-/// RLIMIT_NOFILE, with a hint, when the hard limit is too low;
-/// getrlimit(2)/setrlimit(2) errors.
-[[nodiscard]] result<void> ensure_descriptors(std::size_t sockets);
-
 /// A socket on one port and family, holding what the planner put there.
 struct shard {
   core::socket sock;       ///< wildcard-bound, non-blocking (open_receive_socket)
@@ -93,8 +87,11 @@ struct buffer_report {
 /// (route_interface), looked up before planning, so that it conflicts with,
 /// or repeats, one that names that interface. Planning errors are bad input
 /// (exit 1, before any join); the kernel's are exit 4. ENOBUFS/ENOMEM moves a
-/// membership to another socket when that can help. Returns the exit code
-/// after printing the error, or nothing.
+/// membership to another socket when that can help. A SIGINT or SIGTERM
+/// (stop_on_signals, installed before) stops the joins: the start event
+/// lists what was joined, then a `join_interrupted` warning says how many of
+/// the planned memberships were, and the run ends with its summary. Returns
+/// the exit code after printing the error, or nothing.
 [[nodiscard]] std::optional<int> open_and_join(const recv_settings& s, const reporter& out,
                                                const std::vector<membership>& members, std::vector<shard>& shards,
                                                stream_table& table);

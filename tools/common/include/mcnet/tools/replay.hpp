@@ -56,8 +56,9 @@ struct replay_plan {
                                              const interface_resolver& resolve, std::vector<send_target>& targets,
                                              replay_plan& plan);
 
-/// Open every target's socket (open_target). Returns 4 after printing the
-/// error, or nothing.
+/// Open every target's socket (open_target), after make_room_for() them; a
+/// signal stops it (setup_interrupted). Returns 4 after printing the error,
+/// or nothing.
 [[nodiscard]] std::optional<int> open_replay_targets(const send_settings& s, const reporter& out,
                                                      std::vector<send_target>& targets);
 

@@ -130,12 +130,25 @@ struct send_target {
 /// route there). Errors: the first failing call's.
 [[nodiscard]] result<core::socket> open_target(const send_target& t, const send_settings& s);
 
+/// Make room under RLIMIT_NOFILE for `sockets` sockets and what the run
+/// opens besides (ensure_descriptors: the soft limit raised towards the hard
+/// one). Returns exit 4 after printing the error when the hard limit is too
+/// low, or nothing.
+[[nodiscard]] std::optional<int> make_room_for(std::size_t sockets, const reporter& out);
+
+/// A SIGINT or SIGTERM came while the sockets were opened: the `warning`
+/// event `setup_interrupted` says `opened` of the targets.size() groups were
+/// opened, and `targets` keeps only those (the run then sends nothing).
+void setup_interrupted(const reporter& out, std::size_t opened, std::vector<send_target>& targets);
+
 /// Open every target's socket (open_target), make its send order (the
 /// count, or unbounded, with the faults; a B line's with --drop-every-b
 /// only) and, for a feed payload, its
 /// feed_stream (one SSRC for the run, --ssrc or random; a random RTP start
-/// sequence and timestamp per group). Returns the exit code after printing
-/// the error (4 for a socket, 1 for an order), or nothing.
+/// sequence and timestamp per group), after make_room_for() them all; a
+/// signal stops it (setup_interrupted). Returns the exit code after
+/// printing the error (4 for a socket or the open-file limit, 1 for an
+/// order), or nothing.
 [[nodiscard]] std::optional<int> open_targets(const send_settings& s, const reporter& out,
                                               std::vector<send_target>& targets);
 
@@ -161,6 +174,24 @@ struct run_warning {
 ///   window, feed::arbiter::window = 65,536), or may (no --rate): that
 ///   receiver drops such copies as too late.
 [[nodiscard]] std::vector<run_warning> line_b_warnings(const send_settings& s, std::size_t groups);
+
+/// How far below --rate a run may fall before it says so: 5 % of the rate.
+inline constexpr double rate_margin = 0.05;
+
+/// A run that did not keep --rate: what it asked and what it achieved.
+struct rate_shortfall {
+  double asked_pps = 0;     ///< --rate in datagrams per second (over all groups)
+  double achieved_pps = 0;  ///< datagrams sent over the send phase's seconds
+  std::string message;      ///< the warning's text: both rates and how far short
+};
+
+/// Whether a paced run that sent `sent` datagrams (all groups, B lines not
+/// counted) in `elapsed` seconds of send phase fell more than rate_margin
+/// below --rate: pacing keeps an absolute schedule, so a machine or link
+/// that cannot send that fast only shows as a lower achieved rate (the
+/// `rate_shortfall` warning, docs/tools.md, "mcast-send"). Nothing without
+/// --rate or without time.
+[[nodiscard]] std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t sent, double elapsed);
 
 /// CLOCK_REALTIME in nanoseconds (the header's send time).
 [[nodiscard]] std::uint64_t realtime_ns();

@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// The tools under faults of their surroundings: text that is not UTF-8,
+// standard output that is full, closed or a pipe, open-file limits,
+// signals during the joins and the socket set-up, and a --rate the machine
+// cannot keep (docs/tools.md, "Exit codes", "mcast-send", "mcast-recv").
+// Unit tests first (no root), then end to end in namespace LANs.
+
+#include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <streambuf>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/descriptors.hpp>
+#include <mcnet/tools/metrics.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/send_options.hpp>
+#include <mcnet/tools/sender.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "tool_run.hpp"
+
+namespace tools = mcnet::tools;
+namespace test = mcnet::test;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::tools::expect_schema_conform;
+using test::tools::find_event;
+using test::tools::json_lines;
+
+// ---- unit ------------------------------------------------------------------
+
+TEST(ToolFaults, JsonTextReplacesBytesThatAreNotUtf8) {
+  const std::string bad = "b\xff" "x\xc3";
+  const auto text = tools::json_text({{"name", bad}, {"n", 7}});
+  const auto back = json::parse(text);
+  EXPECT_EQ(back["name"], "b\xef\xbf\xbd" "x\xef\xbf\xbd") << "each invalid byte is U+FFFD";
+  EXPECT_EQ(back["n"], 7);
+  EXPECT_EQ(tools::json_text({{"name", "caf\xc3\xa9"}}), "{\"name\":\"caf\xc3\xa9\"}") << "valid UTF-8 stays";
+}
+
+TEST(ToolFaults, TextForUtf8FormatsReplacesWhatIsNotUtf8) {
+  EXPECT_EQ(tools::valid_utf8("eth0 caf\xc3\xa9 \xf0\x9f\x93\xa1"), "eth0 caf\xc3\xa9 \xf0\x9f\x93\xa1");
+  EXPECT_EQ(tools::valid_utf8("b\xffx"), "b\xef\xbf\xbdx");
+  EXPECT_EQ(tools::valid_utf8("\xc3"), "\xef\xbf\xbd") << "cut short";
+  EXPECT_EQ(tools::valid_utf8("\xc0\xaf"), "\xef\xbf\xbd\xef\xbf\xbd") << "overlong";
+  EXPECT_EQ(tools::valid_utf8("\xed\xa0\x80"), "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd") << "a surrogate";
+  EXPECT_EQ(tools::valid_utf8("\xf4\x90\x80\x80").substr(0, 3), "\xef\xbf\xbd") << "above U+10FFFF";
+  EXPECT_EQ(tools::valid_utf8(std::string("a\0b", 3)), std::string("a\0b", 3));
+  // What JSON makes of the same bytes.
+  for (const std::string bad : {"b\xffx", "\xc3", "x\xe2\x82", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+                                "\xe0\x80\x80", "\xf0\x9f\x93", "ok\xf0\x9f\x93\xa1\x80"}) {
+    EXPECT_EQ(json::parse(tools::json_text({{"v", bad}}))["v"], tools::valid_utf8(bad)) << bad;
+  }
+  // A metrics label of an interface named with such bytes.
+  EXPECT_EQ(tools::escape_label_value("b\xff\"x"), "b\xef\xbf\xbd\\\"x");
+}
+
+TEST(ToolFaults, EveryEventOfTheReporterSurvivesBytesThatAreNotUtf8) {
+  std::ostringstream out, err;
+  const tools::reporter r("mcast-x", {.json = true}, out, err);
+  EXPECT_EQ(r.usage("group spec \"\xff\": not an address"), tools::exit_usage);
+  r.warn_event("interface \xfe" "0 is down", "line_b_early");
+  r.event({{"event", "start"}, {"name", "\x80"}});
+  const auto events = json_lines(out.str());
+  ASSERT_EQ(events.size(), 3u) << out.str();
+  EXPECT_EQ(events[0]["message"], "group spec \"\xef\xbf\xbd\": not an address");
+  EXPECT_EQ(events[1]["message"], "interface \xef\xbf\xbd" "0 is down");
+  // stderr carries the bytes as given: text is never thrown on.
+  EXPECT_NE(err.str().find("\"\xff\""), std::string::npos) << err.str();
+}
+
+TEST(ToolFaults, TheUsageErrorEventSurvivesBytesThatAreNotUtf8) {
+  std::ostringstream out, err;
+  const tools::usage_error e{"unrecognised option '--\xff'", "usage", true, true};
+  EXPECT_EQ(tools::print_usage_error(e, "mcast-x", out, err), tools::exit_usage);
+  const auto events = json_lines(out.str());
+  ASSERT_EQ(events.size(), 1u) << out.str();
+  EXPECT_EQ(events[0]["message"], "unrecognised option '--\xef\xbf\xbd'");
+}
+
+// A stream buffer that refuses every byte with `err`, as a full disk does.
+class refusing_buffer : public std::streambuf {
+ public:
+  explicit refusing_buffer(int err) : err_(err) {}
+
+ protected:
+  int_type overflow(int_type) override {
+    errno = err_;
+    return traits_type::eof();
+  }
+  std::streamsize xsputn(const char*, std::streamsize) override {
+    errno = err_;
+    return 0;
+  }
+
+ private:
+  int err_;
+};
+
+TEST(ToolFaults, AReportThatCannotBeWrittenIsExit4) {
+  for (const tools::output_format f : {tools::output_format{}, tools::output_format{.json = true},
+                                       tools::output_format{.csv = true}}) {
+    refusing_buffer full(ENOSPC);
+    std::ostream out(&full);
+    std::ostringstream err;
+    const tools::reporter r("mcast-x", f, out, err);
+    r.text("a line");
+    r.event({{"event", "summary"}});
+    r.csv("a,row\n");
+    EXPECT_EQ(r.finish(tools::exit_ok), tools::exit_setup);
+    EXPECT_EQ(err.str(), "mcast-x: cannot write the report to standard output: No space left on device\n");
+    EXPECT_EQ(tools::write_error(out), ENOSPC);
+    // Worse outcomes keep their place: 1 before 4; 2 and 3 after it.
+    std::ostringstream err2;
+    EXPECT_EQ(tools::finish_output("mcast-x", out, err2, tools::exit_usage), tools::exit_usage);
+    EXPECT_EQ(tools::finish_output("mcast-x", out, err2, tools::exit_loss), tools::exit_setup);
+  }
+}
+
+TEST(ToolFaults, NothingWrittenIsNoFailure) {
+  refusing_buffer full(ENOSPC);
+  std::ostream out(&full);
+  std::ostringstream err;
+  const tools::reporter r("mcast-x", {.quiet = true}, out, err);
+  r.text("not printed with --quiet");
+  EXPECT_EQ(r.finish(tools::exit_nothing), tools::exit_nothing);
+  EXPECT_EQ(err.str(), "");
+}
+
+TEST(ToolFaults, AClosedStdoutFailsWhenWrittenTo) {
+  std::ostringstream out, err;
+  tools::mark_unwritable(out, EBADF);
+  EXPECT_EQ(tools::finish_output("mcast-x", out, err, tools::exit_ok), tools::exit_ok) << "nothing written yet";
+  const tools::reporter r("mcast-x", {}, out, err);
+  r.text("a line");
+  EXPECT_EQ(r.finish(tools::exit_ok), tools::exit_setup);
+  EXPECT_EQ(err.str(), "mcast-x: cannot write the report to standard output: Bad file descriptor\n");
+}
+
+TEST(ToolFaults, AGoodStreamFinishesWithItsOwnCode) {
+  std::ostringstream out, err;
+  const tools::reporter r("mcast-x", {}, out, err);
+  r.text("a line");
+  EXPECT_EQ(r.finish(tools::exit_loss), tools::exit_loss);
+  EXPECT_EQ(err.str(), "");
+  EXPECT_EQ(out.str(), "a line\n");
+}
+
+// Run `body` in a child process (it changes process-wide state: limits,
+// descriptors); its exit code is what it returns.
+template <class F>
+int in_child(F body) {
+  std::fflush(nullptr);
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(body());
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+constexpr const char* hint = "these groups need {number} sockets";
+
+TEST(ToolFaults, SixteenOpenFilesAreEnoughForOneGroup) {
+  EXPECT_EQ(in_child([] {
+              ::close_range(3, ~0U, 0);  // what the test runner has open is not the tool's
+              const rlimit lim{16, 16};
+              if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return 10;
+              // The standard three, a socket and the three the receiver opens besides.
+              if (!tools::ensure_descriptors(1, 3, hint)) return 11;
+              // Past the hard limit: EMFILE naming the socket count.
+              auto r = tools::ensure_descriptors(20, 3, hint);
+              if (r || r.error().code != std::errc::too_many_files_open) return 12;
+              if (r.error().message().find("these groups need 20 sockets") == std::string::npos) return 13;
+              return 0;
+            }),
+            0);
+}
+
+TEST(ToolFaults, TheSoftOpenFileLimitIsRaisedTowardsTheHardOne) {
+  rlimit hard{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &hard), 0);
+  if (hard.rlim_max < 6000) GTEST_SKIP() << "the hard open-file limit is below 6,000";
+  EXPECT_EQ(in_child([max = hard.rlim_max] {
+              ::close_range(3, ~0U, 0);
+              const rlimit lim{64, max};
+              if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return 10;
+              const auto open_now = tools::open_descriptors();
+              if (open_now < 3) return 11;
+              if (!tools::ensure_descriptors(5000, 1, hint)) return 12;
+              rlimit now{};
+              ::getrlimit(RLIMIT_NOFILE, &now);
+              if (now.rlim_cur < open_now + 5000 + 1 || now.rlim_max != max) return 13;
+              // Every socket fits: open them.
+              std::vector<int> fds;
+              for (int i = 0; i < 5000; ++i) {
+                const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+                if (fd < 0) return 14;
+                fds.push_back(fd);
+              }
+              return 0;
+            }),
+            0);
+}
+
+TEST(ToolFaults, ClosedStandardDescriptorsAreOccupiedBeforeAnySocket) {
+  EXPECT_EQ(in_child([] {
+              ::close(1);
+              ::close(0);
+              const auto closed = tools::occupy_standard_descriptors();
+              if (!closed.input_closed || !closed.output_closed || closed.error_closed) return 10;
+              if (::fcntl(0, F_GETFD) == -1 || ::fcntl(1, F_GETFD) == -1) return 11;
+              const int s = ::socket(AF_INET, SOCK_DGRAM, 0);
+              if (s <= 2) return 12;  // a socket never takes stdin, stdout or stderr
+              const auto again = tools::occupy_standard_descriptors();
+              if (again.input_closed || again.output_closed || again.error_closed) return 13;
+              return 0;
+            }),
+            0);
+}
+
+tools::send_settings paced(const char* rate) {
+  auto c = tools::parse_send_command_line({"-r", rate, "239.1.1.1"});
+  EXPECT_TRUE(c) << rate;
+  return c->settings;
+}
+
+TEST(ToolFaults, ARunShortOfItsRateSaysSo) {
+  const auto s = paced("1000pps");
+  EXPECT_FALSE(tools::check_rate(s, 1000, 1.0));
+  EXPECT_FALSE(tools::check_rate(s, 951, 1.0)) << "within the 5 % margin";
+  const auto short_of = tools::check_rate(s, 900, 1.0);
+  ASSERT_TRUE(short_of);
+  EXPECT_DOUBLE_EQ(short_of->asked_pps, 1000);
+  EXPECT_DOUBLE_EQ(short_of->achieved_pps, 900);
+  EXPECT_NE(short_of->message.find("sent 900 pps"), std::string::npos) << short_of->message;
+  EXPECT_NE(short_of->message.find("1000 pps"), std::string::npos) << short_of->message;
+  EXPECT_NE(short_of->message.find("10.0 %"), std::string::npos) << short_of->message;
+  // In bits: 8 Mbit/s of 100-byte datagrams is 10,000 pps.
+  const auto bits = tools::check_rate(paced("8mbps"), 5000, 1.0);
+  ASSERT_TRUE(bits);
+  EXPECT_DOUBLE_EQ(bits->asked_pps, 10000);
+  EXPECT_NE(bits->message.find("4.0 Mbit/s"), std::string::npos) << bits->message;
+  // Nothing to compare: no --rate, or no time.
+  auto unpaced = tools::parse_send_command_line({"239.1.1.1"});
+  ASSERT_TRUE(unpaced);
+  EXPECT_FALSE(tools::check_rate(unpaced->settings, 1, 10.0));
+  EXPECT_FALSE(tools::check_rate(s, 0, 0.0));
+}
+
+// ---- end to end ------------------------------------------------------------
+
+// `command` run by sh in `h` (redirections are what these tests are about).
+test::run_result shell(const test::host& h, const std::string& command,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+  return h.exec({"sh", "-c", command}, {}, timeout);
+}
+
+// Every stdout line a valid JSON object of the schema, and exactly one
+// error event with `exit`.
+void expect_one_error_event(const test::run_result& r, int exit) {
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  ASSERT_EQ(events.size(), 1u) << r.output;
+  EXPECT_EQ(events[0]["event"], "error");
+  EXPECT_EQ(events[0]["exit"], exit);
+}
+
+TEST(NetToolFaults, ArgumentsThatAreNotUtf8GiveAJsonErrorNotACrash) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  test::tools::scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  for (const char* tool : {MCAST_SEND, MCAST_RECV}) {
+    const auto r = h.exec({tool, "--json", "\xff"});
+    EXPECT_EQ(r.status.code, 1) << tool << ": " << r.status.describe() << "\n" << r.output;
+    expect_one_error_event(r, 1);
+    // As an @FILE line and an interface name too.
+    const auto spec_file = dir.file("specs");
+    std::ofstream(spec_file) << "239.1.1.1:5000%\xff\n";
+    const auto from_file = h.exec({tool, "--json", "@" + spec_file});
+    EXPECT_EQ(from_file.status.code, 1) << tool << ": " << from_file.output;
+    expect_one_error_event(from_file, 1);
+    const auto iface = h.exec({tool, "--json", "-i", "\xfe" "0", "239.1.1.1:5000"});
+    EXPECT_EQ(iface.status.code, 1) << tool << ": " << iface.output;
+    expect_one_error_event(iface, 1);
+  }
+}
+
+TEST(NetToolFaults, AnInterfaceNameThatIsNotUtf8IsListedAsJson) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const std::string name = "b\xff" "x";
+  const auto added = h.exec({"ip", "link", "add", name, "type", "bridge"});
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto r = h.exec({MCAST_RECV, "--interfaces", "--json"});
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto links = json_lines(r.standard_output);
+  bool found = false;
+  for (const auto& l : links) found = found || l["name"] == "b\xef\xbf\xbd" "x";
+  EXPECT_TRUE(found) << r.standard_output;
+  EXPECT_GE(links.size(), 3u) << "lo, eth0 and the bridge: " << r.standard_output;
+  // The text listing carries the name as the kernel has it.
+  const auto text = h.exec({MCAST_RECV, "--interfaces"});
+  ASSERT_TRUE(text.status.success()) << text.output;
+  EXPECT_NE(text.standard_output.find(": " + name + " <"), std::string::npos) << text.standard_output;
+}
+
+// A shell command: `tool` with `args` and stdout redirected by `redirect`.
+std::string redirected(const char* tool, const std::string& args, const std::string& redirect) {
+  return std::string("exec ") + tool + " " + args + " " + redirect;
+}
+
+TEST(NetToolFaults, AFullDiskIsExit4InEveryMode) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const std::string group = "239.255.71.1:" + std::to_string(test::tools::free_port(h));
+  const std::string send = "-i eth0 -c 5 -r 1000pps " + group;
+  const std::string recv = "-i eth0 -d 0.3 " + group;
+  struct run {
+    const char* tool;
+    std::string args;
+  };
+  const std::vector<run> runs{
+      {MCAST_SEND, send},           {MCAST_SEND, "--json " + send},  {MCAST_RECV, recv},
+      {MCAST_RECV, "--json " + recv}, {MCAST_RECV, "--csv " + recv}, {MCAST_RECV, "--interfaces"},
+      {MCAST_SEND, "--help"},       {MCAST_RECV, "--version"}};
+  for (const auto& [tool, args] : runs) {
+    const auto r = shell(h, redirected(tool, args, ">/dev/full"));
+    EXPECT_EQ(r.status.code, 4) << tool << " " << args << ": " << r.status.describe() << "\n" << r.output;
+    EXPECT_NE(r.output.find(": cannot write the report to standard output: No space left on device"),
+              std::string::npos)
+        << tool << " " << args << ": " << r.output;
+  }
+  // Nothing printed, nothing to lose: -q runs as before.
+  const auto quiet = shell(h, redirected(MCAST_SEND, "-q " + send, ">/dev/full"));
+  EXPECT_EQ(quiet.status.code, 0) << quiet.output;
+  // A usage error stays exit 1, and says the event was lost too.
+  const auto usage = shell(h, redirected(MCAST_RECV, "--json --bogus", ">/dev/full"));
+  EXPECT_EQ(usage.status.code, 1) << usage.output;
+  EXPECT_NE(usage.output.find("No space left on device"), std::string::npos) << usage.output;
+}
+
+TEST(NetToolFaults, AClosedStdoutSendsNothingToTheGroup) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(test::tools::free_port((*net)[1]));
+  const std::string group = "239.255.71.2:" + port;
+  test::tools::receiver rx((*net)[1], {"-i", "eth0", group});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  // The socket connected to the group would be descriptor 1: the start and
+  // summary lines would go to the group as datagrams.
+  for (const char* json_flag : {"", "--json "}) {
+    const auto r = shell((*net)[0], redirected(MCAST_SEND, std::string(json_flag) + "-i eth0 -c 5 --id 7 " + group, ">&-"));
+    EXPECT_EQ(r.status.code, 4) << json_flag << r.status.describe() << "\n" << r.output;
+    EXPECT_NE(r.output.find("cannot write the report to standard output: Bad file descriptor"), std::string::npos)
+        << r.output;
+  }
+  const auto done = rx.finish_clean();
+  const auto streams = test::tools::summary_streams(done.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << "one mcnet stream per run, nothing else: " << done.standard_output;
+  for (const auto& s : streams) {
+    EXPECT_EQ(s["payload"], "mcnet") << s;
+    EXPECT_EQ(s["packets"], 5) << s;
+    EXPECT_EQ(s["sender_id"], 7) << s;
+  }
+  // mcast-recv with stdout closed: its report is lost, and it says so.
+  const auto recv = shell((*net)[1], redirected(MCAST_RECV, "-i eth0 -d 0.2 " + group, ">&-"));
+  EXPECT_EQ(recv.status.code, 4) << recv.output;
+  EXPECT_NE(recv.output.find("Bad file descriptor"), std::string::npos) << recv.output;
+  // -q prints nothing: a closed stdout loses nothing.
+  const auto quiet = shell((*net)[1], redirected(MCAST_RECV, "-q -i eth0 -d 0.2 " + group, ">&-"));
+  EXPECT_EQ(quiet.status.code, 0) << quiet.output;
+}
+
+// Poll `p`'s stdout until `needle` shows (true) or `limit` passes.
+bool shows_within(test::process& p, const std::string& needle, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (p.standard_output().find(needle) != std::string::npos) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
+TEST(NetToolFaults, APipeSeesEachReportWhileTheRunGoesOn) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const std::string group = "239.255.71.3:" + std::to_string(test::tools::free_port(h));
+  // `| cat`: stdout is a pipe, which stdio buffers by blocks.
+  auto recv = h.start({"sh", "-c", std::string(MCAST_RECV) + " -i eth0 --interval 0.2 -d 8 " + group + " | cat"});
+  EXPECT_TRUE(shows_within(recv, "[0.2 s]", 3s)) << "the first interval report, 8 s before the end: "
+                                                  << recv.output();
+  EXPECT_FALSE(recv.wait_for(0ms)) << "still running";
+  auto send = h.start({"sh", "-c", std::string(MCAST_SEND) + " -i eth0 -r 10pps -d 8 " + group + " | cat"});
+  EXPECT_TRUE(shows_within(send, "sending to 239.255.71.3", 3s)) << send.output();
+  EXPECT_FALSE(send.wait_for(0ms)) << "still running";
+  auto json_send =
+      h.start({"sh", "-c", std::string(MCAST_SEND) + " --json -i eth0 -r 10pps -d 8 " + group + " | cat"});
+  EXPECT_TRUE(shows_within(json_send, "\"event\":\"start\"", 3s)) << json_send.output();
+  EXPECT_FALSE(json_send.wait_for(0ms)) << "still running";
+}
+
+TEST(NetToolFaults, OpenFileLimitsFitWhatTheToolsOpen) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const std::string port = std::to_string(test::tools::free_port(h));
+  // 16 descriptors: the standard three, one socket and the tool's own fit.
+  const auto recv = h.exec({"prlimit", "--nofile=16:16", MCAST_RECV, "-i", "eth0", "--json", "-d", "0.2",
+                            "239.255.71.4:" + port});
+  EXPECT_TRUE(recv.status.success()) << recv.output;
+  const auto send = h.exec({"prlimit", "--nofile=16:16", MCAST_SEND, "-i", "eth0", "-c", "1", "239.255.71.4:" + port});
+  EXPECT_TRUE(send.status.success()) << send.output;
+  // 5,000 groups past a soft limit of 1,024: raised towards the hard one.
+  const std::string many = std::string(MCAST_SEND) + " -i eth0 --json -c 1 239.201.0.1:" + port + "+5000";
+  const auto raised = shell(h, "ulimit -Sn 1024 && exec " + many);
+  ASSERT_TRUE(raised.status.success()) << raised.output;
+  expect_schema_conform(raised.standard_output);
+  const auto raised_events = json_lines(raised.standard_output);
+  const auto* summary = find_event(raised_events, "summary");
+  ASSERT_TRUE(summary) << raised.output;
+  EXPECT_EQ((*summary)["total"]["sent"], 5000);
+  // The hard limit too low: said before anything is opened or sent.
+  const auto capped = shell(h, "ulimit -n 1024 && exec " + many);
+  EXPECT_EQ(capped.status.code, 4) << capped.output;
+  EXPECT_NE(capped.output.find("5000 sockets"), std::string::npos) << capped.output;
+  EXPECT_NE(capped.output.find("ulimit -Hn"), std::string::npos) << capped.output;
+  EXPECT_EQ(capped.standard_output.find("\"start\""), std::string::npos) << capped.output;
+}
+
+// Start `argv` (a tool with --json) in `h`, send `sig` after `after`, and
+// expect a clean end (exit 0, every line in the schema); its JSON lines.
+std::vector<json> interrupted(const test::host& h, const std::vector<std::string>& argv, int sig,
+                              std::chrono::milliseconds after) {
+  auto p = h.start(argv);
+  std::this_thread::sleep_for(after);
+  const auto st = p.stop(sig, 30s);
+  EXPECT_TRUE(st.exited) << st.describe() << "\n" << p.output();
+  EXPECT_EQ(st.code, 0) << p.output();
+  EXPECT_NE(p.error_output().find(": warning: interrupted by a signal while "), std::string::npos) << p.output();
+  expect_schema_conform(p.standard_output());
+  return json_lines(p.standard_output());
+}
+
+TEST(NetToolFaults, ASignalDuringTheJoinsEndsWithASummary) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // 40,000 IPv6 groups on one socket take seconds to join (each MLD join
+  // walks the socket's list).
+  const std::string spec = "[ff3e::71:1]:" + std::to_string(test::tools::free_port(h)) + "+40000";
+  for (const int sig : {SIGINT, SIGTERM}) {
+    const auto events = interrupted(h, {MCAST_RECV, "-i", "eth0", "--json", spec}, sig, 500ms);
+    const auto* start = find_event(events, "start");
+    const auto* warning = find_event(events, "warning");
+    ASSERT_TRUE(start && warning && find_event(events, "summary"));
+    EXPECT_EQ((*warning)["code"], "join_interrupted");
+    const auto joined = (*start)["groups"].size();
+    EXPECT_LT(joined, 40000u) << "the signal came during the joins";
+    EXPECT_NE((*warning)["message"].get<std::string>().find(std::to_string(joined) + " of the 40000 planned"),
+              std::string::npos)
+        << *warning;
+  }
+}
+
+TEST(NetToolFaults, ASignalDuringTheSendSetUpEndsWithASummaryAndSendsNothing) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(test::tools::free_port((*net)[1]));
+  test::tools::scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  // As many specs as the hard open-file limit allows (mcast-send raises the
+  // soft one), each naming its interface: resolving and opening them takes
+  // over a second (19,900 take 1.8 s on the test VM).
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  const auto groups = std::min<rlim_t>(60000, limit.rlim_max - 64);
+  if (groups < 10000) GTEST_SKIP() << "the hard open-file limit is below 10,064";
+  const auto file = dir.file("specs");
+  {
+    std::ofstream out(file);
+    for (rlim_t i = 0; i < groups; ++i) out << "239.202." << i / 250 << "." << i % 250 + 1 << ":" << port << "%eth0\n";
+  }
+  test::tools::receiver rx((*net)[1], {"-i", "eth0", "239.202.0.1:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  for (const int sig : {SIGTERM, SIGINT}) {
+    const auto events = interrupted((*net)[0], {MCAST_SEND, "--json", "-c", "1", "@" + file}, sig, 250ms);
+    const auto* warning = find_event(events, "warning");
+    const auto* summary = find_event(events, "summary");
+    ASSERT_TRUE(warning && summary && find_event(events, "start"));
+    EXPECT_EQ((*warning)["code"], "setup_interrupted");
+    EXPECT_NE((*warning)["message"].get<std::string>().find(" of " + std::to_string(groups) + " group(s) opened"),
+              std::string::npos)
+        << *warning;
+    EXPECT_EQ((*summary)["total"]["sent"], 0);
+  }
+  const auto done = rx.finish_clean();
+  EXPECT_TRUE(test::tools::summary_streams(done.standard_output).empty())
+      << "no datagram and no END marker: " << done.standard_output;
+}
+
+TEST(NetToolFaults, ARateTheMachineCannotKeepIsAWarning) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const std::string group = "239.255.71.5:" + std::to_string(test::tools::free_port(h));
+  const auto fast = test::tools::send(h, {"-i", "eth0", "-r", "100000000pps", "-s", "40", "-d", "0.5", group});
+  auto events = json_lines(fast.standard_output);
+  const auto* warning = find_event(events, "warning");
+  ASSERT_TRUE(warning) << fast.output;
+  EXPECT_EQ((*warning)["code"], "rate_shortfall");
+  EXPECT_EQ((*warning)["asked_pps"], 1e8);
+  EXPECT_LT((*warning)["achieved_pps"].get<double>(), 0.95e8);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << fast.output;
+  EXPECT_NEAR((*warning)["achieved_pps"].get<double>(), (*summary)["total"]["rate_pps"].get<double>(), 1.0)
+      << "the summary's rate";
+  EXPECT_NE(fast.output.find("mcast-send: warning: sent "), std::string::npos) << "on stderr too: " << fast.output;
+  // Text mode: the warning on stderr.
+  const auto text = h.exec({MCAST_SEND, "-i", "eth0", "-r", "100000000pps", "-s", "40", "-d", "0.3", group});
+  EXPECT_TRUE(text.status.success()) << text.output;
+  EXPECT_NE(text.output.find("below the 100000000 pps"), std::string::npos) << text.output;
+  // A rate it keeps: no warning.
+  const auto kept = test::tools::send(h, {"-i", "eth0", "-r", "1000pps", "-d", "0.5", group});
+  EXPECT_FALSE(find_event(json_lines(kept.standard_output), "warning")) << kept.output;
+}
+
+}  // namespace

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// The file descriptors both tools need: standard input, output and error
+/// kept in place (a closed one would be taken by the first socket, and the
+/// report written into it), and room under `RLIMIT_NOFILE` for a socket per
+/// group (docs/tools.md, "mcast-send" and "mcast-recv", "Descriptors").
+
+#include <cstddef>
+#include <string_view>
+
+#include <mcnet/core/error.hpp>
+
+namespace mcnet::tools {
+
+/// Which of descriptors 0, 1 and 2 were closed when the tool started.
+struct standard_descriptors {
+  bool input_closed = false;
+  bool output_closed = false;
+  bool error_closed = false;
+};
+
+/// Open /dev/null (open(2), `O_RDWR`) on each of descriptors 0, 1 and 2
+/// that is closed (`fcntl(F_GETFD)` fails with `EBADF`), before the tool
+/// opens anything: the lowest free number is what open(2) and socket(2)
+/// return, so a socket would otherwise become stdout and the report would
+/// be sent to a multicast group. Returns what was closed.
+standard_descriptors occupy_standard_descriptors() noexcept;
+
+/// How many descriptors the process has open now (the entries of
+/// /proc/self/fd, without the one reading it); 3 when /proc cannot be read.
+[[nodiscard]] std::size_t open_descriptors() noexcept;
+
+/// Make room for `sockets` more sockets and `besides` other descriptors the
+/// run opens later (each tool counts its own: docs/tools.md), on top of
+/// those open now: raise the soft `RLIMIT_NOFILE` (getrlimit(2),
+/// setrlimit(2)) towards the hard limit when it is too low. Errors: `EMFILE`
+/// naming RLIMIT_NOFILE when the hard limit is too low, its number the
+/// socket count and its hint `hint` (static text: error keeps a view of it;
+/// `{number}` is the socket count); getrlimit/setrlimit's errors.
+[[nodiscard]] result<void> ensure_descriptors(std::size_t sockets, std::size_t besides, std::string_view hint);
+
+}  // namespace mcnet::tools

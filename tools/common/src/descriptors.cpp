@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/descriptors.hpp>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cerrno>
+
+namespace mcnet::tools {
+
+standard_descriptors occupy_standard_descriptors() noexcept {
+  standard_descriptors closed;
+  bool* flags[] = {&closed.input_closed, &closed.output_closed, &closed.error_closed};
+  for (int fd = 0; fd < 3; ++fd) {
+    if (::fcntl(fd, F_GETFD) != -1 || errno != EBADF) continue;
+    *flags[fd] = true;
+    // The lowest free number: `fd` itself, the lower ones being open by now.
+    // Without O_CLOEXEC: a child the tool starts keeps it too.
+    (void)::open("/dev/null", O_RDWR);
+  }
+  return closed;
+}
+
+std::size_t open_descriptors() noexcept {
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (dir == nullptr) return 3;
+  std::size_t n = 0;
+  while (const dirent* e = ::readdir(dir)) {
+    if (e->d_name[0] != '.') ++n;
+  }
+  ::closedir(dir);
+  return n > 0 ? n - 1 : 0;  // the directory's own descriptor
+}
+
+result<void> ensure_descriptors(std::size_t sockets, std::size_t besides, std::string_view hint) {
+  // Descriptors take the lowest free number: all fit while their count
+  // stays within the soft limit.
+  const std::size_t needed = open_descriptors() + sockets + besides;
+  rlimit lim{};
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "getrlimit", "RLIMIT_NOFILE"));
+  if (lim.rlim_cur >= needed) return {};
+  if (lim.rlim_max < needed) {
+    return fail(error::from_errno(EMFILE, "plan", "RLIMIT_NOFILE")
+                    .with_number(static_cast<std::int64_t>(sockets))
+                    .with_hint(hint));
+  }
+  // Twice what is needed when the hard limit allows: the run's transient
+  // descriptors (netlink lookups) never meet the limit.
+  lim.rlim_cur = std::max<rlim_t>(needed, std::min<rlim_t>(lim.rlim_max, needed * 2));
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "setrlimit", "RLIMIT_NOFILE"));
+  return {};
+}
+
+}  // namespace mcnet::tools
