@@ -12,6 +12,8 @@
 #include <array>
 #include <chrono>
 #include <deque>
+#include <memory>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -70,10 +72,12 @@ struct fixture {
   std::unique_ptr<tools::stream_table> table;
   std::unique_ptr<tools::receive_session> session;
   std::uint32_t drops_seen = 0;
+  std::optional<std::size_t> memory_bytes;  // the table's memory bound (default: /proc/meminfo)
 
   void start() {
     rep = std::make_unique<tools::reporter>("mcast-recv", settings.format(), out, err);
-    table = std::make_unique<tools::stream_table>(static_cast<std::size_t>(settings.max_streams));
+    table = std::make_unique<tools::stream_table>(static_cast<std::size_t>(settings.max_streams),
+                                                  tools::payload_mode::auto_detect, std::nullopt, memory_bytes);
     session = std::make_unique<tools::receive_session>(
         settings, *rep, *table, [this] { return drops; }, [this] { return now; });
     session->start();
@@ -192,6 +196,22 @@ TEST(ReceiveSession, UntrackedStreamsAreWarnedAboutOnce) {
   const auto* summary = test::tools::find_event(events, "summary");
   ASSERT_NE(summary, nullptr);
   EXPECT_EQ((*summary)["total"]["untracked"], 2);
+  test::tools::expect_schema_conform(f.out.str());
+}
+
+TEST(ReceiveSession, AMaxStreamsBeyondMemoryIsLoweredWithAWarning) {
+  fixture f;
+  f.settings.max_streams = 10'000'000;
+  f.settings.json_output = true;
+  f.memory_bytes = 1000 * tools::stream_table::bytes_per_stream;
+  f.start();
+  EXPECT_EQ(f.table->limit(), 1000u);
+  EXPECT_NE(f.err.str().find("--max-streams 10000000 would need about"), std::string::npos) << f.err.str();
+  EXPECT_NE(f.err.str().find("at most 1000 are kept"), std::string::npos) << f.err.str();
+  const auto events = f.events();
+  const auto* warning = test::tools::find_event(events, "warning");
+  ASSERT_NE(warning, nullptr) << f.out.str();
+  EXPECT_EQ((*warning)["code"], "max_streams_bounded");
   test::tools::expect_schema_conform(f.out.str());
 }
 
