@@ -11,7 +11,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/receiver.hpp>
@@ -562,6 +564,55 @@ TEST(SendSpecs, BadSpecsAndFiles) {
   (void)targets_of({"@/nonexistent/specs"}, o);
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("/nonexistent/specs"), std::string::npos) << o.err;
+}
+
+// Specs both tools refuse before anything is joined or sent: exit 1, the
+// spec named on stderr (and the JSON error event's code); the good spec
+// before it does not matter.
+const std::vector<std::pair<std::string, std::string>> refused_specs = {
+    {"::ffff:10.77.0.1,[ff3e::1]:5000", "family_mismatch"},
+    {"[::ffff:10.77.0.1],[ff3e::1]:5000", "family_mismatch"},
+    {"fd77::1,239.1.1.1", "family_mismatch"},
+    {"0.0.0.0,232.1.1.1", "source_not_unicast"},
+    {"::,[ff3e::1]:5000", "source_not_unicast"},
+    {"239.1.1.9,232.1.1.1", "source_not_unicast"},
+    {"ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "value_out_of_range"},
+    {"[ff02:ffff:ffff:ffff:ffff:ffff:ffff:ffff%fake0]:5000+2", "value_out_of_range"},
+    {"239.255.255.255+2", "not_multicast"},
+    {"", "invalid_address"},
+    {"@", "ENOENT"},
+    {"@/tmp", "EISDIR"},
+    {"@/dev/zero", "EINVAL"},
+};
+
+TEST(SendSpecs, RefusedBeforeAnythingIsSent) {
+  for (const auto& [spec, code] : refused_specs) {
+    outcome o;
+    (void)targets_of({"--json", "239.1.2.3", spec}, o);
+    EXPECT_EQ(o.exit, 1) << spec;
+    EXPECT_NE(o.err.find(spec.starts_with("@") ? spec.substr(1) : spec), std::string::npos) << o.err;
+    const auto events = test::tools::json_lines(o.out);
+    ASSERT_EQ(events.size(), 1u) << o.out;
+    EXPECT_EQ(events[0]["code"], code) << spec << ": " << o.err;
+  }
+}
+
+std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o);
+
+TEST(RecvSpecs, RefusedBeforeAnyJoin) {
+  for (const auto& [spec, code] : refused_specs) {
+    outcome o;
+    const auto m = members_of({"--json", "[ff3e::5]:5000", spec}, o);
+    EXPECT_EQ(o.exit, 1) << spec;
+    EXPECT_NE(o.err.find(spec.starts_with("@") ? spec.substr(1) : spec), std::string::npos) << o.err;
+    const auto events = test::tools::json_lines(o.out);
+    ASSERT_EQ(events.size(), 1u) << o.out;
+    EXPECT_EQ(events[0]["code"], code) << spec << ": " << o.err;
+  }
+  outcome o;
+  (void)members_of({"!::ffff:10.77.0.1,[ff3e::1]:5000"}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("v4-mapped"), std::string::npos) << o.err;
 }
 
 std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o) {

@@ -2,19 +2,23 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/cli.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
+#include <mcnet/core/unique_fd.hpp>
 #include <mcnet/version.hpp>
 
 namespace mcnet::tools {
@@ -47,6 +51,62 @@ std::string code_name(const error& e) {
   return std::to_string(e.code.value());
 }
 
+namespace {
+
+// What a file that is not a regular one is, for the error's hint (static text).
+std::string_view not_regular_hint(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFDIR: return "a directory, not a file of specs: @FILE names a regular file with one group spec per line";
+    case S_IFCHR: return "a character device, not a file of specs: @FILE names a regular file";
+    case S_IFBLK: return "a block device, not a file of specs: @FILE names a regular file";
+    case S_IFIFO: return "a pipe (FIFO), not a file of specs: @FILE names a regular file";
+    case S_IFSOCK: return "a socket, not a file of specs: @FILE names a regular file";
+    default: return "not a regular file: @FILE names a regular file with one group spec per line";
+  }
+}
+
+// The bytes of a spec file, at most spec_file_max_bytes: regular files only
+// (a directory, /dev/zero or a FIFO would be read forever or as nothing).
+result<std::string> read_spec_file(const std::string& path) {
+  const auto failed = [&path](int err) {
+    return fail(error::from_errno(err, "read", "spec file")
+                    .with_input(path)
+                    .with_hint("@FILE names a file with one group spec per line"));
+  };
+  // O_NONBLOCK: opening a FIFO does not wait for a writer before it is refused.
+  const core::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd) return failed(errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return failed(errno);
+  if (!S_ISREG(st.st_mode)) {
+    return fail(error::from_errno(S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "read", "spec file")
+                    .with_input(path)
+                    .with_hint(not_regular_hint(st.st_mode)));
+  }
+  const auto too_big = [&path] {
+    return fail(error::from_errno(EFBIG, "read", "spec file")
+                    .with_input(path)
+                    .with_number(static_cast<std::int64_t>(spec_file_max_bytes))
+                    .with_hint("a spec file holds at most {number} bytes (1 MiB)"));
+  };
+  if (st.st_size > static_cast<off_t>(spec_file_max_bytes)) return too_big();
+  std::string text;
+  // st_size is not trusted alone: a file growing while read, or one of
+  // /proc (size 0), is stopped at the limit too.
+  std::array<char, 65536> chunk{};
+  for (;;) {
+    const auto n = ::read(fd.get(), chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return failed(errno);
+    if (n == 0) break;
+    text.append(chunk.data(), static_cast<std::size_t>(n));
+    if (text.size() > spec_file_max_bytes) return too_big();
+  }
+  return text;
+}
+
+}  // namespace
+
 result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   for (const auto& arg : args) {
@@ -54,18 +114,32 @@ result<std::vector<std::string>> expand_spec_files(const std::vector<std::string
       out.push_back(arg);
       continue;
     }
-    std::ifstream f(arg.substr(1));
-    if (!f) {
-      return fail(error::from_errno(errno ? errno : ENOENT, "read", "spec file")
-                      .with_input(arg.substr(1))
-                      .with_hint("@FILE names a file with one group spec per line"));
-    }
-    std::string line;
-    while (std::getline(f, line)) {
+    const auto path = arg.substr(1);
+    auto text = read_spec_file(path);
+    if (!text) return fail(text.error());
+    std::string_view rest = *text;
+    std::size_t line_number = 0, specs = 0;
+    while (!rest.empty()) {
+      const auto eol = rest.find('\n');
+      const auto line = rest.substr(0, eol);
+      rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
+      ++line_number;
+      if (line.size() > spec_file_max_line) {
+        return fail(error(errc::value_out_of_range, "read", "spec file")
+                        .with_input(path)
+                        .with_number(static_cast<std::int64_t>(line_number))
+                        .with_hint("line {number} is longer than 4096 bytes: a spec file holds one group spec a line"));
+      }
       const auto start = line.find_first_not_of(" \t\r");  // CRLF files too
-      if (start == std::string::npos || line[start] == '#') continue;
+      if (start == std::string_view::npos || line[start] == '#') continue;
+      if (++specs > spec_file_max_specs) {
+        return fail(error(errc::value_out_of_range, "read", "spec file")
+                        .with_input(path)
+                        .with_number(static_cast<std::int64_t>(spec_file_max_specs))
+                        .with_hint("more than {number} specs in one file"));
+      }
       const auto end = line.find_last_not_of(" \t\r");
-      out.push_back(line.substr(start, end - start + 1));
+      out.emplace_back(line.substr(start, end - start + 1));
     }
   }
   return out;
