@@ -294,6 +294,122 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       tools::recv_option_names(), cases, {{"duration", "0.3"}, {"timeout", "0.5"}}, "239.255.89.2:5000");
 }
 
+// Every option given an empty value, as "--OPT ''" and "--OPT=": exit 1
+// naming the option (never the default an absent option has: -r '' is not
+// "unpaced", -i '' not "the route"). A switch takes no value: "--OPT=" is
+// refused, and "--OPT ''" leaves an empty spec, refused too.
+std::vector<bad_input> empty_values(const std::vector<std::string>& names, const std::set<std::string>& switches) {
+  std::vector<bad_input> cases;
+  for (const auto& n : names) {
+    cases.push_back({n, {"--" + n + "="}, n});
+    if (switches.count(n) == 0) cases.push_back({n, {"--" + n, ""}, n});
+  }
+  return cases;
+}
+
+TEST(SendCommandLine, EveryOptionRefusesAnEmptyValue) {
+  auto cases = empty_values(tools::send_option_names(), {"help", "version", "loop", "no-loop", "json", "quiet"});
+  for (const auto& [name, short_option] : std::vector<std::pair<std::string, std::string>>{
+           {"interface", "-i"}, {"size", "-s"}, {"rate", "-r"}, {"count", "-c"}, {"duration", "-d"}}) {
+    cases.push_back({name, {short_option, ""}, name});
+  }
+  test::tools::expect_all_rejected(
+      [](const std::vector<std::string>& a) { return send_front(a, tools::netlink_resolver()); },
+      tools::send_option_names(), cases, {{"duration", "0.3"}, {"count", "300"}}, "239.255.89.1:5000");
+  EXPECT_EQ(send_error({"-r", "", "239.1.2.3"}).message, "--rate \"\": an empty value; give one or leave the option out");
+  EXPECT_EQ(send_error({"-i", "", "239.1.2.3"}).message,
+            "--interface \"\": an empty value; give one or leave the option out");
+  EXPECT_EQ(send_error({"--json", "-i", "", "239.1.2.3"}).json, true) << "an error event with --json";
+  // The switches' empty spec: parsed, then refused as a spec (exit 1).
+  outcome o = send_front({"--no-loop", "", "239.1.2.3"}, test::tools::fake_resolver());
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;
+}
+
+TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
+  auto cases = empty_values(tools::recv_option_names(), {"help", "version", "ipv4", "ipv6", "json", "csv", "quiet",
+                                                         "force", "show-packets", "interfaces"});
+  for (const auto& [name, short_option] : std::vector<std::pair<std::string, std::string>>{
+           {"interface", "-i"}, {"count", "-c"}, {"duration", "-d"}}) {
+    cases.push_back({name, {short_option, ""}, name});
+  }
+  test::tools::expect_all_rejected(
+      [](const std::vector<std::string>& a) { return recv_front(a, tools::netlink_resolver()); },
+      tools::recv_option_names(), cases, {{"duration", "0.3"}, {"timeout", "0.5"}}, "239.255.89.2:5000");
+  EXPECT_EQ(recv_error({"-i", "", "239.1.2.3"}).message,
+            "--interface \"\": an empty value; give one or leave the option out");
+  outcome o = recv_front({"--quiet", "", "239.1.2.3"}, test::tools::fake_resolver());
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;
+}
+
+TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
+  const struct {
+    const char* text;
+    tools::rate::unit what;
+    double per_second;
+  } good[] = {
+      {"10000pps", tools::rate::unit::packets, 1e4}, {"10000PPS", tools::rate::unit::packets, 1e4},
+      {"2kpps", tools::rate::unit::packets, 2e3},    {"1.5Mpps", tools::rate::unit::packets, 1.5e6},
+      {"64000bps", tools::rate::unit::bits, 64e3},   {"800kbps", tools::rate::unit::bits, 8e5},
+      {"800Kbps", tools::rate::unit::bits, 8e5},     {"5mbps", tools::rate::unit::bits, 5e6},
+      {"5Mbps", tools::rate::unit::bits, 5e6},       {"5Mb/s", tools::rate::unit::bits, 5e6},
+      {"5Mbit/s", tools::rate::unit::bits, 5e6},     {"1.5Gbps", tools::rate::unit::bits, 1.5e9},
+      {"5MBps", tools::rate::unit::bits, 40e6},      {"5MB/s", tools::rate::unit::bits, 40e6},
+      {"1kBps", tools::rate::unit::bits, 8e3},       {"125GBps", tools::rate::unit::bits, 1e12},
+      {"100Bps", tools::rate::unit::bits, 800},      {"1e3pps", tools::rate::unit::packets, 1e3},
+  };
+  for (const auto& g : good) {
+    auto c = tools::parse_send_command_line({"-r", g.text, "239.1.2.3"});
+    ASSERT_TRUE(c) << g.text << ": " << c.error().message;
+    ASSERT_TRUE(c->settings.pace) << g.text;
+    EXPECT_EQ(c->settings.pace->what, g.what) << g.text;
+    EXPECT_DOUBLE_EQ(c->settings.pace->per_second, g.per_second) << g.text;
+  }
+  // 5 MB/s of 1000-byte payloads is 5000 datagrams a second, not 625.
+  EXPECT_DOUBLE_EQ(tools::parse_rate("5MBps")->packets_per_second(1000), 5000);
+  const char* forms = "a rate is a positive number, an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps "
+                      "(datagrams), bps, b/s or bit/s (payload bits), Bps or B/s (payload bytes) per second";
+  const struct {
+    const char* text;
+    const char* needle;
+  } bad[] = {
+      {"5MBPS", "bits or bytes? bps (b/s, bit/s) is bits, Bps (B/s) bytes"},
+      {"5BPS", "bits or bytes?"},
+      {"5mBPs", "bits or bytes?"},
+      {"5MB", forms},
+      {"5M", forms},
+      {"5", forms},
+      {"5 Mbps", forms},
+      {"5Mibps", forms},
+      {"5MiB/s", forms},
+      {"5Tbps", forms},
+      {"5xbps", forms},
+      {"5kkbps", forms},
+      {"Mbps", forms},
+      {"infbps", forms},
+      {"nanpps", forms},
+      {"0x10pps", forms},
+      {"+5pps", forms},
+      {".5pps", forms},
+      {"5pps ", forms},
+      {"5bytes/s", forms},
+      {"5Mbits", forms},
+      {"0pps", forms},
+      {"1e-400pps", forms},
+      {"1001Gbps", "at most 1000000000pps (1Gpps), 1000Gbps or 125GBps"},
+      {"126GBps", "at most"},
+      {"1.1Gpps", "at most"},
+  };
+  for (const auto& b : bad) {
+    const auto e = send_error({"-r", b.text, "239.1.2.3"});
+    EXPECT_NE(e.message.find(std::string("parse rate \"") + b.text + "\": value out of range: "), std::string::npos)
+        << e.message;
+    EXPECT_NE(e.message.find(b.needle), std::string::npos) << b.text << ": " << e.message;
+    EXPECT_EQ(e.code, "value_out_of_range") << b.text;
+  }
+}
+
 TEST(SendCommandLine, MessagesAndEvents) {
   auto e = send_error({"--ttl", "256", "239.1.2.3"});
   EXPECT_EQ(e.message, "--ttl 256: 0 to 255");

@@ -167,6 +167,25 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
   return vm;
 }
 
+std::optional<std::string> empty_value(const boost::program_options::variables_map& vm,
+                                       const boost::program_options::options_description& visible) {
+  for (const auto& [name, v] : vm) {
+    if (v.defaulted()) continue;
+    // Switches (--loop) hold an empty text too: only options taking a value count.
+    const auto* o = visible.find_nothrow(name, false);
+    if (o == nullptr || o->semantic()->max_tokens() == 0) continue;
+    // Numbers cannot be empty (the parser refuses ""): text values can.
+    bool empty = false;
+    if (const auto* text = boost::any_cast<std::string>(&v.value())) {
+      empty = text->empty();
+    } else if (const auto* texts = boost::any_cast<std::vector<std::string>>(&v.value())) {
+      empty = std::any_of(texts->begin(), texts->end(), [](const std::string& t) { return t.empty(); });
+    }
+    if (empty) return "--" + name + " \"\": an empty value; give one or leave the option out";
+  }
+  return std::nullopt;
+}
+
 int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err) {
   if (e.json) out << error_event(e.message, e.code, exit_usage).dump() << '\n' << std::flush;
   err << tool << ": " << e.message << (e.from_parser ? " (see --help)" : "") << '\n';

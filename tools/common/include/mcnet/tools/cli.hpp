@@ -85,6 +85,15 @@ enum class cli_action : std::uint8_t { run, help, version };
     const std::vector<std::string>& args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs);
 
+/// The first option of `visible` that takes a value and was given an empty
+/// one in `vm` ("-r ''", "--interface="), as the message "--rate \"\": an
+/// empty value; ...", or nothing (positional specs are not looked at: the
+/// spec parser refuses an empty one). Read as "not given", an empty value
+/// would quietly become the default (an unpaced flood for -r, the route's
+/// interface for -i): both tools refuse it.
+[[nodiscard]] std::optional<std::string> empty_value(const boost::program_options::variables_map& vm,
+                                                     const boost::program_options::options_description& visible);
+
 /// The long names of the options in `visible`, in order ("help", ...).
 [[nodiscard]] std::vector<std::string> long_names(const boost::program_options::options_description& visible);
 
