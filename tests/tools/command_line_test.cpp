@@ -696,13 +696,16 @@ const std::vector<std::pair<std::string, std::string>> refused_specs = {
     {"[ff02:ffff:ffff:ffff:ffff:ffff:ffff:ffff%fake0]:5000+2", "value_out_of_range"},
     {"239.255.255.255+2", "not_multicast"},
     {"", "invalid_address"},
+    {"[239.1.1.1]:5000", "invalid_address"},
     {"@", "ENOENT"},
     {"@/tmp", "EISDIR"},
     {"@/dev/zero", "EINVAL"},
 };
 
 TEST(SendSpecs, RefusedBeforeAnythingIsSent) {
-  for (const auto& [spec, code] : refused_specs) {
+  auto specs = refused_specs;
+  specs.emplace_back("fe80::1,[ff3e::1]:5000", "interface_required");  // bound on an interface: name it
+  for (const auto& [spec, code] : specs) {
     outcome o;
     (void)targets_of({"--json", "239.1.2.3", spec}, o);
     EXPECT_EQ(o.exit, 1) << spec;

@@ -102,6 +102,9 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
       {"[ff3e::1:5000", errc::invalid_address},
       {"[ff3e::1]5000", errc::invalid_port},
       {"10.77.0.1%eth0,239.1.1.1", errc::invalid_address},
+      {"[239.1.1.1]:5000", errc::invalid_address},
+      {"[239.1.1.1%eth0]:5000", errc::invalid_address},
+      {"[10.77.0.1],239.1.1.1", errc::invalid_address},
   };
   for (const auto& b : table) {
     auto s = tools::parse_group_spec(b.spec);
@@ -194,6 +197,13 @@ TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
   EXPECT_NE(tools::parse_group_spec("::ffff:10.77.0.1,[ff3e::1]:5000").error().message().find("v4-mapped"),
             std::string::npos);
   EXPECT_TRUE(tools::parse_group_spec("fd77::1,[ff3e::1]:5000"));
+  // mcast-send binds to a link-local source on the spec's interface: it needs one.
+  auto ll = tools::parse_group_spec("fe80::1,[ff3e::1]:5000", tools::spec_user::sender);
+  ASSERT_FALSE(ll);
+  EXPECT_EQ(ll.error().code, errc::interface_required) << ll.error().message();
+  EXPECT_TRUE(tools::parse_group_spec("fe80::1,[ff3e::1]:5000%eth0", tools::spec_user::sender));
+  EXPECT_TRUE(tools::parse_group_spec("fe80::1,[ff3e::1]:5000", tools::spec_user::sender, "eth0"));
+  EXPECT_TRUE(tools::parse_group_spec("fe80::1,[ff3e::1]:5000")) << "a receiver's source filter needs no scope";
 }
 
 TEST(GroupSpec, SetChecks) {

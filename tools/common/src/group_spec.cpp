@@ -35,8 +35,16 @@ std::size_t find_outside(std::string_view s, char c, bool last) {
   return found;
 }
 
+// Brackets hold an IPv6 address (RFC 3986's IP-literal), as core::endpoint::parse has it.
+bool bracketed_v4(std::string_view inside) { return inside.find(':') == std::string_view::npos; }
+
 result<core::ip_address> address_part(std::string_view part, std::string_view spec, std::string_view role) {
-  if (part.size() >= 2 && part.front() == '[' && part.back() == ']') part = part.substr(1, part.size() - 2);
+  if (part.size() >= 2 && part.front() == '[' && part.back() == ']') {
+    part = part.substr(1, part.size() - 2);
+    if (!part.empty() && bracketed_v4(part)) {
+      return bad(errc::invalid_address, spec, "brackets are for IPv6 addresses only: 10.77.0.1,239.1.1.1:5000");
+    }
+  }
   if (part.empty()) return bad(errc::invalid_address, spec, role == "source" ? "empty source" : "empty group");
   if (part.find('%') != std::string_view::npos) {
     return bad(errc::invalid_address, spec, "a zone belongs inside the group's brackets: [ff02::1%eth1]:5000");
@@ -98,6 +106,9 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     const auto close = rest.find(']');
     if (close == std::string_view::npos) return bad(errc::invalid_address, text, "missing ']'");
     group_text = rest.substr(1, close - 1);
+    if (!group_text.empty() && bracketed_v4(group_text.substr(0, group_text.find('%')))) {
+      return bad(errc::invalid_address, text, "brackets are for IPv6 addresses only: 239.1.1.1:5000");
+    }
     const auto after = rest.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return bad(errc::invalid_port, text, "after ']' comes ':PORT'");
@@ -155,10 +166,16 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
   if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface) {
     return bad(errc::value_out_of_range, text, "the zone and %interface name different interfaces");
   }
+  const bool no_interface = s.zone.empty() && s.iface.empty() && default_interface.empty();
   if ((s.group.is_link_local_multicast() && s.group.is_v6()) || s.group.is_interface_local_multicast()) {
-    if (s.zone.empty() && s.iface.empty() && default_interface.empty()) {
+    if (no_interface) {
       return bad(errc::interface_required, text, "a link-local group needs an interface: -i, a zone, or %IFACE");
     }
+  }
+  // mcast-send binds to S: a link-local S (fe80::/10) is an address of one
+  // interface, which bind(2) needs as its scope (ipv6(7)).
+  if (user == spec_user::sender && s.source && s.source->needs_interface() && no_interface) {
+    return bad(errc::interface_required, text, "a link-local source needs an interface: -i, a zone, or %IFACE");
   }
   return s;
 }

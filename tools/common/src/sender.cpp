@@ -131,7 +131,9 @@ result<core::socket> open_target(const send_target& t, const send_settings& s) {
                                  &ipv4::packet_conn::set_tos);
   if (!ok) return fail(ok.error());
   if (t.source) {
-    if (auto r = core::bind(*sock, core::endpoint(*t.source, 0)); !r) return fail(r.error());
+    // A link-local source is bound on the spec's interface (its scope).
+    const auto local = t.source->needs_interface() ? t.source->with_scope_id(t.iface.index) : *t.source;
+    if (auto r = core::bind(*sock, core::endpoint(local, 0)); !r) return fail(r.error());
   }
   // A zone only where the scope needs one (ff02::1%eth0): a global group
   // goes out of the multicast interface set above, and prints without one.
