@@ -145,10 +145,56 @@ result<std::vector<std::string>> expand_spec_files(const std::vector<std::string
   return out;
 }
 
+namespace {
+
+// Boost.Program_options words its errors from templates with %name%
+// placeholders and replaces them with the user's text until none is left:
+// an argument holding "%canonical_option%" never ends that loop, and
+// "%option%" is replaced inside the user's own text. The parser therefore
+// sees no '%': it is written as "\x01p" (and a '\x01' as "\x01\x01"), and
+// every value and message is turned back before anyone reads it.
+constexpr char escape_mark = '\x01';
+
+std::string escape_percent(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '%') {
+      out += escape_mark;
+      out += 'p';
+    } else if (c == escape_mark) {
+      out += escape_mark;
+      out += escape_mark;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string unescape_percent(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == escape_mark && i + 1 < text.size()) {
+      out += text[i + 1] == 'p' ? '%' : text[i + 1];
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
-    const std::vector<std::string>& args, const boost::program_options::options_description& visible,
+    const std::vector<std::string>& raw_args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs) {
   namespace po = boost::program_options;
+  std::vector<std::string> args;
+  args.reserve(raw_args.size());
+  for (const auto& a : raw_args) args.push_back(escape_percent(a));
   po::options_description hidden;
   hidden.add_options()("spec", po::value(&specs));
   po::options_description all;
@@ -158,11 +204,19 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    // The text values as given, before notify() hands them to the settings.
+    for (auto& [name, v] : vm) {
+      if (auto* text = boost::any_cast<std::string>(&v.value())) {
+        *text = unescape_percent(*text);
+      } else if (auto* texts = boost::any_cast<std::vector<std::string>>(&v.value())) {
+        for (auto& t : *texts) t = unescape_percent(t);
+      }
+    }
     po::notify(vm);
   } catch (const std::exception& e) {
     // With --json, scripts read stdout: the error is an event there too.
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
-    return tl::unexpected(usage_error{e.what(), "usage", true, json});
+    return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
   }
   return vm;
 }
@@ -187,7 +241,13 @@ std::optional<std::string> empty_value(const boost::program_options::variables_m
 }
 
 int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err) {
-  if (e.json) out << error_event(e.message, e.code, exit_usage).dump() << '\n' << std::flush;
+  // The message quotes the command line, which need not be UTF-8: bytes
+  // that are not become U+FFFD rather than an exception from the encoder.
+  if (e.json) {
+    out << error_event(e.message, e.code, exit_usage).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << '\n'
+        << std::flush;
+  }
   err << tool << ": " << e.message << (e.from_parser ? " (see --help)" : "") << '\n';
   return exit_usage;
 }

@@ -81,6 +81,8 @@ enum class cli_action : std::uint8_t { run, help, version };
 /// options plus positional group specs into `specs`. A usage error names the
 /// option as Boost.Program_options words it; `json` is set when "--json" is
 /// one of the arguments (scripts reading stdout get the error event too).
+/// Arguments may hold any bytes: a '%' (or a %name% placeholder of the
+/// parser's own messages) reaches the values and the message as given.
 [[nodiscard]] tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
     const std::vector<std::string>& args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs);
