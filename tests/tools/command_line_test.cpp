@@ -379,6 +379,20 @@ TEST(ToolCommandLines, PercentPlaceholdersAreTextNotTemplates) {
   EXPECT_EQ(s->settings.specs, std::vector<std::string>{"239.1.1.1%eth1"});
 }
 
+TEST(ToolCommandLines, AUsageErrorOfAnyBytesIsJson) {
+  // The message quotes the argument; bytes that are not UTF-8 become U+FFFD
+  // in the error event (stderr keeps them as given).
+  for (const auto& e : {recv_error({"--json", "--timestamp", "\xff", "239.1.1.1"}),
+                        send_error({"--json", "--ttl", "\xfe\xff", "239.1.1.1"})}) {
+    std::ostringstream out, err;
+    EXPECT_EQ(tools::print_usage_error(e, "mcast-recv", out, err), tools::exit_usage);
+    const auto events = test::tools::json_lines(out.str());
+    ASSERT_EQ(events.size(), 1u) << out.str();
+    EXPECT_NE(events[0]["message"].get<std::string>().find("\xef\xbf\xbd"), std::string::npos) << out.str();
+    EXPECT_NE(err.str().find("\xff"), std::string::npos);
+  }
+}
+
 TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
   const struct {
     const char* text;
