@@ -47,15 +47,20 @@ int main(int argc, char** argv) {
   }
   auto iface = core::interface_ref::by_name(argv[1]);
   if (!iface) return die(iface.error());
-  const auto port = static_cast<std::uint16_t>(example::number(argv[2], 0));
+  const auto port = example::port(argv[2]);
   const auto timeout = std::chrono::milliseconds(example::number(argv[3], 5000));
   std::array<core::ip_address, 2> groups{};
   for (std::size_t line = 0; line < 2; ++line) {
     auto g = core::ip_address::parse(argv[4 + line]);
     if (!g) return die(g.error());
-    groups[line] = *g;
+    groups[line] = example::group_on(*g, *iface, program);
   }
   const bool v4 = groups[0].is_v4();
+  if (groups[1].is_v4() != v4) {
+    return die(mcnet::error(mcnet::errc::family_mismatch, "parse", "group")
+                   .with_address(groups[1])
+                   .with_hint("both lines' groups are of one family (one socket joins them)"));
+  }
   auto s = core::listen_udp({v4 ? core::ip_address::any_v4() : core::ip_address::any_v6(), port},
                             {.reuse_address = true});
   if (!s) return die(s.error());

@@ -23,6 +23,8 @@
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
 
+#include "example_args.hpp"
+
 namespace core = mcnet::core;
 
 namespace {
@@ -62,8 +64,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s GROUP:PORT DSCP TTL IFACE...\n", argv[0]);
     return 2;
   }
-  auto group = core::endpoint::parse(argv[1]);
-  if (!group) return die(group.error());
+  // As mcast-send reads a group: port 1 to 65535, multicast.
+  const auto group = example::group_endpoint(argv[1], "mcnet-example-interface_sender");
   auto dscp = core::parse_dscp(argv[2]);
   if (!dscp) return die(dscp.error());
   int ttl = 0;
@@ -73,8 +75,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::span<char*> interfaces(argv + 4, static_cast<std::size_t>(argc - 4));
-  if (group->address().is_v4()) {
-    return send_each(mcnet::ipv4::packet_conn::listen({core::ip_address::any_v4(), 0}), *group, *dscp, ttl, interfaces);
+  if (group.address().is_v4()) {
+    return send_each(mcnet::ipv4::packet_conn::listen({core::ip_address::any_v4(), 0}), group, *dscp, ttl, interfaces);
   }
-  return send_each(mcnet::ipv6::packet_conn::listen({core::ip_address::any_v6(), 0}), *group, *dscp, ttl, interfaces);
+  return send_each(mcnet::ipv6::packet_conn::listen({core::ip_address::any_v6(), 0}), group, *dscp, ttl, interfaces);
 }

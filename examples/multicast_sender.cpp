@@ -40,20 +40,18 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: %s GROUP:PORT INTERFACE [COUNT=10] [INTERVAL_MS=100] [TTL=1]\n", argv[0]);
     return 2;
   }
-  auto group = core::endpoint::parse(argv[1]);
-  if (!group) return die(group.error());
-  if (!group->address().is_multicast()) {
-    return die(mcnet::error(mcnet::errc::not_multicast, "send", "group").with_address(group->address()));
-  }
   auto iface = core::interface_ref::by_name(argv[2]);
   if (!iface) return die(iface.error());
+  // As mcast-send reads a group: port 1 to 65535, multicast, scoped to the
+  // interface where it needs one ([ff02::1]:5000).
+  const auto group = example::group_endpoint(argv[1], *iface, "mcnet-example-multicast_sender");
   const int count = number(argc > 3 ? argv[3] : nullptr, 10);
   const int interval_ms = number(argc > 4 ? argv[4] : nullptr, 100);
   const int ttl = number(argc > 5 ? argv[5] : nullptr, 1);
 
-  auto s = core::socket::open(group->address().af(), SOCK_DGRAM);
+  auto s = core::socket::open(group.address().af(), SOCK_DGRAM);
   if (!s) return die(s.error());
-  if (group->address().is_v4()) {
+  if (group.address().is_v4()) {
     if (auto r = core::set(*s, ipv4::opt::multicast_interface, {iface->index, {}}); !r) return die(r.error());
     if (auto r = core::set(*s, ipv4::opt::multicast_ttl, ttl); !r) return die(r.error());
   } else {
@@ -63,10 +61,10 @@ int main(int argc, char** argv) {
   }
   // Connect after choosing the interface: the kernel picks the route (and the
   // source address) at connect time, from IP_MULTICAST_IF for a group.
-  if (auto r = core::connect(*s, *group); !r) return die(r.error());
+  if (auto r = core::connect(*s, group); !r) return die(r.error());
   auto local = core::local_endpoint(*s);
   if (!local) return die(local.error());
-  std::printf("sending %d datagrams to %s from %s on %s (index %u), TTL %d\n", count, group->to_string().c_str(),
+  std::printf("sending %d datagrams to %s from %s on %s (index %u), TTL %d\n", count, group.to_string().c_str(),
               local->to_string().c_str(), std::string(iface->name.view()).c_str(), iface->index, ttl);
   std::fflush(stdout);
 

@@ -46,8 +46,10 @@ struct channel {
   bool ended = false;
 };
 
-// "SOURCE@GROUP" to a channel; exits 2 on bad input.
-channel parse_channel(std::string_view text) {
+// "SOURCE@GROUP" to a channel on `iface`; exits 2 on bad syntax, 1 on a
+// source or group the tools refuse (mcast-recv's S,G rules: a multicast
+// group, a unicast source of its family, no v4-mapped source).
+channel parse_channel(std::string_view text, const core::interface_ref& iface) {
   const auto at = text.find('@');
   auto source = core::ip_address::parse(text.substr(0, at == std::string_view::npos ? 0 : at));
   auto group = core::ip_address::parse(at == std::string_view::npos ? text : text.substr(at + 1));
@@ -56,7 +58,14 @@ channel parse_channel(std::string_view text) {
                  text.data());
     std::exit(2);
   }
-  return {*source, *group, std::string(text), {}, {}, false};
+  const auto g = example::group_on(*group, iface, program);
+  if (!source->is_unicast() || source->family() != g.family() || source->is_v4_mapped()) {
+    std::exit(die(mcnet::error(source->is_unicast() ? mcnet::errc::family_mismatch : mcnet::errc::source_not_unicast,
+                               "parse", "channel")
+                      .with_input(text)
+                      .with_hint("the source is a unicast address of the group's family")));
+  }
+  return {*source, g, std::string(text), {}, {}, false};
 }
 
 }  // namespace
@@ -68,11 +77,18 @@ int main(int argc, char** argv) {
   }
   auto iface = core::interface_ref::by_name(argv[1]);
   if (!iface) return die(iface.error());
-  const auto port = static_cast<std::uint16_t>(example::number(argv[2], 0));
+  const auto port = example::port(argv[2]);
   const auto timeout = std::chrono::milliseconds(example::number(argv[3], 5000));
   std::vector<channel> channels;
-  for (int i = 4; i < argc; ++i) channels.push_back(parse_channel(argv[i]));
+  for (int i = 4; i < argc; ++i) channels.push_back(parse_channel(argv[i], *iface));
   const bool v4 = channels.front().group.is_v4();
+  for (const auto& c : channels) {
+    if (c.group.is_v4() != v4) {
+      return die(mcnet::error(mcnet::errc::family_mismatch, "parse", "channel")
+                     .with_input(c.name)
+                     .with_hint("one socket takes channels of one family"));
+    }
+  }
 
   // One socket for every channel, bound to the port; the kernel gives it
   // only what the (S,G) joins let in.

@@ -9,6 +9,7 @@
 // - examples/ab_moldudp64_receiver.cpp merges a MoldUDP64 feed sent on two
 //   lines, each losing its own packets, and reports the per-line gaps, the
 //   real loss (on both lines) and the duplicates exactly.
+// Both read their ports and channels by the tools' rules.
 
 #include <gtest/gtest.h>
 
@@ -191,6 +192,28 @@ TEST(NetAbMoldudp64Example, ADeadLineMissedEveryMessage) {
                 .size(),
             1u)
       << r.output;
+}
+
+TEST(NetFeedExamples, RefuseWhatTheToolsRefuse) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const struct {
+    std::vector<std::string> args;
+    int exit;
+    const char* needle;
+  } bad[] = {
+      {{"eth0", "0", "100", "10.77.0.1@232.1.1.1"}, 2, "not a port (1 to 65535): 0"},
+      {{"eth0", "70000", "100", "10.77.0.1@232.1.1.1"}, 2, "not a port"},
+      {{"eth0", "5000", "100", "::ffff:10.77.0.1@ff3e::1"}, 1, "the source is a unicast address of the group's family"},
+      {{"eth0", "5000", "100", "232.1.1.9@232.1.1.1"}, 1, "source"},
+      {{"eth0", "5000", "100", "10.77.0.1@10.77.0.2"}, 1, "not a multicast address"},
+      {{"eth0", "5000", "100", "10.77.0.1@232.1.1.1", "fd77::1@ff3e::1"}, 1, "one family"},
+  };
+  for (const auto& b : bad) {
+    const auto run = examples::run_example((*net)[0], "ssm_receiver", b.args);
+    EXPECT_EQ(run.status.code, b.exit) << b.args.back() << ": " << run.output;
+    EXPECT_NE(run.output.find(b.needle), std::string::npos) << b.args.back() << ": " << run.output;
+  }
 }
 
 }  // namespace

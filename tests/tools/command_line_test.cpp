@@ -11,7 +11,9 @@
 
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <sstream>
+#include <utility>
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/receiver.hpp>
@@ -292,6 +294,172 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       tools::recv_option_names(), cases, {{"duration", "0.3"}, {"timeout", "0.5"}}, "239.255.89.2:5000");
 }
 
+// Every option given an empty value, as "--OPT ''" and "--OPT=": exit 1
+// naming the option (never the default an absent option has: -r '' is not
+// "unpaced", -i '' not "the route"). A switch takes no value: "--OPT=" is
+// refused, and "--OPT ''" leaves an empty spec, refused too.
+std::vector<bad_input> empty_values(const std::vector<std::string>& names, const std::set<std::string>& switches) {
+  std::vector<bad_input> cases;
+  for (const auto& n : names) {
+    cases.push_back({n, {"--" + n + "="}, n});
+    if (switches.count(n) == 0) cases.push_back({n, {"--" + n, ""}, n});
+  }
+  return cases;
+}
+
+TEST(SendCommandLine, EveryOptionRefusesAnEmptyValue) {
+  auto cases = empty_values(tools::send_option_names(), {"help", "version", "loop", "no-loop", "json", "quiet"});
+  for (const auto& [name, short_option] : std::vector<std::pair<std::string, std::string>>{
+           {"interface", "-i"}, {"size", "-s"}, {"rate", "-r"}, {"count", "-c"}, {"duration", "-d"}}) {
+    cases.push_back({name, {short_option, ""}, name});
+  }
+  test::tools::expect_all_rejected(
+      [](const std::vector<std::string>& a) { return send_front(a, tools::netlink_resolver()); },
+      tools::send_option_names(), cases, {{"duration", "0.3"}, {"count", "300"}}, "239.255.89.1:5000");
+  EXPECT_EQ(send_error({"-r", "", "239.1.2.3"}).message, "--rate \"\": an empty value; give one or leave the option out");
+  EXPECT_EQ(send_error({"-i", "", "239.1.2.3"}).message,
+            "--interface \"\": an empty value; give one or leave the option out");
+  EXPECT_EQ(send_error({"--json", "-i", "", "239.1.2.3"}).json, true) << "an error event with --json";
+  // The switches' empty spec: parsed, then refused as a spec (exit 1).
+  outcome o = send_front({"--no-loop", "", "239.1.2.3"}, test::tools::fake_resolver());
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;
+}
+
+TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
+  auto cases = empty_values(tools::recv_option_names(), {"help", "version", "ipv4", "ipv6", "json", "csv", "quiet",
+                                                         "force", "show-packets", "interfaces"});
+  for (const auto& [name, short_option] : std::vector<std::pair<std::string, std::string>>{
+           {"interface", "-i"}, {"count", "-c"}, {"duration", "-d"}}) {
+    cases.push_back({name, {short_option, ""}, name});
+  }
+  test::tools::expect_all_rejected(
+      [](const std::vector<std::string>& a) { return recv_front(a, tools::netlink_resolver()); },
+      tools::recv_option_names(), cases, {{"duration", "0.3"}, {"timeout", "0.5"}}, "239.255.89.2:5000");
+  EXPECT_EQ(recv_error({"-i", "", "239.1.2.3"}).message,
+            "--interface \"\": an empty value; give one or leave the option out");
+  outcome o = recv_front({"--quiet", "", "239.1.2.3"}, test::tools::fake_resolver());
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;
+}
+
+TEST(ToolCommandLines, PercentPlaceholdersAreTextNotTemplates) {
+  // Boost.Program_options fills %canonical_option%, %option%, %value% in its
+  // messages until none is left: such text in an argument once made that
+  // loop endless (the tool hung) or vanished from the message.
+  const struct {
+    std::vector<std::string> args;
+    const char* message;
+  } cases[] = {
+      {{"--line-b%canonical_option%", "239.1.1.1"}, "unrecognised option '--line-b%canonical_option%'"},
+      {{"--x%option%", "239.1.1.1"}, "unrecognised option '--x%option%'"},
+      {{"--batch=%value%x", "239.1.1.1"}, "the argument ('%value%x') for option '--batch' is invalid"},
+      {{"--count", "%canonical_option%", "239.1.1.1"},
+       "the argument ('%canonical_option%') for option '--count' is invalid"},
+      {{"--%original_token%", "239.1.1.1"}, "unrecognised option '--%original_token%'"},
+      {{"--x\x01p%", "239.1.1.1"}, "unrecognised option '--x\x01p%'"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(recv_error(c.args).message, c.message);
+    EXPECT_EQ(send_error(c.args).message, c.message);
+  }
+  // Values keep their '%' (and the parser's own escape byte).
+  auto r = tools::parse_recv_command_line({"--pcap", "cap%value%\x01.pcap", "-i", "%option%", "[ff02::1%eth0]:5000%eth0"});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->settings.pcap, "cap%value%\x01.pcap");
+  EXPECT_EQ(r->settings.iface, "%option%");
+  EXPECT_EQ(r->settings.specs, std::vector<std::string>{"[ff02::1%eth0]:5000%eth0"});
+  auto l = tools::parse_recv_command_line({"--line", "A=239.1.1.1%eth0", "--line", "B=239.2.1.1%eth0"});
+  ASSERT_TRUE(l) << l.error().message;
+  EXPECT_EQ(l->settings.lines.at(0).spec, "239.1.1.1%eth0");
+  auto s = tools::parse_send_command_line({"--line-b", "239.9.9.9%eth1", "-i", "e%th0", "239.1.1.1%eth1"});
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(s->settings.line_b, "239.9.9.9%eth1");
+  EXPECT_EQ(s->settings.iface, "e%th0");
+  EXPECT_EQ(s->settings.specs, std::vector<std::string>{"239.1.1.1%eth1"});
+}
+
+TEST(ToolCommandLines, AUsageErrorOfAnyBytesIsJson) {
+  // The message quotes the argument; bytes that are not UTF-8 become U+FFFD
+  // in the error event (stderr keeps them as given).
+  for (const auto& e : {recv_error({"--json", "--timestamp", "\xff", "239.1.1.1"}),
+                        send_error({"--json", "--ttl", "\xfe\xff", "239.1.1.1"})}) {
+    std::ostringstream out, err;
+    EXPECT_EQ(tools::print_usage_error(e, "mcast-recv", out, err), tools::exit_usage);
+    const auto events = test::tools::json_lines(out.str());
+    ASSERT_EQ(events.size(), 1u) << out.str();
+    EXPECT_NE(events[0]["message"].get<std::string>().find("\xef\xbf\xbd"), std::string::npos) << out.str();
+    EXPECT_NE(err.str().find("\xff"), std::string::npos);
+  }
+}
+
+TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
+  const struct {
+    const char* text;
+    tools::rate::unit what;
+    double per_second;
+  } good[] = {
+      {"10000pps", tools::rate::unit::packets, 1e4}, {"10000PPS", tools::rate::unit::packets, 1e4},
+      {"2kpps", tools::rate::unit::packets, 2e3},    {"1.5Mpps", tools::rate::unit::packets, 1.5e6},
+      {"64000bps", tools::rate::unit::bits, 64e3},   {"800kbps", tools::rate::unit::bits, 8e5},
+      {"800Kbps", tools::rate::unit::bits, 8e5},     {"5mbps", tools::rate::unit::bits, 5e6},
+      {"5Mbps", tools::rate::unit::bits, 5e6},       {"5Mb/s", tools::rate::unit::bits, 5e6},
+      {"5Mbit/s", tools::rate::unit::bits, 5e6},     {"1.5Gbps", tools::rate::unit::bits, 1.5e9},
+      {"5MBps", tools::rate::unit::bits, 40e6},      {"5MB/s", tools::rate::unit::bits, 40e6},
+      {"1kBps", tools::rate::unit::bits, 8e3},       {"125GBps", tools::rate::unit::bits, 1e12},
+      {"100Bps", tools::rate::unit::bits, 800},      {"1e3pps", tools::rate::unit::packets, 1e3},
+  };
+  for (const auto& g : good) {
+    auto c = tools::parse_send_command_line({"-r", g.text, "239.1.2.3"});
+    ASSERT_TRUE(c) << g.text << ": " << c.error().message;
+    ASSERT_TRUE(c->settings.pace) << g.text;
+    EXPECT_EQ(c->settings.pace->what, g.what) << g.text;
+    EXPECT_DOUBLE_EQ(c->settings.pace->per_second, g.per_second) << g.text;
+  }
+  // 5 MB/s of 1000-byte payloads is 5000 datagrams a second, not 625.
+  EXPECT_DOUBLE_EQ(tools::parse_rate("5MBps")->packets_per_second(1000), 5000);
+  const char* forms = "a rate is a positive number, an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps "
+                      "(datagrams), bps, b/s or bit/s (payload bits), Bps or B/s (payload bytes) per second";
+  const struct {
+    const char* text;
+    const char* needle;
+  } bad[] = {
+      {"5MBPS", "bits or bytes? bps (b/s, bit/s) is bits, Bps (B/s) bytes"},
+      {"5BPS", "bits or bytes?"},
+      {"5mBPs", "bits or bytes?"},
+      {"5MB", forms},
+      {"5M", forms},
+      {"5", forms},
+      {"5 Mbps", forms},
+      {"5Mibps", forms},
+      {"5MiB/s", forms},
+      {"5Tbps", forms},
+      {"5xbps", forms},
+      {"5kkbps", forms},
+      {"Mbps", forms},
+      {"infbps", forms},
+      {"nanpps", forms},
+      {"0x10pps", forms},
+      {"+5pps", forms},
+      {".5pps", forms},
+      {"5pps ", forms},
+      {"5bytes/s", forms},
+      {"5Mbits", forms},
+      {"0pps", forms},
+      {"1e-400pps", forms},
+      {"1001Gbps", "at most 1000000000pps (1Gpps), 1000Gbps or 125GBps"},
+      {"126GBps", "at most"},
+      {"1.1Gpps", "at most"},
+  };
+  for (const auto& b : bad) {
+    const auto e = send_error({"-r", b.text, "239.1.2.3"});
+    EXPECT_NE(e.message.find(std::string("parse rate \"") + b.text + "\": value out of range: "), std::string::npos)
+        << e.message;
+    EXPECT_NE(e.message.find(b.needle), std::string::npos) << b.text << ": " << e.message;
+    EXPECT_EQ(e.code, "value_out_of_range") << b.text;
+  }
+}
+
 TEST(SendCommandLine, MessagesAndEvents) {
   auto e = send_error({"--ttl", "256", "239.1.2.3"});
   EXPECT_EQ(e.message, "--ttl 256: 0 to 255");
@@ -562,6 +730,58 @@ TEST(SendSpecs, BadSpecsAndFiles) {
   (void)targets_of({"@/nonexistent/specs"}, o);
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("/nonexistent/specs"), std::string::npos) << o.err;
+}
+
+// Specs both tools refuse before anything is joined or sent: exit 1, the
+// spec named on stderr (and the JSON error event's code); the good spec
+// before it does not matter.
+const std::vector<std::pair<std::string, std::string>> refused_specs = {
+    {"::ffff:10.77.0.1,[ff3e::1]:5000", "family_mismatch"},
+    {"[::ffff:10.77.0.1],[ff3e::1]:5000", "family_mismatch"},
+    {"fd77::1,239.1.1.1", "family_mismatch"},
+    {"0.0.0.0,232.1.1.1", "source_not_unicast"},
+    {"::,[ff3e::1]:5000", "source_not_unicast"},
+    {"239.1.1.9,232.1.1.1", "source_not_unicast"},
+    {"ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "value_out_of_range"},
+    {"[ff02:ffff:ffff:ffff:ffff:ffff:ffff:ffff%fake0]:5000+2", "value_out_of_range"},
+    {"239.255.255.255+2", "not_multicast"},
+    {"", "invalid_address"},
+    {"[239.1.1.1]:5000", "invalid_address"},
+    {"@", "ENOENT"},
+    {"@/tmp", "EISDIR"},
+    {"@/dev/zero", "EINVAL"},
+};
+
+TEST(SendSpecs, RefusedBeforeAnythingIsSent) {
+  auto specs = refused_specs;
+  specs.emplace_back("fe80::1,[ff3e::1]:5000", "interface_required");  // bound on an interface: name it
+  for (const auto& [spec, code] : specs) {
+    outcome o;
+    (void)targets_of({"--json", "239.1.2.3", spec}, o);
+    EXPECT_EQ(o.exit, 1) << spec;
+    EXPECT_NE(o.err.find(spec.starts_with("@") ? spec.substr(1) : spec), std::string::npos) << o.err;
+    const auto events = test::tools::json_lines(o.out);
+    ASSERT_EQ(events.size(), 1u) << o.out;
+    EXPECT_EQ(events[0]["code"], code) << spec << ": " << o.err;
+  }
+}
+
+std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o);
+
+TEST(RecvSpecs, RefusedBeforeAnyJoin) {
+  for (const auto& [spec, code] : refused_specs) {
+    outcome o;
+    const auto m = members_of({"--json", "[ff3e::5]:5000", spec}, o);
+    EXPECT_EQ(o.exit, 1) << spec;
+    EXPECT_NE(o.err.find(spec.starts_with("@") ? spec.substr(1) : spec), std::string::npos) << o.err;
+    const auto events = test::tools::json_lines(o.out);
+    ASSERT_EQ(events.size(), 1u) << o.out;
+    EXPECT_EQ(events[0]["code"], code) << spec << ": " << o.err;
+  }
+  outcome o;
+  (void)members_of({"!::ffff:10.77.0.1,[ff3e::1]:5000"}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find("v4-mapped"), std::string::npos) << o.err;
 }
 
 std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o) {

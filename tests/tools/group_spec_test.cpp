@@ -1,13 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// The group-spec grammar: every row of the table in docs/tools.md, and more bad input.
+// The group-spec grammar: every row of the table in docs/tools.md, and more
+// bad input: ranges leaving their scope, sources of another family, and
+// @FILE limits (regular files only, 1 MiB, 4 KiB lines, 65536 specs).
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
+
+#include <algorithm>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
@@ -73,6 +81,14 @@ struct bad {
   errc code;
 };
 
+// `b` is refused with its code, the error naming the spec.
+void expect_refused(const bad& b, tools::spec_user user = tools::spec_user::receiver) {
+  auto s = tools::parse_group_spec(b.spec, user);
+  ASSERT_FALSE(s) << b.spec;
+  EXPECT_EQ(s.error().code, b.code) << b.spec << ": " << s.error().message();
+  EXPECT_EQ(s.error().input(), b.spec);
+}
+
 TEST(GroupSpec, BadInputNamesTheSpec) {
   const bad table[] = {
       {"10.1.2.3:5000", errc::not_multicast},
@@ -94,13 +110,11 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
       {"[ff3e::1:5000", errc::invalid_address},
       {"[ff3e::1]5000", errc::invalid_port},
       {"10.77.0.1%eth0,239.1.1.1", errc::invalid_address},
+      {"[239.1.1.1]:5000", errc::invalid_address},
+      {"[239.1.1.1%eth0]:5000", errc::invalid_address},
+      {"[10.77.0.1],239.1.1.1", errc::invalid_address},
   };
-  for (const auto& b : table) {
-    auto s = tools::parse_group_spec(b.spec);
-    ASSERT_FALSE(s) << b.spec;
-    EXPECT_EQ(s.error().code, b.code) << b.spec << ": " << s.error().message();
-    EXPECT_EQ(s.error().input(), b.spec);
-  }
+  for (const auto& b : table) expect_refused(b);
   // Port 0 is a number, out of range: one sentence, not "not a port number".
   EXPECT_EQ(tools::parse_group_spec("239.77.1.1:0").error().message(),
             "parse group spec \"239.77.1.1:0\": value out of range: port 0: the port is 1 to 65535");
@@ -113,6 +127,81 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
   auto past = tools::parse_group_spec("239.255.255.255+2");
   ASSERT_TRUE(past);
   EXPECT_EQ(tools::expand(*past).error().code, errc::not_multicast);
+}
+
+TEST(GroupSpec, RangesStayInTheirScope) {
+  // IPv4: the range ends at 239.255.255.255; the message names the last
+  // group and how far +N may go.
+  auto v4 = tools::expand(tools::parse_group_spec("239.255.255.254:5000+3").value());
+  ASSERT_FALSE(v4);
+  EXPECT_EQ(v4.error().code, errc::not_multicast);
+  EXPECT_EQ(v4.error().message(),
+            "expand group spec \"239.255.255.254:5000+3\": not a multicast address (address 240.0.0.0): the +count "
+            "runs past the multicast range, which ends at 239.255.255.255: +2 at most from this group");
+  EXPECT_TRUE(tools::expand(tools::parse_group_spec("239.255.255.254:5000+2").value()));
+  // IPv6: the first 16 bits (ff, flags, scope) are the same for every group
+  // of a range; carrying into them would reach another scope or flags.
+  const struct {
+    const char* spec;
+    const char* last;
+    int most;
+  } crossing[] = {
+      {"ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1},
+      {"[ff02:ffff:ffff:ffff:ffff:ffff:ffff:fffe%eth0]:5000+3", "ff02:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 2},
+      {"ff3e:ffff:ffff:ffff:ffff:ffff:ffff:ff00+65536", "ff3e:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 256},
+      {"ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 1},
+  };
+  for (const auto& c : crossing) {
+    auto spec = tools::parse_group_spec(c.spec);
+    ASSERT_TRUE(spec) << c.spec << ": " << spec.error().message();
+    auto groups = tools::expand(*spec);
+    ASSERT_FALSE(groups) << c.spec << " gives " << groups->back().to_string();
+    EXPECT_EQ(groups.error().code, errc::value_out_of_range) << c.spec;
+    EXPECT_EQ(groups.error().input(), c.spec);
+    const auto message = groups.error().message();
+    EXPECT_NE(message.find(std::string("which end at ") + c.last + ": +" + std::to_string(c.most) + " at most"),
+              std::string::npos)
+        << message;
+    EXPECT_NE(message.find("flags and scope"), std::string::npos) << message;
+  }
+  // Up to the last group of the scope, and carries inside the low 112 bits, are fine.
+  auto full = tools::expand(tools::parse_group_spec("ff1e:ffff:ffff:ffff:ffff:ffff:ffff:fff0+16").value());
+  ASSERT_TRUE(full);
+  EXPECT_EQ(full->back(), addr("ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
+  auto carry = tools::expand(tools::parse_group_spec("ff3e::ffff:ffff+3").value());
+  ASSERT_TRUE(carry);
+  EXPECT_EQ(carry->back(), addr("ff3e::1:0:1"));
+}
+
+TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
+  const bad table[] = {
+      {"::ffff:10.77.0.1,[ff3e::1]:5000", errc::family_mismatch},
+      {"[::ffff:10.77.0.1],[ff3e::1]:5000", errc::family_mismatch},
+      {"::ffff:10.77.0.1,ff3e::1", errc::family_mismatch},
+      {"!::ffff:10.77.0.1,[ff3e::1]:5000", errc::family_mismatch},
+      {"::ffff:10.77.0.1,239.1.1.1", errc::family_mismatch},
+      {"fd77::1,239.1.1.1", errc::family_mismatch},
+      {"0.0.0.0,232.1.1.1", errc::source_not_unicast},
+      {"255.255.255.255,232.1.1.1", errc::source_not_unicast},
+      {"::,[ff3e::1]:5000", errc::source_not_unicast},
+      {"[ff3e::2],[ff3e::1]:5000", errc::source_not_unicast},
+      {"::ffff:239.1.1.1,[ff3e::1]:5000", errc::family_mismatch},
+      {"10.77.0.1,::ffff:239.1.1.1", errc::not_multicast},
+  };
+  for (const auto& b : table) {
+    expect_refused(b, tools::spec_user::receiver);
+    if (b.spec[0] != '!') expect_refused(b, tools::spec_user::sender);
+  }
+  EXPECT_NE(tools::parse_group_spec("::ffff:10.77.0.1,[ff3e::1]:5000").error().message().find("v4-mapped"),
+            std::string::npos);
+  EXPECT_TRUE(tools::parse_group_spec("fd77::1,[ff3e::1]:5000"));
+  // mcast-send binds to a link-local source on the spec's interface: it needs one.
+  auto ll = tools::parse_group_spec("fe80::1,[ff3e::1]:5000", tools::spec_user::sender);
+  ASSERT_FALSE(ll);
+  EXPECT_EQ(ll.error().code, errc::interface_required) << ll.error().message();
+  EXPECT_TRUE(tools::parse_group_spec("fe80::1,[ff3e::1]:5000%eth0", tools::spec_user::sender));
+  EXPECT_TRUE(tools::parse_group_spec("fe80::1,[ff3e::1]:5000", tools::spec_user::sender, "eth0"));
+  EXPECT_TRUE(tools::parse_group_spec("fe80::1,[ff3e::1]:5000")) << "a receiver's source filter needs no scope";
 }
 
 TEST(GroupSpec, SetChecks) {
@@ -142,6 +231,123 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().input(), "/nonexistent/specs");
   EXPECT_EQ(tools::code_name(missing.error()), "ENOENT");
+}
+
+// A temporary file with `content`, removed at the end of the scope.
+class temp_file {
+ public:
+  explicit temp_file(const std::string& content) {
+    const int fd = ::mkstemp(path_);
+    EXPECT_GE(fd, 0);
+    std::size_t done = 0;
+    while (fd >= 0 && done < content.size()) {
+      const auto n = ::write(fd, content.data() + done, content.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    EXPECT_EQ(done, content.size());
+    if (fd >= 0) ::close(fd);
+  }
+  ~temp_file() { ::unlink(path_); }
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+  [[nodiscard]] std::string arg() const { return std::string("@") + path_; }
+  [[nodiscard]] std::string path() const { return path_; }
+
+ private:
+  char path_[32] = "/tmp/mcnet-specs-XXXXXX";
+};
+
+TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
+  // Not regular files: refused by what they are, never read.
+  const struct {
+    const char* path;
+    int err;
+    const char* what;
+  } others[] = {
+      {"/tmp", EISDIR, "a directory"},
+      {"/dev/zero", EINVAL, "a character device"},
+      {"/dev/null", EINVAL, "a character device"},
+  };
+  for (const auto& o : others) {
+    auto r = tools::expand_spec_files({std::string("@") + o.path});
+    ASSERT_FALSE(r) << o.path;
+    EXPECT_EQ(r.error().code.value(), o.err) << r.error().message();
+    EXPECT_EQ(r.error().input(), o.path);
+    EXPECT_NE(r.error().message().find(o.what), std::string::npos) << r.error().message();
+  }
+  char dir[] = "/tmp/mcnet-fifo-XXXXXX";
+  ASSERT_NE(::mkdtemp(dir), nullptr);
+  const std::string fifo = std::string(dir) + "/specs";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto pipe = tools::expand_spec_files({"@" + fifo});  // no writer: must not wait for one
+  ::unlink(fifo.c_str());
+  ::rmdir(dir);
+  ASSERT_FALSE(pipe);
+  EXPECT_NE(pipe.error().message().find("a pipe (FIFO)"), std::string::npos) << pipe.error().message();
+
+  // Size: 1 MiB is read, one byte more is not.
+  std::string comments;
+  const std::size_t spec_bytes = 10;  // "239.1.1.1\n"
+  while (comments.size() + spec_bytes < tools::spec_file_max_bytes) {
+    const auto line = std::min<std::size_t>(4096, tools::spec_file_max_bytes - spec_bytes - comments.size());
+    comments += std::string(line - 1, '#') + "\n";
+  }
+  comments += "239.1.1.1\n";
+  ASSERT_EQ(comments.size(), tools::spec_file_max_bytes);
+  {
+    const temp_file at_limit(comments);
+    auto r = tools::expand_spec_files({at_limit.arg()});
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(*r, std::vector<std::string>{"239.1.1.1"});
+  }
+  {
+    const temp_file over(comments + "\n");
+    auto r = tools::expand_spec_files({over.arg()});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code.value(), EFBIG);
+    EXPECT_NE(r.error().message().find("at most 1048576 bytes"), std::string::npos) << r.error().message();
+  }
+  // Lines: 4096 bytes is a line, 4097 is not (the message names the line).
+  {
+    const temp_file long_line("239.1.1.1\n" + std::string(4096, ' ') + "\n239.1.1.2" + std::string(4087, ' ') + "\n");
+    auto r = tools::expand_spec_files({long_line.arg()});
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(*r, (std::vector<std::string>{"239.1.1.1", "239.1.1.2"}));
+  }
+  {
+    const temp_file too_long("239.1.1.1\n239.1.1.2" + std::string(4088, ' ') + "\n");
+    auto r = tools::expand_spec_files({too_long.arg()});
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message(), "read spec file \"" + too_long.path() +
+                                       "\": value out of range: line 2 is longer than 4096 bytes: a spec "
+                                       "file holds one group spec a line");
+  }
+  // Specs: at most 65536 in one file.
+  std::string many;
+  for (std::size_t i = 0; i < tools::spec_file_max_specs; ++i) many += "239.1.1.1\n";
+  {
+    const temp_file full(many);
+    auto r = tools::expand_spec_files({full.arg()});
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(r->size(), tools::spec_file_max_specs);
+  }
+  {
+    const temp_file over(many + "239.1.1.1\n");
+    auto r = tools::expand_spec_files({over.arg()});
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message().find("more than 65536 specs in one file"), std::string::npos)
+        << r.error().message();
+  }
+}
+
+TEST(SpecFiles, AnAtLineInAFileIsASpecNotAnotherFile) {
+  const temp_file inner("239.1.1.1\n");
+  const temp_file outer(inner.arg() + "\n239.1.1.2\n");
+  auto r = tools::expand_spec_files({outer.arg()});
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*r, (std::vector<std::string>{inner.arg(), "239.1.1.2"})) << "not expanded: the spec parser refuses it";
+  EXPECT_FALSE(tools::parse_group_spec(inner.arg()));
 }
 
 TEST(GroupSpec, ErrorCodesAreNamesForScripts) {

@@ -206,6 +206,27 @@ TEST(NetMcastSend, Ipv6AndJsonLines) {
   EXPECT_EQ(collect(rx).data.size(), 10u);
 }
 
+TEST(NetMcastSend, AnInterfaceWithoutTheMulticastFlagIsWarnedAbout) {
+  // lo lacks IFF_MULTICAST: the kernel sends there anyway, so the run goes
+  // on, with a warning on stderr and, with --json, a warning event.
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto port = std::to_string(test::tools::free_port((*net)[0]));
+  auto run = (*net)[0].exec({MCAST_SEND, "--json", "-c", "1", "239.255.50.10:" + port + "%lo",
+                             "239.255.50.11:" + port + "%lo", "239.255.50.12:" + port + "%eth0"});
+  ASSERT_TRUE(run.status.success()) << run.output;
+  test::tools::expect_schema_conform(run.standard_output);
+  const auto events = test::tools::json_lines(run.standard_output);
+  std::vector<std::string> warnings;
+  for (const auto& e : events) {
+    if (e["event"] == "warning" && e["code"] == "no_multicast_flag") warnings.push_back(e["message"]);
+  }
+  ASSERT_EQ(warnings.size(), 1u) << run.standard_output << "one per interface; eth0 has the flag";
+  EXPECT_EQ(warnings[0], "lo lacks the MULTICAST flag and 2 group(s) go out of it: hosts behind it may not take "
+                         "multicast (ip link set dev lo multicast on)");
+  EXPECT_NE(run.output.find("mcast-send: warning: " + warnings[0]), std::string::npos) << run.output;
+}
+
 TEST(NetMcastSend, KernelRouteInterfaceIsReported) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

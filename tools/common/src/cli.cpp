@@ -2,20 +2,24 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/cli.hpp>
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include <mcnet/tools/output.hpp>
+#include <mcnet/core/unique_fd.hpp>
 #include <mcnet/version.hpp>
 
 namespace mcnet::tools {
@@ -48,6 +52,62 @@ std::string code_name(const error& e) {
   return std::to_string(e.code.value());
 }
 
+namespace {
+
+// What a file that is not a regular one is, for the error's hint (static text).
+std::string_view not_regular_hint(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFDIR: return "a directory, not a file of specs: @FILE names a regular file with one group spec per line";
+    case S_IFCHR: return "a character device, not a file of specs: @FILE names a regular file";
+    case S_IFBLK: return "a block device, not a file of specs: @FILE names a regular file";
+    case S_IFIFO: return "a pipe (FIFO), not a file of specs: @FILE names a regular file";
+    case S_IFSOCK: return "a socket, not a file of specs: @FILE names a regular file";
+    default: return "not a regular file: @FILE names a regular file with one group spec per line";
+  }
+}
+
+// The bytes of a spec file, at most spec_file_max_bytes: regular files only
+// (a directory, /dev/zero or a FIFO would be read forever or as nothing).
+result<std::string> read_spec_file(const std::string& path) {
+  const auto failed = [&path](int err) {
+    return fail(error::from_errno(err, "read", "spec file")
+                    .with_input(path)
+                    .with_hint("@FILE names a file with one group spec per line"));
+  };
+  // O_NONBLOCK: opening a FIFO does not wait for a writer before it is refused.
+  const core::unique_fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY));
+  if (!fd) return failed(errno);
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return failed(errno);
+  if (!S_ISREG(st.st_mode)) {
+    return fail(error::from_errno(S_ISDIR(st.st_mode) ? EISDIR : EINVAL, "read", "spec file")
+                    .with_input(path)
+                    .with_hint(not_regular_hint(st.st_mode)));
+  }
+  const auto too_big = [&path] {
+    return fail(error::from_errno(EFBIG, "read", "spec file")
+                    .with_input(path)
+                    .with_number(static_cast<std::int64_t>(spec_file_max_bytes))
+                    .with_hint("a spec file holds at most {number} bytes (1 MiB)"));
+  };
+  if (st.st_size > static_cast<off_t>(spec_file_max_bytes)) return too_big();
+  std::string text;
+  // st_size is not trusted alone: a file growing while read, or one of
+  // /proc (size 0), is stopped at the limit too.
+  std::array<char, 65536> chunk{};
+  for (;;) {
+    const auto n = ::read(fd.get(), chunk.data(), chunk.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return failed(errno);
+    if (n == 0) break;
+    text.append(chunk.data(), static_cast<std::size_t>(n));
+    if (text.size() > spec_file_max_bytes) return too_big();
+  }
+  return text;
+}
+
+}  // namespace
+
 result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args) {
   std::vector<std::string> out;
   for (const auto& arg : args) {
@@ -55,27 +115,87 @@ result<std::vector<std::string>> expand_spec_files(const std::vector<std::string
       out.push_back(arg);
       continue;
     }
-    std::ifstream f(arg.substr(1));
-    if (!f) {
-      return fail(error::from_errno(errno ? errno : ENOENT, "read", "spec file")
-                      .with_input(arg.substr(1))
-                      .with_hint("@FILE names a file with one group spec per line"));
-    }
-    std::string line;
-    while (std::getline(f, line)) {
+    const auto path = arg.substr(1);
+    auto text = read_spec_file(path);
+    if (!text) return fail(text.error());
+    std::string_view rest = *text;
+    std::size_t line_number = 0, specs = 0;
+    while (!rest.empty()) {
+      const auto eol = rest.find('\n');
+      const auto line = rest.substr(0, eol);
+      rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
+      ++line_number;
+      if (line.size() > spec_file_max_line) {
+        return fail(error(errc::value_out_of_range, "read", "spec file")
+                        .with_input(path)
+                        .with_number(static_cast<std::int64_t>(line_number))
+                        .with_hint("line {number} is longer than 4096 bytes: a spec file holds one group spec a line"));
+      }
       const auto start = line.find_first_not_of(" \t\r");  // CRLF files too
-      if (start == std::string::npos || line[start] == '#') continue;
+      if (start == std::string_view::npos || line[start] == '#') continue;
+      if (++specs > spec_file_max_specs) {
+        return fail(error(errc::value_out_of_range, "read", "spec file")
+                        .with_input(path)
+                        .with_number(static_cast<std::int64_t>(spec_file_max_specs))
+                        .with_hint("more than {number} specs in one file"));
+      }
       const auto end = line.find_last_not_of(" \t\r");
-      out.push_back(line.substr(start, end - start + 1));
+      out.emplace_back(line.substr(start, end - start + 1));
     }
   }
   return out;
 }
 
+namespace {
+
+// Boost.Program_options words its errors from templates with %name%
+// placeholders and replaces them with the user's text until none is left:
+// an argument holding "%canonical_option%" never ends that loop, and
+// "%option%" is replaced inside the user's own text. The parser therefore
+// sees no '%': it is written as "\x01p" (and a '\x01' as "\x01\x01"), and
+// every value and message is turned back before anyone reads it.
+constexpr char escape_mark = '\x01';
+
+std::string escape_percent(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    if (c == '%') {
+      out += escape_mark;
+      out += 'p';
+    } else if (c == escape_mark) {
+      out += escape_mark;
+      out += escape_mark;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string unescape_percent(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == escape_mark && i + 1 < text.size()) {
+      out += text[i + 1] == 'p' ? '%' : text[i + 1];
+      ++i;
+    } else {
+      out += text[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
-    const std::vector<std::string>& args, const boost::program_options::options_description& visible,
+    const std::vector<std::string>& raw_args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs) {
   namespace po = boost::program_options;
+  std::vector<std::string> args;
+  args.reserve(raw_args.size());
+  for (const auto& a : raw_args) args.push_back(escape_percent(a));
   po::options_description hidden;
   hidden.add_options()("spec", po::value(&specs));
   po::options_description all;
@@ -85,13 +205,40 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    // The text values as given, before notify() hands them to the settings.
+    for (auto& [name, v] : vm) {
+      if (auto* text = boost::any_cast<std::string>(&v.value())) {
+        *text = unescape_percent(*text);
+      } else if (auto* texts = boost::any_cast<std::vector<std::string>>(&v.value())) {
+        for (auto& t : *texts) t = unescape_percent(t);
+      }
+    }
     po::notify(vm);
   } catch (const std::exception& e) {
     // With --json, scripts read stdout: the error is an event there too.
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
-    return tl::unexpected(usage_error{e.what(), "usage", true, json});
+    return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
   }
   return vm;
+}
+
+std::optional<std::string> empty_value(const boost::program_options::variables_map& vm,
+                                       const boost::program_options::options_description& visible) {
+  for (const auto& [name, v] : vm) {
+    if (v.defaulted()) continue;
+    // Switches (--loop) hold an empty text too: only options taking a value count.
+    const auto* o = visible.find_nothrow(name, false);
+    if (o == nullptr || o->semantic()->max_tokens() == 0) continue;
+    // Numbers cannot be empty (the parser refuses ""): text values can.
+    bool empty = false;
+    if (const auto* text = boost::any_cast<std::string>(&v.value())) {
+      empty = text->empty();
+    } else if (const auto* texts = boost::any_cast<std::vector<std::string>>(&v.value())) {
+      empty = std::any_of(texts->begin(), texts->end(), [](const std::string& t) { return t.empty(); });
+    }
+    if (empty) return "--" + name + " \"\": an empty value; give one or leave the option out";
+  }
+  return std::nullopt;
 }
 
 int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err) {

@@ -35,8 +35,16 @@ std::size_t find_outside(std::string_view s, char c, bool last) {
   return found;
 }
 
+// Brackets hold an IPv6 address (RFC 3986's IP-literal), as core::endpoint::parse has it.
+bool bracketed_v4(std::string_view inside) { return inside.find(':') == std::string_view::npos; }
+
 result<core::ip_address> address_part(std::string_view part, std::string_view spec, std::string_view role) {
-  if (part.size() >= 2 && part.front() == '[' && part.back() == ']') part = part.substr(1, part.size() - 2);
+  if (part.size() >= 2 && part.front() == '[' && part.back() == ']') {
+    part = part.substr(1, part.size() - 2);
+    if (!part.empty() && bracketed_v4(part)) {
+      return bad(errc::invalid_address, spec, "brackets are for IPv6 addresses only: 10.77.0.1,239.1.1.1:5000");
+    }
+  }
   if (part.empty()) return bad(errc::invalid_address, spec, role == "source" ? "empty source" : "empty group");
   if (part.find('%') != std::string_view::npos) {
     return bad(errc::invalid_address, spec, "a zone belongs inside the group's brackets: [ff02::1%eth1]:5000");
@@ -98,6 +106,9 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     const auto close = rest.find(']');
     if (close == std::string_view::npos) return bad(errc::invalid_address, text, "missing ']'");
     group_text = rest.substr(1, close - 1);
+    if (!group_text.empty() && bracketed_v4(group_text.substr(0, group_text.find('%')))) {
+      return bad(errc::invalid_address, text, "brackets are for IPv6 addresses only: 239.1.1.1:5000");
+    }
     const auto after = rest.substr(close + 1);
     if (!after.empty()) {
       if (after.front() != ':') return bad(errc::invalid_port, text, "after ']' comes ':PORT'");
@@ -142,15 +153,29 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     if (s.source->family() != s.group.family()) {
       return bad(errc::family_mismatch, text, "source and group families differ");
     }
-    if (!s.source->is_unicast()) return bad(errc::source_not_unicast, text, "the source is not a unicast address");
+    if (!s.source->is_unicast()) {
+      return bad(errc::source_not_unicast, text, "the source is not a unicast address (multicast, unspecified or broadcast)");
+    }
+    // A v4-mapped source (::ffff:10.77.0.1) is an IPv4 host: an IPv6 group
+    // never has it as a source, and the kernel refuses the join (or bind).
+    if (s.source->is_v4_mapped()) {
+      return bad(errc::family_mismatch, text, "a v4-mapped source (::ffff:a.b.c.d) is an IPv4 address: an IPv6 group "
+                                              "takes an IPv6 source, an IPv4 group its plain IPv4 address");
+    }
   }
   if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface) {
     return bad(errc::value_out_of_range, text, "the zone and %interface name different interfaces");
   }
+  const bool no_interface = s.zone.empty() && s.iface.empty() && default_interface.empty();
   if ((s.group.is_link_local_multicast() && s.group.is_v6()) || s.group.is_interface_local_multicast()) {
-    if (s.zone.empty() && s.iface.empty() && default_interface.empty()) {
+    if (no_interface) {
       return bad(errc::interface_required, text, "a link-local group needs an interface: -i, a zone, or %IFACE");
     }
+  }
+  // mcast-send binds to S: a link-local S (fe80::/10) is an address of one
+  // interface, which bind(2) needs as its scope (ipv6(7)).
+  if (user == spec_user::sender && s.source && s.source->needs_interface() && no_interface) {
+    return bad(errc::interface_required, text, "a link-local source needs an interface: -i, a zone, or %IFACE");
   }
   return s;
 }
@@ -161,8 +186,10 @@ result<std::vector<core::ip_address>> expand(const group_spec& spec) {
   const auto base = spec.group;
   for (std::uint32_t i = 0; i < spec.count; ++i) {
     core::ip_address a;
+    bool wrapped = false;
     if (base.is_v4()) {
       a = core::ip_address::v4_uint(base.v4_uint() + i);
+      wrapped = base.v4_uint() + i < base.v4_uint();
     } else {
       auto b = base.bytes();
       std::array<std::uint8_t, 16> v{};
@@ -174,12 +201,24 @@ result<std::vector<core::ip_address>> expand(const group_spec& spec) {
         carry = (carry >> 8) + (sum >> 8);
       }
       a = core::ip_address::v6_bytes(v);
+      // The first 16 bits are ff, the flags and the scope (RFC 4291 2.7): a
+      // range carried into them would reach groups of another scope
+      // (ff1e::ffff..+2 is ff1f::), which is no longer the range asked for.
+      wrapped = v[0] != b[0] || v[1] != b[1];
     }
-    if (!a.is_multicast() || (base.is_v4() && base.v4_uint() + i < base.v4_uint())) {
-      return fail(error(errc::not_multicast, "expand", what)
-                      .with_input(spec.text)
-                      .with_address(a)
-                      .with_hint("the +count runs past the multicast range"));
+    if (!a.is_multicast() || wrapped) {
+      // The last group inside the range and how far +N may go from the spec's group.
+      const auto last = out.empty() ? base : out.back();
+      auto e = error(base.is_v4() ? errc::not_multicast : errc::value_out_of_range, "expand", what)
+                   .with_input(spec.text)
+                   .with_address(a)
+                   .with_source(last)
+                   .with_number(static_cast<std::int64_t>(out.size()));
+      e.with_hint(base.is_v4() ? "the +count runs past the multicast range, which ends at {source}: "
+                                 "+{number} at most from this group"
+                               : "the +count runs past the groups of this flags and scope (the first 16 bits), "
+                                 "which end at {source}: +{number} at most from this group");
+      return fail(e);
     }
     out.push_back(a);
   }

@@ -209,6 +209,7 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
                                       "usage", false, s.json_output});
   }
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
+  if (auto empty = empty_value(*vm, visible)) return tl::unexpected(usage_error{*empty, "usage", false, s.json_output});
   return c;
 }
 

@@ -2,8 +2,12 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/route.hpp>
 
+#include <map>
 #include <string>
 
+#include <fmt/format.h>
+
+#include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/route.hpp>
 #include <mcnet/tools/cli.hpp>
 
@@ -27,6 +31,25 @@ tl::expected<core::interface_ref, int> resolve_interface(const interface_resolve
   }
   for (const auto& w : r->warnings) out.warn(w);
   return r->iface;
+}
+
+std::vector<std::string> multicast_flag_warnings(const std::vector<core::interface_ref>& used) {
+  std::map<std::uint32_t, std::size_t> groups;  // interface index: groups sent on it
+  for (const auto& i : used) {
+    if (i.index != 0) ++groups[i.index];
+  }
+  std::vector<std::string> out;
+  if (groups.empty()) return out;
+  auto s = netlink::take_snapshot({.groups = false});
+  if (!s) return out;
+  for (const auto& l : s->links) {
+    const auto it = groups.find(l.index);
+    if (it == groups.end() || l.is_multicast()) continue;
+    out.push_back(fmt::format("{} lacks the MULTICAST flag and {} group(s) go out of it: hosts behind it may not "
+                              "take multicast (ip link set dev {} multicast on)",
+                              l.name, it->second, l.name));
+  }
+  return out;
 }
 
 }  // namespace mcnet::tools

@@ -47,7 +47,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("loop", "deliver to listeners on this host too (the kernel's default); --loop N with --replay: send the capture N times")
       ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
       ("size,s", po::value(&raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507; rtp: 12 to 65507")
-      ("rate,r", po::value(&raw.rate), "total rate over all groups: Npps or N[k|m|g]bps (default: as fast as possible)")
+      ("rate,r", po::value(&raw.rate), "total rate over all groups: N[k|M|G] and pps (datagrams), bps (bits) or Bps (bytes) per second (default: as fast as possible)")
       ("burst", po::value(&raw.burst)->default_value(1), "with --rate: datagrams sent back to back per pacing step (1: each on its own time)")
       ("count,c", po::value(&raw.count), "datagrams per group (default: until -d or a signal)")
       ("duration,d", po::value(&raw.duration), "seconds to send")
@@ -325,6 +325,7 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
     if (!r) return tl::unexpected(usage_error{r.error().message(), code_name(r.error()), false, s.json_output});
     s.pace = *r;
   }
+  if (auto empty = empty_value(vm, visible)) return bad(std::move(*empty));
   return c;
 }
 

@@ -73,36 +73,64 @@ result<rate> parse_rate(std::string_view text) {
   auto bad = [&](std::string_view hint) {
     return fail(error(errc::value_out_of_range, "parse", "rate").with_input(text).with_hint(hint));
   };
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  rate r;
-  double scale = 1;
-  std::string_view number = lower;
-  if (number.ends_with("pps")) {
-    number.remove_suffix(3);
-  } else if (number.ends_with("bps")) {
-    number.remove_suffix(3);
-    r.what = rate::unit::bits;
-    if (!number.empty()) {
-      switch (number.back()) {
-        case 'k': scale = 1e3; number.remove_suffix(1); break;
-        case 'm': scale = 1e6; number.remove_suffix(1); break;
-        case 'g': scale = 1e9; number.remove_suffix(1); break;
-        default: break;
-      }
+  constexpr std::string_view forms =
+      "a rate is a positive number, an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps (datagrams), "
+      "bps, b/s or bit/s (payload bits), Bps or B/s (payload bytes) per second; like 10000pps, 5Mbps, 5MBps";
+  // The unit, matched exactly: 'b' is bits and 'B' bytes, so a unit whose
+  // case hides which (BPS) is refused rather than guessed.
+  struct unit_form {
+    std::string_view suffix;
+    rate::unit what;
+    double factor;  // to datagrams or bits
+  };
+  constexpr unit_form units[] = {
+      {"pps", rate::unit::packets, 1}, {"PPS", rate::unit::packets, 1}, {"bit/s", rate::unit::bits, 1},
+      {"bps", rate::unit::bits, 1},    {"b/s", rate::unit::bits, 1},     {"Bps", rate::unit::bits, 8},
+      {"B/s", rate::unit::bits, 8},
+  };
+  std::string_view number = text;
+  const unit_form* u = nullptr;
+  for (const auto& f : units) {
+    if (number.ends_with(f.suffix)) {
+      u = &f;
+      break;
     }
-  } else {
-    return bad("a rate is Npps or N[k|m|g]bps, like 10000pps or 5mbps");
   }
+  if (u == nullptr) {
+    std::string lower(text);
+    std::transform(lower.begin(), lower.end(), lower.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (lower.ends_with("bps") || lower.ends_with("b/s")) {
+      return bad("bits or bytes? bps (b/s, bit/s) is bits, Bps (B/s) bytes per second, with an optional k, M or G "
+                 "before it: 5Mbps, 5MBps");
+    }
+    return bad(forms);
+  }
+  number.remove_suffix(u->suffix.size());
+  double scale = 1;
+  if (!number.empty()) {
+    switch (number.back()) {
+      case 'k': case 'K': scale = 1e3; number.remove_suffix(1); break;
+      case 'm': case 'M': scale = 1e6; number.remove_suffix(1); break;
+      case 'g': case 'G': scale = 1e9; number.remove_suffix(1); break;
+      default: break;
+    }
+  }
+  // Only digits, one '.' and an exponent: from_chars alone would take
+  // "inf", "nan" and hexadecimal-looking words.
+  const bool plain = !number.empty() && (number.front() >= '0' && number.front() <= '9') &&
+                     number.find_first_not_of("0123456789.eE+-") == std::string_view::npos;
   double v = 0;
   auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
-  if (number.empty() || ec != std::errc() || p != number.data() + number.size() || !(v > 0) || !std::isfinite(v)) {
-    return bad("the number before the unit is positive, like 10000pps or 1.5gbps");
+  if (!plain || ec != std::errc() || p != number.data() + number.size() || !(v > 0) || !std::isfinite(v)) {
+    return bad(forms);
   }
-  r.per_second = v * scale;
+  rate r;
+  r.what = u->what;
+  r.per_second = v * scale * u->factor;
   // Beyond any NIC (1e9 pps, 1 Tbit/s): also keeps elapsed x rate far from overflow.
-  if (r.per_second > (r.what == rate::unit::packets ? 1e9 : 1e12)) {
-    return bad("at most 1000000000pps or 1000gbps");
+  if (!std::isfinite(r.per_second) || r.per_second > (r.what == rate::unit::packets ? 1e9 : 1e12)) {
+    return bad("at most 1000000000pps (1Gpps), 1000Gbps or 125GBps");
   }
   return r;
 }

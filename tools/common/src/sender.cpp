@@ -151,7 +151,9 @@ result<core::socket> open_target(const send_target& t, const send_settings& s) {
                                  &ipv4::packet_conn::set_tos);
   if (!ok) return fail(ok.error());
   if (t.source) {
-    if (auto r = core::bind(*sock, core::endpoint(*t.source, 0)); !r) return fail(r.error());
+    // A link-local source is bound on the spec's interface (its scope).
+    const auto local = t.source->needs_interface() ? t.source->with_scope_id(t.iface.index) : *t.source;
+    if (auto r = core::bind(*sock, core::endpoint(local, 0)); !r) return fail(r.error());
   }
   // A zone only where the scope needs one (ff02::1%eth0): a global group
   // goes out of the multicast interface set above, and prints without one.
@@ -491,9 +493,11 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
   const bool rtp = p.kind == payload_kind::rtp;
   const std::uint32_t ssrc = !targets.empty() && targets.front().stream ? targets.front().stream->rtp().ssrc : 0;
   json start_groups = json::array();
+  std::vector<core::interface_ref> used;  // each group's interface, for the MULTICAST flag
   for (const auto& t : targets) {
     // Without -i the kernel chose at connect: its route names the interface.
     const auto where = t.iface.is_kernel_choice() ? route_interface(t.group, t.source) : t.iface;
+    used.push_back(where);
     const auto first = t.stream ? t.stream->first_sequence() : std::optional<std::uint64_t>(0);
     start_groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
                             {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
@@ -509,6 +513,7 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
     if (t.line_b) {
       const auto& b = *t.line_b;
       const auto b_where = b.iface.is_kernel_choice() ? route_interface(b.group, b.source) : b.iface;
+      used.push_back(b_where);
       out.text(fmt::format("  line B: {} on {}{}", core::endpoint(b.group, b.port).to_string(),
                            b_where.index != 0 ? fmt::format("{} ({})", b_where.name.view(), b_where.index)
                                               : std::string("?"),
@@ -533,6 +538,7 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
              {"messages_per_packet", mold ? json(p.messages) : json(nullptr)},
              {"message_size", mold ? json(p.message_size) : json(nullptr)}, {"pids", pids}});
   out.text(fmt::format("mcast-send: {} group(s), {}", targets.size(), payload_text(s, session, sender_id, ssrc)));
+  for (const auto& w : multicast_flag_warnings(used)) out.warn_event(w, "no_multicast_flag");
 }
 
 // The end of each group's run, 3 times: MCN1 END (sequence = how many

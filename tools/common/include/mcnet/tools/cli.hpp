@@ -7,6 +7,7 @@
 /// the time stamp and the `error` event of JSON output, the `code` name of an
 /// error, SIGINT/SIGTERM handling, @FILE spec lists and the command line.
 
+#include <cstddef>
 #include <cstdint>
 #include <iosfwd>
 #include <optional>
@@ -44,9 +45,25 @@ void stop_on_signals();
 /// the mcnet condition's name ("not_multicast", mcnet::name) otherwise.
 [[nodiscard]] std::string code_name(const error& e);
 
+/// The largest @FILE: 1 MiB. Far more than the specs of any run (a spec's
+/// `+N` names up to 65536 groups), and a bound on what a wrong file
+/// (a log, an image) costs to read.
+inline constexpr std::size_t spec_file_max_bytes = 1U << 20;
+/// The longest line of an @FILE: 4 KiB (the longest spec, an IPv6 source
+/// and group with a zone, interface and count, is under 150 bytes).
+inline constexpr std::size_t spec_file_max_line = 4096;
+/// The most specs one @FILE holds: 65536, as many as groups `+N` names.
+inline constexpr std::size_t spec_file_max_specs = 65536;
+
 /// The specs of the command line, with every `@FILE` replaced by the lines
-/// of FILE (blank lines and lines starting with '#' skipped). Errors:
-/// ENOENT and the like, naming the file.
+/// of FILE (blank lines and lines starting with '#' skipped, spaces, tabs
+/// and a CR around a spec removed). A line of FILE that starts with '@' is
+/// a spec like any other (no nesting). Errors, naming the file: ENOENT and
+/// the like from open(2); EISDIR for a directory and EINVAL for any other
+/// file that is not a regular one (a device, a FIFO, a socket: the hint says
+/// which); EFBIG past spec_file_max_bytes; errc::value_out_of_range for a
+/// line longer than spec_file_max_line (its number given) or more than
+/// spec_file_max_specs specs.
 [[nodiscard]] result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args);
 
 /// A command line the tool refuses (exit 1): what it prints.
@@ -64,9 +81,20 @@ enum class cli_action : std::uint8_t { run, help, version };
 /// options plus positional group specs into `specs`. A usage error names the
 /// option as Boost.Program_options words it; `json` is set when "--json" is
 /// one of the arguments (scripts reading stdout get the error event too).
+/// Arguments may hold any bytes: a '%' (or a %name% placeholder of the
+/// parser's own messages) reaches the values and the message as given.
 [[nodiscard]] tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
     const std::vector<std::string>& args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs);
+
+/// The first option of `visible` that takes a value and was given an empty
+/// one in `vm` ("-r ''", "--interface="), as the message "--rate \"\": an
+/// empty value; ...", or nothing (positional specs are not looked at: the
+/// spec parser refuses an empty one). Read as "not given", an empty value
+/// would quietly become the default (an unpaced flood for -r, the route's
+/// interface for -i): both tools refuse it.
+[[nodiscard]] std::optional<std::string> empty_value(const boost::program_options::variables_map& vm,
+                                                     const boost::program_options::options_description& visible);
 
 /// The long names of the options in `visible`, in order ("help", ...).
 [[nodiscard]] std::vector<std::string> long_names(const boost::program_options::options_description& visible);

@@ -44,9 +44,12 @@ enum class spec_user : std::uint8_t { receiver, sender };
 
 /// Parse one spec. Errors (errc::invalid_address, invalid_port,
 /// not_multicast, source_not_unicast, family_mismatch, value_out_of_range,
-/// interface_required) name the spec and the part that is wrong.
+/// interface_required) name the spec and the part that is wrong: brackets
+/// around an IPv4 address, a source that is not unicast, of the other family
+/// or v4-mapped (::ffff:a.b.c.d).
 /// `default_interface` is -i's value (empty: none): a link-local or
-/// interface-local group needs it, a zone, or %iface.
+/// interface-local group needs it, a zone, or %iface; so does mcast-send's
+/// link-local source (fe80::/10, bound on that interface).
 [[nodiscard]] result<group_spec> parse_group_spec(std::string_view text, spec_user user = spec_user::receiver,
                                                  std::string_view default_interface = {});
 

@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/ip_address.hpp>
@@ -44,5 +46,13 @@ using interface_resolver =
 [[nodiscard]] tl::expected<core::interface_ref, int> resolve_interface(const interface_resolver& resolve,
                                                                        std::string_view text, std::string_view context,
                                                                        const reporter& out);
+
+/// mcast-send's warnings for sending out of interfaces without
+/// `IFF_MULTICAST` (lo, some tunnels): one per interface of `used` (the
+/// interface of each group sent to, index 0 skipped) that lacks the flag in
+/// a netlink snapshot of this namespace (RTM_GETLINK); none when the
+/// snapshot fails. The kernel sends there anyway; the hosts behind such an
+/// interface may not take multicast (netdevice(7)).
+[[nodiscard]] std::vector<std::string> multicast_flag_warnings(const std::vector<core::interface_ref>& used);
 
 }  // namespace mcnet::tools

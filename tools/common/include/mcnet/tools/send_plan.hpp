@@ -67,8 +67,14 @@ struct rate {
   [[nodiscard]] double packets_per_second(std::size_t payload_bytes) const noexcept;
 };
 
-/// Parse "10000pps", "100pps", "5mbps", "1.5gbps", "800kbps", "64000bps".
-/// Errors: errc::value_out_of_range naming the input.
+/// Parse a rate (docs/tools.md, mcast-send's `--rate`): a positive decimal
+/// number, an optional prefix k, M or G (10^3, 10^6, 10^9; either case, so
+/// "5mbps" stays 5 Mbit/s) and a unit, matched exactly: `pps` (or `PPS`)
+/// datagrams; `bps`, `b/s`, `bit/s` payload bits; `Bps`, `B/s` payload
+/// bytes (stored as bits, x 8) per second: "10000pps", "1.5Gbps", "5MBps"
+/// (40 Mbit/s), "800kbit/s". At most 1e9 datagrams or 1e12 bits per second.
+/// Errors: errc::value_out_of_range naming the input, with the accepted forms
+/// (a unit whose case hides bits or bytes, such as "BPS", is refused).
 [[nodiscard]] result<rate> parse_rate(std::string_view text);
 
 /// A TOS / traffic-class byte from "0".."255", "0x2e", or a DSCP name
