@@ -9,7 +9,8 @@
 // valid, its specs resolved (resolve_targets / resolve_memberships: @FILE,
 // group specs, ranges, --line and --line-b) with a resolver that knows one
 // interface and opens nothing. Never a crash or a leak; a refused line is
-// exit 1 with a message on stderr.
+// exit 1 with a message on stderr; with --json every line on stdout is JSON,
+// whatever bytes the arguments held.
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -20,6 +21,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
@@ -62,56 +65,37 @@ bool touches_files(const std::vector<std::string>& args) {
   return false;
 }
 
-// Whether `text` is UTF-8 (RFC 3629: no overlong forms, surrogates or
-// code points past U+10FFFF).
-bool utf8(std::string_view text) {
-  for (std::size_t i = 0; i < text.size();) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = 0;
-    unsigned min = 0, cp = 0;
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    if ((c & 0xe0) == 0xc0) n = 1, min = 0x80, cp = c & 0x1fu;
-    else if ((c & 0xf0) == 0xe0) n = 2, min = 0x800, cp = c & 0x0fu;
-    else if ((c & 0xf8) == 0xf0) n = 3, min = 0x10000, cp = c & 0x07u;
-    else return false;
-    if (i + n >= text.size()) return false;
-    for (std::size_t k = 1; k <= n; ++k) {
-      const auto d = static_cast<unsigned char>(text[i + k]);
-      if ((d & 0xc0) != 0x80) return false;
-      cp = (cp << 6) | (d & 0x3fu);
-    }
-    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-    i += n + 1;
-  }
-  return true;
-}
-
 // A refused command line: exit 1 and a message.
 void check_refusal(int exit, const std::string& err) { check(exit == tools::exit_usage && !err.empty()); }
 
-// `text_is_utf8`: the arguments and the @FILE are UTF-8. The reporter's
-// JSON events quote them, and their escaping of other bytes is the output's
-// part of issue #16, not the parser's: such lines are resolved only without
-// --json.
+// Every line the tool wrote to standard output with --json is one JSON
+// value, whatever bytes the command line or @FILE held (they are replaced,
+// never thrown on).
+void check_json_lines(bool json, const std::string& text) {
+  if (!json) return;
+  std::istringstream lines(text);
+  for (std::string line; std::getline(lines, line);) {
+    check(!nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false).is_discarded());
+  }
+}
+
 template <class Parse, class Resolve, class Item>
-void run(const std::vector<std::string>& args, bool text_is_utf8, const char* tool, Parse parse, Resolve resolve,
+void run(const std::vector<std::string>& args, const char* tool, Parse parse, Resolve resolve,
          std::vector<Item>& items) {
   std::ostringstream out, err;
   auto c = parse(args);
   if (!c) {
     check_refusal(tools::print_usage_error(c.error(), tool, out, err), err.str());
+    check_json_lines(c.error().json, out.str());
     return;
   }
   if (c->action != tools::cli_action::run) return;
   if constexpr (requires { c->settings.interfaces; }) {
     if (c->settings.interfaces) return;
   }
-  if (c->settings.json_output && !text_is_utf8) return;
   const tools::reporter r(tool, c->settings.format(), out, err);
   if (auto exit = resolve(c->settings, r, fake_resolver(), items)) check_refusal(*exit, err.str());
+  check_json_lines(c->settings.json_output, out.str());
 }
 
 }  // namespace
@@ -146,14 +130,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (::ftruncate(spec_fd(), 0) != 0) return 0;
   if (!file.empty() && ::pwrite(spec_fd(), file.data(), file.size(), 0) != static_cast<ssize_t>(file.size())) return 0;
 
-  bool text_is_utf8 = utf8(file);
-  for (const auto& a : args) text_is_utf8 = text_is_utf8 && utf8(a);
   if ((selector & 1) == 0) {
     std::vector<tools::send_target> targets;
-    run(args, text_is_utf8, "mcast-send", tools::parse_send_command_line, tools::resolve_targets, targets);
+    run(args, "mcast-send", tools::parse_send_command_line, tools::resolve_targets, targets);
   } else if (!touches_files(args)) {
     std::vector<tools::membership> members;
-    run(args, text_is_utf8, "mcast-recv", tools::parse_recv_command_line, tools::resolve_memberships, members);
+    run(args, "mcast-recv", tools::parse_recv_command_line, tools::resolve_memberships, members);
   }
   return 0;
 }
