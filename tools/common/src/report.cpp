@@ -217,7 +217,8 @@ std::string csv_header() {
   for (const char* c : columns) (h += ',') += c;
   h += ",first_packet_ms";
   for (const char* c : payload_columns) (h += ',') += c;
-  return h += '\n';
+  h += '\n';
+  return h;
 }
 
 // Each cell is appended to the row in place: `"," + cell(...)` would insert
@@ -228,7 +229,8 @@ std::string csv_row(const char* event, double time, const json& stream) {
   for (const char* c : columns) (row += ',') += cell(column_value(stream, c));
   (row += ',') += cell(stream["first_packet_ms"]);
   for (const char* c : payload_columns) (row += ',') += cell(stream[c]);
-  return row += '\n';
+  row += '\n';
+  return row;
 }
 
 namespace {
