@@ -155,7 +155,7 @@ TEST_P(NetIo, MulticastToTwoReceiversAndNoneAfterLeave) {
   const auto group = core::ip_address::parse(v6 ? "ff1e::4:1" : "239.255.4.1").value();
   std::vector<core::socket> receivers;
   std::uint16_t port = 0;
-  for (std::size_t i : {1, 2}) {
+  for (std::size_t i : {1u, 2u}) {
     const auto& h = (*net)[i];
     receivers.push_back(test::run_in(h, [&] {
       auto s = core::listen_udp(core::endpoint(any_of(v6), port), {.reuse_address = true}).value();
