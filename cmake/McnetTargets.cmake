@@ -1,12 +1,18 @@
 # SPDX-License-Identifier: Apache-2.0
 # Copyright 2026 The mcnet authors
 #
-# Compile settings shared by every mcnet target: warnings are errors, and the
-# sanitizer build instruments everything (library, tests, tools) alike.
+# Compile settings shared by every mcnet target: the warnings (errors with
+# MCNET_WERROR, which the presets and CI turn on and a plain configure leaves
+# off, so that a newer compiler's new warning cannot break a packager's
+# build), and the sanitizer build instruments everything (library, tests,
+# tools) alike.
 
 add_library(mcnet_build_flags INTERFACE)
 target_compile_options(mcnet_build_flags INTERFACE
-  -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror)
+  -Wall -Wextra -Wpedantic -Wconversion -Wshadow)
+if(MCNET_WERROR)
+  target_compile_options(mcnet_build_flags INTERFACE -Werror)
+endif()
 
 if(MCNET_SANITIZE)
   target_compile_options(mcnet_build_flags INTERFACE
@@ -27,7 +33,11 @@ if(MCNET_FUZZ)
 endif()
 
 # mcnet_library(NAME layer [SOURCES ...]): the library target mcnet_<layer>,
-# its alias mcnet::<layer>, public headers under <layer>/include.
+# its alias mcnet::<layer> (EXPORT_NAME <layer>: the package's component of
+# that name), public headers under <layer>/include. The library is static or
+# shared as BUILD_SHARED_LIBS says; a shared one has VERSION and SOVERSION
+# (below). Consumers are compiled as C++20 or later: the public headers use
+# its library (span, concepts, chrono), so cxx_std_20 is on the interface.
 function(mcnet_library layer)
   cmake_parse_arguments(arg "" "" "SOURCES" ${ARGN})
   if(arg_SOURCES)
@@ -35,16 +45,46 @@ function(mcnet_library layer)
     target_include_directories(mcnet_${layer} PUBLIC
       $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
       $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
-    target_link_libraries(mcnet_${layer} PRIVATE $<BUILD_INTERFACE:mcnet_build_flags>)
+    target_compile_features(mcnet_${layer} PUBLIC cxx_std_20)
+    # The flags are the build's own, not the consumer's: taken as compile and
+    # link options rather than by linking mcnet_build_flags, so that nothing
+    # of them (nor the target's name) reaches the exported link interface.
+    target_compile_options(mcnet_${layer} PRIVATE $<TARGET_PROPERTY:mcnet_build_flags,INTERFACE_COMPILE_OPTIONS>)
+    target_link_options(mcnet_${layer} PRIVATE $<TARGET_PROPERTY:mcnet_build_flags,INTERFACE_LINK_OPTIONS>)
+    # The soname changes with every release that may break the ABI: while
+    # the version is 0.x that is every minor release (libmcnet_core.so.0.1),
+    # from 1.0 every major one (libmcnet_core.so.1).
+    if(PROJECT_VERSION_MAJOR EQUAL 0)
+      set(soversion ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+    else()
+      set(soversion ${PROJECT_VERSION_MAJOR})
+    endif()
     set_target_properties(mcnet_${layer} PROPERTIES EXPORT_NAME ${layer}
-                                                    OUTPUT_NAME mcnet_${layer})
+                                                    OUTPUT_NAME mcnet_${layer}
+                                                    VERSION ${PROJECT_VERSION}
+                                                    SOVERSION ${soversion})
   else()
     add_library(mcnet_${layer} INTERFACE)
     target_include_directories(mcnet_${layer} INTERFACE
       $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/include>
       $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
+    target_compile_features(mcnet_${layer} INTERFACE cxx_std_20)
     set_target_properties(mcnet_${layer} PROPERTIES EXPORT_NAME ${layer})
   endif()
   add_library(mcnet::${layer} ALIAS mcnet_${layer})
   set_property(GLOBAL APPEND PROPERTY MCNET_LIBRARIES mcnet_${layer})
+endfunction()
+
+# mcnet_link_pkg_config(layer MODULE): links mcnet_<layer> privately to the
+# pkg-config module MODULE (e.g. libnl-3.0) and records it, so that the
+# package files declare it: Requires.private in mcnet-<layer>.pc, and, for a
+# static library, the same module found again by the CMake package (the
+# imported target PkgConfig::mcnet_<module as an identifier> that the static
+# library's link interface names).
+function(mcnet_link_pkg_config layer module)
+  find_package(PkgConfig REQUIRED)
+  string(MAKE_C_IDENTIFIER "mcnet_${module}" prefix)
+  pkg_check_modules(${prefix} REQUIRED IMPORTED_TARGET ${module})
+  target_link_libraries(mcnet_${layer} PRIVATE PkgConfig::${prefix})
+  set_property(TARGET mcnet_${layer} APPEND PROPERTY MCNET_PKG_CONFIG_PRIVATE ${module})
 endfunction()

@@ -9,6 +9,9 @@ set -euo pipefail
 packages=(
   # toolchain
   g++ clang libclang-rt-14-dev cmake ninja-build pkg-config
+  # Debian packages: CPack's shlibdeps runs dpkg-shlibdeps (dpkg-dev) on
+  # what file(1) calls ELF (scripts/package.sh)
+  dpkg-dev file
   # libraries the layers and tools use (docs/design.md)
   libexpected-dev libnl-3-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev libpcap-dev

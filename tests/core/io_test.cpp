@@ -155,7 +155,7 @@ TEST_P(NetIo, MulticastToTwoReceiversAndNoneAfterLeave) {
   const auto group = core::ip_address::parse(v6 ? "ff1e::4:1" : "239.255.4.1").value();
   std::vector<core::socket> receivers;
   std::uint16_t port = 0;
-  for (std::size_t i : {1, 2}) {
+  for (std::size_t i : {1u, 2u}) {
     const auto& h = (*net)[i];
     receivers.push_back(test::run_in(h, [&] {
       auto s = core::listen_udp(core::endpoint(any_of(v6), port), {.reuse_address = true}).value();
@@ -172,13 +172,13 @@ TEST_P(NetIo, MulticastToTwoReceiversAndNoneAfterLeave) {
     test::multicast_out(s, v6, (*net)[0].iface().index, 1);
     return s;
   });
-  for (int i = 0; i < 5; ++i) test::send_text(tx, {}, "m" + std::to_string(i));
+  for (std::size_t i = 0; i < 5; ++i) test::send_text(tx, {}, test::numbered("m", i));
   for (std::size_t r = 0; r < receivers.size(); ++r) {
-    for (int i = 0; i < 5; ++i) {
+    for (std::size_t i = 0; i < 5; ++i) {
       test::owned_message in;
       auto got = core::read_from(receivers[r], in.m, kMetadata, core::wait_policy::deadline(2s));
       ASSERT_TRUE(got) << "receiver " << r << " datagram " << i << ": " << got.error().message();
-      EXPECT_EQ(in.text(), "m" + std::to_string(i));
+      EXPECT_EQ(in.text(), test::numbered("m", i));
       EXPECT_EQ(in.m.info.destination, group);
       EXPECT_EQ(in.m.info.interface_index, (*net)[r + 1].iface().index);
       EXPECT_EQ(in.m.info.hop_limit, 1);
@@ -422,7 +422,7 @@ TEST(NetBatch, BatchesLargerThanOneSyscall) {
     std::vector<test::owned_message> storage(n);
     std::vector<core::message> out(n);
     for (std::size_t i = 0; i < n; ++i) {
-      storage[i].set_text("d" + std::to_string(i));
+      storage[i].set_text(test::numbered("d", i));
       storage[i].m.peer = to;  // unconnected: destination per message
       out[i] = storage[i].m;
     }
@@ -437,7 +437,7 @@ TEST(NetBatch, BatchesLargerThanOneSyscall) {
     ASSERT_TRUE(got) << got.error().message();
     EXPECT_EQ(*got, n) << "everything queued, over several recvmmsg calls, and no wait after the queue empties";
     for (std::size_t i = 0; i < n; ++i) {
-      EXPECT_EQ(std::string(reinterpret_cast<const char*>(in[i].buffer.data()), in[i].size), "d" + std::to_string(i));
+      EXPECT_EQ(std::string(reinterpret_cast<const char*>(in[i].buffer.data()), in[i].size), test::numbered("d", i));
     }
   });
 }

@@ -53,7 +53,7 @@ class NetSsm : public ::testing::Test {
   void SetUp() override {
     MCNET_REQUIRE_NETNS();
     net_ = test::network::lan(3);
-    for (std::size_t i : {0, 1}) {
+    for (std::size_t i : {0u, 1u}) {
       senders_.push_back(test::run_in((*net_)[i], [&] {
         auto s = core::listen_udp(core::endpoint((*net_)[i].v4(), 0)).value();
         test::multicast_out(s, false, (*net_)[i].iface().index, 1);
@@ -175,7 +175,7 @@ TEST(NetMembership, Ipv6SourceSpecific) {
     return s;
   });
   const core::endpoint dest(group, core::local_endpoint(rx).value().port());
-  for (std::size_t i : {0, 1}) {
+  for (std::size_t i : {0u, 1u}) {
     test::run_in((*net)[i], [&] {
       auto s = core::listen_udp(core::endpoint((*net)[i].v6(), 0)).value();
       test::multicast_out(s, true, (*net)[i].iface().index, 1);

@@ -129,7 +129,7 @@ TEST_P(NetReceiveBatch, MulticastWithMetadataInAFewLines) {
     return s;
   });
   // Eleven datagrams into a batch of four: three reads; the last one cut.
-  for (int i = 0; i < 10; ++i) test::send_text(tx, {}, "b" + std::to_string(i));
+  for (std::size_t i = 0; i < 10; ++i) test::send_text(tx, {}, test::numbered("b", i));
   test::send_text(tx, {}, std::string(40, 'x'));
 
   auto b = core::receive_batch::make(4, 32).value();
@@ -151,7 +151,7 @@ TEST_P(NetReceiveBatch, MulticastWithMetadataInAFewLines) {
   }
   ASSERT_EQ(got.size(), 11u);
   EXPECT_GE(reads, 3u) << "four at most per read";
-  for (int i = 0; i < 10; ++i) EXPECT_EQ(got[static_cast<std::size_t>(i)], "b" + std::to_string(i));
+  for (std::size_t i = 0; i < 10; ++i) EXPECT_EQ(got[i], test::numbered("b", i));
   EXPECT_EQ(got[10], std::string(32, 'x'));
   const auto& last = b[b.size() - 1];
   EXPECT_TRUE(last.truncated);

@@ -160,7 +160,9 @@ std::vector<option_entry> help_options(const std::string& help) {
     std::smatch m;
     if (!std::regex_search(line, m, option_line)) continue;
     option_entry e;
-    e.short_name = m[1].matched ? "-" + m[1].str() : "";
+    // Appended, not `"-" + m[1].str()`: inserting at the front of the
+    // temporary is a -Wrestrict false positive for g++ 12 at -O3.
+    if (m[1].matched) e.short_name.append("-").append(m[1].str());
     e.long_name = m[2].matched ? m[2].str() : m[3].str();
     e.takes_argument = m[4].matched;
     e.default_value = m[5].matched ? m[5].str() : "";

@@ -165,7 +165,7 @@ TEST(ReceivePayload, MoldUdp64CountsMessagesHeartbeatsAndTheEndOfSession) {
   batch b;
   // Packets of 3 messages from 1; 10-12 dropped, 4-6 twice, 16-18 before
   // 13-15; a heartbeat; the end of session says 22: 19-21 are lost too.
-  for (std::uint64_t first : {1, 4, 4, 7, 16, 13}) b.add(sender_a, mold(first, 3));
+  for (std::uint64_t first : {1u, 4u, 4u, 7u, 16u, 13u}) b.add(sender_a, mold(first, 3));
   b.add(sender_a, mold_heartbeat(19));
   for (int i = 0; i < 3; ++i) b.add(sender_a, mold_end(22));
   f.feed(b);
@@ -515,7 +515,7 @@ TEST(ReceivePayload, AMoldUdp64SessionStartingWithGIsNotMpegTs) {
     EXPECT_EQ(p.size(), 188u);
     return out;
   };
-  for (std::uint64_t first : {1, 5, 13}) b.add(sender_a, packet(first));  // 9-12 lost
+  for (std::uint64_t first : {1u, 5u, 13u}) b.add(sender_a, packet(first));  // 9-12 lost
   f.feed(b);
   const auto s = f.summary();
   ASSERT_EQ(s["streams"].size(), 1u) << s;

@@ -56,7 +56,7 @@ std::vector<std::string> split(const std::string& line) {
 TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
   tools::stream_table t;
   t.joined(kGroup, 5000, kT0);
-  for (std::uint64_t seq : {0, 1, 3, 2, 3}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 50us, 7, 0xb8, 2);
+  for (std::uint64_t seq : {0u, 1u, 3u, 2u, 3u}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 50us, 7, 0xb8, 2);
   const auto& [key, s] = *t.streams().begin();
   const auto j = tools::stream_json(key, s, 2.0, tools::interface_json(2, "eth0"));
   EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
@@ -175,7 +175,7 @@ TEST(Report, CsvRowsLineUpWithTheHeader) {
 
 TEST(Report, TextSaysWhatTheJsonSays) {
   tools::stream_table t;
-  for (std::uint64_t seq : {0, 2}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 10us, 3, 0x28, 2);
+  for (std::uint64_t seq : {0u, 2u}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 10us, 3, 0x28, 2);
   const auto& [key, s] = *t.streams().begin();
   const auto line = tools::stream_text(tools::stream_json(key, s, 1.0, tools::interface_json(2, "eth0")));
   for (const char* part : {"239.255.60.1:5000", "10.77.0.1", "id 9 session 4", "on eth0", "2 packets", "lost 1",

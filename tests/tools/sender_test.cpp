@@ -194,7 +194,9 @@ namespace {
 // spec 239.1.1.1+`groups` and B 239.2.1.1+`groups` added), as code: message.
 std::vector<std::pair<std::string, std::string>> line_b_warnings(std::vector<std::string> args,
                                                                  std::size_t groups = 1) {
-  const auto n = groups > 1 ? "+" + std::to_string(groups) : std::string();
+  // Appended, not `"+" + std::to_string(groups)`: inserting at the front of
+  // the temporary is a -Wrestrict false positive for g++ 12 at -O3.
+  const auto n = groups > 1 ? std::string("+").append(std::to_string(groups)) : std::string();
   args.insert(args.end(), {"--line-b", "239.2.1.1" + n, "239.1.1.1" + n});
   const auto c = tools::parse_send_command_line(args);
   EXPECT_TRUE(c) << c.error().message;

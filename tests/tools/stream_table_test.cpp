@@ -70,7 +70,7 @@ TEST(StreamTable, ARestartedSenderIsANewStreamNotDuplicates) {
 TEST(StreamTable, LossRatioIsLostOverPacketsPlusLostAsToolsMdSays) {
   tools::stream_table t;
   // 0..9 with 3 and 7 missing, 1 and 2 twice: 10 packets, 2 lost, 2 duplicates.
-  for (std::uint64_t seq : {0, 1, 1, 2, 2, 4, 5, 6, 8, 9}) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  for (std::uint64_t seq : {0u, 1u, 1u, 2u, 2u, 4u, 5u, 6u, 8u, 9u}) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
   EXPECT_EQ(t.sum().packets, 10u);
   EXPECT_EQ(t.sum().lost, 2u);
   EXPECT_EQ(t.sum().duplicates, 2u);

@@ -264,7 +264,7 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
     for (const auto& g : snap->groups) {
       if (g.index != l.index) continue;
       groups.push_back(g.address.with_scope_id(0).to_string());
-      group_text += " " + g.address.with_scope_id(0).to_string();
+      (group_text += ' ') += g.address.with_scope_id(0).to_string();
     }
     static const char* states[] = {"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"};
     const char* state = states[std::min<std::size_t>(static_cast<std::size_t>(l.operstate), 6)];
@@ -274,7 +274,10 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
          << '\n';
     } else {
       std::string flag_text;
-      for (const auto& f : flags) flag_text += (flag_text.empty() ? "" : ",") + f.get<std::string>();
+      for (const auto& f : flags) {
+        if (!flag_text.empty()) flag_text += ',';
+        flag_text += f.get_ref<const std::string&>();
+      }
       os << fmt::format("{}: {} <{}> {} mtu {}\n    addresses:{}\n    groups:{}\n", l.index, l.name, flag_text, state,
                         l.mtu, addr_text, group_text);
     }
