@@ -77,32 +77,13 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     ++distinct_;
     return {verdict::in_order, seq, {}};
   }
-  if (seq > highest_) {
-    if (seq - highest_ <= window) return advance(seq);
-    // Too far ahead for one datagram to claim: believed when the next follows.
-    if (pending_ == seq) {
-      ++duplicates_;  // a copy of the jump (an A/B line's): not a second claim
-      return {verdict::duplicate, seq, {}};
-    }
-    // A jump the stream has since caught up with is no longer one: the next
-    // far number is a jump of its own.
-    if (!pending_ || *pending_ <= highest_ + window || seq < *pending_ || seq - *pending_ >= window) {
-      pending_ = seq;
-      ++jumps_;
-      return {verdict::jump, seq, {}};
-    }
-    const std::uint64_t jumped = *pending_;
-    pending_.reset();
-    --jumps_;
-    if (jumped - highest_ > max_gap) {
-      (void)restart(jumped);
-      (void)add(seq);
-      return {verdict::restart, seq, {}};
-    }
-    const arrival gap = advance(jumped);
-    (void)add(seq);
-    return {verdict::confirmed, seq, gap.missing};
+  if (seq > highest_ && seq - highest_ > window) return add_far(seq);
+  if (far_.count != 0 && far_.numbers[0] - highest_ > max_gap) {
+    // A number of the current epoch while far numbers wait to start a new
+    // one: the live sender goes on, so they were not its restart.
+    far_.count = 0;
   }
+  if (seq > highest_) return advance(seq);
   if (highest_ - seq >= window) {
     ++reordered_;  // too old to tell: counted as late, never as new
     ++too_late_;
@@ -123,6 +104,53 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   return {verdict::reordered, seq, shown};
 }
 
+arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
+  const std::size_t n = far_.count;
+  // The run is still far ahead (the stream has not caught up with it).
+  const bool run = n != 0 && far_.numbers[0] > highest_ + window;
+  if (run) {
+    for (std::size_t i = 0; i < n; ++i) {
+      if (far_.numbers[i] == seq) {
+        ++duplicates_;  // a copy of a waiting number (another line's): no second claim
+        return {verdict::duplicate, seq, {}};
+      }
+    }
+    const std::uint64_t last = far_.numbers[n - 1];
+    if (seq > last && seq - last < window) {
+      const std::uint64_t first = far_.numbers[0];
+      if (first - highest_ <= max_gap) {
+        // Followed: an outage. The waiting numbers and this one count now.
+        far_.count = 0;
+        jumps_ -= n;
+        const arrival gap = advance(first);
+        for (std::size_t i = 1; i < n; ++i) (void)add(far_.numbers[i]);
+        (void)add(seq);
+        return {verdict::confirmed, seq, gap.missing};
+      }
+      if (n + 1 < epoch_proof) {
+        far_.numbers[n] = seq;
+        ++far_.count;
+        ++jumps_;
+        return {verdict::jump, seq, {}};
+      }
+      // epoch_proof numbers in a row: the sender restarted its numbering.
+      const auto numbers = far_.numbers;
+      far_.count = 0;
+      jumps_ -= n;
+      (void)restart(numbers[0]);
+      for (std::size_t i = 1; i < n; ++i) (void)add(numbers[i]);
+      (void)add(seq);
+      return {verdict::restart, seq, {}};
+    }
+  }
+  // A run of its own (the numbers of a run given up stay in jumps()): the
+  // next far number may follow it.
+  far_.count = 1;
+  far_.numbers[0] = seq;
+  ++jumps_;
+  return {verdict::jump, seq, {}};
+}
+
 bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed) noexcept {
   const bool repeated = confirmed || previous == last;
   previous = last;
@@ -133,6 +161,12 @@ bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>&
 }
 
 missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
+  if (any_ && count <= highest_) {
+    // Numbers at or past the count arrived: a forged END (or another run's),
+    // not this run's end.
+    ++unconfirmed_ends_;
+    return {};
+  }
   if (any_ && count > 0 && !believe(count - 1, end_claim_, confirmed)) return {};
   end_count_ = count;
   if (!any_ || highest_ == UINT64_MAX || count <= highest_ + 1) return {};
@@ -171,7 +205,7 @@ void sequence_tracker::clear_epoch() noexcept {
   first_ = highest_ = 0;
   distinct_ = reordered_ = duplicates_ = too_late_ = gaps_ = expired_ = in_window_ = 0;
   end_count_.reset();
-  pending_.reset();
+  far_.count = 0;
   end_claim_.reset();
   announce_claim_.reset();
   seen_.fill(0);

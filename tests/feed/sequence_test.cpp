@@ -128,17 +128,40 @@ TEST(SequenceTracker, AHostileHighestNumberDoesNotWrapTheCount) {
   EXPECT_EQ(u.add(UINT64_MAX), expect_of(verdict::jump, UINT64_MAX)) << "one datagram cannot claim 2^64 - 2 lost";
   EXPECT_EQ(u.lost(), 0u);
   EXPECT_EQ(u.jumps(), 1u);
-  // Followed by its next number, a jump past max_gap is a new epoch, not a loss.
-  EXPECT_EQ(u.add(UINT64_MAX - 5).kind, verdict::jump) << "a new far number replaces the one waiting";
-  EXPECT_EQ(u.add(UINT64_MAX - 4), expect_of(verdict::restart, UINT64_MAX - 4));
+  // Past max_gap, epoch_proof numbers in a row are a new epoch, not a loss.
+  constexpr std::uint64_t F = UINT64_MAX - 20;
+  const auto P = feed::sequence_tracker::epoch_proof;
+  for (std::uint64_t i = 0; i + 1 < P; ++i) {
+    EXPECT_EQ(u.add(F + i).kind, verdict::jump) << i << ": not believed yet";
+  }
+  EXPECT_EQ(u.add(F + P - 1), expect_of(verdict::restart, F + P - 1));
   EXPECT_EQ(u.restarts(), 1u);
-  EXPECT_EQ(u.jumps(), 1u) << "UINT64_MAX was never followed; UINT64_MAX - 5 counts in the new epoch";
+  EXPECT_EQ(u.jumps(), 1u) << "UINT64_MAX was never followed; the run counts in the new epoch";
   EXPECT_EQ(u.lost(), 0u);
-  EXPECT_EQ(u.received(), 3u) << "0, then UINT64_MAX - 5 and - 4";
-  EXPECT_EQ(u.first(), UINT64_MAX - 5);
-  EXPECT_EQ(u.add(UINT64_MAX), expect_of(verdict::gap, UINT64_MAX, {UINT64_MAX - 3, 3}));
+  EXPECT_EQ(u.received(), 1u + P) << "0, then the run";
+  EXPECT_EQ(u.first(), F);
+  EXPECT_EQ(u.add(F + P + 3), expect_of(verdict::gap, F + P + 3, {F + P, 3}));
   EXPECT_EQ(u.lost(), 3u);
   EXPECT_EQ(u.expired(), 0u);
+}
+
+TEST(SequenceTracker, TheLiveSenderDiscardsAForgedEpoch) {
+  // A forger's far numbers in a row, fewer than epoch_proof, then the live
+  // sender's next: the run is given up, every count stays the live one's.
+  const auto P = feed::sequence_tracker::epoch_proof;
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) {
+    if (n != 50) t.add(n);
+    if (n == 60) {
+      for (std::uint64_t i = 0; i + 1 < P; ++i) ASSERT_EQ(t.add((std::uint64_t{1} << 63) + i).kind, verdict::jump);
+    }
+  }
+  EXPECT_EQ(t.restarts(), 0u);
+  EXPECT_EQ(t.received(), 99u);
+  EXPECT_EQ(t.lost(), 1u) << "50 only";
+  EXPECT_EQ(t.jumps(), P - 1) << "the forged numbers, counted apart";
+  EXPECT_EQ(t.add((std::uint64_t{1} << 63) + P - 1).kind, verdict::jump) << "the run was given up: a fresh one";
+  EXPECT_EQ(t.reordered(), 0u);
 }
 
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
@@ -160,13 +183,14 @@ TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   EXPECT_EQ(t.add(h + G + 1), expect_of(verdict::confirmed, h + G + 1, {h + 1, G - 1}));
   EXPECT_EQ(t.lost(), W + 1 + G - 1);
   EXPECT_EQ(t.restarts(), 0u);
-  // One further: a new epoch; the counts so far stay.
+  // One further: a new epoch once epoch_proof numbers follow; the counts so far stay.
+  const auto P = feed::sequence_tracker::epoch_proof;
   const std::uint64_t lost_before = t.lost();
   const std::uint64_t h2 = t.highest();
-  EXPECT_EQ(t.add(h2 + G + 1).kind, verdict::jump);
-  EXPECT_EQ(t.add(h2 + G + 2), expect_of(verdict::restart, h2 + G + 2));
+  for (std::uint64_t i = 0; i + 1 < P; ++i) EXPECT_EQ(t.add(h2 + G + 1 + i).kind, verdict::jump);
+  EXPECT_EQ(t.add(h2 + G + P), expect_of(verdict::restart, h2 + G + P));
   EXPECT_EQ(t.lost(), lost_before);
-  EXPECT_EQ(t.received(), 7u);
+  EXPECT_EQ(t.received(), 5u + P);
   EXPECT_EQ(t.restarts(), 1u);
   // A jump the stream catches up with is forgotten: the next far number is its own jump.
   feed::sequence_tracker c;
@@ -269,13 +293,14 @@ TEST(SequenceTracker, ALongJumpDoesNotWalkTheNumbersItSkips) {
   t.add(0);
   // 10^5 followed jumps of 2^40 (new epochs) and of 2^31 (gaps): a loop over
   // the skipped numbers would never end.
+  const auto P = feed::sequence_tracker::epoch_proof;
   for (std::uint64_t i = 1; i <= 50'000; ++i) {
-    ASSERT_EQ(t.add(i << 40).kind, verdict::jump);
-    ASSERT_EQ(t.add((i << 40) + 1).kind, verdict::restart);
-    ASSERT_EQ(t.add((i << 40) + 1 + (1u << 31)).kind, verdict::jump);
-    ASSERT_EQ(t.add((i << 40) + 2 + (1u << 31)).kind, verdict::confirmed);
+    for (std::uint64_t k = 0; k + 1 < P; ++k) ASSERT_EQ(t.add((i << 40) + k).kind, verdict::jump);
+    ASSERT_EQ(t.add((i << 40) + P - 1).kind, verdict::restart);
+    ASSERT_EQ(t.add((i << 40) + P - 1 + (1u << 31)).kind, verdict::jump);
+    ASSERT_EQ(t.add((i << 40) + P + (1u << 31)).kind, verdict::confirmed);
   }
-  EXPECT_EQ(t.received(), 200'001u);
+  EXPECT_EQ(t.received(), 1u + 50'000u * (P + 2));
   EXPECT_EQ(t.restarts(), 50'000u);
   EXPECT_EQ(t.gaps(), 50'000u);
   EXPECT_EQ(t.lost(), std::uint64_t{50'000} * ((1u << 31) - 1));

@@ -189,7 +189,7 @@ TEST(ReceiveSession, UntrackedStreamsAreWarnedAboutOnce) {
   EXPECT_EQ(f.session->counted(), 4u) << "untracked datagrams still count towards --count";
   EXPECT_EQ(f.table->untracked(), 2u);
   EXPECT_EQ(f.err.str(),
-            "mcast-recv: warning: more than 1 active streams (--max-streams) and none ended, single-datagram or idle "
+            "mcast-recv: warning: more than 1 active streams (--max-streams) and none single-datagram, ended or idle "
             "to evict: datagrams of further streams are counted as untracked only\n");
   f.session->summary();
   const auto events = f.events();

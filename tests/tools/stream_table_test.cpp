@@ -95,7 +95,7 @@ TEST(StreamTable, StreamsPastTheLimitAreCountedAsUntrackedOnly) {
   EXPECT_EQ(t.sum().packets, 5u) << "untracked datagrams are in no total";
 }
 
-TEST(StreamTable, AFullTableEvictsEndedThenSingleDatagramThenIdleStreams) {
+TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
   using namespace std::chrono_literals;
   tools::stream_table t(4);
   // 1: ended; 2: one datagram; 3: idle (last datagram at kT0); 4: live.
@@ -118,11 +118,11 @@ TEST(StreamTable, AFullTableEvictsEndedThenSingleDatagramThenIdleStreams) {
     return false;
   };
   EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(5, 0, later), later, -1, -1).untracked);
-  EXPECT_FALSE(session_kept(1)) << "the ended stream went first";
-  EXPECT_TRUE(session_kept(2));
+  EXPECT_FALSE(session_kept(2)) << "the single datagram went first: it has nothing to report";
+  EXPECT_TRUE(session_kept(1));
   t.add(kGroup, 5000, kSource, datagram(5, 1, later), later, -1, -1);
   EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(6, 0, later), later, -1, -1).untracked);
-  EXPECT_FALSE(session_kept(2)) << "then the single datagram";
+  EXPECT_FALSE(session_kept(1)) << "then the ended stream";
   t.add(kGroup, 5000, kSource, datagram(6, 1, later), later, -1, -1);
   EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(7, 0, later), later, -1, -1).untracked);
   EXPECT_FALSE(session_kept(3)) << "then the idle one";
@@ -140,7 +140,30 @@ TEST(StreamTable, AFullTableEvictsEndedThenSingleDatagramThenIdleStreams) {
   const auto after = t.sum();
   EXPECT_EQ(after.packets, before.packets + 6);
   EXPECT_EQ(after.lost, 1u) << "stream 1's lost number stays counted";
-  EXPECT_DOUBLE_EQ(t.loss_ratio(), 1.0 / static_cast<double>(before.packets + 6 + 1));
+  // Of every datagram counted, less stream 2's lone one (it cannot show loss), 1 lost.
+  EXPECT_DOUBLE_EQ(t.loss_ratio(), 1.0 / static_cast<double>(before.packets + 6 - 1 + 1));
+}
+
+TEST(StreamTable, AForgedEndBelowTheHighestNumberEndsNothing) {
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(1, 5, kT0, true), kT0, -1, -1);  // "the run had 5 numbers": 9 came
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& s = t.streams().begin()->second;
+  EXPECT_FALSE(s.ended) << "not first in line for eviction";
+  EXPECT_EQ(s.sequence.unconfirmed_ends(), 1u);
+  t.add(kGroup, 5000, kSource, datagram(1, 12, kT0), kT0, -1, -1);
+  EXPECT_EQ(t.sum().lost, 2u) << "10 and 11: the stream goes on being counted";
+}
+
+TEST(StreamTable, LoneDatagramsDoNotDiluteTheLoss) {
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 10; ++seq) {
+    if (seq != 4) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  }
+  for (std::uint32_t junk = 100; junk < 1100; ++junk) t.add(kGroup, 5000, kSource, datagram(junk, 0, kT0), kT0, -1, -1);
+  EXPECT_DOUBLE_EQ(t.loss_ratio(), 1.0 / 10.0) << "1 lost of the real stream's 10; the 1000 lone datagrams show nothing";
+  EXPECT_EQ(t.sum().packets, 1009u) << "they are counted as datagrams";
 }
 
 TEST(StreamTable, AnEndAloneIsNoStream) {

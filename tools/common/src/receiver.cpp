@@ -387,13 +387,13 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (a.untracked && !a.no_checker && !warned_untracked_) {
       warned_untracked_ = true;
-      out_.warn(fmt::format("more than {} active streams (--max-streams{}) and none ended, single-datagram or idle "
+      out_.warn(fmt::format("more than {} active streams (--max-streams{}) and none single-datagram, ended or idle "
                             "to evict: datagrams of further streams are counted as untracked only",
                             table_.limit(), table_.limit() < table_.requested_limit() ? ", bounded by memory" : ""));
     }
     if (table_.evicted() > 0 && !warned_evicted_) {
       warned_evicted_ = true;
-      out_.warn(fmt::format("the stream table is full ({} streams): ended, single-datagram and idle streams are "
+      out_.warn(fmt::format("the stream table is full ({} streams): single-datagram, ended and idle streams are "
                             "evicted to make room (their counts stay in the totals)",
                             table_.limit()));
     }
@@ -494,7 +494,7 @@ void receive_session::summary() {
     notes += fmt::format(" ({} datagrams of streams past the table's {} untracked)", table_.untracked(), table_.limit());
   }
   if (table_.evicted() > 0) {
-    notes += fmt::format(" ({} ended, single-datagram or idle streams evicted to make room; their counts are in "
+    notes += fmt::format(" ({} single-datagram, ended or idle streams evicted to make room; their counts are in "
                          "these totals)",
                          table_.evicted());
   }
@@ -528,19 +528,32 @@ int receive_session::finish() const {
 }
 
 double receive_session::loss_ratio() const {
-  if (!lines_) return table_.loss_ratio();
-  // A stream on a line whose numbers the lines merge is counted by the
-  // merge: its own gaps are what the other lines fill.
-  const auto merged_here = [this](const stream_key& k) {
-    return (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64 ||
-            k.payload == payload_kind::rtp) &&
-           lines_->line_of(k.group, k.port).has_value();
-  };
-  const auto others = table_.loss(merged_here);
-  const auto m = lines_->merged();
-  const double received = others.received + static_cast<double>(m.delivered);
-  const double lost = others.lost + static_cast<double>(m.lost);
-  return received + lost == 0 ? 0.0 : lost / (received + lost);
+  double ratio = 0;
+  if (!lines_) {
+    ratio = table_.loss_ratio();
+  } else {
+    // A stream on a line whose numbers the lines merge is counted by the
+    // merge: its own gaps are what the other lines fill.
+    const auto merged_here = [this](const stream_key& k) {
+      return (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64 ||
+              k.payload == payload_kind::rtp) &&
+             lines_->line_of(k.group, k.port).has_value();
+    };
+    const auto others = table_.loss(merged_here);
+    const auto m = lines_->merged();
+    const double received = others.received + static_cast<double>(m.delivered);
+    const double lost = others.lost + static_cast<double>(m.lost);
+    ratio = received + lost == 0 ? 0.0 : lost / (received + lost);
+  }
+  // Datagrams the kernel dropped on the sockets are lost to this receiver
+  // too, whatever the sequence numbers show: a receiver stalled at the end
+  // of a run loses the tail and the END markers with it, so no gap shows.
+  // The larger of the two is the loss (both are lower bounds; adding them
+  // would count a drop inside a gap twice).
+  const auto drops = static_cast<double>(kernel_drops_());
+  const double counted = static_cast<double>(total_);
+  const double dropped = drops + counted == 0 ? 0.0 : drops / (drops + counted);
+  return std::max(ratio, dropped);
 }
 
 std::uint64_t kernel_drops(const std::vector<shard>& shards) {

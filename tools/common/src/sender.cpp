@@ -285,6 +285,7 @@ std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t s
   const double asked = s.pace->packets_per_second(s.size);
   const double achieved = static_cast<double>(sent) / elapsed;
   if (achieved >= asked * (1 - rate_margin)) return std::nullopt;
+  if (elapsed - static_cast<double>(sent) / asked <= rate_slack_s) return std::nullopt;
   const auto bits = [&s](double pps) { return pps * static_cast<double>(s.size) * 8 / 1e6; };
   return rate_shortfall{
       asked, achieved,

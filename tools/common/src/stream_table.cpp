@@ -110,9 +110,9 @@ stream* stream_table::find(const stream_key& key) noexcept {
 bool stream_table::evict() {
   if (now_ < next_sweep_) return false;
   // One sweep frees a sixteenth of the table, so its cost spreads over the
-  // streams that take the places: ended streams first (their counts are
-  // final), then those of a single datagram (junk: random sender ids,
-  // SSRCs or sessions), then the idle; oldest first within each.
+  // streams that take the places: those of a single datagram first (junk:
+  // random sender ids, SSRCs or sessions; nothing to report), then ended
+  // streams (their counts are final), then the idle; oldest first within each.
   struct candidate {
     int rank;
     core::kernel_time last;
@@ -123,9 +123,9 @@ bool stream_table::evict() {
     const auto& st = it->second;
     const auto last = st.last_packet.value_or(core::kernel_time{});
     int rank = -1;
-    if (st.ended) {
+    if (st.packets <= 1 && now_ - last >= junk_after) {
       rank = 0;
-    } else if (st.packets <= 1 && now_ - last >= junk_after) {
+    } else if (st.ended) {
       rank = 1;
     } else if (now_ - last >= idle_after) {
       rank = 2;
@@ -537,6 +537,10 @@ stream_table::loss_figures stream_table::loss_of(const stream_key& key, const st
   // lost / (packets + lost), duplicates included (docs/tools.md, "Counting");
   // MoldUDP64 counts messages.
   const auto t = totals_of(key, s);
+  // A lone datagram with nothing shown lost says nothing about loss: a
+  // flood of random sender ids would otherwise dilute a real stream's loss
+  // below --max-loss.
+  if (s.packets <= 1 && t.lost == 0) return {};
   return {static_cast<double>(key.payload == payload_kind::moldudp64 ? s.messages : t.packets),
           static_cast<double>(t.lost)};
 }

@@ -26,16 +26,17 @@ enum class verdict : std::uint8_t {
   too_late,   ///< more than the window behind the highest: cannot be told from a duplicate; not counted as received
   /// Too far ahead to believe from one datagram (a forged or corrupt
   /// number, or a restarted sender): not counted until the next datagram
-  /// follows it (`confirmed` or `restart`).
+  /// follows it (`confirmed`), or, past `sequence_tracker::max_gap`, until
+  /// `epoch_proof` numbers in a row follow each other (`restart`).
   jump,
   /// The datagram after a `jump` followed it: sequence_tracker counts both
   /// now, as a gap up to the jump's number when that is at most
   /// `sequence_tracker::max_gap` ahead (`missing` is that gap).
   confirmed,
-  /// The datagram after a `jump` followed it, too far ahead to be a gap (or,
-  /// for rtp_sequence_tracker, any jump, as RFC 3550 A.1 does): a new epoch
-  /// of the stream starts at the jump's number; the counts before stay in
-  /// the totals and nothing between is counted lost.
+  /// The `epoch_proof`-th far number in a row past `max_gap` (or, for
+  /// rtp_sequence_tracker, the datagram after any jump, as RFC 3550 A.1
+  /// does): a new epoch of the stream starts at the first of them; the
+  /// counts before stay in the totals and nothing between is counted lost.
   restart,
 };
 
@@ -80,9 +81,12 @@ struct arrival {
 /// cannot report 2^63 lost: a number up to `window` ahead of the highest
 /// counts at once (a gap); one further ahead is a `jump`, counted only when
 /// the next datagram follows it (a number less than `window` above it). A
-/// followed jump up to `max_gap` ahead is then a gap (an outage); one
-/// further ahead starts a new epoch (`restart`): the counts so far stay in
-/// the totals, nothing between the epochs counts as lost. An END count or
+/// followed jump up to `max_gap` ahead is then a gap (an outage). Numbers
+/// further ahead start a new epoch (`restart`) once `epoch_proof` of them
+/// followed each other with no number of the current epoch between (a
+/// datagram of the current epoch discards them: the live sender wins); the
+/// counts so far stay in the totals, nothing between the epochs counts as
+/// lost. An END count or
 /// announcement more than `window` past the highest is believed when it is
 /// given twice in a row (mcast-send repeats END, MoldUDP64 repeats
 /// heartbeats), and never past `max_gap`. The totals (received(), lost(),
@@ -97,12 +101,17 @@ class sequence_tracker {
   /// over an hour of outage at a million datagrams per second); beyond it a
   /// followed jump is a new epoch.
   static constexpr std::uint64_t max_gap = std::uint64_t{1} << 32;
+  /// How many far numbers, each following the one before and none of the
+  /// current epoch between them, start a new epoch (a restarted sender sends
+  /// them in a row; a forger must outpace the live sender, whose next
+  /// datagram discards the run).
+  static constexpr std::size_t epoch_proof = 8;
 
   /// Account one datagram's number and say what it was. The common cases
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
   arrival add(std::uint64_t seq) noexcept {
-    if (any_) [[likely]] {
+    if (any_ && far_.count == 0) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {
@@ -138,7 +147,9 @@ class sequence_tracker {
   /// numbers, `0 .. count - 1`): lost() now counts the tail up to `count`.
   /// Returns the tail it shows missing, `[highest + 1, count)` (empty when
   /// nothing arrived yet, or `count` is not past the highest). A later call
-  /// replaces the count. A tail longer than `window` is believed only when
+  /// replaces the count. A count at or below the highest number seen (a
+  /// number it says was never sent arrived) is not believed: it ends
+  /// nothing and counts in unconfirmed_ends(). A tail longer than `window` is believed only when
   /// the same count came in the call before, or `confirmed` says the caller
   /// has checked it (it saw the count twice), and never past `max_gap`;
   /// until then it is counted in unconfirmed_ends() and shows nothing.
@@ -185,8 +196,9 @@ class sequence_tracker {
   [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
   /// Epochs begun after the first: each `restart` (from add() or restart()).
   [[nodiscard]] std::uint64_t restarts() const noexcept { return restarts_; }
-  /// END counts and announcements not believed: too far past the highest
-  /// and not repeated, or past `max_gap`.
+  /// END counts and announcements not believed: at or below the highest
+  /// number seen (END), too far past the highest and not repeated, or past
+  /// `max_gap`.
   [[nodiscard]] std::uint64_t unconfirmed_ends() const noexcept { return unconfirmed_ends_; }
   /// The lowest number seen in the current epoch (0 before any).
   [[nodiscard]] std::uint64_t first() const noexcept { return first_; }
@@ -202,6 +214,9 @@ class sequence_tracker {
   arrival add_slow(std::uint64_t seq) noexcept;
   /// A number above the highest, at most `max_gap` ahead: in order or a gap.
   arrival advance(std::uint64_t seq) noexcept;
+  /// A number more than `window` above the highest: a `jump` unless it
+  /// follows the far numbers waiting (then `confirmed`, or `restart`).
+  arrival add_far(std::uint64_t seq) noexcept;
   /// A claimed last number (END count - 1, announcement - 1): whether to
   /// believe it, given the claim before (`previous`, updated).
   bool believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed = false) noexcept;
@@ -230,7 +245,13 @@ class sequence_tracker {
   std::uint64_t in_window_ = 0;  // bits set in seen_: a jump past the window clears them without counting
   std::optional<std::uint64_t> end_count_;
   std::uint64_t announced_ = 0;  // the largest announce()d next number (0: none)
-  std::optional<std::uint64_t> pending_;  // a `jump` waiting for the next number to follow it
+  // Far numbers waiting to be believed: consecutive-ish `jump`s (each less
+  // than the window above the one before); `count` 0 when none.
+  struct far_run {
+    std::uint8_t count = 0;
+    std::array<std::uint64_t, epoch_proof> numbers{};
+  };
+  far_run far_{};
   std::optional<std::uint64_t> end_claim_, announce_claim_;  // the last END count / announcement given
   std::uint64_t jumps_ = 0;
   std::uint64_t restarts_ = 0;

@@ -147,7 +147,8 @@ class receive_session {
   /// shows, 0..1: stream_table::loss_ratio() without --line; with it, the
   /// merged loss of the lines' feeds (merged lost over delivered + lost)
   /// for the mcnet, MoldUDP64 and RTP datagrams on lines, pooled with the
-  /// per-stream figures of every other stream.
+  /// per-stream figures of every other stream; and at least the kernel's
+  /// drops on the sockets over the datagrams counted plus those drops.
   [[nodiscard]] double loss_ratio() const;
 
   /// Datagrams counted so far (END markers and unicast are not).

@@ -175,8 +175,12 @@ struct run_warning {
 ///   receiver drops such copies as too late.
 [[nodiscard]] std::vector<run_warning> line_b_warnings(const send_settings& s, std::size_t groups);
 
-/// How far below --rate a run may fall before it says so: 5 % of the rate.
+/// How far below --rate a run may fall before it says so: 5 % of the rate,
+/// and the send phase longer than the rate allows by more than rate_slack
+/// (a run of a few datagrams is too short to measure a rate).
 inline constexpr double rate_margin = 0.05;
+/// See rate_margin: 10 ms, several scheduler ticks.
+inline constexpr double rate_slack_s = 0.010;
 
 /// A run that did not keep --rate: what it asked and what it achieved.
 struct rate_shortfall {

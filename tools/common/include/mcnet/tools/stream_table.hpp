@@ -136,19 +136,23 @@ struct totals {
 
 class stream_table {
  public:
-  /// Streams kept by default: each holds ~25 KB (a 65,536-number sequence
-  /// window and a 2,048-bucket histogram; an RTP one 8 KiB more), so a
-  /// sender that changes its id, session or SSRC per datagram cannot grow
-  /// the table past ~150 MB.
+  /// Streams kept by default: each holds ~17 KB (a 65,536-number sequence
+  /// window and the latency histogram; an RTP one 8 KiB more), so a sender
+  /// that changes its id, session or SSRC per datagram cannot grow the
+  /// table past ~170 MB (with the MPEG-TS checkers' share).
   static constexpr std::size_t default_max_streams = 4096;
   /// An MPEG-TS continuity checker holds ~270 KiB: at most one per this
   /// many streams of the limit (at least one) is kept, so the checkers add
   /// at most ~70 MB to the default limit.
   static constexpr std::size_t streams_per_mpegts = 16;
+  /// What one stream may cost, for the memory bound: its map node, an RTP
+  /// stream's tracker (on the heap), and its share of the MPEG-TS
+  /// continuity checkers (one per `streams_per_mpegts` streams), ~42 KB.
+  static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
+                                                  sizeof(feed::rtp_sequence_tracker) +
+                                                  (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
 
-  /// What one stream costs at least, for the memory bound (its map node;
-  /// an RTP one 8 KiB more, an MPEG-TS checker ~270 KiB, counted apart).
-  static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64;
+
   /// A stream whose last datagram is this old may give its place to a new
   /// one when the table is full.
   static constexpr std::chrono::nanoseconds idle_after{std::chrono::seconds(10)};
@@ -197,8 +201,8 @@ class stream_table {
   /// no total.
   [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
   /// Streams removed to make room for new ones when the table was full:
-  /// ended ones first, then those of a single datagram at least `junk_after`
-  /// old, then those idle for `idle_after`, oldest first. Their counts stay
+  /// those of a single datagram at least `junk_after` old first, then ended
+  /// ones, then those idle for `idle_after`, oldest first. Their counts stay
   /// in sum() and loss().
   [[nodiscard]] std::uint64_t evicted() const noexcept { return evicted_; }
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
@@ -218,7 +222,8 @@ class stream_table {
     double lost = 0;
   };
   /// received and lost over the streams that count loss (received: packets,
-  /// or MoldUDP64 messages) and the MPEG-TS streams (received: transport
+  /// or MoldUDP64 messages; a stream of one datagram with nothing lost is
+  /// left out: it cannot show loss) and the MPEG-TS streams (received: transport
   /// packets; lost: continuity count errors, a lower bound), less the
   /// streams `skip` says yes to (none when it is empty).
   [[nodiscard]] loss_figures loss(const std::function<bool(const stream_key&)>& skip = {}) const;

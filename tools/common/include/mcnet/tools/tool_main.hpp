@@ -9,6 +9,7 @@
 /// against a report that could not be written (docs/tools.md, "Exit codes").
 
 #include <cerrno>
+#include <csignal>
 #include <iostream>
 #include <string>
 #include <string_view>
@@ -28,6 +29,10 @@ int tool_main(std::string_view tool, int argc, char** argv, Parse parse, const s
   // Before anything opens a descriptor: a closed stdout would be the first
   // socket (in mcast-send one connected to the group).
   if (occupy_standard_descriptors().output_closed) mark_unwritable(std::cout, EBADF);
+  // A reader that goes away (`| head -1`) must not kill the run by SIGPIPE:
+  // the write fails with EPIPE instead, the run goes on (its metrics file
+  // and exit code with it) and ends with exit 4, as for any lost output.
+  std::signal(SIGPIPE, SIG_IGN);
   const auto command = parse(arguments(argc, argv));
   if (!command) {
     const int code = print_usage_error(command.error(), tool, std::cout, std::cerr);
