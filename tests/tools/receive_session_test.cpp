@@ -199,6 +199,36 @@ TEST(ReceiveSession, UntrackedStreamsAreWarnedAboutOnce) {
   test::tools::expect_schema_conform(f.out.str());
 }
 
+TEST(ReceiveSession, KernelDropsAreLossEvenWhenNoGapShowsThem) {
+  // A receiver that stalled: 10 datagrams counted, in sequence, no END; the
+  // kernel dropped 90 on the socket (the tail and its END markers).
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.max_loss = 50.0;
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+  f.feed(b);
+  f.drops = 90;
+  EXPECT_DOUBLE_EQ(f.session->loss_ratio(), 0.9);
+  f.session->summary();
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ((*summary)["total"]["lost"], 0) << "no gap shows";
+  EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), 90.0);
+  EXPECT_EQ(f.session->finish(), 3) << "--max-loss 50 is not passed by a receiver that dropped 90 %";
+  // With gaps larger than the drops, the gaps are the figure (not the sum).
+  fixture g;
+  g.settings.max_loss = 50.0;
+  g.start();
+  batch c;
+  for (std::uint64_t i = 0; i < 10; i += 2) c.add(sender_a, i);
+  g.feed(c);
+  g.drops = 1;
+  EXPECT_DOUBLE_EQ(g.session->loss_ratio(), 4.0 / 9.0) << "4 lost of 5 + 4; 1 drop of 6 is less";
+}
+
 TEST(ReceiveSession, AMaxStreamsBeyondMemoryIsLoweredWithAWarning) {
   fixture f;
   f.settings.max_streams = 10'000'000;
