@@ -46,11 +46,14 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${MCNET_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${MCNET_PACKAGE_HOMEPAGE}")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libmcnet's DEBIAN/shlibs (and ldconfig in its postinst/postrm): a program
-# built against this version needs at least it, and the soname keeps out the
-# versions that are not compatible.
+# libmcnet's DEBIAN/shlibs (and ldconfig in its postinst/postrm). While
+# the version is 0.x the soname changes with every minor version but the
+# package name does not, so "libmcnet (>= 0.1.0)" would be met by a 0.2
+# that no longer ships .so.0.1: a program built against this version needs
+# exactly it ("="). (Naming the package after the soname, libmcnet0.1, so
+# that versions install side by side, is the Debian way; not done yet.)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
-set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY ">=")
+set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY "=")
 # The tools need libmcnet's libraries, which no installed package owns while
 # dpkg-shlibdeps runs: it finds them in the build tree; the dependency on
 # libmcnet is the explicit one below.
