@@ -424,6 +424,10 @@ TEST(NetMcastRecv, RepeatedSpecsAreJoinedAndReportedOnce) {
   ASSERT_EQ((*start)["groups"].size(), 2u) << *start;
   EXPECT_EQ((*start)["groups"][0]["sources"], json::array({"10.77.0.5"})) << "listed once";
   EXPECT_EQ((*start)["sockets"], 1);
+  EXPECT_NE(r.output.find("10.77.0.5,232.7.7.9:" + port + ": 232.7.7.9:" + port +
+                          " is given more than once; joining it once"),
+            std::string::npos)
+      << r.output;
   auto text = (*net)[0].exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.70.12:" + port, "239.255.70.12:" + port});
   ASSERT_TRUE(text.status.success()) << text.output;
   std::size_t joined = 0;

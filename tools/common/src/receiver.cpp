@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <limits>
 #include <ostream>
+#include <set>
 #include <string>
 #include <tuple>
 
@@ -47,6 +48,9 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
     default_iface = *r;
   }
   std::vector<group_spec> specs;
+  // Memberships already planned: a repeat is joined once (the socket plan
+  // drops it), and said once per spec, as mcast-send says it.
+  std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t, filter, std::optional<core::ip_address>>> planned;
   for (const auto& text : *texts) {
     auto spec = parse_group_spec(text, spec_user::receiver, s.iface);
     if (!spec) return out.fail(exit_usage, spec.error());
@@ -62,7 +66,15 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
       if (!r) return r.error();
       iface = *r;
     }
-    for (const auto& g : *groups) members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface});
+    bool repeated = false;
+    for (const auto& g : *groups) {
+      members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface});
+      if (!planned.emplace(g, spec->port, iface.index, spec->mode, spec->source).second && !repeated) {
+        repeated = true;
+        out.warn(fmt::format("{}: {} is given more than once; joining it once", text,
+                             core::endpoint(g, spec->port).to_string()));
+      }
+    }
     specs.push_back(*spec);
   }
   auto warnings = check_spec_set(specs);
