@@ -8,6 +8,7 @@
 
 #include <map>
 #include <set>
+#include <system_error>
 #include <tuple>
 #include <vector>
 
@@ -118,9 +119,12 @@ TEST(Rate, ParsesPacketsAndBits) {
   for (const char* bad : {"", "10", "pps", "-5pps", "0pps", "5xbps", "fastpps", "1e999pps"}) {
     auto r = tools::parse_rate(bad);
     ASSERT_FALSE(r) << bad;
-    EXPECT_EQ(r.error().code, errc::value_out_of_range);
+    EXPECT_EQ(r.error().code, std::errc::invalid_argument) << bad << ": not a rate";
     EXPECT_EQ(r.error().input(), bad);
   }
+  const auto fast = tools::parse_rate("2Gpps");
+  ASSERT_FALSE(fast);
+  EXPECT_EQ(fast.error().code, errc::value_out_of_range) << "a rate, past any link";
 }
 
 TEST(Tos, NumbersAndDscpNames) {

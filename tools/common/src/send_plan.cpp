@@ -7,6 +7,7 @@
 #include <charconv>
 #include <cmath>
 #include <string>
+#include <system_error>
 
 #include <mcnet/core/dscp.hpp>
 
@@ -70,8 +71,12 @@ double rate::packets_per_second(std::size_t payload_bytes) const noexcept {
 }
 
 result<rate> parse_rate(std::string_view text) {
-  auto bad = [&](std::string_view hint) {
-    return fail(error(errc::value_out_of_range, "parse", "rate").with_input(text).with_hint(hint));
+  // Text that is not a rate is an invalid argument (EINVAL); a rate past
+  // what any link carries is out of range.
+  auto bad = [&](std::string_view hint, bool range = false) {
+    const std::error_code code =
+        range ? mcnet::make_error_code(errc::value_out_of_range) : std::make_error_code(std::errc::invalid_argument);
+    return fail(error(code, "parse", "rate").with_input(text).with_hint(hint));
   };
   constexpr std::string_view forms =
       "a rate is a positive number, an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps (datagrams), "
@@ -130,7 +135,7 @@ result<rate> parse_rate(std::string_view text) {
   r.per_second = v * scale * u->factor;
   // Beyond any NIC (1e9 pps, 1 Tbit/s): also keeps elapsed x rate far from overflow.
   if (!std::isfinite(r.per_second) || r.per_second > (r.what == rate::unit::packets ? 1e9 : 1e12)) {
-    return bad("at most 1000000000pps (1Gpps), 1000Gbps or 125GBps");
+    return bad("at most 1000000000pps (1Gpps), 1000Gbps or 125GBps", /*range=*/true);
   }
   return r;
 }
