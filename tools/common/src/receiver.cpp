@@ -481,6 +481,9 @@ void receive_session::summary() {
   }
   const auto sum = table_.sum();
   const auto drops = kernel_drops_();
+  // The loss below, and finish()'s --max-loss check, use these drops: one
+  // read of the sockets, one figure in the summary and the exit code.
+  final_drops_ = drops;
   // Every feed's missing numbers are final now, so the loss below is too.
   if (lines_) lines_->finish();
   json total = totals_json(sum, drops);
@@ -562,7 +565,7 @@ double receive_session::loss_ratio() const {
   // of a run loses the tail and the END markers with it, so no gap shows.
   // The larger of the two is the loss (both are lower bounds; adding them
   // would count a drop inside a gap twice).
-  const auto drops = static_cast<double>(kernel_drops_());
+  const auto drops = static_cast<double>(final_drops_ ? *final_drops_ : kernel_drops_());
   const double counted = static_cast<double>(total_);
   const double dropped = drops + counted == 0 ? 0.0 : drops / (drops + counted);
   return std::max(ratio, dropped);

@@ -148,7 +148,9 @@ class receive_session {
   /// merged loss of the lines' feeds (merged lost over delivered + lost)
   /// for the mcnet, MoldUDP64 and RTP datagrams on lines, pooled with the
   /// per-stream figures of every other stream; and at least the kernel's
-  /// drops on the sockets over the datagrams counted plus those drops.
+  /// drops on the sockets over the datagrams counted plus those drops (after
+  /// summary(), the drops it reported, so that the exit code and
+  /// total.loss_percent are one figure).
   [[nodiscard]] double loss_ratio() const;
 
   /// Datagrams counted so far (END markers and unicast are not).
@@ -177,6 +179,7 @@ class receive_session {
   bool warned_malformed_ = false;
   bool warned_no_checker_ = false;
   std::uint64_t previous_untracked_ = 0;
+  std::optional<std::uint64_t> final_drops_;  // the kernel drops summary() reported (loss_ratio uses them)
   std::uint64_t previous_evicted_ = 0;
   std::map<stream_key, totals> previous_;  // for interval deltas
   totals previous_sum_;
