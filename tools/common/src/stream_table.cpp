@@ -516,12 +516,8 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
 
 totals stream_table::sum() const noexcept {
   totals t = retired_;
-  for (const auto& [key, s] : streams_) {
-    auto one = totals_of(key, s);
-    // The protocols' counters are per stream only (interval deltas).
-    one.messages = one.heartbeats = one.end_of_session = one.cc_errors = one.sync_errors = one.malformed = 0;
-    t.add(one);
-  }
+  for (const auto& [key, s] : streams_) t.add(totals_of(key, s));
+  // The protocols' counters are per stream only (interval deltas).
   t.messages = t.heartbeats = t.end_of_session = t.cc_errors = t.sync_errors = t.malformed = 0;
   return t;
 }
