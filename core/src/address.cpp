@@ -46,7 +46,7 @@ bool parse_decimal(std::string_view s, std::uint64_t max, std::uint64_t& out) {
 }
 
 result<ip_address> parse_v4(std::string_view text, std::string_view whole) {
-  constexpr std::string_view what = "ip_address";
+  constexpr std::string_view what = "IP address";
   std::array<std::uint8_t, 4> parts{};
   std::size_t n = 0;
   std::string_view rest = text;
@@ -73,7 +73,7 @@ result<ip_address> parse_v4(std::string_view text, std::string_view whole) {
 }
 
 result<std::uint32_t> parse_zone(std::string_view zone, std::string_view whole) {
-  constexpr std::string_view what = "ip_address";
+  constexpr std::string_view what = "IP address";
   if (zone.empty()) return bad(errc::invalid_address, what, whole, "empty zone after '%'; give an interface name or index");
   if (std::all_of(zone.begin(), zone.end(), is_digit)) {
     std::uint64_t v = 0;
@@ -94,7 +94,7 @@ result<std::uint32_t> parse_zone(std::string_view zone, std::string_view whole) 
 }
 
 result<ip_address> parse_v6(std::string_view text, std::string_view whole) {
-  constexpr std::string_view what = "ip_address";
+  constexpr std::string_view what = "IP address";
   auto percent = text.find('%');
   auto body = text.substr(0, percent);
   // inet_pton wants a NUL-terminated string; no IPv6 text is longer than 45.
@@ -129,7 +129,7 @@ int ip_address::af() const noexcept {
 }
 
 result<ip_address> ip_address::parse(std::string_view text) noexcept {
-  constexpr std::string_view what = "ip_address";
+  constexpr std::string_view what = "IP address";
   if (text.empty()) return bad(errc::invalid_address, what, text, "empty input");
   if (text.find(':') != std::string_view::npos) return parse_v6(text, text);
   if (text.find('%') != std::string_view::npos) {

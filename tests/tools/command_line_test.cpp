@@ -218,6 +218,8 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"interval", {"--interval", "-1"}, "interval"},
       {"interval", {"--interval", "x"}, "interval"},
       {"interval", {"--interval", "inf"}, "interval"},
+      {"interval", {"--interval", "0.001"}, "0 (summary only) or 0.01 or more"},
+      {"interval", {"--interval", "1e-300"}, "0 (summary only) or 0.01 or more"},
       {"interval", {"--interval"}, "interval", true},
       {"count", {"--count", "x"}, "count"},
       {"count", {"--count=-1"}, "count"},
@@ -379,6 +381,18 @@ TEST(ToolCommandLines, PercentPlaceholdersAreTextNotTemplates) {
   EXPECT_EQ(s->settings.specs, std::vector<std::string>{"239.1.1.1%eth1"});
 }
 
+TEST(ToolCommandLines, AnEmptyValueAfterEqualsOfAnUnknownOptionIsUnknown) {
+  // Boost refuses "--name=" as a syntax error before it looks the name up.
+  EXPECT_EQ(recv_error({"--ttl=", "239.1.1.1"}).message, "unrecognised option '--ttl'") << "mcast-recv has no --ttl";
+  EXPECT_EQ(send_error({"--nosuch=", "239.1.1.1"}).message, "unrecognised option '--nosuch'");
+  EXPECT_EQ(recv_error({"--x%option%=", "239.1.1.1"}).message, "unrecognised option '--x%option%'");
+  // A known option keeps the syntax error, which says what is wrong.
+  EXPECT_EQ(send_error({"--ttl=", "239.1.1.1"}).message,
+            "the argument for option '--ttl' should follow immediately after the equal sign");
+  EXPECT_EQ(recv_error({"--interval=", "239.1.1.1"}).message,
+            "the argument for option '--interval' should follow immediately after the equal sign");
+}
+
 TEST(ToolCommandLines, AUsageErrorOfAnyBytesIsJson) {
   // The message quotes the argument; bytes that are not UTF-8 become U+FFFD
   // in the error event (stderr keeps them as given).
@@ -418,7 +432,7 @@ TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
   }
   // 5 MB/s of 1000-byte payloads is 5000 datagrams a second, not 625.
   EXPECT_DOUBLE_EQ(tools::parse_rate("5MBps")->packets_per_second(1000), 5000);
-  const char* forms = "a rate is a positive number, an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps "
+  const char* forms = "a rate is a positive decimal number (an exponent may follow: 1e3), an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps "
                       "(datagrams), bps, b/s or bit/s (payload bits), Bps or B/s (payload bytes) per second";
   const struct {
     const char* text;
@@ -734,6 +748,41 @@ TEST(SendSpecs, BadSpecsAndFiles) {
   (void)targets_of({"@/nonexistent/specs"}, o);
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("/nonexistent/specs"), std::string::npos) << o.err;
+}
+
+std::vector<tools::membership> members_of(const std::vector<std::string>& args, outcome& o);
+
+// A bad line of an @FILE is named by file and line, in both tools, in text
+// and in the JSON error event; its code stays the spec's own.
+TEST(ToolSpecs, ABadLineOfAFileNamesFileAndLine) {
+  const spec_file file("# feeds\n239.3.3.3:7000\n\n239.3.3.4:7000+\n");
+  const std::string path = file.arg().substr(1);
+  const std::string expected = path + ":4: parse group spec \"239.3.3.4:7000+\": Invalid argument: '+' is followed "
+                                      "by a count of groups, a decimal number 1 to 65536";
+  outcome o;
+  (void)targets_of({"--json", file.arg()}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err, "mcast-send: " + expected + "\n");
+  auto events = test::tools::json_lines(o.out);
+  ASSERT_EQ(events.size(), 1u) << o.out;
+  EXPECT_EQ(events[0]["message"], expected);
+  EXPECT_EQ(events[0]["code"], "EINVAL");
+  (void)members_of({"--json", file.arg()}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err, "mcast-recv: " + expected + "\n");
+  events = test::tools::json_lines(o.out);
+  ASSERT_EQ(events.size(), 1u) << o.out;
+  EXPECT_EQ(events[0]["code"], "EINVAL");
+  // An interface that does not resolve, and a repeat, name the line too.
+  const spec_file iface("239.3.3.3:7000%eth9\n");
+  (void)members_of({iface.arg()}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_NE(o.err.find(iface.arg().substr(1) + ":1: group spec \"239.3.3.3:7000%eth9\""), std::string::npos) << o.err;
+  const spec_file twice("239.3.3.3:7000\n239.3.3.3:7000\n");
+  (void)targets_of({twice.arg()}, o);
+  EXPECT_EQ(o.exit, 0) << o.err;
+  EXPECT_EQ(o.err, "mcast-send: warning: " + twice.arg().substr(1) +
+                       ":2: 239.3.3.3:7000 is given more than once; sending to it once\n");
 }
 
 // Specs both tools refuse before anything is joined or sent: exit 1, the

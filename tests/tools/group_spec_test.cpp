@@ -78,8 +78,10 @@ TEST(GroupSpec, TheContractTable) {
 
 struct bad {
   const char* spec;
-  errc code;
+  std::error_code code;
 };
+
+const std::error_code einval = std::make_error_code(std::errc::invalid_argument);
 
 // `b` is refused with its code, the error naming the spec.
 void expect_refused(const bad& b, tools::spec_user user = tools::spec_user::receiver) {
@@ -106,7 +108,11 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
       {"239.1.2.3%", errc::no_such_interface},
       {"!239.1.1.1", errc::source_not_unicast},
       {"239.1.1.1,232.1.1.1", errc::source_not_unicast},
-      {"[ff02::1%eth1]:5000%eth2", errc::value_out_of_range},
+      {"[ff02::1%eth1]:5000%eth2", einval},
+      {"239.1.2.3+", einval},
+      {"239.1.2.3+x", einval},
+      {"239.1.2.3:5000+-1", einval},
+      {"239.1.2.3+99999999999", errc::value_out_of_range},
       {"[ff3e::1:5000", errc::invalid_address},
       {"[ff3e::1]5000", errc::invalid_port},
       {"10.77.0.1%eth0,239.1.1.1", errc::invalid_address},
@@ -124,6 +130,10 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
   auto send_ex = tools::parse_group_spec("!10.77.0.1,239.1.1.1", tools::spec_user::sender);
   ASSERT_FALSE(send_ex);
   EXPECT_NE(send_ex.error().message().find("mcast-send"), std::string::npos);
+  EXPECT_EQ(send_ex.error().code, std::errc::invalid_argument) << "a spec the sender does not take, not a range";
+  EXPECT_EQ(tools::parse_group_spec("239.1.1.1+").error().message(),
+            "parse group spec \"239.1.1.1+\": Invalid argument: '+' is followed by a count of groups, a decimal "
+            "number 1 to 65536");
   auto past = tools::parse_group_spec("239.255.255.255+2");
   ASSERT_TRUE(past);
   EXPECT_EQ(tools::expand(*past).error().code, errc::not_multicast);
@@ -226,7 +236,12 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   auto specs = tools::expand_spec_files({"239.9.9.9", std::string("@") + path});
   ::unlink(path);
   ASSERT_TRUE(specs) << specs.error().message();
-  EXPECT_EQ(*specs, (std::vector<std::string>{"239.9.9.9", "239.1.1.1:5000", "10.77.0.1,232.1.1.1"}));
+  const std::string file(path);
+  EXPECT_EQ(*specs, (std::vector<tools::spec_text>{
+                        {"239.9.9.9", ""}, {"239.1.1.1:5000", file + ":3"}, {"10.77.0.1,232.1.1.1", file + ":4"}}))
+      << "each line keeps FILE:LINE, counted from 1 with comments and blank lines";
+  EXPECT_EQ((*specs)[1].where("parse group spec"), file + ":3: parse group spec");
+  EXPECT_EQ((*specs)[0].where("parse group spec"), "parse group spec") << "an argument has no origin";
   auto missing = tools::expand_spec_files({"@/nonexistent/specs"});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().input(), "/nonexistent/specs");
@@ -299,7 +314,8 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     const temp_file at_limit(comments);
     auto r = tools::expand_spec_files({at_limit.arg()});
     ASSERT_TRUE(r) << r.error().message();
-    EXPECT_EQ(*r, std::vector<std::string>{"239.1.1.1"});
+    ASSERT_EQ(r->size(), 1u);
+    EXPECT_EQ(r->front().text, "239.1.1.1");
   }
   {
     const temp_file over(comments + "\n");
@@ -313,7 +329,9 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     const temp_file long_line("239.1.1.1\n" + std::string(4096, ' ') + "\n239.1.1.2" + std::string(4087, ' ') + "\n");
     auto r = tools::expand_spec_files({long_line.arg()});
     ASSERT_TRUE(r) << r.error().message();
-    EXPECT_EQ(*r, (std::vector<std::string>{"239.1.1.1", "239.1.1.2"}));
+    ASSERT_EQ(r->size(), 2u);
+    EXPECT_EQ((*r)[0].text, "239.1.1.1");
+    EXPECT_EQ((*r)[1].text, "239.1.1.2");
   }
   {
     const temp_file too_long("239.1.1.1\n239.1.1.2" + std::string(4088, ' ') + "\n");
@@ -346,8 +364,15 @@ TEST(SpecFiles, AnAtLineInAFileIsASpecNotAnotherFile) {
   const temp_file outer(inner.arg() + "\n239.1.1.2\n");
   auto r = tools::expand_spec_files({outer.arg()});
   ASSERT_TRUE(r) << r.error().message();
-  EXPECT_EQ(*r, (std::vector<std::string>{inner.arg(), "239.1.1.2"})) << "not expanded: the spec parser refuses it";
-  EXPECT_FALSE(tools::parse_group_spec(inner.arg()));
+  ASSERT_EQ(r->size(), 2u);
+  EXPECT_EQ((*r)[0].text, inner.arg()) << "not expanded: the spec parser refuses it";
+  EXPECT_EQ((*r)[1].text, "239.1.1.2");
+  const auto nested = tools::parse_group_spec(inner.arg());
+  ASSERT_FALSE(nested);
+  EXPECT_EQ(nested.error().code, std::errc::invalid_argument);
+  EXPECT_NE(nested.error().message().find("@FILE is read only as a spec argument of the command line"),
+            std::string::npos)
+      << nested.error().message() << ": says why, not that it is no IP address";
 }
 
 TEST(GroupSpec, ErrorCodesAreNamesForScripts) {

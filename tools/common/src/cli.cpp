@@ -108,11 +108,16 @@ result<std::string> read_spec_file(const std::string& path) {
 
 }  // namespace
 
-result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args) {
-  std::vector<std::string> out;
+std::string spec_text::where(std::string_view what) const {
+  if (origin.empty()) return std::string(what);
+  return origin + ": " + std::string(what);
+}
+
+result<std::vector<spec_text>> expand_spec_files(const std::vector<std::string>& args) {
+  std::vector<spec_text> out;
   for (const auto& arg : args) {
     if (!arg.starts_with("@")) {
-      out.push_back(arg);
+      out.push_back({arg, {}});
       continue;
     }
     const auto path = arg.substr(1);
@@ -140,7 +145,7 @@ result<std::vector<std::string>> expand_spec_files(const std::vector<std::string
                         .with_hint("more than {number} specs in one file"));
       }
       const auto end = line.find_last_not_of(" \t\r");
-      out.emplace_back(line.substr(start, end - start + 1));
+      out.push_back({std::string(line.substr(start, end - start + 1)), path + ":" + std::to_string(line_number)});
     }
   }
   return out;
@@ -214,6 +219,16 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
       }
     }
     po::notify(vm);
+  } catch (const po::invalid_syntax& e) {
+    // "--name=" with nothing after '=' is a syntax error Boost raises before
+    // it looks the name up: for a name the tool does not have, say so.
+    const auto name = e.get_option_name();
+    const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
+    if (e.kind() == po::invalid_syntax::empty_adjacent_parameter && name.starts_with("--") &&
+        all.find_nothrow(name.substr(2), false) == nullptr) {
+      return tl::unexpected(usage_error{"unrecognised option '" + unescape_percent(name) + "'", "usage", true, json});
+    }
+    return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
   } catch (const std::exception& e) {
     // With --json, scripts read stdout: the error is an event there too.
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();

@@ -12,8 +12,15 @@ namespace {
 
 constexpr std::string_view what = "group spec";
 
-tl::unexpected<error> bad(errc code, std::string_view spec, std::string_view hint) {
+tl::unexpected<error> bad(std::error_code code, std::string_view spec, std::string_view hint) {
   return fail(error(code, "parse", what).with_input(spec).with_hint(hint));
+}
+tl::unexpected<error> bad(errc code, std::string_view spec, std::string_view hint) {
+  return bad(mcnet::make_error_code(code), spec, hint);
+}
+// Text that is not in the spec's syntax (EINVAL), as against a number out of its range.
+tl::unexpected<error> malformed(std::string_view spec, std::string_view hint) {
+  return bad(std::make_error_code(std::errc::invalid_argument), spec, hint);
 }
 
 bool digits(std::string_view s) {
@@ -65,9 +72,15 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
   s.text = std::string(text);
   std::string_view rest = text;
   if (rest.empty()) return bad(errc::invalid_address, text, "empty spec");
+  // @FILE is expanded among the command line's specs only: a line of a file,
+  // a --line or a --line-b value that starts with '@' is not read as a file.
+  if (rest.front() == '@') {
+    return malformed(text, "@FILE is read only as a spec argument of the command line (no nesting, not in --line or "
+                           "--line-b): give the group spec itself");
+  }
 
   if (rest.front() == '!') {
-    if (user == spec_user::sender) return bad(errc::value_out_of_range, text, "mcast-send takes no exclude ('!') specs");
+    if (user == spec_user::sender) return malformed(text, "mcast-send takes no exclude ('!') specs: an exclude filter is for receivers");
     s.mode = filter::exclude;
     rest.remove_prefix(1);
   }
@@ -76,7 +89,8 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     const auto n = rest.substr(plus + 1);
     std::uint32_t count = 0;
     auto [p, ec] = std::from_chars(n.data(), n.data() + n.size(), count);
-    if (!digits(n) || ec != std::errc() || p != n.data() + n.size() || count < 1 || count > 65536) {
+    if (!digits(n)) return malformed(text, "'+' is followed by a count of groups, a decimal number 1 to 65536");
+    if (ec != std::errc() || p != n.data() + n.size() || count < 1 || count > 65536) {
       return bad(errc::value_out_of_range, text, "the count after '+' is 1 to 65536");
     }
     s.count = count;
@@ -164,7 +178,7 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     }
   }
   if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface) {
-    return bad(errc::value_out_of_range, text, "the zone and %interface name different interfaces");
+    return malformed(text, "the zone and %interface name different interfaces");
   }
   const bool no_interface = s.zone.empty() && s.iface.empty() && default_interface.empty();
   if ((s.group.is_link_local_multicast() && s.group.is_v6()) || s.group.is_interface_local_multicast()) {

@@ -51,18 +51,22 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
   // Memberships already planned: a repeat is joined once (the socket plan
   // drops it), and said once per spec, as mcast-send says it.
   std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t, filter, std::optional<core::ip_address>>> planned;
-  for (const auto& text : *texts) {
+  for (const auto& item : *texts) {
+    const auto& text = item.text;
+    // An error about a line of an @FILE names the file and line.
+    const auto spec_error = [&](const error& e) { return out.fail(exit_usage, item.where(e.message()), code_name(e)); };
     auto spec = parse_group_spec(text, spec_user::receiver, s.iface);
-    if (!spec) return out.fail(exit_usage, spec.error());
+    if (!spec) return spec_error(spec.error());
     if ((s.only4 && !spec->group.is_v4()) || (s.only6 && !spec->group.is_v6())) {
-      return out.fail(exit_usage, "parse group spec \"" + text + "\": excluded by " + (s.only4 ? "-4" : "-6"),
+      return out.fail(exit_usage,
+                      item.where("parse group spec \"" + text + "\": excluded by " + (s.only4 ? "-4" : "-6")),
                       "family_mismatch");
     }
     auto groups = expand(*spec);
-    if (!groups) return out.fail(exit_usage, groups.error());
+    if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
     if (!spec->interface_text().empty()) {
-      auto r = resolve_interface(resolve, spec->interface_text(), "group spec \"" + text + "\"", out);
+      auto r = resolve_interface(resolve, spec->interface_text(), item.where("group spec \"" + text + "\""), out);
       if (!r) return r.error();
       iface = *r;
     }
@@ -71,8 +75,8 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
       members.push_back({*spec, {g, spec->port, iface.index, spec->mode, spec->source}, iface});
       if (!planned.emplace(g, spec->port, iface.index, spec->mode, spec->source).second && !repeated) {
         repeated = true;
-        out.warn(fmt::format("{}: {} is given more than once; joining it once", text,
-                             core::endpoint(g, spec->port).to_string()));
+        out.warn(item.where(fmt::format("{}: {} is given more than once; joining it once", text,
+                                        core::endpoint(g, spec->port).to_string())));
       }
     }
     specs.push_back(*spec);

@@ -45,7 +45,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (docs/tools.md, docs/mcast-tools.schema.json)")
       ("csv", po::bool_switch(&s.csv), "CSV on stdout: a header, then a row per stream per report")
       ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
-      ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas (0: summary only)")
+      ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas, 0.01 or more (0: summary only)")
       ("count,c", po::value(&raw.count), "stop after this many datagrams in total (END markers not counted)")
       ("duration,d", po::value(&raw.duration), "seconds to run")
       ("timeout", po::value(&raw.timeout), "exit 2 when nothing arrived in this many seconds")
@@ -79,7 +79,11 @@ std::optional<std::string> check(const recv_settings& s) {
   auto positive = [](double v) { return std::isfinite(v) && v > 0; };
   if (s.only4 && s.only6) return "-4 and -6 exclude each other";
   if (s.json_output && s.csv) return "--json and --csv exclude each other";
-  if (!std::isfinite(s.interval) || s.interval < 0) return fmt::format("--interval {}: seconds, 0 or more", s.interval);
+  // Below 10 ms the reports would be the run's main output and cost (each
+  // one walks every stream); 0 turns them off.
+  if (!std::isfinite(s.interval) || s.interval < 0 || (s.interval > 0 && s.interval < min_interval_s)) {
+    return fmt::format("--interval {}: seconds, 0 (summary only) or {} or more", s.interval, min_interval_s);
+  }
   if (s.count && *s.count < 1) return fmt::format("--count {}: at least 1", *s.count);
   if (s.duration && !positive(*s.duration)) return fmt::format("--duration {}: seconds, more than 0", *s.duration);
   if (s.timeout && !positive(*s.timeout)) return fmt::format("--timeout {}: seconds, more than 0", *s.timeout);

@@ -79,7 +79,7 @@ result<rate> parse_rate(std::string_view text) {
     return fail(error(code, "parse", "rate").with_input(text).with_hint(hint));
   };
   constexpr std::string_view forms =
-      "a rate is a positive number, an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps (datagrams), "
+      "a rate is a positive decimal number (an exponent may follow: 1e3), an optional k, M or G (10^3, 10^6, 10^9) and a unit: pps (datagrams), "
       "bps, b/s or bit/s (payload bits), Bps or B/s (payload bytes) per second; like 10000pps, 5Mbps, 5MBps";
   // The unit, matched exactly: 'b' is bits and 'B' bytes, so a unit whose
   // case hides which (BPS) is refused rather than guessed.

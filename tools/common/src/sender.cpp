@@ -45,20 +45,23 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     default_iface = *r;
   }
   std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
-  for (const auto& text : *texts) {
+  for (const auto& item : *texts) {
+    const auto& text = item.text;
+    // An error about a line of an @FILE names the file and line.
+    const auto spec_error = [&](const error& e) { return out.fail(exit_usage, item.where(e.message()), code_name(e)); };
     auto spec = parse_group_spec(text, spec_user::sender, s.iface);
-    if (!spec) return out.fail(exit_usage, spec.error());
+    if (!spec) return spec_error(spec.error());
     auto groups = expand(*spec);
-    if (!groups) return out.fail(exit_usage, groups.error());
+    if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
     if (!spec->interface_text().empty()) {
-      auto r = resolve_interface(resolve, spec->interface_text(), "group spec \"" + text + "\"", out);
+      auto r = resolve_interface(resolve, spec->interface_text(), item.where("group spec \"" + text + "\""), out);
       if (!r) return r.error();
       iface = *r;
     }
     for (const auto& g : *groups) {
       if (!seen.insert({g, spec->port, spec->source.value_or(core::ip_address{}), iface.index}).second) {
-        out.warn(core::endpoint(g, spec->port).to_string() + " is given more than once; sending to it once");
+        out.warn(item.where(core::endpoint(g, spec->port).to_string() + " is given more than once; sending to it once"));
         continue;
       }
       send_target t;

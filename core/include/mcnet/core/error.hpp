@@ -63,7 +63,7 @@ enum class errc : int {
 /// `code` is the errno (system category) for kernel failures and an
 /// `mcnet::errc` otherwise, so `err.code == std::errc::no_buffer_space` works.
 /// `op` and `what` are static strings: the operation ("setsockopt", "parse")
-/// and its object (the option's kernel spelling, "ip_address"). A small fixed
+/// and its object (the option's kernel spelling, "IP address"). A small fixed
 /// payload (input text, address, source, interface index, number, hint) feeds
 /// `message()`; nothing here allocates.
 class error {
@@ -73,7 +73,7 @@ class error {
 
   std::error_code code;   ///< the errno (system category) or errc (mcnet category)
   std::string_view op;    ///< static: "setsockopt", "bind", "parse"
-  std::string_view what;  ///< static: "SO_RCVBUF", "ip_address"
+  std::string_view what;  ///< static: "SO_RCVBUF", "IP address"
 
   /// An empty error (no code, no operation, no object).
   error() noexcept = default;

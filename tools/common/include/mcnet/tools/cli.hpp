@@ -55,6 +55,17 @@ inline constexpr std::size_t spec_file_max_line = 4096;
 /// The most specs one @FILE holds: 65536, as many as groups `+N` names.
 inline constexpr std::size_t spec_file_max_specs = 65536;
 
+/// One group spec of the command line or of an @FILE, with where it came
+/// from, so that an error about it names the file and line.
+struct spec_text {
+  std::string text;    ///< the spec, spaces around it removed
+  std::string origin;  ///< "FILE:LINE" for a line of an @FILE; empty for an argument
+
+  /// `what` prefixed with the origin ("specs.txt:3: ..."), unchanged for an argument.
+  [[nodiscard]] std::string where(std::string_view what) const;
+  friend bool operator==(const spec_text&, const spec_text&) = default;
+};
+
 /// The specs of the command line, with every `@FILE` replaced by the lines
 /// of FILE (blank lines and lines starting with '#' skipped, spaces, tabs
 /// and a CR around a spec removed). A line of FILE that starts with '@' is
@@ -64,7 +75,8 @@ inline constexpr std::size_t spec_file_max_specs = 65536;
 /// which); EFBIG past spec_file_max_bytes; errc::value_out_of_range for a
 /// line longer than spec_file_max_line (its number given) or more than
 /// spec_file_max_specs specs.
-[[nodiscard]] result<std::vector<std::string>> expand_spec_files(const std::vector<std::string>& args);
+/// Each line's spec keeps its origin, FILE:LINE (lines counted from 1).
+[[nodiscard]] result<std::vector<spec_text>> expand_spec_files(const std::vector<std::string>& args);
 
 /// A command line the tool refuses (exit 1): what it prints.
 struct usage_error {

@@ -22,6 +22,9 @@
 
 namespace mcnet::tools {
 
+/// The shortest --interval, in seconds (10 ms); 0 turns interval reports off.
+inline constexpr double min_interval_s = 0.01;
+
 /// mcast-recv's settings, validated: every value is within its range.
 struct recv_settings {
   std::vector<std::string> specs;  ///< group specs and @FILE, as given
