@@ -160,7 +160,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!(ratio >= 0.0 && ratio <= 1.0)) std::abort();
   for (const auto& [key, s] : table.streams()) {
     tools::totals before{};
-    const auto j = tools::stream_json(key, s, 1.5, tools::interface_json(s.interface_index, "x"));
+    const auto j = tools::stream_json(key, s, tools::interface_json(s.interface_index, "x"));
     (void)tools::stream_delta_json(key, s, before, 0.5, tools::interface_json(0, ""));
     if (tools::csv_row("summary", 1.0, j).empty() || tools::stream_text(j).empty()) std::abort();
     (void)j.dump();

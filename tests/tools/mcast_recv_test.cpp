@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -93,6 +94,43 @@ TEST(NetMcastRecv, IntervalReportsAreDeltas) {
   EXPECT_GE(intervals, 3);
   EXPECT_LE(sum, 300u) << "deltas add up to no more than the total";
   EXPECT_GE(sum, 200u) << "most of the 1.5 s of sending fell inside the reports";
+}
+
+// A sender that starts well after the receiver: its rate is over its own
+// first to last datagram (1,000 pps sent, not the run's average of ~400),
+// in JSON and in text, with the bit rate.
+TEST(NetMcastRecv, ALateSendersRateIsOverItsActivePeriod) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  const std::string group = "239.255.70.9:" + port;
+  for (const bool json_output : {true, false}) {
+    std::vector<std::string> args{"-i", "eth0", "-d", "3", group};
+    if (json_output) args.insert(args.begin(), "--json");
+    auto r = receive_while((*net)[1], args, [&] {
+      std::this_thread::sleep_for(800ms);
+      test::tools::send_from(*net, {0}, {"-i", "eth0", "-c", "1000", "-r", "1000pps", "-s", "125", group});
+    });
+    ASSERT_TRUE(r.status.success()) << r.output;
+    if (json_output) {
+      expect_schema_conform(r.standard_output);
+      const auto events = json_lines(r.output);
+      const auto* summary = find_event(events, "summary");
+      ASSERT_TRUE(summary) << r.output;
+      ASSERT_EQ((*summary)["streams"].size(), 1u) << r.output;
+      const auto& st = (*summary)["streams"][0];
+      EXPECT_EQ(st["packets"], 1000);
+      EXPECT_NEAR(st["rate_pps"].get<double>(), 1000.0, 20.0) << "within 2 % of the rate sent: " << st;
+      EXPECT_NEAR(st["rate_bps"].get<double>(), 1000.0 * 125 * 8, 20'000.0) << st;
+      EXPECT_NEAR(st["rate_span_s"].get<double>(), 0.999, 0.02) << st;
+      EXPECT_GT((*summary)["elapsed_s"].get<double>(), 2.5) << "the receiver ran longer than the sender";
+    } else {
+      // About 1,000 pps and 1 Mbit/s (990 kbit/s or 1.00 Mbit/s), over about 1 s.
+      EXPECT_TRUE(std::regex_search(r.output, std::regex(" 1000 packets 125000 bytes (9[89][0-9]|10[01][0-9]) pps "
+                                                         "(9[89][0-9] kbit/s|1\\.0[0-2] Mbit/s) over (0\\.9|1\\.0)")))
+          << r.output;
+    }
+  }
 }
 
 TEST(NetMcastRecv, SsmIncludeReportsOnlyTheChosenSender) {

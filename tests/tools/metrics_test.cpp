@@ -246,7 +246,7 @@ TEST(Metrics, SeriesOfATableEqualTheSummaryObjects) {
   ASSERT_EQ(set.series().size(), 2u);
   std::size_t i = 0;
   for (const auto& [key, s] : table.streams()) {
-    const auto j = tools::stream_json(key, s, 1.0, tools::interface_json(0, ""));
+    const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
     const auto& m = set.series()[i++];
     EXPECT_EQ(m.labels.source, j["source"]);
     EXPECT_EQ(m.labels.payload, key.foreign ? "raw" : "mcnet");

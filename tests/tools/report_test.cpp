@@ -58,11 +58,12 @@ TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
   t.joined(kGroup, 5000, kT0);
   for (std::uint64_t seq : {0u, 1u, 3u, 2u, 3u}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 50us, 7, 0xb8, 2);
   const auto& [key, s] = *t.streams().begin();
-  const auto j = tools::stream_json(key, s, 2.0, tools::interface_json(2, "eth0"));
+  const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
   EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
   EXPECT_EQ(j["packets"], 5);
-  EXPECT_EQ(j["rate_pps"], 2.5);
-  EXPECT_EQ(j["rate_bps"], 5 * 100 * 8 / 2.0);
+  EXPECT_TRUE(j["rate_pps"].is_null()) << "all five at one instant: no span to divide by";
+  EXPECT_TRUE(j["rate_bps"].is_null());
+  EXPECT_EQ(j["rate_span_s"], 0.0);
   EXPECT_EQ(j["reordered"], 1);
   EXPECT_EQ(j["duplicates"], 1);
   EXPECT_EQ(j["ttl"], 7);
@@ -75,12 +76,64 @@ TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
   EXPECT_EQ(j.begin().key(), "group") << "fields in the order of docs/tools.md";
 }
 
+// A sender that starts late and stops early shows the rate it sent at: the
+// span is its first to its latest datagram, not the receiver's run.
+TEST(Report, SummaryRatesAreOverTheStreamsActivePeriod) {
+  tools::stream_table t;
+  t.joined(kGroup, 5000, kT0);
+  // 1,000 pps for 2 s, starting 3 s after the join: 2,001 datagrams over 2 s.
+  for (std::uint64_t seq = 0; seq <= 2000; ++seq) {
+    const auto at = kT0 + 3s + std::chrono::milliseconds(seq);
+    t.add(kGroup, 5000, kSource, datagram(seq, at), at, 1, 0, 2);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
+  EXPECT_DOUBLE_EQ(j["rate_span_s"].get<double>(), 2.0);
+  EXPECT_DOUBLE_EQ(j["rate_pps"].get<double>(), 1000.0) << "N datagrams span N-1 intervals";
+  EXPECT_DOUBLE_EQ(j["rate_bps"].get<double>(), 1000.0 * 100 * 8);
+  const auto line = tools::stream_text(j);
+  EXPECT_NE(line.find("2001 packets 200100 bytes 1000 pps 800 kbit/s over 2.000 s"), std::string::npos) << line;
+  // One datagram has no rate: null in JSON, "-" in text.
+  tools::stream_table one;
+  one.add(kGroup, 5000, kSource, datagram(0, kT0), kT0, 1, 0, 2);
+  const auto& [k1, s1] = *one.streams().begin();
+  const auto j1 = tools::stream_json(k1, s1, tools::interface_json(2, "eth0"));
+  EXPECT_TRUE(j1["rate_pps"].is_null());
+  EXPECT_NE(tools::stream_text(j1).find("1 packets 100 bytes - pps - bit/s over 0.000 s"), std::string::npos)
+      << tools::stream_text(j1);
+}
+
+TEST(Report, RatesForPeople) {
+  EXPECT_EQ(tools::packet_rate_text(json(1000.0)), "1000 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(10.0)), "10 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(2.5)), "2.5 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(0.25)), "0.250 pps") << "a slow stream is not 0 pps";
+  EXPECT_EQ(tools::packet_rate_text(json(0.0)), "0 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(nullptr)), "- pps");
+  EXPECT_EQ(tools::bit_rate_text(json(800.0)), "800 bit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(64'000.0)), "64.0 kbit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(800'000.0)), "800 kbit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(1.5e6)), "1.50 Mbit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(12.34e9)), "12.3 Gbit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(4.2e12)), "4200 Gbit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(0.5)), "0.50 bit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(nullptr)), "- bit/s");
+  // The unit is chosen after rounding.
+  EXPECT_EQ(tools::bit_rate_text(json(999'999.9)), "1.00 Mbit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(999.4)), "999 bit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(9'996.0)), "10.0 kbit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(99'960.0)), "100 kbit/s");
+  EXPECT_EQ(tools::packet_rate_text(json(9.96)), "10 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(0.9996)), "1.0 pps");
+}
+
 TEST(Report, ForeignStreamHasNullsNotAbsences) {
   tools::stream_table t;
   const std::array<std::byte, 12> iperf_like{};
   t.add(kGroup, 5001, kSource, iperf_like, kT0, -1, -1);
   const auto& [key, s] = *t.streams().begin();
-  const auto j = tools::stream_json(key, s, 1.0, tools::interface_json(0, ""));
+  const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
   EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
   for (const char* k : {"sender_id", "session", "lost", "reordered", "duplicates", "ttl", "tos", "latency_ns",
                         "jitter_ns", "first_packet_ms"}) {
@@ -102,7 +155,8 @@ TEST(Report, IntervalDeltasAndBeforeIsAdvanced) {
   for (std::uint64_t seq = 12; seq < 15; ++seq) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0, 1, 0);
   auto second = tools::stream_delta_json(key, s, before, 0.5, tools::interface_json(2, "eth0"));
   EXPECT_EQ(second["packets"], 3);
-  EXPECT_EQ(second["rate_pps"], 6.0);
+  EXPECT_EQ(second["rate_pps"], 6.0) << "an interval's rates are over the interval";
+  EXPECT_EQ(second["rate_span_s"], 0.5);
   EXPECT_EQ(second["lost"], 2) << "10 and 11 missing so far";
   t.add(kGroup, 5000, kSource, datagram(10, kT0), kT0, 1, 0);
   t.add(kGroup, 5000, kSource, datagram(11, kT0), kT0, 1, 0);
@@ -148,7 +202,7 @@ TEST(Report, CsvRowsLineUpWithTheHeader) {
   const auto names = split(header);
   EXPECT_EQ(names.front(), "event");
   for (const auto& [key, s] : t.streams()) {
-    const auto j = tools::stream_json(key, s, 1.0, tools::interface_json(2, "eth0"));
+    const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
     auto row = tools::csv_row("summary", 1.7e9, j);
     ASSERT_EQ(row.back(), '\n');
     row.pop_back();
@@ -177,7 +231,7 @@ TEST(Report, TextSaysWhatTheJsonSays) {
   tools::stream_table t;
   for (std::uint64_t seq : {0u, 2u}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 10us, 3, 0x28, 2);
   const auto& [key, s] = *t.streams().begin();
-  const auto line = tools::stream_text(tools::stream_json(key, s, 1.0, tools::interface_json(2, "eth0")));
+  const auto line = tools::stream_text(tools::stream_json(key, s, tools::interface_json(2, "eth0")));
   for (const char* part : {"239.255.60.1:5000", "10.77.0.1", "id 9 session 4", "on eth0", "2 packets", "lost 1",
                            "ttl 3", "tos 40", "latency"}) {
     EXPECT_NE(line.find(part), std::string::npos) << part << " in: " << line;
@@ -189,7 +243,7 @@ TEST(Report, TextBracketsIpv6Groups) {
   const auto group = core::ip_address::parse("ff1e::77:1").value();
   t.add(group, 5000, core::ip_address::parse("fd77::1").value(), datagram(0, kT0), kT0, 1, 0, 2);
   const auto& [key, s] = *t.streams().begin();
-  const auto line = tools::stream_text(tools::stream_json(key, s, 1.0, tools::interface_json(2, "eth0")));
+  const auto line = tools::stream_text(tools::stream_json(key, s, tools::interface_json(2, "eth0")));
   EXPECT_NE(line.find("[ff1e::77:1]:5000 from fd77::1"), std::string::npos) << line;
 }
 

@@ -88,7 +88,7 @@ void metric_series_set::add(const json& stream, std::string_view payload, std::o
 metric_series_set collect_series(const stream_table& table, interface_names& names) {
   metric_series_set out;
   for (const auto& [key, s] : table.streams()) {
-    const auto j = stream_json(key, s, 0, interface_json(s.interface_index, names.name(s.interface_index)));
+    const auto j = stream_json(key, s, interface_json(s.interface_index, names.name(s.interface_index)));
     out.add(j, payload_name(key.payload), s.last_packet);
   }
   return out;

@@ -478,7 +478,7 @@ void receive_session::summary() {
   json streams = json::array();
   out_.text("summary:");
   for (const auto& [k, st] : table_.streams()) {
-    auto j = stream_json(k, st, since_start, iface(st.interface_index));
+    auto j = stream_json(k, st, iface(st.interface_index));
     out_.csv(csv_row("summary", t, j));
     out_.text(stream_text(j));
     streams.push_back(std::move(j));

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 
 #include <fmt/format.h>
 
@@ -36,6 +37,12 @@ json or_null(bool known, const json& value) { return known ? value : json(nullpt
 
 double rate(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
 
+// Seconds from the stream's first to its latest datagram (0 for one).
+double active_seconds(const stream& s) {
+  if (!s.first_packet || !s.last_packet || *s.last_packet <= *s.first_packet) return 0;
+  return std::chrono::duration<double>(*s.last_packet - *s.first_packet).count();
+}
+
 json latency_json(const stream_key& k, const stream& s) {
   if (k.payload != payload_kind::mcnet || s.latency.count() == 0) return nullptr;
   return {{"min", s.latency.min()}, {"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)},
@@ -64,13 +71,18 @@ std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   return feed::saturating_sub(clamp(now), clamp(before));
 }
 
-json stream_json(const stream_key& k, const stream& s, double seconds, const json& iface) {
+json stream_json(const stream_key& k, const stream& s, const json& iface) {
   const bool h = k.payload == payload_kind::mcnet;
   const bool mold = k.payload == payload_kind::moldudp64;
   const bool seq = counts_loss(k);
   const auto t = totals_of(k, s);
   const auto* ts = s.mpegts.get();
   const bool raw = k.payload == payload_kind::raw;
+  // N datagrams over the span between the first and the latest: N-1 gaps,
+  // each carrying a datagram of the mean size.
+  const double span = active_seconds(s);
+  const double intervals = s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0;
+  const double bytes_each = s.packets > 0 ? static_cast<double>(s.bytes) / static_cast<double>(s.packets) : 0.0;
   return {{"group", k.group.to_string()},
           {"port", k.port},
           {"source", k.source.to_string()},
@@ -79,8 +91,9 @@ json stream_json(const stream_key& k, const stream& s, double seconds, const jso
           {"interface", iface},
           {"packets", s.packets},
           {"bytes", s.bytes},
-          {"rate_pps", rate(static_cast<double>(s.packets), seconds)},
-          {"rate_bps", rate(static_cast<double>(s.bytes) * 8, seconds)},
+          {"rate_pps", or_null(span > 0, rate(intervals, span))},
+          {"rate_bps", or_null(span > 0, rate(intervals * bytes_each * 8, span))},
+          {"rate_span_s", span},
           {"lost", or_null(seq, t.lost)},
           {"reordered", or_null(seq, t.reordered)},
           {"duplicates", or_null(seq, t.duplicates)},
@@ -103,12 +116,13 @@ json stream_json(const stream_key& k, const stream& s, double seconds, const jso
 }
 
 json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface) {
-  auto j = stream_json(k, s, seconds, iface);
+  auto j = stream_json(k, s, iface);
   const auto now = totals_of(k, s);
   j["packets"] = now.packets - before.packets;
   j["bytes"] = now.bytes - before.bytes;
   j["rate_pps"] = rate(static_cast<double>(now.packets - before.packets), seconds);
   j["rate_bps"] = rate(static_cast<double>(now.bytes - before.bytes) * 8, seconds);
+  j["rate_span_s"] = seconds;
   if (counts_loss(k)) {
     // Lost may shrink when late datagrams fill gaps counted before.
     j["lost"] = lost_delta(now.lost, before.lost);
@@ -187,9 +201,9 @@ constexpr std::array<const char*, 21> columns{
     "packets",  "bytes",    "rate_pps",  "rate_bps",       "lost",           "reordered",      "duplicates",
     "ttl",      "tos",      "latency_min_ns", "latency_p50_ns", "latency_p99_ns", "latency_max_ns", "jitter_ns"};
 // Appended after first_packet_ms (older scripts read the columns before by position).
-constexpr std::array<const char*, 11> payload_columns{"payload",   "messages",    "heartbeats", "end_of_session",
+constexpr std::array<const char*, 12> payload_columns{"payload",   "messages",    "heartbeats", "end_of_session",
                                                       "ssrc",      "cc_errors",   "sync_errors", "pids",
-                                                      "malformed", "jumps",       "restarts"};
+                                                      "malformed", "jumps",       "restarts",    "rate_span_s"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -253,6 +267,32 @@ std::string identity(const json& s, const std::string& payload) {
 
 }  // namespace
 
+std::string packet_rate_text(const json& pps) {
+  if (pps.is_null()) return "- pps";
+  const double v = pps.get<double>();
+  // Whole datagrams from 10 a second up; slower streams keep what matters.
+  if (v >= 9.95 || v == 0) return fmt::format("{:.0f} pps", v);
+  if (v >= 0.9995) return fmt::format("{:.1f} pps", v);
+  return fmt::format("{:.3f} pps", v);
+}
+
+std::string bit_rate_text(const json& bps) {
+  if (bps.is_null()) return "- bit/s";
+  double v = bps.get<double>();
+  constexpr std::array<const char*, 4> units{"bit/s", "kbit/s", "Mbit/s", "Gbit/s"};
+  std::size_t u = 0;
+  // SI: 1 kbit/s is 1000 bit/s. The unit is chosen after rounding, so
+  // 999,999.9 bit/s reads 1.00 Mbit/s, not 1000 kbit/s.
+  while (v >= 999.5 && u + 1 < units.size()) {
+    v /= 1000;
+    ++u;
+  }
+  // Three significant digits (the thresholds are where rounding adds one).
+  if (v >= 99.95 || v == 0) return fmt::format("{:.0f} {}", v, units[u]);
+  if (v >= 9.995) return fmt::format("{:.1f} {}", v, units[u]);
+  return fmt::format("{:.2f} {}", v, units[u]);
+}
+
 std::string stream_text(const json& s) {
   auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : json_text(v); };
   const auto payload = s["payload"].get<std::string>();
@@ -260,10 +300,10 @@ std::string stream_text(const json& s) {
   const auto group = text(s["group"]);
   const auto where = group.find(':') == std::string::npos ? group + ":" + text(s["port"])
                                                           : "[" + group + "]:" + text(s["port"]);
-  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {:.0f} pps", where, text(s["source"]),
-                                 identity(s, payload),
-                                 text(s["interface"]["name"]), text(s["packets"]), text(s["bytes"]),
-                                 s["rate_pps"].get<double>());
+  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {} {} over {:.3f} s", where,
+                                 text(s["source"]), identity(s, payload), text(s["interface"]["name"]),
+                                 text(s["packets"]), text(s["bytes"]), packet_rate_text(s["rate_pps"]),
+                                 bit_rate_text(s["rate_bps"]), s["rate_span_s"].get<double>());
   if (counted) {
     line += fmt::format("  lost {} reordered {} duplicates {}", text(s["lost"]), text(s["reordered"]),
                         text(s["duplicates"]));

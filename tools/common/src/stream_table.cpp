@@ -203,6 +203,7 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
                          int tos, std::uint32_t interface_index) {
   if (interface_index != 0) s.interface_index = interface_index;
   if (s.packets == 0) {
+    s.first_packet = arrival;
     if (auto j = joins_.find({key.group, key.port}); j != joins_.end()) {
       s.first_packet_ms = static_cast<double>(feed::saturating_sub(arrival.time_since_epoch().count(),
                                                                    j->second.time_since_epoch().count())) / 1e6;

@@ -33,12 +33,17 @@ class interface_names {
 /// {"name", "index"}; both null for index 0 (unknown / the kernel's choice).
 [[nodiscard]] nlohmann::ordered_json interface_json(std::uint32_t index, const std::string& name);
 
-/// A stream's totals since it began, over `seconds` (rates).
-[[nodiscard]] nlohmann::ordered_json stream_json(const stream_key& key, const stream& s, double seconds,
-                                         const nlohmann::ordered_json& iface);
+/// A stream's totals since it began. Its rates are over its active period,
+/// from its first to its latest datagram (`rate_span_s`), not over the
+/// receiver's run: a sender that starts late or stops early shows the rate
+/// it sent at. N datagrams span N-1 intervals, so the rates are (N-1) over
+/// the span, and null when the span is 0 (one datagram).
+[[nodiscard]] nlohmann::ordered_json stream_json(const stream_key& key, const stream& s,
+                                                 const nlohmann::ordered_json& iface);
 
-/// A stream's counters since `before` (an interval report), over `seconds`.
-/// `before` is updated to the stream's current totals.
+/// A stream's counters since `before` (an interval report), the rates over
+/// the interval's `seconds` (`rate_span_s`). `before` is updated to the
+/// stream's current totals.
 [[nodiscard]] nlohmann::ordered_json stream_delta_json(const stream_key& key, const stream& s, totals& before, double seconds,
                                                const nlohmann::ordered_json& iface);
 
@@ -70,6 +75,12 @@ struct packet_view {
 /// (`event` is "interval" or "summary"). Nulls are empty cells.
 [[nodiscard]] std::string csv_header();
 [[nodiscard]] std::string csv_row(const char* event, double time, const nlohmann::ordered_json& stream);
+
+/// A rate for people: "1000 pps", "2.5 pps", "0.250 pps"; "- pps" for null.
+[[nodiscard]] std::string packet_rate_text(const nlohmann::ordered_json& pps);
+/// A bit rate with SI units, three significant digits: "800 kbit/s",
+/// "1.50 Mbit/s", "12.3 Gbit/s"; "- bit/s" for null.
+[[nodiscard]] std::string bit_rate_text(const nlohmann::ordered_json& bps);
 
 /// A stream object of a report as one line of text.
 [[nodiscard]] std::string stream_text(const nlohmann::ordered_json& stream);

@@ -85,6 +85,7 @@ struct stream {
   std::unique_ptr<mpegts_state> mpegts;
   // raw
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
+  std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
   std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
 };
 
