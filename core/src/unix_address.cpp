@@ -44,12 +44,12 @@ bool needs_escape(unsigned char c) noexcept { return c < 0x20 || c >= 0x7f; }
 
 result<unix_address> unix_address::path(std::string_view path) noexcept {
   if (path.empty()) {
-    return fail(error(errc::invalid_address, "unix_address", "path")
+    return fail(error::from_errno(EINVAL, "path", "unix_address")
                     .with_hint("a path name is not empty (an unnamed address is unix_address())"));
   }
-  if (path.size() > max_path_length) return fail(too_long("unix_address", path, path.size(), false));
+  if (path.size() > max_path_length) return fail(too_long("path", path, path.size(), false));
   if (path.find('\0') != std::string_view::npos) {
-    return fail(error(errc::invalid_address, "unix_address", "path")
+    return fail(error::from_errno(EINVAL, "path", "unix_address")
                     .with_input(path)
                     .with_hint("a path name holds no NUL byte (the kernel would end it there)"));
   }
@@ -57,13 +57,13 @@ result<unix_address> unix_address::path(std::string_view path) noexcept {
 }
 
 result<unix_address> unix_address::abstract(std::string_view name) noexcept {
-  if (name.size() > max_abstract_length) return fail(too_long("unix_address", name, name.size(), true));
+  if (name.size() > max_abstract_length) return fail(too_long("abstract", name, name.size(), true));
   return unix_address(kind::abstract, name);
 }
 
 result<unix_address> unix_address::parse(std::string_view text) noexcept {
   const auto bad = [&](std::string_view hint) {
-    return fail(error(errc::invalid_address, "parse", "unix_address").with_input(text).with_hint(hint));
+    return fail(error::from_errno(EINVAL, "parse", "unix_address").with_input(text).with_hint(hint));
   };
   if (text.empty()) return bad("empty: a path, @abstract-name, or * for unnamed");
   if (text == "*") return unix_address();
@@ -96,7 +96,7 @@ result<unix_address> unix_address::parse(std::string_view text) noexcept {
 
 result<unix_address> unix_address::from_sockaddr(const sockaddr* sa, socklen_t length) noexcept {
   if (length < sizeof(sa_family_t) || length > sizeof(sockaddr_un)) {
-    return fail(error(errc::invalid_address, "from_sockaddr", "sockaddr_un")
+    return fail(error::from_errno(EINVAL, "from_sockaddr", "sockaddr_un")
                     .with_number(length)
                     .with_hint("an AF_UNIX address is 2 to 110 bytes long"));
   }

@@ -234,6 +234,11 @@ result<socket> accept_unix(socket_ref listener, wait_policy wait, unix_address* 
   socklen_t length = 0;
   unique_fd accepted;
   auto r = with_wait(listener, true, wait, "accept", [&]() noexcept -> long {
+    // accept4 has no MSG_DONTWAIT: on a blocking listener it is called only
+    // once poll says a connection is queued.
+    if (auto ready = wait_readable(listener, wait_policy::nonblocking()); !ready) {
+      return ready.error().code == errc::would_block ? -EAGAIN : -ready.error().code.value();
+    }
     auto fd = sys::accept(listener.native_handle(), name, length, nonblocking);
     if (fd) {
       accepted = std::move(*fd);

@@ -62,7 +62,9 @@ class unix_address {
   /// A path name (relative or absolute; taken as given, not resolved).
   /// Errors: ENAMETOOLONG (`std::errc::filename_too_long`) for more than
   /// `max_path_length` bytes, with the length as the error's number;
-  /// errc::invalid_address for an empty path or one holding a NUL byte.
+  /// EINVAL (`std::errc::invalid_argument`) for an empty path or one
+  /// holding a NUL byte (not errc::invalid_address, which means "not an IP
+  /// address").
   [[nodiscard]] static result<unix_address> path(std::string_view path) noexcept;
 
   /// An abstract name: `name` is what follows the leading NUL (no NUL
@@ -75,15 +77,15 @@ class unix_address {
   /// `\\` stands for a backslash and `\xHH` (two hex digits) for any byte,
   /// so every address has a text form (a path that starts with '@' or is
   /// "*" is written with that byte escaped: "\x40x", "\x2a").
-  /// Errors: errc::invalid_address (empty text, a bad escape, a NUL in a
-  /// path), ENAMETOOLONG, each naming the input.
+  /// Errors: EINVAL (empty text, a bad escape, a NUL in a path),
+  /// ENAMETOOLONG, each naming the input.
   [[nodiscard]] static result<unix_address> parse(std::string_view text) noexcept;
 
   /// Read a `sockaddr_un` of `length` bytes (what getsockname(2),
   /// getpeername(2), accept(2) or recvfrom(2) returned). A path ends at its
   /// first NUL or at `length`; an abstract name is exactly the bytes
   /// `length` covers. Errors: errc::family_mismatch when `sa_family` is not
-  /// AF_UNIX; errc::invalid_address when `length` is shorter than the
+  /// AF_UNIX; EINVAL when `length` is shorter than the
   /// family or longer than `sockaddr_un`; ENAMETOOLONG for a path of 108
   /// bytes without NUL (the kernel accepts it; this type cannot hold it).
   [[nodiscard]] static result<unix_address> from_sockaddr(const sockaddr* sa, socklen_t length) noexcept;

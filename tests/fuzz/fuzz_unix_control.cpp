@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Fuzz the SCM_RIGHTS / SCM_CREDENTIALS decoder with arbitrary bytes: it
+// must never read outside the buffer, and must count exactly the
+// descriptor numbers of the SCM_RIGHTS entries cmsg_view walks. (The
+// non-owning decoder: take_descriptors would close the random numbers.)
+
+#include <sys/socket.h>
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include <mcnet/core/control.hpp>
+
+#include "fuzz_input.hpp"
+
+namespace core = mcnet::core;
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
+  std::array<int, 4> numbers{};
+  auto decoded = core::decode_unix_control(bytes, numbers);
+  core::cmsg_view view(bytes);
+  std::size_t ints = 0;
+  bool well_formed = true;
+  for (std::size_t guard = 0; guard <= size; ++guard) {
+    auto e = view.next();
+    if (!e) {
+      well_formed = false;
+      break;
+    }
+    if (!*e) break;
+    if ((*e)->level == SOL_SOCKET && (*e)->type == SCM_RIGHTS) ints += (*e)->data.size() / sizeof(int);
+  }
+  if (decoded) {
+    mcnet::fuzz::check(well_formed && decoded->fds == ints);
+  } else {
+    mcnet::fuzz::check(!well_formed || decoded.error().what != "cmsghdr");
+  }
+  return 0;
+}
