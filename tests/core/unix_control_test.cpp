@@ -19,6 +19,8 @@
 
 #include <mcnet/core/control.hpp>
 
+#include "../fuzz/cmsg_walk.hpp"
+
 namespace core = mcnet::core;
 using mcnet::errc;
 
@@ -168,18 +170,10 @@ TEST(UnixControl, RandomBytesThroughTheRightsDecoder) {
     }
     std::array<int, 4> numbers{};
     auto d = core::decode_unix_control(bytes, numbers);
-    core::cmsg_view view(bytes);
     std::size_t ints = 0;
-    bool well_formed = true;
-    for (std::size_t guard = 0; guard <= bytes.size(); ++guard) {
-      auto e = view.next();
-      if (!e) {
-        well_formed = false;
-        break;
-      }
-      if (!*e) break;
-      if ((*e)->level == SOL_SOCKET && (*e)->type == SCM_RIGHTS) ints += (*e)->data.size() / sizeof(int);
-    }
+    const bool well_formed = mcnet::fuzz::walk_cmsgs(bytes, [&](const core::cmsg_entry& e) {
+      if (e.level == SOL_SOCKET && e.type == SCM_RIGHTS) ints += e.data.size() / sizeof(int);
+    });
     if (d) {
       EXPECT_TRUE(well_formed) << i;
       EXPECT_EQ(d->fds, ints) << i;

@@ -356,23 +356,32 @@ TEST_F(UnixSocket, ScmRightsBothWaysLeaksNothing) {
   EXPECT_EQ(open_descriptors(), fds_before_);
 }
 
+// A socketpair of `type` whose first end has sent `payload` with three
+// descriptors (ends of `p`), queued on the second end.
+std::pair<core::socket, core::socket> three_descriptors_queued(int type, const pipe_pair& p, std::string_view payload) {
+  auto pair = core::socketpair(type);
+  EXPECT_TRUE(pair);
+  if (!pair) return {};
+  const int fds[] = {p.write.get(), p.read.get(), p.write.get()};
+  EXPECT_TRUE(core::send_with_fds(pair->first, bytes_of(payload), fds));
+  return std::move(*pair);
+}
+
 TEST_F(UnixSocket, DescriptorsBeyondTheCallersRoomAreClosedAndCounted) {
   {
-    auto pair = core::socketpair(SOCK_DGRAM);
-    ASSERT_TRUE(pair);
     pipe_pair p;
-    const int fds[] = {p.write.get(), p.write.get(), p.read.get()};
-    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("3"), fds));
+    auto pair = three_descriptors_queued(SOCK_DGRAM, p, "3");
     std::array<std::byte, 8> buf;
     std::array<core::unique_fd, 1> got;
-    auto r = core::receive_with_fds(pair->second, buf, got, core::wait_policy::deadline(1s));
+    auto r = core::receive_with_fds(pair.second, buf, got, core::wait_policy::deadline(1s));
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_EQ(r->fds, 1u);
     EXPECT_EQ(r->fds_closed, 2u);
     EXPECT_TRUE(got[0]);
     // A receive with no room at all (receive_from) closes them all.
-    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("3"), fds));
-    r = core::receive_from(pair->second, buf, core::wait_policy::deadline(1s));
+    const int fds[] = {p.write.get(), p.read.get(), p.write.get()};
+    ASSERT_TRUE(core::send_with_fds(pair.first, bytes_of("3"), fds));
+    r = core::receive_from(pair.second, buf, core::wait_policy::deadline(1s));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->fds, 0u);
     EXPECT_EQ(r->fds_closed, 3u);
@@ -382,16 +391,14 @@ TEST_F(UnixSocket, DescriptorsBeyondTheCallersRoomAreClosedAndCounted) {
 
 TEST_F(UnixSocket, TruncatedControlClosesWhatArrivedAndFails) {
   {
-    auto pair = core::socketpair(SOCK_STREAM);
-    ASSERT_TRUE(pair);
     pipe_pair p;
-    const int fds[] = {p.write.get(), p.read.get(), p.write.get()};
-    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("xyz"), fds));
+    auto pair = three_descriptors_queued(SOCK_STREAM, p, "xyz");
     std::array<std::byte, 8> buf;
     std::array<core::unique_fd, 4> got;
-    // Room for one descriptor: the kernel installs one and sets MSG_CTRUNC.
+    // Room for two descriptors (CMSG_SPACE rounds 4 bytes up to 8): the
+    // kernel installs two of the three, drops the third and sets MSG_CTRUNC.
     alignas(cmsghdr) std::array<std::byte, CMSG_SPACE(sizeof(int))> small;
-    auto r = core::receive_with_fds(pair->second, buf, got, core::wait_policy::deadline(1s), small);
+    auto r = core::receive_with_fds(pair.second, buf, got, core::wait_policy::deadline(1s), small);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, errc::truncated_control_message);
     EXPECT_EQ(r.error().number(), 3);  // the payload bytes that came with them

@@ -14,6 +14,7 @@
 
 #include <mcnet/core/control.hpp>
 
+#include "cmsg_walk.hpp"
 #include "fuzz_input.hpp"
 
 namespace core = mcnet::core;
@@ -22,18 +23,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   std::array<int, 4> numbers{};
   auto decoded = core::decode_unix_control(bytes, numbers);
-  core::cmsg_view view(bytes);
   std::size_t ints = 0;
-  bool well_formed = true;
-  for (std::size_t guard = 0; guard <= size; ++guard) {
-    auto e = view.next();
-    if (!e) {
-      well_formed = false;
-      break;
-    }
-    if (!*e) break;
-    if ((*e)->level == SOL_SOCKET && (*e)->type == SCM_RIGHTS) ints += (*e)->data.size() / sizeof(int);
-  }
+  const bool well_formed = mcnet::fuzz::walk_cmsgs(bytes, [&](const core::cmsg_entry& e) {
+    if (e.level == SOL_SOCKET && e.type == SCM_RIGHTS) ints += e.data.size() / sizeof(int);
+  });
   if (decoded) {
     mcnet::fuzz::check(well_formed && decoded->fds == ints);
   } else {
