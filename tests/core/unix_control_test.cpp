@@ -170,10 +170,8 @@ TEST(UnixControl, RandomBytesThroughTheRightsDecoder) {
     }
     std::array<int, 4> numbers{};
     auto d = core::decode_unix_control(bytes, numbers);
-    std::size_t ints = 0;
-    const bool well_formed = mcnet::fuzz::walk_cmsgs(bytes, [&](const core::cmsg_entry& e) {
-      if (e.level == SOL_SOCKET && e.type == SCM_RIGHTS) ints += e.data.size() / sizeof(int);
-    });
+    bool well_formed = false;
+    const std::size_t ints = mcnet::fuzz::rights_numbers(bytes, well_formed);
     if (d) {
       EXPECT_TRUE(well_formed) << i;
       EXPECT_EQ(d->fds, ints) << i;

@@ -452,6 +452,19 @@ TEST_F(UnixSocket, ListenSetupPassesCredentials) {
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->credentials);
   EXPECT_EQ(r->credentials->pid, ::getpid());
+  // A stream listener's accepted sockets inherit SO_PASSCRED.
+  const auto stream_name = fresh_abstract("passcred-stream");
+  auto listener = core::listen_unix(stream_name, {.pass_credentials = true});
+  ASSERT_TRUE(listener);
+  auto dialed = core::dial_unix(stream_name, {}, 1s);
+  ASSERT_TRUE(dialed);
+  auto accepted = core::accept_unix(*listener, core::wait_policy::deadline(1s));
+  ASSERT_TRUE(accepted);
+  ASSERT_TRUE(core::send_with_fds(*dialed, bytes_of("s"), {}));
+  r = core::receive_from(*accepted, buf, core::wait_policy::deadline(1s));
+  ASSERT_TRUE(r);
+  ASSERT_TRUE(r->credentials);
+  EXPECT_EQ(*r->credentials, core::unix_credentials::of_this_process());
 }
 
 TEST_F(UnixSocket, SendRefusesWhatTheKernelWouldMisread) {

@@ -6,6 +6,8 @@
 // random buffers) compare the decoders with: cmsg_view over the bytes,
 // bounded, aborting on an entry outside them.
 
+#include <sys/socket.h>
+
 #include <cstddef>
 #include <cstdlib>
 #include <span>
@@ -29,6 +31,16 @@ bool walk_cmsgs(std::span<const std::byte> bytes, OnEntry&& on_entry) {
     on_entry(**e);
   }
   return true;
+}
+
+/// The descriptor numbers the SCM_RIGHTS entries of `bytes` hold (whole
+/// ints), counted along walk_cmsgs; `well_formed` gets its answer.
+inline std::size_t rights_numbers(std::span<const std::byte> bytes, bool& well_formed) {
+  std::size_t ints = 0;
+  well_formed = walk_cmsgs(bytes, [&](const core::cmsg_entry& e) {
+    if (e.level == SOL_SOCKET && e.type == SCM_RIGHTS) ints += e.data.size() / sizeof(int);
+  });
+  return ints;
 }
 
 }  // namespace mcnet::fuzz

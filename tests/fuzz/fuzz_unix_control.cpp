@@ -23,10 +23,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::span<const std::byte> bytes(reinterpret_cast<const std::byte*>(data), size);
   std::array<int, 4> numbers{};
   auto decoded = core::decode_unix_control(bytes, numbers);
-  std::size_t ints = 0;
-  const bool well_formed = mcnet::fuzz::walk_cmsgs(bytes, [&](const core::cmsg_entry& e) {
-    if (e.level == SOL_SOCKET && e.type == SCM_RIGHTS) ints += e.data.size() / sizeof(int);
-  });
+  bool well_formed = false;
+  const std::size_t ints = mcnet::fuzz::rights_numbers(bytes, well_formed);
   if (decoded) {
     mcnet::fuzz::check(well_formed && decoded->fds == ints);
   } else {

@@ -67,8 +67,9 @@ struct unix_setup {
   /// (`listen_unix`, and `local` of `dial_unix`).
   stale_socket stale = stale_socket::keep;
   /// `SO_PASSCRED`: receive the sender's `SCM_CREDENTIALS` with every
-  /// message (and, on an unbound socket, autobind to an abstract name when
-  /// it sends or connects, unix(7)).
+  /// message; a stream listener's accepted sockets inherit it. (An unbound
+  /// socket with it on autobinds to an abstract name when it sends or
+  /// connects, unix(7).)
   bool pass_credentials = false;
   /// dial_unix: bind here before connecting (a datagram client that wants
   /// replies needs a name).
