@@ -66,8 +66,10 @@ TEST(UnixControl, WriterRefusesWhatSendmsgWould) {
   EXPECT_EQ(r.error().number(), 254);
   EXPECT_EQ(w.size(), 0u);
   many.pop_back();
-  EXPECT_TRUE(w.append_rights(many));  // 253 fit in max_unix_control_size, with credentials
+  EXPECT_TRUE(w.append_rights(many));  // 253 fit in max_unix_control_size, with credentials and a pidfd
   EXPECT_TRUE(w.append_credentials(core::unix_credentials::of_this_process()));
+  const int pidfd = 0;
+  EXPECT_TRUE(w.append(SOL_SOCKET, 0x04 /* SCM_PIDFD */, pidfd));
   EXPECT_EQ(w.size(), core::max_unix_control_size);
   std::array<std::byte, CMSG_SPACE(sizeof(int))> small;
   core::cmsg_writer tiny(small);
@@ -137,6 +139,29 @@ TEST(UnixControl, ShortCredentialsDoNotHideLaterDescriptors) {
   std::array<core::unique_fd, 1> out;
   EXPECT_FALSE(core::take_descriptors(w.written(), out));
   EXPECT_FALSE(out[0]);
+  EXPECT_FALSE(is_open(fds[0]));
+}
+
+TEST(UnixControl, APidfdIsClosedNotHandedOut) {
+  // SO_PASSPIDFD (Linux 6.5) makes the kernel install a pidfd with each
+  // message; take_descriptors closes it and counts it.
+  auto fds = fresh_descriptors(2);
+  core::control_buffer buffer;
+  core::cmsg_writer w(buffer.span());
+  ASSERT_TRUE(w.append(SOL_SOCKET, 0x04 /* SCM_PIDFD */, fds[0]));
+  ASSERT_TRUE(w.append_rights(std::span<const int>(fds.data() + 1, 1)));
+  std::array<int, 2> numbers{-1, -1};
+  auto d = core::decode_unix_control(w.written(), numbers);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->fds, 1u);  // the SCM_RIGHTS one only
+  EXPECT_EQ(numbers[0], fds[1]);
+  std::array<core::unique_fd, 2> out;
+  auto t = core::take_descriptors(w.written(), out);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->stored, 1u);
+  EXPECT_EQ(t->closed, 1u);
+  EXPECT_EQ(out[0].get(), fds[1]);
+  EXPECT_FALSE(out[1]);
   EXPECT_FALSE(is_open(fds[0]));
 }
 

@@ -206,11 +206,13 @@ class cmsg_writer {
 };
 
 /// Control space that holds what a Unix socket can deliver with one
-/// message: an `SCM_RIGHTS` with `max_fds_per_message` descriptors and an
-/// `SCM_CREDENTIALS`. Receiving into this much, a descriptor is never cut
-/// by MSG_CTRUNC (unless other options, SO_PASSSEC, add messages).
-inline constexpr std::size_t max_unix_control_size =
-    detail::space(max_fds_per_message * sizeof(int)) + detail::space(sizeof(unix_credentials));
+/// message: an `SCM_RIGHTS` with `max_fds_per_message` descriptors, an
+/// `SCM_CREDENTIALS` (`SO_PASSCRED`) and an `SCM_PIDFD` (`SO_PASSPIDFD`).
+/// Receiving into this much, a descriptor is never cut by MSG_CTRUNC
+/// (unless `SO_PASSSEC` adds a security label of its own).
+inline constexpr std::size_t max_unix_control_size = detail::space(max_fds_per_message * sizeof(int)) +
+                                                     detail::space(sizeof(unix_credentials)) +
+                                                     detail::space(sizeof(int));
 
 /// What the `SOL_SOCKET` messages of a Unix socket said (`decode_unix_control`).
 struct unix_control {
@@ -245,8 +247,7 @@ struct taken_descriptors {
 /// came (what those entries held is closed), the others are closed and
 /// counted, so none leaks whatever the caller does next. Only for bytes the
 /// kernel wrote: the numbers are closed. Errors: as `decode_unix_control`;
-/// every descriptor found before the bad entry is then closed, so none
-/// stays in `fds_out`.
+/// every descriptor found is then closed, so none stays in `fds_out`.
 [[nodiscard]] result<taken_descriptors> take_descriptors(std::span<const std::byte> control,
                                                         std::span<unique_fd> fds_out) noexcept;
 
