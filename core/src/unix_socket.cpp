@@ -158,10 +158,9 @@ result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nano
   const auto us = std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
   const timeval limit{static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)};
   if (auto r = set(s, send_timeout, limit); !r) return r;
-  if (*was_nonblocking) {
-    if (auto r = set_nonblocking(s, false); !r) return r;
-  }
-  auto outcome = connect(s, remote);
+  // From here on the socket's SO_SNDTIMEO and mode are put back whatever happens.
+  auto outcome = *was_nonblocking ? set_nonblocking(s, false) : result<void>{};
+  if (outcome) outcome = connect(s, remote);
   if (!outcome && outcome.error().code == std::errc::resource_unavailable_try_again) {
     auto e = error(errc::timed_out, "connect", "socket");
     with_address(e, remote).with_hint("the listener's backlog stayed full: it is not accepting");

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <array>
@@ -316,6 +317,24 @@ TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, std::errc::no_such_file_or_directory);
   EXPECT_FALSE(refused.error().hint().empty());
+}
+
+TEST_F(UnixSocket, ConnectWithTimeoutPutsTheSocketBackAsItWas) {
+  const auto where = fresh_abstract("restore");
+  auto server = core::listen_unix(where);
+  ASSERT_TRUE(server);
+  auto s = core::socket::open(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK);
+  ASSERT_TRUE(s);
+  const timeval five{5, 0};
+  ASSERT_EQ(::setsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &five, sizeof five), 0);
+  auto r = core::connect(*s, where, 1s);
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_TRUE(core::nonblocking(*s).value());
+  timeval now{};
+  socklen_t length = sizeof now;
+  ASSERT_EQ(::getsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &now, &length), 0);
+  EXPECT_EQ(now.tv_sec, 5);
+  EXPECT_EQ(now.tv_usec, 0);
 }
 
 // Pass a pipe's write end from `from` to `to`, write through the received
