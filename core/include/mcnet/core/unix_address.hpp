@@ -53,7 +53,7 @@ class unix_address {
   static constexpr std::size_t max_path_length = sun_path_size - 1;
   /// The longest abstract name: `sun_path` less the leading NUL (107 bytes).
   static constexpr std::size_t max_abstract_length = sun_path_size - 1;
-  /// Longest text `to_chars` writes: "@" and every byte escaped as \xHH.
+  /// Longest text `to_chars` writes: "@" and every byte escaped as `\xHH`.
   static constexpr std::size_t max_text_length = 1 + 4 * max_abstract_length;
 
   /// The unnamed address.
