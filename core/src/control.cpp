@@ -11,6 +11,7 @@
 #include "decode_control.hpp"
 
 #include <linux/net_tstamp.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <limits>
@@ -43,6 +44,59 @@ struct spelled {
   std::string_view spelling;
   std::size_t min_size;  // bytes the payload must have
 };
+
+// SCM_PIDFD (include/linux/socket.h, Linux 6.5): a pidfd the kernel
+// installs for SO_PASSPIDFD. Older user-space headers lack the name.
+constexpr int scm_pidfd = 0x04;
+
+static_assert(sizeof(unix_credentials) == sizeof(ucred), "unix_credentials is struct ucred's layout");
+
+// The walk behind decode_unix_control and take_descriptors: calls
+// `on_fd(int)` for every descriptor number of each SCM_RIGHTS message in
+// order and `on_pidfd(int)` for an SCM_PIDFD, and stores SCM_CREDENTIALS
+// in `credentials`. The whole ints of a payload are handed over before its
+// size is checked, so no descriptor the kernel installed is ever skipped.
+template <class OnFd, class OnPidfd>
+result<void> walk_unix_control(std::span<const std::byte> control, OnFd&& on_fd, OnPidfd&& on_pidfd,
+                               std::optional<unix_credentials>& credentials) noexcept {
+  // A bad payload is reported, but the walk goes on while the headers hold,
+  // so that descriptors after it are still handed over (MSG_CTRUNC can cut
+  // SCM_CREDENTIALS, which the kernel writes before SCM_RIGHTS).
+  std::optional<detail::control_failure> first_failure;
+  const auto bad_payload = [&](std::string_view what, std::size_t size, std::string_view hint) noexcept {
+    if (!first_failure) first_failure = detail::control_failure{what, static_cast<std::int64_t>(size), hint};
+  };
+  cmsg_view view(control);
+  while (true) {
+    auto next = view.next();
+    if (!next) return fail(next.error());
+    if (!*next) break;
+    const cmsg_entry& e = **next;
+    if (e.level != SOL_SOCKET) continue;
+    if (e.type == SCM_RIGHTS || e.type == scm_pidfd) {
+      for (std::size_t i = 0; i + sizeof(int) <= e.data.size(); i += sizeof(int)) {
+        const int fd = load<int>(e.data.subspan(i));
+        if (e.type == SCM_RIGHTS) {
+          on_fd(fd);
+        } else {
+          on_pidfd(fd);
+        }
+      }
+      if (e.data.size() % sizeof(int) != 0 || (e.type == scm_pidfd && e.data.size() != sizeof(int))) {
+        bad_payload(e.type == SCM_RIGHTS ? "SCM_RIGHTS" : "SCM_PIDFD", e.data.size(),
+                    "the payload is not a whole number of descriptors");
+      }
+    } else if (e.type == SCM_CREDENTIALS) {
+      if (e.data.size() < sizeof(unix_credentials)) {
+        bad_payload("SCM_CREDENTIALS", e.data.size(), "the payload is shorter than struct ucred (MSG_CTRUNC?)");
+      } else {
+        credentials = load<unix_credentials>(e.data);
+      }
+    }
+  }
+  if (first_failure) return fail(first_failure->to_error());
+  return {};
+}
 
 }  // namespace
 
@@ -244,6 +298,59 @@ result<void> cmsg_writer::append(int level, int type, std::span<const std::byte>
   std::memcpy(at + header_size, payload.data(), payload.size());
   used_ += need;
   return {};
+}
+
+result<void> cmsg_writer::append_rights(std::span<const int> fds) noexcept {
+  if (fds.empty() || fds.size() > max_fds_per_message) {
+    return fail(error(errc::value_out_of_range, "append", "SCM_RIGHTS")
+                    .with_number(static_cast<std::int64_t>(fds.size()))
+                    .with_hint("an SCM_RIGHTS message carries 1 to 253 descriptors (SCM_MAX_FD): it has {number}"));
+  }
+  return append(SOL_SOCKET, SCM_RIGHTS, std::as_bytes(fds));
+}
+
+result<void> cmsg_writer::append_credentials(const unix_credentials& credentials) noexcept {
+  return append(SOL_SOCKET, SCM_CREDENTIALS, credentials);
+}
+
+unix_credentials unix_credentials::of_this_process() noexcept { return {::getpid(), ::getuid(), ::getgid()}; }
+
+result<unix_control> decode_unix_control(std::span<const std::byte> control, std::span<int> numbers) noexcept {
+  unix_control out;
+  auto walked = walk_unix_control(
+      control,
+      [&](int fd) noexcept {
+        if (out.fds < numbers.size()) numbers[out.fds] = fd;
+        ++out.fds;
+      },
+      [](int) noexcept {}, out.credentials);
+  if (!walked) return fail(walked.error());
+  return out;
+}
+
+result<taken_descriptors> take_descriptors(std::span<const std::byte> control, std::span<unique_fd> fds_out) noexcept {
+  taken_descriptors out;
+  // Each descriptor is owned from the moment it is seen: in the caller's
+  // span, or closed at once.
+  const auto close_now = [&](int fd) noexcept {
+    unique_fd(fd).reset();
+    ++out.closed;
+  };
+  auto walked = walk_unix_control(
+      control,
+      [&](int fd) noexcept {
+        if (out.stored < fds_out.size()) {
+          fds_out[out.stored++].reset(fd);
+        } else {
+          close_now(fd);
+        }
+      },
+      close_now, out.credentials);
+  if (!walked) {
+    for (std::size_t i = 0; i < out.stored; ++i) fds_out[i].reset();
+    return fail(walked.error());
+  }
+  return out;
 }
 
 }  // namespace mcnet::core

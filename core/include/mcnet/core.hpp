@@ -49,6 +49,12 @@
 ///                 << m.info.destination.to_string() << '\n';
 /// @endcode
 ///
+/// - Unix sockets (unix_socket.hpp): `core::unix_address` (path, abstract
+///   `@name`, unnamed), `core::listen_unix`, `core::dial_unix`,
+///   `core::accept_unix`, `core::socketpair`, and descriptor passing in
+///   which every received descriptor is owned or closed
+///   (`core::receive_with_fds`, `core::send_with_fds`; docs/sockets.md).
+///
 /// Receive buffers, with the clamp explained:
 /// @code
 ///   auto grant = core::set_receive_buffer(*s, 8 << 20);
@@ -75,3 +81,5 @@
 #include <mcnet/core/sockopt.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
+#include <mcnet/core/unix_address.hpp>
+#include <mcnet/core/unix_socket.hpp>

@@ -6,8 +6,11 @@
 /// Control messages (ancillary data, cmsg(3)): a buffer sized at compile
 /// time for every message mcnet can enable, a checked view over received
 /// `cmsghdr`s, a decoder into `packet_info`, and a writer for sending.
-/// Nothing here allocates or throws.
+/// The Unix-socket messages (`SCM_RIGHTS`, `SCM_CREDENTIALS`, unix(7)) have
+/// a writer and a decoder of their own: received descriptors come back
+/// owned (`take_descriptors`). Nothing here allocates or throws.
 
+#include <sys/types.h>
 #include <time.h>
 
 #include <linux/errqueue.h>
@@ -26,6 +29,7 @@
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/ip_address.hpp>
+#include <mcnet/core/unique_fd.hpp>
 
 namespace mcnet::core {
 
@@ -139,6 +143,27 @@ class cmsg_view {
 /// header is malformed; what was decoded before it stays in `out`.
 [[nodiscard]] result<void> decode_control(std::span<const std::byte> control, cmsg wanted, packet_info& out) noexcept;
 
+/// The most descriptors one `SCM_RIGHTS` message carries: the kernel's
+/// `SCM_MAX_FD` (include/net/scm.h, not in the user-space headers). A
+/// sendmsg(2) with more fails with EINVAL.
+inline constexpr std::size_t max_fds_per_message = 253;
+
+/// What an `SCM_CREDENTIALS` message carries (`struct ucred`, unix(7)): a
+/// process id, user id and group id. Received only on a socket with
+/// `SO_PASSCRED` on, where the kernel attaches them to every message (the
+/// sender's real ones when it sent none).
+struct unix_credentials {
+  pid_t pid = 0;  ///< process id
+  uid_t uid = 0;  ///< user id
+  gid_t gid = 0;  ///< group id
+
+  /// getpid(2), getuid(2), getgid(2): what an unprivileged sender may send.
+  [[nodiscard]] static unix_credentials of_this_process() noexcept;
+
+  /// Equal when pid, uid and gid are.
+  friend constexpr bool operator==(const unix_credentials&, const unix_credentials&) noexcept = default;
+};
+
 /// Appends control messages to a caller-owned buffer for sendmsg.
 class cmsg_writer {
  public:
@@ -156,6 +181,20 @@ class cmsg_writer {
     return append(level, type, std::span<const std::byte>(std::as_bytes(std::span<const T, 1>(&value, 1))));
   }
 
+  /// Append an `SCM_RIGHTS` message carrying `fds` (unix(7)): the receiver
+  /// gets duplicates of them; they stay open and the caller's here. Errors:
+  /// errc::value_out_of_range (nothing written) when `fds` is empty or has
+  /// more than `max_fds_per_message` descriptors (the kernel's SCM_MAX_FD,
+  /// above which sendmsg(2) fails with EINVAL), or when it does not fit.
+  [[nodiscard]] result<void> append_rights(std::span<const int> fds) noexcept;
+
+  /// Append an `SCM_CREDENTIALS` message (`struct ucred`, unix(7)). The
+  /// kernel checks them at send time: without CAP_SYS_ADMIN / CAP_SETUID /
+  /// CAP_SETGID they must be the sender's own pid, uid and gid (sendmsg
+  /// fails with EPERM otherwise). Errors: errc::value_out_of_range when it
+  /// does not fit.
+  [[nodiscard]] result<void> append_credentials(const unix_credentials& credentials) noexcept;
+
   /// Bytes written so far (what msg_controllen must be).
   [[nodiscard]] std::size_t size() const noexcept { return used_; }
   /// The bytes written so far, for message::control with control_size = size().
@@ -165,5 +204,51 @@ class cmsg_writer {
   std::span<std::byte> buffer_;
   std::size_t used_ = 0;
 };
+
+/// Control space that holds what a Unix socket can deliver with one
+/// message: an `SCM_RIGHTS` with `max_fds_per_message` descriptors, an
+/// `SCM_CREDENTIALS` (`SO_PASSCRED`) and an `SCM_PIDFD` (`SO_PASSPIDFD`).
+/// Receiving into this much, a descriptor is never cut by MSG_CTRUNC
+/// (unless `SO_PASSSEC` adds a security label of its own).
+inline constexpr std::size_t max_unix_control_size = detail::space(max_fds_per_message * sizeof(int)) +
+                                                     detail::space(sizeof(unix_credentials)) +
+                                                     detail::space(sizeof(int));
+
+/// What the `SOL_SOCKET` messages of a Unix socket said (`decode_unix_control`).
+struct unix_control {
+  std::size_t fds = 0;  ///< descriptor numbers in every `SCM_RIGHTS` message, all of them
+  std::optional<unix_credentials> credentials{};  ///< `SCM_CREDENTIALS`, when present
+};
+
+/// Read the `SCM_RIGHTS` and `SCM_CREDENTIALS` messages in `control`
+/// without taking anything: the first `numbers.size()` descriptor numbers
+/// are copied into `numbers`, all are counted. For inspecting bytes; a
+/// buffer a recvmsg(2) just filled holds open descriptors, which
+/// `take_descriptors` (or `receive_with_fds`, unix_socket.hpp) must take,
+/// or they leak. Other messages are skipped. Errors:
+/// errc::truncated_control_message when a header is malformed (cmsg_len
+/// shorter than a header or past the end), an `SCM_RIGHTS` payload is not a
+/// whole number of ints, or an `SCM_CREDENTIALS` payload is shorter than
+/// `struct ucred` (the first such problem; the walk goes on past a bad
+/// payload while the headers hold, and stops at a bad header).
+[[nodiscard]] result<unix_control> decode_unix_control(std::span<const std::byte> control,
+                                                      std::span<int> numbers) noexcept;
+
+/// What `take_descriptors` took.
+struct taken_descriptors {
+  std::size_t stored = 0;  ///< descriptors now owned by the first `stored` entries of the caller's span
+  std::size_t closed = 0;  ///< descriptors beyond the span's capacity (or a pidfd, `SCM_PIDFD`): closed here
+  std::optional<unix_credentials> credentials{};  ///< `SCM_CREDENTIALS`, when present
+};
+
+/// Take ownership of every descriptor in the control bytes a recvmsg(2)
+/// just filled (`SCM_RIGHTS`, and `SCM_PIDFD` of `SO_PASSPIDFD`, which is
+/// closed): the first `fds_out.size()` go into `fds_out` in the order they
+/// came (what those entries held is closed), the others are closed and
+/// counted, so none leaks whatever the caller does next. Only for bytes the
+/// kernel wrote: the numbers are closed. Errors: as `decode_unix_control`;
+/// every descriptor found is then closed, so none stays in `fds_out`.
+[[nodiscard]] result<taken_descriptors> take_descriptors(std::span<const std::byte> control,
+                                                        std::span<unique_fd> fds_out) noexcept;
 
 }  // namespace mcnet::core

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Unix sockets. Waiting goes through the public wait_readable /
+// wait_writable, the system calls through core/src/sys; every receive
+// takes the descriptors it finds (take_descriptors) before anything else
+// can fail, so no path returns with one left open and unowned.
+
+#include <mcnet/core/unix_socket.hpp>
+
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+
+#include <mcnet/core/codecs.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/sockopt.hpp>
+
+#include "sys/calls.hpp"
+#include "sys/unix_calls.hpp"
+
+namespace mcnet::core {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+// `SO_PASSCRED`, set by unix_setup::pass_credentials.
+constexpr sockopt<bool_codec> pass_credentials{SOL_SOCKET, SO_PASSCRED, "SO_PASSCRED"};
+
+// `SO_SNDTIMEO` as the kernel's struct timeval: bounds a Unix connect's
+// wait for backlog room (unix_stream_connect waits sock_sndtimeo).
+struct timeval_codec {
+  using value_type = timeval;
+  using storage_type = timeval;
+  [[nodiscard]] static result<socklen_t> encode(const timeval& v, timeval& s) noexcept {
+    s = v;
+    return socklen_t{sizeof(timeval)};
+  }
+  [[nodiscard]] static result<timeval> decode(const timeval& s, socklen_t n) noexcept {
+    if (n != sizeof(timeval)) return fail(detail::bad_size(n));
+    return s;
+  }
+};
+constexpr sockopt<timeval_codec> send_timeout{SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO"};
+
+// Run `attempt` (a count, or -errno) until it does something other than
+// EAGAIN, waiting between tries with wait_readable / wait_writable as
+// `wait` says; the timeout counts from the start of the call.
+template <class Attempt>
+result<std::size_t> with_wait(socket_ref s, bool readable, wait_policy wait, std::string_view op,
+                              Attempt&& attempt) noexcept {
+  const auto start = clock::now();
+  wait_policy next = wait;
+  while (true) {
+    const long r = attempt();
+    if (r >= 0) return static_cast<std::size_t>(r);
+    if (r != -EAGAIN) return fail(error::from_errno(static_cast<int>(-r), op, "socket"));
+    if (wait.kind() == wait_policy::mode::nonblocking) return fail(error(errc::would_block, op, "socket"));
+    if (auto ready = readable ? wait_readable(s, next) : wait_writable(s, next); !ready) {
+      auto e = ready.error();
+      e.op = op;
+      return fail(e);
+    }
+    if (wait.timeout() != std::chrono::nanoseconds::max()) {
+      const auto left = wait.timeout() - std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
+      if (left <= std::chrono::nanoseconds::zero()) return fail(error(errc::timed_out, op, "socket"));
+      next = wait_policy::deadline(left);  // spun once already; from now on just wait
+    }
+  }
+}
+
+// The address as an error's input: its text form, cut at the error's capacity.
+error& with_address(error& e, const unix_address& a) noexcept {
+  std::array<char, unix_address::max_text_length> text;
+  return e.with_input(std::string_view(text.data(), a.to_chars(text)));
+}
+
+std::string_view connect_hint(int err) noexcept {
+  switch (err) {
+    case ENOENT: return "no socket file at this path (is the server running, and is the path right?)";
+    case ECONNREFUSED: return "nothing accepts on this name: a socket file left by a process that ended, or a server that has not called listen";
+    case EPROTOTYPE: return "the socket at this name has another type (stream, datagram or seqpacket)";
+    case EACCES: return "connecting needs write permission on the socket file and search permission on its directories";
+    case EAGAIN: return "the listener's backlog is full (it is not accepting); connect with a timeout to wait for room";
+    default: return {};
+  }
+}
+
+// Whether `path` (NUL-terminated) is a socket that nobody accepts on: a
+// nonblocking connect of the socket's own type is refused.
+bool is_stale_socket(int type, const char* path, const sockaddr_storage& sa, socklen_t length) noexcept {
+  struct stat st {};
+  if (::lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
+  auto probe = socket::open(AF_UNIX, type | SOCK_NONBLOCK);
+  if (!probe) return false;
+  auto r = sys::connect(probe->native_handle(), sa, length);
+  return !r && r.error().code == std::errc::connection_refused;
+}
+
+}  // namespace
+
+result<void> bind(socket_ref s, const unix_address& local, stale_socket stale) noexcept {
+  sockaddr_storage sa;
+  const socklen_t length = local.to_sockaddr(sa);
+  auto r = sys::bind(s.native_handle(), sa, length);
+  if (r) return {};
+  auto e = r.error();
+  with_address(e, local);
+  if (e.code != std::errc::address_in_use) return fail(e);
+  if (!local.is_path()) return fail(e.with_hint("the abstract name is taken in this network namespace"));
+  if (stale == stale_socket::keep) {
+    return fail(e.with_hint("a file exists at this path (a socket left by a process that ended?): remove it, or bind "
+                            "with stale_socket::unlink, which removes it only when it is a socket nothing accepts on"));
+  }
+  auto type = get(s, opt::socket_type);
+  if (!type) return fail(type.error());
+  const char* path = reinterpret_cast<const sockaddr_un&>(sa).sun_path;  // NUL-terminated by to_sockaddr
+  if (!is_stale_socket(*type, path, sa, length)) {
+    return fail(e.with_hint("the file at this path is not a stale socket (not a socket, or something accepts on it): "
+                            "it was not removed"));
+  }
+  if (::unlink(path) != 0 && errno != ENOENT) {
+    auto u = error::from_errno(errno, "unlink", "socket file");
+    with_address(u, local);
+    return fail(u.with_hint("the stale socket file could not be removed"));
+  }
+  if (auto again = sys::bind(s.native_handle(), sa, length); !again) {
+    auto a = again.error();
+    with_address(a, local);
+    return fail(a);
+  }
+  return {};
+}
+
+result<void> connect(socket_ref s, const unix_address& remote) noexcept {
+  sockaddr_storage sa;
+  const socklen_t length = remote.to_sockaddr(sa);
+  if (auto r = sys::connect(s.native_handle(), sa, length); !r) {
+    auto e = r.error();
+    with_address(e, remote).with_hint(connect_hint(e.code.value()));
+    return fail(e);
+  }
+  return {};
+}
+
+result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept {
+  // The kernel waits for backlog room only in a blocking connect, for
+  // SO_SNDTIMEO (0: for ever, so at least 1 us here).
+  auto old_timeout = get(s, send_timeout);
+  if (!old_timeout) return fail(old_timeout.error());
+  auto was_nonblocking = nonblocking(s);
+  if (!was_nonblocking) return fail(was_nonblocking.error());
+  const auto us = std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
+  const timeval limit{static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)};
+  if (auto r = set(s, send_timeout, limit); !r) return r;
+  // From here on the socket's SO_SNDTIMEO and mode are put back whatever happens.
+  auto outcome = *was_nonblocking ? set_nonblocking(s, false) : result<void>{};
+  if (outcome) outcome = connect(s, remote);
+  if (!outcome && outcome.error().code == std::errc::resource_unavailable_try_again) {
+    auto e = error(errc::timed_out, "connect", "socket");
+    with_address(e, remote).with_hint("the listener's backlog stayed full: it is not accepting");
+    outcome = fail(e);
+  }
+  auto restored = set(s, send_timeout, *old_timeout);
+  if (*was_nonblocking && restored) restored = set_nonblocking(s, true);
+  if (!restored && outcome) return restored;
+  return outcome;
+}
+
+namespace {
+
+template <class Call>
+result<unix_address> name_of(socket_ref s, Call&& call) noexcept {
+  sockaddr_storage sa{};
+  auto length = call(s.native_handle(), sa);
+  if (!length) return fail(length.error());
+  return unix_address::from_sockaddr(reinterpret_cast<const sockaddr*>(&sa), *length);
+}
+
+}  // namespace
+
+result<unix_address> local_unix_address(socket_ref s) noexcept { return name_of(s, sys::socket_name); }
+result<unix_address> peer_unix_address(socket_ref s) noexcept { return name_of(s, sys::peer_name); }
+
+namespace {
+
+result<socket> open_unix(const unix_setup& setup, bool nonblocking) noexcept {
+  auto s = socket::open(AF_UNIX, setup.type | (nonblocking ? SOCK_NONBLOCK : 0));
+  if (!s) return s;
+  if (setup.pass_credentials) {
+    if (auto r = set(*s, pass_credentials, true); !r) return fail(r.error());
+  }
+  return s;
+}
+
+}  // namespace
+
+result<socket> listen_unix(const unix_address& local, const unix_setup& setup, int backlog) noexcept {
+  auto s = open_unix(setup, setup.nonblocking);
+  if (!s) return s;
+  if (auto r = bind(*s, local, setup.stale); !r) return fail(r.error());
+  if (setup.type != SOCK_DGRAM) {
+    if (auto r = sys::listen(s->native_handle(), backlog); !r) return fail(r.error());
+  }
+  return s;
+}
+
+result<socket> dial_unix(const unix_address& remote, const unix_setup& setup, std::chrono::nanoseconds timeout) noexcept {
+  // Opened blocking: the kernel waits for backlog room only then.
+  auto s = open_unix(setup, false);
+  if (!s) return s;
+  if (setup.local) {
+    if (auto r = bind(*s, *setup.local, setup.stale); !r) return fail(r.error());
+  }
+  if (setup.type == SOCK_DGRAM) {
+    if (auto r = connect(*s, remote); !r) return fail(r.error());
+  } else if (auto r = connect(*s, remote, timeout); !r) {
+    return fail(r.error());
+  }
+  if (setup.nonblocking) {
+    if (auto r = set_nonblocking(*s, true); !r) return fail(r.error());
+  }
+  return s;
+}
+
+result<socket> accept_unix(socket_ref listener, wait_policy wait, unix_address* peer, bool nonblocking) noexcept {
+  sockaddr_storage name{};
+  socklen_t length = 0;
+  unique_fd accepted;
+  auto r = with_wait(listener, true, wait, "accept", [&]() noexcept -> long {
+    // accept4 has no MSG_DONTWAIT: on a blocking listener it is called only
+    // once poll says a connection is queued.
+    if (auto ready = wait_readable(listener, wait_policy::nonblocking()); !ready) {
+      return ready.error().code == errc::would_block ? -EAGAIN : -ready.error().code.value();
+    }
+    auto fd = sys::accept(listener.native_handle(), name, length, nonblocking);
+    if (fd) {
+      accepted = std::move(*fd);
+      return 0;
+    }
+    return fd.error().code == errc::would_block ? -EAGAIN : -fd.error().code.value();
+  });
+  if (!r) return fail(r.error());
+  if (peer != nullptr) {
+    auto a = unix_address::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), length);
+    *peer = a ? *a : unix_address();
+  }
+  return socket::adopt(std::move(accepted));
+}
+
+result<std::pair<socket, socket>> socketpair(int type, bool nonblocking) noexcept {
+  auto fds = sys::socket_pair(AF_UNIX, type | (nonblocking ? SOCK_NONBLOCK : 0), 0);
+  if (!fds) return fail(fds.error());
+  auto first = socket::adopt(std::move((*fds)[0]));
+  if (!first) return fail(first.error());
+  auto second = socket::adopt(std::move((*fds)[1]));
+  if (!second) return fail(second.error());
+  return std::pair<socket, socket>(std::move(*first), std::move(*second));
+}
+
+result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, const unix_address& to,
+                              const unix_attachments& with, wait_policy wait) noexcept {
+  if (!with.fds.empty() && data.empty()) {
+    return fail(error::from_errno(EINVAL, "sendmsg", "SCM_RIGHTS")
+                    .with_hint("descriptors need at least one payload byte to ride on"));
+  }
+  alignas(cmsghdr) std::array<std::byte, max_unix_control_size> control;
+  cmsg_writer writer(control);
+  if (!with.fds.empty()) {
+    if (auto r = writer.append_rights(with.fds); !r) return fail(r.error());
+  }
+  if (with.credentials) {
+    if (auto r = writer.append_credentials(*with.credentials); !r) return fail(r.error());
+  }
+  sockaddr_storage name;
+  iovec iov{const_cast<std::byte*>(data.data()), data.size()};  // sendmsg only reads it
+  msghdr h{};
+  if (!to.is_unnamed()) {
+    h.msg_name = &name;
+    h.msg_namelen = to.to_sockaddr(name);
+  }
+  h.msg_iov = &iov;
+  h.msg_iovlen = 1;
+  h.msg_control = writer.size() ? control.data() : nullptr;
+  h.msg_controllen = writer.size();
+  const int fd = s.native_handle();
+  auto sent = with_wait(s, false, wait, "sendmsg", [&]() noexcept { return sys::sendmsg(fd, h); });
+  if (!sent) {
+    auto e = sent.error();
+    if (!to.is_unnamed()) with_address(e, to).with_hint(connect_hint(e.code.value()));
+    return fail(e);
+  }
+  return *sent;
+}
+
+result<unix_receipt> receive_with_fds(socket_ref s, std::span<std::byte> data, std::span<unique_fd> fds_out,
+                                      wait_policy wait, std::span<std::byte> control) noexcept {
+  alignas(cmsghdr) std::array<std::byte, max_unix_control_size> own;
+  const std::span<std::byte> space = control.empty() ? std::span<std::byte>(own) : control;
+  sockaddr_storage name;
+  iovec iov{data.data(), data.size()};
+  msghdr h{};
+  h.msg_name = &name;
+  h.msg_iov = &iov;
+  h.msg_iovlen = 1;
+  h.msg_control = space.data();
+  const int fd = s.native_handle();
+  auto n = with_wait(s, true, wait, "recvmsg", [&]() noexcept {
+    h.msg_namelen = sizeof name;  // the kernel shrinks these on every call
+    h.msg_controllen = space.size();
+    h.msg_flags = 0;
+    return sys::recvmsg_cloexec(fd, h);
+  });
+  if (!n) return fail(n.error());
+  const std::span<const std::byte> filled(space.data(), h.msg_controllen);
+  if ((h.msg_flags & MSG_CTRUNC) != 0) {
+    (void)take_descriptors(filled, {});  // closes every one that arrived, whatever else it finds
+    return fail(error(errc::truncated_control_message, "recvmsg", "control")
+                    .with_number(static_cast<std::int64_t>(*n))
+                    .with_hint("the control buffer was too small (MSG_CTRUNC): the descriptors that arrived were "
+                               "closed and the kernel dropped the rest; {number} payload bytes were received; give "
+                               "max_unix_control_size bytes, or no buffer"));
+  }
+  auto taken = take_descriptors(filled, fds_out);
+  if (!taken) return fail(taken.error());
+  unix_receipt out;
+  out.size = *n;
+  out.truncated = (h.msg_flags & MSG_TRUNC) != 0;
+  out.fds = taken->stored;
+  out.fds_closed = taken->closed;
+  out.credentials = taken->credentials;
+  if (h.msg_namelen > sizeof(sa_family_t)) {
+    if (auto a = unix_address::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), h.msg_namelen)) out.peer = *a;
+  }
+  return out;
+}
+
+}  // namespace mcnet::core
