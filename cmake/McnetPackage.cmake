@@ -3,29 +3,78 @@
 #
 # Debian packages with CPack (`cpack -G DEB` in the build directory), one per
 # install component:
-#   libmcnet       runtime      the shared libraries
+#   libmcnet0.1    runtime      the shared libraries (named after their
+#                               soname's version, MCNET_SOVERSION)
 #   libmcnet-dev   development  headers, static libraries, namelinks, the
 #                               CMake package and the pkg-config files
 #   mcnet-tools    tools        mcast-send, mcast-recv, their man pages and
 #                               the JSON Schema of their output
+# The shared libraries and the programs are stripped.
 # A build is either static or shared; the packages want the shared libraries
-# in libmcnet and the static ones in libmcnet-dev, so scripts/package.sh
-# configures a shared build (this one, with the tools) and a static one
-# (libraries only), and gives the second's directory here as
-# MCNET_PACKAGE_STATIC_BUILD_DIR: CPack installs both into the packages.
-# Dependencies on system libraries are computed (dpkg-shlibdeps, from
-# dpkg-dev); those on mcnet's own packages are written here, at the same
-# version.
+# in libmcnet0.1 and the static ones in libmcnet-dev, so scripts/package.sh
+# configures a shared build (this one, with the tools and
+# MCNET_PACKAGE_DEBIAN=ON) and a static one (libraries only), and gives the
+# second's directory here as MCNET_PACKAGE_STATIC_BUILD_DIR: CPack installs
+# both into the packages. Dependencies on system libraries are computed
+# (dpkg-shlibdeps, from dpkg-dev), and so is mcnet-tools' on libmcnet0.1;
+# libmcnet-dev's are written here. scripts/package.sh runs lintian on the
+# result; tests/consumer/run.sh checks fields and contents.
 set(MCNET_PACKAGE_STATIC_BUILD_DIR "" CACHE PATH
     "A static build of the libraries whose install goes into the packages too (scripts/package.sh)")
 set(MCNET_PACKAGE_MAINTAINER "The mcnet authors <maintainers@mcnet.invalid>" CACHE STRING
     "The Maintainer field of the Debian packages")
 set(MCNET_PACKAGE_HOMEPAGE "https://mcnet.invalid/" CACHE STRING "The Homepage field of the Debian packages")
+set(MCNET_PACKAGE_REVISION 1 CACHE STRING
+    "The Debian revision of the packages (their version is <project version>-<revision>)")
+
+set(mcnet_deb_version "${PROJECT_VERSION}-${MCNET_PACKAGE_REVISION}")
+set(mcnet_runtime_package libmcnet${MCNET_SOVERSION})
+set(mcnet_debian_dir ${PROJECT_SOURCE_DIR}/cmake/debian)
+
+# The packaging files of each package (Debian policy 12.5, 12.7): its
+# copyright in the machine-readable format (copyright-format 1.0) and the
+# Debian changelog, compressed as policy asks (gzip -9), with -n: no name or
+# time in the header, so that the bytes are the same on every architecture,
+# which Multi-Arch: same requires; and lintian's overrides where the package has
+# any (cmake/debian/<package>.lintian-overrides). Only with
+# MCNET_PACKAGE_DEBIAN, as these paths mean nothing outside a Debian package.
+if(MCNET_PACKAGE_DEBIAN)
+  file(STRINGS ${mcnet_debian_dir}/changelog changelog_top LIMIT_COUNT 1)
+  if(NOT changelog_top MATCHES "^mcnet \\(${mcnet_deb_version}\\) ")
+    message(FATAL_ERROR "cmake/debian/changelog begins with '${changelog_top}': its first entry must be "
+                        "the packages' version, ${mcnet_deb_version} (project version and MCNET_PACKAGE_REVISION)")
+  endif()
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${mcnet_debian_dir}/changelog)
+  set(changelog_gz ${PROJECT_BINARY_DIR}/debian/changelog.Debian.gz)
+  file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/debian)
+  execute_process(COMMAND gzip -9n -c ${mcnet_debian_dir}/changelog OUTPUT_FILE ${changelog_gz}
+                  RESULT_VARIABLE gzip_result)
+  if(NOT gzip_result EQUAL 0)
+    message(FATAL_ERROR "gzip -9n of cmake/debian/changelog failed: ${gzip_result}")
+  endif()
+  foreach(pair IN ITEMS "runtime;${mcnet_runtime_package}" "development;libmcnet-dev" "tools;mcnet-tools")
+    list(GET pair 0 component)
+    list(GET pair 1 package)
+    if(component STREQUAL "tools" AND NOT MCNET_BUILD_TOOLS)
+      continue()
+    endif()
+    install(FILES ${mcnet_debian_dir}/copyright ${changelog_gz}
+            DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${package} COMPONENT ${component})
+    set(overrides ${mcnet_debian_dir}/${package}.lintian-overrides)
+    if(EXISTS ${overrides})
+      install(FILES ${overrides} DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides RENAME ${package}
+              COMPONENT ${component})
+    endif()
+  endforeach()
+endif()
 
 set(CPACK_PACKAGE_NAME mcnet)
 set(CPACK_PACKAGE_VENDOR "The mcnet authors")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_HOMEPAGE_URL "${MCNET_PACKAGE_HOMEPAGE}")
+# Each package's description below begins with its own synopsis; CPack would
+# put this one (the project's description) above each of them.
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "")
 # Installed with DESTDIR, so that the install prefix the .pc files are
 # written with (cmake/McnetInstall.cmake) is the packages' own, not CPack's
 # staging directory; the build is configured for /usr (scripts/package.sh).
@@ -43,35 +92,75 @@ endif()
 
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_RELEASE ${MCNET_PACKAGE_REVISION})
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${MCNET_PACKAGE_MAINTAINER}")
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${MCNET_PACKAGE_HOMEPAGE}")
+set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libmcnet's DEBIAN/shlibs (and ldconfig in its postinst/postrm). While
-# the version is 0.x the soname changes with every minor version but the
-# package name does not, so "libmcnet (>= 0.1.0)" would be met by a 0.2
-# that no longer ships .so.0.1: a program built against this version needs
-# exactly it ("="). (Naming the package after the soname, libmcnet0.1, so
-# that versions install side by side, is the Debian way; not done yet.)
+# libmcnet0.1's DEBIAN/shlibs. While the version is 0.x the soname changes
+# with every minor version, and so does the package name; within one minor
+# version the ABI is not promised to stay (no symbols file tracks it), so a
+# program built against this version needs exactly it ("=").
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS ON)
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS_POLICY "=")
-# The tools need libmcnet's libraries, which no installed package owns while
-# dpkg-shlibdeps runs: it finds them in the build tree; the dependency on
-# libmcnet is the explicit one below.
-get_property(mcnet_libraries GLOBAL PROPERTY MCNET_LIBRARIES)
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS "")
-foreach(target IN LISTS mcnet_libraries)
-  get_target_property(dir ${target} BINARY_DIR)
-  list(APPEND CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${dir})
-endforeach()
-set(mcnet_same_version "(= ${PROJECT_VERSION})")
+# The shared libraries and programs are stripped as they are installed for
+# packaging (`cmake --install --strip`; static libraries are left alone).
+# Without -dbgsym packages: CPack 3.25's CPACK_DEBIAN_DEBUGINFO_PACKAGE
+# writes the .ddeb's md5sums with the absolute paths of its staging
+# directory instead of the package's paths (dpkg --verify and lintian fail
+# on every file) and gives the .ddeb no /usr/share/doc (no copyright).
+set(CPACK_STRIP_FILES ON)
 
-set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME libmcnet)
+# mcnet-tools needs libmcnet0.1, which no installed package provides while
+# dpkg-shlibdeps runs: it finds the libraries through
+# CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS, in a directory
+# (package-shlibs/lib, links to the built libraries) whose package root
+# (package-shlibs, the parent holding DEBIAN/) has the shlibs file that
+# libmcnet0.1 will ship, so the dependency is computed as for any library.
+# libmcnet0.1's own libraries are found first in its own staging tree, so it
+# gets no dependency on itself (dpkg-shlibdeps(1), "-S").
+if(BUILD_SHARED_LIBS)
+  set(shlibs_root ${PROJECT_BINARY_DIR}/package-shlibs)
+  file(MAKE_DIRECTORY ${shlibs_root}/DEBIAN ${shlibs_root}/lib)
+  set(shlibs "")
+  get_property(mcnet_libraries GLOBAL PROPERTY MCNET_LIBRARIES)
+  foreach(target IN LISTS mcnet_libraries)
+    get_target_property(type ${target} TYPE)
+    if(type STREQUAL "SHARED_LIBRARY")
+      get_target_property(dir ${target} BINARY_DIR)
+      get_target_property(name ${target} OUTPUT_NAME)
+      set(soname lib${name}.so.${MCNET_SOVERSION})
+      file(CREATE_LINK ${dir}/${soname} ${shlibs_root}/lib/${soname} SYMBOLIC)
+      # The line CPack writes into libmcnet0.1's shlibs (deb-shlibs(5)).
+      string(APPEND shlibs "lib${name} ${MCNET_SOVERSION} ${mcnet_runtime_package} (= ${mcnet_deb_version})\n")
+    endif()
+  endforeach()
+  mcnet_write_if_changed(${shlibs_root}/DEBIAN/shlibs "${shlibs}")
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS_PRIVATE_DIRS ${shlibs_root}/lib)
+endif()
+
+# What CPack 3.25 cannot write, done to the built packages
+# (cmake/McnetDebianFinish.cmake): Multi-Arch: same on these packages, and
+# no postinst and postrm that only run ldconfig, as CPack writes them:
+# libmcnet0.1 activates libc-bin's ldconfig trigger instead
+# (cmake/debian/triggers, its CONTROL_EXTRA below).
+set(CPACK_MCNET_MULTIARCH_SAME ${mcnet_runtime_package} libmcnet-dev)
+set(CPACK_POST_BUILD_SCRIPTS ${PROJECT_SOURCE_DIR}/cmake/McnetDebianFinish.cmake)
+
+# Each description: its first line is the package's synopsis, the rest its
+# extended description (CPack indents it as Debian's control file wants).
+set(mcnet_about "mcnet is a C++20 library for IP multicast on Linux: typed IPv4 and IPv6
+socket options, RFC 3678 group membership (any-source and source-specific),
+datagram batches with kernel timestamps, rtnetlink queries and events, and
+feed codecs (MoldUDP64, RTP, MPEG-TS) with sequencing and A/B line
+arbitration.")
+
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME ${mcnet_runtime_package})
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION libs)
-set(CPACK_COMPONENT_RUNTIME_DESCRIPTION "IP multicast and IP-level socket options for Linux (shared libraries)
-mcnet is a C++20 library for IP multicast on Linux: typed IPv4 and IPv6
-socket options, RFC 3678 group membership (ASM and SSM), datagram batches
-with kernel timestamps, rtnetlink queries and events, and feed codecs
-(MoldUDP64, RTP, MPEG-TS) with sequencing and A/B line arbitration.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_CONTROL_EXTRA ${mcnet_debian_dir}/triggers)
+set(CPACK_COMPONENT_RUNTIME_DESCRIPTION "C++ library for IP multicast on Linux - shared libraries
+${mcnet_about}
 
 This package holds the shared libraries libmcnet_core, libmcnet_ipv4,
 libmcnet_ipv6, libmcnet_netlink and libmcnet_feed.")
@@ -79,9 +168,9 @@ libmcnet_ipv6, libmcnet_netlink and libmcnet_feed.")
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libmcnet-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
-    "libmcnet ${mcnet_same_version}, libexpected-dev (>= 1.0), libnl-3-dev")
-set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION "IP multicast and IP-level socket options for Linux (development files)
-mcnet is a C++20 library for IP multicast on Linux.
+    "${mcnet_runtime_package} (= ${mcnet_deb_version}), libexpected-dev (>= 1.0), libnl-3-dev")
+set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION "C++ library for IP multicast on Linux - development files
+${mcnet_about}
 
 This package holds the headers, the static libraries, the CMake package
 (find_package(mcnet COMPONENTS core ipv4 ipv6 netlink feed)) and the
@@ -90,14 +179,11 @@ later.")
 
 set(CPACK_DEBIAN_TOOLS_PACKAGE_NAME mcnet-tools)
 set(CPACK_DEBIAN_TOOLS_PACKAGE_SECTION net)
-set(CPACK_DEBIAN_TOOLS_PACKAGE_DEPENDS "libmcnet ${mcnet_same_version}")
-set(CPACK_COMPONENT_TOOLS_DESCRIPTION "IP multicast diagnostic tools: mcast-send and mcast-recv
-mcast-send sends multicast streams (IPv4 and IPv6, ASM and SSM groups,
-paced, with fault injection, MoldUDP64, RTP or MPEG-TS payloads, pcap
-replay); mcast-recv joins groups and reports per-stream loss, reordering,
-duplicates, latency and jitter as text, JSON Lines, CSV or Prometheus
-metrics.")
+set(CPACK_COMPONENT_TOOLS_DESCRIPTION "multicast stream sender and receiver with per-stream statistics
+mcast-send sends multicast streams (IPv4 and IPv6, any-source and
+source-specific groups, paced, with fault injection, MoldUDP64, RTP or MPEG-TS
+payloads, pcap replay); mcast-recv joins groups and reports per-stream loss,
+reordering, duplicates, latency and jitter as text, JSON Lines, CSV or
+Prometheus metrics. Both have stable exit codes for scripts.")
 
-# Each description: its first line is the package's synopsis, the rest its
-# extended description (CPack indents it as Debian's control file wants).
 include(CPack)

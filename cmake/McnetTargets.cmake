@@ -32,6 +32,17 @@ if(MCNET_FUZZ)
   target_link_options(mcnet_build_flags INTERFACE -fsanitize=address,undefined)
 endif()
 
+# The soname's version (SOVERSION of every shared library), which changes with
+# every release that may break the ABI: while the version is 0.x that is every
+# minor release (libmcnet_core.so.0.1), from 1.0 every major one
+# (libmcnet_core.so.1). The runtime Debian package is named after it
+# (libmcnet0.1, cmake/McnetPackage.cmake).
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(MCNET_SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+else()
+  set(MCNET_SOVERSION ${PROJECT_VERSION_MAJOR})
+endif()
+
 # mcnet_library(NAME layer [SOURCES ...]): the library target mcnet_<layer>,
 # its alias mcnet::<layer> (EXPORT_NAME <layer>: the package's component of
 # that name), public headers under <layer>/include. The library is static or
@@ -51,18 +62,10 @@ function(mcnet_library layer)
     # of them (nor the target's name) reaches the exported link interface.
     target_compile_options(mcnet_${layer} PRIVATE $<TARGET_PROPERTY:mcnet_build_flags,INTERFACE_COMPILE_OPTIONS>)
     target_link_options(mcnet_${layer} PRIVATE $<TARGET_PROPERTY:mcnet_build_flags,INTERFACE_LINK_OPTIONS>)
-    # The soname changes with every release that may break the ABI: while
-    # the version is 0.x that is every minor release (libmcnet_core.so.0.1),
-    # from 1.0 every major one (libmcnet_core.so.1).
-    if(PROJECT_VERSION_MAJOR EQUAL 0)
-      set(soversion ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
-    else()
-      set(soversion ${PROJECT_VERSION_MAJOR})
-    endif()
     set_target_properties(mcnet_${layer} PROPERTIES EXPORT_NAME ${layer}
                                                     OUTPUT_NAME mcnet_${layer}
                                                     VERSION ${PROJECT_VERSION}
-                                                    SOVERSION ${soversion})
+                                                    SOVERSION ${MCNET_SOVERSION})
   else()
     add_library(mcnet_${layer} INTERFACE)
     target_include_directories(mcnet_${layer} INTERFACE

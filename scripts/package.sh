@@ -3,24 +3,41 @@
 # Copyright 2026 The mcnet authors
 #
 # The Debian packages, in one command:
-#   scripts/package.sh      -> build/package/{libmcnet,libmcnet-dev,mcnet-tools}_<version>_<arch>.deb
+#   scripts/package.sh      -> build/package/{libmcnet0.1,libmcnet-dev,mcnet-tools}_<version>-<revision>_<arch>.deb
 # Two plain Release builds for /usr, as a packager configures them (no
 # preset; MCNET_WERROR=ON so that a warning at -O3 fails here rather than in
 # a packager's log): build/package-static, the static libraries, and
 # build/package-shared, the shared libraries and the tools; then
 # `cpack -G DEB` in the shared one, which installs the static one too
-# (cmake/McnetPackage.cmake). Needs dpkg-dev (dpkg-shlibdeps) and file,
-# which scripts/setup.sh installs. tests/consumer/run.sh checks the result.
+# (cmake/McnetPackage.cmake). Then lintian checks the packages against Debian
+# policy: an error or a warning fails (the warnings left on purpose are
+# overridden, each with its reason, in cmake/debian/*.lintian-overrides).
+# Needs dpkg-dev (dpkg-shlibdeps, dpkg-buildflags), file and lintian, which
+# scripts/setup.sh installs. tests/consumer/run.sh checks the result.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
+# The flags of a Debian package build, as debhelper passes them to CMake:
+# dpkg-buildflags with every hardening feature (_FORTIFY_SOURCE, stack
+# protector, relro, bindnow); CMake reads CXXFLAGS and LDFLAGS, not CPPFLAGS,
+# so those go into CXXFLAGS. The Release flags (-O3) come after them and win.
+# Without their -g: the packages ship stripped and no debug symbols
+# (cmake/McnetPackage.cmake says why there is no -dbgsym package).
+export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+cxxflags=$(sed -E 's/(^| )-g( |$)/ /' <<<"$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)")
+ldflags=$(dpkg-buildflags --get LDFLAGS)
 common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DMCNET_WERROR=ON
-        -DMCNET_BUILD_TESTS=OFF -DMCNET_BUILD_EXAMPLES=OFF -DMCNET_BUILD_BENCH=OFF)
-cmake -S . -B build/package-static "${common[@]}" -DBUILD_SHARED_LIBS=OFF -DMCNET_BUILD_TOOLS=OFF >/dev/null
+        -DMCNET_BUILD_TESTS=OFF -DMCNET_BUILD_EXAMPLES=OFF -DMCNET_BUILD_BENCH=OFF
+        "-DCMAKE_EXE_LINKER_FLAGS=$ldflags" "-DCMAKE_SHARED_LINKER_FLAGS=$ldflags")
+cmake -S . -B build/package-static "${common[@]}" "-DCMAKE_CXX_FLAGS=$cxxflags" \
+      -DBUILD_SHARED_LIBS=OFF -DMCNET_BUILD_TOOLS=OFF >/dev/null
 cmake --build build/package-static -j "$jobs"
-cmake -S . -B build/package-shared "${common[@]}" -DBUILD_SHARED_LIBS=ON -DMCNET_BUILD_TOOLS=ON \
+cmake -S . -B build/package-shared "${common[@]}" "-DCMAKE_CXX_FLAGS=$cxxflags" \
+      -DBUILD_SHARED_LIBS=ON -DMCNET_BUILD_TOOLS=ON -DMCNET_PACKAGE_DEBIAN=ON \
       -DMCNET_PACKAGE_STATIC_BUILD_DIR="$PWD/build/package-static" >/dev/null
 cmake --build build/package-shared -j "$jobs"
 rm -f build/package/*.deb
 (cd build/package-shared && cpack -G DEB -B "$PWD/../package" >/dev/null)
 ls build/package/*.deb
+echo "lintian (an error or a warning fails; overrides with reasons: cmake/debian/*.lintian-overrides):"
+lintian --fail-on error,warning build/package/*.deb

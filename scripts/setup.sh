@@ -12,6 +12,8 @@ packages=(
   # Debian packages: CPack's shlibdeps runs dpkg-shlibdeps (dpkg-dev) on
   # what file(1) calls ELF (scripts/package.sh)
   dpkg-dev file
+  # lintian checks the packages against Debian policy (scripts/package.sh)
+  lintian
   # libraries the layers and tools use (docs/design.md)
   libexpected-dev libnl-3-dev libboost-program-options-dev
   libfmt-dev nlohmann-json3-dev libpcap-dev

@@ -22,9 +22,13 @@
 #    joins 239.77.250.1 and receives one datagram sent from the peer;
 # 4. checks what find_package says for an unknown component and for a kind
 #    of library that is not installed;
-# 5. checks the .deb files (dpkg-deb --info/--contents), installs them with
-#    apt-get, runs mcast-send/mcast-recv --version and --help, builds and
-#    runs receive_one against /usr with pkg-config, and purges the packages.
+# 5. checks the .deb files (dpkg-deb --info/--contents, and what Debian
+#    policy asks that lintian, run by scripts/package.sh, does not check:
+#    the runtime package named after the soname, exact versions, one
+#    synopsis each, compressed files as gzip -9n writes them), installs
+#    them with apt-get, runs mcast-send/mcast-recv --version and --help,
+#    builds and runs receive_one against /usr with pkg-config, and purges
+#    the packages.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -32,20 +36,26 @@ if [ "$(id -u)" -ne 0 ]; then
   echo "consumer: needs root (network namespaces, apt-get install of the .deb files)" >&2
   exit 1
 fi
-for p in libmcnet libmcnet-dev mcnet-tools; do
-  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-    echo "consumer: $p is installed already; this test installs and purges it, so it stops here" >&2
-    exit 1
-  fi
-done
-
 shared_build=build/package-shared
 static_build=build/package-static
 debs=build/package
 if ! ls "$debs"/mcnet-tools_*.deb >/dev/null 2>&1; then
   scripts/package.sh
 fi
-version=$(sed -n 's/^set(CPACK_PACKAGE_VERSION "\(.*\)")$/\1/p' "$shared_build/CPackConfig.cmake")
+# What CPack was told (cmake/McnetPackage.cmake): the upstream version, the
+# Debian revision and the runtime package's name.
+cpack_value() { sed -n "s/^set($1 \"\(.*\)\")\$/\1/p" "$shared_build/CPackConfig.cmake"; }
+version=$(cpack_value CPACK_PACKAGE_VERSION)
+deb_version="$version-$(cpack_value CPACK_DEBIAN_PACKAGE_RELEASE)"
+runtime=$(cpack_value CPACK_DEBIAN_RUNTIME_PACKAGE_NAME)
+packages=("$runtime" libmcnet-dev mcnet-tools)
+for p in "${packages[@]}"; do
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    echo "consumer: $p is installed already; this test installs and purges it, so it stops here" >&2
+    exit 1
+  fi
+done
+
 libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$shared_build/CMakeCache.txt")
 components=(core ipv4 ipv6 netlink feed)
 jobs=$(nproc)
@@ -58,7 +68,7 @@ cleanup() {
   ip netns del "$rx" 2>/dev/null || true
   ip netns del "$tx" 2>/dev/null || true
   if [ "$installed_debs" -eq 1 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq libmcnet-dev mcnet-tools libmcnet >/dev/null || true
+    DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${packages[@]}" >/dev/null || true
   fi
   rm -rf "$work"
 }
@@ -218,7 +228,7 @@ said | grep -q 'mcnet: no shared libraries in .* (MCNET_SHARED_LIBS chooses the 
 echo "  missing kind: $(said | grep -o 'mcnet: no shared libraries in [^ ]*')"
 
 step "Debian packages in $debs"
-# deb_check FILE FIELD PATTERN: a control field of FILE matches PATTERN (grep -E).
+# deb_field FILE FIELD PATTERN: a control field of FILE matches PATTERN (grep -E).
 deb_field() {
   local value
   value=$(dpkg-deb --field "$1" "$2")
@@ -234,31 +244,72 @@ deb_contents() {
     grep -Eq "$p" <<<"$listing" || fail "$(basename "$file") has no path matching $p"
   done
 }
+# gzip_9n FILE: FILE is compressed as Debian policy asks of man pages and
+# changelogs (12.1, 12.7: gzip -9), with -n: a gzip header (RFC 1952 2.3)
+# with no file name (FLG 0), no time (MTIME 0) and the best compression
+# (XFL 2), so that every build and every architecture gives the same bytes.
+gzip_9n() {
+  local header
+  header=$(od -An -tx1 -N9 "$1" | tr -d ' \n')
+  [ "$header" = 1f8b08000000000002 ] ||
+    fail "${1#"$work/"} is not as gzip -9n writes it (header $header)"
+}
 arch=$(dpkg --print-architecture)
-lib="$debs/libmcnet_${version}_$arch.deb"
-dev="$debs/libmcnet-dev_${version}_$arch.deb"
-tools="$debs/mcnet-tools_${version}_$arch.deb"
+lib="$debs/${runtime}_${deb_version}_$arch.deb"
+dev="$debs/libmcnet-dev_${deb_version}_$arch.deb"
+tools="$debs/mcnet-tools_${deb_version}_$arch.deb"
+# A Debian revision after the upstream version (policy 5.6.12).
+[[ "$deb_version" =~ ^$version-[0-9][0-9a-z.+~]*$ ]] || fail "package version $deb_version has no Debian revision"
+synopses=()
 for f in "$lib" "$dev" "$tools"; do
   [ -f "$f" ] || fail "no $f"
   dpkg-deb --info "$f" >/dev/null
-  deb_field "$f" Version "^$version\$"
+  deb_field "$f" Version "^$deb_version\$"
   deb_field "$f" Maintainer '^.+ <.+@.+>$'
   deb_field "$f" Homepage '^https?://'
+  deb_field "$f" Priority '^optional$'
   deb_field "$f" Description '.'
+  description=$(dpkg-deb --field "$f" Description)
+  synopses+=("${description%%$'\n'*}")
 done
+# One synopsis each (Debian policy 3.4.1: a package's synopsis tells it from
+# the others).
+[ "$(printf '%s\n' "${synopses[@]}" | sort -u | wc -l)" -eq 3 ] ||
+  fail "the packages' synopses are not distinct: $(printf "'%s' " "${synopses[@]}")"
+# The runtime package is named after its libraries' soname version
+# (policy 8.1): libmcnet_core.so.0.1 -> libmcnet0.1.
+mkdir "$work/unpacked"
+for f in "$lib" "$dev" "$tools"; do dpkg-deb --extract "$f" "$work/unpacked"; done
+soname=$(readelf -d "$work/unpacked/usr/$libdir/libmcnet_core.so.$version" | sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')
+[ "$runtime" = "libmcnet${soname#libmcnet_core.so.}" ] || fail "runtime package $runtime, soname $soname"
+deb_field "$lib" Package "^$runtime\$"
 deb_field "$lib" Section '^libs$'
+deb_field "$lib" Multi-Arch '^same$'
 deb_field "$lib" Depends 'libc6 .*libnl-3-200|libnl-3-200.*libc6'
 deb_field "$lib" Depends 'libstdc\+\+6'
 deb_field "$dev" Section '^libdevel$'
-deb_field "$dev" Depends "^libmcnet \\(= $version\\), libexpected-dev \\(>= 1.0\\), libnl-3-dev\$"
+deb_field "$dev" Multi-Arch '^same$'
+deb_field "$dev" Depends "^$runtime \\(= $deb_version\\), libexpected-dev \\(>= 1.0\\), libnl-3-dev\$"
 deb_field "$tools" Section '^net$'
-deb_field "$tools" Depends "libmcnet \\(= $version\\)"
+deb_field "$tools" Multi-Arch '^no$'
+# mcnet-tools' dependency on the runtime is dpkg-shlibdeps', from its shlibs.
+deb_field "$tools" Depends "(^|, )$runtime \\(= $deb_version\\)(,|\$)"
 deb_field "$tools" Depends 'libpcap0.8'
 deb_field "$tools" Depends 'libboost-program-options'
+# The runtime's control files: shlibs, one line per library demanding this
+# exact version; the ldconfig trigger, and no maintainer script.
 # Listings are read whole before grep looks at them: grep -q stopping early
 # would fail the pipeline (pipefail) whatever it found.
-control=$(dpkg-deb --ctrl-tarfile "$lib" | tar -t)
-grep -q '^./shlibs$' <<<"$control" || fail "libmcnet has no shlibs file"
+mkdir "$work/control"
+dpkg-deb --control "$lib" "$work/control"
+for c in "${components[@]}"; do
+  grep -qx "libmcnet_$c ${soname#libmcnet_core.so.} $runtime (= $deb_version)" "$work/control/shlibs" ||
+    fail "$runtime's shlibs has no line for libmcnet_$c: $(cat "$work/control/shlibs")"
+done
+grep -qx 'activate-noawait ldconfig' "$work/control/triggers" || fail "$runtime does not activate the ldconfig trigger"
+for script in preinst postinst prerm postrm; do
+  [ ! -e "$work/control/$script" ] || fail "$runtime has a $script"
+done
 lib_paths=() dev_paths=()
 for c in "${components[@]}"; do
   lib_paths+=("^\\./usr/$libdir/libmcnet_$c\\.so\\.$version\$" "^\\./usr/$libdir/libmcnet_$c\\.so\\.[0-9.]+\$")
@@ -267,15 +318,42 @@ for c in "${components[@]}"; do
               "^\\./usr/$libdir/cmake/mcnet/mcnet-$c-static-targets\\.cmake\$"
               "^\\./usr/$libdir/cmake/mcnet/mcnet-$c-shared-targets\\.cmake\$")
 done
+# Multi-Arch: same needs the libraries in the multiarch directory.
+[[ "$libdir" == lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH) ]] || fail "libraries in /usr/$libdir, not the multiarch directory"
 deb_contents "$lib" "${lib_paths[@]}"
 deb_contents "$dev" "${dev_paths[@]}" '^\./usr/include/mcnet/core\.hpp$' '^\./usr/include/mcnet/version\.hpp$' \
   '^\./usr/include/mcnet/netlink\.hpp$' "^\\./usr/$libdir/pkgconfig/mcnet\\.pc\$" \
   "^\\./usr/$libdir/cmake/mcnet/mcnetConfig\\.cmake\$" "^\\./usr/$libdir/cmake/mcnet/mcnetConfigVersion\\.cmake\$"
-deb_contents "$tools" '^\./usr/bin/mcast-send$' '^\./usr/bin/mcast-recv$' '^\./usr/share/man/man1/mcast-send\.1' \
-  '^\./usr/share/man/man1/mcast-recv\.1'
+deb_contents "$tools" '^\./usr/bin/mcast-send$' '^\./usr/bin/mcast-recv$' '^\./usr/share/man/man1/mcast-send\.1\.gz$' \
+  '^\./usr/share/man/man1/mcast-recv\.1\.gz$' '^\./usr/share/mcnet/mcast-tools\.schema\.json$'
+if grep -Eq '\.1$|^\./usr/share/doc/mcnet/' <<<"$(listing "$tools")"; then
+  fail "mcnet-tools has an uncompressed man page or the schema under /usr/share/doc"
+fi
+for page in mcast-send mcast-recv; do gzip_9n "$work/unpacked/usr/share/man/man1/$page.1.gz"; done
+# Each package's copyright (machine-readable, copyright-format 1.0) and
+# Debian changelog, whose first entry is this version.
+for p in "${packages[@]}"; do
+  doc="$work/unpacked/usr/share/doc/$p"
+  [ -f "$doc/copyright" ] || fail "$p has no /usr/share/doc/$p/copyright"
+  read -r format <"$doc/copyright"
+  [ "$format" = 'Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/' ] ||
+    fail "$p's copyright is not in the machine-readable format"
+  grep -qx 'License: Apache-2.0' "$doc/copyright" || fail "$p's copyright names no Apache-2.0 license"
+  grep -q '/usr/share/common-licenses/Apache-2.0' "$doc/copyright" || fail "$p's copyright does not point at common-licenses"
+  [ -f "$doc/changelog.Debian.gz" ] || fail "$p has no changelog.Debian.gz"
+  gzip_9n "$doc/changelog.Debian.gz"
+  changelog=$(zcat "$doc/changelog.Debian.gz")
+  [[ "$changelog" == "mcnet ($deb_version) "* ]] || fail "$p's changelog does not begin with $deb_version"
+done
+# Stripped (policy 10.1): the shared libraries and the programs have no
+# symbol table or debug sections.
+for elf in "$work"/unpacked/usr/"$libdir"/libmcnet_*.so."$version" "$work"/unpacked/usr/bin/mcast-*; do
+  sections=$(readelf -S --wide "$elf")
+  if grep -Eq ' \.(symtab|debug_[a-z]+) ' <<<"$sections"; then fail "${elf#"$work/unpacked"} is not stripped"; fi
+done
 # Each file in exactly one package: the runtime has no development files and
 # the other way round.
-if grep -Eq '\.a$|/include/|\.so$|pkgconfig|cmake' <<<"$(listing "$lib")"; then fail "libmcnet holds development files"; fi
+if grep -Eq '\.a$|/include/|\.so$|pkgconfig|cmake' <<<"$(listing "$lib")"; then fail "$runtime holds development files"; fi
 if grep -Eq '\.so\.[0-9]|/bin/' <<<"$(listing "$dev")"; then fail "libmcnet-dev holds runtime files"; fi
 if grep -Eq 'libmcnet|/include/' <<<"$(listing "$tools")"; then fail "mcnet-tools holds library files"; fi
 echo "  $(basename "$lib"), $(basename "$dev"), $(basename "$tools"): fields and contents as expected"
@@ -290,12 +368,16 @@ for tool in mcast-send mcast-recv; do
   grep -q "$tool" <<<"$help" || fail "$tool --help does not name $tool"
   echo "  $tool --version: $out"
 done
-man -w mcast-recv >/dev/null 2>&1 || [ -f /usr/share/man/man1/mcast-recv.1 ] || fail "mcast-recv.1 not installed"
+[ -f /usr/share/man/man1/mcast-recv.1.gz ] || fail "mcast-recv.1.gz not installed"
+# The ldconfig trigger ran: the dynamic linker's cache has the libraries.
+cache=$(ldconfig -p)
+grep -q "libmcnet_core\.so\.${soname#libmcnet_core.so.} " <<<"$cache" || fail "libmcnet_core is not in ldconfig's cache"
+[ -f /usr/share/mcnet/mcast-tools.schema.json ] || fail "/usr/share/mcnet/mcast-tools.schema.json not installed"
 pc_build system-mcnet /usr mcnet -- -std=c++20 "${all_defines[@]}"
 run_receiver system-mcnet "$work/system-mcnet"
-DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq libmcnet-dev mcnet-tools libmcnet >/dev/null
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq "${packages[@]}" >/dev/null
 installed_debs=0
-for p in libmcnet libmcnet-dev mcnet-tools; do
+for p in "${packages[@]}"; do
   if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "installed"; then fail "$p still installed after purge"; fi
 done
 [ ! -e /usr/bin/mcast-recv ] || fail "/usr/bin/mcast-recv left after purge"
