@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <new>
 
 namespace mcnet::feed {
 namespace {
@@ -16,6 +17,57 @@ constexpr std::uint64_t window_low(std::uint64_t highest) noexcept {
 }
 
 }  // namespace
+
+namespace detail {
+
+tracker_copy::tracker_copy(const tracker_copy& other)
+    : copy(other.copy ? std::make_unique<sequence_tracker>(*other.copy) : nullptr) {}
+
+tracker_copy& tracker_copy::operator=(const tracker_copy& other) {
+  if (this != &other) copy = other.copy ? std::make_unique<sequence_tracker>(*other.copy) : nullptr;
+  return *this;
+}
+
+tracker_copy::~tracker_copy() = default;
+
+}  // namespace detail
+
+bool sequence_tracker::begin_probation() noexcept {
+  // A second claim while the first is on probation keeps the first copy:
+  // the state before any far claim is what the live sender goes on from.
+  if (!before_jump_.copy) {
+    // The copy has no probation of its own, so copying it allocates
+    // nothing but the copy itself.
+    before_jump_.copy.reset(new (std::nothrow) sequence_tracker(*this));
+    if (!before_jump_.copy) return false;
+  }
+  probation_end_ = UINT64_MAX;  // set when the jump has been counted
+  return true;
+}
+
+bool sequence_tracker::check_probation(std::uint64_t n) noexcept {
+  auto& before = before_jump_.copy;
+  if (!before) return false;
+  if (received() >= probation_end_) {
+    before.reset();  // window numbers past the jump and none from before it: it stands
+    return false;
+  }
+  const std::uint64_t h = before->highest_;
+  const bool near = n <= h ? h - n < window : n - h <= window;
+  if (!near) return false;
+  // The live sender went on: the far numbers were a burst between two of
+  // its datagrams. Back to the state before them; they count as jumps.
+  const std::uint64_t far = received() - before->received();
+  const std::uint64_t jumps = jumps_ + far;
+  const std::uint64_t unconfirmed = unconfirmed_ends_;
+  const std::uint64_t retracted = retracted_ + 1;
+  const std::unique_ptr<sequence_tracker> kept = std::move(before);
+  *this = std::move(*kept);
+  jumps_ = jumps;
+  unconfirmed_ends_ = unconfirmed;
+  retracted_ = retracted;
+  return true;
+}
 
 // Clears the bits of `count` (< window) numbers from `from` on, a word at a
 // time, and says how many were set.
@@ -70,6 +122,7 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
+  if (before_jump_.copy && check_probation(seq)) return add(seq);
   if (!any_) {
     any_ = true;
     first_ = highest_ = seq;
@@ -118,6 +171,22 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
     const std::uint64_t last = far_.numbers[n - 1];
     if (seq > last && seq - last < window) {
       const std::uint64_t first = far_.numbers[0];
+      // Nothing follows the END of a stream; and a jump is believed only
+      // with a copy to go back to (no memory: it stays a jump).
+      const bool believable = !end_believed_ && (first - highest_ <= max_gap || n + 1 >= epoch_proof);
+      if (believable && !begin_probation()) {
+        far_.numbers[0] = seq;
+        far_.count = 1;
+        ++jumps_;
+        return {verdict::jump, seq, {}};
+      }
+      if (end_believed_) {
+        // After the END: every far number is a claim of its own.
+        far_.numbers[0] = seq;
+        far_.count = 1;
+        ++jumps_;
+        return {verdict::jump, seq, {}};
+      }
       if (first - highest_ <= max_gap) {
         // Followed: an outage. The waiting numbers and this one count now.
         far_.count = 0;
@@ -125,6 +194,7 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
         const arrival gap = advance(first);
         for (std::size_t i = 1; i < n; ++i) (void)add(far_.numbers[i]);
         (void)add(seq);
+        probation_end_ = received() + window;
         return {verdict::confirmed, seq, gap.missing};
       }
       if (n + 1 < epoch_proof) {
@@ -140,6 +210,7 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
       (void)restart(numbers[0]);
       for (std::size_t i = 1; i < n; ++i) (void)add(numbers[i]);
       (void)add(seq);
+      probation_end_ = received() + window;
       return {verdict::restart, seq, {}};
     }
   }
@@ -161,6 +232,13 @@ bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>&
 }
 
 missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
+  if (before_jump_.copy && count > 0) (void)check_probation(count - 1);
+  if (end_believed_ && *end_count_ != count) {
+    // The stream's END was believed with another count: mcast-send and
+    // MoldUDP64 repeat the same one, so this one is not the sender's.
+    ++unconfirmed_ends_;
+    return {};
+  }
   if (any_ && count <= highest_) {
     // Numbers at or past the count arrived: a forged END (or another run's),
     // not this run's end.
@@ -169,11 +247,13 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   }
   if (any_ && count > 0 && !believe(count - 1, end_claim_, confirmed)) return {};
   end_count_ = count;
+  end_believed_ = any_;  // an END before any number fixes nothing yet
   if (!any_ || highest_ == UINT64_MAX || count <= highest_ + 1) return {};
   return {highest_ + 1, count - highest_ - 1};
 }
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
+  if (before_jump_.copy && next > 0) (void)check_probation(next - 1);
   if (!any_ || highest_ == UINT64_MAX) return {};
   if (next > 0 && !believe(next - 1, announce_claim_)) return {};
   const std::uint64_t from = std::max(highest_ + 1, announced_);
@@ -205,6 +285,7 @@ void sequence_tracker::clear_epoch() noexcept {
   first_ = highest_ = 0;
   distinct_ = reordered_ = duplicates_ = too_late_ = gaps_ = expired_ = in_window_ = 0;
   end_count_.reset();
+  end_believed_ = false;
   far_.count = 0;
   end_claim_.reset();
   announce_claim_.reset();
@@ -213,7 +294,9 @@ void sequence_tracker::clear_epoch() noexcept {
 
 void sequence_tracker::reset() noexcept {
   clear_epoch();
-  jumps_ = restarts_ = unconfirmed_ends_ = 0;
+  before_jump_.copy.reset();
+  probation_end_ = 0;
+  jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
 }
 

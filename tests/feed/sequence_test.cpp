@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <iterator>
 #include <random>
+#include <optional>
 #include <set>
 
 #include <mcnet/feed/sequence.hpp>
@@ -68,8 +69,11 @@ TEST(SequenceTracker, EndBeforeAnyArrivalOrBelowTheHighestShowsNoTail) {
   EXPECT_EQ(t.end(5), feed::missing_range{});
   EXPECT_EQ(t.end(8), feed::missing_range{});
   EXPECT_EQ(t.lost(), 0u);
-  EXPECT_EQ(t.end(9), (feed::missing_range{8, 1})) << "a later END replaces the count";
-  EXPECT_EQ(t.lost(), 1u);
+  EXPECT_EQ(t.end(9), feed::missing_range{}) << "END 8 was believed: another count is not the sender's";
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.unconfirmed_ends(), 2u) << "5 (not past the highest 7) and 9";
+  EXPECT_EQ(t.end(8), feed::missing_range{}) << "the same count again (mcast-send repeats it)";
+  EXPECT_EQ(t.unconfirmed_ends(), 2u);
 }
 
 TEST(SequenceTracker, AnAnnouncedNextNumberShowsTheLostTailWithoutEndingTheStream) {
@@ -164,6 +168,73 @@ TEST(SequenceTracker, TheLiveSenderDiscardsAForgedEpoch) {
   EXPECT_EQ(t.reordered(), 0u);
 }
 
+// A forger's burst between two of the live sender's datagrams: far numbers
+// that follow each other (two for a gap, epoch_proof for a new epoch) are
+// believed, then the live sender's next number takes them back.
+TEST(SequenceTracker, TheLiveSenderTakesBackABurstThatLookedLikeAnOutage) {
+  const auto P = feed::sequence_tracker::epoch_proof;
+  for (const std::uint64_t far : {std::uint64_t{1} << 40, std::uint64_t{499} + (std::uint64_t{1} << 32)}) {
+    feed::sequence_tracker t;
+    std::uint64_t forged = 0;
+    for (std::uint64_t n = 0; n < 1000; ++n) {
+      if (n % 10 != 9) t.add(n);  // every tenth lost: 100
+      if (n == 500) {
+        for (std::uint64_t i = 0; i < P; ++i, ++forged) (void)t.add(far + i);
+        ASSERT_TRUE(t.on_probation()) << far;
+        EXPECT_TRUE(t.restarts() == 1 || t.lost() > 1'000'000) << "believed for now: " << far;
+      }
+    }
+    EXPECT_EQ(t.end(1000), (feed::missing_range{999, 1})) << "the live END's tail";
+    EXPECT_FALSE(t.on_probation());
+    EXPECT_EQ(t.retracted(), 1u);
+    EXPECT_EQ(t.restarts(), 0u);
+    EXPECT_EQ(t.lost(), 100u) << far;
+    EXPECT_EQ(t.received(), 900u);
+    EXPECT_EQ(t.reordered(), 0u) << "the live numbers after the burst are in order, not late";
+    EXPECT_EQ(t.jumps(), forged) << "the burst counts apart";
+    EXPECT_EQ(t.highest(), 998u);
+  }
+}
+
+TEST(SequenceTracker, TheLiveSendersEndTakesBackABurst) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  t.add(100 + W + 5);
+  t.add(100 + W + 6);  // followed: a gap of W + 5, for now
+  EXPECT_EQ(t.lost(), W + 5);
+  EXPECT_EQ(t.end(150), (feed::missing_range{100, 50})) << "the live END takes the burst back, then ends the stream";
+  EXPECT_EQ(t.retracted(), 1u);
+  EXPECT_EQ(t.end(150), (feed::missing_range{100, 50})) << "its repeat";
+  EXPECT_EQ(t.lost(), 50u);
+  EXPECT_EQ(t.jumps(), 2u);
+}
+
+TEST(SequenceTracker, ARealOutageStandsAfterItsProbation) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  const std::uint64_t resume = 100 + 2 * W;
+  for (std::uint64_t n = resume; n < resume + W + 10; ++n) t.add(n);
+  EXPECT_EQ(t.lost(), 2 * W);
+  t.add(99 - 10);  // a copy of an old number: the probation is over, it is a too-late duplicate
+  EXPECT_FALSE(t.on_probation());
+  EXPECT_EQ(t.retracted(), 0u);
+  EXPECT_EQ(t.lost(), 2 * W);
+  EXPECT_EQ(t.too_late(), 1u);
+}
+
+TEST(SequenceTracker, NothingFollowsTheEnd) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  EXPECT_EQ(t.end(100), feed::missing_range{});
+  const auto P = feed::sequence_tracker::epoch_proof;
+  for (std::uint64_t i = 0; i < 2 * P; ++i) EXPECT_EQ(t.add(100 + W + 1 + i).kind, verdict::jump) << i;
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.restarts(), 0u);
+  EXPECT_EQ(t.jumps(), 2 * P);
+  EXPECT_EQ(t.end(66000), feed::missing_range{}) << "a second END with another count is forged";
+  EXPECT_EQ(t.lost(), 0u);
+}
+
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   constexpr std::uint64_t G = feed::sequence_tracker::max_gap;
   feed::sequence_tracker t;
@@ -214,7 +285,10 @@ TEST(SequenceTracker, AFarEndOrAnnouncementNeedsToBeRepeated) {
   EXPECT_EQ(t.end(2 + W + 1), feed::missing_range{}) << "a tail of W + 1 once";
   EXPECT_EQ(t.end(2 + W + 1), (feed::missing_range{2, W + 1})) << "and again: mcast-send's END is repeated";
   EXPECT_EQ(t.lost(), W + 1);
-  EXPECT_EQ(t.end(2 + W), (feed::missing_range{2, W})) << "a tail of W is believed at once";
+  feed::sequence_tracker w;
+  w.add(0);
+  w.add(1);
+  EXPECT_EQ(w.end(2 + W), (feed::missing_range{2, W})) << "a tail of W is believed at once";
   feed::sequence_tracker c;
   c.add(0);
   EXPECT_EQ(c.end(G + 2, /*confirmed=*/true), feed::missing_range{}) << "past max_gap even so";
@@ -332,6 +406,10 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
   // A jump waiting to be followed (0: none; the model's jumps are far above 0).
   std::uint64_t pending = 0;
   std::uint64_t jumps = 0, confirmed = 0;
+  // A followed jump is on probation (the retraction has tests of its own):
+  // the model sends nothing near the highest before it until it is over.
+  bool on_probation = false;
+  std::uint64_t before_jump = 0, probation_end = 0;
   for (int i = 0; i < 300'000; ++i) {
     std::uint64_t seq = 0;
     switch (rng() % 16) {
@@ -342,6 +420,8 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       case 3: seq = highest - std::min<std::uint64_t>(highest, rng() % 64); break;       // a little late
       default: seq = next; break;
     }
+    if (on_probation && seen.size() >= probation_end) on_probation = false;
+    if (on_probation && (seq <= before_jump ? before_jump - seq < W : seq - before_jump <= W)) seq = next;
     const auto a = t.add(seq);
     feed::arrival want{verdict::in_order, seq, {}};
     if (!any) {
@@ -356,8 +436,11 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       want.kind = verdict::duplicate;
     } else if (seq > highest && pending > highest + W && seq > pending && seq - pending < W) {
       want = {verdict::confirmed, seq, {highest + 1, pending - highest - 1}};
+      if (!on_probation) before_jump = highest;
+      on_probation = true;
       seen.insert(pending);
       seen.insert(seq);
+      probation_end = seen.size() + W;
       highest = seq;
       pending = 0;
       --jumps;

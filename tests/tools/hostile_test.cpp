@@ -110,5 +110,117 @@ TEST(NetHostileSender, ARealFeedsLossIsExactAfterJunkEndFloodsAndFarJumps) {
   EXPECT_GT(total["loss_percent"].get<double>(), 1.0) << total;
 }
 
+// argv: group port. A live feed of sender id 5 (numbers 0 to 999, every
+// tenth missing, END 1000 three times) with a forger's datagrams of the same
+// id and session between its own: after 500 a burst of 8 numbers from 2^40
+// (a "restart"), after 700 two numbers 2^31 ahead (an "outage"), after each
+// of 800 to 899 one number past 2^63; after the END a forged END of 66000
+// twice.
+constexpr const char* interleaving_program = R"(
+import socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+def header(flags, seq, length):
+    return struct.pack('>4sBBHIIQQII', b'MCN1', 1, flags, 40, 5, 5, seq, time.time_ns(), length, 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+def data(seq):
+    s.sendto(header(0, seq, 64) + bytes(24), (group, port))
+    time.sleep(0.0003)
+for n in range(1000):
+    if n % 10 != 9:
+        data(n)
+    if n == 500:
+        for i in range(8):
+            data(2**40 + i)
+    if n == 700:
+        data(n + 2**31)
+        data(n + 2**31 + 1)
+    if 800 <= n < 900:
+        data(2**63 + n)
+for count in (1000, 1000, 1000, 66000, 66000):
+    s.sendto(header(1, count, 40), (group, port))
+    time.sleep(0.02)
+)";
+
+// The live sender goes on after each forged burst, so each is taken back:
+// the feed's loss stays exactly its own, and --max-loss sees it.
+TEST(NetHostileSender, BurstsBetweenALiveSendersDatagramsClaimNothing) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.2";
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "5", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto live = (*net)[0].exec({python, "-c", interleaving_program, group, port}, {}, 30s);
+  ASSERT_TRUE(live.status.success()) << live.status.describe() << "\n" << live.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << "10 % lost: above --max-loss 5\n" << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  const auto& s = streams[0];
+  EXPECT_EQ(field(s, "lost"), 100) << s;
+  EXPECT_EQ(field(s, "packets"), 900 + 8 + 2 + 100) << "every datagram arrived " << s;
+  EXPECT_EQ(field(s, "jumps"), 8 + 2 + 100) << s;
+  EXPECT_EQ(field(s, "restarts"), 0) << s;
+  EXPECT_EQ(field(s, "reordered"), 0) << "the live numbers after a burst are in order " << s;
+  EXPECT_EQ(field(s, "duplicates"), 0) << s;
+  // sent = packets - duplicates - jumps + lost
+  EXPECT_EQ(1010 - 0 - 110 + 100, 1000);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), 10.0) << "jumps are out of the ratio";
+}
+
+// argv: group port. 100 streams of two datagrams each (random sender ids):
+// not single-datagram, not ended, not idle, so none can be evicted.
+constexpr const char* pairs_program = R"(
+import random, socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+rng = random.Random(7)
+for i in range(100):
+    ident = rng.randrange(1000, 2**31)
+    for seq in (0, 1):
+        s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, 0, 40, ident, 1, seq, time.time_ns(), 64, 0) + bytes(24),
+                 (group, port))
+        time.sleep(0.0003)
+)";
+
+// A table full of streams that cannot be evicted leaves a real feed
+// untracked: its loss is unknown, so --max-loss cannot pass.
+TEST(NetHostileSender, UntrackedDatagramsFailMaxLoss) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(3);
+  const auto& rx_host = (*net)[2];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.3";
+  receiver rx(rx_host, {"-i", "eth0", "--max-streams", "64", "--max-loss", "50", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto junk = (*net)[0].exec({python, "-c", pairs_program, group, port}, {}, 20s);
+  ASSERT_TRUE(junk.status.success()) << junk.output;
+  const auto real = test::tools::send((*net)[1], {"-i", "eth0", "-c", "200", "-r", "5000pps", group + ":" + port});
+  ASSERT_TRUE(real.status.success()) << real.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_GE((*summary)["total"]["untracked"].get<std::uint64_t>(), 200u) << (*summary)["total"];
+  bool warned = false, failed = false;
+  for (const auto& e : events) {
+    if (e["event"] == "warning" && e["code"] == "untracked") warned = true;
+    if (e["event"] == "error" && e["code"] == "loss_unknown") failed = true;
+  }
+  EXPECT_TRUE(warned) << "the untracked warning is a JSON event too\n" << r.standard_output;
+  EXPECT_TRUE(failed) << r.standard_output;
+}
+
 }  // namespace
 }  // namespace mcnet

@@ -403,9 +403,10 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (a.untracked && !a.no_checker && !warned_untracked_) {
       warned_untracked_ = true;
-      out_.warn(fmt::format("more than {} active streams (--max-streams{}) and none single-datagram, ended or idle "
-                            "to evict: datagrams of further streams are counted as untracked only",
-                            table_.limit(), table_.limit() < table_.requested_limit() ? ", bounded by memory" : ""));
+      out_.warn_event(fmt::format("more than {} active streams (--max-streams{}) and none single-datagram, ended or "
+                                  "idle to evict: datagrams of further streams are counted as untracked only",
+                                  table_.limit(), table_.limit() < table_.requested_limit() ? ", bounded by memory" : ""),
+                      "untracked");
     }
     if (table_.evicted() > 0 && !warned_evicted_) {
       warned_evicted_ = true;
@@ -542,6 +543,15 @@ int receive_session::finish() const {
     return out_.fail(exit_loss,
                      fmt::format("loss {:.2f}% is above --max-loss {}%", loss, *s_.max_loss),
                      "loss");
+  }
+  // Untracked datagrams' loss is unknown: the check asked for was not made
+  // on them, so it did not hold.
+  if (s_.max_loss && table_.untracked() > 0) {
+    return out_.fail(exit_loss,
+                     fmt::format("--max-loss {}% could not be checked: {} datagrams of streams past the table's limit "
+                                 "of {} were untracked (their loss is unknown; raise --max-streams)",
+                                 *s_.max_loss, table_.untracked(), table_.limit()),
+                     "loss_unknown");
   }
   return exit_ok;
 }

@@ -538,8 +538,10 @@ stream_table::loss_figures stream_table::loss_of(const stream_key& key, const st
   // flood of random sender ids would otherwise dilute a real stream's loss
   // below --max-loss.
   if (s.packets <= 1 && t.lost == 0) return {};
-  return {static_cast<double>(key.payload == payload_kind::moldudp64 ? s.messages : t.packets),
-          static_cast<double>(t.lost)};
+  // Jumps arrived but are out of the sequence counts (a forger's far
+  // numbers interleaved with a feed must not dilute its loss).
+  const std::uint64_t counted = key.payload == payload_kind::moldudp64 ? s.messages : t.packets;
+  return {static_cast<double>(counted > t.jumps ? counted - t.jumps : 0), static_cast<double>(t.lost)};
 }
 
 stream_table::loss_figures stream_table::loss(const std::function<bool(const stream_key&)>& skip) const {

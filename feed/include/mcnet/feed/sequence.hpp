@@ -13,9 +13,29 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 
 namespace mcnet::feed {
+
+class sequence_tracker;
+
+namespace detail {
+
+/// An owned copy of a tracker, copied with its owner: what a probation goes
+/// back to (null when none).
+class tracker_copy {
+ public:
+  tracker_copy() noexcept = default;
+  tracker_copy(const tracker_copy& other);
+  tracker_copy& operator=(const tracker_copy& other);
+  tracker_copy(tracker_copy&&) noexcept = default;
+  tracker_copy& operator=(tracker_copy&&) noexcept = default;
+  ~tracker_copy();
+  std::unique_ptr<sequence_tracker> copy;  ///< the tracker kept
+};
+
+}  // namespace detail
 
 /// What one datagram's sequence number was.
 enum class verdict : std::uint8_t {
@@ -75,7 +95,8 @@ struct arrival {
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
-/// fixed; add() never allocates.
+/// fixed; add() allocates only to put a followed far jump on probation
+/// (below), never for the numbers of a stream without one.
 ///
 /// What one datagram can claim is bounded, so a forged or corrupt number
 /// cannot report 2^63 lost: a number up to `window` ahead of the highest
@@ -91,6 +112,16 @@ struct arrival {
 /// given twice in a row (mcast-send repeats END, MoldUDP64 repeats
 /// heartbeats), and never past `max_gap`. The totals (received(), lost(),
 /// ...) cover every epoch; first() and highest() are the current epoch's.
+///
+/// A followed jump or a new epoch is on probation for the next `window`
+/// distinct numbers: a number (or END count, or announcement) from near the
+/// highest before it means the live sender went on, and the jump was a
+/// forger's burst between two of its datagrams: the tracker goes back to
+/// where it was before the jump (a copy kept for the probation, 8 KiB, the
+/// one allocation, made only then) and the far numbers count as jumps
+/// (`retracted()`). After an END no jump is followed and no epoch begins:
+/// the stream is over. An END whose count differs from the one believed
+/// before is not believed (mcast-send and MoldUDP64 repeat the same count).
 class sequence_tracker {
  public:
   /// How far behind the highest number a late arrival is still told apart
@@ -196,6 +227,11 @@ class sequence_tracker {
   [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
   /// Epochs begun after the first: each `restart` (from add() or restart()).
   [[nodiscard]] std::uint64_t restarts() const noexcept { return restarts_; }
+  /// Followed jumps and new epochs taken back on probation: a number from
+  /// near the highest before them arrived (the live sender went on).
+  [[nodiscard]] std::uint64_t retracted() const noexcept { return retracted_; }
+  /// Whether a followed jump or new epoch is still on probation.
+  [[nodiscard]] bool on_probation() const noexcept { return static_cast<bool>(before_jump_.copy); }
   /// END counts and announcements not believed: at or below the highest
   /// number seen (END), too far past the highest and not repeated, or past
   /// `max_gap`.
@@ -222,6 +258,13 @@ class sequence_tracker {
   bool believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed = false) noexcept;
   /// The current epoch only (window, counts, END), not the totals.
   void clear_epoch() noexcept;
+  /// Before a followed jump or a new epoch: keep a copy to go back to.
+  /// False when there is no memory for it (the jump is then not followed).
+  bool begin_probation() noexcept;
+  /// A number, END count or announcement `last` while on probation: ends
+  /// the probation when it is over, or goes back to the copy when `last` is
+  /// near the highest before the jump. True when it went back.
+  bool check_probation(std::uint64_t last) noexcept;
   [[nodiscard]] std::uint64_t lost_in_epoch() const noexcept;
   std::uint64_t clear_range(std::uint64_t from, std::uint64_t count) noexcept;
   [[nodiscard]] bool test(std::uint64_t seq) const noexcept {
@@ -244,6 +287,7 @@ class sequence_tracker {
   std::uint64_t expired_ = 0;
   std::uint64_t in_window_ = 0;  // bits set in seen_: a jump past the window clears them without counting
   std::optional<std::uint64_t> end_count_;
+  bool end_believed_ = false;  // end_count_ came after a number: another count is not believed
   std::uint64_t announced_ = 0;  // the largest announce()d next number (0: none)
   // Far numbers waiting to be believed: consecutive-ish `jump`s (each less
   // than the window above the one before); `count` 0 when none.
@@ -256,6 +300,11 @@ class sequence_tracker {
   std::uint64_t jumps_ = 0;
   std::uint64_t restarts_ = 0;
   std::uint64_t unconfirmed_ends_ = 0;
+  std::uint64_t retracted_ = 0;
+  // The tracker as it was before a followed jump or a new epoch, while that
+  // is on probation (null otherwise), and the distinct count it ends at.
+  detail::tracker_copy before_jump_;
+  std::uint64_t probation_end_ = 0;
   struct epochs_before {
     std::uint64_t received = 0, lost = 0, reordered = 0, duplicates = 0, too_late = 0, gaps = 0, expired = 0;
   };
