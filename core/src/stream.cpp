@@ -100,6 +100,24 @@ call_start loop_start(wait_policy wait) noexcept {
   return start;
 }
 
+// Call `once(done)`, one system call for the bytes from `done` on, until
+// `size` bytes moved (POLLIN: read, where 0 is the end of the stream;
+// POLLOUT: write), waiting as `wait` says within one timeout for the loop.
+template <class Once>
+result<std::size_t> move_all(int fd, short events, wait_policy wait, std::size_t size, std::string_view op,
+                             Once&& once) noexcept {
+  const bool writing = events == POLLOUT;
+  auto start = loop_start(wait);
+  std::size_t done = 0;
+  while (done < size) {
+    const long r = with_wait(fd, events, wait, start, [&]() noexcept { return once(done); });
+    if (r == 0 && !writing) return fail(loop_error(error(errc::end_of_stream, op, "socket"), done, false, fd));
+    if (r < 0) return fail(loop_error(detail::io_error(r, op), done, writing, fd));
+    done += static_cast<std::size_t>(r);
+  }
+  return done;
+}
+
 std::size_t total_size(std::span<const iovec> buffers) noexcept {
   std::size_t total = 0;
   for (const auto& b : buffers) total += b.iov_len;
@@ -118,17 +136,8 @@ result<std::size_t> read_some(socket_ref s, std::span<std::byte> buffer, wait_po
 
 result<std::size_t> read_exact(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
   const int fd = s.native_handle();
-  auto start = loop_start(wait);
-  std::size_t done = 0;
-  while (done < buffer.size()) {
-    const long r = with_wait(fd, POLLIN, wait, start, [&]() noexcept {
-      return sys::recv(fd, buffer.data() + done, buffer.size() - done);
-    });
-    if (r == 0) return fail(loop_error(error(errc::end_of_stream, "recv", "socket"), done, false, fd));
-    if (r < 0) return fail(loop_error(detail::io_error(r, "recv"), done, false, fd));
-    done += static_cast<std::size_t>(r);
-  }
-  return done;
+  return move_all(fd, POLLIN, wait, buffer.size(), "recv",
+                  [&](std::size_t done) noexcept { return sys::recv(fd, buffer.data() + done, buffer.size() - done); });
 }
 
 result<std::size_t> write_some(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
@@ -141,16 +150,8 @@ result<std::size_t> write_some(socket_ref s, std::span<const std::byte> data, wa
 
 result<std::size_t> write_all(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
   const int fd = s.native_handle();
-  auto start = loop_start(wait);
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const long r = with_wait(fd, POLLOUT, wait, start, [&]() noexcept {
-      return sys::send(fd, data.data() + done, data.size() - done);
-    });
-    if (r < 0) return fail(loop_error(detail::io_error(r, "send"), done, true, fd));
-    done += static_cast<std::size_t>(r);
-  }
-  return done;
+  return move_all(fd, POLLOUT, wait, data.size(), "send",
+                  [&](std::size_t done) noexcept { return sys::send(fd, data.data() + done, data.size() - done); });
 }
 
 result<std::size_t> readv(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {

@@ -85,11 +85,12 @@ auto with_retries(core::wait_policy wait, Step&& step) {
 // write_all / read_exact under `wait`; under nonblocking() each call that
 // says would_block is called again on the rest (the error's number says how
 // far it got), for at most ten seconds in all.
-mcnet::result<std::size_t> send_all(core::socket_ref s, std::span<const std::byte> data, core::wait_policy wait) {
+template <class Span, class Call>
+mcnet::result<std::size_t> until_done(Span data, Call&& call) {
   std::size_t done = 0;
   const auto until = clock_type::now() + 10s;
   while (true) {
-    auto r = core::write_all(s, data.subspan(done), wait);
+    auto r = call(data.subspan(done));
     if (r) return done + *r;
     if (r.error().code != mcnet::errc::would_block || clock_type::now() > until) return r;
     done += static_cast<std::size_t>(r.error().number().value());
@@ -97,16 +98,12 @@ mcnet::result<std::size_t> send_all(core::socket_ref s, std::span<const std::byt
   }
 }
 
+mcnet::result<std::size_t> send_all(core::socket_ref s, std::span<const std::byte> data, core::wait_policy wait) {
+  return until_done(data, [&](auto rest) { return core::write_all(s, rest, wait); });
+}
+
 mcnet::result<std::size_t> receive_all(core::socket_ref s, std::span<std::byte> buffer, core::wait_policy wait) {
-  std::size_t done = 0;
-  const auto until = clock_type::now() + 10s;
-  while (true) {
-    auto r = core::read_exact(s, buffer.subspan(done), wait);
-    if (r) return done + *r;
-    if (r.error().code != mcnet::errc::would_block || clock_type::now() > until) return r;
-    done += static_cast<std::size_t>(r.error().number().value());
-    std::this_thread::sleep_for(100us);
-  }
+  return until_done(buffer, [&](auto rest) { return core::read_exact(s, rest, wait); });
 }
 
 // Send `text` and read its echo back under `wait`, with the one-call
