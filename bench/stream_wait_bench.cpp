@@ -68,7 +68,11 @@ struct totals {
   std::vector<std::int64_t> latency;  // ns, one per message
   std::int64_t cpu_ns = 0;
   std::size_t messages = 0;
+  std::vector<double> round_p50;      // ns, the median of each round: the spread between rounds
+  std::vector<double> round_cpu;      // ns per message, each round
 };
+
+std::int64_t percentile(std::vector<std::int64_t>& v, double p);
 
 // Read one 64-byte message as `m` says; false when the stream ended.
 bool receive(mode m, int fd, std::array<std::byte, kMessage>& buffer) {
@@ -82,11 +86,13 @@ bool receive(mode m, int fd, std::array<std::byte, kMessage>& buffer) {
       }
       return true;
     }
-    case mode::blocking: return core::read_exact(core::socket_ref(fd), buffer, core::wait_policy::blocking()).has_value();
+    case mode::blocking:
+      return core::read_exact(core::socket_ref(fd), buffer, core::wait_policy::blocking()).has_value();
     case mode::spinning: {
       std::size_t got = 0;
       while (true) {
-        auto r = core::read_exact(core::socket_ref(fd), std::span(buffer).subspan(got), core::wait_policy::nonblocking());
+        auto r =
+            core::read_exact(core::socket_ref(fd), std::span(buffer).subspan(got), core::wait_policy::nonblocking());
         if (r) return true;
         if (r.error().code != mcnet::errc::would_block) return false;
         got += static_cast<std::size_t>(r.error().number().value_or(0));
@@ -131,6 +137,7 @@ void run_round(mode m, std::size_t count, double rate, totals& out) {
   });
 
   std::array<std::byte, kMessage> buffer{};
+  const auto first = out.latency.size();
   const auto cpu_before = thread_cpu_ns();
   std::size_t received = 0;
   while (received < count && receive(m, rx.native_handle(), buffer)) {
@@ -140,9 +147,13 @@ void run_round(mode m, std::size_t count, double rate, totals& out) {
     out.latency.push_back(arrived - sent_at);
     ++received;
   }
-  out.cpu_ns += thread_cpu_ns() - cpu_before;
+  const auto cpu = thread_cpu_ns() - cpu_before;
+  out.cpu_ns += cpu;
   out.messages += received;
   sender.join();
+  std::vector<std::int64_t> round(out.latency.begin() + static_cast<std::ptrdiff_t>(first), out.latency.end());
+  out.round_p50.push_back(static_cast<double>(percentile(round, 0.5)));
+  out.round_cpu.push_back(received ? static_cast<double>(cpu) / static_cast<double>(received) : 0);
 }
 
 std::int64_t percentile(std::vector<std::int64_t>& v, double p) {
@@ -182,8 +193,8 @@ int main(int argc, char** argv) {
 
   std::printf("%.0f messages/s of %zu bytes over a Unix stream pair, %d rounds of %.1f s per mode\n\n", rate,
               kMessage, rounds, seconds);
-  std::printf("%-22s %9s %9s %9s %9s %12s %10s %10s\n", "receiver", "messages", "p50 us", "p99 us", "max us",
-              "CPU ns/msg", "p50 ratio", "CPU ratio");
+  std::printf("%-22s %9s %9s %9s %9s %12s %10s %10s   %s\n", "receiver", "messages", "p50 us", "p99 us", "max us",
+              "CPU ns/msg", "p50 ratio", "CPU ratio", "per round: p50 us, CPU ns/msg (min-max)");
   double base_p50 = 0;
   double base_cpu = 0;
   for (std::size_t i = 0; i < kModes.size(); ++i) {
@@ -196,8 +207,11 @@ int main(int argc, char** argv) {
       base_p50 = p50;
       base_cpu = cpu;
     }
-    std::printf("%-22s %9zu %9.1f %9.1f %9.1f %12.0f %10.3f %10.3f\n", kModes[i].name, t.messages, p50 / 1e3,
-                p99 / 1e3, max / 1e3, cpu, base_p50 > 0 ? p50 / base_p50 : 0, base_cpu > 0 ? cpu / base_cpu : 0);
+    const auto [p50_lo, p50_hi] = std::minmax_element(t.round_p50.begin(), t.round_p50.end());
+    const auto [cpu_lo, cpu_hi] = std::minmax_element(t.round_cpu.begin(), t.round_cpu.end());
+    std::printf("%-22s %9zu %9.1f %9.1f %9.1f %12.0f %10.3f %10.3f   %.1f-%.1f, %.0f-%.0f\n", kModes[i].name,
+                t.messages, p50 / 1e3, p99 / 1e3, max / 1e3, cpu, base_p50 > 0 ? p50 / base_p50 : 0,
+                base_cpu > 0 ? cpu / base_cpu : 0, *p50_lo / 1e3, *p50_hi / 1e3, *cpu_lo, *cpu_hi);
   }
   return 0;
 }

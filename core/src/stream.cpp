@@ -35,6 +35,16 @@ constexpr std::size_t kIovMax = IOV_MAX;
 constexpr std::size_t kIovMax = 1024;  // Linux's UIO_MAXIOV
 #endif
 
+// Under wait_policy::blocking() the system call itself may wait: on a
+// descriptor in blocking mode the kernel wakes the caller once, where
+// MSG_DONTWAIT, EAGAIN, poll and the call again would take three system
+// calls per wake-up (docs/performance.md, "Stream waits"). On a nonblocking
+// descriptor it is EAGAIN and the poll loop as usual, so the outcome is the
+// same either way.
+bool in_kernel(wait_policy wait) noexcept {
+  return wait.kind() == wait_policy::mode::deadline && wait.timeout() == std::chrono::nanoseconds::max();
+}
+
 // Attach an IP endpoint (the peer's or the listener's) to `e`.
 error& with_endpoint(error& e, const result<endpoint>& where) noexcept {
   if (where && where->address().is_valid()) e.with_address(where->address()).with_port(where->port());
@@ -129,36 +139,48 @@ std::size_t total_size(std::span<const iovec> buffers) noexcept {
 result<std::size_t> read_some(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
   if (buffer.empty()) return fail(empty_buffer("recv"));
   const int fd = s.native_handle();
-  const long r = with_wait(fd, POLLIN, wait, [&]() noexcept { return sys::recv(fd, buffer.data(), buffer.size()); });
+  const bool may_block = in_kernel(wait);
+  const long r =
+      with_wait(fd, POLLIN, wait, [&]() noexcept { return sys::recv(fd, buffer.data(), buffer.size(), may_block); });
   if (r < 0) return fail(stream_error(r, "recv", fd));
   return static_cast<std::size_t>(r);
 }
 
 result<std::size_t> read_exact(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
   const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
   return move_all(fd, POLLIN, wait, buffer.size(), "recv",
-                  [&](std::size_t done) noexcept { return sys::recv(fd, buffer.data() + done, buffer.size() - done); });
+                  [&](std::size_t done) noexcept {
+                    return sys::recv(fd, buffer.data() + done, buffer.size() - done, may_block);
+                  });
 }
 
 result<std::size_t> write_some(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
   if (data.empty()) return std::size_t{0};
   const int fd = s.native_handle();
-  const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::send(fd, data.data(), data.size()); });
+  const bool may_block = in_kernel(wait);
+  const long r =
+      with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::send(fd, data.data(), data.size(), may_block); });
   if (r < 0) return fail(stream_error(r, "send", fd));
   return static_cast<std::size_t>(r);
 }
 
 result<std::size_t> write_all(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
   const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
   return move_all(fd, POLLOUT, wait, data.size(), "send",
-                  [&](std::size_t done) noexcept { return sys::send(fd, data.data() + done, data.size() - done); });
+                  [&](std::size_t done) noexcept {
+                    return sys::send(fd, data.data() + done, data.size() - done, may_block);
+                  });
 }
 
 result<std::size_t> readv(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
   const auto count = std::min(buffers.size(), kIovMax);
   if (total_size(buffers.first(count)) == 0) return fail(empty_buffer("recvmsg"));
   const int fd = s.native_handle();
-  const long r = with_wait(fd, POLLIN, wait, [&]() noexcept { return sys::recv_iov(fd, buffers.data(), count); });
+  const bool may_block = in_kernel(wait);
+  const long r =
+      with_wait(fd, POLLIN, wait, [&]() noexcept { return sys::recv_iov(fd, buffers.data(), count, may_block); });
   if (r < 0) return fail(stream_error(r, "recvmsg", fd));
   return static_cast<std::size_t>(r);
 }
@@ -167,13 +189,16 @@ result<std::size_t> writev(socket_ref s, std::span<const iovec> buffers, wait_po
   const auto count = std::min(buffers.size(), kIovMax);
   if (total_size(buffers.first(count)) == 0) return std::size_t{0};
   const int fd = s.native_handle();
-  const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::send_iov(fd, buffers.data(), count); });
+  const bool may_block = in_kernel(wait);
+  const long r =
+      with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::send_iov(fd, buffers.data(), count, may_block); });
   if (r < 0) return fail(stream_error(r, "sendmsg", fd));
   return static_cast<std::size_t>(r);
 }
 
 result<std::size_t> writev_all(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
   const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
   auto start = loop_start(wait);
   std::size_t done = 0;
   std::size_t index = 0;   // the first iovec not sent whole
@@ -187,14 +212,15 @@ result<std::size_t> writev_all(socket_ref s, std::span<const iovec> buffers, wai
     long r;
     if (offset == 0) {
       const auto count = std::min(buffers.size() - index, kIovMax);
-      r = with_wait(fd, POLLOUT, wait, start, [&]() noexcept { return sys::send_iov(fd, &buffers[index], count); });
+      r = with_wait(fd, POLLOUT, wait, start,
+                    [&]() noexcept { return sys::send_iov(fd, &buffers[index], count, may_block); });
     } else {
       // The rest of an iovec a partial write cut: sent alone, so that the
       // caller's iovecs are never copied or changed; the next call takes
       // the following ones whole again.
       const auto* rest = static_cast<const std::byte*>(buffers[index].iov_base) + offset;
       r = with_wait(fd, POLLOUT, wait, start,
-                    [&]() noexcept { return sys::send(fd, rest, buffers[index].iov_len - offset); });
+                    [&]() noexcept { return sys::send(fd, rest, buffers[index].iov_len - offset, may_block); });
     }
     if (r < 0) return fail(loop_error(detail::io_error(r, "sendmsg"), done, true, fd));
     done += static_cast<std::size_t>(r);
@@ -277,10 +303,11 @@ std::string_view accept_hint(const error& e) noexcept {
 result<socket> accept(socket_ref listener, wait_policy wait, endpoint* peer, bool nonblocking) noexcept {
   const int fd = listener.native_handle();
   // accept4 has no MSG_DONTWAIT: on a listener in blocking mode it would
-  // block whatever the policy says, so each attempt there asks poll first.
+  // block whatever the policy says, so each attempt there asks poll first
+  // (but for blocking(), which lets it block).
   auto listener_nonblocking = sys::nonblocking(fd);
   if (!listener_nonblocking) return fail(listener_nonblocking.error());
-  const bool ask_first = !*listener_nonblocking;
+  const bool ask_first = !*listener_nonblocking && !in_kernel(wait);
   sockaddr_storage name;  // filled by the kernel
   socklen_t length = 0;
   unique_fd accepted;

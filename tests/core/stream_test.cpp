@@ -306,6 +306,29 @@ TEST(Stream, WriteToAClosedPeerIsEpipeWithoutSigpipe) {
   ::sigaction(SIGPIPE, &before, nullptr);
 }
 
+// blocking() lets the system call itself wait on a descriptor in blocking
+// mode, and polls on a nonblocking one: either way it waits for the data.
+TEST(Stream, BlockingPolicyWaitsWhateverTheDescriptorsMode) {
+  for (bool nonblocking : {false, true}) {
+    auto pair_a = stream_pair();
+    auto& a = pair_a.first;
+    auto& b = pair_a.second;
+    ASSERT_TRUE(core::set_nonblocking(b, nonblocking));
+    std::thread late([&] {
+      std::this_thread::sleep_for(50ms);
+      (void)core::write_all(a, bytes_of("late"));
+    });
+    std::array<std::byte, 4> buffer{};
+    mcnet::result<std::size_t> r;
+    const auto took = elapsed_ms([&] { r = core::read_exact(b, buffer); });
+    late.join();
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(text_of(buffer), "late");
+    EXPECT_GE(took, 40ms) << "nonblocking descriptor: " << nonblocking;
+    EXPECT_EQ(core::nonblocking(b).value(), nonblocking) << "the descriptor's mode is left alone";
+  }
+}
+
 TEST(Stream, ShutdownOfAnUnconnectedSocketNamesWhy) {
   auto s = core::socket::open(AF_INET, SOCK_STREAM).value();
   auto r = core::shutdown(s, core::shutdown_side::both);
@@ -409,7 +432,9 @@ tcp_connection connect_tcp(const test::network& net, bool v6, const core::socket
   tcp_connection c;
   c.server_at = listener.where;
   c.client = test::run_in(net[0], [&] { return core::dial_tcp(c.server_at, setup, 2s).value(); });
-  c.server = core::accept(listener.socket, core::wait_policy::deadline(2s), &c.peer_seen).value();
+  // The handshake is complete: blocking() accepts at once (accept4 waits in
+  // the kernel on this blocking listener).
+  c.server = core::accept(listener.socket, core::wait_policy::blocking(), &c.peer_seen).value();
   return c;
 }
 

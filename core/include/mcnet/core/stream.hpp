@@ -53,7 +53,9 @@ namespace mcnet::core {
 /// sent was read before). Errors: EINVAL (before any system call) for an
 /// empty buffer; errc::would_block (nonblocking, nothing there);
 /// errc::timed_out; recv's errno (ECONNRESET: the peer reset the
-/// connection; ENOTCONN; ...), naming the peer.
+/// connection; ENOTCONN; ...), naming the peer. On a connected datagram
+/// socket one call reads one datagram, cut to the buffer without notice
+/// (read_from reports the cut), and 0 is an empty datagram, not an end.
 [[nodiscard]] result<std::size_t> read_some(socket_ref s, std::span<std::byte> buffer,
                                             wait_policy wait = wait_policy::blocking()) noexcept;
 
