@@ -80,7 +80,7 @@ std::string_view loop_hint(const error& e, bool writing) noexcept {
                  : "{number} bytes were read before this, into the start of the buffer";
 }
 
-// The error for a failed single stream call (`r` < 0, or an error code).
+// The error for a failed single stream call (`r` < 0).
 error stream_error(long r, std::string_view op, int fd) noexcept {
   auto e = detail::io_error(r, op);
   if (r == kWouldBlock) return e;
