@@ -10,7 +10,10 @@
 ///
 /// The contract, shared by every call here (docs/sockets.md, "Stream I/O"):
 /// - The system calls run with `MSG_DONTWAIT` and waiting is mcnet's (poll(2)),
-///   so the descriptor's own O_NONBLOCK setting never matters. Sends pass
+///   so the descriptor's own O_NONBLOCK setting never changes the outcome.
+///   Under `wait_policy::blocking()` on a descriptor in blocking mode the
+///   system call waits itself (one wake-up instead of EAGAIN, poll and the
+///   call again; the same result, sooner). Sends pass
 ///   `MSG_NOSIGNAL`: a peer that is gone is EPIPE (`std::errc::broken_pipe`),
 ///   never a SIGPIPE that kills the process (send(2)).
 /// - End of stream is a value, not an error: a read that returns 0 bytes
