@@ -110,6 +110,17 @@ call_start loop_start(wait_policy wait) noexcept {
   return start;
 }
 
+// One system call, `call(fd, may_block)`, waiting for `events` as `wait` says.
+template <class Call>
+result<std::size_t> move_once(socket_ref s, short events, wait_policy wait, std::string_view op,
+                              Call&& call) noexcept {
+  const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
+  const long r = with_wait(fd, events, wait, [&]() noexcept { return call(fd, may_block); });
+  if (r < 0) return fail(stream_error(r, op, fd));
+  return static_cast<std::size_t>(r);
+}
+
 // Call `once(done)`, one system call for the bytes from `done` on, until
 // `size` bytes moved (POLLIN: read, where 0 is the end of the stream;
 // POLLOUT: write), waiting as `wait` says within one timeout for the loop.
@@ -138,62 +149,48 @@ std::size_t total_size(std::span<const iovec> buffers) noexcept {
 
 result<std::size_t> read_some(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
   if (buffer.empty()) return fail(empty_buffer("recv"));
-  const int fd = s.native_handle();
-  const bool may_block = in_kernel(wait);
-  const long r =
-      with_wait(fd, POLLIN, wait, [&]() noexcept { return sys::recv(fd, buffer.data(), buffer.size(), may_block); });
-  if (r < 0) return fail(stream_error(r, "recv", fd));
-  return static_cast<std::size_t>(r);
+  return move_once(s, POLLIN, wait, "recv", [&](int fd, bool may_block) noexcept {
+    return sys::recv(fd, buffer.data(), buffer.size(), may_block);
+  });
 }
 
 result<std::size_t> read_exact(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
   const int fd = s.native_handle();
   const bool may_block = in_kernel(wait);
-  return move_all(fd, POLLIN, wait, buffer.size(), "recv",
-                  [&](std::size_t done) noexcept {
-                    return sys::recv(fd, buffer.data() + done, buffer.size() - done, may_block);
-                  });
+  return move_all(fd, POLLIN, wait, buffer.size(), "recv", [&](std::size_t done) noexcept {
+    return sys::recv(fd, buffer.data() + done, buffer.size() - done, may_block);
+  });
 }
 
 result<std::size_t> write_some(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
   if (data.empty()) return std::size_t{0};
-  const int fd = s.native_handle();
-  const bool may_block = in_kernel(wait);
-  const long r =
-      with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::send(fd, data.data(), data.size(), may_block); });
-  if (r < 0) return fail(stream_error(r, "send", fd));
-  return static_cast<std::size_t>(r);
+  return move_once(s, POLLOUT, wait, "send", [&](int fd, bool may_block) noexcept {
+    return sys::send(fd, data.data(), data.size(), may_block);
+  });
 }
 
 result<std::size_t> write_all(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
   const int fd = s.native_handle();
   const bool may_block = in_kernel(wait);
-  return move_all(fd, POLLOUT, wait, data.size(), "send",
-                  [&](std::size_t done) noexcept {
-                    return sys::send(fd, data.data() + done, data.size() - done, may_block);
-                  });
+  return move_all(fd, POLLOUT, wait, data.size(), "send", [&](std::size_t done) noexcept {
+    return sys::send(fd, data.data() + done, data.size() - done, may_block);
+  });
 }
 
 result<std::size_t> readv(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
   const auto count = std::min(buffers.size(), kIovMax);
   if (total_size(buffers.first(count)) == 0) return fail(empty_buffer("recvmsg"));
-  const int fd = s.native_handle();
-  const bool may_block = in_kernel(wait);
-  const long r =
-      with_wait(fd, POLLIN, wait, [&]() noexcept { return sys::recv_iov(fd, buffers.data(), count, may_block); });
-  if (r < 0) return fail(stream_error(r, "recvmsg", fd));
-  return static_cast<std::size_t>(r);
+  return move_once(s, POLLIN, wait, "recvmsg", [&](int fd, bool may_block) noexcept {
+    return sys::recv_iov(fd, buffers.data(), count, may_block);
+  });
 }
 
 result<std::size_t> writev(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
   const auto count = std::min(buffers.size(), kIovMax);
   if (total_size(buffers.first(count)) == 0) return std::size_t{0};
-  const int fd = s.native_handle();
-  const bool may_block = in_kernel(wait);
-  const long r =
-      with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::send_iov(fd, buffers.data(), count, may_block); });
-  if (r < 0) return fail(stream_error(r, "sendmsg", fd));
-  return static_cast<std::size_t>(r);
+  return move_once(s, POLLOUT, wait, "sendmsg", [&](int fd, bool may_block) noexcept {
+    return sys::send_iov(fd, buffers.data(), count, may_block);
+  });
 }
 
 result<std::size_t> writev_all(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
