@@ -3,9 +3,7 @@
 #include <mcnet/core/dial.hpp>
 
 #include <netinet/in.h>
-#include <poll.h>
 
-#include <mcnet/core/message.hpp>
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 
@@ -119,20 +117,7 @@ result<socket> dial_tcp(const endpoint& remote, const socket_setup& setup, std::
 }
 
 result<socket> accept_tcp(socket_ref listener, std::chrono::nanoseconds timeout, endpoint* peer) noexcept {
-  if (auto ready = wait_readable(listener, wait_policy::deadline(timeout)); !ready) {
-    auto e = ready.error();
-    e.op = "accept";
-    return fail(e);
-  }
-  sockaddr_storage name{};
-  socklen_t length = 0;
-  auto fd = sys::accept(listener.native_handle(), name, length, false);
-  if (!fd) return fail(fd.error());
-  if (peer != nullptr) {
-    auto e = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), length);
-    if (e) *peer = *e;
-  }
-  return socket::adopt(std::move(*fd));
+  return accept(listener, wait_policy::deadline(timeout), peer);
 }
 
 }  // namespace mcnet::core

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
 
 #include <mcnet/core/ip_address.hpp>
@@ -33,6 +34,8 @@ class category final : public std::error_category {
       case errc::value_out_of_range: return "value out of range";
       case errc::unexpected_option_size: return "kernel returned an option of unexpected size";
       case errc::interface_required: return "an interface is required";
+      case errc::in_progress: return "operation in progress";
+      case errc::end_of_stream: return "the peer closed the stream";
     }
     return "unknown mcnet error " + std::to_string(value);
   }
@@ -54,6 +57,8 @@ class category final : public std::error_category {
       case errc::membership_limit: return std::errc::no_buffer_space;
       case errc::would_block: return std::errc::operation_would_block;
       case errc::timed_out: return std::errc::timed_out;
+      case errc::in_progress: return std::errc::operation_in_progress;
+      case errc::end_of_stream: break;
     }
     return {value, *this};
   }
@@ -124,8 +129,48 @@ std::string_view name(errc e) noexcept {
     case errc::value_out_of_range: return "value_out_of_range";
     case errc::unexpected_option_size: return "unexpected_option_size";
     case errc::interface_required: return "interface_required";
+    case errc::in_progress: return "in_progress";
+    case errc::end_of_stream: return "end_of_stream";
   }
   return {};
+}
+
+bool is_transient(const error& e) noexcept {
+  if (e.code.category() == error_category()) {
+    switch (static_cast<errc>(e.code.value())) {
+      case errc::would_block:
+      case errc::timed_out:
+      case errc::in_progress: return true;
+      default: return false;
+    }
+  }
+  if (e.code.category() != std::system_category()) return false;
+  switch (e.code.value()) {
+    case EAGAIN:
+#if EWOULDBLOCK != EAGAIN
+    case EWOULDBLOCK:
+#endif
+    case EINTR:
+    case EINPROGRESS:
+    case EALREADY:
+    case ENOBUFS:
+    case ENOMEM: return true;
+    default: return false;
+  }
+}
+
+bool is_disconnect(const error& e) noexcept {
+  if (e.code.category() == error_category()) return e.code.value() == static_cast<int>(errc::end_of_stream);
+  if (e.code.category() != std::system_category()) return false;
+  switch (e.code.value()) {
+    case ECONNRESET:
+    case EPIPE:
+    case ECONNABORTED:
+    case ENOTCONN:
+    case ESHUTDOWN:
+    case ETIMEDOUT: return true;
+    default: return false;
+  }
 }
 
 const std::error_category& error_category() noexcept {

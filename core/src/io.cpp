@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 //
-// read_from / write_to / read_batch / write_batch and the three wait modes.
-// Every system call runs with MSG_DONTWAIT; waiting is done here, so the
-// descriptor's own O_NONBLOCK setting never matters. The per-call scratch
-// (mmsghdr, iovec, sockaddr_storage) lives on the stack: no allocation.
+// read_from / write_to / read_batch / write_batch, and wait_readable /
+// wait_writable. Every system call runs with MSG_DONTWAIT; waiting is
+// wait.hpp's, so the descriptor's own O_NONBLOCK setting never matters. The
+// per-call scratch (mmsghdr, iovec, sockaddr_storage) lives on the stack: no
+// allocation.
 
 #include <mcnet/core/message.hpp>
 
@@ -13,7 +14,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <climits>
 #include <cstring>
 #include <optional>
 
@@ -25,61 +25,13 @@
 #include "decode_control.hpp"
 #include "send_hint.hpp"
 #include "sys/calls.hpp"
+#include "wait.hpp"
 
 namespace mcnet::core {
 namespace {
 
-using clock = std::chrono::steady_clock;
-
-inline void cpu_relax() noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#elif defined(__aarch64__)
-  asm volatile("yield");
-#endif
-}
-
-constexpr long kWouldBlock = -EAGAIN;
-constexpr long kTimedOut = LONG_MIN;  // no errno is this
-
-// Run `attempt` (a count, or -errno) until it does something other than
-// would-block, waiting for `events` on `fd` as the policy says. Returns the
-// count, -errno, kWouldBlock (nonblocking) or kTimedOut.
-template <class Attempt>
-long with_wait(int fd, short events, wait_policy wait, Attempt&& attempt) noexcept {
-  long r = attempt();
-  if (r != kWouldBlock || wait.kind() == wait_policy::mode::nonblocking) return r;
-
-  const auto start = clock::now();
-  const bool forever = wait.timeout() == std::chrono::nanoseconds::max();
-  if (wait.kind() == wait_policy::mode::adaptive) {
-    const auto spin = std::min(wait.spin(), wait.timeout());
-    while (clock::now() - start < spin) {
-      r = attempt();
-      if (r != kWouldBlock) return r;
-      cpu_relax();
-    }
-  }
-  while (true) {
-    long long left = -1;
-    if (!forever) {
-      left = (wait.timeout() - (clock::now() - start)).count();
-      if (left <= 0) return kTimedOut;
-    }
-    auto ready = sys::poll_one(fd, events, left);
-    if (!ready) return -ready.error().code.value();
-    r = attempt();
-    if (r != kWouldBlock) return r;
-    // Spurious wake-up, or another reader took the datagram: wait again.
-  }
-}
-
-// The error for a failed datagram call (`r` < 0).
-error io_error(long r, std::string_view op) noexcept {
-  if (r == kWouldBlock) return error(errc::would_block, op, "socket");
-  if (r == kTimedOut) return error(errc::timed_out, op, "socket");
-  return error::from_errno(static_cast<int>(-r), op, "socket");
-}
+using detail::io_error;
+using detail::with_wait;
 
 void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noexcept {
   iov = {m.buffer.data(), m.buffer.size()};
@@ -241,7 +193,7 @@ result<void> wait_for(socket_ref s, short events, wait_policy wait) noexcept {
   const long r = with_wait(fd, events, wait, [&]() noexcept -> long {
     auto ready = sys::poll_one(fd, events, 0);
     if (!ready) return -ready.error().code.value();
-    return *ready ? 0 : kWouldBlock;
+    return *ready ? 0 : detail::kWouldBlock;
   });
   if (r < 0) return fail(io_error(r, "poll"));
   return {};

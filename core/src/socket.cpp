@@ -107,17 +107,10 @@ result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseco
     if (auto r = set_nonblocking(s, true); !r) return r;
   }
   auto outcome = [&]() -> result<void> {
-    auto r = connect(s, remote);
-    if (r || r.error().code != std::errc::operation_in_progress) return r;
-    if (auto ready = wait_writable(s, wait_policy::deadline(timeout)); !ready) {
-      auto e = ready.error();
-      e.op = "connect";
-      return fail(e.with_address(remote.address()).with_port(remote.port()));
-    }
-    auto pending = get(s, opt::pending_error);
-    if (!pending) return fail(pending.error());
-    if (*pending) return fail(connect_error(error(*pending, "connect", "socket"), remote));
-    return {};
+    auto started = connect_start(s, remote);
+    if (!started) return fail(started.error());
+    if (*started == connect_status::connected) return {};
+    return connect_finish(s, remote, wait_policy::deadline(timeout));
   }();
   if (!*was_nonblocking) {
     if (auto r = set_nonblocking(s, false); !r && outcome) return r;

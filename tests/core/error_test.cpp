@@ -34,13 +34,69 @@ TEST(Error, CategoryAndConditions) {
   EXPECT_EQ(std::error_code(errc::membership_limit), std::errc::no_buffer_space);
   EXPECT_EQ(std::error_code(errc::family_mismatch), std::errc::address_family_not_supported);
   EXPECT_NE(std::error_code(errc::timed_out), std::errc::invalid_argument);
+  EXPECT_EQ(std::error_code(errc::in_progress), std::errc::operation_in_progress);
+  EXPECT_EQ(std::error_code(errc::in_progress), std::error_code(EINPROGRESS, std::system_category()).default_error_condition())
+      << "mcnet's in_progress and the kernel's EINPROGRESS are one condition";
+  EXPECT_NE(std::error_code(errc::end_of_stream), std::errc::connection_reset) << "no errno means an early close";
+  EXPECT_NE(std::error_code(errc::end_of_stream), std::errc::timed_out);
+}
+
+TEST(Error, TheLastCodesKeepTheirNumbers) {
+  EXPECT_EQ(static_cast<int>(errc::interface_required), 15) << "codes are appended, never renumbered";
+  EXPECT_EQ(static_cast<int>(errc::in_progress), 16);
+  EXPECT_EQ(static_cast<int>(errc::end_of_stream), 17);
+  EXPECT_EQ(mcnet::name(errc::in_progress), "in_progress");
+  EXPECT_EQ(mcnet::name(errc::end_of_stream), "end_of_stream");
+  EXPECT_EQ(mcnet::name(static_cast<errc>(18)), "");
+}
+
+// Each class of outcome, testable by its std::errc condition, and the two
+// predicates over them.
+TEST(Error, TransientAndDisconnectClassification) {
+  const auto sys = [](int e) { return error::from_errno(e, "op", "socket"); };
+  const auto own = [](errc c) { return error(c, "op", "socket"); };
+  EXPECT_EQ(own(errc::would_block).code, std::errc::operation_would_block);
+  EXPECT_EQ(own(errc::timed_out).code, std::errc::timed_out);
+  EXPECT_EQ(own(errc::in_progress).code, std::errc::operation_in_progress);
+  EXPECT_EQ(sys(ECONNREFUSED).code, std::errc::connection_refused);
+  EXPECT_EQ(sys(ECONNRESET).code, std::errc::connection_reset);
+  EXPECT_EQ(sys(ENETUNREACH).code, std::errc::network_unreachable);
+  EXPECT_EQ(sys(EMSGSIZE).code, std::errc::message_size);
+  EXPECT_EQ(sys(EADDRINUSE).code, std::errc::address_in_use);
+  EXPECT_EQ(sys(EPIPE).code, std::errc::broken_pipe);
+
+  for (auto c : {errc::would_block, errc::timed_out, errc::in_progress}) {
+    EXPECT_TRUE(mcnet::is_transient(own(c))) << mcnet::name(c);
+    EXPECT_FALSE(mcnet::is_disconnect(own(c))) << mcnet::name(c);
+  }
+  for (int e : {EAGAIN, EINTR, EINPROGRESS, EALREADY, ENOBUFS, ENOMEM}) {
+    EXPECT_TRUE(mcnet::is_transient(sys(e))) << e;
+    EXPECT_FALSE(mcnet::is_disconnect(sys(e))) << e;
+  }
+  for (int e : {ECONNRESET, EPIPE, ECONNABORTED, ENOTCONN, ESHUTDOWN, ETIMEDOUT}) {
+    EXPECT_TRUE(mcnet::is_disconnect(sys(e))) << e;
+    EXPECT_FALSE(mcnet::is_transient(sys(e))) << e;
+  }
+  EXPECT_TRUE(mcnet::is_disconnect(own(errc::end_of_stream)));
+  EXPECT_FALSE(mcnet::is_transient(own(errc::end_of_stream)));
+  for (int e : {ECONNREFUSED, ENETUNREACH, EHOSTUNREACH, EMSGSIZE, EADDRINUSE, EINVAL}) {
+    EXPECT_FALSE(mcnet::is_transient(sys(e))) << e;
+    EXPECT_FALSE(mcnet::is_disconnect(sys(e))) << e;
+  }
+  EXPECT_FALSE(mcnet::is_transient(own(errc::not_multicast)));
+  EXPECT_FALSE(mcnet::is_disconnect(own(errc::not_multicast)));
+  EXPECT_FALSE(mcnet::is_disconnect(own(errc::timed_out))) << "a caller's deadline is not a lost connection";
+  EXPECT_FALSE(mcnet::is_transient(error(std::error_code(EAGAIN, std::generic_category()), "op", "x")))
+      << "only the system category holds errno values here";
+  EXPECT_FALSE(mcnet::is_transient(error{}));
+  EXPECT_FALSE(mcnet::is_disconnect(error{}));
 }
 
 TEST(Error, EveryCodeHasItsOwnName) {
   EXPECT_EQ(mcnet::name(errc::not_multicast), "not_multicast");
   EXPECT_EQ(mcnet::name(errc::family_mismatch), "family_mismatch");
   std::set<std::string_view> seen;
-  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::interface_required); ++v) {
+  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::end_of_stream); ++v) {
     const auto n = mcnet::name(static_cast<errc>(v));
     EXPECT_FALSE(n.empty()) << v;
     EXPECT_TRUE(std::all_of(n.begin(), n.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; })) << n;
@@ -51,7 +107,7 @@ TEST(Error, EveryCodeHasItsOwnName) {
 
 TEST(Error, EveryCodeHasItsOwnMessage) {
   std::set<std::string> seen;
-  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::interface_required); ++v) {
+  for (int v = static_cast<int>(errc::invalid_address); v <= static_cast<int>(errc::end_of_stream); ++v) {
     const auto text = mcnet::error_category().message(v);
     EXPECT_EQ(text.find("unknown"), std::string::npos) << v;
     EXPECT_TRUE(seen.insert(text).second) << "duplicate message: " << text;

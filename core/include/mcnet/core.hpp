@@ -55,6 +55,11 @@
 ///   which every received descriptor is owned or closed
 ///   (`core::receive_with_fds`, `core::send_with_fds`; docs/sockets.md).
 ///
+/// Streams (<mcnet/core/stream.hpp>): `core::read_some`, `core::read_exact`,
+/// `core::write_all`, `core::writev_all`, ... with the same wait policies;
+/// `core::accept`, `core::connect_start` / `core::connect_finish` and
+/// `core::shutdown` (socket_ops.hpp).
+///
 /// Receive buffers, with the clamp explained:
 /// @code
 ///   auto grant = core::set_receive_buffer(*s, 8 << 20);
@@ -79,7 +84,9 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sockopt.hpp>
+#include <mcnet/core/stream.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/core/unix_address.hpp>
 #include <mcnet/core/unix_socket.hpp>
+#include <mcnet/core/wait_policy.hpp>

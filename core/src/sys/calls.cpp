@@ -189,6 +189,50 @@ long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
   return n < 0 ? -errno : n;
 }
 
+long recv(int fd, void* data, std::size_t size, bool may_block) noexcept {
+  ssize_t n;
+  do {
+    n = ::recv(fd, data, size, may_block ? 0 : MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : n;
+}
+
+long send(int fd, const void* data, std::size_t size, bool may_block) noexcept {
+  ssize_t n;
+  do {
+    n = ::send(fd, data, size, (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : n;
+}
+
+long recv_iov(int fd, const iovec* iov, std::size_t count, bool may_block) noexcept {
+  msghdr h{};
+  // recvmsg writes into the buffers the iovecs name, never into the iovecs.
+  h.msg_iov = const_cast<iovec*>(iov);
+  h.msg_iovlen = count;
+  ssize_t n;
+  do {
+    n = ::recvmsg(fd, &h, may_block ? 0 : MSG_DONTWAIT);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : n;
+}
+
+long send_iov(int fd, const iovec* iov, std::size_t count, bool may_block) noexcept {
+  msghdr h{};
+  h.msg_iov = const_cast<iovec*>(iov);  // read only by sendmsg
+  h.msg_iovlen = count;
+  ssize_t n;
+  do {
+    n = ::sendmsg(fd, &h, (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL);
+  } while (n < 0 && errno == EINTR);
+  return n < 0 ? -errno : n;
+}
+
+result<void> shutdown(int fd, int how) noexcept {
+  if (::shutdown(fd, how) != 0) return last_error("shutdown", "socket");
+  return {};
+}
+
 result<bool> poll_one(int fd, short events, long long timeout_ns) noexcept {
   pollfd pfd{fd, events, 0};
   timespec ts{};

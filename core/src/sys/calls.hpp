@@ -8,6 +8,7 @@
 
 #include <sys/socket.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -51,6 +52,20 @@ long recvmsg(int fd, msghdr& msg) noexcept;
 long sendmsg(int fd, const msghdr& msg) noexcept;
 long recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
 long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
+
+// Stream I/O (stream.cpp): MSG_DONTWAIT as above unless `may_block` (then
+// the descriptor's own mode decides), no MSG_TRUNC (which on a stream socket
+// would discard the bytes), MSG_NOSIGNAL on sends so that a closed peer is
+// EPIPE and never SIGPIPE. A count (0 from a receive: the peer's orderly
+// shutdown), or -errno; EINTR is retried.
+long recv(int fd, void* data, std::size_t size, bool may_block = false) noexcept;
+long send(int fd, const void* data, std::size_t size, bool may_block = false) noexcept;
+/// recvmsg(2) into `count` iovecs (no name, no control).
+long recv_iov(int fd, const iovec* iov, std::size_t count, bool may_block = false) noexcept;
+/// sendmsg(2) of `count` iovecs on a connected socket.
+long send_iov(int fd, const iovec* iov, std::size_t count, bool may_block = false) noexcept;
+/// shutdown(2); `how` is SHUT_RD, SHUT_WR or SHUT_RDWR.
+result<void> shutdown(int fd, int how) noexcept;
 
 /// ppoll(2) on one descriptor for `events`; `timeout_ns` < 0 waits forever.
 /// Returns whether it became ready (false: timed out).

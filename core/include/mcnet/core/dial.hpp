@@ -97,7 +97,10 @@ struct socket_setup {
                                       std::chrono::nanoseconds timeout = std::chrono::seconds(30)) noexcept;
 
 /// accept(2) on a listening TCP socket, waiting at most `timeout`; the
-/// peer's endpoint goes to `peer` when given. Errors: errc::timed_out, errno.
+/// peer's endpoint goes to `peer` when given. The same as
+/// `accept(listener, wait_policy::deadline(timeout), peer)` (socket_ops.hpp),
+/// which takes any wait policy and listener family. Errors: errc::timed_out,
+/// errno, naming the listener's endpoint.
 [[nodiscard]] result<socket> accept_tcp(socket_ref listener, std::chrono::nanoseconds timeout,
                                         endpoint* peer = nullptr) noexcept;
 

@@ -25,7 +25,9 @@ class ip_address;
 
 /// mcnet's own error conditions (category "mcnet"). Kernel failures keep their
 /// errno in `std::system_category`; these are for what mcnet finds itself.
-/// Each compares equal to the nearest `std::errc` as well.
+/// Each compares equal to the nearest `std::errc` as well, where there is
+/// one (`end_of_stream` has none: no errno means "the peer closed early").
+/// New codes are added at the end, so every value keeps its number.
 enum class errc : int {
   invalid_address = 1,        ///< text is not an IP address (or has a bad zone)
   invalid_endpoint,           ///< text is not ADDRESS:PORT / [V6]:PORT
@@ -42,6 +44,14 @@ enum class errc : int {
   value_out_of_range,         ///< option value the kernel would misread
   unexpected_option_size,     ///< kernel answered with a size the codec rejects
   interface_required,         ///< a link- or interface-local group needs an interface
+  /// a nonblocking connect is still under way (`connect_finish` under
+  /// wait_policy::nonblocking()); compares equal to
+  /// std::errc::operation_in_progress, as the kernel's EINPROGRESS does
+  in_progress,
+  /// the peer shut down its side of a stream before a call that must fill
+  /// its buffer had it filled (`read_exact`); the error's number is the
+  /// count of bytes that did arrive
+  end_of_stream,
 };
 
 /// The enumerator's own spelling ("not_multicast", "family_mismatch"): a
@@ -178,6 +188,23 @@ class error {
 };
 
 static_assert(std::is_trivially_copyable_v<error>, "an error is copied freely; keep it trivial");
+
+/// Whether trying the same call again later may succeed without changing
+/// anything: errc::would_block, errc::timed_out, errc::in_progress, and the
+/// kernel's EAGAIN, EINTR, EINPROGRESS, EALREADY, ENOBUFS and ENOMEM (socket(7):
+/// a momentary lack of buffer memory). Everything else (ECONNREFUSED,
+/// ECONNRESET, EPIPE, ENETUNREACH, EMSGSIZE, EADDRINUSE, errc::end_of_stream,
+/// an invalid argument, ...) needs a change first: another address, a new
+/// connection, a smaller datagram, a free port.
+[[nodiscard]] bool is_transient(const error& e) noexcept;
+
+/// Whether the error says that a connection is gone and the socket is of no
+/// further use for it: errc::end_of_stream, and the kernel's ECONNRESET,
+/// EPIPE, ECONNABORTED, ENOTCONN, ESHUTDOWN, and ETIMEDOUT in the system
+/// category (TCP gave up retransmitting, tcp(7); mcnet's own
+/// errc::timed_out, a deadline of the caller, is not one). Close the socket
+/// and connect again.
+[[nodiscard]] bool is_disconnect(const error& e) noexcept;
 
 /// What every fallible mcnet call returns.
 template <class T>

@@ -5,7 +5,8 @@
 /// @file
 /// The datagram path: `read_from`/`write_to` for one datagram and
 /// `read_batch`/`write_batch` over recvmmsg/sendmmsg, with per-message
-/// metadata decoded from control messages, and three ways to wait.
+/// metadata decoded from control messages, and three ways to wait
+/// (`wait_policy`, <mcnet/core/wait_policy.hpp>, included here).
 ///
 /// Hot path contract: these functions allocate nothing, throw nothing, and
 /// add only the decoding asked for to the system call they wrap. Buffers are
@@ -33,6 +34,7 @@
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/wait_policy.hpp>
 
 namespace mcnet::core {
 
@@ -65,51 +67,6 @@ struct message {
 
   /// Read: the bytes received, `buffer.first(size)`.
   [[nodiscard]] std::span<const std::byte> payload() const noexcept { return {buffer.data(), size}; }
-};
-
-/// How a read or write waits when the socket is not ready. Every timeout is
-/// per call: it is counted from the moment that call starts, so a loop of
-/// reads under `deadline(1s)` may run for far longer than a second in all, as
-/// long as each call finds something within a second. (It is not a point in
-/// time shared by calls; a caller that wants one computes what is left before
-/// each call.)
-class wait_policy {
- public:
-  /// How a call waits: return at once, poll with a timeout, or spin then poll.
-  enum class mode : std::uint8_t { nonblocking, deadline, adaptive };
-
-  /// Return at once: "nothing there" is errc::would_block, a normal outcome.
-  [[nodiscard]] static constexpr wait_policy nonblocking() noexcept { return {mode::nonblocking, {}, {}}; }
-  /// Block in poll(2) until ready or until `timeout` has passed since this
-  /// call started (errc::timed_out). A per-call timeout, despite the name:
-  /// each call that uses the policy waits up to `timeout` again. For the
-  /// batch calls it bounds the wait for the first datagram only.
-  [[nodiscard]] static constexpr wait_policy deadline(std::chrono::nanoseconds timeout) noexcept {
-    return {mode::deadline, timeout, {}};
-  }
-  /// Block without a time limit.
-  [[nodiscard]] static constexpr wait_policy blocking() noexcept { return deadline(std::chrono::nanoseconds::max()); }
-  /// Try the system call, spin (retrying) for at most `spin`, then block in
-  /// poll until `timeout` (counted from the start of the call, as for
-  /// `deadline`) has passed: the lowest latency at a bounded cost in CPU.
-  [[nodiscard]] static constexpr wait_policy adaptive(std::chrono::nanoseconds spin,
-                                                      std::chrono::nanoseconds timeout) noexcept {
-    return {mode::adaptive, timeout, spin};
-  }
-
-  /// Which of the three ways this is.
-  [[nodiscard]] constexpr mode kind() const noexcept { return mode_; }
-  /// The per-call limit of deadline() and adaptive(); 0 for nonblocking().
-  [[nodiscard]] constexpr std::chrono::nanoseconds timeout() const noexcept { return timeout_; }
-  /// How long adaptive() retries before it polls; 0 otherwise.
-  [[nodiscard]] constexpr std::chrono::nanoseconds spin() const noexcept { return spin_; }
-
- private:
-  constexpr wait_policy(mode m, std::chrono::nanoseconds timeout, std::chrono::nanoseconds spin) noexcept
-      : mode_(m), timeout_(timeout), spin_(spin) {}
-  mode mode_;
-  std::chrono::nanoseconds timeout_;
-  std::chrono::nanoseconds spin_;
 };
 
 /// Receive one datagram into `m` with recvmsg(2) (datagram and raw sockets:
@@ -154,13 +111,5 @@ class wait_policy {
 /// The most datagrams one recvmmsg/sendmmsg call handles; larger spans are
 /// served by several calls.
 inline constexpr std::size_t batch_limit = 64;
-
-/// Wait until `s` is readable (or writable) under `wait`: for callers that
-/// run their own system calls. Errors: errc::would_block, errc::timed_out,
-/// poll's errno.
-[[nodiscard]] result<void> wait_readable(socket_ref s, wait_policy wait) noexcept;
-/// Wait until `s` is writable under `wait` (its send buffer has room).
-/// Errors: errc::would_block, errc::timed_out, poll's errno.
-[[nodiscard]] result<void> wait_writable(socket_ref s, wait_policy wait) noexcept;
 
 }  // namespace mcnet::core

@@ -3,13 +3,19 @@
 #pragma once
 
 /// @file
-/// Binding, connecting and naming sockets, and the blocking mode.
+/// Binding, connecting (at once, with a timeout, or in two steps without
+/// blocking), accepting, shutting down and naming sockets, and the blocking
+/// mode. Reading and writing a connected stream: <mcnet/core/stream.hpp>.
 
 #include <chrono>
+#include <cstdint>
+
+#include <sys/socket.h>
 
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/wait_policy.hpp>
 
 namespace mcnet::core {
 
@@ -34,18 +40,83 @@ namespace mcnet::core {
 [[nodiscard]] result<void> connect(socket_ref s, const endpoint& remote) noexcept;
 
 /// connect(2) to `remote`, waiting at most `timeout` for it to complete
-/// (the TCP handshake): the call is made nonblocking, "in progress" is
-/// waited for with poll(2) and the outcome read from `SO_ERROR`; the
-/// socket's O_NONBLOCK is as it was before the call. Errors: as `connect`;
+/// (the TCP handshake): the call is made nonblocking, then it is
+/// `connect_start` and `connect_finish` under `wait_policy::deadline(timeout)`
+/// (poll(2), `SO_ERROR`); the socket's O_NONBLOCK is as it was before the
+/// call. Errors: as `connect`;
 /// errc::timed_out when `timeout` passed first (the attempt is abandoned:
 /// close the socket).
 [[nodiscard]] result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseconds timeout) noexcept;
 
+/// How `connect_start` left the socket: both are normal outcomes.
+enum class connect_status : std::uint8_t {
+  connected,    ///< connect(2) completed at once (UDP, a blocking socket, some local connects)
+  in_progress,  ///< EINPROGRESS (or EALREADY): the handshake goes on; finish with `connect_finish`
+};
+
+/// connect(2) to `remote` without treating "in progress" as a failure: on a
+/// nonblocking socket (SOCK_NONBLOCK, set_nonblocking) a TCP connect
+/// returns at once with connect_status::in_progress while the handshake
+/// runs; then `connect_finish` waits for its outcome. On a blocking socket
+/// connect(2) itself waits, and the result is `connected` or an error (or
+/// `in_progress` when a signal interrupted the wait: the kernel goes on).
+/// The socket's mode is not changed. Errors: as `connect` (ECONNREFUSED
+/// when the refusal is immediate, ENETUNREACH, errc::interface_required,
+/// ...), naming `remote`.
+[[nodiscard]] result<connect_status> connect_start(socket_ref s, const endpoint& remote) noexcept;
+
+/// Wait, as `wait` says, until the connect that `connect_start` began is
+/// done (poll(2) for POLLOUT), then read its outcome from `SO_ERROR`
+/// (socket(7), connect(2)). `remote` is what was given to connect_start: the
+/// errors name it. Errors: errc::in_progress (`std::errc::operation_in_progress`)
+/// under wait_policy::nonblocking() while the handshake goes on (call again
+/// later); errc::timed_out when the policy's timeout (counted from this
+/// call's start) passed first (the kernel keeps trying: call again, or close
+/// the socket to abandon it); the outcome's errno (ECONNREFUSED: nothing
+/// listens there; ETIMEDOUT: the kernel gave up on the SYN; EHOSTUNREACH,
+/// ENETUNREACH: ICMP said so); ENOTCONN when the socket reports no error
+/// and is still not connected (no connect was started, or its outcome was
+/// read already).
+[[nodiscard]] result<void> connect_finish(socket_ref s, const endpoint& remote,
+                                          wait_policy wait = wait_policy::blocking()) noexcept;
+
+/// accept4(2) on a listening socket of any family (TCP over IPv4 or IPv6,
+/// Unix stream, ...), waiting as `wait` says for a connection. The socket
+/// returned always has `SOCK_CLOEXEC`, and `SOCK_NONBLOCK` when
+/// `nonblocking`. When `peer` is given it receives the peer's endpoint for
+/// IP families, and an empty endpoint (`endpoint{}`) for the others.
+/// accept4 cannot be told not to block, so on a listener in blocking mode
+/// each attempt polls first; if another thread takes the connection in
+/// between, accept4 waits for the next one whatever `wait` says. A
+/// listener that several threads accept on should be nonblocking
+/// (`socket_setup::nonblocking`, SOCK_NONBLOCK): then no attempt can block.
+/// Errors: errc::would_block (nonblocking, none pending); errc::timed_out;
+/// accept's errno (EMFILE/ENFILE: out of descriptors; EINVAL: the socket is
+/// not listening; ...); each names the listener's local endpoint when it
+/// is an IP one.
+[[nodiscard]] result<socket> accept(socket_ref listener, wait_policy wait = wait_policy::blocking(),
+                                    endpoint* peer = nullptr, bool nonblocking = false) noexcept;
+
+/// Which direction `shutdown` closes.
+enum class shutdown_side : std::uint8_t {
+  read = SHUT_RD,     ///< no more receptions: reads return end of stream (0)
+  write = SHUT_WR,    ///< no more transmissions: TCP sends FIN, the peer reads end of stream
+  both = SHUT_RDWR,   ///< both
+};
+
+/// shutdown(2): close one or both directions of a connection without
+/// closing the descriptor (a TCP FIN with `write`, after which writes fail
+/// with EPIPE). Errors: shutdown's errno (ENOTCONN: not connected), naming
+/// the peer when known.
+[[nodiscard]] result<void> shutdown(socket_ref s, shutdown_side side) noexcept;
+
 /// getsockname(2): the address and port the socket is bound to (port 0 at
-/// bind time is replaced by the port the kernel chose).
+/// bind time is replaced by the port the kernel chose; on a socket from
+/// `accept`, the address the client connected to).
 [[nodiscard]] result<endpoint> local_endpoint(socket_ref s) noexcept;
 
-/// getpeername(2). Errors: ENOTCONN when not connected.
+/// getpeername(2) (also on a socket from `accept`: the client's address and
+/// port). Errors: ENOTCONN when not connected.
 [[nodiscard]] result<endpoint> peer_endpoint(socket_ref s) noexcept;
 
 /// Switch O_NONBLOCK on or off.

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Stream I/O (read_some ... writev_all), and the connection calls around it:
+// connect_start / connect_finish, accept, shutdown. The waiting is
+// wait.hpp's, as for datagrams; nothing here allocates. An error names the
+// peer (or, for accept, the listener) by asking the kernel on the failure
+// path only, and never for would-block, which is control flow.
+
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/stream.hpp>
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+
+#include <mcnet/core/socket_options.hpp>
+
+#include "send_hint.hpp"
+#include "sys/calls.hpp"
+#include "wait.hpp"
+
+namespace mcnet::core {
+namespace {
+
+using detail::call_start;
+using detail::kWouldBlock;
+using detail::with_wait;
+
+#ifdef IOV_MAX
+constexpr std::size_t kIovMax = IOV_MAX;
+#else
+constexpr std::size_t kIovMax = 1024;  // Linux's UIO_MAXIOV
+#endif
+
+// Under wait_policy::blocking() the system call itself may wait: on a
+// descriptor in blocking mode the kernel wakes the caller once, where
+// MSG_DONTWAIT, EAGAIN, poll and the call again would take three system
+// calls per wake-up (docs/performance.md, "Stream waits"). On a nonblocking
+// descriptor it is EAGAIN and the poll loop as usual, so the outcome is the
+// same either way.
+bool in_kernel(wait_policy wait) noexcept {
+  return wait.kind() == wait_policy::mode::deadline && wait.timeout() == std::chrono::nanoseconds::max();
+}
+
+// Attach an IP endpoint (the peer's or the listener's) to `e`.
+error& with_endpoint(error& e, const result<endpoint>& where) noexcept {
+  if (where && where->address().is_valid()) e.with_address(where->address()).with_port(where->port());
+  return e;
+}
+
+// What to do about the failures a stream call meets, when the count of
+// bytes a looping call moved is not part of the story.
+std::string_view stream_hint(const error& e) noexcept {
+  if (e.code == std::errc::broken_pipe) {
+    return "the connection is closed for writing: the peer reset it, or this side shut it down";
+  }
+  if (e.code == std::errc::connection_reset) {
+    return "the peer reset the connection (it closed with data unread, or its host dropped the connection)";
+  }
+  return {};
+}
+
+// The same for a looping call: the hint says how much was moved ({number}).
+std::string_view loop_hint(const error& e, bool writing) noexcept {
+  if (e.code == errc::end_of_stream) {
+    return "the peer shut down its side after {number} bytes, before the buffer was full";
+  }
+  if (e.code == std::errc::broken_pipe) {
+    return "the connection is closed for writing (the peer reset it, or this side shut it down) after "
+           "{number} bytes were sent";
+  }
+  if (e.code == std::errc::connection_reset) {
+    return writing ? "the peer reset the connection after {number} bytes were sent"
+                   : "the peer reset the connection after {number} bytes were read";
+  }
+  return writing ? "{number} bytes were sent before this, the first ones of the data"
+                 : "{number} bytes were read before this, into the start of the buffer";
+}
+
+// The error for a failed single stream call (`r` < 0).
+error stream_error(long r, std::string_view op, int fd) noexcept {
+  auto e = detail::io_error(r, op);
+  if (r == kWouldBlock) return e;
+  with_endpoint(e, sys::peer_endpoint(fd));
+  return e.with_hint(stream_hint(e));
+}
+
+// The error that ends a looping call after `done` bytes.
+error loop_error(error e, std::size_t done, bool writing, int fd) noexcept {
+  if (e.code == errc::would_block) return e.with_number(static_cast<std::int64_t>(done));
+  if (!e.address()) with_endpoint(e, sys::peer_endpoint(fd));
+  return e.with_number(static_cast<std::int64_t>(done)).with_hint(loop_hint(e, writing));
+}
+
+error empty_buffer(std::string_view op) noexcept {
+  return error::from_errno(EINVAL, op, "buffer")
+      .with_hint("a read into an empty buffer could not tell data from the end of the stream: give it room");
+}
+
+// The timeout of a looping call bounds the whole call: count it from the
+// start.
+call_start loop_start(wait_policy wait) noexcept {
+  call_start start;
+  if (wait.kind() != wait_policy::mode::nonblocking && wait.timeout() != std::chrono::nanoseconds::max()) {
+    start.take();
+  }
+  return start;
+}
+
+// One system call, `call(fd, may_block)`, waiting for `events` as `wait` says.
+template <class Call>
+result<std::size_t> move_once(socket_ref s, short events, wait_policy wait, std::string_view op,
+                              Call&& call) noexcept {
+  const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
+  const long r = with_wait(fd, events, wait, [&]() noexcept { return call(fd, may_block); });
+  if (r < 0) return fail(stream_error(r, op, fd));
+  return static_cast<std::size_t>(r);
+}
+
+// Call `once(done)`, one system call for the bytes from `done` on, until
+// `size` bytes moved (POLLIN: read, where 0 is the end of the stream;
+// POLLOUT: write), waiting as `wait` says within one timeout for the loop.
+template <class Once>
+result<std::size_t> move_all(int fd, short events, wait_policy wait, std::size_t size, std::string_view op,
+                             Once&& once) noexcept {
+  const bool writing = events == POLLOUT;
+  auto start = loop_start(wait);
+  std::size_t done = 0;
+  while (done < size) {
+    const long r = with_wait(fd, events, wait, start, [&]() noexcept { return once(done); });
+    if (r == 0 && !writing) return fail(loop_error(error(errc::end_of_stream, op, "socket"), done, false, fd));
+    if (r < 0) return fail(loop_error(detail::io_error(r, op), done, writing, fd));
+    done += static_cast<std::size_t>(r);
+  }
+  return done;
+}
+
+std::size_t total_size(std::span<const iovec> buffers) noexcept {
+  std::size_t total = 0;
+  for (const auto& b : buffers) total += b.iov_len;
+  return total;
+}
+
+}  // namespace
+
+result<std::size_t> read_some(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
+  if (buffer.empty()) return fail(empty_buffer("recv"));
+  return move_once(s, POLLIN, wait, "recv", [&](int fd, bool may_block) noexcept {
+    return sys::recv(fd, buffer.data(), buffer.size(), may_block);
+  });
+}
+
+result<std::size_t> read_exact(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
+  const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
+  return move_all(fd, POLLIN, wait, buffer.size(), "recv", [&](std::size_t done) noexcept {
+    return sys::recv(fd, buffer.data() + done, buffer.size() - done, may_block);
+  });
+}
+
+result<std::size_t> write_some(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
+  if (data.empty()) return std::size_t{0};
+  return move_once(s, POLLOUT, wait, "send", [&](int fd, bool may_block) noexcept {
+    return sys::send(fd, data.data(), data.size(), may_block);
+  });
+}
+
+result<std::size_t> write_all(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
+  const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
+  return move_all(fd, POLLOUT, wait, data.size(), "send", [&](std::size_t done) noexcept {
+    return sys::send(fd, data.data() + done, data.size() - done, may_block);
+  });
+}
+
+result<std::size_t> readv(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
+  const auto count = std::min(buffers.size(), kIovMax);
+  if (total_size(buffers.first(count)) == 0) return fail(empty_buffer("recvmsg"));
+  return move_once(s, POLLIN, wait, "recvmsg", [&](int fd, bool may_block) noexcept {
+    return sys::recv_iov(fd, buffers.data(), count, may_block);
+  });
+}
+
+result<std::size_t> writev(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
+  const auto count = std::min(buffers.size(), kIovMax);
+  if (total_size(buffers.first(count)) == 0) return std::size_t{0};
+  return move_once(s, POLLOUT, wait, "sendmsg", [&](int fd, bool may_block) noexcept {
+    return sys::send_iov(fd, buffers.data(), count, may_block);
+  });
+}
+
+result<std::size_t> writev_all(socket_ref s, std::span<const iovec> buffers, wait_policy wait) noexcept {
+  const int fd = s.native_handle();
+  const bool may_block = in_kernel(wait);
+  auto start = loop_start(wait);
+  std::size_t done = 0;
+  std::size_t index = 0;   // the first iovec not sent whole
+  std::size_t offset = 0;  // bytes of it sent already
+  while (true) {
+    while (index < buffers.size() && offset == buffers[index].iov_len) {
+      ++index;
+      offset = 0;
+    }
+    if (index == buffers.size()) return done;
+    long r;
+    if (offset == 0) {
+      const auto count = std::min(buffers.size() - index, kIovMax);
+      r = with_wait(fd, POLLOUT, wait, start,
+                    [&]() noexcept { return sys::send_iov(fd, &buffers[index], count, may_block); });
+    } else {
+      // The rest of an iovec a partial write cut: sent alone, so that the
+      // caller's iovecs are never copied or changed; the next call takes
+      // the following ones whole again.
+      const auto* rest = static_cast<const std::byte*>(buffers[index].iov_base) + offset;
+      r = with_wait(fd, POLLOUT, wait, start,
+                    [&]() noexcept { return sys::send(fd, rest, buffers[index].iov_len - offset, may_block); });
+    }
+    if (r < 0) return fail(loop_error(detail::io_error(r, "sendmsg"), done, true, fd));
+    done += static_cast<std::size_t>(r);
+    auto left = static_cast<std::size_t>(r);
+    while (left > 0) {
+      const auto take = std::min(left, buffers[index].iov_len - offset);
+      offset += take;
+      left -= take;
+      if (offset == buffers[index].iov_len && left > 0) {
+        ++index;
+        offset = 0;
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- connecting
+
+namespace {
+
+error& name_remote(error& e, const endpoint& remote) noexcept {
+  e.with_address(remote.address()).with_port(remote.port());
+  return detail::with_send_hint(e, remote);
+}
+
+}  // namespace
+
+result<connect_status> connect_start(socket_ref s, const endpoint& remote) noexcept {
+  auto r = connect(s, remote);
+  if (r) return connect_status::connected;
+  const auto& code = r.error().code;
+  if (code == std::errc::operation_in_progress || code == std::errc::connection_already_in_progress) {
+    return connect_status::in_progress;
+  }
+  return fail(r.error());
+}
+
+result<void> connect_finish(socket_ref s, const endpoint& remote, wait_policy wait) noexcept {
+  if (auto ready = wait_writable(s, wait); !ready) {
+    auto e = ready.error();
+    if (e.code == errc::would_block) {
+      e = error(errc::in_progress, "connect", "socket");
+    } else {
+      e.op = "connect";
+    }
+    return fail(name_remote(e, remote));
+  }
+  auto pending = get(s, opt::pending_error);
+  if (!pending) return fail(pending.error());
+  if (*pending) {
+    auto e = error(*pending, "connect", "socket");
+    if (e.code == std::errc::connection_refused) {
+      e.with_hint("nothing listens on that port (the peer answered the SYN with a reset), or a firewall rejected it");
+    }
+    return fail(name_remote(e, remote));
+  }
+  // Writable, no error, and yet not connected: nothing was started, or the
+  // outcome was read before.
+  if (auto peer = sys::peer_endpoint(s.native_handle()); !peer && peer.error().code == std::errc::not_connected) {
+    auto e = error::from_errno(ENOTCONN, "connect", "socket")
+                 .with_hint("no connect is under way on this socket: call connect_start first");
+    return fail(name_remote(e, remote));
+  }
+  return {};
+}
+
+// ----------------------------------------------------------------- accepting
+
+namespace {
+
+std::string_view accept_hint(const error& e) noexcept {
+  if (e.code == std::errc::too_many_files_open) return "this process has no descriptor left (ulimit -n)";
+  if (e.code == std::errc::too_many_files_open_in_system) return "the system has no descriptor left (fs.file-max)";
+  if (e.code == std::errc::invalid_argument) return "the socket is not listening: call listen first";
+  return {};
+}
+
+}  // namespace
+
+result<socket> accept(socket_ref listener, wait_policy wait, endpoint* peer, bool nonblocking) noexcept {
+  const int fd = listener.native_handle();
+  // accept4 has no MSG_DONTWAIT: on a listener in blocking mode it would
+  // block whatever the policy says, so each attempt there asks poll first
+  // (but for blocking(), which lets it block).
+  auto listener_nonblocking = sys::nonblocking(fd);
+  if (!listener_nonblocking) return fail(listener_nonblocking.error());
+  const bool ask_first = !*listener_nonblocking && !in_kernel(wait);
+  sockaddr_storage name;  // filled by the kernel
+  socklen_t length = 0;
+  unique_fd accepted;
+  const long r = with_wait(fd, POLLIN, wait, [&]() noexcept -> long {
+    if (ask_first) {
+      auto ready = sys::poll_one(fd, POLLIN, 0);
+      if (!ready) return -ready.error().code.value();
+      if (!*ready) return kWouldBlock;
+    }
+    auto a = sys::accept(fd, name, length, nonblocking);
+    if (a) {
+      accepted = std::move(*a);
+      return 0;
+    }
+    return a.error().code == errc::would_block ? kWouldBlock : -a.error().code.value();
+  });
+  if (r < 0) {
+    auto e = detail::io_error(r, "accept");
+    if (r != kWouldBlock) with_endpoint(e, sys::local_endpoint(fd)).with_hint(accept_hint(e));
+    return fail(e);
+  }
+  if (peer != nullptr) {
+    auto from = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), length);
+    *peer = from ? *from : endpoint{};
+  }
+  return socket::adopt(std::move(accepted));
+}
+
+result<void> shutdown(socket_ref s, shutdown_side side) noexcept {
+  auto r = sys::shutdown(s.native_handle(), static_cast<int>(side));
+  if (!r) {
+    auto e = r.error();
+    with_endpoint(e, sys::peer_endpoint(s.native_handle()));
+    if (e.code == std::errc::not_connected) e.with_hint("shutdown needs a connected socket");
+    return fail(e);
+  }
+  return {};
+}
+
+}  // namespace mcnet::core

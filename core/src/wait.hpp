@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+// The waiting every I/O call shares (io.cpp's datagrams, stream.cpp's
+// streams, accept and connect_finish): the system call runs with
+// MSG_DONTWAIT (or on a call that cannot block), and `with_wait` polls
+// between attempts as the wait_policy says.
+
+#include <poll.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <string_view>
+#include <utility>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/core/wait_policy.hpp>
+
+#include "sys/calls.hpp"
+
+namespace mcnet::core::detail {
+
+using clock = std::chrono::steady_clock;
+
+inline void cpu_relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+inline constexpr long kWouldBlock = -EAGAIN;
+inline constexpr long kTimedOut = LONG_MIN;  // no errno is this
+
+/// When a call's timeout started: taken at the first wait, so that a call
+/// that never waits never reads the clock; a call that loops over several
+/// system calls keeps one for all of them (its timeout bounds the whole
+/// call).
+class call_start {
+ public:
+  clock::time_point get() noexcept {
+    if (!taken_) {
+      at_ = clock::now();
+      taken_ = true;
+    }
+    return at_;
+  }
+  /// Start counting now (a looping call does so on entry).
+  void take() noexcept { (void)get(); }
+  /// Whether the clock was read already.
+  [[nodiscard]] bool taken() const noexcept { return taken_; }
+
+ private:
+  clock::time_point at_{};
+  bool taken_ = false;
+};
+
+/// Run `attempt` (a count, or -errno) until it does something other than
+/// would-block, waiting for `events` on `fd` as the policy says; the
+/// timeout is counted from `start`. Returns the count, -errno, kWouldBlock
+/// (nonblocking) or kTimedOut.
+template <class Attempt>
+long with_wait(int fd, short events, wait_policy wait, call_start& start, Attempt&& attempt) noexcept {
+  long r = attempt();
+  if (r != kWouldBlock || wait.kind() == wait_policy::mode::nonblocking) return r;
+
+  const bool fresh = !start.taken();
+  const auto from = start.get();
+  const bool forever = wait.timeout() == std::chrono::nanoseconds::max();
+  if (wait.kind() == wait_policy::mode::adaptive) {
+    const auto spin_from = fresh ? from : clock::now();
+    const auto spin = std::min(wait.spin(), wait.timeout() - (spin_from - from));
+    while (clock::now() - spin_from < spin) {
+      r = attempt();
+      if (r != kWouldBlock) return r;
+      cpu_relax();
+    }
+  }
+  while (true) {
+    long long left = -1;
+    if (!forever) {
+      left = (wait.timeout() - (clock::now() - from)).count();
+      if (left <= 0) return kTimedOut;
+    }
+    auto ready = sys::poll_one(fd, events, left);
+    if (!ready) return -ready.error().code.value();
+    r = attempt();
+    if (r != kWouldBlock) return r;
+    // Spurious wake-up, or another reader took the data: wait again.
+  }
+}
+
+/// The same for a call that waits once: the timeout starts with the call.
+template <class Attempt>
+long with_wait(int fd, short events, wait_policy wait, Attempt&& attempt) noexcept {
+  call_start start;
+  return with_wait(fd, events, wait, start, std::forward<Attempt>(attempt));
+}
+
+/// The error for a failed call (`r` < 0): errc::would_block, errc::timed_out
+/// or the errno.
+inline error io_error(long r, std::string_view op) noexcept {
+  if (r == kWouldBlock) return error(errc::would_block, op, "socket");
+  if (r == kTimedOut) return error(errc::timed_out, op, "socket");
+  return error::from_errno(static_cast<int>(-r), op, "socket");
+}
+
+}  // namespace mcnet::core::detail

@@ -1,0 +1,735 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// Stream I/O (read_some ... writev_all), accept, connect_start /
+// connect_finish, shutdown and the errors they give: Unix stream pairs
+// (::socketpair, nothing on any network) and TCP/UDP between two hosts in
+// namespaces.
+
+#include <gtest/gtest.h>
+
+#include <signal.h>
+#include <sys/socket.h>
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstring>
+#include <numeric>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <mcnet/core/dial.hpp>
+#include <mcnet/core/message.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/stream.hpp>
+
+#include "alloc_counter.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "tcp_helpers.hpp"
+
+namespace core = mcnet::core;
+namespace test = mcnet::test;
+using namespace std::chrono_literals;
+using clock_type = std::chrono::steady_clock;
+
+namespace {
+
+// A connected pair of Unix stream sockets.
+std::pair<core::socket, core::socket> stream_pair() {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) throw std::runtime_error("socketpair");
+  return {core::socket::adopt(core::unique_fd(fds[0])).value(), core::socket::adopt(core::unique_fd(fds[1])).value()};
+}
+
+std::span<const std::byte> bytes_of(std::string_view text) { return std::as_bytes(std::span(text)); }
+std::string text_of(std::span<const std::byte> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+// Byte i of the test pattern: long-period, so that a shifted or repeated
+// chunk never matches.
+std::byte pattern(std::size_t i) { return static_cast<std::byte>((i * 131 + i / 251) & 0xff); }
+
+std::vector<std::byte> pattern_bytes(std::size_t n) {
+  std::vector<std::byte> v(n);
+  for (std::size_t i = 0; i < n; ++i) v[i] = pattern(i);
+  return v;
+}
+
+// The wait policies every echo runs with; nonblocking retries in a bounded loop.
+struct named_policy {
+  const char* name;
+  core::wait_policy wait;
+};
+const std::array<named_policy, 3> kPolicies{{{"nonblocking", core::wait_policy::nonblocking()},
+                                             {"deadline", core::wait_policy::deadline(2s)},
+                                             {"adaptive", core::wait_policy::adaptive(50us, 2s)}}};
+
+// Under nonblocking(), repeat `step` (which returns a result) while it says
+// would_block, at most for two seconds; under the others, call it once.
+template <class Step>
+auto with_retries(core::wait_policy wait, Step&& step) {
+  auto r = step();
+  const auto until = clock_type::now() + 2s;
+  while (wait.kind() == core::wait_policy::mode::nonblocking && !r &&
+         r.error().code == mcnet::errc::would_block && clock_type::now() < until) {
+    std::this_thread::sleep_for(100us);
+    r = step();
+  }
+  return r;
+}
+
+// write_all / read_exact under `wait`; under nonblocking() each call that
+// says would_block is called again on the rest (the error's number says how
+// far it got), for at most ten seconds in all.
+template <class Span, class Call>
+mcnet::result<std::size_t> until_done(Span data, Call&& call) {
+  std::size_t done = 0;
+  const auto until = clock_type::now() + 10s;
+  while (true) {
+    auto r = call(data.subspan(done));
+    if (r) return done + *r;
+    if (r.error().code != mcnet::errc::would_block || clock_type::now() > until) return r;
+    done += static_cast<std::size_t>(r.error().number().value());
+    std::this_thread::sleep_for(100us);
+  }
+}
+
+mcnet::result<std::size_t> send_all(core::socket_ref s, std::span<const std::byte> data, core::wait_policy wait) {
+  return until_done(data, [&](auto rest) { return core::write_all(s, rest, wait); });
+}
+
+mcnet::result<std::size_t> receive_all(core::socket_ref s, std::span<std::byte> buffer, core::wait_policy wait) {
+  return until_done(buffer, [&](auto rest) { return core::read_exact(s, rest, wait); });
+}
+
+// Send `text` and read its echo back under `wait`, with the one-call
+// functions (write_some, read_some).
+std::string echo_once(core::socket_ref s, std::string_view text, core::wait_policy wait) {
+  std::size_t sent = 0;
+  while (sent < text.size()) {
+    auto n = with_retries(wait, [&] { return core::write_some(s, bytes_of(text.substr(sent)), wait); });
+    if (!n) return "write: " + n.error().message();
+    sent += *n;
+  }
+  std::string back(text.size(), '\0');
+  auto buffer = std::as_writable_bytes(std::span(back));
+  std::size_t got = 0;
+  while (got < back.size()) {
+    auto n = with_retries(wait, [&] { return core::read_some(s, buffer.subspan(got), wait); });
+    if (!n) return "read: " + n.error().message();
+    if (*n == 0) return "read: end of stream after " + std::to_string(got);
+    got += *n;
+  }
+  return back;
+}
+
+// `size` bytes through the echo with the looping functions (write_all on a
+// thread of its own, read_exact here), both under `wait`: larger than the
+// buffers of both ends together, which one thread alone could not move.
+bool echo_large(core::socket_ref s, std::size_t size, core::wait_policy wait, std::string& why) {
+  const auto data = pattern_bytes(size);
+  std::vector<std::byte> back(size);
+  mcnet::result<std::size_t> sent;
+  std::thread writer([&] { sent = send_all(s, data, wait); });
+  auto got = receive_all(s, back, wait);
+  writer.join();
+  if (!sent) why = "write_all: " + sent.error().message();
+  if (!got) why = "read_exact: " + got.error().message();
+  return sent && got && *sent == size && *got == size && back == data;
+}
+
+// Echo everything read on `s` until the peer shuts down, then shut down
+// this side too (blocking calls, bounded by a 10 s deadline each).
+void echo_until_end(core::socket_ref s) {
+  std::array<std::byte, 4096> buffer{};
+  for (int i = 0; i < 1000000; ++i) {
+    auto n = core::read_some(s, buffer, core::wait_policy::deadline(10s));
+    if (!n || *n == 0) break;
+    if (!core::write_all(s, std::span(buffer).first(*n), core::wait_policy::deadline(10s))) break;
+  }
+  (void)core::shutdown(s, core::shutdown_side::write);
+}
+
+template <class F>
+std::chrono::milliseconds elapsed_ms(F&& fn) {
+  const auto start = clock_type::now();
+  fn();
+  return std::chrono::duration_cast<std::chrono::milliseconds>(clock_type::now() - start);
+}
+
+// ------------------------------------------------------------------ Unix pairs
+
+TEST(Stream, UnixEchoWithEachWaitPolicy) {
+  auto pair = stream_pair();
+  auto& client = pair.first;
+  auto& server = pair.second;
+  std::thread echo([&] { echo_until_end(server); });
+  for (const auto& p : kPolicies) {
+    const std::string text = std::string("over a socketpair with ") + p.name;
+    EXPECT_EQ(echo_once(client, text, p.wait), text) << p.name;
+    std::string why;
+    EXPECT_TRUE(echo_large(client, 1 << 20, p.wait, why)) << p.name << ": " << why;
+  }
+  ASSERT_TRUE(core::shutdown(client, core::shutdown_side::write));
+  echo.join();
+  std::array<std::byte, 8> rest{};
+  auto end = core::read_some(client, rest, core::wait_policy::deadline(2s));
+  ASSERT_TRUE(end) << end.error().message();
+  EXPECT_EQ(*end, 0u) << "the echo shut down its side after ours: end of stream";
+}
+
+TEST(Stream, EndOfStreamIsZeroAndAnEmptyBufferIsRefused) {
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  auto& b = pair_a.second;
+  ASSERT_EQ(core::write_all(a, bytes_of("abc")).value(), 3u);
+  ASSERT_TRUE(core::shutdown(a, core::shutdown_side::write));
+  std::array<std::byte, 16> buffer{};
+  EXPECT_EQ(core::read_some(b, buffer, core::wait_policy::deadline(1s)).value(), 3u);
+  EXPECT_EQ(core::read_some(b, buffer, core::wait_policy::deadline(1s)).value(), 0u) << "orderly shutdown";
+  EXPECT_EQ(core::read_some(b, buffer, core::wait_policy::nonblocking()).value(), 0u) << "and it stays so";
+
+  auto empty = core::read_some(b, std::span<std::byte>(), core::wait_policy::nonblocking());
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().code, std::errc::invalid_argument) << "0 would read as end of stream";
+  EXPECT_EQ(core::write_some(b, std::span<const std::byte>()).value(), 0u);
+  EXPECT_EQ(core::read_exact(b, std::span<std::byte>()).value(), 0u);
+  const std::array<iovec, 2> none{};
+  EXPECT_EQ(core::readv(b, none).error().code, std::errc::invalid_argument);
+  EXPECT_EQ(core::writev(b, none).value(), 0u);
+}
+
+TEST(Stream, ReadExactWhenThePeerClosesEarlyNamesTheBytesThatArrived) {
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  auto& b = pair_a.second;
+  ASSERT_TRUE(core::write_all(a, bytes_of("0123456789")));
+  a.close();
+  std::array<std::byte, 100> buffer{};
+  auto r = core::read_exact(b, buffer, core::wait_policy::deadline(2s));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, mcnet::errc::end_of_stream);
+  EXPECT_EQ(r.error().number(), 10);
+  EXPECT_EQ(text_of(std::span(buffer).first(10)), "0123456789") << "the bytes that came are in the buffer";
+  EXPECT_TRUE(mcnet::is_disconnect(r.error()));
+  EXPECT_FALSE(mcnet::is_transient(r.error()));
+  EXPECT_EQ(r.error().message(),
+            "recv socket: the peer closed the stream: the peer shut down its side after 10 bytes, before the "
+            "buffer was full");
+}
+
+TEST(Stream, ReadExactKeepsPartialProgressOnTimeoutAndWouldBlock) {
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  auto& b = pair_a.second;
+  ASSERT_TRUE(core::write_all(a, bytes_of("partial")));
+  std::array<std::byte, 64> buffer{};
+  mcnet::result<std::size_t> r;
+  const auto took = elapsed_ms([&] { r = core::read_exact(b, buffer, core::wait_policy::deadline(50ms)); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::errc::timed_out);
+  EXPECT_EQ(r.error().number(), 7) << r.error().message();
+  EXPECT_EQ(text_of(std::span(buffer).first(7)), "partial");
+  EXPECT_GE(took, 50ms);
+  EXPECT_LT(took, 500ms);
+  EXPECT_TRUE(mcnet::is_transient(r.error()));
+
+  ASSERT_TRUE(core::write_all(a, bytes_of("more")));
+  auto nb = core::read_exact(b, buffer, core::wait_policy::nonblocking());
+  ASSERT_FALSE(nb);
+  EXPECT_EQ(nb.error().code, std::errc::operation_would_block);
+  EXPECT_EQ(nb.error().number(), 4);
+  EXPECT_EQ(text_of(std::span(buffer).first(4)), "more");
+}
+
+// The deadline of a looping call bounds the whole call: data trickling in
+// faster than the deadline does not extend it.
+TEST(Stream, ALoopingCallsDeadlineCountsFromItsStart) {
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  auto& b = pair_a.second;
+  std::atomic<bool> stop{false};
+  std::thread trickle([&] {
+    for (int i = 0; i < 100 && !stop; ++i) {
+      (void)core::write_all(a, bytes_of("x"));
+      std::this_thread::sleep_for(10ms);
+    }
+  });
+  std::array<std::byte, 1000> buffer{};
+  mcnet::result<std::size_t> r;
+  const auto took = elapsed_ms([&] { r = core::read_exact(b, buffer, core::wait_policy::deadline(100ms)); });
+  stop = true;
+  trickle.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, mcnet::errc::timed_out);
+  EXPECT_GT(r.error().number().value(), 0);
+  EXPECT_GE(took, 100ms);
+  EXPECT_LT(took, 500ms) << "each byte arriving within 10 ms must not restart the 100 ms";
+}
+
+TEST(Stream, WriteToAClosedPeerIsEpipeWithoutSigpipe) {
+  static std::atomic<int> sigpipes{0};
+  struct sigaction counting{};
+  counting.sa_handler = [](int) { sigpipes.fetch_add(1); };
+  struct sigaction before{};
+  ASSERT_EQ(::sigaction(SIGPIPE, &counting, &before), 0);
+
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  auto& b = pair_a.second;
+  b.close();
+  auto one = core::write_some(a, bytes_of("anyone?"), core::wait_policy::deadline(1s));
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.error().code, std::errc::broken_pipe);
+  EXPECT_TRUE(mcnet::is_disconnect(one.error()));
+  auto all = core::write_all(a, bytes_of("anyone?"), core::wait_policy::deadline(1s));
+  ASSERT_FALSE(all);
+  EXPECT_EQ(all.error().code, std::errc::broken_pipe);
+  EXPECT_EQ(all.error().number(), 0);
+  const std::array<iovec, 1> v{{{const_cast<char*>("x"), 1}}};
+  EXPECT_EQ(core::writev_all(a, v).error().code, std::errc::broken_pipe);
+
+  // Our own shutdown of the writing side: EPIPE as well.
+  auto pair_c = stream_pair();  // the peer stays open: the shutdown is ours
+  auto& c = pair_c.first;
+  ASSERT_TRUE(core::shutdown(c, core::shutdown_side::write));
+  auto shut = core::write_some(c, bytes_of("late"));
+  ASSERT_FALSE(shut);
+  EXPECT_EQ(shut.error().code, std::errc::broken_pipe);
+  EXPECT_NE(shut.error().message().find("closed for writing"), std::string::npos) << shut.error().message();
+
+  EXPECT_EQ(sigpipes.load(), 0) << "MSG_NOSIGNAL: no SIGPIPE";
+  ::sigaction(SIGPIPE, &before, nullptr);
+}
+
+// blocking() lets the system call itself wait on a descriptor in blocking
+// mode, and polls on a nonblocking one: either way it waits for the data.
+TEST(Stream, BlockingPolicyWaitsWhateverTheDescriptorsMode) {
+  for (bool nonblocking : {false, true}) {
+    auto pair_a = stream_pair();
+    auto& a = pair_a.first;
+    auto& b = pair_a.second;
+    ASSERT_TRUE(core::set_nonblocking(b, nonblocking));
+    std::thread late([&] {
+      std::this_thread::sleep_for(50ms);
+      (void)core::write_all(a, bytes_of("late"));
+    });
+    std::array<std::byte, 4> buffer{};
+    mcnet::result<std::size_t> r;
+    const auto took = elapsed_ms([&] { r = core::read_exact(b, buffer); });
+    late.join();
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(text_of(buffer), "late");
+    EXPECT_GE(took, 40ms) << "nonblocking descriptor: " << nonblocking;
+    EXPECT_EQ(core::nonblocking(b).value(), nonblocking) << "the descriptor's mode is left alone";
+  }
+}
+
+TEST(Stream, ShutdownOfAnUnconnectedSocketNamesWhy) {
+  auto s = core::socket::open(AF_INET, SOCK_STREAM).value();
+  auto r = core::shutdown(s, core::shutdown_side::both);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::errc::not_connected);
+  EXPECT_EQ(r.error().op, "shutdown");
+}
+
+// writev_all over more iovecs than one sendmsg takes (IOV_MAX), of odd
+// sizes, against a small send buffer and a slow reader: every byte arrives
+// once and in order; readv scatters.
+TEST(Stream, WritevAllResumesInsideAndBetweenIovecs) {
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  auto& b = pair_a.second;
+  ASSERT_TRUE(core::set(a, core::opt::send_buffer, 4096));
+  const auto data = pattern_bytes(3 << 20);
+  std::vector<iovec> iov;
+  for (std::size_t at = 0, k = 0; at < data.size(); ++k) {
+    const std::size_t len = std::min<std::size_t>(k % 7 == 3 ? 0 : 1 + (k * 97) % 3000, data.size() - at);
+    iov.push_back({const_cast<std::byte*>(data.data() + at), len});
+    at += len;
+  }
+  ASSERT_GT(iov.size(), 1024u) << "more than IOV_MAX iovecs";
+  const auto copy = iov;
+
+  std::vector<std::byte> got;
+  got.reserve(data.size());
+  std::thread reader([&] {
+    std::array<std::byte, 5000> first{};
+    std::array<std::byte, 3000> second{};
+    const std::array<iovec, 2> scatter{{{first.data(), first.size()}, {second.data(), second.size()}}};
+    for (int i = 0; i < 100000 && got.size() < data.size(); ++i) {
+      auto n = core::readv(b, scatter, core::wait_policy::deadline(5s));
+      if (!n || *n == 0) break;
+      const auto from_first = std::min(*n, first.size());
+      got.insert(got.end(), first.begin(), first.begin() + static_cast<std::ptrdiff_t>(from_first));
+      got.insert(got.end(), second.begin(), second.begin() + static_cast<std::ptrdiff_t>(*n - from_first));
+      if (i % 16 == 0) std::this_thread::sleep_for(1ms);
+    }
+  });
+  auto r = core::writev_all(a, iov, core::wait_policy::deadline(20s));
+  reader.join();
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*r, data.size());
+  EXPECT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data) << "every byte once and in order";
+  EXPECT_TRUE(std::equal(iov.begin(), iov.end(), copy.begin(), [](const iovec& x, const iovec& y) {
+    return x.iov_base == y.iov_base && x.iov_len == y.iov_len;
+  })) << "the caller's iovecs are not changed";
+}
+
+TEST(Stream, WritevTakesAtMostIovMaxBuffers) {
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  std::array<char, 2000> one_each{};
+  std::vector<iovec> iov(2000);
+  for (std::size_t i = 0; i < iov.size(); ++i) iov[i] = {&one_each[i], 1};
+  auto n = core::writev(a, iov, core::wait_policy::deadline(1s));
+  ASSERT_TRUE(n) << n.error().message() << ": more than IOV_MAX buffers must not be EINVAL";
+  EXPECT_EQ(*n, 1024u);
+}
+
+TEST(Stream, ReadsAndWritesAllocateNothing) {
+  auto pair_a = stream_pair();
+  auto& a = pair_a.first;
+  auto& b = pair_a.second;
+  std::array<std::byte, 256> out{};
+  std::array<std::byte, 256> in{};
+  const std::array<iovec, 2> halves{{{out.data(), 128}, {out.data() + 128, 128}}};
+  const std::array<iovec, 2> in_halves{{{in.data(), 100}, {in.data() + 100, 156}}};
+  test::allocation_scope scope;
+  std::size_t moved = 0;
+  for (int i = 0; i < 200; ++i) {
+    moved += core::write_all(a, out, core::wait_policy::deadline(1s)).value_or(0);
+    moved += core::read_exact(b, in, core::wait_policy::adaptive(10us, 1s)).value_or(0);
+    moved += core::writev_all(a, halves, core::wait_policy::nonblocking()).value_or(0);
+    moved += core::read_some(b, in, core::wait_policy::deadline(1s)).value_or(0);
+    moved += core::writev(a, halves).value_or(0);
+    moved += core::readv(b, in_halves).value_or(0);
+    (void)core::read_some(b, in, core::wait_policy::nonblocking());  // would block: control flow, no allocation
+  }
+  EXPECT_EQ(scope.count(), 0u);
+  EXPECT_EQ(moved, 200u * 6u * 256u);
+}
+
+// ------------------------------------------------------------------- TCP, UDP
+
+class NetStream : public ::testing::TestWithParam<bool> {};  // param: IPv6
+
+// A TCP connection from h0 to h1: the client and the accepted socket.
+struct tcp_connection {
+  core::socket client;
+  core::socket server;
+  core::endpoint server_at;
+  core::endpoint peer_seen;
+};
+
+tcp_connection connect_tcp(const test::network& net, bool v6, const core::socket_setup& setup = {}) {
+  auto listener = test::listen_tcp_on(net[1], v6);
+  tcp_connection c;
+  c.server_at = listener.where;
+  c.client = test::run_in(net[0], [&] { return core::dial_tcp(c.server_at, setup, 2s).value(); });
+  // The handshake is complete: blocking() accepts at once (accept4 waits in
+  // the kernel on this blocking listener).
+  c.server = core::accept(listener.socket, core::wait_policy::blocking(), &c.peer_seen).value();
+  return c;
+}
+
+TEST_P(NetStream, TcpEchoWithEachWaitPolicy) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  auto c = connect_tcp(*net, v6);
+  // local_endpoint / peer_endpoint on the accepted socket.
+  EXPECT_EQ(c.peer_seen, core::local_endpoint(c.client).value());
+  EXPECT_EQ(core::peer_endpoint(c.server).value(), c.peer_seen);
+  EXPECT_EQ(core::local_endpoint(c.server).value(), c.server_at);
+  EXPECT_EQ(c.server.type(), SOCK_STREAM);
+  EXPECT_EQ(c.server.family(), v6 ? AF_INET6 : AF_INET);
+
+  std::thread echo([&] { echo_until_end(c.server); });
+  for (const auto& p : kPolicies) {
+    for (std::size_t size : {std::size_t{1}, std::size_t{1400}, std::size_t{20000}}) {
+      std::string text(size, 'a');
+      for (std::size_t i = 0; i < size; ++i) text[i] = static_cast<char>(pattern(i));
+      EXPECT_EQ(echo_once(c.client, text, p.wait), text) << p.name << ", " << size << " bytes";
+    }
+    std::string why;
+    EXPECT_TRUE(echo_large(c.client, 4 << 20, p.wait, why)) << p.name << ": " << why;
+  }
+  ASSERT_TRUE(core::shutdown(c.client, core::shutdown_side::write));
+  echo.join();
+  std::array<std::byte, 8> rest{};
+  EXPECT_EQ(core::read_some(c.client, rest, core::wait_policy::deadline(2s)).value(), 0u) << "end of stream";
+}
+
+TEST_P(NetStream, UdpEchoWithEachWaitPolicy) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  auto server = test::run_in((*net)[1], [&] {
+    return core::listen_udp(core::endpoint(v6 ? (*net)[1].v6() : (*net)[1].v4(), 0)).value();
+  });
+  const auto server_at = core::local_endpoint(server).value();
+  auto client = test::run_in((*net)[0], [&] { return core::dial_udp(server_at).value(); });
+  std::atomic<bool> stop{false};
+  std::thread echo([&] {
+    std::array<std::byte, 2048> buffer{};
+    core::message m{.buffer = buffer};
+    while (!stop) {
+      if (!core::read_from(server, m, core::cmsg::none, core::wait_policy::deadline(20ms))) continue;
+      // Back whole, to its source: `size` and `peer` are what was read.
+      (void)core::write_to(server, m, core::wait_policy::deadline(1s));
+    }
+  });
+  for (const auto& p : kPolicies) {
+    const std::string text = std::string("datagram echo with ") + p.name;
+    auto sent = with_retries(p.wait, [&] { return core::write_some(client, bytes_of(text), p.wait); });
+    ASSERT_TRUE(sent) << p.name << ": " << sent.error().message();
+    EXPECT_EQ(*sent, text.size()) << "a datagram goes whole";
+    std::array<std::byte, 2048> back{};
+    auto n = with_retries(p.wait, [&] { return core::read_some(client, back, p.wait); });
+    ASSERT_TRUE(n) << p.name << ": " << n.error().message();
+    EXPECT_EQ(text_of(std::span(back).first(*n)), text) << p.name;
+  }
+  // A datagram larger than UDP carries: EMSGSIZE, naming the peer.
+  std::vector<std::byte> huge(70000);
+  auto too_big = core::write_some(client, huge);
+  ASSERT_FALSE(too_big);
+  EXPECT_EQ(too_big.error().code, std::errc::message_size);
+  EXPECT_EQ(too_big.error().address(), server_at.address());
+  EXPECT_EQ(too_big.error().port(), server_at.port());
+  stop = true;
+  echo.join();
+}
+
+// Several MB through write_all against a reader that takes small pieces
+// slowly: the kernel takes partial writes, and every byte arrives in order.
+TEST_P(NetStream, WriteAllOfSeveralMegabytesToASlowReader) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  auto c = connect_tcp(*net, GetParam(), {.send_buffer = 16384});
+  ASSERT_TRUE(core::set(c.server, core::opt::receive_buffer, 16384));
+  const auto data = pattern_bytes(6 << 20);
+
+  // A partial write, seen directly: one send of it all takes only what the buffers hold.
+  auto partial = core::write_some(c.client, data, core::wait_policy::nonblocking());
+  ASSERT_TRUE(partial) << partial.error().message();
+  EXPECT_LT(*partial, data.size()) << "the kernel took a part";
+
+  std::vector<std::byte> got;
+  got.reserve(data.size());
+  std::thread reader([&] {
+    std::array<std::byte, 32768> piece{};
+    for (int i = 0; i < 1000000 && got.size() < data.size(); ++i) {
+      auto n = core::read_some(c.server, piece, core::wait_policy::deadline(5s));
+      if (!n || *n == 0) break;
+      got.insert(got.end(), piece.begin(), piece.begin() + static_cast<std::ptrdiff_t>(*n));
+      if (i % 8 == 0) std::this_thread::sleep_for(1ms);
+    }
+  });
+  auto r = core::write_all(c.client, std::span(data).subspan(*partial), core::wait_policy::deadline(30s));
+  reader.join();
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(*partial + *r, data.size());
+  ASSERT_EQ(got.size(), data.size());
+  EXPECT_TRUE(got == data);
+}
+
+// The deadlines of read, write, accept and connect expire as timed_out
+// within a bound; a write that fills the send buffer reports what it sent,
+// and exactly that much reaches the peer.
+TEST_P(NetStream, DeadlinesExpireAsTimedOutWithinABound) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  auto c = connect_tcp(*net, v6, {.send_buffer = 65536});
+  const auto client_at = core::local_endpoint(c.client).value();
+  const auto expect_bounded = [](std::chrono::milliseconds took, const char* what) {
+    EXPECT_GE(took, 50ms) << what;
+    EXPECT_LT(took, 500ms) << what;
+  };
+
+  std::array<std::byte, 16> small{};
+  mcnet::result<std::size_t> read;
+  expect_bounded(elapsed_ms([&] { read = core::read_some(c.server, small, core::wait_policy::deadline(50ms)); }),
+                 "read");
+  ASSERT_FALSE(read);
+  EXPECT_EQ(read.error().code, std::errc::timed_out);
+  EXPECT_EQ(read.error().address(), client_at.address()) << read.error().message();
+  EXPECT_EQ(read.error().port(), client_at.port());
+
+  // Nobody reads: the buffers of both ends fill, then the deadline ends it.
+  const auto data = pattern_bytes(64 << 20);
+  mcnet::result<std::size_t> write;
+  expect_bounded(elapsed_ms([&] { write = core::write_all(c.client, data, core::wait_policy::deadline(50ms)); }),
+                 "write");
+  ASSERT_FALSE(write);
+  EXPECT_EQ(write.error().code, std::errc::timed_out);
+  const auto sent = static_cast<std::size_t>(write.error().number().value());
+  EXPECT_GT(sent, 0u);
+  EXPECT_LT(sent, data.size());
+  EXPECT_NE(write.error().message().find(std::to_string(sent) + " bytes were sent"), std::string::npos)
+      << write.error().message();
+  // What it reported sent is what the peer gets: nothing more, nothing lost.
+  std::vector<std::byte> got(sent + 1);
+  auto all = core::read_exact(c.server, std::span(got).first(sent), core::wait_policy::deadline(5s));
+  ASSERT_TRUE(all) << all.error().message();
+  EXPECT_TRUE(std::equal(got.begin(), got.begin() + static_cast<std::ptrdiff_t>(sent), data.begin()));
+  auto more = core::read_some(c.server, std::span(got).subspan(sent), core::wait_policy::deadline(100ms));
+  ASSERT_FALSE(more) << "nothing beyond what write_all reported";
+  EXPECT_EQ(more.error().code, std::errc::timed_out);
+
+  auto listener = test::listen_tcp_on((*net)[1], v6);
+  mcnet::result<core::socket> accepted;
+  expect_bounded(elapsed_ms([&] { accepted = core::accept(listener.socket, core::wait_policy::deadline(50ms)); }),
+                 "accept");
+  ASSERT_FALSE(accepted);
+  EXPECT_EQ(accepted.error().code, std::errc::timed_out);
+  EXPECT_EQ(accepted.error().address(), listener.where.address()) << "names the listener";
+  EXPECT_EQ(accepted.error().port(), listener.where.port());
+  auto nothing = core::accept(listener.socket, core::wait_policy::nonblocking());
+  ASSERT_FALSE(nothing);
+  EXPECT_EQ(nothing.error().code, std::errc::operation_would_block);
+
+  // No such host: ARP never answers.
+  const auto silent = core::endpoint::parse(v6 ? "[fd77::99]:80" : "10.77.0.99:80").value();
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK).value();
+    ASSERT_EQ(core::connect_start(s, silent).value(), core::connect_status::in_progress);
+    mcnet::result<void> done;
+    expect_bounded(elapsed_ms([&] { done = core::connect_finish(s, silent, core::wait_policy::deadline(50ms)); }),
+                   "connect");
+    ASSERT_FALSE(done);
+    EXPECT_EQ(done.error().code, std::errc::timed_out);
+    EXPECT_EQ(done.error().op, "connect");
+    EXPECT_EQ(done.error().address(), silent.address());
+    EXPECT_EQ(done.error().port(), silent.port());
+  });
+}
+
+TEST_P(NetStream, NonblockingConnectCompletesThroughSoError) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  auto listener = test::listen_tcp_on((*net)[1], v6);
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK).value();
+    auto started = core::connect_start(s, listener.where);
+    ASSERT_TRUE(started) << started.error().message();
+    EXPECT_EQ(*started, core::connect_status::in_progress) << "a handshake over a wire takes a round trip";
+    // Without waiting: done already, or still in progress (a normal outcome).
+    auto now = core::connect_finish(s, listener.where, core::wait_policy::nonblocking());
+    if (!now) {
+      EXPECT_EQ(now.error().code, mcnet::errc::in_progress);
+      EXPECT_EQ(now.error().code, std::errc::operation_in_progress);
+      EXPECT_TRUE(mcnet::is_transient(now.error()));
+      auto done = core::connect_finish(s, listener.where, core::wait_policy::deadline(2s));
+      ASSERT_TRUE(done) << done.error().message();
+    }
+    EXPECT_EQ(core::peer_endpoint(s).value(), listener.where);
+    EXPECT_TRUE(core::nonblocking(s).value()) << "the socket's mode is untouched";
+  });
+  core::endpoint peer;
+  auto conn = core::accept(listener.socket, core::wait_policy::adaptive(100us, 2s), &peer, true);
+  ASSERT_TRUE(conn) << conn.error().message();
+  EXPECT_TRUE(core::nonblocking(*conn).value()) << "SOCK_NONBLOCK as asked";
+  EXPECT_EQ(core::peer_endpoint(*conn).value(), peer);
+
+  // A socket on which no connect was started is not "connected".
+  test::run_in((*net)[0], [&] {
+    auto idle = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
+    auto r = core::connect_finish(idle, listener.where, core::wait_policy::deadline(1s));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::not_connected);
+  });
+}
+
+TEST_P(NetStream, RefusedConnectNamesTheEndpoint) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  const auto& server_host = (*net)[1];
+  auto closed = test::listen_tcp_on(server_host, v6);
+  const auto closed_at = closed.where;
+  closed.socket.close();
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK).value();
+    auto started = core::connect_start(s, closed_at);
+    ASSERT_TRUE(started) << "the refusal comes back over the wire: " << started.error().message();
+    auto r = core::connect_finish(s, closed_at, core::wait_policy::deadline(2s));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::connection_refused);
+    EXPECT_EQ(r.error().op, "connect");
+    EXPECT_EQ(r.error().address(), closed_at.address());
+    EXPECT_EQ(r.error().port(), closed_at.port());
+    const auto text = r.error().message();
+    EXPECT_NE(text.find(closed_at.address().to_string()), std::string::npos) << text;
+    EXPECT_NE(text.find("port " + std::to_string(closed_at.port())), std::string::npos) << text;
+    EXPECT_NE(text.find("nothing listens"), std::string::npos) << text;
+    EXPECT_FALSE(mcnet::is_transient(r.error()));
+  });
+}
+
+// The failures a connection meets, each testable by its std::errc and each
+// naming the endpoint it is about.
+TEST_P(NetStream, FailuresAreClassifiedAndNameTheirEndpoint) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+
+  // Unreachable: no route in the namespace.
+  test::run_in((*net)[0], [&] {
+    const auto nowhere = core::endpoint::parse(v6 ? "[fd99::1]:80" : "10.99.0.1:80").value();
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK).value();
+    auto r = core::connect_start(s, nowhere);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::network_unreachable);
+    EXPECT_EQ(r.error().address(), nowhere.address());
+    EXPECT_FALSE(mcnet::is_transient(r.error()));
+  });
+
+  // Address in use: a second listener on the same port.
+  auto first = test::listen_tcp_on((*net)[1], v6);
+  test::run_in((*net)[1], [&] {
+    auto second = core::listen_tcp(first.where);
+    ASSERT_FALSE(second);
+    EXPECT_EQ(second.error().code, std::errc::address_in_use);
+    EXPECT_EQ(second.error().address(), first.where.address());
+    EXPECT_EQ(second.error().port(), first.where.port());
+  });
+
+  // Reset: the peer closes with SO_LINGER 0, which sends a RST.
+  auto c = connect_tcp(*net, v6);
+  const ::linger hard{1, 0};
+  ASSERT_EQ(::setsockopt(c.server.native_handle(), SOL_SOCKET, SO_LINGER, &hard, sizeof hard), 0);
+  c.server.close();
+  std::array<std::byte, 16> buffer{};
+  auto r = core::read_some(c.client, buffer, core::wait_policy::deadline(2s));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::errc::connection_reset);
+  EXPECT_TRUE(mcnet::is_disconnect(r.error()));
+  EXPECT_NE(r.error().message().find("reset the connection"), std::string::npos) << r.error().message();
+
+  // Broken pipe on TCP: the peer closed; our first write draws its RST,
+  // a later one is EPIPE (MSG_NOSIGNAL: no SIGPIPE, or this test would die).
+  auto d = connect_tcp(*net, v6);
+  d.server.close();
+  mcnet::result<std::size_t> w;
+  for (int i = 0; i < 100; ++i) {
+    w = core::write_some(d.client, bytes_of("hello?"), core::wait_policy::deadline(1s));
+    if (!w) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().code, std::errc::broken_pipe) << w.error().message();
+  EXPECT_TRUE(mcnet::is_disconnect(w.error()));
+}
+
+INSTANTIATE_TEST_SUITE_P(Family, NetStream, ::testing::Values(false, true),
+                         [](const auto& p) { return p.param ? "IPv6" : "IPv4"; });
+
+}  // namespace
