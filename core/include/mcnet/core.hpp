@@ -15,6 +15,8 @@
 ///   SOL_SOCKET, IPPROTO_TCP (tcp_options.hpp, with TCP_INFO decoded by
 ///   `core::read_tcp_info`), IPPROTO_SCTP (sctp_options.hpp) and the RFC 3678
 ///   membership options live in `core::opt`.
+/// - MSG_ZEROCOPY: `core::send_zerocopy` and `core::read_zerocopy_completions`
+///   (zerocopy.hpp).
 ///
 /// Unicast in a few lines:
 /// @code
@@ -80,3 +82,4 @@
 #include <mcnet/core/tcp_info.hpp>
 #include <mcnet/core/tcp_options.hpp>
 #include <mcnet/core/unique_fd.hpp>
+#include <mcnet/core/zerocopy.hpp>
