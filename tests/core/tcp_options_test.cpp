@@ -253,6 +253,9 @@ MCNET_OPTION_TEST(NetTcpOptions, opt::tcp_congestion, CongestionControlByNameAnd
     ASSERT_FALSE(unknown);
     EXPECT_EQ(unknown.error().code, std::errc::no_such_file_or_directory) << unknown.error().message();
     EXPECT_EQ(unknown.error().what, "TCP_CONGESTION");
+    EXPECT_EQ(unknown.error().input(), "no_such_cc") << "the name the kernel did not find";
+    EXPECT_NE(unknown.error().message().find("tcp_available_congestion_control"), std::string::npos)
+        << unknown.error().message();
     EXPECT_NE(unknown.error().message().find("TCP_CONGESTION"), std::string::npos);
     EXPECT_EQ(core::get(s, opt::tcp_congestion).value(), *current) << "unchanged";
   });

@@ -21,6 +21,7 @@
 #include <cstring>
 #include <limits>
 #include <span>
+#include <string_view>
 #include <system_error>
 #include <utility>
 
@@ -37,6 +38,15 @@ namespace detail {
   error e(errc::unexpected_option_size, "", "");
   e.with_number(got);
   return e;  // named: a copy out of with_number's reference trips g++ 12's -Wmaybe-uninitialized on padding
+}
+/// The name in a NUL-padded answer of `n` bytes (SO_BINDTODEVICE, TCP_CONGESTION): the bytes
+/// before the first NUL. Errors: errc::unexpected_option_size when `n` exceeds the storage.
+template <std::size_t N>
+[[nodiscard]] result<std::string_view> name_before_nul(const std::array<char, N>& s, socklen_t n) noexcept {
+  if (n > static_cast<socklen_t>(N)) return fail(bad_size(n));
+  std::size_t len = 0;
+  while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
+  return std::string_view(s.data(), len);
 }
 }  // namespace detail
 
@@ -281,10 +291,9 @@ struct interface_name_codec {
   /// Errors: errc::unexpected_option_size when `n` exceeds IFNAMSIZ; the errors of
   /// interface_name::make.
   [[nodiscard]] static result<interface_name> decode(const storage_type& s, socklen_t n) noexcept {
-    if (n > static_cast<socklen_t>(s.size())) return fail(detail::bad_size(n));
-    std::size_t len = 0;
-    while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
-    return interface_name::make(std::string_view(s.data(), len));
+    auto name = detail::name_before_nul(s, n);
+    if (!name) return fail(name.error());
+    return interface_name::make(*name);
   }
 };
 

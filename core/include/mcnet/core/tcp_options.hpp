@@ -100,10 +100,9 @@ struct congestion_control_codec {
   /// Errors: errc::unexpected_option_size when `n` exceeds TCP_CA_NAME_MAX; the errors of
   /// congestion_control_name::make.
   [[nodiscard]] static result<congestion_control_name> decode(const storage_type& s, socklen_t n) noexcept {
-    if (n > static_cast<socklen_t>(s.size())) return fail(detail::bad_size(n));
-    std::size_t len = 0;
-    while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
-    return congestion_control_name::make(std::string_view(s.data(), len));
+    auto name = detail::name_before_nul(s, n);
+    if (!name) return fail(name.error());
+    return congestion_control_name::make(*name);
   }
 };
 
@@ -181,8 +180,9 @@ inline constexpr sockopt<uint32_codec> tcp_not_sent_low_water{IPPROTO_TCP, TCP_N
 /// `TCP_CONGESTION`: the congestion-control algorithm of this socket
 /// (`core::congestion_control_name`, at most 15 bytes). An algorithm the
 /// kernel does not have (nor can load) is the kernel's ENOENT naming
-/// TCP_CONGESTION; one outside net.ipv4.tcp_allowed_congestion_control is
-/// EPERM without CAP_NET_ADMIN. tcp(7).
+/// TCP_CONGESTION, with the name as the error's input and a hint; one
+/// outside net.ipv4.tcp_allowed_congestion_control is EPERM without
+/// CAP_NET_ADMIN. tcp(7).
 inline constexpr sockopt<congestion_control_codec> tcp_congestion{IPPROTO_TCP, TCP_CONGESTION, "TCP_CONGESTION"};
 /// `TCP_INFO`: the connection's state and counters, decoded
 /// (`core::tcp_connection_info`). Read-only; see read_tcp_info. tcp(7).
