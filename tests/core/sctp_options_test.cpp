@@ -37,6 +37,17 @@ TEST(SctpSocket, OnlyIpFamilies) {
   EXPECT_EQ(r.error().code, mcnet::errc::family_mismatch);
 }
 
+// The codecs' checks need no SCTP in the kernel: they come first.
+TEST(SctpTable, OutOfRangeIsRefusedBeforeTheCall) {
+  using mcnet::test::expect_refused_before_the_call;
+  expect_refused_before_the_call(opt::sctp_init_message, core::sctp_init_parameters{1, 1, 1, 65536ms}, 65536);
+  expect_refused_before_the_call(opt::sctp_rto_info, core::sctp_rto{-1ms, 1000ms, 500ms}, -1);
+  expect_refused_before_the_call(opt::sctp_rto_info, core::sctp_rto{1000ms, std::chrono::milliseconds(1LL << 32), 500ms},
+                                 1LL << 32);
+  expect_refused_before_the_call(opt::sctp_autoclose, -1s, -1);
+  expect_refused_before_the_call(opt::sctp_event, core::sctp_event_switch{1, true}, 1);
+}
+
 // Whether `e` is open_sctp's "this kernel has no SCTP": EPROTONOSUPPORT for
 // SOCK_STREAM, ESOCKTNOSUPPORT for SOCK_SEQPACKET, with the hint.
 bool no_sctp_here(const mcnet::error& e) {

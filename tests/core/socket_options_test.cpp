@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <climits>
 #include <set>
 #include <string_view>
 #include <thread>
@@ -393,6 +394,17 @@ MCNET_OPTION_TEST(NetSolSocket, opt::detach_filter, DetachFilterRestoresDelivery
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_TRUE(delivered(s, local)) << "filter gone: delivered again";
   });
+}
+
+TEST(SolSocketTable, OutOfRangeIsRefusedBeforeTheCall) {
+  using mcnet::test::expect_refused_before_the_call;
+  expect_refused_before_the_call(opt::linger, core::linger{true, std::chrono::seconds(-1)}, -1);
+  expect_refused_before_the_call(opt::linger, core::linger{true, std::chrono::seconds(std::int64_t{INT_MAX} + 1)},
+                                 std::int64_t{INT_MAX} + 1);
+  expect_refused_before_the_call(opt::receive_timeout, std::chrono::microseconds(-1), -1);
+  expect_refused_before_the_call(opt::send_timeout, std::chrono::microseconds(-1), -1);
+  expect_refused_before_the_call(opt::receive_low_water, 0, 0);
+  expect_refused_before_the_call(opt::receive_low_water, -1, -1);
 }
 
 core::socket tcp(int family = AF_INET) {

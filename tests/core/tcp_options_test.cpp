@@ -12,6 +12,7 @@
 
 #include <array>
 #include <chrono>
+#include <climits>
 #include <cstddef>
 #include <string>
 #include <thread>
@@ -36,17 +37,7 @@ namespace {
 
 TEST(TcpTable, EveryEntryHasABehaviourTest) { mcnet::test::expect_every_entry_tested(opt::tcp_table); }
 
-// Out of range is refused before the kernel sees anything: on a descriptor
-// that is not even open the answer is the range error, not EBADF.
-template <class Opt, class V>
-void expect_refused_before_the_call(const Opt& o, const V& value, std::int64_t number) {
-  auto r = core::set(core::socket_ref(-1), o, value);
-  ASSERT_FALSE(r) << o.spelling;
-  EXPECT_EQ(r.error().code, errc::value_out_of_range) << r.error().message();
-  EXPECT_EQ(r.error().what, o.spelling);
-  EXPECT_EQ(r.error().op, "setsockopt");
-  EXPECT_EQ(r.error().number(), number) << o.spelling;
-}
+using mcnet::test::expect_refused_before_the_call;
 
 TEST(TcpTable, OutOfRangeIsRefusedBeforeTheCall) {
   expect_refused_before_the_call(opt::tcp_keep_idle, 0s, 0);
