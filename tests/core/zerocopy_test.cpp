@@ -158,6 +158,23 @@ TEST(NetZerocopy, EveryTcpSendIsCompleted) {
   EXPECT_TRUE(t.any_copied) << "delivered to a socket on this machine: the kernel copies, and says so";
 }
 
+TEST(NetZerocopy, WithoutSoZerocopyTheFlagIsIgnored) {
+  MCNET_REQUIRE_NETNS();
+  auto net = mcnet::test::network::lan(2);
+  auto rx = (*net)[1].run([&] { return core::listen_udp(core::endpoint((*net)[1].v4(), 0)).value(); });
+  const auto to = core::local_endpoint(rx).value();
+  auto tx = (*net)[0].run([&] { return core::dial_udp(to).value(); });
+  std::array<std::byte, 100> payload{};
+  for (int i = 0; i < 4; ++i) {
+    auto n = core::send_zerocopy(tx, payload, core::wait_policy::deadline(1s));
+    ASSERT_TRUE(n) << n.error().message();
+  }
+  core::zerocopy_completions done;
+  auto r = core::read_zerocopy_completions(tx, done, core::wait_policy::deadline(200ms));
+  ASSERT_FALSE(r) << "the kernel copied as for a plain send: no completion comes";
+  EXPECT_EQ(r.error().code, errc::timed_out);
+}
+
 TEST(NetZerocopy, ReadingWaitsAtMostTheTimeout) {
   MCNET_REQUIRE_NETNS();
   auto net = mcnet::test::network::lan(1);
