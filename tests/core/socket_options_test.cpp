@@ -15,9 +15,12 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <climits>
 #include <set>
 #include <string_view>
 #include <thread>
+
+#include <unistd.h>
 
 #include <mcnet/core/membership_options.hpp>
 #include <mcnet/core/socket.hpp>
@@ -390,6 +393,158 @@ MCNET_OPTION_TEST(NetSolSocket, opt::detach_filter, DetachFilterRestoresDelivery
     auto r = core::set(s, opt::detach_filter);
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_TRUE(delivered(s, local)) << "filter gone: delivered again";
+  });
+}
+
+TEST(SolSocketTable, OutOfRangeIsRefusedBeforeTheCall) {
+  using mcnet::test::expect_refused_before_the_call;
+  expect_refused_before_the_call(opt::linger, core::linger{true, std::chrono::seconds(-1)}, -1);
+  expect_refused_before_the_call(opt::linger, core::linger{true, std::chrono::seconds(std::int64_t{INT_MAX} + 1)},
+                                 std::int64_t{INT_MAX} + 1);
+  expect_refused_before_the_call(opt::receive_timeout, std::chrono::microseconds(-1), -1);
+  expect_refused_before_the_call(opt::send_timeout, std::chrono::microseconds(-1), -1);
+  expect_refused_before_the_call(opt::receive_low_water, 0, 0);
+  expect_refused_before_the_call(opt::receive_low_water, -1, -1);
+}
+
+core::socket tcp(int family = AF_INET) {
+  auto s = core::socket::open(family, SOCK_STREAM);
+  if (!s) throw std::runtime_error(s.error().message());
+  return std::move(*s);
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::keep_alive, KeepAlive) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = tcp();
+    EXPECT_FALSE(core::get(s, opt::keep_alive).value());
+    expect_round_trip(s, opt::keep_alive, true);
+    expect_round_trip(s, opt::keep_alive, false);
+  });
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::linger, LingerOnWithSecondsAndOff) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = tcp();
+    EXPECT_EQ(core::get(s, opt::linger).value(), core::linger{}) << "off, 0 s on a fresh socket";
+    expect_round_trip(s, opt::linger, core::linger{true, std::chrono::seconds(5)});
+    expect_round_trip(s, opt::linger, core::linger{true, std::chrono::seconds(0)});
+    expect_round_trip(s, opt::linger, core::linger{false, std::chrono::seconds(0)});
+    // Off keeps the last time set: the kernel stores it only when lingering is on.
+    ASSERT_TRUE(core::set(s, opt::linger, core::linger{true, std::chrono::seconds(9)}));
+    ASSERT_TRUE(core::set(s, opt::linger, core::linger{false, std::chrono::seconds(0)}));
+    EXPECT_EQ(core::get(s, opt::linger).value(), (core::linger{false, std::chrono::seconds(9)}));
+    auto negative = core::set(s, opt::linger, core::linger{true, std::chrono::seconds(-1)});
+    ASSERT_FALSE(negative);
+    EXPECT_EQ(negative.error().code, mcnet::errc::value_out_of_range);
+    EXPECT_EQ(negative.error().what, "SO_LINGER");
+    EXPECT_EQ(negative.error().number(), -1);
+    EXPECT_EQ(core::get(s, opt::linger).value(), (core::linger{false, std::chrono::seconds(9)})) << "nothing set";
+  });
+}
+
+// The kernel keeps these timeouts in clock ticks (1/HZ s, HZ 100 to 1000):
+// 1.5 s and 0 are whole ticks at every HZ, so they read back exactly.
+template <class Opt>
+void expect_timeout_round_trips(const Opt& o) {
+  auto s = udp();
+  EXPECT_EQ(core::get(s, o).value(), std::chrono::microseconds(0)) << "no timeout on a fresh socket";
+  expect_round_trip(s, o, std::chrono::microseconds(std::chrono::milliseconds(1500)));
+  expect_round_trip(s, o, std::chrono::microseconds(std::chrono::seconds(3)));
+  expect_round_trip(s, o, std::chrono::microseconds(0));
+  auto negative = core::set(s, o, std::chrono::microseconds(-1));
+  ASSERT_FALSE(negative) << "the kernel would take a negative time as no timeout at all";
+  EXPECT_EQ(negative.error().code, mcnet::errc::value_out_of_range);
+  EXPECT_EQ(negative.error().what, o.spelling);
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::receive_timeout, ReceiveTimeoutIsADuration) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] { expect_timeout_round_trips(opt::receive_timeout); });
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::send_timeout, SendTimeoutIsADuration) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] { expect_timeout_round_trips(opt::send_timeout); });
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::out_of_band_inline, OutOfBandInline) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = tcp();
+    expect_round_trip(s, opt::out_of_band_inline, true);
+    expect_round_trip(s, opt::out_of_band_inline, false);
+  });
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::dont_route, DontRoute) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    expect_round_trip(s, opt::dont_route, true);
+    expect_round_trip(s, opt::dont_route, false);
+  });
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::receive_low_water, ReceiveLowWaterRefusesZeroAndNegative) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = tcp();
+    EXPECT_EQ(core::get(s, opt::receive_low_water).value(), 1);
+    expect_round_trip(s, opt::receive_low_water, 4096);
+    for (int bad : {0, -1}) {
+      auto r = core::set(s, opt::receive_low_water, bad);
+      ASSERT_FALSE(r) << bad;
+      EXPECT_EQ(r.error().code, mcnet::errc::value_out_of_range);
+      EXPECT_EQ(r.error().number(), bad);
+    }
+    EXPECT_EQ(core::get(s, opt::receive_low_water).value(), 4096) << "refused before the kernel saw it";
+  });
+}
+
+// A connected pair of Unix sockets (closed with the object).
+struct unix_pair {
+  core::unique_fd a, b;
+  explicit unix_pair(int type) {
+    int fds[2];
+    if (::socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, fds) != 0) throw std::runtime_error("socketpair failed");
+    a.reset(fds[0]);
+    b.reset(fds[1]);
+  }
+  [[nodiscard]] core::socket_ref first() const { return core::socket_ref(a.get()); }
+  [[nodiscard]] core::socket_ref second() const { return core::socket_ref(b.get()); }
+};
+
+// A Unix socket pair sends nothing on any interface: no namespace needed.
+MCNET_OPTION_TEST(SolSocketUnix, opt::peer_credentials, PeerCredentialsAreThisProcess) {
+  unix_pair pair(SOCK_STREAM);
+  const core::peer_credentials me{::getpid(), ::getuid(), ::getgid()};
+  EXPECT_EQ(core::get(pair.first(), opt::peer_credentials).value(), me);
+  EXPECT_EQ(core::get(pair.second(), opt::peer_credentials).value(), me);
+}
+
+MCNET_OPTION_TEST(SolSocketUnix, opt::pass_credentials, PassCredentials) {
+  unix_pair pair(SOCK_DGRAM);
+  EXPECT_FALSE(core::get(pair.first(), opt::pass_credentials).value());
+  expect_round_trip(pair.first(), opt::pass_credentials, true);
+  expect_round_trip(pair.first(), opt::pass_credentials, false);
+}
+
+MCNET_OPTION_TEST(NetSolSocket, opt::zerocopy, ZerocopyOnTcpAndUdpOnly) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto u = udp();
+    EXPECT_FALSE(core::get(u, opt::zerocopy).value());
+    expect_round_trip(u, opt::zerocopy, true);
+    expect_round_trip(u, opt::zerocopy, false);
+    auto t = tcp(AF_INET6);
+    expect_round_trip(t, opt::zerocopy, true);
+    unix_pair pair(SOCK_STREAM);
+    auto unix_socket = core::set(pair.first(), opt::zerocopy, true);
+    ASSERT_FALSE(unix_socket);
+    EXPECT_EQ(unix_socket.error().code, std::errc::operation_not_supported);
+    EXPECT_EQ(unix_socket.error().what, "SO_ZEROCOPY");
   });
 }
 

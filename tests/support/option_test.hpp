@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -68,6 +69,19 @@ void expect_round_trip(core::socket_ref s, const Opt& o, const V& value) {
       break;
     default: ADD_FAILURE() << o.spelling << " does not read back what was set; test it by hand";
   }
+}
+
+/// `value` is out of the option's range and refused before the kernel sees
+/// anything: on a descriptor that is not even open the answer is
+/// errc::value_out_of_range naming the option and carrying `number`, not EBADF.
+template <class Opt, class V>
+void expect_refused_before_the_call(const Opt& o, const V& value, std::int64_t number) {
+  auto r = core::set(core::socket_ref(-1), o, value);
+  ASSERT_FALSE(r) << o.spelling;
+  EXPECT_EQ(r.error().code, mcnet::errc::value_out_of_range) << r.error().message();
+  EXPECT_EQ(r.error().what, o.spelling);
+  EXPECT_EQ(r.error().op, "setsockopt");
+  EXPECT_EQ(r.error().number(), number) << o.spelling;
 }
 
 /// Run `body` inside a fresh one-host LAN: every socket lives in its namespace.

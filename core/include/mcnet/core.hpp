@@ -12,7 +12,11 @@
 ///   strict parsers whose errors name the input.
 /// - The error model: `mcnet::result<T>`, `mcnet::error`, `mcnet::errc`.
 /// - The option layer: `core::get` / `core::set` over typed descriptors;
-///   SOL_SOCKET and the RFC 3678 membership options live in `core::opt`.
+///   SOL_SOCKET, IPPROTO_TCP (tcp_options.hpp, with TCP_INFO decoded by
+///   `core::read_tcp_info`), IPPROTO_SCTP (sctp_options.hpp) and the RFC 3678
+///   membership options live in `core::opt`.
+/// - MSG_ZEROCOPY: `core::send_zerocopy` and `core::read_zerocopy_completions`
+///   (zerocopy.hpp).
 ///
 /// Unicast in a few lines:
 /// @code
@@ -80,13 +84,17 @@
 #include <mcnet/core/prefix.hpp>
 #include <mcnet/core/receive_batch.hpp>
 #include <mcnet/core/receive_buffer.hpp>
+#include <mcnet/core/sctp_options.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sockopt.hpp>
 #include <mcnet/core/stream.hpp>
 #include <mcnet/core/sysctl.hpp>
+#include <mcnet/core/tcp_info.hpp>
+#include <mcnet/core/tcp_options.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/core/unix_address.hpp>
 #include <mcnet/core/unix_socket.hpp>
 #include <mcnet/core/wait_policy.hpp>
+#include <mcnet/core/zerocopy.hpp>

@@ -3,6 +3,8 @@
 #include "calls.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
@@ -259,11 +261,17 @@ result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_
   if (::setsockopt(fd, opt.level, opt.name, value, length) != 0) {
     const int err = errno;
     auto e = error::from_errno(err, "setsockopt", opt.spelling).with_hint(sys::hint_for(err, opt));
-    if (err == ENODEV && opt.level == SOL_SOCKET && opt.name == SO_BINDTODEVICE) {
+    const bool unknown_device = err == ENODEV && opt.level == SOL_SOCKET && opt.name == SO_BINDTODEVICE;
+    const bool unknown_algorithm = err == ENOENT && opt.level == IPPROTO_TCP && opt.name == TCP_CONGESTION;
+    if (unknown_device || unknown_algorithm) {
       // The name the kernel did not find, in the message: "setsockopt
       // SO_BINDTODEVICE "eht0": No such device: no interface of that name ...".
       const auto* name = static_cast<const char*>(value);
       e.with_input(std::string_view(name, ::strnlen(name, static_cast<std::size_t>(length))));
+    }
+    if (unknown_algorithm) {
+      e.with_hint("this kernel has no congestion control of that name and cannot load one (see "
+                  "net.ipv4.tcp_available_congestion_control; the modules are tcp_<name>)");
     }
     return fail(e);
   }

@@ -11,11 +11,19 @@
 #include <linux/filter.h>
 #include <sys/socket.h>
 
+#include <sys/time.h>
+#include <sys/types.h>
+
 #include <array>
+#include <chrono>
+#include <climits>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <span>
+#include <string_view>
 #include <system_error>
+#include <utility>
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>
@@ -30,6 +38,15 @@ namespace detail {
   error e(errc::unexpected_option_size, "", "");
   e.with_number(got);
   return e;  // named: a copy out of with_number's reference trips g++ 12's -Wmaybe-uninitialized on padding
+}
+/// The name in a NUL-padded answer of `n` bytes (SO_BINDTODEVICE, TCP_CONGESTION): the bytes
+/// before the first NUL. Errors: errc::unexpected_option_size when `n` exceeds the storage.
+template <std::size_t N>
+[[nodiscard]] result<std::string_view> name_before_nul(const std::array<char, N>& s, socklen_t n) noexcept {
+  if (n > static_cast<socklen_t>(N)) return fail(bad_size(n));
+  std::size_t len = 0;
+  while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
+  return std::string_view(s.data(), len);
 }
 }  // namespace detail
 
@@ -147,6 +164,83 @@ struct ranged_int_codec {
   [[nodiscard]] static result<int> decode(const int& s, socklen_t n) noexcept { return int_codec::decode(s, n); }
 };
 
+/// An int that is either 0 (the kernel's default) or within [Min, Max],
+/// checked before the kernel sees it (TCP_MAXSEG: 0, or 88 to 32767 bytes).
+template <int Min, int Max>
+struct ranged_int_or_zero_codec {
+  using value_type = int;    ///< `int`: 0 or in [Min, Max], as callers read and write it.
+  using storage_type = int;  ///< `int`, as setsockopt(2) takes it.
+  /// Copy `v` into `s`; returns the option length, 4 bytes.
+  /// Errors: errc::value_out_of_range (with `v` as its number) unless `v` is 0 or in [Min, Max].
+  [[nodiscard]] static result<socklen_t> encode(const int& v, int& s) noexcept {
+    if (v == 0) return int_codec::encode(v, s);
+    return ranged_int_codec<Min, Max>::encode(v, s);
+  }
+  /// The int the kernel wrote, as it is. Errors: errc::unexpected_option_size unless `n` is 4 bytes.
+  [[nodiscard]] static result<int> decode(const int& s, socklen_t n) noexcept { return int_codec::decode(s, n); }
+};
+
+/// A time the kernel takes as a C `int` counting whole `Duration` units
+/// (TCP_KEEPIDLE: seconds; TCP_USER_TIMEOUT: milliseconds), within [Min, Max]
+/// of those units, checked before the kernel sees it. Callers pass any
+/// `std::chrono` duration that converts to `Duration` without loss.
+template <class Duration, long long Min, long long Max>
+  requires(Min >= INT_MIN && Max <= INT_MAX && Min <= Max)
+struct duration_codec {
+  using value_type = Duration;  ///< The time, as a `std::chrono` duration.
+  using storage_type = int;     ///< `int`, the count of units, as setsockopt(2) takes it.
+  /// Store the count; returns the option length, 4 bytes.
+  /// Errors: errc::value_out_of_range (with the count as its number) outside [Min, Max].
+  [[nodiscard]] static result<socklen_t> encode(const Duration& v, int& s) noexcept {
+    const auto count = v.count();
+    if (count < Min || count > Max) {
+      return fail(error(errc::value_out_of_range, "", "").with_number(static_cast<std::int64_t>(count)));
+    }
+    s = static_cast<int>(count);
+    return socklen_t{sizeof(int)};
+  }
+  /// The time the kernel holds. Errors: errc::unexpected_option_size unless `n` is 4 bytes.
+  [[nodiscard]] static result<Duration> decode(const int& s, socklen_t n) noexcept {
+    if (n != sizeof(int)) return fail(detail::bad_size(n));
+    return Duration(s);
+  }
+};
+
+/// A timeout carried as `struct timeval` (SO_RCVTIMEO, SO_SNDTIMEO), as
+/// microseconds; 0 means no timeout (block for ever). socket(7).
+struct timeval_codec {
+  using value_type = std::chrono::microseconds;  ///< The timeout; 0: none.
+  using storage_type = ::timeval;                ///< struct timeval, as setsockopt(2) takes it.
+  /// Split `v` into seconds and microseconds; returns sizeof(timeval).
+  /// Errors: errc::value_out_of_range (with the microseconds as its number) for a negative
+  /// time, which the kernel would silently take as 0 (no timeout at all), or one whose seconds
+  /// do not fit `time_t`.
+  [[nodiscard]] static result<socklen_t> encode(const std::chrono::microseconds& v, ::timeval& s) noexcept {
+    const auto us = v.count();
+    const auto seconds = us / 1'000'000;
+    if (us < 0 || !std::in_range<time_t>(seconds)) {
+      return fail(error(errc::value_out_of_range, "", "")
+                      .with_number(static_cast<std::int64_t>(us))
+                      .with_hint("a timeout is 0 (none) or a positive time"));
+    }
+    s.tv_sec = static_cast<time_t>(seconds);
+    s.tv_usec = static_cast<suseconds_t>(us % 1'000'000);
+    return socklen_t{sizeof(::timeval)};
+  }
+  /// The timeout the kernel holds, rounded by it to its clock tick (1/HZ s).
+  /// Errors: errc::unexpected_option_size unless `n` is sizeof(timeval);
+  /// errc::value_out_of_range for a time microseconds cannot hold.
+  [[nodiscard]] static result<std::chrono::microseconds> decode(const ::timeval& s, socklen_t n) noexcept {
+    if (n != sizeof(::timeval)) return fail(detail::bad_size(n));
+    using rep = std::chrono::microseconds::rep;
+    if (s.tv_sec < 0 || s.tv_usec < 0 || s.tv_usec >= 1'000'000 ||
+        s.tv_sec > (std::numeric_limits<rep>::max() - s.tv_usec) / 1'000'000) {
+      return fail(error(errc::value_out_of_range, "", "").with_number(static_cast<std::int64_t>(s.tv_sec)));
+    }
+    return std::chrono::microseconds(static_cast<rep>(s.tv_sec) * 1'000'000 + s.tv_usec);
+  }
+};
+
 /// An interface index carried in network byte order (IP_UNICAST_IF).
 struct be32_index_codec {
   using value_type = std::uint32_t;    ///< The interface index in host byte order, as callers read and write it.
@@ -197,10 +291,9 @@ struct interface_name_codec {
   /// Errors: errc::unexpected_option_size when `n` exceeds IFNAMSIZ; the errors of
   /// interface_name::make.
   [[nodiscard]] static result<interface_name> decode(const storage_type& s, socklen_t n) noexcept {
-    if (n > static_cast<socklen_t>(s.size())) return fail(detail::bad_size(n));
-    std::size_t len = 0;
-    while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
-    return interface_name::make(std::string_view(s.data(), len));
+    auto name = detail::name_before_nul(s, n);
+    if (!name) return fail(name.error());
+    return interface_name::make(*name);
   }
 };
 
@@ -280,6 +373,71 @@ struct socket_memory_codec {
   [[nodiscard]] static result<socket_memory> decode(const storage_type& s, socklen_t n) noexcept {
     if (n < 9 * sizeof(std::uint32_t) || n % sizeof(std::uint32_t) != 0) return fail(detail::bad_size(n));
     return socket_memory{s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7], s[8]};
+  }
+};
+
+/// What SO_LINGER says close(2) does with unsent data: with `on`, close
+/// blocks up to `timeout` (whole seconds) while it is sent (0: reset the
+/// connection at once); otherwise close returns at once and the kernel sends
+/// in the background. socket(7).
+struct linger {
+  bool on = false;                   ///< l_onoff: whether close lingers
+  std::chrono::seconds timeout{0};   ///< l_linger: how long close blocks, in whole seconds (0 to INT_MAX)
+
+  /// Equal when both fields are.
+  friend constexpr bool operator==(const linger&, const linger&) noexcept = default;
+};
+/// Codec of `struct linger` (SO_LINGER).
+struct linger_codec {
+  using value_type = linger;         ///< core::linger, as callers read and write it.
+  using storage_type = ::linger;     ///< struct linger (l_onoff, l_linger in seconds), as setsockopt(2) takes it.
+  /// Fill l_onoff and l_linger; returns sizeof(struct linger).
+  /// Errors: errc::value_out_of_range (with the seconds as its number) for a timeout that is
+  /// negative or does not fit an `int`.
+  [[nodiscard]] static result<socklen_t> encode(const linger& v, ::linger& s) noexcept {
+    const auto seconds = v.timeout.count();
+    if (seconds < 0 || seconds > INT_MAX) {
+      return fail(error(errc::value_out_of_range, "", "")
+                      .with_number(static_cast<std::int64_t>(seconds))
+                      .with_hint("the linger time is 0 to 2147483647 seconds"));
+    }
+    s.l_onoff = v.on ? 1 : 0;
+    s.l_linger = static_cast<int>(seconds);
+    return socklen_t{sizeof(::linger)};
+  }
+  /// Whether close lingers and for how long. The kernel keeps the last time
+  /// set while lingering is off, and reads it back.
+  /// Errors: errc::unexpected_option_size unless `n` is sizeof(struct linger).
+  [[nodiscard]] static result<linger> decode(const ::linger& s, socklen_t n) noexcept {
+    if (n != sizeof(::linger)) return fail(detail::bad_size(n));
+    return linger{s.l_onoff != 0, std::chrono::seconds(s.l_linger)};
+  }
+};
+
+/// Who is at the other end of a Unix socket (SO_PEERCRED): the process and
+/// its user and group as they were when it called connect(2) or
+/// socketpair(2). unix(7).
+struct peer_credentials {
+  pid_t pid = 0;  ///< the peer's process id (0: no peer)
+  uid_t uid = 0;  ///< its effective user id then
+  gid_t gid = 0;  ///< its effective group id then
+
+  /// Equal when all three ids are.
+  friend constexpr bool operator==(const peer_credentials&, const peer_credentials&) noexcept = default;
+};
+/// Codec of `struct ucred` (SO_PEERCRED), read only.
+struct peer_credentials_codec {
+  using value_type = peer_credentials;  ///< core::peer_credentials, as callers read it.
+  using storage_type = ::ucred;         ///< struct ucred (pid, uid, gid), as getsockopt(2) gives it.
+  /// Always fails with errc::unexpected_option_size: SO_PEERCRED is read only.
+  [[nodiscard]] static result<socklen_t> encode(const peer_credentials&, ::ucred&) noexcept {
+    return fail(detail::bad_size(0));  // read-only: never written
+  }
+  /// The peer's pid, uid and gid. Errors: errc::unexpected_option_size unless `n` is
+  /// sizeof(struct ucred).
+  [[nodiscard]] static result<peer_credentials> decode(const ::ucred& s, socklen_t n) noexcept {
+    if (n != sizeof(::ucred)) return fail(detail::bad_size(n));
+    return peer_credentials{s.pid, s.uid, s.gid};
   }
 };
 

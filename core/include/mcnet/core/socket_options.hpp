@@ -10,6 +10,7 @@
 #include <linux/net_tstamp.h>
 #include <sys/socket.h>
 
+#include <climits>
 #include <tuple>
 
 #include <mcnet/core/codecs.hpp>
@@ -109,12 +110,56 @@ inline constexpr sockopt<bpf_program_codec, access::write_only> attach_filter{SO
 /// `SO_DETACH_FILTER`: remove the attached filter; ENOENT when none is attached.
 inline constexpr sockopt<no_value_codec, access::write_only> detach_filter{SOL_SOCKET, SO_DETACH_FILTER, "SO_DETACH_FILTER"};
 
+/// `SO_KEEPALIVE`: send keepalive probes on an idle connection (TCP; the
+/// timing is TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT). socket(7), tcp(7).
+inline constexpr sockopt<bool_codec> keep_alive{SOL_SOCKET, SO_KEEPALIVE, "SO_KEEPALIVE"};
+/// `SO_LINGER`: whether close(2) waits, up to a number of whole seconds, for
+/// unsent data (`core::linger`; on with 0 s resets the connection). A
+/// negative time is errc::value_out_of_range before the call. socket(7).
+inline constexpr sockopt<linger_codec> linger{SOL_SOCKET, SO_LINGER, "SO_LINGER"};
+/// `SO_RCVTIMEO`: how long a blocking receive waits before EAGAIN, in
+/// microseconds (0: no limit); the kernel rounds it up to its clock tick
+/// (1/HZ s). A negative time is errc::value_out_of_range before the call
+/// (the kernel would take it as 0). mcnet's own reads wait as their
+/// wait_policy says and ignore it. socket(7).
+inline constexpr sockopt<timeval_codec> receive_timeout{SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO"};
+/// `SO_SNDTIMEO`: how long a blocking send waits for buffer space, as
+/// SO_RCVTIMEO. socket(7).
+inline constexpr sockopt<timeval_codec> send_timeout{SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO"};
+/// `SO_OOBINLINE`: TCP urgent data stays in the normal stream instead of
+/// MSG_OOB. socket(7), tcp(7).
+inline constexpr sockopt<bool_codec> out_of_band_inline{SOL_SOCKET, SO_OOBINLINE, "SO_OOBINLINE"};
+/// `SO_DONTROUTE`: send only to directly connected hosts, ignoring the
+/// gateways of the routing table (as MSG_DONTROUTE per send). socket(7).
+inline constexpr sockopt<bool_codec> dont_route{SOL_SOCKET, SO_DONTROUTE, "SO_DONTROUTE"};
+/// `SO_RCVLOWAT`: bytes a stream receive waits for before it returns (and
+/// poll reports readable), 1 to INT_MAX. 0 and negative values are
+/// errc::value_out_of_range before the call (the kernel turns 0 into 1 and a
+/// negative value into INT_MAX). socket(7).
+inline constexpr sockopt<ranged_int_codec<1, INT_MAX>> receive_low_water{SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT"};
+/// `SO_PEERCRED`: the pid, uid and gid of the process at the other end of a
+/// connected Unix socket (`core::peer_credentials`), as of its connect(2) or
+/// socketpair(2). Read-only. unix(7).
+inline constexpr sockopt<peer_credentials_codec, access::read_only> peer_credentials{
+    SOL_SOCKET, SO_PEERCRED, "SO_PEERCRED", read_back::not_writable, needs::connected};
+/// `SO_PASSCRED`: receive SCM_CREDENTIALS control messages on a Unix
+/// socket. unix(7).
+inline constexpr sockopt<bool_codec> pass_credentials{SOL_SOCKET, SO_PASSCRED, "SO_PASSCRED"};
+/// `SO_ZEROCOPY` (Linux 4.14; UDP since 5.0): allow MSG_ZEROCOPY sends
+/// (core::send_zerocopy), whose completions arrive on the error queue
+/// (core::read_zerocopy_completions). TCP and UDP sockets only: EOPNOTSUPP
+/// on others. Documentation/networking/msg_zerocopy.rst.
+inline constexpr sockopt<bool_codec> zerocopy{SOL_SOCKET, SO_ZEROCOPY, "SO_ZEROCOPY", read_back::equal,
+                                              needs::kernel_support};
+
 /// Every SOL_SOCKET descriptor, for tools that list a socket's options and
 /// for the tests that walk the table.
 inline constexpr auto sol_socket_table =
     std::tie(reuse_address, reuse_port, receive_buffer, send_buffer, receive_buffer_force, send_buffer_force,
              bind_to_device, broadcast, priority, mark, timestamp_ns, timestamping, receive_queue_overflow,
              busy_poll, prefer_busy_poll, busy_poll_budget, incoming_napi_id, incoming_cpu, pending_error,
-             socket_type, socket_domain, socket_protocol, memory_info, attach_filter, detach_filter);
+             socket_type, socket_domain, socket_protocol, memory_info, attach_filter, detach_filter, keep_alive,
+             linger, receive_timeout, send_timeout, out_of_band_inline, dont_route, receive_low_water,
+             peer_credentials, pass_credentials, zerocopy);
 
 }  // namespace mcnet::core::opt

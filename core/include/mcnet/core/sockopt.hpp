@@ -42,6 +42,7 @@ enum class read_back : std::uint8_t {
   not_readable,  ///< write-only option
   not_writable,  ///< read-only option
   partial,       ///< reads back only part of what was set (IP_MULTICAST_IF: the address, not the index)
+  rounded,       ///< reads back what the kernel rounded the value to (TCP_DEFER_ACCEPT: whole retransmission periods)
 };
 
 /// What an option needs before the kernel accepts it (bit set).
