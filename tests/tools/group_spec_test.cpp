@@ -95,7 +95,15 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
   const bad table[] = {
       {"10.1.2.3:5000", errc::not_multicast},
       {"239.1.2.3:0", errc::value_out_of_range},
-      {"239.1.2.3:70000", errc::invalid_port},
+      {"239.1.2.3:70000", errc::value_out_of_range},
+      {"239.1.2.3:65536", errc::value_out_of_range},
+      {"239.1.2.3:99999999999", errc::value_out_of_range},
+      {"[ff3e::1]:70000", errc::value_out_of_range},
+      {"239.1.2.3:50x", errc::invalid_port},
+      {"239.1.2.3:-1", errc::invalid_port},
+      {"239.1.1.1%%s%n", errc::invalid_address},
+      {"239.1.1.1%a%b", errc::invalid_address},
+      {"239.1.1.1:5000%a%b", errc::invalid_address},
       {"239.1.2.3:05000", errc::invalid_port},
       {"[ff3e::1]:0080", errc::invalid_port},
       {"ff3e::1:5000x", errc::invalid_address},
@@ -126,6 +134,12 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
             "parse group spec \"239.77.1.1:0\": value out of range: port 0: the port is 1 to 65535");
   EXPECT_EQ(tools::parse_group_spec("[ff3e::1]:0", tools::spec_user::sender).error().message(),
             "parse group spec \"[ff3e::1]:0\": value out of range: port 0: the port is 1 to 65535");
+  // Digits past 65535 are a port out of range, not "not a port number".
+  EXPECT_EQ(tools::parse_group_spec("239.1.1.1:70000").error().message(),
+            "parse group spec \"239.1.1.1:70000\": value out of range: the port is 1 to 65535");
+  EXPECT_EQ(tools::parse_group_spec("239.1.1.1:5x").error().message(),
+            "parse group spec \"239.1.1.1:5x\": not a port number (0-65535): the port is a decimal number, 1 to "
+            "65535");
   EXPECT_TRUE(tools::parse_group_spec("[ff02::1]:5000", tools::spec_user::receiver, "eth0")) << "-i given";
   auto send_ex = tools::parse_group_spec("!10.77.0.1,239.1.1.1", tools::spec_user::sender);
   ASSERT_FALSE(send_ex);
@@ -373,6 +387,47 @@ TEST(SpecFiles, AnAtLineInAFileIsASpecNotAnotherFile) {
   EXPECT_NE(nested.error().message().find("@FILE is read only as a spec argument of the command line"),
             std::string::npos)
       << nested.error().message() << ": says why, not that it is no IP address";
+}
+
+// A '%' too many says what fits the family: an IPv4 group has one %IFACE
+// and no zone; an IPv6 zone goes inside the brackets; a source has neither.
+TEST(GroupSpec, AStrayPercentIsExplainedForItsFamily) {
+  const std::string one_iface_v4 =
+      "only one %IFACE, after the group and port (239.1.1.1:5000%eth1): an interface name has no '%'";
+  const struct {
+    const char* spec;
+    std::string hint;
+  } cases[] = {
+      {"239.1.1.1%%s%n", one_iface_v4},
+      {"239.1.1.1%a%b", one_iface_v4},
+      {"239.1.1.1:5000%a%b", one_iface_v4},
+      {"[ff3e::1%a]:5000%b%c",
+       "only one %IFACE, after the group and port ([ff3e::1]:5000%eth1): an interface name has no '%'"},
+      {"ff02::1%eth0%eth1", "a zone belongs inside the group's brackets: [ff02::1%eth1]:5000"},
+      {"10.77.0.1%eth0,239.1.1.1",
+       "a source takes no %IFACE: one %IFACE after the group gives the interface (10.77.0.1,232.1.1.1%eth1)"},
+      {"fe80::1%eth0,[ff02::1%eth0]:5000",
+       "a source takes no zone: the group's zone, %IFACE or -i gives the interface"},
+  };
+  for (const auto& c : cases) {
+    auto s = tools::parse_group_spec(c.spec);
+    ASSERT_FALSE(s) << c.spec;
+    EXPECT_EQ(s.error().message(), std::string("parse group spec \"") + c.spec + "\": not an IP address: " + c.hint);
+  }
+}
+
+// Include and exclude for one group: specs that conflict, each valid alone
+// (EINVAL, as text out of the syntax), not a number out of range.
+TEST(GroupSpec, AModeConflictIsAnInvalidArgument) {
+  const std::vector<tools::group_spec> specs{tools::parse_group_spec("10.77.0.1,239.1.1.1").value(),
+                                             tools::parse_group_spec("!10.77.0.2,239.1.1.1").value()};
+  auto conflict = tools::check_spec_set(specs);
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, std::errc::invalid_argument);
+  EXPECT_EQ(tools::code_name(conflict.error()), "EINVAL");
+  EXPECT_EQ(conflict.error().message(),
+            "check group spec \"!10.77.0.2,239.1.1.1\": Invalid argument (group 239.1.1.1): include and exclude "
+            "for the same group and interface in one run");
 }
 
 TEST(GroupSpec, ErrorCodesAreNamesForScripts) {
