@@ -249,7 +249,7 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   ::close(fd);
   auto specs = tools::expand_spec_files({"239.9.9.9", std::string("@") + path});
   ::unlink(path);
-  ASSERT_TRUE(specs) << specs.error().message();
+  ASSERT_TRUE(specs) << specs.error().message;
   const std::string file(path);
   EXPECT_EQ(*specs, (std::vector<tools::spec_text>{
                         {"239.9.9.9", ""}, {"239.1.1.1:5000", file + ":3"}, {"10.77.0.1,232.1.1.1", file + ":4"}}))
@@ -258,8 +258,9 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   EXPECT_EQ((*specs)[0].where("parse group spec"), "parse group spec") << "an argument has no origin";
   auto missing = tools::expand_spec_files({"@/nonexistent/specs"});
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().input(), "/nonexistent/specs");
-  EXPECT_EQ(tools::code_name(missing.error()), "ENOENT");
+  EXPECT_EQ(missing.error().cause.input(), "/nonexistent/specs");
+  EXPECT_EQ(missing.error().code, "ENOENT");
+  EXPECT_EQ(missing.error().message, missing.error().cause.message()) << "an error about the file is the file's";
 }
 
 // A temporary file with `content`, removed at the end of the scope.
@@ -301,9 +302,9 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   for (const auto& o : others) {
     auto r = tools::expand_spec_files({std::string("@") + o.path});
     ASSERT_FALSE(r) << o.path;
-    EXPECT_EQ(r.error().code.value(), o.err) << r.error().message();
-    EXPECT_EQ(r.error().input(), o.path);
-    EXPECT_NE(r.error().message().find(o.what), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().cause.code.value(), o.err) << r.error().message;
+    EXPECT_EQ(r.error().cause.input(), o.path);
+    EXPECT_NE(r.error().message.find(o.what), std::string::npos) << r.error().message;
   }
   char dir[] = "/tmp/mcnet-fifo-XXXXXX";
   ASSERT_NE(::mkdtemp(dir), nullptr);
@@ -313,7 +314,7 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   ::unlink(fifo.c_str());
   ::rmdir(dir);
   ASSERT_FALSE(pipe);
-  EXPECT_NE(pipe.error().message().find("a pipe (FIFO)"), std::string::npos) << pipe.error().message();
+  EXPECT_NE(pipe.error().message.find("a pipe (FIFO)"), std::string::npos) << pipe.error().message;
 
   // Size: 1 MiB is read, one byte more is not.
   std::string comments;
@@ -327,7 +328,7 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   {
     const temp_file at_limit(comments);
     auto r = tools::expand_spec_files({at_limit.arg()});
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().message;
     ASSERT_EQ(r->size(), 1u);
     EXPECT_EQ(r->front().text, "239.1.1.1");
   }
@@ -335,14 +336,14 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     const temp_file over(comments + "\n");
     auto r = tools::expand_spec_files({over.arg()});
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code.value(), EFBIG);
-    EXPECT_NE(r.error().message().find("at most 1048576 bytes"), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().cause.code.value(), EFBIG);
+    EXPECT_NE(r.error().message.find("at most 1048576 bytes"), std::string::npos) << r.error().message;
   }
   // Lines: 4096 bytes is a line, 4097 is not (the message names the line).
   {
     const temp_file long_line("239.1.1.1\n" + std::string(4096, ' ') + "\n239.1.1.2" + std::string(4087, ' ') + "\n");
     auto r = tools::expand_spec_files({long_line.arg()});
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().message;
     ASSERT_EQ(r->size(), 2u);
     EXPECT_EQ((*r)[0].text, "239.1.1.1");
     EXPECT_EQ((*r)[1].text, "239.1.1.2");
@@ -351,9 +352,11 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     const temp_file too_long("239.1.1.1\n239.1.1.2" + std::string(4088, ' ') + "\n");
     auto r = tools::expand_spec_files({too_long.arg()});
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message(), "read spec file \"" + too_long.path() +
-                                       "\": value out of range: line 2 is longer than 4096 bytes: a spec "
-                                       "file holds one group spec a line");
+    // FILE:LINE first, as every error about a line of a file.
+    EXPECT_EQ(r.error().message, too_long.path() +
+                                     ":2: read spec file: value out of range: the line is longer than 4096 bytes: "
+                                     "a spec file holds one group spec a line");
+    EXPECT_EQ(r.error().code, "value_out_of_range");
   }
   // Specs: at most 65536 in one file.
   std::string many;
@@ -361,23 +364,62 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   {
     const temp_file full(many);
     auto r = tools::expand_spec_files({full.arg()});
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->size(), tools::spec_file_max_specs);
   }
   {
     const temp_file over(many + "239.1.1.1\n");
     auto r = tools::expand_spec_files({over.arg()});
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message().find("more than 65536 specs in one file"), std::string::npos)
-        << r.error().message();
+    EXPECT_EQ(r.error().message, over.path() + ":65537: read spec file: value out of range: more than 65536 specs "
+                                                "in one file");
   }
+}
+
+TEST(SpecFiles, AByteOrderMarkIsSkipped) {
+  // Some editors start a UTF-8 file with EF BB BF: not part of the first spec.
+  const temp_file marked("\xEF\xBB\xBF" "239.1.1.1:5000\n239.1.1.2\n");
+  auto r = tools::expand_spec_files({marked.arg()});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, (std::vector<tools::spec_text>{{"239.1.1.1:5000", marked.path() + ":1"},
+                                               {"239.1.1.2", marked.path() + ":2"}}));
+  ASSERT_TRUE(tools::parse_group_spec(r->front().text)) << "the first line is a spec like the others";
+  // Before a comment too; only at the start of the file.
+  const temp_file comment("\xEF\xBB\xBF# feeds\n239.1.1.1\n");
+  auto c = tools::expand_spec_files({comment.arg()});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(*c, (std::vector<tools::spec_text>{{"239.1.1.1", comment.path() + ":2"}}));
+  const temp_file middle("239.1.1.1\n\xEF\xBB\xBF" "239.1.1.2\n");
+  auto m = tools::expand_spec_files({middle.arg()});
+  ASSERT_TRUE(m) << m.error().message;
+  ASSERT_EQ(m->size(), 2u);
+  EXPECT_FALSE(tools::parse_group_spec((*m)[1].text)) << "later it is a byte of the spec, refused";
+}
+
+TEST(SpecFiles, FilesWithoutASpecAreNamed) {
+  const temp_file comments("# nothing yet\n\n");
+  const temp_file empty("");
+  const temp_file bom_only("\xEF\xBB\xBF");
+  auto one = tools::expand_spec_files({comments.arg()});
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.error().message, "no group given: the spec file \"" + comments.path() + "\" holds none");
+  EXPECT_EQ(one.error().code, "usage");
+  auto all = tools::expand_spec_files({comments.arg(), empty.arg(), bom_only.arg()});
+  ASSERT_FALSE(all);
+  EXPECT_EQ(all.error().message, "no group given: the spec files \"" + comments.path() + "\", \"" + empty.path() +
+                                     "\", \"" + bom_only.path() + "\" hold none");
+  // A spec elsewhere: the run has groups, an empty file among them is no error.
+  auto some = tools::expand_spec_files({comments.arg(), "239.1.1.1"});
+  ASSERT_TRUE(some) << some.error().message;
+  EXPECT_EQ(some->size(), 1u);
+  EXPECT_TRUE(tools::expand_spec_files({}).value().empty()) << "no argument: the options say \"no group given\"";
 }
 
 TEST(SpecFiles, AnAtLineInAFileIsASpecNotAnotherFile) {
   const temp_file inner("239.1.1.1\n");
   const temp_file outer(inner.arg() + "\n239.1.1.2\n");
   auto r = tools::expand_spec_files({outer.arg()});
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].text, inner.arg()) << "not expanded: the spec parser refuses it";
   EXPECT_EQ((*r)[1].text, "239.1.1.2");
