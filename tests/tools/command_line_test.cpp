@@ -467,7 +467,9 @@ TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
       {"5bytes/s", forms},
       {"5Mbits", forms},
       {"0pps", forms},
-      {"1e-400pps", forms},
+      {"1e-400pps", "at least 0.001pps (a datagram every 1000 s), 1bps or 0.125Bps"},
+      {"1e-300pps", "at least 0.001pps"},
+      {"0.5bps", "at least"},
       {"1001Gbps", "at most 1000000000pps (1Gpps), 1000Gbps or 125GBps"},
       {"126GBps", "at most"},
       {"1.1Gpps", "at most"},
@@ -475,7 +477,7 @@ TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
   for (const auto& b : bad) {
     const auto e = send_error({"-r", b.text, "239.1.2.3"});
     // Not a rate at all is an invalid argument; a rate past any link, out of range.
-    const bool range = std::string_view(b.needle).starts_with("at most");
+    const bool range = std::string_view(b.needle).starts_with("at most") || std::string_view(b.needle).starts_with("at least");
     EXPECT_NE(e.message.find(std::string("parse rate \"") + b.text + "\": " +
                              (range ? "value out of range: " : "Invalid argument: ")),
               std::string::npos)

@@ -22,11 +22,15 @@
 
 namespace mcnet::tools {
 
-/// Exit codes (docs/tools.md, "Exit codes"): both tools use 0, 1 and 4;
-/// mcast-recv also 2 and 3.
+/// Exit codes (docs/tools.md, "Exit codes"): both tools use 0, 1, 2 and 4;
+/// mcast-recv also 3.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_usage = 1;    ///< usage or bad input, before anything was joined or sent
 inline constexpr int exit_nothing = 2;  ///< mcast-recv: nothing arrived before --timeout
+/// mcast-send: SIGINT or SIGTERM ended the run before -c, -d or the replay
+/// did, so not everything asked for was sent (2, as mcast-recv's run that
+/// did not get what it waited for).
+inline constexpr int exit_interrupted = 2;
 inline constexpr int exit_loss = 3;     ///< mcast-recv: loss above --max-loss
 inline constexpr int exit_setup = 4;    ///< socket set-up, a join or a send failed
 
