@@ -20,11 +20,13 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <mcnet/tools/capture.hpp>
+#include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/replay.hpp>
 #include <mcnet/tools/send_options.hpp>
@@ -585,6 +587,34 @@ TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
   EXPECT_EQ(item(counts(original), 0)["lost"], 10) << original.dump();
   const auto replayed = replay(file, "239.255.94.9", port, {});
   EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+}
+
+// A replay asks for its capture --loop times: a signal before the last pass
+// ends is an interrupted run (the warning with sent of asked, exit 2).
+TEST_F(NetToolsCapture, AnInterruptedReplaySaysHowMuchItSent) {
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto file = dir.file("slow.pcap");
+  write_frames(file, DLT_RAW, {ipv4(udp(1, 5000, "a"), 1, 0, {239, 255, 94, 13}),
+                               ipv4(udp(1, 5000, "b"), 1, 0, {239, 255, 94, 13})},
+               100'000'000);
+  auto p = h.start({MCAST_SEND, "--json", "-i", "eth0", "--replay", file, "--loop", "1000"});
+  std::this_thread::sleep_for(500ms);
+  const auto st = p.stop(SIGINT, 10s);
+  EXPECT_EQ(st.code, tools::exit_interrupted) << p.output();
+  test::tools::expect_schema_conform(p.standard_output());
+  const auto events = json_lines(p.standard_output());
+  const auto* warning = test::tools::find_event(events, "warning");
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_TRUE(warning && summary) << p.output();
+  EXPECT_EQ(field(*warning, "code"), "interrupted");
+  EXPECT_EQ(field(*warning, "asked"), 2000) << "2 datagrams, 1000 times";
+  EXPECT_EQ(field(*warning, "sent"), (*summary)["total"]["sent"]);
+  EXPECT_GT((*summary)["total"]["sent"].get<int>(), 0);
+  EXPECT_LT((*summary)["total"]["sent"].get<int>(), 2000);
+  // The whole capture sent: no warning, exit 0.
+  const auto whole = send(h, {"-i", "eth0", "--replay", file, "--loop", "2"});
+  EXPECT_FALSE(test::tools::find_event(json_lines(whole.standard_output), "warning")) << whole.output;
 }
 
 TEST_F(NetToolsCapture, ReplayBadInputSendsNothing) {

@@ -386,11 +386,18 @@ TEST(ToolCommandLines, AnEmptyValueAfterEqualsOfAnUnknownOptionIsUnknown) {
   EXPECT_EQ(recv_error({"--ttl=", "239.1.1.1"}).message, "unrecognised option '--ttl'") << "mcast-recv has no --ttl";
   EXPECT_EQ(send_error({"--nosuch=", "239.1.1.1"}).message, "unrecognised option '--nosuch'");
   EXPECT_EQ(recv_error({"--x%option%=", "239.1.1.1"}).message, "unrecognised option '--x%option%'");
-  // A known option keeps the syntax error, which says what is wrong.
-  EXPECT_EQ(send_error({"--ttl=", "239.1.1.1"}).message,
-            "the argument for option '--ttl' should follow immediately after the equal sign");
+  // A known option that takes a value: an empty value, worded as "-i ''" is.
+  EXPECT_EQ(send_error({"--ttl=", "239.1.1.1"}).message, "--ttl \"\": an empty value; give one or leave the option out");
   EXPECT_EQ(recv_error({"--interval=", "239.1.1.1"}).message,
-            "the argument for option '--interval' should follow immediately after the equal sign");
+            "--interval \"\": an empty value; give one or leave the option out");
+  for (const auto& e : {send_error({"--json", "--interface=", "239.1.1.1"}),
+                        recv_error({"--json", "--interface=", "239.1.1.1"})}) {
+    EXPECT_EQ(e.message, "--interface \"\": an empty value; give one or leave the option out");
+    EXPECT_EQ(e.message, send_error({"-i", "", "239.1.1.1"}).message) << "as an empty value given apart";
+    EXPECT_EQ(e.code, "usage");
+    EXPECT_FALSE(e.from_parser) << "the tool's own message: no \"(see --help)\"";
+    EXPECT_TRUE(e.json) << "an error event with --json";
+  }
 }
 
 TEST(ToolCommandLines, AUsageErrorOfAnyBytesIsJson) {
@@ -460,7 +467,9 @@ TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
       {"5bytes/s", forms},
       {"5Mbits", forms},
       {"0pps", forms},
-      {"1e-400pps", forms},
+      {"1e-400pps", "at least 0.001pps (a datagram every 1000 s), 1bps or 0.125Bps"},
+      {"1e-300pps", "at least 0.001pps"},
+      {"0.5bps", "at least"},
       {"1001Gbps", "at most 1000000000pps (1Gpps), 1000Gbps or 125GBps"},
       {"126GBps", "at most"},
       {"1.1Gpps", "at most"},
@@ -468,7 +477,7 @@ TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
   for (const auto& b : bad) {
     const auto e = send_error({"-r", b.text, "239.1.2.3"});
     // Not a rate at all is an invalid argument; a rate past any link, out of range.
-    const bool range = std::string_view(b.needle).starts_with("at most");
+    const bool range = std::string_view(b.needle).starts_with("at most") || std::string_view(b.needle).starts_with("at least");
     EXPECT_NE(e.message.find(std::string("parse rate \"") + b.text + "\": " +
                              (range ? "value out of range: " : "Invalid argument: ")),
               std::string::npos)
@@ -744,7 +753,7 @@ TEST(SendSpecs, BadSpecsAndFiles) {
   const spec_file empty("# nothing\n");
   (void)targets_of({empty.arg()}, o);
   EXPECT_EQ(o.exit, 1);
-  EXPECT_EQ(o.err, "mcast-send: no group given (see --help)\n");
+  EXPECT_EQ(o.err, "mcast-send: no group given: the spec file \"" + empty.arg().substr(1) + "\" holds none\n");
   (void)targets_of({"@/nonexistent/specs"}, o);
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("/nonexistent/specs"), std::string::npos) << o.err;
@@ -778,6 +787,20 @@ TEST(ToolSpecs, ABadLineOfAFileNamesFileAndLine) {
   (void)members_of({iface.arg()}, o);
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find(iface.arg().substr(1) + ":1: group spec \"239.3.3.3:7000%eth9\""), std::string::npos) << o.err;
+  // A line too long for a spec: FILE:LINE first too, in text and JSON.
+  const spec_file long_line("239.3.3.3:7000\n" + std::string(4097, ' ') + "\n");
+  const std::string too_long = long_line.arg().substr(1) +
+                               ":2: read spec file: value out of range: the line is longer than 4096 bytes: a spec "
+                               "file holds one group spec a line";
+  (void)targets_of({"--json", long_line.arg()}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err, "mcast-send: " + too_long + "\n");
+  events = test::tools::json_lines(o.out);
+  ASSERT_EQ(events.size(), 1u) << o.out;
+  EXPECT_EQ(events[0]["message"], too_long);
+  EXPECT_EQ(events[0]["code"], "value_out_of_range");
+  (void)members_of({long_line.arg()}, o);
+  EXPECT_EQ(o.err, "mcast-recv: " + too_long + "\n");
   const spec_file twice("239.3.3.3:7000\n239.3.3.3:7000\n");
   (void)targets_of({twice.arg()}, o);
   EXPECT_EQ(o.exit, 0) << o.err;
@@ -883,7 +906,7 @@ TEST(RecvSpecs, RepeatsAreKeptForThePlannerAndConflictsRefused) {
   const spec_file empty("\n# none\n");
   (void)members_of({empty.arg()}, o);
   EXPECT_EQ(o.exit, 1);
-  EXPECT_EQ(o.err, "mcast-recv: no group given: the spec files hold none\n");
+  EXPECT_EQ(o.err, "mcast-recv: no group given: the spec file \"" + empty.arg().substr(1) + "\" holds none\n");
 }
 
 TEST(RecvSpecs, PlanningConflictsAreRefusedBeforeAnySocket) {

@@ -484,14 +484,14 @@ TEST(NetToolFaults, OpenFileLimitsFitWhatTheToolsOpen) {
 }
 
 // Start `argv` (a tool with --json) in `h`, send `sig` after `after`, and
-// expect a clean end (exit 0, every line in the schema); its JSON lines.
+// expect a clean end (exit `code`, every line in the schema); its JSON lines.
 std::vector<json> interrupted(const test::host& h, const std::vector<std::string>& argv, int sig,
-                              std::chrono::milliseconds after) {
+                              std::chrono::milliseconds after, int code = 0) {
   auto p = h.start(argv);
   std::this_thread::sleep_for(after);
   const auto st = p.stop(sig, 30s);
   EXPECT_TRUE(st.exited) << st.describe() << "\n" << p.output();
-  EXPECT_EQ(st.code, 0) << p.output();
+  EXPECT_EQ(st.code, code) << p.output();
   EXPECT_NE(p.error_output().find(": warning: interrupted by a signal while "), std::string::npos) << p.output();
   expect_schema_conform(p.standard_output());
   return json_lines(p.standard_output());
@@ -539,7 +539,9 @@ TEST(NetToolFaults, ASignalDuringTheSendSetUpEndsWithASummaryAndSendsNothing) {
   test::tools::receiver rx((*net)[1], {"-i", "eth0", "239.202.0.1:" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
   for (const int sig : {SIGTERM, SIGINT}) {
-    const auto events = interrupted((*net)[0], {MCAST_SEND, "--json", "-c", "1", "@" + file}, sig, 250ms);
+    // -c 1 asked for a datagram per group and none went: exit 2.
+    const auto events = interrupted((*net)[0], {MCAST_SEND, "--json", "-c", "1", "@" + file}, sig, 250ms,
+                                    tools::exit_interrupted);
     const auto* warning = find_event(events, "warning");
     const auto* summary = find_event(events, "summary");
     ASSERT_TRUE(warning && summary && find_event(events, "start"));
@@ -548,10 +550,109 @@ TEST(NetToolFaults, ASignalDuringTheSendSetUpEndsWithASummaryAndSendsNothing) {
               std::string::npos)
         << *warning;
     EXPECT_EQ((*summary)["total"]["sent"], 0);
+    // Then the run's own: 0 of the datagrams -c asks for the groups opened.
+    const auto opened = (*find_event(events, "start"))["groups"].size();
+    const auto cut = std::find_if(events.begin(), events.end(), [](const json& e) { return e["code"] == "interrupted"; });
+    ASSERT_NE(cut, events.end());
+    EXPECT_EQ((*cut)["sent"], 0);
+    EXPECT_EQ((*cut)["asked"], opened);
   }
   const auto done = rx.finish_clean();
   EXPECT_TRUE(test::tools::summary_streams(done.standard_output).empty())
       << "no datagram and no END marker: " << done.standard_output;
+}
+
+// A signal in the middle of a -c or -d run: the run says it was cut short
+// (an `interrupted` warning with what it sent of what was asked), still
+// sends the END markers for what it sent, and exits 2; without -c or -d a
+// signal is how a run ends: exit 0, no warning.
+TEST(NetToolFaults, ASignalBeforeTheRunsEndIsAnInterruptedRun) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(test::tools::free_port((*net)[1]));
+  const std::string group = "239.204.0.1:" + port;
+  test::tools::receiver rx((*net)[1], {"-i", "eth0", "--show-packets", group});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  auto p = (*net)[0].start({MCAST_SEND, "--json", "-i", "eth0", "-r", "20pps", "-c", "1000", group});
+  std::this_thread::sleep_for(500ms);
+  const auto st = p.stop(SIGTERM, 10s);
+  EXPECT_TRUE(st.exited && st.code == tools::exit_interrupted) << st.describe() << "\n" << p.output();
+  expect_schema_conform(p.standard_output());
+  const auto events = json_lines(p.standard_output());
+  const auto* warning = find_event(events, "warning");
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(warning && summary) << p.output();
+  EXPECT_EQ((*warning)["code"], "interrupted");
+  const auto sent = (*summary)["total"]["sent"].get<std::uint64_t>();
+  EXPECT_GT(sent, 0u);
+  EXPECT_LT(sent, 1000u);
+  EXPECT_EQ((*warning)["sent"], sent);
+  EXPECT_EQ((*warning)["asked"], 1000);
+  EXPECT_NE((*warning)["message"].get<std::string>().find("sent " + std::to_string(sent) + " of 1000 datagram(s)"),
+            std::string::npos)
+      << *warning;
+  EXPECT_NE(p.error_output().find("mcast-send: warning: interrupted by a signal before the run's end"),
+            std::string::npos)
+      << "on stderr too: " << p.output();
+  // The receiver got the END markers: the tail is counted, nothing is lost.
+  const auto done = rx.finish_clean();
+  const auto received = json_lines(done.standard_output);
+  const auto ends = std::count_if(received.begin(), received.end(),
+                                  [](const json& e) { return e["event"] == "packet" && e.contains("end"); });
+  EXPECT_EQ(ends, 3) << "three END markers for what was sent";
+  const auto streams = test::tools::summary_streams(done.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << done.standard_output;
+  EXPECT_EQ(streams[0]["packets"], sent);
+  EXPECT_EQ(streams[0]["lost"], 0);
+
+  // -d: interrupted before its seconds passed.
+  auto timed = (*net)[0].start({MCAST_SEND, "--json", "-i", "eth0", "-r", "20pps", "-d", "30", group});
+  std::this_thread::sleep_for(300ms);
+  const auto timed_st = timed.stop(SIGINT, 10s);
+  EXPECT_EQ(timed_st.code, tools::exit_interrupted) << timed.output();
+  const auto timed_events = json_lines(timed.standard_output());
+  const auto* timed_warning = find_event(timed_events, "warning");
+  ASSERT_TRUE(timed_warning) << timed.output();
+  EXPECT_EQ((*timed_warning)["code"], "interrupted");
+  EXPECT_TRUE((*timed_warning)["asked"].is_null()) << "-d asks for seconds, not datagrams";
+  EXPECT_NE((*timed_warning)["message"].get<std::string>().find(" of the 30 s of -d"), std::string::npos)
+      << *timed_warning;
+
+  // Neither -c nor -d: the signal is the end asked for.
+  auto endless = (*net)[0].start({MCAST_SEND, "--json", "-i", "eth0", "-r", "20pps", group});
+  std::this_thread::sleep_for(300ms);
+  const auto endless_st = endless.stop(SIGINT, 10s);
+  EXPECT_EQ(endless_st.code, 0) << endless.output();
+  EXPECT_FALSE(find_event(json_lines(endless.standard_output()), "warning")) << endless.output();
+}
+
+// A signal after the sockets are open but before the first datagram (here
+// while the start lines look up 10,000 routes): the same warning, 0 sent of
+// what -c asks, exit 2, and no END marker (no stream to end).
+TEST(NetToolFaults, ASignalBeforeTheFirstDatagramIsAnInterruptedRun) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(test::tools::free_port(h));
+  rlimit limit{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &limit), 0);
+  if (limit.rlim_max < 10064) GTEST_SKIP() << "the hard open-file limit is below 10,064";
+  ASSERT_TRUE(h.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  // Text mode: the "sending to" lines of the start come out as the route
+  // lookups go (stdout's buffer fills), before anything is sent.
+  auto p = h.start({MCAST_SEND, "-c", "5", "239.205.0.1:" + port + "+10000"});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (p.standard_output().find("sending to ") == std::string::npos && std::chrono::steady_clock::now() < deadline &&
+         !p.wait_for(1ms)) {
+  }
+  ASSERT_NE(p.standard_output().find("sending to "), std::string::npos) << p.output();
+  const auto st = p.stop(SIGTERM, 10s);
+  EXPECT_EQ(st.code, tools::exit_interrupted) << p.output();
+  EXPECT_NE(p.error_output().find("mcast-send: warning: interrupted by a signal before the run's end: sent 0 of "
+                                  "50000 datagram(s)"),
+            std::string::npos)
+      << p.error_output();
+  EXPECT_NE(p.standard_output().find("mcast-send: 0 datagrams in"), std::string::npos) << p.standard_output();
 }
 
 TEST(NetToolFaults, ARateTheMachineCannotKeepIsAWarning) {

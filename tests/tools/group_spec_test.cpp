@@ -95,7 +95,15 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
   const bad table[] = {
       {"10.1.2.3:5000", errc::not_multicast},
       {"239.1.2.3:0", errc::value_out_of_range},
-      {"239.1.2.3:70000", errc::invalid_port},
+      {"239.1.2.3:70000", errc::value_out_of_range},
+      {"239.1.2.3:65536", errc::value_out_of_range},
+      {"239.1.2.3:99999999999", errc::value_out_of_range},
+      {"[ff3e::1]:70000", errc::value_out_of_range},
+      {"239.1.2.3:50x", errc::invalid_port},
+      {"239.1.2.3:-1", errc::invalid_port},
+      {"239.1.1.1%%s%n", errc::invalid_address},
+      {"239.1.1.1%a%b", errc::invalid_address},
+      {"239.1.1.1:5000%a%b", errc::invalid_address},
       {"239.1.2.3:05000", errc::invalid_port},
       {"[ff3e::1]:0080", errc::invalid_port},
       {"ff3e::1:5000x", errc::invalid_address},
@@ -126,6 +134,12 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
             "parse group spec \"239.77.1.1:0\": value out of range: port 0: the port is 1 to 65535");
   EXPECT_EQ(tools::parse_group_spec("[ff3e::1]:0", tools::spec_user::sender).error().message(),
             "parse group spec \"[ff3e::1]:0\": value out of range: port 0: the port is 1 to 65535");
+  // Digits past 65535 are a port out of range, not "not a port number".
+  EXPECT_EQ(tools::parse_group_spec("239.1.1.1:70000").error().message(),
+            "parse group spec \"239.1.1.1:70000\": value out of range: the port is 1 to 65535");
+  EXPECT_EQ(tools::parse_group_spec("239.1.1.1:5x").error().message(),
+            "parse group spec \"239.1.1.1:5x\": not a port number (0-65535): the port is a decimal number, 1 to "
+            "65535");
   EXPECT_TRUE(tools::parse_group_spec("[ff02::1]:5000", tools::spec_user::receiver, "eth0")) << "-i given";
   auto send_ex = tools::parse_group_spec("!10.77.0.1,239.1.1.1", tools::spec_user::sender);
   ASSERT_FALSE(send_ex);
@@ -235,7 +249,7 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   ::close(fd);
   auto specs = tools::expand_spec_files({"239.9.9.9", std::string("@") + path});
   ::unlink(path);
-  ASSERT_TRUE(specs) << specs.error().message();
+  ASSERT_TRUE(specs) << specs.error().message;
   const std::string file(path);
   EXPECT_EQ(*specs, (std::vector<tools::spec_text>{
                         {"239.9.9.9", ""}, {"239.1.1.1:5000", file + ":3"}, {"10.77.0.1,232.1.1.1", file + ":4"}}))
@@ -244,8 +258,9 @@ TEST(SpecFiles, AtFileReadsOneSpecPerLine) {
   EXPECT_EQ((*specs)[0].where("parse group spec"), "parse group spec") << "an argument has no origin";
   auto missing = tools::expand_spec_files({"@/nonexistent/specs"});
   ASSERT_FALSE(missing);
-  EXPECT_EQ(missing.error().input(), "/nonexistent/specs");
-  EXPECT_EQ(tools::code_name(missing.error()), "ENOENT");
+  EXPECT_EQ(missing.error().cause.input(), "/nonexistent/specs");
+  EXPECT_EQ(missing.error().code, "ENOENT");
+  EXPECT_EQ(missing.error().message, missing.error().cause.message()) << "an error about the file is the file's";
 }
 
 // A temporary file with `content`, removed at the end of the scope.
@@ -287,9 +302,9 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   for (const auto& o : others) {
     auto r = tools::expand_spec_files({std::string("@") + o.path});
     ASSERT_FALSE(r) << o.path;
-    EXPECT_EQ(r.error().code.value(), o.err) << r.error().message();
-    EXPECT_EQ(r.error().input(), o.path);
-    EXPECT_NE(r.error().message().find(o.what), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().cause.code.value(), o.err) << r.error().message;
+    EXPECT_EQ(r.error().cause.input(), o.path);
+    EXPECT_NE(r.error().message.find(o.what), std::string::npos) << r.error().message;
   }
   char dir[] = "/tmp/mcnet-fifo-XXXXXX";
   ASSERT_NE(::mkdtemp(dir), nullptr);
@@ -299,7 +314,7 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   ::unlink(fifo.c_str());
   ::rmdir(dir);
   ASSERT_FALSE(pipe);
-  EXPECT_NE(pipe.error().message().find("a pipe (FIFO)"), std::string::npos) << pipe.error().message();
+  EXPECT_NE(pipe.error().message.find("a pipe (FIFO)"), std::string::npos) << pipe.error().message;
 
   // Size: 1 MiB is read, one byte more is not.
   std::string comments;
@@ -313,7 +328,7 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   {
     const temp_file at_limit(comments);
     auto r = tools::expand_spec_files({at_limit.arg()});
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().message;
     ASSERT_EQ(r->size(), 1u);
     EXPECT_EQ(r->front().text, "239.1.1.1");
   }
@@ -321,14 +336,14 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     const temp_file over(comments + "\n");
     auto r = tools::expand_spec_files({over.arg()});
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code.value(), EFBIG);
-    EXPECT_NE(r.error().message().find("at most 1048576 bytes"), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().cause.code.value(), EFBIG);
+    EXPECT_NE(r.error().message.find("at most 1048576 bytes"), std::string::npos) << r.error().message;
   }
   // Lines: 4096 bytes is a line, 4097 is not (the message names the line).
   {
     const temp_file long_line("239.1.1.1\n" + std::string(4096, ' ') + "\n239.1.1.2" + std::string(4087, ' ') + "\n");
     auto r = tools::expand_spec_files({long_line.arg()});
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().message;
     ASSERT_EQ(r->size(), 2u);
     EXPECT_EQ((*r)[0].text, "239.1.1.1");
     EXPECT_EQ((*r)[1].text, "239.1.1.2");
@@ -337,9 +352,11 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     const temp_file too_long("239.1.1.1\n239.1.1.2" + std::string(4088, ' ') + "\n");
     auto r = tools::expand_spec_files({too_long.arg()});
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message(), "read spec file \"" + too_long.path() +
-                                       "\": value out of range: line 2 is longer than 4096 bytes: a spec "
-                                       "file holds one group spec a line");
+    // FILE:LINE first, as every error about a line of a file.
+    EXPECT_EQ(r.error().message, too_long.path() +
+                                     ":2: read spec file: value out of range: the line is longer than 4096 bytes: "
+                                     "a spec file holds one group spec a line");
+    EXPECT_EQ(r.error().code, "value_out_of_range");
   }
   // Specs: at most 65536 in one file.
   std::string many;
@@ -347,23 +364,62 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   {
     const temp_file full(many);
     auto r = tools::expand_spec_files({full.arg()});
-    ASSERT_TRUE(r) << r.error().message();
+    ASSERT_TRUE(r) << r.error().message;
     EXPECT_EQ(r->size(), tools::spec_file_max_specs);
   }
   {
     const temp_file over(many + "239.1.1.1\n");
     auto r = tools::expand_spec_files({over.arg()});
     ASSERT_FALSE(r);
-    EXPECT_NE(r.error().message().find("more than 65536 specs in one file"), std::string::npos)
-        << r.error().message();
+    EXPECT_EQ(r.error().message, over.path() + ":65537: read spec file: value out of range: more than 65536 specs "
+                                                "in one file");
   }
+}
+
+TEST(SpecFiles, AByteOrderMarkIsSkipped) {
+  // Some editors start a UTF-8 file with EF BB BF: not part of the first spec.
+  const temp_file marked("\xEF\xBB\xBF" "239.1.1.1:5000\n239.1.1.2\n");
+  auto r = tools::expand_spec_files({marked.arg()});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(*r, (std::vector<tools::spec_text>{{"239.1.1.1:5000", marked.path() + ":1"},
+                                               {"239.1.1.2", marked.path() + ":2"}}));
+  ASSERT_TRUE(tools::parse_group_spec(r->front().text)) << "the first line is a spec like the others";
+  // Before a comment too; only at the start of the file.
+  const temp_file comment("\xEF\xBB\xBF# feeds\n239.1.1.1\n");
+  auto c = tools::expand_spec_files({comment.arg()});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(*c, (std::vector<tools::spec_text>{{"239.1.1.1", comment.path() + ":2"}}));
+  const temp_file middle("239.1.1.1\n\xEF\xBB\xBF" "239.1.1.2\n");
+  auto m = tools::expand_spec_files({middle.arg()});
+  ASSERT_TRUE(m) << m.error().message;
+  ASSERT_EQ(m->size(), 2u);
+  EXPECT_FALSE(tools::parse_group_spec((*m)[1].text)) << "later it is a byte of the spec, refused";
+}
+
+TEST(SpecFiles, FilesWithoutASpecAreNamed) {
+  const temp_file comments("# nothing yet\n\n");
+  const temp_file empty("");
+  const temp_file bom_only("\xEF\xBB\xBF");
+  auto one = tools::expand_spec_files({comments.arg()});
+  ASSERT_FALSE(one);
+  EXPECT_EQ(one.error().message, "no group given: the spec file \"" + comments.path() + "\" holds none");
+  EXPECT_EQ(one.error().code, "usage");
+  auto all = tools::expand_spec_files({comments.arg(), empty.arg(), bom_only.arg()});
+  ASSERT_FALSE(all);
+  EXPECT_EQ(all.error().message, "no group given: the spec files \"" + comments.path() + "\", \"" + empty.path() +
+                                     "\", \"" + bom_only.path() + "\" hold none");
+  // A spec elsewhere: the run has groups, an empty file among them is no error.
+  auto some = tools::expand_spec_files({comments.arg(), "239.1.1.1"});
+  ASSERT_TRUE(some) << some.error().message;
+  EXPECT_EQ(some->size(), 1u);
+  EXPECT_TRUE(tools::expand_spec_files({}).value().empty()) << "no argument: the options say \"no group given\"";
 }
 
 TEST(SpecFiles, AnAtLineInAFileIsASpecNotAnotherFile) {
   const temp_file inner("239.1.1.1\n");
   const temp_file outer(inner.arg() + "\n239.1.1.2\n");
   auto r = tools::expand_spec_files({outer.arg()});
-  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_TRUE(r) << r.error().message;
   ASSERT_EQ(r->size(), 2u);
   EXPECT_EQ((*r)[0].text, inner.arg()) << "not expanded: the spec parser refuses it";
   EXPECT_EQ((*r)[1].text, "239.1.1.2");
@@ -373,6 +429,47 @@ TEST(SpecFiles, AnAtLineInAFileIsASpecNotAnotherFile) {
   EXPECT_NE(nested.error().message().find("@FILE is read only as a spec argument of the command line"),
             std::string::npos)
       << nested.error().message() << ": says why, not that it is no IP address";
+}
+
+// A '%' too many says what fits the family: an IPv4 group has one %IFACE
+// and no zone; an IPv6 zone goes inside the brackets; a source has neither.
+TEST(GroupSpec, AStrayPercentIsExplainedForItsFamily) {
+  const std::string one_iface_v4 =
+      "only one %IFACE, after the group and port (239.1.1.1:5000%eth1): an interface name has no '%'";
+  const struct {
+    const char* spec;
+    std::string hint;
+  } cases[] = {
+      {"239.1.1.1%%s%n", one_iface_v4},
+      {"239.1.1.1%a%b", one_iface_v4},
+      {"239.1.1.1:5000%a%b", one_iface_v4},
+      {"[ff3e::1%a]:5000%b%c",
+       "only one %IFACE, after the group and port ([ff3e::1]:5000%eth1): an interface name has no '%'"},
+      {"ff02::1%eth0%eth1", "a zone belongs inside the group's brackets: [ff02::1%eth1]:5000"},
+      {"10.77.0.1%eth0,239.1.1.1",
+       "a source takes no %IFACE: one %IFACE after the group gives the interface (10.77.0.1,232.1.1.1%eth1)"},
+      {"fe80::1%eth0,[ff02::1%eth0]:5000",
+       "a source takes no zone: the group's zone, %IFACE or -i gives the interface"},
+  };
+  for (const auto& c : cases) {
+    auto s = tools::parse_group_spec(c.spec);
+    ASSERT_FALSE(s) << c.spec;
+    EXPECT_EQ(s.error().message(), std::string("parse group spec \"") + c.spec + "\": not an IP address: " + c.hint);
+  }
+}
+
+// Include and exclude for one group: specs that conflict, each valid alone
+// (EINVAL, as text out of the syntax), not a number out of range.
+TEST(GroupSpec, AModeConflictIsAnInvalidArgument) {
+  const std::vector<tools::group_spec> specs{tools::parse_group_spec("10.77.0.1,239.1.1.1").value(),
+                                             tools::parse_group_spec("!10.77.0.2,239.1.1.1").value()};
+  auto conflict = tools::check_spec_set(specs);
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, std::errc::invalid_argument);
+  EXPECT_EQ(tools::code_name(conflict.error()), "EINVAL");
+  EXPECT_EQ(conflict.error().message(),
+            "check group spec \"!10.77.0.2,239.1.1.1\": Invalid argument (group 239.1.1.1): include and exclude "
+            "for the same group and interface in one run");
 }
 
 TEST(GroupSpec, ErrorCodesAreNamesForScripts) {

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -24,6 +25,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <mcnet/tools/stream_table.hpp>
 
 #include "programs.hpp"
 #include "process.hpp"
@@ -355,12 +358,28 @@ TEST(ManPage, RecvOptionsMatchHelp) { expect_options_in_step(recv_page()); }
 TEST(ManPage, ExitStatusMatchesHelp) {
   const auto send = send_page();
   const auto send_codes = help_exit_codes(help_of(send));
-  EXPECT_EQ(send_codes, (std::set<int>{0, 1, 4})) << "parsed from mcast-send --help";
+  EXPECT_EQ(send_codes, (std::set<int>{0, 1, 2, 4})) << "parsed from mcast-send --help";
   EXPECT_EQ(page_exit_codes(read_text(send.page)), send_codes) << send.page << " EXIT STATUS against --help";
   const auto recv = recv_page();
   const auto recv_codes = help_exit_codes(help_of(recv));
   EXPECT_EQ(recv_codes, (std::set<int>{0, 1, 2, 3, 4})) << "parsed from mcast-recv --help";
   EXPECT_EQ(page_exit_codes(read_text(recv.page)), recv_codes) << recv.page << " EXIT STATUS against --help";
+}
+
+// --max-streams' memory figure: the one the bound counts a stream at
+// (stream_table::bytes_per_stream), the same in --help, the page and docs/tools.md.
+TEST(ManPage, MaxStreamsNamesTheBoundsFigure) {
+  const auto kb = std::to_string((mcnet::tools::stream_table::bytes_per_stream + 500) / 1000);
+  const auto recv = recv_page();
+  const auto help = help_of(recv);
+  EXPECT_NE(help.find("(each counted at ~" + kb + " KB in the bound"), std::string::npos) << help;
+  const auto page = read_text(recv.page);
+  EXPECT_NE(page.find("at about " + kb + " KB a stream"), std::string::npos) << recv.page;
+  const auto docs = read_text((std::filesystem::path(recv.page).parent_path().parent_path() / "tools.md").string());
+  EXPECT_NE(docs.find("at ~" + kb + " KB a stream"), std::string::npos) << "docs/tools.md";
+  for (const auto* text : {&help, &page, &docs}) {
+    EXPECT_EQ(text->find("25 KB"), std::string::npos) << "no other figure for the bound";
+  }
 }
 
 TEST(ManPage, PagesHaveTheirSections) {

@@ -112,6 +112,54 @@ TEST(NetMcastSend, SendsNumberedDatagramsAndEndMarkers) {
   EXPECT_NE(run.output.find("200 datagrams"), std::string::npos) << run.output;
 }
 
+// The END markers follow the last datagram by one pacing interval, at most
+// 1 s: a slow rate does not hold them back (0.5 pps: 1 s, not 2 s; 0.001
+// pps: 1 s, not 1000 s), and the summary's time is over that phase.
+TEST(NetMcastSend, TheEndMarkersWaitAtMostASecondAfterTheLastDatagram) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::v4(239, 255, 50, 9);
+  auto rx = listener((*net)[1], group);
+  const auto port = core::local_endpoint(rx).value().port();
+  const auto json_of = [](const std::string& out) {
+    for (const auto& e : test::tools::json_lines(out)) {
+      if (e["event"] == "summary") return e;
+    }
+    return nlohmann::json();
+  };
+  const auto started = std::chrono::steady_clock::now();
+  auto slowest = (*net)[0].exec({MCAST_SEND, "--json", "-i", "eth0", "-r", "0.001pps", "-c", "1", fmt_spec(group, port)},
+                                {}, 10s);
+  const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+  ASSERT_TRUE(slowest.status.success()) << slowest.output;
+  EXPECT_LT(took.count(), 3.0) << "1 s after the only datagram, then the markers (200 ms)";
+  auto c = collect(rx);
+  ASSERT_EQ(c.data.size(), 1u);
+  ASSERT_EQ(c.ends.size(), 3u);
+  EXPECT_EQ(c.ends[0].sequence, 1u);
+  const auto one = json_of(slowest.standard_output);
+  ASSERT_TRUE(one.is_object()) << slowest.output;
+  EXPECT_NEAR(one["total"]["elapsed_s"].get<double>(), 1.0, 0.2) << "the send phase: the datagram and 1 s";
+
+  // 0.5 pps, 3 datagrams at 0, 2 and 4 s: the phase ends at 5 s, not 6.
+  auto half = (*net)[0].exec({MCAST_SEND, "--json", "-i", "eth0", "-r", "0.5pps", "-c", "3", fmt_spec(group, port)},
+                             {}, 15s);
+  ASSERT_TRUE(half.status.success()) << half.output;
+  const auto three = json_of(half.standard_output);
+  ASSERT_TRUE(three.is_object()) << half.output;
+  EXPECT_NEAR(three["total"]["elapsed_s"].get<double>(), 5.0, 0.2);
+  EXPECT_NEAR(three["total"]["rate_pps"].get<double>(), 0.6, 0.03) << "3 datagrams over 5 s";
+  EXPECT_FALSE(test::tools::find_event(test::tools::json_lines(half.standard_output), "warning")) << half.output;
+  c = collect(rx);
+  EXPECT_EQ(c.data.size(), 3u);
+  EXPECT_EQ(c.ends.size(), 3u);
+
+  // At 1 pps and above the phase is the whole last interval, as before.
+  auto fast = (*net)[0].exec({MCAST_SEND, "--json", "-i", "eth0", "-r", "10pps", "-c", "3", fmt_spec(group, port)});
+  ASSERT_TRUE(fast.status.success()) << fast.output;
+  EXPECT_NEAR(json_of(fast.standard_output)["total"]["elapsed_s"].get<double>(), 0.3, 0.05);
+}
+
 TEST(NetMcastSend, PacedRunsKeepTheRateAndBurstsGoBackToBack) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);

@@ -148,7 +148,7 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
 // The warning event: a message and a code of the documented set.
 TEST(ToolsSchema, WarningEventsNameTheirCode) {
   for (const char* code : {"line_b_early", "line_b_too_late", "line_b_unsequenced", "replay_sources_merged",
-                           "rate_shortfall", "setup_interrupted", "join_interrupted"}) {
+                           "rate_shortfall", "setup_interrupted", "interrupted", "join_interrupted"}) {
     const json warning = {{"event", "warning"}, {"time", 1.7e9}, {"message", "m"}, {"code", code}};
     EXPECT_EQ(schema_errors(warning), std::vector<std::string>{}) << code;
   }
@@ -175,6 +175,16 @@ TEST(ToolsSchema, WarningEventsNameTheirCode) {
   EXPECT_EQ(schema_errors(rates), std::vector<std::string>{});
   rates["achieved_pps"] = "fast";
   EXPECT_FALSE(schema_errors(rates).empty());
+  // interrupted carries what was sent of what was asked (null with -d alone).
+  json cut = good;
+  cut["code"] = "interrupted";
+  cut["sent"] = 11265;
+  cut["asked"] = 75000;
+  EXPECT_EQ(schema_errors(cut), std::vector<std::string>{});
+  cut["asked"] = nullptr;
+  EXPECT_EQ(schema_errors(cut), std::vector<std::string>{});
+  cut["sent"] = -1;
+  EXPECT_FALSE(schema_errors(cut).empty()) << "a count";
 }
 
 }  // namespace

@@ -122,6 +122,9 @@ TEST(SocketPlan, ConflictingModesAreErrors) {
   auto in_ex = plan.place(exclude("10.77.0.2", "232.1.1.1"));
   ASSERT_FALSE(in_ex);
   EXPECT_NE(in_ex.error().message().find("include and exclude"), std::string::npos) << in_ex.error().message();
+  // Specs that conflict: an invalid argument, not a number out of range.
+  EXPECT_EQ(in_ex.error().code, std::errc::invalid_argument);
+  EXPECT_EQ(mixed.error().code, std::errc::invalid_argument);
   // Another interface or port is another membership.
   EXPECT_TRUE(plan.place(include("10.77.0.1", "239.1.1.1", 6000)));
   EXPECT_TRUE(plan.place({addr("239.1.1.1"), 5000, 3, tools::filter::include, addr("10.77.0.1")}));

@@ -113,8 +113,12 @@ std::string spec_text::where(std::string_view what) const {
   return origin + ": " + std::string(what);
 }
 
-result<std::vector<spec_text>> expand_spec_files(const std::vector<std::string>& args) {
+tl::expected<std::vector<spec_text>, spec_file_error> expand_spec_files(const std::vector<std::string>& args) {
   std::vector<spec_text> out;
+  std::vector<std::string> without_specs;  // the files that held none, for "no group given"
+  const auto file_error = [](const error& e) {
+    return tl::unexpected(spec_file_error{e.message(), code_name(e), e});
+  };
   for (const auto& arg : args) {
     if (!arg.starts_with("@")) {
       out.push_back({arg, {}});
@@ -122,31 +126,48 @@ result<std::vector<spec_text>> expand_spec_files(const std::vector<std::string>&
     }
     const auto path = arg.substr(1);
     auto text = read_spec_file(path);
-    if (!text) return fail(text.error());
+    if (!text) return file_error(text.error());
     std::string_view rest = *text;
+    // A UTF-8 byte-order mark, as some editors write first: no spec starts
+    // with it, and a spec of the first line must not.
+    constexpr std::string_view bom = "\xEF\xBB\xBF";
+    if (rest.starts_with(bom)) rest.remove_prefix(bom.size());
     std::size_t line_number = 0, specs = 0;
+    // An error about one line starts with FILE:LINE, as every error about a line does.
+    const auto line_error = [&](const error& e) {
+      const spec_text at{{}, path + ":" + std::to_string(line_number)};
+      return tl::unexpected(spec_file_error{at.where(e.message()), code_name(e), e});
+    };
     while (!rest.empty()) {
       const auto eol = rest.find('\n');
       const auto line = rest.substr(0, eol);
       rest.remove_prefix(eol == std::string_view::npos ? rest.size() : eol + 1);
       ++line_number;
       if (line.size() > spec_file_max_line) {
-        return fail(error(errc::value_out_of_range, "read", "spec file")
-                        .with_input(path)
-                        .with_number(static_cast<std::int64_t>(line_number))
-                        .with_hint("line {number} is longer than 4096 bytes: a spec file holds one group spec a line"));
+        return line_error(error(errc::value_out_of_range, "read", "spec file")
+                              .with_hint("the line is longer than 4096 bytes: a spec file holds one group spec a line"));
       }
       const auto start = line.find_first_not_of(" \t\r");  // CRLF files too
       if (start == std::string_view::npos || line[start] == '#') continue;
       if (++specs > spec_file_max_specs) {
-        return fail(error(errc::value_out_of_range, "read", "spec file")
-                        .with_input(path)
-                        .with_number(static_cast<std::int64_t>(spec_file_max_specs))
-                        .with_hint("more than {number} specs in one file"));
+        return line_error(error(errc::value_out_of_range, "read", "spec file")
+                              .with_number(static_cast<std::int64_t>(spec_file_max_specs))
+                              .with_hint("more than {number} specs in one file"));
       }
       const auto end = line.find_last_not_of(" \t\r");
       out.push_back({std::string(line.substr(start, end - start + 1)), path + ":" + std::to_string(line_number)});
     }
+    if (specs == 0) without_specs.push_back(path);
+  }
+  if (out.empty() && !without_specs.empty()) {
+    std::string names = "\"" + without_specs.front() + "\"";
+    for (std::size_t i = 1; i < without_specs.size(); ++i) names += ", \"" + without_specs[i] + "\"";
+    const auto e = error(std::make_error_code(std::errc::invalid_argument), "read", "spec file")
+                       .with_input(without_specs.front());
+    return tl::unexpected(spec_file_error{
+        without_specs.size() == 1 ? "no group given: the spec file " + names + " holds none"
+                                  : "no group given: the spec files " + names + " hold none",
+        "usage", e});
   }
   return out;
 }
@@ -160,6 +181,11 @@ namespace {
 // sees no '%': it is written as "\x01p" (and a '\x01' as "\x01\x01"), and
 // every value and message is turned back before anyone reads it.
 constexpr char escape_mark = '\x01';
+
+// What an option given an empty value is told, however it was given ("-i ''", "--interface=").
+std::string empty_value_message(const std::string& long_name) {
+  return "--" + long_name + " \"\": an empty value; give one or leave the option out";
+}
 
 std::string escape_percent(std::string_view text) {
   std::string out;
@@ -221,12 +247,18 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
     po::notify(vm);
   } catch (const po::invalid_syntax& e) {
     // "--name=" with nothing after '=' is a syntax error Boost raises before
-    // it looks the name up: for a name the tool does not have, say so.
+    // it looks the name up: for a name the tool does not have, say so; for
+    // an option that takes a value, it is an empty value, said as "-i ''" is.
     const auto name = e.get_option_name();
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
-    if (e.kind() == po::invalid_syntax::empty_adjacent_parameter && name.starts_with("--") &&
-        all.find_nothrow(name.substr(2), false) == nullptr) {
-      return tl::unexpected(usage_error{"unrecognised option '" + unescape_percent(name) + "'", "usage", true, json});
+    if (e.kind() == po::invalid_syntax::empty_adjacent_parameter && name.starts_with("--")) {
+      const auto* o = all.find_nothrow(name.substr(2), false);
+      if (o == nullptr) {
+        return tl::unexpected(usage_error{"unrecognised option '" + unescape_percent(name) + "'", "usage", true, json});
+      }
+      if (o->semantic()->max_tokens() > 0) {
+        return tl::unexpected(usage_error{empty_value_message(o->long_name()), "usage", false, json});
+      }
     }
     return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
   } catch (const std::exception& e) {
@@ -251,7 +283,7 @@ std::optional<std::string> empty_value(const boost::program_options::variables_m
     } else if (const auto* texts = boost::any_cast<std::vector<std::string>>(&v.value())) {
       empty = std::any_of(texts->begin(), texts->end(), [](const std::string& t) { return t.empty(); });
     }
-    if (empty) return "--" + name + " \"\": an empty value; give one or leave the option out";
+    if (empty) return empty_value_message(name);
   }
   return std::nullopt;
 }

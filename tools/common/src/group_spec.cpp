@@ -45,6 +45,24 @@ std::size_t find_outside(std::string_view s, char c, bool last) {
 // Brackets hold an IPv6 address (RFC 3986's IP-literal), as core::endpoint::parse has it.
 bool bracketed_v4(std::string_view inside) { return inside.find(':') == std::string_view::npos; }
 
+// A '%' where none belongs: in a source, or a second one after the group.
+// The text before it tells the family: a zone is IPv6's, inside a group's
+// brackets; an IPv4 group has one %IFACE at the end, and a name has no '%'.
+tl::unexpected<error> stray_percent(std::string_view spec, std::string_view before, bool source) {
+  const bool v6 = std::count(before.begin(), before.end(), ':') > 1;
+  if (source) {
+    return bad(errc::invalid_address, spec,
+               v6 ? "a source takes no zone: the group's zone, %IFACE or -i gives the interface"
+                  : "a source takes no %IFACE: one %IFACE after the group gives the interface (10.77.0.1,232.1.1.1%eth1)");
+  }
+  if (v6 && !before.starts_with('[')) {
+    return bad(errc::invalid_address, spec, "a zone belongs inside the group's brackets: [ff02::1%eth1]:5000");
+  }
+  return bad(errc::invalid_address, spec,
+             v6 ? "only one %IFACE, after the group and port ([ff3e::1]:5000%eth1): an interface name has no '%'"
+                : "only one %IFACE, after the group and port (239.1.1.1:5000%eth1): an interface name has no '%'");
+}
+
 result<core::ip_address> address_part(std::string_view part, std::string_view spec, std::string_view role) {
   if (part.size() >= 2 && part.front() == '[' && part.back() == ']') {
     part = part.substr(1, part.size() - 2);
@@ -53,8 +71,8 @@ result<core::ip_address> address_part(std::string_view part, std::string_view sp
     }
   }
   if (part.empty()) return bad(errc::invalid_address, spec, role == "source" ? "empty source" : "empty group");
-  if (part.find('%') != std::string_view::npos) {
-    return bad(errc::invalid_address, spec, "a zone belongs inside the group's brackets: [ff02::1%eth1]:5000");
+  if (const auto pct = part.find('%'); pct != std::string_view::npos) {
+    return stray_percent(spec, part.substr(0, pct), role == "source");
   }
   auto a = core::ip_address::parse(part);
   if (!a) {
@@ -111,6 +129,9 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     s.iface = std::string(rest.substr(pct + 1));
     if (s.iface.empty()) return bad(errc::no_such_interface, text, "empty interface after '%'");
     rest = rest.substr(0, pct);
+    if (const auto more = find_outside(rest, '%', false); more != std::string_view::npos) {
+      return stray_percent(text, rest.substr(0, more), false);
+    }
   }
 
   std::string_view group_text;
@@ -149,13 +170,13 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
   if (has_port) {
     std::uint32_t port = 0;
     auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    // Port 0 is a port number (the kernel's "any"), but not one to send to
-    // or join: out of range, said in one sentence.
-    if (digits(port_text) && ec == std::errc() && p == port_text.data() + port_text.size() && port == 0) {
-      return bad(errc::value_out_of_range, text, "port 0: the port is 1 to 65535");
-    }
-    if (!digits(port_text) || ec != std::errc() || p != port_text.data() + port_text.size() || port > 65535) {
-      return bad(errc::invalid_port, text, "the port is 1 to 65535");
+    // Digits are a port number in the right form: outside 1 to 65535 (port 0,
+    // the kernel's "any", is not one to send to or join) it is out of range,
+    // said in one sentence; anything else is not a port number at all.
+    if (!digits(port_text)) return bad(errc::invalid_port, text, "the port is a decimal number, 1 to 65535");
+    if (ec != std::errc() || p != port_text.data() + port_text.size() || port == 0 || port > 65535) {
+      return bad(errc::value_out_of_range, text, port == 0 && ec == std::errc() ? "port 0: the port is 1 to 65535"
+                                                                                : "the port is 1 to 65535");
     }
     // As core::endpoint::parse: "05000" is not read as decimal by every tool.
     if (port_text.front() == '0') return bad(errc::invalid_port, text, "the port has no leading zero");
@@ -249,7 +270,8 @@ result<std::vector<std::string>> check_spec_set(const std::vector<group_spec>& s
       if (s.mode == filter::any) continue;
       auto [it, fresh] = modes.emplace(std::tuple{g, s.port, s.interface_text()}, s.mode);
       if (!fresh && it->second != s.mode) {
-        return fail(error(errc::value_out_of_range, "check", what)
+        // A conflict of specs, each valid alone: an invalid argument, no number out of range.
+        return fail(error(std::make_error_code(std::errc::invalid_argument), "check", what)
                         .with_input(s.text)
                         .with_address(g)
                         .with_hint("include and exclude for the same group and interface in one run"));

@@ -141,6 +141,8 @@ int reporter::fail(int exit, std::string_view message, std::string_view code) co
 
 int reporter::fail(int exit, const error& e) const { return fail(exit, e.message(), code_name(e)); }
 
+int reporter::fail(int exit, const spec_file_error& e) const { return fail(exit, e.message, e.code); }
+
 int reporter::usage(std::string_view message) const { return fail(exit_usage, message, "usage"); }
 
 int reporter::finish(int exit) const { return finish_output(tool_, out_, err_, exit); }

@@ -13,6 +13,7 @@
 
 #include <mcnet/core/message.hpp>
 #include <mcnet/tools/metrics.hpp>
+#include <mcnet/tools/stream_table.hpp>
 
 namespace mcnet::tools {
 
@@ -33,6 +34,11 @@ struct raw_values {
 };
 
 po::options_description description(recv_settings& s, raw_values& raw) {
+  // The figure the memory bound counts a stream at (stream_table::bytes_per_stream), in kB.
+  const std::string max_streams_help = fmt::format(
+      "streams kept (each counted at ~{} KB in the bound of half the memory available); datagrams of further "
+      "streams are only counted as untracked",
+      (stream_table::bytes_per_stream + 500) / 1000);
   po::options_description visible(
       "mcast-recv: join multicast groups and report what arrives, per sender\n\n"
       "usage: mcast-recv [options] SPEC...   (SPEC: [!][S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n"
@@ -56,8 +62,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
       ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds (0: off)")
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
-      ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams),
-       "streams kept (~25 KB each); datagrams of further streams are only counted as untracked")
+      ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams), max_streams_help.c_str())
       ("payload", po::value(&raw.payload)->default_value("auto"),
        "what the datagrams carry: auto (classify each stream), mcnet, moldudp64, rtp, mpegts or raw")
       ("rtp-clock", po::value(&raw.rtp_clock), "RTP timestamp clock in Hz for jitter (default: by payload type)")

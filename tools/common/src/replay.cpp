@@ -185,6 +185,8 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
   announce_replay(s, out, targets, plan);
   out.flush();  // the start lines reach a pipe now, not at the end of the run
   stop_on_signals();
+  // A replay asks for the capture's datagrams, --loop times.
+  const std::uint64_t asked = plan.capture.datagrams.size() * s.loops;
   auto& datagrams = plan.capture.datagrams;
   const bool paced = s.speed > 0;
   // As in send_all: a sleep may otherwise last the timer slack (50 us) longer.
@@ -245,9 +247,12 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
     }
   }
   const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  // A signal before the last datagram of the last pass (or -d) went.
+  const bool cut_short = !send_error && !out_of_time && stop_requested() && total_sent < asked;
+  if (cut_short) warn_interrupted(out, total_sent, asked, elapsed, s.duration);
   print_summary(s, out, targets, total_sent, elapsed);
   if (send_error) return out.fail(exit_setup, *send_error);
-  return exit_ok;
+  return cut_short ? exit_interrupted : exit_ok;
 }
 
 }  // namespace mcnet::tools

@@ -47,7 +47,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("loop", "deliver to listeners on this host too (the kernel's default); --loop N with --replay: send the capture N times")
       ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
       ("size,s", po::value(&raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507; rtp: 12 to 65507")
-      ("rate,r", po::value(&raw.rate), "total rate over all groups: N[k|M|G] and pps (datagrams), bps (bits) or Bps (bytes) per second (default: as fast as possible)")
+      ("rate,r", po::value(&raw.rate), "total rate over all groups: N[k|M|G] and pps (datagrams), bps (bits) or Bps (bytes) per second, 0.001pps or 1bps at least (default: as fast as possible)")
       ("burst", po::value(&raw.burst)->default_value(1), "with --rate: datagrams sent back to back per pacing step (1: each on its own time)")
       ("count,c", po::value(&raw.count), "datagrams per group (default: until -d or a signal)")
       ("duration,d", po::value(&raw.duration), "seconds to send")
@@ -193,7 +193,11 @@ std::string send_help() {
                    "is full the oldest goes out early, counted as \"early\" in the summary. mcast-send warns when\n"
                    "they will, and when B trails A by more than the 65536 sequence numbers mcast-recv --line\n"
                    "merges within. Rates are over the main line's run; a B line's drain is said apart.\n"
-                   "\nexit codes: 0 sent everything, 1 usage or bad input, 4 socket set-up or send failed\n");
+                   "The send phase ends one pacing interval after the last datagram, at most 1 s after it; the END\n"
+                   "markers follow. A signal before the end -c, -d or --replay asked for is said (an \"interrupted\"\n"
+                   "warning: sent N of M datagrams), the END markers still go for what was sent.\n"
+                   "\nexit codes: 0 sent everything asked for, 1 usage or bad input,\n"
+                   "2 a signal ended a -c, -d or --replay run before its end, 4 socket set-up or send failed\n");
 }
 
 namespace {

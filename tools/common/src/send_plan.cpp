@@ -6,6 +6,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <string>
 #include <system_error>
 
@@ -125,8 +126,15 @@ result<rate> parse_rate(std::string_view text) {
   // "inf", "nan" and hexadecimal-looking words.
   const bool plain = !number.empty() && (number.front() >= '0' && number.front() <= '9') &&
                      number.find_first_not_of("0123456789.eE+-") == std::string_view::npos;
+  constexpr std::string_view too_fast = "at most 1000000000pps (1Gpps), 1000Gbps or 125GBps";
+  constexpr std::string_view too_slow =
+      "at least 0.001pps (a datagram every 1000 s), 1bps or 0.125Bps";
   double v = 0;
   auto [p, ec] = std::from_chars(number.data(), number.data() + number.size(), v);
+  if (plain && ec == std::errc::result_out_of_range && p == number.data() + number.size()) {
+    // A number in the right form past what a double holds: which end says strtod.
+    return bad(std::strtod(std::string(number).c_str(), nullptr) > 1 ? too_fast : too_slow, /*range=*/true);
+  }
   if (!plain || ec != std::errc() || p != number.data() + number.size() || !(v > 0) || !std::isfinite(v)) {
     return bad(forms);
   }
@@ -135,7 +143,12 @@ result<rate> parse_rate(std::string_view text) {
   r.per_second = v * scale * u->factor;
   // Beyond any NIC (1e9 pps, 1 Tbit/s): also keeps elapsed x rate far from overflow.
   if (!std::isfinite(r.per_second) || r.per_second > (r.what == rate::unit::packets ? 1e9 : 1e12)) {
-    return bad("at most 1000000000pps (1Gpps), 1000Gbps or 125GBps", /*range=*/true);
+    return bad(too_fast, /*range=*/true);
+  }
+  // Below a datagram in 1000 s (or a bit a second) the pacing interval
+  // stops meaning anything (1e-300pps: a datagram every 10^300 s).
+  if (r.per_second < (r.what == rate::unit::packets ? rate::min_packets_per_second : rate::min_bits_per_second)) {
+    return bad(too_slow, /*range=*/true);
   }
   return r;
 }

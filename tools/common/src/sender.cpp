@@ -135,6 +135,14 @@ void setup_interrupted(const reporter& out, std::size_t opened, std::vector<send
   targets.resize(opened);
 }
 
+void warn_interrupted(const reporter& out, std::uint64_t sent, std::optional<std::uint64_t> asked, double elapsed,
+                      std::optional<double> duration) {
+  out.warn_event(fmt::format("interrupted by a signal before the run's end: sent {}{} datagram(s){}", sent,
+                             asked ? fmt::format(" of {}", *asked) : std::string(),
+                             duration ? fmt::format(" in {:.3f} of the {} s of -d", elapsed, *duration) : std::string()),
+                 "interrupted", {{"sent", sent}, {"asked", asked ? json(*asked) : json(nullptr)}});
+}
+
 result<core::socket> open_target(const send_target& t, const send_settings& s) {
   const bool v6 = t.group.is_v6();
   auto sock = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM);
@@ -631,11 +639,21 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   announce(s, out, targets, session, sender_id);
   for (const auto& w : line_b_warnings(s, targets.size())) out.warn_event(w.message, w.code);
   out.flush();  // the start lines reach a pipe now, not at the end of the run
+  // What -c asks for over the groups (each order's datagrams, faults
+  // applied), for the warning of a run a signal cuts short.
+  const auto asked = [&]() -> std::optional<std::uint64_t> {
+    if (!s.count) return std::nullopt;
+    std::uint64_t n = 0;
+    for (const auto& t : targets) n += t.order->datagrams();
+    return n;
+  };
   if (stop_requested()) {
     // A signal during the set-up (open_targets said how far it got) or the
-    // start lines: nothing was sent, so no END marker either.
+    // start lines: nothing was sent, so no END marker either (a receiver
+    // has no stream to end).
+    if (s.count || s.duration) warn_interrupted(out, 0, asked(), 0, s.duration);
     print_summary(s, out, targets, 0, 0);
-    return exit_ok;
+    return s.count || s.duration ? exit_interrupted : exit_ok;
   }
 
   stop_on_signals();
@@ -654,16 +672,24 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   std::size_t active = targets.size();
   std::size_t cursor = 0;
   auto last_main_send = started;  // when the main line's last batch went: B's drain counts from it
+  bool out_of_time = false;       // -d ended the run
+  // While the main line waits: the B lines' copies that are due.
+  const auto flush_lines_b = [&] {
+    for (auto& a : targets) {
+      if (!a.line_b) continue;
+      if (auto e = flush_line_b(*a.line_b, s.batch, steady_ns()); e) send_error = *e;
+    }
+    return !send_error;
+  };
   while (active > 0 && !stop_requested()) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-    if (s.duration && elapsed.count() >= *s.duration) break;
+    if (s.duration && elapsed.count() >= *s.duration) {
+      out_of_time = true;
+      break;
+    }
     const auto step = pace.next(elapsed, total_sent);
     if (step.allowed == 0) {
-      for (auto& a : targets) {
-        if (!a.line_b) continue;
-        if (auto e = flush_line_b(*a.line_b, s.batch, steady_ns()); e) send_error = *e;
-      }
-      if (send_error) break;
+      if (!flush_lines_b()) break;
       std::this_thread::sleep_for(step.sleep);
       continue;
     }
@@ -691,6 +717,12 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       break;
     }
     pace.sent(*sent);
+    // An order whose last datagram went is done now, not when the pacer
+    // next lets a datagram go: that may be long after (see below).
+    if (!t.done && t.order->finished()) {
+      t.done = true;
+      --active;
+    }
     if (t.line_b) {
       if (auto e = feed_line_b(t, builder, s); e) {
         send_error = *e;
@@ -698,10 +730,31 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       }
     }
   }
-  // The send phase ends when the order is found done, one pacing interval
-  // after the main line's last datagram (N datagrams over N intervals: the
-  // rate is the one asked for); the B lines' drain is said apart, from the
-  // main line's last datagram (docs/tools.md, "Lines").
+  // The send phase ends one pacing interval after the main line's last
+  // datagram (N datagrams over N intervals: the rate is the one asked for),
+  // but at most end_wait_max after it: at 0.5 pps the END markers would
+  // otherwise wait 2 s. -d and a signal end the wait too. The B lines'
+  // drain is said apart, from the main line's last datagram (docs/tools.md,
+  // "Lines").
+  if (active == 0 && !send_error && pace.paced()) {
+    const auto interval_end =
+        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(
+                      static_cast<double>(total_sent) / s.pace->packets_per_second(s.size)));
+    auto until = std::min(interval_end, last_main_send + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                                             end_wait_max));
+    if (s.duration) {
+      until = std::min(until, started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                            std::chrono::duration<double>(*s.duration)));
+    }
+    for (auto now = std::chrono::steady_clock::now(); now < until && !stop_requested() && flush_lines_b();
+         now = std::chrono::steady_clock::now()) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          until - now, std::chrono::duration_cast<std::chrono::steady_clock::duration>(pacer::max_sleep)));
+    }
+  }
+  // A signal that ended the run before -c or -d did (not one during the
+  // wait above, after everything went): said, and exit 2.
+  const bool cut_short = active > 0 && !out_of_time && !send_error && stop_requested() && (s.count || s.duration);
   const auto phase_end = std::chrono::steady_clock::now();
   const auto elapsed = std::chrono::duration<double>(phase_end - started).count();
   if (auto short_of = send_error ? std::nullopt : check_rate(s, total_sent, elapsed)) {
@@ -715,9 +768,10 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   }
   if (!send_error) send_error = drain_lines_b(targets, s.batch, last_main_send);
   send_end_markers(targets, sender_id, session);
+  if (cut_short) warn_interrupted(out, total_sent, asked(), elapsed, s.duration);
   print_summary(s, out, targets, total_sent, elapsed);
   if (send_error) return out.fail(exit_setup, *send_error);
-  return exit_ok;
+  return cut_short ? exit_interrupted : exit_ok;
 }
 
 }  // namespace mcnet::tools

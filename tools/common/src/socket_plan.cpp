@@ -64,7 +64,8 @@ result<placement> socket_planner::place(const join_request& r) {
     auto& g = it->second;
     if (g.mode != r.mode) {
       const bool any = g.mode == filter::any || r.mode == filter::any;
-      return fail(error(errc::value_out_of_range, "plan", "membership")
+      // Specs that conflict, each valid alone: an invalid argument (EINVAL).
+      return fail(error(std::make_error_code(std::errc::invalid_argument), "plan", "membership")
                       .with_address(r.group)
                       .with_port(r.port)
                       .with_hint(any ? "any-source and source-specific specs for the same group, port and interface "

@@ -22,11 +22,15 @@
 
 namespace mcnet::tools {
 
-/// Exit codes (docs/tools.md, "Exit codes"): both tools use 0, 1 and 4;
-/// mcast-recv also 2 and 3.
+/// Exit codes (docs/tools.md, "Exit codes"): both tools use 0, 1, 2 and 4;
+/// mcast-recv also 3.
 inline constexpr int exit_ok = 0;
 inline constexpr int exit_usage = 1;    ///< usage or bad input, before anything was joined or sent
 inline constexpr int exit_nothing = 2;  ///< mcast-recv: nothing arrived before --timeout
+/// mcast-send: SIGINT or SIGTERM ended the run before -c, -d or the replay
+/// did, so not everything asked for was sent (2, as mcast-recv's run that
+/// did not get what it waited for).
+inline constexpr int exit_interrupted = 2;
 inline constexpr int exit_loss = 3;     ///< mcast-recv: loss above --max-loss
 inline constexpr int exit_setup = 4;    ///< socket set-up, a join or a send failed
 
@@ -66,17 +70,34 @@ struct spec_text {
   friend bool operator==(const spec_text&, const spec_text&) = default;
 };
 
+/// Why expand_spec_files() refused the specs: what the tools print, and
+/// the error behind it.
+struct spec_file_error {
+  /// The whole message: the error's own for a file ("read spec file
+  /// \"FILE\": ..."), "FILE:LINE: ..." for a line of a file, as every error
+  /// about a line of a file starts (docs/tools.md, "Group specs").
+  std::string message;
+  /// The JSON error event's `code`: code_name() of `cause`, or "usage" when
+  /// the files held no spec at all.
+  std::string code;
+  error cause;  ///< the error: its code, and the file as its input when about a whole file
+};
+
 /// The specs of the command line, with every `@FILE` replaced by the lines
 /// of FILE (blank lines and lines starting with '#' skipped, spaces, tabs
-/// and a CR around a spec removed). A line of FILE that starts with '@' is
-/// a spec like any other (no nesting). Errors, naming the file: ENOENT and
-/// the like from open(2); EISDIR for a directory and EINVAL for any other
-/// file that is not a regular one (a device, a FIFO, a socket: the hint says
-/// which); EFBIG past spec_file_max_bytes; errc::value_out_of_range for a
-/// line longer than spec_file_max_line (its number given) or more than
-/// spec_file_max_specs specs.
+/// and a CR around a spec removed, a UTF-8 byte-order mark at the start of
+/// the file skipped). A line of FILE that starts with '@' is a spec like
+/// any other (no nesting). Errors, naming the file: ENOENT and the like
+/// from open(2); EISDIR for a directory and EINVAL for any other file that
+/// is not a regular one (a device, a FIFO, a socket: the hint says which);
+/// EFBIG past spec_file_max_bytes; errc::value_out_of_range for a line
+/// longer than spec_file_max_line or more than spec_file_max_specs specs
+/// (the message starts with FILE:LINE); and, when no spec came out at all
+/// but @FILEs were given, EINVAL with code "usage" naming the files that
+/// held none ("no group given: ...").
 /// Each line's spec keeps its origin, FILE:LINE (lines counted from 1).
-[[nodiscard]] result<std::vector<spec_text>> expand_spec_files(const std::vector<std::string>& args);
+[[nodiscard]] tl::expected<std::vector<spec_text>, spec_file_error> expand_spec_files(
+    const std::vector<std::string>& args);
 
 /// A command line the tool refuses (exit 1): what it prints.
 struct usage_error {

@@ -44,9 +44,13 @@ enum class spec_user : std::uint8_t { receiver, sender };
 
 /// Parse one spec. Errors (errc::invalid_address, invalid_port,
 /// not_multicast, source_not_unicast, family_mismatch, value_out_of_range,
-/// interface_required) name the spec and the part that is wrong: brackets
-/// around an IPv4 address, a source that is not unicast, of the other family
-/// or v4-mapped (::ffff:a.b.c.d).
+/// interface_required, std::errc::invalid_argument) name the spec and the
+/// part that is wrong: brackets around an IPv4 address, a source that is not
+/// unicast, of the other family or v4-mapped (::ffff:a.b.c.d), a '%' in a
+/// source or a second %IFACE. A number in the right form (digits) outside
+/// its range (port 0 or above 65535, +0, +65537) is value_out_of_range;
+/// text that is not the syntax is invalid_argument, or invalid_port for a
+/// port that is not digits or has a leading zero (docs/tools.md, "Group specs").
 /// `default_interface` is -i's value (empty: none): a link-local or
 /// interface-local group needs it, a zone, or %iface; so does mcast-send's
 /// link-local source (fe80::/10, bound on that interface).
@@ -58,7 +62,8 @@ enum class spec_user : std::uint8_t { receiver, sender };
 [[nodiscard]] result<std::vector<core::ip_address>> expand(const group_spec& spec);
 
 /// Checks across specs: include and exclude for the same group and interface
-/// is an error. Returns warnings (exclude in an SSM range).
+/// is an error (std::errc::invalid_argument: specs that conflict). Returns
+/// warnings (exclude in an SSM range).
 [[nodiscard]] result<std::vector<std::string>> check_spec_set(const std::vector<group_spec>& specs);
 
 }  // namespace mcnet::tools

@@ -20,6 +20,9 @@
 
 namespace mcnet::tools {
 
+/// Specs an @FILE refused (mcnet/tools/cli.hpp), for reporter::fail.
+struct spec_file_error;
+
 /// `j` as one line of JSON text. Strings from outside (arguments, @FILE
 /// lines, interface names, names a datagram carries) need not be UTF-8:
 /// each invalid byte becomes U+FFFD (nlohmann's `error_handler_t::replace`)
@@ -94,6 +97,8 @@ class reporter {
   [[nodiscard]] int fail(int exit, std::string_view message, std::string_view code) const;
   /// The same for an mcnet error: its message and code_name().
   [[nodiscard]] int fail(int exit, const error& e) const;
+  /// The same for specs an @FILE refused (expand_spec_files): its message and code.
+  [[nodiscard]] int fail(int exit, const spec_file_error& e) const;
   /// A usage error (exit 1, code "usage").
   [[nodiscard]] int usage(std::string_view message) const;
 

@@ -67,8 +67,9 @@ struct replay_plan {
 /// --loop), the datagrams --loop times (datagram k of each pass due at
 /// (time_k - time_0) / --speed after the pass began; consecutive due
 /// datagrams to one target go in one sendmmsg of at most --batch), until
-/// done, --duration or a signal, then the summary. Returns 0, or 4 after
-/// printing the error when a send failed or went out short.
+/// done, --duration or a signal, then the summary. Returns 0; 4 after
+/// printing the error when a send failed or went out short; exit_interrupted
+/// (2) after warn_interrupted() when a signal came before every pass was sent.
 [[nodiscard]] int replay_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                              replay_plan& plan);
 

@@ -60,8 +60,13 @@ class send_order {
 
 /// A sending rate: datagrams per second, or payload bits per second.
 struct rate {
+  /// The slowest rate in datagrams: one in 1000 s (docs/tools.md, "Counting").
+  static constexpr double min_packets_per_second = 0.001;
+  /// The slowest rate in bits of payload: one a second (0.125 bytes).
+  static constexpr double min_bits_per_second = 1;
+
   enum class unit : std::uint8_t { packets, bits } what = unit::packets;
-  double per_second = 0;  ///< > 0
+  double per_second = 0;  ///< min_packets_per_second or min_bits_per_second (by `what`) and up
 
   /// Datagrams per second for datagrams of `payload_bytes`.
   [[nodiscard]] double packets_per_second(std::size_t payload_bytes) const noexcept;
@@ -72,9 +77,12 @@ struct rate {
 /// "5mbps" stays 5 Mbit/s) and a unit, matched exactly: `pps` (or `PPS`)
 /// datagrams; `bps`, `b/s`, `bit/s` payload bits; `Bps`, `B/s` payload
 /// bytes (stored as bits, x 8) per second: "10000pps", "1.5Gbps", "5MBps"
-/// (40 Mbit/s), "800kbit/s". At most 1e9 datagrams or 1e12 bits per second.
-/// Errors: errc::value_out_of_range naming the input, with the accepted forms
-/// (a unit whose case hides bits or bytes, such as "BPS", is refused).
+/// (40 Mbit/s), "800kbit/s". At most 1e9 datagrams or 1e12 bits per second,
+/// at least rate::min_packets_per_second datagrams or rate::min_bits_per_second
+/// bits. Errors, naming the input: std::errc::invalid_argument with the
+/// accepted forms for text that is not a rate (a unit whose case hides bits
+/// or bytes, such as "BPS", too); errc::value_out_of_range for a rate past
+/// either bound (a number too large or too small for a double included).
 [[nodiscard]] result<rate> parse_rate(std::string_view text);
 
 /// A TOS / traffic-class byte from "0".."255", "0x2e", or a DSCP name

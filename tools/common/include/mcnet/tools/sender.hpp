@@ -141,6 +141,15 @@ struct send_target {
 /// opened, and `targets` keeps only those (the run then sends nothing).
 void setup_interrupted(const reporter& out, std::size_t opened, std::vector<send_target>& targets);
 
+/// A SIGINT or SIGTERM ended a run before -c, -d or the replay did: the
+/// `warning` event `interrupted` says `sent` datagrams went, of `asked`
+/// when the run had a number to send (-c, a replay), and with -d
+/// (`duration`) after how many of its seconds (`elapsed`); the event carries
+/// `sent` and `asked` (null without a number). The run then exits with
+/// exit_interrupted (docs/tools.md, "Exit codes").
+void warn_interrupted(const reporter& out, std::uint64_t sent, std::optional<std::uint64_t> asked, double elapsed,
+                      std::optional<double> duration);
+
 /// Open every target's socket (open_target), make its send order (the
 /// count, or unbounded, with the faults; a B line's with --drop-every-b
 /// only) and, for a feed payload, its
@@ -240,6 +249,13 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
 inline constexpr std::array<std::chrono::milliseconds, 3> end_marker_offsets{
     std::chrono::milliseconds(0), std::chrono::milliseconds(50), std::chrono::milliseconds(200)};
 
+/// The longest wait from the main line's last datagram to the end of the
+/// send phase (and the first END marker): one pacing interval, but at most
+/// this (1 s), so a slow rate (0.5 pps: 2 s; 0.001 pps: 1000 s) does not hold
+/// the END markers back. Below 1 pps the summary's rate is then above the
+/// one asked for (N datagrams over N-1 intervals and this).
+inline constexpr std::chrono::milliseconds end_wait_max{1000};
+
 /// A whole run over `targets` (sockets open, orders made): the start lines
 /// and event, the paced round-robin send loop, three END markers per group
 /// at end_marker_offsets (mcnet: MCN1 END; moldudp64: end of session; none
@@ -248,8 +264,11 @@ inline constexpr std::array<std::chrono::milliseconds, 3> end_marker_offsets{
 /// passed, built alongside it and sent when --delay-b has passed (the
 /// queues drained after the main line's last datagram, all B lines together:
 /// the summary's rates are over the send phase before it, and each B line
-/// says its drain_s). Returns 0, or 4 after printing the error when a batch failed
-/// or went out short.
+/// says its drain_s). The send phase ends one pacing interval after the
+/// main line's last datagram, at most end_wait_max. Returns 0; 4 after
+/// printing the error when a batch failed or went out short; exit_interrupted
+/// (2) after warn_interrupted() when a signal ended a run of -c or -d early
+/// (END markers still go for what was sent; none when nothing was).
 [[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets);
 
 }  // namespace mcnet::tools

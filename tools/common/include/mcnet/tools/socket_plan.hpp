@@ -67,7 +67,7 @@ class socket_planner {
 
   /// Where `r` goes. Errors (nothing is recorded then): mixing any-source
   /// with include/exclude, or include with exclude, for one (group, port,
-  /// interface) — errc::value_out_of_range; an exclude list longer than the
+  /// interface) — std::errc::invalid_argument; an exclude list longer than the
   /// msf limit — errc::membership_limit, naming the sysctl.
   [[nodiscard]] result<placement> place(const join_request& r);
 
