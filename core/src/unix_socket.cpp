@@ -29,25 +29,6 @@ namespace {
 
 using clock = std::chrono::steady_clock;
 
-// `SO_PASSCRED`, set by unix_setup::pass_credentials.
-constexpr sockopt<bool_codec> pass_credentials{SOL_SOCKET, SO_PASSCRED, "SO_PASSCRED"};
-
-// `SO_SNDTIMEO` as the kernel's struct timeval: bounds a Unix connect's
-// wait for backlog room (unix_stream_connect waits sock_sndtimeo).
-struct timeval_codec {
-  using value_type = timeval;
-  using storage_type = timeval;
-  [[nodiscard]] static result<socklen_t> encode(const timeval& v, timeval& s) noexcept {
-    s = v;
-    return socklen_t{sizeof(timeval)};
-  }
-  [[nodiscard]] static result<timeval> decode(const timeval& s, socklen_t n) noexcept {
-    if (n != sizeof(timeval)) return fail(detail::bad_size(n));
-    return s;
-  }
-};
-constexpr sockopt<timeval_codec> send_timeout{SOL_SOCKET, SO_SNDTIMEO, "SO_SNDTIMEO"};
-
 // Run `attempt` (a count, or -errno) until it does something other than
 // EAGAIN, waiting between tries with wait_readable / wait_writable as
 // `wait` says; the timeout counts from the start of the call.
@@ -151,13 +132,14 @@ result<void> connect(socket_ref s, const unix_address& remote) noexcept {
 result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept {
   // The kernel waits for backlog room only in a blocking connect, for
   // SO_SNDTIMEO (0: for ever, so at least 1 us here).
-  auto old_timeout = get(s, send_timeout);
+  // (SO_SNDTIMEO bounds a Unix connect's wait for backlog room:
+  // unix_stream_connect waits sock_sndtimeo.)
+  auto old_timeout = get(s, opt::send_timeout);
   if (!old_timeout) return fail(old_timeout.error());
   auto was_nonblocking = nonblocking(s);
   if (!was_nonblocking) return fail(was_nonblocking.error());
-  const auto us = std::max<std::int64_t>(1, std::chrono::duration_cast<std::chrono::microseconds>(timeout).count());
-  const timeval limit{static_cast<time_t>(us / 1'000'000), static_cast<suseconds_t>(us % 1'000'000)};
-  if (auto r = set(s, send_timeout, limit); !r) return r;
+  const auto limit = std::max(std::chrono::microseconds(1), std::chrono::duration_cast<std::chrono::microseconds>(timeout));
+  if (auto r = set(s, opt::send_timeout, limit); !r) return r;
   // From here on the socket's SO_SNDTIMEO and mode are put back whatever happens.
   auto outcome = *was_nonblocking ? set_nonblocking(s, false) : result<void>{};
   if (outcome) outcome = connect(s, remote);
@@ -166,7 +148,7 @@ result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nano
     with_address(e, remote).with_hint("the listener's backlog stayed full: it is not accepting");
     outcome = fail(e);
   }
-  auto restored = set(s, send_timeout, *old_timeout);
+  auto restored = set(s, opt::send_timeout, *old_timeout);
   if (*was_nonblocking && restored) restored = set_nonblocking(s, true);
   if (!restored && outcome) return restored;
   return outcome;
@@ -193,7 +175,7 @@ result<socket> open_unix(const unix_setup& setup, bool nonblocking) noexcept {
   auto s = socket::open(AF_UNIX, setup.type | (nonblocking ? SOCK_NONBLOCK : 0));
   if (!s) return s;
   if (setup.pass_credentials) {
-    if (auto r = set(*s, pass_credentials, true); !r) return fail(r.error());
+    if (auto r = set(*s, opt::pass_credentials, true); !r) return fail(r.error());
   }
   return s;
 }

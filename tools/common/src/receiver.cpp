@@ -40,7 +40,6 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
                                        std::vector<membership>& members) {
   auto texts = expand_spec_files(s.specs);
   if (!texts) return out.fail(exit_usage, texts.error());
-  if (texts->empty()) return out.usage("no group given: the spec files hold none");
   core::interface_ref default_iface;
   if (!s.iface.empty()) {
     auto r = resolve_interface(resolve, s.iface, "-i " + s.iface, out);
