@@ -11,15 +11,67 @@
 #include <cstddef>
 #include <cstring>
 #include <ostream>
+#include <span>
 
 namespace mcnet::core {
 namespace {
 
 constexpr std::size_t path_offset = offsetof(sockaddr_un, sun_path);
 
-// ENAMETOOLONG for a name of `length` bytes, given as `input`.
-error too_long(std::string_view op, std::string_view input, std::size_t length, bool abstract_name) noexcept {
-  auto e = error::from_errno(ENAMETOOLONG, op, "unix_address").with_input(input).with_number(static_cast<std::int64_t>(length));
+// Whether byte `c` is written as \xHH: control bytes, DEL and above, and
+// the escape character itself is written "\\".
+bool needs_escape(unsigned char c) noexcept { return c < 0x20 || c >= 0x7f; }
+
+// Write `bytes` of a name of kind `path_name` (a path, else abstract) in
+// the text form into `out`, as far as whole escapes fit; returns the count
+// written. A path that would read back as another kind has its first byte
+// escaped (`@`, or a lone `*`).
+std::size_t escape(std::string_view bytes, bool path_name, std::span<char> out) noexcept {
+  static constexpr char digits[] = "0123456789abcdef";
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    const bool ambiguous = path_name && i == 0 && (c == '@' || (c == '*' && bytes.size() == 1));
+    const bool hex = needs_escape(c) || ambiguous;
+    const std::size_t width = c == '\\' ? 2 : hex ? 4 : 1;
+    if (n + width > out.size()) break;
+    if (c == '\\') {
+      out[n++] = '\\';
+      out[n++] = '\\';
+    } else if (hex) {
+      out[n++] = '\\';
+      out[n++] = 'x';
+      out[n++] = digits[c >> 4];
+      out[n++] = digits[c & 0xf];
+    } else {
+      out[n++] = static_cast<char>(c);
+    }
+  }
+  return n;
+}
+
+// Attach the name `bytes` to `e` as its input, in the text form with its
+// `@` for an abstract name (never the raw bytes: a NUL, a newline or an ESC
+// would garble the message). The buffer holds more than the error keeps, so
+// that a longer text is marked cut.
+error& with_name(error& e, std::string_view bytes, bool path_name) noexcept {
+  std::array<char, error::input_capacity + 4> text;
+  std::size_t n = 0;
+  if (!path_name) text[n++] = '@';
+  n += escape(bytes, path_name, std::span<char>(text).subspan(n));
+  return e.with_input(std::string_view(text.data(), n));
+}
+
+// ENAMETOOLONG for a name of `length` bytes, given as `input` (the text, or
+// the raw bytes when `raw`).
+error too_long(std::string_view op, std::string_view input, std::size_t length, bool abstract_name,
+               bool raw) noexcept {
+  auto e = error::from_errno(ENAMETOOLONG, op, "unix_address").with_number(static_cast<std::int64_t>(length));
+  if (raw) {
+    with_name(e, input, !abstract_name);
+  } else {
+    e.with_input(input);
+  }
   if (!abstract_name) {
     e.with_hint("a path name has at most 107 bytes (sun_path holds 108 with its NUL) and is never cut: it has {number}; "
                 "use a shorter or relative path, or an abstract name");
@@ -36,10 +88,6 @@ int hex_value(char c) noexcept {
   return -1;
 }
 
-// Whether byte `c` is written as \xHH: control bytes, DEL and above, and
-// the escape character itself is written "\\".
-bool needs_escape(unsigned char c) noexcept { return c < 0x20 || c >= 0x7f; }
-
 }  // namespace
 
 result<unix_address> unix_address::path(std::string_view path) noexcept {
@@ -47,17 +95,16 @@ result<unix_address> unix_address::path(std::string_view path) noexcept {
     return fail(error::from_errno(EINVAL, "path", "unix_address")
                     .with_hint("a path name is not empty (an unnamed address is unix_address())"));
   }
-  if (path.size() > max_path_length) return fail(too_long("path", path, path.size(), false));
+  if (path.size() > max_path_length) return fail(too_long("path", path, path.size(), false, true));
   if (path.find('\0') != std::string_view::npos) {
-    return fail(error::from_errno(EINVAL, "path", "unix_address")
-                    .with_input(path)
-                    .with_hint("a path name holds no NUL byte (the kernel would end it there)"));
+    auto e = error::from_errno(EINVAL, "path", "unix_address");
+    return fail(with_name(e, path, true).with_hint("a path name holds no NUL byte (the kernel would end it there)"));
   }
   return unix_address(kind::path, path);
 }
 
 result<unix_address> unix_address::abstract(std::string_view name) noexcept {
-  if (name.size() > max_abstract_length) return fail(too_long("abstract", name, name.size(), true));
+  if (name.size() > max_abstract_length) return fail(too_long("abstract", name, name.size(), true, true));
   return unix_address(kind::abstract, name);
 }
 
@@ -87,7 +134,7 @@ result<unix_address> unix_address::parse(std::string_view text) noexcept {
     if (n < bytes.size()) bytes[n] = c;
     ++n;  // counted past the limit too, for the message
   }
-  if (n > bytes.size()) return fail(too_long("parse", text, n, abstract_name));
+  if (n > bytes.size()) return fail(too_long("parse", text, n, abstract_name, false));
   const std::string_view name(bytes.data(), n);
   if (abstract_name) return unix_address(kind::abstract, name);
   if (name.find('\0') != std::string_view::npos) return bad("a path name holds no NUL byte");
@@ -112,7 +159,7 @@ result<unix_address> unix_address::from_sockaddr(const sockaddr* sa, socklen_t l
   const char* path = reinterpret_cast<const char*>(sa) + path_offset;
   if (path[0] == '\0') return unix_address(kind::abstract, std::string_view(path + 1, size - 1));
   const std::size_t n = ::strnlen(path, size);
-  if (n > max_path_length) return fail(too_long("from_sockaddr", std::string_view(path, n), n, false));
+  if (n > max_path_length) return fail(too_long("from_sockaddr", std::string_view(path, n), n, false, true));
   return unix_address(kind::path, std::string_view(path, n));
 }
 
@@ -141,30 +188,14 @@ socklen_t unix_address::to_sockaddr(sockaddr_storage& out) const noexcept {
 }
 
 std::size_t unix_address::to_chars(std::span<char, max_text_length> out) const noexcept {
-  static constexpr char digits[] = "0123456789abcdef";
   std::size_t n = 0;
   if (kind_ == kind::unnamed) {
     out[n++] = '*';
     return n;
   }
   if (kind_ == kind::abstract) out[n++] = '@';
-  for (std::size_t i = 0; i < length_; ++i) {
-    const auto c = static_cast<unsigned char>(bytes_[i]);
-    // A path that would read back as another kind has its first byte escaped.
-    const bool ambiguous = kind_ == kind::path && i == 0 && (c == '@' || (c == '*' && length_ == 1));
-    if (c == '\\') {
-      out[n++] = '\\';
-      out[n++] = '\\';
-    } else if (needs_escape(c) || ambiguous) {
-      out[n++] = '\\';
-      out[n++] = 'x';
-      out[n++] = digits[c >> 4];
-      out[n++] = digits[c & 0xf];
-    } else {
-      out[n++] = static_cast<char>(c);
-    }
-  }
-  return n;
+  // max_text_length holds the longest name escaped whole: nothing is cut.
+  return n + escape(std::string_view(bytes_.data(), length_), kind_ == kind::path, std::span<char>(out).subspan(n));
 }
 
 std::string unix_address::to_string() const {

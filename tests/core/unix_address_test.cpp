@@ -65,6 +65,31 @@ TEST(UnixAddress, PathRefusesEmptyAndNul) {
   EXPECT_EQ(unix_address::path(std::string_view("a\0b", 3)).error().code, std::errc::invalid_argument);
 }
 
+// An error shows a refused name in the text form (\xHH), never its raw
+// bytes: a NUL, a newline or an ESC would garble the message.
+TEST(UnixAddress, ErrorsShowTheNameEscaped) {
+  auto nul = unix_address::path(std::string_view("a\0b\n\x1b", 5));
+  ASSERT_FALSE(nul);
+  EXPECT_EQ(nul.error().input(), "a\\x00b\\x0a\\x1b");
+  EXPECT_NE(nul.error().message().find("a\\x00b\\x0a\\x1b"), std::string::npos) << nul.error().message();
+
+  std::string long_path(108, 'p');
+  long_path[1] = '\n';
+  auto path = unix_address::path(long_path);
+  ASSERT_FALSE(path);
+  EXPECT_EQ(path.error().input().substr(0, 6), "p\\x0ap");
+  EXPECT_TRUE(path.error().input_truncated());
+  EXPECT_EQ(path.error().number(), 108);
+
+  std::string long_name(108, '\0');
+  long_name[0] = '\x1b';
+  auto name = unix_address::abstract(long_name);
+  ASSERT_FALSE(name);
+  EXPECT_EQ(name.error().input().substr(0, 9), "@\\x1b\\x00");
+  EXPECT_TRUE(name.error().input_truncated());
+  for (char c : name.error().message()) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << "no control byte";
+}
+
 TEST(UnixAddress, AbstractNameKeepsEmbeddedBytesAndExactLength) {
   const std::string_view name("a\0b\xff", 4);
   auto a = unix_address::abstract(name);
