@@ -123,6 +123,33 @@ MCNET_OPTION_TEST(NetSolSocket, opt::send_buffer, SendBufferIsDoubled) {
   });
 }
 
+// A negative size would reach the kernel as a huge one (clamped to the
+// maximum): refused before the call, for the four buffer options. 0 is a
+// size below the kernel's minimum, which it raises to the minimum.
+TEST(NetSolSocketErrors, NegativeBufferSizesAreRefusedBeforeTheCall) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    auto s = udp();
+    const int before = core::get(s, opt::receive_buffer).value();
+    const auto refused = [](const mcnet::result<void>& r, std::string_view what) {
+      ASSERT_FALSE(r) << what;
+      EXPECT_EQ(r.error().code, mcnet::errc::value_out_of_range) << what;
+      EXPECT_EQ(r.error().number(), -1) << what;
+      EXPECT_EQ(r.error().what, what);
+    };
+    refused(core::set(s, opt::receive_buffer, -1), "SO_RCVBUF");
+    refused(core::set(s, opt::send_buffer, -1), "SO_SNDBUF");
+    refused(core::set(s, opt::receive_buffer_force, -1), "SO_RCVBUFFORCE");
+    refused(core::set(s, opt::send_buffer_force, -1), "SO_SNDBUFFORCE");
+    EXPECT_EQ(core::get(s, opt::receive_buffer).value(), before) << "nothing reached the kernel";
+    ASSERT_TRUE(core::set(s, opt::receive_buffer, 0));
+    const int minimum = core::get(s, opt::receive_buffer).value();
+    EXPECT_GT(minimum, 0) << "0 is raised to the kernel's minimum";
+    ASSERT_TRUE(core::set(s, opt::receive_buffer, 1));
+    EXPECT_EQ(core::get(s, opt::receive_buffer).value(), minimum) << "as any size below it";
+  });
+}
+
 MCNET_OPTION_TEST(NetSolSocket, opt::receive_buffer_force, ReceiveBufferForceIgnoresRmemMax) {
   MCNET_REQUIRE_NETNS();
   in_host([] {
@@ -240,6 +267,11 @@ MCNET_OPTION_TEST(NetSolSocket, opt::busy_poll_budget, BusyPollBudgetIsWriteOnly
     auto bad = core::set(s, opt::busy_poll_budget, 70000);
     ASSERT_FALSE(bad) << "the kernel takes 0 to 65535";
     EXPECT_EQ(bad.error().code, std::errc::invalid_argument);
+    EXPECT_EQ(bad.error().code, mcnet::errc::value_out_of_range) << "refused before the call";
+    EXPECT_EQ(bad.error().number(), 70000);
+    EXPECT_EQ(bad.error().what, "SO_BUSY_POLL_BUDGET");
+    EXPECT_EQ(core::set(s, opt::busy_poll_budget, -1).error().code, mcnet::errc::value_out_of_range);
+    EXPECT_TRUE(core::set(s, opt::busy_poll_budget, 0)) << "0 is in the kernel's range";
   });
 }
 
@@ -545,6 +577,10 @@ MCNET_OPTION_TEST(NetSolSocket, opt::zerocopy, ZerocopyOnTcpAndUdpOnly) {
     ASSERT_FALSE(unix_socket);
     EXPECT_EQ(unix_socket.error().code, std::errc::operation_not_supported);
     EXPECT_EQ(unix_socket.error().what, "SO_ZEROCOPY");
+    // The kernel knows the option: the hint blames the socket type, not its age.
+    const auto text = unix_socket.error().message();
+    EXPECT_NE(text.find("does not apply to this socket's type"), std::string::npos) << text;
+    EXPECT_EQ(text.find("too old"), std::string::npos) << text;
   });
 }
 

@@ -39,11 +39,16 @@ std::string_view hint_for(int err, const option_info& opt) noexcept {
       return has(opt.requirements, needs::privilege)
                  ? "this option needs CAP_NET_ADMIN (run as root or grant the capability)"
                  : "not permitted for this process";
+    // ENOPROTOOPT: no such option at this level for this socket, which on
+    // a kernel older than the option is the same answer. EOPNOTSUPP: the
+    // kernel knows the option and refuses it for this socket (SO_ZEROCOPY
+    // on a Unix socket), or a sysctl has it off (TCP_FASTOPEN_CONNECT).
     case ENOPROTOOPT:
-    case EOPNOTSUPP:
       return has(opt.requirements, needs::kernel_support)
-                 ? "this kernel does not know the option (too old?)"
+                 ? "the option does not apply to this socket's level or type, or this kernel does not know it "
+                   "(too old?)"
                  : "the option does not apply to this socket's level or type";
+    case EOPNOTSUPP: return "the option does not apply to this socket's type or protocol (or a sysctl turns it off)";
     case ENODEV: return "no interface of that name in this network namespace";
     case ENOTSOCK: return "the descriptor is not a socket";
     case EBADF: return "the descriptor is not open";

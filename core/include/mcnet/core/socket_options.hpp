@@ -35,18 +35,28 @@ inline constexpr sockopt<bool_codec> reuse_address{SOL_SOCKET, SO_REUSEADDR, "SO
 /// `SO_REUSEPORT`: several sockets bind the same address and port; the kernel
 /// spreads unicast among them and gives multicast to all. Set before bind.
 inline constexpr sockopt<bool_codec> reuse_port{SOL_SOCKET, SO_REUSEPORT, "SO_REUSEPORT"};
-/// `SO_RCVBUF`: receive buffer in bytes. The kernel doubles the value set
-/// (bookkeeping overhead) and clamps it at net.core.rmem_max; see
-/// `set_receive_buffer` for the size granted and why.
-inline constexpr sockopt<int_codec> receive_buffer{SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF", read_back::doubled};
-/// `SO_SNDBUF`: send buffer in bytes; doubled by the kernel, clamped at net.core.wmem_max.
-inline constexpr sockopt<int_codec> send_buffer{SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF", read_back::doubled};
-/// `SO_RCVBUFFORCE`: as SO_RCVBUF but ignores net.core.rmem_max. Needs
-/// CAP_NET_ADMIN. Write-only: read the result with `receive_buffer`.
-inline constexpr sockopt<int_codec, access::write_only> receive_buffer_force{
+/// `SO_RCVBUF`: receive buffer in bytes, 0 to INT_MAX. The kernel doubles
+/// the value set (bookkeeping overhead) and clamps it at net.core.rmem_max;
+/// a value below its minimum, 0 included, gives the minimum (SOCK_MIN_RCVBUF:
+/// 2304 bytes read back on x86-64), a clamp like the maximum's. A negative
+/// size, which the kernel would take as a huge one (clamped to the
+/// maximum), is errc::value_out_of_range before the call. See
+/// `set_receive_buffer` for the size granted and why. socket(7).
+inline constexpr sockopt<ranged_int_codec<0, INT_MAX>> receive_buffer{SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF",
+                                                                      read_back::doubled};
+/// `SO_SNDBUF`: send buffer in bytes, 0 to INT_MAX; doubled by the kernel,
+/// clamped at net.core.wmem_max and at its minimum (SOCK_MIN_SNDBUF) as
+/// SO_RCVBUF; negative is errc::value_out_of_range before the call.
+inline constexpr sockopt<ranged_int_codec<0, INT_MAX>> send_buffer{SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF",
+                                                                   read_back::doubled};
+/// `SO_RCVBUFFORCE`: as SO_RCVBUF (0 to INT_MAX, negative refused before the
+/// call) but ignores net.core.rmem_max. Needs CAP_NET_ADMIN. Write-only:
+/// read the result with `receive_buffer`.
+inline constexpr sockopt<ranged_int_codec<0, INT_MAX>, access::write_only> receive_buffer_force{
     SOL_SOCKET, SO_RCVBUFFORCE, "SO_RCVBUFFORCE", read_back::not_readable, needs::privilege};
-/// `SO_SNDBUFFORCE`: as SO_SNDBUF but ignores net.core.wmem_max. Needs CAP_NET_ADMIN. Write-only.
-inline constexpr sockopt<int_codec, access::write_only> send_buffer_force{
+/// `SO_SNDBUFFORCE`: as SO_SNDBUF (0 to INT_MAX, negative refused before the
+/// call) but ignores net.core.wmem_max. Needs CAP_NET_ADMIN. Write-only.
+inline constexpr sockopt<ranged_int_codec<0, INT_MAX>, access::write_only> send_buffer_force{
     SOL_SOCKET, SO_SNDBUFFORCE, "SO_SNDBUFFORCE", read_back::not_readable, needs::privilege};
 /// `SO_BINDTODEVICE`: only traffic of this interface; an empty name unbinds.
 /// Since Linux 5.7 an unbound socket may set it without CAP_NET_RAW.
@@ -79,9 +89,10 @@ inline constexpr sockopt<int_codec> busy_poll{SOL_SOCKET, SO_BUSY_POLL, "SO_BUSY
 inline constexpr sockopt<bool_codec> prefer_busy_poll{SOL_SOCKET, SO_PREFER_BUSY_POLL, "SO_PREFER_BUSY_POLL",
                                                       read_back::equal, needs::privilege | needs::kernel_support};
 /// `SO_BUSY_POLL_BUDGET` (Linux 5.11): packets per busy-poll round, 0 to
-/// 65535; raising it needs CAP_NET_ADMIN. Write-only: the kernel has no
-/// getsockopt for it (ENOPROTOOPT).
-inline constexpr sockopt<int_codec, access::write_only> busy_poll_budget{
+/// 65535 (outside: errc::value_out_of_range before the call, where the
+/// kernel says EINVAL); raising it needs CAP_NET_ADMIN. Write-only: the
+/// kernel has no getsockopt for it (ENOPROTOOPT).
+inline constexpr sockopt<ranged_int_codec<0, 65535>, access::write_only> busy_poll_budget{
     SOL_SOCKET, SO_BUSY_POLL_BUDGET, "SO_BUSY_POLL_BUDGET", read_back::not_readable,
     needs::privilege | needs::kernel_support};
 /// `SO_INCOMING_NAPI_ID`: the NAPI id of the queue the last packet came from
@@ -148,7 +159,8 @@ inline constexpr sockopt<bool_codec> pass_credentials{SOL_SOCKET, SO_PASSCRED, "
 /// `SO_ZEROCOPY` (Linux 4.14; UDP since 5.0): allow MSG_ZEROCOPY sends
 /// (core::send_zerocopy), whose completions arrive on the error queue
 /// (core::read_zerocopy_completions). TCP and UDP sockets only: EOPNOTSUPP
-/// on others. Documentation/networking/msg_zerocopy.rst.
+/// on others (the hint says the option does not apply to the socket's
+/// type). Documentation/networking/msg_zerocopy.rst.
 inline constexpr sockopt<bool_codec> zerocopy{SOL_SOCKET, SO_ZEROCOPY, "SO_ZEROCOPY", read_back::equal,
                                               needs::kernel_support};
 

@@ -52,7 +52,7 @@ enum class needs : std::uint32_t {
   raw_socket = 1u << 1,      ///< SOCK_RAW
   connected = 1u << 2,       ///< a connected socket
   interface = 1u << 3,       ///< the value names an existing interface
-  kernel_support = 1u << 4,  ///< may be missing on older kernels (ENOPROTOOPT)
+  kernel_support = 1u << 4,  ///< may be missing on older kernels (ENOPROTOOPT; EOPNOTSUPP is the socket type's)
 };
 /// The union of two requirement sets.
 [[nodiscard]] constexpr needs operator|(needs a, needs b) noexcept {
