@@ -46,6 +46,39 @@ TEST(ZerocopyCompletions, RangesCountTheirSendsAcrossTheWrap) {
   EXPECT_EQ((core::zerocopy_range{5, 5, false}.count()), 1u);
 }
 
+// The example of zerocopy.hpp as written there, so that it compiles with
+// every warning an error ([[nodiscard]] results checked).
+mcnet::result<void> header_example(core::socket_ref sock, std::span<const std::byte> payload,
+                                   std::uint64_t& released) {
+  const auto release = [&](std::uint32_t first, std::uint32_t last) {
+    released += core::zerocopy_range{first, last, false}.count();
+  };
+  // in a function returning mcnet::result<void>
+  if (auto on = core::set(sock, core::opt::zerocopy, true); !on) return mcnet::fail(on.error());
+  auto sent = core::send_zerocopy(sock, payload);  // keep `payload` until completed
+  if (!sent) return mcnet::fail(sent.error());
+  core::zerocopy_completions done;
+  if (auto n = core::read_zerocopy_completions(sock, done, core::wait_policy::deadline(1s)); n) {
+    for (const auto& r : done.view()) release(r.first, r.last);
+  } else if (n.error().code != std::errc::timed_out) {
+    return mcnet::fail(n.error());
+  }
+  return {};
+}
+
+TEST(ZerocopyCompletions, TheHeadersExampleStopsAtTheFirstError) {
+  int fds[2];
+  ASSERT_EQ(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+  core::unique_fd a(fds[0]);
+  core::unique_fd b(fds[1]);
+  const std::array<std::byte, 4> payload{};
+  std::uint64_t released = 0;
+  auto r = header_example(core::socket_ref(a.get()), payload, released);
+  ASSERT_FALSE(r) << "SO_ZEROCOPY does not apply to a Unix socket";
+  EXPECT_EQ(r.error().code, std::errc::operation_not_supported);
+  EXPECT_EQ(released, 0u);
+}
+
 // Read completions until `expected` sends are completed, each id once, or
 // until 5 s passed (each read waits at most 1 s).
 struct completion_tally {

@@ -16,12 +16,18 @@
 /// notification). Documentation/networking/msg_zerocopy.rst.
 ///
 /// @code
-///   core::set(sock, core::opt::zerocopy, true);
-///   core::send_zerocopy(sock, payload);               // keep `payload` until completed
+///   // in a function returning mcnet::result<void>
+///   if (auto on = core::set(sock, core::opt::zerocopy, true); !on) return mcnet::fail(on.error());
+///   auto sent = core::send_zerocopy(sock, payload);  // keep `payload` until completed
+///   if (!sent) return mcnet::fail(sent.error());
 ///   core::zerocopy_completions done;
-///   if (core::read_zerocopy_completions(sock, done, core::wait_policy::deadline(1s)))
+///   if (auto n = core::read_zerocopy_completions(sock, done, core::wait_policy::deadline(1s)); n) {
 ///     for (const auto& r : done.view()) release(r.first, r.last);
+///   } else if (n.error().code != std::errc::timed_out) {
+///     return mcnet::fail(n.error());
+///   }
 /// @endcode
+/// (tests/core/zerocopy_test.cpp compiles this example.)
 
 #include <array>
 #include <cstddef>
