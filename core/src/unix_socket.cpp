@@ -61,10 +61,18 @@ error& with_address(error& e, const unix_address& a) noexcept {
   return e.with_input(std::string_view(text.data(), a.to_chars(text)));
 }
 
-std::string_view connect_hint(int err) noexcept {
+// An abstract name has no file, and the kernel looks it up together with
+// the socket type (unix_find_abstract): a listener of another type is not
+// found, ECONNREFUSED, where at a path it is EPROTOTYPE.
+std::string_view connect_hint(int err, const unix_address& to) noexcept {
   switch (err) {
     case ENOENT: return "no socket file at this path (is the server running, and is the path right?)";
-    case ECONNREFUSED: return "nothing accepts on this name: a socket file left by a process that ended, or a server that has not called listen";
+    case ECONNREFUSED:
+      return to.is_abstract()
+                 ? "nothing of this socket type accepts on this name: no server has it, a server has not called "
+                   "listen, or its socket has another type (stream, datagram or seqpacket)"
+                 : "nothing accepts on this name: a socket file left by a process that ended, or a server that has "
+                   "not called listen";
     case EPROTOTYPE: return "the socket at this name has another type (stream, datagram or seqpacket)";
     case EACCES: return "connecting needs write permission on the socket file and search permission on its directories";
     case EAGAIN: return "the listener's backlog is full (it is not accepting); connect with a timeout to wait for room";
@@ -123,7 +131,7 @@ result<void> connect(socket_ref s, const unix_address& remote) noexcept {
   const socklen_t length = remote.to_sockaddr(sa);
   if (auto r = sys::connect(s.native_handle(), sa, length); !r) {
     auto e = r.error();
-    with_address(e, remote).with_hint(connect_hint(e.code.value()));
+    with_address(e, remote).with_hint(connect_hint(e.code.value(), remote));
     return fail(e);
   }
   return {};
@@ -171,7 +179,19 @@ result<unix_address> peer_unix_address(socket_ref s) noexcept { return name_of(s
 
 namespace {
 
+// The three Unix socket types (unix(7)). Any other is refused before the
+// call: the kernel takes SOCK_RAW as SOCK_DGRAM, silently (unix_create).
+result<void> check_unix_type(int type, std::string_view op) noexcept {
+  const int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (base == SOCK_STREAM || base == SOCK_DGRAM || base == SOCK_SEQPACKET) return {};
+  return fail(error(errc::value_out_of_range, op, "socket type")
+                  .with_number(base)
+                  .with_hint("a Unix socket is SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (the kernel would take "
+                             "SOCK_RAW as SOCK_DGRAM)"));
+}
+
 result<socket> open_unix(const unix_setup& setup, bool nonblocking) noexcept {
+  if (auto ok = check_unix_type(setup.type, "socket"); !ok) return fail(ok.error());
   auto s = socket::open(AF_UNIX, setup.type | (nonblocking ? SOCK_NONBLOCK : 0));
   if (!s) return s;
   if (setup.pass_credentials) {
@@ -236,6 +256,7 @@ result<socket> accept_unix(socket_ref listener, wait_policy wait, unix_address* 
 }
 
 result<std::pair<socket, socket>> socketpair(int type, bool nonblocking) noexcept {
+  if (auto ok = check_unix_type(type, "socketpair"); !ok) return fail(ok.error());
   auto fds = sys::socket_pair(AF_UNIX, type | (nonblocking ? SOCK_NONBLOCK : 0), 0);
   if (!fds) return fail(fds.error());
   auto first = socket::adopt(std::move((*fds)[0]));
@@ -274,7 +295,13 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   auto sent = with_wait(s, false, wait, "sendmsg", [&]() noexcept { return sys::sendmsg(fd, h); });
   if (!sent) {
     auto e = sent.error();
-    if (!to.is_unnamed()) with_address(e, to).with_hint(connect_hint(e.code.value()));
+    if (!to.is_unnamed()) with_address(e, to).with_hint(connect_hint(e.code.value(), to));
+    if (e.code == std::errc::no_such_process && with.credentials) {
+      // The kernel looks the credentials' pid up (scm_check_creds, then find_get_pid).
+      e.with_number(with.credentials->pid)
+          .with_hint("the credentials name pid {number}, which no process has: send this process's own "
+                     "(unix_credentials::of_this_process())");
+    }
     return fail(e);
   }
   return *sent;

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -290,6 +291,59 @@ TEST_F(UnixSocket, TakenAbstractNameSaysSo) {
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, std::errc::address_in_use);
   EXPECT_NE(second.error().message().find("abstract"), std::string::npos);
+}
+
+// The kernel looks an abstract name up together with the socket type: a
+// listener of another type is not found (ECONNREFUSED), where a path gives
+// EPROTOTYPE. The hint says so, and speaks of no file.
+TEST_F(UnixSocket, RefusedAbstractNameNamesTheSocketTypeAsACause) {
+  const auto where = fresh_abstract("seqpacket-only");
+  auto server = core::listen_unix(where, {.type = SOCK_SEQPACKET});
+  ASSERT_TRUE(server) << server.error().message();
+  auto wrong = core::dial_unix(where, {.type = SOCK_STREAM}, 1s);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, std::errc::connection_refused);
+  const auto text = wrong.error().message();
+  EXPECT_NE(text.find("another type"), std::string::npos) << text;
+  EXPECT_EQ(text.find("file"), std::string::npos) << text;
+
+  const auto at_path = path("seqpacket.sock");
+  auto path_server = core::listen_unix(at_path, {.type = SOCK_SEQPACKET});
+  ASSERT_TRUE(path_server) << path_server.error().message();
+  auto wrong_path = core::dial_unix(at_path, {.type = SOCK_STREAM}, 1s);
+  ASSERT_FALSE(wrong_path);
+  EXPECT_EQ(wrong_path.error().code, std::errc::wrong_protocol_type);
+  EXPECT_NE(wrong_path.error().message().find("another type"), std::string::npos) << wrong_path.error().message();
+}
+
+TEST_F(UnixSocket, SocketpairOfAnotherTypeIsRefusedBeforeTheCall) {
+  const auto before = open_descriptors();
+  auto raw = core::socketpair(SOCK_RAW);
+  ASSERT_FALSE(raw) << "the kernel would make a SOCK_DGRAM pair of it";
+  EXPECT_EQ(raw.error().code, mcnet::errc::value_out_of_range);
+  EXPECT_EQ(raw.error().code, std::errc::invalid_argument);
+  EXPECT_EQ(raw.error().number(), SOCK_RAW);
+  EXPECT_EQ(raw.error().op, "socketpair");
+  EXPECT_EQ(open_descriptors(), before);
+  auto listener = core::listen_unix(fresh_abstract("raw"), {.type = SOCK_RAW});
+  ASSERT_FALSE(listener);
+  EXPECT_EQ(listener.error().code, mcnet::errc::value_out_of_range);
+}
+
+TEST_F(UnixSocket, CredentialsOfAPidNoProcessHasAreEsrch) {
+  auto pair = core::socketpair(SOCK_DGRAM);
+  ASSERT_TRUE(pair);
+  // The highest pid no process has (bounded: pid_max is at most 2^22).
+  pid_t nobody = 4194303;
+  while (nobody > 1 && (::kill(nobody, 0) == 0 || errno != ESRCH)) --nobody;
+  auto creds = core::unix_credentials::of_this_process();
+  creds.pid = nobody;
+  auto sent = core::send_unix(pair->first, bytes_of("c"), unix_address(), {.credentials = creds});
+  ASSERT_FALSE(sent);
+  if (sent.error().code == std::errc::operation_not_permitted) GTEST_SKIP() << "not privileged: EPERM comes first";
+  EXPECT_EQ(sent.error().code, std::errc::no_such_process) << sent.error().message();
+  EXPECT_EQ(sent.error().number(), nobody);
+  EXPECT_NE(sent.error().message().find("no process has"), std::string::npos) << sent.error().message();
 }
 
 TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {

@@ -61,7 +61,7 @@ enum class stale_socket : std::uint8_t {
 
 /// Options of `listen_unix` and `dial_unix`.
 struct unix_setup {
-  int type = SOCK_STREAM;     ///< `SOCK_STREAM`, `SOCK_DGRAM` or `SOCK_SEQPACKET`
+  int type = SOCK_STREAM;     ///< `SOCK_STREAM`, `SOCK_DGRAM` or `SOCK_SEQPACKET` (another: errc::value_out_of_range)
   bool nonblocking = false;   ///< `SOCK_NONBLOCK`: the mode of the socket returned
   /// What binding does with a stale socket file at a path name
   /// (`listen_unix`, and `local` of `dial_unix`).
@@ -132,7 +132,10 @@ struct unix_setup {
 
 /// socketpair(2): two connected, unnamed AF_UNIX sockets of `type`
 /// (`SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET`), both `SOCK_CLOEXEC`
-/// (and `SOCK_NONBLOCK` when `nonblocking`). Errors: its errno (EMFILE, ...).
+/// (and `SOCK_NONBLOCK` when `nonblocking`). Errors: errc::value_out_of_range
+/// (`std::errc::invalid_argument`, the type as its number) before the call
+/// for any other type (the kernel would take `SOCK_RAW` as `SOCK_DGRAM`);
+/// its errno (EMFILE, ...).
 [[nodiscard]] result<std::pair<socket, socket>> socketpair(int type, bool nonblocking = false) noexcept;
 
 /// What rides along with a payload sent on a Unix socket.
@@ -154,8 +157,10 @@ struct unix_attachments {
 /// not tell them from the end of the stream); errc::value_out_of_range for
 /// more than `max_fds_per_message` descriptors; errc::would_block,
 /// errc::timed_out; sendmsg's errno with the destination (ENOENT,
-/// ECONNREFUSED, EPERM for credentials not the sender's, EBADF for a
-/// descriptor not open, ETOOMANYREFS past RLIMIT_NOFILE in flight, EPIPE).
+/// ECONNREFUSED, EPERM for credentials not the sender's, ESRCH for
+/// credentials whose pid no process has (a privileged sender may name
+/// another process; the error's number is the pid), EBADF for a descriptor
+/// not open, ETOOMANYREFS past RLIMIT_NOFILE in flight, EPIPE).
 [[nodiscard]] result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, const unix_address& to,
                                             const unix_attachments& with,
                                             wait_policy wait = wait_policy::blocking()) noexcept;
