@@ -2,7 +2,7 @@
 // Copyright 2026 The mcnet authors
 //
 // Not an interface: the hint a failed send or connect gets when the kernel
-// found no route (ENETUNREACH). A host without a default route and without
+// found no route (ENETUNREACH), and the hints of a failed connect. A host without a default route and without
 // a multicast interface set has nowhere to send a group's datagrams, and a
 // zone may name an interface this namespace has not; the bare errno says
 // "Network is unreachable" and nothing of why.
@@ -30,6 +30,25 @@ inline error& with_send_hint(error& e, const endpoint& to) noexcept {
                          : "no route to the group: IPv6 needs one even with IPV6_MULTICAST_IF set; the kernel "
                            "adds ff00::/8 on every interface that is up (ip -6 route show table local): bring the "
                            "interface up, or add it (ip -6 route add multicast ff00::/8 dev IFACE table local)");
+}
+
+// The hint of a failed connect (connect, connect_start, connect_finish):
+// the send hint for ENETUNREACH to a group or a zone, else a short word on
+// what the kernel's refusal or unreachability means (connect(2), tcp(7)).
+inline error& with_connect_hint(error& e, const endpoint& to) noexcept {
+  with_send_hint(e, to);
+  if (!e.hint().empty()) return e;
+  if (e.code == std::errc::connection_refused) {
+    return e.with_hint("nothing listens on that port (the peer answered the SYN with a reset), or a firewall rejected it");
+  }
+  if (e.code == std::errc::network_unreachable) {
+    return e.with_hint("no route to that address (ip route get ADDRESS), or a router on the way said so");
+  }
+  if (e.code == std::errc::host_unreachable) {
+    return e.with_hint("the host does not answer: no ARP (IPv4) or neighbour discovery (IPv6) reply on its link, or "
+                       "a router on the way said so");
+  }
+  return e;
 }
 
 }  // namespace mcnet::core::detail

@@ -87,7 +87,7 @@ error connect_error(error e, const endpoint& remote) noexcept {
                        "group, set IPV6_MULTICAST_IF first");
   }
   e.with_address(remote.address()).with_port(remote.port());
-  return detail::with_send_hint(e, remote);
+  return detail::with_connect_hint(e, remote);
 }
 
 }  // namespace

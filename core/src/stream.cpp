@@ -55,7 +55,7 @@ error& with_endpoint(error& e, const result<endpoint>& where) noexcept {
 // bytes a looping call moved is not part of the story.
 std::string_view stream_hint(const error& e) noexcept {
   if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing: the peer reset it, or this side shut it down";
+    return "the connection is closed for writing: the peer closed or reset it, or this side shut it down";
   }
   if (e.code == std::errc::connection_reset) {
     return "the peer reset the connection (it closed with data unread, or its host dropped the connection)";
@@ -69,7 +69,7 @@ std::string_view loop_hint(const error& e, bool writing) noexcept {
     return "the peer shut down its side after {number} bytes, before the buffer was full";
   }
   if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing (the peer reset it, or this side shut it down) after "
+    return "the connection is closed for writing (the peer closed or reset it, or this side shut it down) after "
            "{number} bytes were sent";
   }
   if (e.code == std::errc::connection_reset) {
@@ -88,10 +88,11 @@ error stream_error(long r, std::string_view op, int fd) noexcept {
   return e.with_hint(stream_hint(e));
 }
 
-// The error that ends a looping call after `done` bytes.
+// The error that ends a looping call after `done` bytes. would_block gets
+// the count's hint too, but names no peer: it is control flow, and a
+// nonblocking loop must not pay a system call for it.
 error loop_error(error e, std::size_t done, bool writing, int fd) noexcept {
-  if (e.code == errc::would_block) return e.with_number(static_cast<std::int64_t>(done));
-  if (!e.address()) with_endpoint(e, sys::peer_endpoint(fd));
+  if (e.code != errc::would_block && !e.address()) with_endpoint(e, sys::peer_endpoint(fd));
   return e.with_number(static_cast<std::int64_t>(done)).with_hint(loop_hint(e, writing));
 }
 
@@ -240,7 +241,7 @@ namespace {
 
 error& name_remote(error& e, const endpoint& remote) noexcept {
   e.with_address(remote.address()).with_port(remote.port());
-  return detail::with_send_hint(e, remote);
+  return detail::with_connect_hint(e, remote);
 }
 
 }  // namespace
@@ -249,7 +250,10 @@ result<connect_status> connect_start(socket_ref s, const endpoint& remote) noexc
   auto r = connect(s, remote);
   if (r) return connect_status::connected;
   const auto& code = r.error().code;
-  if (code == std::errc::operation_in_progress || code == std::errc::connection_already_in_progress) {
+  // EINTR: a signal interrupted a blocking connect, and the kernel goes on
+  // with the handshake (connect(2)); a later connect_start sees EALREADY.
+  if (code == std::errc::operation_in_progress || code == std::errc::connection_already_in_progress ||
+      code == std::errc::interrupted) {
     return connect_status::in_progress;
   }
   return fail(r.error());
@@ -269,16 +273,14 @@ result<void> connect_finish(socket_ref s, const endpoint& remote, wait_policy wa
   if (!pending) return fail(pending.error());
   if (*pending) {
     auto e = error(*pending, "connect", "socket");
-    if (e.code == std::errc::connection_refused) {
-      e.with_hint("nothing listens on that port (the peer answered the SYN with a reset), or a firewall rejected it");
-    }
     return fail(name_remote(e, remote));
   }
   // Writable, no error, and yet not connected: nothing was started, or the
   // outcome was read before.
   if (auto peer = sys::peer_endpoint(s.native_handle()); !peer && peer.error().code == std::errc::not_connected) {
     auto e = error::from_errno(ENOTCONN, "connect", "socket")
-                 .with_hint("no connect is under way on this socket: call connect_start first");
+                 .with_hint("the socket is not connected and no connect is under way: none was started "
+                            "(call connect_start first), or a failed one's outcome was read already");
     return fail(name_remote(e, remote));
   }
   return {};

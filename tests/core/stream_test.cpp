@@ -8,8 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <array>
 #include <atomic>
@@ -26,6 +28,7 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/stream.hpp>
+#include <mcnet/core/unix_socket.hpp>
 
 #include "alloc_counter.hpp"
 #include "lan.hpp"
@@ -58,6 +61,46 @@ std::vector<std::byte> pattern_bytes(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) v[i] = pattern(i);
   return v;
 }
+
+// For its lifetime, a SIGALRM handler installed without SA_RESTART, so
+// that the signal ends a blocked system call with EINTR; and a thread that
+// sends SIGALRM to `target` every 20 ms (at most 200 times) until stopped.
+class interrupter {
+ public:
+  explicit interrupter(pthread_t target) {
+    struct sigaction counting{};
+    counting.sa_handler = [](int) { delivered().fetch_add(1); };
+    sigemptyset(&counting.sa_mask);
+    counting.sa_flags = 0;  // no SA_RESTART
+    if (::sigaction(SIGALRM, &counting, &before_) != 0) throw std::runtime_error("sigaction");
+    start_ = delivered().load();
+    thread_ = std::thread([this, target] {
+      for (int i = 0; i < 200 && !stop_; ++i) {
+        std::this_thread::sleep_for(20ms);
+        if (!stop_) ::pthread_kill(target, SIGALRM);
+      }
+    });
+  }
+  interrupter(const interrupter&) = delete;
+  interrupter& operator=(const interrupter&) = delete;
+  ~interrupter() {
+    stop_ = true;
+    thread_.join();
+    ::sigaction(SIGALRM, &before_, nullptr);
+  }
+  // How many signals the handler caught since the start.
+  int caught() const { return delivered().load() - start_; }
+
+ private:
+  static std::atomic<int>& delivered() {
+    static std::atomic<int> n{0};
+    return n;
+  }
+  struct sigaction before_{};
+  int start_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
 
 // The wait policies every echo runs with; nonblocking retries in a bounded loop.
 struct named_policy {
@@ -244,6 +287,20 @@ TEST(Stream, ReadExactKeepsPartialProgressOnTimeoutAndWouldBlock) {
   EXPECT_EQ(nb.error().code, std::errc::operation_would_block);
   EXPECT_EQ(nb.error().number(), 4);
   EXPECT_EQ(text_of(std::span(buffer).first(4)), "more");
+  // The count is labelled as for timed_out and end_of_stream.
+  EXPECT_NE(nb.error().message().find("4 bytes were read before this"), std::string::npos) << nb.error().message();
+  EXPECT_EQ(nb.error().message().find("(value"), std::string::npos) << nb.error().message();
+  EXPECT_FALSE(nb.error().address()) << "would_block names no peer";
+
+  // And a nonblocking write_all that fills the buffer says how much it sent.
+  const auto big = pattern_bytes(8 << 20);
+  auto w = core::write_all(a, big, core::wait_policy::nonblocking());
+  ASSERT_FALSE(w);
+  EXPECT_EQ(w.error().code, std::errc::operation_would_block);
+  const auto sent = w.error().number().value();
+  EXPECT_GT(sent, 0);
+  EXPECT_NE(w.error().message().find(std::to_string(sent) + " bytes were sent before this"), std::string::npos)
+      << w.error().message();
 }
 
 // The deadline of a looping call bounds the whole call: data trickling in
@@ -301,6 +358,7 @@ TEST(Stream, WriteToAClosedPeerIsEpipeWithoutSigpipe) {
   ASSERT_FALSE(shut);
   EXPECT_EQ(shut.error().code, std::errc::broken_pipe);
   EXPECT_NE(shut.error().message().find("closed for writing"), std::string::npos) << shut.error().message();
+  EXPECT_NE(one.error().message().find("the peer closed"), std::string::npos) << one.error().message();
 
   EXPECT_EQ(sigpipes.load(), 0) << "MSG_NOSIGNAL: no SIGPIPE";
   ::sigaction(SIGPIPE, &before, nullptr);
@@ -327,6 +385,26 @@ TEST(Stream, BlockingPolicyWaitsWhateverTheDescriptorsMode) {
     EXPECT_GE(took, 40ms) << "nonblocking descriptor: " << nonblocking;
     EXPECT_EQ(core::nonblocking(b).value(), nonblocking) << "the descriptor's mode is left alone";
   }
+}
+
+// accept under blocking() on a listener in blocking mode waits in accept4
+// itself: a signal (EINTR) does not end the wait, as it ends no other.
+TEST(Stream, BlockingAcceptIsNotEndedByASignal) {
+  const auto name = core::unix_address::abstract("mcnet-test-" + std::to_string(::getpid()) + "-accept-eintr").value();
+  auto listener = core::listen_unix(name).value();
+  ASSERT_FALSE(core::nonblocking(listener).value());
+  mcnet::result<core::socket> accepted;
+  {
+    interrupter signals(::pthread_self());
+    std::thread late([&] {
+      for (int i = 0; i < 100 && signals.caught() < 3; ++i) std::this_thread::sleep_for(10ms);
+      (void)core::dial_unix(name, {}, 2s);
+    });
+    accepted = core::accept(listener, core::wait_policy::blocking());
+    late.join();
+    EXPECT_GE(signals.caught(), 3) << "the signals came while accept waited";
+  }
+  ASSERT_TRUE(accepted) << accepted.error().message();
 }
 
 TEST(Stream, ShutdownOfAnUnconnectedSocketNamesWhy) {
@@ -648,6 +726,40 @@ TEST_P(NetStream, NonblockingConnectCompletesThroughSoError) {
   });
 }
 
+// A signal whose handler has no SA_RESTART interrupts a blocking connect
+// (EINTR), and the kernel goes on with the handshake: in_progress, as on a
+// nonblocking socket. The address is on the link but nobody answers ARP or
+// neighbour discovery, so the connect would wait seconds.
+TEST_P(NetStream, ASignalDuringABlockingConnectLeavesItInProgress) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  const auto silent = core::endpoint::parse(v6 ? "[fd77::99]:80" : "10.77.0.99:80").value();
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
+    mcnet::result<core::connect_status> first;
+    mcnet::result<core::connect_status> second;
+    {
+      interrupter signals(::pthread_self());
+      first = core::connect_start(s, silent);
+      // Blocking still: it waits for the same handshake, until the next signal.
+      second = core::connect_start(s, silent);
+      EXPECT_GE(signals.caught(), 2);
+    }
+    ASSERT_TRUE(first) << first.error().message();
+    EXPECT_EQ(*first, core::connect_status::in_progress);
+    ASSERT_TRUE(second) << second.error().message();
+    EXPECT_EQ(*second, core::connect_status::in_progress);
+    ASSERT_TRUE(core::set_nonblocking(s, true));
+    auto third = core::connect_start(s, silent);
+    ASSERT_TRUE(third) << "EALREADY: " << third.error().message();
+    EXPECT_EQ(*third, core::connect_status::in_progress);
+    auto now = core::connect_finish(s, silent, core::wait_policy::nonblocking());
+    ASSERT_FALSE(now);
+    EXPECT_EQ(now.error().code, mcnet::errc::in_progress) << now.error().message();
+  });
+}
+
 TEST_P(NetStream, RefusedConnectNamesTheEndpoint) {
   MCNET_REQUIRE_NETNS();
   const bool v6 = GetParam();
@@ -671,6 +783,21 @@ TEST_P(NetStream, RefusedConnectNamesTheEndpoint) {
     EXPECT_NE(text.find("port " + std::to_string(closed_at.port())), std::string::npos) << text;
     EXPECT_NE(text.find("nothing listens"), std::string::npos) << text;
     EXPECT_FALSE(mcnet::is_transient(r.error()));
+
+    // The outcome was read: a second connect_finish says so.
+    auto again = core::connect_finish(s, closed_at, core::wait_policy::deadline(1s));
+    ASSERT_FALSE(again);
+    EXPECT_EQ(again.error().code, std::errc::not_connected);
+    EXPECT_NE(again.error().message().find("outcome was read already"), std::string::npos)
+        << again.error().message();
+
+    // On a blocking socket connect_start meets the refusal itself: the same hint.
+    auto blocking = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
+    auto refused = core::connect_start(blocking, closed_at);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, std::errc::connection_refused);
+    EXPECT_EQ(refused.error().address(), closed_at.address());
+    EXPECT_NE(refused.error().message().find("nothing listens"), std::string::npos) << refused.error().message();
   });
 }
 
@@ -689,6 +816,7 @@ TEST_P(NetStream, FailuresAreClassifiedAndNameTheirEndpoint) {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, std::errc::network_unreachable);
     EXPECT_EQ(r.error().address(), nowhere.address());
+    EXPECT_NE(r.error().message().find("no route"), std::string::npos) << r.error().message();
     EXPECT_FALSE(mcnet::is_transient(r.error()));
   });
 

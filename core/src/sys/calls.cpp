@@ -154,9 +154,12 @@ result<void> listen(int fd, int backlog) noexcept {
 }
 
 result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool nonblocking) noexcept {
-  length = sizeof peer;
   int flags = SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0);
-  int r = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &length, flags);
+  int r;
+  do {
+    length = sizeof peer;
+    r = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &length, flags);
+  } while (r < 0 && errno == EINTR);
   if (r < 0) {
     if (errno == EAGAIN || errno == EWOULDBLOCK) return fail(error(errc::would_block, "accept", "socket"));
     return last_error("accept", "socket");

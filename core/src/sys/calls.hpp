@@ -39,7 +39,8 @@ result<endpoint> peer_endpoint(int fd) noexcept;
 result<void> set_nonblocking(int fd, bool on) noexcept;
 result<bool> nonblocking(int fd) noexcept;
 result<void> listen(int fd, int backlog) noexcept;
-/// accept4 with SOCK_CLOEXEC (and SOCK_NONBLOCK when asked); EAGAIN is errc::would_block.
+/// accept4 with SOCK_CLOEXEC (and SOCK_NONBLOCK when asked); EINTR is retried (a
+/// blocking accept4 goes on waiting), EAGAIN is errc::would_block.
 result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool nonblocking) noexcept;
 
 // The datagram path. Every call passes MSG_DONTWAIT: waiting is mcnet's

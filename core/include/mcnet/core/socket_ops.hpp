@@ -51,7 +51,7 @@ namespace mcnet::core {
 /// How `connect_start` left the socket: both are normal outcomes.
 enum class connect_status : std::uint8_t {
   connected,    ///< connect(2) completed at once (UDP, a blocking socket, some local connects)
-  in_progress,  ///< EINPROGRESS (or EALREADY): the handshake goes on; finish with `connect_finish`
+  in_progress,  ///< EINPROGRESS, EALREADY or an interrupted blocking connect (EINTR): the handshake goes on; finish with `connect_finish`
 };
 
 /// connect(2) to `remote` without treating "in progress" as a failure: on a
@@ -59,10 +59,15 @@ enum class connect_status : std::uint8_t {
 /// returns at once with connect_status::in_progress while the handshake
 /// runs; then `connect_finish` waits for its outcome. On a blocking socket
 /// connect(2) itself waits, and the result is `connected` or an error (or
-/// `in_progress` when a signal interrupted the wait: the kernel goes on).
+/// `in_progress` when a signal whose handler lacks SA_RESTART interrupted
+/// the wait: connect(2) says EINTR and the kernel goes on with the
+/// handshake; a second connect_start waits for it again on the blocking
+/// socket, and on a socket made nonblocking since sees EALREADY, which is
+/// `in_progress` too).
 /// The socket's mode is not changed. Errors: as `connect` (ECONNREFUSED
-/// when the refusal is immediate, ENETUNREACH, errc::interface_required,
-/// ...), naming `remote`.
+/// when the refusal is immediate, ENETUNREACH: no route, EHOSTUNREACH: no
+/// ARP/neighbour discovery answer, errc::interface_required, ...), naming
+/// `remote`, with a hint for these three.
 [[nodiscard]] result<connect_status> connect_start(socket_ref s, const endpoint& remote) noexcept;
 
 /// Wait, as `wait` says, until the connect that `connect_start` began is
@@ -74,9 +79,10 @@ enum class connect_status : std::uint8_t {
 /// call's start) passed first (the kernel keeps trying: call again, or close
 /// the socket to abandon it); the outcome's errno (ECONNREFUSED: nothing
 /// listens there; ETIMEDOUT: the kernel gave up on the SYN; EHOSTUNREACH,
-/// ENETUNREACH: ICMP said so); ENOTCONN when the socket reports no error
-/// and is still not connected (no connect was started, or its outcome was
-/// read already).
+/// ENETUNREACH: ICMP or the neighbour table said so); ENOTCONN when the
+/// socket reports no error and is still not connected (no connect was
+/// started, or a failed connect's outcome was read already by an earlier
+/// call).
 [[nodiscard]] result<void> connect_finish(socket_ref s, const endpoint& remote,
                                           wait_policy wait = wait_policy::blocking()) noexcept;
 
@@ -86,8 +92,10 @@ enum class connect_status : std::uint8_t {
 /// `nonblocking`. When `peer` is given it receives the peer's endpoint for
 /// IP families, and an empty endpoint (`endpoint{}`) for the others.
 /// accept4 cannot be told not to block, so on a listener in blocking mode
-/// each attempt polls first; if another thread takes the connection in
-/// between, accept4 waits for the next one whatever `wait` says. A
+/// each attempt polls first (under wait_policy::blocking() accept4 itself
+/// waits instead); if another thread takes the connection in between,
+/// accept4 waits for the next one whatever `wait` says. A signal never
+/// ends the wait: EINTR is retried, as by every other call here. A
 /// listener that several threads accept on should be nonblocking
 /// (`socket_setup::nonblocking`, SOCK_NONBLOCK): then no attempt can block.
 /// Errors: errc::would_block (nonblocking, none pending); errc::timed_out;

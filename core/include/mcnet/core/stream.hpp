@@ -17,15 +17,19 @@
 ///   `MSG_NOSIGNAL`: a peer that is gone is EPIPE (`std::errc::broken_pipe`),
 ///   never a SIGPIPE that kills the process (send(2)).
 /// - End of stream is a value, not an error: a read that returns 0 bytes
-///   means the peer shut down its writing side (recv(2) returned 0). An empty
-///   buffer is refused (EINVAL) so that 0 never means anything else.
+///   means the peer shut down its writing side (recv(2) returned 0).
+///   `read_some` and `readv` refuse an empty buffer (EINVAL) so that 0 never
+///   means anything else; `read_exact` of an empty buffer returns 0 (it was
+///   filled: its count is always the buffer's size).
 /// - The looping calls count their timeout once, from their own start, over
 ///   every system call they make (a `deadline(50ms)` `write_all` returns
 ///   within about 50 ms however many partial writes it made). Whatever ends
 ///   them early, the bytes moved before are never lost: every error from
 ///   `read_exact`, `write_all` and `writev_all` carries the count of bytes
-///   the call moved as its number (`error::number()`, 0 included), and
-///   those bytes are the first ones of the buffer.
+///   the call moved as its number (`error::number()`, 0 included), and its
+///   hint states it, errc::would_block included ("10 bytes were read before
+///   this"); those bytes are the first ones of the buffer.
+/// - A signal ends no wait: a system call it interrupts (EINTR) is made again.
 /// - Errors other than errc::would_block name the peer's endpoint when the
 ///   socket has an IP peer (getpeername(2), on the failure path only).
 /// - Nothing here allocates.
