@@ -17,6 +17,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstring>
+#include <fstream>
 #include <numeric>
 #include <string>
 #include <thread>
@@ -497,6 +498,12 @@ TEST(Stream, ReadsAndWritesAllocateNothing) {
 
 class NetStream : public ::testing::TestWithParam<bool> {};  // param: IPv6
 
+// An address on the LAN's link that no host has: ARP and neighbour
+// discovery go unanswered, so a connect to it waits for seconds.
+core::endpoint silent_neighbour(bool v6) {
+  return core::endpoint::parse(v6 ? "[fd77::99]:80" : "10.77.0.99:80").value();
+}
+
 // A TCP connection from h0 to h1: the client and the accepted socket.
 struct tcp_connection {
   core::socket client;
@@ -674,7 +681,7 @@ TEST_P(NetStream, DeadlinesExpireAsTimedOutWithinABound) {
   EXPECT_EQ(nothing.error().code, std::errc::operation_would_block);
 
   // No such host: ARP never answers.
-  const auto silent = core::endpoint::parse(v6 ? "[fd77::99]:80" : "10.77.0.99:80").value();
+  const auto silent = silent_neighbour(v6);
   test::run_in((*net)[0], [&] {
     auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK).value();
     ASSERT_EQ(core::connect_start(s, silent).value(), core::connect_status::in_progress);
@@ -734,7 +741,7 @@ TEST_P(NetStream, ASignalDuringABlockingConnectLeavesItInProgress) {
   MCNET_REQUIRE_NETNS();
   const bool v6 = GetParam();
   auto net = test::network::lan(2);
-  const auto silent = core::endpoint::parse(v6 ? "[fd77::99]:80" : "10.77.0.99:80").value();
+  const auto silent = silent_neighbour(v6);
   test::run_in((*net)[0], [&] {
     auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
     mcnet::result<core::connect_status> first;
@@ -757,6 +764,29 @@ TEST_P(NetStream, ASignalDuringABlockingConnectLeavesItInProgress) {
     auto now = core::connect_finish(s, silent, core::wait_policy::nonblocking());
     ASSERT_FALSE(now);
     EXPECT_EQ(now.error().code, mcnet::errc::in_progress) << now.error().message();
+  });
+}
+
+// An on-link address nobody answers ARP or neighbour discovery for: the
+// kernel gives up (one probe of 100 ms here instead of three of 1 s) and
+// the connect fails with EHOSTUNREACH, whose hint says what it means.
+TEST_P(NetStream, AnUnansweredNeighbourIsHostUnreachableWithAHint) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  const auto silent = silent_neighbour(v6);
+  test::run_in((*net)[0], [&] {
+    const std::string neigh = std::string("/proc/sys/net/") + (v6 ? "ipv6" : "ipv4") + "/neigh/eth0/";
+    for (const auto& [name, value] : {std::pair{"mcast_solicit", "1"}, std::pair{"retrans_time_ms", "100"}}) {
+      std::ofstream(neigh + name) << value;
+    }
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK).value();
+    ASSERT_EQ(core::connect_start(s, silent).value(), core::connect_status::in_progress);
+    auto r = core::connect_finish(s, silent, core::wait_policy::deadline(10s));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::host_unreachable) << r.error().message();
+    EXPECT_EQ(r.error().address(), silent.address());
+    EXPECT_NE(r.error().message().find("does not answer"), std::string::npos) << r.error().message();
   });
 }
 
