@@ -130,6 +130,11 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     ++distinct_;
     return {verdict::in_order, seq, {}};
   }
+  if (end_believed_ && seq >= *end_count_) {
+    // Past the END's count: the sender said it sent nothing there.
+    ++jumps_;
+    return {verdict::jump, seq, {}};
+  }
   if (seq > highest_ && seq - highest_ > window) return add_far(seq);
   if (far_.count != 0 && far_.numbers[0] - highest_ > max_gap) {
     // A number of the current epoch while far numbers wait to start a new

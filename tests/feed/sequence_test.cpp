@@ -233,6 +233,13 @@ TEST(SequenceTracker, NothingFollowsTheEnd) {
   EXPECT_EQ(t.jumps(), 2 * P);
   EXPECT_EQ(t.end(66000), feed::missing_range{}) << "a second END with another count is forged";
   EXPECT_EQ(t.lost(), 0u);
+  // Numbers at or past the END's count, near or far: the sender sent none.
+  EXPECT_EQ(t.add(100).kind, verdict::jump);
+  EXPECT_EQ(t.add(160).kind, verdict::jump);
+  EXPECT_EQ(t.add(60'100).kind, verdict::jump);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.received(), 100u);
+  EXPECT_EQ(t.add(99).kind, verdict::duplicate) << "below it: as before";
 }
 
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {

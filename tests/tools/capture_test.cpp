@@ -11,6 +11,8 @@
 // sources to one group warned about, a --speed too slow to end refused.
 
 #include <gtest/gtest.h>
+
+#include <sys/stat.h>
 #include <pcap/pcap.h>
 
 #include <chrono>
@@ -643,6 +645,15 @@ TEST_F(NetToolsCapture, ReplayBadInputSendsNothing) {
     EXPECT_EQ(r.status.code, 1) << r.output;
     EXPECT_NE(r.output.find(bad), std::string::npos) << r.output;
     EXPECT_EQ(r.standard_output.find("\"start\""), std::string::npos) << r.output;
+  }
+  // A FIFO would block libpcap's open (no writer), a directory is no file:
+  // refused at once, saying what they are.
+  const auto fifo = dir.file("fifo.pcap");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  for (const auto& [bad, what] : std::vector<std::pair<std::string, std::string>>{{fifo, "a FIFO"}, {dir.path, "a directory"}}) {
+    r = h.exec({MCAST_SEND, "-i", "eth0", "--replay", bad}, {}, 10s);
+    EXPECT_EQ(r.status.code, 1) << r.output;
+    EXPECT_NE(r.output.find("not a regular file (" + what + ")"), std::string::npos) << r.output;
   }
   for (const auto& args : std::vector<std::vector<std::string>>{{"--speed", "-1"}, {"--speed", "inf"},
                                                                 {"--speed", "1e-9"}, {"--loop", "0"}, {"-c", "5"},

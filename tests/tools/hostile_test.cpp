@@ -191,6 +191,79 @@ for i in range(100):
         time.sleep(0.0003)
 )";
 
+// Streams without loss cannot dilute a feed's loss below --max-loss: each
+// stream is held to it as well as the total.
+TEST(NetHostileSender, JunkStreamsDoNotDiluteAFeedsLoss) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(3);
+  const auto& rx_host = (*net)[2];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.4";
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "9.5", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto junk = (*net)[0].exec({python, "-c", pairs_program, group, port}, {}, 20s);
+  ASSERT_TRUE(junk.status.success()) << junk.output;
+  const auto real = test::tools::send(
+      (*net)[1], {"-i", "eth0", "-c", "1000", "-r", "5000pps", "--drop-every", "10", group + ":" + port});
+  ASSERT_TRUE(real.status.success()) << real.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << "the feed lost 10 %\n" << r.output;
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_LT((*summary)["total"]["loss_percent"].get<double>(), 9.5) << "the total alone is diluted";
+  bool named = false;
+  for (const auto& e : events) {
+    if (e["event"] == "error" && e["code"] == "loss" &&
+        e["message"].get<std::string>().find("of the stream " + group + ":" + port + " from " +
+                                             (*net)[1].v4().to_string()) != std::string::npos) {
+      named = true;
+    }
+  }
+  EXPECT_TRUE(named) << r.standard_output;
+}
+
+// argv: group port. 300 single datagrams of random sender ids in ~0.1 s.
+constexpr const char* singles_program = R"(
+import random, socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+rng = random.Random(11)
+for i in range(300):
+    s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, 0, 40, rng.randrange(1000, 2**31), 1, 0, time.time_ns(), 64, 0)
+             + bytes(24), (group, port))
+    time.sleep(0.0002)
+)";
+
+// A burst of single datagrams just before a real feed: the young junk goes
+// before the feed is left untracked.
+TEST(NetHostileSender, ABurstOfSingleDatagramsMakesRoomForARealFeed) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(3);
+  const auto& rx_host = (*net)[2];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.5";
+  receiver rx(rx_host, {"-i", "eth0", "--max-streams", "64", "--max-loss", "50", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto junk = (*net)[0].exec({python, "-c", singles_program, group, port}, {}, 20s);
+  ASSERT_TRUE(junk.status.success()) << junk.output;
+  const auto real = test::tools::send((*net)[1], {"-i", "eth0", "-c", "200", "-r", "5000pps", group + ":" + port});
+  ASSERT_TRUE(real.status.success()) << real.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  const auto streams = summary_streams(r.standard_output);
+  const auto real_streams = streams_from(streams, (*net)[1].v4().to_string());
+  ASSERT_EQ(real_streams.size(), 1u) << r.output;
+  EXPECT_EQ(field(real_streams[0], "packets"), 200) << real_streams[0];
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ((*summary)["total"]["untracked"], 0) << (*summary)["total"];
+}
+
 // A table full of streams that cannot be evicted leaves a real feed
 // untracked: its loss is unknown, so --max-loss cannot pass.
 TEST(NetHostileSender, UntrackedDatagramsFailMaxLoss) {

@@ -133,6 +133,50 @@ TEST(NetMcastRecv, ALateSendersRateIsOverItsActivePeriod) {
   }
 }
 
+// A joined channel that got nothing (a wrong port, a silent SSM source)
+// still has its line: 0 packets and no first packet, in JSON, text and CSV.
+TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  const std::string busy = "239.255.70.10:" + port;
+  const std::string silent = "10.77.0.99,232.70.0.11:" + port;  // SSM from a source no host has
+  const std::vector<std::string> send{"-i", "eth0", "-c", "50", "-r", "2000pps", busy};
+  for (const char* format : {"--json", "--csv", ""}) {
+    std::vector<std::string> args{"-i", "eth0", "-d", "1.5", busy, silent};
+    if (*format != 0) args.insert(args.begin(), format);
+    auto r = receive_while((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); });
+    ASSERT_TRUE(r.status.success()) << r.output;
+    if (std::string(format) == "--json") {
+      expect_schema_conform(r.standard_output);
+      const auto events = json_lines(r.output);
+      const auto* summary = find_event(events, "summary");
+      ASSERT_TRUE(summary) << r.output;
+      const auto& channels = (*summary)["channels"];
+      ASSERT_EQ(channels.size(), 2u) << *summary;
+      EXPECT_EQ(channels[0]["group"], "239.255.70.10");
+      EXPECT_EQ(channels[0]["packets"], 50) << channels[0];
+      EXPECT_FALSE(channels[0]["first_packet_ms"].is_null());
+      EXPECT_EQ(channels[1]["group"], "232.70.0.11");
+      EXPECT_EQ(channels[1]["mode"], "include");
+      EXPECT_EQ(channels[1]["sources"], json::array({"10.77.0.99"}));
+      EXPECT_EQ(channels[1]["interface"]["name"], "eth0");
+      EXPECT_EQ(channels[1]["packets"], 0) << channels[1];
+      EXPECT_TRUE(channels[1]["first_packet_ms"].is_null());
+    } else if (std::string(format) == "--csv") {
+      EXPECT_NE(r.standard_output.find("summary,"), std::string::npos) << r.output;
+      EXPECT_TRUE(std::regex_search(r.standard_output, std::regex("\nsummary,[0-9.]+,232\\.70\\.0\\.11," + port +
+                                                                  ",,,,eth0,[0-9]+,0,0,")))
+          << "a row for the silent channel: " << r.standard_output;
+    } else {
+      EXPECT_NE(r.output.find("joined, nothing arrived:\n  232.70.0.11:" + port +
+                              " on eth0 include 10.77.0.99: 0 packets, first packet none"),
+                std::string::npos)
+          << r.output;
+    }
+  }
+}
+
 TEST(NetMcastRecv, SsmIncludeReportsOnlyTheChosenSender) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(3);

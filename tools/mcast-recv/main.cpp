@@ -41,9 +41,11 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   if (auto bad = tools::resolve_memberships(s, out, tools::netlink_resolver(), members)) return *bad;
   std::vector<tools::shard> shards;
   tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
-  if (auto bad = tools::open_and_join(s, out, members, shards, table)) return *bad;
+  nlohmann::ordered_json joined;
+  if (auto bad = tools::open_and_join(s, out, members, shards, table, &joined)) return *bad;
 
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
+  session.set_channels(std::move(joined));
   if (capture) session.capture_to(*capture);
   if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch)); !r) {
     return out.fail(tools::exit_setup, r.error());

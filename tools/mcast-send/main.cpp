@@ -34,8 +34,9 @@ int run_send(const tools::send_settings& s, const tools::reporter& out) {
     return tools::replay_all(s, out, targets, plan);
   }
   if (auto bad = tools::resolve_targets(s, out, tools::netlink_resolver(), targets)) return *bad;
+  const auto planned = targets.size();
   if (auto bad = tools::open_targets(s, out, targets)) return *bad;
-  return tools::send_all(s, out, targets);
+  return tools::send_all(s, out, targets, planned);
 }
 
 }  // namespace

@@ -259,6 +259,17 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
       !size_error) {
     return tl::unexpected(fmt::format("--replay {}: empty file, not a capture", path));
   }
+  // A FIFO or a device would block libpcap's open or be read for ever:
+  // --replay reads a capture file (as @FILE takes regular files only).
+  std::error_code type_error;
+  const auto status = std::filesystem::status(path, type_error);
+  if (!type_error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    return tl::unexpected(fmt::format("--replay {}: not a regular file ({}): --replay reads a capture file", path,
+                                      std::filesystem::is_directory(status) ? "a directory"
+                                      : std::filesystem::is_fifo(status)    ? "a FIFO"
+                                      : std::filesystem::is_socket(status)  ? "a socket"
+                                                                            : "a device"));
+  }
   std::array<char, PCAP_ERRBUF_SIZE> why{};
   pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, why.data());
   if (p == nullptr) return tl::unexpected(fmt::format("--replay {}: {}", path, why.data()));

@@ -149,7 +149,7 @@ result<void> join(core::socket_ref sock, const join_request& r, const placement&
 }
 
 std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& given,
-                                 std::vector<shard>& shards, stream_table& table) {
+                                 std::vector<shard>& shards, stream_table& table, json* joined_channels) {
   // A spec without an interface is joined where the kernel's route to its
   // group goes, looked up once per group before planning: so the planner
   // sees that an any-source join without -i and an include join naming the
@@ -254,6 +254,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   }
   out.csv(csv_header());
   out.flush();
+  if (joined_channels != nullptr) *joined_channels = std::move(start_groups);
   return std::nullopt;
 }
 
@@ -460,6 +461,33 @@ void receive_session::interval_report(double span) {
   }
   previous_sum_ = sum;
   previous_drops_ = drops;
+  // Every joined channel, with what arrived for it: one that got nothing
+  // (a wrong port, a source that does not send, a router that ignores the
+  // join) is the case a diagnosis starts from.
+  json channels = json::array();
+  const auto arrived = table_.channels();
+  bool silent_header = false;
+  for (const auto& c : channels_) {
+    const auto group = core::ip_address::parse(c["group"].get<std::string>());
+    const auto port = c["port"].get<std::uint16_t>();
+    const auto index = c["interface"]["index"].is_null() ? 0u : c["interface"]["index"].get<std::uint32_t>();
+    stream_table::channel_count n;
+    if (group) {
+      if (auto it = arrived.find({*group, port, index}); it != arrived.end()) n = it->second;
+    }
+    json j = c;
+    j["packets"] = n.packets;
+    j["first_packet_ms"] = n.first_packet_ms ? json(*n.first_packet_ms) : json(nullptr);
+    if (n.packets == 0) {
+      if (!silent_header) {
+        out_.text("joined, nothing arrived:");
+        silent_header = true;
+      }
+      out_.text(channel_text(j));
+      out_.csv(channel_csv_row("summary", t, j));
+    }
+    channels.push_back(std::move(j));
+  }
   json lines = nullptr;
   if (lines_) {
     lines = lines_->to_json();
@@ -500,6 +528,33 @@ void receive_session::summary() {
     total["pcap"] = {{"file", *s_.pcap}, {"files", capture_->files()}, {"datagrams", capture_->datagrams()},
                      {"end_markers", captured_ends_}};
   }
+  // Every joined channel, with what arrived for it: one that got nothing
+  // (a wrong port, a source that does not send, a router that ignores the
+  // join) is the case a diagnosis starts from.
+  json channels = json::array();
+  const auto arrived = table_.channels();
+  bool silent_header = false;
+  for (const auto& c : channels_) {
+    const auto group = core::ip_address::parse(c["group"].get<std::string>());
+    const auto port = c["port"].get<std::uint16_t>();
+    const auto index = c["interface"]["index"].is_null() ? 0u : c["interface"]["index"].get<std::uint32_t>();
+    stream_table::channel_count n;
+    if (group) {
+      if (auto it = arrived.find({*group, port, index}); it != arrived.end()) n = it->second;
+    }
+    json j = c;
+    j["packets"] = n.packets;
+    j["first_packet_ms"] = n.first_packet_ms ? json(*n.first_packet_ms) : json(nullptr);
+    if (n.packets == 0) {
+      if (!silent_header) {
+        out_.text("joined, nothing arrived:");
+        silent_header = true;
+      }
+      out_.text(channel_text(j));
+      out_.csv(channel_csv_row("summary", t, j));
+    }
+    channels.push_back(std::move(j));
+  }
   json lines = nullptr;
   if (lines_) {
     lines = lines_->to_json();
@@ -507,7 +562,7 @@ void receive_session::summary() {
     for (const auto& l : lines_->text()) out_.text(l);
   }
   out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
-              {"lines", lines}});
+              {"lines", lines}, {"channels", channels}});
   std::string notes;
   if (table_.untracked() > 0) {
     notes += fmt::format(" ({} datagrams of streams past the table's {} untracked)", table_.untracked(), table_.limit());
@@ -542,6 +597,24 @@ int receive_session::finish() const {
     return out_.fail(exit_loss,
                      fmt::format("loss {:.2f}% is above --max-loss {}%", loss, *s_.max_loss),
                      "loss");
+  }
+  // Every stream to the limit too: streams without loss (a flood of junk
+  // sender ids among them) must not dilute one feed's loss below it. A
+  // stream on a --line is held to it through the merged loss above.
+  if (s_.max_loss) {
+    const auto on_line = [this](const stream_key& k) {
+      return lines_ && (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64 ||
+                        k.payload == payload_kind::rtp) &&
+             lines_->line_of(k.group, k.port).has_value();
+    };
+    if (const auto worst = table_.worst_loss(on_line); worst && worst->ratio * 100 > *s_.max_loss) {
+      const auto& k = worst->key;
+      return out_.fail(exit_loss,
+                       fmt::format("loss {:.2f}% of the stream {} from {} is above --max-loss {}%",
+                                   worst->ratio * 100, core::endpoint(k.group, k.port).to_string(),
+                                   k.source.to_string(), *s_.max_loss),
+                       "loss");
+    }
   }
   // Untracked datagrams' loss is unknown: the check asked for was not made
   // on them, so it did not hold.

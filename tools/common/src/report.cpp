@@ -253,6 +253,34 @@ std::string csv_row(const char* event, double time, const json& stream) {
   return row;
 }
 
+std::string channel_text(const json& c) {
+  const auto group = c["group"].get<std::string>();
+  const auto port = std::to_string(c["port"].get<std::uint16_t>());
+  const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
+  const auto& name = c["interface"]["name"];
+  std::string sources;
+  for (const auto& src : c["sources"]) sources += (sources.empty() ? "" : ",") + src.get<std::string>();
+  const auto mode = c["mode"].get<std::string>();
+  return fmt::format("  {} on {}{}: {} packets, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
+                     mode == "any" ? std::string() : " " + mode + " " + sources, c["packets"].get<std::uint64_t>(),
+                     c["first_packet_ms"].is_null() ? std::string("none")
+                                                    : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()));
+}
+
+std::string channel_csv_row(const char* event, double time, const json& c) {
+  json stream = json::object();
+  for (const char* name : columns) stream[name] = nullptr;
+  for (const char* name : payload_columns) stream[name] = nullptr;
+  stream["group"] = c["group"];
+  stream["port"] = c["port"];
+  stream["interface"] = c["interface"];
+  stream["latency_ns"] = nullptr;
+  stream["packets"] = c["packets"];
+  stream["bytes"] = 0;
+  stream["first_packet_ms"] = c["first_packet_ms"];
+  return csv_row(event, time, stream);
+}
+
 namespace {
 
 // How a stream is told apart from the others of its source, in text.

@@ -68,6 +68,18 @@ bool counts_loss(const stream_key& key) noexcept {
          key.payload == payload_kind::rtp;
 }
 
+namespace {
+
+// A stream's datagrams and first arrival, into its channel's count.
+void add_to_channel(stream_table::channel_count& c, const stream& st) {
+  c.packets += st.packets;
+  if (st.first_packet_ms && (!c.first_packet_ms || *st.first_packet_ms < *c.first_packet_ms)) {
+    c.first_packet_ms = st.first_packet_ms;
+  }
+}
+
+}  // namespace
+
 totals totals_of(const stream_key& key, const stream& s) noexcept {
   totals t{s.packets, s.bytes, 0, 0, 0, s.messages, s.heartbeats, s.end_of_session, 0, 0, s.malformed};
   if (s.mpegts) {
@@ -129,6 +141,12 @@ bool stream_table::evict() {
       rank = 1;
     } else if (now_ - last >= idle_after) {
       rank = 2;
+    } else if (st.packets <= 1) {
+      // A young single datagram goes last: a burst of junk must not leave
+      // a real feed untracked; a real stream that loses its place to it is
+      // made again by its next datagram (the first one's count stays in the
+      // totals).
+      rank = 3;
     }
     if (rank >= 0) found.push_back({rank, last, it});
   }
@@ -144,6 +162,7 @@ bool stream_table::evict() {
     const auto& [key, st] = *found[i].it;
     retired_.add(totals_of(key, st));
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
+    add_to_channel(retired_channels_[{key.group, key.port, st.interface_index}], st);
     const auto one = loss_of(key, st);
     figures.received += one.received;
     figures.lost += one.lost;
@@ -563,6 +582,25 @@ stream_table::loss_figures stream_table::loss(const std::function<bool(const str
     add(f);
   }
   return out;
+}
+
+std::map<stream_table::channel_key, stream_table::channel_count> stream_table::channels() const {
+  auto out = retired_channels_;
+  for (const auto& [key, st] : streams_) add_to_channel(out[{key.group, key.port, st.interface_index}], st);
+  return out;
+}
+
+std::optional<stream_table::worst_stream> stream_table::worst_loss(
+    const std::function<bool(const stream_key&)>& skip) const {
+  std::optional<worst_stream> worst;
+  for (const auto& [key, st] : streams_) {
+    if (skip && skip(key)) continue;
+    const auto f = loss_of(key, st);
+    if (f.lost <= 0) continue;
+    const double ratio = f.lost / (f.received + f.lost);
+    if (!worst || ratio > worst->ratio) worst = worst_stream{key, ratio};
+  }
+  return worst;
 }
 
 double stream_table::loss_ratio() const noexcept {

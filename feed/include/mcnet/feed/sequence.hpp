@@ -142,7 +142,7 @@ class sequence_tracker {
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
   arrival add(std::uint64_t seq) noexcept {
-    if (any_ && far_.count == 0) [[likely]] {
+    if (any_ && far_.count == 0 && !end_believed_) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {

@@ -92,9 +92,11 @@ struct buffer_report {
 /// lists what was joined, then a `join_interrupted` warning says how many of
 /// the planned memberships were, and the run ends with its summary. Returns
 /// the exit code after printing the error, or nothing.
+/// `joined`, when given, gets the start event's `groups`: one object per
+/// joined channel (group, port, interface) with its mode and sources.
 [[nodiscard]] std::optional<int> open_and_join(const recv_settings& s, const reporter& out,
                                                const std::vector<membership>& members, std::vector<shard>& shards,
-                                               stream_table& table);
+                                               stream_table& table, nlohmann::ordered_json* joined = nullptr);
 
 /// --interfaces: every link with its flags, state, MTU, addresses and
 /// joined groups (one JSON object per link with --json). Returns the exit code.
@@ -134,6 +136,10 @@ class receive_session {
   /// run must end (--duration, --count, or --timeout with nothing arrived).
   [[nodiscard]] bool tick();
 
+  /// The joined channels (open_and_join's `joined`): the summary gives each
+  /// a line with what arrived for it, 0 packets when nothing did.
+  void set_channels(nlohmann::ordered_json joined) { channels_ = std::move(joined); }
+
   /// Print the summary (text, CSV rows, JSON event), after counting the
   /// datagrams `auto` still held (stream_table::settle), and write
   /// --metrics-file.
@@ -167,6 +173,7 @@ class receive_session {
   const recv_settings& s_;
   const reporter& out_;
   stream_table& table_;
+  nlohmann::ordered_json channels_ = nlohmann::ordered_json::array();
   drop_counter kernel_drops_;
   steady_clock now_;
   interface_names names_;

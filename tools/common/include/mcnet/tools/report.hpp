@@ -82,6 +82,14 @@ struct packet_view {
 /// "1.50 Mbit/s", "12.3 Gbit/s"; "- bit/s" for null.
 [[nodiscard]] std::string bit_rate_text(const nlohmann::ordered_json& bps);
 
+/// A joined channel of the summary (a start event `groups` object with
+/// `packets` and `first_packet_ms`) as one line of text: "239.1.1.1:5000 on
+/// eth0 include 10.77.0.1: 0 packets, first packet none".
+[[nodiscard]] std::string channel_text(const nlohmann::ordered_json& channel);
+/// The same channel as a CSV row in the stream columns: group, port,
+/// interface, packets 0, bytes 0, first_packet_ms; the other cells empty.
+[[nodiscard]] std::string channel_csv_row(const char* event, double time, const nlohmann::ordered_json& channel);
+
 /// A stream object of a report as one line of text.
 [[nodiscard]] std::string stream_text(const nlohmann::ordered_json& stream);
 

@@ -269,6 +269,10 @@ inline constexpr std::chrono::milliseconds end_wait_max{1000};
 /// printing the error when a batch failed or went out short; exit_interrupted
 /// (2) after warn_interrupted() when a signal ended a run of -c or -d early
 /// (END markers still go for what was sent; none when nothing was).
-[[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets);
+/// `planned_groups`: how many groups the command line named, when a signal
+/// during open_targets left fewer targets (0: targets.size()); the warning's
+/// `asked` counts them all.
+[[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
+                           std::size_t planned_groups = 0);
 
 }  // namespace mcnet::tools

@@ -203,8 +203,8 @@ class stream_table {
   [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
   /// Streams removed to make room for new ones when the table was full:
   /// those of a single datagram at least `junk_after` old first, then ended
-  /// ones, then those idle for `idle_after`, oldest first. Their counts stay
-  /// in sum() and loss().
+  /// ones, then those idle for `idle_after`, then younger single-datagram
+  /// ones, oldest first. Their counts stay in sum() and loss().
   [[nodiscard]] std::uint64_t evicted() const noexcept { return evicted_; }
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
   /// table: they make no stream (an END alone is no stream) and are counted here.
@@ -216,6 +216,18 @@ class stream_table {
   /// The streams' counts added up, the evicted streams' included; the
   /// protocols' counters (messages, cc_errors, ...) are per stream only and 0 here.
   [[nodiscard]] totals sum() const noexcept;
+
+  /// What arrived for one joined channel: a group and port on one ingress
+  /// interface, every source and stream of it together.
+  struct channel_count {
+    std::uint64_t packets = 0;                 ///< datagrams counted in its streams (evicted ones included)
+    std::optional<double> first_packet_ms;     ///< the earliest first_packet_ms of its streams; none when nothing came
+  };
+  /// (group, port, ingress interface index) of a channel.
+  using channel_key = std::tuple<core::ip_address, std::uint16_t, std::uint32_t>;
+  /// Every channel that had a datagram, from the streams and the evicted
+  /// streams, in one pass over the table.
+  [[nodiscard]] std::map<channel_key, channel_count> channels() const;
   /// What loss_ratio() divides: received and lost, in floating point (a
   /// hostile loss near 2^64 must not wrap).
   struct loss_figures {
@@ -228,6 +240,15 @@ class stream_table {
   /// packets; lost: continuity count errors, a lower bound), less the
   /// streams `skip` says yes to (none when it is empty).
   [[nodiscard]] loss_figures loss(const std::function<bool(const stream_key&)>& skip = {}) const;
+  /// The stream in the table with the highest loss ratio as loss() counts
+  /// it (lost / (received + lost)), less those `skip` says yes to; none when
+  /// no stream shows loss. `--max-loss` holds every stream to its limit, so
+  /// that streams without loss (junk among them) cannot dilute one feed's.
+  struct worst_stream {
+    stream_key key;
+    double ratio = 0;
+  };
+  [[nodiscard]] std::optional<worst_stream> worst_loss(const std::function<bool(const stream_key&)>& skip = {}) const;
   /// lost / (received + lost) of loss(); 0 when none. What --max-loss
   /// compares without --line.
   [[nodiscard]] double loss_ratio() const noexcept;
@@ -301,6 +322,7 @@ class stream_table {
   std::uint64_t stray_ends_ = 0;
   totals retired_{};                                 // the evicted streams' counts
   std::map<retired_key, loss_figures> retired_loss_;  // and their loss(), bounded by the joined (group, port)s
+  std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
   core::kernel_time next_sweep_{};                   // no eviction sweep before (one found nothing)
   std::size_t held_bytes_ = 0;  // of the held datagrams' mpegts bytes
