@@ -131,7 +131,16 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     return {verdict::in_order, seq, {}};
   }
   if (end_believed_ && seq >= *end_count_) {
-    // Past the END's count: the sender said it sent nothing there.
+    if (seq - *end_count_ < end_continuation) {
+      // The numbers go on right where the END said they stopped: the live
+      // sender did not end, so the END was not its own. Forget it.
+      ++unconfirmed_ends_;
+      end_count_.reset();
+      end_believed_ = false;
+      end_claim_.reset();
+      return add(seq);
+    }
+    // Far past the END's count: the sender said it sent nothing there.
     ++jumps_;
     return {verdict::jump, seq, {}};
   }

@@ -233,13 +233,37 @@ TEST(SequenceTracker, NothingFollowsTheEnd) {
   EXPECT_EQ(t.jumps(), 2 * P);
   EXPECT_EQ(t.end(66000), feed::missing_range{}) << "a second END with another count is forged";
   EXPECT_EQ(t.lost(), 0u);
-  // Numbers at or past the END's count, near or far: the sender sent none.
-  EXPECT_EQ(t.add(100).kind, verdict::jump);
-  EXPECT_EQ(t.add(160).kind, verdict::jump);
+  // Numbers far past the END's count: the sender sent none.
+  const auto C = feed::sequence_tracker::end_continuation;
+  EXPECT_EQ(t.add(100 + C).kind, verdict::jump);
   EXPECT_EQ(t.add(60'100).kind, verdict::jump);
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.received(), 100u);
   EXPECT_EQ(t.add(99).kind, verdict::duplicate) << "below it: as before";
+}
+
+// A forged END in the middle of a stream: the live sender goes on right
+// where it said the stream stopped, so it is forgotten, and the real END
+// counts the real tail.
+TEST(SequenceTracker, TheLiveSenderGoingOnForgetsAForgedEnd) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 300; ++n) t.add(n);
+  EXPECT_EQ(t.end(350), (feed::missing_range{300, 50})) << "believed: within the window";
+  for (std::uint64_t n = 300; n < 350; ++n) EXPECT_EQ(t.add(n).kind, verdict::in_order);
+  EXPECT_TRUE(t.ended()) << "nothing contradicts it yet";
+  EXPECT_EQ(t.add(350).kind, verdict::in_order) << "the stream goes on past it: the END was not its own";
+  EXPECT_FALSE(t.ended());
+  for (std::uint64_t n = 351; n < 700; ++n) t.add(n);  // 700..999 lost at the tail
+  EXPECT_EQ(t.end(1000), (feed::missing_range{700, 300}));
+  EXPECT_EQ(t.lost(), 300u);
+  EXPECT_EQ(t.unconfirmed_ends(), 1u);
+  // And a forged END just past the highest: the next number is its count.
+  feed::sequence_tracker u;
+  for (std::uint64_t n = 0; n < 10; ++n) u.add(n);
+  (void)u.end(10);
+  EXPECT_EQ(u.add(10).kind, verdict::in_order);
+  EXPECT_EQ(u.add(11).kind, verdict::in_order);
+  EXPECT_EQ(u.lost(), 0u);
 }
 
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {

@@ -175,6 +175,50 @@ TEST(NetHostileSender, BurstsBetweenALiveSendersDatagramsClaimNothing) {
   EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), 10.0) << "jumps are out of the ratio";
 }
 
+// argv: group port. A live feed of sender id 6 sends 0 to 699 (every tenth
+// missing) of a run of 1000 and its END 1000 three times (the tail 700..999
+// lost on the way); after 300 a forger sends END 350 twice.
+constexpr const char* forged_end_program = R"(
+import socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+def header(flags, seq, length):
+    return struct.pack('>4sBBHIIQQII', b'MCN1', 1, flags, 40, 6, 6, seq, time.time_ns(), length, 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+for n in range(700):
+    if n % 10 != 9:
+        s.sendto(header(0, n, 64) + bytes(24), (group, port))
+        time.sleep(0.0003)
+    if n == 300:
+        for _ in range(2):
+            s.sendto(header(1, 350, 40), (group, port))
+for _ in range(3):
+    s.sendto(header(1, 1000, 40), (group, port))
+    time.sleep(0.02)
+)";
+
+// A forged END in the middle of a feed is forgotten when the feed goes on
+// past it, and the real END counts the real tail.
+TEST(NetHostileSender, AForgedEndMidStreamHidesNoTail) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.6";
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "10", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto live = (*net)[0].exec({python, "-c", forged_end_program, group, port}, {}, 30s);
+  ASSERT_TRUE(live.status.success()) << live.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << r.output;
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(field(streams[0], "packets"), 630) << streams[0];
+  EXPECT_EQ(field(streams[0], "lost"), 70 + 300) << "the drops and the real tail " << streams[0];
+  EXPECT_EQ(field(streams[0], "jumps"), 0) << streams[0];
+}
+
 // argv: group port. 100 streams of two datagrams each (random sender ids):
 // not single-datagram, not ended, not idle, so none can be evicted.
 constexpr const char* pairs_program = R"(

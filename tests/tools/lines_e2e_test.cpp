@@ -170,7 +170,8 @@ TEST(NetLinesE2e, ADeadLineBMissedEverything) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto run = run_lines(*net, "239.255.85.1", "239.255.86.1", {"-i", "eth0"}, [](const auto& a, const auto&) {
-    return std::vector<std::string>{"-i", "eth0", "-c", "300", "-r", "20000pps", a};
+    // 2000 pps: a loaded machine (CI) drops nothing at the default receive buffer.
+    return std::vector<std::string>{"-i", "eth0", "-c", "300", "-r", "2000pps", a};
   });
   const auto& lines = run.lines;
   ASSERT_TRUE(lines.is_object()) << run.received.output;

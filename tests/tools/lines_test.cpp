@@ -537,9 +537,9 @@ TEST(Lines, TextReportNamesEachLineAndTheMerge) {
 // --max-loss with lines compares the merged loss (what both lines dropped)
 // for the datagrams on lines, and each other stream's own loss: A and B
 // lose 3 and 2 of 30 each (8.3 %), the merge 1 (3.3 %); a stream on no line
-// loses 1 of 10.
+// loses 1 of 10 (10 %), which each stream's own check sees.
 TEST(Lines, MaxLossComparesTheMergedLossOfTheLines) {
-  for (const std::string max_loss : {"5.5", "4.5"}) {
+  for (const std::string max_loss : {"10.5", "5.5", "4.5"}) {
     SCOPED_TRACE(max_loss);
     session_run r({"--json", "--max-loss", max_loss, "--line", "A=239.1.1.1:5000", "--line", "B=239.2.1.1:5000",
                    "239.3.1.1:5000"});
@@ -565,9 +565,14 @@ TEST(Lines, MaxLossComparesTheMergedLossOfTheLines) {
     EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), r.session.loss_ratio() * 100)
         << "the summary shows what --max-loss compares";
     const int code = r.session.finish();
-    EXPECT_EQ(code, max_loss == "5.5" ? 0 : 3) << r.err.str();
-    if (code == 3) {
+    EXPECT_EQ(code, max_loss == "10.5" ? 0 : 3) << r.err.str();
+    if (max_loss == "4.5") {
       EXPECT_NE(r.err.str().find("loss 5.00% is above --max-loss 4.5%"), std::string::npos) << r.err.str();
+    }
+    if (max_loss == "5.5") {
+      EXPECT_NE(r.err.str().find("loss 10.00% of the stream 239.3.1.1:5000 from 10.77.0.1 is above --max-loss 5.5%"),
+                std::string::npos)
+          << "the total is 5 %, the stream on no line 10 %: " << r.err.str();
     }
   }
 }

@@ -129,11 +129,19 @@ TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
   EXPECT_TRUE(session_kept(4));
   t.add(kGroup, 5000, kSource, datagram(7, 1, later), later, -1, -1);
   EXPECT_TRUE(t.add(kGroup, 5000, kSource, datagram(8, 0, later), later, -1, -1).untracked) << "all four are live";
-  // A single datagram younger than junk_after may be a real stream starting.
-  tools::stream_table y(1);
+  // A single datagram younger than junk_after may be a real stream
+  // starting: it goes last, after the idle ones, but it goes (a burst of
+  // junk must not leave a feed untracked).
+  tools::stream_table y(2);
   y.add(kGroup, 5000, kSource, datagram(1, 0, kT0), kT0, -1, -1);
-  EXPECT_TRUE(y.add(kGroup, 5000, kSource, datagram(2, 0, kT0 + 500ms), kT0 + 500ms, -1, -1).untracked);
-  EXPECT_FALSE(y.add(kGroup, 5000, kSource, datagram(3, 0, kT0 + 1s), kT0 + 1s, -1, -1).untracked);
+  y.add(kGroup, 5000, kSource, datagram(9, 0, kT0 - 20s), kT0 - 20s, -1, -1);
+  y.add(kGroup, 5000, kSource, datagram(9, 1, kT0 - 20s), kT0 - 20s, -1, -1);  // idle by kT0 + 500 ms
+  EXPECT_FALSE(y.add(kGroup, 5000, kSource, datagram(2, 0, kT0 + 500ms), kT0 + 500ms, -1, -1).untracked);
+  EXPECT_EQ(y.streams().size(), 2u);
+  EXPECT_EQ(y.evicted(), 1u) << "the idle stream, not the young single datagram";
+  EXPECT_FALSE(y.add(kGroup, 5000, kSource, datagram(3, 0, kT0 + 600ms), kT0 + 600ms, -1, -1).untracked)
+      << "then the oldest young single datagram";
+  EXPECT_EQ(y.evicted(), 2u);
   EXPECT_EQ(t.evicted(), 3u);
   EXPECT_EQ(t.untracked(), 1u);
   // Nothing the evicted streams counted is lost from the totals.
