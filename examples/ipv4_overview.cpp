@@ -38,6 +38,7 @@ void multicasting(std::span<const std::byte> payload) {
   check(c.set_multicast_all(false));
   check(c.set_control_message(ipv4::control_flags::destination | ipv4::control_flags::interface, true));
   std::array<std::byte, 1500> buf;
+  c.set_wait(core::wait_policy::deadline(std::chrono::seconds(2)));  // a run without a sender ends too
   auto r = c.read_from(buf);
   if (r) std::printf("to %s on %u\n", r->control.destination.to_string().c_str(), r->control.interface_index);
 
@@ -61,6 +62,7 @@ void control_messages(ipv4::packet_conn& c, core::interface_ref eth0, std::span<
   using cf = ipv4::control_flags;
   check(c.set_control_message(cf::ttl | cf::tos | cf::timestamp | cf::drops, true));
   std::array<std::byte, 1500> buf;
+  c.set_wait(core::wait_policy::deadline(std::chrono::seconds(2)));
   auto in = c.read_from(buf);
   if (in) std::printf("ttl %d tos %d\n", in->control.ttl, in->control.tos);
   ipv4::control_message out;

@@ -24,6 +24,10 @@ jobs=$(nproc)
 # Without their -g: the packages ship stripped and no debug symbols
 # (cmake/McnetPackage.cmake says why there is no -dbgsym package).
 export DEB_BUILD_MAINT_OPTIONS=hardening=+all
+# Reproducible packages: every file's time is the changelog's last entry
+# (CPack and dpkg-deb honour SOURCE_DATE_EPOCH), not the build's.
+SOURCE_DATE_EPOCH=$(dpkg-parsechangelog -l cmake/debian/changelog -STimestamp)
+export SOURCE_DATE_EPOCH
 cxxflags=$(sed -E 's/(^| )-g( |$)/ /' <<<"$(dpkg-buildflags --get CPPFLAGS) $(dpkg-buildflags --get CXXFLAGS)")
 ldflags=$(dpkg-buildflags --get LDFLAGS)
 common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DMCNET_WERROR=ON
