@@ -143,7 +143,7 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
   const std::string silent = "10.77.0.99,232.70.0.11:" + port;  // SSM from a source no host has
   const std::vector<std::string> send{"-i", "eth0", "-c", "50", "-r", "2000pps", busy};
   for (const char* format : {"--json", "--csv", ""}) {
-    std::vector<std::string> args{"-i", "eth0", "-d", "1.5", busy, silent};
+    std::vector<std::string> args{"-i", "eth0", "-d", "1.5", "--interval", "0.5", busy, silent};
     if (*format != 0) args.insert(args.begin(), format);
     auto r = receive_while((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); });
     ASSERT_TRUE(r.status.success()) << r.output;
@@ -173,6 +173,17 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
                               " on eth0 include 10.77.0.99: 0 packets, first packet none"),
                 std::string::npos)
           << r.output;
+      const auto first = r.output.find("joined, nothing arrived:");
+      EXPECT_EQ(r.output.find("joined, nothing arrived:", first + 1), std::string::npos)
+          << "the summary's, not each interval's: " << r.output;
+    }
+    if (std::string(format) == "--csv") {
+      std::size_t silent_rows = 0;
+      for (auto at = r.standard_output.find(",232.70.0.11,"); at != std::string::npos;
+           at = r.standard_output.find(",232.70.0.11,", at + 1)) {
+        ++silent_rows;
+      }
+      EXPECT_EQ(silent_rows, 1u) << "one summary row, none per interval: " << r.standard_output;
     }
   }
 }

@@ -461,33 +461,6 @@ void receive_session::interval_report(double span) {
   }
   previous_sum_ = sum;
   previous_drops_ = drops;
-  // Every joined channel, with what arrived for it: one that got nothing
-  // (a wrong port, a source that does not send, a router that ignores the
-  // join) is the case a diagnosis starts from.
-  json channels = json::array();
-  const auto arrived = table_.channels();
-  bool silent_header = false;
-  for (const auto& c : channels_) {
-    const auto group = core::ip_address::parse(c["group"].get<std::string>());
-    const auto port = c["port"].get<std::uint16_t>();
-    const auto index = c["interface"]["index"].is_null() ? 0u : c["interface"]["index"].get<std::uint32_t>();
-    stream_table::channel_count n;
-    if (group) {
-      if (auto it = arrived.find({*group, port, index}); it != arrived.end()) n = it->second;
-    }
-    json j = c;
-    j["packets"] = n.packets;
-    j["first_packet_ms"] = n.first_packet_ms ? json(*n.first_packet_ms) : json(nullptr);
-    if (n.packets == 0) {
-      if (!silent_header) {
-        out_.text("joined, nothing arrived:");
-        silent_header = true;
-      }
-      out_.text(channel_text(j));
-      out_.csv(channel_csv_row("summary", t, j));
-    }
-    channels.push_back(std::move(j));
-  }
   json lines = nullptr;
   if (lines_) {
     lines = lines_->to_json();
