@@ -130,19 +130,20 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     ++distinct_;
     return {verdict::in_order, seq, {}};
   }
-  if (end_believed_ && seq >= *end_count_) {
-    if (seq - *end_count_ < end_continuation) {
-      // The numbers go on right where the END said they stopped: the live
-      // sender did not end, so the END was not its own. Forget it.
-      ++unconfirmed_ends_;
-      end_count_.reset();
-      end_believed_ = false;
-      end_claim_.reset();
-      return add(seq);
-    }
+  if (end_believed_ && seq >= *end_count_ && seq - *end_count_ >= end_continuation) {
     // Far past the END's count: the sender said it sent nothing there.
     ++jumps_;
     return {verdict::jump, seq, {}};
+  }
+  if (end_believed_ && seq > highest_) {
+    // The stream goes on after its END: the END was not the live sender's
+    // last word (a forged one; or one that overtook the last datagrams,
+    // which mcast-send and MoldUDP64 repeat after them). Forget it.
+    ++unconfirmed_ends_;
+    end_count_.reset();
+    end_believed_ = false;
+    end_claim_.reset();
+    return add(seq);
   }
   if (seq > highest_ && seq - highest_ > window) return add_far(seq);
   if (far_.count != 0 && far_.numbers[0] - highest_ > max_gap) {

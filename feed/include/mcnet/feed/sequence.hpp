@@ -121,10 +121,10 @@ struct arrival {
 /// one allocation, made only then) and the far numbers count as jumps
 /// (`retracted()`). After an END no jump is followed and no epoch begins:
 /// the stream is over, and a number `end_continuation` or more past the
-/// END's count is a jump; a number closer to it means the stream goes on,
-/// and the END (a forged one) is forgotten. An END whose count differs from
-/// the one believed is not believed (mcast-send and MoldUDP64 repeat the
-/// same count).
+/// END's count is a jump; a number above the highest but nearer means the
+/// stream goes on, and the END (forged, or one that overtook the last
+/// datagrams: senders repeat it after them) is forgotten. An END whose count
+/// differs from the one believed is not believed.
 class sequence_tracker {
  public:
   /// How far behind the highest number a late arrival is still told apart
@@ -140,9 +140,9 @@ class sequence_tracker {
   /// them in a row; a forger must outpace the live sender, whose next
   /// datagram discards the run).
   static constexpr std::size_t epoch_proof = 8;
-  /// After an END, a number less than this past its count is the stream
-  /// going on (the END was not the sender's: it is forgotten); one further
-  /// is a `jump` (the sender said it sent nothing there).
+  /// After an END, a number this far or further past its count is a `jump`
+  /// (the sender said it sent nothing there); a number above the highest
+  /// but nearer is the stream going on: the END is forgotten.
   static constexpr std::uint64_t end_continuation = 16;
 
   /// Account one datagram's number and say what it was. The common cases
