@@ -57,7 +57,10 @@ bool sequence_tracker::check_probation(std::uint64_t n) noexcept {
   if (!near) return false;
   // The live sender went on: the far numbers were a burst between two of
   // its datagrams. Back to the state before them; they count as jumps.
-  const std::uint64_t far = received() - before->received();
+  // Every datagram since the copy was made (received, a duplicate or too
+  // late) was the burst's or came with it: all count as jumps.
+  const std::uint64_t far = (received() - before->received()) + (duplicates() - before->duplicates()) +
+                            (too_late() - before->too_late());
   const std::uint64_t jumps = jumps_ + far;
   const std::uint64_t unconfirmed = unconfirmed_ends_;
   const std::uint64_t retracted = retracted_ + 1;

@@ -46,12 +46,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint64_t seq =
         kind < mcnet::fuzz::number_kinds ? mcnet::fuzz::number_near(kind, last, data, size) : last - 1;
     const bool started = t.started();
+    const bool was_ended = t.ended();
     const std::uint64_t highest = t.highest();
     const std::uint64_t first = t.first();
+    const std::uint64_t retracted = t.retracted();
     const auto a = t.add(seq);
     ++datagrams;
     check(a.sequence == seq);
     constexpr std::uint64_t W = feed::sequence_tracker::window;
+    // Taken back to before a burst: the verdict is against that state.
+    if (t.retracted() != retracted) {
+      last = seq;
+      continue;
+    }
     switch (a.kind) {
       case feed::verdict::in_order: check(!started || seq == highest + 1); break;
       case feed::verdict::gap:
@@ -68,7 +75,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > W));
         break;
       case feed::verdict::too_late: check(highest - seq >= W); break;
-      case feed::verdict::jump: check(started && seq > highest && seq - highest > W); break;
+      case feed::verdict::jump:
+        // More than the window ahead, or past a believed END's count.
+        check(started && seq > highest && (seq - highest > W || was_ended));
+        break;
       case feed::verdict::confirmed:
         // The jump it follows was more than the window ahead: so is the gap before it.
         check(started && seq > highest + W && a.missing.first == highest + 1 && a.missing.count >= W &&

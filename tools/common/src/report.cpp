@@ -40,7 +40,11 @@ double rate(double amount, double seconds) { return seconds > 0 ? amount / secon
 // Seconds from the stream's first to its latest datagram (0 for one).
 double active_seconds(const stream& s) {
   if (!s.first_packet || !s.last_packet || *s.last_packet <= *s.first_packet) return 0;
-  return std::chrono::duration<double>(*s.last_packet - *s.first_packet).count();
+  // In unsigned arithmetic: arrival times from a capture or a test may be
+  // far apart, and their difference (positive here) may not fit in int64.
+  const auto ns = static_cast<std::uint64_t>(s.last_packet->time_since_epoch().count()) -
+                  static_cast<std::uint64_t>(s.first_packet->time_since_epoch().count());
+  return static_cast<double>(ns) / 1e9;
 }
 
 json latency_json(const stream_key& k, const stream& s) {
