@@ -57,16 +57,21 @@ bool sequence_tracker::check_probation(std::uint64_t n) noexcept {
   if (!near) return false;
   // The live sender went on: the far numbers were a burst between two of
   // its datagrams. Back to the state before them; they count as jumps.
-  // Every datagram since the copy was made (received, a duplicate or too
-  // late) was the burst's or came with it: all count as jumps.
-  const std::uint64_t far = (received() - before->received()) + (duplicates() - before->duplicates()) +
-                            (too_late() - before->too_late());
+  // The numbers counted since the copy was made were the burst's (or came
+  // with it): they count as jumps. Duplicates and late ones stay what they
+  // were, so every datagram is still counted once.
+  const std::uint64_t far = received() - before->received();
+  const std::uint64_t repeats = duplicates() - before->duplicates();
+  const std::uint64_t late = too_late() - before->too_late();
   const std::uint64_t jumps = jumps_ + far;
   const std::uint64_t unconfirmed = unconfirmed_ends_;
   const std::uint64_t retracted = retracted_ + 1;
   const std::unique_ptr<sequence_tracker> kept = std::move(before);
   *this = std::move(*kept);
   jumps_ = jumps;
+  duplicates_ += repeats;
+  too_late_ += late;
+  reordered_ += late;  // too late counts as reordered too
   unconfirmed_ends_ = unconfirmed;
   retracted_ = retracted;
   return true;
