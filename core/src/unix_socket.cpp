@@ -23,36 +23,20 @@
 
 #include "sys/calls.hpp"
 #include "sys/unix_calls.hpp"
+#include "wait.hpp"
 
 namespace mcnet::core {
 namespace {
 
-using clock = std::chrono::steady_clock;
-
-// Run `attempt` (a count, or -errno) until it does something other than
-// EAGAIN, waiting between tries with wait_readable / wait_writable as
-// `wait` says; the timeout counts from the start of the call.
+// io.cpp's wait (wait.hpp) with a result: the count, or the error of `op`
+// (errc::would_block, errc::timed_out or the errno).
 template <class Attempt>
 result<std::size_t> with_wait(socket_ref s, bool readable, wait_policy wait, std::string_view op,
                               Attempt&& attempt) noexcept {
-  const auto start = clock::now();
-  wait_policy next = wait;
-  while (true) {
-    const long r = attempt();
-    if (r >= 0) return static_cast<std::size_t>(r);
-    if (r != -EAGAIN) return fail(error::from_errno(static_cast<int>(-r), op, "socket"));
-    if (wait.kind() == wait_policy::mode::nonblocking) return fail(error(errc::would_block, op, "socket"));
-    if (auto ready = readable ? wait_readable(s, next) : wait_writable(s, next); !ready) {
-      auto e = ready.error();
-      e.op = op;
-      return fail(e);
-    }
-    if (wait.timeout() != std::chrono::nanoseconds::max()) {
-      const auto left = wait.timeout() - std::chrono::duration_cast<std::chrono::nanoseconds>(clock::now() - start);
-      if (left <= std::chrono::nanoseconds::zero()) return fail(error(errc::timed_out, op, "socket"));
-      next = wait_policy::deadline(left);  // spun once already; from now on just wait
-    }
-  }
+  const long r = detail::with_wait(s.native_handle(), readable ? POLLIN : POLLOUT, wait,
+                                   std::forward<Attempt>(attempt));
+  if (r >= 0) return static_cast<std::size_t>(r);
+  return fail(detail::io_error(r, op));
 }
 
 // The address as an error's input: its text form, cut at the error's capacity.
