@@ -575,12 +575,8 @@ int receive_session::finish() const {
   // sender ids among them) must not dilute one feed's loss below it. A
   // stream on a --line is held to it through the merged loss above.
   if (s_.max_loss) {
-    const auto on_line = [this](const stream_key& k) {
-      return lines_ && (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64 ||
-                        k.payload == payload_kind::rtp) &&
-             lines_->line_of(k.group, k.port).has_value();
-    };
-    if (const auto worst = table_.worst_loss(on_line); worst && worst->ratio * 100 > *s_.max_loss) {
+    const auto merged = [this](const stream_key& k) { return merged_by_lines(k); };
+    if (const auto worst = table_.worst_loss(merged); worst && worst->ratio * 100 > *s_.max_loss) {
       const auto& k = worst->key;
       return out_.fail(exit_loss,
                        fmt::format("loss {:.2f}% of the stream {} from {} is above --max-loss {}%",
@@ -601,6 +597,12 @@ int receive_session::finish() const {
   return exit_ok;
 }
 
+bool receive_session::merged_by_lines(const stream_key& k) const {
+  return lines_ &&
+         (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64 || k.payload == payload_kind::rtp) &&
+         lines_->line_of(k.group, k.port).has_value();
+}
+
 double receive_session::loss_ratio() const {
   double ratio = 0;
   if (!lines_) {
@@ -608,12 +610,7 @@ double receive_session::loss_ratio() const {
   } else {
     // A stream on a line whose numbers the lines merge is counted by the
     // merge: its own gaps are what the other lines fill.
-    const auto merged_here = [this](const stream_key& k) {
-      return (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64 ||
-              k.payload == payload_kind::rtp) &&
-             lines_->line_of(k.group, k.port).has_value();
-    };
-    const auto others = table_.loss(merged_here);
+    const auto others = table_.loss([this](const stream_key& k) { return merged_by_lines(k); });
     const auto m = lines_->merged();
     const double received = others.received + static_cast<double>(m.delivered);
     const double lost = others.lost + static_cast<double>(m.lost);

@@ -169,6 +169,8 @@ class receive_session {
   void write_metrics(std::uint64_t drops);
   [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
   [[nodiscard]] double elapsed() const;
+  /// Whether `k`'s numbers are merged by --line (its loss counts through the merge).
+  [[nodiscard]] bool merged_by_lines(const stream_key& k) const;
 
   const recv_settings& s_;
   const reporter& out_;
