@@ -451,7 +451,9 @@ TEST(NetToolFaults, APipeSeesEachReportWhileTheRunGoesOn) {
   const std::string group = "239.255.71.3:" + std::to_string(test::tools::free_port(h));
   // `| cat`: stdout is a pipe, which stdio buffers by blocks.
   auto recv = h.start({"sh", "-c", std::string(MCAST_RECV) + " -i eth0 --interval 0.2 -d 8 " + group + " | cat"});
-  EXPECT_TRUE(shows_within(recv, "[0.2 s]", 3s)) << "the first interval report, 8 s before the end: "
+  // The first report's label depends on when the loop woke ([0.2 s] or, on a
+  // loaded machine, [0.3 s]): any interval line shows the pipe is flushed.
+  EXPECT_TRUE(shows_within(recv, "datagrams in the last", 3s)) << "the first interval report, 8 s before the end: "
                                                   << recv.output();
   EXPECT_FALSE(recv.wait_for(0ms)) << "still running";
   auto send = h.start({"sh", "-c", std::string(MCAST_SEND) + " -i eth0 -r 10pps -d 8 " + group + " | cat"});
