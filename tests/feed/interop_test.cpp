@@ -5,6 +5,9 @@
 // - what the builders write (MoldUDP64, RTP, MPEG-TS) is decoded by
 //   Wireshark's dissectors (tshark reading a capture file written with
 //   libpcap), field by field, with no malformed-packet or error finding;
+// - the project's own Wireshark dissector for the tools' header
+//   (tools/wireshark/mcnet.lua) reads every field the header builder writes,
+//   finds the flaws a forger can put in one, and leaves other datagrams alone;
 // - what ffmpeg (an MPEG-TS file) and GStreamer (RTP packets, RFC 4571
 //   framed) write is read by the views, the continuity checker and the RTP
 //   sequence tracker, and agrees with ffprobe.
@@ -29,6 +32,7 @@
 #include <mcnet/feed/mpegts.hpp>
 #include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/sequence.hpp>
+#include <mcnet/feed/test_header.hpp>
 
 #include "process.hpp"
 #include "programs.hpp"
@@ -254,6 +258,72 @@ TEST(FeedInterop, TsharkDecodesMpegTsAsBuiltAndFindsTheSameSkip) {
 // as 7-packet datagrams, every packet parses, no PID has a continuity error,
 // the elementary streams are the PIDs ffprobe names, and PCRs advance. Then
 // one video packet is cut out of the file: exactly one error, on that PID.
+// The tools' header as the project's Lua dissector shows it: found by its
+// heuristic (no "Decode As"), every field as built, END and line B flags,
+// and the flaws of a forged header as warnings; a datagram without the
+// magic or shorter than the header is not taken.
+TEST(FeedInterop, TsharkReadsTheToolsHeaderWithTheProjectsDissector) {
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  namespace feed = mcnet::feed;
+  test::temp_dir dir;
+  const auto file = dir.file("mcnet.pcap");
+  constexpr std::uint16_t port = 26410;
+  {
+    test::udp_pcap pcap(file);
+    const auto add = [&](const feed::test_header& h, std::size_t size, auto&& patch) {
+      std::vector<std::byte> out(size);
+      ASSERT_EQ(h.build(out).value(), feed::test_header::size);
+      patch(out);
+      pcap.add(out, port);
+    };
+    const auto as_built = [](std::vector<std::byte>&) {};
+    feed::test_header h{.flags = 0, .sender_id = 7, .session = 12345, .sequence = 0,
+                        .send_time_ns = 1'700'000'000'123'456'789, .length = 64};
+    add(h, 64, as_built);
+    h.flags = feed::test_header::flag_feed_b;
+    h.sequence = 1;
+    add(h, 64, as_built);
+    h = {.flags = feed::test_header::flag_end, .sender_id = 7, .session = 12345, .sequence = 2,
+         .send_time_ns = 1'700'000'001'000'000'000, .length = 40};
+    add(h, 40, as_built);
+    // Forged: the length field says 100 of 64 bytes, a flag bit no version
+    // defines, the reserved field set; a sequence number past 2^63.
+    h = {.flags = 0, .sender_id = 9, .session = 1, .sequence = 0x8000'0000'0000'0005, .send_time_ns = 0, .length = 100};
+    add(h, 64, [](std::vector<std::byte>& out) {
+      out[5] = std::byte{0x80};
+      out[39] = std::byte{1};
+    });
+    // Not the header: another magic, and a header cut at 39 bytes.
+    h = {.sender_id = 7, .session = 12345, .sequence = 3, .length = 64};
+    add(h, 64, [](std::vector<std::byte>& out) { out[3] = std::byte{'2'}; });
+    std::vector<std::byte> cut(40);
+    ASSERT_TRUE(h.build(cut));
+    cut.pop_back();
+    pcap.add(cut, port);
+  }
+  const auto r = test::run(nullptr,
+                           {tshark, "-n", "-r", file, "-X", std::string("lua_script:") + MCNET_WIRESHARK_DISSECTOR, "-T",
+                            "fields", "-E", "separator=|", "-E", "aggregator=;", "-e", "_ws.col.Protocol", "-e",
+                            "mcnet.magic", "-e", "mcnet.version", "-e", "mcnet.flags", "-e", "mcnet.flags.end", "-e",
+                            "mcnet.flags.line_b", "-e", "mcnet.header_length", "-e", "mcnet.sender_id", "-e",
+                            "mcnet.session", "-e", "mcnet.seq", "-e", "mcnet.send_time", "-e", "mcnet.length", "-e",
+                            "mcnet.reserved", "-e", "_ws.expert.message"},
+                           {}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  const std::vector<std::string> want{
+      "MCNET|MCN1|1|0x00|0|0|40|7|12345|0|Nov 14, 2023 22:13:20.123456789 UTC|64|0x00000000|",
+      "MCNET|MCN1|1|0x02|0|1|40|7|12345|1|Nov 14, 2023 22:13:20.123456789 UTC|64|0x00000000|",
+      "MCNET|MCN1|1|0x01|1|0|40|7|12345|2|Nov 14, 2023 22:13:21.000000000 UTC|40|0x00000000|"
+      "END marker: the sequence field is the run's datagram count",
+      "MCNET|MCN1|1|0x80|0|0|40|9|1|9223372036854775813|Jan  1, 1970 00:00:00.000000000 UTC|100|0x00000001|"
+      "Flag bits this version does not define are set;Datagram length field 100, UDP payload 64 bytes;"
+      "Reserved field is not 0",
+      "UDP" + std::string(13, '|'),  // no mcnet field of the 13
+      "UDP" + std::string(13, '|'),
+  };
+  EXPECT_EQ(lines_of(r.standard_output), want) << r.output;
+}
+
 TEST(FeedInterop, FfmpegTransportStreamReadsCleanAndACutPacketIsOneError) {
   MCNET_REQUIRE_PROGRAM(ffmpeg, "ffmpeg", "ffmpeg");
   MCNET_REQUIRE_PROGRAM(ffprobe, "ffprobe", "ffmpeg");

@@ -135,6 +135,57 @@ class NetToolsWireshark : public test::tools::capture_reading_test {
   }
 };
 
+// The project's Lua dissector (tools/wireshark/mcnet.lua, installed with
+// the tools) on a capture of mcast-send's own datagrams: found by its
+// heuristic on a port nobody registered, and by "Decode As" on it; every
+// datagram's sender id, session, number and length as the JSON start and
+// the faults say, the three END markers with the run's count, send times
+// within the capture's second, and no warning.
+TEST_F(NetToolsWireshark, TheProjectsDissectorReadsMcastSendsHeader) {
+  const tools::faults f{.drop_every = 5, .dup_every = 0, .reorder_every = 3};
+  const auto c = capture("239.255.93.7", {"--id", "4242", "-s", "100", "-c", "20", "--drop-every", "5",
+                                          "--reorder-every", "3", "-r", "2000pps"});
+  ASSERT_EQ(field(c.start, "payload"), "mcnet") << c.start;
+  const auto session = field(c.start, "session").get<std::uint64_t>();
+  const auto script = std::string("lua_script:") + MCNET_WIRESHARK_DISSECTOR;
+  std::vector<std::string> want;
+  for (const auto i : sending_order(20, f)) want.push_back(fmt::format("MCNET|4242|{}|{}|0|100", session, i));
+  for (int i = 0; i < 3; ++i) want.push_back(fmt::format("MCNET|4242|{}|20|1|40", session));
+  for (const bool decode_as : {false, true}) {
+    std::vector<std::string> argv{tshark, "-n", "-r", c.file, "-X", script};
+    if (decode_as) argv.insert(argv.end(), {"-d", fmt::format("udp.port=={},mcnet", c.port)});
+    for (const char* e : {"_ws.col.Protocol", "mcnet.sender_id", "mcnet.session", "mcnet.seq", "mcnet.flags.end",
+                          "mcnet.length", "frame.time_epoch", "mcnet.send_time", "_ws.expert.severity"}) {
+      argv.insert(argv.end(), {"-e", e});
+    }
+    argv.insert(argv.end(), {"-T", "fields", "-E", "separator=|"});
+    const auto r = test::run(nullptr, argv, {}, 60s);
+    ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+    std::vector<std::string> got;
+    for (const auto& line : split(r.standard_output, '\n')) {
+      const auto parts = split(line, '|');
+      ASSERT_GE(parts.size(), 8u) << line;
+      got.push_back(fmt::format("{}|{}|{}|{}|{}|{}", parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]));
+      // The send time in the tree's UTC text, against the capture's clock:
+      // same second of the day, or the one before (the header is written
+      // before the datagram leaves).
+      const auto captured = static_cast<std::int64_t>(std::stod(parts[6]));
+      const auto clock = parts[7].substr(parts[7].find(':') - 2, 8);  // "HH:MM:SS"
+      const auto sent = std::stoll(clock.substr(0, 2)) * 3600 + std::stoll(clock.substr(3, 2)) * 60 +
+                        std::stoll(clock.substr(6, 2));
+      const auto day_second = captured % 86400;
+      EXPECT_TRUE(sent == day_second || (sent + 1) % 86400 == day_second) << line;
+      // Only the END markers' note ("chat"), never a warning or an error.
+      if (parts[4] == "1") {
+        EXPECT_EQ(parts.size() > 8 ? parts[8] : "", "2097152") << "chat severity: " << line;
+      } else {
+        EXPECT_TRUE(parts.size() == 8 || parts[8].empty()) << line;
+      }
+    }
+    EXPECT_EQ(got, want) << (decode_as ? "decode as" : "heuristic");
+  }
+}
+
 TEST_F(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {
   const tools::faults f{.drop_every = 5, .dup_every = 7, .reorder_every = 0};
   const auto c = capture("239.255.93.1",

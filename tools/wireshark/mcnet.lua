@@ -1,0 +1,126 @@
+-- SPDX-License-Identifier: Apache-2.0
+-- Copyright 2026 The mcnet authors
+--
+-- Wireshark/tshark dissector for the header mcast-send puts at the start of
+-- every datagram (docs/tools.md, "Wire header"; man mcast-send): 40 bytes,
+-- big-endian, magic "MCN1", version 1.
+--
+-- Load it for one run:   tshark -X lua_script:/usr/share/mcnet/wireshark/mcnet.lua -r run.pcap
+-- or for every run: copy or link it into Wireshark's personal Lua plugin
+-- folder (`tshark -G folders`, "Personal Lua Plugins").
+--
+-- The ports are the user's choice, so the dissector is heuristic on UDP: a
+-- datagram is taken when it is at least 40 bytes long and starts with the
+-- magic, version 1 and header length 40, as mcast-recv decides. "Decode
+-- As... MCNET" (or `-d udp.port==N,mcnet`) forces it on a port.
+--
+-- Display filter fields: mcnet.magic, mcnet.version, mcnet.flags,
+-- mcnet.flags.end, mcnet.flags.line_b, mcnet.flags.unknown,
+-- mcnet.header_length, mcnet.sender_id, mcnet.session, mcnet.seq,
+-- mcnet.send_time, mcnet.length, mcnet.reserved, mcnet.padding.
+
+local HEADER_LENGTH = 40
+local MAGIC = "MCN1"
+local FLAG_END = 0x01
+local FLAG_LINE_B = 0x02
+
+local mcnet = Proto("mcnet", "mcnet test traffic (mcast-send header)")
+
+local f = {
+  magic = ProtoField.string("mcnet.magic", "Magic"),
+  version = ProtoField.uint8("mcnet.version", "Version", base.DEC),
+  flags = ProtoField.uint8("mcnet.flags", "Flags", base.HEX),
+  flag_end = ProtoField.bool("mcnet.flags.end", "END marker", 8, nil, FLAG_END),
+  flag_line_b = ProtoField.bool("mcnet.flags.line_b", "Line B copy", 8, nil, FLAG_LINE_B),
+  flag_unknown = ProtoField.uint8("mcnet.flags.unknown", "Unknown flag bits", base.HEX, nil, 0xFC),
+  header_length = ProtoField.uint16("mcnet.header_length", "Header length", base.DEC),
+  sender_id = ProtoField.uint32("mcnet.sender_id", "Sender id", base.DEC),
+  session = ProtoField.uint32("mcnet.session", "Session", base.DEC),
+  seq = ProtoField.uint64("mcnet.seq", "Sequence number", base.DEC),
+  send_time = ProtoField.absolute_time("mcnet.send_time", "Send time", base.UTC),
+  length = ProtoField.uint32("mcnet.length", "Datagram length", base.DEC),
+  reserved = ProtoField.uint32("mcnet.reserved", "Reserved", base.HEX),
+  padding = ProtoField.bytes("mcnet.padding", "Padding"),
+}
+mcnet.fields = { f.magic, f.version, f.flags, f.flag_end, f.flag_line_b, f.flag_unknown, f.header_length,
+                 f.sender_id, f.session, f.seq, f.send_time, f.length, f.reserved, f.padding }
+
+local e = {
+  length_mismatch = ProtoExpert.new("mcnet.length.mismatch", "Datagram length field differs from the UDP payload",
+                                    expert.group.MALFORMED, expert.severity.WARN),
+  unknown_flags = ProtoExpert.new("mcnet.flags.unknown.set", "Flag bits this version does not define are set",
+                                  expert.group.PROTOCOL, expert.severity.WARN),
+  reserved = ProtoExpert.new("mcnet.reserved.set", "Reserved field is not 0", expert.group.PROTOCOL,
+                             expert.severity.WARN),
+  end_payload = ProtoExpert.new("mcnet.end.payload", "END marker longer than its header", expert.group.PROTOCOL,
+                                expert.severity.WARN),
+  end_marker = ProtoExpert.new("mcnet.end", "END marker: the sequence field is the run's datagram count",
+                               expert.group.SEQUENCE, expert.severity.CHAT),
+}
+mcnet.experts = { e.length_mismatch, e.unknown_flags, e.reserved, e.end_payload, e.end_marker }
+
+-- True when `tvb` starts with a header of this version.
+local function looks_like_mcnet(tvb)
+  if tvb:len() < HEADER_LENGTH then return false end
+  return tvb(0, 4):string() == MAGIC and tvb(4, 1):uint() == 1 and tvb(6, 2):uint() == HEADER_LENGTH
+end
+
+-- The send time: nanoseconds since the epoch (CLOCK_REALTIME), split for NSTime.
+local function send_time(range)
+  local ns = range:uint64()
+  local billion = UInt64(1000000000)
+  return NSTime.new((ns / billion):tonumber(), (ns % billion):tonumber())
+end
+
+function mcnet.dissector(tvb, pinfo, tree)
+  if tvb:len() < HEADER_LENGTH then return 0 end
+  pinfo.cols.protocol = "MCNET"
+  local root = tree:add(mcnet, tvb(0, HEADER_LENGTH))
+  root:add(f.magic, tvb(0, 4))
+  root:add(f.version, tvb(4, 1))
+  local flags = tvb(5, 1):uint()
+  local flag_tree = root:add(f.flags, tvb(5, 1))
+  flag_tree:add(f.flag_end, tvb(5, 1))
+  flag_tree:add(f.flag_line_b, tvb(5, 1))
+  local unknown = flag_tree:add(f.flag_unknown, tvb(5, 1))
+  if bit.band(flags, 0xFC) ~= 0 then unknown:add_proto_expert_info(e.unknown_flags) end
+  root:add(f.header_length, tvb(6, 2))
+  root:add(f.sender_id, tvb(8, 4))
+  root:add(f.session, tvb(12, 4))
+  local seq_item = root:add(f.seq, tvb(16, 8))
+  root:add(f.send_time, tvb(24, 8), send_time(tvb(24, 8)))
+  local length_item = root:add(f.length, tvb(32, 4))
+  local declared = tvb(32, 4):uint()
+  if declared ~= tvb:reported_len() then
+    length_item:add_proto_expert_info(e.length_mismatch,
+      string.format("Datagram length field %d, UDP payload %d bytes", declared, tvb:reported_len()))
+  end
+  local reserved_item = root:add(f.reserved, tvb(36, 4))
+  if tvb(36, 4):uint() ~= 0 then reserved_item:add_proto_expert_info(e.reserved) end
+  if tvb:len() > HEADER_LENGTH then root:add(f.padding, tvb(HEADER_LENGTH)) end
+
+  local is_end = bit.band(flags, FLAG_END) ~= 0
+  local line = bit.band(flags, FLAG_LINE_B) ~= 0 and " line B" or ""
+  local seq = tvb(16, 8):uint64()
+  if is_end then
+    seq_item:add_proto_expert_info(e.end_marker)
+    if tvb:reported_len() > HEADER_LENGTH then root:add_proto_expert_info(e.end_payload) end
+    pinfo.cols.info = string.format("END count=%s sender=%d session=%d%s", tostring(seq), tvb(8, 4):uint(),
+                                    tvb(12, 4):uint(), line)
+    root:append_text(string.format(", END, count %s", tostring(seq)))
+  else
+    pinfo.cols.info = string.format("seq=%s sender=%d session=%d len=%d%s", tostring(seq), tvb(8, 4):uint(),
+                                    tvb(12, 4):uint(), declared, line)
+    root:append_text(string.format(", seq %s", tostring(seq)))
+  end
+  return HEADER_LENGTH
+end
+
+local function heuristic(tvb, pinfo, tree)
+  if not looks_like_mcnet(tvb) then return false end
+  mcnet.dissector(tvb, pinfo, tree)
+  return true
+end
+
+mcnet:register_heuristic("udp", heuristic)
+DissectorTable.get("udp.port"):add_for_decode_as(mcnet)
