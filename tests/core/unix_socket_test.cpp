@@ -349,12 +349,29 @@ TEST_F(UnixSocket, CredentialsOfAPidNoProcessHasAreEsrch) {
   EXPECT_NE(sent.error().message().find("no process has"), std::string::npos) << sent.error().message();
 }
 
+namespace {
+
+// A stream listener at a fresh abstract name with a full backlog: a backlog
+// of 0 has room for one pending connection, and `first` takes it.
+struct full_backlog {
+  unix_address where;
+  core::socket server;
+  core::socket first;
+};
+
+full_backlog listen_with_full_backlog(std::string_view tag) {
+  const auto where = fresh_abstract(tag);
+  auto server = core::listen_unix(where, {}, 0).value();
+  auto first = core::dial_unix(where, {}, 1s).value();
+  return {where, std::move(server), std::move(first)};
+}
+
+}  // namespace
+
 TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
-  const auto where = fresh_abstract("backlog");
-  auto server = core::listen_unix(where, {}, 0);  // room for one pending connection
-  ASSERT_TRUE(server);
-  auto first = core::dial_unix(where, {}, 1s);
-  ASSERT_TRUE(first) << first.error().message();
+  auto full = listen_with_full_backlog("backlog");
+  const auto& where = full.where;
+  auto& server = full.server;
   const auto start = std::chrono::steady_clock::now();
   auto second = core::dial_unix(where, {.nonblocking = true}, 100ms);
   const auto took = std::chrono::steady_clock::now() - start;
@@ -363,7 +380,7 @@ TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
   EXPECT_GE(took, 90ms);
   EXPECT_LT(took, 2s);
   // Once the first is accepted there is room again; the mode asked for is kept.
-  auto conn = core::accept_unix(*server, core::wait_policy::deadline(1s), nullptr, true);
+  auto conn = core::accept_unix(server, core::wait_policy::deadline(1s), nullptr, true);
   ASSERT_TRUE(conn);
   EXPECT_TRUE(core::nonblocking(*conn).value());
   auto third = core::dial_unix(where, {.nonblocking = true}, 1s);
@@ -382,11 +399,9 @@ TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
 // the socket's own SO_SNDTIMEO: the kernel's EAGAIN), never with EINTR.
 // With SO_SNDTIMEO set the kernel says EINTR whatever the handler's flags.
 TEST_F(UnixSocket, ASignalDoesNotEndAConnectWaitingForBacklogRoom) {
-  const auto where = fresh_abstract("signals");
-  auto server = core::listen_unix(where, {}, 0);  // room for one pending connection
-  ASSERT_TRUE(server);
-  auto first = core::dial_unix(where, {}, 1s);
-  ASSERT_TRUE(first) << first.error().message();
+  auto full = listen_with_full_backlog("signals");
+  const auto& where = full.where;
+  auto& server = full.server;
   const auto elapsed = [](auto&& call) {
     const auto start = std::chrono::steady_clock::now();
     call();
@@ -397,7 +412,7 @@ TEST_F(UnixSocket, ASignalDoesNotEndAConnectWaitingForBacklogRoom) {
   const auto room_later = [&] {
     return std::thread([&] {
       std::this_thread::sleep_for(200ms);
-      if (!core::accept_unix(*server, core::wait_policy::deadline(2s))) server->close();
+      if (!core::accept_unix(server, core::wait_policy::deadline(2s))) server.close();
     });
   };
 
@@ -411,29 +426,33 @@ TEST_F(UnixSocket, ASignalDoesNotEndAConnectWaitingForBacklogRoom) {
     EXPECT_GE(took, 190ms);
     EXPECT_LT(took, 2s);
   }
-  {
-    mcnet::result<core::socket> dialled;
+  // `call` (which returns why it did not connect, empty when it did)
+  // under signals, while room_later makes room.
+  const auto connects_once_there_is_room = [&](auto&& call, std::string_view what) {
     test::interrupter signals(::pthread_self());
     auto room = room_later();
-    const auto took = elapsed([&] { dialled = core::dial_unix(where, {}, 5s); });
+    std::string failure;
+    const auto took = elapsed([&] { failure = call(); });
     room.join();
-    EXPECT_GE(signals.caught(), 3) << "the signals came while dial_unix waited";
-    ASSERT_TRUE(dialled) << dialled.error().message();
-    EXPECT_GE(took, 190ms) << "connected only once there was room";
-  }
-  {
-    // A blocking connect with no SO_SNDTIMEO: it waits as long as it takes.
-    auto s = core::socket::open(AF_UNIX, SOCK_STREAM);
-    ASSERT_TRUE(s);
-    mcnet::result<void> connected;
-    test::interrupter signals(::pthread_self());
-    auto room = room_later();
-    const auto took = elapsed([&] { connected = core::connect(*s, where); });
-    room.join();
-    EXPECT_GE(signals.caught(), 3) << "the signals came while connect waited";
-    ASSERT_TRUE(connected) << connected.error().message();
-    EXPECT_GE(took, 190ms) << "connected only once there was room";
-  }
+    EXPECT_GE(signals.caught(), 3) << "the signals came while " << what << " waited";
+    EXPECT_EQ(failure, "") << what;
+    EXPECT_GE(took, 190ms) << what << " connected only once there was room";
+  };
+  connects_once_there_is_room(
+      [&] {
+        auto dialled = core::dial_unix(where, {}, 5s);
+        return dialled ? std::string() : dialled.error().message();
+      },
+      "dial_unix");
+  // A blocking connect with no SO_SNDTIMEO: it waits as long as it takes.
+  auto blocking = core::socket::open(AF_UNIX, SOCK_STREAM);
+  ASSERT_TRUE(blocking);
+  connects_once_there_is_room(
+      [&] {
+        auto connected = core::connect(*blocking, where);
+        return connected ? std::string() : connected.error().message();
+      },
+      "connect");
   {
     // The socket's own SO_SNDTIMEO bounds the wait, signals or not, and is left as it was.
     auto s = core::socket::open(AF_UNIX, SOCK_STREAM);
