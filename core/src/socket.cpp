@@ -112,8 +112,14 @@ namespace {
 // when the socket has one (socket(7): it bounds connect too), and returns
 // the outcome from SO_ERROR as connect_finish does. SO_SNDTIMEO passing is
 // what the kernel says then: EINPROGRESS, the handshake still going on.
-result<void> finish_interrupted(socket_ref s, const endpoint& remote,
-                                std::chrono::steady_clock::time_point start) noexcept {
+// Stream sockets only (TCP, SCTP one-to-one): a one-to-many SCTP socket
+// (SOCK_SEQPACKET) is never connected itself, so poll and getpeername could
+// not tell its association's outcome, and it keeps the kernel's EINTR.
+result<void> finish_interrupted(socket_ref s, const endpoint& remote, std::chrono::steady_clock::time_point start,
+                                const error& interrupted) noexcept {
+  auto type = get(s, opt::socket_type);
+  if (!type) return fail(type.error());
+  if (*type != SOCK_STREAM) return fail(interrupted);
   auto limit = get(s, opt::send_timeout);
   if (!limit) return fail(limit.error());
   auto wait = wait_policy::blocking();
@@ -131,7 +137,7 @@ result<void> connect(socket_ref s, const endpoint& remote) noexcept {
   const auto start = std::chrono::steady_clock::now();
   auto r = detail::connect_once(s, remote);
   if (r || r.error().code != std::errc::interrupted) return r;
-  return finish_interrupted(s, remote, start);
+  return finish_interrupted(s, remote, start, r.error());
 }
 
 result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseconds timeout) noexcept {

@@ -39,8 +39,10 @@ namespace mcnet::core {
 /// while `SO_SNDTIMEO` is set), the kernel goes on with the handshake
 /// (connect(2)), and this waits for it with poll(2) (an interrupted poll
 /// goes on waiting), for what is left of `SO_SNDTIMEO` if set, then reads
-/// the outcome from `SO_ERROR`, as `connect_finish` does: EINTR is never
-/// returned. Errors: errc::family_mismatch as `bind`;
+/// the outcome from `SO_ERROR`, as `connect_finish` does: on a stream
+/// socket (TCP, SCTP one-to-one) EINTR is never returned (a one-to-many
+/// SCTP socket, never connected itself, keeps it). Errors:
+/// errc::family_mismatch as `bind`;
 /// errc::interface_required for an IPv6 link-local or interface-local
 /// `remote` without a scope id on a socket bound to no device (the kernel's
 /// EINVAL: ipv6(7) needs the interface); connect's errno with the endpoint
