@@ -7,6 +7,10 @@
 
 #include <netinet/in.h>
 
+#include <cerrno>
+#include <chrono>
+
+#include "connect.hpp"
 #include "send_hint.hpp"
 #include "sys/calls.hpp"
 
@@ -92,12 +96,48 @@ error connect_error(error e, const endpoint& remote) noexcept {
 
 }  // namespace
 
-result<void> connect(socket_ref s, const endpoint& remote) noexcept {
+result<void> detail::connect_once(socket_ref s, const endpoint& remote) noexcept {
   sockaddr_storage sa{};
   auto length = sockaddr_for(s, remote, sa, "connect");
   if (!length) return fail(length.error());
   if (auto r = sys::connect(s.native_handle(), sa, *length); !r) return fail(connect_error(r.error(), remote));
   return {};
+}
+
+namespace {
+
+// A signal interrupted a blocking connect (EINTR). The kernel goes on with
+// the handshake (connect(2)), so this waits for it as the blocking connect
+// would have: for ever, or for what is left since `start` of SO_SNDTIMEO
+// when the socket has one (socket(7): it bounds connect too), and returns
+// the outcome from SO_ERROR as connect_finish does. SO_SNDTIMEO passing is
+// what the kernel says then: EINPROGRESS, the handshake still going on.
+// Stream sockets only (TCP, SCTP one-to-one): a one-to-many SCTP socket
+// (SOCK_SEQPACKET) is never connected itself, so poll and getpeername could
+// not tell its association's outcome, and it keeps the kernel's EINTR.
+result<void> finish_interrupted(socket_ref s, const endpoint& remote, std::chrono::steady_clock::time_point start,
+                                const error& interrupted) noexcept {
+  auto type = get(s, opt::socket_type);
+  if (!type) return fail(type.error());
+  if (*type != SOCK_STREAM) return fail(interrupted);
+  auto limit = get(s, opt::send_timeout);
+  if (!limit) return fail(limit.error());
+  auto wait = wait_policy::blocking();
+  if (limit->count() != 0) wait = wait_policy::deadline(*limit - (std::chrono::steady_clock::now() - start));
+  auto outcome = connect_finish(s, remote, wait);
+  if (!outcome && outcome.error().code == errc::timed_out) {
+    return fail(connect_error(error::from_errno(EINPROGRESS, "connect", "socket"), remote));
+  }
+  return outcome;
+}
+
+}  // namespace
+
+result<void> connect(socket_ref s, const endpoint& remote) noexcept {
+  const auto start = std::chrono::steady_clock::now();
+  auto r = detail::connect_once(s, remote);
+  if (r || r.error().code != std::errc::interrupted) return r;
+  return finish_interrupted(s, remote, start, r.error());
 }
 
 result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseconds timeout) noexcept {

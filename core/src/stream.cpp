@@ -18,6 +18,7 @@
 
 #include <mcnet/core/socket_options.hpp>
 
+#include "connect.hpp"
 #include "send_hint.hpp"
 #include "sys/calls.hpp"
 #include "wait.hpp"
@@ -247,7 +248,7 @@ error& name_remote(error& e, const endpoint& remote) noexcept {
 }  // namespace
 
 result<connect_status> connect_start(socket_ref s, const endpoint& remote) noexcept {
-  auto r = connect(s, remote);
+  auto r = detail::connect_once(s, remote);
   if (r) return connect_status::connected;
   const auto& code = r.error().code;
   // EINTR: a signal interrupted a blocking connect, and the kernel goes on

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 
 #include <mcnet/core/codecs.hpp>
@@ -110,10 +111,51 @@ result<void> bind(socket_ref s, const unix_address& local, stale_socket stale) n
   return {};
 }
 
+namespace {
+
+// connect(2), made again when a signal interrupts it (EINTR). A signal ends
+// the kernel's wait for room in the listener's backlog and abandons the
+// attempt: the socket stays unconnected (unix_stream_connect; unlike TCP,
+// whose handshake goes on), so there is no outcome to wait for and the
+// connect is made again. When SO_SNDTIMEO bounds the wait (socket(7); the
+// timed `connect` sets it), each new attempt waits only for what is left of
+// it since `start`, and none left is what the kernel says when it passes:
+// EAGAIN. The socket's SO_SNDTIMEO is as it was afterwards.
+result<void> connect_through_signals(socket_ref s, const sockaddr_storage& sa, socklen_t length,
+                                     std::chrono::steady_clock::time_point start) noexcept {
+  auto r = sys::connect(s.native_handle(), sa, length);
+  if (r || r.error().code != std::errc::interrupted) return r;
+  auto limit = get(s, opt::send_timeout);
+  if (!limit) return fail(limit.error());
+  // Each turn is one signal; with a limit, the turns end when it passes.
+  while (!r && r.error().code == std::errc::interrupted) {
+    if (limit->count() != 0) {
+      const auto left = *limit - std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::steady_clock::now() - start);
+      if (left.count() <= 0) {
+        r = fail(error::from_errno(EAGAIN, "connect", "socket"));
+        break;
+      }
+      if (auto shorter = set(s, opt::send_timeout, left); !shorter) {
+        r = shorter;
+        break;
+      }
+    }
+    r = sys::connect(s.native_handle(), sa, length);
+  }
+  if (limit->count() != 0) {
+    if (auto restored = set(s, opt::send_timeout, *limit); !restored && r) return restored;
+  }
+  return r;
+}
+
+}  // namespace
+
 result<void> connect(socket_ref s, const unix_address& remote) noexcept {
+  const auto start = std::chrono::steady_clock::now();
   sockaddr_storage sa;
   const socklen_t length = remote.to_sockaddr(sa);
-  if (auto r = sys::connect(s.native_handle(), sa, length); !r) {
+  if (auto r = connect_through_signals(s, sa, length, start); !r) {
     auto e = r.error();
     with_address(e, remote).with_hint(connect_hint(e.code.value(), remote));
     return fail(e);

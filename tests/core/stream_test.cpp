@@ -19,6 +19,7 @@
 #include <cstring>
 #include <fstream>
 #include <numeric>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,9 +30,11 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/stream.hpp>
+#include <mcnet/core/tcp_options.hpp>
 #include <mcnet/core/unix_socket.hpp>
 
 #include "alloc_counter.hpp"
+#include "interrupter.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
 #include "tcp_helpers.hpp"
@@ -62,46 +65,6 @@ std::vector<std::byte> pattern_bytes(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) v[i] = pattern(i);
   return v;
 }
-
-// For its lifetime, a SIGALRM handler installed without SA_RESTART, so
-// that the signal ends a blocked system call with EINTR; and a thread that
-// sends SIGALRM to `target` every 20 ms (at most 200 times) until stopped.
-class interrupter {
- public:
-  explicit interrupter(pthread_t target) {
-    struct sigaction counting{};
-    counting.sa_handler = [](int) { delivered().fetch_add(1); };
-    sigemptyset(&counting.sa_mask);
-    counting.sa_flags = 0;  // no SA_RESTART
-    if (::sigaction(SIGALRM, &counting, &before_) != 0) throw std::runtime_error("sigaction");
-    start_ = delivered().load();
-    thread_ = std::thread([this, target] {
-      for (int i = 0; i < 200 && !stop_; ++i) {
-        std::this_thread::sleep_for(20ms);
-        if (!stop_) ::pthread_kill(target, SIGALRM);
-      }
-    });
-  }
-  interrupter(const interrupter&) = delete;
-  interrupter& operator=(const interrupter&) = delete;
-  ~interrupter() {
-    stop_ = true;
-    thread_.join();
-    ::sigaction(SIGALRM, &before_, nullptr);
-  }
-  // How many signals the handler caught since the start.
-  int caught() const { return delivered().load() - start_; }
-
- private:
-  static std::atomic<int>& delivered() {
-    static std::atomic<int> n{0};
-    return n;
-  }
-  struct sigaction before_{};
-  int start_ = 0;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
 
 // The wait policies every echo runs with; nonblocking retries in a bounded loop.
 struct named_policy {
@@ -396,7 +359,7 @@ TEST(Stream, BlockingAcceptIsNotEndedByASignal) {
   ASSERT_FALSE(core::nonblocking(listener).value());
   mcnet::result<core::socket> accepted;
   {
-    interrupter signals(::pthread_self());
+    test::interrupter signals(::pthread_self());
     std::thread late([&] {
       for (int i = 0; i < 100 && signals.caught() < 3; ++i) std::this_thread::sleep_for(10ms);
       (void)core::dial_unix(name, {}, 2s);
@@ -747,7 +710,7 @@ TEST_P(NetStream, ASignalDuringABlockingConnectLeavesItInProgress) {
     mcnet::result<core::connect_status> first;
     mcnet::result<core::connect_status> second;
     {
-      interrupter signals(::pthread_self());
+      test::interrupter signals(::pthread_self());
       first = core::connect_start(s, silent);
       // Blocking still: it waits for the same handshake, until the next signal.
       second = core::connect_start(s, silent);
@@ -764,6 +727,100 @@ TEST_P(NetStream, ASignalDuringABlockingConnectLeavesItInProgress) {
     auto now = core::connect_finish(s, silent, core::wait_policy::nonblocking());
     ASSERT_FALSE(now);
     EXPECT_EQ(now.error().code, mcnet::errc::in_progress) << now.error().message();
+  });
+}
+
+// Connections to `where` from `h` until the listener's accept queue is
+// full: then the kernel drops the SYNs that come (tcp_conn_request counts
+// them as ListenOverflows) and a connect waits for its SYN to be sent again,
+// 1 s later (the initial retransmission timeout, RFC 6298). The first
+// connect that times out says the queue is full; at most eight are made.
+std::vector<core::socket> fill_accept_queue(const test::host& h, const core::endpoint& where) {
+  std::vector<core::socket> held;
+  for (int i = 0; i < 8; ++i) {
+    auto c = test::run_in(h, [&] { return core::dial_tcp(where, {}, 300ms); });
+    if (!c && c.error().code == std::errc::timed_out) return held;
+    if (!c) throw std::runtime_error("filling the accept queue: " + c.error().message());
+    held.push_back(std::move(*c));
+  }
+  throw std::runtime_error("the accept queue never filled");
+}
+
+// A signal interrupts a blocking connect (EINTR: the handler has no
+// SA_RESTART) while the listener's full accept queue drops its SYN, and the
+// connect goes on to the real outcome (connect(2): the kernel keeps the
+// handshake going): connected once the listener accepted and the SYN went
+// again; EINPROGRESS when the socket's SO_SNDTIMEO passes first (what the
+// kernel says then, socket(7)); never EINTR. Through the calls with a
+// timeout the outcome is timed_out at the timeout.
+TEST_P(NetStream, ASignalDoesNotEndABlockingConnect) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  const int family = v6 ? AF_INET6 : AF_INET;
+  auto net = test::network::lan(2);
+  const auto address = v6 ? (*net)[1].v6() : (*net)[1].v4();
+  auto listener = test::run_in((*net)[1], [&] { return core::listen_tcp(core::endpoint(address, 0), {}, 0).value(); });
+  const auto where = core::local_endpoint(listener).value();
+  auto held = fill_accept_queue((*net)[0], where);
+  ASSERT_FALSE(held.empty());
+
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM).value();
+    // Should the SYNs all go unanswered, connect gives up after 1 + 2 s.
+    ASSERT_TRUE(core::set(s, core::opt::tcp_syn_count, 1));
+    mcnet::result<void> r;
+    std::chrono::milliseconds took{};
+    {
+      test::interrupter signals(::pthread_self());
+      // Room in the queue after 300 ms: the SYN sent again at 1 s is answered.
+      std::thread room([&] {
+        std::this_thread::sleep_for(300ms);
+        (void)core::accept(listener, core::wait_policy::deadline(2s));
+      });
+      took = elapsed_ms([&] { r = core::connect(s, where); });
+      room.join();
+      EXPECT_GE(signals.caught(), 5) << "the signals came while connect waited";
+    }
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_EQ(core::peer_endpoint(s).value(), where);
+    EXPECT_GE(took, 300ms) << "connected only once there was room";
+    EXPECT_LT(took, 5s);
+  });
+
+  // The new connection fills the queue again: SYNs are dropped.
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM).value();
+    ASSERT_TRUE(core::set(s, core::opt::send_timeout, std::chrono::microseconds(300ms)));
+    mcnet::result<void> r;
+    std::chrono::milliseconds took{};
+    {
+      test::interrupter signals(::pthread_self());
+      took = elapsed_ms([&] { r = core::connect(s, where); });
+      EXPECT_GE(signals.caught(), 5) << "the signals came while connect waited";
+    }
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::operation_in_progress) << r.error().message();
+    EXPECT_EQ(r.error().address(), where.address());
+    EXPECT_GE(took, 290ms) << "SO_SNDTIMEO bounds the wait, signals or not";
+    EXPECT_LT(took, 2s);
+    EXPECT_EQ(core::get(s, core::opt::send_timeout).value(), 300ms) << "the socket's option is left alone";
+
+    auto bounded = core::socket::open(family, SOCK_STREAM).value();
+    mcnet::result<core::socket> dialled;
+    {
+      test::interrupter signals(::pthread_self());
+      took = elapsed_ms([&] { r = core::connect(bounded, where, 200ms); });
+      const auto dial_took = elapsed_ms([&] { dialled = core::dial_tcp(where, {}, 200ms); });
+      EXPECT_GE(dial_took, 190ms);
+      EXPECT_LT(dial_took, 2s);
+      EXPECT_GE(signals.caught(), 10) << "the signals came while both waited";
+    }
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::timed_out) << r.error().message();
+    EXPECT_GE(took, 190ms);
+    EXPECT_LT(took, 2s);
+    ASSERT_FALSE(dialled);
+    EXPECT_EQ(dialled.error().code, std::errc::timed_out) << dialled.error().message();
   });
 }
 

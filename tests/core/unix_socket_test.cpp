@@ -24,15 +24,18 @@
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/unix_socket.hpp>
 
 #include "alloc_counter.hpp"
+#include "interrupter.hpp"
 
 namespace core = mcnet::core;
 namespace fs = std::filesystem;
+namespace test = mcnet::test;
 using core::unix_address;
 using mcnet::errc;
 using namespace std::chrono_literals;
@@ -346,12 +349,29 @@ TEST_F(UnixSocket, CredentialsOfAPidNoProcessHasAreEsrch) {
   EXPECT_NE(sent.error().message().find("no process has"), std::string::npos) << sent.error().message();
 }
 
+namespace {
+
+// A stream listener at a fresh abstract name with a full backlog: a backlog
+// of 0 has room for one pending connection, and `first` takes it.
+struct full_backlog {
+  unix_address where;
+  core::socket server;
+  core::socket first;
+};
+
+full_backlog listen_with_full_backlog(std::string_view tag) {
+  const auto where = fresh_abstract(tag);
+  auto server = core::listen_unix(where, {}, 0).value();
+  auto first = core::dial_unix(where, {}, 1s).value();
+  return {where, std::move(server), std::move(first)};
+}
+
+}  // namespace
+
 TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
-  const auto where = fresh_abstract("backlog");
-  auto server = core::listen_unix(where, {}, 0);  // room for one pending connection
-  ASSERT_TRUE(server);
-  auto first = core::dial_unix(where, {}, 1s);
-  ASSERT_TRUE(first) << first.error().message();
+  auto full = listen_with_full_backlog("backlog");
+  const auto& where = full.where;
+  auto& server = full.server;
   const auto start = std::chrono::steady_clock::now();
   auto second = core::dial_unix(where, {.nonblocking = true}, 100ms);
   const auto took = std::chrono::steady_clock::now() - start;
@@ -360,7 +380,7 @@ TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
   EXPECT_GE(took, 90ms);
   EXPECT_LT(took, 2s);
   // Once the first is accepted there is room again; the mode asked for is kept.
-  auto conn = core::accept_unix(*server, core::wait_policy::deadline(1s), nullptr, true);
+  auto conn = core::accept_unix(server, core::wait_policy::deadline(1s), nullptr, true);
   ASSERT_TRUE(conn);
   EXPECT_TRUE(core::nonblocking(*conn).value());
   auto third = core::dial_unix(where, {.nonblocking = true}, 1s);
@@ -371,6 +391,88 @@ TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, std::errc::no_such_file_or_directory);
   EXPECT_FALSE(refused.error().hint().empty());
+}
+
+// A signal ends the kernel's wait for backlog room with EINTR and abandons
+// the attempt (unix_stream_connect): the connect is made again, so it ends
+// connected once there is room, or at its timeout (dial_unix: timed_out;
+// the socket's own SO_SNDTIMEO: the kernel's EAGAIN), never with EINTR.
+// With SO_SNDTIMEO set the kernel says EINTR whatever the handler's flags.
+TEST_F(UnixSocket, ASignalDoesNotEndAConnectWaitingForBacklogRoom) {
+  auto full = listen_with_full_backlog("signals");
+  const auto& where = full.where;
+  auto& server = full.server;
+  const auto elapsed = [](auto&& call) {
+    const auto start = std::chrono::steady_clock::now();
+    call();
+    return std::chrono::steady_clock::now() - start;
+  };
+  // Accepts one pending connection after 200 ms; should that fail, closes
+  // the listener, which ends a connect waiting on it (ECONNREFUSED).
+  const auto room_later = [&] {
+    return std::thread([&] {
+      std::this_thread::sleep_for(200ms);
+      if (!core::accept_unix(server, core::wait_policy::deadline(2s))) server.close();
+    });
+  };
+
+  {
+    mcnet::result<core::socket> timed_out;
+    test::interrupter signals(::pthread_self());
+    const auto took = elapsed([&] { timed_out = core::dial_unix(where, {}, 200ms); });
+    EXPECT_GE(signals.caught(), 3) << "the signals came while dial_unix waited";
+    ASSERT_FALSE(timed_out);
+    EXPECT_EQ(timed_out.error().code, errc::timed_out) << timed_out.error().message();
+    EXPECT_GE(took, 190ms);
+    EXPECT_LT(took, 2s);
+  }
+  // `call` (which returns why it did not connect, empty when it did)
+  // under signals, while room_later makes room.
+  const auto connects_once_there_is_room = [&](auto&& call, std::string_view what) {
+    test::interrupter signals(::pthread_self());
+    auto room = room_later();
+    std::string failure;
+    const auto took = elapsed([&] { failure = call(); });
+    room.join();
+    EXPECT_GE(signals.caught(), 3) << "the signals came while " << what << " waited";
+    EXPECT_EQ(failure, "") << what;
+    EXPECT_GE(took, 190ms) << what << " connected only once there was room";
+  };
+  connects_once_there_is_room(
+      [&] {
+        auto dialled = core::dial_unix(where, {}, 5s);
+        return dialled ? std::string() : dialled.error().message();
+      },
+      "dial_unix");
+  // A blocking connect with no SO_SNDTIMEO: it waits as long as it takes.
+  auto blocking = core::socket::open(AF_UNIX, SOCK_STREAM);
+  ASSERT_TRUE(blocking);
+  connects_once_there_is_room(
+      [&] {
+        auto connected = core::connect(*blocking, where);
+        return connected ? std::string() : connected.error().message();
+      },
+      "connect");
+  {
+    // The socket's own SO_SNDTIMEO bounds the wait, signals or not, and is left as it was.
+    auto s = core::socket::open(AF_UNIX, SOCK_STREAM);
+    ASSERT_TRUE(s);
+    const timeval limit{0, 200'000};
+    ASSERT_EQ(::setsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit), 0);
+    mcnet::result<void> refused;
+    test::interrupter signals(::pthread_self());
+    const auto took = elapsed([&] { refused = core::connect(*s, where); });
+    EXPECT_GE(signals.caught(), 3) << "the signals came while connect waited";
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, std::errc::resource_unavailable_try_again) << refused.error().message();
+    EXPECT_GE(took, 190ms);
+    EXPECT_LT(took, 2s);
+    timeval now{};
+    socklen_t length = sizeof now;
+    ASSERT_EQ(::getsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &now, &length), 0);
+    EXPECT_EQ(now.tv_sec, 0);
+    EXPECT_EQ(now.tv_usec, 200'000);
+  }
 }
 
 TEST_F(UnixSocket, ConnectWithTimeoutPutsTheSocketBackAsItWas) {

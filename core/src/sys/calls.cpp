@@ -17,6 +17,8 @@
 
 #include <mcnet/core/sockopt.hpp>
 
+#include "retry.hpp"
+
 namespace mcnet::core {
 
 void unique_fd::reset(int fd) noexcept {
@@ -154,65 +156,40 @@ result<void> listen(int fd, int backlog) noexcept {
 }
 
 result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool nonblocking) noexcept {
-  int flags = SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0);
-  int r;
-  do {
+  const int flags = SOCK_CLOEXEC | (nonblocking ? SOCK_NONBLOCK : 0);
+  const long r = retry_eintr([&]() noexcept {
     length = sizeof peer;
-    r = ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &length, flags);
-  } while (r < 0 && errno == EINTR);
+    return ::accept4(fd, reinterpret_cast<sockaddr*>(&peer), &length, flags);
+  });
   if (r < 0) {
-    if (errno == EAGAIN || errno == EWOULDBLOCK) return fail(error(errc::would_block, "accept", "socket"));
-    return last_error("accept", "socket");
+    if (r == -EAGAIN || r == -EWOULDBLOCK) return fail(error(errc::would_block, "accept", "socket"));
+    return fail(error::from_errno(static_cast<int>(-r), "accept", "socket"));
   }
-  return unique_fd(r);
+  return unique_fd(static_cast<int>(r));
 }
 
 long recvmsg(int fd, msghdr& msg) noexcept {
-  ssize_t n;
-  do {
-    n = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC); });
 }
 
 long sendmsg(int fd, const msghdr& msg) noexcept {
-  ssize_t n;
-  do {
-    n = ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL); });
 }
 
 long recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
-  int n;
-  do {
-    n = ::recvmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_TRUNC, nullptr);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::recvmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_TRUNC, nullptr); });
 }
 
 long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
-  int n;
-  do {
-    n = ::sendmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::sendmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_NOSIGNAL); });
 }
 
 long recv(int fd, void* data, std::size_t size, bool may_block) noexcept {
-  ssize_t n;
-  do {
-    n = ::recv(fd, data, size, may_block ? 0 : MSG_DONTWAIT);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::recv(fd, data, size, may_block ? 0 : MSG_DONTWAIT); });
 }
 
 long send(int fd, const void* data, std::size_t size, bool may_block) noexcept {
-  ssize_t n;
-  do {
-    n = ::send(fd, data, size, (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::send(fd, data, size, (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL); });
 }
 
 long recv_iov(int fd, const iovec* iov, std::size_t count, bool may_block) noexcept {
@@ -220,22 +197,14 @@ long recv_iov(int fd, const iovec* iov, std::size_t count, bool may_block) noexc
   // recvmsg writes into the buffers the iovecs name, never into the iovecs.
   h.msg_iov = const_cast<iovec*>(iov);
   h.msg_iovlen = count;
-  ssize_t n;
-  do {
-    n = ::recvmsg(fd, &h, may_block ? 0 : MSG_DONTWAIT);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::recvmsg(fd, &h, may_block ? 0 : MSG_DONTWAIT); });
 }
 
 long send_iov(int fd, const iovec* iov, std::size_t count, bool may_block) noexcept {
   msghdr h{};
   h.msg_iov = const_cast<iovec*>(iov);  // read only by sendmsg
   h.msg_iovlen = count;
-  ssize_t n;
-  do {
-    n = ::sendmsg(fd, &h, (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::sendmsg(fd, &h, (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL); });
 }
 
 result<void> shutdown(int fd, int how) noexcept {

@@ -33,6 +33,9 @@ result<std::size_t> interface_name(std::uint32_t index, char* out) noexcept;
 result<std::size_t> interface_name_of_socket(int fd, std::uint32_t index, char* out) noexcept;
 
 result<void> bind(int fd, const sockaddr_storage& sa, socklen_t length) noexcept;
+/// connect(2) once. EINTR is returned, not retried: the callers differ (the
+/// kernel goes on with an interrupted TCP handshake but abandons an
+/// interrupted Unix connect).
 result<void> connect(int fd, const sockaddr_storage& sa, socklen_t length) noexcept;
 result<endpoint> local_endpoint(int fd) noexcept;
 result<endpoint> peer_endpoint(int fd) noexcept;

@@ -4,6 +4,8 @@
 
 #include <cerrno>
 
+#include "retry.hpp"
+
 namespace mcnet::core::sys {
 
 result<std::array<unique_fd, 2>> socket_pair(int family, int type, int protocol) noexcept {
@@ -31,11 +33,7 @@ result<socklen_t> peer_name(int fd, sockaddr_storage& out) noexcept {
 }
 
 long recvmsg_cloexec(int fd, msghdr& msg) noexcept {
-  ssize_t n;
-  do {
-    n = ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-  } while (n < 0 && errno == EINTR);
-  return n < 0 ? -errno : n;
+  return retry_eintr([&]() noexcept { return ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC); });
 }
 
 }  // namespace mcnet::core::sys

@@ -89,8 +89,9 @@ struct socket_setup {
                                         int backlog = 128) noexcept;
 
 /// A TCP connection to `remote`, waiting at most `timeout` for the handshake
-/// (nonblocking connect, poll(2), `SO_ERROR`; see `connect` with a timeout).
-/// The socket returned blocks unless `setup.nonblocking`. Errors: as
+/// (nonblocking connect, poll(2), `SO_ERROR`; see `connect` with a timeout;
+/// a signal does not end the wait). The socket returned blocks unless
+/// `setup.nonblocking`. Errors: as
 /// listen_udp; errc::timed_out; errc::interface_required (an IPv6
 /// link-local `remote` without zone or device); ECONNREFUSED, ENETUNREACH, ...
 [[nodiscard]] result<socket> dial_tcp(const endpoint& remote, const socket_setup& setup = {},

@@ -31,19 +31,30 @@ namespace mcnet::core {
 /// connect(2) to `remote`, mapping families as `bind` does. On a UDP socket
 /// this fixes the destination (a multicast group may be the destination) and
 /// filters what is received to that peer. On a blocking TCP socket it waits
-/// for the handshake as long as the kernel does; on a nonblocking one
-/// EINPROGRESS is returned as an error (use the overload with a timeout).
-/// Errors: errc::family_mismatch as `bind`; errc::interface_required for an
-/// IPv6 link-local or interface-local `remote` without a scope id on a socket
-/// bound to no device (the kernel's EINVAL: ipv6(7) needs the interface);
-/// connect's errno with the endpoint attached (ECONNREFUSED, ENETUNREACH, ...).
+/// for the handshake as long as the kernel does (for ever, or `SO_SNDTIMEO`
+/// when the socket has one: then EINPROGRESS, socket(7)); on a nonblocking
+/// one EINPROGRESS is returned as an error (use the overload with a
+/// timeout). A signal does not end the wait: when one interrupts the
+/// blocking connect (EINTR, a handler without SA_RESTART, or any handler
+/// while `SO_SNDTIMEO` is set), the kernel goes on with the handshake
+/// (connect(2)), and this waits for it with poll(2) (an interrupted poll
+/// goes on waiting), for what is left of `SO_SNDTIMEO` if set, then reads
+/// the outcome from `SO_ERROR`, as `connect_finish` does: on a stream
+/// socket (TCP, SCTP one-to-one) EINTR is never returned (a one-to-many
+/// SCTP socket, never connected itself, keeps it). Errors:
+/// errc::family_mismatch as `bind`;
+/// errc::interface_required for an IPv6 link-local or interface-local
+/// `remote` without a scope id on a socket bound to no device (the kernel's
+/// EINVAL: ipv6(7) needs the interface); connect's errno with the endpoint
+/// attached (ECONNREFUSED, ENETUNREACH, ETIMEDOUT, ...).
 [[nodiscard]] result<void> connect(socket_ref s, const endpoint& remote) noexcept;
 
 /// connect(2) to `remote`, waiting at most `timeout` for it to complete
 /// (the TCP handshake): the call is made nonblocking, then it is
 /// `connect_start` and `connect_finish` under `wait_policy::deadline(timeout)`
 /// (poll(2), `SO_ERROR`); the socket's O_NONBLOCK is as it was before the
-/// call. Errors: as `connect`;
+/// call. A signal does not end the wait (an interrupted poll goes on to
+/// the same deadline). Errors: as `connect`;
 /// errc::timed_out when `timeout` passed first (the attempt is abandoned:
 /// close the socket).
 [[nodiscard]] result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseconds timeout) noexcept;
@@ -63,7 +74,7 @@ enum class connect_status : std::uint8_t {
 /// the wait: connect(2) says EINTR and the kernel goes on with the
 /// handshake; a second connect_start waits for it again on the blocking
 /// socket, and on a socket made nonblocking since sees EALREADY, which is
-/// `in_progress` too).
+/// `in_progress` too). (`connect` instead waits for the outcome then.)
 /// The socket's mode is not changed. Errors: as `connect` (ECONNREFUSED
 /// when the refusal is immediate, ENETUNREACH: no route, EHOSTUNREACH: no
 /// ARP/neighbour discovery answer, errc::interface_required, ...), naming

@@ -85,18 +85,25 @@ struct unix_setup {
 [[nodiscard]] result<void> bind(socket_ref s, const unix_address& local, stale_socket stale = stale_socket::keep) noexcept;
 
 /// connect(2) to `remote`. A stream or seqpacket connect blocks while the
-/// listener's backlog is full (use the overload with a timeout); on a
-/// datagram socket it fixes the destination. Errors: connect's errno with
-/// the address: ENOENT (no such path), ECONNREFUSED (nothing listens
+/// listener's backlog is full (use the overload with a timeout), for ever
+/// or for the socket's `SO_SNDTIMEO` (socket(7)); on a datagram socket it
+/// fixes the destination. A signal does not end the wait: one that
+/// interrupts it (EINTR, a handler without SA_RESTART, or any handler
+/// while `SO_SNDTIMEO` is set) makes the kernel abandon the attempt, the
+/// socket still unconnected (unlike TCP, the kernel does not go on), so
+/// connect(2) is made again, waiting only for what is left of
+/// `SO_SNDTIMEO` if set; EINTR is never returned. Errors: connect's errno
+/// with the address: ENOENT (no such path), ECONNREFUSED (nothing listens
 /// there), EPROTOTYPE (the socket there has another type), EAGAIN (a
-/// nonblocking socket and a full backlog), EACCES.
+/// nonblocking socket and a full backlog, or `SO_SNDTIMEO` passed), EACCES.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote) noexcept;
 
 /// connect(2) to `remote`, waiting at most `timeout` for room in the
 /// listener's backlog: the kernel's own wait, bounded with `SO_SNDTIMEO`
 /// for the call (the socket's `SO_SNDTIMEO` and O_NONBLOCK are as they
-/// were afterwards). Errors: as `connect`; errc::timed_out when the backlog
-/// stayed full.
+/// were afterwards). A signal does not end the wait, nor extend it: the
+/// connect is made again (see `connect`) for what is left of `timeout`.
+/// Errors: as `connect`; errc::timed_out when the backlog stayed full.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept;
 
 /// getsockname(2) as a unix_address (unnamed before bind). Errors: its
@@ -114,7 +121,8 @@ struct unix_setup {
                                          int backlog = 128) noexcept;
 
 /// A Unix socket connected to `remote` (bound to `setup.local` first when
-/// given), waiting at most `timeout` for room in the listener's backlog.
+/// given), waiting at most `timeout` for room in the listener's backlog
+/// (`connect` with a timeout: a signal does not end the wait).
 /// The socket returned blocks unless `setup.nonblocking`. Errors: as
 /// listen_unix and `connect`; errc::timed_out.
 [[nodiscard]] result<socket> dial_unix(const unix_address& remote, const unix_setup& setup = {},
