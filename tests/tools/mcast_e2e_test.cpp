@@ -251,6 +251,13 @@ TEST(NetToolsE2e, JoinOnOneInterfaceHearsOnlyThatLan) {
   expect_complete(streams[0], 35, 100);
 }
 
+// The JSON start event of a finished mcast-send run.
+json start_of(const test::run_result& r) {
+  const auto events = json_lines(r.standard_output);
+  const json* start = find_event(events, "start");
+  return start != nullptr ? *start : json{{"no start event in", r.output}};
+}
+
 TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -259,9 +266,21 @@ TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
   receiver rx((*net)[1], {"-i", "eth0", g1 + ":" + port, g2 + ":" + port, "[" + g3 + "]:" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
   const auto& tx = (*net)[0];
-  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "7", "--tos", "af41", g1 + ":" + port});
-  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "255", "--tos", "184", g2 + ":" + port});
-  send(tx, {"-i", "eth0", "-c", "10", "--ttl", "9", "--tos", "0x48", "[" + g3 + "]:" + port});
+  const std::vector<json> starts{
+      start_of(send(tx, {"-i", "eth0", "-c", "10", "--ttl", "7", "--tos", "af41", g1 + ":" + port})),
+      start_of(send(tx, {"-i", "eth0", "-c", "10", "--ttl", "255", "--tos", "184", "-r", "1000pps", "--no-loop",
+                         g2 + ":" + port})),
+      start_of(send(tx, {"-i", "eth0", "-c", "10", "--ttl", "9", "--tos", "0x49", "-r", "800kbps",
+                         "[" + g3 + "]:" + port}))};
+  // The start event echoes what the run sends with (docs/tools.md, "JSON Lines").
+  const std::vector<json> settings{
+      {{"ttl", 7}, {"tos", 0x88}, {"dscp", "af41"}, {"ecn", "Not-ECT"}, {"loop", true}, {"rate_pps", nullptr},
+       {"rate_bps", nullptr}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}},
+      {{"ttl", 255}, {"tos", 184}, {"dscp", "ef"}, {"ecn", "Not-ECT"}, {"loop", false}, {"rate_pps", 1000.0},
+       {"rate_bps", 800000.0}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}},
+      {{"ttl", 9}, {"tos", 0x49}, {"dscp", "af21"}, {"ecn", "ECT(1)"}, {"loop", true}, {"rate_pps", 1000.0},
+       {"rate_bps", 800000.0}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}}};
+  for (std::size_t i = 0; i < starts.size(); ++i) EXPECT_EQ(field(starts[i], "settings"), settings[i]) << starts[i];
   const auto r = rx.finish_clean();
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 3u) << r.output;
@@ -270,12 +289,51 @@ TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
     int ttl;
     int tos;
   };
-  for (const auto& e : {expected{g1, 7, 0x88}, expected{g2, 255, 184}, expected{g3, 9, 0x48}}) {
+  for (const auto& e : {expected{g1, 7, 0x88}, expected{g2, 255, 184}, expected{g3, 9, 0x49}}) {
     const auto s = streams_to(streams, e.group);
     ASSERT_EQ(s.size(), 1u) << e.group << "\n" << r.output;
     EXPECT_EQ(field(s[0], "ttl"), e.ttl) << e.group;
     EXPECT_EQ(field(s[0], "tos"), e.tos) << e.group << ": the whole byte, DSCP << 2 | ECN";
     expect_complete(s[0], 10, 100);
+  }
+}
+
+// What the man page says of --ttl 0, as Linux does it: a multicast with TTL
+// (hop limit) 0 is dropped after its loopback copy only when the sending
+// host has joined the group itself (the route then outputs through
+// ip_mc_output, IPv6 ip6_finish_output2); otherwise it leaves on the wire with
+// TTL 0, and a receiver on the link takes it.
+TEST(NetToolsE2e, TtlZeroLeavesTheHostUnlessTheHostJoinedTheGroup) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& other = (*net)[1];
+  for (const std::string group : {"239.255.83.9", "[ff15::83:9]"}) {
+    const auto port = std::to_string(free_port(other));
+    const auto spec = group + ":" + port;
+    {
+      receiver rx(other, {"-i", "eth0", spec});
+      ASSERT_TRUE(rx.joined()) << rx.output();
+      send(tx, {"-i", "eth0", "--ttl", "0", "-c", "5", spec});
+      const auto r = rx.finish_clean();
+      const auto streams = summary_streams(r.standard_output);
+      ASSERT_EQ(streams.size(), 1u) << group << ": the sender has not joined, so TTL 0 leaves on the wire\n" << r.output;
+      EXPECT_EQ(field(streams[0], "ttl"), 0) << streams[0];
+      expect_complete(streams[0], 5, 100);
+    }
+    const auto port2 = std::to_string(free_port(other));
+    const auto spec2 = group + ":" + port2;
+    receiver local(tx, {"-i", "eth0", spec2});
+    receiver rx(other, {"-i", "eth0", spec2});
+    ASSERT_TRUE(local.joined()) << local.output();
+    ASSERT_TRUE(rx.joined()) << rx.output();
+    send(tx, {"-i", "eth0", "--ttl", "0", "-c", "5", spec2});
+    const auto here = summary_streams(local.finish_clean().standard_output);
+    ASSERT_EQ(here.size(), 1u) << group << ": the loopback copy reaches the sender's own host";
+    expect_complete(here[0], 5, 100);
+    const auto r = rx.finish_clean();
+    EXPECT_TRUE(summary_streams(r.standard_output).empty()) << group << ": joined on the sender's host, TTL 0 stays there\n"
+                                                            << r.output;
   }
 }
 

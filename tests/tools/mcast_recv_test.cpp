@@ -19,8 +19,10 @@
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/socket_ops.hpp>
 
+#include "e2e_run.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "programs.hpp"
 #include "tool_run.hpp"
 
 namespace core = mcnet::core;
@@ -342,6 +344,71 @@ TEST(NetMcastRecv, KernelDropsAreSummedOverSockets) {
   EXPECT_GT(drops, 300u) << "each socket dropped most of its 300: the sum, not the larger of the two";
   EXPECT_GE(packets + drops, 600u) << "every datagram read or counted as dropped";
   EXPECT_LE(packets + drops, 606u) << "plus at most the 3 END markers per group";
+}
+
+// argv: group port source. UDP datagrams to the group whose checksum is
+// wrong (the right one plus 1), through a raw socket (the IP header is the
+// kernel's, the UDP header ours): ten of 34 bytes, then ten of 216.
+constexpr const char* bad_checksum_program = R"(
+import socket, struct, sys
+group, port, src = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def fold(data):
+    if len(data) % 2: data += b'\0'
+    total = sum(struct.unpack('>%dH' % (len(data) // 2), data))
+    while total >> 16: total = (total & 0xffff) + (total >> 16)
+    return total
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(src))
+for payload in (b'not a header, bad checksum', b'not a header, bad checksum' * 8):
+    length = 8 + len(payload)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(group) + struct.pack('>BBH', 0, 17, length)
+    good = (~fold(pseudo + struct.pack('>HHHH', 40000, port, length, 0) + payload)) & 0xffff or 0xffff
+    bad = good % 0xffff + 1
+    for _ in range(10):
+        s.sendto(struct.pack('>HHHH', 40000, port, length, bad) + payload, (group, 0))
+)";
+
+// UDP datagrams that fail their checksum, as the man page says: a short one
+// (76 bytes or less, which the kernel checks as it arrives) is dropped before
+// any socket; a longer one is checked when the receiver reads it, dropped
+// there and counted in the socket's drop counter, so it is a kernel drop
+// without a full queue. UdpInCsumErrors counts all twenty.
+TEST(NetMcastRecv, ChecksumFailuresAreKernelDropsWithTheirOwnCounter) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.70.9";
+  const auto csum_errors = [&] {
+    const auto snmp = rx_host.exec({"cat", "/proc/net/snmp"});
+    std::istringstream in(snmp.standard_output);
+    std::string names, values;
+    while (std::getline(in, names) && std::getline(in, values)) {
+      if (!names.starts_with("Udp:")) continue;
+      std::istringstream n(names), v(values);
+      std::string name, value;
+      while (n >> name && v >> value) {
+        if (name == "InCsumErrors") return std::stoull(value);
+      }
+    }
+    ADD_FAILURE() << "no Udp InCsumErrors in /proc/net/snmp: " << snmp.output;
+    return 0ull;
+  };
+  const auto before = csum_errors();
+  test::tools::receiver rx(rx_host, {"-i", "eth0", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto bad = (*net)[0].exec({python, "-c", bad_checksum_program, group, port, (*net)[0].v4().to_string()});
+  ASSERT_TRUE(bad.status.success()) << bad.status.describe() << "\n" << bad.output;
+  test::tools::send((*net)[0], {"-i", "eth0", "-c", "5", group + ":" + port});
+  const auto r = rx.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << r.output;
+  EXPECT_EQ((*summary)["total"]["kernel_drops"], 10) << "the ten long ones: " << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 5) << "the good datagrams only: " << r.output;
+  EXPECT_EQ(csum_errors() - before, 20u);
 }
 
 TEST(NetMcastRecv, IncludeListsLongerThanMsfAreSplitOverSockets) {

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include <mcnet/tools/report.hpp>
+#include <mcnet/tools/send_options.hpp>
 
 #include "tool_run.hpp"
 
@@ -227,13 +228,60 @@ TEST(Report, CsvRowsLineUpWithTheHeader) {
   }
 }
 
+// TOS bytes as people name them: the byte in hex, the DSCP's name (or its
+// number when it has none) and the ECN codepoint when set (RFC 2474, 2597,
+// 3246, 3168, 5865, 8622).
+TEST(Report, TosTextNamesTheDscpAndEcn) {
+  EXPECT_EQ(tools::tos_text(0), "0x00 (cs0)");
+  EXPECT_EQ(tools::tos_text(0xb8), "0xb8 (ef)");
+  EXPECT_EQ(tools::tos_text(0x88), "0x88 (af41)");
+  EXPECT_EQ(tools::tos_text(0x20), "0x20 (cs1)");
+  EXPECT_EQ(tools::tos_text(0xb0), "0xb0 (va)");
+  EXPECT_EQ(tools::tos_text(0x04), "0x04 (le)");
+  EXPECT_EQ(tools::tos_text(0xb9), "0xb9 (ef, ECT(1))");
+  EXPECT_EQ(tools::tos_text(0x02), "0x02 (cs0, ECT(0))");
+  EXPECT_EQ(tools::tos_text(0xff), "0xff (dscp 63, CE)");
+  EXPECT_EQ(tools::tos_text(0x14), "0x14 (dscp 5)");
+  EXPECT_EQ(tools::tos_text(-1), "-");
+}
+
+// mcast-send's start line and event: the settings of the run.
+TEST(Report, SendSettingsAreEchoed) {
+  tools::send_settings s;
+  s.ttl = 4;
+  s.tos = 0x89;
+  s.size = 1000;
+  s.pace = tools::rate{.what = tools::rate::unit::bits, .per_second = 8e6};
+  s.count = 50;
+  EXPECT_EQ(tools::send_settings_text(s), "ttl 4, tos 0x89 (af41, ECT(1)), loop on, 1000 pps (8.00 Mbit/s) per group, "
+                                          "50 datagram(s) per group");
+  const auto j = tools::send_settings_json(s);
+  EXPECT_EQ(j["dscp"], "af41");
+  EXPECT_EQ(j["ecn"], "ECT(1)");
+  EXPECT_EQ(j["rate_pps"], 1000.0);
+  EXPECT_EQ(j["rate_bps"], 8e6);
+  EXPECT_EQ(j["count"], 50);
+  EXPECT_TRUE(j["duration_s"].is_null());
+  s.pace.reset();
+  s.count.reset();
+  s.no_loop = true;
+  s.burst = 8;
+  s.tos = 0x14;
+  EXPECT_EQ(tools::send_settings_text(s), "ttl 4, tos 0x14 (dscp 5), loop off, unpaced, bursts of 8, until a signal");
+  EXPECT_EQ(tools::send_settings_json(s)["dscp"], "5");
+  s.duration = 2.5;
+  EXPECT_EQ(tools::send_settings_text(s), "ttl 4, tos 0x14 (dscp 5), loop off, unpaced, bursts of 8, for 2.5 s");
+  s.replay = "run.pcap";
+  EXPECT_EQ(tools::send_settings_text(s), "ttl 4, tos 0x14 (dscp 5), loop off");
+}
+
 TEST(Report, TextSaysWhatTheJsonSays) {
   tools::stream_table t;
   for (std::uint64_t seq : {0u, 2u}) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 10us, 3, 0x28, 2);
   const auto& [key, s] = *t.streams().begin();
   const auto line = tools::stream_text(tools::stream_json(key, s, tools::interface_json(2, "eth0")));
   for (const char* part : {"239.255.60.1:5000", "10.77.0.1", "id 9 session 4", "on eth0", "2 packets", "lost 1",
-                           "ttl 3", "tos 40", "latency"}) {
+                           "ttl 3", "tos 0x28 (af11)", "latency"}) {
     EXPECT_NE(line.find(part), std::string::npos) << part << " in: " << line;
   }
 }

@@ -98,7 +98,9 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
   const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-send","version":")" MCNET_VERSION_STRING R"(",
     "groups":[{"group":"239.1.1.1","port":5000,"mode":"any","sources":[],"interface":{"name":"eth0","index":2},
     "first_sequence":65530,"first_timestamp":4294967000}],"session":null,"sender_id":null,"payload":"rtp","size":1328,
-    "ssrc":4294967295,"payload_type":33,"clock_hz":90000,"messages_per_packet":null,"message_size":null,"pids":[256,257]})");
+    "ssrc":4294967295,"payload_type":33,"clock_hz":90000,"messages_per_packet":null,"message_size":null,"pids":[256,257],
+    "settings":{"ttl":1,"tos":184,"dscp":"ef","ecn":"Not-ECT","loop":true,"rate_pps":1000.0,"rate_bps":10624000.0,
+    "burst":1,"count":null,"duration_s":5.0,"batch":32}})");
   EXPECT_EQ(schema_errors(start), std::vector<std::string>{});
   auto mold = start;
   mold["payload"] = "moldudp64";
@@ -119,6 +121,15 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
     missing.erase(k);
     EXPECT_FALSE(schema_errors(missing).empty()) << k << " absent instead of null";
   }
+  for (const char* k : {"ttl", "tos", "dscp", "ecn", "loop", "rate_pps", "rate_bps", "burst", "count", "duration_s",
+                        "batch"}) {
+    auto missing = start;
+    missing["settings"].erase(k);
+    EXPECT_FALSE(schema_errors(missing).empty()) << "settings." << k << " absent";
+  }
+  auto bad_ecn = start;
+  bad_ecn["settings"]["ecn"] = "ect1";
+  EXPECT_FALSE(schema_errors(bad_ecn).empty()) << "the ECN field by RFC 3168's names only";
   auto long_session = mold;
   long_session["session"] = "ELEVENCHARS";
   EXPECT_FALSE(schema_errors(long_session).empty()) << "a MoldUDP64 session has 10 characters at most";

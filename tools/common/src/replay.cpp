@@ -173,9 +173,11 @@ void announce_replay(const send_settings& s, const reporter& out, const std::vec
              {"clock_hz", nullptr}, {"messages_per_packet", nullptr}, {"message_size", nullptr}, {"pids", nullptr},
              {"replay", {{"file", *s.replay}, {"link_type", c.link_type}, {"frames", c.frames},
                          {"datagrams", c.datagrams.size()}, {"skipped", skipped_json(c)}, {"speed", s.speed},
-                         {"loops", s.loops}}}});
+                         {"loops", s.loops}}},
+             {"settings", send_settings_json(s)}});
   out.text(fmt::format("mcast-send: replaying {} ({}): {} datagrams of {} frames to {} group(s), speed {}, {} time(s)",
                        *s.replay, c.link_type, c.datagrams.size(), c.frames, targets.size(), s.speed, s.loops));
+  out.text("mcast-send: " + send_settings_text(s));
 }
 
 }  // namespace

@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <utility>
 
 #include <fmt/format.h>
 
+#include <mcnet/core/dscp.hpp>
 #include <mcnet/feed/saturating.hpp>
 #include <mcnet/tools/output.hpp>
+#include <mcnet/tools/send_options.hpp>
 
 namespace mcnet::tools {
 
@@ -35,7 +38,7 @@ namespace {
 
 json or_null(bool known, const json& value) { return known ? value : json(nullptr); }
 
-double rate(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
+double per_second(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
 
 // Seconds from the stream's first to its latest datagram (0 for one).
 double active_seconds(const stream& s) {
@@ -95,8 +98,8 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
           {"interface", iface},
           {"packets", s.packets},
           {"bytes", s.bytes},
-          {"rate_pps", or_null(span > 0, rate(intervals, span))},
-          {"rate_bps", or_null(span > 0, rate(intervals * bytes_each * 8, span))},
+          {"rate_pps", or_null(span > 0, per_second(intervals, span))},
+          {"rate_bps", or_null(span > 0, per_second(intervals * bytes_each * 8, span))},
           {"rate_span_s", span},
           {"lost", or_null(seq, t.lost)},
           {"reordered", or_null(seq, t.reordered)},
@@ -124,8 +127,8 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   const auto now = totals_of(k, s);
   j["packets"] = now.packets - before.packets;
   j["bytes"] = now.bytes - before.bytes;
-  j["rate_pps"] = rate(static_cast<double>(now.packets - before.packets), seconds);
-  j["rate_bps"] = rate(static_cast<double>(now.bytes - before.bytes) * 8, seconds);
+  j["rate_pps"] = per_second(static_cast<double>(now.packets - before.packets), seconds);
+  j["rate_bps"] = per_second(static_cast<double>(now.bytes - before.bytes) * 8, seconds);
   j["rate_span_s"] = seconds;
   if (counts_loss(k)) {
     // Lost may shrink when late datagrams fill gaps counted before.
@@ -193,7 +196,7 @@ std::string packet_text(const packet_view& p, const accounted& a, const std::str
   auto known = [](int v) { return v >= 0 ? std::to_string(v) : std::string("-"); };
   return fmt::format("{:.6f} {} -> {} on {} {} bytes ttl {} tos {} {}{}{}", p.time, p.source.to_string(),
                      core::endpoint(p.group, p.port).to_string(), iface_name.empty() ? "-" : iface_name, p.size,
-                     known(p.ttl), known(p.tos), what, a.latency_ns ? fmt::format(" latency {} ns", *a.latency_ns) : "",
+                     known(p.ttl), tos_text(p.tos), what, a.latency_ns ? fmt::format(" latency {} ns", *a.latency_ns) : "",
                      p.line.empty() ? "" : " line " + p.line);
 }
 
@@ -308,6 +311,64 @@ std::string packet_rate_text(const json& pps) {
   return fmt::format("{:.3f} pps", v);
 }
 
+const char* ecn_name(std::uint8_t tos) noexcept {
+  switch (core::ecn_of_tos(tos)) {
+    case 1: return "ECT(1)";
+    case 2: return "ECT(0)";
+    case 3: return "CE";
+    default: return "Not-ECT";
+  }
+}
+
+std::string tos_text(int tos) {
+  if (tos < 0) return "-";
+  const auto byte = static_cast<std::uint8_t>(tos);
+  const auto name = core::dscp_name(core::dscp_of_tos(byte));
+  const auto dscp = name.empty() ? fmt::format("dscp {}", core::dscp_of_tos(byte)) : std::string(name);
+  const auto ecn = core::ecn_of_tos(byte) != 0 ? fmt::format(", {}", ecn_name(byte)) : std::string();
+  return fmt::format("0x{:02x} ({}{})", byte, dscp, ecn);
+}
+
+namespace {
+
+// --rate as datagrams and payload bits per second of each group; none unpaced.
+std::optional<std::pair<double, double>> send_rates(const send_settings& s) {
+  if (!s.pace) return std::nullopt;
+  const auto pps = s.pace->packets_per_second(s.size);
+  return std::pair{pps, pps * static_cast<double>(s.size) * 8};
+}
+
+}  // namespace
+
+json send_settings_json(const send_settings& s) {
+  const auto byte = static_cast<std::uint8_t>(s.tos);
+  const auto rates = send_rates(s);
+  return {{"ttl", s.ttl},
+          {"tos", s.tos},
+          {"dscp", core::format_dscp(core::dscp_of_tos(byte))},
+          {"ecn", ecn_name(byte)},
+          {"loop", !s.no_loop},
+          {"rate_pps", rates ? json(rates->first) : json(nullptr)},
+          {"rate_bps", rates ? json(rates->second) : json(nullptr)},
+          {"burst", s.burst},
+          {"count", s.count ? json(*s.count) : json(nullptr)},
+          {"duration_s", s.duration ? json(*s.duration) : json(nullptr)},
+          {"batch", s.batch}};
+}
+
+std::string send_settings_text(const send_settings& s) {
+  const auto rates = send_rates(s);
+  std::string line = fmt::format("ttl {}, tos {}, loop {}", s.ttl, tos_text(s.tos), s.no_loop ? "off" : "on");
+  if (s.replay) return line;  // pacing and length come from the capture (--speed, --loop N)
+  line += rates ? fmt::format(", {} ({}) per group", packet_rate_text(rates->first), bit_rate_text(rates->second))
+                : std::string(", unpaced");
+  if (s.burst > 1) line += fmt::format(", bursts of {}", s.burst);
+  if (s.count) line += fmt::format(", {} datagram(s) per group", *s.count);
+  if (s.duration) line += fmt::format(", for {} s", *s.duration);
+  if (!s.count && !s.duration) line += ", until a signal";
+  return line;
+}
+
 std::string bit_rate_text(const json& bps) {
   if (bps.is_null()) return "- bit/s";
   double v = bps.get<double>();
@@ -352,7 +413,7 @@ std::string stream_text(const json& s) {
   // Rare, and a sign of a restarted or hostile sender: shown when they happened.
   if (!s["jumps"].is_null() && s["jumps"] != 0) line += fmt::format("  jumps {}", text(s["jumps"]));
   if (!s["restarts"].is_null() && s["restarts"] != 0) line += fmt::format("  restarts {}", text(s["restarts"]));
-  line += fmt::format("  ttl {} tos {}", text(s["ttl"]), text(s["tos"]));
+  line += fmt::format("  ttl {} tos {}", text(s["ttl"]), s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()));
   if (!s["latency_ns"].is_null()) {
     const auto& l = s["latency_ns"];
     line += fmt::format("  latency us min {:.1f} p50 {:.1f} p99 {:.1f} max {:.1f}", l["min"].get<double>() / 1e3,

@@ -548,8 +548,10 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
              {"payload_type", rtp ? json(p.rtp_pt) : json(nullptr)},
              {"clock_hz", rtp ? json(rtp_clock_hz(p.rtp_pt).value_or(0)) : json(nullptr)},
              {"messages_per_packet", mold ? json(p.messages) : json(nullptr)},
-             {"message_size", mold ? json(p.message_size) : json(nullptr)}, {"pids", pids}});
+             {"message_size", mold ? json(p.message_size) : json(nullptr)}, {"pids", pids},
+             {"settings", send_settings_json(s)}});
   out.text(fmt::format("mcast-send: {} group(s), {}", targets.size(), payload_text(s, session, sender_id, ssrc)));
+  out.text("mcast-send: " + send_settings_text(s));
   for (const auto& w : multicast_flag_warnings(used)) out.warn_event(w, "no_multicast_flag");
 }
 

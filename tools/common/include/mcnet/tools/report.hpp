@@ -20,6 +20,8 @@
 
 namespace mcnet::tools {
 
+struct send_settings;
+
 /// Interface names by index, asked once per index (if_indextoname in the
 /// calling thread's namespace); "" when the index is unknown.
 class interface_names {
@@ -75,6 +77,27 @@ struct packet_view {
 /// (`event` is "interval" or "summary"). Nulls are empty cells.
 [[nodiscard]] std::string csv_header();
 [[nodiscard]] std::string csv_row(const char* event, double time, const nlohmann::ordered_json& stream);
+
+/// The ECN field of a TOS byte (its low two bits) by RFC 3168's names
+/// (section 5): "Not-ECT", "ECT(1)", "ECT(0)", "CE".
+[[nodiscard]] const char* ecn_name(std::uint8_t tos) noexcept;
+
+/// A TOS byte / IPv6 traffic class for people: the byte in hex, then its
+/// DSCP by name (RFC 2474 class selectors, RFC 2597 AF, RFC 3246 EF, RFC
+/// 5865 VA, RFC 8622 LE) or number, and the ECN codepoint when it is not
+/// Not-ECT: 0xb8 is "0xb8 (ef)", 0xb9 "0xb9 (ef, ECT(1))", 0x14 "0x14
+/// (dscp 5)". Negative (not known): "-".
+[[nodiscard]] std::string tos_text(int tos);
+
+/// What mcast-send sends with, for its JSON start event (`"settings"`,
+/// docs/tools.md): ttl, tos (the byte), dscp (name or number), ecn, loop,
+/// rate_pps and rate_bps of UDP payload per group (null unpaced), burst,
+/// count per group and duration_s (null when not given), batch.
+[[nodiscard]] nlohmann::ordered_json send_settings_json(const send_settings& s);
+/// The same in one start line: "ttl 1, tos 0xb8 (ef), loop on, 1000 pps
+/// (800 kbit/s) per group, 1000 datagram(s) per group"; with --replay the
+/// first three only.
+[[nodiscard]] std::string send_settings_text(const send_settings& s);
 
 /// A rate for people: "1000 pps", "2.5 pps", "0.250 pps"; "- pps" for null.
 [[nodiscard]] std::string packet_rate_text(const nlohmann::ordered_json& pps);
