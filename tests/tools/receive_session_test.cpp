@@ -159,6 +159,53 @@ TEST(ReceiveSession, DurationAndTimeout) {
   EXPECT_EQ(g.session->finish(), 0);
 }
 
+TEST(ReceiveSession, TimeoutExitsTwoWheneverNothingArrived) {
+  {
+    SCOPED_TRACE("-d not longer than --timeout ends the run first");
+    fixture f;
+    f.settings.duration = 1.0;
+    f.settings.timeout = 1.0;
+    f.start();
+    f.now += 1s;
+    EXPECT_TRUE(f.session->tick());
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), tools::exit_nothing);
+    EXPECT_NE(f.err.str().find("mcast-recv: nothing arrived"), std::string::npos) << f.err.str();
+  }
+  {
+    SCOPED_TRACE("-d shorter than --timeout");
+    fixture f;
+    f.settings.duration = 0.5;
+    f.settings.timeout = 2.0;
+    f.start();
+    f.now += 500ms;
+    EXPECT_TRUE(f.session->tick());
+    EXPECT_FALSE(f.session->timed_out());
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), tools::exit_nothing);
+  }
+  {
+    SCOPED_TRACE("a signal before --timeout (no tick said stop)");
+    fixture f;
+    f.settings.timeout = 5.0;
+    f.start();
+    f.now += 100ms;
+    EXPECT_FALSE(f.session->tick());
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), tools::exit_nothing);
+  }
+  {
+    SCOPED_TRACE("no --timeout: nothing received is exit 0");
+    fixture f;
+    f.settings.duration = 0.5;
+    f.start();
+    f.now += 500ms;
+    EXPECT_TRUE(f.session->tick());
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), 0);
+  }
+}
+
 TEST(ReceiveSession, LossAboveMaxLossExitsThree) {
   for (auto [max_loss, code] : {std::pair{9.5, 3}, std::pair{10.0, 0}}) {
     fixture f;
