@@ -42,7 +42,9 @@ po::options_description description(recv_settings& s, raw_values& raw) {
   po::options_description visible(
       "mcast-recv: join multicast groups and report what arrives, per sender\n\n"
       "usage: mcast-recv [options] SPEC...   (SPEC: [!][S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n"
-      "       mcast-recv --interfaces [--json]\n\noptions");
+      "       mcast-recv --interfaces [--json]\n"
+      "       mcast-recv doctor SPEC... [-i IFACE] [--listen SEC] [--json]   (why nothing arrives: doctor --help)\n"
+      "\noptions");
   visible.add_options()("help,h", "this help")
       ("version", "print the version and exit")
       ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
