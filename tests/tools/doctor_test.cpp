@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
+#include <functional>
 #include <fstream>
 #include <iterator>
 #include <regex>
@@ -59,15 +61,25 @@ struct doctor_run {
   }
 };
 
-// `mcast-recv doctor --json args...` in `h`, to completion; stdout checked against the schema.
-doctor_run doctor(const test::host& h, std::vector<std::string> args) {
-  args.insert(args.begin(), {MCAST_RECV, "doctor", "--json"});
-  doctor_run d{h.exec(args, {}, 30s), {}, nullptr};
+// A doctor's run as it ended: stdout checked against the schema, its events and verdict.
+doctor_run ended(test::run_result r) {
+  doctor_run d{std::move(r), {}, nullptr};
   expect_schema_conform(d.r.standard_output);
   d.events = json_lines(d.r.standard_output);
   if (const auto* v = find_event(d.events, "verdict")) d.verdict = *v;
   return d;
 }
+
+// `mcast-recv doctor --json args...` in `h`, to completion.
+doctor_run doctor(const test::host& h, std::vector<std::string> args) {
+  args.insert(args.begin(), {MCAST_RECV, "doctor", "--json"});
+  return ended(h.exec(args, {}, 30s));
+}
+
+// `mcast-recv doctor --json args...` started in `rx`: once it has joined
+// `group_hex` (wait_joined), `send` runs; then the doctor's end (at most 20 s).
+doctor_run doctor_while(const test::host& rx, std::vector<std::string> args, const std::string& group_hex,
+                        const std::function<void()>& send);
 
 // The verdict names `check` with `status`: the test's main assertion.
 void expect_verdict(const doctor_run& d, const std::string& check, const std::string& status, int exit) {
@@ -99,6 +111,17 @@ bool wait_joined(const test::host& h, const std::string& hex) {
     std::this_thread::sleep_for(10ms);
   }
   return false;
+}
+
+doctor_run doctor_while(const test::host& rx, std::vector<std::string> args, const std::string& group_hex,
+                        const std::function<void()>& send) {
+  args.insert(args.begin(), {MCAST_RECV, "doctor", "--json"});
+  auto p = rx.start(args);
+  EXPECT_TRUE(wait_joined(rx, group_hex)) << p.output();
+  send();
+  const auto st = p.wait_for(20s);
+  EXPECT_TRUE(st) << "the doctor did not end\n" << p.output();
+  return ended({st ? *st : p.stop(SIGKILL), p.output(), p.standard_output()});
 }
 
 TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
@@ -185,14 +208,9 @@ TEST(NetDoctor, HealthyLanEveryCheckIsOkAndListenCountsTheSendersTtl) {
   rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
   const auto port = std::to_string(free_port(rx));
   const std::string spec = "10.77.0.1,232.1.2.3:" + port;
-  auto p = rx.start({MCAST_RECV, "doctor", "--json", "--listen", "3", spec});
-  ASSERT_TRUE(wait_joined(rx, "030201E8")) << p.output();
-  test::tools::send((*net)[0], {"-i", "eth0", "-c", "20", "-r", "200pps", "--ttl", "7", "232.1.2.3:" + port});
-  const auto st = p.wait_for(20s);
-  ASSERT_TRUE(st) << p.output();
-  doctor_run d{{*st, p.output(), p.standard_output()}, json_lines(p.standard_output()), nullptr};
-  expect_schema_conform(d.r.standard_output);
-  if (const auto* v = find_event(d.events, "verdict")) d.verdict = *v;
+  const auto d = doctor_while(rx, {"--listen", "3", spec}, "030201E8", [&] {
+    test::tools::send((*net)[0], {"-i", "eth0", "-c", "20", "-r", "200pps", "--ttl", "7", "232.1.2.3:" + port});
+  });
   ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
   EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
   EXPECT_TRUE(d.verdict["check"].is_null()) << d.r.output;
@@ -270,14 +288,9 @@ TEST(NetDoctor, StrictRpFilterWithNoRouteBackAndTheCounterDuringListen) {
   rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
   const auto port = std::to_string(free_port(rx));
   const std::string spec = "10.77.9.1,232.1.2.4:" + port;
-  auto p = rx.start({MCAST_RECV, "doctor", "--json", "-i", "eth0", "--listen", "2", spec});
-  ASSERT_TRUE(wait_joined(rx, "040201E8")) << p.output();
-  test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "10.77.9.1,232.1.2.4:" + port});
-  const auto st = p.wait_for(20s);
-  ASSERT_TRUE(st) << p.output();
-  doctor_run d{{*st, p.output(), p.standard_output()}, json_lines(p.standard_output()), nullptr};
-  expect_schema_conform(d.r.standard_output);
-  if (const auto* v = find_event(d.events, "verdict")) d.verdict = *v;
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "040201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "10.77.9.1,232.1.2.4:" + port});
+  });
   expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
   EXPECT_NE(d.verdict["message"].get<std::string>().find("no route back to 10.77.9.1"), std::string::npos)
       << d.r.output;

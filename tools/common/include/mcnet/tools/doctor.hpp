@@ -98,8 +98,9 @@ struct doctor_command {
 /// specs that do not parse.
 [[nodiscard]] int run_doctor(const doctor_settings& s, const reporter& out);
 
-/// Two counters of the kernel's network statistics files (/proc/net/snmp,
-/// /proc/net/netstat, /proc/net/snmp6) of the calling thread's namespace.
+/// Counters of the kernel's network statistics files (/proc/net/snmp,
+/// /proc/net/netstat, /proc/net/snmp6, as `nstat` reads them) in the calling
+/// thread's network namespace: what --listen compares before and after.
 namespace net_counters {
 /// The value of `field` in `table` ("TcpExt", "IPReversePathFilter"; "Udp",
 /// "InErrors") of /proc/thread-self/net/netstat or snmp (two-line
