@@ -329,6 +329,23 @@ TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
   EXPECT_TRUE(check_says(asm_only, "igmp_version", "OK", "IGMPv2 in use")) << asm_only.r.output;
 }
 
+TEST(NetDoctor, Ipv6MembershipAndMldV1ForcedWithAnSsmSpec) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  const auto healthy = doctor(h, {"-i", "eth0", "[ff1e::90:1]:" + port});
+  EXPECT_EQ(healthy.r.status.code, 0) << healthy.r.output;
+  EXPECT_TRUE(check_says(healthy, "membership", "OK", "the kernel lists ff1e::90:1 on eth0")) << healthy.r.output;
+  EXPECT_TRUE(check_says(healthy, "igmp_version", "OK", "MLDv2 in use")) << healthy.r.output;
+
+  h.ns().write_sysctl("net.ipv6.conf.eth0.force_mld_version", "1");
+  const auto d = doctor(h, {"-i", "eth0", "fd77::9,[ff3e::8000:1]:" + port});
+  expect_verdict(d, "igmp_version", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("MLDv1 in use"), std::string::npos) << d.r.output;
+  EXPECT_NE(d.verdict["fix"].get<std::string>().find("net.ipv6.conf.eth0.force_mld_version=0"), std::string::npos);
+}
+
 TEST(NetDoctor, MembershipLimitTooLow) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
