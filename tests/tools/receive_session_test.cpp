@@ -159,6 +159,33 @@ TEST(ReceiveSession, DurationAndTimeout) {
   EXPECT_EQ(g.session->finish(), 0);
 }
 
+TEST(ReceiveSession, TimeoutExitsTwoWheneverNothingArrived) {
+  struct run_case {
+    const char* what;
+    std::optional<double> duration, timeout;
+    std::chrono::milliseconds run;
+    bool tick_stops;  // whether tick() ends the run (else a signal does)
+    int exit;
+  };
+  for (const auto& c : {run_case{"-d as long as --timeout ends the run first", 1.0, 1.0, 1s, true, tools::exit_nothing},
+                        run_case{"-d shorter than --timeout", 0.5, 2.0, 500ms, true, tools::exit_nothing},
+                        run_case{"a signal before --timeout", std::nullopt, 5.0, 100ms, false, tools::exit_nothing},
+                        run_case{"no --timeout: nothing received is exit 0", 0.5, std::nullopt, 500ms, true, 0}}) {
+    SCOPED_TRACE(c.what);
+    fixture f;
+    f.settings.duration = c.duration;
+    f.settings.timeout = c.timeout;
+    f.start();
+    f.now += c.run;
+    EXPECT_EQ(f.session->tick(), c.tick_stops);
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), c.exit);
+    if (c.exit != 0) {
+      EXPECT_NE(f.err.str().find("mcast-recv: nothing arrived"), std::string::npos) << f.err.str();
+    }
+  }
+}
+
 TEST(ReceiveSession, LossAboveMaxLossExitsThree) {
   for (auto [max_loss, code] : {std::pair{9.5, 3}, std::pair{10.0, 0}}) {
     fixture f;

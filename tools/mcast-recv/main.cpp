@@ -3,7 +3,8 @@
 //
 // mcast-recv: join groups (ASM, SSM include and exclude, IPv4 and IPv6) and
 // report per stream what arrives: packets, loss, reordering, duplicates,
-// latency, jitter, TTL and TOS. See docs/tools.md, the man page and --help.
+// latency, jitter, TTL and TOS; `mcast-recv doctor` says why nothing would
+// arrive. See docs/tools.md, the man page and --help.
 // The pieces live in tools/common (recv_options, receiver, stream_table,
 // report), where the unit tests drive them.
 
@@ -13,6 +14,7 @@
 
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
@@ -57,5 +59,10 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // `mcast-recv doctor ...`: the checks of docs/tools.md, "mcast-recv doctor".
+  if (tools::is_doctor_command(tools::arguments(argc, argv))) {
+    return tools::tool_main("mcast-recv", argc, argv, tools::parse_doctor_command_line, tools::doctor_help(),
+                            tools::run_doctor);
+  }
   return tools::tool_main("mcast-recv", argc, argv, tools::parse_recv_command_line, tools::recv_help(), run_receive);
 }

@@ -565,6 +565,12 @@ void receive_session::summary() {
 
 int receive_session::finish() const {
   if (timed_out_) return out_.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
+  // A script that gives --timeout gets 2 whenever nothing arrived, also when
+  // -d (not longer than --timeout) or a signal ended the run first.
+  if (s_.timeout && total_ == 0) {
+    return out_.fail(exit_nothing, "nothing arrived (the run ended before --timeout, with --timeout given)",
+                     "timed_out");
+  }
   const double loss = loss_ratio() * 100;
   if (s_.max_loss && loss > *s_.max_loss) {
     return out_.fail(exit_loss,

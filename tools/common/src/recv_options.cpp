@@ -42,7 +42,9 @@ po::options_description description(recv_settings& s, raw_values& raw) {
   po::options_description visible(
       "mcast-recv: join multicast groups and report what arrives, per sender\n\n"
       "usage: mcast-recv [options] SPEC...   (SPEC: [!][S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n"
-      "       mcast-recv --interfaces [--json]\n\noptions");
+      "       mcast-recv --interfaces [--json]\n"
+      "       mcast-recv doctor SPEC... [-i IFACE] [--listen SEC] [--json]   (why nothing arrives: doctor --help)\n"
+      "\noptions");
   visible.add_options()("help,h", "this help")
       ("version", "print the version and exit")
       ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
@@ -54,7 +56,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas, 0.01 or more (0: summary only)")
       ("count,c", po::value(&raw.count), "stop after this many datagrams in total (END markers not counted)")
       ("duration,d", po::value(&raw.duration), "seconds to run")
-      ("timeout", po::value(&raw.timeout), "exit 2 when nothing arrived in this many seconds")
+      ("timeout", po::value(&raw.timeout), "stop when nothing arrived in this many seconds; exit 2 whenever nothing arrived")
       ("max-loss", po::value(&raw.max_loss), "exit 3 when lost / (packets + lost) exceeds this percentage")
       ("rcvbuf", po::value(&s.rcvbuf)->default_value(0), "receive buffer bytes per socket (asked vs granted printed)")
       ("force", po::bool_switch(&s.force), "with --rcvbuf: SO_RCVBUFFORCE past net.core.rmem_max (CAP_NET_ADMIN)")
@@ -155,7 +157,7 @@ std::string recv_help() {
                    "are merged by sequence number, first copy wins; the summary and interval events get \"lines\"\n"
                    "(per line: packets, gaps, first_share; merged: delivered, lost on every line, duplicates\n"
                    "dropped, skew between the lines' copies). MPEG-TS and raw datagrams are not merged.\n"
-                   "\nexit codes: 0 ok, 1 usage or bad input, 2 nothing arrived before --timeout,\n"
+                   "\nexit codes: 0 ok, 1 usage or bad input, 2 --timeout given and nothing arrived,\n"
                    "3 loss above --max-loss, 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
 }
 

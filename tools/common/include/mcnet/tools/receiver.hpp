@@ -145,7 +145,8 @@ class receive_session {
   /// --metrics-file.
   void summary();
 
-  /// The exit code after the summary: 2 for --timeout, 3 when loss_ratio()
+  /// The exit code after the summary: 2 when --timeout was given and
+  /// nothing arrived (whatever ended the run: the timeout, -d, a signal), 3 when loss_ratio()
   /// is above --max-loss (with the error printed), else 0.
   [[nodiscard]] int finish() const;
 

@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// `mcast-recv doctor` inside namespace LANs: each thing that keeps
+// datagrams away is broken on purpose (inside the test's namespaces only)
+// and the verdict must name it; a healthy LAN passes every check and
+// --listen counts the sender's datagrams with their TTL. Also the --timeout
+// rule: exit 2 whenever --timeout was given and nothing arrived.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <functional>
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/tools/doctor.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "programs.hpp"
+#include "tool_run.hpp"
+
+namespace core = mcnet::core;
+namespace test = mcnet::test;
+namespace tools = mcnet::tools;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::tools::expect_schema_conform;
+using test::tools::find_event;
+using test::tools::free_port;
+using test::tools::json_lines;
+
+struct doctor_run {
+  test::run_result r;
+  std::vector<json> events;
+  json verdict;  // null when there was none
+
+  // The check events named `name`.
+  [[nodiscard]] std::vector<json> checks(const std::string& name) const {
+    std::vector<json> out;
+    for (const auto& e : events) {
+      if (e.value("event", "") == "check" && e.value("check", "") == name) out.push_back(e);
+    }
+    return out;
+  }
+};
+
+// A doctor's run as it ended: stdout checked against the schema, its events and verdict.
+doctor_run ended(test::run_result r) {
+  doctor_run d{std::move(r), {}, nullptr};
+  expect_schema_conform(d.r.standard_output);
+  d.events = json_lines(d.r.standard_output);
+  if (const auto* v = find_event(d.events, "verdict")) d.verdict = *v;
+  return d;
+}
+
+// `mcast-recv doctor --json args...` in `h`, to completion.
+doctor_run doctor(const test::host& h, std::vector<std::string> args) {
+  args.insert(args.begin(), {MCAST_RECV, "doctor", "--json"});
+  return ended(h.exec(args, {}, 30s));
+}
+
+// `mcast-recv doctor --json args...` started in `rx`: once it has joined
+// `group_hex` (wait_joined), `send` runs; then the doctor's end (at most 20 s).
+doctor_run doctor_while(const test::host& rx, std::vector<std::string> args, const std::string& group_hex,
+                        const std::function<void()>& send);
+
+// The verdict names `check` with `status`: the test's main assertion.
+void expect_verdict(const doctor_run& d, const std::string& check, const std::string& status, int exit) {
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], check) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], status) << d.r.output;
+  EXPECT_EQ(d.r.status.code, exit) << d.r.output;
+  EXPECT_EQ(d.verdict["exit"], exit) << d.r.output;
+}
+
+// Whether `text` occurs in the message of a `check` event named `name` with `status`.
+bool check_says(const doctor_run& d, const std::string& name, const std::string& status, const std::string& text) {
+  for (const auto& c : d.checks(name)) {
+    if (c["status"] == status && c["message"].get<std::string>().find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Wait (at most 5 s) until `h` lists `hex` (/proc/net/igmp's form: the
+// group's bytes as a little-endian word) as joined: the doctor has joined.
+bool wait_joined(const test::host& h, const std::string& hex) {
+  for (int i = 0; i < 500; ++i) {
+    const bool joined = h.run([&] {
+      std::ifstream in("/proc/thread-self/net/igmp");
+      const std::string all((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      return all.find(hex) != std::string::npos;
+    });
+    if (joined) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+doctor_run doctor_while(const test::host& rx, std::vector<std::string> args, const std::string& group_hex,
+                        const std::function<void()>& send) {
+  args.insert(args.begin(), {MCAST_RECV, "doctor", "--json"});
+  auto p = rx.start(args);
+  EXPECT_TRUE(wait_joined(rx, group_hex)) << p.output();
+  send();
+  const auto st = p.wait_for(20s);
+  EXPECT_TRUE(st) << "the doctor did not end\n" << p.output();
+  return ended({st ? *st : p.stop(SIGKILL), p.output(), p.standard_output()});
+}
+
+TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
+  std::vector<tools::check_result> checks{
+      {"listen", "5 s", tools::check_status::fail, "nothing arrived", "", {}},
+      {"port", "port 5000", tools::check_status::warn, "another socket", "", {}},
+      {"rp_filter", "eth0", tools::check_status::fail, "strict", "", {}},
+      {"interface", "eth0", tools::check_status::ok, "up", "", {}},
+  };
+  ASSERT_NE(tools::most_likely_cause(checks), nullptr);
+  EXPECT_EQ(tools::most_likely_cause(checks)->check, "rp_filter");
+  EXPECT_EQ(tools::doctor_exit_code(checks), tools::exit_doctor_fail);
+  checks.erase(checks.begin());
+  checks.erase(checks.begin() + 1);
+  EXPECT_EQ(tools::most_likely_cause(checks)->check, "port");
+  EXPECT_EQ(tools::doctor_exit_code(checks), tools::exit_doctor_warn);
+  checks.erase(checks.begin());
+  EXPECT_EQ(tools::most_likely_cause(checks), nullptr);
+  EXPECT_EQ(tools::doctor_exit_code(checks), 0);
+  checks.push_back({"firewall", "nftables", tools::check_status::skip, "nft is not installed", "", {}});
+  EXPECT_EQ(tools::doctor_exit_code(checks), 0) << "a check not made is not a warning";
+}
+
+TEST(Doctor, CommandLine) {
+  auto c = tools::parse_doctor_command_line({"doctor", "-i", "eth0", "--listen", "2.5", "--json", "232.1.1.1:5000"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.listen, 2.5);
+  EXPECT_EQ(c->settings.recv.iface, "eth0");
+  EXPECT_TRUE(c->settings.recv.json_output);
+  EXPECT_EQ(c->settings.recv.specs, std::vector<std::string>{"232.1.1.1:5000"});
+  EXPECT_TRUE(tools::is_doctor_command({"doctor", "x"}));
+  EXPECT_FALSE(tools::is_doctor_command({"239.1.1.1", "doctor"}));
+  EXPECT_EQ(tools::parse_doctor_command_line({"doctor"}).error().message,
+            "no group given (see mcast-recv doctor --help)");
+  EXPECT_EQ(tools::parse_doctor_command_line({"doctor", "--listen", "0", "239.1.1.1"}).error().message,
+            "--listen 0: seconds, 0.1 to 3600");
+  EXPECT_EQ(tools::parse_doctor_command_line({"doctor", "--size", "70000", "239.1.1.1"}).error().message,
+            "--size 70000: bytes, 1 to 65507");
+  EXPECT_NE(tools::doctor_help().find("exit codes: 0 every check OK"), std::string::npos);
+}
+
+// The page's DOCTOR section names every option and exit code of `doctor --help`.
+TEST(Doctor, ManPageSectionMatchesHelp) {
+  const auto help = test::run(nullptr, {MCAST_RECV, "doctor", "--help"});
+  ASSERT_TRUE(help.status.success()) << help.output;
+  std::ifstream in(MCNET_MAN_RECV);
+  const std::string page((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto begin = page.find("\n.SH DOCTOR\n");
+  ASSERT_NE(begin, std::string::npos) << "no DOCTOR section";
+  std::string section = page.substr(begin, page.find("\n.SH ", begin + 1) - begin);
+  for (std::size_t at = 0; (at = section.find("\\-")) != std::string::npos;) section.replace(at, 2, "-");
+  const std::regex option(R"(--[a-z0-9-]+)");
+  const auto& out = help.standard_output;
+  std::size_t options = 0;
+  for (auto it = std::sregex_iterator(out.begin(), out.end(), option); it != std::sregex_iterator(); ++it) {
+    ++options;
+    EXPECT_NE(section.find(it->str()), std::string::npos) << it->str() << " of doctor --help is not in DOCTOR";
+  }
+  EXPECT_GE(options, 7u) << out;
+  const auto codes_at = out.find("exit codes:");
+  ASSERT_NE(codes_at, std::string::npos) << out;
+  std::set<int> in_help, in_page;
+  const std::regex code(R"((?:^|[,\n])\s*([0-9]+) )");
+  const auto rest = out.substr(codes_at + 11);
+  for (auto it = std::sregex_iterator(rest.begin(), rest.end(), code); it != std::sregex_iterator(); ++it) {
+    in_help.insert(std::stoi((*it)[1].str()));
+  }
+  const auto status_at = section.find("Exit status of the doctor:");
+  ASSERT_NE(status_at, std::string::npos);
+  const std::regex tagged(R"(\.TP\n\.B ([0-9]+)\n)");
+  const auto tail = section.substr(status_at);
+  for (auto it = std::sregex_iterator(tail.begin(), tail.end(), tagged); it != std::sregex_iterator(); ++it) {
+    in_page.insert(std::stoi((*it)[1].str()));
+  }
+  EXPECT_EQ(in_help, (std::set<int>{0, 1, 2, 5}));
+  EXPECT_EQ(in_page, in_help);
+}
+
+TEST(NetDoctor, HealthyLanEveryCheckIsOkAndListenCountsTheSendersTtl) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = "10.77.0.1,232.1.2.3:" + port;
+  const auto d = doctor_while(rx, {"--listen", "3", spec}, "030201E8", [&] {
+    test::tools::send((*net)[0], {"-i", "eth0", "-c", "20", "-r", "200pps", "--ttl", "7", "232.1.2.3:" + port});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  EXPECT_TRUE(d.verdict["check"].is_null()) << d.r.output;
+  EXPECT_EQ(d.r.status.code, 0) << d.r.output;
+  for (const auto& e : d.events) {
+    if (e.value("event", "") != "check") continue;
+    EXPECT_TRUE(e["status"] == "OK" || e["status"] == "SKIP") << e.dump();
+  }
+  for (const auto* name : {"interface", "route", "firewall", "source_route", "rp_filter", "igmp_version", "limits",
+                           "port", "join", "membership", "drops", "listen"}) {
+    EXPECT_FALSE(d.checks(name).empty()) << name << " was not checked\n" << d.r.output;
+  }
+  const auto heard = d.checks("listen");
+  ASSERT_EQ(heard.size(), 1u) << d.r.output;
+  EXPECT_EQ(heard[0]["data"]["source"], "10.77.0.1");
+  EXPECT_EQ(heard[0]["data"]["packets"], 23) << "20, and mcast-send's three END datagrams: the doctor counts datagrams";
+  EXPECT_EQ(heard[0]["data"]["ttl_min"], 7);
+  EXPECT_EQ(heard[0]["data"]["ttl_max"], 7);
+  EXPECT_EQ(heard[0]["data"]["interface"]["name"], "eth0");
+  EXPECT_TRUE(check_says(d, "membership", "OK", "the kernel lists 232.1.2.3 on eth0")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "rp_filter", "OK", "10.77.0.1 passes")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "drops", "OK", "no drops")) << d.r.output;
+
+  // The text form: a line per check, then the verdict.
+  const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
+  EXPECT_EQ(text.status.code, 0) << text.output;
+  EXPECT_NE(text.standard_output.find("OK   interface eth0: up, carrier, MULTICAST"), std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("verdict: OK"), std::string::npos) << text.output;
+}
+
+TEST(NetDoctor, InterfaceDown) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.1:" + std::to_string(free_port(h))});
+  expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("down"), std::string::npos) << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 up");
+}
+
+TEST(NetDoctor, NoMulticastFlag) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "multicast", "off"}).status.success());
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.2:" + std::to_string(free_port(h))});
+  expect_verdict(d, "interface", "WARN", tools::exit_doctor_warn);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("MULTICAST flag is off"), std::string::npos) << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 multicast on");
+}
+
+TEST(NetDoctor, NoRouteAndNoInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  const auto d = doctor(h, {"239.255.90.3:" + std::to_string(free_port(h))});
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_NE(fix.find("-i eth0"), std::string::npos) << fix;
+  EXPECT_NE(fix.find("239.255.90.3%eth0"), std::string::npos) << fix;
+  EXPECT_NE(fix.find("ip route add 224.0.0.0/4 dev eth0"), std::string::npos) << fix;
+}
+
+TEST(NetDoctor, StrictRpFilterWithNoRouteBackAndTheCounterDuringListen) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  // A source address the receiver has no route back to.
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = "10.77.9.1,232.1.2.4:" + port;
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "040201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "10.77.9.1,232.1.2.4:" + port});
+  });
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("no route back to 10.77.9.1"), std::string::npos)
+      << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "WARN", "no route back to the source 10.77.9.1")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "rp_filter", "FAIL", "by reverse-path filtering during --listen")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "listen", "FAIL", "nothing arrived")) << d.r.output;
+}
+
+TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
+  MCNET_REQUIRE_NETNS();
+  // h0 on LAN 0 (eth0, the multicast route) and LAN 1 (eth1); the source h1 on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto source = (*net)[1].v4().to_string();
+  const auto d = doctor(rx, {source + ",232.1.2.5:" + std::to_string(free_port(rx))});
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("leaves by eth1, the join is on eth0"), std::string::npos) << message;
+  EXPECT_NE(d.verdict["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
+}
+
+TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto d = doctor(h, {"-i", "eth0", "10.77.0.9,232.1.2.6:" + std::to_string(free_port(h))});
+  expect_verdict(d, "igmp_version", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("IGMPv2 in use"), std::string::npos) << d.r.output;
+  EXPECT_NE(d.verdict["fix"].get<std::string>().find("net.ipv4.conf.eth0.force_igmp_version=0"), std::string::npos);
+
+  // Any-source joins are what IGMPv2 carries: no failure then.
+  const auto asm_only = doctor(h, {"-i", "eth0", "239.255.90.6:" + std::to_string(free_port(h))});
+  EXPECT_TRUE(check_says(asm_only, "igmp_version", "OK", "IGMPv2 in use")) << asm_only.r.output;
+}
+
+TEST(NetDoctor, Ipv6MembershipAndMldV1ForcedWithAnSsmSpec) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  const auto healthy = doctor(h, {"-i", "eth0", "[ff1e::90:1]:" + port});
+  EXPECT_EQ(healthy.r.status.code, 0) << healthy.r.output;
+  EXPECT_TRUE(check_says(healthy, "membership", "OK", "the kernel lists ff1e::90:1 on eth0")) << healthy.r.output;
+  EXPECT_TRUE(check_says(healthy, "igmp_version", "OK", "MLDv2 in use")) << healthy.r.output;
+
+  h.ns().write_sysctl("net.ipv6.conf.eth0.force_mld_version", "1");
+  const auto d = doctor(h, {"-i", "eth0", "fd77::9,[ff3e::8000:1]:" + port});
+  expect_verdict(d, "igmp_version", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("MLDv1 in use"), std::string::npos) << d.r.output;
+  EXPECT_NE(d.verdict["fix"].get<std::string>().find("net.ipv6.conf.eth0.force_mld_version=0"), std::string::npos);
+}
+
+TEST(NetDoctor, MembershipLimitTooLow) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "0");
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.7:" + std::to_string(free_port(h))});
+  expect_verdict(d, "limits", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["subject"], "net.ipv4.igmp_max_memberships");
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.igmp_max_memberships=20");
+  EXPECT_FALSE(d.checks("join").empty()) << "the doctor's own join was tried and failed";
+}
+
+TEST(NetDoctor, NftablesDropRuleForThePort) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  // A ruleset of the namespace only; it goes with it.
+  const auto added = h.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
+                                              "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                                              "add rule inet mcnet_doctor input udp dport " + port + " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.8:" + port});
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("inet mcnet_doctor chain input drops UDP to port " + port), std::string::npos) << message;
+  EXPECT_NE(d.verdict["fix"].get<std::string>().find("nft delete rule inet mcnet_doctor input handle"),
+            std::string::npos);
+
+  // Another port passes the same ruleset.
+  const auto other = doctor(h, {"-i", "eth0", "239.255.90.8:" + std::to_string(free_port(h) + 1)});
+  ASSERT_FALSE(other.checks("firewall").empty());
+  EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
+}
+
+TEST(NetDoctor, AnotherSocketOnThePort) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = free_port(h);
+  // Bound to the port without SO_REUSEADDR: mcast-recv cannot bind next to it.
+  auto holder = h.run([port] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
+    return s;
+  });
+  ASSERT_TRUE(holder) << holder.error().message();
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port)});
+  expect_verdict(d, "port", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("Address already in use"), std::string::npos) << d.r.output;
+  EXPECT_TRUE(check_says(d, "port", "WARN", "pid " + std::to_string(::getpid()))) << "the owner is named\n"
+                                                                                   << d.r.output;
+}
+
+TEST(NetDoctor, BadSpecIsAUsageError) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto r = h.exec({MCAST_RECV, "doctor", "10.1.2.3:5000"});
+  EXPECT_EQ(r.status.code, 1) << r.output;
+  const auto missing = doctor(h, {"-i", "eth9", "239.255.90.10:5000"});
+  expect_verdict(missing, "interface", "FAIL", tools::exit_doctor_fail);
+}
+
+TEST(NetMcastRecvTimeout, NothingReceivedIsExitTwoAlsoWhenDurationEndsTheRunFirst) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.3", "--timeout", "0.3", "239.255.91.1:" + port}).status.code,
+            2);
+  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "--timeout", "5", "239.255.91.1:" + port}).status.code, 2);
+  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.91.1:" + port}).status.code, 0)
+      << "without --timeout nothing received is no failure";
+}
+
+}  // namespace

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// `mcast-recv doctor`: why the datagrams of a set of group specs would not
+/// (or do not) arrive. Each check reads what the kernel says (rtnetlink,
+/// /proc/sys, /proc/net, `nft -j list ruleset`), makes the join mcast-recv
+/// would make (the same resolve_memberships and open_and_join) and, with
+/// --listen, receives for a while; it prints one line per check, OK, WARN,
+/// FAIL or SKIP with the reason and the command that fixes it, then one
+/// verdict naming the most likely cause (docs/tools.md, "mcast-recv
+/// doctor"; docs/man/mcast-recv.1, DOCTOR). The doctor never changes a
+/// setting: a fix is a command for the user to run.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/recv_options.hpp>
+
+namespace mcnet::tools {
+
+/// A check's outcome, from best to worst; `skip`: the check was not made
+/// (the reason says why), which does not count against the verdict.
+enum class check_status : std::uint8_t { ok, skip, warn, fail };
+
+/// "OK", "SKIP", "WARN" or "FAIL" (the text output's words).
+[[nodiscard]] std::string_view status_word(check_status s) noexcept;
+
+/// One check's finding about one subject (an interface, a source, a port).
+struct check_result {
+  std::string check;    ///< the check's name: interface, route, source_route, rp_filter, membership, ...
+  std::string subject;  ///< what it is about: "eth0", "10.77.9.1 -> 232.1.1.1", "port 5000"
+  check_status status = check_status::ok;
+  std::string message;  ///< what was found, and what it means for the datagrams
+  std::string fix;      ///< a command to run (empty for OK and SKIP)
+  nlohmann::ordered_json data = nlohmann::ordered_json::object();  ///< the figures behind it (JSON output only)
+};
+
+/// The checks in the order they decide the verdict: a failure of an earlier
+/// one is the more likely cause (an interface that is down explains
+/// everything after it). Names of check_result::check.
+[[nodiscard]] const std::vector<std::string_view>& check_order() noexcept;
+
+/// The verdict over `checks`: the first FAIL in check_order(), else the
+/// first WARN, else none (every check passed or was not made).
+[[nodiscard]] const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept;
+
+/// The doctor's exit code for `checks`: exit_doctor_fail (2) with a FAIL,
+/// exit_doctor_warn (5) with a WARN and no FAIL, else exit_ok.
+[[nodiscard]] int doctor_exit_code(const std::vector<check_result>& checks) noexcept;
+
+/// `mcast-recv doctor`: a FAIL was found (2, as mcast-recv's "nothing arrived").
+inline constexpr int exit_doctor_fail = 2;
+/// `mcast-recv doctor`: a WARN and no FAIL was found (5: a code of its own,
+/// 3 and 4 keep their meaning of a run's loss and set-up).
+inline constexpr int exit_doctor_warn = 5;
+
+/// The doctor's settings: the receiver's own (specs, -i, -4/-6, --json,
+/// --rcvbuf) and what only the doctor has.
+struct doctor_settings {
+  recv_settings recv;           ///< the specs and options mcast-recv would run with
+  double listen = 0;            ///< --listen seconds (0: no listening)
+  std::optional<std::int64_t> size;  ///< --size: the UDP payload bytes expected, for the MTU check
+
+  /// The output formats these settings ask for.
+  [[nodiscard]] output_format format() const noexcept { return recv.format(); }
+};
+
+/// A valid doctor command line.
+struct doctor_command {
+  cli_action action = cli_action::run;
+  doctor_settings settings;  ///< meaningful for cli_action::run
+};
+
+/// Whether `args` (without the program name) ask for the doctor: the first
+/// argument is `doctor`.
+[[nodiscard]] bool is_doctor_command(const std::vector<std::string>& args) noexcept;
+
+/// The doctor's --help text.
+[[nodiscard]] std::string doctor_help();
+
+/// Parse `mcast-recv doctor ...` (`args` without the program name, the
+/// first being `doctor`). Errors: as parse_recv_command_line's, and
+/// --listen outside 0.1 to 3600 seconds, --size outside 1 to 65507.
+[[nodiscard]] tl::expected<doctor_command, usage_error> parse_doctor_command_line(const std::vector<std::string>& args);
+
+/// Run every check for `s`, print them and the verdict on `out` (text:
+/// one line per check, then "verdict: ..."; --json: one `check` event per
+/// check and a `verdict` event). Returns doctor_exit_code(), or exit 1 for
+/// specs that do not parse.
+[[nodiscard]] int run_doctor(const doctor_settings& s, const reporter& out);
+
+/// Counters of the kernel's network statistics files (/proc/net/snmp,
+/// /proc/net/netstat, /proc/net/snmp6, as `nstat` reads them) in the calling
+/// thread's network namespace: what --listen compares before and after.
+namespace net_counters {
+/// The value of `field` in `table` ("TcpExt", "IPReversePathFilter"; "Udp",
+/// "InErrors") of /proc/thread-self/net/netstat or snmp (two-line
+/// tables); none when absent or unreadable.
+[[nodiscard]] std::optional<std::uint64_t> read(std::string_view file, std::string_view table, std::string_view field);
+/// The value of `name` ("Udp6InErrors") in /proc/thread-self/net/snmp6 (one name and value a line).
+[[nodiscard]] std::optional<std::uint64_t> read_snmp6(std::string_view name);
+}  // namespace net_counters
+
+}  // namespace mcnet::tools

@@ -1,0 +1,1252 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/doctor.hpp>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+#include <tuple>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <mcnet/core/sysctl.hpp>
+#include <mcnet/core/unique_fd.hpp>
+#include <mcnet/netlink/query.hpp>
+#include <mcnet/netlink/resolve.hpp>
+#include <mcnet/netlink/route.hpp>
+#include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/report.hpp>
+
+extern char** environ;
+
+namespace mcnet::tools {
+
+using json = nlohmann::ordered_json;
+namespace po = boost::program_options;
+
+std::string_view status_word(check_status s) noexcept {
+  switch (s) {
+    case check_status::ok: return "OK";
+    case check_status::skip: return "SKIP";
+    case check_status::warn: return "WARN";
+    case check_status::fail: return "FAIL";
+  }
+  return "?";
+}
+
+const std::vector<std::string_view>& check_order() noexcept {
+  // An earlier check's failure explains the later ones: no interface, no
+  // route, a firewall drop or a join on the wrong link stop the datagrams
+  // before reverse-path filtering, the IGMP version or the limits matter.
+  static const std::vector<std::string_view> order{"interface", "route",  "firewall",   "source_route", "rp_filter",
+                                                   "igmp_version", "limits", "port", "join", "membership",
+                                                   "drops",     "listen"};
+  return order;
+}
+
+const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept {
+  for (const auto level : {check_status::fail, check_status::warn}) {
+    for (const auto name : check_order()) {
+      for (const auto& c : checks) {
+        if (c.status == level && c.check == name) return &c;
+      }
+    }
+  }
+  return nullptr;
+}
+
+int doctor_exit_code(const std::vector<check_result>& checks) noexcept {
+  if (checks.empty()) return exit_ok;
+  const auto worst = std::ranges::max(checks, {}, &check_result::status);
+  if (worst.status == check_status::fail) return exit_doctor_fail;
+  if (worst.status == check_status::warn) return exit_doctor_warn;
+  return exit_ok;
+}
+
+bool is_doctor_command(const std::vector<std::string>& args) noexcept { return !args.empty() && args[0] == "doctor"; }
+
+namespace {
+
+struct raw_doctor_values {
+  double listen = 0;
+  std::int64_t size = 0;
+};
+
+po::options_description doctor_description(doctor_settings& s, raw_doctor_values& raw) {
+  po::options_description visible(
+      "mcast-recv doctor: why the datagrams of these specs would not (or do not) arrive\n\n"
+      "usage: mcast-recv doctor [options] SPEC...   (SPEC as mcast-recv's: [!][S,]GROUP[:PORT][%IFACE][+N], or @FILE)\n"
+      "\noptions");
+  visible.add_options()("help,h", "this help")
+      ("version", "print the version and exit")
+      ("interface,i", po::value(&s.recv.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
+      ("ipv4,4", po::bool_switch(&s.recv.only4), "IPv4 groups only")
+      ("ipv6,6", po::bool_switch(&s.recv.only6), "IPv6 groups only")
+      ("json", po::bool_switch(&s.recv.json_output), "JSON Lines on stdout: a check event per check, then the verdict")
+      ("listen", po::value(&raw.listen), "after the join, receive for this many seconds (0.1 to 3600): packets per "
+                                         "source with their TTL, drop counters")
+      ("rcvbuf", po::value(&s.recv.rcvbuf)->default_value(0), "receive buffer bytes mcast-recv would ask for")
+      ("size", po::value(&raw.size), "UDP payload bytes the sender sends, for the MTU check");
+  return visible;
+}
+
+struct unbound_doctor {
+  doctor_settings s;
+  raw_doctor_values raw;
+  po::options_description visible = doctor_description(s, raw);
+};
+
+}  // namespace
+
+std::string doctor_help() {
+  return help_text(
+      unbound_doctor{}.visible,
+      "\nChecks (one line each: OK, WARN, FAIL or SKIP, the reason and a command that fixes it; the doctor\n"
+      "changes nothing): interface, route, firewall (nft), source_route, rp_filter, igmp_version, limits,\n"
+      "port, join, membership, and with --listen: drops and listen. Then the verdict: the most likely cause.\n"
+      "\nexit codes: 0 every check OK, 1 usage or bad input, 2 a check failed, 5 a warning and no failure\n");
+}
+
+tl::expected<doctor_command, usage_error> parse_doctor_command_line(const std::vector<std::string>& args) {
+  doctor_command c;
+  auto& s = c.settings;
+  raw_doctor_values raw;
+  const auto visible = doctor_description(s, raw);
+  const std::vector<std::string> rest(args.begin() + (is_doctor_command(args) ? 1 : 0), args.end());
+  auto vm = parse_command_line(rest, visible, s.recv.specs);
+  if (!vm) return tl::unexpected(vm.error());
+  c.action = requested_action(*vm);
+  if (c.action != cli_action::run) return c;
+  const auto bad = [&](std::string message) {
+    return tl::unexpected(usage_error{std::move(message), "usage", false, s.recv.json_output});
+  };
+  if (vm->count("listen")) {
+    if (!std::isfinite(raw.listen) || raw.listen < 0.1 || raw.listen > 3600) {
+      return bad(fmt::format("--listen {}: seconds, 0.1 to 3600", raw.listen));
+    }
+    s.listen = raw.listen;
+  }
+  if (vm->count("size")) {
+    if (raw.size < 1 || raw.size > 65507) return bad(fmt::format("--size {}: bytes, 1 to 65507", raw.size));
+    s.size = raw.size;
+  }
+  if (s.recv.only4 && s.recv.only6) return bad("-4 and -6 exclude each other");
+  if (s.recv.rcvbuf < 0 || s.recv.rcvbuf > std::numeric_limits<int>::max() / 2) {
+    return bad(fmt::format("--rcvbuf {}: bytes, 0 (the kernel's default) to {}", s.recv.rcvbuf,
+                           std::numeric_limits<int>::max() / 2));
+  }
+  if (s.recv.specs.empty()) return bad("no group given (see mcast-recv doctor --help)");
+  if (auto empty = empty_value(*vm, visible)) return bad(*empty);
+  // The doctor's own join takes no timestamps: only what it counts.
+  s.recv.timestamp = "none";
+  return c;
+}
+
+namespace net_counters {
+
+std::optional<std::uint64_t> read(std::string_view file, std::string_view table, std::string_view field) {
+  std::ifstream in(fmt::format("/proc/thread-self/net/{}", file));
+  std::string names, values;
+  const std::string prefix = std::string(table) + ":";
+  // Two lines per table: the field names, then their values.
+  while (std::getline(in, names) && std::getline(in, values)) {
+    if (!names.starts_with(prefix) || !values.starts_with(prefix)) continue;
+    std::istringstream n(names.substr(prefix.size())), v(values.substr(prefix.size()));
+    std::string name, value;
+    while (n >> name && v >> value) {
+      if (name == field) {
+        try {
+          return std::stoull(value);
+        } catch (const std::exception&) {
+          return std::nullopt;
+        }
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> read_snmp6(std::string_view name) {
+  std::ifstream in("/proc/thread-self/net/snmp6");
+  std::string n;
+  std::uint64_t v = 0;
+  while (in >> n >> v) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace net_counters
+
+namespace {
+
+std::optional<std::int64_t> sysctl(const std::string& name) {
+  auto v = core::read_sysctl(name);
+  return v ? std::optional(*v) : std::nullopt;
+}
+
+// "unknown" for a sysctl that cannot be read (net.ipv6.mld_max_msf outside the initial namespace).
+std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("unknown"); }
+json opt_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+json opt_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+// The interface mcast-recv joins `m` on: its own (-i, %IFACE), else the kernel's route.
+struct planned {
+  const membership* m = nullptr;
+  core::interface_ref iface;  // index 0: no route and none given
+};
+
+// ---- interface -------------------------------------------------------------
+
+void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
+                      std::vector<check_result>& checks) {
+  std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
+  for (const auto& p : plan) {
+    if (p.iface.index != 0) families[p.iface.index].insert(p.m->request.group.is_v4() ? AF_INET : AF_INET6);
+  }
+  for (const auto& [index, fams] : families) {
+    const auto* l = snap.link_by_index(index);
+    if (l == nullptr) {
+      checks.push_back({"interface", fmt::format("index {}", index), check_status::fail,
+                        "no interface has this index any more (deleted during the check?)", "ip -br link", {}});
+      continue;
+    }
+    const auto& n = l->name;
+    const std::size_t before = checks.size();
+    if (!l->is_up()) {
+      checks.push_back({"interface", n, check_status::fail,
+                        "the interface is down: nothing is received on it", "ip link set dev " + n + " up", {}});
+    } else if (!l->has_carrier()) {
+      checks.push_back({"interface", n, check_status::fail,
+                        "no carrier (the link below is down: cable, peer, or the other end of a veth)",
+                        "ip link show dev " + n + "  (then bring its peer or cable up)", {}});
+    }
+    if (!l->is_multicast()) {
+      checks.push_back({"interface", n, check_status::warn,
+                        "the MULTICAST flag is off: the kernel still joins, but drivers may filter the groups out and "
+                        "switches and routers never hear of the join",
+                        "ip link set dev " + n + " multicast on", {}});
+    }
+    std::vector<std::string> addrs;
+    for (int fam : fams) {
+      bool has = false;
+      for (const auto& a : snap.addresses) {
+        if (a.index != index || (fam == AF_INET) != a.local.is_v4()) continue;
+        has = true;
+        addrs.push_back(a.local.with_scope_id(0).to_string());
+      }
+      if (!has) {
+        checks.push_back({"interface", n, check_status::warn,
+                          fam == AF_INET ? "no IPv4 address: IGMP reports go out from 0.0.0.0, which queriers and "
+                                           "snooping switches may ignore"
+                                         : "no IPv6 address (not even link-local): MLD reports cannot be sent",
+                          fam == AF_INET ? "ip addr add ADDRESS/LEN dev " + n
+                                         : "sysctl -w net.ipv6.conf." + n + ".disable_ipv6=0",
+                          {}});
+      }
+    }
+    if (size) {
+      const auto header = fams.contains(AF_INET6) ? 48 : 28;  // IP and UDP headers
+      if (*size + header > l->mtu) {
+        checks.push_back({"interface", n, check_status::warn,
+                          fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: they "
+                                      "arrive as fragments, and one lost fragment loses the datagram",
+                                      *size, *size + header, l->mtu),
+                          fmt::format("mcast-send --size {} (or less)", l->mtu - static_cast<std::uint32_t>(header)),
+                          {{"mtu", l->mtu}}});
+      }
+    }
+    if (checks.size() == before) {
+      std::string list;
+      for (const auto& a : addrs) list += (list.empty() ? "" : " ") + a;
+      checks.push_back({"interface", n, check_status::ok,
+                        fmt::format("up, carrier, MULTICAST, {}, MTU {}", list, l->mtu), "",
+                        {{"index", index}, {"mtu", l->mtu}, {"addresses", addrs}}});
+    }
+  }
+}
+
+// ---- routes ----------------------------------------------------------------
+
+std::string first_multicast_link(const netlink::snapshot& snap) {
+  for (const auto& l : snap.links) {
+    if (!l.is_loopback() && l.is_up() && l.is_multicast()) return l.name;
+  }
+  return "IFACE";
+}
+
+void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  std::set<core::ip_address> seen;
+  for (const auto& p : plan) {
+    const auto& g = p.m->request.group;
+    if (!seen.insert(g).second) continue;
+    auto r = netlink::route_to(g);
+    const std::string subject = g.to_string();
+    if (!r) {
+      if (p.m->iface.index != 0) {
+        checks.push_back({"route", subject, check_status::ok,
+                          fmt::format("no route for the group, but the join names {}", p.m->iface.name.view()), "",
+                          {}});
+        continue;
+      }
+      const auto suggest = first_multicast_link(snap);
+      checks.push_back({"route", subject, check_status::fail,
+                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({})", subject,
+                                    r.error().message()),
+                        fmt::format("-i {0}, or {1}%{0}, or ip {2}route add {3} dev {0}", suggest, subject,
+                                    g.is_v4() ? "" : "-6 ", g.is_v4() ? "224.0.0.0/4" : "ff00::/8"),
+                        {}});
+      continue;
+    }
+    const std::string via(r->iface.name.view());
+    if (p.m->iface.index != 0 && p.m->iface.index != r->iface.index) {
+      checks.push_back({"route", subject, check_status::ok,
+                        fmt::format("the kernel's route for the group leaves by {}; the join names {}", via,
+                                    p.m->iface.name.view()),
+                        "", {{"route_interface", via}}});
+    } else {
+      checks.push_back({"route", subject, check_status::ok,
+                        fmt::format("joined where the kernel's route for the group leaves: {}", via), "",
+                        {{"route_interface", via}}});
+    }
+  }
+}
+
+// rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
+struct rp_value {
+  std::optional<std::int64_t> all, dev;
+  [[nodiscard]] std::optional<std::int64_t> effective() const {
+    if (!all || !dev) return all ? all : dev;
+    return std::max(*all, *dev);
+  }
+};
+
+rp_value read_rp(const std::string& iface) {
+  return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl("net.ipv4.conf." + iface + ".rp_filter")};
+}
+
+void source_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  std::set<std::pair<core::ip_address, std::uint32_t>> seen;
+  std::set<std::uint32_t> rp_reported;
+  for (const auto& p : plan) {
+    const auto& m = *p.m;
+    const std::string join_name(p.iface.name.view());
+    if (p.iface.index == 0) continue;  // the route check says why
+    if (m.request.mode != filter::include || !m.request.source) {
+      // Any-source: no source to predict for; the value itself is worth a line once.
+      if (m.request.group.is_v4() && rp_reported.insert(p.iface.index).second) {
+        const auto rp = read_rp(join_name);
+        const auto eff = rp.effective();
+        checks.push_back({"rp_filter", join_name, check_status::ok,
+                          fmt::format("rp_filter {} (conf/all {}, conf/{} {}){}", opt_text(eff), opt_text(rp.all),
+                                      join_name, opt_text(rp.dev),
+                                      eff && *eff == 1 ? ": strict, a source must be routed back via " + join_name
+                                      : eff && *eff == 2 ? ": loose, a source needs some route back"
+                                                         : ""),
+                          "", {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}}});
+      }
+      continue;
+    }
+    const auto& src = *m.request.source;
+    if (!seen.emplace(src, p.iface.index).second) continue;
+    const std::string subject = fmt::format("{} -> {}", src.to_string(), m.request.group.to_string());
+    auto back = netlink::route_to(src);
+    std::optional<std::string> back_if;
+    bool on_link = false;
+    if (back) {
+      back_if = std::string(back->iface.name.view());
+      on_link = !back->gateway && back->type == 1;  // RTN_UNICAST without a gateway: the source's own link
+    }
+    json data{{"join_interface", join_name}, {"route_interface", back_if ? json(*back_if) : json(nullptr)}};
+    if (!back) {
+      checks.push_back({"source_route", subject, check_status::warn,
+                        fmt::format("no route back to the source {} ({})", src.to_string(), back.error().message()),
+                        fmt::format("ip {}route add {} dev {} (or via the router towards it)",
+                                    src.is_v4() ? "" : "-6 ", src.to_string(), join_name),
+                        data});
+    } else if (*back_if != join_name) {
+      checks.push_back(
+          {"source_route", subject, on_link ? check_status::fail : check_status::warn,
+           fmt::format("the route back to {} leaves by {}, the join is on {}: {}", src.to_string(), *back_if,
+                       join_name,
+                       on_link ? "the source is on " + *back_if + "'s link, its datagrams arrive there, where nothing "
+                                 "was joined"
+                               : "its datagrams probably arrive on " + *back_if),
+           fmt::format("-i {0}, or {1},{2}%{0}", *back_if, src.to_string(), m.request.group.to_string()), data});
+    } else {
+      checks.push_back({"source_route", subject, check_status::ok,
+                        fmt::format("the route back to {} leaves by {}, the join interface", src.to_string(), join_name),
+                        "", data});
+    }
+    if (!src.is_v4()) {
+      checks.push_back({"rp_filter", subject, check_status::skip,
+                        "IPv6 has no rp_filter sysctl (an nftables fib or rpfilter rule would show in the firewall "
+                        "check)",
+                        "", {}});
+      continue;
+    }
+    const auto rp = read_rp(join_name);
+    const auto eff = rp.effective();
+    json rp_data{{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}};
+    const std::string values =
+        fmt::format("rp_filter {} (conf/all {}, conf/{} {})", opt_text(eff), opt_text(rp.all), join_name, opt_text(rp.dev));
+    const std::string counter = "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter";
+    if (!eff || *eff == 0) {
+      checks.push_back({"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data});
+    } else if (!back) {
+      checks.push_back({"rp_filter", subject, check_status::fail,
+                        fmt::format("{} and no route back to {}: {}", values, src.to_string(), counter),
+                        fmt::format("ip route add {} dev {}, or sysctl -w net.ipv4.conf.all.rp_filter=0 "
+                                    "net.ipv4.conf.{}.rp_filter=0",
+                                    src.to_string(), join_name, join_name),
+                        rp_data});
+    } else if (*eff == 1 && *back_if != join_name) {
+      checks.push_back({"rp_filter", subject, check_status::fail,
+                        fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: {}", values,
+                                    src.to_string(), *back_if, join_name, counter),
+                        fmt::format("sysctl -w net.ipv4.conf.{}.rp_filter=2 (loose), or ip route add {} dev {}",
+                                    join_name, src.to_string(), join_name),
+                        rp_data});
+    } else {
+      checks.push_back({"rp_filter", subject, check_status::ok,
+                        fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
+                        rp_data});
+    }
+  }
+}
+
+// ---- IGMP / MLD version ----------------------------------------------------
+
+// The querier version the kernel keeps per interface (/proc/net/igmp:
+// "Idx Device : Count Querier", V1, V2 or V3).
+std::map<std::string, std::string> igmp_querier_versions() {
+  std::map<std::string, std::string> out;
+  std::ifstream in("/proc/thread-self/net/igmp");
+  std::string line;
+  std::getline(in, line);  // the header
+  while (std::getline(in, line)) {
+    if (line.empty() || std::isdigit(static_cast<unsigned char>(line[0])) == 0) continue;
+    std::istringstream f(line);
+    std::string idx, name, colon, count, querier;
+    if (f >> idx >> name >> colon >> count >> querier) out[name] = querier;
+  }
+  return out;
+}
+
+void version_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  // Interface and family: whether a source-specific join is on it.
+  std::map<std::pair<std::string, bool>, bool> ifaces;
+  for (const auto& p : plan) {
+    if (p.iface.index == 0) continue;
+    auto& ssm = ifaces[{std::string(p.iface.name.view()), p.m->request.group.is_v4()}];
+    ssm = ssm || p.m->request.mode != filter::any;
+  }
+  const auto queriers = igmp_querier_versions();
+  for (const auto& [key, ssm] : ifaces) {
+    const auto& [name, v4] = key;
+    const std::string subject = fmt::format("{} {}", name, v4 ? "IGMP" : "MLD");
+    const std::string knob = v4 ? "force_igmp_version" : "force_mld_version";
+    const std::string tree = v4 ? "net.ipv4.conf." : "net.ipv6.conf.";
+    const auto all = sysctl(tree + "all." + knob);
+    const auto dev = sysctl(tree + name + "." + knob);
+    // The kernel takes either value when it forces an older version (igmp.c: IGMP_V1_SEEN/V2_SEEN, mcast.c: mld_in_v1_mode).
+    int forced = 0;
+    if (v4) {
+      if ((all && *all == 1) || (dev && *dev == 1)) forced = 1;
+      else if ((all && *all == 2) || (dev && *dev == 2)) forced = 2;
+    } else if ((all && *all == 1) || (dev && *dev == 1)) {
+      forced = 1;
+    }
+    std::optional<std::string> querier;
+    if (v4) {
+      if (auto it = queriers.find(name); it != queriers.end()) querier = it->second;
+    }
+    const int querier_v = querier && querier->size() == 2 ? querier->at(1) - '0' : 0;
+    const int newest = v4 ? 3 : 2;
+    int in_use = newest;
+    if (forced != 0) in_use = forced;
+    if (v4 && querier_v != 0) in_use = std::min(in_use, querier_v);
+    json data{{"forced_all", opt_json(all)}, {"forced_interface", opt_json(dev)},
+              {"querier", querier ? json(*querier) : json(nullptr)}, {"version", in_use}};
+    const std::string proto = fmt::format("{}v{}", v4 ? "IGMP" : "MLD", in_use);
+    const std::string why = forced != 0 ? fmt::format("{} {} / {} (conf/all, conf/{})", knob, opt_text(all),
+                                                      opt_text(dev), name)
+                                        : querier_v != 0 && querier_v < newest
+                                            ? fmt::format("a {} querier was heard on the link", *querier)
+                                            : std::string("the default");
+    if (in_use < newest && ssm) {
+      checks.push_back({"igmp_version", subject, check_status::fail,
+                        fmt::format("{} in use ({}): a source-specific join goes out as a {} report without its "
+                                    "sources, which an SSM router ignores (232/8, ff3x::/32) or serves with every "
+                                    "source",
+                                    proto, why, proto),
+                        forced != 0 ? fmt::format("sysctl -w {0}all.{1}=0 {0}{2}.{1}=0", tree, knob, name)
+                                    : std::string("make the link's querier (router) speak ") +
+                                          (v4 ? "IGMPv3" : "MLDv2"),
+                        data});
+    } else {
+      checks.push_back({"igmp_version", subject, check_status::ok,
+                        fmt::format("{} in use ({}){}", proto, why,
+                                    in_use < newest ? ": any-source joins only, which it carries" : ""),
+                        "", data});
+    }
+  }
+}
+
+// ---- limits ----------------------------------------------------------------
+
+void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>> groups4, groups6;
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> sources4, sources6;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    const auto key = std::tuple(r.group, r.port, p.iface.index);
+    (r.group.is_v4() ? groups4 : groups6).insert(key);
+    if (r.source) ++(r.group.is_v4() ? sources4 : sources6)[key];
+  }
+  const auto max_of = [](const auto& m) {
+    std::size_t n = 0;
+    for (const auto& [k, v] : m) n = std::max(n, v);
+    return n;
+  };
+  const auto memberships = sysctl("net.ipv4.igmp_max_memberships");
+  const auto msf4 = sysctl("net.ipv4.igmp_max_msf");
+  const auto msf6 = sysctl("net.ipv6.mld_max_msf");
+  const auto optmem = sysctl("net.core.optmem_max");
+  const auto rmem_max = sysctl("net.core.rmem_max");
+  const std::size_t most4 = max_of(sources4), most6 = max_of(sources6);
+  json data{{"groups_v4", groups4.size()}, {"igmp_max_memberships", opt_json(memberships)},
+            {"sources_v4", most4},         {"igmp_max_msf", opt_json(msf4)},
+            {"sources_v6", most6},         {"mld_max_msf", opt_json(msf6)},
+            {"optmem_max", opt_json(optmem)}, {"rcvbuf", s.recv.rcvbuf}, {"rmem_max", opt_json(rmem_max)}};
+  const std::size_t before = checks.size();
+  if (!groups4.empty() && memberships && *memberships <= 0) {
+    checks.push_back({"limits", "net.ipv4.igmp_max_memberships", check_status::fail,
+                      fmt::format("net.ipv4.igmp_max_memberships is {}: no socket may join an IPv4 group ({} planned)",
+                                  *memberships, groups4.size()),
+                      "sysctl -w net.ipv4.igmp_max_memberships=20", data});
+  }
+  if (most4 > 0 && msf4 && *msf4 <= 0) {
+    checks.push_back({"limits", "net.ipv4.igmp_max_msf", check_status::fail,
+                      fmt::format("net.ipv4.igmp_max_msf is {}: no IPv4 source filter fits ({} source(s) planned)",
+                                  *msf4, most4),
+                      "sysctl -w net.ipv4.igmp_max_msf=10", data});
+  }
+  if (most6 > 0 && msf6 && *msf6 <= 0) {
+    checks.push_back({"limits", "net.ipv6.mld_max_msf", check_status::fail,
+                      fmt::format("net.ipv6.mld_max_msf is {}: no IPv6 source filter fits", *msf6),
+                      "sysctl -w net.ipv6.mld_max_msf=64", data});
+  }
+  if (optmem && *optmem < 1024) {
+    checks.push_back({"limits", "net.core.optmem_max", check_status::warn,
+                      fmt::format("net.core.optmem_max is {} bytes: joins and source filters are charged to it and "
+                                  "fail with ENOBUFS past it",
+                                  *optmem),
+                      "sysctl -w net.core.optmem_max=20480", data});
+  }
+  if (s.recv.rcvbuf > 0 && rmem_max && s.recv.rcvbuf > *rmem_max) {
+    checks.push_back({"limits", "net.core.rmem_max", check_status::warn,
+                      fmt::format("--rcvbuf {} is above net.core.rmem_max {}: the kernel grants {} (doubled for its "
+                                  "bookkeeping)",
+                                  s.recv.rcvbuf, *rmem_max, *rmem_max),
+                      fmt::format("sysctl -w net.core.rmem_max={} (or mcast-recv --force, CAP_NET_ADMIN)",
+                                  s.recv.rcvbuf),
+                      data});
+  }
+  if (checks.size() == before) {
+    const auto per_socket = memberships && *memberships > 0 ? static_cast<std::size_t>(*memberships) : 0;
+    checks.push_back(
+        {"limits", "sysctl", check_status::ok,
+         fmt::format("{} IPv4 group(s) (igmp_max_memberships {} per socket{}), at most {} IPv4 source(s) a group "
+                     "(igmp_max_msf {}), {} IPv6 (mld_max_msf {}), optmem_max {}, rcvbuf {} (rmem_max {})",
+                     groups4.size(), opt_text(memberships),
+                     per_socket > 0 && groups4.size() > per_socket
+                         ? fmt::format(": {} sockets", (groups4.size() + per_socket - 1) / per_socket)
+                         : "",
+                     most4, opt_text(msf4), most6, opt_text(msf6), opt_text(optmem),
+                     s.recv.rcvbuf > 0 ? std::to_string(s.recv.rcvbuf) : std::string("default"), opt_text(rmem_max)),
+         "", data});
+  }
+}
+
+// ---- other sockets on the port --------------------------------------------
+
+struct udp_socket {
+  std::string local;  // address:port as the kernel holds it
+  std::uint16_t port = 0;
+  unsigned long inode = 0;
+  std::uint64_t drops = 0;
+};
+
+// /proc/net/udp and udp6: "sl local_address rem_address st ... inode ref pointer drops";
+// addresses are the raw 32-bit words in hex, the port in host order.
+std::vector<udp_socket> udp_sockets_on(std::uint16_t port) {
+  std::vector<udp_socket> out;
+  for (const char* file : {"/proc/thread-self/net/udp", "/proc/thread-self/net/udp6"}) {
+    std::ifstream in(file);
+    std::string line;
+    std::getline(in, line);
+    while (std::getline(in, line)) {
+      std::istringstream f(line);
+      std::string sl, local, remote, st, queues, tr, retr, uid, timeout, inode, ref, ptr, drops;
+      if (!(f >> sl >> local >> remote >> st >> queues >> tr >> retr >> uid >> timeout >> inode >> ref >> ptr >> drops)) {
+        continue;
+      }
+      const auto colon = local.find(':');
+      if (colon == std::string::npos) continue;
+      std::uint16_t p = 0;
+      try {
+        p = static_cast<std::uint16_t>(std::stoul(local.substr(colon + 1), nullptr, 16));
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (p != port) continue;
+      const std::string hex = local.substr(0, colon);
+      std::string addr = hex;
+      if (hex.size() == 8 || hex.size() == 32) {
+        std::array<std::uint8_t, 16> b{};
+        for (std::size_t w = 0; w < hex.size() / 8; ++w) {
+          const auto word = static_cast<std::uint32_t>(std::stoul(hex.substr(w * 8, 8), nullptr, 16));
+          std::memcpy(b.data() + w * 4, &word, 4);  // the kernel printed the word as it lies in memory
+        }
+        addr = hex.size() == 8 ? core::ip_address::v4_bytes({b[0], b[1], b[2], b[3]}).to_string()
+                               : core::ip_address::v6_bytes(b).to_string();
+      }
+      udp_socket s{fmt::format("{}:{}", addr, p), p, 0, 0};
+      try {
+        s.inode = std::stoul(inode);
+        s.drops = std::stoull(drops);
+      } catch (const std::exception&) {
+      }
+      out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+// The processes holding socket inodes, by their /proc/PID/fd links (those
+// this user may read); at most 100000 descriptors are looked at.
+std::map<unsigned long, std::string> socket_owners(const std::set<unsigned long>& inodes) {
+  std::map<unsigned long, std::string> out;
+  if (inodes.empty()) return out;
+  std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+  if (!proc) return out;
+  std::size_t looked = 0;
+  while (const dirent* e = ::readdir(proc.get())) {
+    if (std::isdigit(static_cast<unsigned char>(e->d_name[0])) == 0) continue;
+    const std::string pid = e->d_name;
+    std::unique_ptr<DIR, int (*)(DIR*)> fds(::opendir(("/proc/" + pid + "/fd").c_str()), ::closedir);
+    if (!fds) continue;
+    while (const dirent* f = ::readdir(fds.get())) {
+      if (++looked > 100000) return out;
+      std::array<char, 64> target{};
+      const auto n = ::readlink(("/proc/" + pid + "/fd/" + f->d_name).c_str(), target.data(), target.size() - 1);
+      if (n <= 0) continue;
+      const std::string_view t(target.data(), static_cast<std::size_t>(n));
+      if (!t.starts_with("socket:[")) continue;
+      unsigned long inode = 0;
+      try {
+        inode = std::stoul(std::string(t.substr(8)));
+      } catch (const std::exception&) {
+        continue;
+      }
+      if (!inodes.contains(inode) || out.contains(inode)) continue;
+      std::ifstream comm("/proc/" + pid + "/comm");
+      std::string name;
+      std::getline(comm, name);
+      out[inode] = fmt::format("pid {} ({})", pid, name);
+    }
+  }
+  return out;
+}
+
+// Other sockets on each port, seen before the doctor's own join.
+struct port_finding {
+  std::uint16_t port = 0;
+  std::vector<std::string> others;  // "0.0.0.0:5000 pid 12 (python3)"
+};
+
+std::vector<port_finding> find_port_users(const std::vector<planned>& plan) {
+  std::set<std::uint16_t> ports;
+  for (const auto& p : plan) ports.insert(p.m->request.port);
+  std::vector<port_finding> out;
+  for (auto port : ports) {
+    const auto sockets = udp_sockets_on(port);
+    std::set<unsigned long> inodes;
+    for (const auto& s : sockets) inodes.insert(s.inode);
+    const auto owners = socket_owners(inodes);
+    port_finding f{port, {}};
+    for (const auto& s : sockets) {
+      const auto it = owners.find(s.inode);
+      f.others.push_back(fmt::format("{} {}", s.local, it != owners.end() ? it->second : "(owner not readable)"));
+    }
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+void port_checks(const std::vector<port_finding>& found, std::vector<check_result>& checks) {
+  for (const auto& f : found) {
+    const auto subject = std::to_string(f.port);
+    json data{{"port", f.port}, {"sockets", f.others}};
+    if (f.others.empty()) {
+      checks.push_back({"port", subject, check_status::ok, "no other socket is bound to the port", "", data});
+      continue;
+    }
+    std::string list;
+    for (const auto& o : f.others) list += (list.empty() ? "" : "; ") + o;
+    checks.push_back({"port", subject, check_status::warn,
+                      fmt::format("{} other socket(s) bound to the port: {}. Each gets a copy of these groups' "
+                                  "datagrams when it has IP_MULTICAST_ALL on (the Linux default: every group "
+                                  "joined on the host), and one without SO_REUSEADDR keeps mcast-recv from binding",
+                                  f.others.size(), list),
+                      fmt::format("ss -ulpn 'sport = :{}' (then stop it, or give it SO_REUSEADDR)", f.port), data});
+  }
+}
+
+// ---- firewall ----------------------------------------------------------------
+
+struct program_output {
+  int exit = -1;
+  std::string out;
+};
+
+// Run argv (PATH searched) with stdout captured and stderr discarded, for
+// at most `limit`. ENOENT when the program is not installed.
+result<program_output> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds limit) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return fail(error::from_errno(errno, "pipe2", argv[0]));
+  core::unique_fd read_end(pipe_fds[0]), write_end(pipe_fds[1]);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_adddup2(&actions, write_end.get(), 1);
+  ::posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int rc = ::posix_spawnp(&pid, argv[0].c_str(), &actions, nullptr, args.data(), environ);
+  ::posix_spawn_file_actions_destroy(&actions);
+  write_end.reset();
+  if (rc != 0) return fail(error::from_errno(rc, "posix_spawnp", argv[0]));
+  program_output r;
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  std::array<char, 65536> buf{};
+  while (true) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    pollfd p{read_end.get(), POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    const auto n = ::read(read_end.get(), buf.data(), buf.size());
+    if (n <= 0) break;
+    r.out.append(buf.data(), static_cast<std::size_t>(n));
+    if (r.out.size() > (64U << 20)) break;  // a ruleset past 64 MiB is not read whole
+  }
+  // Its stdout closed: it is exiting. Wait for that until the deadline, then end it.
+  int status = 0;
+  pid_t done = 0;
+  while ((done = ::waitpid(pid, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  if (done == 0) {
+    ::kill(pid, SIGKILL);  // our own child, past its time
+    ::waitpid(pid, &status, 0);
+    return fail(error(std::make_error_code(std::errc::timed_out), "run", argv[0]));
+  }
+  r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+// Whether a match expression holds for a UDP datagram to `port`: true,
+// false, or unknown (it looks at something else: addresses, interfaces,
+// conntrack state).
+enum class tri : std::uint8_t { no, yes, unknown };
+
+bool value_holds_port(const json& v, std::uint16_t port) {
+  if (v.is_number_integer()) return v.get<std::int64_t>() == port;
+  if (v.is_object() && v.contains("range") && v["range"].is_array() && v["range"].size() == 2 &&
+      v["range"][0].is_number_integer() && v["range"][1].is_number_integer()) {
+    return v["range"][0].get<std::int64_t>() <= port && port <= v["range"][1].get<std::int64_t>();
+  }
+  if (v.is_object() && v.contains("set") && v["set"].is_array()) {
+    return std::ranges::any_of(v["set"], [port](const json& e) { return value_holds_port(e, port); });
+  }
+  if (v.is_array()) return std::ranges::any_of(v, [port](const json& e) { return value_holds_port(e, port); });
+  return false;
+}
+
+tri match_holds(const json& m, std::uint16_t port) {
+  if (!m.contains("left") || !m.contains("right")) return tri::unknown;
+  const auto& left = m["left"];
+  const auto& right = m["right"];
+  const std::string op = m.value("op", "==");
+  const auto apply = [&op](bool eq) {
+    if (op == "==" || op == "in") return eq ? tri::yes : tri::no;
+    if (op == "!=") return eq ? tri::no : tri::yes;
+    return tri::unknown;
+  };
+  const auto is_udp = [](const json& v) {
+    return (v.is_string() && v.get<std::string>() == "udp") || (v.is_number_integer() && v.get<int>() == 17);
+  };
+  if (left.contains("payload")) {
+    const auto& p = left["payload"];
+    const std::string proto = p.value("protocol", "");
+    const std::string field = p.value("field", "");
+    if ((proto == "udp" || proto == "th") && field == "dport") {
+      const bool eq = value_holds_port(right, port) || (right.is_object() && right.contains("set") &&
+                                                        value_holds_port(right["set"], port));
+      return apply(eq);
+    }
+    if (proto == "udp") return tri::unknown;  // another UDP field
+    if ((proto == "ip" && field == "protocol") || (proto == "ip6" && field == "nexthdr")) return apply(is_udp(right));
+    if (proto == "tcp" || proto == "icmp" || proto == "icmpv6" || proto == "sctp" || proto == "dccp") {
+      return op == "!=" ? tri::unknown : tri::no;  // only datagrams of that protocol match
+    }
+    return tri::unknown;
+  }
+  if (left.contains("meta") && left["meta"].value("key", "") == "l4proto") return apply(is_udp(right));
+  return tri::unknown;
+}
+
+struct fw_hit {
+  check_status status = check_status::ok;
+  std::string message, fix;
+};
+
+// The rules of base chains in the input path (prerouting, input; netdev
+// ingress) that drop or reject UDP to `port`, for a group of `v4`'s family.
+std::vector<fw_hit> firewall_hits(const json& ruleset, std::uint16_t port, bool v4) {
+  std::vector<fw_hit> hits;
+  if (!ruleset.contains("nftables") || !ruleset["nftables"].is_array()) return hits;
+  struct chain_info {
+    std::string policy;
+    std::string hook;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, chain_info> base;  // family, table, chain
+  for (const auto& item : ruleset["nftables"]) {
+    if (!item.contains("chain")) continue;
+    const auto& c = item["chain"];
+    const std::string hook = c.value("hook", "");
+    if (hook != "prerouting" && hook != "input" && hook != "ingress") continue;
+    const std::string family = c.value("family", "");
+    if (family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
+    base[{family, c.value("table", ""), c.value("name", "")}] = {c.value("policy", "accept"), hook};
+  }
+  std::map<std::tuple<std::string, std::string, std::string>, bool> accepted;  // a rule surely accepted it
+  std::map<std::tuple<std::string, std::string, std::string>, bool> maybe_accepted;
+  for (const auto& item : ruleset["nftables"]) {
+    if (!item.contains("rule")) continue;
+    const auto& r = item["rule"];
+    const std::tuple key{r.value("family", ""), r.value("table", ""), r.value("chain", "")};
+    if (!base.contains(key) || accepted[key]) continue;
+    tri holds = tri::yes;
+    std::string verdict;
+    for (const auto& e : r.value("expr", json::array())) {
+      if (e.contains("match")) {
+        const auto m = match_holds(e["match"], port);
+        if (m == tri::no) holds = tri::no;
+        if (m == tri::unknown && holds == tri::yes) holds = tri::unknown;
+      } else if (e.contains("drop") || e.contains("reject")) {
+        verdict = e.contains("drop") ? "drop" : "reject";
+      } else if (e.contains("accept")) {
+        verdict = "accept";
+      } else if (e.contains("jump") || e.contains("goto") || e.contains("return")) {
+        verdict = "jump";
+      }
+    }
+    if (holds == tri::no || verdict.empty() || verdict == "jump") continue;
+    if (verdict == "accept") {
+      (holds == tri::yes ? accepted : maybe_accepted)[key] = true;
+      continue;
+    }
+    const auto handle = r.contains("handle") ? r["handle"].dump() : std::string("?");
+    const auto where = fmt::format("{} {} chain {}", std::get<0>(key), std::get<1>(key), std::get<2>(key));
+    hits.push_back({holds == tri::yes ? check_status::fail : check_status::warn,
+                    fmt::format("the rule (handle {}) in table {} {}s UDP to port {}{}", handle, where, verdict, port,
+                                holds == tri::yes ? "" : " when its other matches hold (addresses, interfaces, state)"),
+                    fmt::format("nft delete rule {} {} {} handle {}  (or add an accept rule for udp dport {} before it)",
+                                std::get<0>(key), std::get<1>(key), std::get<2>(key), handle, port)});
+  }
+  for (const auto& [key, info] : base) {
+    if (info.policy != "drop" || accepted[key]) continue;
+    const auto where = fmt::format("{} {} chain {}", std::get<0>(key), std::get<1>(key), std::get<2>(key));
+    hits.push_back({maybe_accepted[key] ? check_status::warn : check_status::fail,
+                    fmt::format("the chain {} (hook {}) has policy drop and no rule that surely accepts UDP to port {}",
+                                where, info.hook, port),
+                    fmt::format("nft insert rule {} {} {} udp dport {} accept", std::get<0>(key), std::get<1>(key),
+                                std::get<2>(key), port)});
+  }
+  return hits;
+}
+
+void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  std::set<std::pair<std::uint16_t, bool>> ports;  // port, IPv4
+  for (const auto& p : plan) ports.emplace(p.m->request.port, p.m->request.group.is_v4());
+  auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
+  if (!r) {
+    checks.push_back({"firewall", "nftables", check_status::skip,
+                      r.error().code == std::errc::no_such_file_or_directory
+                          ? "nft is not installed: the nftables check was not made (iptables rules were not read)"
+                          : "nft could not run: " + r.error().message() + "; the check was not made",
+                      "", {}});
+    return;
+  }
+  if (r->exit != 0) {
+    checks.push_back({"firewall", "nftables", check_status::skip,
+                      fmt::format("nft -j list ruleset exited with {} (it needs CAP_NET_ADMIN): the check was not made",
+                                  r->exit),
+                      "", {}});
+    return;
+  }
+  const auto ruleset = json::parse(r->out, nullptr, false);
+  if (ruleset.is_discarded()) {
+    checks.push_back({"firewall", "nftables", check_status::skip,
+                      "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}});
+    return;
+  }
+  for (const auto& [port, v4] : ports) {
+    const auto subject = fmt::format("udp dport {} ({})", port, v4 ? "IPv4" : "IPv6");
+    const auto hits = firewall_hits(ruleset, port, v4);
+    if (hits.empty()) {
+      checks.push_back({"firewall", subject, check_status::ok,
+                        "no nftables rule in the input path drops or rejects it", "", {}});
+    }
+    for (const auto& h : hits) checks.push_back({"firewall", subject, h.status, h.message, h.fix, {}});
+  }
+}
+
+// ---- membership after the join ----------------------------------------------
+
+// /proc/net/mcfilter: "Idx Device MCA SRC INC EXC", addresses as host-order hex.
+std::set<std::tuple<std::uint32_t, core::ip_address, core::ip_address>> kernel_sources_v4() {
+  std::set<std::tuple<std::uint32_t, core::ip_address, core::ip_address>> out;
+  std::ifstream in("/proc/thread-self/net/mcfilter");
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::istringstream f(line);
+    std::uint32_t idx = 0;
+    std::string dev, mca, src;
+    if (!(f >> idx >> dev >> mca >> src)) continue;
+    try {
+      out.emplace(idx, core::ip_address::v4_uint(static_cast<std::uint32_t>(std::stoul(mca, nullptr, 16))),
+                  core::ip_address::v4_uint(static_cast<std::uint32_t>(std::stoul(src, nullptr, 16))));
+    } catch (const std::exception&) {
+    }
+  }
+  return out;
+}
+
+void membership_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  const auto sources = kernel_sources_v4();
+  std::set<std::pair<core::ip_address, std::uint32_t>> seen;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (p.iface.index == 0 || !seen.emplace(r.group, p.iface.index).second) continue;
+    const std::string name(p.iface.name.view());
+    const auto subject = fmt::format("{} on {}", r.group.to_string(), name);
+    auto groups = netlink::groups_of(p.iface.index, netlink::group_source::proc);
+    if (!groups) {
+      checks.push_back({"membership", subject, check_status::skip,
+                        "the kernel's group list could not be read: " + groups.error().message(), "", {}});
+      continue;
+    }
+    const auto it = std::ranges::find_if(*groups, [&](const netlink::group& g) {
+      return g.address.with_scope_id(0) == r.group.with_scope_id(0);
+    });
+    if (it == groups->end()) {
+      checks.push_back({"membership", subject, check_status::fail,
+                        fmt::format("joined, but the kernel does not list {} on {} (/proc/net/igmp{})",
+                                    r.group.to_string(), name, r.group.is_v4() ? "" : "6"),
+                        "ip maddr show dev " + name, {}});
+      continue;
+    }
+    std::vector<std::string> listed;
+    for (const auto& [idx, g, s] : sources) {
+      if (idx == p.iface.index && g == r.group) listed.push_back(s.to_string());
+    }
+    checks.push_back({"membership", subject, check_status::ok,
+                      fmt::format("the kernel lists {} on {} ({} user(s)){}", r.group.to_string(), name,
+                                  it->users ? std::to_string(*it->users) : std::string("?"),
+                                  listed.empty() ? "" : fmt::format(", sources {}", fmt::join(listed, " "))),
+                      "",
+                      {{"users", it->users ? json(*it->users) : json(nullptr)}, {"sources", listed}}});
+  }
+}
+
+// ---- listening -------------------------------------------------------------
+
+struct counters {
+  std::optional<std::uint64_t> rp, udp_in_errors, udp_rcvbuf_errors, udp6_in_errors, udp6_rcvbuf_errors;
+  static counters read() {
+    return {net_counters::read("netstat", "TcpExt", "IPReversePathFilter"),
+            net_counters::read("snmp", "Udp", "InErrors"), net_counters::read("snmp", "Udp", "RcvbufErrors"),
+            net_counters::read_snmp6("Udp6InErrors"), net_counters::read_snmp6("Udp6RcvbufErrors")};
+  }
+};
+
+std::optional<std::uint64_t> delta(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
+  if (!a || !b) return std::nullopt;
+  return *b >= *a ? *b - *a : 0;
+}
+
+struct source_count {
+  std::uint64_t packets = 0;
+  int ttl_min = 256, ttl_max = -1;
+  std::uint32_t iface = 0;
+  std::size_t largest = 0;
+};
+
+void listen(const doctor_settings& s, std::vector<shard>& shards, std::vector<check_result>& checks) {
+  const auto before = counters::read();
+  using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
+  std::map<key, source_count> seen;
+  std::vector<pollfd> fds;
+  for (const auto& sh : shards) fds.push_back({sh.sock.native_handle(), POLLIN, 0});
+  constexpr std::size_t batch = 32;
+  std::vector<std::array<std::byte, 65536>> buffers(batch);
+  std::vector<core::control_buffer> controls(batch);
+  std::vector<core::message> msgs(batch);
+  constexpr auto decode = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::drops;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                             std::chrono::duration<double>(s.listen));
+  while (!stop_requested()) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) break;
+    if (::poll(fds.data(), fds.size(), static_cast<int>(std::min<std::int64_t>(left.count(), 50))) <= 0) continue;
+    for (std::size_t i = 0; i < fds.size(); ++i) {
+      if ((fds[i].revents & POLLIN) == 0) continue;
+      for (std::size_t j = 0; j < batch; ++j) msgs[j] = core::message{.buffer = buffers[j], .control = controls[j].span()};
+      auto got = core::read_batch(shards[i].sock, msgs, decode, core::wait_policy::nonblocking());
+      if (!got) continue;
+      for (std::size_t j = 0; j < *got; ++j) {
+        const auto& m = msgs[j];
+        const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
+        if (!group.is_multicast()) continue;
+        if (m.info.drops) shards[i].drops_seen = std::max(shards[i].drops_seen, *m.info.drops);
+        auto& c = seen[{m.peer.address().unmap().with_scope_id(0), group.with_scope_id(0), shards[i].port}];
+        ++c.packets;
+        c.ttl_min = std::min(c.ttl_min, m.info.hop_limit);
+        c.ttl_max = std::max(c.ttl_max, m.info.hop_limit);
+        c.iface = m.info.interface_index;
+        c.largest = std::max(c.largest, m.wire_size);
+      }
+    }
+  }
+  const auto after = counters::read();
+  const auto socket_drops = kernel_drops(shards);
+  const auto rp = delta(before.rp, after.rp);
+  const auto in_errors = delta(before.udp_in_errors, after.udp_in_errors);
+  const auto rcvbuf_errors = delta(before.udp_rcvbuf_errors, after.udp_rcvbuf_errors);
+  const auto in6_errors = delta(before.udp6_in_errors, after.udp6_in_errors);
+  const auto rcvbuf6_errors = delta(before.udp6_rcvbuf_errors, after.udp6_rcvbuf_errors);
+  const auto measured = [](const std::optional<std::uint64_t>& v) {
+    return v ? std::to_string(*v) : std::string("not measured");
+  };
+  json data{{"socket", socket_drops},          {"reverse_path", opt_json(rp)},
+            {"udp_in_errors", opt_json(in_errors)}, {"udp_rcvbuf_errors", opt_json(rcvbuf_errors)},
+            {"udp6_in_errors", opt_json(in6_errors)}, {"udp6_rcvbuf_errors", opt_json(rcvbuf6_errors)}};
+  const auto figures = fmt::format(
+      "socket (SO_RXQ_OVFL) {}, reverse path (TcpExtIPReversePathFilter) {}, UDP InErrors {} RcvbufErrors {}, UDP6 "
+      "InErrors {} RcvbufErrors {}",
+      socket_drops, measured(rp), measured(in_errors), measured(rcvbuf_errors), measured(in6_errors),
+      measured(rcvbuf6_errors));
+  if (rp && *rp > 0) {
+    checks.push_back({"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
+                      fmt::format("the kernel dropped {} datagram(s) by reverse-path filtering during --listen "
+                                  "(namespace-wide counter)",
+                                  *rp),
+                      "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.IFACE.rp_filter=2 (loose), or a route "
+                      "back to the source via IFACE",
+                      data});
+  }
+  const std::uint64_t buffer_drops =
+      socket_drops + rcvbuf_errors.value_or(0) + rcvbuf6_errors.value_or(0);
+  if (buffer_drops > 0) {
+    checks.push_back({"drops", "during --listen", check_status::warn,
+                      "datagrams dropped for want of buffer space: " + figures,
+                      "mcast-recv --rcvbuf 8388608 (and sysctl -w net.core.rmem_max=8388608)", data});
+  } else if (in_errors.value_or(0) + in6_errors.value_or(0) > 0) {
+    checks.push_back({"drops", "during --listen", check_status::warn,
+                      "UDP input errors (checksums, or a socket's filter; namespace-wide): " + figures,
+                      "nstat -az Udp* (which counter climbs)", data});
+  } else {
+    checks.push_back({"drops", "during --listen", check_status::ok, "no drops: " + figures, "", data});
+  }
+  if (seen.empty()) {
+    checks.push_back({"listen", fmt::format("{} s", s.listen), check_status::fail,
+                      fmt::format("nothing arrived in {} s", s.listen),
+                      "check that the sender sends to the group and port, with a TTL that crosses every router "
+                      "(mcast-send --ttl), and that a router forwards the group here",
+                      {{"sources", json::array()}}});
+    return;
+  }
+  interface_names names;
+  for (const auto& [k, c] : seen) {
+    const auto& [src, group, port] = k;
+    const auto ttl = c.ttl_min == c.ttl_max ? std::to_string(c.ttl_min) : fmt::format("{}..{}", c.ttl_min, c.ttl_max);
+    checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
+                      check_status::ok,
+                      fmt::format("{} datagram(s), TTL {}, on {}, the largest {} bytes", c.packets, ttl,
+                                  names.name(c.iface), c.largest),
+                      "",
+                      {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
+                       {"packets", c.packets}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
+                       {"interface", interface_json(c.iface, names.name(c.iface))}}});
+  }
+}
+
+// ---- output ------------------------------------------------------------------
+
+void print_check(const reporter& out, const check_result& c) {
+  out.event({{"event", "check"}, {"time", now_seconds()}, {"check", c.check}, {"subject", c.subject},
+             {"status", std::string(status_word(c.status))}, {"message", c.message},
+             {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)},
+             {"data", c.data.is_object() ? c.data : json::object()}});
+  out.text(fmt::format("{:<4} {} {}: {}", status_word(c.status), c.check, c.subject, c.message));
+  if (!c.fix.empty()) out.text("     fix: " + c.fix);
+}
+
+int print_verdict(const reporter& out, const std::vector<check_result>& checks) {
+  const auto* cause = most_likely_cause(checks);
+  const int code = doctor_exit_code(checks);
+  std::map<std::string, std::size_t> counts{{"ok", 0}, {"warn", 0}, {"fail", 0}, {"skip", 0}};
+  for (const auto& c : checks) {
+    auto w = std::string(status_word(c.status));
+    std::ranges::transform(w, w.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    ++counts[w];
+  }
+  const std::string message = cause ? cause->message : "every check passed (or was not made: see SKIP)";
+  out.event({{"event", "verdict"}, {"time", now_seconds()},
+             {"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
+             {"check", cause ? json(cause->check) : json(nullptr)},
+             {"subject", cause ? json(cause->subject) : json(nullptr)}, {"message", message},
+             {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
+             {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
+             {"exit", code}});
+  if (cause) {
+    out.text(fmt::format("verdict: {} {} {}: {}", status_word(cause->status), cause->check, cause->subject, message));
+    if (!cause->fix.empty()) out.text("     fix: " + cause->fix);
+  } else {
+    out.text("verdict: OK: " + message);
+  }
+  out.flush();
+  return code;
+}
+
+// What a reporter printed on its error stream, without the tool's prefix.
+std::string captured_message(const std::ostringstream& err) {
+  std::string m = err.str();
+  if (m.starts_with("mcast-recv: ")) m.erase(0, 12);
+  while (!m.empty() && m.back() == '\n') m.pop_back();
+  return m;
+}
+
+}  // namespace
+
+int run_doctor(const doctor_settings& s, const reporter& out) {
+  std::vector<check_result> checks;
+  // The doctor's own steps print through a silent reporter: what they say
+  // becomes a check's message.
+  std::ostringstream sink_out, sink_err;
+  const reporter silent("mcast-recv", {.json = false, .csv = false, .quiet = true}, sink_out, sink_err);
+  std::vector<std::string> unresolved;
+  const interface_resolver resolve = [&unresolved](std::string_view text) {
+    auto r = netlink::resolve(text);
+    if (!r) unresolved.emplace_back(text);
+    return r;
+  };
+  std::vector<membership> members;
+  if (resolve_memberships(s.recv, silent, resolve, members)) {
+    if (unresolved.empty()) {
+      // A bad spec: said as mcast-recv says it, exit 1.
+      std::vector<membership> again;
+      return resolve_memberships(s.recv, out, netlink_resolver(), again).value_or(exit_usage);
+    }
+    checks.push_back({"interface", unresolved.front(), check_status::fail, captured_message(sink_err),
+                      "ip -br link (the interfaces of this network namespace)", {}});
+    for (const auto& c : checks) print_check(out, c);
+    return print_verdict(out, checks);
+  }
+
+  auto snap = netlink::take_snapshot({.groups = false});
+  if (!snap) return out.fail(exit_setup, snap.error());
+  std::vector<planned> plan;
+  std::map<core::ip_address, core::interface_ref> routed;
+  for (const auto& m : members) {
+    core::interface_ref where = m.iface;
+    if (where.index == 0) {
+      auto [it, fresh] = routed.try_emplace(m.request.group);
+      if (fresh) it->second = route_interface(m.request.group);
+      where = it->second;
+    }
+    plan.push_back({&m, where});
+  }
+
+  interface_checks(*snap, plan, s.size, checks);
+  route_checks(*snap, plan, checks);
+  firewall_checks(plan, checks);
+  source_checks(plan, checks);
+  version_checks(plan, checks);
+  limit_checks(s, plan, checks);
+  const auto port_users = find_port_users(plan);
+  port_checks(port_users, checks);
+
+  // The join mcast-recv would make, by its own code.
+  std::vector<shard> shards;
+  stream_table table(1, s.recv.payload, s.recv.rtp_clock);
+  sink_err.str("");
+  stop_on_signals();
+  const bool nowhere = std::ranges::any_of(plan, [](const planned& p) { return p.iface.index == 0; });
+  if (nowhere) {
+    // The kernel would refuse with "No such device": the route check has the cause and its fix.
+    checks.push_back({"join", "memberships", check_status::skip,
+                      "not tried: a group has no interface to join on (see the route check)", "", {}});
+  } else if (open_and_join(s.recv, silent, members, shards, table)) {
+    const auto message = captured_message(sink_err);
+    if (message.find("Address already in use") != std::string::npos) {
+      const auto port = std::ranges::find_if(port_users, [](const port_finding& f) { return !f.others.empty(); });
+      checks.push_back({"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
+                        check_status::fail,
+                        "mcast-recv cannot bind: " + message +
+                            ". Another socket holds the port without SO_REUSEADDR (or with SO_REUSEPORT only)",
+                        "ss -ulpn (find it), then stop it or give it SO_REUSEADDR", {}});
+    } else {
+      checks.push_back({"join", "memberships", check_status::fail, message,
+                        message.find("optmem_max") != std::string::npos ? "sysctl -w net.core.optmem_max=20480"
+                        : message.find("igmp_max") != std::string::npos ? "sysctl -w net.ipv4.igmp_max_memberships=20 "
+                                                                          "net.ipv4.igmp_max_msf=10"
+                                                                        : "ip maddr show (what is joined)",
+                        {}});
+    }
+  } else {
+    checks.push_back({"join", "memberships", check_status::ok,
+                      fmt::format("{} membership(s) joined on {} socket(s), as mcast-recv joins them", members.size(),
+                                  shards.size()),
+                      "", {{"memberships", members.size()}, {"sockets", shards.size()}}});
+    membership_checks(plan, checks);
+    if (s.listen > 0) listen(s, shards, checks);
+  }
+  for (const auto& c : checks) print_check(out, c);
+  return print_verdict(out, checks);
+}
+
+}  // namespace mcnet::tools
