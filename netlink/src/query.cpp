@@ -20,7 +20,9 @@
 #include <optional>
 #include <charconv>
 #include <cstring>
+#include <cerrno>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "parse.hpp"
@@ -90,6 +92,13 @@ std::uint32_t hex_u32(std::string_view s) {
   return v;
 }
 
+// 32 hex digits: an IPv6 address in network order.
+core::ip_address v6_from_hex(std::string_view hex) {
+  std::array<std::uint8_t, 16> b{};
+  for (std::size_t i = 0; i < 16; ++i) b[i] = static_cast<std::uint8_t>(hex_u32(hex.substr(2 * i, 2)));
+  return core::ip_address::v6_bytes(b);
+}
+
 // /proc/thread-self/net/igmp: host-order hex groups under each interface line.
 void read_proc_igmp(std::vector<group>& out) {
   std::ifstream f("/proc/thread-self/net/igmp");
@@ -126,9 +135,7 @@ void read_proc_igmp6(std::vector<group>& out) {
     std::string name, hex;
     std::uint32_t users = 0;
     if (!(in >> index >> name >> hex >> users) || hex.size() != 32) continue;
-    std::array<std::uint8_t, 16> b{};
-    for (std::size_t i = 0; i < 16; ++i) b[i] = static_cast<std::uint8_t>(hex_u32(std::string_view(hex).substr(2 * i, 2)));
-    auto a = core::ip_address::v6_bytes(b);
+    auto a = v6_from_hex(hex);
     if (a.is_link_local_multicast() || a.is_interface_local_multicast()) a = a.with_scope_id(index);
     out.push_back({index, a, users});
   }
@@ -160,6 +167,49 @@ result<void> groups(transport& s, group_source from, std::vector<group>& out, bo
     read_proc_igmp6(out);
   }
   return {};
+}
+
+// /proc/thread-self/net/mcfilter: "Idx Device MCA SRC INC EXC", the
+// addresses as 0x-prefixed hex of their value (0xe8010203 is 232.1.2.3:
+// the kernel prints ntohl of them, unlike igmp).
+std::uint32_t read_proc_mcfilter(std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>>& out) {
+  std::uint32_t first = 0;
+  std::ifstream f("/proc/thread-self/net/mcfilter");
+  std::string line;
+  std::getline(f, line);  // header
+  while (std::getline(f, line)) {
+    std::istringstream in(line);
+    std::uint32_t index = 0, inc = 0, exc = 0;
+    std::string name, group_hex, source_hex;
+    if (!(in >> index >> name >> group_hex >> source_hex >> inc >> exc)) continue;
+    const auto value = [](std::string_view hex) { return hex_u32(hex.starts_with("0x") ? hex.substr(2) : hex); };
+    const auto group_address = core::ip_address::v4_uint(value(group_hex));
+    out[{index, group_address}].push_back({core::ip_address::v4_uint(value(source_hex)), inc, exc});
+    if (first == 0) first = index;
+  }
+  return first;
+}
+
+// /proc/thread-self/net/mcfilter6: "Idx Device Multicast-Address Source-Address INC EXC", 32 hex digits each.
+std::uint32_t read_proc_mcfilter6(std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>>& out) {
+  std::uint32_t first = 0;
+  std::ifstream f("/proc/thread-self/net/mcfilter6");
+  std::string line;
+  std::getline(f, line);  // header
+  while (std::getline(f, line)) {
+    std::istringstream in(line);
+    std::uint32_t index = 0, inc = 0, exc = 0;
+    std::string name, group_hex, source_hex;
+    if (!(in >> index >> name >> group_hex >> source_hex >> inc >> exc)) continue;
+    if (group_hex.size() != 32 || source_hex.size() != 32) continue;
+    auto group_address = v6_from_hex(group_hex);
+    if (group_address.is_link_local_multicast() || group_address.is_interface_local_multicast()) {
+      group_address = group_address.with_scope_id(index);  // as read_proc_igmp6 names it
+    }
+    out[{index, group_address}].push_back({v6_from_hex(source_hex), inc, exc});
+    if (first == 0) first = index;
+  }
+  return first;
 }
 
 error no_such_interface(std::string_view name, std::uint32_t index) {
@@ -340,6 +390,65 @@ result<std::vector<group>> groups_of(std::uint32_t index, group_source from) {
   if (auto g = groups(**s, from, all, v4_from_netlink, index); !g) return fail(g.error());
   std::vector<group> out;
   std::copy_if(all.begin(), all.end(), std::back_inserter(out), [&](const group& g) { return g.index == index; });
+  return out;
+}
+
+namespace {
+
+// Which of `joined`'s groups (one family, in /proc/net/igmp(6) order: the
+// interfaces in the kernel's order, each one's groups latest join first)
+// /proc/net/mcfilter(6) can have listed, given the interface of its first
+// line (0: it listed nothing). Linux starts that listing at the first
+// interface whose latest-joined group has sources (igmp_mcf_get_first and
+// igmp6_mcf_get_first look at that group only), then lists everything after
+// it: the groups of the interfaces before are skipped, but for each of those
+// interfaces' latest-joined group, which is known to have no sources.
+std::vector<bool> listed_groups(const std::vector<group>& joined, std::uint32_t first_listed) {
+  std::vector<bool> listed(joined.size(), false);
+  bool reached = false;
+  std::uint32_t previous = 0;
+  for (std::size_t i = 0; i < joined.size(); ++i) {
+    const bool head = i == 0 || joined[i].index != previous;
+    previous = joined[i].index;
+    reached = reached || (first_listed != 0 && joined[i].index == first_listed);
+    listed[i] = reached || head;
+  }
+  return listed;
+}
+
+void add_filters(const std::vector<group>& joined, std::uint32_t first_listed,
+                 std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>>& sources,
+                 std::vector<group_filter>& out) {
+  const auto listed = listed_groups(joined, first_listed);
+  for (std::size_t i = 0; i < joined.size(); ++i) {
+    const auto& g = joined[i];
+    if (!listed[i]) {
+      out.push_back({.index = g.index, .group = g.address, .mode = filter_mode::unknown, .listed = false});
+      continue;
+    }
+    auto it = sources.find({g.index, g.address});
+    out.push_back(group_filter::of(g.index, g.address, g.users.value_or(0),
+                                   it != sources.end() ? std::move(it->second) : std::vector<filter_source>{}));
+  }
+}
+
+}  // namespace
+
+result<std::vector<group_filter>> group_filters() {
+  if (::access("/proc/thread-self/net/igmp", R_OK) != 0) {
+    return fail(error(std::error_code(errno, std::system_category()), "open", "/proc/thread-self/net/igmp")
+                    .with_hint("the group filters come from /proc: mount it (mount -t proc proc /proc)"));
+  }
+  std::vector<group> v4, v6;
+  read_proc_igmp(v4);
+  read_proc_igmp6(v6);
+  std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>> sources;
+  const auto first_v4 = read_proc_mcfilter(sources);
+  const auto first_v6 = read_proc_mcfilter6(sources);
+  std::vector<group_filter> out;
+  out.reserve(v4.size() + v6.size());
+  add_filters(v4, first_v4, sources, out);
+  add_filters(v6, first_v6, sources, out);
   return out;
 }
 

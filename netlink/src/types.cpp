@@ -2,6 +2,8 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/netlink/types.hpp>
 
+#include <algorithm>
+
 #include <linux/if_addr.h>
 #include <net/if.h>
 
@@ -28,5 +30,48 @@ std::string_view address::label_text() const noexcept {
 }
 
 bool address::usable() const noexcept { return !tentative() && !dad_failed(); }
+
+group_filter group_filter::of(std::uint32_t index, const core::ip_address& group, std::uint32_t users,
+                              std::vector<filter_source> counts) {
+  group_filter f{.index = index, .group = group, .counts = std::move(counts)};
+  std::uint64_t include_sum = 0;
+  std::uint32_t include_max = 0;
+  bool excluded = false;
+  for (const auto& c : f.counts) {
+    include_sum += c.include_sockets;
+    include_max = std::max(include_max, c.include_sockets);
+    excluded = excluded || c.exclude_sockets != 0;
+  }
+  if (include_sum == 0) {
+    // No INCLUDE socket (each would list a source): all users exclude, and
+    // the interface excludes what every one of them excludes.
+    f.mode = filter_mode::exclude;
+    for (const auto& c : f.counts) {
+      if (c.exclude_sockets == users) f.sources.push_back(c.address);
+    }
+    f.sources_known = true;
+  } else if (!excluded && users <= include_max) {
+    f.mode = filter_mode::include;
+    for (const auto& c : f.counts) {
+      if (c.include_sockets != 0) f.sources.push_back(c.address);
+    }
+    f.sources_known = true;
+  } else if (!excluded && users > include_sum) {
+    f.mode = filter_mode::exclude;  // an any-source join: it excludes nothing
+    f.sources_known = true;
+  } else {
+    f.mode = excluded ? filter_mode::exclude : filter_mode::unknown;
+  }
+  return f;
+}
+
+const char* group_filter::mode_name(filter_mode m) noexcept {
+  switch (m) {
+    case filter_mode::include: return "include";
+    case filter_mode::exclude: return "exclude";
+    case filter_mode::unknown: break;
+  }
+  return "unknown";
+}
 
 }  // namespace mcnet::netlink

@@ -10,6 +10,8 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -349,6 +351,98 @@ TEST(LibnlCategory, ConditionsCompareEqualToStdErrc) {
   EXPECT_EQ(nl::make_libnl_error(-33), std::errc::interrupted) << "NLE_DUMP_INTR";
   EXPECT_FALSE(nodev.message().empty());
   EXPECT_NE(nl::make_libnl_error(28), std::errc::no_such_device) << "NLE_PERM is not NODEV";
+}
+
+// The interface-level filter worked out from the counts Linux exports
+// (users per group, include/exclude sockets per source): RFC 3376 3.2.
+TEST(NetlinkGroupFilter, ModeAndSourcesFromTheKernelsCounts) {
+  const auto g = core::ip_address::parse("232.1.1.1").value();
+  const auto a = core::ip_address::parse("10.77.0.1").value();
+  const auto b = core::ip_address::parse("10.77.0.2").value();
+  using nl::filter_mode;
+  using nl::group_filter;
+  // Any-source joins: every user excludes nothing.
+  auto f = group_filter::of(2, g, 3, {});
+  EXPECT_EQ(f.mode, filter_mode::exclude);
+  EXPECT_TRUE(f.sources_known);
+  EXPECT_TRUE(f.sources.empty());
+  // Two exclude sockets: only what both exclude is excluded.
+  f = group_filter::of(2, g, 2, {{a, 0, 2}, {b, 0, 1}});
+  EXPECT_EQ(f.mode, filter_mode::exclude);
+  EXPECT_EQ(f.sources, std::vector<core::ip_address>{a});
+  // One socket including two sources (one user): include both.
+  f = group_filter::of(2, g, 1, {{a, 1, 0}, {b, 1, 0}});
+  EXPECT_EQ(f.mode, filter_mode::include);
+  EXPECT_EQ(f.sources, (std::vector<core::ip_address>{a, b}));
+  // Two sockets including the same source: include.
+  f = group_filter::of(2, g, 2, {{a, 2, 0}});
+  EXPECT_EQ(f.mode, filter_mode::include);
+  // An include socket and an any-source join: more users than inclusions.
+  f = group_filter::of(2, g, 2, {{a, 1, 0}});
+  EXPECT_EQ(f.mode, filter_mode::exclude);
+  EXPECT_TRUE(f.sources_known);
+  EXPECT_TRUE(f.sources.empty());
+  // Two users, two sources included once each: one socket with both and an
+  // any-source join, or two include sockets; the counts cannot tell.
+  f = group_filter::of(2, g, 2, {{a, 1, 0}, {b, 1, 0}});
+  EXPECT_EQ(f.mode, filter_mode::unknown);
+  EXPECT_FALSE(f.sources_known);
+  EXPECT_EQ(f.counts.size(), 2u) << "the counts are kept whatever the mode";
+  // Included and excluded: exclude, its list unknown.
+  f = group_filter::of(2, g, 2, {{a, 1, 0}, {b, 0, 1}});
+  EXPECT_EQ(f.mode, filter_mode::exclude);
+  EXPECT_FALSE(f.sources_known);
+  EXPECT_STREQ(group_filter::mode_name(filter_mode::unknown), "unknown");
+}
+
+// group_filters() against joins made here, in a namespace: the kernel's
+// /proc files read back as the sockets asked, and a group that Linux's
+// mcfilter listing skips (its interface's latest join has no sources) is
+// unknown rather than guessed.
+TEST(NetNetlink, GroupFiltersShowTheSocketsSourceFilters) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // The joins and the reads in the host's namespace, in one call: the
+  // sockets are closed before it returns.
+  const auto done = h.run([&]() -> std::pair<std::string, std::string> {
+    const auto describe = [] {
+      auto filters = nl::group_filters();
+      if (!filters) return filters.error().message();
+      std::string out;
+      for (const auto& f : *filters) {
+        out += f.group.to_string() + " " + nl::group_filter::mode_name(f.mode);
+        for (const auto& a : f.sources) out += " " + a.to_string();
+        out += ";";
+      }
+      return out;
+    };
+    const auto any_source = [](std::uint32_t group) {
+      const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      ip_mreqn any{};
+      any.imr_multiaddr.s_addr = htonl(group);
+      any.imr_ifindex = static_cast<int>(::if_nametoindex("eth0"));
+      return ::setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &any, sizeof any) == 0 ? fd : -1;
+    };
+    const int asm1 = any_source(0xefff0101);  // 239.255.1.1
+    const int ssm = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    ip_mreq_source src{};
+    src.imr_multiaddr.s_addr = htonl(0xe8010101);  // 232.1.1.1
+    src.imr_interface.s_addr = htonl(0x0a4d0001);  // 10.77.0.1, eth0's
+    src.imr_sourceaddr.s_addr = htonl(0x0a4d0005);  // 10.77.0.5
+    if (asm1 < 0 || ::setsockopt(ssm, IPPROTO_IP, IP_ADD_SOURCE_MEMBERSHIP, &src, sizeof src) != 0) {
+      return {"join failed", ""};
+    }
+    const auto listed = describe();
+    const int asm2 = any_source(0xefff0102);  // 239.255.1.2, now eth0's latest join
+    const auto skipped = describe();
+    for (const int fd : {asm1, ssm, asm2}) ::close(fd);
+    return {listed, skipped};
+  });
+  EXPECT_NE(done.first.find("232.1.1.1 include 10.77.0.5;"), std::string::npos) << done.first;
+  EXPECT_NE(done.first.find("239.255.1.1 exclude;"), std::string::npos) << done.first;
+  EXPECT_NE(done.second.find("239.255.1.2 exclude;"), std::string::npos) << done.second;
+  EXPECT_NE(done.second.find("232.1.1.1 unknown;"), std::string::npos) << done.second;
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -283,6 +284,61 @@ TEST(NetMcastRecv, InterfacesAsJson) {
     EXPECT_FALSE(j["groups"].empty()) << "224.0.0.1 at least";
   }
   EXPECT_TRUE(seen) << r.output;
+}
+
+// --interfaces shows each group's source filter as the kernel keeps it:
+// receivers hold an SSM (include) join, an exclude join and an any-source
+// join, v4 and v6; --interfaces, run beside them, lists each with its mode
+// and sources, in text and JSON. Once an any-source join is eth0's latest,
+// Linux's listing skips eth0's other groups: unknown, not guessed.
+TEST(NetMcastRecv, InterfacesShowEachGroupsSourceFilter) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  // The any-source join first: Linux's mcfilter listing starts at an
+  // interface whose latest join has sources (docs/tools.md).
+  test::tools::receiver rx(h, {"-i", "eth0", "-d", "20", "239.1.2.5:" + port, "!10.77.0.6,239.1.2.4:" + port,
+                               "10.77.0.5,232.1.2.3:" + port, "[fd77::5],[ff35::1:2]:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto r = h.exec({MCAST_RECV, "--interfaces", "--json"});
+  ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
+  std::map<std::string, json> by_group;
+  for (const auto& j : json_lines(r.standard_output)) {
+    if (j["name"] != "eth0") continue;
+    for (const auto& f : j["filters"]) by_group[f["group"].get<std::string>()] = f;
+  }
+  const auto entry = [](const char* source, int inc, int exc) {
+    return json{{"source", source}, {"include_sockets", inc}, {"exclude_sockets", exc}};
+  };
+  EXPECT_EQ(by_group["232.1.2.3"], (json{{"group", "232.1.2.3"}, {"mode", "include"}, {"sources", {"10.77.0.5"}},
+                                         {"counts", {entry("10.77.0.5", 1, 0)}}}))
+      << r.output;
+  EXPECT_EQ(by_group["239.1.2.4"], (json{{"group", "239.1.2.4"}, {"mode", "exclude"}, {"sources", {"10.77.0.6"}},
+                                         {"counts", {entry("10.77.0.6", 0, 1)}}}))
+      << r.output;
+  EXPECT_EQ(by_group["239.1.2.5"],
+            (json{{"group", "239.1.2.5"}, {"mode", "exclude"}, {"sources", json::array()}, {"counts", json::array()}}))
+      << r.output;
+  EXPECT_EQ(by_group["ff35::1:2"], (json{{"group", "ff35::1:2"}, {"mode", "include"}, {"sources", {"fd77::5"}},
+                                         {"counts", {entry("fd77::5", 1, 0)}}}))
+      << r.output;
+  const auto text = h.exec({MCAST_RECV, "--interfaces"});
+  ASSERT_TRUE(text.status.success()) << text.output;
+  for (const char* part : {"232.1.2.3 (include {10.77.0.5})", "239.1.2.4 (exclude {10.77.0.6})",
+                           "239.1.2.5 (exclude {})", "ff35::1:2 (include {fd77::5})"}) {
+    EXPECT_NE(text.standard_output.find(part), std::string::npos) << part << " in:\n" << text.standard_output;
+  }
+  test::tools::receiver late(h, {"-i", "eth0", "-d", "20", "239.1.2.6:" + port});
+  ASSERT_TRUE(late.joined()) << late.output();
+  const auto skipped = h.exec({MCAST_RECV, "--interfaces"});
+  ASSERT_TRUE(skipped.status.success()) << skipped.output;
+  for (const char* part : {"239.1.2.6 (exclude {})", "232.1.2.3 (unknown {?})", "239.1.2.4 (unknown {?})"}) {
+    EXPECT_NE(skipped.standard_output.find(part), std::string::npos) << part << " in:\n" << skipped.standard_output;
+  }
+  (void)late.finish(std::chrono::milliseconds(0));
+  (void)rx.finish(std::chrono::milliseconds(0));
 }
 
 TEST(NetMcastRecv, ShowPacketsAsJsonEvents) {

@@ -934,28 +934,8 @@ void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>
 
 // ---- membership after the join ----------------------------------------------
 
-// /proc/net/mcfilter: "Idx Device MCA SRC INC EXC", addresses as host-order hex.
-std::set<std::tuple<std::uint32_t, core::ip_address, core::ip_address>> kernel_sources_v4() {
-  std::set<std::tuple<std::uint32_t, core::ip_address, core::ip_address>> out;
-  std::ifstream in("/proc/thread-self/net/mcfilter");
-  std::string line;
-  std::getline(in, line);
-  while (std::getline(in, line)) {
-    std::istringstream f(line);
-    std::uint32_t idx = 0;
-    std::string dev, mca, src;
-    if (!(f >> idx >> dev >> mca >> src)) continue;
-    try {
-      out.emplace(idx, core::ip_address::v4_uint(static_cast<std::uint32_t>(std::stoul(mca, nullptr, 16))),
-                  core::ip_address::v4_uint(static_cast<std::uint32_t>(std::stoul(src, nullptr, 16))));
-    } catch (const std::exception&) {
-    }
-  }
-  return out;
-}
-
 void membership_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
-  const auto sources = kernel_sources_v4();
+  const auto filters = netlink::group_filters();
   std::set<std::pair<core::ip_address, std::uint32_t>> seen;
   for (const auto& p : plan) {
     const auto& r = p.m->request;
@@ -979,8 +959,11 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
       continue;
     }
     std::vector<std::string> listed;
-    for (const auto& [idx, g, s] : sources) {
-      if (idx == p.iface.index && g == r.group) listed.push_back(s.to_string());
+    if (filters) {
+      for (const auto& f : *filters) {
+        if (f.index != p.iface.index || f.group.with_scope_id(0) != r.group.with_scope_id(0)) continue;
+        for (const auto& c : f.counts) listed.push_back(c.address.to_string());
+      }
     }
     checks.push_back({"membership", subject, check_status::ok,
                       fmt::format("the kernel lists {} on {} ({} user(s)){}", r.group.to_string(), name,

@@ -258,9 +258,42 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   return std::nullopt;
 }
 
+namespace {
+
+// A group's filter on its interface in words: "include {10.77.0.1}",
+// "exclude {}", "exclude {?}" when the kernel's counts do not tell the list.
+std::string filter_text(const netlink::group_filter& f) {
+  std::string list;
+  for (const auto& a : f.sources) {
+    if (!list.empty()) list += ' ';
+    list += a.to_string();
+  }
+  return fmt::format("{} {{{}}}", netlink::group_filter::mode_name(f.mode), f.sources_known ? list : "?");
+}
+
+json filter_json(const netlink::group_filter& f) {
+  json sources = nullptr;
+  if (f.sources_known) {
+    sources = json::array();
+    for (const auto& a : f.sources) sources.push_back(a.to_string());
+  }
+  json counts = f.listed ? json::array() : json(nullptr);
+  for (const auto& c : f.counts) {
+    counts.push_back({{"source", c.address.to_string()}, {"include_sockets", c.include_sockets},
+                      {"exclude_sockets", c.exclude_sockets}});
+  }
+  return {{"group", f.group.with_scope_id(0).to_string()}, {"mode", netlink::group_filter::mode_name(f.mode)},
+          {"sources", sources}, {"counts", counts}};
+}
+
+}  // namespace
+
 int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& os) {
   auto snap = netlink::take_snapshot();
   if (!snap) return out.fail(exit_setup, snap.error());
+  // The source filters come from /proc: without it the groups are listed
+  // without them ("filters": null).
+  const auto filters = netlink::group_filters();
   for (const auto& l : snap->links) {
     json flags = json::array();
     if (l.is_up()) flags.push_back("up");
@@ -281,12 +314,24 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
       if (g.index != l.index) continue;
       groups.push_back(g.address.with_scope_id(0).to_string());
       (group_text += ' ') += g.address.with_scope_id(0).to_string();
+      if (!filters) continue;
+      const auto f = std::ranges::find_if(*filters, [&](const netlink::group_filter& x) {
+        return x.index == g.index && x.group.with_scope_id(0) == g.address.with_scope_id(0);
+      });
+      if (f != filters->end()) group_text += " (" + filter_text(*f) + ")";
+    }
+    json filter_list = nullptr;
+    if (filters) {
+      filter_list = json::array();
+      for (const auto& f : *filters) {
+        if (f.index == l.index) filter_list.push_back(filter_json(f));
+      }
     }
     static const char* states[] = {"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"};
     const char* state = states[std::min<std::size_t>(static_cast<std::size_t>(l.operstate), 6)];
     if (s.json_output) {
       os << json_text({{"index", l.index}, {"name", l.name}, {"flags", flags}, {"oper_state", state},
-                       {"mtu", l.mtu}, {"addresses", addresses}, {"groups", groups}})
+                       {"mtu", l.mtu}, {"addresses", addresses}, {"groups", groups}, {"filters", filter_list}})
          << '\n';
     } else {
       std::string flag_text;

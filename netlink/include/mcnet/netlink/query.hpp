@@ -63,4 +63,15 @@ struct snapshot {
 /// The groups joined on one interface, both families.
 [[nodiscard]] result<std::vector<group>> groups_of(std::uint32_t index, group_source from = group_source::automatic);
 
+/// The source filter of every group joined on any interface (both
+/// families), from /proc/thread-self/net/igmp, igmp6 (users), mcfilter and
+/// mcfilter6 (per-source counts) of the calling thread's network namespace;
+/// see group_filter::of for what the counts tell, and group_filter::listed
+/// for what Linux leaves out of mcfilter (those groups come with mode
+/// unknown). The order is /proc/net/igmp's, then igmp6's. Groups the kernel joined
+/// for itself (224.0.0.1, ff02::1) are in it as any-source joins. Errors:
+/// ENOENT (system category, op "open") when /proc/thread-self/net/igmp cannot
+/// be read (no /proc mounted).
+[[nodiscard]] result<std::vector<group_filter>> group_filters();
+
 }  // namespace mcnet::netlink

@@ -87,4 +87,65 @@ struct group {
   friend bool operator==(const group&, const group&) = default;
 };
 
+/// One source in the kernel's filter of a group on an interface, as
+/// /proc/net/mcfilter and /proc/net/mcfilter6 count it: the sockets whose
+/// filter for the group includes it and those whose filter excludes it.
+struct filter_source {
+  core::ip_address address{};        ///< the source
+  std::uint32_t include_sockets = 0;  ///< sockets in INCLUDE mode that list it
+  std::uint32_t exclude_sockets = 0;  ///< sockets in EXCLUDE mode that list it
+  /// Equal when every field is.
+  friend bool operator==(const filter_source&, const filter_source&) = default;
+};
+
+/// The interface-level filter mode of a group (RFC 3376 section 3.2, RFC
+/// 3810 section 4.2): EXCLUDE as soon as one socket is in EXCLUDE mode (an
+/// any-source join is EXCLUDE with no sources), else INCLUDE.
+enum class filter_mode : std::uint8_t {
+  include,  ///< every socket lists the sources it wants
+  exclude,  ///< at least one socket takes every source but those it lists
+  unknown,  ///< the kernel's counts do not tell (see group_filter::of)
+};
+
+/// A group's source filter on one interface: the interface-level state the
+/// kernel reports to routers (IGMPv3/MLDv2), worked out from the counts
+/// Linux exports, and those counts.
+struct group_filter {
+  std::uint32_t index = 0;         ///< the interface's index
+  core::ip_address group{};        ///< the group
+  filter_mode mode = filter_mode::unknown;  ///< the interface's mode
+  /// The interface-level source list of `mode`: for INCLUDE the union of
+  /// the sockets' lists, for EXCLUDE the sources every EXCLUDE socket lists
+  /// and no INCLUDE socket wants. Empty with `sources_known` false when the
+  /// counts do not tell.
+  std::vector<core::ip_address> sources{};
+  bool sources_known = false;  ///< whether `sources` is the kernel's list
+  std::vector<filter_source> counts{};  ///< every source the kernel lists for the group
+  /// Whether /proc/net/mcfilter(6) could list the group's sources. Linux
+  /// skips, in that listing, the groups of every interface before the first
+  /// one whose latest-joined group has sources (but for each interface's
+  /// latest-joined group): for those, `mode` is unknown and `counts` empty.
+  bool listed = true;
+
+  /// The state from the group's `users` (the sockets and kernel users that
+  /// joined it, from /proc/net/igmp or igmp6) and its sources' counts. Linux
+  /// does not export how many sockets are in each mode, so this reasons from
+  /// what it does export: an INCLUDE socket lists at least one source, and
+  /// each joining socket is one user.
+  /// - No source included anywhere: every user is in EXCLUDE mode; the
+  ///   sources are those all `users` exclude (none for any-source joins).
+  /// - Sources included, none excluded: INCLUDE when `users` is at most the
+  ///   largest include count (every user includes something), EXCLUDE {}
+  ///   when `users` is above the sum of the include counts (some user lists
+  ///   nothing: an any-source join); otherwise unknown.
+  /// - Sources both included and excluded: EXCLUDE, its source list
+  ///   unknown.
+  [[nodiscard]] static group_filter of(std::uint32_t index, const core::ip_address& group, std::uint32_t users,
+                                       std::vector<filter_source> counts);
+  /// "include", "exclude" or "unknown".
+  [[nodiscard]] static const char* mode_name(filter_mode m) noexcept;
+  /// Equal when every field is.
+  friend bool operator==(const group_filter&, const group_filter&) = default;
+};
+
 }  // namespace mcnet::netlink
