@@ -15,7 +15,9 @@
 #    mcnet::mcnet) with find_package: static, shared (both from the prefix
 #    holding both kinds), and from the static build tree (export());
 #    with pkg-config: mcnet-<component> for each component against the
-#    shared libraries, mcnet-netlink with --static, mcnet with -std=c++2b;
+#    shared libraries, mcnet-netlink with --static, mcnet with -std=c++2b,
+#    and mcnet with -std=c++17, which must stop at the one message "mcnet
+#    needs C++20 (-std=c++20)";
 #    checks that the static programs need no libmcnet and the shared ones do;
 # 3. runs every program in a private network namespace pair it creates (a
 #    veth pair, 10.77.250.0/24, nothing on the host's interfaces): each
@@ -202,6 +204,20 @@ all_defines=()
 for c in "${components[@]}"; do all_defines+=("-DMCNET_CONSUMER_$(tr '[:lower:]' '[:upper:]' <<<"$c")"); done
 pc_build pc-shared-mcnet-cxx23 "$work/shared" mcnet -- -std=c++2b "${all_defines[@]}"
 run_receiver pc-shared-mcnet-cxx23 "$work/pc-shared-mcnet-cxx23" LD_LIBRARY_PATH="$work/shared/$libdir"
+# As C++17: one message that says what to change, and the compiler stops
+# there (<mcnet/core/cxx20.hpp>), not errors from inside the templates.
+flags=$(PKG_CONFIG_PATH="$work/shared/$libdir/pkgconfig" pkg-config --cflags mcnet)
+# shellcheck disable=SC2086  # the flags are words
+if g++ -std=c++17 -fsyntax-only $flags "${all_defines[@]}" tests/consumer/receive_one.cpp >"$work/cxx17.log" 2>&1; then
+  fail "receive_one.cpp compiled as C++17"
+fi
+errors=$(grep -E ': (fatal )?error: ' "$work/cxx17.log" || true)
+first=$(head -n 1 <<<"$errors")
+[[ "$first" == *'error: #error "mcnet needs C++20 (-std=c++20)"' ]] ||
+  { cat "$work/cxx17.log" >&2; fail "as C++17, the first error is not mcnet's message"; }
+[ "$(grep -cv 'mcnet needs C++20\|mcnet-needs-c++20' <<<"$errors")" -eq 0 ] ||
+  { cat "$work/cxx17.log" >&2; fail "as C++17, errors after mcnet's message"; }
+echo "  -std=c++17: ${first##*error: }"
 
 step "find_package's messages"
 mkdir -p "$work/wrong"
