@@ -367,6 +367,12 @@ for elf in "$work"/unpacked/usr/"$libdir"/libmcnet_*.so."$version" "$work"/unpac
   sections=$(readelf -S --wide "$elf")
   if grep -Eq ' \.(symtab|debug_[a-z]+) ' <<<"$sections"; then fail "${elf#"$work/unpacked"} is not stripped"; fi
 done
+# No RUNPATH or RPATH (lintian: custom-library-search-path): in /usr the
+# dynamic linker finds the libraries (cmake/McnetTargets.cmake gives one
+# only under other prefixes).
+for elf in "$work"/unpacked/usr/"$libdir"/libmcnet_*.so."$version" "$work"/unpacked/usr/bin/mcast-*; do
+  if readelf -d "$elf" | grep -Eq '\((RUNPATH|RPATH)\)'; then fail "${elf#"$work/unpacked"} has a RUNPATH"; fi
+done
 # Each file in exactly one package: the runtime has no development files and
 # the other way round.
 if grep -Eq '\.a$|/include/|\.so$|pkgconfig|cmake' <<<"$(listing "$lib")"; then fail "$runtime holds development files"; fi
