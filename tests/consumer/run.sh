@@ -341,7 +341,9 @@ deb_contents "$dev" "${dev_paths[@]}" '^\./usr/include/mcnet/core\.hpp$' '^\./us
   '^\./usr/include/mcnet/netlink\.hpp$' "^\\./usr/$libdir/pkgconfig/mcnet\\.pc\$" \
   "^\\./usr/$libdir/cmake/mcnet/mcnetConfig\\.cmake\$" "^\\./usr/$libdir/cmake/mcnet/mcnetConfigVersion\\.cmake\$"
 deb_contents "$tools" '^\./usr/bin/mcast-send$' '^\./usr/bin/mcast-recv$' '^\./usr/share/man/man1/mcast-send\.1\.gz$' \
-  '^\./usr/share/man/man1/mcast-recv\.1\.gz$' '^\./usr/share/mcnet/mcast-tools\.schema\.json$'
+  '^\./usr/share/man/man1/mcast-recv\.1\.gz$' '^\./usr/share/mcnet/mcast-tools\.schema\.json$' \
+  '^\./usr/share/doc/mcnet-tools/tools\.md\.gz$'
+gzip_9n "$work/unpacked/usr/share/doc/mcnet-tools/tools.md.gz"
 if grep -Eq '\.1$|^\./usr/share/doc/mcnet/' <<<"$(listing "$tools")"; then
   fail "mcnet-tools has an uncompressed man page or the schema under /usr/share/doc"
 fi
@@ -388,6 +390,19 @@ for tool in mcast-send mcast-recv; do
   grep -q "$version" <<<"$out" || fail "$tool --version says '$out'"
   help=$("/usr/bin/$tool" --help) || fail "$tool --help exited with $?"
   grep -q "$tool" <<<"$help" || fail "$tool --help does not name $tool"
+  # What --help points to is installed, from mcnet-tools: each absolute
+  # path it names (the reference and the schema) and its man page.
+  named=$(grep -oE '(^|[ (])/usr/[A-Za-z0-9._+/-]+' <<<"$help" | tr -d ' (' | sort -u)
+  [ "$(wc -l <<<"$named")" -ge 2 ] || fail "$tool --help names no installed reference and schema: $named"
+  tools_listing=$(listing "$tools")
+  for path in $named; do
+    [ -f "$path" ] || fail "$tool --help names $path, which is not installed"
+    grep -qx "\.$path" <<<"$tools_listing" || fail "$tool --help names $path, which mcnet-tools does not ship"
+  done
+  grep -q "man $tool" <<<"$help" || fail "$tool --help does not name its man page"
+  [ -f "/usr/share/man/man1/$tool.1.gz" ] || fail "$tool's man page is not installed"
+  if grep -q 'docs/' <<<"$help"; then fail "$tool --help names a path of the source tree (docs/)"; fi
+  echo "  $tool --help names $(tr '\n' ' ' <<<"$named")and man $tool: installed"
   echo "  $tool --version: $out"
 done
 [ -f /usr/share/man/man1/mcast-recv.1.gz ] || fail "mcast-recv.1.gz not installed"
