@@ -6,7 +6,9 @@
 # tree. Needs root (network namespaces; apt-get for the .deb files).
 #   tests/consumer/run.sh
 # What it uses: the builds and packages of scripts/package.sh (run first when
-# build/package holds no packages): build/package-static (static libraries),
+# build/package holds no packages, with the maintainer the environment gives
+# it: DEBFULLNAME and DEBEMAIL, or MCNET_PACKAGE_MAINTAINER as .ci/run sets
+# it): build/package-static (static libraries),
 # build/package-shared (shared libraries and tools), build/package/*.deb.
 # What it does, in a directory under /tmp that it removes:
 # 1. installs the static build, the shared build, and both, each into a
@@ -27,8 +29,11 @@
 # 5. checks the .deb files (dpkg-deb --info/--contents, and what Debian
 #    policy asks that lintian, run by scripts/package.sh, does not check:
 #    the runtime package named after the soname, exact versions, one
-#    synopsis each, compressed files as gzip -9n writes them), installs
-#    them with apt-get, runs mcast-send/mcast-recv --version and --help,
+#    synopsis each, compressed files as gzip -9n writes them, the
+#    Maintainer and Homepage given to scripts/package.sh and no other, no
+#    RUNPATH), installs them with apt-get, runs mcast-send/mcast-recv
+#    --version and --help (each path --help names is installed, from
+#    mcnet-tools),
 #    builds and runs receive_one against /usr with pkg-config, and purges
 #    the packages.
 set -euo pipefail
@@ -276,13 +281,21 @@ dev="$debs/libmcnet-dev_${deb_version}_$arch.deb"
 tools="$debs/mcnet-tools_${deb_version}_$arch.deb"
 # A Debian revision after the upstream version (policy 5.6.12).
 [[ "$deb_version" =~ ^$version-[0-9][0-9a-z.+~]*$ ]] || fail "package version $deb_version has no Debian revision"
+maintainer=$(cpack_value CPACK_DEBIAN_PACKAGE_MAINTAINER)
+homepage=$(cpack_value CPACK_DEBIAN_PACKAGE_HOMEPAGE)
+[ -n "$maintainer" ] || fail "CPack was given no maintainer"
 synopses=()
 for f in "$lib" "$dev" "$tools"; do
   [ -f "$f" ] || fail "no $f"
   dpkg-deb --info "$f" >/dev/null
   deb_field "$f" Version "^$deb_version\$"
   deb_field "$f" Maintainer '^.+ <.+@.+>$'
-  deb_field "$f" Homepage '^https?://'
+  # Who scripts/package.sh was told builds them (DEBFULLNAME and DEBEMAIL,
+  # or MCNET_PACKAGE_MAINTAINER), and a Homepage only when one was given.
+  [ "$(dpkg-deb --field "$f" Maintainer)" = "$maintainer" ] ||
+    fail "$(basename "$f"): Maintainer is '$(dpkg-deb --field "$f" Maintainer)', package.sh was given '$maintainer'"
+  [ "$(dpkg-deb --field "$f" Homepage)" = "$homepage" ] ||
+    fail "$(basename "$f"): Homepage is '$(dpkg-deb --field "$f" Homepage)', package.sh was given '$homepage'"
   deb_field "$f" Priority '^optional$'
   deb_field "$f" Description '.'
   description=$(dpkg-deb --field "$f" Description)
