@@ -42,8 +42,7 @@ TEST_P(NetEndMarkerExample, SaysEndMarkersAndDoesNotCountThem) {
   const auto [example, v6] = GetParam();
   auto net = test::network::lan(2);
   const std::string group = v6 ? "ff1e::33:1" : "239.255.33.1";
-  const std::string port = std::to_string(examples::free_port((*net)[1]));
-  const std::string spec = v6 ? "[" + group + "]:" + port : group + ":" + port;
+  const std::string spec = examples::group_spec(group, std::to_string(examples::free_port((*net)[1])));
   const auto r = examples::run_example_while((*net)[1], example, {spec, "eth0", "6", "10000"}, "joined",
                                              [&] { send_two_runs((*net)[0], spec); });
   ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
@@ -70,46 +69,35 @@ TEST_P(NetEndMarkerExample, SaysEndMarkersAndDoesNotCountThem) {
 INSTANTIATE_TEST_SUITE_P(Examples, NetEndMarkerExample,
                          ::testing::Combine(::testing::Values("asio_receiver", "multicast_receiver"),
                                             ::testing::Bool()),
-                         [](const auto& p) {
-                           return std::string(std::get<0>(p.param)) + (std::get<1>(p.param) ? "_IPv6" : "_IPv4");
-                         });
+                         [](const auto& p) { return examples::example_and_family(p.param); });
 
 // param: IPv6
 class NetExcludeEndMarkerExample : public ::testing::TestWithParam<bool> {};
 
 TEST_P(NetExcludeEndMarkerExample, CountsDatagramsPerSenderWithoutTheEndMarkers) {
   MCNET_REQUIRE_NETNS();
-  const bool v6 = GetParam();
-  auto net = test::network::lan(3);
-  const auto& allowed = (*net)[0];
-  const auto& blocked = (*net)[1];
-  const auto& rx = (*net)[2];
-  const std::string group = v6 ? "ff1e::34:1" : "239.255.34.1";
-  const std::string port = std::to_string(examples::free_port(rx));
-  const std::string spec = v6 ? "[" + group + "]:" + port : group + ":" + port;
-  const std::string allowed_address = (v6 ? allowed.v6() : allowed.v4()).to_string();
-  const std::string blocked_address = (v6 ? blocked.v6() : blocked.v4()).to_string();
-  const auto r = examples::run_example_while(rx, "exclude_receiver", {spec, "eth0", "6", "10000", blocked_address},
-                                             "joined", [&] {
-    const auto s = blocked.exec({MCAST_SEND, "-i", "eth0", "-c", "3", "-r", "1000pps", "-q", spec});
+  const auto lan = examples::exclude_lan::make(GetParam() ? "ff1e::34:1" : "239.255.34.1", GetParam());
+  const auto r = examples::run_example_while(lan.rx(), "exclude_receiver",
+                                             {lan.spec, "eth0", "6", "10000", lan.blocked_address}, "joined", [&] {
+    const auto s = lan.blocked().exec({MCAST_SEND, "-i", "eth0", "-c", "3", "-r", "1000pps", "-q", lan.spec});
     EXPECT_TRUE(s.status.success()) << s.status.describe() << "\n" << s.output;
-    send_two_runs(allowed, spec);
+    send_two_runs(lan.allowed(), lan.spec);
   });
   ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
-  EXPECT_EQ(examples::lines_with(r.standard_output, "from " + allowed_address + ": 6 datagrams").size(), 1u)
+  EXPECT_EQ(examples::lines_with(r.standard_output, "from " + lan.allowed_address + ": 6 datagrams").size(), 1u)
       << r.output;
   const auto ends = examples::lines_with(r.standard_output, "END marker from ");
   EXPECT_GE(ends.size(), 3u) << r.output;
   for (const auto& line : ends) {
-    EXPECT_NE(line.find(allowed_address), std::string::npos) << line;
+    EXPECT_NE(line.find(lan.allowed_address), std::string::npos) << line;
     EXPECT_NE(line.find("its run ended after 3 datagrams (not counted)"), std::string::npos) << line;
   }
   EXPECT_EQ(examples::lines_with(r.standard_output,
-                                 "from " + allowed_address + ": " + std::to_string(ends.size()) + " END markers")
+                                 "from " + lan.allowed_address + ": " + std::to_string(ends.size()) + " END markers")
                 .size(),
             1u)
       << r.output;
-  EXPECT_TRUE(examples::lines_with(r.standard_output, blocked_address).empty()) << r.output;
+  EXPECT_TRUE(examples::lines_with(r.standard_output, lan.blocked_address).empty()) << r.output;
   EXPECT_EQ(examples::lines_with(r.standard_output, "received 6 of 6 datagrams").size(), 1u) << r.output;
 }
 

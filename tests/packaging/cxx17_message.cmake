@@ -9,11 +9,8 @@
 # include directories (the layers' and the generated one), separated by spaces.
 #   cmake -DCXX=g++ -DSOURCE_DIR=... -DINCLUDES="..." -DWORK_DIR=... -P cxx17_message.cmake
 cmake_minimum_required(VERSION 3.25)
-foreach(var IN ITEMS CXX SOURCE_DIR INCLUDES WORK_DIR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "cxx17_message.cmake: -D${var}= is missing")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/script_args.cmake)
+mcnet_require_script_args(cxx17_message.cmake CXX SOURCE_DIR INCLUDES WORK_DIR)
 separate_arguments(INCLUDES)
 set(flags "")
 foreach(dir IN LISTS INCLUDES)

@@ -10,11 +10,8 @@
 # SOURCE_DIR in WORK_DIR, without building.
 #   cmake -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATOR=Ninja -P install_rpath.cmake
 cmake_minimum_required(VERSION 3.25)
-foreach(var IN ITEMS SOURCE_DIR WORK_DIR GENERATOR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "install_rpath.cmake: -D${var}= is missing")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/script_args.cmake)
+mcnet_require_script_args(install_rpath.cmake SOURCE_DIR WORK_DIR GENERATOR)
 
 # rpaths(OUT FILE): the RPATH values FILE gives its installed files, in order.
 function(rpaths out file)

@@ -9,11 +9,8 @@
 # variables; Homepage is in CPack's settings only when given.
 #   cmake -DSOURCE_DIR=... -DWORK_DIR=... -DGENERATOR=Ninja -P package_fields.cmake
 cmake_minimum_required(VERSION 3.25)
-foreach(var IN ITEMS SOURCE_DIR WORK_DIR GENERATOR)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "package_fields.cmake: -D${var}= is missing")
-  endif()
-endforeach()
+include(${CMAKE_CURRENT_LIST_DIR}/script_args.cmake)
+mcnet_require_script_args(package_fields.cmake SOURCE_DIR WORK_DIR GENERATOR)
 set(build ${WORK_DIR}/package-fields)
 set(failed "")
 

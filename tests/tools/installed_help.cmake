@@ -11,12 +11,9 @@
 # finds its libraries from where it is installed (its RUNPATH, in a shared
 # build; cmake/McnetTargets.cmake).
 #   cmake -DBUILD_DIR=... -DSTAGE=... -DPREFIX=... -DBINDIR=... -DMANDIR=... -DTOOLS=... -P installed_help.cmake
-foreach(var IN ITEMS BUILD_DIR STAGE PREFIX BINDIR MANDIR TOOLS)
-  if(NOT DEFINED ${var})
-    message(FATAL_ERROR "installed_help.cmake: -D${var}= is missing")
-  endif()
-endforeach()
 cmake_minimum_required(VERSION 3.25)
+include(${CMAKE_CURRENT_LIST_DIR}/../packaging/script_args.cmake)
+mcnet_require_script_args(installed_help.cmake BUILD_DIR STAGE PREFIX BINDIR MANDIR TOOLS)
 separate_arguments(TOOLS)
 file(REMOVE_RECURSE ${STAGE})
 execute_process(COMMAND ${CMAKE_COMMAND} -E env DESTDIR=${STAGE} ${CMAKE_COMMAND} --install ${BUILD_DIR}
