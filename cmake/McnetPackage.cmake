@@ -21,11 +21,62 @@
 # result; tests/consumer/run.sh checks fields and contents.
 set(MCNET_PACKAGE_STATIC_BUILD_DIR "" CACHE PATH
     "A static build of the libraries whose install goes into the packages too (scripts/package.sh)")
-set(MCNET_PACKAGE_MAINTAINER "The mcnet authors <maintainers@mcnet.invalid>" CACHE STRING
-    "The Maintainer field of the Debian packages")
-set(MCNET_PACKAGE_HOMEPAGE "https://mcnet.invalid/" CACHE STRING "The Homepage field of the Debian packages")
+set(MCNET_PACKAGE_MAINTAINER "" CACHE STRING
+    "The Maintainer field of the Debian packages, \"Name <address>\" (default: DEBFULLNAME and DEBEMAIL)")
+set(MCNET_PACKAGE_HOMEPAGE "" CACHE STRING "The Homepage field of the Debian packages (none when empty)")
 set(MCNET_PACKAGE_REVISION 1 CACHE STRING
     "The Debian revision of the packages (their version is <project version>-<revision>)")
+
+# The Maintainer is whoever builds the packages, found as dch(1) finds who
+# signs a changelog entry: MCNET_PACKAGE_MAINTAINER when given, else the
+# name in DEBFULLNAME (or NAME) and the address in DEBEMAIL (or EMAIL), or
+# DEBEMAIL alone in the form "Name <address>". There is no default: with
+# none of them a configure with MCNET_PACKAGE_DEBIAN (scripts/package.sh)
+# stops and says which variables to set, and `cpack -G DEB` of another build
+# refuses for want of CPACK_DEBIAN_PACKAGE_MAINTAINER. The project's CI
+# passes a maintainer of its own on purpose (.ci/run): its packages are
+# tests, not releases. Read at configure time, as every setting of CPack.
+# mcnet_package_maintainer(OUT): "Name <address>", or "" when nothing says.
+function(mcnet_package_maintainer out)
+  set(maintainer "${MCNET_PACKAGE_MAINTAINER}")
+  if(NOT maintainer)
+    set(name "$ENV{DEBFULLNAME}")
+    if(NOT name)
+      set(name "$ENV{NAME}")
+    endif()
+    set(address "$ENV{DEBEMAIL}")
+    if(NOT address)
+      set(address "$ENV{EMAIL}")
+    endif()
+    if(address MATCHES "^(.*[^ ]) *<([^<>]+)>$")
+      if(NOT name)
+        set(name "${CMAKE_MATCH_1}")
+      endif()
+      set(address "${CMAKE_MATCH_2}")
+    endif()
+    if(name AND address)
+      set(maintainer "${name} <${address}>")
+    endif()
+  endif()
+  set(${out} "${maintainer}" PARENT_SCOPE)
+endfunction()
+mcnet_package_maintainer(mcnet_maintainer)
+if(MCNET_PACKAGE_DEBIAN)
+  if(NOT mcnet_maintainer)
+    message(FATAL_ERROR "The Debian packages need a maintainer (their Maintainer field, Debian policy 5.6.2), "
+                        "and none is given: set DEBFULLNAME and DEBEMAIL as for dch(1) "
+                        "(DEBFULLNAME=\"Your Name\" DEBEMAIL=you@example.org), or MCNET_PACKAGE_MAINTAINER="
+                        "\"Your Name <you@example.org>\"")
+  elseif(NOT mcnet_maintainer MATCHES "^[^<>]*[^<> ] <[^<>@ ]+@[^<>@ ]+>$")
+    message(FATAL_ERROR "The packages' maintainer \"${mcnet_maintainer}\" is not \"Name <address>\" "
+                        "(Debian policy 5.6.2): set MCNET_PACKAGE_MAINTAINER, or DEBFULLNAME and DEBEMAIL")
+  endif()
+endif()
+# Homepage is optional (Debian policy 5.6.23): the field is there only when
+# MCNET_PACKAGE_HOMEPAGE gives one.
+if(MCNET_PACKAGE_HOMEPAGE AND NOT MCNET_PACKAGE_HOMEPAGE MATCHES "^https?://[^ ]+$")
+  message(FATAL_ERROR "MCNET_PACKAGE_HOMEPAGE \"${MCNET_PACKAGE_HOMEPAGE}\" is not an http(s) URL")
+endif()
 
 set(mcnet_deb_version "${PROJECT_VERSION}-${MCNET_PACKAGE_REVISION}")
 set(mcnet_runtime_package libmcnet${MCNET_SOVERSION})
@@ -71,7 +122,6 @@ endif()
 set(CPACK_PACKAGE_NAME mcnet)
 set(CPACK_PACKAGE_VENDOR "The mcnet authors")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
-set(CPACK_PACKAGE_HOMEPAGE_URL "${MCNET_PACKAGE_HOMEPAGE}")
 # Each package's description below begins with its own synopsis; CPack would
 # put this one (the project's description) above each of them.
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "")
@@ -93,8 +143,11 @@ endif()
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${MCNET_PACKAGE_REVISION})
-set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${MCNET_PACKAGE_MAINTAINER}")
-set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${MCNET_PACKAGE_HOMEPAGE}")
+set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${mcnet_maintainer}")
+if(MCNET_PACKAGE_HOMEPAGE)
+  set(CPACK_PACKAGE_HOMEPAGE_URL "${MCNET_PACKAGE_HOMEPAGE}")
+  set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "${MCNET_PACKAGE_HOMEPAGE}")
+endif()
 # The three binary packages come from one source package, as the changelog names it.
 set(CPACK_DEBIAN_PACKAGE_SOURCE mcnet)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

@@ -43,6 +43,27 @@ else()
   set(MCNET_SOVERSION ${PROJECT_VERSION_MAJOR})
 endif()
 
+# Shared libraries installed under a prefix whose library directory the
+# dynamic linker does not search (/opt/mcnet/lib) would leave the installed
+# tools unable to start ("libmcnet_core.so.0.1: cannot open shared object
+# file"), and libmcnet_ipv4 unable to find libmcnet_core: there the installed
+# programs get the RUNPATH $ORIGIN/<bin to lib> (../lib) and the libraries
+# $ORIGIN, both relative, so the install can move (`cmake --install
+# --prefix`, DESTDIR). Not for a system directory (the Debian packages'
+# /usr/lib/<multiarch>), where the linker finds them and a RUNPATH is wrong
+# (lintian: custom-library-search-path), nor when the builder set
+# CMAKE_INSTALL_RPATH. The directory is judged from the configured
+# CMAKE_INSTALL_PREFIX.
+set(MCNET_INSTALL_LIBRARY_RPATH "")
+if(BUILD_SHARED_LIBS AND NOT DEFINED CMAKE_INSTALL_RPATH)
+  set(system_dirs ${CMAKE_PLATFORM_IMPLICIT_LINK_DIRECTORIES} ${CMAKE_CXX_IMPLICIT_LINK_DIRECTORIES})
+  if(NOT CMAKE_INSTALL_FULL_LIBDIR IN_LIST system_dirs)
+    file(RELATIVE_PATH bin_to_lib ${CMAKE_INSTALL_FULL_BINDIR} ${CMAKE_INSTALL_FULL_LIBDIR})
+    set(CMAKE_INSTALL_RPATH "$ORIGIN/${bin_to_lib}")
+    set(MCNET_INSTALL_LIBRARY_RPATH "$ORIGIN")
+  endif()
+endif()
+
 # mcnet_library(NAME layer [SOURCES ...]): the library target mcnet_<layer>,
 # its alias mcnet::<layer> (EXPORT_NAME <layer>: the package's component of
 # that name), public headers under <layer>/include. The library is static or
@@ -65,7 +86,8 @@ function(mcnet_library layer)
     set_target_properties(mcnet_${layer} PROPERTIES EXPORT_NAME ${layer}
                                                     OUTPUT_NAME mcnet_${layer}
                                                     VERSION ${PROJECT_VERSION}
-                                                    SOVERSION ${MCNET_SOVERSION})
+                                                    SOVERSION ${MCNET_SOVERSION}
+                                                    INSTALL_RPATH "${MCNET_INSTALL_LIBRARY_RPATH}")
   else()
     add_library(mcnet_${layer} INTERFACE)
     target_include_directories(mcnet_${layer} INTERFACE

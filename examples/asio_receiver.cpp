@@ -11,7 +11,8 @@
 //
 // Prints one line per datagram (source, destination, interface, size, TTL or
 // hop limit) and a summary; exits 0 when EXPECTED datagrams arrived, 1 when
-// the timeout passed first.
+// the timeout passed first. mcast-send's END markers are said as such and
+// not counted (example_numbering.hpp).
 
 #include <chrono>
 #include <cstdio>
@@ -24,6 +25,7 @@
 #include <mcnet/core.hpp>
 
 #include "example_args.hpp"
+#include "example_numbering.hpp"
 
 namespace asio = boost::asio;
 namespace core = mcnet::core;
@@ -76,6 +78,11 @@ int main(int argc, char** argv) {
       while (auto n = batch.read(sock, core::cmsg::pktinfo | core::cmsg::hop_limit, core::wait_policy::nonblocking())) {
         ++batches;
         for (const core::message& m : batch) {
+          if (const auto number = example::number_of(m.payload()); number.end) {
+            std::printf("  %-22s END marker: the sender's run ended after %lld datagrams (not counted)\n",
+                        m.peer.to_string().c_str(), number.sequence);
+            continue;
+          }
           std::printf("  %-22s -> %-14s if %u  %4zu bytes  ttl %d\n", m.peer.to_string().c_str(),
                       m.info.destination.to_string().c_str(), m.info.interface_index, m.size, m.info.hop_limit);
           ++received;

@@ -10,7 +10,9 @@
 //   mcnet-example-exclude_receiver 239.255.32.1:5032 eth0 5 5000 10.77.0.2
 //
 // Prints one line per datagram and, at the end, the count per sender; exits 0
-// when EXPECTED datagrams arrived, 1 when TIMEOUT_MS passed first.
+// when EXPECTED datagrams arrived, 1 when TIMEOUT_MS passed first. The END
+// markers mcast-send sends after its run are said as such and not counted
+// as datagrams (example_numbering.hpp).
 
 #include <array>
 #include <chrono>
@@ -22,6 +24,7 @@
 #include <mcnet/core.hpp>
 
 #include "example_args.hpp"
+#include "example_numbering.hpp"
 
 namespace core = mcnet::core;
 
@@ -68,12 +71,19 @@ int main(int argc, char** argv) {
   auto& batch = *made;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   std::map<std::string, int> per_sender;
+  std::map<std::string, int> ends_per_sender;
   int received = 0;
   while (received < expected) {
     auto n = batch.read(*s, core::cmsg::none, core::wait_policy::deadline(deadline - std::chrono::steady_clock::now()));
     if (!n && n.error().code == std::errc::timed_out) break;
     if (!n) return die(n.error());
     for (const core::message& m : batch) {
+      if (const auto number = example::number_of(m.payload()); number.end) {
+        ++ends_per_sender[m.peer.address().to_string()];
+        std::printf("  END marker from %s: its run ended after %lld datagrams (not counted)\n",
+                    m.peer.to_string().c_str(), number.sequence);
+        continue;
+      }
       ++received;
       ++per_sender[m.peer.address().to_string()];
       std::printf("  %zu bytes from %s\n", m.size, m.peer.to_string().c_str());
@@ -81,6 +91,7 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   for (const auto& [sender, count] : per_sender) std::printf("from %s: %d datagrams\n", sender.c_str(), count);
+  for (const auto& [sender, count] : ends_per_sender) std::printf("from %s: %d END markers\n", sender.c_str(), count);
   std::printf("received %d of %d datagrams%s\n", received, expected, received < expected ? ": timed out" : "");
   return received >= expected ? 0 : 1;
 }

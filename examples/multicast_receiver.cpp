@@ -7,9 +7,10 @@
 //
 // Prints one line per datagram (source, size, sequence number, TTL) and a
 // summary; exits 0 when EXPECTED datagrams arrived, 1 when the timeout
-// passed first.
+// passed first. The sequence number is multicast_sender's "seq=N" or
+// mcast-send's header's; mcast-send's END markers are said as such and not
+// counted (example_numbering.hpp).
 
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <set>
@@ -19,6 +20,7 @@
 #include <mcnet/core.hpp>
 
 #include "example_args.hpp"
+#include "example_numbering.hpp"
 
 namespace core = mcnet::core;
 
@@ -52,8 +54,9 @@ int main(int argc, char** argv) {
   if (!made) return die(made.error());
   auto& batch = *made;
   int received = 0;
+  int ends = 0;
   std::uint32_t drops = 0;
-  std::set<long> seen;
+  std::set<long long> seen;
   while (received < expected) {
     const auto left = deadline - std::chrono::steady_clock::now();
     if (left <= std::chrono::nanoseconds::zero()) break;
@@ -64,23 +67,25 @@ int main(int argc, char** argv) {
     }
     for (const core::message& m : batch) {
       if (received == expected) break;
-      const std::string_view text(reinterpret_cast<const char*>(m.payload().data()), m.size);
-      long seq = -1;
-      if (auto at = text.find("seq="); at != std::string_view::npos) {
-        std::from_chars(text.data() + at + 4, text.data() + text.size(), seq);
+      const auto [seq, end] = example::number_of(m.payload());
+      if (end) {
+        ++ends;
+        std::printf("  %-22s END marker: the sender's run ended after %lld datagrams (not counted)\n",
+                    m.peer.to_string().c_str(), seq);
+        continue;
       }
       seen.insert(seq);
       ++received;
       if (m.info.drops) drops = *m.info.drops;
       const auto stamp = m.info.software_time ? m.info.software_time->time_since_epoch().count() : 0;
-      std::printf("  %-22s -> %-14s if %u  %4zu bytes  seq %-4ld ttl %-3d kernel time %lld.%09lld\n",
+      std::printf("  %-22s -> %-14s if %u  %4zu bytes  seq %-4lld ttl %-3d kernel time %lld.%09lld\n",
                   m.peer.to_string().c_str(), m.info.destination.to_string().c_str(), m.info.interface_index, m.size,
                   seq, m.info.hop_limit, static_cast<long long>(stamp / 1000000000),
                   static_cast<long long>(stamp % 1000000000));
     }
     std::fflush(stdout);
   }
-  std::printf("received %d of %d datagrams (%zu distinct sequence numbers, %u dropped by the kernel)%s\n", received,
-              expected, seen.size(), drops, received < expected ? ": timed out" : "");
+  std::printf("received %d of %d datagrams (%zu distinct sequence numbers, %u dropped by the kernel, %d END markers)%s\n",
+              received, expected, seen.size(), drops, ends, received < expected ? ": timed out" : "");
   return received >= expected ? 0 : 1;
 }

@@ -14,6 +14,14 @@
 # overridden, each with its reason, in cmake/debian/*.lintian-overrides).
 # Needs dpkg-dev (dpkg-shlibdeps, dpkg-buildflags), file and lintian, which
 # scripts/setup.sh installs. tests/consumer/run.sh checks the result.
+#
+# Who builds the packages is their maintainer, given as for dch(1):
+#   DEBFULLNAME="Your Name" DEBEMAIL=you@example.org scripts/package.sh
+# or MCNET_PACKAGE_MAINTAINER="Your Name <you@example.org>", which wins over
+# them. Without any, it refuses before building (cmake/McnetPackage.cmake
+# says which variables to set). MCNET_PACKAGE_HOMEPAGE=https://... adds a
+# Homepage field; without it the packages have none. Both are read at each
+# run (a maintainer cached by an earlier run is not kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -33,12 +41,16 @@ ldflags=$(dpkg-buildflags --get LDFLAGS)
 common=(-G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_INSTALL_PREFIX=/usr -DMCNET_WERROR=ON
         -DMCNET_BUILD_TESTS=OFF -DMCNET_BUILD_EXAMPLES=OFF -DMCNET_BUILD_BENCH=OFF
         "-DCMAKE_EXE_LINKER_FLAGS=$ldflags" "-DCMAKE_SHARED_LINKER_FLAGS=$ldflags")
+# The shared build is configured first: it is the one that makes the
+# packages, and its configure refuses at once when no maintainer is given.
+cmake -S . -B build/package-shared "${common[@]}" "-DCMAKE_CXX_FLAGS=$cxxflags" \
+      -DBUILD_SHARED_LIBS=ON -DMCNET_BUILD_TOOLS=ON -DMCNET_PACKAGE_DEBIAN=ON \
+      "-DMCNET_PACKAGE_MAINTAINER=${MCNET_PACKAGE_MAINTAINER:-}" "-DMCNET_PACKAGE_HOMEPAGE=${MCNET_PACKAGE_HOMEPAGE:-}" \
+      -DMCNET_PACKAGE_STATIC_BUILD_DIR="$PWD/build/package-static" >/dev/null ||
+  { echo "package: configuring build/package-shared failed (above)" >&2; exit 1; }
 cmake -S . -B build/package-static "${common[@]}" "-DCMAKE_CXX_FLAGS=$cxxflags" \
       -DBUILD_SHARED_LIBS=OFF -DMCNET_BUILD_TOOLS=OFF >/dev/null
 cmake --build build/package-static -j "$jobs"
-cmake -S . -B build/package-shared "${common[@]}" "-DCMAKE_CXX_FLAGS=$cxxflags" \
-      -DBUILD_SHARED_LIBS=ON -DMCNET_BUILD_TOOLS=ON -DMCNET_PACKAGE_DEBIAN=ON \
-      -DMCNET_PACKAGE_STATIC_BUILD_DIR="$PWD/build/package-static" >/dev/null
 cmake --build build/package-shared -j "$jobs"
 rm -f build/package/*.deb
 (cd build/package-shared && cpack -G DEB -B "$PWD/../package" >/dev/null)

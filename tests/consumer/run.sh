@@ -6,7 +6,9 @@
 # tree. Needs root (network namespaces; apt-get for the .deb files).
 #   tests/consumer/run.sh
 # What it uses: the builds and packages of scripts/package.sh (run first when
-# build/package holds no packages): build/package-static (static libraries),
+# build/package holds no packages, with the maintainer the environment gives
+# it: DEBFULLNAME and DEBEMAIL, or MCNET_PACKAGE_MAINTAINER as .ci/run sets
+# it): build/package-static (static libraries),
 # build/package-shared (shared libraries and tools), build/package/*.deb.
 # What it does, in a directory under /tmp that it removes:
 # 1. installs the static build, the shared build, and both, each into a
@@ -15,7 +17,9 @@
 #    mcnet::mcnet) with find_package: static, shared (both from the prefix
 #    holding both kinds), and from the static build tree (export());
 #    with pkg-config: mcnet-<component> for each component against the
-#    shared libraries, mcnet-netlink with --static, mcnet with -std=c++2b;
+#    shared libraries, mcnet-netlink with --static, mcnet with -std=c++2b,
+#    and mcnet with -std=c++17, which must stop at the one message "mcnet
+#    needs C++20 (-std=c++20)";
 #    checks that the static programs need no libmcnet and the shared ones do;
 # 3. runs every program in a private network namespace pair it creates (a
 #    veth pair, 10.77.250.0/24, nothing on the host's interfaces): each
@@ -25,8 +29,11 @@
 # 5. checks the .deb files (dpkg-deb --info/--contents, and what Debian
 #    policy asks that lintian, run by scripts/package.sh, does not check:
 #    the runtime package named after the soname, exact versions, one
-#    synopsis each, compressed files as gzip -9n writes them), installs
-#    them with apt-get, runs mcast-send/mcast-recv --version and --help,
+#    synopsis each, compressed files as gzip -9n writes them, the
+#    Maintainer and Homepage given to scripts/package.sh and no other, no
+#    RUNPATH), installs them with apt-get, runs mcast-send/mcast-recv
+#    --version and --help (each path --help names is installed, from
+#    mcnet-tools),
 #    builds and runs receive_one against /usr with pkg-config, and purges
 #    the packages.
 set -euo pipefail
@@ -202,6 +209,20 @@ all_defines=()
 for c in "${components[@]}"; do all_defines+=("-DMCNET_CONSUMER_$(tr '[:lower:]' '[:upper:]' <<<"$c")"); done
 pc_build pc-shared-mcnet-cxx23 "$work/shared" mcnet -- -std=c++2b "${all_defines[@]}"
 run_receiver pc-shared-mcnet-cxx23 "$work/pc-shared-mcnet-cxx23" LD_LIBRARY_PATH="$work/shared/$libdir"
+# As C++17: one message that says what to change, and the compiler stops
+# there (<mcnet/core/cxx20.hpp>), not errors from inside the templates.
+flags=$(PKG_CONFIG_PATH="$work/shared/$libdir/pkgconfig" pkg-config --cflags mcnet)
+# shellcheck disable=SC2086  # the flags are words
+if g++ -std=c++17 -fsyntax-only $flags "${all_defines[@]}" tests/consumer/receive_one.cpp >"$work/cxx17.log" 2>&1; then
+  fail "receive_one.cpp compiled as C++17"
+fi
+errors=$(grep -E ': (fatal )?error: ' "$work/cxx17.log" || true)
+first=$(head -n 1 <<<"$errors")
+[[ "$first" == *'error: #error "mcnet needs C++20 (-std=c++20)"' ]] ||
+  { cat "$work/cxx17.log" >&2; fail "as C++17, the first error is not mcnet's message"; }
+[ "$(grep -cv 'mcnet needs C++20\|mcnet-needs-c++20' <<<"$errors")" -eq 0 ] ||
+  { cat "$work/cxx17.log" >&2; fail "as C++17, errors after mcnet's message"; }
+echo "  -std=c++17: ${first##*error: }"
 
 step "find_package's messages"
 mkdir -p "$work/wrong"
@@ -260,13 +281,21 @@ dev="$debs/libmcnet-dev_${deb_version}_$arch.deb"
 tools="$debs/mcnet-tools_${deb_version}_$arch.deb"
 # A Debian revision after the upstream version (policy 5.6.12).
 [[ "$deb_version" =~ ^$version-[0-9][0-9a-z.+~]*$ ]] || fail "package version $deb_version has no Debian revision"
+maintainer=$(cpack_value CPACK_DEBIAN_PACKAGE_MAINTAINER)
+homepage=$(cpack_value CPACK_DEBIAN_PACKAGE_HOMEPAGE)
+[ -n "$maintainer" ] || fail "CPack was given no maintainer"
 synopses=()
 for f in "$lib" "$dev" "$tools"; do
   [ -f "$f" ] || fail "no $f"
   dpkg-deb --info "$f" >/dev/null
   deb_field "$f" Version "^$deb_version\$"
   deb_field "$f" Maintainer '^.+ <.+@.+>$'
-  deb_field "$f" Homepage '^https?://'
+  # Who scripts/package.sh was told builds them (DEBFULLNAME and DEBEMAIL,
+  # or MCNET_PACKAGE_MAINTAINER), and a Homepage only when one was given.
+  [ "$(dpkg-deb --field "$f" Maintainer)" = "$maintainer" ] ||
+    fail "$(basename "$f"): Maintainer is '$(dpkg-deb --field "$f" Maintainer)', package.sh was given '$maintainer'"
+  [ "$(dpkg-deb --field "$f" Homepage)" = "$homepage" ] ||
+    fail "$(basename "$f"): Homepage is '$(dpkg-deb --field "$f" Homepage)', package.sh was given '$homepage'"
   deb_field "$f" Priority '^optional$'
   deb_field "$f" Description '.'
   description=$(dpkg-deb --field "$f" Description)
@@ -325,7 +354,9 @@ deb_contents "$dev" "${dev_paths[@]}" '^\./usr/include/mcnet/core\.hpp$' '^\./us
   '^\./usr/include/mcnet/netlink\.hpp$' "^\\./usr/$libdir/pkgconfig/mcnet\\.pc\$" \
   "^\\./usr/$libdir/cmake/mcnet/mcnetConfig\\.cmake\$" "^\\./usr/$libdir/cmake/mcnet/mcnetConfigVersion\\.cmake\$"
 deb_contents "$tools" '^\./usr/bin/mcast-send$' '^\./usr/bin/mcast-recv$' '^\./usr/share/man/man1/mcast-send\.1\.gz$' \
-  '^\./usr/share/man/man1/mcast-recv\.1\.gz$' '^\./usr/share/mcnet/mcast-tools\.schema\.json$'
+  '^\./usr/share/man/man1/mcast-recv\.1\.gz$' '^\./usr/share/mcnet/mcast-tools\.schema\.json$' \
+  '^\./usr/share/doc/mcnet-tools/tools\.md\.gz$'
+gzip_9n "$work/unpacked/usr/share/doc/mcnet-tools/tools.md.gz"
 if grep -Eq '\.1$|^\./usr/share/doc/mcnet/' <<<"$(listing "$tools")"; then
   fail "mcnet-tools has an uncompressed man page or the schema under /usr/share/doc"
 fi
@@ -351,6 +382,12 @@ for elf in "$work"/unpacked/usr/"$libdir"/libmcnet_*.so."$version" "$work"/unpac
   sections=$(readelf -S --wide "$elf")
   if grep -Eq ' \.(symtab|debug_[a-z]+) ' <<<"$sections"; then fail "${elf#"$work/unpacked"} is not stripped"; fi
 done
+# No RUNPATH or RPATH (lintian: custom-library-search-path): in /usr the
+# dynamic linker finds the libraries (cmake/McnetTargets.cmake gives one
+# only under other prefixes).
+for elf in "$work"/unpacked/usr/"$libdir"/libmcnet_*.so."$version" "$work"/unpacked/usr/bin/mcast-*; do
+  if readelf -d "$elf" | grep -Eq '\((RUNPATH|RPATH)\)'; then fail "${elf#"$work/unpacked"} has a RUNPATH"; fi
+done
 # Each file in exactly one package: the runtime has no development files and
 # the other way round.
 if grep -Eq '\.a$|/include/|\.so$|pkgconfig|cmake' <<<"$(listing "$lib")"; then fail "$runtime holds development files"; fi
@@ -366,6 +403,19 @@ for tool in mcast-send mcast-recv; do
   grep -q "$version" <<<"$out" || fail "$tool --version says '$out'"
   help=$("/usr/bin/$tool" --help) || fail "$tool --help exited with $?"
   grep -q "$tool" <<<"$help" || fail "$tool --help does not name $tool"
+  # What --help points to is installed, from mcnet-tools: each absolute
+  # path it names (the reference and the schema) and its man page.
+  named=$(grep -oE '(^|[ (])/usr/[A-Za-z0-9._+/-]+' <<<"$help" | tr -d ' (' | sort -u)
+  [ "$(wc -l <<<"$named")" -ge 2 ] || fail "$tool --help names no installed reference and schema: $named"
+  tools_listing=$(listing "$tools")
+  for path in $named; do
+    [ -f "$path" ] || fail "$tool --help names $path, which is not installed"
+    grep -qx "\.$path" <<<"$tools_listing" || fail "$tool --help names $path, which mcnet-tools does not ship"
+  done
+  grep -q "man $tool" <<<"$help" || fail "$tool --help does not name its man page"
+  [ -f "/usr/share/man/man1/$tool.1.gz" ] || fail "$tool's man page is not installed"
+  if grep -q 'docs/' <<<"$help"; then fail "$tool --help names a path of the source tree (docs/)"; fi
+  echo "  $tool --help names $(tr '\n' ' ' <<<"$named")and man $tool: installed"
   echo "  $tool --version: $out"
 done
 [ -f /usr/share/man/man1/mcast-recv.1.gz ] || fail "mcast-recv.1.gz not installed"

@@ -59,4 +59,23 @@ std::vector<std::string> lines_with(const std::string& text, std::string_view ne
   return out;
 }
 
+std::string group_spec(const std::string& group, const std::string& port) {
+  return group.find(':') != std::string::npos ? "[" + group + "]:" + port : group + ":" + port;
+}
+
+std::string example_and_family(const std::tuple<const char*, bool>& param) {
+  return std::string(std::get<0>(param)) + (std::get<1>(param) ? "_IPv6" : "_IPv4");
+}
+
+exclude_lan exclude_lan::make(const std::string& group, bool v6) {
+  exclude_lan l;
+  l.net = network::lan(3);
+  if (!l.net) return l;
+  l.group = group;
+  l.spec = group_spec(group, std::to_string(free_port(l.rx())));
+  l.allowed_address = (v6 ? l.allowed().v6() : l.allowed().v4()).to_string();
+  l.blocked_address = (v6 ? l.blocked().v6() : l.blocked().v4()).to_string();
+  return l;
+}
+
 }  // namespace mcnet::test::examples

@@ -10,8 +10,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include "lan.hpp"
@@ -41,5 +43,27 @@ std::uint16_t free_port(const host& h);
 
 /// The lines of `text` that contain `needle`.
 std::vector<std::string> lines_with(const std::string& text, std::string_view needle);
+
+/// GROUP:PORT as the examples and the tools take it, an IPv6 group in
+/// brackets: "239.255.31.1:5000", "[ff1e::31:1]:5000".
+std::string group_spec(const std::string& group, const std::string& port);
+
+/// A parameterised test's name for (example, IPv6): "asio_receiver_IPv6".
+std::string example_and_family(const std::tuple<const char*, bool>& param);
+
+/// exclude_receiver's test network: a LAN of three hosts, a sender let in
+/// (`allowed`), a sender kept out (`blocked`) and the receiver (`rx`), with
+/// the group on a port free in the receiver and the senders' addresses of
+/// the family. Empty `net` when the LAN could not be made.
+struct exclude_lan {
+  std::unique_ptr<network> net;
+  std::string group, spec, allowed_address, blocked_address;
+
+  /// Make it for `group` (of the family the test wants).
+  static exclude_lan make(const std::string& group, bool v6);
+  [[nodiscard]] const host& allowed() const { return (*net)[0]; }
+  [[nodiscard]] const host& blocked() const { return (*net)[1]; }
+  [[nodiscard]] const host& rx() const { return (*net)[2]; }
+};
 
 }  // namespace mcnet::test::examples

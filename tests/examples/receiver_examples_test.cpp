@@ -32,8 +32,7 @@ TEST_P(NetReceiverExample, ReceivesWhatTheSenderSends) {
   const auto [example, v6] = GetParam();
   auto net = test::network::lan(2);
   const std::string group = v6 ? "ff1e::31:1" : "239.255.31.1";
-  const std::string port = std::to_string(examples::free_port((*net)[1]));
-  const std::string spec = v6 ? "[" + group + "]:" + port : group + ":" + port;
+  const std::string spec = examples::group_spec(group, std::to_string(examples::free_port((*net)[1])));
   const auto r = examples::run_example_while((*net)[1], example, {spec, "eth0", "5", "10000"}, "joined", [&] {
     const auto s = examples::run_example((*net)[0], "multicast_sender", {spec, "eth0", "5", "20", "3"});
     EXPECT_TRUE(s.status.success()) << s.status.describe() << "\n" << s.output;
@@ -94,40 +93,31 @@ TEST(NetReceiverExamples, TakeGroupsByTheToolsRules) {
 INSTANTIATE_TEST_SUITE_P(Examples, NetReceiverExample,
                          ::testing::Combine(::testing::Values("asio_receiver", "multicast_receiver"),
                                             ::testing::Bool()),
-                         [](const auto& p) {
-                           return std::string(std::get<0>(p.param)) + (std::get<1>(p.param) ? "_IPv6" : "_IPv4");
-                         });
+                         [](const auto& p) { return examples::example_and_family(p.param); });
 
 // param: IPv6
 class NetExcludeReceiverExample : public ::testing::TestWithParam<bool> {};
 
 TEST_P(NetExcludeReceiverExample, ReceivesEverySourceButTheBlockedOne) {
   MCNET_REQUIRE_NETNS();
-  const bool v6 = GetParam();
-  auto net = test::network::lan(3);
-  const auto& allowed = (*net)[0];
-  const auto& blocked = (*net)[1];
-  const auto& rx = (*net)[2];
-  const std::string group = v6 ? "ff1e::32:1" : "239.255.32.1";
-  const std::string port = std::to_string(examples::free_port(rx));
-  const std::string spec = v6 ? "[" + group + "]:" + port : group + ":" + port;
-  const std::string allowed_address = (v6 ? allowed.v6() : allowed.v4()).to_string();
-  const std::string blocked_address = (v6 ? blocked.v6() : blocked.v4()).to_string();
-  const auto r = examples::run_example_while(rx, "exclude_receiver", {spec, "eth0", "5", "10000", blocked_address},
-                                             "joined", [&] {
+  const auto lan = examples::exclude_lan::make(GetParam() ? "ff1e::32:1" : "239.255.32.1", GetParam());
+  const auto r = examples::run_example_while(lan.rx(), "exclude_receiver",
+                                             {lan.spec, "eth0", "5", "10000", lan.blocked_address}, "joined", [&] {
     // The blocked sender first: were its datagrams let in, they would be the
     // five the receiver waits for, and it would end before the other sends.
-    for (const auto* tx : {&blocked, &allowed}) {
-      const auto s = examples::run_example(*tx, "multicast_sender", {spec, "eth0", "5", "20", "1"});
+    for (const auto* tx : {&lan.blocked(), &lan.allowed()}) {
+      const auto s = examples::run_example(*tx, "multicast_sender", {lan.spec, "eth0", "5", "20", "1"});
       EXPECT_TRUE(s.status.success()) << s.status.describe() << "\n" << s.output;
     }
   });
   ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
-  EXPECT_EQ(examples::lines_with(r.standard_output, "joined " + group + " on eth0: exclude mode, 1 in the source list").size(),
-            1u)
+  EXPECT_EQ(
+      examples::lines_with(r.standard_output, "joined " + lan.group + " on eth0: exclude mode, 1 in the source list").size(),
+      1u)
       << r.output;
-  EXPECT_EQ(examples::lines_with(r.standard_output, "from " + allowed_address + ": 5 datagrams").size(), 1u) << r.output;
-  EXPECT_TRUE(examples::lines_with(r.standard_output, blocked_address).empty()) << r.output;
+  EXPECT_EQ(examples::lines_with(r.standard_output, "from " + lan.allowed_address + ": 5 datagrams").size(), 1u)
+      << r.output;
+  EXPECT_TRUE(examples::lines_with(r.standard_output, lan.blocked_address).empty()) << r.output;
   EXPECT_EQ(examples::lines_with(r.standard_output, "received 5 of 5 datagrams").size(), 1u) << r.output;
 }
 

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <string>
+#include <tuple>
 #include <utility>
 
 #include <mcnet/tools/cli.hpp>
@@ -651,12 +653,22 @@ TEST(ToolCommandLines, HelpAndVersionAreActions) {
   }
   EXPECT_EQ(tools::parse_send_command_line({"--version"})->action, tools::cli_action::version);
   EXPECT_EQ(tools::parse_recv_command_line({"--version"})->action, tools::cli_action::version);
-  // The help lists what the parser takes, and cites the project's docs.
-  for (const auto& [help, names] : {std::pair{tools::send_help(), tools::send_option_names()},
-                                    std::pair{tools::recv_help(), tools::recv_option_names()}}) {
+  // The help lists what the parser takes, and cites the man page and the
+  // installed reference and schema, not the source tree's docs/ (which an
+  // installed tool's user does not have; ctest mcnet_tools_installed_help
+  // checks that an install has each of them).
+  for (const auto& [tool, help, names] :
+       {std::tuple{"mcast-send", tools::send_help(), tools::send_option_names()},
+        std::tuple{"mcast-recv", tools::recv_help(), tools::recv_option_names()}}) {
     for (const auto& n : names) EXPECT_NE(help.find("--" + n), std::string::npos) << n;
-    EXPECT_NE(help.find("docs/tools.md"), std::string::npos);
-    EXPECT_NE(help.find("docs/mcast-tools.schema.json"), std::string::npos);
+    EXPECT_NE(help.find("man " + std::string(tool)), std::string::npos) << tool;
+    EXPECT_NE(help.find(tools::installed_reference()), std::string::npos) << tool;
+    EXPECT_NE(help.find(tools::installed_schema()), std::string::npos) << tool;
+    EXPECT_TRUE(tools::installed_reference().ends_with("/tools.md") ||
+                tools::installed_reference().ends_with("/tools.md.gz"))
+        << tools::installed_reference();
+    EXPECT_TRUE(tools::installed_schema().ends_with("/mcnet/mcast-tools.schema.json")) << tools::installed_schema();
+    EXPECT_EQ(help.find("docs/"), std::string::npos) << tool;
     EXPECT_NE(help.find("exit codes:"), std::string::npos);
   }
 }

@@ -300,9 +300,16 @@ std::vector<std::string> long_names(const boost::program_options::options_descri
   return out;
 }
 
-std::string help_text(const boost::program_options::options_description& visible, std::string_view tail) {
+std::string_view installed_reference() noexcept { return MCNET_INSTALLED_REFERENCE; }
+std::string_view installed_schema() noexcept { return MCNET_INSTALLED_SCHEMA; }
+
+std::string help_text(std::string_view tool, const boost::program_options::options_description& visible,
+                      std::string_view tail) {
   std::ostringstream out;
-  out << visible << tail;
+  // The installed paths, not the source tree's docs/: a packaged tool's user
+  // has no source tree.
+  out << visible << tail << "\nsee also: the man page, man " << tool << "\n  the tools' reference: "
+      << installed_reference() << "\n  the JSON Schema of --json: " << installed_schema() << '\n';
   return out.str();
 }
 

@@ -50,7 +50,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
       ("ipv4,4", po::bool_switch(&s.only4), "IPv4 groups only")
       ("ipv6,6", po::bool_switch(&s.only6), "IPv6 groups only")
-      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (docs/tools.md, docs/mcast-tools.schema.json)")
+      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (its JSON Schema: see below)")
       ("csv", po::bool_switch(&s.csv), "CSV on stdout: a header, then a row per stream per report")
       ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
       ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas, 0.01 or more (0: summary only)")
@@ -149,7 +149,7 @@ struct unbound {
 std::vector<std::string> recv_option_names() { return long_names(unbound{}.visible); }
 
 std::string recv_help() {
-  return help_text(unbound{}.visible,
+  return help_text("mcast-recv", unbound{}.visible,
                    "\nSPEC: GROUP any source; S,GROUP only from S; !S,GROUP all but S. Several specs add sources.\n"
                    "Sockets: one per port and family, more past net.ipv4.igmp_max_memberships and the\n"
                    "igmp_max_msf / mld_max_msf source limits (read from the kernel at start).\n"

@@ -66,7 +66,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("drop-every-b", po::value(&raw.drop_b)->default_value(0), "with --line-b, K >= 2: the B line does not send m*K-1 (the other faults act on the main line only)")
       ("delay-b", po::value(&raw.delay_b)->default_value(0), "with --line-b: B's copies go out USEC microseconds later, 0 to 10000000")
       ("batch", po::value(&raw.batch)->default_value(32), "at most this many datagrams per sendmmsg call, 1 to 64 (paced: what is due)")
-      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (docs/tools.md, docs/mcast-tools.schema.json)")
+      ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (its JSON Schema: see below)")
       ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
       ("replay", po::value(&raw.replay), "send the UDP datagrams to multicast groups of this pcap/pcapng file "
        "(Ethernet, Linux cooked or raw IP); without SPEC each to its captured group and port, with SPECs the "
@@ -176,7 +176,7 @@ struct unbound {
 std::vector<std::string> send_option_names() { return long_names(unbound{}.visible); }
 
 std::string send_help() {
-  return help_text(unbound{}.visible,
+  return help_text("mcast-send", unbound{}.visible,
                    "\nSPEC: GROUP, or S,GROUP to send from source address S; +N sends to N consecutive groups.\n"
                    "--payload mcnet: every datagram starts with the 40-byte MCN1 header (sender id, session,\n"
                    "sequence, send time); after the run 3 END markers per group let receivers count the tail.\n"

@@ -7,6 +7,8 @@
 /// either a value or an `mcnet::error`. Making an error never allocates; the
 /// text is built only when `error::message()` is called.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -7,6 +7,8 @@
 /// writes of unsigned integers at a byte pointer, for the payload codecs.
 /// They do no bounds check: the codecs check the span first.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <bit>
 #include <concepts>
 #include <cstddef>

@@ -6,6 +6,8 @@
 /// Percentiles of a stream of values in fixed memory: a log-linear histogram
 /// (mcast-recv's latency, the arbiter's skew between lines).
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <bit>
 #include <cstddef>

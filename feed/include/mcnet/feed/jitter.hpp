@@ -11,6 +11,8 @@
 /// reports); `rtp_jitter` takes RTP timestamps and converts arrival times
 /// into their units. The first datagram only sets the transit time.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstdint>
 
 namespace mcnet::feed {

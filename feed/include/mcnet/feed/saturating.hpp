@@ -7,6 +7,8 @@
 /// kernel timestamp and a caller's arrival time may be anything; their
 /// differences (latency, transit, skew between lines) must never overflow.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstdint>
 
 namespace mcnet::feed {

@@ -11,6 +11,8 @@
 /// `rtp_sequence_tracker` takes RTP's 16-bit wrapping ones and extends them
 /// to 64 bits as RFC 3550 Appendix A.1 does. Nothing here allocates.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstdint>
 #include <memory>

@@ -8,6 +8,8 @@
 /// std::errc::no_such_device, ...). The layer reads errno itself where libnl
 /// would blur it (libnl reports ENOBUFS as NLE_NOMEM).
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <system_error>
 
 namespace mcnet::netlink {

@@ -132,8 +132,20 @@ enum class cli_action : std::uint8_t { run, help, version };
 /// The long names of the options in `visible`, in order ("help", ...).
 [[nodiscard]] std::vector<std::string> long_names(const boost::program_options::options_description& visible);
 
-/// --help's text: the options of `visible`, then `tail`.
-[[nodiscard]] std::string help_text(const boost::program_options::options_description& visible, std::string_view tail);
+/// Where an install puts the tools' reference, docs/tools.md (absolute, under
+/// the install prefix the build was configured with: share/doc/mcnet/tools.md,
+/// or /usr/share/doc/mcnet-tools/tools.md.gz in the Debian package;
+/// tools/CMakeLists.txt), which --help names with the man page.
+[[nodiscard]] std::string_view installed_reference() noexcept;
+/// Where an install puts the JSON Schema of the tools' --json output
+/// (share/mcnet/mcast-tools.schema.json under the prefix, absolute).
+[[nodiscard]] std::string_view installed_schema() noexcept;
+
+/// --help's text: the options of `visible`, then `tail`, then where to read
+/// more: `tool`'s man page, the installed reference and the JSON Schema
+/// (installed_reference(), installed_schema()).
+[[nodiscard]] std::string help_text(std::string_view tool, const boost::program_options::options_description& visible,
+                                    std::string_view tail);
 
 /// What the parsed `vm` asks for: --help first, then --version, else a run.
 [[nodiscard]] cli_action requested_action(const boost::program_options::variables_map& vm);
