@@ -27,6 +27,13 @@ constexpr std::uint64_t W = feed::sequence_tracker::window;
 
 feed::arrival expect_of(verdict v, std::uint64_t seq, feed::missing_range m = {}) { return {v, seq, m}; }
 
+// A tracker that received 0 .. 99 in order.
+feed::sequence_tracker numbers_0_to_99() {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  return t;
+}
+
 TEST(SequenceTracker, VerdictsAndTheTail) {
   feed::sequence_tracker t;
   EXPECT_EQ(t.add(0), expect_of(verdict::in_order, 0));
@@ -219,8 +226,7 @@ TEST(SequenceTracker, TheLiveSendersEndTakesBackABurst) {
 // longer claims 60,000 lost, and the real END below it is believed.
 TEST(SequenceTracker, AGapPastTheProvisionalBoundWaitsForTheNextNumber) {
   constexpr std::uint64_t B = feed::sequence_tracker::provisional_gap;
-  feed::sequence_tracker t;
-  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  auto t = numbers_0_to_99();
   EXPECT_EQ(t.add(100 + 60'000), expect_of(verdict::jump, 100 + 60'000)) << "held, not a gap of 60,000";
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.add(100), expect_of(verdict::in_order, 100)) << "the stream goes on from its highest";
@@ -242,8 +248,7 @@ TEST(SequenceTracker, AGapPastTheProvisionalBoundWaitsForTheNextNumber) {
 }
 
 TEST(SequenceTracker, ARealLossBurstCountsOnceTheNextNumberComes) {
-  feed::sequence_tracker t;
-  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  auto t = numbers_0_to_99();
   EXPECT_EQ(t.add(5100).kind, verdict::jump);
   EXPECT_EQ(t.add(5101), expect_of(verdict::confirmed, 5101, {100, 5000})) << "the sender went on: real loss";
   EXPECT_EQ(t.lost(), 5000u);
@@ -252,8 +257,7 @@ TEST(SequenceTracker, ARealLossBurstCountsOnceTheNextNumberComes) {
   EXPECT_FALSE(t.on_probation()) << "within the window: nothing to go back to";
   EXPECT_EQ(t.add(5102).kind, verdict::in_order);
   // The two numbers after the outage swapped: the lower one joins the higher.
-  feed::sequence_tracker r;
-  for (std::uint64_t n = 0; n < 100; ++n) r.add(n);
+  auto r = numbers_0_to_99();
   EXPECT_EQ(r.add(5101).kind, verdict::jump);
   EXPECT_EQ(r.add(5100), expect_of(verdict::confirmed, 5100, {100, 5000}));
   EXPECT_EQ(r.highest(), 5101u);
@@ -261,15 +265,13 @@ TEST(SequenceTracker, ARealLossBurstCountsOnceTheNextNumberComes) {
   EXPECT_EQ(r.received(), 102u);
   EXPECT_EQ(r.reordered(), 0u);
   // The END for a count past the lone number follows it; one below gives it up.
-  feed::sequence_tracker e;
-  for (std::uint64_t n = 0; n < 100; ++n) e.add(n);
+  auto e = numbers_0_to_99();
   e.add(5100);
   EXPECT_EQ(e.end(5101), feed::missing_range{}) << "nothing missing past 5100";
   EXPECT_EQ(e.lost(), 5000u);
   EXPECT_EQ(e.received(), 101u);
   EXPECT_EQ(e.jumps(), 0u);
-  feed::sequence_tracker f;
-  for (std::uint64_t n = 0; n < 100; ++n) f.add(n);
+  auto f = numbers_0_to_99();
   f.add(60'100);
   EXPECT_EQ(f.end(150), (feed::missing_range{100, 50}));
   EXPECT_EQ(f.lost(), 50u);
@@ -282,8 +284,7 @@ TEST(SequenceTracker, ARealLossBurstCountsOnceTheNextNumberComes) {
 TEST(SequenceTracker, AnUnprovenClaimCountsAsJumpsAtTheEnd) {
   constexpr std::uint64_t far = std::uint64_t{1} << 31;
   const auto P = feed::sequence_tracker::epoch_proof;
-  feed::sequence_tracker t;
-  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  auto t = numbers_0_to_99();
   t.add(far);
   EXPECT_EQ(t.add(far + 1).kind, verdict::confirmed);
   EXPECT_TRUE(t.provisional());
@@ -299,8 +300,7 @@ TEST(SequenceTracker, AnUnprovenClaimCountsAsJumpsAtTheEnd) {
   EXPECT_EQ(t.highest(), 99u);
   EXPECT_EQ(t.retracted(), 1u);
   // A real outage the sender went on from for epoch_proof numbers is proven.
-  feed::sequence_tracker o;
-  for (std::uint64_t n = 0; n < 100; ++n) o.add(n);
+  auto o = numbers_0_to_99();
   for (std::uint64_t i = 0; i < P; ++i) o.add(far + i);
   EXPECT_FALSE(o.provisional());
   EXPECT_TRUE(o.on_probation());
@@ -310,8 +310,7 @@ TEST(SequenceTracker, AnUnprovenClaimCountsAsJumpsAtTheEnd) {
   EXPECT_EQ(o.lost(), far - 100);
   EXPECT_EQ(o.received(), 100u + P);
   // A real restart (a new epoch) is proven by its epoch_proof numbers.
-  feed::sequence_tracker r;
-  for (std::uint64_t n = 0; n < 100; ++n) r.add(n);
+  auto r = numbers_0_to_99();
   for (std::uint64_t i = 0; i < 20; ++i) r.add((std::uint64_t{1} << 40) + i);
   EXPECT_FALSE(r.provisional());
   r.settle();
@@ -327,8 +326,7 @@ TEST(SequenceTracker, AnUnprovenClaimCountsAsJumpsAtTheEnd) {
 TEST(SequenceTracker, TakingAClaimBackNeedsAsMuchEvidenceAsItUndoes) {
   const auto P = feed::sequence_tracker::epoch_proof;
   constexpr std::uint64_t epoch = std::uint64_t{1} << 40;
-  feed::sequence_tracker t;
-  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  auto t = numbers_0_to_99();
   for (std::uint64_t i = 0; i < 20; ++i) t.add(epoch + i);
   EXPECT_EQ(t.restarts(), 1u);
   EXPECT_EQ(t.add(100), expect_of(verdict::jump, 100)) << "held as evidence";
@@ -344,8 +342,7 @@ TEST(SequenceTracker, TakingAClaimBackNeedsAsMuchEvidenceAsItUndoes) {
   EXPECT_EQ(t.jumps(), 1u);
   EXPECT_EQ(t.highest(), epoch + 39);
   // An outage: the same.
-  feed::sequence_tracker o;
-  for (std::uint64_t n = 0; n < 100; ++n) o.add(n);
+  auto o = numbers_0_to_99();
   for (std::uint64_t i = 0; i < 50; ++i) o.add(100 + (1u << 20) + i);
   EXPECT_EQ(o.add(100).kind, verdict::jump);
   EXPECT_EQ(o.end(101), feed::missing_range{}) << "a stray END near the old highest is one piece too";
@@ -364,8 +361,7 @@ TEST(SequenceTracker, TakingAClaimBackNeedsAsMuchEvidenceAsItUndoes) {
 }
 
 TEST(SequenceTracker, ARealOutageStandsAfterItsProbation) {
-  feed::sequence_tracker t;
-  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  auto t = numbers_0_to_99();
   const std::uint64_t resume = 100 + 2 * W;
   for (std::uint64_t n = resume; n < resume + W + 10; ++n) t.add(n);
   EXPECT_EQ(t.lost(), 2 * W);
@@ -377,8 +373,7 @@ TEST(SequenceTracker, ARealOutageStandsAfterItsProbation) {
 }
 
 TEST(SequenceTracker, NothingFollowsTheEnd) {
-  feed::sequence_tracker t;
-  for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
+  auto t = numbers_0_to_99();
   EXPECT_EQ(t.end(100), feed::missing_range{});
   const auto P = feed::sequence_tracker::epoch_proof;
   for (std::uint64_t i = 0; i < 2 * P; ++i) EXPECT_EQ(t.add(100 + W + 1 + i).kind, verdict::jump) << i;
