@@ -125,9 +125,9 @@ struct arrival {
 ///
 /// A followed jump past `window` or a new epoch is on probation for the
 /// next `window` distinct numbers: numbers (or END counts, or
-/// announcements) from near the highest before it, too old for the window
-/// after it, mean the live sender went on, and the jump was a forger's
-/// burst between two of its datagrams. They are held (as `jump`s) as
+/// announcements) from near the highest before it (less than `window` from
+/// it) mean the live sender went on, and the jump was a forger's burst
+/// between two of its datagrams. They are held (as `jump`s) as
 /// evidence; once there are as many as the distinct numbers counted past
 /// the jump (at most `epoch_proof`: the proof a new epoch needs), the
 /// tracker goes back to where it was before the jump (a copy kept for the
