@@ -30,6 +30,11 @@ missing_range arbiter::end(std::uint64_t count, bool confirmed) noexcept {
   return merged_.end(count, confirmed);
 }
 
+void arbiter::settle() noexcept {
+  merged_.settle();
+  for (std::size_t i = 0; i < lines_; ++i) line_[i].sequence.settle();
+}
+
 const arbiter::line_stats& arbiter::line(std::size_t line) const noexcept {
   return line_[std::min(line, lines_ - 1)];
 }
@@ -42,7 +47,7 @@ std::uint64_t arbiter::line_missed(std::size_t line) const noexcept {
 }
 
 double arbiter::first_arrival_share(std::size_t line) const noexcept {
-  const std::uint64_t all = delivered();
+  const std::uint64_t all = delivered() + jumps();
   if (all == 0 || line >= lines_) return 0.0;
   return static_cast<double>(line_[line].first_arrivals) / static_cast<double>(all);
 }

@@ -33,8 +33,18 @@ tracker_copy::~tracker_copy() = default;
 }  // namespace detail
 
 bool sequence_tracker::begin_probation() noexcept {
-  // A second claim while the first is on probation keeps the first copy:
-  // the state before any far claim is what the live sender goes on from.
+  if (before_jump_.copy && unproven() == nullptr) {
+    // The claim on probation is proven: the new one is judged on its own,
+    // from the state now (its probation ends; the copy is reused, so this
+    // allocates nothing).
+    end_evidence();
+    std::unique_ptr<sequence_tracker> reused = std::move(before_jump_.copy);
+    *reused = *this;
+    before_jump_.copy = std::move(reused);
+  }
+  // A second claim while an unproven one is on probation keeps the first
+  // copy: the state before any far claim is what the live sender goes on
+  // from, and both need the proof.
   if (!before_jump_.copy) {
     // The copy has no probation of its own, so copying it allocates
     // nothing but the copy itself.
@@ -45,36 +55,93 @@ bool sequence_tracker::begin_probation() noexcept {
   return true;
 }
 
-bool sequence_tracker::check_probation(std::uint64_t n) noexcept {
-  auto& before = before_jump_.copy;
-  if (!before) return false;
-  if (received() >= probation_end_) {
-    before.reset();  // window numbers past the jump and none from before it: it stands
-    return false;
+sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_t n, evidence_kind kind) noexcept {
+  const sequence_tracker* before = before_jump_.copy.get();
+  if (before == nullptr) return probation_check::none;
+  if (own_received() >= probation_end_) {
+    end_probation();  // window numbers past the jump and too few from before it: it stands
+    return probation_check::none;
   }
   const std::uint64_t h = before->highest_;
   const bool near = n <= h ? h - n < window : n - h <= window;
-  if (!near) return false;
-  // The live sender went on: the far numbers were a burst between two of
-  // its datagrams. Back to the state before them; they count as jumps.
+  if (!near) return probation_check::none;
+  if (kind == evidence_kind::number) {
+    for (std::size_t i = 0; i < evidence_.count; ++i) {
+      if (evidence_.kinds[i] == kind && evidence_.values[i] == n) {
+        ++duplicates_;  // a copy of a number held: no second piece of evidence
+        return probation_check::repeat;
+      }
+    }
+  }
+  // The live sender may have gone on: the far numbers would then be a
+  // burst between two of its datagrams. Held until the evidence weighs as
+  // much as what it would undo: one datagram per distinct number past the
+  // jump, at most epoch_proof (what a new epoch needs), so a stray datagram
+  // cannot take back a restart, and a forger's burst is taken back once the
+  // live sender has sent as many.
+  evidence_.values[evidence_.count] = n;
+  evidence_.kinds[evidence_.count] = kind;
+  ++evidence_.count;
+  const std::uint64_t past = own_received() - before->own_received();
+  if (evidence_.count < std::min<std::uint64_t>(past, epoch_proof)) return probation_check::held;
+  retract(/*replay_last=*/false);
+  return probation_check::retracted;
+}
+
+void sequence_tracker::retract(bool replay_last) noexcept {
+  const evidence held = evidence_;
+  const std::size_t replay = replay_last || held.count == 0 ? held.count : held.count - 1u;
+  std::uint64_t held_numbers = 0;  // counted as jumps while held; counted anew below
+  for (std::size_t i = 0; i < replay; ++i) held_numbers += held.kinds[i] == evidence_kind::number ? 1 : 0;
   // The numbers counted since the copy was made were the burst's (or came
   // with it): they count as jumps. Duplicates and late ones stay what they
   // were, so every datagram is still counted once.
-  const std::uint64_t far = received() - before->received();
-  const std::uint64_t repeats = duplicates() - before->duplicates();
-  const std::uint64_t late = too_late() - before->too_late();
-  const std::uint64_t jumps = jumps_ + far;
+  const sequence_tracker& before = *before_jump_.copy;
+  const std::uint64_t far = own_received() - before.own_received();
+  const std::uint64_t repeats = duplicates() - before.duplicates();
+  const std::uint64_t late = too_late() - before.too_late();
+  const std::uint64_t jumps = jumps_ + far - held_numbers;
   const std::uint64_t unconfirmed = unconfirmed_ends_;
   const std::uint64_t retracted = retracted_ + 1;
-  const std::unique_ptr<sequence_tracker> kept = std::move(before);
+  const std::unique_ptr<sequence_tracker> kept = std::move(before_jump_.copy);
   *this = std::move(*kept);
+  far_.count = 0;  // the burst's first numbers, waiting when the copy was made
   jumps_ = jumps;
   duplicates_ += repeats;
   too_late_ += late;
   reordered_ += late;  // too late counts as reordered too
   unconfirmed_ends_ = unconfirmed;
   retracted_ = retracted;
-  return true;
+  for (std::size_t i = 0; i < replay; ++i) {
+    switch (held.kinds[i]) {
+      case evidence_kind::number: (void)add(held.values[i]); break;
+      case evidence_kind::end: (void)end(held.values[i] + 1); break;
+      case evidence_kind::announce: (void)announce(held.values[i] + 1); break;
+    }
+  }
+}
+
+void sequence_tracker::end_evidence() noexcept {
+  // Held numbers stay jumps; held END counts and announcements were not
+  // believed.
+  for (std::size_t i = 0; i < evidence_.count; ++i) {
+    if (evidence_.kinds[i] != evidence_kind::number) ++unconfirmed_ends_;
+  }
+  evidence_.count = 0;
+}
+
+void sequence_tracker::end_probation() noexcept {
+  end_evidence();
+  before_jump_.copy.reset();
+}
+
+void sequence_tracker::settle() noexcept {
+  if (!before_jump_.copy) return;
+  if (unproven() != nullptr) {
+    retract(/*replay_last=*/true);
+  } else {
+    end_probation();
+  }
 }
 
 // Clears the bits of `count` (< window) numbers from `from` on, a word at a
@@ -130,7 +197,14 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
-  if (before_jump_.copy && check_probation(seq)) return add(seq);
+  if (before_jump_.copy) {
+    switch (check_probation(seq, evidence_kind::number)) {
+      case probation_check::held: ++jumps_; return {verdict::jump, seq, {}};
+      case probation_check::repeat: return {verdict::duplicate, seq, {}};
+      case probation_check::retracted: return add(seq);
+      case probation_check::none: break;
+    }
+  }
   if (!any_) {
     any_ = true;
     first_ = highest_ = seq;
@@ -153,10 +227,11 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     end_claim_.reset();
     return add(seq);
   }
-  if (seq > highest_ && seq - highest_ > window) return add_far(seq);
-  if (far_.count != 0 && far_.numbers[0] - highest_ > max_gap) {
-    // A number of the current epoch while far numbers wait to start a new
-    // one: the live sender goes on, so they were not its restart.
+  if (seq > highest_ && seq - highest_ > gap_bound_) return add_far(seq);
+  if (far_.count != 0 && (seq > highest_ || far_.numbers[0] - highest_ > max_gap)) {
+    // The stream goes on from its highest number (or, while far numbers
+    // wait to start a new epoch, any number of the current epoch comes):
+    // the waiting numbers were not where the sender went on. They stay jumps.
     far_.count = 0;
   }
   if (seq > highest_) return advance(seq);
@@ -180,61 +255,72 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   return {verdict::reordered, seq, shown};
 }
 
+arrival sequence_tracker::count_run(std::size_t waiting) noexcept {
+  const auto numbers = far_.numbers;
+  const std::size_t n = far_.count;
+  far_.count = 0;
+  jumps_ -= waiting;
+  const arrival first = advance(numbers[0]);
+  for (std::size_t i = 1; i < n; ++i) (void)advance(numbers[i]);
+  return first;
+}
+
 arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
   const std::size_t n = far_.count;
-  // The run is still far ahead (the stream has not caught up with it).
-  const bool run = n != 0 && far_.numbers[0] > highest_ + window;
-  if (run) {
+  if (n != 0) {
     for (std::size_t i = 0; i < n; ++i) {
       if (far_.numbers[i] == seq) {
         ++duplicates_;  // a copy of a waiting number (another line's): no second claim
         return {verdict::duplicate, seq, {}};
       }
     }
-    const std::uint64_t last = far_.numbers[n - 1];
-    if (seq > last && seq - last < window) {
-      const std::uint64_t first = far_.numbers[0];
-      // Nothing follows the END of a stream; and a jump is believed only
-      // with a copy to go back to (no memory: it stays a jump).
-      const bool believable = !end_believed_ && (first - highest_ <= max_gap || n + 1 >= epoch_proof);
-      if (believable && !begin_probation()) {
-        far_.numbers[0] = seq;
-        far_.count = 1;
-        ++jumps_;
-        return {verdict::jump, seq, {}};
+    const std::uint64_t lo = std::min(far_.numbers[0], seq);
+    const std::uint64_t hi = std::max(far_.numbers[n - 1], seq);
+    // Within the window of the waiting numbers, above them (or, short of a
+    // new epoch, one of them overtaken: numbers in a row are above each other).
+    if (hi - lo < window && (seq > far_.numbers[n - 1] || lo - highest_ <= max_gap)) {
+      // It follows the waiting numbers: the sender went on from there. Kept
+      // in order, lowest first.
+      std::size_t at = n;
+      while (at > 0 && far_.numbers[at - 1] > seq) {
+        far_.numbers[at] = far_.numbers[at - 1];
+        --at;
       }
-      if (end_believed_) {
-        // After the END: every far number is a claim of its own.
-        far_.numbers[0] = seq;
-        far_.count = 1;
-        ++jumps_;
-        return {verdict::jump, seq, {}};
+      far_.numbers[at] = seq;
+      ++far_.count;
+      const std::uint64_t step = lo - highest_;
+      if (step <= window) {
+        // Within the window: an outage, counted at once.
+        return {verdict::confirmed, seq, count_run(n).missing};
       }
-      if (first - highest_ <= max_gap) {
-        // Followed: an outage. The waiting numbers and this one count now.
-        far_.count = 0;
-        jumps_ -= n;
-        const arrival gap = advance(first);
-        for (std::size_t i = 1; i < n; ++i) (void)add(far_.numbers[i]);
-        (void)add(seq);
-        probation_end_ = received() + window;
-        return {verdict::confirmed, seq, gap.missing};
+      if (step <= max_gap || far_.count >= epoch_proof) {
+        // A jump is believed only with a copy to go back to (no memory: it
+        // stays a jump, and seq starts a run of its own).
+        if (!begin_probation()) {
+          far_.numbers[0] = seq;
+          far_.count = 1;
+          ++jumps_;
+          return {verdict::jump, seq, {}};
+        }
+        arrival out{};
+        if (step <= max_gap) {
+          // Followed: an outage. The waiting numbers and this one count now.
+          out = {verdict::confirmed, seq, count_run(n).missing};
+        } else {
+          // epoch_proof numbers in a row: the sender restarted its numbering.
+          const auto numbers = far_.numbers;
+          const std::size_t count = far_.count;
+          far_.count = 0;
+          jumps_ -= n;
+          (void)restart(numbers[0]);
+          for (std::size_t i = 1; i < count; ++i) (void)advance(numbers[i]);
+          out = {verdict::restart, seq, {}};
+        }
+        probation_end_ = own_received() + window;
+        return out;
       }
-      if (n + 1 < epoch_proof) {
-        far_.numbers[n] = seq;
-        ++far_.count;
-        ++jumps_;
-        return {verdict::jump, seq, {}};
-      }
-      // epoch_proof numbers in a row: the sender restarted its numbering.
-      const auto numbers = far_.numbers;
-      far_.count = 0;
-      jumps_ -= n;
-      (void)restart(numbers[0]);
-      for (std::size_t i = 1; i < n; ++i) (void)add(numbers[i]);
-      (void)add(seq);
-      probation_end_ = received() + window;
-      return {verdict::restart, seq, {}};
+      ++jumps_;
+      return {verdict::jump, seq, {}};
     }
   }
   // A run of its own (the numbers of a run given up stay in jumps()): the
@@ -243,6 +329,16 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
   far_.numbers[0] = seq;
   ++jumps_;
   return {verdict::jump, seq, {}};
+}
+
+void sequence_tracker::settle_run(std::uint64_t last) noexcept {
+  // A count below the highest is refused anyway (end()): it says nothing of them.
+  if (far_.count == 0 || !any_ || last < highest_ || far_.numbers[0] - highest_ > window) return;
+  if (last < far_.numbers[0]) {
+    far_.count = 0;  // the sender's count stops below them: they stay jumps
+  } else if (last >= far_.numbers[far_.count - 1] && last - highest_ <= window) {
+    (void)count_run(far_.count);  // the sender's count covers them: they came from it
+  }
 }
 
 bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed) noexcept {
@@ -255,7 +351,11 @@ bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>&
 }
 
 missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
-  if (before_jump_.copy && count > 0) (void)check_probation(count - 1);
+  if (before_jump_.copy && count > 0) {
+    const auto c = check_probation(count - 1, evidence_kind::end);
+    if (c == probation_check::held) return {};
+  }
+  if (count > 0) settle_run(count - 1);
   if (end_believed_ && *end_count_ != count) {
     // The stream's END was believed with another count: mcast-send and
     // MoldUDP64 repeat the same one, so this one is not the sender's.
@@ -276,7 +376,11 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
 }
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
-  if (before_jump_.copy && next > 0) (void)check_probation(next - 1);
+  if (before_jump_.copy && next > 0) {
+    const auto c = check_probation(next - 1, evidence_kind::announce);
+    if (c == probation_check::held) return {};
+  }
+  if (next > 0) settle_run(next - 1);
   if (!any_ || highest_ == UINT64_MAX) return {};
   if (next > 0 && !believe(next - 1, announce_claim_)) return {};
   const std::uint64_t from = std::max(highest_ + 1, announced_);
@@ -318,6 +422,7 @@ void sequence_tracker::clear_epoch() noexcept {
 void sequence_tracker::reset() noexcept {
   clear_epoch();
   before_jump_.copy.reset();
+  evidence_.count = 0;
   probation_end_ = 0;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
@@ -335,7 +440,10 @@ std::uint64_t sequence_tracker::lost_in_epoch() const noexcept {
   return expected_less_one > distinct_ - 1 ? expected_less_one - (distinct_ - 1) : 0;
 }
 
-std::uint64_t sequence_tracker::lost() const noexcept { return saturating_add(before_.lost, lost_in_epoch()); }
+std::uint64_t sequence_tracker::lost() const noexcept {
+  if (const sequence_tracker* b = unproven()) return b->lost();
+  return saturating_add(before_.lost, lost_in_epoch());
+}
 
 void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {
   max_seq_ = seq;

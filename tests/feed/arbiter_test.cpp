@@ -306,7 +306,56 @@ TEST(Arbiter, HostileNumbersKeepMemoryAndTimeBounded) {
   EXPECT_EQ(arb.lost() + arb.pending(), arb.merged().lost());
   EXPECT_EQ(arb.merged().lost(), 0u);
   EXPECT_EQ(arb.line(A).datagrams + arb.line(B).datagrams, 1004u + P);
-  EXPECT_EQ(arb.delivered() + arb.duplicates() + arb.too_late(), 1004u + P);
+  EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), 1004u + P);
+  EXPECT_EQ(arb.jumps(), 1001u) << "handed on, not counted";
+}
+
+// Issue 16: a forged far number on one line is handed on but counted
+// apart (jumps), the live feed's numbers take a forged pair back, and a
+// pair nothing took back is not believed at the end.
+TEST(Arbiter, AForgedNumberOnOneLineInflatesNoMergedCount) {
+  constexpr std::uint64_t far = std::uint64_t{1} << 31;
+  auto arb = feed::arbiter::make(2).value();
+  for (std::uint64_t n = 0; n < 100; ++n) {
+    arb.offer(A, n, static_cast<std::int64_t>(n));
+    arb.offer(B, n, static_cast<std::int64_t>(n) + 1);
+  }
+  EXPECT_EQ(arb.offer(A, far + 60'000, 200).merged.kind, verdict::jump);
+  EXPECT_EQ(arb.offer(A, 100 + 60'000, 201).merged.kind, verdict::jump) << "inside the window too: held";
+  EXPECT_EQ(arb.offer(A, far, 202).what, decision::deliver);
+  EXPECT_EQ(arb.offer(A, far + 1, 203).merged.kind, verdict::confirmed);
+  EXPECT_EQ(arb.delivered(), 100u) << "not proven: not delivered";
+  EXPECT_EQ(arb.jumps(), 4u);
+  EXPECT_EQ(arb.lost() + arb.pending(), 0u);
+  for (std::uint64_t n = 100; n < 200; ++n) {
+    arb.offer(A, n, static_cast<std::int64_t>(1000 + n));
+    arb.offer(B, n, static_cast<std::int64_t>(1001 + n));
+  }
+  EXPECT_EQ(arb.merged().retracted(), 1u) << "the live numbers took the pair back";
+  arb.settle();
+  arb.end(200);
+  EXPECT_EQ(arb.delivered(), 200u);
+  EXPECT_EQ(arb.jumps(), 4u);
+  EXPECT_EQ(arb.lost(), 0u);
+  EXPECT_EQ(arb.pending(), 0u);
+  EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), 404u);
+  EXPECT_DOUBLE_EQ(arb.first_arrival_share(A) + arb.first_arrival_share(B), 1.0);
+  // After the live feed stopped: a pair far ahead on one line is not believed at the end.
+  auto late = feed::arbiter::make(2).value();
+  for (std::uint64_t n = 0; n < 100; ++n) {
+    late.offer(A, n, static_cast<std::int64_t>(n));
+    late.offer(B, n, static_cast<std::int64_t>(n) + 1);
+  }
+  late.offer(B, far, 300);
+  late.offer(B, far + 1, 301);
+  late.settle();
+  late.end(late.merged().highest() + 1, /*confirmed=*/true);
+  EXPECT_EQ(late.merged().highest(), 99u);
+  EXPECT_EQ(late.delivered(), 100u);
+  EXPECT_EQ(late.jumps(), 2u);
+  EXPECT_EQ(late.lost(), 0u);
+  EXPECT_EQ(late.pending(), 0u);
+  EXPECT_EQ(late.line(B).sequence.lost(), 0u) << "the line's own tracker settles too";
 }
 
 TEST(Arbiter, ABadLineIndexCountsNothing) {

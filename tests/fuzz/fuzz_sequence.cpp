@@ -4,9 +4,11 @@
 // Fuzz sequence accounting with any arrivals: 64-bit numbers near the last
 // one, far from it or anywhere (hostile), END counts, and RTP's 16-bit
 // numbers. Never undefined behaviour (UBSan), and the counts hold: every
-// datagram is received, a duplicate or too late; a gap skips exactly what
-// lies between the highest and it; received + lost is what the run spans;
-// what expired is part of what is lost.
+// datagram is received, a duplicate, too late or a jump; one datagram
+// claims a gap of at most provisional_gap; a gap skips exactly what lies
+// between the highest and it; received + lost is what the run spans (when
+// no claim is provisional); what expired is part of what is lost; and all
+// of it still holds once the run is settled.
 
 #include <cstdint>
 
@@ -50,10 +52,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint64_t highest = t.highest();
     const std::uint64_t first = t.first();
     const std::uint64_t retracted = t.retracted();
+    const bool was_on_probation = t.on_probation();
     const auto a = t.add(seq);
     ++datagrams;
     check(a.sequence == seq);
     constexpr std::uint64_t W = feed::sequence_tracker::window;
+    constexpr std::uint64_t B = feed::sequence_tracker::provisional_gap;
     // Taken back to before a burst: the verdict is against that state.
     if (t.retracted() != retracted) {
       last = seq;
@@ -62,7 +66,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     switch (a.kind) {
       case feed::verdict::in_order: check(!started || seq == highest + 1); break;
       case feed::verdict::gap:
-        check(started && seq > highest + 1 && seq - highest <= W && a.missing.first == highest + 1 &&
+        check(started && seq > highest + 1 && seq - highest <= B && a.missing.first == highest + 1 &&
               a.missing.count == seq - highest - 1);
         break;
       case feed::verdict::reordered:
@@ -71,32 +75,46 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
               (seq < first && a.missing.first == seq + 1 && a.missing.count == first - seq - 1));
         break;
       case feed::verdict::duplicate:
-        // Within the window, or a copy of a jump that waits to be followed.
-        check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > W));
+        // Within the window, a copy of a jump that waits to be followed, or
+        // of a number held as evidence against a claim on probation.
+        check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > B) ||
+              (was_on_probation && seq < highest));
         break;
       case feed::verdict::too_late: check(highest - seq >= W); break;
       case feed::verdict::jump:
-        // More than the window ahead, or past a believed END's count.
-        check(started && seq > highest && (seq - highest > W || was_ended));
+        // More than provisional_gap ahead, past a believed END's count, or
+        // held as evidence against a claim on probation.
+        check(started && ((seq > highest && (seq - highest > B || was_ended)) || (was_on_probation && seq < highest)));
         break;
       case feed::verdict::confirmed:
-        // The jump it follows was more than the window ahead: so is the gap before it.
-        check(started && seq > highest + W && a.missing.first == highest + 1 && a.missing.count >= W &&
-              a.missing.count - 1 <= feed::sequence_tracker::max_gap && t.highest() == seq);
+        // The numbers it follows were more than provisional_gap ahead: so
+        // is the gap before the lowest of them.
+        check(started && seq > highest + B && a.missing.first == highest + 1 && a.missing.count >= B &&
+              a.missing.count - 1 <= feed::sequence_tracker::max_gap && t.highest() >= seq);
         break;
       case feed::verdict::restart: check(started && seq > highest + W && t.highest() == seq); break;
       default: check(false);
     }
     last = seq;
   }
-  check(t.received() + t.duplicates() + t.too_late() + t.jumps() == datagrams);
-  check(t.too_late() <= t.reordered());
-  if (t.started() && t.highest() != UINT64_MAX && t.restarts() == 0) {
-    const std::uint64_t span = t.highest() + 1 - t.first();
-    check(t.received() <= span);
-    if (!t.ended()) check(t.received() + t.lost() == span);
-    check(t.expired() <= t.lost());
-  }
+  const auto counts_hold = [&] {
+    check(t.received() + t.duplicates() + t.too_late() + t.jumps() == datagrams);
+    check(t.too_late() <= t.reordered());
+    if (t.started() && t.highest() != UINT64_MAX && t.restarts() == 0 && !t.provisional()) {
+      const std::uint64_t span = t.highest() + 1 - t.first();
+      check(t.received() <= span);
+      if (!t.ended()) check(t.received() + t.lost() == span);
+      check(t.expired() <= t.lost());
+    }
+  };
+  counts_hold();
+  // The end of the run: nothing provisional is left, and the counts still hold.
+  const bool was_on_probation = t.on_probation();
+  const std::uint64_t lost_before = t.lost(), received_before = t.received();
+  t.settle();
+  check(!t.on_probation() && !t.provisional());
+  check(was_on_probation || (t.lost() == lost_before && t.received() == received_before));
+  counts_hold();
   check(r.received() + r.duplicates() + r.too_late() + r.jumps() == rtp_datagrams);
   return 0;
 }

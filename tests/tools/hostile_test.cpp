@@ -175,6 +175,81 @@ TEST(NetHostileSender, BurstsBetweenALiveSendersDatagramsClaimNothing) {
   EXPECT_DOUBLE_EQ((*summary)["total"]["loss_percent"].get<double>(), 10.0) << "jumps are out of the ratio";
 }
 
+// argv: group port. Three feeds, each numbers 0 to 499 with every tenth
+// missing. Sender id 8: after 300 one forged number 60,000 ahead (inside the
+// window), END 500 three times. Sender id 9: no END; after its last number
+// a forged pair 2^31 ahead. Sender id 10: after 199 its sender goes on far
+// ahead (2^40: 400 numbers, a new epoch), and after the first 300 of them a
+// stray datagram with its old next number 200 comes.
+constexpr const char* unproven_program = R"(
+import socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+def send(ident, flags, seq, length=64):
+    s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, flags, 40, ident, ident, seq, time.time_ns(), length, 0) +
+             bytes(length - 40), (group, port))
+    time.sleep(0.0003)
+for n in range(500):
+    if n % 10 != 9:
+        send(8, 0, n)
+        send(9, 0, n)
+    if n == 300:
+        send(8, 0, n + 60000)
+for _ in range(3):
+    send(8, 1, 500, 40)
+send(9, 0, 2**31 + 500)
+send(9, 0, 2**31 + 501)
+for n in range(200):
+    send(10, 0, n)
+for n in range(400):
+    send(10, 0, 2**40 + n)
+    if n == 299:
+        send(10, 0, 200)
+)";
+
+// Issue 16: one forged number inside the window claims no loss and the
+// real END still counts; a forged pair far ahead after a feed stopped is
+// not believed at the end; one stray datagram does not take back a new
+// epoch its sender proved with hundreds. Each feed's loss is its own.
+TEST(NetHostileSender, UnprovenClaimsAndStrayDatagramsClaimNothing) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.7";
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "11", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto live = (*net)[0].exec({python, "-c", unproven_program, group, port}, {}, 30s);
+  ASSERT_TRUE(live.status.success()) << live.status.describe() << "\n" << live.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << "10 % lost in each feed: within --max-loss 11\n" << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 3u) << r.output;
+  const auto of = [&](int id) {
+    const auto it = std::find_if(streams.begin(), streams.end(), [id](const json& j) { return j["sender_id"] == id; });
+    return it == streams.end() ? json() : *it;
+  };
+  const auto eight = of(8), nine = of(9), ten = of(10);
+  EXPECT_EQ(field(eight, "packets"), 451) << eight;
+  EXPECT_EQ(field(eight, "lost"), 50) << "the drops, the last one shown by the real END " << eight;
+  EXPECT_EQ(field(eight, "jumps"), 1) << eight;
+  EXPECT_EQ(field(nine, "packets"), 452) << nine;
+  EXPECT_EQ(field(nine, "lost"), 49) << "the drops up to 498; the pair claims nothing " << nine;
+  EXPECT_EQ(field(nine, "jumps"), 2) << nine;
+  EXPECT_EQ(field(nine, "restarts"), 0) << nine;
+  EXPECT_EQ(field(ten, "packets"), 601) << ten;
+  EXPECT_EQ(field(ten, "lost"), 0) << ten;
+  EXPECT_EQ(field(ten, "restarts"), 1) << "the new epoch stands " << ten;
+  EXPECT_EQ(field(ten, "jumps"), 1) << "the stray datagram " << ten;
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["lost"], 99) << (*summary)["total"];
+}
+
 // argv: group port. A live feed of sender id 6 sends 0 to 699 (every tenth
 // missing) of a run of 1000 and its END 1000 three times (the tail 700..999
 // lost on the way); after 300 a forger sends END 350 twice.

@@ -510,6 +510,53 @@ TEST(Lines, ReceiveSessionReportsLinesAndKeepsStreams) {
   EXPECT_EQ((*summary)["streams"][1]["lost"], 2);
 }
 
+// Issue 16: forged far numbers on one line and a forged END of 2^64 - 1
+// (twice) inflate no merged figure, and nothing stays pending at the end.
+TEST(Lines, AForgerOnOneLineInflatesNothingAndTheEndSettlesPending) {
+  const auto kind = tools::payload_kind::mcnet;
+  auto m = two_lines();
+  for (std::uint64_t seq = 0; seq < 500; ++seq) {
+    const auto t = static_cast<std::int64_t>(seq) * 1'000'000;
+    if (!drops(10, seq)) m.offer(0, numbered(kind, seq), t);
+    m.offer(1, numbered(kind, seq), t + 500'000);
+    if (seq == 300) m.offer(0, numbered(kind, seq + 60'000), t + 1);  // inside the window
+  }
+  // After the live feed's last number: a pair 2^31 ahead and a forged END, twice.
+  m.offer(0, numbered(kind, std::uint64_t{1} << 31), 600'000'000);
+  m.offer(0, numbered(kind, (std::uint64_t{1} << 31) + 1), 600'000'001);
+  m.offer(0, end_marker(kind, UINT64_MAX), 600'000'002);
+  m.offer(0, end_marker(kind, UINT64_MAX), 600'000'003);
+  const auto during = m.merged();
+  EXPECT_EQ(during.delivered, 500u) << "the pair is not proven";
+  EXPECT_EQ(during.jumps, 3u);
+  m.finish();
+  const auto j = m.to_json();
+  EXPECT_EQ(j["merged"]["delivered"], 500) << j;
+  EXPECT_EQ(j["merged"]["jumps"], 3) << j;
+  EXPECT_EQ(j["merged"]["lost"], 0) << j;
+  EXPECT_EQ(j["merged"]["pending"], 0) << j;
+  EXPECT_EQ(j["A"]["gaps"], 50) << j;
+  EXPECT_EQ(j["B"]["gaps"], 0) << j;
+  const auto text = m.text().back();
+  EXPECT_NE(text.find("delivered 500  jumps 3  lost 0  duplicates dropped"), std::string::npos) << text;
+  // With the live END (after the forged ones): the tail it shows counts.
+  auto e = two_lines();
+  for (std::uint64_t seq = 0; seq < 500; ++seq) {
+    e.offer(0, numbered(kind, seq), static_cast<std::int64_t>(seq));
+    e.offer(1, numbered(kind, seq), static_cast<std::int64_t>(seq) + 1);
+  }
+  e.offer(0, numbered(kind, std::uint64_t{1} << 31), 1000);
+  e.offer(0, numbered(kind, (std::uint64_t{1} << 31) + 1), 1001);
+  e.offer(0, end_marker(kind, 510), 1002);
+  e.offer(1, end_marker(kind, 510), 1003);
+  e.finish();
+  const auto f = e.merged();
+  EXPECT_EQ(f.delivered, 500u);
+  EXPECT_EQ(f.lost, 10u) << "500 .. 509, the tail the END shows";
+  EXPECT_EQ(f.pending, 0u);
+  EXPECT_EQ(f.jumps, 2u);
+}
+
 TEST(Lines, WithoutLineTheEventsSayNull) {
   session_run r({"--json", "239.1.1.1:5000"});
   r.session.summary();

@@ -126,11 +126,17 @@ line_merge::feed_id line_merge::identity(const accounted& a, std::size_t positio
 }
 
 void line_merge::end_feed(feed_state& f) noexcept {
+  // A far claim not proven by the end is not believed (and the highest
+  // number below is then the believed one's).
+  f.arbiter.settle();
   const auto& merged = f.arbiter.merged();
   if (!merged.started() || merged.ended()) return;
-  // An RTP feed has no end marker; an END lower than numbers already seen
-  // cannot cut them off: the highest seen bounds the feed then.
-  f.arbiter.end(std::max(f.end_count.value_or(0), merged.highest() + 1), /*confirmed=*/true);
+  if (f.end_count) f.arbiter.end(*f.end_count, /*confirmed=*/true);
+  // An RTP feed has no end marker; an END the merged stream does not
+  // believe (at or below numbers already seen, or past what one claim may
+  // show) cannot end it: the highest seen bounds the feed then, and nothing
+  // stays pending.
+  if (!merged.ended()) f.arbiter.end(merged.highest() + 1, /*confirmed=*/true);
 }
 
 void line_merge::retire(std::size_t index) noexcept {
@@ -142,6 +148,7 @@ void line_merge::retire(std::size_t index) noexcept {
     r.first_arrivals[i] += f.arbiter.line(i).first_arrivals;
   }
   r.delivered += f.arbiter.delivered();
+  r.jumps += f.arbiter.jumps();
   r.lost += f.arbiter.lost();
   r.duplicates += f.arbiter.duplicates();
   r.too_late += f.arbiter.too_late();
@@ -199,7 +206,10 @@ bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arriva
       if (f.id == id) {
         const auto& m = f.arbiter.merged();
         const bool near = !m.started() || claim <= m.highest() || claim - m.highest() <= feed::sequence_tracker::window + 1;
-        if (near || f.end_claim == claim) f.end_count = std::max(f.end_count.value_or(0), claim);
+        // As sequence_tracker::end: the first count believed holds, unless
+        // numbers at or past it came since (it was not the sender's last
+        // word); another count is not the sender's.
+        if ((near || f.end_claim == claim) && (!f.end_count || m.highest() >= *f.end_count)) f.end_count = claim;
         f.end_claim = claim;
         f.last_used = offers_;
       }
@@ -238,9 +248,10 @@ void line_merge::finish() noexcept {
 
 line_merge::merged_counts line_merge::merged() const noexcept {
   const auto& r = retired_totals_;
-  merged_counts m{r.delivered, r.lost, r.duplicates, r.too_late, 0, feed_count_};
+  merged_counts m{r.delivered, r.lost, r.duplicates, r.too_late, 0, feed_count_, r.jumps};
   for (const auto& f : feeds_) {
     m.delivered += f.arbiter.delivered();
+    m.jumps += f.arbiter.jumps();
     m.lost += f.arbiter.lost();
     m.duplicates += f.arbiter.duplicates();
     m.too_late += f.arbiter.too_late();
@@ -258,8 +269,10 @@ std::uint64_t line_merge::line_gaps(std::size_t line) const noexcept {
 double line_merge::first_share(std::size_t line) const noexcept {
   std::uint64_t first = retired_totals_.first_arrivals[line];
   for (const auto& f : feeds_) first += f.arbiter.line(line).first_arrivals;
-  const auto delivered = merged().delivered;
-  return delivered == 0 ? 0.0 : static_cast<double>(first) / static_cast<double>(delivered);
+  // Every first copy handed on, the ones the counts do not believe too.
+  const auto m = merged();
+  const auto handed_on = m.delivered + m.jumps;
+  return handed_on == 0 ? 0.0 : static_cast<double>(first) / static_cast<double>(handed_on);
 }
 
 feed::histogram line_merge::skew() const noexcept {
@@ -276,7 +289,7 @@ json line_merge::to_json() const {
   const auto m = merged();
   const auto skew = this->skew();
   const bool any = skew.count() > 0;
-  out["merged"] = {{"delivered", m.delivered}, {"lost", m.lost},
+  out["merged"] = {{"delivered", m.delivered}, {"jumps", m.jumps}, {"lost", m.lost},
                    {"duplicates_dropped", m.duplicates}, {"too_late", m.too_late},
                    {"pending", m.pending}, {"unsequenced", unsequenced_}, {"unmerged", unmerged_},
                    {"feeds", m.feeds},
@@ -294,7 +307,8 @@ std::vector<std::string> line_merge::text() const {
   }
   const auto m = merged();
   const auto skew = this->skew();
-  out.push_back(fmt::format("  merged  delivered {}  lost {}{}  duplicates dropped {}{}{}{}{}{}", m.delivered, m.lost,
+  out.push_back(fmt::format("  merged  delivered {}{}  lost {}{}  duplicates dropped {}{}{}{}{}{}", m.delivered,
+                            m.jumps ? fmt::format("  jumps {}", m.jumps) : "", m.lost,
                             m.pending ? fmt::format("  pending {}", m.pending) : "", m.duplicates,
                             m.too_late ? fmt::format("  too late {}", m.too_late) : "",
                             unsequenced_ ? fmt::format("  unsequenced {}", unsequenced_) : "",

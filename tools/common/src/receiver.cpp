@@ -486,8 +486,8 @@ void receive_session::interval_report(double span) {
   // Lost may shrink when late datagrams fill gaps counted before.
   total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
   total["untracked"] = table_.untracked() - previous_untracked_;
-  total["jumps"] = sum.jumps - previous_sum_.jumps;
-  total["restarts"] = sum.restarts - previous_sum_.restarts;
+  total["jumps"] = lost_delta(sum.jumps, previous_sum_.jumps);
+  total["restarts"] = lost_delta(sum.restarts, previous_sum_.restarts);
   total["evicted"] = table_.evicted() - previous_evicted_;
   previous_untracked_ = table_.untracked();
   if (table_.evicted() != previous_evicted_) {

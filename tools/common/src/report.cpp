@@ -146,8 +146,10 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   delta("cc_errors", &totals::cc_errors);
   delta("sync_errors", &totals::sync_errors);
   delta("malformed", &totals::malformed);
-  delta("jumps", &totals::jumps);
-  delta("restarts", &totals::restarts);
+  // A held number counted later (followed, proven) leaves the jumps; a
+  // claim taken back leaves the restarts: these may shrink, as lost may.
+  if (!j["jumps"].is_null()) j["jumps"] = lost_delta(now.jumps, before.jumps);
+  if (!j["restarts"].is_null()) j["restarts"] = lost_delta(now.restarts, before.restarts);
   before = now;
   return j;
 }

@@ -57,9 +57,15 @@ namespace mcnet::feed {
 /// only has its copies dropped as too late: they cannot be told from
 /// duplicates any more, they are counted in its line_stats::too_late and in
 /// too_late(), and the leader's gaps they would have filled expire as real
-/// loss. The arbiter trusts sequence numbers: one copy with a number far
-/// ahead (a corrupt or hostile datagram) moves the window there, and every
-/// number it skipped becomes lost as the window leaves it.
+/// loss.
+///
+/// Hostile numbers: the merged tracker is a `sequence_tracker`, so its rules
+/// hold for the merged stream: a copy far ahead (a corrupt or forged
+/// datagram on any line) is a `jump`, handed on but not counted in
+/// delivered() (jumps() counts it) until the next number follows it; a
+/// followed far jump is on probation and taken back by as many numbers of
+/// the feed from before it; a claim not proven (sequence_tracker::provisional)
+/// is not counted; and settle() at the end of a run takes such a claim back.
 ///
 /// A dead line (nothing offered on it) keeps its counts at zero; its
 /// first_arrival share is 0 and the merged stream is the other lines'.
@@ -164,6 +170,10 @@ class arbiter {
   /// rule for a tail longer than the window applies: `confirmed` says the
   /// caller saw the count twice).
   missing_range end(std::uint64_t count, bool confirmed = false) noexcept;
+  /// End of a run: the merged stream and each line settle
+  /// (sequence_tracker::settle: a claim not proven is taken back). Call
+  /// before the last end().
+  void settle() noexcept;
 
   /// The number of lines.
   [[nodiscard]] std::size_t lines() const noexcept { return lines_; }
@@ -176,13 +186,17 @@ class arbiter {
   /// first. line(line).sequence.lost() counts only the line's own gaps,
   /// from its own first number. 0 for a line index not below lines().
   [[nodiscard]] std::uint64_t line_missed(std::size_t line) const noexcept;
-  /// The share of delivered copies that came first on `line`, 0..1; 0 when
-  /// nothing was delivered.
+  /// The share of the first copies handed on (delivered() + jumps()) that
+  /// came first on `line`, 0..1; 0 when none was.
   [[nodiscard]] double first_arrival_share(std::size_t line) const noexcept;
 
-  /// Distinct numbers delivered: merged().received(), and the far jumps
-  /// handed on that no number followed (yet), which merged() does not count.
-  [[nodiscard]] std::uint64_t delivered() const noexcept { return merged_.received() + merged_.jumps(); }
+  /// Distinct numbers delivered and counted: merged().received(). The first
+  /// copies handed on that the merged stream does not believe are jumps().
+  [[nodiscard]] std::uint64_t delivered() const noexcept { return merged_.received(); }
+  /// First copies handed on (`deliver`) that the merged stream does not
+  /// count: far numbers no number followed, numbers of a claim taken back
+  /// or not proven, evidence held against a claim (merged().jumps()).
+  [[nodiscard]] std::uint64_t jumps() const noexcept { return merged_.jumps(); }
   /// Real loss: numbers missing on every line whose loss is final (left
   /// behind by the window, or everything missing after end()).
   [[nodiscard]] std::uint64_t lost() const noexcept;

@@ -21,6 +21,7 @@
 namespace mcnet::feed {
 
 class sequence_tracker;
+class rtp_sequence_tracker;
 
 namespace detail {
 
@@ -46,13 +47,16 @@ enum class verdict : std::uint8_t {
   reordered,  ///< lower than the highest, not seen before, within the window
   duplicate,  ///< seen before (within the window)
   too_late,   ///< more than the window behind the highest: cannot be told from a duplicate; not counted as received
-  /// Too far ahead to believe from one datagram (a forged or corrupt
-  /// number, or a restarted sender): not counted until the next datagram
+  /// Too far ahead to believe from one datagram (more than
+  /// `sequence_tracker::provisional_gap` ahead: a forged or corrupt number,
+  /// an outage, or a restarted sender): not counted until the next datagram
   /// follows it (`confirmed`), or, past `sequence_tracker::max_gap`, until
-  /// `epoch_proof` numbers in a row follow each other (`restart`).
+  /// `epoch_proof` numbers in a row follow each other (`restart`). Also a
+  /// number from before a jump on probation, held as evidence against it
+  /// (sequence_tracker counts it once the evidence retracts the jump).
   jump,
   /// The datagram after a `jump` followed it: sequence_tracker counts both
-  /// now, as a gap up to the jump's number when that is at most
+  /// now, as a gap up to the lower of them when that is at most
   /// `sequence_tracker::max_gap` ahead (`missing` is that gap).
   confirmed,
   /// The `epoch_proof`-th far number in a row past `max_gap` (or, for
@@ -101,10 +105,16 @@ struct arrival {
 /// (below), never for the numbers of a stream without one.
 ///
 /// What one datagram can claim is bounded, so a forged or corrupt number
-/// cannot report 2^63 lost: a number up to `window` ahead of the highest
-/// counts at once (a gap); one further ahead is a `jump`, counted only when
-/// the next datagram follows it (a number less than `window` above it). A
-/// followed jump up to `max_gap` ahead is then a gap (an outage). Numbers
+/// cannot report 2^63 lost: a number up to `provisional_gap` ahead of the
+/// highest counts at once (a gap); one further ahead is a `jump`, held until
+/// the next datagram follows it (another number more than `provisional_gap`
+/// above the highest, less than `window` from it: the sender went on from
+/// there), and given up (it stays a jump) when the stream goes on from its
+/// highest instead (a number at most `provisional_gap` above it) or an END
+/// or announcement below it comes. An END or announcement at or past it
+/// confirms it like a next datagram when it is within `window` of the
+/// highest. A followed jump up to `window` ahead is a gap at once; up to
+/// `max_gap` ahead a gap (an outage) on probation (below). Numbers
 /// further ahead start a new epoch (`restart`) once `epoch_proof` of them
 /// followed each other with no number of the current epoch between (a
 /// datagram of the current epoch discards them: the live sender wins); the
@@ -115,13 +125,23 @@ struct arrival {
 /// heartbeats), and never past `max_gap`. The totals (received(), lost(),
 /// ...) cover every epoch; first() and highest() are the current epoch's.
 ///
-/// A followed jump or a new epoch is on probation for the next `window`
-/// distinct numbers: a number (or END count, or announcement) from near the
-/// highest before it means the live sender went on, and the jump was a
-/// forger's burst between two of its datagrams: the tracker goes back to
-/// where it was before the jump (a copy kept for the probation, 8 KiB, the
-/// one allocation, made only then) and the far numbers count as jumps
-/// (`retracted()`). After an END no jump is followed and no epoch begins:
+/// A followed jump past `window` or a new epoch is on probation for the
+/// next `window` distinct numbers: numbers (or END counts, or
+/// announcements) from near the highest before it (less than `window` from
+/// it) mean the live sender went on, and the jump was a forger's burst
+/// between two of its datagrams. They are held (as `jump`s) as
+/// evidence; once there are as many as the distinct numbers counted past
+/// the jump (at most `epoch_proof`: the proof a new epoch needs), the
+/// tracker goes back to where it was before the jump (a copy kept for the
+/// probation, 8 KiB, the one allocation, made only then), the far numbers
+/// count as jumps and the evidence is counted (`retracted()`). So one stray
+/// datagram cannot take back a restart its sender proved with more. A claim
+/// is believed in the counts only once proven: until `epoch_proof` distinct
+/// numbers were counted past the jump (a restart has them at once), the
+/// counts read as if it had been taken back (its numbers are `jumps()`,
+/// lost() is the loss before it; `provisional()`), so a run that ends
+/// during it reports no loss from it; settle() makes that final. After an
+/// END no jump is followed and no epoch begins:
 /// the stream is over, and a number `end_continuation` or more past the
 /// END's count is a jump; a number above the highest but nearer means the
 /// stream goes on, and the END (forged, or one that overtook the last
@@ -133,6 +153,14 @@ class sequence_tracker {
   /// from a duplicate (numbers `(highest - window, highest]` are remembered),
   /// and how far ahead one datagram is believed on its own.
   static constexpr std::uint64_t window = 65536;
+  /// The largest gap one datagram is believed for at once (1024 numbers,
+  /// 1/64 of the window). Larger gaps wait for the next datagram: a
+  /// forged number claims at most this many lost, while a real loss burst
+  /// shows one datagram later. It is far above any reordering the tools
+  /// meet (RFC 3550 A.1's MAX_MISORDER is 100; mcast-send swaps neighbours),
+  /// so a datagram overtaken right after an outage still joins, not
+  /// contradicts, the numbers after the outage.
+  static constexpr std::uint64_t provisional_gap = 1024;
   /// The largest step ahead a followed jump counts as a gap (2^32 numbers:
   /// over an hour of outage at a million datagrams per second); beyond it a
   /// followed jump is a new epoch.
@@ -212,42 +240,78 @@ class sequence_tracker {
   arrival restart(std::uint64_t seq) noexcept;
   /// Forget everything: the state of a tracker just built.
   void reset() noexcept;
+  /// The end of a run: a claim on probation not proven yet (provisional())
+  /// is taken back (its numbers count as jumps, the evidence held against
+  /// it is counted), a proven one stands and its probation ends (held
+  /// evidence stays jumps, held END counts and announcements count as
+  /// unconfirmed). The counts read the same before and after, but for the
+  /// evidence a taken-back claim counts; first() and highest() then say
+  /// the believed stream's.
+  void settle() noexcept;
 
-  /// Distinct numbers received (duplicates and too-late arrivals not included).
-  [[nodiscard]] std::uint64_t received() const noexcept { return before_.received + distinct_; }
+  /// Distinct numbers received (duplicates and too-late arrivals not
+  /// included; nor the numbers of a provisional() claim).
+  [[nodiscard]] std::uint64_t received() const noexcept {
+    const sequence_tracker* b = unproven();
+    return b != nullptr ? b->received() : own_received();
+  }
   /// Reordered arrivals, too-late ones included (mcast-recv reports both as reordered).
-  [[nodiscard]] std::uint64_t reordered() const noexcept { return before_.reordered + reordered_; }
+  [[nodiscard]] std::uint64_t reordered() const noexcept {
+    const sequence_tracker* b = unproven();
+    return b != nullptr ? b->reordered() + (too_late() - b->too_late()) : before_.reordered + reordered_;
+  }
   /// Arrivals of a number already received, within the window (and repeats
   /// of a `jump` number not yet followed).
   [[nodiscard]] std::uint64_t duplicates() const noexcept { return before_.duplicates + duplicates_; }
   /// Arrivals more than the window behind the highest (also in reordered()).
   [[nodiscard]] std::uint64_t too_late() const noexcept { return before_.too_late + too_late_; }
   /// Gap verdicts so far (each a run of missing numbers, found when it was skipped).
-  [[nodiscard]] std::uint64_t gaps() const noexcept { return before_.gaps + gaps_; }
+  [[nodiscard]] std::uint64_t gaps() const noexcept {
+    const sequence_tracker* b = unproven();
+    return b != nullptr ? b->gaps() : before_.gaps + gaps_;
+  }
   /// Numbers missing, per epoch from its first number seen up to the highest
   /// seen, or up to the END count or announcement: some may still arrive.
-  /// 0 before any arrival; saturates at 2^64 - 1.
+  /// Not the gap of a provisional() claim. 0 before any arrival; saturates
+  /// at 2^64 - 1.
   [[nodiscard]] std::uint64_t lost() const noexcept;
   /// Numbers that were missing when the window left them behind: they can no
   /// longer arrive except as `too_late`, so their loss is final. Part of lost().
-  [[nodiscard]] std::uint64_t expired() const noexcept { return before_.expired + expired_; }
+  [[nodiscard]] std::uint64_t expired() const noexcept {
+    const sequence_tracker* b = unproven();
+    return b != nullptr ? b->expired() : before_.expired + expired_;
+  }
   /// Datagrams not counted because they jumped and no datagram followed
-  /// them (yet): each `jump` verdict, less those `confirmed` or `restart` counted later.
-  [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
-  /// Epochs begun after the first: each `restart` (from add() or restart()).
-  [[nodiscard]] std::uint64_t restarts() const noexcept { return restarts_; }
+  /// them (yet): each `jump` verdict, less those `confirmed`, `restart` or
+  /// retraction counted later; and the numbers of a provisional() claim.
+  [[nodiscard]] std::uint64_t jumps() const noexcept {
+    const sequence_tracker* b = unproven();
+    return b != nullptr ? jumps_ + (own_received() - b->own_received()) : jumps_;
+  }
+  /// Epochs begun after the first: each `restart` (from add() or restart()),
+  /// but a provisional() one.
+  [[nodiscard]] std::uint64_t restarts() const noexcept {
+    const sequence_tracker* b = unproven();
+    return b != nullptr ? b->restarts_ : restarts_;
+  }
   /// Followed jumps and new epochs taken back on probation: a number from
   /// near the highest before them arrived (the live sender went on).
   [[nodiscard]] std::uint64_t retracted() const noexcept { return retracted_; }
   /// Whether a followed jump or new epoch is still on probation.
   [[nodiscard]] bool on_probation() const noexcept { return static_cast<bool>(before_jump_.copy); }
+  /// Whether a claim on probation is not proven yet: fewer than
+  /// `epoch_proof` distinct numbers were counted past it. The counts then
+  /// read as if it had been taken back; first() and highest() do not.
+  [[nodiscard]] bool provisional() const noexcept { return unproven() != nullptr; }
   /// END counts and announcements not believed: at or below the highest
   /// number seen (END), too far past the highest and not repeated, or past
   /// `max_gap`.
   [[nodiscard]] std::uint64_t unconfirmed_ends() const noexcept { return unconfirmed_ends_; }
-  /// The lowest number seen in the current epoch (0 before any).
+  /// The lowest number seen in the current epoch (0 before any), a
+  /// provisional() claim's included.
   [[nodiscard]] std::uint64_t first() const noexcept { return first_; }
-  /// The highest number seen in the current epoch (0 before any).
+  /// The highest number seen in the current epoch (0 before any), a
+  /// provisional() claim's included.
   [[nodiscard]] std::uint64_t highest() const noexcept { return highest_; }
   /// Whether any number arrived.
   [[nodiscard]] bool started() const noexcept { return any_; }
@@ -255,25 +319,57 @@ class sequence_tracker {
   [[nodiscard]] bool ended() const noexcept { return end_count_.has_value(); }
 
  private:
+  // RTP's numbers come through RFC 3550 A.1, which believes gaps up to its
+  // MAX_DROPOUT at once: the bound is that, for its tracker.
+  friend class rtp_sequence_tracker;
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
   /// A number above the highest, at most `max_gap` ahead: in order or a gap.
   arrival advance(std::uint64_t seq) noexcept;
-  /// A number more than `window` above the highest: a `jump` unless it
-  /// follows the far numbers waiting (then `confirmed`, or `restart`).
+  /// A number more than `provisional_gap` above the highest: a `jump`
+  /// unless it follows the far numbers waiting (then `confirmed`, or `restart`).
   arrival add_far(std::uint64_t seq) noexcept;
+  /// Count the waiting far numbers as a gap up to the lowest and the rest
+  /// after it (in order), `waiting` of them counted as jumps so far;
+  /// returns the lowest one's arrival.
+  arrival count_run(std::size_t waiting) noexcept;
+  /// An END count or announcement `last` (its count - 1) while far numbers
+  /// within the window wait: below them it gives them up (they stay jumps);
+  /// at or past them it follows them (they count).
+  void settle_run(std::uint64_t last) noexcept;
   /// A claimed last number (END count - 1, announcement - 1): whether to
   /// believe it, given the claim before (`previous`, updated).
   bool believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed = false) noexcept;
   /// The current epoch only (window, counts, END), not the totals.
   void clear_epoch() noexcept;
-  /// Before a followed jump or a new epoch: keep a copy to go back to.
+  /// Before a followed jump or a new epoch: keep a copy to go back to (a
+  /// proven claim on probation ends: the copy is then reused; an unproven
+  /// one keeps its copy, so both go back together).
   /// False when there is no memory for it (the jump is then not followed).
   bool begin_probation() noexcept;
-  /// A number, END count or announcement `last` while on probation: ends
-  /// the probation when it is over, or goes back to the copy when `last` is
-  /// near the highest before the jump. True when it went back.
-  bool check_probation(std::uint64_t last) noexcept;
+  /// What held evidence is: a number, an END count or an announcement.
+  enum class evidence_kind : std::uint8_t { number, end, announce };
+  /// A number (or END count - 1, announcement - 1) `last` while on
+  /// probation: ends the probation when it is over; when `last` is near
+  /// the highest before the jump, holds it as evidence (`hold` says how
+  /// the caller counts it) and goes back to the copy once the evidence is
+  /// enough. True when it went back (the caller then handles `last` anew).
+  enum class probation_check : std::uint8_t { none, held, repeat, retracted };
+  probation_check check_probation(std::uint64_t last, evidence_kind kind) noexcept;
+  /// Go back to the copy: the numbers since count as jumps, the evidence
+  /// held but the last is counted in the state before the jump.
+  void retract(bool keep_last) noexcept;
+  /// The probation is over: the copy and the evidence go.
+  void end_probation() noexcept;
+  /// The evidence held goes (numbers stay jumps, END counts and
+  /// announcements count as unconfirmed).
+  void end_evidence() noexcept;
+  /// The copy a provisional() claim would go back to (null when none).
+  [[nodiscard]] const sequence_tracker* unproven() const noexcept {
+    const sequence_tracker* b = before_jump_.copy.get();
+    return b != nullptr && own_received() - b->own_received() < epoch_proof ? b : nullptr;
+  }
+  [[nodiscard]] std::uint64_t own_received() const noexcept { return before_.received + distinct_; }
   [[nodiscard]] std::uint64_t lost_in_epoch() const noexcept;
   std::uint64_t clear_range(std::uint64_t from, std::uint64_t count) noexcept;
   [[nodiscard]] bool test(std::uint64_t seq) const noexcept {
@@ -285,6 +381,7 @@ class sequence_tracker {
     ++in_window_;
   }
 
+  std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
   bool any_ = false;
   std::uint64_t first_ = 0;
   std::uint64_t highest_ = 0;
@@ -314,6 +411,14 @@ class sequence_tracker {
   // is on probation (null otherwise), and the distinct count it ends at.
   detail::tracker_copy before_jump_;
   std::uint64_t probation_end_ = 0;
+  // Numbers, END counts and announcements from before the jump held against
+  // it while on probation (numbers distinct), in arrival order.
+  struct evidence {
+    std::uint8_t count = 0;
+    std::array<std::uint64_t, epoch_proof> values{};
+    std::array<evidence_kind, epoch_proof> kinds{};
+  };
+  evidence evidence_{};
   struct epochs_before {
     std::uint64_t received = 0, lost = 0, reordered = 0, duplicates = 0, too_late = 0, gaps = 0, expired = 0;
   };
@@ -348,6 +453,9 @@ class rtp_sequence_tracker {
   static constexpr std::uint32_t seq_mod = 1u << 16;  ///< RTP_SEQ_MOD
   static constexpr std::uint32_t max_dropout = 3000;  ///< MAX_DROPOUT: the largest gap believed at once
   static constexpr std::uint32_t max_misorder = 100;  ///< MAX_MISORDER: a datagram this late or later is a jump
+
+  /// A tracker before any datagram.
+  rtp_sequence_tracker() noexcept { current_.gap_bound_ = max_dropout; }
 
   /// Account one datagram's 16-bit number and say what it was.
   arrival add(std::uint16_t seq) noexcept;

@@ -94,6 +94,9 @@ class line_merge {
     std::uint64_t too_late = 0;    ///< copies behind a feed's window, or of a retired feed
     std::uint64_t pending = 0;     ///< missing on every line so far, not final yet
     std::uint64_t feeds = 0;       ///< feeds merged so far, retired included
+    /// First copies handed on that the merged stream does not count (far
+    /// numbers not followed or not proven, bursts taken back: feed::arbiter::jumps)
+    std::uint64_t jumps = 0;
   };
 
   /// A merge of `lines` (2 to 4; parse_lines's). Errors: feed::arbiter::make's
@@ -121,7 +124,7 @@ class line_merge {
   void finish() noexcept;
 
   /// The "lines" object: {NAME: {"packets", "gaps", "first_share"}, ...,
-  /// "merged": {"delivered", "lost", "duplicates_dropped", "too_late",
+  /// "merged": {"delivered", "jumps", "lost", "duplicates_dropped", "too_late",
   /// "pending", "unsequenced", "unmerged", "feeds", "skew_ns": {"p50",
   /// "p99", "max"}}};
   /// cumulative from the start of the run, summed over feeds.
@@ -153,7 +156,7 @@ class line_merge {
   struct feed_state {
     feed_id id;
     feed::arbiter arbiter;
-    std::optional<std::uint64_t> end_count;    // from an END marker or end of session, once believed
+    std::optional<std::uint64_t> end_count;    // from an END marker or end of session, once believed (the first, unless passed)
     std::optional<std::uint64_t> end_claim;    // the last one given (a far tail is believed when repeated)
     std::optional<std::uint64_t> rtp_highest;  // the highest extended RTP number so far
     std::uint64_t last_used = 0;               // offers_ at its latest datagram
@@ -162,7 +165,7 @@ class line_merge {
   struct retired_totals {
     std::array<std::uint64_t, max_lines> gaps{};
     std::array<std::uint64_t, max_lines> first_arrivals{};
-    std::uint64_t delivered = 0, lost = 0, duplicates = 0, too_late = 0;
+    std::uint64_t delivered = 0, lost = 0, duplicates = 0, too_late = 0, jumps = 0;
     feed::histogram skew;
   };
 

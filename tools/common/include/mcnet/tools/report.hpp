@@ -51,6 +51,8 @@ class interface_names {
 
 /// Change of a lost count between reports (negative when late datagrams
 /// filled gaps), clamped: hostile sequence numbers can make counts near 2^64.
+/// Also the change of jumps and restarts, which shrink when a number held
+/// is counted later (followed, proven) or a far claim is taken back.
 [[nodiscard]] std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept;
 
 /// The `total` object of a report.

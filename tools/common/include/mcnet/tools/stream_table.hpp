@@ -119,7 +119,8 @@ struct totals {
   std::uint64_t packets = 0, bytes = 0, lost = 0, reordered = 0, duplicates = 0;
   /// The protocols' counters (interval deltas): MoldUDP64's, MPEG-TS's, raw's malformed.
   std::uint64_t messages = 0, heartbeats = 0, end_of_session = 0, cc_errors = 0, sync_errors = 0, malformed = 0;
-  /// Sequence numbers too far ahead to believe and never followed
+  /// Sequence numbers not believed: too far ahead and never followed, of
+  /// a far jump taken back or not proven, held as evidence against one
   /// (feed::sequence_tracker::jumps, RTP's A.1 jumps), and new epochs
   /// (a followed jump too far to be a gap, an RTP restart).
   std::uint64_t jumps = 0, restarts = 0;
