@@ -37,7 +37,9 @@ inline error& with_send_hint(error& e, const endpoint& to) noexcept {
 // what the kernel's refusal or unreachability means (connect(2), tcp(7)).
 inline error& with_connect_hint(error& e, const endpoint& to) noexcept {
   with_send_hint(e, to);
-  if (!e.hint().empty()) return e;
+  // The kernel's errno only: mcnet's errc::timed_out (the caller's
+  // deadline) compares equal to std::errc::timed_out too.
+  if (!e.hint().empty() || e.code.category() != std::system_category()) return e;
   if (e.code == std::errc::connection_refused) {
     return e.with_hint("nothing listens on that port (the peer answered the SYN with a reset), or a firewall rejected it");
   }

@@ -57,8 +57,10 @@ result<socklen_t> sockaddr_for(socket_ref s, const endpoint& e, sockaddr_storage
   return length;
 }
 
-std::string_view bind_hint(int err) noexcept {
-  switch (err) {
+// Only for a kernel errno: an mcnet errc may share its number.
+std::string_view bind_hint(const error& e) noexcept {
+  if (e.code.category() != std::system_category()) return {};
+  switch (e.code.value()) {
     case EADDRINUSE: return "the port is taken; set SO_REUSEADDR or SO_REUSEPORT on every socket before bind";
     case EADDRNOTAVAIL: return "the address is not assigned to an interface in this network namespace";
     case EACCES: return "ports below 1024 need CAP_NET_BIND_SERVICE";
@@ -75,7 +77,7 @@ result<void> bind(socket_ref s, const endpoint& local) noexcept {
   auto r = sys::bind(s.native_handle(), sa, *length);
   if (!r) {
     auto e = r.error();
-    e.with_address(local.address()).with_port(local.port()).with_hint(bind_hint(e.code.value()));
+    e.with_address(local.address()).with_port(local.port()).with_hint(bind_hint(e));
     return fail(e);
   }
   return {};
@@ -120,10 +122,16 @@ result<void> finish_interrupted(socket_ref s, const endpoint& remote, std::chron
   auto type = get(s, opt::socket_type);
   if (!type) return fail(type.error());
   if (*type != SOCK_STREAM) return fail(interrupted);
+  // The limit is the caller's own: reading it never ends the connect. One
+  // the codec cannot read (no kernel writes a negative time) counts as
+  // none, and one too long for a wait_policy (microseconds::max() is 1000
+  // times what nanoseconds hold) is waited for ever, which it is in effect.
   auto limit = get(s, opt::send_timeout);
-  if (!limit) return fail(limit.error());
   auto wait = wait_policy::blocking();
-  if (limit->count() != 0) wait = wait_policy::deadline(*limit - (std::chrono::steady_clock::now() - start));
+  constexpr auto longest = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::nanoseconds::max());
+  if (limit && limit->count() != 0 && *limit < longest) {
+    wait = wait_policy::deadline(std::chrono::nanoseconds(*limit) - (std::chrono::steady_clock::now() - start));
+  }
   auto outcome = connect_finish(s, remote, wait);
   if (!outcome && outcome.error().code == errc::timed_out) {
     return fail(connect_error(error::from_errno(EINPROGRESS, "connect", "socket"), remote));

@@ -822,6 +822,26 @@ TEST_P(NetStream, ASignalDoesNotEndABlockingConnect) {
     ASSERT_FALSE(dialled);
     EXPECT_EQ(dialled.error().code, std::errc::timed_out) << dialled.error().message();
   });
+
+  // The longest SO_SNDTIMEO, which reads back past what microseconds hold:
+  // the wait after a signal is for ever, and reading the option never ends it.
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM).value();
+    ASSERT_TRUE(core::set(s, core::opt::tcp_syn_count, 1));
+    ASSERT_TRUE(core::set(s, core::opt::send_timeout, std::chrono::microseconds::max()));
+    mcnet::result<void> r;
+    {
+      test::interrupter signals(::pthread_self());
+      std::thread room([&] {
+        std::this_thread::sleep_for(300ms);
+        (void)core::accept(listener, core::wait_policy::deadline(2s));
+      });
+      r = core::connect(s, where);
+      room.join();
+      EXPECT_GE(signals.caught(), 5) << "the signals came while connect waited";
+    }
+    ASSERT_TRUE(r) << r.error().message();
+  });
 }
 
 // An on-link address nobody answers ARP or neighbour discovery for: the

@@ -19,6 +19,8 @@
 
 #include <array>
 #include <chrono>
+#include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +30,7 @@
 #include <vector>
 
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/unix_socket.hpp>
 
 #include "alloc_counter.hpp"
@@ -491,6 +494,48 @@ TEST_F(UnixSocket, ConnectWithTimeoutPutsTheSocketBackAsItWas) {
   ASSERT_EQ(::getsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &now, &length), 0);
   EXPECT_EQ(now.tv_sec, 5);
   EXPECT_EQ(now.tv_usec, 0);
+}
+
+// The longest SO_SNDTIMEO, through the option layer or raw: it reads back
+// (as microseconds::max(): the kernel rounds it up past what microseconds
+// hold), and connect, which saves and puts it back, neither fails nor
+// changes it; nor does an error of an mcnet errc get the hint of the errno
+// of the same number (errc::value_out_of_range is 13, EACCES).
+TEST_F(UnixSocket, TheLongestSendTimeoutReadsBackAndLeavesConnectAlone) {
+  const auto where = fresh_abstract("longest");
+  auto server = core::listen_unix(where, {}, 8);
+  ASSERT_TRUE(server);
+  const auto raw_timeout = [](core::socket_ref s) {
+    timeval tv{};
+    socklen_t length = sizeof tv;
+    EXPECT_EQ(::getsockopt(s.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, &length), 0);
+    return std::pair(tv.tv_sec, tv.tv_usec);
+  };
+  for (bool raw : {false, true}) {
+    SCOPED_TRACE(raw ? "raw setsockopt" : "core::set");
+    auto s = core::socket::open(AF_UNIX, SOCK_STREAM);
+    ASSERT_TRUE(s);
+    if (raw) {
+      const timeval huge{LONG_MAX / 1000, 0};
+      ASSERT_EQ(::setsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &huge, sizeof huge), 0);
+    } else {
+      ASSERT_TRUE(core::set(*s, core::opt::send_timeout, std::chrono::microseconds::max()));
+    }
+    const auto before = raw_timeout(*s);
+    auto read = core::get(*s, core::opt::send_timeout);
+    ASSERT_TRUE(read) << read.error().message();
+    EXPECT_TRUE(*read == std::chrono::microseconds::max() || *read == std::chrono::microseconds(0))
+        << read->count() << " (0: past the kernel's own limit it keeps no limit)";
+    auto connected = core::connect(*s, where, 1s);
+    ASSERT_TRUE(connected) << connected.error().message();
+    EXPECT_EQ(raw_timeout(*s), before) << "put back as it was";
+    auto again = core::socket::open(AF_UNIX, SOCK_STREAM);
+    ASSERT_TRUE(again);
+    const timeval same{before.first, before.second};
+    ASSERT_EQ(::setsockopt(again->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &same, sizeof same), 0);
+    auto plain = core::connect(*again, where);
+    ASSERT_TRUE(plain) << plain.error().message();
+  }
 }
 
 // Pass a pipe's write end from `from` to `to`, write through the received

@@ -228,15 +228,23 @@ struct timeval_codec {
     return socklen_t{sizeof(::timeval)};
   }
   /// The timeout the kernel holds, rounded by it to its clock tick (1/HZ s).
+  /// A time longer than `std::chrono::microseconds::max()` (about 292,000
+  /// years) reads as `microseconds::max()`: the kernel rounds a timeout up
+  /// to its tick, so `microseconds::max()` itself, once set, reads back a
+  /// little longer, and a raw setsockopt(2) may have set anything up to its
+  /// own limit (sock_set_timeout: beyond it the kernel keeps "no limit", which
+  /// reads as 0). Both are as good as for ever, and a caller that reads the
+  /// timeout to put it back or to count down from it must not fail on them.
   /// Errors: errc::unexpected_option_size unless `n` is sizeof(timeval);
-  /// errc::value_out_of_range for a time microseconds cannot hold.
+  /// errc::value_out_of_range for a negative time or microseconds of 1,000,000
+  /// or more (no kernel writes either).
   [[nodiscard]] static result<std::chrono::microseconds> decode(const ::timeval& s, socklen_t n) noexcept {
     if (n != sizeof(::timeval)) return fail(detail::bad_size(n));
     using rep = std::chrono::microseconds::rep;
-    if (s.tv_sec < 0 || s.tv_usec < 0 || s.tv_usec >= 1'000'000 ||
-        s.tv_sec > (std::numeric_limits<rep>::max() - s.tv_usec) / 1'000'000) {
+    if (s.tv_sec < 0 || s.tv_usec < 0 || s.tv_usec >= 1'000'000) {
       return fail(error(errc::value_out_of_range, "", "").with_number(static_cast<std::int64_t>(s.tv_sec)));
     }
+    if (s.tv_sec > (std::numeric_limits<rep>::max() - s.tv_usec) / 1'000'000) return std::chrono::microseconds::max();
     return std::chrono::microseconds(static_cast<rep>(s.tv_sec) * 1'000'000 + s.tv_usec);
   }
 };

@@ -131,8 +131,10 @@ inline constexpr sockopt<linger_codec> linger{SOL_SOCKET, SO_LINGER, "SO_LINGER"
 /// `SO_RCVTIMEO`: how long a blocking receive waits before EAGAIN, in
 /// microseconds (0: no limit); the kernel rounds it up to its clock tick
 /// (1/HZ s). A negative time is errc::value_out_of_range before the call
-/// (the kernel would take it as 0). mcnet's own reads wait as their
-/// wait_policy says and ignore it. socket(7).
+/// (the kernel would take it as 0). A read-back longer than
+/// `microseconds::max()` (the kernel's rounding of that very value, or a
+/// raw setsockopt of more) is `microseconds::max()` (timeval_codec).
+/// mcnet's own reads wait as their wait_policy says and ignore it. socket(7).
 inline constexpr sockopt<timeval_codec> receive_timeout{SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO"};
 /// `SO_SNDTIMEO`: how long a blocking send waits for buffer space, as
 /// SO_RCVTIMEO. socket(7).

@@ -95,13 +95,16 @@ struct unix_setup {
 /// `SO_SNDTIMEO` if set; EINTR is never returned. Errors: connect's errno
 /// with the address: ENOENT (no such path), ECONNREFUSED (nothing listens
 /// there), EPROTOTYPE (the socket there has another type), EAGAIN (a
-/// nonblocking socket and a full backlog, or `SO_SNDTIMEO` passed), EACCES.
+/// nonblocking socket and a full backlog, or `SO_SNDTIMEO` passed: the
+/// hint says which), EACCES. The socket's `SO_SNDTIMEO` is put back as the
+/// kernel held it (its `struct timeval`, byte for byte), and no value of it
+/// makes the call fail.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote) noexcept;
 
 /// connect(2) to `remote`, waiting at most `timeout` for room in the
 /// listener's backlog: the kernel's own wait, bounded with `SO_SNDTIMEO`
 /// for the call (the socket's `SO_SNDTIMEO` and O_NONBLOCK are as they
-/// were afterwards). A signal does not end the wait, nor extend it: the
+/// were afterwards, whatever they were). A signal does not end the wait, nor extend it: the
 /// connect is made again (see `connect`) for what is left of `timeout`.
 /// Errors: as `connect`; errc::timed_out when the backlog stayed full.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept;
