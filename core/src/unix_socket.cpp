@@ -369,7 +369,18 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   h.msg_control = writer.size() ? control.data() : nullptr;
   h.msg_controllen = writer.size();
   const int fd = s.native_handle();
-  auto sent = with_wait(s, false, wait, "sendmsg", [&]() noexcept { return sys::sendmsg(fd, h); });
+  const auto attempt = [&]() noexcept { return sys::sendmsg(fd, h); };
+  // A datagram to a name: poll(2) looks at a receiver's queue only for a
+  // connected socket's own peer (unix_dgram_poll), so it finds the socket
+  // writable while that receiver's queue is full and polling would spin;
+  // waiting for its room backs off instead (a stream socket refuses a name
+  // at once, EISCONN or EOPNOTSUPP, and never waits here).
+  auto sent = [&]() -> result<std::size_t> {
+    if (to.is_unnamed()) return with_wait(s, false, wait, "sendmsg", attempt);
+    const long r = detail::with_backoff(wait, attempt);
+    if (r >= 0) return static_cast<std::size_t>(r);
+    return fail(detail::io_error(r, "sendmsg"));
+  }();
   if (!sent) {
     auto e = sent.error();
     if (!to.is_unnamed()) with_address(e, to).with_hint(send_to_hint(e, to));
@@ -406,11 +417,23 @@ result<unix_receipt> receive_with_fds(socket_ref s, std::span<std::byte> data, s
   const std::span<const std::byte> filled(space.data(), h.msg_controllen);
   if ((h.msg_flags & MSG_CTRUNC) != 0) {
     (void)take_descriptors(filled, {});  // closes every one that arrived, whatever else it finds
+    // The kernel sets MSG_CTRUNC for a buffer too small, and also when it
+    // cannot install a descriptor in this process (scm_detach_fds: EMFILE,
+    // RLIMIT_NOFILE), which is the likely cause with a buffer of the most
+    // a Unix socket can need.
+    const bool full_size = space.size() >= max_unix_control_size;
     return fail(error(errc::truncated_control_message, "recvmsg", "control")
                     .with_number(static_cast<std::int64_t>(*n))
-                    .with_hint("the control buffer was too small (MSG_CTRUNC): the descriptors that arrived were "
-                               "closed and the kernel dropped the rest; {number} payload bytes were received; give "
-                               "max_unix_control_size bytes, or no buffer"));
+                    .with_hint(full_size
+                                   ? "descriptors were cut (MSG_CTRUNC) although the control buffer had room for "
+                                     "all: this process most likely ran out of descriptors (RLIMIT_NOFILE, ulimit "
+                                     "-n; EMFILE), so the kernel could not install them; the ones that arrived "
+                                     "were closed and the kernel dropped the rest; {number} payload bytes were "
+                                     "received; close descriptors or raise the limit (setrlimit, ulimit -n)"
+                                   : "the control buffer was too small (MSG_CTRUNC), or this process ran out of "
+                                     "descriptors (RLIMIT_NOFILE): the descriptors that arrived were closed and the "
+                                     "kernel dropped the rest; {number} payload bytes were received; give "
+                                     "max_unix_control_size bytes, or no buffer"));
   }
   auto taken = take_descriptors(filled, fds_out);
   if (!taken) return fail(taken.error());

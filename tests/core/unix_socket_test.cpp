@@ -12,11 +12,13 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <climits>
@@ -607,6 +609,104 @@ TEST_F(UnixSocket, DescriptorsBeyondTheCallersRoomAreClosedAndCounted) {
     EXPECT_EQ(r->fds_closed, 3u);
   }
   EXPECT_EQ(open_descriptors(), fds_before_);
+}
+
+// A receiver out of descriptors: the kernel cannot install them and says
+// MSG_CTRUNC although the default buffer has room for all; the hint names
+// the descriptor limit, not the buffer the caller did not give.
+TEST_F(UnixSocket, OutOfDescriptorsIsNotCalledATooSmallBuffer) {
+  {
+    pipe_pair p;
+    auto pair = core::socketpair(SOCK_DGRAM);
+    ASSERT_TRUE(pair);
+    // The limit: one past the highest descriptor open now. New descriptors
+    // fill the free numbers below it first, so send more than there are.
+    int highest = 0;
+    std::size_t open = 0;
+    for (const auto& e : fs::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(e.path().filename().string()));
+      ++open;
+    }
+    const auto free_below = static_cast<std::size_t>(highest + 1) - open + 1;  // the iterator's own closes too
+    const std::size_t count = free_below + 5;
+    if (count > core::max_fds_per_message) GTEST_SKIP() << free_below << " free descriptor numbers: too many to fill";
+    std::vector<int> fds(count, p.write.get());
+    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("20"), fds));
+    rlimit old{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+    rlimit tight = old;
+    tight.rlim_cur = static_cast<rlim_t>(highest + 1);
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+    std::array<std::byte, 8> buf;
+    std::array<core::unique_fd, core::max_fds_per_message> got;
+    auto r = core::receive_with_fds(pair->second, buf, got, core::wait_policy::deadline(1s));
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+    ASSERT_FALSE(r) << count << " descriptors arrived under a limit of " << highest + 1;
+    EXPECT_EQ(r.error().code, errc::truncated_control_message);
+    EXPECT_EQ(r.error().number(), 2);
+    const auto message = r.error().message();
+    EXPECT_NE(message.find("RLIMIT_NOFILE"), std::string::npos) << message;
+    EXPECT_EQ(message.find("give max_unix_control_size"), std::string::npos) << message;
+    for (const auto& fd : got) EXPECT_FALSE(fd);
+  }
+  EXPECT_EQ(open_descriptors(), fds_before_);
+}
+
+// CPU time this thread used, in microseconds.
+long long thread_cpu_us() {
+  rusage u{};
+  EXPECT_EQ(::getrusage(RUSAGE_THREAD, &u), 0);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1'000'000LL + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+}
+
+// poll(2) finds an unconnected datagram socket writable while the queue of
+// the receiver it sends to is full: the wait must not spin on it. Each
+// policy's wait for a receiver that never reads is measured in CPU time
+// (before the backoff: about 125 ms of CPU in 300 ms).
+TEST_F(UnixSocket, SendToAFullReceiverWaitsWithoutSpinning) {
+  const auto where = fresh_abstract("full");
+  auto rx = core::listen_unix(where, {.type = SOCK_DGRAM});
+  ASSERT_TRUE(rx);
+  auto tx = core::socket::open(AF_UNIX, SOCK_DGRAM);
+  ASSERT_TRUE(tx);
+  int queued = 0;
+  for (; queued < 100'000; ++queued) {
+    auto r = core::send_to(*tx, bytes_of("q"), where, core::wait_policy::nonblocking());
+    if (!r) {
+      EXPECT_EQ(r.error().code, errc::would_block) << r.error().message();
+      const auto message = r.error().message();
+      EXPECT_NE(message.find("receiver's queue is full"), std::string::npos) << message;
+      EXPECT_EQ(message.find("backlog"), std::string::npos) << message;
+      break;
+    }
+  }
+  ASSERT_LT(queued, 100'000) << "the receiver's queue never filled";
+  for (const auto& [policy, name] : {std::pair(core::wait_policy::deadline(300ms), "deadline(300ms)"),
+                                     std::pair(core::wait_policy::adaptive(50us, 300ms), "adaptive(50us, 300ms)")}) {
+    const auto cpu_from = thread_cpu_us();
+    const auto from = std::chrono::steady_clock::now();
+    auto r = core::send_to(*tx, bytes_of("q"), where, policy);
+    const auto took = std::chrono::steady_clock::now() - from;
+    const auto cpu = thread_cpu_us() - cpu_from;
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.error().code, errc::timed_out) << r.error().message();
+    EXPECT_NE(r.error().message().find("receiver's queue is full"), std::string::npos) << r.error().message();
+    EXPECT_GE(took, 290ms) << name;
+    EXPECT_LT(took, 2s) << name;
+    EXPECT_LT(cpu, 30'000) << name << " used " << cpu << " us of CPU in "
+                           << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    std::printf("send_to a full receiver, %s: %lld us of CPU in %lld ms\n", name, cpu,
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+  }
+  // Room again: a waiting send goes through once the receiver reads.
+  std::thread reader([&] {
+    std::this_thread::sleep_for(50ms);
+    std::array<std::byte, 4> buf;
+    (void)core::receive_from(*rx, buf, core::wait_policy::deadline(1s));
+  });
+  auto r = core::send_to(*tx, bytes_of("q"), where, core::wait_policy::deadline(2s));
+  reader.join();
+  EXPECT_TRUE(r) << r.error().message();
 }
 
 TEST_F(UnixSocket, TruncatedControlClosesWhatArrivedAndFails) {

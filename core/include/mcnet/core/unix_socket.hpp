@@ -172,6 +172,14 @@ struct unix_attachments {
 /// credentials whose pid no process has (a privileged sender may name
 /// another process; the error's number is the pid), EBADF for a descriptor
 /// not open, ETOOMANYREFS past RLIMIT_NOFILE in flight, EPIPE).
+/// A datagram to a name (`to` not unnamed) waits for room in the
+/// receiver's queue (net.unix.max_dgram_qlen datagrams, its SO_RCVBUF) by
+/// sleeping between attempts, 50 us at first, doubling up to 4 ms, rather
+/// than in poll(2): poll finds such a socket writable whatever that
+/// receiver's queue holds (unix_dgram_poll looks only at a connected
+/// socket's own peer), so polling would spin a core. It notices room up to
+/// 4 ms late; a connected socket (`to` unnamed) waits in poll. Its
+/// errc::would_block and errc::timed_out say the receiver's queue is full.
 [[nodiscard]] result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, const unix_address& to,
                                             const unix_attachments& with,
                                             wait_policy wait = wait_policy::blocking()) noexcept;
@@ -207,10 +215,15 @@ struct unix_receipt {
 /// when `SO_PASSCRED` is on. `control` is the control space: empty (the
 /// default) uses `max_unix_control_size` bytes on the stack, which hold
 /// every descriptor one message can carry. A smaller caller buffer may be
-/// cut by the kernel (MSG_CTRUNC): then the descriptors that did arrive are
-/// closed, the kernel has dropped the others, and the call fails with
-/// errc::truncated_control_message, the error's number being the payload
-/// bytes that were received into `data` (on a stream they are consumed).
+/// cut by the kernel (MSG_CTRUNC); so may any buffer when this process
+/// cannot take the descriptors (the kernel sets MSG_CTRUNC too when
+/// installing one fails: EMFILE, `RLIMIT_NOFILE`; scm_detach_fds). Then the
+/// descriptors that did arrive are closed, the kernel has dropped the
+/// others, and the call fails with errc::truncated_control_message, the
+/// error's number being the payload bytes that were received into `data`
+/// (on a stream they are consumed); with a buffer of
+/// `max_unix_control_size` bytes or more the hint names the descriptor
+/// limit, with a smaller one both causes.
 /// On a stream socket the kernel ends a read after the bytes that carried
 /// descriptors, so one call never returns the descriptors of two sends. Errors: errc::would_block,
 /// errc::timed_out, errc::truncated_control_message, recvmsg's errno.
