@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -89,15 +91,42 @@ std::string_view send_to_hint(const error& e, const unix_address& to) noexcept {
   return connect_hint(e, to);
 }
 
-// Whether `path` (NUL-terminated) is a socket that nobody accepts on: a
-// nonblocking connect of the socket's own type is refused.
+// Whether a socket of this network namespace is bound to `path`:
+// /proc/net/unix lists every AF_UNIX socket that exists, with the path it
+// was bound to as the line's last field. A socket of a process that ended
+// is gone from it; one bound but not listening (a client that binds, a
+// server between bind and listen) is there. No list (no /proc) is "no
+// socket found", so that the refused probe alone decides, as it must
+// without one.
+bool bound_in_this_namespace(std::string_view path) noexcept {
+  std::FILE* list = std::fopen("/proc/net/unix", "re");
+  if (list == nullptr) return false;
+  char* line = nullptr;
+  std::size_t capacity = 0;
+  bool found = false;
+  ssize_t n;
+  while (!found && (n = ::getline(&line, &capacity, list)) > 0) {
+    std::string_view text(line, static_cast<std::size_t>(n));
+    if (text.ends_with('\n')) text.remove_suffix(1);
+    found = text.size() > path.size() && text.ends_with(path) && text[text.size() - path.size() - 1] == ' ';
+  }
+  std::free(line);
+  std::fclose(list);
+  return found;
+}
+
+// Whether `path` (NUL-terminated) is a socket file that no socket has: a
+// nonblocking connect of the socket's own type is refused (nothing
+// accepts on it), and no socket of this network namespace is bound to the
+// path (one bound but not listening refuses as well, yet lives).
 bool is_stale_socket(int type, const char* path, const sockaddr_storage& sa, socklen_t length) noexcept {
   struct stat st {};
   if (::lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
   auto probe = socket::open(AF_UNIX, type | SOCK_NONBLOCK);
   if (!probe) return false;
   auto r = sys::connect(probe->native_handle(), sa, length);
-  return !r && r.error().code == std::errc::connection_refused;
+  if (r || r.error().code != std::errc::connection_refused) return false;
+  return !bound_in_this_namespace(path);
 }
 
 }  // namespace

@@ -283,6 +283,23 @@ TEST_F(UnixSocket, StaleSocketFileIsNamedAndRemovedOnlyWhenAsked) {
   auto client = core::dial_unix(where, {}, 1s);
   EXPECT_TRUE(client) << client.error().message();  // the live server still has its name
 
+  // Nor is a socket bound but not listening, which refuses a connection
+  // (ECONNREFUSED) as a stale one does: a client bound to a name, a server
+  // between bind and listen.
+  for (int type : {SOCK_STREAM, SOCK_SEQPACKET}) {
+    const auto name = path("bound-" + std::to_string(type) + ".sock");
+    auto bound = core::socket::open(AF_UNIX, type);
+    ASSERT_TRUE(bound);
+    ASSERT_TRUE(core::bind(*bound, name));
+    auto taken = core::listen_unix(name, {.type = type, .stale = core::stale_socket::unlink});
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().code, std::errc::address_in_use);
+    EXPECT_NE(taken.error().message().find("not removed"), std::string::npos) << taken.error().message();
+    ASSERT_EQ(::listen(bound->native_handle(), 1), 0);
+    auto reaches = core::dial_unix(name, {.type = type}, 1s);
+    EXPECT_TRUE(reaches) << reaches.error().message() << ": the socket kept its name";
+  }
+
   // Nor is a file that is not a socket.
   std::ofstream(dir_ / "plain").put('x');
   auto on_file = core::listen_unix(path("plain"), {.stale = core::stale_socket::unlink});

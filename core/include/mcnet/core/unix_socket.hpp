@@ -50,12 +50,23 @@ enum class stale_socket : std::uint8_t {
   /// Fail with EADDRINUSE naming the path (the default: nothing is removed
   /// behind the caller's back).
   keep,
-  /// When the file is a socket that refuses a connection (ECONNREFUSED:
-  /// its process is gone), unlink(2) it and bind again. A file that is not
-  /// a socket, or a socket something accepts on, is left alone and bind
-  /// fails as with `keep`. The probe is a nonblocking connect(2) of the
-  /// socket's own type, so a live stream server sees one connection that
-  /// closes at once.
+  /// When the file is a socket that no socket has any more, unlink(2) it
+  /// and bind again. Two checks: a nonblocking connect(2) of the socket's
+  /// own type must be refused (ECONNREFUSED: nothing accepts on it; a live
+  /// stream server sees one connection that closes at once), and no socket
+  /// of this network namespace may be bound to the path (/proc/net/unix
+  /// lists each with its path): a socket bound but not listening (a client
+  /// bound with `unix_setup::local`, a server between bind and listen)
+  /// refuses too, yet lives. A file that is not a socket, or a socket
+  /// something accepts on or is bound to, is left alone and bind fails as
+  /// with `keep`. What remains uncertain: /proc/net/unix lists the sockets
+  /// of the reader's network namespace only, and each by the path it was
+  /// bound with, so a bound socket of a process in another network
+  /// namespace, or one bound by a relative path from another directory, is
+  /// not seen (then its file is removed; the socket keeps working for those
+  /// connected already but loses its name); without /proc the probe alone
+  /// decides. A socket still listed at the path although its file was
+  /// replaced since keeps the file from being removed.
   unlink,
 };
 
