@@ -24,6 +24,7 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/sockopt.hpp>
 
+#include "accept.hpp"
 #include "sys/calls.hpp"
 #include "sys/unix_calls.hpp"
 #include "wait.hpp"
@@ -339,26 +340,12 @@ result<socket> dial_unix(const unix_address& remote, const unix_setup& setup, st
 result<socket> accept_unix(socket_ref listener, wait_policy wait, unix_address* peer, bool nonblocking) noexcept {
   sockaddr_storage name{};
   socklen_t length = 0;
-  unique_fd accepted;
-  auto r = with_wait(listener, true, wait, "accept", [&]() noexcept -> long {
-    // accept4 has no MSG_DONTWAIT: on a blocking listener it is called only
-    // once poll says a connection is queued.
-    if (auto ready = wait_readable(listener, wait_policy::nonblocking()); !ready) {
-      return ready.error().code == errc::would_block ? -EAGAIN : -ready.error().code.value();
-    }
-    auto fd = sys::accept(listener.native_handle(), name, length, nonblocking);
-    if (fd) {
-      accepted = std::move(*fd);
-      return 0;
-    }
-    return fd.error().code == errc::would_block ? -EAGAIN : -fd.error().code.value();
-  });
-  if (!r) return fail(r.error());
-  if (peer != nullptr) {
+  auto accepted = detail::accept_one(listener, wait, nonblocking, name, length);
+  if (accepted && peer != nullptr) {
     auto a = unix_address::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), length);
     *peer = a ? *a : unix_address();
   }
-  return socket::adopt(std::move(accepted));
+  return accepted;
 }
 
 result<std::pair<socket, socket>> socketpair(int type, bool nonblocking) noexcept {

@@ -229,6 +229,65 @@ TEST(Stream, ReadExactWhenThePeerClosesEarlyNamesTheBytesThatArrived) {
             "buffer was full");
 }
 
+// On a socket that keeps message boundaries each recv takes one message and
+// the kernel drops what does not fit: read_exact says so rather than lose
+// the bytes in silence.
+TEST(Stream, ReadExactOnAMessageSocketFailsWhenAMessageIsCut) {
+  for (int type : {SOCK_SEQPACKET, SOCK_DGRAM}) {
+    SCOPED_TRACE(type == SOCK_SEQPACKET ? "seqpacket" : "datagram");
+    auto pair = core::socketpair(type).value();
+    for (std::string_view m : {"0123456789", "abcdefghij", "KLMNOPQRST"}) {
+      ASSERT_EQ(core::write_some(pair.first, bytes_of(m)).value(), 10u);
+    }
+    std::array<std::byte, 15> buffer{};
+    auto r = core::read_exact(pair.second, buffer, core::wait_policy::deadline(1s));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::message_size) << r.error().message();
+    EXPECT_EQ(r.error().number(), 15) << "bytes in the buffer";
+    EXPECT_EQ(text_of(buffer), "0123456789abcde");
+    EXPECT_NE(r.error().message().find("MSG_TRUNC"), std::string::npos) << r.error().message();
+    std::array<std::byte, 32> next{};
+    EXPECT_EQ(core::read_some(pair.second, next, core::wait_policy::deadline(1s)).value(), 10u);
+    EXPECT_EQ(text_of(std::span(next).first(10)), "KLMNOPQRST") << "the cut message's end is gone";
+    // Messages that fit are read whole, as many as it takes.
+    for (std::string_view m : {"01234", "56789"}) ASSERT_EQ(core::write_some(pair.first, bytes_of(m)).value(), 5u);
+    std::array<std::byte, 10> exact{};
+    EXPECT_EQ(core::read_exact(pair.second, exact, core::wait_policy::deadline(1s)).value(), 10u);
+    EXPECT_EQ(text_of(exact), "0123456789");
+  }
+}
+
+// accept on a socket that never accepts (datagram) or does not listen
+// fails at once, whatever the descriptor's mode and the wait policy.
+TEST(Stream, AcceptOnASocketThatCannotAcceptFailsAtOnce) {
+  const std::pair<core::wait_policy, const char*> policies[] = {
+      {core::wait_policy::nonblocking(), "nonblocking"},
+      {core::wait_policy::deadline(2s), "deadline(2s)"},
+      {core::wait_policy::adaptive(50us, 2s), "adaptive"},
+      {core::wait_policy::blocking(), "blocking"},
+  };
+  for (int type : {SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET}) {
+    const auto expected = type == SOCK_DGRAM ? std::errc::operation_not_supported : std::errc::invalid_argument;
+    for (bool nonblocking_fd : {false, true}) {
+      for (const auto& [policy, name] : policies) {
+        SCOPED_TRACE(std::string(name) + (nonblocking_fd ? ", O_NONBLOCK" : ", blocking fd") + ", type " +
+                     std::to_string(type));
+        auto s = core::socket::open(AF_UNIX, type | (nonblocking_fd ? SOCK_NONBLOCK : 0)).value();
+        const auto from = clock_type::now();
+        auto a = core::accept(s, policy);
+        auto u = core::accept_unix(s, policy);
+        EXPECT_LT(clock_type::now() - from, 1s) << "at once";
+        ASSERT_FALSE(a);
+        ASSERT_FALSE(u);
+        EXPECT_EQ(a.error().code, expected) << a.error().message();
+        EXPECT_EQ(u.error().code, expected) << u.error().message();
+        EXPECT_NE(a.error().message().find("call listen first"), std::string::npos) << a.error().message();
+        EXPECT_NE(u.error().message().find("call listen first"), std::string::npos) << u.error().message();
+      }
+    }
+  }
+}
+
 TEST(Stream, ReadExactKeepsPartialProgressOnTimeoutAndWouldBlock) {
   auto pair_a = stream_pair();
   auto& a = pair_a.first;
@@ -484,6 +543,29 @@ tcp_connection connect_tcp(const test::network& net, bool v6, const core::socket
   // the kernel on this blocking listener).
   c.server = core::accept(listener.socket, core::wait_policy::blocking(), &c.peer_seen).value();
   return c;
+}
+
+// A UDP socket never accepts: EOPNOTSUPP at once under every policy, in
+// blocking mode as with O_NONBLOCK.
+TEST_P(NetStream, AcceptOnAUdpSocketFailsAtOnce) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    for (bool nonblocking_fd : {false, true}) {
+      for (auto policy : {core::wait_policy::nonblocking(), core::wait_policy::deadline(2s),
+                          core::wait_policy::blocking()}) {
+        auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | (nonblocking_fd ? SOCK_NONBLOCK : 0)).value();
+        const auto from = clock_type::now();
+        auto a = core::accept(s, policy);
+        EXPECT_LT(clock_type::now() - from, 1s) << "at once";
+        ASSERT_FALSE(a);
+        EXPECT_EQ(a.error().code, std::errc::operation_not_supported) << a.error().message();
+        EXPECT_NE(a.error().message().find("listening stream or seqpacket socket"), std::string::npos)
+            << a.error().message();
+      }
+    }
+  });
 }
 
 TEST_P(NetStream, TcpEchoWithEachWaitPolicy) {

@@ -109,10 +109,16 @@ enum class connect_status : std::uint8_t {
 /// ends the wait: EINTR is retried, as by every other call here. A
 /// listener that several threads accept on should be nonblocking
 /// (`socket_setup::nonblocking`, SOCK_NONBLOCK): then no attempt can block.
+/// A socket that cannot accept fails at once whatever its mode and the
+/// policy: when poll finds nothing on a blocking-mode socket, `SO_ACCEPTCONN`
+/// is read once, and a socket that does not listen gets the errno accept4
+/// would give it (no poll would ever find a connection on it).
 /// Errors: errc::would_block (nonblocking, none pending); errc::timed_out;
-/// accept's errno (EMFILE/ENFILE: out of descriptors; EINVAL: the socket is
-/// not listening; ...); each names the listener's local endpoint when it
-/// is an IP one.
+/// accept's errno (EMFILE/ENFILE: out of descriptors; EINVAL: a stream or
+/// seqpacket socket that is not listening; EOPNOTSUPP: a socket whose type
+/// never accepts, UDP or datagram; both with the hint to call listen
+/// first; ...); each names the listener's local endpoint when it is an IP
+/// one.
 [[nodiscard]] result<socket> accept(socket_ref listener, wait_policy wait = wait_policy::blocking(),
                                     endpoint* peer = nullptr, bool nonblocking = false) noexcept;
 

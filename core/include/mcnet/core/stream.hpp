@@ -72,8 +72,13 @@ namespace mcnet::core {
 /// as the error's number (they are the first bytes of `buffer`):
 /// errc::end_of_stream (the peer shut down before the buffer was full);
 /// errc::would_block (nonblocking: the rest is not there yet; call again
-/// with the rest of the buffer); errc::timed_out; recv's errno. An empty
-/// buffer returns 0 without a system call.
+/// with the rest of the buffer); errc::timed_out; EMSGSIZE
+/// (`std::errc::message_size`) on a socket that keeps message boundaries
+/// (datagram, seqpacket) when a message was longer than the room left and
+/// the kernel discarded its end (MSG_TRUNC in recvmsg(2)'s flags): the
+/// number counts the bytes in the buffer, the cut message's start
+/// included; recv's errno. An empty buffer returns 0 without a system
+/// call. Each read is a recvmsg(2), whose flags tell a cut message.
 [[nodiscard]] result<std::size_t> read_exact(socket_ref s, std::span<std::byte> buffer,
                                              wait_policy wait = wait_policy::blocking()) noexcept;
 

@@ -144,11 +144,15 @@ struct unix_setup {
 
 /// accept4(2) on a listening Unix socket (`SOCK_CLOEXEC`, and
 /// `SOCK_NONBLOCK` when `nonblocking`), waiting as `wait` says; the peer's
-/// address (usually unnamed) goes to `peer` when given. accept4 is called
-/// once poll(2) reports a pending connection; a blocking listener shared
-/// with other acceptors may still block there if one of them takes it
-/// first (make such a listener nonblocking). Errors: errc::would_block,
-/// errc::timed_out, accept's errno.
+/// address (usually unnamed) goes to `peer` when given. It is `accept`
+/// (socket_ops.hpp) with a Unix address: on a blocking listener accept4 is
+/// called once poll(2) reports a pending connection (but under
+/// wait_policy::blocking(), where accept4 waits itself); a blocking
+/// listener shared with other acceptors may still block there if one of
+/// them takes it first (make such a listener nonblocking). Errors:
+/// errc::would_block, errc::timed_out, accept's errno; a socket that does
+/// not listen fails at once under every policy (EINVAL; EOPNOTSUPP for a
+/// datagram socket), with the hint to call listen first.
 [[nodiscard]] result<socket> accept_unix(socket_ref listener, wait_policy wait = wait_policy::blocking(),
                                          unix_address* peer = nullptr, bool nonblocking = false) noexcept;
 
