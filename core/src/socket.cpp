@@ -39,6 +39,17 @@ namespace {
 result<socklen_t> sockaddr_for(socket_ref s, const endpoint& e, sockaddr_storage& out, std::string_view op) noexcept {
   auto domain = get(s, opt::socket_domain);
   if (!domain) return fail(domain.error());
+  if (*domain != AF_INET && *domain != AF_INET6) {
+    // The kernel would say EINVAL (an address of the wrong length for the family) and nothing of why.
+    return fail(error(errc::family_mismatch, op, "socket")
+                    .with_address(e.address())
+                    .with_port(e.port())
+                    .with_number(*domain)
+                    .with_hint(*domain == AF_UNIX ? "an IP endpoint needs an AF_INET or AF_INET6 socket and this one "
+                                                    "is AF_UNIX: give it a unix_address (unix_socket.hpp)"
+                                                  : "an IP endpoint needs an AF_INET or AF_INET6 socket; this one's "
+                                                    "family is {number}"));
+  }
   endpoint target = e;
   if (*domain == AF_INET6 && e.address().is_v4()) {
     target = endpoint(e.address().map_v6(), e.port());
@@ -134,7 +145,9 @@ result<void> finish_interrupted(socket_ref s, const endpoint& remote, std::chron
   }
   auto outcome = connect_finish(s, remote, wait);
   if (!outcome && outcome.error().code == errc::timed_out) {
-    return fail(connect_error(error::from_errno(EINPROGRESS, "connect", "socket"), remote));
+    auto e = connect_error(error::from_errno(EINPROGRESS, "connect", "socket"), remote);
+    return fail(e.with_hint("the socket's SO_SNDTIMEO passed before the handshake completed; the kernel goes on "
+                            "with it: connect_finish waits for its outcome"));
   }
   return outcome;
 }
@@ -144,6 +157,11 @@ result<void> finish_interrupted(socket_ref s, const endpoint& remote, std::chron
 result<void> connect(socket_ref s, const endpoint& remote) noexcept {
   const auto start = std::chrono::steady_clock::now();
   auto r = detail::connect_once(s, remote);
+  if (!r && r.error().code == std::errc::operation_in_progress && r.error().code.category() == std::system_category()) {
+    auto e = r.error();
+    return fail(e.with_hint("the socket is nonblocking: the handshake goes on in the kernel; wait for its outcome "
+                            "with connect_finish (connect_start's pair), or connect with a timeout"));
+  }
   if (r || r.error().code != std::errc::interrupted) return r;
   return finish_interrupted(s, remote, start, r.error());
 }

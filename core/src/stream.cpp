@@ -57,7 +57,8 @@ error& with_endpoint(error& e, const result<endpoint>& where) noexcept {
 // bytes a looping call moved is not part of the story.
 std::string_view stream_hint(const error& e) noexcept {
   if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing: the peer closed or reset it, or this side shut it down";
+    return "the connection is closed for writing: it is gone (the peer closed or reset it, or the kernel timed it "
+           "out), or this side shut it down";
   }
   if (e.code == std::errc::connection_reset) {
     return "the peer reset the connection (it closed with data unread, or its host dropped the connection)";
@@ -71,7 +72,8 @@ std::string_view loop_hint(const error& e, bool writing) noexcept {
     return "the peer shut down its side after {number} bytes, before the buffer was full";
   }
   if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing (the peer closed or reset it, or this side shut it down) after "
+    return "the connection is closed for writing (it is gone: closed, reset or timed out; or this side shut it "
+           "down) after "
            "{number} bytes were sent";
   }
   if (e.code == std::errc::connection_reset) {

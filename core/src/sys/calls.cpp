@@ -271,6 +271,13 @@ result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_
       e.with_hint("this kernel has no congestion control of that name and cannot load one (see "
                   "net.ipv4.tcp_available_congestion_control; the modules are tcp_<name>)");
     }
+    if (err == EINVAL) {
+      // setsockopt(2): "the option value is invalid"; for the options whose
+      // range mcnet checks first, what is left is the socket's state.
+      e.with_hint("the kernel refused this value for the socket as it is now: some options must be set before "
+                  "connect or listen (TCP_FASTOPEN_CONNECT, TCP_WINDOW_CLAMP 0 on a connection), or the value is "
+                  "outside what the option takes");
+    }
     return fail(e);
   }
   return {};
