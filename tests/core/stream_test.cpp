@@ -288,6 +288,18 @@ TEST(Stream, AcceptOnASocketThatCannotAcceptFailsAtOnce) {
   }
 }
 
+// An IP endpoint given to a socket of another family: the kernel would say
+// only EINVAL; mcnet says which families differ before the call.
+TEST(Stream, AnIpEndpointOnAUnixSocketIsAFamilyMismatch) {
+  auto s = core::socket::open(AF_UNIX, SOCK_STREAM).value();
+  const auto where = core::endpoint::parse("10.77.0.1:4000").value();
+  for (auto r : {core::bind(s, where), core::connect(s, where)}) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, mcnet::errc::family_mismatch) << r.error().message();
+    EXPECT_NE(r.error().message().find("AF_UNIX"), std::string::npos) << r.error().message();
+  }
+}
+
 TEST(Stream, ReadExactKeepsPartialProgressOnTimeoutAndWouldBlock) {
   auto pair_a = stream_pair();
   auto& a = pair_a.first;
@@ -382,6 +394,7 @@ TEST(Stream, WriteToAClosedPeerIsEpipeWithoutSigpipe) {
   EXPECT_EQ(shut.error().code, std::errc::broken_pipe);
   EXPECT_NE(shut.error().message().find("closed for writing"), std::string::npos) << shut.error().message();
   EXPECT_NE(one.error().message().find("the peer closed"), std::string::npos) << one.error().message();
+  EXPECT_NE(one.error().message().find("it is gone"), std::string::npos) << one.error().message();
 
   EXPECT_EQ(sigpipes.load(), 0) << "MSG_NOSIGNAL: no SIGPIPE";
   ::sigaction(SIGPIPE, &before, nullptr);
@@ -826,6 +839,45 @@ std::vector<core::socket> fill_accept_queue(const test::host& h, const core::end
     held.push_back(std::move(*c));
   }
   throw std::runtime_error("the accept queue never filled");
+}
+
+// A plain connect on a nonblocking socket returns the kernel's EINPROGRESS
+// with what to do; a SYN that is never answered (a full accept queue drops
+// it; one retry) ends in the kernel's ETIMEDOUT, which says so and is not
+// the caller's errc::timed_out.
+TEST_P(NetStream, PlainConnectErrorsSayWhatToDo) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  const int family = v6 ? AF_INET6 : AF_INET;
+  auto net = test::network::lan(2);
+  const auto address = v6 ? (*net)[1].v6() : (*net)[1].v4();
+  auto listener = test::run_in((*net)[1], [&] { return core::listen_tcp(core::endpoint(address, 0), {}, 0).value(); });
+  const auto where = core::local_endpoint(listener).value();
+  // Kept open until its connection is accepted.
+  auto eager = test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM | SOCK_NONBLOCK).value();
+    auto r = core::connect(s, where);
+    EXPECT_FALSE(r) << "a handshake over a wire takes a round trip";
+    if (!r) {
+      EXPECT_EQ(r.error().code, std::error_code(EINPROGRESS, std::system_category())) << r.error().message();
+      EXPECT_NE(r.error().message().find("connect_finish"), std::string::npos) << r.error().message();
+    }
+    return s;
+  });
+  auto first = core::accept(listener, core::wait_policy::deadline(2s));
+  ASSERT_TRUE(first) << first.error().message();
+  auto held = fill_accept_queue((*net)[0], where);
+  ASSERT_FALSE(held.empty());
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM).value();
+    ASSERT_TRUE(core::set(s, core::opt::tcp_syn_count, 1));  // gives up after 1 + 2 s
+    auto r = core::connect(s, where);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::error_code(ETIMEDOUT, std::system_category())) << r.error().message();
+    EXPECT_NE(r.error().code, mcnet::errc::timed_out) << "not the caller's deadline";
+    EXPECT_TRUE(mcnet::is_disconnect(r.error()));
+    EXPECT_NE(r.error().message().find("no answer to the SYN"), std::string::npos) << r.error().message();
+  });
 }
 
 // A signal interrupts a blocking connect (EINTR: the handler has no

@@ -409,6 +409,15 @@ TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
   ASSERT_TRUE(third) << third.error().message();
   EXPECT_TRUE(core::nonblocking(*third).value());
 
+  // A plain connect on a nonblocking socket fails at once on a full backlog, and says how to wait.
+  auto full_again = listen_with_full_backlog("backlog-again");
+  auto eager = core::socket::open(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK).value();
+  auto at_once = core::connect(eager, full_again.where);
+  ASSERT_FALSE(at_once);
+  EXPECT_EQ(at_once.error().code, std::errc::resource_unavailable_try_again) << at_once.error().message();
+  EXPECT_NE(at_once.error().message().find("nonblocking: connect with a timeout"), std::string::npos)
+      << at_once.error().message();
+
   auto refused = core::dial_unix(path("nobody.sock"), {}, 1s);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, std::errc::no_such_file_or_directory);
@@ -487,6 +496,8 @@ TEST_F(UnixSocket, ASignalDoesNotEndAConnectWaitingForBacklogRoom) {
     EXPECT_GE(signals.caught(), 3) << "the signals came while connect waited";
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, std::errc::resource_unavailable_try_again) << refused.error().message();
+    EXPECT_NE(refused.error().message().find("for the socket's SO_SNDTIMEO"), std::string::npos)
+        << refused.error().message() << ": the caller had a timeout";
     EXPECT_GE(took, 190ms);
     EXPECT_LT(took, 2s);
     timeval now{};
