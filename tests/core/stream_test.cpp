@@ -841,6 +841,19 @@ std::vector<core::socket> fill_accept_queue(const test::host& h, const core::end
   throw std::runtime_error("the accept queue never filled");
 }
 
+// A TCP listener on h1 with a backlog of 0: one pending connection fills its accept queue.
+struct small_listener {
+  core::socket socket;
+  core::endpoint where;
+};
+
+small_listener listen_with_backlog_0(const test::network& net, bool v6) {
+  const auto address = v6 ? net[1].v6() : net[1].v4();
+  auto listener = test::run_in(net[1], [&] { return core::listen_tcp(core::endpoint(address, 0), {}, 0).value(); });
+  const auto where = core::local_endpoint(listener).value();
+  return {std::move(listener), where};
+}
+
 // A plain connect on a nonblocking socket returns the kernel's EINPROGRESS
 // with what to do; a SYN that is never answered (a full accept queue drops
 // it; one retry) ends in the kernel's ETIMEDOUT, which says so and is not
@@ -850,9 +863,7 @@ TEST_P(NetStream, PlainConnectErrorsSayWhatToDo) {
   const bool v6 = GetParam();
   const int family = v6 ? AF_INET6 : AF_INET;
   auto net = test::network::lan(2);
-  const auto address = v6 ? (*net)[1].v6() : (*net)[1].v4();
-  auto listener = test::run_in((*net)[1], [&] { return core::listen_tcp(core::endpoint(address, 0), {}, 0).value(); });
-  const auto where = core::local_endpoint(listener).value();
+  auto [listener, where] = listen_with_backlog_0(*net, v6);
   // Kept open until its connection is accepted.
   auto eager = test::run_in((*net)[0], [&] {
     auto s = core::socket::open(family, SOCK_STREAM | SOCK_NONBLOCK).value();
@@ -892,9 +903,7 @@ TEST_P(NetStream, ASignalDoesNotEndABlockingConnect) {
   const bool v6 = GetParam();
   const int family = v6 ? AF_INET6 : AF_INET;
   auto net = test::network::lan(2);
-  const auto address = v6 ? (*net)[1].v6() : (*net)[1].v4();
-  auto listener = test::run_in((*net)[1], [&] { return core::listen_tcp(core::endpoint(address, 0), {}, 0).value(); });
-  const auto where = core::local_endpoint(listener).value();
+  auto [listener, where] = listen_with_backlog_0(*net, v6);
   auto held = fill_accept_queue((*net)[0], where);
   ASSERT_FALSE(held.empty());
 
