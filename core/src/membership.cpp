@@ -104,6 +104,8 @@ error explain(socket_ref s, op o, const ip_address& group, const ip_address* sou
               error e) noexcept {
   e.with_address(group).with_interface(ifindex);
   if (source != nullptr) e.with_source(*source);
+  // The hints are for the kernel's errno: an mcnet errc may share a number (errc::timed_out is 12, ENOMEM's).
+  if (e.code.category() != std::system_category()) return e;
   switch (e.code.value()) {
     case ENOBUFS: return explain_nobufs(s, o, group, ifindex, e);
     case ENOMEM:

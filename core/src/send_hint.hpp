@@ -34,15 +34,22 @@ inline error& with_send_hint(error& e, const endpoint& to) noexcept {
 
 // The hint of a failed connect (connect, connect_start, connect_finish):
 // the send hint for ENETUNREACH to a group or a zone, else a short word on
-// what the kernel's refusal or unreachability means (connect(2), tcp(7)).
+// what the kernel's refusal, timeout or unreachability means (connect(2),
+// tcp(7)).
 inline error& with_connect_hint(error& e, const endpoint& to) noexcept {
   with_send_hint(e, to);
-  if (!e.hint().empty()) return e;
+  // The kernel's errno only: mcnet's errc::timed_out (the caller's
+  // deadline) compares equal to std::errc::timed_out too.
+  if (!e.hint().empty() || e.code.category() != std::system_category()) return e;
   if (e.code == std::errc::connection_refused) {
     return e.with_hint("nothing listens on that port (the peer answered the SYN with a reset), or a firewall rejected it");
   }
   if (e.code == std::errc::network_unreachable) {
     return e.with_hint("no route to that address (ip route get ADDRESS), or a router on the way said so");
+  }
+  if (e.code == std::errc::timed_out) {
+    return e.with_hint("no answer to the SYN (the kernel gave up after net.ipv4.tcp_syn_retries or TCP_SYNCNT "
+                       "tries): a firewall dropping it, or the host is down");
   }
   if (e.code == std::errc::host_unreachable) {
     return e.with_hint("the host does not answer: no ARP (IPv4) or neighbour discovery (IPv6) reply on its link, or "

@@ -39,6 +39,17 @@ namespace {
 result<socklen_t> sockaddr_for(socket_ref s, const endpoint& e, sockaddr_storage& out, std::string_view op) noexcept {
   auto domain = get(s, opt::socket_domain);
   if (!domain) return fail(domain.error());
+  if (*domain != AF_INET && *domain != AF_INET6) {
+    // The kernel would say EINVAL (an address of the wrong length for the family) and nothing of why.
+    return fail(error(errc::family_mismatch, op, "socket")
+                    .with_address(e.address())
+                    .with_port(e.port())
+                    .with_number(*domain)
+                    .with_hint(*domain == AF_UNIX ? "an IP endpoint needs an AF_INET or AF_INET6 socket and this one "
+                                                    "is AF_UNIX: give it a unix_address (unix_socket.hpp)"
+                                                  : "an IP endpoint needs an AF_INET or AF_INET6 socket; this one's "
+                                                    "family is {number}"));
+  }
   endpoint target = e;
   if (*domain == AF_INET6 && e.address().is_v4()) {
     target = endpoint(e.address().map_v6(), e.port());
@@ -57,8 +68,10 @@ result<socklen_t> sockaddr_for(socket_ref s, const endpoint& e, sockaddr_storage
   return length;
 }
 
-std::string_view bind_hint(int err) noexcept {
-  switch (err) {
+// Only for a kernel errno: an mcnet errc may share its number.
+std::string_view bind_hint(const error& e) noexcept {
+  if (e.code.category() != std::system_category()) return {};
+  switch (e.code.value()) {
     case EADDRINUSE: return "the port is taken; set SO_REUSEADDR or SO_REUSEPORT on every socket before bind";
     case EADDRNOTAVAIL: return "the address is not assigned to an interface in this network namespace";
     case EACCES: return "ports below 1024 need CAP_NET_BIND_SERVICE";
@@ -75,7 +88,7 @@ result<void> bind(socket_ref s, const endpoint& local) noexcept {
   auto r = sys::bind(s.native_handle(), sa, *length);
   if (!r) {
     auto e = r.error();
-    e.with_address(local.address()).with_port(local.port()).with_hint(bind_hint(e.code.value()));
+    e.with_address(local.address()).with_port(local.port()).with_hint(bind_hint(e));
     return fail(e);
   }
   return {};
@@ -120,13 +133,21 @@ result<void> finish_interrupted(socket_ref s, const endpoint& remote, std::chron
   auto type = get(s, opt::socket_type);
   if (!type) return fail(type.error());
   if (*type != SOCK_STREAM) return fail(interrupted);
+  // The limit is the caller's own: reading it never ends the connect. One
+  // the codec cannot read (no kernel writes a negative time) counts as
+  // none, and one too long for a wait_policy (microseconds::max() is 1000
+  // times what nanoseconds hold) is waited for ever, which it is in effect.
   auto limit = get(s, opt::send_timeout);
-  if (!limit) return fail(limit.error());
   auto wait = wait_policy::blocking();
-  if (limit->count() != 0) wait = wait_policy::deadline(*limit - (std::chrono::steady_clock::now() - start));
+  constexpr auto longest = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::nanoseconds::max());
+  if (limit && limit->count() != 0 && *limit < longest) {
+    wait = wait_policy::deadline(std::chrono::nanoseconds(*limit) - (std::chrono::steady_clock::now() - start));
+  }
   auto outcome = connect_finish(s, remote, wait);
   if (!outcome && outcome.error().code == errc::timed_out) {
-    return fail(connect_error(error::from_errno(EINPROGRESS, "connect", "socket"), remote));
+    auto e = connect_error(error::from_errno(EINPROGRESS, "connect", "socket"), remote);
+    return fail(e.with_hint("the socket's SO_SNDTIMEO passed before the handshake completed; the kernel goes on "
+                            "with it: connect_finish waits for its outcome"));
   }
   return outcome;
 }
@@ -136,6 +157,11 @@ result<void> finish_interrupted(socket_ref s, const endpoint& remote, std::chron
 result<void> connect(socket_ref s, const endpoint& remote) noexcept {
   const auto start = std::chrono::steady_clock::now();
   auto r = detail::connect_once(s, remote);
+  if (!r && r.error().code == std::errc::operation_in_progress && r.error().code.category() == std::system_category()) {
+    auto e = r.error();
+    return fail(e.with_hint("the socket is nonblocking: the handshake goes on in the kernel; wait for its outcome "
+                            "with connect_finish (connect_start's pair), or connect with a timeout"));
+  }
   if (r || r.error().code != std::errc::interrupted) return r;
   return finish_interrupted(s, remote, start, r.error());
 }

@@ -18,6 +18,7 @@
 
 #include <mcnet/core/socket_options.hpp>
 
+#include "accept.hpp"
 #include "connect.hpp"
 #include "send_hint.hpp"
 #include "sys/calls.hpp"
@@ -56,7 +57,8 @@ error& with_endpoint(error& e, const result<endpoint>& where) noexcept {
 // bytes a looping call moved is not part of the story.
 std::string_view stream_hint(const error& e) noexcept {
   if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing: the peer closed or reset it, or this side shut it down";
+    return "the connection is closed for writing: it is gone (the peer closed or reset it, or the kernel timed it "
+           "out), or this side shut it down";
   }
   if (e.code == std::errc::connection_reset) {
     return "the peer reset the connection (it closed with data unread, or its host dropped the connection)";
@@ -70,7 +72,8 @@ std::string_view loop_hint(const error& e, bool writing) noexcept {
     return "the peer shut down its side after {number} bytes, before the buffer was full";
   }
   if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing (the peer closed or reset it, or this side shut it down) after "
+    return "the connection is closed for writing (it is gone: closed, reset or timed out; or this side shut it "
+           "down) after "
            "{number} bytes were sent";
   }
   if (e.code == std::errc::connection_reset) {
@@ -159,9 +162,26 @@ result<std::size_t> read_some(socket_ref s, std::span<std::byte> buffer, wait_po
 result<std::size_t> read_exact(socket_ref s, std::span<std::byte> buffer, wait_policy wait) noexcept {
   const int fd = s.native_handle();
   const bool may_block = in_kernel(wait);
-  return move_all(fd, POLLIN, wait, buffer.size(), "recv", [&](std::size_t done) noexcept {
-    return sys::recv(fd, buffer.data() + done, buffer.size() - done, may_block);
+  // On a socket that keeps message boundaries (datagram, seqpacket) each
+  // recv takes one message and the kernel discards what does not fit
+  // (MSG_TRUNC): bytes gone without a word, which a loop meant to fill a
+  // buffer from a byte stream must not hide.
+  long cut = 0;
+  auto r = move_all(fd, POLLIN, wait, buffer.size(), "recv", [&](std::size_t done) noexcept {
+    bool was_cut = false;
+    const long n = sys::recv_cut(fd, buffer.data() + done, buffer.size() - done, may_block, was_cut);
+    if (!was_cut) return n;
+    cut = n;
+    return static_cast<long>(-EMSGSIZE);
   });
+  if (r || cut == 0) return r;
+  auto e = r.error();
+  e.with_number(*e.number() + cut)
+      .with_hint("a message was longer than the room left in the buffer and the kernel discarded its end "
+                 "(MSG_TRUNC; the socket keeps message boundaries: datagram or seqpacket): {number} bytes are in "
+                 "the buffer, the last of them the cut message's start; read_exact is for byte streams: read each "
+                 "message whole with read_some into a buffer as large as the largest");
+  return fail(e);
 }
 
 result<std::size_t> write_some(socket_ref s, std::span<const std::byte> data, wait_policy wait) noexcept {
@@ -292,15 +312,21 @@ result<void> connect_finish(socket_ref s, const endpoint& remote, wait_policy wa
 namespace {
 
 std::string_view accept_hint(const error& e) noexcept {
+  if (e.code.category() != std::system_category()) return {};
   if (e.code == std::errc::too_many_files_open) return "this process has no descriptor left (ulimit -n)";
   if (e.code == std::errc::too_many_files_open_in_system) return "the system has no descriptor left (fs.file-max)";
   if (e.code == std::errc::invalid_argument) return "the socket is not listening: call listen first";
+  if (e.code == std::errc::operation_not_supported) {
+    return "accept needs a listening stream or seqpacket socket (call listen first); this socket's type never "
+           "accepts";
+  }
   return {};
 }
 
 }  // namespace
 
-result<socket> accept(socket_ref listener, wait_policy wait, endpoint* peer, bool nonblocking) noexcept {
+result<socket> detail::accept_one(socket_ref listener, wait_policy wait, bool nonblocking, sockaddr_storage& name,
+                                  socklen_t& length) noexcept {
   const int fd = listener.native_handle();
   // accept4 has no MSG_DONTWAIT: on a listener in blocking mode it would
   // block whatever the policy says, so each attempt there asks poll first
@@ -308,14 +334,23 @@ result<socket> accept(socket_ref listener, wait_policy wait, endpoint* peer, boo
   auto listener_nonblocking = sys::nonblocking(fd);
   if (!listener_nonblocking) return fail(listener_nonblocking.error());
   const bool ask_first = !*listener_nonblocking && !in_kernel(wait);
-  sockaddr_storage name;  // filled by the kernel
-  socklen_t length = 0;
+  // A socket that does not listen is never readable for a connection:
+  // once poll finds nothing, ask whether accept4 could ever succeed, so
+  // that its refusal (EOPNOTSUPP, EINVAL) comes at once whatever the
+  // descriptor's mode and the policy, as it does from accept4 itself.
+  bool asked_why = false;
   unique_fd accepted;
   const long r = with_wait(fd, POLLIN, wait, [&]() noexcept -> long {
     if (ask_first) {
       auto ready = sys::poll_one(fd, POLLIN, 0);
       if (!ready) return -ready.error().code.value();
-      if (!*ready) return kWouldBlock;
+      if (!*ready) {
+        if (!asked_why) {
+          asked_why = true;
+          if (const int refusal = sys::accept_refusal(fd); refusal != 0) return -refusal;
+        }
+        return kWouldBlock;
+      }
     }
     auto a = sys::accept(fd, name, length, nonblocking);
     if (a) {
@@ -329,11 +364,18 @@ result<socket> accept(socket_ref listener, wait_policy wait, endpoint* peer, boo
     if (r != kWouldBlock) with_endpoint(e, sys::local_endpoint(fd)).with_hint(accept_hint(e));
     return fail(e);
   }
-  if (peer != nullptr) {
+  return socket::adopt(std::move(accepted));
+}
+
+result<socket> accept(socket_ref listener, wait_policy wait, endpoint* peer, bool nonblocking) noexcept {
+  sockaddr_storage name;  // filled by the kernel
+  socklen_t length = 0;
+  auto accepted = detail::accept_one(listener, wait, nonblocking, name, length);
+  if (accepted && peer != nullptr) {
     auto from = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), length);
     *peer = from ? *from : endpoint{};
   }
-  return socket::adopt(std::move(accepted));
+  return accepted;
 }
 
 result<void> shutdown(socket_ref s, shutdown_side side) noexcept {

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstdio>
+#include <cstdlib>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -22,6 +24,7 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/sockopt.hpp>
 
+#include "accept.hpp"
 #include "sys/calls.hpp"
 #include "sys/unix_calls.hpp"
 #include "wait.hpp"
@@ -48,9 +51,12 @@ error& with_address(error& e, const unix_address& a) noexcept {
 
 // An abstract name has no file, and the kernel looks it up together with
 // the socket type (unix_find_abstract): a listener of another type is not
-// found, ECONNREFUSED, where at a path it is EPROTOTYPE.
-std::string_view connect_hint(int err, const unix_address& to) noexcept {
-  switch (err) {
+// found, ECONNREFUSED, where at a path it is EPROTOTYPE. Only a kernel errno
+// (the system category) gets one: an mcnet errc may share its number
+// (errc::value_out_of_range is 13, EACCES's).
+std::string_view connect_hint(const error& e, const unix_address& to) noexcept {
+  if (e.code.category() != std::system_category()) return {};
+  switch (e.code.value()) {
     case ENOENT: return "no socket file at this path (is the server running, and is the path right?)";
     case ECONNREFUSED:
       return to.is_abstract()
@@ -60,20 +66,68 @@ std::string_view connect_hint(int err, const unix_address& to) noexcept {
                    "not called listen";
     case EPROTOTYPE: return "the socket at this name has another type (stream, datagram or seqpacket)";
     case EACCES: return "connecting needs write permission on the socket file and search permission on its directories";
-    case EAGAIN: return "the listener's backlog is full (it is not accepting); connect with a timeout to wait for room";
     default: return {};
   }
 }
 
-// Whether `path` (NUL-terminated) is a socket that nobody accepts on: a
-// nonblocking connect of the socket's own type is refused.
+// The hint of a plain connect's EAGAIN: the listener's backlog is full, and
+// the socket did not wait for room (nonblocking) or waited its SO_SNDTIMEO.
+std::string_view full_backlog_hint(socket_ref s) noexcept {
+  auto mode = nonblocking(s);
+  if (mode && *mode) {
+    return "the listener's backlog is full (it is not accepting) and the socket is nonblocking: connect with a "
+           "timeout to wait for room";
+  }
+  return "the listener's backlog stayed full (it is not accepting) for the socket's SO_SNDTIMEO";
+}
+
+// The hint of a datagram sent to a name that could not go (the wait
+// policy's errc::would_block or errc::timed_out), else connect_hint: the
+// kernel takes a datagram only while the receiver's queue has room.
+std::string_view send_to_hint(const error& e, const unix_address& to) noexcept {
+  if (e.code == errc::would_block || e.code == errc::timed_out) {
+    return "the receiver's queue is full: it is not reading, or not fast enough (net.unix.max_dgram_qlen "
+           "datagrams at most, and its SO_RCVBUF)";
+  }
+  return connect_hint(e, to);
+}
+
+// Whether a socket of this network namespace is bound to `path`:
+// /proc/net/unix lists every AF_UNIX socket that exists, with the path it
+// was bound to as the line's last field. A socket of a process that ended
+// is gone from it; one bound but not listening (a client that binds, a
+// server between bind and listen) is there. No list (no /proc) is "no
+// socket found", so that the refused probe alone decides, as it must
+// without one.
+bool bound_in_this_namespace(std::string_view path) noexcept {
+  std::FILE* list = std::fopen("/proc/net/unix", "re");
+  if (list == nullptr) return false;
+  char* line = nullptr;
+  std::size_t capacity = 0;
+  bool found = false;
+  ssize_t n;
+  while (!found && (n = ::getline(&line, &capacity, list)) > 0) {
+    std::string_view text(line, static_cast<std::size_t>(n));
+    if (text.ends_with('\n')) text.remove_suffix(1);
+    found = text.size() > path.size() && text.ends_with(path) && text[text.size() - path.size() - 1] == ' ';
+  }
+  std::free(line);
+  std::fclose(list);
+  return found;
+}
+
+// Whether `path` (NUL-terminated) is a socket file that no socket has: a
+// nonblocking connect of the socket's own type is refused (nothing
+// accepts on it), and no socket of this network namespace is bound to the
+// path (one bound but not listening refuses as well, yet lives).
 bool is_stale_socket(int type, const char* path, const sockaddr_storage& sa, socklen_t length) noexcept {
   struct stat st {};
   if (::lstat(path, &st) != 0 || !S_ISSOCK(st.st_mode)) return false;
   auto probe = socket::open(AF_UNIX, type | SOCK_NONBLOCK);
   if (!probe) return false;
   auto r = sys::connect(probe->native_handle(), sa, length);
-  return !r && r.error().code == std::errc::connection_refused;
+  if (r || r.error().code != std::errc::connection_refused) return false;
+  return !bound_in_this_namespace(path);
 }
 
 }  // namespace
@@ -113,6 +167,28 @@ result<void> bind(socket_ref s, const unix_address& local, stale_socket stale) n
 
 namespace {
 
+// SO_SNDTIMEO as the kernel holds it: saved and put back as it was, since
+// the microseconds of timeval_codec cannot hold every value (a longer one
+// reads as microseconds::max()), and the caller's timeout, whatever it is,
+// must not make a connect fail or change.
+result<::timeval> save_send_timeout(socket_ref s) noexcept {
+  ::timeval tv{};
+  auto n = detail::get_raw(s.native_handle(), opt::send_timeout, &tv, sizeof tv);
+  if (!n) return fail(n.error());
+  return tv;
+}
+
+result<void> restore_send_timeout(socket_ref s, const ::timeval& tv) noexcept {
+  return detail::set_raw(s.native_handle(), opt::send_timeout, &tv, sizeof tv);
+}
+
+// What a saved SO_SNDTIMEO allows, 0 for none; one the codec cannot read
+// (a negative time: no kernel writes one) counts as none.
+std::chrono::microseconds limit_of(const ::timeval& tv) noexcept {
+  auto us = timeval_codec::decode(tv, sizeof tv);
+  return us ? *us : std::chrono::microseconds(0);
+}
+
 // connect(2), made again when a signal interrupts it (EINTR). A signal ends
 // the kernel's wait for room in the listener's backlog and abandons the
 // attempt: the socket stays unconnected (unix_stream_connect; unlike TCP,
@@ -120,18 +196,20 @@ namespace {
 // connect is made again. When SO_SNDTIMEO bounds the wait (socket(7); the
 // timed `connect` sets it), each new attempt waits only for what is left of
 // it since `start`, and none left is what the kernel says when it passes:
-// EAGAIN. The socket's SO_SNDTIMEO is as it was afterwards.
+// EAGAIN. The socket's SO_SNDTIMEO is as it was afterwards, to the byte.
 result<void> connect_through_signals(socket_ref s, const sockaddr_storage& sa, socklen_t length,
                                      std::chrono::steady_clock::time_point start) noexcept {
   auto r = sys::connect(s.native_handle(), sa, length);
   if (r || r.error().code != std::errc::interrupted) return r;
-  auto limit = get(s, opt::send_timeout);
-  if (!limit) return fail(limit.error());
+  auto saved = save_send_timeout(s);
+  if (!saved) return fail(saved.error());
+  const auto limit = limit_of(*saved);
+  bool shortened = false;
   // Each turn is one signal; with a limit, the turns end when it passes.
   while (!r && r.error().code == std::errc::interrupted) {
-    if (limit->count() != 0) {
-      const auto left = *limit - std::chrono::duration_cast<std::chrono::microseconds>(
-                                     std::chrono::steady_clock::now() - start);
+    if (limit.count() != 0) {
+      const auto left = limit - std::chrono::duration_cast<std::chrono::microseconds>(
+                                    std::chrono::steady_clock::now() - start);
       if (left.count() <= 0) {
         r = fail(error::from_errno(EAGAIN, "connect", "socket"));
         break;
@@ -140,11 +218,12 @@ result<void> connect_through_signals(socket_ref s, const sockaddr_storage& sa, s
         r = shorter;
         break;
       }
+      shortened = true;
     }
     r = sys::connect(s.native_handle(), sa, length);
   }
-  if (limit->count() != 0) {
-    if (auto restored = set(s, opt::send_timeout, *limit); !restored && r) return restored;
+  if (shortened) {
+    if (auto restored = restore_send_timeout(s, *saved); !restored && r) return restored;
   }
   return r;
 }
@@ -157,7 +236,10 @@ result<void> connect(socket_ref s, const unix_address& remote) noexcept {
   const socklen_t length = remote.to_sockaddr(sa);
   if (auto r = connect_through_signals(s, sa, length, start); !r) {
     auto e = r.error();
-    with_address(e, remote).with_hint(connect_hint(e.code.value(), remote));
+    with_address(e, remote).with_hint(e.code == std::errc::resource_unavailable_try_again &&
+                                              e.code.category() == std::system_category()
+                                          ? full_backlog_hint(s)
+                                          : connect_hint(e, remote));
     return fail(e);
   }
   return {};
@@ -165,10 +247,9 @@ result<void> connect(socket_ref s, const unix_address& remote) noexcept {
 
 result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept {
   // The kernel waits for backlog room only in a blocking connect, for
-  // SO_SNDTIMEO (0: for ever, so at least 1 us here).
-  // (SO_SNDTIMEO bounds a Unix connect's wait for backlog room:
-  // unix_stream_connect waits sock_sndtimeo.)
-  auto old_timeout = get(s, opt::send_timeout);
+  // SO_SNDTIMEO (0: for ever, so at least 1 us here; unix_stream_connect
+  // waits sock_sndtimeo).
+  auto old_timeout = save_send_timeout(s);
   if (!old_timeout) return fail(old_timeout.error());
   auto was_nonblocking = nonblocking(s);
   if (!was_nonblocking) return fail(was_nonblocking.error());
@@ -182,7 +263,7 @@ result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nano
     with_address(e, remote).with_hint("the listener's backlog stayed full: it is not accepting");
     outcome = fail(e);
   }
-  auto restored = set(s, opt::send_timeout, *old_timeout);
+  auto restored = restore_send_timeout(s, *old_timeout);
   if (*was_nonblocking && restored) restored = set_nonblocking(s, true);
   if (!restored && outcome) return restored;
   return outcome;
@@ -259,26 +340,12 @@ result<socket> dial_unix(const unix_address& remote, const unix_setup& setup, st
 result<socket> accept_unix(socket_ref listener, wait_policy wait, unix_address* peer, bool nonblocking) noexcept {
   sockaddr_storage name{};
   socklen_t length = 0;
-  unique_fd accepted;
-  auto r = with_wait(listener, true, wait, "accept", [&]() noexcept -> long {
-    // accept4 has no MSG_DONTWAIT: on a blocking listener it is called only
-    // once poll says a connection is queued.
-    if (auto ready = wait_readable(listener, wait_policy::nonblocking()); !ready) {
-      return ready.error().code == errc::would_block ? -EAGAIN : -ready.error().code.value();
-    }
-    auto fd = sys::accept(listener.native_handle(), name, length, nonblocking);
-    if (fd) {
-      accepted = std::move(*fd);
-      return 0;
-    }
-    return fd.error().code == errc::would_block ? -EAGAIN : -fd.error().code.value();
-  });
-  if (!r) return fail(r.error());
-  if (peer != nullptr) {
+  auto accepted = detail::accept_one(listener, wait, nonblocking, name, length);
+  if (accepted && peer != nullptr) {
     auto a = unix_address::from_sockaddr(reinterpret_cast<const sockaddr*>(&name), length);
     *peer = a ? *a : unix_address();
   }
-  return socket::adopt(std::move(accepted));
+  return accepted;
 }
 
 result<std::pair<socket, socket>> socketpair(int type, bool nonblocking) noexcept {
@@ -318,10 +385,21 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   h.msg_control = writer.size() ? control.data() : nullptr;
   h.msg_controllen = writer.size();
   const int fd = s.native_handle();
-  auto sent = with_wait(s, false, wait, "sendmsg", [&]() noexcept { return sys::sendmsg(fd, h); });
+  const auto attempt = [&]() noexcept { return sys::sendmsg(fd, h); };
+  // A datagram to a name: poll(2) looks at a receiver's queue only for a
+  // connected socket's own peer (unix_dgram_poll), so it finds the socket
+  // writable while that receiver's queue is full and polling would spin;
+  // waiting for its room backs off instead (a stream socket refuses a name
+  // at once, EISCONN or EOPNOTSUPP, and never waits here).
+  auto sent = [&]() -> result<std::size_t> {
+    if (to.is_unnamed()) return with_wait(s, false, wait, "sendmsg", attempt);
+    const long r = detail::with_backoff(wait, attempt);
+    if (r >= 0) return static_cast<std::size_t>(r);
+    return fail(detail::io_error(r, "sendmsg"));
+  }();
   if (!sent) {
     auto e = sent.error();
-    if (!to.is_unnamed()) with_address(e, to).with_hint(connect_hint(e.code.value(), to));
+    if (!to.is_unnamed()) with_address(e, to).with_hint(send_to_hint(e, to));
     if (e.code == std::errc::no_such_process && with.credentials) {
       // The kernel looks the credentials' pid up (scm_check_creds, then find_get_pid).
       e.with_number(with.credentials->pid)
@@ -355,11 +433,23 @@ result<unix_receipt> receive_with_fds(socket_ref s, std::span<std::byte> data, s
   const std::span<const std::byte> filled(space.data(), h.msg_controllen);
   if ((h.msg_flags & MSG_CTRUNC) != 0) {
     (void)take_descriptors(filled, {});  // closes every one that arrived, whatever else it finds
+    // The kernel sets MSG_CTRUNC for a buffer too small, and also when it
+    // cannot install a descriptor in this process (scm_detach_fds: EMFILE,
+    // RLIMIT_NOFILE), which is the likely cause with a buffer of the most
+    // a Unix socket can need.
+    const bool full_size = space.size() >= max_unix_control_size;
     return fail(error(errc::truncated_control_message, "recvmsg", "control")
                     .with_number(static_cast<std::int64_t>(*n))
-                    .with_hint("the control buffer was too small (MSG_CTRUNC): the descriptors that arrived were "
-                               "closed and the kernel dropped the rest; {number} payload bytes were received; give "
-                               "max_unix_control_size bytes, or no buffer"));
+                    .with_hint(full_size
+                                   ? "descriptors were cut (MSG_CTRUNC) although the control buffer had room for "
+                                     "all: this process most likely ran out of descriptors (RLIMIT_NOFILE, ulimit "
+                                     "-n; EMFILE), so the kernel could not install them; the ones that arrived "
+                                     "were closed and the kernel dropped the rest; {number} payload bytes were "
+                                     "received; close descriptors or raise the limit (setrlimit, ulimit -n)"
+                                   : "the control buffer was too small (MSG_CTRUNC), or this process ran out of "
+                                     "descriptors (RLIMIT_NOFILE): the descriptors that arrived were closed and the "
+                                     "kernel dropped the rest; {number} payload bytes were received; give "
+                                     "max_unix_control_size bytes, or no buffer"));
   }
   auto taken = take_descriptors(filled, fds_out);
   if (!taken) return fail(taken.error());

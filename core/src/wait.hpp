@@ -8,6 +8,7 @@
 // between attempts as the wait_policy says.
 
 #include <poll.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -99,6 +100,46 @@ template <class Attempt>
 long with_wait(int fd, short events, wait_policy wait, Attempt&& attempt) noexcept {
   call_start start;
   return with_wait(fd, events, wait, start, std::forward<Attempt>(attempt));
+}
+
+/// `with_wait` for a socket whose poll(2) cannot say when the call would
+/// succeed: an unconnected AF_UNIX datagram socket is always writable to
+/// poll, whatever the queue of the receiver it sends to (unix_dgram_poll
+/// looks at a peer's queue only on a connected socket), so polling would
+/// spin. Between attempts this sleeps instead, 50 us at first, doubling up
+/// to 4 ms: a few hundred system calls a second at most while the
+/// receiver's queue stays full, at the cost of noticing room up to 4 ms
+/// late. `adaptive` spins first as with_wait does. Returns as with_wait.
+template <class Attempt>
+long with_backoff(wait_policy wait, Attempt&& attempt) noexcept {
+  long r = attempt();
+  if (r != kWouldBlock || wait.kind() == wait_policy::mode::nonblocking) return r;
+  const auto from = clock::now();
+  const bool forever = wait.timeout() == std::chrono::nanoseconds::max();
+  if (wait.kind() == wait_policy::mode::adaptive) {
+    const auto spin = std::min(wait.spin(), wait.timeout());
+    while (clock::now() - from < spin) {
+      r = attempt();
+      if (r != kWouldBlock) return r;
+      cpu_relax();
+    }
+  }
+  constexpr std::chrono::nanoseconds longest_pause = std::chrono::milliseconds(4);
+  std::chrono::nanoseconds pause = std::chrono::microseconds(50);
+  while (true) {
+    auto nap = pause;
+    if (!forever) {
+      const auto left = wait.timeout() - (clock::now() - from);
+      if (left.count() <= 0) return kTimedOut;
+      nap = std::min(nap, left);
+    }
+    // A signal cuts the nap short (EINTR): the next attempt comes sooner, the deadline stays.
+    const timespec ts{static_cast<time_t>(nap.count() / 1'000'000'000), static_cast<long>(nap.count() % 1'000'000'000)};
+    (void)::nanosleep(&ts, nullptr);
+    r = attempt();
+    if (r != kWouldBlock) return r;
+    pause = std::min(pause * 2, longest_pause);
+  }
 }
 
 /// The error for a failed call (`r` < 0): errc::would_block, errc::timed_out

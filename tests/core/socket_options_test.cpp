@@ -554,6 +554,15 @@ MCNET_OPTION_TEST(SolSocketUnix, opt::peer_credentials, PeerCredentialsAreThisPr
   const core::peer_credentials me{::getpid(), ::getuid(), ::getgid()};
   EXPECT_EQ(core::get(pair.first(), opt::peer_credentials).value(), me);
   EXPECT_EQ(core::get(pair.second(), opt::peer_credentials).value(), me);
+  // No peer: the kernel answers pid 0, uid and gid (uid_t)-1, which no process has.
+  const int lone = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(lone, 0);
+  auto none = core::get(core::socket_ref(lone), opt::peer_credentials);
+  ::close(lone);
+  ASSERT_FALSE(none);
+  EXPECT_EQ(none.error().code, std::errc::not_connected) << none.error().message();
+  EXPECT_EQ(none.error().what, "SO_PEERCRED");
+  EXPECT_NE(none.error().message().find("connected Unix socket"), std::string::npos) << none.error().message();
 }
 
 MCNET_OPTION_TEST(SolSocketUnix, opt::pass_credentials, PassCredentials) {

@@ -146,6 +146,20 @@ TEST(Codec, TimevalSplitsMicrosecondsAndRefusesNegative) {
   EXPECT_FALSE(core::timeval_codec::decode(garbage, sizeof garbage)) << "no negative time from the kernel either";
 }
 
+// The kernel rounds a timeout up to its tick, so microseconds::max() reads
+// back a little longer (9223372036854 s and 776000 us at HZ 1000), and a raw
+// setsockopt may set far more: both read as microseconds::max().
+TEST(Codec, TimevalPastMicrosecondsReadsAsTheLongest) {
+  const ::timeval rounded{9'223'372'036'854, 776'000};
+  EXPECT_EQ(core::timeval_codec::decode(rounded, sizeof rounded).value(), std::chrono::microseconds::max());
+  const ::timeval huge{LONG_MAX / 1000, 0};
+  EXPECT_EQ(core::timeval_codec::decode(huge, sizeof huge).value(), std::chrono::microseconds::max());
+  const ::timeval longest{9'223'372'036'854, 775'807};
+  EXPECT_EQ(core::timeval_codec::decode(longest, sizeof longest).value(), std::chrono::microseconds::max());
+  const ::timeval bad_micros{1, 1'000'000};
+  EXPECT_FALSE(core::timeval_codec::decode(bad_micros, sizeof bad_micros));
+}
+
 TEST(Codec, LingerIsOnOffAndWholeSeconds) {
   ::linger l{};
   EXPECT_EQ(core::linger_codec::encode({true, std::chrono::seconds(7)}, l).value(), sizeof(::linger));

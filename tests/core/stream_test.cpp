@@ -229,6 +229,77 @@ TEST(Stream, ReadExactWhenThePeerClosesEarlyNamesTheBytesThatArrived) {
             "buffer was full");
 }
 
+// On a socket that keeps message boundaries each recv takes one message and
+// the kernel drops what does not fit: read_exact says so rather than lose
+// the bytes in silence.
+TEST(Stream, ReadExactOnAMessageSocketFailsWhenAMessageIsCut) {
+  for (int type : {SOCK_SEQPACKET, SOCK_DGRAM}) {
+    SCOPED_TRACE(type == SOCK_SEQPACKET ? "seqpacket" : "datagram");
+    auto pair = core::socketpair(type).value();
+    for (std::string_view m : {"0123456789", "abcdefghij", "KLMNOPQRST"}) {
+      ASSERT_EQ(core::write_some(pair.first, bytes_of(m)).value(), 10u);
+    }
+    std::array<std::byte, 15> buffer{};
+    auto r = core::read_exact(pair.second, buffer, core::wait_policy::deadline(1s));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::message_size) << r.error().message();
+    EXPECT_EQ(r.error().number(), 15) << "bytes in the buffer";
+    EXPECT_EQ(text_of(buffer), "0123456789abcde");
+    EXPECT_NE(r.error().message().find("MSG_TRUNC"), std::string::npos) << r.error().message();
+    std::array<std::byte, 32> next{};
+    EXPECT_EQ(core::read_some(pair.second, next, core::wait_policy::deadline(1s)).value(), 10u);
+    EXPECT_EQ(text_of(std::span(next).first(10)), "KLMNOPQRST") << "the cut message's end is gone";
+    // Messages that fit are read whole, as many as it takes.
+    for (std::string_view m : {"01234", "56789"}) ASSERT_EQ(core::write_some(pair.first, bytes_of(m)).value(), 5u);
+    std::array<std::byte, 10> exact{};
+    EXPECT_EQ(core::read_exact(pair.second, exact, core::wait_policy::deadline(1s)).value(), 10u);
+    EXPECT_EQ(text_of(exact), "0123456789");
+  }
+}
+
+// accept on a socket that never accepts (datagram) or does not listen
+// fails at once, whatever the descriptor's mode and the wait policy.
+TEST(Stream, AcceptOnASocketThatCannotAcceptFailsAtOnce) {
+  const std::pair<core::wait_policy, const char*> policies[] = {
+      {core::wait_policy::nonblocking(), "nonblocking"},
+      {core::wait_policy::deadline(2s), "deadline(2s)"},
+      {core::wait_policy::adaptive(50us, 2s), "adaptive"},
+      {core::wait_policy::blocking(), "blocking"},
+  };
+  for (int type : {SOCK_DGRAM, SOCK_STREAM, SOCK_SEQPACKET}) {
+    const auto expected = type == SOCK_DGRAM ? std::errc::operation_not_supported : std::errc::invalid_argument;
+    for (bool nonblocking_fd : {false, true}) {
+      for (const auto& [policy, name] : policies) {
+        SCOPED_TRACE(std::string(name) + (nonblocking_fd ? ", O_NONBLOCK" : ", blocking fd") + ", type " +
+                     std::to_string(type));
+        auto s = core::socket::open(AF_UNIX, type | (nonblocking_fd ? SOCK_NONBLOCK : 0)).value();
+        const auto from = clock_type::now();
+        auto a = core::accept(s, policy);
+        auto u = core::accept_unix(s, policy);
+        EXPECT_LT(clock_type::now() - from, 1s) << "at once";
+        ASSERT_FALSE(a);
+        ASSERT_FALSE(u);
+        EXPECT_EQ(a.error().code, expected) << a.error().message();
+        EXPECT_EQ(u.error().code, expected) << u.error().message();
+        EXPECT_NE(a.error().message().find("call listen first"), std::string::npos) << a.error().message();
+        EXPECT_NE(u.error().message().find("call listen first"), std::string::npos) << u.error().message();
+      }
+    }
+  }
+}
+
+// An IP endpoint given to a socket of another family: the kernel would say
+// only EINVAL; mcnet says which families differ before the call.
+TEST(Stream, AnIpEndpointOnAUnixSocketIsAFamilyMismatch) {
+  auto s = core::socket::open(AF_UNIX, SOCK_STREAM).value();
+  const auto where = core::endpoint::parse("10.77.0.1:4000").value();
+  for (auto r : {core::bind(s, where), core::connect(s, where)}) {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, mcnet::errc::family_mismatch) << r.error().message();
+    EXPECT_NE(r.error().message().find("AF_UNIX"), std::string::npos) << r.error().message();
+  }
+}
+
 TEST(Stream, ReadExactKeepsPartialProgressOnTimeoutAndWouldBlock) {
   auto pair_a = stream_pair();
   auto& a = pair_a.first;
@@ -323,6 +394,7 @@ TEST(Stream, WriteToAClosedPeerIsEpipeWithoutSigpipe) {
   EXPECT_EQ(shut.error().code, std::errc::broken_pipe);
   EXPECT_NE(shut.error().message().find("closed for writing"), std::string::npos) << shut.error().message();
   EXPECT_NE(one.error().message().find("the peer closed"), std::string::npos) << one.error().message();
+  EXPECT_NE(one.error().message().find("it is gone"), std::string::npos) << one.error().message();
 
   EXPECT_EQ(sigpipes.load(), 0) << "MSG_NOSIGNAL: no SIGPIPE";
   ::sigaction(SIGPIPE, &before, nullptr);
@@ -484,6 +556,29 @@ tcp_connection connect_tcp(const test::network& net, bool v6, const core::socket
   // the kernel on this blocking listener).
   c.server = core::accept(listener.socket, core::wait_policy::blocking(), &c.peer_seen).value();
   return c;
+}
+
+// A UDP socket never accepts: EOPNOTSUPP at once under every policy, in
+// blocking mode as with O_NONBLOCK.
+TEST_P(NetStream, AcceptOnAUdpSocketFailsAtOnce) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    for (bool nonblocking_fd : {false, true}) {
+      for (auto policy : {core::wait_policy::nonblocking(), core::wait_policy::deadline(2s),
+                          core::wait_policy::blocking()}) {
+        auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | (nonblocking_fd ? SOCK_NONBLOCK : 0)).value();
+        const auto from = clock_type::now();
+        auto a = core::accept(s, policy);
+        EXPECT_LT(clock_type::now() - from, 1s) << "at once";
+        ASSERT_FALSE(a);
+        EXPECT_EQ(a.error().code, std::errc::operation_not_supported) << a.error().message();
+        EXPECT_NE(a.error().message().find("listening stream or seqpacket socket"), std::string::npos)
+            << a.error().message();
+      }
+    }
+  });
 }
 
 TEST_P(NetStream, TcpEchoWithEachWaitPolicy) {
@@ -746,6 +841,56 @@ std::vector<core::socket> fill_accept_queue(const test::host& h, const core::end
   throw std::runtime_error("the accept queue never filled");
 }
 
+// A TCP listener on h1 with a backlog of 0: one pending connection fills its accept queue.
+struct small_listener {
+  core::socket socket;
+  core::endpoint where;
+};
+
+small_listener listen_with_backlog_0(const test::network& net, bool v6) {
+  const auto address = v6 ? net[1].v6() : net[1].v4();
+  auto listener = test::run_in(net[1], [&] { return core::listen_tcp(core::endpoint(address, 0), {}, 0).value(); });
+  const auto where = core::local_endpoint(listener).value();
+  return {std::move(listener), where};
+}
+
+// A plain connect on a nonblocking socket returns the kernel's EINPROGRESS
+// with what to do; a SYN that is never answered (a full accept queue drops
+// it; one retry) ends in the kernel's ETIMEDOUT, which says so and is not
+// the caller's errc::timed_out.
+TEST_P(NetStream, PlainConnectErrorsSayWhatToDo) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  const int family = v6 ? AF_INET6 : AF_INET;
+  auto net = test::network::lan(2);
+  auto [listener, where] = listen_with_backlog_0(*net, v6);
+  // Kept open until its connection is accepted.
+  auto eager = test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM | SOCK_NONBLOCK).value();
+    auto r = core::connect(s, where);
+    EXPECT_FALSE(r) << "a handshake over a wire takes a round trip";
+    if (!r) {
+      EXPECT_EQ(r.error().code, std::error_code(EINPROGRESS, std::system_category())) << r.error().message();
+      EXPECT_NE(r.error().message().find("connect_finish"), std::string::npos) << r.error().message();
+    }
+    return s;
+  });
+  auto first = core::accept(listener, core::wait_policy::deadline(2s));
+  ASSERT_TRUE(first) << first.error().message();
+  auto held = fill_accept_queue((*net)[0], where);
+  ASSERT_FALSE(held.empty());
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM).value();
+    ASSERT_TRUE(core::set(s, core::opt::tcp_syn_count, 1));  // gives up after 1 + 2 s
+    auto r = core::connect(s, where);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::error_code(ETIMEDOUT, std::system_category())) << r.error().message();
+    EXPECT_NE(r.error().code, mcnet::errc::timed_out) << "not the caller's deadline";
+    EXPECT_TRUE(mcnet::is_disconnect(r.error()));
+    EXPECT_NE(r.error().message().find("no answer to the SYN"), std::string::npos) << r.error().message();
+  });
+}
+
 // A signal interrupts a blocking connect (EINTR: the handler has no
 // SA_RESTART) while the listener's full accept queue drops its SYN, and the
 // connect goes on to the real outcome (connect(2): the kernel keeps the
@@ -758,9 +903,7 @@ TEST_P(NetStream, ASignalDoesNotEndABlockingConnect) {
   const bool v6 = GetParam();
   const int family = v6 ? AF_INET6 : AF_INET;
   auto net = test::network::lan(2);
-  const auto address = v6 ? (*net)[1].v6() : (*net)[1].v4();
-  auto listener = test::run_in((*net)[1], [&] { return core::listen_tcp(core::endpoint(address, 0), {}, 0).value(); });
-  const auto where = core::local_endpoint(listener).value();
+  auto [listener, where] = listen_with_backlog_0(*net, v6);
   auto held = fill_accept_queue((*net)[0], where);
   ASSERT_FALSE(held.empty());
 
@@ -821,6 +964,26 @@ TEST_P(NetStream, ASignalDoesNotEndABlockingConnect) {
     EXPECT_LT(took, 2s);
     ASSERT_FALSE(dialled);
     EXPECT_EQ(dialled.error().code, std::errc::timed_out) << dialled.error().message();
+  });
+
+  // The longest SO_SNDTIMEO, which reads back past what microseconds hold:
+  // the wait after a signal is for ever, and reading the option never ends it.
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(family, SOCK_STREAM).value();
+    ASSERT_TRUE(core::set(s, core::opt::tcp_syn_count, 1));
+    ASSERT_TRUE(core::set(s, core::opt::send_timeout, std::chrono::microseconds::max()));
+    mcnet::result<void> r;
+    {
+      test::interrupter signals(::pthread_self());
+      std::thread room([&] {
+        std::this_thread::sleep_for(300ms);
+        (void)core::accept(listener, core::wait_policy::deadline(2s));
+      });
+      r = core::connect(s, where);
+      room.join();
+      EXPECT_GE(signals.caught(), 5) << "the signals came while connect waited";
+    }
+    ASSERT_TRUE(r) << r.error().message();
   });
 }
 

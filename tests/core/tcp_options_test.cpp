@@ -39,6 +39,17 @@ TEST(TcpTable, EveryEntryHasABehaviourTest) { mcnet::test::expect_every_entry_te
 
 using mcnet::test::expect_refused_before_the_call;
 
+// The refusal names the range, as SO_RCVTIMEO's and SO_LINGER's do.
+TEST(TcpTable, OutOfRangeNamesTheRange) {
+  const auto hint_of = [](const mcnet::result<void>& r) { return r ? std::string() : std::string(r.error().hint()); };
+  EXPECT_EQ(hint_of(core::set(core::socket_ref(-1), opt::tcp_keep_idle, 0s)), "the kernel takes 1 to 32767 seconds");
+  EXPECT_EQ(hint_of(core::set(core::socket_ref(-1), opt::tcp_user_timeout, -1ms)),
+            "the kernel takes 0 to 2147483647 milliseconds");
+  EXPECT_EQ(hint_of(core::set(core::socket_ref(-1), opt::tcp_keep_count, 128)), "the kernel takes 1 to 127");
+  EXPECT_EQ(hint_of(core::set(core::socket_ref(-1), opt::tcp_max_segment, 87)), "the kernel takes 0 or 88 to 32767");
+  EXPECT_EQ(hint_of(core::set(core::socket_ref(-1), opt::tcp_linger2, -2s)), "the kernel takes -1 to 120 seconds");
+}
+
 TEST(TcpTable, OutOfRangeIsRefusedBeforeTheCall) {
   expect_refused_before_the_call(opt::tcp_keep_idle, 0s, 0);
   expect_refused_before_the_call(opt::tcp_keep_idle, 32768s, 32768);
@@ -193,6 +204,19 @@ MCNET_OPTION_TEST(NetTcpOptions, opt::tcp_window_clamp, WindowClamp) {
     ASSERT_TRUE(core::set(s, opt::tcp_window_clamp, 100));
     EXPECT_GT(core::get(s, opt::tcp_window_clamp).value(), 100) << "raised to half of SOCK_MIN_RCVBUF";
   });
+}
+
+// The kernel's EINVAL for a value the socket's state refuses (a clamp of 0
+// on a connection) gets a hint, as every usual setsockopt errno does.
+TEST(NetTcpOptionsState, WindowClampZeroOnAConnectionIsEinvalWithAHint) {
+  MCNET_REQUIRE_NETNS();
+  auto net = mcnet::test::network::lan(2);
+  auto listener = mcnet::test::listen_tcp_on((*net)[1], false);
+  auto client = (*net)[0].run([&] { return core::dial_tcp(listener.where, {}, 5s).value(); });
+  auto r = core::set(client, opt::tcp_window_clamp, 0);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::errc::invalid_argument) << r.error().message();
+  EXPECT_NE(r.error().message().find("before connect or listen"), std::string::npos) << r.error().message();
 }
 
 MCNET_OPTION_TEST(NetTcpOptions, opt::tcp_syn_count, SynCount) {

@@ -12,13 +12,17 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <climits>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +32,7 @@
 #include <vector>
 
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/unix_socket.hpp>
 
 #include "alloc_counter.hpp"
@@ -278,6 +283,23 @@ TEST_F(UnixSocket, StaleSocketFileIsNamedAndRemovedOnlyWhenAsked) {
   auto client = core::dial_unix(where, {}, 1s);
   EXPECT_TRUE(client) << client.error().message();  // the live server still has its name
 
+  // Nor is a socket bound but not listening, which refuses a connection
+  // (ECONNREFUSED) as a stale one does: a client bound to a name, a server
+  // between bind and listen.
+  for (int type : {SOCK_STREAM, SOCK_SEQPACKET}) {
+    const auto name = path("bound-" + std::to_string(type) + ".sock");
+    auto bound = core::socket::open(AF_UNIX, type);
+    ASSERT_TRUE(bound);
+    ASSERT_TRUE(core::bind(*bound, name));
+    auto taken = core::listen_unix(name, {.type = type, .stale = core::stale_socket::unlink});
+    ASSERT_FALSE(taken);
+    EXPECT_EQ(taken.error().code, std::errc::address_in_use);
+    EXPECT_NE(taken.error().message().find("not removed"), std::string::npos) << taken.error().message();
+    ASSERT_EQ(::listen(bound->native_handle(), 1), 0);
+    auto reaches = core::dial_unix(name, {.type = type}, 1s);
+    EXPECT_TRUE(reaches) << reaches.error().message() << ": the socket kept its name";
+  }
+
   // Nor is a file that is not a socket.
   std::ofstream(dir_ / "plain").put('x');
   auto on_file = core::listen_unix(path("plain"), {.stale = core::stale_socket::unlink});
@@ -387,6 +409,15 @@ TEST_F(UnixSocket, DialWaitsForBacklogRoomAtMostItsTimeout) {
   ASSERT_TRUE(third) << third.error().message();
   EXPECT_TRUE(core::nonblocking(*third).value());
 
+  // A plain connect on a nonblocking socket fails at once on a full backlog, and says how to wait.
+  auto full_again = listen_with_full_backlog("backlog-again");
+  auto eager = core::socket::open(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK).value();
+  auto at_once = core::connect(eager, full_again.where);
+  ASSERT_FALSE(at_once);
+  EXPECT_EQ(at_once.error().code, std::errc::resource_unavailable_try_again) << at_once.error().message();
+  EXPECT_NE(at_once.error().message().find("nonblocking: connect with a timeout"), std::string::npos)
+      << at_once.error().message();
+
   auto refused = core::dial_unix(path("nobody.sock"), {}, 1s);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, std::errc::no_such_file_or_directory);
@@ -465,6 +496,8 @@ TEST_F(UnixSocket, ASignalDoesNotEndAConnectWaitingForBacklogRoom) {
     EXPECT_GE(signals.caught(), 3) << "the signals came while connect waited";
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, std::errc::resource_unavailable_try_again) << refused.error().message();
+    EXPECT_NE(refused.error().message().find("for the socket's SO_SNDTIMEO"), std::string::npos)
+        << refused.error().message() << ": the caller had a timeout";
     EXPECT_GE(took, 190ms);
     EXPECT_LT(took, 2s);
     timeval now{};
@@ -491,6 +524,48 @@ TEST_F(UnixSocket, ConnectWithTimeoutPutsTheSocketBackAsItWas) {
   ASSERT_EQ(::getsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &now, &length), 0);
   EXPECT_EQ(now.tv_sec, 5);
   EXPECT_EQ(now.tv_usec, 0);
+}
+
+// The longest SO_SNDTIMEO, through the option layer or raw: it reads back
+// (as microseconds::max(): the kernel rounds it up past what microseconds
+// hold), and connect, which saves and puts it back, neither fails nor
+// changes it; nor does an error of an mcnet errc get the hint of the errno
+// of the same number (errc::value_out_of_range is 13, EACCES).
+TEST_F(UnixSocket, TheLongestSendTimeoutReadsBackAndLeavesConnectAlone) {
+  const auto where = fresh_abstract("longest");
+  auto server = core::listen_unix(where, {}, 8);
+  ASSERT_TRUE(server);
+  const auto raw_timeout = [](core::socket_ref s) {
+    timeval tv{};
+    socklen_t length = sizeof tv;
+    EXPECT_EQ(::getsockopt(s.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, &length), 0);
+    return std::pair(tv.tv_sec, tv.tv_usec);
+  };
+  for (bool raw : {false, true}) {
+    SCOPED_TRACE(raw ? "raw setsockopt" : "core::set");
+    auto s = core::socket::open(AF_UNIX, SOCK_STREAM);
+    ASSERT_TRUE(s);
+    if (raw) {
+      const timeval huge{LONG_MAX / 1000, 0};
+      ASSERT_EQ(::setsockopt(s->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &huge, sizeof huge), 0);
+    } else {
+      ASSERT_TRUE(core::set(*s, core::opt::send_timeout, std::chrono::microseconds::max()));
+    }
+    const auto before = raw_timeout(*s);
+    auto read = core::get(*s, core::opt::send_timeout);
+    ASSERT_TRUE(read) << read.error().message();
+    EXPECT_TRUE(*read == std::chrono::microseconds::max() || *read == std::chrono::microseconds(0))
+        << read->count() << " (0: past the kernel's own limit it keeps no limit)";
+    auto connected = core::connect(*s, where, 1s);
+    ASSERT_TRUE(connected) << connected.error().message();
+    EXPECT_EQ(raw_timeout(*s), before) << "put back as it was";
+    auto again = core::socket::open(AF_UNIX, SOCK_STREAM);
+    ASSERT_TRUE(again);
+    const timeval same{before.first, before.second};
+    ASSERT_EQ(::setsockopt(again->native_handle(), SOL_SOCKET, SO_SNDTIMEO, &same, sizeof same), 0);
+    auto plain = core::connect(*again, where);
+    ASSERT_TRUE(plain) << plain.error().message();
+  }
 }
 
 // Pass a pipe's write end from `from` to `to`, write through the received
@@ -562,6 +637,104 @@ TEST_F(UnixSocket, DescriptorsBeyondTheCallersRoomAreClosedAndCounted) {
     EXPECT_EQ(r->fds_closed, 3u);
   }
   EXPECT_EQ(open_descriptors(), fds_before_);
+}
+
+// A receiver out of descriptors: the kernel cannot install them and says
+// MSG_CTRUNC although the default buffer has room for all; the hint names
+// the descriptor limit, not the buffer the caller did not give.
+TEST_F(UnixSocket, OutOfDescriptorsIsNotCalledATooSmallBuffer) {
+  {
+    pipe_pair p;
+    auto pair = core::socketpair(SOCK_DGRAM);
+    ASSERT_TRUE(pair);
+    // The limit: one past the highest descriptor open now. New descriptors
+    // fill the free numbers below it first, so send more than there are.
+    int highest = 0;
+    std::size_t open = 0;
+    for (const auto& e : fs::directory_iterator("/proc/self/fd")) {
+      highest = std::max(highest, std::stoi(e.path().filename().string()));
+      ++open;
+    }
+    const auto free_below = static_cast<std::size_t>(highest + 1) - open + 1;  // the iterator's own closes too
+    const std::size_t count = free_below + 5;
+    if (count > core::max_fds_per_message) GTEST_SKIP() << free_below << " free descriptor numbers: too many to fill";
+    std::vector<int> fds(count, p.write.get());
+    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("20"), fds));
+    rlimit old{};
+    ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
+    rlimit tight = old;
+    tight.rlim_cur = static_cast<rlim_t>(highest + 1);
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &tight), 0);
+    std::array<std::byte, 8> buf;
+    std::array<core::unique_fd, core::max_fds_per_message> got;
+    auto r = core::receive_with_fds(pair->second, buf, got, core::wait_policy::deadline(1s));
+    ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &old), 0);
+    ASSERT_FALSE(r) << count << " descriptors arrived under a limit of " << highest + 1;
+    EXPECT_EQ(r.error().code, errc::truncated_control_message);
+    EXPECT_EQ(r.error().number(), 2);
+    const auto message = r.error().message();
+    EXPECT_NE(message.find("RLIMIT_NOFILE"), std::string::npos) << message;
+    EXPECT_EQ(message.find("give max_unix_control_size"), std::string::npos) << message;
+    for (const auto& fd : got) EXPECT_FALSE(fd);
+  }
+  EXPECT_EQ(open_descriptors(), fds_before_);
+}
+
+// CPU time this thread used, in microseconds.
+long long thread_cpu_us() {
+  rusage u{};
+  EXPECT_EQ(::getrusage(RUSAGE_THREAD, &u), 0);
+  return (u.ru_utime.tv_sec + u.ru_stime.tv_sec) * 1'000'000LL + u.ru_utime.tv_usec + u.ru_stime.tv_usec;
+}
+
+// poll(2) finds an unconnected datagram socket writable while the queue of
+// the receiver it sends to is full: the wait must not spin on it. Each
+// policy's wait for a receiver that never reads is measured in CPU time
+// (polling, before the backoff: 220 to 280 ms of CPU in 300 ms here).
+TEST_F(UnixSocket, SendToAFullReceiverWaitsWithoutSpinning) {
+  const auto where = fresh_abstract("full");
+  auto rx = core::listen_unix(where, {.type = SOCK_DGRAM});
+  ASSERT_TRUE(rx);
+  auto tx = core::socket::open(AF_UNIX, SOCK_DGRAM);
+  ASSERT_TRUE(tx);
+  int queued = 0;
+  for (; queued < 100'000; ++queued) {
+    auto r = core::send_to(*tx, bytes_of("q"), where, core::wait_policy::nonblocking());
+    if (!r) {
+      EXPECT_EQ(r.error().code, errc::would_block) << r.error().message();
+      const auto message = r.error().message();
+      EXPECT_NE(message.find("receiver's queue is full"), std::string::npos) << message;
+      EXPECT_EQ(message.find("backlog"), std::string::npos) << message;
+      break;
+    }
+  }
+  ASSERT_LT(queued, 100'000) << "the receiver's queue never filled";
+  for (const auto& [policy, name] : {std::pair(core::wait_policy::deadline(300ms), "deadline(300ms)"),
+                                     std::pair(core::wait_policy::adaptive(50us, 300ms), "adaptive(50us, 300ms)")}) {
+    const auto cpu_from = thread_cpu_us();
+    const auto from = std::chrono::steady_clock::now();
+    auto r = core::send_to(*tx, bytes_of("q"), where, policy);
+    const auto took = std::chrono::steady_clock::now() - from;
+    const auto cpu = thread_cpu_us() - cpu_from;
+    ASSERT_FALSE(r) << name;
+    EXPECT_EQ(r.error().code, errc::timed_out) << r.error().message();
+    EXPECT_NE(r.error().message().find("receiver's queue is full"), std::string::npos) << r.error().message();
+    EXPECT_GE(took, 290ms) << name;
+    EXPECT_LT(took, 2s) << name;
+    EXPECT_LT(cpu, 30'000) << name << " used " << cpu << " us of CPU in "
+                           << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+    std::printf("send_to a full receiver, %s: %lld us of CPU in %lld ms\n", name, cpu,
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+  }
+  // Room again: a waiting send goes through once the receiver reads.
+  std::thread reader([&] {
+    std::this_thread::sleep_for(50ms);
+    std::array<std::byte, 4> buf;
+    (void)core::receive_from(*rx, buf, core::wait_policy::deadline(1s));
+  });
+  auto r = core::send_to(*tx, bytes_of("q"), where, core::wait_policy::deadline(2s));
+  reader.join();
+  EXPECT_TRUE(r) << r.error().message();
 }
 
 TEST_F(UnixSocket, TruncatedControlClosesWhatArrivedAndFails) {

@@ -168,6 +168,17 @@ result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool
   return unique_fd(static_cast<int>(r));
 }
 
+int accept_refusal(int fd) noexcept {
+  int listening = 0;
+  socklen_t length = sizeof listening;
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &length) != 0) return errno;
+  if (listening != 0) return 0;
+  int type = 0;
+  length = sizeof type;
+  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &length) != 0) return errno;
+  return type == SOCK_STREAM || type == SOCK_SEQPACKET ? EINVAL : EOPNOTSUPP;
+}
+
 long recvmsg(int fd, msghdr& msg) noexcept {
   return retry_eintr([&]() noexcept { return ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC); });
 }
@@ -190,6 +201,16 @@ long recv(int fd, void* data, std::size_t size, bool may_block) noexcept {
 
 long send(int fd, const void* data, std::size_t size, bool may_block) noexcept {
   return retry_eintr([&]() noexcept { return ::send(fd, data, size, (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL); });
+}
+
+long recv_cut(int fd, void* data, std::size_t size, bool may_block, bool& cut) noexcept {
+  iovec iov{data, size};
+  msghdr h{};
+  h.msg_iov = &iov;
+  h.msg_iovlen = 1;
+  const long n = retry_eintr([&]() noexcept { return ::recvmsg(fd, &h, may_block ? 0 : MSG_DONTWAIT); });
+  cut = n >= 0 && (h.msg_flags & MSG_TRUNC) != 0;
+  return n;
 }
 
 long recv_iov(int fd, const iovec* iov, std::size_t count, bool may_block) noexcept {
@@ -249,6 +270,13 @@ result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_
     if (unknown_algorithm) {
       e.with_hint("this kernel has no congestion control of that name and cannot load one (see "
                   "net.ipv4.tcp_available_congestion_control; the modules are tcp_<name>)");
+    }
+    if (err == EINVAL) {
+      // setsockopt(2): "the option value is invalid"; for the options whose
+      // range mcnet checks first, what is left is the socket's state.
+      e.with_hint("the kernel refused this value for the socket as it is now: some options must be set before "
+                  "connect or listen (TCP_FASTOPEN_CONNECT, TCP_WINDOW_CLAMP 0 on a connection), or the value is "
+                  "outside what the option takes");
     }
     return fail(e);
   }

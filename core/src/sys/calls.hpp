@@ -45,6 +45,13 @@ result<void> listen(int fd, int backlog) noexcept;
 /// accept4 with SOCK_CLOEXEC (and SOCK_NONBLOCK when asked); EINTR is retried (a
 /// blocking accept4 goes on waiting), EAGAIN is errc::would_block.
 result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool nonblocking) noexcept;
+/// Why accept4 on `fd` could never succeed, as the errno it would give,
+/// or 0 when the socket listens (SO_ACCEPTCONN): EOPNOTSUPP for a type
+/// that never accepts (datagram, raw), EINVAL for a stream or seqpacket
+/// socket that does not listen; getsockopt's errno when that fails. For a
+/// wait whose poll would otherwise wait its whole timeout for nothing: a
+/// socket that does not listen is never readable for a connection.
+int accept_refusal(int fd) noexcept;
 
 // The datagram path. Every call passes MSG_DONTWAIT: waiting is mcnet's
 // (see io.cpp), so the descriptor's own O_NONBLOCK setting never matters.
@@ -64,6 +71,10 @@ long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
 // shutdown), or -errno; EINTR is retried.
 long recv(int fd, void* data, std::size_t size, bool may_block = false) noexcept;
 long send(int fd, const void* data, std::size_t size, bool may_block = false) noexcept;
+/// recv as above through recvmsg(2), which tells whether the kernel cut a
+/// message to fit (`cut`: MSG_TRUNC in msg_flags, set on a datagram or
+/// seqpacket socket whose message was longer than `size`; never on a stream).
+long recv_cut(int fd, void* data, std::size_t size, bool may_block, bool& cut) noexcept;
 /// recvmsg(2) into `count` iovecs (no name, no control).
 long recv_iov(int fd, const iovec* iov, std::size_t count, bool may_block = false) noexcept;
 /// sendmsg(2) of `count` iovecs on a connected socket.

@@ -15,6 +15,7 @@
 #include <sys/types.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <climits>
 #include <cstdint>
@@ -23,6 +24,7 @@
 #include <span>
 #include <string_view>
 #include <system_error>
+#include <type_traits>
 #include <utility>
 
 #include <mcnet/core/error.hpp>
@@ -47,6 +49,67 @@ template <std::size_t N>
   std::size_t len = 0;
   while (len < static_cast<std::size_t>(n) && s[len] != '\0') ++len;
   return std::string_view(s.data(), len);
+}
+
+/// The decimal digits of `v`, its sign included.
+[[nodiscard]] constexpr std::size_t decimal_size(long long v) noexcept {
+  std::size_t n = v < 0 ? 2 : 1;
+  unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+  while (u >= 10) {
+    u /= 10;
+    ++n;
+  }
+  return n;
+}
+
+/// The hint of a value outside [Min, Max] (in `Unit`, " seconds", or none),
+/// spelt at compile time so that the error keeps a static string: "the
+/// kernel takes 1 to 32767 seconds", or "... 0 or 88 to 32767" with `Zero`.
+template <long long Min, long long Max, const std::string_view& Unit, bool Zero = false>
+struct range_hint {
+  static constexpr std::string_view lead = Zero ? "the kernel takes 0 or " : "the kernel takes ";
+  static constexpr std::size_t size = lead.size() + decimal_size(Min) + 4 + decimal_size(Max) + Unit.size();
+  static constexpr std::array<char, size> text = [] {
+    std::array<char, size> out{};
+    std::size_t at = 0;
+    const auto put = [&](std::string_view piece) {
+      for (char c : piece) out[at++] = c;
+    };
+    const auto number = [&](long long v) {
+      const std::size_t n = decimal_size(v);
+      unsigned long long u = v < 0 ? 0ULL - static_cast<unsigned long long>(v) : static_cast<unsigned long long>(v);
+      if (v < 0) out[at] = '-';
+      for (std::size_t i = n; i-- > (v < 0 ? 1U : 0U);) {
+        out[at + i] = static_cast<char>('0' + u % 10);
+        u /= 10;
+      }
+      at += n;
+    };
+    put(lead);
+    number(Min);
+    put(" to ");
+    number(Max);
+    put(Unit);
+    return out;
+  }();
+  /// The hint.
+  static constexpr std::string_view view{text.data(), size};
+};
+
+inline constexpr std::string_view no_unit{};
+inline constexpr std::string_view seconds_unit{" seconds"};
+inline constexpr std::string_view milliseconds_unit{" milliseconds"};
+
+/// The unit of a duration codec's hint: seconds or milliseconds (the units the kernel's options count).
+template <class Duration>
+constexpr const std::string_view& unit_of() noexcept {
+  if constexpr (std::is_same_v<typename Duration::period, std::milli>) {
+    return milliseconds_unit;
+  } else if constexpr (std::is_same_v<typename Duration::period, std::ratio<1>>) {
+    return seconds_unit;
+  } else {
+    return no_unit;
+  }
 }
 }  // namespace detail
 
@@ -155,7 +218,11 @@ struct ranged_int_codec {
   /// Copy `v` into `s`; returns the option length, 4 bytes.
   /// Errors: errc::value_out_of_range (with `v` as its number) outside [Min, Max].
   [[nodiscard]] static result<socklen_t> encode(const int& v, int& s) noexcept {
-    if (v < Min || v > Max) return fail(error(errc::value_out_of_range, "", "").with_number(v));
+    if (v < Min || v > Max) {
+      return fail(error(errc::value_out_of_range, "", "")
+                      .with_number(v)
+                      .with_hint(detail::range_hint<Min, Max, detail::no_unit>::view));
+    }
     s = v;
     return socklen_t{sizeof(int)};
   }
@@ -174,7 +241,11 @@ struct ranged_int_or_zero_codec {
   /// Errors: errc::value_out_of_range (with `v` as its number) unless `v` is 0 or in [Min, Max].
   [[nodiscard]] static result<socklen_t> encode(const int& v, int& s) noexcept {
     if (v == 0) return int_codec::encode(v, s);
-    return ranged_int_codec<Min, Max>::encode(v, s);
+    auto r = ranged_int_codec<Min, Max>::encode(v, s);
+    if (r) return r;
+    auto e = r.error();
+    e.with_hint(detail::range_hint<Min, Max, detail::no_unit, true>::view);
+    return fail(e);
   }
   /// The int the kernel wrote, as it is. Errors: errc::unexpected_option_size unless `n` is 4 bytes.
   [[nodiscard]] static result<int> decode(const int& s, socklen_t n) noexcept { return int_codec::decode(s, n); }
@@ -194,7 +265,9 @@ struct duration_codec {
   [[nodiscard]] static result<socklen_t> encode(const Duration& v, int& s) noexcept {
     const auto count = v.count();
     if (count < Min || count > Max) {
-      return fail(error(errc::value_out_of_range, "", "").with_number(static_cast<std::int64_t>(count)));
+      return fail(error(errc::value_out_of_range, "", "")
+                      .with_number(static_cast<std::int64_t>(count))
+                      .with_hint(detail::range_hint<Min, Max, detail::unit_of<Duration>()>::view));
     }
     s = static_cast<int>(count);
     return socklen_t{sizeof(int)};
@@ -228,15 +301,23 @@ struct timeval_codec {
     return socklen_t{sizeof(::timeval)};
   }
   /// The timeout the kernel holds, rounded by it to its clock tick (1/HZ s).
+  /// A time longer than `std::chrono::microseconds::max()` (about 292,000
+  /// years) reads as `microseconds::max()`: the kernel rounds a timeout up
+  /// to its tick, so `microseconds::max()` itself, once set, reads back a
+  /// little longer, and a raw setsockopt(2) may have set anything up to its
+  /// own limit (sock_set_timeout: beyond it the kernel keeps "no limit", which
+  /// reads as 0). Both are as good as for ever, and a caller that reads the
+  /// timeout to put it back or to count down from it must not fail on them.
   /// Errors: errc::unexpected_option_size unless `n` is sizeof(timeval);
-  /// errc::value_out_of_range for a time microseconds cannot hold.
+  /// errc::value_out_of_range for a negative time or microseconds of 1,000,000
+  /// or more (no kernel writes either).
   [[nodiscard]] static result<std::chrono::microseconds> decode(const ::timeval& s, socklen_t n) noexcept {
     if (n != sizeof(::timeval)) return fail(detail::bad_size(n));
     using rep = std::chrono::microseconds::rep;
-    if (s.tv_sec < 0 || s.tv_usec < 0 || s.tv_usec >= 1'000'000 ||
-        s.tv_sec > (std::numeric_limits<rep>::max() - s.tv_usec) / 1'000'000) {
+    if (s.tv_sec < 0 || s.tv_usec < 0 || s.tv_usec >= 1'000'000) {
       return fail(error(errc::value_out_of_range, "", "").with_number(static_cast<std::int64_t>(s.tv_sec)));
     }
+    if (s.tv_sec > (std::numeric_limits<rep>::max() - s.tv_usec) / 1'000'000) return std::chrono::microseconds::max();
     return std::chrono::microseconds(static_cast<rep>(s.tv_sec) * 1'000'000 + s.tv_usec);
   }
 };
@@ -434,9 +515,16 @@ struct peer_credentials_codec {
     return fail(detail::bad_size(0));  // read-only: never written
   }
   /// The peer's pid, uid and gid. Errors: errc::unexpected_option_size unless `n` is
-  /// sizeof(struct ucred).
+  /// sizeof(struct ucred); ENOTCONN (`std::errc::not_connected`) for pid 0 with uid and gid
+  /// (uid_t)-1, which the kernel answers without failing for a socket that has no peer
+  /// credentials (an unconnected Unix socket, a TCP or UDP socket) and which no process has.
   [[nodiscard]] static result<peer_credentials> decode(const ::ucred& s, socklen_t n) noexcept {
     if (n != sizeof(::ucred)) return fail(detail::bad_size(n));
+    if (s.pid == 0 && s.uid == static_cast<uid_t>(-1) && s.gid == static_cast<gid_t>(-1)) {
+      return fail(error::from_errno(ENOTCONN, "", "")
+                      .with_hint("the socket has no peer credentials: SO_PEERCRED needs a connected Unix socket "
+                                 "(from connect, accept or socketpair)"));
+    }
     return peer_credentials{s.pid, s.uid, s.gid};
   }
 };

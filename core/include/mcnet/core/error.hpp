@@ -42,7 +42,11 @@ enum class errc : int {
   truncated_control_message,  ///< a control message shorter than its type needs
   membership_limit,           ///< a per-socket membership limit was reached
   would_block,                ///< nonblocking call found nothing to do
-  timed_out,                  ///< deadline passed before the socket was ready
+  /// deadline passed before the socket was ready: the caller's own timeout.
+  /// Compares equal to std::errc::timed_out, as the kernel's ETIMEDOUT (a
+  /// connection the kernel gave up on, a disconnect) does too: compare with
+  /// errc::timed_out itself to tell the caller's deadline.
+  timed_out,
   value_out_of_range,         ///< option value the kernel would misread
   unexpected_option_size,     ///< kernel answered with a size the codec rejects
   interface_required,         ///< a link- or interface-local group needs an interface

@@ -22,7 +22,9 @@ namespace mcnet::core {
 /// bind(2) to `local`. An IPv4 endpoint on an AF_INET6 socket is bound as
 /// its IPv4-mapped form (::ffff:a.b.c.d) and an IPv4-mapped endpoint on an
 /// AF_INET socket as plain IPv4, so one call works on both kinds of socket.
-/// Errors: errc::family_mismatch for an IPv6 endpoint on an AF_INET socket;
+/// Errors: errc::family_mismatch for an IPv6 endpoint on an AF_INET socket,
+/// or any endpoint on a socket of another family than AF_INET and AF_INET6
+/// (AF_UNIX: the kernel would say EINVAL; the error's number is the family);
 /// the errno of bind(2) with the endpoint attached (EADDRINUSE: set
 /// SO_REUSEADDR/SO_REUSEPORT before binding; EADDRNOTAVAIL: the address is
 /// not on this host).
@@ -32,14 +34,15 @@ namespace mcnet::core {
 /// this fixes the destination (a multicast group may be the destination) and
 /// filters what is received to that peer. On a blocking TCP socket it waits
 /// for the handshake as long as the kernel does (for ever, or `SO_SNDTIMEO`
-/// when the socket has one: then EINPROGRESS, socket(7)); on a nonblocking
-/// one EINPROGRESS is returned as an error (use the overload with a
-/// timeout). A signal does not end the wait: when one interrupts the
+/// when the socket has one: then EINPROGRESS, socket(7), with a hint); on a
+/// nonblocking one EINPROGRESS is returned as an error, with the hint to
+/// finish with connect_finish or use the overload with a timeout. A signal does not end the wait: when one interrupts the
 /// blocking connect (EINTR, a handler without SA_RESTART, or any handler
 /// while `SO_SNDTIMEO` is set), the kernel goes on with the handshake
 /// (connect(2)), and this waits for it with poll(2) (an interrupted poll
-/// goes on waiting), for what is left of `SO_SNDTIMEO` if set, then reads
-/// the outcome from `SO_ERROR`, as `connect_finish` does: on a stream
+/// goes on waiting), for what is left of `SO_SNDTIMEO` if set (one longer
+/// than nanoseconds hold is for ever; reading it never fails the connect),
+/// then reads the outcome from `SO_ERROR`, as `connect_finish` does: on a stream
 /// socket (TCP, SCTP one-to-one) EINTR is never returned (a one-to-many
 /// SCTP socket, never connected itself, keeps it). Errors:
 /// errc::family_mismatch as `bind`;
@@ -89,8 +92,9 @@ enum class connect_status : std::uint8_t {
 /// later); errc::timed_out when the policy's timeout (counted from this
 /// call's start) passed first (the kernel keeps trying: call again, or close
 /// the socket to abandon it); the outcome's errno (ECONNREFUSED: nothing
-/// listens there; ETIMEDOUT: the kernel gave up on the SYN; EHOSTUNREACH,
-/// ENETUNREACH: ICMP or the neighbour table said so); ENOTCONN when the
+/// listens there; ETIMEDOUT: the kernel gave up on the SYN, a firewall
+/// dropping it or the host down; EHOSTUNREACH, ENETUNREACH: ICMP or the
+/// neighbour table said so; each with a hint); ENOTCONN when the
 /// socket reports no error and is still not connected (no connect was
 /// started, or a failed connect's outcome was read already by an earlier
 /// call).
@@ -109,10 +113,16 @@ enum class connect_status : std::uint8_t {
 /// ends the wait: EINTR is retried, as by every other call here. A
 /// listener that several threads accept on should be nonblocking
 /// (`socket_setup::nonblocking`, SOCK_NONBLOCK): then no attempt can block.
+/// A socket that cannot accept fails at once whatever its mode and the
+/// policy: when poll finds nothing on a blocking-mode socket, `SO_ACCEPTCONN`
+/// is read once, and a socket that does not listen gets the errno accept4
+/// would give it (no poll would ever find a connection on it).
 /// Errors: errc::would_block (nonblocking, none pending); errc::timed_out;
-/// accept's errno (EMFILE/ENFILE: out of descriptors; EINVAL: the socket is
-/// not listening; ...); each names the listener's local endpoint when it
-/// is an IP one.
+/// accept's errno (EMFILE/ENFILE: out of descriptors; EINVAL: a stream or
+/// seqpacket socket that is not listening; EOPNOTSUPP: a socket whose type
+/// never accepts, UDP or datagram; both with the hint to call listen
+/// first; ...); each names the listener's local endpoint when it is an IP
+/// one.
 [[nodiscard]] result<socket> accept(socket_ref listener, wait_policy wait = wait_policy::blocking(),
                                     endpoint* peer = nullptr, bool nonblocking = false) noexcept;
 

@@ -131,8 +131,10 @@ inline constexpr sockopt<linger_codec> linger{SOL_SOCKET, SO_LINGER, "SO_LINGER"
 /// `SO_RCVTIMEO`: how long a blocking receive waits before EAGAIN, in
 /// microseconds (0: no limit); the kernel rounds it up to its clock tick
 /// (1/HZ s). A negative time is errc::value_out_of_range before the call
-/// (the kernel would take it as 0). mcnet's own reads wait as their
-/// wait_policy says and ignore it. socket(7).
+/// (the kernel would take it as 0). A read-back longer than
+/// `microseconds::max()` (the kernel's rounding of that very value, or a
+/// raw setsockopt of more) is `microseconds::max()` (timeval_codec).
+/// mcnet's own reads wait as their wait_policy says and ignore it. socket(7).
 inline constexpr sockopt<timeval_codec> receive_timeout{SOL_SOCKET, SO_RCVTIMEO, "SO_RCVTIMEO"};
 /// `SO_SNDTIMEO`: how long a blocking send waits for buffer space, as
 /// SO_RCVTIMEO. socket(7).
@@ -150,7 +152,9 @@ inline constexpr sockopt<bool_codec> dont_route{SOL_SOCKET, SO_DONTROUTE, "SO_DO
 inline constexpr sockopt<ranged_int_codec<1, INT_MAX>> receive_low_water{SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT"};
 /// `SO_PEERCRED`: the pid, uid and gid of the process at the other end of a
 /// connected Unix socket (`core::peer_credentials`), as of its connect(2) or
-/// socketpair(2). Read-only. unix(7).
+/// socketpair(2). Read-only. A socket with no peer (an unconnected Unix
+/// socket, a TCP or UDP socket), which the kernel answers with pid 0 and
+/// uid and gid (uid_t)-1, is ENOTCONN. unix(7).
 inline constexpr sockopt<peer_credentials_codec, access::read_only> peer_credentials{
     SOL_SOCKET, SO_PEERCRED, "SO_PEERCRED", read_back::not_writable, needs::connected};
 /// `SO_PASSCRED`: receive SCM_CREDENTIALS control messages on a Unix

@@ -60,9 +60,11 @@ namespace mcnet::core {
 /// sent was read before). Errors: EINVAL (before any system call) for an
 /// empty buffer; errc::would_block (nonblocking, nothing there);
 /// errc::timed_out; recv's errno (ECONNRESET: the peer reset the
-/// connection; ENOTCONN; ...), naming the peer. On a connected datagram
-/// socket one call reads one datagram, cut to the buffer without notice
-/// (read_from reports the cut), and 0 is an empty datagram, not an end.
+/// connection; ENOTCONN; ...), naming the peer. The kernel reports a reset
+/// once: the next call returns 0, the connection being closed by then. On
+/// a connected datagram socket one call reads one datagram, cut to the
+/// buffer without notice (read_from reports the cut), and 0 is an empty
+/// datagram, not an end.
 [[nodiscard]] result<std::size_t> read_some(socket_ref s, std::span<std::byte> buffer,
                                             wait_policy wait = wait_policy::blocking()) noexcept;
 
@@ -72,8 +74,13 @@ namespace mcnet::core {
 /// as the error's number (they are the first bytes of `buffer`):
 /// errc::end_of_stream (the peer shut down before the buffer was full);
 /// errc::would_block (nonblocking: the rest is not there yet; call again
-/// with the rest of the buffer); errc::timed_out; recv's errno. An empty
-/// buffer returns 0 without a system call.
+/// with the rest of the buffer); errc::timed_out; EMSGSIZE
+/// (`std::errc::message_size`) on a socket that keeps message boundaries
+/// (datagram, seqpacket) when a message was longer than the room left and
+/// the kernel discarded its end (MSG_TRUNC in recvmsg(2)'s flags): the
+/// number counts the bytes in the buffer, the cut message's start
+/// included; recv's errno. An empty buffer returns 0 without a system
+/// call. Each read is a recvmsg(2), whose flags tell a cut message.
 [[nodiscard]] result<std::size_t> read_exact(socket_ref s, std::span<std::byte> buffer,
                                              wait_policy wait = wait_policy::blocking()) noexcept;
 
@@ -81,10 +88,12 @@ namespace mcnet::core {
 /// send buffer is full. Returns the count of bytes the kernel took, 1 to
 /// `data.size()` (fewer when the send buffer had less room; a datagram
 /// socket sends all or nothing). An empty `data` returns 0 without a
-/// system call. Errors: errc::would_block; errc::timed_out; send's errno
-/// (EPIPE: the connection is closed for writing, by the peer's reset or our
-/// shutdown; ECONNRESET; EMSGSIZE: a datagram larger than the socket sends;
-/// ...), naming the peer.
+/// system call, so no empty datagram is sent (send one with write_to or,
+/// on a Unix socket, send_to). Errors: errc::would_block; errc::timed_out;
+/// send's errno (EPIPE: the connection is closed for writing: it is gone,
+/// closed or reset by the peer or timed out by the kernel, or this side
+/// shut it down; ECONNRESET; EMSGSIZE: a datagram larger than the socket
+/// sends; ...), naming the peer.
 [[nodiscard]] result<std::size_t> write_some(socket_ref s, std::span<const std::byte> data,
                                              wait_policy wait = wait_policy::blocking()) noexcept;
 

@@ -50,12 +50,23 @@ enum class stale_socket : std::uint8_t {
   /// Fail with EADDRINUSE naming the path (the default: nothing is removed
   /// behind the caller's back).
   keep,
-  /// When the file is a socket that refuses a connection (ECONNREFUSED:
-  /// its process is gone), unlink(2) it and bind again. A file that is not
-  /// a socket, or a socket something accepts on, is left alone and bind
-  /// fails as with `keep`. The probe is a nonblocking connect(2) of the
-  /// socket's own type, so a live stream server sees one connection that
-  /// closes at once.
+  /// When the file is a socket that no socket has any more, unlink(2) it
+  /// and bind again. Two checks: a nonblocking connect(2) of the socket's
+  /// own type must be refused (ECONNREFUSED: nothing accepts on it; a live
+  /// stream server sees one connection that closes at once), and no socket
+  /// of this network namespace may be bound to the path (/proc/net/unix
+  /// lists each with its path): a socket bound but not listening (a client
+  /// bound with `unix_setup::local`, a server between bind and listen)
+  /// refuses too, yet lives. A file that is not a socket, or a socket
+  /// something accepts on or is bound to, is left alone and bind fails as
+  /// with `keep`. What remains uncertain: /proc/net/unix lists the sockets
+  /// of the reader's network namespace only, and each by the path it was
+  /// bound with, so a bound socket of a process in another network
+  /// namespace, or one bound by a relative path from another directory, is
+  /// not seen (then its file is removed; the socket keeps working for those
+  /// connected already but loses its name); without /proc the probe alone
+  /// decides. A socket still listed at the path although its file was
+  /// replaced since keeps the file from being removed.
   unlink,
 };
 
@@ -95,13 +106,16 @@ struct unix_setup {
 /// `SO_SNDTIMEO` if set; EINTR is never returned. Errors: connect's errno
 /// with the address: ENOENT (no such path), ECONNREFUSED (nothing listens
 /// there), EPROTOTYPE (the socket there has another type), EAGAIN (a
-/// nonblocking socket and a full backlog, or `SO_SNDTIMEO` passed), EACCES.
+/// nonblocking socket and a full backlog, or `SO_SNDTIMEO` passed: the
+/// hint says which), EACCES. The socket's `SO_SNDTIMEO` is put back as the
+/// kernel held it (its `struct timeval`, byte for byte), and no value of it
+/// makes the call fail.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote) noexcept;
 
 /// connect(2) to `remote`, waiting at most `timeout` for room in the
 /// listener's backlog: the kernel's own wait, bounded with `SO_SNDTIMEO`
 /// for the call (the socket's `SO_SNDTIMEO` and O_NONBLOCK are as they
-/// were afterwards). A signal does not end the wait, nor extend it: the
+/// were afterwards, whatever they were). A signal does not end the wait, nor extend it: the
 /// connect is made again (see `connect`) for what is left of `timeout`.
 /// Errors: as `connect`; errc::timed_out when the backlog stayed full.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept;
@@ -130,11 +144,15 @@ struct unix_setup {
 
 /// accept4(2) on a listening Unix socket (`SOCK_CLOEXEC`, and
 /// `SOCK_NONBLOCK` when `nonblocking`), waiting as `wait` says; the peer's
-/// address (usually unnamed) goes to `peer` when given. accept4 is called
-/// once poll(2) reports a pending connection; a blocking listener shared
-/// with other acceptors may still block there if one of them takes it
-/// first (make such a listener nonblocking). Errors: errc::would_block,
-/// errc::timed_out, accept's errno.
+/// address (usually unnamed) goes to `peer` when given. It is `accept`
+/// (socket_ops.hpp) with a Unix address: on a blocking listener accept4 is
+/// called once poll(2) reports a pending connection (but under
+/// wait_policy::blocking(), where accept4 waits itself); a blocking
+/// listener shared with other acceptors may still block there if one of
+/// them takes it first (make such a listener nonblocking). Errors:
+/// errc::would_block, errc::timed_out, accept's errno; a socket that does
+/// not listen fails at once under every policy (EINVAL; EOPNOTSUPP for a
+/// datagram socket), with the hint to call listen first.
 [[nodiscard]] result<socket> accept_unix(socket_ref listener, wait_policy wait = wait_policy::blocking(),
                                          unix_address* peer = nullptr, bool nonblocking = false) noexcept;
 
@@ -169,6 +187,14 @@ struct unix_attachments {
 /// credentials whose pid no process has (a privileged sender may name
 /// another process; the error's number is the pid), EBADF for a descriptor
 /// not open, ETOOMANYREFS past RLIMIT_NOFILE in flight, EPIPE).
+/// A datagram to a name (`to` not unnamed) waits for room in the
+/// receiver's queue (net.unix.max_dgram_qlen datagrams, its SO_RCVBUF) by
+/// sleeping between attempts, 50 us at first, doubling up to 4 ms, rather
+/// than in poll(2): poll finds such a socket writable whatever that
+/// receiver's queue holds (unix_dgram_poll looks only at a connected
+/// socket's own peer), so polling would spin a core. It notices room up to
+/// 4 ms late; a connected socket (`to` unnamed) waits in poll. Its
+/// errc::would_block and errc::timed_out say the receiver's queue is full.
 [[nodiscard]] result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, const unix_address& to,
                                             const unix_attachments& with,
                                             wait_policy wait = wait_policy::blocking()) noexcept;
@@ -204,10 +230,15 @@ struct unix_receipt {
 /// when `SO_PASSCRED` is on. `control` is the control space: empty (the
 /// default) uses `max_unix_control_size` bytes on the stack, which hold
 /// every descriptor one message can carry. A smaller caller buffer may be
-/// cut by the kernel (MSG_CTRUNC): then the descriptors that did arrive are
-/// closed, the kernel has dropped the others, and the call fails with
-/// errc::truncated_control_message, the error's number being the payload
-/// bytes that were received into `data` (on a stream they are consumed).
+/// cut by the kernel (MSG_CTRUNC); so may any buffer when this process
+/// cannot take the descriptors (the kernel sets MSG_CTRUNC too when
+/// installing one fails: EMFILE, `RLIMIT_NOFILE`; scm_detach_fds). Then the
+/// descriptors that did arrive are closed, the kernel has dropped the
+/// others, and the call fails with errc::truncated_control_message, the
+/// error's number being the payload bytes that were received into `data`
+/// (on a stream they are consumed); with a buffer of
+/// `max_unix_control_size` bytes or more the hint names the descriptor
+/// limit, with a smaller one both causes.
 /// On a stream socket the kernel ends a read after the bytes that carried
 /// descriptors, so one call never returns the descriptors of two sends. Errors: errc::would_block,
 /// errc::timed_out, errc::truncated_control_message, recvmsg's errno.
