@@ -133,7 +133,7 @@ TEST(Lines, MergeCountsEachLinesGapsAndRealLoss) {
     EXPECT_NEAR(j["merged"]["skew_ns"]["p50"].get<double>(), 500'000, 500'000 * 0.05);
     EXPECT_TRUE(test::tools::schema_errors({{"event", "summary"}, {"time", 1.0}, {"streams", test::tools::json::array()},
                                             {"total", {{"packets", 0}, {"bytes", 0}, {"lost", 0}, {"reordered", 0},
-                                                       {"duplicates", 0}, {"kernel_drops", 0}}},
+                                                       {"duplicates", 0}, {"kernel_drops", 0}, {"unsequenced", 0}}},
                                             {"lines", test::tools::json::parse(j.dump())}})
                     .empty());
   }

@@ -12,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <csignal>
 #include <string>
 #include <thread>
 #include <vector>
@@ -175,6 +176,50 @@ TEST(NetPayloadInterop, FfmpegMpegTsHasContinuityErrorsExactlyWhenNftablesDrops)
   EXPECT_GT(field(lossy, "cc_errors").get<std::uint64_t>(), 0u) << drops << " dropped: " << lossy;
   EXPECT_LE(field(lossy, "cc_errors").get<std::int64_t>(), 7 * drops) << "at most one per packet dropped";
   EXPECT_EQ(field(lossy, "sync_errors"), 0) << lossy;
+}
+
+// iperf2's datagrams carry no sequence number mcast-recv reads: with one in
+// five dropped by nftables, the loss is unknown, never "0 lost" (JSON null,
+// text "-"), the total counts them as unsequenced, and --max-loss says it
+// could not be checked (exit 3, code loss_unknown).
+TEST(NetPayloadInterop, IperfLossIsUnknownNotZero) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(iperf, "iperf", "iperf (iperf2)");
+  MCNET_REQUIRE_PROGRAM(nft_program, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  input_chain(rx_host, nft_program);
+  nft(rx_host, nft_program, {"add", "rule", "inet", "t", "in", "udp", "dport", port, "numgen", "random", "mod", "5",
+                             "==", "0", "counter", "drop"});
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "1", "239.255.91.7:" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  // Beside it, a text receiver on the same port.
+  auto text = rx_host.start({MCAST_RECV, "-i", "eth0", "-d", "10", "239.255.91.7:" + port});
+  std::this_thread::sleep_for(300ms);
+  const auto client = (*net)[0].exec(
+      {iperf, "-c", "239.255.91.7", "-u", "-T", "1", "-t", "1", "-b", "200k", "-l", "200", "-p", port}, {}, 10s);
+  ASSERT_TRUE(client.status.success()) << client.status.describe() << "\n" << client.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto events = test::tools::json_lines(r.standard_output);
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto& total = (*summary)["total"];
+  EXPECT_GT(dropped(rx_host, nft_program), 0) << "nftables dropped some";
+  EXPECT_TRUE(total["lost"].is_null()) << total;
+  EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+  EXPECT_EQ(total["unsequenced"], total["packets"]) << total;
+  EXPECT_GT(total["packets"].get<std::uint64_t>(), 0u) << total;
+  const auto* error = test::tools::find_event(events, "error");
+  ASSERT_NE(error, nullptr) << r.output;
+  EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+  EXPECT_NE(r.output.find("could not be checked"), std::string::npos) << r.output;
+  const auto text_end = text.stop(SIGINT, 5s);
+  EXPECT_TRUE(text_end.success()) << text_end.describe() << "\n" << text.output();
+  EXPECT_NE(text.standard_output().find(" bytes, - lost, "), std::string::npos) << "the total says -, not 0:\n"
+                                                                               << text.standard_output();
 }
 
 }  // namespace

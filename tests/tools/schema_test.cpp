@@ -28,7 +28,7 @@ json stream() {
 json summary() {
   return {{"event", "summary"}, {"time", 1.7e9}, {"streams", json::array({stream()})},
           {"total", {{"packets", 10}, {"bytes", 1000}, {"lost", 0}, {"reordered", 0}, {"duplicates", 0}, {"kernel_drops", 0},
-                     {"jumps", 0}, {"restarts", 0}, {"evicted", 0}, {"stray_ends", 0}}}};
+                     {"jumps", 0}, {"restarts", 0}, {"unsequenced", 0}, {"evicted", 0}, {"stray_ends", 0}}}};
 }
 
 TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
@@ -57,8 +57,15 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   const auto error = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"ENOBUFS","exit":4})");
   EXPECT_EQ(schema_errors(error), std::vector<std::string>{});
   const auto iface = json::parse(R"({"index":1,"name":"lo","flags":["up","loopback"],"oper_state":"unknown",
-    "mtu":65536,"addresses":[{"address":"127.0.0.1","prefix_len":8,"scope":254}],"groups":["224.0.0.1"]})");
+    "mtu":65536,"addresses":[{"address":"127.0.0.1","prefix_len":8,"scope":254}],"groups":["224.0.0.1"],
+    "filters":[{"group":"224.0.0.1","mode":"exclude","sources":[],"counts":[]}]})");
   EXPECT_EQ(schema_errors(iface), std::vector<std::string>{});
+  auto skipped = iface;
+  skipped["filters"][0] = {{"group", "224.0.0.1"}, {"mode", "unknown"}, {"sources", nullptr}, {"counts", nullptr}};
+  EXPECT_EQ(schema_errors(skipped), std::vector<std::string>{});
+  auto no_proc = iface;
+  no_proc["filters"] = nullptr;
+  EXPECT_EQ(schema_errors(no_proc), std::vector<std::string>{});
 }
 
 TEST(ToolsSchema, RejectsWhatTheContractForbids) {
@@ -94,6 +101,19 @@ TEST(ToolsSchema, RejectsWhatTheContractForbids) {
 
 // mcast-send's start and summary with a feed payload: the fields a receiver
 // checks are there, null where the payload has none, never absent.
+// Loss that cannot be measured (every datagram unsequenced) is null, never
+// a number; the unsequenced count is always there.
+TEST(ToolsSchema, UnknownLossIsNull) {
+  auto unknown = summary();
+  unknown["total"]["lost"] = nullptr;
+  unknown["total"]["loss_percent"] = nullptr;
+  unknown["total"]["unsequenced"] = 10;
+  EXPECT_EQ(schema_errors(unknown), std::vector<std::string>{});
+  auto missing = summary();
+  missing["total"].erase("unsequenced");
+  EXPECT_FALSE(schema_errors(missing).empty()) << "unsequenced absent";
+}
+
 TEST(ToolsSchema, SendEventsCarryThePayload) {
   const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-send","version":")" MCNET_VERSION_STRING R"(",
     "groups":[{"group":"239.1.1.1","port":5000,"mode":"any","sources":[],"interface":{"name":"eth0","index":2},

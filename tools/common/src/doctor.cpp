@@ -117,7 +117,7 @@ struct unbound_doctor {
 
 std::string doctor_help() {
   return help_text(
-      unbound_doctor{}.visible,
+      "mcast-recv", unbound_doctor{}.visible,
       "\nChecks (one line each: OK, WARN, FAIL or SKIP, the reason and a command that fixes it; the doctor\n"
       "changes nothing): interface, route, firewall (nft), source_route, rp_filter, igmp_version, limits,\n"
       "port, join, membership, and with --listen: drops and listen. Then the verdict: the most likely cause.\n"

@@ -480,11 +480,12 @@ void receive_session::interval_report(double span) {
   const double since_start = elapsed();
   const auto sum = table_.sum();
   const auto drops = kernel_drops_();
-  const totals delta{sum.packets - previous_sum_.packets, sum.bytes - previous_sum_.bytes, 0,
-                     sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
+  totals delta{sum.packets - previous_sum_.packets, sum.bytes - previous_sum_.bytes, 0,
+               sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
+  delta.unsequenced = sum.unsequenced - previous_sum_.unsequenced;
   json total = totals_json(delta, drops - previous_drops_);
   // Lost may shrink when late datagrams fill gaps counted before.
-  total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
+  if (!loss_unknown(delta)) total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
   total["untracked"] = table_.untracked() - previous_untracked_;
   total["jumps"] = lost_delta(sum.jumps, previous_sum_.jumps);
   total["restarts"] = lost_delta(sum.restarts, previous_sum_.restarts);
@@ -540,7 +541,7 @@ void receive_session::summary() {
   total["untracked"] = table_.untracked();
   total["evicted"] = table_.evicted();
   total["stray_ends"] = table_.stray_ends();
-  total["loss_percent"] = loss_ratio() * 100;
+  total["loss_percent"] = loss_unknown(sum) ? json(nullptr) : json(loss_ratio() * 100);
   if (capture_) {
     capture_->flush();
     total["pcap"] = {{"file", *s_.pcap}, {"files", capture_->files()}, {"datagrams", capture_->datagrams()},
@@ -595,9 +596,13 @@ void receive_session::summary() {
                          sum.restarts);
   }
   if (table_.stray_ends() > 0) notes += fmt::format(" ({} end markers of streams never seen)", table_.stray_ends());
+  if (sum.unsequenced > 0 && !loss_unknown(sum)) {
+    notes += fmt::format(" ({} datagrams without a sequence number: their loss is unknown)", sum.unsequenced);
+  }
   out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
                         "in {:.3f} s{}",
-                        sum.packets, sum.bytes, sum.lost, sum.reordered, sum.duplicates, drops, since_start, notes));
+                        sum.packets, sum.bytes, loss_unknown(sum) ? std::string("-") : std::to_string(sum.lost),
+                        sum.reordered, sum.duplicates, drops, since_start, notes));
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
                           captured_ends_, *s_.pcap,
@@ -643,6 +648,15 @@ int receive_session::finish() const {
                      fmt::format("--max-loss {}% could not be checked: {} datagrams of streams past the table's limit "
                                  "of {} were untracked (their loss is unknown; raise --max-streams)",
                                  *s_.max_loss, table_.untracked(), table_.limit()),
+                     "loss_unknown");
+  }
+  // Datagrams without a sequence number (iperf2, an unknown protocol): no
+  // loss can be measured on them, so the check did not hold for them either.
+  if (const auto sum = table_.sum(); s_.max_loss && sum.unsequenced > 0) {
+    return out_.fail(exit_loss,
+                     fmt::format("--max-loss {}% could not be checked: {} datagrams carried no sequence number "
+                                 "mcast-recv knows (their loss is unknown; --payload names the protocols it reads)",
+                                 *s_.max_loss, sum.unsequenced),
                      "loss_unknown");
   }
   return exit_ok;

@@ -154,9 +154,12 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   return j;
 }
 
+bool loss_unknown(const totals& t) noexcept { return t.packets > 0 && t.unsequenced == t.packets; }
+
 json totals_json(const totals& t, std::uint64_t kernel_drops) {
-  return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", t.lost}, {"reordered", t.reordered},
-          {"duplicates", t.duplicates}, {"kernel_drops", kernel_drops}, {"jumps", t.jumps}, {"restarts", t.restarts}};
+  return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", loss_unknown(t) ? json(nullptr) : json(t.lost)},
+          {"reordered", t.reordered}, {"duplicates", t.duplicates}, {"kernel_drops", kernel_drops},
+          {"jumps", t.jumps}, {"restarts", t.restarts}, {"unsequenced", t.unsequenced}};
 }
 
 json packet_json(const packet_view& p, const accounted& a, const json& iface) {

@@ -61,6 +61,7 @@ void totals::add(const totals& o) noexcept {
   malformed += o.malformed;
   jumps += o.jumps;
   restarts += o.restarts;
+  unsequenced += o.unsequenced;
 }
 
 bool counts_loss(const stream_key& key) noexcept {
@@ -86,6 +87,7 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.cc_errors = s.mpegts->continuity.totals().cc_errors;
     t.sync_errors = s.mpegts->sync_errors;
   }
+  if (key.payload == payload_kind::raw) t.unsequenced = s.packets;
   if (key.payload == payload_kind::rtp) {
     if (s.rtp_sequence) {
       t.lost = s.rtp_sequence->lost();

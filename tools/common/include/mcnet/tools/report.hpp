@@ -57,6 +57,9 @@ class interface_names {
 
 /// The `total` object of a report.
 [[nodiscard]] nlohmann::ordered_json totals_json(const totals& t, std::uint64_t kernel_drops);
+/// Whether every datagram of `t` lacked a sequence number (and there were
+/// some): its loss is unknown, `"lost"` null and `-` in text.
+[[nodiscard]] bool loss_unknown(const totals& t) noexcept;
 
 
 /// `packet` event (--show-packets) for one datagram.

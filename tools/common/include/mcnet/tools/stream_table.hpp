@@ -124,6 +124,9 @@ struct totals {
   /// (feed::sequence_tracker::jumps, RTP's A.1 jumps), and new epochs
   /// (a followed jump too far to be a gap, an RTP restart).
   std::uint64_t jumps = 0, restarts = 0;
+  /// Datagrams without a sequence number (raw payload streams: iperf2,
+  /// unknown protocols): their loss cannot be measured.
+  std::uint64_t unsequenced = 0;
   /// Add `o` field by field (lost saturating: hostile numbers).
   void add(const totals& o) noexcept;
 };
