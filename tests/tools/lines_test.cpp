@@ -419,7 +419,8 @@ class batch {
              std::uint32_t session = 1) {
     auto& buf = buffers_.emplace_back();
     feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = session,
-                        .sequence = seq, .send_time_ns = 1'000'000'000, .length = 100};
+                        .sequence = seq, .send_time_ns = 1'000'000'000,
+                        .length = end ? std::uint32_t{feed::test_header::size} : 100};  // as mcast-send's
     EXPECT_TRUE(h.build(buf).has_value());
     core::message m{.buffer = buf, .size = end ? feed::test_header::size : 100};
     m.peer = core::endpoint(core::ip_address::v4(10, 77, 0, 1), 4000);

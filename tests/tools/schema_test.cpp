@@ -22,7 +22,8 @@ json stream() {
     "interface":{"name":"eth0","index":2},"packets":10,"bytes":1000,"rate_pps":10.0,"rate_bps":8000.0,"rate_span_s":0.9,"lost":0,
     "reordered":0,"duplicates":0,"ttl":1,"tos":184,"latency_ns":{"min":1,"p50":2,"p99":3,"max":4},"jitter_ns":0.5,
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
-    "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0})");
+    "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,
+    "clock_errors":0,"length_errors":0})");
 }
 
 json summary() {

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
+#include <span>
 
 #include <mcnet/tools/send_plan.hpp>
 #include <mcnet/tools/stream_table.hpp>
@@ -56,6 +58,51 @@ TEST(StreamTable, OneSenderWithFaultsAndTheTail) {
   EXPECT_NEAR(t.loss_ratio(), 0.1, 1e-9);
   EXPECT_EQ(t.sum().packets, 900u);
   EXPECT_EQ(t.sum().lost, 100u);
+}
+
+// Send times far from the receiver's clock (0, the year 2100, 2^64 - 1)
+// are clock problems, counted and left out of latency and jitter; a length
+// field that is not the datagram's size is counted, and the datagram's
+// number is not trusted (nor an END's count).
+TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
+  tools::stream_table t;
+  const auto arrive = kT0 + 100us;
+  t.add(kGroup, 5000, kSource, datagram(1, 0, kT0), arrive, -1, -1);
+  std::uint64_t seq = 1;
+  for (const std::uint64_t sent : {std::uint64_t{0}, std::uint64_t{4'102'444'800'000'000'000}, UINT64_MAX}) {
+    auto b = datagram(1, seq++, kT0);
+    feed::test_header h = feed::test_header::parse(b).value();
+    h.send_time_ns = sent;
+    ASSERT_TRUE(h.build(b));
+    const auto a = t.add(kGroup, 5000, kSource, b, arrive, -1, -1);
+    EXPECT_FALSE(a.latency_ns.has_value()) << sent;
+  }
+  // 61 s late and 61 s early (clocks apart) are clock errors; 59 s is latency.
+  t.add(kGroup, 5000, kSource, datagram(1, 4, arrive - 61s), arrive, -1, -1);
+  t.add(kGroup, 5000, kSource, datagram(1, 5, arrive + 61s), arrive, -1, -1);
+  const auto slow = t.add(kGroup, 5000, kSource, datagram(1, 6, arrive - 59s), arrive, -1, -1);
+  ASSERT_TRUE(slow.latency_ns.has_value());
+  EXPECT_EQ(*slow.latency_ns, 59'000'000'000);
+  // A length field of 100 on 60 bytes (cut): counted, its number 1000 not trusted.
+  auto cut = datagram(1, 1000, kT0);
+  const auto short_one = t.add(kGroup, 5000, kSource, std::span(cut).first(60), arrive, -1, -1);
+  EXPECT_TRUE(short_one.malformed);
+  EXPECT_FALSE(short_one.sequence.has_value());
+  // An END whose length field is not its size ends nothing.
+  auto end = datagram(1, 7, kT0, true);
+  (void)t.add(kGroup, 5000, kSource, std::span(end).first(40), arrive, -1, -1);
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(s.clock_errors, 5u);
+  EXPECT_EQ(s.length_errors, 2u);
+  EXPECT_EQ(s.packets, 8u) << "the cut datagram is a packet; the END is not";
+  EXPECT_FALSE(s.ended);
+  EXPECT_EQ(s.sequence.lost(), 0u) << "1000 was not believed: nothing between 6 and it is lost";
+  EXPECT_EQ(s.latency.count(), 2u) << "0 and 6 only";
+  EXPECT_EQ(s.latency.max(), 59'000'000'000);
+  const auto totals = tools::totals_of(key, s);
+  EXPECT_EQ(totals.clock_errors, 5u);
+  EXPECT_EQ(totals.length_errors, 2u);
 }
 
 TEST(StreamTable, ARestartedSenderIsANewStreamNotDuplicates) {

@@ -119,7 +119,9 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
           {"pids", ts ? json(ts->pids) : json(nullptr)},
           {"malformed", or_null(raw || ts != nullptr, s.malformed)},
           {"jumps", or_null(seq, t.jumps)},
-          {"restarts", or_null(seq, t.restarts)}};
+          {"restarts", or_null(seq, t.restarts)},
+          {"clock_errors", or_null(h, s.clock_errors)},
+          {"length_errors", or_null(h, s.length_errors)}};
 }
 
 json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface) {
@@ -146,6 +148,8 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   delta("cc_errors", &totals::cc_errors);
   delta("sync_errors", &totals::sync_errors);
   delta("malformed", &totals::malformed);
+  delta("clock_errors", &totals::clock_errors);
+  delta("length_errors", &totals::length_errors);
   // A held number counted later (followed, proven) leaves the jumps; a
   // claim taken back leaves the restarts: these may shrink, as lost may.
   if (!j["jumps"].is_null()) j["jumps"] = lost_delta(now.jumps, before.jumps);
@@ -188,6 +192,7 @@ std::string packet_text(const packet_view& p, const accounted& a, const std::str
     what = a.is_end() ? fmt::format("END after {}", a.header->sequence)
                       : fmt::format("seq {} id {} session {}", a.header->sequence, a.header->sender_id,
                                     a.header->session);
+    if (a.malformed) what += fmt::format(" (length field {} of {} bytes: not trusted)", a.header->length, p.size);
   } else if (a.payload == payload_kind::moldudp64) {
     what = a.is_end() ? fmt::format("moldudp64 end of session, next {}", *a.sequence)
                       : fmt::format("moldudp64 seq {}", *a.sequence);
@@ -213,9 +218,10 @@ constexpr std::array<const char*, 21> columns{
     "packets",  "bytes",    "rate_pps",  "rate_bps",       "lost",           "reordered",      "duplicates",
     "ttl",      "tos",      "latency_min_ns", "latency_p50_ns", "latency_p99_ns", "latency_max_ns", "jitter_ns"};
 // Appended after first_packet_ms (older scripts read the columns before by position).
-constexpr std::array<const char*, 12> payload_columns{"payload",   "messages",    "heartbeats", "end_of_session",
-                                                      "ssrc",      "cc_errors",   "sync_errors", "pids",
-                                                      "malformed", "jumps",       "restarts",    "rate_span_s"};
+constexpr std::array<const char*, 14> payload_columns{"payload",     "messages",     "heartbeats",   "end_of_session",
+                                                      "ssrc",        "cc_errors",    "sync_errors",  "pids",
+                                                      "malformed",   "jumps",        "restarts",     "rate_span_s",
+                                                      "clock_errors", "length_errors"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -418,6 +424,12 @@ std::string stream_text(const json& s) {
   // Rare, and a sign of a restarted or hostile sender: shown when they happened.
   if (!s["jumps"].is_null() && s["jumps"] != 0) line += fmt::format("  jumps {}", text(s["jumps"]));
   if (!s["restarts"].is_null() && s["restarts"] != 0) line += fmt::format("  restarts {}", text(s["restarts"]));
+  if (!s["clock_errors"].is_null() && s["clock_errors"] != 0) {
+    line += fmt::format("  clock errors {} (send times over 60 s off, left out of latency)", text(s["clock_errors"]));
+  }
+  if (!s["length_errors"].is_null() && s["length_errors"] != 0) {
+    line += fmt::format("  length errors {} (not trusted)", text(s["length_errors"]));
+  }
   line += fmt::format("  ttl {} tos {}", text(s["ttl"]), s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()));
   if (!s["latency_ns"].is_null()) {
     const auto& l = s["latency_ns"];

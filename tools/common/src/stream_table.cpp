@@ -62,6 +62,8 @@ void totals::add(const totals& o) noexcept {
   jumps += o.jumps;
   restarts += o.restarts;
   unsequenced += o.unsequenced;
+  clock_errors += o.clock_errors;
+  length_errors += o.length_errors;
 }
 
 bool counts_loss(const stream_key& key) noexcept {
@@ -88,6 +90,8 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.sync_errors = s.mpegts->sync_errors;
   }
   if (key.payload == payload_kind::raw) t.unsequenced = s.packets;
+  t.clock_errors = s.clock_errors;
+  t.length_errors = s.length_errors;
   if (key.payload == payload_kind::rtp) {
     if (s.rtp_sequence) {
       t.lost = s.rtp_sequence->lost();
@@ -360,19 +364,40 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       }
       auto* s = find_or_make(key, out);
       if (s == nullptr) return out;
+      // The header says how long its datagram is: one that disagrees was
+      // cut, padded or forged, and its number is not trusted.
+      const bool length_ok = header->length == payload.size();
       if (header->is_end()) {
         // Not a packet: it tells how many sequence numbers the run had.
         if (interface_index != 0) s->interface_index = interface_index;
+        if (!length_ok) {
+          ++s->length_errors;
+          out.malformed = true;
+          return out;
+        }
         s->sequence.end(header->sequence);
         s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
         return out;
       }
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
+      if (!length_ok) {
+        ++s->length_errors;
+        out.malformed = true;
+        out.sequence.reset();
+        out.numbers = 0;
+        return out;
+      }
       s->sequence.add(header->sequence);
       const auto arrival_ns = arrival.time_since_epoch().count();
-      const auto sent_ns = static_cast<std::int64_t>(header->send_time_ns);
-      out.latency_ns = feed::saturating_sub(arrival_ns, sent_ns);
-      s->latency.add(*out.latency_ns);
+      // A send time past 2^63 ns (year 2262) is no time: a clock problem too.
+      const auto sent_ns = static_cast<std::int64_t>(std::min<std::uint64_t>(header->send_time_ns, INT64_MAX));
+      const auto latency = feed::saturating_sub(arrival_ns, sent_ns);
+      if (latency > plausible_latency_ns || latency < -plausible_latency_ns) {
+        ++s->clock_errors;
+        return out;
+      }
+      out.latency_ns = latency;
+      s->latency.add(latency);
       s->interarrival.add(sent_ns, arrival_ns);
       return out;
     }

@@ -83,6 +83,13 @@ struct stream {
   std::optional<feed::rtp_jitter> rtp_interarrival;          ///< RFC 3550 A.8; none without a clock rate
   // MPEG-TS, and RTP carrying it; none past the table's limit of checkers
   std::unique_ptr<mpegts_state> mpegts;
+  /// mcnet: datagrams whose send time is more than
+  /// stream_table::plausible_latency from their arrival (either way): a clock
+  /// problem (or a replayed capture), left out of latency and jitter.
+  std::uint64_t clock_errors = 0;
+  /// mcnet: datagrams (and END markers) whose header's length field is not
+  /// their size: counted as packets, not trusted for sequence, latency or END.
+  std::uint64_t length_errors = 0;
   // raw
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
@@ -127,6 +134,8 @@ struct totals {
   /// Datagrams without a sequence number (raw payload streams: iperf2,
   /// unknown protocols): their loss cannot be measured.
   std::uint64_t unsequenced = 0;
+  /// mcnet's stream::clock_errors and stream::length_errors.
+  std::uint64_t clock_errors = 0, length_errors = 0;
   /// Add `o` field by field (lost saturating: hostile numbers).
   void add(const totals& o) noexcept;
 };
@@ -146,6 +155,11 @@ class stream_table {
   /// that changes its id, session or SSRC per datagram cannot grow the
   /// table past ~170 MB (with the MPEG-TS checkers' share).
   static constexpr std::size_t default_max_streams = 4096;
+  /// The largest |arrival - send time| of an mcnet datagram taken as
+  /// latency: 60 s. Past it the clocks disagree (or the datagram was sent
+  /// from a capture): counted in stream::clock_errors instead, so a send time
+  /// of 0 or of the year 2100 cannot make the latency -73 years.
+  static constexpr std::int64_t plausible_latency_ns = 60'000'000'000;
   /// An MPEG-TS continuity checker holds ~270 KiB: at most one per this
   /// many streams of the limit (at least one) is kept, so the checkers add
   /// at most ~70 MB to the default limit.
