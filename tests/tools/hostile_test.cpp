@@ -414,5 +414,53 @@ TEST(NetHostileSender, UntrackedDatagramsFailMaxLoss) {
   EXPECT_TRUE(failed) << r.standard_output;
 }
 
+// argv: group port. One stream (sender id 11) of ten datagrams: 0 to 9 with
+// the sender's clock, but 3, 5 and 7 carry send times of 0, the year 2100
+// and 2^64 - 1; then a datagram numbered 500 whose length field says 1000 of
+// its 64 bytes, and an END of 10 whose length field says 64.
+constexpr const char* clock_program = R"(
+import socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+def header(flags, seq, sent, length):
+    return struct.pack('>4sBBHIIQQII', b'MCN1', 1, flags, 40, 11, 11, seq, sent, length, 0)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+forged = {3: 0, 5: 4102444800 * 10**9, 7: 2**64 - 1}
+for seq in range(10):
+    s.sendto(header(0, seq, forged.get(seq, time.time_ns()), 64) + bytes(24), (group, port))
+    time.sleep(0.001)
+s.sendto(header(0, 500, time.time_ns(), 1000) + bytes(24), (group, port))
+s.sendto(header(1, 10, time.time_ns(), 64), (group, port))
+)";
+
+// Send times far from the receiver's clock are clock errors, not latency of
+// -73 years; a length field that lies is counted and its number believed by
+// nothing (no 490 lost); an END whose length lies ends nothing.
+TEST(NetHostileSender, ForgedSendTimesAndLengthsLeaveLatencyAndLossSane) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.9";
+  receiver rx(rx_host, {"-i", "eth0", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto forger = (*net)[0].exec({python, "-c", clock_program, group, port}, {}, 20s);
+  ASSERT_TRUE(forger.status.success()) << forger.status.describe() << "\n" << forger.output;
+  const auto r = rx.finish_clean();
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  const auto& st = streams[0];
+  EXPECT_EQ(field(st, "packets"), 11) << st;
+  EXPECT_EQ(field(st, "clock_errors"), 3) << st;
+  EXPECT_EQ(field(st, "length_errors"), 2) << st;
+  EXPECT_EQ(field(st, "lost"), 0) << "500 was not believed, nor the END: " << st;
+  const auto& latency = field(st, "latency_ns");
+  ASSERT_TRUE(latency.is_object()) << st;
+  EXPECT_GE(latency["min"].get<std::int64_t>(), 0) << st;
+  EXPECT_LT(latency["max"].get<std::int64_t>(), 1'000'000'000) << st;
+  ASSERT_TRUE(field(st, "jitter_ns").is_number()) << st;
+  EXPECT_LT(field(st, "jitter_ns").get<double>(), 1e9) << st;
+}
+
 }  // namespace
 }  // namespace mcnet
