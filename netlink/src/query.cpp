@@ -169,12 +169,16 @@ result<void> groups(transport& s, group_source from, std::vector<group>& out, bo
   return {};
 }
 
-// /proc/thread-self/net/mcfilter: "Idx Device MCA SRC INC EXC", the
-// addresses as 0x-prefixed hex of their value (0xe8010203 is 232.1.2.3:
-// the kernel prints ntohl of them, unlike igmp).
-std::uint32_t read_proc_mcfilter(std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>>& out) {
+using source_counts = std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>>;
+
+// /proc/thread-self/net/mcfilter and mcfilter6, both "Idx Device Group
+// Source INC EXC", into `out` by (index, group); `address` reads an address
+// field (empty when malformed). Returns the interface of the first line (0:
+// none), where Linux's listing started (see listed_groups).
+template <class Parse>
+std::uint32_t read_proc_mcfilter(const char* path, Parse address, source_counts& out) {
   std::uint32_t first = 0;
-  std::ifstream f("/proc/thread-self/net/mcfilter");
+  std::ifstream f(path);
   std::string line;
   std::getline(f, line);  // header
   while (std::getline(f, line)) {
@@ -182,34 +186,31 @@ std::uint32_t read_proc_mcfilter(std::map<std::pair<std::uint32_t, core::ip_addr
     std::uint32_t index = 0, inc = 0, exc = 0;
     std::string name, group_hex, source_hex;
     if (!(in >> index >> name >> group_hex >> source_hex >> inc >> exc)) continue;
-    const auto value = [](std::string_view hex) { return hex_u32(hex.starts_with("0x") ? hex.substr(2) : hex); };
-    const auto group_address = core::ip_address::v4_uint(value(group_hex));
-    out[{index, group_address}].push_back({core::ip_address::v4_uint(value(source_hex)), inc, exc});
+    auto group_address = address(group_hex);
+    const auto source = address(source_hex);
+    if (!group_address || !source) continue;
+    if (group_address->is_v6() &&
+        (group_address->is_link_local_multicast() || group_address->is_interface_local_multicast())) {
+      group_address = group_address->with_scope_id(index);  // as read_proc_igmp6 names it
+    }
+    out[{index, *group_address}].push_back({*source, inc, exc});
     if (first == 0) first = index;
   }
   return first;
 }
 
-// /proc/thread-self/net/mcfilter6: "Idx Device Multicast-Address Source-Address INC EXC", 32 hex digits each.
-std::uint32_t read_proc_mcfilter6(std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>>& out) {
-  std::uint32_t first = 0;
-  std::ifstream f("/proc/thread-self/net/mcfilter6");
-  std::string line;
-  std::getline(f, line);  // header
-  while (std::getline(f, line)) {
-    std::istringstream in(line);
-    std::uint32_t index = 0, inc = 0, exc = 0;
-    std::string name, group_hex, source_hex;
-    if (!(in >> index >> name >> group_hex >> source_hex >> inc >> exc)) continue;
-    if (group_hex.size() != 32 || source_hex.size() != 32) continue;
-    auto group_address = v6_from_hex(group_hex);
-    if (group_address.is_link_local_multicast() || group_address.is_interface_local_multicast()) {
-      group_address = group_address.with_scope_id(index);  // as read_proc_igmp6 names it
-    }
-    out[{index, group_address}].push_back({v6_from_hex(source_hex), inc, exc});
-    if (first == 0) first = index;
-  }
-  return first;
+// mcfilter's IPv4 fields: 0x-prefixed hex of the address's value
+// (0xe8010203 is 232.1.2.3: the kernel prints ntohl of it, unlike igmp).
+std::optional<core::ip_address> mcfilter_v4(std::string_view hex) {
+  if (hex.starts_with("0x")) hex.remove_prefix(2);
+  if (hex.size() != 8) return std::nullopt;
+  return core::ip_address::v4_uint(hex_u32(hex));
+}
+
+// mcfilter6's fields: 32 hex digits in network order.
+std::optional<core::ip_address> mcfilter_v6(std::string_view hex) {
+  if (hex.size() != 32) return std::nullopt;
+  return v6_from_hex(hex);
 }
 
 error no_such_interface(std::string_view name, std::uint32_t index) {
@@ -416,8 +417,7 @@ std::vector<bool> listed_groups(const std::vector<group>& joined, std::uint32_t 
   return listed;
 }
 
-void add_filters(const std::vector<group>& joined, std::uint32_t first_listed,
-                 std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>>& sources,
+void add_filters(const std::vector<group>& joined, std::uint32_t first_listed, source_counts& sources,
                  std::vector<group_filter>& out) {
   const auto listed = listed_groups(joined, first_listed);
   for (std::size_t i = 0; i < joined.size(); ++i) {
@@ -442,9 +442,9 @@ result<std::vector<group_filter>> group_filters() {
   std::vector<group> v4, v6;
   read_proc_igmp(v4);
   read_proc_igmp6(v6);
-  std::map<std::pair<std::uint32_t, core::ip_address>, std::vector<filter_source>> sources;
-  const auto first_v4 = read_proc_mcfilter(sources);
-  const auto first_v6 = read_proc_mcfilter6(sources);
+  source_counts sources;
+  const auto first_v4 = read_proc_mcfilter("/proc/thread-self/net/mcfilter", mcfilter_v4, sources);
+  const auto first_v6 = read_proc_mcfilter("/proc/thread-self/net/mcfilter6", mcfilter_v6, sources);
   std::vector<group_filter> out;
   out.reserve(v4.size() + v6.size());
   add_filters(v4, first_v4, sources, out);
