@@ -116,7 +116,7 @@ struct unbound_doctor {
 }  // namespace
 
 std::string doctor_help() {
-  return help_text(
+  return help_text("mcast-recv",
       unbound_doctor{}.visible,
       "\nChecks (one line each: OK, WARN, FAIL or SKIP, the reason and a command that fixes it; the doctor\n"
       "changes nothing): interface, route, firewall (nft), source_route, rp_filter, igmp_version, limits,\n"
