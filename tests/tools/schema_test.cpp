@@ -57,7 +57,7 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   const auto error = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"ENOBUFS","exit":4})");
   EXPECT_EQ(schema_errors(error), std::vector<std::string>{});
   const auto iface = json::parse(R"({"index":1,"name":"lo","flags":["up","loopback"],"oper_state":"unknown",
-    "mtu":65536,"addresses":[{"address":"127.0.0.1","prefix_len":8,"scope":254}],"groups":["224.0.0.1"]})");
+    "mtu":65536,"addresses":[{"address":"127.0.0.1","prefix_len":8,"scope":254}],"groups":["224.0.0.1"],"filters":null})");
   EXPECT_EQ(schema_errors(iface), std::vector<std::string>{});
 }
 
