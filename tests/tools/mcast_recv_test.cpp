@@ -465,6 +465,8 @@ TEST(NetMcastRecv, ChecksumFailuresAreKernelDropsWithTheirOwnCounter) {
   EXPECT_EQ((*summary)["total"]["kernel_drops"], 10) << "the ten long ones: " << r.output;
   EXPECT_EQ((*summary)["total"]["packets"], 5) << "the good datagrams only: " << r.output;
   EXPECT_EQ(csum_errors() - before, 20u);
+  // The summary's drops by cause: the checksum failures, each of them.
+  EXPECT_EQ((*summary)["drop_causes"]["checksum_v4"], 20) << r.output;
 }
 
 TEST(NetMcastRecv, IncludeListsLongerThanMsfAreSplitOverSockets) {

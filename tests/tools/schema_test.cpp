@@ -69,6 +69,33 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   EXPECT_EQ(schema_errors(no_proc), std::vector<std::string>{});
 }
 
+// What every mcast-recv run adds (docs/tools.md, "Checks in every run").
+TEST(ToolsSchema, EveryRunEvents) {
+  auto quiet = summary();
+  quiet["verdict"] = {{"status", "FAIL"}, {"check", "source_route"}, {"subject", "10.77.1.2 -> 232.1.1.1"},
+                      {"message", "m"}, {"fix", "-i eth1"}};
+  EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
+  quiet["verdict"] = nullptr;
+  EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{}) << "null when something arrived";
+  quiet["verdict"] = {{"status", "OK"}, {"check", nullptr}, {"subject", nullptr}, {"message", "m"}, {"fix", nullptr}};
+  EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
+  quiet["verdict"].erase("fix");
+  EXPECT_FALSE(schema_errors(quiet).empty()) << "no field is left out";
+
+  const auto warning = json::parse(R"({"event":"warning","time":1.7e9,"message":"m","code":"rp_filter",
+    "subject":"10.77.9.1 -> 232.1.1.1","fix":null})");
+  EXPECT_EQ(schema_errors(warning), std::vector<std::string>{});
+  const auto stalled = json::parse(R"({"event":"warning","time":1.7e9,"message":"m","code":"stalled",
+    "source":"10.77.0.1","group":"232.1.1.1","port":5000,"silent_s":1.2,"usual_interval_s":0.01})");
+  EXPECT_EQ(schema_errors(stalled), std::vector<std::string>{});
+
+  auto link = json::parse(R"({"event":"link","time":1.7e9,"interface":{"name":"eth0","index":7},"change":"recreated",
+    "message":"link eth0 (7): re-created","address":null,"old_index":3,"rejoined":2})");
+  EXPECT_EQ(schema_errors(link), std::vector<std::string>{});
+  link["change"] = "renamed";
+  EXPECT_FALSE(schema_errors(link).empty()) << "the changes are a closed list";
+}
+
 TEST(ToolsSchema, RejectsWhatTheContractForbids) {
   auto missing = summary();
   missing["streams"][0].erase("ttl");

@@ -15,9 +15,11 @@
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/link_watch.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
+#include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/stream_table.hpp>
 #include <mcnet/tools/tool_main.hpp>
 
@@ -44,12 +46,22 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   std::vector<tools::shard> shards;
   tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
   nlohmann::ordered_json joined;
-  if (auto bad = tools::open_and_join(s, out, members, shards, table, &joined)) return *bad;
+  std::vector<tools::joined_membership> placed;
+  if (auto bad = tools::open_and_join(s, out, members, shards, table, &joined, &placed)) return *bad;
+  // What the doctor would find without listening, said before the first datagram.
+  (void)tools::start_warnings(members, out);
 
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
+  session.diagnose_with(
+      [&members](const tools::drop_counters& over_run) { return tools::nothing_arrived_verdict(members, over_run); });
+  session.count_drop_causes();
   if (capture) session.capture_to(*capture);
-  if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch)); !r) {
+  // Interface changes during the run are reported, and a re-created interface joined again.
+  auto links = tools::link_watch::open(shards, std::move(placed), out);
+  if (!links) out.warn("interface events are not watched: " + links.error().message());
+  if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch), links ? &*links : nullptr);
+      !r) {
     return out.fail(tools::exit_setup, r.error());
   }
   session.summary();

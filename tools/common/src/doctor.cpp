@@ -31,8 +31,10 @@
 #include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/resolve.hpp>
 #include <mcnet/netlink/route.hpp>
+#include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/report.hpp>
+#include <mcnet/tools/run_checks.hpp>
 
 extern char** environ;
 
@@ -207,11 +209,7 @@ std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_
 json opt_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
 json opt_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
 
-// The interface mcast-recv joins `m` on: its own (-i, %IFACE), else the kernel's route.
-struct planned {
-  const membership* m = nullptr;
-  core::interface_ref iface;  // index 0: no route and none given
-};
+using planned = planned_join;
 
 // ---- interface -------------------------------------------------------------
 
@@ -510,6 +508,52 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
   }
 }
 
+}  // namespace
+
+std::vector<planned_join> plan_joins(const std::vector<membership>& members) {
+  std::vector<planned_join> plan;
+  std::map<core::ip_address, core::interface_ref> routed;
+  for (const auto& m : members) {
+    core::interface_ref where = m.iface;
+    if (where.index == 0) {
+      auto [it, fresh] = routed.try_emplace(m.request.group);
+      if (fresh) it->second = route_interface(m.request.group);
+      where = it->second;
+    }
+    plan.push_back({&m, where});
+  }
+  return plan;
+}
+
+std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
+                                       std::optional<std::int64_t> size) {
+  std::vector<check_result> checks;
+  interface_checks(snap, plan, size, checks);
+  route_checks(snap, plan, checks);
+  source_checks(plan, checks);
+  version_checks(plan, checks);
+  return checks;
+}
+
+check_result reverse_path_check(std::uint64_t drops, std::string_view during, const nlohmann::ordered_json& data) {
+  return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
+          fmt::format("the kernel dropped {} datagram(s) by reverse-path filtering during {} (namespace-wide counter)",
+                      drops, during),
+          "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.IFACE.rp_filter=2 (loose), or a route back to the "
+          "source via IFACE",
+          data};
+}
+
+std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none) {
+  if (cause == nullptr) return {"verdict: OK: " + std::string(none)};
+  std::vector<std::string> lines{
+      fmt::format("verdict: {} {} {}: {}", status_word(cause->status), cause->check, cause->subject, cause->message)};
+  if (!cause->fix.empty()) lines.push_back("     fix: " + cause->fix);
+  return lines;
+}
+
+namespace {
+
 // ---- limits ----------------------------------------------------------------
 
 void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, std::vector<check_result>& checks) {
@@ -677,6 +721,23 @@ std::map<unsigned long, std::string> socket_owners(const std::set<unsigned long>
   return out;
 }
 
+}  // namespace
+
+std::vector<std::string> sockets_on_port(std::uint16_t port) {
+  const auto sockets = udp_sockets_on(port);
+  std::set<unsigned long> inodes;
+  for (const auto& s : sockets) inodes.insert(s.inode);
+  const auto owners = socket_owners(inodes);
+  std::vector<std::string> out;
+  for (const auto& s : sockets) {
+    const auto it = owners.find(s.inode);
+    out.push_back(fmt::format("{} {}", s.local, it != owners.end() ? it->second : "(owner not readable)"));
+  }
+  return out;
+}
+
+namespace {
+
 // Other sockets on each port, seen before the doctor's own join.
 struct port_finding {
   std::uint16_t port = 0;
@@ -687,18 +748,7 @@ std::vector<port_finding> find_port_users(const std::vector<planned>& plan) {
   std::set<std::uint16_t> ports;
   for (const auto& p : plan) ports.insert(p.m->request.port);
   std::vector<port_finding> out;
-  for (auto port : ports) {
-    const auto sockets = udp_sockets_on(port);
-    std::set<unsigned long> inodes;
-    for (const auto& s : sockets) inodes.insert(s.inode);
-    const auto owners = socket_owners(inodes);
-    port_finding f{port, {}};
-    for (const auto& s : sockets) {
-      const auto it = owners.find(s.inode);
-      f.others.push_back(fmt::format("{} {}", s.local, it != owners.end() ? it->second : "(owner not readable)"));
-    }
-    out.push_back(std::move(f));
-  }
+  for (auto port : ports) out.push_back({port, sockets_on_port(port)});
   return out;
 }
 
@@ -976,20 +1026,6 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
 
 // ---- listening -------------------------------------------------------------
 
-struct counters {
-  std::optional<std::uint64_t> rp, udp_in_errors, udp_rcvbuf_errors, udp6_in_errors, udp6_rcvbuf_errors;
-  static counters read() {
-    return {net_counters::read("netstat", "TcpExt", "IPReversePathFilter"),
-            net_counters::read("snmp", "Udp", "InErrors"), net_counters::read("snmp", "Udp", "RcvbufErrors"),
-            net_counters::read_snmp6("Udp6InErrors"), net_counters::read_snmp6("Udp6RcvbufErrors")};
-  }
-};
-
-std::optional<std::uint64_t> delta(const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
-  if (!a || !b) return std::nullopt;
-  return *b >= *a ? *b - *a : 0;
-}
-
 struct source_count {
   std::uint64_t packets = 0;
   int ttl_min = 256, ttl_max = -1;
@@ -998,7 +1034,7 @@ struct source_count {
 };
 
 void listen(const doctor_settings& s, std::vector<shard>& shards, std::vector<check_result>& checks) {
-  const auto before = counters::read();
+  const auto before = drop_counters::read();
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
   std::map<key, source_count> seen;
   std::vector<pollfd> fds;
@@ -1034,13 +1070,13 @@ void listen(const doctor_settings& s, std::vector<shard>& shards, std::vector<ch
       }
     }
   }
-  const auto after = counters::read();
+  const auto over = drop_counters::read().since(before);
   const auto socket_drops = kernel_drops(shards);
-  const auto rp = delta(before.rp, after.rp);
-  const auto in_errors = delta(before.udp_in_errors, after.udp_in_errors);
-  const auto rcvbuf_errors = delta(before.udp_rcvbuf_errors, after.udp_rcvbuf_errors);
-  const auto in6_errors = delta(before.udp6_in_errors, after.udp6_in_errors);
-  const auto rcvbuf6_errors = delta(before.udp6_rcvbuf_errors, after.udp6_rcvbuf_errors);
+  const auto rp = over.reverse_path;
+  const auto in_errors = over.udp_in_errors;
+  const auto rcvbuf_errors = over.udp_rcvbuf;
+  const auto in6_errors = over.udp6_in_errors;
+  const auto rcvbuf6_errors = over.udp6_rcvbuf;
   const auto measured = [](const std::optional<std::uint64_t>& v) {
     return v ? std::to_string(*v) : std::string("not measured");
   };
@@ -1052,15 +1088,7 @@ void listen(const doctor_settings& s, std::vector<shard>& shards, std::vector<ch
       "InErrors {} RcvbufErrors {}",
       socket_drops, measured(rp), measured(in_errors), measured(rcvbuf_errors), measured(in6_errors),
       measured(rcvbuf6_errors));
-  if (rp && *rp > 0) {
-    checks.push_back({"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
-                      fmt::format("the kernel dropped {} datagram(s) by reverse-path filtering during --listen "
-                                  "(namespace-wide counter)",
-                                  *rp),
-                      "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.IFACE.rp_filter=2 (loose), or a route "
-                      "back to the source via IFACE",
-                      data});
-  }
+  if (rp && *rp > 0) checks.push_back(reverse_path_check(*rp, "--listen", data));
   const std::uint64_t buffer_drops =
       socket_drops + rcvbuf_errors.value_or(0) + rcvbuf6_errors.value_or(0);
   if (buffer_drops > 0) {
@@ -1125,12 +1153,7 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks) 
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
-  if (cause) {
-    out.text(fmt::format("verdict: {} {} {}: {}", status_word(cause->status), cause->check, cause->subject, message));
-    if (!cause->fix.empty()) out.text("     fix: " + cause->fix);
-  } else {
-    out.text("verdict: OK: " + message);
-  }
+  for (const auto& line : verdict_lines(cause, message)) out.text(line);
   out.flush();
   return code;
 }
@@ -1172,23 +1195,14 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
 
   auto snap = netlink::take_snapshot({.groups = false});
   if (!snap) return out.fail(exit_setup, snap.error());
-  std::vector<planned> plan;
-  std::map<core::ip_address, core::interface_ref> routed;
-  for (const auto& m : members) {
-    core::interface_ref where = m.iface;
-    if (where.index == 0) {
-      auto [it, fresh] = routed.try_emplace(m.request.group);
-      if (fresh) it->second = route_interface(m.request.group);
-      where = it->second;
-    }
-    plan.push_back({&m, where});
-  }
-
-  interface_checks(*snap, plan, s.size, checks);
-  route_checks(*snap, plan, checks);
-  firewall_checks(plan, checks);
-  source_checks(plan, checks);
-  version_checks(plan, checks);
+  const auto plan = plan_joins(members);
+  checks = setup_checks(*snap, plan, s.size);
+  // The firewall's lines come after the routes' (the order of the output since the doctor began).
+  std::vector<check_result> firewall;
+  firewall_checks(plan, firewall);
+  const auto after_routes = std::ranges::find_if(
+      checks, [](const check_result& c) { return c.check != "interface" && c.check != "route"; });
+  checks.insert(after_routes, firewall.begin(), firewall.end());
   limit_checks(s, plan, checks);
   const auto port_users = find_port_users(plan);
   port_checks(port_users, checks);
@@ -1209,8 +1223,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       const auto port = std::ranges::find_if(port_users, [](const port_finding& f) { return !f.others.empty(); });
       checks.push_back({"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
                         check_status::fail,
-                        "mcast-recv cannot bind: " + message +
-                            ". Another socket holds the port without SO_REUSEADDR (or with SO_REUSEPORT only)",
+                        "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
                         "ss -ulpn (find it), then stop it or give it SO_REUSEADDR", {}});
     } else {
       checks.push_back({"join", "memberships", check_status::fail, message,

@@ -25,6 +25,8 @@
 #include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/descriptors.hpp>
+#include <mcnet/tools/link_watch.hpp>
+#include <mcnet/tools/run_checks.hpp>
 
 namespace mcnet::tools {
 
@@ -91,7 +93,12 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   const core::endpoint local(family == AF_INET ? core::ip_address::any_v4() : core::ip_address::any_v6(), port);
   auto sock = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
   if (!sock) return fail(sock.error());
+  // Every receiver of these groups on this host can share the port: those
+  // that set SO_REUSEADDR, and those that set SO_REUSEPORT alone (same user).
+  // Multicast datagrams go to every socket bound to the port either way
+  // (udp(7); a reuseport group balances unicast only).
   auto ok = core::set(*sock, core::opt::reuse_address, true);
+  if (ok) ok = core::set(*sock, core::opt::reuse_port, true);
   // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
   if (ok && family == AF_INET6) ok = core::set(*sock, ipv6::opt::v6_only, true);
   if (ok) ok = core::bind(*sock, local);
@@ -149,7 +156,8 @@ result<void> join(core::socket_ref sock, const join_request& r, const placement&
 }
 
 std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& given,
-                                 std::vector<shard>& shards, stream_table& table, json* joined_channels) {
+                                 std::vector<shard>& shards, stream_table& table, json* joined_channels,
+                                 std::vector<joined_membership>* placed) {
   // A spec without an interface is joined where the kernel's route to its
   // group goes, looked up once per group before planning: so the planner
   // sees that an any-source join without -i and an include join naming the
@@ -197,6 +205,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     if (stop_requested()) break;
     ++handled;
     result<void> joined;
+    placement where_placed;
     bool duplicate = false;
     // Taken before the join: a datagram's kernel time can never precede it.
     const auto join_time = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
@@ -209,10 +218,15 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       }
       if (p->new_socket) {
         auto sock = open_receive_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, out, buffers);
+        if (!sock && sock.error().code == std::errc::address_in_use) {
+          return out.fail(exit_setup, port_taken_message(m.request.port, sock.error().message()),
+                          code_name(sock.error()));
+        }
         if (!sock) return out.fail(exit_setup, sock.error());
         shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0});
       }
       joined = join(shards[p->socket].sock, m.request, *p);
+      where_placed = *p;
       // Out of option memory: ENOBUFS (IPv4, source filters) or ENOMEM (IPv6 joins).
       const bool no_room = !joined && (joined.error().code == std::errc::no_buffer_space ||
                                        joined.error().code == std::errc::not_enough_memory);
@@ -220,6 +234,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     }
     if (duplicate) continue;
     if (!joined) return out.fail(exit_setup, joined.error());
+    if (placed != nullptr) placed->push_back({where_placed.socket, m.request, where_placed.new_group});
     table.joined(m.request.group, m.request.port, join_time);
     // One entry per (group, port, interface); sources accumulate.
     auto [slot, fresh] =
@@ -371,6 +386,7 @@ void receive_session::start() {
                                 table_.limit(), table_.limit()),
                     "max_streams_bounded");
   }
+  if (drop_causes_) drops_before_ = drop_counters::read();
   started_ = now_();
   last_report_ = started_;
   if (metrics_) write_metrics(kernel_drops_());
@@ -391,6 +407,7 @@ bool receive_session::tick() {
     return true;
   }
   if (s_.count && total_ >= static_cast<std::uint64_t>(*s_.count)) return true;
+  for (const auto& c : stalls_.check(now)) report_stall(c);
   if (s_.interval > 0 && std::chrono::duration<double>(now - last_report_).count() >= s_.interval) {
     interval_report(std::chrono::duration<double>(now - last_report_).count());
     last_report_ = now;
@@ -416,6 +433,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     const auto a = table_.add(group, port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
                               m.info.interface_index);
     if (!a.is_end()) ++total_;
+    if (auto c = stalls_.arrival({source, group, port}, now_(), a.is_end())) report_stall(*c);
     std::optional<line_place> place;
     if (lines_) place = lines_->place_of(group, port);
     if (place && !lines_->offer(place->line, a, arrival.time_since_epoch().count(), place->position) &&
@@ -472,6 +490,22 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                         m.info.interface_index, place ? lines_->name(place->line) : std::string()};
     out_.event(packet_json(p, a, iface(m.info.interface_index)));
     out_.text(packet_text(p, a, names_.name(m.info.interface_index)));
+  }
+}
+
+void receive_session::report_stall(const stall_watch::change& c) {
+  const auto& [source, group, port] = c.key;
+  const auto flow = fmt::format("{} from {}", core::endpoint(group, port).to_string(), source.to_string());
+  const json fields{{"source", source.to_string()}, {"group", group.to_string()}, {"port", port},
+                    {"silent_s", c.silent_s}, {"usual_interval_s", c.usual_interval_s}};
+  if (c.stalled) {
+    out_.warn_event(fmt::format("{}: stalled, silent for {:.1f} s ({:g} times its usual interval of {:.3f} s, at "
+                                "least {} s)",
+                                flow, c.silent_s, stall_watch::factor, c.usual_interval_s,
+                                std::chrono::duration<double>(stall_watch::floor).count()),
+                    "stalled", fields);
+  } else {
+    out_.warn_event(fmt::format("{}: resumed after {:.1f} s of silence", flow, c.silent_s), "resumed", fields);
   }
 }
 
@@ -558,8 +592,20 @@ void receive_session::summary() {
     const auto port = c["port"].get<std::uint16_t>();
     const auto index = c["interface"]["index"].is_null() ? 0u : c["interface"]["index"].get<std::uint32_t>();
     stream_table::channel_count n;
-    if (group) {
-      if (auto it = arrived.find({*group, port, index}); it != arrived.end()) n = it->second;
+    // The channel's interface and the earlier incarnations it replaced (a re-created interface).
+    std::vector<std::uint32_t> indexes{index};
+    for (std::size_t i = 0; i < indexes.size(); ++i) {
+      for (const auto& [old_index, new_index] : replaced_) {
+        if (new_index == indexes[i]) indexes.push_back(old_index);
+      }
+    }
+    for (const auto i : indexes) {
+      const auto it = group ? arrived.find({*group, port, i}) : arrived.end();
+      if (it == arrived.end()) continue;
+      n.packets += it->second.packets;
+      if (it->second.first_packet_ms && (!n.first_packet_ms || *it->second.first_packet_ms < *n.first_packet_ms)) {
+        n.first_packet_ms = it->second.first_packet_ms;
+      }
     }
     json j = c;
     j["packets"] = n.packets;
@@ -580,8 +626,32 @@ void receive_session::summary() {
     out_.text("lines:");
     for (const auto& l : lines_->text()) out_.text(l);
   }
-  out_.event({{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
-              {"lines", lines}, {"channels", channels}});
+  json event{{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
+             {"lines", lines}, {"channels", channels}};
+  drop_counters over_run;  // unmeasured unless counted
+  std::string causes_text;
+  if (drop_causes_) {
+    over_run = drop_counters::read().since(drops_before_);
+    const auto value = [](const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); };
+    event["drop_causes"] = {{"rcvbuf_v4", value(over_run.udp_rcvbuf)},     {"rcvbuf_v6", value(over_run.udp6_rcvbuf)},
+                            {"checksum_v4", value(over_run.udp_csum)},     {"checksum_v6", value(over_run.udp6_csum)},
+                            {"reverse_path_v4", value(over_run.reverse_path)}};
+    for (const auto& [name, v] : {std::pair{"receive queue full (Udp RcvbufErrors)", over_run.udp_rcvbuf},
+                                  std::pair{"receive queue full (Udp6RcvbufErrors)", over_run.udp6_rcvbuf},
+                                  std::pair{"bad UDP checksum (Udp InCsumErrors)", over_run.udp_csum},
+                                  std::pair{"bad UDP checksum (Udp6InCsumErrors)", over_run.udp6_csum},
+                                  std::pair{"reverse-path filter (TcpExtIPReversePathFilter)", over_run.reverse_path}}) {
+      if (v && *v > 0) causes_text += fmt::format("{}{} {}", causes_text.empty() ? "" : ", ", name, *v);
+    }
+  }
+  std::vector<std::string> verdict_text;
+  if (diagnose_) {
+    run_verdict v;
+    if (total_ == 0) v = diagnose_(over_run);
+    event["verdict"] = std::move(v.event);
+    verdict_text = std::move(v.text);
+  }
+  out_.event(event);
   std::string notes;
   if (table_.untracked() > 0) {
     notes += fmt::format(" ({} datagrams of streams past the table's {} untracked)", table_.untracked(), table_.limit());
@@ -603,6 +673,11 @@ void receive_session::summary() {
                         "in {:.3f} s{}",
                         sum.packets, sum.bytes, loss_unknown(sum) ? std::string("-") : std::to_string(sum.lost),
                         sum.reordered, sum.duplicates, drops, since_start, notes));
+  if (!causes_text.empty()) {
+    out_.text("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +
+              causes_text);
+  }
+  for (const auto& line : verdict_text) out_.text(line);
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
                           captured_ends_, *s_.pcap,
@@ -702,7 +777,15 @@ std::uint64_t kernel_drops(const std::vector<shard>& shards) {
   return sum;
 }
 
-result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch) {
+void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t new_index) {
+  replaced_.emplace_back(old_index, new_index);
+  for (auto& c : channels_) {
+    if (c["interface"]["index"] == old_index) c["interface"]["index"] = new_index;
+  }
+}
+
+result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch,
+                          link_watch* links) {
   core::unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
   if (!ep) return fail(error::from_errno(errno, "epoll_create1", "event loop"));
   for (std::size_t i = 0; i < shards.size(); ++i) {
@@ -710,6 +793,15 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     ev.events = EPOLLIN;
     ev.data.u64 = i;
     if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, shards[i].sock.native_handle(), &ev) != 0) {
+      return fail(error::from_errno(errno, "epoll_ctl", "event loop"));
+    }
+  }
+  constexpr auto links_ready = std::numeric_limits<std::uint64_t>::max();
+  if (links != nullptr) {
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = links_ready;
+    if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, links->fd(), &ev) != 0) {
       return fail(error::from_errno(errno, "epoll_ctl", "event loop"));
     }
   }
@@ -726,6 +818,10 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     const int n = ::epoll_wait(ep.get(), events.data(), static_cast<int>(events.size()), 50);
     if (n < 0 && errno != EINTR) return fail(error::from_errno(errno, "epoll_wait", "event loop"));
     for (int e = 0; e < n; ++e) {
+      if (events[static_cast<std::size_t>(e)].data.u64 == links_ready) {
+        if (!links->process(session)) (void)::epoll_ctl(ep.get(), EPOLL_CTL_DEL, links->fd(), nullptr);
+        continue;
+      }
       auto& sh = shards[events[static_cast<std::size_t>(e)].data.u64];
       for (std::size_t i = 0; i < batch; ++i) msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
       auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());

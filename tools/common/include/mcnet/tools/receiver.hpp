@@ -18,6 +18,8 @@
 #include <map>
 #include <optional>
 #include <span>
+#include <utility>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -27,12 +29,14 @@
 #include <mcnet/core/socket.hpp>
 #include <mcnet/tools/lines.hpp>
 #include <mcnet/tools/capture.hpp>
+#include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/report.hpp>
 #include <mcnet/tools/route.hpp>
 #include <mcnet/tools/socket_plan.hpp>
+#include <mcnet/tools/stall_watch.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
 namespace mcnet::tools {
@@ -81,6 +85,14 @@ struct buffer_report {
 /// is left again (never kept unfiltered). Errors: the kernel's.
 [[nodiscard]] result<void> join(core::socket_ref sock, const join_request& r, const placement& p);
 
+/// A membership as joined: the socket holding it and how it went there
+/// (link_watch joins it again there when its interface is re-created).
+struct joined_membership {
+  std::size_t shard = 0;  ///< index into the shards open_and_join filled
+  join_request request;   ///< with the interface index it was joined on
+  bool new_group = false;  ///< the group's first join on that socket (exclude mode joins the group then)
+};
+
 /// Plan, open and join every membership (a repeated one once), then print
 /// the joined lines and the start event. A membership without an interface
 /// is joined on the interface of the kernel's route to its group
@@ -93,14 +105,22 @@ struct buffer_report {
 /// the planned memberships were, and the run ends with its summary. Returns
 /// the exit code after printing the error, or nothing.
 /// `joined`, when given, gets the start event's `groups`: one object per
-/// joined channel (group, port, interface) with its mode and sources.
+/// joined channel (group, port, interface) with its mode and sources;
+/// `placed`, when given, every membership joined, in order, with its socket.
 [[nodiscard]] std::optional<int> open_and_join(const recv_settings& s, const reporter& out,
                                                const std::vector<membership>& members, std::vector<shard>& shards,
-                                               stream_table& table, nlohmann::ordered_json* joined = nullptr);
+                                               stream_table& table, nlohmann::ordered_json* joined = nullptr,
+                                               std::vector<joined_membership>* placed = nullptr);
 
 /// --interfaces: every link with its flags, state, MTU, addresses and
 /// joined groups (one JSON object per link with --json). Returns the exit code.
 [[nodiscard]] int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& stdout_stream);
+
+/// Why a run received nothing, for its summary (nothing_arrived_verdict).
+struct run_verdict {
+  nlohmann::ordered_json event;    ///< the summary event's `verdict`: status, check, subject, message, fix
+  std::vector<std::string> text;   ///< the text report's lines ("verdict: ...", "     fix: ...")
+};
 
 /// What a run counts and prints, fed with datagrams and clock readings.
 class receive_session {
@@ -140,6 +160,22 @@ class receive_session {
   /// a line with what arrived for it, 0 packets when nothing did.
   void set_channels(nlohmann::ordered_json joined) { channels_ = std::move(joined); }
 
+  /// Asked by summary() when nothing was counted, with the drop counters'
+  /// change over the run (count_drop_causes; unmeasured without it): why
+  /// (mcast-recv gives nothing_arrived_verdict). With it set the summary
+  /// event has `verdict`, null when something arrived; without it, no `verdict`.
+  void diagnose_with(std::function<run_verdict(const drop_counters&)> d) { diagnose_ = std::move(d); }
+
+  /// Read the namespace's drop counters (drop_counters) at start() and at
+  /// the summary: the summary event gets `drop_causes`, their change over
+  /// the run (null: not measured), and the text a line with those above 0.
+  void count_drop_causes() noexcept { drop_causes_ = true; }
+
+  /// The memberships on interface `old_index` were joined again on
+  /// `new_index` (link_watch, after a re-creation): the summary's channels
+  /// name the new one and count what arrived on both.
+  void interface_replaced(std::uint32_t old_index, std::uint32_t new_index);
+
   /// Print the summary (text, CSV rows, JSON event), after counting the
   /// datagrams `auto` still held (stream_table::settle), and write
   /// --metrics-file.
@@ -167,6 +203,7 @@ class receive_session {
 
  private:
   void interval_report(double span);
+  void report_stall(const stall_watch::change& c);
   void write_metrics(std::uint64_t drops);
   [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
   [[nodiscard]] double elapsed() const;
@@ -197,6 +234,11 @@ class receive_session {
   std::optional<metrics_writer> metrics_;  // with --metrics-file
   std::optional<line_merge> lines_;        // with --line
   bool warned_unsequenced_ = false;
+  stall_watch stalls_;                     // flows silent past their usual interval
+  std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
+  bool drop_causes_ = false;               // count_drop_causes
+  drop_counters drops_before_;             // at start(), with count_drop_causes
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
   capture_writer* capture_ = nullptr;      // with --pcap
   std::uint64_t captured_ends_ = 0;        // END markers written to it
   bool capture_failed_ = false;
@@ -206,8 +248,13 @@ class receive_session {
 /// after the last datagram read), or the last SO_RXQ_OVFL value seen.
 [[nodiscard]] std::uint64_t kernel_drops(const std::vector<shard>& shards);
 
+class link_watch;
+
 /// Feed `session` from `shards` (one epoll set, recvmmsg batches of
-/// --batch) until it says stop or SIGINT/SIGTERM. Errors: epoll's.
-[[nodiscard]] result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch);
+/// --batch) until it says stop or SIGINT/SIGTERM; with `links`, its
+/// descriptor is in the set too and link_watch::process() runs when it is
+/// readable (until it fails). Errors: epoll's.
+[[nodiscard]] result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch,
+                                        link_watch* links = nullptr);
 
 }  // namespace mcnet::tools

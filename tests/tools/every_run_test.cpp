@@ -1,0 +1,379 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// What every mcast-recv run checks, inside namespace LANs broken on purpose
+// (docs/tools.md, "Checks in every run"): the doctor's findings that need
+// no listening as start warnings, the verdict in the summary of a run that
+// received nothing, interface events during a run (a re-created interface
+// joined again), stalled flows, sharing the port with other receivers, and
+// drops by cause.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <csignal>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/sockopt.hpp>
+#include <mcnet/tools/drop_causes.hpp>
+#include <mcnet/tools/stall_watch.hpp>
+
+#include "e2e_run.hpp"
+#include "lan.hpp"
+#include "privilege.hpp"
+#include "programs.hpp"
+#include "tool_run.hpp"
+
+namespace core = mcnet::core;
+namespace test = mcnet::test;
+namespace tools = mcnet::tools;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+using test::tools::expect_schema_conform;
+using test::tools::find_event;
+using test::tools::free_port;
+using test::tools::json_lines;
+
+// The `event` events of `events` whose `key` is `value`.
+std::vector<json> events_where(const std::vector<json>& events, const std::string& event, const std::string& key,
+                               const std::string& value) {
+  std::vector<json> out;
+  for (const auto& e : events) {
+    if (e.value("event", "") == event && e.value(key, "") == value) out.push_back(e);
+  }
+  return out;
+}
+
+// The warning events of `events` with `code`.
+std::vector<json> warnings(const std::vector<json>& events, const std::string& code) {
+  return events_where(events, "warning", "code", code);
+}
+
+// The summary's verdict (absent: the string "<absent>").
+json verdict_of(const std::vector<json>& events) {
+  const auto* s = find_event(events, "summary");
+  return s != nullptr && s->contains("verdict") ? (*s)["verdict"] : json("<absent>");
+}
+
+TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {
+  MCNET_REQUIRE_NETNS();
+  // h0 on LAN 0 (eth0, the multicast route) and LAN 1 (eth1); the source h1 on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto source = (*net)[1].v4().to_string();
+  const auto spec = source + ",232.1.3.1:" + std::to_string(free_port(rx));
+  const auto r = rx.exec({MCAST_RECV, "--json", "-d", "0.3", spec});
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto routed = warnings(events, "source_route");
+  ASSERT_EQ(routed.size(), 1u) << r.output;
+  EXPECT_NE(routed[0]["message"].get<std::string>().find("leaves by eth1, the join is on eth0"), std::string::npos)
+      << r.output;
+  EXPECT_NE(routed[0]["fix"].get<std::string>().find("-i eth1"), std::string::npos) << r.output;
+  const auto rp = warnings(events, "rp_filter");
+  ASSERT_EQ(rp.size(), 1u) << r.output;
+  EXPECT_NE(rp[0]["message"].get<std::string>().find("strict"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("mcast-recv: warning: source_route " + source + " -> 232.1.3.1"), std::string::npos)
+      << "on stderr too\n" << r.output;
+  const auto v = verdict_of(events);
+  EXPECT_EQ(v["status"], "FAIL") << r.output;
+  EXPECT_EQ(v["check"], "source_route") << "the earlier check in the doctor's order\n" << r.output;
+
+  // The text report ends with the verdict and its fix.
+  const auto text = rx.exec({MCAST_RECV, "-d", "0.3", spec});
+  EXPECT_NE(text.standard_output.find("verdict: FAIL source_route " + source + " -> 232.1.3.1: the route back to"),
+            std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("     fix: -i eth1"), std::string::npos) << text.output;
+}
+
+TEST(NetEveryRun, IgmpV2WithAnSsmSpecAndNoMulticastFlagOnTheRoutesInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto port = std::to_string(free_port(h));
+  const auto r = h.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "10.77.0.9,232.1.3.2:" + port});
+  expect_schema_conform(r.standard_output);
+  auto events = json_lines(r.standard_output);
+  const auto v2 = warnings(events, "igmp_version");
+  ASSERT_EQ(v2.size(), 1u) << r.output;
+  EXPECT_NE(v2[0]["message"].get<std::string>().find("IGMPv2 in use"), std::string::npos) << r.output;
+  EXPECT_EQ(verdict_of(events)["check"], "igmp_version") << r.output;
+  // Any-source joins are what IGMPv2 carries: no warning then.
+  const auto asm_run = h.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "239.255.93.2:" + port});
+  EXPECT_TRUE(warnings(json_lines(asm_run.standard_output), "igmp_version").empty()) << asm_run.output;
+
+  // The route's interface without the MULTICAST flag (-i names none: the resolver did not warn).
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "multicast", "off"}).status.success());
+  const auto off = h.exec({MCAST_RECV, "--json", "-d", "0.2", "239.255.93.3:" + port});
+  expect_schema_conform(off.standard_output);
+  events = json_lines(off.standard_output);
+  const auto flag = warnings(events, "interface");
+  ASSERT_EQ(flag.size(), 1u) << off.output;
+  EXPECT_NE(flag[0]["message"].get<std::string>().find("MULTICAST flag is off"), std::string::npos) << off.output;
+  EXPECT_EQ(flag[0]["fix"], "ip link set dev eth0 multicast on");
+  EXPECT_EQ(verdict_of(events)["check"], "interface") << off.output;
+}
+
+TEST(NetEveryRun, HealthyRunHasNoStartWarningAndNoVerdict) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", "10.77.0.1,232.1.3.3:" + port});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  test::tools::send((*net)[0], {"-i", "eth0", "-c", "5", "-r", "500pps", "232.1.3.3:" + port});
+  const auto r = recv.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  for (const auto& e : events) EXPECT_NE(e.value("event", ""), "warning") << e.dump();
+  EXPECT_TRUE(verdict_of(events).is_null()) << "something arrived: no verdict\n" << r.output;
+
+  // Nothing sent, nothing wrong locally: the verdict points past this host.
+  const auto quiet = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "232.1.3.4:" + port});
+  const auto v = verdict_of(json_lines(quiet.standard_output));
+  EXPECT_EQ(v["status"], "OK") << quiet.output;
+  EXPECT_TRUE(v["check"].is_null()) << quiet.output;
+  EXPECT_NE(v["message"].get<std::string>().find("mcast-recv doctor --listen"), std::string::npos) << quiet.output;
+}
+
+// The link events of `events` with `change`.
+std::vector<json> link_events(const std::vector<json>& events, const std::string& change) {
+  return events_where(events, "link", "change", change);
+}
+
+TEST(NetEveryRun, InterfaceRecreatedMidRunIsJoinedAgainAndTheDeafGapIsLoss) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto group = "232.1.3.5:" + port;
+  test::tools::receiver recv(rx, {"-i", "eth0", tx.v4().to_string() + "," + group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "400", "-r", "100pps", group});
+  std::this_thread::sleep_for(1s);
+  // Deleting the host's end of the veth pair deletes the switch's end too;
+  // the new pair is made as the harness makes it (tests/support/lan.cpp).
+  ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth0"}).status.success());
+  std::this_thread::sleep_for(500ms);
+  const auto made = test::run(&net->switch_ns(), {"ip", "link", "add", "h1e0", "type", "veth", "peer", "name", "eth0",
+                                                  "netns", std::to_string(rx.ns().pid())});
+  ASSERT_TRUE(made.status.success()) << made.output;
+  ASSERT_TRUE(test::run(&net->switch_ns(), {"ip", "link", "set", "dev", "h1e0", "master", "br0", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "addr", "add", rx.v4().to_string() + "/24", "dev", "eth0"}).status.success());
+  const auto sent = sender.wait_for(15s);
+  ASSERT_TRUE(sent && sent->success()) << sender.output();
+  const auto r = recv.finish_clean(500ms);
+  const auto events = json_lines(r.standard_output);
+
+  const auto removed = link_events(events, "removed");
+  ASSERT_EQ(removed.size(), 1u) << r.output;
+  EXPECT_EQ(removed[0]["interface"]["name"], "eth0");
+  const auto back = link_events(events, "recreated");
+  ASSERT_EQ(back.size(), 1u) << r.output;
+  EXPECT_EQ(back[0]["rejoined"], 1) << r.output;
+  EXPECT_EQ(back[0]["old_index"], removed[0]["interface"]["index"]) << r.output;
+  EXPECT_NE(back[0]["interface"]["index"], removed[0]["interface"]["index"]) << r.output;
+  EXPECT_FALSE(link_events(events, "up").empty()) << r.output;
+  EXPECT_FALSE(link_events(events, "address_added").empty()) << r.output;
+  EXPECT_NE(r.output.find("link eth0 ("), std::string::npos) << "text lines too\n" << r.output;
+
+  const auto streams = test::tools::streams_from(test::tools::summary_streams(r.standard_output), tx.v4().to_string());
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  const auto packets = streams[0]["packets"].get<std::int64_t>();
+  const auto lost = streams[0]["lost"].get<std::int64_t>();
+  // About 100 arrive before the deletion: more than 200 means the datagrams
+  // after the re-creation came; the deaf half second is loss, not silence.
+  EXPECT_GT(packets, 200) << r.output;
+  EXPECT_GT(lost, 10) << r.output;
+  EXPECT_EQ(packets + lost, 400) << r.output;
+  // The channel is counted on the new interface.
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr);
+  EXPECT_EQ((*summary)["channels"][0]["interface"]["index"], back[0]["interface"]["index"]) << r.output;
+  EXPECT_EQ((*summary)["channels"][0]["packets"], packets) << r.output;
+}
+
+TEST(StallWatch, AFlowSilentForTenUsualIntervalsAndASecondIsStalledOnceThenResumed) {
+  tools::stall_watch w;
+  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
+                                   core::ip_address::parse("232.1.1.1").value(), 5000};
+  tools::stall_watch::clock::time_point t{};
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_FALSE(w.arrival(f, t, false));
+    t += 200ms;
+  }
+  t -= 200ms;
+  EXPECT_TRUE(w.check(t + 1999ms).empty()) << "10 x 200 ms not passed yet";
+  const auto stalled = w.check(t + 2001ms);
+  ASSERT_EQ(stalled.size(), 1u);
+  EXPECT_TRUE(stalled[0].stalled);
+  EXPECT_NEAR(stalled[0].usual_interval_s, 0.2, 1e-9);
+  EXPECT_TRUE(w.check(t + 5s).empty()) << "once per stall";
+  const auto back = w.arrival(f, t + 6s, false);
+  ASSERT_TRUE(back);
+  EXPECT_FALSE(back->stalled);
+  EXPECT_NEAR(back->silent_s, 6.0, 1e-9);
+  // The stall's silence did not become the usual interval: 2 s later it is stalled again.
+  EXPECT_EQ(w.check(t + 8001ms).size(), 1u);
+
+  // A fast flow: the floor of 1 s, not 10 x 1 ms.
+  const tools::stall_watch::flow fast{std::get<0>(f), std::get<1>(f), 5001};
+  tools::stall_watch::clock::time_point u{};
+  for (int i = 0; i < 10; ++i, u += 1ms) (void)w.arrival(fast, u, false);
+  EXPECT_TRUE(w.check(u + 900ms).empty());
+  EXPECT_EQ(w.check(u + 1100ms).size(), 1u);
+
+  // A flow that sent its END is done, not stalled; too few datagrams say nothing.
+  const tools::stall_watch::flow ended{std::get<0>(f), std::get<1>(f), 5002};
+  const tools::stall_watch::flow young{std::get<0>(f), std::get<1>(f), 5003};
+  for (int i = 0; i < 10; ++i) (void)w.arrival(ended, u + i * 10ms, i == 9);
+  for (int i = 0; i < 3; ++i) (void)w.arrival(young, u + i * 10ms, false);
+  EXPECT_TRUE(w.check(u + 60s).empty());
+}
+
+TEST(NetEveryRun, APausedSenderIsStalledOnceAndResumed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.6:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "300", "-r", "100pps", group});
+  std::this_thread::sleep_for(800ms);
+  ASSERT_EQ(::kill(sender.pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(2500ms);  // 10 x 10 ms is below the floor: stalled after 1 s
+  ASSERT_EQ(::kill(sender.pid(), SIGCONT), 0);
+  const auto sent = sender.wait_for(15s);
+  ASSERT_TRUE(sent && sent->success()) << sender.output();
+  // 1.5 s of silence after the END markers: they ended the flow, no stall follows.
+  const auto r = recv.finish_clean(1500ms);
+  const auto events = json_lines(r.standard_output);
+  const auto stalled = warnings(events, "stalled");
+  ASSERT_EQ(stalled.size(), 1u) << r.output;
+  EXPECT_EQ(stalled[0]["source"], tx.v4().to_string());
+  EXPECT_GE(stalled[0]["silent_s"].get<double>(), 1.0);
+  EXPECT_LT(stalled[0]["usual_interval_s"].get<double>(), 0.05) << r.output;
+  const auto resumed = warnings(events, "resumed");
+  ASSERT_EQ(resumed.size(), 1u) << r.output;
+  EXPECT_GE(resumed[0]["silent_s"].get<double>(), 2.0) << r.output;
+  EXPECT_NE(r.output.find("stalled, silent for"), std::string::npos) << "on stderr too\n" << r.output;
+}
+
+TEST(NetEveryRun, SharesThePortWithOtherReceiversAndNamesAHolderThatSharesNothing) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = free_port(rx);
+  const auto group = "239.255.93.7:" + std::to_string(port);
+  // Another receiver that set SO_REUSEPORT alone (as some do), and a second mcast-recv.
+  auto reuseport = rx.run([port] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+    if (s) (void)core::set(*s, core::opt::reuse_port, true);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
+    return s;
+  });
+  ASSERT_TRUE(reuseport) << reuseport.error().message();
+  test::tools::receiver first(rx, {"-i", "eth0", group});
+  test::tools::receiver second(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(first.joined()) << first.output();
+  ASSERT_TRUE(second.joined()) << second.output();
+  test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", group});
+  for (auto* r : {&first, &second}) {
+    const auto done = r->finish_clean();
+    const auto streams = test::tools::streams_from(test::tools::summary_streams(done.standard_output),
+                                                   tx.v4().to_string());
+    ASSERT_EQ(streams.size(), 1u) << done.output;
+    EXPECT_EQ(streams[0]["packets"], 20) << "each receiver gets every datagram\n" << done.output;
+  }
+  reuseport->close();
+
+  // A socket bound without any reuse option holds the port alone: the error names it and says what to do.
+  auto holder = rx.run([port] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
+    return s;
+  });
+  ASSERT_TRUE(holder) << holder.error().message();
+  const auto r = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", group});
+  EXPECT_EQ(r.status.code, 4) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto taken = json_lines(r.standard_output);
+  const auto* e = find_event(taken, "error");
+  ASSERT_NE(e, nullptr) << r.output;
+  const auto message = (*e)["message"].get<std::string>();
+  EXPECT_NE(message.find("port " + std::to_string(port) + " is taken"), std::string::npos) << message;
+  EXPECT_NE(message.find("0.0.0.0:" + std::to_string(port) + " pid " + std::to_string(::getpid())), std::string::npos)
+      << "the holder and its owner\n" << message;
+  EXPECT_NE(message.find("without SO_REUSEADDR"), std::string::npos) << message;
+  EXPECT_NE(message.find("ss -ulpn 'sport = :" + std::to_string(port) + "'"), std::string::npos) << message;
+  EXPECT_NE(r.output.find("mcast-recv: port " + std::to_string(port) + " is taken"), std::string::npos) << r.output;
+}
+
+TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {
+  const tools::drop_counters before{1, 2, 3, std::nullopt, 5, 6, 7};
+  const tools::drop_counters after{11, 2, std::nullopt, 9, 5, 8, 6};
+  const auto d = after.since(before);
+  EXPECT_EQ(d.reverse_path, 10u);
+  EXPECT_EQ(d.udp_in_errors, 0u);
+  EXPECT_FALSE(d.udp_rcvbuf) << "not read at the end";
+  EXPECT_FALSE(d.udp_csum) << "not read at the start";
+  EXPECT_EQ(d.udp6_rcvbuf, 2u);
+  EXPECT_EQ(d.udp6_csum, 0u) << "a counter never goes back; a reset one is no negative count";
+}
+
+TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  // A source address the receiver has no route back to, under strict rp_filter.
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto spec = "10.77.9.1,232.1.3.8:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
+  const auto r = recv.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["kernel_drops"], 0) << "the socket never saw them: " << r.output;
+  // Ten datagrams and mcast-send's three END markers.
+  EXPECT_EQ((*summary)["drop_causes"]["reverse_path_v4"], 13) << r.output;
+  EXPECT_EQ((*summary)["drop_causes"]["rcvbuf_v4"], 0) << r.output;
+  EXPECT_EQ((*summary)["verdict"]["check"], "rp_filter") << r.output;
+
+  // In text only the causes above 0.
+  const auto text = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
+  });
+  EXPECT_NE(text.standard_output.find("drops by cause (this network namespace's counters over the run, every "
+                                      "socket): reverse-path filter (TcpExtIPReversePathFilter) 13\n"),
+            std::string::npos)
+      << text.output;
+  const auto none = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.93.9:" + std::to_string(free_port(rx))});
+  EXPECT_EQ(none.output.find("drops by cause"), std::string::npos) << "nothing dropped, nothing said\n" << none.output;
+}
+
+}  // namespace

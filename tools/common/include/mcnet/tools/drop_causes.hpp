@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Why the kernel dropped datagrams, by the counters it keeps per network
+/// namespace (what `nstat` reads): Udp and Udp6 InErrors, RcvbufErrors
+/// (a full receive queue) and InCsumErrors (a bad UDP checksum), and
+/// TcpExtIPReversePathFilter (IPv4 reverse-path filtering, ip-sysctl.rst
+/// `rp_filter`). mcast-recv reports their change over a run by cause
+/// (docs/tools.md, "Checks in every run"), the doctor over --listen. A
+/// counter that cannot be read is unmeasured (none), never 0.
+
+#include <cstdint>
+#include <optional>
+
+namespace mcnet::tools {
+
+/// The counters at one moment, or (since()) their change over a span.
+struct drop_counters {
+  std::optional<std::uint64_t> reverse_path;    ///< TcpExt IPReversePathFilter (/proc/net/netstat; IPv4 only)
+  std::optional<std::uint64_t> udp_in_errors;   ///< Udp InErrors (/proc/net/snmp): every UDP input error
+  std::optional<std::uint64_t> udp_rcvbuf;      ///< Udp RcvbufErrors: a full receive queue
+  std::optional<std::uint64_t> udp_csum;        ///< Udp InCsumErrors: a bad checksum
+  std::optional<std::uint64_t> udp6_in_errors;  ///< Udp6InErrors (/proc/net/snmp6)
+  std::optional<std::uint64_t> udp6_rcvbuf;     ///< Udp6RcvbufErrors
+  std::optional<std::uint64_t> udp6_csum;       ///< Udp6InCsumErrors
+
+  /// The calling thread's network namespace's counters now.
+  [[nodiscard]] static drop_counters read();
+  /// The change from `before` to these, per counter: none where either
+  /// reading is none; 0 where a counter went back (it never does, short of a
+  /// namespace's counters being reset).
+  [[nodiscard]] drop_counters since(const drop_counters& before) const;
+};
+
+}  // namespace mcnet::tools

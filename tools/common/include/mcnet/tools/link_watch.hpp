@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// mcast-recv's watch on the interfaces it joined on, during a run
+/// (docs/tools.md, "Checks in every run"): rtnetlink notifications
+/// (netlink::watcher: RTM_NEWLINK, RTM_DELLINK, RTM_NEWADDR, RTM_DELADDR)
+/// about those interfaces become text lines and JSON `link` events: down
+/// and up, deleted, re-created, addresses added and removed. When an
+/// interface is deleted the kernel drops its memberships with it (the
+/// sockets keep stale entries for the old index); when one of the same name
+/// appears again, every membership that was on it is left on the old index
+/// and joined again on the new one, on the same socket, so the run goes on
+/// receiving without a restart.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <mcnet/core/error.hpp>
+#include <mcnet/netlink/watcher.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/receiver.hpp>
+
+namespace mcnet::tools {
+
+/// The watch; see the file comment. Holds references to the shards and
+/// the reporter, which must outlive it.
+class link_watch {
+ public:
+  /// Watch the interfaces `joins` were joined on (index 0 left out),
+  /// joining again on `shards` after a re-creation. Errors: those of
+  /// netlink::watcher::open.
+  [[nodiscard]] static result<link_watch> open(std::vector<shard>& shards, std::vector<joined_membership> joins,
+                                               const reporter& out);
+
+  /// The descriptor to poll for POLLIN (the watcher's).
+  [[nodiscard]] int fd() const noexcept { return watcher_.fd(); }
+
+  /// Read the pending notifications: print a line and a `link` event per
+  /// change to a watched interface, join again after a re-creation (and
+  /// tell `session`, whose channels then count the new index). A failed
+  /// read is a warning and returns false: the caller stops polling the
+  /// descriptor (it may stay readable), the run goes on unwatched.
+  [[nodiscard]] bool process(receive_session& session);
+
+ private:
+  struct watched {
+    std::uint32_t index = 0;  // 0 while deleted
+    bool running = false;     // IFF_UP and IFF_LOWER_UP
+    bool pending = false;     // re-created, not yet joined again (a join failed: retried at its next event)
+    std::uint32_t old_index = 0;  // the index its memberships are still recorded on
+  };
+
+  link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,
+             const reporter& out);
+  void report(const std::string& name, std::uint32_t index, std::string_view change, const std::string& message,
+              const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
+  // Leave what was on `w.old_index`, join it on `w.index`; the memberships joined again, or the first error.
+  result<std::size_t> rejoin(watched& w);
+
+  netlink::watcher watcher_;
+  std::vector<shard>& shards_;
+  std::vector<joined_membership> joins_;
+  const reporter& out_;
+  std::map<std::string, watched> links_;  // by name: a re-created interface keeps its name, not its index
+};
+
+}  // namespace mcnet::tools

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// The doctor's checks in every mcast-recv run (docs/tools.md, "Checks in
+/// every run"): those that need neither a join nor listening nor another
+/// program (interface, route, source_route, rp_filter, igmp_version) run
+/// at the start and their WARN and FAIL findings become `warning` events;
+/// when a run ends with nothing received, the same checks, run again, give
+/// the summary its verdict. The checks themselves are the doctor's
+/// (doctor.cpp), one code path for both.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <mcnet/core/interface.hpp>
+#include <mcnet/netlink/query.hpp>
+#include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/drop_causes.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/receiver.hpp>
+
+namespace mcnet::tools {
+
+/// A membership and the interface mcast-recv joins it on.
+struct planned_join {
+  const membership* m = nullptr;  ///< the membership (owned by the caller's vector)
+  core::interface_ref iface;      ///< its own (-i, %IFACE), else the kernel's route's; index 0: neither
+};
+
+/// Each of `members` with its join interface: its own, else that of the
+/// kernel's route to its group (route_interface, looked up once per group),
+/// as open_and_join joins it. The result points into `members`.
+[[nodiscard]] std::vector<planned_join> plan_joins(const std::vector<membership>& members);
+
+/// The doctor's checks that read only the kernel's state (rtnetlink,
+/// /proc/sys, /proc/net/igmp), in this order: interface (up, carrier,
+/// `IFF_MULTICAST`, an address of the family, `size` bytes of UDP payload
+/// against the MTU when given), route (an interface for each group),
+/// source_route and rp_filter (per SSM source: the route back and the
+/// reverse-path prediction, ip-sysctl.rst `rp_filter`), igmp_version
+/// (`force_igmp_version`, `force_mld_version`, the querier heard; RFC 3376
+/// 7.2.1, RFC 3810 8.2.1: an older version carries no sources).
+[[nodiscard]] std::vector<check_result> setup_checks(const netlink::snapshot& snap,
+                                                     const std::vector<planned_join>& plan,
+                                                     std::optional<std::int64_t> size = std::nullopt);
+
+/// The rp_filter FAIL for `drops` datagrams the kernel dropped by
+/// reverse-path filtering (TcpExtIPReversePathFilter's change) during
+/// `during` ("--listen", "the run"), with `data` as its figures.
+[[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
+                                              const nlohmann::ordered_json& data = nlohmann::ordered_json::object());
+
+/// The text lines of a verdict: "verdict: STATUS CHECK SUBJECT: MESSAGE" and
+/// "     fix: FIX" when there is one; for no cause, "verdict: OK: `none`".
+[[nodiscard]] std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none);
+
+/// The UDP sockets bound to `port` in this network namespace
+/// (/proc/net/udp and udp6), each as "ADDRESS:PORT pid PID (COMM)", the
+/// owner found through the /proc/PID/fd links this user may read, else
+/// "(owner not readable)". What the doctor's port check lists.
+[[nodiscard]] std::vector<std::string> sockets_on_port(std::uint16_t port);
+
+/// The error of a bind to `port` that the kernel refused with EADDRINUSE
+/// (`reason`): which sockets hold the port (sockets_on_port), that they
+/// allow no sharing, and what to do.
+[[nodiscard]] std::string port_taken_message(std::uint16_t port, std::string_view reason);
+
+/// The `code` of the warning event a start check gives: its check name
+/// (interface, source_route, rp_filter, igmp_version).
+[[nodiscard]] std::string_view start_warning_code(const check_result& c) noexcept;
+
+/// Run setup_checks() for `members` and print each WARN and FAIL as a
+/// warning (stderr, and a `warning` event with --json: `code` the check's
+/// name, with `subject` and `fix`). Route checks are left out (a group
+/// without an interface is the join's error, with its fix), and so are the
+/// interface findings on interfaces -i or %IFACE named (the resolver warned
+/// about those already). Returns the findings printed.
+std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out);
+
+/// The summary's verdict for a run that received nothing: setup_checks()
+/// run again now (the interfaces may have changed during the run), and the
+/// reverse-path drops counted over the run (`over_run`: reverse_path_check
+/// when they climbed), the most likely cause by check_order(). With no cause found:
+/// status "OK" and a message pointing at what no local check can see (the
+/// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`).
+[[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,
+                                                  const drop_counters& over_run = {});
+
+}  // namespace mcnet::tools

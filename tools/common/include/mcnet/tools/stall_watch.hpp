@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#pragma once
+
+/// @file
+/// Stalled flows during an mcast-recv run (docs/tools.md, "Checks in every
+/// run"): a flow (source, group, port) silent for more than
+/// stall_watch::factor times its usual interval between datagrams, and at
+/// least stall_watch::floor, is stalled; a `stalled` warning says so once
+/// per stall, and a `resumed` warning when its datagrams come back. A flow
+/// that sent its END (or MoldUDP64 end of session) is done, not stalled.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <vector>
+
+#include <mcnet/core/ip_address.hpp>
+
+namespace mcnet::tools {
+
+/// The flows' arrival times and their stalls; fed by the receive session.
+class stall_watch {
+ public:
+  using clock = std::chrono::steady_clock;
+  /// (source, group, port)
+  using flow = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;
+
+  /// Silent for more than this many usual intervals: stalled.
+  static constexpr double factor = 10;
+  /// ... and for at least this long (a 1 kpps stream is not stalled by a 10 ms hiccup).
+  static constexpr std::chrono::milliseconds floor{1000};
+  /// Datagrams a flow needs before its usual interval is believed.
+  static constexpr std::uint64_t warm_up = 5;
+  /// Flows followed at most (a flood of sources cannot make it grow further).
+  static constexpr std::size_t max_flows = 65536;
+
+  /// A change of a flow's state.
+  struct change {
+    flow key;
+    bool stalled = false;      ///< true: it just stalled; false: it resumed
+    double silent_s = 0;       ///< how long it had been silent, seconds
+    double usual_interval_s = 0;  ///< its usual interval between datagrams, seconds
+  };
+
+  /// A datagram of `f` at `t`; `end`: its END (the flow is done). Returns
+  /// the `resumed` change when `f` was stalled.
+  [[nodiscard]] std::optional<change> arrival(const flow& f, clock::time_point t, bool end);
+
+  /// The flows that stalled since the last call, as of `now`.
+  [[nodiscard]] std::vector<change> check(clock::time_point now);
+
+ private:
+  struct state {
+    clock::time_point last{};
+    std::uint64_t gaps = 0;  // intervals counted in `sum` (not those of stalls)
+    clock::duration sum{};
+    bool stalled = false;
+    bool ended = false;
+    [[nodiscard]] clock::duration usual() const { return gaps == 0 ? clock::duration{} : sum / static_cast<clock::rep>(gaps); }
+  };
+  [[nodiscard]] static clock::duration limit(const state& s);
+  std::map<flow, state> flows_;
+};
+
+}  // namespace mcnet::tools

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/link_watch.hpp>
+
+#include <utility>
+
+#include <fmt/format.h>
+
+#include <mcnet/core/membership.hpp>
+#include <mcnet/tools/report.hpp>
+
+namespace mcnet::tools {
+
+using json = nlohmann::ordered_json;
+
+result<link_watch> link_watch::open(std::vector<shard>& shards, std::vector<joined_membership> joins,
+                                    const reporter& out) {
+  auto w = netlink::watcher::open();
+  if (!w) return fail(w.error());
+  return link_watch(std::move(*w), shards, std::move(joins), out);
+}
+
+link_watch::link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,
+                       const reporter& out)
+    : watcher_(std::move(w)), shards_(shards), joins_(std::move(joins)), out_(out) {
+  std::set<std::uint32_t> indexes;
+  for (const auto& j : joins_) {
+    if (j.request.interface_index != 0) indexes.insert(j.request.interface_index);
+  }
+  for (const auto index : indexes) {
+    if (const auto* l = watcher_.state().link_by_index(index)) {
+      links_[l->name] = {index, l->is_up() && l->has_carrier(), false, index};
+    }
+  }
+}
+
+void link_watch::report(const std::string& name, std::uint32_t index, std::string_view change,
+                        const std::string& message, const json& extra) {
+  const std::string line = fmt::format("link {} ({}): {}", name, index, message);
+  json e{{"event", "link"}, {"time", now_seconds()}, {"interface", interface_json(index, name)},
+         {"change", change}, {"message", line}, {"address", nullptr}, {"old_index", nullptr}, {"rejoined", nullptr}};
+  for (const auto& [k, v] : extra.items()) e[k] = v;
+  out_.event(e);
+  out_.text(line);
+  out_.flush();
+}
+
+result<std::size_t> link_watch::rejoin(watched& w) {
+  // The kernel dropped the old device's memberships; the sockets still list
+  // them under the old index (and count them against their limits): leave
+  // each group there once, then join every membership on the new index in
+  // its order, the group's first join on a socket again first.
+  std::set<std::pair<std::size_t, core::ip_address>> left;
+  for (const auto& j : joins_) {
+    if (j.request.interface_index != w.old_index) continue;
+    if (left.emplace(j.shard, j.request.group).second) {
+      (void)core::leave_group(shards_[j.shard].sock, j.request.group, w.old_index);  // may already be gone
+    }
+  }
+  std::size_t joined = 0;
+  for (auto& j : joins_) {
+    if (j.request.interface_index != w.old_index) continue;
+    auto request = j.request;
+    request.interface_index = w.index;
+    placement p;
+    p.socket = j.shard;
+    p.new_group = j.new_group;
+    if (auto r = join(shards_[j.shard].sock, request, p); !r) return fail(r.error());
+    ++joined;
+  }
+  for (auto& j : joins_) {
+    if (j.request.interface_index == w.old_index) j.request.interface_index = w.index;
+  }
+  return joined;
+}
+
+bool link_watch::process(receive_session& session) {
+  auto events = watcher_.process();
+  if (!events) {
+    out_.warn("interface events: " + events.error().message() + "; changes are no longer reported");
+    return false;
+  }
+  for (const auto& e : *events) {
+    using kind = netlink::event::kind;
+    if (e.what == kind::link_added || e.what == kind::link_changed || e.what == kind::link_removed) {
+      const auto& l = e.link_value;
+      auto it = links_.find(l.name);
+      if (it == links_.end()) continue;
+      auto& w = it->second;
+      if (e.what == kind::link_removed) {
+        if (w.index != l.index) continue;  // an older incarnation
+        report(l.name, l.index, "removed", "deleted: its memberships are gone until an interface of this name is back");
+        w.index = 0;
+        w.running = false;
+        continue;
+      }
+      if (w.index == 0 || (e.what == kind::link_added && w.index != l.index)) {
+        // Re-created: the same name, a new index.
+        w.index = l.index;
+        w.pending = true;
+      } else if (w.index != l.index) {
+        continue;
+      }
+      if (w.pending) {
+        auto r = rejoin(w);
+        if (r) {
+          w.pending = false;
+          report(l.name, l.index, "recreated",
+                 fmt::format("re-created (index {} -> {}): {} membership(s) joined again", w.old_index, l.index, *r),
+                 {{"old_index", w.old_index}, {"rejoined", *r}});
+          session.interface_replaced(w.old_index, l.index);
+          w.old_index = l.index;
+        } else {
+          report(l.name, l.index, "recreated",
+                 fmt::format("re-created (index {} -> {}), joining again failed: {} (tried again at its next change)",
+                             w.old_index, l.index, r.error().message()),
+                 {{"old_index", w.old_index}, {"rejoined", 0}});
+        }
+      }
+      const bool running = l.is_up() && l.has_carrier();
+      if (running != w.running) {
+        w.running = running;
+        report(l.name, l.index, running ? "up" : "down",
+               running ? std::string("up") : !l.is_up() ? std::string("down (administratively)")
+                                                        : std::string("down (no carrier)"));
+      }
+      continue;
+    }
+    if (e.what == kind::address_added || e.what == kind::address_removed) {
+      const auto& a = e.address_value;
+      for (const auto& [name, w] : links_) {
+        if (w.index == 0 || w.index != a.index) continue;
+        const bool added = e.what == kind::address_added;
+        const auto text = fmt::format("{}/{}", a.local.with_scope_id(0).to_string(), unsigned{a.prefix_length});
+        report(name, a.index, added ? "address_added" : "address_removed",
+               fmt::format("address {} {}", text, added ? "added" : "removed"), {{"address", text}});
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace mcnet::tools

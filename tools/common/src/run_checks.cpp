@@ -1,0 +1,71 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/run_checks.hpp>
+
+#include <set>
+
+#include <fmt/format.h>
+
+namespace mcnet::tools {
+
+using json = nlohmann::ordered_json;
+
+std::string_view start_warning_code(const check_result& c) noexcept { return c.check; }
+
+std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out) {
+  std::vector<check_result> said;
+  auto snap = netlink::take_snapshot({.groups = false});
+  if (!snap) return said;  // the join says what is wrong with the links, if anything
+  // Interfaces named by -i or %IFACE: netlink::resolve warned about their state already.
+  std::set<std::uint32_t> named;
+  for (const auto& m : members) {
+    if (m.iface.index != 0) named.insert(m.iface.index);
+  }
+  const auto plan = plan_joins(members);
+  for (auto& c : setup_checks(*snap, plan)) {
+    if (c.status != check_status::warn && c.status != check_status::fail) continue;
+    if (c.check == "route") continue;
+    if (c.check == "interface") {
+      const auto* l = snap->link_by_name(c.subject);
+      if (l != nullptr && named.contains(l->index)) continue;
+    }
+    out.warn_event(fmt::format("{} {}: {}{}", c.check, c.subject, c.message, c.fix.empty() ? "" : " (fix: " + c.fix + ")"),
+                   start_warning_code(c), {{"subject", c.subject}, {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)}});
+    said.push_back(std::move(c));
+  }
+  return said;
+}
+
+std::string port_taken_message(std::uint16_t port, std::string_view reason) {
+  const auto others = sockets_on_port(port);
+  std::string list;
+  for (const auto& o : others) list += (list.empty() ? "" : "; ") + o;
+  // mcast-recv sets SO_REUSEADDR and SO_REUSEPORT: the kernel refuses only
+  // a holder that set neither (or SO_REUSEPORT alone, under another user).
+  return fmt::format("port {} is taken ({}): {} bound it without SO_REUSEADDR (or with SO_REUSEPORT alone, as "
+                     "another user), which shares it with no one. Stop it, or have it set SO_REUSEADDR before bind; "
+                     "mcast-recv shares the port with any receiver that does (ss -ulpn 'sport = :{}')",
+                     port, reason, others.empty() ? std::string("a socket") : list, port);
+}
+
+run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run) {
+  std::vector<check_result> checks;
+  if (auto snap = netlink::take_snapshot({.groups = false})) checks = setup_checks(*snap, plan_joins(members));
+  if (over_run.reverse_path && *over_run.reverse_path > 0) {
+    checks.push_back(reverse_path_check(*over_run.reverse_path, "the run"));
+  }
+  const auto* cause = most_likely_cause(checks);
+  const std::string none =
+      "nothing arrived and no local check found a cause: the sender, its TTL, a router or a firewall on the way are "
+      "the suspects (mcast-recv doctor --listen SEC checks more)";
+  run_verdict v;
+  v.event = {{"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
+             {"check", cause ? json(cause->check) : json(nullptr)},
+             {"subject", cause ? json(cause->subject) : json(nullptr)},
+             {"message", cause ? cause->message : none},
+             {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)}};
+  v.text = verdict_lines(cause, none);
+  return v;
+}
+
+}  // namespace mcnet::tools

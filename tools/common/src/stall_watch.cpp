@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+#include <mcnet/tools/stall_watch.hpp>
+
+#include <algorithm>
+
+namespace mcnet::tools {
+
+namespace {
+double seconds(std::chrono::steady_clock::duration d) { return std::chrono::duration<double>(d).count(); }
+}  // namespace
+
+stall_watch::clock::duration stall_watch::limit(const state& s) {
+  const auto scaled = std::chrono::duration_cast<clock::duration>(s.usual() * factor);
+  return std::max<clock::duration>(scaled, floor);
+}
+
+std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::time_point t, bool end) {
+  auto it = flows_.find(f);
+  if (it == flows_.end()) {
+    if (flows_.size() >= max_flows) return std::nullopt;
+    flows_.emplace(f, state{t, 0, {}, false, end});
+    return std::nullopt;
+  }
+  auto& s = it->second;
+  std::optional<change> out;
+  const auto gap = t - s.last;
+  if (s.stalled) {
+    out = change{f, false, seconds(gap), seconds(s.usual())};
+    s.stalled = false;
+  } else if (!s.ended && gap.count() > 0) {
+    // A stall's silence is not the flow's usual interval.
+    s.sum += gap;
+    ++s.gaps;
+  }
+  s.last = std::max(s.last, t);
+  s.ended = end;
+  return out;
+}
+
+std::vector<stall_watch::change> stall_watch::check(clock::time_point now) {
+  std::vector<change> out;
+  for (auto& [f, s] : flows_) {
+    if (s.stalled || s.ended || s.gaps + 1 < warm_up) continue;
+    const auto silent = now - s.last;
+    if (silent <= limit(s)) continue;
+    s.stalled = true;
+    out.push_back({f, true, seconds(silent), seconds(s.usual())});
+  }
+  return out;
+}
+
+}  // namespace mcnet::tools
