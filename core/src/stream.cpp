@@ -281,6 +281,15 @@ result<connect_status> connect_start(socket_ref s, const endpoint& remote) noexc
 }
 
 result<void> connect_finish(socket_ref s, const endpoint& remote, wait_policy wait) noexcept {
+  // A listening socket is never writable to poll: the wait would run out
+  // the whole policy (for ever under blocking()) for a connect that cannot
+  // be under way. SO_ACCEPTCONN says so at once.
+  if (sys::accept_refusal(s.native_handle()) == 0) {
+    auto e = error::from_errno(EINVAL, "connect", "socket")
+                 .with_hint("the socket is listening (SO_ACCEPTCONN): it accepts connections and makes none; "
+                            "connect_finish needs a socket that connect_start began a connect on");
+    return fail(with_endpoint(e, remote));
+  }
   if (auto ready = wait_writable(s, wait); !ready) {
     auto e = ready.error();
     if (e.code == errc::would_block) {
