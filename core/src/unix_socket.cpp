@@ -288,11 +288,21 @@ namespace {
 
 // The three Unix socket types (unix(7)). Any other is refused before the
 // call: the kernel takes SOCK_RAW as SOCK_DGRAM, silently (unix_create).
+// So are the flag bits socket(2) takes in its type: SOCK_CLOEXEC is always
+// set here, and the mode has its own argument (`nonblocking`), which a
+// SOCK_NONBLOCK in the type would contradict.
 result<void> check_unix_type(int type, std::string_view op) noexcept {
-  const int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (base == SOCK_STREAM || base == SOCK_DGRAM || base == SOCK_SEQPACKET) return {};
+  if ((type & (SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) {
+    return fail(error(errc::value_out_of_range, op, "socket type")
+                    .with_number(type)
+                    .with_hint("the type is SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET alone, without "
+                               "SOCK_NONBLOCK or SOCK_CLOEXEC: the mode has its own setting (unix_setup's "
+                               "nonblocking field, socketpair's nonblocking argument), and SOCK_CLOEXEC is "
+                               "always set"));
+  }
+  if (type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_SEQPACKET) return {};
   return fail(error(errc::value_out_of_range, op, "socket type")
-                  .with_number(base)
+                  .with_number(type)
                   .with_hint("a Unix socket is SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (the kernel would take "
                              "SOCK_RAW as SOCK_DGRAM)"));
 }

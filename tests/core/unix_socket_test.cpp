@@ -355,6 +355,25 @@ TEST_F(UnixSocket, SocketpairOfAnotherTypeIsRefusedBeforeTheCall) {
   EXPECT_EQ(listener.error().code, mcnet::errc::value_out_of_range);
 }
 
+// The type is one of the three alone: the flag bits socket(2) takes in it
+// are refused, since the mode has its own setting.
+TEST_F(UnixSocket, FlagBitsInTheTypeAreRefused) {
+  const auto before = open_descriptors();
+  for (int flags : {int{SOCK_NONBLOCK}, int{SOCK_CLOEXEC}, SOCK_NONBLOCK | SOCK_CLOEXEC}) {
+    auto pair = core::socketpair(SOCK_STREAM | flags);
+    ASSERT_FALSE(pair);
+    EXPECT_EQ(pair.error().code, mcnet::errc::value_out_of_range);
+    EXPECT_EQ(pair.error().number(), SOCK_STREAM | flags);
+    EXPECT_NE(pair.error().message().find("nonblocking"), std::string::npos) << pair.error().message();
+    auto listener = core::listen_unix(fresh_abstract("flags"), {.type = SOCK_DGRAM | flags});
+    ASSERT_FALSE(listener);
+    EXPECT_EQ(listener.error().code, mcnet::errc::value_out_of_range);
+    EXPECT_NE(listener.error().message().find("nonblocking field"), std::string::npos)
+        << listener.error().message();
+  }
+  EXPECT_EQ(open_descriptors(), before);
+}
+
 TEST_F(UnixSocket, CredentialsOfAPidNoProcessHasAreEsrch) {
   auto pair = core::socketpair(SOCK_DGRAM);
   ASSERT_TRUE(pair);

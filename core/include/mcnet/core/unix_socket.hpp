@@ -72,7 +72,7 @@ enum class stale_socket : std::uint8_t {
 
 /// Options of `listen_unix` and `dial_unix`.
 struct unix_setup {
-  int type = SOCK_STREAM;     ///< `SOCK_STREAM`, `SOCK_DGRAM` or `SOCK_SEQPACKET` (another: errc::value_out_of_range)
+  int type = SOCK_STREAM;     ///< `SOCK_STREAM`, `SOCK_DGRAM` or `SOCK_SEQPACKET` alone (another, or one with `SOCK_NONBLOCK`/`SOCK_CLOEXEC` in it: errc::value_out_of_range; the mode is `nonblocking`'s)
   bool nonblocking = false;   ///< `SOCK_NONBLOCK`: the mode of the socket returned
   /// What binding does with a stale socket file at a path name
   /// (`listen_unix`, and `local` of `dial_unix`).
@@ -160,7 +160,9 @@ struct unix_setup {
 /// (`SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET`), both `SOCK_CLOEXEC`
 /// (and `SOCK_NONBLOCK` when `nonblocking`). Errors: errc::value_out_of_range
 /// (`std::errc::invalid_argument`, the type as its number) before the call
-/// for any other type (the kernel would take `SOCK_RAW` as `SOCK_DGRAM`);
+/// for any other type (the kernel would take `SOCK_RAW` as `SOCK_DGRAM`)
+/// and for a type with the flag bits `SOCK_NONBLOCK` or `SOCK_CLOEXEC` in
+/// it (the mode is `nonblocking`'s; `SOCK_CLOEXEC` is always set);
 /// its errno (EMFILE, ...).
 [[nodiscard]] result<std::pair<socket, socket>> socketpair(int type, bool nonblocking = false) noexcept;
 
