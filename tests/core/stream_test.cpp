@@ -33,6 +33,7 @@
 #include <mcnet/core/stream.hpp>
 #include <mcnet/core/tcp_options.hpp>
 #include <mcnet/core/unix_socket.hpp>
+#include <mcnet/core/zerocopy.hpp>
 
 #include "alloc_counter.hpp"
 #include "interrupter.hpp"
@@ -628,6 +629,67 @@ TEST_P(NetStream, AcceptOnAUdpSocketFailsAtOnce) {
       }
     }
   });
+}
+
+// accept on a TCP socket that is neither bound nor listening says so, and
+// names no address: its name would be the wildcard and port 0.
+TEST_P(NetStream, AcceptOnAnUnboundTcpSocketNamesNoAddress) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
+    auto a = core::accept(s, core::wait_policy::deadline(2s));
+    ASSERT_FALSE(a);
+    EXPECT_EQ(a.error().code, std::errc::invalid_argument) << a.error().message();
+    EXPECT_FALSE(a.error().address()) << a.error().message();
+    EXPECT_NE(a.error().message().find("not listening: call listen first"), std::string::npos)
+        << a.error().message();
+    EXPECT_EQ(a.error().message().find("port 0"), std::string::npos) << a.error().message();
+  });
+}
+
+// A TCP socket that never connected: every write says EPIPE, as for a
+// connection that is gone, and every hint says what it is, in one wording:
+// the socket is not connected.
+TEST_P(NetStream, WritesOnANeverConnectedSocketSaySo) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
+    ASSERT_TRUE(core::set(s, core::opt::zerocopy, true));
+    const std::array<iovec, 1> v{{{const_cast<char*>("x"), 1}}};
+    const mcnet::error errors[] = {
+        core::write_some(s, bytes_of("x"), core::wait_policy::deadline(1s)).error(),
+        core::write_all(s, bytes_of("x"), core::wait_policy::deadline(1s)).error(),
+        core::writev_all(s, v, core::wait_policy::deadline(1s)).error(),
+        core::send_zerocopy(s, bytes_of("x"), core::wait_policy::deadline(1s)).error(),
+    };
+    for (const auto& e : errors) {
+      EXPECT_EQ(e.code, std::errc::broken_pipe) << e.message();
+      EXPECT_NE(e.message().find("the socket is not connected: connect it first"), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find("gone"), std::string::npos) << e.message();
+    }
+  });
+}
+
+// The kernel's ETIMEDOUT on an established connection (TCP_USER_TIMEOUT
+// passed while the peer's link was down) is named as the kernel giving up
+// on the connection, not as the caller's deadline.
+TEST_P(NetStream, TheKernelGivingUpOnAConnectionIsNamed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  auto c = connect_tcp(*net, GetParam());
+  ASSERT_TRUE(core::set(c.client, core::opt::tcp_user_timeout, 300ms));
+  ASSERT_TRUE((*net)[1].exec({"ip", "link", "set", "eth0", "down"}).status.success());
+  ASSERT_TRUE(core::write_some(c.client, bytes_of("unacknowledged"), core::wait_policy::deadline(1s)));
+  std::array<std::byte, 16> buffer{};
+  auto r = core::read_some(c.client, buffer, core::wait_policy::deadline(10s));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::error_code(ETIMEDOUT, std::system_category())) << r.error().message();
+  EXPECT_NE(r.error().message().find("the kernel gave up on the connection: TCP_USER_TIMEOUT"), std::string::npos)
+      << r.error().message();
 }
 
 TEST_P(NetStream, TcpEchoWithEachWaitPolicy) {
