@@ -8,6 +8,7 @@
 // "Network is unreachable" and nothing of why.
 #pragma once
 
+#include <string_view>
 #include <system_error>
 
 #include <mcnet/core/endpoint.hpp>
@@ -15,6 +16,13 @@
 #include <mcnet/core/interface.hpp>
 
 namespace mcnet::core::detail {
+
+// The hint of EPIPE, the one wording of every stream write (write_some,
+// write_all, writev_all, send_zerocopy): "the socket is not connected"
+// for a TCP socket that never had a connection (closed, and no segment
+// ever sent: TCP_INFO), else the connection is gone or shut down.
+// `counted`: a looping write, whose hint says how much it sent ({number}).
+std::string_view broken_pipe_hint(int fd, bool counted) noexcept;
 
 inline error& with_send_hint(error& e, const endpoint& to) noexcept {
   if (e.code != std::errc::network_unreachable) return e;

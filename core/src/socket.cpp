@@ -166,6 +166,26 @@ result<void> connect(socket_ref s, const endpoint& remote) noexcept {
   return finish_interrupted(s, remote, start, r.error());
 }
 
+namespace {
+
+// Give up a handshake the caller's timeout ended: left alone, the kernel
+// would go on sending SYNs and complete the connection later (a client the
+// server accepts, and the caller thinks failed). connect(2) to an address
+// of family AF_UNSPEC dissolves the association (connect(2)); for TCP the
+// kernel closes the socket in SYN_SENT (tcp_disconnect), so a SYN-ACK
+// that comes later meets no socket and is answered with a reset. The
+// kernel leaves ECONNRESET in SO_ERROR then: it is read away, so that a
+// later connect on the socket starts clean. A protocol that cannot
+// dissolve (SCTP says EOPNOTSUPP) keeps its attempt: nothing more can be
+// done short of closing the socket, which the caller may do.
+void abandon_connect(socket_ref s) noexcept {
+  sockaddr_storage none{};
+  none.ss_family = AF_UNSPEC;
+  if (sys::connect(s.native_handle(), none, sizeof(sockaddr))) (void)get(s, opt::pending_error);
+}
+
+}  // namespace
+
 result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseconds timeout) noexcept {
   auto was_nonblocking = nonblocking(s);
   if (!was_nonblocking) return fail(was_nonblocking.error());
@@ -178,8 +198,14 @@ result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseco
     if (*started == connect_status::connected) return {};
     return connect_finish(s, remote, wait_policy::deadline(timeout));
   }();
+  if (!outcome && outcome.error().code == errc::timed_out) abandon_connect(s);
   if (!*was_nonblocking) {
     if (auto r = set_nonblocking(s, false); !r && outcome) return r;
+  }
+  if (!outcome && outcome.error().code == errc::timed_out) {
+    auto e = outcome.error();
+    return fail(e.with_hint("the handshake did not complete in time and was abandoned (connect(2) to AF_UNSPEC): "
+                            "the socket is left unconnected; connect it again, or close it"));
   }
   return outcome;
 }

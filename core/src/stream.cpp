@@ -17,6 +17,8 @@
 #include <climits>
 
 #include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/tcp_info.hpp>
+#include <mcnet/core/tcp_options.hpp>
 
 #include "accept.hpp"
 #include "connect.hpp"
@@ -53,32 +55,68 @@ error& with_endpoint(error& e, const result<endpoint>& where) noexcept {
   return e;
 }
 
+// Whether a TCP socket never had a connection: the kernel says EPIPE for a
+// write on one as for one whose peer went, and getpeername says ENOTCONN
+// for both, but only a socket that never sent a segment (no SYN; an
+// abandoned connect, tcp_disconnect, counts its segments from 0 again) is
+// closed with tcpi_segs_out 0. Not TCP, or no TCP_INFO: false.
+bool never_connected(int fd) noexcept {
+  auto info = get(socket_ref(fd), opt::tcp_info);
+  return info && info->state == tcp_state::close && info->segments_out && *info->segments_out == 0;
+}
+
+}  // namespace
+
+std::string_view detail::broken_pipe_hint(int fd, bool counted) noexcept {
+  if (never_connected(fd)) return "the socket is not connected: connect it first";
+  return counted ? "the connection is closed for writing: it is gone (the peer closed or reset it, or the kernel "
+                   "timed it out), or this side shut it down; {number} bytes were sent before this"
+                 : "the connection is closed for writing: it is gone (the peer closed or reset it, or the kernel "
+                   "timed it out), or this side shut it down";
+}
+
+namespace {
+
+using detail::broken_pipe_hint;
+
+// The kernel's ETIMEDOUT on an established connection, not the caller's
+// errc::timed_out (which compares equal to std::errc::timed_out too).
+bool kernel_timed_out(const error& e) noexcept {
+  return e.code.category() == std::system_category() && e.code.value() == ETIMEDOUT;
+}
+
 // What to do about the failures a stream call meets, when the count of
 // bytes a looping call moved is not part of the story.
-std::string_view stream_hint(const error& e) noexcept {
-  if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing: it is gone (the peer closed or reset it, or the kernel timed it "
-           "out), or this side shut it down";
-  }
+std::string_view stream_hint(const error& e, int fd) noexcept {
+  if (e.code == std::errc::broken_pipe) return broken_pipe_hint(fd, false);
   if (e.code == std::errc::connection_reset) {
     return "the peer reset the connection (it closed with data unread, or its host dropped the connection)";
+  }
+  if (kernel_timed_out(e)) {
+    return "the kernel gave up on the connection: TCP_USER_TIMEOUT passed, or retransmissions or keepalive probes "
+           "went unanswered";
+  }
+  if (e.code.category() == std::system_category() && e.code.value() == ECONNREFUSED) {
+    return "the peer's socket is closed: nothing receives there any more";
   }
   return {};
 }
 
 // The same for a looping call: the hint says how much was moved ({number}).
-std::string_view loop_hint(const error& e, bool writing) noexcept {
+std::string_view loop_hint(const error& e, bool writing, int fd) noexcept {
   if (e.code == errc::end_of_stream) {
     return "the peer shut down its side after {number} bytes, before the buffer was full";
   }
-  if (e.code == std::errc::broken_pipe) {
-    return "the connection is closed for writing (it is gone: closed, reset or timed out; or this side shut it "
-           "down) after "
-           "{number} bytes were sent";
-  }
+  if (e.code == std::errc::broken_pipe) return broken_pipe_hint(fd, true);
   if (e.code == std::errc::connection_reset) {
     return writing ? "the peer reset the connection after {number} bytes were sent"
                    : "the peer reset the connection after {number} bytes were read";
+  }
+  if (kernel_timed_out(e)) {
+    return writing ? "the kernel gave up on the connection (TCP_USER_TIMEOUT passed, or retransmissions or "
+                     "keepalive probes went unanswered) after {number} bytes were sent"
+                   : "the kernel gave up on the connection (TCP_USER_TIMEOUT passed, or retransmissions or "
+                     "keepalive probes went unanswered) after {number} bytes were read";
   }
   return writing ? "{number} bytes were sent before this, the first ones of the data"
                  : "{number} bytes were read before this, into the start of the buffer";
@@ -89,7 +127,7 @@ error stream_error(long r, std::string_view op, int fd) noexcept {
   auto e = detail::io_error(r, op);
   if (r == kWouldBlock) return e;
   with_endpoint(e, sys::peer_endpoint(fd));
-  return e.with_hint(stream_hint(e));
+  return e.with_hint(stream_hint(e, fd));
 }
 
 // The error that ends a looping call after `done` bytes. would_block gets
@@ -97,7 +135,7 @@ error stream_error(long r, std::string_view op, int fd) noexcept {
 // nonblocking loop must not pay a system call for it.
 error loop_error(error e, std::size_t done, bool writing, int fd) noexcept {
   if (e.code != errc::would_block && !e.address()) with_endpoint(e, sys::peer_endpoint(fd));
-  return e.with_number(static_cast<std::int64_t>(done)).with_hint(loop_hint(e, writing));
+  return e.with_number(static_cast<std::int64_t>(done)).with_hint(loop_hint(e, writing, fd));
 }
 
 error empty_buffer(std::string_view op) noexcept {
@@ -281,6 +319,15 @@ result<connect_status> connect_start(socket_ref s, const endpoint& remote) noexc
 }
 
 result<void> connect_finish(socket_ref s, const endpoint& remote, wait_policy wait) noexcept {
+  // A listening socket is never writable to poll: the wait would run out
+  // the whole policy (for ever under blocking()) for a connect that cannot
+  // be under way. SO_ACCEPTCONN says so at once.
+  if (sys::accept_refusal(s.native_handle()) == 0) {
+    auto e = error::from_errno(EINVAL, "connect", "socket")
+                 .with_hint("the socket is listening (SO_ACCEPTCONN): it accepts connections and makes none; "
+                            "connect_finish needs a socket that connect_start began a connect on");
+    return fail(with_endpoint(e, remote));
+  }
   if (auto ready = wait_writable(s, wait); !ready) {
     auto e = ready.error();
     if (e.code == errc::would_block) {
@@ -313,8 +360,7 @@ namespace {
 
 std::string_view accept_hint(const error& e) noexcept {
   if (e.code.category() != std::system_category()) return {};
-  if (e.code == std::errc::too_many_files_open) return "this process has no descriptor left (ulimit -n)";
-  if (e.code == std::errc::too_many_files_open_in_system) return "the system has no descriptor left (fs.file-max)";
+  if (auto none = sys::no_descriptor_hint(e); !none.empty()) return none;
   if (e.code == std::errc::invalid_argument) return "the socket is not listening: call listen first";
   if (e.code == std::errc::operation_not_supported) {
     return "accept needs a listening stream or seqpacket socket (call listen first); this socket's type never "
@@ -361,7 +407,12 @@ result<socket> detail::accept_one(socket_ref listener, wait_policy wait, bool no
   });
   if (r < 0) {
     auto e = detail::io_error(r, "accept");
-    if (r != kWouldBlock) with_endpoint(e, sys::local_endpoint(fd)).with_hint(accept_hint(e));
+    if (r != kWouldBlock) {
+      // An unbound socket's name is the wildcard and port 0: no address to name.
+      auto here = sys::local_endpoint(fd);
+      if (here && here->port() != 0) with_endpoint(e, here);
+      e.with_hint(accept_hint(e));
+    }
     return fail(e);
   }
   return socket::adopt(std::move(accepted));

@@ -8,6 +8,7 @@
 
 #include <mcnet/core/unix_socket.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -84,10 +85,18 @@ std::string_view full_backlog_hint(socket_ref s) noexcept {
 // The hint of a datagram sent to a name that could not go (the wait
 // policy's errc::would_block or errc::timed_out), else connect_hint: the
 // kernel takes a datagram only while the receiver's queue has room.
-std::string_view send_to_hint(const error& e, const unix_address& to) noexcept {
+// A datagram server binds and never listens, so ECONNREFUSED on a datagram
+// socket says nothing is bound there (`datagram`: the sender's type).
+std::string_view send_to_hint(const error& e, const unix_address& to, bool datagram) noexcept {
   if (e.code == errc::would_block || e.code == errc::timed_out) {
     return "the receiver's queue is full: it is not reading, or not fast enough (net.unix.max_dgram_qlen "
            "datagrams at most, and its SO_RCVBUF)";
+  }
+  if (datagram && e.code.category() == std::system_category() && e.code.value() == ECONNREFUSED) {
+    return to.is_abstract() ? "nothing is bound to that name: no datagram socket has it (or the one that has it is "
+                              "of another type)"
+                            : "nothing is bound to that path any more: a socket file left by a socket that was "
+                              "closed, or by a process that ended";
   }
   return connect_hint(e, to);
 }
@@ -132,6 +141,24 @@ bool is_stale_socket(int type, const char* path, const sockaddr_storage& sa, soc
 
 }  // namespace
 
+namespace {
+
+// The hint of a failed bind to a path, other than EADDRINUSE: the kernel
+// creates the socket file (unix_bind_bsd: mknod in the directory), so the
+// directory must exist and be writable (unix(7)).
+std::string_view bind_hint(const error& e) noexcept {
+  if (e.code.category() != std::system_category()) return {};
+  switch (e.code.value()) {
+    case ENOENT: return "the directory does not exist: create it before binding";
+    case EACCES:
+      return "binding creates the socket file: it needs write and search permission on the directory, and "
+             "search permission on the directories above it";
+    default: return {};
+  }
+}
+
+}  // namespace
+
 result<void> bind(socket_ref s, const unix_address& local, stale_socket stale) noexcept {
   sockaddr_storage sa;
   const socklen_t length = local.to_sockaddr(sa);
@@ -139,7 +166,7 @@ result<void> bind(socket_ref s, const unix_address& local, stale_socket stale) n
   if (r) return {};
   auto e = r.error();
   with_address(e, local);
-  if (e.code != std::errc::address_in_use) return fail(e);
+  if (e.code != std::errc::address_in_use) return fail(e.with_hint(bind_hint(e)));
   if (!local.is_path()) return fail(e.with_hint("the abstract name is taken in this network namespace"));
   if (stale == stale_socket::keep) {
     return fail(e.with_hint("a file exists at this path (a socket left by a process that ended?): remove it, or bind "
@@ -288,11 +315,21 @@ namespace {
 
 // The three Unix socket types (unix(7)). Any other is refused before the
 // call: the kernel takes SOCK_RAW as SOCK_DGRAM, silently (unix_create).
+// So are the flag bits socket(2) takes in its type: SOCK_CLOEXEC is always
+// set here, and the mode has its own argument (`nonblocking`), which a
+// SOCK_NONBLOCK in the type would contradict.
 result<void> check_unix_type(int type, std::string_view op) noexcept {
-  const int base = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
-  if (base == SOCK_STREAM || base == SOCK_DGRAM || base == SOCK_SEQPACKET) return {};
+  if ((type & (SOCK_NONBLOCK | SOCK_CLOEXEC)) != 0) {
+    return fail(error(errc::value_out_of_range, op, "socket type")
+                    .with_number(type)
+                    .with_hint("the type is SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET alone, without "
+                               "SOCK_NONBLOCK or SOCK_CLOEXEC: the mode has its own setting (unix_setup's "
+                               "nonblocking field, socketpair's nonblocking argument), and SOCK_CLOEXEC is "
+                               "always set"));
+  }
+  if (type == SOCK_STREAM || type == SOCK_DGRAM || type == SOCK_SEQPACKET) return {};
   return fail(error(errc::value_out_of_range, op, "socket type")
-                  .with_number(base)
+                  .with_number(type)
                   .with_hint("a Unix socket is SOCK_STREAM, SOCK_DGRAM or SOCK_SEQPACKET (the kernel would take "
                              "SOCK_RAW as SOCK_DGRAM)"));
 }
@@ -359,6 +396,56 @@ result<std::pair<socket, socket>> socketpair(int type, bool nonblocking) noexcep
   return std::pair<socket, socket>(std::move(*first), std::move(*second));
 }
 
+namespace {
+
+// What the kernel would not say of attachments: on a socket of another
+// family it drops SCM_RIGHTS and SCM_CREDENTIALS silently and sends the
+// bytes (only AF_UNIX passes them, unix(7)); a descriptor that is not open
+// fails the whole send with a bare EBADF that names none. Checked before
+// the call, only when something is attached.
+result<void> check_attachments(socket_ref s, const unix_attachments& with) noexcept {
+  auto domain = get(s, opt::socket_domain);
+  if (!domain) return fail(domain.error());
+  if (*domain != AF_UNIX) {
+    return fail(error(errc::family_mismatch, "sendmsg", "socket")
+                    .with_number(*domain)
+                    .with_hint(with.fds.empty()
+                                   ? "only an AF_UNIX socket passes credentials (SCM_CREDENTIALS); this one's "
+                                     "family is {number}, whose kernel would drop them silently"
+                                   : "only an AF_UNIX socket passes descriptors (SCM_RIGHTS); this one's family "
+                                     "is {number}, whose kernel would drop them silently"));
+  }
+  for (std::size_t i = 0; i < with.fds.size(); ++i) {
+    if (::fcntl(with.fds[i], F_GETFD) == -1 && errno == EBADF) {
+      return fail(error::from_errno(EBADF, "sendmsg", "SCM_RIGHTS")
+                      .with_number(static_cast<std::int64_t>(i))
+                      .with_hint("a descriptor passed is not open: the one at index {number} of the span"));
+    }
+  }
+  return {};
+}
+
+// The hint of a failed send_unix that the destination's name does not
+// explain (only a kernel errno: an mcnet errc may share its number).
+std::string_view send_hint(const error& e, const unix_attachments& with) noexcept {
+  if (e.code.category() != std::system_category()) return {};
+  switch (e.code.value()) {
+    case EPERM:
+      return with.credentials ? "the credentials are not this process's own: sending another pid, uid or gid "
+                                "needs CAP_SYS_ADMIN (pid), CAP_SETUID (uid) or CAP_SETGID (gid); send "
+                                "unix_credentials::of_this_process()"
+                              : std::string_view{};
+    case EISCONN: return "the socket is connected (a stream or seqpacket one always is): send to the peer with an unnamed address";
+    case ECONNREFUSED: return "the peer's socket is closed: nothing receives there any more";
+    case EMSGSIZE:
+      return "the datagram is larger than the socket's send buffer allows (SO_SNDBUF, at most net.core.wmem_max, "
+             "less the kernel's overhead): send less, or raise SO_SNDBUF";
+    default: return {};
+  }
+}
+
+}  // namespace
+
 result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, const unix_address& to,
                               const unix_attachments& with, wait_policy wait) noexcept {
   if (!with.fds.empty() && data.empty()) {
@@ -372,6 +459,9 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   }
   if (with.credentials) {
     if (auto r = writer.append_credentials(*with.credentials); !r) return fail(r.error());
+  }
+  if (!with.fds.empty() || with.credentials) {
+    if (auto ok = check_attachments(s, with); !ok) return fail(ok.error());
   }
   sockaddr_storage name;
   iovec iov{const_cast<std::byte*>(data.data()), data.size()};  // sendmsg only reads it
@@ -399,7 +489,11 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   }();
   if (!sent) {
     auto e = sent.error();
-    if (!to.is_unnamed()) with_address(e, to).with_hint(send_to_hint(e, to));
+    if (!to.is_unnamed()) {
+      auto type = get(s, opt::socket_type);
+      with_address(e, to).with_hint(send_to_hint(e, to, type && *type == SOCK_DGRAM));
+    }
+    if (e.hint().empty()) e.with_hint(send_hint(e, with));
     if (e.code == std::errc::no_such_process && with.credentials) {
       // The kernel looks the credentials' pid up (scm_check_creds, then find_get_pid).
       e.with_number(with.credentials->pid)

@@ -18,6 +18,7 @@
 #include <cstring>
 
 #include "sys/calls.hpp"
+#include "send_hint.hpp"
 #include "sys/zerocopy_calls.hpp"
 
 namespace mcnet::core {
@@ -100,6 +101,7 @@ result<std::size_t> send_zerocopy(socket_ref s, std::span<const std::byte> data,
         e.with_hint("too many zerocopy sends await completion (charged to net.core.optmem_max): read them with "
                     "read_zerocopy_completions first");
       }
+      if (n == -EPIPE) e.with_hint(detail::broken_pipe_hint(fd, false));
       return fail(e);
     }
     if (auto w = wait_writable(s, next); !w) {

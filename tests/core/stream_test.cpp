@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -32,6 +33,7 @@
 #include <mcnet/core/stream.hpp>
 #include <mcnet/core/tcp_options.hpp>
 #include <mcnet/core/unix_socket.hpp>
+#include <mcnet/core/zerocopy.hpp>
 
 #include "alloc_counter.hpp"
 #include "interrupter.hpp"
@@ -285,6 +287,54 @@ TEST(Stream, AcceptOnASocketThatCannotAcceptFailsAtOnce) {
         EXPECT_NE(u.error().message().find("call listen first"), std::string::npos) << u.error().message();
       }
     }
+  }
+}
+
+// connect_finish on a listening socket fails at once with EINVAL and says
+// why, whatever the policy: poll never finds a listener writable, so
+// blocking() would otherwise wait for ever.
+TEST(Stream, ConnectFinishOnAListeningSocketFailsAtOnce) {
+  auto s = core::listen_unix(
+                core::unix_address::abstract("mcnet-test-" + std::to_string(::getpid()) + "-listening").value())
+               .value();
+  for (const auto& policy : {core::wait_policy::blocking(), core::wait_policy::deadline(2s),
+                             core::wait_policy::adaptive(50us, 2s), core::wait_policy::nonblocking()}) {
+    const auto from = clock_type::now();
+    auto r = core::connect_finish(s, core::endpoint{}, policy);
+    EXPECT_LT(clock_type::now() - from, 1s) << "at once";
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::error_code(EINVAL, std::system_category())) << r.error().message();
+    EXPECT_NE(r.error().message().find("the socket is listening"), std::string::npos) << r.error().message();
+  }
+}
+
+// A negative deadline has passed already: from nanoseconds::min() (whose
+// sum with the start time once overflowed into a wait without end) to
+// -1 s, a read with nothing to read and a wait say timed_out at once.
+TEST(Stream, ANegativeDeadlineHasPassedAlready) {
+  constexpr auto min = std::chrono::nanoseconds::min();
+  const std::pair<core::wait_policy, const char*> policies[] = {
+      {core::wait_policy::deadline(min), "deadline(min)"},
+      {core::wait_policy::deadline(min + 1ns), "deadline(min + 1ns)"},
+      {core::wait_policy::deadline(-1s), "deadline(-1s)"},
+      {core::wait_policy::adaptive(1ms, min), "adaptive(1ms, min)"},
+      {core::wait_policy::adaptive(min, min + 1ns), "adaptive(min, min + 1ns)"},
+      {core::wait_policy::adaptive(-1s, -1s), "adaptive(-1s, -1s)"},
+  };
+  auto [a, b] = stream_pair();
+  for (const auto& [policy, name] : policies) {
+    SCOPED_TRACE(name);
+    EXPECT_EQ(policy.timeout(), 0ns);
+    EXPECT_GE(policy.spin(), 0ns);
+    std::array<std::byte, 4> buffer{};
+    const auto from = clock_type::now();
+    auto r = core::read_some(a, buffer, policy);
+    auto w = core::wait_readable(a, policy);
+    EXPECT_LT(clock_type::now() - from, 1s) << "at once";
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, mcnet::errc::timed_out) << r.error().message();
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code, mcnet::errc::timed_out) << w.error().message();
   }
 }
 
@@ -579,6 +629,67 @@ TEST_P(NetStream, AcceptOnAUdpSocketFailsAtOnce) {
       }
     }
   });
+}
+
+// accept on a TCP socket that is neither bound nor listening says so, and
+// names no address: its name would be the wildcard and port 0.
+TEST_P(NetStream, AcceptOnAnUnboundTcpSocketNamesNoAddress) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
+    auto a = core::accept(s, core::wait_policy::deadline(2s));
+    ASSERT_FALSE(a);
+    EXPECT_EQ(a.error().code, std::errc::invalid_argument) << a.error().message();
+    EXPECT_FALSE(a.error().address()) << a.error().message();
+    EXPECT_NE(a.error().message().find("not listening: call listen first"), std::string::npos)
+        << a.error().message();
+    EXPECT_EQ(a.error().message().find("port 0"), std::string::npos) << a.error().message();
+  });
+}
+
+// A TCP socket that never connected: every write says EPIPE, as for a
+// connection that is gone, and every hint says what it is, in one wording:
+// the socket is not connected.
+TEST_P(NetStream, WritesOnANeverConnectedSocketSaySo) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_STREAM).value();
+    ASSERT_TRUE(core::set(s, core::opt::zerocopy, true));
+    const std::array<iovec, 1> v{{{const_cast<char*>("x"), 1}}};
+    const mcnet::error errors[] = {
+        core::write_some(s, bytes_of("x"), core::wait_policy::deadline(1s)).error(),
+        core::write_all(s, bytes_of("x"), core::wait_policy::deadline(1s)).error(),
+        core::writev_all(s, v, core::wait_policy::deadline(1s)).error(),
+        core::send_zerocopy(s, bytes_of("x"), core::wait_policy::deadline(1s)).error(),
+    };
+    for (const auto& e : errors) {
+      EXPECT_EQ(e.code, std::errc::broken_pipe) << e.message();
+      EXPECT_NE(e.message().find("the socket is not connected: connect it first"), std::string::npos) << e.message();
+      EXPECT_EQ(e.message().find("gone"), std::string::npos) << e.message();
+    }
+  });
+}
+
+// The kernel's ETIMEDOUT on an established connection (TCP_USER_TIMEOUT
+// passed while the peer's link was down) is named as the kernel giving up
+// on the connection, not as the caller's deadline.
+TEST_P(NetStream, TheKernelGivingUpOnAConnectionIsNamed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  auto c = connect_tcp(*net, GetParam());
+  ASSERT_TRUE(core::set(c.client, core::opt::tcp_user_timeout, 300ms));
+  ASSERT_TRUE((*net)[1].exec({"ip", "link", "set", "eth0", "down"}).status.success());
+  ASSERT_TRUE(core::write_some(c.client, bytes_of("unacknowledged"), core::wait_policy::deadline(1s)));
+  std::array<std::byte, 16> buffer{};
+  auto r = core::read_some(c.client, buffer, core::wait_policy::deadline(10s));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::error_code(ETIMEDOUT, std::system_category())) << r.error().message();
+  EXPECT_NE(r.error().message().find("the kernel gave up on the connection: TCP_USER_TIMEOUT"), std::string::npos)
+      << r.error().message();
 }
 
 TEST_P(NetStream, TcpEchoWithEachWaitPolicy) {
@@ -985,6 +1096,54 @@ TEST_P(NetStream, ASignalDoesNotEndABlockingConnect) {
     }
     ASSERT_TRUE(r) << r.error().message();
   });
+}
+
+// connect with a timeout abandons the attempt when the timeout passes
+// (connect(2) to AF_UNSPEC): the SYN that the full accept queue dropped is
+// not sent again, so once the listener makes room no connection from the
+// abandoned socket appears, and the socket stays unconnected, free to
+// connect again. dial_tcp's timeout (the one that ends fill_accept_queue)
+// abandons its attempt the same way. Without the abandonment the SYN goes
+// again at 1 s and 3 s (RFC 6298) and the server accepts a phantom client.
+TEST_P(NetStream, AConnectTimeoutAbandonsTheAttempt) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  const int family = v6 ? AF_INET6 : AF_INET;
+  auto net = test::network::lan(2);
+  auto [listener, where] = listen_with_backlog_0(*net, v6);
+  auto held = fill_accept_queue((*net)[0], where);
+  ASSERT_FALSE(held.empty());
+  std::vector<core::endpoint> known;
+  for (const auto& h : held) known.push_back(core::local_endpoint(h).value());
+
+  auto s = test::run_in((*net)[0], [&] { return core::socket::open(family, SOCK_STREAM).value(); });
+  auto r = test::run_in((*net)[0], [&] { return core::connect(s, where, 200ms); });
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, mcnet::errc::timed_out) << r.error().message();
+  EXPECT_NE(r.error().message().find("abandoned"), std::string::npos) << r.error().message();
+  EXPECT_FALSE(core::nonblocking(s).value()) << "the mode is put back";
+
+  // Drain the queue for longer than the retransmissions at 1 s and 3 s:
+  // only the held connections may come.
+  for (int i = 0; i < 16; ++i) {
+    core::endpoint peer;
+    auto a = core::accept(listener, core::wait_policy::deadline(3500ms), &peer);
+    if (!a) {
+      EXPECT_EQ(a.error().code, mcnet::errc::timed_out) << a.error().message();
+      break;
+    }
+    EXPECT_NE(std::find(known.begin(), known.end(), peer), known.end())
+        << "a connection from " << peer.to_string() << ", which no held socket made: a phantom";
+  }
+  auto peer = core::peer_endpoint(s);
+  ASSERT_FALSE(peer) << "connected after the timeout to " << peer->to_string();
+  EXPECT_EQ(peer.error().code, std::errc::not_connected);
+  EXPECT_EQ(core::get(s, core::opt::pending_error).value(), std::error_code()) << "SO_ERROR is left clear";
+
+  // The queue has room now: the same socket connects.
+  auto again = test::run_in((*net)[0], [&] { return core::connect(s, where, 2s); });
+  ASSERT_TRUE(again) << again.error().message();
+  EXPECT_EQ(core::peer_endpoint(s).value(), where);
 }
 
 // An on-link address nobody answers ARP or neighbour discovery for: the

@@ -163,6 +163,26 @@ MCNET_OPTION_TEST(NetTcpOptions, opt::tcp_fastopen, FastOpenQueueLength) {
   });
 }
 
+// TCP_FASTOPEN belongs to listeners: on a connection it reads 0 (an
+// accepted socket does not inherit its listener's queue length) and
+// setting it is the kernel's EINVAL, whose hint names TCP_FASTOPEN itself.
+TEST(NetTcpOptions, FastOpenOnAConnectionReadsZeroAndIsRefusedByName) {
+  MCNET_REQUIRE_NETNS();
+  auto net = mcnet::test::network::lan(2);
+  auto listener = mcnet::test::listen_tcp_on((*net)[1], false);
+  ASSERT_TRUE(core::set(listener.socket, opt::tcp_fastopen, 16));
+  auto client = (*net)[0].run([&] { return core::dial_tcp(listener.where, {}, 5s).value(); });
+  auto server = core::accept_tcp(listener.socket, 5s).value();
+  for (auto* s : {&client, &server}) {
+    EXPECT_EQ(core::get(*s, opt::tcp_fastopen).value(), 0);
+    auto r = core::set(*s, opt::tcp_fastopen, 16);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::invalid_argument) << r.error().message();
+    EXPECT_NE(r.error().message().find("TCP_FASTOPEN is set on a listener"), std::string::npos)
+        << r.error().message();
+  }
+}
+
 MCNET_OPTION_TEST(NetTcpOptions, opt::tcp_fastopen_connect, FastOpenConnect) {
   MCNET_REQUIRE_NETNS();
   in_host([] { expect_switch(opt::tcp_fastopen_connect); });

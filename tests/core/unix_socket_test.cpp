@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -33,6 +34,7 @@
 
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/stream.hpp>
 #include <mcnet/core/unix_socket.hpp>
 
 #include "alloc_counter.hpp"
@@ -353,6 +355,25 @@ TEST_F(UnixSocket, SocketpairOfAnotherTypeIsRefusedBeforeTheCall) {
   auto listener = core::listen_unix(fresh_abstract("raw"), {.type = SOCK_RAW});
   ASSERT_FALSE(listener);
   EXPECT_EQ(listener.error().code, mcnet::errc::value_out_of_range);
+}
+
+// The type is one of the three alone: the flag bits socket(2) takes in it
+// are refused, since the mode has its own setting.
+TEST_F(UnixSocket, FlagBitsInTheTypeAreRefused) {
+  const auto before = open_descriptors();
+  for (int flags : {int{SOCK_NONBLOCK}, int{SOCK_CLOEXEC}, SOCK_NONBLOCK | SOCK_CLOEXEC}) {
+    auto pair = core::socketpair(SOCK_STREAM | flags);
+    ASSERT_FALSE(pair);
+    EXPECT_EQ(pair.error().code, mcnet::errc::value_out_of_range);
+    EXPECT_EQ(pair.error().number(), SOCK_STREAM | flags);
+    EXPECT_NE(pair.error().message().find("nonblocking"), std::string::npos) << pair.error().message();
+    auto listener = core::listen_unix(fresh_abstract("flags"), {.type = SOCK_DGRAM | flags});
+    ASSERT_FALSE(listener);
+    EXPECT_EQ(listener.error().code, mcnet::errc::value_out_of_range);
+    EXPECT_NE(listener.error().message().find("nonblocking field"), std::string::npos)
+        << listener.error().message();
+  }
+  EXPECT_EQ(open_descriptors(), before);
 }
 
 TEST_F(UnixSocket, CredentialsOfAPidNoProcessHasAreEsrch) {
@@ -838,6 +859,156 @@ TEST_F(UnixSocket, SendRefusesWhatTheKernelWouldMisread) {
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->fds, 2u);
   EXPECT_EQ(r->fds_closed, 251u);
+}
+
+// Run `check` in a child process that became nobody (uid and gid 65534,
+// no capabilities): what only an unprivileged process meets. Returns the
+// child's exit code: 0 when `check` said true, 1 when false, 2 when the
+// child could not drop its privileges, -1 when it did not exit.
+template <class Check>
+int as_nobody(Check&& check) {
+  const pid_t child = ::fork();
+  if (child < 0) return -1;
+  if (child == 0) {
+    if (::setgid(65534) != 0 || ::setuid(65534) != 0) ::_exit(2);
+    ::_exit(check() ? 0 : 1);
+  }
+  int status = 0;
+  if (::waitpid(child, &status, 0) != child || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
+// Descriptors and credentials pass only over AF_UNIX: on another socket
+// the kernel would drop them silently and send the bytes, so the call is
+// refused before it with errc::family_mismatch.
+TEST_F(UnixSocket, AttachmentsOnANonUnixSocketAreRefused) {
+  auto tcp = core::socket::open(AF_INET, SOCK_STREAM).value();
+  const int one[] = {0};
+  auto fds = core::send_with_fds(tcp, bytes_of("x"), one);
+  ASSERT_FALSE(fds);
+  EXPECT_EQ(fds.error().code, errc::family_mismatch) << fds.error().message();
+  EXPECT_EQ(fds.error().number(), AF_INET);
+  EXPECT_NE(fds.error().message().find("only an AF_UNIX socket passes descriptors"), std::string::npos)
+      << fds.error().message();
+  auto creds = core::send_unix(tcp, bytes_of("x"), unix_address(),
+                               {.credentials = core::unix_credentials::of_this_process()});
+  ASSERT_FALSE(creds);
+  EXPECT_EQ(creds.error().code, errc::family_mismatch) << creds.error().message();
+  EXPECT_NE(creds.error().message().find("only an AF_UNIX socket passes credentials"), std::string::npos)
+      << creds.error().message();
+}
+
+// A descriptor that is not open is named by its index, before the call.
+TEST_F(UnixSocket, ADescriptorNotOpenIsNamedByIndex) {
+  auto pair = core::socketpair(SOCK_STREAM).value();
+  pipe_pair p;
+  const int closed = ::dup(p.read.get());
+  ASSERT_GE(closed, 0);
+  ASSERT_EQ(::close(closed), 0);
+  const int fds[] = {p.read.get(), closed};
+  auto r = core::send_with_fds(pair.first, bytes_of("x"), fds);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::error_code(EBADF, std::system_category())) << r.error().message();
+  EXPECT_EQ(r.error().number(), 1);
+  EXPECT_NE(r.error().message().find("a descriptor passed is not open: the one at index 1"), std::string::npos)
+      << r.error().message();
+}
+
+// Binding to a path creates a file in its directory: a directory that does
+// not exist, or one this process may not write, is said in so many words.
+TEST_F(UnixSocket, BindSaysWhatIsWrongWithTheDirectory) {
+  auto missing = core::listen_unix(path("no-such-directory/server.sock"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, std::errc::no_such_file_or_directory) << missing.error().message();
+  EXPECT_NE(missing.error().message().find("the directory does not exist"), std::string::npos)
+      << missing.error().message();
+
+  // Unprivileged (root passes every permission check): the directory is root's, mode 0700.
+  const auto where = path("server.sock");
+  EXPECT_EQ(as_nobody([&] {
+              auto denied = core::listen_unix(where);
+              return !denied && denied.error().code == std::errc::permission_denied &&
+                     denied.error().message().find("write and search permission on the directory") !=
+                         std::string::npos;
+            }),
+            0)
+      << "1: EACCES without the directory's hint; 2: could not become nobody";
+}
+
+// Credentials that are not the sender's, sent unprivileged: EPERM, with
+// what it would take.
+TEST_F(UnixSocket, SomeoneElsesCredentialsUnprivilegedAreEperm) {
+  auto pair = core::socketpair(SOCK_DGRAM).value();
+  EXPECT_EQ(as_nobody([&] {
+              auto creds = core::unix_credentials::of_this_process();
+              creds.uid = 0;
+              auto sent = core::send_unix(pair.first, bytes_of("c"), unix_address(), {.credentials = creds});
+              return !sent && sent.error().code == std::errc::operation_not_permitted &&
+                     sent.error().message().find("the credentials are not this process's own") !=
+                         std::string::npos;
+            }),
+            0)
+      << "1: no EPERM with its hint; 2: could not become nobody";
+}
+
+// The usual errnos of sends on Unix sockets get a hint: a name given on a
+// connected stream (EISCONN), a datagram peer that closed (ECONNREFUSED),
+// a datagram larger than the send buffer (EMSGSIZE), and a datagram to an
+// abstract name nothing is bound to (a datagram server binds; it never
+// listens).
+TEST_F(UnixSocket, SendErrorsSayWhatToDo) {
+  auto stream = core::socketpair(SOCK_STREAM).value();
+  auto named = core::send_to(stream.first, bytes_of("x"), fresh_abstract("anyone"), core::wait_policy::deadline(1s));
+  ASSERT_FALSE(named);
+  EXPECT_EQ(named.error().code, std::errc::already_connected) << named.error().message();
+  EXPECT_NE(named.error().message().find("the socket is connected"), std::string::npos) << named.error().message();
+
+  for (bool through_send_unix : {false, true}) {
+    auto pair = core::socketpair(SOCK_DGRAM).value();
+    { [[maybe_unused]] auto gone = std::move(pair.second); }
+    auto w = through_send_unix
+                 ? core::send_unix(pair.first, bytes_of("x"), unix_address(), {}, core::wait_policy::deadline(1s))
+                 : core::write_some(pair.first, bytes_of("x"), core::wait_policy::deadline(1s));
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code, std::errc::connection_refused) << w.error().message();
+    EXPECT_NE(w.error().message().find("the peer's socket is closed"), std::string::npos) << w.error().message();
+  }
+
+  auto dgram = core::socketpair(SOCK_DGRAM).value();
+  const std::vector<std::byte> huge(4 << 20);
+  auto big = core::send_unix(dgram.first, huge, unix_address(), {}, core::wait_policy::deadline(1s));
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, std::errc::message_size) << big.error().message();
+  EXPECT_NE(big.error().message().find("net.core.wmem_max"), std::string::npos) << big.error().message();
+
+  auto nobody = core::send_to(dgram.first, bytes_of("x"), fresh_abstract("unbound"), core::wait_policy::deadline(1s));
+  ASSERT_FALSE(nobody);
+  EXPECT_EQ(nobody.error().code, std::errc::connection_refused) << nobody.error().message();
+  EXPECT_NE(nobody.error().message().find("nothing is bound to that name"), std::string::npos)
+      << nobody.error().message();
+  EXPECT_EQ(nobody.error().message().find("listen"), std::string::npos) << nobody.error().message();
+}
+
+// Out of descriptors (RLIMIT_NOFILE at 0 for the two calls): socket and
+// socketpair say EMFILE with the limit to raise, naming the call once.
+TEST_F(UnixSocket, OutOfDescriptorsWhenOpeningSaysWhichLimit) {
+  rlimit saved{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &saved), 0);
+  rlimit none = saved;
+  none.rlim_cur = 0;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &none), 0);
+  auto one = core::socket::open(AF_UNIX, SOCK_STREAM);
+  auto two = core::socketpair(SOCK_STREAM);
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &saved), 0);
+  ASSERT_FALSE(one);
+  ASSERT_FALSE(two);
+  for (const auto& e : {one.error(), two.error()}) {
+    EXPECT_EQ(e.code, std::errc::too_many_files_open) << e.message();
+    EXPECT_NE(e.message().find("this process has no descriptor left (ulimit -n"), std::string::npos) << e.message();
+    EXPECT_EQ(e.message().find("socket socket"), std::string::npos) << e.message();
+  }
+  EXPECT_EQ(one.error().message().rfind("socket: ", 0), 0u) << one.error().message();
+  EXPECT_EQ(two.error().message().rfind("socketpair: ", 0), 0u) << two.error().message();
 }
 
 TEST_F(UnixSocket, PassingDescriptorsAllocatesNothing) {

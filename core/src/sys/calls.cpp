@@ -61,12 +61,21 @@ std::string_view hint_for(int err, const option_info& opt) noexcept {
 
 }  // namespace
 
+std::string_view no_descriptor_hint(const error& e) noexcept {
+  if (e.code.category() != std::system_category()) return {};
+  if (e.code.value() == EMFILE) return "this process has no descriptor left (ulimit -n, RLIMIT_NOFILE)";
+  if (e.code.value() == ENFILE) return "the system has no descriptor left (fs.file-max)";
+  return {};
+}
+
 result<unique_fd> open_socket(int family, int type, int protocol) noexcept {
   int fd = ::socket(family, type | SOCK_CLOEXEC, protocol);
   if (fd < 0) {
-    auto e = error::from_errno(errno, "socket", "socket");
+    // The error names the call alone: "socket socket" would say it twice.
+    auto e = error::from_errno(errno, "socket", "");
     if (errno == EPERM || errno == EACCES) e.with_hint("raw sockets need CAP_NET_RAW");
     if (errno == EAFNOSUPPORT) e.with_hint("the kernel has no support for this address family");
+    if (e.hint().empty()) e.with_hint(no_descriptor_hint(e));
     return fail(e);
   }
   return unique_fd(fd);
@@ -271,7 +280,11 @@ result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_
       e.with_hint("this kernel has no congestion control of that name and cannot load one (see "
                   "net.ipv4.tcp_available_congestion_control; the modules are tcp_<name>)");
     }
-    if (err == EINVAL) {
+    if (err == EINVAL && opt.level == IPPROTO_TCP && opt.name == TCP_FASTOPEN) {
+      // do_tcp_setsockopt takes it only on a closed or listening socket.
+      e.with_hint("TCP_FASTOPEN is set on a listener or before listen; this socket is connected (or connecting): "
+                  "set it on the listening socket");
+    } else if (err == EINVAL) {
       // setsockopt(2): "the option value is invalid"; for the options whose
       // range mcnet checks first, what is left is the socket's state.
       e.with_hint("the kernel refused this value for the socket as it is now: some options must be set before "

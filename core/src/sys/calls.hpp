@@ -21,6 +21,11 @@ namespace mcnet::core::sys {
 /// socket(2) with SOCK_CLOEXEC always added.
 result<unique_fd> open_socket(int family, int type, int protocol) noexcept;
 
+/// The hint for a call that makes descriptors (socket, socketpair, accept)
+/// and found none left: EMFILE (this process's RLIMIT_NOFILE) or ENFILE
+/// (the system's fs.file-max); empty for any other error.
+std::string_view no_descriptor_hint(const error& e) noexcept;
+
 /// The index of the interface named `name` in the calling thread's network
 /// namespace. Errors: errc::no_such_interface naming it, errc::value_out_of_range
 /// when it is longer than IFNAMSIZ-1.

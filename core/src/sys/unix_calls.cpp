@@ -4,6 +4,7 @@
 
 #include <cerrno>
 
+#include "calls.hpp"
 #include "retry.hpp"
 
 namespace mcnet::core::sys {
@@ -11,7 +12,8 @@ namespace mcnet::core::sys {
 result<std::array<unique_fd, 2>> socket_pair(int family, int type, int protocol) noexcept {
   int fds[2];
   if (::socketpair(family, type | SOCK_CLOEXEC, protocol, fds) != 0) {
-    return fail(error::from_errno(errno, "socketpair", "socket"));
+    auto e = error::from_errno(errno, "socketpair", "");
+    return fail(e.with_hint(no_descriptor_hint(e)));
   }
   return std::array<unique_fd, 2>{unique_fd(fds[0]), unique_fd(fds[1])};
 }

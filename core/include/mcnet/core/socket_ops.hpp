@@ -58,8 +58,13 @@ namespace mcnet::core {
 /// (poll(2), `SO_ERROR`); the socket's O_NONBLOCK is as it was before the
 /// call. A signal does not end the wait (an interrupted poll goes on to
 /// the same deadline). Errors: as `connect`;
-/// errc::timed_out when `timeout` passed first (the attempt is abandoned:
-/// close the socket).
+/// errc::timed_out when `timeout` passed first: the attempt is then
+/// abandoned, not left to the kernel (connect(2) to an address of family
+/// `AF_UNSPEC` dissolves the association; TCP closes the socket in
+/// SYN_SENT, so a later SYN-ACK is answered with a reset and no connection
+/// appears at the server). The socket is left unconnected, its `SO_ERROR`
+/// clear: connect it again, or close it. (A protocol that cannot dissolve
+/// an association, SCTP, keeps trying: close the socket to stop it.)
 [[nodiscard]] result<void> connect(socket_ref s, const endpoint& remote, std::chrono::nanoseconds timeout) noexcept;
 
 /// How `connect_start` left the socket: both are normal outcomes.
@@ -97,7 +102,8 @@ enum class connect_status : std::uint8_t {
 /// neighbour table said so; each with a hint); ENOTCONN when the
 /// socket reports no error and is still not connected (no connect was
 /// started, or a failed connect's outcome was read already by an earlier
-/// call).
+/// call); EINVAL at once, whatever the policy, on a listening socket
+/// (`SO_ACCEPTCONN`: poll would never find it writable), with a hint.
 [[nodiscard]] result<void> connect_finish(socket_ref s, const endpoint& remote,
                                           wait_policy wait = wait_policy::blocking()) noexcept;
 

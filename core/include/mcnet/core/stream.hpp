@@ -32,6 +32,14 @@
 /// - A signal ends no wait: a system call it interrupts (EINTR) is made again.
 /// - Errors other than errc::would_block name the peer's endpoint when the
 ///   socket has an IP peer (getpeername(2), on the failure path only).
+/// - The hints: EPIPE has one wording for every write ("the connection is
+///   closed for writing: it is gone (the peer closed or reset it, or the
+///   kernel timed it out), or this side shut it down"), or "the socket is
+///   not connected" for a TCP socket that never connected (TCP_INFO: closed,
+///   no segment ever sent); the kernel's ETIMEDOUT ("the kernel gave up on
+///   the connection": `TCP_USER_TIMEOUT`, retransmissions or keepalive
+///   probes); ECONNREFUSED on a datagram pair ("the peer's socket is
+///   closed"); ECONNRESET.
 /// - Nothing here allocates.
 ///
 /// @code

@@ -138,7 +138,10 @@ inline constexpr sockopt<duration_codec<std::chrono::milliseconds, 0, INT_MAX>> 
 /// `TCP_FASTOPEN` (Linux 3.7): on a listener, the length of the queue of
 /// Fast Open requests not yet accepted (0 to INT_MAX; reads back at most
 /// net.core.somaxconn); set before listen(2) or on a listener, EINVAL
-/// otherwise. RFC 7413, tcp(7).
+/// otherwise (a connected or connecting socket; the hint names
+/// `TCP_FASTOPEN`). Read on a connected socket it is 0 (unless set on that
+/// socket before it connected): the queue belongs to listeners, and an
+/// accepted socket does not inherit its listener's. RFC 7413, tcp(7).
 inline constexpr sockopt<ranged_int_codec<0, INT_MAX>> tcp_fastopen{IPPROTO_TCP, TCP_FASTOPEN, "TCP_FASTOPEN"};
 /// `TCP_FASTOPEN_CONNECT` (Linux 4.11): connect(2) returns at once and the
 /// first write goes in the SYN with a Fast Open cookie. Set before connect;

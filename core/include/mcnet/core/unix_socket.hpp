@@ -72,7 +72,7 @@ enum class stale_socket : std::uint8_t {
 
 /// Options of `listen_unix` and `dial_unix`.
 struct unix_setup {
-  int type = SOCK_STREAM;     ///< `SOCK_STREAM`, `SOCK_DGRAM` or `SOCK_SEQPACKET` (another: errc::value_out_of_range)
+  int type = SOCK_STREAM;     ///< `SOCK_STREAM`, `SOCK_DGRAM` or `SOCK_SEQPACKET` alone (another, or one with `SOCK_NONBLOCK`/`SOCK_CLOEXEC` in it: errc::value_out_of_range; the mode is `nonblocking`'s)
   bool nonblocking = false;   ///< `SOCK_NONBLOCK`: the mode of the socket returned
   /// What binding does with a stale socket file at a path name
   /// (`listen_unix`, and `local` of `dial_unix`).
@@ -160,7 +160,9 @@ struct unix_setup {
 /// (`SOCK_STREAM`, `SOCK_DGRAM`, `SOCK_SEQPACKET`), both `SOCK_CLOEXEC`
 /// (and `SOCK_NONBLOCK` when `nonblocking`). Errors: errc::value_out_of_range
 /// (`std::errc::invalid_argument`, the type as its number) before the call
-/// for any other type (the kernel would take `SOCK_RAW` as `SOCK_DGRAM`);
+/// for any other type (the kernel would take `SOCK_RAW` as `SOCK_DGRAM`)
+/// and for a type with the flag bits `SOCK_NONBLOCK` or `SOCK_CLOEXEC` in
+/// it (the mode is `nonblocking`'s; `SOCK_CLOEXEC` is always set);
 /// its errno (EMFILE, ...).
 [[nodiscard]] result<std::pair<socket, socket>> socketpair(int type, bool nonblocking = false) noexcept;
 
@@ -181,12 +183,19 @@ struct unix_attachments {
 /// sent. Errors: std::errc::invalid_argument (before any system call) for
 /// descriptors without a payload byte to carry them (a stream reader could
 /// not tell them from the end of the stream); errc::value_out_of_range for
-/// more than `max_fds_per_message` descriptors; errc::would_block,
-/// errc::timed_out; sendmsg's errno with the destination (ENOENT,
-/// ECONNREFUSED, EPERM for credentials not the sender's, ESRCH for
-/// credentials whose pid no process has (a privileged sender may name
-/// another process; the error's number is the pid), EBADF for a descriptor
-/// not open, ETOOMANYREFS past RLIMIT_NOFILE in flight, EPIPE).
+/// more than `max_fds_per_message` descriptors; errc::family_mismatch
+/// (before the call, the family as its number) for descriptors or
+/// credentials on a socket that is not AF_UNIX, whose kernel would drop
+/// them silently and send the bytes; EBADF (before the call) for a
+/// descriptor that is not open (fcntl(2) `F_GETFD`), its index in `fds` as
+/// the error's number; errc::would_block, errc::timed_out; sendmsg's errno
+/// with the destination, each with a hint (ENOENT; ECONNREFUSED: nothing
+/// is bound to the name, or the connected peer closed; EPERM for
+/// credentials not the sender's; ESRCH for credentials whose pid no
+/// process has (a privileged sender may name another process; the error's
+/// number is the pid); EISCONN for a name given on a connected stream;
+/// EMSGSIZE for a datagram past `SO_SNDBUF` (at most `net.core.wmem_max`);
+/// ETOOMANYREFS past RLIMIT_NOFILE in flight; EPIPE).
 /// A datagram to a name (`to` not unnamed) waits for room in the
 /// receiver's queue (net.unix.max_dgram_qlen datagrams, its SO_RCVBUF) by
 /// sleeping between attempts, 50 us at first, doubling up to 4 ms, rather

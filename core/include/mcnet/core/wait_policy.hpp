@@ -35,7 +35,10 @@ class wait_policy {
   /// Block in poll(2) until ready or until `timeout` has passed since this
   /// call started (errc::timed_out). A per-call timeout, despite the name:
   /// each call that uses the policy waits up to `timeout` again. For the
-  /// batch calls it bounds the wait for the first datagram only.
+  /// batch calls it bounds the wait for the first datagram only. A zero or
+  /// negative `timeout` (down to `nanoseconds::min()`) has passed already:
+  /// the call tries once, then says errc::timed_out without waiting
+  /// (`timeout()` reads 0).
   [[nodiscard]] static constexpr wait_policy deadline(std::chrono::nanoseconds timeout) noexcept {
     return {mode::deadline, timeout, {}};
   }
@@ -45,7 +48,8 @@ class wait_policy {
   /// poll until `timeout` (counted from the start of the call, as for
   /// `deadline`) has passed: the lowest latency at a bounded cost in CPU.
   /// A call that waits several times (`write_all`) spins up to `spin` at
-  /// each wait, within the one `timeout`.
+  /// each wait, within the one `timeout`. A negative `spin` or `timeout`
+  /// counts as 0, as for `deadline`.
   [[nodiscard]] static constexpr wait_policy adaptive(std::chrono::nanoseconds spin,
                                                       std::chrono::nanoseconds timeout) noexcept {
     return {mode::adaptive, timeout, spin};
@@ -60,7 +64,12 @@ class wait_policy {
 
  private:
   constexpr wait_policy(mode m, std::chrono::nanoseconds timeout, std::chrono::nanoseconds spin) noexcept
-      : mode_(m), timeout_(timeout), spin_(spin) {}
+      : mode_(m), timeout_(at_least_0(timeout)), spin_(at_least_0(spin)) {}
+  // A negative limit would overflow the waits' arithmetic (the start time
+  // minus nanoseconds::min()) into one that never passes.
+  static constexpr std::chrono::nanoseconds at_least_0(std::chrono::nanoseconds d) noexcept {
+    return d < std::chrono::nanoseconds::zero() ? std::chrono::nanoseconds::zero() : d;
+  }
   mode mode_;
   std::chrono::nanoseconds timeout_;
   std::chrono::nanoseconds spin_;

@@ -92,7 +92,9 @@ struct zerocopy_completions {
 /// SO_ZEROCOPY on the kernel ignores the flag and copies, and no completion
 /// comes. Errors: errc::would_block, errc::timed_out, send(2)'s errno
 /// (ENOBUFS: too many sends await completion, charged to
-/// net.core.optmem_max: read completions first; the hint says so).
+/// net.core.optmem_max: read completions first; the hint says so; EPIPE:
+/// the connection is gone or shut down, or "the socket is not connected"
+/// for a TCP socket that never connected, as stream.hpp's writes say).
 [[nodiscard]] result<std::size_t> send_zerocopy(socket_ref s, std::span<const std::byte> data,
                                                 wait_policy wait = wait_policy::blocking()) noexcept;
 
