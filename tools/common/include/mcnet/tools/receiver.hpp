@@ -198,7 +198,6 @@ class receive_session {
   std::optional<line_merge> lines_;        // with --line
   bool warned_unsequenced_ = false;
   capture_writer* capture_ = nullptr;      // with --pcap
-  std::uint64_t captured_ends_ = 0;        // END markers written to it
   bool capture_failed_ = false;
 };
 
