@@ -32,7 +32,83 @@ tracker_copy::~tracker_copy() = default;
 
 }  // namespace detail
 
-bool sequence_tracker::begin_probation() noexcept {
+std::uint64_t end_votes::add(std::uint64_t count, std::uint64_t highest, bool confirmed) noexcept {
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (entries_[i].count == count) {
+      entries_[i].times = saturating_add(entries_[i].times, std::uint64_t{1});
+      entries_[i].confirmed = entries_[i].confirmed || confirmed;
+      return 0;
+    }
+  }
+  if (size_ < capacity) {
+    entries_[size_++] = {count, 1, confirmed};
+    return 0;
+  }
+  // Full: a count the numbers refuted goes first, then the one given least
+  // (the largest on a tie: it claims the most loss).
+  std::size_t out = 0;
+  const auto worse = [highest](const entry& a, const entry& b) {
+    const bool a_dead = a.count <= highest, b_dead = b.count <= highest;
+    if (a_dead != b_dead) return a_dead;
+    if (a.times != b.times) return a.times < b.times;
+    return a.count > b.count;
+  };
+  for (std::size_t i = 1; i < size_; ++i) {
+    if (worse(entries_[i], entries_[out])) out = i;
+  }
+  const std::uint64_t dropped = entries_[out].times;
+  entries_[out] = {count, 1, confirmed};
+  return dropped;
+}
+
+std::optional<std::uint64_t> end_votes::choose(std::uint64_t highest, std::uint64_t near_tail,
+                                               std::uint64_t max_tail) const noexcept {
+  const entry* best = nullptr;
+  bool best_near = false;
+  for (std::size_t i = 0; i < size_; ++i) {
+    const entry& e = entries_[i];
+    if (e.count <= highest) continue;
+    const std::uint64_t tail = e.count - 1 - highest;  // numbers it says were sent and did not arrive
+    if (tail > max_tail) continue;
+    const bool near = tail <= near_tail;
+    if (!near && e.times < 2 && !e.confirmed) continue;
+    const bool better = best == nullptr || (near != best_near ? near
+                                            : e.times != best->times ? e.times > best->times
+                                                                     : e.count < best->count);
+    if (better) {
+      best = &e;
+      best_near = near;
+    }
+  }
+  if (best == nullptr) return std::nullopt;
+  return best->count;
+}
+
+std::uint64_t end_votes::forget(std::uint64_t count) noexcept {
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (entries_[i].count == count) {
+      const std::uint64_t times = entries_[i].times;
+      entries_[i] = entries_[--size_];
+      return times;
+    }
+  }
+  return 0;
+}
+
+std::uint64_t end_votes::times(std::uint64_t count) const noexcept {
+  for (std::size_t i = 0; i < size_; ++i) {
+    if (entries_[i].count == count) return entries_[i].times;
+  }
+  return 0;
+}
+
+std::uint64_t end_votes::total() const noexcept {
+  std::uint64_t n = 0;
+  for (std::size_t i = 0; i < size_; ++i) n = saturating_add(n, entries_[i].times);
+  return n;
+}
+
+bool sequence_tracker::begin_probation(std::uint64_t low) noexcept {
   if (before_jump_.copy && unproven() == nullptr) {
     // The claim on probation is proven: the new one is judged on its own,
     // from the state now (its probation ends; the copy is reused, so this
@@ -41,6 +117,7 @@ bool sequence_tracker::begin_probation() noexcept {
     std::unique_ptr<sequence_tracker> reused = std::move(before_jump_.copy);
     *reused = *this;
     before_jump_.copy = std::move(reused);
+    jump_low_ = low;
   }
   // A second claim while an unproven one is on probation keeps the first
   // copy: the state before any far claim is what the live sender goes on
@@ -50,6 +127,7 @@ bool sequence_tracker::begin_probation() noexcept {
     // nothing but the copy itself.
     before_jump_.copy.reset(new (std::nothrow) sequence_tracker(*this));
     if (!before_jump_.copy) return false;
+    jump_low_ = low;
   }
   probation_end_ = UINT64_MAX;  // set when the jump has been counted
   return true;
@@ -63,7 +141,14 @@ sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_
     return probation_check::none;
   }
   const std::uint64_t h = before->highest_;
-  const bool near = n <= h ? h - n < window : n - h <= window;
+  // A claim past the window: any number less than `window` from the
+  // highest before it says the live sender went on. One inside the window
+  // (the window still tells late numbers, duplicates and the gap's numbers
+  // apart): only a number above the highest before it that the state
+  // before would have taken at once (a late number, or one inside the gap,
+  // is not the sender going on from there).
+  const bool inside = jump_low_ - h <= window;
+  const bool near = n <= h ? !inside && h - n < window : n - h <= (inside ? gap_bound_ : window) && n < jump_low_;
   if (!near) return probation_check::none;
   if (kind == evidence_kind::number) {
     for (std::size_t i = 0; i < evidence_.count; ++i) {
@@ -101,9 +186,12 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   const std::uint64_t repeats = duplicates() - before.duplicates();
   const std::uint64_t late = too_late() - before.too_late();
   const std::uint64_t jumps = jumps_ + far - held_numbers;
-  const std::uint64_t unconfirmed = unconfirmed_ends_;
+  // ENDs given since the copy was made and not held are not believed now.
+  const std::uint64_t ends_given = saturating_add(unconfirmed_ends_, ends_.total());
   const std::uint64_t retracted = retracted_ + 1;
   const std::unique_ptr<sequence_tracker> kept = std::move(before_jump_.copy);
+  const std::uint64_t kept_ends = kept->ends_.total();
+  const std::uint64_t unconfirmed = ends_given > kept_ends ? ends_given - kept_ends : 0;
   *this = std::move(*kept);
   far_.count = 0;  // the burst's first numbers, waiting when the copy was made
   jumps_ = jumps;
@@ -221,10 +309,9 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     // The stream goes on after its END: the END was not the live sender's
     // last word (a forged one; or one that overtook the last datagrams,
     // which mcast-send and MoldUDP64 repeat after them). Forget it.
-    ++unconfirmed_ends_;
+    unconfirmed_ends_ = saturating_add(unconfirmed_ends_, std::max<std::uint64_t>(ends_.forget(*end_count_), 1));
     end_count_.reset();
     end_believed_ = false;
-    end_claim_.reset();
     return add(seq);
   }
   if (seq > highest_ && seq - highest_ > gap_bound_) return add_far(seq);
@@ -289,14 +376,11 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
       far_.numbers[at] = seq;
       ++far_.count;
       const std::uint64_t step = lo - highest_;
-      if (step <= window) {
-        // Within the window: an outage, counted at once.
-        return {verdict::confirmed, seq, count_run(n).missing};
-      }
       if (step <= max_gap || far_.count >= epoch_proof) {
         // A jump is believed only with a copy to go back to (no memory: it
-        // stays a jump, and seq starts a run of its own).
-        if (!begin_probation()) {
+        // stays a jump, and seq starts a run of its own). Inside the window
+        // too: a forged pair there must not claim tens of thousands lost.
+        if (!begin_probation(far_.numbers[0])) {
           far_.numbers[0] = seq;
           far_.count = 1;
           ++jumps_;
@@ -337,12 +421,18 @@ void sequence_tracker::settle_run(std::uint64_t last) noexcept {
   if (last < far_.numbers[0]) {
     far_.count = 0;  // the sender's count stops below them: they stay jumps
   } else if (last >= far_.numbers[far_.count - 1] && last - highest_ <= window) {
-    (void)count_run(far_.count);  // the sender's count covers them: they came from it
+    // The count covers them: they came from its sender, if the count is
+    // the sender's. On probation as a followed jump is (a forger sends an
+    // END as easily as a number), so the live sender's next END or number
+    // from before them takes them back.
+    if (!begin_probation(far_.numbers[0])) return;
+    (void)count_run(far_.count);
+    probation_end_ = own_received() + window;
   }
 }
 
-bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed) noexcept {
-  const bool repeated = confirmed || previous == last;
+bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>& previous) noexcept {
+  const bool repeated = previous == last;
   previous = last;
   if (last <= highest_ || last - highest_ <= window) return true;
   if (repeated && last - highest_ <= max_gap) return true;
@@ -356,23 +446,28 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
     if (c == probation_check::held) return {};
   }
   if (count > 0) settle_run(count - 1);
-  if (end_believed_ && *end_count_ != count) {
-    // The stream's END was believed with another count: mcast-send and
-    // MoldUDP64 repeat the same one, so this one is not the sender's.
+  if (!any_) {
+    end_count_ = count;  // an END before any number fixes nothing yet
+    return {};
+  }
+  if (count <= highest_ || count - 1 - highest_ > max_gap) {
+    // Numbers at or past the count arrived (a forged END, or another
+    // run's), or a tail no sender's count can show: not this run's end.
     ++unconfirmed_ends_;
     return {};
   }
-  if (any_ && count <= highest_) {
-    // Numbers at or past the count arrived: a forged END (or another run's),
-    // not this run's end.
-    ++unconfirmed_ends_;
-    return {};
-  }
-  if (any_ && count > 0 && !believe(count - 1, end_claim_, confirmed)) return {};
-  end_count_ = count;
-  end_believed_ = any_;  // an END before any number fixes nothing yet
-  if (!any_ || highest_ == UINT64_MAX || count <= highest_ + 1) return {};
+  // A sender repeats its END: the count given most wins (end_votes).
+  unconfirmed_ends_ = saturating_add(unconfirmed_ends_, ends_.add(count, highest_, confirmed));
+  choose_end();
+  if (!end_believed_ || *end_count_ != count || count <= highest_ + 1) return {};
   return {highest_ + 1, count - highest_ - 1};
+}
+
+void sequence_tracker::choose_end() noexcept {
+  if (const auto c = ends_.choose(highest_, window, max_gap)) {
+    end_count_ = *c;
+    end_believed_ = true;
+  }
 }
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
@@ -411,10 +506,13 @@ void sequence_tracker::clear_epoch() noexcept {
   announced_ = 0;
   first_ = highest_ = 0;
   distinct_ = reordered_ = duplicates_ = too_late_ = gaps_ = expired_ = in_window_ = 0;
+  // The epoch's ENDs not believed stay counted as such.
+  unconfirmed_ends_ = saturating_add(unconfirmed_ends_,
+                                     ends_.total() - (end_believed_ ? ends_.times(*end_count_) : 0));
+  ends_.clear();
   end_count_.reset();
   end_believed_ = false;
   far_.count = 0;
-  end_claim_.reset();
   announce_claim_.reset();
   seen_.fill(0);
 }
@@ -423,7 +521,7 @@ void sequence_tracker::reset() noexcept {
   clear_epoch();
   before_jump_.copy.reset();
   evidence_.count = 0;
-  probation_end_ = 0;
+  probation_end_ = jump_low_ = 0;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
 }

@@ -358,6 +358,33 @@ TEST(Arbiter, AForgedNumberOnOneLineInflatesNoMergedCount) {
   EXPECT_EQ(late.line(B).sequence.lost(), 0u) << "the line's own tracker settles too";
 }
 
+// Issue 16, hostile trial 1 with --line: a forged pair inside the window on
+// line B, the feed 0 .. 999 with every tenth number missing on both lines:
+// neither the merged loss nor line B's gaps inflate.
+TEST(Arbiter, AForgedPairInsideTheWindowOnOneLineClaimsNothing) {
+  auto arb = feed::arbiter::make(2).value();
+  std::int64_t at = 0;
+  for (std::uint64_t n = 0; n < 1000; ++n) {
+    if (n % 10 != 9) {
+      arb.offer(A, n, ++at);
+      arb.offer(B, n, ++at);
+    }
+    if (n == 400) {
+      arb.offer(B, n + 60'000, ++at);
+      arb.offer(B, n + 60'001, ++at);
+    }
+  }
+  arb.settle();
+  arb.end(1000, /*confirmed=*/true);
+  EXPECT_EQ(arb.delivered(), 900u);
+  EXPECT_EQ(arb.jumps(), 2u);
+  EXPECT_EQ(arb.lost(), 100u);
+  EXPECT_EQ(arb.merged().reordered(), 0u);
+  EXPECT_EQ(arb.line(B).sequence.lost(), 100u) << "line B's own gaps are the feed's";
+  EXPECT_EQ(arb.line(B).sequence.gaps(), arb.line(A).sequence.gaps());
+  EXPECT_EQ(arb.line_missed(B), 100u);
+}
+
 TEST(Arbiter, ABadLineIndexCountsNothing) {
   auto arb = feed::arbiter::make(2).value();
   const auto r = arb.offer(2, 1, 0);

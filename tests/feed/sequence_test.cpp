@@ -247,36 +247,211 @@ TEST(SequenceTracker, AGapPastTheProvisionalBoundWaitsForTheNextNumber) {
   EXPECT_EQ(b.jumps(), 1u);
 }
 
-TEST(SequenceTracker, ARealLossBurstCountsOnceTheNextNumberComes) {
+// Issue 16: a gap past the provisional bound inside the window needs the
+// proof a far jump needs: epoch_proof numbers past it.
+TEST(SequenceTracker, ARealLossBurstCountsOnceProven) {
+  const auto P = feed::sequence_tracker::epoch_proof;
   auto t = numbers_0_to_99();
   EXPECT_EQ(t.add(5100).kind, verdict::jump);
-  EXPECT_EQ(t.add(5101), expect_of(verdict::confirmed, 5101, {100, 5000})) << "the sender went on: real loss";
+  EXPECT_EQ(t.add(5101), expect_of(verdict::confirmed, 5101, {100, 5000})) << "the sender went on, maybe";
+  EXPECT_TRUE(t.on_probation()) << "within the window too: a forger sends two numbers as easily as one";
+  EXPECT_TRUE(t.provisional());
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.received(), 100u);
+  EXPECT_EQ(t.jumps(), 2u);
+  for (std::uint64_t n = 5102; n < 5100 + P; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
+  EXPECT_FALSE(t.provisional()) << "proven by the numbers after it: real loss";
   EXPECT_EQ(t.lost(), 5000u);
-  EXPECT_EQ(t.received(), 102u);
+  EXPECT_EQ(t.received(), 100u + P);
   EXPECT_EQ(t.jumps(), 0u);
-  EXPECT_FALSE(t.on_probation()) << "within the window: nothing to go back to";
-  EXPECT_EQ(t.add(5102).kind, verdict::in_order);
   // The two numbers after the outage swapped: the lower one joins the higher.
   auto r = numbers_0_to_99();
   EXPECT_EQ(r.add(5101).kind, verdict::jump);
   EXPECT_EQ(r.add(5100), expect_of(verdict::confirmed, 5100, {100, 5000}));
   EXPECT_EQ(r.highest(), 5101u);
+  for (std::uint64_t n = 5102; n < 5100 + P; ++n) ASSERT_EQ(r.add(n).kind, verdict::in_order) << n;
   EXPECT_EQ(r.lost(), 5000u);
-  EXPECT_EQ(r.received(), 102u);
+  EXPECT_EQ(r.received(), 100u + P);
   EXPECT_EQ(r.reordered(), 0u);
-  // The END for a count past the lone number follows it; one below gives it up.
+  // The END for a count past the lone number follows it, on probation; the
+  // run ending there is not proof enough: the number stays a jump, and no
+  // tail is claimed for it.
   auto e = numbers_0_to_99();
   e.add(5100);
   EXPECT_EQ(e.end(5101), feed::missing_range{}) << "nothing missing past 5100";
-  EXPECT_EQ(e.lost(), 5000u);
-  EXPECT_EQ(e.received(), 101u);
-  EXPECT_EQ(e.jumps(), 0u);
+  EXPECT_TRUE(e.provisional());
+  EXPECT_EQ(e.lost(), 0u);
+  EXPECT_EQ(e.received(), 100u);
+  EXPECT_EQ(e.jumps(), 1u);
+  e.settle();
+  EXPECT_EQ(e.lost(), 0u);
+  EXPECT_EQ(e.received(), 100u);
+  EXPECT_EQ(e.jumps(), 1u);
+  // The live sender's END below it takes it back at once: one number was claimed.
+  auto g = numbers_0_to_99();
+  g.add(60'100);
+  (void)g.end(60'101);
+  EXPECT_EQ(g.end(150), (feed::missing_range{100, 50}));
+  EXPECT_EQ(g.retracted(), 1u);
+  EXPECT_EQ(g.lost(), 50u);
+  EXPECT_EQ(g.jumps(), 1u);
   auto f = numbers_0_to_99();
   f.add(60'100);
   EXPECT_EQ(f.end(150), (feed::missing_range{100, 50}));
   EXPECT_EQ(f.lost(), 50u);
   EXPECT_EQ(f.jumps(), 1u);
   EXPECT_EQ(f.add(60'101).kind, verdict::jump) << "past the END";
+}
+
+// The trial's live stream: 0 .. 999 with every 10th number (9, 19, .., 999)
+// missing: 900 numbers, 100 lost once END 1000 comes.
+static feed::sequence_tracker trial_stream(std::uint64_t to = 1000) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < to; ++n) {
+    if (n % 10 != 9) t.add(n);
+  }
+  return t;
+}
+
+// Issue 16, hostile trial 1: two forged numbers inside the window confirm
+// each other no more: they claim nothing, the live sender's next numbers
+// take them back (not as reordered), and the real END is believed.
+TEST(SequenceTracker, AForgedPairInsideTheWindowClaimsNothing) {
+  auto t = trial_stream(500);
+  const std::uint64_t h = t.highest();
+  EXPECT_EQ(t.add(h + 60'000).kind, verdict::jump);
+  EXPECT_EQ(t.add(h + 60'001).kind, verdict::confirmed);
+  EXPECT_EQ(t.lost(), 49u) << "not proven: the counts are the ones before (9 .. 489)";
+  EXPECT_EQ(t.add(500).kind, verdict::jump) << "the live sender's next number is evidence, held";
+  EXPECT_EQ(t.add(501), expect_of(verdict::in_order, 501)) << "the second takes the pair back: in order, not reordered";
+  EXPECT_EQ(t.retracted(), 1u);
+  for (std::uint64_t n = 502; n < 1000; ++n) {
+    if (n % 10 != 9) {
+      ASSERT_NE(t.add(n).kind, verdict::reordered) << n;
+    }
+  }
+  for (int i = 0; i < 3; ++i) (void)t.end(1000);
+  t.settle();
+  EXPECT_TRUE(t.ended());
+  EXPECT_EQ(t.lost(), 100u);
+  EXPECT_EQ(t.received(), 900u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.jumps(), 2u);
+  EXPECT_EQ(t.unconfirmed_ends(), 0u);
+  // A pair at +2000 every 100 numbers adds nothing up.
+  feed::sequence_tracker p;
+  std::uint64_t forged = 0;
+  for (std::uint64_t n = 0; n < 1000; ++n) {
+    if (n % 100 == 50) {
+      const std::uint64_t ph = p.highest();
+      (void)p.add(ph + 2000);
+      (void)p.add(ph + 2001);
+      forged += 2;
+    }
+    if (n % 10 != 9) {
+      ASSERT_NE(p.add(n).kind, verdict::reordered) << n;
+    }
+  }
+  for (int i = 0; i < 3; ++i) (void)p.end(1000);
+  p.settle();
+  EXPECT_EQ(p.lost(), 100u);
+  EXPECT_EQ(p.received(), 900u);
+  EXPECT_EQ(p.jumps(), forged);
+  EXPECT_EQ(p.retracted(), forged / 2);
+  // A real outage of 2,000 inside the window counts once proven, and exactly.
+  feed::sequence_tracker o;
+  for (std::uint64_t n = 0; n < 100; ++n) o.add(n);
+  for (std::uint64_t n = 2100; n < 3000; ++n) o.add(n);
+  (void)o.end(3000);
+  o.settle();
+  EXPECT_EQ(o.lost(), 2000u);
+  EXPECT_EQ(o.received(), 1000u);
+  EXPECT_EQ(o.jumps(), 0u);
+  EXPECT_EQ(o.retracted(), 0u);
+}
+
+// Issue 16, hostile trial 2 and 10: the END count given most wins; a far
+// one never wins over a near one; ties go to the least loss.
+TEST(SequenceTracker, TheRealEndWinsTheVote) {
+  const auto sender_end = [](feed::sequence_tracker& t) {
+    for (int i = 0; i < 3; ++i) (void)t.end(1000);
+  };
+  for (const std::uint64_t forged : {std::uint64_t{1'000'000}, std::uint64_t{1} << 32, std::uint64_t{1005},
+                                     std::uint64_t{999}, std::uint64_t{1001}}) {
+    SCOPED_TRACE(forged);
+    // Forged twice before the real END.
+    auto before = trial_stream();
+    (void)before.end(forged);
+    (void)before.end(forged);
+    sender_end(before);
+    before.settle();
+    EXPECT_EQ(before.lost(), 100u);
+    EXPECT_EQ(before.unconfirmed_ends(), 2u);
+    // Forged twice after it.
+    auto after = trial_stream();
+    EXPECT_EQ(after.end(1000), (feed::missing_range{999, 1})) << "998 was the highest: 999 is missing";
+    sender_end(after);
+    (void)after.end(forged);
+    (void)after.end(forged);
+    after.settle();
+    EXPECT_EQ(after.lost(), 100u);
+    EXPECT_EQ(after.unconfirmed_ends(), 2u);
+  }
+  // A forged END near the count given three times loses as well.
+  auto five = trial_stream();
+  for (int i = 0; i < 3; ++i) (void)five.end(1005);
+  sender_end(five);
+  EXPECT_EQ(five.lost(), 100u) << "a tie goes to the least loss";
+  // Forged only: a near count once is believed; a far one needs two.
+  auto only = trial_stream();
+  EXPECT_EQ(only.end(1'000'000), feed::missing_range{});
+  EXPECT_EQ(only.lost(), 100u - 1u) << "998 the highest, nothing believed past it";
+  EXPECT_EQ(only.end(1'000'000), (feed::missing_range{999, 1'000'000 - 999}));
+  EXPECT_EQ(only.lost(), 1'000'000u - 900u) << "a far END given twice, and nothing nearer: believed";
+  // Real only.
+  auto real = trial_stream();
+  sender_end(real);
+  EXPECT_EQ(real.lost(), 100u);
+  EXPECT_EQ(real.unconfirmed_ends(), 0u);
+  // The real END with the tail lost (the sender sent 0 .. 999, 900 .. 999 did not come).
+  auto tail = trial_stream(900);
+  (void)tail.end(1'000'000);
+  (void)tail.end(1'000'000);
+  sender_end(tail);
+  EXPECT_EQ(tail.lost(), 190u) << "90 gaps and the 100 of the tail";
+  EXPECT_EQ(tail.unconfirmed_ends(), 2u);
+  // More distinct counts than the table keeps: the one given most stays.
+  auto many = trial_stream();
+  (void)many.end(1000);
+  (void)many.end(1000);
+  for (std::uint64_t c = 2000; c < 2000 + 10 * feed::end_votes::capacity; ++c) (void)many.end(c);
+  EXPECT_EQ(many.lost(), 100u);
+  EXPECT_EQ(many.unconfirmed_ends(), 10 * feed::end_votes::capacity);
+}
+
+TEST(EndVotes, ChoosesNearThenMostThenLeast) {
+  feed::end_votes v;
+  EXPECT_EQ(v.choose(10, 100, 1000), std::nullopt);
+  v.add(500, 10);
+  EXPECT_EQ(v.choose(10, 100, 1000), std::nullopt) << "far: needs to come twice";
+  v.add(500, 10);
+  EXPECT_EQ(v.choose(10, 100, 1000), 500u);
+  v.add(500, 10);
+  EXPECT_EQ(v.choose(10, 100, 400), std::nullopt) << "past max_tail";
+  v.add(50, 10);
+  EXPECT_EQ(v.choose(10, 100, 1000), 50u) << "near wins over far";
+  v.add(60, 10);
+  EXPECT_EQ(v.choose(10, 100, 1000), 50u) << "tie: the least loss";
+  v.add(60, 10);
+  EXPECT_EQ(v.choose(10, 100, 1000), 60u) << "given most";
+  EXPECT_EQ(v.choose(60, 100, 1000), 500u) << "numbers up to 60 arrived: only 500 fits";
+  EXPECT_EQ(v.total(), 6u);
+  EXPECT_EQ(v.forget(60), 2u);
+  EXPECT_EQ(v.times(60), 0u);
+  v.add(5000, 10);
+  v.add(7, 10);
+  EXPECT_EQ(v.add(8, 10), 1u) << "full: 7, refuted by the numbers, makes room";
+  EXPECT_EQ(v.times(7), 0u);
 }
 
 // Issue 16: a probation open when the run ends is not believed on two
@@ -502,12 +677,13 @@ TEST(SequenceTracker, AFarEndOrAnnouncementNeedsToBeRepeated) {
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
   feed::sequence_tracker t;
   t.add(0);
-  t.add(W);  // as far ahead as one datagram is believed
+  // Up to W in steps one datagram is believed for at once.
+  for (std::uint64_t n = 1024; n <= W; n += 1024) t.add(n);
   t.add(W + 10);
   EXPECT_EQ(t.add(0), expect_of(verdict::too_late, 0));
   EXPECT_EQ(t.add(5), expect_of(verdict::too_late, 5));
   EXPECT_EQ(t.add(10), expect_of(verdict::too_late, 10)) << "exactly the window behind";
-  EXPECT_EQ(t.received(), 3u);
+  EXPECT_EQ(t.received(), 2u + W / 1024);
   EXPECT_EQ(t.too_late(), 3u);
   EXPECT_EQ(t.reordered(), 3u) << "too-late arrivals count as reordered, as mcast-recv reports them";
   // Within the window the bitmap tells duplicates from late arrivals.
@@ -521,6 +697,8 @@ TEST(SequenceTracker, AJumpWithinTheWindowClearsOnlyWhatItPasses) {
   for (std::uint64_t s = 0; s < 10; ++s) t.add(s);
   EXPECT_EQ(t.add(60'010), expect_of(verdict::jump, 60'010)) << "past provisional_gap: held";
   EXPECT_EQ(t.add(60'009), expect_of(verdict::confirmed, 60'009, {10, 59'999})) << "its overtaken predecessor follows it";
+  for (std::uint64_t s = 60'011; s < 60'017; ++s) ASSERT_EQ(t.add(s).kind, verdict::in_order) << "proof: " << s;
+  EXPECT_FALSE(t.provisional());
   for (std::uint64_t s = 0; s < 10; ++s) EXPECT_EQ(t.add(s).kind, verdict::duplicate) << s;
   EXPECT_EQ(t.add(30'000).kind, verdict::reordered);
   EXPECT_EQ(t.add(30'000).kind, verdict::duplicate);
@@ -548,10 +726,12 @@ TEST(SequenceTracker, NumbersMissingWhenTheWindowLeavesThemExpire) {
   t.add(2);
   EXPECT_EQ(t.expired(), 0u);
   t.add(W + 2);
-  t.add(W + 1);  // the window is now [3, W + 2]: 0, 1 and 2 left it
-  EXPECT_EQ(t.expired(), 1u) << "1 never came";
+  t.add(W + 1);
+  for (std::uint64_t s = W + 3; s <= W + 8; ++s) t.add(s);  // the proof: the window is now [9, W + 8]
+  EXPECT_FALSE(t.provisional());
+  EXPECT_EQ(t.expired(), 7u) << "1 and 3 .. 8 never came";
   EXPECT_EQ(t.add(1).kind, verdict::too_late) << "and cannot come any more";
-  EXPECT_EQ(t.expired(), 1u);
+  EXPECT_EQ(t.expired(), 7u);
   EXPECT_EQ(t.lost(), W - 1) << "1 and 3 .. W";
   // A jump past a whole window expires everything it passes (once proven).
   const auto P = feed::sequence_tracker::epoch_proof;

@@ -5,9 +5,11 @@
 // one, far from it or anywhere (hostile), END counts, and RTP's 16-bit
 // numbers. Never undefined behaviour (UBSan), and the counts hold: every
 // datagram is received, a duplicate, too late or a jump; one datagram
-// claims a gap of at most provisional_gap; a gap skips exactly what lies
-// between the highest and it; received + lost is what the run spans (when
-// no claim is provisional); what expired is part of what is lost; and all
+// claims a gap of at most provisional_gap; a followed jump (inside the
+// window too) is on probation; a gap skips exactly what lies between the
+// highest and it; received + lost is what the run spans (when no claim is
+// provisional); what expired is part of what is lost; an END tail shown is
+// the END believed; no more ENDs are unconfirmed than were given; and all
 // of it still holds once the run is settled.
 
 #include <cstdint>
@@ -29,13 +31,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static feed::rtp_sequence_tracker r;
   t.reset();
   r = feed::rtp_sequence_tracker{};
-  std::uint64_t datagrams = 0, rtp_datagrams = 0;
+  std::uint64_t datagrams = 0, rtp_datagrams = 0, ends = 0;
   std::uint64_t last = take<std::uint64_t>(data, size);
   for (int i = 0; i < 4096 && size > 0; ++i) {
     const auto kind = static_cast<std::uint8_t>(take<std::uint8_t>(data, size) % 8);
     if (kind == 5) {
       const auto tail = t.end(take<std::uint64_t>(data, size));
-      check(tail.count == 0 || tail.first == t.highest() + 1);
+      ++ends;
+      check(tail.count == 0 || (tail.first == t.highest() + 1 && t.ended()));
       continue;
     }
     if (kind == 6) {
@@ -91,6 +94,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // is the gap before the lowest of them.
         check(started && seq > highest + B && a.missing.first == highest + 1 && a.missing.count >= B &&
               a.missing.count - 1 <= feed::sequence_tracker::max_gap && t.highest() >= seq);
+        // Believed only once proven, inside the window as past it.
+        check(t.on_probation());
         break;
       case feed::verdict::restart: check(started && seq > highest + W && t.highest() == seq); break;
       default: check(false);
@@ -100,6 +105,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto counts_hold = [&] {
     check(t.received() + t.duplicates() + t.too_late() + t.jumps() == datagrams);
     check(t.too_late() <= t.reordered());
+    check(t.unconfirmed_ends() <= ends);
     if (t.started() && t.highest() != UINT64_MAX && t.restarts() == 0 && !t.provisional()) {
       const std::uint64_t span = t.highest() + 1 - t.first();
       check(t.received() <= span);

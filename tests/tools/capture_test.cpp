@@ -12,7 +12,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <pcap/pcap.h>
 
 #include <chrono>
@@ -240,6 +244,68 @@ TEST(CaptureFrames, WriterFramesReadBackWithTimesAndRotation) {
   }
   EXPECT_EQ(total, 20u);
   EXPECT_FALSE(std::filesystem::exists(dir.file("w.pcap." + std::to_string(files))));
+}
+
+// Writes `n` datagrams of 300 bytes to `w` (IPv4); returns the first error.
+std::string write_datagrams(tools::capture_writer& w, int n) {
+  static const std::string text(300, 'x');
+  const auto* p = reinterpret_cast<const std::byte*>(text.data());
+  for (int i = 0; i < n; ++i) {
+    const tools::captured_datagram d{.source = core::ip_address::v4(10, 77, 1, 1),
+                                     .destination = core::ip_address::v4(239, 77, 1, 1), .source_port = 4000,
+                                     .port = 5000, .ttl = 1, .tos = 0,
+                                     .time = std::chrono::nanoseconds(1'700'000'000'000'000'000LL + i),
+                                     .payload = {p, text.size()}};
+    if (auto r = w.write(d, i % 10 == 9); !r) return r.error();
+  }
+  if (auto r = w.flush(); !r) return r.error();
+  return {};
+}
+
+// Issue 16, hostile trial 4: a capture to a full device says so at the
+// first failure, counts nothing as written, and writes no more.
+TEST(CaptureFrames, AWriteThatFailsIsReportedAndStopsTheCapture) {
+  auto w = tools::capture_writer::open("/dev/full", std::nullopt);
+  ASSERT_TRUE(w) << w.error();
+  const auto error = write_datagrams(*w, 2003);
+  EXPECT_EQ(error, "cannot write the capture /dev/full: No space left on device; 0 datagrams written");
+  EXPECT_TRUE(w->failed());
+  EXPECT_EQ(w->datagrams(), 0u);
+  EXPECT_EQ(w->end_markers(), 0u);
+  EXPECT_EQ(write_datagrams(*w, 10), "") << "after the failure nothing more is tried";
+  EXPECT_EQ(w->datagrams(), 0u);
+}
+
+// A file system that fills up (a 64 KiB tmpfs in a private mount
+// namespace, in a child process): the file is cut after the last whole
+// datagram, and holds exactly the datagrams said to be written.
+TEST(CaptureFrames, AFullFileSystemLeavesAReadableCaptureOfWhatWasWritten) {
+  MCNET_REQUIRE_NETNS();  // root, for the mount namespace
+  scratch_dir dir;
+  const std::string mnt = dir.file("small");
+  std::filesystem::create_directory(mnt);
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    if (::unshare(CLONE_NEWNS) != 0) ::_exit(10);
+    if (::mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) ::_exit(11);
+    if (::mount("tmpfs", mnt.c_str(), "tmpfs", 0, "size=64k") != 0) ::_exit(12);
+    const std::string file = mnt + "/c.pcap";
+    auto w = tools::capture_writer::open(file, std::nullopt);
+    if (!w) ::_exit(13);
+    const auto error = write_datagrams(*w, 2003);
+    if (error.find("cannot write the capture " + file + ": No space left on device; ") != 0) ::_exit(14);
+    if (error.find("; " + std::to_string(w->datagrams()) + " datagrams written") == std::string::npos) ::_exit(15);
+    if (w->datagrams() == 0 || w->datagrams() >= 2003) ::_exit(16);
+    const auto c = tools::read_capture(file);
+    if (!c || c->datagrams.size() != w->datagrams() || c->skipped_total() != 0) ::_exit(17);
+    if (w->end_markers() != w->datagrams() / 10) ::_exit(18);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << status;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the step that failed (see the child's exits above)";
 }
 
 TEST(CaptureFrames, BadFilesNameTheFile) {
@@ -478,6 +544,27 @@ TEST_F(NetToolsCapture, RecvPcapRotatesPastTheSize) {
   }
   EXPECT_EQ(frames, 403u);
   EXPECT_FALSE(std::filesystem::exists(file + ".4"));
+}
+
+// Issue 16, hostile trial 4, end to end: --pcap /dev/full is exit 4 with a
+// warning, and the summary says 0 datagrams were written.
+TEST_F(NetToolsCapture, RecvPcapToAFullDeviceIsAnOutputFailure) {
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  const std::string group = "239.255.94.9";
+  receiver rx((*net)[1], {"-i", "eth0", "--pcap", "/dev/full", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  (void)send((*net)[0], {"-i", "eth0", "-c", "2000", "-r", "20000pps", group + ":" + port});
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 4) << r.output;
+  EXPECT_NE(r.output.find("cannot write the capture /dev/full: No space left on device; 0 datagrams written"),
+            std::string::npos)
+      << r.output;
+  const auto summary = summary_of(r.standard_output);
+  const auto pcap = field(field(summary, "total"), "pcap");
+  EXPECT_EQ(field(pcap, "datagrams"), 0) << pcap;
+  EXPECT_EQ(field(pcap, "end_markers"), 0) << pcap;
+  EXPECT_GE(field(field(summary, "total"), "packets").get<std::uint64_t>(), 1u);
 }
 
 TEST_F(NetToolsCapture, RecvPcapBadPathIsAUsageErrorBeforeAnyJoin) {

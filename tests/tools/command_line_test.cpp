@@ -321,6 +321,8 @@ TEST(SendCommandLine, EveryOptionRefusesAnEmptyValue) {
       [](const std::vector<std::string>& a) { return send_front(a, tools::netlink_resolver()); },
       tools::send_option_names(), cases, {{"duration", "0.3"}, {"count", "300"}}, "239.255.89.1:5000");
   EXPECT_EQ(send_error({"-r", "", "239.1.2.3"}).message, "--rate \"\": an empty value; give one or leave the option out");
+  EXPECT_EQ(send_error({"--ttl", "", "239.1.2.3"}).message, "--ttl \"\": an empty value; give one or leave the option out");
+  EXPECT_EQ(send_error({"-s", "", "239.1.2.3"}).message, "--size \"\": an empty value; give one or leave the option out");
   EXPECT_EQ(send_error({"-i", "", "239.1.2.3"}).message,
             "--interface \"\": an empty value; give one or leave the option out");
   EXPECT_EQ(send_error({"--json", "-i", "", "239.1.2.3"}).json, true) << "an error event with --json";
@@ -342,6 +344,12 @@ TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
       tools::recv_option_names(), cases, {{"duration", "0.3"}, {"timeout", "0.5"}}, "239.255.89.2:5000");
   EXPECT_EQ(recv_error({"-i", "", "239.1.2.3"}).message,
             "--interface \"\": an empty value; give one or leave the option out");
+  // Issue 16: number options given "" say it in the same words, not Boost's
+  // "the argument for option ... is invalid".
+  EXPECT_EQ(recv_error({"--interval", "", "239.1.2.3"}).message,
+            "--interval \"\": an empty value; give one or leave the option out");
+  EXPECT_EQ(recv_error({"-c", "", "239.1.2.3"}).message,
+            "--count \"\": an empty value; give one or leave the option out");
   outcome o = recv_front({"--quiet", "", "239.1.2.3"}, test::tools::fake_resolver());
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;

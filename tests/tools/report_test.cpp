@@ -167,13 +167,16 @@ TEST(Report, IntervalDeltasAndBeforeIsAdvanced) {
   json interval = report(third);
   interval["event"] = "interval";
   EXPECT_EQ(errors(interval), std::vector<std::string>{});
-  // A lone number past the provisional gap is a jump until the next one
-  // follows it: then it leaves the jumps, and the interval says -1, not 2^64 - 1.
+  // A lone number past the provisional gap is a jump until the numbers
+  // after it prove it (epoch_proof of them, inside the window too): then it
+  // leaves the jumps, and the interval says -1, not 2^64 - 1.
   t.add(kGroup, 5000, kSource, datagram(3000, kT0), kT0, 1, 0);
   auto fourth = tools::stream_delta_json(key, s, before, 1.0, tools::interface_json(2, "eth0"));
   EXPECT_EQ(fourth["jumps"], 1);
   EXPECT_EQ(fourth["lost"], 0) << "not before it is followed";
-  t.add(kGroup, 5000, kSource, datagram(3001, kT0), kT0, 1, 0);
+  for (std::uint64_t seq = 3001; seq < 3000 + feed::sequence_tracker::epoch_proof; ++seq) {
+    t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0, 1, 0);
+  }
   auto fifth = tools::stream_delta_json(key, s, before, 1.0, tools::interface_json(2, "eth0"));
   EXPECT_EQ(fifth["jumps"], -1);
   EXPECT_EQ(fifth["lost"], 3000 - 15);

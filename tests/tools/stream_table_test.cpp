@@ -142,6 +142,36 @@ TEST(StreamTable, StreamsPastTheLimitAreCountedAsUntrackedOnly) {
   EXPECT_EQ(t.sum().packets, 5u) << "untracked datagrams are in no total";
 }
 
+// Issue 16, hostile trial 5: a flood of sender ids with a few datagrams
+// each fills the table; those idle for junk_after go before the feed that
+// follows is left untracked, while a stream of more than small_stream
+// datagrams keeps its place until idle_after.
+TEST(StreamTable, SmallStreamsIdleForASecondMakeRoom) {
+  using namespace std::chrono_literals;
+  tools::stream_table t(3);
+  for (std::uint64_t seq = 0; seq < 2; ++seq) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  for (std::uint64_t seq = 0; seq < tools::stream_table::small_stream; ++seq) {
+    t.add(kGroup, 5000, kSource, datagram(2, seq, kT0 + 1ms), kT0 + 1ms, -1, -1);
+  }
+  for (std::uint64_t seq = 0; seq <= tools::stream_table::small_stream; ++seq) {
+    t.add(kGroup, 5000, kSource, datagram(3, seq, kT0), kT0, -1, -1);  // a real feed that paused
+  }
+  const auto later = kT0 + 1500ms;
+  for (std::uint32_t session = 4; session <= 5; ++session) {
+    EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(session, 0, later), later, -1, -1).untracked) << session;
+    t.add(kGroup, 5000, kSource, datagram(session, 1, later), later, -1, -1);
+  }
+  EXPECT_TRUE(t.add(kGroup, 5000, kSource, datagram(6, 0, later), later, -1, -1).untracked)
+      << "the paused feed of more than small_stream datagrams keeps its place";
+  EXPECT_EQ(t.evicted(), 2u);
+  EXPECT_EQ(t.untracked(), 1u);
+  bool paused_kept = false;
+  for (const auto& [k, st] : t.streams()) paused_kept = paused_kept || k.session == 3;
+  EXPECT_TRUE(paused_kept);
+  EXPECT_EQ(t.sum().packets, 2u + tools::stream_table::small_stream + tools::stream_table::small_stream + 1 + 2 + 2)
+      << "the evicted streams' counts stay in the totals";
+}
+
 TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
   using namespace std::chrono_literals;
   tools::stream_table t(4);

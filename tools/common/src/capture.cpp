@@ -4,7 +4,11 @@
 
 #include <netinet/in.h>
 #include <pcap/pcap.h>
+#include <stdio_ext.h>
+#include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <limits>
@@ -166,8 +170,9 @@ tl::expected<capture_writer, std::string> capture_writer::open(const std::string
 
 capture_writer::capture_writer(capture_writer&& o) noexcept
     : path_(std::move(o.path_)), rotate_bytes_(o.rotate_bytes_), pcap_(std::exchange(o.pcap_, nullptr)),
-      dumper_(std::exchange(o.dumper_, nullptr)), frame_(std::move(o.frame_)), datagrams_(o.datagrams_),
-      files_(o.files_) {}
+      dumper_(std::exchange(o.dumper_, nullptr)), frame_(std::move(o.frame_)), current_(std::move(o.current_)),
+      datagrams_(o.datagrams_), ends_(o.ends_), written_(o.written_), written_ends_(o.written_ends_),
+      good_bytes_(o.good_bytes_), files_(o.files_), failed_(o.failed_) {}
 
 capture_writer::~capture_writer() {
   close();
@@ -178,6 +183,8 @@ tl::expected<void, std::string> capture_writer::start(const std::string& path) {
   auto* p = static_cast<pcap_t*>(pcap_);
   dumper_ = pcap_dump_open(p, path.c_str());
   if (dumper_ == nullptr) return tl::unexpected(fmt::format("--pcap {}: {}", path, pcap_geterr(p)));
+  current_ = path;
+  good_bytes_ = 0;  // the file header is buffered, not written yet
   ++files_;
   return {};
 }
@@ -187,11 +194,42 @@ void capture_writer::close() {
   dumper_ = nullptr;
 }
 
-void capture_writer::flush() {
-  if (dumper_ != nullptr) (void)pcap_dump_flush(static_cast<pcap_dumper_t*>(dumper_));
+bool capture_writer::confirm() {
+  auto* dumper = static_cast<pcap_dumper_t*>(dumper_);
+  if (pcap_dump_flush(dumper) != 0 || std::ferror(pcap_dump_file(dumper)) != 0) return false;
+  written_ = datagrams_;
+  written_ends_ = ends_;
+  good_bytes_ = pcap_dump_ftell64(dumper);
+  return true;
 }
 
-tl::expected<void, std::string> capture_writer::write(const captured_datagram& d) {
+std::string capture_writer::fail(int error) {
+  failed_ = true;
+  if (dumper_ != nullptr) {
+    // What stdio still buffers would be written at the close, after the cut:
+    // dropped, and the file cut after the last datagram known to be whole
+    // in it (a device such as /dev/full cannot be cut: nothing reached it).
+    FILE* f = pcap_dump_file(static_cast<pcap_dumper_t*>(dumper_));
+    __fpurge(f);
+    (void)::ftruncate(::fileno(f), static_cast<off_t>(good_bytes_));
+    close();
+  }
+  return fmt::format("cannot write the capture {}: {}; {} datagrams written", current_, std::strerror(error),
+                     written_);
+}
+
+tl::expected<void, std::string> capture_writer::flush() {
+  if (dumper_ == nullptr || failed_) return {};
+  errno = 0;
+  if (!confirm()) {
+    const int e = errno != 0 ? errno : EIO;
+    return tl::unexpected(fail(e));
+  }
+  return {};
+}
+
+tl::expected<void, std::string> capture_writer::write(const captured_datagram& d, bool end_marker) {
+  if (failed_) return {};
   if (dumper_ == nullptr) {
     if (auto r = start(fmt::format("{}.{}", path_, files_)); !r) return r;
   }
@@ -240,9 +278,19 @@ tl::expected<void, std::string> capture_writer::write(const captured_datagram& d
   h.ts.tv_usec = static_cast<suseconds_t>(ns % 1'000'000'000);
   h.caplen = h.len = static_cast<bpf_u_int32>(frame_.size());
   auto* dumper = static_cast<pcap_dumper_t*>(dumper_);
+  errno = 0;
   pcap_dump(reinterpret_cast<u_char*>(dumper), &h, reinterpret_cast<const u_char*>(frame_.data()));
   ++datagrams_;
-  if (rotate_bytes_ && static_cast<std::uint64_t>(pcap_dump_ftell64(dumper)) >= *rotate_bytes_) close();
+  if (end_marker) ++ends_;
+  // pcap_dump reports nothing: the stream's error flag says whether stdio
+  // could write what it flushed (a full disk, a quota).
+  const bool rotate = rotate_bytes_ && static_cast<std::uint64_t>(pcap_dump_ftell64(dumper)) >= *rotate_bytes_;
+  if (std::ferror(pcap_dump_file(dumper)) != 0 ||
+      ((rotate || datagrams_ - written_ >= flush_every) && !confirm())) {
+    const int e = errno != 0 ? errno : EIO;
+    return tl::unexpected(fail(e));
+  }
+  if (rotate) close();
   return {};
 }
 

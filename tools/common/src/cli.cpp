@@ -261,6 +261,25 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
       }
     }
     return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
+  } catch (const po::invalid_option_value& e) {
+    // A number option given "" ("--interval ''", "-c ''"): the same words as
+    // a text option's empty value, not Boost's "the argument ... is invalid".
+    const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
+    std::string name = e.get_option_name();
+    while (name.starts_with('-')) name.erase(0, 1);
+    for (const auto& o : all.options()) {
+      const bool named = o->long_name() == name || (name.size() == 1 && o->canonical_display_name(
+                                                                             po::command_line_style::allow_dash_for_short) == "-" + name);
+      if (!named) continue;
+      for (std::size_t i = 0; i + 1 < args.size(); ++i) {
+        const bool option = args[i] == "--" + o->long_name() ||
+                            args[i] == o->canonical_display_name(po::command_line_style::allow_dash_for_short);
+        if (option && args[i + 1].empty()) {
+          return tl::unexpected(usage_error{empty_value_message(o->long_name()), "usage", false, json});
+        }
+      }
+    }
+    return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
   } catch (const std::exception& e) {
     // With --json, scripts read stdout: the error is an event there too.
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();

@@ -131,7 +131,11 @@ void line_merge::end_feed(feed_state& f) noexcept {
   f.arbiter.settle();
   const auto& merged = f.arbiter.merged();
   if (!merged.started() || merged.ended()) return;
-  if (f.end_count) f.arbiter.end(*f.end_count, /*confirmed=*/true);
+  // The END count the vote believes (sequence_tracker::end's rule, over the
+  // merged numbers): the one given most, a near one before a far one.
+  if (const auto count = f.ends.choose(merged.highest(), feed::sequence_tracker::window, feed::sequence_tracker::max_gap)) {
+    f.arbiter.end(*count, /*confirmed=*/true);
+  }
   // An RTP feed has no end marker; an END the merged stream does not
   // believe (at or below numbers already seen, or past what one claim may
   // show) cannot end it: the highest seen bounds the feed then, and nothing
@@ -179,7 +183,7 @@ line_merge::feed_state* line_merge::find_or_start(const feed_id& id) noexcept {
     retire(idlest);
   }
   ++feed_count_;
-  feeds_.push_back(feed_state{.id = id, .arbiter = std::move(*a), .end_count = std::nullopt, .end_claim = std::nullopt,
+  feeds_.push_back(feed_state{.id = id, .arbiter = std::move(*a), .ends = {},
                               .rtp_highest = std::nullopt, .last_used = offers_});
   return &feeds_.back();
 }
@@ -199,18 +203,12 @@ bool line_merge::offer(std::size_t line, const accounted& a, std::int64_t arriva
     // An END, an end of session, or a MoldUDP64 heartbeat: the next number
     // the sender would use, so the tail before it counts at the end. It
     // starts no feed: a feed is its numbers.
-    // One forged END cannot claim a tail of 2^64: past the window it
-    // counts when given twice (sequence_tracker::end's rule).
+    // Kept as votes, judged when the feed ends (end_feed): a forged END
+    // cannot outvote the sender's, repeated, nor a far one a near one.
     const std::uint64_t claim = *a.sequence;
     for (auto& f : feeds_) {
       if (f.id == id) {
-        const auto& m = f.arbiter.merged();
-        const bool near = !m.started() || claim <= m.highest() || claim - m.highest() <= feed::sequence_tracker::window + 1;
-        // As sequence_tracker::end: the first count believed holds, unless
-        // numbers at or past it came since (it was not the sender's last
-        // word); another count is not the sender's.
-        if ((near || f.end_claim == claim) && (!f.end_count || m.highest() >= *f.end_count)) f.end_count = claim;
-        f.end_claim = claim;
+        (void)f.ends.add(claim, f.arbiter.merged().highest());
         f.last_used = offers_;
       }
     }

@@ -448,11 +448,9 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                                 .ttl = static_cast<std::uint8_t>(std::max(m.info.hop_limit, 0)),
                                 .tos = static_cast<std::uint8_t>(std::max(m.info.traffic_class, 0)),
                                 .time = arrival.time_since_epoch(), .payload = payload};
-      if (auto w = capture_->write(d); !w) {
+      if (auto w = capture_->write(d, a.is_end()); !w) {
         capture_failed_ = true;
         out_.warn(w.error() + "; no more datagrams are written");
-      } else if (a.is_end()) {
-        ++captured_ends_;
       }
     }
     if (a.no_checker && !warned_no_checker_) {
@@ -575,11 +573,17 @@ void receive_session::summary() {
   total["untracked"] = table_.untracked();
   total["evicted"] = table_.evicted();
   total["stray_ends"] = table_.stray_ends();
-  total["loss_percent"] = loss_unknown(sum) ? json(nullptr) : json(loss_ratio() * 100);
+  // Untracked datagrams are in no stream: what they lost is unknown, so no
+  // ratio stands for the run (a flood that left the real feed untracked
+  // would otherwise read 0.0).
+  total["loss_percent"] = loss_unknown(sum) || table_.untracked() > 0 ? json(nullptr) : json(loss_ratio() * 100);
   if (capture_) {
-    capture_->flush();
+    if (auto f = capture_->flush(); !f) {
+      capture_failed_ = true;
+      out_.warn(f.error());
+    }
     total["pcap"] = {{"file", *s_.pcap}, {"files", capture_->files()}, {"datagrams", capture_->datagrams()},
-                     {"end_markers", captured_ends_}};
+                     {"end_markers", capture_->end_markers()}};
   }
   // Every joined channel, with what arrived for it: one that got nothing
   // (a wrong port, a source that does not send, a router that ignores the
@@ -654,7 +658,8 @@ void receive_session::summary() {
   out_.event(event);
   std::string notes;
   if (table_.untracked() > 0) {
-    notes += fmt::format(" ({} datagrams of streams past the table's {} untracked)", table_.untracked(), table_.limit());
+    notes += fmt::format(" ({} datagrams of streams past the table's {} untracked: their loss is unknown)",
+                         table_.untracked(), table_.limit());
   }
   if (table_.evicted() > 0) {
     notes += fmt::format(" ({} single-datagram, ended or idle streams evicted to make room; their counts are in "
@@ -680,7 +685,7 @@ void receive_session::summary() {
   for (const auto& line : verdict_text) out_.text(line);
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
-                          captured_ends_, *s_.pcap,
+                          capture_->end_markers(), *s_.pcap,
                           capture_->files() > 1 ? fmt::format(" and {} rotated file(s)", capture_->files() - 1)
                                                 : std::string()));
   }
@@ -689,6 +694,12 @@ void receive_session::summary() {
 }
 
 int receive_session::finish() const {
+  // The capture asked for is incomplete (the warning said where it stopped):
+  // an output lost, as a report that cannot be written is.
+  if (capture_failed_) {
+    return out_.fail(exit_setup, fmt::format("the capture {} is incomplete (see the warning above)", *s_.pcap),
+                     "capture_failed");
+  }
   if (timed_out_) return out_.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
   // A script that gives --timeout gets 2 whenever nothing arrived, also when
   // -d (not longer than --timeout) or a signal ended the run first.

@@ -52,7 +52,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("ipv6,6", po::bool_switch(&s.only6), "IPv6 groups only")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (its JSON Schema: see below)")
       ("csv", po::bool_switch(&s.csv), "CSV on stdout: a header, then a row per stream per report")
-      ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
+      ("quiet,q", po::bool_switch(&s.quiet), "no text report on stdout (errors still go to stderr; --json and --csv output is still printed)")
       ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas, 0.01 or more (0: summary only)")
       ("count,c", po::value(&raw.count), "stop after this many datagrams in total (END markers not counted)")
       ("duration,d", po::value(&raw.duration), "seconds to run")

@@ -67,7 +67,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("delay-b", po::value(&raw.delay_b)->default_value(0), "with --line-b: B's copies go out USEC microseconds later, 0 to 10000000")
       ("batch", po::value(&raw.batch)->default_value(32), "at most this many datagrams per sendmmsg call, 1 to 64 (paced: what is due)")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (its JSON Schema: see below)")
-      ("quiet,q", po::bool_switch(&s.quiet), "no report on stdout (errors still go to stderr)")
+      ("quiet,q", po::bool_switch(&s.quiet), "no text report on stdout (errors still go to stderr; --json output is still printed)")
       ("replay", po::value(&raw.replay), "send the UDP datagrams to multicast groups of this pcap/pcapng file "
        "(Ethernet, Linux cooked or raw IP); without SPEC each to its captured group and port, with SPECs the "
        "captured groups map to them in order of first appearance")

@@ -130,7 +130,9 @@ bool stream_table::evict() {
   // One sweep frees a sixteenth of the table, so its cost spreads over the
   // streams that take the places: those of a single datagram first (junk:
   // random sender ids, SSRCs or sessions; nothing to report), then ended
-  // streams (their counts are final), then the idle; oldest first within each.
+  // streams (their counts are final), then small streams idle for a second
+  // (a flood of ids with a few datagrams each), then the idle; oldest
+  // first within each.
   struct candidate {
     int rank;
     core::kernel_time last;
@@ -145,14 +147,16 @@ bool stream_table::evict() {
       rank = 0;
     } else if (st.ended) {
       rank = 1;
-    } else if (now_ - last >= idle_after) {
+    } else if (st.packets <= small_stream && now_ - last >= junk_after) {
       rank = 2;
+    } else if (now_ - last >= idle_after) {
+      rank = 3;
     } else if (st.packets <= 1) {
       // A young single datagram goes last: a burst of junk must not leave
       // a real feed untracked; a real stream that loses its place to it is
       // made again by its next datagram (the first one's count stays in the
       // totals).
-      rank = 3;
+      rank = 4;
     }
     if (rank >= 0) found.push_back({rank, last, it});
   }

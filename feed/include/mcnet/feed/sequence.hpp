@@ -57,7 +57,8 @@ enum class verdict : std::uint8_t {
   jump,
   /// The datagram after a `jump` followed it: sequence_tracker counts both
   /// now, as a gap up to the lower of them when that is at most
-  /// `sequence_tracker::max_gap` ahead (`missing` is that gap).
+  /// `sequence_tracker::max_gap` ahead (`missing` is that gap), on
+  /// probation: believed in the counts once `epoch_proof` numbers came past it.
   confirmed,
   /// The `epoch_proof`-th far number in a row past `max_gap` (or, for
   /// rtp_sequence_tracker, the datagram after any jump, as RFC 3550 A.1
@@ -92,6 +93,54 @@ struct arrival {
   friend bool operator==(const arrival&, const arrival&) = default;
 };
 
+/// The distinct END counts a stream was given, with how often each came,
+/// and which one to believe (docs/tools.md, "Hostile and implausible
+/// numbers"). A sender repeats its END (mcast-send three times, MoldUDP64
+/// its end of session and heartbeats), so when a forger's count competes
+/// with the sender's, the one given most wins, not the first or the last.
+/// Holds `capacity` counts in fixed memory; a further distinct count takes
+/// the place of one that can no longer be believed (at or below the highest
+/// number), else of the one given least (the largest on a tie). Nothing
+/// here allocates.
+class end_votes {
+ public:
+  /// Distinct counts kept.
+  static constexpr std::size_t capacity = 4;
+  /// One END of `count` came; `confirmed`: the caller saw it twice itself
+  /// (it then counts as repeated for a far count). `highest` is the highest
+  /// number seen, to choose which count to drop when the table is full.
+  /// Returns the ENDs dropped with a count that made room (0 or its times).
+  std::uint64_t add(std::uint64_t count, std::uint64_t highest, bool confirmed = false) noexcept;
+  /// The count to believe after numbers up to `highest` arrived (none when
+  /// nothing fits): among counts past `highest` (numbers the count says
+  /// were never sent did not arrive) and at most `max_tail` past it, a
+  /// count at most `near_tail` past `highest` wins over any further one
+  /// (a far tail is believed only when nothing nearer was given); a far
+  /// one needs to have come twice (or confirmed); then the count given most,
+  /// then the smallest (the least loss).
+  [[nodiscard]] std::optional<std::uint64_t> choose(std::uint64_t highest, std::uint64_t near_tail,
+                                                    std::uint64_t max_tail) const noexcept;
+  /// Forget `count`; returns how often it came (0 when not kept).
+  std::uint64_t forget(std::uint64_t count) noexcept;
+  /// How often `count` came (0 when not kept).
+  [[nodiscard]] std::uint64_t times(std::uint64_t count) const noexcept;
+  /// ENDs kept, over all counts.
+  [[nodiscard]] std::uint64_t total() const noexcept;
+  /// Whether no count is kept.
+  [[nodiscard]] bool empty() const noexcept { return size_ == 0; }
+  /// Forget every count.
+  void clear() noexcept { size_ = 0; }
+
+ private:
+  struct entry {
+    std::uint64_t count = 0;
+    std::uint64_t times = 0;
+    bool confirmed = false;
+  };
+  std::array<entry, capacity> entries_{};
+  std::uint8_t size_ = 0;
+};
+
 /// Sequence accounting of one stream of 64-bit sequence numbers.
 ///
 /// Counting starts at the first number that arrives (a receiver that joins a
@@ -113,22 +162,23 @@ struct arrival {
 /// highest instead (a number at most `provisional_gap` above it) or an END
 /// or announcement below it comes. An END or announcement at or past it
 /// confirms it like a next datagram when it is within `window` of the
-/// highest. A followed jump up to `window` ahead is a gap at once; up to
-/// `max_gap` ahead a gap (an outage) on probation (below). Numbers
+/// highest. A followed jump up to `max_gap` ahead is a gap (an outage) on
+/// probation (below), inside the window as past it: two numbers that follow
+/// each other prove nothing a forger cannot send. Numbers
 /// further ahead start a new epoch (`restart`) once `epoch_proof` of them
 /// followed each other with no number of the current epoch between (a
 /// datagram of the current epoch discards them: the live sender wins); the
 /// counts so far stay in the totals, nothing between the epochs counts as
-/// lost. An END count or
-/// announcement more than `window` past the highest is believed when it is
-/// given twice in a row (mcast-send repeats END, MoldUDP64 repeats
-/// heartbeats), and never past `max_gap`. The totals (received(), lost(),
+/// lost. An announcement more than `window` past the highest is believed
+/// when it is given twice in a row (MoldUDP64 repeats heartbeats), and never
+/// past `max_gap`; END counts are voted on (`end_votes`, end()). The totals (received(), lost(),
 /// ...) cover every epoch; first() and highest() are the current epoch's.
 ///
-/// A followed jump past `window` or a new epoch is on probation for the
-/// next `window` distinct numbers: numbers (or END counts, or
-/// announcements) from near the highest before it (less than `window` from
-/// it) mean the live sender went on, and the jump was a forger's burst
+/// A followed jump or a new epoch is on probation for the next `window`
+/// distinct numbers: numbers (or END counts, or announcements) from near
+/// the highest before it (less than `window` below it, or above it, at most
+/// `window`, and below the jump's lowest number) mean the live sender went
+/// on, and the jump was a forger's burst
 /// between two of its datagrams. They are held (as `jump`s) as
 /// evidence; once there are as many as the distinct numbers counted past
 /// the jump (at most `epoch_proof`: the proof a new epoch needs), the
@@ -145,8 +195,8 @@ struct arrival {
 /// the stream is over, and a number `end_continuation` or more past the
 /// END's count is a jump; a number above the highest but nearer means the
 /// stream goes on, and the END (forged, or one that overtook the last
-/// datagrams: senders repeat it after them) is forgotten. An END whose count
-/// differs from the one believed is not believed.
+/// datagrams: senders repeat it after them) is forgotten. Which END count is
+/// believed when several were given is end()'s vote.
 class sequence_tracker {
  public:
   /// How far behind the highest number a late arrival is still told apart
@@ -200,7 +250,9 @@ class sequence_tracker {
           ++duplicates_;
           return {verdict::duplicate, seq, {}};
         }
-        if (seq >= first_) {
+        // On probation, a number below the jump may be the live sender's
+        // evidence against it: judged out of line.
+        if (seq >= first_ && (!before_jump_.copy || seq >= jump_low_)) {
           word |= bit;
           ++in_window_;
           ++distinct_;
@@ -212,15 +264,19 @@ class sequence_tracker {
     return add_slow(seq);
   }
   /// The run's end-of-stream marker (mcast-send's END: the run had `count`
-  /// numbers, `0 .. count - 1`): lost() now counts the tail up to `count`.
-  /// Returns the tail it shows missing, `[highest + 1, count)` (empty when
-  /// nothing arrived yet, or `count` is not past the highest). A later call
-  /// replaces the count. A count at or below the highest number seen (a
-  /// number it says was never sent arrived) is not believed: it ends
-  /// nothing and counts in unconfirmed_ends(). A tail longer than `window` is believed only when
-  /// the same count came in the call before, or `confirmed` says the caller
-  /// has checked it (it saw the count twice), and never past `max_gap`;
-  /// until then it is counted in unconfirmed_ends() and shows nothing.
+  /// numbers, `0 .. count - 1`): lost() counts the tail up to the count
+  /// believed. Counts are voted on (`end_votes`): the count believed is,
+  /// among those past the highest number seen, the one given most (the
+  /// smallest on a tie: the least loss), a count at most `window` past the
+  /// highest winning over any further one; a tail longer than `window` needs
+  /// its count twice (or `confirmed`: the caller saw it twice), and never
+  /// past `max_gap`. So a sender's END repeated three times wins over a
+  /// forger's given once or twice, before it or after it. Returns the tail
+  /// this count shows missing when it is the one believed,
+  /// `[highest + 1, count)` (empty when nothing arrived yet, or another
+  /// count is believed). A count at or below the highest number seen (a
+  /// number it says was never sent arrived) ends nothing. ENDs not believed
+  /// count in unconfirmed_ends().
   missing_range end(std::uint64_t count, bool confirmed = false) noexcept;
   /// The sender says it has sent every number below `next` (a MoldUDP64
   /// heartbeat carries the sequence number of the next message, MoldUDP64
@@ -304,9 +360,11 @@ class sequence_tracker {
   /// read as if it had been taken back; first() and highest() do not.
   [[nodiscard]] bool provisional() const noexcept { return unproven() != nullptr; }
   /// END counts and announcements not believed: at or below the highest
-  /// number seen (END), too far past the highest and not repeated, or past
-  /// `max_gap`.
-  [[nodiscard]] std::uint64_t unconfirmed_ends() const noexcept { return unconfirmed_ends_; }
+  /// number seen (END), too far past the highest and not repeated, past
+  /// `max_gap`, or outvoted by another END count.
+  [[nodiscard]] std::uint64_t unconfirmed_ends() const noexcept {
+    return unconfirmed_ends_ + ends_.total() - (end_believed_ ? ends_.times(*end_count_) : 0);
+  }
   /// The lowest number seen in the current epoch (0 before any), a
   /// provisional() claim's included.
   [[nodiscard]] std::uint64_t first() const noexcept { return first_; }
@@ -337,16 +395,19 @@ class sequence_tracker {
   /// within the window wait: below them it gives them up (they stay jumps);
   /// at or past them it follows them (they count).
   void settle_run(std::uint64_t last) noexcept;
-  /// A claimed last number (END count - 1, announcement - 1): whether to
+  /// A claimed last number (announcement - 1): whether to
   /// believe it, given the claim before (`previous`, updated).
-  bool believe(std::uint64_t last, std::optional<std::uint64_t>& previous, bool confirmed = false) noexcept;
+  bool believe(std::uint64_t last, std::optional<std::uint64_t>& previous) noexcept;
+  /// Believe the END count end_votes chooses, if any.
+  void choose_end() noexcept;
   /// The current epoch only (window, counts, END), not the totals.
   void clear_epoch() noexcept;
   /// Before a followed jump or a new epoch: keep a copy to go back to (a
   /// proven claim on probation ends: the copy is then reused; an unproven
   /// one keeps its copy, so both go back together).
-  /// False when there is no memory for it (the jump is then not followed).
-  bool begin_probation() noexcept;
+  /// `low` is the claim's lowest number. False when there is no memory for
+  /// it (the jump is then not followed).
+  bool begin_probation(std::uint64_t low) noexcept;
   /// What held evidence is: a number, an END count or an announcement.
   enum class evidence_kind : std::uint8_t { number, end, announce };
   /// A number (or END count - 1, announcement - 1) `last` while on
@@ -402,7 +463,8 @@ class sequence_tracker {
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   far_run far_{};
-  std::optional<std::uint64_t> end_claim_, announce_claim_;  // the last END count / announcement given
+  std::optional<std::uint64_t> announce_claim_;  // the last announcement given
+  end_votes ends_;  // the END counts given in this epoch (not held as evidence)
   std::uint64_t jumps_ = 0;
   std::uint64_t restarts_ = 0;
   std::uint64_t unconfirmed_ends_ = 0;
@@ -411,6 +473,7 @@ class sequence_tracker {
   // is on probation (null otherwise), and the distinct count it ends at.
   detail::tracker_copy before_jump_;
   std::uint64_t probation_end_ = 0;
+  std::uint64_t jump_low_ = 0;  // the lowest number of the claim on probation
   // Numbers, END counts and announcements from before the jump held against
   // it while on probation (numbers distinct), in arrival order.
   struct evidence {

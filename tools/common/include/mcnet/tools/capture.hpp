@@ -74,15 +74,30 @@ class capture_writer {
   ~capture_writer();
 
   /// Append `d` as one IPv4 (header checksum set) or IPv6 frame with its
-  /// UDP header (checksum computed), stamped `d.time`. Errors: opening the
-  /// next file of a rotation failed (the message names it).
-  [[nodiscard]] tl::expected<void, std::string> write(const captured_datagram& d);
+  /// UDP header (checksum computed), stamped `d.time`; `end_marker` counts
+  /// it in end_markers(). libpcap writes through stdio (pcap_dump(3PCAP)),
+  /// so every write is checked with ferror(3) on pcap_dump_file() and the
+  /// buffer is flushed (pcap_dump_flush) every `flush_every` datagrams.
+  /// Errors: opening the next file of a rotation failed (the message names
+  /// it), or writing failed ("cannot write the capture FILE: No space left
+  /// on device; N datagrams written"): the file is then cut after the last
+  /// datagram known to be in it (ftruncate(2)), nothing more is written,
+  /// and later calls do nothing.
+  [[nodiscard]] tl::expected<void, std::string> write(const captured_datagram& d, bool end_marker = false);
 
-  /// Write what libpcap buffers to the file (pcap_dump_flush).
-  void flush();
+  /// Write what libpcap buffers to the file (pcap_dump_flush), checked:
+  /// errors as write()'s. Does nothing after a failure.
+  [[nodiscard]] tl::expected<void, std::string> flush();
 
-  /// Datagrams written, over every file.
-  [[nodiscard]] std::uint64_t datagrams() const noexcept { return datagrams_; }
+  /// Datagrams written, over every file; after a failed write, those known
+  /// to be in the files (written at the last good flush).
+  [[nodiscard]] std::uint64_t datagrams() const noexcept { return failed_ ? written_ : datagrams_; }
+  /// END markers (and MoldUDP64 ends of session) among datagrams().
+  [[nodiscard]] std::uint64_t end_markers() const noexcept { return failed_ ? written_ends_ : ends_; }
+  /// Whether a write failed (the capture stopped there).
+  [[nodiscard]] bool failed() const noexcept { return failed_; }
+  /// How many datagrams libpcap may buffer before a checked flush.
+  static constexpr std::uint64_t flush_every = 64;
   /// Files started: 1, then one more per rotation.
   [[nodiscard]] std::uint64_t files() const noexcept { return files_; }
 
@@ -90,14 +105,25 @@ class capture_writer {
   capture_writer() = default;
   [[nodiscard]] tl::expected<void, std::string> start(const std::string& path);
   void close();
+  /// Flush and, when that worked, count what is buffered as written.
+  [[nodiscard]] bool confirm();
+  /// A write failed with `error` (an errno value): cut the file after the
+  /// datagrams known to be written, stop, and say so.
+  [[nodiscard]] std::string fail(int error);
 
   std::string path_;
   std::optional<std::uint64_t> rotate_bytes_;
   void* pcap_ = nullptr;    // pcap_t*
   void* dumper_ = nullptr;  // pcap_dumper_t*
   std::vector<std::byte> frame_;
-  std::uint64_t datagrams_ = 0;
+  std::string current_;         // the file being written
+  std::uint64_t datagrams_ = 0;  // given to libpcap
+  std::uint64_t ends_ = 0;       // END markers among them
+  std::uint64_t written_ = 0;    // known to be in the files (at the last good flush)
+  std::uint64_t written_ends_ = 0;
+  std::int64_t good_bytes_ = 0;  // the current file's size at the last good flush
   std::uint64_t files_ = 0;
+  bool failed_ = false;
 };
 
 /// A capture read whole (mcast-send --replay reads it before sending anything).

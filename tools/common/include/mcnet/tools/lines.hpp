@@ -156,8 +156,7 @@ class line_merge {
   struct feed_state {
     feed_id id;
     feed::arbiter arbiter;
-    std::optional<std::uint64_t> end_count;    // from an END marker or end of session, once believed (the first, unless passed)
-    std::optional<std::uint64_t> end_claim;    // the last one given (a far tail is believed when repeated)
+    feed::end_votes ends;                      // the END markers' and ends of session's counts, voted on at the end
     std::optional<std::uint64_t> rtp_highest;  // the highest extended RTP number so far
     std::uint64_t last_used = 0;               // offers_ at its latest datagram
   };

@@ -240,7 +240,6 @@ class receive_session {
   drop_counters drops_before_;             // at start(), with count_drop_causes
   std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
   capture_writer* capture_ = nullptr;      // with --pcap
-  std::uint64_t captured_ends_ = 0;        // END markers written to it
   bool capture_failed_ = false;
 };
 

@@ -179,6 +179,12 @@ class stream_table {
   /// sender ids, SSRCs or sessions make such streams); a younger one may be
   /// a real stream whose second datagram is on its way.
   static constexpr std::chrono::nanoseconds junk_after{std::chrono::seconds(1)};
+  /// A stream of at most this many datagrams idle for `junk_after` may give
+  /// its place before the `idle_after` rule (a flood of sender ids with a
+  /// few datagrams each must not leave a real feed untracked; a real feed
+  /// that pauses keeps its counts in the totals and is made again by its
+  /// next datagram).
+  static constexpr std::uint64_t small_stream = 8;
 
   /// `mode`: --payload; `rtp_clock_hz`: --rtp-clock (else by payload type).
   /// `max_streams` is bounded by `memory_bytes` (default: half the memory
@@ -221,8 +227,9 @@ class stream_table {
   [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
   /// Streams removed to make room for new ones when the table was full:
   /// those of a single datagram at least `junk_after` old first, then ended
-  /// ones, then those idle for `idle_after`, then younger single-datagram
-  /// ones, oldest first. Their counts stay in sum() and loss().
+  /// ones, then those of at most `small_stream` datagrams idle for
+  /// `junk_after`, then those idle for `idle_after`, then younger
+  /// single-datagram ones, oldest first. Their counts stay in sum() and loss().
   [[nodiscard]] std::uint64_t evicted() const noexcept { return evicted_; }
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
   /// table: they make no stream (an END alone is no stream) and are counted here.
