@@ -411,9 +411,10 @@ TEST(NetNetlink, GroupFiltersShowTheSocketsSourceFilters) {
       if (!filters) return filters.error().message();
       std::string out;
       for (const auto& f : *filters) {
-        out += f.group.to_string() + " " + nl::group_filter::mode_name(f.mode);
-        for (const auto& a : f.sources) out += " " + a.to_string();
-        out += ";";
+        (out += f.group.to_string()) += ' ';
+        out += nl::group_filter::mode_name(f.mode);
+        for (const auto& a : f.sources) (out += ' ') += a.to_string();
+        out += ';';
       }
       return out;
     };

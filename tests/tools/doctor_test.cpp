@@ -172,7 +172,13 @@ TEST(Doctor, ManPageSectionMatchesHelp) {
   const auto begin = page.find("\n.SH DOCTOR\n");
   ASSERT_NE(begin, std::string::npos) << "no DOCTOR section";
   std::string section = page.substr(begin, page.find("\n.SH ", begin + 1) - begin);
-  for (std::size_t at = 0; (at = section.find("\\-")) != std::string::npos;) section.replace(at, 2, "-");
+  // roff's \- is a plain minus here.
+  std::string plain;
+  for (std::size_t i = 0; i < section.size(); ++i) {
+    if (section[i] == '\\' && i + 1 < section.size() && section[i + 1] == '-') continue;
+    plain += section[i];
+  }
+  section = std::move(plain);
   const std::regex option(R"(--[a-z0-9-]+)");
   const auto& out = help.standard_output;
   std::size_t options = 0;

@@ -118,8 +118,10 @@ struct unbound_doctor {
 }  // namespace
 
 std::string doctor_help() {
+  // A named object: g++ 12 at -O3 takes a temporary's strings for uninitialized.
+  const unbound_doctor unbound;
   return help_text(
-      "mcast-recv", unbound_doctor{}.visible,
+      "mcast-recv", unbound.visible,
       "\nChecks (one line each: OK, WARN, FAIL or SKIP, the reason and a command that fixes it; the doctor\n"
       "changes nothing): interface, route, firewall (nft), source_route, rp_filter, igmp_version, limits,\n"
       "port, join, membership, and with --listen: drops and listen. Then the verdict: the most likely cause.\n"

@@ -277,7 +277,10 @@ std::string channel_text(const json& c) {
   const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
   const auto& name = c["interface"]["name"];
   std::string sources;
-  for (const auto& src : c["sources"]) sources += (sources.empty() ? "" : ",") + src.get<std::string>();
+  for (const auto& src : c["sources"]) {
+    if (!sources.empty()) sources += ',';
+    sources += src.get_ref<const std::string&>();
+  }
   const auto mode = c["mode"].get<std::string>();
   return fmt::format("  {} on {}{}: {} packets, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
                      mode == "any" ? std::string() : " " + mode + " " + sources, c["packets"].get<std::uint64_t>(),

@@ -67,8 +67,11 @@ template <std::size_t N>
 /// kernel takes 1 to 32767 seconds", or "... 0 or 88 to 32767" with `Zero`.
 template <long long Min, long long Max, const std::string_view& Unit, bool Zero = false>
 struct range_hint {
+  /// The words before the range.
   static constexpr std::string_view lead = Zero ? "the kernel takes 0 or " : "the kernel takes ";
+  /// The hint's length in bytes.
   static constexpr std::size_t size = lead.size() + decimal_size(Min) + 4 + decimal_size(Max) + Unit.size();
+  /// The hint's characters (not NUL-terminated).
   static constexpr std::array<char, size> text = [] {
     std::array<char, size> out{};
     std::size_t at = 0;
@@ -96,8 +99,11 @@ struct range_hint {
   static constexpr std::string_view view{text.data(), size};
 };
 
+/// range_hint's unit for plain numbers: none.
 inline constexpr std::string_view no_unit{};
+/// range_hint's unit for options counted in seconds.
 inline constexpr std::string_view seconds_unit{" seconds"};
+/// range_hint's unit for options counted in milliseconds.
 inline constexpr std::string_view milliseconds_unit{" milliseconds"};
 
 /// The unit of a duration codec's hint: seconds or milliseconds (the units the kernel's options count).
