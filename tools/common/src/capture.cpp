@@ -211,8 +211,15 @@ std::string capture_writer::fail(int error) {
     // in it (a device such as /dev/full cannot be cut: nothing reached it).
     FILE* f = pcap_dump_file(static_cast<pcap_dumper_t*>(dumper_));
     __fpurge(f);
-    (void)::ftruncate(::fileno(f), static_cast<off_t>(good_bytes_));
+    // EINVAL on a device: nothing to cut; anything else, the file may end
+    // in a part of a datagram, and the message says so.
+    const int cut_error = ::ftruncate(::fileno(f), static_cast<off_t>(good_bytes_)) == 0 ? 0 : errno;
     close();
+    if (cut_error != 0 && cut_error != EINVAL) {
+      return fmt::format("cannot write the capture {}: {}; {} datagrams written (the file could not be cut after "
+                         "the last of them: {})",
+                         current_, std::strerror(error), written_, std::strerror(cut_error));
+    }
   }
   return fmt::format("cannot write the capture {}: {}; {} datagrams written", current_, std::strerror(error),
                      written_);
