@@ -230,6 +230,16 @@ void sequence_tracker::settle() noexcept {
   } else {
     end_probation();
   }
+  // Replaying the last number can open a claim of its own (it was itself far
+  // ahead): at the end of the run nothing more follows it, so it is settled
+  // too, without another replay.
+  if (before_jump_.copy) {
+    if (unproven() != nullptr) {
+      retract(/*replay_last=*/false);
+    } else {
+      end_probation();
+    }
+  }
 }
 
 // Clears the bits of `count` (< window) numbers from `from` on, a word at a
