@@ -152,10 +152,7 @@ tl::expected<doctor_command, usage_error> parse_doctor_command_line(const std::v
     s.size = raw.size;
   }
   if (s.recv.only4 && s.recv.only6) return bad("-4 and -6 exclude each other");
-  if (s.recv.rcvbuf < 0 || s.recv.rcvbuf > std::numeric_limits<int>::max() / 2) {
-    return bad(fmt::format("--rcvbuf {}: bytes, 0 (the kernel's default) to {}", s.recv.rcvbuf,
-                           std::numeric_limits<int>::max() / 2));
-  }
+  if (auto problem = rcvbuf_problem(s.recv.rcvbuf)) return bad(std::move(*problem));
   if (s.recv.specs.empty()) return bad("no group given (see mcast-recv doctor --help)");
   if (auto empty = empty_value(*vm, visible)) return bad(*empty);
   // The doctor's own join takes no timestamps: only what it counts.

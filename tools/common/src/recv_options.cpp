@@ -97,10 +97,7 @@ std::optional<std::string> check(const recv_settings& s) {
   if (s.max_loss && !(*s.max_loss >= 0 && *s.max_loss <= 100)) {
     return fmt::format("--max-loss {}: a percentage, 0 to 100", *s.max_loss);
   }
-  if (s.rcvbuf < 0 || s.rcvbuf > std::numeric_limits<int>::max() / 2) {
-    return fmt::format("--rcvbuf {}: bytes, 0 (the kernel's default) to {}", s.rcvbuf,
-                       std::numeric_limits<int>::max() / 2);
-  }
+  if (auto problem = rcvbuf_problem(s.rcvbuf)) return problem;
   if (s.force && s.rcvbuf == 0) return "--force needs --rcvbuf";
   if (s.timestamp != "sw" && s.timestamp != "none") return "--timestamp " + s.timestamp + ": sw or none";
   if (s.batch < 1 || s.batch > static_cast<std::int64_t>(core::batch_limit)) {
@@ -145,6 +142,11 @@ struct unbound {
 };
 
 }  // namespace
+
+std::optional<std::string> rcvbuf_problem(std::int64_t bytes) {
+  if (bytes >= 0 && bytes <= std::numeric_limits<int>::max() / 2) return std::nullopt;
+  return fmt::format("--rcvbuf {}: bytes, 0 (the kernel's default) to {}", bytes, std::numeric_limits<int>::max() / 2);
+}
 
 std::vector<std::string> recv_option_names() { return long_names(unbound{}.visible); }
 

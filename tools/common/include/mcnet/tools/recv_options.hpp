@@ -66,6 +66,10 @@ struct recv_command {
 };
 
 /// The long names of every option --help lists ("help", "interface", ...).
+/// Why `bytes` is no --rcvbuf (0, the kernel's default, to INT_MAX / 2, which
+/// the kernel doubles), in the tools' words; nothing when it is one.
+[[nodiscard]] std::optional<std::string> rcvbuf_problem(std::int64_t bytes);
+
 [[nodiscard]] std::vector<std::string> recv_option_names();
 
 /// The whole --help text.
