@@ -151,6 +151,12 @@ sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_
   const bool near = n <= h ? !inside && h - n < window : n - h <= (inside ? gap_bound_ : window) && n < jump_low_;
   if (!near) return probation_check::none;
   if (kind == evidence_kind::number) {
+    if (n <= h && before->any_ && before->test(n)) {
+      // Seen before the claim: a copy (another line's, a retransmission)
+      // says nothing of where the sender is now, and is no new number.
+      ++duplicates_;
+      return probation_check::repeat;
+    }
     for (std::size_t i = 0; i < evidence_.count; ++i) {
       if (evidence_.kinds[i] == kind && evidence_.values[i] == n) {
         ++duplicates_;  // a copy of a number held: no second piece of evidence
@@ -202,10 +208,30 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   retracted_ = retracted;
   for (std::size_t i = 0; i < replay; ++i) {
     switch (held.kinds[i]) {
-      case evidence_kind::number: (void)add(held.values[i]); break;
+      case evidence_kind::number: recount_held(held.values[i]); break;
       case evidence_kind::end: (void)end(held.values[i] + 1); break;
       case evidence_kind::announce: (void)announce(held.values[i] + 1); break;
     }
+  }
+}
+
+void sequence_tracker::recount_held(std::uint64_t n) noexcept {
+  // A held number was handed on as a first copy (a jump). Counted anew it is
+  // received, or a jump again; should the numbers replayed before it have
+  // moved the window past it, it stays a jump rather than turn into a late
+  // copy: a number handed on once is a first copy (the arbiter's first
+  // arrivals count it so) and no copy is counted twice.
+  switch (add(n).kind) {
+    case verdict::too_late:
+      --too_late_;
+      --reordered_;
+      ++jumps_;
+      break;
+    case verdict::duplicate:
+      --duplicates_;
+      ++jumps_;
+      break;
+    default: break;
   }
 }
 

@@ -385,6 +385,40 @@ TEST(Arbiter, AForgedPairInsideTheWindowOnOneLineClaimsNothing) {
   EXPECT_EQ(arb.line_missed(B), 100u);
 }
 
+// A claim far ahead on line A while line B lags: B's copies of numbers A
+// delivered before the claim are duplicates, handed on once, never evidence
+// against the claim (fuzz_arbiter found a copy counted as a first arrival and
+// then, when settle() took the claim back, as a duplicate).
+TEST(Arbiter, CopiesOfNumbersDeliveredBeforeAClaimAreDuplicates) {
+  constexpr std::uint64_t far = std::uint64_t{1} << 31;
+  auto arb = feed::arbiter::make(2).value();
+  std::int64_t at = 0;
+  for (std::uint64_t n = 0; n < 100; ++n) {
+    arb.offer(A, n, ++at);
+    if (n < 95) arb.offer(B, n, ++at);
+  }
+  EXPECT_EQ(arb.offer(A, far, ++at).merged.kind, verdict::jump);
+  EXPECT_EQ(arb.offer(A, far + 1, ++at).merged.kind, verdict::confirmed);
+  ASSERT_TRUE(arb.merged().provisional());
+  for (std::uint64_t n = 95; n < 100; ++n) {
+    const auto r = arb.offer(B, n, ++at);
+    EXPECT_EQ(r.what, decision::duplicate) << n;
+    EXPECT_EQ(r.merged.kind, verdict::duplicate) << n;
+  }
+  EXPECT_TRUE(arb.merged().provisional()) << "copies are no evidence";
+  const auto holds = [&] {
+    EXPECT_EQ(arb.line(A).first_arrivals + arb.line(B).first_arrivals, arb.delivered() + arb.jumps());
+    EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), 202u);
+  };
+  holds();
+  arb.settle();
+  EXPECT_FALSE(arb.merged().provisional());
+  holds();
+  EXPECT_EQ(arb.delivered(), 100u);
+  EXPECT_EQ(arb.jumps(), 2u);
+  EXPECT_EQ(arb.duplicates(), 100u);
+}
+
 TEST(Arbiter, ABadLineIndexCountsNothing) {
   auto arb = feed::arbiter::make(2).value();
   const auto r = arb.offer(2, 1, 0);

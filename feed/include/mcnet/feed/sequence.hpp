@@ -420,6 +420,9 @@ class sequence_tracker {
   /// Go back to the copy: the numbers since count as jumps, the evidence
   /// held but the last is counted in the state before the jump.
   void retract(bool keep_last) noexcept;
+  /// Counts a held number again after retract(): received, or a jump (never
+  /// a late or repeated copy: it was handed on as a first copy).
+  void recount_held(std::uint64_t n) noexcept;
   /// The probation is over: the copy and the evidence go.
   void end_probation() noexcept;
   /// The evidence held goes (numbers stay jumps, END counts and
