@@ -21,7 +21,7 @@ class category final : public std::error_category {
     switch (static_cast<errc>(value)) {
       case errc::invalid_address: return "not an IP address";
       case errc::invalid_endpoint: return "not an endpoint (ADDRESS:PORT or [IPV6]:PORT)";
-      case errc::invalid_port: return "not a port number (0-65535)";
+      case errc::invalid_port: return "not a valid port";
       case errc::invalid_prefix: return "not a prefix (ADDRESS/LENGTH)";
       case errc::not_multicast: return "not a multicast address";
       case errc::family_mismatch: return "address families differ";

@@ -138,7 +138,7 @@ TEST(Error, MessageTellsTheWholeStory) {
 
 TEST(Error, MessageWithInputPortAndInterfaceInHint) {
   auto e = error(errc::invalid_port, "parse", "endpoint").with_input("10.77.0.1:70000").with_hint("0 to 65535");
-  EXPECT_EQ(e.message(), "parse endpoint \"10.77.0.1:70000\": not a port number (0-65535): 0 to 65535");
+  EXPECT_EQ(e.message(), "parse endpoint \"10.77.0.1:70000\": not a valid port: 0 to 65535");
 
   auto b = error::from_errno(EADDRINUSE, "bind", "socket").with_address(core::ip_address::v4(10, 77, 0, 1)).with_port(5000);
   EXPECT_NE(b.message().find("(address 10.77.0.1 port 5000)"), std::string::npos) << b.message();

@@ -138,7 +138,7 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
   EXPECT_EQ(tools::parse_group_spec("239.1.1.1:70000").error().message(),
             "parse group spec \"239.1.1.1:70000\": value out of range: the port is 1 to 65535");
   EXPECT_EQ(tools::parse_group_spec("239.1.1.1:5x").error().message(),
-            "parse group spec \"239.1.1.1:5x\": not a port number (0-65535): the port is a decimal number, 1 to "
+            "parse group spec \"239.1.1.1:5x\": not a valid port: the port is a decimal number, 1 to "
             "65535");
   EXPECT_TRUE(tools::parse_group_spec("[ff02::1]:5000", tools::spec_user::receiver, "eth0")) << "-i given";
   auto send_ex = tools::parse_group_spec("!10.77.0.1,239.1.1.1", tools::spec_user::sender);
