@@ -1,0 +1,367 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
+# Copyright 2026 The mcnet authors
+"""The whole benchmark suite in one run, printed as a table of ratios.
+
+Everything that sends runs in two private network namespaces this script
+creates (a veth pair, 10.77.0.1 and 10.77.0.2) and removes on exit; nothing
+reaches the host's interfaces. Needs root.
+
+  bench/suite.py [--quick] [--build DIR] [--json FILE]
+
+Parts, each a ratio measured in this run (absolute figures are context):
+- receive: mcast-send paced at each rate -> a receiver pinned on CPU 1 (the
+  sender on CPU 0): mcast-recv with its defaults and with a 4 MiB buffer,
+  against the hand-written C receiver (bench/c_recv.c) with the kernel's
+  default buffer and with 4 MiB. CPU per datagram is the receiver's user +
+  system time (wait4's rusage) over the datagrams it received; loss is what
+  each receiver counted from the sequence numbers.
+- exact: mcast-send unpaced -> mcast-recv with its defaults, COUNT
+  datagrams: mcast-recv's packets must equal mcast-send's sent, 0 lost.
+- send: mcast-send unpaced against the C sendmmsg(32) sender
+  (bench/c_send.c) on a connected socket, each with the C receiver
+  draining: datagrams per second as each sender reports it, and CPU per
+  datagram.
+- library: the datagram benchmark's ratios to raw recvmmsg/recvmsg/
+  sendmmsg/sendmsg loops and its allocations per datagram; the feed,
+  tools and netlink benchmarks' ratio tables as they print them.
+
+--quick runs every part with small counts: it checks that each benchmark
+runs and prints (CI), not the figures. Exit 0 when every part ran; 1 with a
+message when one failed to run. The figures are never judged here.
+"""
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+TAG = f"mcnet-suite-{os.getpid()}"
+TX, RX = f"{TAG}-tx", f"{TAG}-rx"
+GROUP = "239.255.77.1"
+SIZE = 64
+SENDER_CPU, RECEIVER_CPU = "0", "1"
+
+
+class SuiteError(Exception):
+    pass
+
+
+def sh(*argv, check=True, timeout=30):
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    if check and r.returncode != 0:
+        raise SuiteError(f"{' '.join(argv)}: {r.stderr.strip() or r.returncode}")
+    return r.stdout
+
+
+def make_namespaces():
+    sh("ip", "netns", "add", TX)
+    sh("ip", "netns", "add", RX)
+    sh("ip", "-n", TX, "link", "add", "eth0", "type", "veth", "peer", "name", "eth0", "netns", RX)
+    for ns, addr in ((TX, "10.77.0.1/24"), (RX, "10.77.0.2/24")):
+        sh("ip", "-n", ns, "link", "set", "lo", "up")
+        sh("ip", "-n", ns, "link", "set", "eth0", "up")
+        sh("ip", "-n", ns, "address", "add", addr, "dev", "eth0")
+    # A veth carries traffic once linkwatch saw it up.
+    for _ in range(50):
+        if sh("ip", "netns", "exec", RX, "cat", "/sys/class/net/eth0/operstate").strip() == "up":
+            return
+        time.sleep(0.1)
+    raise SuiteError("the veth pair did not come up within 5 s")
+
+
+def remove_namespaces():
+    for ns in (TX, RX):
+        subprocess.run(["ip", "netns", "delete", ns], capture_output=True)
+
+
+class Proc(subprocess.Popen):
+    """A process whose CPU time is kept: reaped with wait4 (never with
+    Popen's poll or wait, which would lose its rusage)."""
+
+    cpu_s = None
+
+    def reap(self):
+        """Whether it ended (reaping it, once, with its user + system time)."""
+        if self.cpu_s is None:
+            pid, status, usage = os.wait4(self.pid, os.WNOHANG)
+            if pid != self.pid:
+                return False
+            self.returncode = os.waitstatus_to_exitcode(status)
+            self.cpu_s = usage.ru_utime + usage.ru_stime
+        return True
+
+
+def start(ns, cpu, argv):
+    """A process in namespace `ns` pinned on `cpu`; ip netns exec and taskset
+    exec into it, so its pid and rusage are the program's own."""
+    return Proc(["ip", "netns", "exec", ns, "taskset", "-c", cpu] + argv, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, text=True)
+
+
+def wait_line(p, pattern, seconds):
+    """Reads `p`'s stdout until a line matches `pattern` (the receiver is
+    ready); the lines read are returned so that none is lost."""
+    deadline = time.monotonic() + seconds
+    lines = []
+    while time.monotonic() < deadline:
+        line = p.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if re.search(pattern, line):
+            return lines
+    raise SuiteError(f"{' '.join(p.args[5:])}: not ready within {seconds} s")
+
+
+def finish(p, seconds):
+    """Waits for `p` (killing it past `seconds`): its stdout, stderr and CPU
+    seconds (user + system, from wait4)."""
+    deadline = time.monotonic() + seconds
+    while not p.reap():
+        if time.monotonic() > deadline:
+            p.kill()
+            raise SuiteError(f"{' '.join(p.args[5:])}: still running after {seconds} s")
+        time.sleep(0.02)
+    return p.stdout.read(), p.stderr.read(), p.cpu_s
+
+
+def stop_after(p, seconds):
+    """Gives a receiver `seconds` to stop by itself (its count reached, or
+    the sender's END), then ends it with SIGINT (it prints its summary)."""
+    deadline = time.monotonic() + seconds
+    while not p.reap() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not p.reap():
+        p.send_signal(signal.SIGINT)
+
+
+def parse_pairs(text):
+    line = [l for l in text.splitlines() if "=" in l][-1]
+    return {k: float(v) for k, v in (kv.split("=") for kv in line.split())}
+
+
+def summary_of(text):
+    for line in text.splitlines():
+        e = json.loads(line)
+        if e.get("event") == "summary":
+            return e
+    raise SuiteError("no summary event")
+
+
+class Tools:
+    def __init__(self, build):
+        self.send = os.path.join(build, "tools", "mcast-send")
+        self.recv = os.path.join(build, "tools", "mcast-recv")
+        self.c_recv = os.path.join(build, "bench", "mcnet_c_recv")
+        self.c_send = os.path.join(build, "bench", "mcnet_c_send")
+        for f in (self.send, self.recv, self.c_recv, self.c_send):
+            if not os.access(f, os.X_OK):
+                raise SuiteError(f"{f}: not built (scripts/build.sh release)")
+
+
+def receive_once(t, receiver, port, rate, count):
+    """One paced run: mcast-send -r RATE -c COUNT into `receiver`; returns
+    the receiver's figures."""
+    spec = f"{GROUP}:{port}"
+    limit = count / rate + 15
+    if receiver[0] == "c":
+        argv = [t.c_recv, GROUP, str(port), "eth0", str(count), "1000"] + ([str(receiver[1])] if receiver[1] else [])
+        rx = start(RX, RECEIVER_CPU, argv)
+        wait_line(rx, r"^joined", 10)
+    else:
+        extra = ["--rcvbuf", str(receiver[1]), "--force"] if receiver[1] else []
+        argv = [t.recv, "-i", "eth0", "--json", "-c", str(count), "-d", f"{limit:.0f}"] + extra + [spec]
+        rx = start(RX, RECEIVER_CPU, argv)
+        early = wait_line(rx, r'"event": *"start"', 10)
+    tx = start(TX, SENDER_CPU, [t.send, "-i", "eth0", "--json", "-r", f"{rate}pps", "-c", str(count), "--size",
+                                str(SIZE), spec])
+    tx_out, tx_err, _ = finish(tx, limit + 5)
+    if tx.returncode != 0:
+        raise SuiteError(f"mcast-send exit {tx.returncode}: {tx_err.strip()}")
+    sent = summary_of(tx_out)["total"]["sent"]
+    stop_after(rx, 3)
+    out, err, cpu = finish(rx, 30)
+    if rx.returncode not in (0, 3):
+        raise SuiteError(f"{receiver[0]} receiver exit {rx.returncode}: {err.strip()}")
+    if receiver[0] == "c":
+        f = parse_pairs(out)
+        got, lost, drops, granted = f["received"], f["lost"], f["kernel_drops"], f["rcvbuf"]
+    else:
+        events = [json.loads(l) for l in early + out.splitlines() if l.strip()]
+        s = next(e for e in events if e["event"] == "summary")["total"]
+        got, lost, drops = s["packets"], s["lost"], s["kernel_drops"]
+        granted = next(e for e in events if e["event"] == "start")["rcvbuf"]["granted"]
+    return {"sent": sent, "received": got, "lost": lost, "kernel_drops": drops, "rcvbuf": granted,
+            "cpu_s": cpu, "ns_per_dgram": cpu * 1e9 / got if got else float("nan")}
+
+
+def receive_part(t, quick, results):
+    rates = [20000] if quick else [100000, 160000]
+    count = 20000 if quick else 1000000
+    receivers = [("c", 0), ("c", 4194304), ("mcast-recv", 0), ("mcast-recv", 4194304)]
+    port = 40000 + os.getpid() % 10000
+    rows = []
+    for rate in rates:
+        figures = {}
+        for r in receivers:
+            port += 1
+            figures[r] = receive_once(t, r, port, rate, count)
+        base = figures[("c", 4194304)]["ns_per_dgram"]
+        for r in receivers:
+            f = figures[r]
+            rows.append({"rate_pps": rate, "receiver": r[0], "rcvbuf_asked": r[1] or "default", **f,
+                         "ratio_to_c_4mib": f["ns_per_dgram"] / base})
+    results["receive"] = rows
+    print(f"\nreceive: {count} datagrams of {SIZE} bytes per run, mcast-send paced; sender on CPU {SENDER_CPU}, "
+          f"receiver on CPU {RECEIVER_CPU}")
+    print(f"{'rate pps':>9} {'receiver':<11} {'rcvbuf':>8} {'granted':>9} {'received':>9} {'lost':>7} "
+          f"{'kdrops':>7} {'ns/dgram':>9} {'vs C 4MiB':>9}")
+    for r in rows:
+        print(f"{r['rate_pps']:>9} {r['receiver']:<11} {str(r['rcvbuf_asked']):>8} {r['rcvbuf']:>9.0f} "
+              f"{r['received']:>9.0f} {r['lost']:>7.0f} {r['kernel_drops']:>7.0f} {r['ns_per_dgram']:>9.0f} "
+              f"{r['ratio_to_c_4mib']:>9.3f}")
+
+
+def exact_part(t, quick, results):
+    count = 100000 if quick else 10000000
+    port = 50000 + os.getpid() % 10000
+    spec = f"{GROUP}:{port}"
+    limit = 600
+    rx = start(RX, RECEIVER_CPU, [t.recv, "-i", "eth0", "--json", "-c", str(count), "-d", str(limit), spec])
+    early = wait_line(rx, r'"event": *"start"', 10)
+    tx = start(TX, SENDER_CPU, [t.send, "-i", "eth0", "--json", "-c", str(count), "--size", str(SIZE), spec])
+    tx_out, tx_err, _ = finish(tx, limit)
+    if tx.returncode != 0:
+        raise SuiteError(f"mcast-send exit {tx.returncode}: {tx_err.strip()}")
+    sent = summary_of(tx_out)["total"]
+    stop_after(rx, 3)
+    out, err, cpu = finish(rx, 30)
+    total = next(json.loads(l) for l in (early + out.splitlines())[::-1] if '"summary"' in l)["total"]
+    row = {"sent": sent["sent"], "rate_pps": sent["rate_pps"], "received": total["packets"], "lost": total["lost"],
+           "kernel_drops": total["kernel_drops"], "exact": total["packets"] == sent["sent"] and total["lost"] == 0}
+    results["exact"] = row
+    print(f"\nexact: mcast-send unpaced -> mcast-recv (defaults), {count} datagrams")
+    print(f"  sent {row['sent']} at {row['rate_pps']:.0f} pps; received {row['received']}, lost {row['lost']}, "
+          f"kernel drops {row['kernel_drops']}: {'exact' if row['exact'] else 'NOT EXACT'}")
+
+
+def send_part(t, quick, results):
+    count = 20000 if quick else 2000000
+    port = 60000 + os.getpid() % 5000
+    rows = {}
+    for sender in ("c", "mcast-send"):
+        port += 1
+        rx = start(RX, RECEIVER_CPU, [t.c_recv, GROUP, str(port), "eth0", str(count), "1000", "4194304"])
+        wait_line(rx, r"^joined", 10)
+        if sender == "c":
+            tx = start(TX, SENDER_CPU, [t.c_send, GROUP, str(port), "eth0", str(count), str(SIZE)])
+        else:
+            tx = start(TX, SENDER_CPU, [t.send, "-i", "eth0", "--json", "-c", str(count), "--size", str(SIZE),
+                                        f"{GROUP}:{port}"])
+        out, err, cpu = finish(tx, 300)
+        if tx.returncode != 0:
+            raise SuiteError(f"{sender} sender exit {tx.returncode}: {err.strip()}")
+        pps = parse_pairs(out)["pps"] if sender == "c" else summary_of(out)["total"]["rate_pps"]
+        rx_out, _, _ = finish(rx, 30)
+        got = parse_pairs(rx_out)
+        rows[sender] = {"pps": pps, "cpu_s": cpu, "ns_per_dgram": cpu * 1e9 / count, "received": got["received"],
+                        "lost": got["lost"]}
+    rows["ratio_pps"] = rows["mcast-send"]["pps"] / rows["c"]["pps"]
+    rows["ratio_cpu"] = rows["mcast-send"]["ns_per_dgram"] / rows["c"]["ns_per_dgram"]
+    results["send"] = rows
+    print(f"\nsend: {count} datagrams of {SIZE} bytes unpaced, the C receiver draining")
+    print(f"{'sender':<11} {'pps':>10} {'ns/dgram':>9} {'received':>9} {'lost':>7}")
+    for s in ("c", "mcast-send"):
+        r = rows[s]
+        print(f"{s:<11} {r['pps']:>10.0f} {r['ns_per_dgram']:>9.0f} {r['received']:>9.0f} {r['lost']:>7.0f}")
+    print(f"mcast-send / C: {rows['ratio_pps']:.3f} x the rate, {rows['ratio_cpu']:.3f} x the CPU per datagram")
+
+
+def library_part(build, quick, results):
+    min_time = "0.01" if quick else "0.5"
+    out_json = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
+    try:
+        text = sh(os.path.join(build, "bench", "mcnet_datagram_bench"), f"--benchmark_min_time={min_time}",
+                  "--benchmark_color=false",
+                  f"--benchmark_out={out_json}", "--benchmark_out_format=json", timeout=900)
+        with open(out_json) as f:
+            runs = json.load(f)["benchmarks"]
+    finally:
+        os.unlink(out_json)
+    allocs = {b["name"].replace("/manual_time", ""): b.get("allocs/dgram", 0.0) for b in runs}
+    ratios = []
+    for line in text.splitlines():
+        m = re.match(r"^(BM_\S+)\s+(BM_\S+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)$", line)
+        if m:
+            ratios.append({"mcnet": m[1], "raw": m[2], "mcnet_ns": float(m[3]), "raw_ns": float(m[4]),
+                           "ratio": float(m[5]), "allocs_per_dgram": allocs.get(m[1], float("nan"))})
+    if not ratios:
+        raise SuiteError("mcnet_datagram_bench printed no ratio")
+    results["library"] = ratios
+    print("\nlibrary: each call against its raw system-call loop (same run)")
+    print(f"{'mcnet':<30} {'raw':<28} {'mcnet ns':>9} {'raw ns':>9} {'ratio':>7} {'allocs':>7}")
+    for r in ratios:
+        print(f"{r['mcnet']:<30} {r['raw']:<28} {r['mcnet_ns']:>9.1f} {r['raw_ns']:>9.1f} {r['ratio']:>7.3f} "
+              f"{r['allocs_per_dgram']:>7.3f}")
+    for name, extra in (("mcnet_feed_bench", []), ("mcnet_tools_bench", []), ("mcnet_netlink_bench", [])):
+        argv = [os.path.join(build, "bench", name), f"--benchmark_min_time={min_time}", "--benchmark_color=false"]
+        # A custom console reporter colours whatever --benchmark_color says.
+        lines = re.sub(r"\x1b\[[0-9;]*m", "", sh(*(argv + extra), timeout=900)).splitlines()
+        # The ratio tables come after the benchmark listing's last row.
+        rows = [i for i, l in enumerate(lines) if re.match(r"^\S+\s+[\d.]+ (ns|us|ms)\s", l)]
+        tail = "\n".join(l for l in lines[rows[-1] + 1 if rows else 0:] if l.strip())
+        if not tail:
+            raise SuiteError(f"{name} printed no ratio")
+        results[name] = tail
+        print(f"\n{name}:")
+        print(tail)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small counts: check that every part runs (CI)")
+    ap.add_argument("--build", default="build/release", help="the build directory (default build/release)")
+    ap.add_argument("--json", help="also write every figure to this file as JSON")
+    args = ap.parse_args()
+    if os.geteuid() != 0:
+        print("suite: needs root to create network namespaces", file=sys.stderr)
+        return 1
+    global RECEIVER_CPU
+    if (os.cpu_count() or 1) < 2:
+        if not args.quick:
+            print("suite: needs 2 CPUs (the sender and the receiver are pinned apart)", file=sys.stderr)
+            return 1
+        RECEIVER_CPU = SENDER_CPU  # --quick only checks that everything runs
+    t = Tools(args.build)
+    results = {"quick": args.quick, "kernel": os.uname().release, "cpus": os.cpu_count()}
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
+    began = time.monotonic()
+    try:
+        make_namespaces()
+        print(f"mcnet benchmark suite{' (quick: small counts, the figures mean little)' if args.quick else ''}: "
+              f"{os.cpu_count()} CPUs, kernel {os.uname().release}")
+        receive_part(t, args.quick, results)
+        exact_part(t, args.quick, results)
+        send_part(t, args.quick, results)
+    finally:
+        remove_namespaces()
+    library_part(args.build, args.quick, results)
+    print(f"\nsuite: {time.monotonic() - began:.0f} s")
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=1)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except (SuiteError, subprocess.SubprocessError, OSError, KeyError, StopIteration, ValueError) as e:
+        print(f"suite: {e}", file=sys.stderr)
+        sys.exit(1)
