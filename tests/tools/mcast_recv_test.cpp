@@ -19,6 +19,7 @@
 
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/sysctl.hpp>
 
 #include "e2e_run.hpp"
 #include "lan.hpp"
@@ -368,6 +369,54 @@ TEST(NetMcastRecv, ShowPacketsAsJsonEvents) {
   }
   EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 1, 2, 3, 4}));
   EXPECT_EQ(ends, 3) << "END markers are shown (flagged), not counted";
+}
+
+// Without --rcvbuf each socket asks for the most net.core.rmem_max allows,
+// at most 8 MiB, so that the default receiver does not lose what a C loop
+// with a large buffer carries; --rcvbuf 0 keeps the kernel's default.
+TEST(NetMcastRecv, TheDefaultReceiveBufferIsTheMostRmemMaxAllows) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto rmem_max = mcnet::core::read_sysctl("net.core.rmem_max");
+  const auto rmem_default = mcnet::core::read_sysctl("net.core.rmem_default");
+  ASSERT_TRUE(rmem_max && rmem_default);
+  const auto port = std::to_string(free_port((*net)[1]));
+  const auto start_of = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv{MCAST_RECV, "-i", "eth0", "--json", "-d", "0.2"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    argv.push_back("239.255.70.10:" + port);
+    auto r = (*net)[1].exec(argv);
+    EXPECT_TRUE(r.status.success()) << r.output;
+    expect_schema_conform(r.standard_output);
+    const auto events = json_lines(r.standard_output);
+    const auto* start = find_event(events, "start");
+    return start != nullptr ? (*start)["rcvbuf"] : json();
+  };
+  const auto automatic = start_of({});
+  const std::int64_t want = std::min<std::int64_t>(*rmem_max, std::int64_t{8} << 20);
+  ASSERT_TRUE(automatic.is_object());
+  EXPECT_EQ(automatic["auto"], true);
+  if (want * 2 > *rmem_default) {
+    EXPECT_EQ(automatic["asked"], want);
+    EXPECT_EQ(automatic["granted"], want * 2) << "the kernel doubles what it grants";
+  } else {
+    EXPECT_TRUE(automatic["asked"].is_null()) << "rmem_max allows no more than the default: kept";
+    EXPECT_EQ(automatic["granted"], *rmem_default);
+  }
+  const auto kernel_default = start_of({"--rcvbuf", "0"});
+  EXPECT_EQ(kernel_default["auto"], false);
+  EXPECT_TRUE(kernel_default["asked"].is_null());
+  EXPECT_EQ(kernel_default["granted"], *rmem_default);
+  const auto asked = start_of({"--rcvbuf", "100000"});
+  EXPECT_EQ(asked["auto"], false);
+  EXPECT_EQ(asked["asked"], 100000);
+  EXPECT_EQ(asked["granted"], 200000);
+  // The text says where the size came from.
+  auto text = (*net)[1].exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.70.10:" + port});
+  ASSERT_TRUE(text.status.success()) << text.output;
+  EXPECT_NE(text.standard_output.find(want * 2 > *rmem_default ? "(net.core.rmem_max" : "allows no more"),
+            std::string::npos)
+      << text.standard_output;
 }
 
 TEST(NetMcastRecv, KernelDropsAreSummedOverSockets) {

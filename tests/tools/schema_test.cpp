@@ -53,7 +53,7 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   EXPECT_EQ(schema_errors(raw), std::vector<std::string>{});
   const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv","version":")" MCNET_VERSION_STRING R"(",
     "groups":[{"group":"232.1.1.1","port":5000,"mode":"include","sources":["10.77.0.1"],
-    "interface":{"name":"eth0","index":2}}],"rcvbuf":{"asked":null,"granted":212992},"sockets":1})");
+    "interface":{"name":"eth0","index":2}}],"rcvbuf":{"asked":null,"granted":212992,"auto":false},"sockets":1})");
   EXPECT_EQ(schema_errors(start), std::vector<std::string>{});
   const auto error = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"ENOBUFS","exit":4})");
   EXPECT_EQ(schema_errors(error), std::vector<std::string>{});

@@ -19,6 +19,7 @@
 #include <mcnet/core/membership.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/sysctl.hpp>
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
 #include <mcnet/netlink.hpp>
@@ -131,10 +132,33 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
     // The library names the socket option; the tool's way to it is --force.
     if (g->clamped() && !buffers.granted) out.warn(g->hint() + " (mcast-recv: --force)");
     buffers.granted = g->granted;
+  } else if (s.rcvbuf_auto) {
+    // A diagnostic receiver should not lose, by default, what a plain C
+    // loop with a large buffer carries: the kernel's default (212,992 bytes)
+    // overflows within about 200 datagrams of a burst. Never less than the
+    // default, never past net.core.rmem_max (the administrator's limit; no
+    // SO_RCVBUFFORCE unless asked with --force).
+    auto current = core::get(*sock, core::opt::receive_buffer);
+    if (!current) return fail(current.error());
+    const auto want = auto_receive_buffer();
+    if (want && *want * 2 > *current) {
+      auto g = core::set_receive_buffer(*sock, *want, core::buffer_request::normal);
+      if (!g) return fail(g.error());
+      buffers.auto_asked = *want;
+      buffers.granted = g->granted;
+    } else if (!buffers.granted) {
+      buffers.granted = *current;
+    }
   } else if (!buffers.granted) {
     if (auto b = core::get(*sock, core::opt::receive_buffer)) buffers.granted = *b;
   }
   return sock;
+}
+
+std::optional<std::int64_t> auto_receive_buffer() noexcept {
+  auto max = core::read_sysctl("net.core.rmem_max");
+  if (!max || *max < 1) return std::nullopt;
+  return std::min(*max, auto_rcvbuf_cap);
 }
 
 result<void> join(core::socket_ref sock, const join_request& r, const placement& p) {
@@ -254,13 +278,21 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
                                                         m.request.source->to_string())
                                           : ""));
   }
+  const std::optional<std::int64_t> asked =
+      s.rcvbuf > 0 ? std::optional<std::int64_t>(s.rcvbuf) : buffers.auto_asked;
+  const std::string asked_text =
+      s.rcvbuf > 0           ? std::to_string(s.rcvbuf)
+      : buffers.auto_asked ? fmt::format("{} (net.core.rmem_max{})", *buffers.auto_asked,
+                                         *buffers.auto_asked == auto_rcvbuf_cap ? ", at most 8 MiB" : "")
+      : s.rcvbuf_auto        ? std::string("the default (net.core.rmem_max allows no more)")
+                             : std::string("the default");
   out.text(fmt::format("{} socket(s); receive buffer per socket: asked {}, granted {} bytes", shards.size(),
-                       s.rcvbuf > 0 ? std::to_string(s.rcvbuf) : std::string("the default"),
-                       buffers.granted ? std::to_string(*buffers.granted) : std::string("?")));
+                       asked_text, buffers.granted ? std::to_string(*buffers.granted) : std::string("?")));
   out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-recv"},
              {"version", MCNET_VERSION_STRING}, {"groups", start_groups},
-             {"rcvbuf", {{"asked", s.rcvbuf > 0 ? json(s.rcvbuf) : json(nullptr)},
-                         {"granted", buffers.granted ? json(*buffers.granted) : json(nullptr)}}},
+             {"rcvbuf", {{"asked", asked ? json(*asked) : json(nullptr)},
+                         {"granted", buffers.granted ? json(*buffers.granted) : json(nullptr)},
+                         {"auto", s.rcvbuf_auto}}},
              {"sockets", shards.size()}});
   if (handled < members.size()) {
     out.warn_event(fmt::format("interrupted by a signal while joining: {} of the {} planned membership(s) joined",

@@ -58,7 +58,9 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("duration,d", po::value(&raw.duration), "seconds to run")
       ("timeout", po::value(&raw.timeout), "stop when nothing arrived in this many seconds; exit 2 whenever nothing arrived")
       ("max-loss", po::value(&raw.max_loss), "exit 3 when lost / (packets + lost) exceeds this percentage")
-      ("rcvbuf", po::value(&s.rcvbuf)->default_value(0), "receive buffer bytes per socket (asked vs granted printed)")
+      ("rcvbuf", po::value(&s.rcvbuf),
+       "receive buffer bytes per socket, 0 for the kernel's default (default: the most net.core.rmem_max allows, "
+       "up to 8 MiB; asked vs granted printed)")
       ("force", po::bool_switch(&s.force), "with --rcvbuf: SO_RCVBUFFORCE past net.core.rmem_max (CAP_NET_ADMIN)")
       ("timestamp", po::value(&s.timestamp)->default_value("sw"), "kernel receive timestamps: sw or none")
       ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
@@ -173,6 +175,7 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   c.action = requested_action(*vm);
   if (c.action != cli_action::run) return c;
   if (vm->count("count")) s.count = raw.count;
+  s.rcvbuf_auto = vm->count("rcvbuf") == 0;
   if (vm->count("duration")) s.duration = raw.duration;
   if (vm->count("timeout")) s.timeout = raw.timeout;
   if (vm->count("max-loss")) s.max_loss = raw.max_loss;

@@ -68,7 +68,14 @@ struct shard {
 /// The receive buffer the kernel granted (the first socket's).
 struct buffer_report {
   std::optional<std::int64_t> granted;  ///< SO_RCVBUF as read back, bytes; none before the first socket
+  /// Without --rcvbuf: what was asked for (auto_receive_buffer()); none when
+  /// that was no more than the kernel's default, which is kept.
+  std::optional<std::int64_t> auto_asked;
 };
+
+/// What a socket asks for without --rcvbuf: net.core.rmem_max, at most
+/// auto_rcvbuf_cap (8 MiB); none when the sysctl cannot be read.
+[[nodiscard]] std::optional<std::int64_t> auto_receive_buffer() noexcept;
 
 /// A socket for one (family, port): SO_REUSEADDR, IPV6_V6ONLY, bound to the
 /// wildcard address, only its own groups (`IP_MULTICAST_ALL` /

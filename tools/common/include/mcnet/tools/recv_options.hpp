@@ -35,7 +35,11 @@ struct recv_settings {
   std::optional<std::int64_t> count;            ///< >= 1
   std::optional<double> duration, timeout;      ///< seconds, > 0
   std::optional<double> max_loss;               ///< percent, 0 to 100
-  std::int64_t rcvbuf = 0;                      ///< bytes; 0: the kernel's default
+  std::int64_t rcvbuf = 0;                      ///< --rcvbuf bytes; 0: the kernel's default
+  /// No --rcvbuf: each socket asks for auto_receive_buffer() bytes (the
+  /// most net.core.rmem_max allows, up to 8 MiB) when that is more than the
+  /// kernel's default.
+  bool rcvbuf_auto = true;
   bool force = false;                           ///< SO_RCVBUFFORCE
   std::string timestamp = "sw";                 ///< "sw" or "none"
   std::int64_t batch = 32;                      ///< datagrams per recvmmsg, 1 to core::batch_limit
@@ -69,6 +73,12 @@ struct recv_command {
 /// Why `bytes` is no --rcvbuf (0, the kernel's default, to INT_MAX / 2, which
 /// the kernel doubles), in the tools' words; nothing when it is one.
 [[nodiscard]] std::optional<std::string> rcvbuf_problem(std::int64_t bytes);
+
+/// The most a receive buffer asks for without --rcvbuf: 8 MiB (the kernel
+/// grants double, 16 MiB, for its bookkeeping). At 64-byte datagrams the
+/// kernel charges about 1 KiB each (the skb's truesize), so 16 MiB holds
+/// some 16,000 of them: 0.1 s of a 160,000 pps feed.
+inline constexpr std::int64_t auto_rcvbuf_cap = std::int64_t{8} << 20;
 
 [[nodiscard]] std::vector<std::string> recv_option_names();
 
