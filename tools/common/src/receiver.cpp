@@ -438,7 +438,7 @@ bool receive_session::tick() {
     timed_out_ = true;
     return true;
   }
-  if (s_.count && total_ >= static_cast<std::uint64_t>(*s_.count)) return true;
+  if (count_reached()) return true;
   for (const auto& c : stalls_.check(now)) report_stall(c);
   if (s_.interval > 0 && std::chrono::duration<double>(now - last_report_).count() >= s_.interval) {
     interval_report(std::chrono::duration<double>(now - last_report_).count());
@@ -451,7 +451,7 @@ bool receive_session::tick() {
 
 void receive_session::handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen) {
   for (const auto& m : batch) {
-    if (s_.count && total_ >= static_cast<std::uint64_t>(*s_.count)) break;
+    if (count_reached()) break;
     const auto arrival = m.info.software_time.value_or(
         std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
     // The socket is shared by the groups of one port: the destination says which.
@@ -829,6 +829,7 @@ void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t 
 
 result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch,
                           link_watch* links) {
+  constexpr std::size_t drain_rounds = 16;
   core::unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
   if (!ep) return fail(error::from_errno(errno, "epoll_create1", "event loop"));
   for (std::size_t i = 0; i < shards.size(); ++i) {
@@ -866,11 +867,19 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
         continue;
       }
       auto& sh = shards[events[static_cast<std::size_t>(e)].data.u64];
-      for (std::size_t i = 0; i < batch; ++i) msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
-      auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
-      // would_block: another thread of epoll's readiness; errors show as nothing arriving
-      if (!got) continue;
-      session.handle(std::span<const core::message>(msgs.data(), *got), sh.port, sh.drops_seen);
+      // Drain the socket while batches come back full (one epoll_wait per
+      // burst, not per batch), at most drain_rounds batches so that the
+      // other sockets, the clock and the signal flag are not starved.
+      for (std::size_t round = 0; round < drain_rounds; ++round) {
+        for (std::size_t i = 0; i < batch; ++i) {
+          msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
+        }
+        auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
+        // would_block: the queue is empty; errors show as nothing arriving
+        if (!got) break;
+        session.handle(std::span<const core::message>(msgs.data(), *got), sh.port, sh.drops_seen);
+        if (*got < batch || session.count_reached()) break;
+      }
     }
   }
   return {};

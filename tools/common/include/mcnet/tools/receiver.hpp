@@ -162,6 +162,10 @@ class receive_session {
   /// --metrics-file then, or every 10 s without --interval); true when the
   /// run must end (--duration, --count, or --timeout with nothing arrived).
   [[nodiscard]] bool tick();
+  /// Whether --count datagrams were counted (the run ends at the next tick).
+  [[nodiscard]] bool count_reached() const noexcept {
+    return s_.count && total_ >= static_cast<std::uint64_t>(*s_.count);
+  }
 
   /// The joined channels (open_and_join's `joined`): the summary gives each
   /// a line with what arrived for it, 0 packets when nothing did.
