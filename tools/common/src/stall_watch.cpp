@@ -16,13 +16,19 @@ stall_watch::clock::duration stall_watch::limit(const state& s) {
 }
 
 std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::time_point t, bool end) {
-  auto it = flows_.find(f);
-  if (it == flows_.end()) {
-    if (flows_.size() >= max_flows) return std::nullopt;
-    flows_.emplace(f, state{t, 0, {}, false, end});
-    return std::nullopt;
+  if (last_key_ == nullptr || *last_key_ != f) {
+    auto it = flows_.find(f);
+    if (it == flows_.end()) {
+      if (flows_.size() >= max_flows) return std::nullopt;
+      it = flows_.emplace(f, state{t, 0, {}, false, end}).first;
+      last_key_ = &it->first;
+      last_state_ = &it->second;
+      return std::nullopt;
+    }
+    last_key_ = &it->first;
+    last_state_ = &it->second;
   }
-  auto& s = it->second;
+  auto& s = *last_state_;
   std::optional<change> out;
   const auto gap = t - s.last;
   if (s.stalled) {

@@ -230,6 +230,7 @@ class receive_session {
   interface_names names_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_report_;
+  std::chrono::steady_clock::time_point last_stall_check_;  // the stall watch walks every flow: every 50 ms
   std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
   bool timed_out_ = false;
   bool warned_untracked_ = false;

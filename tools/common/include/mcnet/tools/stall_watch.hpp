@@ -47,7 +47,9 @@ class stall_watch {
   };
 
   /// A datagram of `f` at `t`; `end`: its END (the flow is done). Returns
-  /// the `resumed` change when `f` was stalled.
+  /// the `resumed` change when `f` was stalled. Datagrams of one flow in a
+  /// row (the common case: a burst read in one batch) cost one comparison,
+  /// not a lookup.
   [[nodiscard]] std::optional<change> arrival(const flow& f, clock::time_point t, bool end);
 
   /// The flows that stalled since the last call, as of `now`.
@@ -64,6 +66,19 @@ class stall_watch {
   };
   [[nodiscard]] static clock::duration limit(const state& s);
   std::map<flow, state> flows_;
+  // The entry of the previous arrival's flow: a map's nodes stay where they
+  // are (flows are never erased, and a move hands the nodes over).
+  const flow* last_key_ = nullptr;
+  state* last_state_ = nullptr;
+
+ public:
+  stall_watch() = default;
+  stall_watch(stall_watch&&) noexcept = default;
+  stall_watch& operator=(stall_watch&&) noexcept = default;
+  // A copy's entries would be the original's.
+  stall_watch(const stall_watch&) = delete;
+  stall_watch& operator=(const stall_watch&) = delete;
+  ~stall_watch() = default;
 };
 
 }  // namespace mcnet::tools
