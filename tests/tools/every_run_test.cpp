@@ -363,6 +363,14 @@ TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   EXPECT_EQ((*summary)["drop_causes"]["reverse_path_v4"], 13) << r.output;
   EXPECT_EQ((*summary)["drop_causes"]["rcvbuf_v4"], 0) << r.output;
   EXPECT_EQ((*summary)["verdict"]["check"], "rp_filter") << r.output;
+  // No route back on any interface: the fix is that route, on the join interface; loose mode would drop it too.
+  const auto fix = (*summary)["verdict"]["fix"].get<std::string>();
+  EXPECT_EQ(fix.find("ip route add 10.77.9.1 dev eth0"), 0u) << fix;
+  EXPECT_EQ(fix.find("IFACE"), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("rp_filter=2 (loose)"), std::string::npos) << fix;
+  const auto start = warnings(events, "rp_filter");
+  ASSERT_EQ(start.size(), 1u) << "the start warning: " << r.output;
+  EXPECT_EQ(start[0]["fix"], fix) << r.output;
 
   // In text only the causes above 0.
   const auto text = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.5", spec}, [&] {
