@@ -343,13 +343,10 @@ TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {
 
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
+  // A source address the receiver has no route back to, under strict rp_filter.
+  auto net = test::tools::lan_without_route_back();
   const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
-  // A source address the receiver has no route back to, under strict rp_filter.
-  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
   const auto spec = "10.77.9.1,232.1.3.8:" + std::to_string(free_port(rx));
   test::tools::receiver recv(rx, {"-i", "eth0", spec});
   ASSERT_TRUE(recv.joined()) << recv.output();
