@@ -285,13 +285,10 @@ TEST(NetDoctor, NoRouteAndNoInterface) {
 
 TEST(NetDoctor, StrictRpFilterWithNoRouteBackAndTheCounterDuringListen) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
+  // A source address the receiver has no route back to.
+  auto net = test::tools::lan_without_route_back();
   const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
-  // A source address the receiver has no route back to.
-  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
   const auto port = std::to_string(free_port(rx));
   const std::string spec = "10.77.9.1,232.1.2.4:" + port;
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "040201E8", [&] {
@@ -303,6 +300,14 @@ TEST(NetDoctor, StrictRpFilterWithNoRouteBackAndTheCounterDuringListen) {
   EXPECT_TRUE(check_says(d, "source_route", "WARN", "no route back to the source 10.77.9.1")) << d.r.output;
   EXPECT_TRUE(check_says(d, "rp_filter", "FAIL", "by reverse-path filtering during --listen")) << d.r.output;
   EXPECT_TRUE(check_says(d, "listen", "FAIL", "nothing arrived")) << d.r.output;
+  // No route back on any interface: the fix is that route, on the join interface (loose mode drops it too).
+  for (const auto& c : d.checks("rp_filter")) {
+    const auto fix = c["fix"].get<std::string>();
+    EXPECT_EQ(fix.find("ip route add 10.77.9.1 dev eth0"), 0u) << c.dump();
+    EXPECT_EQ(fix.find("IFACE"), std::string::npos) << c.dump();
+    EXPECT_EQ(fix.find("rp_filter=2 (loose)"), std::string::npos) << c.dump();
+  }
+  EXPECT_EQ(d.checks("rp_filter").size(), 2u) << "the prediction and the counter\n" << d.r.output;
 }
 
 TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
@@ -415,6 +420,265 @@ TEST(NetDoctor, BadSpecIsAUsageError) {
   EXPECT_EQ(r.status.code, 1) << r.output;
   const auto missing = doctor(h, {"-i", "eth9", "239.255.90.10:5000"});
   expect_verdict(missing, "interface", "FAIL", tools::exit_doctor_fail);
+}
+
+// Every `data.path` step of the firewall checks with `status`, as one string a check.
+std::vector<std::string> firewall_paths(const doctor_run& d, const std::string& status) {
+  std::vector<std::string> out;
+  for (const auto& c : d.checks("firewall")) {
+    if (c["status"] != status) continue;
+    std::string steps;
+    for (const auto& s : c["data"]["path"]) steps += (steps.empty() ? "" : " | ") + s.get<std::string>();
+    out.push_back(steps);
+  }
+  return out;
+}
+
+TEST(NetDoctor, NftablesJumpAndGotoIntoADroppingChainAreFollowed) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = free_port(h);
+  const auto p = std::to_string(port);
+  const auto p2 = std::to_string(port + 1);
+  const auto p3 = std::to_string(port + 2);
+  // The drop is one jump (or goto) away from the base chain; `spare`
+  // returns before its drop for a third port, which passes.
+  const auto added = h.exec({nft, "-f", "-"},
+                            "add table inet mcnet_doctor\n"
+                            "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                            "add chain inet mcnet_doctor blocked\n"
+                            "add chain inet mcnet_doctor gone\n"
+                            "add chain inet mcnet_doctor spare\n"
+                            "add rule inet mcnet_doctor blocked counter drop\n"
+                            "add rule inet mcnet_doctor gone jump blocked\n"
+                            "add rule inet mcnet_doctor spare udp dport " + p3 + " return\n"
+                            "add rule inet mcnet_doctor spare drop\n"
+                            "add rule inet mcnet_doctor input udp dport " + p + " jump blocked\n"
+                            "add rule inet mcnet_doctor input udp dport " + p2 + " goto gone\n"
+                            "add rule inet mcnet_doctor input udp dport " + p3 + " jump spare\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+
+  const auto jumped = doctor(h, {"-i", "eth0", "239.255.90.11:" + p});
+  expect_verdict(jumped, "firewall", "FAIL", tools::exit_doctor_fail);
+  const auto message = jumped.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("in table inet mcnet_doctor chain blocked drops UDP to port " + p), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("rule path: input handle "), std::string::npos) << message;
+  EXPECT_NE(message.find(" jump blocked -> blocked handle "), std::string::npos) << message;
+  EXPECT_NE(jumped.verdict["fix"].get<std::string>().find("nft delete rule inet mcnet_doctor blocked handle "),
+            std::string::npos)
+      << jumped.r.output;
+  const auto paths = firewall_paths(jumped, "FAIL");
+  ASSERT_EQ(paths.size(), 1u) << jumped.r.output;
+  EXPECT_TRUE(std::regex_match(paths[0], std::regex(R"(input handle [0-9]+ jump blocked \| blocked handle [0-9]+ drop)")))
+      << paths[0];
+
+  // goto, and a jump from the chain it went to: two steps before the drop.
+  const auto went = doctor(h, {"-i", "eth0", "239.255.90.11:" + p2});
+  expect_verdict(went, "firewall", "FAIL", tools::exit_doctor_fail);
+  const auto went_paths = firewall_paths(went, "FAIL");
+  ASSERT_EQ(went_paths.size(), 1u) << went.r.output;
+  EXPECT_TRUE(std::regex_match(
+      went_paths[0],
+      std::regex(R"(input handle [0-9]+ goto gone \| gone handle [0-9]+ jump blocked \| blocked handle [0-9]+ drop)")))
+      << went_paths[0];
+
+  // Text: the check's line and its fix.
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "239.255.90.11:" + p});
+  EXPECT_EQ(text.status.code, tools::exit_doctor_fail) << text.output;
+  EXPECT_NE(text.standard_output.find("FAIL firewall udp dport " + p + " (IPv4): the rule (handle "), std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("     fix: nft delete rule inet mcnet_doctor blocked handle "), std::string::npos)
+      << text.output;
+
+  // A chain that returns before its drop for the port lets it through.
+  const auto spared = doctor(h, {"-i", "eth0", "239.255.90.11:" + p3});
+  ASSERT_FALSE(spared.checks("firewall").empty()) << spared.r.output;
+  EXPECT_EQ(spared.checks("firewall")[0]["status"], "OK") << spared.r.output;
+  EXPECT_EQ(spared.r.status.code, 0) << spared.r.output;
+}
+
+TEST(NetDoctor, NftablesRulesThatMayDropAreWarningsSayingWhatTheyAre) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto p = std::to_string(free_port(h));
+  const auto added = h.exec({nft, "-f", "-"},
+                            "add table inet mcnet_doctor\n"
+                            "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                            "add rule inet mcnet_doctor input udp dport " + p + " numgen random mod 2 0 drop\n"
+                            "add rule inet mcnet_doctor input udp dport " + p + " limit rate over 10/second drop\n"
+                            "add rule inet mcnet_doctor input numgen random mod 4 vmap { 0 : drop, 1 : accept }\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.12:" + p});
+  expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
+  EXPECT_TRUE(check_says(d, "firewall", "WARN", "it may drop, by numgen random mod 2")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "firewall", "WARN", "it may drop, by a rate limit (limit rate over 10/second"))
+      << d.r.output;
+  EXPECT_TRUE(check_says(d, "firewall", "WARN", "a verdict map keyed by numgen random mod 4")) << d.r.output;
+  EXPECT_EQ(d.checks("firewall").size(), 3u) << d.r.output;
+}
+
+TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::lan_without_route_back();
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  // Any-source: the sender is not known, the join interface is.
+  const std::string any = "232.1.2.9:" + port;
+  const auto a = doctor_while(rx, {"-i", "eth0", "--listen", "2", any}, "090201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "10.77.9.1," + any});
+  });
+  expect_verdict(a, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(a.verdict["subject"], "TcpExtIPReversePathFilter") << a.r.output;
+  const auto fix = a.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix.find("ip route add SOURCE dev eth0"), 0u) << fix;
+  EXPECT_EQ(fix.find("IFACE"), std::string::npos) << fix;
+
+  // A run that receives nothing: the verdict's fix names the interface too.
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "10.77.9.1," + any});
+  });
+  const auto run_events = json_lines(run.standard_output);
+  const auto* summary = find_event(run_events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  ASSERT_TRUE((*summary)["verdict"].is_object()) << run.output;
+  EXPECT_EQ((*summary)["verdict"]["check"], "rp_filter") << run.output;
+  ASSERT_TRUE((*summary)["verdict"]["fix"].is_string()) << run.output;
+  EXPECT_EQ((*summary)["verdict"]["fix"].get<std::string>().find("ip route add SOURCE dev eth0"), 0u) << run.output;
+}
+
+TEST(NetDoctor, InterfaceDownWithoutIIsBlamedNotTheRoute) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // Taking the link down removes its routes, the multicast route too.
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  const auto group = "239.255.90.13:" + std::to_string(free_port(h));
+  const auto d = doctor(h, {group});
+  expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["subject"], "eth0") << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("the interface is down"), std::string::npos) << d.r.output;
+  EXPECT_EQ(d.verdict["fix"].get<std::string>().find("ip link set dev eth0 up"), 0u) << d.r.output;
+  EXPECT_TRUE(check_says(d, "route", "FAIL", "eth0 is down (see the interface check)")) << d.r.output;
+
+  const auto text = h.exec({MCAST_RECV, "doctor", group});
+  EXPECT_EQ(text.status.code, tools::exit_doctor_fail) << text.output;
+  EXPECT_NE(text.standard_output.find("verdict: FAIL interface eth0: the interface is down"), std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("     fix: ip link set dev eth0 up"), std::string::npos) << text.output;
+}
+
+TEST(NetDoctor, FixesAreShellQuotedAndWorkPastedIntoAShell) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // The kernel takes any name without '/', ':' or white space (dev_valid_name).
+  const std::string name = "m$1'x;y";
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "name", name}).status.success());
+  const auto port = std::to_string(free_port(h));
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", name, "down"}).status.success());
+  const auto d = doctor(h, {"-i", name, "239.255.90.14:" + port});
+  expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix, "ip link set dev 'm$1'\\''x;y' up");
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", name, "239.255.90.14:" + port});
+  EXPECT_NE(text.standard_output.find("     fix: " + fix + "\n"), std::string::npos) << text.output;
+  // Pasted into a shell, it does what it says.
+  const auto pasted = h.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto up = doctor(h, {"-i", name, "239.255.90.14:" + port});
+  EXPECT_EQ(up.r.status.code, 0) << up.r.output;
+
+  // A run's start warning (no -i: the route's interface) carries the same quoting. Taking the
+  // link down removed the multicast route: it is added again.
+  ASSERT_TRUE(h.exec({"ip", "route", "add", "224.0.0.0/4", "dev", name}).status.success());
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", name, "multicast", "off"}).status.success());
+  const auto run = h.exec({MCAST_RECV, "--json", "-d", "0.3", "239.255.90.14:" + port});
+  const auto events = json_lines(run.standard_output);
+  std::string warned;
+  for (const auto& e : events) {
+    if (e.value("event", "") == "warning" && e.value("code", "") == "interface") warned = e["fix"].get<std::string>();
+  }
+  EXPECT_EQ(warned, "ip link set dev 'm$1'\\''x;y' multicast on") << run.output;
+  ASSERT_TRUE(h.exec({"sh", "-c", warned}).status.success());
+  const auto on = h.exec({"ip", "-o", "link", "show", "dev", name});
+  EXPECT_NE(on.output.find("MULTICAST"), std::string::npos) << on.output;
+}
+
+// A sender behind an smcrouted router: TTL 1 dies at the router, TTL 2
+// arrives with TTL 1. What the doctor says on the far side and on the sender's.
+TEST(NetDoctor, SenderWithTtlOneBehindAMulticastRouter) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  test::topology t{.lans = 2, .hosts = {{.lans = {0}}, {.lans = {1}}}, .router = true,
+                   .routing = test::multicast_routing::smcroute};
+  t.mroutes.push_back({.from_lan = 0, .group = "232.1.2.0/24", .to_lans = {1}});
+  auto net = test::network::create(t);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto source = tx.v4().to_string();
+  const std::string spec = source + ",232.1.2.10:" + port;
+  const std::string rx_if = rx.on_lan(1).name;
+
+  // Far side, TTL 1: nothing arrives, and the source is behind the router.
+  const auto far1 = doctor_while(rx, {"-i", rx_if, "--listen", "2", spec}, "0A0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", "--ttl", "1", spec});
+  });
+  expect_verdict(far1, "listen", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(far1.verdict["message"].get<std::string>().find("the source " + source + " (via the router "),
+            std::string::npos)
+      << far1.r.output;
+  EXPECT_NE(far1.verdict["message"].get<std::string>().find("a sender's TTL 1"), std::string::npos) << far1.r.output;
+  EXPECT_NE(far1.verdict["fix"].get<std::string>().find("mcast-send --ttl"), std::string::npos) << far1.r.output;
+  const auto listened = far1.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << far1.r.output;
+  ASSERT_EQ(listened[0]["data"]["behind_router"].size(), 1u) << far1.r.output;
+  EXPECT_EQ(listened[0]["data"]["behind_router"][0]["source"], source);
+  EXPECT_TRUE(check_says(far1, "source_route", "OK", "the join interface")) << far1.r.output;
+
+  // Far side, TTL 2: it crosses and arrives with TTL 1 (the router took one).
+  const auto far2 = doctor_while(rx, {"-i", rx_if, "--listen", "2", spec}, "0A0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "50", "-r", "100pps", "--ttl", "2", spec});
+  });
+  ASSERT_FALSE(far2.verdict.is_null()) << far2.r.output;
+  EXPECT_EQ(far2.verdict["status"], "OK") << far2.r.output;
+  EXPECT_EQ(far2.r.status.code, 0) << far2.r.output;
+  const auto heard = far2.checks("listen");
+  ASSERT_EQ(heard.size(), 1u) << far2.r.output;
+  EXPECT_EQ(heard[0]["status"], "OK");
+  EXPECT_EQ(heard[0]["data"]["source"], source);
+  EXPECT_EQ(heard[0]["data"]["ttl_min"], 1) << far2.r.output;
+  EXPECT_EQ(heard[0]["data"]["ttl_max"], 1) << far2.r.output;
+  EXPECT_EQ(heard[0]["data"]["routers_left"], 0) << far2.r.output;
+  EXPECT_NE(heard[0]["message"].get<std::string>().find("TTL 1 here, so no router forwards it further"),
+            std::string::npos)
+      << far2.r.output;
+
+  // The sender's side (its own host: the looped-back copy): TTL 1 as sent, and the hint. Its own
+  // address as the source is no other interface's, and strict rp_filter does not check a looped-back copy.
+  tx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  tx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto near = doctor_while(tx, {"-i", "eth0", "--listen", "2", spec}, "0A0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", "--ttl", "1", spec});
+  });
+  ASSERT_FALSE(near.verdict.is_null()) << near.r.output;
+  EXPECT_EQ(near.verdict["status"], "OK") << near.r.output;
+  EXPECT_EQ(near.r.status.code, 0) << near.r.output;
+  const auto looped = near.checks("listen");
+  ASSERT_EQ(looped.size(), 1u) << near.r.output;
+  EXPECT_EQ(looped[0]["data"]["ttl_max"], 1) << near.r.output;
+  EXPECT_NE(looped[0]["message"].get<std::string>().find("no router forwards it further"), std::string::npos)
+      << near.r.output;
+  EXPECT_TRUE(check_says(near, "source_route", "OK", "this host's own address")) << near.r.output;
+  EXPECT_TRUE(check_says(near, "rp_filter", "OK", "this host's own address")) << near.r.output;
+  const auto text = tx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
+  EXPECT_EQ(text.status.code, 0) << text.output;
 }
 
 TEST(NetMcastRecvTimeout, NothingReceivedIsExitTwoAlsoWhenDurationEndsTheRunFirst) {

@@ -15,6 +15,7 @@
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
@@ -94,6 +95,19 @@ class receiver {
   process p_;
   bool joined_ = false;
 };
+
+/// Two hosts on one LAN under strict reverse-path filtering: host 0, the
+/// sender, also has 10.77.9.1/32, which host 1, the receiver
+/// (`net.ipv4.conf.all.rp_filter` and `eth0.rp_filter` 1), has no route
+/// back to on any interface, so the kernel drops what comes from it.
+inline std::unique_ptr<network> lan_without_route_back() {
+  auto net = network::lan(2);
+  const auto added = (*net)[0].exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"});
+  EXPECT_TRUE(added.status.success()) << added.output;
+  (*net)[1].ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  (*net)[1].ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  return net;
+}
 
 /// Run `MCAST_SEND --json args...` in `h` (at most 10 s); expect it to send
 /// everything (exit 0) and every line it prints to conform to the schema.

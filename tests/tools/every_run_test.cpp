@@ -343,13 +343,10 @@ TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {
 
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
+  // A source address the receiver has no route back to, under strict rp_filter.
+  auto net = test::tools::lan_without_route_back();
   const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
-  // A source address the receiver has no route back to, under strict rp_filter.
-  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
   const auto spec = "10.77.9.1,232.1.3.8:" + std::to_string(free_port(rx));
   test::tools::receiver recv(rx, {"-i", "eth0", spec});
   ASSERT_TRUE(recv.joined()) << recv.output();
@@ -363,6 +360,14 @@ TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   EXPECT_EQ((*summary)["drop_causes"]["reverse_path_v4"], 13) << r.output;
   EXPECT_EQ((*summary)["drop_causes"]["rcvbuf_v4"], 0) << r.output;
   EXPECT_EQ((*summary)["verdict"]["check"], "rp_filter") << r.output;
+  // No route back on any interface: the fix is that route, on the join interface; loose mode would drop it too.
+  const auto fix = (*summary)["verdict"]["fix"].get<std::string>();
+  EXPECT_EQ(fix.find("ip route add 10.77.9.1 dev eth0"), 0u) << fix;
+  EXPECT_EQ(fix.find("IFACE"), std::string::npos) << fix;
+  EXPECT_EQ(fix.find("rp_filter=2 (loose)"), std::string::npos) << fix;
+  const auto start = warnings(events, "rp_filter");
+  ASSERT_EQ(start.size(), 1u) << "the start warning: " << r.output;
+  EXPECT_EQ(start[0]["fix"], fix) << r.output;
 
   // In text only the causes above 0.
   const auto text = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.5", spec}, [&] {

@@ -14,14 +14,17 @@
 #include <array>
 #include <cerrno>
 #include <chrono>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <map>
 #include <set>
 #include <sstream>
 #include <thread>
 #include <tuple>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -51,6 +54,16 @@ std::string_view status_word(check_status s) noexcept {
     case check_status::fail: return "FAIL";
   }
   return "?";
+}
+
+std::string shell_quoted(std::string_view word) {
+  const auto plain = [](unsigned char c) {
+    return std::isalnum(c) != 0 || std::string_view("_@%+=:,./-").find(static_cast<char>(c)) != std::string_view::npos;
+  };
+  if (!word.empty() && std::ranges::all_of(word, plain)) return std::string(word);
+  std::string out = "'";
+  for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 const std::vector<std::string_view>& check_order() noexcept {
@@ -226,20 +239,21 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
       continue;
     }
     const auto& n = l->name;
+    const auto dev = shell_quoted(n);  // fixes name it as one shell word
     const std::size_t before = checks.size();
     if (!l->is_up()) {
       checks.push_back({"interface", n, check_status::fail,
-                        "the interface is down: nothing is received on it", "ip link set dev " + n + " up", {}});
+                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {}});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
                         "no carrier (the link below is down: cable, peer, or the other end of a veth)",
-                        "ip link show dev " + n + "  (then bring its peer or cable up)", {}});
+                        "ip link show dev " + dev + "  (then bring its peer or cable up)", {}});
     }
     if (!l->is_multicast()) {
       checks.push_back({"interface", n, check_status::warn,
                         "the MULTICAST flag is off: the kernel still joins, but drivers may filter the groups out and "
                         "switches and routers never hear of the join",
-                        "ip link set dev " + n + " multicast on", {}});
+                        "ip link set dev " + dev + " multicast on", {}});
     }
     std::vector<std::string> addrs;
     for (int fam : fams) {
@@ -254,8 +268,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                           fam == AF_INET ? "no IPv4 address: IGMP reports go out from 0.0.0.0, which queriers and "
                                            "snooping switches may ignore"
                                          : "no IPv6 address (not even link-local): MLD reports cannot be sent",
-                          fam == AF_INET ? "ip addr add ADDRESS/LEN dev " + n
-                                         : "sysctl -w net.ipv6.conf." + n + ".disable_ipv6=0",
+                          fam == AF_INET ? "ip addr add ADDRESS/LEN dev " + dev
+                                         : "sysctl -w " + shell_quoted("net.ipv6.conf." + n + ".disable_ipv6=0"),
                           {}});
       }
     }
@@ -289,8 +303,28 @@ std::string first_multicast_link(const netlink::snapshot& snap) {
   return "IFACE";
 }
 
+// The links that are down and could have carried `group`'s route: taking a
+// link down removes the routes through it (IPv4 and IPv6 alike), so a group
+// without -i has none left and the route check alone would blame the route.
+// Those with an address of the group's family (IPv4 keeps them while down)
+// first; else every down link with the MULTICAST flag.
+std::vector<const netlink::link*> down_links(const netlink::snapshot& snap, const core::ip_address& group) {
+  std::vector<const netlink::link*> all, addressed;
+  for (const auto& l : snap.links) {
+    if (l.is_loopback() || l.is_up() || !l.is_multicast()) continue;
+    all.push_back(&l);
+    if (std::ranges::any_of(snap.addresses, [&](const netlink::address& a) {
+          return a.index == l.index && a.local.is_v4() == group.is_v4();
+        })) {
+      addressed.push_back(&l);
+    }
+  }
+  return addressed.empty() ? all : addressed;
+}
+
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
+  std::set<std::uint32_t> down_said;
   for (const auto& p : plan) {
     const auto& g = p.m->request.group;
     if (!seen.insert(g).second) continue;
@@ -303,12 +337,28 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           {}});
         continue;
       }
-      const auto suggest = first_multicast_link(snap);
+      const auto route_add = fmt::format("ip {}route add {} dev", g.is_v4() ? "" : "-6 ", g.is_v4() ? "224.0.0.0/4" : "ff00::/8");
+      const auto down = down_links(snap, g);
+      for (const auto* l : down) {
+        if (!down_said.insert(l->index).second) continue;
+        const auto dev = shell_quoted(l->name);
+        checks.push_back({"interface", l->name, check_status::fail,
+                          fmt::format("the interface is down: the kernel removed the routes through it, so {} has no "
+                                      "route and no -i names another interface; nothing is received on it",
+                                      subject),
+                          fmt::format("ip link set dev {0} up  (then {1} {0} if that route was added by hand: it "
+                                      "went with the link)",
+                                      dev, route_add),
+                          {{"index", l->index}, {"up", false}}});
+      }
+      const auto suggest = down.empty() ? first_multicast_link(snap) : down.front()->name;
+      const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
       checks.push_back({"route", subject, check_status::fail,
-                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({})", subject,
-                                    r.error().message()),
-                        fmt::format("-i {0}, or {1}%{0}, or ip {2}route add {3} dev {0}", suggest, subject,
-                                    g.is_v4() ? "" : "-6 ", g.is_v4() ? "224.0.0.0/4" : "ff00::/8"),
+                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}", subject,
+                                    r.error().message(),
+                                    down.empty() ? ""
+                                                 : fmt::format("; {} is down (see the interface check)", suggest)),
+                        fmt::format("-i {0}, or {1}, or {2} {0}", dev, shell_quoted(subject + "%" + suggest), route_add),
                         {}});
       continue;
     }
@@ -324,6 +374,24 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                         {{"route_interface", via}}});
     }
   }
+}
+
+// The fix for a source with no route back at all: a route, through the
+// join interface. Loose mode (2) would not help: it drops a source that no
+// route leads back to, on any interface (fib_validate_source).
+std::string no_route_back_fix(const core::ip_address& src, const std::string& join) {
+  return fmt::format("ip route add {} dev {} (or via the router towards it), or sysctl -w "
+                     "net.ipv4.conf.all.rp_filter=0 {} (off); loose mode (rp_filter=2) drops it too without a route "
+                     "back",
+                     src.to_string(), shell_quoted(join), shell_quoted("net.ipv4.conf." + join + ".rp_filter=0"));
+}
+
+// The fix for a source routed back via another interface than `join`
+// under strict mode: loose mode there, or a route back through it.
+// `src` is an address, or SOURCE when it is not known.
+std::string loose_fix(const std::string& src, const std::string& join) {
+  return fmt::format("sysctl -w {} (loose), or ip route add {} dev {}",
+                     shell_quoted("net.ipv4.conf." + join + ".rp_filter=2"), src, shell_quoted(join));
 }
 
 // rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
@@ -367,16 +435,28 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
     auto back = netlink::route_to(src);
     std::optional<std::string> back_if;
     bool on_link = false;
+    bool own = false;
     if (back) {
       back_if = std::string(back->iface.name.view());
       on_link = !back->gateway && back->type == 1;  // RTN_UNICAST without a gateway: the source's own link
+      own = back->type == 2;                        // RTN_LOCAL: an address of this host
     }
     json data{{"join_interface", join_name}, {"route_interface", back_if ? json(*back_if) : json(nullptr)}};
-    if (!back) {
+    // This host's own address: the route back is the loopback's, but its
+    // datagrams come back by IP_MULTICAST_LOOP on the interface they are
+    // sent by, with the route they went out with (no input route lookup,
+    // so no reverse-path filter either).
+    const std::string own_message =
+        fmt::format("the source {} is this host's own address: its datagrams arrive looped back "
+                    "(IP_MULTICAST_LOOP) on the interface they are sent by",
+                    src.to_string());
+    if (own) {
+      checks.push_back({"source_route", subject, check_status::ok, own_message, "", data});
+    } else if (!back) {
       checks.push_back({"source_route", subject, check_status::warn,
                         fmt::format("no route back to the source {} ({})", src.to_string(), back.error().message()),
                         fmt::format("ip {}route add {} dev {} (or via the router towards it)",
-                                    src.is_v4() ? "" : "-6 ", src.to_string(), join_name),
+                                    src.is_v4() ? "" : "-6 ", src.to_string(), shell_quoted(join_name)),
                         data});
     } else if (*back_if != join_name) {
       checks.push_back(
@@ -386,7 +466,9 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                        on_link ? "the source is on " + *back_if + "'s link, its datagrams arrive there, where nothing "
                                  "was joined"
                                : "its datagrams probably arrive on " + *back_if),
-           fmt::format("-i {0}, or {1},{2}%{0}", *back_if, src.to_string(), m.request.group.to_string()), data});
+           fmt::format("-i {}, or {}", shell_quoted(*back_if),
+                       shell_quoted(fmt::format("{},{}%{}", src.to_string(), m.request.group.to_string(), *back_if))),
+           data});
     } else {
       checks.push_back({"source_route", subject, check_status::ok,
                         fmt::format("the route back to {} leaves by {}, the join interface", src.to_string(), join_name),
@@ -405,21 +487,21 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
     const std::string values =
         fmt::format("rp_filter {} (conf/all {}, conf/{} {})", opt_text(eff), opt_text(rp.all), join_name, opt_text(rp.dev));
     const std::string counter = "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter";
-    if (!eff || *eff == 0) {
+    if (own) {
+      checks.push_back({"rp_filter", subject, check_status::ok,
+                        values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data});
+    } else if (!eff || *eff == 0) {
       checks.push_back({"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data});
     } else if (!back) {
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}: {}", values, src.to_string(), counter),
-                        fmt::format("ip route add {} dev {}, or sysctl -w net.ipv4.conf.all.rp_filter=0 "
-                                    "net.ipv4.conf.{}.rp_filter=0",
-                                    src.to_string(), join_name, join_name),
+                        no_route_back_fix(src, join_name), 
                         rp_data});
     } else if (*eff == 1 && *back_if != join_name) {
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: {}", values,
                                     src.to_string(), *back_if, join_name, counter),
-                        fmt::format("sysctl -w net.ipv4.conf.{}.rp_filter=2 (loose), or ip route add {} dev {}",
-                                    join_name, src.to_string(), join_name),
+                        loose_fix(src.to_string(), join_name),
                         rp_data});
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
@@ -494,7 +576,8 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                                     "sources, which an SSM router ignores (232/8, ff3x::/32) or serves with every "
                                     "source",
                                     proto, why, proto),
-                        forced != 0 ? fmt::format("sysctl -w {0}all.{1}=0 {0}{2}.{1}=0", tree, knob, name)
+                        forced != 0 ? fmt::format("sysctl -w {0}all.{1}=0 {2}", tree, knob,
+                                                  shell_quoted(fmt::format("{}{}.{}=0", tree, name, knob)))
                                     : std::string("make the link's querier (router) speak ") +
                                           (v4 ? "IGMPv3" : "MLDv2"),
                         data});
@@ -534,12 +617,39 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   return checks;
 }
 
-check_result reverse_path_check(std::uint64_t drops, std::string_view during, const nlohmann::ordered_json& data) {
+check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
+                                const nlohmann::ordered_json& data) {
+  // The fix per IPv4 join: a source with no route back at all needs a
+  // route (loose mode drops it too); one routed back via another interface
+  // passes loose mode; a sender of an any-source join is not known (its
+  // datagrams never reached the socket).
+  std::vector<std::string> fixes;
+  const auto add = [&fixes](std::string f) {
+    if (std::ranges::find(fixes, f) == fixes.end()) fixes.push_back(std::move(f));
+  };
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (!r.group.is_v4() || p.iface.index == 0) continue;
+    const std::string join(p.iface.name.view());
+    if (r.mode != filter::include || !r.source) {
+      add(fmt::format("ip route add SOURCE dev {} (a route back to each sender; loose mode, sysctl -w {}, helps only "
+                      "a sender some route leads back to)",
+                      shell_quoted(join), shell_quoted("net.ipv4.conf." + join + ".rp_filter=2")));
+      continue;
+    }
+    const auto back = netlink::route_to(*r.source);
+    if (!back) {
+      add(no_route_back_fix(*r.source, join));
+    } else if (back->iface.index != p.iface.index) {
+      add(loose_fix(r.source->to_string(), join));
+    }
+  }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
           fmt::format("the kernel dropped {} datagram(s) by reverse-path filtering during {} (namespace-wide counter)",
                       drops, during),
-          "sysctl -w net.ipv4.conf.all.rp_filter=2 net.ipv4.conf.IFACE.rp_filter=2 (loose), or a route back to the "
-          "source via IFACE",
+          fixes.empty() ? std::string("a route back to each source via the interface it arrives on, or sysctl -w "
+                                      "net.ipv4.conf.all.rp_filter=2 (loose) when some route back exists")
+                        : fmt::format("{}", fmt::join(fixes, "; ")),
           data};
 }
 
@@ -874,13 +984,214 @@ tri match_holds(const json& m, std::uint16_t port) {
   return tri::unknown;
 }
 
+// What an expression the doctor cannot decide looks at, for a WARN's
+// message: "numgen random", "a rate limit (limit rate over 10/second)".
+std::string undecided(const json& e) {
+  if (e.contains("limit")) {
+    const auto& l = e["limit"];
+    return fmt::format("a rate limit (limit rate {}{}/{}: it drops {} the rate)", l.value("inv", false) ? "over " : "",
+                       l.contains("rate") ? l["rate"].dump() : std::string("?"), l.value("per", "?"),
+                       l.value("inv", false) ? "what comes past" : "what stays under");
+  }
+  if (e.contains("quota")) return "a quota (quota: it decides by the bytes seen so far)";
+  const json& left = e.contains("match") && e["match"].contains("left") ? e["match"]["left"]
+                     : e.contains("vmap") && e["vmap"].contains("key")  ? e["vmap"]["key"]
+                                                                         : e;
+  if (left.contains("numgen")) {
+    return fmt::format("numgen {} mod {} (a share of the datagrams, by number)", left["numgen"].value("mode", "?"),
+                       left["numgen"].contains("mod") ? left["numgen"]["mod"].dump() : std::string("?"));
+  }
+  if (left.contains("ct")) return "conntrack state (ct " + left["ct"].value("key", "?") + ")";
+  if (left.contains("meta")) return "meta " + left["meta"].value("key", "?");
+  if (left.contains("fib")) return "a fib lookup (reverse path)";
+  if (left.contains("payload")) {
+    return fmt::format("{} {}", left["payload"].value("protocol", "?"), left["payload"].value("field", "?"));
+  }
+  return left.is_object() && !left.empty() ? left.begin().key() : std::string("an expression");
+}
+
 struct fw_hit {
   check_status status = check_status::ok;
   std::string message, fix;
+  json path = json::array();  ///< the rules from the base chain to the one that drops, as "CHAIN handle N VERDICT"
 };
 
-// The rules of base chains in the input path (prerouting, input; netdev
-// ingress) that drop or reject UDP to `port`, for a group of `v4`'s family.
+using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
+
+// nftables allows 16 levels of jump (NFT_JUMP_STACK_SIZE); a deeper path is not followed.
+constexpr std::size_t max_jump_depth = 16;
+
+// A walk through one base chain and the chains it jumps or goes to, for
+// UDP datagrams to `port`: the rules that drop or reject them (FAIL when
+// every match on the way surely holds, WARN when one is undecided or may
+// drop only some: numgen, limit, quota, a verdict map), and whether a rule
+// surely accepts them first.
+class fw_walk {
+ public:
+  fw_walk(const json& ruleset, std::uint16_t port) : port_(port) {
+    for (const auto& item : ruleset["nftables"]) {
+      if (item.contains("rule")) {
+        const auto& r = item["rule"];
+        rules_[{r.value("family", ""), r.value("table", ""), r.value("chain", "")}].push_back(&r);
+      } else if (item.contains("map") && item["map"].value("map", "") == "verdict") {
+        const auto& m = item["map"];
+        maps_[{m.value("family", ""), m.value("table", ""), m.value("name", "")}] = &m;
+      }
+    }
+  }
+
+  enum class end : std::uint8_t { fell_through, accepted, dropped };
+
+  // Walk `chain` reached with its path's matches `reach` (yes: surely).
+  end walk(const chain_key& chain, tri reach) {
+    if (std::ranges::find(stack_, chain) != stack_.end() || stack_.size() >= max_jump_depth) return end::fell_through;
+    stack_.push_back(chain);
+    const auto result = walk_rules(chain, reach);
+    stack_.pop_back();
+    return result;
+  }
+
+  std::vector<fw_hit> hits;
+  bool maybe_accepted = false;  ///< an accept whose matches the doctor could not decide was reached
+
+ private:
+  end walk_rules(const chain_key& chain, tri reach) {
+    const auto it = rules_.find(chain);
+    if (it == rules_.end()) return end::fell_through;
+    for (const json* rule : it->second) {
+      tri holds = reach;
+      std::vector<std::string> why = reach == tri::unknown ? why_ : std::vector<std::string>{};
+      const auto undecide = [&](const json& e) {
+        if (holds == tri::yes) holds = tri::unknown;
+        if (holds == tri::unknown) why.push_back(undecided(e));
+      };
+      const std::string handle = rule->contains("handle") ? (*rule)["handle"].dump() : std::string("?");
+      for (const auto& e : rule->value("expr", json::array())) {
+        if (holds == tri::no) break;
+        if (e.contains("match")) {
+          const auto m = match_holds(e["match"], port_);
+          if (m == tri::no) holds = tri::no;
+          if (m == tri::unknown) undecide(e);
+        } else if (e.contains("limit") || e.contains("quota")) {
+          undecide(e);
+        } else if (e.contains("drop") || e.contains("reject")) {
+          hit(chain, handle, e.contains("drop") ? "drop" : "reject", holds, why);
+          if (holds == tri::yes) return end::dropped;
+          break;
+        } else if (e.contains("accept")) {
+          if (holds == tri::yes) return end::accepted;
+          maybe_accepted = true;
+          break;
+        } else if (e.contains("jump") || e.contains("goto")) {
+          const bool go = e.contains("goto");
+          const std::string target = e[go ? "goto" : "jump"].value("target", "");
+          const auto r = follow(chain, handle, go ? "goto" : "jump", target, holds, why);
+          if (r != end::fell_through) return r;
+          if (go && holds == tri::yes) return end::fell_through;  // goto does not come back to this chain
+          break;
+        } else if (e.contains("return")) {
+          if (holds == tri::yes) return end::fell_through;
+          break;
+        } else if (e.contains("vmap")) {
+          const auto r = verdict_map(chain, handle, e, holds, why);
+          if (r != end::fell_through) return r;
+          break;
+        }
+      }
+    }
+    return end::fell_through;
+  }
+
+  end follow(const chain_key& chain, const std::string& handle, const char* how, const std::string& target, tri holds,
+             const std::vector<std::string>& why) {
+    path_.push_back(fmt::format("{} handle {} {} {}", std::get<2>(chain), handle, how, target));
+    auto saved = std::exchange(why_, why);
+    const auto r = walk({std::get<0>(chain), std::get<1>(chain), target}, holds);
+    why_ = std::move(saved);
+    path_.pop_back();
+    return r;
+  }
+
+  // `udp dport vmap { 5000 : drop }` and the like: the element for the
+  // port decides when the key is the destination port; any other key
+  // (numgen, addresses) decides per datagram, a WARN when some element drops.
+  end verdict_map(const chain_key& chain, const std::string& handle, const json& e, tri holds,
+                  std::vector<std::string> why) {
+    const auto& v = e["vmap"];
+    const json* elems = nullptr;
+    if (v.contains("data") && v["data"].is_object() && v["data"].contains("set")) {
+      elems = &v["data"]["set"];
+    } else if (v.contains("data") && v["data"].is_string() && v["data"].get<std::string>().starts_with("@")) {
+      const auto m = maps_.find({std::get<0>(chain), std::get<1>(chain), v["data"].get<std::string>().substr(1)});
+      if (m != maps_.end() && m->second->contains("elem")) elems = &(*m->second)["elem"];
+    }
+    const auto& key = v.value("key", json::object());
+    const bool by_port = key.contains("payload") && key["payload"].value("field", "") == "dport" &&
+                         (key["payload"].value("protocol", "") == "udp" || key["payload"].value("protocol", "") == "th");
+    if (!by_port) {
+      if (holds == tri::yes) holds = tri::unknown;
+      why.push_back("a verdict map keyed by " + undecided(json{{"match", {{"left", key}}}}));
+    }
+    if (elems == nullptr || !elems->is_array()) {
+      if (holds != tri::no) {
+        why.push_back("a verdict map whose elements cannot be read");
+        hit(chain, handle, "drop", tri::unknown, why);
+      }
+      return end::fell_through;
+    }
+    for (const auto& pair : *elems) {
+      if (!pair.is_array() || pair.size() != 2 || !pair[1].is_object() || pair[1].empty()) continue;
+      if (by_port && !value_holds_port(pair[0], port_)) continue;
+      const auto verdict = pair[1].begin().key();
+      if (verdict == "drop" || verdict == "reject") {
+        hit(chain, handle, verdict, holds, why);
+        if (holds == tri::yes) return end::dropped;
+      } else if (verdict == "accept") {
+        if (holds == tri::yes) return end::accepted;
+        maybe_accepted = true;
+      } else if (verdict == "jump" || verdict == "goto") {
+        const auto r = follow(chain, handle, verdict.c_str(), pair[1][verdict].value("target", ""), holds, why);
+        if (r != end::fell_through) return r;
+      }
+    }
+    return end::fell_through;
+  }
+
+  void hit(const chain_key& chain, const std::string& handle, const std::string& verdict, tri holds,
+           const std::vector<std::string>& why) {
+    const auto& [family, table, name] = chain;
+    json path = json::array();
+    for (const auto& step : path_) path.push_back(step);
+    path.push_back(fmt::format("{} handle {} {}", name, handle, verdict));
+    std::string via;
+    for (const auto& step : path) via += (via.empty() ? "" : " -> ") + step.get<std::string>();
+    const auto base = stack_.front();
+    hits.push_back(
+        {holds == tri::yes ? check_status::fail : check_status::warn,
+         fmt::format("the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}{}", handle, family, table, name,
+                     verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
+                     holds == tri::yes ? ""
+                     : why.empty()     ? " when its other matches hold (addresses, interfaces, state)"
+                                       : fmt::format(" when its other matches hold: it may drop, by {}",
+                                                     fmt::join(why, ", "))),
+         fmt::format("nft delete rule {} {} {} handle {}  (or add an accept rule for udp dport {} before it{})",
+                     family, shell_quoted(table), shell_quoted(name), handle, port_,
+                     path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
+         std::move(path)});
+  }
+
+  std::uint16_t port_;
+  std::map<chain_key, std::vector<const json*>> rules_;
+  std::map<chain_key, const json*> maps_;
+  std::vector<chain_key> stack_;      // the chains being walked, the base chain first
+  std::vector<std::string> path_;     // the jumps and gotos that led here
+  std::vector<std::string> why_;      // the undecided matches on the way here
+};
+
+// The rules in the input path (base chains on prerouting, input; netdev
+// ingress; and the chains they jump or go to) that drop or reject UDP to
+// `port`, for a group of `v4`'s family; and base chains of policy drop
+// that no rule surely accepts it in.
 std::vector<fw_hit> firewall_hits(const json& ruleset, std::uint16_t port, bool v4) {
   std::vector<fw_hit> hits;
   if (!ruleset.contains("nftables") || !ruleset["nftables"].is_array()) return hits;
@@ -888,7 +1199,7 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, std::uint16_t port, bool 
     std::string policy;
     std::string hook;
   };
-  std::map<std::tuple<std::string, std::string, std::string>, chain_info> base;  // family, table, chain
+  std::map<chain_key, chain_info> base;
   for (const auto& item : ruleset["nftables"]) {
     if (!item.contains("chain")) continue;
     const auto& c = item["chain"];
@@ -898,49 +1209,19 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, std::uint16_t port, bool 
     if (family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
     base[{family, c.value("table", ""), c.value("name", "")}] = {c.value("policy", "accept"), hook};
   }
-  std::map<std::tuple<std::string, std::string, std::string>, bool> accepted;  // a rule surely accepted it
-  std::map<std::tuple<std::string, std::string, std::string>, bool> maybe_accepted;
-  for (const auto& item : ruleset["nftables"]) {
-    if (!item.contains("rule")) continue;
-    const auto& r = item["rule"];
-    const std::tuple key{r.value("family", ""), r.value("table", ""), r.value("chain", "")};
-    if (!base.contains(key) || accepted[key]) continue;
-    tri holds = tri::yes;
-    std::string verdict;
-    for (const auto& e : r.value("expr", json::array())) {
-      if (e.contains("match")) {
-        const auto m = match_holds(e["match"], port);
-        if (m == tri::no) holds = tri::no;
-        if (m == tri::unknown && holds == tri::yes) holds = tri::unknown;
-      } else if (e.contains("drop") || e.contains("reject")) {
-        verdict = e.contains("drop") ? "drop" : "reject";
-      } else if (e.contains("accept")) {
-        verdict = "accept";
-      } else if (e.contains("jump") || e.contains("goto") || e.contains("return")) {
-        verdict = "jump";
-      }
-    }
-    if (holds == tri::no || verdict.empty() || verdict == "jump") continue;
-    if (verdict == "accept") {
-      (holds == tri::yes ? accepted : maybe_accepted)[key] = true;
-      continue;
-    }
-    const auto handle = r.contains("handle") ? r["handle"].dump() : std::string("?");
-    const auto where = fmt::format("{} {} chain {}", std::get<0>(key), std::get<1>(key), std::get<2>(key));
-    hits.push_back({holds == tri::yes ? check_status::fail : check_status::warn,
-                    fmt::format("the rule (handle {}) in table {} {}s UDP to port {}{}", handle, where, verdict, port,
-                                holds == tri::yes ? "" : " when its other matches hold (addresses, interfaces, state)"),
-                    fmt::format("nft delete rule {} {} {} handle {}  (or add an accept rule for udp dport {} before it)",
-                                std::get<0>(key), std::get<1>(key), std::get<2>(key), handle, port)});
-  }
   for (const auto& [key, info] : base) {
-    if (info.policy != "drop" || accepted[key]) continue;
-    const auto where = fmt::format("{} {} chain {}", std::get<0>(key), std::get<1>(key), std::get<2>(key));
-    hits.push_back({maybe_accepted[key] ? check_status::warn : check_status::fail,
-                    fmt::format("the chain {} (hook {}) has policy drop and no rule that surely accepts UDP to port {}",
-                                where, info.hook, port),
-                    fmt::format("nft insert rule {} {} {} udp dport {} accept", std::get<0>(key), std::get<1>(key),
-                                std::get<2>(key), port)});
+    fw_walk w(ruleset, port);
+    const auto end = w.walk(key, tri::yes);
+    std::ranges::move(w.hits, std::back_inserter(hits));
+    if (info.policy != "drop" || end != fw_walk::end::fell_through) continue;
+    const auto& [family, table, name] = key;
+    hits.push_back({w.maybe_accepted ? check_status::warn : check_status::fail,
+                    fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts "
+                                "UDP to port {}",
+                                family, table, name, info.hook, port),
+                    fmt::format("nft insert rule {} {} {} udp dport {} accept", family, shell_quoted(table),
+                                shell_quoted(name), port),
+                    json::array()});
   }
   return hits;
 }
@@ -977,7 +1258,7 @@ void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>
       checks.push_back({"firewall", subject, check_status::ok,
                         "no nftables rule in the input path drops or rejects it", "", {}});
     }
-    for (const auto& h : hits) checks.push_back({"firewall", subject, h.status, h.message, h.fix, {}});
+    for (const auto& h : hits) checks.push_back({"firewall", subject, h.status, h.message, h.fix, {{"path", h.path}}});
   }
 }
 
@@ -1004,7 +1285,7 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
       checks.push_back({"membership", subject, check_status::fail,
                         fmt::format("joined, but the kernel does not list {} on {} (/proc/net/igmp{})",
                                     r.group.to_string(), name, r.group.is_v4() ? "" : "6"),
-                        "ip maddr show dev " + name, {}});
+                        "ip maddr show dev " + shell_quoted(name), {}});
       continue;
     }
     std::vector<std::string> listed;
@@ -1032,7 +1313,8 @@ struct source_count {
   std::size_t largest = 0;
 };
 
-void listen(const doctor_settings& s, std::vector<shard>& shards, std::vector<check_result>& checks) {
+void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
+            std::vector<check_result>& checks) {
   const auto before = drop_counters::read();
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
   std::map<key, source_count> seen;
@@ -1087,7 +1369,7 @@ void listen(const doctor_settings& s, std::vector<shard>& shards, std::vector<ch
       "InErrors {} RcvbufErrors {}",
       socket_drops, measured(rp), measured(in_errors), measured(rcvbuf_errors), measured(in6_errors),
       measured(rcvbuf6_errors));
-  if (rp && *rp > 0) checks.push_back(reverse_path_check(*rp, "--listen", data));
+  if (rp && *rp > 0) checks.push_back(reverse_path_check(*rp, "--listen", plan, data));
   const std::uint64_t buffer_drops =
       socket_drops + rcvbuf_errors.value_or(0) + rcvbuf6_errors.value_or(0);
   if (buffer_drops > 0) {
@@ -1102,24 +1384,51 @@ void listen(const doctor_settings& s, std::vector<shard>& shards, std::vector<ch
     checks.push_back({"drops", "during --listen", check_status::ok, "no drops: " + figures, "", data});
   }
   if (seen.empty()) {
-    checks.push_back({"listen", fmt::format("{} s", s.listen), check_status::fail,
-                      fmt::format("nothing arrived in {} s", s.listen),
-                      "check that the sender sends to the group and port, with a TTL that crosses every router "
-                      "(mcast-send --ttl), and that a router forwards the group here",
-                      {{"sources", json::array()}}});
+    // A source routed back through a gateway is behind a router: its
+    // datagrams arrive only with a TTL above 1 when they leave the sender
+    // (a router forwards a TTL of 2 or more, and decrements it).
+    std::vector<std::string> behind;
+    json routed = json::array();
+    for (const auto& p : plan) {
+      const auto& r = p.m->request;
+      if (r.mode != filter::include || !r.source) continue;
+      const auto back = netlink::route_to(*r.source);
+      if (!back || !back->gateway) continue;
+      const auto text = fmt::format("{} (via the router {})", r.source->to_string(), back->gateway->to_string());
+      if (std::ranges::find(behind, text) != behind.end()) continue;
+      behind.push_back(text);
+      routed.push_back({{"source", r.source->to_string()}, {"gateway", back->gateway->to_string()}});
+    }
+    checks.push_back(
+        {"listen", fmt::format("{} s", s.listen), check_status::fail,
+         fmt::format("nothing arrived in {} s{}", s.listen,
+                     behind.empty() ? ""
+                                    : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's "
+                                                  "and most senders' default) never crosses it",
+                                                  fmt::join(behind, ", "))),
+         "check that the sender sends to the group and port, with a TTL that crosses every router "
+         "(mcast-send --ttl: one more than the routers on the way), and that a router forwards the group here",
+         {{"sources", json::array()}, {"behind_router", routed}}});
     return;
   }
+  // A router forwards a datagram only with a TTL of 2 or more (it
+  // decrements it, and does not send one whose TTL would reach 0).
+  constexpr std::string_view ttl_one_hint =
+      ": TTL 1 here, so no router forwards it further (a receiver behind a router needs the sender's TTL raised: "
+      "mcast-send --ttl N, one more than the routers on the way)";
   interface_names names;
   for (const auto& [k, c] : seen) {
     const auto& [src, group, port] = k;
     const auto ttl = c.ttl_min == c.ttl_max ? std::to_string(c.ttl_min) : fmt::format("{}..{}", c.ttl_min, c.ttl_max);
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       check_status::ok,
-                      fmt::format("{} datagram(s), TTL {}, on {}, the largest {} bytes", c.packets, ttl,
-                                  names.name(c.iface), c.largest),
+                      fmt::format("{} datagram(s), TTL {}, on {}, the largest {} bytes{}", c.packets, ttl,
+                                  names.name(c.iface), c.largest,
+                                  c.ttl_min <= 1 ? ttl_one_hint : ""),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                        {"packets", c.packets}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
+                       {"routers_left", std::max(c.ttl_min - 1, 0)},
                        {"interface", interface_json(c.iface, names.name(c.iface))}}});
   }
 }
@@ -1238,7 +1547,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                                   shards.size()),
                       "", {{"memberships", members.size()}, {"sockets", shards.size()}}});
     membership_checks(plan, checks);
-    if (s.listen > 0) listen(s, shards, checks);
+    if (s.listen > 0) listen(s, plan, shards, checks);
   }
   for (const auto& c : checks) print_check(out, c);
   return print_verdict(out, checks);

@@ -50,9 +50,10 @@ std::string port_taken_message(std::uint16_t port, std::string_view reason) {
 
 run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run) {
   std::vector<check_result> checks;
-  if (auto snap = netlink::take_snapshot({.groups = false})) checks = setup_checks(*snap, plan_joins(members));
+  const auto plan = plan_joins(members);
+  if (auto snap = netlink::take_snapshot({.groups = false})) checks = setup_checks(*snap, plan);
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
-    checks.push_back(reverse_path_check(*over_run.reverse_path, "the run"));
+    checks.push_back(reverse_path_check(*over_run.reverse_path, "the run", plan));
   }
   const auto* cause = most_likely_cause(checks);
   const std::string none =

@@ -44,6 +44,14 @@ struct check_result {
   nlohmann::ordered_json data = nlohmann::ordered_json::object();  ///< the figures behind it (JSON output only)
 };
 
+/// `word` as one word of a POSIX shell command line, for the fixes the
+/// doctor prints: unchanged when it holds only characters no shell treats
+/// specially (letters, digits and `_@%+=:,./-`), else in single quotes, an
+/// inner `'` written `'\''` (POSIX.1-2017 XCU 2.2.2). An interface name may
+/// hold any byte but `/`, `:`, NUL and white space (the kernel's
+/// dev_valid_name), so `$`, `;`, `'` and `*` can occur in one.
+[[nodiscard]] std::string shell_quoted(std::string_view word);
+
 /// The checks in the order they decide the verdict: a failure of an earlier
 /// one is the more likely cause (an interface that is down explains
 /// everything after it). Names of check_result::check.

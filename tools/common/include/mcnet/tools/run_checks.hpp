@@ -53,8 +53,13 @@ struct planned_join {
 
 /// The rp_filter FAIL for `drops` datagrams the kernel dropped by
 /// reverse-path filtering (TcpExtIPReversePathFilter's change) during
-/// `during` ("--listen", "the run"), with `data` as its figures.
+/// `during` ("--listen", "the run"), with `data` as its figures. Its fix
+/// names each IPv4 join interface of `plan`: for a source with no route
+/// back at all a route (`ip route add SOURCE dev IFACE`; loose mode,
+/// `rp_filter` 2, drops it too: ip-sysctl.rst), for one routed back via
+/// another interface loose mode or that route.
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
+                                              const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object());
 
 /// The text lines of a verdict: "verdict: STATUS CHECK SUBJECT: MESSAGE" and
