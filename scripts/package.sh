@@ -11,7 +11,8 @@
 # `cpack -G DEB` in the shared one, which installs the static one too
 # (cmake/McnetPackage.cmake). Then lintian checks the packages against Debian
 # policy: an error or a warning fails (the warnings left on purpose are
-# overridden, each with its reason, in cmake/debian/*.lintian-overrides).
+# overridden, each with its reason, in cmake/debian/*.lintian-overrides), and
+# so does a spelling tag.
 # Needs dpkg-dev (dpkg-shlibdeps, dpkg-buildflags), file and lintian, which
 # scripts/setup.sh installs. tests/consumer/run.sh checks the result.
 #
@@ -66,3 +67,11 @@ rm -f build/package/*.deb
 ls build/package/*.deb
 echo "lintian (an error or a warning fails; overrides with reasons: cmake/debian/*.lintian-overrides):"
 lintian --fail-on error,warning build/package/*.deb
+# Misspellings are lintian's informational tags, which the run above lets
+# pass: these fail too. spelling-error-in-binary reads the strings(1) of the
+# programs and libraries, where the compiler may have cut a message in two
+# (tools/common/src/cli.cpp, empty_value_message()).
+echo "lintian, spelling (any tag fails):"
+lintian --display-info --fail-on info --tags spelling-error-in-binary,spelling-error-in-description,\
+spelling-error-in-description-synopsis,typo-in-manual-page,spelling-error-in-copyright,\
+spelling-error-in-changelog,spelling-in-override-comment build/package/*.deb
