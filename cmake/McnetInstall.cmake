@@ -76,9 +76,9 @@ function(mcnet_extra_include_flags out target)
 endfunction()
 
 # A comment at the top of each .pc file: pkg-config gives no -std flag, and
-# with -std=c++17 every header stops at one #error (<mcnet/core/cxx20.hpp>).
+# with -std=c++17 every header stops at one error (<mcnet/core/cxx20.hpp>).
 set(mcnet_pc_note "# mcnet's headers are C++20: compile with -std=c++20 or later (this file adds no -std
-# flag, so a later one stays yours); with -std=c++17 they stop at one #error,
+# flag, so a later one stays yours); with -std=c++17 they stop at one error,
 # \"mcnet needs C++20 (-std=c++20)\".\n")
 
 get_property(mcnet_libraries GLOBAL PROPERTY MCNET_LIBRARIES)

@@ -24,8 +24,24 @@ set(MCNET_PACKAGE_STATIC_BUILD_DIR "" CACHE PATH
 set(MCNET_PACKAGE_MAINTAINER "" CACHE STRING
     "The Maintainer field of the Debian packages, \"Name <address>\" (default: DEBFULLNAME and DEBEMAIL)")
 set(MCNET_PACKAGE_HOMEPAGE "" CACHE STRING "The Homepage field of the Debian packages (none when empty)")
+set(MCNET_PACKAGE_UPSTREAM_CONTACT "" CACHE STRING
+    "Upstream-Contact of the packages' copyright file (default: mcnet's own, MCNET_UPSTREAM_CONTACT)")
+set(MCNET_PACKAGE_SOURCE "" CACHE STRING
+    "Source of the packages' copyright file: where the source came from (default: mcnet's own, MCNET_UPSTREAM_SOURCE)")
 set(MCNET_PACKAGE_REVISION 1 CACHE STRING
     "The Debian revision of the packages (their version is <project version>-<revision>)")
+
+# mcnet's own upstream values, which the copyright file of each package
+# (cmake/debian/copyright.in, copyright-format 1.0) gives when the packager
+# gives none: who the upstream is, the copyright holder of every file, and
+# where the source comes from, said in words: mcnet publishes no address
+# or download location of its own, and a made-up one (a URL or address that
+# reaches nobody) would ship as if it did. A packager who took the source
+# from somewhere gives that place (MCNET_PACKAGE_SOURCE) and whom to ask
+# about it (MCNET_PACKAGE_UPSTREAM_CONTACT); both fields are free-form text
+# in copyright-format 1.0.
+set(MCNET_UPSTREAM_CONTACT "The mcnet authors")
+set(MCNET_UPSTREAM_SOURCE "the mcnet ${PROJECT_VERSION} source tree of The mcnet authors (no public download location)")
 
 # The Maintainer is whoever builds the packages, found as dch(1) finds who
 # signs a changelog entry: MCNET_PACKAGE_MAINTAINER when given, else the
@@ -33,20 +49,28 @@ set(MCNET_PACKAGE_REVISION 1 CACHE STRING
 # DEBEMAIL alone in the form "Name <address>". There is no default: with
 # none of them a configure with MCNET_PACKAGE_DEBIAN (scripts/package.sh)
 # stops and says which variables to set, and `cpack -G DEB` of another build
-# refuses for want of CPACK_DEBIAN_PACKAGE_MAINTAINER. The project's CI
-# passes a maintainer of its own on purpose (.ci/run): its packages are
-# tests, not releases. Read at configure time, as every setting of CPack.
-# mcnet_package_maintainer(OUT): "Name <address>", or "" when nothing says.
-function(mcnet_package_maintainer out)
+# refuses for want of CPACK_DEBIAN_PACKAGE_MAINTAINER. The same person signs
+# the Debian changelog's entries. The project's CI passes a maintainer of
+# its own on purpose (.ci/run): its packages are tests, not releases. Read
+# at configure time, as every setting of CPack.
+# mcnet_package_maintainer(OUT PROBLEM): OUT is "Name <address>", or "" with
+# PROBLEM saying what is missing and how to give it.
+function(mcnet_package_maintainer out problem)
   set(maintainer "${MCNET_PACKAGE_MAINTAINER}")
+  set(missing "")
   if(NOT maintainer)
+    # The variable each part came from, for the message when one is missing.
     set(name "$ENV{DEBFULLNAME}")
+    set(name_from DEBFULLNAME)
     if(NOT name)
       set(name "$ENV{NAME}")
+      set(name_from NAME)
     endif()
     set(address "$ENV{DEBEMAIL}")
+    set(address_from DEBEMAIL)
     if(NOT address)
       set(address "$ENV{EMAIL}")
+      set(address_from EMAIL)
     endif()
     if(address MATCHES "^(.*[^ ]) *<([^<>]+)>$")
       if(NOT name)
@@ -56,17 +80,27 @@ function(mcnet_package_maintainer out)
     endif()
     if(name AND address)
       set(maintainer "${name} <${address}>")
+    elseif(address)
+      string(CONCAT missing "${address_from} gives the address ${address}, but no name is given (DEBFULLNAME and NAME "
+                  "are unset): set DEBFULLNAME=\"Your Name\" too (or ${address_from}=\"Your Name <${address}>\", "
+                  "or MCNET_PACKAGE_MAINTAINER=\"Your Name <${address}>\")")
+    elseif(name)
+      string(CONCAT missing "${name_from} gives the name \"${name}\", but no address is given (DEBEMAIL and EMAIL are "
+                  "unset): set DEBEMAIL=you@example.org too (or MCNET_PACKAGE_MAINTAINER=\"${name} <you@example.org>\")")
+    else()
+      string(CONCAT missing "none is given: set DEBFULLNAME and DEBEMAIL as for dch(1) "
+                  "(DEBFULLNAME=\"Your Name\" DEBEMAIL=you@example.org), or MCNET_PACKAGE_MAINTAINER="
+                  "\"Your Name <you@example.org>\"")
     endif()
   endif()
   set(${out} "${maintainer}" PARENT_SCOPE)
+  set(${problem} "${missing}" PARENT_SCOPE)
 endfunction()
-mcnet_package_maintainer(mcnet_maintainer)
+mcnet_package_maintainer(mcnet_maintainer mcnet_maintainer_missing)
 if(MCNET_PACKAGE_DEBIAN)
   if(NOT mcnet_maintainer)
-    message(FATAL_ERROR "The Debian packages need a maintainer (their Maintainer field, Debian policy 5.6.2), "
-                        "and none is given: set DEBFULLNAME and DEBEMAIL as for dch(1) "
-                        "(DEBFULLNAME=\"Your Name\" DEBEMAIL=you@example.org), or MCNET_PACKAGE_MAINTAINER="
-                        "\"Your Name <you@example.org>\"")
+    message(FATAL_ERROR "The Debian packages need a maintainer (their Maintainer field, Debian policy 5.6.2, "
+                        "who also signs the changelog), and ${mcnet_maintainer_missing}")
   elseif(NOT mcnet_maintainer MATCHES "^[^<>]*[^<> ] <[^<>@ ]+@[^<>@ ]+>$")
     message(FATAL_ERROR "The packages' maintainer \"${mcnet_maintainer}\" is not \"Name <address>\" "
                         "(Debian policy 5.6.2): set MCNET_PACKAGE_MAINTAINER, or DEBFULLNAME and DEBEMAIL")
@@ -76,6 +110,20 @@ endif()
 # MCNET_PACKAGE_HOMEPAGE gives one.
 if(MCNET_PACKAGE_HOMEPAGE AND NOT MCNET_PACKAGE_HOMEPAGE MATCHES "^https?://[^ ]+$")
   message(FATAL_ERROR "MCNET_PACKAGE_HOMEPAGE \"${MCNET_PACKAGE_HOMEPAGE}\" is not an http(s) URL")
+endif()
+# The copyright file's header fields: the packager's, else mcnet's own.
+foreach(field IN ITEMS UPSTREAM_CONTACT SOURCE)
+  if(MCNET_PACKAGE_${field} MATCHES "\n")
+    message(FATAL_ERROR "MCNET_PACKAGE_${field}: one line, for the copyright file's header")
+  endif()
+endforeach()
+set(mcnet_upstream_contact "${MCNET_UPSTREAM_CONTACT}")
+if(MCNET_PACKAGE_UPSTREAM_CONTACT)
+  set(mcnet_upstream_contact "${MCNET_PACKAGE_UPSTREAM_CONTACT}")
+endif()
+set(mcnet_upstream_source "${MCNET_UPSTREAM_SOURCE}")
+if(MCNET_PACKAGE_SOURCE)
+  set(mcnet_upstream_source "${MCNET_PACKAGE_SOURCE}")
 endif()
 
 set(mcnet_deb_version "${PROJECT_VERSION}-${MCNET_PACKAGE_REVISION}")
@@ -87,21 +135,30 @@ set(mcnet_debian_dir ${PROJECT_SOURCE_DIR}/cmake/debian)
 # Debian changelog, compressed as policy asks (gzip -9), with -n: no name or
 # time in the header, so that the bytes are the same on every architecture,
 # which Multi-Arch: same requires; and lintian's overrides where the package has
-# any (cmake/debian/<package>.lintian-overrides). Only with
-# MCNET_PACKAGE_DEBIAN, as these paths mean nothing outside a Debian package.
+# any (cmake/debian/<package>.lintian-overrides). Both are written from the
+# templates in cmake/debian (configure_file): the copyright with the
+# Upstream-Contact and Source above, the changelog's entries signed by the
+# maintainer (as dch(1) signs them with DEBFULLNAME and DEBEMAIL), into
+# debian/ of the build directory, where scripts/package.sh reads the last
+# entry's time. Only with MCNET_PACKAGE_DEBIAN, as these paths mean nothing
+# outside a Debian package.
 if(MCNET_PACKAGE_DEBIAN)
-  file(STRINGS ${mcnet_debian_dir}/changelog changelog_top LIMIT_COUNT 1)
-  if(NOT changelog_top MATCHES "^mcnet \\(${mcnet_deb_version}\\) ")
-    message(FATAL_ERROR "cmake/debian/changelog begins with '${changelog_top}': its first entry must be "
+  # Its first line, as written (file(STRINGS) would give "\;" for the ";").
+  file(READ ${mcnet_debian_dir}/changelog.in changelog)
+  string(REGEX MATCH "^[^\n]*" changelog_top "${changelog}")
+  string(REPLACE "." "\\." version_pattern "${mcnet_deb_version}")
+  if(NOT changelog_top MATCHES "^mcnet \\(${version_pattern}\\) ")
+    message(FATAL_ERROR "cmake/debian/changelog.in begins with '${changelog_top}': its first entry must be "
                         "the packages' version, ${mcnet_deb_version} (project version and MCNET_PACKAGE_REVISION)")
   endif()
-  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${mcnet_debian_dir}/changelog)
-  set(changelog_gz ${PROJECT_BINARY_DIR}/debian/changelog.Debian.gz)
   file(MAKE_DIRECTORY ${PROJECT_BINARY_DIR}/debian)
-  execute_process(COMMAND gzip -9n -c ${mcnet_debian_dir}/changelog OUTPUT_FILE ${changelog_gz}
+  configure_file(${mcnet_debian_dir}/changelog.in ${PROJECT_BINARY_DIR}/debian/changelog @ONLY)
+  configure_file(${mcnet_debian_dir}/copyright.in ${PROJECT_BINARY_DIR}/debian/copyright @ONLY)
+  set(changelog_gz ${PROJECT_BINARY_DIR}/debian/changelog.Debian.gz)
+  execute_process(COMMAND gzip -9n -c ${PROJECT_BINARY_DIR}/debian/changelog OUTPUT_FILE ${changelog_gz}
                   RESULT_VARIABLE gzip_result)
   if(NOT gzip_result EQUAL 0)
-    message(FATAL_ERROR "gzip -9n of cmake/debian/changelog failed: ${gzip_result}")
+    message(FATAL_ERROR "gzip -9n of the Debian changelog failed: ${gzip_result}")
   endif()
   foreach(pair IN ITEMS "runtime;${mcnet_runtime_package}" "development;libmcnet-dev" "tools;mcnet-tools")
     list(GET pair 0 component)
@@ -109,7 +166,7 @@ if(MCNET_PACKAGE_DEBIAN)
     if(component STREQUAL "tools" AND NOT MCNET_BUILD_TOOLS)
       continue()
     endif()
-    install(FILES ${mcnet_debian_dir}/copyright ${changelog_gz}
+    install(FILES ${PROJECT_BINARY_DIR}/debian/copyright ${changelog_gz}
             DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/${package} COMPONENT ${component})
     set(overrides ${mcnet_debian_dir}/${package}.lintian-overrides)
     if(EXISTS ${overrides})

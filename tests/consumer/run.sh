@@ -18,7 +18,7 @@
 #    holding both kinds), and from the static build tree (export());
 #    with pkg-config: mcnet-<component> for each component against the
 #    shared libraries, mcnet-netlink with --static, mcnet with -std=c++2b,
-#    and mcnet with -std=c++17, which must stop at the one message "mcnet
+#    and mcnet with -std=c++17, which must stop at exactly one error, "mcnet
 #    needs C++20 (-std=c++20)";
 #    checks that the static programs need no libmcnet and the shared ones do;
 # 3. runs every program in a private network namespace pair it creates (a
@@ -30,8 +30,10 @@
 #    policy asks that lintian, run by scripts/package.sh, does not check:
 #    the runtime package named after the soname, exact versions, one
 #    synopsis each, compressed files as gzip -9n writes them, the
-#    Maintainer and Homepage given to scripts/package.sh and no other, no
-#    RUNPATH), installs them with apt-get, runs mcast-send/mcast-recv
+#    Maintainer and Homepage given to scripts/package.sh and no other, the
+#    changelog signed by that Maintainer, the copyright's Upstream-Contact
+#    and Source as given or mcnet's own, no RUNPATH), installs them with
+#    apt-get, runs mcast-send/mcast-recv
 #    --version and --help (each path --help names is installed, from
 #    mcnet-tools),
 #    builds and runs receive_one against /usr with pkg-config, and purges
@@ -217,12 +219,11 @@ if g++ -std=c++17 -fsyntax-only $flags "${all_defines[@]}" tests/consumer/receiv
   fail "receive_one.cpp compiled as C++17"
 fi
 errors=$(grep -E ': (fatal )?error: ' "$work/cxx17.log" || true)
-first=$(head -n 1 <<<"$errors")
-[[ "$first" == *'error: #error "mcnet needs C++20 (-std=c++20)"' ]] ||
-  { cat "$work/cxx17.log" >&2; fail "as C++17, the first error is not mcnet's message"; }
-[ "$(grep -cv 'mcnet needs C++20\|mcnet-needs-c++20' <<<"$errors")" -eq 0 ] ||
-  { cat "$work/cxx17.log" >&2; fail "as C++17, errors after mcnet's message"; }
-echo "  -std=c++17: ${first##*error: }"
+[ "$(grep -c . <<<"$errors")" -eq 1 ] ||
+  { cat "$work/cxx17.log" >&2; fail "as C++17, not exactly one error"; }
+[[ "$errors" == *'fatal error: mcnet needs C++20 (-std=c++20): '* ]] ||
+  { cat "$work/cxx17.log" >&2; fail "as C++17, the error is not mcnet's message"; }
+echo "  -std=c++17: one error: ${errors##*error: }"
 
 step "find_package's messages"
 mkdir -p "$work/wrong"
@@ -375,6 +376,18 @@ for p in "${packages[@]}"; do
   gzip_9n "$doc/changelog.Debian.gz"
   changelog=$(zcat "$doc/changelog.Debian.gz")
   [[ "$changelog" == "mcnet ($deb_version) "* ]] || fail "$p's changelog does not begin with $deb_version"
+  # Signed by the maintainer package.sh was given; the copyright's
+  # Upstream-Contact and Source are those it was given, else mcnet's own
+  # (cmake/McnetPackage.cmake), never a placeholder address.
+  signer=$(dpkg-parsechangelog -l- -SMaintainer <<<"$changelog")
+  [ "$signer" = "$maintainer" ] || fail "$p's changelog is signed by '$signer', the Maintainer is '$maintainer'"
+  grep -qx "Upstream-Contact: ${MCNET_PACKAGE_UPSTREAM_CONTACT:-The mcnet authors}" "$doc/copyright" ||
+    fail "$p's copyright: $(grep '^Upstream-Contact:' "$doc/copyright" || echo no Upstream-Contact)"
+  grep -qx "Source: ${MCNET_PACKAGE_SOURCE:-the mcnet $version source tree of The mcnet authors (no public download location)}" \
+    "$doc/copyright" || fail "$p's copyright: $(grep '^Source:' "$doc/copyright" || echo no Source)"
+  if [ -z "${MCNET_PACKAGE_UPSTREAM_CONTACT:-}${MCNET_PACKAGE_SOURCE:-}" ] && grep -q '\.invalid' "$doc/copyright"; then
+    fail "$p's copyright has a placeholder address (.invalid)"
+  fi
 done
 # Stripped (policy 10.1): the shared libraries and the programs have no
 # symbol table or debug sections.

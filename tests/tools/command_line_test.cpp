@@ -9,7 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -679,6 +682,40 @@ TEST(ToolCommandLines, HelpAndVersionAreActions) {
     EXPECT_EQ(help.find("docs/"), std::string::npos) << tool;
     EXPECT_NE(help.find("exit codes:"), std::string::npos);
   }
+}
+
+// --help names the reference and the schema where the running program's
+// install has them: under the prefix it is installed in (`cmake --install
+// --prefix DIR`), found from its path and the bindir, when the file is
+// there; else the configured path. ctest mcnet_tools_installed_help runs
+// installed tools.
+TEST(ToolCommandLines, InstalledPathsFollowWhereTheProgramIs) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::path(::testing::TempDir()) / ("installed_path_" + std::to_string(::getpid()));
+  fs::remove_all(root);
+  fs::create_directories(root / "prefix/share/mcnet");
+  std::ofstream(root / "prefix/share/mcnet/schema.json") << "{}";
+  const std::string file = (root / "prefix/share/mcnet/schema.json").string();
+  const std::string configured = "/usr/local/share/mcnet/schema.json";
+  const auto program = root / "prefix/bin/mcast-recv";
+  EXPECT_EQ(tools::installed_path(program, "bin", "share/mcnet/schema.json", configured), file);
+  EXPECT_EQ(tools::installed_path(program, "bin/", "share/mcnet/schema.json", configured), file);
+  EXPECT_EQ(tools::installed_path(root / "prefix/lib/mcnet/bin/mcast-recv", "lib/mcnet/bin", "share/mcnet/schema.json",
+                                  configured),
+            file);
+  // A file the install does not have there: the configured path.
+  EXPECT_EQ(tools::installed_path(program, "bin", "share/mcnet/other.json", configured), configured);
+  // Not in an install's bindir (a build tree: build/tools/mcast-recv).
+  EXPECT_EQ(tools::installed_path(root / "prefix/tools/mcast-recv", "bin", "share/mcnet/schema.json", configured),
+            configured);
+  EXPECT_EQ(tools::installed_path(root / "prefix/other/bin/mcast-recv", "lib/bin", "share/mcnet/schema.json",
+                                  configured),
+            configured);
+  // Absolute directories do not move with the prefix; no program path.
+  EXPECT_EQ(tools::installed_path(program, "/usr/bin", "share/mcnet/schema.json", configured), configured);
+  EXPECT_EQ(tools::installed_path(program, "bin", file, configured), configured);
+  EXPECT_EQ(tools::installed_path({}, "bin", "share/mcnet/schema.json", configured), configured);
+  fs::remove_all(root);
 }
 
 // A spec file, removed at the end of the test.

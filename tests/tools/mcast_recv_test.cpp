@@ -238,6 +238,27 @@ TEST(NetMcastRecv, ExitCodes) {
   EXPECT_EQ(many.status.code, 0) << many.output;
 }
 
+// --timeout counts from the joins, once: datagrams that came, then a silence
+// longer than --timeout, and the run goes on to its -d and exits 0 (it is not
+// a silence timeout; docs/tools.md, the man page and --help say so).
+TEST(NetMcastRecv, TimeoutIsNotASilenceTimeout) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  auto r = receive_while_sending((*net)[1],
+                                 {"-i", "eth0", "--json", "-d", "2", "--timeout", "0.5", "239.255.70.4:" + port},
+                                 *net, {0}, {"-i", "eth0", "-c", "5", "239.255.70.4:" + port});
+  EXPECT_EQ(r.status.code, 0) << r.status.describe() << "\n" << r.output;
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 5) << r.output;
+  // Ended by -d, 1.5 s of silence after the datagrams (sent 0.3 s in), not by
+  // --timeout 0.5 s after them.
+  EXPECT_GE((*summary)["elapsed_s"].get<double>(), 1.9) << r.output;
+  EXPECT_EQ(find_event(events, "error"), nullptr) << r.output;
+}
+
 TEST(NetMcastRecv, SigintPrintsTheSummary) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);

@@ -13,9 +13,11 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <mcnet/tools/output.hpp>
@@ -184,7 +186,13 @@ constexpr char escape_mark = '\x01';
 
 // What an option given an empty value is told, however it was given ("-i ''", "--interface=").
 std::string empty_value_message(const std::string& long_name) {
-  return "--" + long_name + " \"\": an empty value; give one or leave the option out";
+  // A format string, not `"--" + name + "...": ..."`: appending a literal
+  // of known length, GCC 12 at -O3 copied its first 48 bytes from 16-byte
+  // constants and wrote the last 8 ("tion out") as an instruction's
+  // immediate, so the binary held "...leave the optio" as a string of its
+  // own (lintian: spelling-error-in-binary "optio"). fmt reads the text
+  // whole, from one place.
+  return fmt::format("--{} \"\": an empty value; give one or leave the option out", long_name);
 }
 
 std::string escape_percent(std::string_view text) {
@@ -319,8 +327,48 @@ std::vector<std::string> long_names(const boost::program_options::options_descri
   return out;
 }
 
-std::string_view installed_reference() noexcept { return MCNET_INSTALLED_REFERENCE; }
-std::string_view installed_schema() noexcept { return MCNET_INSTALLED_SCHEMA; }
+std::string installed_path(const std::filesystem::path& program, std::string_view bindir, std::string_view relative,
+                           std::string_view configured) {
+  const std::filesystem::path rel{relative};
+  const std::filesystem::path bin{bindir};
+  if (program.empty() || rel.is_absolute() || bin.is_absolute()) return std::string(configured);
+  // The prefix: the program's directory without bindir's components, last
+  // first ("bin", or "lib/mcnet/bin").
+  auto dir = program.parent_path();
+  std::vector<std::filesystem::path> parts;
+  for (const auto& part : bin) {
+    if (!part.empty() && part != ".") parts.push_back(part);
+  }
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    if (dir.filename() != *it) return std::string(configured);
+    dir = dir.parent_path();
+  }
+  auto path = dir / rel;
+  std::error_code ec;
+  return std::filesystem::is_regular_file(path, ec) ? path.string() : std::string(configured);
+}
+
+namespace {
+// The running program's own file, as the kernel names it (/proc/self/exe,
+// proc(5): symbolic links resolved, so a link in another bin finds the
+// install it points to); empty when it cannot be read.
+std::filesystem::path running_program() {
+  std::error_code ec;
+  auto path = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::filesystem::path{} : path;
+}
+}  // namespace
+
+// tools/CMakeLists.txt gives the install's directories, relative to the
+// prefix, and the absolute paths under the configured prefix.
+std::string installed_reference() {
+  return installed_path(running_program(), MCNET_INSTALL_BINDIR, MCNET_INSTALLED_REFERENCE_RELATIVE,
+                        MCNET_INSTALLED_REFERENCE);
+}
+std::string installed_schema() {
+  return installed_path(running_program(), MCNET_INSTALL_BINDIR, MCNET_INSTALLED_SCHEMA_RELATIVE,
+                        MCNET_INSTALLED_SCHEMA);
+}
 
 std::string help_text(std::string_view tool, const boost::program_options::options_description& visible,
                       std::string_view tail) {

@@ -56,7 +56,9 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas, 0.01 or more (0: summary only)")
       ("count,c", po::value(&raw.count), "stop after this many datagrams in total (END markers not counted)")
       ("duration,d", po::value(&raw.duration), "seconds to run")
-      ("timeout", po::value(&raw.timeout), "stop when nothing arrived in this many seconds; exit 2 whenever nothing arrived")
+      ("timeout", po::value(&raw.timeout),
+       "stop with exit 2 when no datagram has arrived this many seconds after the joins; once one has, it no "
+       "longer ends the run (not a silence timeout); given, a run that ends with nothing received exits 2 too")
       ("max-loss", po::value(&raw.max_loss), "exit 3 when lost / (packets + lost) exceeds this percentage")
       ("rcvbuf", po::value(&s.rcvbuf),
        "receive buffer bytes per socket, 0 for the kernel's default (default: the most net.core.rmem_max allows, "

@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <iosfwd>
 #include <optional>
 #include <string>
@@ -132,14 +133,28 @@ enum class cli_action : std::uint8_t { run, help, version };
 /// The long names of the options in `visible`, in order ("help", ...).
 [[nodiscard]] std::vector<std::string> long_names(const boost::program_options::options_description& visible);
 
-/// Where an install puts the tools' reference, docs/tools.md (absolute, under
-/// the install prefix the build was configured with: share/doc/mcnet/tools.md,
-/// or /usr/share/doc/mcnet-tools/tools.md.gz in the Debian package;
-/// tools/CMakeLists.txt), which --help names with the man page.
-[[nodiscard]] std::string_view installed_reference() noexcept;
-/// Where an install puts the JSON Schema of the tools' --json output
-/// (share/mcnet/mcast-tools.schema.json under the prefix, absolute).
-[[nodiscard]] std::string_view installed_schema() noexcept;
+/// Where a file of the running program's install is, absolute: `relative`
+/// (to the install prefix) under the prefix `program` is installed in, when
+/// `program` is `<prefix>/<bindir>/<name>` and that file exists there (an
+/// install moved or made with `cmake --install --prefix DIR`); else
+/// `configured`, the path under the prefix the build was configured with (a
+/// program run from the build tree, an absolute `bindir` or `relative`, or
+/// a file not installed there). Reads the file system (one stat); never
+/// fails.
+[[nodiscard]] std::string installed_path(const std::filesystem::path& program, std::string_view bindir,
+                                         std::string_view relative, std::string_view configured);
+
+/// Where the running program's install has the tools' reference,
+/// docs/tools.md (absolute: share/doc/mcnet/tools.md under the prefix, or
+/// /usr/share/doc/mcnet-tools/tools.md.gz in the Debian package;
+/// tools/CMakeLists.txt), which --help names with the man page. The prefix
+/// is found from the program's own path (/proc/self/exe, proc(5)) with
+/// installed_path(), so `cmake --install --prefix DIR` gets DIR's paths.
+[[nodiscard]] std::string installed_reference();
+/// Where the running program's install has the JSON Schema of the tools'
+/// --json output (share/mcnet/mcast-tools.schema.json under the prefix,
+/// absolute), found as installed_reference() is.
+[[nodiscard]] std::string installed_schema();
 
 /// --help's text: the options of `visible`, then `tail`, then where to read
 /// more: `tool`'s man page, the installed reference and the JSON Schema
