@@ -133,7 +133,14 @@ error explain(socket_ref s, op o, const ip_address& group, const ip_address* sou
         case op::msfilter: return e.with_hint("the source filter needs a join of the group first");
         default: return e;
       }
-    case ENODEV: return e.with_hint("no interface with index {interface} in this network namespace (or no multicast route)");
+    case ENODEV:
+      // Index 0 asks the kernel to choose by the route to the group.
+      if (ifindex == 0) {
+        return e.with_hint("no interface given and no route to the group for the kernel to choose one by: give the "
+                           "interface, or add a multicast route (ip route add 224.0.0.0/4 dev IFACE; IPv6: ip -6 "
+                           "route add multicast ff00::/8 dev IFACE table local)");
+      }
+      return e.with_hint("no interface with index {interface} in this network namespace");
     default: return e;
   }
 }

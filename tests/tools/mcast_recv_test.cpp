@@ -440,6 +440,33 @@ TEST(NetMcastRecv, TheDefaultReceiveBufferIsTheMostRmemMaxAllows) {
       << text.standard_output;
 }
 
+// No multicast route and no -i: the join fails (exit 4) saying what is
+// missing (index 0 lets the kernel choose by the route; there is none) and
+// both ways out, the tool's and the route.
+TEST(NetMcastRecv, NoMulticastRouteSaysWhatIsMissing) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto deleted = h.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(deleted.status.success()) << deleted.output;
+  const auto port = std::to_string(free_port(h));
+  const auto bare = h.exec({MCAST_RECV, "-d", "0.2", "239.77.3.2:" + port});
+  EXPECT_EQ(bare.status.code, 4) << bare.output;
+  for (const char* said : {"no interface given and no route to the group", "ip route add 224.0.0.0/4 dev IFACE",
+                           "mcast-recv: -i IFACE, or GROUP%IFACE"}) {
+    EXPECT_NE(bare.output.find(said), std::string::npos) << said << ": " << bare.output;
+  }
+  const auto json_run = h.exec({MCAST_RECV, "--json", "-d", "0.2", "239.77.3.2:" + port});
+  EXPECT_EQ(json_run.status.code, 4);
+  expect_schema_conform(json_run.standard_output);
+  const auto events = json_lines(json_run.standard_output);
+  const auto* e = find_event(events, "error");
+  ASSERT_TRUE(e) << json_run.output;
+  EXPECT_EQ((*e)["code"], "ENODEV");
+  const auto with_i = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.77.3.2:" + port});
+  EXPECT_EQ(with_i.status.code, 0) << with_i.output;
+}
+
 TEST(NetMcastRecv, KernelDropsAreSummedOverSockets) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);

@@ -257,6 +257,10 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       if (!no_room || !planner.refused(m.request, *p)) break;
     }
     if (duplicate) continue;
+    if (!joined && joined.error().code == std::errc::no_such_device && m.request.interface_index == 0) {
+      return out.fail(exit_setup, joined.error().message() + " (mcast-recv: -i IFACE, or GROUP%IFACE in the spec)",
+                      "ENODEV");
+    }
     if (!joined) return out.fail(exit_setup, joined.error());
     if (placed != nullptr) placed->push_back({where_placed.socket, m.request, where_placed.new_group});
     table.joined(m.request.group, m.request.port, join_time);
