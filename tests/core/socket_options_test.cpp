@@ -401,6 +401,9 @@ MCNET_OPTION_TEST(NetSolSocket, opt::attach_filter, AttachFilterDropsWhatItRejec
     auto r = core::set(s, opt::attach_filter, std::span<const sock_filter>(drop_all));
     ASSERT_TRUE(r) << r.error().message();
     EXPECT_FALSE(delivered(s, local)) << "the filter returned 0: dropped";
+    // mcast-recv(1), kernel_drops: "Datagrams a socket filter refuses are
+    // counted too", in the socket's drop counter that SO_MEMINFO reads.
+    EXPECT_EQ(core::get(s, opt::memory_info).value().drops, 1u) << "the refused datagram is a socket drop";
 
     auto empty = core::set(s, opt::attach_filter, std::span<const sock_filter>());
     ASSERT_FALSE(empty);

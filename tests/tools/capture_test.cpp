@@ -638,6 +638,50 @@ TEST_F(NetToolsCapture, Ipv6CaptureAndReplay) {
   EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
 }
 
+// mcast-send(1), --replay: every datagram goes out "with --ttl and --tos, not
+// the captured ones": a capture of TTL 5 and af21 replays with the defaults
+// (TTL 1, TOS 0) or with the TTL and TOS asked for.
+TEST_F(NetToolsCapture, ReplaySendsWithItsOwnTtlAndTosNotTheCaptured) {
+  const auto file = dir.file("ttl.pcap");
+  const auto original = record(file, "239.255.94.20", {"-c", "20", "--ttl", "5", "--tos", "af21", "-r", "2000pps"});
+  const auto captured = test::tools::item(field(original, "streams"), 0);
+  ASSERT_EQ(field(captured, "ttl"), 5) << original.dump();
+  ASSERT_EQ(field(captured, "tos"), 0x48) << original.dump();
+  struct want {
+    std::vector<std::string> args;
+    int ttl, tos;
+  };
+  for (const auto& w : {want{{}, 1, 0}, want{{"--ttl", "3", "--tos", "cs1"}, 3, 0x20}}) {
+    const auto replayed = replay(file, "239.255.94.20", port_of(original), w.args);
+    EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump();
+    const auto st = test::tools::item(field(replayed, "streams"), 0);
+    EXPECT_EQ(field(st, "ttl"), w.ttl) << st;
+    EXPECT_EQ(field(st, "tos"), w.tos) << st;
+  }
+}
+
+// mcast-recv(1), --pcap: each frame is built with "an IPv4 or IPv6 header and
+// a UDP header ... UDP checksums are computed": tshark, checking them, finds
+// every one right.
+TEST_F(NetToolsCapture, RecvPcapUdpChecksumsAreRight) {
+  for (const std::string group : {"239.255.94.21", "[ff15::94:21]"}) {
+    const auto file = dir.file("checksums.pcap");
+    const auto original = record(file, group, {"-c", "20", "-s", "301", "-r", "2000pps"});
+    ASSERT_EQ(field(field(field(original, "total"), "pcap"), "datagrams"), 23) << original.dump();
+    const auto r = test::run(nullptr, {tshark, "-n", "-r", file, "-o", "udp.check_checksum:TRUE", "-T", "fields",
+                                       "-e", "udp.checksum.status"},
+                             {}, 60s);
+    ASSERT_TRUE(r.status.success()) << r.output;
+    std::istringstream lines(r.standard_output);
+    int good = 0;
+    for (std::string line; std::getline(lines, line);) {
+      EXPECT_EQ(line, "1") << group << ": 1 is good, 0 bad, 2 unverified";
+      good += line == "1" ? 1 : 0;
+    }
+    EXPECT_EQ(good, 23) << group;
+  }
+}
+
 TEST_F(NetToolsCapture, ReplayLoopsExactlyAsFastAsPossible) {
   const auto file = dir.file("loop.pcap");
   // Small datagrams: 120 back to back fit the receiver's default buffer.
