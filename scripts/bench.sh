@@ -13,4 +13,5 @@ build/release/bench/mcnet_datagram_bench --benchmark_min_time=0.5 "$@"
 build/release/bench/mcnet_netlink_bench "$@"
 build/release/bench/mcnet_feed_bench --benchmark_min_time=0.5 "$@"
 build/release/bench/mcnet_tools_bench --benchmark_min_time=0.5 "$@"
+build/release/bench/mcnet_gso_bench
 bench/tools_pacing.sh build/release
