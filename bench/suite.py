@@ -23,8 +23,10 @@ Parts, each a ratio measured in this run (absolute figures are context):
   draining: datagrams per second as each sender reports it, and CPU per
   datagram.
 - library: the datagram benchmark's ratios to raw recvmmsg/recvmsg/
-  sendmmsg/sendmsg loops and its allocations per datagram; the feed,
-  tools and netlink benchmarks' ratio tables as they print them.
+  sendmmsg/sendmsg loops and its allocations per datagram; UDP_SEGMENT and
+  UDP_GRO against sendmmsg and recvmmsg (mcnet_gso_bench, its own
+  namespaces); the feed, tools and netlink benchmarks' ratio tables as they
+  print them.
 
 --quick runs every part with small counts: it checks that each benchmark
 runs and prints (CI), not the figures. Exit 0 when every part ran; 1 with a
@@ -309,6 +311,11 @@ def library_part(build, quick, results):
     for r in ratios:
         print(f"{r['mcnet']:<30} {r['raw']:<28} {r['mcnet_ns']:>9.1f} {r['raw_ns']:>9.1f} {r['ratio']:>7.3f} "
               f"{r['allocs_per_dgram']:>7.3f}")
+    gso = sh(os.path.join(build, "bench", "mcnet_gso_bench"), *(["--quick"] if quick else ["--count", "1000000"]),
+             timeout=900)
+    results["mcnet_gso_bench"] = gso
+    print("\nmcnet_gso_bench (UDP_SEGMENT and UDP_GRO against sendmmsg and recvmmsg):")
+    print(gso.rstrip())
     for name, extra in (("mcnet_feed_bench", []), ("mcnet_tools_bench", []), ("mcnet_netlink_bench", [])):
         argv = [os.path.join(build, "bench", name), f"--benchmark_min_time={min_time}", "--benchmark_color=false"]
         # A custom console reporter colours whatever --benchmark_color says.

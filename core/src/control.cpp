@@ -11,6 +11,7 @@
 #include "decode_control.hpp"
 
 #include <linux/net_tstamp.h>
+#include <netinet/udp.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -243,6 +244,14 @@ bool decode_control_into(std::span<const std::byte> control, cmsg wanted, packet
           default: break;
         }
         break;
+      case SOL_UDP:
+        // The kernel writes the segment size of a coalesced read as an int
+        // (udp_cmsg_recv, net/ipv4/udp.c); the sender's UDP_SEGMENT is a u16.
+        if (h.cmsg_type != UDP_GRO || !has(wanted, cmsg::segment_size)) break;
+        if (!(ok = fits({"UDP_GRO", sizeof(int)}))) break;
+        out.segment_size = static_cast<std::uint32_t>(std::max(load<int>(d), 0));
+        filled |= info_field::segment_size;
+        break;
       default: break;
     }
     if (!ok) return false;
@@ -307,6 +316,16 @@ result<void> cmsg_writer::append_rights(std::span<const int> fds) noexcept {
                     .with_hint("an SCM_RIGHTS message carries 1 to 253 descriptors (SCM_MAX_FD): it has {number}"));
   }
   return append(SOL_SOCKET, SCM_RIGHTS, std::as_bytes(fds));
+}
+
+result<void> cmsg_writer::append_segment_size(std::uint16_t segment_size) noexcept {
+  if (segment_size == 0) {
+    return fail(error(errc::value_out_of_range, "append", "UDP_SEGMENT")
+                    .with_number(0)
+                    .with_hint("a segment size of 0 turns segmentation off: the kernel would send the payload as "
+                               "one datagram"));
+  }
+  return append(SOL_UDP, UDP_SEGMENT, segment_size);
 }
 
 result<void> cmsg_writer::append_credentials(const unix_credentials& credentials) noexcept {

@@ -53,6 +53,7 @@ inline constexpr std::uint32_t hardware_time = 1u << 5;
 inline constexpr std::uint32_t drops = 1u << 6;
 inline constexpr std::uint32_t path_mtu = 1u << 7;
 inline constexpr std::uint32_t original_destination = 1u << 8;
+inline constexpr std::uint32_t segment_size = 1u << 9;
 }  // namespace info_field
 
 // decode_control without its `result`: true when every wanted message
@@ -79,6 +80,7 @@ inline void reset_unfilled(packet_info& info, std::uint32_t filled) noexcept {
   if ((filled & info_field::drops) == 0) info.drops = absent.drops;
   if ((filled & info_field::path_mtu) == 0) info.path_mtu = absent.path_mtu;
   if ((filled & info_field::original_destination) == 0) info.original_destination = absent.original_destination;
+  if ((filled & info_field::segment_size) == 0) info.segment_size = absent.segment_size;
 }
 
 // The address of a kernel in_addr / in6_addr (`raw`, network order).

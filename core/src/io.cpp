@@ -18,8 +18,10 @@
 #include <optional>
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/udp_options.hpp>
 #include <mcnet/core/sockopt.hpp>
 
 #include "decode_control.hpp"
@@ -184,6 +186,48 @@ result<void> check_interface(socket_interface& socket, const message& m, std::st
                              "for a group, IPV6_MULTICAST_IF"));
 }
 
+// The segment size a send of `m` asked for: its UDP_SEGMENT control message,
+// else the socket's UDP_SEGMENT (read only here, after a failed send).
+std::size_t segment_size_of(socket_ref s, const message& m) noexcept {
+  msghdr h{};
+  h.msg_control = m.control.data();
+  h.msg_controllen = std::min(m.control_size, m.control.size());
+  for (const cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, const_cast<cmsghdr*>(c))) {
+    if (c->cmsg_level != SOL_UDP || c->cmsg_type != UDP_SEGMENT || c->cmsg_len < CMSG_LEN(sizeof(std::uint16_t))) {
+      continue;
+    }
+    std::uint16_t size = 0;
+    std::memcpy(&size, CMSG_DATA(c), sizeof size);
+    return size;
+  }
+  auto socket_wide = get(s, opt::udp_segment);
+  return socket_wide && *socket_wide > 0 ? static_cast<std::size_t>(*socket_wide) : 0;
+}
+
+// What the kernel's refusals of a segmented send mean (udp(7); udp_send_skb):
+// the bare errno says nothing of segmentation.
+void with_segmentation_hint(error& e, socket_ref s, const message& m) noexcept {
+  if (e.code != std::errc::message_size && e.code != std::errc::invalid_argument && e.code != std::errc::io_error) {
+    return;
+  }
+  const std::size_t segment = segment_size_of(s, m);
+  if (segment == 0) return;
+  e.with_number(static_cast<std::int64_t>(segment));
+  if (e.code == std::errc::message_size) {
+    e.with_hint("a UDP_SEGMENT send of {number}-byte segments: each segment with its IP and UDP headers must fit "
+                "the route's MTU (ip route get), and the whole payload 65507 bytes over IPv4, 65527 over IPv6 "
+                "(core::check_segmentation)");
+  } else if (e.code == std::errc::invalid_argument) {
+    e.with_hint("a UDP_SEGMENT send of {number}-byte segments: more segments than the kernel's UDP_MAX_SEGMENTS "
+                "(128; 64 on older kernels), SO_NO_CHECK set on the socket, or a segment the kernel cannot fit "
+                "(core::check_segmentation)");
+  } else {
+    e.with_hint("a UDP_SEGMENT send of {number}-byte segments: the kernel segments only packets whose UDP checksum "
+                "the device or the stack can fill in late (EIO: the route goes through IPsec (xfrm), the socket is "
+                "UDP-Lite, or the output device cannot take a partial checksum); send without UDP_SEGMENT");
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -236,6 +280,7 @@ result<void> write_to(socket_ref s, const message& m, wait_policy wait) noexcept
       e.with_address(m.peer.address()).with_port(m.peer.port());
       detail::with_send_hint(e, m.peer);
     }
+    with_segmentation_hint(e, s, m);
     return fail(e);
   }
   return {};
@@ -319,6 +364,7 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
         e.with_address(first.peer.address()).with_port(first.peer.port());
         detail::with_send_hint(e, first.peer);
       }
+      with_segmentation_hint(e, s, first);
       return fail(e);
     }
     done += static_cast<std::size_t>(r);

@@ -10,6 +10,7 @@
 #include <arpa/inet.h>
 #include <linux/net_tstamp.h>
 #include <netinet/in.h>
+#include <netinet/udp.h>
 
 #include <cstring>
 #include <random>
@@ -67,7 +68,8 @@ TEST(Control, BufferHoldsEveryMessageAtOnce) {
       .add(SOL_SOCKET, SCM_TIMESTAMPING, scm_timestamping{})
       .add(SOL_SOCKET, SO_RXQ_OVFL, std::uint32_t{0})
       .add(IPPROTO_IPV6, IPV6_PATHMTU, ip6_mtuinfo{})
-      .add(IPPROTO_IPV6, IPV6_ORIGDSTADDR, sockaddr_in6{});
+      .add(IPPROTO_IPV6, IPV6_ORIGDSTADDR, sockaddr_in6{})
+      .add(SOL_UDP, UDP_GRO, 0);
   EXPECT_EQ(b.span().size(), core::max_control_size);
   EXPECT_EQ(sizeof(core::control_buffer), core::max_control_size);
   EXPECT_EQ(alignof(core::control_buffer), alignof(cmsghdr));

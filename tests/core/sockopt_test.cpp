@@ -16,6 +16,7 @@
 #include <mcnet/core/sctp_options.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/tcp_options.hpp>
+#include <mcnet/core/udp_options.hpp>
 
 namespace core = mcnet::core;
 namespace opt = mcnet::core::opt;
@@ -368,8 +369,13 @@ TEST(OptionTable, SctpTableEverySpellingOnce) {
                 "SCTP_DISABLE_FRAGMENTS", "SCTP_DEFAULT_SNDINFO", "SCTP_EVENTS", "SCTP_EVENT"});
 }
 
+TEST(OptionTable, UdpTableEverySpellingOnce) {
+  expect_table(opt::udp_table, SOL_UDP, "UDP_", 2, {"UDP_SEGMENT", "UDP_GRO"});
+}
+
 TEST(OptionTable, AccessAndReadBackAgree) {
   auto all = table_entries();
+  for (const auto* o : entries_of(opt::udp_table)) all.push_back(o);
   for (const auto* o : entries_of(opt::tcp_table)) all.push_back(o);
   for (const auto* o : entries_of(opt::sctp_table)) all.push_back(o);
   for (const auto* o : all) {

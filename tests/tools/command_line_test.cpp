@@ -200,6 +200,14 @@ TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
       {"loop", {"--replay", "x.pcap", "--loop", "0"}, "--loop 0: times to send the capture, 1 to 1000000"},
       {"loop", {"--replay", "x.pcap", "--loop=-2"}, "--loop -2"},
       {"loop", {"--replay", "x.pcap", "--loop", "1000001"}, "--loop 1000001"},
+      {"gso", {"--gso"}, "gso", true},
+      {"gso", {"--gso", "0"}, "--gso 0: 1 to 64 datagrams per buffer"},
+      {"gso", {"--gso", "65"}, "--gso 65: 1 to 64 datagrams per buffer"},
+      {"gso", {"--gso=-1"}, "--gso -1"},
+      {"gso", {"--gso", "x"}, "option '--gso' is invalid"},
+      {"gso", {"--gso", "64", "--size", "1100"},
+       "--gso 64 with 1100-byte datagrams: 70400 bytes per buffer, more than the 65507 of one UDP send; --gso 59 at most"},
+      {"gso", {"--replay", "x.pcap", "--gso", "4"}, "--gso: not with --replay"},
   };
   // The real resolver for -i: a netlink query in this namespace, nothing sent.
   test::tools::expect_all_rejected(

@@ -270,16 +270,16 @@ TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
       start_of(send(tx, {"-i", "eth0", "-c", "10", "--ttl", "7", "--tos", "af41", g1 + ":" + port})),
       start_of(send(tx, {"-i", "eth0", "-c", "10", "--ttl", "255", "--tos", "184", "-r", "1000pps", "--no-loop",
                          g2 + ":" + port})),
-      start_of(send(tx, {"-i", "eth0", "-c", "10", "--ttl", "9", "--tos", "0x49", "-r", "800kbps",
+      start_of(send(tx, {"-i", "eth0", "-c", "10", "--ttl", "9", "--tos", "0x49", "-r", "800kbps", "--gso", "4",
                          "[" + g3 + "]:" + port}))};
   // The start event echoes what the run sends with (docs/tools.md, "JSON Lines").
   const std::vector<json> settings{
       {{"ttl", 7}, {"tos", 0x88}, {"dscp", "af41"}, {"ecn", "Not-ECT"}, {"loop", true}, {"rate_pps", nullptr},
-       {"rate_bps", nullptr}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}},
+       {"rate_bps", nullptr}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}, {"gso", nullptr}},
       {{"ttl", 255}, {"tos", 184}, {"dscp", "ef"}, {"ecn", "Not-ECT"}, {"loop", false}, {"rate_pps", 1000.0},
-       {"rate_bps", 800000.0}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}},
+       {"rate_bps", 800000.0}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}, {"gso", nullptr}},
       {{"ttl", 9}, {"tos", 0x49}, {"dscp", "af21"}, {"ecn", "ECT(1)"}, {"loop", true}, {"rate_pps", 1000.0},
-       {"rate_bps", 800000.0}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}}};
+       {"rate_bps", 800000.0}, {"burst", 1}, {"count", 10}, {"duration_s", nullptr}, {"batch", 32}, {"gso", 4}}};
   for (std::size_t i = 0; i < starts.size(); ++i) EXPECT_EQ(field(starts[i], "settings"), settings[i]) << starts[i];
   const auto r = rx.finish_clean();
   const auto streams = summary_streams(r.standard_output);

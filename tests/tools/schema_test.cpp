@@ -148,8 +148,15 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
     "first_sequence":65530,"first_timestamp":4294967000}],"session":null,"sender_id":null,"payload":"rtp","size":1328,
     "ssrc":4294967295,"payload_type":33,"clock_hz":90000,"messages_per_packet":null,"message_size":null,"pids":[256,257],
     "settings":{"ttl":1,"tos":184,"dscp":"ef","ecn":"Not-ECT","loop":true,"rate_pps":1000.0,"rate_bps":10624000.0,
-    "burst":1,"count":null,"duration_s":5.0,"batch":32}})");
+    "burst":1,"count":null,"duration_s":5.0,"batch":32,"gso":null}})");
   EXPECT_EQ(schema_errors(start), std::vector<std::string>{});
+  auto segmented = start;
+  segmented["settings"]["gso"] = 64;
+  EXPECT_EQ(schema_errors(segmented), std::vector<std::string>{});
+  segmented["settings"]["gso"] = 65;
+  EXPECT_FALSE(schema_errors(segmented).empty()) << "--gso is 1 to 64";
+  segmented["settings"].erase("gso");
+  EXPECT_FALSE(schema_errors(segmented).empty()) << "gso is always there, null when off";
   auto mold = start;
   mold["payload"] = "moldudp64";
   mold["session"] = "MCNET";

@@ -8,11 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include <netinet/udp.h>
+
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <mcnet/core/control.hpp>
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
@@ -100,6 +104,78 @@ TEST(SendBatch, TheEndOfTheOrderEndsTheTarget) {
   EXPECT_EQ(sequences(b.fill(t, 8)), (std::vector<std::uint64_t>{0, 1, 2}));
   EXPECT_TRUE(t.done) << "the order ran out inside the batch";
   EXPECT_EQ(b.fill(t, 8).size(), 0u);
+}
+
+// The UDP_SEGMENT size an entry carries (0: none).
+std::uint16_t segment_of(const mcnet::core::message& m) {
+  if (m.control_size == 0) return 0;
+  mcnet::core::cmsg_view v(m.control.first(m.control_size));
+  auto e = v.next();
+  if (!e || !*e || (*e)->level != SOL_UDP || (*e)->type != UDP_SEGMENT || (*e)->data.size() != 2) return 0xffff;
+  std::uint16_t size = 0;
+  std::memcpy(&size, (*e)->data.data(), sizeof size);
+  return size;
+}
+
+TEST(SegmentPacker, RunsOfTheBuilderGoWholeWithTheirSegmentSize) {
+  tools::batch_builder b(10, 120, 1, 1, fake_now);
+  auto t = target(100);
+  const auto batch = b.fill(t, tools::pacer::unlimited);
+  ASSERT_EQ(batch.size(), 10u);
+  tools::segment_packer p(4, 10);
+  const auto entries = p.pack(batch);
+  ASSERT_EQ(entries.size(), 3u) << "4 + 4 + 2";
+  EXPECT_EQ(entries[0].size, 480u);
+  EXPECT_EQ(entries[2].size, 240u);
+  for (const auto& e : entries) EXPECT_EQ(segment_of(e), 120);
+  EXPECT_EQ(entries[1].buffer.data(), batch[4].buffer.data()) << "no copy: the run is the builder's bytes";
+  EXPECT_EQ(p.datagrams_in(0), 0u);
+  EXPECT_EQ(p.datagrams_in(2), 8u);
+  EXPECT_EQ(p.datagrams_in(3), 10u);
+  // Every datagram's header is where the kernel will cut: sequence i at 120 * i.
+  std::vector<std::uint64_t> seqs;
+  for (const auto& e : entries) {
+    for (std::size_t at = 0; at < e.size; at += 120) {
+      auto h = feed::test_header::parse(std::span<const std::byte>(e.buffer.data() + at, 120));
+      ASSERT_TRUE(h);
+      seqs.push_back(h->sequence);
+    }
+  }
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
+}
+
+TEST(SegmentPacker, SizesAndGapsEndARun) {
+  std::vector<std::byte> arena(1000);
+  const auto at = [&](std::size_t offset, std::size_t size) {
+    return mcnet::core::message{.buffer = std::span<std::byte>(arena).subspan(offset, 100), .size = size};
+  };
+  // 100, 100, 60 (shorter: ends its run), 100 (alone: the next is not
+  // adjacent; no control message), then three adjacent ones.
+  const std::vector<mcnet::core::message> d{at(0, 100),   at(100, 100), at(200, 60), at(300, 100),
+                                             at(500, 100), at(600, 100), at(700, 100)};
+  tools::segment_packer p(64, 8);
+  const auto entries = p.pack(d);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].size, 260u);
+  EXPECT_EQ(segment_of(entries[0]), 100);
+  EXPECT_EQ(entries[1].size, 100u);
+  EXPECT_EQ(segment_of(entries[1]), 0) << "a lone datagram goes without UDP_SEGMENT";
+  EXPECT_EQ(entries[2].size, 300u);
+  EXPECT_EQ(p.datagrams_in(3), 7u);
+
+  const std::vector<mcnet::core::message> longer{at(0, 60), at(60, 100)};
+  const auto split = p.pack(longer);
+  ASSERT_EQ(split.size(), 2u) << "a longer datagram cannot follow a shorter one";
+  EXPECT_EQ(p.datagrams_in(2), 2u);
+}
+
+TEST(SegmentPacker, OneSegmentPerEntryIsPlainSends) {
+  tools::batch_builder b(5, 40, 1, 1, fake_now);
+  auto t = target(5);
+  tools::segment_packer p(1, 5);
+  const auto entries = p.pack(b.fill(t, 5));
+  ASSERT_EQ(entries.size(), 5u);
+  for (const auto& e : entries) EXPECT_EQ(e.control_size, 0u);
 }
 
 }  // namespace

@@ -72,6 +72,7 @@
 
 #include <mcnet/core/codecs.hpp>
 #include <mcnet/core/control.hpp>
+#include <mcnet/core/datagrams.hpp>
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/dscp.hpp>
 #include <mcnet/core/endpoint.hpp>
@@ -93,6 +94,7 @@
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/tcp_info.hpp>
 #include <mcnet/core/tcp_options.hpp>
+#include <mcnet/core/udp_options.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/core/unix_address.hpp>
 #include <mcnet/core/unix_socket.hpp>

@@ -367,7 +367,8 @@ json send_settings_json(const send_settings& s) {
           {"burst", s.burst},
           {"count", s.count ? json(*s.count) : json(nullptr)},
           {"duration_s", s.duration ? json(*s.duration) : json(nullptr)},
-          {"batch", s.batch}};
+          {"batch", s.batch},
+          {"gso", s.gso > 0 ? json(s.gso) : json(nullptr)}};
 }
 
 std::string send_settings_text(const send_settings& s) {
@@ -377,6 +378,7 @@ std::string send_settings_text(const send_settings& s) {
   line += rates ? fmt::format(", {} ({}) per group", packet_rate_text(rates->first), bit_rate_text(rates->second))
                 : std::string(", unpaced");
   if (s.burst > 1) line += fmt::format(", bursts of {}", s.burst);
+  if (s.gso > 0) line += fmt::format(", up to {} datagrams per send buffer (UDP_SEGMENT)", s.gso);
   if (s.count) line += fmt::format(", {} datagram(s) per group", *s.count);
   if (s.duration) line += fmt::format(", for {} s", *s.duration);
   if (!s.count && !s.duration) line += ", until a signal";

@@ -10,6 +10,7 @@
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
 
+#include <mcnet/core/datagrams.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/test_header.hpp>
@@ -24,7 +25,7 @@ namespace {
 struct raw_values {
   std::string tos = "0";
   std::string rate;
-  std::int64_t size = 100, burst = 1, count = 0, id = 0, batch = 0, drop = 0, dup = 0, reorder = 0;
+  std::int64_t size = 100, burst = 1, count = 0, id = 0, batch = 0, gso = 0, drop = 0, dup = 0, reorder = 0;
   double duration = 0;
   std::string payload = "mcnet", session = "MCNET";
   std::int64_t messages = 1, message_size = 32, rtp_pt = 33, ssrc = 0, pids = 1;
@@ -66,6 +67,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("drop-every-b", po::value(&raw.drop_b)->default_value(0), "with --line-b, K >= 2: the B line does not send m*K-1 (the other faults act on the main line only)")
       ("delay-b", po::value(&raw.delay_b)->default_value(0), "with --line-b: B's copies go out USEC microseconds later, 0 to 10000000")
       ("batch", po::value(&raw.batch)->default_value(32), "at most this many datagrams per sendmmsg call, 1 to 64 (paced: what is due)")
+      ("gso", po::value(&raw.gso), "N, 1 to 64: up to N datagrams per sendmmsg entry, cut apart by the kernel (UDP_SEGMENT: one pass through the stack for N datagrams; each keeps its header); at most 65507 bytes per entry")
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (its JSON Schema: see below)")
       ("quiet,q", po::bool_switch(&s.quiet), "no text report on stdout (errors still go to stderr; --json output is still printed)")
       ("replay", po::value(&raw.replay), "send the UDP datagrams to multicast groups of this pcap/pcapng file "
@@ -256,7 +258,7 @@ std::optional<std::string> replay_problem(const po::variables_map& vm, const raw
     }
     s.loops = n;
   }
-  for (const char* o : {"line-b", "drop-every-b", "delay-b", "payload", "size", "rate", "burst", "count", "id",
+  for (const char* o : {"gso", "line-b", "drop-every-b", "delay-b", "payload", "size", "rate", "burst", "count", "id",
                         "session", "messages", "message-size", "rtp-pt", "ssrc", "pids", "drop-every", "dup-every",
                         "reorder-every"}) {
     if (given(vm, o)) {
@@ -309,6 +311,18 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   s.delay_b_us = static_cast<std::uint64_t>(raw.delay_b);
   if (vm.count("batch") && (raw.batch < 1 || raw.batch > static_cast<std::int64_t>(core::batch_limit))) {
     return bad(fmt::format("--batch {}: 1 to {}", raw.batch, core::batch_limit));
+  }
+  if (vm.count("gso")) {
+    if (raw.gso < 1 || raw.gso > static_cast<std::int64_t>(core::udp_max_segments_portable)) {
+      return bad(fmt::format("--gso {}: 1 to {} datagrams per buffer", raw.gso, core::udp_max_segments_portable));
+    }
+    if (static_cast<std::uint64_t>(raw.gso) * s.size > core::max_udp_payload_v4) {
+      return bad(fmt::format("--gso {} with {}-byte datagrams: {} bytes per buffer, more than the 65507 of one UDP "
+                             "send; --gso {} at most",
+                             raw.gso, s.size, static_cast<std::uint64_t>(raw.gso) * s.size,
+                             core::max_udp_payload_v4 / s.size));
+    }
+    s.gso = static_cast<std::size_t>(raw.gso);
   }
   if (vm.count("duration")) s.duration = raw.duration;
   if (s.duration && !(std::isfinite(*s.duration) && *s.duration > 0)) {

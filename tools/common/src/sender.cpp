@@ -312,11 +312,11 @@ std::uint64_t realtime_ns() {
 
 batch_builder::batch_builder(std::size_t batch, std::size_t size, std::uint32_t sender_id, std::uint32_t session,
                              clock now)
-    : size_(size), sender_id_(sender_id), session_(session), now_(now),
-      buffers_(batch, std::vector<std::byte>(size)), messages_(batch) {}
+    : size_(size), sender_id_(sender_id), session_(session), now_(now), capacity_(batch), arena_(batch * size),
+      messages_(batch) {}
 
 std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t allowed, std::uint64_t limit) {
-  const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(allowed, buffers_.size()));
+  const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(allowed, capacity_));
   std::size_t filled = 0;
   for (; filled < n; ++filled) {
     auto seq = t.order->next_before(limit);
@@ -324,17 +324,63 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
       t.done = t.order->finished();
       break;
     }
+    const std::span<std::byte> room(arena_.data() + filled * size_, size_);
     if (t.stream) {
-      const auto bytes = t.stream->write(*seq, *t.order, buffers_[filled], now_());
-      messages_[filled] = core::message{.buffer = buffers_[filled], .size = bytes};
+      const auto bytes = t.stream->write(*seq, *t.order, room, now_());
+      messages_[filled] = core::message{.buffer = room, .size = bytes};
       continue;
     }
     feed::test_header h{.flags = 0, .sender_id = sender_id_, .session = session_, .sequence = *seq,
                   .send_time_ns = now_(), .length = static_cast<std::uint32_t>(size_)};
-    (void)h.build(buffers_[filled]);  // cannot fail: the send options keep size_ >= test_header::size
-    messages_[filled] = core::message{.buffer = buffers_[filled], .size = size_};
+    (void)h.build(room);  // cannot fail: the send options keep size_ >= test_header::size
+    messages_[filled] = core::message{.buffer = room, .size = size_};
   }
   return {messages_.data(), filled};
+}
+
+segment_packer::segment_packer(std::size_t segments, std::size_t entries)
+    : segments_(std::max<std::size_t>(segments, 1)), entries_(entries), controls_(entries), counts_(entries) {}
+
+std::span<const core::message> segment_packer::pack(std::span<const core::message> datagrams) {
+  used_ = 0;
+  std::size_t i = 0;
+  while (i < datagrams.size() && used_ < entries_.size()) {
+    const auto& first = datagrams[i];
+    const std::size_t segment = first.size;
+    std::size_t k = 1;
+    std::size_t bytes = segment;
+    // Extend the run while the next datagram follows in memory, is no
+    // longer than the first (only the last may be shorter) and fits a UDP
+    // payload.
+    while (k < segments_ && i + k < datagrams.size() && segment > 0) {
+      const auto& next = datagrams[i + k];
+      if (next.buffer.data() != first.buffer.data() + bytes || next.size > segment || next.size == 0 ||
+          bytes + next.size > core::max_udp_payload_v4) {
+        break;
+      }
+      bytes += next.size;
+      ++k;
+      if (next.size < segment) break;
+    }
+    auto& e = entries_[used_];
+    e = core::message{.buffer = std::span<std::byte>(first.buffer.data(), bytes), .size = bytes, .peer = first.peer};
+    if (k > 1) {
+      core::cmsg_writer w(controls_[used_].span());
+      (void)w.append_segment_size(static_cast<std::uint16_t>(segment));  // fits: segment > 0, a control_buffer holds it
+      e.control = controls_[used_].span();
+      e.control_size = w.size();
+    }
+    counts_[used_] = k;
+    ++used_;
+    i += k;
+  }
+  return {entries_.data(), used_};
+}
+
+std::size_t segment_packer::datagrams_in(std::size_t entries) const noexcept {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < std::min(entries, used_); ++i) n += counts_[i];
+  return n;
 }
 
 std::size_t delay_queue::capacity_for(std::size_t datagram_size) noexcept {
@@ -668,7 +714,10 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
 
   // Sending: round-robin over the groups; paced by elapsed time (no sleep per
   // datagram: catch up in bursts, sleep only when ahead).
-  batch_builder builder(s.batch, s.size, sender_id, session);
+  // With --gso every sendmmsg entry carries up to s.gso datagrams: the
+  // builder makes s.batch entries' worth per call.
+  batch_builder builder(s.batch * std::max<std::size_t>(s.gso, 1), s.size, sender_id, session);
+  segment_packer packer(s.gso, s.batch * std::max<std::size_t>(s.gso, 1));
   pacer pace = s.pace ? pacer(s.pace->packets_per_second(s.size), s.burst) : pacer();
   // The kernel may stretch a sleep by the thread's timer slack (50 us by
   // default), longer than a datagram's interval above 20 kpps: the next
@@ -707,7 +756,12 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     const auto batch = builder.fill(t, step.allowed);
     if (t.done) --active;
     if (batch.empty()) continue;
-    auto sent = core::write_batch(t.sock, batch, core::wait_policy::deadline(std::chrono::seconds(1)));
+    // --gso: each entry is a run of datagrams the kernel cuts apart again;
+    // counts stay in datagrams.
+    const auto entries = s.gso > 0 ? packer.pack(batch) : batch;
+    auto sent_entries = core::write_batch(t.sock, entries, core::wait_policy::deadline(std::chrono::seconds(1)));
+    std::optional<std::size_t> sent;
+    if (sent_entries) sent = s.gso > 0 ? packer.datagrams_in(*sent_entries) : *sent_entries;
     if (sent) {
       t.sent += *sent;
       t.bytes += *sent * s.size;
@@ -721,7 +775,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
                               .with_number(static_cast<std::int64_t>(batch.size() - *sent))
                               .with_hint("{number} datagrams of a batch were not sent (the socket's send buffer or "
                                          "the device queue was full); lower --rate or --batch")
-                        : sent.error();
+                        : sent_entries.error();
       break;
     }
     pace.sent(*sent);

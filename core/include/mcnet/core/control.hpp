@@ -46,7 +46,11 @@ enum class cmsg : std::uint32_t {
   drops = 1u << 5,                 ///< SO_RXQ_OVFL
   path_mtu = 1u << 6,              ///< IPV6_RECVPATHMTU
   original_destination = 1u << 7,  ///< IP_RECVORIGDSTADDR / IPV6_RECVORIGDSTADDR
-  all = (1u << 8) - 1,
+  /// UDP_GRO (SOL_UDP, udp(7), Linux 5.0): the segment size of a read the kernel
+  /// coalesced from several datagrams (core::opt::udp_gro); split it with
+  /// core::datagrams (<mcnet/core/datagrams.hpp>)
+  segment_size = 1u << 8,
+  all = (1u << 9) - 1,
 };
 /// The union of two sets of control-message kinds.
 [[nodiscard]] constexpr cmsg operator|(cmsg a, cmsg b) noexcept {
@@ -85,6 +89,11 @@ struct packet_info {
   std::optional<std::uint32_t> drops{};
   std::uint32_t path_mtu = 0;      ///< IPV6_PATHMTU notification; 0 when absent
   endpoint original_destination{}; ///< IP_ORIGDSTADDR / IPV6_ORIGDSTADDR (address and port)
+  /// UDP_GRO: the size in bytes of each datagram of a read the kernel
+  /// coalesced (all but the last are this long, the last may be shorter);
+  /// 0 when absent: the read is one datagram. Only on a socket with
+  /// `core::opt::udp_gro` on, and only for reads of several datagrams.
+  std::uint32_t segment_size = 0;
 };
 
 namespace detail {
@@ -103,7 +112,8 @@ inline constexpr std::size_t max_control_size =
     detail::space(sizeof(scm_timestamping)) +      // SCM_TIMESTAMPING
     detail::space(sizeof(std::uint32_t)) +         // SO_RXQ_OVFL
     detail::space(sizeof(ip6_mtuinfo)) +           // IPV6_PATHMTU
-    detail::space(sizeof(sockaddr_in6));           // original destination
+    detail::space(sizeof(sockaddr_in6)) +          // original destination
+    detail::space(sizeof(int));                    // UDP_GRO segment size
 
 /// A control buffer large enough for every message mcnet can enable,
 /// aligned for cmsghdr. Caller-owned; lives next to its message.
@@ -194,6 +204,17 @@ class cmsg_writer {
   /// fails with EPERM otherwise). Errors: errc::value_out_of_range when it
   /// does not fit.
   [[nodiscard]] result<void> append_credentials(const unix_credentials& credentials) noexcept;
+
+  /// Append a `UDP_SEGMENT` message (SOL_UDP, a u16, udp(7), Linux 4.18):
+  /// the kernel cuts this send's payload into datagrams of `segment_size`
+  /// bytes (the last may be shorter), each with its own UDP and IP header,
+  /// overriding the socket's `core::opt::udp_segment` for this message.
+  /// Check the payload first with core::check_segmentation
+  /// (<mcnet/core/datagrams.hpp>), which says why the kernel would refuse
+  /// it. Errors: errc::value_out_of_range when `segment_size` is 0 (the
+  /// kernel would send the payload as one datagram, not segmented) or when
+  /// it does not fit (nothing is written).
+  [[nodiscard]] result<void> append_segment_size(std::uint16_t segment_size) noexcept;
 
   /// Bytes written so far (what msg_controllen must be).
   [[nodiscard]] std::size_t size() const noexcept { return used_; }

@@ -24,6 +24,7 @@
 #include <span>
 
 #include <mcnet/core/control.hpp>
+#include <mcnet/core/datagrams.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
@@ -78,6 +79,12 @@ class receive_batch {
 
   /// The datagrams the last read filled.
   [[nodiscard]] std::span<const message> received() const noexcept { return {messages_.get(), count_}; }
+  /// The datagrams of the last read with coalesced reads split (a socket
+  /// with `core::opt::udp_gro` on, read with cmsg::segment_size): each with
+  /// its read's metadata, no copy, no allocation. Without UDP_GRO, one per
+  /// message of received(). A batch for UDP_GRO needs a payload_size of
+  /// 65535, or the datagrams past a read's room are lost (MSG_TRUNC).
+  [[nodiscard]] datagram_range datagrams() const noexcept { return core::datagrams(received()); }
   /// The first datagram of the last read.
   [[nodiscard]] iterator begin() const noexcept { return messages_.get(); }
   /// Past the last datagram of the last read.

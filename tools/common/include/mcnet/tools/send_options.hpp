@@ -49,6 +49,9 @@ struct send_settings {
   /// are full; paced they hold what is due (a few datagrams per wake-up), so
   /// high rates keep up without bursts.
   std::size_t batch = 32;
+  /// --gso: datagrams per sendmmsg entry, sent with UDP_SEGMENT (udp(7)),
+  /// 1 to core::udp_max_segments_portable; 0: off (one datagram per entry).
+  std::size_t gso = 0;
   bool json_output = false;  ///< --json
   bool quiet = false;        ///< --quiet
   std::optional<std::string> replay;  ///< --replay FILE: send a capture's UDP payloads (replay.hpp)

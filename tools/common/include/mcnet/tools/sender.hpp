@@ -18,6 +18,8 @@
 #include <string>
 #include <vector>
 
+#include <mcnet/core/control.hpp>
+#include <mcnet/core/datagrams.hpp>
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/message.hpp>
@@ -232,8 +234,41 @@ class batch_builder {
   std::uint32_t sender_id_;
   std::uint32_t session_;
   clock now_;
-  std::vector<std::vector<std::byte>> buffers_;
+  std::size_t capacity_;
+  /// The datagrams back to back, `size_` bytes each: a run of full-size
+  /// datagrams is one contiguous buffer, which segment_packer sends whole.
+  std::vector<std::byte> arena_;
   std::vector<core::message> messages_;
+};
+
+/// Packs the datagrams of a batch into sendmmsg entries of up to `segments`
+/// datagrams each, sent with a `UDP_SEGMENT` control message (mcast-send
+/// --gso, udp(7)): the kernel cuts each entry back into the datagrams, each
+/// with its own UDP and IP header. An entry takes a run of datagrams that
+/// lie back to back in memory (batch_builder lays them out so) and have one
+/// size, the last of the run possibly shorter; a lone datagram goes without
+/// the control message. Nothing is copied; buffers are kept across calls.
+class segment_packer {
+ public:
+  /// Entries of at most `segments` datagrams (1 to core::udp_max_segments_portable),
+  /// for packs of at most `datagrams` datagrams (room for as many entries:
+  /// datagrams of differing sizes may each need one).
+  segment_packer(std::size_t segments, std::size_t datagrams);
+
+  /// The entries for `datagrams` (valid until the next pack and while the
+  /// datagrams' buffers are): every datagram in exactly one entry, in
+  /// order, up to the constructor's `datagrams`.
+  std::span<const core::message> pack(std::span<const core::message> datagrams);
+
+  /// How many datagrams the first `entries` entries of the last pack carry.
+  [[nodiscard]] std::size_t datagrams_in(std::size_t entries) const noexcept;
+
+ private:
+  std::size_t segments_;
+  std::vector<core::message> entries_;
+  std::vector<core::control_buffer> controls_;
+  std::vector<std::size_t> counts_;  // datagrams per entry
+  std::size_t used_ = 0;
 };
 
 /// The summary lines and event of a run over `targets` that sent
