@@ -278,6 +278,33 @@ TEST(NetEveryRun, APausedSenderIsStalledOnceAndResumed) {
   EXPECT_NE(r.output.find("stalled, silent for"), std::string::npos) << "on stderr too\n" << r.output;
 }
 
+// Two mcast-recv on one port with different groups: each counts its own
+// group alone. With SO_REUSEPORT on both, Linux 6.18 handed the second
+// group's datagrams to the first receiver by the flow's hash in 4 runs of
+// 6; each run here is a new flow (mcast-send's port is new each time).
+TEST(NetEveryRun, TwoReceiversOfOnePortGetTheirOwnGroupsOnly) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  for (int run = 0; run < 4; ++run) {
+    SCOPED_TRACE(run);
+    test::tools::receiver first(rx, {"-i", "eth0", "239.255.93.11:" + port});
+    test::tools::receiver second(rx, {"-i", "eth0", "239.255.93.12:" + port});
+    ASSERT_TRUE(first.joined()) << first.output();
+    ASSERT_TRUE(second.joined()) << second.output();
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "239.255.93.12:" + port});
+    const auto one = first.finish_clean();
+    const auto two = second.finish_clean();
+    EXPECT_TRUE(test::tools::summary_streams(one.standard_output).empty())
+        << "the first receiver joined another group\n" << one.output;
+    const auto streams = test::tools::summary_streams(two.standard_output);
+    ASSERT_EQ(streams.size(), 1u) << two.output;
+    EXPECT_EQ(streams[0]["packets"], 10) << two.output;
+  }
+}
+
 TEST(NetEveryRun, SharesThePortWithOtherReceiversAndNamesAHolderThatSharesNothing) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -285,14 +312,7 @@ TEST(NetEveryRun, SharesThePortWithOtherReceiversAndNamesAHolderThatSharesNothin
   const auto& rx = (*net)[1];
   const auto port = free_port(rx);
   const auto group = "239.255.93.7:" + std::to_string(port);
-  // Another receiver that set SO_REUSEPORT alone (as some do), and a second mcast-recv.
-  auto reuseport = rx.run([port] {
-    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
-    if (s) (void)core::set(*s, core::opt::reuse_port, true);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
-    return s;
-  });
-  ASSERT_TRUE(reuseport) << reuseport.error().message();
+  // Two mcast-recv on one port and group.
   test::tools::receiver first(rx, {"-i", "eth0", group});
   test::tools::receiver second(rx, {"-i", "eth0", group});
   ASSERT_TRUE(first.joined()) << first.output();
@@ -305,9 +325,21 @@ TEST(NetEveryRun, SharesThePortWithOtherReceiversAndNamesAHolderThatSharesNothin
     ASSERT_EQ(streams.size(), 1u) << done.output;
     EXPECT_EQ(streams[0]["packets"], 20) << "each receiver gets every datagram\n" << done.output;
   }
-  reuseport->close();
 
-  // A socket bound without any reuse option holds the port alone: the error names it and says what to do.
+  // A socket that set SO_REUSEPORT alone, and one without any reuse option,
+  // hold the port from mcast-recv: the error names it and says what to do.
+  auto reuseport = rx.run([port] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+    if (s) (void)core::set(*s, core::opt::reuse_port, true);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
+    return s;
+  });
+  ASSERT_TRUE(reuseport) << reuseport.error().message();
+  const auto refused = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", group});
+  EXPECT_EQ(refused.status.code, 4) << refused.output;
+  EXPECT_NE(refused.output.find("SO_REUSEPORT alone shares only with other SO_REUSEPORT sockets"), std::string::npos)
+      << refused.output;
+  reuseport->close();
   auto holder = rx.run([port] {
     auto s = core::socket::open(AF_INET, SOCK_DGRAM);
     if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));

@@ -343,13 +343,13 @@ TEST(NetKernelClaims, TheSameDatagramsOnTwoJoinedInterfacesAreDuplicates) {
   EXPECT_EQ(field(streams[0], "lost"), 0) << streams[0];
 }
 
-// mcast-recv(1), DESCRIPTION: "Other receivers of the port share it (each
-// gets every datagram of the groups): those that set SO_REUSEADDR, and those
-// that set SO_REUSEPORT alone as the same user"; a socket that shares
-// nothing holds the port (exit 4). DOCTOR, port: another socket bound to the
-// port gets these groups' datagrams "when it has IP_MULTICAST_ALL on (the
-// Linux default)"; one "with SO_REUSEPORT alone, as another user" keeps
-// mcast-recv from binding. The other receivers are python3 sockets that
+// mcast-recv(1), DESCRIPTION: "Other receivers of the port that set
+// SO_REUSEADDR share it"; a socket "that set SO_REUSEPORT alone therefore
+// keeps mcast-recv from binding, as one that set neither does" (exit 4).
+// DOCTOR, port: another socket bound to the port gets these groups'
+// datagrams "when it has IP_MULTICAST_ALL on (the Linux default)"; one bound
+// without SO_REUSEADDR (SO_REUSEPORT alone included) keeps mcast-recv from
+// binding. The other receivers are python3 sockets that
 // join nothing.
 TEST(NetKernelClaims, WhoSharesThePortAndWhoGetsTheGroupsDatagrams) {
   MCNET_REQUIRE_NETNS();
@@ -401,8 +401,7 @@ TEST(NetKernelClaims, WhoSharesThePortAndWhoGetsTheGroupsDatagrams) {
     int multicast_all;
     int datagrams;  // 20 and mcast-send's three END markers, or none
   };
-  for (const auto& o : {other_socket{"SO_REUSEADDR", 1, 23}, other_socket{"SO_REUSEPORT", 1, 23},
-                        other_socket{"SO_REUSEADDR", 0, 0}}) {
+  for (const auto& o : {other_socket{"SO_REUSEADDR", 1, 23}, other_socket{"SO_REUSEADDR", 0, 0}}) {
     const auto port = free_port(rx);
     const auto group = "239.255.97.7:" + std::to_string(port);
     const auto what = o.reuse + " alone, IP_MULTICAST_ALL " + std::to_string(o.multicast_all);
@@ -416,7 +415,17 @@ TEST(NetKernelClaims, WhoSharesThePortAndWhoGetsTheGroupsDatagrams) {
     EXPECT_EQ(got_of(p), o.datagrams) << what << ": datagrams of a group it never joined\n" << p.output();
   }
 
-  // SO_REUSEPORT alone, as another user: the port is taken.
+  // SO_REUSEPORT alone: mcast-recv does not join a reuseport group (Linux
+  // hands a group's datagrams to one socket of it by hash), so the port is
+  // taken, as it is for another user's.
+  {
+    const auto port = free_port(rx);
+    auto p = other({}, "SO_REUSEPORT", 1, port);
+    const auto taken = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.97.7:" + std::to_string(port)});
+    EXPECT_EQ(taken.status.code, 4) << taken.output;
+    EXPECT_NE(taken.output.find("port " + std::to_string(port) + " is taken"), std::string::npos) << taken.output;
+    (void)got_of(p);
+  }
   const auto port = free_port(rx);
   // The interpreter must be one another user may run (not a shim under /root).
   if (!std::filesystem::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3 for user 65534";

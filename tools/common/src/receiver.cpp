@@ -94,12 +94,14 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   const core::endpoint local(family == AF_INET ? core::ip_address::any_v4() : core::ip_address::any_v6(), port);
   auto sock = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
   if (!sock) return fail(sock.error());
-  // Every receiver of these groups on this host can share the port: those
-  // that set SO_REUSEADDR, and those that set SO_REUSEPORT alone (same user).
-  // Multicast datagrams go to every socket bound to the port either way
-  // (udp(7); a reuseport group balances unicast only).
+  // Every receiver of these groups on this host that sets SO_REUSEADDR can
+  // share the port; multicast datagrams go to every such socket whose
+  // memberships (or IP_MULTICAST_ALL) take them. Not SO_REUSEPORT: in a
+  // reuseport group, Linux (measured on 6.18) hands a group's datagrams to
+  // one socket of the group by the flow's hash, whatever it joined, so a
+  // second receiver of the port with another group got the first one's
+  // datagrams while the first got none.
   auto ok = core::set(*sock, core::opt::reuse_address, true);
-  if (ok) ok = core::set(*sock, core::opt::reuse_port, true);
   // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
   if (ok && family == AF_INET6) ok = core::set(*sock, ipv6::opt::v6_only, true);
   if (ok) ok = core::bind(*sock, local);

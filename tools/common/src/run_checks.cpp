@@ -40,11 +40,13 @@ std::string port_taken_message(std::uint16_t port, std::string_view reason) {
   const auto others = sockets_on_port(port);
   std::string list;
   for (const auto& o : others) list += (list.empty() ? "" : "; ") + o;
-  // mcast-recv sets SO_REUSEADDR and SO_REUSEPORT: the kernel refuses only
-  // a holder that set neither (or SO_REUSEPORT alone, under another user).
-  return fmt::format("port {} is taken ({}): {} bound it without SO_REUSEADDR (or with SO_REUSEPORT alone, as "
-                     "another user), which shares it with no one. Stop it, or have it set SO_REUSEADDR before bind; "
-                     "mcast-recv shares the port with any receiver that does (ss -ulpn 'sport = :{}')",
+  // mcast-recv sets SO_REUSEADDR alone (not SO_REUSEPORT: see
+  // open_receive_socket): the kernel refuses it a port held by a socket
+  // without SO_REUSEADDR, SO_REUSEPORT-only ones included.
+  return fmt::format("port {} is taken ({}): {} bound it without SO_REUSEADDR (SO_REUSEPORT alone shares only with "
+                     "other SO_REUSEPORT sockets, among which Linux hands a group's datagrams to one socket by hash, "
+                     "whatever it joined, so mcast-recv does not join them). Stop it, or have it set SO_REUSEADDR "
+                     "before bind; mcast-recv shares the port with any receiver that does (ss -ulpn 'sport = :{}')",
                      port, reason, others.empty() ? std::string("a socket") : list, port);
 }
 
