@@ -282,9 +282,12 @@ void sequence_tracker::end_probation() noexcept {
 bool sequence_tracker::ends_refute() const noexcept {
   // The END count held against the claim given most (a sender repeats its
   // END; mcast-send three times), against the END believed at or past it.
+  // Only a count past the highest number before the claim can be its
+  // sender's END (one at or below it is refused as any such END is).
+  const std::uint64_t h = before_jump_.copy ? before_jump_.copy->highest_ : highest_;
   std::uint64_t most = 0;
   for (std::size_t i = 0; i < evidence_.count; ++i) {
-    if (evidence_.kinds[i] != evidence_kind::end) continue;
+    if (evidence_.kinds[i] != evidence_kind::end || evidence_.values[i] < h) continue;
     std::uint64_t times = 0;
     for (std::size_t j = 0; j < evidence_.count; ++j) {
       times += evidence_.kinds[j] == evidence_kind::end && evidence_.values[j] == evidence_.values[i] ? 1 : 0;

@@ -305,6 +305,15 @@ TEST(SequenceTracker, TheSendersRepeatedEndTakesBackATailBurstAtTheEnd) {
   EXPECT_EQ(real.retracted(), 0u);
   EXPECT_EQ(real.lost(), 5'000u);
   EXPECT_EQ(real.received(), 300u);
+  // An END at or below the highest before the claim is nobody's last word:
+  // given three times it takes back nothing.
+  feed::sequence_tracker low;
+  for (std::uint64_t n = 0; n < 1'000; ++n) low.add(n);
+  for (std::uint64_t k = 0; k < 8; ++k) low.add((std::uint64_t{1} << 40) + k);
+  for (int i = 0; i < 3; ++i) (void)low.end(500);
+  low.settle();
+  EXPECT_EQ(low.retracted(), 0u);
+  EXPECT_EQ(low.restarts(), 1u);
 }
 
 // Issue 16: one forged datagram inside the window (highest + 60,000) no

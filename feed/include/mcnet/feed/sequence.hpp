@@ -304,8 +304,8 @@ class sequence_tracker {
   /// Forget everything: the state of a tracker just built.
   void reset() noexcept;
   /// The end of a run: a claim on probation not proven yet (provisional()),
-  /// or refuted by END counts held against it (one below the claim that
-  /// came at least twice and more often than the END believed at or past
+  /// or refuted by END counts held against it (one past the highest before
+  /// the claim and below it that came at least twice and more often than the END believed at or past
   /// it: the sender's repeated END outweighs a burst it never went on from),
   /// is taken back (its numbers count as jumps, the evidence held against
   /// it is counted), a proven one stands and its probation ends (held
@@ -437,8 +437,9 @@ class sequence_tracker {
   /// a late or repeated copy: it was handed on as a first copy).
   void recount_held(std::uint64_t n) noexcept;
   /// Whether the END counts held against the claim on probation take it
-  /// back at the end of the run: one of them came at least twice and more
-  /// often than the END believed at or past the claim.
+  /// back at the end of the run: one of them, past the highest before the
+  /// claim, came at least twice and more often than the END believed at or
+  /// past the claim.
   [[nodiscard]] bool ends_refute() const noexcept;
   /// The probation is over: the copy and the evidence go.
   void end_probation() noexcept;
