@@ -444,11 +444,13 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     ++duplicates_;
     return {verdict::duplicate, seq, {}};
   }
-  if (seq < first_ && first_ - seq > start_bound_) {
+  if (seq < first_ && first_ - seq > start_bound_ && distinct_ > epoch_proof) {
     // Far below the lowest number counted: numbers sent before the receiver
     // joined are not its to count, and one datagram claims no more than
     // provisional_gap missing, behind as ahead. Real reordering at the start
     // is a few numbers; numbers that really come lower step down to it.
+    // A start of epoch_proof numbers or fewer is not proven (a forger's
+    // numbers may have come before the sender's first): it still moves.
     // The last few kept tell another line's copy from a new one.
     for (std::size_t i = 0; i < below_.count; ++i) {
       if (below_.numbers[i] == seq) {

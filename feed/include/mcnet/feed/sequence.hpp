@@ -87,7 +87,7 @@ struct arrival {
   /// print or ask to be sent again. A `gap` skipped
   /// `[sequence - missing.count, sequence)`; a `reordered` datagram below the
   /// first number seen (at most `sequence_tracker::provisional_gap` below
-  /// it) moves the start down and shows
+  /// it once more than `epoch_proof` numbers came) moves the start down and shows
   /// `[sequence + 1, old start)` missing; every other verdict leaves it empty.
   /// Numbers shown missing may still arrive later (as `reordered`).
   missing_range missing{};
@@ -147,10 +147,12 @@ class end_votes {
 ///
 /// Counting starts at the first number that arrives (a receiver that joins a
 /// running sender does not count what was sent before it joined as lost); a
-/// lower number arriving later, at most `provisional_gap` below the lowest
-/// number counted, moves the start down and counts as reordered; one
-/// further below is a `jump` (one datagram claims at most `provisional_gap`
-/// missing, behind as ahead). A bitmap of the last `window` numbers below and at
+/// lower number arriving later moves the start down and counts as
+/// reordered; once the epoch counts more than `epoch_proof` numbers, only
+/// one at most `provisional_gap` below the lowest number counted does, and
+/// one further below is a `jump` (one datagram claims at most
+/// `provisional_gap` missing, behind as ahead; a start of fewer is not
+/// proven, as a forger's numbers may have come before the sender's first). A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
