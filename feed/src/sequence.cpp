@@ -188,7 +188,29 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   // with it): they count as jumps. Duplicates and late ones stay what they
   // were, so every datagram is still counted once.
   const sequence_tracker& before = *before_jump_.copy;
-  const std::uint64_t far = own_received() - before.own_received();
+  // A claim inside the window leaves the numbers below it told apart: those
+  // that came since the copy (late ones filling a gap, another line's) were
+  // the live sender's, not the burst's, and are counted anew below. The
+  // window holds them in the same bit positions as the copy's did.
+  std::array<std::uint64_t, words> fills{};
+  std::uint64_t filled = 0;
+  const std::uint64_t h = before.highest_;
+  const std::uint64_t fill_low = window_low(highest_);  // in both windows when at most h
+  const bool inside = before.any_ && any_ && restarts_ == before.restarts_ && jump_low_ - h <= window &&
+                      highest_ >= h && fill_low <= h;
+  if (inside) {
+    for (std::uint64_t i = 0, span = h - fill_low + 1; i < span;) {
+      const std::uint64_t n = fill_low + i;
+      const std::uint64_t bit = n % 64;
+      const std::uint64_t take = std::min<std::uint64_t>(64 - bit, span - i);
+      const std::uint64_t mask = (take == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << take) - 1) << bit;
+      const std::size_t w = (n % window) / 64;
+      fills[w] |= seen_[w] & ~before.seen_[w] & mask;
+      i += take;
+    }
+    for (const auto f : fills) filled += static_cast<std::uint64_t>(std::popcount(f));
+  }
+  const std::uint64_t far = own_received() - before.own_received() - filled;
   const std::uint64_t repeats = duplicates() - before.duplicates();
   const std::uint64_t late = too_late() - before.too_late();
   const std::uint64_t jumps = jumps_ + far - held_numbers;
@@ -206,6 +228,14 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   reordered_ += late;  // too late counts as reordered too
   unconfirmed_ends_ = unconfirmed;
   retracted_ = retracted;
+  if (filled != 0) {
+    // Lowest first, as the numbers before the claim are: each is a late
+    // number of the state before it.
+    for (std::uint64_t i = 0, span = h - fill_low + 1; i < span; ++i) {
+      const std::uint64_t n = fill_low + i;
+      if ((fills[(n % window) / 64] >> (n % 64) & 1u) != 0) recount_held(n);
+    }
+  }
   for (std::size_t i = 0; i < replay; ++i) {
     switch (held.kinds[i]) {
       case evidence_kind::number: recount_held(held.values[i]); break;
@@ -249,9 +279,32 @@ void sequence_tracker::end_probation() noexcept {
   before_jump_.copy.reset();
 }
 
+bool sequence_tracker::ends_refute() const noexcept {
+  // The END count held against the claim given most (a sender repeats its
+  // END; mcast-send three times), against the END believed at or past it.
+  // Only a count past the highest number before the claim can be its
+  // sender's END (one at or below it is refused as any such END is).
+  const std::uint64_t h = before_jump_.copy ? before_jump_.copy->highest_ : highest_;
+  std::uint64_t most = 0;
+  for (std::size_t i = 0; i < evidence_.count; ++i) {
+    if (evidence_.kinds[i] != evidence_kind::end || evidence_.values[i] < h) continue;
+    std::uint64_t times = 0;
+    for (std::size_t j = 0; j < evidence_.count; ++j) {
+      times += evidence_.kinds[j] == evidence_kind::end && evidence_.values[j] == evidence_.values[i] ? 1 : 0;
+    }
+    most = std::max(most, times);
+  }
+  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
+  return most >= 2 && most > past;
+}
+
 void sequence_tracker::settle() noexcept {
   if (!before_jump_.copy) return;
-  if (unproven() != nullptr) {
+  // A claim the sender's own END, repeated, says it never sent (its count is
+  // below the claim, and it came more often than any END at or past the
+  // claim) is taken back, proven or not: the live sender never went on from
+  // the claim's numbers, it ended below them.
+  if (unproven() != nullptr || ends_refute()) {
     retract(/*replay_last=*/true);
   } else {
     end_probation();
@@ -344,11 +397,35 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   if (end_believed_ && seq > highest_) {
     // The stream goes on after its END: the END was not the live sender's
     // last word (a forged one; or one that overtook the last datagrams,
-    // which mcast-send and MoldUDP64 repeat after them). Forget it.
+    // which mcast-send and MoldUDP64 repeat after them). Forget it. A number
+    // at or past a count given more than once contradicts the sender's
+    // repeated word: it weighs as much only with as many such numbers (at
+    // most epoch_proof), held as jumps till then.
+    const std::uint64_t times = ends_.times(*end_count_);
+    std::size_t held = 0;
+    if (seq >= *end_count_ && times > 1) {
+      for (std::size_t i = 0; i < past_end_.count; ++i) {
+        if (past_end_.numbers[i] == seq) {
+          ++duplicates_;
+          return {verdict::duplicate, seq, {}};
+        }
+      }
+      past_end_.numbers[past_end_.count++] = seq;
+      ++jumps_;
+      if (past_end_.count < std::min<std::uint64_t>(times, epoch_proof)) return {verdict::jump, seq, {}};
+      held = past_end_.count;
+      jumps_ -= held;
+    }
     unconfirmed_ends_ = saturating_add(unconfirmed_ends_, std::max<std::uint64_t>(ends_.forget(*end_count_), 1));
     end_count_.reset();
     end_believed_ = false;
-    return add(seq);
+    const auto numbers = past_end_.numbers;
+    past_end_.count = 0;
+    // This number first (its verdict is against the highest before it),
+    // then those held before it.
+    const arrival out = add(seq);
+    for (std::size_t i = 0; i + 1 < held; ++i) recount_held(numbers[i]);
+    return out;
   }
   if (seq > highest_ && seq - highest_ > gap_bound_) return add_far(seq);
   if (far_.count != 0 && (seq > highest_ || far_.numbers[0] - highest_ > max_gap)) {
@@ -366,6 +443,26 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   if (test(seq)) {
     ++duplicates_;
     return {verdict::duplicate, seq, {}};
+  }
+  if (seq < first_ && first_ - seq > start_bound_ && distinct_ > epoch_proof) {
+    // Far below the lowest number counted: numbers sent before the receiver
+    // joined are not its to count, and one datagram claims no more than
+    // provisional_gap missing, behind as ahead. Real reordering at the start
+    // is a few numbers; numbers that really come lower step down to it.
+    // A start of epoch_proof numbers or fewer is not proven (a forger's
+    // numbers may have come before the sender's first): it still moves.
+    // The last few kept tell another line's copy from a new one.
+    for (std::size_t i = 0; i < below_.count; ++i) {
+      if (below_.numbers[i] == seq) {
+        ++duplicates_;
+        return {verdict::duplicate, seq, {}};
+      }
+    }
+    below_.numbers[below_.next] = seq;
+    below_.next = static_cast<std::uint8_t>((below_.next + 1) % below_.numbers.size());
+    below_.count = static_cast<std::uint8_t>(std::min<std::size_t>(below_.count + 1u, below_.numbers.size()));
+    ++jumps_;
+    return {verdict::jump, seq, {}};
   }
   set_new(seq);
   ++distinct_;
@@ -501,6 +598,8 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
 
 void sequence_tracker::choose_end() noexcept {
   if (const auto c = ends_.choose(highest_, window, max_gap)) {
+    // Numbers held against another count stay jumps.
+    if (end_count_ != c) past_end_.count = 0;
     end_count_ = *c;
     end_believed_ = true;
   }
@@ -549,6 +648,8 @@ void sequence_tracker::clear_epoch() noexcept {
   end_count_.reset();
   end_believed_ = false;
   far_.count = 0;
+  below_ = {};
+  past_end_.count = 0;
   announce_claim_.reset();
   seen_.fill(0);
 }

@@ -358,6 +358,44 @@ TEST(Arbiter, AForgedNumberOnOneLineInflatesNoMergedCount) {
   EXPECT_EQ(late.line(B).sequence.lost(), 0u) << "the line's own tracker settles too";
 }
 
+// Issue 16, hostile trial 5 with --line: the receiver joined at 500000, B
+// 300 numbers behind A; one forged 440000 on B claimed 60,032 merged lost.
+// A tail burst of 8 on A before the sender's three ENDs claimed 3,000 more.
+TEST(Arbiter, AForgedNumberBelowTheStartOrATailBurstOnOneLineClaimsNothing) {
+  constexpr std::uint64_t N0 = 500'000, N = 1'000, lag = 300;
+  auto arb = feed::arbiter::make(2).value();
+  std::uint64_t offered = 0;
+  for (std::uint64_t t = 0; t < N + lag; ++t) {
+    const std::uint64_t i = N0 + t;
+    const auto at = static_cast<std::int64_t>(t) * 1000;
+    if (t < N && i % 10 != 9) {
+      arb.offer(A, i, at);
+      ++offered;
+    }
+    if (t >= lag && (i - lag) % 15 != 14) {
+      arb.offer(B, i - lag, at);
+      ++offered;
+    }
+    if (t == 400) {
+      EXPECT_EQ(arb.offer(B, N0 - 60'000, at).merged.kind, verdict::jump);
+      ++offered;
+    }
+    if (t == N) {
+      for (std::uint64_t k = 0; k < 8; ++k, ++offered) arb.offer(A, N0 + 4'000 + k, at);
+      for (int e = 0; e < 3; ++e) arb.end(N0 + N);
+    }
+  }
+  for (int e = 0; e < 3; ++e) arb.end(N0 + N);
+  arb.settle();
+  // Missing on both lines: i % 10 == 9 and i % 15 == 14, i % 30 == 29
+  // (500009 to 500999).
+  EXPECT_EQ(arb.lost(), 34u);
+  EXPECT_EQ(arb.jumps(), 9u) << "the forged number and the burst";
+  EXPECT_EQ(arb.merged().first(), N0);
+  EXPECT_EQ(arb.delivered(), N - 34);
+  EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), offered);
+}
+
 // Issue 16, hostile trial 1 with --line: a forged pair inside the window on
 // line B, the feed 0 .. 999 with every tenth number missing on both lines:
 // neither the merged loss nor line B's gaps inflate.

@@ -14,6 +14,7 @@
 #include <random>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include <mcnet/feed/sequence.hpp>
 
@@ -220,6 +221,101 @@ TEST(SequenceTracker, TheLiveSendersEndTakesBackABurst) {
   EXPECT_EQ(t.lost(), 50u);
   EXPECT_EQ(t.jumps(), 2u);
   EXPECT_EQ(t.unconfirmed_ends(), 0u);
+}
+
+// Issue 16, hostile trial 5: a receiver joined a running sender at 500000;
+// one forged 440000 claimed 59,999 lost. A number more than provisional_gap
+// below the first is a jump: counted apart, no loss, the start stays.
+TEST(SequenceTracker, ANumberFarBelowTheStartClaimsNothing) {
+  constexpr std::uint64_t B = feed::sequence_tracker::provisional_gap;
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 500'000; n < 501'000; ++n) {
+    t.add(n);
+    if (n == 500'100) {
+      EXPECT_EQ(t.add(440'000), expect_of(verdict::jump, 440'000));
+    }
+  }
+  EXPECT_EQ(t.end(501'000), feed::missing_range{});
+  EXPECT_EQ(t.first(), 500'000u) << "the start stays";
+  EXPECT_EQ(t.lost(), 0u) << "not 59,999";
+  EXPECT_EQ(t.jumps(), 1u);
+  EXPECT_EQ(t.received() + t.jumps(), 1'001u) << "every datagram counted once";
+  EXPECT_EQ(t.add(440'000), expect_of(verdict::duplicate, 440'000)) << "its copy (another line's) is a duplicate";
+  // 2,000 below, or 8 numbers 60,000 below in a row: the same.
+  feed::sequence_tracker u;
+  for (std::uint64_t n = 500'000; n < 501'000; ++n) u.add(n);
+  EXPECT_EQ(u.add(498'000).kind, verdict::jump);
+  for (std::uint64_t k = 0; k < 8; ++k) EXPECT_EQ(u.add(440'000 + k).kind, verdict::jump);
+  EXPECT_EQ(u.lost(), 0u);
+  EXPECT_EQ(u.jumps(), 9u);
+  // A start of 8 numbers or fewer is not proven: a forger's numbers may
+  // have come before the sender's first, whose numbers then move it down
+  // (counted, not hidden as jumps).
+  feed::sequence_tracker j;
+  for (std::uint64_t k = 0; k < 8; ++k) j.add(2'100 + k);
+  EXPECT_EQ(j.add(0).kind, verdict::reordered);
+  EXPECT_EQ(j.first(), 0u);
+  // Real reordering at the start still moves it down, and numbers that
+  // really come lower step down to it, each at most provisional_gap below.
+  feed::sequence_tracker r;
+  for (std::uint64_t n = 10'000; n < 10'009; ++n) r.add(n);
+  EXPECT_EQ(r.add(9'998), expect_of(verdict::reordered, 9'998, {9'999, 1}));
+  EXPECT_EQ(r.add(9'998 - B), expect_of(verdict::reordered, 9'998 - B, {9'999 - B, B - 1}));
+  EXPECT_EQ(r.add(9'998 - 2 * B).kind, verdict::reordered);
+  EXPECT_EQ(r.add(9'998 - 3 * B - 1).kind, verdict::jump) << "one more than the bound";
+  EXPECT_EQ(r.first(), 9'998 - 2 * B);
+}
+
+// Issue 16, hostile trial 5: eight forged numbers after the sender's last
+// datagram and before its three ENDs stood (a proven outage): lost 3,100,
+// not 100. Far (2^40) they made a new epoch and hid the tail.
+TEST(SequenceTracker, TheSendersRepeatedEndTakesBackATailBurstAtTheEnd) {
+  for (const std::uint64_t at : {std::uint64_t{4'000}, std::uint64_t{1} << 40}) {
+    SCOPED_TRACE(at);
+    feed::sequence_tracker t;
+    for (std::uint64_t n = 0; n < 1'000; ++n) {
+      if (n % 10 != 9) t.add(n);
+    }
+    for (std::uint64_t k = 0; k < 8; ++k) t.add(at + k);
+    EXPECT_FALSE(t.provisional()) << "eight numbers prove the claim";
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(t.end(1'000), feed::missing_range{}) << "held against the claim";
+    t.settle();
+    EXPECT_EQ(t.retracted(), 1u);
+    EXPECT_EQ(t.lost(), 100u) << "the tail 999 and the 99 dropped";
+    EXPECT_EQ(t.jumps(), 8u);
+    EXPECT_EQ(t.restarts(), 0u);
+    EXPECT_EQ(t.received() + t.jumps(), 908u);
+    EXPECT_EQ(t.unconfirmed_ends(), 0u);
+  }
+  // One END below it (the others lost) does not: a forger's END could say it.
+  feed::sequence_tracker once;
+  for (std::uint64_t n = 0; n < 1'000; ++n) once.add(n);
+  for (std::uint64_t k = 0; k < 8; ++k) once.add(4'000 + k);
+  (void)once.end(1'000);
+  once.settle();
+  EXPECT_EQ(once.retracted(), 0u);
+  EXPECT_EQ(once.lost(), 3'000u);
+  // A real outage followed by its real END stands, also against a forged END
+  // below it given twice (the sender's, three times, is given more).
+  feed::sequence_tracker real;
+  for (std::uint64_t n = 0; n < 200; ++n) real.add(n);
+  for (std::uint64_t n = 5'200; n < 5'300; ++n) real.add(n);
+  (void)real.end(250);
+  (void)real.end(250);
+  for (int i = 0; i < 3; ++i) (void)real.end(5'300);
+  real.settle();
+  EXPECT_EQ(real.retracted(), 0u);
+  EXPECT_EQ(real.lost(), 5'000u);
+  EXPECT_EQ(real.received(), 300u);
+  // An END at or below the highest before the claim is nobody's last word:
+  // given three times it takes back nothing.
+  feed::sequence_tracker low;
+  for (std::uint64_t n = 0; n < 1'000; ++n) low.add(n);
+  for (std::uint64_t k = 0; k < 8; ++k) low.add((std::uint64_t{1} << 40) + k);
+  for (int i = 0; i < 3; ++i) (void)low.end(500);
+  low.settle();
+  EXPECT_EQ(low.retracted(), 0u);
+  EXPECT_EQ(low.restarts(), 1u);
 }
 
 // Issue 16: one forged datagram inside the window (highest + 60,000) no
@@ -596,6 +692,32 @@ TEST(SequenceTracker, TheLiveSenderGoingOnForgetsAForgedEnd) {
   EXPECT_EQ(u.lost(), 0u);
 }
 
+// Issue 16, hostile trial 5: one forged number just past the END's count,
+// after the sender's three ENDs, made the END forgotten (lost 103, not 100).
+// A number at or past a count given more than once weighs as much only with
+// as many such numbers; one below the count still forgets it at once.
+TEST(SequenceTracker, OneNumberPastARepeatedEndDoesNotUndoIt) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 1'000; ++n) {
+    if (n % 10 != 9) t.add(n);
+  }
+  for (int i = 0; i < 3; ++i) (void)t.end(1'000);
+  EXPECT_EQ(t.add(1'003), expect_of(verdict::jump, 1'003));
+  EXPECT_EQ(t.add(1'003), expect_of(verdict::duplicate, 1'003)) << "its copy is no second number";
+  EXPECT_TRUE(t.ended());
+  EXPECT_EQ(t.lost(), 100u) << "not 103";
+  EXPECT_EQ(t.jumps(), 1u);
+  EXPECT_EQ(t.add(1'001), expect_of(verdict::jump, 1'001));
+  EXPECT_EQ(t.lost(), 100u);
+  // A third: as many as the END came; the stream went on past it.
+  EXPECT_EQ(t.add(1'002).kind, verdict::gap);
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.jumps(), 0u);
+  EXPECT_EQ(t.received(), 903u);
+  EXPECT_EQ(t.lost(), 101u) << "the 99 dropped, 999 and 1000: the END is forgotten";
+  EXPECT_EQ(t.received() + t.duplicates() + t.jumps(), 904u);
+}
+
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   constexpr std::uint64_t G = feed::sequence_tracker::max_gap;
   feed::sequence_tracker t;
@@ -787,6 +909,7 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
   // A jump waiting to be followed (0: none; the model's jumps are far above 0).
   std::uint64_t pending = 0;
   std::uint64_t jumps = 0, confirmed = 0;
+  std::vector<std::uint64_t> far_below;  // the last numbers found far below the first
   // A followed jump is on probation (the retraction has tests of its own):
   // the model sends nothing near the highest before it until it is over.
   bool on_probation = false;
@@ -840,6 +963,18 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       want.kind = verdict::too_late;
     } else if (seen.count(seq) != 0) {
       want.kind = verdict::duplicate;
+    } else if (seq < first && first - seq > feed::sequence_tracker::provisional_gap &&
+               seen.size() > feed::sequence_tracker::epoch_proof) {
+      // Far below the first number: a jump, and a copy of one of the last
+      // few such a duplicate.
+      if (std::find(far_below.begin(), far_below.end(), seq) != far_below.end()) {
+        want.kind = verdict::duplicate;
+      } else {
+        want.kind = verdict::jump;
+        far_below.push_back(seq);
+        if (far_below.size() > feed::sequence_tracker::epoch_proof) far_below.erase(far_below.begin());
+        ++jumps;
+      }
     } else {
       want.kind = verdict::reordered;
       if (seq + 1 < first) want.missing = {seq + 1, first - seq - 1};

@@ -5,7 +5,8 @@
 // one, far from it or anywhere (hostile), END counts, and RTP's 16-bit
 // numbers. Never undefined behaviour (UBSan), and the counts hold: every
 // datagram is received, a duplicate, too late or a jump; one datagram
-// claims a gap of at most provisional_gap; a followed jump (inside the
+// claims a gap of at most provisional_gap ahead (or below a start of more
+// than epoch_proof numbers); a followed jump (inside the
 // window too) is on probation; a gap skips exactly what lies between the
 // highest and it; received + lost is what the run spans (when no claim is
 // provisional); what expired is part of what is lost; an END tail shown is
@@ -78,16 +79,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
               (seq < first && a.missing.first == seq + 1 && a.missing.count == first - seq - 1));
         break;
       case feed::verdict::duplicate:
-        // Within the window, a copy of a jump that waits to be followed, or
-        // of a number held as evidence against a claim on probation.
+        // Within the window, a copy of a jump that waits to be followed, of
+        // a number held as evidence against a claim on probation, or of one
+        // held past a repeated END's count.
         check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > B) ||
-              (was_on_probation && seq < highest));
+              (was_on_probation && seq < highest) || (was_ended && seq > highest));
         break;
       case feed::verdict::too_late: check(highest - seq >= W); break;
       case feed::verdict::jump:
-        // More than provisional_gap ahead, past a believed END's count, or
-        // held as evidence against a claim on probation.
-        check(started && ((seq > highest && (seq - highest > B || was_ended)) || (was_on_probation && seq < highest)));
+        // More than provisional_gap ahead, past a believed END's count, more
+        // than provisional_gap below the first number (of a start of more
+        // than epoch_proof numbers), or held as evidence
+        // against a claim on probation.
+        check(started && ((seq > highest && (seq - highest > B || was_ended)) || (seq < first && first - seq > B) ||
+                          (was_on_probation && seq < highest)));
         break;
       case feed::verdict::confirmed:
         // The numbers it follows were more than provisional_gap ahead: so

@@ -361,6 +361,19 @@ TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
             "--interval \"\": an empty value; give one or leave the option out");
   EXPECT_EQ(recv_error({"-c", "", "239.1.2.3"}).message,
             "--count \"\": an empty value; give one or leave the option out");
+  // Issue 16, hostile trial 5: a number past what the option holds says so
+  // and gives what it takes, not Boost's "the argument ... is invalid".
+  EXPECT_EQ(recv_error({"--interval", "1e400", "239.1.2.3"}).message,
+            "--interval 1e400: out of range, beyond what a number (a double) holds; the option takes: seconds between "
+            "reports of deltas, 0.01 or more (0: summary only)");
+  EXPECT_EQ(recv_error({"--interval=1e400", "239.1.2.3"}).message,
+            recv_error({"--interval", "1e400", "239.1.2.3"}).message);
+  EXPECT_EQ(recv_error({"-c", "99999999999999999999999", "239.1.2.3"}).message,
+            "--count 99999999999999999999999: out of range, beyond what a 64-bit integer holds; the option takes: "
+            "stop after this many datagrams in total (END markers not counted)");
+  EXPECT_EQ(send_error({"-c", "99999999999999999999999", "239.1.2.3"}).message,
+            "--count 99999999999999999999999: out of range, beyond what a 64-bit integer holds; the option takes: "
+            "datagrams per group (default: until -d or a signal)");
   outcome o = recv_front({"--quiet", "", "239.1.2.3"}, test::tools::fake_resolver());
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;

@@ -441,6 +441,8 @@ TEST(GroupSpec, AStrayPercentIsExplainedForItsFamily) {
     std::string hint;
   } cases[] = {
       {"239.1.1.1%%s%n", one_iface_v4},
+      {"239.1.1.1%%", one_iface_v4},  // issue 16: not "empty interface after '%'"
+      {"239.1.1.1:5000%%", one_iface_v4},
       {"239.1.1.1%a%b", one_iface_v4},
       {"239.1.1.1:5000%a%b", one_iface_v4},
       {"[ff3e::1%a]:5000%b%c",

@@ -12,9 +12,11 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -195,6 +197,25 @@ std::string empty_value_message(const std::string& long_name) {
   return fmt::format("--{} \"\": an empty value; give one or leave the option out", long_name);
 }
 
+// When `text` is a number written in full that its option's type cannot
+// hold, says why: strtod (which reads what a number option reads) says
+// ERANGE, or an integer has more digits than 64 bits hold.
+std::optional<std::string> number_out_of_range(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  if (end == nullptr || *end != '\0') return std::nullopt;
+  if (errno == ERANGE) {
+    return std::string(v == 0 ? "too close to 0 for a number (a double)" : "beyond what a number (a double) holds");
+  }
+  const auto digits = std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  const bool integer =
+      std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+'; });
+  if (integer && digits > 19) return std::string("beyond what a 64-bit integer holds");
+  return std::nullopt;
+}
+
 std::string escape_percent(std::string_view text) {
   std::string out;
   out.reserve(text.size());
@@ -279,11 +300,22 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
       const bool named = o->long_name() == name || (name.size() == 1 && o->canonical_display_name(
                                                                              po::command_line_style::allow_dash_for_short) == "-" + name);
       if (!named) continue;
-      for (std::size_t i = 0; i + 1 < args.size(); ++i) {
-        const bool option = args[i] == "--" + o->long_name() ||
-                            args[i] == o->canonical_display_name(po::command_line_style::allow_dash_for_short);
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        const bool option = i + 1 < args.size() &&
+                            (args[i] == "--" + o->long_name() ||
+                             args[i] == o->canonical_display_name(po::command_line_style::allow_dash_for_short));
         if (option && args[i + 1].empty()) {
           return tl::unexpected(usage_error{empty_value_message(o->long_name()), "usage", false, json});
+        }
+        // A number past what the option can hold ("--interval 1e400", "-c
+        // 99999999999999999999999"): say so, with the values the option
+        // takes (its help text), not only "the argument ... is invalid".
+        const std::string joined = "--" + o->long_name() + "=";
+        const std::string value = option ? args[i + 1] : args[i].starts_with(joined) ? args[i].substr(joined.size()) : "";
+        if (const auto why = number_out_of_range(value)) {
+          return tl::unexpected(usage_error{"--" + o->long_name() + " " + value + ": out of range, " + *why +
+                                                "; the option takes: " + o->description(),
+                                            "usage", false, json});
         }
       }
     }

@@ -127,8 +127,14 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
   // "%IFACE" after the group (a zone inside brackets is not it).
   if (auto pct = find_outside(rest, '%', true); pct != std::string_view::npos) {
     s.iface = std::string(rest.substr(pct + 1));
-    if (s.iface.empty()) return bad(errc::no_such_interface, text, "empty interface after '%'");
     rest = rest.substr(0, pct);
+    if (s.iface.empty()) {
+      // "239.1.1.1%%": the '%' before is a second one, not an empty name.
+      if (const auto more = find_outside(rest, '%', false); more != std::string_view::npos) {
+        return stray_percent(text, rest.substr(0, more), false);
+      }
+      return bad(errc::no_such_interface, text, "empty interface after '%'");
+    }
     if (const auto more = find_outside(rest, '%', false); more != std::string_view::npos) {
       return stray_percent(text, rest.substr(0, more), false);
     }

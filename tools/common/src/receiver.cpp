@@ -622,7 +622,11 @@ void receive_session::summary() {
   // Untracked datagrams are in no stream: what they lost is unknown, so no
   // ratio stands for the run (a flood that left the real feed untracked
   // would otherwise read 0.0).
-  total["loss_percent"] = loss_unknown(sum) || table_.untracked() > 0 ? json(nullptr) : json(loss_ratio() * 100);
+  // Nor does a run where nothing arrived and nothing was dropped: there is
+  // no ratio of nothing.
+  const bool nothing = sum.packets == 0 && table_.untracked() == 0 && drops == 0;
+  total["loss_percent"] =
+      loss_unknown(sum) || table_.untracked() > 0 || nothing ? json(nullptr) : json(loss_ratio() * 100);
   if (capture_) {
     if (auto f = capture_->flush(); !f) {
       capture_failed_ = true;
@@ -754,7 +758,11 @@ int receive_session::finish() const {
                      "timed_out");
   }
   const double loss = loss_ratio() * 100;
-  if (s_.max_loss && loss > *s_.max_loss) {
+  // The total is judged only when the summary gives it (total.loss_percent
+  // is null when datagrams were untracked or none had a sequence number):
+  // then the check could not be made, said below as `loss_unknown`.
+  const bool total_known = !loss_unknown(table_.sum()) && table_.untracked() == 0;
+  if (s_.max_loss && total_known && loss > *s_.max_loss) {
     return out_.fail(exit_loss,
                      fmt::format("loss {:.2f}% is above --max-loss {}%", loss, *s_.max_loss),
                      "loss");

@@ -327,6 +327,9 @@ void stream_table::release_held(const source_id& id, source_state& st) {
 }
 
 void stream_table::settle() {
+  // The end of the run: a far jump still on probation stands or is taken
+  // back now (feed::sequence_tracker::settle), so the summary is final.
+  for (auto& [key, s] : streams_) s.sequence.settle();
   if (held_count_ == 0) return;
   for (auto& [id, st] : sources_) release_held(id, st);
 }

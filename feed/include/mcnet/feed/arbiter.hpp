@@ -217,7 +217,13 @@ class arbiter {
  private:
   explicit arbiter(std::size_t lines, std::unique_ptr<std::int64_t[]> times,
                    std::unique_ptr<std::uint8_t[]> first_line) noexcept
-      : lines_(lines), times_(std::move(times)), first_line_(std::move(first_line)) {}
+      : lines_(lines), times_(std::move(times)), first_line_(std::move(first_line)) {
+    // A line's tracker says what the line carried (received()); the feed's
+    // loss is the merged tracker's. A line's own numbers below its first
+    // (it lags another, or joined later) move its start down as far as the
+    // window: a forged one there is one number carried, no loss claimed.
+    for (auto& l : line_) l.sequence.start_bound_ = window;
+  }
 
   std::size_t lines_;
   std::unique_ptr<std::int64_t[]> times_;        // earliest arrival of seq's copies so far, at seq % window

@@ -49,7 +49,8 @@ enum class verdict : std::uint8_t {
   too_late,   ///< more than the window behind the highest: cannot be told from a duplicate; not counted as received
   /// Too far ahead to believe from one datagram (more than
   /// `sequence_tracker::provisional_gap` ahead: a forged or corrupt number,
-  /// an outage, or a restarted sender): not counted until the next datagram
+  /// an outage, or a restarted sender), or more than it below the lowest
+  /// number counted (never counted): not counted until the next datagram
   /// follows it (`confirmed`), or, past `sequence_tracker::max_gap`, until
   /// `epoch_proof` numbers in a row follow each other (`restart`). Also a
   /// number from before a jump on probation, held as evidence against it
@@ -85,7 +86,8 @@ struct arrival {
   /// The numbers this datagram showed to be missing, for a receiver to
   /// print or ask to be sent again. A `gap` skipped
   /// `[sequence - missing.count, sequence)`; a `reordered` datagram below the
-  /// first number seen moves the start down and shows
+  /// first number seen (at most `sequence_tracker::provisional_gap` below
+  /// it once more than `epoch_proof` numbers came) moves the start down and shows
   /// `[sequence + 1, old start)` missing; every other verdict leaves it empty.
   /// Numbers shown missing may still arrive later (as `reordered`).
   missing_range missing{};
@@ -145,8 +147,12 @@ class end_votes {
 ///
 /// Counting starts at the first number that arrives (a receiver that joins a
 /// running sender does not count what was sent before it joined as lost); a
-/// lower number arriving later, within the window, moves the start down and
-/// counts as reordered. A bitmap of the last `window` numbers below and at
+/// lower number arriving later moves the start down and counts as
+/// reordered; once the epoch counts more than `epoch_proof` numbers, only
+/// one at most `provisional_gap` below the lowest number counted does, and
+/// one further below is a `jump` (one datagram claims at most
+/// `provisional_gap` missing, behind as ahead; a start of fewer is not
+/// proven, as a forger's numbers may have come before the sender's first). A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
@@ -195,7 +201,10 @@ class end_votes {
 /// the stream is over, and a number `end_continuation` or more past the
 /// END's count is a jump; a number above the highest but nearer means the
 /// stream goes on, and the END (forged, or one that overtook the last
-/// datagrams: senders repeat it after them) is forgotten. Which END count is
+/// datagrams: senders repeat it after them) is forgotten; for a number at
+/// or past the count of an END given more than once, only once as many such
+/// numbers came as the END did (at most `epoch_proof`; held as jumps till
+/// then), as one forged number must not undo a repeated END. Which END count is
 /// believed when several were given is end()'s vote.
 class sequence_tracker {
  public:
@@ -296,7 +305,10 @@ class sequence_tracker {
   arrival restart(std::uint64_t seq) noexcept;
   /// Forget everything: the state of a tracker just built.
   void reset() noexcept;
-  /// The end of a run: a claim on probation not proven yet (provisional())
+  /// The end of a run: a claim on probation not proven yet (provisional()),
+  /// or refuted by END counts held against it (one past the highest before
+  /// the claim and below it that came at least twice and more often than the END believed at or past
+  /// it: the sender's repeated END outweighs a burst it never went on from),
   /// is taken back (its numbers count as jumps, the evidence held against
   /// it is counted), a proven one stands and its probation ends (held
   /// evidence stays jumps, held END counts and announcements count as
@@ -380,6 +392,9 @@ class sequence_tracker {
   // RTP's numbers come through RFC 3550 A.1, which believes gaps up to its
   // MAX_DROPOUT at once: the bound is that, for its tracker.
   friend class rtp_sequence_tracker;
+  // A line's tracker counts what the line carried, not the feed's loss: its
+  // start moves down as far as the window (arbiter.hpp).
+  friend class arbiter;
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
   /// A number above the highest, at most `max_gap` ahead: in order or a gap.
@@ -423,6 +438,11 @@ class sequence_tracker {
   /// Counts a held number again after retract(): received, or a jump (never
   /// a late or repeated copy: it was handed on as a first copy).
   void recount_held(std::uint64_t n) noexcept;
+  /// Whether the END counts held against the claim on probation take it
+  /// back at the end of the run: one of them, past the highest before the
+  /// claim, came at least twice and more often than the END believed at or
+  /// past the claim.
+  [[nodiscard]] bool ends_refute() const noexcept;
   /// The probation is over: the copy and the evidence go.
   void end_probation() noexcept;
   /// The evidence held goes (numbers stay jumps, END counts and
@@ -446,6 +466,9 @@ class sequence_tracker {
   }
 
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
+  // The furthest below the lowest number counted a number moves the start
+  // down (kept by reset()); an arbiter's lines take any number in the window.
+  std::uint64_t start_bound_ = provisional_gap;
   bool any_ = false;
   std::uint64_t first_ = 0;
   std::uint64_t highest_ = 0;
@@ -466,6 +489,16 @@ class sequence_tracker {
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   far_run far_{};
+  // The last numbers found far below the start (jumps), so a copy of one
+  // (another line's) is a duplicate, not a second first copy.
+  struct below_start {
+    std::uint8_t count = 0, next = 0;
+    std::array<std::uint64_t, epoch_proof> numbers{};
+  };
+  below_start below_{};
+  // Numbers at or past a believed END's count given more than once, held as
+  // jumps until as many came as the END's times (at most epoch_proof).
+  far_run past_end_{};
   std::optional<std::uint64_t> announce_claim_;  // the last announcement given
   end_votes ends_;  // the END counts given in this epoch (not held as evidence)
   std::uint64_t jumps_ = 0;

@@ -216,8 +216,10 @@ class stream_table {
                 std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
                 std::uint32_t interface_index = 0);
 
-  /// Count every held RTP candidate as raw (a lone RTP-looking datagram is
-  /// not a stream). Called before the summary.
+  /// Settle every stream's sequence accounting (feed::sequence_tracker::settle:
+  /// a far jump not proven, or refuted by its sender's repeated END, is taken
+  /// back) and count every held RTP candidate as raw (a lone RTP-looking
+  /// datagram is not a stream). Called before the summary.
   void settle();
 
   [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
