@@ -47,6 +47,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
   nlohmann::ordered_json joined;
   std::vector<tools::joined_membership> placed;
+  // Before the joins: a sender may start as soon as they are reported.
+  const auto drops_before = tools::drop_counters::read();
   if (auto bad = tools::open_and_join(s, out, members, shards, table, &joined, &placed)) return *bad;
   // What the doctor would find without listening, said before the first datagram.
   (void)tools::start_warnings(members, out);
@@ -55,7 +57,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   session.set_channels(std::move(joined));
   session.diagnose_with(
       [&members](const tools::drop_counters& over_run) { return tools::nothing_arrived_verdict(members, over_run); });
-  session.count_drop_causes();
+  session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
   // Interface changes during the run are reported, and a re-created interface joined again.
   auto links = tools::link_watch::open(shards, std::move(placed), out);

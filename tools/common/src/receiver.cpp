@@ -424,7 +424,6 @@ void receive_session::start() {
                                 table_.limit(), table_.limit()),
                     "max_streams_bounded");
   }
-  if (drop_causes_) drops_before_ = drop_counters::read();
   started_ = now_();
   last_report_ = started_;
   if (metrics_) write_metrics(kernel_drops_());

@@ -177,10 +177,15 @@ class receive_session {
   /// event has `verdict`, null when something arrived; without it, no `verdict`.
   void diagnose_with(std::function<run_verdict(const drop_counters&)> d) { diagnose_ = std::move(d); }
 
-  /// Read the namespace's drop counters (drop_counters) at start() and at
-  /// the summary: the summary event gets `drop_causes`, their change over
-  /// the run (null: not measured), and the text a line with those above 0.
-  void count_drop_causes() noexcept { drop_causes_ = true; }
+  /// Count the namespace's drop counters (drop_counters) from `before`,
+  /// read before the joins (a sender may start as soon as they are
+  /// reported), to the summary: the summary event gets `drop_causes`, their
+  /// change over the run (null: not measured), and the text a line with
+  /// those above 0.
+  void count_drop_causes(const drop_counters& before) noexcept {
+    drop_causes_ = true;
+    drops_before_ = before;
+  }
 
   /// The memberships on interface `old_index` were joined again on
   /// `new_index` (link_watch, after a re-creation): the summary's channels
@@ -249,7 +254,7 @@ class receive_session {
   stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   bool drop_causes_ = false;               // count_drop_causes
-  drop_counters drops_before_;             // at start(), with count_drop_causes
+  drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
   capture_writer* capture_ = nullptr;      // with --pcap
   bool capture_failed_ = false;
