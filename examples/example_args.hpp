@@ -7,6 +7,8 @@
 // mcast-recv, the receivers' command line and metadata options, and
 // reporting an mcnet error.
 
+#include <errno.h>  // program_invocation_short_name (GNU)
+
 #include <charconv>
 #include <cstdint>
 #include <cstdio>
@@ -32,7 +34,8 @@ inline int number(const char* text, int fallback) {
   int v = 0;
   auto [p, ec] = std::from_chars(text, text + std::strlen(text), v);
   if (ec != std::errc() || *p != '\0' || v < 0) {
-    std::fprintf(stderr, "not a non-negative number: %s\n", text);
+    std::fprintf(stderr, "%s: not a non-negative number: %s (run it without arguments for its usage)\n",
+                 program_invocation_short_name, text);
     std::exit(2);
   }
   return v;
@@ -54,7 +57,8 @@ inline std::uint16_t port(const char* text) {
   unsigned v = 0;
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (t.empty() || t.front() == '0' || ec != std::errc() || p != t.data() + t.size() || v > 65535) {
-    std::fprintf(stderr, "not a port (1 to 65535): %s\n", text);
+    std::fprintf(stderr, "%s: not a port (1 to 65535): %s (run it without arguments for its usage)\n",
+                 program_invocation_short_name, text);
     std::exit(2);
   }
   return static_cast<std::uint16_t>(v);

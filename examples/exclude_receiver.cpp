@@ -91,7 +91,9 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
   }
   for (const auto& [sender, count] : per_sender) std::printf("from %s: %d datagrams\n", sender.c_str(), count);
-  for (const auto& [sender, count] : ends_per_sender) std::printf("from %s: %d END markers\n", sender.c_str(), count);
+  for (const auto& [sender, count] : ends_per_sender) {
+    std::printf("from %s: %d END marker%s\n", sender.c_str(), count, count == 1 ? "" : "s");
+  }
   std::printf("received %d of %d datagrams%s\n", received, expected, received < expected ? ": timed out" : "");
   return received >= expected ? 0 : 1;
 }

@@ -26,8 +26,11 @@
 # Upstream-Contact and Source are MCNET_PACKAGE_UPSTREAM_CONTACT and
 # MCNET_PACKAGE_SOURCE (whom to ask upstream, where the source came from),
 # else mcnet's own: "The mcnet authors" and the source tree, in words (mcnet
-# publishes no address or download location). All are read at each run (a
-# value cached by an earlier run is not kept).
+# publishes no address or download location). MCNET_PACKAGE_REVISION (1
+# when unset) is the Debian revision; the first entry of
+# cmake/debian/changelog.in must carry it (the configure says so when it
+# does not). All are read at each run (a value cached by an earlier run is
+# not kept).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs=$(nproc)
@@ -50,6 +53,7 @@ cmake -S . -B build/package-shared "${common[@]}" "-DCMAKE_CXX_FLAGS=$cxxflags" 
       "-DMCNET_PACKAGE_MAINTAINER=${MCNET_PACKAGE_MAINTAINER:-}" "-DMCNET_PACKAGE_HOMEPAGE=${MCNET_PACKAGE_HOMEPAGE:-}" \
       "-DMCNET_PACKAGE_UPSTREAM_CONTACT=${MCNET_PACKAGE_UPSTREAM_CONTACT:-}" \
       "-DMCNET_PACKAGE_SOURCE=${MCNET_PACKAGE_SOURCE:-}" \
+      "-DMCNET_PACKAGE_REVISION=${MCNET_PACKAGE_REVISION:-1}" \
       -DMCNET_PACKAGE_STATIC_BUILD_DIR="$PWD/build/package-static" >/dev/null ||
   { echo "package: configuring build/package-shared failed (above)" >&2; exit 1; }
 # Reproducible packages: every file's time is the changelog's last entry

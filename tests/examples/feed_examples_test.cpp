@@ -202,7 +202,8 @@ TEST(NetFeedExamples, RefuseWhatTheToolsRefuse) {
     int exit;
     const char* needle;
   } bad[] = {
-      {{"eth0", "0", "100", "10.77.0.1@232.1.1.1"}, 2, "not a port (1 to 65535): 0"},
+      {{"eth0", "0", "100", "10.77.0.1@232.1.1.1"}, 2, "ssm_receiver: not a port (1 to 65535): 0"},
+      {{"eth0", "5000", "-3", "10.77.0.1@232.1.1.1"}, 2, "ssm_receiver: not a non-negative number: -3"},
       {{"eth0", "70000", "100", "10.77.0.1@232.1.1.1"}, 2, "not a port"},
       {{"eth0", "5000", "100", "::ffff:10.77.0.1@ff3e::1"}, 1, "the source is a unicast address of the group's family"},
       {{"eth0", "5000", "100", "232.1.1.9@232.1.1.1"}, 1, "source"},
