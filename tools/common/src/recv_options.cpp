@@ -58,7 +58,8 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("duration,d", po::value(&raw.duration), "seconds to run")
       ("timeout", po::value(&raw.timeout),
        "stop with exit 2 when no datagram has arrived this many seconds after the joins; once one has, it no "
-       "longer ends the run (not a silence timeout); given, a run that ends with nothing received exits 2 too")
+       "longer ends the run (not a silence timeout). With --timeout, a run that -d or a signal ends before anything "
+       "arrived exits 2 as well")
       ("max-loss", po::value(&raw.max_loss), "exit 3 when lost / (packets + lost) exceeds this percentage")
       ("rcvbuf", po::value(&s.rcvbuf),
        "receive buffer bytes per socket, 0 for the kernel's default (default: the most net.core.rmem_max allows, "
