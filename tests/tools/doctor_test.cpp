@@ -340,6 +340,66 @@ TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
   EXPECT_TRUE(check_says(asm_only, "igmp_version", "OK", "IGMPv2 in use")) << asm_only.r.output;
 }
 
+// A VLAN-style name with a dot: /proc/sys/net/ipv4/conf/rb.100 holds its
+// values, and sysctl(8) writes the dot '/' in a key (net.ipv4.conf.rb/100.rp_filter),
+// or takes it for a separator and fails. Values are read, fixes work pasted.
+TEST(NetDoctor, DottedInterfaceNameReadsItsSysctlsAndItsFixesWork) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(sysctl, "sysctl", "procps");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "name", "rb.100"}).status.success());
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  // Strict on the interface only: the kernel applies the larger of conf/all and conf/rb.100.
+  const auto strict = h.exec({sysctl, "-w", "net.ipv4.conf.rb/100.rp_filter=1"});
+  ASSERT_TRUE(strict.status.success()) << strict.output;
+  const auto port = std::to_string(free_port(h));
+  // 10.77.9.1: no route back to it.
+  const std::string spec = "10.77.9.1,232.1.2.11:" + port;
+  const auto d = doctor(h, {"-i", "rb.100", spec});
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  const auto rp = d.checks("rp_filter");
+  ASSERT_EQ(rp.size(), 1u) << d.r.output;
+  EXPECT_EQ(rp[0]["data"]["interface"], 1) << d.r.output;
+  EXPECT_EQ(rp[0]["data"]["effective"], 1) << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("rp_filter 1 (conf/all 0, conf/rb.100 1) and no route back"),
+            std::string::npos)
+      << d.r.output;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  std::smatch off;
+  ASSERT_TRUE(std::regex_search(fix, off, std::regex(R"(sysctl -w (\S+) (\S+) \(off\))"))) << fix;
+  EXPECT_EQ(off[2].str(), "net.ipv4.conf.rb/100.rp_filter=0") << fix;
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "rb.100", spec});
+  EXPECT_NE(
+      text.standard_output.find("FAIL rp_filter 10.77.9.1 -> 232.1.2.11: rp_filter 1 (conf/all 0, conf/rb.100 1)"),
+      std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("net.ipv4.conf.rb/100.rp_filter=0 (off)"), std::string::npos) << text.output;
+  const auto pasted = h.exec({"sh", "-c", off.str(0).substr(0, off.str(0).size() - 6)});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto turned_off = doctor(h, {"-i", "rb.100", spec});
+  EXPECT_TRUE(check_says(turned_off, "rp_filter", "OK", "rp_filter 0 (conf/all 0, conf/rb.100 0): off"))
+      << turned_off.r.output;
+
+  // IGMPv2 forced on rb.100 alone: named as forced (not as a querier heard), and its fix works.
+  const auto v2 = h.exec({sysctl, "-w", "net.ipv4.conf.rb/100.force_igmp_version=2"});
+  ASSERT_TRUE(v2.status.success()) << v2.output;
+  const auto forced = doctor(h, {"-i", "rb.100", spec});
+  expect_verdict(forced, "igmp_version", "FAIL", tools::exit_doctor_fail);
+  const auto version = forced.checks("igmp_version");
+  ASSERT_EQ(version.size(), 1u) << forced.r.output;
+  EXPECT_EQ(version[0]["data"]["forced_interface"], 2) << forced.r.output;
+  EXPECT_NE(forced.verdict["message"].get<std::string>().find(
+                "IGMPv2 in use (force_igmp_version 0 / 2 (conf/all, conf/rb.100))"),
+            std::string::npos)
+      << forced.r.output;
+  const auto igmp_fix = forced.verdict["fix"].get<std::string>();
+  EXPECT_EQ(igmp_fix, "sysctl -w net.ipv4.conf.all.force_igmp_version=0 net.ipv4.conf.rb/100.force_igmp_version=0");
+  ASSERT_TRUE(h.exec({"sh", "-c", igmp_fix}).status.success());
+  const auto unforced = doctor(h, {"-i", "rb.100", spec});
+  EXPECT_TRUE(check_says(unforced, "igmp_version", "OK", "IGMPv3 in use")) << unforced.r.output;
+}
+
 TEST(NetDoctor, Ipv6MembershipAndMldV1ForcedWithAnSsmSpec) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

@@ -216,6 +216,16 @@ std::optional<std::int64_t> sysctl(const std::string& name) {
   return v ? std::optional(*v) : std::nullopt;
 }
 
+// The key of a per-interface sysctl under `tree` (net.ipv4.conf, net.ipv6.conf) in
+// sysctl(8)'s dotted notation, which core::read_sysctl reads too: a '.' in the
+// interface name (a VLAN such as eth0.100) is written '/' there, or sysctl -w
+// would take it for a separator and fail.
+std::string conf_key(std::string_view tree, std::string_view iface, std::string_view knob) {
+  std::string name(iface);
+  std::ranges::replace(name, '.', '/');
+  return fmt::format("{}.{}.{}", tree, name, knob);
+}
+
 // "unknown" for a sysctl that cannot be read (net.ipv6.mld_max_msf outside the initial namespace).
 std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("unknown"); }
 json opt_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
@@ -269,7 +279,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                            "snooping switches may ignore"
                                          : "no IPv6 address (not even link-local): MLD reports cannot be sent",
                           fam == AF_INET ? "ip addr add ADDRESS/LEN dev " + dev
-                                         : "sysctl -w " + shell_quoted("net.ipv6.conf." + n + ".disable_ipv6=0"),
+                                         : "sysctl -w " +
+                                               shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0"),
                           {}});
       }
     }
@@ -383,7 +394,8 @@ std::string no_route_back_fix(const core::ip_address& src, const std::string& jo
   return fmt::format("ip route add {} dev {} (or via the router towards it), or sysctl -w "
                      "net.ipv4.conf.all.rp_filter=0 {} (off); loose mode (rp_filter=2) drops it too without a route "
                      "back",
-                     src.to_string(), shell_quoted(join), shell_quoted("net.ipv4.conf." + join + ".rp_filter=0"));
+                     src.to_string(), shell_quoted(join),
+                     shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0"));
 }
 
 // The fix for a source routed back via another interface than `join`
@@ -391,7 +403,7 @@ std::string no_route_back_fix(const core::ip_address& src, const std::string& jo
 // `src` is an address, or SOURCE when it is not known.
 std::string loose_fix(const std::string& src, const std::string& join) {
   return fmt::format("sysctl -w {} (loose), or ip route add {} dev {}",
-                     shell_quoted("net.ipv4.conf." + join + ".rp_filter=2"), src, shell_quoted(join));
+                     shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2"), src, shell_quoted(join));
 }
 
 // rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
@@ -404,7 +416,7 @@ struct rp_value {
 };
 
 rp_value read_rp(const std::string& iface) {
-  return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl("net.ipv4.conf." + iface + ".rp_filter")};
+  return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl(conf_key("net.ipv4.conf", iface, "rp_filter"))};
 }
 
 void source_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
@@ -542,9 +554,9 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
     const auto& [name, v4] = key;
     const std::string subject = fmt::format("{} {}", name, v4 ? "IGMP" : "MLD");
     const std::string knob = v4 ? "force_igmp_version" : "force_mld_version";
-    const std::string tree = v4 ? "net.ipv4.conf." : "net.ipv6.conf.";
-    const auto all = sysctl(tree + "all." + knob);
-    const auto dev = sysctl(tree + name + "." + knob);
+    const std::string tree = v4 ? "net.ipv4.conf" : "net.ipv6.conf";
+    const auto all = sysctl(conf_key(tree, "all", knob));
+    const auto dev = sysctl(conf_key(tree, name, knob));
     // The kernel takes either value when it forces an older version (igmp.c: IGMP_V1_SEEN/V2_SEEN, mcast.c: mld_in_v1_mode).
     int forced = 0;
     if (v4) {
@@ -576,8 +588,8 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                                     "sources, which an SSM router ignores (232/8, ff3x::/32) or serves with every "
                                     "source",
                                     proto, why, proto),
-                        forced != 0 ? fmt::format("sysctl -w {0}all.{1}=0 {2}", tree, knob,
-                                                  shell_quoted(fmt::format("{}{}.{}=0", tree, name, knob)))
+                        forced != 0 ? fmt::format("sysctl -w {}=0 {}=0", conf_key(tree, "all", knob),
+                                                  shell_quoted(conf_key(tree, name, knob)))
                                     : std::string("make the link's querier (router) speak ") +
                                           (v4 ? "IGMPv3" : "MLDv2"),
                         data});
@@ -634,7 +646,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (r.mode != filter::include || !r.source) {
       add(fmt::format("ip route add SOURCE dev {} (a route back to each sender; loose mode, sysctl -w {}, helps only "
                       "a sender some route leads back to)",
-                      shell_quoted(join), shell_quoted("net.ipv4.conf." + join + ".rp_filter=2")));
+                      shell_quoted(join), shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2")));
       continue;
     }
     const auto back = netlink::route_to(*r.source);
