@@ -453,6 +453,48 @@ TEST(NetDoctor, NftablesDropRuleForThePort) {
   EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
 }
 
+// A drop rule that looks the port up in a named set or map (`udp dport @ports`):
+// resolved from the ruleset as an anonymous set's elements are.
+TEST(NetDoctor, NftablesDropRuleWithANamedSetOrMap) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto first = free_port(h);
+  const auto p = std::to_string(first);
+  const auto ranged = std::to_string(first + 10);
+  const auto mapped = std::to_string(first + 20);
+  const auto added = h.exec(
+      {nft, "-f", "-"},
+      "add table inet mcnet_doctor\n"
+      "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+      "add set inet mcnet_doctor ports { type inet_service; flags interval; elements = { " + p + ", " +
+          std::to_string(first + 9) + "-" + std::to_string(first + 11) + " } }\n"
+      "add map inet mcnet_doctor relays { type inet_service : ipv4_addr; elements = { " + mapped + " : 10.77.0.1 } }\n"
+      "add rule inet mcnet_doctor input udp dport @ports drop\n"
+      "add rule inet mcnet_doctor input udp dport @relays drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  for (const auto& port : {p, ranged, mapped}) {
+    const auto d = doctor(h, {"-i", "eth0", "239.255.90.15:" + port});
+    expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+    EXPECT_NE(d.verdict["message"].get<std::string>().find("inet mcnet_doctor chain input drops UDP to port " + port),
+              std::string::npos)
+        << d.r.output;
+    EXPECT_EQ(d.verdict["fix"].get<std::string>().find("nft delete rule inet mcnet_doctor input handle "), 0u)
+        << d.r.output;
+  }
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "239.255.90.15:" + p});
+  EXPECT_EQ(text.status.code, tools::exit_doctor_fail) << text.output;
+  EXPECT_NE(text.standard_output.find("FAIL firewall udp dport " + p + " (IPv4): the rule (handle "), std::string::npos)
+      << text.output;
+
+  // A port in neither passes.
+  const auto other = doctor(h, {"-i", "eth0", "239.255.90.15:" + std::to_string(first + 30)});
+  ASSERT_FALSE(other.checks("firewall").empty()) << other.r.output;
+  EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
+  EXPECT_EQ(other.r.status.code, 0) << other.r.output;
+}
+
 TEST(NetDoctor, AnotherSocketOnThePort) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

@@ -959,6 +959,10 @@ bool value_holds_port(const json& v, std::uint16_t port) {
   if (v.is_object() && v.contains("set") && v["set"].is_array()) {
     return std::ranges::any_of(v["set"], [port](const json& e) { return value_holds_port(e, port); });
   }
+  // An element with options (timeout, counter, comment): {"elem": {"val": 5000, ...}}.
+  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+    return value_holds_port(v["elem"]["val"], port);
+  }
   if (v.is_array()) return std::ranges::any_of(v, [port](const json& e) { return value_holds_port(e, port); });
   return false;
 }
@@ -1049,6 +1053,19 @@ class fw_walk {
         const auto& m = item["map"];
         maps_[{m.value("family", ""), m.value("table", ""), m.value("name", "")}] = &m;
       }
+      // Named sets and maps a match looks up by "@name" (`udp dport @ports`):
+      // their keys, as an anonymous set's elements would be; a set with no
+      // element lists none ("elem" absent).
+      for (const char* kind : {"set", "map"}) {
+        if (!item.contains(kind) || !item[kind].is_object()) continue;
+        const auto& n = item[kind];
+        auto& keys = named_[{n.value("family", ""), n.value("table", ""), n.value("name", "")}];
+        keys = json::array();
+        for (const auto& e : n.value("elem", json::array())) {
+          const bool pair = std::string_view(kind) == "map" && e.is_array() && e.size() == 2;
+          keys.push_back(pair ? e[0] : e);
+        }
+      }
     }
   }
 
@@ -1081,7 +1098,7 @@ class fw_walk {
       for (const auto& e : rule->value("expr", json::array())) {
         if (holds == tri::no) break;
         if (e.contains("match")) {
-          const auto m = match_holds(e["match"], port_);
+          const auto m = match_named(chain, e["match"]);
           if (m == tri::no) holds = tri::no;
           if (m == tri::unknown) undecide(e);
         } else if (e.contains("limit") || e.contains("quota")) {
@@ -1112,6 +1129,20 @@ class fw_walk {
       }
     }
     return end::fell_through;
+  }
+
+  // match_holds with a named set or map on the right ("@ports") replaced
+  // by its keys, looked up in the rule's table; unknown when it is not in
+  // the ruleset.
+  tri match_named(const chain_key& chain, const json& m) const {
+    if (!m.contains("right") || !m["right"].is_string() || !m["right"].get<std::string>().starts_with("@")) {
+      return match_holds(m, port_);
+    }
+    const auto n = named_.find({std::get<0>(chain), std::get<1>(chain), m["right"].get<std::string>().substr(1)});
+    if (n == named_.end()) return tri::unknown;
+    json resolved = m;
+    resolved["right"] = json{{"set", n->second}};
+    return match_holds(resolved, port_);
   }
 
   end follow(const chain_key& chain, const std::string& handle, const char* how, const std::string& target, tri holds,
@@ -1195,6 +1226,7 @@ class fw_walk {
   std::uint16_t port_;
   std::map<chain_key, std::vector<const json*>> rules_;
   std::map<chain_key, const json*> maps_;
+  std::map<chain_key, json> named_;  // named sets' and maps' keys
   std::vector<chain_key> stack_;      // the chains being walked, the base chain first
   std::vector<std::string> path_;     // the jumps and gotos that led here
   std::vector<std::string> why_;      // the undecided matches on the way here
