@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <functional>
@@ -25,6 +26,7 @@
 
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/sysctl.hpp>
 #include <mcnet/tools/doctor.hpp>
 
 #include "e2e_run.hpp"
@@ -427,6 +429,33 @@ TEST(NetDoctor, MembershipLimitTooLow) {
   EXPECT_EQ(d.verdict["subject"], "net.ipv4.igmp_max_memberships");
   EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.igmp_max_memberships=20");
   EXPECT_FALSE(d.checks("join").empty()) << "the doctor's own join was tried and failed";
+}
+
+// --rcvbuf above net.core.rmem_max: the fix raises it on the host, since
+// inside a network namespace the sysctl is read-only (sysctl -w fails there).
+TEST(NetDoctor, RcvbufAboveRmemMaxIsRaisedOnTheHost) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto rmem_max = h.run([] { return core::read_sysctl("net.core.rmem_max"); });
+  ASSERT_TRUE(rmem_max) << rmem_max.error().message();
+  const auto asked = std::to_string(std::min<std::int64_t>(*rmem_max * 2, 1073741823));
+  const auto spec = "239.255.90.16:" + std::to_string(free_port(h));
+  const auto d = doctor(h, {"-i", "eth0", "--rcvbuf", asked, spec});
+  expect_verdict(d, "limits", "WARN", tools::exit_doctor_warn);
+  EXPECT_EQ(d.verdict["subject"], "net.core.rmem_max") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.core.rmem_max=" + asked +
+                                  " on the host (the initial network namespace: it is read-only inside any other), "
+                                  "or mcast-recv --force (CAP_NET_ADMIN)")
+      << d.r.output;
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "--rcvbuf", asked, spec});
+  EXPECT_NE(text.standard_output.find("     fix: sysctl -w net.core.rmem_max=" + asked + " on the host"),
+            std::string::npos)
+      << text.output;
+  // Why "on the host": here the sysctl is read-only (procps' sysctl -w may exit 0 all the same).
+  EXPECT_FALSE(h.exec({"sh", "-c", "echo " + asked + " > /proc/sys/net/core/rmem_max"}).status.success());
+  const auto after = h.run([] { return core::read_sysctl("net.core.rmem_max"); });
+  EXPECT_EQ(after.value_or(-1), *rmem_max);
 }
 
 TEST(NetDoctor, NftablesDropRuleForThePort) {

@@ -226,6 +226,15 @@ std::string conf_key(std::string_view tree, std::string_view iface, std::string_
   return fmt::format("{}.{}.{}", tree, name, knob);
 }
 
+// Raising net.core.rmem_max to `bytes`: a sysctl of the initial network
+// namespace only, read-only inside any other (net/core/sysctl_net_core.c
+// registers it in init_net's table), so it is set on the host.
+std::string rmem_max_fix(std::int64_t bytes) {
+  return fmt::format("sysctl -w net.core.rmem_max={} on the host (the initial network namespace: it is read-only "
+                     "inside any other)",
+                     bytes);
+}
+
 // "unknown" for a sysctl that cannot be read (net.ipv6.mld_max_msf outside the initial namespace).
 std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("unknown"); }
 json opt_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
@@ -731,8 +740,7 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                       fmt::format("--rcvbuf {} is above net.core.rmem_max {}: the kernel grants {} (doubled for its "
                                   "bookkeeping)",
                                   s.recv.rcvbuf, *rmem_max, *rmem_max),
-                      fmt::format("sysctl -w net.core.rmem_max={} (or mcast-recv --force, CAP_NET_ADMIN)",
-                                  s.recv.rcvbuf),
+                      fmt::format("{}, or mcast-recv --force (CAP_NET_ADMIN)", rmem_max_fix(s.recv.rcvbuf)),
                       data});
   }
   if (checks.size() == before) {
@@ -1419,7 +1427,7 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   if (buffer_drops > 0) {
     checks.push_back({"drops", "during --listen", check_status::warn,
                       "datagrams dropped for want of buffer space: " + figures,
-                      "mcast-recv --rcvbuf 8388608 (and sysctl -w net.core.rmem_max=8388608)", data});
+                      fmt::format("mcast-recv --rcvbuf 8388608 (and {})", rmem_max_fix(8388608)), data});
   } else if (in_errors.value_or(0) + in6_errors.value_or(0) > 0) {
     checks.push_back({"drops", "during --listen", check_status::warn,
                       "UDP input errors (checksums, or a socket's filter; namespace-wide): " + figures,
