@@ -327,6 +327,52 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   EXPECT_NE(d.verdict["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
 }
 
+// The route back to a source leaves by another interface, through a
+// gateway, but its datagrams come in on the join interface: without
+// --listen a WARN whose fix says "probably"; with --listen having heard
+// them on the join interface, OK (moving the join would make the receiver deaf).
+TEST(NetDoctor, SourceRoutedElsewhereButHeardOnTheJoinInterfaceIsOkWithListen) {
+  MCNET_REQUIRE_NETNS();
+  // rx on LAN 0 (eth0) and LAN 1 (eth1); the sender on LAN 0, the gateway rx routes the source by on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  const auto gateway = (*net)[2].v4().to_string();
+  const auto routed = rx.exec({"ip", "route", "add", "10.77.9.1/32", "via", gateway, "dev", "eth1"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = "10.77.9.1,232.1.2.12:" + port;
+
+  const auto predicted = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(predicted, "source_route", "WARN", tools::exit_doctor_warn);
+  EXPECT_NE(predicted.verdict["message"].get<std::string>().find("leaves by eth1, the join is on eth0"),
+            std::string::npos)
+      << predicted.r.output;
+  EXPECT_EQ(predicted.verdict["fix"].get<std::string>().find("probably -i eth1, or 10.77.9.1,232.1.2.12%eth1"), 0u)
+      << predicted.r.output;
+  const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
+  EXPECT_NE(text.standard_output.find("     fix: probably -i eth1"), std::string::npos) << text.output;
+
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "0C0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+  });
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(heard.r.status.code, 0) << heard.r.output;
+  const auto route = heard.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << heard.r.output;
+  EXPECT_EQ(route[0]["status"], "OK") << heard.r.output;
+  EXPECT_TRUE(route[0]["fix"].is_null()) << heard.r.output;
+  EXPECT_EQ(route[0]["data"]["heard_on_join_interface"], true) << heard.r.output;
+  EXPECT_NE(route[0]["message"].get<std::string>().find("--listen heard 10.77.9.1's datagrams arrive on eth0, the "
+                                                        "join interface"),
+            std::string::npos)
+      << heard.r.output;
+}
+
 TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

@@ -487,8 +487,11 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                        on_link ? "the source is on " + *back_if + "'s link, its datagrams arrive there, where nothing "
                                  "was joined"
                                : "its datagrams probably arrive on " + *back_if),
-           fmt::format("-i {}, or {}", shell_quoted(*back_if),
-                       shell_quoted(fmt::format("{},{}%{}", src.to_string(), m.request.group.to_string(), *back_if))),
+           fmt::format("{}-i {}, or {}{}", on_link ? "" : "probably ", shell_quoted(*back_if),
+                       shell_quoted(fmt::format("{},{}%{}", src.to_string(), m.request.group.to_string(), *back_if)),
+                       on_link ? ""
+                               : " (the route back predicts the way they come; mcast-recv doctor --listen SEC "
+                                 "shows the interface they arrive on)"),
            data});
     } else {
       checks.push_back({"source_route", subject, check_status::ok,
@@ -1482,6 +1485,33 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                        {"packets", c.packets}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
                        {"interface", interface_json(c.iface, names.name(c.iface))}}});
+  }
+  // The route back only predicts the interface a source's datagrams come
+  // in by. Heard on the join interface, the join is right: a WARN there
+  // would recommend the interface that leaves the receiver deaf.
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (r.mode != filter::include || !r.source || p.iface.index == 0) continue;
+    const auto src = r.source->unmap().with_scope_id(0);
+    const auto group = r.group.unmap().with_scope_id(0);
+    const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
+      return std::get<0>(e.first) == src && std::get<1>(e.first) == group && e.second.iface == p.iface.index;
+    });
+    if (!heard) continue;
+    const std::string join(p.iface.name.view());
+    const auto subject = fmt::format("{} -> {}", r.source->to_string(), r.group.to_string());
+    for (auto& c : checks) {
+      if (c.check != "source_route" || c.subject != subject || c.status == check_status::ok ||
+          c.data.value("join_interface", "") != join) {
+        continue;
+      }
+      c.status = check_status::ok;
+      c.message = fmt::format("--listen heard {}'s datagrams arrive on {}, the join interface ({}; the route back "
+                              "predicts only the way they come)",
+                              r.source->to_string(), join, c.message);
+      c.fix.clear();
+      c.data["heard_on_join_interface"] = true;
+    }
   }
 }
 
