@@ -26,6 +26,7 @@
 
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/tools/doctor.hpp>
 
@@ -585,8 +586,38 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   const auto d = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port)});
   expect_verdict(d, "port", "FAIL", tools::exit_doctor_fail);
   EXPECT_NE(d.verdict["message"].get<std::string>().find("Address already in use"), std::string::npos) << d.r.output;
-  EXPECT_TRUE(check_says(d, "port", "WARN", "pid " + std::to_string(::getpid()))) << "the owner is named\n"
+  EXPECT_TRUE(check_says(d, "port", "FAIL", "pid " + std::to_string(::getpid()))) << "the owner is named\n"
                                                                                    << d.r.output;
+  // One finding about that socket: the failure, not a warning besides it.
+  ASSERT_EQ(d.checks("port").size(), 1u) << d.r.output;
+  EXPECT_EQ(d.checks("port")[0]["data"]["port"], port) << d.r.output;
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "239.255.90.9:" + std::to_string(port)});
+  EXPECT_NE(text.standard_output.find("FAIL port " + std::to_string(port) + ": mcast-recv cannot bind"),
+            std::string::npos)
+      << text.output;
+  EXPECT_EQ(text.standard_output.find("WARN port"), std::string::npos) << text.output;
+
+  // Bound to a unicast address (SO_REUSEADDR: mcast-recv binds next to it): it gets none of the group's datagrams.
+  const auto port2 = free_port(h);
+  const auto address = h.v4();
+  auto unicast = h.run([port2, address] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+    if (s) (void)core::set(*s, core::opt::reuse_address, true);
+    if (s) (void)core::bind(*s, core::endpoint(address, port2));
+    return s;
+  });
+  ASSERT_TRUE(unicast) << unicast.error().message();
+  const auto u = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port2)});
+  expect_verdict(u, "port", "WARN", tools::exit_doctor_warn);
+  const auto message = u.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find(address.to_string() + ":" + std::to_string(port2) + " pid " + std::to_string(::getpid())),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bound to a unicast address, it gets none of the groups' datagrams"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("each gets a copy"), std::string::npos) << message;
+  ASSERT_EQ(u.checks("port").size(), 1u) << u.r.output;
+  EXPECT_EQ(u.checks("join")[0]["status"], "OK") << u.r.output;
 }
 
 TEST(NetDoctor, BadSpecIsAUsageError) {

@@ -892,13 +892,29 @@ void port_checks(const std::vector<port_finding>& found, std::vector<check_resul
       checks.push_back({"port", subject, check_status::ok, "no other socket is bound to the port", "", data});
       continue;
     }
-    std::string list;
-    for (const auto& o : f.others) list += (list.empty() ? "" : "; ") + o;
-    checks.push_back({"port", subject, check_status::warn,
-                      fmt::format("{} other socket(s) bound to the port: {}. Each gets a copy of these groups' "
-                                  "datagrams when it has IP_MULTICAST_ALL on (the Linux default: every group "
-                                  "joined on the host), and one without SO_REUSEADDR keeps mcast-recv from binding",
-                                  f.others.size(), list),
+    // Only a socket bound to the wildcard or to a multicast address is
+    // delivered a group's datagrams (the kernel matches the destination
+    // address against the bound one, __udp_is_mcast_sock); one bound to a
+    // unicast address never sees them.
+    std::string copies, unicast;
+    for (const auto& o : f.others) {
+      const auto local = o.substr(0, o.find(' '));
+      const auto addr = core::ip_address::parse(local.substr(0, local.rfind(':')));
+      auto& list = addr && !addr->unmap().is_unspecified() && !addr->unmap().is_multicast() ? unicast : copies;
+      list += (list.empty() ? "" : "; ") + o;
+    }
+    std::string message = fmt::format("{} other socket(s) bound to the port", f.others.size());
+    if (!copies.empty()) {
+      message += fmt::format(": {}: each gets a copy of these groups' datagrams when it has IP_MULTICAST_ALL on "
+                             "(the Linux default: every group joined on the host)",
+                             copies);
+    }
+    if (!unicast.empty()) {
+      message += fmt::format("{} {}: bound to a unicast address, it gets none of the groups' datagrams",
+                             copies.empty() ? ":" : ";", unicast);
+    }
+    message += "; one bound without SO_REUSEADDR keeps mcast-recv from binding";
+    checks.push_back({"port", subject, check_status::warn, message,
                       fmt::format("ss -ulpn 'sport = :{}' (then stop it, or give it SO_REUSEADDR)", f.port), data});
   }
 }
@@ -1611,10 +1627,20 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
       const auto port = std::ranges::find_if(port_users, [](const port_finding& f) { return !f.others.empty(); });
-      checks.push_back({"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
-                        check_status::fail,
-                        "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
-                        "ss -ulpn (find it), then stop it or give it SO_REUSEADDR", {}});
+      check_result failed{"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
+                          check_status::fail,
+                          "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
+                          "ss -ulpn (find it), then stop it or give it SO_REUSEADDR", {}};
+      // The failure replaces the port's warning: one finding about those sockets, not two.
+      const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
+        return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
+      });
+      if (warned != checks.end()) {
+        failed.data = std::move(warned->data);
+        *warned = std::move(failed);
+      } else {
+        checks.push_back(std::move(failed));
+      }
     } else {
       checks.push_back({"join", "memberships", check_status::fail, message,
                         message.find("optmem_max") != std::string::npos ? "sysctl -w net.core.optmem_max=20480"
