@@ -21,7 +21,9 @@ result<std::int64_t> read_sysctl(std::string_view name) noexcept {
   }
   std::size_t n = 0;
   for (char c : root) path[n++] = c;
-  for (char c : name) path[n++] = c == '.' ? '/' : c;
+  // sysctl(8)'s notation: '.' separates components, and a '/' stands for a
+  // '.' inside one (an interface name such as eth0.100 in net.ipv4.conf).
+  for (char c : name) path[n++] = c == '.' ? '/' : c == '/' ? '.' : c;
 
   unique_fd fd(::open(path.data(), O_RDONLY | O_CLOEXEC));
   if (!fd) return fail(error::from_errno(errno, "read_sysctl", "sysctl").with_input(name));

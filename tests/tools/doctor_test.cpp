@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <functional>
@@ -25,6 +26,8 @@
 
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/sysctl.hpp>
 #include <mcnet/tools/doctor.hpp>
 
 #include "e2e_run.hpp"
@@ -325,6 +328,52 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   EXPECT_NE(d.verdict["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
 }
 
+// The route back to a source leaves by another interface, through a
+// gateway, but its datagrams come in on the join interface: without
+// --listen a WARN whose fix says "probably"; with --listen having heard
+// them on the join interface, OK (moving the join would make the receiver deaf).
+TEST(NetDoctor, SourceRoutedElsewhereButHeardOnTheJoinInterfaceIsOkWithListen) {
+  MCNET_REQUIRE_NETNS();
+  // rx on LAN 0 (eth0) and LAN 1 (eth1); the sender on LAN 0, the gateway rx routes the source by on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  const auto gateway = (*net)[2].v4().to_string();
+  const auto routed = rx.exec({"ip", "route", "add", "10.77.9.1/32", "via", gateway, "dev", "eth1"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = "10.77.9.1,232.1.2.12:" + port;
+
+  const auto predicted = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(predicted, "source_route", "WARN", tools::exit_doctor_warn);
+  EXPECT_NE(predicted.verdict["message"].get<std::string>().find("leaves by eth1, the join is on eth0"),
+            std::string::npos)
+      << predicted.r.output;
+  EXPECT_EQ(predicted.verdict["fix"].get<std::string>().find("probably -i eth1, or 10.77.9.1,232.1.2.12%eth1"), 0u)
+      << predicted.r.output;
+  const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
+  EXPECT_NE(text.standard_output.find("     fix: probably -i eth1"), std::string::npos) << text.output;
+
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "0C0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+  });
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(heard.r.status.code, 0) << heard.r.output;
+  const auto route = heard.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << heard.r.output;
+  EXPECT_EQ(route[0]["status"], "OK") << heard.r.output;
+  EXPECT_TRUE(route[0]["fix"].is_null()) << heard.r.output;
+  EXPECT_EQ(route[0]["data"]["heard_on_join_interface"], true) << heard.r.output;
+  EXPECT_NE(route[0]["message"].get<std::string>().find("--listen heard 10.77.9.1's datagrams arrive on eth0, the "
+                                                        "join interface"),
+            std::string::npos)
+      << heard.r.output;
+}
+
 TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -338,6 +387,66 @@ TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
   // Any-source joins are what IGMPv2 carries: no failure then.
   const auto asm_only = doctor(h, {"-i", "eth0", "239.255.90.6:" + std::to_string(free_port(h))});
   EXPECT_TRUE(check_says(asm_only, "igmp_version", "OK", "IGMPv2 in use")) << asm_only.r.output;
+}
+
+// A VLAN-style name with a dot: /proc/sys/net/ipv4/conf/rb.100 holds its
+// values, and sysctl(8) writes the dot '/' in a key (net.ipv4.conf.rb/100.rp_filter),
+// or takes it for a separator and fails. Values are read, fixes work pasted.
+TEST(NetDoctor, DottedInterfaceNameReadsItsSysctlsAndItsFixesWork) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(sysctl, "sysctl", "procps");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "name", "rb.100"}).status.success());
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  // Strict on the interface only: the kernel applies the larger of conf/all and conf/rb.100.
+  const auto strict = h.exec({sysctl, "-w", "net.ipv4.conf.rb/100.rp_filter=1"});
+  ASSERT_TRUE(strict.status.success()) << strict.output;
+  const auto port = std::to_string(free_port(h));
+  // 10.77.9.1: no route back to it.
+  const std::string spec = "10.77.9.1,232.1.2.11:" + port;
+  const auto d = doctor(h, {"-i", "rb.100", spec});
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  const auto rp = d.checks("rp_filter");
+  ASSERT_EQ(rp.size(), 1u) << d.r.output;
+  EXPECT_EQ(rp[0]["data"]["interface"], 1) << d.r.output;
+  EXPECT_EQ(rp[0]["data"]["effective"], 1) << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("rp_filter 1 (conf/all 0, conf/rb.100 1) and no route back"),
+            std::string::npos)
+      << d.r.output;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  std::smatch off;
+  ASSERT_TRUE(std::regex_search(fix, off, std::regex(R"(sysctl -w (\S+) (\S+) \(off\))"))) << fix;
+  EXPECT_EQ(off[2].str(), "net.ipv4.conf.rb/100.rp_filter=0") << fix;
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "rb.100", spec});
+  EXPECT_NE(
+      text.standard_output.find("FAIL rp_filter 10.77.9.1 -> 232.1.2.11: rp_filter 1 (conf/all 0, conf/rb.100 1)"),
+      std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("net.ipv4.conf.rb/100.rp_filter=0 (off)"), std::string::npos) << text.output;
+  const auto pasted = h.exec({"sh", "-c", off.str(0).substr(0, off.str(0).size() - 6)});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto turned_off = doctor(h, {"-i", "rb.100", spec});
+  EXPECT_TRUE(check_says(turned_off, "rp_filter", "OK", "rp_filter 0 (conf/all 0, conf/rb.100 0): off"))
+      << turned_off.r.output;
+
+  // IGMPv2 forced on rb.100 alone: named as forced (not as a querier heard), and its fix works.
+  const auto v2 = h.exec({sysctl, "-w", "net.ipv4.conf.rb/100.force_igmp_version=2"});
+  ASSERT_TRUE(v2.status.success()) << v2.output;
+  const auto forced = doctor(h, {"-i", "rb.100", spec});
+  expect_verdict(forced, "igmp_version", "FAIL", tools::exit_doctor_fail);
+  const auto version = forced.checks("igmp_version");
+  ASSERT_EQ(version.size(), 1u) << forced.r.output;
+  EXPECT_EQ(version[0]["data"]["forced_interface"], 2) << forced.r.output;
+  EXPECT_NE(forced.verdict["message"].get<std::string>().find(
+                "IGMPv2 in use (force_igmp_version 0 / 2 (conf/all, conf/rb.100))"),
+            std::string::npos)
+      << forced.r.output;
+  const auto igmp_fix = forced.verdict["fix"].get<std::string>();
+  EXPECT_EQ(igmp_fix, "sysctl -w net.ipv4.conf.all.force_igmp_version=0 net.ipv4.conf.rb/100.force_igmp_version=0");
+  ASSERT_TRUE(h.exec({"sh", "-c", igmp_fix}).status.success());
+  const auto unforced = doctor(h, {"-i", "rb.100", spec});
+  EXPECT_TRUE(check_says(unforced, "igmp_version", "OK", "IGMPv3 in use")) << unforced.r.output;
 }
 
 TEST(NetDoctor, Ipv6MembershipAndMldV1ForcedWithAnSsmSpec) {
@@ -369,6 +478,33 @@ TEST(NetDoctor, MembershipLimitTooLow) {
   EXPECT_FALSE(d.checks("join").empty()) << "the doctor's own join was tried and failed";
 }
 
+// --rcvbuf above net.core.rmem_max: the fix raises it on the host, since
+// inside a network namespace the sysctl is read-only (sysctl -w fails there).
+TEST(NetDoctor, RcvbufAboveRmemMaxIsRaisedOnTheHost) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto rmem_max = h.run([] { return core::read_sysctl("net.core.rmem_max"); });
+  ASSERT_TRUE(rmem_max) << rmem_max.error().message();
+  const auto asked = std::to_string(std::min<std::int64_t>(*rmem_max * 2, 1073741823));
+  const auto spec = "239.255.90.16:" + std::to_string(free_port(h));
+  const auto d = doctor(h, {"-i", "eth0", "--rcvbuf", asked, spec});
+  expect_verdict(d, "limits", "WARN", tools::exit_doctor_warn);
+  EXPECT_EQ(d.verdict["subject"], "net.core.rmem_max") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.core.rmem_max=" + asked +
+                                  " on the host (the initial network namespace: it is read-only inside any other), "
+                                  "or mcast-recv --force (CAP_NET_ADMIN)")
+      << d.r.output;
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "--rcvbuf", asked, spec});
+  EXPECT_NE(text.standard_output.find("     fix: sysctl -w net.core.rmem_max=" + asked + " on the host"),
+            std::string::npos)
+      << text.output;
+  // Why "on the host": here the sysctl is read-only (procps' sysctl -w may exit 0 all the same).
+  EXPECT_FALSE(h.exec({"sh", "-c", "echo " + asked + " > /proc/sys/net/core/rmem_max"}).status.success());
+  const auto after = h.run([] { return core::read_sysctl("net.core.rmem_max"); });
+  EXPECT_EQ(after.value_or(-1), *rmem_max);
+}
+
 TEST(NetDoctor, NftablesDropRuleForThePort) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
@@ -393,6 +529,48 @@ TEST(NetDoctor, NftablesDropRuleForThePort) {
   EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
 }
 
+// A drop rule that looks the port up in a named set or map (`udp dport @ports`):
+// resolved from the ruleset as an anonymous set's elements are.
+TEST(NetDoctor, NftablesDropRuleWithANamedSetOrMap) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto first = free_port(h);
+  const auto p = std::to_string(first);
+  const auto ranged = std::to_string(first + 10);
+  const auto mapped = std::to_string(first + 20);
+  const auto added = h.exec(
+      {nft, "-f", "-"},
+      "add table inet mcnet_doctor\n"
+      "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+      "add set inet mcnet_doctor ports { type inet_service; flags interval; elements = { " + p + ", " +
+          std::to_string(first + 9) + "-" + std::to_string(first + 11) + " } }\n"
+      "add map inet mcnet_doctor relays { type inet_service : ipv4_addr; elements = { " + mapped + " : 10.77.0.1 } }\n"
+      "add rule inet mcnet_doctor input udp dport @ports drop\n"
+      "add rule inet mcnet_doctor input udp dport @relays drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  for (const auto& port : {p, ranged, mapped}) {
+    const auto d = doctor(h, {"-i", "eth0", "239.255.90.15:" + port});
+    expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+    EXPECT_NE(d.verdict["message"].get<std::string>().find("inet mcnet_doctor chain input drops UDP to port " + port),
+              std::string::npos)
+        << d.r.output;
+    EXPECT_EQ(d.verdict["fix"].get<std::string>().find("nft delete rule inet mcnet_doctor input handle "), 0u)
+        << d.r.output;
+  }
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "239.255.90.15:" + p});
+  EXPECT_EQ(text.status.code, tools::exit_doctor_fail) << text.output;
+  EXPECT_NE(text.standard_output.find("FAIL firewall udp dport " + p + " (IPv4): the rule (handle "), std::string::npos)
+      << text.output;
+
+  // A port in neither passes.
+  const auto other = doctor(h, {"-i", "eth0", "239.255.90.15:" + std::to_string(first + 30)});
+  ASSERT_FALSE(other.checks("firewall").empty()) << other.r.output;
+  EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
+  EXPECT_EQ(other.r.status.code, 0) << other.r.output;
+}
+
 TEST(NetDoctor, AnotherSocketOnThePort) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -408,8 +586,38 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   const auto d = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port)});
   expect_verdict(d, "port", "FAIL", tools::exit_doctor_fail);
   EXPECT_NE(d.verdict["message"].get<std::string>().find("Address already in use"), std::string::npos) << d.r.output;
-  EXPECT_TRUE(check_says(d, "port", "WARN", "pid " + std::to_string(::getpid()))) << "the owner is named\n"
+  EXPECT_TRUE(check_says(d, "port", "FAIL", "pid " + std::to_string(::getpid()))) << "the owner is named\n"
                                                                                    << d.r.output;
+  // One finding about that socket: the failure, not a warning besides it.
+  ASSERT_EQ(d.checks("port").size(), 1u) << d.r.output;
+  EXPECT_EQ(d.checks("port")[0]["data"]["port"], port) << d.r.output;
+  const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "239.255.90.9:" + std::to_string(port)});
+  EXPECT_NE(text.standard_output.find("FAIL port " + std::to_string(port) + ": mcast-recv cannot bind"),
+            std::string::npos)
+      << text.output;
+  EXPECT_EQ(text.standard_output.find("WARN port"), std::string::npos) << text.output;
+
+  // Bound to a unicast address (SO_REUSEADDR: mcast-recv binds next to it): it gets none of the group's datagrams.
+  const auto port2 = free_port(h);
+  const auto address = h.v4();
+  auto unicast = h.run([port2, address] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+    if (s) (void)core::set(*s, core::opt::reuse_address, true);
+    if (s) (void)core::bind(*s, core::endpoint(address, port2));
+    return s;
+  });
+  ASSERT_TRUE(unicast) << unicast.error().message();
+  const auto u = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port2)});
+  expect_verdict(u, "port", "WARN", tools::exit_doctor_warn);
+  const auto message = u.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find(address.to_string() + ":" + std::to_string(port2) + " pid " + std::to_string(::getpid())),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bound to a unicast address, it gets none of the groups' datagrams"), std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("each gets a copy"), std::string::npos) << message;
+  ASSERT_EQ(u.checks("port").size(), 1u) << u.r.output;
+  EXPECT_EQ(u.checks("join")[0]["status"], "OK") << u.r.output;
 }
 
 TEST(NetDoctor, BadSpecIsAUsageError) {

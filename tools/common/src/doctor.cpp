@@ -216,6 +216,25 @@ std::optional<std::int64_t> sysctl(const std::string& name) {
   return v ? std::optional(*v) : std::nullopt;
 }
 
+// The key of a per-interface sysctl under `tree` (net.ipv4.conf, net.ipv6.conf) in
+// sysctl(8)'s dotted notation, which core::read_sysctl reads too: a '.' in the
+// interface name (a VLAN such as eth0.100) is written '/' there, or sysctl -w
+// would take it for a separator and fail.
+std::string conf_key(std::string_view tree, std::string_view iface, std::string_view knob) {
+  std::string name(iface);
+  std::ranges::replace(name, '.', '/');
+  return fmt::format("{}.{}.{}", tree, name, knob);
+}
+
+// Raising net.core.rmem_max to `bytes`: a sysctl of the initial network
+// namespace only, read-only inside any other (net/core/sysctl_net_core.c
+// registers it in init_net's table), so it is set on the host.
+std::string rmem_max_fix(std::int64_t bytes) {
+  return fmt::format("sysctl -w net.core.rmem_max={} on the host (the initial network namespace: it is read-only "
+                     "inside any other)",
+                     bytes);
+}
+
 // "unknown" for a sysctl that cannot be read (net.ipv6.mld_max_msf outside the initial namespace).
 std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("unknown"); }
 json opt_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
@@ -269,7 +288,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                            "snooping switches may ignore"
                                          : "no IPv6 address (not even link-local): MLD reports cannot be sent",
                           fam == AF_INET ? "ip addr add ADDRESS/LEN dev " + dev
-                                         : "sysctl -w " + shell_quoted("net.ipv6.conf." + n + ".disable_ipv6=0"),
+                                         : "sysctl -w " +
+                                               shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0"),
                           {}});
       }
     }
@@ -383,7 +403,8 @@ std::string no_route_back_fix(const core::ip_address& src, const std::string& jo
   return fmt::format("ip route add {} dev {} (or via the router towards it), or sysctl -w "
                      "net.ipv4.conf.all.rp_filter=0 {} (off); loose mode (rp_filter=2) drops it too without a route "
                      "back",
-                     src.to_string(), shell_quoted(join), shell_quoted("net.ipv4.conf." + join + ".rp_filter=0"));
+                     src.to_string(), shell_quoted(join),
+                     shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0"));
 }
 
 // The fix for a source routed back via another interface than `join`
@@ -391,7 +412,7 @@ std::string no_route_back_fix(const core::ip_address& src, const std::string& jo
 // `src` is an address, or SOURCE when it is not known.
 std::string loose_fix(const std::string& src, const std::string& join) {
   return fmt::format("sysctl -w {} (loose), or ip route add {} dev {}",
-                     shell_quoted("net.ipv4.conf." + join + ".rp_filter=2"), src, shell_quoted(join));
+                     shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2"), src, shell_quoted(join));
 }
 
 // rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
@@ -404,7 +425,7 @@ struct rp_value {
 };
 
 rp_value read_rp(const std::string& iface) {
-  return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl("net.ipv4.conf." + iface + ".rp_filter")};
+  return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl(conf_key("net.ipv4.conf", iface, "rp_filter"))};
 }
 
 void source_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
@@ -466,8 +487,11 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                        on_link ? "the source is on " + *back_if + "'s link, its datagrams arrive there, where nothing "
                                  "was joined"
                                : "its datagrams probably arrive on " + *back_if),
-           fmt::format("-i {}, or {}", shell_quoted(*back_if),
-                       shell_quoted(fmt::format("{},{}%{}", src.to_string(), m.request.group.to_string(), *back_if))),
+           fmt::format("{}-i {}, or {}{}", on_link ? "" : "probably ", shell_quoted(*back_if),
+                       shell_quoted(fmt::format("{},{}%{}", src.to_string(), m.request.group.to_string(), *back_if)),
+                       on_link ? ""
+                               : " (the route back predicts the way they come; mcast-recv doctor --listen SEC "
+                                 "shows the interface they arrive on)"),
            data});
     } else {
       checks.push_back({"source_route", subject, check_status::ok,
@@ -542,9 +566,9 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
     const auto& [name, v4] = key;
     const std::string subject = fmt::format("{} {}", name, v4 ? "IGMP" : "MLD");
     const std::string knob = v4 ? "force_igmp_version" : "force_mld_version";
-    const std::string tree = v4 ? "net.ipv4.conf." : "net.ipv6.conf.";
-    const auto all = sysctl(tree + "all." + knob);
-    const auto dev = sysctl(tree + name + "." + knob);
+    const std::string tree = v4 ? "net.ipv4.conf" : "net.ipv6.conf";
+    const auto all = sysctl(conf_key(tree, "all", knob));
+    const auto dev = sysctl(conf_key(tree, name, knob));
     // The kernel takes either value when it forces an older version (igmp.c: IGMP_V1_SEEN/V2_SEEN, mcast.c: mld_in_v1_mode).
     int forced = 0;
     if (v4) {
@@ -576,8 +600,8 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                                     "sources, which an SSM router ignores (232/8, ff3x::/32) or serves with every "
                                     "source",
                                     proto, why, proto),
-                        forced != 0 ? fmt::format("sysctl -w {0}all.{1}=0 {2}", tree, knob,
-                                                  shell_quoted(fmt::format("{}{}.{}=0", tree, name, knob)))
+                        forced != 0 ? fmt::format("sysctl -w {}=0 {}=0", conf_key(tree, "all", knob),
+                                                  shell_quoted(conf_key(tree, name, knob)))
                                     : std::string("make the link's querier (router) speak ") +
                                           (v4 ? "IGMPv3" : "MLDv2"),
                         data});
@@ -634,7 +658,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (r.mode != filter::include || !r.source) {
       add(fmt::format("ip route add SOURCE dev {} (a route back to each sender; loose mode, sysctl -w {}, helps only "
                       "a sender some route leads back to)",
-                      shell_quoted(join), shell_quoted("net.ipv4.conf." + join + ".rp_filter=2")));
+                      shell_quoted(join), shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2")));
       continue;
     }
     const auto back = netlink::route_to(*r.source);
@@ -719,8 +743,7 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                       fmt::format("--rcvbuf {} is above net.core.rmem_max {}: the kernel grants {} (doubled for its "
                                   "bookkeeping)",
                                   s.recv.rcvbuf, *rmem_max, *rmem_max),
-                      fmt::format("sysctl -w net.core.rmem_max={} (or mcast-recv --force, CAP_NET_ADMIN)",
-                                  s.recv.rcvbuf),
+                      fmt::format("{}, or mcast-recv --force (CAP_NET_ADMIN)", rmem_max_fix(s.recv.rcvbuf)),
                       data});
   }
   if (checks.size() == before) {
@@ -869,13 +892,29 @@ void port_checks(const std::vector<port_finding>& found, std::vector<check_resul
       checks.push_back({"port", subject, check_status::ok, "no other socket is bound to the port", "", data});
       continue;
     }
-    std::string list;
-    for (const auto& o : f.others) list += (list.empty() ? "" : "; ") + o;
-    checks.push_back({"port", subject, check_status::warn,
-                      fmt::format("{} other socket(s) bound to the port: {}. Each gets a copy of these groups' "
-                                  "datagrams when it has IP_MULTICAST_ALL on (the Linux default: every group "
-                                  "joined on the host), and one without SO_REUSEADDR keeps mcast-recv from binding",
-                                  f.others.size(), list),
+    // Only a socket bound to the wildcard or to a multicast address is
+    // delivered a group's datagrams (the kernel matches the destination
+    // address against the bound one, __udp_is_mcast_sock); one bound to a
+    // unicast address never sees them.
+    std::string copies, unicast;
+    for (const auto& o : f.others) {
+      const auto local = o.substr(0, o.find(' '));
+      const auto addr = core::ip_address::parse(local.substr(0, local.rfind(':')));
+      auto& list = addr && !addr->unmap().is_unspecified() && !addr->unmap().is_multicast() ? unicast : copies;
+      list += (list.empty() ? "" : "; ") + o;
+    }
+    std::string message = fmt::format("{} other socket(s) bound to the port", f.others.size());
+    if (!copies.empty()) {
+      message += fmt::format(": {}: each gets a copy of these groups' datagrams when it has IP_MULTICAST_ALL on "
+                             "(the Linux default: every group joined on the host)",
+                             copies);
+    }
+    if (!unicast.empty()) {
+      message += fmt::format("{} {}: bound to a unicast address, it gets none of the groups' datagrams",
+                             copies.empty() ? ":" : ";", unicast);
+    }
+    message += "; one bound without SO_REUSEADDR keeps mcast-recv from binding";
+    checks.push_back({"port", subject, check_status::warn, message,
                       fmt::format("ss -ulpn 'sport = :{}' (then stop it, or give it SO_REUSEADDR)", f.port), data});
   }
 }
@@ -946,6 +985,10 @@ bool value_holds_port(const json& v, std::uint16_t port) {
   }
   if (v.is_object() && v.contains("set") && v["set"].is_array()) {
     return std::ranges::any_of(v["set"], [port](const json& e) { return value_holds_port(e, port); });
+  }
+  // An element with options (timeout, counter, comment): {"elem": {"val": 5000, ...}}.
+  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+    return value_holds_port(v["elem"]["val"], port);
   }
   if (v.is_array()) return std::ranges::any_of(v, [port](const json& e) { return value_holds_port(e, port); });
   return false;
@@ -1037,6 +1080,19 @@ class fw_walk {
         const auto& m = item["map"];
         maps_[{m.value("family", ""), m.value("table", ""), m.value("name", "")}] = &m;
       }
+      // Named sets and maps a match looks up by "@name" (`udp dport @ports`):
+      // their keys, as an anonymous set's elements would be; a set with no
+      // element lists none ("elem" absent).
+      for (const char* kind : {"set", "map"}) {
+        if (!item.contains(kind) || !item[kind].is_object()) continue;
+        const auto& n = item[kind];
+        auto& keys = named_[{n.value("family", ""), n.value("table", ""), n.value("name", "")}];
+        keys = json::array();
+        for (const auto& e : n.value("elem", json::array())) {
+          const bool pair = std::string_view(kind) == "map" && e.is_array() && e.size() == 2;
+          keys.push_back(pair ? e[0] : e);
+        }
+      }
     }
   }
 
@@ -1069,7 +1125,7 @@ class fw_walk {
       for (const auto& e : rule->value("expr", json::array())) {
         if (holds == tri::no) break;
         if (e.contains("match")) {
-          const auto m = match_holds(e["match"], port_);
+          const auto m = match_named(chain, e["match"]);
           if (m == tri::no) holds = tri::no;
           if (m == tri::unknown) undecide(e);
         } else if (e.contains("limit") || e.contains("quota")) {
@@ -1100,6 +1156,20 @@ class fw_walk {
       }
     }
     return end::fell_through;
+  }
+
+  // match_holds with a named set or map on the right ("@ports") replaced
+  // by its keys, looked up in the rule's table; unknown when it is not in
+  // the ruleset.
+  tri match_named(const chain_key& chain, const json& m) const {
+    if (!m.contains("right") || !m["right"].is_string() || !m["right"].get<std::string>().starts_with("@")) {
+      return match_holds(m, port_);
+    }
+    const auto n = named_.find({std::get<0>(chain), std::get<1>(chain), m["right"].get<std::string>().substr(1)});
+    if (n == named_.end()) return tri::unknown;
+    json resolved = m;
+    resolved["right"] = json{{"set", n->second}};
+    return match_holds(resolved, port_);
   }
 
   end follow(const chain_key& chain, const std::string& handle, const char* how, const std::string& target, tri holds,
@@ -1183,6 +1253,7 @@ class fw_walk {
   std::uint16_t port_;
   std::map<chain_key, std::vector<const json*>> rules_;
   std::map<chain_key, const json*> maps_;
+  std::map<chain_key, json> named_;  // named sets' and maps' keys
   std::vector<chain_key> stack_;      // the chains being walked, the base chain first
   std::vector<std::string> path_;     // the jumps and gotos that led here
   std::vector<std::string> why_;      // the undecided matches on the way here
@@ -1375,7 +1446,7 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   if (buffer_drops > 0) {
     checks.push_back({"drops", "during --listen", check_status::warn,
                       "datagrams dropped for want of buffer space: " + figures,
-                      "mcast-recv --rcvbuf 8388608 (and sysctl -w net.core.rmem_max=8388608)", data});
+                      fmt::format("mcast-recv --rcvbuf 8388608 (and {})", rmem_max_fix(8388608)), data});
   } else if (in_errors.value_or(0) + in6_errors.value_or(0) > 0) {
     checks.push_back({"drops", "during --listen", check_status::warn,
                       "UDP input errors (checksums, or a socket's filter; namespace-wide): " + figures,
@@ -1430,6 +1501,33 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                        {"packets", c.packets}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
                        {"interface", interface_json(c.iface, names.name(c.iface))}}});
+  }
+  // The route back only predicts the interface a source's datagrams come
+  // in by. Heard on the join interface, the join is right: a WARN there
+  // would recommend the interface that leaves the receiver deaf.
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (r.mode != filter::include || !r.source || p.iface.index == 0) continue;
+    const auto src = r.source->unmap().with_scope_id(0);
+    const auto group = r.group.unmap().with_scope_id(0);
+    const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
+      return std::get<0>(e.first) == src && std::get<1>(e.first) == group && e.second.iface == p.iface.index;
+    });
+    if (!heard) continue;
+    const std::string join(p.iface.name.view());
+    const auto subject = fmt::format("{} -> {}", r.source->to_string(), r.group.to_string());
+    for (auto& c : checks) {
+      if (c.check != "source_route" || c.subject != subject || c.status == check_status::ok ||
+          c.data.value("join_interface", "") != join) {
+        continue;
+      }
+      c.status = check_status::ok;
+      c.message = fmt::format("--listen heard {}'s datagrams arrive on {}, the join interface ({}; the route back "
+                              "predicts only the way they come)",
+                              r.source->to_string(), join, c.message);
+      c.fix.clear();
+      c.data["heard_on_join_interface"] = true;
+    }
   }
 }
 
@@ -1529,10 +1627,20 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
       const auto port = std::ranges::find_if(port_users, [](const port_finding& f) { return !f.others.empty(); });
-      checks.push_back({"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
-                        check_status::fail,
-                        "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
-                        "ss -ulpn (find it), then stop it or give it SO_REUSEADDR", {}});
+      check_result failed{"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
+                          check_status::fail,
+                          "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
+                          "ss -ulpn (find it), then stop it or give it SO_REUSEADDR", {}};
+      // The failure replaces the port's warning: one finding about those sockets, not two.
+      const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
+        return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
+      });
+      if (warned != checks.end()) {
+        failed.data = std::move(warned->data);
+        *warned = std::move(failed);
+      } else {
+        checks.push_back(std::move(failed));
+      }
     } else {
       checks.push_back({"join", "memberships", check_status::fail, message,
                         message.find("optmem_max") != std::string::npos ? "sysctl -w net.core.optmem_max=20480"
