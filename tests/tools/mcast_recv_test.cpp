@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -137,6 +138,23 @@ TEST(NetMcastRecv, ALateSendersRateIsOverItsActivePeriod) {
   }
 }
 
+// Run mcast-recv in `rx` with `args` once per output format (--json,
+// --csv, text) while `send` runs, each run successful, and hand the format
+// ("--json", "--csv", "") and the run to `check`; for --json, after the
+// output was checked against the schema.
+void receive_in_each_format(const test::host& rx, const std::vector<std::string>& args,
+                            const std::function<void()>& send,
+                            const std::function<void(const std::string&, const test::run_result&)>& check) {
+  for (const char* format : {"--json", "--csv", ""}) {
+    auto with_format = args;
+    if (*format != 0) with_format.insert(with_format.begin(), format);
+    const auto r = receive_while(rx, with_format, send);
+    ASSERT_TRUE(r.status.success()) << r.output;
+    if (std::string(format) == "--json") expect_schema_conform(r.standard_output);
+    check(format, r);
+  }
+}
+
 // A joined channel that got nothing (a wrong port, a silent SSM source)
 // still has its line: 0 packets and no first packet, in JSON, text and CSV.
 TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
@@ -146,13 +164,10 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
   const std::string busy = "239.255.70.10:" + port;
   const std::string silent = "10.77.0.99,232.70.0.11:" + port;  // SSM from a source no host has
   const std::vector<std::string> send{"-i", "eth0", "-c", "50", "-r", "2000pps", busy};
-  for (const char* format : {"--json", "--csv", ""}) {
-    std::vector<std::string> args{"-i", "eth0", "-d", "1.5", "--interval", "0.5", busy, silent};
-    if (*format != 0) args.insert(args.begin(), format);
-    auto r = receive_while((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); });
-    ASSERT_TRUE(r.status.success()) << r.output;
-    if (std::string(format) == "--json") {
-      expect_schema_conform(r.standard_output);
+  const std::vector<std::string> args{"-i", "eth0", "-d", "1.5", "--interval", "0.5", busy, silent};
+  receive_in_each_format((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); },
+                         [&](const std::string& format, const test::run_result& r) {
+    if (format == "--json") {
       const auto events = json_lines(r.output);
       const auto* summary = find_event(events, "summary");
       ASSERT_TRUE(summary) << r.output;
@@ -167,7 +182,7 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
       EXPECT_EQ(channels[1]["interface"]["name"], "eth0");
       EXPECT_EQ(channels[1]["packets"], 0) << channels[1];
       EXPECT_TRUE(channels[1]["first_packet_ms"].is_null());
-    } else if (std::string(format) == "--csv") {
+    } else if (format == "--csv") {
       EXPECT_NE(r.standard_output.find("summary,"), std::string::npos) << r.output;
       EXPECT_TRUE(std::regex_search(r.standard_output, std::regex("\nsummary,[0-9.]+,232\\.70\\.0\\.11," + port +
                                                                   ",10\\.77\\.0\\.99,,,eth0,[0-9]+,0,0,")))
@@ -181,7 +196,7 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
       EXPECT_EQ(r.output.find("joined, nothing arrived:", first + 1), std::string::npos)
           << "the summary's, not each interval's: " << r.output;
     }
-    if (std::string(format) == "--csv") {
+    if (format == "--csv") {
       std::size_t silent_rows = 0;
       for (auto at = r.standard_output.find(",232.70.0.11,"); at != std::string::npos;
            at = r.standard_output.find(",232.70.0.11,", at + 1)) {
@@ -189,7 +204,7 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
       }
       EXPECT_EQ(silent_rows, 1u) << "one summary row, none per interval: " << r.standard_output;
     }
-  }
+  });
 }
 
 // The man page's list of the summary's `total` keys (".RB { packets ," up
@@ -236,13 +251,10 @@ TEST(NetMcastRecv, EachSsmSourceIsAChannelOfItsOwn) {
   const std::string sending = "10.77.0.1,232.70.0.18:" + port;
   const std::string silent = "10.77.0.99,232.70.0.18:" + port;  // a source no host has
   const std::vector<std::string> send{"-i", "eth0", "-c", "40", "-r", "2000pps", "232.70.0.18:" + port};
-  for (const char* format : {"--json", "--csv", ""}) {
-    std::vector<std::string> args{"-i", "eth0", "-d", "1.5", sending, silent};
-    if (*format != 0) args.insert(args.begin(), format);
-    auto r = receive_while((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); });
-    ASSERT_TRUE(r.status.success()) << r.output;
-    if (std::string(format) == "--json") {
-      expect_schema_conform(r.standard_output);
+  const std::vector<std::string> args{"-i", "eth0", "-d", "1.5", sending, silent};
+  receive_in_each_format((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); },
+                         [&](const std::string& format, const test::run_result& r) {
+    if (format == "--json") {
       const auto events = json_lines(r.output);
       const auto* summary = find_event(events, "summary");
       ASSERT_TRUE(summary) << r.output;
@@ -263,7 +275,7 @@ TEST(NetMcastRecv, EachSsmSourceIsAChannelOfItsOwn) {
       ASSERT_TRUE(start) << r.output;
       ASSERT_EQ((*start)["groups"].size(), 1u) << *start;
       EXPECT_EQ((*start)["groups"][0]["sources"], json::array({"10.77.0.1", "10.77.0.99"}));
-    } else if (std::string(format) == "--csv") {
+    } else if (format == "--csv") {
       EXPECT_TRUE(std::regex_search(r.standard_output, std::regex("\nsummary,[0-9.]+,232\\.70\\.0\\.18," + port +
                                                                   ",10\\.77\\.0\\.99,,,eth0,[0-9]+,0,0,")))
           << "a row for the silent source's channel: " << r.standard_output;
@@ -274,7 +286,7 @@ TEST(NetMcastRecv, EachSsmSourceIsAChannelOfItsOwn) {
           << r.output;
       EXPECT_EQ(r.output.find("include 10.77.0.1,"), std::string::npos) << "no folded entry: " << r.output;
     }
-  }
+  });
 }
 
 TEST(NetMcastRecv, SsmIncludeReportsOnlyTheChosenSender) {
