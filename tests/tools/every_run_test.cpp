@@ -25,6 +25,7 @@
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sockopt.hpp>
 #include <mcnet/tools/drop_causes.hpp>
+#include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/stall_watch.hpp>
 
 #include "e2e_run.hpp"
@@ -371,6 +372,27 @@ TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {
   EXPECT_FALSE(d.udp_csum) << "not read at the start";
   EXPECT_EQ(d.udp6_rcvbuf, 2u);
   EXPECT_EQ(d.udp6_csum, 0u) << "a counter never goes back; a reset one is no negative count";
+}
+
+// A run that read nothing while the receive queues overflowed (Udp
+// RcvbufErrors, Udp6RcvbufErrors) gets a drops FAIL naming the counters and
+// a larger buffer, not "OK"; with no drops and no memberships no check finds
+// a cause. (The checksum FAIL is NetMcastRecv's, on the wire.)
+TEST(NetEveryRun, FullQueueDropsAreTheVerdictWhenNothingArrived) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto v = (*net)[0].run([] {
+    tools::drop_counters over_run{0, 7, 5, 0, 2, 2, 0};
+    return tools::nothing_arrived_verdict({}, over_run).event;
+  });
+  EXPECT_EQ(v["status"], "FAIL") << v;
+  EXPECT_EQ(v["check"], "drops") << v;
+  EXPECT_EQ(v["subject"], "the run") << v;
+  EXPECT_NE(v["message"].get<std::string>().find("7 datagram(s) for a full receive queue"), std::string::npos) << v;
+  EXPECT_NE(v["message"].get<std::string>().find("Udp RcvbufErrors 5, Udp6RcvbufErrors 2"), std::string::npos) << v;
+  EXPECT_NE(v["fix"].get<std::string>().find("--rcvbuf"), std::string::npos) << v;
+  const auto none = (*net)[0].run([] { return tools::nothing_arrived_verdict({}, tools::drop_counters{}).event; });
+  EXPECT_EQ(none["status"], "OK") << none;
 }
 
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {

@@ -592,7 +592,7 @@ TEST(NetHostileSender, ForgedSendTimesAndLengthsLeaveLatencyAndLossSane) {
   const auto& rx_host = (*net)[1];
   const auto port = std::to_string(free_port(rx_host));
   const std::string group = "239.255.93.9";
-  receiver rx(rx_host, {"-i", "eth0", group + ":" + port});
+  receiver rx(rx_host, {"-i", "eth0", "--show-packets", group + ":" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
   const auto forger = (*net)[0].exec({python, "-c", clock_program, group, port}, {}, 20s);
   ASSERT_TRUE(forger.status.success()) << forger.status.describe() << "\n" << forger.output;
@@ -610,6 +610,21 @@ TEST(NetHostileSender, ForgedSendTimesAndLengthsLeaveLatencyAndLossSane) {
   EXPECT_LT(latency["max"].get<std::int64_t>(), 1'000'000'000) << st;
   ASSERT_TRUE(field(st, "jitter_ns").is_number()) << st;
   EXPECT_LT(field(st, "jitter_ns").get<double>(), 1e9) << st;
+  // The warning, the packet events and the summary say the same: the two
+  // length errors are in the mcnet stream, with no number, not malformed.
+  EXPECT_NE(r.output.find("length field (1000) is not its size (64): counted in its stream's length_errors"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("raw stream"), std::string::npos) << r.output;
+  int length_events = 0;
+  for (const auto& e : test::tools::json_lines(r.standard_output)) {
+    if (e["event"] != "packet" || !e.contains("length_error")) continue;
+    ++length_events;
+    EXPECT_TRUE(e["seq"].is_null()) << e;
+    EXPECT_FALSE(e.contains("malformed")) << e;
+    EXPECT_EQ(e["payload"], "mcnet") << e;
+  }
+  EXPECT_EQ(length_events, 2) << r.output;
 }
 
 // argv: group port. Issue 16, hostile trial 5. Sender id 21: a receiver

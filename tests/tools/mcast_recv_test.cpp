@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <regex>
 #include <sstream>
@@ -137,6 +138,23 @@ TEST(NetMcastRecv, ALateSendersRateIsOverItsActivePeriod) {
   }
 }
 
+// Run mcast-recv in `rx` with `args` once per output format (--json,
+// --csv, text) while `send` runs, each run successful, and hand the format
+// ("--json", "--csv", "") and the run to `check`; for --json, after the
+// output was checked against the schema.
+void receive_in_each_format(const test::host& rx, const std::vector<std::string>& args,
+                            const std::function<void()>& send,
+                            const std::function<void(const std::string&, const test::run_result&)>& check) {
+  for (const char* format : {"--json", "--csv", ""}) {
+    auto with_format = args;
+    if (*format != 0) with_format.insert(with_format.begin(), format);
+    const auto r = receive_while(rx, with_format, send);
+    ASSERT_TRUE(r.status.success()) << r.output;
+    if (std::string(format) == "--json") expect_schema_conform(r.standard_output);
+    check(format, r);
+  }
+}
+
 // A joined channel that got nothing (a wrong port, a silent SSM source)
 // still has its line: 0 packets and no first packet, in JSON, text and CSV.
 TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
@@ -146,13 +164,10 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
   const std::string busy = "239.255.70.10:" + port;
   const std::string silent = "10.77.0.99,232.70.0.11:" + port;  // SSM from a source no host has
   const std::vector<std::string> send{"-i", "eth0", "-c", "50", "-r", "2000pps", busy};
-  for (const char* format : {"--json", "--csv", ""}) {
-    std::vector<std::string> args{"-i", "eth0", "-d", "1.5", "--interval", "0.5", busy, silent};
-    if (*format != 0) args.insert(args.begin(), format);
-    auto r = receive_while((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); });
-    ASSERT_TRUE(r.status.success()) << r.output;
-    if (std::string(format) == "--json") {
-      expect_schema_conform(r.standard_output);
+  const std::vector<std::string> args{"-i", "eth0", "-d", "1.5", "--interval", "0.5", busy, silent};
+  receive_in_each_format((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); },
+                         [&](const std::string& format, const test::run_result& r) {
+    if (format == "--json") {
       const auto events = json_lines(r.output);
       const auto* summary = find_event(events, "summary");
       ASSERT_TRUE(summary) << r.output;
@@ -167,10 +182,10 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
       EXPECT_EQ(channels[1]["interface"]["name"], "eth0");
       EXPECT_EQ(channels[1]["packets"], 0) << channels[1];
       EXPECT_TRUE(channels[1]["first_packet_ms"].is_null());
-    } else if (std::string(format) == "--csv") {
+    } else if (format == "--csv") {
       EXPECT_NE(r.standard_output.find("summary,"), std::string::npos) << r.output;
       EXPECT_TRUE(std::regex_search(r.standard_output, std::regex("\nsummary,[0-9.]+,232\\.70\\.0\\.11," + port +
-                                                                  ",,,,eth0,[0-9]+,0,0,")))
+                                                                  ",10\\.77\\.0\\.99,,,eth0,[0-9]+,0,0,")))
           << "a row for the silent channel: " << r.standard_output;
     } else {
       EXPECT_NE(r.output.find("joined, nothing arrived:\n  232.70.0.11:" + port +
@@ -181,7 +196,7 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
       EXPECT_EQ(r.output.find("joined, nothing arrived:", first + 1), std::string::npos)
           << "the summary's, not each interval's: " << r.output;
     }
-    if (std::string(format) == "--csv") {
+    if (format == "--csv") {
       std::size_t silent_rows = 0;
       for (auto at = r.standard_output.find(",232.70.0.11,"); at != std::string::npos;
            at = r.standard_output.find(",232.70.0.11,", at + 1)) {
@@ -189,7 +204,89 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
       }
       EXPECT_EQ(silent_rows, 1u) << "one summary row, none per interval: " << r.standard_output;
     }
+  });
+}
+
+// The man page's list of the summary's `total` keys (".RB { packets ," up
+// to the closing brace), in its order.
+std::vector<std::string> man_page_total_keys() {
+  std::ifstream page(MCNET_MAN_RECV);
+  std::string line;
+  std::vector<std::string> keys;
+  bool in_list = false;
+  while (std::getline(page, line)) {
+    if (!in_list && line != ".RB { packets ,") continue;
+    in_list = true;
+    std::istringstream words(line);
+    std::string w;
+    while (words >> w) {
+      if (w == ".RB" || w == ".BR" || w == ".B" || w == "{" || w == "," || w == "}") continue;
+      keys.push_back(w);
+    }
+    if (line.find('}') != std::string::npos) break;
   }
+  return keys;
+}
+
+// The summary's `total` keys as mcast-recv printed them, in order.
+std::vector<std::string> printed_total_keys(const std::string& standard_output) {
+  std::istringstream in(standard_output);
+  std::string line;
+  std::vector<std::string> keys;
+  while (std::getline(in, line)) {
+    const auto e = nlohmann::ordered_json::parse(line, nullptr, false);
+    if (!e.is_object() || e.value("event", "") != "summary") continue;
+    for (const auto& [k, v] : e["total"].items()) keys.push_back(k);
+  }
+  return keys;
+}
+
+// An SSM channel is (S,G) (RFC 4607): two include joins of one group and
+// port are two channels, and the one whose source never sends has its own
+// line with 0 packets while the other source's datagrams count in its own.
+TEST(NetMcastRecv, EachSsmSourceIsAChannelOfItsOwn) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(free_port((*net)[1]));
+  const std::string sending = "10.77.0.1,232.70.0.18:" + port;
+  const std::string silent = "10.77.0.99,232.70.0.18:" + port;  // a source no host has
+  const std::vector<std::string> send{"-i", "eth0", "-c", "40", "-r", "2000pps", "232.70.0.18:" + port};
+  const std::vector<std::string> args{"-i", "eth0", "-d", "1.5", sending, silent};
+  receive_in_each_format((*net)[1], args, [&] { test::tools::send_from(*net, {0}, send); },
+                         [&](const std::string& format, const test::run_result& r) {
+    if (format == "--json") {
+      const auto events = json_lines(r.output);
+      const auto* summary = find_event(events, "summary");
+      ASSERT_TRUE(summary) << r.output;
+      const auto& channels = (*summary)["channels"];
+      ASSERT_EQ(channels.size(), 2u) << *summary;
+      EXPECT_EQ(channels[0]["mode"], "include");
+      EXPECT_EQ(channels[0]["sources"], json::array({"10.77.0.1"}));
+      EXPECT_EQ(channels[0]["packets"], 40) << channels[0];
+      EXPECT_FALSE(channels[0]["first_packet_ms"].is_null());
+      EXPECT_EQ(channels[1]["mode"], "include");
+      EXPECT_EQ(channels[1]["sources"], json::array({"10.77.0.99"}));
+      EXPECT_EQ(channels[1]["packets"], 0) << channels[1];
+      EXPECT_TRUE(channels[1]["first_packet_ms"].is_null());
+      // The man page lists the total's keys as they are printed.
+      EXPECT_EQ(man_page_total_keys(), printed_total_keys(r.standard_output));
+      // The start event keeps the joins as made: one entry, both sources.
+      const auto* start = find_event(events, "start");
+      ASSERT_TRUE(start) << r.output;
+      ASSERT_EQ((*start)["groups"].size(), 1u) << *start;
+      EXPECT_EQ((*start)["groups"][0]["sources"], json::array({"10.77.0.1", "10.77.0.99"}));
+    } else if (format == "--csv") {
+      EXPECT_TRUE(std::regex_search(r.standard_output, std::regex("\nsummary,[0-9.]+,232\\.70\\.0\\.18," + port +
+                                                                  ",10\\.77\\.0\\.99,,,eth0,[0-9]+,0,0,")))
+          << "a row for the silent source's channel: " << r.standard_output;
+    } else {
+      EXPECT_NE(r.output.find("joined, nothing arrived:\n  232.70.0.18:" + port +
+                              " on eth0 include 10.77.0.99: 0 packets, first packet none"),
+                std::string::npos)
+          << r.output;
+      EXPECT_EQ(r.output.find("include 10.77.0.1,"), std::string::npos) << "no folded entry: " << r.output;
+    }
+  });
 }
 
 TEST(NetMcastRecv, SsmIncludeReportsOnlyTheChosenSender) {
@@ -501,7 +598,9 @@ TEST(NetMcastRecv, KernelDropsAreSummedOverSockets) {
 
 // argv: group port source. UDP datagrams to the group whose checksum is
 // wrong (the right one plus 1), through a raw socket (the IP header is the
-// kernel's, the UDP header ours): ten of 34 bytes, then ten of 216.
+// kernel's, the UDP header ours), ten of each payload size: 26 and 68
+// bytes (UDP lengths 34 and 76, the kernel's CHECKSUM_BREAK), then 69 and
+// 208 (UDP lengths 77 and 216).
 constexpr const char* bad_checksum_program = R"(
 import socket, struct, sys
 group, port, src = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -513,7 +612,7 @@ def fold(data):
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
 s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(src))
-for payload in (b'not a header, bad checksum', b'not a header, bad checksum' * 8):
+for payload in (b'not a header, bad checksum', b'x' * 68, b'y' * 69, b'not a header, bad checksum' * 8):
     length = 8 + len(payload)
     pseudo = socket.inet_aton(src) + socket.inet_aton(group) + struct.pack('>BBH', 0, 17, length)
     good = (~fold(pseudo + struct.pack('>HHHH', 40000, port, length, 0) + payload)) & 0xffff or 0xffff
@@ -523,10 +622,11 @@ for payload in (b'not a header, bad checksum', b'not a header, bad checksum' * 8
 )";
 
 // UDP datagrams that fail their checksum, as the man page says: a short one
-// (76 bytes or less, which the kernel checks as it arrives) is dropped before
-// any socket; a longer one is checked when the receiver reads it, dropped
-// there and counted in the socket's drop counter, so it is a kernel drop
-// without a full queue. UdpInCsumErrors counts all twenty.
+// (a payload of 68 bytes or less, a UDP length of at most 76, which the
+// kernel checks as it arrives) is dropped before any socket; a longer one
+// (a payload of 69 bytes and up) is checked when the receiver reads it,
+// dropped there and counted in the socket's drop counter, so it is a
+// kernel drop without a full queue. UdpInCsumErrors counts all forty.
 TEST(NetMcastRecv, ChecksumFailuresAreKernelDropsWithTheirOwnCounter) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
@@ -559,11 +659,52 @@ TEST(NetMcastRecv, ChecksumFailuresAreKernelDropsWithTheirOwnCounter) {
   const auto events = json_lines(r.standard_output);
   const auto* summary = find_event(events, "summary");
   ASSERT_TRUE(summary) << r.output;
-  EXPECT_EQ((*summary)["total"]["kernel_drops"], 10) << "the ten long ones: " << r.output;
+  EXPECT_EQ((*summary)["total"]["kernel_drops"], 20) << "the twenty of 69 and 208 bytes: " << r.output;
   EXPECT_EQ((*summary)["total"]["packets"], 5) << "the good datagrams only: " << r.output;
-  EXPECT_EQ(csum_errors() - before, 20u);
+  EXPECT_EQ(csum_errors() - before, 40u);
   // The summary's drops by cause: the checksum failures, each of them.
-  EXPECT_EQ((*summary)["drop_causes"]["checksum_v4"], 20) << r.output;
+  EXPECT_EQ((*summary)["drop_causes"]["checksum_v4"], 40) << r.output;
+}
+
+// A run that read nothing while the kernel dropped datagrams for a bad
+// checksum is no "OK": the verdict is a FAIL that names the checksum
+// failures (the run's drop causes) and what to do, in JSON and in text.
+TEST(NetMcastRecv, ChecksumDropsAreTheVerdictWhenNothingArrived) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.70.19";
+  const auto bad = [&] {
+    const auto b = (*net)[0].exec({python, "-c", bad_checksum_program, group, port, (*net)[0].v4().to_string()});
+    ASSERT_TRUE(b.status.success()) << b.status.describe() << "\n" << b.output;
+  };
+  test::tools::receiver rx(rx_host, {"-i", "eth0", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  bad();
+  const auto r = rx.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 0) << r.output;
+  EXPECT_EQ((*summary)["drop_causes"]["checksum_v4"], 40) << r.output;
+  const auto& v = (*summary)["verdict"];
+  EXPECT_EQ(v["status"], "FAIL") << r.output;
+  EXPECT_EQ(v["check"], "drops") << r.output;
+  ASSERT_TRUE(v["message"].is_string()) << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find("40 datagram(s) with a bad UDP checksum"), std::string::npos)
+      << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find("Udp InCsumErrors 40"), std::string::npos) << r.output;
+  ASSERT_TRUE(v["fix"].is_string()) << r.output;
+  EXPECT_NE(v["fix"].get<std::string>().find("udp.check_checksum"), std::string::npos) << r.output;
+
+  const auto text = receive_while(rx_host, {"-i", "eth0", "-d", "1.5", group + ":" + port}, bad);
+  EXPECT_NE(text.standard_output.find("verdict: FAIL drops the run: the kernel dropped 40 datagram(s) with a bad UDP "
+                                      "checksum"),
+            std::string::npos)
+      << text.output;
+  EXPECT_EQ(text.standard_output.find("verdict: OK"), std::string::npos) << text.output;
 }
 
 TEST(NetMcastRecv, IncludeListsLongerThanMsfAreSplitOverSockets) {

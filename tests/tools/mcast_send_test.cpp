@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -158,6 +159,19 @@ TEST(NetMcastSend, TheEndMarkersWaitAtMostASecondAfterTheLastDatagram) {
   auto fast = (*net)[0].exec({MCAST_SEND, "--json", "-i", "eth0", "-r", "10pps", "-c", "3", fmt_spec(group, port)});
   ASSERT_TRUE(fast.status.success()) << fast.output;
   EXPECT_NEAR(json_of(fast.standard_output)["total"]["elapsed_s"].get<double>(), 0.3, 0.05);
+  c = collect(rx);
+
+  // The text summary keeps the decimals of a slow rate, as the JSON does:
+  // 2 datagrams at 0 and 2 s, the phase ends at 3 s: 0.667 pps, not "1 pps";
+  // 3 at 5 pps over 0.6 s: 5.0 pps.
+  auto slow_text = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-r", "0.5pps", "-c", "2", fmt_spec(group, port)}, {}, 15s);
+  ASSERT_TRUE(slow_text.status.success()) << slow_text.output;
+  EXPECT_TRUE(std::regex_search(slow_text.standard_output, std::regex("  sent 2  bytes [0-9]+  0\\.6[4-9][0-9] pps")))
+      << slow_text.output;
+  auto five = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-r", "5pps", "-c", "3", fmt_spec(group, port)});
+  ASSERT_TRUE(five.status.success()) << five.output;
+  EXPECT_TRUE(std::regex_search(five.standard_output, std::regex("  sent 3  bytes [0-9]+  [45]\\.[0-9] pps")))
+      << five.output;
 }
 
 TEST(NetMcastSend, PacedRunsKeepTheRateAndBurstsGoBackToBack) {

@@ -54,6 +54,29 @@ std::vector<std::string> split(const std::string& line) {
   return cells;
 }
 
+// Every datagram without a sequence number: reordered and duplicates are
+// as unknown as lost (null, as each stream has them), not 0; one sequenced
+// datagram makes them known again.
+TEST(Report, TotalsOfUnsequencedTrafficAreUnknown) {
+  tools::totals raw{10, 2000};
+  raw.unsequenced = 10;
+  const auto j = tools::totals_json(raw, 0);
+  EXPECT_TRUE(j["lost"].is_null()) << j;
+  EXPECT_TRUE(j["reordered"].is_null()) << j;
+  EXPECT_TRUE(j["duplicates"].is_null()) << j;
+  EXPECT_EQ(j["unsequenced"], 10) << j;
+  auto summary = report(tools::stream_json({kGroup, 5000, kSource, true, 0, 0, tools::payload_kind::raw},
+                                          tools::stream{}, tools::interface_json(2, "eth0")));
+  summary["total"] = j;
+  EXPECT_EQ(errors(summary), std::vector<std::string>{});
+  tools::totals mixed{11, 2100, 0, 1, 2};
+  mixed.unsequenced = 10;
+  const auto k = tools::totals_json(mixed, 0);
+  EXPECT_EQ(k["lost"], 0) << k;
+  EXPECT_EQ(k["reordered"], 1) << k;
+  EXPECT_EQ(k["duplicates"], 2) << k;
+}
+
 TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
   tools::stream_table t;
   t.joined(kGroup, 5000, kT0);
@@ -206,6 +229,40 @@ TEST(Report, PacketEventsConform) {
   EXPECT_TRUE(fj["ttl"].is_null());
   EXPECT_NE(tools::packet_text(p, a, "eth0").find("seq 7"), std::string::npos) << tools::packet_text(p, a, "eth0");
   EXPECT_NE(tools::packet_text(p, f, "eth0").find("foreign"), std::string::npos);
+}
+
+// A datagram whose header's length field is not its size is counted in its
+// mcnet stream's length_errors: the packet event and the text line say so
+// and show no number (seq null, "seq -"), and it is not malformed (that is
+// a raw stream's count); an END so cut shows no count.
+TEST(Report, LengthErrorsAreShownAsCounted) {
+  tools::stream_table t;
+  (void)t.add(kGroup, 5000, kSource, datagram(1, kT0), kT0 + 20us, 1, 0, 2);
+  auto cut = datagram(500, kT0);
+  const auto a = t.add(kGroup, 5000, kSource, std::span(cut).first(64), kT0 + 20us, 1, 0, 2);
+  const tools::packet_view p{1.7e9, kSource, kGroup, 5000, 64, 1, 0, 2};
+  const auto j = tools::packet_json(p, a, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(j), std::vector<std::string>{});
+  EXPECT_TRUE(j["seq"].is_null()) << j;
+  EXPECT_EQ(j["length_error"], true) << j;
+  EXPECT_FALSE(j.contains("malformed")) << j;
+  const auto text = tools::packet_text(p, a, "eth0");
+  EXPECT_NE(text.find("seq - id 9 session 4 (length field 100 of 64 bytes: a length error"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("seq 500"), std::string::npos) << text;
+  auto end = datagram(2, kT0, true);
+  const auto e = t.add(kGroup, 5000, kSource, std::span(end).first(40), kT0, 1, 0, 2);
+  const tools::packet_view pe{1.7e9, kSource, kGroup, 5000, 40, 1, 0, 2};
+  const auto ej = tools::packet_json(pe, e, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(ej), std::vector<std::string>{});
+  EXPECT_TRUE(ej["seq"].is_null()) << ej;
+  EXPECT_EQ(ej["end"], true) << ej;
+  EXPECT_EQ(ej["length_error"], true) << ej;
+  EXPECT_NE(tools::packet_text(pe, e, "eth0").find("END after - (length field 100 of 40 bytes"), std::string::npos)
+      << tools::packet_text(pe, e, "eth0");
+  ASSERT_EQ(t.streams().size(), 1u) << "one mcnet stream, no raw one";
+  EXPECT_EQ(t.streams().begin()->second.length_errors, 2u);
+  EXPECT_EQ(t.malformed(), 0u);
 }
 
 TEST(Report, CsvRowsLineUpWithTheHeader) {

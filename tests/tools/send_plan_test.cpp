@@ -161,6 +161,10 @@ TEST(Tos, NumbersAndDscpNames) {
   EXPECT_EQ(tools::parse_tos("af43").value(), 38 << 2);
   EXPECT_EQ(tools::parse_tos("cs7").value(), 0xe0);
   EXPECT_EQ(tools::parse_tos("cs0").value(), 0);
+  EXPECT_EQ(tools::parse_tos("va").value(), 44 << 2);
+  // RFC 8622's lower effort, which both tools print as "(le)" for 0x04.
+  EXPECT_EQ(tools::parse_tos("le").value(), 0x04);
+  EXPECT_EQ(tools::parse_tos("LE").value(), 0x04);
   for (const char* bad : {"", "256", "-1", "af44", "0x100", "ef1"}) {
     auto r = tools::parse_tos(bad);
     ASSERT_FALSE(r) << bad;

@@ -86,11 +86,15 @@ TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
   // A length field of 100 on 60 bytes (cut): counted, its number 1000 not trusted.
   auto cut = datagram(1, 1000, kT0);
   const auto short_one = t.add(kGroup, 5000, kSource, std::span(cut).first(60), arrive, -1, -1);
-  EXPECT_TRUE(short_one.malformed);
+  EXPECT_TRUE(short_one.length_error);
+  EXPECT_FALSE(short_one.malformed) << "counted in the mcnet stream, not as a raw stream's malformed";
   EXPECT_FALSE(short_one.sequence.has_value());
   // An END whose length field is not its size ends nothing.
   auto end = datagram(1, 7, kT0, true);
-  (void)t.add(kGroup, 5000, kSource, std::span(end).first(40), arrive, -1, -1);
+  const auto bad_end = t.add(kGroup, 5000, kSource, std::span(end).first(40), arrive, -1, -1);
+  EXPECT_TRUE(bad_end.length_error);
+  EXPECT_FALSE(bad_end.malformed);
+  EXPECT_FALSE(bad_end.sequence.has_value()) << "its count is not trusted";
   ASSERT_EQ(t.streams().size(), 1u);
   const auto& [key, s] = *t.streams().begin();
   EXPECT_EQ(s.clock_errors, 5u);

@@ -265,7 +265,8 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     }
     if (!joined) return out.fail(exit_setup, joined.error());
     if (placed != nullptr) placed->push_back({where_placed.socket, m.request, where_placed.new_group});
-    table.joined(m.request.group, m.request.port, join_time);
+    table.joined(m.request.group, m.request.port, join_time,
+                 m.request.mode == filter::include ? m.request.source : std::nullopt);
     // One entry per (group, port, interface); sources accumulate.
     auto [slot, fresh] =
         start_index.try_emplace({m.request.group, m.request.port, m.request.interface_index}, start_groups.size());
@@ -520,6 +521,13 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                             "evicted to make room (their counts stay in the totals)",
                             table_.limit()));
     }
+    if (a.length_error && !warned_length_) {
+      warned_length_ = true;
+      out_.warn(fmt::format("{} -> {}: an mcnet datagram whose header's length field ({}) is not its size ({}): counted "
+                            "in its stream's length_errors, its number not trusted",
+                            source.to_string(), core::endpoint(group, port).to_string(),
+                            a.header ? a.header->length : 0, m.size));
+    }
     if (a.malformed && !warned_malformed_) {
       warned_malformed_ = true;
       out_.warn(fmt::format("{} -> {}: a datagram that is not {} (counted as malformed in its raw stream)",
@@ -637,13 +645,43 @@ void receive_session::summary() {
   // Every joined channel, with what arrived for it: one that got nothing
   // (a wrong port, a source that does not send, a router that ignores the
   // join) is the case a diagnosis starts from.
-  json channels = json::array();
-  const auto arrived = table_.channels();
-  bool silent_header = false;
+  // An include join's (S,G) is a channel of its own (RFC 4607): a silent
+  // source must not hide behind another of the same group that sends.
+  json listed = json::array();
   for (const auto& c : channels_) {
+    if (c["mode"] != "include" || c["sources"].size() <= 1) {
+      listed.push_back(c);
+      continue;
+    }
+    for (const auto& src : c["sources"]) {
+      json one = c;
+      one["sources"] = json::array({src});
+      listed.push_back(std::move(one));
+    }
+  }
+  json channels = json::array();
+  // What arrived per (group, port, interface, source named by an include
+  // join), and per (group, port, interface) over every source.
+  const auto arrived = table_.channels();
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, stream_table::channel_count> any_source;
+  const auto add_count = [](stream_table::channel_count& to, const stream_table::channel_count& from) {
+    to.packets += from.packets;
+    if (from.first_packet_ms && (!to.first_packet_ms || *from.first_packet_ms < *to.first_packet_ms)) {
+      to.first_packet_ms = from.first_packet_ms;
+    }
+  };
+  for (const auto& [key, count] : arrived) {
+    add_count(any_source[{std::get<0>(key), std::get<1>(key), std::get<2>(key)}], count);
+  }
+  bool silent_header = false;
+  for (const auto& c : listed) {
     const auto group = core::ip_address::parse(c["group"].get<std::string>());
     const auto port = c["port"].get<std::uint16_t>();
     const auto index = c["interface"]["index"].is_null() ? 0u : c["interface"]["index"].get<std::uint32_t>();
+    std::optional<core::ip_address> source;
+    if (c["mode"] == "include") {
+      if (auto a = core::ip_address::parse(c["sources"][0].get<std::string>())) source = *a;
+    }
     stream_table::channel_count n;
     // The channel's interface and the earlier incarnations it replaced (a re-created interface).
     std::vector<std::uint32_t> indexes{index};
@@ -653,11 +691,11 @@ void receive_session::summary() {
       }
     }
     for (const auto i : indexes) {
-      const auto it = group ? arrived.find({*group, port, i}) : arrived.end();
-      if (it == arrived.end()) continue;
-      n.packets += it->second.packets;
-      if (it->second.first_packet_ms && (!n.first_packet_ms || *it->second.first_packet_ms < *n.first_packet_ms)) {
-        n.first_packet_ms = it->second.first_packet_ms;
+      if (!group) continue;
+      if (source) {
+        if (const auto it = arrived.find({*group, port, i, *source}); it != arrived.end()) add_count(n, it->second);
+      } else if (const auto it = any_source.find({*group, port, i}); it != any_source.end()) {
+        add_count(n, it->second);
       }
     }
     json j = c;
@@ -723,10 +761,12 @@ void receive_session::summary() {
   if (sum.unsequenced > 0 && !loss_unknown(sum)) {
     notes += fmt::format(" ({} datagrams without a sequence number: their loss is unknown)", sum.unsequenced);
   }
+  // Unknown (-) when no datagram had a sequence number, as the streams say.
+  const auto known = [&sum](std::uint64_t v) { return loss_unknown(sum) ? std::string("-") : std::to_string(v); };
   out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
                         "in {:.3f} s{}",
-                        sum.packets, sum.bytes, loss_unknown(sum) ? std::string("-") : std::to_string(sum.lost),
-                        sum.reordered, sum.duplicates, drops, since_start, notes));
+                        sum.packets, sum.bytes, known(sum.lost), known(sum.reordered), known(sum.duplicates), drops,
+                        since_start, notes));
   if (!causes_text.empty()) {
     out_.text("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +
               causes_text);

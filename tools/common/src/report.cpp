@@ -161,8 +161,12 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
 bool loss_unknown(const totals& t) noexcept { return t.packets > 0 && t.unsequenced == t.packets; }
 
 json totals_json(const totals& t, std::uint64_t kernel_drops) {
-  return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", loss_unknown(t) ? json(nullptr) : json(t.lost)},
-          {"reordered", t.reordered}, {"duplicates", t.duplicates}, {"kernel_drops", kernel_drops},
+  // With no sequence number anywhere, reordering and duplicates are as
+  // unknown as loss (the streams say null, so does their total).
+  const bool unknown = loss_unknown(t);
+  return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", or_null(!unknown, t.lost)},
+          {"reordered", or_null(!unknown, t.reordered)}, {"duplicates", or_null(!unknown, t.duplicates)},
+          {"kernel_drops", kernel_drops},
           {"jumps", t.jumps}, {"restarts", t.restarts}, {"unsequenced", t.unsequenced}};
 }
 
@@ -181,6 +185,7 @@ json packet_json(const packet_view& p, const accounted& a, const json& iface) {
          {"payload", payload_name(a.payload)}};
   if (a.is_end()) j["end"] = true;
   if (a.malformed) j["malformed"] = true;
+  if (a.length_error) j["length_error"] = true;
   if (a.held) j["held"] = true;
   if (!p.line.empty()) j["line"] = p.line;
   return j;
@@ -189,10 +194,15 @@ json packet_json(const packet_view& p, const accounted& a, const json& iface) {
 std::string packet_text(const packet_view& p, const accounted& a, const std::string& iface_name) {
   std::string what;
   if (a.header) {
-    what = a.is_end() ? fmt::format("END after {}", a.header->sequence)
-                      : fmt::format("seq {} id {} session {}", a.header->sequence, a.header->sender_id,
-                                    a.header->session);
-    if (a.malformed) what += fmt::format(" (length field {} of {} bytes: not trusted)", a.header->length, p.size);
+    // The number shown is the one counted: none (-) when the length field
+    // disagrees with the size, as the packet event's null seq says.
+    const auto number = a.sequence ? std::to_string(*a.sequence) : std::string("-");
+    what = a.is_end() ? fmt::format("END after {}", number)
+                      : fmt::format("seq {} id {} session {}", number, a.header->sender_id, a.header->session);
+    if (a.length_error) {
+      what += fmt::format(" (length field {} of {} bytes: a length error, its number not trusted)", a.header->length,
+                          p.size);
+    }
   } else if (a.payload == payload_kind::moldudp64) {
     what = a.is_end() ? fmt::format("moldudp64 end of session, next {}", *a.sequence)
                       : fmt::format("moldudp64 seq {}", *a.sequence);
@@ -294,6 +304,8 @@ std::string channel_csv_row(const char* event, double time, const json& c) {
   for (const char* name : payload_columns) stream[name] = nullptr;
   stream["group"] = c["group"];
   stream["port"] = c["port"];
+  // An SSM channel is (S,G): its source in the source cell.
+  if (c["mode"] == "include" && c["sources"].size() == 1) stream["source"] = c["sources"][0];
   stream["interface"] = c["interface"];
   stream["latency_ns"] = nullptr;
   stream["packets"] = c["packets"];

@@ -57,6 +57,33 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     checks.push_back(reverse_path_check(*over_run.reverse_path, "the run", plan));
   }
+  // Datagrams the kernel dropped after the IP layer let them through: a bad
+  // UDP checksum (dropped on arrival up to CHECKSUM_BREAK, else when read)
+  // or a full receive queue. Either can be why nothing was read, and the
+  // run has the figures: the verdict names them rather than saying OK.
+  if (const auto csum = over_run.udp_csum.value_or(0) + over_run.udp6_csum.value_or(0); csum > 0) {
+    checks.push_back({"drops", "the run", check_status::fail,
+                      fmt::format("the kernel dropped {} datagram(s) with a bad UDP checksum during the run (Udp "
+                                  "InCsumErrors {}, Udp6InCsumErrors {}; namespace-wide): the sender's checksums are "
+                                  "wrong (checksum offload not done on its link, a replayed capture whose payload or "
+                                  "length was changed, corruption on the way)",
+                                  csum, over_run.udp_csum.value_or(0), over_run.udp6_csum.value_or(0)),
+                      "capture on the receiving link and check them (tshark -o udp.check_checksum:TRUE -i IFACE); "
+                      "a replayed capture needs its checksums fixed (tcprewrite --fixcsum), a sender behind a "
+                      "veth or tap without offload its checksums computed (ethtool -K IFACE tx on)",
+                      {{"checksum_v4", over_run.udp_csum ? json(*over_run.udp_csum) : json(nullptr)},
+                       {"checksum_v6", over_run.udp6_csum ? json(*over_run.udp6_csum) : json(nullptr)}}});
+  }
+  if (const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0); full > 0) {
+    checks.push_back({"drops", "the run", check_status::fail,
+                      fmt::format("the kernel dropped {} datagram(s) for a full receive queue during the run (Udp "
+                                  "RcvbufErrors {}, Udp6RcvbufErrors {}; namespace-wide): a receive buffer too small "
+                                  "for the datagrams, or a receiver that does not read",
+                                  full, over_run.udp_rcvbuf.value_or(0), over_run.udp6_rcvbuf.value_or(0)),
+                      "mcast-recv --rcvbuf 8388608 (and sysctl -w net.core.rmem_max=8388608)",
+                      {{"rcvbuf_v4", over_run.udp_rcvbuf ? json(*over_run.udp_rcvbuf) : json(nullptr)},
+                       {"rcvbuf_v6", over_run.udp6_rcvbuf ? json(*over_run.udp6_rcvbuf) : json(nullptr)}}});
+  }
   const auto* cause = most_likely_cause(checks);
   const std::string none =
       "nothing arrived and no local check found a cause: the sender, its TTL, a router or a firewall on the way are "

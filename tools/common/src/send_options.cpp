@@ -44,7 +44,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("version", "print the version and exit")
       ("interface,i", po::value(&s.iface), "interface: name, index, address, prefix or 'kernel' (default: the route)")
       ("ttl", po::value(&s.ttl)->default_value(1), "multicast TTL / hop limit, 0 to 255")
-      ("tos", po::value(&raw.tos)->default_value("0"), "TOS / traffic class: 0-255, 0xNN, or DSCP (ef, af11..af43, cs0..cs7)")
+      ("tos", po::value(&raw.tos)->default_value("0"), "TOS / traffic class: 0-255, 0xNN, or DSCP (ef, af11..af43, cs0..cs7, va, le)")
       ("loop", "deliver to listeners on this host too (the kernel's default); --loop N with --replay: send the capture N times")
       ("no-loop", po::bool_switch(&s.no_loop), "do not deliver to listeners on this host")
       ("size,s", po::value(&raw.size)->default_value(100), "UDP payload bytes per datagram, 40 (the header) to 65507; rtp: 12 to 65507")

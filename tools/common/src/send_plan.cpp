@@ -154,8 +154,9 @@ result<rate> parse_rate(std::string_view text) {
 }
 
 result<int> parse_tos(std::string_view text) {
-  // The names docs/tools.md lists for --tos: core's, but for `le` (RFC 8622).
-  if (auto d = core::dscp_by_name(text); d && *d != core::dscp::le) return core::tos_from_dscp(*d);
+  // The names docs/tools.md lists for --tos: core's, `le` (RFC 8622) among
+  // them, since both tools print 0x04 as `(le)`.
+  if (auto d = core::dscp_by_name(text)) return core::tos_from_dscp(*d);
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   int base = 10;
@@ -169,7 +170,7 @@ result<int> parse_tos(std::string_view text) {
   if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || v < 0 || v > 255) {
     return fail(error(errc::value_out_of_range, "parse", "tos")
                     .with_input(text)
-                    .with_hint("a TOS byte is 0 to 255 (or 0x00 to 0xff), or a DSCP name: cs0..cs7, af11..af43, ef, va"));
+                    .with_hint("a TOS byte is 0 to 255 (or 0x00 to 0xff), or a DSCP name: cs0..cs7, af11..af43, ef, va, le"));
   }
   return v;
 }

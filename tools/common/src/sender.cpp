@@ -666,8 +666,8 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
                       {"next_sequence", numbered ? number_or_null(next) : json(nullptr)},
                       {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
                       {"next_continuity", continuity}, {"line_b", line_b}});
-    out.text(fmt::format("  {}  sent {}  bytes {}  {:.0f} pps{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
-                         t.bytes, per_second(t.sent), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
+    out.text(fmt::format("  {}  sent {}  bytes {}  {}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
+                         t.bytes, packet_rate_text(per_second(t.sent)), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
                          next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
   }
   std::uint64_t bytes = 0;

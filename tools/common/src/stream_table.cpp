@@ -110,8 +110,15 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
   return t;
 }
 
-void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when) {
+void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when,
+                          const std::optional<core::ip_address>& include_source) {
   joins_.try_emplace({group, port}, when);  // the first join of the group and port (several sources: the earliest)
+  if (include_source) include_joins_.emplace(group, port, *include_source);
+}
+
+stream_table::channel_key stream_table::channel_of(const stream_key& key, std::uint32_t interface_index) const {
+  const bool named = include_joins_.contains({key.group, key.port, key.source});
+  return {key.group, key.port, interface_index, named ? key.source : core::ip_address{}};
 }
 
 stream* stream_table::find(const stream_key& key) noexcept {
@@ -172,7 +179,7 @@ bool stream_table::evict() {
     const auto& [key, st] = *found[i].it;
     retired_.add(totals_of(key, st));
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
-    add_to_channel(retired_channels_[{key.group, key.port, st.interface_index}], st);
+    add_to_channel(retired_channels_[channel_of(key, st.interface_index)], st);
     const auto one = loss_of(key, st);
     figures.received += one.received;
     figures.lost += one.lost;
@@ -379,7 +386,8 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         if (interface_index != 0) s->interface_index = interface_index;
         if (!length_ok) {
           ++s->length_errors;
-          out.malformed = true;
+          out.length_error = true;
+          out.sequence.reset();
           return out;
         }
         s->sequence.end(header->sequence);
@@ -389,7 +397,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
       if (!length_ok) {
         ++s->length_errors;
-        out.malformed = true;
+        out.length_error = true;
         out.sequence.reset();
         out.numbers = 0;
         return out;
@@ -620,7 +628,7 @@ stream_table::loss_figures stream_table::loss(const std::function<bool(const str
 
 std::map<stream_table::channel_key, stream_table::channel_count> stream_table::channels() const {
   auto out = retired_channels_;
-  for (const auto& [key, st] : streams_) add_to_channel(out[{key.group, key.port, st.interface_index}], st);
+  for (const auto& [key, st] : streams_) add_to_channel(out[channel_of(key, st.interface_index)], st);
   return out;
 }
 

@@ -241,6 +241,7 @@ class receive_session {
   bool warned_untracked_ = false;
   bool warned_evicted_ = false;
   bool warned_malformed_ = false;
+  bool warned_length_ = false;
   bool warned_no_checker_ = false;
   std::uint64_t previous_untracked_ = 0;
   std::optional<std::uint64_t> final_drops_;  // the kernel drops summary() reported (loss_ratio uses them)

@@ -92,7 +92,9 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// The summary's verdict for a run that received nothing: setup_checks()
 /// run again now (the interfaces may have changed during the run), and the
 /// reverse-path drops counted over the run (`over_run`: reverse_path_check
-/// when they climbed), the most likely cause by check_order(). With no cause found:
+/// when they climbed), and its bad-checksum (Udp, Udp6 `InCsumErrors`) and
+/// full-queue (`RcvbufErrors`) drops (a `drops` FAIL each, naming the
+/// counters and what to do), the most likely cause by check_order(). With no cause found:
 /// status "OK" and a message pointing at what no local check can see (the
 /// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`).
 [[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,

@@ -86,7 +86,8 @@ struct rate {
 [[nodiscard]] result<rate> parse_rate(std::string_view text);
 
 /// A TOS / traffic-class byte from "0".."255", "0x2e", or a DSCP name
-/// (cs0..cs7, af11..af43, ef, "va"), the DSCP shifted into the top six bits.
+/// (cs0..cs7, af11..af43, ef, "va", "le": RFC 8622's lower effort, DSCP 1),
+/// the DSCP shifted into the top six bits.
 /// Errors: errc::value_out_of_range naming the input.
 [[nodiscard]] result<int> parse_tos(std::string_view text);
 

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <vector>
 #include <string_view>
@@ -110,6 +111,10 @@ struct accounted {
   std::optional<std::int64_t> latency_ns;        ///< arrival - send time, with an mcnet header
   bool end = false;        ///< an mcnet END or a MoldUDP64 end of session: accounted, not counted as a packet
   bool malformed = false;  ///< refused by the parser of the protocol its source sends (counted in the raw stream)
+  /// mcnet: the header's length field is not the datagram's size: counted
+  /// in its mcnet stream (a packet, and stream::length_errors; an END is no
+  /// packet), its number, send time and END count not trusted (`sequence` none).
+  bool length_error = false;
   bool untracked = false;  ///< a new stream past the table's limit: counted in untracked() only
   /// A new MPEG-TS stream (or RTP payload type 33 one) found no continuity
   /// checker left (`max_streams / streams_per_mpegts`): with `untracked`, the
@@ -201,7 +206,10 @@ class stream_table {
 
   /// Remember when `group`:`port` was first joined (for first_packet_ms);
   /// later joins of it (more sources, other interfaces) keep the first time.
-  void joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when);
+  /// `include_source`: the source of an include (SSM) join, whose (S,G) is
+  /// a channel of its own in channels() (RFC 4607: a channel is (S,G)).
+  void joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when,
+              const std::optional<core::ip_address>& include_source = std::nullopt);
 
   /// Account one datagram. `arrival` is the kernel receive time (or the
   /// wall clock when no timestamp came); ttl/tos may be -1; `interface_index`
@@ -250,8 +258,10 @@ class stream_table {
     std::uint64_t packets = 0;                 ///< datagrams counted in its streams (evicted ones included)
     std::optional<double> first_packet_ms;     ///< the earliest first_packet_ms of its streams; none when nothing came
   };
-  /// (group, port, ingress interface index) of a channel.
-  using channel_key = std::tuple<core::ip_address, std::uint16_t, std::uint32_t>;
+  /// (group, port, ingress interface index, source) of a channel; the
+  /// source is the unspecified address (`core::ip_address{}`) unless an
+  /// include join named it (joined()), so the keys stay bounded by the joins.
+  using channel_key = std::tuple<core::ip_address, std::uint16_t, std::uint32_t, core::ip_address>;
   /// Every channel that had a datagram, from the streams and the evicted
   /// streams, in one pass over the table.
   [[nodiscard]] std::map<channel_key, channel_count> channels() const;
@@ -306,6 +316,7 @@ class stream_table {
     std::vector<held_rtp> held;         ///< oldest first; one per SSRC, at most max_held_per_source
   };
   using source_id = std::tuple<core::ip_address, std::uint16_t, core::ip_address>;
+  using source_id_set = std::set<source_id>;
 
   /// The stream of `key`, or nullptr.
   [[nodiscard]] stream* find(const stream_key& key) noexcept;
@@ -360,6 +371,9 @@ class stream_table {
   stream* last_ = nullptr;
   std::map<source_id, source_state> sources_;  // `auto` and malformed bookkeeping; at most max_streams_
   std::map<std::pair<core::ip_address, std::uint16_t>, core::kernel_time> joins_;
+  source_id_set include_joins_;  // (group, port, source) of the include joins
+  /// The channel a stream of `key` arriving on `interface_index` counts in.
+  [[nodiscard]] channel_key channel_of(const stream_key& key, std::uint32_t interface_index) const;
 };
 
 }  // namespace mcnet::tools
