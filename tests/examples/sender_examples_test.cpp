@@ -156,7 +156,9 @@ TEST(NetSenderExamples, TcpMarkedClientsDeadlineEndsASilentConnect) {
   EXPECT_EQ(run.status.code, 1) << run.output;
   EXPECT_NE(run.output.find("timed out"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("10.77.0.99"), std::string::npos) << run.output;
-  EXPECT_LT(took, 2500ms) << "the deadline, not the kernel's SYN retries (over a minute), ended it";
+  // 300 ms against the kernel's SYN retries (over a minute): a bound far from
+  // both, as a loaded machine took 3.9 s for the run's process set-up.
+  EXPECT_LT(took, 20s) << "the deadline, not the kernel's SYN retries (over a minute), ended it";
 }
 
 }  // namespace
