@@ -70,7 +70,8 @@ void expect_exact(const std::vector<std::string>& extra, std::uint64_t count, st
   args.insert(args.end(), extra.begin(), extra.end());
   args.push_back(spec);
   const auto sent = send((*net)[0], args);
-  const auto start = find_event(json_lines(sent.standard_output), "start");
+  const auto events = json_lines(sent.standard_output);  // find_event points into it
+  const auto start = find_event(events, "start");
   ASSERT_NE(start, nullptr) << sent.output;
   EXPECT_FALSE(field(field(*start, "settings"), "gso").is_null()) << *start;
   EXPECT_EQ(field(sent_total(sent), "sent"), count) << sent.output;
