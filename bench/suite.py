@@ -25,7 +25,9 @@ Parts, each a ratio measured in this run (absolute figures are context):
 - library: the datagram benchmark's ratios to raw recvmmsg/recvmsg/
   sendmmsg/sendmsg loops and its allocations per datagram; UDP_SEGMENT and
   UDP_GRO against sendmmsg and recvmmsg (mcnet_gso_bench, its own
-  namespaces); the feed, tools and netlink benchmarks' ratio tables as they
+  namespaces); joining 1,000 groups on sharded sockets: a raw setsockopt
+  loop, the library and mcast-recv's set-up (mcnet_joins_bench, its own
+  namespace); the feed, tools and netlink benchmarks' ratio tables as they
   print them.
 
 --quick runs every part with small counts: it checks that each benchmark
@@ -316,6 +318,10 @@ def library_part(build, quick, results):
     results["mcnet_gso_bench"] = gso
     print("\nmcnet_gso_bench (UDP_SEGMENT and UDP_GRO against sendmmsg and recvmmsg):")
     print(gso.rstrip())
+    joins = sh(os.path.join(build, "bench", "mcnet_joins_bench"), *(["--quick"] if quick else []), timeout=300)
+    results["mcnet_joins_bench"] = joins
+    print("\nmcnet_joins_bench (1,000 groups on sharded sockets):")
+    print(joins.rstrip())
     for name, extra in (("mcnet_feed_bench", []), ("mcnet_tools_bench", []), ("mcnet_netlink_bench", [])):
         argv = [os.path.join(build, "bench", name), f"--benchmark_min_time={min_time}", "--benchmark_color=false"]
         # A custom console reporter colours whatever --benchmark_color says.

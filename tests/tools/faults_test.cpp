@@ -262,7 +262,14 @@ TEST(ToolFaults, ARunShortOfItsRateSaysSo) {
   const auto bits = tools::check_rate(paced("8mbps"), 5000, 1.0);
   ASSERT_TRUE(bits);
   EXPECT_DOUBLE_EQ(bits->asked_pps, 10000);
-  EXPECT_NE(bits->message.find("4.0 Mbit/s"), std::string::npos) << bits->message;
+  EXPECT_NE(bits->message.find("4.00 Mbit/s"), std::string::npos) << bits->message;
+  // A slow rate keeps its decimals: 0.5 pps asked, 0.4 achieved over 10 s
+  // (4 datagrams, 2 s behind), not "0 pps" against "1 pps".
+  const auto slow = tools::check_rate(paced("0.5pps"), 4, 10.0);
+  ASSERT_TRUE(slow);
+  EXPECT_NE(slow->message.find("sent 0.400 pps"), std::string::npos) << slow->message;
+  EXPECT_NE(slow->message.find("the 0.500 pps"), std::string::npos) << slow->message;
+  EXPECT_NE(slow->message.find("20.0 %"), std::string::npos) << slow->message;
   // Nothing to compare: no --rate, or no time.
   auto unpaced = tools::parse_send_command_line({"239.1.1.1"});
   ASSERT_TRUE(unpaced);

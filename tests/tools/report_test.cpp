@@ -64,6 +64,8 @@ TEST(Report, TotalsOfUnsequencedTrafficAreUnknown) {
   EXPECT_TRUE(j["lost"].is_null()) << j;
   EXPECT_TRUE(j["reordered"].is_null()) << j;
   EXPECT_TRUE(j["duplicates"].is_null()) << j;
+  EXPECT_TRUE(j["jumps"].is_null()) << j;
+  EXPECT_TRUE(j["restarts"].is_null()) << j;
   EXPECT_EQ(j["unsequenced"], 10) << j;
   auto summary = report(tools::stream_json({kGroup, 5000, kSource, true, 0, 0, tools::payload_kind::raw},
                                           tools::stream{}, tools::interface_json(2, "eth0")));
@@ -75,6 +77,8 @@ TEST(Report, TotalsOfUnsequencedTrafficAreUnknown) {
   EXPECT_EQ(k["lost"], 0) << k;
   EXPECT_EQ(k["reordered"], 1) << k;
   EXPECT_EQ(k["duplicates"], 2) << k;
+  EXPECT_EQ(k["jumps"], 0) << k;
+  EXPECT_EQ(k["restarts"], 0) << k;
 }
 
 TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {

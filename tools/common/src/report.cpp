@@ -161,13 +161,15 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
 bool loss_unknown(const totals& t) noexcept { return t.packets > 0 && t.unsequenced == t.packets; }
 
 json totals_json(const totals& t, std::uint64_t kernel_drops) {
-  // With no sequence number anywhere, reordering and duplicates are as
-  // unknown as loss (the streams say null, so does their total).
+  // With no sequence number anywhere, reordering, duplicates, jumps and
+  // restarts are as unknown as loss (the streams say null, so does their
+  // total).
   const bool unknown = loss_unknown(t);
   return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", or_null(!unknown, t.lost)},
           {"reordered", or_null(!unknown, t.reordered)}, {"duplicates", or_null(!unknown, t.duplicates)},
           {"kernel_drops", kernel_drops},
-          {"jumps", t.jumps}, {"restarts", t.restarts}, {"unsequenced", t.unsequenced}};
+          {"jumps", or_null(!unknown, t.jumps)}, {"restarts", or_null(!unknown, t.restarts)},
+          {"unsequenced", t.unsequenced}};
 }
 
 json packet_json(const packet_view& p, const accounted& a, const json& iface) {

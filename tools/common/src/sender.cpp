@@ -297,12 +297,15 @@ std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t s
   const double achieved = static_cast<double>(sent) / elapsed;
   if (achieved >= asked * (1 - rate_margin)) return std::nullopt;
   if (elapsed - static_cast<double>(sent) / asked <= rate_slack_s) return std::nullopt;
-  const auto bits = [&s](double pps) { return pps * static_cast<double>(s.size) * 8 / 1e6; };
+  // The report's rate formats: a slow rate keeps its decimals (0.5 pps is
+  // not "0 pps" or "1 pps"), bit rates three significant digits in SI units.
+  const auto bits = [&s](double pps) { return bit_rate_text(pps * static_cast<double>(s.size) * 8); };
   return rate_shortfall{
       asked, achieved,
-      fmt::format("sent {:.0f} pps ({:.1f} Mbit/s of payload), {:.1f} % below the {:.0f} pps ({:.1f} Mbit/s) of "
+      fmt::format("sent {} ({} of payload), {:.1f} % below the {} ({}) of "
                   "--rate: this machine or its link could not keep the rate",
-                  achieved, bits(achieved), (1 - achieved / asked) * 100, asked, bits(asked))};
+                  packet_rate_text(achieved), bits(achieved), (1 - achieved / asked) * 100, packet_rate_text(asked),
+                  bits(asked))};
 }
 
 std::uint64_t realtime_ns() {
