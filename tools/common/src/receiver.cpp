@@ -472,8 +472,11 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
   const auto read_at = now_();
   for (const auto& m : batch) {
     if (count_reached()) break;
-    const auto arrival = m.info.software_time.value_or(
-        std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now()));
+    // The clock only when the kernel gave no time (value_or would read it
+    // for every datagram: its argument is evaluated before the call).
+    const auto arrival = m.info.software_time ? *m.info.software_time
+                                              : std::chrono::time_point_cast<std::chrono::nanoseconds>(
+                                                    std::chrono::system_clock::now());
     // The socket is shared by the groups of one port: the destination says which.
     const auto group = m.info.destination.is_valid() ? m.info.destination.unmap() : core::ip_address{};
     // The wildcard-bound sockets also get unicast and broadcast datagrams to
