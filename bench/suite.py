@@ -25,7 +25,9 @@ Parts, each a ratio measured in this run (absolute figures are context):
 - library: the datagram benchmark's ratios to raw recvmmsg/recvmsg/
   sendmmsg/sendmsg loops and its allocations per datagram; UDP_SEGMENT and
   UDP_GRO against sendmmsg and recvmmsg (mcnet_gso_bench, its own
-  namespaces); joining 1,000 groups on sharded sockets: a raw setsockopt
+  namespaces); receive latency and CPU at 10,000 datagrams a second for a
+  raw blocking recvmsg loop, the library's wait policies and SO_BUSY_POLL
+  (mcnet_latency_bench, its own namespaces); joining 1,000 groups on sharded sockets: a raw setsockopt
   loop, the library and mcast-recv's set-up (mcnet_joins_bench, its own
   namespace); the feed, tools and netlink benchmarks' ratio tables as they
   print them.
@@ -318,6 +320,10 @@ def library_part(build, quick, results):
     results["mcnet_gso_bench"] = gso
     print("\nmcnet_gso_bench (UDP_SEGMENT and UDP_GRO against sendmmsg and recvmmsg):")
     print(gso.rstrip())
+    latency = sh(os.path.join(build, "bench", "mcnet_latency_bench"), *(["--quick"] if quick else []), timeout=300)
+    results["mcnet_latency_bench"] = latency
+    print("\nmcnet_latency_bench (10,000 datagrams a second, each way of waiting):")
+    print(latency.rstrip())
     joins = sh(os.path.join(build, "bench", "mcnet_joins_bench"), *(["--quick"] if quick else []), timeout=300)
     results["mcnet_joins_bench"] = joins
     print("\nmcnet_joins_bench (1,000 groups on sharded sockets):")
