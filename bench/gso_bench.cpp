@@ -42,6 +42,8 @@
 #include <mcnet/core/datagrams.hpp>
 #include <mcnet/core/udp_options.hpp>
 
+#include "bench_netns.hpp"
+
 namespace core = mcnet::core;
 
 namespace {
@@ -53,48 +55,6 @@ struct options {
   std::size_t batch = 32;         // entries per sendmmsg
   bool veth_gro = false;          // GRO (and so NAPI) on the receiving veth: ethtool -K g1 gro on
 };
-
-std::string g_prefix;  // the namespaces' names
-
-bool sh(const std::string& command) {
-  if (std::system(command.c_str()) == 0) return true;
-  std::fprintf(stderr, "failed: %s\n", command.c_str());
-  return false;
-}
-
-void remove_namespaces() {
-  if (g_prefix.empty()) return;
-  (void)std::system(("ip netns del " + g_prefix + "-tx 2>/dev/null; ip netns del " + g_prefix + "-rx 2>/dev/null").c_str());
-}
-
-// Two namespaces joined by a veth pair: tx 10.77.170.1, rx 10.77.170.2, both
-// with a 224.0.0.0/4 route on their end.
-bool make_namespaces(bool veth_gro) {
-  g_prefix = "mcnet-gso-" + std::to_string(::getpid());
-  const auto tx = g_prefix + "-tx", rx = g_prefix + "-rx";
-  std::atexit(remove_namespaces);
-  return sh("ip netns add " + tx) && sh("ip netns add " + rx) &&
-         sh("ip -n " + tx + " link add g0 type veth peer name g1 netns " + rx) &&
-         sh("ip -n " + tx + " addr add 10.77.170.1/24 dev g0") && sh("ip -n " + rx + " addr add 10.77.170.2/24 dev g1") &&
-         sh("ip -n " + tx + " link set g0 up") && sh("ip -n " + rx + " link set g1 up") &&
-         sh("ip -n " + tx + " link set lo up") && sh("ip -n " + rx + " link set lo up") &&
-         sh("ip -n " + tx + " route add 224.0.0.0/4 dev g0") && sh("ip -n " + rx + " route add 224.0.0.0/4 dev g1") &&
-         (!veth_gro || sh("ip netns exec " + rx + " ethtool -K g1 gro on"));
-}
-
-// Move the calling thread into namespace `which` ("tx" or "rx"): sockets it
-// opens afterwards live there.
-bool enter(const char* which) {
-  const auto path = "/run/netns/" + g_prefix + "-" + which;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
-    std::perror(path.c_str());
-    if (fd >= 0) ::close(fd);
-    return false;
-  }
-  ::close(fd);
-  return true;
-}
 
 double thread_cpu_s() {
   timespec ts{};
@@ -166,13 +126,13 @@ void send(core::socket_ref tx, const core::endpoint& to, const options& o, std::
 
 figures run(const options& o, std::size_t segments, bool gro) {
   figures f;
-  if (!enter("rx")) std::exit(1);
+  if (!mcnet::bench::enter_netns("rx")) std::exit(1);
   auto rx = core::listen_udp(core::endpoint(core::ip_address::any_v4(), 0)).value();
   (void)core::set_receive_buffer(rx, 32 << 20, core::buffer_request::force_if_permitted);
   if (!core::join_group(rx, kGroup, ::if_nametoindex("g1"))) std::exit(1);
   if (gro && !core::set(rx, core::opt::udp_gro, true)) std::exit(1);
   const core::endpoint to(kGroup, core::local_endpoint(rx).value().port());
-  if (!enter("tx")) std::exit(1);
+  if (!mcnet::bench::enter_netns("tx")) std::exit(1);
   auto tx = core::socket::open(AF_INET, SOCK_DGRAM).value();
   ip_mreqn mreq{};
   mreq.imr_ifindex = static_cast<int>(::if_nametoindex("g0"));
@@ -225,7 +185,7 @@ int main(int argc, char** argv) {
   // Every mode sends the same count: whole sendmmsg calls of the segmented modes.
   const std::size_t per_call = o.batch * o.segments;
   o.count = (o.count + per_call - 1) / per_call * per_call;
-  if (!make_namespaces(o.veth_gro)) return 1;
+  if (!mcnet::bench::make_netns_pair("mcnet-gso", "g0", "g1", "10.77.170", o.veth_gro)) return 1;
   std::printf("%zu datagrams of %zu bytes per mode to %s over veth (GRO on the veth: %s); %zu entries per sendmmsg, "
               "UDP_SEGMENT runs of %zu\n\n",
               o.count, o.size, kGroup.to_string().c_str(), o.veth_gro ? "on" : "off", o.batch, o.segments);

@@ -49,6 +49,8 @@
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/route.hpp>
 
+#include "bench_netns.hpp"
+
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
 
@@ -57,11 +59,7 @@ namespace {
 constexpr std::uint16_t kPort = 5400;
 constexpr const char* kIface = "j1";
 
-bool sh(const std::string& command) {
-  if (std::system(command.c_str()) == 0) return true;
-  std::fprintf(stderr, "mcnet_joins_bench: failed: %s\n", command.c_str());
-  return false;
-}
+using mcnet::bench::sh;
 
 // A private network namespace for this process, its loopback up.
 bool private_network() {

@@ -44,54 +44,14 @@
 
 #include <mcnet/core.hpp>
 
+#include "bench_netns.hpp"
+
 namespace core = mcnet::core;
 
 namespace {
 
 constexpr std::uint16_t kPort = 5600;
 const auto kGroup = core::ip_address::v4(239, 255, 172, 1);
-std::string g_prefix;
-
-bool sh(const std::string& command) {
-  if (std::system(command.c_str()) == 0) return true;
-  std::fprintf(stderr, "mcnet_latency_bench: failed: %s\n", command.c_str());
-  return false;
-}
-
-void remove_namespaces() {
-  if (g_prefix.empty()) return;
-  (void)std::system(("ip netns del " + g_prefix + "-tx 2>/dev/null; ip netns del " + g_prefix + "-rx 2>/dev/null").c_str());
-}
-
-bool make_namespaces(bool veth_gro) {
-  g_prefix = "mcnet-lat-" + std::to_string(::getpid());
-  const auto tx = g_prefix + "-tx", rx = g_prefix + "-rx";
-  std::atexit(remove_namespaces);
-  return sh("ip netns add " + tx) && sh("ip netns add " + rx) &&
-         sh("ip -n " + tx + " link add l0 type veth peer name l1 netns " + rx) &&
-         sh("ip -n " + tx + " addr add 10.77.172.1/24 dev l0") && sh("ip -n " + rx + " addr add 10.77.172.2/24 dev l1") &&
-         sh("ip -n " + tx + " link set l0 up") && sh("ip -n " + rx + " link set l1 up") &&
-         sh("ip -n " + tx + " route add 224.0.0.0/4 dev l0") && sh("ip -n " + rx + " route add 224.0.0.0/4 dev l1") &&
-         (!veth_gro || sh("ip netns exec " + rx + " ethtool -K l1 gro on >/dev/null"));
-}
-
-// Moves the calling thread into namespace "tx" or "rx" and onto `cpu`.
-bool enter(const char* which, int cpu) {
-  const auto path = "/run/netns/" + g_prefix + "-" + which;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::setns(fd, CLONE_NEWNET) != 0) {
-    std::perror(path.c_str());
-    if (fd >= 0) ::close(fd);
-    return false;
-  }
-  ::close(fd);
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
-  (void)::sched_setaffinity(0, sizeof set, &set);  // one CPU only: both run on it
-  return true;
-}
-
 std::int64_t now_ns() {
   timespec ts{};
   ::clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -118,7 +78,7 @@ using reader = std::function<long(std::byte* buf, std::size_t size)>;
 // Sends `count` datagrams at `rate` per second (an absolute schedule), each
 // carrying its send time, then a few end markers (send time 0).
 void send_steady(std::size_t count, double rate, std::size_t& sent) {
-  if (!enter("tx", 0)) std::exit(1);
+  if (!mcnet::bench::enter_netns("tx", 0)) std::exit(1);
   auto tx = core::dial_udp(core::endpoint(kGroup, kPort), {.ttl = 1}).value();
   const auto step = static_cast<std::int64_t>(1e9 / rate);
   std::int64_t due = now_ns() + 50'000'000;  // the receiver is waiting by then
@@ -144,7 +104,7 @@ figures run_mode(const char* name, std::size_t count, double rate, const std::fu
   f.latency_ns.reserve(count);
   std::atomic<bool> ready{false};
   std::thread receiver([&] {
-    if (!enter("rx", 1)) std::exit(1);
+    if (!mcnet::bench::enter_netns("rx", 1)) std::exit(1);
     auto rx = core::listen_udp(core::endpoint(core::ip_address::any_v4(), kPort), {.reuse_address = true}).value();
     if (!core::join_group(rx, kGroup, 0)) std::exit(1);
     // A bound on every wait: a lost end marker cannot hang the run.
@@ -208,7 +168,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "mcnet_latency_bench: --seconds 0 to 60, --rate 10 to 200000\n");
     return 2;
   }
-  if (!make_namespaces(veth_gro)) return 1;
+  if (!mcnet::bench::make_netns_pair("mcnet-lat", "l0", "l1", "10.77.172", veth_gro)) return 1;
   const auto count = static_cast<std::size_t>(seconds * rate);
 
   const auto raw = [](core::socket& s) -> reader {
