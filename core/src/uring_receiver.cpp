@@ -350,6 +350,12 @@ result<uring_receiver> uring_receiver::make(std::size_t buffer_count, std::size_
   for (std::size_t i = 0; i < buffer_count; ++i) s->give_back(static_cast<std::uint16_t>(i), static_cast<int>(i));
   io_uring_buf_ring_advance(s->buf_ring, static_cast<int>(buffer_count));
 
+  // Room for a few sockets now, so that add() allocates only past them.
+  try {
+    s->sockets.reserve(4);
+  } catch (const std::bad_alloc&) {
+    return fail(error(std::make_error_code(std::errc::not_enough_memory), "make", "uring_receiver"));
+  }
   s->messages.reset(new (std::nothrow) message[buffer_count]);
   s->buffer_ids.reset(new (std::nothrow) std::uint16_t[buffer_count]);
   s->socket_ids.reset(new (std::nothrow) std::uint32_t[buffer_count]);

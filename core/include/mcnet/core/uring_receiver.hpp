@@ -105,7 +105,7 @@ class uring_receiver {
   /// by the next read()). Returns the socket's index, 0 for the first added,
   /// which `socket_of` gives for each of its datagrams. The descriptor is
   /// not owned and must stay open while the receiver lives. Allocates (the
-  /// socket table); reads do not. Errors: EINVAL (an empty receiver; a
+  /// socket table) past the fourth socket; reads never do. Errors: EINVAL (an empty receiver; a
   /// negative descriptor).
   [[nodiscard]] result<std::size_t> add(socket_ref s) noexcept;
 
