@@ -402,23 +402,38 @@ result<std::size_t> uring_receiver::read(wait_policy wait) noexcept {
                     .with_hint("no socket to read from: add one first (uring_receiver::add)"));
   }
   auto enter_error = [](int r) noexcept { return error::from_errno(-r, "io_uring_enter", "io_uring"); };
-  auto take = [&]() noexcept -> int {
-    if (const int a = s.arm(); a < 0) return a;
-    // Submits the arming requests and, with DEFER_TASKRUN, runs the
-    // receives the kernel queued for this thread: posted completions.
-    if (io_uring_cq_ready(&s.ring) == 0 || io_uring_sq_ready(&s.ring) > 0) {
-      const int r = io_uring_submit_and_get_events(&s.ring);
-      if (r < 0 && r != -EINTR && r != -EAGAIN && r != -EBUSY) return r;
-    }
-    s.harvest();
-    return 0;
-  };
-
+  // One io_uring_enter a round: it submits the arming requests and, with
+  // DEFER_TASKRUN, runs the receives the kernel queued for this thread,
+  // which post the completions. When the policy lets the call wait, that
+  // same enter waits for the first completion (it returns at once when the
+  // receives posted one), so a wake-up costs one system call.
   const bool forever = wait.timeout() == std::chrono::nanoseconds::max();
+  const bool may_wait = wait.kind() != wait_policy::mode::nonblocking;
   detail::call_start start;
   int rearmed_empty = 0;  // requests armed again with nothing delivered, this call
   for (;;) {
-    if (const int r = take(); r < 0) return fail(enter_error(r));
+    if (const int a = s.arm(); a < 0) return fail(enter_error(a));
+    if (io_uring_cq_ready(&s.ring) == 0 || io_uring_sq_ready(&s.ring) > 0) {
+      int r = 0;
+      std::chrono::nanoseconds elapsed{};
+      const bool adaptive = wait.kind() == wait_policy::mode::adaptive;
+      if (may_wait && (!forever || adaptive)) elapsed = detail::clock::now() - start.get();
+      const bool spinning = adaptive && elapsed < wait.spin();
+      if (may_wait && forever && !spinning) {
+        r = io_uring_submit_and_wait(&s.ring, 1);
+      } else if (may_wait && !spinning && elapsed < wait.timeout()) {
+        const auto left = wait.timeout() - elapsed;
+        __kernel_timespec ts{};
+        ts.tv_sec = static_cast<decltype(ts.tv_sec)>(left.count() / 1'000'000'000);
+        ts.tv_nsec = static_cast<decltype(ts.tv_nsec)>(left.count() % 1'000'000'000);
+        io_uring_cqe* cqe = nullptr;
+        r = io_uring_submit_and_wait_timeout(&s.ring, &cqe, 1, &ts, nullptr);
+      } else {
+        r = io_uring_submit_and_get_events(&s.ring);
+      }
+      if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) return fail(enter_error(r));
+    }
+    s.harvest();
     if (s.size > 0) return s.size;
     if (s.pending) {
       const error e = *s.pending;
@@ -429,27 +444,10 @@ result<std::size_t> uring_receiver::read(wait_policy wait) noexcept {
     // now, so arming it again takes what its socket holds. Bounded, should
     // a request keep ending.
     if (s.unarmed > 0 && ++rearmed_empty <= 4) continue;
-    if (wait.kind() == wait_policy::mode::nonblocking) {
-      return fail(error(errc::would_block, "read", "uring_receiver"));
-    }
+    if (!may_wait) return fail(error(errc::would_block, "read", "uring_receiver"));
     const auto elapsed = detail::clock::now() - start.get();
     if (!forever && elapsed >= wait.timeout()) return fail(error(errc::timed_out, "read", "uring_receiver"));
-    if (wait.kind() == wait_policy::mode::adaptive && elapsed < wait.spin()) {
-      detail::cpu_relax();
-      continue;
-    }
-    io_uring_cqe* cqe = nullptr;
-    int r;
-    if (forever) {
-      r = io_uring_submit_and_wait(&s.ring, 1);
-    } else {
-      const auto left = std::chrono::duration_cast<std::chrono::nanoseconds>(wait.timeout() - elapsed);
-      __kernel_timespec ts{};
-      ts.tv_sec = static_cast<decltype(ts.tv_sec)>(left.count() / 1'000'000'000);
-      ts.tv_nsec = static_cast<decltype(ts.tv_nsec)>(left.count() % 1'000'000'000);
-      r = io_uring_submit_and_wait_timeout(&s.ring, &cqe, 1, &ts, nullptr);
-    }
-    if (r < 0 && r != -ETIME && r != -EINTR && r != -EAGAIN && r != -EBUSY) return fail(enter_error(r));
+    if (wait.kind() == wait_policy::mode::adaptive && elapsed < wait.spin()) detail::cpu_relax();
   }
 }
 
