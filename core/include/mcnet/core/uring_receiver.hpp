@@ -25,6 +25,7 @@
 /// Whether it is cheaper than recvmmsg depends on the load: docs/performance.md
 /// ("io_uring receive") has the figures.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
 #include <mcnet/features.hpp>
 
 #if MCNET_HAS_IO_URING
