@@ -8,6 +8,10 @@
 // allocations/datagram, and at the end the ratio of each mcnet call to its
 // raw twin.
 //
+// With liburing (MCNET_HAS_IO_URING): core::uring_receiver, multishot
+// recvmsg into provided buffers on io_uring, against recvmmsg(32) with the
+// same metadata, separately and alternating in one loop.
+//
 // Everything runs over the loopback of a private network namespace that the
 // program creates for itself first (it needs root); nothing touches the
 // host's interfaces.
@@ -24,10 +28,12 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <utility>
 #include <vector>
 
 #include <mcnet/core.hpp>
+#include <mcnet/core/uring_receiver.hpp>
 
 #include "alloc_counter.hpp"
 #include "bench_report.hpp"
@@ -216,11 +222,17 @@ void BM_receive_batch(benchmark::State& state) {
 // recvmmsg alternating in one loop, each timed on its own, so that drift between separate benchmarks (other work on a shared
 // machine) hits both alike, in an order that alternates: the figure to
 // quote. The ratio is of the sums.
+// With `separate`, the mcnet side reads a pair of sockets of its own (a
+// receiver that keeps a request armed on its socket, as io_uring's
+// multishot recvmsg does, must not see the raw side's datagrams).
 template <class Read>
-void measure_alternating(benchmark::State& state, Read&& read) {
+void measure_alternating(benchmark::State& state, Read&& read, bool separate = false) {
   const bool metadata = state.range(0) != 0;
   const auto decode = decode_for(metadata);
   pair_of_sockets p(metadata);
+  std::optional<pair_of_sockets> own;
+  if (separate) own.emplace(metadata);
+  const pair_of_sockets& mp = own ? *own : p;
   receive_slots s;
   std::size_t raw_total = 0;
   std::size_t mcnet_total = 0;
@@ -239,10 +251,10 @@ void measure_alternating(benchmark::State& state, Read&& read) {
     raw_total += static_cast<std::size_t>(std::max(n, 0));
   };
   const auto mcnet_read = [&] {
-    fill(p, kBatch);
+    fill(mp, kBatch);
     mcnet::test::allocation_scope scope;
     const auto start = std::chrono::steady_clock::now();
-    const std::size_t got = read(p, decode);
+    const std::size_t got = read(mp, decode);
     const auto took = std::chrono::steady_clock::now() - start;
     mcnet_time += took;
     allocations += scope.count();
@@ -288,6 +300,50 @@ void BM_interleaved_read_batch(benchmark::State& state) {
     return n ? *n : 0;
   });
 }
+
+#if MCNET_HAS_IO_URING
+// core::uring_receiver: 64 provided buffers of 2048 bytes (the room of the
+// recvmmsg slots), a multishot recvmsg armed on the receiver. A read takes
+// what the completion ring holds; the loop reads until the batch queued is
+// in, as a receive loop would.
+constexpr std::size_t kUringBuffers = 64;
+std::size_t uring_reads = 0;  // read() calls, for the reads/batch counter
+
+std::size_t read_uring(core::uring_receiver& r, const pair_of_sockets& p) {
+  if (r.sockets() == 0) (void)r.add(p.rx);  // once, on the first read
+  std::size_t got = 0;
+  while (got < kBatch) {
+    ++uring_reads;
+    auto n = r.read(core::wait_policy::nonblocking());
+    if (!n) break;
+    got += *n;
+  }
+  return got;
+}
+
+void BM_uring_receiver(benchmark::State& state) {
+  auto r = core::uring_receiver::make(kUringBuffers, 2048, decode_for(state.range(0) != 0));
+  if (!r) {
+    state.SkipWithError(r.error().message().c_str());
+    return;
+  }
+  uring_reads = 0;
+  measure_receive(state, [&](const pair_of_sockets& p, core::cmsg) { return read_uring(*r, p); });
+  // How many read() calls (each one io_uring_enter) a batch of 32 took.
+  state.counters["reads/batch"] =
+      state.iterations() ? static_cast<double>(uring_reads) / static_cast<double>(state.iterations()) : 0.0;
+}
+
+void BM_interleaved_uring_receiver(benchmark::State& state) {
+  auto r = core::uring_receiver::make(kUringBuffers, 2048, decode_for(state.range(0) != 0));
+  if (!r) {
+    state.SkipWithError(r.error().message().c_str());
+    return;
+  }
+  measure_alternating(
+      state, [&](const pair_of_sockets& p, core::cmsg) { return read_uring(*r, p); }, true);
+}
+#endif
 
 void BM_raw_recvmsg(benchmark::State& state) {
   const bool metadata = state.range(0) != 0;
@@ -419,6 +475,10 @@ BENCHMARK(BM_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
+#if MCNET_HAS_IO_URING
+BENCHMARK(BM_uring_receiver)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
+BENCHMARK(BM_interleaved_uring_receiver)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
+#endif
 BENCHMARK(BM_raw_recvmsg)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_read_from)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_raw_sendmmsg)->UseManualTime();
@@ -432,6 +492,8 @@ constexpr std::pair<const char*, const char*> kPairs[] = {
     {"BM_read_batch/metadata:1", "BM_raw_recvmmsg/metadata:1"},
     {"BM_receive_batch/metadata:0", "BM_raw_recvmmsg/metadata:0"},
     {"BM_receive_batch/metadata:1", "BM_raw_recvmmsg/metadata:1"},
+    {"BM_uring_receiver/metadata:0", "BM_raw_recvmmsg/metadata:0"},
+    {"BM_uring_receiver/metadata:1", "BM_raw_recvmmsg/metadata:1"},
     {"BM_read_from/metadata:0", "BM_raw_recvmsg/metadata:0"},
     {"BM_read_from/metadata:1", "BM_raw_recvmsg/metadata:1"},
     {"BM_write_batch", "BM_raw_sendmmsg"},

@@ -7,13 +7,15 @@ Everything that sends runs in two private network namespaces this script
 creates (a veth pair, 10.77.0.1 and 10.77.0.2) and removes on exit; nothing
 reaches the host's interfaces. Needs root.
 
-  bench/suite.py [--quick] [--build DIR] [--json FILE]
+  bench/suite.py [--quick] [--build DIR] [--json FILE] [--parts receive,exact,send,library]
 
 Parts, each a ratio measured in this run (absolute figures are context):
 - receive: mcast-send paced at each rate -> a receiver pinned on CPU 1 (the
   sender on CPU 0): mcast-recv with its defaults and with a 4 MiB buffer,
   against the hand-written C receiver (bench/c_recv.c) with the kernel's
-  default buffer and with 4 MiB. CPU per datagram is the receiver's user +
+  default buffer and with 4 MiB, and, in builds with liburing, the same
+  receiver on io_uring (bench/uring_recv.cpp: core::uring_receiver's
+  multishot recvmsg in place of poll + recvmmsg) with both buffers. CPU per datagram is the receiver's user +
   system time (wait4's rusage) over the datagrams it received; loss is what
   each receiver counted from the sequence numbers.
 - exact: mcast-send unpaced -> mcast-recv with its defaults, COUNT
@@ -169,6 +171,10 @@ class Tools:
         for f in (self.send, self.recv, self.c_recv, self.c_send):
             if not os.access(f, os.X_OK):
                 raise SuiteError(f"{f}: not built (scripts/build.sh release)")
+        # Built only with liburing (MCNET_WITH_IO_URING).
+        self.uring_recv = os.path.join(build, "bench", "mcnet_uring_recv")
+        if not os.access(self.uring_recv, os.X_OK):
+            self.uring_recv = None
 
 
 def receive_once(t, receiver, port, rate, count):
@@ -176,8 +182,9 @@ def receive_once(t, receiver, port, rate, count):
     the receiver's figures."""
     spec = f"{GROUP}:{port}"
     limit = count / rate + 15
-    if receiver[0] == "c":
-        argv = [t.c_recv, GROUP, str(port), "eth0", str(count), "1000"] + ([str(receiver[1])] if receiver[1] else [])
+    if receiver[0] in ("c", "uring"):
+        program = t.c_recv if receiver[0] == "c" else t.uring_recv
+        argv = [program, GROUP, str(port), "eth0", str(count), "1000"] + ([str(receiver[1])] if receiver[1] else [])
         rx = start(RX, RECEIVER_CPU, argv)
         wait_line(rx, r"^joined", 10)
     else:
@@ -195,7 +202,7 @@ def receive_once(t, receiver, port, rate, count):
     out, err, cpu = finish(rx, 30)
     if rx.returncode not in (0, 3):
         raise SuiteError(f"{receiver[0]} receiver exit {rx.returncode}: {err.strip()}")
-    if receiver[0] == "c":
+    if receiver[0] in ("c", "uring"):
         f = parse_pairs(out)
         got, lost, drops, granted = f["received"], f["lost"], f["kernel_drops"], f["rcvbuf"]
     else:
@@ -211,6 +218,8 @@ def receive_part(t, quick, results):
     rates = [20000] if quick else [100000, 160000]
     count = 20000 if quick else 1000000
     receivers = [("c", 0), ("c", 4194304), ("mcast-recv", 0), ("mcast-recv", 4194304)]
+    if t.uring_recv:
+        receivers += [("uring", 0), ("uring", 4194304)]
     port = 40000 + os.getpid() % 10000
     rows = []
     for rate in rates:
@@ -347,7 +356,15 @@ def main():
     ap.add_argument("--quick", action="store_true", help="small counts: check that every part runs (CI)")
     ap.add_argument("--build", default="build/release", help="the build directory (default build/release)")
     ap.add_argument("--json", help="also write every figure to this file as JSON")
+    parts = ("receive", "exact", "send", "library")
+    ap.add_argument("--parts", default=",".join(parts),
+                    help=f"the parts to run, comma-separated (default all: {','.join(parts)})")
     args = ap.parse_args()
+    wanted = args.parts.split(",")
+    if not wanted or any(p not in parts for p in wanted):
+        print(f"suite: --parts takes a comma-separated list of {', '.join(parts)}; got {args.parts!r}",
+              file=sys.stderr)
+        return 1
     if os.geteuid() != 0:
         print("suite: needs root to create network namespaces", file=sys.stderr)
         return 1
@@ -365,12 +382,16 @@ def main():
         make_namespaces()
         print(f"mcnet benchmark suite{' (quick: small counts, the figures mean little)' if args.quick else ''}: "
               f"{os.cpu_count()} CPUs, kernel {os.uname().release}")
-        receive_part(t, args.quick, results)
-        exact_part(t, args.quick, results)
-        send_part(t, args.quick, results)
+        if "receive" in wanted:
+            receive_part(t, args.quick, results)
+        if "exact" in wanted:
+            exact_part(t, args.quick, results)
+        if "send" in wanted:
+            send_part(t, args.quick, results)
     finally:
         remove_namespaces()
-    library_part(args.build, args.quick, results)
+    if "library" in wanted:
+        library_part(args.build, args.quick, results)
     print(f"\nsuite: {time.monotonic() - began:.0f} s")
     if args.json:
         with open(args.json, "w") as f:

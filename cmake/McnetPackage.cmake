@@ -281,6 +281,11 @@ set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_NAME libmcnet-dev)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_SECTION libdevel)
 set(CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS
     "${mcnet_runtime_package} (= ${mcnet_deb_version}), libexpected-dev (>= 1.0), libnl-3-dev")
+# mcnet-core.pc names liburing in Requires.private when core was built with
+# it (core::uring_receiver), and pkg-config needs its .pc file.
+if(MCNET_HAS_IO_URING)
+  string(APPEND CPACK_DEBIAN_DEVELOPMENT_PACKAGE_DEPENDS ", liburing-dev (>= 2.3)")
+endif()
 set(CPACK_COMPONENT_DEVELOPMENT_DESCRIPTION "C++ library for IP multicast on Linux - development files
 ${mcnet_about}
 

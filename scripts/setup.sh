@@ -22,6 +22,10 @@ packages=(
   libboost-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev
+  # core::uring_receiver, the optional io_uring receive backend (multishot
+  # recvmsg with provided buffers, liburing 2.3's helpers): without it the
+  # library builds without that class (MCNET_WITH_IO_URING=AUTO)
+  liburing-dev
   # namespaces, captures, interop and routing inside the test networks
   iproute2 procps tcpdump iperf smcroute python3 util-linux
   # interop of the feed codecs (tests/feed/interop_test.cpp): Wireshark's

@@ -7,6 +7,9 @@
 // decode_control asks for one.
 #pragma once
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -120,6 +123,32 @@ inline void assign_v4(endpoint& e, const void* raw, std::uint16_t port) noexcept
 }
 inline void assign_v6(endpoint& e, const void* raw, std::uint32_t scope, std::uint16_t port) noexcept {
   if (e.port() != port || !holds_v6(e.address(), raw, scope)) e = endpoint(v6_from(raw, scope), port);
+}
+
+// Store the source of a received datagram in `peer`: `name` is what the
+// kernel filled (sockaddr_in or sockaddr_in6 of `length` bytes), so no checks
+// beyond the family. Copied out with memcpy: an io_uring buffer places it
+// with no more than 8-byte alignment. Stored only when it changed
+// (assign_v4).
+inline void store_peer(endpoint& peer, const void* name, socklen_t length) noexcept {
+  sa_family_t family = AF_UNSPEC;
+  if (length >= sizeof family) std::memcpy(&family, name, sizeof family);
+  if (family == AF_INET && length >= sizeof(sockaddr_in)) {
+    const auto* in = static_cast<const std::byte*>(name);
+    std::uint16_t port;
+    std::memcpy(&port, in + offsetof(sockaddr_in, sin_port), sizeof port);
+    assign_v4(peer, in + offsetof(sockaddr_in, sin_addr), ntohs(port));
+  } else if (family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
+    const auto* in6 = static_cast<const std::byte*>(name);
+    std::uint16_t port;
+    std::uint32_t scope;
+    std::memcpy(&port, in6 + offsetof(sockaddr_in6, sin6_port), sizeof port);
+    std::memcpy(&scope, in6 + offsetof(sockaddr_in6, sin6_scope_id), sizeof scope);
+    assign_v6(peer, in6 + offsetof(sockaddr_in6, sin6_addr), scope, ntohs(port));
+  } else {
+    static constexpr endpoint none{};
+    peer = none;
+  }
 }
 
 }  // namespace mcnet::core::detail

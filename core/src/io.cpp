@@ -46,22 +46,6 @@ void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noe
   h.msg_controllen = m.control.size();
 }
 
-// Store the source of a received datagram in `peer`: the kernel fills
-// sockaddr_in or sockaddr_in6 (aligned, of the right length), so no checks
-// beyond the family. Stored only when it changed (detail::assign_v4).
-void store_peer(endpoint& peer, const sockaddr_storage& name, socklen_t length) noexcept {
-  if (name.ss_family == AF_INET && length >= sizeof(sockaddr_in)) {
-    const auto& in = reinterpret_cast<const sockaddr_in&>(name);
-    detail::assign_v4(peer, &in.sin_addr, ntohs(in.sin_port));
-  } else if (name.ss_family == AF_INET6 && length >= sizeof(sockaddr_in6)) {
-    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(name);
-    detail::assign_v6(peer, &in6.sin6_addr, in6.sin6_scope_id, ntohs(in6.sin6_port));
-  } else {
-    static constexpr endpoint none{};
-    peer = none;
-  }
-}
-
 void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std::size_t length,
                  cmsg decode) noexcept {
   m.wire_size = length;
@@ -69,7 +53,7 @@ void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std:
   m.size = std::min(length, m.buffer.size());
   m.control_truncated = (h.msg_flags & MSG_CTRUNC) != 0;
   m.control_size = h.msg_controllen;
-  store_peer(m.peer, name, h.msg_namelen);
+  detail::store_peer(m.peer, &name, h.msg_namelen);
   if (m.control_error) m.control_error = {};
   if (any(decode)) {
     // `info` is reset and filled: the fields decoded are written over, the

@@ -319,7 +319,8 @@ deb_field "$lib" Depends 'libc6 .*libnl-3-200|libnl-3-200.*libc6'
 deb_field "$lib" Depends 'libstdc\+\+6'
 deb_field "$dev" Section '^libdevel$'
 deb_field "$dev" Multi-Arch '^same$'
-deb_field "$dev" Depends "^$runtime \\(= $deb_version\\), libexpected-dev \\(>= 1.0\\), libnl-3-dev\$"
+# liburing-dev: when core was built with core::uring_receiver (liburing found).
+deb_field "$dev" Depends "^$runtime \\(= $deb_version\\), libexpected-dev \\(>= 1.0\\), libnl-3-dev(, liburing-dev \\(>= 2\\.3\\))?\$"
 deb_field "$tools" Section '^net$'
 deb_field "$tools" Multi-Arch '^no$'
 # mcnet-tools' dependency on the runtime is dpkg-shlibdeps', from its shlibs.

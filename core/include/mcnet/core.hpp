@@ -53,6 +53,12 @@
 ///                 << m.info.destination.to_string() << '\n';
 /// @endcode
 ///
+/// With liburing (`MCNET_HAS_IO_URING`, <mcnet/features.hpp>):
+/// `core::uring_receiver` (uring_receiver.hpp), the same datagrams and
+/// metadata through io_uring's multishot recvmsg into provided buffers, an
+/// opt-in backend (not cheaper than recvmmsg on the machines measured:
+/// docs/performance.md).
+///
 /// - Unix sockets (unix_socket.hpp): `core::unix_address` (path, abstract
 ///   `@name`, unnamed), `core::listen_unix`, `core::dial_unix`,
 ///   `core::accept_unix`, `core::socketpair`, and descriptor passing in
@@ -98,5 +104,6 @@
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/core/unix_address.hpp>
 #include <mcnet/core/unix_socket.hpp>
+#include <mcnet/core/uring_receiver.hpp>
 #include <mcnet/core/wait_policy.hpp>
 #include <mcnet/core/zerocopy.hpp>
