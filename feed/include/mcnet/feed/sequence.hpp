@@ -238,7 +238,7 @@ class sequence_tracker {
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
   arrival add(std::uint64_t seq) noexcept {
-    if (any_ && far_.count == 0 && !end_believed_) [[likely]] {
+    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {
@@ -417,6 +417,22 @@ class sequence_tracker {
   void choose_end() noexcept;
   /// The current epoch only (window, counts, END), not the totals.
   void clear_epoch() noexcept;
+  /// The epoch's first number was not followed and the numbers below it
+  /// (start_) weigh more: it counts as a jump and they are counted anew,
+  /// as if it had never come. Returns the last one's arrival.
+  arrival retract_start() noexcept;
+  /// A number at most provisional_gap above the highest is about to count
+  /// as a gap: remember the claim (the window's bits it clears) to take it
+  /// back should the stream go on from below it.
+  void open_claim(std::uint64_t seq) noexcept;
+  /// A number inside the claimed gap came (`a`, reordered): once
+  /// epoch_proof of them came and nothing at or past the claimed number,
+  /// take the claim back. Returns the number's arrival as counted.
+  arrival follow_claim(std::uint64_t seq, arrival a) noexcept;
+  /// Take the claim back: the claimed number counts as a jump, the window
+  /// is as before it, the numbers since inside the gap are counted anew
+  /// (lowest first). Returns `seq`'s new arrival (or `a` when not among them).
+  arrival take_back_claim(std::uint64_t seq, arrival a) noexcept;
   /// Before a followed jump or a new epoch: keep a copy to go back to (a
   /// proven claim on probation ends: the copy is then reused; an unproven
   /// one keeps its copy, so both go back together).
@@ -466,6 +482,9 @@ class sequence_tracker {
   }
 
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
+  // Whether a start or a near gap is doubted (start_, claim_; kept by
+  // reset()): RTP's tracker follows RFC 3550 A.1, whose rules decide alone.
+  bool doubt_ = true;
   // The furthest below the lowest number counted a number moves the start
   // down (kept by reset()); an arbiter's lines take any number in the window.
   std::uint64_t start_bound_ = provisional_gap;
@@ -499,6 +518,28 @@ class sequence_tracker {
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
+  // The epoch's first number while nothing above it followed it (`open`):
+  // the numbers below it counted since (reordered or too late), in arrival
+  // order. epoch_proof of them, or an END below it after some, take it back
+  // (retract_start()): a forger's number before the sender's first.
+  struct open_start {
+    bool open = false;
+    std::uint8_t count = 0;
+    std::array<std::uint64_t, epoch_proof> numbers{};
+  };
+  open_start start_{};
+  // The last gap counted at once (at most provisional_gap), while nothing at
+  // or past its number came: the highest before it, the number, how many
+  // numbers inside the gap came since, expired_ before it and the window's
+  // bits it cleared (positions before + 1 .. claimed). epoch_proof numbers
+  // inside the gap take it back (take_back_claim()): the stream went on
+  // from below it.
+  struct gap_claim {
+    bool active = false;
+    std::uint64_t before = 0, claimed = 0, inside = 0, expired = 0;
+    std::array<std::uint64_t, provisional_gap / 64 + 1> bits{};
+  };
+  gap_claim claim_{};
   std::optional<std::uint64_t> announce_claim_;  // the last announcement given
   end_votes ends_;  // the END counts given in this epoch (not held as evidence)
   std::uint64_t jumps_ = 0;
@@ -554,7 +595,10 @@ class rtp_sequence_tracker {
   static constexpr std::uint32_t max_misorder = 100;  ///< MAX_MISORDER: a datagram this late or later is a jump
 
   /// A tracker before any datagram.
-  rtp_sequence_tracker() noexcept { current_.gap_bound_ = max_dropout; }
+  rtp_sequence_tracker() noexcept {
+    current_.gap_bound_ = max_dropout;
+    current_.doubt_ = false;
+  }
 
   /// Account one datagram's 16-bit number and say what it was.
   arrival add(std::uint16_t seq) noexcept;
