@@ -327,9 +327,12 @@ bool sequence_tracker::ends_refute() const noexcept {
 }
 
 void sequence_tracker::settle() noexcept {
-  // A first number nothing followed, with more numbers below it than
-  // itself: it was not the stream's (a forger's, sent before the sender's first).
-  if (start_.open && start_.count >= 2) (void)retract_start();
+  // An open start with at least as many numbers below it as from it up
+  // (two or more): they were not the stream's (a forger's, sent before the
+  // sender's first).
+  if (start_.open && start_.count >= 2 && start_.count >= distinct_ - (start_.count - start_.late)) {
+    (void)retract_start();
+  }
   if (!before_jump_.copy) return;
   // A claim the sender's own END, repeated, says it never sent (its count is
   // below the claim, and it came more often than any END at or past the
@@ -405,32 +408,50 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
-  if (start_.open) {
-    if (seq < highest_) {
-      // Below the first number before anything followed it: counted as
-      // ever (reordered, or too late), and kept, in case the first number
-      // was not the stream's.
-      start_.open = false;
-      const arrival a = add_slow(seq);
-      start_.open = true;
-      if (a.kind == verdict::reordered || a.kind == verdict::too_late) {
-        start_.numbers[start_.count++] = seq;
-        if (start_.count == epoch_proof) return retract_start();
+  if (!start_.open) return add_judged(seq);
+  if (seq < start_.first) {
+    // Below the first number while the start is open: counted as ever
+    // (reordered), or, further below than the window, a jump rather than
+    // too late (a first copy, handed on), and kept, in case the first
+    // number and those above it were not the stream's.
+    arrival a{};
+    if (highest_ - seq >= window) {
+      for (std::size_t i = 0; i < start_.count; ++i) {
+        if (start_.numbers[i] == seq) {
+          ++duplicates_;  // a copy of one kept (another line's)
+          return {verdict::duplicate, seq, {}};
+        }
       }
-      return a;
+      ++jumps_;
+      ++start_.late;
+      a = {verdict::jump, seq, {}};
+    } else {
+      a = add_judged(seq);
+      if (!start_.open || a.kind != verdict::reordered) return a;
     }
-    if (seq > highest_ && seq - highest_ <= gap_bound_) start_ = {};  // followed: the start stands
+    start_.numbers[start_.count++] = seq;
+    if (start_.count == epoch_proof) return retract_start();
+    return a;
   }
+  const arrival a = add_judged(seq);
+  // More than epoch_proof numbers from the first up: the start stands.
+  if (start_.open && distinct_ - (start_.count - start_.late) > epoch_proof) start_ = {};
+  return a;
+}
+
+arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
   if (claim_.active) {
     if (seq >= claim_.claimed) {
       claim_.active = false;  // at or past the claimed number: the gap stands
     } else if (seq > claim_.before) {
-      claim_.active = false;
-      const arrival a = add_slow(seq);
-      claim_.active = true;
-      return a.kind == verdict::reordered ? follow_claim(seq, a) : a;
+      const arrival a = add_counted(seq);
+      return a.kind == verdict::reordered && claim_.active ? follow_claim(seq, a) : a;
     }
   }
+  return add_counted(seq);
+}
+
+arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
   if (before_jump_.copy) {
     switch (check_probation(seq, evidence_kind::number)) {
       case probation_check::held: ++jumps_; return {verdict::jump, seq, {}};
@@ -445,7 +466,8 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     set_new(seq);
     ++distinct_;
     start_ = {};
-    start_.open = doubt_;  // confirmed by the next number above it
+    start_.open = doubt_;  // confirmed by the numbers above it
+    start_.first = seq;
     return {verdict::in_order, seq, {}};
   }
   if (end_believed_ && seq >= *end_count_ && seq - *end_count_ >= end_continuation) {
@@ -538,27 +560,20 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::retract_start() noexcept {
-  // Only the first number and those below it were counted since it came
-  // (a number above it closes the start): undo them, count the first as a
-  // jump, and count the others anew in their order. The ENDs, duplicates
-  // and far numbers waiting are kept as they were.
+  // Since the first number only it, the numbers above it (at most
+  // epoch_proof, within epoch_proof gaps of it) and those below it (held)
+  // were counted in this epoch: they count as jumps, the held ones anew
+  // in their order, as if the first had never come. Duplicates, END counts
+  // and far numbers waiting stay as they were.
   const open_start held = start_;
   start_ = {};
-  const std::uint64_t f = highest_;
-  for (std::size_t i = 0; i < held.count; ++i) {
-    const std::uint64_t n = held.numbers[i];
-    if (f - n >= window) {
-      --too_late_;
-    } else {
-      seen_[(n % window) / 64] &= ~(std::uint64_t{1} << (n % 64));
-    }
-    --reordered_;
-  }
-  seen_[(f % window) / 64] &= ~(std::uint64_t{1} << (f % 64));
-  ++jumps_;
+  claim_.active = false;
+  // From the first up: jumps; below: counted anew (the far ones were jumps).
+  jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
   any_ = false;
   first_ = highest_ = 0;
-  distinct_ = in_window_ = 0;
+  distinct_ = reordered_ = gaps_ = expired_ = in_window_ = 0;
+  seen_.fill(0);
   below_ = {};
   arrival out{};
   for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i]);
@@ -729,7 +744,7 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   // below it: the first number was not its. Below a near claim, after
   // numbers inside the gap: the stream went on from below it and ended
   // there. Both count as jumps, and the END is judged without them.
-  if (start_.open && start_.count > 0 && count > 0 && count - 1 < highest_) (void)retract_start();
+  if (start_.open && start_.count > 0 && count > 0 && count - 1 < start_.first) (void)retract_start();
   if (claim_.active && claim_.inside > 0 && count - 1 > claim_.before && count - 1 < claim_.claimed) {
     (void)take_back_claim(claim_.claimed, {});
   }

@@ -397,6 +397,11 @@ class sequence_tracker {
   friend class arbiter;
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
+  /// add_slow() past the open start: a number inside a near claim, then add_counted().
+  arrival add_judged(std::uint64_t seq) noexcept;
+  /// The rules for a number that is not the next one, a duplicate or a
+  /// late one (add()'s fast path), an open start and a near claim aside.
+  arrival add_counted(std::uint64_t seq) noexcept;
   /// A number above the highest, at most `max_gap` ahead: in order or a gap.
   arrival advance(std::uint64_t seq) noexcept;
   /// A number more than `provisional_gap` above the highest: a `jump`
@@ -417,9 +422,10 @@ class sequence_tracker {
   void choose_end() noexcept;
   /// The current epoch only (window, counts, END), not the totals.
   void clear_epoch() noexcept;
-  /// The epoch's first number was not followed and the numbers below it
-  /// (start_) weigh more: it counts as a jump and they are counted anew,
-  /// as if it had never come. Returns the last one's arrival.
+  /// The epoch's start was not proven and the numbers below it (start_)
+  /// weigh more: it and the numbers above it count as jumps and those
+  /// below are counted anew, as if it had never come. Returns the last
+  /// one's arrival.
   arrival retract_start() noexcept;
   /// A number at most provisional_gap above the highest is about to count
   /// as a gap: remember the claim (the window's bits it clears) to take it
@@ -518,13 +524,16 @@ class sequence_tracker {
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
-  // The epoch's first number while nothing above it followed it (`open`):
-  // the numbers below it counted since (reordered or too late), in arrival
-  // order. epoch_proof of them, or an END below it after some, take it back
-  // (retract_start()): a forger's number before the sender's first.
+  // The epoch's first number while no more than epoch_proof numbers from
+  // it up were counted (`open`): the numbers below it counted since, in
+  // arrival order (reordered, or `late`: jumps, further below than the
+  // window, where they would be too late). epoch_proof of them, an
+  // END below it after some, or at the end of a run as many as from it up,
+  // take it back (retract_start()): a forger's numbers before the sender's first.
   struct open_start {
     bool open = false;
-    std::uint8_t count = 0;
+    std::uint8_t count = 0, late = 0;
+    std::uint64_t first = 0;
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   open_start start_{};
