@@ -434,8 +434,10 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     return a;
   }
   const arrival a = add_judged(seq);
-  // More than epoch_proof numbers from the first up: the start stands.
-  if (start_.open && distinct_ - (start_.count - start_.late) > epoch_proof) start_ = {};
+  // epoch_proof numbers from the first up: the start stands (a line that
+  // lags another by some numbers sends its numbers below the first as
+  // often as the other sends numbers above it: the start stands first).
+  if (start_.open && distinct_ - (start_.count - start_.late) >= epoch_proof) start_ = {};
   return a;
 }
 
@@ -745,7 +747,8 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   // numbers inside the gap: the stream went on from below it and ended
   // there. Both count as jumps, and the END is judged without them.
   if (start_.open && start_.count > 0 && count > 0 && count - 1 < start_.first) (void)retract_start();
-  if (claim_.active && claim_.inside > 0 && count - 1 > claim_.before && count - 1 < claim_.claimed) {
+  if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
+      count - 1 < claim_.claimed) {
     (void)take_back_claim(claim_.claimed, {});
   }
   if (before_jump_.copy && count > 0) {

@@ -478,6 +478,32 @@ TEST(Arbiter, ForgedNumbersBeforeALinesFirstLeaveItsCountsAlone) {
   }
 }
 
+// A receiver that joins a running feed whose line B lags A by 300 numbers:
+// B's first numbers come below A's first (or A's above B's first, a gap B
+// fills), as often as A's come above: neither the start nor the gap is
+// taken back, whichever line came first.
+TEST(Arbiter, ALaggingLineAtTheStartTakesNothingBack) {
+  for (const bool a_first : {true, false}) {
+    auto arb = feed::arbiter::make(2).value();
+    std::int64_t at = 0;
+    for (std::uint64_t k = 0; k < 1000; ++k) {
+      if (a_first) arb.offer(A, 10'000 + k, ++at);
+      arb.offer(B, 9'700 + k, ++at);
+      if (!a_first) arb.offer(A, 10'000 + k, ++at);
+    }
+    arb.settle();
+    for (int i = 0; i < 3; ++i) arb.end(11'000);
+    EXPECT_EQ(arb.jumps(), 0u) << a_first;
+    EXPECT_EQ(arb.delivered(), 1300u) << a_first;
+    EXPECT_EQ(arb.lost(), 0u) << a_first;
+    EXPECT_EQ(arb.merged().first(), 9'700u) << a_first;
+    EXPECT_EQ(arb.line(A).sequence.received(), 1000u) << a_first;
+    EXPECT_EQ(arb.line(A).sequence.jumps(), 0u) << a_first;
+    EXPECT_EQ(arb.line(B).sequence.jumps(), 0u) << a_first;
+    EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), 2000u) << a_first;
+  }
+}
+
 // A claim far ahead on line A while line B lags: B's copies of numbers A
 // delivered before the claim are duplicates, handed on once, never evidence
 // against the claim (fuzz_arbiter found a copy counted as a first arrival and

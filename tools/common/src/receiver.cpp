@@ -570,7 +570,10 @@ void receive_session::interval_report(double span) {
   delta.unsequenced = sum.unsequenced - previous_sum_.unsequenced;
   json total = totals_json(delta, drops - previous_drops_);
   // Lost may shrink when late datagrams fill gaps counted before.
-  if (!loss_unknown(delta)) total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
+  if (!loss_unknown(delta)) {
+    total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
+    total["reordered"] = lost_delta(sum.reordered, previous_sum_.reordered);  // as a stream's
+  }
   total["untracked"] = table_.untracked() - previous_untracked_;
   total["jumps"] = lost_delta(sum.jumps, previous_sum_.jumps);
   total["restarts"] = lost_delta(sum.restarts, previous_sum_.restarts);

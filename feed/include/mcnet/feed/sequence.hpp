@@ -54,7 +54,9 @@ enum class verdict : std::uint8_t {
   /// follows it (`confirmed`), or, past `sequence_tracker::max_gap`, until
   /// `epoch_proof` numbers in a row follow each other (`restart`). Also a
   /// number from before a jump on probation, held as evidence against it
-  /// (sequence_tracker counts it once the evidence retracts the jump).
+  /// (sequence_tracker counts it once the evidence retracts the jump). Also
+  /// a number further than the window below an open start (see
+  /// sequence_tracker), kept in case the start is taken back.
   jump,
   /// The datagram after a `jump` followed it: sequence_tracker counts both
   /// now, as a gap up to the lower of them when that is at most
@@ -152,7 +154,14 @@ class end_votes {
 /// one at most `provisional_gap` below the lowest number counted does, and
 /// one further below is a `jump` (one datagram claims at most
 /// `provisional_gap` missing, behind as ahead; a start of fewer is not
-/// proven, as a forger's numbers may have come before the sender's first). A bitmap of the last `window` numbers below and at
+/// proven, as a forger's numbers may have come before the sender's first).
+/// Until epoch_proof numbers from it up were counted (an open start), the
+/// numbers below it are kept (one
+/// further below than the window is a `jump`, not `too_late`): 8 of them,
+/// an END below the start after one of them, or at settle() two or more
+/// and as many as from the start up, take the start back: its numbers
+/// count as jumps and the kept ones are counted again in their order, as
+/// if it had never come. A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
@@ -161,7 +170,13 @@ class end_votes {
 ///
 /// What one datagram can claim is bounded, so a forged or corrupt number
 /// cannot report 2^63 lost: a number up to `provisional_gap` ahead of the
-/// highest counts at once (a gap); one further ahead is a `jump`, held until
+/// highest counts at once (a gap), as a claim the stream can take back:
+/// when `epoch_proof` numbers inside the last such gap come and none at
+/// or past its number (or an END inside the gap after one of them), the
+/// number counts as a jump, the gap as never opened, and the numbers
+/// inside it as in order (a real loss burst is followed by numbers past
+/// it; a forged number by the live sender's, inside it). RTP's tracker
+/// does neither this nor the open start. One further ahead is a `jump`, held until
 /// the next datagram follows it (another number more than `provisional_gap`
 /// above the highest, less than `window` from it: the sender went on from
 /// there), and given up (it stays a jump) when the stream goes on from its
@@ -351,7 +366,8 @@ class sequence_tracker {
   }
   /// Datagrams not counted because they jumped and no datagram followed
   /// them (yet): each `jump` verdict, less those `confirmed`, `restart` or
-  /// retraction counted later; and the numbers of a provisional() claim.
+  /// retraction counted later; the numbers of a provisional() claim; a
+  /// near gap's number taken back, and an open start's numbers taken back.
   [[nodiscard]] std::uint64_t jumps() const noexcept {
     const sequence_tracker* b = unproven();
     return b != nullptr ? jumps_ + (own_received() - b->own_received()) : jumps_;
@@ -524,8 +540,8 @@ class sequence_tracker {
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
-  // The epoch's first number while no more than epoch_proof numbers from
-  // it up were counted (`open`): the numbers below it counted since, in
+  // The epoch's first number while fewer than epoch_proof numbers from it
+  // up were counted (`open`): the numbers below it counted since, in
   // arrival order (reordered, or `late`: jumps, further below than the
   // window, where they would be too late). epoch_proof of them, an
   // END below it after some, or at the end of a run as many as from it up,
