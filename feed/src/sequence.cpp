@@ -570,6 +570,7 @@ arrival sequence_tracker::retract_start() noexcept {
   const open_start held = start_;
   start_ = {};
   claim_.active = false;
+  ++retracted_;
   // From the first up: jumps; below: counted anew (the far ones were jumps).
   jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
   any_ = false;
@@ -609,6 +610,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept
   // the gap (counted as reordered).
   const gap_claim k = claim_;
   claim_.active = false;
+  ++retracted_;
   const std::uint64_t span = k.claimed - k.before;
   std::array<std::uint64_t, provisional_gap / 64 + 1> came{};
   std::uint64_t counted = 0, restored = 0;

@@ -378,9 +378,15 @@ class sequence_tracker {
     const sequence_tracker* b = unproven();
     return b != nullptr ? b->restarts_ : restarts_;
   }
-  /// Followed jumps and new epochs taken back on probation: a number from
-  /// near the highest before them arrived (the live sender went on).
+  /// Claims taken back: followed jumps and new epochs on probation (a
+  /// number from near the highest before them arrived: the live sender
+  /// went on), near gaps the stream filled from below, and open starts the
+  /// numbers below them outweighed.
   [[nodiscard]] std::uint64_t retracted() const noexcept { return retracted_; }
+  /// Whether the epoch's start is not proven yet: fewer than `epoch_proof`
+  /// numbers came from its first up (the numbers below it are kept; 8 of
+  /// them, an END below it, or settle() take it back).
+  [[nodiscard]] bool start_open() const noexcept { return start_.open; }
   /// Whether a followed jump or new epoch is still on probation.
   [[nodiscard]] bool on_probation() const noexcept { return static_cast<bool>(before_jump_.copy); }
   /// Whether a claim on probation is not proven yet: fewer than
