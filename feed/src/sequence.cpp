@@ -16,6 +16,30 @@ constexpr std::uint64_t window_low(std::uint64_t highest) noexcept {
   return highest >= sequence_tracker::window - 1 ? highest - (sequence_tracker::window - 1) : 0;
 }
 
+// Calls f(word index, mask) for the window's bit positions of `count`
+// (< window) numbers from `from` on, lowest number first: one call per
+// word they touch (at most count / 64 + 1 when count <= 1024, as the
+// window's end falls on a word's).
+template <class F>
+void each_word(std::uint64_t from, std::uint64_t count, F&& f) {
+  const auto run = [&f](std::uint64_t lo, std::uint64_t hi) {  // positions [lo, hi), hi <= window
+    while (lo < hi) {
+      const std::uint64_t bit = lo % 64;
+      const std::uint64_t n = std::min<std::uint64_t>(64 - bit, hi - lo);
+      f(static_cast<std::size_t>(lo / 64), (n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1) << bit);
+      lo += n;
+    }
+  };
+  const std::uint64_t start = from % sequence_tracker::window;
+  const std::uint64_t stop = start + count;
+  if (stop <= sequence_tracker::window) {
+    run(start, stop);
+  } else {
+    run(start, sequence_tracker::window);
+    run(0, stop - sequence_tracker::window);
+  }
+}
+
 }  // namespace
 
 namespace detail {
@@ -109,6 +133,10 @@ std::uint64_t end_votes::total() const noexcept {
 }
 
 bool sequence_tracker::begin_probation(std::uint64_t low) noexcept {
+  // Far numbers that follow each other came after the first: the start is
+  // followed; and the highest moves past a near claim, which then stands.
+  start_ = {};
+  claim_.active = false;
   if (before_jump_.copy && unproven() == nullptr) {
     // The claim on probation is proven: the new one is judged on its own,
     // from the state now (its probation ends; the copy is reused, so this
@@ -299,6 +327,12 @@ bool sequence_tracker::ends_refute() const noexcept {
 }
 
 void sequence_tracker::settle() noexcept {
+  // An open start with at least as many numbers below it as from it up
+  // (two or more): they were not the stream's (a forger's, sent before the
+  // sender's first).
+  if (start_.open && start_.count >= 2 && start_.count >= distinct_ - (start_.count - start_.late)) {
+    (void)retract_start();
+  }
   if (!before_jump_.copy) return;
   // A claim the sender's own END, repeated, says it never sent (its count is
   // below the claim, and it came more often than any END at or past the
@@ -374,6 +408,52 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
+  if (!start_.open) return add_judged(seq);
+  if (seq < start_.first) {
+    // Below the first number while the start is open: counted as ever
+    // (reordered), or, further below than the window, a jump rather than
+    // too late (a first copy, handed on), and kept, in case the first
+    // number and those above it were not the stream's.
+    arrival a{};
+    if (highest_ - seq >= window) {
+      for (std::size_t i = 0; i < start_.count; ++i) {
+        if (start_.numbers[i] == seq) {
+          ++duplicates_;  // a copy of one kept (another line's)
+          return {verdict::duplicate, seq, {}};
+        }
+      }
+      ++jumps_;
+      ++start_.late;
+      a = {verdict::jump, seq, {}};
+    } else {
+      a = add_judged(seq);
+      if (!start_.open || a.kind != verdict::reordered) return a;
+    }
+    start_.numbers[start_.count++] = seq;
+    if (start_.count == epoch_proof) return retract_start();
+    return a;
+  }
+  const arrival a = add_judged(seq);
+  // epoch_proof numbers from the first up: the start stands (a line that
+  // lags another by some numbers sends its numbers below the first as
+  // often as the other sends numbers above it: the start stands first).
+  if (start_.open && distinct_ - (start_.count - start_.late) >= epoch_proof) start_ = {};
+  return a;
+}
+
+arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
+  if (claim_.active) {
+    if (seq >= claim_.claimed) {
+      claim_.active = false;  // at or past the claimed number: the gap stands
+    } else if (seq > claim_.before) {
+      const arrival a = add_counted(seq);
+      return a.kind == verdict::reordered && claim_.active ? follow_claim(seq, a) : a;
+    }
+  }
+  return add_counted(seq);
+}
+
+arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
   if (before_jump_.copy) {
     switch (check_probation(seq, evidence_kind::number)) {
       case probation_check::held: ++jumps_; return {verdict::jump, seq, {}};
@@ -387,6 +467,9 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     first_ = highest_ = seq;
     set_new(seq);
     ++distinct_;
+    start_ = {};
+    start_.open = doubt_;  // confirmed by the numbers above it
+    start_.first = seq;
     return {verdict::in_order, seq, {}};
   }
   if (end_believed_ && seq >= *end_count_ && seq - *end_count_ >= end_continuation) {
@@ -434,7 +517,10 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     // the waiting numbers were not where the sender went on. They stay jumps.
     far_.count = 0;
   }
-  if (seq > highest_) return advance(seq);
+  if (seq > highest_) {
+    if (doubt_ && seq - highest_ > 1 && seq - highest_ <= provisional_gap && !before_jump_.copy) open_claim(seq);
+    return advance(seq);
+  }
   if (highest_ - seq >= window) {
     ++reordered_;  // too old to tell: counted as late, never as new
     ++too_late_;
@@ -473,6 +559,90 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
     first_ = seq;
   }
   return {verdict::reordered, seq, shown};
+}
+
+arrival sequence_tracker::retract_start() noexcept {
+  // Since the first number only it, the numbers above it (at most
+  // epoch_proof, within epoch_proof gaps of it) and those below it (held)
+  // were counted in this epoch: they count as jumps, the held ones anew
+  // in their order, as if the first had never come. Duplicates, END counts
+  // and far numbers waiting stay as they were.
+  const open_start held = start_;
+  start_ = {};
+  claim_.active = false;
+  ++retracted_;
+  // From the first up: jumps; below: counted anew (the far ones were jumps).
+  jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
+  any_ = false;
+  first_ = highest_ = 0;
+  distinct_ = reordered_ = gaps_ = expired_ = in_window_ = 0;
+  seen_.fill(0);
+  below_ = {};
+  arrival out{};
+  for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i]);
+  return out;
+}
+
+void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
+  claim_.active = true;
+  claim_.before = highest_;
+  claim_.claimed = seq;
+  claim_.inside = 0;
+  claim_.expired = expired_;
+  std::size_t i = 0;
+  each_word(highest_ + 1, seq - highest_, [&](std::size_t w, std::uint64_t mask) { claim_.bits[i++] = seen_[w] & mask; });
+}
+
+arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a) noexcept {
+  ++claim_.inside;
+  if (claim_.inside == claim_.claimed - claim_.before - 1) {
+    claim_.active = false;  // every number of the gap came: it was reordering
+    return a;
+  }
+  if (claim_.inside < epoch_proof) return a;
+  return take_back_claim(seq, a);
+}
+
+arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept {
+  // Since the claim nothing at or past its number came, so the highest is
+  // still the claimed number and the window moved no further: put back the
+  // bits it cleared, and undo the claimed number and the numbers inside
+  // the gap (counted as reordered).
+  const gap_claim k = claim_;
+  claim_.active = false;
+  ++retracted_;
+  const std::uint64_t span = k.claimed - k.before;
+  std::array<std::uint64_t, provisional_gap / 64 + 1> came{};
+  std::uint64_t counted = 0, restored = 0;
+  std::size_t i = 0;
+  each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t mask) {
+    came[i] = seen_[w] & mask;
+    counted += static_cast<std::uint64_t>(std::popcount(came[i]));
+    restored += static_cast<std::uint64_t>(std::popcount(k.bits[i]));
+    seen_[w] = (seen_[w] & ~mask) | k.bits[i];
+    ++i;
+  });
+  distinct_ -= counted;
+  in_window_ = in_window_ - counted + restored;
+  reordered_ -= counted - 1;  // all but the claimed number came as reordered
+  --gaps_;
+  ++jumps_;
+  expired_ = k.expired;
+  highest_ = k.before;
+  // The numbers inside the gap again, lowest first: in order from the
+  // highest before it (or gaps between them).
+  const std::uint64_t base = (k.before + 1) % window;
+  i = 0;
+  each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t) {
+    for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) {
+      const std::uint64_t pos = w * 64 + static_cast<std::uint64_t>(std::countr_zero(bits));
+      const std::uint64_t n = k.before + 1 + (pos + window - base) % window;
+      if (n == k.claimed) continue;
+      const arrival again = add(n);
+      if (n == seq) a = again;
+    }
+  });
+  return a;
 }
 
 arrival sequence_tracker::count_run(std::size_t waiting) noexcept {
@@ -574,6 +744,15 @@ bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>&
 }
 
 missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
+  // The sender's END below a first number nothing followed, after numbers
+  // below it: the first number was not its. Below a near claim, after
+  // numbers inside the gap: the stream went on from below it and ended
+  // there. Both count as jumps, and the END is judged without them.
+  if (start_.open && start_.count > 0 && count > 0 && count - 1 < start_.first) (void)retract_start();
+  if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
+      count - 1 < claim_.claimed) {
+    (void)take_back_claim(claim_.claimed, {});
+  }
   if (before_jump_.copy && count > 0) {
     const auto c = check_probation(count - 1, evidence_kind::end);
     if (c == probation_check::held) return {};
@@ -632,6 +811,7 @@ arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
   }
   clear_epoch();
   arrival a = add(seq);
+  start_ = {};  // its caller has the proof: a run of epoch_proof, or its word
   a.kind = verdict::restart;
   return a;
 }
@@ -649,6 +829,8 @@ void sequence_tracker::clear_epoch() noexcept {
   end_believed_ = false;
   far_.count = 0;
   below_ = {};
+  start_ = {};
+  claim_.active = false;
   past_end_.count = 0;
   announce_claim_.reset();
   seen_.fill(0);

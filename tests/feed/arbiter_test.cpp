@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <cstdint>
+#include <initializer_list>
+#include <string>
 #include <system_error>
 #include <utility>
 
@@ -421,6 +423,85 @@ TEST(Arbiter, AForgedPairInsideTheWindowOnOneLineClaimsNothing) {
   EXPECT_EQ(arb.line(B).sequence.lost(), 100u) << "line B's own gaps are the feed's";
   EXPECT_EQ(arb.line(B).sequence.gaps(), arb.line(A).sequence.gaps());
   EXPECT_EQ(arb.line_missed(B), 100u);
+}
+
+// Issue 16, fresh-user trial: forged numbers on line A before its first
+// real datagram became the line's start; the line's real numbers then
+// counted below it (reordered), so its own gaps were under-reported. Each
+// line's counts are the ones without the forged datagrams, which count as
+// jumps, on the line and in the merged stream.
+TEST(Arbiter, ForgedNumbersBeforeALinesFirstLeaveItsCountsAlone) {
+  const auto feed_run = [](std::initializer_list<std::uint64_t> forged, std::uint64_t forged_after) {
+    auto arb = feed::arbiter::make(2).value();
+    std::int64_t at = 0;
+    for (std::uint64_t n = 0; n < 1000; ++n) {
+      if (n == forged_after) {
+        for (const auto f : forged) arb.offer(A, f, ++at);
+      }
+      if (n % 10 != 9) arb.offer(A, n, ++at);
+      if (n % 15 != 14) arb.offer(B, n, ++at);
+    }
+    arb.settle();
+    for (int i = 0; i < 3; ++i) arb.end(1000);
+    return arb;
+  };
+  const auto clean = feed_run({}, 0);
+  ASSERT_EQ(clean.line(A).sequence.gaps(), 99u);
+  ASSERT_EQ(clean.lost(), 33u) << "n % 30 == 29";
+  struct trial {
+    std::initializer_list<std::uint64_t> forged;
+    std::uint64_t after;  // the forged numbers come before this number on both lines
+  };
+  for (const auto& [forged, after] : {trial{{700}, 0}, trial{{5000, 5001}, 0}, trial{{1u << 20}, 0},
+                                      trial{{900}, 300}}) {
+    const auto arb = feed_run(forged, after);
+    const auto& a = arb.line(A).sequence;
+    const auto& want = clean.line(A).sequence;
+    const std::string what = std::to_string(forged.size()) + " forged, first " + std::to_string(*forged.begin());
+    EXPECT_EQ(a.received(), want.received()) << what;
+    EXPECT_EQ(a.gaps(), want.gaps()) << what;
+    EXPECT_EQ(a.lost(), want.lost()) << what;
+    EXPECT_EQ(a.reordered(), want.reordered()) << what;
+    EXPECT_EQ(a.first(), want.first()) << what;
+    EXPECT_EQ(a.jumps(), forged.size()) << what;
+    EXPECT_EQ(arb.line_missed(A), clean.line_missed(A)) << what;
+    EXPECT_EQ(arb.delivered(), clean.delivered()) << what;
+    EXPECT_EQ(arb.lost(), clean.lost()) << what;
+    EXPECT_EQ(arb.merged().reordered(), clean.merged().reordered()) << what;
+    EXPECT_EQ(arb.jumps(), forged.size()) << what;
+    EXPECT_EQ(arb.line(A).datagrams + arb.line(B).datagrams,
+              clean.line(A).datagrams + clean.line(B).datagrams + forged.size());
+    EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(),
+              arb.line(A).datagrams + arb.line(B).datagrams)
+        << what;
+    EXPECT_EQ(arb.line(A).first_arrivals + arb.line(B).first_arrivals, arb.delivered() + arb.jumps()) << what;
+  }
+}
+
+// A receiver that joins a running feed whose line B lags A by 300 numbers:
+// B's first numbers come below A's first (or A's above B's first, a gap B
+// fills), as often as A's come above: neither the start nor the gap is
+// taken back, whichever line came first.
+TEST(Arbiter, ALaggingLineAtTheStartTakesNothingBack) {
+  for (const bool a_first : {true, false}) {
+    auto arb = feed::arbiter::make(2).value();
+    std::int64_t at = 0;
+    for (std::uint64_t k = 0; k < 1000; ++k) {
+      if (a_first) arb.offer(A, 10'000 + k, ++at);
+      arb.offer(B, 9'700 + k, ++at);
+      if (!a_first) arb.offer(A, 10'000 + k, ++at);
+    }
+    arb.settle();
+    for (int i = 0; i < 3; ++i) arb.end(11'000);
+    EXPECT_EQ(arb.jumps(), 0u) << a_first;
+    EXPECT_EQ(arb.delivered(), 1300u) << a_first;
+    EXPECT_EQ(arb.lost(), 0u) << a_first;
+    EXPECT_EQ(arb.merged().first(), 9'700u) << a_first;
+    EXPECT_EQ(arb.line(A).sequence.received(), 1000u) << a_first;
+    EXPECT_EQ(arb.line(A).sequence.jumps(), 0u) << a_first;
+    EXPECT_EQ(arb.line(B).sequence.jumps(), 0u) << a_first;
+    EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), 2000u) << a_first;
+  }
 }
 
 // A claim far ahead on line A while line B lags: B's copies of numbers A

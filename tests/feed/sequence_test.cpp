@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <iterator>
+#include <ostream>
 #include <random>
 #include <optional>
 #include <set>
@@ -835,11 +836,250 @@ TEST(SequenceTracker, AWholeWindowOfNumbersIsForgottenAsTheWindowMovesOn) {
   feed::sequence_tracker t;
   for (std::uint64_t s = 0; s < W; ++s) ASSERT_NE(t.add(s).kind, verdict::duplicate);
   EXPECT_EQ(t.add(W + 100).kind, verdict::gap);
+  EXPECT_EQ(t.add(W + 101).kind, verdict::in_order) << "past the gap's number: it stands";
   for (std::uint64_t s = W; s < W + 100; ++s) EXPECT_EQ(t.add(s).kind, verdict::reordered) << s;
-  EXPECT_EQ(t.add(100).kind, verdict::too_late);
-  EXPECT_EQ(t.add(101).kind, verdict::duplicate);
+  EXPECT_EQ(t.add(101).kind, verdict::too_late);
+  EXPECT_EQ(t.add(102).kind, verdict::duplicate);
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.expired(), 0u) << "every number that left had arrived";
+}
+
+// The counts of a tracker, to compare two runs.
+struct counts {
+  std::uint64_t received, lost, reordered, duplicates, too_late, gaps, expired, jumps, first, highest, unconfirmed_ends;
+  friend bool operator==(const counts&, const counts&) = default;
+};
+
+counts counts_of(const feed::sequence_tracker& t) {
+  return {t.received(), t.lost(),    t.reordered(), t.duplicates(), t.too_late(),      t.gaps(),
+          t.expired(),  t.jumps(),   t.first(),     t.highest(),    t.unconfirmed_ends()};
+}
+
+std::ostream& operator<<(std::ostream& os, const counts& c) {
+  return os << "received " << c.received << " lost " << c.lost << " reordered " << c.reordered << " duplicates "
+            << c.duplicates << " too_late " << c.too_late << " gaps " << c.gaps << " expired " << c.expired
+            << " jumps " << c.jumps << " first " << c.first << " highest " << c.highest << " unconfirmed_ends "
+            << c.unconfirmed_ends;
+}
+
+// The counts of `clean` with `forged` more jumps: what a run with forged
+// datagrams that claim nothing reports.
+counts plus_jumps(const feed::sequence_tracker& clean, std::uint64_t forged) {
+  counts c = counts_of(clean);
+  c.jumps += forged;
+  return c;
+}
+
+// Numbers `from` .. `to - 1` with every tenth (n % 10 == 9) missing into
+// `t`, and one `forged` number after `after` (none when `after` is not in
+// the range); then END `to` three times, and settle().
+void lossy_run(feed::sequence_tracker& t, std::uint64_t from, std::uint64_t to, std::uint64_t after = UINT64_MAX,
+               std::uint64_t forged = 0) {
+  for (std::uint64_t n = from; n < to; ++n) {
+    if (n % 10 != 9) (void)t.add(n);
+    if (n == after) (void)t.add(forged);
+  }
+  for (int i = 0; i < 3; ++i) (void)t.end(to);
+  t.settle();
+}
+
+// Issue 16, fresh-user trial: one forged number a few hundred ahead of the
+// live sender near its tail counted at once as a gap; the sender's next
+// numbers then counted as reordered (they filled it) and its END (below the
+// forged number) was refused: the loss reported was the forged distance.
+// Once epoch_proof numbers inside the gap came and none at or past the
+// claimed number, the claim is taken back: the report is the one without
+// the forged datagram, which counts as a jump.
+TEST(SequenceTracker, ANearGapTheStreamGoesOnFromBelowIsTakenBack) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 0, 1000);
+  ASSERT_EQ(clean.lost(), 100u);
+  for (const std::uint64_t ahead : {100u, 300u, 1024u}) {
+    feed::sequence_tracker t;
+    lossy_run(t, 0, 1000, 900, 900 + ahead);
+    EXPECT_EQ(counts_of(t), plus_jumps(clean, 1)) << ahead << " ahead";
+    EXPECT_TRUE(t.ended()) << "the real END is believed";
+  }
+  // Step by step: numbers inside the gap are reordered until epoch_proof of
+  // them came; the last of them is then in order, the claim a jump.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  EXPECT_EQ(t.add(400), expect_of(verdict::gap, 400, {100, 300}));
+  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(t.add(107), expect_of(verdict::in_order, 107)) << "the eighth takes the claim back";
+  EXPECT_EQ(t.highest(), 107u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.gaps(), 0u);
+  EXPECT_EQ(t.jumps(), 1u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.add(108), expect_of(verdict::in_order, 108));
+  for (std::uint64_t n = 109; n < 400; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(t.add(400), expect_of(verdict::in_order, 400)) << "the live sender's own 400 is its first copy";
+  EXPECT_EQ(t.received(), 401u);
+  EXPECT_EQ(t.jumps(), 1u);
+  // The sender ends fewer than epoch_proof numbers after the forged one:
+  // its END below the claimed number, after numbers inside the gap, takes
+  // the claim back.
+  feed::sequence_tracker e;
+  lossy_run(e, 0, 1000, 995, 1300);
+  EXPECT_EQ(counts_of(e), plus_jumps(clean, 1));
+  // Across the end of the bitmap and once the window has moved on (the
+  // bits the gap cleared are put back): a whole window, then the claim.
+  feed::sequence_tracker w;
+  for (std::uint64_t s = 0; s < W + 50; ++s) {
+    if (s != W - 5) (void)w.add(s);
+  }
+  EXPECT_EQ(w.add(W + 600).kind, verdict::gap);
+  for (std::uint64_t s = W + 50; s < W + 58; ++s) (void)w.add(s);
+  EXPECT_EQ(w.jumps(), 1u);
+  EXPECT_EQ(w.expired(), 0u) << "W - 5 is still in the window";
+  EXPECT_EQ(w.add(W - 5).kind, verdict::reordered) << "its bit is there to tell";
+  EXPECT_EQ(w.add(60).kind, verdict::duplicate) << "the bits the gap cleared are back";
+  EXPECT_EQ(w.add(57).kind, verdict::too_late);
+  for (std::uint64_t s = W + 58; s < 2 * W + 10; ++s) ASSERT_NE(w.add(s).kind, verdict::reordered) << s;
+  EXPECT_EQ(w.lost(), 0u);
+  EXPECT_EQ(w.expired(), 0u);
+  EXPECT_EQ(w.received(), 2 * W + 10);
+  EXPECT_EQ(w.reordered(), 2u) << "W - 5 (and 57, too late)";
+}
+
+// A real loss burst is not taken back: the numbers after it are above the
+// gap's number; a few late numbers inside it change nothing; a sender that
+// reaches and passes the gap's number confirms it.
+TEST(SequenceTracker, ARealNearGapStands) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 500; ++n) (void)t.add(n);
+  EXPECT_EQ(t.add(1000).kind, verdict::gap);
+  for (std::uint64_t n = 1001; n < 1500; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
+  for (int i = 0; i < 3; ++i) (void)t.end(1500);
+  t.settle();
+  EXPECT_EQ(t.lost(), 500u) << "a real gap of 500 is loss";
+  EXPECT_EQ(t.gaps(), 1u);
+  EXPECT_EQ(t.jumps(), 0u);
+  // Late numbers inside a real gap, fewer than epoch_proof, before the
+  // numbers after it: the gap stands.
+  feed::sequence_tracker r;
+  for (std::uint64_t n = 0; n < 500; ++n) (void)r.add(n);
+  EXPECT_EQ(r.add(1000).kind, verdict::gap);
+  for (std::uint64_t n = 500; n < 507; ++n) EXPECT_EQ(r.add(n).kind, verdict::reordered);
+  EXPECT_EQ(r.add(1001).kind, verdict::in_order);
+  EXPECT_EQ(r.add(507).kind, verdict::reordered) << "past the claimed number: it stands";
+  for (std::uint64_t n = 1002; n < 1500; ++n) (void)r.add(n);
+  (void)r.end(1500);
+  r.settle();
+  EXPECT_EQ(r.lost(), 492u);
+  EXPECT_EQ(r.reordered(), 8u);
+  EXPECT_EQ(r.jumps(), 0u);
+  // Reordering that fills a small gap: every number of it came.
+  feed::sequence_tracker s;
+  for (const std::uint64_t n : {0u, 1u, 5u, 3u, 2u, 4u, 6u, 7u}) (void)s.add(n);
+  EXPECT_EQ(s.lost(), 0u);
+  EXPECT_EQ(s.reordered(), 3u);
+  EXPECT_EQ(s.jumps(), 0u);
+  // An END at or past the gap's number confirms it.
+  feed::sequence_tracker e;
+  for (std::uint64_t n = 0; n < 500; ++n) (void)e.add(n);
+  (void)e.add(800);
+  (void)e.add(500);
+  (void)e.end(801);
+  EXPECT_EQ(e.lost(), 299u);
+  EXPECT_EQ(e.jumps(), 0u);
+}
+
+// Issue 16, fresh-user trial: a forged number before the stream's first
+// real datagram became its start (the sender's numbers then counted below
+// it, as reordered, too late or far below). The first number is confirmed
+// by the next number above it; epoch_proof numbers below it before that
+// (or an END below it after some, or two at the end of the run) take it
+// back: a jump, and the rest is counted as if it had never come.
+TEST(SequenceTracker, AForgedFirstNumberIsTakenBack) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 1, 1000);
+  for (const std::uint64_t forged : {std::uint64_t{1000}, std::uint64_t{5'000'000}, std::uint64_t{1} << 40,
+                                     std::uint64_t{50}}) {
+    feed::sequence_tracker t;
+    (void)t.add(forged);
+    lossy_run(t, 1, 1000);
+    EXPECT_EQ(counts_of(t), plus_jumps(clean, 1)) << "forged first " << forged;
+  }
+  // Several forged numbers that follow each other, fewer than epoch_proof
+  // of them: a start of that few is not proven either.
+  for (const std::uint64_t forged : {std::uint64_t{2}, feed::sequence_tracker::epoch_proof - 1}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t k = 0; k < forged; ++k) (void)t.add(5000 + k);
+    lossy_run(t, 1, 1000);
+    EXPECT_EQ(counts_of(t), plus_jumps(clean, forged)) << forged << " forged in a row";
+  }
+  feed::sequence_tracker t;
+  EXPECT_EQ(t.add(1000).kind, verdict::in_order);
+  for (std::uint64_t n = 1; n < 8; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(t.add(8), expect_of(verdict::in_order, 8)) << "the eighth below takes the start back";
+  EXPECT_EQ(t.first(), 1u);
+  EXPECT_EQ(t.highest(), 8u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.jumps(), 1u);
+  EXPECT_EQ(t.lost(), 0u);
+  // A short stream: its END below the first number takes it back; with no
+  // END, settle() does once two numbers came below it.
+  feed::sequence_tracker e;
+  (void)e.add(1000);
+  for (std::uint64_t n = 1; n < 6; ++n) (void)e.add(n);
+  for (int i = 0; i < 3; ++i) (void)e.end(6);
+  EXPECT_EQ(e.received(), 5u);
+  EXPECT_EQ(e.lost(), 0u);
+  EXPECT_EQ(e.jumps(), 1u);
+  EXPECT_TRUE(e.ended());
+  feed::sequence_tracker s;
+  (void)s.add(1000);
+  (void)s.add(3);
+  (void)s.add(4);
+  s.settle();
+  EXPECT_EQ(s.received(), 2u);
+  EXPECT_EQ(s.first(), 3u);
+  EXPECT_EQ(s.lost(), 0u);
+  EXPECT_EQ(s.jumps(), 1u);
+}
+
+// A real start is kept: one at an arbitrary number, one datagram alone,
+// neighbours swapped at the start, a start proven by epoch_proof numbers.
+TEST(SequenceTracker, ARealStartStands) {
+  feed::sequence_tracker proven;
+  for (std::uint64_t n = 5000; n < 5008; ++n) (void)proven.add(n);
+  for (std::uint64_t n = 4990; n < 5000; ++n) EXPECT_EQ(proven.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(proven.first(), 4990u);
+  EXPECT_EQ(proven.jumps(), 0u);
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 1'000'000; n < 1'000'100; ++n) (void)t.add(n);
+  (void)t.end(1'000'100);
+  t.settle();
+  EXPECT_EQ(t.first(), 1'000'000u);
+  EXPECT_EQ(t.received(), 100u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.jumps(), 0u);
+  feed::sequence_tracker one;
+  (void)one.add(7);
+  one.settle();
+  (void)one.end(8);
+  EXPECT_EQ(one.received(), 1u);
+  EXPECT_EQ(one.lost(), 0u);
+  EXPECT_EQ(one.jumps(), 0u);
+  feed::sequence_tracker swapped;
+  for (const std::uint64_t n : {1u, 0u, 3u, 2u, 5u, 4u}) (void)swapped.add(n);
+  swapped.settle();
+  EXPECT_EQ(swapped.first(), 0u);
+  EXPECT_EQ(swapped.received(), 6u);
+  EXPECT_EQ(swapped.reordered(), 3u);
+  EXPECT_EQ(swapped.jumps(), 0u);
+  // One number below the first and the run ends: it may be reordering,
+  // kept as it was counted.
+  feed::sequence_tracker late;
+  (void)late.add(5);
+  (void)late.add(3);
+  late.settle();
+  EXPECT_EQ(late.first(), 3u);
+  EXPECT_EQ(late.received(), 2u);
+  EXPECT_EQ(late.lost(), 1u);
+  EXPECT_EQ(late.jumps(), 0u);
 }
 
 TEST(SequenceTracker, NumbersMissingWhenTheWindowLeavesThemExpire) {

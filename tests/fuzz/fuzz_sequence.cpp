@@ -6,7 +6,8 @@
 // numbers. Never undefined behaviour (UBSan), and the counts hold: every
 // datagram is received, a duplicate, too late or a jump; one datagram
 // claims a gap of at most provisional_gap ahead (or below a start of more
-// than epoch_proof numbers); a followed jump (inside the
+// than epoch_proof numbers), and an open start or a near claim taken back
+// leaves the counts whole; a followed jump (inside the
 // window too) is on probation; a gap skips exactly what lies between the
 // highest and it; received + lost is what the run spans (when no claim is
 // provisional); what expired is part of what is lost; an END tail shown is
@@ -57,12 +58,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint64_t first = t.first();
     const std::uint64_t retracted = t.retracted();
     const bool was_on_probation = t.on_probation();
+    const bool was_start_open = t.start_open();
     const auto a = t.add(seq);
     ++datagrams;
     check(a.sequence == seq);
     constexpr std::uint64_t W = feed::sequence_tracker::window;
     constexpr std::uint64_t B = feed::sequence_tracker::provisional_gap;
-    // Taken back to before a burst: the verdict is against that state.
+    // Taken back to before a burst (or an open start, or a near gap): the
+    // verdict is against that state.
     if (t.retracted() != retracted) {
       last = seq;
       continue;
@@ -83,16 +86,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // a number held as evidence against a claim on probation, or of one
         // held past a repeated END's count.
         check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > B) ||
-              (was_on_probation && seq < highest) || (was_ended && seq > highest));
+              (was_on_probation && seq < highest) || (was_ended && seq > highest) ||
+              (was_start_open && seq < first && highest - seq >= W));
         break;
       case feed::verdict::too_late: check(highest - seq >= W); break;
       case feed::verdict::jump:
         // More than provisional_gap ahead, past a believed END's count, more
         // than provisional_gap below the first number (of a start of more
-        // than epoch_proof numbers), or held as evidence
-        // against a claim on probation.
+        // than epoch_proof numbers), held as evidence against a claim on
+        // probation, or further than the window below an open start.
         check(started && ((seq > highest && (seq - highest > B || was_ended)) || (seq < first && first - seq > B) ||
-                          (was_on_probation && seq < highest)));
+                          (was_on_probation && seq < highest) || (was_start_open && highest - seq >= W)));
         break;
       case feed::verdict::confirmed:
         // The numbers it follows were more than provisional_gap ahead: so
@@ -122,7 +126,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The end of the run: nothing provisional is left, and the counts still hold.
   // Only a claim still open (on probation, or provisional: not proven yet)
   // may change the counts when the run settles.
-  const bool was_open = t.on_probation() || t.provisional();
+  const bool was_open = t.on_probation() || t.provisional() || t.start_open();
   const std::uint64_t lost_before = t.lost(), received_before = t.received();
   t.settle();
   check(!t.on_probation() && !t.provisional());

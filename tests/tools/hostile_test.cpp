@@ -672,6 +672,119 @@ TEST(NetHostileSender, NumbersBelowTheStartAndATailBurstBeforeTheEndClaimNothing
   EXPECT_EQ(total["lost"], 200) << total;
 }
 
+// argv: group port. Issue 16, fresh-user trial. Sender id 31: numbers 0
+// to 999, every tenth missing, and after 900 one forged number 300 ahead
+// (1200); the sender's END 1000 three times. Sender id 32: a forged 5000
+// before the sender's first datagram, then the same feed. Sender id 33: a
+// real loss burst, numbers 0 to 1099 but 500 to 599, END 1100 three times.
+const std::string near_and_first_program = send_prelude + R"(
+for ident, forged_first, forged_after in ((31, None, 900), (32, 5000, None)):
+    if forged_first is not None:
+        send(ident, 0, forged_first)
+    for n in range(1000):
+        if n % 10 != 9:
+            send(ident, 0, n)
+        if n == forged_after:
+            send(ident, 0, n + 300)
+    for _ in range(3):
+        send(ident, 1, 1000, 40)
+        time.sleep(0.02)
+for n in range(1100):
+    if not 500 <= n < 600:
+        send(33, 0, n)
+for _ in range(3):
+    send(33, 1, 1100, 40)
+    time.sleep(0.02)
+)";
+
+// One forged number a few hundred ahead near the tail claimed its distance
+// lost (the sender's next numbers counted as reordered, its END refused);
+// one before the sender's first became the start (the sender's numbers
+// below it). Both claim nothing now; a real burst of 100 is still lost.
+TEST(NetHostileSender, ANearForgedNumberOrAForgedFirstNumberClaimsNothing) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  const auto [streams, total] = forged_run(python, near_and_first_program, "239.255.93.31", 3);
+  for (const int id : {31, 32}) {
+    const auto s = sender_stream(streams, id);
+    EXPECT_EQ(field(s, "packets"), 901) << s;
+    EXPECT_EQ(field(s, "lost"), 100) << "the drops and 999, not the forged distance " << s;
+    EXPECT_EQ(field(s, "jumps"), 1) << s;
+    EXPECT_EQ(field(s, "reordered"), 0) << "the sender's numbers are in order " << s;
+    EXPECT_EQ(field(s, "restarts"), 0) << s;
+  }
+  const auto burst = sender_stream(streams, 33);
+  EXPECT_EQ(field(burst, "packets"), 1000) << burst;
+  EXPECT_EQ(field(burst, "lost"), 100) << "a real burst is loss " << burst;
+  EXPECT_EQ(field(burst, "jumps"), 0) << burst;
+  EXPECT_EQ(total["lost"], 300) << total;
+}
+
+// argv: group_a group_b port. Issue 16, fresh-user trial with --line: a
+// forger sends 5000 and 5001 on line A before the line's first datagram;
+// then sender id 34 sends numbers 0 to 999 on A (every tenth missing) and
+// B (every fifteenth missing, flagged as B copies) and END 1000 three
+// times on each line.
+const std::string forged_line_program = R"(
+import socket, struct, sys, time
+group_a, group_b, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+def send(group, flags, seq, length=64):
+    s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, flags, 40, 34, 34, seq, time.time_ns(), length, 0) +
+             bytes(length - 40), (group, port))
+    time.sleep(0.0003)
+send(group_a, 0, 5000)
+send(group_a, 0, 5001)
+for n in range(1000):
+    if n % 10 != 9:
+        send(group_a, 0, n)
+    if n % 15 != 14:
+        send(group_b, 2, n)
+for _ in range(3):
+    send(group_a, 1, 1000, 40)
+    send(group_b, 3, 1000, 40)
+    time.sleep(0.02)
+)";
+
+// Forged numbers on a line before its first real datagram lowered the
+// line's gaps (they counted as numbers it carried) and, as the merged
+// start, claimed the feed's numbers below them lost: the line's and the
+// merge's counts are the ones without them, which count as jumps.
+TEST(NetHostileSender, ForgedNumbersBeforeALinesFirstLeaveTheLinesCountsAlone) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const std::string a_group = "239.255.93.34", b_group = "239.255.94.34";
+  const auto port = std::to_string(free_port(rx_host));
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "11", "--line", "A=" + a_group + ":" + port, "--line",
+                        "B=" + b_group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto live = (*net)[0].exec({python, "-c", forged_line_program, a_group, b_group, port}, {}, 30s);
+  EXPECT_TRUE(live.status.success()) << live.status.describe() << "\n" << live.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto& lines = field(*summary, "lines");
+  EXPECT_EQ(field(field(lines, "A"), "gaps"), 100) << "numbers of the feed A missed " << lines;
+  EXPECT_EQ(field(field(lines, "A"), "packets"), 902) << lines;
+  EXPECT_EQ(field(field(lines, "B"), "gaps"), 66) << lines;
+  EXPECT_EQ(field(field(lines, "merged"), "lost"), 33) << lines;
+  EXPECT_EQ(field(field(lines, "merged"), "delivered"), 967) << lines;
+  EXPECT_EQ(field(field(lines, "merged"), "jumps"), 2) << lines;
+  EXPECT_EQ(field(field(lines, "merged"), "duplicates_dropped"), 900 + 934 - 967) << lines;
+  for (const auto& st : summary_streams(r.standard_output)) {
+    const bool on_a = field(st, "group") == a_group;
+    EXPECT_EQ(field(st, "lost"), on_a ? 100 : 66) << st;
+    EXPECT_EQ(field(st, "jumps"), on_a ? 2 : 0) << st;
+    EXPECT_EQ(field(st, "reordered"), 0) << st;
+  }
+}
+
 // argv: group port count. `count` datagrams of one sender id, as fast as the
 // socket takes them (a receiver with a small buffer drops most).
 constexpr const char* blast_program = R"(

@@ -581,6 +581,7 @@ void receive_session::interval_report(double span) {
   // Lost may shrink when late datagrams fill gaps counted before.
   if (!loss_unknown(delta)) {
     total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
+    total["reordered"] = lost_delta(sum.reordered, previous_sum_.reordered);  // as a stream's
     total["jumps"] = lost_delta(sum.jumps, previous_sum_.jumps);
     total["restarts"] = lost_delta(sum.restarts, previous_sum_.restarts);
   }

@@ -133,9 +133,10 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   j["rate_bps"] = per_second(static_cast<double>(now.bytes - before.bytes) * 8, seconds);
   j["rate_span_s"] = seconds;
   if (counts_loss(k)) {
-    // Lost may shrink when late datagrams fill gaps counted before.
+    // Lost may shrink when late datagrams fill gaps counted before, and
+    // reordered when a near gap is taken back (its numbers were in order).
     j["lost"] = lost_delta(now.lost, before.lost);
-    j["reordered"] = now.reordered - before.reordered;
+    j["reordered"] = lost_delta(now.reordered, before.reordered);
     j["duplicates"] = now.duplicates - before.duplicates;
   }
   // The protocols' counters are deltas too (pids, a number of PIDs, is not).

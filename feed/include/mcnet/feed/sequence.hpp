@@ -54,7 +54,9 @@ enum class verdict : std::uint8_t {
   /// follows it (`confirmed`), or, past `sequence_tracker::max_gap`, until
   /// `epoch_proof` numbers in a row follow each other (`restart`). Also a
   /// number from before a jump on probation, held as evidence against it
-  /// (sequence_tracker counts it once the evidence retracts the jump).
+  /// (sequence_tracker counts it once the evidence retracts the jump). Also
+  /// a number further than the window below an open start (see
+  /// sequence_tracker), kept in case the start is taken back.
   jump,
   /// The datagram after a `jump` followed it: sequence_tracker counts both
   /// now, as a gap up to the lower of them when that is at most
@@ -152,7 +154,14 @@ class end_votes {
 /// one at most `provisional_gap` below the lowest number counted does, and
 /// one further below is a `jump` (one datagram claims at most
 /// `provisional_gap` missing, behind as ahead; a start of fewer is not
-/// proven, as a forger's numbers may have come before the sender's first). A bitmap of the last `window` numbers below and at
+/// proven, as a forger's numbers may have come before the sender's first).
+/// Until epoch_proof numbers from it up were counted (an open start), the
+/// numbers below it are kept (one
+/// further below than the window is a `jump`, not `too_late`): 8 of them,
+/// an END below the start after one of them, or at settle() two or more
+/// and as many as from the start up, take the start back: its numbers
+/// count as jumps and the kept ones are counted again in their order, as
+/// if it had never come. A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
@@ -161,7 +170,13 @@ class end_votes {
 ///
 /// What one datagram can claim is bounded, so a forged or corrupt number
 /// cannot report 2^63 lost: a number up to `provisional_gap` ahead of the
-/// highest counts at once (a gap); one further ahead is a `jump`, held until
+/// highest counts at once (a gap), as a claim the stream can take back:
+/// when `epoch_proof` numbers inside the last such gap come and none at
+/// or past its number (or an END inside the gap after one of them), the
+/// number counts as a jump, the gap as never opened, and the numbers
+/// inside it as in order (a real loss burst is followed by numbers past
+/// it; a forged number by the live sender's, inside it). RTP's tracker
+/// does neither this nor the open start. One further ahead is a `jump`, held until
 /// the next datagram follows it (another number more than `provisional_gap`
 /// above the highest, less than `window` from it: the sender went on from
 /// there), and given up (it stays a jump) when the stream goes on from its
@@ -238,7 +253,7 @@ class sequence_tracker {
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
   arrival add(std::uint64_t seq) noexcept {
-    if (any_ && far_.count == 0 && !end_believed_) [[likely]] {
+    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {
@@ -351,7 +366,8 @@ class sequence_tracker {
   }
   /// Datagrams not counted because they jumped and no datagram followed
   /// them (yet): each `jump` verdict, less those `confirmed`, `restart` or
-  /// retraction counted later; and the numbers of a provisional() claim.
+  /// retraction counted later; the numbers of a provisional() claim; a
+  /// near gap's number taken back, and an open start's numbers taken back.
   [[nodiscard]] std::uint64_t jumps() const noexcept {
     const sequence_tracker* b = unproven();
     return b != nullptr ? jumps_ + (own_received() - b->own_received()) : jumps_;
@@ -362,9 +378,15 @@ class sequence_tracker {
     const sequence_tracker* b = unproven();
     return b != nullptr ? b->restarts_ : restarts_;
   }
-  /// Followed jumps and new epochs taken back on probation: a number from
-  /// near the highest before them arrived (the live sender went on).
+  /// Claims taken back: followed jumps and new epochs on probation (a
+  /// number from near the highest before them arrived: the live sender
+  /// went on), near gaps the stream filled from below, and open starts the
+  /// numbers below them outweighed.
   [[nodiscard]] std::uint64_t retracted() const noexcept { return retracted_; }
+  /// Whether the epoch's start is not proven yet: fewer than `epoch_proof`
+  /// numbers came from its first up (the numbers below it are kept; 8 of
+  /// them, an END below it, or settle() take it back).
+  [[nodiscard]] bool start_open() const noexcept { return start_.open; }
   /// Whether a followed jump or new epoch is still on probation.
   [[nodiscard]] bool on_probation() const noexcept { return static_cast<bool>(before_jump_.copy); }
   /// Whether a claim on probation is not proven yet: fewer than
@@ -397,6 +419,11 @@ class sequence_tracker {
   friend class arbiter;
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
+  /// add_slow() past the open start: a number inside a near claim, then add_counted().
+  arrival add_judged(std::uint64_t seq) noexcept;
+  /// The rules for a number that is not the next one, a duplicate or a
+  /// late one (add()'s fast path), an open start and a near claim aside.
+  arrival add_counted(std::uint64_t seq) noexcept;
   /// A number above the highest, at most `max_gap` ahead: in order or a gap.
   arrival advance(std::uint64_t seq) noexcept;
   /// A number more than `provisional_gap` above the highest: a `jump`
@@ -417,6 +444,23 @@ class sequence_tracker {
   void choose_end() noexcept;
   /// The current epoch only (window, counts, END), not the totals.
   void clear_epoch() noexcept;
+  /// The epoch's start was not proven and the numbers below it (start_)
+  /// weigh more: it and the numbers above it count as jumps and those
+  /// below are counted anew, as if it had never come. Returns the last
+  /// one's arrival.
+  arrival retract_start() noexcept;
+  /// A number at most provisional_gap above the highest is about to count
+  /// as a gap: remember the claim (the window's bits it clears) to take it
+  /// back should the stream go on from below it.
+  void open_claim(std::uint64_t seq) noexcept;
+  /// A number inside the claimed gap came (`a`, reordered): once
+  /// epoch_proof of them came and nothing at or past the claimed number,
+  /// take the claim back. Returns the number's arrival as counted.
+  arrival follow_claim(std::uint64_t seq, arrival a) noexcept;
+  /// Take the claim back: the claimed number counts as a jump, the window
+  /// is as before it, the numbers since inside the gap are counted anew
+  /// (lowest first). Returns `seq`'s new arrival (or `a` when not among them).
+  arrival take_back_claim(std::uint64_t seq, arrival a) noexcept;
   /// Before a followed jump or a new epoch: keep a copy to go back to (a
   /// proven claim on probation ends: the copy is then reused; an unproven
   /// one keeps its copy, so both go back together).
@@ -466,6 +510,9 @@ class sequence_tracker {
   }
 
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
+  // Whether a start or a near gap is doubted (start_, claim_; kept by
+  // reset()): RTP's tracker follows RFC 3550 A.1, whose rules decide alone.
+  bool doubt_ = true;
   // The furthest below the lowest number counted a number moves the start
   // down (kept by reset()); an arbiter's lines take any number in the window.
   std::uint64_t start_bound_ = provisional_gap;
@@ -499,6 +546,31 @@ class sequence_tracker {
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
+  // The epoch's first number while fewer than epoch_proof numbers from it
+  // up were counted (`open`): the numbers below it counted since, in
+  // arrival order (reordered, or `late`: jumps, further below than the
+  // window, where they would be too late). epoch_proof of them, an
+  // END below it after some, or at the end of a run as many as from it up,
+  // take it back (retract_start()): a forger's numbers before the sender's first.
+  struct open_start {
+    bool open = false;
+    std::uint8_t count = 0, late = 0;
+    std::uint64_t first = 0;
+    std::array<std::uint64_t, epoch_proof> numbers{};
+  };
+  open_start start_{};
+  // The last gap counted at once (at most provisional_gap), while nothing at
+  // or past its number came: the highest before it, the number, how many
+  // numbers inside the gap came since, expired_ before it and the window's
+  // bits it cleared (positions before + 1 .. claimed). epoch_proof numbers
+  // inside the gap take it back (take_back_claim()): the stream went on
+  // from below it.
+  struct gap_claim {
+    bool active = false;
+    std::uint64_t before = 0, claimed = 0, inside = 0, expired = 0;
+    std::array<std::uint64_t, provisional_gap / 64 + 1> bits{};
+  };
+  gap_claim claim_{};
   std::optional<std::uint64_t> announce_claim_;  // the last announcement given
   end_votes ends_;  // the END counts given in this epoch (not held as evidence)
   std::uint64_t jumps_ = 0;
@@ -554,7 +626,10 @@ class rtp_sequence_tracker {
   static constexpr std::uint32_t max_misorder = 100;  ///< MAX_MISORDER: a datagram this late or later is a jump
 
   /// A tracker before any datagram.
-  rtp_sequence_tracker() noexcept { current_.gap_bound_ = max_dropout; }
+  rtp_sequence_tracker() noexcept {
+    current_.gap_bound_ = max_dropout;
+    current_.doubt_ = false;
+  }
 
   /// Account one datagram's 16-bit number and say what it was.
   arrival add(std::uint16_t seq) noexcept;
