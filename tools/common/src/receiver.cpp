@@ -266,7 +266,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       // which took the link's routes (the multicast route too) with it.
       if (const auto down = interface_down_cause(m.request.group)) {
         return out.fail(exit_setup,
-                        fmt::format("{}: no route for {}, no -i: the interface {} ({}) {} (fix: {}) (note: {})",
+                        fmt::format("{}: no route for {} and no -i: {} ({}): {} (fix: {}) (note: {})",
                                     joined.error().message(), m.request.group.to_string(), down->subject,
                                     down->data.value("index", 0U), down->message, down->fix, down->note),
                         "ENODEV");
