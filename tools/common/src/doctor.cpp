@@ -465,7 +465,9 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                                       eff && *eff == 1 ? ": strict, a source must be routed back via " + join_name
                                       : eff && *eff == 2 ? ": loose, a source needs some route back"
                                                          : ""),
-                          "", {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}}, ""});
+                          "",
+                          {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}},
+                          ""});
       }
       continue;
     }
@@ -535,9 +537,11 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
     const std::string counter = "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter";
     if (own) {
       checks.push_back({"rp_filter", subject, check_status::ok,
-                        values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data, ""});
+                        values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data,
+                        ""});
     } else if (!eff || *eff == 0) {
-      checks.push_back({"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data, ""});
+      checks.push_back(
+          {"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data, ""});
     } else if (!back) {
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}: {}", values, src.to_string(), counter),
@@ -700,7 +704,9 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
            "mode when some route back exists (sysctl -w net.ipv4.conf.all.rp_filter=2)";
   } else {
     note = fixes.front().second;
-    for (std::size_t i = 1; i < fixes.size(); ++i) note += fmt::format("; then {} ({})", fixes[i].first, fixes[i].second);
+    for (std::size_t i = 1; i < fixes.size(); ++i) {
+      note += fmt::format("; then {} ({})", fixes[i].first, fixes[i].second);
+    }
   }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
           fmt::format("the kernel dropped {} datagram(s) by reverse-path filtering during {} (namespace-wide counter)",
@@ -990,9 +996,9 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
     std::vector<std::string> parts;
     if (!wildcard.empty()) {
       parts.push_back(fmt::format(
-          "{}: bound to the wildcard address, it gets its own copy of every datagram to the port for a group joined "
-          "on the interface it arrives on (by it, or by any socket with IP_MULTICAST_ALL on, the Linux default); the "
-          "kernel gives mcast-recv its copy all the same",
+          "{}: bound to the wildcard address, it gets its own copy of the port's datagrams of a group it joined and, "
+          "with IP_MULTICAST_ALL on (the Linux default), of any group joined on the host, these included; the kernel "
+          "gives mcast-recv its copy all the same",
           fmt::join(wildcard, "; ")));
     }
     if (!same.empty()) {
