@@ -8,9 +8,12 @@
 // rule: exit 2 whenever --timeout was given and nothing arrived.
 
 #include <gtest/gtest.h>
+#include <net/if.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <functional>
@@ -24,11 +27,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mcnet/core/membership.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/recv_options.hpp>
+#include <mcnet/tools/run_checks.hpp>
 
 #include "e2e_run.hpp"
 #include "lan.hpp"
@@ -129,10 +135,10 @@ doctor_run doctor_while(const test::host& rx, std::vector<std::string> args, con
 
 TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
   std::vector<tools::check_result> checks{
-      {"listen", "5 s", tools::check_status::fail, "nothing arrived", "", {}},
-      {"port", "port 5000", tools::check_status::warn, "another socket", "", {}},
-      {"rp_filter", "eth0", tools::check_status::fail, "strict", "", {}},
-      {"interface", "eth0", tools::check_status::ok, "up", "", {}},
+      {"listen", "5 s", tools::check_status::fail, "nothing arrived", "", {}, ""},
+      {"port", "port 5000", tools::check_status::warn, "another socket", "", {}, ""},
+      {"rp_filter", "eth0", tools::check_status::fail, "strict", "", {}, ""},
+      {"interface", "eth0", tools::check_status::ok, "up", "", {}, ""},
   };
   ASSERT_NE(tools::most_likely_cause(checks), nullptr);
   EXPECT_EQ(tools::most_likely_cause(checks)->check, "rp_filter");
@@ -144,8 +150,22 @@ TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
   checks.erase(checks.begin());
   EXPECT_EQ(tools::most_likely_cause(checks), nullptr);
   EXPECT_EQ(tools::doctor_exit_code(checks), 0);
-  checks.push_back({"firewall", "nftables", tools::check_status::skip, "nft is not installed", "", {}});
+  checks.push_back({"firewall", "nftables", tools::check_status::skip, "nft is not installed", "", {}, ""});
   EXPECT_EQ(tools::doctor_exit_code(checks), 0) << "a check not made is not a warning";
+}
+
+// A verdict's fix and note are lines of their own: the fix line holds the command alone.
+TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
+  const tools::check_result c{"route", "239.1.2.3", tools::check_status::fail, "no route",
+                              "ip route add 224.0.0.0/4 dev eth0", {}, "or mcast-recv -i eth0"};
+  EXPECT_EQ(tools::verdict_lines(&c, "none"),
+            (std::vector<std::string>{"verdict: FAIL route 239.1.2.3: no route",
+                                      "     fix: ip route add 224.0.0.0/4 dev eth0",
+                                      "     note: or mcast-recv -i eth0"}));
+  const tools::check_result bare{"listen", "2 s", tools::check_status::fail, "nothing arrived", "", {},
+                                 "check the sender"};
+  EXPECT_EQ(tools::verdict_lines(&bare, "none"),
+            (std::vector<std::string>{"verdict: FAIL listen 2 s: nothing arrived", "     note: check the sender"}));
 }
 
 TEST(Doctor, CommandLine) {
@@ -280,10 +300,11 @@ TEST(NetDoctor, NoRouteAndNoInterface) {
   ASSERT_TRUE(h.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"}).status.success());
   const auto d = doctor(h, {"239.255.90.3:" + std::to_string(free_port(h))});
   expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
-  const auto fix = d.verdict["fix"].get<std::string>();
-  EXPECT_NE(fix.find("-i eth0"), std::string::npos) << fix;
-  EXPECT_NE(fix.find("239.255.90.3%eth0"), std::string::npos) << fix;
-  EXPECT_NE(fix.find("ip route add 224.0.0.0/4 dev eth0"), std::string::npos) << fix;
+  // One command; the other ways (-i, %IFACE) are the note's.
+  EXPECT_EQ(d.verdict["fix"], "ip route add 224.0.0.0/4 dev eth0") << d.r.output;
+  const auto note = d.verdict["note"].get<std::string>();
+  EXPECT_NE(note.find("mcast-recv -i eth0"), std::string::npos) << note;
+  EXPECT_NE(note.find("239.255.90.3%eth0"), std::string::npos) << note;
 }
 
 TEST(NetDoctor, StrictRpFilterWithNoRouteBackAndTheCounterDuringListen) {
@@ -352,10 +373,14 @@ TEST(NetDoctor, SourceRoutedElsewhereButHeardOnTheJoinInterfaceIsOkWithListen) {
   EXPECT_NE(predicted.verdict["message"].get<std::string>().find("leaves by eth1, the join is on eth0"),
             std::string::npos)
       << predicted.r.output;
-  EXPECT_EQ(predicted.verdict["fix"].get<std::string>().find("probably -i eth1, or 10.77.9.1,232.1.2.12%eth1"), 0u)
+  // The command alone; "probably" and the %IFACE spec are the note's.
+  EXPECT_EQ(predicted.verdict["fix"], "mcast-recv -i eth1 " + spec) << predicted.r.output;
+  EXPECT_EQ(predicted.verdict["note"].get<std::string>().find("or the spec 10.77.9.1,232.1.2.12%eth1; probably"), 0u)
       << predicted.r.output;
   const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
-  EXPECT_NE(text.standard_output.find("     fix: probably -i eth1"), std::string::npos) << text.output;
+  EXPECT_NE(text.standard_output.find("     fix: mcast-recv -i eth1 " + spec + "\n     note: or the spec"),
+            std::string::npos)
+      << text.output;
 
   const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "0C0201E8", [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
@@ -414,10 +439,12 @@ TEST(NetDoctor, DottedInterfaceNameReadsItsSysctlsAndItsFixesWork) {
   EXPECT_NE(d.verdict["message"].get<std::string>().find("rp_filter 1 (conf/all 0, conf/rb.100 1) and no route back"),
             std::string::npos)
       << d.r.output;
-  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(d.verdict["fix"], "ip route add 10.77.9.1 dev rb.100") << d.r.output;
+  // Turning the filter off is the note's alternative.
+  const auto note = d.verdict["note"].get<std::string>();
   std::smatch off;
-  ASSERT_TRUE(std::regex_search(fix, off, std::regex(R"(sysctl -w (\S+) (\S+) \(off\))"))) << fix;
-  EXPECT_EQ(off[2].str(), "net.ipv4.conf.rb/100.rp_filter=0") << fix;
+  ASSERT_TRUE(std::regex_search(note, off, std::regex(R"(sysctl -w (\S+) (\S+) \(off\))"))) << note;
+  EXPECT_EQ(off[2].str(), "net.ipv4.conf.rb/100.rp_filter=0") << note;
   const auto text = h.exec({MCAST_RECV, "doctor", "-i", "rb.100", spec});
   EXPECT_NE(
       text.standard_output.find("FAIL rp_filter 10.77.9.1 -> 232.1.2.11: rp_filter 1 (conf/all 0, conf/rb.100 1)"),
@@ -491,12 +518,13 @@ TEST(NetDoctor, RcvbufAboveRmemMaxIsRaisedOnTheHost) {
   const auto d = doctor(h, {"-i", "eth0", "--rcvbuf", asked, spec});
   expect_verdict(d, "limits", "WARN", tools::exit_doctor_warn);
   EXPECT_EQ(d.verdict["subject"], "net.core.rmem_max") << d.r.output;
-  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.core.rmem_max=" + asked +
-                                  " on the host (the initial network namespace: it is read-only inside any other), "
-                                  "or mcast-recv --force (CAP_NET_ADMIN)")
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.core.rmem_max=" + asked) << d.r.output;
+  EXPECT_EQ(d.verdict["note"], "run it on the host (the initial network namespace): net.core.rmem_max is read-only "
+                               "inside any other; or mcast-recv --force (SO_RCVBUFFORCE, CAP_NET_ADMIN)")
       << d.r.output;
   const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "--rcvbuf", asked, spec});
-  EXPECT_NE(text.standard_output.find("     fix: sysctl -w net.core.rmem_max=" + asked + " on the host"),
+  EXPECT_NE(text.standard_output.find("     fix: sysctl -w net.core.rmem_max=" + asked + "\n     note: run it on the "
+                                      "host"),
             std::string::npos)
       << text.output;
   // Why "on the host": here the sysctl is read-only (procps' sysctl -w may exit 0 all the same).
@@ -843,7 +871,9 @@ TEST(NetDoctor, SenderWithTtlOneBehindAMulticastRouter) {
             std::string::npos)
       << far1.r.output;
   EXPECT_NE(far1.verdict["message"].get<std::string>().find("a sender's TTL 1"), std::string::npos) << far1.r.output;
-  EXPECT_NE(far1.verdict["fix"].get<std::string>().find("mcast-send --ttl"), std::string::npos) << far1.r.output;
+  // The sender's setting: no command here fixes it, the note says what to do.
+  EXPECT_TRUE(far1.verdict["fix"].is_null()) << far1.r.output;
+  EXPECT_NE(far1.verdict["note"].get<std::string>().find("mcast-send --ttl"), std::string::npos) << far1.r.output;
   const auto listened = far1.checks("listen");
   ASSERT_EQ(listened.size(), 1u) << far1.r.output;
   ASSERT_EQ(listened[0]["data"]["behind_router"].size(), 1u) << far1.r.output;
@@ -887,6 +917,410 @@ TEST(NetDoctor, SenderWithTtlOneBehindAMulticastRouter) {
   EXPECT_TRUE(check_says(near, "rp_filter", "OK", "this host's own address")) << near.r.output;
   const auto text = tx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
   EXPECT_EQ(text.status.code, 0) << text.output;
+}
+
+// Whether `fix` is one shell command: outside single quotes no list or
+// pipeline operator (; & |), no subshell or comment, and no prose ("or",
+// "then", a ", " between alternatives).
+bool one_command(const std::string& fix) {
+  std::string bare;
+  bool quoted = false;
+  for (const char c : fix) {
+    if (c == '\'') {
+      quoted = !quoted;
+      continue;
+    }
+    if (!quoted) bare += c;
+  }
+  if (bare.find_first_of(";&|()#\n") != std::string::npos) return false;
+  for (const auto* prose : {" or ", " then ", ", "}) {
+    if (bare.find(prose) != std::string::npos) return false;
+  }
+  return !quoted && !fix.empty();
+}
+
+// The fixes of `d`'s check events, each once, in their order.
+std::vector<std::string> fixes_of(const doctor_run& d) {
+  std::vector<std::string> out;
+  for (const auto& e : d.events) {
+    if (e.value("event", "") != "check" || !e["fix"].is_string()) continue;
+    const auto f = e["fix"].get<std::string>();
+    if (std::ranges::find(out, f) == out.end()) out.push_back(f);
+  }
+  return out;
+}
+
+// Every fix is one command a shell parses (sh -n); in the host, those that
+// change only the namespace's own state are run and must succeed, and the
+// doctor run again no longer fails on what they fixed. Placeholders
+// (ADDRESS/LEN, SOURCE), the host-only net.core.rmem_max and mcast-recv
+// command lines are parsed, not run.
+void expect_fixes_paste(const test::host& h, const doctor_run& d, std::set<std::string>& ran) {
+  for (const auto& fix : fixes_of(d)) {
+    EXPECT_TRUE(one_command(fix)) << "not one command: " << fix << "\n" << d.r.output;
+    const auto parsed = h.exec({"sh", "-n", "-c", fix});
+    EXPECT_TRUE(parsed.status.success()) << fix << "\n" << parsed.output;
+    const bool placeholder = std::regex_search(fix, std::regex("\\b(ADDRESS|SOURCE|IFACE)\\b"));
+    const bool harmless = fix.starts_with("ip ") || fix.starts_with("nft ") || fix.starts_with("ss ") ||
+                          fix.starts_with("nstat ") ||
+                          (fix.starts_with("sysctl -w net.") && fix.find("net.core.rmem_max") == std::string::npos);
+    if (placeholder || !harmless || !ran.insert(fix).second) continue;
+    const auto r = h.exec({"sh", "-c", fix});
+    EXPECT_TRUE(r.status.success()) << "pasted: " << fix << "\n" << r.output;
+  }
+}
+
+TEST(NetDoctor, EveryFixIsOneCommandThatAShellParsesAndTheHarmlessOnesWork) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::tools::lan_without_route_back();
+  const auto& rx = (*net)[1];
+  const auto port = free_port(rx);
+  const auto p = std::to_string(port);
+  // Many things broken at once: no route back under strict rp_filter, IGMPv2
+  // forced with an SSM spec, an nftables drop rule, another socket on the
+  // port, --rcvbuf above rmem_max, and nothing sent during --listen.
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
+                                               "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_doctor input udp dport " + p + " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  auto other = rx.run([port] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+    if (s) (void)core::set(*s, core::opt::reuse_address, true);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
+    return s;
+  });
+  ASSERT_TRUE(other) << other.error().message();
+  const auto rmem_max = rx.run([] { return core::read_sysctl("net.core.rmem_max"); });
+  ASSERT_TRUE(rmem_max);
+  const auto asked = std::to_string(std::min<std::int64_t>(*rmem_max * 2, 1073741823));
+  const std::string spec = "10.77.9.1,232.1.2.20:" + p;
+  const auto d = doctor(rx, {"-i", "eth0", "--rcvbuf", asked, "--listen", "0.5", spec});
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  for (const auto* name : {"firewall", "rp_filter", "source_route", "igmp_version", "limits", "port", "listen"}) {
+    const auto c = d.checks(name);
+    EXPECT_TRUE(std::ranges::any_of(c, [](const json& e) { return e["status"] != "OK"; }))
+        << name << " should fail or warn\n" << d.r.output;
+  }
+  // What no command fixes has a note instead: the sender's side when nothing arrived.
+  for (const auto& c : d.checks("listen")) {
+    EXPECT_TRUE(c["fix"].is_null()) << c.dump();
+    EXPECT_NE(c["note"].get<std::string>().find("mcast-send --ttl"), std::string::npos) << c.dump();
+  }
+  std::set<std::string> ran;
+  expect_fixes_paste(rx, d, ran);
+  EXPECT_TRUE(ran.contains("ip route add 10.77.9.1 dev eth0")) << d.r.output;
+  other->close();  // the port's warning goes with it
+  const auto fixed = doctor(rx, {"-i", "eth0", spec});
+  for (const auto* name : {"firewall", "rp_filter", "igmp_version"}) {
+    for (const auto& c : fixed.checks(name)) EXPECT_EQ(c["status"], "OK") << name << "\n" << fixed.r.output;
+  }
+
+  // The text form prints the fix and the note on lines of their own.
+  const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", "--rcvbuf", asked, spec});
+  EXPECT_NE(text.standard_output.find("     fix: sysctl -w net.core.rmem_max=" + asked + "\n     note: "),
+            std::string::npos)
+      << text.output;
+
+  // The link down without -i: its fix, then the route's (the link took it along), each pasted.
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  const std::string group = "239.255.90.20:" + p;
+  const auto down = doctor(rx, {group});
+  expect_verdict(down, "interface", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(down.verdict["fix"], "ip link set dev eth0 up") << down.r.output;
+  EXPECT_NE(down.verdict["note"].get<std::string>().find("ip route add 224.0.0.0/4 dev eth0"), std::string::npos)
+      << down.r.output;
+  EXPECT_TRUE(check_says(down, "route", "FAIL", "no route for 239.255.90.20")) << down.r.output;
+  // The link's fix comes first, then the route's: pasted in that order they work.
+  const auto fixes = fixes_of(down);
+  ASSERT_EQ(fixes.size(), 2u) << down.r.output;
+  EXPECT_EQ(fixes[1], "ip route add 224.0.0.0/4 dev eth0") << down.r.output;
+  expect_fixes_paste(rx, down, ran);
+  const auto routed = doctor(rx, {group});
+  EXPECT_EQ(routed.r.status.code, 0) << routed.r.output;
+}
+
+// Other sockets on the port bound to another group's address or to a
+// broadcast address get none of the group's datagrams (the kernel matches
+// the destination against the bound address); a wildcard-bound one gets its
+// own copy, and mcast-recv still gets its own. Said so by the port check,
+// and proven with datagrams.
+TEST(NetDoctor, PortSocketsBoundToAnotherGroupOrABroadcastAddressGetNoneOfTheGroupsDatagrams) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = free_port(rx);
+  const auto p = std::to_string(port);
+  const auto group = core::ip_address::parse("239.255.90.21").value();
+  const auto group2 = core::ip_address::parse("239.255.90.22").value();
+  const auto broadcast = core::ip_address::parse("255.255.255.255").value();
+  struct bound {
+    core::socket sock;
+    std::string what;
+  };
+  auto sockets = rx.run([&]() -> std::vector<bound> {
+    std::vector<bound> out;
+    for (const auto& [addr, what] : {std::pair{group2, std::string("other group")},
+                                     std::pair{broadcast, std::string("broadcast")},
+                                     std::pair{core::ip_address::any_v4(), std::string("wildcard")}}) {
+      auto s = core::socket::open(AF_INET, SOCK_DGRAM);
+      if (!s) return {};
+      (void)core::set(*s, core::opt::reuse_address, true);
+      if (!core::bind(*s, core::endpoint(addr, port))) return {};
+      out.push_back({std::move(*s), what});
+    }
+    // The other group's socket joins its group, as its program would.
+    (void)core::join_group(out[0].sock, group2, ::if_nametoindex("eth0"));
+    return out;
+  });
+  ASSERT_EQ(sockets.size(), 3u);
+  const auto d = doctor(rx, {"-i", "eth0", group.to_string() + ":" + p});
+  expect_verdict(d, "port", "WARN", tools::exit_doctor_warn);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find(group2.to_string() + ":" + p + " pid " + std::to_string(::getpid())), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bound to another group's address, it receives only datagrams sent to that address, none "
+                         "of these groups'"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("255.255.255.255:" + p), std::string::npos) << message;
+  EXPECT_NE(message.find("bound to a broadcast address, it receives only broadcasts to it, none of the groups' "
+                         "datagrams"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("bound to the wildcard address, it gets its own copy"), std::string::npos) << message;
+  EXPECT_EQ(message.find("steal"), std::string::npos) << message;
+  const auto port_check = d.checks("port");
+  ASSERT_EQ(port_check.size(), 1u) << d.r.output;
+  EXPECT_EQ(port_check[0]["data"]["other_group"].size(), 1u) << d.r.output;
+  EXPECT_EQ(port_check[0]["data"]["broadcast"].size(), 1u) << d.r.output;
+  EXPECT_EQ(port_check[0]["data"]["wildcard"].size(), 1u) << d.r.output;
+
+  // The proof: mcast-recv joins the group while the sender sends to both groups.
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", group.to_string() + ":" + p}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group.to_string() + ":" + p});
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group2.to_string() + ":" + p});
+  });
+  const auto summary_events = json_lines(run.standard_output);
+  const auto* summary = find_event(summary_events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_GE((*summary)["total"]["packets"].get<std::int64_t>(), 10) << "mcast-recv got its copies\n" << run.output;
+  // What each of the test's sockets got: both groups had the same number of datagrams sent.
+  const auto count = [](const core::socket& s) {
+    std::size_t n = 0;
+    std::array<char, 2048> buf{};
+    for (int i = 0; i < 10000 && ::recv(s.native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) ++n;
+    return n;
+  };
+  const auto to_other = count(sockets[0].sock);
+  const auto to_broadcast = count(sockets[1].sock);
+  const auto to_wildcard = count(sockets[2].sock);
+  EXPECT_GE(to_other, 10u) << "the other group's own datagrams reach it";
+  EXPECT_EQ(to_wildcard, 2 * to_other) << "the wildcard socket has a copy of both groups' (IP_MULTICAST_ALL on), "
+                                          "the other group's socket none of this group's";
+  EXPECT_EQ(to_broadcast, 0u);
+}
+
+// Rules the doctor decides rather than warning "may drop": a destination
+// prefix, the packet type, another interface's name, and a policy drop
+// with only `ct state established,related accept` (a group's datagram is
+// always new to conntrack). Each verdict is proven by datagrams: dropped
+// ones do not arrive, the others do.
+TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecidedAndProven) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto p = std::to_string(free_port(rx));
+  const std::string spec = "239.255.90.23:" + p;
+  struct scenario {
+    std::string policy, rules, status;  // the firewall checks' worst status
+    bool arrives;
+  };
+  const std::vector<scenario> scenarios{
+      {"accept", "add rule inet mcnet_doctor input ip daddr 224.0.0.0/4 drop\n", "FAIL", false},
+      {"accept", "add rule inet mcnet_doctor input ip daddr { 10.77.0.0/16, 239.255.90.0-239.255.90.30 } drop\n",
+       "FAIL", false},
+      {"accept", "add rule inet mcnet_doctor input ip daddr 239.255.90.99 drop\n", "OK", true},
+      {"accept", "add rule inet mcnet_doctor input meta pkttype multicast drop\n", "FAIL", false},
+      {"accept", "add rule inet mcnet_doctor input iifname \"other\" drop\n", "OK", true},
+      {"accept", "add rule inet mcnet_doctor input iifname \"eth*\" udp dport " + p + " drop\n", "FAIL", false},
+      {"drop", "add rule inet mcnet_doctor input ct state established,related accept\n", "FAIL", false},
+      {"drop",
+       "add rule inet mcnet_doctor input ct state established,related accept\n"
+       "add rule inet mcnet_doctor input ct state new udp dport " + p + " accept\n",
+       "OK", true},
+  };
+  for (const auto& sc : scenarios) {
+    SCOPED_TRACE(sc.rules);
+    const auto loaded =
+        rx.exec({nft, "-f", "-"}, "flush ruleset\nadd table inet mcnet_doctor\n"
+                                  "add chain inet mcnet_doctor input { type filter hook input priority 0; policy " +
+                                      sc.policy + "; }\n" + sc.rules);
+    ASSERT_TRUE(loaded.status.success()) << loaded.output;
+    const auto d = doctor(rx, {"-i", "eth0", spec});
+    const auto fw = d.checks("firewall");
+    ASSERT_FALSE(fw.empty()) << d.r.output;
+    std::string worst = "OK";
+    for (const auto& c : fw) {
+      if (c["status"] == "FAIL" || (c["status"] == "WARN" && worst == "OK")) worst = c["status"].get<std::string>();
+    }
+    EXPECT_EQ(worst, sc.status) << d.r.output;
+    if (sc.policy == "drop" && sc.status == "FAIL") {
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL", "has policy drop")) << d.r.output;
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL", "never established or related")) << d.r.output;
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL", "input handle ")) << "the accept rule is named\n" << d.r.output;
+    }
+    // The proof.
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+      test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
+    });
+    const auto summary_events = json_lines(run.standard_output);
+    const auto* summary = find_event(summary_events, "summary");
+    ASSERT_NE(summary, nullptr) << run.output;
+    const auto packets = (*summary)["total"]["packets"].get<std::int64_t>();
+    if (sc.arrives) {
+      EXPECT_GE(packets, 10) << run.output;
+    } else {
+      EXPECT_EQ(packets, 0) << run.output;
+    }
+  }
+}
+
+// Without --rcvbuf the doctor's sockets and its limits check take the
+// buffer mcast-recv asks for: min(net.core.rmem_max, 8 MiB) when that is
+// more than the kernel's default; --rcvbuf 0 keeps the default.
+TEST(NetDoctor, ReceiveBufferIsMcastRecvsAutomaticOne) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto rmem_max = h.run([] { return core::read_sysctl("net.core.rmem_max"); });
+  const auto rmem_default = h.run([] { return core::read_sysctl("net.core.rmem_default"); });
+  ASSERT_TRUE(rmem_max && rmem_default);
+  const auto automatic = std::min<std::int64_t>(*rmem_max, tools::auto_rcvbuf_cap);
+  const auto spec = "239.255.90.24:" + std::to_string(free_port(h));
+  const auto d = doctor(h, {"-i", "eth0", spec});
+  const auto limits = d.checks("limits");
+  ASSERT_EQ(limits.size(), 1u) << d.r.output;
+  EXPECT_EQ(limits[0]["data"]["rcvbuf_auto"], true) << d.r.output;
+  EXPECT_EQ(limits[0]["data"]["rcvbuf"], automatic) << d.r.output;
+  const auto message = limits[0]["message"].get<std::string>();
+  const auto run = h.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", spec});
+  const auto start_events = json_lines(run.standard_output);
+  const auto* start = find_event(start_events, "start");
+  ASSERT_NE(start, nullptr) << run.output;
+  if (automatic > *rmem_default) {
+    EXPECT_NE(message.find("rcvbuf " + std::to_string(automatic) + " as mcast-recv asks without --rcvbuf"),
+              std::string::npos)
+        << message;
+    EXPECT_EQ((*start)["rcvbuf"]["asked"], automatic) << "the same as mcast-recv's\n" << run.output;
+  } else {
+    EXPECT_NE(message.find("rcvbuf the kernel's default " + std::to_string(*rmem_default) +
+                           " (net.core.rmem_default: net.core.rmem_max allows no more"),
+              std::string::npos)
+        << message;
+    EXPECT_TRUE((*start)["rcvbuf"]["asked"].is_null()) << "the same as mcast-recv's\n" << run.output;
+  }
+  const auto kept = doctor(h, {"-i", "eth0", "--rcvbuf", "0", spec});
+  ASSERT_EQ(kept.checks("limits").size(), 1u) << kept.r.output;
+  EXPECT_EQ(kept.checks("limits")[0]["data"]["rcvbuf_auto"], false) << kept.r.output;
+  EXPECT_NE(kept.checks("limits")[0]["message"].get<std::string>().find("rcvbuf the kernel's default"),
+            std::string::npos)
+      << kept.r.output;
+
+  // Full-queue drops: the fix raises rmem_max to what the automatic buffer takes (8 MiB), or past it.
+  const auto [fix, note] = h.run([] { return tools::larger_buffer_fix(0); });
+  if (*rmem_max < tools::auto_rcvbuf_cap) {
+    EXPECT_EQ(fix, "sysctl -w net.core.rmem_max=8388608");
+    EXPECT_NE(note.find("mcast-recv without --rcvbuf then asks for it by itself"), std::string::npos) << note;
+  } else {
+    EXPECT_NE(note.find("mcast-recv --rcvbuf 33554432"), std::string::npos) << note;
+  }
+  EXPECT_TRUE(fix.empty() || one_command(fix)) << fix;
+}
+
+// A run without -i whose route's link is down: exit 4, the message names
+// the interface, that it is down, and the fix.
+TEST(NetEveryRun, LinkDownWithoutIExitsFourNamingTheInterfaceAndTheFix) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  const auto spec = "239.255.90.25:" + std::to_string(free_port(h));
+  const auto r = h.exec({MCAST_RECV, "--json", "-d", "0.2", spec});
+  EXPECT_EQ(r.status.code, 4) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto error_events = json_lines(r.standard_output);
+  const auto* error = find_event(error_events, "error");
+  ASSERT_NE(error, nullptr) << r.output;
+  const auto message = (*error)["message"].get<std::string>();
+  EXPECT_NE(message.find("no route for 239.255.90.25 and no -i: eth0 ("), std::string::npos) << message;
+  EXPECT_NE(message.find("): the interface is down"), std::string::npos) << message;
+  EXPECT_NE(message.find("(fix: ip link set dev eth0 up)"), std::string::npos) << message;
+  EXPECT_NE(message.find("ip route add 224.0.0.0/4 dev eth0"), std::string::npos) << message;
+  EXPECT_EQ((*error)["code"], "ENODEV") << r.output;
+  const auto text = h.exec({MCAST_RECV, "-d", "0.2", spec});
+  EXPECT_EQ(text.status.code, 4) << text.output;
+  EXPECT_NE(text.output.find("no route for 239.255.90.25 and no -i: eth0 ("), std::string::npos) << text.output;
+  EXPECT_NE(text.output.find("(fix: ip link set dev eth0 up)"), std::string::npos) << text.output;
+}
+
+// Down and up during a run without -i: the kernel deleted the multicast
+// route through the link; the `up` event says so, with the command that
+// adds it back. The memberships stay: datagrams sent after it arrive.
+TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto spec = "239.255.90.26:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  // Until the up event is out (at most 5 s).
+  for (int i = 0; i < 500 && recv.output().find("\"change\":\"up\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
+  const auto r = recv.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  const json* up = nullptr;
+  for (const auto& e : events) {
+    if (e.value("event", "") == "link" && e.value("change", "") == "up") up = &e;
+  }
+  ASSERT_NE(up, nullptr) << r.output;
+  EXPECT_EQ((*up)["routes_gone"], json::array({"239.255.90.26"})) << r.output;
+  EXPECT_EQ((*up)["fix"], "ip route add 224.0.0.0/4 dev eth0") << r.output;
+  EXPECT_NE((*up)["message"].get<std::string>().find("the memberships stay on eth0 and receive"), std::string::npos)
+      << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_GE((*summary)["total"]["packets"].get<std::int64_t>(), 10) << r.output;
+  // The fix, pasted, brings the route back.
+  ASSERT_TRUE(rx.exec({"sh", "-c", (*up)["fix"].get<std::string>()}).status.success());
+  const auto route = rx.exec({"ip", "route", "get", "239.255.90.26"});
+  EXPECT_NE(route.output.find("dev eth0"), std::string::npos) << route.output;
+
+  // With -i the run does not rely on the route: a plain up.
+  test::tools::receiver named(rx, {"-i", "eth0", spec});
+  ASSERT_TRUE(named.joined()) << named.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  for (int i = 0; i < 500 && named.output().find("\"change\":\"up\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto n = named.finish_clean();
+  bool plain = false;
+  for (const auto& e : json_lines(n.standard_output)) {
+    if (e.value("event", "") == "link" && e.value("change", "") == "up") plain = !e.contains("routes_gone");
+  }
+  EXPECT_TRUE(plain) << n.output;
 }
 
 TEST(NetMcastRecvTimeout, NothingReceivedIsExitTwoAlsoWhenDurationEndsTheRunFirst) {

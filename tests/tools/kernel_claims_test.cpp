@@ -346,10 +346,10 @@ TEST(NetKernelClaims, TheSameDatagramsOnTwoJoinedInterfacesAreDuplicates) {
 // mcast-recv(1), DESCRIPTION: "Other receivers of the port that set
 // SO_REUSEADDR share it"; a socket "that set SO_REUSEPORT alone therefore
 // keeps mcast-recv from binding, as one that set neither does" (exit 4).
-// DOCTOR, port: another socket bound to the port gets these groups'
-// datagrams "when it has IP_MULTICAST_ALL on (the Linux default)"; one bound
-// without SO_REUSEADDR (SO_REUSEPORT alone included) keeps mcast-recv from
-// binding. The other receivers are python3 sockets that
+// DOCTOR, port: another socket bound to the wildcard address gets a copy of
+// the datagrams of "any group joined on the host" "with IP_MULTICAST_ALL on
+// (the Linux default)"; one bound without SO_REUSEADDR (SO_REUSEPORT alone
+// included) keeps mcast-recv from binding. The other receivers are python3 sockets that
 // join nothing.
 TEST(NetKernelClaims, WhoSharesThePortAndWhoGetsTheGroupsDatagrams) {
   MCNET_REQUIRE_NETNS();

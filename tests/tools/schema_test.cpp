@@ -73,14 +73,19 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
 TEST(ToolsSchema, EveryRunEvents) {
   auto quiet = summary();
   quiet["verdict"] = {{"status", "FAIL"}, {"check", "source_route"}, {"subject", "10.77.1.2 -> 232.1.1.1"},
-                      {"message", "m"}, {"fix", "-i eth1"}};
+                      {"message", "m"}, {"fix", "mcast-recv -i eth1 10.77.1.2,232.1.1.1:5000"},
+                      {"note", "or the spec 10.77.1.2,232.1.1.1%eth1"}};
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
   quiet["verdict"] = nullptr;
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{}) << "null when something arrived";
-  quiet["verdict"] = {{"status", "OK"}, {"check", nullptr}, {"subject", nullptr}, {"message", "m"}, {"fix", nullptr}};
+  quiet["verdict"] = {{"status", "OK"},  {"check", nullptr}, {"subject", nullptr},
+                      {"message", "m"},   {"fix", nullptr},   {"note", nullptr}};
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
-  quiet["verdict"].erase("fix");
-  EXPECT_FALSE(schema_errors(quiet).empty()) << "no field is left out";
+  for (const auto* field : {"fix", "note"}) {
+    auto missing = quiet;
+    missing["verdict"].erase(field);
+    EXPECT_FALSE(schema_errors(missing).empty()) << "no field is left out: " << field;
+  }
 
   const auto warning = json::parse(R"({"event":"warning","time":1.7e9,"message":"m","code":"rp_filter",
     "subject":"10.77.9.1 -> 232.1.1.1","fix":null})");
@@ -92,6 +97,10 @@ TEST(ToolsSchema, EveryRunEvents) {
   auto link = json::parse(R"({"event":"link","time":1.7e9,"interface":{"name":"eth0","index":7},"change":"recreated",
     "message":"link eth0 (7): re-created","address":null,"old_index":3,"rejoined":2})");
   EXPECT_EQ(schema_errors(link), std::vector<std::string>{});
+  const auto up = json::parse(R"({"event":"link","time":1.7e9,"interface":{"name":"eth0","index":7},"change":"up",
+    "message":"link eth0 (7): up; the route ... is gone","address":null,"old_index":null,"rejoined":null,
+    "routes_gone":["239.1.2.3"],"fix":"ip route add 224.0.0.0/4 dev eth0"})");
+  EXPECT_EQ(schema_errors(up), std::vector<std::string>{});
   link["change"] = "renamed";
   EXPECT_FALSE(schema_errors(link).empty()) << "the changes are a closed list";
 }

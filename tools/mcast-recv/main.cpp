@@ -56,7 +56,9 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
   session.diagnose_with(
-      [&members](const tools::drop_counters& over_run) { return tools::nothing_arrived_verdict(members, over_run); });
+      [&members, &s](const tools::drop_counters& over_run) {
+        return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf);
+      });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
   // Interface changes during the run are reported, and a re-created interface joined again.

@@ -117,7 +117,9 @@ po::options_description doctor_description(doctor_settings& s, raw_doctor_values
       ("json", po::bool_switch(&s.recv.json_output), "JSON Lines on stdout: a check event per check, then the verdict")
       ("listen", po::value(&raw.listen), "after the join, receive for this many seconds (0.1 to 3600): packets per "
                                          "source with their TTL, drop counters")
-      ("rcvbuf", po::value(&s.recv.rcvbuf)->default_value(0), "receive buffer bytes mcast-recv would ask for")
+      ("rcvbuf", po::value(&s.recv.rcvbuf), "receive buffer bytes mcast-recv would ask for, 0 for the kernel's "
+                                             "default (default: as mcast-recv, the most net.core.rmem_max allows, at "
+                                             "most 8 MiB)")
       ("size", po::value(&raw.size), "UDP payload bytes the sender sends, for the MTU check");
   return visible;
 }
@@ -166,6 +168,8 @@ tl::expected<doctor_command, usage_error> parse_doctor_command_line(const std::v
   }
   if (s.recv.only4 && s.recv.only6) return bad("-4 and -6 exclude each other");
   if (auto problem = rcvbuf_problem(s.recv.rcvbuf)) return bad(std::move(*problem));
+  // Without --rcvbuf the doctor's sockets ask for what mcast-recv's do.
+  s.recv.rcvbuf_auto = vm->count("rcvbuf") == 0;
   if (s.recv.specs.empty()) return bad("no group given (see mcast-recv doctor --help)");
   if (auto empty = empty_value(*vm, visible)) return bad(*empty);
   // The doctor's own join takes no timestamps: only what it counts.
@@ -226,14 +230,15 @@ std::string conf_key(std::string_view tree, std::string_view iface, std::string_
   return fmt::format("{}.{}.{}", tree, name, knob);
 }
 
-// Raising net.core.rmem_max to `bytes`: a sysctl of the initial network
-// namespace only, read-only inside any other (net/core/sysctl_net_core.c
-// registers it in init_net's table), so it is set on the host.
-std::string rmem_max_fix(std::int64_t bytes) {
-  return fmt::format("sysctl -w net.core.rmem_max={} on the host (the initial network namespace: it is read-only "
-                     "inside any other)",
-                     bytes);
+}  // namespace
+
+std::string rmem_max_fix(std::int64_t bytes) { return fmt::format("sysctl -w net.core.rmem_max={}", bytes); }
+
+std::string_view rmem_max_note() noexcept {
+  return "run it on the host (the initial network namespace): net.core.rmem_max is read-only inside any other";
 }
+
+namespace {
 
 // "unknown" for a sysctl that cannot be read (net.ipv6.mld_max_msf outside the initial namespace).
 std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("unknown"); }
@@ -254,7 +259,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     const auto* l = snap.link_by_index(index);
     if (l == nullptr) {
       checks.push_back({"interface", fmt::format("index {}", index), check_status::fail,
-                        "no interface has this index any more (deleted during the check?)", "ip -br link", {}});
+                        "no interface has this index any more (deleted during the check?)", "ip -br link", {}, ""});
       continue;
     }
     const auto& n = l->name;
@@ -262,17 +267,18 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     const std::size_t before = checks.size();
     if (!l->is_up()) {
       checks.push_back({"interface", n, check_status::fail,
-                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {}});
+                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {}, ""});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
                         "no carrier (the link below is down: cable, peer, or the other end of a veth)",
-                        "ip link show dev " + dev + "  (then bring its peer or cable up)", {}});
+                        "ip link show dev " + dev, {},
+                        "it shows the link's state (NO-CARRIER); bring its peer, cable or switch port up"});
     }
     if (!l->is_multicast()) {
       checks.push_back({"interface", n, check_status::warn,
                         "the MULTICAST flag is off: the kernel still joins, but drivers may filter the groups out and "
                         "switches and routers never hear of the join",
-                        "ip link set dev " + dev + " multicast on", {}});
+                        "ip link set dev " + dev + " multicast on", {}, ""});
     }
     std::vector<std::string> addrs;
     for (int fam : fams) {
@@ -290,7 +296,9 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                           fam == AF_INET ? "ip addr add ADDRESS/LEN dev " + dev
                                          : "sysctl -w " +
                                                shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0"),
-                          {}});
+                          {},
+                          fam == AF_INET ? "ADDRESS/LEN: an address of the link's subnet and its prefix length"
+                                         : ""});
       }
     }
     if (size) {
@@ -300,8 +308,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                           fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: they "
                                       "arrive as fragments, and one lost fragment loses the datagram",
                                       *size, *size + header, l->mtu),
-                          fmt::format("mcast-send --size {} (or less)", l->mtu - static_cast<std::uint32_t>(header)),
-                          {{"mtu", l->mtu}}});
+                          "", {{"mtu", l->mtu}},
+                          fmt::format("the sender's setting: datagrams of at most {} bytes (mcast-send --size {}) "
+                                      "are not fragmented",
+                                      l->mtu - static_cast<std::uint32_t>(header),
+                                      l->mtu - static_cast<std::uint32_t>(header))});
       }
     }
     if (checks.size() == before) {
@@ -309,7 +320,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
       for (const auto& a : addrs) list += (list.empty() ? "" : " ") + a;
       checks.push_back({"interface", n, check_status::ok,
                         fmt::format("up, carrier, MULTICAST, {}, MTU {}", list, l->mtu), "",
-                        {{"index", index}, {"mtu", l->mtu}, {"addresses", addrs}}});
+                        {{"index", index}, {"mtu", l->mtu}, {"addresses", addrs}}, ""});
     }
   }
 }
@@ -354,7 +365,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       if (p.m->iface.index != 0) {
         checks.push_back({"route", subject, check_status::ok,
                           fmt::format("no route for the group, but the join names {}", p.m->iface.name.view()), "",
-                          {}});
+                          {}, ""});
         continue;
       }
       const auto route_add = fmt::format("ip {}route add {} dev", g.is_v4() ? "" : "-6 ", g.is_v4() ? "224.0.0.0/4" : "ff00::/8");
@@ -366,10 +377,9 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           fmt::format("the interface is down: the kernel removed the routes through it, so {} has no "
                                       "route and no -i names another interface; nothing is received on it",
                                       subject),
-                          fmt::format("ip link set dev {0} up  (then {1} {0} if that route was added by hand: it "
-                                      "went with the link)",
-                                      dev, route_add),
-                          {{"index", l->index}, {"up", false}}});
+                          "ip link set dev " + dev + " up", {{"index", l->index}, {"up", false}},
+                          fmt::format("a route added by hand does not come back with the link: then {} {}",
+                                      route_add, dev)});
       }
       const auto suggest = down.empty() ? first_multicast_link(snap) : down.front()->name;
       const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
@@ -378,8 +388,10 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                     r.error().message(),
                                     down.empty() ? ""
                                                  : fmt::format("; {} is down (see the interface check)", suggest)),
-                        fmt::format("-i {0}, or {1}, or {2} {0}", dev, shell_quoted(subject + "%" + suggest), route_add),
-                        {}});
+                        fmt::format("{} {}", route_add, dev), {},
+                        fmt::format("{}or name the interface: mcast-recv -i {}, or the spec {}",
+                                    suggest == "IFACE" ? "IFACE: the interface the group arrives on; " : "", dev,
+                                    shell_quoted(subject + "%" + suggest))});
       continue;
     }
     const std::string via(r->iface.name.view());
@@ -387,11 +399,11 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       checks.push_back({"route", subject, check_status::ok,
                         fmt::format("the kernel's route for the group leaves by {}; the join names {}", via,
                                     p.m->iface.name.view()),
-                        "", {{"route_interface", via}}});
+                        "", {{"route_interface", via}}, ""});
     } else {
       checks.push_back({"route", subject, check_status::ok,
                         fmt::format("joined where the kernel's route for the group leaves: {}", via), "",
-                        {{"route_interface", via}}});
+                        {{"route_interface", via}}, ""});
     }
   }
 }
@@ -400,19 +412,26 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
 // join interface. Loose mode (2) would not help: it drops a source that no
 // route leads back to, on any interface (fib_validate_source).
 std::string no_route_back_fix(const core::ip_address& src, const std::string& join) {
-  return fmt::format("ip route add {} dev {} (or via the router towards it), or sysctl -w "
-                     "net.ipv4.conf.all.rp_filter=0 {} (off); loose mode (rp_filter=2) drops it too without a route "
-                     "back",
-                     src.to_string(), shell_quoted(join),
+  return fmt::format("ip route add {} dev {}", src.to_string(), shell_quoted(join));
+}
+
+std::string no_route_back_note(const std::string& join) {
+  return fmt::format("or via the router towards it; or turn the filter off: sysctl -w net.ipv4.conf.all.rp_filter=0 "
+                     "{} (off); loose mode (rp_filter=2) drops it too without a route back",
                      shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0"));
 }
 
 // The fix for a source routed back via another interface than `join`
 // under strict mode: loose mode there, or a route back through it.
 // `src` is an address, or SOURCE when it is not known.
-std::string loose_fix(const std::string& src, const std::string& join) {
-  return fmt::format("sysctl -w {} (loose), or ip route add {} dev {}",
-                     shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2"), src, shell_quoted(join));
+std::string loose_fix(const std::string& join) {
+  return "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2");
+}
+
+std::string loose_note(const std::string& src, const std::string& join) {
+  return fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or a route back "
+                     "through it: ip route add {1} dev {2}",
+                     join, src, shell_quoted(join));
 }
 
 // rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
@@ -446,7 +465,9 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                                       eff && *eff == 1 ? ": strict, a source must be routed back via " + join_name
                                       : eff && *eff == 2 ? ": loose, a source needs some route back"
                                                          : ""),
-                          "", {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}}});
+                          "",
+                          {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}},
+                          ""});
       }
       continue;
     }
@@ -472,13 +493,13 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                     "(IP_MULTICAST_LOOP) on the interface they are sent by",
                     src.to_string());
     if (own) {
-      checks.push_back({"source_route", subject, check_status::ok, own_message, "", data});
+      checks.push_back({"source_route", subject, check_status::ok, own_message, "", data, ""});
     } else if (!back) {
       checks.push_back({"source_route", subject, check_status::warn,
                         fmt::format("no route back to the source {} ({})", src.to_string(), back.error().message()),
-                        fmt::format("ip {}route add {} dev {} (or via the router towards it)",
-                                    src.is_v4() ? "" : "-6 ", src.to_string(), shell_quoted(join_name)),
-                        data});
+                        fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
+                                    shell_quoted(join_name)),
+                        data, "or via the router towards it"});
     } else if (*back_if != join_name) {
       checks.push_back(
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,
@@ -487,22 +508,25 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                        on_link ? "the source is on " + *back_if + "'s link, its datagrams arrive there, where nothing "
                                  "was joined"
                                : "its datagrams probably arrive on " + *back_if),
-           fmt::format("{}-i {}, or {}{}", on_link ? "" : "probably ", shell_quoted(*back_if),
+           fmt::format("mcast-recv -i {} {}", shell_quoted(*back_if),
+                       shell_quoted(fmt::format("{},{}", src.to_string(),
+                                                core::endpoint(m.request.group, m.request.port).to_string()))),
+           data,
+           fmt::format("or the spec {}{}",
                        shell_quoted(fmt::format("{},{}%{}", src.to_string(), m.request.group.to_string(), *back_if)),
                        on_link ? ""
-                               : " (the route back predicts the way they come; mcast-recv doctor --listen SEC "
-                                 "shows the interface they arrive on)"),
-           data});
+                               : "; probably: the route back predicts the way they come, mcast-recv doctor --listen "
+                                 "SEC shows the interface they arrive on")});
     } else {
       checks.push_back({"source_route", subject, check_status::ok,
                         fmt::format("the route back to {} leaves by {}, the join interface", src.to_string(), join_name),
-                        "", data});
+                        "", data, ""});
     }
     if (!src.is_v4()) {
       checks.push_back({"rp_filter", subject, check_status::skip,
                         "IPv6 has no rp_filter sysctl (an nftables fib or rpfilter rule would show in the firewall "
                         "check)",
-                        "", {}});
+                        "", {}, ""});
       continue;
     }
     const auto rp = read_rp(join_name);
@@ -513,24 +537,24 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
     const std::string counter = "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter";
     if (own) {
       checks.push_back({"rp_filter", subject, check_status::ok,
-                        values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data});
+                        values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data,
+                        ""});
     } else if (!eff || *eff == 0) {
-      checks.push_back({"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data});
+      checks.push_back(
+          {"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data, ""});
     } else if (!back) {
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}: {}", values, src.to_string(), counter),
-                        no_route_back_fix(src, join_name), 
-                        rp_data});
+                        no_route_back_fix(src, join_name), rp_data, no_route_back_note(join_name)});
     } else if (*eff == 1 && *back_if != join_name) {
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: {}", values,
                                     src.to_string(), *back_if, join_name, counter),
-                        loose_fix(src.to_string(), join_name),
-                        rp_data});
+                        loose_fix(join_name), rp_data, loose_note(src.to_string(), join_name)});
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
-                        rp_data});
+                        rp_data, ""});
     }
   }
 }
@@ -602,14 +626,16 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                                     proto, why, proto),
                         forced != 0 ? fmt::format("sysctl -w {}=0 {}=0", conf_key(tree, "all", knob),
                                                   shell_quoted(conf_key(tree, name, knob)))
-                                    : std::string("make the link's querier (router) speak ") +
-                                          (v4 ? "IGMPv3" : "MLDv2"),
-                        data});
+                                    : std::string(),
+                        data,
+                        forced != 0 ? std::string()
+                                    : std::string("the link's querier (its router) decides: make it speak ") +
+                                          (v4 ? "IGMPv3" : "MLDv2")});
     } else {
       checks.push_back({"igmp_version", subject, check_status::ok,
                         fmt::format("{} in use ({}){}", proto, why,
                                     in_use < newest ? ": any-source joins only, which it carries" : ""),
-                        "", data});
+                        "", data, ""});
     }
   }
 }
@@ -647,34 +673,45 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // route (loose mode drops it too); one routed back via another interface
   // passes loose mode; a sender of an any-source join is not known (its
   // datagrams never reached the socket).
-  std::vector<std::string> fixes;
-  const auto add = [&fixes](std::string f) {
-    if (std::ranges::find(fixes, f) == fixes.end()) fixes.push_back(std::move(f));
+  std::vector<std::pair<std::string, std::string>> fixes;  // the command, its note
+  const auto add = [&fixes](std::string f, std::string note) {
+    if (std::ranges::find(fixes, f, &std::pair<std::string, std::string>::first) == fixes.end()) {
+      fixes.emplace_back(std::move(f), std::move(note));
+    }
   };
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (!r.group.is_v4() || p.iface.index == 0) continue;
     const std::string join(p.iface.name.view());
     if (r.mode != filter::include || !r.source) {
-      add(fmt::format("ip route add SOURCE dev {} (a route back to each sender; loose mode, sysctl -w {}, helps only "
-                      "a sender some route leads back to)",
-                      shell_quoted(join), shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2")));
+      add(fmt::format("ip route add SOURCE dev {}", shell_quoted(join)),
+          fmt::format("SOURCE: each sender's address, a route back to it; loose mode, sysctl -w {}, helps only a "
+                      "sender some route leads back to",
+                      shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2")));
       continue;
     }
     const auto back = netlink::route_to(*r.source);
     if (!back) {
-      add(no_route_back_fix(*r.source, join));
+      add(no_route_back_fix(*r.source, join), no_route_back_note(join));
     } else if (back->iface.index != p.iface.index) {
-      add(loose_fix(r.source->to_string(), join));
+      add(loose_fix(join), loose_note(r.source->to_string(), join));
+    }
+  }
+  // One command; the others (a join interface or source each) go in the note.
+  std::string note;
+  if (fixes.empty()) {
+    note = "a route back to each source via the interface it arrives on (ip route add SOURCE dev IFACE), or loose "
+           "mode when some route back exists (sysctl -w net.ipv4.conf.all.rp_filter=2)";
+  } else {
+    note = fixes.front().second;
+    for (std::size_t i = 1; i < fixes.size(); ++i) {
+      note += fmt::format("; then {} ({})", fixes[i].first, fixes[i].second);
     }
   }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
           fmt::format("the kernel dropped {} datagram(s) by reverse-path filtering during {} (namespace-wide counter)",
                       drops, during),
-          fixes.empty() ? std::string("a route back to each source via the interface it arrives on, or sysctl -w "
-                                      "net.ipv4.conf.all.rp_filter=2 (loose) when some route back exists")
-                        : fmt::format("{}", fmt::join(fixes, "; ")),
-          data};
+          fixes.empty() ? std::string() : fixes.front().first, data, note};
 }
 
 std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none) {
@@ -682,6 +719,7 @@ std::vector<std::string> verdict_lines(const check_result* cause, std::string_vi
   std::vector<std::string> lines{
       fmt::format("verdict: {} {} {}: {}", status_word(cause->status), cause->check, cause->subject, cause->message)};
   if (!cause->fix.empty()) lines.push_back("     fix: " + cause->fix);
+  if (!cause->note.empty()) lines.push_back("     note: " + cause->note);
   return lines;
 }
 
@@ -708,43 +746,66 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
   const auto msf6 = sysctl("net.ipv6.mld_max_msf");
   const auto optmem = sysctl("net.core.optmem_max");
   const auto rmem_max = sysctl("net.core.rmem_max");
+  // What each socket asks for: --rcvbuf, else as mcast-recv without it
+  // (auto_receive_buffer: min(rmem_max, 8 MiB), when above the default).
+  const bool automatic = s.recv.rcvbuf <= 0 && s.recv.rcvbuf_auto;
+  std::int64_t auto_bytes = 0;  // 0: none (the kernel's default)
+  if (automatic) {
+    if (const auto a = auto_receive_buffer()) auto_bytes = *a;
+  }
+  const auto default_bytes = sysctl("net.core.rmem_default");
   const std::size_t most4 = max_of(sources4), most6 = max_of(sources6);
   json data{{"groups_v4", groups4.size()}, {"igmp_max_memberships", opt_json(memberships)},
             {"sources_v4", most4},         {"igmp_max_msf", opt_json(msf4)},
             {"sources_v6", most6},         {"mld_max_msf", opt_json(msf6)},
-            {"optmem_max", opt_json(optmem)}, {"rcvbuf", s.recv.rcvbuf}, {"rmem_max", opt_json(rmem_max)}};
+            {"optmem_max", opt_json(optmem)}, {"rcvbuf", s.recv.rcvbuf > 0 ? s.recv.rcvbuf : auto_bytes},
+            {"rcvbuf_auto", automatic}, {"rmem_max", opt_json(rmem_max)}, {"rmem_default", opt_json(default_bytes)}};
   const std::size_t before = checks.size();
   if (!groups4.empty() && memberships && *memberships <= 0) {
     checks.push_back({"limits", "net.ipv4.igmp_max_memberships", check_status::fail,
                       fmt::format("net.ipv4.igmp_max_memberships is {}: no socket may join an IPv4 group ({} planned)",
                                   *memberships, groups4.size()),
-                      "sysctl -w net.ipv4.igmp_max_memberships=20", data});
+                      "sysctl -w net.ipv4.igmp_max_memberships=20", data, ""});
   }
   if (most4 > 0 && msf4 && *msf4 <= 0) {
     checks.push_back({"limits", "net.ipv4.igmp_max_msf", check_status::fail,
                       fmt::format("net.ipv4.igmp_max_msf is {}: no IPv4 source filter fits ({} source(s) planned)",
                                   *msf4, most4),
-                      "sysctl -w net.ipv4.igmp_max_msf=10", data});
+                      "sysctl -w net.ipv4.igmp_max_msf=10", data, ""});
   }
   if (most6 > 0 && msf6 && *msf6 <= 0) {
     checks.push_back({"limits", "net.ipv6.mld_max_msf", check_status::fail,
                       fmt::format("net.ipv6.mld_max_msf is {}: no IPv6 source filter fits", *msf6),
-                      "sysctl -w net.ipv6.mld_max_msf=64", data});
+                      "sysctl -w net.ipv6.mld_max_msf=64", data, ""});
   }
   if (optmem && *optmem < 1024) {
     checks.push_back({"limits", "net.core.optmem_max", check_status::warn,
                       fmt::format("net.core.optmem_max is {} bytes: joins and source filters are charged to it and "
                                   "fail with ENOBUFS past it",
                                   *optmem),
-                      "sysctl -w net.core.optmem_max=20480", data});
+                      "sysctl -w net.core.optmem_max=20480", data, ""});
   }
   if (s.recv.rcvbuf > 0 && rmem_max && s.recv.rcvbuf > *rmem_max) {
     checks.push_back({"limits", "net.core.rmem_max", check_status::warn,
                       fmt::format("--rcvbuf {} is above net.core.rmem_max {}: the kernel grants {} (doubled for its "
                                   "bookkeeping)",
                                   s.recv.rcvbuf, *rmem_max, *rmem_max),
-                      fmt::format("{}, or mcast-recv --force (CAP_NET_ADMIN)", rmem_max_fix(s.recv.rcvbuf)),
-                      data});
+                      rmem_max_fix(s.recv.rcvbuf), data,
+                      fmt::format("{}; or mcast-recv --force (SO_RCVBUFFORCE, CAP_NET_ADMIN)", rmem_max_note())});
+  }
+  std::string rcvbuf_text;
+  if (s.recv.rcvbuf > 0) {
+    rcvbuf_text = std::to_string(s.recv.rcvbuf);
+  } else if (!automatic) {
+    rcvbuf_text = fmt::format("the kernel's default {} (net.core.rmem_default)", opt_text(default_bytes));
+  } else if (const std::int64_t bytes = auto_bytes; bytes > 0 && bytes > default_bytes.value_or(0)) {
+    rcvbuf_text = fmt::format("{} as mcast-recv asks without --rcvbuf (the most net.core.rmem_max allows, at most 8 "
+                              "MiB){}",
+                              bytes, bytes < auto_rcvbuf_cap ? "; a larger rmem_max would give it up to 8 MiB" : "");
+  } else {
+    rcvbuf_text = fmt::format("the kernel's default {} (net.core.rmem_default: net.core.rmem_max allows no more, "
+                              "which mcast-recv would ask for without --rcvbuf)",
+                              opt_text(default_bytes));
   }
   if (checks.size() == before) {
     const auto per_socket = memberships && *memberships > 0 ? static_cast<std::size_t>(*memberships) : 0;
@@ -756,9 +817,8 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                      per_socket > 0 && groups4.size() > per_socket
                          ? fmt::format(": {} sockets", (groups4.size() + per_socket - 1) / per_socket)
                          : "",
-                     most4, opt_text(msf4), most6, opt_text(msf6), opt_text(optmem),
-                     s.recv.rcvbuf > 0 ? std::to_string(s.recv.rcvbuf) : std::string("default"), opt_text(rmem_max)),
-         "", data});
+                     most4, opt_text(msf4), most6, opt_text(msf6), opt_text(optmem), rcvbuf_text, opt_text(rmem_max)),
+         "", data, ""});
   }
 }
 
@@ -884,38 +944,93 @@ std::vector<port_finding> find_port_users(const std::vector<planned>& plan) {
   return out;
 }
 
-void port_checks(const std::vector<port_finding>& found, std::vector<check_result>& checks) {
+// Whether `a` is an IPv4 broadcast address here: 255.255.255.255, or an
+// interface address's IFA_BROADCAST.
+bool is_broadcast_here(const core::ip_address& a, const netlink::snapshot& snap) {
+  if (!a.is_v4()) return false;
+  if (a.is_broadcast()) return true;
+  return std::ranges::any_of(snap.addresses, [&a](const netlink::address& x) {
+    return x.broadcast.is_valid() && x.broadcast.unmap() == a;
+  });
+}
+
+void port_checks(const std::vector<port_finding>& found, const std::vector<planned>& plan,
+                 const netlink::snapshot& snap, std::vector<check_result>& checks) {
   for (const auto& f : found) {
     const auto subject = std::to_string(f.port);
     json data{{"port", f.port}, {"sockets", f.others}};
     if (f.others.empty()) {
-      checks.push_back({"port", subject, check_status::ok, "no other socket is bound to the port", "", data});
+      checks.push_back({"port", subject, check_status::ok, "no other socket is bound to the port", "", data, ""});
       continue;
     }
-    // Only a socket bound to the wildcard or to a multicast address is
-    // delivered a group's datagrams (the kernel matches the destination
-    // address against the bound one, __udp_is_mcast_sock); one bound to a
-    // unicast address never sees them.
-    std::string copies, unicast;
+    std::set<core::ip_address> ours;  // the groups planned on this port
+    for (const auto& p : plan) {
+      if (p.m->request.port == f.port) ours.insert(p.m->request.group.unmap().with_scope_id(0));
+    }
+    // The kernel hands a multicast datagram to every socket on its port
+    // whose bound address is the wildcard or the datagram's destination
+    // (__udp_is_mcast_sock, __udp_v6_is_mcast_sock): each such socket gets
+    // its own copy, none is taken from another. A wildcard-bound socket that
+    // did not join the group gets it only with IP_MULTICAST_ALL on (the
+    // default; ip_mc_sf_allow). A socket bound to another group's address,
+    // to a broadcast or a unicast address never matches the destination.
+    std::vector<std::string> wildcard, same, other_group, broadcast, unicast;
     for (const auto& o : f.others) {
       const auto local = o.substr(0, o.find(' '));
-      const auto addr = core::ip_address::parse(local.substr(0, local.rfind(':')));
-      auto& list = addr && !addr->unmap().is_unspecified() && !addr->unmap().is_multicast() ? unicast : copies;
-      list += (list.empty() ? "" : "; ") + o;
+      const auto parsed = core::ip_address::parse(local.substr(0, local.rfind(':')));
+      if (!parsed) {
+        wildcard.push_back(o);  // unreadable: assume the worst, it may get copies
+        continue;
+      }
+      const auto addr = parsed->unmap().with_scope_id(0);
+      if (addr.is_unspecified()) {
+        wildcard.push_back(o);
+      } else if (addr.is_multicast()) {
+        (ours.contains(addr) ? same : other_group).push_back(o);
+      } else if (is_broadcast_here(addr, snap)) {
+        broadcast.push_back(o);
+      } else {
+        unicast.push_back(o);
+      }
     }
-    std::string message = fmt::format("{} other socket(s) bound to the port", f.others.size());
-    if (!copies.empty()) {
-      message += fmt::format(": {}: each gets a copy of these groups' datagrams when it has IP_MULTICAST_ALL on "
-                             "(the Linux default: every group joined on the host)",
-                             copies);
+    std::vector<std::string> parts;
+    if (!wildcard.empty()) {
+      parts.push_back(fmt::format(
+          "{}: bound to the wildcard address, it gets its own copy of the port's datagrams of a group it joined and, "
+          "with IP_MULTICAST_ALL on (the Linux default), of any group joined on the host, these included; the kernel "
+          "gives mcast-recv its copy all the same",
+          fmt::join(wildcard, "; ")));
+    }
+    if (!same.empty()) {
+      parts.push_back(fmt::format("{}: bound to the group's own address, it gets its own copy of the group's "
+                                  "datagrams; mcast-recv gets its copy all the same",
+                                  fmt::join(same, "; ")));
+    }
+    if (!other_group.empty()) {
+      parts.push_back(fmt::format("{}: bound to another group's address, it receives only datagrams sent to that "
+                                  "address, none of these groups'",
+                                  fmt::join(other_group, "; ")));
+    }
+    if (!broadcast.empty()) {
+      parts.push_back(fmt::format("{}: bound to a broadcast address, it receives only broadcasts to it, none of the "
+                                  "groups' datagrams",
+                                  fmt::join(broadcast, "; ")));
     }
     if (!unicast.empty()) {
-      message += fmt::format("{} {}: bound to a unicast address, it gets none of the groups' datagrams",
-                             copies.empty() ? ":" : ";", unicast);
+      parts.push_back(fmt::format("{}: bound to a unicast address, it gets none of the groups' datagrams",
+                                  fmt::join(unicast, "; ")));
     }
-    message += "; one bound without SO_REUSEADDR keeps mcast-recv from binding";
-    checks.push_back({"port", subject, check_status::warn, message,
-                      fmt::format("ss -ulpn 'sport = :{}' (then stop it, or give it SO_REUSEADDR)", f.port), data});
+    data["wildcard"] = wildcard;
+    data["same_group"] = same;
+    data["other_group"] = other_group;
+    data["broadcast"] = broadcast;
+    data["unicast"] = unicast;
+    const std::string message =
+        fmt::format("{} other socket(s) bound to the port: {}; one bound without SO_REUSEADDR keeps mcast-recv from "
+                    "binding",
+                    f.others.size(), fmt::join(parts, "; "));
+    checks.push_back({"port", subject, check_status::warn, message, fmt::format("ss -ulpn 'sport = :{}'", f.port), data,
+                      "it shows who holds the port; stop that program if it should not be there"});
   }
 }
 
@@ -972,10 +1087,73 @@ result<program_output> run_program(const std::vector<std::string>& argv, std::ch
   return r;
 }
 
-// Whether a match expression holds for a UDP datagram to `port`: true,
-// false, or unknown (it looks at something else: addresses, interfaces,
-// conntrack state).
+// Whether a match expression holds for the datagrams of one join: true,
+// false, or unknown (it looks at something the doctor cannot know: the
+// source of an any-source join, a mark, a rate).
 enum class tri : std::uint8_t { no, yes, unknown };
+
+// What the firewall sees of a joined group's datagrams on their way in.
+struct fw_packet {
+  std::uint16_t port = 0;
+  core::ip_address group;      ///< the destination
+  std::string iface;           ///< the join interface's name: the datagrams arrive there ("" unknown)
+  std::uint32_t index = 0;     ///< its index (0 unknown)
+  bool tracked = true;         ///< conntrack sees them (no notrack rule in the ruleset)
+};
+
+// Whether `v` (an address, {"prefix": {addr, len}}, {"range": [a, b]}, a set or an array of them) holds `a`.
+bool value_holds_address(const json& v, const core::ip_address& a) {
+  if (v.is_string()) {
+    const auto x = core::ip_address::parse(v.get<std::string>());
+    return x && x->unmap().with_scope_id(0) == a;
+  }
+  if (v.is_object() && v.contains("prefix") && v["prefix"].is_object()) {
+    const auto& p = v["prefix"];
+    const auto base = core::ip_address::parse(p.value("addr", ""));
+    const int len = p.value("len", -1);
+    if (!base || base->is_v4() != a.is_v4() || len < 0) return false;
+    const auto x = base->bytes();
+    const auto y = a.bytes();
+    if (static_cast<std::size_t>(len) > x.size() * 8) return false;
+    for (int bit = 0; bit < len; ++bit) {
+      const auto i = static_cast<std::size_t>(bit / 8);
+      const auto mask = static_cast<std::uint8_t>(0x80U >> (bit % 8));
+      if ((x[i] & mask) != (y[i] & mask)) return false;
+    }
+    return true;
+  }
+  if (v.is_object() && v.contains("range") && v["range"].is_array() && v["range"].size() == 2 &&
+      v["range"][0].is_string() && v["range"][1].is_string()) {
+    const auto lo = core::ip_address::parse(v["range"][0].get<std::string>());
+    const auto hi = core::ip_address::parse(v["range"][1].get<std::string>());
+    if (!lo || !hi || lo->is_v4() != a.is_v4()) return false;
+    const auto b = a.bytes();
+    const auto l = lo->bytes();
+    const auto h = hi->bytes();
+    return !std::ranges::lexicographical_compare(b, l) && !std::ranges::lexicographical_compare(h, b);
+  }
+  if (v.is_object() && v.contains("set")) return value_holds_address(v["set"], a);
+  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+    return value_holds_address(v["elem"]["val"], a);
+  }
+  if (v.is_array()) return std::ranges::any_of(v, [&a](const json& e) { return value_holds_address(e, a); });
+  return false;
+}
+
+// Whether `v` (a string, a set or an array of strings) holds `word`; nft's
+// trailing '*' in an interface name matches any name it begins.
+bool value_holds_word(const json& v, std::string_view word, bool wildcard) {
+  if (v.is_string()) {
+    const auto& w = v.get_ref<const std::string&>();
+    if (wildcard && w.ends_with('*') && !w.ends_with("\\*")) return word.starts_with(w.substr(0, w.size() - 1));
+    return w == word;
+  }
+  if (v.is_object() && v.contains("set")) return value_holds_word(v["set"], word, wildcard);
+  if (v.is_array()) {
+    return std::ranges::any_of(v, [&](const json& e) { return value_holds_word(e, word, wildcard); });
+  }
+  return false;
+}
 
 bool value_holds_port(const json& v, std::uint16_t port) {
   if (v.is_number_integer()) return v.get<std::int64_t>() == port;
@@ -994,7 +1172,8 @@ bool value_holds_port(const json& v, std::uint16_t port) {
   return false;
 }
 
-tri match_holds(const json& m, std::uint16_t port) {
+tri match_holds(const json& m, const fw_packet& pkt) {
+  const std::uint16_t port = pkt.port;
   if (!m.contains("left") || !m.contains("right")) return tri::unknown;
   const auto& left = m["left"];
   const auto& right = m["right"];
@@ -1018,13 +1197,50 @@ tri match_holds(const json& m, std::uint16_t port) {
     }
     if (proto == "udp") return tri::unknown;  // another UDP field
     if ((proto == "ip" && field == "protocol") || (proto == "ip6" && field == "nexthdr")) return apply(is_udp(right));
+    if ((proto == "ip" || proto == "ip6") && field == "daddr") {
+      // An IPv4 match never holds for an IPv6 datagram (nft adds the family test), nor the other way.
+      if ((proto == "ip") != pkt.group.is_v4()) return op == "!=" ? tri::unknown : tri::no;
+      return apply(value_holds_address(right, pkt.group));
+    }
     if (proto == "tcp" || proto == "icmp" || proto == "icmpv6" || proto == "sctp" || proto == "dccp") {
       return op == "!=" ? tri::unknown : tri::no;  // only datagrams of that protocol match
     }
     return tri::unknown;
   }
   if (left.contains("meta") && left["meta"].value("key", "") == "l4proto") return apply(is_udp(right));
+  if (left.contains("meta") && left["meta"].value("key", "") == "pkttype") {
+    return apply(value_holds_word(right, "multicast", false));  // PACKET_MULTICAST: a group's datagram
+  }
+  if (left.contains("meta") && left["meta"].value("key", "") == "iifname" && !pkt.iface.empty()) {
+    return apply(value_holds_word(right, pkt.iface, true));
+  }
+  if (left.contains("meta") && left["meta"].value("key", "") == "iif" && pkt.index != 0) {
+    // nft prints the index as the name it had when the rule was loaded (a number when it is gone).
+    if (right.is_number_integer()) return apply(right.get<std::int64_t>() == pkt.index);
+    return apply(value_holds_word(right, pkt.iface, false));
+  }
+  if (left.contains("ct") && left["ct"].value("key", "") == "state" && left["ct"].size() == 1 && pkt.tracked) {
+    // A group's datagram is never a reply: conntrack sees every one of a
+    // flow in its original direction, state new (a receiver sends nothing
+    // back to the group), so never established or related.
+    const bool is_new = value_holds_word(right, "new", false);
+    if (op == "in" || op == "==") return is_new ? tri::yes : tri::no;
+    if (op == "!=") return is_new ? tri::no : tri::yes;
+    return tri::unknown;
+  }
   return tri::unknown;
+}
+
+// Whether `j` holds a `notrack` statement anywhere: then conntrack may not
+// see the datagrams and a ct state match is not decided.
+bool has_notrack(const json& j) {
+  if (j.is_object() && j.contains("notrack")) return true;
+  if (j.is_object() || j.is_array()) {
+    for (const auto& e : j) {
+      if (has_notrack(e)) return true;
+    }
+  }
+  return false;
 }
 
 // What an expression the doctor cannot decide looks at, for a WARN's
@@ -1055,7 +1271,7 @@ std::string undecided(const json& e) {
 
 struct fw_hit {
   check_status status = check_status::ok;
-  std::string message, fix;
+  std::string message, fix, note;
   json path = json::array();  ///< the rules from the base chain to the one that drops, as "CHAIN handle N VERDICT"
 };
 
@@ -1071,7 +1287,7 @@ constexpr std::size_t max_jump_depth = 16;
 // surely accepts them first.
 class fw_walk {
  public:
-  fw_walk(const json& ruleset, std::uint16_t port) : port_(port) {
+  fw_walk(const json& ruleset, fw_packet pkt) : pkt_(std::move(pkt)), port_(pkt_.port) {
     for (const auto& item : ruleset["nftables"]) {
       if (item.contains("rule")) {
         const auto& r = item["rule"];
@@ -1109,6 +1325,9 @@ class fw_walk {
 
   std::vector<fw_hit> hits;
   bool maybe_accepted = false;  ///< an accept whose matches the doctor could not decide was reached
+  /// Accepts passed by for their conntrack state match ("CHAIN handle N"):
+  /// a group's datagram is never established or related.
+  std::vector<std::string> not_established;
 
  private:
   end walk_rules(const chain_key& chain, tri reach) {
@@ -1126,7 +1345,15 @@ class fw_walk {
         if (holds == tri::no) break;
         if (e.contains("match")) {
           const auto m = match_named(chain, e["match"]);
-          if (m == tri::no) holds = tri::no;
+          if (m == tri::no) {
+            holds = tri::no;
+            const auto& left = e["match"].value("left", json::object());
+            const auto& exprs = rule->value("expr", json::array());
+            if (left.contains("ct") && !exprs.empty() && exprs.back().contains("accept")) {
+              not_established.push_back(fmt::format("{} handle {} ({})", std::get<2>(chain), handle,
+                                                    e["match"].value("right", json()).dump()));
+            }
+          }
           if (m == tri::unknown) undecide(e);
         } else if (e.contains("limit") || e.contains("quota")) {
           undecide(e);
@@ -1163,13 +1390,13 @@ class fw_walk {
   // the ruleset.
   tri match_named(const chain_key& chain, const json& m) const {
     if (!m.contains("right") || !m["right"].is_string() || !m["right"].get<std::string>().starts_with("@")) {
-      return match_holds(m, port_);
+      return match_holds(m, pkt_);
     }
     const auto n = named_.find({std::get<0>(chain), std::get<1>(chain), m["right"].get<std::string>().substr(1)});
     if (n == named_.end()) return tri::unknown;
     json resolved = m;
     resolved["right"] = json{{"set", n->second}};
-    return match_holds(resolved, port_);
+    return match_holds(resolved, pkt_);
   }
 
   end follow(const chain_key& chain, const std::string& handle, const char* how, const std::string& target, tri holds,
@@ -1244,12 +1471,13 @@ class fw_walk {
                      : why.empty()     ? " when its other matches hold (addresses, interfaces, state)"
                                        : fmt::format(" when its other matches hold: it may drop, by {}",
                                                      fmt::join(why, ", "))),
-         fmt::format("nft delete rule {} {} {} handle {}  (or add an accept rule for udp dport {} before it{})",
-                     family, shell_quoted(table), shell_quoted(name), handle, port_,
+         fmt::format("nft delete rule {} {} {} handle {}", family, shell_quoted(table), shell_quoted(name), handle),
+         fmt::format("or add an accept rule for udp dport {} before it{}", port_,
                      path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
          std::move(path)});
   }
 
+  fw_packet pkt_;
   std::uint16_t port_;
   std::map<chain_key, std::vector<const json*>> rules_;
   std::map<chain_key, const json*> maps_;
@@ -1263,7 +1491,9 @@ class fw_walk {
 // ingress; and the chains they jump or go to) that drop or reject UDP to
 // `port`, for a group of `v4`'s family; and base chains of policy drop
 // that no rule surely accepts it in.
-std::vector<fw_hit> firewall_hits(const json& ruleset, std::uint16_t port, bool v4) {
+std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
+  const auto port = pkt.port;
+  const bool v4 = pkt.group.is_v4();
   std::vector<fw_hit> hits;
   if (!ruleset.contains("nftables") || !ruleset["nftables"].is_array()) return hits;
   struct chain_info {
@@ -1278,58 +1508,88 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, std::uint16_t port, bool 
     if (hook != "prerouting" && hook != "input" && hook != "ingress") continue;
     const std::string family = c.value("family", "");
     if (family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
+    // A netdev chain sees only its devices' packets.
+    if (c.contains("dev") && !pkt.iface.empty() && !value_holds_word(c["dev"], pkt.iface, false)) continue;
     base[{family, c.value("table", ""), c.value("name", "")}] = {c.value("policy", "accept"), hook};
   }
   for (const auto& [key, info] : base) {
-    fw_walk w(ruleset, port);
+    fw_walk w(ruleset, pkt);
     const auto end = w.walk(key, tri::yes);
     std::ranges::move(w.hits, std::back_inserter(hits));
     if (info.policy != "drop" || end != fw_walk::end::fell_through) continue;
     const auto& [family, table, name] = key;
     hits.push_back({w.maybe_accepted ? check_status::warn : check_status::fail,
                     fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts "
-                                "UDP to port {}",
-                                family, table, name, info.hook, port),
+                                "UDP to port {}{}",
+                                family, table, name, info.hook, port,
+                                w.not_established.empty()
+                                    ? ""
+                                    : fmt::format(": the accept rule {} takes only that conntrack state, and a "
+                                                  "group's datagram is never established or related (conntrack "
+                                                  "sees each as new: the receiver sends nothing back to the group)",
+                                                  fmt::join(w.not_established, ", "))),
                     fmt::format("nft insert rule {} {} {} udp dport {} accept", family, shell_quoted(table),
                                 shell_quoted(name), port),
-                    json::array()});
+                    "it accepts the port's datagrams at the top of the chain", json::array()});
   }
   return hits;
 }
 
 void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
-  std::set<std::pair<std::uint16_t, bool>> ports;  // port, IPv4
-  for (const auto& p : plan) ports.emplace(p.m->request.port, p.m->request.group.is_v4());
+  // The datagrams of each (port, family): one kind per group and join interface.
+  std::map<std::pair<std::uint16_t, bool>, std::vector<fw_packet>> ports;  // port, IPv4
+  for (const auto& p : plan) {
+    auto& kinds = ports[{p.m->request.port, p.m->request.group.is_v4()}];
+    fw_packet pkt{p.m->request.port, p.m->request.group.unmap().with_scope_id(0), std::string(p.iface.name.view()),
+                  p.iface.index, true};
+    if (std::ranges::none_of(kinds, [&pkt](const fw_packet& k) {
+          return k.group == pkt.group && k.index == pkt.index;
+        })) {
+      kinds.push_back(std::move(pkt));
+    }
+  }
   auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
   if (!r) {
     checks.push_back({"firewall", "nftables", check_status::skip,
                       r.error().code == std::errc::no_such_file_or_directory
                           ? "nft is not installed: the nftables check was not made (iptables rules were not read)"
                           : "nft could not run: " + r.error().message() + "; the check was not made",
-                      "", {}});
+                      "", {}, ""});
     return;
   }
   if (r->exit != 0) {
     checks.push_back({"firewall", "nftables", check_status::skip,
                       fmt::format("nft -j list ruleset exited with {} (it needs CAP_NET_ADMIN): the check was not made",
                                   r->exit),
-                      "", {}});
+                      "", {}, ""});
     return;
   }
   const auto ruleset = json::parse(r->out, nullptr, false);
   if (ruleset.is_discarded()) {
     checks.push_back({"firewall", "nftables", check_status::skip,
-                      "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}});
+                      "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}, ""});
     return;
   }
-  for (const auto& [port, v4] : ports) {
-    const auto subject = fmt::format("udp dport {} ({})", port, v4 ? "IPv4" : "IPv6");
-    const auto hits = firewall_hits(ruleset, port, v4);
-    if (hits.empty()) {
-      checks.push_back({"firewall", subject, check_status::ok,
-                        "no nftables rule in the input path drops or rejects it", "", {}});
+  const bool tracked = !has_notrack(ruleset);
+  for (auto& [key, kinds] : ports) {
+    const auto& [port, v4] = key;
+    for (auto& pkt : kinds) {
+      pkt.tracked = tracked;
+      // One group on the port: the port names it, as before there were more.
+      const auto subject =
+          kinds.size() == 1
+              ? fmt::format("udp dport {} ({})", port, v4 ? "IPv4" : "IPv6")
+              : fmt::format("udp dport {} ({}) to {}{}", port, v4 ? "IPv4" : "IPv6", pkt.group.to_string(),
+                            pkt.iface.empty() ? std::string() : " on " + pkt.iface);
+      const auto hits = firewall_hits(ruleset, pkt);
+      if (hits.empty()) {
+        checks.push_back({"firewall", subject, check_status::ok,
+                          "no nftables rule in the input path drops or rejects it", "", {}, ""});
+      }
+      for (const auto& h : hits) {
+        checks.push_back({"firewall", subject, h.status, h.message, h.fix, {{"path", h.path}}, h.note});
+      }
     }
-    for (const auto& h : hits) checks.push_back({"firewall", subject, h.status, h.message, h.fix, {{"path", h.path}}});
   }
 }
 
@@ -1346,7 +1606,7 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
     auto groups = netlink::groups_of(p.iface.index, netlink::group_source::proc);
     if (!groups) {
       checks.push_back({"membership", subject, check_status::skip,
-                        "the kernel's group list could not be read: " + groups.error().message(), "", {}});
+                        "the kernel's group list could not be read: " + groups.error().message(), "", {}, ""});
       continue;
     }
     const auto it = std::ranges::find_if(*groups, [&](const netlink::group& g) {
@@ -1356,7 +1616,7 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
       checks.push_back({"membership", subject, check_status::fail,
                         fmt::format("joined, but the kernel does not list {} on {} (/proc/net/igmp{})",
                                     r.group.to_string(), name, r.group.is_v4() ? "" : "6"),
-                        "ip maddr show dev " + shell_quoted(name), {}});
+                        "ip maddr show dev " + shell_quoted(name), {}, ""});
       continue;
     }
     std::vector<std::string> listed;
@@ -1371,7 +1631,7 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
                                   it->users ? std::to_string(*it->users) : std::string("?"),
                                   listed.empty() ? "" : fmt::format(", sources {}", fmt::join(listed, " "))),
                       "",
-                      {{"users", it->users ? json(*it->users) : json(nullptr)}, {"sources", listed}}});
+                      {{"users", it->users ? json(*it->users) : json(nullptr)}, {"sources", listed}}, ""});
   }
 }
 
@@ -1444,15 +1704,15 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   const std::uint64_t buffer_drops =
       socket_drops + rcvbuf_errors.value_or(0) + rcvbuf6_errors.value_or(0);
   if (buffer_drops > 0) {
+    const auto [fix, note] = larger_buffer_fix(s.recv.rcvbuf);
     checks.push_back({"drops", "during --listen", check_status::warn,
-                      "datagrams dropped for want of buffer space: " + figures,
-                      fmt::format("mcast-recv --rcvbuf 8388608 (and {})", rmem_max_fix(8388608)), data});
+                      "datagrams dropped for want of buffer space: " + figures, fix, data, note});
   } else if (in_errors.value_or(0) + in6_errors.value_or(0) > 0) {
     checks.push_back({"drops", "during --listen", check_status::warn,
                       "UDP input errors (checksums, or a socket's filter; namespace-wide): " + figures,
-                      "nstat -az Udp* (which counter climbs)", data});
+                      "nstat -az 'Udp*'", data, "it shows which counter climbs"});
   } else {
-    checks.push_back({"drops", "during --listen", check_status::ok, "no drops: " + figures, "", data});
+    checks.push_back({"drops", "during --listen", check_status::ok, "no drops: " + figures, "", data, ""});
   }
   if (seen.empty()) {
     // A source routed back through a gateway is behind a router: its
@@ -1477,9 +1737,9 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                     : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's "
                                                   "and most senders' default) never crosses it",
                                                   fmt::join(behind, ", "))),
+         "", {{"sources", json::array()}, {"behind_router", routed}},
          "check that the sender sends to the group and port, with a TTL that crosses every router "
-         "(mcast-send --ttl: one more than the routers on the way), and that a router forwards the group here",
-         {{"sources", json::array()}, {"behind_router", routed}}});
+         "(mcast-send --ttl: one more than the routers on the way), and that a router forwards the group here"});
     return;
   }
   // A router forwards a datagram only with a TTL of 2 or more (it
@@ -1500,7 +1760,7 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                        {"packets", c.packets}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
-                       {"interface", interface_json(c.iface, names.name(c.iface))}}});
+                       {"interface", interface_json(c.iface, names.name(c.iface))}}, ""});
   }
   // The route back only predicts the interface a source's datagrams come
   // in by. Heard on the join interface, the join is right: a WARN there
@@ -1537,9 +1797,11 @@ void print_check(const reporter& out, const check_result& c) {
   out.event({{"event", "check"}, {"time", now_seconds()}, {"check", c.check}, {"subject", c.subject},
              {"status", std::string(status_word(c.status))}, {"message", c.message},
              {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)},
+             {"note", c.note.empty() ? json(nullptr) : json(c.note)},
              {"data", c.data.is_object() ? c.data : json::object()}});
   out.text(fmt::format("{:<4} {} {}: {}", status_word(c.status), c.check, c.subject, c.message));
   if (!c.fix.empty()) out.text("     fix: " + c.fix);
+  if (!c.note.empty()) out.text("     note: " + c.note);
 }
 
 int print_verdict(const reporter& out, const std::vector<check_result>& checks) {
@@ -1557,6 +1819,7 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks) 
              {"check", cause ? json(cause->check) : json(nullptr)},
              {"subject", cause ? json(cause->subject) : json(nullptr)}, {"message", message},
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
+             {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)},
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
   for (const auto& line : verdict_lines(cause, message)) out.text(line);
@@ -1593,8 +1856,8 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       std::vector<membership> again;
       return resolve_memberships(s.recv, out, netlink_resolver(), again).value_or(exit_usage);
     }
-    checks.push_back({"interface", unresolved.front(), check_status::fail, captured_message(sink_err),
-                      "ip -br link (the interfaces of this network namespace)", {}});
+    checks.push_back({"interface", unresolved.front(), check_status::fail, captured_message(sink_err), "ip -br link",
+                      {}, "it lists the interfaces of this network namespace"});
     for (const auto& c : checks) print_check(out, c);
     return print_verdict(out, checks);
   }
@@ -1611,7 +1874,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   checks.insert(after_routes, firewall.begin(), firewall.end());
   limit_checks(s, plan, checks);
   const auto port_users = find_port_users(plan);
-  port_checks(port_users, checks);
+  port_checks(port_users, plan, *snap, checks);
 
   // The join mcast-recv would make, by its own code.
   std::vector<shard> shards;
@@ -1622,7 +1885,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   if (nowhere) {
     // The kernel would refuse with "No such device": the route check has the cause and its fix.
     checks.push_back({"join", "memberships", check_status::skip,
-                      "not tried: a group has no interface to join on (see the route check)", "", {}});
+                      "not tried: a group has no interface to join on (see the route check)", "", {}, ""});
   } else if (open_and_join(s.recv, silent, members, shards, table)) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
@@ -1630,7 +1893,10 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       check_result failed{"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
                           check_status::fail,
                           "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
-                          "ss -ulpn (find it), then stop it or give it SO_REUSEADDR", {}};
+                          port != port_users.end() ? fmt::format("ss -ulpn 'sport = :{}'", port->port)
+                                                   : std::string("ss -ulpn"),
+                          {},
+                          "it shows who holds the port: stop it, or have it set SO_REUSEADDR before bind"};
       // The failure replaces the port's warning: one finding about those sockets, not two.
       const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
         return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
@@ -1642,18 +1908,20 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
         checks.push_back(std::move(failed));
       }
     } else {
+      const bool known = message.find("optmem_max") != std::string::npos ||
+                         message.find("igmp_max") != std::string::npos;
       checks.push_back({"join", "memberships", check_status::fail, message,
                         message.find("optmem_max") != std::string::npos ? "sysctl -w net.core.optmem_max=20480"
                         : message.find("igmp_max") != std::string::npos ? "sysctl -w net.ipv4.igmp_max_memberships=20 "
                                                                           "net.ipv4.igmp_max_msf=10"
-                                                                        : "ip maddr show (what is joined)",
-                        {}});
+                                                                        : "ip maddr show",
+                        {}, known ? "" : "it shows what is joined on each interface"});
     }
   } else {
     checks.push_back({"join", "memberships", check_status::ok,
                       fmt::format("{} membership(s) joined on {} socket(s), as mcast-recv joins them", members.size(),
                                   shards.size()),
-                      "", {{"memberships", members.size()}, {"sockets", shards.size()}}});
+                      "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
     membership_checks(plan, checks);
     if (s.listen > 0) listen(s, plan, shards, checks);
   }

@@ -5,8 +5,11 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <mcnet/core/membership.hpp>
+#include <mcnet/netlink/route.hpp>
+#include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/report.hpp>
 
 namespace mcnet::tools {
@@ -43,6 +46,39 @@ void link_watch::report(const std::string& name, std::uint32_t index, std::strin
   out_.event(e);
   out_.text(line);
   out_.flush();
+}
+
+void link_watch::report_up(const std::string& name, std::uint32_t index) {
+  // Taking a link down deletes the routes through it (IPv4 and IPv6); up
+  // again, the kernel adds back its addresses' prefix routes (and IPv6 its
+  // ff00::/8), not a route added by hand such as `ip route add 224.0.0.0/4
+  // dev IFACE`. The memberships stay on the interface and keep receiving;
+  // what is gone is the route a join without -i followed.
+  std::set<core::ip_address> gone;
+  bool v4 = false, v6 = false;
+  for (const auto& j : joins_) {
+    if (!j.routed || j.request.interface_index != index || gone.contains(j.request.group)) continue;
+    const auto r = netlink::route_to(j.request.group);
+    if (r && r->iface.index == index) continue;
+    gone.insert(j.request.group);
+    (j.request.group.is_v4() ? v4 : v6) = true;
+  }
+  if (gone.empty()) {
+    report(name, index, "up", "up");
+    return;
+  }
+  std::vector<std::string> groups;
+  for (const auto& g : gone) groups.push_back(g.to_string());
+  const auto dev = shell_quoted(name);
+  // One command: the family with the route gone (IPv4 first when both are).
+  const auto fix = v4 ? "ip route add 224.0.0.0/4 dev " + dev : "ip -6 route add ff00::/8 dev " + dev;
+  report(name, index, "up",
+         fmt::format("up; the route to {} this run's join without -i followed is gone (the kernel deleted it when "
+                     "the link went down, and a route added by hand does not come back): the memberships stay on "
+                     "{} and receive, but a new run or a sender without -i finds no route (fix: {}){}",
+                     fmt::join(groups, ", "), name, fix,
+                     v4 && v6 ? " (note: and ip -6 route add ff00::/8 dev " + dev + ")" : std::string()),
+         {{"routes_gone", groups}, {"fix", fix}});
 }
 
 result<std::size_t> link_watch::rejoin(watched& w) {
@@ -120,9 +156,12 @@ bool link_watch::process(receive_session& session) {
       const bool running = l.is_up() && l.has_carrier();
       if (running != w.running) {
         w.running = running;
-        report(l.name, l.index, running ? "up" : "down",
-               running ? std::string("up") : !l.is_up() ? std::string("down (administratively)")
-                                                        : std::string("down (no carrier)"));
+        if (running) {
+          report_up(l.name, l.index);
+        } else {
+          report(l.name, l.index, "down",
+                 !l.is_up() ? std::string("down (administratively)") : std::string("down (no carrier)"));
+        }
       }
       continue;
     }

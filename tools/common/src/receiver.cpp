@@ -142,7 +142,7 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
     // SO_RCVBUFFORCE unless asked with --force).
     auto current = core::get(*sock, core::opt::receive_buffer);
     if (!current) return fail(current.error());
-    const auto want = auto_receive_buffer();
+    const auto want = buffers.auto_want;  // read once per run by open_and_join
     if (want && *want * 2 > *current) {
       auto g = core::set_receive_buffer(*sock, *want, core::buffer_request::normal);
       if (!g) return fail(g.error());
@@ -224,6 +224,8 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   // membership to another socket when that can help.
   socket_planner planner(limits);
   buffer_report buffers;
+  // net.core.rmem_max read once for the run, not once per socket.
+  if (s.rcvbuf <= 0 && s.rcvbuf_auto) buffers.auto_want = auto_receive_buffer();
   json start_groups = json::array();
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> start_index;  // entry per membership
   std::size_t handled = 0;  // memberships joined (or found repeated) before a signal
@@ -260,11 +262,22 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     }
     if (duplicate) continue;
     if (!joined && joined.error().code == std::errc::no_such_device && m.request.interface_index == 0) {
+      // No route for the group: most often because its link went down,
+      // which took the link's routes (the multicast route too) with it.
+      if (const auto down = interface_down_cause(m.request.group)) {
+        return out.fail(exit_setup,
+                        fmt::format("{}: no route for {} and no -i: {} ({}): {} (fix: {}) (note: {})",
+                                    joined.error().message(), m.request.group.to_string(), down->subject,
+                                    down->data.value("index", 0U), down->message, down->fix, down->note),
+                        "ENODEV");
+      }
       return out.fail(exit_setup, joined.error().message() + " (mcast-recv: -i IFACE, or GROUP%IFACE in the spec)",
                       "ENODEV");
     }
     if (!joined) return out.fail(exit_setup, joined.error());
-    if (placed != nullptr) placed->push_back({where_placed.socket, m.request, where_placed.new_group});
+    if (placed != nullptr) {
+      placed->push_back({where_placed.socket, m.request, where_placed.new_group, m.iface.index == 0});
+    }
     table.joined(m.request.group, m.request.port, join_time,
                  m.request.mode == filter::include ? m.request.source : std::nullopt);
     // One entry per (group, port, interface); sources accumulate.

@@ -2,9 +2,13 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/run_checks.hpp>
 
+#include <algorithm>
 #include <set>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include <mcnet/core/sysctl.hpp>
 
 namespace mcnet::tools {
 
@@ -29,8 +33,12 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       const auto* l = snap->link_by_name(c.subject);
       if (l != nullptr && named.contains(l->index)) continue;
     }
-    out.warn_event(fmt::format("{} {}: {}{}", c.check, c.subject, c.message, c.fix.empty() ? "" : " (fix: " + c.fix + ")"),
-                   start_warning_code(c), {{"subject", c.subject}, {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)}});
+    out.warn_event(fmt::format("{} {}: {}{}{}", c.check, c.subject, c.message,
+                               c.fix.empty() ? "" : " (fix: " + c.fix + ")",
+                               c.note.empty() ? "" : " (note: " + c.note + ")"),
+                   start_warning_code(c),
+                   {{"subject", c.subject}, {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)},
+                    {"note", c.note.empty() ? json(nullptr) : json(c.note)}});
     said.push_back(std::move(c));
   }
   return said;
@@ -50,7 +58,39 @@ std::string port_taken_message(std::uint16_t port, std::string_view reason) {
                      port, reason, others.empty() ? std::string("a socket") : list, port);
 }
 
-run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run) {
+std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf) {
+  const auto rmem_max = core::read_sysctl("net.core.rmem_max");
+  // Without --rcvbuf mcast-recv asks for the most rmem_max allows up to
+  // auto_rcvbuf_cap: raising rmem_max to the cap is all it takes; past the
+  // cap (or with --rcvbuf) a larger --rcvbuf needs a larger rmem_max.
+  const bool automatic = rcvbuf <= 0;
+  const std::int64_t target =
+      automatic ? (rmem_max && *rmem_max >= auto_rcvbuf_cap ? 4 * auto_rcvbuf_cap : auto_rcvbuf_cap)
+                : std::max<std::int64_t>(2 * rcvbuf, auto_rcvbuf_cap);
+  const bool raise = !rmem_max || *rmem_max < target;
+  const std::string then = automatic && target == auto_rcvbuf_cap
+                               ? "mcast-recv without --rcvbuf then asks for it by itself (the most net.core.rmem_max "
+                                 "allows, at most 8 MiB)"
+                               : fmt::format("then mcast-recv --rcvbuf {}{}", target,
+                                             automatic ? " (past the automatic 8 MiB)" : "");
+  if (!raise) return {"", then + "; net.core.rmem_max " + std::to_string(*rmem_max) + " allows it already"};
+  return {rmem_max_fix(target), fmt::format("{}; {}", rmem_max_note(), then)};
+}
+
+std::optional<check_result> interface_down_cause(const core::ip_address& group) {
+  auto snap = netlink::take_snapshot({.groups = false});
+  if (!snap) return std::nullopt;
+  membership m;
+  m.request.group = group;
+  const std::vector<membership> one{m};
+  for (auto& c : setup_checks(*snap, plan_joins(one))) {
+    if (c.check == "interface" && c.status == check_status::fail) return std::move(c);
+  }
+  return std::nullopt;
+}
+
+run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run,
+                                    std::int64_t rcvbuf) {
   std::vector<check_result> checks;
   const auto plan = plan_joins(members);
   if (auto snap = netlink::take_snapshot({.groups = false})) checks = setup_checks(*snap, plan);
@@ -68,21 +108,25 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
                                   "wrong (checksum offload not done on its link, a replayed capture whose payload or "
                                   "length was changed, corruption on the way)",
                                   csum, over_run.udp_csum.value_or(0), over_run.udp6_csum.value_or(0)),
-                      "capture on the receiving link and check them (tshark -o udp.check_checksum:TRUE -i IFACE); "
-                      "a replayed capture needs its checksums fixed (tcprewrite --fixcsum), a sender behind a "
-                      "veth or tap without offload its checksums computed (ethtool -K IFACE tx on)",
+                      "",
                       {{"checksum_v4", over_run.udp_csum ? json(*over_run.udp_csum) : json(nullptr)},
-                       {"checksum_v6", over_run.udp6_csum ? json(*over_run.udp6_csum) : json(nullptr)}}});
+                       {"checksum_v6", over_run.udp6_csum ? json(*over_run.udp6_csum) : json(nullptr)}},
+                      "the sender's side: capture on the receiving link and check them (tshark -o "
+                      "udp.check_checksum:TRUE -i IFACE); a replayed capture needs its checksums fixed (tcprewrite "
+                      "--fixcsum), a sender behind a veth or tap without offload its checksums computed (ethtool -K "
+                      "IFACE tx on)"});
   }
   if (const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0); full > 0) {
+    auto [fix, note] = larger_buffer_fix(rcvbuf);
     checks.push_back({"drops", "the run", check_status::fail,
                       fmt::format("the kernel dropped {} datagram(s) for a full receive queue during the run (Udp "
                                   "RcvbufErrors {}, Udp6RcvbufErrors {}; namespace-wide): a receive buffer too small "
                                   "for the datagrams, or a receiver that does not read",
                                   full, over_run.udp_rcvbuf.value_or(0), over_run.udp6_rcvbuf.value_or(0)),
-                      "mcast-recv --rcvbuf 8388608 (and sysctl -w net.core.rmem_max=8388608)",
+                      std::move(fix),
                       {{"rcvbuf_v4", over_run.udp_rcvbuf ? json(*over_run.udp_rcvbuf) : json(nullptr)},
-                       {"rcvbuf_v6", over_run.udp6_rcvbuf ? json(*over_run.udp6_rcvbuf) : json(nullptr)}}});
+                       {"rcvbuf_v6", over_run.udp6_rcvbuf ? json(*over_run.udp6_rcvbuf) : json(nullptr)}},
+                      std::move(note)});
   }
   const auto* cause = most_likely_cause(checks);
   const std::string none =
@@ -93,7 +137,8 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
              {"check", cause ? json(cause->check) : json(nullptr)},
              {"subject", cause ? json(cause->subject) : json(nullptr)},
              {"message", cause ? cause->message : none},
-             {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)}};
+             {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
+             {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)}};
   v.text = verdict_lines(cause, none);
   return v;
 }

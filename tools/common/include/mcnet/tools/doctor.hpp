@@ -40,8 +40,16 @@ struct check_result {
   std::string subject;  ///< what it is about: "eth0", "10.77.9.1 -> 232.1.1.1", "port 5000"
   check_status status = check_status::ok;
   std::string message;  ///< what was found, and what it means for the datagrams
-  std::string fix;      ///< a command to run (empty for OK and SKIP)
+  /// Exactly one shell command that fixes it, to paste as printed (names
+  /// shell-quoted; a placeholder in capitals, ADDRESS/LEN or SOURCE, where
+  /// only the user knows the value); empty for OK and SKIP and when no
+  /// command fixes it.
+  std::string fix;
   nlohmann::ordered_json data = nlohmann::ordered_json::object();  ///< the figures behind it (JSON output only)
+  /// Prose about the fix: where to run it, what else would do, what to do
+  /// after it or without a command (a sender's or a router's setting);
+  /// empty when there is nothing to add. Never a command line of its own.
+  std::string note;
 };
 
 /// `word` as one word of a POSIX shell command line, for the fixes the

@@ -60,6 +60,10 @@ class link_watch {
              const reporter& out);
   void report(const std::string& name, std::uint32_t index, std::string_view change, const std::string& message,
               const nlohmann::ordered_json& extra = nlohmann::ordered_json::object());
+  // The `up` event of a watched link: "up", and when a join without -i
+  // followed a route through it that is gone now, which and the command
+  // that adds it back (`routes_gone`, `fix`).
+  void report_up(const std::string& name, std::uint32_t index);
   // Leave what was on `w.old_index`, join it on `w.index`; the memberships joined again, or the first error.
   result<std::size_t> rejoin(watched& w);
 

@@ -71,6 +71,10 @@ struct buffer_report {
   /// Without --rcvbuf: what was asked for (auto_receive_buffer()); none when
   /// that was no more than the kernel's default, which is kept.
   std::optional<std::int64_t> auto_asked;
+  /// Without --rcvbuf: auto_receive_buffer(), read once per run before the
+  /// first socket is opened (open_and_join) and asked for by every socket;
+  /// none: the kernel's default is kept.
+  std::optional<std::int64_t> auto_want;
 };
 
 /// What a socket asks for without --rcvbuf: net.core.rmem_max, at most
@@ -81,7 +85,8 @@ struct buffer_report {
 /// wildcard address, only its own groups (`IP_MULTICAST_ALL` /
 /// `IPV6_MULTICAST_ALL` off), per-datagram destination, TTL, TOS,
 /// `SO_RXQ_OVFL`, `SO_TIMESTAMPNS` (--timestamp sw), `SO_BUSY_POLL`, and the
-/// receive buffer of --rcvbuf (a warning on `out` when clamped). Errors:
+/// receive buffer of --rcvbuf (a warning on `out` when clamped), or without
+/// it `buffers.auto_want` when that is more than the default. Errors:
 /// the first failing call's.
 [[nodiscard]] result<core::socket> open_receive_socket(int family, std::uint16_t port, const recv_settings& s,
                                                        const reporter& out, buffer_report& buffers);
@@ -98,6 +103,9 @@ struct joined_membership {
   std::size_t shard = 0;  ///< index into the shards open_and_join filled
   join_request request;   ///< with the interface index it was joined on
   bool new_group = false;  ///< the group's first join on that socket (exclude mode joins the group then)
+  /// Joined where the kernel's route to the group led (no -i, no %IFACE):
+  /// the run relied on that route (link_watch says when it is gone).
+  bool routed = false;
 };
 
 /// Plan, open and join every membership (a repeated one once), then print

@@ -37,8 +37,9 @@ struct recv_settings {
   std::optional<double> max_loss;               ///< percent, 0 to 100
   std::int64_t rcvbuf = 0;                      ///< --rcvbuf bytes; 0: the kernel's default
   /// No --rcvbuf: each socket asks for auto_receive_buffer() bytes (the
-  /// most net.core.rmem_max allows, up to 8 MiB) when that is more than the
-  /// kernel's default.
+  /// most net.core.rmem_max allows, up to 8 MiB, read once per run by
+  /// open_and_join) when that is more than the kernel's default. The
+  /// doctor's sockets and its limits check take the same value.
   bool rcvbuf_auto = true;
   bool force = false;                           ///< SO_RCVBUFFORCE
   std::string timestamp = "sw";                 ///< "sw" or "none"

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -62,8 +63,9 @@ struct planned_join {
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object());
 
-/// The text lines of a verdict: "verdict: STATUS CHECK SUBJECT: MESSAGE" and
-/// "     fix: FIX" when there is one; for no cause, "verdict: OK: `none`".
+/// The text lines of a verdict: "verdict: STATUS CHECK SUBJECT: MESSAGE",
+/// "     fix: FIX" and "     note: NOTE" when there are; for no cause,
+/// "verdict: OK: `none`".
 [[nodiscard]] std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none);
 
 /// The UDP sockets bound to `port` in this network namespace
@@ -98,6 +100,30 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// status "OK" and a message pointing at what no local check can see (the
 /// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`).
 [[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,
-                                                  const drop_counters& over_run = {});
+                                                  const drop_counters& over_run = {}, std::int64_t rcvbuf = 0);
+
+/// The fix that raises net.core.rmem_max to `bytes`: `sysctl -w
+/// net.core.rmem_max=BYTES`, a command for the host (rmem_max_note()).
+[[nodiscard]] std::string rmem_max_fix(std::int64_t bytes);
+
+/// Where rmem_max_fix() runs: net.core.rmem_max belongs to the initial
+/// network namespace (net/core/sysctl_net_core.c registers it in init_net's
+/// table only), read-only inside any other.
+[[nodiscard]] std::string_view rmem_max_note() noexcept;
+
+/// The fix (a command, possibly empty) and its note for datagrams dropped
+/// for a full receive queue, for a receiver that asked for `rcvbuf` bytes
+/// (0: no --rcvbuf, auto_receive_buffer()'s min(net.core.rmem_max, 8 MiB)):
+/// rmem_max raised to 8 MiB, which mcast-recv then asks for by itself, or
+/// past that a larger --rcvbuf with an rmem_max to match. Reads
+/// net.core.rmem_max.
+[[nodiscard]] std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf);
+
+/// The interface FAIL that explains why `group` has no route (a join
+/// without -i fails with ENODEV): a link that is down, whose routes the
+/// kernel removed with it, the group's multicast route too (the doctor's
+/// route check; the interface named is the down link with an address of the
+/// group's family). None when no link is down or netlink cannot be read.
+[[nodiscard]] std::optional<check_result> interface_down_cause(const core::ip_address& group);
 
 }  // namespace mcnet::tools
