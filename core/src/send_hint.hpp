@@ -24,6 +24,14 @@ namespace mcnet::core::detail {
 // `counted`: a looping write, whose hint says how much it sent ({number}).
 std::string_view broken_pipe_hint(int fd, bool counted) noexcept;
 
+// What every failed single stream call adds to its error (read_some,
+// write_some, ..., send_zerocopy), failure paths only: the socket named
+// (its peer's IP endpoint; for a Unix socket its peer's address, else its
+// own) and the hint of the errno (EPIPE, ECONNRESET, the kernel's
+// ETIMEDOUT, ECONNREFUSED, ENOTCONN, EMSGSIZE), which replaces none when
+// there is none. Not for would-block, which is control flow.
+error& describe_stream_error(error& e, int fd) noexcept;
+
 inline error& with_send_hint(error& e, const endpoint& to) noexcept {
   if (e.code != std::errc::network_unreachable) return e;
   const auto address = to.address().unmap();  // a v4-mapped group is sent as IPv4

@@ -13,17 +13,20 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <climits>
 
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/tcp_info.hpp>
 #include <mcnet/core/tcp_options.hpp>
+#include <mcnet/core/unix_address.hpp>
 
 #include "accept.hpp"
 #include "connect.hpp"
 #include "send_hint.hpp"
 #include "sys/calls.hpp"
+#include "sys/unix_calls.hpp"
 #include "wait.hpp"
 
 namespace mcnet::core {
@@ -52,6 +55,36 @@ bool in_kernel(wait_policy wait) noexcept {
 // Attach an IP endpoint (the peer's or the listener's) to `e`.
 error& with_endpoint(error& e, const result<endpoint>& where) noexcept {
   if (where && where->address().is_valid()) e.with_address(where->address()).with_port(where->port());
+  return e;
+}
+
+// The Unix address in `sa` as the input of `e` (its text form: a path, or
+// @ and an abstract name), when it names something; false otherwise (not
+// AF_UNIX, or unnamed).
+bool with_unix_name(error& e, const sockaddr_storage& sa, socklen_t length) noexcept {
+  if (sa.ss_family != AF_UNIX) return false;
+  auto a = unix_address::from_sockaddr(reinterpret_cast<const sockaddr*>(&sa), length);
+  if (!a || a->is_unnamed()) return false;
+  std::array<char, unix_address::max_text_length> text;
+  e.with_input(std::string_view(text.data(), a->to_chars(text)));
+  return true;
+}
+
+// Name the socket of a failed call in `e` (failure paths only: one or two
+// system calls). An IP socket: its peer's endpoint. A Unix socket: its
+// peer's address when the peer has one (a client's peer is the server's
+// name), else its own (an accepted socket has the listener's name); an
+// unnamed pair (socketpair) is named nothing.
+error& name_peer(error& e, int fd) noexcept {
+  sockaddr_storage sa{};
+  if (auto n = sys::peer_name(fd, sa)) {
+    if (sa.ss_family == AF_INET || sa.ss_family == AF_INET6) {
+      return with_endpoint(e, endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&sa), *n));
+    }
+    if (with_unix_name(e, sa, *n)) return e;
+  }
+  sa = {};
+  if (auto n = sys::socket_name(fd, sa)) with_unix_name(e, sa, *n);
   return e;
 }
 
@@ -85,6 +118,23 @@ bool kernel_timed_out(const error& e) noexcept {
   return e.code.category() == std::system_category() && e.code.value() == ETIMEDOUT;
 }
 
+// The hints a single call and a looping one share: failures that move no
+// byte whatever came before. A kernel errno only (an mcnet errc may share
+// its number).
+std::string_view other_hint(const error& e) noexcept {
+  if (e.code.category() != std::system_category()) return {};
+  if (e.code.value() == ENOTCONN) {
+    return "the socket is not connected: connect it first (a listener is never connected: read and write on the "
+           "sockets accept returns)";
+  }
+  if (e.code.value() == EMSGSIZE) {
+    return "the socket sends each write as one datagram, and this one is larger than it can be (UDP: 65,507 bytes "
+           "of payload over IPv4, 65,527 over IPv6, less with IP_MTU_DISCOVER's do and the path MTU; a Unix "
+           "datagram: the send buffer, SO_SNDBUF): send less per call";
+  }
+  return {};
+}
+
 // What to do about the failures a stream call meets, when the count of
 // bytes a looping call moved is not part of the story.
 std::string_view stream_hint(const error& e, int fd) noexcept {
@@ -99,7 +149,7 @@ std::string_view stream_hint(const error& e, int fd) noexcept {
   if (e.code.category() == std::system_category() && e.code.value() == ECONNREFUSED) {
     return "the peer's socket is closed: nothing receives there any more";
   }
-  return {};
+  return other_hint(e);
 }
 
 // The same for a looping call: the hint says how much was moved ({number}).
@@ -118,23 +168,51 @@ std::string_view loop_hint(const error& e, bool writing, int fd) noexcept {
                    : "the kernel gave up on the connection (TCP_USER_TIMEOUT passed, or retransmissions or "
                      "keepalive probes went unanswered) after {number} bytes were read";
   }
+  if (auto other = other_hint(e); !other.empty()) return other;
   return writing ? "{number} bytes were sent before this, the first ones of the data"
                  : "{number} bytes were read before this, into the start of the buffer";
 }
 
+// A Unix stream socket that is not connected (never connected, or a
+// listener) says EINVAL to a read (unix_stream_read_generic) where TCP and
+// a Unix seqpacket socket say ENOTCONN: reported as ENOTCONN, which it is.
+// Checked on the failure path only: getpeername says ENOTCONN too.
+error unix_not_connected(error e, int fd) noexcept {
+  if (e.code.category() != std::system_category() || e.code.value() != EINVAL) return e;
+  auto domain = get(socket_ref(fd), opt::socket_domain);
+  auto type = get(socket_ref(fd), opt::socket_type);
+  if (!domain || *domain != AF_UNIX || !type || *type != SOCK_STREAM) return e;
+  sockaddr_storage sa{};
+  auto peer = sys::peer_name(fd, sa);
+  if (peer || peer.error().code != std::errc::not_connected) return e;
+  return error::from_errno(ENOTCONN, e.op, e.what);
+}
+
+}  // namespace
+
+error& detail::describe_stream_error(error& e, int fd) noexcept {
+  name_peer(e, fd);
+  if (auto hint = stream_hint(e, fd); !hint.empty()) e.with_hint(hint);
+  return e;
+}
+
+namespace {
+
 // The error for a failed single stream call (`r` < 0).
 error stream_error(long r, std::string_view op, int fd) noexcept {
-  auto e = detail::io_error(r, op);
+  auto e = unix_not_connected(detail::io_error(r, op), fd);
   if (r == kWouldBlock) return e;
-  with_endpoint(e, sys::peer_endpoint(fd));
-  return e.with_hint(stream_hint(e, fd));
+  return detail::describe_stream_error(e, fd);
 }
 
 // The error that ends a looping call after `done` bytes. would_block gets
 // the count's hint too, but names no peer: it is control flow, and a
 // nonblocking loop must not pay a system call for it.
 error loop_error(error e, std::size_t done, bool writing, int fd) noexcept {
-  if (e.code != errc::would_block && !e.address()) with_endpoint(e, sys::peer_endpoint(fd));
+  if (e.code != errc::would_block) {
+    e = unix_not_connected(e, fd);
+    if (!e.address() && e.input().empty()) name_peer(e, fd);
+  }
   return e.with_number(static_cast<std::int64_t>(done)).with_hint(loop_hint(e, writing, fd));
 }
 
@@ -335,7 +413,14 @@ result<void> connect_finish(socket_ref s, const endpoint& remote, wait_policy wa
     } else {
       e.op = "connect";
     }
-    return fail(name_remote(e, remote));
+    name_remote(e, remote);
+    if (e.code == errc::timed_out) {
+      e.with_hint("the handshake did not complete within the wait; the kernel keeps trying: call connect_finish "
+                  "again, or close the socket to abandon it");
+    } else if (e.code == errc::in_progress) {
+      e.with_hint("the handshake goes on: call connect_finish again later, or wait for it with a timeout");
+    }
+    return fail(e);
   }
   auto pending = get(s, opt::pending_error);
   if (!pending) return fail(pending.error());
@@ -358,10 +443,22 @@ result<void> connect_finish(socket_ref s, const endpoint& remote, wait_policy wa
 
 namespace {
 
-std::string_view accept_hint(const error& e) noexcept {
+std::string_view accept_hint(const error& e, int fd) noexcept {
   if (e.code.category() != std::system_category()) return {};
   if (auto none = sys::no_descriptor_hint(e); !none.empty()) return none;
-  if (e.code == std::errc::invalid_argument) return "the socket is not listening: call listen first";
+  if (e.code == std::errc::invalid_argument) {
+    // A Unix listener shut down for reading (shutdown(2) SHUT_RD or
+    // SHUT_RDWR, maybe by another thread) still listens (SO_ACCEPTCONN 1)
+    // and refuses every accept with EINVAL (unix_accept). A TCP listener
+    // shut down so is closed (tcp_disconnect): it is then a socket that
+    // never listened, which no call can tell apart.
+    if (sys::accept_refusal(fd) == 0) {
+      return "the listener was shut down for reading (shutdown SHUT_RD or SHUT_RDWR, maybe by another thread): it "
+             "accepts no more connections; close it, and listen on a new socket to accept again";
+    }
+    return "the socket is not listening: call listen first (a TCP listener that was shut down, shutdown(2) with "
+           "SHUT_RD or SHUT_RDWR, is closed and says the same: listen on it again)";
+  }
   if (e.code == std::errc::operation_not_supported) {
     return "accept needs a listening stream or seqpacket socket (call listen first); this socket's type never "
            "accepts";
@@ -408,10 +505,18 @@ result<socket> detail::accept_one(socket_ref listener, wait_policy wait, bool no
   if (r < 0) {
     auto e = detail::io_error(r, "accept");
     if (r != kWouldBlock) {
-      // An unbound socket's name is the wildcard and port 0: no address to name.
-      auto here = sys::local_endpoint(fd);
-      if (here && here->port() != 0) with_endpoint(e, here);
-      e.with_hint(accept_hint(e));
+      // The listener's own name: an IP endpoint (an unbound socket's is the
+      // wildcard and port 0: no address to name), or a Unix address.
+      sockaddr_storage here{};
+      if (auto n = sys::socket_name(fd, here)) {
+        if (here.ss_family == AF_INET || here.ss_family == AF_INET6) {
+          auto local = endpoint::from_sockaddr(reinterpret_cast<const sockaddr*>(&here), *n);
+          if (local && local->port() != 0) with_endpoint(e, local);
+        } else {
+          with_unix_name(e, here, *n);
+        }
+      }
+      e.with_hint(accept_hint(e, fd));
     }
     return fail(e);
   }
@@ -433,7 +538,7 @@ result<void> shutdown(socket_ref s, shutdown_side side) noexcept {
   auto r = sys::shutdown(s.native_handle(), static_cast<int>(side));
   if (!r) {
     auto e = r.error();
-    with_endpoint(e, sys::peer_endpoint(s.native_handle()));
+    name_peer(e, s.native_handle());
     if (e.code == std::errc::not_connected) e.with_hint("shutdown needs a connected socket");
     return fail(e);
   }

@@ -50,6 +50,30 @@ error& with_address(error& e, const unix_address& a) noexcept {
   return e.with_input(std::string_view(text.data(), a.to_chars(text)));
 }
 
+// A unix_address given to a socket of another family is refused before the
+// call: the kernel would say EINVAL (a name shorter than the family's
+// sockaddr, "@x") or EAFNOSUPPORT (a longer one), and nothing of why; a
+// connected TCP socket would even ignore a destination given to sendmsg and
+// send the bytes to its peer. One getsockopt(SO_DOMAIN), as bind and
+// connect with an IP endpoint pay on an AF_UNIX socket.
+result<void> require_unix(socket_ref s, const unix_address& a, std::string_view op) noexcept {
+  auto domain = get(s, opt::socket_domain);
+  if (!domain) return fail(domain.error());
+  if (*domain == AF_UNIX) return {};
+  auto e = error(errc::family_mismatch, op, "socket").with_number(*domain);
+  with_address(e, a);
+  switch (*domain) {
+    case AF_INET:
+      return fail(e.with_hint("a unix_address needs an AF_UNIX socket and this one is AF_INET: give it an IP "
+                              "endpoint (endpoint.hpp), or open an AF_UNIX socket (listen_unix, dial_unix)"));
+    case AF_INET6:
+      return fail(e.with_hint("a unix_address needs an AF_UNIX socket and this one is AF_INET6: give it an IP "
+                              "endpoint (endpoint.hpp), or open an AF_UNIX socket (listen_unix, dial_unix)"));
+    default:
+      return fail(e.with_hint("a unix_address needs an AF_UNIX socket; this one's family is {number}"));
+  }
+}
+
 // An abstract name has no file, and the kernel looks it up together with
 // the socket type (unix_find_abstract): a listener of another type is not
 // found, ECONNREFUSED, where at a path it is EPROTOTYPE. Only a kernel errno
@@ -160,6 +184,7 @@ std::string_view bind_hint(const error& e) noexcept {
 }  // namespace
 
 result<void> bind(socket_ref s, const unix_address& local, stale_socket stale) noexcept {
+  if (auto ok = require_unix(s, local, "bind"); !ok) return ok;
   sockaddr_storage sa;
   const socklen_t length = local.to_sockaddr(sa);
   auto r = sys::bind(s.native_handle(), sa, length);
@@ -257,7 +282,10 @@ result<void> connect_through_signals(socket_ref s, const sockaddr_storage& sa, s
 
 }  // namespace
 
-result<void> connect(socket_ref s, const unix_address& remote) noexcept {
+namespace {
+
+// connect once the family is checked (require_unix).
+result<void> connect_unix(socket_ref s, const unix_address& remote) noexcept {
   const auto start = std::chrono::steady_clock::now();
   sockaddr_storage sa;
   const socklen_t length = remote.to_sockaddr(sa);
@@ -272,7 +300,16 @@ result<void> connect(socket_ref s, const unix_address& remote) noexcept {
   return {};
 }
 
+}  // namespace
+
+result<void> connect(socket_ref s, const unix_address& remote) noexcept {
+  if (auto ok = require_unix(s, remote, "connect"); !ok) return ok;
+  return connect_unix(s, remote);
+}
+
 result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept {
+  // Checked before the socket's SO_SNDTIMEO or mode is touched.
+  if (auto ok = require_unix(s, remote, "connect"); !ok) return ok;
   // The kernel waits for backlog room only in a blocking connect, for
   // SO_SNDTIMEO (0: for ever, so at least 1 us here; unix_stream_connect
   // waits sock_sndtimeo).
@@ -284,7 +321,7 @@ result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nano
   if (auto r = set(s, opt::send_timeout, limit); !r) return r;
   // From here on the socket's SO_SNDTIMEO and mode are put back whatever happens.
   auto outcome = *was_nonblocking ? set_nonblocking(s, false) : result<void>{};
-  if (outcome) outcome = connect(s, remote);
+  if (outcome) outcome = connect_unix(s, remote);
   if (!outcome && outcome.error().code == std::errc::resource_unavailable_try_again) {
     auto e = error(errc::timed_out, "connect", "socket");
     with_address(e, remote).with_hint("the listener's backlog stayed full: it is not accepting");
@@ -459,6 +496,9 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   }
   if (with.credentials) {
     if (auto r = writer.append_credentials(*with.credentials); !r) return fail(r.error());
+  }
+  if (!to.is_unnamed()) {
+    if (auto ok = require_unix(s, to, "sendmsg"); !ok) return fail(ok.error());
   }
   if (!with.fds.empty() || with.credentials) {
     if (auto ok = check_attachments(s, with); !ok) return fail(ok.error());

@@ -96,25 +96,31 @@ result<std::size_t> send_zerocopy(socket_ref s, std::span<const std::byte> data,
     const long n = sys::send_zerocopy(fd, data.data(), data.size());
     if (n >= 0) return static_cast<std::size_t>(n);
     if (n != kWouldBlock) {
+      // Named and hinted as write_some's errors are (the peer, EPIPE,
+      // EMSGSIZE, ECONNREFUSED after an ICMP refusal, ...).
       auto e = error::from_errno(static_cast<int>(-n), "send", "MSG_ZEROCOPY");
+      detail::describe_stream_error(e, fd);
       if (n == -ENOBUFS) {
         e.with_hint("too many zerocopy sends await completion (charged to net.core.optmem_max): read them with "
                     "read_zerocopy_completions first");
       }
-      if (n == -EPIPE) e.with_hint(detail::broken_pipe_hint(fd, false));
       return fail(e);
     }
     if (auto w = wait_writable(s, next); !w) {
       auto e = w.error();
       e.op = "send";
       e.what = "MSG_ZEROCOPY";
+      if (e.code != errc::would_block) detail::describe_stream_error(e, fd);
       return fail(e);
     }
     // Writable, yet the send may still find no room: a retry waits only for
     // what is left of this call's timeout.
     if (wait.kind() != wait_policy::mode::nonblocking && wait.timeout() != std::chrono::nanoseconds::max()) {
       const auto left = wait.timeout() - (clock::now() - start);
-      if (left <= std::chrono::nanoseconds::zero()) return fail(error(errc::timed_out, "send", "MSG_ZEROCOPY"));
+      if (left <= std::chrono::nanoseconds::zero()) {
+        auto e = error(errc::timed_out, "send", "MSG_ZEROCOPY");
+        return fail(detail::describe_stream_error(e, fd));
+      }
       next = wait_policy::deadline(left);
     }
   }

@@ -15,7 +15,10 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include <algorithm>
+#include <array>
 #include <climits>
+#include <fstream>
 #include <set>
 #include <string_view>
 #include <thread>
@@ -538,6 +541,42 @@ MCNET_OPTION_TEST(NetSolSocket, opt::receive_low_water, ReceiveLowWaterRefusesZe
   });
 }
 
+// SO_RCVLOWAT as the kernel takes it (tcp_set_rcvlowat): on TCP it clamps
+// the value to half the largest receive buffer the socket may have
+// (net.ipv4.tcp_rmem's maximum, or SO_RCVBUF's value once that is set,
+// which locks it), and, SO_RCVBUF not set, raises the receive buffer so
+// that the mark can be reached; on a Unix socket the value stays as set.
+// Pinned as docs/sockets.md and the option's comment say.
+TEST(NetSolSocket, ReceiveLowWaterOnTcpIsClampedToHalfTheLargestReceiveBuffer) {
+  MCNET_REQUIRE_NETNS();
+  in_host([] {
+    std::array<long long, 3> rmem{};
+    std::ifstream("/proc/sys/net/ipv4/tcp_rmem") >> rmem[0] >> rmem[1] >> rmem[2];
+    ASSERT_GT(rmem[2], 0) << "net.ipv4.tcp_rmem of this namespace unreadable";
+    const auto half_max = static_cast<int>(std::min<long long>(INT_MAX, rmem[2] / 2));
+
+    auto s = tcp();
+    const int before = core::get(s, opt::receive_buffer).value();
+    ASSERT_TRUE(core::set(s, opt::receive_low_water, INT_MAX));
+    const int mark = core::get(s, opt::receive_low_water).value();
+    EXPECT_EQ(mark, half_max) << "INT_MAX clamped to half of tcp_rmem's maximum " << rmem[2];
+    const int after = core::get(s, opt::receive_buffer).value();
+    EXPECT_GT(after, before) << "the receive buffer grows so that the mark can be reached";
+    EXPECT_GE(after, mark);
+
+    // SO_RCVBUF set (locked): the clamp is half of it, and it stays.
+    auto locked = tcp();
+    ASSERT_TRUE(core::set(locked, opt::receive_buffer, 65536));
+    const int granted = core::get(locked, opt::receive_buffer).value();  // doubled by the kernel
+    ASSERT_TRUE(core::set(locked, opt::receive_low_water, INT_MAX));
+    EXPECT_EQ(core::get(locked, opt::receive_low_water).value(), granted / 2);
+    EXPECT_EQ(core::get(locked, opt::receive_buffer).value(), granted) << "a buffer the caller set is not raised";
+    // Below the clamp the value is as set.
+    ASSERT_TRUE(core::set(locked, opt::receive_low_water, 1000));
+    EXPECT_EQ(core::get(locked, opt::receive_low_water).value(), 1000);
+  });
+}
+
 // A connected pair of Unix sockets (closed with the object).
 struct unix_pair {
   core::unique_fd a, b;
@@ -552,6 +591,14 @@ struct unix_pair {
 };
 
 // A Unix socket pair sends nothing on any interface: no namespace needed.
+TEST(SolSocketUnix, ReceiveLowWaterOnUnixStaysAsSet) {
+  unix_pair pair(SOCK_STREAM);
+  const int before = core::get(pair.first(), opt::receive_buffer).value();
+  ASSERT_TRUE(core::set(pair.first(), opt::receive_low_water, INT_MAX));
+  EXPECT_EQ(core::get(pair.first(), opt::receive_low_water).value(), INT_MAX) << "no clamp outside TCP";
+  EXPECT_EQ(core::get(pair.first(), opt::receive_buffer).value(), before) << "nor a bigger buffer";
+}
+
 MCNET_OPTION_TEST(SolSocketUnix, opt::peer_credentials, PeerCredentialsAreThisProcess) {
   unix_pair pair(SOCK_STREAM);
   const core::peer_credentials me{::getpid(), ::getuid(), ::getgid()};

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -813,6 +814,8 @@ TEST_P(NetStream, DeadlinesExpireAsTimedOutWithinABound) {
                  "read");
   ASSERT_FALSE(read);
   EXPECT_EQ(read.error().code, std::errc::timed_out);
+  EXPECT_EQ(read.error().code, mcnet::errc::timed_out)
+      << "the deadline's own, not the kernel's ETIMEDOUT: " << read.error().message();
   EXPECT_EQ(read.error().address(), client_at.address()) << read.error().message();
   EXPECT_EQ(read.error().port(), client_at.port());
 
@@ -823,6 +826,8 @@ TEST_P(NetStream, DeadlinesExpireAsTimedOutWithinABound) {
                  "write");
   ASSERT_FALSE(write);
   EXPECT_EQ(write.error().code, std::errc::timed_out);
+  EXPECT_EQ(write.error().code, mcnet::errc::timed_out)
+      << "the deadline's own, not the kernel's ETIMEDOUT: " << write.error().message();
   const auto sent = static_cast<std::size_t>(write.error().number().value());
   EXPECT_GT(sent, 0u);
   EXPECT_LT(sent, data.size());
@@ -843,6 +848,8 @@ TEST_P(NetStream, DeadlinesExpireAsTimedOutWithinABound) {
                  "accept");
   ASSERT_FALSE(accepted);
   EXPECT_EQ(accepted.error().code, std::errc::timed_out);
+  EXPECT_EQ(accepted.error().code, mcnet::errc::timed_out)
+      << "the deadline's own, not the kernel's ETIMEDOUT: " << accepted.error().message();
   EXPECT_EQ(accepted.error().address(), listener.where.address()) << "names the listener";
   EXPECT_EQ(accepted.error().port(), listener.where.port());
   auto nothing = core::accept(listener.socket, core::wait_policy::nonblocking());
@@ -859,10 +866,34 @@ TEST_P(NetStream, DeadlinesExpireAsTimedOutWithinABound) {
                    "connect");
     ASSERT_FALSE(done);
     EXPECT_EQ(done.error().code, std::errc::timed_out);
+    EXPECT_EQ(done.error().code, mcnet::errc::timed_out)
+        << "the deadline's own, not the kernel's ETIMEDOUT: " << done.error().message();
     EXPECT_EQ(done.error().op, "connect");
     EXPECT_EQ(done.error().address(), silent.address());
     EXPECT_EQ(done.error().port(), silent.port());
+    EXPECT_NE(done.error().message().find("call connect_finish again, or close the socket"), std::string::npos)
+        << "the header's advice, in the message: " << done.error().message();
   });
+}
+
+// Accepted sockets are close-on-exec (accept4's SOCK_CLOEXEC), blocking or
+// nonblocking as asked.
+TEST_P(NetStream, AcceptedSocketsAreCloseOnExec) {
+  MCNET_REQUIRE_NETNS();
+  const bool v6 = GetParam();
+  auto net = test::network::lan(2);
+  auto listener = test::listen_tcp_on((*net)[1], v6);
+  for (const bool nonblocking : {false, true}) {
+    auto client = (*net)[0].run([&] { return core::dial_tcp(listener.where, {}, 5s).value(); });
+    auto conn = core::accept(listener.socket, core::wait_policy::deadline(5s), nullptr, nonblocking);
+    ASSERT_TRUE(conn) << conn.error().message();
+    const int fd_flags = ::fcntl(conn->native_handle(), F_GETFD);
+    ASSERT_GE(fd_flags, 0);
+    EXPECT_NE(fd_flags & FD_CLOEXEC, 0) << "nonblocking " << nonblocking;
+    const int fl = ::fcntl(conn->native_handle(), F_GETFL);
+    ASSERT_GE(fl, 0);
+    EXPECT_EQ((fl & O_NONBLOCK) != 0, nonblocking);
+  }
 }
 
 TEST_P(NetStream, NonblockingConnectCompletesThroughSoError) {

@@ -7,15 +7,21 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <climits>
 #include <cstddef>
+#include <fstream>
+#include <iterator>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/socket.hpp>
@@ -23,6 +29,7 @@
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/tcp_options.hpp>
 
+#include "capabilities.hpp"
 #include "lan.hpp"
 #include "option_test.hpp"
 #include "privilege.hpp"
@@ -293,6 +300,48 @@ MCNET_OPTION_TEST(NetTcpOptions, opt::tcp_congestion, CongestionControlByNameAnd
         << unknown.error().message();
     EXPECT_NE(unknown.error().message().find("TCP_CONGESTION"), std::string::npos);
     EXPECT_EQ(core::get(s, opt::tcp_congestion).value(), *current) << "unchanged";
+  });
+}
+
+// The names a congestion-control sysctl lists (space-separated), in order.
+std::vector<std::string> congestion_controls(const char* sysctl_file) {
+  std::ifstream in(sysctl_file);
+  std::istringstream line(std::string(std::istreambuf_iterator<char>(in), {}));
+  return {std::istream_iterator<std::string>(line), {}};
+}
+
+// An algorithm the kernel has (net.ipv4.tcp_available_congestion_control)
+// but outside net.ipv4.tcp_allowed_congestion_control is EPERM without
+// CAP_NET_ADMIN: the message names the algorithm, the sysctl and the
+// capability. The allowed list is global (not per network namespace), so
+// it is read, never changed: with no such algorithm the test skips.
+TEST(NetTcpOptions, CongestionControlNotAllowedNamesTheSysctlAndTheCapability) {
+  MCNET_REQUIRE_NETNS();
+  const auto available = congestion_controls("/proc/sys/net/ipv4/tcp_available_congestion_control");
+  const auto allowed = congestion_controls("/proc/sys/net/ipv4/tcp_allowed_congestion_control");
+  std::string restricted;
+  for (const auto& name : available) {
+    if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+      restricted = name;
+      break;
+    }
+  }
+  if (restricted.empty()) {
+    GTEST_SKIP() << "every algorithm this kernel has loaded is in net.ipv4.tcp_allowed_congestion_control (a "
+                    "global sysctl this test does not change), so none is refused without CAP_NET_ADMIN";
+  }
+  in_host([&] {
+    mcnet::test::drop_capabilities_on_this_thread({CAP_NET_ADMIN});
+    auto s = tcp();
+    auto r = core::set(s, opt::tcp_congestion, core::congestion_control_name::make(restricted).value());
+    ASSERT_FALSE(r) << restricted << " was set without CAP_NET_ADMIN";
+    EXPECT_EQ(r.error().code, std::errc::operation_not_permitted) << r.error().message();
+    EXPECT_EQ(r.error().what, "TCP_CONGESTION");
+    EXPECT_EQ(r.error().input(), restricted) << "the algorithm refused: " << r.error().message();
+    const auto text = r.error().message();
+    EXPECT_NE(text.find("net.ipv4.tcp_allowed_congestion_control"), std::string::npos) << text;
+    EXPECT_NE(text.find("CAP_NET_ADMIN"), std::string::npos) << text;
+    EXPECT_NE(text.find('"' + restricted + '"'), std::string::npos) << text;
   });
 }
 

@@ -898,6 +898,162 @@ TEST_F(UnixSocket, AttachmentsOnANonUnixSocketAreRefused) {
       << creds.error().message();
 }
 
+// A unix_address given to an IP socket is refused before the call, as an
+// IP endpoint on an AF_UNIX socket is: the kernel would say EINVAL (a name
+// shorter than a sockaddr_in, "@x") or EAFNOSUPPORT (a longer path), and
+// nothing of why. No system call is made with the name, so nothing is sent.
+TEST_F(UnixSocket, UnixAddressOnAnIpSocketIsRefusedBeforeTheCall) {
+  const unix_address names[] = {unix_address::abstract("x").value(),
+                                path("family-check.sock")};
+  for (const int family : {AF_INET, AF_INET6}) {
+    for (const auto& name : names) {
+      const auto where = std::string(family == AF_INET ? "AF_INET " : "AF_INET6 ") + name.to_string();
+      const auto refused = [&](const mcnet::result<void>& r, const char* call) {
+        ASSERT_FALSE(r) << call << " " << where;
+        EXPECT_EQ(r.error().code, errc::family_mismatch) << call << " " << where << ": " << r.error().message();
+        EXPECT_EQ(r.error().number(), family) << call;
+        EXPECT_EQ(r.error().input(), name.to_string()) << call << ": the address given";
+        EXPECT_NE(r.error().message().find("a unix_address needs an AF_UNIX socket"), std::string::npos)
+            << call << ": " << r.error().message();
+      };
+      auto stream = core::socket::open(family, SOCK_STREAM);
+      if (!stream && family == AF_INET6) GTEST_SKIP() << "no IPv6: " << stream.error().message();
+      ASSERT_TRUE(stream) << stream.error().message();
+      refused(core::bind(*stream, name), "bind");
+      refused(core::connect(*stream, name), "connect");
+      const auto timeout_before = core::get(*stream, core::opt::send_timeout).value();
+      refused(core::connect(*stream, name, 100ms), "connect with a timeout");
+      EXPECT_EQ(core::get(*stream, core::opt::send_timeout).value(), timeout_before) << "untouched";
+      EXPECT_FALSE(core::nonblocking(*stream).value()) << "untouched";
+      auto dgram = core::socket::open(family, SOCK_DGRAM).value();
+      auto sent = core::send_to(dgram, bytes_of("x"), name, core::wait_policy::deadline(100ms));
+      ASSERT_FALSE(sent) << where;
+      EXPECT_EQ(sent.error().code, errc::family_mismatch) << where << ": " << sent.error().message();
+      EXPECT_EQ(sent.error().number(), family);
+      EXPECT_EQ(sent.error().input(), name.to_string());
+      EXPECT_NE(sent.error().message().find("a unix_address needs an AF_UNIX socket"), std::string::npos)
+          << sent.error().message();
+    }
+  }
+}
+
+// Errors on Unix sockets name the Unix address (its text form) where the
+// socket has one: a listener's own for accept; for reads and writes the
+// peer's, or the socket's own when the peer has none (an accepted socket
+// has the listener's name).
+TEST_F(UnixSocket, ErrorsNameTheUnixAddress) {
+  for (const auto& where : {path("named.sock"), fresh_abstract("named")}) {
+    const auto text = where.to_string();
+    auto server = core::listen_unix(where).value();
+    auto waited = core::accept_unix(server, core::wait_policy::deadline(20ms));
+    ASSERT_FALSE(waited);
+    EXPECT_EQ(waited.error().code, errc::timed_out);
+    EXPECT_EQ(waited.error().input(), text) << waited.error().message();
+
+    auto client = core::dial_unix(where, {}, 1s).value();
+    auto conn = core::accept_unix(server, core::wait_policy::deadline(1s)).value();
+    std::array<std::byte, 8> buf{};
+    for (auto* end : {&client, &conn}) {
+      auto read = core::read_some(*end, buf, core::wait_policy::deadline(20ms));
+      ASSERT_FALSE(read);
+      EXPECT_EQ(read.error().code, errc::timed_out);
+      EXPECT_EQ(read.error().input(), text) << read.error().message();
+      EXPECT_NE(read.error().message().find('"' + text + '"'), std::string::npos) << read.error().message();
+    }
+    conn.close();
+    auto write = core::write_all(client, bytes_of("gone"), core::wait_policy::deadline(1s));
+    ASSERT_FALSE(write);
+    EXPECT_EQ(write.error().code, std::errc::broken_pipe) << write.error().message();
+    EXPECT_EQ(write.error().input(), text) << write.error().message();
+    EXPECT_NE(write.error().message().find("closed for writing"), std::string::npos) << write.error().message();
+  }
+  // An unnamed pair names nothing, and says so by an empty input.
+  auto pair = core::socketpair(SOCK_STREAM).value();
+  std::array<std::byte, 8> buf{};
+  auto quiet = core::read_some(pair.first, buf, core::wait_policy::nonblocking());
+  ASSERT_FALSE(quiet);
+  EXPECT_EQ(quiet.error().code, errc::would_block);
+  auto timed = core::read_some(pair.first, buf, core::wait_policy::deadline(10ms));
+  ASSERT_FALSE(timed);
+  EXPECT_TRUE(timed.error().input().empty()) << timed.error().message();
+}
+
+// A Unix stream socket that is not connected says EINVAL to recv where TCP
+// and a seqpacket socket say ENOTCONN: reported as ENOTCONN, with the fix.
+TEST_F(UnixSocket, ReadingAnUnconnectedStreamIsNotConnected) {
+  for (const int type : {SOCK_STREAM, SOCK_SEQPACKET}) {
+    auto lone = core::socket::open(AF_UNIX, type).value();
+    std::array<std::byte, 8> buf{};
+    for (const auto& wait : {core::wait_policy::nonblocking(), core::wait_policy::deadline(1s)}) {
+      auto r = core::read_some(lone, buf, wait);
+      ASSERT_FALSE(r) << type;
+      EXPECT_EQ(r.error().code, std::errc::not_connected) << type << ": " << r.error().message();
+      EXPECT_NE(r.error().message().find("connect it first"), std::string::npos) << r.error().message();
+      auto exact = core::read_exact(lone, buf, wait);
+      ASSERT_FALSE(exact);
+      EXPECT_EQ(exact.error().code, std::errc::not_connected) << type << ": " << exact.error().message();
+    }
+  }
+  // So is a listener's, which is never connected.
+  auto server = core::listen_unix(fresh_abstract("listener")).value();
+  std::array<std::byte, 8> buf{};
+  auto r = core::read_some(server, buf, core::wait_policy::deadline(1s));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, std::errc::not_connected) << r.error().message();
+}
+
+// A Unix listener shut down for reading still listens (SO_ACCEPTCONN is 1)
+// and refuses every accept with EINVAL: the hint says it was shut down,
+// not to call listen, whether the shutdown came before the accept or while
+// it waited (another thread).
+TEST_F(UnixSocket, AcceptOnAShutDownListenerSaysSo) {
+  {
+    auto server = core::listen_unix(fresh_abstract("shut")).value();
+    ASSERT_TRUE(core::shutdown(server, core::shutdown_side::read));
+    auto r = core::accept_unix(server, core::wait_policy::deadline(1s));
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::invalid_argument) << r.error().message();
+    EXPECT_NE(r.error().message().find("was shut down"), std::string::npos) << r.error().message();
+    EXPECT_EQ(r.error().message().find("call listen first"), std::string::npos) << r.error().message();
+  }
+  for (const auto& wait : {core::wait_policy::blocking(), core::wait_policy::deadline(5s)}) {
+    auto server = core::listen_unix(fresh_abstract("shut-later")).value();
+    std::thread closer([&] {
+      std::this_thread::sleep_for(50ms);
+      (void)core::shutdown(server, core::shutdown_side::both);
+    });
+    const auto start = std::chrono::steady_clock::now();
+    auto r = core::accept_unix(server, wait);
+    closer.join();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 4s) << "the shutdown ended the wait";
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, std::errc::invalid_argument) << r.error().message();
+    EXPECT_NE(r.error().message().find("was shut down"), std::string::npos) << r.error().message();
+  }
+  // One that never listened is told to.
+  auto lone = core::socket::open(AF_UNIX, SOCK_STREAM).value();
+  auto never = core::accept_unix(lone, core::wait_policy::deadline(1s));
+  ASSERT_FALSE(never);
+  EXPECT_NE(never.error().message().find("call listen first"), std::string::npos) << never.error().message();
+}
+
+// Accepted sockets are close-on-exec, blocking or nonblocking as asked.
+TEST_F(UnixSocket, AcceptedSocketsAreCloseOnExec) {
+  const auto where = fresh_abstract("cloexec");
+  auto server = core::listen_unix(where).value();
+  for (const bool nonblocking : {false, true}) {
+    auto client = core::dial_unix(where, {}, 1s).value();
+    auto conn = core::accept_unix(server, core::wait_policy::deadline(1s), nullptr, nonblocking);
+    ASSERT_TRUE(conn) << conn.error().message();
+    const int fd_flags = ::fcntl(conn->native_handle(), F_GETFD);
+    ASSERT_GE(fd_flags, 0);
+    EXPECT_NE(fd_flags & FD_CLOEXEC, 0) << "nonblocking " << nonblocking;
+    const int fl = ::fcntl(conn->native_handle(), F_GETFL);
+    ASSERT_GE(fl, 0);
+    EXPECT_EQ((fl & O_NONBLOCK) != 0, nonblocking);
+  }
+}
+
 // A descriptor that is not open is named by its index, before the call.
 TEST_F(UnixSocket, ADescriptorNotOpenIsNamedByIndex) {
   auto pair = core::socketpair(SOCK_STREAM).value();

@@ -16,11 +16,13 @@
 #include <set>
 #include <span>
 #include <thread>
+#include <vector>
 
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/stream.hpp>
 #include <mcnet/core/zerocopy.hpp>
 
 #include "lan.hpp"
@@ -206,6 +208,47 @@ TEST(NetZerocopy, WithoutSoZerocopyTheFlagIsIgnored) {
   auto r = core::read_zerocopy_completions(tx, done, core::wait_policy::deadline(200ms));
   ASSERT_FALSE(r) << "the kernel copied as for a plain send: no completion comes";
   EXPECT_EQ(r.error().code, errc::timed_out);
+}
+
+// send_zerocopy's errors are named and hinted as write_some's: the peer's
+// endpoint, and the hint of the errno. A datagram over 65,535 bytes is
+// EMSGSIZE; a datagram to a closed port draws an ICMP port unreachable,
+// after which the connected socket's next send fails with ECONNREFUSED.
+TEST(NetZerocopy, ErrorsNameThePeerAsWriteSomeDoes) {
+  MCNET_REQUIRE_NETNS();
+  auto net = mcnet::test::network::lan(2);
+  const auto& sender_host = (*net)[0];
+  const auto& receiver_host = (*net)[1];
+  auto rx = receiver_host.run([&] { return core::listen_udp(core::endpoint(receiver_host.v4(), 0)).value(); });
+  const auto to = core::local_endpoint(rx).value();
+  auto tx = sender_host.run([&] { return core::dial_udp(to).value(); });
+  ASSERT_TRUE(core::set(tx, opt::zerocopy, true));
+
+  const std::vector<std::byte> huge(70000);
+  auto big = core::send_zerocopy(tx, huge, core::wait_policy::deadline(1s));
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, std::errc::message_size) << big.error().message();
+  EXPECT_EQ(big.error().address(), to.address()) << big.error().message();
+  EXPECT_EQ(big.error().port(), to.port());
+  auto plain = core::write_some(tx, huge, core::wait_policy::deadline(1s));
+  ASSERT_FALSE(plain);
+  EXPECT_FALSE(big.error().hint().empty()) << big.error().message();
+  EXPECT_EQ(big.error().hint(), plain.error().hint()) << "as write_some says it: " << plain.error().message();
+
+  // The receiver goes: its port is closed, and the host answers with ICMP.
+  rx.close();
+  std::array<std::byte, 100> payload{};
+  mcnet::result<std::size_t> sent;
+  for (int i = 0; i < 200; ++i) {
+    sent = core::send_zerocopy(tx, payload, core::wait_policy::deadline(1s));
+    if (!sent) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_FALSE(sent) << "no ICMP port unreachable came back within 2 s";
+  EXPECT_EQ(sent.error().code, std::errc::connection_refused) << sent.error().message();
+  EXPECT_EQ(sent.error().address(), to.address()) << sent.error().message();
+  EXPECT_EQ(sent.error().port(), to.port());
+  EXPECT_NE(sent.error().message().find("the peer's socket is closed"), std::string::npos) << sent.error().message();
 }
 
 TEST(NetZerocopy, ReadingWaitsAtMostTheTimeout) {

@@ -269,8 +269,10 @@ result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_
     const int err = errno;
     auto e = error::from_errno(err, "setsockopt", opt.spelling).with_hint(sys::hint_for(err, opt));
     const bool unknown_device = err == ENODEV && opt.level == SOL_SOCKET && opt.name == SO_BINDTODEVICE;
-    const bool unknown_algorithm = err == ENOENT && opt.level == IPPROTO_TCP && opt.name == TCP_CONGESTION;
-    if (unknown_device || unknown_algorithm) {
+    const bool congestion = opt.level == IPPROTO_TCP && opt.name == TCP_CONGESTION;
+    const bool unknown_algorithm = err == ENOENT && congestion;
+    const bool restricted_algorithm = err == EPERM && congestion;
+    if (unknown_device || unknown_algorithm || restricted_algorithm) {
       // The name the kernel did not find, in the message: "setsockopt
       // SO_BINDTODEVICE "eht0": No such device: no interface of that name ...".
       const auto* name = static_cast<const char*>(value);
@@ -279,6 +281,14 @@ result<void> set_raw(int fd, const option_info& opt, const void* value, socklen_
     if (unknown_algorithm) {
       e.with_hint("this kernel has no congestion control of that name and cannot load one (see "
                   "net.ipv4.tcp_available_congestion_control; the modules are tcp_<name>)");
+    }
+    if (restricted_algorithm) {
+      // tcp_set_congestion_control: an algorithm outside the allowed list
+      // needs CAP_NET_ADMIN in the socket's network namespace's user
+      // namespace.
+      e.with_hint("the kernel has this algorithm, but it is not in net.ipv4.tcp_allowed_congestion_control, so "
+                  "setting it needs CAP_NET_ADMIN: add it to that list (sysctl -w, as root), or run with the "
+                  "capability");
     }
     if (err == EINVAL && opt.level == IPPROTO_TCP && opt.name == TCP_FASTOPEN) {
       // do_tcp_setsockopt takes it only on a closed or listening socket.

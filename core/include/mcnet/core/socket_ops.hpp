@@ -96,7 +96,7 @@ enum class connect_status : std::uint8_t {
 /// under wait_policy::nonblocking() while the handshake goes on (call again
 /// later); errc::timed_out when the policy's timeout (counted from this
 /// call's start) passed first (the kernel keeps trying: call again, or close
-/// the socket to abandon it); the outcome's errno (ECONNREFUSED: nothing
+/// the socket to abandon it; the error's hint says so); the outcome's errno (ECONNREFUSED: nothing
 /// listens there; ETIMEDOUT: the kernel gave up on the SYN, a firewall
 /// dropping it or the host down; EHOSTUNREACH, ENETUNREACH: ICMP or the
 /// neighbour table said so; each with a hint); ENOTCONN when the
@@ -127,8 +127,12 @@ enum class connect_status : std::uint8_t {
 /// accept's errno (EMFILE/ENFILE: out of descriptors; EINVAL: a stream or
 /// seqpacket socket that is not listening; EOPNOTSUPP: a socket whose type
 /// never accepts, UDP or datagram; both with the hint to call listen
-/// first; ...); each names the listener's local endpoint when it is an IP
-/// one.
+/// first, but for a Unix listener shut down for reading (shutdown(2)
+/// `SHUT_RD`/`SHUT_RDWR`, maybe by another thread), which still reports
+/// `SO_ACCEPTCONN` and says EINVAL: its hint says it was shut down (a TCP
+/// listener shut down is closed, as one that never listened, and the hint
+/// names both); ...); each names the listener's local endpoint when it is
+/// an IP one, its address (text form, as the input) when it is a Unix one.
 [[nodiscard]] result<socket> accept(socket_ref listener, wait_policy wait = wait_policy::blocking(),
                                     endpoint* peer = nullptr, bool nonblocking = false) noexcept;
 

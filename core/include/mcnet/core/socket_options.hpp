@@ -148,7 +148,14 @@ inline constexpr sockopt<bool_codec> dont_route{SOL_SOCKET, SO_DONTROUTE, "SO_DO
 /// `SO_RCVLOWAT`: bytes a stream receive waits for before it returns (and
 /// poll reports readable), 1 to INT_MAX. 0 and negative values are
 /// errc::value_out_of_range before the call (the kernel turns 0 into 1 and a
-/// negative value into INT_MAX). socket(7).
+/// negative value into INT_MAX). On TCP the kernel clamps the value to half
+/// the largest receive buffer the socket may have (tcp_set_rcvlowat):
+/// net.ipv4.tcp_rmem's maximum, or SO_RCVBUF once that is set (INT_MAX
+/// reads back 16777216 with a tcp_rmem maximum of 33554432); and while
+/// SO_RCVBUF is not set it raises the receive buffer so that the mark can
+/// be reached (SO_RCVBUF reads back 33554432 after INT_MAX there). The
+/// value that reads back is the one in force. Other sockets (Unix) keep
+/// the value as set. socket(7), tcp(7).
 inline constexpr sockopt<ranged_int_codec<1, INT_MAX>> receive_low_water{SOL_SOCKET, SO_RCVLOWAT, "SO_RCVLOWAT"};
 /// `SO_PEERCRED`: the pid, uid and gid of the process at the other end of a
 /// connected Unix socket (`core::peer_credentials`), as of its connect(2) or

@@ -68,7 +68,10 @@ namespace mcnet::core {
 /// sent was read before). Errors: EINVAL (before any system call) for an
 /// empty buffer; errc::would_block (nonblocking, nothing there);
 /// errc::timed_out; recv's errno (ECONNRESET: the peer reset the
-/// connection; ENOTCONN; ...), naming the peer. The kernel reports a reset
+/// connection; ENOTCONN: not connected, with the hint to connect first,
+/// also for a Unix stream socket, whose kernel says EINVAL there; ...),
+/// naming the peer (a Unix socket: the peer's address, or its own when the
+/// peer has none, as the error's input). The kernel reports a reset
 /// once: the next call returns 0, the connection being closed by then. On
 /// a connected datagram socket one call reads one datagram, cut to the
 /// buffer without notice (read_from reports the cut), and 0 is an empty

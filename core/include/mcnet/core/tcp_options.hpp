@@ -185,7 +185,8 @@ inline constexpr sockopt<uint32_codec> tcp_not_sent_low_water{IPPROTO_TCP, TCP_N
 /// kernel does not have (nor can load) is the kernel's ENOENT naming
 /// TCP_CONGESTION, with the name as the error's input and a hint; one
 /// outside net.ipv4.tcp_allowed_congestion_control is EPERM without
-/// CAP_NET_ADMIN. tcp(7).
+/// CAP_NET_ADMIN, with the name as the input and a hint naming that sysctl
+/// and the capability. tcp(7).
 inline constexpr sockopt<congestion_control_codec> tcp_congestion{IPPROTO_TCP, TCP_CONGESTION, "TCP_CONGESTION"};
 /// `TCP_INFO`: the connection's state and counters, decoded
 /// (`core::tcp_connection_info`). Read-only; see read_tcp_info. tcp(7).

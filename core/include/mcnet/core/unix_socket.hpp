@@ -92,7 +92,10 @@ struct unix_setup {
 /// Errors: bind's errno with the address as the error's input: EADDRINUSE
 /// (a path: a file is there, maybe a socket left by a process that ended;
 /// see `stale_socket::unlink`; an abstract name: taken in this network
-/// namespace), ENOENT / EACCES (the directory), EINVAL (already bound).
+/// namespace), ENOENT / EACCES (the directory), EINVAL (already bound);
+/// errc::family_mismatch before the call on a socket that is not AF_UNIX
+/// (AF_INET, AF_INET6: the kernel would say EINVAL or EAFNOSUPPORT), with
+/// the address as input, the family as number and a hint.
 [[nodiscard]] result<void> bind(socket_ref s, const unix_address& local, stale_socket stale = stale_socket::keep) noexcept;
 
 /// connect(2) to `remote`. A stream or seqpacket connect blocks while the
@@ -107,7 +110,8 @@ struct unix_setup {
 /// with the address: ENOENT (no such path), ECONNREFUSED (nothing listens
 /// there), EPROTOTYPE (the socket there has another type), EAGAIN (a
 /// nonblocking socket and a full backlog, or `SO_SNDTIMEO` passed: the
-/// hint says which), EACCES. The socket's `SO_SNDTIMEO` is put back as the
+/// hint says which), EACCES; errc::family_mismatch before the call on a
+/// socket that is not AF_UNIX, as `bind`. The socket's `SO_SNDTIMEO` is put back as the
 /// kernel held it (its `struct timeval`, byte for byte), and no value of it
 /// makes the call fail.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote) noexcept;
@@ -117,7 +121,8 @@ struct unix_setup {
 /// for the call (the socket's `SO_SNDTIMEO` and O_NONBLOCK are as they
 /// were afterwards, whatever they were). A signal does not end the wait, nor extend it: the
 /// connect is made again (see `connect`) for what is left of `timeout`.
-/// Errors: as `connect`; errc::timed_out when the backlog stayed full.
+/// Errors: as `connect` (errc::family_mismatch before the socket is
+/// touched); errc::timed_out when the backlog stayed full.
 [[nodiscard]] result<void> connect(socket_ref s, const unix_address& remote, std::chrono::nanoseconds timeout) noexcept;
 
 /// getsockname(2) as a unix_address (unnamed before bind). Errors: its
@@ -152,7 +157,11 @@ struct unix_setup {
 /// them takes it first (make such a listener nonblocking). Errors:
 /// errc::would_block, errc::timed_out, accept's errno; a socket that does
 /// not listen fails at once under every policy (EINVAL; EOPNOTSUPP for a
-/// datagram socket), with the hint to call listen first.
+/// datagram socket), with the hint to call listen first; EINVAL on a
+/// listener shut down for reading (shutdown(2) `SHUT_RD`/`SHUT_RDWR`, maybe
+/// by another thread while this waits; it still reports `SO_ACCEPTCONN`),
+/// with a hint saying so. Errors other than errc::would_block name the
+/// listener's address (its text form) as their input.
 [[nodiscard]] result<socket> accept_unix(socket_ref listener, wait_policy wait = wait_policy::blocking(),
                                          unix_address* peer = nullptr, bool nonblocking = false) noexcept;
 
@@ -186,7 +195,9 @@ struct unix_attachments {
 /// more than `max_fds_per_message` descriptors; errc::family_mismatch
 /// (before the call, the family as its number) for descriptors or
 /// credentials on a socket that is not AF_UNIX, whose kernel would drop
-/// them silently and send the bytes; EBADF (before the call) for a
+/// them silently and send the bytes; errc::family_mismatch (before the
+/// call) for a named `to` on a socket that is not AF_UNIX (a connected TCP
+/// socket would ignore the name and send to its peer; see `bind`); EBADF (before the call) for a
 /// descriptor that is not open (fcntl(2) `F_GETFD`), its index in `fds` as
 /// the error's number; errc::would_block, errc::timed_out; sendmsg's errno
 /// with the destination, each with a hint (ENOENT; ECONNREFUSED: nothing

@@ -94,7 +94,11 @@ struct zerocopy_completions {
 /// (ENOBUFS: too many sends await completion, charged to
 /// net.core.optmem_max: read completions first; the hint says so; EPIPE:
 /// the connection is gone or shut down, or "the socket is not connected"
-/// for a TCP socket that never connected, as stream.hpp's writes say).
+/// for a TCP socket that never connected, as stream.hpp's writes say). Every
+/// error but errc::would_block names the peer and carries the hint
+/// `write_some` gives (EMSGSIZE: a datagram larger than one can be;
+/// ECONNREFUSED on UDP after an ICMP port unreachable: the peer's socket is
+/// closed).
 [[nodiscard]] result<std::size_t> send_zerocopy(socket_ref s, std::span<const std::byte> data,
                                                 wait_policy wait = wait_policy::blocking()) noexcept;
 
