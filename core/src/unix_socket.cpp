@@ -55,7 +55,8 @@ error& with_address(error& e, const unix_address& a) noexcept {
 // sockaddr, "@x") or EAFNOSUPPORT (a longer one), and nothing of why; a
 // connected TCP socket would even ignore a destination given to sendmsg and
 // send the bytes to its peer. One getsockopt(SO_DOMAIN), as bind and
-// connect with an IP endpoint pay on an AF_UNIX socket.
+// connect with an IP endpoint pay on an AF_UNIX socket; send_unix reads it
+// only after a failure (a datagram to a name stays one system call).
 result<void> require_unix(socket_ref s, const unix_address& a, std::string_view op) noexcept {
   auto domain = get(s, opt::socket_domain);
   if (!domain) return fail(domain.error());
@@ -497,9 +498,6 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   if (with.credentials) {
     if (auto r = writer.append_credentials(*with.credentials); !r) return fail(r.error());
   }
-  if (!to.is_unnamed()) {
-    if (auto ok = require_unix(s, to, "sendmsg"); !ok) return fail(ok.error());
-  }
   if (!with.fds.empty() || with.credentials) {
     if (auto ok = check_attachments(s, with); !ok) return fail(ok.error());
   }
@@ -529,6 +527,17 @@ result<std::size_t> send_unix(socket_ref s, std::span<const std::byte> data, con
   }();
   if (!sent) {
     auto e = sent.error();
+    // A name given to a socket of another family: the kernel's EINVAL or
+    // EAFNOSUPPORT (or EISCONN, EOPNOTSUPP of a stream socket) says nothing
+    // of why. The family is read here, after the failure, not before each
+    // datagram: a send to a name stays one system call. (A connected TCP
+    // socket ignores a destination and sends to its peer: send_unix is for
+    // AF_UNIX sockets, docs/sockets.md.)
+    if (!to.is_unnamed() && e.code.category() == std::system_category() &&
+        (e.code.value() == EINVAL || e.code.value() == EAFNOSUPPORT || e.code.value() == EISCONN ||
+         e.code.value() == EOPNOTSUPP)) {
+      if (auto ok = require_unix(s, to, "sendmsg"); !ok) return fail(ok.error());
+    }
     if (!to.is_unnamed()) {
       auto type = get(s, opt::socket_type);
       with_address(e, to).with_hint(send_to_hint(e, to, type && *type == SOCK_DGRAM));

@@ -349,6 +349,26 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   EXPECT_NE(d.verdict["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
 }
 
+// The same SSM channel joined on both interfaces: the route back leaves by
+// eth1, where it is joined too, so the eth0 join is no finding (it gets
+// none of the source's datagrams; the eth1 join takes them).
+TEST(NetDoctor, AnSsmChannelJoinedAlsoWhereTheRouteBackLeavesIsOk) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto source = (*net)[1].v4().to_string();
+  const auto port = std::to_string(free_port(rx));
+  const auto d = doctor(rx, {source + ",232.1.2.6:" + port + "%eth0", source + ",232.1.2.6:" + port + "%eth1"});
+  const auto routes = d.checks("source_route");
+  ASSERT_EQ(routes.size(), 2u) << d.r.output;
+  for (const auto& c : routes) EXPECT_EQ(c["status"], "OK") << c.dump();
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "where this channel is joined too")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "the join interface")) << d.r.output;
+  EXPECT_NE(d.verdict["check"], "source_route") << d.r.output;
+}
+
 // The route back to a source leaves by another interface, through a
 // gateway, but its datagrams come in on the join interface: without
 // --listen a WARN whose fix says "probably"; with --listen having heard

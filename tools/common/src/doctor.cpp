@@ -447,6 +447,14 @@ rp_value read_rp(const std::string& iface) {
   return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl(conf_key("net.ipv4.conf", iface, "rp_filter"))};
 }
 
+// Whether `m`'s channel (source, group, port) is also in `plan` on interface `index`.
+bool joined_on(const std::vector<planned>& plan, const membership& m, std::uint32_t index) {
+  return std::ranges::any_of(plan, [&](const planned& q) {
+    return q.iface.index == index && q.m->request.mode == m.request.mode && q.m->request.source == m.request.source &&
+           q.m->request.group == m.request.group && q.m->request.port == m.request.port;
+  });
+}
+
 void source_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
   std::set<std::pair<core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
@@ -500,6 +508,15 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                         fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
                                     shell_quoted(join_name)),
                         data, "or via the router towards it"});
+    } else if (*back_if != join_name && joined_on(plan, m, back->iface.index)) {
+      // The same channel is joined on the interface the route back leaves
+      // by too: its datagrams arrive there, where they are taken.
+      checks.push_back({"source_route", subject, check_status::ok,
+                        fmt::format("the route back to {} leaves by {}, where this channel is joined too: its "
+                                    "datagrams arrive there; the join on {} gets {}",
+                                    src.to_string(), *back_if, join_name,
+                                    on_link ? "none of them" : "probably none of them"),
+                        "", data, ""});
     } else if (*back_if != join_name) {
       checks.push_back(
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,

@@ -195,9 +195,11 @@ struct unix_attachments {
 /// more than `max_fds_per_message` descriptors; errc::family_mismatch
 /// (before the call, the family as its number) for descriptors or
 /// credentials on a socket that is not AF_UNIX, whose kernel would drop
-/// them silently and send the bytes; errc::family_mismatch (before the
-/// call) for a named `to` on a socket that is not AF_UNIX (a connected TCP
-/// socket would ignore the name and send to its peer; see `bind`); EBADF (before the call) for a
+/// them silently and send the bytes; errc::family_mismatch for a named
+/// `to` on a socket that is not AF_UNIX (found when the kernel refuses the
+/// name, so that a send to a name stays one system call; a connected TCP
+/// socket, whose kernel ignores a destination and sends to its peer, is
+/// not told apart: this call is for AF_UNIX sockets); EBADF (before the call) for a
 /// descriptor that is not open (fcntl(2) `F_GETFD`), its index in `fds` as
 /// the error's number; errc::would_block, errc::timed_out; sendmsg's errno
 /// with the destination, each with a hint (ENOENT; ECONNREFUSED: nothing
