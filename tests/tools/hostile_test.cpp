@@ -826,7 +826,17 @@ TEST(NetHostileSender, TheMaxLossErrorAgreesWithAnUnknownTotal) {
     if (e["event"] == "error") error = &e;
   }
   ASSERT_NE(error, nullptr) << r.standard_output;
-  EXPECT_EQ((*error)["code"], "loss_unknown") << "the summary gives no total to be above --max-loss: " << *error;
+  // No total to be above --max-loss: the error says the loss is unknown, or
+  // (when the kernel dropped some of the blast's datagrams at this tiny
+  // buffer, as a loaded machine makes it do) names the stream whose own
+  // loss is above the limit; never a total's percentage.
+  const auto code = (*error)["code"].get<std::string>();
+  const auto message = (*error)["message"].get<std::string>();
+  if (code == "loss") {
+    EXPECT_NE(message.find("of the stream " + group), std::string::npos) << *error;
+  } else {
+    EXPECT_EQ(code, "loss_unknown") << "the summary gives no total to be above --max-loss: " << *error;
+  }
 }
 
 }  // namespace
