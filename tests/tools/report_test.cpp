@@ -220,6 +220,17 @@ TEST(Report, ClumpClockRatesSendsAsTheReceiver) {
   }
   const auto [bn, bspan] = bursts.rate();
   EXPECT_DOUBLE_EQ(bn / bspan, 1000.0);
+  // A batch that takes longer than the gap to send: the next one, started
+  // right after it ends, is of its clump (the gap is from its end).
+  tools::clump_clock slow;
+  for (int k = 0; k < 5; ++k) {
+    const auto start = std::chrono::nanoseconds(100ms * k).count();
+    slow.add(start, 64, start + std::chrono::nanoseconds(300us).count());
+    slow.add(start + std::chrono::nanoseconds(310us).count(), 36, start + std::chrono::nanoseconds(480us).count());
+  }
+  const auto [sn, sspan] = slow.rate();
+  EXPECT_EQ(sn, 400.0);
+  EXPECT_DOUBLE_EQ(sspan, 0.4);
   tools::clump_clock single;
   single.add(5, 1);
   EXPECT_EQ(single.rate().second, 0.0) << "one send has no span";
@@ -239,8 +250,8 @@ TEST(Report, JitterWithoutTwoSamplesIsNull) {
   EXPECT_EQ(cells[static_cast<std::size_t>(at)], "");
   // Every send time a clock error (0: the epoch): no transit time at all.
   tools::stream_table t;
-  for (std::uint64_t seq = 0; seq < 5; ++seq) {
-    t.add(kGroup, 5000, kSource, datagram(seq, core::kernel_time{}), kT0 + seq * 1ms, 1, 0, 2);
+  for (int i = 0; i < 5; ++i) {
+    t.add(kGroup, 5000, kSource, datagram(static_cast<std::uint64_t>(i), core::kernel_time{}), kT0 + i * 1ms, 1, 0, 2);
   }
   const auto& [key, s] = *t.streams().begin();
   const auto c = tools::stream_json(key, s, tools::interface_json(2, "eth0"));

@@ -89,17 +89,17 @@ double seconds_ns(std::int64_t from, std::int64_t to) {
 
 }  // namespace
 
-void clump_clock::add(std::int64_t now_ns, std::uint64_t n) noexcept {
+void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::int64_t> until_ns) noexcept {
   if (n == 0) return;
-  if (!first_ns) first_ns = now_ns;
-  if (!last_ns || feed::saturating_sub(now_ns, *last_ns) > gap_ns) {
-    clump_start_ns = now_ns;
+  if (!first_ns) first_ns = at_ns;
+  if (!last_ns || feed::saturating_sub(at_ns, *last_ns) > gap_ns) {
+    clump_start_ns = at_ns;
     clump_count = n;
   } else {
     clump_count += n;
   }
   count += n;
-  last_ns = now_ns;
+  last_ns = std::max(at_ns, until_ns.value_or(at_ns));
 }
 
 std::pair<double, double> clump_clock::rate() const noexcept {

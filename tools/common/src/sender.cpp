@@ -772,6 +772,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     // --gso: each entry is a run of datagrams the kernel cuts apart again;
     // counts stay in datagrams.
     const auto entries = s.gso > 0 ? packer.pack(batch) : batch;
+    const auto batch_start = std::chrono::steady_clock::now();
     auto sent_entries = core::write_batch(t.sock, entries, core::wait_policy::deadline(std::chrono::seconds(1)));
     std::optional<std::size_t> sent;
     if (sent_entries) sent = s.gso > 0 ? packer.datagrams_in(*sent_entries) : *sent_entries;
@@ -780,8 +781,10 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       t.bytes += *sent * s.size;
       total_sent += *sent;
       last_main_send = std::chrono::steady_clock::now();
-      t.sends.add(std::chrono::duration_cast<std::chrono::nanoseconds>(last_main_send.time_since_epoch()).count(),
-                  *sent);
+      const auto ns = [](std::chrono::steady_clock::time_point p) {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(p.time_since_epoch()).count();
+      };
+      t.sends.add(ns(batch_start), *sent, ns(last_main_send));
     }
     if (!sent || *sent < batch.size()) {
       // A short batch hides the error of the first datagram not sent; those

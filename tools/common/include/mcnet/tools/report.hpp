@@ -43,8 +43,10 @@ struct clump_clock {
   static constexpr std::int64_t gap_ns = 100'000;  ///< 100 us: a burst sent back to back
   std::optional<std::int64_t> first_ns, clump_start_ns, last_ns;
   std::uint64_t count = 0, clump_count = 0;
-  /// `n` events at `now_ns` (a batch sent together is n of one clump).
-  void add(std::int64_t now_ns, std::uint64_t n = 1) noexcept;
+  /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
+  /// together is n of one clump, and the gap to the next event is from its
+  /// end (a batch of 64 may take longer than the gap to send).
+  void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt) noexcept;
   /// The events the rate counts and the seconds they came in: with the last
   /// clump of n starting after the first event, (count - n) from the first
   /// to the start of that clump; when all is one clump, count-1 from the
