@@ -127,6 +127,32 @@ TEST(NetToolsE2e, AsmReachesTwoReceiversOnOneLan) {
   }
 }
 
+// A bursty sender's rate as the receiver reports it: 5 bursts of 64 at
+// 1000 pps are 1000 pps (the datagrams before the last burst over the time
+// to it, 256 over 0.256 s), within 2 %, and the sender's summary says the
+// same rate. --batch 64: each burst in one sendmmsg, so a loaded test
+// machine cannot pause over 100 us between the batches of one burst (which
+// would split its clump).
+TEST(NetToolsE2e, BurstRateIsTheRateAsked) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.80.9:" + std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", spec});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto sent = run_json((*net)[0], MCAST_SEND, {"-i", "eth0", "-r", "1000pps", "--burst", "64", "--batch", "64", "-c", "320", spec});
+  ASSERT_TRUE(sent.status.success()) << sent.output;
+  const auto r = rx.finish_clean();
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  expect_complete(streams[0], 320, 100);
+  EXPECT_NEAR(field(streams[0], "rate_pps").get<double>(), 1000.0, 1000.0 * 0.02) << streams[0];
+  EXPECT_NEAR(field(streams[0], "rate_span_s").get<double>(), 0.256, 0.256 * 0.02) << streams[0];
+  const auto events = json_lines(sent.standard_output);
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << sent.output;
+  EXPECT_NEAR(field(item(field(*summary, "groups"), 0), "rate_pps").get<double>(), 1000.0, 1000.0 * 0.02) << *summary;
+}
+
 TEST(NetToolsE2e, SsmExcludeReportsEveryOtherSender) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(3);

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <deque>
@@ -52,6 +53,18 @@ class batch {
     m.info.traffic_class = 0;
     m.info.interface_index = 0;
     m.info.software_time = core::kernel_time(std::chrono::nanoseconds(1'000'050'000));  // 50 us after sending
+    messages_.push_back(m);
+    return *this;
+  }
+  // A datagram no parser takes (30 bytes of 'x'): raw, without a sequence number.
+  batch& add_raw(const core::ip_address& source) {
+    auto& buf = buffers_.emplace_back();
+    std::fill_n(buf.begin(), 30, std::byte{'x'});
+    core::message m{.buffer = buf, .size = 30};
+    m.peer = core::endpoint(source, 4001);
+    m.info.destination = group;
+    m.info.interface_index = 0;
+    m.info.software_time = core::kernel_time(std::chrono::nanoseconds(1'000'050'000));
     messages_.push_back(m);
     return *this;
   }
@@ -201,6 +214,51 @@ TEST(ReceiveSession, LossAboveMaxLossExitsThree) {
     EXPECT_EQ(f.session->finish(), code) << max_loss;
     if (code == 3) {
       EXPECT_NE(f.err.str().find("loss 10.00% is above --max-loss 9.5%"), std::string::npos) << f.err.str();
+    }
+  }
+}
+
+// Unsequenced datagrams: the total line says their loss is unknown whether
+// or not other datagrams had numbers, and --max-loss refuses (loss_unknown)
+// while saying the loss of the part it could check, which loss_percent is.
+TEST(ReceiveSession, UnsequencedLossIsSaidAndMaxLossRefusesWithTheCheckedPart) {
+  fixture all;
+  all.start();
+  batch raw;
+  raw.add_raw(sender_b).add_raw(sender_b).add_raw(sender_b);
+  all.feed(raw);
+  all.session->summary();
+  const auto t = all.out.str();
+  EXPECT_NE(t.find("3 datagrams, 90 bytes, - lost, - reordered, - duplicates"), std::string::npos) << t;
+  EXPECT_NE(t.find("(3 datagrams without a sequence number: their loss is unknown)"), std::string::npos) << t;
+  for (const bool json_output : {false, true}) {
+    fixture f;
+    f.settings.max_loss = 5;
+    f.settings.json_output = json_output;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+    b.add(sender_a, 10, group, true);
+    b.add_raw(sender_b).add_raw(sender_b);
+    f.feed(b);
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), 3);
+    const std::string part = "the loss of the datagrams with sequence numbers is 0.00%";
+    EXPECT_NE(f.err.str().find(part), std::string::npos) << f.err.str();
+    if (json_output) {
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << f.out.str();
+      EXPECT_EQ((*summary)["total"]["loss_percent"], 0.0) << "the sequenced part's loss";
+      EXPECT_EQ((*summary)["total"]["unsequenced"], 2);
+      const auto* error = test::tools::find_event(events, "error");
+      ASSERT_NE(error, nullptr) << f.out.str();
+      EXPECT_EQ((*error)["code"], "loss_unknown");
+      EXPECT_NE((*error)["message"].get<std::string>().find(part), std::string::npos) << *error;
+      test::tools::expect_schema_conform(f.out.str());
+    } else {
+      EXPECT_NE(f.out.str().find("(2 datagrams without a sequence number: their loss is unknown)"), std::string::npos)
+          << f.out.str();
     }
   }
 }

@@ -132,11 +132,157 @@ TEST(Report, SummaryRatesAreOverTheStreamsActivePeriod) {
       << tools::stream_text(j1);
 }
 
+namespace {
+
+// The stream of `arrivals` (each one datagram of 100 bytes, numbered in order).
+json stream_of(const std::vector<core::kernel_time>& arrivals) {
+  tools::stream_table t;
+  std::uint64_t seq = 0;
+  for (const auto at : arrivals) t.add(kGroup, 5000, kSource, datagram(seq++, at), at, 1, 0, 2);
+  const auto& [key, s] = *t.streams().begin();
+  return tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+}
+
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+// A bursty sender's rate is the datagrams before its last clump over the
+// time to that clump's start: k bursts of B every T read B/T, not (kB-1)
+// over (k-1)T plus one burst's length.
+TEST(Report, BurstRatesCountTheLastClump) {
+  // 5 bursts of 100 every 100 ms, 2 us apart within a burst: 1000 pps.
+  std::vector<core::kernel_time> bursts;
+  for (int k = 0; k < 5; ++k) {
+    for (int i = 0; i < 100; ++i) bursts.push_back(kT0 + k * 100ms + i * 2us);
+  }
+  const auto b = stream_of(bursts);
+  EXPECT_EQ(errors(report(b)), std::vector<std::string>{});
+  EXPECT_DOUBLE_EQ(b["rate_span_s"].get<double>(), 0.4) << "from the first datagram to the last burst's first";
+  EXPECT_NEAR(b["rate_pps"].get<double>(), 1000.0, 1e-9) << "400 datagrams before the last burst over 0.4 s";
+  EXPECT_NEAR(b["rate_bps"].get<double>(), 1000.0 * 100 * 8, 1e-6);
+
+  // Evenly paced at 1 ms (each datagram its own clump): (N-1)/span as before.
+  std::vector<core::kernel_time> paced;
+  for (int i = 0; i < 101; ++i) paced.push_back(kT0 + i * 1ms);
+  const auto p = stream_of(paced);
+  EXPECT_DOUBLE_EQ(p["rate_span_s"].get<double>(), 0.1);
+  EXPECT_NEAR(p["rate_pps"].get<double>(), 1000.0, 1e-9);
+
+  // One burst of 5, 10 us apart (the whole stream one clump): (N-1)/span,
+  // and a span that short in us, not "0.000 s".
+  std::vector<core::kernel_time> one;
+  for (int i = 0; i < 5; ++i) one.push_back(kT0 + i * 10us);
+  const auto o = stream_of(one);
+  EXPECT_DOUBLE_EQ(o["rate_span_s"].get<double>(), seconds(40us));
+  EXPECT_NEAR(o["rate_pps"].get<double>(), 4 / seconds(40us), 1e-6);
+  EXPECT_NE(tools::stream_text(o).find(" over 40.0 us"), std::string::npos) << tools::stream_text(o);
+
+  // A fast continuous stream (10 us apart, all one clump): (N-1)/span.
+  std::vector<core::kernel_time> fast;
+  for (int i = 0; i < 1000; ++i) fast.push_back(kT0 + i * 10us);
+  const auto f = stream_of(fast);
+  EXPECT_DOUBLE_EQ(f["rate_span_s"].get<double>(), seconds(9990us));
+  EXPECT_NEAR(f["rate_pps"].get<double>(), 999 / seconds(9990us), 1e-6);
+  EXPECT_NE(tools::stream_text(f).find(" over 9.99 ms"), std::string::npos) << tools::stream_text(f);
+
+  // Paced at 1 ms, the last three late and together (a hiccup): the rate
+  // is over the datagrams before that clump, up to its start.
+  std::vector<core::kernel_time> hiccup;
+  for (int i = 0; i < 97; ++i) hiccup.push_back(kT0 + i * 1ms);
+  for (int i = 0; i < 3; ++i) hiccup.push_back(kT0 + 99ms + i * 5us);
+  const auto h = stream_of(hiccup);
+  EXPECT_DOUBLE_EQ(h["rate_span_s"].get<double>(), seconds(99ms));
+  EXPECT_NEAR(h["rate_pps"].get<double>(), 97 / seconds(99ms), 1e-9);
+  EXPECT_NEAR(h["rate_pps"].get<double>(), 1000.0, 1000.0 * 0.03) << "near the paced rate";
+
+  // A gap of exactly 100 us still joins the clump; 101 us does not.
+  const auto edge = stream_of({kT0, kT0 + 1ms, kT0 + 1ms + 100us});
+  EXPECT_DOUBLE_EQ(edge["rate_span_s"].get<double>(), 0.001);
+  EXPECT_NEAR(edge["rate_pps"].get<double>(), 1000.0, 1e-9);
+  const auto apart = stream_of({kT0, kT0 + 1ms, kT0 + 1ms + 101us});
+  EXPECT_DOUBLE_EQ(apart["rate_span_s"].get<double>(), seconds(1101us));
+}
+
+// The sender's summary counts its sends by the same rule (batches of a
+// burst are one clump): -r 100pps -c 3 reads 100 pps, bursts B/T.
+TEST(Report, ClumpClockRatesSendsAsTheReceiver) {
+  tools::clump_clock paced;
+  for (int i = 0; i < 3; ++i) paced.add(std::chrono::nanoseconds(10ms * i).count());
+  const auto [n, span] = paced.rate();
+  EXPECT_EQ(n, 2.0);
+  EXPECT_DOUBLE_EQ(span, 0.02);
+  tools::clump_clock bursts;
+  // Bursts of 100 every 100 ms, sent as batches of 64 and 36 20 us apart.
+  for (int k = 0; k < 5; ++k) {
+    bursts.add(std::chrono::nanoseconds(100ms * k).count(), 64);
+    bursts.add(std::chrono::nanoseconds(100ms * k + 20us).count(), 36);
+  }
+  const auto [bn, bspan] = bursts.rate();
+  EXPECT_DOUBLE_EQ(bn / bspan, 1000.0);
+  // A batch that takes longer than the gap to send: the next one, started
+  // right after it ends, is of its clump (the gap is from its end).
+  tools::clump_clock slow;
+  for (int k = 0; k < 5; ++k) {
+    const auto start = std::chrono::nanoseconds(100ms * k).count();
+    slow.add(start, 64, start + std::chrono::nanoseconds(300us).count());
+    slow.add(start + std::chrono::nanoseconds(310us).count(), 36, start + std::chrono::nanoseconds(480us).count());
+  }
+  const auto [sn, sspan] = slow.rate();
+  EXPECT_EQ(sn, 400.0);
+  EXPECT_DOUBLE_EQ(sspan, 0.4);
+  tools::clump_clock single;
+  single.add(5, 1);
+  EXPECT_EQ(single.rate().second, 0.0) << "one send has no span";
+  EXPECT_EQ(tools::clump_clock{}.rate().second, 0.0);
+}
+
+// RFC 3550's jitter needs two transit times: with fewer it is unknown (null,
+// "-" nowhere in text, an empty CSV cell), as latency is, not 0.
+TEST(Report, JitterWithoutTwoSamplesIsNull) {
+  const auto one = stream_of({kT0});
+  EXPECT_TRUE(one["jitter_ns"].is_null()) << one;
+  EXPECT_EQ(tools::stream_text(one).find("jitter"), std::string::npos);
+  const auto cells = split(tools::csv_row("summary", 1.0, one));
+  const auto header = split(tools::csv_header());
+  const auto at = std::find(header.begin(), header.end(), "jitter_ns") - header.begin();
+  ASSERT_LT(static_cast<std::size_t>(at), cells.size());
+  EXPECT_EQ(cells[static_cast<std::size_t>(at)], "");
+  // Every send time a clock error (0: the epoch): no transit time at all.
+  tools::stream_table t;
+  for (int i = 0; i < 5; ++i) {
+    t.add(kGroup, 5000, kSource, datagram(static_cast<std::uint64_t>(i), core::kernel_time{}), kT0 + i * 1ms, 1, 0, 2);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  const auto c = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(c["clock_errors"], 5);
+  EXPECT_TRUE(c["jitter_ns"].is_null()) << c;
+  EXPECT_TRUE(c["latency_ns"].is_null()) << c;
+  EXPECT_EQ(errors(report(c)), std::vector<std::string>{});
+  // Two samples make it known.
+  const auto two = stream_of({kT0, kT0 + 1ms});
+  EXPECT_TRUE(two["jitter_ns"].is_number()) << two;
+}
+
+TEST(Report, DurationsForPeople) {
+  EXPECT_EQ(tools::duration_text(850), "850 ns");
+  EXPECT_EQ(tools::duration_text(0), "0 ns");
+  EXPECT_EQ(tools::duration_text(12'345), "12.3 us");
+  EXPECT_EQ(tools::duration_text(999'999), "1.00 ms") << "the unit is chosen after rounding";
+  EXPECT_EQ(tools::duration_text(1.5e6), "1.50 ms");
+  EXPECT_EQ(tools::duration_text(2e9), "2.00 s");
+  EXPECT_EQ(tools::duration_text(125e9), "125 s");
+  EXPECT_EQ(tools::duration_text(-40'000), "-40.0 us") << "a negative latency keeps its sign";
+}
+
 TEST(Report, RatesForPeople) {
   EXPECT_EQ(tools::packet_rate_text(json(1000.0)), "1000 pps");
   EXPECT_EQ(tools::packet_rate_text(json(10.0)), "10 pps");
   EXPECT_EQ(tools::packet_rate_text(json(2.5)), "2.5 pps");
   EXPECT_EQ(tools::packet_rate_text(json(0.25)), "0.250 pps") << "a slow stream is not 0 pps";
+  EXPECT_EQ(tools::packet_rate_text(json(0.0014)), "0.00140 pps") << "three significant digits below 1";
+  EXPECT_EQ(tools::packet_rate_text(json(0.012345)), "0.0123 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(0.99949)), "0.999 pps");
   EXPECT_EQ(tools::packet_rate_text(json(0.0)), "0 pps");
   EXPECT_EQ(tools::packet_rate_text(json(nullptr)), "- pps");
   EXPECT_EQ(tools::bit_rate_text(json(800.0)), "800 bit/s");

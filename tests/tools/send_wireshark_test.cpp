@@ -22,6 +22,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <mcnet/feed/test_header.hpp>
+#include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/send_plan.hpp>
 
 #include "e2e_run.hpp"
@@ -184,6 +186,67 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorReadsMcastSendsHeader) {
     }
     EXPECT_EQ(got, want) << (decode_as ? "decode as" : "heuristic");
   }
+}
+
+// "Decode As" forces the dissector on anything sent to the port: what is
+// not this header's version 1 must say so (expert findings), while the
+// heuristic leaves it to UDP; an implausible send time (2^64-1, an hour
+// before the capture) gets a note either way. A capture written by hand.
+TEST_F(NetToolsWireshark, TheProjectsDissectorFlagsWhatIsNotItsHeader) {
+  namespace core = mcnet::core;
+  namespace feed = mcnet::feed;
+  const auto now = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::system_clock::now().time_since_epoch());
+  const auto header = [&](std::uint64_t send_ns) {
+    std::vector<std::byte> b(100);
+    feed::test_header h{.flags = 0, .sender_id = 7, .session = 9, .sequence = 1, .send_time_ns = send_ns,
+                        .length = 100};
+    EXPECT_TRUE(h.build(b).has_value());
+    return b;
+  };
+  const auto now_ns = static_cast<std::uint64_t>(now.count());
+  auto version_2 = header(now_ns);
+  version_2[4] = std::byte{2};
+  auto length_41 = header(now_ns);
+  length_41[7] = std::byte{41};
+  auto short_one = header(now_ns);
+  short_one.resize(30);
+  const std::vector<std::vector<std::byte>> payloads{
+      version_2, length_41, short_one, header(UINT64_MAX), header(now_ns - 3'600'000'000'000ULL), header(now_ns)};
+  const std::uint16_t port = 5555;
+  const auto file = dir.path + "/forced.pcap";
+  {
+    auto w = tools::capture_writer::open(file, std::nullopt);
+    ASSERT_TRUE(w.has_value()) << w.error();
+    for (const auto& p : payloads) {
+      const tools::captured_datagram d{.source = core::ip_address::v4(10, 77, 0, 1),
+                                       .destination = core::ip_address::v4(239, 255, 93, 8),
+                                       .source_port = 4000, .port = port, .ttl = 1, .tos = 0, .time = now,
+                                       .payload = p};
+      ASSERT_TRUE(w->write(d).has_value());
+    }
+  }
+  const auto script = std::string("lua_script:") + MCNET_WIRESHARK_DISSECTOR;
+  const auto decode = [&](bool decode_as) {
+    std::vector<std::string> argv{tshark, "-n", "-r", file, "-X", script};
+    if (decode_as) argv.insert(argv.end(), {"-d", fmt::format("udp.port=={},mcnet", port)});
+    argv.insert(argv.end(), {"-T", "fields", "-E", "separator=|", "-e", "_ws.col.Protocol", "-e",
+                             "_ws.expert.message"});
+    const auto r = test::run(nullptr, argv, {}, 60s);
+    EXPECT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+    return split(r.standard_output, '\n');
+  };
+  const std::vector<std::string> forced{
+      "MCNET|Version 2, not 1: the fields may mean something else",
+      "MCNET|Header length 41, not 40: mcast-recv does not read this header",
+      "MCNET|30 bytes: shorter than the 40-byte mcnet header",
+      "MCNET|Send time 2^64-1: no time (mcast-recv: a clock error)",
+      "MCNET|Send time 3600 s before the capture time (mcast-recv: a clock error, left out of latency)",
+      "MCNET|"};
+  EXPECT_EQ(decode(true), forced) << "decode as";
+  const std::vector<std::string> heuristic{
+      "UDP|", "UDP|", "UDP|", forced[3], forced[4], forced[5]};
+  EXPECT_EQ(decode(false), heuristic) << "the heuristic takes version 1, header length 40, 40 bytes or more only";
 }
 
 TEST_F(NetToolsWireshark, TsharkDecodesMcastSendMoldUdp64) {

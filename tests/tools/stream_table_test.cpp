@@ -109,6 +109,32 @@ TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
   EXPECT_EQ(totals.length_errors, 2u);
 }
 
+// docs/tools.md, "The test header": with an END in, sent = packets -
+// length_errors - duplicates - jumps + lost per stream. A datagram whose
+// length field is wrong is a packet and a length error, and its number
+// (not trusted) counts as lost.
+TEST(StreamTable, LengthErrorsCountAsLostInTheIdentity) {
+  tools::stream_table t;
+  constexpr std::uint64_t sent = 50;
+  auto at = kT0;
+  for (std::uint64_t seq = 0; seq < sent; ++seq) {
+    auto b = datagram(1, seq, at);
+    // Every 12th after the first cut to 60 bytes (its length field says 100).
+    const auto bytes = seq % 12 == 11 ? std::span(b).first(60) : std::span(b);
+    t.add(kGroup, 5000, kSource, bytes, at + 20us, -1, -1);
+    at += 1ms;
+  }
+  t.add(kGroup, 5000, kSource, datagram(1, sent, at, true), at + 20us, -1, -1);
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  const auto n = tools::totals_of(key, s);
+  EXPECT_TRUE(s.ended);
+  EXPECT_EQ(n.packets, sent) << "the cut datagrams are packets";
+  EXPECT_EQ(n.length_errors, 4u);
+  EXPECT_EQ(n.lost, 4u) << "their numbers were not trusted: missing";
+  EXPECT_EQ(n.packets - n.length_errors - n.duplicates - n.jumps + n.lost, sent);
+}
+
 TEST(StreamTable, ARestartedSenderIsANewStreamNotDuplicates) {
   tools::stream_table t;
   for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);

@@ -12,7 +12,12 @@
 -- The ports are the user's choice, so the dissector is heuristic on UDP: a
 -- datagram is taken when it is at least 40 bytes long and starts with the
 -- magic, version 1 and header length 40, as mcast-recv decides. "Decode
--- As... MCNET" (or `-d udp.port==N,mcnet`) forces it on a port.
+-- As... MCNET" (or `-d udp.port==N,mcnet`) forces it on a port: there a
+-- datagram that is not such a header still shows, with an expert finding
+-- (malformed: shorter than 40 bytes, no magic; protocol: another version,
+-- another header length), so a forced decode is never silently wrong. A
+-- send time of 2^64-1 or more than 60 s from the capture time (mcast-recv's
+-- clock_errors) gets an expert note.
 --
 -- Display filter fields: mcnet.magic, mcnet.version, mcnet.flags,
 -- mcnet.flags.end, mcnet.flags.line_b, mcnet.flags.unknown,
@@ -56,8 +61,23 @@ local e = {
                                 expert.severity.WARN),
   end_marker = ProtoExpert.new("mcnet.end", "END marker: the sequence field is the run's datagram count",
                                expert.group.SEQUENCE, expert.severity.CHAT),
+  too_short = ProtoExpert.new("mcnet.too_short", "Shorter than the 40-byte mcnet header: not an mcnet datagram",
+                              expert.group.MALFORMED, expert.severity.ERROR),
+  bad_magic = ProtoExpert.new("mcnet.magic.bad", "Magic is not \"MCN1\": not an mcnet datagram",
+                              expert.group.MALFORMED, expert.severity.ERROR),
+  unknown_version = ProtoExpert.new("mcnet.version.unknown", "Version is not 1: the fields may mean something else",
+                                    expert.group.PROTOCOL, expert.severity.WARN),
+  header_length = ProtoExpert.new("mcnet.header_length.unexpected", "Header length is not 40: mcast-recv does not read this header",
+                                  expert.group.PROTOCOL, expert.severity.WARN),
+  send_time = ProtoExpert.new("mcnet.send_time.implausible",
+                              "Send time is no time or more than 60 s from the capture time (mcast-recv: a clock error)",
+                              expert.group.SEQUENCE, expert.severity.NOTE),
 }
-mcnet.experts = { e.length_mismatch, e.unknown_flags, e.reserved, e.end_payload, e.end_marker }
+mcnet.experts = { e.length_mismatch, e.unknown_flags, e.reserved, e.end_payload, e.end_marker, e.too_short,
+                  e.bad_magic, e.unknown_version, e.header_length, e.send_time }
+
+-- mcast-recv's plausible latency: a send time further from the arrival is a clock error.
+local PLAUSIBLE_S = 60
 
 -- True when `tvb` starts with a header of this version.
 local function looks_like_mcnet(tvb)
@@ -73,22 +93,51 @@ local function send_time(range)
 end
 
 function mcnet.dissector(tvb, pinfo, tree)
-  if tvb:len() < HEADER_LENGTH then return 0 end
   pinfo.cols.protocol = "MCNET"
+  -- Only the heuristic's datagrams and Decode As reach here; Decode As may
+  -- force anything, and says so rather than decode it silently.
+  if tvb:len() < HEADER_LENGTH then
+    local short = tree:add(mcnet, tvb())
+    short:add_proto_expert_info(e.too_short, string.format("%d bytes: shorter than the 40-byte mcnet header", tvb:len()))
+    pinfo.cols.info = string.format("not mcnet: %d bytes, shorter than its header", tvb:len())
+    return tvb:len()
+  end
   local root = tree:add(mcnet, tvb(0, HEADER_LENGTH))
-  root:add(f.magic, tvb(0, 4))
-  root:add(f.version, tvb(4, 1))
+  local magic = root:add(f.magic, tvb(0, 4))
+  if tvb(0, 4):string() ~= MAGIC then magic:add_proto_expert_info(e.bad_magic) end
+  local version = root:add(f.version, tvb(4, 1))
+  if tvb(4, 1):uint() ~= 1 then
+    version:add_proto_expert_info(e.unknown_version, string.format("Version %d, not 1: the fields may mean something else",
+                                                                   tvb(4, 1):uint()))
+  end
   local flags = tvb(5, 1):uint()
   local flag_tree = root:add(f.flags, tvb(5, 1))
   flag_tree:add(f.flag_end, tvb(5, 1))
   flag_tree:add(f.flag_line_b, tvb(5, 1))
   local unknown = flag_tree:add(f.flag_unknown, tvb(5, 1))
   if bit.band(flags, 0xFC) ~= 0 then unknown:add_proto_expert_info(e.unknown_flags) end
-  root:add(f.header_length, tvb(6, 2))
+  local header_length = root:add(f.header_length, tvb(6, 2))
+  if tvb(6, 2):uint() ~= HEADER_LENGTH then
+    header_length:add_proto_expert_info(e.header_length, string.format(
+      "Header length %d, not 40: mcast-recv does not read this header", tvb(6, 2):uint()))
+  end
   root:add(f.sender_id, tvb(8, 4))
   root:add(f.session, tvb(12, 4))
   local seq_item = root:add(f.seq, tvb(16, 8))
-  root:add(f.send_time, tvb(24, 8), send_time(tvb(24, 8)))
+  local sent = root:add(f.send_time, tvb(24, 8), send_time(tvb(24, 8)))
+  local sent_ns = tvb(24, 8):uint64()
+  if sent_ns == UInt64.max() then
+    sent:add_proto_expert_info(e.send_time, "Send time 2^64-1: no time (mcast-recv: a clock error)")
+  else
+    -- pinfo.abs_ts: the capture time, seconds since the epoch.
+    local billion = UInt64(1000000000)
+    local seconds = (sent_ns / billion):tonumber() + (sent_ns % billion):tonumber() / 1e9 - pinfo.abs_ts
+    if seconds > PLAUSIBLE_S or seconds < -PLAUSIBLE_S then
+      sent:add_proto_expert_info(e.send_time, string.format(
+        "Send time %.0f s %s the capture time (mcast-recv: a clock error, left out of latency)",
+        math.abs(seconds), seconds < 0 and "before" or "after"))
+    end
+  end
   local length_item = root:add(f.length, tvb(32, 4))
   local declared = tvb(32, 4):uint()
   if declared ~= tvb:reported_len() then

@@ -552,10 +552,15 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (a.malformed && !warned_malformed_) {
       warned_malformed_ = true;
-      out_.warn(fmt::format("{} -> {}: a datagram that is not {} (counted as malformed in its raw stream)",
+      // Say what happened, not a guess at who: a source address and port
+      // may be shared by several programs on one host.
+      out_.warn(fmt::format("{} -> {}: {} (another program on the same host sending to this group and port, or a "
+                            "damaged datagram); counted as malformed in its raw stream",
                             source.to_string(), core::endpoint(group, port).to_string(),
-                            s_.payload == payload_mode::auto_detect ? "what this source sent before"
-                                                                    : "--payload's protocol"));
+                            s_.payload == payload_mode::auto_detect
+                                ? "this source's datagrams to this group and port were of one protocol and this one "
+                                  "does not parse as it"
+                                : "a datagram that does not parse as --payload's protocol"));
     }
     if (!s_.show_packets) continue;
     const packet_view p{static_cast<double>(arrival.time_since_epoch().count()) / 1e9,
@@ -783,7 +788,7 @@ void receive_session::summary() {
                          sum.restarts);
   }
   if (table_.stray_ends() > 0) notes += fmt::format(" ({} end markers of streams never seen)", table_.stray_ends());
-  if (sum.unsequenced > 0 && !loss_unknown(sum)) {
+  if (sum.unsequenced > 0) {
     notes += fmt::format(" ({} datagrams without a sequence number: their loss is unknown)", sum.unsequenced);
   }
   // Unknown (-) when no datagram had a sequence number, as the streams say.
@@ -847,11 +852,18 @@ int receive_session::finish() const {
   }
   // Untracked datagrams' loss is unknown: the check asked for was not made
   // on them, so it did not hold.
+  // Both refusals say the loss of the part that could be checked (the
+  // streams with sequence numbers), which total.loss_percent gives.
+  const auto checked_part = [&] {
+    const auto sum = table_.sum();
+    if (sum.packets == sum.unsequenced) return std::string(" (no datagram had a sequence number)");
+    return fmt::format(" (the loss of the datagrams with sequence numbers is {:.2f}%)", loss);
+  };
   if (s_.max_loss && table_.untracked() > 0) {
     return out_.fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} datagrams of streams past the table's limit "
-                                 "of {} were untracked (their loss is unknown; raise --max-streams)",
-                                 *s_.max_loss, table_.untracked(), table_.limit()),
+                                 "of {} were untracked (their loss is unknown; raise --max-streams){}",
+                                 *s_.max_loss, table_.untracked(), table_.limit(), checked_part()),
                      "loss_unknown");
   }
   // Datagrams without a sequence number (iperf2, an unknown protocol): no
@@ -859,8 +871,8 @@ int receive_session::finish() const {
   if (const auto sum = table_.sum(); s_.max_loss && sum.unsequenced > 0) {
     return out_.fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} datagrams carried no sequence number "
-                                 "mcast-recv knows (their loss is unknown; --payload names the protocols it reads)",
-                                 *s_.max_loss, sum.unsequenced),
+                                 "mcast-recv knows (their loss is unknown; --payload names the protocols it reads){}",
+                                 *s_.max_loss, sum.unsequenced, checked_part()),
                      "loss_unknown");
   }
   return exit_ok;

@@ -40,13 +40,13 @@ json or_null(bool known, const json& value) { return known ? value : json(nullpt
 
 double per_second(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
 
-// Seconds from the stream's first to its latest datagram (0 for one).
-double active_seconds(const stream& s) {
-  if (!s.first_packet || !s.last_packet || *s.last_packet <= *s.first_packet) return 0;
+// Seconds from `from` to `to` (0 unless `to` is later).
+double seconds_between(const std::optional<core::kernel_time>& from, const std::optional<core::kernel_time>& to) {
+  if (!from || !to || *to <= *from) return 0;
   // In unsigned arithmetic: arrival times from a capture or a test may be
   // far apart, and their difference (positive here) may not fit in int64.
-  const auto ns = static_cast<std::uint64_t>(s.last_packet->time_since_epoch().count()) -
-                  static_cast<std::uint64_t>(s.first_packet->time_since_epoch().count());
+  const auto ns = static_cast<std::uint64_t>(to->time_since_epoch().count()) -
+                  static_cast<std::uint64_t>(from->time_since_epoch().count());
   return static_cast<double>(ns) / 1e9;
 }
 
@@ -66,12 +66,61 @@ json session_json(const stream_key& k) {
 }
 
 json jitter_json(const stream_key& k, const stream& s) {
-  if (k.payload == payload_kind::mcnet) return or_null(s.sequence.received() > 0, s.interarrival.value_ns());
-  if (k.payload == payload_kind::rtp && s.rtp_interarrival) return s.rtp_interarrival->value_ns();
+  // RFC 3550's J is a mean of differences of transit times: it needs two
+  // (two datagrams with a plausible send time: the latency samples, which
+  // the jitter has too); before that it is unknown, not 0.
+  if (k.payload == payload_kind::mcnet) return or_null(s.latency.count() >= 2, s.interarrival.value_ns());
+  if (k.payload == payload_kind::rtp && s.rtp_interarrival) {
+    return or_null(s.packets >= 2, s.rtp_interarrival->value_ns());
+  }
   return nullptr;
 }
 
 }  // namespace
+
+namespace {
+
+// Seconds from `from` to `to` ns (0 unless `to` is later), in unsigned
+// arithmetic as seconds_between.
+double seconds_ns(std::int64_t from, std::int64_t to) {
+  if (to <= from) return 0;
+  return static_cast<double>(static_cast<std::uint64_t>(to) - static_cast<std::uint64_t>(from)) / 1e9;
+}
+
+}  // namespace
+
+void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::int64_t> until_ns) noexcept {
+  if (n == 0) return;
+  if (!first_ns) first_ns = at_ns;
+  if (!last_ns || feed::saturating_sub(at_ns, *last_ns) > gap_ns) {
+    clump_start_ns = at_ns;
+    clump_count = n;
+  } else {
+    clump_count += n;
+  }
+  count += n;
+  last_ns = std::max(at_ns, until_ns.value_or(at_ns));
+}
+
+std::pair<double, double> clump_clock::rate() const noexcept {
+  if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
+  const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
+  if (to_clump > 0 && count > clump_count) return {static_cast<double>(count - clump_count), to_clump};
+  return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
+}
+
+std::pair<double, double> stream_rate(const stream& s) noexcept {
+  // A bursty sender's datagrams come in clumps: the last clump ends the
+  // stream, so the datagrams before it came from the first to the start of
+  // the last clump (k bursts of B: (k-1)B datagrams over (k-1) periods).
+  const double to_clump = seconds_between(s.first_packet, s.clump_start);
+  if (to_clump > 0 && s.packets > s.clump_packets) {
+    return {static_cast<double>(s.packets - s.clump_packets), to_clump};
+  }
+  // One clump (a single burst, or a stream faster than a datagram per
+  // clump_gap): N datagrams from the first to the latest, N-1 gaps.
+  return {s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0, seconds_between(s.first_packet, s.last_packet)};
+}
 
 std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   auto clamp = [](std::uint64_t v) { return static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX)); };
@@ -85,10 +134,8 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
   const auto t = totals_of(k, s);
   const auto* ts = s.mpegts.get();
   const bool raw = k.payload == payload_kind::raw;
-  // N datagrams over the span between the first and the latest: N-1 gaps,
-  // each carrying a datagram of the mean size.
-  const double span = active_seconds(s);
-  const double intervals = s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0;
+  // stream_rate(): datagrams over the span they came in, each of the mean size.
+  const auto [intervals, span] = stream_rate(s);
   const double bytes_each = s.packets > 0 ? static_cast<double>(s.bytes) / static_cast<double>(s.packets) : 0.0;
   return {{"group", k.group.to_string()},
           {"port", k.port},
@@ -329,15 +376,38 @@ std::string identity(const json& s, const std::string& payload) {
   return "(foreign)";
 }
 
+// `v` with three significant digits, trailing zeros kept up to the point
+// (0.00140, 1.50, 12.0, 123; 1234 stays whole).
+std::string significant(double v) {
+  const double a = v < 0 ? -v : v;
+  if (a == 0) return "0";
+  if (a >= 99.95) return fmt::format("{:.0f}", v);
+  // Decimals so that 3 digits show: the thresholds are where rounding adds one.
+  int decimals = 1;
+  for (double bound = 9.995; a < bound && decimals < 12; bound /= 10) ++decimals;
+  return fmt::format("{:.{}f}", v, decimals);
+}
+
 }  // namespace
 
 std::string packet_rate_text(const json& pps) {
   if (pps.is_null()) return "- pps";
   const double v = pps.get<double>();
-  // Whole datagrams from 10 a second up; slower streams keep what matters.
+  // Whole datagrams from 10 a second up; slower streams keep what matters:
+  // one decimal from 1 to 10, three significant digits below 1.
   if (v >= 9.95 || v == 0) return fmt::format("{:.0f} pps", v);
   if (v >= 0.9995) return fmt::format("{:.1f} pps", v);
-  return fmt::format("{:.3f} pps", v);
+  return fmt::format("{} pps", significant(v));
+}
+
+std::string duration_text(double ns) {
+  const double a = ns < 0 ? -ns : ns;
+  // The unit is chosen after rounding to 3 significant digits, so
+  // 999,999 ns reads 1.00 ms, not 1000 us.
+  if (a < 999.5) return fmt::format("{} ns", significant(ns));
+  if (a < 999'500) return fmt::format("{} us", significant(ns / 1e3));
+  if (a < 999'500'000) return fmt::format("{} ms", significant(ns / 1e6));
+  return fmt::format("{} s", significant(ns / 1e9));
 }
 
 const char* ecn_name(std::uint8_t tos) noexcept {
@@ -424,10 +494,14 @@ std::string stream_text(const json& s) {
   const auto group = text(s["group"]);
   const auto where = group.find(':') == std::string::npos ? group + ":" + text(s["port"])
                                                           : "[" + group + "]:" + text(s["port"]);
-  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {} {} over {:.3f} s", where,
+  const double span_s = s["rate_span_s"].get<double>();
+  // Seconds with 3 decimals; a span under a second in ms or us (a burst of
+  // 50 us is not "0.000 s").
+  const auto span = span_s >= 0.9995 || span_s == 0 ? fmt::format("{:.3f} s", span_s) : duration_text(span_s * 1e9);
+  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {} {} over {}", where,
                                  text(s["source"]), identity(s, payload), text(s["interface"]["name"]),
                                  text(s["packets"]), text(s["bytes"]), packet_rate_text(s["rate_pps"]),
-                                 bit_rate_text(s["rate_bps"]), s["rate_span_s"].get<double>());
+                                 bit_rate_text(s["rate_bps"]), span);
   if (counted) {
     line += fmt::format("  lost {} reordered {} duplicates {}", text(s["lost"]), text(s["reordered"]),
                         text(s["duplicates"]));
@@ -453,10 +527,11 @@ std::string stream_text(const json& s) {
   line += fmt::format("  ttl {} tos {}", text(s["ttl"]), s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()));
   if (!s["latency_ns"].is_null()) {
     const auto& l = s["latency_ns"];
-    line += fmt::format("  latency us min {:.1f} p50 {:.1f} p99 {:.1f} max {:.1f}", l["min"].get<double>() / 1e3,
-                        l["p50"].get<double>() / 1e3, l["p99"].get<double>() / 1e3, l["max"].get<double>() / 1e3);
+    line += fmt::format("  latency min {} p50 {} p99 {} max {}", duration_text(l["min"].get<double>()),
+                        duration_text(l["p50"].get<double>()), duration_text(l["p99"].get<double>()),
+                        duration_text(l["max"].get<double>()));
   }
-  if (!s["jitter_ns"].is_null()) line += fmt::format("  jitter {:.1f} us", s["jitter_ns"].get<double>() / 1e3);
+  if (!s["jitter_ns"].is_null()) line += fmt::format("  jitter {}", duration_text(s["jitter_ns"].get<double>()));
   if (!s["first_packet_ms"].is_null()) line += fmt::format("  first after {:.1f} ms", s["first_packet_ms"].get<double>());
   return line;
 }

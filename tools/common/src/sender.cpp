@@ -111,6 +111,7 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     b->port = spec->port;
     b->source = spec->source;
     b->iface = iface;
+    b->is_line_b = true;
     a.line_b = std::move(b);
   }
   return std::nullopt;
@@ -333,7 +334,8 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
       messages_[filled] = core::message{.buffer = room, .size = bytes};
       continue;
     }
-    feed::test_header h{.flags = 0, .sender_id = sender_id_, .session = session_, .sequence = *seq,
+    const std::uint8_t flags = t.is_line_b ? feed::test_header::flag_feed_b : 0;
+    feed::test_header h{.flags = flags, .sender_id = sender_id_, .session = session_, .sequence = *seq,
                   .send_time_ns = now_(), .length = static_cast<std::uint32_t>(size_)};
     (void)h.build(room);  // cannot fail: the send options keep size_ >= test_header::size
     messages_[filled] = core::message{.buffer = room, .size = size_};
@@ -626,7 +628,8 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
       if (t.stream) {
         n = t.stream->write_end(t.order->issued(), b);
       } else {
-        feed::test_header end{.flags = feed::test_header::flag_end, .sender_id = sender_id, .session = session,
+        const std::uint8_t b_flag = t.is_line_b ? feed::test_header::flag_feed_b : 0;
+        feed::test_header end{.flags = static_cast<std::uint8_t>(feed::test_header::flag_end | b_flag), .sender_id = sender_id, .session = session,
                               .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
                               .length = static_cast<std::uint32_t>(feed::test_header::size)};
         (void)end.build(b);  // b is test_header::size bytes
@@ -643,6 +646,13 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                    std::uint64_t total_sent, double elapsed) {
   const auto per_second = [elapsed](std::uint64_t n) { return elapsed > 0 ? static_cast<double>(n) / elapsed : 0.0; };
+  // A group's rate by the receiver's rule (clump_clock: its sends from the
+  // first to the last clump), so both ends agree; over the send phase when
+  // its sends were not timed.
+  const auto group_rate = [&](const send_target& t) {
+    const auto [n, span] = t.sends.rate();
+    return span > 0 ? n / span : per_second(t.sent);
+  };
   const bool mold = s.payload.kind == payload_kind::moldudp64;
   json groups = json::array();
   double drain = 0;
@@ -665,12 +675,12 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
                            b.drain_s > 0 ? fmt::format("  drained {:.3f} s after the main line", b.drain_s) : ""));
     }
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
-                      {"elapsed_s", elapsed}, {"rate_pps", per_second(t.sent)},
+                      {"elapsed_s", elapsed}, {"rate_pps", group_rate(t)},
                       {"next_sequence", numbered ? number_or_null(next) : json(nullptr)},
                       {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
                       {"next_continuity", continuity}, {"line_b", line_b}});
     out.text(fmt::format("  {}  sent {}  bytes {}  {}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
-                         t.bytes, packet_rate_text(per_second(t.sent)), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
+                         t.bytes, packet_rate_text(group_rate(t)), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
                          next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
   }
   std::uint64_t bytes = 0;
@@ -762,6 +772,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     // --gso: each entry is a run of datagrams the kernel cuts apart again;
     // counts stay in datagrams.
     const auto entries = s.gso > 0 ? packer.pack(batch) : batch;
+    const auto batch_start = std::chrono::steady_clock::now();
     auto sent_entries = core::write_batch(t.sock, entries, core::wait_policy::deadline(std::chrono::seconds(1)));
     std::optional<std::size_t> sent;
     if (sent_entries) sent = s.gso > 0 ? packer.datagrams_in(*sent_entries) : *sent_entries;
@@ -770,6 +781,10 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       t.bytes += *sent * s.size;
       total_sent += *sent;
       last_main_send = std::chrono::steady_clock::now();
+      const auto ns = [](std::chrono::steady_clock::time_point p) {
+        return std::chrono::duration_cast<std::chrono::nanoseconds>(p.time_since_epoch()).count();
+      };
+      t.sends.add(ns(batch_start), *sent, ns(last_main_send));
     }
     if (!sent || *sent < batch.size()) {
       // A short batch hides the error of the first datagram not sent; those

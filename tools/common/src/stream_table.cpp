@@ -245,6 +245,16 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
                                                                    j->second.time_since_epoch().count())) / 1e6;
     }
   }
+  // A datagram at most clump_gap after the one before joins its clump (a
+  // clock stepped back counts as no gap); otherwise it starts a new one.
+  if (s.packets == 0 || !s.last_packet ||
+      feed::saturating_sub(arrival.time_since_epoch().count(), s.last_packet->time_since_epoch().count()) >
+          clump_gap.count()) {
+    s.clump_start = arrival;
+    s.clump_packets = 1;
+  } else {
+    ++s.clump_packets;
+  }
   ++s.packets;
   s.bytes += size;
   s.last_packet = arrival;

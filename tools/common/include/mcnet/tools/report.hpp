@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -35,11 +36,39 @@ class interface_names {
 /// {"name", "index"}; both null for index 0 (unknown / the kernel's choice).
 [[nodiscard]] nlohmann::ordered_json interface_json(std::uint32_t index, const std::string& name);
 
-/// A stream's totals since it began. Its rates are over its active period,
-/// from its first to its latest datagram (`rate_span_s`), not over the
-/// receiver's run: a sender that starts late or stops early shows the rate
-/// it sent at. N datagrams span N-1 intervals, so the rates are (N-1) over
-/// the span, and null when the span is 0 (one datagram).
+/// Arrivals (or sends) counted in clumps for a rate (docs/tools.md,
+/// "Rates"): an event at most `gap` after the one before joins its clump.
+/// O(1) per event; times in ns on one clock.
+struct clump_clock {
+  static constexpr std::int64_t gap_ns = 100'000;  ///< 100 us: a burst sent back to back
+  std::optional<std::int64_t> first_ns, clump_start_ns, last_ns;
+  std::uint64_t count = 0, clump_count = 0;
+  /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
+  /// together is n of one clump, and the gap to the next event is from its
+  /// end (a batch of 64 may take longer than the gap to send).
+  void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt) noexcept;
+  /// The events the rate counts and the seconds they came in: with the last
+  /// clump of n starting after the first event, (count - n) from the first
+  /// to the start of that clump; when all is one clump, count-1 from the
+  /// first to the latest. {0, 0} for fewer than two events.
+  [[nodiscard]] std::pair<double, double> rate() const noexcept;
+};
+
+/// The datagrams a stream's rate counts and the seconds they came in
+/// (`rate_span_s`), so rate = first / second: with its last clump of n
+/// (stream::clump_start, datagrams at most stream_table::clump_gap apart)
+/// starting after its first datagram, (N - n) datagrams from the first to
+/// the start of that clump (exact for bursts: k bursts of B every T give
+/// B/T); when the whole stream is one clump (one datagram, one burst, a
+/// stream faster than one datagram per 100 us), N-1 from the first to the
+/// latest datagram. The span is 0 for one datagram (or arrivals in one
+/// nanosecond).
+[[nodiscard]] std::pair<double, double> stream_rate(const stream& s) noexcept;
+
+/// A stream's totals since it began. Its rates are over its active period
+/// (stream_rate(), `rate_span_s`), not over the receiver's run: a sender
+/// that starts late or stops early shows the rate it sent at; null when
+/// the span is 0.
 [[nodiscard]] nlohmann::ordered_json stream_json(const stream_key& key, const stream& s,
                                                  const nlohmann::ordered_json& iface);
 
@@ -106,6 +135,10 @@ struct packet_view {
 
 /// A rate for people: "1000 pps", "2.5 pps", "0.250 pps"; "- pps" for null.
 [[nodiscard]] std::string packet_rate_text(const nlohmann::ordered_json& pps);
+/// `ns` nanoseconds as text in the unit that fits, with three significant
+/// digits: "850 ns", "12.3 us", "1.50 ms", "2.00 s" (negative latencies keep
+/// their sign).
+[[nodiscard]] std::string duration_text(double ns);
 /// A bit rate with SI units, three significant digits: "800 kbit/s",
 /// "1.50 Mbit/s", "12.3 Gbit/s"; "- bit/s" for null.
 [[nodiscard]] std::string bit_rate_text(const nlohmann::ordered_json& bps);

@@ -25,6 +25,7 @@
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/tools/output.hpp>
+#include <mcnet/tools/report.hpp>
 #include <mcnet/tools/route.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/send_payload.hpp>
@@ -108,6 +109,12 @@ struct send_target {
   /// --line-b: this group's B line (its own socket, an order with only
   /// --drop-every-b, a feed stream starting where this one does), or null.
   std::unique_ptr<send_target> line_b;
+  /// This is a B line: its mcnet headers (datagrams and END markers) carry
+  /// feed::test_header::flag_feed_b.
+  bool is_line_b = false;
+  /// When its datagrams went (steady clock, per batch): the summary's
+  /// rate_pps, by the receiver's rule (clump_clock).
+  clump_clock sends;
   /// On a B line: its copies waiting for --delay-b.
   std::unique_ptr<delay_queue> queue;
   std::uint64_t early = 0;  ///< on a B line: copies sent before their due time (the queue was full)

@@ -95,6 +95,12 @@ struct stream {
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
   std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
+  /// The stream's last clump (for the rate of a bursty sender): datagrams
+  /// arriving at most stream_table::clump_gap after the one before belong
+  /// to its clump. `clump_start` is the arrival of the clump's first,
+  /// `clump_packets` how many it has (0 before the first datagram).
+  std::optional<core::kernel_time> clump_start;
+  std::uint64_t clump_packets = 0;
 };
 
 
@@ -165,6 +171,9 @@ class stream_table {
   /// from a capture): counted in stream::clock_errors instead, so a send time
   /// of 0 or of the year 2100 cannot make the latency -73 years.
   static constexpr std::int64_t plausible_latency_ns = 60'000'000'000;
+  /// The largest gap between two datagrams of a stream that puts them in
+  /// one clump (stream::clump_start): 100 us, a burst sent back to back.
+  static constexpr std::chrono::nanoseconds clump_gap{std::chrono::microseconds(100)};
   /// An MPEG-TS continuity checker holds ~270 KiB: at most one per this
   /// many streams of the limit (at least one) is kept, so the checkers add
   /// at most ~70 MB to the default limit.
