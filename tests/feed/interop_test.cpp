@@ -316,8 +316,9 @@ TEST(FeedInterop, TsharkReadsTheToolsHeaderWithTheProjectsDissector) {
       "MCNET|MCN1|1|0x01|1|0|40|7|12345|2|Nov 14, 2023 22:13:21.000000000 UTC|40|0x00000000|"
       "END marker: the sequence field is the run's datagram count",
       "MCNET|MCN1|1|0x80|0|0|40|9|1|9223372036854775813|Jan  1, 1970 00:00:00.000000000 UTC|100|0x00000001|"
-      "Flag bits this version does not define are set;Datagram length field 100, UDP payload 64 bytes;"
-      "Reserved field is not 0",
+      "Flag bits this version does not define are set;"
+      "Send time 1700000000 s before the capture time (mcast-recv: a clock error, left out of latency);"  // sent at 0
+      "Datagram length field 100, UDP payload 64 bytes;Reserved field is not 0",
       "UDP" + std::string(13, '|'),  // no mcnet field of the 13
       "UDP" + std::string(13, '|'),
   };

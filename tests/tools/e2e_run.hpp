@@ -109,11 +109,12 @@ inline std::unique_ptr<network> lan_without_route_back() {
   return net;
 }
 
-/// Run `MCAST_SEND --json args...` in `h` (at most 10 s); expect it to send
-/// everything (exit 0) and every line it prints to conform to the schema.
-inline run_result send(const host& h, std::vector<std::string> args) {
+/// Run `MCAST_SEND --json args...` in `h` (at most `limit`); expect it to
+/// send everything (exit 0) and every line it prints to conform to the schema.
+inline run_result send(const host& h, std::vector<std::string> args,
+                       std::chrono::seconds limit = std::chrono::seconds(10)) {
   args.insert(args.begin(), {MCAST_SEND, "--json"});
-  auto r = h.exec(args, {}, std::chrono::seconds(10));
+  auto r = h.exec(args, {}, limit);
   EXPECT_TRUE(r.status.success()) << h.name() << ": " << r.status.describe() << "\n" << r.output;
   expect_schema_conform(r.standard_output);
   return r;

@@ -249,8 +249,12 @@ TEST(NetLinesE2e, AFullDelayQueueSendsTheOldestEarly) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto port = std::to_string(free_port((*net)[0]));
-  const auto sent = send((*net)[0], {"-i", "eth0", "-c", "18000", "--size", "16000", "--delay-b", "8000000",
-                                     "--line-b", "239.255.88.1:" + port, "239.255.87.1:" + port});
+  // 8 s of delay after the send phase: a loaded machine took 9.9 s in all
+  // (the 10 s default limit killed it after its summary).
+  const auto sent = send((*net)[0],
+                         {"-i", "eth0", "-c", "18000", "--size", "16000", "--delay-b", "8000000", "--line-b",
+                          "239.255.88.1:" + port, "239.255.87.1:" + port},
+                         std::chrono::seconds(30));
   const auto events = json_lines(sent.standard_output);
   const json* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << sent.output;
