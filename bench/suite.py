@@ -224,9 +224,17 @@ def receive_part(t, quick, results):
     rows = []
     for rate in rates:
         figures = {}
-        for r in receivers:
+        for r in list(receivers):
             port += 1
-            figures[r] = receive_once(t, r, port, rate, count)
+            try:
+                figures[r] = receive_once(t, r, port, rate, count)
+            except SuiteError as e:
+                if r[0] != "uring":
+                    raise
+                # io_uring refused here (kernel.io_uring_disabled, a seccomp
+                # filter): the optional backend is left out, the rest runs.
+                print(f"suite: the io_uring receiver is left out: {e}", file=sys.stderr)
+                receivers = [x for x in receivers if x[0] != "uring"]
         base = figures[("c", 4194304)]["ns_per_dgram"]
         for r in receivers:
             f = figures[r]
