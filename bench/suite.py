@@ -225,6 +225,8 @@ def receive_part(t, quick, results):
     for rate in rates:
         figures = {}
         for r in list(receivers):
+            if r not in receivers:
+                continue  # left out by a failure above
             port += 1
             try:
                 figures[r] = receive_once(t, r, port, rate, count)
