@@ -784,8 +784,10 @@ void receive_session::summary() {
                          table_.evicted());
   }
   if (sum.jumps > 0 || sum.restarts > 0) {
-    notes += fmt::format(" ({} datagrams too far ahead to believe, not counted; {} new epochs)", sum.jumps,
-                         sum.restarts);
+    // Jumps are numbers too far ahead or below, claims taken back and
+    // numbers held as evidence: "not believed" says all of them.
+    notes += fmt::format(" ({} datagrams whose numbers were not believed (jumps), not counted; {} new epochs)",
+                         sum.jumps, sum.restarts);
   }
   if (table_.stray_ends() > 0) notes += fmt::format(" ({} end markers of streams never seen)", table_.stray_ends());
   if (sum.unsequenced > 0) {
