@@ -20,6 +20,7 @@
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
 
+#include "alloc_counter.hpp"
 #include "netns.hpp"
 
 namespace mcnet::test {
@@ -108,6 +109,31 @@ inline std::string receive_text(core::socket_ref s, std::chrono::milliseconds ti
   owned_message in;
   auto r = core::read_from(s, in.m, core::cmsg::none, core::wait_policy::deadline(timeout));
   return r ? in.text() : std::string();
+}
+
+/// The steady-state check of an owning reader (receive_batch,
+/// uring_receiver): 200 rounds, each a write_batch of `out_batch` (4-byte
+/// datagrams) from `tx`, read back by `read(wait)` (a result, then `reader`
+/// iterates the messages it gave), counting the 4-byte datagrams with a
+/// destination; expects every datagram moved and no allocation on the way.
+template <std::size_t N, class Reader, class Read>
+void expect_reads_allocate_nothing(core::socket& tx, std::array<core::message, N>& out_batch, const Reader& reader,
+                                   Read&& read) {
+  mcnet::test::allocation_scope scope;
+  std::size_t moved = 0;
+  for (int round = 0; round < 200; ++round) {
+    auto sent = core::write_batch(tx, out_batch, core::wait_policy::deadline(std::chrono::seconds(1)));
+    if (!sent) break;
+    std::size_t got = 0;
+    while (got < *sent) {
+      if (!read(core::wait_policy::deadline(std::chrono::seconds(1)))) break;
+      for (const auto& m : reader) got += m.size == 4 && m.info.destination.is_valid() ? 1 : 0;
+    }
+    moved += got;
+  }
+  const auto allocations = scope.count();
+  EXPECT_EQ(moved, 200u * N);
+  EXPECT_EQ(allocations, 0u) << "allocations over " << moved << " datagrams";
 }
 
 }  // namespace mcnet::test

@@ -37,6 +37,7 @@
 #include <mcnet/core/zerocopy.hpp>
 
 #include "alloc_counter.hpp"
+#include "descriptor_modes.hpp"
 #include "interrupter.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -887,12 +888,7 @@ TEST_P(NetStream, AcceptedSocketsAreCloseOnExec) {
     auto client = (*net)[0].run([&] { return core::dial_tcp(listener.where, {}, 5s).value(); });
     auto conn = core::accept(listener.socket, core::wait_policy::deadline(5s), nullptr, nonblocking);
     ASSERT_TRUE(conn) << conn.error().message();
-    const int fd_flags = ::fcntl(conn->native_handle(), F_GETFD);
-    ASSERT_GE(fd_flags, 0);
-    EXPECT_NE(fd_flags & FD_CLOEXEC, 0) << "nonblocking " << nonblocking;
-    const int fl = ::fcntl(conn->native_handle(), F_GETFL);
-    ASSERT_GE(fl, 0);
-    EXPECT_EQ((fl & O_NONBLOCK) != 0, nonblocking);
+    test::expect_accepted_modes(conn->native_handle(), nonblocking);
   }
 }
 

@@ -38,6 +38,7 @@
 #include <mcnet/core/unix_socket.hpp>
 
 #include "alloc_counter.hpp"
+#include "descriptor_modes.hpp"
 #include "interrupter.hpp"
 
 namespace core = mcnet::core;
@@ -1045,12 +1046,7 @@ TEST_F(UnixSocket, AcceptedSocketsAreCloseOnExec) {
     auto client = core::dial_unix(where, {}, 1s).value();
     auto conn = core::accept_unix(server, core::wait_policy::deadline(1s), nullptr, nonblocking);
     ASSERT_TRUE(conn) << conn.error().message();
-    const int fd_flags = ::fcntl(conn->native_handle(), F_GETFD);
-    ASSERT_GE(fd_flags, 0);
-    EXPECT_NE(fd_flags & FD_CLOEXEC, 0) << "nonblocking " << nonblocking;
-    const int fl = ::fcntl(conn->native_handle(), F_GETFL);
-    ASSERT_GE(fl, 0);
-    EXPECT_EQ((fl & O_NONBLOCK) != 0, nonblocking);
+    test::expect_accepted_modes(conn->native_handle(), nonblocking);
   }
 }
 
