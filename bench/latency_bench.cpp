@@ -24,9 +24,7 @@
 //
 //   mcnet_latency_bench [--quick] [--seconds S] [--rate PPS] [--veth-gro]
 
-#include <fcntl.h>
 #include <netinet/in.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -98,7 +96,7 @@ void send_steady(std::size_t count, double rate, std::size_t& sent) {
   for (int i = 0; i < 5; ++i) (void)::send(tx.native_handle(), payload.data(), payload.size(), 0);
 }
 
-figures run_mode(const char* name, std::size_t count, double rate, const std::function<reader(core::socket&)>& make,
+figures run_mode(std::size_t count, double rate, const std::function<reader(core::socket&)>& make,
                  bool busy_poll) {
   figures f;
   f.latency_ns.reserve(count);
@@ -133,7 +131,6 @@ figures run_mode(const char* name, std::size_t count, double rate, const std::fu
   std::thread sender([&] { send_steady(count, rate, f.sent); });
   sender.join();
   receiver.join();
-  (void)name;
   return f;
 }
 
@@ -191,13 +188,11 @@ int main(int argc, char** argv) {
     };
   };
   const auto batch = [](core::socket& s) -> reader {
-    // One datagram a call at this rate: the batch comes back with one.
+    // A batch of one: at this rate each wake-up finds one datagram.
     return [&s](std::byte* buf, std::size_t size) -> long {
-      std::array<core::message, 32> msgs{};
+      std::array<core::message, 1> msgs{};
       msgs[0].buffer = std::span<std::byte>(buf, size);
-      for (std::size_t i = 1; i < msgs.size(); ++i) msgs[i].buffer = std::span<std::byte>(buf, size);
-      auto n = core::read_batch(s, std::span<core::message>(msgs).first(1), core::cmsg::none,
-                                core::wait_policy::blocking());
+      auto n = core::read_batch(s, msgs, core::cmsg::none, core::wait_policy::blocking());
       if (!n || *n == 0) return -1;
       return static_cast<long>(msgs[0].size);
     };
@@ -222,7 +217,7 @@ int main(int argc, char** argv) {
               "p50-raw");
   double raw_p50 = 0;
   for (const auto& m : modes) {
-    const auto f = run_mode(m.name, count, rate, m.make, m.busy_poll);
+    const auto f = run_mode(count, rate, m.make, m.busy_poll);
     const double p50 = static_cast<double>(percentile(f.latency_ns, 0.5)) / 1e3;
     const double p99 = static_cast<double>(percentile(f.latency_ns, 0.99)) / 1e3;
     const double mx = static_cast<double>(percentile(f.latency_ns, 1.0)) / 1e3;
