@@ -239,10 +239,11 @@ result<void> read_from(socket_ref s, message& m, cmsg decode, wait_policy wait) 
   msghdr h;
   const int fd = s.native_handle();
   prepare_read(m, iov, name, h);
+  const bool may_block = detail::in_kernel(wait);
   const long r = with_wait(fd, POLLIN, wait, [&]() noexcept {
     h.msg_namelen = sizeof name;  // the kernel shrinks these on every call
     h.msg_controllen = m.control.size();
-    return sys::recvmsg(fd, h);
+    return sys::recvmsg(fd, h, may_block);
   });
   if (r < 0) return fail(io_error(r, "recvmsg"));
   finish_read(m, name, h, static_cast<std::size_t>(r), decode);
@@ -257,7 +258,8 @@ result<void> write_to(socket_ref s, const message& m, wait_policy wait) noexcept
   msghdr h;
   prepare_write(m, iov, name, h);
   const int fd = s.native_handle();
-  const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::sendmsg(fd, h); });
+  const bool may_block = detail::in_kernel(wait);
+  const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept { return sys::sendmsg(fd, h, may_block); });
   if (r < 0) {
     auto e = io_error(r, "sendmsg");
     if (m.peer.address().is_valid()) {
@@ -292,15 +294,18 @@ result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decod
   auto& iovs = scratch.iovs;
   auto& names = scratch.names;
   const int fd = s.native_handle();
+  const bool may_block = detail::in_kernel(wait);
   std::size_t done = 0;
   while (done < msgs.size()) {
     const auto chunk = std::min(batch_limit, msgs.size() - done);
+    // Only the first chunk may sleep in the kernel (MSG_WAITFORONE: for its
+    // first datagram); later chunks take what is queued.
     auto attempt = [&]() noexcept {
       for (std::size_t i = 0; i < chunk; ++i) {
         prepare_read(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr);
         headers[i].msg_len = 0;
       }
-      return sys::recvmmsg(fd, headers.data(), static_cast<unsigned>(chunk));
+      return sys::recvmmsg(fd, headers.data(), static_cast<unsigned>(chunk), may_block && done == 0);
     };
     // Wait only for the first datagram; afterwards take what is queued.
     const long r = done == 0 ? with_wait(fd, POLLIN, wait, attempt) : attempt();
@@ -330,6 +335,7 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
   for (std::size_t i = 0; i < msgs.size(); ++i) {
     if (auto r = check_interface(socket, msgs[i], "sendmmsg", i); !r) return fail(r.error());
   }
+  const bool may_block = detail::in_kernel(wait);
   std::size_t done = 0;
   while (done < msgs.size()) {
     const auto chunk = std::min(batch_limit, msgs.size() - done);
@@ -338,7 +344,7 @@ result<std::size_t> write_batch(socket_ref s, std::span<const message> msgs, wai
       headers[i].msg_len = 0;
     }
     const long r = with_wait(fd, POLLOUT, wait, [&]() noexcept {
-      return sys::sendmmsg(fd, headers.data(), static_cast<unsigned>(chunk));
+      return sys::sendmmsg(fd, headers.data(), static_cast<unsigned>(chunk), may_block);
     });
     if (r < 0) {
       if (done > 0) break;

@@ -42,15 +42,7 @@ constexpr std::size_t kIovMax = IOV_MAX;
 constexpr std::size_t kIovMax = 1024;  // Linux's UIO_MAXIOV
 #endif
 
-// Under wait_policy::blocking() the system call itself may wait: on a
-// descriptor in blocking mode the kernel wakes the caller once, where
-// MSG_DONTWAIT, EAGAIN, poll and the call again would take three system
-// calls per wake-up (docs/performance.md, "Stream waits"). On a nonblocking
-// descriptor it is EAGAIN and the poll loop as usual, so the outcome is the
-// same either way.
-bool in_kernel(wait_policy wait) noexcept {
-  return wait.kind() == wait_policy::mode::deadline && wait.timeout() == std::chrono::nanoseconds::max();
-}
+using detail::in_kernel;
 
 // Attach an IP endpoint (the peer's or the listener's) to `e`.
 error& with_endpoint(error& e, const result<endpoint>& where) noexcept {

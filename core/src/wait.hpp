@@ -5,7 +5,8 @@
 // The waiting every I/O call shares (io.cpp's datagrams, stream.cpp's
 // streams, accept and connect_finish): the system call runs with
 // MSG_DONTWAIT (or on a call that cannot block), and `with_wait` polls
-// between attempts as the wait_policy says.
+// between attempts as the wait_policy says; under blocking() the call may
+// sleep in the kernel instead (in_kernel).
 
 #include <poll.h>
 #include <time.h>
@@ -32,6 +33,18 @@ inline void cpu_relax() noexcept {
 #elif defined(__aarch64__)
   asm volatile("yield");
 #endif
+}
+
+/// Whether the system call itself may sleep under `wait`: only for
+/// wait_policy::blocking() (a deadline with no end). On a descriptor in
+/// blocking mode the kernel then wakes the caller once, where MSG_DONTWAIT,
+/// EAGAIN, poll and the call again take three system calls per wake-up
+/// (docs/performance.md, "Stream waits" and "Blocking datagram reads"). On a
+/// nonblocking descriptor the call says EAGAIN and with_wait polls as usual,
+/// so the outcome is the same either way. A wait with an end never sleeps in
+/// the call: only poll can keep the deadline.
+inline bool in_kernel(wait_policy wait) noexcept {
+  return wait.kind() == wait_policy::mode::deadline && wait.timeout() == std::chrono::nanoseconds::max();
 }
 
 inline constexpr long kWouldBlock = -EAGAIN;

@@ -557,6 +557,64 @@ TEST(NetWait, AdaptiveGetsDataDuringTheSpinAndDuringThePoll) {
   });
 }
 
+// Under blocking() the datagram calls sleep in the kernel on a blocking
+// descriptor (one system call per wake-up) and poll on a nonblocking one;
+// either way they wait for the data, and a batch read returns once its first
+// datagram is in with what else is queued (MSG_WAITFORONE), never waiting to
+// fill the batch. The late sender's second datagram comes 1.5 s after the
+// first, so a batch read that waited for more would be seen.
+TEST(NetWait, BlockingWaitsWhateverTheDescriptorsModeAndABatchTakesWhatIsQueued) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  test::run_in((*net)[0], [&] {
+    for (bool nonblocking : {false, true}) {
+      auto rx = core::listen_udp(core::endpoint::parse("127.0.0.1:0").value()).value();
+      auto tx = core::dial_udp(core::local_endpoint(rx).value()).value();
+      ASSERT_TRUE(core::set_nonblocking(rx, nonblocking));
+      ASSERT_TRUE(core::set_nonblocking(tx, nonblocking));
+      std::thread late([&] {
+        std::this_thread::sleep_for(50ms);
+        test::send_text(tx, {}, "first");
+        std::this_thread::sleep_for(1500ms);
+        test::send_text(tx, {}, "second");
+      });
+      // Two slots: a read that waited to fill them would still end, at the second datagram.
+      std::array<test::owned_message, 2> slots;
+      std::array<core::message, 2> batch{};
+      for (std::size_t i = 0; i < batch.size(); ++i) batch[i] = slots[i].m;
+      const auto start = std::chrono::steady_clock::now();
+      auto n = core::read_batch(rx, batch, cmsg::none, core::wait_policy::blocking());
+      const auto batch_took = std::chrono::steady_clock::now() - start;
+      test::owned_message in;
+      mcnet::result<void> r = mcnet::fail(mcnet::error(mcnet::errc::would_block, "not read", "socket"));
+      if (n && *n == 1) r = core::read_from(rx, in.m, cmsg::none, core::wait_policy::blocking());
+      const auto both_took = std::chrono::steady_clock::now() - start;
+      late.join();
+      ASSERT_TRUE(n) << n.error().message();
+      EXPECT_EQ(*n, 1u) << "nonblocking descriptor: " << nonblocking;
+      EXPECT_EQ(std::string_view(reinterpret_cast<const char*>(batch[0].buffer.data()), batch[0].size), "first");
+      EXPECT_GE(batch_took, 40ms);
+      EXPECT_LT(batch_took, 1400ms) << "the batch read waited past its first datagram";
+      ASSERT_TRUE(r) << r.error().message();
+      EXPECT_EQ(in.text(), "second");
+      EXPECT_GE(both_took, 1500ms);
+      // A blocking write on either mode sends at once.
+      test::owned_message out;
+      out.set_text("back");
+      ASSERT_TRUE(core::write_to(tx, out.m, core::wait_policy::blocking()));
+      std::array<core::message, 1> one{out.m};
+      auto w = core::write_batch(tx, one, core::wait_policy::blocking());
+      ASSERT_TRUE(w) << w.error().message();
+      EXPECT_EQ(*w, 1u);
+      for (int i = 0; i < 2; ++i) {
+        ASSERT_TRUE(core::read_from(rx, in.m, cmsg::none, core::wait_policy::deadline(2s)));
+        EXPECT_EQ(in.text(), "back");
+      }
+      EXPECT_EQ(core::nonblocking(rx).value(), nonblocking) << "the descriptor's mode is left alone";
+    }
+  });
+}
+
 TEST(NetWait, WriteErrorsNameTheDestination) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

@@ -188,20 +188,24 @@ int accept_refusal(int fd) noexcept {
   return type == SOCK_STREAM || type == SOCK_SEQPACKET ? EINVAL : EOPNOTSUPP;
 }
 
-long recvmsg(int fd, msghdr& msg) noexcept {
-  return retry_eintr([&]() noexcept { return ::recvmsg(fd, &msg, MSG_DONTWAIT | MSG_TRUNC); });
+long recvmsg(int fd, msghdr& msg, bool may_block) noexcept {
+  const int flags = (may_block ? 0 : MSG_DONTWAIT) | MSG_TRUNC;
+  return retry_eintr([&]() noexcept { return ::recvmsg(fd, &msg, flags); });
 }
 
-long sendmsg(int fd, const msghdr& msg) noexcept {
-  return retry_eintr([&]() noexcept { return ::sendmsg(fd, &msg, MSG_DONTWAIT | MSG_NOSIGNAL); });
+long sendmsg(int fd, const msghdr& msg, bool may_block) noexcept {
+  const int flags = (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL;
+  return retry_eintr([&]() noexcept { return ::sendmsg(fd, &msg, flags); });
 }
 
-long recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
-  return retry_eintr([&]() noexcept { return ::recvmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_TRUNC, nullptr); });
+long recvmmsg(int fd, mmsghdr* msgs, unsigned count, bool may_block) noexcept {
+  const int flags = (may_block ? MSG_WAITFORONE : MSG_DONTWAIT) | MSG_TRUNC;
+  return retry_eintr([&]() noexcept { return ::recvmmsg(fd, msgs, count, flags, nullptr); });
 }
 
-long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept {
-  return retry_eintr([&]() noexcept { return ::sendmmsg(fd, msgs, count, MSG_DONTWAIT | MSG_NOSIGNAL); });
+long sendmmsg(int fd, mmsghdr* msgs, unsigned count, bool may_block) noexcept {
+  const int flags = (may_block ? 0 : MSG_DONTWAIT) | MSG_NOSIGNAL;
+  return retry_eintr([&]() noexcept { return ::sendmmsg(fd, msgs, count, flags); });
 }
 
 long recv(int fd, void* data, std::size_t size, bool may_block) noexcept {

@@ -58,16 +58,20 @@ result<unique_fd> accept(int fd, sockaddr_storage& peer, socklen_t& length, bool
 /// socket that does not listen is never readable for a connection.
 int accept_refusal(int fd) noexcept;
 
-// The datagram path. Every call passes MSG_DONTWAIT: waiting is mcnet's
-// (see io.cpp), so the descriptor's own O_NONBLOCK setting never matters.
+// The datagram path. Every call passes MSG_DONTWAIT unless `may_block`:
+// waiting is mcnet's (see wait.hpp), and only a wait with no end lets the
+// call itself sleep (then the descriptor's own O_NONBLOCK decides; on a
+// nonblocking descriptor it is EAGAIN and mcnet's poll loop as usual).
+// recvmmsg with `may_block` passes MSG_WAITFORONE: it sleeps for the first
+// datagram only and takes what else is queued without waiting.
 // Receives pass MSG_TRUNC so that a datagram's real length comes back even
 // when the buffer was shorter (datagram and raw sockets only: on a stream
 // socket MSG_TRUNC discards). These return a count, or -errno: the hot path
-// builds an mcnet::error only when something failed.
-long recvmsg(int fd, msghdr& msg) noexcept;
-long sendmsg(int fd, const msghdr& msg) noexcept;
-long recvmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
-long sendmmsg(int fd, mmsghdr* msgs, unsigned count) noexcept;
+// builds an mcnet::error only when something failed. EINTR is retried.
+long recvmsg(int fd, msghdr& msg, bool may_block = false) noexcept;
+long sendmsg(int fd, const msghdr& msg, bool may_block = false) noexcept;
+long recvmmsg(int fd, mmsghdr* msgs, unsigned count, bool may_block = false) noexcept;
+long sendmmsg(int fd, mmsghdr* msgs, unsigned count, bool may_block = false) noexcept;
 
 // Stream I/O (stream.cpp): MSG_DONTWAIT as above unless `may_block` (then
 // the descriptor's own mode decides), no MSG_TRUNC (which on a stream socket

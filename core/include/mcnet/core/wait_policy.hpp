@@ -42,7 +42,13 @@ class wait_policy {
   [[nodiscard]] static constexpr wait_policy deadline(std::chrono::nanoseconds timeout) noexcept {
     return {mode::deadline, timeout, {}};
   }
-  /// Block without a time limit.
+  /// Block without a time limit. On a descriptor in blocking mode (the
+  /// default of mcnet's sockets) the system call itself sleeps until it can
+  /// go on: one system call per wake-up, as a plain blocking recvmsg(2)
+  /// loop makes; a batch read sleeps for its first datagram only
+  /// (MSG_WAITFORONE). On a nonblocking descriptor it polls as deadline()
+  /// does. The outcome is the same either way; a signal does not end the
+  /// wait (EINTR is retried).
   [[nodiscard]] static constexpr wait_policy blocking() noexcept { return deadline(std::chrono::nanoseconds::max()); }
   /// Try the system call, spin (retrying) for at most `spin`, then block in
   /// poll until `timeout` (counted from the start of the call, as for
