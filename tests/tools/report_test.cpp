@@ -196,12 +196,74 @@ TEST(Report, BurstRatesCountTheLastClump) {
   EXPECT_NEAR(h["rate_pps"].get<double>(), 97 / seconds(99ms), 1e-9);
   EXPECT_NEAR(h["rate_pps"].get<double>(), 1000.0, 1000.0 * 0.03) << "near the paced rate";
 
-  // A gap of exactly 100 us still joins the clump; 101 us does not.
+  // A gap of exactly 100 us still joins the clump; 101 us does not, after
+  // a first clump (no boundary gap before it) and after a boundary gap of
+  // 404 us or less (101 us is not under a quarter of it).
   const auto edge = stream_of({kT0, kT0 + 1ms, kT0 + 1ms + 100us});
   EXPECT_DOUBLE_EQ(edge["rate_span_s"].get<double>(), 0.001);
   EXPECT_NEAR(edge["rate_pps"].get<double>(), 1000.0, 1e-9);
-  const auto apart = stream_of({kT0, kT0 + 1ms, kT0 + 1ms + 101us});
-  EXPECT_DOUBLE_EQ(apart["rate_span_s"].get<double>(), seconds(1101us));
+  const auto apart = stream_of({kT0, kT0 + 101us, kT0 + 202us});
+  EXPECT_DOUBLE_EQ(apart["rate_span_s"].get<double>(), seconds(202us));
+  const auto quarter = stream_of({kT0, kT0 + 404us, kT0 + 505us});
+  EXPECT_DOUBLE_EQ(quarter["rate_span_s"].get<double>(), seconds(505us));
+}
+
+// A burst the sender's batches (or a preemption) cut apart is still one
+// clump: a gap under a quarter of the gap before the clump, while the clump
+// is younger than that gap, does not start a new one. Bursts of 100 every
+// 100 ms whose last one came as 32, then 68 two ms later, read 1000 pps
+// over the 400 ms to the last burst (by the 100 us rule alone: 432
+// datagrams over 402 ms, 1075 pps).
+TEST(Report, ABurstCutApartIsOneClump) {
+  std::vector<core::kernel_time> bursts;
+  for (int k = 0; k < 5; ++k) {
+    const auto cut = k == 4 ? 2ms : 0ms;
+    for (int i = 0; i < 100; ++i) bursts.push_back(kT0 + k * 100ms + i * 2us + (i >= 32 ? cut : 0ms));
+  }
+  const auto b = stream_of(bursts);
+  EXPECT_DOUBLE_EQ(b["rate_span_s"].get<double>(), 0.4);
+  EXPECT_NEAR(b["rate_pps"].get<double>(), 1000.0, 1e-9);
+
+  // Every burst cut (each 40 + 60 with 5 ms between): still 1000 pps.
+  std::vector<core::kernel_time> every;
+  for (int k = 0; k < 5; ++k) {
+    for (int i = 0; i < 100; ++i) every.push_back(kT0 + k * 100ms + i * 2us + (i >= 40 ? 5ms : 0ms));
+  }
+  EXPECT_NEAR(stream_of(every)["rate_pps"].get<double>(), 1000.0, 1e-9);
+
+  // A paced stream (1 ms) with one 50 ms stall: the datagrams after the
+  // stall are a clump only as long as the stall; later ones start clumps of
+  // their own again, so the rate is over nearly the whole stream.
+  std::vector<core::kernel_time> stall;
+  for (int i = 0; i < 50; ++i) stall.push_back(kT0 + i * 1ms);
+  for (int i = 0; i < 150; ++i) stall.push_back(kT0 + 99ms + i * 1ms);
+  const auto st = stream_of(stall);
+  EXPECT_DOUBLE_EQ(st["rate_span_s"].get<double>(), seconds(248ms)) << "up to the last datagram, its own clump";
+  EXPECT_NEAR(st["rate_pps"].get<double>(), 199 / seconds(248ms), 1e-9);
+
+  // The same stall with a catch-up burst (the 49 datagrams that fell due,
+  // back to back) and 3 paced ones after it: the burst keeps the first
+  // paced datagram (one longer gap per clump), the two after it are clumps
+  // of their own, so the rate counts the catch-up and is near the paced one.
+  std::vector<core::kernel_time> catch_up;
+  for (int i = 0; i < 50; ++i) catch_up.push_back(kT0 + i * 1ms);
+  for (int i = 0; i < 49; ++i) catch_up.push_back(kT0 + 99ms + i * 2us);
+  for (int i = 1; i <= 3; ++i) catch_up.push_back(kT0 + 99ms + 96us + i * 1ms);
+  const auto c = stream_of(catch_up);
+  EXPECT_DOUBLE_EQ(c["rate_span_s"].get<double>(), seconds(102ms + 96us));
+  EXPECT_NEAR(c["rate_pps"].get<double>(), 101 / seconds(102ms + 96us), 1e-9);
+  EXPECT_NEAR(c["rate_pps"].get<double>(), 1000.0, 1000.0 * 0.02) << "near the paced rate";
+
+  // Evenly paced with jitter (gaps of 0.8 and 1.2 ms): each its own clump.
+  std::vector<core::kernel_time> jitter;
+  auto at = kT0;
+  for (int i = 0; i < 101; ++i) {
+    jitter.push_back(at);
+    at += i % 2 == 0 ? 800us : 1200us;
+  }
+  const auto j = stream_of(jitter);
+  EXPECT_DOUBLE_EQ(j["rate_span_s"].get<double>(), 0.1);
+  EXPECT_NEAR(j["rate_pps"].get<double>(), 1000.0, 1e-9);
 }
 
 // The sender's summary counts its sends by the same rule (batches of a
@@ -231,6 +293,17 @@ TEST(Report, ClumpClockRatesSendsAsTheReceiver) {
   const auto [sn, sspan] = slow.rate();
   EXPECT_EQ(sn, 400.0);
   EXPECT_DOUBLE_EQ(sspan, 0.4);
+  // The last burst's batches 3 ms apart (the sender preempted): one clump.
+  tools::clump_clock cut;
+  for (int k = 0; k < 5; ++k) {
+    const auto start = std::chrono::nanoseconds(100ms * k).count();
+    const auto pause = std::chrono::nanoseconds(k == 4 ? 3ms : 20us).count();
+    cut.add(start, 64, start + std::chrono::nanoseconds(50us).count());
+    cut.add(start + std::chrono::nanoseconds(50us).count() + pause, 36);
+  }
+  const auto [cn, cspan] = cut.rate();
+  EXPECT_EQ(cn, 400.0);
+  EXPECT_DOUBLE_EQ(cspan, 0.4);
   tools::clump_clock single;
   single.add(5, 1);
   EXPECT_EQ(single.rate().second, 0.0) << "one send has no span";

@@ -92,10 +92,15 @@ double seconds_ns(std::int64_t from, std::int64_t to) {
 void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::int64_t> until_ns) noexcept {
   if (n == 0) return;
   if (!first_ns) first_ns = at_ns;
-  if (!last_ns || feed::saturating_sub(at_ns, *last_ns) > gap_ns) {
+  const auto gap = last_ns ? feed::saturating_sub(at_ns, *last_ns) : 0;
+  const auto age = clump_start_ns ? feed::saturating_sub(at_ns, *clump_start_ns) : 0;
+  if (!last_ns || starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut)) {
     clump_start_ns = at_ns;
     clump_count = n;
+    clump_boundary_ns = last_ns ? gap : 0;
+    clump_cut = false;
   } else {
+    if (gap > clump_gap_ns) clump_cut = true;
     clump_count += n;
   }
   count += n;

@@ -37,12 +37,14 @@ class interface_names {
 [[nodiscard]] nlohmann::ordered_json interface_json(std::uint32_t index, const std::string& name);
 
 /// Arrivals (or sends) counted in clumps for a rate (docs/tools.md,
-/// "Rates"): an event at most `gap` after the one before joins its clump.
+/// "Rates"): an event joins the clump of the one before unless
+/// starts_clump() says otherwise, as a stream's datagrams do.
 /// O(1) per event; times in ns on one clock.
 struct clump_clock {
-  static constexpr std::int64_t gap_ns = 100'000;  ///< 100 us: a burst sent back to back
   std::optional<std::int64_t> first_ns, clump_start_ns, last_ns;
   std::uint64_t count = 0, clump_count = 0;
+  std::int64_t clump_boundary_ns = 0;  ///< the gap before the last clump began (0: the first)
+  bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut in two)
   /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
   /// together is n of one clump, and the gap to the next event is from its
   /// end (a batch of 64 may take longer than the gap to send).
@@ -56,7 +58,7 @@ struct clump_clock {
 
 /// The datagrams a stream's rate counts and the seconds they came in
 /// (`rate_span_s`), so rate = first / second: with its last clump of n
-/// (stream::clump_start, datagrams at most stream_table::clump_gap apart)
+/// (stream::clump_start, by starts_clump())
 /// starting after its first datagram, (N - n) datagrams from the first to
 /// the start of that clump (exact for bursts: k bursts of B every T give
 /// B/T); when the whole stream is one clump (one datagram, one burst, a

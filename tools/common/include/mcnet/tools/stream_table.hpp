@@ -64,6 +64,29 @@ struct mpegts_state {
   std::uint64_t pids = 0;         ///< distinct PIDs seen
 };
 
+/// The largest gap between two datagrams (or two batches of sends) that
+/// always keeps them in one clump: 100 us, a burst sent back to back.
+inline constexpr std::int64_t clump_gap_ns = 100'000;
+
+/// Whether an arrival `gap_ns` after the one before starts a new clump
+/// (docs/tools.md, "Rates"). The current clump has `clump_count` arrivals,
+/// began `age_ns` before this one after a gap of `boundary_ns` (0 for a
+/// stream's first clump), and `cut` says whether it has kept a longer gap
+/// already. A gap of at most clump_gap_ns never starts one. A longer gap
+/// does, except once per clump: when the clump is a burst (two or more
+/// arrivals so far, all back to back), the gap is under a quarter of the
+/// boundary gap and the clump is younger than that gap. That is a burst cut
+/// in two by the sender's batches or a preemption, not the next period
+/// (bursts of B every T have boundary gaps near T; a cut inside one is far
+/// shorter and comes within T). Only once, so that a paced stream's datagrams
+/// after a stall and its catch-up burst start clumps of their own again.
+constexpr bool starts_clump(std::int64_t gap_ns, std::int64_t boundary_ns, std::int64_t age_ns,
+                            std::uint64_t clump_count, bool cut) noexcept {
+  if (gap_ns <= clump_gap_ns) return false;
+  const bool burst_cut = !cut && clump_count >= 2 && gap_ns < boundary_ns / 4 && age_ns < boundary_ns;
+  return !burst_cut;
+}
+
 struct stream {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
@@ -95,12 +118,16 @@ struct stream {
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
   std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
-  /// The stream's last clump (for the rate of a bursty sender): datagrams
-  /// arriving at most stream_table::clump_gap after the one before belong
-  /// to its clump. `clump_start` is the arrival of the clump's first,
-  /// `clump_packets` how many it has (0 before the first datagram).
+  /// The stream's last clump (for the rate of a bursty sender): a datagram
+  /// joins the clump of the one before unless starts_clump() says
+  /// otherwise. `clump_start` is the arrival of the clump's first,
+  /// `clump_packets` how many it has (0 before the first datagram),
+  /// `clump_boundary_ns` the gap before the clump began (0 for the first),
+  /// `clump_cut` whether it kept a longer gap (a burst cut in two).
   std::optional<core::kernel_time> clump_start;
   std::uint64_t clump_packets = 0;
+  std::int64_t clump_boundary_ns = 0;
+  bool clump_cut = false;
 };
 
 
@@ -171,9 +198,9 @@ class stream_table {
   /// from a capture): counted in stream::clock_errors instead, so a send time
   /// of 0 or of the year 2100 cannot make the latency -73 years.
   static constexpr std::int64_t plausible_latency_ns = 60'000'000'000;
-  /// The largest gap between two datagrams of a stream that puts them in
-  /// one clump (stream::clump_start): 100 us, a burst sent back to back.
-  static constexpr std::chrono::nanoseconds clump_gap{std::chrono::microseconds(100)};
+  /// The largest gap between two datagrams of a stream that always puts
+  /// them in one clump (stream::clump_start; starts_clump()).
+  static constexpr std::chrono::nanoseconds clump_gap{clump_gap_ns};
   /// An MPEG-TS continuity checker holds ~270 KiB: at most one per this
   /// many streams of the limit (at least one) is kept, so the checkers add
   /// at most ~70 MB to the default limit.
