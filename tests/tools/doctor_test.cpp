@@ -168,6 +168,60 @@ TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
             (std::vector<std::string>{"verdict: FAIL listen 2 s: nothing arrived", "     note: check the sender"}));
 }
 
+// Bad-checksum drops are a cause of their own: the counters named, no fix
+// (nothing on the receiver makes a checksum right), the note on the
+// sender's side; none when neither counter climbed.
+TEST(Doctor, ChecksumDropsAreTheirOwnFindingWithoutAFix) {
+  tools::drop_counters over;
+  EXPECT_FALSE(tools::checksum_drop_check(over, "the run", tools::check_status::fail)) << "not measured is no finding";
+  over.udp_csum = 0;
+  over.udp6_csum = 0;
+  EXPECT_FALSE(tools::checksum_drop_check(over, "the run", tools::check_status::fail));
+  over.udp_csum = 7;
+  over.udp6_csum = 2;
+  over.udp_rcvbuf = 0;
+  const auto c = tools::checksum_drop_check(over, "--listen", tools::check_status::warn);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->check, "drops");
+  EXPECT_EQ(c->subject, "--listen");
+  EXPECT_EQ(c->status, tools::check_status::warn);
+  EXPECT_NE(c->message.find("9 datagram(s) with a bad UDP checksum during --listen (Udp InCsumErrors 7, "
+                            "Udp6InCsumErrors 2"),
+            std::string::npos)
+      << c->message;
+  EXPECT_NE(c->message.find("no receive buffer or sysctl here fixes that"), std::string::npos) << c->message;
+  EXPECT_TRUE(c->fix.empty()) << c->fix;
+  EXPECT_NE(c->note.find("tcprewrite --fixcsum"), std::string::npos) << c->note;
+  EXPECT_EQ(c->data["checksum_v4"], 7);
+  EXPECT_EQ(c->data["checksum_v6"], 2);
+}
+
+// The route interface a run's `up` event passes (its own link, up) is the
+// one chosen; a link that is down, the loopback or one without MULTICAST
+// never is.
+TEST(Doctor, MulticastRouteInterfacePrefersTheGivenLinkWhenItIsUsable) {
+  mcnet::netlink::snapshot snap;
+  const auto add = [&snap](std::uint32_t index, std::string name, std::uint32_t flags) {
+    mcnet::netlink::link l;
+    l.index = index;
+    l.name = std::move(name);
+    l.flags = flags;
+    snap.links.push_back(std::move(l));
+  };
+  add(1, "lo", IFF_UP | IFF_LOOPBACK);
+  add(2, "eth0", IFF_UP | IFF_MULTICAST);
+  add(3, "eth1", IFF_UP | IFF_MULTICAST);
+  add(4, "eth2", IFF_MULTICAST);
+  const auto group = *core::ip_address::parse("239.255.90.40");
+  EXPECT_EQ(tools::multicast_route_interface(snap, group, 3), "eth1");
+  EXPECT_EQ(tools::multicast_route_interface(snap, group, 2), "eth0");
+  for (const std::uint32_t other : {1U, 4U}) {
+    const auto chosen = tools::multicast_route_interface(snap, group, other);
+    EXPECT_NE(chosen, "lo");
+    EXPECT_NE(chosen, "eth2") << "down";
+  }
+}
+
 TEST(Doctor, CommandLine) {
   auto c = tools::parse_doctor_command_line({"doctor", "-i", "eth0", "--listen", "2.5", "--json", "232.1.1.1:5000"});
   ASSERT_TRUE(c) << c.error().message;

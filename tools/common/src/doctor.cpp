@@ -316,7 +316,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
             {"interface", n, check_status::warn,
              fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: a sender whose "
                          "link has an MTU of {} or more sends each as one packet, and this interface drops a frame "
-                         "larger than its MTU (nothing arrives; ip -s link shows them as receive errors or drops); "
+                         "larger than its MTU (nothing arrives; a NIC counts them among its receive errors, a veth as its "
+                         "peer's transmit drops); "
                          "from a sender whose link MTU is {} or less they come as fragments, which are reassembled "
                          "(one lost fragment loses the datagram)",
                          *size, *size + header, l->mtu, *size + header, l->mtu),
@@ -449,7 +450,7 @@ std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32
   for (const auto& a : snap.addresses) {
     if (a.index != index || a.local.is_v4() != s.is_v4() || a.local.with_scope_id(0) == s) continue;
     const auto net = core::prefix::make(a.local.with_scope_id(0), a.prefix_length);
-    if (net && a.prefix_length < (s.is_v4() ? 32U : 128U) && net->contains(s)) return net->to_string();
+    if (net && a.prefix_length < (s.is_v4() ? 32U : 128U) && net->contains(s)) return net->masked().to_string();
   }
   return std::nullopt;
 }
@@ -535,7 +536,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                         fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
                                     shell_quoted(join_name)),
                         data, "or via the router towards it"});
-    } else if (*back_if != join_name && joined_on(plan, m, back->iface.index)) {
+    } else if (*back_if != join_name && !subnet && joined_on(plan, m, back->iface.index)) {
       // The same channel is joined on the interface the route back leaves
       // by too: its datagrams arrive there, where they are taken. This
       // join adds nothing, or (a link that brings them on both) each twice.
@@ -545,7 +546,11 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        "there; this membership on {} is useless ({} of them arrive on it), or, should they come in on "
                        "{} as well, mcast-recv counts each datagram twice (duplicates)",
                        src.to_string(), *back_if, join_name, on_link ? "none" : "probably none", join_name),
-           "", data,
+           "", [&data] {
+             auto d = data;
+             d["joined_too"] = true;
+             return d;
+           }(),
            fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
                        "command line",
                        m.request.group.to_string(), join_name, join_name)});
@@ -1850,7 +1855,8 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   const std::uint64_t in_errors = over.udp_in_errors.value_or(0) + over.udp6_in_errors.value_or(0);
   const std::uint64_t other = in_errors > csum + full ? in_errors - csum - full : 0;
   const std::size_t drops_before = checks.size();
-  if (auto bad = checksum_drop_check(over, "during --listen", seen.empty() ? check_status::fail : check_status::warn)) {
+  if (auto bad = checksum_drop_check(over, "--listen", seen.empty() ? check_status::fail : check_status::warn)) {
+    bad->subject = "during --listen";  // as the other drops lines
     bad->message += ": " + figures;
     bad->data = data;
     checks.push_back(std::move(*bad));
@@ -1939,7 +1945,9 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     const std::string join(p.iface.name.view());
     const auto subject = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join);
     for (auto& c : checks) {
-      if (c.check != "source_route" || c.subject != subject || c.status == check_status::ok) {
+      // A second join of a channel stays a WARN: heard here too, each datagram may be counted twice.
+      if (c.check != "source_route" || c.subject != subject || c.status == check_status::ok ||
+          c.data.value("joined_too", false)) {
         continue;
       }
       c.status = check_status::ok;

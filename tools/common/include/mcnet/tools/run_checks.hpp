@@ -132,7 +132,7 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 [[nodiscard]] std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf);
 
 /// The `drops` finding for datagrams the kernel dropped with a bad UDP
-/// checksum during `during` ("--listen", "the run"): Udp and Udp6
+/// checksum during `during` ("--listen", "the run"; also its subject): Udp and Udp6
 /// InCsumErrors's change in `over` (namespace-wide; a datagram with a
 /// payload over 68 bytes is dropped when read, and counts in the socket's
 /// SO_RXQ_OVFL too). No fix (nothing on the receiver makes a checksum
