@@ -168,6 +168,60 @@ TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
             (std::vector<std::string>{"verdict: FAIL listen 2 s: nothing arrived", "     note: check the sender"}));
 }
 
+// Bad-checksum drops are a cause of their own: the counters named, no fix
+// (nothing on the receiver makes a checksum right), the note on the
+// sender's side; none when neither counter climbed.
+TEST(Doctor, ChecksumDropsAreTheirOwnFindingWithoutAFix) {
+  tools::drop_counters over;
+  EXPECT_FALSE(tools::checksum_drop_check(over, "the run", tools::check_status::fail)) << "not measured is no finding";
+  over.udp_csum = 0;
+  over.udp6_csum = 0;
+  EXPECT_FALSE(tools::checksum_drop_check(over, "the run", tools::check_status::fail));
+  over.udp_csum = 7;
+  over.udp6_csum = 2;
+  over.udp_rcvbuf = 0;
+  const auto c = tools::checksum_drop_check(over, "--listen", tools::check_status::warn);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->check, "drops");
+  EXPECT_EQ(c->subject, "--listen");
+  EXPECT_EQ(c->status, tools::check_status::warn);
+  EXPECT_NE(c->message.find("9 datagram(s) with a bad UDP checksum during --listen (Udp InCsumErrors 7, "
+                            "Udp6InCsumErrors 2"),
+            std::string::npos)
+      << c->message;
+  EXPECT_NE(c->message.find("no receive buffer or sysctl here fixes that"), std::string::npos) << c->message;
+  EXPECT_TRUE(c->fix.empty()) << c->fix;
+  EXPECT_NE(c->note.find("tcprewrite --fixcsum"), std::string::npos) << c->note;
+  EXPECT_EQ(c->data["checksum_v4"], 7);
+  EXPECT_EQ(c->data["checksum_v6"], 2);
+}
+
+// The route interface a run's `up` event passes (its own link, up) is the
+// one chosen; a link that is down, the loopback or one without MULTICAST
+// never is.
+TEST(Doctor, MulticastRouteInterfacePrefersTheGivenLinkWhenItIsUsable) {
+  mcnet::netlink::snapshot snap;
+  const auto add = [&snap](std::uint32_t index, std::string name, std::uint32_t flags) {
+    mcnet::netlink::link l;
+    l.index = index;
+    l.name = std::move(name);
+    l.flags = flags;
+    snap.links.push_back(std::move(l));
+  };
+  add(1, "lo", IFF_UP | IFF_LOOPBACK);
+  add(2, "eth0", IFF_UP | IFF_MULTICAST);
+  add(3, "eth1", IFF_UP | IFF_MULTICAST);
+  add(4, "eth2", IFF_MULTICAST);
+  const auto group = *core::ip_address::parse("239.255.90.40");
+  EXPECT_EQ(tools::multicast_route_interface(snap, group, 3), "eth1");
+  EXPECT_EQ(tools::multicast_route_interface(snap, group, 2), "eth0");
+  for (const std::uint32_t other : {1U, 4U}) {
+    const auto chosen = tools::multicast_route_interface(snap, group, other);
+    EXPECT_NE(chosen, "lo");
+    EXPECT_NE(chosen, "eth2") << "down";
+  }
+}
+
 TEST(Doctor, CommandLine) {
   auto c = tools::parse_doctor_command_line({"doctor", "-i", "eth0", "--listen", "2.5", "--json", "232.1.1.1:5000"});
   ASSERT_TRUE(c) << c.error().message;
@@ -324,6 +378,10 @@ TEST(NetDoctor, StrictRpFilterWithNoRouteBackAndTheCounterDuringListen) {
   EXPECT_TRUE(check_says(d, "source_route", "WARN", "no route back to the source 10.77.9.1")) << d.r.output;
   EXPECT_TRUE(check_says(d, "rp_filter", "FAIL", "by reverse-path filtering during --listen")) << d.r.output;
   EXPECT_TRUE(check_says(d, "listen", "FAIL", "nothing arrived")) << d.r.output;
+  // Drops by any cause make "no drops" false: the drops line leaves the reverse-path ones to the rp_filter line.
+  EXPECT_FALSE(check_says(d, "drops", "OK", "no drops")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "drops", "OK", "no UDP drops (the reverse-path drops are the rp_filter line's)"))
+      << d.r.output;
   // No route back on any interface: the fix is that route, on the join interface (loose mode drops it too).
   for (const auto& c : d.checks("rp_filter")) {
     const auto fix = c["fix"].get<std::string>();
@@ -350,9 +408,11 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
 }
 
 // The same SSM channel joined on both interfaces: the route back leaves by
-// eth1, where it is joined too, so the eth0 join is no finding (it gets
-// none of the source's datagrams; the eth1 join takes them).
-TEST(NetDoctor, AnSsmChannelJoinedAlsoWhereTheRouteBackLeavesIsOk) {
+// eth1, where it is joined too, so the eth1 join takes the datagrams and the
+// eth0 join is useless (it gets none of them; were they to come in on both,
+// each would be counted twice): a WARN, without a command (dropping a spec
+// is the note's). The subjects name the join interface: one line per join.
+TEST(NetDoctor, AnSsmChannelJoinedAlsoWhereTheRouteBackLeavesWarnsTheOtherJoinIsUseless) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
   const auto& rx = (*net)[0];
@@ -361,12 +421,30 @@ TEST(NetDoctor, AnSsmChannelJoinedAlsoWhereTheRouteBackLeavesIsOk) {
   const auto source = (*net)[1].v4().to_string();
   const auto port = std::to_string(free_port(rx));
   const auto d = doctor(rx, {source + ",232.1.2.6:" + port + "%eth0", source + ",232.1.2.6:" + port + "%eth1"});
+  expect_verdict(d, "source_route", "WARN", tools::exit_doctor_warn);
+  EXPECT_EQ(d.verdict["subject"], source + " -> 232.1.2.6 on eth0") << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("where this channel is joined too"), std::string::npos) << message;
+  EXPECT_NE(message.find("this membership on eth0 is useless"), std::string::npos) << message;
+  EXPECT_NE(message.find("counts each datagram twice"), std::string::npos) << message;
+  EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("drop the spec"), std::string::npos) << d.r.output;
   const auto routes = d.checks("source_route");
   ASSERT_EQ(routes.size(), 2u) << d.r.output;
-  for (const auto& c : routes) EXPECT_EQ(c["status"], "OK") << c.dump();
-  EXPECT_TRUE(check_says(d, "source_route", "OK", "where this channel is joined too")) << d.r.output;
+  std::set<std::string> subjects;
+  for (const auto& c : routes) subjects.insert(c["subject"].get<std::string>());
+  EXPECT_EQ(subjects, (std::set<std::string>{source + " -> 232.1.2.6 on eth0", source + " -> 232.1.2.6 on eth1"}));
   EXPECT_TRUE(check_says(d, "source_route", "OK", "the join interface")) << d.r.output;
-  EXPECT_NE(d.verdict["check"], "source_route") << d.r.output;
+  // The rp_filter lines name their join interface too.
+  std::set<std::string> rp_subjects;
+  for (const auto& c : d.checks("rp_filter")) rp_subjects.insert(c["subject"].get<std::string>());
+  EXPECT_EQ(rp_subjects, subjects) << d.r.output;
+  const auto text = rx.exec({MCAST_RECV, "doctor", source + ",232.1.2.6:" + port + "%eth0",
+                             source + ",232.1.2.6:" + port + "%eth1"});
+  EXPECT_NE(text.standard_output.find("WARN source_route " + source + " -> 232.1.2.6 on eth0: "), std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("OK   rp_filter " + source + " -> 232.1.2.6 on eth1: "), std::string::npos)
+      << text.output;
 }
 
 // The route back to a source leaves by another interface, through a
@@ -466,10 +544,8 @@ TEST(NetDoctor, DottedInterfaceNameReadsItsSysctlsAndItsFixesWork) {
   ASSERT_TRUE(std::regex_search(note, off, std::regex(R"(sysctl -w (\S+) (\S+) \(off\))"))) << note;
   EXPECT_EQ(off[2].str(), "net.ipv4.conf.rb/100.rp_filter=0") << note;
   const auto text = h.exec({MCAST_RECV, "doctor", "-i", "rb.100", spec});
-  EXPECT_NE(
-      text.standard_output.find("FAIL rp_filter 10.77.9.1 -> 232.1.2.11: rp_filter 1 (conf/all 0, conf/rb.100 1)"),
-      std::string::npos)
-      << text.output;
+  const std::string rp_line = "FAIL rp_filter 10.77.9.1 -> 232.1.2.11 on rb.100: rp_filter 1 (conf/all 0, conf/rb.100 1)";
+  EXPECT_NE(text.standard_output.find(rp_line), std::string::npos) << text.output;
   EXPECT_NE(text.standard_output.find("net.ipv4.conf.rb/100.rp_filter=0 (off)"), std::string::npos) << text.output;
   const auto pasted = h.exec({"sh", "-c", off.str(0).substr(0, off.str(0).size() - 6)});
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
@@ -666,6 +742,19 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   EXPECT_EQ(message.find("each gets a copy"), std::string::npos) << message;
   ASSERT_EQ(u.checks("port").size(), 1u) << u.r.output;
   EXPECT_EQ(u.checks("join")[0]["status"], "OK") << u.r.output;
+  // The doctor's own bind succeeded: the holder shares the port, and no
+  // clause about one without SO_REUSEADDR is said. A lookup is no fix: `ss`
+  // is in the note.
+  EXPECT_NE(message.find("each lets mcast-recv bind the port too"), std::string::npos) << message;
+  EXPECT_EQ(message.find("without SO_REUSEADDR"), std::string::npos) << message;
+  EXPECT_EQ(u.checks("port")[0]["data"]["shares_port"], true) << u.r.output;
+  EXPECT_TRUE(u.verdict["fix"].is_null()) << u.r.output;
+  EXPECT_NE(u.verdict["note"].get<std::string>().find("ss -ulpn 'sport = :" + std::to_string(port2) + "'"),
+            std::string::npos)
+      << u.r.output;
+  EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("have it set SO_REUSEADDR before bind"), std::string::npos)
+      << d.r.output;
 }
 
 TEST(NetDoctor, BadSpecIsAUsageError) {
@@ -776,6 +865,44 @@ TEST(NetDoctor, NftablesRulesThatMayDropAreWarningsSayingWhatTheyAre) {
       << d.r.output;
   EXPECT_TRUE(check_says(d, "firewall", "WARN", "a verdict map keyed by numgen random mod 4")) << d.r.output;
   EXPECT_EQ(d.checks("firewall").size(), 3u) << d.r.output;
+}
+
+// A rate-limited accept before a drop: the drop takes only what comes
+// above the rate, which the line says (a WARN: how much it drops depends on
+// the sender's rate). Proven: of 100 datagrams sent at once, the burst
+// passes and the rest is dropped.
+TEST(NetDoctor, NftablesDropAfterARateLimitedAcceptSaysItDropsWhatComesAboveTheRate) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto p = std::to_string(free_port(rx));
+  const auto added = rx.exec({nft, "-f", "-"},
+                             "add table inet mcnet_doctor\n"
+                             "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                             "add rule inet mcnet_doctor input meta l4proto udp limit rate 10/second burst 5 packets "
+                             "accept\n"
+                             "add rule inet mcnet_doctor input udp dport " + p + " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto d = doctor(rx, {"-i", "eth0", "239.255.90.31:" + p});
+  expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("drops UDP to port " + p), std::string::npos) << message;
+  EXPECT_NE(message.find("before it, input handle"), std::string::npos) << message;
+  EXPECT_NE(message.find("accepts up to 10/second: this drop applies to what comes above that rate"),
+            std::string::npos)
+      << message;
+  // What the kernel does: the burst and the rate pass, the rest is dropped.
+  test::tools::receiver recv(rx, {"-i", "eth0", "239.255.90.31:" + p});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  test::tools::send((*net)[0], {"-i", "eth0", "-c", "100", "-r", "10000pps", "239.255.90.31:" + p});
+  const auto r = recv.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto packets = (*summary)["total"]["packets"].get<std::int64_t>();
+  EXPECT_GE(packets, 5) << "the burst passes\n" << r.output;
+  EXPECT_LT(packets, 60) << "what comes above the rate is dropped\n" << r.output;
 }
 
 TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
@@ -980,9 +1107,12 @@ void expect_fixes_paste(const test::host& h, const doctor_run& d, std::set<std::
     EXPECT_TRUE(one_command(fix)) << "not one command: " << fix << "\n" << d.r.output;
     const auto parsed = h.exec({"sh", "-n", "-c", fix});
     EXPECT_TRUE(parsed.status.success()) << fix << "\n" << parsed.output;
+    // A command that only looks (ss, nstat, ip -br link, ip link show, ip maddr show) fixes nothing: the note's.
+    for (const auto* lookup : {"ss ", "nstat", "ip -br ", "ip link show", "ip maddr show"}) {
+      EXPECT_FALSE(fix.starts_with(lookup)) << "a lookup as a fix: " << fix << "\n" << d.r.output;
+    }
     const bool placeholder = std::regex_search(fix, std::regex("\\b(ADDRESS|SOURCE|IFACE)\\b"));
-    const bool harmless = fix.starts_with("ip ") || fix.starts_with("nft ") || fix.starts_with("ss ") ||
-                          fix.starts_with("nstat ") ||
+    const bool harmless = fix.starts_with("ip ") || fix.starts_with("nft ") ||
                           (fix.starts_with("sysctl -w net.") && fix.find("net.core.rmem_max") == std::string::npos);
     if (placeholder || !harmless || !ran.insert(fix).second) continue;
     const auto r = h.exec({"sh", "-c", fix});
@@ -1341,6 +1471,178 @@ TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
     if (e.value("event", "") == "link" && e.value("change", "") == "up") plain = !e.contains("routes_gone");
   }
   EXPECT_TRUE(plain) << n.output;
+}
+
+// Datagrams with a bad UDP checksum during --listen are their own cause:
+// Udp InCsumErrors climbs (and, for those of a payload over 68 bytes, the
+// socket's SO_RXQ_OVFL, as they are dropped when read), no buffer is full.
+// The line says so with no rmem fix, and it is the verdict.
+TEST(NetDoctor, BadChecksumsDuringListenAreTheirOwnCauseNotBufferDrops) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const std::string group = "239.255.90.30";
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", group + ":" + port}, "1E5AFFEF", [&] {
+    const auto bad = tx.exec({python, "-c", test::tools::bad_checksum_program, group, port, tx.v4().to_string()});
+    EXPECT_TRUE(bad.status.success()) << bad.output;
+  });
+  expect_verdict(d, "drops", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("40 datagram(s) with a bad UDP checksum during --listen"), std::string::npos) << message;
+  EXPECT_NE(message.find("Udp InCsumErrors 40"), std::string::npos) << message;
+  EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("udp.check_checksum"), std::string::npos) << d.r.output;
+  for (const auto& c : d.checks("drops")) {
+    EXPECT_EQ(c["message"].get<std::string>().find("want of buffer space"), std::string::npos) << c.dump();
+    EXPECT_TRUE(c["fix"].is_null()) << c.dump();
+  }
+  ASSERT_EQ(d.checks("drops").size(), 1u) << d.r.output;
+  EXPECT_EQ(d.checks("drops")[0]["data"]["udp_csum_errors"], 40) << d.r.output;
+  EXPECT_TRUE(check_says(d, "listen", "FAIL", "nothing arrived")) << d.r.output;
+}
+
+// A source on the join interface's own subnet, host-routed back by the
+// other interface: its datagrams arrive on the join interface (from the
+// link), so the doctor does not send the receiver to the other interface;
+// strict rp_filter drops them, and its fix (loose mode there) is the fix.
+// Proven: with the fix pasted, --listen hears them on the join interface.
+TEST(NetDoctor, SourceOnTheJoinInterfacesSubnetRoutedBackElsewhereIsAnRpFilterMatterNotAnInterfaceOne) {
+  MCNET_REQUIRE_NETNS();
+  // rx on LAN 0 (eth0) and LAN 1 (eth1); the sender on LAN 0; the gateway on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  const auto source = tx.v4().to_string();
+  const auto routed = rx.exec({"ip", "route", "add", source + "/32", "via", (*net)[2].v4().to_string(), "dev", "eth1"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = source + ",232.1.2.31:" + port;
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << d.r.output;
+  const auto route = d.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << d.r.output;
+  EXPECT_EQ(route[0]["subject"], source + " -> 232.1.2.31 on eth0") << d.r.output;
+  const auto message = route[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("is on eth0's own subnet (10.77.0.0/24): its datagrams arrive on eth0"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("strict rp_filter drops them"), std::string::npos) << message;
+  EXPECT_EQ(route[0]["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << d.r.output;
+  EXPECT_EQ(route[0]["data"]["join_subnet"], "10.77.0.0/24") << d.r.output;
+  for (const auto& c : d.events) {
+    if (!c.contains("fix") || !c["fix"].is_string()) continue;
+    EXPECT_EQ(c["fix"].get<std::string>().find("-i eth1"), std::string::npos) << "the deaf interface\n" << c.dump();
+  }
+  // The note's route is `replace`: a route to that very prefix exists (the host route via eth1).
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("ip route replace " + source + " dev eth0"), std::string::npos)
+      << d.r.output;
+
+  ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "1F0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+  });
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  const auto got = heard.checks("listen");
+  ASSERT_EQ(got.size(), 1u) << heard.r.output;
+  EXPECT_EQ(got[0]["data"]["interface"]["name"], "eth0") << heard.r.output;
+  EXPECT_TRUE(check_says(heard, "source_route", "OK", "loose rp_filter passes them")) << heard.r.output;
+}
+
+// A datagram larger than the receiver's MTU: from a sender whose link MTU
+// is larger it comes as one frame, which the receiving veth drops (nothing
+// arrives); from a sender whose link MTU is as small it comes as fragments,
+// which the receiver reassembles. The doctor says both, and its fix (the
+// receiver's MTU raised to the packet) works pasted.
+TEST(NetDoctor, MtuBelowTheDatagramDropsWholeFramesAndFragmentsAreReassembled) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1280"}).status.success());
+  const auto spec = "239.255.90.32:" + std::to_string(free_port(rx));
+  const auto d = doctor(rx, {"--size", "1400", "-i", "eth0", spec});
+  expect_verdict(d, "interface", "WARN", tools::exit_doctor_warn);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("datagrams of 1400 bytes (1428 with the IP and UDP headers) exceed the MTU 1280"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("this interface drops a frame larger than its MTU (nothing arrives"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("they come as fragments, which are reassembled"), std::string::npos) << message;
+  EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 mtu 1428") << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("mcast-send --size 1252"), std::string::npos) << d.r.output;
+
+  const auto received = [&] {
+    test::tools::receiver recv(rx, {"-i", "eth0", spec});
+    EXPECT_TRUE(recv.joined()) << recv.output();
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "-s", "1400", spec});
+    const auto r = recv.finish_clean();
+    const auto events = json_lines(r.standard_output);
+    const auto* summary = find_event(events, "summary");
+    return summary != nullptr ? (*summary)["total"]["packets"].get<std::int64_t>() : -1;
+  };
+  EXPECT_EQ(received(), 0) << "the sender's MTU 1500: whole frames of 1428 bytes, dropped by the receiver's veth";
+  ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1280"}).status.success());
+  EXPECT_GE(received(), 10) << "the sender's MTU 1280: fragments, reassembled";
+  ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1500"}).status.success());
+  ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  EXPECT_GE(received(), 10) << "the fix pasted: whole frames fit";
+  EXPECT_EQ(doctor(rx, {"--size", "1400", "-i", "eth0", spec}).r.status.code, 0);
+}
+
+// After a link went down and up during a run without -i, the doctor's
+// route fix names the interface the run's `up` event names: the doctor
+// run while that receiver still runs finds the group joined there, not
+// the first interface up.
+TEST(NetEveryRun, LinkDownAndUpTheRunAndTheDoctorNameTheSameInterfaceForTheRoute) {
+  MCNET_REQUIRE_NETNS();
+  // rx on LAN 0 (eth0, the harness's multicast route) and LAN 1 (eth1); the route moved to eth1 by hand.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "224.0.0.0/4", "dev", "eth1"}).status.success());
+  const auto spec = "239.255.90.33:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth1", "down"}).status.success());
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth1", "up"}).status.success());
+  for (int i = 0; i < 500 && recv.output().find("\"change\":\"up\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto d = doctor(rx, {spec});
+  const auto r = recv.finish_clean();
+  const json* up = nullptr;
+  const auto events = json_lines(r.standard_output);
+  for (const auto& e : events) {
+    if (e.value("event", "") == "link" && e.value("change", "") == "up") up = &e;
+  }
+  ASSERT_NE(up, nullptr) << r.output;
+  EXPECT_EQ((*up)["fix"], "ip route add 224.0.0.0/4 dev eth1") << r.output;
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], (*up)["fix"]) << d.r.output;
+}
+
+// net.ipv4.igmp_max_msf 0 lets no socket hold a source: a source-specific
+// spec is a join the host refuses, exit 4 as the man page's EXIT STATUS
+// says (not 1: the spec is valid), found before any join.
+TEST(NetMcastRecv, SourceLimitOfZeroIsASetUpFailureExitFour) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.igmp_max_msf", "0");
+  const auto r = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "10.77.0.9,232.1.2.32:" + std::to_string(free_port(h))});
+  EXPECT_EQ(r.status.code, 4) << r.output;
+  EXPECT_NE(r.output.find("net.ipv4.igmp_max_msf is 0"), std::string::npos) << r.output;
+  // An any-source spec needs no source filter: the run goes on.
+  EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.90.34:" + std::to_string(free_port(h))}).status.code,
+            0);
 }
 
 TEST(NetMcastRecvTimeout, NothingReceivedIsExitTwoAlsoWhenDurationEndsTheRunFirst) {

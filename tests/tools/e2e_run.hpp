@@ -190,4 +190,29 @@ inline process start_tcpdump(const host& h, const std::string& tcpdump, const st
   return dump;
 }
 
+// argv: group port source. UDP datagrams to the group whose checksum is
+// wrong (the right one plus 1), through a raw socket (the IP header is the
+// kernel's, the UDP header ours), ten of each payload size: 26 and 68
+// bytes (UDP lengths 34 and 76, the kernel's CHECKSUM_BREAK), then 69 and
+// 208 (UDP lengths 77 and 216).
+inline constexpr const char* bad_checksum_program = R"(
+import socket, struct, sys
+group, port, src = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+def fold(data):
+    if len(data) % 2: data += b'\0'
+    total = sum(struct.unpack('>%dH' % (len(data) // 2), data))
+    while total >> 16: total = (total & 0xffff) + (total >> 16)
+    return total
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(src))
+for payload in (b'not a header, bad checksum', b'x' * 68, b'y' * 69, b'not a header, bad checksum' * 8):
+    length = 8 + len(payload)
+    pseudo = socket.inet_aton(src) + socket.inet_aton(group) + struct.pack('>BBH', 0, 17, length)
+    good = (~fold(pseudo + struct.pack('>HHHH', 40000, port, length, 0) + payload)) & 0xffff or 0xffff
+    bad = good % 0xffff + 1
+    for _ in range(10):
+        s.sendto(struct.pack('>HHHH', 40000, port, length, bad) + payload, (group, 0))
+)";
+
 }  // namespace mcnet::test::tools

@@ -98,7 +98,7 @@ TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {
 
   // The text report ends with the verdict and its fix.
   const auto text = rx.exec({MCAST_RECV, "-d", "0.3", spec});
-  EXPECT_NE(text.standard_output.find("verdict: FAIL source_route " + source + " -> 232.1.3.1: the route back to"),
+  EXPECT_NE(text.standard_output.find("verdict: FAIL source_route " + source + " -> 232.1.3.1 on eth0: the route back to"),
             std::string::npos)
       << text.output;
   EXPECT_NE(text.standard_output.find("     fix: mcast-recv -i eth1 " + spec + "\n     note: or the spec "),

@@ -598,31 +598,6 @@ TEST(NetMcastRecv, KernelDropsAreSummedOverSockets) {
   EXPECT_LE(packets + drops, 606u) << "plus at most the 3 END markers per group";
 }
 
-// argv: group port source. UDP datagrams to the group whose checksum is
-// wrong (the right one plus 1), through a raw socket (the IP header is the
-// kernel's, the UDP header ours), ten of each payload size: 26 and 68
-// bytes (UDP lengths 34 and 76, the kernel's CHECKSUM_BREAK), then 69 and
-// 208 (UDP lengths 77 and 216).
-constexpr const char* bad_checksum_program = R"(
-import socket, struct, sys
-group, port, src = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-def fold(data):
-    if len(data) % 2: data += b'\0'
-    total = sum(struct.unpack('>%dH' % (len(data) // 2), data))
-    while total >> 16: total = (total & 0xffff) + (total >> 16)
-    return total
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b'eth0')
-s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(src))
-for payload in (b'not a header, bad checksum', b'x' * 68, b'y' * 69, b'not a header, bad checksum' * 8):
-    length = 8 + len(payload)
-    pseudo = socket.inet_aton(src) + socket.inet_aton(group) + struct.pack('>BBH', 0, 17, length)
-    good = (~fold(pseudo + struct.pack('>HHHH', 40000, port, length, 0) + payload)) & 0xffff or 0xffff
-    bad = good % 0xffff + 1
-    for _ in range(10):
-        s.sendto(struct.pack('>HHHH', 40000, port, length, bad) + payload, (group, 0))
-)";
-
 // UDP datagrams that fail their checksum, as the man page says: a short one
 // (a payload of 68 bytes or less, a UDP length of at most 76, which the
 // kernel checks as it arrives) is dropped before any socket; a longer one
@@ -654,7 +629,8 @@ TEST(NetMcastRecv, ChecksumFailuresAreKernelDropsWithTheirOwnCounter) {
   const auto before = csum_errors();
   test::tools::receiver rx(rx_host, {"-i", "eth0", group + ":" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
-  const auto bad = (*net)[0].exec({python, "-c", bad_checksum_program, group, port, (*net)[0].v4().to_string()});
+  const auto bad =
+      (*net)[0].exec({python, "-c", test::tools::bad_checksum_program, group, port, (*net)[0].v4().to_string()});
   ASSERT_TRUE(bad.status.success()) << bad.status.describe() << "\n" << bad.output;
   test::tools::send((*net)[0], {"-i", "eth0", "-c", "5", group + ":" + port});
   const auto r = rx.finish_clean();
@@ -679,7 +655,8 @@ TEST(NetMcastRecv, ChecksumDropsAreTheVerdictWhenNothingArrived) {
   const auto port = std::to_string(free_port(rx_host));
   const std::string group = "239.255.70.19";
   const auto bad = [&] {
-    const auto b = (*net)[0].exec({python, "-c", bad_checksum_program, group, port, (*net)[0].v4().to_string()});
+    const auto b =
+        (*net)[0].exec({python, "-c", test::tools::bad_checksum_program, group, port, (*net)[0].v4().to_string()});
     ASSERT_TRUE(b.status.success()) << b.status.describe() << "\n" << b.output;
   };
   test::tools::receiver rx(rx_host, {"-i", "eth0", group + ":" + port});

@@ -29,6 +29,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <mcnet/core/prefix.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/netlink/query.hpp>
@@ -259,7 +260,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     const auto* l = snap.link_by_index(index);
     if (l == nullptr) {
       checks.push_back({"interface", fmt::format("index {}", index), check_status::fail,
-                        "no interface has this index any more (deleted during the check?)", "ip -br link", {}, ""});
+                        "no interface has this index any more (deleted during the check?)", "", {},
+                        "ip -br link lists the interfaces of this network namespace"});
       continue;
     }
     const auto& n = l->name;
@@ -270,9 +272,9 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                         "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {}, ""});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
-                        "no carrier (the link below is down: cable, peer, or the other end of a veth)",
-                        "ip link show dev " + dev, {},
-                        "it shows the link's state (NO-CARRIER); bring its peer, cable or switch port up"});
+                        "no carrier (the link below is down: cable, peer, or the other end of a veth)", "", {},
+                        "bring its peer, cable or switch port up (no command here does: ip link show dev " + dev +
+                            " shows the link's state, NO-CARRIER)"});
     }
     if (!l->is_multicast()) {
       checks.push_back({"interface", n, check_status::warn,
@@ -304,15 +306,26 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     if (size) {
       const auto header = fams.contains(AF_INET6) ? 48 : 28;  // IP and UDP headers
       if (*size + header > l->mtu) {
-        checks.push_back({"interface", n, check_status::warn,
-                          fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: they "
-                                      "arrive as fragments, and one lost fragment loses the datagram",
-                                      *size, *size + header, l->mtu),
-                          "", {{"mtu", l->mtu}},
-                          fmt::format("the sender's setting: datagrams of at most {} bytes (mcast-send --size {}) "
-                                      "are not fragmented",
-                                      l->mtu - static_cast<std::uint32_t>(header),
-                                      l->mtu - static_cast<std::uint32_t>(header))});
+        // What happens depends on the sender's link: with an MTU as large as
+        // the packet it sends it whole, and this interface drops a frame
+        // larger than its own MTU (veth, bridge ports and most drivers do:
+        // nothing arrives); with a link of this MTU or less it sends
+        // fragments, which this host reassembles.
+        const auto fits = l->mtu - static_cast<std::uint32_t>(header);
+        checks.push_back(
+            {"interface", n, check_status::warn,
+             fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: a sender whose "
+                         "link has an MTU of {} or more sends each as one packet, and this interface drops a frame "
+                         "larger than its MTU (nothing arrives; a NIC counts them among its receive errors, a veth as its "
+                         "peer's transmit drops); "
+                         "from a sender whose link MTU is {} or less they come as fragments, which are reassembled "
+                         "(one lost fragment loses the datagram)",
+                         *size, *size + header, l->mtu, *size + header, l->mtu),
+             fmt::format("ip link set dev {} mtu {}", dev, *size + header),
+             {{"mtu", l->mtu}, {"packet", *size + header}},
+             fmt::format("every host and switch port on the link needs an MTU that large; or the sender's setting: "
+                         "datagrams of at most {} bytes (mcast-send --size {}) fit in one packet",
+                         fits, fits)});
       }
     }
     if (checks.size() == before) {
@@ -326,13 +339,6 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
 }
 
 // ---- routes ----------------------------------------------------------------
-
-std::string first_multicast_link(const netlink::snapshot& snap) {
-  for (const auto& l : snap.links) {
-    if (!l.is_loopback() && l.is_up() && l.is_multicast()) return l.name;
-  }
-  return "IFACE";
-}
 
 // The links that are down and could have carried `group`'s route: taking a
 // link down removes the routes through it (IPv4 and IPv6 alike), so a group
@@ -381,7 +387,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           fmt::format("a route added by hand does not come back with the link: then {} {}",
                                       route_add, dev)});
       }
-      const auto suggest = down.empty() ? first_multicast_link(snap) : down.front()->name;
+      const auto suggest = down.empty() ? multicast_route_interface(snap, g) : down.front()->name;
       const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
       checks.push_back({"route", subject, check_status::fail,
                         fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}", subject,
@@ -429,9 +435,24 @@ std::string loose_fix(const std::string& join) {
 }
 
 std::string loose_note(const std::string& src, const std::string& join) {
+  // `replace`, not `add`: a route to that very prefix (a host route via the
+  // other interface) may be what sends the route back elsewhere.
   return fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or a route back "
-                     "through it: ip route add {1} dev {2}",
+                     "through it: ip route replace {1} dev {2}",
                      join, src, shell_quoted(join));
+}
+
+// The address of interface `index` whose prefix holds `src` ("10.77.1.2/24"):
+// the source is on that interface's own subnet, so its datagrams come in
+// there, from the link, whatever a more specific route back says.
+std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src) {
+  const auto s = src.unmap().with_scope_id(0);
+  for (const auto& a : snap.addresses) {
+    if (a.index != index || a.local.is_v4() != s.is_v4() || a.local.with_scope_id(0) == s) continue;
+    const auto net = core::prefix::make(a.local.with_scope_id(0), a.prefix_length);
+    if (net && a.prefix_length < (s.is_v4() ? 32U : 128U) && net->contains(s)) return net->masked().to_string();
+  }
+  return std::nullopt;
 }
 
 // rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
@@ -455,7 +476,7 @@ bool joined_on(const std::vector<planned>& plan, const membership& m, std::uint3
   });
 }
 
-void source_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+void source_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
   std::set<std::pair<core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
   for (const auto& p : plan) {
@@ -481,7 +502,9 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
     }
     const auto& src = *m.request.source;
     if (!seen.emplace(src, p.iface.index).second) continue;
-    const std::string subject = fmt::format("{} -> {}", src.to_string(), m.request.group.to_string());
+    // The join interface is part of the subject: a channel may be joined on two.
+    const std::string subject =
+        fmt::format("{} -> {} on {}", src.to_string(), m.request.group.to_string(), join_name);
     auto back = netlink::route_to(src);
     std::optional<std::string> back_if;
     bool on_link = false;
@@ -491,7 +514,12 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
       on_link = !back->gateway && back->type == 1;  // RTN_UNICAST without a gateway: the source's own link
       own = back->type == 2;                        // RTN_LOCAL: an address of this host
     }
-    json data{{"join_interface", join_name}, {"route_interface", back_if ? json(*back_if) : json(nullptr)}};
+    const auto subnet = own_subnet(snap, p.iface.index, src);
+    json data{{"join_interface", join_name},
+              {"route_interface", back_if ? json(*back_if) : json(nullptr)},
+              {"join_subnet", subnet ? json(*subnet) : json(nullptr)}};
+    const auto rp = src.is_v4() ? read_rp(join_name) : rp_value{};
+    const auto eff = rp.effective();
     // This host's own address: the route back is the loopback's, but its
     // datagrams come back by IP_MULTICAST_LOOP on the interface they are
     // sent by, with the route they went out with (no input route lookup,
@@ -508,15 +536,39 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                         fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
                                     shell_quoted(join_name)),
                         data, "or via the router towards it"});
-    } else if (*back_if != join_name && joined_on(plan, m, back->iface.index)) {
+    } else if (*back_if != join_name && !subnet && joined_on(plan, m, back->iface.index)) {
       // The same channel is joined on the interface the route back leaves
-      // by too: its datagrams arrive there, where they are taken.
-      checks.push_back({"source_route", subject, check_status::ok,
-                        fmt::format("the route back to {} leaves by {}, where this channel is joined too: its "
-                                    "datagrams arrive there; the join on {} gets {}",
-                                    src.to_string(), *back_if, join_name,
-                                    on_link ? "none of them" : "probably none of them"),
-                        "", data, ""});
+      // by too: its datagrams arrive there, where they are taken. This
+      // join adds nothing, or (a link that brings them on both) each twice.
+      checks.push_back(
+          {"source_route", subject, check_status::warn,
+           fmt::format("the route back to {} leaves by {}, where this channel is joined too: its datagrams arrive "
+                       "there; this membership on {} is useless ({} of them arrive on it), or, should they come in on "
+                       "{} as well, mcast-recv counts each datagram twice (duplicates)",
+                       src.to_string(), *back_if, join_name, on_link ? "none" : "probably none", join_name),
+           "", [&data] {
+             auto d = data;
+             d["joined_too"] = true;
+             return d;
+           }(),
+           fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
+                       "command line",
+                       m.request.group.to_string(), join_name, join_name)});
+    } else if (*back_if != join_name && subnet) {
+      // On the join interface's own subnet: the datagrams come in there,
+      // from the link; a more specific route back by another interface
+      // matters only to the reverse-path filter.
+      const bool strict = src.is_v4() && eff && *eff == 1;
+      checks.push_back(
+          {"source_route", subject, strict ? check_status::warn : check_status::ok,
+           fmt::format("{} is on {}'s own subnet ({}): its datagrams arrive on {}, from the link; the route back "
+                       "leaves by {} (a more specific route), which only the reverse-path filter looks at{}",
+                       src.to_string(), join_name, *subnet, join_name, *back_if,
+                       strict ? ": strict rp_filter drops them (see the rp_filter line)"
+                       : src.is_v4() && eff && *eff == 2 ? ": loose rp_filter passes them"
+                                                          : ""),
+           strict ? loose_fix(join_name) : std::string(), data,
+           strict ? loose_note(src.to_string(), join_name) : std::string()});
     } else if (*back_if != join_name) {
       checks.push_back(
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,
@@ -546,8 +598,6 @@ void source_checks(const std::vector<planned>& plan, std::vector<check_result>& 
                         "", {}, ""});
       continue;
     }
-    const auto rp = read_rp(join_name);
-    const auto eff = rp.effective();
     json rp_data{{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}};
     const std::string values =
         fmt::format("rp_filter {} (conf/all {}, conf/{} {})", opt_text(eff), opt_text(rp.all), join_name, opt_text(rp.dev));
@@ -659,6 +709,40 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
 
 }  // namespace
 
+std::string multicast_route_interface(const netlink::snapshot& snap, const core::ip_address& group,
+                                      std::uint32_t preferred) {
+  const auto usable = [](const netlink::link& l) { return !l.is_loopback() && l.is_up() && l.is_multicast(); };
+  if (const auto* l = snap.link_by_index(preferred); l != nullptr && usable(*l)) return l->name;
+  // A link where the group is joined now: a receiver running without -i
+  // followed the route there before it went.
+  for (const auto& l : snap.links) {
+    if (!usable(l)) continue;
+    const auto groups = netlink::groups_of(l.index, netlink::group_source::proc);
+    if (groups && std::ranges::any_of(*groups, [&group](const netlink::group& x) {
+          return x.address.with_scope_id(0) == group.with_scope_id(0);
+        })) {
+      return l.name;
+    }
+  }
+  // The default route's link: where the traffic of no other route goes
+  // (a documentation address, RFC 5737 and RFC 3849, stands for any).
+  const auto far = core::ip_address::parse(group.is_v4() ? "192.0.2.1" : "2001:db8::1");
+  if (auto r = far ? netlink::route_to(*far) : netlink::route_to(group); r && r->gateway) {
+    if (const auto* l = snap.link_by_index(r->iface.index); l != nullptr && usable(*l)) return l->name;
+  }
+  const netlink::link* any = nullptr;
+  for (const auto& l : snap.links) {
+    if (!usable(l)) continue;
+    if (any == nullptr) any = &l;
+    if (std::ranges::any_of(snap.addresses, [&](const netlink::address& a) {
+          return a.index == l.index && a.local.is_v4() == group.is_v4();
+        })) {
+      return l.name;
+    }
+  }
+  return any != nullptr ? any->name : std::string("IFACE");
+}
+
 std::vector<planned_join> plan_joins(const std::vector<membership>& members) {
   std::vector<planned_join> plan;
   std::map<core::ip_address, core::interface_ref> routed;
@@ -679,7 +763,7 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
   route_checks(snap, plan, checks);
-  source_checks(plan, checks);
+  source_checks(snap, plan, checks);
   version_checks(plan, checks);
   return checks;
 }
@@ -1042,12 +1126,29 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
     data["other_group"] = other_group;
     data["broadcast"] = broadcast;
     data["unicast"] = unicast;
+    // Whether they let mcast-recv bind is said after the doctor's own bind
+    // (shared_port_said): /proc/net/udp does not show SO_REUSEADDR.
     const std::string message =
-        fmt::format("{} other socket(s) bound to the port: {}; one bound without SO_REUSEADDR keeps mcast-recv from "
-                    "binding",
-                    f.others.size(), fmt::join(parts, "; "));
-    checks.push_back({"port", subject, check_status::warn, message, fmt::format("ss -ulpn 'sport = :{}'", f.port), data,
-                      "it shows who holds the port; stop that program if it should not be there"});
+        fmt::format("{} other socket(s) bound to the port: {}", f.others.size(), fmt::join(parts, "; "));
+    checks.push_back({"port", subject, check_status::warn, message, "", data,
+                      fmt::format("stop that program if it should not be there (ss -ulpn 'sport = :{}' shows who "
+                                  "holds the port)",
+                                  f.port)});
+  }
+}
+
+// What the doctor's own bind (SO_REUSEADDR, as mcast-recv's) showed about
+// the other sockets on each port it warned about: `bound` true, they share
+// it; false, the bind was not tried, and one without SO_REUSEADDR would
+// refuse it. (A refused bind is the port's FAIL instead.)
+void shared_port_said(std::vector<check_result>& checks, bool bound) {
+  for (auto& c : checks) {
+    if (c.check != "port" || c.status != check_status::warn) continue;
+    c.message += bound ? "; each lets mcast-recv bind the port too (the doctor's own bind, with SO_REUSEADDR as "
+                         "mcast-recv's, succeeded)"
+                       : "; the doctor did not bind (no join was tried): one bound without SO_REUSEADDR would keep "
+                         "mcast-recv from binding";
+    c.data["shares_port"] = bound ? json(true) : json(nullptr);
   }
 }
 
@@ -1358,10 +1459,14 @@ class fw_walk {
         if (holds == tri::unknown) why.push_back(undecided(e));
       };
       const std::string handle = rule->contains("handle") ? (*rule)["handle"].dump() : std::string("?");
+      // A rate limit (not `over`) that alone leaves this rule's accept undecided.
+      std::optional<std::string> limit_rate;
+      bool other_undecided = reach != tri::yes;
       for (const auto& e : rule->value("expr", json::array())) {
         if (holds == tri::no) break;
         if (e.contains("match")) {
           const auto m = match_named(chain, e["match"]);
+          if (m == tri::unknown) other_undecided = true;
           if (m == tri::no) {
             holds = tri::no;
             const auto& left = e["match"].value("left", json::object());
@@ -1373,6 +1478,13 @@ class fw_walk {
           }
           if (m == tri::unknown) undecide(e);
         } else if (e.contains("limit") || e.contains("quota")) {
+          if (e.contains("limit") && !e["limit"].value("inv", false)) {
+            const auto& l = e["limit"];
+            limit_rate = fmt::format("{}/{}", l.contains("rate") ? l["rate"].dump() : std::string("?"),
+                                     l.value("per", "?"));
+          } else {
+            other_undecided = true;
+          }
           undecide(e);
         } else if (e.contains("drop") || e.contains("reject")) {
           hit(chain, handle, e.contains("drop") ? "drop" : "reject", holds, why);
@@ -1381,6 +1493,10 @@ class fw_walk {
         } else if (e.contains("accept")) {
           if (holds == tri::yes) return end::accepted;
           maybe_accepted = true;
+          if (limit_rate && !other_undecided) {
+            limited_accepts_.push_back(fmt::format("{} handle {} accepts up to {}", std::get<2>(chain), handle,
+                                                   *limit_rate));
+          }
           break;
         } else if (e.contains("jump") || e.contains("goto")) {
           const bool go = e.contains("goto");
@@ -1480,14 +1596,22 @@ class fw_walk {
     std::string via;
     for (const auto& step : path) via += (via.empty() ? "" : " -> ") + step.get<std::string>();
     const auto base = stack_.front();
+    // A rate-limited accept before it takes the datagrams up to its rate:
+    // this drop gets what comes above it, a share that depends on the sender's rate.
+    const std::string limited =
+        limited_accepts_.empty()
+            ? std::string()
+            : fmt::format("; before it, {}: this {} applies to what comes above that rate",
+                          fmt::join(limited_accepts_, ", "), verdict);
     hits.push_back(
-        {holds == tri::yes ? check_status::fail : check_status::warn,
-         fmt::format("the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}{}", handle, family, table, name,
-                     verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
+        {holds == tri::yes && limited_accepts_.empty() ? check_status::fail : check_status::warn,
+         fmt::format("the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}{}{}", handle, family, table,
+                     name, verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
                      holds == tri::yes ? ""
                      : why.empty()     ? " when its other matches hold (addresses, interfaces, state)"
                                        : fmt::format(" when its other matches hold: it may drop, by {}",
-                                                     fmt::join(why, ", "))),
+                                                     fmt::join(why, ", ")),
+                     limited),
          fmt::format("nft delete rule {} {} {} handle {}", family, shell_quoted(table), shell_quoted(name), handle),
          fmt::format("or add an accept rule for udp dport {} before it{}", port_,
                      path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
@@ -1502,6 +1626,7 @@ class fw_walk {
   std::vector<chain_key> stack_;      // the chains being walked, the base chain first
   std::vector<std::string> path_;     // the jumps and gotos that led here
   std::vector<std::string> why_;      // the undecided matches on the way here
+  std::vector<std::string> limited_accepts_;  // rate-limited accepts passed ("CHAIN handle N accepts up to 10/second")
 };
 
 // The rules in the input path (base chains on prerouting, input; netdev
@@ -1633,7 +1758,7 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
       checks.push_back({"membership", subject, check_status::fail,
                         fmt::format("joined, but the kernel does not list {} on {} (/proc/net/igmp{})",
                                     r.group.to_string(), name, r.group.is_v4() ? "" : "6"),
-                        "ip maddr show dev " + shell_quoted(name), {}, ""});
+                        "", {}, "ip maddr show dev " + shell_quoted(name) + " shows what the kernel lists there"});
       continue;
     }
     std::vector<std::string> listed;
@@ -1702,34 +1827,60 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   const auto over = drop_counters::read().since(before);
   const auto socket_drops = kernel_drops(shards);
   const auto rp = over.reverse_path;
-  const auto in_errors = over.udp_in_errors;
-  const auto rcvbuf_errors = over.udp_rcvbuf;
-  const auto in6_errors = over.udp6_in_errors;
-  const auto rcvbuf6_errors = over.udp6_rcvbuf;
   const auto measured = [](const std::optional<std::uint64_t>& v) {
     return v ? std::to_string(*v) : std::string("not measured");
   };
-  json data{{"socket", socket_drops},          {"reverse_path", opt_json(rp)},
-            {"udp_in_errors", opt_json(in_errors)}, {"udp_rcvbuf_errors", opt_json(rcvbuf_errors)},
-            {"udp6_in_errors", opt_json(in6_errors)}, {"udp6_rcvbuf_errors", opt_json(rcvbuf6_errors)}};
+  json data{{"socket", socket_drops},
+            {"reverse_path", opt_json(rp)},
+            {"udp_in_errors", opt_json(over.udp_in_errors)},
+            {"udp_rcvbuf_errors", opt_json(over.udp_rcvbuf)},
+            {"udp_csum_errors", opt_json(over.udp_csum)},
+            {"udp6_in_errors", opt_json(over.udp6_in_errors)},
+            {"udp6_rcvbuf_errors", opt_json(over.udp6_rcvbuf)},
+            {"udp6_csum_errors", opt_json(over.udp6_csum)}};
   const auto figures = fmt::format(
-      "socket (SO_RXQ_OVFL) {}, reverse path (TcpExtIPReversePathFilter) {}, UDP InErrors {} RcvbufErrors {}, UDP6 "
-      "InErrors {} RcvbufErrors {}",
-      socket_drops, measured(rp), measured(in_errors), measured(rcvbuf_errors), measured(in6_errors),
-      measured(rcvbuf6_errors));
+      "socket (SO_RXQ_OVFL) {}, reverse path (TcpExtIPReversePathFilter) {}, UDP InErrors {} RcvbufErrors {} "
+      "InCsumErrors {}, UDP6 InErrors {} RcvbufErrors {} InCsumErrors {}",
+      socket_drops, measured(rp), measured(over.udp_in_errors), measured(over.udp_rcvbuf), measured(over.udp_csum),
+      measured(over.udp6_in_errors), measured(over.udp6_rcvbuf), measured(over.udp6_csum));
   if (rp && *rp > 0) checks.push_back(reverse_path_check(*rp, "--listen", plan, data));
-  const std::uint64_t buffer_drops =
-      socket_drops + rcvbuf_errors.value_or(0) + rcvbuf6_errors.value_or(0);
+  // Each cause once: a datagram with a bad checksum counts in InCsumErrors
+  // and InErrors, and when it is dropped as it is read (a payload over 68
+  // bytes) in the socket's SO_RXQ_OVFL too; a full queue counts in
+  // RcvbufErrors, InErrors and SO_RXQ_OVFL. The socket's drops that the
+  // checksum counter explains are not buffer drops.
+  const std::uint64_t csum = over.udp_csum.value_or(0) + over.udp6_csum.value_or(0);
+  const std::uint64_t full = over.udp_rcvbuf.value_or(0) + over.udp6_rcvbuf.value_or(0);
+  const std::uint64_t buffer_drops = std::max(full, socket_drops > csum ? socket_drops - csum : 0);
+  const std::uint64_t in_errors = over.udp_in_errors.value_or(0) + over.udp6_in_errors.value_or(0);
+  const std::uint64_t other = in_errors > csum + full ? in_errors - csum - full : 0;
+  const std::size_t drops_before = checks.size();
+  if (auto bad = checksum_drop_check(over, "--listen", seen.empty() ? check_status::fail : check_status::warn)) {
+    bad->subject = "during --listen";  // as the other drops lines
+    bad->message += ": " + figures;
+    bad->data = data;
+    checks.push_back(std::move(*bad));
+  }
   if (buffer_drops > 0) {
     const auto [fix, note] = larger_buffer_fix(s.recv.rcvbuf);
     checks.push_back({"drops", "during --listen", check_status::warn,
-                      "datagrams dropped for want of buffer space: " + figures, fix, data, note});
-  } else if (in_errors.value_or(0) + in6_errors.value_or(0) > 0) {
+                      fmt::format("{} datagram(s) dropped for want of buffer space (a full receive queue): {}",
+                                  buffer_drops, figures),
+                      fix, data, note});
+  }
+  if (other > 0) {
     checks.push_back({"drops", "during --listen", check_status::warn,
-                      "UDP input errors (checksums, or a socket's filter; namespace-wide): " + figures,
-                      "nstat -az 'Udp*'", data, "it shows which counter climbs"});
-  } else {
-    checks.push_back({"drops", "during --listen", check_status::ok, "no drops: " + figures, "", data, ""});
+                      fmt::format("{} UDP input error(s) that neither the checksum nor the full-queue counter "
+                                  "explains (a socket's filter, a malformed header; namespace-wide): {}",
+                                  other, figures),
+                      "", data, "nstat -az 'Udp*' shows which of the kernel's UDP counters climbs"});
+  }
+  if (checks.size() == drops_before) {
+    checks.push_back({"drops", "during --listen", check_status::ok,
+                      (rp && *rp > 0 ? "no UDP drops (the reverse-path drops are the rp_filter line's): "
+                                     : "no drops: ") +
+                          figures,
+                      "", data, ""});
   }
   if (seen.empty()) {
     // A source routed back through a gateway is behind a router: its
@@ -1792,10 +1943,11 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     });
     if (!heard) continue;
     const std::string join(p.iface.name.view());
-    const auto subject = fmt::format("{} -> {}", r.source->to_string(), r.group.to_string());
+    const auto subject = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join);
     for (auto& c : checks) {
+      // A second join of a channel stays a WARN: heard here too, each datagram may be counted twice.
       if (c.check != "source_route" || c.subject != subject || c.status == check_status::ok ||
-          c.data.value("join_interface", "") != join) {
+          c.data.value("joined_too", false)) {
         continue;
       }
       c.status = check_status::ok;
@@ -1803,6 +1955,7 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                               "predicts only the way they come)",
                               r.source->to_string(), join, c.message);
       c.fix.clear();
+      c.note.clear();
       c.data["heard_on_join_interface"] = true;
     }
   }
@@ -1873,8 +2026,8 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       std::vector<membership> again;
       return resolve_memberships(s.recv, out, netlink_resolver(), again).value_or(exit_usage);
     }
-    checks.push_back({"interface", unresolved.front(), check_status::fail, captured_message(sink_err), "ip -br link",
-                      {}, "it lists the interfaces of this network namespace"});
+    checks.push_back({"interface", unresolved.front(), check_status::fail, captured_message(sink_err), "", {},
+                      "name one of this network namespace's interfaces (ip -br link lists them)"});
     for (const auto& c : checks) print_check(out, c);
     return print_verdict(out, checks);
   }
@@ -1903,6 +2056,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     // The kernel would refuse with "No such device": the route check has the cause and its fix.
     checks.push_back({"join", "memberships", check_status::skip,
                       "not tried: a group has no interface to join on (see the route check)", "", {}, ""});
+    shared_port_said(checks, false);
   } else if (open_and_join(s.recv, silent, members, shards, table)) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
@@ -1910,10 +2064,11 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       check_result failed{"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
                           check_status::fail,
                           "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
-                          port != port_users.end() ? fmt::format("ss -ulpn 'sport = :{}'", port->port)
-                                                   : std::string("ss -ulpn"),
+                          "",
                           {},
-                          "it shows who holds the port: stop it, or have it set SO_REUSEADDR before bind"};
+                          fmt::format("stop it, or have it set SO_REUSEADDR before bind ({} shows who holds the port)",
+                                      port != port_users.end() ? fmt::format("ss -ulpn 'sport = :{}'", port->port)
+                                                               : std::string("ss -ulpn"))};
       // The failure replaces the port's warning: one finding about those sockets, not two.
       const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
         return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
@@ -1931,14 +2086,15 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                         message.find("optmem_max") != std::string::npos ? "sysctl -w net.core.optmem_max=20480"
                         : message.find("igmp_max") != std::string::npos ? "sysctl -w net.ipv4.igmp_max_memberships=20 "
                                                                           "net.ipv4.igmp_max_msf=10"
-                                                                        : "ip maddr show",
-                        {}, known ? "" : "it shows what is joined on each interface"});
+                                                                        : "",
+                        {}, known ? "" : "ip maddr show shows what is joined on each interface"});
     }
   } else {
     checks.push_back({"join", "memberships", check_status::ok,
                       fmt::format("{} membership(s) joined on {} socket(s), as mcast-recv joins them", members.size(),
                                   shards.size()),
                       "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
+    shared_port_said(checks, true);
     membership_checks(plan, checks);
     if (s.listen > 0) listen(s, plan, shards, checks);
   }

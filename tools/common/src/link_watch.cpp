@@ -11,6 +11,7 @@
 #include <mcnet/netlink/route.hpp>
 #include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/report.hpp>
+#include <mcnet/tools/run_checks.hpp>
 
 namespace mcnet::tools {
 
@@ -69,7 +70,8 @@ void link_watch::report_up(const std::string& name, std::uint32_t index) {
   }
   std::vector<std::string> groups;
   for (const auto& g : gone) groups.push_back(g.to_string());
-  const auto dev = shell_quoted(name);
+  // The doctor's choice of interface for the route (this link: it is up).
+  const auto dev = shell_quoted(multicast_route_interface(watcher_.state(), *gone.begin(), index));
   // One command: the family with the route gone (IPv4 first when both are).
   const auto fix = v4 ? "ip route add 224.0.0.0/4 dev " + dev : "ip -6 route add ff00::/8 dev " + dev;
   report(name, index, "up",

@@ -196,14 +196,19 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     if (fresh) it->second = route_interface(m.request.group);
     m.request.interface_index = it->second.index;  // 0 still when there is no route: the join says why
   }
-  // Plan every socket before the first join: conflicts and limits are bad
-  // input (exit 1), found before anything is joined.
+  // Plan every socket before the first join: conflicts and an exclude list
+  // past the source limit are bad input (exit 1), a source limit of 0 a
+  // join the host refuses (exit 4), found before anything is joined.
   const auto limits = socket_limits::read_live();
   {
     socket_planner dry(limits);
     for (const auto& m : members) {
       if (auto p = dry.place(m.request); !p) {
-        return out.fail(exit_usage, "group spec \"" + m.spec.text + "\": " + p.error().message(), code_name(p.error()));
+        // A source limit of 0 (net.ipv4.igmp_max_msf, net.ipv6.mld_max_msf)
+        // refuses any source filter: a join the kernel would refuse, the
+        // host's setting (exit 4), not bad input.
+        const int code = p.error().what == "source filter" ? exit_setup : exit_usage;
+        return out.fail(code, "group spec \"" + m.spec.text + "\": " + p.error().message(), code_name(p.error()));
       }
     }
     // Thousands of groups at 20 per socket need more descriptors than the

@@ -77,6 +77,27 @@ std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf) {
   return {rmem_max_fix(target), fmt::format("{}; {}", rmem_max_note(), then)};
 }
 
+std::optional<check_result> checksum_drop_check(const drop_counters& over, std::string_view during,
+                                               check_status status) {
+  const auto csum = over.udp_csum.value_or(0) + over.udp6_csum.value_or(0);
+  if (csum == 0) return std::nullopt;
+  return check_result{
+      "drops", std::string(during), status,
+      fmt::format("the kernel dropped {} datagram(s) with a bad UDP checksum during {} (Udp InCsumErrors {}, "
+                  "Udp6InCsumErrors {}; namespace-wide): the datagrams were wrong when they arrived (a sender whose "
+                  "checksum offload was not done: a veth or tap without it, a raw socket; a replayed capture whose "
+                  "payload or length was changed; or a path that corrupts them); no receive buffer or sysctl here "
+                  "fixes that",
+                  csum, during, over.udp_csum.value_or(0), over.udp6_csum.value_or(0)),
+      "",
+      {{"checksum_v4", over.udp_csum ? json(*over.udp_csum) : json(nullptr)},
+       {"checksum_v6", over.udp6_csum ? json(*over.udp6_csum) : json(nullptr)}},
+      "the sender's side or the path: capture on the receiving link and check them (tshark -o "
+      "udp.check_checksum:TRUE -i IFACE); a replayed capture needs its checksums fixed (tcprewrite --fixcsum), a "
+      "sender behind a veth or tap without offload its checksums computed (ethtool -K IFACE tx on); a path that "
+      "corrupts them (a NIC, a cable, a switch) shows in its error counters"};
+}
+
 std::optional<check_result> interface_down_cause(const core::ip_address& group) {
   auto snap = netlink::take_snapshot({.groups = false});
   if (!snap) return std::nullopt;
@@ -101,21 +122,7 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   // UDP checksum (dropped on arrival up to CHECKSUM_BREAK, else when read)
   // or a full receive queue. Either can be why nothing was read, and the
   // run has the figures: the verdict names them rather than saying OK.
-  if (const auto csum = over_run.udp_csum.value_or(0) + over_run.udp6_csum.value_or(0); csum > 0) {
-    checks.push_back({"drops", "the run", check_status::fail,
-                      fmt::format("the kernel dropped {} datagram(s) with a bad UDP checksum during the run (Udp "
-                                  "InCsumErrors {}, Udp6InCsumErrors {}; namespace-wide): the sender's checksums are "
-                                  "wrong (checksum offload not done on its link, a replayed capture whose payload or "
-                                  "length was changed, corruption on the way)",
-                                  csum, over_run.udp_csum.value_or(0), over_run.udp6_csum.value_or(0)),
-                      "",
-                      {{"checksum_v4", over_run.udp_csum ? json(*over_run.udp_csum) : json(nullptr)},
-                       {"checksum_v6", over_run.udp6_csum ? json(*over_run.udp6_csum) : json(nullptr)}},
-                      "the sender's side: capture on the receiving link and check them (tshark -o "
-                      "udp.check_checksum:TRUE -i IFACE); a replayed capture needs its checksums fixed (tcprewrite "
-                      "--fixcsum), a sender behind a veth or tap without offload its checksums computed (ethtool -K "
-                      "IFACE tx on)"});
-  }
+  if (auto csum = checksum_drop_check(over_run, "the run", check_status::fail)) checks.push_back(std::move(*csum));
   if (const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0); full > 0) {
     auto [fix, note] = larger_buffer_fix(rcvbuf);
     checks.push_back({"drops", "the run", check_status::fail,

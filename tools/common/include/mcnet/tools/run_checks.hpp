@@ -40,6 +40,18 @@ struct planned_join {
 /// as open_and_join joins it. The result points into `members`.
 [[nodiscard]] std::vector<planned_join> plan_joins(const std::vector<membership>& members);
 
+/// The interface a multicast route for `group` should go by when there is
+/// none, the one the doctor's route fix and a run's `up` event name (one
+/// choice for both): `preferred` when that link is up (the run's: the link
+/// its memberships are on); else an up link where `group` is joined now
+/// (/proc/net/igmp, igmp6: a receiver running without -i, which followed
+/// the route there); else the link of the default route (through a
+/// gateway); else the first up link with an address of the group's
+/// family, else the first up link; never the loopback, always with the
+/// MULTICAST flag. "IFACE" (a placeholder) when no link qualifies.
+[[nodiscard]] std::string multicast_route_interface(const netlink::snapshot& snap, const core::ip_address& group,
+                                                    std::uint32_t preferred = 0);
+
 /// The doctor's checks that read only the kernel's state (rtnetlink,
 /// /proc/sys, /proc/net/igmp), in this order: interface (up, carrier,
 /// `IFF_MULTICAST`, an address of the family, `size` bytes of UDP payload
@@ -118,6 +130,16 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// past that a larger --rcvbuf with an rmem_max to match. Reads
 /// net.core.rmem_max.
 [[nodiscard]] std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf);
+
+/// The `drops` finding for datagrams the kernel dropped with a bad UDP
+/// checksum during `during` ("--listen", "the run"; also its subject): Udp and Udp6
+/// InCsumErrors's change in `over` (namespace-wide; a datagram with a
+/// payload over 68 bytes is dropped when read, and counts in the socket's
+/// SO_RXQ_OVFL too). No fix (nothing on the receiver makes a checksum
+/// right): the note says where to look (the sender's offload, a replayed
+/// capture, the path). None when neither counter climbed.
+[[nodiscard]] std::optional<check_result> checksum_drop_check(const drop_counters& over, std::string_view during,
+                                                              check_status status);
 
 /// The interface FAIL that explains why `group` has no route (a join
 /// without -i fails with ENODEV): a link that is down, whose routes the
