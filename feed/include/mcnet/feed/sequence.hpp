@@ -253,7 +253,7 @@ class sequence_tracker {
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
   arrival add(std::uint64_t seq) noexcept {
-    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active) [[likely]] {
+    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active && !announce_.open) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {
@@ -461,6 +461,16 @@ class sequence_tracker {
   /// is as before it, the numbers since inside the gap are counted anew
   /// (lowest first). Returns `seq`'s new arrival (or `a` when not among them).
   arrival take_back_claim(std::uint64_t seq, arrival a) noexcept;
+  /// A number while an announcement is in doubt (announce_): at or past
+  /// the announced next number it stands; a new number above the highest
+  /// when it came counts against it, epoch_proof of them take it back.
+  void judge_announce(std::uint64_t seq) noexcept;
+  /// Take the announcement in doubt back: lost() counts up to the one before.
+  void take_back_announce() noexcept;
+  /// A number end_continuation or more past the believed END's count: held
+  /// as a jump; the epoch_proof-th of a run that follows each other forgets
+  /// the END and counts them (the stream went on). Returns its arrival.
+  arrival past_end(std::uint64_t seq) noexcept;
   /// Before a followed jump or a new epoch: keep a copy to go back to (a
   /// proven claim on probation ends: the copy is then reused; an unproven
   /// one keeps its copy, so both go back together).
@@ -559,18 +569,36 @@ class sequence_tracker {
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   open_start start_{};
-  // The last gap counted at once (at most provisional_gap), while nothing at
-  // or past its number came: the highest before it, the number, how many
-  // numbers inside the gap came since, expired_ before it and the window's
-  // bits it cleared (positions before + 1 .. claimed). epoch_proof numbers
-  // inside the gap take it back (take_back_claim()): the stream went on
-  // from below it.
+  // The last gap counted at once (at most provisional_gap), while fewer
+  // than epoch_proof numbers at or past its number came (`run`, the claimed
+  // number's included): the highest before it, the number, how many
+  // numbers inside the gap came since, the reordered and gap verdicts of
+  // the numbers above `before` since, expired_ before it and the window's
+  // bits of positions before + 1 .. before + claim_span, as they were.
+  // epoch_proof numbers inside the gap take it back (take_back_claim()):
+  // the stream went on from below it, and the run past it was a forger's.
+  static constexpr std::uint64_t claim_span = 2 * provisional_gap;
   struct gap_claim {
     bool active = false;
-    std::uint64_t before = 0, claimed = 0, inside = 0, expired = 0;
-    std::array<std::uint64_t, provisional_gap / 64 + 1> bits{};
+    std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
+    std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
+  // An announcement that showed numbers missing past the highest, while no
+  // number at or past it came: the largest announcement before it, the
+  // highest number when it came, and how many new numbers above that came
+  // since. epoch_proof of them (the live sender going on from where it
+  // was, below the announced next number), or an END below it after some,
+  // take it back: a forger's heartbeat.
+  struct announce_doubt {
+    bool open = false;
+    std::uint64_t previous = 0, highest = 0, inside = 0;
+  };
+  announce_doubt announce_{};
+  // Numbers end_continuation or more past a believed END's count, each
+  // above the one before and at most gap_bound_ past it: held as jumps;
+  // epoch_proof of them contradict the END (the stream went on past it).
+  far_run after_end_{};
   std::optional<std::uint64_t> announce_claim_;  // the last announcement given
   end_votes ends_;  // the END counts given in this epoch (not held as evidence)
   std::uint64_t jumps_ = 0;
