@@ -988,6 +988,173 @@ TEST(SequenceTracker, ARealNearGapStands) {
   EXPECT_EQ(e.jumps(), 0u);
 }
 
+// Issue 16, hostile trial 16 (finding 3): a forged number and its successor
+// near the tail (L + 300, L + 301) kept the near claim (the second was past
+// the claimed number): 200 lost, 99 reordered, the real END refused. A claim
+// stands only once epoch_proof numbers from its number on came; a shorter
+// run the live sender then goes on below is taken back, every number of it
+// a jump. A run of epoch_proof stands (it is the proof a far jump needs).
+TEST(SequenceTracker, AForgedRunNearTheTailIsTakenBack) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 0, 1000);
+  const auto P = feed::sequence_tracker::epoch_proof;
+  for (const std::uint64_t run : {std::uint64_t{2}, std::uint64_t{3}, P - 1}) {
+    // At least epoch_proof + run ahead: nearer, the forged numbers are the
+    // live sender's next ones, sent early (copies of them, no claim).
+    for (const std::uint64_t ahead : {std::uint64_t{20}, std::uint64_t{300}, std::uint64_t{1024}}) {
+      feed::sequence_tracker t;
+      for (std::uint64_t n = 0; n < 1000; ++n) {
+        if (n % 10 != 9) (void)t.add(n);
+        if (n == 900) {
+          for (std::uint64_t k = 0; k < run; ++k) (void)t.add(n + ahead + k);
+        }
+      }
+      for (int i = 0; i < 3; ++i) (void)t.end(1000);
+      t.settle();
+      EXPECT_EQ(counts_of(t), plus_jumps(clean, run)) << run << " forged from " << ahead << " ahead";
+      EXPECT_TRUE(t.ended()) << "the real END is believed";
+    }
+  }
+  // Step by step: the pair, then the live sender's numbers inside the gap.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  EXPECT_EQ(t.add(400).kind, verdict::gap);
+  EXPECT_EQ(t.add(401).kind, verdict::in_order);
+  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(t.add(107), expect_of(verdict::in_order, 107)) << "the eighth takes the pair back";
+  EXPECT_EQ(t.highest(), 107u);
+  EXPECT_EQ(t.jumps(), 2u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.gaps(), 0u);
+  EXPECT_EQ(t.retracted(), 1u);
+  for (std::uint64_t n = 108; n < 402; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(t.received(), 402u) << "the live sender's own 400 and 401 are their first copies";
+  // A forged number just past a real gap, before the numbers after it: the
+  // real gap stays, the forged number is taken back.
+  feed::sequence_tracker r;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)r.add(n);
+  (void)r.add(110);  // 100 .. 109 lost
+  (void)r.add(500);  // forged
+  for (std::uint64_t n = 111; n < 200; ++n) (void)r.add(n);
+  r.settle();
+  EXPECT_EQ(r.lost(), 10u);
+  EXPECT_EQ(r.jumps(), 1u);
+  EXPECT_EQ(r.received(), 190u);
+  // A run of epoch_proof numbers past the gap is believed.
+  feed::sequence_tracker s;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)s.add(n);
+  for (std::uint64_t n = 400; n < 400 + P; ++n) (void)s.add(n);
+  for (std::uint64_t n = 100; n < 110; ++n) EXPECT_EQ(s.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(s.jumps(), 0u);
+  EXPECT_EQ(s.lost(), 290u);
+}
+
+// Issue 16, hostile trial 16 (finding 2): one forged END (highest + 100)
+// inside a real outage of ~360 numbers turned the sender's numbers after
+// the outage into jumps (END + 16 and further) and their numbers into loss.
+// Numbers past the END that follow each other, epoch_proof of them and
+// within the window, contradict it: it is forgotten (not believed), and the
+// numbers count, the outage as the loss it is.
+TEST(SequenceTracker, AnEndTheStreamGoesOnPastIsForgotten) {
+  const auto run = [](feed::sequence_tracker& t, std::optional<std::uint64_t> forged_end) {
+    for (std::uint64_t n = 0; n < 3000; ++n) {
+      if (n >= 1000 && n < 1360) continue;  // the outage
+      if (n % 10 != 9) (void)t.add(n);
+      if (n == 999 && forged_end) (void)t.end(*forged_end);
+    }
+    for (int i = 0; i < 3; ++i) (void)t.end(3000);
+    t.settle();
+  };
+  feed::sequence_tracker clean;
+  run(clean, std::nullopt);
+  ASSERT_EQ(clean.lost(), 360u + 264u);
+  for (const std::uint64_t end : {std::uint64_t{1000}, std::uint64_t{1100}, std::uint64_t{1300}}) {
+    feed::sequence_tracker t;
+    run(t, end);
+    counts want = counts_of(clean);
+    want.unconfirmed_ends += 1;
+    EXPECT_EQ(counts_of(t), want) << "forged END " << end;
+    EXPECT_EQ(t.retracted(), clean.retracted() + 1);
+    EXPECT_TRUE(t.ended());
+  }
+  // Step by step: the numbers past it are held as jumps until the eighth.
+  auto t = numbers_0_to_99();
+  (void)t.end(101);
+  for (std::uint64_t n = 400; n < 407; ++n) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
+  EXPECT_TRUE(t.ended());
+  EXPECT_EQ(t.add(407).kind, verdict::in_order) << "the eighth: the END is forgotten, 400 .. 407 count";
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.received(), 108u);
+  EXPECT_EQ(t.lost(), 300u);
+  EXPECT_EQ(t.jumps(), 0u);
+  // Numbers past it that do not follow each other hold nothing up.
+  auto u = numbers_0_to_99();
+  (void)u.end(100);
+  for (std::uint64_t k = 0; k < 20; ++k) EXPECT_EQ(u.add(200 + 2000 * k).kind, verdict::jump) << k;
+  EXPECT_TRUE(u.ended());
+  EXPECT_EQ(u.lost(), 0u);
+}
+
+// Issue 16, hostile trial 16 (finding 1): two forged MoldUDP64 heartbeats
+// 100,000 ahead (a far announcement is believed when repeated) claimed
+// 94,000 lost while the live sender went on, and its end of session did not
+// take them back. An announcement past the highest is in doubt until a
+// number at or past it comes: epoch_proof new numbers below it (the live
+// sender going on from where it was), or an END below it after some, take
+// it back. A real heartbeat after real loss stands: the sender's next
+// message is the one it announced.
+TEST(SequenceTracker, ForgedHeartbeatsTheLiveSenderGoesOnBelowAreTakenBack) {
+  const auto run = [](feed::sequence_tracker& t, std::uint64_t forged_next, int forged_times) {
+    for (std::uint64_t n = 1; n <= 9000; ++n) {
+      if (n % 10 != 9) (void)t.add(n);
+      if (n == 3000) {
+        for (int i = 0; i < forged_times; ++i) (void)t.announce(forged_next);
+      }
+    }
+    (void)t.end(9001);
+    t.settle();
+  };
+  feed::sequence_tracker clean;
+  run(clean, 0, 0);
+  for (const std::uint64_t ahead : {std::uint64_t{100}, std::uint64_t{5000}, std::uint64_t{100'000}}) {
+    feed::sequence_tracker t;
+    run(t, 3001 + ahead, 2);
+    EXPECT_EQ(t.lost(), clean.lost()) << ahead << " ahead";
+    EXPECT_EQ(t.received(), clean.received());
+    EXPECT_EQ(t.retracted(), clean.retracted() + 1);
+    EXPECT_TRUE(t.ended());
+  }
+  // No END: the numbers after it take it back on their own.
+  feed::sequence_tracker n;
+  for (std::uint64_t s = 1; s <= 100; ++s) (void)n.add(s);
+  (void)n.announce(100'000);
+  (void)n.announce(100'000);
+  EXPECT_EQ(n.lost(), 99'899u);
+  for (std::uint64_t s = 101; s < 108; ++s) (void)n.add(s);
+  EXPECT_EQ(n.lost(), 99'892u) << "in doubt, not taken back yet";
+  (void)n.add(108);
+  EXPECT_EQ(n.lost(), 0u);
+  // A real heartbeat after real loss: the next message is the announced one.
+  feed::sequence_tracker r;
+  for (std::uint64_t s = 1; s <= 100; ++s) (void)r.add(s);
+  EXPECT_EQ(r.announce(301), (feed::missing_range{101, 200}));
+  for (std::uint64_t s = 301; s < 400; ++s) (void)r.add(s);
+  for (std::uint64_t s = 101; s < 120; ++s) (void)r.add(s);  // late ones: the announcement stands
+  r.settle();
+  EXPECT_EQ(r.lost(), 181u);
+  // A real, repeated heartbeat far ahead (an outage past the window) and
+  // the sender's numbers from it on.
+  feed::sequence_tracker f;
+  for (std::uint64_t s = 1; s <= 100; ++s) (void)f.add(s);
+  (void)f.announce(100'001);
+  (void)f.announce(100'001);
+  for (std::uint64_t s = 100'001; s < 100'100; ++s) (void)f.add(s);
+  f.settle();
+  EXPECT_EQ(f.lost(), 99'900u);
+  EXPECT_EQ(f.retracted(), 0u);
+}
+
 // Issue 16, fresh-user trial: a forged number before the stream's first
 // real datagram became its start (the sender's numbers then counted below
 // it, as reordered, too late or far below). The first number is confirmed
