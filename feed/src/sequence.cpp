@@ -562,6 +562,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
         return {verdict::duplicate, seq, {}};
       }
     }
+    if (arrival out{}; doubt_ && !before_jump_.copy && follow_below(seq, out)) return out;
     below_.numbers[below_.next] = seq;
     below_.next = static_cast<std::uint8_t>((below_.next + 1) % below_.numbers.size());
     below_.count = static_cast<std::uint8_t>(std::min<std::size_t>(below_.count + 1u, below_.numbers.size()));
@@ -577,6 +578,53 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     first_ = seq;
   }
   return {verdict::reordered, seq, shown};
+}
+
+bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
+  below_run& b = below_run_;
+  const bool follows = b.count != 0 && b.distinct == distinct_ && seq >= b.first && seq - b.first < below_span &&
+                       (seq <= b.last || seq - b.last <= gap_bound_);
+  if (!follows) {
+    b = {};
+    b.first = b.last = seq;
+    b.distinct = distinct_;
+  }
+  const std::uint64_t at = seq - b.first;
+  const std::uint64_t bit = std::uint64_t{1} << (at % 64);
+  auto& word = b.bits[static_cast<std::size_t>(at / 64)];
+  if ((word & bit) != 0) {
+    ++duplicates_;
+    out = {verdict::duplicate, seq, {}};
+    return true;
+  }
+  word |= bit;
+  b.last = std::max(b.last, seq);
+  ++b.count;
+  if (b.count < epoch_proof || b.count <= distinct_) return false;
+  // The epoch stopped and the run below went on longer: the epoch's numbers
+  // were not the stream's (a forger's, before the sender's first). They
+  // count as jumps, the run's are counted (they were jumps), in order, as
+  // if the epoch had never come. Duplicates, END counts and far numbers
+  // waiting stay as they were.
+  const below_run run = b;
+  b = {};
+  ++retracted_;
+  jumps_ = jumps_ + distinct_ - (run.count - 1);  // this one is not a jump yet
+  any_ = false;
+  first_ = highest_ = 0;
+  distinct_ = reordered_ = gaps_ = expired_ = in_window_ = 0;
+  seen_.fill(0);
+  below_ = {};
+  start_ = {};
+  claim_.active = false;
+  for (std::size_t w = 0; w < run.bits.size(); ++w) {
+    for (std::uint64_t bits = run.bits[w]; bits != 0; bits &= bits - 1) {
+      const std::uint64_t n = run.first + w * 64 + static_cast<std::uint64_t>(std::countr_zero(bits));
+      const arrival a = add(n);
+      if (n == seq) out = a;
+    }
+  }
+  return true;
 }
 
 arrival sequence_tracker::retract_start() noexcept {
@@ -596,6 +644,7 @@ arrival sequence_tracker::retract_start() noexcept {
   distinct_ = reordered_ = gaps_ = expired_ = in_window_ = 0;
   seen_.fill(0);
   below_ = {};
+  below_run_ = {};
   arrival out{};
   for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i]);
   return out;
@@ -922,6 +971,7 @@ void sequence_tracker::clear_epoch() noexcept {
   end_believed_ = false;
   far_.count = 0;
   below_ = {};
+  below_run_ = {};
   start_ = {};
   claim_.active = false;
   past_end_.count = 0;

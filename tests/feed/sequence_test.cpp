@@ -1209,6 +1209,44 @@ TEST(SequenceTracker, AForgedFirstNumberIsTakenBack) {
   EXPECT_EQ(s.jumps(), 1u);
 }
 
+// Issue 16, hostile trial 16 (finding 4): 9 or more forged numbers in a row
+// before the sender's first prove a start; the sender's numbers, far below
+// it, were all jumps and its loss hidden (20 forged: lost 0 with ~5 % real
+// loss). The epoch stops and the run below keeps going: once the run has
+// more numbers than the epoch (and epoch_proof), the epoch yields to it.
+TEST(SequenceTracker, ANumberRunFarBelowALongerForgedStartWins) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 1, 3000);
+  for (const std::uint64_t forged : {std::uint64_t{9}, std::uint64_t{20}, std::uint64_t{100}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t k = 0; k < forged; ++k) (void)t.add(5000 + k);
+    lossy_run(t, 1, 3000);
+    counts want = plus_jumps(clean, forged);
+    EXPECT_EQ(counts_of(t), want) << forged << " forged before the first";
+    EXPECT_EQ(t.retracted(), clean.retracted() + 1);
+    EXPECT_TRUE(t.ended()) << "the real END is believed";
+  }
+  // Step by step: 20 forged, then the sender's 21 numbers.
+  feed::sequence_tracker t;
+  for (std::uint64_t k = 0; k < 20; ++k) (void)t.add(5000 + k);
+  for (std::uint64_t n = 1; n <= 20; ++n) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
+  EXPECT_EQ(t.add(21).kind, verdict::in_order) << "the 21st: the run is longer than the epoch";
+  EXPECT_EQ(t.first(), 1u);
+  EXPECT_EQ(t.highest(), 21u);
+  EXPECT_EQ(t.received(), 21u);
+  EXPECT_EQ(t.jumps(), 20u);
+  // The epoch goes on while the run grows: it stands.
+  feed::sequence_tracker live;
+  for (std::uint64_t k = 0; k < 20; ++k) (void)live.add(5000 + k);
+  for (std::uint64_t n = 1; n <= 40; ++n) {
+    (void)live.add(n);
+    (void)live.add(5020 + n);
+  }
+  EXPECT_EQ(live.first(), 5000u);
+  EXPECT_EQ(live.received(), 60u);
+  EXPECT_EQ(live.jumps(), 40u);
+}
+
 // A real start is kept: one at an arbitrary number, one datagram alone,
 // neighbours swapped at the start, a start proven by epoch_proof numbers.
 TEST(SequenceTracker, ARealStartStands) {

@@ -465,6 +465,10 @@ class sequence_tracker {
   /// the announced next number it stands; a new number above the highest
   /// when it came counts against it, epoch_proof of them take it back.
   void judge_announce(std::uint64_t seq) noexcept;
+  /// A number far below the start (more than start_bound_): a duplicate of
+  /// the run below (true, `out` says so), a number of it (false, a jump),
+  /// or the one that makes the epoch yield (true, `out` its arrival).
+  bool follow_below(std::uint64_t seq, arrival& out) noexcept;
   /// Take the announcement in doubt back: lost() counts up to the one before.
   void take_back_announce() noexcept;
   /// A number end_continuation or more past the believed END's count: held
@@ -553,6 +557,19 @@ class sequence_tracker {
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   below_start below_{};
+  // A run of numbers far below the start (jumps), each at most gap_bound_
+  // above the one before (or a late one inside it), within below_span of
+  // its first, while the epoch counted nothing new (`distinct`: the
+  // epoch's count when the run began): once it has epoch_proof numbers and
+  // more than the epoch, the epoch yields to it (take_over_below()): a
+  // forger's numbers came before the sender's first, and the sequence that
+  // keeps going is the sender's.
+  static constexpr std::uint64_t below_span = 512;
+  struct below_run {
+    std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
+    std::array<std::uint64_t, below_span / 64> bits{};
+  };
+  below_run below_run_{};
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
