@@ -445,7 +445,7 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
 arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
   if (claim_.active && seq > claim_.before) {
     const bool past = seq >= claim_.claimed;
-    if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_span) {
+    if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_limit()) {
       claim_.active = false;  // the run past it goes beyond what is kept: the gap stands
       return add_counted(seq);
     }
@@ -534,7 +534,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     far_.count = 0;
   }
   if (seq > highest_) {
-    if (doubt_ && seq - highest_ > 1 && seq - highest_ <= provisional_gap && !before_jump_.copy && !claim_.active) {
+    if (claims_ && seq - highest_ > 1 && seq - highest_ <= gap_bound_ && !before_jump_.copy && !claim_.active) {
       open_claim(seq);
     }
     return advance(seq);
@@ -660,7 +660,7 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.gaps = 1;
   claim_.expired = expired_;
   std::size_t i = 0;
-  each_word(highest_ + 1, claim_span, [&](std::size_t w, std::uint64_t mask) { claim_.bits[i++] = seen_[w] & mask; });
+  each_word(highest_ + 1, claim_limit(), [&](std::size_t w, std::uint64_t mask) { claim_.bits[i++] = seen_[w] & mask; });
 }
 
 arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a) noexcept {
@@ -926,7 +926,7 @@ missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
   if (!any_ || highest_ == UINT64_MAX) return {};
   if (next > 0 && !believe(next - 1, announce_claim_)) return {};
   const std::uint64_t from = std::max(highest_ + 1, announced_);
-  if (doubt_ && next > from) {
+  if (claims_ && next > from) {
     // Numbers it shows missing: in doubt until the sender reaches it.
     if (!announce_.open) {
       announce_.previous = announced_;
@@ -1013,11 +1013,30 @@ void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {
   cycles_ = 0;
 }
 
+void rtp_sequence_tracker::sync() noexcept {
+  const std::uint64_t h = current_.highest();
+  max_seq_ = static_cast<std::uint16_t>(h % seq_mod);
+  cycles_ = h - max_seq_;
+}
+
 arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
   if (!any_) {
     any_ = true;
     init(seq);
     return current_.add(seq);
+  }
+  if (current_.claim_.active) {
+    // A gap counted at once (A.1 believes up to max_dropout) is a claim, as
+    // sequence_tracker judges one: a number inside it is the live sender
+    // going on below it (A.1 would take it for a jump, the next for a
+    // restart), epoch_proof of them take the claim back.
+    const std::uint64_t before = current_.claim_.before;
+    const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(before)));
+    if (delta > 0 && before + static_cast<std::uint64_t>(delta) < current_.claim_.claimed) {
+      const arrival a = current_.add(before + static_cast<std::uint64_t>(delta));
+      sync();
+      return a;
+    }
   }
   const auto udelta = static_cast<std::uint16_t>(seq - max_seq_);
   if (udelta < max_dropout) {

@@ -1543,6 +1543,47 @@ TEST(RtpSequenceTracker, TwoSequentialDatagramsAfterAJumpRestartTheCount) {
   EXPECT_EQ(t.current().first(), 20'001u) << "the new epoch's first number; the jump 20'000 is not counted (A.1)";
 }
 
+// Issue 16, hostile trial 16 (finding 6): one RTP datagram 300 to 2,999
+// ahead of the live sender counted that gap at once (A.1's MAX_DROPOUT) and
+// the live sender's next two numbers then restarted the count (A.1 takes a
+// number that far behind for a jump, the next for a restart). The gap is a
+// claim as sequence_tracker's near gaps are: the live sender going on
+// inside it takes it back; a real gap (numbers from it on) stands, and a
+// real restart is A.1's.
+TEST(RtpSequenceTracker, AForgedNumberAheadIsTakenBackNotARestart) {
+  const auto run = [](feed::rtp_sequence_tracker& t, std::uint32_t from, std::uint32_t ahead, std::uint32_t forged) {
+    for (std::uint32_t n = from; n < from + 3000; ++n) {
+      if (n % 20 != 7) (void)t.add(static_cast<std::uint16_t>(n));
+      if (n == from + 2000) {
+        for (std::uint32_t k = 0; k < forged; ++k) (void)t.add(static_cast<std::uint16_t>(n + ahead + k));
+      }
+    }
+  };
+  for (const std::uint32_t from : {0u, 64'000u}) {  // the second across the wrap
+    feed::rtp_sequence_tracker clean;
+    run(clean, from, 0, 0);
+    for (const std::uint32_t ahead : {300u, 1500u, 2999u}) {
+      for (const std::uint32_t forged : {1u, 2u}) {
+        feed::rtp_sequence_tracker t;
+        run(t, from, ahead, forged);
+        EXPECT_EQ(t.lost(), clean.lost()) << from << " " << ahead << " " << forged;
+        EXPECT_EQ(t.received(), clean.received());
+        EXPECT_EQ(t.restarts(), 0u);
+        EXPECT_EQ(t.jumps(), forged);
+        EXPECT_EQ(t.reordered(), 0u);
+        EXPECT_EQ(t.extended_highest(), clean.extended_highest());
+      }
+    }
+  }
+  // A real gap: the numbers go on from its far side.
+  feed::rtp_sequence_tracker g;
+  for (std::uint16_t n = 0; n < 100; ++n) (void)g.add(n);
+  for (std::uint16_t n = 2000; n < 2100; ++n) (void)g.add(n);
+  EXPECT_EQ(g.lost(), 1900u);
+  EXPECT_EQ(g.jumps(), 0u);
+  EXPECT_EQ(g.restarts(), 0u);
+}
+
 TEST(RtpSequenceTracker, ALateNumberFromBeforeTheFirstCycleIsTooLate) {
   feed::rtp_sequence_tracker t;
   t.add(2);

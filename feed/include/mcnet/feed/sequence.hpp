@@ -524,9 +524,11 @@ class sequence_tracker {
   }
 
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
-  // Whether a start or a near gap is doubted (start_, claim_; kept by
-  // reset()): RTP's tracker follows RFC 3550 A.1, whose rules decide alone.
+  // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
+  // tracker follows RFC 3550 A.1, whose first number stands.
   bool doubt_ = true;
+  // Whether a near gap is doubted (claim_, announce_; kept by reset()).
+  bool claims_ = true;
   // The furthest below the lowest number counted a number moves the start
   // down (kept by reset()); an arbiter's lines take any number in the window.
   std::uint64_t start_bound_ = provisional_gap;
@@ -594,7 +596,10 @@ class sequence_tracker {
   // bits of positions before + 1 .. before + claim_span, as they were.
   // epoch_proof numbers inside the gap take it back (take_back_claim()):
   // the stream went on from below it, and the run past it was a forger's.
-  static constexpr std::uint64_t claim_span = 2 * provisional_gap;
+  // The most a claim's run may reach past the highest before it: twice the
+  // largest gap believed at once (RTP's max_dropout, 3000, the largest).
+  static constexpr std::uint64_t claim_span = 6144;
+  [[nodiscard]] std::uint64_t claim_limit() const noexcept { return 2 * gap_bound_; }
   struct gap_claim {
     bool active = false;
     std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
@@ -689,8 +694,10 @@ class rtp_sequence_tracker {
   [[nodiscard]] std::uint64_t duplicates() const noexcept { return current_.duplicates(); }
   /// Too-late arrivals over all restarts (also in reordered()).
   [[nodiscard]] std::uint64_t too_late() const noexcept { return current_.too_late() + early_too_late_; }
-  /// Datagrams not counted because they jumped (each `jump` verdict).
-  [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
+  /// Datagrams not counted because they jumped (each `jump` verdict), and
+  /// near gaps taken back (sequence_tracker's rule: the number that claimed
+  /// the gap, and a short run after it, when the stream went on below it).
+  [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_ + current_.jumps(); }
   /// Restarts (each `restart` verdict).
   [[nodiscard]] std::uint64_t restarts() const noexcept { return current_.restarts(); }
   /// A.1's extended highest sequence number received (`cycles + max_seq`)
@@ -705,6 +712,9 @@ class rtp_sequence_tracker {
 
  private:
   void init(std::uint16_t seq) noexcept;
+  /// A.1's state from the tracker's highest (after a claim was taken back).
+  void sync() noexcept;
+  static_assert(2 * max_dropout <= sequence_tracker::claim_span);
 
   bool any_ = false;
   std::uint16_t max_seq_ = 0;
