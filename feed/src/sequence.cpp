@@ -327,6 +327,8 @@ bool sequence_tracker::ends_refute() const noexcept {
 }
 
 void sequence_tracker::settle() noexcept {
+  // Numbers a packet holds: counted, unless the live sender went on inside them.
+  if (held_.active) release_held(held_.inside == 0);
   // An open start with at least as many numbers below it as from it up
   // (two or more): they were not the stream's (a forger's, sent before the
   // sender's first).
@@ -409,6 +411,17 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   if (announce_.open) judge_announce(seq);
+  if (!held_.active) return add_start(seq);
+  // Inside the numbers a packet holds: counted as ever (the live sender's
+  // own copy); the epoch_proof-th drops the rest once it is counted.
+  const bool inside = seq >= held_.first && seq <= held_.last;
+  judge_held(seq, /*number=*/true);
+  const arrival a = add_start(seq);
+  if (held_.active && inside && held_.inside >= epoch_proof) release_held(false);
+  return a;
+}
+
+arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
   if (!start_.open) return add_judged(seq);
   if (seq < start_.first) {
     // Below the first number while the start is open: counted as ever
@@ -724,6 +737,53 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept
   return a;
 }
 
+arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noexcept {
+  if (count == 0) return {};
+  const bool was_any = any_;
+  const std::uint64_t before = highest_;
+  const arrival a = add(first);  // judges numbers held before
+  const bool claim = claims_ && was_any && count > 1 && count - 1 <= window && count - 1 <= UINT64_MAX - first &&
+                     !held_.active && !before_jump_.copy && first > before && first - before <= gap_bound_ &&
+                     highest_ == first && (a.kind == verdict::in_order || a.kind == verdict::gap);
+  if (claim) {
+    held_ = {true, first + 1, first + count - 1, 0};
+    return a;
+  }
+  for (std::uint64_t i = 1; i < count; ++i) (void)add(first + i);
+  return a;
+}
+
+void sequence_tracker::judge_held(std::uint64_t last, bool number) noexcept {
+  if (last > held_.last || (!number && last == held_.last)) {
+    release_held(true);  // the sender went on past them (or says it sent them)
+  } else if (last >= held_.first) {
+    if (!number) {
+      release_held(false);  // an END or announcement inside: the rest were never sent
+    } else if (last > highest_ || (highest_ - last < window && !test(last))) {
+      ++held_.inside;
+    }
+  } else if (!number && last + 1 >= held_.first) {
+    release_held(false);  // below them: never sent
+  }
+}
+
+void sequence_tracker::release_held(bool confirm) noexcept {
+  const held_run h = held_;
+  held_.active = false;
+  for (std::uint64_t n = h.first;; ++n) {
+    const bool came = n <= highest_ && highest_ - n < window && test(n);
+    if (came) {
+      ++duplicates_;  // another copy came while it was held: this one is the second
+    } else if (confirm) {
+      (void)add(n);
+    } else {
+      ++jumps_;
+    }
+    if (n == h.last) break;
+  }
+  if (!confirm) ++retracted_;
+}
+
 void sequence_tracker::judge_announce(std::uint64_t seq) noexcept {
   if (seq >= announced_) {
     announce_.open = false;  // the sender reached the number it announced: it stands
@@ -886,6 +946,7 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
     (void)take_back_claim(claim_.claimed, {});
   }
   if (announce_.open && announce_.inside > 0 && count < announced_) take_back_announce();
+  if (held_.active && count > 0) judge_held(count - 1, /*number=*/false);
   if (before_jump_.copy && count > 0) {
     const auto c = check_probation(count - 1, evidence_kind::end);
     if (c == probation_check::held) return {};
@@ -918,6 +979,7 @@ void sequence_tracker::choose_end() noexcept {
 }
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
+  if (held_.active && next > 0) judge_held(next - 1, /*number=*/false);
   if (before_jump_.copy && next > 0) {
     const auto c = check_probation(next - 1, evidence_kind::announce);
     if (c == probation_check::held) return {};
@@ -977,6 +1039,7 @@ void sequence_tracker::clear_epoch() noexcept {
   past_end_.count = 0;
   after_end_.count = 0;
   announce_ = {};
+  held_ = {};
   announce_claim_.reset();
   seen_.fill(0);
 }

@@ -1155,6 +1155,55 @@ TEST(SequenceTracker, ForgedHeartbeatsTheLiveSenderGoesOnBelowAreTakenBack) {
   EXPECT_EQ(f.retracted(), 0u);
 }
 
+// Issue 16, hostile trial 16 (finding 5): one forged MoldUDP64 packet of
+// 1,000 messages just past the live sender counted them received, so the
+// live sender's own were duplicates and 54 lost ones were hidden. A
+// packet's numbers past its first are held until the sender goes on past
+// them; the live sender going on inside them drops those that did not come
+// (jumps).
+TEST(SequenceTracker, AForgedPacketOfManyNumbersHidesNoLoss) {
+  // Packets of 3 from 1, every tenth packet lost; a forged packet of 1,000
+  // numbers after packet 500 (from its next number); END after the last.
+  const auto run = [](feed::sequence_tracker& t, std::uint64_t forged) {
+    for (std::uint64_t p = 0; p < 1000; ++p) {
+      if (p % 10 != 9) (void)t.add_run(1 + 3 * p, 3);
+      if (p == 500 && forged > 0) (void)t.add_run(1 + 3 * (p + 1), forged);
+    }
+    (void)t.end(3001);
+    t.settle();
+  };
+  feed::sequence_tracker clean;
+  run(clean, 0);
+  ASSERT_EQ(clean.lost(), 300u);
+  ASSERT_EQ(clean.received(), 2700u);
+  for (const std::uint64_t forged : {std::uint64_t{20}, std::uint64_t{1000}, std::uint64_t{5000}}) {
+    feed::sequence_tracker t;
+    run(t, forged);
+    EXPECT_EQ(t.lost(), clean.lost()) << forged;
+    EXPECT_EQ(t.received(), clean.received()) << forged;
+    EXPECT_TRUE(t.ended()) << "the real end of session is believed";
+    EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), clean.received() + forged)
+        << "every number that came counts once";
+  }
+  // Real packets count once the next one goes past them, or at the end.
+  feed::sequence_tracker r;
+  EXPECT_EQ(r.add_run(1, 3).kind, verdict::in_order);
+  EXPECT_EQ(r.add_run(4, 3).kind, verdict::in_order);
+  EXPECT_EQ(r.received(), 4u) << "5 and 6 held until the sender goes past them";
+  EXPECT_EQ(r.add_run(10, 3).kind, verdict::gap);
+  EXPECT_EQ(r.received(), 7u);
+  EXPECT_EQ(r.lost(), 3u);
+  r.settle();
+  EXPECT_EQ(r.received(), 9u);
+  EXPECT_EQ(r.lost(), 3u);
+  EXPECT_EQ(r.jumps(), 0u);
+  feed::sequence_tracker e;
+  (void)e.add_run(1, 3);
+  (void)e.add_run(4, 3);
+  (void)e.end(7);
+  EXPECT_EQ(e.received(), 6u) << "an END past them counts them";
+}
+
 // Issue 16, fresh-user trial: a forged number before the stream's first
 // real datagram became its start (the sender's numbers then counted below
 // it, as reordered, too late or far below). The first number is confirmed

@@ -253,7 +253,8 @@ class sequence_tracker {
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
   arrival add(std::uint64_t seq) noexcept {
-    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active && !announce_.open) [[likely]] {
+    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active && !announce_.open &&
+        !held_.active) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {
@@ -287,6 +288,18 @@ class sequence_tracker {
     }
     return add_slow(seq);
   }
+  /// The `count` consecutive numbers from `first` one datagram carries (a
+  /// MoldUDP64 packet's messages): as add() of each, but a packet that
+  /// moves the highest on by more than one number is a claim, as a near gap
+  /// is: its first number counts at once, the rest are held (neither
+  /// received nor lost) until a number past them comes (the sender went on
+  /// from there: they count, in order) or an END or announcement at or past
+  /// them; epoch_proof other numbers inside them first (the live sender
+  /// going on below the packet's end), or an END or announcement below them,
+  /// make the held numbers that did not come jumps: one forged packet of
+  /// 1,000 messages just past the live sender hides no loss. settle()
+  /// counts numbers still held. Returns the first number's arrival.
+  arrival add_run(std::uint64_t first, std::uint64_t count) noexcept;
   /// The run's end-of-stream marker (mcast-send's END: the run had `count`
   /// numbers, `0 .. count - 1`): lost() counts the tail up to the count
   /// believed. Counts are voted on (`end_votes`): the count believed is,
@@ -419,6 +432,8 @@ class sequence_tracker {
   friend class arbiter;
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
+  /// add_slow() past numbers a packet holds: the open start, then add_judged().
+  arrival add_start(std::uint64_t seq) noexcept;
   /// add_slow() past the open start: a number inside a near claim, then add_counted().
   arrival add_judged(std::uint64_t seq) noexcept;
   /// The rules for a number that is not the next one, a duplicate or a
@@ -469,6 +484,14 @@ class sequence_tracker {
   /// the run below (true, `out` says so), a number of it (false, a jump),
   /// or the one that makes the epoch yield (true, `out` its arrival).
   bool follow_below(std::uint64_t seq, arrival& out) noexcept;
+  /// The numbers a packet holds (held_): `confirm` counts those that did
+  /// not come yet (in order), else they count as jumps; either way the hold
+  /// ends.
+  void release_held(bool confirm) noexcept;
+  /// A number (or END count - 1, announcement - 1) `last` while numbers are
+  /// held: past them it confirms them; an END or announcement below them
+  /// drops them; a new number inside them counts against them.
+  void judge_held(std::uint64_t last, bool number) noexcept;
   /// Take the announcement in doubt back: lost() counts up to the one before.
   void take_back_announce() noexcept;
   /// A number end_continuation or more past the believed END's count: held
@@ -617,6 +640,13 @@ class sequence_tracker {
     std::uint64_t previous = 0, highest = 0, inside = 0;
   };
   announce_doubt announce_{};
+  // The numbers past a packet's first (add_run()) while held: first .. last,
+  // and how many other new numbers inside them came since.
+  struct held_run {
+    bool active = false;
+    std::uint64_t first = 0, last = 0, inside = 0;
+  };
+  held_run held_{};
   // Numbers end_continuation or more past a believed END's count, each
   // above the one before and at most gap_bound_ past it: held as jumps;
   // epoch_proof of them contradict the END (the stream went on past it).
