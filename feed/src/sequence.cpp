@@ -625,7 +625,8 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   jumps_ = jumps_ + distinct_ - (run.count - 1);  // this one is not a jump yet
   any_ = false;
   first_ = highest_ = 0;
-  distinct_ = reordered_ = gaps_ = expired_ = in_window_ = 0;
+  distinct_ = gaps_ = expired_ = in_window_ = 0;
+  reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
   seen_.fill(0);
   below_ = {};
   start_ = {};
@@ -654,7 +655,8 @@ arrival sequence_tracker::retract_start() noexcept {
   jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
   any_ = false;
   first_ = highest_ = 0;
-  distinct_ = reordered_ = gaps_ = expired_ = in_window_ = 0;
+  distinct_ = gaps_ = expired_ = in_window_ = 0;
+  reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
   seen_.fill(0);
   below_ = {};
   below_run_ = {};
@@ -754,7 +756,9 @@ arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noex
 }
 
 void sequence_tracker::judge_held(std::uint64_t last, bool number) noexcept {
-  if (last > held_.last || (!number && last == held_.last)) {
+  // Past them (or an END or announcement at their last), or a number too
+  // far ahead to be counted at once (judged only once nothing is held).
+  if (last > held_.last || (!number && last == held_.last) || (last > highest_ && last - highest_ > gap_bound_)) {
     release_held(true);  // the sender went on past them (or says it sent them)
   } else if (last >= held_.first) {
     if (!number) {

@@ -400,6 +400,9 @@ class sequence_tracker {
   /// numbers came from its first up (the numbers below it are kept; 8 of
   /// them, an END below it, or settle() take it back).
   [[nodiscard]] bool start_open() const noexcept { return start_.open; }
+  /// Numbers add_run() holds (neither received, nor lost, nor jumps yet;
+  /// each counts once when they are judged): 0 when none.
+  [[nodiscard]] std::uint64_t held() const noexcept { return held_.active ? held_.last - held_.first + 1 : 0; }
   /// Whether a followed jump or new epoch is still on probation.
   [[nodiscard]] bool on_probation() const noexcept { return static_cast<bool>(before_jump_.copy); }
   /// Whether a claim on probation is not proven yet: fewer than
