@@ -76,6 +76,10 @@ result<void> packet_builder::append(std::span<const std::byte> message) noexcept
   if (count_ == max_messages) {
     return codec_error(packet_codec, "message count", count_, "65534 messages at most: 0xFFFF is end of session");
   }
+  if (load_be<std::uint64_t>(out_.data() + session_size) > UINT64_MAX - count_ - 1u) {
+    return codec_error(packet_codec, "sequence", count_,
+                       "the next message's sequence number would pass 2^64 - 1 (numbers never wrap)");
+  }
   std::byte* p = out_.data() + size_;
   store_be<std::uint16_t>(p, static_cast<std::uint16_t>(message.size()));
   if (!message.empty()) std::memcpy(p + block_header_size, message.data(), message.size());

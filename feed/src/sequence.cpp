@@ -327,6 +327,8 @@ bool sequence_tracker::ends_refute() const noexcept {
 }
 
 void sequence_tracker::settle() noexcept {
+  // Numbers a packet holds: counted, unless the live sender went on inside them.
+  if (held_.active) release_held(held_.inside == 0);
   // An open start with at least as many numbers below it as from it up
   // (two or more): they were not the stream's (a forger's, sent before the
   // sender's first).
@@ -408,6 +410,18 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
+  if (announce_.open) judge_announce(seq);
+  if (!held_.active) return add_start(seq);
+  // Inside the numbers a packet holds: counted as ever (the live sender's
+  // own copy); the epoch_proof-th drops the rest once it is counted.
+  const bool inside = seq >= held_.first && seq <= held_.last;
+  judge_held(seq, /*number=*/true);
+  const arrival a = add_start(seq);
+  if (held_.active && inside && held_.inside >= epoch_proof) release_held(false);
+  return a;
+}
+
+arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
   if (!start_.open) return add_judged(seq);
   if (seq < start_.first) {
     // Below the first number while the start is open: counted as ever
@@ -442,13 +456,32 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
-  if (claim_.active) {
-    if (seq >= claim_.claimed) {
-      claim_.active = false;  // at or past the claimed number: the gap stands
-    } else if (seq > claim_.before) {
-      const arrival a = add_counted(seq);
-      return a.kind == verdict::reordered && claim_.active ? follow_claim(seq, a) : a;
+  if (claim_.active && seq > claim_.before) {
+    const bool past = seq >= claim_.claimed;
+    if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_limit()) {
+      claim_.active = false;  // the run past it goes beyond what is kept: the gap stands
+      return add_counted(seq);
     }
+    const arrival a = add_counted(seq);
+    if (!claim_.active) return a;  // a followed jump or an END ended it
+    claim_.reordered += a.kind == verdict::reordered ? 1 : 0;
+    claim_.gaps += a.kind == verdict::gap ? 1 : 0;
+    const bool counted = a.kind == verdict::in_order || a.kind == verdict::gap || a.kind == verdict::reordered;
+    if (past) {
+      // epoch_proof numbers at or past the claimed number: the sender went
+      // on from there (a real loss burst is followed by its numbers); the
+      // gap stands. Another gap past it moves the claim there: the numbers
+      // before it stay, and those from it on must follow it in turn (a
+      // forged number just past a real gap is judged as one alone).
+      if (a.kind == verdict::gap) {
+        claim_.claimed = seq;
+        claim_.run = 1;
+      } else if (counted && ++claim_.run >= epoch_proof) {
+        claim_.active = false;
+      }
+      return a;
+    }
+    return a.kind == verdict::reordered ? follow_claim(seq, a) : a;
   }
   return add_counted(seq);
 }
@@ -472,11 +505,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     start_.first = seq;
     return {verdict::in_order, seq, {}};
   }
-  if (end_believed_ && seq >= *end_count_ && seq - *end_count_ >= end_continuation) {
-    // Far past the END's count: the sender said it sent nothing there.
-    ++jumps_;
-    return {verdict::jump, seq, {}};
-  }
+  if (end_believed_ && seq >= *end_count_ && seq - *end_count_ >= end_continuation) return past_end(seq);
   if (end_believed_ && seq > highest_) {
     // The stream goes on after its END: the END was not the live sender's
     // last word (a forged one; or one that overtook the last datagrams,
@@ -518,7 +547,9 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     far_.count = 0;
   }
   if (seq > highest_) {
-    if (doubt_ && seq - highest_ > 1 && seq - highest_ <= provisional_gap && !before_jump_.copy) open_claim(seq);
+    if (claims_ && seq - highest_ > 1 && seq - highest_ <= gap_bound_ && !before_jump_.copy && !claim_.active) {
+      open_claim(seq);
+    }
     return advance(seq);
   }
   if (highest_ - seq >= window) {
@@ -544,6 +575,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
         return {verdict::duplicate, seq, {}};
       }
     }
+    if (arrival out{}; doubt_ && !before_jump_.copy && follow_below(seq, out)) return out;
     below_.numbers[below_.next] = seq;
     below_.next = static_cast<std::uint8_t>((below_.next + 1) % below_.numbers.size());
     below_.count = static_cast<std::uint8_t>(std::min<std::size_t>(below_.count + 1u, below_.numbers.size()));
@@ -561,6 +593,54 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
   return {verdict::reordered, seq, shown};
 }
 
+bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
+  below_run& b = below_run_;
+  const bool follows = b.count != 0 && b.distinct == distinct_ && seq >= b.first && seq - b.first < below_span &&
+                       (seq <= b.last || seq - b.last <= gap_bound_);
+  if (!follows) {
+    b = {};
+    b.first = b.last = seq;
+    b.distinct = distinct_;
+  }
+  const std::uint64_t at = seq - b.first;
+  const std::uint64_t bit = std::uint64_t{1} << (at % 64);
+  auto& word = b.bits[static_cast<std::size_t>(at / 64)];
+  if ((word & bit) != 0) {
+    ++duplicates_;
+    out = {verdict::duplicate, seq, {}};
+    return true;
+  }
+  word |= bit;
+  b.last = std::max(b.last, seq);
+  ++b.count;
+  if (b.count < epoch_proof || b.count <= distinct_) return false;
+  // The epoch stopped and the run below went on longer: the epoch's numbers
+  // were not the stream's (a forger's, before the sender's first). They
+  // count as jumps, the run's are counted (they were jumps), in order, as
+  // if the epoch had never come. Duplicates, END counts and far numbers
+  // waiting stay as they were.
+  const below_run run = b;
+  b = {};
+  ++retracted_;
+  jumps_ = jumps_ + distinct_ - (run.count - 1);  // this one is not a jump yet
+  any_ = false;
+  first_ = highest_ = 0;
+  distinct_ = gaps_ = expired_ = in_window_ = 0;
+  reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
+  seen_.fill(0);
+  below_ = {};
+  start_ = {};
+  claim_.active = false;
+  for (std::size_t w = 0; w < run.bits.size(); ++w) {
+    for (std::uint64_t bits = run.bits[w]; bits != 0; bits &= bits - 1) {
+      const std::uint64_t n = run.first + w * 64 + static_cast<std::uint64_t>(std::countr_zero(bits));
+      const arrival a = add(n);
+      if (n == seq) out = a;
+    }
+  }
+  return true;
+}
+
 arrival sequence_tracker::retract_start() noexcept {
   // Since the first number only it, the numbers above it (at most
   // epoch_proof, within epoch_proof gaps of it) and those below it (held)
@@ -575,9 +655,11 @@ arrival sequence_tracker::retract_start() noexcept {
   jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
   any_ = false;
   first_ = highest_ = 0;
-  distinct_ = reordered_ = gaps_ = expired_ = in_window_ = 0;
+  distinct_ = gaps_ = expired_ = in_window_ = 0;
+  reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
   seen_.fill(0);
   below_ = {};
+  below_run_ = {};
   arrival out{};
   for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i]);
   return out;
@@ -588,9 +670,12 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.before = highest_;
   claim_.claimed = seq;
   claim_.inside = 0;
+  claim_.run = 1;
+  claim_.reordered = 0;
+  claim_.gaps = 1;
   claim_.expired = expired_;
   std::size_t i = 0;
-  each_word(highest_ + 1, seq - highest_, [&](std::size_t w, std::uint64_t mask) { claim_.bits[i++] = seen_[w] & mask; });
+  each_word(highest_ + 1, claim_limit(), [&](std::size_t w, std::uint64_t mask) { claim_.bits[i++] = seen_[w] & mask; });
 }
 
 arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a) noexcept {
@@ -604,45 +689,156 @@ arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a) noexcept {
 }
 
 arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept {
-  // Since the claim nothing at or past its number came, so the highest is
-  // still the claimed number and the window moved no further: put back the
-  // bits it cleared, and undo the claimed number and the numbers inside
-  // the gap (counted as reordered).
+  // Since the claim fewer than epoch_proof numbers at or past its number
+  // came (the run), all at most claim_span above the highest before it, so
+  // the window moved no further than that: put back the bits of those
+  // positions as they were, and undo the run (jumps now) and the numbers
+  // inside the gap.
   const gap_claim k = claim_;
   claim_.active = false;
   ++retracted_;
-  const std::uint64_t span = k.claimed - k.before;
-  std::array<std::uint64_t, provisional_gap / 64 + 1> came{};
+  const std::uint64_t span = highest_ - k.before;
+  std::array<std::uint64_t, claim_span / 64 + 1> came{};
   std::uint64_t counted = 0, restored = 0;
   std::size_t i = 0;
   each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t mask) {
     came[i] = seen_[w] & mask;
     counted += static_cast<std::uint64_t>(std::popcount(came[i]));
-    restored += static_cast<std::uint64_t>(std::popcount(k.bits[i]));
-    seen_[w] = (seen_[w] & ~mask) | k.bits[i];
+    restored += static_cast<std::uint64_t>(std::popcount(k.bits[i] & mask));
+    seen_[w] = (seen_[w] & ~mask) | (k.bits[i] & mask);
     ++i;
+  });
+  const std::uint64_t base = (k.before + 1) % window;
+  const auto number_at = [&](std::size_t w, std::uint64_t bits) {
+    const std::uint64_t pos = w * 64 + static_cast<std::uint64_t>(std::countr_zero(bits));
+    return k.before + 1 + (pos + window - base) % window;
+  };
+  std::uint64_t run = 0;
+  i = 0;
+  each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t) {
+    for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) run += number_at(w, bits) >= k.claimed ? 1 : 0;
   });
   distinct_ -= counted;
   in_window_ = in_window_ - counted + restored;
-  reordered_ -= counted - 1;  // all but the claimed number came as reordered
-  --gaps_;
-  ++jumps_;
+  reordered_ -= k.reordered;
+  gaps_ -= k.gaps;
+  jumps_ += run;
   expired_ = k.expired;
   highest_ = k.before;
   // The numbers inside the gap again, lowest first: in order from the
   // highest before it (or gaps between them).
-  const std::uint64_t base = (k.before + 1) % window;
   i = 0;
   each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t) {
     for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) {
-      const std::uint64_t pos = w * 64 + static_cast<std::uint64_t>(std::countr_zero(bits));
-      const std::uint64_t n = k.before + 1 + (pos + window - base) % window;
-      if (n == k.claimed) continue;
+      const std::uint64_t n = number_at(w, bits);
+      if (n >= k.claimed) continue;
       const arrival again = add(n);
       if (n == seq) a = again;
     }
   });
   return a;
+}
+
+arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noexcept {
+  if (count == 0) return {};
+  const bool was_any = any_;
+  const std::uint64_t before = highest_;
+  const arrival a = add(first);  // judges numbers held before
+  const bool claim = claims_ && was_any && count > 1 && count - 1 <= window && count - 1 <= UINT64_MAX - first &&
+                     !held_.active && !before_jump_.copy && first > before && first - before <= gap_bound_ &&
+                     highest_ == first && (a.kind == verdict::in_order || a.kind == verdict::gap);
+  if (claim) {
+    held_ = {true, first + 1, first + count - 1, 0};
+    return a;
+  }
+  for (std::uint64_t i = 1; i < count; ++i) (void)add(first + i);
+  return a;
+}
+
+void sequence_tracker::judge_held(std::uint64_t last, bool number) noexcept {
+  // Past them (or an END or announcement at their last), or a number too
+  // far ahead to be counted at once (judged only once nothing is held).
+  if (last > held_.last || (!number && last == held_.last) || (last > highest_ && last - highest_ > gap_bound_)) {
+    release_held(true);  // the sender went on past them (or says it sent them)
+  } else if (last >= held_.first) {
+    if (!number) {
+      release_held(false);  // an END or announcement inside: the rest were never sent
+    } else if (last > highest_ || (highest_ - last < window && !test(last))) {
+      ++held_.inside;
+    }
+  } else if (!number && last + 1 >= held_.first) {
+    release_held(false);  // below them: never sent
+  }
+}
+
+void sequence_tracker::release_held(bool confirm) noexcept {
+  const held_run h = held_;
+  held_.active = false;
+  for (std::uint64_t n = h.first;; ++n) {
+    const bool came = n <= highest_ && highest_ - n < window && test(n);
+    if (came) {
+      ++duplicates_;  // another copy came while it was held: this one is the second
+    } else if (confirm) {
+      (void)add(n);
+    } else {
+      ++jumps_;
+    }
+    if (n == h.last) break;
+  }
+  if (!confirm) ++retracted_;
+}
+
+void sequence_tracker::judge_announce(std::uint64_t seq) noexcept {
+  if (seq >= announced_) {
+    announce_.open = false;  // the sender reached the number it announced: it stands
+    return;
+  }
+  if (seq <= announce_.highest) return;
+  if (seq > highest_ || (highest_ - seq < window && !test(seq))) {
+    if (++announce_.inside >= epoch_proof) take_back_announce();
+  }
+}
+
+void sequence_tracker::take_back_announce() noexcept {
+  announce_.open = false;
+  announced_ = announce_.previous;
+  ++retracted_;
+  ++unconfirmed_ends_;
+}
+
+arrival sequence_tracker::past_end(std::uint64_t seq) noexcept {
+  // Far past the END's count: the sender said it sent nothing there. Unless
+  // the stream goes on past it, number after number (a forged END inside
+  // an outage; a real END is followed by nothing): held as jumps till then.
+  far_run& r = after_end_;
+  for (std::size_t i = 0; i < r.count; ++i) {
+    if (r.numbers[i] == seq) {
+      ++duplicates_;
+      return {verdict::duplicate, seq, {}};
+    }
+  }
+  ++jumps_;
+  // Within the window of the highest (an outage the window still counts);
+  // further on nothing follows an END.
+  if (seq - highest_ >= window) return {verdict::jump, seq, {}};
+  if (r.count == 0 || seq < r.numbers[r.count - 1] || seq - r.numbers[r.count - 1] > gap_bound_) r.count = 0;
+  r.numbers[r.count++] = seq;
+  if (r.count < epoch_proof) return {verdict::jump, seq, {}};
+  // The END is contradicted: forgotten, and the numbers held count (the
+  // first after the highest: a gap, or a far number the next follows).
+  const auto numbers = r.numbers;
+  const std::size_t held = r.count;
+  r.count = 0;
+  jumps_ -= held;
+  unconfirmed_ends_ = saturating_add(unconfirmed_ends_, std::max<std::uint64_t>(ends_.forget(*end_count_), 1));
+  end_count_.reset();
+  end_believed_ = false;
+  past_end_.count = 0;
+  ++retracted_;
+  // In arrival order: seq, the last, is counted last.
+  arrival out{};
+  for (std::size_t i = 0; i < held; ++i) out = add(numbers[i]);
+  return out;
 }
 
 arrival sequence_tracker::count_run(std::size_t waiting) noexcept {
@@ -753,6 +949,8 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
       count - 1 < claim_.claimed) {
     (void)take_back_claim(claim_.claimed, {});
   }
+  if (announce_.open && announce_.inside > 0 && count < announced_) take_back_announce();
+  if (held_.active && count > 0) judge_held(count - 1, /*number=*/false);
   if (before_jump_.copy && count > 0) {
     const auto c = check_probation(count - 1, evidence_kind::end);
     if (c == probation_check::held) return {};
@@ -778,13 +976,14 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
 void sequence_tracker::choose_end() noexcept {
   if (const auto c = ends_.choose(highest_, window, max_gap)) {
     // Numbers held against another count stay jumps.
-    if (end_count_ != c) past_end_.count = 0;
+    if (end_count_ != c) past_end_.count = after_end_.count = 0;
     end_count_ = *c;
     end_believed_ = true;
   }
 }
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
+  if (held_.active && next > 0) judge_held(next - 1, /*number=*/false);
   if (before_jump_.copy && next > 0) {
     const auto c = check_probation(next - 1, evidence_kind::announce);
     if (c == probation_check::held) return {};
@@ -793,6 +992,15 @@ missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
   if (!any_ || highest_ == UINT64_MAX) return {};
   if (next > 0 && !believe(next - 1, announce_claim_)) return {};
   const std::uint64_t from = std::max(highest_ + 1, announced_);
+  if (claims_ && next > from) {
+    // Numbers it shows missing: in doubt until the sender reaches it.
+    if (!announce_.open) {
+      announce_.previous = announced_;
+      announce_.highest = highest_;
+      announce_.inside = 0;
+    }
+    announce_.open = true;
+  }
   announced_ = std::max(announced_, next);
   if (next <= from) return {};
   return {from, next - from};
@@ -829,9 +1037,13 @@ void sequence_tracker::clear_epoch() noexcept {
   end_believed_ = false;
   far_.count = 0;
   below_ = {};
+  below_run_ = {};
   start_ = {};
   claim_.active = false;
   past_end_.count = 0;
+  after_end_.count = 0;
+  announce_ = {};
+  held_ = {};
   announce_claim_.reset();
   seen_.fill(0);
 }
@@ -868,11 +1080,30 @@ void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {
   cycles_ = 0;
 }
 
+void rtp_sequence_tracker::sync() noexcept {
+  const std::uint64_t h = current_.highest();
+  max_seq_ = static_cast<std::uint16_t>(h % seq_mod);
+  cycles_ = h - max_seq_;
+}
+
 arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
   if (!any_) {
     any_ = true;
     init(seq);
     return current_.add(seq);
+  }
+  if (current_.claim_.active) {
+    // A gap counted at once (A.1 believes up to max_dropout) is a claim, as
+    // sequence_tracker judges one: a number inside it is the live sender
+    // going on below it (A.1 would take it for a jump, the next for a
+    // restart), epoch_proof of them take the claim back.
+    const std::uint64_t before = current_.claim_.before;
+    const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(before)));
+    if (delta > 0 && before + static_cast<std::uint64_t>(delta) < current_.claim_.claimed) {
+      const arrival a = current_.add(before + static_cast<std::uint64_t>(delta));
+      sync();
+      return a;
+    }
   }
   const auto udelta = static_cast<std::uint16_t>(seq - max_seq_);
   if (udelta < max_dropout) {

@@ -425,6 +425,39 @@ TEST(Arbiter, AForgedPairInsideTheWindowOnOneLineClaimsNothing) {
   EXPECT_EQ(arb.line_missed(B), 100u);
 }
 
+// Issue 16, hostile trial 16 (finding 3) with --line: a forged pair 300
+// ahead on line A near the tail kept its near claim in the merged stream,
+// which delivered 3,002 of 3,000 numbers. The merged stream takes the pair
+// back (the live feed goes on below it): it never delivers more numbers
+// than the feed has, and every first copy handed on is delivered or a jump.
+TEST(Arbiter, AForgedPairNearTheTailIsNotDelivered) {
+  auto arb = feed::arbiter::make(2).value();
+  std::uint64_t first_copies = 0;
+  const auto offer = [&](std::size_t line, std::uint64_t n, std::int64_t t) {
+    if (arb.offer(line, n, t).what == decision::deliver) ++first_copies;
+  };
+  for (std::uint64_t n = 0; n < 3000; ++n) {
+    const auto t = static_cast<std::int64_t>(n) * 1000;
+    offer(A, n, t);
+    if (n == 2900) {
+      offer(A, n + 300, t + 1);
+      offer(A, n + 301, t + 2);
+    }
+    if (n >= 500) offer(B, n - 500, t + 3);  // B 500 numbers behind
+  }
+  for (std::uint64_t n = 2500; n < 3000; ++n) offer(B, n, static_cast<std::int64_t>(n + 500) * 1000);
+  arb.settle();
+  arb.end(3000, /*confirmed=*/true);
+  EXPECT_EQ(arb.delivered(), 3000u);
+  EXPECT_EQ(arb.jumps(), 2u);
+  EXPECT_EQ(arb.lost(), 0u);
+  EXPECT_EQ(arb.delivered() + arb.jumps(), first_copies);
+  EXPECT_EQ(arb.line(A).sequence.lost(), 0u);
+  EXPECT_EQ(arb.line(A).sequence.jumps(), 2u);
+  EXPECT_EQ(arb.line_missed(A), 0u);
+  EXPECT_EQ(arb.line_missed(B), 0u);
+}
+
 // Issue 16, fresh-user trial: forged numbers on line A before its first
 // real datagram became the line's start; the line's real numbers then
 // counted below it (reordered), so its own gaps were under-reported. Each

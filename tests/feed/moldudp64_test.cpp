@@ -134,6 +134,36 @@ TEST(MoldUdp64, ASessionOutsidePrintableAsciiIsRefused) {
   }
 }
 
+// Issue 16, hostile trial 16 (finding 7): a packet whose numbers pass
+// 2^64 - 1 counted message 0 (the number wrapped). Refused as malformed; a
+// packet whose last message is 2^64 - 1 too (its next sequence number
+// cannot be written), but a heartbeat or end of session anywhere is fine.
+TEST(MoldUdp64, APacketWhoseNumbersPass2To64IsRefused) {
+  auto wrap = kPacket;  // 3 messages
+  for (std::size_t i = 10; i < 18; ++i) wrap[i] = std::byte{0xff};
+  wrap[17] = std::byte{0xfb};  // 2^64 - 5: 2^64 - 5 .. 2^64 - 3, next 2^64 - 2
+  ASSERT_TRUE(mold::packet_view::parse(wrap).has_value());
+  for (const unsigned last : {0xfdu, 0xfeu, 0xffu}) {
+    wrap[17] = static_cast<std::byte>(last);
+    auto r = mold::packet_view::parse(wrap);
+    EXPECT_EQ(field(r), "sequence") << last;
+    EXPECT_EQ(r.error().number(), 3) << "the count";
+    EXPECT_FALSE(mold::packet_view::try_parse(wrap).has_value());
+  }
+  auto hb = kHeartbeat;
+  auto end = kEnd;
+  for (std::size_t i = 10; i < 18; ++i) hb[i] = end[i] = std::byte{0xff};
+  EXPECT_TRUE(mold::packet_view::parse(hb).has_value());
+  EXPECT_TRUE(mold::packet_view::parse(end).has_value());
+  std::array<std::byte, 64> out{};
+  auto b = mold::packet_builder::start(out, session(), UINT64_MAX - 1).value();
+  ASSERT_TRUE(b.append(std::span<const std::byte>{}).has_value());
+  const auto r = b.append(std::span<const std::byte>{});
+  ASSERT_FALSE(r.has_value()) << "a second message would be 2^64 - 1";
+  EXPECT_EQ(r.error().what, "sequence");
+  EXPECT_TRUE(mold::packet_view::parse(b.bytes()).has_value()) << "the packet is left as it was";
+}
+
 // try_parse: the same verdicts and fields as parse, without the error.
 TEST(MoldUdp64, TryParseTakesWhatParseTakes) {
   for (const auto& good : {kPacket, kHeartbeat, kEnd}) {

@@ -836,10 +836,12 @@ TEST(SequenceTracker, AWholeWindowOfNumbersIsForgottenAsTheWindowMovesOn) {
   feed::sequence_tracker t;
   for (std::uint64_t s = 0; s < W; ++s) ASSERT_NE(t.add(s).kind, verdict::duplicate);
   EXPECT_EQ(t.add(W + 100).kind, verdict::gap);
-  EXPECT_EQ(t.add(W + 101).kind, verdict::in_order) << "past the gap's number: it stands";
+  for (std::uint64_t s = W + 101; s < W + 100 + feed::sequence_tracker::epoch_proof; ++s) {
+    EXPECT_EQ(t.add(s).kind, verdict::in_order) << "epoch_proof numbers from the gap's number: it stands";
+  }
   for (std::uint64_t s = W; s < W + 100; ++s) EXPECT_EQ(t.add(s).kind, verdict::reordered) << s;
-  EXPECT_EQ(t.add(101).kind, verdict::too_late);
-  EXPECT_EQ(t.add(102).kind, verdict::duplicate);
+  EXPECT_EQ(t.add(107).kind, verdict::too_late);
+  EXPECT_EQ(t.add(108).kind, verdict::duplicate);
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.expired(), 0u) << "every number that left had arrived";
 }
@@ -962,9 +964,9 @@ TEST(SequenceTracker, ARealNearGapStands) {
   for (std::uint64_t n = 0; n < 500; ++n) (void)r.add(n);
   EXPECT_EQ(r.add(1000).kind, verdict::gap);
   for (std::uint64_t n = 500; n < 507; ++n) EXPECT_EQ(r.add(n).kind, verdict::reordered);
-  EXPECT_EQ(r.add(1001).kind, verdict::in_order);
-  EXPECT_EQ(r.add(507).kind, verdict::reordered) << "past the claimed number: it stands";
-  for (std::uint64_t n = 1002; n < 1500; ++n) (void)r.add(n);
+  for (std::uint64_t n = 1001; n < 1008; ++n) EXPECT_EQ(r.add(n).kind, verdict::in_order);
+  EXPECT_EQ(r.add(507).kind, verdict::reordered) << "epoch_proof numbers from the claimed number: it stands";
+  for (std::uint64_t n = 1008; n < 1500; ++n) (void)r.add(n);
   (void)r.end(1500);
   r.settle();
   EXPECT_EQ(r.lost(), 492u);
@@ -984,6 +986,222 @@ TEST(SequenceTracker, ARealNearGapStands) {
   (void)e.end(801);
   EXPECT_EQ(e.lost(), 299u);
   EXPECT_EQ(e.jumps(), 0u);
+}
+
+// Issue 16, hostile trial 16 (finding 3): a forged number and its successor
+// near the tail (L + 300, L + 301) kept the near claim (the second was past
+// the claimed number): 200 lost, 99 reordered, the real END refused. A claim
+// stands only once epoch_proof numbers from its number on came; a shorter
+// run the live sender then goes on below is taken back, every number of it
+// a jump. A run of epoch_proof stands (it is the proof a far jump needs).
+TEST(SequenceTracker, AForgedRunNearTheTailIsTakenBack) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 0, 1000);
+  const auto P = feed::sequence_tracker::epoch_proof;
+  for (const std::uint64_t run : {std::uint64_t{2}, std::uint64_t{3}, P - 1}) {
+    // At least epoch_proof + run ahead: nearer, the forged numbers are the
+    // live sender's next ones, sent early (copies of them, no claim).
+    for (const std::uint64_t ahead : {std::uint64_t{20}, std::uint64_t{300}, std::uint64_t{1024}}) {
+      feed::sequence_tracker t;
+      for (std::uint64_t n = 0; n < 1000; ++n) {
+        if (n % 10 != 9) (void)t.add(n);
+        if (n == 900) {
+          for (std::uint64_t k = 0; k < run; ++k) (void)t.add(n + ahead + k);
+        }
+      }
+      for (int i = 0; i < 3; ++i) (void)t.end(1000);
+      t.settle();
+      EXPECT_EQ(counts_of(t), plus_jumps(clean, run)) << run << " forged from " << ahead << " ahead";
+      EXPECT_TRUE(t.ended()) << "the real END is believed";
+    }
+  }
+  // Step by step: the pair, then the live sender's numbers inside the gap.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  EXPECT_EQ(t.add(400).kind, verdict::gap);
+  EXPECT_EQ(t.add(401).kind, verdict::in_order);
+  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(t.add(107), expect_of(verdict::in_order, 107)) << "the eighth takes the pair back";
+  EXPECT_EQ(t.highest(), 107u);
+  EXPECT_EQ(t.jumps(), 2u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.gaps(), 0u);
+  EXPECT_EQ(t.retracted(), 1u);
+  for (std::uint64_t n = 108; n < 402; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(t.received(), 402u) << "the live sender's own 400 and 401 are their first copies";
+  // A forged number just past a real gap, before the numbers after it: the
+  // real gap stays, the forged number is taken back.
+  feed::sequence_tracker r;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)r.add(n);
+  (void)r.add(110);  // 100 .. 109 lost
+  (void)r.add(500);  // forged
+  for (std::uint64_t n = 111; n < 200; ++n) (void)r.add(n);
+  r.settle();
+  EXPECT_EQ(r.lost(), 10u);
+  EXPECT_EQ(r.jumps(), 1u);
+  EXPECT_EQ(r.received(), 190u);
+  // A run of epoch_proof numbers past the gap is believed.
+  feed::sequence_tracker s;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)s.add(n);
+  for (std::uint64_t n = 400; n < 400 + P; ++n) (void)s.add(n);
+  for (std::uint64_t n = 100; n < 110; ++n) EXPECT_EQ(s.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(s.jumps(), 0u);
+  EXPECT_EQ(s.lost(), 290u);
+}
+
+// Issue 16, hostile trial 16 (finding 2): one forged END (highest + 100)
+// inside a real outage of ~360 numbers turned the sender's numbers after
+// the outage into jumps (END + 16 and further) and their numbers into loss.
+// Numbers past the END that follow each other, epoch_proof of them and
+// within the window, contradict it: it is forgotten (not believed), and the
+// numbers count, the outage as the loss it is.
+TEST(SequenceTracker, AnEndTheStreamGoesOnPastIsForgotten) {
+  const auto run = [](feed::sequence_tracker& t, std::optional<std::uint64_t> forged_end) {
+    for (std::uint64_t n = 0; n < 3000; ++n) {
+      if (n >= 1000 && n < 1360) continue;  // the outage
+      if (n % 10 != 9) (void)t.add(n);
+      if (n == 999 && forged_end) (void)t.end(*forged_end);
+    }
+    for (int i = 0; i < 3; ++i) (void)t.end(3000);
+    t.settle();
+  };
+  feed::sequence_tracker clean;
+  run(clean, std::nullopt);
+  ASSERT_EQ(clean.lost(), 360u + 264u);
+  for (const std::uint64_t end : {std::uint64_t{1000}, std::uint64_t{1100}, std::uint64_t{1300}}) {
+    feed::sequence_tracker t;
+    run(t, end);
+    counts want = counts_of(clean);
+    want.unconfirmed_ends += 1;
+    EXPECT_EQ(counts_of(t), want) << "forged END " << end;
+    EXPECT_EQ(t.retracted(), clean.retracted() + 1);
+    EXPECT_TRUE(t.ended());
+  }
+  // Step by step: the numbers past it are held as jumps until the eighth.
+  auto t = numbers_0_to_99();
+  (void)t.end(101);
+  for (std::uint64_t n = 400; n < 407; ++n) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
+  EXPECT_TRUE(t.ended());
+  EXPECT_EQ(t.add(407).kind, verdict::in_order) << "the eighth: the END is forgotten, 400 .. 407 count";
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.received(), 108u);
+  EXPECT_EQ(t.lost(), 300u);
+  EXPECT_EQ(t.jumps(), 0u);
+  // Numbers past it that do not follow each other hold nothing up.
+  auto u = numbers_0_to_99();
+  (void)u.end(100);
+  for (std::uint64_t k = 0; k < 20; ++k) EXPECT_EQ(u.add(200 + 2000 * k).kind, verdict::jump) << k;
+  EXPECT_TRUE(u.ended());
+  EXPECT_EQ(u.lost(), 0u);
+}
+
+// Issue 16, hostile trial 16 (finding 1): two forged MoldUDP64 heartbeats
+// 100,000 ahead (a far announcement is believed when repeated) claimed
+// 94,000 lost while the live sender went on, and its end of session did not
+// take them back. An announcement past the highest is in doubt until a
+// number at or past it comes: epoch_proof new numbers below it (the live
+// sender going on from where it was), or an END below it after some, take
+// it back. A real heartbeat after real loss stands: the sender's next
+// message is the one it announced.
+TEST(SequenceTracker, ForgedHeartbeatsTheLiveSenderGoesOnBelowAreTakenBack) {
+  const auto run = [](feed::sequence_tracker& t, std::uint64_t forged_next, int forged_times) {
+    for (std::uint64_t n = 1; n <= 9000; ++n) {
+      if (n % 10 != 9) (void)t.add(n);
+      if (n == 3000) {
+        for (int i = 0; i < forged_times; ++i) (void)t.announce(forged_next);
+      }
+    }
+    (void)t.end(9001);
+    t.settle();
+  };
+  feed::sequence_tracker clean;
+  run(clean, 0, 0);
+  for (const std::uint64_t ahead : {std::uint64_t{100}, std::uint64_t{5000}, std::uint64_t{100'000}}) {
+    feed::sequence_tracker t;
+    run(t, 3001 + ahead, 2);
+    EXPECT_EQ(t.lost(), clean.lost()) << ahead << " ahead";
+    EXPECT_EQ(t.received(), clean.received());
+    EXPECT_EQ(t.retracted(), clean.retracted() + 1);
+    EXPECT_TRUE(t.ended());
+  }
+  // No END: the numbers after it take it back on their own.
+  feed::sequence_tracker n;
+  for (std::uint64_t s = 1; s <= 100; ++s) (void)n.add(s);
+  (void)n.announce(100'000);
+  (void)n.announce(100'000);
+  EXPECT_EQ(n.lost(), 99'899u);
+  for (std::uint64_t s = 101; s < 108; ++s) (void)n.add(s);
+  EXPECT_EQ(n.lost(), 99'892u) << "in doubt, not taken back yet";
+  (void)n.add(108);
+  EXPECT_EQ(n.lost(), 0u);
+  // A real heartbeat after real loss: the next message is the announced one.
+  feed::sequence_tracker r;
+  for (std::uint64_t s = 1; s <= 100; ++s) (void)r.add(s);
+  EXPECT_EQ(r.announce(301), (feed::missing_range{101, 200}));
+  for (std::uint64_t s = 301; s < 400; ++s) (void)r.add(s);
+  for (std::uint64_t s = 101; s < 120; ++s) (void)r.add(s);  // late ones: the announcement stands
+  r.settle();
+  EXPECT_EQ(r.lost(), 181u);
+  // A real, repeated heartbeat far ahead (an outage past the window) and
+  // the sender's numbers from it on.
+  feed::sequence_tracker f;
+  for (std::uint64_t s = 1; s <= 100; ++s) (void)f.add(s);
+  (void)f.announce(100'001);
+  (void)f.announce(100'001);
+  for (std::uint64_t s = 100'001; s < 100'100; ++s) (void)f.add(s);
+  f.settle();
+  EXPECT_EQ(f.lost(), 99'900u);
+  EXPECT_EQ(f.retracted(), 0u);
+}
+
+// Issue 16, hostile trial 16 (finding 5): one forged MoldUDP64 packet of
+// 1,000 messages just past the live sender counted them received, so the
+// live sender's own were duplicates and 54 lost ones were hidden. A
+// packet's numbers past its first are held until the sender goes on past
+// them; the live sender going on inside them drops those that did not come
+// (jumps).
+TEST(SequenceTracker, AForgedPacketOfManyNumbersHidesNoLoss) {
+  // Packets of 3 from 1, every tenth packet lost; a forged packet of 1,000
+  // numbers after packet 500 (from its next number); END after the last.
+  const auto run = [](feed::sequence_tracker& t, std::uint64_t forged) {
+    for (std::uint64_t p = 0; p < 1000; ++p) {
+      if (p % 10 != 9) (void)t.add_run(1 + 3 * p, 3);
+      if (p == 500 && forged > 0) (void)t.add_run(1 + 3 * (p + 1), forged);
+    }
+    (void)t.end(3001);
+    t.settle();
+  };
+  feed::sequence_tracker clean;
+  run(clean, 0);
+  ASSERT_EQ(clean.lost(), 300u);
+  ASSERT_EQ(clean.received(), 2700u);
+  for (const std::uint64_t forged : {std::uint64_t{20}, std::uint64_t{1000}, std::uint64_t{5000}}) {
+    feed::sequence_tracker t;
+    run(t, forged);
+    EXPECT_EQ(t.lost(), clean.lost()) << forged;
+    EXPECT_EQ(t.received(), clean.received()) << forged;
+    EXPECT_TRUE(t.ended()) << "the real end of session is believed";
+    EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), clean.received() + forged)
+        << "every number that came counts once";
+  }
+  // Real packets count once the next one goes past them, or at the end.
+  feed::sequence_tracker r;
+  EXPECT_EQ(r.add_run(1, 3).kind, verdict::in_order);
+  EXPECT_EQ(r.add_run(4, 3).kind, verdict::in_order);
+  EXPECT_EQ(r.received(), 4u) << "5 and 6 held until the sender goes past them";
+  EXPECT_EQ(r.add_run(10, 3).kind, verdict::gap);
+  EXPECT_EQ(r.received(), 7u);
+  EXPECT_EQ(r.lost(), 3u);
+  r.settle();
+  EXPECT_EQ(r.received(), 9u);
+  EXPECT_EQ(r.lost(), 3u);
+  EXPECT_EQ(r.jumps(), 0u);
+  feed::sequence_tracker e;
+  (void)e.add_run(1, 3);
+  (void)e.add_run(4, 3);
+  (void)e.end(7);
+  EXPECT_EQ(e.received(), 6u) << "an END past them counts them";
 }
 
 // Issue 16, fresh-user trial: a forged number before the stream's first
@@ -1038,6 +1256,44 @@ TEST(SequenceTracker, AForgedFirstNumberIsTakenBack) {
   EXPECT_EQ(s.first(), 3u);
   EXPECT_EQ(s.lost(), 0u);
   EXPECT_EQ(s.jumps(), 1u);
+}
+
+// Issue 16, hostile trial 16 (finding 4): 9 or more forged numbers in a row
+// before the sender's first prove a start; the sender's numbers, far below
+// it, were all jumps and its loss hidden (20 forged: lost 0 with ~5 % real
+// loss). The epoch stops and the run below keeps going: once the run has
+// more numbers than the epoch (and epoch_proof), the epoch yields to it.
+TEST(SequenceTracker, ANumberRunFarBelowALongerForgedStartWins) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 1, 3000);
+  for (const std::uint64_t forged : {std::uint64_t{9}, std::uint64_t{20}, std::uint64_t{100}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t k = 0; k < forged; ++k) (void)t.add(5000 + k);
+    lossy_run(t, 1, 3000);
+    counts want = plus_jumps(clean, forged);
+    EXPECT_EQ(counts_of(t), want) << forged << " forged before the first";
+    EXPECT_EQ(t.retracted(), clean.retracted() + 1);
+    EXPECT_TRUE(t.ended()) << "the real END is believed";
+  }
+  // Step by step: 20 forged, then the sender's 21 numbers.
+  feed::sequence_tracker t;
+  for (std::uint64_t k = 0; k < 20; ++k) (void)t.add(5000 + k);
+  for (std::uint64_t n = 1; n <= 20; ++n) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
+  EXPECT_EQ(t.add(21).kind, verdict::in_order) << "the 21st: the run is longer than the epoch";
+  EXPECT_EQ(t.first(), 1u);
+  EXPECT_EQ(t.highest(), 21u);
+  EXPECT_EQ(t.received(), 21u);
+  EXPECT_EQ(t.jumps(), 20u);
+  // The epoch goes on while the run grows: it stands.
+  feed::sequence_tracker live;
+  for (std::uint64_t k = 0; k < 20; ++k) (void)live.add(5000 + k);
+  for (std::uint64_t n = 1; n <= 40; ++n) {
+    (void)live.add(n);
+    (void)live.add(5020 + n);
+  }
+  EXPECT_EQ(live.first(), 5000u);
+  EXPECT_EQ(live.received(), 60u);
+  EXPECT_EQ(live.jumps(), 40u);
 }
 
 // A real start is kept: one at an arbitrary number, one datagram alone,
@@ -1334,6 +1590,47 @@ TEST(RtpSequenceTracker, TwoSequentialDatagramsAfterAJumpRestartTheCount) {
   EXPECT_EQ(t.received(), 4u + 2u) << "totals keep the run before the restart";
   EXPECT_EQ(t.lost(), 1u + 1u);
   EXPECT_EQ(t.current().first(), 20'001u) << "the new epoch's first number; the jump 20'000 is not counted (A.1)";
+}
+
+// Issue 16, hostile trial 16 (finding 6): one RTP datagram 300 to 2,999
+// ahead of the live sender counted that gap at once (A.1's MAX_DROPOUT) and
+// the live sender's next two numbers then restarted the count (A.1 takes a
+// number that far behind for a jump, the next for a restart). The gap is a
+// claim as sequence_tracker's near gaps are: the live sender going on
+// inside it takes it back; a real gap (numbers from it on) stands, and a
+// real restart is A.1's.
+TEST(RtpSequenceTracker, AForgedNumberAheadIsTakenBackNotARestart) {
+  const auto run = [](feed::rtp_sequence_tracker& t, std::uint32_t from, std::uint32_t ahead, std::uint32_t forged) {
+    for (std::uint32_t n = from; n < from + 3000; ++n) {
+      if (n % 20 != 7) (void)t.add(static_cast<std::uint16_t>(n));
+      if (n == from + 2000) {
+        for (std::uint32_t k = 0; k < forged; ++k) (void)t.add(static_cast<std::uint16_t>(n + ahead + k));
+      }
+    }
+  };
+  for (const std::uint32_t from : {0u, 64'000u}) {  // the second across the wrap
+    feed::rtp_sequence_tracker clean;
+    run(clean, from, 0, 0);
+    for (const std::uint32_t ahead : {300u, 1500u, 2999u}) {
+      for (const std::uint32_t forged : {1u, 2u}) {
+        feed::rtp_sequence_tracker t;
+        run(t, from, ahead, forged);
+        EXPECT_EQ(t.lost(), clean.lost()) << from << " " << ahead << " " << forged;
+        EXPECT_EQ(t.received(), clean.received());
+        EXPECT_EQ(t.restarts(), 0u);
+        EXPECT_EQ(t.jumps(), forged);
+        EXPECT_EQ(t.reordered(), 0u);
+        EXPECT_EQ(t.extended_highest(), clean.extended_highest());
+      }
+    }
+  }
+  // A real gap: the numbers go on from its far side.
+  feed::rtp_sequence_tracker g;
+  for (std::uint16_t n = 0; n < 100; ++n) (void)g.add(n);
+  for (std::uint16_t n = 2000; n < 2100; ++n) (void)g.add(n);
+  EXPECT_EQ(g.lost(), 1900u);
+  EXPECT_EQ(g.jumps(), 0u);
+  EXPECT_EQ(g.restarts(), 0u);
 }
 
 TEST(RtpSequenceTracker, ALateNumberFromBeforeTheFirstCycleIsTooLate) {

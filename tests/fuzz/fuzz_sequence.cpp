@@ -11,8 +11,8 @@
 // window too) is on probation; a gap skips exactly what lies between the
 // highest and it; received + lost is what the run spans (when no claim is
 // provisional); what expired is part of what is lost; an END tail shown is
-// the END believed; no more ENDs are unconfirmed than were given; and all
-// of it still holds once the run is settled.
+// the END believed; no more ENDs (and heartbeats) are unconfirmed than
+// were given; and all of it still holds once the run is settled.
 
 #include <cstdint>
 
@@ -34,12 +34,33 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   t.reset();
   r = feed::rtp_sequence_tracker{};
   std::uint64_t datagrams = 0, rtp_datagrams = 0, ends = 0;
+  bool announced = false;  // a heartbeat's count: lost() may reach past the highest
   std::uint64_t last = take<std::uint64_t>(data, size);
   for (int i = 0; i < 4096 && size > 0; ++i) {
     const auto kind = static_cast<std::uint8_t>(take<std::uint8_t>(data, size) % 8);
     if (kind == 5) {
-      const auto tail = t.end(take<std::uint64_t>(data, size));
+      const auto flags = take<std::uint8_t>(data, size);
+      if ((flags & 2) != 0) {
+        // A packet of 1 to 64 numbers (a MoldUDP64 packet's messages).
+        const std::uint64_t count = 1 + (flags >> 2) % 64;
+        const std::uint64_t from = mcnet::fuzz::number_near(flags % mcnet::fuzz::number_kinds, last, data, size);
+        if (count - 1 > UINT64_MAX - from) continue;
+        (void)t.add_run(from, count);
+        datagrams += count;
+        last = from + count - 1;
+        continue;
+      }
+      const bool heartbeat = (flags & 1) != 0;
+      const auto count = take<std::uint64_t>(data, size);
       ++ends;
+      if (heartbeat) {
+        const std::uint64_t highest = t.highest();
+        const auto shown = t.announce(count);
+        announced = true;
+        check(shown.count == 0 || (shown.first > highest && shown.first + shown.count == count));
+        continue;
+      }
+      const auto tail = t.end(count);
       check(tail.count == 0 || (tail.first == t.highest() + 1 && t.ended()));
       continue;
     }
@@ -59,6 +80,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::uint64_t retracted = t.retracted();
     const bool was_on_probation = t.on_probation();
     const bool was_start_open = t.start_open();
+    const std::uint64_t held = t.held();
     const auto a = t.add(seq);
     ++datagrams;
     check(a.sequence == seq);
@@ -66,7 +88,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     constexpr std::uint64_t B = feed::sequence_tracker::provisional_gap;
     // Taken back to before a burst (or an open start, or a near gap): the
     // verdict is against that state.
-    if (t.retracted() != retracted) {
+    // Numbers a packet held were counted (or dropped) first: likewise.
+    if (t.retracted() != retracted || t.held() != held) {
       last = seq;
       continue;
     }
@@ -83,11 +106,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         break;
       case feed::verdict::duplicate:
         // Within the window, a copy of a jump that waits to be followed, of
-        // a number held as evidence against a claim on probation, or of one
-        // held past a repeated END's count.
+        // a number held as evidence against a claim on probation, of one
+        // held past a repeated END's count, or of one kept below an open
+        // start (the lowest counted, or a jump further below).
         check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > B) ||
               (was_on_probation && seq < highest) || (was_ended && seq > highest) ||
-              (was_start_open && seq < first && highest - seq >= W));
+              (was_start_open && seq <= first && highest - seq >= W));
         break;
       case feed::verdict::too_late: check(highest - seq >= W); break;
       case feed::verdict::jump:
@@ -112,13 +136,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     last = seq;
   }
   const auto counts_hold = [&] {
-    check(t.received() + t.duplicates() + t.too_late() + t.jumps() == datagrams);
+    check(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held() == datagrams);
     check(t.too_late() <= t.reordered());
     check(t.unconfirmed_ends() <= ends);
     if (t.started() && t.highest() != UINT64_MAX && t.restarts() == 0 && !t.provisional()) {
       const std::uint64_t span = t.highest() + 1 - t.first();
       check(t.received() <= span);
-      if (!t.ended()) check(t.received() + t.lost() == span);
+      if (!t.ended() && !announced) check(t.received() + t.lost() == span);
       check(t.expired() <= t.lost());
     }
   };
@@ -126,10 +150,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The end of the run: nothing provisional is left, and the counts still hold.
   // Only a claim still open (on probation, or provisional: not proven yet)
   // may change the counts when the run settles.
-  const bool was_open = t.on_probation() || t.provisional() || t.start_open();
+  const bool was_open = t.on_probation() || t.provisional() || t.start_open() || t.held() > 0;
   const std::uint64_t lost_before = t.lost(), received_before = t.received();
   t.settle();
-  check(!t.on_probation() && !t.provisional());
+  check(!t.on_probation() && !t.provisional() && t.held() == 0);
   check(was_open || (t.lost() == lost_before && t.received() == received_before));
   counts_hold();
   check(r.received() + r.duplicates() + r.too_late() + r.jumps() == rtp_datagrams);

@@ -839,5 +839,129 @@ TEST(NetHostileSender, TheMaxLossErrorAgreesWithAnUnknownTotal) {
   }
 }
 
+// argv: group port. Issue 16, hostile trial 16. Sender id 41: numbers 0 to
+// 999, every tenth missing, and after 900 a forged pair 300 ahead (1200,
+// 1201); END 1000 three times. Sender id 42: 20 forged numbers 5000 to 5019
+// before the sender's first, then the same feed. Sender id 43: the same
+// feed with an outage (400 to 599 lost) and a forged END 450 inside it.
+const std::string trial16_program = send_prelude + R"(
+for ident in (41, 42, 43):
+    if ident == 42:
+        for k in range(20):
+            send(ident, 0, 5000 + k)
+    for n in range(1000):
+        if n % 10 != 9 and not (ident == 43 and 400 <= n < 600):
+            send(ident, 0, n)
+        if ident == 41 and n == 900:
+            send(ident, 0, 1200)
+            send(ident, 0, 1201)
+        if ident == 43 and n == 399:
+            send(ident, 1, 450, 40)
+    for _ in range(3):
+        send(ident, 1, 1000, 40)
+        time.sleep(0.02)
+)";
+
+// A forged pair near the tail kept its claim (200 lost, the real END
+// refused); 20 forged numbers before the sender's first made the feed's
+// numbers jumps (its loss hidden); a forged END inside an outage made the
+// numbers after it jumps and lost. Each feed's counts are its own now.
+TEST(NetHostileSender, ForgedPairsStartsAndEndsOfTrial16ClaimNothing) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.16";
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "28.5", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto live = (*net)[0].exec({python, "-c", trial16_program, group, port}, {}, 30s);
+  ASSERT_TRUE(live.status.success()) << live.status.describe() << "\n" << live.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << "28 % lost at most: within --max-loss 28.5\n" << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 3u) << r.output;
+  const auto stream_of = [&streams](int id) {
+    const auto it = std::find_if(streams.begin(), streams.end(), [id](const json& j) { return j["sender_id"] == id; });
+    return it == streams.end() ? json() : *it;
+  };
+  const auto pair = stream_of(41);
+  EXPECT_EQ(field(pair, "packets"), 902) << pair;
+  EXPECT_EQ(field(pair, "lost"), 100) << "the drops, not the forged distance " << pair;
+  EXPECT_EQ(field(pair, "jumps"), 2) << pair;
+  EXPECT_EQ(field(pair, "reordered"), 0) << pair;
+  const auto start = stream_of(42);
+  EXPECT_EQ(field(start, "packets"), 920) << start;
+  EXPECT_EQ(field(start, "lost"), 100) << "the feed's loss, not hidden " << start;
+  EXPECT_EQ(field(start, "jumps"), 20) << start;
+  EXPECT_EQ(field(start, "reordered"), 0) << start;
+  const auto end = stream_of(43);
+  EXPECT_EQ(field(end, "packets"), 720) << end;
+  EXPECT_EQ(field(end, "lost"), 280) << "the drops and the outage " << end;
+  EXPECT_EQ(field(end, "jumps"), 0) << end;
+  EXPECT_EQ(field(end, "restarts"), 0) << end;
+}
+
+// argv: group port. Issue 16, hostile trial 16: a MoldUDP64 session of
+// 1,000 packets of 3 messages (1 to 3000), every tenth packet missing;
+// after packet 500 a forger's two heartbeats with next 100,000 and a packet
+// of 3 messages from 2^64 - 2 (past 2^64 - 1); end of session 3001 three
+// times.
+const std::string mold_trial16_program = R"(
+import socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+def send(seq, count, messages=()):
+    s.sendto(struct.pack('>10sQH', b'T16SESS   ', seq, count) +
+             b''.join(struct.pack('>H', len(m)) + m for m in messages), (group, port))
+    time.sleep(0.0003)
+for p in range(1000):
+    if p % 10 != 9:
+        send(1 + 3 * p, 3, (b'abcdefgh',) * 3)
+    if p == 500:
+        send(100000, 0)
+        send(100000, 0)
+        send(2**64 - 2, 3, (b'abcdefgh',) * 3)
+for _ in range(3):
+    send(3001, 0xFFFF)
+    time.sleep(0.02)
+)";
+
+// Two forged heartbeats far ahead claimed ~97,000 lost messages while the
+// live sender went on; a packet whose numbers wrap past 2^64 counted
+// message 0. The heartbeats are taken back, the wrapping packet is
+// malformed, and the loss is the session's own 300 messages.
+TEST(NetHostileSender, ForgedFarHeartbeatsAndAWrappingMoldPacketClaimNothing) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.17";
+  // No --max-loss: the malformed packet, counted raw, has no loss to check
+  // (loss_unknown).
+  receiver rx(rx_host, {"-i", "eth0", "--payload", "moldudp64", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto live = (*net)[0].exec({python, "-c", mold_trial16_program, group, port}, {}, 30s);
+  ASSERT_TRUE(live.status.success()) << live.status.describe() << "\n" << live.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  const auto it = std::find_if(streams.begin(), streams.end(), [](const json& j) { return j["payload"] == "moldudp64"; });
+  ASSERT_NE(it, streams.end()) << r.output;
+  const auto& s = *it;
+  EXPECT_EQ(field(s, "messages"), 2700) << s;
+  EXPECT_EQ(field(s, "lost"), 300) << "the session's own loss " << s;
+  EXPECT_EQ(field(s, "end_of_session"), 3) << s;
+  std::uint64_t malformed = 0;
+  for (const auto& st : streams) {
+    if (st["malformed"].is_number()) malformed += st["malformed"].get<std::uint64_t>();
+  }
+  EXPECT_EQ(malformed, 1u) << "the packet past 2^64 - 1 " << r.standard_output;
+}
+
 }  // namespace
 }  // namespace mcnet

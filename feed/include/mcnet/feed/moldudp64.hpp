@@ -132,7 +132,11 @@ class packet_view {
   ///   or after the header of a heartbeat or end of session (number: how
   ///   many). The specification has nothing after the last message block; a
   ///   packet with more was cut or built wrong, and its extra bytes may be a
-  ///   message the count misses, so it is refused rather than half-read.
+  ///   message the count misses, so it is refused rather than half-read;
+  /// - "sequence": the first sequence number plus the message count passes
+  ///   2^64 - 1 (number: the count), so the numbers would wrap to 0 (and the
+  ///   next sequence number, next_sequence(), cannot be written).
+  ///   Sequence numbers are 64-bit and never wrap in a session.
   [[nodiscard]] static result<packet_view> parse(std::span<const std::byte> packet) noexcept;
   /// As parse(), without the error: empty when parse() would fail. For a
   /// classifier that tries several protocols on each datagram (mcast-recv's
@@ -188,7 +192,8 @@ class packet_builder {
   /// Errors (errc::value_out_of_range, op "moldudp64 packet"), the packet
   /// left as it was: "message length" over 65535 bytes, "buffer" not enough
   /// room left (the number is the room: `room()`), "message count" already
-  /// 65534 messages (0xFFFF means end of session).
+  /// 65534 messages (0xFFFF means end of session), "sequence" the message's
+  /// sequence number would pass 2^64 - 1 (number: the count so far).
   [[nodiscard]] result<void> append(std::span<const std::byte> message) noexcept;
 
   /// The largest message that still fits (0 when not even a length prefix does).
@@ -286,6 +291,13 @@ inline constexpr std::string_view session_hint = "the session is printable ASCII
     static constexpr codec_check check{packet_codec, "trailing bytes",
                                        "{number} bytes after the last message the count announces"};
     value = static_cast<std::int64_t>(n - at);
+    return &check;
+  }
+  if (messages > 0 && load_be<std::uint64_t>(p + session_size) > UINT64_MAX - messages) {
+    static constexpr codec_check check{
+        packet_codec, "sequence",
+        "the first sequence number plus the count of {number} passes 2^64 - 1: the numbers would wrap to 0"};
+    value = static_cast<std::int64_t>(messages);
     return &check;
   }
   return nullptr;

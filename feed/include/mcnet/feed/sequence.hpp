@@ -253,7 +253,8 @@ class sequence_tracker {
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
   arrival add(std::uint64_t seq) noexcept {
-    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active) [[likely]] {
+    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active && !announce_.open &&
+        !held_.active) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {
@@ -287,6 +288,18 @@ class sequence_tracker {
     }
     return add_slow(seq);
   }
+  /// The `count` consecutive numbers from `first` one datagram carries (a
+  /// MoldUDP64 packet's messages): as add() of each, but a packet that
+  /// moves the highest on by more than one number is a claim, as a near gap
+  /// is: its first number counts at once, the rest are held (neither
+  /// received nor lost) until a number past them comes (the sender went on
+  /// from there: they count, in order) or an END or announcement at or past
+  /// them; epoch_proof other numbers inside them first (the live sender
+  /// going on below the packet's end), or an END or announcement below them,
+  /// make the held numbers that did not come jumps: one forged packet of
+  /// 1,000 messages just past the live sender hides no loss. settle()
+  /// counts numbers still held. Returns the first number's arrival.
+  arrival add_run(std::uint64_t first, std::uint64_t count) noexcept;
   /// The run's end-of-stream marker (mcast-send's END: the run had `count`
   /// numbers, `0 .. count - 1`): lost() counts the tail up to the count
   /// believed. Counts are voted on (`end_votes`): the count believed is,
@@ -387,6 +400,9 @@ class sequence_tracker {
   /// numbers came from its first up (the numbers below it are kept; 8 of
   /// them, an END below it, or settle() take it back).
   [[nodiscard]] bool start_open() const noexcept { return start_.open; }
+  /// Numbers add_run() holds (neither received, nor lost, nor jumps yet;
+  /// each counts once when they are judged): 0 when none.
+  [[nodiscard]] std::uint64_t held() const noexcept { return held_.active ? held_.last - held_.first + 1 : 0; }
   /// Whether a followed jump or new epoch is still on probation.
   [[nodiscard]] bool on_probation() const noexcept { return static_cast<bool>(before_jump_.copy); }
   /// Whether a claim on probation is not proven yet: fewer than
@@ -419,6 +435,8 @@ class sequence_tracker {
   friend class arbiter;
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
+  /// add_slow() past numbers a packet holds: the open start, then add_judged().
+  arrival add_start(std::uint64_t seq) noexcept;
   /// add_slow() past the open start: a number inside a near claim, then add_counted().
   arrival add_judged(std::uint64_t seq) noexcept;
   /// The rules for a number that is not the next one, a duplicate or a
@@ -461,6 +479,28 @@ class sequence_tracker {
   /// is as before it, the numbers since inside the gap are counted anew
   /// (lowest first). Returns `seq`'s new arrival (or `a` when not among them).
   arrival take_back_claim(std::uint64_t seq, arrival a) noexcept;
+  /// A number while an announcement is in doubt (announce_): at or past
+  /// the announced next number it stands; a new number above the highest
+  /// when it came counts against it, epoch_proof of them take it back.
+  void judge_announce(std::uint64_t seq) noexcept;
+  /// A number far below the start (more than start_bound_): a duplicate of
+  /// the run below (true, `out` says so), a number of it (false, a jump),
+  /// or the one that makes the epoch yield (true, `out` its arrival).
+  bool follow_below(std::uint64_t seq, arrival& out) noexcept;
+  /// The numbers a packet holds (held_): `confirm` counts those that did
+  /// not come yet (in order), else they count as jumps; either way the hold
+  /// ends.
+  void release_held(bool confirm) noexcept;
+  /// A number (or END count - 1, announcement - 1) `last` while numbers are
+  /// held: past them it confirms them; an END or announcement below them
+  /// drops them; a new number inside them counts against them.
+  void judge_held(std::uint64_t last, bool number) noexcept;
+  /// Take the announcement in doubt back: lost() counts up to the one before.
+  void take_back_announce() noexcept;
+  /// A number end_continuation or more past the believed END's count: held
+  /// as a jump; the epoch_proof-th of a run that follows each other forgets
+  /// the END and counts them (the stream went on). Returns its arrival.
+  arrival past_end(std::uint64_t seq) noexcept;
   /// Before a followed jump or a new epoch: keep a copy to go back to (a
   /// proven claim on probation ends: the copy is then reused; an unproven
   /// one keeps its copy, so both go back together).
@@ -510,9 +550,11 @@ class sequence_tracker {
   }
 
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
-  // Whether a start or a near gap is doubted (start_, claim_; kept by
-  // reset()): RTP's tracker follows RFC 3550 A.1, whose rules decide alone.
+  // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
+  // tracker follows RFC 3550 A.1, whose first number stands.
   bool doubt_ = true;
+  // Whether a near gap is doubted (claim_, announce_; kept by reset()).
+  bool claims_ = true;
   // The furthest below the lowest number counted a number moves the start
   // down (kept by reset()); an arbiter's lines take any number in the window.
   std::uint64_t start_bound_ = provisional_gap;
@@ -543,6 +585,19 @@ class sequence_tracker {
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   below_start below_{};
+  // A run of numbers far below the start (jumps), each at most gap_bound_
+  // above the one before (or a late one inside it), within below_span of
+  // its first, while the epoch counted nothing new (`distinct`: the
+  // epoch's count when the run began): once it has epoch_proof numbers and
+  // more than the epoch, the epoch yields to it (take_over_below()): a
+  // forger's numbers came before the sender's first, and the sequence that
+  // keeps going is the sender's.
+  static constexpr std::uint64_t below_span = 512;
+  struct below_run {
+    std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
+    std::array<std::uint64_t, below_span / 64> bits{};
+  };
+  below_run below_run_{};
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
@@ -559,18 +614,46 @@ class sequence_tracker {
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   open_start start_{};
-  // The last gap counted at once (at most provisional_gap), while nothing at
-  // or past its number came: the highest before it, the number, how many
-  // numbers inside the gap came since, expired_ before it and the window's
-  // bits it cleared (positions before + 1 .. claimed). epoch_proof numbers
-  // inside the gap take it back (take_back_claim()): the stream went on
-  // from below it.
+  // The last gap counted at once (at most provisional_gap), while fewer
+  // than epoch_proof numbers at or past its number came (`run`, the claimed
+  // number's included): the highest before it, the number, how many
+  // numbers inside the gap came since, the reordered and gap verdicts of
+  // the numbers above `before` since, expired_ before it and the window's
+  // bits of positions before + 1 .. before + claim_span, as they were.
+  // epoch_proof numbers inside the gap take it back (take_back_claim()):
+  // the stream went on from below it, and the run past it was a forger's.
+  // The most a claim's run may reach past the highest before it: twice the
+  // largest gap believed at once (RTP's max_dropout, 3000, the largest).
+  static constexpr std::uint64_t claim_span = 6144;
+  [[nodiscard]] std::uint64_t claim_limit() const noexcept { return 2 * gap_bound_; }
   struct gap_claim {
     bool active = false;
-    std::uint64_t before = 0, claimed = 0, inside = 0, expired = 0;
-    std::array<std::uint64_t, provisional_gap / 64 + 1> bits{};
+    std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
+    std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
+  // An announcement that showed numbers missing past the highest, while no
+  // number at or past it came: the largest announcement before it, the
+  // highest number when it came, and how many new numbers above that came
+  // since. epoch_proof of them (the live sender going on from where it
+  // was, below the announced next number), or an END below it after some,
+  // take it back: a forger's heartbeat.
+  struct announce_doubt {
+    bool open = false;
+    std::uint64_t previous = 0, highest = 0, inside = 0;
+  };
+  announce_doubt announce_{};
+  // The numbers past a packet's first (add_run()) while held: first .. last,
+  // and how many other new numbers inside them came since.
+  struct held_run {
+    bool active = false;
+    std::uint64_t first = 0, last = 0, inside = 0;
+  };
+  held_run held_{};
+  // Numbers end_continuation or more past a believed END's count, each
+  // above the one before and at most gap_bound_ past it: held as jumps;
+  // epoch_proof of them contradict the END (the stream went on past it).
+  far_run after_end_{};
   std::optional<std::uint64_t> announce_claim_;  // the last announcement given
   end_votes ends_;  // the END counts given in this epoch (not held as evidence)
   std::uint64_t jumps_ = 0;
@@ -644,8 +727,10 @@ class rtp_sequence_tracker {
   [[nodiscard]] std::uint64_t duplicates() const noexcept { return current_.duplicates(); }
   /// Too-late arrivals over all restarts (also in reordered()).
   [[nodiscard]] std::uint64_t too_late() const noexcept { return current_.too_late() + early_too_late_; }
-  /// Datagrams not counted because they jumped (each `jump` verdict).
-  [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_; }
+  /// Datagrams not counted because they jumped (each `jump` verdict), and
+  /// near gaps taken back (sequence_tracker's rule: the number that claimed
+  /// the gap, and a short run after it, when the stream went on below it).
+  [[nodiscard]] std::uint64_t jumps() const noexcept { return jumps_ + current_.jumps(); }
   /// Restarts (each `restart` verdict).
   [[nodiscard]] std::uint64_t restarts() const noexcept { return current_.restarts(); }
   /// A.1's extended highest sequence number received (`cycles + max_seq`)
@@ -660,6 +745,9 @@ class rtp_sequence_tracker {
 
  private:
   void init(std::uint16_t seq) noexcept;
+  /// A.1's state from the tracker's highest (after a claim was taken back).
+  void sync() noexcept;
+  static_assert(2 * max_dropout <= sequence_tracker::claim_span);
 
   bool any_ = false;
   std::uint16_t max_seq_ = 0;
