@@ -195,6 +195,10 @@ TEST(NetGso, NftLossIsCountedInDatagrams) {
   const auto port = std::to_string(free_port(rx_host));
   nft(rx_host, nft_program, {"add", "table", "inet", "t"});
   nft(rx_host, nft_program, {"add", "chain", "inet", "t", "in", "{ type filter hook input priority 0; }"});
+  // Loss counts from a stream's first arrival, so the first runs pass: a
+  // run whose first datagram's sequence number (the header's 8 bytes at
+  // offset 16, after the 8-byte UDP header: bits 192-255) is below 64.
+  nft(rx_host, nft_program, {"add", "rule", "inet", "t", "in", "udp", "dport", port, "@th,192,64", "<", "64", "accept"});
   nft(rx_host, nft_program, {"add", "rule", "inet", "t", "in", "udp", "dport", port, "numgen", "random", "mod", "10",
                              "==", "0", "counter", "drop"});
   receiver rx(rx_host, {"-i", "eth0", "--rcvbuf", "4194304", "--force", "239.255.17.5:" + port});
