@@ -620,17 +620,9 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   // if the epoch had never come. Duplicates, END counts and far numbers
   // waiting stay as they were.
   const below_run run = b;
-  b = {};
   ++retracted_;
   jumps_ = jumps_ + distinct_ - (run.count - 1);  // this one is not a jump yet
-  any_ = false;
-  first_ = highest_ = 0;
-  distinct_ = gaps_ = expired_ = in_window_ = 0;
-  reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
-  seen_.fill(0);
-  below_ = {};
-  start_ = {};
-  claim_.active = false;
+  recount();
   for (std::size_t w = 0; w < run.bits.size(); ++w) {
     for (std::uint64_t bits = run.bits[w]; bits != 0; bits &= bits - 1) {
       const std::uint64_t n = run.first + w * 64 + static_cast<std::uint64_t>(std::countr_zero(bits));
@@ -648,18 +640,10 @@ arrival sequence_tracker::retract_start() noexcept {
   // in their order, as if the first had never come. Duplicates, END counts
   // and far numbers waiting stay as they were.
   const open_start held = start_;
-  start_ = {};
-  claim_.active = false;
   ++retracted_;
   // From the first up: jumps; below: counted anew (the far ones were jumps).
   jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
-  any_ = false;
-  first_ = highest_ = 0;
-  distinct_ = gaps_ = expired_ = in_window_ = 0;
-  reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
-  seen_.fill(0);
-  below_ = {};
-  below_run_ = {};
+  recount();
   arrival out{};
   for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i]);
   return out;
@@ -1022,6 +1006,18 @@ arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
   start_ = {};  // its caller has the proof: a run of epoch_proof, or its word
   a.kind = verdict::restart;
   return a;
+}
+
+void sequence_tracker::recount() noexcept {
+  any_ = false;
+  first_ = highest_ = 0;
+  distinct_ = gaps_ = expired_ = in_window_ = 0;
+  reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
+  seen_.fill(0);
+  below_ = {};
+  below_run_ = {};
+  start_ = {};
+  claim_.active = false;
 }
 
 void sequence_tracker::clear_epoch() noexcept {

@@ -462,6 +462,12 @@ class sequence_tracker {
   void choose_end() noexcept;
   /// The current epoch only (window, counts, END), not the totals.
   void clear_epoch() noexcept;
+  /// The epoch's numbers were not the stream's (a start or a run taken
+  /// back): forget what was counted from them (window, first, highest,
+  /// distinct, gaps, open start and claim), keeping duplicates, too-late
+  /// arrivals (counted as reordered), END counts and far numbers waiting,
+  /// so that the numbers held instead can be counted anew.
+  void recount() noexcept;
   /// The epoch's start was not proven and the numbers below it (start_)
   /// weigh more: it and the numbers above it count as jumps and those
   /// below are counted anew, as if it had never come. Returns the last
