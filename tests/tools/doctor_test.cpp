@@ -653,6 +653,36 @@ TEST(NetDoctor, NftablesDropRuleForThePort) {
   EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
 }
 
+// A netdev ingress chain sees only its devices' packets. nft 1.0.6's JSON
+// does not name a netdev chain's devices, so the doctor reads them from the
+// chain's text form: a chain on another device is no cause (its fix would
+// delete a rule that guards that device), one on the join interface is.
+TEST(NetDoctor, NftablesNetdevIngressChainsCountOnlyOnTheirOwnDevice) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "link", "add", "o0", "type", "veth", "peer", "name", "o1"}).status.success());
+  const auto port = std::to_string(free_port(h));
+  for (const std::string device : {"o0", "eth0"}) {
+    SCOPED_TRACE(device);
+    const auto loaded = h.exec({nft, "-f", "-"}, "flush ruleset\nadd table netdev mcnet_doctor\n"
+                                                 "add chain netdev mcnet_doctor ingress { type filter hook ingress "
+                                                 "device \"" + device + "\" priority 0; }\n"
+                                                 "add rule netdev mcnet_doctor ingress udp dport " + port + " drop\n");
+    ASSERT_TRUE(loaded.status.success()) << loaded.output;
+    const auto d = doctor(h, {"-i", "eth0", "239.255.90.9:" + port});
+    const auto fw = d.checks("firewall");
+    ASSERT_FALSE(fw.empty()) << d.r.output;
+    if (device == "o0") {
+      EXPECT_EQ(fw[0]["status"], "OK") << d.r.output;
+    } else {
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL", "netdev mcnet_doctor chain ingress drops UDP to port " + port))
+          << d.r.output;
+    }
+  }
+}
+
 // A drop rule that looks the port up in a named set or map (`udp dport @ports`):
 // resolved from the ruleset as an anonymous set's elements are.
 TEST(NetDoctor, NftablesDropRuleWithANamedSetOrMap) {

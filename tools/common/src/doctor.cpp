@@ -20,6 +20,7 @@
 #include <fstream>
 #include <iterator>
 #include <map>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -1629,6 +1630,43 @@ class fw_walk {
   std::vector<std::string> limited_accepts_;  // rate-limited accepts passed ("CHAIN handle N accepts up to 10/second")
 };
 
+// The devices of a netdev chain from nft's text form (`device "eth0"`, or
+// `devices = { "a", "b" }`): nft 1.0.6's JSON leaves them out. Empty when
+// the text names none or nft cannot say.
+json netdev_chain_devices(const std::string& table, const std::string& chain) {
+  auto r = run_program({"nft", "list", "chain", "netdev", table, chain}, std::chrono::seconds(5));
+  json devices = json::array();
+  if (!r || r->exit != 0) return devices;
+  static const std::regex one(R"re(\bdevice\s+"?([^"\s;]+)"?)re");
+  static const std::regex many(R"re(\bdevices\s*=\s*\{([^}]*)\})re");
+  static const std::regex name(R"re("?([^",\s]+)"?)re");
+  std::smatch m;
+  if (std::regex_search(r->out, m, many)) {
+    const std::string list = m[1];
+    for (std::sregex_iterator it(list.begin(), list.end(), name), end; it != end; ++it) devices.push_back((*it)[1].str());
+  } else if (std::regex_search(r->out, m, one)) {
+    devices.push_back(m[1].str());
+  }
+  return devices;
+}
+
+// nft's JSON without the devices of netdev chains: filled in from the text
+// form; a chain whose devices cannot be read gets "dev_unknown".
+void fill_netdev_devices(json& ruleset) {
+  if (!ruleset.contains("nftables") || !ruleset["nftables"].is_array()) return;
+  for (auto& item : ruleset["nftables"]) {
+    if (!item.contains("chain")) continue;
+    auto& c = item["chain"];
+    if (c.value("family", "") != "netdev" || !c.contains("hook") || c.contains("dev")) continue;
+    auto devices = netdev_chain_devices(c.value("table", ""), c.value("name", ""));
+    if (devices.empty()) {
+      c["dev_unknown"] = true;
+    } else {
+      c["dev"] = std::move(devices);
+    }
+  }
+}
+
 // The rules in the input path (base chains on prerouting, input; netdev
 // ingress; and the chains they jump or go to) that drop or reject UDP to
 // `port`, for a group of `v4`'s family; and base chains of policy drop
@@ -1641,6 +1679,7 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
   struct chain_info {
     std::string policy;
     std::string hook;
+    bool device_unknown = false;  // a netdev chain whose devices nft did not say
   };
   std::map<chain_key, chain_info> base;
   for (const auto& item : ruleset["nftables"]) {
@@ -1652,11 +1691,26 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     if (family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
     // A netdev chain sees only its devices' packets.
     if (c.contains("dev") && !pkt.iface.empty() && !value_holds_word(c["dev"], pkt.iface, false)) continue;
-    base[{family, c.value("table", ""), c.value("name", "")}] = {c.value("policy", "accept"), hook};
+    base[{family, c.value("table", ""), c.value("name", "")}] = {c.value("policy", "accept"), hook,
+                                                                 c.value("dev_unknown", false)};
   }
   for (const auto& [key, info] : base) {
     fw_walk w(ruleset, pkt);
     const auto end = w.walk(key, tri::yes);
+    if (info.device_unknown) {
+      // It may be another device's chain: say so, and offer no command that
+      // would change a rule guarding another interface.
+      for (auto& h : w.hits) {
+        if (h.status == check_status::fail) h.status = check_status::warn;
+        h.message += fmt::format(" (if the netdev chain {} {} is on {}: nft did not say which devices it hooks)",
+                                 std::get<1>(key), std::get<2>(key), pkt.iface.empty() ? "this interface" : pkt.iface);
+        if (!h.fix.empty()) {
+          h.note = "after checking the chain's device (nft list chain netdev " + shell_quoted(std::get<1>(key)) + " " +
+                   shell_quoted(std::get<2>(key)) + "): " + h.fix + (h.note.empty() ? "" : "; " + h.note);
+          h.fix.clear();
+        }
+      }
+    }
     std::ranges::move(w.hits, std::back_inserter(hits));
     if (info.policy != "drop" || end != fw_walk::end::fell_through) continue;
     const auto& [family, table, name] = key;
@@ -1706,7 +1760,8 @@ void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>
                       "", {}, ""});
     return;
   }
-  const auto ruleset = json::parse(r->out, nullptr, false);
+  auto ruleset = json::parse(r->out, nullptr, false);
+  if (!ruleset.is_discarded()) fill_netdev_devices(ruleset);
   if (ruleset.is_discarded()) {
     checks.push_back({"firewall", "nftables", check_status::skip,
                       "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}, ""});
