@@ -215,6 +215,36 @@ TEST(NetEveryRun, InterfaceRecreatedMidRunIsJoinedAgainAndTheDeafGapIsLoss) {
   EXPECT_EQ((*summary)["channels"][0]["packets"], packets) << r.output;
 }
 
+// A bursty sender (100 datagrams 1 ms apart every 2.5 s: a mean gap of 25
+// ms): its first pauses cannot be told from stalls (1 s of silence after
+// 1 ms gaps), but a stall is a silence over twice the longest gap too, and a
+// silence the flow came back from twice counts as a gap: its third and
+// later pauses are not stalls. Silent for longer than that, it is stalled.
+TEST(StallWatch, ABurstySendersRecurringPausesAreNoStall) {
+  tools::stall_watch w;
+  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
+                                   core::ip_address::parse("232.1.1.2").value(), 5000};
+  const tools::stall_watch::clock::time_point start{};
+  std::size_t stalls = 0, resumes = 0;
+  auto last = start;
+  for (int burst = 0; burst < 6; ++burst) {
+    const auto t = start + burst * 2500ms;
+    stalls += w.check(t - 1ms).size();
+    for (int i = 0; i < 100; ++i) {
+      if (w.arrival(f, t + i * 1ms, false)) ++resumes;
+      last = t + i * 1ms;
+    }
+  }
+  EXPECT_EQ(stalls, 2u) << "the first two pauses only";
+  EXPECT_EQ(resumes, 2u);
+  // The longest gap is a pause, 2.401 s: the limit is 4.802 s.
+  EXPECT_TRUE(w.check(last + 4800ms).empty());
+  const auto stalled = w.check(last + 4810ms);
+  ASSERT_EQ(stalled.size(), 1u);
+  EXPECT_NEAR(stalled[0].longest_gap_s, 2.401, 1e-9);
+  EXPECT_NEAR(stalled[0].limit_s, 4.802, 1e-9);
+}
+
 TEST(StallWatch, AFlowSilentForTenUsualIntervalsAndASecondIsStalledOnceThenResumed) {
   tools::stall_watch w;
   const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),

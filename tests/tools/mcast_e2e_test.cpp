@@ -139,14 +139,20 @@ TEST(NetToolsE2e, BurstRateIsTheRateAsked) {
   const auto spec = "239.255.80.9:" + std::to_string(free_port((*net)[1]));
   receiver rx((*net)[1], {"-i", "eth0", spec});
   ASSERT_TRUE(rx.joined()) << rx.output();
-  const auto sent = run_json((*net)[0], MCAST_SEND, {"-i", "eth0", "-r", "1000pps", "--burst", "64", "--batch", "64", "-c", "320", spec});
+  // 20 bursts of 64 every 64 ms: 1280 datagrams over 20 burst intervals.
+  const auto sent = run_json((*net)[0], MCAST_SEND,
+                             {"-i", "eth0", "-r", "1000pps", "--burst", "64", "--batch", "64", "-c", "1280", spec});
   ASSERT_TRUE(sent.status.success()) << sent.output;
   const auto r = rx.finish_clean();
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
-  expect_complete(streams[0], 320, 100);
-  EXPECT_NEAR(field(streams[0], "rate_pps").get<double>(), 1000.0, 1000.0 * 0.02) << streams[0];
-  EXPECT_NEAR(field(streams[0], "rate_span_s").get<double>(), 0.256, 0.256 * 0.02) << streams[0];
+  expect_complete(streams[0], 1280, 100);
+  // On a loaded machine the receiver's kernel timestamps may cut bursts (a
+  // late softirq): extra clumps change only the stretch c/(c-1), 20/19 for
+  // 20 clumps, 28/27 with 8 extra (1.5 % high), so the bound is 3 %, where
+  // (N-1)/span would read 1280/1.216 s, 5 % high.
+  EXPECT_NEAR(field(streams[0], "rate_pps").get<double>(), 1000.0, 1000.0 * 0.03) << streams[0];
+  EXPECT_NEAR(field(streams[0], "rate_span_s").get<double>(), 1.28, 1.28 * 0.03) << streams[0];
   const auto events = json_lines(sent.standard_output);
   const json* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << sent.output;

@@ -117,11 +117,12 @@ TEST(Report, SummaryRatesAreOverTheStreamsActivePeriod) {
   const auto& [key, s] = *t.streams().begin();
   const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
   EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
-  EXPECT_DOUBLE_EQ(j["rate_span_s"].get<double>(), 2.0);
-  EXPECT_DOUBLE_EQ(j["rate_pps"].get<double>(), 1000.0) << "N datagrams span N-1 intervals";
-  EXPECT_DOUBLE_EQ(j["rate_bps"].get<double>(), 1000.0 * 100 * 8);
+  // Each datagram its own clump: 2,001 datagrams over 2,001 intervals.
+  EXPECT_NEAR(j["rate_span_s"].get<double>(), 2.001, 1e-12);
+  EXPECT_NEAR(j["rate_pps"].get<double>(), 1000.0, 1e-9);
+  EXPECT_NEAR(j["rate_bps"].get<double>(), 1000.0 * 100 * 8, 1e-6);
   const auto line = tools::stream_text(j);
-  EXPECT_NE(line.find("2001 packets 200100 bytes 1000 pps 800 kbit/s over 2.000 s"), std::string::npos) << line;
+  EXPECT_NE(line.find("2001 packets 200100 bytes 1000 pps 800 kbit/s over 2.001 s"), std::string::npos) << line;
   // One datagram has no rate: null in JSON, "-" in text.
   tools::stream_table one;
   one.add(kGroup, 5000, kSource, datagram(0, kT0), kT0, 1, 0, 2);
@@ -147,9 +148,9 @@ double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double
 
 }  // namespace
 
-// A bursty sender's rate is the datagrams before its last clump over the
-// time to that clump's start: k bursts of B every T read B/T, not (kB-1)
-// over (k-1)T plus one burst's length.
+// A bursty sender's rate is its datagrams over the time to its last
+// clump's start stretched by one mean clump interval: k bursts of B every T
+// read kB over kT, B/T, not (kB-1) over (k-1)T plus one burst's length.
 TEST(Report, BurstRatesCountTheLastClump) {
   // 5 bursts of 100 every 100 ms, 2 us apart within a burst: 1000 pps.
   std::vector<core::kernel_time> bursts;
@@ -158,15 +159,15 @@ TEST(Report, BurstRatesCountTheLastClump) {
   }
   const auto b = stream_of(bursts);
   EXPECT_EQ(errors(report(b)), std::vector<std::string>{});
-  EXPECT_DOUBLE_EQ(b["rate_span_s"].get<double>(), 0.4) << "from the first datagram to the last burst's first";
-  EXPECT_NEAR(b["rate_pps"].get<double>(), 1000.0, 1e-9) << "400 datagrams before the last burst over 0.4 s";
+  EXPECT_NEAR(b["rate_span_s"].get<double>(), 0.5, 1e-12) << "0.4 s to the last burst's first, times 5/4";
+  EXPECT_NEAR(b["rate_pps"].get<double>(), 1000.0, 1e-9) << "500 datagrams over 0.5 s";
   EXPECT_NEAR(b["rate_bps"].get<double>(), 1000.0 * 100 * 8, 1e-6);
 
   // Evenly paced at 1 ms (each datagram its own clump): (N-1)/span as before.
   std::vector<core::kernel_time> paced;
   for (int i = 0; i < 101; ++i) paced.push_back(kT0 + i * 1ms);
   const auto p = stream_of(paced);
-  EXPECT_DOUBLE_EQ(p["rate_span_s"].get<double>(), 0.1);
+  EXPECT_NEAR(p["rate_span_s"].get<double>(), 0.101, 1e-12) << "101 datagrams, 101 intervals";
   EXPECT_NEAR(p["rate_pps"].get<double>(), 1000.0, 1e-9);
 
   // One burst of 5, 10 us apart (the whole stream one clump): (N-1)/span,
@@ -186,34 +187,34 @@ TEST(Report, BurstRatesCountTheLastClump) {
   EXPECT_NEAR(f["rate_pps"].get<double>(), 999 / seconds(9990us), 1e-6);
   EXPECT_NE(tools::stream_text(f).find(" over 9.99 ms"), std::string::npos) << tools::stream_text(f);
 
-  // Paced at 1 ms, the last three late and together (a hiccup): the rate
-  // is over the datagrams before that clump, up to its start.
+  // Paced at 1 ms, the last three late and together (a hiccup): 98 clumps,
+  // the last starting at 99 ms: 100 datagrams over 99 ms x 98/97.
   std::vector<core::kernel_time> hiccup;
   for (int i = 0; i < 97; ++i) hiccup.push_back(kT0 + i * 1ms);
   for (int i = 0; i < 3; ++i) hiccup.push_back(kT0 + 99ms + i * 5us);
   const auto h = stream_of(hiccup);
-  EXPECT_DOUBLE_EQ(h["rate_span_s"].get<double>(), seconds(99ms));
-  EXPECT_NEAR(h["rate_pps"].get<double>(), 97 / seconds(99ms), 1e-9);
+  EXPECT_NEAR(h["rate_span_s"].get<double>(), seconds(99ms) * 98 / 97, 1e-12);
+  EXPECT_NEAR(h["rate_pps"].get<double>(), 100 / (seconds(99ms) * 98 / 97), 1e-9);
   EXPECT_NEAR(h["rate_pps"].get<double>(), 1000.0, 1000.0 * 0.03) << "near the paced rate";
 
   // A gap of exactly 100 us still joins the clump; 101 us does not, after
   // a first clump (no boundary gap before it) and after a boundary gap of
   // 404 us or less (101 us is not under a quarter of it).
+  // (Two clumps: 1 ms to the second, times 2/1; three: to the third, x 3/2.)
   const auto edge = stream_of({kT0, kT0 + 1ms, kT0 + 1ms + 100us});
-  EXPECT_DOUBLE_EQ(edge["rate_span_s"].get<double>(), 0.001);
-  EXPECT_NEAR(edge["rate_pps"].get<double>(), 1000.0, 1e-9);
+  EXPECT_NEAR(edge["rate_span_s"].get<double>(), 0.002, 1e-12);
   const auto apart = stream_of({kT0, kT0 + 101us, kT0 + 202us});
-  EXPECT_DOUBLE_EQ(apart["rate_span_s"].get<double>(), seconds(202us));
+  EXPECT_NEAR(apart["rate_span_s"].get<double>(), seconds(303us), 1e-12);
   const auto quarter = stream_of({kT0, kT0 + 404us, kT0 + 505us});
-  EXPECT_DOUBLE_EQ(quarter["rate_span_s"].get<double>(), seconds(505us));
+  EXPECT_NEAR(quarter["rate_span_s"].get<double>(), seconds(505us) * 3 / 2, 1e-12);
 }
 
 // A burst the sender's batches (or a preemption) cut apart is still one
 // clump: a gap under a quarter of the gap before the clump, while the clump
 // is younger than that gap, does not start a new one. Bursts of 100 every
 // 100 ms whose last one came as 32, then 68 two ms later, read 1000 pps
-// over the 400 ms to the last burst (by the 100 us rule alone: 432
-// datagrams over 402 ms, 1075 pps).
+// (5 clumps: 500 datagrams over 0.4 s x 5/4; by the 100 us rule alone, 6
+// clumps: 500 over 0.402 s x 6/5, 1036 pps).
 TEST(Report, ABurstCutApartIsOneClump) {
   std::vector<core::kernel_time> bursts;
   for (int k = 0; k < 5; ++k) {
@@ -221,38 +222,41 @@ TEST(Report, ABurstCutApartIsOneClump) {
     for (int i = 0; i < 100; ++i) bursts.push_back(kT0 + k * 100ms + i * 2us + (i >= 32 ? cut : 0ms));
   }
   const auto b = stream_of(bursts);
-  EXPECT_DOUBLE_EQ(b["rate_span_s"].get<double>(), 0.4);
+  EXPECT_NEAR(b["rate_span_s"].get<double>(), 0.5, 1e-12);
   EXPECT_NEAR(b["rate_pps"].get<double>(), 1000.0, 1e-9);
 
-  // Every burst cut (each 40 + 60 with 5 ms between): still 1000 pps.
+  // Every burst cut (each 40 + 60 with 5 ms between): the later bursts'
+  // cuts are kept, the first burst's is not (no gap before it to measure a
+  // cut by: two bursts a second apart are two clumps), so 6 clumps: 500
+  // datagrams over 0.4 s x 6/5, 1042 pps.
   std::vector<core::kernel_time> every;
   for (int k = 0; k < 5; ++k) {
     for (int i = 0; i < 100; ++i) every.push_back(kT0 + k * 100ms + i * 2us + (i >= 40 ? 5ms : 0ms));
   }
-  EXPECT_NEAR(stream_of(every)["rate_pps"].get<double>(), 1000.0, 1e-9);
+  EXPECT_NEAR(stream_of(every)["rate_pps"].get<double>(), 500 / (0.4 * 6 / 5), 1e-9);
 
-  // A paced stream (1 ms) with one 50 ms stall: the datagrams after the
-  // stall are a clump only as long as the stall; later ones start clumps of
-  // their own again, so the rate is over nearly the whole stream.
+  // A paced stream (1 ms) with one 50 ms stall and no catch-up: each
+  // datagram its own clump (the one after the stall is alone, no burst to
+  // keep a gap): 200 datagrams over the stream's life, stall included.
   std::vector<core::kernel_time> stall;
   for (int i = 0; i < 50; ++i) stall.push_back(kT0 + i * 1ms);
   for (int i = 0; i < 150; ++i) stall.push_back(kT0 + 99ms + i * 1ms);
   const auto st = stream_of(stall);
-  EXPECT_DOUBLE_EQ(st["rate_span_s"].get<double>(), seconds(248ms)) << "up to the last datagram, its own clump";
-  EXPECT_NEAR(st["rate_pps"].get<double>(), 199 / seconds(248ms), 1e-9);
+  EXPECT_NEAR(st["rate_span_s"].get<double>(), seconds(248ms) * 200 / 199, 1e-12);
+  EXPECT_NEAR(st["rate_pps"].get<double>(), 200 / (seconds(248ms) * 200 / 199), 1e-9);
 
   // The same stall with a catch-up burst (the 49 datagrams that fell due,
   // back to back) and 3 paced ones after it: the burst keeps the first
   // paced datagram (one longer gap per clump), the two after it are clumps
-  // of their own, so the rate counts the catch-up and is near the paced one.
+  // of their own: 53 clumps, every datagram counted, near the paced rate.
   std::vector<core::kernel_time> catch_up;
   for (int i = 0; i < 50; ++i) catch_up.push_back(kT0 + i * 1ms);
   for (int i = 0; i < 49; ++i) catch_up.push_back(kT0 + 99ms + i * 2us);
   for (int i = 1; i <= 3; ++i) catch_up.push_back(kT0 + 99ms + 96us + i * 1ms);
   const auto c = stream_of(catch_up);
-  EXPECT_DOUBLE_EQ(c["rate_span_s"].get<double>(), seconds(102ms + 96us));
-  EXPECT_NEAR(c["rate_pps"].get<double>(), 101 / seconds(102ms + 96us), 1e-9);
-  EXPECT_NEAR(c["rate_pps"].get<double>(), 1000.0, 1000.0 * 0.02) << "near the paced rate";
+  EXPECT_NEAR(c["rate_span_s"].get<double>(), seconds(102ms + 96us) * 53 / 52, 1e-12);
+  EXPECT_NEAR(c["rate_pps"].get<double>(), 102 / (seconds(102ms + 96us) * 53 / 52), 1e-9);
+  EXPECT_NEAR(c["rate_pps"].get<double>(), 1000.0, 1000.0 * 0.03) << "near the paced rate";
 
   // Evenly paced with jitter (gaps of 0.8 and 1.2 ms): each its own clump.
   std::vector<core::kernel_time> jitter;
@@ -262,7 +266,7 @@ TEST(Report, ABurstCutApartIsOneClump) {
     at += i % 2 == 0 ? 800us : 1200us;
   }
   const auto j = stream_of(jitter);
-  EXPECT_DOUBLE_EQ(j["rate_span_s"].get<double>(), 0.1);
+  EXPECT_NEAR(j["rate_span_s"].get<double>(), 0.101, 1e-12);
   EXPECT_NEAR(j["rate_pps"].get<double>(), 1000.0, 1e-9);
 }
 
@@ -272,8 +276,8 @@ TEST(Report, ClumpClockRatesSendsAsTheReceiver) {
   tools::clump_clock paced;
   for (int i = 0; i < 3; ++i) paced.add(std::chrono::nanoseconds(10ms * i).count());
   const auto [n, span] = paced.rate();
-  EXPECT_EQ(n, 2.0);
-  EXPECT_DOUBLE_EQ(span, 0.02);
+  EXPECT_EQ(n, 3.0);
+  EXPECT_NEAR(span, 0.03, 1e-12);
   tools::clump_clock bursts;
   // Bursts of 100 every 100 ms, sent as batches of 64 and 36 20 us apart.
   for (int k = 0; k < 5; ++k) {
@@ -281,7 +285,7 @@ TEST(Report, ClumpClockRatesSendsAsTheReceiver) {
     bursts.add(std::chrono::nanoseconds(100ms * k + 20us).count(), 36);
   }
   const auto [bn, bspan] = bursts.rate();
-  EXPECT_DOUBLE_EQ(bn / bspan, 1000.0);
+  EXPECT_NEAR(bn / bspan, 1000.0, 1e-9);
   // A batch that takes longer than the gap to send: the next one, started
   // right after it ends, is of its clump (the gap is from its end).
   tools::clump_clock slow;
@@ -291,8 +295,8 @@ TEST(Report, ClumpClockRatesSendsAsTheReceiver) {
     slow.add(start + std::chrono::nanoseconds(310us).count(), 36, start + std::chrono::nanoseconds(480us).count());
   }
   const auto [sn, sspan] = slow.rate();
-  EXPECT_EQ(sn, 400.0);
-  EXPECT_DOUBLE_EQ(sspan, 0.4);
+  EXPECT_EQ(sn, 500.0);
+  EXPECT_NEAR(sspan, 0.5, 1e-12);
   // The last burst's batches 3 ms apart (the sender preempted): one clump.
   tools::clump_clock cut;
   for (int k = 0; k < 5; ++k) {
@@ -302,8 +306,8 @@ TEST(Report, ClumpClockRatesSendsAsTheReceiver) {
     cut.add(start + std::chrono::nanoseconds(50us).count() + pause, 36);
   }
   const auto [cn, cspan] = cut.rate();
-  EXPECT_EQ(cn, 400.0);
-  EXPECT_DOUBLE_EQ(cspan, 0.4);
+  EXPECT_EQ(cn, 500.0);
+  EXPECT_NEAR(cspan, 0.5, 1e-12);
   tools::clump_clock single;
   single.add(5, 1);
   EXPECT_EQ(single.rate().second, 0.0) << "one send has no span";

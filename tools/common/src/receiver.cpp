@@ -580,11 +580,13 @@ void receive_session::report_stall(const stall_watch::change& c) {
   const auto& [source, group, port] = c.key;
   const auto flow = fmt::format("{} from {}", core::endpoint(group, port).to_string(), source.to_string());
   const json fields{{"source", source.to_string()}, {"group", group.to_string()}, {"port", port},
-                    {"silent_s", c.silent_s}, {"usual_interval_s", c.usual_interval_s}};
+                    {"silent_s", c.silent_s}, {"usual_interval_s", c.usual_interval_s}, {"limit_s", c.limit_s}};
   if (c.stalled) {
-    out_.warn_event(fmt::format("{}: stalled, silent for {:.1f} s ({:g} times its usual interval of {:.3f} s, at "
-                                "least {} s)",
-                                flow, c.silent_s, stall_watch::factor, c.usual_interval_s,
+    out_.warn_event(fmt::format("{}: stalled, silent for {:.1f} s (a stall is a silence over {:.1f} s: {:g} times "
+                                "its usual interval of {:.3f} s, {:g} times its longest gap of {:.3f} s, at least "
+                                "{:g} s)",
+                                flow, c.silent_s, c.limit_s, stall_watch::factor, c.usual_interval_s,
+                                stall_watch::longest_factor, c.longest_gap_s,
                                 std::chrono::duration<double>(stall_watch::floor).count()),
                     "stalled", fields);
   } else {

@@ -97,6 +97,7 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
   if (!last_ns || starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut)) {
     clump_start_ns = at_ns;
     clump_count = n;
+    ++clumps;
     clump_boundary_ns = last_ns ? gap : 0;
     clump_cut = false;
   } else {
@@ -107,21 +108,31 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
   last_ns = std::max(at_ns, until_ns.value_or(at_ns));
 }
 
+namespace {
+
+// N events over the span from the first to the start of the last of c >= 2
+// clumps, stretched by one mean interval between clump starts: c/(c-1) of
+// it. k bursts of B every T: kB over kT, B/T; an evenly paced stream (each
+// event its own clump): N over N intervals; a stall and its catch-up: the
+// average over the stream's life, stall included.
+std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t clumps, double to_last_clump) noexcept {
+  return {static_cast<double>(n), to_last_clump * static_cast<double>(clumps) / static_cast<double>(clumps - 1)};
+}
+
+}  // namespace
+
 std::pair<double, double> clump_clock::rate() const noexcept {
   if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
   const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
-  if (to_clump > 0 && count > clump_count) return {static_cast<double>(count - clump_count), to_clump};
+  if (clumps >= 2 && to_clump > 0) return clumped_rate(count, clumps, to_clump);
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
 }
 
 std::pair<double, double> stream_rate(const stream& s) noexcept {
-  // A bursty sender's datagrams come in clumps: the last clump ends the
-  // stream, so the datagrams before it came from the first to the start of
-  // the last clump (k bursts of B: (k-1)B datagrams over (k-1) periods).
+  // A bursty sender's datagrams come in clumps, one per burst: N datagrams
+  // over as many mean clump intervals as there are clumps.
   const double to_clump = seconds_between(s.first_packet, s.clump_start);
-  if (to_clump > 0 && s.packets > s.clump_packets) {
-    return {static_cast<double>(s.packets - s.clump_packets), to_clump};
-  }
+  if (s.clumps >= 2 && to_clump > 0) return clumped_rate(s.packets, s.clumps, to_clump);
   // One clump (a single burst, or a stream faster than a datagram per
   // clump_gap): N datagrams from the first to the latest, N-1 gaps.
   return {s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0, seconds_between(s.first_packet, s.last_packet)};

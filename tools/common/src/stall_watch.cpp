@@ -12,7 +12,8 @@ double seconds(std::chrono::steady_clock::duration d) { return std::chrono::dura
 
 stall_watch::clock::duration stall_watch::limit(const state& s) {
   const auto scaled = std::chrono::duration_cast<clock::duration>(s.usual() * factor);
-  return std::max<clock::duration>(scaled, floor);
+  const auto longest = std::chrono::duration_cast<clock::duration>(s.longest * longest_factor);
+  return std::max<clock::duration>({scaled, longest, floor});
 }
 
 std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::time_point t, bool end) {
@@ -20,7 +21,7 @@ std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::ti
     auto it = flows_.find(f);
     if (it == flows_.end()) {
       if (flows_.size() >= max_flows) return std::nullopt;
-      it = flows_.emplace(f, state{t, 0, {}, false, end}).first;
+      it = flows_.emplace(f, state{t, 0, {}, {}, {}, false, end}).first;
       last_key_ = &it->first;
       last_state_ = &it->second;
       return std::nullopt;
@@ -32,12 +33,18 @@ std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::ti
   std::optional<change> out;
   const auto gap = t - s.last;
   if (s.stalled) {
-    out = change{f, false, seconds(gap), seconds(s.usual())};
+    out = change{f, false, seconds(gap), seconds(s.usual()), seconds(s.longest), seconds(limit(s))};
     s.stalled = false;
+    // Not the usual interval. But a silence the flow came back from twice
+    // is its pattern (a bursty sender's pauses): its first two pauses read
+    // as stalls, the later ones do not; one real stall changes nothing.
+    if (s.resumed_from.count() > 0) s.longest = std::max(s.longest, std::min(s.resumed_from, gap));
+    s.resumed_from = gap;
   } else if (!s.ended && gap.count() > 0) {
     // A stall's silence is not the flow's usual interval.
     s.sum += gap;
     ++s.gaps;
+    s.longest = std::max(s.longest, gap);
   }
   s.last = std::max(s.last, t);
   s.ended = end;
@@ -51,7 +58,7 @@ std::vector<stall_watch::change> stall_watch::check(clock::time_point now) {
     const auto silent = now - s.last;
     if (silent <= limit(s)) continue;
     s.stalled = true;
-    out.push_back({f, true, seconds(silent), seconds(s.usual())});
+    out.push_back({f, true, seconds(silent), seconds(s.usual()), seconds(s.longest), seconds(limit(s))});
   }
   return out;
 }

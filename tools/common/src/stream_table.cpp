@@ -253,6 +253,7 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
   if (s.packets == 0 || !s.last_packet || starts_clump(gap, s.clump_boundary_ns, age, s.clump_packets, s.clump_cut)) {
     s.clump_start = arrival;
     s.clump_packets = 1;
+    ++s.clumps;
     s.clump_boundary_ns = s.packets == 0 ? 0 : gap;
     s.clump_cut = false;
   } else {

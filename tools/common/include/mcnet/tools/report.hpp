@@ -43,27 +43,29 @@ class interface_names {
 struct clump_clock {
   std::optional<std::int64_t> first_ns, clump_start_ns, last_ns;
   std::uint64_t count = 0, clump_count = 0;
+  std::uint64_t clumps = 0;            ///< clumps so far
   std::int64_t clump_boundary_ns = 0;  ///< the gap before the last clump began (0: the first)
   bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut in two)
   /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
   /// together is n of one clump, and the gap to the next event is from its
   /// end (a batch of 64 may take longer than the gap to send).
   void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt) noexcept;
-  /// The events the rate counts and the seconds they came in: with the last
-  /// clump of n starting after the first event, (count - n) from the first
-  /// to the start of that clump; when all is one clump, count-1 from the
-  /// first to the latest. {0, 0} for fewer than two events.
+  /// The events the rate counts and the seconds they came in, as
+  /// stream_rate() counts a stream's datagrams. {0, 0} for fewer than two
+  /// events.
   [[nodiscard]] std::pair<double, double> rate() const noexcept;
 };
 
 /// The datagrams a stream's rate counts and the seconds they came in
-/// (`rate_span_s`), so rate = first / second: with its last clump of n
-/// (stream::clump_start, by starts_clump())
-/// starting after its first datagram, (N - n) datagrams from the first to
-/// the start of that clump (exact for bursts: k bursts of B every T give
-/// B/T); when the whole stream is one clump (one datagram, one burst, a
-/// stream faster than one datagram per 100 us), N-1 from the first to the
-/// latest datagram. The span is 0 for one datagram (or arrivals in one
+/// (`rate_span_s`), so rate = first / second. With c >= 2 clumps
+/// (stream::clumps, by starts_clump()): all N datagrams over the span from
+/// the first to the start of the last clump times c/(c-1), i.e. stretched
+/// by one mean interval between clump starts (exact for bursts: k bursts of
+/// B every T give kB over kT; an evenly paced stream N over N intervals; a
+/// stall and its catch-up the average over the stream's life). When the
+/// whole stream is one clump (one datagram, one burst, a stream faster
+/// than one datagram per 100 us), N-1 from the first to the latest
+/// datagram. The span is 0 for one datagram (or arrivals in one
 /// nanosecond).
 [[nodiscard]] std::pair<double, double> stream_rate(const stream& s) noexcept;
 

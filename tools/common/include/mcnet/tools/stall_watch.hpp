@@ -5,8 +5,10 @@
 /// @file
 /// Stalled flows during an mcast-recv run (docs/tools.md, "Checks in every
 /// run"): a flow (source, group, port) silent for more than
-/// stall_watch::factor times its usual interval between datagrams, and at
-/// least stall_watch::floor, is stalled; a `stalled` warning says so once
+/// stall_watch::factor times its usual interval between datagrams, more
+/// than stall_watch::longest_factor times its longest gap so far (a bursty
+/// sender's pauses after its first two are not stalls), and at least
+/// stall_watch::floor, is stalled; a `stalled` warning says so once
 /// per stall, and a `resumed` warning when its datagrams come back. A flow
 /// that sent its END (or MoldUDP64 end of session) is done, not stalled.
 
@@ -31,6 +33,12 @@ class stall_watch {
 
   /// Silent for more than this many usual intervals: stalled.
   static constexpr double factor = 10;
+  /// ... and for more than this many times its longest gap so far (the
+  /// shorter of its last two stalls' silences included, once it came back
+  /// from two): bursts of 100 every 2.5 s have a mean gap of 25 ms; their
+  /// first two pauses read as stalls (nothing before tells them from
+  /// one), the later ones do not.
+  static constexpr double longest_factor = 2;
   /// ... and for at least this long (a 1 kpps stream is not stalled by a 10 ms hiccup).
   static constexpr std::chrono::milliseconds floor{1000};
   /// Datagrams a flow needs before its usual interval is believed.
@@ -44,6 +52,8 @@ class stall_watch {
     bool stalled = false;      ///< true: it just stalled; false: it resumed
     double silent_s = 0;       ///< how long it had been silent, seconds
     double usual_interval_s = 0;  ///< its usual interval between datagrams, seconds
+    double longest_gap_s = 0;     ///< its longest gap before this silence (a silence it came back from twice included), seconds
+    double limit_s = 0;           ///< the silence that counted as a stall, seconds
   };
 
   /// A datagram of `f` at `t`; `end`: its END (the flow is done). Returns
@@ -60,6 +70,8 @@ class stall_watch {
     clock::time_point last{};
     std::uint64_t gaps = 0;  // intervals counted in `sum` (not those of stalls)
     clock::duration sum{};
+    clock::duration longest{};  // the longest of those intervals, and of silences it came back from twice
+    clock::duration resumed_from{};  // the silence of the last stall it resumed from
     bool stalled = false;
     bool ended = false;
     [[nodiscard]] clock::duration usual() const { return gaps == 0 ? clock::duration{} : sum / static_cast<clock::rep>(gaps); }

@@ -126,6 +126,7 @@ struct stream {
   /// `clump_cut` whether it kept a longer gap (a burst cut in two).
   std::optional<core::kernel_time> clump_start;
   std::uint64_t clump_packets = 0;
+  std::uint64_t clumps = 0;  ///< clumps so far (the rate's mean clump interval)
   std::int64_t clump_boundary_ns = 0;
   bool clump_cut = false;
 };
