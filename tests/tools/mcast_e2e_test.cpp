@@ -334,7 +334,8 @@ TEST(NetToolsE2e, TtlAndTosAreReportedAsSent) {
 // (hop limit) 0 is dropped after its loopback copy only when the sending
 // host has joined the group itself (the route then outputs through
 // ip_mc_output, IPv6 ip6_finish_output2); otherwise it leaves on the wire with
-// TTL 0, and a receiver on the link takes it.
+// TTL 0, and a receiver on the link takes it. With --no-loop, joined: IPv4
+// goes nowhere, IPv6 leaves on the wire.
 TEST(NetToolsE2e, TtlZeroLeavesTheHostUnlessTheHostJoinedTheGroup) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -366,6 +367,26 @@ TEST(NetToolsE2e, TtlZeroLeavesTheHostUnlessTheHostJoinedTheGroup) {
     const auto r = rx.finish_clean();
     EXPECT_TRUE(summary_streams(r.standard_output).empty()) << group << ": joined on the sender's host, TTL 0 stays there\n"
                                                             << r.output;
+    // Joined on the sender's host with --no-loop: IPv4 drops it (no
+    // loopback copy, nothing on the wire); IPv6 sends it on the wire with
+    // hop limit 0 (ip6_finish_output2 drops a hop-limit-0 packet only
+    // after its loopback copy, which --no-loop turns off).
+    const auto port3 = std::to_string(free_port(other));
+    const auto spec3 = group + ":" + port3;
+    receiver local3(tx, {"-i", "eth0", spec3});
+    receiver rx3(other, {"-i", "eth0", spec3});
+    ASSERT_TRUE(local3.joined()) << local3.output();
+    ASSERT_TRUE(rx3.joined()) << rx3.output();
+    send(tx, {"-i", "eth0", "--ttl", "0", "--no-loop", "-c", "5", spec3});
+    EXPECT_TRUE(summary_streams(local3.finish_clean().standard_output).empty()) << group << ": no loopback copy";
+    const auto wire = summary_streams(rx3.finish_clean().standard_output);
+    if (group.front() == '[') {
+      ASSERT_EQ(wire.size(), 1u) << group << ": IPv6 with --no-loop leaves on the wire";
+      EXPECT_EQ(field(wire[0], "ttl"), 0) << wire[0];
+      expect_complete(wire[0], 5, 100);
+    } else {
+      EXPECT_TRUE(wire.empty()) << group << ": IPv4 with --no-loop goes nowhere";
+    }
   }
 }
 
