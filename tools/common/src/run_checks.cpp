@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/sysctl.hpp>
 
 namespace mcnet::tools {
