@@ -74,7 +74,7 @@ TEST(ToolsSchema, EveryRunEvents) {
   auto quiet = summary();
   quiet["verdict"] = {{"status", "FAIL"}, {"check", "source_route"}, {"subject", "10.77.1.2 -> 232.1.1.1"},
                       {"message", "m"}, {"fix", "mcast-recv -i eth1 10.77.1.2,232.1.1.1:5000"},
-                      {"note", "or the spec 10.77.1.2,232.1.1.1%eth1"}};
+                      {"note", "or the spec 10.77.1.2,232.1.1.1:5000%eth1"}};
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
   quiet["verdict"] = nullptr;
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{}) << "null when something arrived";
