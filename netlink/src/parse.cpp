@@ -252,9 +252,11 @@ bool parse_route_into(const nlmsghdr& h, route& r) {
       case RTA_PREFSRC: source = &a; break;
       case RTA_GATEWAY: gateway = &a; break;
       case RTA_TABLE: r.table = scalar<std::uint32_t>(a); break;  // tables above 255 are only here
+      case RTA_DST: address_into(r.destination.emplace(), a, rtm.rtm_family, 0); break;
       default: break;
     }
   });
+  r.prefix_length = rtm.rtm_dst_len;
   // After the walk: a link-local gateway or source takes the output interface as its scope.
   if (source != nullptr) address_into(r.preferred_source.emplace(), *source, rtm.rtm_family, r.iface.index);
   if (gateway != nullptr) address_into(r.gateway.emplace(), *gateway, rtm.rtm_family, r.iface.index);

@@ -36,7 +36,10 @@ std::string_view no_route_hint(const core::ip_address& destination) {
 
 }  // namespace
 
-result<route> route_to(const core::ip_address& destination, const std::optional<core::ip_address>& source) {
+namespace {
+
+result<route> lookup(const core::ip_address& destination, const std::optional<core::ip_address>& source,
+                     bool fib_match) {
   if (!destination.is_valid()) {
     return fail(error(errc::invalid_address, "RTM_GETROUTE", "route").with_hint("give an IPv4 or IPv6 address"));
   }
@@ -55,6 +58,8 @@ result<route> route_to(const core::ip_address& destination, const std::optional<
   // IPv4 names the table that held the route only when asked; IPv6 always
   // does, and its strict checking refuses this flag.
   if (destination.is_v4()) rtm.rtm_flags = RTM_F_LOOKUP_TABLE;
+  // The matched table entry (its prefix) rather than the host route.
+  if (fib_match) rtm.rtm_flags |= RTM_F_FIB_MATCH;
   if (source) rtm.rtm_src_len = rtm.rtm_dst_len;
   req.fixed(rtm);
   req.bytes(RTA_DST, destination.bytes().data(), destination.bytes().size());
@@ -102,5 +107,13 @@ result<route> route_to(const core::ip_address& destination, const std::optional<
   found->iface = l->ref();
   return *found;
 }
+
+}  // namespace
+
+result<route> route_to(const core::ip_address& destination, const std::optional<core::ip_address>& source) {
+  return lookup(destination, source, false);
+}
+
+result<route> matched_route(const core::ip_address& destination) { return lookup(destination, std::nullopt, true); }
 
 }  // namespace mcnet::netlink

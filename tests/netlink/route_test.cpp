@@ -133,6 +133,35 @@ TEST(NetRoute, UnicastBehindARouterGivesTheGateway) {
   });
 }
 
+// matched_route gives the routing table entry the lookup matched: a hand
+// route for the group's /24 before the wider 224.0.0.0/4, and 224.0.0.0/4
+// once it is gone; route_to gives the destination itself (a /32).
+TEST(NetRoute, MatchedRouteGivesTheEntrysPrefix) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ip(h, {"route", "add", "239.255.42.0/24", "dev", "eth0"});
+  h.run([&] {
+    auto m = nl::matched_route(group4);
+    ASSERT_TRUE(m) << m.error().message();
+    ASSERT_TRUE(m->destination);
+    EXPECT_EQ(*m->destination, core::ip_address::v4(239, 255, 42, 0));
+    EXPECT_EQ(m->prefix_length, 24);
+    EXPECT_EQ(m->iface.name.view(), "eth0");
+    auto r = nl::route_to(group4);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->prefix_length, 32);
+  });
+  ip(h, {"route", "del", "239.255.42.0/24", "dev", "eth0"});
+  h.run([&] {
+    auto m = nl::matched_route(group4);
+    ASSERT_TRUE(m) << m.error().message();
+    ASSERT_TRUE(m->destination);
+    EXPECT_EQ(*m->destination, core::ip_address::v4(224, 0, 0, 0));
+    EXPECT_EQ(m->prefix_length, 4);
+  });
+}
+
 TEST(NetRoute, NoRouteIsAnErrorNamingTheRouteToAdd) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);

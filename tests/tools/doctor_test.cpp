@@ -358,7 +358,49 @@ TEST(NetDoctor, NoRouteAndNoInterface) {
   EXPECT_EQ(d.verdict["fix"], "ip route add 224.0.0.0/4 dev eth0") << d.r.output;
   const auto note = d.verdict["note"].get<std::string>();
   EXPECT_NE(note.find("mcast-recv -i eth0"), std::string::npos) << note;
-  EXPECT_NE(note.find("239.255.90.3%eth0"), std::string::npos) << note;
+  // The spec keeps its port; pasted, it joins on eth0.
+  const auto spec = "239.255.90.3:" + std::to_string(free_port(h));
+  const auto d2 = doctor(h, {spec});
+  const auto note2 = d2.verdict["note"].get<std::string>();
+  const auto at = note2.find("or the spec ");
+  ASSERT_NE(at, std::string::npos) << note2;
+  const auto pasted_spec = note2.substr(at + 12);
+  EXPECT_EQ(pasted_spec, spec + "%eth0") << note2;
+  const auto run = h.exec({MCAST_RECV, "-d", "0.2", pasted_spec});
+  EXPECT_NE(run.output.find("joined " + spec + " on eth0"), std::string::npos) << run.output;
+}
+
+// A spec suggested in a fix or note is one a command line takes: the port
+// kept, IPv6 in brackets, the source, the interface after it; it parses
+// back to the same channel.
+TEST(Doctor, SpecArgumentsKeepThePortAndParseBack) {
+  const auto unquote = [](std::string t) {
+    if (t.size() >= 2 && t.front() == '\'' && t.back() == '\'') t = t.substr(1, t.size() - 2);
+    return t;
+  };
+  tools::membership v4;
+  v4.request.group = *core::ip_address::parse("232.77.1.1");
+  v4.request.port = 5001;
+  v4.request.mode = tools::filter::include;
+  v4.request.source = *core::ip_address::parse("10.77.1.1");
+  EXPECT_EQ(tools::spec_argument(v4, "a0"), "10.77.1.1,232.77.1.1:5001%a0");
+  tools::membership v6;
+  v6.request.group = *core::ip_address::parse("ff3e::77:2");
+  v6.request.port = 5007;
+  const auto six = tools::spec_argument(v6, "b0");
+  EXPECT_EQ(six, "'[ff3e::77:2]:5007%b0'");
+  const auto parses_back = [&](const tools::membership& m, const std::string& iface) {
+    const auto text = tools::spec_argument(m, iface);
+    const auto back = tools::parse_group_spec(unquote(text));
+    ASSERT_TRUE(back) << text;
+    EXPECT_EQ(back->group, m.request.group) << text;
+    EXPECT_EQ(back->port, m.request.port) << text;
+    EXPECT_EQ(back->source, m.request.source) << text;
+    EXPECT_EQ(back->iface, iface) << text;
+  };
+  parses_back(v4, "a0");
+  parses_back(v6, "b0");
+  EXPECT_EQ(tools::spec_arguments({v4, v6, v4}), "10.77.1.1,232.77.1.1:5001 '[ff3e::77:2]:5007'");
 }
 
 TEST(NetDoctor, StrictRpFilterWithNoRouteBackAndTheCounterDuringListen) {
@@ -473,7 +515,7 @@ TEST(NetDoctor, SourceRoutedElsewhereButHeardOnTheJoinInterfaceIsOkWithListen) {
       << predicted.r.output;
   // The command alone; "probably" and the %IFACE spec are the note's.
   EXPECT_EQ(predicted.verdict["fix"], "mcast-recv -i eth1 " + spec) << predicted.r.output;
-  EXPECT_EQ(predicted.verdict["note"].get<std::string>().find("or the spec 10.77.9.1,232.1.2.12%eth1; probably"), 0u)
+  EXPECT_EQ(predicted.verdict["note"].get<std::string>().find("or the spec " + spec + "%eth1; probably"), 0u)
       << predicted.r.output;
   const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
   EXPECT_NE(text.standard_output.find("     fix: mcast-recv -i eth1 " + spec + "\n     note: or the spec"),
@@ -495,6 +537,55 @@ TEST(NetDoctor, SourceRoutedElsewhereButHeardOnTheJoinInterfaceIsOkWithListen) {
                                                         "join interface"),
             std::string::npos)
       << heard.r.output;
+}
+
+// The source is on eth0's own subnet, a host route sends the way back to
+// it via a gateway on eth1 and the group routes via eth1: without -i the
+// join is on eth1, but the datagrams come in on eth0, from the link. A
+// FAIL whose fix is the run on eth0, and that run receives.
+TEST(NetDoctor, SourceOnAnotherInterfacesSubnetFailsWithTheRunOnThatInterface) {
+  MCNET_REQUIRE_NETNS();
+  // rx on LAN 0 (eth0) and LAN 1 (eth1); the sender on LAN 0, a gateway on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  const auto source = tx.v4().to_string();
+  const auto gateway = (*net)[2].v4().to_string();
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", source + "/32", "via", gateway, "dev", "eth1"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth1"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = source + ",232.1.2.21:" + port;
+  const auto d = doctor(rx, {spec});
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["subject"], source + " -> 232.1.2.21 on eth1") << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("is on eth0's own subnet"), std::string::npos) << message;
+  EXPECT_NE(message.find("its datagrams arrive on eth0, from the link, where nothing was joined"), std::string::npos)
+      << message;
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth0 " + spec) << d.r.output;
+  EXPECT_EQ(d.verdict["note"].get<std::string>().find("or the spec " + spec + "%eth0"), 0u) << d.r.output;
+  const auto route = d.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["source_subnet_interface"], "eth0") << d.r.output;
+
+  // The fix, run: the datagrams arrive.
+  const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+  });
+  const auto events = json_lines(fixed.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << fixed.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 10) << fixed.output;
+  // The same channel joined on both: the eth1 join is the useless one, a WARN.
+  const auto both = doctor(rx, {spec + "%eth0", spec + "%eth1"});
+  bool warned = false;
+  for (const auto& c : both.checks("source_route")) {
+    if (c["subject"] == source + " -> 232.1.2.21 on eth1") warned = c["status"] == "WARN";
+  }
+  EXPECT_TRUE(warned) << both.r.output;
 }
 
 TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
@@ -949,8 +1040,17 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   expect_verdict(a, "rp_filter", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(a.verdict["subject"], "TcpExtIPReversePathFilter") << a.r.output;
   const auto fix = a.verdict["fix"].get<std::string>();
-  EXPECT_EQ(fix.find("ip route add SOURCE dev eth0"), 0u) << fix;
+  EXPECT_EQ(fix.find("ip route replace SOURCE dev eth0"), 0u) << fix;
   EXPECT_EQ(fix.find("IFACE"), std::string::npos) << fix;
+  // With SOURCE filled in the fix works where a route to the source exists
+  // already (a host route elsewhere, or the fix pasted twice): `replace`.
+  auto filled = fix;
+  filled.replace(filled.find("SOURCE"), 6, "10.77.9.1");
+  for (int i = 0; i < 2; ++i) {
+    const auto pasted = rx.exec({"sh", "-c", filled});
+    EXPECT_TRUE(pasted.status.success()) << filled << "\n" << pasted.output;
+  }
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", "10.77.9.1"}).status.success());
 
   // A run that receives nothing: the verdict's fix names the interface too.
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
@@ -962,7 +1062,7 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   ASSERT_TRUE((*summary)["verdict"].is_object()) << run.output;
   EXPECT_EQ((*summary)["verdict"]["check"], "rp_filter") << run.output;
   ASSERT_TRUE((*summary)["verdict"]["fix"].is_string()) << run.output;
-  EXPECT_EQ((*summary)["verdict"]["fix"].get<std::string>().find("ip route add SOURCE dev eth0"), 0u) << run.output;
+  EXPECT_EQ((*summary)["verdict"]["fix"].get<std::string>().find("ip route replace SOURCE dev eth0"), 0u) << run.output;
 }
 
 TEST(NetDoctor, InterfaceDownWithoutIIsBlamedNotTheRoute) {
@@ -1475,7 +1575,9 @@ TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
   }
   ASSERT_NE(up, nullptr) << r.output;
   EXPECT_EQ((*up)["routes_gone"], json::array({"239.255.90.26"})) << r.output;
-  EXPECT_EQ((*up)["fix"], "ip route add 224.0.0.0/4 dev eth0") << r.output;
+  EXPECT_EQ((*up)["route"], "224.0.0.0/4") << r.output;
+  EXPECT_TRUE((*up)["now_via"].is_null()) << r.output;
+  EXPECT_EQ((*up)["fix"], "ip route replace 224.0.0.0/4 dev eth0") << r.output;
   EXPECT_NE((*up)["message"].get<std::string>().find("the memberships stay on eth0 and receive"), std::string::npos)
       << r.output;
   const auto* summary = find_event(events, "summary");
@@ -1501,6 +1603,56 @@ TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
     if (e.value("event", "") == "link" && e.value("change", "") == "up") plain = !e.contains("routes_gone");
   }
   EXPECT_TRUE(plain) << n.output;
+}
+
+// A hand route for the group's prefix through eth0 and 224.0.0.0/4 through
+// eth1: down and up of eth0 during a run without -i deletes the /24; the
+// `up` event names that route (not 224.0.0.0/4, which exists), says the
+// group now routes via eth1, and its fix puts the /24 back. A doctor run
+// meanwhile (joining on eth1, as a new run would) says the group is joined
+// on eth0 too.
+TEST(NetEveryRun, LinkDownAndUpNamesTheHandRouteThatIsGoneAndWhereTheGroupRoutesNow) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}}});
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "239.255.91.0/24", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth1"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.91.7:" + port;
+  test::tools::receiver recv(rx, {spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  std::this_thread::sleep_for(200ms);
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  for (int i = 0; i < 500 && recv.output().find("\"change\":\"up\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  const auto during = doctor(rx, {spec});
+  const auto routes = during.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << during.r.output;
+  EXPECT_EQ(routes[0]["data"]["route_interface"], "eth1") << during.r.output;
+  EXPECT_EQ(routes[0]["data"]["joined_elsewhere"], json::array({"eth0"})) << during.r.output;
+  EXPECT_NE(routes[0]["message"].get<std::string>().find("the group is joined on eth0 too"), std::string::npos)
+      << during.r.output;
+  const auto r = recv.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  const json* up = nullptr;
+  for (const auto& e : events) {
+    if (e.value("event", "") == "link" && e.value("change", "") == "up") up = &e;
+  }
+  ASSERT_NE(up, nullptr) << r.output;
+  EXPECT_EQ((*up)["routes_gone"], json::array({"239.255.91.7"})) << r.output;
+  EXPECT_EQ((*up)["route"], "239.255.91.0/24") << r.output;
+  EXPECT_EQ((*up)["now_via"], "eth1") << r.output;
+  EXPECT_EQ((*up)["fix"], "ip route replace 239.255.91.0/24 dev eth0") << r.output;
+  const auto message = (*up)["message"].get<std::string>();
+  EXPECT_NE(message.find("the route 239.255.91.0/24 (dev eth0)"), std::string::npos) << message;
+  EXPECT_NE(message.find("the group now routes via eth1"), std::string::npos) << message;
+  // The fix, pasted, works and brings the group's route back to eth0.
+  const auto pasted = rx.exec({"sh", "-c", (*up)["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto route = rx.exec({"ip", "route", "get", "239.255.91.7"});
+  EXPECT_NE(route.output.find("dev eth0"), std::string::npos) << route.output;
 }
 
 // Datagrams with a bad UDP checksum during --listen are their own cause:
@@ -1654,9 +1806,10 @@ TEST(NetEveryRun, LinkDownAndUpTheRunAndTheDoctorNameTheSameInterfaceForTheRoute
     if (e.value("event", "") == "link" && e.value("change", "") == "up") up = &e;
   }
   ASSERT_NE(up, nullptr) << r.output;
-  EXPECT_EQ((*up)["fix"], "ip route add 224.0.0.0/4 dev eth1") << r.output;
+  // The run puts back the route it followed (`replace`); the doctor, with no route at all, adds one: on one interface.
+  EXPECT_EQ((*up)["fix"], "ip route replace 224.0.0.0/4 dev eth1") << r.output;
   expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
-  EXPECT_EQ(d.verdict["fix"], (*up)["fix"]) << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "ip route add 224.0.0.0/4 dev eth1") << d.r.output;
 }
 
 // net.ipv4.igmp_max_msf 0 lets no socket hold a source: a source-specific

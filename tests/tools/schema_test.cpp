@@ -74,7 +74,7 @@ TEST(ToolsSchema, EveryRunEvents) {
   auto quiet = summary();
   quiet["verdict"] = {{"status", "FAIL"}, {"check", "source_route"}, {"subject", "10.77.1.2 -> 232.1.1.1"},
                       {"message", "m"}, {"fix", "mcast-recv -i eth1 10.77.1.2,232.1.1.1:5000"},
-                      {"note", "or the spec 10.77.1.2,232.1.1.1%eth1"}};
+                      {"note", "or the spec 10.77.1.2,232.1.1.1:5000%eth1"}};
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
   quiet["verdict"] = nullptr;
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{}) << "null when something arrived";
@@ -99,7 +99,7 @@ TEST(ToolsSchema, EveryRunEvents) {
   EXPECT_EQ(schema_errors(link), std::vector<std::string>{});
   const auto up = json::parse(R"({"event":"link","time":1.7e9,"interface":{"name":"eth0","index":7},"change":"up",
     "message":"link eth0 (7): up; the route ... is gone","address":null,"old_index":null,"rejoined":null,
-    "routes_gone":["239.1.2.3"],"fix":"ip route add 224.0.0.0/4 dev eth0"})");
+    "routes_gone":["239.1.2.3"],"route":"239.1.0.0/16","now_via":"eth1","fix":"ip route replace 239.1.0.0/16 dev eth0"})");
   EXPECT_EQ(schema_errors(up), std::vector<std::string>{});
   link["change"] = "renamed";
   EXPECT_FALSE(schema_errors(link).empty()) << "the changes are a closed list";

@@ -56,8 +56,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
   session.diagnose_with(
-      [&members, &s](const tools::drop_counters& over_run) {
-        return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf);
+      [&members, &s, &table](const tools::drop_counters& over_run) {
+        return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf, table.stray_ends());
       });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);

@@ -341,6 +341,13 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
 
 // ---- routes ----------------------------------------------------------------
 
+// `m`'s spec joined on `iface`, as a command line takes it
+// ([!][S,]GROUP:PORT%IFACE: "10.77.1.1,232.77.1.1:5001%a0",
+// "[ff3e::77:2]:5007%b0"), shell-quoted: the port stays, which a spec
+// without one would change to the default.
+std::string spec_on(const membership& m, std::string_view iface) { return spec_argument(m, iface); }
+
+
 // The links that are down and could have carried `group`'s route: taking a
 // link down removes the routes through it (IPv4 and IPv6 alike), so a group
 // without -i has none left and the route check alone would blame the route.
@@ -363,6 +370,7 @@ std::vector<const netlink::link*> down_links(const netlink::snapshot& snap, cons
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
   std::set<std::uint32_t> down_said;
+  std::optional<result<std::vector<netlink::group_filter>>> filters;  // read once, when needed
   for (const auto& p : plan) {
     const auto& g = p.m->request.group;
     if (!seen.insert(g).second) continue;
@@ -398,7 +406,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                         fmt::format("{} {}", route_add, dev), {},
                         fmt::format("{}or name the interface: mcast-recv -i {}, or the spec {}",
                                     suggest == "IFACE" ? "IFACE: the interface the group arrives on; " : "", dev,
-                                    shell_quoted(subject + "%" + suggest))});
+                                    spec_on(*p.m, suggest))});
       continue;
     }
     const std::string via(r->iface.name.view());
@@ -408,9 +416,32 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                     p.m->iface.name.view()),
                         "", {{"route_interface", via}}, ""});
     } else {
-      checks.push_back({"route", subject, check_status::ok,
-                        fmt::format("joined where the kernel's route for the group leaves: {}", via), "",
-                        {{"route_interface", via}}, ""});
+      // A run started while the route led elsewhere (a route gone with its
+      // link, a route changed since) stays joined there: the kernel lists
+      // the group on that interface, not where this join goes. Say both.
+      std::vector<std::string> elsewhere;
+      if (p.m->iface.index == 0) {
+        if (!filters) filters = netlink::group_filters();
+        if (*filters) {
+          for (const auto& f : **filters) {
+            if (f.group != g || f.index == r->iface.index) continue;
+            const auto* l = snap.link_by_index(f.index);
+            elsewhere.push_back(l != nullptr ? l->name : std::to_string(f.index));
+          }
+        }
+      }
+      json data{{"route_interface", via}};
+      if (!elsewhere.empty()) data["joined_elsewhere"] = elsewhere;
+      checks.push_back(
+          {"route", subject, check_status::ok,
+           fmt::format("joined where the kernel's route for the group leaves: {}{}", via,
+                       elsewhere.empty()
+                           ? std::string()
+                           : fmt::format("; the group is joined on {} too (another socket on this host: a run "
+                                         "that joined while the route led there keeps receiving on {}; a new run "
+                                         "without -i joins on {})",
+                                         fmt::join(elsewhere, ", "), fmt::join(elsewhere, ", "), via)),
+           "", data, ""});
     }
   }
 }
@@ -516,9 +547,31 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       own = back->type == 2;                        // RTN_LOCAL: an address of this host
     }
     const auto subnet = own_subnet(snap, p.iface.index, src);
+    // The rule the other way: on another interface's own subnet (and not
+    // on the join interface's), the datagrams come in on that link,
+    // whatever a more specific route back (a host route via a gateway)
+    // says. The first such interface, by index.
+    const netlink::link* other_link = nullptr;
+    std::optional<std::string> other_subnet;
+    // When the route back leaves by that interface too, the lines below
+    // that follow the route say it already.
+    if (back && !own && !subnet) {
+      for (const auto& l : snap.links) {
+        if (l.index == p.iface.index || l.index == back->iface.index || l.is_loopback()) continue;
+        if (auto o = own_subnet(snap, l.index, src)) {
+          other_link = &l;
+          other_subnet = std::move(o);
+          break;
+        }
+      }
+    }
     json data{{"join_interface", join_name},
               {"route_interface", back_if ? json(*back_if) : json(nullptr)},
               {"join_subnet", subnet ? json(*subnet) : json(nullptr)}};
+    if (other_link != nullptr) {
+      data["source_subnet"] = *other_subnet;
+      data["source_subnet_interface"] = other_link->name;
+    }
     const auto rp = src.is_v4() ? read_rp(join_name) : rp_value{};
     const auto eff = rp.effective();
     // This host's own address: the route back is the loopback's, but its
@@ -537,6 +590,45 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                         fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
                                     shell_quoted(join_name)),
                         data, "or via the router towards it"});
+    } else if (other_link != nullptr && joined_on(plan, m, other_link->index)) {
+      // Joined on the source's own link too: the datagrams are taken there.
+      checks.push_back(
+          {"source_route", subject, check_status::warn,
+           fmt::format("{} is on {}'s own subnet ({}), where this channel is joined too: its datagrams arrive there, "
+                       "from the link; this membership on {} is useless (none of them arrive on it)",
+                       src.to_string(), other_link->name, *other_subnet, join_name),
+           "", [&data] {
+             auto d = data;
+             d["joined_too"] = true;
+             return d;
+           }(),
+           fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
+                       "command line",
+                       m.request.group.to_string(), join_name, join_name)});
+    } else if (other_link != nullptr) {
+      const auto& x = other_link->name;
+      const auto x_rp = src.is_v4() ? read_rp(x).effective() : std::nullopt;
+      const bool x_strict = x_rp && *x_rp == 1 && *back_if != x;
+      checks.push_back(
+          {"source_route", subject, check_status::fail,
+           fmt::format("{} is on {}'s own subnet ({}): its datagrams arrive on {}, from the link, where nothing was "
+                       "joined; the join is on {}{}",
+                       src.to_string(), x, *other_subnet, x, join_name,
+                       fmt::format("{} (a more specific route{}, which only the reverse-path filter "
+                                                   "looks at)",
+                                                   *back_if == join_name ? ", where the route back leaves"
+                                                                         : "; the route back leaves by " + *back_if,
+                                   back->gateway ? " via " + back->gateway->to_string() : "")),
+           fmt::format("mcast-recv -i {} {}", shell_quoted(x),
+                       shell_quoted(fmt::format("{},{}", src.to_string(),
+                                                core::endpoint(m.request.group, m.request.port).to_string()))),
+           data,
+           fmt::format("or the spec {}{}",
+                       spec_on(m, x),
+                       x_strict ? fmt::format("; strict rp_filter on {} drops them there, the route back leaving by "
+                                              "{}: then {} too",
+                                              x, *back_if, loose_fix(x))
+                                : std::string())});
     } else if (*back_if != join_name && !subnet && joined_on(plan, m, back->iface.index)) {
       // The same channel is joined on the interface the route back leaves
       // by too: its datagrams arrive there, where they are taken. This
@@ -583,7 +675,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                 core::endpoint(m.request.group, m.request.port).to_string()))),
            data,
            fmt::format("or the spec {}{}",
-                       shell_quoted(fmt::format("{},{}%{}", src.to_string(), m.request.group.to_string(), *back_if)),
+                       spec_on(m, *back_if),
                        on_link ? ""
                                : "; probably: the route back predicts the way they come, mcast-recv doctor --listen "
                                  "SEC shows the interface they arrive on")});
@@ -786,7 +878,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (!r.group.is_v4() || p.iface.index == 0) continue;
     const std::string join(p.iface.name.view());
     if (r.mode != filter::include || !r.source) {
-      add(fmt::format("ip route add SOURCE dev {}", shell_quoted(join)),
+      add(fmt::format("ip route replace SOURCE dev {}", shell_quoted(join)),
           fmt::format("SOURCE: each sender's address, a route back to it; loose mode, sysctl -w {}, helps only a "
                       "sender some route leads back to",
                       shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2")));
@@ -802,7 +894,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // One command; the others (a join interface or source each) go in the note.
   std::string note;
   if (fixes.empty()) {
-    note = "a route back to each source via the interface it arrives on (ip route add SOURCE dev IFACE), or loose "
+    note = "a route back to each source via the interface it arrives on (ip route replace SOURCE dev IFACE), or loose "
            "mode when some route back exists (sysctl -w net.ipv4.conf.all.rp_filter=2)";
   } else {
     note = fixes.front().second;
@@ -1917,11 +2009,24 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     checks.push_back(std::move(*bad));
   }
   if (buffer_drops > 0) {
-    const auto [fix, note] = larger_buffer_fix(s.recv.rcvbuf);
-    checks.push_back({"drops", "during --listen", check_status::warn,
-                      fmt::format("{} datagram(s) dropped for want of buffer space (a full receive queue): {}",
-                                  buffer_drops, figures),
-                      fix, data, note});
+    std::vector<membership> planned_members;
+    for (const auto& p : plan) planned_members.push_back(*p.m);
+    const auto [fix, note] = larger_buffer_fix(s.recv.rcvbuf, spec_arguments(planned_members));
+    // Two causes: the verdict names the one that dropped more (the first
+    // line of its status), and a larger count of buffer drops is no less
+    // severe than the checksum line.
+    const bool larger = buffer_drops > csum;
+    check_status status = check_status::warn;
+    if (larger && drops_before < checks.size()) status = checks.back().status;
+    check_result full_queue{"drops", "during --listen", status,
+                            fmt::format("{} datagram(s) dropped for want of buffer space (a full receive queue): {}",
+                                        buffer_drops, figures),
+                            fix, data, note};
+    if (larger) {
+      checks.insert(checks.begin() + static_cast<std::ptrdiff_t>(drops_before), std::move(full_queue));
+    } else {
+      checks.push_back(std::move(full_queue));
+    }
   }
   if (other > 0) {
     checks.push_back({"drops", "during --listen", check_status::warn,

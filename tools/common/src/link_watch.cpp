@@ -2,6 +2,7 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/link_watch.hpp>
 
+#include <map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -52,17 +53,25 @@ void link_watch::report(const std::string& name, std::uint32_t index, std::strin
 void link_watch::report_up(const std::string& name, std::uint32_t index) {
   // Taking a link down deletes the routes through it (IPv4 and IPv6); up
   // again, the kernel adds back its addresses' prefix routes (and IPv6 its
-  // ff00::/8), not a route added by hand such as `ip route add 224.0.0.0/4
-  // dev IFACE`. The memberships stay on the interface and keep receiving;
-  // what is gone is the route a join without -i followed.
+  // ff00::/8), not a route added by hand such as `ip route add
+  // 239.77.0.0/16 dev IFACE`. The memberships stay on the interface and
+  // keep receiving; what is gone is the route a join without -i followed:
+  // the prefix the lookup matched at join time (224.0.0.0/4 or ff00::/8
+  // when the kernel did not say). The group may now route elsewhere (a
+  // wider route through another interface): a new run joins there.
   std::set<core::ip_address> gone;
-  bool v4 = false, v6 = false;
+  std::vector<std::string> prefixes;                   // distinct, in join order
+  std::map<std::string, std::string> now_via;          // prefix: where its first group routes now ("" none)
   for (const auto& j : joins_) {
     if (!j.routed || j.request.interface_index != index || gone.contains(j.request.group)) continue;
     const auto r = netlink::route_to(j.request.group);
     if (r && r->iface.index == index) continue;
     gone.insert(j.request.group);
-    (j.request.group.is_v4() ? v4 : v6) = true;
+    const auto prefix =
+        !j.route_prefix.empty() ? j.route_prefix : std::string(j.request.group.is_v4() ? "224.0.0.0/4" : "ff00::/8");
+    if (now_via.try_emplace(prefix, r ? std::string(r->iface.name.view()) : std::string()).second) {
+      prefixes.push_back(prefix);
+    }
   }
   if (gone.empty()) {
     report(name, index, "up", "up");
@@ -72,15 +81,26 @@ void link_watch::report_up(const std::string& name, std::uint32_t index) {
   for (const auto& g : gone) groups.push_back(g.to_string());
   // The doctor's choice of interface for the route (this link: it is up).
   const auto dev = shell_quoted(multicast_route_interface(watcher_.state(), *gone.begin(), index));
-  // One command: the family with the route gone (IPv4 first when both are).
-  const auto fix = v4 ? "ip route add 224.0.0.0/4 dev " + dev : "ip -6 route add ff00::/8 dev " + dev;
+  // `replace`: adding fails (File exists) when an equal prefix came back
+  // through another interface.
+  const auto command = [&](const std::string& prefix) {
+    return fmt::format("ip {}route replace {} dev {}", prefix.find(':') != std::string::npos ? "-6 " : "", prefix, dev);
+  };
+  const auto& first = prefixes.front();
+  const auto fix = command(first);
+  const auto& via = now_via.at(first);
+  const std::string where_now =
+      via.empty() ? "a new run or a sender without -i finds no route"
+                  : fmt::format("the group now routes via {}: a new run or a sender without -i uses {}", via, via);
+  std::vector<std::string> more;
+  for (std::size_t i = 1; i < prefixes.size(); ++i) more.push_back(command(prefixes[i]));
   report(name, index, "up",
-         fmt::format("up; the route to {} this run's join without -i followed is gone (the kernel deleted it when "
-                     "the link went down, and a route added by hand does not come back): the memberships stay on "
-                     "{} and receive, but a new run or a sender without -i finds no route (fix: {}){}",
-                     fmt::join(groups, ", "), name, fix,
-                     v4 && v6 ? " (note: and ip -6 route add ff00::/8 dev " + dev + ")" : std::string()),
-         {{"routes_gone", groups}, {"fix", fix}});
+         fmt::format("up; the route {} (dev {}) that this run's join of {} without -i followed is gone (the kernel "
+                     "deleted it when the link went down, and a route added by hand does not come back): the "
+                     "memberships stay on {} and receive, but {} (fix: {}){}",
+                     first, name, fmt::join(groups, ", "), name, where_now, fix,
+                     more.empty() ? std::string() : fmt::format(" (note: and {})", fmt::join(more, "; "))),
+         {{"routes_gone", groups}, {"route", first}, {"now_via", via.empty() ? json(nullptr) : json(via)}, {"fix", fix}});
 }
 
 result<std::size_t> link_watch::rejoin(watched& w) {

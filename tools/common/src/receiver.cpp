@@ -189,6 +189,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   // sees that an any-source join without -i and an include join naming the
   // route's interface are one (group, port, interface), as the kernel will.
   std::map<core::ip_address, core::interface_ref> routed;
+  std::map<core::ip_address, std::string> route_prefixes;  // the matched route's prefix, for link_watch
   std::vector<membership> members = given;
   for (auto& m : members) {
     if (m.iface.index != 0) continue;
@@ -281,7 +282,17 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     }
     if (!joined) return out.fail(exit_setup, joined.error());
     if (placed != nullptr) {
-      placed->push_back({where_placed.socket, m.request, where_placed.new_group, m.iface.index == 0});
+      std::string prefix;
+      if (m.iface.index == 0) {
+        auto [pit, fresh_prefix] = route_prefixes.try_emplace(m.request.group);
+        if (fresh_prefix) {
+          if (auto r = netlink::matched_route(m.request.group); r && r->destination) {
+            pit->second = fmt::format("{}/{}", r->destination->to_string(), unsigned{r->prefix_length});
+          }
+        }
+        prefix = pit->second;
+      }
+      placed->push_back({where_placed.socket, m.request, where_placed.new_group, m.iface.index == 0, prefix});
     }
     table.joined(m.request.group, m.request.port, join_time,
                  m.request.mode == filter::include ? m.request.source : std::nullopt);

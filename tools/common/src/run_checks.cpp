@@ -7,7 +7,9 @@
 #include <utility>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/sysctl.hpp>
 
 namespace mcnet::tools {
@@ -58,8 +60,38 @@ std::string port_taken_message(std::uint16_t port, std::string_view reason) {
                      port, reason, others.empty() ? std::string("a socket") : list, port);
 }
 
-std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf) {
+std::string spec_argument(const membership& m, std::string_view iface) {
+  const auto& r = m.request;
+  std::string text;
+  if (r.mode == filter::exclude) text += "!";
+  if (r.source) text += r.source->to_string() + ",";
+  // The interface goes after the spec: no zone inside the brackets too.
+  text += core::endpoint(r.group.with_scope_id(0), r.port).to_string();
+  if (iface.empty() && m.iface.index != 0) iface = m.iface.name.view();
+  if (!iface.empty()) text += fmt::format("%{}", iface);
+  return shell_quoted(text);
+}
+
+std::string spec_arguments(const std::vector<membership>& members) {
+  std::vector<std::string> out;
+  for (const auto& m : members) {
+    auto a = spec_argument(m);
+    if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
+  }
+  return fmt::format("{}", fmt::join(out, " "));
+}
+
+std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf, std::string_view specs) {
   const auto rmem_max = core::read_sysctl("net.core.rmem_max");
+  // A --rcvbuf below what rmem_max allows: the run's own choice, which a
+  // larger --rcvbuf undoes on this host as it is.
+  if (rcvbuf > 0 && rmem_max && rcvbuf < *rmem_max) {
+    return {fmt::format("mcast-recv --rcvbuf {}{}{}", *rmem_max, specs.empty() ? "" : " ", specs),
+            fmt::format("--rcvbuf {} is below net.core.rmem_max {}, the most the kernel grants without a sysctl; "
+                        "for more: {} ({}), then mcast-recv --rcvbuf as large",
+                        rcvbuf, *rmem_max, rmem_max_fix(std::max<std::int64_t>(2 * *rmem_max, auto_rcvbuf_cap)),
+                        rmem_max_note())};
+  }
   // Without --rcvbuf mcast-recv asks for the most rmem_max allows up to
   // auto_rcvbuf_cap: raising rmem_max to the cap is all it takes; past the
   // cap (or with --rcvbuf) a larger --rcvbuf needs a larger rmem_max.
@@ -110,11 +142,54 @@ std::optional<check_result> interface_down_cause(const core::ip_address& group) 
   return std::nullopt;
 }
 
+namespace {
+
+constexpr std::uint32_t ethernet_mtu = 1500;  // bytes: Ethernet's default, most senders' link
+
+// END markers came, none of the datagrams of their streams: the sender is
+// there and its header-only markers pass; its datagrams, too large for the
+// join interface's MTU, were dropped as frames (veth, bridge ports, most
+// drivers; no counter of this host's UDP says so). An END marker does not
+// carry the sender's --size: the note points at the doctor's --size check.
+void end_markers_only(const netlink::snapshot& snap, const std::vector<planned_join>& plan, std::uint64_t ends,
+                      const std::vector<membership>& members, std::vector<check_result>& checks) {
+  std::set<std::uint32_t> said;
+  for (const auto& p : plan) {
+    if (p.iface.index == 0 || !said.insert(p.iface.index).second) continue;
+    const auto* l = snap.link_by_index(p.iface.index);
+    if (l == nullptr) continue;
+    const auto header = p.m->request.group.is_v4() ? 28U : 48U;  // IP and UDP headers
+    const auto dev = shell_quoted(l->name);
+    const bool small = l->mtu < ethernet_mtu;
+    checks.push_back(
+        {"interface", l->name, check_status::warn,
+         fmt::format("{} END marker(s) of streams never seen arrived during the run, none of their datagrams: the "
+                     "sender is there and its END markers (a 40-byte header) pass, its datagrams probably not for "
+                     "their size: {}'s MTU is {}{}, and it drops a frame larger than that (veth, bridge ports and "
+                     "most drivers; a NIC counts it among its receive errors): a datagram of more than {} bytes from "
+                     "a sender whose link MTU is larger",
+                     ends, l->name, l->mtu,
+                     small ? fmt::format(" (below Ethernet's usual {})", ethernet_mtu) : std::string(),
+                     l->mtu - header),
+         small ? fmt::format("ip link set dev {} mtu {}", dev, ethernet_mtu) : std::string(),
+         {{"mtu", l->mtu}, {"end_markers", ends}},
+         fmt::format("an END marker does not give the sender's datagram size: mcast-recv doctor --size BYTES{}{} "
+                     "(BYTES: the sender's --size) says whether it fits; every host and switch port on the link needs "
+                     "the MTU, or the sender datagrams of at most {} bytes (mcast-send --size {})",
+                     members.empty() ? "" : " ", spec_arguments(members), l->mtu - header, l->mtu - header)});
+  }
+}
+
+}  // namespace
+
 run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run,
-                                    std::int64_t rcvbuf) {
+                                    std::int64_t rcvbuf, std::uint64_t end_markers) {
   std::vector<check_result> checks;
   const auto plan = plan_joins(members);
-  if (auto snap = netlink::take_snapshot({.groups = false})) checks = setup_checks(*snap, plan);
+  if (auto snap = netlink::take_snapshot({.groups = false})) {
+    checks = setup_checks(*snap, plan);
+    if (end_markers > 0) end_markers_only(*snap, plan, end_markers, members, checks);
+  }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     checks.push_back(reverse_path_check(*over_run.reverse_path, "the run", plan));
   }
@@ -122,9 +197,12 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   // UDP checksum (dropped on arrival up to CHECKSUM_BREAK, else when read)
   // or a full receive queue. Either can be why nothing was read, and the
   // run has the figures: the verdict names them rather than saying OK.
+  // Both: the one that dropped more first, so the verdict names it.
+  const std::size_t drops_at = checks.size();
+  const auto csum_count = over_run.udp_csum.value_or(0) + over_run.udp6_csum.value_or(0);
   if (auto csum = checksum_drop_check(over_run, "the run", check_status::fail)) checks.push_back(std::move(*csum));
   if (const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0); full > 0) {
-    auto [fix, note] = larger_buffer_fix(rcvbuf);
+    auto [fix, note] = larger_buffer_fix(rcvbuf, spec_arguments(members));
     checks.push_back({"drops", "the run", check_status::fail,
                       fmt::format("the kernel dropped {} datagram(s) for a full receive queue during the run (Udp "
                                   "RcvbufErrors {}, Udp6RcvbufErrors {}; namespace-wide): a receive buffer too small "
@@ -134,11 +212,13 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
                       {{"rcvbuf_v4", over_run.udp_rcvbuf ? json(*over_run.udp_rcvbuf) : json(nullptr)},
                        {"rcvbuf_v6", over_run.udp6_rcvbuf ? json(*over_run.udp6_rcvbuf) : json(nullptr)}},
                       std::move(note)});
+    if (full > csum_count && checks.size() == drops_at + 2) std::swap(checks[drops_at], checks[drops_at + 1]);
   }
   const auto* cause = most_likely_cause(checks);
   const std::string none =
       "nothing arrived and no local check found a cause: the sender, its TTL, a router or a firewall on the way are "
-      "the suspects (mcast-recv doctor --listen SEC checks more)";
+      "the suspects (mcast-recv doctor --listen SEC checks more), or datagrams larger than the join interface's MTU, "
+      "which it drops without a count here (mcast-recv doctor --size BYTES checks the sender's size)";
   run_verdict v;
   v.event = {{"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
              {"check", cause ? json(cause->check) : json(nullptr)},

@@ -33,6 +33,12 @@ struct route {
   /// The route's type (rtm_type): RTN_UNICAST 1, RTN_LOCAL 2, RTN_BROADCAST
   /// 3, RTN_MULTICAST 5, ... (linux/rtnetlink.h).
   std::uint8_t type = 0;
+  /// The route's destination (RTA_DST) and prefix length (rtm_dst_len):
+  /// the destination itself with 32 or 128 from route_to, the routing
+  /// table entry that matched from matched_route ("239.77.0.0", 16). Empty
+  /// for a default route (no RTA_DST).
+  std::optional<core::ip_address> destination{};
+  std::uint8_t prefix_length = 0;
 };
 
 /// Ask the kernel which route it would use to send to `destination` from
@@ -57,5 +63,13 @@ struct route {
 /// - other kernel errnos, and libnl's failures in the libnl category.
 [[nodiscard]] result<route> route_to(const core::ip_address& destination,
                                      const std::optional<core::ip_address>& source = std::nullopt);
+
+/// The routing table entry the kernel matched for `destination` (RTM_GETROUTE
+/// with RTM_F_FIB_MATCH, Linux 4.13+; `ip route get fibmatch DST`): its
+/// prefix in `destination` and `prefix_length` (239.77.0.0/16 for a hand
+/// route `239.77.0.0/16 dev a0`, 224.0.0.0/4, ...), its interface and
+/// table, so that a message can name the route a lookup followed and the
+/// command that adds it back. Errors as route_to's (no source).
+[[nodiscard]] result<route> matched_route(const core::ip_address& destination);
 
 }  // namespace mcnet::netlink

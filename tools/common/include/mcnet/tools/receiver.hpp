@@ -106,6 +106,10 @@ struct joined_membership {
   /// Joined where the kernel's route to the group led (no -i, no %IFACE):
   /// the run relied on that route (link_watch says when it is gone).
   bool routed = false;
+  /// For a routed join: the routing table entry the lookup matched at join
+  /// time ("239.77.0.0/16", "224.0.0.0/4"; netlink::matched_route), empty
+  /// when the kernel did not say. link_watch names it when it is gone.
+  std::string route_prefix;
 };
 
 /// Plan, open and join every membership (a repeated one once), then print

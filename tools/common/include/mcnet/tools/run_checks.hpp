@@ -110,9 +110,16 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// full-queue (`RcvbufErrors`) drops (a `drops` FAIL each, naming the
 /// counters and what to do), the most likely cause by check_order(). With no cause found:
 /// status "OK" and a message pointing at what no local check can see (the
-/// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`).
+/// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`;
+/// datagrams past the MTU: `mcast-recv doctor --size`). `end_markers`:
+/// END markers of streams never seen (stream_table::stray_ends()): with
+/// nothing else, the sender's datagrams probably exceed the join
+/// interface's MTU, an `interface` WARN per join interface (its fix the
+/// Ethernet MTU 1500 when the link's is below it; the note the doctor's
+/// --size check, as an END marker does not give the size).
 [[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,
-                                                  const drop_counters& over_run = {}, std::int64_t rcvbuf = 0);
+                                                  const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
+                                                  std::uint64_t end_markers = 0);
 
 /// The fix that raises net.core.rmem_max to `bytes`: `sysctl -w
 /// net.core.rmem_max=BYTES`, a command for the host (rmem_max_note()).
@@ -127,9 +134,23 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// for a full receive queue, for a receiver that asked for `rcvbuf` bytes
 /// (0: no --rcvbuf, auto_receive_buffer()'s min(net.core.rmem_max, 8 MiB)):
 /// rmem_max raised to 8 MiB, which mcast-recv then asks for by itself, or
-/// past that a larger --rcvbuf with an rmem_max to match. Reads
-/// net.core.rmem_max.
-[[nodiscard]] std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf);
+/// past that a larger --rcvbuf with an rmem_max to match. A --rcvbuf below
+/// net.core.rmem_max is the run's own choice: the fix is the run again
+/// with --rcvbuf rmem_max (`mcast-recv --rcvbuf N SPECS`, `specs` the
+/// shell-quoted spec arguments, spec_arguments()), the note the sysctl for
+/// more. Reads net.core.rmem_max.
+[[nodiscard]] std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf, std::string_view specs = {});
+
+/// `m` as a spec argument of a command line, shell-quoted:
+/// [!][S,]GROUP:PORT[%IFACE] ("10.77.1.1,232.77.1.1:5001%a0",
+/// "'[ff3e::77:2]:5007%b0'"), with `iface` when given, else the
+/// membership's own interface when it names one. The port is always there
+/// (a spec without one means the default port).
+[[nodiscard]] std::string spec_argument(const membership& m, std::string_view iface = {});
+
+/// The memberships as spec arguments (spec_argument), each once, joined by
+/// spaces: the SPEC... of a suggested command line.
+[[nodiscard]] std::string spec_arguments(const std::vector<membership>& members);
 
 /// The `drops` finding for datagrams the kernel dropped with a bad UDP
 /// checksum during `during` ("--listen", "the run"; also its subject): Udp and Udp6
