@@ -429,13 +429,13 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
     // too late (a first copy, handed on), and kept, in case the first
     // number and those above it were not the stream's.
     arrival a{};
-    if (highest_ - seq >= window) {
-      for (std::size_t i = 0; i < start_.count; ++i) {
-        if (start_.numbers[i] == seq) {
-          ++duplicates_;  // a copy of one kept (another line's)
-          return {verdict::duplicate, seq, {}};
-        }
+    for (std::size_t i = 0; i < start_.count; ++i) {
+      if (start_.numbers[i] == seq) {
+        ++duplicates_;  // a copy of one kept (another line's)
+        return {verdict::duplicate, seq, {}};
       }
+    }
+    if (highest_ - seq >= window) {
       ++jumps_;
       ++start_.late;
       a = {verdict::jump, seq, {}};
@@ -459,9 +459,14 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
   if (claim_.active && seq > claim_.before) {
     const bool past = seq >= claim_.claimed;
     if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_limit()) {
-      claim_.active = false;  // the run past it goes beyond what is kept: the gap stands
+      // The run past it goes beyond what is kept: the gap stands (a lone
+      // first number too: the stream did not go on from the claim alone).
+      claim_.lone = false;
+      claim_stands();
       return add_counted(seq);
     }
+    // A number between a lone first number and its claim: the first stands.
+    if (seq < claim_.lone_claimed) claim_.lone = false;
     const arrival a = add_counted(seq);
     if (!claim_.active) return a;  // a followed jump or an END ended it
     claim_.reordered += a.kind == verdict::reordered ? 1 : 0;
@@ -477,7 +482,7 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
         claim_.claimed = seq;
         claim_.run = 1;
       } else if (counted && ++claim_.run >= epoch_proof) {
-        claim_.active = false;
+        claim_stands();
       }
       return a;
     }
@@ -649,7 +654,33 @@ arrival sequence_tracker::retract_start() noexcept {
   return out;
 }
 
+void sequence_tracker::claim_stands() noexcept {
+  claim_.active = false;
+  if (!claim_.lone || first_ != claim_.before || before_jump_.copy) return;
+  // The first number came alone, and the stream went on from a gap after it
+  // (epoch_proof numbers from the claim on, nothing between): a forged
+  // number below the live sender's first (a receiver joining a running
+  // sender) claims nothing, as one far above it claims nothing. It counts as
+  // a jump; the epoch starts at the lowest number counted after it. Within
+  // claim_span of the highest, so in the window: only its bit goes.
+  const std::uint64_t lone = first_;
+  seen_[(lone % window) / 64] &= ~(std::uint64_t{1} << (lone % 64));
+  --in_window_;
+  --distinct_;
+  --gaps_;  // the gap after it (later gaps stay)
+  ++jumps_;
+  ++retracted_;
+  first_ = claim_.lone_claimed;  // nothing between came (that ends claim_.lone)
+}
+
+bool sequence_tracker::lone_start() const noexcept {
+  return any_ && doubt_ && claims_ && start_.open && start_.count == 0 && distinct_ == 1 && !claim_.active &&
+         !before_jump_.copy && !end_count_ && !announce_.open && !held_.active && announced_ == 0;
+}
+
 void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
+  claim_.lone = doubt_ && distinct_ == 1 && first_ == highest_ && start_.open && start_.count == 0;
+  claim_.lone_claimed = seq;
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
@@ -860,6 +891,31 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
       ++far_.count;
       const std::uint64_t step = lo - highest_;
       if (step <= max_gap || far_.count >= epoch_proof) {
+        if (step <= max_gap && lone_start()) {
+          // The first number came alone and the stream goes on from far
+          // above it: it was not the stream's (a forged number below the
+          // live sender's first, a receiver joining a running sender), as a
+          // lone number far above the sender's first is not. It counts as a
+          // jump, kept below the new start (a jump: `late`), which
+          // epoch_proof numbers below take back in turn (add_start()).
+          const std::uint64_t lone = first_;
+          const auto numbers = far_.numbers;
+          const std::size_t count = far_.count;
+          far_.count = 0;
+          jumps_ = jumps_ - n + 1;  // the waiting numbers count now, the lone one does not
+          ++retracted_;
+          recount();
+          (void)add(numbers[0]);
+          missing_range shown{};
+          for (std::size_t i = 1; i < count; ++i) {
+            const arrival a = advance(numbers[i]);
+            if (numbers[i] == seq) shown = a.missing;
+          }
+          start_.numbers[0] = lone;
+          start_.count = 1;
+          start_.late = 1;
+          return {verdict::confirmed, seq, shown};
+        }
         // A jump is believed only with a copy to go back to (no memory: it
         // stays a jump, and seq starts a run of its own). Inside the window
         // too: a forged pair there must not claim tens of thousands lost.

@@ -721,21 +721,23 @@ TEST(SequenceTracker, OneNumberPastARepeatedEndDoesNotUndoIt) {
 
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   constexpr std::uint64_t G = feed::sequence_tracker::max_gap;
+  // A proven start (epoch_proof numbers; a lone first number yields to a
+  // stream that goes on far above it).
   feed::sequence_tracker t;
-  t.add(7);
+  for (std::uint64_t n = 0; n <= 7; ++n) t.add(n);
   EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::jump, 7 + W + 1)) << "one past what one datagram may claim";
   EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::duplicate, 7 + W + 1)) << "its copy (another line's) is no second claim";
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.add(7 + W + 3), expect_of(verdict::confirmed, 7 + W + 3, {8, W})) << "followed: the outage was real";
   EXPECT_TRUE(t.provisional());
-  EXPECT_EQ(t.received(), 1u) << "not counted before it is proven";
+  EXPECT_EQ(t.received(), 8u) << "not counted before it is proven";
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.jumps(), 2u);
   // The sender goes on: epoch_proof numbers past the jump prove it.
   const auto P = feed::sequence_tracker::epoch_proof;
   for (std::uint64_t n = 7 + W + 4; n < 7 + W + 2 + P; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
   EXPECT_FALSE(t.provisional());
-  EXPECT_EQ(t.received(), 1u + P);
+  EXPECT_EQ(t.received(), 8u + P);
   EXPECT_EQ(t.lost(), W + 1) << "8 .. 7 + W, and 9 + W";
   EXPECT_EQ(t.jumps(), 0u);
   EXPECT_EQ(t.gaps(), 2u);
@@ -753,7 +755,7 @@ TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   for (std::uint64_t i = 0; i + 1 < P; ++i) EXPECT_EQ(t.add(h2 + G + 1 + i).kind, verdict::jump);
   EXPECT_EQ(t.add(h2 + G + P), expect_of(verdict::restart, h2 + G + P));
   EXPECT_EQ(t.lost(), lost_before);
-  EXPECT_EQ(t.received(), 1u + P + P + P);
+  EXPECT_EQ(t.received(), 8u + P + P + P);
   EXPECT_EQ(t.restarts(), 1u);
   // A jump the stream catches up with is forgotten: the next far number is its own jump.
   feed::sequence_tracker c;
@@ -1336,6 +1338,77 @@ TEST(SequenceTracker, ARealStartStands) {
   EXPECT_EQ(late.received(), 2u);
   EXPECT_EQ(late.lost(), 1u);
   EXPECT_EQ(late.jumps(), 0u);
+}
+
+// Issue 16, hostile trial 16b (finding 1): one forged number below the live
+// sender, before its first datagram (a receiver joining a running sender),
+// claimed the distance to the sender as lost: up to provisional_gap at once
+// as a near gap, up to the window as a followed jump (an outage). A lone
+// first number the stream then goes on from far above is not its start: it
+// counts as a jump, as a lone forged number far above the sender's first does.
+TEST(SequenceTracker, ALoneForgedNumberBelowTheSenderIsTakenBack) {
+  constexpr std::uint64_t live = 70'000;
+  feed::sequence_tracker clean;
+  lossy_run(clean, live, live + 1000);
+  ASSERT_EQ(clean.lost(), 100u);
+  for (const std::uint64_t below : {std::uint64_t{2}, std::uint64_t{1000}, std::uint64_t{1024},
+                                    std::uint64_t{1025}, std::uint64_t{5000}, std::uint64_t{60'000}, live}) {
+    feed::sequence_tracker t;
+    (void)t.add(live - below);
+    lossy_run(t, live, live + 1000);
+    EXPECT_EQ(counts_of(t), plus_jumps(clean, 1)) << "forged " << below << " below";
+    EXPECT_EQ(t.first(), live) << below;
+    EXPECT_TRUE(t.ended()) << "the real END is believed: " << below;
+  }
+  // Step by step, near: the gap stands until the stream went on from it.
+  feed::sequence_tracker near;
+  (void)near.add(live - 1000);
+  EXPECT_EQ(near.add(live), expect_of(verdict::gap, live, {live - 999, 999}));
+  for (std::uint64_t n = live + 1; n < live + 7; ++n) EXPECT_EQ(near.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(near.lost(), 999u);
+  EXPECT_EQ(near.add(live + 7).kind, verdict::in_order);
+  EXPECT_EQ(near.first(), live);
+  EXPECT_EQ(near.received(), 8u);
+  EXPECT_EQ(near.lost(), 0u);
+  EXPECT_EQ(near.gaps(), 0u);
+  EXPECT_EQ(near.jumps(), 1u);
+  EXPECT_EQ(near.retracted(), 1u);
+  // Far: the sender's second number follows its first; the lone number is
+  // kept below the new start (a copy of it is a duplicate).
+  feed::sequence_tracker far;
+  (void)far.add(live - 5000);
+  EXPECT_EQ(far.add(live).kind, verdict::jump);
+  EXPECT_EQ(far.add(live + 1).kind, verdict::confirmed);
+  EXPECT_EQ(far.first(), live);
+  EXPECT_EQ(far.lost(), 0u);
+  EXPECT_EQ(far.jumps(), 1u);
+  EXPECT_EQ(far.add(live - 5000).kind, verdict::duplicate);
+  for (std::uint64_t n = live + 2; n < live + 20; ++n) EXPECT_EQ(far.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(far.received(), 20u);
+  EXPECT_EQ(far.lost(), 0u);
+  EXPECT_EQ(far.retracted(), 1u);
+}
+
+// A real start followed by real loss keeps its loss: an outage after a
+// proven start (epoch_proof numbers), near or far; a lone first number whose
+// gap the stream fills (reordering at the start).
+TEST(SequenceTracker, AnOutageAfterAProvenStartIsCounted) {
+  for (const std::uint64_t outage : {std::uint64_t{500}, std::uint64_t{5000}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t n = 0; n < feed::sequence_tracker::epoch_proof; ++n) (void)t.add(n);
+    for (std::uint64_t n = 8 + outage; n < 100 + outage; ++n) (void)t.add(n);
+    t.settle();
+    EXPECT_EQ(t.first(), 0u) << outage;
+    EXPECT_EQ(t.lost(), outage) << outage;
+    EXPECT_EQ(t.jumps(), 0u) << outage;
+  }
+  feed::sequence_tracker swapped;
+  for (const std::uint64_t n : {0u, 2u, 1u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u}) (void)swapped.add(n);
+  swapped.settle();
+  EXPECT_EQ(swapped.first(), 0u);
+  EXPECT_EQ(swapped.received(), 11u);
+  EXPECT_EQ(swapped.lost(), 0u);
+  EXPECT_EQ(swapped.jumps(), 0u);
 }
 
 TEST(SequenceTracker, NumbersMissingWhenTheWindowLeavesThemExpire) {

@@ -62,6 +62,8 @@ enum class verdict : std::uint8_t {
   /// now, as a gap up to the lower of them when that is at most
   /// `sequence_tracker::max_gap` ahead (`missing` is that gap), on
   /// probation: believed in the counts once `epoch_proof` numbers came past it.
+  /// After a lone first number (sequence_tracker), they start the epoch
+  /// instead (`missing` only a gap between them) and the first is a jump.
   confirmed,
   /// The `epoch_proof`-th far number in a row past `max_gap` (or, for
   /// rtp_sequence_tracker, the datagram after any jump, as RFC 3550 A.1
@@ -161,7 +163,15 @@ class end_votes {
 /// an END below the start after one of them, or at settle() two or more
 /// and as many as from the start up, take the start back: its numbers
 /// count as jumps and the kept ones are counted again in their order, as
-/// if it had never come. A bitmap of the last `window` numbers below and at
+/// if it had never come. A lone first number (nothing else counted) the
+/// stream goes on from above is not a start either: a near gap after it
+/// that stands (epoch_proof numbers from the claim on, none between) takes
+/// it back (a jump; the start moves up to the claim, no gap), and a far
+/// number followed after it starts the epoch anew there, the lone number
+/// kept below the new start (a `confirmed` verdict, no gap). So one forged
+/// number below the live sender before its first claims nothing; real loss
+/// right after a real first datagram is not counted either.
+/// A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
@@ -477,6 +487,15 @@ class sequence_tracker {
   /// as a gap: remember the claim (the window's bits it clears) to take it
   /// back should the stream go on from below it.
   void open_claim(std::uint64_t seq) noexcept;
+  /// The near claim stands (the stream went on from it). A claim made right
+  /// after a lone first number (claim_.lone, nothing came between them or
+  /// below the first since): the first number is taken back (a jump), the
+  /// epoch starts at the claimed number and the gap is not counted.
+  void claim_stands() noexcept;
+  /// Whether the epoch is a lone first number whose start is open (nothing
+  /// else counted, no claim, END or probation): a number far above that the
+  /// stream follows takes it over (add_far()).
+  [[nodiscard]] bool lone_start() const noexcept;
   /// A number inside the claimed gap came (`a`, reordered): once
   /// epoch_proof of them came and nothing at or past the claimed number,
   /// take the claim back. Returns the number's arrival as counted.
@@ -632,9 +651,14 @@ class sequence_tracker {
   // largest gap believed at once (RTP's max_dropout, 3000, the largest).
   static constexpr std::uint64_t claim_span = 6144;
   [[nodiscard]] std::uint64_t claim_limit() const noexcept { return 2 * gap_bound_; }
+  // `lone`: the claim came right after the epoch's first number, alone
+  // (nothing else counted yet); `lone_claimed` its first claimed number.
+  // Once the stream went on from it, with nothing between the two, the
+  // first number was not the stream's (lone_start_yields()).
   struct gap_claim {
-    bool active = false;
+    bool active = false, lone = false;
     std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
+    std::uint64_t lone_claimed = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
