@@ -673,6 +673,28 @@ void sequence_tracker::claim_stands() noexcept {
   first_ = claim_.lone_claimed;  // nothing between came (that ends claim_.lone)
 }
 
+void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
+  if (count <= claim_.before || count - 1 >= claim_.claimed) return;
+  // The sender's last number came before a forged one just past it: its
+  // END (repeated) is below the claim and no number follows. The count given
+  // most wins, as end_votes does; a count given once is not enough (a
+  // forger's one END must not take back a real tail loss).
+  if (claim_.end_count != count) {
+    if (claim_.end_times > 1) return;  // an END given more often stays the one judged
+    claim_.end_count = count;
+    claim_.end_times = 0;
+  }
+  ++claim_.end_times;
+  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
+  if (claim_.end_times < 2 || claim_.end_times <= past) return;
+  const std::uint64_t earlier = claim_.end_times - 1;  // refused as below the highest, counted unconfirmed
+  (void)take_back_claim(claim_.claimed, {});
+  unconfirmed_ends_ -= std::min(unconfirmed_ends_, earlier);
+  for (std::uint64_t i = 0; i < earlier; ++i) {
+    unconfirmed_ends_ = saturating_add(unconfirmed_ends_, ends_.add(count, highest_));
+  }
+}
+
 bool sequence_tracker::lone_start() const noexcept {
   return any_ && doubt_ && claims_ && start_.open && start_.count == 0 && distinct_ == 1 && !claim_.active &&
          !before_jump_.copy && !end_count_ && !announce_.open && !held_.active && announced_ == 0;
@@ -681,6 +703,7 @@ bool sequence_tracker::lone_start() const noexcept {
 void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.lone = doubt_ && distinct_ == 1 && first_ == highest_ && start_.open && start_.count == 0;
   claim_.lone_claimed = seq;
+  claim_.end_count = claim_.end_times = 0;
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
@@ -989,6 +1012,7 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
       count - 1 < claim_.claimed) {
     (void)take_back_claim(claim_.claimed, {});
   }
+  if (claim_.active && claim_.inside == 0) end_inside_claim(count);
   if (announce_.open && announce_.inside > 0 && count < announced_) take_back_announce();
   if (held_.active && count > 0) judge_held(count - 1, /*number=*/false);
   if (before_jump_.copy && count > 0) {

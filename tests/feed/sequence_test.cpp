@@ -1052,6 +1052,52 @@ TEST(SequenceTracker, AForgedRunNearTheTailIsTakenBack) {
   EXPECT_EQ(s.lost(), 290u);
 }
 
+// Issue 16, hostile trial 16b (finding 2): one forged number after the
+// sender's last datagram and before its END (298, forged 599, END 300 three
+// times) claimed 299 lost and the real END was refused (below the highest).
+// An END inside the open claim's gap, given twice and more often than any
+// END past the claim, says the sender ended below it: the claim is taken
+// back and the END believed, though no number follows it.
+TEST(SequenceTracker, AForgedNumberAfterTheLastIsTakenBackByTheRepeatedEnd) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 0, 300);
+  ASSERT_EQ(clean.lost(), 30u);
+  for (const std::uint64_t ahead : {std::uint64_t{2}, std::uint64_t{301}, std::uint64_t{1000}}) {
+    feed::sequence_tracker t;
+    lossy_run(t, 0, 300, 298, 298 + ahead);
+    EXPECT_EQ(counts_of(t), plus_jumps(clean, 1)) << ahead << " ahead";
+    EXPECT_TRUE(t.ended()) << "the real END is believed: " << ahead;
+  }
+  // Step by step: the first END is refused, the second takes the claim back.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 299; ++n) (void)t.add(n);
+  EXPECT_EQ(t.add(599).kind, verdict::gap);
+  EXPECT_EQ(t.end(300), feed::missing_range{});
+  EXPECT_EQ(t.lost(), 300u);
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.end(300), (feed::missing_range{299, 1})) << "the tail up to the END";
+  EXPECT_TRUE(t.ended());
+  EXPECT_EQ(t.highest(), 298u);
+  EXPECT_EQ(t.lost(), 1u);
+  EXPECT_EQ(t.jumps(), 1u);
+  EXPECT_EQ(t.retracted(), 1u);
+  EXPECT_EQ(t.unconfirmed_ends(), 0u) << "both copies are the END believed";
+  (void)t.end(300);
+  EXPECT_EQ(t.unconfirmed_ends(), 0u);
+  // One forged END inside a real tail loss claims nothing: a real burst at
+  // the tail (299 .. 598 lost, 599 the last) stands against an END given
+  // once below it, and the real END (600, three times) wins.
+  feed::sequence_tracker real;
+  for (std::uint64_t n = 0; n < 299; ++n) (void)real.add(n);
+  (void)real.add(599);
+  (void)real.end(350);
+  for (int i = 0; i < 3; ++i) (void)real.end(600);
+  real.settle();
+  EXPECT_EQ(real.lost(), 300u);
+  EXPECT_EQ(real.jumps(), 0u);
+  EXPECT_TRUE(real.ended());
+}
+
 // Issue 16, hostile trial 16 (finding 2): one forged END (highest + 100)
 // inside a real outage of ~360 numbers turned the sender's numbers after
 // the outage into jumps (END + 16 and further) and their numbers into loss.

@@ -182,7 +182,9 @@ class end_votes {
 /// cannot report 2^63 lost: a number up to `provisional_gap` ahead of the
 /// highest counts at once (a gap), as a claim the stream can take back:
 /// when `epoch_proof` numbers inside the last such gap come and none at
-/// or past its number (or an END inside the gap after one of them), the
+/// or past its number (or an END inside the gap after one of them, or,
+/// with none inside yet, an END count inside it at or past the highest
+/// before it + 1 given twice and more often than the END believed), the
 /// number counts as a jump, the gap as never opened, and the numbers
 /// inside it as in order (a real loss burst is followed by numbers past
 /// it; a forged number by the live sender's, inside it). RTP's tracker
@@ -492,6 +494,12 @@ class sequence_tracker {
   /// below the first since): the first number is taken back (a jump), the
   /// epoch starts at the claimed number and the gap is not counted.
   void claim_stands() noexcept;
+  /// An END of `count` while a near claim is open and nothing inside its
+  /// gap came: a count inside the gap (at or past the highest before it
+  /// + 1) given twice and more often than the END believed (past the
+  /// claim) says the sender ended below the claimed number: the claim is
+  /// taken back and the END's earlier copies go to the vote.
+  void end_inside_claim(std::uint64_t count) noexcept;
   /// Whether the epoch is a lone first number whose start is open (nothing
   /// else counted, no claim, END or probation): a number far above that the
   /// stream follows takes it over (add_far()).
@@ -659,6 +667,9 @@ class sequence_tracker {
     bool active = false, lone = false;
     std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
     std::uint64_t lone_claimed = 0;
+    // An END count inside the gap (at or past before + 1, below the claimed
+    // number) before any number inside it, and how often it came.
+    std::uint64_t end_count = 0, end_times = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
