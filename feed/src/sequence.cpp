@@ -688,7 +688,7 @@ void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
   const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
   if (claim_.end_times < 2 || claim_.end_times <= past) return;
   const std::uint64_t earlier = claim_.end_times - 1;  // refused as below the highest, counted unconfirmed
-  (void)take_back_claim(claim_.claimed, {});
+  (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
   unconfirmed_ends_ -= std::min(unconfirmed_ends_, earlier);
   for (std::uint64_t i = 0; i < earlier; ++i) {
     unconfirmed_ends_ = saturating_add(unconfirmed_ends_, ends_.add(count, highest_));
@@ -704,6 +704,8 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.lone = doubt_ && distinct_ == 1 && first_ == highest_ && start_.open && start_.count == 0;
   claim_.lone_claimed = seq;
   claim_.end_count = claim_.end_times = 0;
+  claim_.first_claimed = seq;
+  claim_.below_first = 0;
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
@@ -718,15 +720,21 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
 
 arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a) noexcept {
   ++claim_.inside;
+  if (seq < claim_.first_claimed) ++claim_.below_first;
   if (claim_.inside == claim_.claimed - claim_.before - 1) {
     claim_.active = false;  // every number of the gap came: it was reordering
     return a;
   }
   if (claim_.inside < epoch_proof) return a;
-  return take_back_claim(seq, a);
+  // The live sender went on below the chain's first claim (a chain of
+  // forged numbers, each a gap past the one before, none proven): all of
+  // it goes. Above it (a forged number just past a real gap): from the
+  // last claim on.
+  const std::uint64_t from = claim_.below_first >= epoch_proof ? claim_.first_claimed : claim_.claimed;
+  return take_back_claim(seq, a, from);
 }
 
-arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept {
+arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a, std::uint64_t from) noexcept {
   // Since the claim fewer than epoch_proof numbers at or past its number
   // came (the run), all at most claim_span above the highest before it, so
   // the window moved no further than that: put back the bits of those
@@ -754,7 +762,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept
   std::uint64_t run = 0;
   i = 0;
   each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t) {
-    for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) run += number_at(w, bits) >= k.claimed ? 1 : 0;
+    for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) run += number_at(w, bits) >= from ? 1 : 0;
   });
   distinct_ -= counted;
   in_window_ = in_window_ - counted + restored;
@@ -769,7 +777,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept
   each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t) {
     for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) {
       const std::uint64_t n = number_at(w, bits);
-      if (n >= k.claimed) continue;
+      if (n >= from) continue;
       const arrival again = add(n);
       if (n == seq) a = again;
     }
@@ -1010,7 +1018,7 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   if (start_.open && start_.count > 0 && count > 0 && count - 1 < start_.first) (void)retract_start();
   if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
       count - 1 < claim_.claimed) {
-    (void)take_back_claim(claim_.claimed, {});
+    (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
   }
   if (claim_.active && claim_.inside == 0) end_inside_claim(count);
   if (announce_.open && announce_.inside > 0 && count < announced_) take_back_announce();

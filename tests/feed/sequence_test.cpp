@@ -1098,6 +1098,58 @@ TEST(SequenceTracker, AForgedNumberAfterTheLastIsTakenBackByTheRepeatedEnd) {
   EXPECT_TRUE(real.ended());
 }
 
+// Issue 16, hostile trial 16b (finding 3): a chain of forged numbers, each
+// a near gap past the one before (L + 1000, L + 2000, L + 3000), claimed
+// about 1,000 lost per link: each gap moved the claim to it and the earlier
+// ones stood. The live sender going on below the chain's first claim takes
+// the chain back whole, none of it proven.
+TEST(SequenceTracker, AChainOfForgedNearGapsIsTakenBackWhole) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 0, 1000);
+  for (const std::uint64_t links : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{5}, std::uint64_t{6}}) {
+    for (const std::uint64_t step : {std::uint64_t{20}, std::uint64_t{1000}, std::uint64_t{1024}}) {
+      // 898 is the highest before the first gap (899 is lost): the chain
+      // must stay within 6 gaps of 1,024 of it to be taken back.
+      if (links * step + 2 > feed::sequence_tracker::provisional_gap * 6) continue;
+      feed::sequence_tracker t;
+      for (std::uint64_t n = 0; n < 1000; ++n) {
+        if (n % 10 != 9) (void)t.add(n);
+        if (n == 900) {
+          for (std::uint64_t k = 1; k <= links; ++k) (void)t.add(n + k * step);
+        }
+      }
+      for (int i = 0; i < 3; ++i) (void)t.end(1000);
+      t.settle();
+      EXPECT_EQ(counts_of(t), plus_jumps(clean, links)) << links << " links of " << step;
+      EXPECT_TRUE(t.ended()) << "the real END is believed: " << links << " links of " << step;
+    }
+  }
+  // Step by step: three links, then the live sender's next 8 numbers.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  for (const std::uint64_t n : {1099u, 2099u, 3099u}) EXPECT_EQ(t.add(n).kind, verdict::gap) << n;
+  EXPECT_EQ(t.lost(), 2997u);
+  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(t.add(107), expect_of(verdict::in_order, 107)) << "the eighth takes the chain back";
+  EXPECT_EQ(t.highest(), 107u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.gaps(), 0u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.jumps(), 3u);
+  EXPECT_EQ(t.retracted(), 1u);
+  // A real gap followed by its numbers, then a forged number: the real gap
+  // stands, the forged one alone is taken back (the live sender goes on
+  // above the first claim).
+  feed::sequence_tracker r;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)r.add(n);
+  (void)r.add(1100);  // 100 .. 1099 lost
+  (void)r.add(2000);  // forged
+  for (std::uint64_t n = 1101; n < 1200; ++n) (void)r.add(n);
+  r.settle();
+  EXPECT_EQ(r.lost(), 1000u);
+  EXPECT_EQ(r.jumps(), 1u);
+}
+
 // Issue 16, hostile trial 16 (finding 2): one forged END (highest + 100)
 // inside a real outage of ~360 numbers turned the sender's numbers after
 // the outage into jumps (END + 16 and further) and their numbers into loss.

@@ -508,10 +508,17 @@ class sequence_tracker {
   /// epoch_proof of them came and nothing at or past the claimed number,
   /// take the claim back. Returns the number's arrival as counted.
   arrival follow_claim(std::uint64_t seq, arrival a) noexcept;
-  /// Take the claim back: the claimed number counts as a jump, the window
-  /// is as before it, the numbers since inside the gap are counted anew
-  /// (lowest first). Returns `seq`'s new arrival (or `a` when not among them).
-  arrival take_back_claim(std::uint64_t seq, arrival a) noexcept;
+  /// Take the claim back: the numbers since at or past `from` (the claimed
+  /// number, or the chain's first when the evidence came below it) count
+  /// as jumps, the window is as before the claim, the numbers since below
+  /// `from` are counted anew (lowest first). Returns `seq`'s new arrival
+  /// (or `a` when not among them).
+  arrival take_back_claim(std::uint64_t seq, arrival a, std::uint64_t from) noexcept;
+  /// Where a take-back for evidence at `last` starts: the chain's first
+  /// claimed number when `last` is below it, else the claimed number.
+  [[nodiscard]] std::uint64_t claim_cut(std::uint64_t last) const noexcept {
+    return last < claim_.first_claimed ? claim_.first_claimed : claim_.claimed;
+  }
   /// A number while an announcement is in doubt (announce_): at or past
   /// the announced next number it stands; a new number above the highest
   /// when it came counts against it, epoch_proof of them take it back.
@@ -655,10 +662,11 @@ class sequence_tracker {
   // bits of positions before + 1 .. before + claim_span, as they were.
   // epoch_proof numbers inside the gap take it back (take_back_claim()):
   // the stream went on from below it, and the run past it was a forger's.
-  // The most a claim's run may reach past the highest before it: twice the
-  // largest gap believed at once (RTP's max_dropout, 3000, the largest).
+  // The most a claim's run may reach past the highest before it: 6 gaps of
+  // 1,024 (a chain of forged numbers, each a gap past the one before, is
+  // taken back whole), twice RTP's max_dropout (3000).
   static constexpr std::uint64_t claim_span = 6144;
-  [[nodiscard]] std::uint64_t claim_limit() const noexcept { return 2 * gap_bound_; }
+  [[nodiscard]] static constexpr std::uint64_t claim_limit() noexcept { return claim_span; }
   // `lone`: the claim came right after the epoch's first number, alone
   // (nothing else counted yet); `lone_claimed` its first claimed number.
   // Once the stream went on from it, with nothing between the two, the
@@ -670,6 +678,9 @@ class sequence_tracker {
     // An END count inside the gap (at or past before + 1, below the claimed
     // number) before any number inside it, and how often it came.
     std::uint64_t end_count = 0, end_times = 0;
+    // The claim's first number (before another gap moved it) and how many
+    // numbers below it (inside every gap of the chain) came since.
+    std::uint64_t first_claimed = 0, below_first = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
