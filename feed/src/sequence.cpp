@@ -566,7 +566,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     ++duplicates_;
     return {verdict::duplicate, seq, {}};
   }
-  if (seq < first_ && first_ - seq > start_bound_ && distinct_ > epoch_proof) {
+  if (seq < first_ && first_ - seq > start_bound_ && distinct_ >= epoch_proof) {
     // Far below the lowest number counted: numbers sent before the receiver
     // joined are not its to count, and one datagram claims no more than
     // provisional_gap missing, behind as ahead. Real reordering at the start

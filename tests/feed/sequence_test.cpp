@@ -249,11 +249,12 @@ TEST(SequenceTracker, ANumberFarBelowTheStartClaimsNothing) {
   for (std::uint64_t k = 0; k < 8; ++k) EXPECT_EQ(u.add(440'000 + k).kind, verdict::jump);
   EXPECT_EQ(u.lost(), 0u);
   EXPECT_EQ(u.jumps(), 9u);
-  // A start of 8 numbers or fewer is not proven: a forger's numbers may
+  // A start of fewer than 8 numbers is not proven: a forger's numbers may
   // have come before the sender's first, whose numbers then move it down
-  // (counted, not hidden as jumps).
+  // (counted, not hidden as jumps). 8 prove it, as 9 or more do (a run far
+  // below then takes it over: ANumberRunFarBelowALongerForgedStartWins).
   feed::sequence_tracker j;
-  for (std::uint64_t k = 0; k < 8; ++k) j.add(2'100 + k);
+  for (std::uint64_t k = 0; k < 7; ++k) j.add(2'100 + k);
   EXPECT_EQ(j.add(0).kind, verdict::reordered);
   EXPECT_EQ(j.first(), 0u);
   // Real reordering at the start still moves it down, and numbers that
@@ -1366,7 +1367,9 @@ TEST(SequenceTracker, AForgedFirstNumberIsTakenBack) {
 TEST(SequenceTracker, ANumberRunFarBelowALongerForgedStartWins) {
   feed::sequence_tracker clean;
   lossy_run(clean, 1, 3000);
-  for (const std::uint64_t forged : {std::uint64_t{9}, std::uint64_t{20}, std::uint64_t{100}}) {
+  // Exactly epoch_proof (trial 16b, finding 4): the start is proven as 9
+  // or more are, not left to move (the sender's numbers were reordered).
+  for (const std::uint64_t forged : {std::uint64_t{8}, std::uint64_t{9}, std::uint64_t{20}, std::uint64_t{100}}) {
     feed::sequence_tracker t;
     for (std::uint64_t k = 0; k < forged; ++k) (void)t.add(5000 + k);
     lossy_run(t, 1, 3000);

@@ -91,7 +91,7 @@ struct arrival {
   /// print or ask to be sent again. A `gap` skipped
   /// `[sequence - missing.count, sequence)`; a `reordered` datagram below the
   /// first number seen (at most `sequence_tracker::provisional_gap` below
-  /// it once more than `epoch_proof` numbers came) moves the start down and shows
+  /// it once `epoch_proof` numbers came) moves the start down and shows
   /// `[sequence + 1, old start)` missing; every other verdict leaves it empty.
   /// Numbers shown missing may still arrive later (as `reordered`).
   missing_range missing{};
@@ -152,7 +152,7 @@ class end_votes {
 /// Counting starts at the first number that arrives (a receiver that joins a
 /// running sender does not count what was sent before it joined as lost); a
 /// lower number arriving later moves the start down and counts as
-/// reordered; once the epoch counts more than `epoch_proof` numbers, only
+/// reordered; once the epoch counts `epoch_proof` numbers, only
 /// one at most `provisional_gap` below the lowest number counted does, and
 /// one further below is a `jump` (one datagram claims at most
 /// `provisional_gap` missing, behind as ahead; a start of fewer is not
