@@ -429,13 +429,13 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
     // too late (a first copy, handed on), and kept, in case the first
     // number and those above it were not the stream's.
     arrival a{};
-    if (highest_ - seq >= window) {
-      for (std::size_t i = 0; i < start_.count; ++i) {
-        if (start_.numbers[i] == seq) {
-          ++duplicates_;  // a copy of one kept (another line's)
-          return {verdict::duplicate, seq, {}};
-        }
+    for (std::size_t i = 0; i < start_.count; ++i) {
+      if (start_.numbers[i] == seq) {
+        ++duplicates_;  // a copy of one kept (another line's)
+        return {verdict::duplicate, seq, {}};
       }
+    }
+    if (highest_ - seq >= window) {
       ++jumps_;
       ++start_.late;
       a = {verdict::jump, seq, {}};
@@ -459,9 +459,14 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
   if (claim_.active && seq > claim_.before) {
     const bool past = seq >= claim_.claimed;
     if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_limit()) {
-      claim_.active = false;  // the run past it goes beyond what is kept: the gap stands
+      // The run past it goes beyond what is kept: the gap stands (a lone
+      // first number too: the stream did not go on from the claim alone).
+      claim_.lone = false;
+      claim_stands();
       return add_counted(seq);
     }
+    // A number between a lone first number and its claim: the first stands.
+    if (seq < claim_.lone_claimed) claim_.lone = false;
     const arrival a = add_counted(seq);
     if (!claim_.active) return a;  // a followed jump or an END ended it
     claim_.reordered += a.kind == verdict::reordered ? 1 : 0;
@@ -477,7 +482,7 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
         claim_.claimed = seq;
         claim_.run = 1;
       } else if (counted && ++claim_.run >= epoch_proof) {
-        claim_.active = false;
+        claim_stands();
       }
       return a;
     }
@@ -561,7 +566,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     ++duplicates_;
     return {verdict::duplicate, seq, {}};
   }
-  if (seq < first_ && first_ - seq > start_bound_ && distinct_ > epoch_proof) {
+  if (seq < first_ && first_ - seq > start_bound_ && distinct_ >= epoch_proof) {
     // Far below the lowest number counted: numbers sent before the receiver
     // joined are not its to count, and one datagram claims no more than
     // provisional_gap missing, behind as ahead. Real reordering at the start
@@ -649,7 +654,58 @@ arrival sequence_tracker::retract_start() noexcept {
   return out;
 }
 
+void sequence_tracker::claim_stands() noexcept {
+  claim_.active = false;
+  if (!claim_.lone || first_ != claim_.before || before_jump_.copy) return;
+  // The first number came alone, and the stream went on from a gap after it
+  // (epoch_proof numbers from the claim on, nothing between): a forged
+  // number below the live sender's first (a receiver joining a running
+  // sender) claims nothing, as one far above it claims nothing. It counts as
+  // a jump; the epoch starts at the lowest number counted after it. Within
+  // claim_span of the highest, so in the window: only its bit goes.
+  const std::uint64_t lone = first_;
+  seen_[(lone % window) / 64] &= ~(std::uint64_t{1} << (lone % 64));
+  --in_window_;
+  --distinct_;
+  --gaps_;  // the gap after it (later gaps stay)
+  ++jumps_;
+  ++retracted_;
+  first_ = claim_.lone_claimed;  // nothing between came (that ends claim_.lone)
+}
+
+void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
+  if (count <= claim_.before || count - 1 >= claim_.claimed) return;
+  // The sender's last number came before a forged one just past it: its
+  // END (repeated) is below the claim and no number follows. The count given
+  // most wins, as end_votes does; a count given once is not enough (a
+  // forger's one END must not take back a real tail loss).
+  if (claim_.end_count != count) {
+    if (claim_.end_times > 1) return;  // an END given more often stays the one judged
+    claim_.end_count = count;
+    claim_.end_times = 0;
+  }
+  ++claim_.end_times;
+  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
+  if (claim_.end_times < 2 || claim_.end_times <= past) return;
+  const std::uint64_t earlier = claim_.end_times - 1;  // refused as below the highest, counted unconfirmed
+  (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
+  unconfirmed_ends_ -= std::min(unconfirmed_ends_, earlier);
+  for (std::uint64_t i = 0; i < earlier; ++i) {
+    unconfirmed_ends_ = saturating_add(unconfirmed_ends_, ends_.add(count, highest_));
+  }
+}
+
+bool sequence_tracker::lone_start() const noexcept {
+  return any_ && doubt_ && claims_ && start_.open && start_.count == 0 && distinct_ == 1 && !claim_.active &&
+         !before_jump_.copy && !end_count_ && !announce_.open && !held_.active && announced_ == 0;
+}
+
 void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
+  claim_.lone = doubt_ && distinct_ == 1 && first_ == highest_ && start_.open && start_.count == 0;
+  claim_.lone_claimed = seq;
+  claim_.end_count = claim_.end_times = 0;
+  claim_.first_claimed = seq;
+  claim_.below_first = 0;
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
@@ -664,15 +720,21 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
 
 arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a) noexcept {
   ++claim_.inside;
+  if (seq < claim_.first_claimed) ++claim_.below_first;
   if (claim_.inside == claim_.claimed - claim_.before - 1) {
     claim_.active = false;  // every number of the gap came: it was reordering
     return a;
   }
   if (claim_.inside < epoch_proof) return a;
-  return take_back_claim(seq, a);
+  // The live sender went on below the chain's first claim (a chain of
+  // forged numbers, each a gap past the one before, none proven): all of
+  // it goes. Above it (a forged number just past a real gap): from the
+  // last claim on.
+  const std::uint64_t from = claim_.below_first >= epoch_proof ? claim_.first_claimed : claim_.claimed;
+  return take_back_claim(seq, a, from);
 }
 
-arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept {
+arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a, std::uint64_t from) noexcept {
   // Since the claim fewer than epoch_proof numbers at or past its number
   // came (the run), all at most claim_span above the highest before it, so
   // the window moved no further than that: put back the bits of those
@@ -700,7 +762,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept
   std::uint64_t run = 0;
   i = 0;
   each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t) {
-    for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) run += number_at(w, bits) >= k.claimed ? 1 : 0;
+    for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) run += number_at(w, bits) >= from ? 1 : 0;
   });
   distinct_ -= counted;
   in_window_ = in_window_ - counted + restored;
@@ -715,7 +777,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a) noexcept
   each_word(k.before + 1, span, [&](std::size_t w, std::uint64_t) {
     for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) {
       const std::uint64_t n = number_at(w, bits);
-      if (n >= k.claimed) continue;
+      if (n >= from) continue;
       const arrival again = add(n);
       if (n == seq) a = again;
     }
@@ -860,6 +922,31 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
       ++far_.count;
       const std::uint64_t step = lo - highest_;
       if (step <= max_gap || far_.count >= epoch_proof) {
+        if (step <= max_gap && lone_start()) {
+          // The first number came alone and the stream goes on from far
+          // above it: it was not the stream's (a forged number below the
+          // live sender's first, a receiver joining a running sender), as a
+          // lone number far above the sender's first is not. It counts as a
+          // jump, kept below the new start (a jump: `late`), which
+          // epoch_proof numbers below take back in turn (add_start()).
+          const std::uint64_t lone = first_;
+          const auto numbers = far_.numbers;
+          const std::size_t count = far_.count;
+          far_.count = 0;
+          jumps_ = jumps_ - n + 1;  // the waiting numbers count now, the lone one does not
+          ++retracted_;
+          recount();
+          (void)add(numbers[0]);
+          missing_range shown{};
+          for (std::size_t i = 1; i < count; ++i) {
+            const arrival a = advance(numbers[i]);
+            if (numbers[i] == seq) shown = a.missing;
+          }
+          start_.numbers[0] = lone;
+          start_.count = 1;
+          start_.late = 1;
+          return {verdict::confirmed, seq, shown};
+        }
         // A jump is believed only with a copy to go back to (no memory: it
         // stays a jump, and seq starts a run of its own). Inside the window
         // too: a forged pair there must not claim tens of thousands lost.
@@ -931,8 +1018,9 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   if (start_.open && start_.count > 0 && count > 0 && count - 1 < start_.first) (void)retract_start();
   if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
       count - 1 < claim_.claimed) {
-    (void)take_back_claim(claim_.claimed, {});
+    (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
   }
+  if (claim_.active && claim_.inside == 0) end_inside_claim(count);
   if (announce_.open && announce_.inside > 0 && count < announced_) take_back_announce();
   if (held_.active && count > 0) judge_held(count - 1, /*number=*/false);
   if (before_jump_.copy && count > 0) {

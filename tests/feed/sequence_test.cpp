@@ -249,11 +249,12 @@ TEST(SequenceTracker, ANumberFarBelowTheStartClaimsNothing) {
   for (std::uint64_t k = 0; k < 8; ++k) EXPECT_EQ(u.add(440'000 + k).kind, verdict::jump);
   EXPECT_EQ(u.lost(), 0u);
   EXPECT_EQ(u.jumps(), 9u);
-  // A start of 8 numbers or fewer is not proven: a forger's numbers may
+  // A start of fewer than 8 numbers is not proven: a forger's numbers may
   // have come before the sender's first, whose numbers then move it down
-  // (counted, not hidden as jumps).
+  // (counted, not hidden as jumps). 8 prove it, as 9 or more do (a run far
+  // below then takes it over: ANumberRunFarBelowALongerForgedStartWins).
   feed::sequence_tracker j;
-  for (std::uint64_t k = 0; k < 8; ++k) j.add(2'100 + k);
+  for (std::uint64_t k = 0; k < 7; ++k) j.add(2'100 + k);
   EXPECT_EQ(j.add(0).kind, verdict::reordered);
   EXPECT_EQ(j.first(), 0u);
   // Real reordering at the start still moves it down, and numbers that
@@ -721,21 +722,23 @@ TEST(SequenceTracker, OneNumberPastARepeatedEndDoesNotUndoIt) {
 
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   constexpr std::uint64_t G = feed::sequence_tracker::max_gap;
+  // A proven start (epoch_proof numbers; a lone first number yields to a
+  // stream that goes on far above it).
   feed::sequence_tracker t;
-  t.add(7);
+  for (std::uint64_t n = 0; n <= 7; ++n) t.add(n);
   EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::jump, 7 + W + 1)) << "one past what one datagram may claim";
   EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::duplicate, 7 + W + 1)) << "its copy (another line's) is no second claim";
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.add(7 + W + 3), expect_of(verdict::confirmed, 7 + W + 3, {8, W})) << "followed: the outage was real";
   EXPECT_TRUE(t.provisional());
-  EXPECT_EQ(t.received(), 1u) << "not counted before it is proven";
+  EXPECT_EQ(t.received(), 8u) << "not counted before it is proven";
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.jumps(), 2u);
   // The sender goes on: epoch_proof numbers past the jump prove it.
   const auto P = feed::sequence_tracker::epoch_proof;
   for (std::uint64_t n = 7 + W + 4; n < 7 + W + 2 + P; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
   EXPECT_FALSE(t.provisional());
-  EXPECT_EQ(t.received(), 1u + P);
+  EXPECT_EQ(t.received(), 8u + P);
   EXPECT_EQ(t.lost(), W + 1) << "8 .. 7 + W, and 9 + W";
   EXPECT_EQ(t.jumps(), 0u);
   EXPECT_EQ(t.gaps(), 2u);
@@ -753,7 +756,7 @@ TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   for (std::uint64_t i = 0; i + 1 < P; ++i) EXPECT_EQ(t.add(h2 + G + 1 + i).kind, verdict::jump);
   EXPECT_EQ(t.add(h2 + G + P), expect_of(verdict::restart, h2 + G + P));
   EXPECT_EQ(t.lost(), lost_before);
-  EXPECT_EQ(t.received(), 1u + P + P + P);
+  EXPECT_EQ(t.received(), 8u + P + P + P);
   EXPECT_EQ(t.restarts(), 1u);
   // A jump the stream catches up with is forgotten: the next far number is its own jump.
   feed::sequence_tracker c;
@@ -1050,6 +1053,104 @@ TEST(SequenceTracker, AForgedRunNearTheTailIsTakenBack) {
   EXPECT_EQ(s.lost(), 290u);
 }
 
+// Issue 16, hostile trial 16b (finding 2): one forged number after the
+// sender's last datagram and before its END (298, forged 599, END 300 three
+// times) claimed 299 lost and the real END was refused (below the highest).
+// An END inside the open claim's gap, given twice and more often than any
+// END past the claim, says the sender ended below it: the claim is taken
+// back and the END believed, though no number follows it.
+TEST(SequenceTracker, AForgedNumberAfterTheLastIsTakenBackByTheRepeatedEnd) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 0, 300);
+  ASSERT_EQ(clean.lost(), 30u);
+  for (const std::uint64_t ahead : {std::uint64_t{2}, std::uint64_t{301}, std::uint64_t{1000}}) {
+    feed::sequence_tracker t;
+    lossy_run(t, 0, 300, 298, 298 + ahead);
+    EXPECT_EQ(counts_of(t), plus_jumps(clean, 1)) << ahead << " ahead";
+    EXPECT_TRUE(t.ended()) << "the real END is believed: " << ahead;
+  }
+  // Step by step: the first END is refused, the second takes the claim back.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 299; ++n) (void)t.add(n);
+  EXPECT_EQ(t.add(599).kind, verdict::gap);
+  EXPECT_EQ(t.end(300), feed::missing_range{});
+  EXPECT_EQ(t.lost(), 300u);
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.end(300), (feed::missing_range{299, 1})) << "the tail up to the END";
+  EXPECT_TRUE(t.ended());
+  EXPECT_EQ(t.highest(), 298u);
+  EXPECT_EQ(t.lost(), 1u);
+  EXPECT_EQ(t.jumps(), 1u);
+  EXPECT_EQ(t.retracted(), 1u);
+  EXPECT_EQ(t.unconfirmed_ends(), 0u) << "both copies are the END believed";
+  (void)t.end(300);
+  EXPECT_EQ(t.unconfirmed_ends(), 0u);
+  // One forged END inside a real tail loss claims nothing: a real burst at
+  // the tail (299 .. 598 lost, 599 the last) stands against an END given
+  // once below it, and the real END (600, three times) wins.
+  feed::sequence_tracker real;
+  for (std::uint64_t n = 0; n < 299; ++n) (void)real.add(n);
+  (void)real.add(599);
+  (void)real.end(350);
+  for (int i = 0; i < 3; ++i) (void)real.end(600);
+  real.settle();
+  EXPECT_EQ(real.lost(), 300u);
+  EXPECT_EQ(real.jumps(), 0u);
+  EXPECT_TRUE(real.ended());
+}
+
+// Issue 16, hostile trial 16b (finding 3): a chain of forged numbers, each
+// a near gap past the one before (L + 1000, L + 2000, L + 3000), claimed
+// about 1,000 lost per link: each gap moved the claim to it and the earlier
+// ones stood. The live sender going on below the chain's first claim takes
+// the chain back whole, none of it proven.
+TEST(SequenceTracker, AChainOfForgedNearGapsIsTakenBackWhole) {
+  feed::sequence_tracker clean;
+  lossy_run(clean, 0, 1000);
+  for (const std::uint64_t links : {std::uint64_t{2}, std::uint64_t{3}, std::uint64_t{5}, std::uint64_t{6}}) {
+    for (const std::uint64_t step : {std::uint64_t{20}, std::uint64_t{1000}, std::uint64_t{1024}}) {
+      // 898 is the highest before the first gap (899 is lost): the chain
+      // must stay within 6 gaps of 1,024 of it to be taken back.
+      if (links * step + 2 > feed::sequence_tracker::provisional_gap * 6) continue;
+      feed::sequence_tracker t;
+      for (std::uint64_t n = 0; n < 1000; ++n) {
+        if (n % 10 != 9) (void)t.add(n);
+        if (n == 900) {
+          for (std::uint64_t k = 1; k <= links; ++k) (void)t.add(n + k * step);
+        }
+      }
+      for (int i = 0; i < 3; ++i) (void)t.end(1000);
+      t.settle();
+      EXPECT_EQ(counts_of(t), plus_jumps(clean, links)) << links << " links of " << step;
+      EXPECT_TRUE(t.ended()) << "the real END is believed: " << links << " links of " << step;
+    }
+  }
+  // Step by step: three links, then the live sender's next 8 numbers.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  for (const std::uint64_t n : {1099u, 2099u, 3099u}) EXPECT_EQ(t.add(n).kind, verdict::gap) << n;
+  EXPECT_EQ(t.lost(), 2997u);
+  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(t.add(107), expect_of(verdict::in_order, 107)) << "the eighth takes the chain back";
+  EXPECT_EQ(t.highest(), 107u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.gaps(), 0u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.jumps(), 3u);
+  EXPECT_EQ(t.retracted(), 1u);
+  // A real gap followed by its numbers, then a forged number: the real gap
+  // stands, the forged one alone is taken back (the live sender goes on
+  // above the first claim).
+  feed::sequence_tracker r;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)r.add(n);
+  (void)r.add(1100);  // 100 .. 1099 lost
+  (void)r.add(2000);  // forged
+  for (std::uint64_t n = 1101; n < 1200; ++n) (void)r.add(n);
+  r.settle();
+  EXPECT_EQ(r.lost(), 1000u);
+  EXPECT_EQ(r.jumps(), 1u);
+}
+
 // Issue 16, hostile trial 16 (finding 2): one forged END (highest + 100)
 // inside a real outage of ~360 numbers turned the sender's numbers after
 // the outage into jumps (END + 16 and further) and their numbers into loss.
@@ -1266,7 +1367,9 @@ TEST(SequenceTracker, AForgedFirstNumberIsTakenBack) {
 TEST(SequenceTracker, ANumberRunFarBelowALongerForgedStartWins) {
   feed::sequence_tracker clean;
   lossy_run(clean, 1, 3000);
-  for (const std::uint64_t forged : {std::uint64_t{9}, std::uint64_t{20}, std::uint64_t{100}}) {
+  // Exactly epoch_proof (trial 16b, finding 4): the start is proven as 9
+  // or more are, not left to move (the sender's numbers were reordered).
+  for (const std::uint64_t forged : {std::uint64_t{8}, std::uint64_t{9}, std::uint64_t{20}, std::uint64_t{100}}) {
     feed::sequence_tracker t;
     for (std::uint64_t k = 0; k < forged; ++k) (void)t.add(5000 + k);
     lossy_run(t, 1, 3000);
@@ -1336,6 +1439,77 @@ TEST(SequenceTracker, ARealStartStands) {
   EXPECT_EQ(late.received(), 2u);
   EXPECT_EQ(late.lost(), 1u);
   EXPECT_EQ(late.jumps(), 0u);
+}
+
+// Issue 16, hostile trial 16b (finding 1): one forged number below the live
+// sender, before its first datagram (a receiver joining a running sender),
+// claimed the distance to the sender as lost: up to provisional_gap at once
+// as a near gap, up to the window as a followed jump (an outage). A lone
+// first number the stream then goes on from far above is not its start: it
+// counts as a jump, as a lone forged number far above the sender's first does.
+TEST(SequenceTracker, ALoneForgedNumberBelowTheSenderIsTakenBack) {
+  constexpr std::uint64_t live = 70'000;
+  feed::sequence_tracker clean;
+  lossy_run(clean, live, live + 1000);
+  ASSERT_EQ(clean.lost(), 100u);
+  for (const std::uint64_t below : {std::uint64_t{2}, std::uint64_t{1000}, std::uint64_t{1024},
+                                    std::uint64_t{1025}, std::uint64_t{5000}, std::uint64_t{60'000}, live}) {
+    feed::sequence_tracker t;
+    (void)t.add(live - below);
+    lossy_run(t, live, live + 1000);
+    EXPECT_EQ(counts_of(t), plus_jumps(clean, 1)) << "forged " << below << " below";
+    EXPECT_EQ(t.first(), live) << below;
+    EXPECT_TRUE(t.ended()) << "the real END is believed: " << below;
+  }
+  // Step by step, near: the gap stands until the stream went on from it.
+  feed::sequence_tracker near;
+  (void)near.add(live - 1000);
+  EXPECT_EQ(near.add(live), expect_of(verdict::gap, live, {live - 999, 999}));
+  for (std::uint64_t n = live + 1; n < live + 7; ++n) EXPECT_EQ(near.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(near.lost(), 999u);
+  EXPECT_EQ(near.add(live + 7).kind, verdict::in_order);
+  EXPECT_EQ(near.first(), live);
+  EXPECT_EQ(near.received(), 8u);
+  EXPECT_EQ(near.lost(), 0u);
+  EXPECT_EQ(near.gaps(), 0u);
+  EXPECT_EQ(near.jumps(), 1u);
+  EXPECT_EQ(near.retracted(), 1u);
+  // Far: the sender's second number follows its first; the lone number is
+  // kept below the new start (a copy of it is a duplicate).
+  feed::sequence_tracker far;
+  (void)far.add(live - 5000);
+  EXPECT_EQ(far.add(live).kind, verdict::jump);
+  EXPECT_EQ(far.add(live + 1).kind, verdict::confirmed);
+  EXPECT_EQ(far.first(), live);
+  EXPECT_EQ(far.lost(), 0u);
+  EXPECT_EQ(far.jumps(), 1u);
+  EXPECT_EQ(far.add(live - 5000).kind, verdict::duplicate);
+  for (std::uint64_t n = live + 2; n < live + 20; ++n) EXPECT_EQ(far.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(far.received(), 20u);
+  EXPECT_EQ(far.lost(), 0u);
+  EXPECT_EQ(far.retracted(), 1u);
+}
+
+// A real start followed by real loss keeps its loss: an outage after a
+// proven start (epoch_proof numbers), near or far; a lone first number whose
+// gap the stream fills (reordering at the start).
+TEST(SequenceTracker, AnOutageAfterAProvenStartIsCounted) {
+  for (const std::uint64_t outage : {std::uint64_t{500}, std::uint64_t{5000}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t n = 0; n < feed::sequence_tracker::epoch_proof; ++n) (void)t.add(n);
+    for (std::uint64_t n = 8 + outage; n < 100 + outage; ++n) (void)t.add(n);
+    t.settle();
+    EXPECT_EQ(t.first(), 0u) << outage;
+    EXPECT_EQ(t.lost(), outage) << outage;
+    EXPECT_EQ(t.jumps(), 0u) << outage;
+  }
+  feed::sequence_tracker swapped;
+  for (const std::uint64_t n : {0u, 2u, 1u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 10u}) (void)swapped.add(n);
+  swapped.settle();
+  EXPECT_EQ(swapped.first(), 0u);
+  EXPECT_EQ(swapped.received(), 11u);
+  EXPECT_EQ(swapped.lost(), 0u);
+  EXPECT_EQ(swapped.jumps(), 0u);
 }
 
 TEST(SequenceTracker, NumbersMissingWhenTheWindowLeavesThemExpire) {

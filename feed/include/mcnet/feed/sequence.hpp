@@ -62,6 +62,8 @@ enum class verdict : std::uint8_t {
   /// now, as a gap up to the lower of them when that is at most
   /// `sequence_tracker::max_gap` ahead (`missing` is that gap), on
   /// probation: believed in the counts once `epoch_proof` numbers came past it.
+  /// After a lone first number (sequence_tracker), they start the epoch
+  /// instead (`missing` only a gap between them) and the first is a jump.
   confirmed,
   /// The `epoch_proof`-th far number in a row past `max_gap` (or, for
   /// rtp_sequence_tracker, the datagram after any jump, as RFC 3550 A.1
@@ -89,7 +91,7 @@ struct arrival {
   /// print or ask to be sent again. A `gap` skipped
   /// `[sequence - missing.count, sequence)`; a `reordered` datagram below the
   /// first number seen (at most `sequence_tracker::provisional_gap` below
-  /// it once more than `epoch_proof` numbers came) moves the start down and shows
+  /// it once `epoch_proof` numbers came) moves the start down and shows
   /// `[sequence + 1, old start)` missing; every other verdict leaves it empty.
   /// Numbers shown missing may still arrive later (as `reordered`).
   missing_range missing{};
@@ -150,7 +152,7 @@ class end_votes {
 /// Counting starts at the first number that arrives (a receiver that joins a
 /// running sender does not count what was sent before it joined as lost); a
 /// lower number arriving later moves the start down and counts as
-/// reordered; once the epoch counts more than `epoch_proof` numbers, only
+/// reordered; once the epoch counts `epoch_proof` numbers, only
 /// one at most `provisional_gap` below the lowest number counted does, and
 /// one further below is a `jump` (one datagram claims at most
 /// `provisional_gap` missing, behind as ahead; a start of fewer is not
@@ -161,7 +163,15 @@ class end_votes {
 /// an END below the start after one of them, or at settle() two or more
 /// and as many as from the start up, take the start back: its numbers
 /// count as jumps and the kept ones are counted again in their order, as
-/// if it had never come. A bitmap of the last `window` numbers below and at
+/// if it had never come. A lone first number (nothing else counted) the
+/// stream goes on from above is not a start either: a near gap after it
+/// that stands (epoch_proof numbers from the claim on, none between) takes
+/// it back (a jump; the start moves up to the claim, no gap), and a far
+/// number followed after it starts the epoch anew there, the lone number
+/// kept below the new start (a `confirmed` verdict, no gap). So one forged
+/// number below the live sender before its first claims nothing; real loss
+/// right after a real first datagram is not counted either.
+/// A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
@@ -172,7 +182,9 @@ class end_votes {
 /// cannot report 2^63 lost: a number up to `provisional_gap` ahead of the
 /// highest counts at once (a gap), as a claim the stream can take back:
 /// when `epoch_proof` numbers inside the last such gap come and none at
-/// or past its number (or an END inside the gap after one of them), the
+/// or past its number (or an END inside the gap after one of them, or,
+/// with none inside yet, an END count inside it at or past the highest
+/// before it + 1 given twice and more often than the END believed), the
 /// number counts as a jump, the gap as never opened, and the numbers
 /// inside it as in order (a real loss burst is followed by numbers past
 /// it; a forged number by the live sender's, inside it). RTP's tracker
@@ -477,14 +489,36 @@ class sequence_tracker {
   /// as a gap: remember the claim (the window's bits it clears) to take it
   /// back should the stream go on from below it.
   void open_claim(std::uint64_t seq) noexcept;
+  /// The near claim stands (the stream went on from it). A claim made right
+  /// after a lone first number (claim_.lone, nothing came between them or
+  /// below the first since): the first number is taken back (a jump), the
+  /// epoch starts at the claimed number and the gap is not counted.
+  void claim_stands() noexcept;
+  /// An END of `count` while a near claim is open and nothing inside its
+  /// gap came: a count inside the gap (at or past the highest before it
+  /// + 1) given twice and more often than the END believed (past the
+  /// claim) says the sender ended below the claimed number: the claim is
+  /// taken back and the END's earlier copies go to the vote.
+  void end_inside_claim(std::uint64_t count) noexcept;
+  /// Whether the epoch is a lone first number whose start is open (nothing
+  /// else counted, no claim, END or probation): a number far above that the
+  /// stream follows takes it over (add_far()).
+  [[nodiscard]] bool lone_start() const noexcept;
   /// A number inside the claimed gap came (`a`, reordered): once
   /// epoch_proof of them came and nothing at or past the claimed number,
   /// take the claim back. Returns the number's arrival as counted.
   arrival follow_claim(std::uint64_t seq, arrival a) noexcept;
-  /// Take the claim back: the claimed number counts as a jump, the window
-  /// is as before it, the numbers since inside the gap are counted anew
-  /// (lowest first). Returns `seq`'s new arrival (or `a` when not among them).
-  arrival take_back_claim(std::uint64_t seq, arrival a) noexcept;
+  /// Take the claim back: the numbers since at or past `from` (the claimed
+  /// number, or the chain's first when the evidence came below it) count
+  /// as jumps, the window is as before the claim, the numbers since below
+  /// `from` are counted anew (lowest first). Returns `seq`'s new arrival
+  /// (or `a` when not among them).
+  arrival take_back_claim(std::uint64_t seq, arrival a, std::uint64_t from) noexcept;
+  /// Where a take-back for evidence at `last` starts: the chain's first
+  /// claimed number when `last` is below it, else the claimed number.
+  [[nodiscard]] std::uint64_t claim_cut(std::uint64_t last) const noexcept {
+    return last < claim_.first_claimed ? claim_.first_claimed : claim_.claimed;
+  }
   /// A number while an announcement is in doubt (announce_): at or past
   /// the announced next number it stands; a new number above the highest
   /// when it came counts against it, epoch_proof of them take it back.
@@ -628,13 +662,25 @@ class sequence_tracker {
   // bits of positions before + 1 .. before + claim_span, as they were.
   // epoch_proof numbers inside the gap take it back (take_back_claim()):
   // the stream went on from below it, and the run past it was a forger's.
-  // The most a claim's run may reach past the highest before it: twice the
-  // largest gap believed at once (RTP's max_dropout, 3000, the largest).
+  // The most a claim's run may reach past the highest before it: 6 gaps of
+  // 1,024 (a chain of forged numbers, each a gap past the one before, is
+  // taken back whole), twice RTP's max_dropout (3000).
   static constexpr std::uint64_t claim_span = 6144;
-  [[nodiscard]] std::uint64_t claim_limit() const noexcept { return 2 * gap_bound_; }
+  [[nodiscard]] static constexpr std::uint64_t claim_limit() noexcept { return claim_span; }
+  // `lone`: the claim came right after the epoch's first number, alone
+  // (nothing else counted yet); `lone_claimed` its first claimed number.
+  // Once the stream went on from it, with nothing between the two, the
+  // first number was not the stream's (lone_start_yields()).
   struct gap_claim {
-    bool active = false;
+    bool active = false, lone = false;
     std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
+    std::uint64_t lone_claimed = 0;
+    // An END count inside the gap (at or past before + 1, below the claimed
+    // number) before any number inside it, and how often it came.
+    std::uint64_t end_count = 0, end_times = 0;
+    // The claim's first number (before another gap moved it) and how many
+    // numbers below it (inside every gap of the chain) came since.
+    std::uint64_t first_claimed = 0, below_first = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
