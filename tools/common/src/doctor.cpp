@@ -508,6 +508,20 @@ bool joined_on(const std::vector<planned>& plan, const membership& m, std::uint3
   });
 }
 
+// A source_route line's data for a channel joined on another interface too.
+json joined_too(const json& data) {
+  auto d = data;
+  d["joined_too"] = true;
+  return d;
+}
+
+// The note of a join that gets none of the channel's datagrams.
+std::string drop_join_note(const core::ip_address& group, const std::string& join_name) {
+  return fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
+                     "command line",
+                     group.to_string(), join_name, join_name);
+}
+
 void source_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
   std::set<std::pair<core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
@@ -597,14 +611,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("{} is on {}'s own subnet ({}), where this channel is joined too: its datagrams arrive there, "
                        "from the link; this membership on {} is useless (none of them arrive on it)",
                        src.to_string(), other_link->name, *other_subnet, join_name),
-           "", [&data] {
-             auto d = data;
-             d["joined_too"] = true;
-             return d;
-           }(),
-           fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
-                       "command line",
-                       m.request.group.to_string(), join_name, join_name)});
+           "", joined_too(data), drop_join_note(m.request.group, join_name)});
     } else if (other_link != nullptr) {
       const auto& x = other_link->name;
       const auto x_rp = src.is_v4() ? read_rp(x).effective() : std::nullopt;
@@ -639,14 +646,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        "there; this membership on {} is useless ({} of them arrive on it), or, should they come in on "
                        "{} as well, mcast-recv counts each datagram twice (duplicates)",
                        src.to_string(), *back_if, join_name, on_link ? "none" : "probably none", join_name),
-           "", [&data] {
-             auto d = data;
-             d["joined_too"] = true;
-             return d;
-           }(),
-           fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
-                       "command line",
-                       m.request.group.to_string(), join_name, join_name)});
+           "", joined_too(data), drop_join_note(m.request.group, join_name)});
     } else if (*back_if != join_name && subnet) {
       // On the join interface's own subnet: the datagrams come in there,
       // from the link; a more specific route back by another interface
