@@ -818,7 +818,8 @@ std::string multicast_route_interface(const netlink::snapshot& snap, const core:
     }
   }
   // The default route's link: where the traffic of no other route goes
-  // (a documentation address, RFC 5737 and RFC 3849, stands for any).
+  // (a documentation address, RFC 5737 and RFC 3849, stands for any). A
+  // route lookup only (RTM_GETROUTE): nothing is ever sent to it.
   const auto far = core::ip_address::parse(group.is_v4() ? "192.0.2.1" : "2001:db8::1");
   if (auto r = far ? netlink::route_to(*far) : netlink::route_to(group); r && r->gateway) {
     if (const auto* l = snap.link_by_index(r->iface.index); l != nullptr && usable(*l)) return l->name;
