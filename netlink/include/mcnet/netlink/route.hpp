@@ -33,11 +33,14 @@ struct route {
   /// The route's type (rtm_type): RTN_UNICAST 1, RTN_LOCAL 2, RTN_BROADCAST
   /// 3, RTN_MULTICAST 5, ... (linux/rtnetlink.h).
   std::uint8_t type = 0;
-  /// The route's destination (RTA_DST) and prefix length (rtm_dst_len):
-  /// the destination itself with 32 or 128 from route_to, the routing
-  /// table entry that matched from matched_route ("239.77.0.0", 16). Empty
-  /// for a default route (no RTA_DST).
+  /// The route's destination (RTA_DST): the destination itself from
+  /// route_to, the routing table entry that matched from matched_route
+  /// ("239.77.0.0" of 239.77.0.0/16). Empty for a default route (no
+  /// RTA_DST).
   std::optional<core::ip_address> destination{};
+  /// The destination's prefix length in bits (rtm_dst_len): 32 or 128 from
+  /// route_to, the matched entry's (16 of 239.77.0.0/16) from
+  /// matched_route, 0 for a default route.
   std::uint8_t prefix_length = 0;
 };
 
