@@ -246,7 +246,9 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   const std::uint64_t ends_given = saturating_add(unconfirmed_ends_, ends_.total());
   const std::uint64_t retracted = retracted_ + 1;
   const std::unique_ptr<sequence_tracker> kept = std::move(before_jump_.copy);
-  const std::uint64_t kept_ends = kept->ends_.total();
+  // The copy's open announcement, taken back since, is open again.
+  const std::uint64_t kept_ends =
+      saturating_add(kept->ends_.total(), copy_announce_taken_back_ - kept->copy_announce_taken_back_);
   const std::uint64_t unconfirmed = ends_given > kept_ends ? ends_given - kept_ends : 0;
   *this = std::move(*kept);
   far_.count = 0;  // the burst's first numbers, waiting when the copy was made
@@ -846,6 +848,9 @@ void sequence_tracker::judge_announce(std::uint64_t seq) noexcept {
 }
 
 void sequence_tracker::take_back_announce() noexcept {
+  if (before_jump_.copy && before_jump_.copy->announce_.open && before_jump_.copy->announce_.serial == announce_.serial) {
+    ++copy_announce_taken_back_;
+  }
   announce_.open = false;
   announced_ = announce_.previous;
   ++retracted_;
@@ -1070,6 +1075,7 @@ missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
       announce_.previous = announced_;
       announce_.highest = highest_;
       announce_.inside = 0;
+      announce_.serial = ++announce_serial_;
     }
     announce_.open = true;
   }

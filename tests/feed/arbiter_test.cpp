@@ -602,3 +602,40 @@ TEST(Arbiter, ItMovesAndKeepsItsWindow) {
 }
 
 }  // namespace
+
+TEST(Arbiter, ACopyHandedOnStaysAFirstCopyWhateverTheMergedStreamSettlesItAs) {
+  // Far numbers below the first, then one near 0: held, and when the run
+  // settles the merged tracker counts one of them too late. It was handed
+  // on (`deliver`), so the arbiter still counts it a first copy, a jump, and
+  // its too_late() and duplicates() stay what offer() answered (the fuzz
+  // target fuzz_arbiter found this).
+  constexpr std::uint64_t first = std::uint64_t{1} << 62;
+  constexpr std::uint64_t below = std::uint64_t{1} << 61;
+  auto arb = feed::arbiter::make(2).value();
+  std::int64_t at = 0;
+  std::uint64_t offered = 0;
+  const auto offer = [&](std::size_t line, std::uint64_t seq) {
+    ++offered;
+    return arb.offer(line, seq, ++at).what;
+  };
+  EXPECT_EQ(offer(B, first), decision::deliver);
+  EXPECT_EQ(offer(B, below), decision::deliver);
+  EXPECT_EQ(offer(A, below + 1), decision::deliver);
+  EXPECT_EQ(offer(B, below + 8225), decision::deliver);
+  EXPECT_EQ(offer(B, below + 34'191), decision::deliver);
+  EXPECT_EQ(offer(B, 239), decision::deliver);
+  const auto holds = [&] {
+    EXPECT_EQ(arb.line(A).first_arrivals + arb.line(B).first_arrivals, 6u);
+    EXPECT_EQ(arb.delivered() + arb.jumps(), 6u);
+    EXPECT_EQ(arb.duplicates(), 0u);
+    EXPECT_EQ(arb.too_late(), arb.line(A).too_late + arb.line(B).too_late);
+    EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), offered);
+  };
+  holds();
+  const std::uint64_t merged_late = arb.merged().too_late();
+  arb.settle();
+  holds();
+  EXPECT_EQ(arb.too_late(), 0u);
+  EXPECT_EQ(arb.delivered(), 2u);
+  EXPECT_GT(arb.merged().too_late(), merged_late) << "the case this test is about: the merged stream settled one too late";
+}

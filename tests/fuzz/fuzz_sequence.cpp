@@ -112,10 +112,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // Within the window, a copy of a jump that waits to be followed, of
         // a number held as evidence against a claim on probation, of one
         // held past a repeated END's count, or of one kept below an open
-        // start (the lowest counted, or a jump further below).
+        // start's first number (counted, above the lowest counted too when
+        // a packet brought several, or a jump further below).
         check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > B) ||
               (was_on_probation && seq < highest) || (was_ended && seq > highest) ||
-              (was_start_open && seq <= first && highest - seq >= W));
+              (was_start_open && highest - seq >= W));
         break;
       case feed::verdict::too_late: check(highest - seq >= W); break;
       case feed::verdict::jump:

@@ -9,6 +9,7 @@
 /// others, with what each line and the merged stream lost and how far apart
 /// the lines arrive.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -136,6 +137,7 @@ class arbiter {
     switch (out.merged.kind) {
       case verdict::duplicate:
         out.what = decision::duplicate;
+        ++duplicates_;
         // This line's first copy of a number another line delivered.
         if (out.on_line.kind == verdict::in_order || out.on_line.kind == verdict::gap ||
             out.on_line.kind == verdict::reordered) {
@@ -152,10 +154,12 @@ class arbiter {
         break;
       case verdict::too_late:
         out.what = decision::too_late;
+        ++too_late_;
         ++l.too_late;
         break;
       default:
         out.what = decision::deliver;
+        ++handed_on_;
         ++l.first_arrivals;
         slot = arrival_ns;
         first = static_cast<std::uint8_t>(line);
@@ -195,18 +199,24 @@ class arbiter {
   [[nodiscard]] std::uint64_t delivered() const noexcept { return merged_.received(); }
   /// First copies handed on (`deliver`) that the merged stream does not
   /// count: far numbers no number followed, numbers of a claim taken back
-  /// or not proven, evidence held against a claim (merged().jumps()).
-  [[nodiscard]] std::uint64_t jumps() const noexcept { return merged_.jumps(); }
+  /// or not proven, evidence held against a claim, and a held number that
+  /// settle() finds too late or a duplicate after all: the copy was handed
+  /// on, so it stays a first copy here. Always the first copies handed on
+  /// less delivered().
+  [[nodiscard]] std::uint64_t jumps() const noexcept {
+    return handed_on_ - std::min(handed_on_, merged_.received());
+  }
   /// Real loss: numbers missing on every line whose loss is final (left
   /// behind by the window, or everything missing after end()).
   [[nodiscard]] std::uint64_t lost() const noexcept;
   /// Numbers missing on every line so far that a line may still bring
   /// (inside the window); 0 after end().
   [[nodiscard]] std::uint64_t pending() const noexcept;
-  /// Copies dropped because their number was delivered already.
-  [[nodiscard]] std::uint64_t duplicates() const noexcept { return merged_.duplicates(); }
-  /// Copies dropped as too late for the window.
-  [[nodiscard]] std::uint64_t too_late() const noexcept { return merged_.too_late(); }
+  /// Copies dropped because their number was delivered already
+  /// (`duplicate` answers; what offer() said stands after settle()).
+  [[nodiscard]] std::uint64_t duplicates() const noexcept { return duplicates_; }
+  /// Copies dropped as too late for the window (`too_late` answers).
+  [[nodiscard]] std::uint64_t too_late() const noexcept { return too_late_; }
   /// Arrival skew between lines in ns, one sample per copy of a number on
   /// another line than the delivered copy's, within the window.
   [[nodiscard]] const histogram& skew() const noexcept { return skew_; }
@@ -231,6 +241,11 @@ class arbiter {
   sequence_tracker merged_;
   std::array<line_stats, max_lines> line_{};
   histogram skew_;
+  // What offer() answered: the merged tracker's own counts may move a held
+  // copy when it settles, but a copy handed on or dropped stays so.
+  std::uint64_t handed_on_ = 0;
+  std::uint64_t duplicates_ = 0;
+  std::uint64_t too_late_ = 0;
 };
 
 }  // namespace mcnet::feed

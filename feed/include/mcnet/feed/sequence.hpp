@@ -690,11 +690,17 @@ class sequence_tracker {
   // since. epoch_proof of them (the live sender going on from where it
   // was, below the announced next number), or an END below it after some,
   // take it back: a forger's heartbeat.
+  // `serial` tells announcements apart (announce_serial_ when it opened).
   struct announce_doubt {
     bool open = false;
-    std::uint64_t previous = 0, highest = 0, inside = 0;
+    std::uint64_t previous = 0, highest = 0, inside = 0, serial = 0;
   };
   announce_doubt announce_{};
+  std::uint64_t announce_serial_ = 0;
+  // Take-backs of the announcement open in before_jump_.copy (at most one
+  // since the copy): retract() restores it open, so its unconfirmed count
+  // is taken back with it.
+  std::uint64_t copy_announce_taken_back_ = 0;
   // The numbers past a packet's first (add_run()) while held: first .. last,
   // and how many other new numbers inside them came since.
   struct held_run {
