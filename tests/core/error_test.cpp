@@ -171,7 +171,12 @@ TEST(Error, LongInputIsCutAndMarked) {
   auto e = error(errc::invalid_address, "parse", "ip_address").with_input(input);
   EXPECT_EQ(e.input().size(), error::input_capacity);
   EXPECT_TRUE(e.input_truncated());
-  EXPECT_NE(e.message().find(std::string(error::input_capacity, 'x') + "...\""), std::string::npos);
+  // Appended rather than `string(n, 'x') + "..."`: at -O1 g++ 12 takes that
+  // temporary for a short (in-place) string and warns, falsely, with
+  // -Warray-bounds.
+  std::string cut(error::input_capacity, 'x');
+  cut.append("...\"");
+  EXPECT_NE(e.message().find(cut), std::string::npos);
 }
 
 TEST(Error, PayloadAccessors) {
