@@ -270,6 +270,10 @@ TEST(StallWatch, AFlowSilentForTenUsualIntervalsAndASecondIsStalledOnceThenResum
   EXPECT_NEAR(back->silent_s, 6.0, 1e-9);
   // The stall's silence did not become the usual interval: 2 s later it is stalled again.
   EXPECT_EQ(w.check(t + 8001ms).size(), 1u);
+  // Only its END after that silence: it ended, it did not resume, and an
+  // ended flow is never stalled again.
+  EXPECT_FALSE(w.arrival(f, t + 9s, true)) << "an END is no resumption";
+  EXPECT_TRUE(w.check(t + 60s).empty());
 
   // A fast flow: the floor of 1 s, not 10 x 1 ms.
   const tools::stall_watch::flow fast{std::get<0>(f), std::get<1>(f), 5001};

@@ -84,8 +84,16 @@ TEST(Pacer, CatchesUpAfterAStall) {
   simulation bursty{tools::pacer(1000, 100), 64};
   bursty.run_at(0);
   EXPECT_EQ(bursty.sent, 100u);
-  bursty.run_at(0.2505);  // 251 due: 151 more than sent, more than a burst
-  EXPECT_EQ(bursty.sent, 251u) << "what is due, when more than --burst";
+  bursty.run_at(0.2505);  // 251 due: 151 more than sent, and the rest of 251's burst
+  EXPECT_EQ(bursty.sent, 300u) << "what is due and the rest of its burst";
+  // And on the grid after it: the next burst at 0.3 s, 100 datagrams, so a
+  // run of 0.4 s sends 400 whatever stalled, not up to 99 more.
+  bursty.run_at(0.2999);
+  EXPECT_EQ(bursty.sent, 300u);
+  bursty.run_at(0.3001);
+  EXPECT_EQ(bursty.sent, 400u);
+  bursty.run_at(0.3999);
+  EXPECT_EQ(bursty.sent, 400u);
 }
 
 TEST(Pacer, AStepInProgressIsNotCutShort) {

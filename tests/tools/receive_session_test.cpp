@@ -263,6 +263,27 @@ TEST(ReceiveSession, UnsequencedLossIsSaidAndMaxLossRefusesWithTheCheckedPart) {
   }
 }
 
+// Loss above the limit among mixed traffic fails as `loss`, and its message
+// says what could not be checked too.
+TEST(ReceiveSession, LossAboveMaxLossAmongUnsequencedTrafficSaysWhatWasNotChecked) {
+  fixture f;
+  f.settings.max_loss = 5;
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 10; ++i) {
+    if (i != 4) b.add(sender_a, i);
+  }
+  b.add(sender_a, 10, group, true);
+  b.add_raw(sender_b).add_raw(sender_b);
+  f.feed(b);
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), 3);
+  EXPECT_NE(f.err.str().find("is above --max-loss 5% (2 more datagrams carried no sequence number: their loss is "
+                             "unknown)"),
+            std::string::npos)
+      << f.err.str();
+}
+
 TEST(ReceiveSession, UntrackedStreamsAreWarnedAboutOnce) {
   fixture f;
   f.settings.max_streams = 1;

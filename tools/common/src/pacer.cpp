@@ -17,8 +17,14 @@ pacer::decision pacer::next(std::chrono::duration<double> elapsed, std::uint64_t
       const double wait = std::min(max_sleep.count(), (static_cast<double>(total_sent) - scheduled) / pps_);
       return {0, std::chrono::duration<double>(std::max(wait, min_sleep.count()))};
     }
-    // A step: what is due (more after a stall), at least --burst back to back.
-    step_left_ = std::max<std::uint64_t>(due - total_sent, burst_);
+    // A step: through the end of the burst that the latest datagram due
+    // belongs to (bursts are datagrams k*burst .. (k+1)*burst-1, due at
+    // k*burst/rate): one burst on schedule, what is due and the rest of its
+    // burst after a stall. The sender stays on the bursts' grid: it never
+    // runs up to burst-1 datagrams ahead for the rest of the run after a
+    // catch-up, and `-d` ends on a burst.
+    const std::uint64_t burst_end = (due + burst_ - 1) / burst_ * burst_;
+    step_left_ = burst_end - total_sent;
   }
   return {step_left_, {}};
 }

@@ -593,11 +593,13 @@ void receive_session::report_stall(const stall_watch::change& c) {
   const json fields{{"source", source.to_string()}, {"group", group.to_string()}, {"port", port},
                     {"silent_s", c.silent_s}, {"usual_interval_s", c.usual_interval_s}, {"limit_s", c.limit_s}};
   if (c.stalled) {
+    // The intervals in the unit that fits (a bursty stream's usual interval
+    // is microseconds, not "0.000 s").
     out_.warn_event(fmt::format("{}: stalled, silent for {:.1f} s (a stall is a silence over {:.1f} s: {:g} times "
-                                "its usual interval of {:.3f} s, {:g} times its longest gap of {:.3f} s, at least "
+                                "its usual interval of {}, {:g} times its longest gap of {}, at least "
                                 "{:g} s)",
-                                flow, c.silent_s, c.limit_s, stall_watch::factor, c.usual_interval_s,
-                                stall_watch::longest_factor, c.longest_gap_s,
+                                flow, c.silent_s, c.limit_s, stall_watch::factor, duration_text(c.usual_interval_s * 1e9),
+                                stall_watch::longest_factor, duration_text(c.longest_gap_s * 1e9),
                                 std::chrono::duration<double>(stall_watch::floor).count()),
                     "stalled", fields);
   } else {
@@ -851,9 +853,16 @@ int receive_session::finish() const {
   // is null when datagrams were untracked or none had a sequence number):
   // then the check could not be made, said below as `loss_unknown`.
   const bool total_known = !loss_unknown(table_.sum()) && table_.untracked() == 0;
+  // Loss above the limit fails whatever could not be checked; the message
+  // still says what that was, as the loss_unknown refusal would.
+  const auto unchecked = [this] {
+    const auto sum = table_.sum();
+    if (sum.unsequenced == 0) return std::string();
+    return fmt::format(" ({} more datagrams carried no sequence number: their loss is unknown)", sum.unsequenced);
+  };
   if (s_.max_loss && total_known && loss > *s_.max_loss) {
     return out_.fail(exit_loss,
-                     fmt::format("loss {:.2f}% is above --max-loss {}%", loss, *s_.max_loss),
+                     fmt::format("loss {:.2f}% is above --max-loss {}%{}", loss, *s_.max_loss, unchecked()),
                      "loss");
   }
   // Every stream to the limit too: streams without loss (a flood of junk
@@ -864,9 +873,9 @@ int receive_session::finish() const {
     if (const auto worst = table_.worst_loss(merged); worst && worst->ratio * 100 > *s_.max_loss) {
       const auto& k = worst->key;
       return out_.fail(exit_loss,
-                       fmt::format("loss {:.2f}% of the stream {} from {} is above --max-loss {}%",
+                       fmt::format("loss {:.2f}% of the stream {} from {} is above --max-loss {}%{}",
                                    worst->ratio * 100, core::endpoint(k.group, k.port).to_string(),
-                                   k.source.to_string(), *s_.max_loss),
+                                   k.source.to_string(), *s_.max_loss, unchecked()),
                        "loss");
     }
   }

@@ -513,8 +513,12 @@ std::string stream_text(const json& s) {
   const double span_s = s["rate_span_s"].get<double>();
   // Seconds with 3 decimals; a span under a second in ms or us (a burst of
   // 50 us is not "0.000 s").
-  const auto span = span_s >= 0.9995 || span_s == 0 ? fmt::format("{:.3f} s", span_s) : duration_text(span_s * 1e9);
-  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {} {} over {}", where,
+  // One datagram has no span to measure a rate over: it says so.
+  const bool alone = s["packets"] == 1;
+  const auto span = alone                             ? std::string("(one datagram: no rate)")
+                    : span_s >= 0.9995 || span_s == 0 ? fmt::format("over {:.3f} s", span_s)
+                                                      : "over " + duration_text(span_s * 1e9);
+  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {} {} {}", where,
                                  text(s["source"]), identity(s, payload), text(s["interface"]["name"]),
                                  text(s["packets"]), text(s["bytes"]), packet_rate_text(s["rate_pps"]),
                                  bit_rate_text(s["rate_bps"]), span);

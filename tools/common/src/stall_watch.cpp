@@ -32,7 +32,11 @@ std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::ti
   auto& s = *last_state_;
   std::optional<change> out;
   const auto gap = t - s.last;
-  if (s.stalled) {
+  if (s.stalled && end) {
+    // Only the sender's END after the silence: the flow ended, nothing
+    // resumed (its `-d` ran out while it was stopped).
+    s.stalled = false;
+  } else if (s.stalled) {
     out = change{f, false, seconds(gap), seconds(s.usual()), seconds(s.longest), seconds(limit(s))};
     s.stalled = false;
     // Not the usual interval. But a silence the flow came back from twice

@@ -57,7 +57,8 @@ class stall_watch {
   };
 
   /// A datagram of `f` at `t`; `end`: its END (the flow is done). Returns
-  /// the `resumed` change when `f` was stalled. Datagrams of one flow in a
+  /// the `resumed` change when `f` was stalled and this is a datagram (an
+  /// END after the silence ends the flow: nothing resumed). Datagrams of one flow in a
   /// row (the common case: a burst read in one batch) cost one comparison,
   /// not a lookup.
   [[nodiscard]] std::optional<change> arrival(const flow& f, clock::time_point t, bool end);

@@ -73,17 +73,21 @@ inline constexpr std::int64_t clump_gap_ns = 100'000;
 /// began `age_ns` before this one after a gap of `boundary_ns` (0 for a
 /// stream's first clump), and `cut` says whether it has kept a longer gap
 /// already. A gap of at most clump_gap_ns never starts one. A longer gap
-/// does, except once per clump: when the clump is a burst (two or more
-/// arrivals so far, all back to back), the gap is under a quarter of the
-/// boundary gap and the clump is younger than that gap. That is a burst cut
-/// in two by the sender's batches or a preemption, not the next period
-/// (bursts of B every T have boundary gaps near T; a cut inside one is far
-/// shorter and comes within T). Only once, so that a paced stream's datagrams
-/// after a stall and its catch-up burst start clumps of their own again.
+/// does, except once per clump: when the clump's arrivals so far are back
+/// to back (one alone included: a burst's first datagram often arrives on
+/// its own, the rest of the burst in the sender's next batch), the gap is
+/// under a quarter of the boundary gap and the clump is younger than that
+/// gap. That is a burst cut in two by the sender's batches or a preemption,
+/// not the next period (bursts of B every T have boundary gaps near T; a cut
+/// inside one is far shorter and comes within T; an evenly paced stream's
+/// gaps are all near T, so its datagrams stay clumps of their own). Only
+/// once, so that a paced stream's datagrams after a stall and its catch-up
+/// burst start clumps of their own again. `clump_count` 0 (no clump yet)
+/// always starts one.
 constexpr bool starts_clump(std::int64_t gap_ns, std::int64_t boundary_ns, std::int64_t age_ns,
                             std::uint64_t clump_count, bool cut) noexcept {
   if (gap_ns <= clump_gap_ns) return false;
-  const bool burst_cut = !cut && clump_count >= 2 && gap_ns < boundary_ns / 4 && age_ns < boundary_ns;
+  const bool burst_cut = !cut && clump_count >= 1 && gap_ns < boundary_ns / 4 && age_ns < boundary_ns;
   return !burst_cut;
 }
 
