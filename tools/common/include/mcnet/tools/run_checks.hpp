@@ -158,9 +158,16 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// payload over 68 bytes is dropped when read, and counts in the socket's
 /// SO_RXQ_OVFL too). No fix (nothing on the receiver makes a checksum
 /// right): the note says where to look (the sender's offload, a replayed
-/// capture, the path). None when neither counter climbed.
+/// capture, the path), its capture command on `interfaces` (the join
+/// interfaces' names: where the datagrams arrive; IFACE when none is known).
+/// None when neither counter climbed.
 [[nodiscard]] std::optional<check_result> checksum_drop_check(const drop_counters& over, std::string_view during,
-                                                              check_status status);
+                                                              check_status status,
+                                                              const std::vector<std::string>& interfaces = {});
+
+/// The distinct join interfaces of `plan`, in its order (those with index 0,
+/// the route's to be, left out).
+[[nodiscard]] std::vector<std::string> join_interface_names(const std::vector<planned_join>& plan);
 
 /// The interface FAIL that explains why `group` has no route (a join
 /// without -i fails with ENODEV): a link that is down, whose routes the
