@@ -322,6 +322,14 @@ TEST(NetDoctor, HealthyLanEveryCheckIsOkAndListenCountsTheSendersTtl) {
   EXPECT_TRUE(check_says(d, "membership", "OK", "the kernel lists 232.1.2.3 on eth0")) << d.r.output;
   EXPECT_TRUE(check_says(d, "rp_filter", "OK", "10.77.0.1 passes")) << d.r.output;
   EXPECT_TRUE(check_says(d, "drops", "OK", "no drops")) << d.r.output;
+  // optmem_max with its unit and what it limits; mld_max_msf, host-wide, is not readable in this namespace.
+  EXPECT_TRUE(check_says(d, "limits", "OK",
+                         " (bytes of option memory per socket, which the socket's memberships and source filter "
+                         "entries are charged to)"))
+      << d.r.output;
+  EXPECT_TRUE(check_says(d, "limits", "OK", "(mld_max_msf unknown: host-wide, readable in the initial network "
+                                            "namespace only)"))
+      << d.r.output;
 
   // The text form: a line per check, then the verdict.
   const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
@@ -1860,6 +1868,44 @@ TEST(NetEveryRun, LinkDownAndUpNamesTheHandRouteThatIsGoneAndWhereTheGroupRoutes
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
   const auto route = rx.exec({"ip", "route", "get", "239.255.91.7"});
   EXPECT_NE(route.output.find("dev eth0"), std::string::npos) << route.output;
+}
+
+// A run without -i joined where a hand route (239.255.92.0/24 dev eth0) led;
+// eth0 goes down and stays down, nothing arrives. The summary's verdict
+// names eth0 down, and its fix brings back the link and that very route
+// (the run knows it: the doctor alone would say 224.0.0.0/4); pasted, the
+// group routes via eth0 again.
+TEST(NetEveryRun, LinkDownForGoodTheVerdictsFixBringsBackTheRouteTheRunFollowed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "239.255.92.0/24", "dev", "eth0"}).status.success());
+  const auto spec = "239.255.92.5:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  const auto r = recv.finish();
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto& v = (*summary)["verdict"];
+  ASSERT_TRUE(v.is_object()) << r.output;
+  EXPECT_EQ(v["check"], "interface") << r.output;
+  EXPECT_EQ(v["subject"], "eth0") << r.output;
+  EXPECT_EQ(v["fix"], "ip link set dev eth0 up && ip route replace 239.255.92.0/24 dev eth0") << r.output;
+  EXPECT_NE(v["note"].get<std::string>().find("239.255.92.0/24 is the route the run's join of 239.255.92.5 followed"),
+            std::string::npos)
+      << r.output;
+  const auto pasted = rx.exec({"sh", "-c", v["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto route = rx.exec({"ip", "route", "get", "239.255.92.5"});
+  EXPECT_NE(route.output.find("dev eth0"), std::string::npos) << route.output;
+  // The doctor alone cannot know that route: it names the family's.
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  const auto d = doctor(rx, {spec});
+  EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 up && ip route replace 224.0.0.0/4 dev eth0") << d.r.output;
 }
 
 // Datagrams with a bad UDP checksum during --listen are their own cause:

@@ -332,8 +332,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     if (checks.size() == before) {
       // The addresses last, one comma-separated list on the line.
       checks.push_back({"interface", n, check_status::ok,
-                        fmt::format("up, carrier, MULTICAST, MTU {}, address{} {}", l->mtu, addrs.size() == 1 ? "" : "es",
-                                    fmt::join(addrs, ", ")),
+                        fmt::format("up, carrier, MULTICAST, MTU {}, address{} {}", l->mtu,
+                                    addrs.size() == 1 ? "" : "es", fmt::join(addrs, ", ")),
                         "",
                         {{"index", index}, {"mtu", l->mtu}, {"addresses", addrs}}, ""});
     }
@@ -368,7 +368,8 @@ std::vector<const netlink::link*> down_links(const netlink::snapshot& snap, cons
   return addressed.empty() ? all : addressed;
 }
 
-void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
+void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                  const relied_routes_map& relied, std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
   std::set<std::uint32_t> down_said;
   std::optional<result<std::vector<netlink::group_filter>>> filters;  // read once, when needed
@@ -387,9 +388,14 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       const auto down = down_links(snap, g);
       // `replace` with a link down: the interface line's fix adds the same
       // route, and pasted one after the other both succeed.
-      const std::string family_prefix = g.is_v4() ? "224.0.0.0/4" : "ff00::/8";
-      const auto route_add = fmt::format("ip {}route {} {} dev", g.is_v4() ? "" : "-6 ", down.empty() ? "add" : "replace",
-                                         family_prefix);
+      // The route a run's join followed through the link now down, when it
+      // says which (the doctor cannot know: the route went with the link);
+      // else the family's.
+      const auto followed = relied.find(g);
+      const bool known = followed != relied.end() && !down.empty() && followed->second.index == down.front()->index;
+      const std::string prefix = known ? followed->second.prefix : g.is_v4() ? "224.0.0.0/4" : "ff00::/8";
+      const auto route_add = fmt::format("ip {}route {} {} dev", g.is_v4() ? "" : "-6 ",
+                                         down.empty() ? "add" : "replace", prefix);
       for (const auto* l : down) {
         if (!down_said.insert(l->index).second) continue;
         const auto dev = shell_quoted(l->name);
@@ -398,7 +404,6 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         // group would still have no route, and a later check would send it
         // to another interface. The fix brings the link up, then the
         // route (a route through a down link is refused: Network is down).
-        // The prefix the lost route had is gone with it: the family's.
         const bool route_too = g.is_v4();
         checks.push_back(
             {"interface", l->name, check_status::fail,
@@ -409,12 +414,16 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                  "route ({} still has none)",
                                                  subject)
                                    : std::string()),
-             route_too ? fmt::format("ip link set dev {} up && {} {}", dev, route_add, dev) : "ip link set dev " + dev + " up",
-             {{"index", l->index}, {"up", false}, {"route", route_too ? json(family_prefix) : json(nullptr)}},
+             route_too ? fmt::format("ip link set dev {} up && ip route replace {} dev {}", dev, prefix, dev)
+                       : "ip link set dev " + dev + " up",
+             {{"index", l->index}, {"up", false}, {"route", route_too ? json(prefix) : json(nullptr)}},
              route_too ? fmt::format("the route comes after the link is up (the kernel refuses a route through a down "
-                                     "link); a more specific route you had through {} (ip route show dev {} before it "
-                                     "went down) goes back the same way",
-                                     l->name, dev)
+                                     "link){}",
+                                     known ? fmt::format("; {} is the route the run's join of {} followed", prefix,
+                                                         subject)
+                                           : fmt::format("; a more specific route you had through {} goes back the "
+                                                         "same way",
+                                                         l->name))
                        : fmt::format("the kernel adds ff00::/8 through {} again when it is up", l->name)});
       }
       const auto suggest = down.empty() ? multicast_route_interface(snap, g) : down.front()->name;
@@ -874,10 +883,11 @@ std::vector<planned_join> plan_joins(const std::vector<membership>& members) {
 }
 
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
-                                       std::optional<std::int64_t> size) {
+                                       std::optional<std::int64_t> size,
+                                       const relied_routes_map& relied) {
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
-  route_checks(snap, plan, checks);
+  route_checks(snap, plan, relied, checks);
   source_checks(snap, plan, checks);
   version_checks(plan, checks);
   return checks;
@@ -2292,7 +2302,8 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks) 
   }
   json also = json::array();
   for (const auto* c : others) {
-    also.push_back({{"check", c->check}, {"subject", c->subject}, {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
+    also.push_back(
+        {{"check", c->check}, {"subject", c->subject}, {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
   }
   out.event({{"event", "verdict"}, {"time", now_seconds()},
              {"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
@@ -2305,7 +2316,8 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks) 
              {"exit", code}});
   for (const auto& line : verdict_lines(cause, message)) out.text(line);
   for (const auto* c : others) {
-    out.text(fmt::format("     also: FAIL {} {}{}", c->check, c->subject, c->fix.empty() ? " (see its line)" : ", fix: " + c->fix));
+    out.text(fmt::format("     also: FAIL {} {}{}", c->check, c->subject,
+                         c->fix.empty() ? " (see its line)" : ", fix: " + c->fix));
   }
   out.flush();
   return code;

@@ -197,12 +197,23 @@ void end_markers_only(const netlink::snapshot& snap, const std::vector<planned_j
 
 }  // namespace
 
+relied_routes_map relied_routes(const std::vector<joined_membership>& joins) {
+  relied_routes_map out;
+  for (const auto& j : joins) {
+    if (j.routed && !j.route_prefix.empty()) {
+      out.try_emplace(j.request.group, relied_route{j.request.interface_index, j.route_prefix});
+    }
+  }
+  return out;
+}
+
 run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run,
-                                    std::int64_t rcvbuf, std::uint64_t end_markers) {
+                                    std::int64_t rcvbuf, std::uint64_t end_markers,
+                                    const relied_routes_map& relied) {
   std::vector<check_result> checks;
   const auto plan = plan_joins(members);
   if (auto snap = netlink::take_snapshot({.groups = false})) {
-    checks = setup_checks(*snap, plan);
+    checks = setup_checks(*snap, plan, std::nullopt, relied);
     if (end_markers > 0) end_markers_only(*snap, plan, end_markers, members, checks);
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
