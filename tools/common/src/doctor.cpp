@@ -1642,7 +1642,7 @@ class fw_walk {
 
   std::vector<fw_hit> hits;
   bool maybe_accepted = false;  ///< an accept whose matches the doctor could not decide was reached
-  bool undecided_accept = false;  ///< such an accept that is not merely rate-limited (see `limited`)
+  bool undecided_accept = false;  ///< such an accept that is not merely rate-limited (see `limited_passed`)
   /// Accepts passed by for their conntrack state match ("CHAIN handle N"):
   /// a group's datagram is never established or related.
   std::vector<std::string> not_established;
@@ -1654,7 +1654,7 @@ class fw_walk {
   };
   /// The rate-limited accepts passed, in walk order: above the rate the
   /// datagrams go on past them (to a later drop or the policy).
-  std::vector<limited_accept> limited;
+  std::vector<limited_accept> limited_passed;
 
  private:
   end walk_rules(const chain_key& chain, tri reach) {
@@ -1705,7 +1705,7 @@ class fw_walk {
           if (limit_rate && !other_undecided) {
             limited_accepts_.push_back(fmt::format("{} handle {} accepts up to {}", std::get<2>(chain), handle,
                                                    *limit_rate));
-            limited.push_back({chain, handle, *limit_rate});
+            limited_passed.push_back({chain, handle, *limit_rate});
           } else {
             undecided_accept = true;
           }
@@ -1930,11 +1930,11 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     // rate falls through to the policy. Named, with an accept without the
     // limit inserted before the first of them (in the base chain; at its
     // top when the limited accept is in a chain it jumps to).
-    if (!w.limited.empty() && !w.undecided_accept) {
-      const auto& first = w.limited.front();
+    if (!w.limited_passed.empty() && !w.undecided_accept) {
+      const auto& first = w.limited_passed.front();
       const bool here = first.chain == key;
       std::vector<std::string> named;
-      for (const auto& l : w.limited) {
+      for (const auto& l : w.limited_passed) {
         named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
                                     std::get<2>(l.chain), l.rate));
       }
