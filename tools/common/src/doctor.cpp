@@ -2293,11 +2293,14 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks) 
   }
   const std::string message = cause ? cause->message : "every check passed (or was not made: see SKIP)";
   // The other failures, most blocking first (the checks' order): fixing
-  // the cause alone would leave them to the next run.
+  // the cause alone would leave them to the next run. One whose fix the
+  // cause's already runs (a link down's route) is left out.
   std::vector<const check_result*> others;
   for (const auto name : check_order()) {
     for (const auto& c : checks) {
-      if (&c != cause && c.status == check_status::fail && c.check == name) others.push_back(&c);
+      if (&c == cause || c.status != check_status::fail || c.check != name) continue;
+      if (!c.fix.empty() && cause != nullptr && cause->fix.find(c.fix) != std::string::npos) continue;
+      others.push_back(&c);
     }
   }
   json also = json::array();
