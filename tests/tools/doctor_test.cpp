@@ -706,7 +706,20 @@ TEST(NetDoctor, MembershipLimitTooLow) {
   expect_verdict(d, "limits", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(d.verdict["subject"], "net.ipv4.igmp_max_memberships");
   EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.igmp_max_memberships=20");
-  EXPECT_FALSE(d.checks("join").empty()) << "the doctor's own join was tried and failed";
+  ASSERT_EQ(d.checks("join").size(), 1u) << "the doctor's own join was tried and failed\n" << d.r.output;
+  // The join's fix raises the limit that refused it, and only that one.
+  EXPECT_EQ(d.checks("join")[0]["status"], "FAIL") << d.r.output;
+  EXPECT_EQ(d.checks("join")[0]["fix"], "sysctl -w net.ipv4.igmp_max_memberships=20") << d.r.output;
+  EXPECT_EQ(d.checks("join")[0]["note"], "1 IPv4 group(s) planned") << d.r.output;
+
+  // The source limit: its own sysctl, not the membership limit's.
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "20");
+  h.ns().write_sysctl("net.ipv4.igmp_max_msf", "0");
+  const auto msf = doctor(h, {"-i", "eth0", "10.77.0.9,232.1.2.40:" + std::to_string(free_port(h))});
+  expect_verdict(msf, "limits", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(msf.verdict["fix"], "sysctl -w net.ipv4.igmp_max_msf=10") << msf.r.output;
+  ASSERT_EQ(msf.checks("join").size(), 1u) << msf.r.output;
+  EXPECT_EQ(msf.checks("join")[0]["fix"], "sysctl -w net.ipv4.igmp_max_msf=10") << msf.r.output;
 }
 
 // --rcvbuf above net.core.rmem_max: the fix raises it on the host, since
