@@ -978,7 +978,7 @@ planned_counts count_plan(const std::vector<planned>& plan) {
 
 // The kernel's defaults, the least a fix sets.
 constexpr std::size_t default_memberships = 20, default_msf4 = 10, default_msf6 = 64;
-constexpr std::int64_t default_optmem = 20480;  // bytes: older kernels' default (6.9 and later: 131072)
+constexpr std::int64_t default_optmem = 20480;  // bytes: older kernels' default (newer ones: 131072)
 
 std::string memberships_fix(std::size_t groups) {
   return fmt::format("sysctl -w net.ipv4.igmp_max_memberships={}", std::max(default_memberships, groups));
