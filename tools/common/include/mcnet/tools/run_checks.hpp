@@ -36,9 +36,6 @@ struct planned_join {
   core::interface_ref iface;      ///< its own (-i, %IFACE), else the kernel's route's; index 0: neither
 };
 
-/// Each of `members` with its join interface: its own, else that of the
-/// kernel's route to its group (route_interface, looked up once per group),
-/// as open_and_join joins it. The result points into `members`.
 /// A route a join without -i followed: its link and the routing table
 /// entry matched at join time ("239.77.0.0/16"; joined_membership::route_prefix).
 struct relied_route {
@@ -48,6 +45,9 @@ struct relied_route {
 /// Per group, the route its join followed.
 using relied_routes_map = std::map<core::ip_address, relied_route>;
 
+/// Each of `members` with its join interface: its own, else that of the
+/// kernel's route to its group (route_interface, looked up once per group),
+/// as open_and_join joins it. The result points into `members`.
 [[nodiscard]] std::vector<planned_join> plan_joins(const std::vector<membership>& members);
 
 /// The interface a multicast route for `group` should go by when there is
