@@ -55,9 +55,10 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
 
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
+  // The routes the joins without -i followed: a link down that took one is fixed with it.
   session.diagnose_with(
-      [&members, &s, &table](const tools::drop_counters& over_run) {
-        return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf, table.stray_ends());
+      [&members, &s, &table, relied = tools::relied_routes(placed)](const tools::drop_counters& over_run) {
+        return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf, table.stray_ends(), relied);
       });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);

@@ -330,10 +330,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
       }
     }
     if (checks.size() == before) {
-      std::string list;
-      for (const auto& a : addrs) list += (list.empty() ? "" : " ") + a;
+      // The addresses last, one comma-separated list on the line.
       checks.push_back({"interface", n, check_status::ok,
-                        fmt::format("up, carrier, MULTICAST, {}, MTU {}", list, l->mtu), "",
+                        fmt::format("up, carrier, MULTICAST, MTU {}, address{} {}", l->mtu,
+                                    addrs.size() == 1 ? "" : "es", fmt::join(addrs, ", ")),
+                        "",
                         {{"index", index}, {"mtu", l->mtu}, {"addresses", addrs}}, ""});
     }
   }
@@ -367,7 +368,8 @@ std::vector<const netlink::link*> down_links(const netlink::snapshot& snap, cons
   return addressed.empty() ? all : addressed;
 }
 
-void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
+void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                  const relied_routes_map& relied, std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
   std::set<std::uint32_t> down_said;
   std::optional<result<std::vector<netlink::group_filter>>> filters;  // read once, when needed
@@ -383,18 +385,46 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           {}, ""});
         continue;
       }
-      const auto route_add = fmt::format("ip {}route add {} dev", g.is_v4() ? "" : "-6 ", g.is_v4() ? "224.0.0.0/4" : "ff00::/8");
       const auto down = down_links(snap, g);
+      // `replace` with a link down: the interface line's fix adds the same
+      // route, and pasted one after the other both succeed.
+      // The route a run's join followed through the link now down, when it
+      // says which (the doctor cannot know: the route went with the link);
+      // else the family's.
+      const auto followed = relied.find(g);
+      const bool known = followed != relied.end() && !down.empty() && followed->second.index == down.front()->index;
+      const std::string prefix = known ? followed->second.prefix : g.is_v4() ? "224.0.0.0/4" : "ff00::/8";
+      const auto route_add = fmt::format("ip {}route {} {} dev", g.is_v4() ? "" : "-6 ",
+                                         down.empty() ? "add" : "replace", prefix);
       for (const auto* l : down) {
         if (!down_said.insert(l->index).second) continue;
         const auto dev = shell_quoted(l->name);
-        checks.push_back({"interface", l->name, check_status::fail,
-                          fmt::format("the interface is down: the kernel removed the routes through it, so {} has no "
-                                      "route and no -i names another interface; nothing is received on it",
-                                      subject),
-                          "ip link set dev " + dev + " up", {{"index", l->index}, {"up", false}},
-                          fmt::format("a route added by hand does not come back with the link: then {} {}",
-                                      route_add, dev)});
+        // Up again, the link gets its addresses' prefix routes back (and
+        // IPv6 its ff00::/8), not an IPv4 multicast route: without it the
+        // group would still have no route, and a later check would send it
+        // to another interface. The fix brings the link up, then the
+        // route (a route through a down link is refused: Network is down).
+        const bool route_too = g.is_v4();
+        checks.push_back(
+            {"interface", l->name, check_status::fail,
+             fmt::format("the interface is down: the kernel removed the routes through it, so {} has no route and no "
+                         "-i names another interface; nothing is received on it{}",
+                         subject,
+                         route_too ? fmt::format("; up again, it gets back its addresses' routes, not the multicast "
+                                                 "route ({} still has none)",
+                                                 subject)
+                                   : std::string()),
+             route_too ? fmt::format("ip link set dev {} up && ip route replace {} dev {}", dev, prefix, dev)
+                       : "ip link set dev " + dev + " up",
+             {{"index", l->index}, {"up", false}, {"route", route_too ? json(prefix) : json(nullptr)}},
+             route_too ? fmt::format("the route comes after the link is up (the kernel refuses a route through a down "
+                                     "link){}",
+                                     known ? fmt::format("; {} is the route the run's join of {} followed", prefix,
+                                                         subject)
+                                           : fmt::format("; a more specific route you had through {} goes back the "
+                                                         "same way",
+                                                         l->name))
+                       : fmt::format("the kernel adds ff00::/8 through {} again when it is up", l->name)});
       }
       const auto suggest = down.empty() ? multicast_route_interface(snap, g) : down.front()->name;
       const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
@@ -853,10 +883,11 @@ std::vector<planned_join> plan_joins(const std::vector<membership>& members) {
 }
 
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
-                                       std::optional<std::int64_t> size) {
+                                       std::optional<std::int64_t> size,
+                                       const relied_routes_map& relied) {
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
-  route_checks(snap, plan, checks);
+  route_checks(snap, plan, relied, checks);
   source_checks(snap, plan, checks);
   version_checks(plan, checks);
   return checks;
@@ -922,13 +953,19 @@ namespace {
 
 // ---- limits ----------------------------------------------------------------
 
-void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, std::vector<check_result>& checks) {
-  std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>> groups4, groups6;
+// What a plan needs of the kernel's limits: IPv4 groups (each group, port
+// and interface once), and the most sources of one IPv4 or IPv6 group.
+struct planned_counts {
+  std::size_t groups4 = 0, most4 = 0, most6 = 0;
+};
+
+planned_counts count_plan(const std::vector<planned>& plan) {
+  std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>> groups4;
   std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, std::size_t> sources4, sources6;
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     const auto key = std::tuple(r.group, r.port, p.iface.index);
-    (r.group.is_v4() ? groups4 : groups6).insert(key);
+    if (r.group.is_v4()) groups4.insert(key);
     if (r.source) ++(r.group.is_v4() ? sources4 : sources6)[key];
   }
   const auto max_of = [](const auto& m) {
@@ -936,6 +973,40 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
     for (const auto& [k, v] : m) n = std::max(n, v);
     return n;
   };
+  return {groups4.size(), max_of(sources4), max_of(sources6)};
+}
+
+// The kernel's defaults, the least a fix sets.
+constexpr std::size_t default_memberships = 20, default_msf4 = 10, default_msf6 = 64;
+constexpr std::int64_t default_optmem = 20480;  // bytes: older kernels' default (newer ones: 131072)
+
+std::string memberships_fix(std::size_t groups) {
+  return fmt::format("sysctl -w net.ipv4.igmp_max_memberships={}", std::max(default_memberships, groups));
+}
+std::string msf4_fix(std::size_t sources) {
+  return fmt::format("sysctl -w net.ipv4.igmp_max_msf={}", std::max(default_msf4, sources));
+}
+std::string msf6_fix(std::size_t sources) {
+  return fmt::format("sysctl -w net.ipv6.mld_max_msf={}", std::max(default_msf6, sources));
+}
+// optmem_max raised: to the old default when below it, else doubled.
+std::string optmem_fix(std::optional<std::int64_t> now) {
+  return fmt::format("sysctl -w net.core.optmem_max={}",
+                     now && *now >= default_optmem ? 2 * *now : default_optmem);
+}
+constexpr std::string_view optmem_meaning =
+    "bytes of option memory per socket, which the socket's memberships and source filter entries are charged to";
+constexpr std::string_view msf6_host_wide =
+    "net.ipv6.mld_max_msf is host-wide, not per network namespace (it exists in the initial one only): run it on "
+    "the host; it sets the limit in every namespace";
+
+void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>> groups4;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (r.group.is_v4()) groups4.insert(std::tuple(r.group, r.port, p.iface.index));
+  }
+  const auto counts = count_plan(plan);
   const auto memberships = sysctl("net.ipv4.igmp_max_memberships");
   const auto msf4 = sysctl("net.ipv4.igmp_max_msf");
   const auto msf6 = sysctl("net.ipv6.mld_max_msf");
@@ -949,7 +1020,7 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
     if (const auto a = auto_receive_buffer()) auto_bytes = *a;
   }
   const auto default_bytes = sysctl("net.core.rmem_default");
-  const std::size_t most4 = max_of(sources4), most6 = max_of(sources6);
+  const std::size_t most4 = counts.most4, most6 = counts.most6;
   json data{{"groups_v4", groups4.size()}, {"igmp_max_memberships", opt_json(memberships)},
             {"sources_v4", most4},         {"igmp_max_msf", opt_json(msf4)},
             {"sources_v6", most6},         {"mld_max_msf", opt_json(msf6)},
@@ -960,25 +1031,27 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
     checks.push_back({"limits", "net.ipv4.igmp_max_memberships", check_status::fail,
                       fmt::format("net.ipv4.igmp_max_memberships is {}: no socket may join an IPv4 group ({} planned)",
                                   *memberships, groups4.size()),
-                      "sysctl -w net.ipv4.igmp_max_memberships=20", data, ""});
+                      memberships_fix(groups4.size()), data, ""});
   }
   if (most4 > 0 && msf4 && *msf4 <= 0) {
     checks.push_back({"limits", "net.ipv4.igmp_max_msf", check_status::fail,
                       fmt::format("net.ipv4.igmp_max_msf is {}: no IPv4 source filter fits ({} source(s) planned)",
                                   *msf4, most4),
-                      "sysctl -w net.ipv4.igmp_max_msf=10", data, ""});
+                      msf4_fix(most4), data, ""});
   }
   if (most6 > 0 && msf6 && *msf6 <= 0) {
     checks.push_back({"limits", "net.ipv6.mld_max_msf", check_status::fail,
-                      fmt::format("net.ipv6.mld_max_msf is {}: no IPv6 source filter fits", *msf6),
-                      "sysctl -w net.ipv6.mld_max_msf=64", data, ""});
+                      fmt::format("net.ipv6.mld_max_msf is {}: no IPv6 source filter fits ({} source(s) planned)",
+                                  *msf6, most6),
+                      msf6_fix(most6), data, std::string(msf6_host_wide)});
   }
   if (optmem && *optmem < 1024) {
     checks.push_back({"limits", "net.core.optmem_max", check_status::warn,
                       fmt::format("net.core.optmem_max is {} bytes: joins and source filters are charged to it and "
                                   "fail with ENOBUFS past it",
                                   *optmem),
-                      "sysctl -w net.core.optmem_max=20480", data, ""});
+                      optmem_fix(optmem), data,
+                      fmt::format("{} {} (older kernels' default)", default_optmem, optmem_meaning)});
   }
   if (s.recv.rcvbuf > 0 && rmem_max && s.recv.rcvbuf > *rmem_max) {
     checks.push_back({"limits", "net.core.rmem_max", check_status::warn,
@@ -1007,12 +1080,16 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
     checks.push_back(
         {"limits", "sysctl", check_status::ok,
          fmt::format("{} IPv4 group(s) (igmp_max_memberships {} per socket{}), at most {} IPv4 source(s) a group "
-                     "(igmp_max_msf {}), {} IPv6 (mld_max_msf {}), optmem_max {}, rcvbuf {} (rmem_max {})",
+                     "(igmp_max_msf {}), {} IPv6 (mld_max_msf {}), optmem_max {}{}, rcvbuf {} (rmem_max {})",
                      groups4.size(), opt_text(memberships),
                      per_socket > 0 && groups4.size() > per_socket
                          ? fmt::format(": {} sockets", (groups4.size() + per_socket - 1) / per_socket)
                          : "",
-                     most4, opt_text(msf4), most6, opt_text(msf6), opt_text(optmem), rcvbuf_text, opt_text(rmem_max)),
+                     most4, opt_text(msf4), most6,
+                     msf6 ? opt_text(msf6) : std::string("unknown: host-wide, readable in the initial network "
+                                                         "namespace only"),
+                     opt_text(optmem), optmem ? fmt::format(" ({})", optmem_meaning) : std::string(), rcvbuf_text,
+                     opt_text(rmem_max)),
          "", data, ""});
   }
 }
@@ -1050,17 +1127,20 @@ std::vector<udp_socket> udp_sockets_on(std::uint16_t port) {
       }
       if (p != port) continue;
       const std::string hex = local.substr(0, colon);
-      std::string addr = hex;
+      // As an endpoint prints it: "0.0.0.0:5000", "[::]:5000" (RFC 5952, section 6).
+      std::string text = fmt::format("{}:{}", hex, p);
       if (hex.size() == 8 || hex.size() == 32) {
         std::array<std::uint8_t, 16> b{};
         for (std::size_t w = 0; w < hex.size() / 8; ++w) {
           const auto word = static_cast<std::uint32_t>(std::stoul(hex.substr(w * 8, 8), nullptr, 16));
           std::memcpy(b.data() + w * 4, &word, 4);  // the kernel printed the word as it lies in memory
         }
-        addr = hex.size() == 8 ? core::ip_address::v4_bytes({b[0], b[1], b[2], b[3]}).to_string()
-                               : core::ip_address::v6_bytes(b).to_string();
+        text = core::endpoint(hex.size() == 8 ? core::ip_address::v4_bytes({b[0], b[1], b[2], b[3]})
+                                              : core::ip_address::v6_bytes(b),
+                              p)
+                   .to_string();
       }
-      udp_socket s{fmt::format("{}:{}", addr, p), p, 0, 0};
+      udp_socket s{std::move(text), p, 0, 0};
       try {
         s.inode = std::stoul(inode);
         s.drops = std::stoull(drops);
@@ -1171,13 +1251,12 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
     // to a broadcast or a unicast address never matches the destination.
     std::vector<std::string> wildcard, same, other_group, broadcast, unicast;
     for (const auto& o : f.others) {
-      const auto local = o.substr(0, o.find(' '));
-      const auto parsed = core::ip_address::parse(local.substr(0, local.rfind(':')));
+      const auto parsed = core::endpoint::parse(o.substr(0, o.find(' ')));
       if (!parsed) {
         wildcard.push_back(o);  // unreadable: assume the worst, it may get copies
         continue;
       }
-      const auto addr = parsed->unmap().with_scope_id(0);
+      const auto addr = parsed->address().unmap().with_scope_id(0);
       if (addr.is_unspecified()) {
         wildcard.push_back(o);
       } else if (addr.is_multicast()) {
@@ -1243,6 +1322,32 @@ void shared_port_said(std::vector<check_result>& checks, bool bound) {
                        : "; the doctor did not bind (no join was tried): one bound without SO_REUSEADDR would keep "
                          "mcast-recv from binding";
     c.data["shares_port"] = bound ? json(true) : json(nullptr);
+  }
+}
+
+// mcast-recv's bind refused on `port` (nullopt: not known), `message`
+// saying by whom and how (port_taken_message): a FAIL that replaces the
+// port's warning, one finding about those sockets, not two.
+void port_refused(const std::vector<port_finding>& found, std::optional<std::uint16_t> port, const std::string& message,
+                  std::vector<check_result>& checks) {
+  const bool others = port && std::ranges::any_of(found, [&port](const port_finding& f) {
+    return f.port == *port && !f.others.empty();
+  });
+  check_result failed{"port", port ? std::to_string(*port) : std::string("bind"), check_status::fail,
+                      "mcast-recv cannot bind: " + message,
+                      "",
+                      {},
+                      fmt::format("stop it, or have it set SO_REUSEADDR before bind ({} shows who holds the port)",
+                                  port && others ? fmt::format("ss -ulpn 'sport = :{}'", *port)
+                                                 : std::string("ss -ulpn"))};
+  const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
+    return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
+  });
+  if (warned != checks.end()) {
+    failed.data = std::move(warned->data);
+    *warned = std::move(failed);
+  } else {
+    checks.push_back(std::move(failed));
   }
 }
 
@@ -1537,9 +1642,19 @@ class fw_walk {
 
   std::vector<fw_hit> hits;
   bool maybe_accepted = false;  ///< an accept whose matches the doctor could not decide was reached
+  bool undecided_accept = false;  ///< such an accept that is not merely rate-limited (see `limited_passed`)
   /// Accepts passed by for their conntrack state match ("CHAIN handle N"):
   /// a group's datagram is never established or related.
   std::vector<std::string> not_established;
+  /// An accept that surely matches but for its rate limit (`limit rate 50/second accept`).
+  struct limited_accept {
+    chain_key chain;
+    std::string handle;  ///< the rule's handle, as nft prints it
+    std::string rate;    ///< "50/second"
+  };
+  /// The rate-limited accepts passed, in walk order: above the rate the
+  /// datagrams go on past them (to a later drop or the policy).
+  std::vector<limited_accept> limited_passed;
 
  private:
   end walk_rules(const chain_key& chain, tri reach) {
@@ -1590,6 +1705,9 @@ class fw_walk {
           if (limit_rate && !other_undecided) {
             limited_accepts_.push_back(fmt::format("{} handle {} accepts up to {}", std::get<2>(chain), handle,
                                                    *limit_rate));
+            limited_passed.push_back({chain, handle, *limit_rate});
+          } else {
+            undecided_accept = true;
           }
           break;
         } else if (e.contains("jump") || e.contains("goto")) {
@@ -1673,6 +1791,7 @@ class fw_walk {
       } else if (verdict == "accept") {
         if (holds == tri::yes) return end::accepted;
         maybe_accepted = true;
+        undecided_accept = true;
       } else if (verdict == "jump" || verdict == "goto") {
         const auto r = follow(chain, handle, verdict.c_str(), pair[1][verdict].value("target", ""), holds, why);
         if (r != end::fell_through) return r;
@@ -1807,6 +1926,33 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     std::ranges::move(w.hits, std::back_inserter(hits));
     if (info.policy != "drop" || end != fw_walk::end::fell_through) continue;
     const auto& [family, table, name] = key;
+    // The only accepts on the way are rate-limited: what comes above the
+    // rate falls through to the policy. Named, with an accept without the
+    // limit inserted before the first of them (in the base chain; at its
+    // top when the limited accept is in a chain it jumps to).
+    if (!w.limited_passed.empty() && !w.undecided_accept) {
+      const auto& first = w.limited_passed.front();
+      const bool here = first.chain == key;
+      std::vector<std::string> named;
+      for (const auto& l : w.limited_passed) {
+        named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
+                                    std::get<2>(l.chain), l.rate));
+      }
+      hits.push_back({check_status::warn,
+                      fmt::format("the chain {} {} chain {} (hook {}) has policy drop, and every rule that accepts "
+                                  "UDP to port {} is rate-limited: {}; the datagrams above that rate fall through to "
+                                  "the policy and are dropped (a stream faster than it loses the rest)",
+                                  family, table, name, info.hook, port, fmt::join(named, ", ")),
+                      fmt::format("nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
+                                  shell_quoted(name), here ? "position " + first.handle + " " : std::string(), port),
+                      fmt::format("it accepts the port's datagrams without a limit {}; or the policy accept: nft "
+                                  "chain {} {} {} '{{ policy accept; }}'",
+                                  here ? fmt::format("before the limited rule (handle {})", first.handle)
+                                       : std::string("at the top of the chain"),
+                                  family, shell_quoted(table), shell_quoted(name)),
+                      json::array()});
+      continue;
+    }
     hits.push_back({w.maybe_accepted ? check_status::warn : check_status::fail,
                     fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts "
                                 "UDP to port {}{}",
@@ -1919,7 +2065,7 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
     checks.push_back({"membership", subject, check_status::ok,
                       fmt::format("the kernel lists {} on {} ({} user(s)){}", r.group.to_string(), name,
                                   it->users ? std::to_string(*it->users) : std::string("?"),
-                                  listed.empty() ? "" : fmt::format(", sources {}", fmt::join(listed, " "))),
+                                  listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", "))),
                       "",
                       {{"users", it->users ? json(*it->users) : json(nullptr)}, {"sources", listed}}, ""});
   }
@@ -2003,7 +2149,8 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   const std::uint64_t in_errors = over.udp_in_errors.value_or(0) + over.udp6_in_errors.value_or(0);
   const std::uint64_t other = in_errors > csum + full ? in_errors - csum - full : 0;
   const std::size_t drops_before = checks.size();
-  if (auto bad = checksum_drop_check(over, "--listen", seen.empty() ? check_status::fail : check_status::warn)) {
+  if (auto bad = checksum_drop_check(over, "--listen", seen.empty() ? check_status::fail : check_status::warn,
+                                     join_interface_names(plan))) {
     bad->subject = "during --listen";  // as the other drops lines
     bad->message += ": " + figures;
     bad->data = data;
@@ -2145,15 +2292,36 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks) 
     ++counts[w];
   }
   const std::string message = cause ? cause->message : "every check passed (or was not made: see SKIP)";
+  // The other failures, most blocking first (the checks' order): fixing
+  // the cause alone would leave them to the next run. One whose fix the
+  // cause's already runs (a link down's route) is left out.
+  std::vector<const check_result*> others;
+  for (const auto name : check_order()) {
+    for (const auto& c : checks) {
+      if (&c == cause || c.status != check_status::fail || c.check != name) continue;
+      if (!c.fix.empty() && cause != nullptr && cause->fix.find(c.fix) != std::string::npos) continue;
+      others.push_back(&c);
+    }
+  }
+  json also = json::array();
+  for (const auto* c : others) {
+    also.push_back(
+        {{"check", c->check}, {"subject", c->subject}, {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
+  }
   out.event({{"event", "verdict"}, {"time", now_seconds()},
              {"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
              {"check", cause ? json(cause->check) : json(nullptr)},
              {"subject", cause ? json(cause->subject) : json(nullptr)}, {"message", message},
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
              {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)},
+             {"also", also},
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
   for (const auto& line : verdict_lines(cause, message)) out.text(line);
+  for (const auto* c : others) {
+    out.text(fmt::format("     also: FAIL {} {}{}", c->check, c->subject,
+                         c->fix.empty() ? " (see its line)" : ", fix: " + c->fix));
+  }
   out.flush();
   return code;
 }
@@ -2217,38 +2385,56 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     // The kernel would refuse with "No such device": the route check has the cause and its fix.
     checks.push_back({"join", "memberships", check_status::skip,
                       "not tried: a group has no interface to join on (see the route check)", "", {}, ""});
-    shared_port_said(checks, false);
+    // The bind needs no route: tried all the same, as mcast-recv binds
+    // (each port and family), so a port that another socket keeps is
+    // said now, with the route, not after the route is fixed.
+    bool bound = true;
+    std::set<std::pair<int, std::uint16_t>> tried;
+    for (const auto& p : plan) {
+      const int family = p.m->request.group.is_v4() ? AF_INET : AF_INET6;
+      if (!tried.emplace(family, p.m->request.port).second) continue;
+      auto bind_only = s.recv;
+      bind_only.rcvbuf = 0;
+      bind_only.rcvbuf_auto = false;
+      buffer_report buffers;
+      auto sock = open_receive_socket(family, p.m->request.port, bind_only, silent, buffers);
+      if (sock) continue;
+      if (sock.error().code == std::errc::address_in_use) {
+        port_refused(port_users, p.m->request.port,
+                     port_taken_message(p.m->request.port, sock.error().message()), checks);
+      } else {
+        bound = false;
+      }
+    }
+    shared_port_said(checks, bound);
   } else if (open_and_join(s.recv, silent, members, shards, table)) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
       const auto port = std::ranges::find_if(port_users, [](const port_finding& f) { return !f.others.empty(); });
-      check_result failed{"port", port != port_users.end() ? std::to_string(port->port) : std::string("bind"),
-                          check_status::fail,
-                          "mcast-recv cannot bind: " + message,  // port_taken_message: who holds it, and how
-                          "",
-                          {},
-                          fmt::format("stop it, or have it set SO_REUSEADDR before bind ({} shows who holds the port)",
-                                      port != port_users.end() ? fmt::format("ss -ulpn 'sport = :{}'", port->port)
-                                                               : std::string("ss -ulpn"))};
-      // The failure replaces the port's warning: one finding about those sockets, not two.
-      const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
-        return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
-      });
-      if (warned != checks.end()) {
-        failed.data = std::move(warned->data);
-        *warned = std::move(failed);
-      } else {
-        checks.push_back(std::move(failed));
-      }
+      port_refused(port_users, port != port_users.end() ? std::optional(port->port) : std::nullopt, message, checks);
     } else {
-      const bool known = message.find("optmem_max") != std::string::npos ||
-                         message.find("igmp_max") != std::string::npos;
-      checks.push_back({"join", "memberships", check_status::fail, message,
-                        message.find("optmem_max") != std::string::npos ? "sysctl -w net.core.optmem_max=20480"
-                        : message.find("igmp_max") != std::string::npos ? "sysctl -w net.ipv4.igmp_max_memberships=20 "
-                                                                          "net.ipv4.igmp_max_msf=10"
-                                                                        : "",
-                        {}, known ? "" : "ip maddr show shows what is joined on each interface"});
+      // The kernel's refusal names the limit that is the cause (core's
+      // hints): only that one is raised, to what the plan needs.
+      const auto says = [&message](std::string_view what) { return message.find(what) != std::string::npos; };
+      const auto counts = count_plan(plan);
+      std::string fix, note;
+      if (says("optmem_max")) {
+        const auto optmem = sysctl("net.core.optmem_max");
+        fix = optmem_fix(optmem);
+        note = fmt::format("net.core.optmem_max is {} {}", opt_text(optmem), optmem_meaning);
+      } else if (says("igmp_max_memberships")) {
+        fix = memberships_fix(counts.groups4);
+        note = fmt::format("{} IPv4 group(s) planned", counts.groups4);
+      } else if (says("igmp_max_msf")) {
+        fix = msf4_fix(counts.most4);
+        note = fmt::format("at most {} source(s) of one IPv4 group planned", counts.most4);
+      } else if (says("mld_max_msf")) {
+        fix = msf6_fix(counts.most6);
+        note = fmt::format("at most {} source(s) of one IPv6 group planned; {}", counts.most6, msf6_host_wide);
+      } else {
+        note = "ip maddr show shows what is joined on each interface";
+      }
+      checks.push_back({"join", "memberships", check_status::fail, message, fix, {}, note});
     }
   } else {
     checks.push_back({"join", "memberships", check_status::ok,

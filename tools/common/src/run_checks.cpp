@@ -109,10 +109,23 @@ std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf, std::
   return {rmem_max_fix(target), fmt::format("{}; {}", rmem_max_note(), then)};
 }
 
+std::vector<std::string> join_interface_names(const std::vector<planned_join>& plan) {
+  std::vector<std::string> out;
+  for (const auto& p : plan) {
+    std::string name(p.iface.name.view());
+    if (p.iface.index != 0 && std::ranges::find(out, name) == out.end()) out.push_back(std::move(name));
+  }
+  return out;
+}
+
 std::optional<check_result> checksum_drop_check(const drop_counters& over, std::string_view during,
-                                               check_status status) {
+                                               check_status status, const std::vector<std::string>& interfaces) {
   const auto csum = over.udp_csum.value_or(0) + over.udp6_csum.value_or(0);
   if (csum == 0) return std::nullopt;
+  // tshark takes -i once per interface.
+  std::string capture;
+  for (const auto& i : interfaces) capture += " -i " + shell_quoted(i);
+  if (capture.empty()) capture = " -i IFACE";
   return check_result{
       "drops", std::string(during), status,
       fmt::format("the kernel dropped {} datagram(s) with a bad UDP checksum during {} (Udp InCsumErrors {}, "
@@ -124,10 +137,12 @@ std::optional<check_result> checksum_drop_check(const drop_counters& over, std::
       "",
       {{"checksum_v4", over.udp_csum ? json(*over.udp_csum) : json(nullptr)},
        {"checksum_v6", over.udp6_csum ? json(*over.udp6_csum) : json(nullptr)}},
-      "the sender's side or the path: capture on the receiving link and check them (tshark -o "
-      "udp.check_checksum:TRUE -i IFACE); a replayed capture needs its checksums fixed (tcprewrite --fixcsum), a "
-      "sender behind a veth or tap without offload its checksums computed (ethtool -K IFACE tx on); a path that "
-      "corrupts them (a NIC, a cable, a switch) shows in its error counters"};
+      fmt::format("the sender's side or the path: capture on the receiving link and check them (tshark -o "
+                  "udp.check_checksum:TRUE{}); a replayed capture needs its checksums fixed (tcprewrite --fixcsum), a "
+                  "sender behind a veth or tap without offload its checksums computed (on the sender: ethtool -K "
+                  "IFACE tx on, IFACE its interface); a path that corrupts them (a NIC, a cable, a switch) shows in "
+                  "its error counters",
+                  capture)};
 }
 
 std::optional<check_result> interface_down_cause(const core::ip_address& group) {
@@ -182,12 +197,23 @@ void end_markers_only(const netlink::snapshot& snap, const std::vector<planned_j
 
 }  // namespace
 
+relied_routes_map relied_routes(const std::vector<joined_membership>& joins) {
+  relied_routes_map out;
+  for (const auto& j : joins) {
+    if (j.routed && !j.route_prefix.empty()) {
+      out.try_emplace(j.request.group, relied_route{j.request.interface_index, j.route_prefix});
+    }
+  }
+  return out;
+}
+
 run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run,
-                                    std::int64_t rcvbuf, std::uint64_t end_markers) {
+                                    std::int64_t rcvbuf, std::uint64_t end_markers,
+                                    const relied_routes_map& relied) {
   std::vector<check_result> checks;
   const auto plan = plan_joins(members);
   if (auto snap = netlink::take_snapshot({.groups = false})) {
-    checks = setup_checks(*snap, plan);
+    checks = setup_checks(*snap, plan, std::nullopt, relied);
     if (end_markers > 0) end_markers_only(*snap, plan, end_markers, members, checks);
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
@@ -200,7 +226,9 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   // Both: the one that dropped more first, so the verdict names it.
   const std::size_t drops_at = checks.size();
   const auto csum_count = over_run.udp_csum.value_or(0) + over_run.udp6_csum.value_or(0);
-  if (auto csum = checksum_drop_check(over_run, "the run", check_status::fail)) checks.push_back(std::move(*csum));
+  if (auto csum = checksum_drop_check(over_run, "the run", check_status::fail, join_interface_names(plan))) {
+    checks.push_back(std::move(*csum));
+  }
   if (const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0); full > 0) {
     auto [fix, note] = larger_buffer_fix(rcvbuf, spec_arguments(members));
     checks.push_back({"drops", "the run", check_status::fail,

@@ -12,6 +12,7 @@
 /// (doctor.cpp), one code path for both.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,15 @@ struct planned_join {
   const membership* m = nullptr;  ///< the membership (owned by the caller's vector)
   core::interface_ref iface;      ///< its own (-i, %IFACE), else the kernel's route's; index 0: neither
 };
+
+/// A route a join without -i followed: its link and the routing table
+/// entry matched at join time ("239.77.0.0/16"; joined_membership::route_prefix).
+struct relied_route {
+  std::uint32_t index = 0;  ///< the interface it led to, the join's
+  std::string prefix;       ///< "PREFIX/LEN"
+};
+/// Per group, the route its join followed.
+using relied_routes_map = std::map<core::ip_address, relied_route>;
 
 /// Each of `members` with its join interface: its own, else that of the
 /// kernel's route to its group (route_interface, looked up once per group),
@@ -60,9 +70,14 @@ struct planned_join {
 /// reverse-path prediction, ip-sysctl.rst `rp_filter`), igmp_version
 /// (`force_igmp_version`, `force_mld_version`, the querier heard; RFC 3376
 /// 7.2.1, RFC 3810 8.2.1: an older version carries no sources).
+/// `relied`: per group, the route a run's join without -i followed: a link
+/// down that took it is fixed by bringing the link up and that route back;
+/// a group not in it (or joined on another link) gets the family's
+/// (224.0.0.0/4).
 [[nodiscard]] std::vector<check_result> setup_checks(const netlink::snapshot& snap,
                                                      const std::vector<planned_join>& plan,
-                                                     std::optional<std::int64_t> size = std::nullopt);
+                                                     std::optional<std::int64_t> size = std::nullopt,
+                                                     const relied_routes_map& relied = {});
 
 /// The rp_filter FAIL for `drops` datagrams the kernel dropped by
 /// reverse-path filtering (TcpExtIPReversePathFilter's change) during
@@ -116,10 +131,15 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// nothing else, the sender's datagrams probably exceed the join
 /// interface's MTU, an `interface` WARN per join interface (its fix the
 /// Ethernet MTU 1500 when the link's is below it; the note the doctor's
-/// --size check, as an END marker does not give the size).
+/// --size check, as an END marker does not give the size). `relied`: the
+/// routes the run's joins without -i followed, as setup_checks() takes them.
 [[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,
                                                   const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
-                                                  std::uint64_t end_markers = 0);
+                                                  std::uint64_t end_markers = 0, const relied_routes_map& relied = {});
+
+/// The routes `joins` without -i followed, per group (their route_prefix;
+/// none when the kernel did not say), for nothing_arrived_verdict().
+[[nodiscard]] relied_routes_map relied_routes(const std::vector<joined_membership>& joins);
 
 /// The fix that raises net.core.rmem_max to `bytes`: `sysctl -w
 /// net.core.rmem_max=BYTES`, a command for the host (rmem_max_note()).
@@ -158,9 +178,16 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// payload over 68 bytes is dropped when read, and counts in the socket's
 /// SO_RXQ_OVFL too). No fix (nothing on the receiver makes a checksum
 /// right): the note says where to look (the sender's offload, a replayed
-/// capture, the path). None when neither counter climbed.
+/// capture, the path), its capture command on `interfaces` (the join
+/// interfaces' names: where the datagrams arrive; IFACE when none is known).
+/// None when neither counter climbed.
 [[nodiscard]] std::optional<check_result> checksum_drop_check(const drop_counters& over, std::string_view during,
-                                                              check_status status);
+                                                              check_status status,
+                                                              const std::vector<std::string>& interfaces = {});
+
+/// The distinct join interfaces of `plan`, in its order (those with index 0,
+/// the route's to be, left out).
+[[nodiscard]] std::vector<std::string> join_interface_names(const std::vector<planned_join>& plan);
 
 /// The interface FAIL that explains why `group` has no route (a join
 /// without -i fails with ENODEV): a link that is down, whose routes the
