@@ -131,7 +131,9 @@ class arbiter {
     ++l.datagrams;
     offer_result out;
     out.on_line = l.sequence.add(seq);
-    out.merged = merged_.add(seq);
+    // Tagged with its line: only the line that opened a doubt in the merged
+    // stream gives evidence against it (sequence_tracker::add).
+    out.merged = merged_.add(seq, static_cast<std::uint8_t>(line + 1));
     auto& slot = times_[seq % window];
     auto& first = first_line_[seq % window];
     switch (out.merged.kind) {
