@@ -623,6 +623,10 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     ++jumps_;
     return {verdict::jump, seq, {}};
   }
+  if (lone_out_.active && seq == lone_out_.number) {
+    ++duplicates_;  // another source's copy of a lone first number taken back
+    return {verdict::duplicate, seq, {}};
+  }
   set_new(seq);
   ++distinct_;
   ++reordered_;
@@ -707,6 +711,9 @@ void sequence_tracker::claim_stands() noexcept {
   ++jumps_;
   ++retracted_;
   first_ = claim_.lone_claimed;  // nothing between came (that ends claim_.lone)
+  // Merged sources (tagged): it was handed on, so another source's copy
+  // of it is a duplicate, not a first copy to hand on again.
+  if (claim_.origin != 0) lone_out_ = {true, lone};
 }
 
 void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
@@ -1150,6 +1157,7 @@ void sequence_tracker::recount() noexcept {
   below_run_ = {};
   start_ = {};
   claim_.active = false;
+  lone_out_ = {};
 }
 
 void sequence_tracker::clear_epoch() noexcept {
@@ -1168,6 +1176,7 @@ void sequence_tracker::clear_epoch() noexcept {
   below_run_ = {};
   start_ = {};
   claim_.active = false;
+  lone_out_ = {};
   past_end_.count = 0;
   after_end_.count = 0;
   announce_ = {};

@@ -713,6 +713,13 @@ class sequence_tracker {
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
+  // A lone first number a tagged claim took back (claim_stands()): handed
+  // on, so another source's copy of it is a duplicate.
+  struct lone_taken_back {
+    bool active = false;
+    std::uint64_t number = 0;
+  };
+  lone_taken_back lone_out_{};
   // An announcement that showed numbers missing past the highest, while no
   // number at or past it came: the largest announcement before it, the
   // highest number when it came, and how many new numbers above that came
