@@ -363,7 +363,7 @@ void sequence_tracker::settle() noexcept {
   // An open start with at least as many numbers below it as from it up
   // (two or more): they were not the stream's (a forger's, sent before the
   // sender's first).
-  if (start_.open && start_.count >= 2 && start_.count >= distinct_ - (start_.count - start_.late)) {
+  if (start_.open && start_.count >= 2 && start_.count >= from_start()) {
     (void)retract_start();
   }
   if (!before_jump_.copy) return;
@@ -470,9 +470,21 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
       ++jumps_;
       ++start_.late;
       a = {verdict::jump, seq, {}};
+    } else if (!own(start_.origin)) {
+      // Another source's number (a line that lags the first's): a fill,
+      // counted as ever, no evidence (further below than the window it
+      // could not be told from a duplicate: any source's is kept above).
+      a = add_judged(seq);
+      if (start_.open && a.kind == verdict::reordered) ++start_.fills;
+      return a;
     } else {
       a = add_judged(seq);
-      if (!start_.open || a.kind != verdict::reordered) return a;
+      if (!start_.open) return a;
+      if (a.kind == verdict::duplicate && origin_ != 0) {
+        ++start_.copies;  // the first's own source below it, after another source brought the number
+      } else if (a.kind != verdict::reordered) {
+        return a;
+      }
     }
     start_.numbers[start_.count++] = seq;
     if (start_.count == epoch_proof) return retract_start();
@@ -482,7 +494,7 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
   // epoch_proof numbers from the first up: the start stands (a line that
   // lags another by some numbers sends its numbers below the first as
   // often as the other sends numbers above it: the start stands first).
-  if (start_.open && distinct_ - (start_.count - start_.late) >= epoch_proof) start_ = {};
+  if (start_.open && from_start() >= epoch_proof) start_ = {};
   return a;
 }
 
@@ -544,6 +556,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     start_ = {};
     start_.open = doubt_;  // confirmed by the numbers above it
     start_.first = seq;
+    start_.origin = origin_;
     return {verdict::in_order, seq, {}};
   }
   if (end_believed_ && seq >= *end_count_ && seq - *end_count_ >= end_continuation) return past_end(seq);
@@ -686,11 +699,29 @@ arrival sequence_tracker::retract_start() noexcept {
   // and far numbers waiting stay as they were.
   const open_start held = start_;
   ++retracted_;
+  // Merged sources: the numbers below the first that came (another
+  // source's fills, the first copies of the first's source's copies, and
+  // the numbers held) are in the window, below the first.
+  std::array<std::uint64_t, words> below{};
+  const std::uint64_t low = std::max(first_, window_low(highest_));
+  if (held.fills + held.copies != 0 && low < held.first) {
+    for (std::uint64_t n = low; n < held.first; ++n) {
+      if (test(n)) below[(n % window) / 64] |= std::uint64_t{1} << (n % 64);
+    }
+  }
   // From the first up: jumps; below: counted anew (the far ones were jumps).
-  jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
+  jumps_ = jumps_ + from_start() - held.late;
   recount();
   arrival out{};
   for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i], origin_);
+  if (held.fills + held.copies != 0 && low < held.first) {
+    // Lowest first; those the held numbers counted again are there already.
+    for (std::uint64_t n = low; n < held.first; ++n) {
+      if ((below[(n % window) / 64] >> (n % 64) & 1u) == 0) continue;
+      if (any_ && n <= highest_ && highest_ - n < window && test(n)) continue;
+      (void)add(n, origin_);
+    }
+  }
   return out;
 }
 

@@ -672,13 +672,21 @@ class sequence_tracker {
   // window, where they would be too late). epoch_proof of them, an
   // END below it after some, or at the end of a run as many as from it up,
   // take it back (retract_start()): a forger's numbers before the sender's first.
+  // `origin`: the first's tag; only numbers with its tag (own()) are
+  // kept; `copies` of those were duplicates (another source brought the
+  // number first); `fills` counts other sources' new numbers below it.
   struct open_start {
     bool open = false;
-    std::uint8_t count = 0, late = 0;
-    std::uint64_t first = 0;
+    std::uint8_t count = 0, late = 0, copies = 0;
+    std::uint8_t origin = 0;
+    std::uint64_t first = 0, fills = 0;
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   open_start start_{};
+  // The numbers counted from the open start's first up.
+  [[nodiscard]] std::uint64_t from_start() const noexcept {
+    return distinct_ - (start_.count - start_.late - start_.copies) - start_.fills;
+  }
   // The last gap counted at once (at most provisional_gap), while fewer
   // than epoch_proof numbers at or past its number came (`run`, the claimed
   // number's included): the highest before it, the number, how many
