@@ -481,10 +481,15 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
       a = add_judged(seq);
       if (!start_.open) return a;
       if (a.kind == verdict::duplicate && origin_ != 0) {
-        ++start_.copies;  // the first's own source below it, after another source brought the number
-      } else if (a.kind != verdict::reordered) {
+        // The first's own source below it, after another source brought
+        // the number: evidence, and a duplicate still (the first copy is
+        // counted anew when the start is taken back).
+        ++start_.copies;
+        start_.numbers[start_.count++] = seq;
+        if (start_.count == epoch_proof) (void)retract_start();
         return a;
       }
+      if (a.kind != verdict::reordered) return a;
     }
     start_.numbers[start_.count++] = seq;
     if (start_.count == epoch_proof) return retract_start();
@@ -809,6 +814,11 @@ arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a, bool copy) 
   // it goes. Above it (a forged number just past a real gap): from the
   // last claim on.
   const std::uint64_t from = claim_.below_first >= epoch_proof ? claim_.first_claimed : claim_.claimed;
+  if (copy) {
+    // A duplicate stays one: its number's first copy is counted anew.
+    (void)take_back_claim(seq, a, from);
+    return a;
+  }
   return take_back_claim(seq, a, from);
 }
 
