@@ -657,6 +657,36 @@ TEST(Arbiter, AForgedNearNumberIsTakenBackByItsOwnLinesNumbers) {
   }
 }
 
+// A forged number on line A before the feed's first, while B carries each
+// number before A does: A's own copies below it (duplicates: B brought the
+// numbers) are the evidence that takes the forged start back, and the real
+// number is handed on.
+TEST(Arbiter, AForgedFirstOnTheLaggingLineIsTakenBackByItsOwnCopies) {
+  auto arb = feed::arbiter::make(2).value();
+  std::int64_t at = 0;
+  std::uint64_t first_copies = 0, real_700 = 0;
+  const auto offer = [&](std::size_t line, std::uint64_t n) {
+    const bool deliver = arb.offer(line, n, ++at).what == decision::deliver;
+    first_copies += deliver ? 1 : 0;
+    return deliver;
+  };
+  (void)offer(A, 700);
+  for (std::uint64_t n = 0; n < 1000; ++n) {
+    real_700 += offer(B, n) && n == 700 ? 1 : 0;
+    (void)offer(A, n);
+  }
+  arb.settle();
+  for (int e = 0; e < 3; ++e) arb.end(1000);
+  EXPECT_EQ(arb.merged().retracted(), 1u);
+  EXPECT_EQ(real_700, 1u);
+  EXPECT_EQ(arb.delivered(), 1000u);
+  EXPECT_EQ(arb.jumps(), 1u);
+  EXPECT_EQ(arb.lost(), 0u);
+  EXPECT_EQ(arb.merged().first(), 0u);
+  EXPECT_EQ(arb.delivered() + arb.jumps(), first_copies);
+  EXPECT_EQ(arb.delivered() + arb.jumps() + arb.duplicates() + arb.too_late(), 2001u);
+}
+
 TEST(Arbiter, ABadLineIndexCountsNothing) {
   auto arb = feed::arbiter::make(2).value();
   const auto r = arb.offer(2, 1, 0);
