@@ -641,9 +641,13 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     ++jumps_;
     return {verdict::jump, seq, {}};
   }
-  if (lone_out_.active && seq == lone_out_.number) {
-    ++duplicates_;  // another source's copy of a lone first number taken back
-    return {verdict::duplicate, seq, {}};
+  if (lone_out_.active) {
+    if (seq == lone_out_.number) {
+      ++duplicates_;  // another source's copy of a lone first number taken back
+      return {verdict::duplicate, seq, {}};
+    }
+    // Once the window left it behind a copy is too late anyway.
+    if (highest_ - lone_out_.number >= window) lone_out_ = {};
   }
   set_new(seq);
   ++distinct_;

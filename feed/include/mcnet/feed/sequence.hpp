@@ -303,7 +303,9 @@ class sequence_tracker {
           ++duplicates_;
           return {verdict::duplicate, seq, {}};
         }
-        if (seq >= first_ && judged) {
+        // (A lone first number a merged claim took back: its copy is judged
+        // out of line too.)
+        if (seq >= first_ && judged && !lone_out_.active) {
           word |= bit;
           ++in_window_;
           ++distinct_;
