@@ -132,7 +132,7 @@ std::uint64_t end_votes::total() const noexcept {
   return n;
 }
 
-bool sequence_tracker::begin_probation(std::uint64_t low) noexcept {
+bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) noexcept {
   // Far numbers that follow each other came after the first: the start is
   // followed; and the highest moves past a near claim, which then stands.
   start_ = {};
@@ -146,6 +146,7 @@ bool sequence_tracker::begin_probation(std::uint64_t low) noexcept {
     *reused = *this;
     before_jump_.copy = std::move(reused);
     jump_low_ = low;
+    jump_origin_ = origin;
   }
   // A second claim while an unproven one is on probation keeps the first
   // copy: the state before any far claim is what the live sender goes on
@@ -156,6 +157,7 @@ bool sequence_tracker::begin_probation(std::uint64_t low) noexcept {
     before_jump_.copy.reset(new (std::nothrow) sequence_tracker(*this));
     if (!before_jump_.copy) return false;
     jump_low_ = low;
+    jump_origin_ = origin;
   }
   probation_end_ = UINT64_MAX;  // set when the jump has been counted
   return true;
@@ -186,10 +188,22 @@ sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_
       return probation_check::repeat;
     }
     for (std::size_t i = 0; i < evidence_.count; ++i) {
-      if (evidence_.kinds[i] == kind && evidence_.values[i] == n) {
+      if ((evidence_.kinds[i] == evidence_kind::number || evidence_.kinds[i] == evidence_kind::copy) &&
+          evidence_.values[i] == n) {
         ++duplicates_;  // a copy of a number held: no second piece of evidence
         return probation_check::repeat;
       }
+    }
+    if (inside) {
+      // Inside the window, another source's number (a lagging line's copy
+      // of one the jump's line lost) is no evidence: it counts as any
+      // number below the highest does, and is kept should the jump be
+      // taken back (retract()). The jump's own source going on from before
+      // it is, even when another source brought that number first (then
+      // it is a duplicate). Past the window a number could not be told
+      // from a duplicate: any source's is evidence.
+      if (!own(jump_origin_)) return probation_check::none;
+      if (highest_ - n < window && test(n)) kind = evidence_kind::copy;
     }
   }
   // The live sender may have gone on: the far numbers would then be a
@@ -202,7 +216,9 @@ sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_
   evidence_.kinds[evidence_.count] = kind;
   ++evidence_.count;
   const std::uint64_t past = own_received() - before->own_received();
-  if (evidence_.count < std::min<std::uint64_t>(past, epoch_proof)) return probation_check::held;
+  if (evidence_.count < std::min<std::uint64_t>(past, epoch_proof)) {
+    return kind == evidence_kind::copy ? probation_check::held_copy : probation_check::held;
+  }
   retract(/*replay_last=*/false);
   return probation_check::retracted;
 }
@@ -211,6 +227,7 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   const evidence held = evidence_;
   const std::size_t replay = replay_last || held.count == 0 ? held.count : held.count - 1u;
   std::uint64_t held_numbers = 0;  // counted as jumps while held; counted anew below
+  // (A held copy was a duplicate: its first copy is among the fills below.)
   for (std::size_t i = 0; i < replay; ++i) held_numbers += held.kinds[i] == evidence_kind::number ? 1 : 0;
   // The numbers counted since the copy was made were the burst's (or came
   // with it): they count as jumps. Duplicates and late ones stay what they
@@ -226,16 +243,25 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   const std::uint64_t fill_low = window_low(highest_);  // in both windows when at most h
   const bool inside = before.any_ && any_ && restarts_ == before.restarts_ && jump_low_ - h <= window &&
                       highest_ >= h && fill_low <= h;
+  // Above h, up to gap_bound_ and below the jump: numbers another source
+  // brought (own()), counted since the copy (the jump's step cleared those
+  // positions); a single stream holds every such number as evidence, so
+  // none is set there.
+  const std::uint64_t top = inside ? h + std::min(gap_bound_, jump_low_ - 1 - h) : h;
   if (inside) {
-    for (std::uint64_t i = 0, span = h - fill_low + 1; i < span;) {
-      const std::uint64_t n = fill_low + i;
-      const std::uint64_t bit = n % 64;
-      const std::uint64_t take = std::min<std::uint64_t>(64 - bit, span - i);
-      const std::uint64_t mask = (take == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << take) - 1) << bit;
-      const std::size_t w = (n % window) / 64;
-      fills[w] |= seen_[w] & ~before.seen_[w] & mask;
-      i += take;
-    }
+    const auto collect = [&](std::uint64_t low, std::uint64_t span, bool new_since_copy) {
+      for (std::uint64_t i = 0; i < span;) {
+        const std::uint64_t n = low + i;
+        const std::uint64_t bit = n % 64;
+        const std::uint64_t take = std::min<std::uint64_t>(64 - bit, span - i);
+        const std::uint64_t mask = (take == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << take) - 1) << bit;
+        const std::size_t w = (n % window) / 64;
+        fills[w] |= seen_[w] & (new_since_copy ? ~before.seen_[w] : ~std::uint64_t{0}) & mask;
+        i += take;
+      }
+    };
+    collect(fill_low, h - fill_low + 1, true);
+    collect(h + 1, top - h, false);
     for (const auto f : fills) filled += static_cast<std::uint64_t>(std::popcount(f));
   }
   const std::uint64_t far = own_received() - before.own_received() - filled;
@@ -250,7 +276,9 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   const std::uint64_t kept_ends =
       saturating_add(kept->ends_.total(), copy_announce_taken_back_ - kept->copy_announce_taken_back_);
   const std::uint64_t unconfirmed = ends_given > kept_ends ? ends_given - kept_ends : 0;
+  const std::uint8_t origin = origin_;  // the datagram being judged is still this one
   *this = std::move(*kept);
+  origin_ = origin;
   far_.count = 0;  // the burst's first numbers, waiting when the copy was made
   jumps_ = jumps;
   duplicates_ += repeats;
@@ -261,7 +289,7 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   if (filled != 0) {
     // Lowest first, as the numbers before the claim are: each is a late
     // number of the state before it.
-    for (std::uint64_t i = 0, span = h - fill_low + 1; i < span; ++i) {
+    for (std::uint64_t i = 0, span = top - fill_low + 1; i < span; ++i) {
       const std::uint64_t n = fill_low + i;
       if ((fills[(n % window) / 64] >> (n % 64) & 1u) != 0) recount_held(n);
     }
@@ -269,6 +297,7 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   for (std::size_t i = 0; i < replay; ++i) {
     switch (held.kinds[i]) {
       case evidence_kind::number: recount_held(held.values[i]); break;
+      case evidence_kind::copy: break;  // a duplicate, counted so; its first copy is a fill
       case evidence_kind::end: (void)end(held.values[i] + 1); break;
       case evidence_kind::announce: (void)announce(held.values[i] + 1); break;
     }
@@ -281,7 +310,7 @@ void sequence_tracker::recount_held(std::uint64_t n) noexcept {
   // moved the window past it, it stays a jump rather than turn into a late
   // copy: a number handed on once is a first copy (the arbiter's first
   // arrivals count it so) and no copy is counted twice.
-  switch (add(n).kind) {
+  switch (add(n, origin_).kind) {
     case verdict::too_late:
       --too_late_;
       --reordered_;
@@ -299,7 +328,7 @@ void sequence_tracker::end_evidence() noexcept {
   // Held numbers stay jumps; held END counts and announcements were not
   // believed.
   for (std::size_t i = 0; i < evidence_.count; ++i) {
-    if (evidence_.kinds[i] != evidence_kind::number) ++unconfirmed_ends_;
+    if (evidence_.kinds[i] == evidence_kind::end || evidence_.kinds[i] == evidence_kind::announce) ++unconfirmed_ends_;
   }
   evidence_.count = 0;
 }
@@ -334,7 +363,7 @@ void sequence_tracker::settle() noexcept {
   // An open start with at least as many numbers below it as from it up
   // (two or more): they were not the stream's (a forger's, sent before the
   // sender's first).
-  if (start_.open && start_.count >= 2 && start_.count >= distinct_ - (start_.count - start_.late)) {
+  if (start_.open && start_.count >= 2 && start_.count >= from_start()) {
     (void)retract_start();
   }
   if (!before_jump_.copy) return;
@@ -441,9 +470,26 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
       ++jumps_;
       ++start_.late;
       a = {verdict::jump, seq, {}};
+    } else if (!own(start_.origin)) {
+      // Another source's number (a line that lags the first's): a fill,
+      // counted as ever, no evidence (further below than the window it
+      // could not be told from a duplicate: any source's is kept above).
+      a = add_judged(seq);
+      if (start_.open && a.kind == verdict::reordered) ++start_.fills;
+      return a;
     } else {
       a = add_judged(seq);
-      if (!start_.open || a.kind != verdict::reordered) return a;
+      if (!start_.open) return a;
+      if (a.kind == verdict::duplicate && origin_ != 0) {
+        // The first's own source below it, after another source brought
+        // the number: evidence, and a duplicate still (the first copy is
+        // counted anew when the start is taken back).
+        ++start_.copies;
+        start_.numbers[start_.count++] = seq;
+        if (start_.count == epoch_proof) (void)retract_start();
+        return a;
+      }
+      if (a.kind != verdict::reordered) return a;
     }
     start_.numbers[start_.count++] = seq;
     if (start_.count == epoch_proof) return retract_start();
@@ -453,7 +499,7 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
   // epoch_proof numbers from the first up: the start stands (a line that
   // lags another by some numbers sends its numbers below the first as
   // often as the other sends numbers above it: the start stands first).
-  if (start_.open && distinct_ - (start_.count - start_.late) >= epoch_proof) start_ = {};
+  if (start_.open && from_start() >= epoch_proof) start_ = {};
   return a;
 }
 
@@ -488,7 +534,11 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       }
       return a;
     }
-    return a.kind == verdict::reordered ? follow_claim(seq, a) : a;
+    if (a.kind == verdict::reordered) return follow_claim(seq, a, /*copy=*/false);
+    // The claiming source's copy of a number inside the gap that another
+    // source brought since: the claiming source went on below its claim.
+    if (a.kind == verdict::duplicate && origin_ != 0 && origin_ == claim_.origin) return follow_claim(seq, a, true);
+    return a;
   }
   return add_counted(seq);
 }
@@ -497,8 +547,9 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
   if (before_jump_.copy) {
     switch (check_probation(seq, evidence_kind::number)) {
       case probation_check::held: ++jumps_; return {verdict::jump, seq, {}};
+      case probation_check::held_copy: ++duplicates_; return {verdict::duplicate, seq, {}};
       case probation_check::repeat: return {verdict::duplicate, seq, {}};
-      case probation_check::retracted: return add(seq);
+      case probation_check::retracted: return add(seq, origin_);
       case probation_check::none: break;
     }
   }
@@ -510,6 +561,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     start_ = {};
     start_.open = doubt_;  // confirmed by the numbers above it
     start_.first = seq;
+    start_.origin = origin_;
     return {verdict::in_order, seq, {}};
   }
   if (end_believed_ && seq >= *end_count_ && seq - *end_count_ >= end_continuation) return past_end(seq);
@@ -542,7 +594,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     past_end_.count = 0;
     // This number first (its verdict is against the highest before it),
     // then those held before it.
-    const arrival out = add(seq);
+    const arrival out = add(seq, origin_);
     for (std::size_t i = 0; i + 1 < held; ++i) recount_held(numbers[i]);
     return out;
   }
@@ -589,6 +641,14 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     ++jumps_;
     return {verdict::jump, seq, {}};
   }
+  if (lone_out_.active) {
+    if (seq == lone_out_.number) {
+      ++duplicates_;  // another source's copy of a lone first number taken back
+      return {verdict::duplicate, seq, {}};
+    }
+    // Once the window left it behind a copy is too late anyway.
+    if (highest_ - lone_out_.number >= window) lone_out_ = {};
+  }
   set_new(seq);
   ++distinct_;
   ++reordered_;
@@ -633,7 +693,7 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   for (std::size_t w = 0; w < run.bits.size(); ++w) {
     for (std::uint64_t bits = run.bits[w]; bits != 0; bits &= bits - 1) {
       const std::uint64_t n = run.first + w * 64 + static_cast<std::uint64_t>(std::countr_zero(bits));
-      const arrival a = add(n);
+      const arrival a = add(n, origin_);
       if (n == seq) out = a;
     }
   }
@@ -648,11 +708,29 @@ arrival sequence_tracker::retract_start() noexcept {
   // and far numbers waiting stay as they were.
   const open_start held = start_;
   ++retracted_;
+  // Merged sources: the numbers below the first that came (another
+  // source's fills, the first copies of the first's source's copies, and
+  // the numbers held) are in the window, below the first.
+  std::array<std::uint64_t, words> below{};
+  const std::uint64_t low = std::max(first_, window_low(highest_));
+  if (held.fills + held.copies != 0 && low < held.first) {
+    for (std::uint64_t n = low; n < held.first; ++n) {
+      if (test(n)) below[(n % window) / 64] |= std::uint64_t{1} << (n % 64);
+    }
+  }
   // From the first up: jumps; below: counted anew (the far ones were jumps).
-  jumps_ = jumps_ + (distinct_ - (held.count - held.late)) - held.late;
+  jumps_ = jumps_ + from_start() - held.late;
   recount();
   arrival out{};
-  for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i]);
+  for (std::size_t i = 0; i < held.count; ++i) out = add(held.numbers[i], origin_);
+  if (held.fills + held.copies != 0 && low < held.first) {
+    // Lowest first; those the held numbers counted again are there already.
+    for (std::uint64_t n = low; n < held.first; ++n) {
+      if ((below[(n % window) / 64] >> (n % 64) & 1u) == 0) continue;
+      if (any_ && n <= highest_ && highest_ - n < window && test(n)) continue;
+      (void)add(n, origin_);
+    }
+  }
   return out;
 }
 
@@ -673,6 +751,9 @@ void sequence_tracker::claim_stands() noexcept {
   ++jumps_;
   ++retracted_;
   first_ = claim_.lone_claimed;  // nothing between came (that ends claim_.lone)
+  // Merged sources (tagged): it was handed on, so another source's copy
+  // of it is a duplicate, not a first copy to hand on again.
+  if (claim_.origin != 0) lone_out_ = {true, lone};
 }
 
 void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
@@ -711,7 +792,8 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
-  claim_.inside = 0;
+  claim_.inside = claim_.filled = 0;
+  claim_.origin = origin_;
   claim_.run = 1;
   claim_.reordered = 0;
   claim_.gaps = 1;
@@ -720,19 +802,27 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   each_word(highest_ + 1, claim_limit(), [&](std::size_t w, std::uint64_t mask) { claim_.bits[i++] = seen_[w] & mask; });
 }
 
-arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a) noexcept {
-  ++claim_.inside;
-  if (seq < claim_.first_claimed) ++claim_.below_first;
-  if (claim_.inside == claim_.claimed - claim_.before - 1) {
+arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a, bool copy) noexcept {
+  if (!copy && ++claim_.filled == claim_.claimed - claim_.before - 1) {
     claim_.active = false;  // every number of the gap came: it was reordering
     return a;
   }
+  // Another source's copy (a lagging line's of numbers the claiming line
+  // lost) fills the gap and says nothing of where the claiming line went on.
+  if (!own(claim_.origin)) return a;
+  ++claim_.inside;
+  if (seq < claim_.first_claimed) ++claim_.below_first;
   if (claim_.inside < epoch_proof) return a;
   // The live sender went on below the chain's first claim (a chain of
   // forged numbers, each a gap past the one before, none proven): all of
   // it goes. Above it (a forged number just past a real gap): from the
   // last claim on.
   const std::uint64_t from = claim_.below_first >= epoch_proof ? claim_.first_claimed : claim_.claimed;
+  if (copy) {
+    // A duplicate stays one: its number's first copy is counted anew.
+    (void)take_back_claim(seq, a, from);
+    return a;
+  }
   return take_back_claim(seq, a, from);
 }
 
@@ -780,7 +870,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a, std::uin
     for (std::uint64_t bits = came[i++]; bits != 0; bits &= bits - 1) {
       const std::uint64_t n = number_at(w, bits);
       if (n >= from) continue;
-      const arrival again = add(n);
+      const arrival again = add(n, origin_);
       if (n == seq) a = again;
     }
   });
@@ -827,7 +917,7 @@ void sequence_tracker::release_held(bool confirm) noexcept {
     if (came) {
       ++duplicates_;  // another copy came while it was held: this one is the second
     } else if (confirm) {
-      (void)add(n);
+      (void)add(n, origin_);
     } else {
       ++jumps_;
     }
@@ -888,7 +978,7 @@ arrival sequence_tracker::past_end(std::uint64_t seq) noexcept {
   ++retracted_;
   // In arrival order: seq, the last, is counted last.
   arrival out{};
-  for (std::size_t i = 0; i < held; ++i) out = add(numbers[i]);
+  for (std::size_t i = 0; i < held; ++i) out = add(numbers[i], origin_);
   return out;
 }
 
@@ -941,7 +1031,7 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
           jumps_ = jumps_ - n + 1;  // the waiting numbers count now, the lone one does not
           ++retracted_;
           recount();
-          (void)add(numbers[0]);
+          (void)add(numbers[0], origin_);
           missing_range shown{};
           for (std::size_t i = 1; i < count; ++i) {
             const arrival a = advance(numbers[i]);
@@ -955,7 +1045,7 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
         // A jump is believed only with a copy to go back to (no memory: it
         // stays a jump, and seq starts a run of its own). Inside the window
         // too: a forged pair there must not claim tens of thousands lost.
-        if (!begin_probation(far_.numbers[0])) {
+        if (!begin_probation(far_.numbers[0], origin_)) {
           far_.numbers[0] = seq;
           far_.count = 1;
           ++jumps_;
@@ -1000,7 +1090,7 @@ void sequence_tracker::settle_run(std::uint64_t last) noexcept {
     // the sender's. On probation as a followed jump is (a forger sends an
     // END as easily as a number), so the live sender's next END or number
     // from before them takes them back.
-    if (!begin_probation(far_.numbers[0])) return;
+    if (!begin_probation(far_.numbers[0], 0)) return;
     (void)count_run(far_.count);
     probation_end_ = own_received() + window;
   }
@@ -1096,7 +1186,7 @@ arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
     ++restarts_;
   }
   clear_epoch();
-  arrival a = add(seq);
+  arrival a = add(seq, origin_);
   start_ = {};  // its caller has the proof: a run of epoch_proof, or its word
   a.kind = verdict::restart;
   return a;
@@ -1112,6 +1202,7 @@ void sequence_tracker::recount() noexcept {
   below_run_ = {};
   start_ = {};
   claim_.active = false;
+  lone_out_ = {};
 }
 
 void sequence_tracker::clear_epoch() noexcept {
@@ -1130,6 +1221,7 @@ void sequence_tracker::clear_epoch() noexcept {
   below_run_ = {};
   start_ = {};
   claim_.active = false;
+  lone_out_ = {};
   past_end_.count = 0;
   after_end_.count = 0;
   announce_ = {};

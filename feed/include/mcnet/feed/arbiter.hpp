@@ -67,6 +67,19 @@ namespace mcnet::feed {
 /// followed far jump is on probation and taken back by as many numbers of
 /// the feed from before it; a claim not proven (sequence_tracker::provisional)
 /// is not counted; and settle() at the end of a run takes such a claim back.
+/// Each copy is tagged with its line (sequence_tracker::add's origin), so
+/// evidence against a doubt comes only from the line that opened it: a
+/// near claim (a gap up to `provisional_gap`), a followed jump inside the
+/// window and an open start are taken back by that line's numbers from
+/// below them (its copies of numbers another line delivered first
+/// included, which stay duplicates), never by another line's. Another
+/// line's numbers there are fills, delivered once and kept: a line that
+/// lags another brings its copies of the leader's real loss burst after the
+/// leader went on past it, which is not the sender going on below the gap,
+/// so no number is handed on twice. A forger on one line (or on both) is
+/// still taken back by the live numbers of the line it opened the doubt on;
+/// a jump past the window is taken back by any line's numbers (the window
+/// cannot tell them from duplicates there).
 ///
 /// A dead line (nothing offered on it) keeps its counts at zero; its
 /// first_arrival share is 0 and the merged stream is the other lines'.
@@ -131,7 +144,9 @@ class arbiter {
     ++l.datagrams;
     offer_result out;
     out.on_line = l.sequence.add(seq);
-    out.merged = merged_.add(seq);
+    // Tagged with its line: only the line that opened a doubt in the merged
+    // stream gives evidence against it (sequence_tracker::add).
+    out.merged = merged_.add(seq, static_cast<std::uint8_t>(line + 1));
     auto& slot = times_[seq % window];
     auto& first = first_line_[seq % window];
     switch (out.merged.kind) {

@@ -264,7 +264,19 @@ class sequence_tracker {
   /// Account one datagram's number and say what it was. The common cases
   /// (the next number, a duplicate, a late number above the start) are
   /// handled inline; the rest out of line.
-  arrival add(std::uint64_t seq) noexcept {
+  ///
+  /// `origin` tags where the datagram came from when one stream merges
+  /// several sources of the same numbers (the arbiter's lines: line + 1);
+  /// 0, untagged, is a single stream's (every datagram is evidence for or
+  /// against every doubt, as ever). A doubt (a near claim, a followed jump
+  /// inside the window on probation, an open start) remembers the tag of
+  /// the datagram that opened it, and only numbers with that tag (or
+  /// untagged ones, or any when the doubt is untagged) count as evidence
+  /// against it: a lagging source's copies of numbers the leading one lost
+  /// are not the live sender going on below a claim, they are fills
+  /// (reordered), counted and kept when the doubt is taken back.
+  arrival add(std::uint64_t seq, std::uint8_t origin = 0) noexcept {
+    origin_ = origin;
     if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active && !announce_.open &&
         !held_.active) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
@@ -283,13 +295,17 @@ class sequence_tracker {
           return {verdict::in_order, seq, {}};
         }
       } else if (highest_ - seq < window) {
-        if ((word & bit) != 0) {
+        // On probation, a number below the jump may be the live sender's
+        // evidence against it (a copy too, from the jump's own source):
+        // judged out of line.
+        const bool judged = !before_jump_.copy || seq >= jump_low_;
+        if ((word & bit) != 0 && judged) {
           ++duplicates_;
           return {verdict::duplicate, seq, {}};
         }
-        // On probation, a number below the jump may be the live sender's
-        // evidence against it: judged out of line.
-        if (seq >= first_ && (!before_jump_.copy || seq >= jump_low_)) {
+        // (A lone first number a merged claim took back: its copy is judged
+        // out of line too.)
+        if (seq >= first_ && judged && !lone_out_.active) {
           word |= bit;
           ++in_window_;
           ++distinct_;
@@ -447,6 +463,9 @@ class sequence_tracker {
   friend class arbiter;
   static constexpr std::size_t words = window / 64;
   arrival add_slow(std::uint64_t seq) noexcept;
+  /// Whether the datagram being judged (origin_) counts as evidence against
+  /// a doubt opened by a datagram tagged `doubt`: same tag, or either untagged.
+  [[nodiscard]] bool own(std::uint8_t doubt) const noexcept { return origin_ == doubt || origin_ == 0 || doubt == 0; }
   /// add_slow() past numbers a packet holds: the open start, then add_judged().
   arrival add_start(std::uint64_t seq) noexcept;
   /// add_slow() past the open start: a number inside a near claim, then add_counted().
@@ -504,10 +523,12 @@ class sequence_tracker {
   /// else counted, no claim, END or probation): a number far above that the
   /// stream follows takes it over (add_far()).
   [[nodiscard]] bool lone_start() const noexcept;
-  /// A number inside the claimed gap came (`a`, reordered): once
-  /// epoch_proof of them came and nothing at or past the claimed number,
-  /// take the claim back. Returns the number's arrival as counted.
-  arrival follow_claim(std::uint64_t seq, arrival a) noexcept;
+  /// A number inside the claimed gap came (`a`, reordered; or, `copy`, a
+  /// duplicate from the claiming source of one another source brought):
+  /// once epoch_proof of them from the claiming source (own()) came and
+  /// nothing at or past the claimed number, take the claim back; every new
+  /// one fills the gap. Returns the number's arrival as counted.
+  arrival follow_claim(std::uint64_t seq, arrival a, bool copy) noexcept;
   /// Take the claim back: the numbers since at or past `from` (the claimed
   /// number, or the chain's first when the evidence came below it) count
   /// as jumps, the window is as before the claim, the numbers since below
@@ -546,15 +567,20 @@ class sequence_tracker {
   /// one keeps its copy, so both go back together).
   /// `low` is the claim's lowest number. False when there is no memory for
   /// it (the jump is then not followed).
-  bool begin_probation(std::uint64_t low) noexcept;
-  /// What held evidence is: a number, an END count or an announcement.
-  enum class evidence_kind : std::uint8_t { number, end, announce };
+  /// `origin`: the tag of the datagram that followed the jump (0 for an END
+  /// or announcement), whose numbers are the evidence against it.
+  bool begin_probation(std::uint64_t low, std::uint8_t origin) noexcept;
+  /// What held evidence is: a number (handed on as a jump), a copy (the
+  /// jump's own source's copy of a number another source brought since: a
+  /// duplicate), an END count or an announcement.
+  enum class evidence_kind : std::uint8_t { number, copy, end, announce };
   /// A number (or END count - 1, announcement - 1) `last` while on
   /// probation: ends the probation when it is over; when `last` is near
   /// the highest before the jump, holds it as evidence (`hold` says how
   /// the caller counts it) and goes back to the copy once the evidence is
   /// enough. True when it went back (the caller then handles `last` anew).
-  enum class probation_check : std::uint8_t { none, held, repeat, retracted };
+  /// (`held_copy`: held, and the caller counts it a duplicate.)
+  enum class probation_check : std::uint8_t { none, held, held_copy, repeat, retracted };
   probation_check check_probation(std::uint64_t last, evidence_kind kind) noexcept;
   /// Go back to the copy: the numbers since count as jumps, the evidence
   /// held but the last is counted in the state before the jump.
@@ -590,6 +616,7 @@ class sequence_tracker {
   }
 
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
+  std::uint8_t origin_ = 0;  // the tag of the datagram being judged (add()'s origin)
   // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
   // tracker follows RFC 3550 A.1, whose first number stands.
   bool doubt_ = true;
@@ -647,13 +674,21 @@ class sequence_tracker {
   // window, where they would be too late). epoch_proof of them, an
   // END below it after some, or at the end of a run as many as from it up,
   // take it back (retract_start()): a forger's numbers before the sender's first.
+  // `origin`: the first's tag; only numbers with its tag (own()) are
+  // kept; `copies` of those were duplicates (another source brought the
+  // number first); `fills` counts other sources' new numbers below it.
   struct open_start {
     bool open = false;
-    std::uint8_t count = 0, late = 0;
-    std::uint64_t first = 0;
+    std::uint8_t count = 0, late = 0, copies = 0;
+    std::uint8_t origin = 0;
+    std::uint64_t first = 0, fills = 0;
     std::array<std::uint64_t, epoch_proof> numbers{};
   };
   open_start start_{};
+  // The numbers counted from the open start's first up.
+  [[nodiscard]] std::uint64_t from_start() const noexcept {
+    return distinct_ - (start_.count - start_.late - start_.copies) - start_.fills;
+  }
   // The last gap counted at once (at most provisional_gap), while fewer
   // than epoch_proof numbers at or past its number came (`run`, the claimed
   // number's included): the highest before it, the number, how many
@@ -671,8 +706,12 @@ class sequence_tracker {
   // (nothing else counted yet); `lone_claimed` its first claimed number.
   // Once the stream went on from it, with nothing between the two, the
   // first number was not the stream's (lone_start_yields()).
+  // `origin`: the tag of the datagram that opened it; `inside` counts only
+  // numbers with that tag (own()), `filled` every new number inside the gap.
   struct gap_claim {
     bool active = false, lone = false;
+    std::uint8_t origin = 0;
+    std::uint64_t filled = 0;
     std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
     std::uint64_t lone_claimed = 0;
     // An END count inside the gap (at or past before + 1, below the claimed
@@ -684,6 +723,13 @@ class sequence_tracker {
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
+  // A lone first number a tagged claim took back (claim_stands()): handed
+  // on, so another source's copy of it is a duplicate.
+  struct lone_taken_back {
+    bool active = false;
+    std::uint64_t number = 0;
+  };
+  lone_taken_back lone_out_{};
   // An announcement that showed numbers missing past the highest, while no
   // number at or past it came: the largest announcement before it, the
   // highest number when it came, and how many new numbers above that came
@@ -723,6 +769,7 @@ class sequence_tracker {
   detail::tracker_copy before_jump_;
   std::uint64_t probation_end_ = 0;
   std::uint64_t jump_low_ = 0;  // the lowest number of the claim on probation
+  std::uint8_t jump_origin_ = 0;  // the tag of the datagram that followed it (own())
   // Numbers, END counts and announcements from before the jump held against
   // it while on probation (numbers distinct), in arrival order.
   struct evidence {
