@@ -56,6 +56,17 @@ using test::tools::find_event;
 using test::tools::free_port;
 using test::tools::json_lines;
 
+// A socket of "another program" on `port` in host `h`, bound to `address`,
+// with SO_REUSEADDR or without (then mcast-recv cannot bind next to it).
+auto hold_port(const test::host& h, core::ip_address address, std::uint16_t port, bool reuse) {
+  return h.run([address, port, reuse] {
+    auto s = core::socket::open(address.is_v4() ? AF_INET : AF_INET6, SOCK_DGRAM);
+    if (s && reuse) (void)core::set(*s, core::opt::reuse_address, true);
+    if (s) (void)core::bind(*s, core::endpoint(address, port));
+    return s;
+  });
+}
+
 struct doctor_run {
   test::run_result r;
   std::vector<json> events;
@@ -852,11 +863,7 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   const auto& h = (*net)[0];
   const auto port = free_port(h);
   // Bound to the port without SO_REUSEADDR: mcast-recv cannot bind next to it.
-  auto holder = h.run([port] {
-    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
-    return s;
-  });
+  auto holder = hold_port(h, core::ip_address::any_v4(), port, false);
   ASSERT_TRUE(holder) << holder.error().message();
   const auto d = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port)});
   expect_verdict(d, "port", "FAIL", tools::exit_doctor_fail);
@@ -875,12 +882,7 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   // Bound to a unicast address (SO_REUSEADDR: mcast-recv binds next to it): it gets none of the group's datagrams.
   const auto port2 = free_port(h);
   const auto address = h.v4();
-  auto unicast = h.run([port2, address] {
-    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
-    if (s) (void)core::set(*s, core::opt::reuse_address, true);
-    if (s) (void)core::bind(*s, core::endpoint(address, port2));
-    return s;
-  });
+  auto unicast = hold_port(h, address, port2, true);
   ASSERT_TRUE(unicast) << unicast.error().message();
   const auto u = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port2)});
   expect_verdict(u, "port", "WARN", tools::exit_doctor_warn);
@@ -919,11 +921,7 @@ TEST(NetDoctor, APortHolderIsAFailureAlsoWhenTheGroupHasNoRoute) {
   const auto& h = (*net)[0];
   ASSERT_TRUE(h.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"}).status.success());
   const auto port = free_port(h);
-  auto holder = h.run([port] {
-    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
-    return s;
-  });
+  auto holder = hold_port(h, core::ip_address::any_v4(), port, false);
   ASSERT_TRUE(holder) << holder.error().message();
   const auto spec = "239.255.90.41:" + std::to_string(port);
   const auto d = doctor(h, {spec});
@@ -948,12 +946,7 @@ TEST(NetDoctor, APortHolderIsAFailureAlsoWhenTheGroupHasNoRoute) {
 
   // A holder that shares the port (SO_REUSEADDR): the bind, tried without a route, succeeds.
   const auto port2 = free_port(h);
-  auto sharing = h.run([port2] {
-    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
-    if (s) (void)core::set(*s, core::opt::reuse_address, true);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port2));
-    return s;
-  });
+  auto sharing = hold_port(h, core::ip_address::any_v4(), port2, true);
   ASSERT_TRUE(sharing) << sharing.error().message();
   const auto shared = doctor(h, {"239.255.90.41:" + std::to_string(port2)});
   expect_verdict(shared, "route", "FAIL", tools::exit_doctor_fail);
@@ -971,12 +964,7 @@ TEST(NetDoctor, AnIpv6WildcardSocketOnThePortIsWrittenInBrackets) {
   auto net = test::network::lan(1);
   const auto& h = (*net)[0];
   const auto port = free_port(h);
-  auto holder = h.run([port] {
-    auto s = core::socket::open(AF_INET6, SOCK_DGRAM);
-    if (s) (void)core::set(*s, core::opt::reuse_address, true);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v6(), port));
-    return s;
-  });
+  auto holder = hold_port(h, core::ip_address::any_v6(), port, true);
   ASSERT_TRUE(holder) << holder.error().message();
   const auto d = doctor(h, {"-i", "eth0", "[ff1e::90:2]:" + std::to_string(port)});
   const auto ports = d.checks("port");
@@ -1493,12 +1481,7 @@ TEST(NetDoctor, EveryFixIsOneCommandThatAShellParsesAndTheHarmlessOnesWork) {
                                                "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
                                                "add rule inet mcnet_doctor input udp dport " + p + " drop\n");
   ASSERT_TRUE(added.status.success()) << added.output;
-  auto other = rx.run([port] {
-    auto s = core::socket::open(AF_INET, SOCK_DGRAM);
-    if (s) (void)core::set(*s, core::opt::reuse_address, true);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
-    return s;
-  });
+  auto other = hold_port(rx, core::ip_address::any_v4(), port, true);
   ASSERT_TRUE(other) << other.error().message();
   const auto rmem_max = rx.run([] { return core::read_sysctl("net.core.rmem_max"); });
   ASSERT_TRUE(rmem_max);
