@@ -1188,6 +1188,57 @@ TEST(NetDoctor, NftablesPolicyDropWithOnlyARateLimitedAcceptNamesTheRuleAndItsFi
   EXPECT_GE(received(), 100) << "every datagram passes the accept without a limit";
 }
 
+// Statements that decide by what came before, in the shapes nft's JSON
+// gives them: a named limit (written as its name, a string: the doctor
+// aborted on it), a meter's per-key limit, a rate in bytes, and a
+// connection count. Each leaves its rule undecided: an accept behind a
+// limit is rate-limited (WARN), a drop behind a count may drop (WARN, not
+// a FAIL whose fix deletes the rule); the doctor never stops on a shape it
+// cannot read.
+TEST(NetDoctor, NftablesNamedLimitsMetersByteRatesAndConnectionCountsAreUndecided) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto p = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.43:" + p;
+  struct rule_case {
+    const char* what;
+    std::string ruleset;  // after the table and its chain
+    const char* says;     // in the firewall WARN
+  };
+  const std::string chain = "add table inet mcnet_doctor\n";
+  const std::vector<rule_case> cases{
+      {"named limit",
+       "add limit inet mcnet_doctor l1 { rate 50/second; }\n"
+       "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
+       "add rule inet mcnet_doctor input udp dport " + p + " limit name \"l1\" accept\n",
+       "accepts up to the named limit \"l1\""},
+      {"meter",
+       "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
+       "add rule inet mcnet_doctor input udp dport " + p + " meter m { ip saddr limit rate 50/second } accept\n",
+       "accepts up to 50/second for each key of meter m"},
+      {"byte rate",
+       "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
+       "add rule inet mcnet_doctor input udp dport " + p + " limit rate 10 kbytes/second accept\n",
+       "accepts up to 10 kbytes/second"},
+      {"connection count",
+       "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
+       "add rule inet mcnet_doctor input udp dport " + p + " ct count over 10 drop\n",
+       "a connection count (ct count over 10"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.what);
+    ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+    const auto added = rx.exec({nft, "-f", "-"}, chain + c.ruleset);
+    ASSERT_TRUE(added.status.success()) << added.output;
+    const auto d = doctor(rx, {"-i", "eth0", spec});
+    expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
+    EXPECT_NE(d.verdict["message"].get<std::string>().find(c.says), std::string::npos) << d.r.output;
+  }
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
 TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::lan_without_route_back();

@@ -1560,15 +1560,34 @@ bool has_notrack(const json& j) {
   return false;
 }
 
+// A limit statement's rate as nft writes it: "50/second", "10 kbytes/second".
+std::string limit_rate_text(const json& l) {
+  const std::string unit = l.value("rate_unit", "packets");
+  return fmt::format("{}{}/{}", l.contains("rate") ? l["rate"].dump() : std::string("?"),
+                     unit == "packets" ? std::string() : " " + unit, l.value("per", "?"));
+}
+
 // What an expression the doctor cannot decide looks at, for a WARN's
 // message: "numgen random", "a rate limit (limit rate over 10/second)".
 std::string undecided(const json& e) {
+  if (e.contains("limit") && e["limit"].is_string()) {
+    return fmt::format("a named limit (limit name \"{}\": its rate decides)", e["limit"].get<std::string>());
+  }
   if (e.contains("limit")) {
     const auto& l = e["limit"];
-    return fmt::format("a rate limit (limit rate {}{}/{}: it drops {} the rate)", l.value("inv", false) ? "over " : "",
-                       l.contains("rate") ? l["rate"].dump() : std::string("?"), l.value("per", "?"),
-                       l.value("inv", false) ? "what comes past" : "what stays under");
+    return fmt::format("a rate limit (limit rate {}{}: it drops {} the rate)", l.value("inv", false) ? "over " : "",
+                       limit_rate_text(l), l.value("inv", false) ? "what comes past" : "what stays under");
   }
+  if (e.contains("meter")) {
+    return fmt::format("a meter (meter {}: a limit per key, by what each source sent)",
+                       e["meter"].value("name", "?"));
+  }
+  if (e.contains("ct count")) {
+    return fmt::format("a connection count (ct count {}{}: it decides by the connections tracked)",
+                       e["ct count"].value("inv", false) ? "over " : "",
+                       e["ct count"].contains("val") ? e["ct count"]["val"].dump() : std::string("?"));
+  }
+  if (e.contains("connlimit")) return "a connection limit (connlimit: it decides by the connections tracked)";
   if (e.contains("quota")) return "a quota (quota: it decides by the bytes seen so far)";
   const json& left = e.contains("match") && e["match"].contains("left") ? e["match"]["left"]
                      : e.contains("vmap") && e["vmap"].contains("key")  ? e["vmap"]["key"]
@@ -1686,11 +1705,22 @@ class fw_walk {
             }
           }
           if (m == tri::unknown) undecide(e);
-        } else if (e.contains("limit") || e.contains("quota")) {
-          if (e.contains("limit") && !e["limit"].value("inv", false)) {
-            const auto& l = e["limit"];
-            limit_rate = fmt::format("{}/{}", l.contains("rate") ? l["rate"].dump() : std::string("?"),
-                                     l.value("per", "?"));
+        } else if (e.contains("limit") || e.contains("quota") || e.contains("meter") || e.contains("ct count") ||
+                   e.contains("connlimit")) {
+          // Statements that decide by what came before (a rate, a count
+          // of bytes or connections): the doctor cannot tell. A limit that
+          // lets through what stays under its rate (named or per key, as a
+          // meter's) leaves an accept rate-limited; anything else leaves it
+          // undecided. (nft writes a named limit as its name, a string.)
+          const json* l = e.contains("limit")                                        ? &e["limit"]
+                          : e.contains("meter") && e["meter"].value("stmt", json::object()).contains("limit")
+                              ? &e["meter"]["stmt"]["limit"]
+                              : nullptr;
+          if (l != nullptr && l->is_string()) {
+            limit_rate = fmt::format("the named limit \"{}\"", l->get<std::string>());
+          } else if (l != nullptr && l->is_object() && !l->value("inv", false)) {
+            limit_rate = limit_rate_text(*l);
+            if (e.contains("meter")) *limit_rate += fmt::format(" for each key of meter {}", e["meter"].value("name", "?"));
           } else {
             other_undecided = true;
           }
@@ -2000,7 +2030,23 @@ void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>
     return;
   }
   auto ruleset = json::parse(r->out, nullptr, false);
-  if (!ruleset.is_discarded()) fill_netdev_devices(ruleset);
+  // A ruleset whose JSON has a shape this doctor does not expect (a newer
+  // nft's, a statement it has not met) is a check not made, never a crash.
+  const auto unreadable = [&](const std::string& subject, const std::exception& e) {
+    checks.push_back({"firewall", subject, check_status::skip,
+                      fmt::format("nft -j list ruleset has a shape this doctor cannot read ({}): the check was not "
+                                  "made; read the rules with `nft list ruleset`",
+                                  e.what()),
+                      "", {}, ""});
+  };
+  if (!ruleset.is_discarded()) {
+    try {
+      fill_netdev_devices(ruleset);
+    } catch (const json::exception& e) {
+      unreadable("nftables", e);
+      return;
+    }
+  }
   if (ruleset.is_discarded()) {
     checks.push_back({"firewall", "nftables", check_status::skip,
                       "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}, ""});
@@ -2017,7 +2063,13 @@ void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>
               ? fmt::format("udp dport {} ({})", port, v4 ? "IPv4" : "IPv6")
               : fmt::format("udp dport {} ({}) to {}{}", port, v4 ? "IPv4" : "IPv6", pkt.group.to_string(),
                             pkt.iface.empty() ? std::string() : " on " + pkt.iface);
-      const auto hits = firewall_hits(ruleset, pkt);
+      std::vector<fw_hit> hits;
+      try {
+        hits = firewall_hits(ruleset, pkt);
+      } catch (const json::exception& e) {
+        unreadable(subject, e);
+        continue;
+      }
       if (hits.empty()) {
         checks.push_back({"firewall", subject, check_status::ok,
                           "no nftables rule in the input path drops or rejects it", "", {}, ""});
