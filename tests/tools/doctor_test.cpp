@@ -1933,11 +1933,7 @@ TEST(NetEveryRun, LinkDownForGoodTheVerdictsFixBringsBackTheRouteTheRunFollowed)
   ASSERT_TRUE(recv.joined()) << recv.output();
   ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
   const auto r = recv.finish();
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  const auto& v = (*summary)["verdict"];
+  const auto v = test::tools::summary_verdict(r.standard_output);
   ASSERT_TRUE(v.is_object()) << r.output;
   EXPECT_EQ(v["check"], "interface") << r.output;
   EXPECT_EQ(v["subject"], "eth0") << r.output;

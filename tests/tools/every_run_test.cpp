@@ -507,11 +507,7 @@ TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   const auto spec = "239.255.93.21:" + std::to_string(free_port(rx));
   const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", "--size", "1400", spec}); };
   const auto r = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
-  expect_schema_conform(r.standard_output);
-  const auto events = json_lines(r.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << r.output;
-  const auto& v = (*summary)["verdict"];
+  const auto v = test::tools::summary_verdict(r.standard_output);
   ASSERT_TRUE(v.is_object()) << r.output;
   EXPECT_EQ(v["status"], "WARN") << r.output;
   EXPECT_EQ(v["check"], "interface") << r.output;

@@ -79,6 +79,14 @@ std::vector<std::string> schema_errors(const json& line) {
   return out;
 }
 
+json summary_verdict(const std::string& standard_output) {
+  expect_schema_conform(standard_output);
+  const auto events = json_lines(standard_output);
+  const auto* summary = find_event(events, "summary");
+  EXPECT_NE(summary, nullptr) << standard_output;
+  return summary != nullptr ? (*summary)["verdict"] : json();
+}
+
 void expect_schema_conform(const std::string& output) {
   std::istringstream in(output);
   std::string line;

@@ -34,6 +34,11 @@ const json* find_event(const std::vector<json>& events, const char* name);
 /// (empty when it conforms): one entry per error, with its JSON path.
 std::vector<std::string> schema_errors(const json& line);
 
+/// A --json run's summary verdict: stdout checked against the schema (as
+/// expect_schema_conform), then the summary event's "verdict"; null (and a
+/// test failure) when there is no summary.
+json summary_verdict(const std::string& standard_output);
+
 /// Validates every line of stdout: each must be a JSON object that conforms
 /// to the schema (adds a test failure per bad line). With --json nothing
 /// else may be on stdout: `output` must hold stdout only.
