@@ -1720,7 +1720,9 @@ class fw_walk {
             limit_rate = fmt::format("the named limit \"{}\"", l->get<std::string>());
           } else if (l != nullptr && l->is_object() && !l->value("inv", false)) {
             limit_rate = limit_rate_text(*l);
-            if (e.contains("meter")) *limit_rate += fmt::format(" for each key of meter {}", e["meter"].value("name", "?"));
+            if (e.contains("meter")) {
+              *limit_rate += fmt::format(" for each key of meter {}", e["meter"].value("name", "?"));
+            }
           } else {
             other_undecided = true;
           }
@@ -1733,8 +1735,6 @@ class fw_walk {
           if (holds == tri::yes) return end::accepted;
           maybe_accepted = true;
           if (limit_rate && !other_undecided) {
-            limited_accepts_.push_back(fmt::format("{} handle {} accepts up to {}", std::get<2>(chain), handle,
-                                                   *limit_rate));
             limited_passed.push_back({chain, handle, *limit_rate});
           } else {
             undecided_accept = true;
@@ -1841,13 +1841,17 @@ class fw_walk {
     const auto base = stack_.front();
     // A rate-limited accept before it takes the datagrams up to its rate:
     // this drop gets what comes above it, a share that depends on the sender's rate.
+    std::vector<std::string> limited_accepts;  // "CHAIN handle N accepts up to 10/second"
+    for (const auto& l : limited_passed) {
+      limited_accepts.push_back(fmt::format("{} handle {} accepts up to {}", std::get<2>(l.chain), l.handle, l.rate));
+    }
     const std::string limited =
-        limited_accepts_.empty()
+        limited_accepts.empty()
             ? std::string()
             : fmt::format("; before it, {}: this {} applies to what comes above that rate",
-                          fmt::join(limited_accepts_, ", "), verdict);
+                          fmt::join(limited_accepts, ", "), verdict);
     hits.push_back(
-        {holds == tri::yes && limited_accepts_.empty() ? check_status::fail : check_status::warn,
+        {holds == tri::yes && limited_accepts.empty() ? check_status::fail : check_status::warn,
          fmt::format("the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}{}{}", handle, family, table,
                      name, verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
                      holds == tri::yes ? ""
@@ -1869,7 +1873,6 @@ class fw_walk {
   std::vector<chain_key> stack_;      // the chains being walked, the base chain first
   std::vector<std::string> path_;     // the jumps and gotos that led here
   std::vector<std::string> why_;      // the undecided matches on the way here
-  std::vector<std::string> limited_accepts_;  // rate-limited accepts passed ("CHAIN handle N accepts up to 10/second")
 };
 
 // The devices of a netdev chain from nft's text form (`device "eth0"`, or
