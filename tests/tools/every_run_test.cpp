@@ -201,6 +201,14 @@ TEST(NetEveryRun, InterfaceRecreatedMidRunIsJoinedAgainAndTheDeafGapIsLoss) {
   EXPECT_FALSE(link_events(events, "up").empty()) << r.output;
   EXPECT_FALSE(link_events(events, "address_added").empty()) << r.output;
   EXPECT_NE(r.output.find("link eth0 ("), std::string::npos) << "text lines too\n" << r.output;
+  // The end of the run says it too: deleted, back, joined again.
+  const auto said = events_where(events, "warning", "code", "link_deleted");
+  ASSERT_EQ(said.size(), 1u) << r.output;
+  EXPECT_EQ(said[0]["came_back"], true) << r.output;
+  EXPECT_EQ(said[0]["interface"]["index"], back[0]["interface"]["index"]) << r.output;
+  EXPECT_NE(said[0]["message"].get<std::string>().find("was deleted during the run and came back as index"),
+            std::string::npos)
+      << r.output;
 
   const auto streams = test::tools::streams_from(test::tools::summary_streams(r.standard_output), tx.v4().to_string());
   ASSERT_EQ(streams.size(), 1u) << r.output;
@@ -216,6 +224,29 @@ TEST(NetEveryRun, InterfaceRecreatedMidRunIsJoinedAgainAndTheDeafGapIsLoss) {
   ASSERT_NE(summary, nullptr);
   EXPECT_EQ((*summary)["channels"][0]["interface"]["index"], back[0]["interface"]["index"]) << r.output;
   EXPECT_EQ((*summary)["channels"][0]["packets"], packets) << r.output;
+}
+
+// The join interface deleted mid-run and not back: the run's end says so
+// (text and a `link_deleted` warning), not only the link line in the middle.
+TEST(NetEveryRun, InterfaceDeletedMidRunAndNotBackIsSaidAtTheEnd) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.30:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth0"}).status.success());
+  const auto r = recv.finish_clean(1s);
+  const auto events = json_lines(r.standard_output);
+  ASSERT_EQ(link_events(events, "removed").size(), 1u) << r.output;
+  const auto said = events_where(events, "warning", "code", "link_deleted");
+  ASSERT_EQ(said.size(), 1u) << r.output;
+  EXPECT_EQ(said[0]["came_back"], false) << r.output;
+  EXPECT_EQ(said[0]["interface"]["name"], "eth0") << r.output;
+  const auto message = said[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("interface eth0 ("), std::string::npos) << message;
+  EXPECT_NE(message.find("was deleted during the run and did not come back"), std::string::npos) << message;
+  EXPECT_NE(r.output.find("mcast-recv: warning: interface eth0 ("), std::string::npos) << "on stderr too\n" << r.output;
 }
 
 // A bursty sender (100 datagrams 1 ms apart every 2.5 s: a mean gap of 25
@@ -378,8 +409,12 @@ TEST(NetEveryRun, SharesThePortWithOtherReceiversAndNamesAHolderThatSharesNothin
   ASSERT_TRUE(reuseport) << reuseport.error().message();
   const auto refused = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", group});
   EXPECT_EQ(refused.status.code, 4) << refused.output;
-  EXPECT_NE(refused.output.find("SO_REUSEPORT alone shares only with other SO_REUSEPORT sockets"), std::string::npos)
+  // Said for this holder: it set SO_REUSEPORT, not SO_REUSEADDR; no advice
+  // to set SO_REUSEPORT (the library's hint), which mcast-recv does not.
+  EXPECT_NE(refused.output.find("bound it with SO_REUSEPORT and without SO_REUSEADDR"), std::string::npos)
       << refused.output;
+  EXPECT_NE(refused.output.find("so mcast-recv sets SO_REUSEADDR instead"), std::string::npos) << refused.output;
+  EXPECT_EQ(refused.output.find("set SO_REUSEADDR or SO_REUSEPORT"), std::string::npos) << refused.output;
   reuseport->close();
   auto holder = rx.run([port] {
     auto s = core::socket::open(AF_INET, SOCK_DGRAM);
@@ -397,7 +432,11 @@ TEST(NetEveryRun, SharesThePortWithOtherReceiversAndNamesAHolderThatSharesNothin
   EXPECT_NE(message.find("port " + std::to_string(port) + " is taken"), std::string::npos) << message;
   EXPECT_NE(message.find("0.0.0.0:" + std::to_string(port) + " pid " + std::to_string(::getpid())), std::string::npos)
       << "the holder and its owner\n" << message;
-  EXPECT_NE(message.find("without SO_REUSEADDR"), std::string::npos) << message;
+  EXPECT_NE(message.find("bound it without SO_REUSEADDR and shares it with no socket of mcast-recv's"),
+            std::string::npos)
+      << message;
+  EXPECT_EQ(message.find("with SO_REUSEPORT and"), std::string::npos) << message;
+  EXPECT_EQ(message.find("set SO_REUSEADDR or SO_REUSEPORT"), std::string::npos) << message;
   EXPECT_NE(message.find("ss -ulpn 'sport = :" + std::to_string(port) + "'"), std::string::npos) << message;
   EXPECT_NE(r.output.find("mcast-recv: port " + std::to_string(port) + " is taken"), std::string::npos) << r.output;
 }
@@ -518,6 +557,16 @@ TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   EXPECT_EQ(v["fix"], "ip link set dev eth0 mtu 1500") << r.output;
   EXPECT_NE(v["note"].get<std::string>().find("mcast-recv doctor --size BYTES " + spec + "%eth0"), std::string::npos)
       << r.output;
+  // With --timeout: exit 2, said as what came, only END markers, no data; text and JSON alike.
+  const auto timed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", "--timeout", "5", spec}, send);
+  EXPECT_EQ(timed.status.code, 2) << timed.output;
+  const auto timed_events = json_lines(timed.standard_output);
+  const auto* error = find_event(timed_events, "error");
+  ASSERT_NE(error, nullptr) << timed.output;
+  const auto said = (*error)["message"].get<std::string>();
+  EXPECT_EQ(said.find("only END markers arrived ("), 0u) << said;
+  EXPECT_NE(said.find("), no data (the run ended before --timeout, with --timeout given)"), std::string::npos) << said;
+  EXPECT_NE(timed.output.find("mcast-recv: " + said), std::string::npos) << timed.output;
   ASSERT_TRUE(rx.exec({"sh", "-c", v["fix"].get<std::string>()}).status.success());
   const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
   const auto after = json_lines(fixed.standard_output);

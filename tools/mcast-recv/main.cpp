@@ -69,6 +69,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       !r) {
     return out.fail(tools::exit_setup, r.error());
   }
+  if (links) links->say_deleted();
   session.summary();
   return session.finish();
 }

@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <cctype>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -394,17 +396,25 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       const auto followed = relied.find(g);
       const bool known = followed != relied.end() && !down.empty() && followed->second.index == down.front()->index;
       const std::string prefix = known ? followed->second.prefix : g.is_v4() ? "224.0.0.0/4" : "ff00::/8";
-      const auto route_add = fmt::format("ip {}route {} {} dev", g.is_v4() ? "" : "-6 ",
-                                         down.empty() ? "add" : "replace", prefix);
+      // IPv6: the kernel adds `multicast ff00::/8 dev IFACE table local`
+      // for each link that comes up (addrconf_add_mroute); that is the
+      // route a fix adds, not one in the main table.
+      const bool kernel_route = !g.is_v4() && prefix == "ff00::/8";
+      // Up again, a link gets its addresses' prefix routes back (and IPv6
+      // its ff00::/8), not an IPv4 multicast route or one added by hand:
+      // without it the group would still have no route, and a later check
+      // would send it to another interface. The fix brings the link up,
+      // then the route (a route through a down link is refused: Network is
+      // down).
+      const bool route_too = !kernel_route;
+      const auto link_fix = [&](const netlink::link& l) {
+        const auto dev = shell_quoted(l.name);
+        return route_too ? fmt::format("ip link set dev {} up && ip {}route replace {} dev {}", dev,
+                                       g.is_v4() ? "" : "-6 ", prefix, dev)
+                         : "ip link set dev " + dev + " up";
+      };
       for (const auto* l : down) {
         if (!down_said.insert(l->index).second) continue;
-        const auto dev = shell_quoted(l->name);
-        // Up again, the link gets its addresses' prefix routes back (and
-        // IPv6 its ff00::/8), not an IPv4 multicast route: without it the
-        // group would still have no route, and a later check would send it
-        // to another interface. The fix brings the link up, then the
-        // route (a route through a down link is refused: Network is down).
-        const bool route_too = g.is_v4();
         checks.push_back(
             {"interface", l->name, check_status::fail,
              fmt::format("the interface is down: the kernel removed the routes through it, so {} has no route and no "
@@ -414,8 +424,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                  "route ({} still has none)",
                                                  subject)
                                    : std::string()),
-             route_too ? fmt::format("ip link set dev {} up && ip route replace {} dev {}", dev, prefix, dev)
-                       : "ip link set dev " + dev + " up",
+             link_fix(*l),
              {{"index", l->index}, {"up", false}, {"route", route_too ? json(prefix) : json(nullptr)}},
              route_too ? fmt::format("the route comes after the link is up (the kernel refuses a route through a down "
                                      "link){}",
@@ -424,16 +433,28 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                            : fmt::format("; a more specific route you had through {} goes back the "
                                                          "same way",
                                                          l->name))
-                       : fmt::format("the kernel adds ff00::/8 through {} again when it is up", l->name)});
+                       : fmt::format("the kernel adds the route ff00::/8 through {} (in table local) again when "
+                                     "it is up",
+                                     l->name)});
       }
       const auto suggest = down.empty() ? multicast_route_interface(snap, g) : down.front()->name;
       const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
+      // The route; IPv6's ff00::/8 as the kernel adds it, and with a link
+      // down by the interface's fix (the same command), as the link brings it.
+      const auto route_fix =
+          kernel_route && !down.empty() ? link_fix(*down.front())
+          : kernel_route                ? fmt::format("ip -6 route add multicast ff00::/8 dev {} table local", dev)
+                                        : fmt::format("ip {}route {} {} dev {}", g.is_v4() ? "" : "-6 ",
+                                                      down.empty() ? "add" : "replace", prefix, dev);
+      // The lookup's error without its hint: the fix below is the command.
+      auto lookup = r.error();
+      lookup.with_hint({});
       checks.push_back({"route", subject, check_status::fail,
                         fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}", subject,
-                                    r.error().message(),
+                                    lookup.message(),
                                     down.empty() ? ""
                                                  : fmt::format("; {} is down (see the interface check)", suggest)),
-                        fmt::format("{} {}", route_add, dev), {},
+                        route_fix, {},
                         fmt::format("{}or name the interface: mcast-recv -i {}, or the spec {}",
                                     suggest == "IFACE" ? "IFACE: the interface the group arrives on; " : "", dev,
                                     spec_on(*p.m, suggest))});
@@ -552,13 +573,58 @@ std::string drop_join_note(const core::ip_address& group, const std::string& joi
                      group.to_string(), join_name, join_name);
 }
 
+// What a check line made on an assumed join interface adds: where and why.
+std::string assumed_where(const core::ip_address& group, const std::string& iface) {
+  return fmt::format(" (checked on {}: {} has no route now, and {} is the link that took it down with it, see the "
+                     "interface check)",
+                     iface, group.to_string(), iface);
+}
+
+// A group with no route, no -i and no link down that took its route: its
+// source, rp_filter and IGMP checks have no join interface to be made on.
+// A SKIP line each, saying why and what to do; `version`: the igmp_version
+// lines, else the source_route and rp_filter ones.
+void unrouted_skips(const std::vector<planned>& plan, bool version, std::vector<check_result>& checks) {
+  std::set<std::string> said;
+  for (const auto& p : plan) {
+    if (p.iface.index != 0) continue;
+    const auto& r = p.m->request;
+    const auto g = r.group.to_string();
+    const auto why = fmt::format("not checked: {} has no route and no -i names its interface (see the route check)", g);
+    const std::string what = "run the doctor again after the route check's fix, or with -i IFACE";
+    if (version) {
+      if (!said.insert(g).second) continue;
+      checks.push_back({"igmp_version", fmt::format("{} {}", g, r.group.is_v4() ? "IGMP" : "MLD"), check_status::skip,
+                        why + ": the version in use is the join interface's", "", {}, what});
+    } else if (r.mode == filter::include && r.source) {
+      const auto subject = fmt::format("{} -> {}", r.source->to_string(), g);
+      if (!said.insert(subject).second) continue;
+      checks.push_back({"source_route", subject, check_status::skip,
+                        why + ": the route back to the source is compared with the join interface", "", {}, what});
+      if (r.group.is_v4()) {
+        checks.push_back({"rp_filter", subject, check_status::skip,
+                          why + ": the reverse-path filter's setting is the join interface's", "", {}, what});
+      }
+    } else if (r.group.is_v4() && said.insert(g).second) {
+      checks.push_back({"rp_filter", g, check_status::skip,
+                        why + ": the reverse-path filter's setting is the join interface's", "", {}, what});
+    }
+  }
+}
+
 void source_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
   std::set<std::pair<core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
   for (const auto& p : plan) {
     const auto& m = *p.m;
     const std::string join_name(p.iface.name.view());
-    if (p.iface.index == 0) continue;  // the route check says why
+    if (p.iface.index == 0) continue;  // unrouted_skips says why
+    // Checked on the link down that took the group's route: each line says so.
+    const std::size_t first = checks.size();
+    const auto say_where = [&] {
+      if (!p.assumed) return;
+      for (auto i = first; i < checks.size(); ++i) checks[i].message += assumed_where(m.request.group, join_name);
+    };
     if (m.request.mode != filter::include || !m.request.source) {
       // Any-source: no source to predict for; the value itself is worth a line once.
       if (m.request.group.is_v4() && rp_reported.insert(p.iface.index).second) {
@@ -574,6 +640,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                           {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}},
                           ""});
       }
+      say_where();
       continue;
     }
     const auto& src = *m.request.source;
@@ -591,6 +658,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       own = back->type == 2;                        // RTN_LOCAL: an address of this host
     }
     const auto subnet = own_subnet(snap, p.iface.index, src);
+    // A join link that is down lost its routes (IPv4 keeps its addresses):
+    // a source on its own subnet, or with no route back now, has the route
+    // back the link brings when it is up; nothing to add by hand.
+    const auto* join_link = snap.link_by_index(p.iface.index);
+    const bool went_with_link = join_link != nullptr && !join_link->is_up() && !own && (subnet || !back);
+    const std::string again = fmt::format("run the doctor again once {} is up (the interface check's fix)", join_name);
     // The rule the other way: on another interface's own subnet (and not
     // on the join interface's), the datagrams come in on that link,
     // whatever a more specific route back (a host route via a gateway)
@@ -626,7 +699,18 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         fmt::format("the source {} is this host's own address: its datagrams arrive looped back "
                     "(IP_MULTICAST_LOOP) on the interface they are sent by",
                     src.to_string());
-    if (own) {
+    if (went_with_link) {
+      checks.push_back(
+          {"source_route", subject, check_status::skip,
+           subnet ? fmt::format("not checked while {} is down (the kernel removed the routes through it, see the "
+                                "interface check): {} is on its own subnet ({}), whose route comes back with the link; "
+                                "its datagrams arrive there, from the link",
+                                join_name, src.to_string(), *subnet)
+                  : fmt::format("not checked while {} is down: no route back to {} now (the kernel removed the "
+                                "routes through {}, see the interface check)",
+                                join_name, src.to_string(), join_name),
+           "", data, again});
+    } else if (own) {
       checks.push_back({"source_route", subject, check_status::ok, own_message, "", data, ""});
     } else if (!back) {
       checks.push_back({"source_route", subject, check_status::warn,
@@ -719,6 +803,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                         "IPv6 has no rp_filter sysctl (an nftables fib or rpfilter rule would show in the firewall "
                         "check)",
                         "", {}, ""});
+      say_where();
       continue;
     }
     json rp_data{{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}};
@@ -732,6 +817,16 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     } else if (!eff || *eff == 0) {
       checks.push_back(
           {"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data, ""});
+    } else if (went_with_link) {
+      checks.push_back(
+          {"rp_filter", subject, check_status::skip,
+           fmt::format("{}: not predicted while {} is down, {}", values, join_name,
+                       subnet ? fmt::format("the route back to {} went with the link; once it is up, the route of its "
+                                            "own subnet leads back by {}, which {} passes",
+                                            src.to_string(), join_name, *eff == 1 ? "strict mode" : "loose mode")
+                              : fmt::format("no route back to {} now (the kernel removed the routes through it)",
+                                            src.to_string())),
+           "", rp_data, again});
     } else if (!back) {
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}: {}", values, src.to_string(), counter),
@@ -746,6 +841,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                         fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
                         rp_data, ""});
     }
+    say_where();
   }
 }
 
@@ -768,15 +864,23 @@ std::map<std::string, std::string> igmp_querier_versions() {
 }
 
 void version_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
-  // Interface and family: whether a source-specific join is on it.
-  std::map<std::pair<std::string, bool>, bool> ifaces;
+  // Interface and family: whether a source-specific join is on it, and
+  // the groups checked there for want of a route (planned_join::assumed).
+  struct on_interface {
+    bool ssm = false;
+    std::optional<core::ip_address> assumed;
+  };
+  std::map<std::pair<std::string, bool>, on_interface> ifaces;
   for (const auto& p : plan) {
     if (p.iface.index == 0) continue;
-    auto& ssm = ifaces[{std::string(p.iface.name.view()), p.m->request.group.is_v4()}];
-    ssm = ssm || p.m->request.mode != filter::any;
+    auto& i = ifaces[{std::string(p.iface.name.view()), p.m->request.group.is_v4()}];
+    i.ssm = i.ssm || p.m->request.mode != filter::any;
+    if (p.assumed && !i.assumed) i.assumed = p.m->request.group;
   }
   const auto queriers = igmp_querier_versions();
-  for (const auto& [key, ssm] : ifaces) {
+  for (const auto& [key, on] : ifaces) {
+    const bool ssm = on.ssm;
+    const std::size_t first = checks.size();
     const auto& [name, v4] = key;
     const std::string subject = fmt::format("{} {}", name, v4 ? "IGMP" : "MLD");
     const std::string knob = v4 ? "force_igmp_version" : "force_mld_version";
@@ -826,6 +930,9 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                         fmt::format("{} in use ({}){}", proto, why,
                                     in_use < newest ? ": any-source joins only, which it carries" : ""),
                         "", data, ""});
+    }
+    if (on.assumed) {
+      for (auto i = first; i < checks.size(); ++i) checks[i].message += assumed_where(*on.assumed, name);
     }
   }
 }
@@ -888,8 +995,24 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
   route_checks(snap, plan, relied, checks);
-  source_checks(snap, plan, checks);
-  version_checks(plan, checks);
+  // A group with no route and no -i: its other checks are made on the link
+  // down that took its route, the one the route check names and its fix
+  // brings back (force_igmp_version and rp_filter stay set while it is
+  // down); with no such link, a SKIP line each.
+  std::vector<planned_join> joined = plan;
+  for (auto& p : joined) {
+    if (p.iface.index != 0) continue;
+    const auto down = down_links(snap, p.m->request.group);
+    if (down.empty()) continue;
+    auto name = core::interface_name::make(down.front()->name);
+    if (!name) continue;
+    p.iface = {down.front()->index, *name};
+    p.assumed = true;
+  }
+  unrouted_skips(joined, false, checks);
+  source_checks(snap, joined, checks);
+  unrouted_skips(joined, true, checks);
+  version_checks(joined, checks);
   return checks;
 }
 
@@ -978,7 +1101,32 @@ planned_counts count_plan(const std::vector<planned>& plan) {
 
 // The kernel's defaults, the least a fix sets.
 constexpr std::size_t default_memberships = 20, default_msf4 = 10, default_msf6 = 64;
-constexpr std::int64_t default_optmem = 20480;  // bytes: older kernels' default (newer ones: 131072)
+constexpr std::int64_t default_optmem = 20480;  // bytes: the default before Linux 6.8
+constexpr std::int64_t default_optmem_68 = 131072;  // bytes: Linux 6.8's (commit 4944566706b2), per namespace since
+
+// This kernel's default net.core.optmem_max, by its release (uname(2)):
+// 131072 bytes from Linux 6.8 on, 20480 before.
+std::int64_t kernel_default_optmem() {
+  utsname u{};
+  if (::uname(&u) != 0) return default_optmem;
+  unsigned major = 0, minor = 0;
+  if (std::sscanf(u.release, "%u.%u", &major, &minor) != 2) return default_optmem;
+  return major > 6 || (major == 6 && minor >= 8) ? default_optmem_68 : default_optmem;
+}
+// Option memory per membership and per source, rounded up: the kernel
+// charges a membership's record (struct ip_mc_socklist 48 bytes, IPv6's
+// ipv6_mc_socklist 56) and its source list (4 or 16 bytes a source,
+// grown 10 at a time, the old list kept while the new one is made).
+constexpr std::int64_t optmem_per_membership = 64, optmem_per_source = 32;
+
+// The option memory (bytes) the plan's memberships need on one socket, as
+// if all were on it; at least this kernel's default, which leaves room
+// for a socket's other options.
+std::int64_t optmem_needed(const std::vector<planned>& plan) {
+  std::int64_t bytes = 0;
+  for (const auto& p : plan) bytes += optmem_per_membership + (p.m->request.source ? optmem_per_source : 0);
+  return std::max(kernel_default_optmem(), bytes);
+}
 
 std::string memberships_fix(std::size_t groups) {
   return fmt::format("sysctl -w net.ipv4.igmp_max_memberships={}", std::max(default_memberships, groups));
@@ -989,10 +1137,13 @@ std::string msf4_fix(std::size_t sources) {
 std::string msf6_fix(std::size_t sources) {
   return fmt::format("sysctl -w net.ipv6.mld_max_msf={}", std::max(default_msf6, sources));
 }
-// optmem_max raised: to the old default when below it, else doubled.
-std::string optmem_fix(std::optional<std::int64_t> now) {
-  return fmt::format("sysctl -w net.core.optmem_max={}",
-                     now && *now >= default_optmem ? 2 * *now : default_optmem);
+// optmem_max raised to `needed` (optmem_needed) when that is more than
+// `now`, never lowered; `refused`: the kernel refused a join for it, so
+// more than `now` is needed even when the estimate says not (doubled
+// then). Empty when no raise is called for.
+std::string optmem_fix(std::optional<std::int64_t> now, std::int64_t needed, bool refused) {
+  if (!now || needed > *now) return fmt::format("sysctl -w net.core.optmem_max={}", needed);
+  return refused ? fmt::format("sysctl -w net.core.optmem_max={}", 2 * *now) : std::string();
 }
 constexpr std::string_view optmem_meaning =
     "bytes of option memory per socket, which the socket's memberships and source filter entries are charged to";
@@ -1045,13 +1196,14 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                                   *msf6, most6),
                       msf6_fix(most6), data, std::string(msf6_host_wide)});
   }
-  if (optmem && *optmem < 1024) {
+  if (const auto needed = optmem_needed(plan); optmem && *optmem < 1024 && needed > *optmem) {
     checks.push_back({"limits", "net.core.optmem_max", check_status::warn,
                       fmt::format("net.core.optmem_max is {} bytes: joins and source filters are charged to it and "
                                   "fail with ENOBUFS past it",
                                   *optmem),
-                      optmem_fix(optmem), data,
-                      fmt::format("{} {} (older kernels' default)", default_optmem, optmem_meaning)});
+                      optmem_fix(optmem, needed, false), data,
+                      fmt::format("{} bytes: this kernel's default, or what the {} membership(s) need if more; {}",
+                                  needed, plan.size(), optmem_meaning)});
   }
   if (s.recv.rcvbuf > 0 && rmem_max && s.recv.rcvbuf > *rmem_max) {
     checks.push_back({"limits", "net.core.rmem_max", check_status::warn,
@@ -1093,6 +1245,49 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
          "", data, ""});
   }
 }
+
+}  // namespace
+
+join_refusal explain_join_refusal(std::string message, const std::vector<planned_join>& plan) {
+  // The kernel's refusal names the limit that is the cause (core's
+  // hints): only that one is raised, to what the plan needs.
+  const auto says = [&message](std::string_view what) { return message.find(what) != std::string::npos; };
+  const auto counts = count_plan(plan);
+  std::string sysctl_name, fix, note;
+  if (says("optmem_max")) {
+    sysctl_name = "net.core.optmem_max";
+    const auto optmem = sysctl(sysctl_name);
+    const auto needed = optmem_needed(plan);
+    fix = optmem_fix(optmem, needed, true);
+    note = fmt::format("net.core.optmem_max is {}{}: {}", opt_text(optmem),
+                       optmem && needed <= *optmem
+                           ? fmt::format(", above the {} bytes the {} membership(s) should need; the kernel refused all "
+                                         "the same",
+                                         needed, plan.size())
+                           : fmt::format(" bytes, the {} membership(s) need up to {}", plan.size(), needed),
+                       optmem_meaning);
+  } else if (says("igmp_max_memberships")) {
+    sysctl_name = "net.ipv4.igmp_max_memberships";
+    fix = memberships_fix(counts.groups4);
+    note = fmt::format("{} IPv4 group(s) planned", counts.groups4);
+  } else if (says("igmp_max_msf")) {
+    sysctl_name = "net.ipv4.igmp_max_msf";
+    fix = msf4_fix(counts.most4);
+    note = fmt::format("at most {} source(s) of one IPv4 group planned", counts.most4);
+  } else if (says("mld_max_msf")) {
+    sysctl_name = "net.ipv6.mld_max_msf";
+    fix = msf6_fix(counts.most6);
+    note = fmt::format("at most {} source(s) of one IPv6 group planned; {}", counts.most6, msf6_host_wide);
+  }
+  // The hint's placeholder command ("sysctl -w NAME=N") made the real one.
+  if (!fix.empty()) {
+    const auto placeholder = fmt::format("sysctl -w {}=N", sysctl_name);
+    if (const auto at = message.find(placeholder); at != std::string::npos) message.replace(at, placeholder.size(), fix);
+  }
+  return {std::move(message), std::move(fix), std::move(note)};
+}
+
+namespace {
 
 // ---- other sockets on the port --------------------------------------------
 
@@ -1219,14 +1414,34 @@ std::vector<port_finding> find_port_users(const std::vector<planned>& plan) {
   return out;
 }
 
-// Whether `a` is an IPv4 broadcast address here: 255.255.255.255, or an
-// interface address's IFA_BROADCAST.
-bool is_broadcast_here(const core::ip_address& a, const netlink::snapshot& snap) {
-  if (!a.is_v4()) return false;
-  if (a.is_broadcast()) return true;
-  return std::ranges::any_of(snap.addresses, [&a](const netlink::address& x) {
-    return x.broadcast.is_valid() && x.broadcast.unmap() == a;
-  });
+// Whether `a` is an IPv4 broadcast address here, and which: the limited
+// broadcast 255.255.255.255 ("the limited broadcast address"), an
+// interface address's IFA_BROADCAST, or its subnet's broadcast address
+// (all host bits set): the kernel adds a broadcast route for that one to
+// the local table also when the address was added without `brd +`
+// (fib_add_ifaddr), and a socket may bind it. None for any other address.
+std::optional<std::string> broadcast_here(const core::ip_address& a, const netlink::snapshot& snap) {
+  if (!a.is_v4()) return std::nullopt;
+  if (a.is_broadcast()) return "the limited broadcast address";
+  for (const auto& x : snap.addresses) {
+    if (!x.local.is_v4()) continue;
+    const auto* l = snap.link_by_index(x.index);
+    const std::string dev = l != nullptr ? l->name : std::to_string(x.index);
+    const auto net = core::prefix::make(x.local, x.prefix_length);
+    const auto subnet = net ? net->masked().to_string() : std::string();
+    if (x.broadcast.is_valid() && x.broadcast.unmap() == a) {
+      return fmt::format("the broadcast address of {}'s subnet {}", dev, subnet);
+    }
+    // Without brd: all host bits set, for a prefix of up to 30 bits (a /31
+    // and a /32 have no broadcast address).
+    if (!net || x.prefix_length >= 31) continue;
+    const std::uint32_t host_bits = 0xFFFFFFFFU >> x.prefix_length;
+    const bool all_host_bits = (x.local.v4_uint() | host_bits) == a.v4_uint();
+    if (all_host_bits) {
+      return fmt::format("the broadcast address of {}'s subnet {} (all host bits set)", dev, subnet);
+    }
+  }
+  return std::nullopt;
 }
 
 void port_checks(const std::vector<port_finding>& found, const std::vector<planned>& plan,
@@ -1250,6 +1465,7 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
     // default; ip_mc_sf_allow). A socket bound to another group's address,
     // to a broadcast or a unicast address never matches the destination.
     std::vector<std::string> wildcard, same, other_group, broadcast, unicast;
+    std::vector<std::string> broadcast_said;  // what each broadcast address is
     for (const auto& o : f.others) {
       const auto parsed = core::endpoint::parse(o.substr(0, o.find(' ')));
       if (!parsed) {
@@ -1261,8 +1477,9 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
         wildcard.push_back(o);
       } else if (addr.is_multicast()) {
         (ours.contains(addr) ? same : other_group).push_back(o);
-      } else if (is_broadcast_here(addr, snap)) {
+      } else if (auto what = broadcast_here(addr, snap)) {
         broadcast.push_back(o);
+        broadcast_said.push_back(fmt::format("{} is {}", addr.to_string(), *what));
       } else {
         unicast.push_back(o);
       }
@@ -1286,9 +1503,9 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
                                   fmt::join(other_group, "; ")));
     }
     if (!broadcast.empty()) {
-      parts.push_back(fmt::format("{}: bound to a broadcast address, it receives only broadcasts to it, none of the "
-                                  "groups' datagrams",
-                                  fmt::join(broadcast, "; ")));
+      parts.push_back(fmt::format("{}: bound to a broadcast address ({}), it receives only broadcasts to it, none of "
+                                  "the groups' datagrams",
+                                  fmt::join(broadcast, "; "), fmt::join(broadcast_said, ", ")));
     }
     if (!unicast.empty()) {
       parts.push_back(fmt::format("{}: bound to a unicast address, it gets none of the groups' datagrams",
@@ -1609,6 +1826,9 @@ struct fw_hit {
   check_status status = check_status::ok;
   std::string message, fix, note;
   json path = json::array();  ///< the rules from the base chain to the one that drops, as "CHAIN handle N VERDICT"
+  /// A chain's policy drop: the base chain (family, table, chain, hook,
+  /// policy) and its rate-limited accepts (`limited`: chain, handle, rate).
+  json chain = json::object();
 };
 
 using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
@@ -1800,20 +2020,33 @@ class fw_walk {
     const auto& key = v.value("key", json::object());
     const bool by_port = key.contains("payload") && key["payload"].value("field", "") == "dport" &&
                          (key["payload"].value("protocol", "") == "udp" || key["payload"].value("protocol", "") == "th");
-    if (!by_port) {
-      if (holds == tri::yes) holds = tri::unknown;
-      why.push_back("a verdict map keyed by " + undecided(json{{"match", {{"left", key}}}}));
-    }
+    const auto keyed_by = "a verdict map keyed by " + undecided(json{{"match", {{"left", key}}}});
     if (elems == nullptr || !elems->is_array()) {
       if (holds != tri::no) {
+        if (!by_port) why.push_back(keyed_by);
         why.push_back("a verdict map whose elements cannot be read");
         hit(chain, handle, "drop", tri::unknown, why);
       }
       return end::fell_through;
     }
+    const auto reached = holds;
+    const auto reached_why = why;
     for (const auto& pair : *elems) {
       if (!pair.is_array() || pair.size() != 2 || !pair[1].is_object() || pair[1].empty()) continue;
       if (by_port && !value_holds_port(pair[0], port_)) continue;
+      // Another key, decided per element where a match on it would be
+      // (`ct state vmap { established : accept, invalid : drop }`: a
+      // group's datagram is state new, neither); else per datagram.
+      holds = reached;
+      why = reached_why;
+      if (!by_port) {
+        const auto element = match_holds(json{{"left", key}, {"op", "=="}, {"right", pair[0]}}, pkt_);
+        if (element == tri::no) continue;
+        if (element == tri::unknown) {
+          if (holds == tri::yes) holds = tri::unknown;
+          why.push_back(keyed_by);
+        }
+      }
       const auto verdict = pair[1].begin().key();
       if (verdict == "drop" || verdict == "reject") {
         hit(chain, handle, verdict, holds, why);
@@ -1967,9 +2200,15 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
       const auto& first = w.limited_passed.front();
       const bool here = first.chain == key;
       std::vector<std::string> named;
+      json limited = json::array();
       for (const auto& l : w.limited_passed) {
         named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
                                     std::get<2>(l.chain), l.rate));
+        // nft's handles are numbers; one the ruleset did not give stays text.
+        const auto handle = json::parse(l.handle, nullptr, false);
+        limited.push_back({{"chain", std::get<2>(l.chain)},
+                           {"handle", handle.is_number_integer() ? handle : json(l.handle)},
+                           {"rate", l.rate}});
       }
       hits.push_back({check_status::warn,
                       fmt::format("the chain {} {} chain {} (hook {}) has policy drop, and every rule that accepts "
@@ -1983,7 +2222,9 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                                   here ? fmt::format("before the limited rule (handle {})", first.handle)
                                        : std::string("at the top of the chain"),
                                   family, shell_quoted(table), shell_quoted(name)),
-                      json::array()});
+                      json::array(),
+                      {{"family", family}, {"table", table}, {"chain", name}, {"hook", info.hook}, {"policy", "drop"},
+                       {"limited", std::move(limited)}}});
       continue;
     }
     hits.push_back({w.maybe_accepted ? check_status::warn : check_status::fail,
@@ -1998,7 +2239,9 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                                                   fmt::join(w.not_established, ", "))),
                     fmt::format("nft insert rule {} {} {} udp dport {} accept", family, shell_quoted(table),
                                 shell_quoted(name), port),
-                    "it accepts the port's datagrams at the top of the chain", json::array()});
+                    "it accepts the port's datagrams at the top of the chain", json::array(),
+                    {{"family", family}, {"table", table}, {"chain", name}, {"hook", info.hook}, {"policy", "drop"},
+                     {"limited", json::array()}}});
   }
   return hits;
 }
@@ -2078,7 +2321,9 @@ void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>
                           "no nftables rule in the input path drops or rejects it", "", {}, ""});
       }
       for (const auto& h : hits) {
-        checks.push_back({"firewall", subject, h.status, h.message, h.fix, {{"path", h.path}}, h.note});
+        json data{{"path", h.path}};
+        if (!h.chain.empty()) data["chain"] = h.chain;
+        checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
       }
     }
   }
@@ -2410,8 +2655,26 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       std::vector<membership> again;
       return resolve_memberships(s.recv, out, netlink_resolver(), again).value_or(exit_usage);
     }
-    checks.push_back({"interface", unresolved.front(), check_status::fail, captured_message(sink_err), "", {},
-                      "name one of this network namespace's interfaces (ip -br link lists them)"});
+    // The resolver lists the interfaces one a line ("; interfaces:\n  a0
+    // (117): 10.77.1.2/24 ..."): here the finding is one line, the list
+    // in its note.
+    auto message = captured_message(sink_err);
+    std::vector<std::string> listed;
+    if (const auto at = message.find("; interfaces:"); at != std::string::npos) {
+      std::istringstream lines(message.substr(at));
+      std::string line;
+      std::getline(lines, line);  // "; interfaces:"
+      while (std::getline(lines, line)) {
+        const auto start = line.find_first_not_of(' ');
+        if (start != std::string::npos) listed.push_back(line.substr(start));
+      }
+      message.erase(at);
+    }
+    checks.push_back({"interface", unresolved.front(), check_status::fail, message, "", {},
+                      listed.empty() ? std::string("name one of this network namespace's interfaces (ip -br link "
+                                                   "lists them)")
+                                     : fmt::format("name one of this network namespace's interfaces: {}",
+                                                   fmt::join(listed, "; "))});
     for (const auto& c : checks) print_check(out, c);
     return print_verdict(out, checks);
   }
@@ -2456,7 +2719,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       if (sock) continue;
       if (sock.error().code == std::errc::address_in_use) {
         port_refused(port_users, p.m->request.port,
-                     port_taken_message(p.m->request.port, sock.error().message()), checks);
+                     port_taken_message(p.m->request.port, family, sock.error()), checks);
       } else {
         bound = false;
       }
@@ -2468,28 +2731,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       const auto port = std::ranges::find_if(port_users, [](const port_finding& f) { return !f.others.empty(); });
       port_refused(port_users, port != port_users.end() ? std::optional(port->port) : std::nullopt, message, checks);
     } else {
-      // The kernel's refusal names the limit that is the cause (core's
-      // hints): only that one is raised, to what the plan needs.
-      const auto says = [&message](std::string_view what) { return message.find(what) != std::string::npos; };
-      const auto counts = count_plan(plan);
-      std::string fix, note;
-      if (says("optmem_max")) {
-        const auto optmem = sysctl("net.core.optmem_max");
-        fix = optmem_fix(optmem);
-        note = fmt::format("net.core.optmem_max is {} {}", opt_text(optmem), optmem_meaning);
-      } else if (says("igmp_max_memberships")) {
-        fix = memberships_fix(counts.groups4);
-        note = fmt::format("{} IPv4 group(s) planned", counts.groups4);
-      } else if (says("igmp_max_msf")) {
-        fix = msf4_fix(counts.most4);
-        note = fmt::format("at most {} source(s) of one IPv4 group planned", counts.most4);
-      } else if (says("mld_max_msf")) {
-        fix = msf6_fix(counts.most6);
-        note = fmt::format("at most {} source(s) of one IPv6 group planned; {}", counts.most6, msf6_host_wide);
-      } else {
-        note = "ip maddr show shows what is joined on each interface";
-      }
-      checks.push_back({"join", "memberships", check_status::fail, message, fix, {}, note});
+      auto why = explain_join_refusal(message, plan);
+      if (why.fix.empty() && why.note.empty()) why.note = "ip maddr show shows what is joined on each interface";
+      checks.push_back({"join", "memberships", check_status::fail, why.message, why.fix, {}, why.note});
     }
   } else {
     checks.push_back({"join", "memberships", check_status::ok,

@@ -34,7 +34,7 @@ link_watch::link_watch(netlink::watcher w, std::vector<shard>& shards, std::vect
   }
   for (const auto index : indexes) {
     if (const auto* l = watcher_.state().link_by_index(index)) {
-      links_[l->name] = {index, l->is_up() && l->has_carrier(), false, index};
+      links_[l->name] = {index, l->is_up() && l->has_carrier(), false, index, index, 0};
     }
   }
 }
@@ -150,6 +150,7 @@ bool link_watch::process(receive_session& session) {
         report(l.name, l.index, "removed", "deleted: its memberships are gone until an interface of this name is back");
         w.index = 0;
         w.running = false;
+        ++w.deletions;
         continue;
       }
       if (w.index == 0 || (e.what == kind::link_added && w.index != l.index)) {
@@ -199,6 +200,31 @@ bool link_watch::process(receive_session& session) {
     }
   }
   return true;
+}
+
+void link_watch::say_deleted() const {
+  for (const auto& [name, w] : links_) {
+    if (w.deletions == 0) continue;
+    const auto times = w.deletions == 1 ? std::string() : fmt::format(" {} times", w.deletions);
+    std::string message;
+    if (w.index == 0) {
+      message = fmt::format("interface {} ({}) was deleted during the run{} and did not come back: its memberships "
+                            "were gone from then on, and nothing sent to them after that was received",
+                            name, w.first_index, times);
+    } else if (w.pending) {
+      message = fmt::format("interface {} ({}) was deleted during the run{} and came back as index {}, but joining "
+                            "again failed (see its link line): nothing sent to its groups after the deletion was "
+                            "received",
+                            name, w.first_index, times, w.index);
+    } else {
+      message = fmt::format("interface {} ({}) was deleted during the run{} and came back as index {}: its "
+                            "memberships were joined again, and what was sent while it was gone was not received",
+                            name, w.first_index, times, w.index);
+    }
+    out_.warn_event(message, "link_deleted",
+                    {{"interface", interface_json(w.index != 0 ? w.index : w.first_index, name)},
+                     {"came_back", w.index != 0 && !w.pending}});
+  }
 }
 
 }  // namespace mcnet::tools

@@ -253,7 +253,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       if (p->new_socket) {
         auto sock = open_receive_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, out, buffers);
         if (!sock && sock.error().code == std::errc::address_in_use) {
-          return out.fail(exit_setup, port_taken_message(m.request.port, sock.error().message()),
+          return out.fail(exit_setup, port_taken_message(m.request.port, m.request.group.is_v4() ? AF_INET : AF_INET6, sock.error()),
                           code_name(sock.error()));
         }
         if (!sock) return out.fail(exit_setup, sock.error());
@@ -270,15 +270,31 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     if (!joined && joined.error().code == std::errc::no_such_device && m.request.interface_index == 0) {
       // No route for the group: most often because its link went down,
       // which took the link's routes (the multicast route too) with it.
-      if (const auto down = interface_down_cause(m.request.group)) {
+      // The doctor's finding and its fix, not the library's hint with
+      // IFACE in it: one command for both.
+      if (const auto cause = no_route_cause(m)) {
+        auto bare = joined.error();
+        bare.with_hint({});
+        const auto where = cause->check == "interface"
+                               ? fmt::format("no route for {} and no -i: {} ({}): ", m.request.group.to_string(),
+                                             cause->subject, cause->data.value("index", 0U))
+                               : std::string();
         return out.fail(exit_setup,
-                        fmt::format("{}: no route for {} and no -i: {} ({}): {} (fix: {}) (note: {})",
-                                    joined.error().message(), m.request.group.to_string(), down->subject,
-                                    down->data.value("index", 0U), down->message, down->fix, down->note),
+                        fmt::format("{}: {}{} (fix: {}){}", bare.message(), where, cause->message, cause->fix,
+                                    cause->note.empty() ? "" : " (note: " + cause->note + ")"),
                         "ENODEV");
       }
       return out.fail(exit_setup, joined.error().message() + " (mcast-recv: -i IFACE, or GROUP%IFACE in the spec)",
                       "ENODEV");
+    }
+    if (!joined && (joined.error().code == std::errc::no_buffer_space ||
+                    joined.error().code == std::errc::not_enough_memory)) {
+      // A limit: the doctor's words, with the value the plan needs in the command.
+      const auto why = explain_join_refusal(joined.error().message(), plan_joins(given));
+      if (!why.fix.empty()) {
+        return out.fail(exit_setup, fmt::format("{} (note: {})", why.message, why.note),
+                        code_name(joined.error()));
+      }
     }
     if (!joined) return out.fail(exit_setup, joined.error());
     if (placed != nullptr) {
@@ -841,12 +857,15 @@ int receive_session::finish() const {
     return out_.fail(exit_setup, fmt::format("the capture {} is incomplete (see the warning above)", *s_.pcap),
                      "capture_failed");
   }
-  if (timed_out_) return out_.fail(exit_nothing, "nothing arrived before --timeout", "timed_out");
+  // END markers of streams never seen are no data: said as what came.
+  const auto what = table_.stray_ends() > 0
+                        ? fmt::format("only END markers arrived ({}), no data", table_.stray_ends())
+                        : std::string("nothing arrived");
+  if (timed_out_) return out_.fail(exit_nothing, what + " before --timeout", "timed_out");
   // A script that gives --timeout gets 2 whenever nothing arrived, also when
   // -d (not longer than --timeout) or a signal ended the run first.
   if (s_.timeout && total_ == 0) {
-    return out_.fail(exit_nothing, "nothing arrived (the run ended before --timeout, with --timeout given)",
-                     "timed_out");
+    return out_.fail(exit_nothing, what + " (the run ended before --timeout, with --timeout given)", "timed_out");
   }
   const double loss = loss_ratio() * 100;
   // The total is judged only when the summary gives it (total.loss_percent

@@ -10,6 +10,9 @@
 #include <fmt/ranges.h>
 
 #include <mcnet/core/endpoint.hpp>
+#include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 
 namespace mcnet::tools {
@@ -46,18 +49,47 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
   return said;
 }
 
-std::string port_taken_message(std::uint16_t port, std::string_view reason) {
+namespace {
+
+// Whether the sockets on `port` let a socket with SO_REUSEPORT alone bind
+// next to them (the family's wildcard address, as mcast-recv binds): then
+// they set SO_REUSEPORT (the kernel shares a port between SO_REUSEPORT
+// sockets of one user). The probe is closed at once. None when no socket
+// could be opened.
+std::optional<bool> reuse_port_shared(int family, std::uint16_t port) {
+  auto s = core::socket::open(family, SOCK_DGRAM);
+  if (!s || !core::set(*s, core::opt::reuse_port, true)) return std::nullopt;
+  const auto any = family == AF_INET ? core::ip_address::any_v4() : core::ip_address::any_v6();
+  return core::bind(*s, core::endpoint(any, port)).has_value();
+}
+
+}  // namespace
+
+std::string port_taken_message(std::uint16_t port, int family, const error& refused) {
   const auto others = sockets_on_port(port);
   std::string list;
   for (const auto& o : others) list += (list.empty() ? "" : "; ") + o;
-  // mcast-recv sets SO_REUSEADDR alone (not SO_REUSEPORT: see
-  // open_receive_socket): the kernel refuses it a port held by a socket
-  // without SO_REUSEADDR, SO_REUSEPORT-only ones included.
-  return fmt::format("port {} is taken ({}): {} bound it without SO_REUSEADDR (SO_REUSEPORT alone shares only with "
-                     "other SO_REUSEPORT sockets, among which Linux hands a group's datagrams to one socket by hash, "
-                     "whatever it joined, so mcast-recv does not join them). Stop it, or have it set SO_REUSEADDR "
-                     "before bind; mcast-recv shares the port with any receiver that does (ss -ulpn 'sport = :{}')",
-                     port, reason, others.empty() ? std::string("a socket") : list, port);
+  // The refusal without the library's hint (it offers SO_REUSEPORT, which
+  // mcast-recv does not use: see open_receive_socket).
+  auto bare = refused;
+  bare.with_hint({});
+  const auto who = others.empty() ? std::string("a socket") : list;
+  const auto share = fmt::format("Stop it, or have it set SO_REUSEADDR before bind; mcast-recv shares the port with "
+                                 "any receiver that does (ss -ulpn 'sport = :{}')",
+                                 port);
+  // mcast-recv sets SO_REUSEADDR alone: the kernel refuses it a port held
+  // by a socket without SO_REUSEADDR, SO_REUSEPORT-only ones included.
+  if (reuse_port_shared(family, port).value_or(false)) {
+    return fmt::format("port {} is taken ({}): {} bound it with SO_REUSEPORT and without SO_REUSEADDR (a bind with "
+                       "SO_REUSEPORT alone succeeded next to it): it shares the port only with sockets of its user "
+                       "that set SO_REUSEPORT, among which Linux hands each datagram to one socket by hash, whatever "
+                       "it joined, so mcast-recv sets SO_REUSEADDR instead. {}",
+                       port, bare.message(), who, share);
+  }
+  return fmt::format("port {} is taken ({}): {} bound it without SO_REUSEADDR and shares it with no socket of "
+                     "mcast-recv's (a bind with SO_REUSEPORT alone failed next to it too: it has no SO_REUSEPORT, or "
+                     "another user's). {}",
+                     port, bare.message(), who, share);
 }
 
 std::string spec_argument(const membership& m, std::string_view iface) {
@@ -145,14 +177,15 @@ std::optional<check_result> checksum_drop_check(const drop_counters& over, std::
                   capture)};
 }
 
-std::optional<check_result> interface_down_cause(const core::ip_address& group) {
+std::optional<check_result> no_route_cause(const membership& m) {
   auto snap = netlink::take_snapshot({.groups = false});
   if (!snap) return std::nullopt;
-  membership m;
-  m.request.group = group;
   const std::vector<membership> one{m};
-  for (auto& c : setup_checks(*snap, plan_joins(one))) {
-    if (c.check == "interface" && c.status == check_status::fail) return std::move(c);
+  auto checks = setup_checks(*snap, plan_joins(one));
+  for (const char* name : {"interface", "route"}) {
+    for (auto& c : checks) {
+      if (c.check == name && c.status == check_status::fail) return std::move(c);
+    }
   }
   return std::nullopt;
 }

@@ -47,6 +47,12 @@ class link_watch {
   /// read is a warning and returns false: the caller stops polling the
   /// descriptor (it may stay readable), the run goes on unwatched.
   [[nodiscard]] bool process(receive_session& session);
+  /// At the end of the run, a warning (stderr, and a `warning` event with
+  /// --json: code `link_deleted`, with `interface` and `came_back`) for each
+  /// watched interface deleted during the run: whether an interface of its
+  /// name came back (and its memberships were joined again) or not, so that
+  /// the end of the output says why its streams stopped. Nothing when none was.
+  void say_deleted() const;
 
  private:
   struct watched {
@@ -54,6 +60,8 @@ class link_watch {
     bool running = false;     // IFF_UP and IFF_LOWER_UP
     bool pending = false;     // re-created, not yet joined again (a join failed: retried at its next event)
     std::uint32_t old_index = 0;  // the index its memberships are still recorded on
+    std::uint32_t first_index = 0;  // the index it had when the run joined on it
+    unsigned deletions = 0;         // times it was deleted during the run
   };
 
   link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,

@@ -34,6 +34,11 @@ namespace mcnet::tools {
 struct planned_join {
   const membership* m = nullptr;  ///< the membership (owned by the caller's vector)
   core::interface_ref iface;      ///< its own (-i, %IFACE), else the kernel's route's; index 0: neither
+  /// Set by setup_checks() for its source, rp_filter and IGMP checks only:
+  /// the group has no route now and `iface` is the link that is down and
+  /// took it, the one the route check's fix brings back (index 0 in a plan
+  /// from plan_joins()).
+  bool assumed = false;
 };
 
 /// A route a join without -i followed: its link and the routing table
@@ -69,7 +74,13 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 /// source_route and rp_filter (per SSM source: the route back and the
 /// reverse-path prediction, ip-sysctl.rst `rp_filter`), igmp_version
 /// (`force_igmp_version`, `force_mld_version`, the querier heard; RFC 3376
-/// 7.2.1, RFC 3810 8.2.1: an older version carries no sources).
+/// 7.2.1, RFC 3810 8.2.1: an older version carries no sources). A group
+/// with no route and no -i has its source_route, rp_filter and
+/// igmp_version checks made on the link that is down and took its route
+/// (the one the route check names), each message saying so; with no such
+/// link they are SKIP lines saying why. On a join interface that is down,
+/// a source whose route back went with the link (its own subnet, or no
+/// route back now) is a SKIP of source_route and rp_filter, not a route to add.
 /// `relied`: per group, the route a run's join without -i followed: a link
 /// down that took it is fixed by bringing the link up and that route back;
 /// a group not in it (or joined on another link) gets the family's
@@ -90,6 +101,22 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object());
 
+/// A join the kernel refused for one of its limits, said with the command
+/// that fixes it.
+struct join_refusal {
+  std::string message;  ///< the refusal, its hint's `sysctl -w NAME=N` replaced by `fix`
+  std::string fix;      ///< the sysctl the refusal names, raised; empty when it names none
+  std::string note;     ///< the figures behind the fix; empty when it names no limit
+};
+/// Explain a join refusal `message` (core's hint names the sysctl that is
+/// the cause: net.core.optmem_max, net.ipv4.igmp_max_memberships,
+/// net.ipv4.igmp_max_msf or net.ipv6.mld_max_msf, with `N` for its value):
+/// only that sysctl is raised, to what `plan` needs (its groups, the most
+/// sources of one group; for optmem_max about 64 bytes a membership and 32
+/// a source, at least 20480 bytes), never lowered: an optmem_max already
+/// above that estimate is doubled, as the kernel refused at it. The doctor's
+/// join FAIL and a run's join error say it alike.
+[[nodiscard]] join_refusal explain_join_refusal(std::string message, const std::vector<planned_join>& plan);
 /// The text lines of a verdict: "verdict: STATUS CHECK SUBJECT: MESSAGE",
 /// "     fix: FIX" and "     note: NOTE" when there are; for no cause,
 /// "verdict: OK: `none`".
@@ -101,10 +128,14 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 /// "(owner not readable)". What the doctor's port check lists.
 [[nodiscard]] std::vector<std::string> sockets_on_port(std::uint16_t port);
 
-/// The error of a bind to `port` that the kernel refused with EADDRINUSE
-/// (`reason`): which sockets hold the port (sockets_on_port), that they
-/// allow no sharing, and what to do.
-[[nodiscard]] std::string port_taken_message(std::uint16_t port, std::string_view reason);
+/// The error of a bind to `port` (of `family`, AF_INET or AF_INET6) that
+/// the kernel refused with EADDRINUSE (`refused`, said without its hint):
+/// which sockets hold the port (sockets_on_port), whether they set
+/// SO_REUSEPORT (a probe socket with SO_REUSEPORT alone is bound to the
+/// port and closed: it binds next to SO_REUSEPORT sockets of the same
+/// user only), that they allow mcast-recv's SO_REUSEADDR bind no sharing,
+/// and what to do.
+[[nodiscard]] std::string port_taken_message(std::uint16_t port, int family, const error& refused);
 
 /// The `code` of the warning event a start check gives: its check name
 /// (interface, source_route, rp_filter, igmp_version).
@@ -189,11 +220,14 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// the route's to be, left out).
 [[nodiscard]] std::vector<std::string> join_interface_names(const std::vector<planned_join>& plan);
 
-/// The interface FAIL that explains why `group` has no route (a join
-/// without -i fails with ENODEV): a link that is down, whose routes the
-/// kernel removed with it, the group's multicast route too (the doctor's
-/// route check; the interface named is the down link with an address of the
-/// group's family). None when no link is down or netlink cannot be read.
-[[nodiscard]] std::optional<check_result> interface_down_cause(const core::ip_address& group);
+/// The doctor's finding that explains why the group of `m` (a membership
+/// without an interface) has no route (its join fails with ENODEV), with
+/// the doctor's fix (its note's spec is `m`'s, the port kept): the interface FAIL
+/// of a link that is down, whose routes the kernel removed with it, the
+/// group's multicast route too (the interface named is the down link with
+/// an address of the group's family); else the route FAIL, whose fix adds
+/// the route through the interface multicast_route_interface() picks. None
+/// when the group has a route or netlink cannot be read.
+[[nodiscard]] std::optional<check_result> no_route_cause(const membership& m);
 
 }  // namespace mcnet::tools
