@@ -86,9 +86,9 @@ std::string port_taken_message(std::uint16_t port, int family, const error& refu
                        "it joined, so mcast-recv sets SO_REUSEADDR instead. {}",
                        port, bare.message(), who, share);
   }
-  return fmt::format("port {} is taken ({}): {} bound it without SO_REUSEADDR and shares it with no socket of "
-                     "mcast-recv's (a bind with SO_REUSEPORT alone failed next to it too: it has no SO_REUSEPORT, or "
-                     "another user's). {}",
+  return fmt::format("port {} is taken ({}): {} bound it without SO_REUSEADDR and without SO_REUSEPORT (a bind "
+                     "with SO_REUSEPORT alone failed next to it too; or it set SO_REUSEPORT as another user): it "
+                     "shares the port with no other socket. {}",
                      port, bare.message(), who, share);
 }
 
