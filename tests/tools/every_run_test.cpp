@@ -247,6 +247,13 @@ TEST(NetEveryRun, InterfaceDeletedMidRunAndNotBackIsSaidAtTheEnd) {
   EXPECT_NE(message.find("interface eth0 ("), std::string::npos) << message;
   EXPECT_NE(message.find("was deleted during the run and did not come back"), std::string::npos) << message;
   EXPECT_NE(r.output.find("mcast-recv: warning: interface eth0 ("), std::string::npos) << "on stderr too\n" << r.output;
+  // Nothing arrived: the verdict names the interface, deleted.
+  const auto v = test::tools::summary_verdict(r.standard_output);
+  ASSERT_TRUE(v.is_object()) << r.output;
+  EXPECT_EQ(v["check"], "interface") << r.output;
+  EXPECT_EQ(v["subject"], "eth0") << r.output;
+  EXPECT_NE(v["message"].get<std::string>().find("it was deleted, and its memberships with it"), std::string::npos)
+      << r.output;
 }
 
 // A bursty sender (100 datagrams 1 ms apart every 2.5 s: a mean gap of 25

@@ -256,15 +256,23 @@ using planned = planned_join;
 void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
                       std::vector<check_result>& checks) {
   std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
+  std::map<std::uint32_t, std::string> names;        // interface: its name when joined
   for (const auto& p : plan) {
-    if (p.iface.index != 0) families[p.iface.index].insert(p.m->request.group.is_v4() ? AF_INET : AF_INET6);
+    if (p.iface.index == 0) continue;
+    families[p.iface.index].insert(p.m->request.group.is_v4() ? AF_INET : AF_INET6);
+    names.try_emplace(p.iface.index, p.iface.name.view());
   }
   for (const auto& [index, fams] : families) {
     const auto* l = snap.link_by_index(index);
     if (l == nullptr) {
-      checks.push_back({"interface", fmt::format("index {}", index), check_status::fail,
-                        "no interface has this index any more (deleted during the check?)", "", {},
-                        "ip -br link lists the interfaces of this network namespace"});
+      // Deleted since it was named (during a run, or the check): its memberships went with it.
+      const auto& name = names[index];
+      checks.push_back({"interface", name.empty() ? fmt::format("index {}", index) : name, check_status::fail,
+                        fmt::format("no interface has index {} any more: it was deleted, and its memberships with it",
+                                    index),
+                        "", {{"index", index}},
+                        "ip -br link lists the interfaces of this network namespace; one of the same name that came "
+                        "back has a new index"});
       continue;
     }
     const auto& n = l->name;
