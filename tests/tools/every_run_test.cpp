@@ -565,7 +565,8 @@ TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   EXPECT_NE(v["note"].get<std::string>().find("mcast-recv doctor --size BYTES " + spec + "%eth0"), std::string::npos)
       << r.output;
   // With --timeout: exit 2, said as what came, only END markers, no data; text and JSON alike.
-  const auto timed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", "--timeout", "5", spec}, send);
+  const auto timed =
+      test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", "--timeout", "5", spec}, send);
   EXPECT_EQ(timed.status.code, 2) << timed.output;
   const auto timed_events = json_lines(timed.standard_output);
   const auto* error = find_event(timed_events, "error");

@@ -1269,8 +1269,8 @@ join_refusal explain_join_refusal(std::string message, const std::vector<planned
     fix = optmem_fix(optmem, needed, true);
     note = fmt::format("net.core.optmem_max is {}{}: {}", opt_text(optmem),
                        optmem && needed <= *optmem
-                           ? fmt::format(", above the {} bytes the {} membership(s) should need; the kernel refused all "
-                                         "the same",
+                           ? fmt::format(", above the {} bytes the {} membership(s) should need; the kernel "
+                                         "refused all the same",
                                          needed, plan.size())
                            : fmt::format(" bytes, the {} membership(s) need up to {}", plan.size(), needed),
                        optmem_meaning);
@@ -1290,7 +1290,9 @@ join_refusal explain_join_refusal(std::string message, const std::vector<planned
   // The hint's placeholder command ("sysctl -w NAME=N") made the real one.
   if (!fix.empty()) {
     const auto placeholder = fmt::format("sysctl -w {}=N", sysctl_name);
-    if (const auto at = message.find(placeholder); at != std::string::npos) message.replace(at, placeholder.size(), fix);
+    if (const auto at = message.find(placeholder); at != std::string::npos) {
+      message.replace(at, placeholder.size(), fix);
+    }
   }
   return {std::move(message), std::move(fix), std::move(note)};
 }

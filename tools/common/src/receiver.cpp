@@ -253,7 +253,8 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       if (p->new_socket) {
         auto sock = open_receive_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, out, buffers);
         if (!sock && sock.error().code == std::errc::address_in_use) {
-          return out.fail(exit_setup, port_taken_message(m.request.port, m.request.group.is_v4() ? AF_INET : AF_INET6, sock.error()),
+          const int family = m.request.group.is_v4() ? AF_INET : AF_INET6;
+          return out.fail(exit_setup, port_taken_message(m.request.port, family, sock.error()),
                           code_name(sock.error()));
         }
         if (!sock) return out.fail(exit_setup, sock.error());

@@ -113,7 +113,8 @@ struct join_refusal {
 /// net.ipv4.igmp_max_msf or net.ipv6.mld_max_msf, with `N` for its value):
 /// only that sysctl is raised, to what `plan` needs (its groups, the most
 /// sources of one group; for optmem_max about 64 bytes a membership and 32
-/// a source, at least 20480 bytes), never lowered: an optmem_max already
+/// a source, at least this kernel's default: 131072 bytes from Linux 6.8
+/// on, 20480 before, by uname(2)), never lowered: an optmem_max already
 /// above that estimate is doubled, as the kernel refused at it. The doctor's
 /// join FAIL and a run's join error say it alike.
 [[nodiscard]] join_refusal explain_join_refusal(std::string message, const std::vector<planned_join>& plan);
