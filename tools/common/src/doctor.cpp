@@ -583,7 +583,7 @@ std::string drop_join_note(const core::ip_address& group, const std::string& joi
 
 // What a check line made on an assumed join interface adds: where and why.
 std::string assumed_where(const core::ip_address& group, const std::string& iface) {
-  return fmt::format(" (checked on {}: {} has no route now, and {} is the link that took it down with it, see the "
+  return fmt::format(" (checked on {}: {} has no route now; {} is down and took the route with it, see the "
                      "interface check)",
                      iface, group.to_string(), iface);
 }
