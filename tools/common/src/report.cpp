@@ -110,13 +110,15 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
 
 namespace {
 
-// N events over the span from the first to the start of the last of c >= 2
-// clumps, stretched by one mean interval between clump starts: c/(c-1) of
-// it. k bursts of B every T: kB over kT, B/T; an evenly paced stream (each
-// event its own clump): N over N intervals; a stall and its catch-up: the
-// average over the stream's life, stall included.
-std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t clumps, double to_last_clump) noexcept {
-  return {static_cast<double>(n), to_last_clump * static_cast<double>(clumps) / static_cast<double>(clumps - 1)};
+// With c >= 2 clumps: the events before the last clump (N - n_last) over
+// the span from the first to the start of the last clump, a measured span
+// with no stretch. k bursts of B every T (the last of any size): (k-1)B
+// over (k-1)T, B/T; an evenly paced stream (each event its own clump):
+// N-1 over N-1 intervals. Only the last clump's size matters, so clumps
+// added anywhere before it (a first burst cut in two, a catch-up split by
+// the receive path, a sender's hiccups) leave the rate as it was.
+std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t n_last, double to_last_clump) noexcept {
+  return {static_cast<double>(n - std::min(n, n_last)), to_last_clump};
 }
 
 }  // namespace
@@ -124,15 +126,15 @@ std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t clumps, do
 std::pair<double, double> clump_clock::rate() const noexcept {
   if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
   const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
-  if (clumps >= 2 && to_clump > 0) return clumped_rate(count, clumps, to_clump);
+  if (clumps >= 2 && to_clump > 0) return clumped_rate(count, clump_count, to_clump);
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
 }
 
 std::pair<double, double> stream_rate(const stream& s) noexcept {
-  // A bursty sender's datagrams come in clumps, one per burst: N datagrams
-  // over as many mean clump intervals as there are clumps.
+  // A bursty sender's datagrams come in clumps, one per burst: the
+  // datagrams before the last clump over the span to its start.
   const double to_clump = seconds_between(s.first_packet, s.clump_start);
-  if (s.clumps >= 2 && to_clump > 0) return clumped_rate(s.packets, s.clumps, to_clump);
+  if (s.clumps >= 2 && to_clump > 0) return clumped_rate(s.packets, s.clump_packets, to_clump);
   // One clump (a single burst, or a stream faster than a datagram per
   // clump_gap): N datagrams from the first to the latest, N-1 gaps.
   return {s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0, seconds_between(s.first_packet, s.last_packet)};
