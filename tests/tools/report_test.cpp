@@ -494,6 +494,19 @@ TEST(Report, RatesForPeople) {
   EXPECT_EQ(tools::packet_rate_text(json(0.9996)), "1.0 pps");
 }
 
+// A percentage against a limit: two decimals, three significant digits
+// below 1, and more while the figure would read as the limit.
+TEST(Report, PercentagesShowWhichSideOfTheLimitTheyAreOn) {
+  EXPECT_EQ(tools::percent_text(100.0 / 30'000, 0.001), "0.00333");
+  EXPECT_EQ(tools::percent_text(100.0 / 11, 5), "9.09");
+  EXPECT_EQ(tools::percent_text(57.28, 1), "57.28");
+  EXPECT_EQ(tools::percent_text(5.0004, 5), "5.0004") << "not 5.00 above 5";
+  EXPECT_EQ(tools::percent_text(4.9996, 5), "4.9996") << "not 5.00 below 5";
+  EXPECT_EQ(tools::percent_text(0.0014, 0.001), "0.00140");
+  EXPECT_EQ(tools::percent_text(0.0, 0), "0.00");
+  EXPECT_EQ(tools::percent_text(10.0, 9.5), "10.00");
+}
+
 TEST(Report, ForeignStreamHasNullsNotAbsences) {
   tools::stream_table t;
   const std::array<std::byte, 12> iperf_like{};

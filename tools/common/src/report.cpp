@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <utility>
 
 #include <fmt/format.h>
@@ -416,6 +417,22 @@ std::string packet_rate_text(const json& pps) {
   if (v >= 9.95 || v == 0) return fmt::format("{:.0f} pps", v);
   if (v >= 0.9995) return fmt::format("{:.1f} pps", v);
   return fmt::format("{} pps", significant(v));
+}
+
+std::string percent_text(double percent, double limit) {
+  const double a = percent < 0 ? -percent : percent;
+  int decimals = 2;
+  // Three significant digits below 1: the bounds are where rounding adds one.
+  for (double bound = 0.9995; a > 0 && a < bound && decimals < 12; bound /= 10) ++decimals;
+  // Then as many more as it takes for the figure printed to be on the side
+  // of the limit the value is on.
+  const auto wrong_side = [&](const std::string& text) {
+    const double shown = std::strtod(text.c_str(), nullptr);
+    return percent > limit ? shown <= limit : percent < limit && shown >= limit;
+  };
+  auto text = fmt::format("{:.{}f}", percent, decimals);
+  while (wrong_side(text) && decimals < 12) text = fmt::format("{:.{}f}", percent, ++decimals);
+  return text;
 }
 
 std::string duration_text(double ns) {

@@ -303,9 +303,10 @@ std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t s
   const auto bits = [&s](double pps) { return bit_rate_text(pps * static_cast<double>(s.size) * 8); };
   return rate_shortfall{
       asked, achieved,
-      fmt::format("sent {} ({} of payload), {:.1f} % below the {} ({}) of "
+      fmt::format("sent {} ({} of payload), {} % below the {} ({}) of "
                   "--rate: this machine or its link could not keep the rate",
-                  packet_rate_text(achieved), bits(achieved), (1 - achieved / asked) * 100, packet_rate_text(asked),
+                  packet_rate_text(achieved), bits(achieved), percent_text((1 - achieved / asked) * 100, rate_margin * 100),
+                  packet_rate_text(asked),
                   bits(asked))};
 }
 

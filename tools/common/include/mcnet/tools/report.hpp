@@ -145,6 +145,12 @@ struct packet_view {
 
 /// A rate for people: "1000 pps", "2.5 pps", "0.250 pps"; "- pps" for null.
 [[nodiscard]] std::string packet_rate_text(const nlohmann::ordered_json& pps);
+/// A percentage compared with `limit` (both in percent), without the "%",
+/// with digits enough to show which side of the limit it is on: two
+/// decimals ("9.09"), three significant digits below 1 ("0.00333", 1 of
+/// 30,000), and more while the figure would otherwise read as the limit or
+/// past it ("5.0004" against 5, not "5.00"); at most 12 decimals.
+[[nodiscard]] std::string percent_text(double percent, double limit);
 /// `ns` nanoseconds as text in the unit that fits, with three significant
 /// digits: "850 ns", "12.3 us", "1.50 ms", "2.00 s" (negative latencies keep
 /// their sign).
