@@ -130,7 +130,7 @@ TEST(Report, SummaryRatesAreOverTheStreamsActivePeriod) {
   const auto& [k1, s1] = *one.streams().begin();
   const auto j1 = tools::stream_json(k1, s1, tools::interface_json(2, "eth0"));
   EXPECT_TRUE(j1["rate_pps"].is_null());
-  EXPECT_NE(tools::stream_text(j1).find("1 packets 100 bytes - pps - bit/s (one datagram: no rate)"), std::string::npos)
+  EXPECT_NE(tools::stream_text(j1).find("1 packet 100 bytes - pps - bit/s (one datagram: no rate)"), std::string::npos)
       << tools::stream_text(j1);
 }
 
@@ -561,6 +561,25 @@ TEST(Report, IntervalDeltasAndBeforeIsAdvanced) {
   json followed = report(fifth);
   followed["event"] = "interval";
   EXPECT_EQ(errors(followed), std::vector<std::string>{});
+}
+
+// An interval's rate is its datagrams over its length: an interval with
+// one datagram has a rate "over" the interval; "(one datagram: no rate)" is
+// the summary's, for a stream of one datagram.
+TEST(Report, AnIntervalWithOneDatagramHasItsRateOverTheInterval) {
+  tools::stream_table t;
+  (void)t.add(kGroup, 5000, kSource, datagram(0, kT0), kT0, 1, 0, 2);
+  (void)t.add(kGroup, 5000, kSource, datagram(1, kT0), kT0 + 1s, 1, 0, 2);
+  const auto& [key, s] = *t.streams().begin();
+  tools::totals before;
+  before.packets = 1;
+  before.bytes = 100;
+  const auto j = tools::stream_delta_json(key, s, before, 2.0, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(j["packets"], 1);
+  EXPECT_DOUBLE_EQ(j["rate_pps"].get<double>(), 0.5);
+  const auto line = tools::stream_text(j);
+  EXPECT_NE(line.find(": 1 packet 100 bytes 0.500 pps 400 bit/s over 2.000 s"), std::string::npos) << line;
+  EXPECT_EQ(line.find("one datagram"), std::string::npos) << line;
 }
 
 TEST(Report, PacketEventsConform) {

@@ -631,8 +631,9 @@ void receive_session::interval_report(double span) {
     std::erase_if(previous_, [this](const auto& entry) { return !table_.streams().contains(entry.first); });
     previous_evicted_ = table_.evicted();
   }
-  out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", since_start, delta.packets,
-                        span, drops - previous_drops_));
+  out_.text(fmt::format("[{:.1f} s] {} in the last {:.1f} s, {}", since_start,
+                        count_text(delta.packets, "datagram", "datagrams"), span,
+                        count_text(drops - previous_drops_, "kernel drop", "kernel drops")));
   json streams = json::array();
   for (const auto& [k, st] : table_.streams()) {
     auto j = stream_delta_json(k, st, previous_[k], span, iface(st.interface_index));
@@ -785,11 +786,11 @@ void receive_session::summary() {
       if (v && *v > 0) causes_text += fmt::format("{}{} {}", causes_text.empty() ? "" : ", ", name, *v);
     }
     // The same, IPv4 and IPv6 together, for finish()'s --max-loss message.
-    const auto sum = [](const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
+    const auto both = [](const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
       return a.value_or(0) + b.value_or(0);
     };
-    for (const auto& [name, v] : {std::pair{"full receive queue", sum(over_run.udp_rcvbuf, over_run.udp6_rcvbuf)},
-                                  std::pair{"bad UDP checksum", sum(over_run.udp_csum, over_run.udp6_csum)},
+    for (const auto& [name, v] : {std::pair{"full receive queue", both(over_run.udp_rcvbuf, over_run.udp6_rcvbuf)},
+                                  std::pair{"bad UDP checksum", both(over_run.udp_csum, over_run.udp6_csum)},
                                   std::pair{"reverse-path filter", over_run.reverse_path.value_or(0)}}) {
       if (v > 0) drop_causes_short_ += fmt::format("{}{} {}", drop_causes_short_.empty() ? "" : ", ", name, v);
     }
@@ -824,9 +825,10 @@ void receive_session::summary() {
   }
   // Unknown (-) when no datagram had a sequence number, as the streams say.
   const auto known = [&sum](std::uint64_t v) { return loss_unknown(sum) ? std::string("-") : std::to_string(v); };
-  out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
+  out_.text(fmt::format("mcast-recv: {}, {} bytes, {} lost, {} reordered, {} duplicates, {} "
                         "in {:.3f} s{}",
-                        sum.packets, sum.bytes, known(sum.lost), known(sum.reordered), known(sum.duplicates), drops,
+                        count_text(sum.packets, "datagram", "datagrams"), sum.bytes, known(sum.lost),
+                        known(sum.reordered), known(sum.duplicates), count_text(drops, "kernel drop", "kernel drops"),
                         since_start, notes));
   if (!causes_text.empty()) {
     out_.text("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +

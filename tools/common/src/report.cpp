@@ -361,8 +361,9 @@ std::string channel_text(const json& c) {
     sources += src.get_ref<const std::string&>();
   }
   const auto mode = c["mode"].get<std::string>();
-  return fmt::format("  {} on {}{}: {} packets, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
-                     mode == "any" ? std::string() : " " + mode + " " + sources, c["packets"].get<std::uint64_t>(),
+  return fmt::format("  {} on {}{}: {}, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
+                     mode == "any" ? std::string() : " " + mode + " " + sources,
+                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"),
                      c["first_packet_ms"].is_null() ? std::string("none")
                                                     : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()));
 }
@@ -417,6 +418,10 @@ std::string packet_rate_text(const json& pps) {
   if (v >= 9.95 || v == 0) return fmt::format("{:.0f} pps", v);
   if (v >= 0.9995) return fmt::format("{:.1f} pps", v);
   return fmt::format("{} pps", significant(v));
+}
+
+std::string count_text(std::uint64_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
 }
 
 std::string percent_text(double percent, double limit) {
@@ -533,13 +538,17 @@ std::string stream_text(const json& s) {
   // Seconds with 3 decimals; a span under a second in ms or us (a burst of
   // 50 us is not "0.000 s").
   // One datagram has no span to measure a rate over: it says so.
-  const bool alone = s["packets"] == 1;
+  // (An interval's rate is its datagrams over its length, never null: one
+  // datagram in an interval has a rate over the interval.)
+  const bool alone = s["packets"] == 1 && s["rate_pps"].is_null();
   const auto span = alone                             ? std::string("(one datagram: no rate)")
                     : span_s >= 0.9995 || span_s == 0 ? fmt::format("over {:.3f} s", span_s)
                                                       : "over " + duration_text(span_s * 1e9);
-  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {} {} {}", where,
+  const auto packets = s["packets"].is_number_unsigned() ? count_text(s["packets"].get<std::uint64_t>(), "packet", "packets")
+                                                         : text(s["packets"]) + " packets";
+  std::string line = fmt::format("  {} from {} {} on {}: {} {} bytes {} {} {}", where,
                                  text(s["source"]), identity(s, payload), text(s["interface"]["name"]),
-                                 text(s["packets"]), text(s["bytes"]), packet_rate_text(s["rate_pps"]),
+                                 packets, text(s["bytes"]), packet_rate_text(s["rate_pps"]),
                                  bit_rate_text(s["rate_bps"]), span);
   if (counted) {
     line += fmt::format("  lost {} reordered {} duplicates {}", text(s["lost"]), text(s["reordered"]),

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -145,6 +146,9 @@ struct packet_view {
 
 /// A rate for people: "1000 pps", "2.5 pps", "0.250 pps"; "- pps" for null.
 [[nodiscard]] std::string packet_rate_text(const nlohmann::ordered_json& pps);
+/// `n` and a noun, singular for 1: "1 packet", "0 packets", "2 packets".
+[[nodiscard]] std::string count_text(std::uint64_t n, std::string_view singular, std::string_view plural);
+
 /// A percentage compared with `limit` (both in percent), without the "%",
 /// with digits enough to show which side of the limit it is on: two
 /// decimals ("9.09"), three significant digits below 1 ("0.00333", 1 of
