@@ -265,7 +265,7 @@ TEST(StallWatch, TheUsualIntervalOfBurstsIsBetweenDatagramsNotReads) {
   const auto last = start + 900ms + 50us;
   const auto stalled = w.check(last + 2s);
   ASSERT_EQ(stalled.size(), 1u);
-  EXPECT_NEAR(stalled[0].usual_interval_s, 0.90005 / 999, 1e-12);
+  EXPECT_NEAR(stalled[0].usual_interval_s, 0.90005 / 999, 1e-9) << "in whole ns";
   EXPECT_NEAR(stalled[0].longest_gap_s, 0.09995, 1e-12) << "between bursts";
 }
 

@@ -363,7 +363,7 @@ TEST(Report, RateIsIndependentOfTheLastBurstAndOfExtraClumps) {
 // 0.5003 s x 3/2, 133 kpps, and 100,000 over 60.3 ms x 3/2, 11 times the
 // rate).
 TEST(Report, ClumpClockRatesAFastSenderWithHiccups) {
-  for (const auto [first, second] : {std::pair{1250, 6250}, std::pair{625, 750}}) {  // batch numbers
+  for (const auto& [first, second] : {std::pair{1250, 6250}, std::pair{625, 750}}) {  // batch numbers
     tools::clump_clock c;
     const auto at = [](int batch) { return std::chrono::nanoseconds(80us * batch).count(); };
     for (int k = 0; k < 12'500; ++k) {  // 100,000 sends
