@@ -352,7 +352,8 @@ TEST(FeedInterop, TsharkShowsAHeaderTheSnapLengthCutWithTheProjectsDissector) {
         40);
     std::vector<std::byte> short_one(30);
     std::vector<std::byte> header(40);
-    ASSERT_TRUE(feed::test_header{.sender_id = 7, .session = 12345, .sequence = 7, .length = 30}.build(header));
+    const feed::test_header short_header{.sender_id = 7, .session = 12345, .sequence = 7, .length = 30};
+    ASSERT_TRUE(short_header.build(header));
     std::copy_n(header.begin(), short_one.size(), short_one.begin());
     pcap.add(short_one, port);
   }
