@@ -325,6 +325,70 @@ TEST(FeedInterop, TsharkReadsTheToolsHeaderWithTheProjectsDissector) {
   EXPECT_EQ(lines_of(r.standard_output), want) << r.output;
 }
 
+// A capture with a snap length (tcpdump -s 75 over Ethernet keeps 33 bytes
+// of a UDP payload; here 61 bytes of a raw IPv4 packet do the same) cuts
+// the header: the dissector still takes the datagram by its first 8 bytes
+// and length on the wire, shows the fields that were captured, none of the
+// others, and says the capture truncated it (a note, not malformed). A
+// datagram shorter than the header on the wire is still not taken.
+TEST(FeedInterop, TsharkShowsAHeaderTheSnapLengthCutWithTheProjectsDissector) {
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  namespace feed = mcnet::feed;
+  test::temp_dir dir;
+  const auto file = dir.file("snapped.pcap");
+  constexpr std::uint16_t port = 26411;
+  {
+    test::udp_pcap pcap(file, 20 + 8 + 33);
+    const auto add = [&](const feed::test_header& h, std::size_t size) {
+      std::vector<std::byte> out(size);
+      ASSERT_EQ(h.build(out).value(), feed::test_header::size);
+      pcap.add(out, port);
+    };
+    add({.flags = 0, .sender_id = 7, .session = 12345, .sequence = 5, .send_time_ns = 1'700'000'000'123'456'789,
+         .length = 100},
+        100);
+    add({.flags = feed::test_header::flag_end, .sender_id = 7, .session = 12345, .sequence = 6,
+         .send_time_ns = 1'700'000'001'000'000'000, .length = 40},
+        40);
+    std::vector<std::byte> short_one(30);
+    std::vector<std::byte> header(40);
+    const feed::test_header short_header{.sender_id = 7, .session = 12345, .sequence = 7, .length = 30};
+    ASSERT_TRUE(short_header.build(header));
+    std::copy_n(header.begin(), short_one.size(), short_one.begin());
+    pcap.add(short_one, port);
+  }
+  const auto r = test::run(nullptr,
+                           {tshark, "-n", "-r", file, "-X", std::string("lua_script:") + MCNET_WIRESHARK_DISSECTOR, "-T",
+                            "fields", "-E", "separator=|", "-E", "aggregator=;", "-e", "_ws.col.Protocol", "-e",
+                            "mcnet.magic", "-e", "mcnet.version", "-e", "mcnet.flags", "-e", "mcnet.flags.end", "-e",
+                            "mcnet.header_length", "-e", "mcnet.sender_id", "-e", "mcnet.session", "-e", "mcnet.seq",
+                            "-e", "mcnet.send_time", "-e", "mcnet.length", "-e", "mcnet.reserved", "-e",
+                            "_ws.expert.message", "-e", "_ws.col.Info"},
+                           {}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  const std::string cut = "Truncated by the capture's snap length: 33 of the datagram's ";
+  const std::string header_cut = " bytes captured (33 of the 40-byte header): the fields past them are not shown";
+  const std::vector<std::string> want{
+      "MCNET|MCN1|1|0x00|0|40|7|12345|5|Nov 14, 2023 22:13:20.123456789 UTC|||" + cut + "100" + header_cut +
+          "|seq=5 sender=7 session=12345 len=? [truncated by the capture: 33 of 100 bytes]",
+      "MCNET|MCN1|1|0x01|1|40|7|12345|6|Nov 14, 2023 22:13:21.000000000 UTC|||" + cut + "40" + header_cut +
+          ";END marker: the sequence field is the run's datagram count"
+          "|END count=6 sender=7 session=12345 [truncated by the capture: 33 of 40 bytes]",
+  };
+  const auto got = lines_of(r.standard_output);
+  ASSERT_EQ(got.size(), 3u) << r.output;
+  EXPECT_EQ(std::vector<std::string>(got.begin(), got.begin() + 2), want) << r.output;
+  EXPECT_EQ(got[2].substr(0, 4), "UDP|") << "30 bytes on the wire: not mcnet\n" << r.output;
+  // Truncated by the capture is not malformed: no malformed packet, no error.
+  const auto errors = test::run(nullptr,
+                                {tshark, "-n", "-r", file, "-X", std::string("lua_script:") + MCNET_WIRESHARK_DISSECTOR,
+                                 "-Y", "_ws.malformed || _ws.expert.severity == error", "-T", "fields", "-e",
+                                 "frame.number"},
+                                {}, 60s);
+  ASSERT_TRUE(errors.status.success()) << errors.output;
+  EXPECT_EQ(errors.standard_output, "") << errors.output;
+}
+
 TEST(FeedInterop, FfmpegTransportStreamReadsCleanAndACutPacketIsOneError) {
   MCNET_REQUIRE_PROGRAM(ffmpeg, "ffmpeg", "ffmpeg");
   MCNET_REQUIRE_PROGRAM(ffprobe, "ffprobe", "ffmpeg");

@@ -7,6 +7,7 @@
 #include <netinet/ip.h>
 #include <netinet/udp.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 #include <cstring>
@@ -35,8 +36,9 @@ void put16(std::byte* p, std::uint16_t v) {
 
 }  // namespace
 
-udp_pcap::udp_pcap(const std::string& path) {
-  pcap_ = pcap_open_dead(DLT_RAW, 65535);
+udp_pcap::udp_pcap(const std::string& path, std::size_t snap_length) : snap_length_(snap_length) {
+  if (snap_length == 0 || snap_length > 65535) throw harness_error("udp_pcap: a snap length of 1 to 65535 bytes");
+  pcap_ = pcap_open_dead(DLT_RAW, static_cast<int>(snap_length));
   if (pcap_ == nullptr) throw harness_error("pcap_open_dead failed");
   dumper_ = pcap_dump_open(pcap_, path.c_str());
   if (dumper_ == nullptr) {
@@ -79,8 +81,8 @@ void udp_pcap::add(std::span<const std::byte> payload, std::uint16_t port, std::
   pcap_pkthdr header{};
   header.ts.tv_sec = static_cast<time_t>(1'700'000'000 + packets_ / 1000);
   header.ts.tv_usec = static_cast<suseconds_t>((packets_ % 1000) * 1000);
-  header.caplen = static_cast<bpf_u_int32>(frame.size());
-  header.len = header.caplen;
+  header.caplen = static_cast<bpf_u_int32>(std::min(frame.size(), snap_length_));
+  header.len = static_cast<bpf_u_int32>(frame.size());
   pcap_dump(reinterpret_cast<u_char*>(dumper_), &header, reinterpret_cast<const u_char*>(frame.data()));
   ++packets_;
 }

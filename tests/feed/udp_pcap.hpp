@@ -18,15 +18,18 @@ namespace mcnet::test {
 
 class udp_pcap {
  public:
-  /// Create (truncate) `path`. Throws harness_error when libpcap cannot.
-  explicit udp_pcap(const std::string& path);
+  /// Create (truncate) `path`, with a snap length of `snap_length` bytes
+  /// per packet (IPv4 header included; as `tcpdump -s`: a longer packet is
+  /// written cut, with its length on the wire). Throws harness_error when
+  /// libpcap cannot.
+  explicit udp_pcap(const std::string& path, std::size_t snap_length = 65535);
   ~udp_pcap();
   udp_pcap(const udp_pcap&) = delete;
   udp_pcap& operator=(const udp_pcap&) = delete;
 
   /// Append one datagram from 10.77.1.1:`source_port` to 239.77.1.1:`port`
   /// (IPv4, TTL 1, header checksum set, UDP checksum 0), stamped 1 ms after
-  /// the previous one.
+  /// the previous one, cut to the snap length.
   void add(std::span<const std::byte> payload, std::uint16_t port, std::uint16_t source_port = 40000);
   /// Flush and close; add() may not follow.
   void close();
@@ -35,6 +38,7 @@ class udp_pcap {
   pcap_t* pcap_ = nullptr;
   pcap_dumper_t* dumper_ = nullptr;
   std::uint64_t packets_ = 0;
+  std::size_t snap_length_;
 };
 
 /// A fresh directory under the system's temporary directory, removed with

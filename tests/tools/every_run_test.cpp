@@ -286,6 +286,27 @@ TEST(StallWatch, ABurstySendersRecurringPausesAreNoStall) {
   EXPECT_NEAR(stalled[0].limit_s, 4.802, 1e-9);
 }
 
+// The usual interval is the mean interval between the flow's datagrams, as
+// the warning says: bursts of 100 every 100 ms (-r 1000pps --burst 100),
+// each read as 64 and 36 datagrams 50 us apart (one time per read), have a
+// usual interval of their span over their datagrams' intervals, 900.05 ms
+// over 999 (901 us), not the mean between reads (47 ms here).
+TEST(StallWatch, TheUsualIntervalOfBurstsIsBetweenDatagramsNotReads) {
+  tools::stall_watch w;
+  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
+                                   core::ip_address::parse("232.1.1.3").value(), 5000};
+  const tools::stall_watch::clock::time_point start{};
+  for (int burst = 0; burst < 10; ++burst) {
+    const auto t = start + burst * 100ms;
+    for (int i = 0; i < 100; ++i) EXPECT_FALSE(w.arrival(f, i < 64 ? t : t + 50us, false));
+  }
+  const auto last = start + 900ms + 50us;
+  const auto stalled = w.check(last + 2s);
+  ASSERT_EQ(stalled.size(), 1u);
+  EXPECT_NEAR(stalled[0].usual_interval_s, 0.90005 / 999, 1e-9) << "in whole ns";
+  EXPECT_NEAR(stalled[0].longest_gap_s, 0.09995, 1e-12) << "between bursts";
+}
+
 TEST(StallWatch, AFlowSilentForTenUsualIntervalsAndASecondIsStalledOnceThenResumed) {
   tools::stall_watch w;
   const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),

@@ -257,7 +257,11 @@ TEST(ToolFaults, ARunShortOfItsRateSaysSo) {
   EXPECT_DOUBLE_EQ(short_of->achieved_pps, 900);
   EXPECT_NE(short_of->message.find("sent 900 pps"), std::string::npos) << short_of->message;
   EXPECT_NE(short_of->message.find("1000 pps"), std::string::npos) << short_of->message;
-  EXPECT_NE(short_of->message.find("10.0 %"), std::string::npos) << short_of->message;
+  EXPECT_NE(short_of->message.find("10.00 % below"), std::string::npos) << short_of->message;
+  // Just past the 5 % margin: the digits that show it is past it, not "5.00".
+  const auto margin = tools::check_rate(paced("1000pps"), 94'996, 100.0);
+  ASSERT_TRUE(margin);
+  EXPECT_NE(margin->message.find("5.004 % below"), std::string::npos) << margin->message;
   // In bits: 8 Mbit/s of 100-byte datagrams is 10,000 pps.
   const auto bits = tools::check_rate(paced("8mbps"), 5000, 1.0);
   ASSERT_TRUE(bits);
@@ -269,7 +273,7 @@ TEST(ToolFaults, ARunShortOfItsRateSaysSo) {
   ASSERT_TRUE(slow);
   EXPECT_NE(slow->message.find("sent 0.400 pps"), std::string::npos) << slow->message;
   EXPECT_NE(slow->message.find("the 0.500 pps"), std::string::npos) << slow->message;
-  EXPECT_NE(slow->message.find("20.0 %"), std::string::npos) << slow->message;
+  EXPECT_NE(slow->message.find("20.00 %"), std::string::npos) << slow->message;
   // Nothing to compare: no --rate, or no time.
   auto unpaced = tools::parse_send_command_line({"239.1.1.1"});
   ASSERT_TRUE(unpaced);

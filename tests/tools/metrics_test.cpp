@@ -149,8 +149,9 @@ TEST(Metrics, EveryMetricInItsOrderWithHelpAndType) {
             "# TYPE mcast_recv_last_packet_timestamp_seconds gauge\n"
             "mcast_recv_last_packet_timestamp_seconds" + a + " 1700000000.25\n"
             "mcast_recv_last_packet_timestamp_seconds" + b + " 1700000000\n"
-            "# HELP mcast_recv_kernel_drops_total Datagrams the kernel dropped on mcast-recv's sockets because "
-            "their receive buffers were full.\n"
+            "# HELP mcast_recv_kernel_drops_total Datagrams the kernel dropped for mcast-recv's sockets: full receive "
+            "buffers, bad UDP checksums (as counted when read), socket filter refusals; the summary's drop_causes "
+            "tells them apart.\n"
             "# TYPE mcast_recv_kernel_drops_total counter\n"
             "mcast_recv_kernel_drops_total 4\n");
 }
@@ -323,8 +324,9 @@ TEST(Metrics, TheLinesCountersAreTheLinesObjects) {
             "was delivered already.\n"
             "# TYPE mcast_recv_merged_duplicates_dropped_total counter\n"
             "mcast_recv_merged_duplicates_dropped_total " + lines["merged"]["duplicates_dropped"].dump() + "\n"
-            "# HELP mcast_recv_kernel_drops_total Datagrams the kernel dropped on mcast-recv's sockets because their "
-            "receive buffers were full.\n"
+            "# HELP mcast_recv_kernel_drops_total Datagrams the kernel dropped for mcast-recv's sockets: full receive "
+            "buffers, bad UDP checksums (as counted when read), socket filter refusals; the summary's drop_causes "
+            "tells them apart.\n"
             "# TYPE mcast_recv_kernel_drops_total counter\n"
             "mcast_recv_kernel_drops_total 1\n");
   EXPECT_EQ(lines["A"]["packets"], 8);

@@ -335,6 +335,84 @@ TEST(ReceiveSession, KernelDropsAreLossEvenWhenNoGapShowsThem) {
   EXPECT_DOUBLE_EQ(g.session->loss_ratio(), 4.0 / 9.0) << "4 lost of 5 + 4; 1 drop of 6 is less";
 }
 
+// A --max-loss failure the kernel's drops caused says so: how many the
+// sequence numbers show lost, how many the kernel dropped, and why, as the
+// namespace's counters know it (here a made-up reading: 10 bad checksums).
+TEST(ReceiveSession, MaxLossFailureByKernelDropsNamesThemAndTheirCauses) {
+  for (const bool json_output : {false, true}) {
+    fixture f;
+    f.settings.json_output = json_output;
+    f.settings.max_loss = 5.0;
+    f.start();
+    tools::drop_counters before{.reverse_path = 0, .udp_in_errors = 0, .udp_rcvbuf = 0, .udp_csum = 0,
+                                .udp6_in_errors = 0, .udp6_rcvbuf = 0, .udp6_csum = 0};
+    auto after = before;
+    after.udp_in_errors = 10;
+    after.udp_csum = 10;
+    f.session->count_drop_causes(before, [after] { return after; });
+    batch b;
+    for (std::uint64_t i = 0; i < 100; ++i) b.add(sender_a, i);
+    b.add(sender_a, 100, group, true);
+    f.feed(b);
+    f.drops = 10;
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), 3);
+    const std::string message =
+        "loss 9.09% (0 lost in streams, 10 kernel drops; by cause, this network namespace's counters over the run: "
+        "bad UDP checksum 10) is above --max-loss 5%";
+    EXPECT_NE(f.err.str().find(message), std::string::npos) << f.err.str();
+    if (json_output) {
+      const auto events = f.events();
+      const auto* error = test::tools::find_event(events, "error");
+      ASSERT_NE(error, nullptr) << f.out.str();
+      EXPECT_EQ((*error)["message"], message);
+      EXPECT_EQ((*error)["code"], "loss");
+      test::tools::expect_schema_conform(f.out.str());
+    }
+  }
+  // Without the causes counted (and with a gap too): the counts, and that
+  // the causes were not counted.
+  fixture g;
+  g.settings.max_loss = 5.0;
+  g.start();
+  batch c;
+  for (std::uint64_t i = 0; i < 100; ++i) {
+    if (i != 7) c.add(sender_a, i);
+  }
+  c.add(sender_a, 100, group, true);
+  g.feed(c);
+  g.drops = 1;
+  g.session->summary();
+  EXPECT_EQ(g.session->finish(), 0) << "1 lost of 100, 1 drop: 1 %";
+  g.settings.max_loss = 0.5;
+  EXPECT_EQ(g.session->finish(), 3);
+  EXPECT_NE(g.err.str().find("loss 1.00% (1 lost in streams, 1 kernel drop, their causes not counted) is above "
+                             "--max-loss 0.5%"),
+            std::string::npos)
+      << g.err.str();
+}
+
+// A loss just above --max-loss is printed with the digits that show it is
+// above: 1 lost of 30,000 is 0.00333 %, not "0.00%" above 0.001 %.
+TEST(ReceiveSession, ALossAboveMaxLossShowsTheDigitsThatPutItAbove) {
+  fixture f;
+  f.settings.max_loss = 0.001;
+  f.start();
+  for (std::uint64_t from = 0; from < 30'000; from += 1000) {
+    batch b;
+    for (std::uint64_t i = from; i < from + 1000; ++i) {
+      if (i != 12'345) b.add(sender_a, i);
+    }
+    f.feed(b);
+  }
+  batch end;
+  end.add(sender_a, 30'000, group, true);
+  f.feed(end);
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), 3);
+  EXPECT_NE(f.err.str().find("loss 0.00333% is above --max-loss 0.001%"), std::string::npos) << f.err.str();
+}
+
 TEST(ReceiveSession, AMaxStreamsBeyondMemoryIsLoweredWithAWarning) {
   fixture f;
   f.settings.max_streams = 10'000'000;

@@ -176,9 +176,15 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
   mold["groups"][0]["first_timestamp"] = nullptr;
   EXPECT_EQ(schema_errors(mold), std::vector<std::string>{});
   const auto summary = json::parse(R"({"event":"summary","time":1.7e9,"groups":[{"group":"239.1.1.1","port":5000,
-    "sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0,"next_sequence":null,"messages":null,
+    "sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0,"rate_bps":210560.0,"next_sequence":null,"messages":null,
     "next_continuity":[3,15]}],"total":{"sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0}})");
   EXPECT_EQ(schema_errors(summary), std::vector<std::string>{});
+  // One datagram has no rate: null rate_pps and rate_bps, as mcast-recv's.
+  auto one = summary;
+  one["groups"][0]["sent"] = 1;
+  one["groups"][0]["rate_pps"] = nullptr;
+  one["groups"][0]["rate_bps"] = nullptr;
+  EXPECT_EQ(schema_errors(one), std::vector<std::string>{});
 
   for (const char* k : {"payload", "ssrc", "pids", "session", "sender_id"}) {
     auto missing = start;
@@ -203,7 +209,7 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
   auto bad_payload = start;
   bad_payload["payload"] = "raw";
   EXPECT_FALSE(schema_errors(bad_payload).empty()) << "mcast-send sends no raw payload";
-  for (const char* k : {"next_sequence", "messages", "next_continuity"}) {
+  for (const char* k : {"rate_pps", "rate_bps", "next_sequence", "messages", "next_continuity"}) {
     auto missing = summary;
     missing["groups"][0].erase(k);
     EXPECT_FALSE(schema_errors(missing).empty()) << k << " absent instead of null";

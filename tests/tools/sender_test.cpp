@@ -11,16 +11,20 @@
 #include <netinet/udp.h>
 
 #include <cstring>
+#include <sstream>
 #include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include <mcnet/core/control.hpp>
+#include <mcnet/tools/output.hpp>
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 #include <mcnet/feed/test_header.hpp>
+
+#include "tool_run.hpp"
 
 namespace tools = mcnet::tools;
 namespace feed = mcnet::feed;
@@ -363,4 +367,57 @@ TEST(LineBWarnings, PlainMpegTsLinesCannotBeMerged) {
   const auto c = tools::parse_send_command_line({"--payload", "mpegts", "239.1.1.1"});
   ASSERT_TRUE(c);
   EXPECT_TRUE(tools::line_b_warnings(c->settings, 1).empty()) << "one line: nothing to merge";
+}
+
+namespace {
+
+// print_summary over one group that sent `sends` batches (at, datagrams),
+// 100 bytes each, as text and as JSON: {text, the group object}.
+std::pair<std::string, mcnet::test::tools::json> group_summary(
+    const std::vector<std::pair<std::int64_t, std::uint64_t>>& sends, bool json_output) {
+  tools::send_settings s;
+  s.json_output = json_output;
+  std::ostringstream out, err;
+  const tools::reporter rep("mcast-send", s.format(), out, err);
+  std::vector<tools::send_target> targets(1);
+  auto& t = targets[0];
+  t.group = mcnet::core::ip_address::v4(239, 1, 1, 1);
+  t.port = 5000;
+  for (const auto& [at, n] : sends) {
+    t.sends.add(at, n, at + 1000);  // each batch sent over 1 us
+    t.sent += n;
+    t.bytes += n * 100;
+  }
+  tools::print_summary(s, rep, targets, t.sent, 0.003);
+  mcnet::test::tools::json group;
+  if (json_output) {
+    mcnet::test::tools::expect_schema_conform(out.str());
+    for (const auto& e : mcnet::test::tools::json_lines(out.str())) {
+      if (e["event"] == "summary") group = e["groups"][0];
+    }
+  }
+  return {out.str(), group};
+}
+
+}  // namespace
+
+// One datagram has no rate at either end: mcast-send says so as mcast-recv
+// does ("- pps - bit/s (one datagram: no rate)", null in JSON), not "0 pps"
+// or one datagram over the send phase. Two have a rate, with its bit rate.
+TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
+  const auto text = group_summary({{0, 1}}, false).first;
+  EXPECT_NE(text.find("  239.1.1.1:5000  sent 1  bytes 100  - pps - bit/s (one datagram: no rate)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("mcast-send: 1 datagram in 0.003 s"), std::string::npos) << text;
+  const auto [json_text, group] = group_summary({{0, 1}}, true);
+  EXPECT_TRUE(group["rate_pps"].is_null()) << json_text;
+  EXPECT_TRUE(group["rate_bps"].is_null()) << json_text;
+
+  // 3 sends 10 ms apart: the 2 before the last over 20 ms, 100 pps, 80 kbit/s.
+  const auto text3 = group_summary({{0, 1}, {10'000'000, 1}, {20'000'000, 1}}, false).first;
+  EXPECT_NE(text3.find("  239.1.1.1:5000  sent 3  bytes 300  100 pps 80.0 kbit/s"), std::string::npos) << text3;
+  EXPECT_EQ(text3.find("one datagram"), std::string::npos) << text3;
+  const auto [json3, group3] = group_summary({{0, 1}, {10'000'000, 1}, {20'000'000, 1}}, true);
+  EXPECT_NEAR(group3["rate_pps"].get<double>(), 100.0, 1e-9) << json3;
+  EXPECT_NEAR(group3["rate_bps"].get<double>(), 80'000.0, 1e-6) << json3;
 }

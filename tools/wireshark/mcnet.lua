@@ -11,7 +11,12 @@
 --
 -- The ports are the user's choice, so the dissector is heuristic on UDP: a
 -- datagram is taken when it is at least 40 bytes long and starts with the
--- magic, version 1 and header length 40, as mcast-recv decides. "Decode
+-- magic, version 1 and header length 40, as mcast-recv decides.
+-- A datagram the capture cut short (its snap length: `tcpdump -s 75` keeps
+-- 33 bytes of a UDP payload over Ethernet) is taken on its first 8 bytes
+-- when it was 40 bytes or more on the wire; the fields that were captured
+-- are shown, and an expert note says the capture truncated it (the
+-- datagram is not malformed), as Wireshark's own dissectors do. "Decode
 -- As... MCNET" (or `-d udp.port==N,mcnet`) forces it on a port: there a
 -- datagram that is not such a header still shows, with an expert finding
 -- (malformed: shorter than 40 bytes, no magic; protocol: another version,
@@ -63,6 +68,9 @@ local e = {
                                expert.group.SEQUENCE, expert.severity.CHAT),
   too_short = ProtoExpert.new("mcnet.too_short", "Shorter than the 40-byte mcnet header: not an mcnet datagram",
                               expert.group.MALFORMED, expert.severity.ERROR),
+  truncated = ProtoExpert.new("mcnet.truncated",
+                              "Datagram truncated by the capture's snap length: the fields past the captured bytes are not shown",
+                              expert.group.UNDECODED, expert.severity.NOTE),
   bad_magic = ProtoExpert.new("mcnet.magic.bad", "Magic is not \"MCN1\": not an mcnet datagram",
                               expert.group.MALFORMED, expert.severity.ERROR),
   unknown_version = ProtoExpert.new("mcnet.version.unknown", "Version is not 1: the fields may mean something else",
@@ -74,14 +82,15 @@ local e = {
                               expert.group.SEQUENCE, expert.severity.NOTE),
 }
 mcnet.experts = { e.length_mismatch, e.unknown_flags, e.reserved, e.end_payload, e.end_marker, e.too_short,
-                  e.bad_magic, e.unknown_version, e.header_length, e.send_time }
+                  e.truncated, e.bad_magic, e.unknown_version, e.header_length, e.send_time }
 
 -- mcast-recv's plausible latency: a send time further from the arrival is a clock error.
 local PLAUSIBLE_S = 60
 
--- True when `tvb` starts with a header of this version.
+-- True when `tvb` starts with a header of this version: 40 bytes or more
+-- on the wire, of which the capture kept at least the 8 that say so.
 local function looks_like_mcnet(tvb)
-  if tvb:len() < HEADER_LENGTH then return false end
+  if tvb:reported_len() < HEADER_LENGTH or tvb:len() < 8 then return false end
   return tvb(0, 4):string() == MAGIC and tvb(4, 1):uint() == 1 and tvb(6, 2):uint() == HEADER_LENGTH
 end
 
@@ -96,73 +105,102 @@ function mcnet.dissector(tvb, pinfo, tree)
   pinfo.cols.protocol = "MCNET"
   -- Only the heuristic's datagrams and Decode As reach here; Decode As may
   -- force anything, and says so rather than decode it silently.
-  if tvb:len() < HEADER_LENGTH then
+  local wire = tvb:reported_len()
+  local captured = tvb:len()
+  if wire < HEADER_LENGTH then
     local short = tree:add(mcnet, tvb())
-    short:add_proto_expert_info(e.too_short, string.format("%d bytes: shorter than the 40-byte mcnet header", tvb:len()))
-    pinfo.cols.info = string.format("not mcnet: %d bytes, shorter than its header", tvb:len())
-    return tvb:len()
+    short:add_proto_expert_info(e.too_short, string.format("%d bytes: shorter than the 40-byte mcnet header", wire))
+    pinfo.cols.info = string.format("not mcnet: %d bytes, shorter than its header", wire)
+    return captured
   end
-  local root = tree:add(mcnet, tvb(0, HEADER_LENGTH))
-  local magic = root:add(f.magic, tvb(0, 4))
-  if tvb(0, 4):string() ~= MAGIC then magic:add_proto_expert_info(e.bad_magic) end
-  local version = root:add(f.version, tvb(4, 1))
-  if tvb(4, 1):uint() ~= 1 then
-    version:add_proto_expert_info(e.unknown_version, string.format("Version %d, not 1: the fields may mean something else",
-                                                                   tvb(4, 1):uint()))
+  -- Whether the field at `offset` of `n` bytes was captured (a snap length
+  -- may have cut the datagram, the header included).
+  local function has(offset, n) return offset + n <= captured end
+  local root = tree:add(mcnet, tvb(0, math.min(captured, HEADER_LENGTH)))
+  if captured < wire then
+    root:add_proto_expert_info(e.truncated, string.format(
+      "Truncated by the capture's snap length: %d of the datagram's %d bytes captured%s", captured, wire,
+      captured < HEADER_LENGTH and string.format(" (%d of the 40-byte header): the fields past them are not shown", captured)
+                                or ""))
   end
-  local flags = tvb(5, 1):uint()
-  local flag_tree = root:add(f.flags, tvb(5, 1))
-  flag_tree:add(f.flag_end, tvb(5, 1))
-  flag_tree:add(f.flag_line_b, tvb(5, 1))
-  local unknown = flag_tree:add(f.flag_unknown, tvb(5, 1))
-  if bit.band(flags, 0xFC) ~= 0 then unknown:add_proto_expert_info(e.unknown_flags) end
-  local header_length = root:add(f.header_length, tvb(6, 2))
-  if tvb(6, 2):uint() ~= HEADER_LENGTH then
-    header_length:add_proto_expert_info(e.header_length, string.format(
-      "Header length %d, not 40: mcast-recv does not read this header", tvb(6, 2):uint()))
+  if has(0, 4) then
+    local magic = root:add(f.magic, tvb(0, 4))
+    if tvb(0, 4):string() ~= MAGIC then magic:add_proto_expert_info(e.bad_magic) end
   end
-  root:add(f.sender_id, tvb(8, 4))
-  root:add(f.session, tvb(12, 4))
-  local seq_item = root:add(f.seq, tvb(16, 8))
-  local sent = root:add(f.send_time, tvb(24, 8), send_time(tvb(24, 8)))
-  local sent_ns = tvb(24, 8):uint64()
-  if sent_ns == UInt64.max() then
-    sent:add_proto_expert_info(e.send_time, "Send time 2^64-1: no time (mcast-recv: a clock error)")
-  else
-    -- pinfo.abs_ts: the capture time, seconds since the epoch.
-    local billion = UInt64(1000000000)
-    local seconds = (sent_ns / billion):tonumber() + (sent_ns % billion):tonumber() / 1e9 - pinfo.abs_ts
-    if seconds > PLAUSIBLE_S or seconds < -PLAUSIBLE_S then
-      sent:add_proto_expert_info(e.send_time, string.format(
-        "Send time %.0f s %s the capture time (mcast-recv: a clock error, left out of latency)",
-        math.abs(seconds), seconds < 0 and "before" or "after"))
+  if has(4, 1) then
+    local version = root:add(f.version, tvb(4, 1))
+    if tvb(4, 1):uint() ~= 1 then
+      version:add_proto_expert_info(e.unknown_version, string.format("Version %d, not 1: the fields may mean something else",
+                                                                     tvb(4, 1):uint()))
     end
   end
-  local length_item = root:add(f.length, tvb(32, 4))
-  local declared = tvb(32, 4):uint()
-  if declared ~= tvb:reported_len() then
-    length_item:add_proto_expert_info(e.length_mismatch,
-      string.format("Datagram length field %d, UDP payload %d bytes", declared, tvb:reported_len()))
+  local flags = 0
+  if has(5, 1) then
+    flags = tvb(5, 1):uint()
+    local flag_tree = root:add(f.flags, tvb(5, 1))
+    flag_tree:add(f.flag_end, tvb(5, 1))
+    flag_tree:add(f.flag_line_b, tvb(5, 1))
+    local unknown = flag_tree:add(f.flag_unknown, tvb(5, 1))
+    if bit.band(flags, 0xFC) ~= 0 then unknown:add_proto_expert_info(e.unknown_flags) end
   end
-  local reserved_item = root:add(f.reserved, tvb(36, 4))
-  if tvb(36, 4):uint() ~= 0 then reserved_item:add_proto_expert_info(e.reserved) end
-  if tvb:len() > HEADER_LENGTH then root:add(f.padding, tvb(HEADER_LENGTH)) end
+  if has(6, 2) then
+    local header_length = root:add(f.header_length, tvb(6, 2))
+    if tvb(6, 2):uint() ~= HEADER_LENGTH then
+      header_length:add_proto_expert_info(e.header_length, string.format(
+        "Header length %d, not 40: mcast-recv does not read this header", tvb(6, 2):uint()))
+    end
+  end
+  if has(8, 4) then root:add(f.sender_id, tvb(8, 4)) end
+  if has(12, 4) then root:add(f.session, tvb(12, 4)) end
+  local seq_item = has(16, 8) and root:add(f.seq, tvb(16, 8)) or nil
+  if has(24, 8) then
+    local sent = root:add(f.send_time, tvb(24, 8), send_time(tvb(24, 8)))
+    local sent_ns = tvb(24, 8):uint64()
+    if sent_ns == UInt64.max() then
+      sent:add_proto_expert_info(e.send_time, "Send time 2^64-1: no time (mcast-recv: a clock error)")
+    else
+      -- pinfo.abs_ts: the capture time, seconds since the epoch.
+      local billion = UInt64(1000000000)
+      local seconds = (sent_ns / billion):tonumber() + (sent_ns % billion):tonumber() / 1e9 - pinfo.abs_ts
+      if seconds > PLAUSIBLE_S or seconds < -PLAUSIBLE_S then
+        sent:add_proto_expert_info(e.send_time, string.format(
+          "Send time %.0f s %s the capture time (mcast-recv: a clock error, left out of latency)",
+          math.abs(seconds), seconds < 0 and "before" or "after"))
+      end
+    end
+  end
+  local declared = nil
+  if has(32, 4) then
+    local length_item = root:add(f.length, tvb(32, 4))
+    declared = tvb(32, 4):uint()
+    if declared ~= wire then
+      length_item:add_proto_expert_info(e.length_mismatch,
+        string.format("Datagram length field %d, UDP payload %d bytes", declared, wire))
+    end
+  end
+  if has(36, 4) then
+    local reserved_item = root:add(f.reserved, tvb(36, 4))
+    if tvb(36, 4):uint() ~= 0 then reserved_item:add_proto_expert_info(e.reserved) end
+  end
+  if captured > HEADER_LENGTH then root:add(f.padding, tvb(HEADER_LENGTH)) end
 
   local is_end = bit.band(flags, FLAG_END) ~= 0
   local line = bit.band(flags, FLAG_LINE_B) ~= 0 and " line B" or ""
-  local seq = tvb(16, 8):uint64()
+  local seq = seq_item and tostring(tvb(16, 8):uint64()) or "?"
+  local sender = has(8, 4) and tostring(tvb(8, 4):uint()) or "?"
+  local session = has(12, 4) and tostring(tvb(12, 4):uint()) or "?"
+  local cut = captured < wire and string.format(" [truncated by the capture: %d of %d bytes]", captured, wire) or ""
   if is_end then
-    seq_item:add_proto_expert_info(e.end_marker)
-    if tvb:reported_len() > HEADER_LENGTH then root:add_proto_expert_info(e.end_payload) end
-    pinfo.cols.info = string.format("END count=%s sender=%d session=%d%s", tostring(seq), tvb(8, 4):uint(),
-                                    tvb(12, 4):uint(), line)
-    root:append_text(string.format(", END, count %s", tostring(seq)))
+    if seq_item then seq_item:add_proto_expert_info(e.end_marker) end
+    if wire > HEADER_LENGTH then root:add_proto_expert_info(e.end_payload) end
+    pinfo.cols.info = string.format("END count=%s sender=%s session=%s%s%s", seq, sender, session, line, cut)
+    root:append_text(string.format(", END, count %s", seq))
   else
-    pinfo.cols.info = string.format("seq=%s sender=%d session=%d len=%d%s", tostring(seq), tvb(8, 4):uint(),
-                                    tvb(12, 4):uint(), declared, line)
-    root:append_text(string.format(", seq %s", tostring(seq)))
+    pinfo.cols.info = string.format("seq=%s sender=%s session=%s len=%s%s%s", seq, sender, session,
+                                    declared and tostring(declared) or "?", line, cut)
+    root:append_text(string.format(", seq %s", seq))
   end
-  return HEADER_LENGTH
+  return captured
 end
 
 local function heuristic(tvb, pinfo, tree)

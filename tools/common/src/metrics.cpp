@@ -172,7 +172,8 @@ std::string metrics_text(const std::vector<metric_series>& series, std::uint64_t
                    "Copies the --line merge dropped because their number was delivered already.");
   }
   family(out, "mcast_recv_kernel_drops_total", "counter",
-         "Datagrams the kernel dropped on mcast-recv's sockets because their receive buffers were full.");
+         "Datagrams the kernel dropped for mcast-recv's sockets: full receive buffers, bad UDP checksums (as "
+         "counted when read), socket filter refusals; the summary's drop_causes tells them apart.");
   out += fmt::format("mcast_recv_kernel_drops_total {}\n", kernel_drops);
   return out;
 }

@@ -648,8 +648,9 @@ void receive_session::interval_report(double span) {
     std::erase_if(previous_, [this](const auto& entry) { return !table_.streams().contains(entry.first); });
     previous_evicted_ = table_.evicted();
   }
-  out_.text(fmt::format("[{:.1f} s] {} datagrams in the last {:.1f} s, {} kernel drops", since_start, delta.packets,
-                        span, drops - previous_drops_));
+  out_.text(fmt::format("[{:.1f} s] {} in the last {:.1f} s, {}", since_start,
+                        count_text(delta.packets, "datagram", "datagrams"), span,
+                        count_text(drops - previous_drops_, "kernel drop", "kernel drops")));
   json streams = json::array();
   for (const auto& [k, st] : table_.streams()) {
     auto j = stream_delta_json(k, st, previous_[k], span, iface(st.interface_index));
@@ -789,7 +790,7 @@ void receive_session::summary() {
   drop_counters over_run;  // unmeasured unless counted
   std::string causes_text;
   if (drop_causes_) {
-    over_run = drop_counters::read().since(drops_before_);
+    over_run = read_drops_().since(drops_before_);
     const auto value = [](const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); };
     event["drop_causes"] = {{"rcvbuf_v4", value(over_run.udp_rcvbuf)},     {"rcvbuf_v6", value(over_run.udp6_rcvbuf)},
                             {"checksum_v4", value(over_run.udp_csum)},     {"checksum_v6", value(over_run.udp6_csum)},
@@ -800,6 +801,15 @@ void receive_session::summary() {
                                   std::pair{"bad UDP checksum (Udp6InCsumErrors)", over_run.udp6_csum},
                                   std::pair{"reverse-path filter (TcpExtIPReversePathFilter)", over_run.reverse_path}}) {
       if (v && *v > 0) causes_text += fmt::format("{}{} {}", causes_text.empty() ? "" : ", ", name, *v);
+    }
+    // The same, IPv4 and IPv6 together, for finish()'s --max-loss message.
+    const auto both = [](const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
+      return a.value_or(0) + b.value_or(0);
+    };
+    for (const auto& [name, v] : {std::pair{"full receive queue", both(over_run.udp_rcvbuf, over_run.udp6_rcvbuf)},
+                                  std::pair{"bad UDP checksum", both(over_run.udp_csum, over_run.udp6_csum)},
+                                  std::pair{"reverse-path filter", over_run.reverse_path.value_or(0)}}) {
+      if (v > 0) drop_causes_short_ += fmt::format("{}{} {}", drop_causes_short_.empty() ? "" : ", ", name, v);
     }
   }
   std::vector<std::string> verdict_text;
@@ -832,9 +842,10 @@ void receive_session::summary() {
   }
   // Unknown (-) when no datagram had a sequence number, as the streams say.
   const auto known = [&sum](std::uint64_t v) { return loss_unknown(sum) ? std::string("-") : std::to_string(v); };
-  out_.text(fmt::format("mcast-recv: {} datagrams, {} bytes, {} lost, {} reordered, {} duplicates, {} kernel drops "
+  out_.text(fmt::format("mcast-recv: {}, {} bytes, {} lost, {} reordered, {} duplicates, {} "
                         "in {:.3f} s{}",
-                        sum.packets, sum.bytes, known(sum.lost), known(sum.reordered), known(sum.duplicates), drops,
+                        count_text(sum.packets, "datagram", "datagrams"), sum.bytes, known(sum.lost),
+                        known(sum.reordered), known(sum.duplicates), count_text(drops, "kernel drop", "kernel drops"),
                         since_start, notes));
   if (!causes_text.empty()) {
     out_.text("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +
@@ -882,7 +893,8 @@ int receive_session::finish() const {
   };
   if (s_.max_loss && total_known && loss > *s_.max_loss) {
     return out_.fail(exit_loss,
-                     fmt::format("loss {:.2f}% is above --max-loss {}%{}", loss, *s_.max_loss, unchecked()),
+                     fmt::format("loss {}%{} is above --max-loss {}%{}", percent_text(loss, *s_.max_loss),
+                                 kernel_drops_part(), *s_.max_loss, unchecked()),
                      "loss");
   }
   // Every stream to the limit too: streams without loss (a flood of junk
@@ -893,8 +905,8 @@ int receive_session::finish() const {
     if (const auto worst = table_.worst_loss(merged); worst && worst->ratio * 100 > *s_.max_loss) {
       const auto& k = worst->key;
       return out_.fail(exit_loss,
-                       fmt::format("loss {:.2f}% of the stream {} from {} is above --max-loss {}%{}",
-                                   worst->ratio * 100, core::endpoint(k.group, k.port).to_string(),
+                       fmt::format("loss {}% of the stream {} from {} is above --max-loss {}%{}",
+                                   percent_text(worst->ratio * 100, *s_.max_loss), core::endpoint(k.group, k.port).to_string(),
                                    k.source.to_string(), *s_.max_loss, unchecked()),
                        "loss");
     }
@@ -906,7 +918,7 @@ int receive_session::finish() const {
   const auto checked_part = [&] {
     const auto sum = table_.sum();
     if (sum.packets == sum.unsequenced) return std::string(" (no datagram had a sequence number)");
-    return fmt::format(" (the loss of the datagrams with sequence numbers is {:.2f}%)", loss);
+    return fmt::format(" (the loss of the datagrams with sequence numbers is {}%)", percent_text(loss, *s_.max_loss));
   };
   if (s_.max_loss && table_.untracked() > 0) {
     return out_.fail(exit_loss,
@@ -925,6 +937,25 @@ int receive_session::finish() const {
                      "loss_unknown");
   }
   return exit_ok;
+}
+
+std::string receive_session::kernel_drops_part() const {
+  const auto drops = final_drops_ ? *final_drops_ : kernel_drops_();
+  if (drops == 0) return {};
+  // What the sequence numbers show lost, beside the drops: loss_ratio()
+  // takes the larger share of the two.
+  double lost = 0;
+  if (!lines_) {
+    lost = table_.loss().lost;
+  } else {
+    lost = table_.loss([this](const stream_key& k) { return merged_by_lines(k); }).lost +
+           static_cast<double>(lines_->merged().lost);
+  }
+  const auto causes = !drop_causes_ ? std::string(", their causes not counted")
+                      : drop_causes_short_.empty()
+                          ? std::string("; by cause: none of this network namespace's counters rose over the run")
+                          : "; by cause, this network namespace's counters over the run: " + drop_causes_short_;
+  return fmt::format(" ({:.0f} lost in streams, {} kernel drop{}{})", lost, drops, drops == 1 ? "" : "s", causes);
 }
 
 bool receive_session::merged_by_lines(const stream_key& k) const {

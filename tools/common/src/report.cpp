@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <utility>
 
 #include <fmt/format.h>
@@ -110,13 +111,15 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
 
 namespace {
 
-// N events over the span from the first to the start of the last of c >= 2
-// clumps, stretched by one mean interval between clump starts: c/(c-1) of
-// it. k bursts of B every T: kB over kT, B/T; an evenly paced stream (each
-// event its own clump): N over N intervals; a stall and its catch-up: the
-// average over the stream's life, stall included.
-std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t clumps, double to_last_clump) noexcept {
-  return {static_cast<double>(n), to_last_clump * static_cast<double>(clumps) / static_cast<double>(clumps - 1)};
+// With c >= 2 clumps: the events before the last clump (N - n_last) over
+// the span from the first to the start of the last clump, a measured span
+// with no stretch. k bursts of B every T (the last of any size): (k-1)B
+// over (k-1)T, B/T; an evenly paced stream (each event its own clump):
+// N-1 over N-1 intervals. Only the last clump's size matters, so clumps
+// added anywhere before it (a first burst cut in two, a catch-up split by
+// the receive path, a sender's hiccups) leave the rate as it was.
+std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t n_last, double to_last_clump) noexcept {
+  return {static_cast<double>(n - std::min(n, n_last)), to_last_clump};
 }
 
 }  // namespace
@@ -124,15 +127,15 @@ std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t clumps, do
 std::pair<double, double> clump_clock::rate() const noexcept {
   if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
   const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
-  if (clumps >= 2 && to_clump > 0) return clumped_rate(count, clumps, to_clump);
+  if (clumps >= 2 && to_clump > 0) return clumped_rate(count, clump_count, to_clump);
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
 }
 
 std::pair<double, double> stream_rate(const stream& s) noexcept {
-  // A bursty sender's datagrams come in clumps, one per burst: N datagrams
-  // over as many mean clump intervals as there are clumps.
+  // A bursty sender's datagrams come in clumps, one per burst: the
+  // datagrams before the last clump over the span to its start.
   const double to_clump = seconds_between(s.first_packet, s.clump_start);
-  if (s.clumps >= 2 && to_clump > 0) return clumped_rate(s.packets, s.clumps, to_clump);
+  if (s.clumps >= 2 && to_clump > 0) return clumped_rate(s.packets, s.clump_packets, to_clump);
   // One clump (a single burst, or a stream faster than a datagram per
   // clump_gap): N datagrams from the first to the latest, N-1 gaps.
   return {s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0, seconds_between(s.first_packet, s.last_packet)};
@@ -358,8 +361,9 @@ std::string channel_text(const json& c) {
     sources += src.get_ref<const std::string&>();
   }
   const auto mode = c["mode"].get<std::string>();
-  return fmt::format("  {} on {}{}: {} packets, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
-                     mode == "any" ? std::string() : " " + mode + " " + sources, c["packets"].get<std::uint64_t>(),
+  return fmt::format("  {} on {}{}: {}, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
+                     mode == "any" ? std::string() : " " + mode + " " + sources,
+                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"),
                      c["first_packet_ms"].is_null() ? std::string("none")
                                                     : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()));
 }
@@ -414,6 +418,26 @@ std::string packet_rate_text(const json& pps) {
   if (v >= 9.95 || v == 0) return fmt::format("{:.0f} pps", v);
   if (v >= 0.9995) return fmt::format("{:.1f} pps", v);
   return fmt::format("{} pps", significant(v));
+}
+
+std::string count_text(std::uint64_t n, std::string_view singular, std::string_view plural) {
+  return fmt::format("{} {}", n, n == 1 ? singular : plural);
+}
+
+std::string percent_text(double percent, double limit) {
+  const double a = percent < 0 ? -percent : percent;
+  int decimals = 2;
+  // Three significant digits below 1: the bounds are where rounding adds one.
+  for (double bound = 0.9995; a > 0 && a < bound && decimals < 12; bound /= 10) ++decimals;
+  // Then as many more as it takes for the figure printed to be on the side
+  // of the limit the value is on.
+  const auto wrong_side = [&](const std::string& text) {
+    const double shown = std::strtod(text.c_str(), nullptr);
+    return percent > limit ? shown <= limit : percent < limit && shown >= limit;
+  };
+  auto text = fmt::format("{:.{}f}", percent, decimals);
+  while (wrong_side(text) && decimals < 12) text = fmt::format("{:.{}f}", percent, ++decimals);
+  return text;
 }
 
 std::string duration_text(double ns) {
@@ -514,13 +538,17 @@ std::string stream_text(const json& s) {
   // Seconds with 3 decimals; a span under a second in ms or us (a burst of
   // 50 us is not "0.000 s").
   // One datagram has no span to measure a rate over: it says so.
-  const bool alone = s["packets"] == 1;
+  // (An interval's rate is its datagrams over its length, never null: one
+  // datagram in an interval has a rate over the interval.)
+  const bool alone = s["packets"] == 1 && s["rate_pps"].is_null();
   const auto span = alone                             ? std::string("(one datagram: no rate)")
                     : span_s >= 0.9995 || span_s == 0 ? fmt::format("over {:.3f} s", span_s)
                                                       : "over " + duration_text(span_s * 1e9);
-  std::string line = fmt::format("  {} from {} {} on {}: {} packets {} bytes {} {} {}", where,
+  const auto packets = s["packets"].is_number_unsigned() ? count_text(s["packets"].get<std::uint64_t>(), "packet", "packets")
+                                                         : text(s["packets"]) + " packets";
+  std::string line = fmt::format("  {} from {} {} on {}: {} {} bytes {} {} {}", where,
                                  text(s["source"]), identity(s, payload), text(s["interface"]["name"]),
-                                 text(s["packets"]), text(s["bytes"]), packet_rate_text(s["rate_pps"]),
+                                 packets, text(s["bytes"]), packet_rate_text(s["rate_pps"]),
                                  bit_rate_text(s["rate_bps"]), span);
   if (counted) {
     line += fmt::format("  lost {} reordered {} duplicates {}", text(s["lost"]), text(s["reordered"]),

@@ -303,9 +303,10 @@ std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t s
   const auto bits = [&s](double pps) { return bit_rate_text(pps * static_cast<double>(s.size) * 8); };
   return rate_shortfall{
       asked, achieved,
-      fmt::format("sent {} ({} of payload), {:.1f} % below the {} ({}) of "
+      fmt::format("sent {} ({} of payload), {} % below the {} ({}) of "
                   "--rate: this machine or its link could not keep the rate",
-                  packet_rate_text(achieved), bits(achieved), (1 - achieved / asked) * 100, packet_rate_text(asked),
+                  packet_rate_text(achieved), bits(achieved), percent_text((1 - achieved / asked) * 100, rate_margin * 100),
+                  packet_rate_text(asked),
                   bits(asked))};
 }
 
@@ -646,13 +647,22 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                    std::uint64_t total_sent, double elapsed) {
   const auto per_second = [elapsed](std::uint64_t n) { return elapsed > 0 ? static_cast<double>(n) / elapsed : 0.0; };
-  // A group's rate by the receiver's rule (clump_clock: its sends from the
-  // first to the last clump), so both ends agree; over the send phase when
-  // its sends were not timed.
-  const auto group_rate = [&](const send_target& t) {
+  // A group's rate by the receiver's rule (clump_clock: its sends before
+  // the last clump over the span to it), so both ends agree; none for one
+  // datagram, which has no rate at either end; over the send phase when
+  // its sends were not timed (--replay).
+  const auto group_rate = [&](const send_target& t) -> std::optional<double> {
+    if (t.sends.count == 1) return std::nullopt;
     const auto [n, span] = t.sends.rate();
     return span > 0 ? n / span : per_second(t.sent);
   };
+  // Payload bits per second at that rate, each datagram of the group's mean size.
+  const auto group_bit_rate = [&](const send_target& t) -> std::optional<double> {
+    const auto pps = group_rate(t);
+    if (!pps || t.sent == 0) return pps;
+    return *pps * static_cast<double>(t.bytes) / static_cast<double>(t.sent) * 8;
+  };
+  const auto or_null = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
   const bool mold = s.payload.kind == payload_kind::moldudp64;
   json groups = json::array();
   double drain = 0;
@@ -675,12 +685,16 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
                            b.drain_s > 0 ? fmt::format("  drained {:.3f} s after the main line", b.drain_s) : ""));
     }
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
-                      {"elapsed_s", elapsed}, {"rate_pps", group_rate(t)},
+                      {"elapsed_s", elapsed}, {"rate_pps", or_null(group_rate(t))},
+                      {"rate_bps", or_null(group_bit_rate(t))},
                       {"next_sequence", numbered ? number_or_null(next) : json(nullptr)},
                       {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
                       {"next_continuity", continuity}, {"line_b", line_b}});
-    out.text(fmt::format("  {}  sent {}  bytes {}  {}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
-                         t.bytes, packet_rate_text(group_rate(t)), mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
+    const auto rate = group_rate(t);
+    out.text(fmt::format("  {}  sent {}  bytes {}  {} {}{}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
+                         t.bytes, packet_rate_text(or_null(rate)), bit_rate_text(or_null(group_bit_rate(t))),
+                         rate ? "" : " (one datagram: no rate)",
+                         mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
                          next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
   }
   std::uint64_t bytes = 0;
@@ -688,7 +702,7 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
   out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
              {"total", {{"sent", total_sent}, {"bytes", bytes}, {"elapsed_s", elapsed},
                         {"rate_pps", per_second(total_sent)}}}});
-  out.text(fmt::format("mcast-send: {} datagrams in {:.3f} s{}", total_sent, elapsed,
+  out.text(fmt::format("mcast-send: {} in {:.3f} s{}", count_text(total_sent, "datagram", "datagrams"), elapsed,
                        drain > 0 ? fmt::format(" (line B drained {:.3f} s later)", drain) : ""));
 }
 

@@ -193,10 +193,13 @@ class receive_session {
   /// read before the joins (a sender may start as soon as they are
   /// reported), to the summary: the summary event gets `drop_causes`, their
   /// change over the run (null: not measured), and the text a line with
-  /// those above 0.
-  void count_drop_causes(const drop_counters& before) noexcept {
+  /// those above 0; a --max-loss failure with kernel drops names them.
+  /// `read` reads the counters at the summary (a test gives its own).
+  void count_drop_causes(const drop_counters& before,
+                         std::function<drop_counters()> read = &drop_counters::read) {
     drop_causes_ = true;
     drops_before_ = before;
+    read_drops_ = std::move(read);
   }
 
   /// The memberships on interface `old_index` were joined again on
@@ -237,6 +240,11 @@ class receive_session {
   [[nodiscard]] double elapsed() const;
   /// Whether `k`'s numbers are merged by --line (its loss counts through the merge).
   [[nodiscard]] bool merged_by_lines(const stream_key& k) const;
+  /// For a --max-loss failure: " (L lost in streams, D kernel drops; by
+  /// cause, ...: bad UDP checksum 10)" when the sockets' kernel drops are
+  /// above 0 (they may be the loss), with drop_causes_short_ when counted;
+  /// "" without drops.
+  [[nodiscard]] std::string kernel_drops_part() const;
 
   const recv_settings& s_;
   const reporter& out_;
@@ -268,6 +276,8 @@ class receive_session {
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
+  std::function<drop_counters()> read_drops_;  // count_drop_causes
+  std::string drop_causes_short_;          // summary(): "bad UDP checksum 10, ..." (v4 and v6 summed), when counted
   std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
   capture_writer* capture_ = nullptr;      // with --pcap
   bool capture_failed_ = false;

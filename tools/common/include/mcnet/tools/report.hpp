@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -51,22 +52,28 @@ struct clump_clock {
   /// end (a batch of 64 may take longer than the gap to send).
   void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt) noexcept;
   /// The events the rate counts and the seconds they came in, as
-  /// stream_rate() counts a stream's datagrams. {0, 0} for fewer than two
-  /// events.
+  /// stream_rate() counts a stream's datagrams: with c >= 2 clumps, the
+  /// events before the last clump (count - clump_count) over the span from
+  /// the first to the last clump's start; one clump, count-1 from the
+  /// first to the last. {0, 0} for fewer than two events.
   [[nodiscard]] std::pair<double, double> rate() const noexcept;
 };
 
 /// The datagrams a stream's rate counts and the seconds they came in
 /// (`rate_span_s`), so rate = first / second. With c >= 2 clumps
-/// (stream::clumps, by starts_clump()): all N datagrams over the span from
-/// the first to the start of the last clump times c/(c-1), i.e. stretched
-/// by one mean interval between clump starts (exact for bursts: k bursts of
-/// B every T give kB over kT; an evenly paced stream N over N intervals; a
-/// stall and its catch-up the average over the stream's life). When the
-/// whole stream is one clump (one datagram, one burst, a stream faster
-/// than one datagram per 100 us), N-1 from the first to the latest
-/// datagram. The span is 0 for one datagram (or arrivals in one
-/// nanosecond).
+/// (stream::clumps, by starts_clump()): the N - n_last datagrams before
+/// the last clump (n_last = stream::clump_packets) over the span from the
+/// first arrival to the start of the last clump, a measured span. Exact
+/// for k bursts of B every T (B/T, whatever the last burst's size) and for
+/// an evenly paced stream (N-1 over N-1 intervals); clumps added before
+/// the last (a cut first burst, a catch-up split in many) change nothing.
+/// Its costs: a last burst cut twice counts its head over a span ending
+/// inside it (at most head/N high); a stall whose catch-up is the last
+/// clump reads the rate before the stall; late datagrams bunched at the
+/// very end read a little low. When the whole stream is one clump (one
+/// datagram, one burst, a stream faster than one datagram per 100 us),
+/// N-1 from the first to the latest datagram. The span is 0 for one
+/// datagram (or arrivals in one nanosecond).
 [[nodiscard]] std::pair<double, double> stream_rate(const stream& s) noexcept;
 
 /// A stream's totals since it began. Its rates are over its active period
@@ -139,6 +146,15 @@ struct packet_view {
 
 /// A rate for people: "1000 pps", "2.5 pps", "0.250 pps"; "- pps" for null.
 [[nodiscard]] std::string packet_rate_text(const nlohmann::ordered_json& pps);
+/// `n` and a noun, singular for 1: "1 packet", "0 packets", "2 packets".
+[[nodiscard]] std::string count_text(std::uint64_t n, std::string_view singular, std::string_view plural);
+
+/// A percentage compared with `limit` (both in percent), without the "%",
+/// with digits enough to show which side of the limit it is on: two
+/// decimals ("9.09"), three significant digits below 1 ("0.00333", 1 of
+/// 30,000), and more while the figure would otherwise read as the limit or
+/// past it ("5.0004" against 5, not "5.00"); at most 12 decimals.
+[[nodiscard]] std::string percent_text(double percent, double limit);
 /// `ns` nanoseconds as text in the unit that fits, with three significant
 /// digits: "850 ns", "12.3 us", "1.50 ms", "2.00 s" (negative latencies keep
 /// their sign).

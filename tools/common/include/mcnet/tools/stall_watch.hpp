@@ -51,7 +51,7 @@ class stall_watch {
     flow key;
     bool stalled = false;      ///< true: it just stalled; false: it resumed
     double silent_s = 0;       ///< how long it had been silent, seconds
-    double usual_interval_s = 0;  ///< its usual interval between datagrams, seconds
+    double usual_interval_s = 0;  ///< its mean interval between datagrams (those read together 0 apart; stalls left out), seconds
     double longest_gap_s = 0;     ///< its longest gap before this silence (a silence it came back from twice included), seconds
     double limit_s = 0;           ///< the silence that counted as a stall, seconds
   };
@@ -69,7 +69,7 @@ class stall_watch {
  private:
   struct state {
     clock::time_point last{};
-    std::uint64_t gaps = 0;  // intervals counted in `sum` (not those of stalls)
+    std::uint64_t gaps = 0;  // intervals counted in `sum` (0 ones included; not those of stalls)
     clock::duration sum{};
     clock::duration longest{};  // the longest of those intervals, and of silences it came back from twice
     clock::duration resumed_from{};  // the silence of the last stall it resumed from

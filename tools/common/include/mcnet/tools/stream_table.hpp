@@ -122,7 +122,8 @@ struct stream {
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
   std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
-  /// The stream's last clump (for the rate of a bursty sender): a datagram
+  /// The stream's last clump (for its rate, stream_rate(): the datagrams
+  /// before the last clump over the span to its start): a datagram
   /// joins the clump of the one before unless starts_clump() says
   /// otherwise. `clump_start` is the arrival of the clump's first,
   /// `clump_packets` how many it has (0 before the first datagram),
@@ -130,7 +131,7 @@ struct stream {
   /// `clump_cut` whether it kept a longer gap (a burst cut in two).
   std::optional<core::kernel_time> clump_start;
   std::uint64_t clump_packets = 0;
-  std::uint64_t clumps = 0;  ///< clumps so far (the rate's mean clump interval)
+  std::uint64_t clumps = 0;  ///< clumps so far (two or more: the rate ends at the last clump's start)
   std::int64_t clump_boundary_ns = 0;
   bool clump_cut = false;
 };
