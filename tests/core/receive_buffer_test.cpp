@@ -21,10 +21,10 @@ namespace core = mcnet::core;
 
 namespace {
 
-core::socket udp() { return core::socket::open(AF_INET, SOCK_DGRAM).value(); }
+core::socket udp_socket() { return core::socket::open(AF_INET, SOCK_DGRAM).value(); }
 
 TEST(ReceiveBuffer, RejectsImpossibleSizesBeforeTheKernel) {
-  auto s = udp();
+  auto s = udp_socket();
   for (std::int64_t bad : {std::int64_t{-1}, std::int64_t{1} << 40}) {
     auto r = core::set_receive_buffer(s, bad);
     ASSERT_FALSE(r) << bad;
@@ -52,7 +52,7 @@ TEST(NetReceiveBuffer, ReportsTheClampAndHowToRaiseIt) {
   (*net)[0].run([] {
     auto limit = core::read_sysctl("net.core.rmem_max");
     ASSERT_TRUE(limit) << limit.error().message();
-    auto s = udp();
+    auto s = udp_socket();
 
     auto small = core::set_receive_buffer(s, 4096);
     ASSERT_TRUE(small) << small.error().message();
@@ -81,7 +81,7 @@ TEST(NetReceiveBuffer, ForceWithoutPrivilege) {
   auto net = mcnet::test::network::lan(1);
   (*net)[0].run([] {
     mcnet::test::drop_capabilities_on_this_thread({CAP_NET_ADMIN});
-    auto s = udp();
+    auto s = udp_socket();
     const std::int64_t want = core::read_sysctl("net.core.rmem_max").value() * 2;
     auto refused = core::set_receive_buffer(s, want, core::buffer_request::force);
     ASSERT_FALSE(refused);

@@ -1182,7 +1182,9 @@ TEST_P(NetStream, AnUnansweredNeighbourIsHostUnreachableWithAHint) {
   auto net = test::network::lan(2);
   const auto silent = silent_neighbour(v6);
   test::run_in((*net)[0], [&] {
-    const std::string neigh = std::string("/proc/sys/net/") + (v6 ? "ipv6" : "ipv4") + "/neigh/eth0/";
+    std::string neigh = "/proc/sys/net/";  // appended, not `+`: see tests/CMakeLists.txt on -O1
+    neigh += v6 ? "ipv6" : "ipv4";
+    neigh += "/neigh/eth0/";
     for (const auto& [name, value] : {std::pair{"mcast_solicit", "1"}, std::pair{"retrans_time_ms", "100"}}) {
       std::ofstream(neigh + name) << value;
     }

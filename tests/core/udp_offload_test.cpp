@@ -51,7 +51,7 @@ TEST(UdpTable, OutOfRangeIsRefusedBeforeTheCall) {
   test::expect_refused_before_the_call(opt::udp_segment, 65536, 65536);
 }
 
-core::socket udp(int family = AF_INET) {
+core::socket gso_udp(int family = AF_INET) {
   auto s = core::socket::open(family, SOCK_DGRAM);
   if (!s) throw std::runtime_error(s.error().message());
   return std::move(*s);
@@ -61,7 +61,7 @@ MCNET_OPTION_TEST(UdpTable, opt::udp_segment, SegmentSizeReadsBack) {
   MCNET_REQUIRE_NETNS();
   test::in_host([] {
     for (int family : {AF_INET, AF_INET6}) {
-      auto s = udp(family);
+      auto s = gso_udp(family);
       EXPECT_EQ(core::get(s, opt::udp_segment).value(), 0) << "off by default";
       test::expect_round_trip(s, opt::udp_segment, 1200);
       test::expect_round_trip(s, opt::udp_segment, 65535);
@@ -77,7 +77,7 @@ MCNET_OPTION_TEST(UdpTable, opt::udp_segment, SegmentSizeReadsBack) {
 MCNET_OPTION_TEST(UdpTable, opt::udp_gro, GroReadsBack) {
   MCNET_REQUIRE_NETNS();
   test::in_host([] {
-    auto s = udp();
+    auto s = gso_udp();
     EXPECT_FALSE(core::get(s, opt::udp_gro).value()) << "off by default";
     test::expect_round_trip(s, opt::udp_gro, true);
     test::expect_round_trip(s, opt::udp_gro, false);

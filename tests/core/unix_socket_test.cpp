@@ -56,8 +56,8 @@ std::size_t open_descriptors() {
   return n;  // the iterator's own descriptor is counted every time alike
 }
 
-std::span<const std::byte> bytes_of(std::string_view s) { return std::as_bytes(std::span(s.data(), s.size())); }
-std::string_view text_of(std::span<const std::byte> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+std::span<const std::byte> bytes_from(std::string_view s) { return std::as_bytes(std::span(s.data(), s.size())); }
+std::string_view text_from(std::span<const std::byte> b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
 // An abstract name no other test process uses.
 unix_address fresh_abstract(std::string_view tag) {
@@ -118,17 +118,17 @@ void echo_stream(const unix_address& where, int type) {
   EXPECT_EQ(core::peer_unix_address(*client).value(), where);
   EXPECT_TRUE(core::peer_unix_address(*conn).value().is_unnamed());
 
-  auto sent = core::send_with_fds(*client, bytes_of("ping"), {});
+  auto sent = core::send_with_fds(*client, bytes_from("ping"), {});
   ASSERT_TRUE(sent) << sent.error().message();
   EXPECT_EQ(*sent, 4u);
   std::array<std::byte, 64> buf;
   auto got = core::receive_from(*conn, buf, core::wait_policy::deadline(1s));
   ASSERT_TRUE(got) << got.error().message();
-  EXPECT_EQ(text_of(std::span(buf).first(got->size)), "ping");
-  ASSERT_TRUE(core::send_with_fds(*conn, bytes_of("pong"), {}));
+  EXPECT_EQ(text_from(std::span(buf).first(got->size)), "ping");
+  ASSERT_TRUE(core::send_with_fds(*conn, bytes_from("pong"), {}));
   got = core::receive_from(*client, buf, core::wait_policy::deadline(1s));
   ASSERT_TRUE(got);
-  EXPECT_EQ(text_of(std::span(buf).first(got->size)), "pong");
+  EXPECT_EQ(text_from(std::span(buf).first(got->size)), "pong");
   // The end of the stream reads as 0 bytes.
   conn->close();
   got = core::receive_from(*client, buf, core::wait_policy::deadline(1s));
@@ -152,13 +152,13 @@ TEST_F(UnixSocket, SeqpacketKeepsMessageBoundaries) {
   ASSERT_TRUE(client);
   auto conn = core::accept_unix(*server, core::wait_policy::deadline(1s));
   ASSERT_TRUE(conn);
-  ASSERT_TRUE(core::send_with_fds(*client, bytes_of("one"), {}));
-  ASSERT_TRUE(core::send_with_fds(*client, bytes_of("two"), {}));
+  ASSERT_TRUE(core::send_with_fds(*client, bytes_from("one"), {}));
+  ASSERT_TRUE(core::send_with_fds(*client, bytes_from("two"), {}));
   std::array<std::byte, 64> buf;
   for (std::string_view want : {"one", "two"}) {
     auto got = core::receive_from(*conn, buf, core::wait_policy::deadline(1s));
     ASSERT_TRUE(got);
-    EXPECT_EQ(text_of(std::span(buf).first(got->size)), want);
+    EXPECT_EQ(text_from(std::span(buf).first(got->size)), want);
   }
 }
 
@@ -167,14 +167,14 @@ void echo_datagrams(const unix_address& server_name, const unix_address& client_
   ASSERT_TRUE(server) << server.error().message();
   auto client = core::dial_unix(server_name, {.type = SOCK_DGRAM, .local = client_name});
   ASSERT_TRUE(client) << client.error().message();
-  ASSERT_TRUE(core::send_with_fds(*client, bytes_of("hello"), {}));
+  ASSERT_TRUE(core::send_with_fds(*client, bytes_from("hello"), {}));
   std::array<std::byte, 64> buf;
   auto got = core::receive_from(*server, buf, core::wait_policy::deadline(1s));
   ASSERT_TRUE(got) << got.error().message();
-  EXPECT_EQ(text_of(std::span(buf).first(got->size)), "hello");
+  EXPECT_EQ(text_from(std::span(buf).first(got->size)), "hello");
   EXPECT_EQ(got->peer, client_name);
   EXPECT_FALSE(got->truncated);
-  auto sent = core::send_to(*server, bytes_of("hello back"), got->peer);
+  auto sent = core::send_to(*server, bytes_from("hello back"), got->peer);
   ASSERT_TRUE(sent) << sent.error().message();
   EXPECT_EQ(*sent, 10u);
   // A buffer shorter than the datagram: cut and said so.
@@ -196,7 +196,7 @@ TEST_F(UnixSocket, SendToAPathNobodyHasNamesIt) {
   auto s = core::socket::open(AF_UNIX, SOCK_DGRAM);
   ASSERT_TRUE(s);
   const auto nowhere = path("nobody.dgram");
-  auto r = core::send_to(*s, bytes_of("x"), nowhere, core::wait_policy::nonblocking());
+  auto r = core::send_to(*s, bytes_from("x"), nowhere, core::wait_policy::nonblocking());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, std::errc::no_such_file_or_directory);
   EXPECT_EQ(r.error().input(), nowhere.to_string().substr(0, mcnet::error::input_capacity));
@@ -224,11 +224,11 @@ TEST_F(UnixSocket, SocketpairOfEveryType) {
     EXPECT_TRUE(core::local_unix_address(a).value().is_unnamed());
     EXPECT_TRUE(core::peer_unix_address(b).value().is_unnamed());
     EXPECT_TRUE(::fcntl(a.native_handle(), F_GETFD) & FD_CLOEXEC);
-    ASSERT_TRUE(core::send_with_fds(a, bytes_of("ab"), {}));
+    ASSERT_TRUE(core::send_with_fds(a, bytes_from("ab"), {}));
     std::array<std::byte, 8> buf;
     auto got = core::receive_from(b, buf, core::wait_policy::deadline(1s));
     ASSERT_TRUE(got);
-    EXPECT_EQ(text_of(std::span(buf).first(got->size)), "ab");
+    EXPECT_EQ(text_from(std::span(buf).first(got->size)), "ab");
   }
   {
     auto nb = core::socketpair(SOCK_STREAM, true);
@@ -385,7 +385,7 @@ TEST_F(UnixSocket, CredentialsOfAPidNoProcessHasAreEsrch) {
   while (nobody > 1 && (::kill(nobody, 0) == 0 || errno != ESRCH)) --nobody;
   auto creds = core::unix_credentials::of_this_process();
   creds.pid = nobody;
-  auto sent = core::send_unix(pair->first, bytes_of("c"), unix_address(), {.credentials = creds});
+  auto sent = core::send_unix(pair->first, bytes_from("c"), unix_address(), {.credentials = creds});
   ASSERT_FALSE(sent);
   if (sent.error().code == std::errc::operation_not_permitted) GTEST_SKIP() << "not privileged: EPERM comes first";
   EXPECT_EQ(sent.error().code, std::errc::no_such_process) << sent.error().message();
@@ -595,7 +595,7 @@ TEST_F(UnixSocket, TheLongestSendTimeoutReadsBackAndLeavesConnectAlone) {
 void pass_pipe_end(core::socket_ref from, core::socket_ref to) {
   pipe_pair p;
   const int fds[] = {p.write.get()};
-  auto sent = core::send_with_fds(from, bytes_of("F"), fds);
+  auto sent = core::send_with_fds(from, bytes_from("F"), fds);
   ASSERT_TRUE(sent) << sent.error().message();
   p.write.reset();  // only the passed copy is left
   std::array<std::byte, 8> buf;
@@ -635,7 +635,7 @@ std::pair<core::socket, core::socket> three_descriptors_queued(int type, const p
   EXPECT_TRUE(pair);
   if (!pair) return {};
   const int fds[] = {p.write.get(), p.read.get(), p.write.get()};
-  EXPECT_TRUE(core::send_with_fds(pair->first, bytes_of(payload), fds));
+  EXPECT_TRUE(core::send_with_fds(pair->first, bytes_from(payload), fds));
   return std::move(*pair);
 }
 
@@ -652,7 +652,7 @@ TEST_F(UnixSocket, DescriptorsBeyondTheCallersRoomAreClosedAndCounted) {
     EXPECT_TRUE(got[0]);
     // A receive with no room at all (receive_from) closes them all.
     const int fds[] = {p.write.get(), p.read.get(), p.write.get()};
-    ASSERT_TRUE(core::send_with_fds(pair.first, bytes_of("3"), fds));
+    ASSERT_TRUE(core::send_with_fds(pair.first, bytes_from("3"), fds));
     r = core::receive_from(pair.second, buf, core::wait_policy::deadline(1s));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->fds, 0u);
@@ -681,7 +681,7 @@ TEST_F(UnixSocket, OutOfDescriptorsIsNotCalledATooSmallBuffer) {
     const std::size_t count = free_below + 5;
     if (count > core::max_fds_per_message) GTEST_SKIP() << free_below << " free descriptor numbers: too many to fill";
     std::vector<int> fds(count, p.write.get());
-    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("20"), fds));
+    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_from("20"), fds));
     rlimit old{};
     ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &old), 0);
     rlimit tight = old;
@@ -721,7 +721,7 @@ TEST_F(UnixSocket, SendToAFullReceiverWaitsWithoutSpinning) {
   ASSERT_TRUE(tx);
   int queued = 0;
   for (; queued < 100'000; ++queued) {
-    auto r = core::send_to(*tx, bytes_of("q"), where, core::wait_policy::nonblocking());
+    auto r = core::send_to(*tx, bytes_from("q"), where, core::wait_policy::nonblocking());
     if (!r) {
       EXPECT_EQ(r.error().code, errc::would_block) << r.error().message();
       const auto message = r.error().message();
@@ -735,7 +735,7 @@ TEST_F(UnixSocket, SendToAFullReceiverWaitsWithoutSpinning) {
                                      std::pair(core::wait_policy::adaptive(50us, 300ms), "adaptive(50us, 300ms)")}) {
     const auto cpu_from = thread_cpu_us();
     const auto from = std::chrono::steady_clock::now();
-    auto r = core::send_to(*tx, bytes_of("q"), where, policy);
+    auto r = core::send_to(*tx, bytes_from("q"), where, policy);
     const auto took = std::chrono::steady_clock::now() - from;
     const auto cpu = thread_cpu_us() - cpu_from;
     ASSERT_FALSE(r) << name;
@@ -754,7 +754,7 @@ TEST_F(UnixSocket, SendToAFullReceiverWaitsWithoutSpinning) {
     std::array<std::byte, 4> buf;
     (void)core::receive_from(*rx, buf, core::wait_policy::deadline(1s));
   });
-  auto r = core::send_to(*tx, bytes_of("q"), where, core::wait_policy::deadline(2s));
+  auto r = core::send_to(*tx, bytes_from("q"), where, core::wait_policy::deadline(2s));
   reader.join();
   EXPECT_TRUE(r) << r.error().message();
 }
@@ -785,7 +785,7 @@ TEST_F(UnixSocket, CredentialsCarryThisProcess) {
   EXPECT_EQ(me.pid, ::getpid());
   EXPECT_EQ(me.uid, ::getuid());
   EXPECT_EQ(me.gid, ::getgid());
-  auto sent = core::send_unix(pair->first, bytes_of("c"), unix_address(), {.credentials = me});
+  auto sent = core::send_unix(pair->first, bytes_from("c"), unix_address(), {.credentials = me});
   ASSERT_TRUE(sent) << sent.error().message();
   std::array<std::byte, 8> buf;
   auto r = core::receive_from(pair->second, buf, core::wait_policy::deadline(1s));
@@ -796,7 +796,7 @@ TEST_F(UnixSocket, CredentialsCarryThisProcess) {
   // and alongside descriptors.
   pipe_pair p;
   const int fds[] = {p.read.get()};
-  ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("d"), fds));
+  ASSERT_TRUE(core::send_with_fds(pair->first, bytes_from("d"), fds));
   std::array<core::unique_fd, 1> got;
   r = core::receive_with_fds(pair->second, buf, got, core::wait_policy::deadline(1s));
   ASSERT_TRUE(r);
@@ -804,7 +804,7 @@ TEST_F(UnixSocket, CredentialsCarryThisProcess) {
   EXPECT_EQ(*r->credentials, me);
   EXPECT_EQ(r->fds, 1u);
   // Without SO_PASSCRED, none.
-  ASSERT_TRUE(core::send_unix(pair->second, bytes_of("e"), unix_address(), {.credentials = me}));
+  ASSERT_TRUE(core::send_unix(pair->second, bytes_from("e"), unix_address(), {.credentials = me}));
   r = core::receive_from(pair->first, buf, core::wait_policy::deadline(1s));
   ASSERT_TRUE(r);
   EXPECT_FALSE(r->credentials);
@@ -816,7 +816,7 @@ TEST_F(UnixSocket, ListenSetupPassesCredentials) {
   ASSERT_TRUE(server);
   auto client = core::dial_unix(where, {.type = SOCK_DGRAM});
   ASSERT_TRUE(client);
-  ASSERT_TRUE(core::send_with_fds(*client, bytes_of("c"), {}));
+  ASSERT_TRUE(core::send_with_fds(*client, bytes_from("c"), {}));
   std::array<std::byte, 8> buf;
   auto r = core::receive_from(*server, buf, core::wait_policy::deadline(1s));
   ASSERT_TRUE(r);
@@ -830,7 +830,7 @@ TEST_F(UnixSocket, ListenSetupPassesCredentials) {
   ASSERT_TRUE(dialed);
   auto accepted = core::accept_unix(*listener, core::wait_policy::deadline(1s));
   ASSERT_TRUE(accepted);
-  ASSERT_TRUE(core::send_with_fds(*dialed, bytes_of("s"), {}));
+  ASSERT_TRUE(core::send_with_fds(*dialed, bytes_from("s"), {}));
   r = core::receive_from(*accepted, buf, core::wait_policy::deadline(1s));
   ASSERT_TRUE(r);
   ASSERT_TRUE(r->credentials);
@@ -845,14 +845,14 @@ TEST_F(UnixSocket, SendRefusesWhatTheKernelWouldMisread) {
   ASSERT_FALSE(empty);
   EXPECT_EQ(empty.error().code, std::errc::invalid_argument);
   std::vector<int> many(core::max_fds_per_message + 1, 0);
-  auto too_many = core::send_with_fds(pair->first, bytes_of("x"), many);
+  auto too_many = core::send_with_fds(pair->first, bytes_from("x"), many);
   ASSERT_FALSE(too_many);
   EXPECT_EQ(too_many.error().code, errc::value_out_of_range);
   EXPECT_EQ(too_many.error().number(), 254);
   // The kernel's own limit agrees: 253 go through.
   pipe_pair p;
   std::vector<int> most(core::max_fds_per_message, p.read.get());
-  auto sent = core::send_with_fds(pair->first, bytes_of("y"), most);
+  auto sent = core::send_with_fds(pair->first, bytes_from("y"), most);
   ASSERT_TRUE(sent) << sent.error().message();
   std::array<std::byte, 8> buf;
   std::array<core::unique_fd, 2> got;
@@ -885,13 +885,13 @@ int as_nobody(Check&& check) {
 TEST_F(UnixSocket, AttachmentsOnANonUnixSocketAreRefused) {
   auto tcp = core::socket::open(AF_INET, SOCK_STREAM).value();
   const int one[] = {0};
-  auto fds = core::send_with_fds(tcp, bytes_of("x"), one);
+  auto fds = core::send_with_fds(tcp, bytes_from("x"), one);
   ASSERT_FALSE(fds);
   EXPECT_EQ(fds.error().code, errc::family_mismatch) << fds.error().message();
   EXPECT_EQ(fds.error().number(), AF_INET);
   EXPECT_NE(fds.error().message().find("only an AF_UNIX socket passes descriptors"), std::string::npos)
       << fds.error().message();
-  auto creds = core::send_unix(tcp, bytes_of("x"), unix_address(),
+  auto creds = core::send_unix(tcp, bytes_from("x"), unix_address(),
                                {.credentials = core::unix_credentials::of_this_process()});
   ASSERT_FALSE(creds);
   EXPECT_EQ(creds.error().code, errc::family_mismatch) << creds.error().message();
@@ -927,7 +927,7 @@ TEST_F(UnixSocket, UnixAddressOnAnIpSocketIsRefusedBeforeTheCall) {
       EXPECT_EQ(core::get(*stream, core::opt::send_timeout).value(), timeout_before) << "untouched";
       EXPECT_FALSE(core::nonblocking(*stream).value()) << "untouched";
       auto dgram = core::socket::open(family, SOCK_DGRAM).value();
-      auto sent = core::send_to(dgram, bytes_of("x"), name, core::wait_policy::deadline(100ms));
+      auto sent = core::send_to(dgram, bytes_from("x"), name, core::wait_policy::deadline(100ms));
       ASSERT_FALSE(sent) << where;
       EXPECT_EQ(sent.error().code, errc::family_mismatch) << where << ": " << sent.error().message();
       EXPECT_EQ(sent.error().number(), family);
@@ -962,7 +962,7 @@ TEST_F(UnixSocket, ErrorsNameTheUnixAddress) {
       EXPECT_NE(read.error().message().find('"' + text + '"'), std::string::npos) << read.error().message();
     }
     conn.close();
-    auto write = core::write_all(client, bytes_of("gone"), core::wait_policy::deadline(1s));
+    auto write = core::write_all(client, bytes_from("gone"), core::wait_policy::deadline(1s));
     ASSERT_FALSE(write);
     EXPECT_EQ(write.error().code, std::errc::broken_pipe) << write.error().message();
     EXPECT_EQ(write.error().input(), text) << write.error().message();
@@ -1058,7 +1058,7 @@ TEST_F(UnixSocket, ADescriptorNotOpenIsNamedByIndex) {
   ASSERT_GE(closed, 0);
   ASSERT_EQ(::close(closed), 0);
   const int fds[] = {p.read.get(), closed};
-  auto r = core::send_with_fds(pair.first, bytes_of("x"), fds);
+  auto r = core::send_with_fds(pair.first, bytes_from("x"), fds);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, std::error_code(EBADF, std::system_category())) << r.error().message();
   EXPECT_EQ(r.error().number(), 1);
@@ -1094,7 +1094,7 @@ TEST_F(UnixSocket, SomeoneElsesCredentialsUnprivilegedAreEperm) {
   EXPECT_EQ(as_nobody([&] {
               auto creds = core::unix_credentials::of_this_process();
               creds.uid = 0;
-              auto sent = core::send_unix(pair.first, bytes_of("c"), unix_address(), {.credentials = creds});
+              auto sent = core::send_unix(pair.first, bytes_from("c"), unix_address(), {.credentials = creds});
               return !sent && sent.error().code == std::errc::operation_not_permitted &&
                      sent.error().message().find("the credentials are not this process's own") !=
                          std::string::npos;
@@ -1110,7 +1110,7 @@ TEST_F(UnixSocket, SomeoneElsesCredentialsUnprivilegedAreEperm) {
 // listens).
 TEST_F(UnixSocket, SendErrorsSayWhatToDo) {
   auto stream = core::socketpair(SOCK_STREAM).value();
-  auto named = core::send_to(stream.first, bytes_of("x"), fresh_abstract("anyone"), core::wait_policy::deadline(1s));
+  auto named = core::send_to(stream.first, bytes_from("x"), fresh_abstract("anyone"), core::wait_policy::deadline(1s));
   ASSERT_FALSE(named);
   EXPECT_EQ(named.error().code, std::errc::already_connected) << named.error().message();
   EXPECT_NE(named.error().message().find("the socket is connected"), std::string::npos) << named.error().message();
@@ -1119,8 +1119,8 @@ TEST_F(UnixSocket, SendErrorsSayWhatToDo) {
     auto pair = core::socketpair(SOCK_DGRAM).value();
     { [[maybe_unused]] auto gone = std::move(pair.second); }
     auto w = through_send_unix
-                 ? core::send_unix(pair.first, bytes_of("x"), unix_address(), {}, core::wait_policy::deadline(1s))
-                 : core::write_some(pair.first, bytes_of("x"), core::wait_policy::deadline(1s));
+                 ? core::send_unix(pair.first, bytes_from("x"), unix_address(), {}, core::wait_policy::deadline(1s))
+                 : core::write_some(pair.first, bytes_from("x"), core::wait_policy::deadline(1s));
     ASSERT_FALSE(w);
     EXPECT_EQ(w.error().code, std::errc::connection_refused) << w.error().message();
     EXPECT_NE(w.error().message().find("the peer's socket is closed"), std::string::npos) << w.error().message();
@@ -1133,7 +1133,7 @@ TEST_F(UnixSocket, SendErrorsSayWhatToDo) {
   EXPECT_EQ(big.error().code, std::errc::message_size) << big.error().message();
   EXPECT_NE(big.error().message().find("net.core.wmem_max"), std::string::npos) << big.error().message();
 
-  auto nobody = core::send_to(dgram.first, bytes_of("x"), fresh_abstract("unbound"), core::wait_policy::deadline(1s));
+  auto nobody = core::send_to(dgram.first, bytes_from("x"), fresh_abstract("unbound"), core::wait_policy::deadline(1s));
   ASSERT_FALSE(nobody);
   EXPECT_EQ(nobody.error().code, std::errc::connection_refused) << nobody.error().message();
   EXPECT_NE(nobody.error().message().find("nothing is bound to that name"), std::string::npos)
@@ -1178,7 +1178,7 @@ TEST_F(UnixSocket, PassingDescriptorsAllocatesNothing) {
   std::array<core::unique_fd, 2> got;
   mcnet::test::allocation_scope scope;
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_of("a"), fds));
+    ASSERT_TRUE(core::send_with_fds(pair->first, bytes_from("a"), fds));
     auto r = core::receive_with_fds(pair->second, buf, got, core::wait_policy::deadline(1s));
     ASSERT_TRUE(r);
     EXPECT_EQ(r->fds, 2u);

@@ -25,7 +25,7 @@ namespace {
 
 namespace feed = mcnet::feed;
 using feed::verdict;
-constexpr std::uint64_t W = feed::sequence_tracker::window;
+constexpr std::uint64_t kWindow = feed::sequence_tracker::window;
 
 feed::arrival expect_of(verdict v, std::uint64_t seq, feed::missing_range m = {}) { return {v, seq, m}; }
 
@@ -208,8 +208,8 @@ TEST(SequenceTracker, TheLiveSenderTakesBackABurstThatLookedLikeAnOutage) {
 TEST(SequenceTracker, TheLiveSendersEndTakesBackABurst) {
   feed::sequence_tracker t;
   for (std::uint64_t n = 0; n < 100; ++n) t.add(n);
-  t.add(100 + W + 5);
-  t.add(100 + W + 6);  // followed: a gap of W + 5, for now
+  t.add(100 + kWindow + 5);
+  t.add(100 + kWindow + 6);  // followed: a gap of kWindow + 5, for now
   EXPECT_TRUE(t.on_probation());
   EXPECT_TRUE(t.provisional()) << "two numbers past the jump prove nothing yet";
   EXPECT_EQ(t.lost(), 0u) << "not believed in the counts until proven";
@@ -228,7 +228,7 @@ TEST(SequenceTracker, TheLiveSendersEndTakesBackABurst) {
 // one forged 440000 claimed 59,999 lost. A number more than provisional_gap
 // below the first is a jump: counted apart, no loss, the start stays.
 TEST(SequenceTracker, ANumberFarBelowTheStartClaimsNothing) {
-  constexpr std::uint64_t B = feed::sequence_tracker::provisional_gap;
+  constexpr std::uint64_t PG = feed::sequence_tracker::provisional_gap;
   feed::sequence_tracker t;
   for (std::uint64_t n = 500'000; n < 501'000; ++n) {
     t.add(n);
@@ -262,10 +262,10 @@ TEST(SequenceTracker, ANumberFarBelowTheStartClaimsNothing) {
   feed::sequence_tracker r;
   for (std::uint64_t n = 10'000; n < 10'009; ++n) r.add(n);
   EXPECT_EQ(r.add(9'998), expect_of(verdict::reordered, 9'998, {9'999, 1}));
-  EXPECT_EQ(r.add(9'998 - B), expect_of(verdict::reordered, 9'998 - B, {9'999 - B, B - 1}));
-  EXPECT_EQ(r.add(9'998 - 2 * B).kind, verdict::reordered);
-  EXPECT_EQ(r.add(9'998 - 3 * B - 1).kind, verdict::jump) << "one more than the bound";
-  EXPECT_EQ(r.first(), 9'998 - 2 * B);
+  EXPECT_EQ(r.add(9'998 - PG), expect_of(verdict::reordered, 9'998 - PG, {9'999 - PG, PG - 1}));
+  EXPECT_EQ(r.add(9'998 - 2 * PG).kind, verdict::reordered);
+  EXPECT_EQ(r.add(9'998 - 3 * PG - 1).kind, verdict::jump) << "one more than the bound";
+  EXPECT_EQ(r.first(), 9'998 - 2 * PG);
 }
 
 // Issue 16, hostile trial 5: eight forged numbers after the sender's last
@@ -323,7 +323,7 @@ TEST(SequenceTracker, TheSendersRepeatedEndTakesBackATailBurstAtTheEnd) {
 // Issue 16: one forged datagram inside the window (highest + 60,000) no
 // longer claims 60,000 lost, and the real END below it is believed.
 TEST(SequenceTracker, AGapPastTheProvisionalBoundWaitsForTheNextNumber) {
-  constexpr std::uint64_t B = feed::sequence_tracker::provisional_gap;
+  constexpr std::uint64_t PG = feed::sequence_tracker::provisional_gap;
   auto t = numbers_0_to_99();
   EXPECT_EQ(t.add(100 + 60'000), expect_of(verdict::jump, 100 + 60'000)) << "held, not a gap of 60,000";
   EXPECT_EQ(t.lost(), 0u);
@@ -338,10 +338,10 @@ TEST(SequenceTracker, AGapPastTheProvisionalBoundWaitsForTheNextNumber) {
   // Up to the bound one datagram is believed at once.
   feed::sequence_tracker b;
   b.add(0);
-  EXPECT_EQ(b.add(B), expect_of(verdict::gap, B, {1, B - 1}));
-  EXPECT_EQ(b.add(2 * B + 1), expect_of(verdict::jump, 2 * B + 1));
+  EXPECT_EQ(b.add(PG), expect_of(verdict::gap, PG, {1, PG - 1}));
+  EXPECT_EQ(b.add(2 * PG + 1), expect_of(verdict::jump, 2 * PG + 1));
   // A lone datagram the run ends with stays a jump: the report says so and no loss.
-  EXPECT_EQ(b.lost(), B - 1);
+  EXPECT_EQ(b.lost(), PG - 1);
   EXPECT_EQ(b.jumps(), 1u);
 }
 
@@ -635,13 +635,13 @@ TEST(SequenceTracker, TakingAClaimBackNeedsAsMuchEvidenceAsItUndoes) {
 
 TEST(SequenceTracker, ARealOutageStandsAfterItsProbation) {
   auto t = numbers_0_to_99();
-  const std::uint64_t resume = 100 + 2 * W;
-  for (std::uint64_t n = resume; n < resume + W + 10; ++n) t.add(n);
-  EXPECT_EQ(t.lost(), 2 * W);
+  const std::uint64_t resume = 100 + 2 * kWindow;
+  for (std::uint64_t n = resume; n < resume + kWindow + 10; ++n) t.add(n);
+  EXPECT_EQ(t.lost(), 2 * kWindow);
   t.add(99 - 10);  // a copy of an old number: the probation is over, it is a too-late duplicate
   EXPECT_FALSE(t.on_probation());
   EXPECT_EQ(t.retracted(), 0u);
-  EXPECT_EQ(t.lost(), 2 * W);
+  EXPECT_EQ(t.lost(), 2 * kWindow);
   EXPECT_EQ(t.too_late(), 1u);
 }
 
@@ -649,7 +649,7 @@ TEST(SequenceTracker, NothingFollowsTheEnd) {
   auto t = numbers_0_to_99();
   EXPECT_EQ(t.end(100), feed::missing_range{});
   const auto P = feed::sequence_tracker::epoch_proof;
-  for (std::uint64_t i = 0; i < 2 * P; ++i) EXPECT_EQ(t.add(100 + W + 1 + i).kind, verdict::jump) << i;
+  for (std::uint64_t i = 0; i < 2 * P; ++i) EXPECT_EQ(t.add(100 + kWindow + 1 + i).kind, verdict::jump) << i;
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.restarts(), 0u);
   EXPECT_EQ(t.jumps(), 2 * P);
@@ -726,20 +726,20 @@ TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   // stream that goes on far above it).
   feed::sequence_tracker t;
   for (std::uint64_t n = 0; n <= 7; ++n) t.add(n);
-  EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::jump, 7 + W + 1)) << "one past what one datagram may claim";
-  EXPECT_EQ(t.add(7 + W + 1), expect_of(verdict::duplicate, 7 + W + 1)) << "its copy (another line's) is no second claim";
+  EXPECT_EQ(t.add(7 + kWindow + 1), expect_of(verdict::jump, 7 + kWindow + 1)) << "one past what one datagram may claim";
+  EXPECT_EQ(t.add(7 + kWindow + 1), expect_of(verdict::duplicate, 7 + kWindow + 1)) << "its copy (another line's) is no second claim";
   EXPECT_EQ(t.lost(), 0u);
-  EXPECT_EQ(t.add(7 + W + 3), expect_of(verdict::confirmed, 7 + W + 3, {8, W})) << "followed: the outage was real";
+  EXPECT_EQ(t.add(7 + kWindow + 3), expect_of(verdict::confirmed, 7 + kWindow + 3, {8, kWindow})) << "followed: the outage was real";
   EXPECT_TRUE(t.provisional());
   EXPECT_EQ(t.received(), 8u) << "not counted before it is proven";
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.jumps(), 2u);
   // The sender goes on: epoch_proof numbers past the jump prove it.
   const auto P = feed::sequence_tracker::epoch_proof;
-  for (std::uint64_t n = 7 + W + 4; n < 7 + W + 2 + P; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
+  for (std::uint64_t n = 7 + kWindow + 4; n < 7 + kWindow + 2 + P; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
   EXPECT_FALSE(t.provisional());
   EXPECT_EQ(t.received(), 8u + P);
-  EXPECT_EQ(t.lost(), W + 1) << "8 .. 7 + W, and 9 + W";
+  EXPECT_EQ(t.lost(), kWindow + 1) << "8 .. 7 + kWindow, and 9 + kWindow";
   EXPECT_EQ(t.jumps(), 0u);
   EXPECT_EQ(t.gaps(), 2u);
   EXPECT_EQ(t.expired(), 3u + P - 2) << "8, 9, 10 and the numbers after them up to 8 + P left the window missing";
@@ -748,7 +748,7 @@ TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   EXPECT_EQ(t.add(h + G).kind, verdict::jump);
   EXPECT_EQ(t.add(h + G + 1), expect_of(verdict::confirmed, h + G + 1, {h + 1, G - 1}));
   for (std::uint64_t n = h + G + 2; n < h + G + P; ++n) ASSERT_EQ(t.add(n).kind, verdict::in_order) << n;
-  EXPECT_EQ(t.lost(), W + 1 + G - 1);
+  EXPECT_EQ(t.lost(), kWindow + 1 + G - 1);
   EXPECT_EQ(t.restarts(), 0u);
   // One further: a new epoch once epoch_proof numbers follow; the counts so far stay.
   const std::uint64_t lost_before = t.lost();
@@ -761,9 +761,9 @@ TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
   // A jump the stream catches up with is forgotten: the next far number is its own jump.
   feed::sequence_tracker c;
   c.add(0);
-  EXPECT_EQ(c.add(W + 5).kind, verdict::jump);
+  EXPECT_EQ(c.add(kWindow + 5).kind, verdict::jump);
   for (std::uint64_t n = 1; n <= 10; ++n) EXPECT_EQ(c.add(n).kind, verdict::in_order);
-  EXPECT_EQ(c.add(10 + W + 1).kind, verdict::jump) << "not within the window after W + 5 any more: a fresh claim";
+  EXPECT_EQ(c.add(10 + kWindow + 1).kind, verdict::jump) << "not within the window after kWindow + 5 any more: a fresh claim";
   EXPECT_EQ(c.lost(), 0u);
 }
 
@@ -777,13 +777,13 @@ TEST(SequenceTracker, AFarEndOrAnnouncementNeedsToBeRepeated) {
   EXPECT_EQ(t.end(UINT64_MAX), feed::missing_range{}) << "not even twice: past max_gap";
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.unconfirmed_ends(), 2u);
-  EXPECT_EQ(t.end(2 + W + 1), feed::missing_range{}) << "a tail of W + 1 once";
-  EXPECT_EQ(t.end(2 + W + 1), (feed::missing_range{2, W + 1})) << "and again: mcast-send's END is repeated";
-  EXPECT_EQ(t.lost(), W + 1);
+  EXPECT_EQ(t.end(2 + kWindow + 1), feed::missing_range{}) << "a tail of kWindow + 1 once";
+  EXPECT_EQ(t.end(2 + kWindow + 1), (feed::missing_range{2, kWindow + 1})) << "and again: mcast-send's END is repeated";
+  EXPECT_EQ(t.lost(), kWindow + 1);
   feed::sequence_tracker w;
   w.add(0);
   w.add(1);
-  EXPECT_EQ(w.end(2 + W), (feed::missing_range{2, W})) << "a tail of W is believed at once";
+  EXPECT_EQ(w.end(2 + kWindow), (feed::missing_range{2, kWindow})) << "a tail of kWindow is believed at once";
   feed::sequence_tracker c;
   c.add(0);
   EXPECT_EQ(c.end(G + 2, /*confirmed=*/true), feed::missing_range{}) << "past max_gap even so";
@@ -793,29 +793,29 @@ TEST(SequenceTracker, AFarEndOrAnnouncementNeedsToBeRepeated) {
   feed::sequence_tracker m;
   m.add(1);
   EXPECT_EQ(m.announce(UINT64_MAX), feed::missing_range{});
-  EXPECT_EQ(m.announce(2 + 2 * W), feed::missing_range{});
+  EXPECT_EQ(m.announce(2 + 2 * kWindow), feed::missing_range{});
   EXPECT_EQ(m.lost(), 0u);
-  EXPECT_EQ(m.announce(2 + 2 * W), (feed::missing_range{2, 2 * W})) << "the next heartbeat says the same";
-  EXPECT_EQ(m.lost(), 2 * W);
+  EXPECT_EQ(m.announce(2 + 2 * kWindow), (feed::missing_range{2, 2 * kWindow})) << "the next heartbeat says the same";
+  EXPECT_EQ(m.lost(), 2 * kWindow);
   EXPECT_EQ(m.unconfirmed_ends(), 2u);
 }
 
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
   feed::sequence_tracker t;
   t.add(0);
-  // Up to W in steps one datagram is believed for at once.
-  for (std::uint64_t n = 1024; n <= W; n += 1024) t.add(n);
-  t.add(W + 10);
+  // Up to kWindow in steps one datagram is believed for at once.
+  for (std::uint64_t n = 1024; n <= kWindow; n += 1024) t.add(n);
+  t.add(kWindow + 10);
   EXPECT_EQ(t.add(0), expect_of(verdict::too_late, 0));
   EXPECT_EQ(t.add(5), expect_of(verdict::too_late, 5));
   EXPECT_EQ(t.add(10), expect_of(verdict::too_late, 10)) << "exactly the window behind";
-  EXPECT_EQ(t.received(), 2u + W / 1024);
+  EXPECT_EQ(t.received(), 2u + kWindow / 1024);
   EXPECT_EQ(t.too_late(), 3u);
   EXPECT_EQ(t.reordered(), 3u) << "too-late arrivals count as reordered, as mcast-recv reports them";
   // Within the window the bitmap tells duplicates from late arrivals.
   EXPECT_EQ(t.add(11), expect_of(verdict::reordered, 11)) << "the oldest number the window holds";
-  EXPECT_EQ(t.add(W + 9), expect_of(verdict::reordered, W + 9));
-  EXPECT_EQ(t.add(W + 9), expect_of(verdict::duplicate, W + 9));
+  EXPECT_EQ(t.add(kWindow + 9), expect_of(verdict::reordered, kWindow + 9));
+  EXPECT_EQ(t.add(kWindow + 9), expect_of(verdict::duplicate, kWindow + 9));
 }
 
 TEST(SequenceTracker, AJumpWithinTheWindowClearsOnlyWhatItPasses) {
@@ -837,12 +837,12 @@ TEST(SequenceTracker, AWholeWindowOfNumbersIsForgottenAsTheWindowMovesOn) {
   // numbers that left are reused, so the new numbers in between are new,
   // not duplicates (the positions cross the end of the bitmap and word edges).
   feed::sequence_tracker t;
-  for (std::uint64_t s = 0; s < W; ++s) ASSERT_NE(t.add(s).kind, verdict::duplicate);
-  EXPECT_EQ(t.add(W + 100).kind, verdict::gap);
-  for (std::uint64_t s = W + 101; s < W + 100 + feed::sequence_tracker::epoch_proof; ++s) {
+  for (std::uint64_t s = 0; s < kWindow; ++s) ASSERT_NE(t.add(s).kind, verdict::duplicate);
+  EXPECT_EQ(t.add(kWindow + 100).kind, verdict::gap);
+  for (std::uint64_t s = kWindow + 101; s < kWindow + 100 + feed::sequence_tracker::epoch_proof; ++s) {
     EXPECT_EQ(t.add(s).kind, verdict::in_order) << "epoch_proof numbers from the gap's number: it stands";
   }
-  for (std::uint64_t s = W; s < W + 100; ++s) EXPECT_EQ(t.add(s).kind, verdict::reordered) << s;
+  for (std::uint64_t s = kWindow; s < kWindow + 100; ++s) EXPECT_EQ(t.add(s).kind, verdict::reordered) << s;
   EXPECT_EQ(t.add(107).kind, verdict::too_late);
   EXPECT_EQ(t.add(108).kind, verdict::duplicate);
   EXPECT_EQ(t.lost(), 0u);
@@ -931,21 +931,21 @@ TEST(SequenceTracker, ANearGapTheStreamGoesOnFromBelowIsTakenBack) {
   // Across the end of the bitmap and once the window has moved on (the
   // bits the gap cleared are put back): a whole window, then the claim.
   feed::sequence_tracker w;
-  for (std::uint64_t s = 0; s < W + 50; ++s) {
-    if (s != W - 5) (void)w.add(s);
+  for (std::uint64_t s = 0; s < kWindow + 50; ++s) {
+    if (s != kWindow - 5) (void)w.add(s);
   }
-  EXPECT_EQ(w.add(W + 600).kind, verdict::gap);
-  for (std::uint64_t s = W + 50; s < W + 58; ++s) (void)w.add(s);
+  EXPECT_EQ(w.add(kWindow + 600).kind, verdict::gap);
+  for (std::uint64_t s = kWindow + 50; s < kWindow + 58; ++s) (void)w.add(s);
   EXPECT_EQ(w.jumps(), 1u);
-  EXPECT_EQ(w.expired(), 0u) << "W - 5 is still in the window";
-  EXPECT_EQ(w.add(W - 5).kind, verdict::reordered) << "its bit is there to tell";
+  EXPECT_EQ(w.expired(), 0u) << "kWindow - 5 is still in the window";
+  EXPECT_EQ(w.add(kWindow - 5).kind, verdict::reordered) << "its bit is there to tell";
   EXPECT_EQ(w.add(60).kind, verdict::duplicate) << "the bits the gap cleared are back";
   EXPECT_EQ(w.add(57).kind, verdict::too_late);
-  for (std::uint64_t s = W + 58; s < 2 * W + 10; ++s) ASSERT_NE(w.add(s).kind, verdict::reordered) << s;
+  for (std::uint64_t s = kWindow + 58; s < 2 * kWindow + 10; ++s) ASSERT_NE(w.add(s).kind, verdict::reordered) << s;
   EXPECT_EQ(w.lost(), 0u);
   EXPECT_EQ(w.expired(), 0u);
-  EXPECT_EQ(w.received(), 2 * W + 10);
-  EXPECT_EQ(w.reordered(), 2u) << "W - 5 (and 57, too late)";
+  EXPECT_EQ(w.received(), 2 * kWindow + 10);
+  EXPECT_EQ(w.reordered(), 2u) << "kWindow - 5 (and 57, too late)";
 }
 
 // A real loss burst is not taken back: the numbers after it are above the
@@ -1542,19 +1542,19 @@ TEST(SequenceTracker, NumbersMissingWhenTheWindowLeavesThemExpire) {
   t.add(0);
   t.add(2);
   EXPECT_EQ(t.expired(), 0u);
-  t.add(W + 2);
-  t.add(W + 1);
-  for (std::uint64_t s = W + 3; s <= W + 8; ++s) t.add(s);  // the proof: the window is now [9, W + 8]
+  t.add(kWindow + 2);
+  t.add(kWindow + 1);
+  for (std::uint64_t s = kWindow + 3; s <= kWindow + 8; ++s) t.add(s);  // the proof: the window is now [9, kWindow + 8]
   EXPECT_FALSE(t.provisional());
   EXPECT_EQ(t.expired(), 7u) << "1 and 3 .. 8 never came";
   EXPECT_EQ(t.add(1).kind, verdict::too_late) << "and cannot come any more";
   EXPECT_EQ(t.expired(), 7u);
-  EXPECT_EQ(t.lost(), W - 1) << "1 and 3 .. W";
+  EXPECT_EQ(t.lost(), kWindow - 1) << "1 and 3 .. kWindow";
   // A jump past a whole window expires everything it passes (once proven).
   const auto P = feed::sequence_tracker::epoch_proof;
-  for (std::uint64_t i = 0; i < P; ++i) t.add(10 * W + i);
+  for (std::uint64_t i = 0; i < P; ++i) t.add(10 * kWindow + i);
   EXPECT_FALSE(t.provisional());
-  EXPECT_EQ(t.expired(), t.lost() - (W - P)) << "all but the numbers still in the window";
+  EXPECT_EQ(t.expired(), t.lost() - (kWindow - P)) << "all but the numbers still in the window";
 }
 
 TEST(SequenceTracker, ALongJumpDoesNotWalkTheNumbersItSkips) {
@@ -1613,14 +1613,14 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
     std::uint64_t seq = 0;
     switch (rng() % 16) {
       case 0: seq = next + rng() % 100; break;                              // a gap
-      case 1: seq = next + W + rng() % W; break;                            // a jump past the window
+      case 1: seq = next + kWindow + rng() % kWindow; break;                            // a jump past the window
       case 4: seq = pending != 0 ? pending + rng() % 4 : next; break;          // after a jump: its copy, or followed
-      case 2: seq = highest - std::min<std::uint64_t>(highest, rng() % (2 * W)); break;  // late, maybe too late
+      case 2: seq = highest - std::min<std::uint64_t>(highest, rng() % (2 * kWindow)); break;  // late, maybe too late
       case 3: seq = highest - std::min<std::uint64_t>(highest, rng() % 64); break;       // a little late
       default: seq = next; break;
     }
     if (on_probation && seen.size() >= probation_end) on_probation = false;
-    if (on_probation && (seq <= before_jump ? before_jump - seq < W : seq - before_jump <= W)) seq = next;
+    if (on_probation && (seq <= before_jump ? before_jump - seq < kWindow : seq - before_jump <= kWindow)) seq = next;
     const auto a = t.add(seq);
     feed::arrival want{verdict::in_order, seq, {}};
     if (!any) {
@@ -1634,7 +1634,7 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       pending = 0;  // the stream went on from its highest: the jump stays one
     } else if (seq > highest && pending == seq) {
       want.kind = verdict::duplicate;
-    } else if (seq > highest && pending != 0 && (seq > pending ? seq - pending : pending - seq) < W) {
+    } else if (seq > highest && pending != 0 && (seq > pending ? seq - pending : pending - seq) < kWindow) {
       const std::uint64_t lo = std::min(seq, pending);
       want = {verdict::confirmed, seq, {highest + 1, lo - highest - 1}};
       // A proven claim's probation ends at the next one: it starts from here.
@@ -1645,7 +1645,7 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       on_probation = true;
       seen.insert(pending);
       seen.insert(seq);
-      probation_end = seen.size() + W;
+      probation_end = seen.size() + kWindow;
       highest = std::max(seq, pending);
       pending = 0;
       --jumps;
@@ -1654,7 +1654,7 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       want.kind = verdict::jump;
       pending = seq;
       ++jumps;
-    } else if (highest - seq >= W) {
+    } else if (highest - seq >= kWindow) {
       want.kind = verdict::too_late;
     } else if (seen.count(seq) != 0) {
       want.kind = verdict::duplicate;
@@ -1681,7 +1681,7 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
     // Expired: the numbers from the first up to the window's lowest that
     // never came (while a claim is unproven the counts are the state before it).
     if (i % 2999 == 0 && !t.provisional()) {
-      const std::uint64_t low = highest >= W - 1 ? highest - (W - 1) : 0;
+      const std::uint64_t low = highest >= kWindow - 1 ? highest - (kWindow - 1) : 0;
       const std::uint64_t below = low > first ? low - first : 0;
       const auto received_below =
           static_cast<std::uint64_t>(std::distance(seen.lower_bound(first), seen.lower_bound(low)));
@@ -1710,7 +1710,7 @@ TEST(SequenceTracker, AddAllocatesNothing) {
   feed::sequence_tracker t;
   feed::rtp_sequence_tracker r;
   mcnet::test::allocation_scope scope;
-  for (std::uint64_t n = 0; n < 4 * W; n += 1 + n % 5) {
+  for (std::uint64_t n = 0; n < 4 * kWindow; n += 1 + n % 5) {
     t.add(n);
     t.add(n / 2);
     r.add(static_cast<std::uint16_t>(n));

@@ -103,6 +103,6 @@ void in_host(F&& body) {
       ::mcnet::test::option_tests().insert(::mcnet::core::opt::descriptor.spelling).second
 
 #define MCNET_OPTION_TEST(suite, descriptor, test_name)                                                    \
-  [[maybe_unused]] static const bool mcnet_registered_##test_name =                                       \
+  [[maybe_unused]] static const bool mcnet_registered_##suite##_##test_name =                                       \
       ::mcnet::test::option_tests().insert((descriptor).spelling).second;                                  \
   TEST(suite, test_name)

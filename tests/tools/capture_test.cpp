@@ -471,7 +471,7 @@ class NetToolsCapture : public test::tools::capture_reading_test {
 };
 
 // The per-stream counts a replay must reproduce.
-json counts(const json& summary) {
+json summary_counts(const json& summary) {
   json out = json::array();
   const auto streams = field(summary, "streams");
   if (!streams.is_array()) return streams;
@@ -582,16 +582,16 @@ TEST_F(NetToolsCapture, ReplayOfMoldUdp64CaptureGivesTheSameCounts) {
                                {"--payload", "moldudp64", "--messages", "3", "-c", "60", "--drop-every", "8",
                                 "--dup-every", "7", "--reorder-every", "10", "-r", "3000pps"});
   ASSERT_EQ(field(original, "streams").size(), 1u) << original.dump();
-  EXPECT_EQ(item(counts(original), 0)["lost"], 7 * 3) << original.dump();
+  EXPECT_EQ(item(summary_counts(original), 0)["lost"], 7 * 3) << original.dump();
   json sender;
   const auto replayed = replay(file, "239.255.94.5", port_of(original), {}, &sender);
-  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+  EXPECT_EQ(summary_counts(replayed), summary_counts(original)) << replayed.dump() << "\n" << original.dump();
   EXPECT_EQ(field(field(sender, "total"), "sent"), field(field(field(original, "total"), "pcap"), "datagrams"));
   // With a SPEC the captured group goes there.
   const auto port = port_of(original);
   const auto elsewhere = replay(file, "239.255.94.6", static_cast<std::uint16_t>(port + 1),
                                 {"239.255.94.6:" + std::to_string(port + 1)});
-  EXPECT_EQ(counts(elsewhere), counts(original)) << elsewhere.dump();
+  EXPECT_EQ(summary_counts(elsewhere), summary_counts(original)) << elsewhere.dump();
 }
 
 TEST_F(NetToolsCapture, ReplayOfRtpCaptureGivesTheSameCountsAtItsSpacing) {
@@ -607,7 +607,7 @@ TEST_F(NetToolsCapture, ReplayOfRtpCaptureGivesTheSameCountsAtItsSpacing) {
   EXPECT_GT(span, 0.08);  // 178 datagrams at 2000 pps
   json sender;
   const auto replayed = replay(file, "239.255.94.7", port_of(original), {"--speed", "0.5"}, &sender);
-  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+  EXPECT_EQ(summary_counts(replayed), summary_counts(original)) << replayed.dump() << "\n" << original.dump();
   const double elapsed = field(field(sender, "total"), "elapsed_s").get<double>();
   EXPECT_GE(elapsed, span / 0.5 * 0.98) << "the capture's spacing divided by 0.5";
   EXPECT_LT(elapsed, span / 0.5 + 0.5);
@@ -635,7 +635,7 @@ TEST_F(NetToolsCapture, Ipv6CaptureAndReplay) {
   EXPECT_EQ(r.standard_output.substr(0, tab), "5");
   EXPECT_EQ(std::stoul(r.standard_output.substr(tab + 1), nullptr, 0), 0x48u) << r.standard_output;  // af21
   const auto replayed = replay(file, "[ff15::94:1]", port_of(original), {});
-  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+  EXPECT_EQ(summary_counts(replayed), summary_counts(original)) << replayed.dump() << "\n" << original.dump();
 }
 
 // mcast-send(1), --replay: every datagram goes out "with --ttl and --tos, not
@@ -653,7 +653,7 @@ TEST_F(NetToolsCapture, ReplaySendsWithItsOwnTtlAndTosNotTheCaptured) {
   };
   for (const auto& w : {want{{}, 1, 0}, want{{"--ttl", "3", "--tos", "cs1"}, 3, 0x20}}) {
     const auto replayed = replay(file, "239.255.94.20", port_of(original), w.args);
-    EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump();
+    EXPECT_EQ(summary_counts(replayed), summary_counts(original)) << replayed.dump();
     const auto st = test::tools::item(field(replayed, "streams"), 0);
     EXPECT_EQ(field(st, "ttl"), w.ttl) << st;
     EXPECT_EQ(field(st, "tos"), w.tos) << st;
@@ -717,9 +717,9 @@ TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
   ASSERT_TRUE(c) << c.error();
   EXPECT_EQ(c->link_type, "EN10MB");
   EXPECT_EQ(c->datagrams.size(), 90u + 7u + 3u);  // sent, duplicated, END markers
-  EXPECT_EQ(item(counts(original), 0)["lost"], 10) << original.dump();
+  EXPECT_EQ(item(summary_counts(original), 0)["lost"], 10) << original.dump();
   const auto replayed = replay(file, "239.255.94.9", port, {});
-  EXPECT_EQ(counts(replayed), counts(original)) << replayed.dump() << "\n" << original.dump();
+  EXPECT_EQ(summary_counts(replayed), summary_counts(original)) << replayed.dump() << "\n" << original.dump();
 }
 
 // A replay asks for its capture --loop times: a signal before the last pass

@@ -37,7 +37,7 @@ using test::tools::receiver;
 using test::tools::summary_streams;
 
 // Run nft with `args` in `h`'s namespace; a failure fails the test.
-void nft(const test::host& h, const std::string& program, std::vector<std::string> args) {
+void run_nft(const test::host& h, const std::string& program, std::vector<std::string> args) {
   args.insert(args.begin(), program);
   const auto r = h.exec(args, {}, 10s);
   EXPECT_TRUE(r.status.success()) << "nft: " << r.status.describe() << "\n" << r.output;
@@ -46,18 +46,18 @@ void nft(const test::host& h, const std::string& program, std::vector<std::strin
 // A table `t` with an input chain `in` in `h` (the receiver): its rules see
 // every datagram before a socket does.
 void input_chain(const test::host& h, const std::string& program) {
-  nft(h, program, {"add", "table", "inet", "t"});
-  nft(h, program, {"add", "chain", "inet", "t", "in", "{ type filter hook input priority 0; }"});
+  run_nft(h, program, {"add", "table", "inet", "t"});
+  run_nft(h, program, {"add", "chain", "inet", "t", "in", "{ type filter hook input priority 0; }"});
 }
 
 // Drop one datagram in 20 (at random) to `port`, counting what is dropped.
 void drop_one_in_20(const test::host& h, const std::string& program, const std::string& port) {
-  nft(h, program, {"add", "rule", "inet", "t", "in", "udp", "dport", port, "numgen", "random", "mod", "20", "==", "0",
+  run_nft(h, program, {"add", "rule", "inet", "t", "in", "udp", "dport", port, "numgen", "random", "mod", "20", "==", "0",
                    "counter", "drop"});
 }
 
 // The packets the counter of the drop rule counted (`nft -j list ruleset`).
-std::int64_t dropped(const test::host& h, const std::string& program) {
+std::int64_t nft_dropped(const test::host& h, const std::string& program) {
   const auto r = h.exec({program, "-j", "list", "ruleset"}, {}, 10s);
   EXPECT_TRUE(r.status.success()) << r.output;
   std::int64_t packets = -1;
@@ -99,11 +99,11 @@ TEST(NetPayloadInterop, GStreamerRtpLossEqualsWhatNftablesDropped) {
   drop_one_in_20(rx_host, nft_program, port);
   std::this_thread::sleep_for(2s);
   // An accept rule in front stops the drops; the counter stays readable.
-  nft(rx_host, nft_program, {"insert", "rule", "inet", "t", "in", "udp", "dport", port, "accept"});
+  run_nft(rx_host, nft_program, {"insert", "rule", "inet", "t", "in", "udp", "dport", port, "accept"});
   auto done = source.wait_for(10s);
   if (!done) done = source.stop(SIGINT);
   ASSERT_TRUE(done->success()) << done->describe() << "\n" << source.output();
-  const auto drops = dropped(rx_host, nft_program);
+  const auto drops = nft_dropped(rx_host, nft_program);
   const auto r = rx.finish_clean();
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
@@ -143,7 +143,7 @@ std::pair<json, std::int64_t> ffmpeg_transport_stream(const std::string& ffmpeg,
                                              tx.v4().to_string()},
                               {}, 30s);
   EXPECT_TRUE(source.status.success()) << source.status.describe() << "\n" << source.output;
-  const auto drops = lossy ? dropped(rx_host, nft_program) : 0;
+  const auto drops = lossy ? nft_dropped(rx_host, nft_program) : 0;
   const auto r = rx.finish_clean();
   const auto streams = summary_streams(r.standard_output);
   EXPECT_EQ(streams.size(), 1u) << r.output;
@@ -190,7 +190,7 @@ TEST(NetPayloadInterop, IperfLossIsUnknownNotZero) {
   const auto& rx_host = (*net)[1];
   const auto port = std::to_string(free_port(rx_host));
   input_chain(rx_host, nft_program);
-  nft(rx_host, nft_program, {"add", "rule", "inet", "t", "in", "udp", "dport", port, "numgen", "random", "mod", "5",
+  run_nft(rx_host, nft_program, {"add", "rule", "inet", "t", "in", "udp", "dport", port, "numgen", "random", "mod", "5",
                              "==", "0", "counter", "drop"});
   receiver rx(rx_host, {"-i", "eth0", "--max-loss", "1", "239.255.91.7:" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
@@ -207,7 +207,7 @@ TEST(NetPayloadInterop, IperfLossIsUnknownNotZero) {
   const auto* summary = test::tools::find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << r.output;
   const auto& total = (*summary)["total"];
-  EXPECT_GT(dropped(rx_host, nft_program), 0) << "nftables dropped some";
+  EXPECT_GT(nft_dropped(rx_host, nft_program), 0) << "nftables dropped some";
   EXPECT_TRUE(total["lost"].is_null()) << total;
   EXPECT_TRUE(total["reordered"].is_null()) << "unknown too, as the stream has it: " << total;
   EXPECT_TRUE(total["duplicates"].is_null()) << "unknown too, as the stream has it: " << total;

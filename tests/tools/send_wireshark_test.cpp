@@ -46,7 +46,7 @@ using test::tools::receiver;
 using test::tools::scratch_dir;
 using test::tools::send;
 
-std::vector<std::string> split(const std::string& s, char sep) {
+std::vector<std::string> split_fields(const std::string& s, char sep) {
   std::vector<std::string> out;
   std::istringstream in(s);
   std::string part;
@@ -99,7 +99,7 @@ std::vector<std::string> tshark_fields(const std::string& tshark, const captured
   for (const auto& f : fields) argv.insert(argv.end(), {"-e", f});
   const auto r = test::run(nullptr, argv, {}, 60s);
   EXPECT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
-  return split(r.standard_output, '\n');
+  return split_fields(r.standard_output, '\n');
 }
 
 // Frames tshark finds malformed or flags with an error, with the message.
@@ -164,8 +164,8 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorReadsMcastSendsHeader) {
     const auto r = test::run(nullptr, argv, {}, 60s);
     ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
     std::vector<std::string> got;
-    for (const auto& line : split(r.standard_output, '\n')) {
-      const auto parts = split(line, '|');
+    for (const auto& line : split_fields(r.standard_output, '\n')) {
+      const auto parts = split_fields(line, '|');
       ASSERT_GE(parts.size(), 8u) << line;
       got.push_back(fmt::format("{}|{}|{}|{}|{}|{}", parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]));
       // The send time in the tree's UTC text, against the capture's clock:
@@ -234,7 +234,7 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorFlagsWhatIsNotItsHeader) {
                              "_ws.expert.message"});
     const auto r = test::run(nullptr, argv, {}, 60s);
     EXPECT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
-    return split(r.standard_output, '\n');
+    return split_fields(r.standard_output, '\n');
   };
   const std::vector<std::string> forced{
       "MCNET|Version 2, not 1: the fields may mean something else",
@@ -295,7 +295,7 @@ TEST_F(NetToolsWireshark, TsharkDecodesMcastSendRtp) {
   const auto got = tshark_fields(tshark, c, "rtp", {"rtp.version", "rtp.ssrc", "rtp.p_type", "rtp.seq", "rtp.timestamp"});
   ASSERT_EQ(got.size(), order.size()) << "no end marker: the datagrams only";
   for (std::size_t k = 0; k < order.size(); ++k) {
-    const auto parts = split(got[k], '|');
+    const auto parts = split_fields(got[k], '|');
     ASSERT_EQ(parts.size(), 5u) << got[k];
     EXPECT_EQ(parts[0], "2");
     EXPECT_EQ(parts[1], "0xdeadbeef");
@@ -314,13 +314,13 @@ TEST_F(NetToolsWireshark, TsharkDecodesMcastSendRtp) {
 std::vector<std::string> ts_packets(const std::vector<std::string>& lines, std::size_t skip) {
   std::vector<std::string> out;
   for (const auto& line : lines) {
-    const auto parts = split(line, '|');
+    const auto parts = split_fields(line, '|');
     if (parts.size() != skip + 2) {
       ADD_FAILURE() << line;
       continue;
     }
-    const auto pids = split(parts[skip], ',');
-    const auto ccs = split(parts[skip + 1], ',');
+    const auto pids = split_fields(parts[skip], ',');
+    const auto ccs = split_fields(parts[skip + 1], ',');
     EXPECT_EQ(pids.size(), ccs.size()) << line;
     for (std::size_t i = 0; i < std::min(pids.size(), ccs.size()); ++i) {
       out.push_back(fmt::format("{}|{}", std::stoul(pids[i], nullptr, 0), ccs[i]));
@@ -376,18 +376,18 @@ TEST_F(NetToolsWireshark, TsharkDecodesMcastSendMpegTs) {
   }
   EXPECT_EQ(want, "6|2,2,3\n11|2,2,3\n16|2,2,3\n") << "the model";
   std::string found;
-  for (const auto& line : split(tshark_errors(tshark, c, "mp2t"), '\n')) {
+  for (const auto& line : split_fields(tshark_errors(tshark, c, "mp2t"), '\n')) {
     const auto tab = line.find('\t');
     ASSERT_NE(tab, std::string::npos) << line;
     std::vector<std::string> counts;
     // Each "Detected N missing TS frames before this (last_cc:L total
     // skips:T discontinuity:D)", one per PID, joined by ','.
-    for (const auto& message : split(line.substr(tab + 1), ',')) {
+    for (const auto& message : split_fields(line.substr(tab + 1), ',')) {
       if (message.rfind("Detected ", 0) != 0) {
         ADD_FAILURE() << "another error: " << line;
         continue;
       }
-      counts.push_back(split(message, ' ').at(1));
+      counts.push_back(split_fields(message, ' ').at(1));
     }
     found += fmt::format("{}|{}\n", line.substr(0, tab), fmt::join(counts, ","));
   }
@@ -415,7 +415,7 @@ TEST_F(NetToolsWireshark, TsharkDecodesMcastSendRtpCarryingMpegTs) {
   const auto got = tshark_fields(tshark, c, "rtp", {"rtp.ssrc", "rtp.p_type", "rtp.seq", "mp2t.pid", "mp2t.cc"});
   ASSERT_EQ(got.size(), order.size());
   for (std::size_t k = 0; k < got.size(); ++k) {
-    const auto parts = split(got[k], '|');
+    const auto parts = split_fields(got[k], '|');
     ASSERT_EQ(parts.size(), 5u) << got[k];
     EXPECT_EQ(parts[0], fmt::format("0x{:08x}", ssrc.get<std::uint32_t>()));
     EXPECT_EQ(parts[1], "33");

@@ -18,9 +18,9 @@ using namespace std::chrono_literals;
 
 namespace {
 
-const auto kGroup = core::ip_address::v4(239, 255, 60, 1);
-const auto kSource = core::ip_address::v4(10, 77, 0, 1);
-const core::kernel_time kT0{std::chrono::seconds(1'700'000'000)};
+const auto kTableGroup = core::ip_address::v4(239, 255, 60, 1);
+const auto kTableSource = core::ip_address::v4(10, 77, 0, 1);
+const core::kernel_time kStart{std::chrono::seconds(1'700'000'000)};
 
 std::array<std::byte, 100> datagram(std::uint32_t session, std::uint64_t seq, core::kernel_time sent, bool end = false) {
   std::array<std::byte, 100> b{};
@@ -33,16 +33,16 @@ std::array<std::byte, 100> datagram(std::uint32_t session, std::uint64_t seq, co
 
 TEST(StreamTable, OneSenderWithFaultsAndTheTail) {
   tools::stream_table t;
-  t.joined(kGroup, 5000, kT0);
+  t.joined(kTableGroup, 5000, kStart);
   auto order = tools::send_order::make(1000, {.drop_every = 10}).value();
-  auto at = kT0 + 5ms;
+  auto at = kStart + 5ms;
   while (auto seq = order.next()) {
     const auto b = datagram(1, *seq, at);
-    t.add(kGroup, 5000, kSource, b, at + 20us, 3, 0x28);
+    t.add(kTableGroup, 5000, kTableSource, b, at + 20us, 3, 0x28);
     at += 100us;
   }
   const auto end = datagram(1, order.issued(), at, true);
-  for (int i = 0; i < 3; ++i) t.add(kGroup, 5000, kSource, end, at, 3, 0x28);
+  for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, end, at, 3, 0x28);
   ASSERT_EQ(t.streams().size(), 1u);
   const auto& [key, s] = *t.streams().begin();
   EXPECT_FALSE(key.foreign);
@@ -66,32 +66,32 @@ TEST(StreamTable, OneSenderWithFaultsAndTheTail) {
 // number is not trusted (nor an END's count).
 TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
   tools::stream_table t;
-  const auto arrive = kT0 + 100us;
-  t.add(kGroup, 5000, kSource, datagram(1, 0, kT0), arrive, -1, -1);
+  const auto arrive = kStart + 100us;
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 0, kStart), arrive, -1, -1);
   std::uint64_t seq = 1;
   for (const std::uint64_t sent : {std::uint64_t{0}, std::uint64_t{4'102'444'800'000'000'000}, UINT64_MAX}) {
-    auto b = datagram(1, seq++, kT0);
+    auto b = datagram(1, seq++, kStart);
     feed::test_header h = feed::test_header::parse(b).value();
     h.send_time_ns = sent;
     ASSERT_TRUE(h.build(b));
-    const auto a = t.add(kGroup, 5000, kSource, b, arrive, -1, -1);
+    const auto a = t.add(kTableGroup, 5000, kTableSource, b, arrive, -1, -1);
     EXPECT_FALSE(a.latency_ns.has_value()) << sent;
   }
   // 61 s late and 61 s early (clocks apart) are clock errors; 59 s is latency.
-  t.add(kGroup, 5000, kSource, datagram(1, 4, arrive - 61s), arrive, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(1, 5, arrive + 61s), arrive, -1, -1);
-  const auto slow = t.add(kGroup, 5000, kSource, datagram(1, 6, arrive - 59s), arrive, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 4, arrive - 61s), arrive, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 5, arrive + 61s), arrive, -1, -1);
+  const auto slow = t.add(kTableGroup, 5000, kTableSource, datagram(1, 6, arrive - 59s), arrive, -1, -1);
   ASSERT_TRUE(slow.latency_ns.has_value());
   EXPECT_EQ(*slow.latency_ns, 59'000'000'000);
   // A length field of 100 on 60 bytes (cut): counted, its number 1000 not trusted.
-  auto cut = datagram(1, 1000, kT0);
-  const auto short_one = t.add(kGroup, 5000, kSource, std::span(cut).first(60), arrive, -1, -1);
+  auto cut = datagram(1, 1000, kStart);
+  const auto short_one = t.add(kTableGroup, 5000, kTableSource, std::span(cut).first(60), arrive, -1, -1);
   EXPECT_TRUE(short_one.length_error);
   EXPECT_FALSE(short_one.malformed) << "counted in the mcnet stream, not as a raw stream's malformed";
   EXPECT_FALSE(short_one.sequence.has_value());
   // An END whose length field is not its size ends nothing.
-  auto end = datagram(1, 7, kT0, true);
-  const auto bad_end = t.add(kGroup, 5000, kSource, std::span(end).first(40), arrive, -1, -1);
+  auto end = datagram(1, 7, kStart, true);
+  const auto bad_end = t.add(kTableGroup, 5000, kTableSource, std::span(end).first(40), arrive, -1, -1);
   EXPECT_TRUE(bad_end.length_error);
   EXPECT_FALSE(bad_end.malformed);
   EXPECT_FALSE(bad_end.sequence.has_value()) << "its count is not trusted";
@@ -116,15 +116,15 @@ TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
 TEST(StreamTable, LengthErrorsCountAsLostInTheIdentity) {
   tools::stream_table t;
   constexpr std::uint64_t sent = 50;
-  auto at = kT0;
+  auto at = kStart;
   for (std::uint64_t seq = 0; seq < sent; ++seq) {
     auto b = datagram(1, seq, at);
     // Every 12th after the first cut to 60 bytes (its length field says 100).
     const auto bytes = seq % 12 == 11 ? std::span(b).first(60) : std::span(b);
-    t.add(kGroup, 5000, kSource, bytes, at + 20us, -1, -1);
+    t.add(kTableGroup, 5000, kTableSource, bytes, at + 20us, -1, -1);
     at += 1ms;
   }
-  t.add(kGroup, 5000, kSource, datagram(1, sent, at, true), at + 20us, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, sent, at, true), at + 20us, -1, -1);
   ASSERT_EQ(t.streams().size(), 1u);
   const auto& [key, s] = *t.streams().begin();
   const auto n = tools::totals_of(key, s);
@@ -137,8 +137,8 @@ TEST(StreamTable, LengthErrorsCountAsLostInTheIdentity) {
 
 TEST(StreamTable, ARestartedSenderIsANewStreamNotDuplicates) {
   tools::stream_table t;
-  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
-  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(2, seq, kT0), kT0, -1, -1);
+  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
+  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kTableGroup, 5000, kTableSource, datagram(2, seq, kStart), kStart, -1, -1);
   EXPECT_EQ(t.streams().size(), 2u);
   EXPECT_EQ(t.sum().duplicates, 0u);
   EXPECT_EQ(t.sum().packets, 20u);
@@ -147,7 +147,7 @@ TEST(StreamTable, ARestartedSenderIsANewStreamNotDuplicates) {
 TEST(StreamTable, LossRatioIsLostOverPacketsPlusLostAsToolsMdSays) {
   tools::stream_table t;
   // 0..9 with 3 and 7 missing, 1 and 2 twice: 10 packets, 2 lost, 2 duplicates.
-  for (std::uint64_t seq : {0u, 1u, 1u, 2u, 2u, 4u, 5u, 6u, 8u, 9u}) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  for (std::uint64_t seq : {0u, 1u, 1u, 2u, 2u, 4u, 5u, 6u, 8u, 9u}) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
   EXPECT_EQ(t.sum().packets, 10u);
   EXPECT_EQ(t.sum().lost, 2u);
   EXPECT_EQ(t.sum().duplicates, 2u);
@@ -158,14 +158,14 @@ TEST(StreamTable, StreamsPastTheLimitAreCountedAsUntrackedOnly) {
   tools::stream_table t(2);
   // Two live streams of two datagrams each: none may give its place.
   for (std::uint32_t session = 1; session <= 2; ++session) {
-    for (std::uint64_t seq = 0; seq < 2; ++seq) t.add(kGroup, 5000, kSource, datagram(session, seq, kT0), kT0, -1, -1);
+    for (std::uint64_t seq = 0; seq < 2; ++seq) t.add(kTableGroup, 5000, kTableSource, datagram(session, seq, kStart), kStart, -1, -1);
   }
   for (std::uint32_t session = 3; session <= 5; ++session) {
-    const auto a = t.add(kGroup, 5000, kSource, datagram(session, 0, kT0), kT0, -1, -1);
+    const auto a = t.add(kTableGroup, 5000, kTableSource, datagram(session, 0, kStart), kStart, -1, -1);
     EXPECT_TRUE(a.untracked) << session;
     EXPECT_TRUE(a.header) << "the header is still decoded";
   }
-  t.add(kGroup, 5000, kSource, datagram(1, 2, kT0), kT0, -1, -1);  // a kept stream goes on
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 2, kStart), kStart, -1, -1);  // a kept stream goes on
   EXPECT_EQ(t.streams().size(), 2u);
   EXPECT_EQ(t.untracked(), 3u);
   EXPECT_EQ(t.evicted(), 0u);
@@ -179,19 +179,19 @@ TEST(StreamTable, StreamsPastTheLimitAreCountedAsUntrackedOnly) {
 TEST(StreamTable, SmallStreamsIdleForASecondMakeRoom) {
   using namespace std::chrono_literals;
   tools::stream_table t(3);
-  for (std::uint64_t seq = 0; seq < 2; ++seq) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+  for (std::uint64_t seq = 0; seq < 2; ++seq) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
   for (std::uint64_t seq = 0; seq < tools::stream_table::small_stream; ++seq) {
-    t.add(kGroup, 5000, kSource, datagram(2, seq, kT0 + 1ms), kT0 + 1ms, -1, -1);
+    t.add(kTableGroup, 5000, kTableSource, datagram(2, seq, kStart + 1ms), kStart + 1ms, -1, -1);
   }
   for (std::uint64_t seq = 0; seq <= tools::stream_table::small_stream; ++seq) {
-    t.add(kGroup, 5000, kSource, datagram(3, seq, kT0), kT0, -1, -1);  // a real feed that paused
+    t.add(kTableGroup, 5000, kTableSource, datagram(3, seq, kStart), kStart, -1, -1);  // a real feed that paused
   }
-  const auto later = kT0 + 1500ms;
+  const auto later = kStart + 1500ms;
   for (std::uint32_t session = 4; session <= 5; ++session) {
-    EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(session, 0, later), later, -1, -1).untracked) << session;
-    t.add(kGroup, 5000, kSource, datagram(session, 1, later), later, -1, -1);
+    EXPECT_FALSE(t.add(kTableGroup, 5000, kTableSource, datagram(session, 0, later), later, -1, -1).untracked) << session;
+    t.add(kTableGroup, 5000, kTableSource, datagram(session, 1, later), later, -1, -1);
   }
-  EXPECT_TRUE(t.add(kGroup, 5000, kSource, datagram(6, 0, later), later, -1, -1).untracked)
+  EXPECT_TRUE(t.add(kTableGroup, 5000, kTableSource, datagram(6, 0, later), later, -1, -1).untracked)
       << "the paused feed of more than small_stream datagrams keeps its place";
   EXPECT_EQ(t.evicted(), 2u);
   EXPECT_EQ(t.untracked(), 1u);
@@ -205,16 +205,16 @@ TEST(StreamTable, SmallStreamsIdleForASecondMakeRoom) {
 TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
   using namespace std::chrono_literals;
   tools::stream_table t(4);
-  // 1: ended; 2: one datagram; 3: idle (last datagram at kT0); 4: live.
-  t.add(kGroup, 5000, kSource, datagram(1, 0, kT0), kT0, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(1, 2, kT0), kT0, -1, -1);  // 1 lost
-  t.add(kGroup, 5000, kSource, datagram(1, 3, kT0, true), kT0, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(2, 0, kT0), kT0, -1, -1);  // 11 s old by then: junk
-  t.add(kGroup, 5000, kSource, datagram(3, 0, kT0), kT0, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(3, 1, kT0), kT0, -1, -1);
-  const auto later = kT0 + 11s;
-  t.add(kGroup, 5000, kSource, datagram(4, 0, later), later, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(4, 1, later), later, -1, -1);
+  // 1: ended; 2: one datagram; 3: idle (last datagram at kStart); 4: live.
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 0, kStart), kStart, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 2, kStart), kStart, -1, -1);  // 1 lost
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 3, kStart, true), kStart, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(2, 0, kStart), kStart, -1, -1);  // 11 s old by then: junk
+  t.add(kTableGroup, 5000, kTableSource, datagram(3, 0, kStart), kStart, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(3, 1, kStart), kStart, -1, -1);
+  const auto later = kStart + 11s;
+  t.add(kTableGroup, 5000, kTableSource, datagram(4, 0, later), later, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(4, 1, later), later, -1, -1);
   ASSERT_EQ(t.streams().size(), 4u);
   const auto before = t.sum();
   // Each new stream takes the place of the least valuable one.
@@ -224,29 +224,29 @@ TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
     }
     return false;
   };
-  EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(5, 0, later), later, -1, -1).untracked);
+  EXPECT_FALSE(t.add(kTableGroup, 5000, kTableSource, datagram(5, 0, later), later, -1, -1).untracked);
   EXPECT_FALSE(session_kept(2)) << "the single datagram went first: it has nothing to report";
   EXPECT_TRUE(session_kept(1));
-  t.add(kGroup, 5000, kSource, datagram(5, 1, later), later, -1, -1);
-  EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(6, 0, later), later, -1, -1).untracked);
+  t.add(kTableGroup, 5000, kTableSource, datagram(5, 1, later), later, -1, -1);
+  EXPECT_FALSE(t.add(kTableGroup, 5000, kTableSource, datagram(6, 0, later), later, -1, -1).untracked);
   EXPECT_FALSE(session_kept(1)) << "then the ended stream";
-  t.add(kGroup, 5000, kSource, datagram(6, 1, later), later, -1, -1);
-  EXPECT_FALSE(t.add(kGroup, 5000, kSource, datagram(7, 0, later), later, -1, -1).untracked);
+  t.add(kTableGroup, 5000, kTableSource, datagram(6, 1, later), later, -1, -1);
+  EXPECT_FALSE(t.add(kTableGroup, 5000, kTableSource, datagram(7, 0, later), later, -1, -1).untracked);
   EXPECT_FALSE(session_kept(3)) << "then the idle one";
   EXPECT_TRUE(session_kept(4));
-  t.add(kGroup, 5000, kSource, datagram(7, 1, later), later, -1, -1);
-  EXPECT_TRUE(t.add(kGroup, 5000, kSource, datagram(8, 0, later), later, -1, -1).untracked) << "all four are live";
+  t.add(kTableGroup, 5000, kTableSource, datagram(7, 1, later), later, -1, -1);
+  EXPECT_TRUE(t.add(kTableGroup, 5000, kTableSource, datagram(8, 0, later), later, -1, -1).untracked) << "all four are live";
   // A single datagram younger than junk_after may be a real stream
   // starting: it goes last, after the idle ones, but it goes (a burst of
   // junk must not leave a feed untracked).
   tools::stream_table y(2);
-  y.add(kGroup, 5000, kSource, datagram(1, 0, kT0), kT0, -1, -1);
-  y.add(kGroup, 5000, kSource, datagram(9, 0, kT0 - 20s), kT0 - 20s, -1, -1);
-  y.add(kGroup, 5000, kSource, datagram(9, 1, kT0 - 20s), kT0 - 20s, -1, -1);  // idle by kT0 + 500 ms
-  EXPECT_FALSE(y.add(kGroup, 5000, kSource, datagram(2, 0, kT0 + 500ms), kT0 + 500ms, -1, -1).untracked);
+  y.add(kTableGroup, 5000, kTableSource, datagram(1, 0, kStart), kStart, -1, -1);
+  y.add(kTableGroup, 5000, kTableSource, datagram(9, 0, kStart - 20s), kStart - 20s, -1, -1);
+  y.add(kTableGroup, 5000, kTableSource, datagram(9, 1, kStart - 20s), kStart - 20s, -1, -1);  // idle by kStart + 500 ms
+  EXPECT_FALSE(y.add(kTableGroup, 5000, kTableSource, datagram(2, 0, kStart + 500ms), kStart + 500ms, -1, -1).untracked);
   EXPECT_EQ(y.streams().size(), 2u);
   EXPECT_EQ(y.evicted(), 1u) << "the idle stream, not the young single datagram";
-  EXPECT_FALSE(y.add(kGroup, 5000, kSource, datagram(3, 0, kT0 + 600ms), kT0 + 600ms, -1, -1).untracked)
+  EXPECT_FALSE(y.add(kTableGroup, 5000, kTableSource, datagram(3, 0, kStart + 600ms), kStart + 600ms, -1, -1).untracked)
       << "then the oldest young single datagram";
   EXPECT_EQ(y.evicted(), 2u);
   EXPECT_EQ(t.evicted(), 3u);
@@ -261,22 +261,22 @@ TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
 
 TEST(StreamTable, AForgedEndBelowTheHighestNumberEndsNothing) {
   tools::stream_table t;
-  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(1, 5, kT0, true), kT0, -1, -1);  // "the run had 5 numbers": 9 came
+  for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 5, kStart, true), kStart, -1, -1);  // "the run had 5 numbers": 9 came
   ASSERT_EQ(t.streams().size(), 1u);
   const auto& s = t.streams().begin()->second;
   EXPECT_FALSE(s.ended) << "not first in line for eviction";
   EXPECT_EQ(s.sequence.unconfirmed_ends(), 1u);
-  t.add(kGroup, 5000, kSource, datagram(1, 12, kT0), kT0, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 12, kStart), kStart, -1, -1);
   EXPECT_EQ(t.sum().lost, 2u) << "10 and 11: the stream goes on being counted";
 }
 
 TEST(StreamTable, LoneDatagramsDoNotDiluteTheLoss) {
   tools::stream_table t;
   for (std::uint64_t seq = 0; seq < 10; ++seq) {
-    if (seq != 4) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+    if (seq != 4) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
   }
-  for (std::uint32_t junk = 100; junk < 1100; ++junk) t.add(kGroup, 5000, kSource, datagram(junk, 0, kT0), kT0, -1, -1);
+  for (std::uint32_t junk = 100; junk < 1100; ++junk) t.add(kTableGroup, 5000, kTableSource, datagram(junk, 0, kStart), kStart, -1, -1);
   EXPECT_DOUBLE_EQ(t.loss_ratio(), 1.0 / 10.0) << "1 lost of the real stream's 10; the 1000 lone datagrams show nothing";
   EXPECT_EQ(t.sum().packets, 1009u) << "they are counted as datagrams";
 }
@@ -284,26 +284,26 @@ TEST(StreamTable, LoneDatagramsDoNotDiluteTheLoss) {
 TEST(StreamTable, AnEndAloneIsNoStream) {
   tools::stream_table t(4);
   for (std::uint32_t session = 1; session <= 100; ++session) {
-    const auto a = t.add(kGroup, 5000, kSource, datagram(session, UINT64_MAX, kT0, true), kT0, -1, -1);
+    const auto a = t.add(kTableGroup, 5000, kTableSource, datagram(session, UINT64_MAX, kStart, true), kStart, -1, -1);
     EXPECT_TRUE(a.is_end());
   }
   EXPECT_EQ(t.streams().size(), 0u);
   EXPECT_EQ(t.stray_ends(), 100u);
   EXPECT_EQ(t.untracked(), 0u);
-  t.add(kGroup, 5000, kSource, datagram(1, 0, kT0), kT0, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 0, kStart), kStart, -1, -1);
   EXPECT_EQ(t.streams().size(), 1u) << "the real feed has its place";
 }
 
 TEST(StreamTable, OneHostileDatagramCannotClaimAbsurdLoss) {
   tools::stream_table t;
   for (std::uint64_t seq = 0; seq < 10; ++seq) {
-    if (seq != 4) t.add(kGroup, 5000, kSource, datagram(1, seq, kT0), kT0, -1, -1);
+    if (seq != 4) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
   }
-  t.add(kGroup, 5000, kSource, datagram(1, std::uint64_t{1} << 63, kT0), kT0, -1, -1);  // a jump of 2^63
-  t.add(kGroup, 5000, kSource, datagram(1, 10, kT0), kT0, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(1, UINT64_MAX, kT0, true), kT0, -1, -1);  // a forged END
-  t.add(kGroup, 5000, kSource, datagram(1, 11, kT0), kT0, -1, -1);
-  t.add(kGroup, 5000, kSource, datagram(1, 12, kT0, true), kT0, -1, -1);  // the real END
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, std::uint64_t{1} << 63, kStart), kStart, -1, -1);  // a jump of 2^63
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 10, kStart), kStart, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, UINT64_MAX, kStart, true), kStart, -1, -1);  // a forged END
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 11, kStart), kStart, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 12, kStart, true), kStart, -1, -1);  // the real END
   const auto sum = t.sum();
   EXPECT_EQ(sum.lost, 1u) << "4 only";
   EXPECT_EQ(sum.jumps, 1u);
@@ -323,8 +323,8 @@ TEST(StreamTable, MaxStreamsIsBoundedByMemory) {
 TEST(StreamTable, ForeignPacketsAreCountedWithoutSequenceStatistics) {
   tools::stream_table t;
   const std::array<std::byte, 30> iperf_like{};
-  t.add(kGroup, 5001, core::ip_address::v4(10, 77, 0, 2), iperf_like, kT0, 1, 0);
-  t.add(kGroup, 5001, core::ip_address::v4(10, 77, 0, 2), iperf_like, kT0, 1, 0);
+  t.add(kTableGroup, 5001, core::ip_address::v4(10, 77, 0, 2), iperf_like, kStart, 1, 0);
+  t.add(kTableGroup, 5001, core::ip_address::v4(10, 77, 0, 2), iperf_like, kStart, 1, 0);
   ASSERT_EQ(t.streams().size(), 1u);
   const auto& [key, s] = *t.streams().begin();
   EXPECT_TRUE(key.foreign);
