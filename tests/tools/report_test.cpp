@@ -384,6 +384,38 @@ TEST(Report, ClumpClockRatesAFastSenderWithHiccups) {
   }
 }
 
+// A last burst cut twice: the cut rule keeps one cut in a clump, so the
+// second starts a clump of its own 3 ms after the piece before, a cut the
+// clump would have kept had it not kept one already: it is left out with
+// the clump it was cut from, and the rate ends at that burst's start, 400 over
+// 0.4 s (counting the head would read 470 over 0.406 s, 1158 pps). The
+// sender's clock does the same with its batches.
+TEST(Report, ALastBurstCutTwiceEndsTheRateAtThatBurstsStart) {
+  std::vector<core::kernel_time> bursts;
+  for (int k = 0; k < 5; ++k) {
+    for (int i = 0; i < 100; ++i) {
+      const auto cut = k < 4 ? 0ms : i >= 70 ? 6ms : i >= 40 ? 3ms : 0ms;
+      bursts.push_back(kT0 + k * 100ms + i * 2us + cut);
+    }
+  }
+  const auto b = stream_of(bursts);
+  EXPECT_NEAR(b["rate_span_s"].get<double>(), 0.4, 1e-12);
+  EXPECT_NEAR(b["rate_pps"].get<double>(), 1000.0, 1e-9);
+
+  tools::clump_clock sends;
+  for (int k = 0; k < 5; ++k) {
+    const auto start = std::chrono::nanoseconds(100ms * k).count();
+    const auto pause = std::chrono::nanoseconds(k == 4 ? 3ms : 20us).count();
+    const auto batch = std::chrono::nanoseconds(50us).count();
+    sends.add(start, 40, start + batch);
+    sends.add(start + batch + pause, 30, start + 2 * batch + pause);
+    sends.add(start + 2 * batch + 2 * pause, 30);
+  }
+  const auto [n, span] = sends.rate();
+  EXPECT_EQ(n, 400.0);
+  EXPECT_NEAR(span, 0.4, 1e-12);
+}
+
 // The sender's summary counts its sends by the same rule (batches of a
 // burst are one clump): -r 100pps -c 3 reads 100 pps (the 2 sends before
 // the last over 20 ms), bursts B/T.

@@ -96,6 +96,9 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
   const auto gap = last_ns ? feed::saturating_sub(at_ns, *last_ns) : 0;
   const auto age = clump_start_ns ? feed::saturating_sub(at_ns, *clump_start_ns) : 0;
   if (!last_ns || starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut)) {
+    clump_piece = last_ns && clump_cut && !starts_clump(gap, clump_boundary_ns, age, clump_count, false);
+    prev_clump_start_ns = clump_start_ns;
+    prev_clump_count = clump_count;
     clump_start_ns = at_ns;
     clump_count = n;
     ++clumps;
@@ -117,9 +120,26 @@ namespace {
 // over (k-1)T, B/T; an evenly paced stream (each event its own clump):
 // N-1 over N-1 intervals. Only the last clump's size matters, so clumps
 // added anywhere before it (a first burst cut in two, a catch-up split by
-// the receive path, a sender's hiccups) leave the rate as it was.
-std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t n_last, double to_last_clump) noexcept {
-  return {static_cast<double>(n - std::min(n, n_last)), to_last_clump};
+// the receive path, a sender's hiccups) leave the rate as it was, but for
+// one case: a last clump that is a piece cut from the clump before (a cut
+// starts_clump() would have kept in it, but it had kept one already: a
+// last burst cut twice) is left out with that clump, and the rate ends at
+// the start of the clump before: the head of a cut burst would otherwise
+// count over a span that ends inside it.
+struct clump_marks {
+  std::uint64_t n = 0, clumps = 0;
+  double to_last = 0;           // first arrival -> last clump's start, s
+  std::uint64_t n_last = 0;     // the last clump's events
+  bool piece = false;           // the last clump is a piece cut from the one before
+  double to_prev = 0;           // first arrival -> the clump before's start, s
+  std::uint64_t n_prev = 0;     // that clump's events
+};
+std::pair<double, double> clumped_rate(const clump_marks& m) noexcept {
+  const auto before = [&](std::uint64_t left_out) { return static_cast<double>(m.n - std::min(m.n, left_out)); };
+  if (m.piece && m.clumps >= 3 && m.to_prev > 0) {
+    return {before(m.n_last + m.n_prev), m.to_prev};
+  }
+  return {before(m.n_last), m.to_last};
 }
 
 }  // namespace
@@ -127,7 +147,15 @@ std::pair<double, double> clumped_rate(std::uint64_t n, std::uint64_t n_last, do
 std::pair<double, double> clump_clock::rate() const noexcept {
   if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
   const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
-  if (clumps >= 2 && to_clump > 0) return clumped_rate(count, clump_count, to_clump);
+  if (clumps >= 2 && to_clump > 0) {
+    return clumped_rate({.n = count,
+                         .clumps = clumps,
+                         .to_last = to_clump,
+                         .n_last = clump_count,
+                         .piece = clump_piece,
+                         .to_prev = prev_clump_start_ns ? seconds_ns(*first_ns, *prev_clump_start_ns) : 0.0,
+                         .n_prev = prev_clump_count});
+  }
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
 }
 
@@ -135,7 +163,15 @@ std::pair<double, double> stream_rate(const stream& s) noexcept {
   // A bursty sender's datagrams come in clumps, one per burst: the
   // datagrams before the last clump over the span to its start.
   const double to_clump = seconds_between(s.first_packet, s.clump_start);
-  if (s.clumps >= 2 && to_clump > 0) return clumped_rate(s.packets, s.clump_packets, to_clump);
+  if (s.clumps >= 2 && to_clump > 0) {
+    return clumped_rate({.n = s.packets,
+                         .clumps = s.clumps,
+                         .to_last = to_clump,
+                         .n_last = s.clump_packets,
+                         .piece = s.clump_piece,
+                         .to_prev = seconds_between(s.first_packet, s.prev_clump_start),
+                         .n_prev = s.prev_clump_packets});
+  }
   // One clump (a single burst, or a stream faster than a datagram per
   // clump_gap): N datagrams from the first to the latest, N-1 gaps.
   return {s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0, seconds_between(s.first_packet, s.last_packet)};

@@ -47,6 +47,9 @@ struct clump_clock {
   std::uint64_t clumps = 0;            ///< clumps so far
   std::int64_t clump_boundary_ns = 0;  ///< the gap before the last clump began (0: the first)
   bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut in two)
+  std::optional<std::int64_t> prev_clump_start_ns;  ///< the clump before the last: its start
+  std::uint64_t prev_clump_count = 0;               ///< and its events
+  bool clump_piece = false;  ///< the last clump is a piece cut from the one before (stream::clump_piece)
   /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
   /// together is n of one clump, and the gap to the next event is from its
   /// end (a batch of 64 may take longer than the gap to send).
@@ -54,8 +57,9 @@ struct clump_clock {
   /// The events the rate counts and the seconds they came in, as
   /// stream_rate() counts a stream's datagrams: with c >= 2 clumps, the
   /// events before the last clump (count - clump_count) over the span from
-  /// the first to the last clump's start; one clump, count-1 from the
-  /// first to the last. {0, 0} for fewer than two events.
+  /// the first to the last clump's start (to the one before it when the
+  /// last is a piece cut from it, as stream_rate() says); one clump,
+  /// count-1 from the first to the last. {0, 0} for fewer than two events.
   [[nodiscard]] std::pair<double, double> rate() const noexcept;
 };
 
@@ -67,9 +71,11 @@ struct clump_clock {
 /// for k bursts of B every T (B/T, whatever the last burst's size) and for
 /// an evenly paced stream (N-1 over N-1 intervals); clumps added before
 /// the last (a cut first burst, a catch-up split in many) change nothing.
-/// Its costs: a last burst cut twice counts its head over a span ending
-/// inside it (at most head/N high); a stall whose catch-up is the last
-/// clump reads the rate before the stall; late datagrams bunched at the
+/// A last clump that is a piece cut from the clump before (a cut that
+/// clump would have kept, but it had kept one already: a last burst cut
+/// twice; stream::clump_piece) is left out with that clump, the rate
+/// ending at its start. Its costs: a stall whose catch-up is
+/// the last clump reads the rate before the stall; late datagrams bunched at the
 /// very end read a little low. When the whole stream is one clump (one
 /// datagram, one burst, a stream faster than one datagram per 100 us),
 /// N-1 from the first to the latest datagram. The span is 0 for one

@@ -134,6 +134,13 @@ struct stream {
   std::uint64_t clumps = 0;  ///< clumps so far (two or more: the rate ends at the last clump's start)
   std::int64_t clump_boundary_ns = 0;
   bool clump_cut = false;
+  /// The clump before the last: its first datagram's arrival and how many
+  /// it has; `clump_piece`: the last clump is a piece cut from it (a cut
+  /// that clump would have kept, but it had kept one already: a burst cut
+  /// twice), left out with it (stream_rate()).
+  std::optional<core::kernel_time> prev_clump_start;
+  std::uint64_t prev_clump_packets = 0;
+  bool clump_piece = false;
 };
 
 
