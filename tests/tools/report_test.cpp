@@ -732,7 +732,7 @@ TEST(Report, SendSettingsAreEchoed) {
   s.size = 1000;
   s.pace = tools::rate{.what = tools::rate::unit::bits, .per_second = 8e6};
   s.count = 50;
-  EXPECT_EQ(tools::send_settings_text(s), "ttl 4, tos 0x89 (af41, ECT(1)), loop on, 1000 pps (8.00 Mbit/s) per group, "
+  EXPECT_EQ(tools::send_settings_text(s), "ttl 4, tos 0x89 (af41, ECT(1)), loop on, 1000 pps (8.00 Mbit/s) over all groups, "
                                           "50 datagram(s) per group");
   const auto j = tools::send_settings_json(s);
   EXPECT_EQ(j["dscp"], "af41");

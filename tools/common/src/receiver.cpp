@@ -838,7 +838,8 @@ void receive_session::summary() {
   }
   if (table_.stray_ends() > 0) notes += fmt::format(" ({} end markers of streams never seen)", table_.stray_ends());
   if (sum.unsequenced > 0) {
-    notes += fmt::format(" ({} datagrams without a sequence number: their loss is unknown)", sum.unsequenced);
+    notes += fmt::format(" ({} without a sequence number: their loss is unknown)",
+                         count_text(sum.unsequenced, "datagram", "datagrams"));
   }
   // Unknown (-) when no datagram had a sequence number, as the streams say.
   const auto known = [&sum](std::uint64_t v) { return loss_unknown(sum) ? std::string("-") : std::to_string(v); };
@@ -889,7 +890,8 @@ int receive_session::finish() const {
   const auto unchecked = [this] {
     const auto sum = table_.sum();
     if (sum.unsequenced == 0) return std::string();
-    return fmt::format(" ({} more datagrams carried no sequence number: their loss is unknown)", sum.unsequenced);
+    return fmt::format(" ({} carried no sequence number: their loss is unknown)",
+                       count_text(sum.unsequenced, "more datagram", "more datagrams"));
   };
   if (s_.max_loss && total_known && loss > *s_.max_loss) {
     return out_.fail(exit_loss,

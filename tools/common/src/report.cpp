@@ -536,7 +536,8 @@ std::string send_settings_text(const send_settings& s) {
   const auto rates = send_rates(s);
   std::string line = fmt::format("ttl {}, tos {}, loop {}", s.ttl, tos_text(s.tos), s.no_loop ? "off" : "on");
   if (s.replay) return line;  // pacing and length come from the capture (--speed, --loop N)
-  line += rates ? fmt::format(", {} ({}) per group", packet_rate_text(rates->first), bit_rate_text(rates->second))
+  // -r is the rate of the whole run, shared by its groups (docs/tools.md).
+  line += rates ? fmt::format(", {} ({}) over all groups", packet_rate_text(rates->first), bit_rate_text(rates->second))
                 : std::string(", unpaced");
   if (s.burst > 1) line += fmt::format(", bursts of {}", s.burst);
   if (s.gso > 0) line += fmt::format(", up to {} datagrams per send buffer (UDP_SEGMENT)", s.gso);
