@@ -922,7 +922,7 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                                             : std::string("the default");
     if (in_use < newest && ssm) {
       checks.push_back({"igmp_version", subject, check_status::fail,
-                        fmt::format("{} in use ({}): a source-specific join goes out as a {} report without its "
+                        fmt::format("{} in use ({}): a source-specific join goes out as an {} report without its "
                                     "sources, which an SSM router ignores (232/8, ff3x::/32) or serves with every "
                                     "source",
                                     proto, why, proto),
@@ -1498,7 +1498,7 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
     if (!wildcard.empty()) {
       parts.push_back(fmt::format(
           "{}: bound to the wildcard address, it gets its own copy of the port's datagrams of a group it joined and, "
-          "with IP_MULTICAST_ALL on (the Linux default), of any group joined on the host, these included; the kernel "
+          "with IP_MULTICAST_ALL (IPV6_MULTICAST_ALL) on (the Linux default), of any group joined on the host, these included; the kernel "
           "gives mcast-recv its copy all the same",
           fmt::join(wildcard, "; ")));
     }
