@@ -41,16 +41,6 @@ json or_null(bool known, const json& value) { return known ? value : json(nullpt
 
 double per_second(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
 
-// Seconds from `from` to `to` (0 unless `to` is later).
-double seconds_between(const std::optional<core::kernel_time>& from, const std::optional<core::kernel_time>& to) {
-  if (!from || !to || *to <= *from) return 0;
-  // In unsigned arithmetic: arrival times from a capture or a test may be
-  // far apart, and their difference (positive here) may not fit in int64.
-  const auto ns = static_cast<std::uint64_t>(to->time_since_epoch().count()) -
-                  static_cast<std::uint64_t>(from->time_since_epoch().count());
-  return static_cast<double>(ns) / 1e9;
-}
-
 json latency_json(const stream_key& k, const stream& s) {
   if (k.payload != payload_kind::mcnet || s.latency.count() == 0) return nullptr;
   return {{"min", s.latency.min()}, {"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)},
@@ -82,7 +72,8 @@ json jitter_json(const stream_key& k, const stream& s) {
 namespace {
 
 // Seconds from `from` to `to` ns (0 unless `to` is later), in unsigned
-// arithmetic as seconds_between.
+// arithmetic: arrival times from a capture or a test may be far apart, and
+// their difference (positive here) may not fit in int64.
 double seconds_ns(std::int64_t from, std::int64_t to) {
   if (to <= from) return 0;
   return static_cast<double>(static_cast<std::uint64_t>(to) - static_cast<std::uint64_t>(from)) / 1e9;
@@ -159,23 +150,7 @@ std::pair<double, double> clump_clock::rate() const noexcept {
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
 }
 
-std::pair<double, double> stream_rate(const stream& s) noexcept {
-  // A bursty sender's datagrams come in clumps, one per burst: the
-  // datagrams before the last clump over the span to its start.
-  const double to_clump = seconds_between(s.first_packet, s.clump_start);
-  if (s.clumps >= 2 && to_clump > 0) {
-    return clumped_rate({.n = s.packets,
-                         .clumps = s.clumps,
-                         .to_last = to_clump,
-                         .n_last = s.clump_packets,
-                         .piece = s.clump_piece,
-                         .to_prev = seconds_between(s.first_packet, s.prev_clump_start),
-                         .n_prev = s.prev_clump_packets});
-  }
-  // One clump (a single burst, or a stream faster than a datagram per
-  // clump_gap): N datagrams from the first to the latest, N-1 gaps.
-  return {s.packets > 1 ? static_cast<double>(s.packets - 1) : 0.0, seconds_between(s.first_packet, s.last_packet)};
-}
+std::pair<double, double> stream_rate(const stream& s) noexcept { return s.arrivals.rate(); }
 
 std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   auto clamp = [](std::uint64_t v) { return static_cast<std::int64_t>(std::min<std::uint64_t>(v, INT64_MAX)); };

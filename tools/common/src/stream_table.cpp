@@ -245,27 +245,7 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
                                                                    j->second.time_since_epoch().count())) / 1e6;
     }
   }
-  // A datagram joins the clump of the one before unless starts_clump() says
-  // otherwise (a clock stepped back counts as no gap).
-  const auto at = arrival.time_since_epoch().count();
-  const auto gap = s.last_packet ? feed::saturating_sub(at, s.last_packet->time_since_epoch().count()) : 0;
-  const auto age = s.clump_start ? feed::saturating_sub(at, s.clump_start->time_since_epoch().count()) : 0;
-  if (s.packets == 0 || !s.last_packet || starts_clump(gap, s.clump_boundary_ns, age, s.clump_packets, s.clump_cut)) {
-    // A cut the clump would have kept but for the one it kept already: a
-    // piece of that clump (a burst cut twice).
-    s.clump_piece = s.packets > 0 && s.last_packet && s.clump_cut &&
-                    !starts_clump(gap, s.clump_boundary_ns, age, s.clump_packets, false);
-    s.prev_clump_start = s.clump_start;
-    s.prev_clump_packets = s.clump_packets;
-    s.clump_start = arrival;
-    s.clump_packets = 1;
-    ++s.clumps;
-    s.clump_boundary_ns = s.packets == 0 ? 0 : gap;
-    s.clump_cut = false;
-  } else {
-    if (gap > clump_gap_ns) s.clump_cut = true;
-    ++s.clump_packets;
-  }
+  s.arrivals.add(arrival.time_since_epoch().count());
   ++s.packets;
   s.bytes += size;
   s.last_packet = arrival;

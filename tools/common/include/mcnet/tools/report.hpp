@@ -37,32 +37,6 @@ class interface_names {
 /// {"name", "index"}; both null for index 0 (unknown / the kernel's choice).
 [[nodiscard]] nlohmann::ordered_json interface_json(std::uint32_t index, const std::string& name);
 
-/// Arrivals (or sends) counted in clumps for a rate (docs/tools.md,
-/// "Rates"): an event joins the clump of the one before unless
-/// starts_clump() says otherwise, as a stream's datagrams do.
-/// O(1) per event; times in ns on one clock.
-struct clump_clock {
-  std::optional<std::int64_t> first_ns, clump_start_ns, last_ns;
-  std::uint64_t count = 0, clump_count = 0;
-  std::uint64_t clumps = 0;            ///< clumps so far
-  std::int64_t clump_boundary_ns = 0;  ///< the gap before the last clump began (0: the first)
-  bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut in two)
-  std::optional<std::int64_t> prev_clump_start_ns;  ///< the clump before the last: its start
-  std::uint64_t prev_clump_count = 0;               ///< and its events
-  bool clump_piece = false;  ///< the last clump is a piece cut from the one before (stream::clump_piece)
-  /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
-  /// together is n of one clump, and the gap to the next event is from its
-  /// end (a batch of 64 may take longer than the gap to send).
-  void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt) noexcept;
-  /// The events the rate counts and the seconds they came in, as
-  /// stream_rate() counts a stream's datagrams: with c >= 2 clumps, the
-  /// events before the last clump (count - clump_count) over the span from
-  /// the first to the last clump's start (to the one before it when the
-  /// last is a piece cut from it, as stream_rate() says); one clump,
-  /// count-1 from the first to the last. {0, 0} for fewer than two events.
-  [[nodiscard]] std::pair<double, double> rate() const noexcept;
-};
-
 /// The datagrams a stream's rate counts and the seconds they came in
 /// (`rate_span_s`), so rate = first / second. With c >= 2 clumps
 /// (stream::clumps, by starts_clump()): the N - n_last datagrams before

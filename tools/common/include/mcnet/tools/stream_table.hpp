@@ -25,6 +25,7 @@
 #include <vector>
 #include <string_view>
 #include <tuple>
+#include <utility>
 
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/ip_address.hpp>
@@ -91,6 +92,35 @@ constexpr bool starts_clump(std::int64_t gap_ns, std::int64_t boundary_ns, std::
   return !burst_cut;
 }
 
+/// Arrivals (or sends) counted in clumps for a rate (docs/tools.md,
+/// "Rates"): an event joins the clump of the one before unless
+/// starts_clump() says otherwise. A stream's datagrams (stream::arrivals)
+/// and mcast-send's sends to a group are counted so, and rated alike.
+/// O(1) per event; times in ns on one clock.
+struct clump_clock {
+  std::optional<std::int64_t> first_ns, clump_start_ns, last_ns;
+  std::uint64_t count = 0, clump_count = 0;
+  std::uint64_t clumps = 0;            ///< clumps so far
+  std::int64_t clump_boundary_ns = 0;  ///< the gap before the last clump began (0: the first)
+  bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut in two)
+  std::optional<std::int64_t> prev_clump_start_ns;  ///< the clump before the last: its start
+  std::uint64_t prev_clump_count = 0;               ///< and its events
+  /// The last clump is a piece cut from the one before: a cut starts_clump()
+  /// would have kept in it, but it had kept one already (a burst cut twice).
+  bool clump_piece = false;
+  /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
+  /// together is n of one clump, and the gap to the next event is from its
+  /// end (a batch of 64 may take longer than the gap to send).
+  void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt) noexcept;
+  /// The events the rate counts and the seconds they came in (rate =
+  /// first / second), as stream_rate() says: with c >= 2 clumps, the
+  /// events before the last clump (count - clump_count) over the span from
+  /// the first to the last clump's start (to the one before it when the
+  /// last is a piece cut from it); one clump, count-1 from the first to
+  /// the last. {0, 0} for fewer than two events.
+  [[nodiscard]] std::pair<double, double> rate() const noexcept;
+};
+
 struct stream {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
@@ -122,25 +152,9 @@ struct stream {
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
   std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
-  /// The stream's last clump (for its rate, stream_rate(): the datagrams
-  /// before the last clump over the span to its start): a datagram
-  /// joins the clump of the one before unless starts_clump() says
-  /// otherwise. `clump_start` is the arrival of the clump's first,
-  /// `clump_packets` how many it has (0 before the first datagram),
-  /// `clump_boundary_ns` the gap before the clump began (0 for the first),
-  /// `clump_cut` whether it kept a longer gap (a burst cut in two).
-  std::optional<core::kernel_time> clump_start;
-  std::uint64_t clump_packets = 0;
-  std::uint64_t clumps = 0;  ///< clumps so far (two or more: the rate ends at the last clump's start)
-  std::int64_t clump_boundary_ns = 0;
-  bool clump_cut = false;
-  /// The clump before the last: its first datagram's arrival and how many
-  /// it has; `clump_piece`: the last clump is a piece cut from it (a cut
-  /// that clump would have kept, but it had kept one already: a burst cut
-  /// twice), left out with it (stream_rate()).
-  std::optional<core::kernel_time> prev_clump_start;
-  std::uint64_t prev_clump_packets = 0;
-  bool clump_piece = false;
+  /// The counted datagrams' arrivals (ns since the epoch) in clumps, for
+  /// the stream's rate (stream_rate()).
+  clump_clock arrivals;
 };
 
 
@@ -212,7 +226,7 @@ class stream_table {
   /// of 0 or of the year 2100 cannot make the latency -73 years.
   static constexpr std::int64_t plausible_latency_ns = 60'000'000'000;
   /// The largest gap between two datagrams of a stream that always puts
-  /// them in one clump (stream::clump_start; starts_clump()).
+  /// them in one clump (stream::arrivals; starts_clump()).
   static constexpr std::chrono::nanoseconds clump_gap{clump_gap_ns};
   /// An MPEG-TS continuity checker holds ~270 KiB: at most one per this
   /// many streams of the limit (at least one) is kept, so the checkers add
