@@ -70,10 +70,12 @@ class receiver {
   [[nodiscard]] std::string output() const { return p_.output(); }
 
   /// Give the tail `quiet` to arrive, end the run with SIGINT (the summary
-  /// follows) and return what it printed.
-  run_result finish(std::chrono::milliseconds quiet = std::chrono::milliseconds(300)) {
+  /// follows) and return what it printed. A receiver still running `grace`
+  /// after the SIGINT is killed (exit code 9, SIGKILL).
+  run_result finish(std::chrono::milliseconds quiet = std::chrono::milliseconds(300),
+                    std::chrono::seconds grace = std::chrono::seconds(5)) {
     std::this_thread::sleep_for(quiet);
-    const auto st = p_.stop(SIGINT, std::chrono::seconds(5));
+    const auto st = p_.stop(SIGINT, grace);
     return {st, p_.output(), p_.standard_output()};
   }
 
