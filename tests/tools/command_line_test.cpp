@@ -173,7 +173,7 @@ TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
       {"line-b", {"--line-b", "239.255.255.255:5000+2"}, "--line-b 239.255.255.255:5000+2: "},
       {"line-b", {"--line-b", "[ff3e::1]:5000"}, "--line-b [ff3e::1]:5000: ff3e::1 is IPv6, its main group 239.255.89.1 is IPv4"},
       {"line-b", {"--line-b", "239.255.89.1:5000"}, "--line-b 239.255.89.1:5000: 239.255.89.1:5000 is a main group"},
-      {"line-b", {"--line-b", "239.255.90.1:5000+2"}, "--line-b 239.255.90.1:5000+2: 2 group(s), the main line has 1"},
+      {"line-b", {"--line-b", "239.255.90.1:5000+2"}, "--line-b 239.255.90.1:5000+2: 2 groups, the main line has 1"},
       {"line-b", {"--line-b", "239.255.90.1%nosuchif"}, "--line-b 239.255.90.1%nosuchif: "},
       {"drop-every-b", {"--drop-every-b", "2"}, "--drop-every-b: only with --line-b"},
       {"drop-every-b", {"--line-b", "239.255.90.1", "--drop-every-b", "1"}, "--drop-every-b 1: 0 (off) or at least 2"},

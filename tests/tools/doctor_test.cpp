@@ -199,7 +199,7 @@ TEST(Doctor, ChecksumDropsAreTheirOwnFindingWithoutAFix) {
   EXPECT_EQ(c->check, "drops");
   EXPECT_EQ(c->subject, "--listen");
   EXPECT_EQ(c->status, tools::check_status::warn);
-  EXPECT_NE(c->message.find("9 datagram(s) with a bad UDP checksum during --listen (Udp InCsumErrors 7, "
+  EXPECT_NE(c->message.find("9 datagrams with a bad UDP checksum during --listen (Udp InCsumErrors 7, "
                             "Udp6InCsumErrors 2"),
             std::string::npos)
       << c->message;
@@ -723,7 +723,7 @@ TEST(NetDoctor, MembershipLimitTooLow) {
   // The join's fix raises the limit that refused it, and only that one.
   EXPECT_EQ(d.checks("join")[0]["status"], "FAIL") << d.r.output;
   EXPECT_EQ(d.checks("join")[0]["fix"], "sysctl -w net.ipv4.igmp_max_memberships=20") << d.r.output;
-  EXPECT_EQ(d.checks("join")[0]["note"], "1 IPv4 group(s) planned") << d.r.output;
+  EXPECT_EQ(d.checks("join")[0]["note"], "1 IPv4 group planned") << d.r.output;
 
   // The source limit: its own sysctl, not the membership limit's.
   h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "20");
@@ -2003,7 +2003,7 @@ TEST(NetDoctor, BadChecksumsDuringListenAreTheirOwnCauseNotBufferDrops) {
   });
   expect_verdict(d, "drops", "FAIL", tools::exit_doctor_fail);
   const auto message = d.verdict["message"].get<std::string>();
-  EXPECT_NE(message.find("40 datagram(s) with a bad UDP checksum during --listen"), std::string::npos) << message;
+  EXPECT_NE(message.find("40 datagrams with a bad UDP checksum during --listen"), std::string::npos) << message;
   EXPECT_NE(message.find("Udp InCsumErrors 40"), std::string::npos) << message;
   EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
   EXPECT_NE(d.verdict["note"].get<std::string>().find("udp.check_checksum:TRUE -i eth0)"), std::string::npos)

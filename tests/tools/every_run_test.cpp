@@ -495,7 +495,7 @@ TEST(NetEveryRun, FullQueueDropsAreTheVerdictWhenNothingArrived) {
   EXPECT_EQ(v["status"], "FAIL") << v;
   EXPECT_EQ(v["check"], "drops") << v;
   EXPECT_EQ(v["subject"], "the run") << v;
-  EXPECT_NE(v["message"].get<std::string>().find("7 datagram(s) for a full receive queue"), std::string::npos) << v;
+  EXPECT_NE(v["message"].get<std::string>().find("7 datagrams for a full receive queue"), std::string::npos) << v;
   EXPECT_NE(v["message"].get<std::string>().find("Udp RcvbufErrors 5, Udp6RcvbufErrors 2"), std::string::npos) << v;
   // A larger buffer: rmem_max raised (one command) for what mcast-recv asks for by itself, or a larger --rcvbuf.
   const bool raised = v["fix"].is_string() && v["fix"].get<std::string>().starts_with("sysctl -w net.core.rmem_max=");
@@ -524,11 +524,11 @@ TEST(NetEveryRun, TwoDropCausesTheVerdictNamesTheOneThatDroppedMore) {
   };
   const auto queue = verdict(100, 16019);
   EXPECT_EQ(queue["check"], "drops") << queue;
-  EXPECT_NE(queue["message"].get<std::string>().find("16019 datagram(s) for a full receive queue"), std::string::npos)
+  EXPECT_NE(queue["message"].get<std::string>().find("16019 datagrams for a full receive queue"), std::string::npos)
       << queue;
   const auto checksum = verdict(500, 3);
   EXPECT_EQ(checksum["check"], "drops") << checksum;
-  EXPECT_NE(checksum["message"].get<std::string>().find("500 datagram(s) with a bad UDP checksum"), std::string::npos)
+  EXPECT_NE(checksum["message"].get<std::string>().find("500 datagrams with a bad UDP checksum"), std::string::npos)
       << checksum;
 }
 
@@ -580,7 +580,7 @@ TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   EXPECT_EQ(v["check"], "interface") << r.output;
   EXPECT_EQ(v["subject"], "eth0") << r.output;
   const auto message = v["message"].get<std::string>();
-  EXPECT_NE(message.find("END marker(s) of streams never seen arrived"), std::string::npos) << message;
+  EXPECT_NE(message.find(" of streams never seen arrived"), std::string::npos) << message;
   EXPECT_NE(message.find("eth0's MTU is 1000"), std::string::npos) << message;
   EXPECT_EQ(v["fix"], "ip link set dev eth0 mtu 1500") << r.output;
   EXPECT_NE(v["note"].get<std::string>().find("mcast-recv doctor --size BYTES " + spec + "%eth0"), std::string::npos)

@@ -312,7 +312,7 @@ TEST(NetMcastSend, AnInterfaceWithoutTheMulticastFlagIsWarnedAbout) {
     if (e["event"] == "warning" && e["code"] == "no_multicast_flag") warnings.push_back(e["message"]);
   }
   ASSERT_EQ(warnings.size(), 1u) << run.standard_output << "one per interface; eth0 has the flag";
-  EXPECT_EQ(warnings[0], "lo lacks the MULTICAST flag and 2 group(s) go out of it: hosts behind it may not take "
+  EXPECT_EQ(warnings[0], "lo lacks the MULTICAST flag and 2 groups go out of it: hosts behind it may not take "
                          "multicast (ip link set dev lo multicast on)");
   EXPECT_NE(run.output.find("mcast-send: warning: " + warnings[0]), std::string::npos) << run.output;
 }
@@ -495,14 +495,14 @@ TEST(NetMcastSend, TextNamesThePayload) {
   const auto spec = "239.255.50.14:" + std::to_string(test::tools::free_port(h));
   const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
       {{"--payload", "moldudp64"},
-       {"1 group(s), moldudp64 session \"MCNET\", 1 message(s) of 32 bytes per packet (54 bytes)",
+       {"1 group, moldudp64 session \"MCNET\", 1 message of 32 bytes per packet (54 bytes)",
         "sent 2  bytes 108", "messages 2  next sequence 3"}},
       {{"--payload", "rtp", "--ssrc", "7"},
-       {"rtp payload type 33 (90000 Hz), SSRC 7 (0x00000007), 1328 bytes per datagram (MPEG-TS over 1 PID(s) from 0x100)",
+       {"rtp payload type 33 (90000 Hz), SSRC 7 (0x00000007), 1328 bytes per datagram (MPEG-TS over 1 PID from 0x100)",
         ", RTP sequence from ", "next sequence "}},
       {{"--payload", "rtp", "--rtp-pt", "8", "-s", "172"}, {"rtp payload type 8 (8000 Hz), SSRC ", "172 bytes per datagram"}},
       {{"--payload", "mpegts", "--pids", "3"},
-       {"mpegts, 7 transport packets per datagram over 3 PID(s) from 0x100 (1316 bytes)", "sent 2  bytes 2632"}},
+       {"mpegts, 7 transport packets per datagram over 3 PIDs from 0x100 (1316 bytes)", "sent 2  bytes 2632"}},
   };
   for (const auto& [args, needles] : cases) {
     std::vector<std::string> argv{MCAST_SEND, "-i", "eth0", "-c", "2"};

@@ -1066,8 +1066,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
   }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
-          fmt::format("the kernel dropped {} datagram(s) by reverse-path filtering during {} (namespace-wide counter)",
-                      drops, during),
+          fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide counter)",
+                      count_text(drops, "datagram", "datagrams"), during),
           fixes.empty() ? std::string() : fixes.front().first, data, note};
 }
 
@@ -1194,14 +1194,14 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
   }
   if (most4 > 0 && msf4 && *msf4 <= 0) {
     checks.push_back({"limits", "net.ipv4.igmp_max_msf", check_status::fail,
-                      fmt::format("net.ipv4.igmp_max_msf is {}: no IPv4 source filter fits ({} source(s) planned)",
-                                  *msf4, most4),
+                      fmt::format("net.ipv4.igmp_max_msf is {}: no IPv4 source filter fits ({} planned)",
+                                  *msf4, count_text(most4, "source", "sources")),
                       msf4_fix(most4), data, ""});
   }
   if (most6 > 0 && msf6 && *msf6 <= 0) {
     checks.push_back({"limits", "net.ipv6.mld_max_msf", check_status::fail,
-                      fmt::format("net.ipv6.mld_max_msf is {}: no IPv6 source filter fits ({} source(s) planned)",
-                                  *msf6, most6),
+                      fmt::format("net.ipv6.mld_max_msf is {}: no IPv6 source filter fits ({} planned)",
+                                  *msf6, count_text(most6, "source", "sources")),
                       msf6_fix(most6), data, std::string(msf6_host_wide)});
   }
   if (const auto needed = optmem_needed(plan); optmem && *optmem < 1024 && needed > *optmem) {
@@ -1239,13 +1239,13 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
     const auto per_socket = memberships && *memberships > 0 ? static_cast<std::size_t>(*memberships) : 0;
     checks.push_back(
         {"limits", "sysctl", check_status::ok,
-         fmt::format("{} IPv4 group(s) (igmp_max_memberships {} per socket{}), at most {} IPv4 source(s) a group "
+         fmt::format("{} (igmp_max_memberships {} per socket{}), at most {} a group "
                      "(igmp_max_msf {}), {} IPv6 (mld_max_msf {}), optmem_max {}{}, rcvbuf {} (rmem_max {})",
-                     groups4.size(), opt_text(memberships),
+                     count_text(groups4.size(), "IPv4 group", "IPv4 groups"), opt_text(memberships),
                      per_socket > 0 && groups4.size() > per_socket
                          ? fmt::format(": {} sockets", (groups4.size() + per_socket - 1) / per_socket)
                          : "",
-                     most4, opt_text(msf4), most6,
+                     count_text(most4, "IPv4 source", "IPv4 sources"), opt_text(msf4), most6,
                      msf6 ? opt_text(msf6) : std::string("unknown: host-wide, readable in the initial network "
                                                          "namespace only"),
                      opt_text(optmem), optmem ? fmt::format(" ({})", optmem_meaning) : std::string(), rcvbuf_text,
@@ -1277,15 +1277,16 @@ join_refusal explain_join_refusal(std::string message, const std::vector<planned
   } else if (says("igmp_max_memberships")) {
     sysctl_name = "net.ipv4.igmp_max_memberships";
     fix = memberships_fix(counts.groups4);
-    note = fmt::format("{} IPv4 group(s) planned", counts.groups4);
+    note = count_text(counts.groups4, "IPv4 group", "IPv4 groups") + " planned";
   } else if (says("igmp_max_msf")) {
     sysctl_name = "net.ipv4.igmp_max_msf";
     fix = msf4_fix(counts.most4);
-    note = fmt::format("at most {} source(s) of one IPv4 group planned", counts.most4);
+    note = fmt::format("at most {} of one IPv4 group planned", count_text(counts.most4, "source", "sources"));
   } else if (says("mld_max_msf")) {
     sysctl_name = "net.ipv6.mld_max_msf";
     fix = msf6_fix(counts.most6);
-    note = fmt::format("at most {} source(s) of one IPv6 group planned; {}", counts.most6, msf6_host_wide);
+    note = fmt::format("at most {} of one IPv6 group planned; {}", count_text(counts.most6, "source", "sources"),
+                       msf6_host_wide);
   }
   // The hint's placeholder command ("sysctl -w NAME=N") made the real one.
   if (!fix.empty()) {
@@ -2477,8 +2478,8 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     check_status status = check_status::warn;
     if (larger && drops_before < checks.size()) status = checks.back().status;
     check_result full_queue{"drops", "during --listen", status,
-                            fmt::format("{} datagram(s) dropped for want of buffer space (a full receive queue): {}",
-                                        buffer_drops, figures),
+                            fmt::format("{} dropped for want of buffer space (a full receive queue): {}",
+                                        count_text(buffer_drops, "datagram", "datagrams"), figures),
                             fix, data, note};
     if (larger) {
       checks.insert(checks.begin() + static_cast<std::ptrdiff_t>(drops_before), std::move(full_queue));
@@ -2539,7 +2540,7 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     const auto ttl = c.ttl_min == c.ttl_max ? std::to_string(c.ttl_min) : fmt::format("{}..{}", c.ttl_min, c.ttl_max);
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       check_status::ok,
-                      fmt::format("{} datagram(s), TTL {}, on {}, the largest {} bytes{}", c.packets, ttl,
+                      fmt::format("{}, TTL {}, on {}, the largest {} bytes{}", count_text(c.packets, "datagram", "datagrams"), ttl,
                                   names.name(c.iface), c.largest,
                                   c.ttl_min <= 1 ? ttl_one_hint : ""),
                       "",

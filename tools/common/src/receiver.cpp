@@ -367,7 +367,8 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
 namespace {
 
 // A group's filter on its interface in words: "include {10.77.0.1}",
-// "exclude {}", "exclude {?}" when the kernel's counts do not tell the list.
+// "exclude {}", "exclude {?}" when the kernel's counts do not tell the list,
+// "unknown {?}" when they tell neither mode nor list.
 std::string filter_text(const netlink::group_filter& f) {
   std::string list;
   for (const auto& a : f.sources) {
@@ -843,10 +844,12 @@ void receive_session::summary() {
   }
   // Unknown (-) when no datagram had a sequence number, as the streams say.
   const auto known = [&sum](std::uint64_t v) { return loss_unknown(sum) ? std::string("-") : std::to_string(v); };
-  out_.text(fmt::format("mcast-recv: {}, {} bytes, {} lost, {} reordered, {} duplicates, {} "
+  const auto duplicates = loss_unknown(sum) ? std::string("- duplicates")
+                                            : count_text(sum.duplicates, "duplicate", "duplicates");
+  out_.text(fmt::format("mcast-recv: {}, {} bytes, {} lost, {} reordered, {}, {} "
                         "in {:.3f} s{}",
                         count_text(sum.packets, "datagram", "datagrams"), sum.bytes, known(sum.lost),
-                        known(sum.reordered), known(sum.duplicates), count_text(drops, "kernel drop", "kernel drops"),
+                        known(sum.reordered), duplicates, count_text(drops, "kernel drop", "kernel drops"),
                         since_start, notes));
   if (!causes_text.empty()) {
     out_.text("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +

@@ -125,8 +125,9 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
                                  *s.replay, plan.destinations.size(), targets.size()));
   }
   if (targets.size() > plan.destinations.size()) {
-    out.warn(fmt::format("--replay {}: the capture has {} groups; the {} spec group(s) after them get nothing",
-                         *s.replay, plan.destinations.size(), targets.size() - plan.destinations.size()));
+    out.warn(fmt::format("--replay {}: the capture has {} groups; the {} after them get nothing",
+                         *s.replay, plan.destinations.size(),
+                         count_text(targets.size() - plan.destinations.size(), "spec group", "spec groups")));
     targets.resize(plan.destinations.size());
   }
   return std::nullopt;
@@ -175,8 +176,10 @@ void announce_replay(const send_settings& s, const reporter& out, const std::vec
                          {"datagrams", c.datagrams.size()}, {"skipped", skipped_json(c)}, {"speed", s.speed},
                          {"loops", s.loops}}},
              {"settings", send_settings_json(s)}});
-  out.text(fmt::format("mcast-send: replaying {} ({}): {} datagrams of {} frames to {} group(s), speed {}, {} time(s)",
-                       *s.replay, c.link_type, c.datagrams.size(), c.frames, targets.size(), s.speed, s.loops));
+  out.text(fmt::format("mcast-send: replaying {} ({}): {} of {} to {}, speed {}, {}",
+                       *s.replay, c.link_type, count_text(c.datagrams.size(), "datagram", "datagrams"),
+                       count_text(c.frames, "frame", "frames"), count_text(targets.size(), "group", "groups"), s.speed,
+                       count_text(s.loops, "time", "times")));
   out.text("mcast-send: " + send_settings_text(s));
 }
 

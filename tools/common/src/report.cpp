@@ -86,67 +86,42 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
   if (!first_ns) first_ns = at_ns;
   const auto gap = last_ns ? feed::saturating_sub(at_ns, *last_ns) : 0;
   const auto age = clump_start_ns ? feed::saturating_sub(at_ns, *clump_start_ns) : 0;
-  if (!last_ns || starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut)) {
-    clump_piece = last_ns && clump_cut && !starts_clump(gap, clump_boundary_ns, age, clump_count, false);
-    prev_clump_start_ns = clump_start_ns;
-    prev_clump_count = clump_count;
+  if (starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut, piece_count)) {
     clump_start_ns = at_ns;
     clump_count = n;
+    piece_count = n;
     ++clumps;
-    clump_boundary_ns = last_ns ? gap : 0;
+    if (!last_ns) {
+      clump_boundary_ns = 0;
+    } else if (gap > clump_gap_ns) {
+      clump_boundary_ns = gap;
+    }  // else the clump before lasted its longest: the same length again
     clump_cut = false;
   } else {
-    if (gap > clump_gap_ns) clump_cut = true;
+    if (gap > clump_gap_ns) {
+      clump_cut = true;
+      piece_count = 0;
+    }
     clump_count += n;
+    piece_count += n;
   }
   count += n;
   last_ns = std::max(at_ns, until_ns.value_or(at_ns));
 }
 
-namespace {
-
 // With c >= 2 clumps: the events before the last clump (N - n_last) over
 // the span from the first to the start of the last clump, a measured span
 // with no stretch. k bursts of B every T (the last of any size): (k-1)B
 // over (k-1)T, B/T; an evenly paced stream (each event its own clump):
-// N-1 over N-1 intervals. Only the last clump's size matters, so clumps
-// added anywhere before it (a first burst cut in two, a catch-up split by
-// the receive path, a sender's hiccups) leave the rate as it was, but for
-// one case: a last clump that is a piece cut from the clump before (a cut
-// starts_clump() would have kept in it, but it had kept one already: a
-// last burst cut twice) is left out with that clump, and the rate ends at
-// the start of the clump before: the head of a cut burst would otherwise
-// count over a span that ends inside it.
-struct clump_marks {
-  std::uint64_t n = 0, clumps = 0;
-  double to_last = 0;           // first arrival -> last clump's start, s
-  std::uint64_t n_last = 0;     // the last clump's events
-  bool piece = false;           // the last clump is a piece cut from the one before
-  double to_prev = 0;           // first arrival -> the clump before's start, s
-  std::uint64_t n_prev = 0;     // that clump's events
-};
-std::pair<double, double> clumped_rate(const clump_marks& m) noexcept {
-  const auto before = [&](std::uint64_t left_out) { return static_cast<double>(m.n - std::min(m.n, left_out)); };
-  if (m.piece && m.clumps >= 3 && m.to_prev > 0) {
-    return {before(m.n_last + m.n_prev), m.to_prev};
-  }
-  return {before(m.n_last), m.to_last};
-}
-
-}  // namespace
-
+// N-1 over N-1 intervals; a sender that never pauses after its first
+// pause: clumps no longer than a quarter of the gap before them, so the
+// last is short and the rate near N over the span. Only the last clump's size matters,
+// so clumps added anywhere before it (a first burst cut in two, a catch-up
+// split by the receive path, a sender's hiccups) leave the rate as it was.
 std::pair<double, double> clump_clock::rate() const noexcept {
   if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
   const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
-  if (clumps >= 2 && to_clump > 0) {
-    return clumped_rate({.n = count,
-                         .clumps = clumps,
-                         .to_last = to_clump,
-                         .n_last = clump_count,
-                         .piece = clump_piece,
-                         .to_prev = prev_clump_start_ns ? seconds_ns(*first_ns, *prev_clump_start_ns) : 0.0,
-                         .n_prev = prev_clump_count});
-  }
+  if (clumps >= 2 && to_clump > 0) return {static_cast<double>(count - std::min(count, clump_count)), to_clump};
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
 }
 
@@ -323,7 +298,14 @@ std::string cell(const json& v) {
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
   }
-  if (v.is_number_float()) return fmt::format("{:.3f}", v.get<double>());
+  if (v.is_number_float()) {
+    // Fixed point to the nanosecond, no exponent, trailing zeros dropped:
+    // 1000, 0.00004 (a 40 us span), 0.0014 (pps), not 0.000.
+    auto text = fmt::format("{:.9f}", v.get<double>());
+    text.erase(text.find_last_not_of('0') + 1);
+    if (text.ends_with('.')) text.pop_back();
+    return text == "-0" ? "0" : text;
+  }
   return json_text(v);
 }
 
@@ -516,7 +498,7 @@ std::string send_settings_text(const send_settings& s) {
                 : std::string(", unpaced");
   if (s.burst > 1) line += fmt::format(", bursts of {}", s.burst);
   if (s.gso > 0) line += fmt::format(", up to {} datagrams per send buffer (UDP_SEGMENT)", s.gso);
-  if (s.count) line += fmt::format(", {} datagram(s) per group", *s.count);
+  if (s.count) line += fmt::format(", {} per group", count_text(*s.count, "datagram", "datagrams"));
   if (s.duration) line += fmt::format(", for {} s", *s.duration);
   if (!s.count && !s.duration) line += ", until a signal";
   return line;

@@ -10,6 +10,7 @@
 #include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/route.hpp>
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/report.hpp>
 
 namespace mcnet::tools {
 
@@ -45,9 +46,9 @@ std::vector<std::string> multicast_flag_warnings(const std::vector<core::interfa
   for (const auto& l : s->links) {
     const auto it = groups.find(l.index);
     if (it == groups.end() || l.is_multicast()) continue;
-    out.push_back(fmt::format("{} lacks the MULTICAST flag and {} group(s) go out of it: hosts behind it may not "
+    out.push_back(fmt::format("{} lacks the MULTICAST flag and {} {} out of it: hosts behind it may not "
                               "take multicast (ip link set dev {} multicast on)",
-                              l.name, it->second, l.name));
+                              l.name, count_text(it->second, "group", "groups"), it->second == 1 ? "goes" : "go", l.name));
   }
   return out;
 }

@@ -14,6 +14,7 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
+#include <mcnet/tools/report.hpp>
 
 namespace mcnet::tools {
 
@@ -160,12 +161,13 @@ std::optional<check_result> checksum_drop_check(const drop_counters& over, std::
   if (capture.empty()) capture = " -i IFACE";
   return check_result{
       "drops", std::string(during), status,
-      fmt::format("the kernel dropped {} datagram(s) with a bad UDP checksum during {} (Udp InCsumErrors {}, "
+      fmt::format("the kernel dropped {} with a bad UDP checksum during {} (Udp InCsumErrors {}, "
                   "Udp6InCsumErrors {}; namespace-wide): the datagrams were wrong when they arrived (a sender whose "
                   "checksum offload was not done: a veth or tap without it, a raw socket; a replayed capture whose "
                   "payload or length was changed; or a path that corrupts them); no receive buffer or sysctl here "
                   "fixes that",
-                  csum, during, over.udp_csum.value_or(0), over.udp6_csum.value_or(0)),
+                  count_text(csum, "datagram", "datagrams"), during, over.udp_csum.value_or(0),
+                  over.udp6_csum.value_or(0)),
       "",
       {{"checksum_v4", over.udp_csum ? json(*over.udp_csum) : json(nullptr)},
        {"checksum_v6", over.udp6_csum ? json(*over.udp6_csum) : json(nullptr)}},
@@ -211,12 +213,12 @@ void end_markers_only(const netlink::snapshot& snap, const std::vector<planned_j
     const bool small = l->mtu < ethernet_mtu;
     checks.push_back(
         {"interface", l->name, check_status::warn,
-         fmt::format("{} END marker(s) of streams never seen arrived during the run, none of their datagrams: the "
+         fmt::format("{} of streams never seen arrived during the run, none of their datagrams: the "
                      "sender is there and its END markers (a 40-byte header) pass, its datagrams probably not for "
                      "their size: {}'s MTU is {}{}, and it drops a frame larger than that (veth, bridge ports and "
                      "most drivers; a NIC counts it among its receive errors): a datagram of more than {} bytes from "
                      "a sender whose link MTU is larger",
-                     ends, l->name, l->mtu,
+                     count_text(ends, "END marker", "END markers"), l->name, l->mtu,
                      small ? fmt::format(" (below Ethernet's usual {})", ethernet_mtu) : std::string(),
                      l->mtu - header),
          small ? fmt::format("ip link set dev {} mtu {}", dev, ethernet_mtu) : std::string(),
@@ -265,10 +267,11 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   if (const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0); full > 0) {
     auto [fix, note] = larger_buffer_fix(rcvbuf, spec_arguments(members));
     checks.push_back({"drops", "the run", check_status::fail,
-                      fmt::format("the kernel dropped {} datagram(s) for a full receive queue during the run (Udp "
+                      fmt::format("the kernel dropped {} for a full receive queue during the run (Udp "
                                   "RcvbufErrors {}, Udp6RcvbufErrors {}; namespace-wide): a receive buffer too small "
                                   "for the datagrams, or a receiver that does not read",
-                                  full, over_run.udp_rcvbuf.value_or(0), over_run.udp6_rcvbuf.value_or(0)),
+                                  count_text(full, "datagram", "datagrams"), over_run.udp_rcvbuf.value_or(0),
+                                  over_run.udp6_rcvbuf.value_or(0)),
                       std::move(fix),
                       {{"rcvbuf_v4", over_run.udp_rcvbuf ? json(*over_run.udp_rcvbuf) : json(nullptr)},
                        {"rcvbuf_v6", over_run.udp6_rcvbuf ? json(*over_run.udp6_rcvbuf) : json(nullptr)}},

@@ -84,8 +84,8 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   auto groups = expand(*spec);
   if (!groups) return line_b_error(groups.error());
   if (groups->size() != targets.size()) {
-    return out.usage(fmt::format("--line-b {}: {} group(s), the main line has {}: one B group per main group", text,
-                                 groups->size(), targets.size()));
+    return out.usage(fmt::format("--line-b {}: {}, the main line has {}: one B group per main group", text,
+                                 count_text(groups->size(), "group", "groups"), targets.size()));
   }
   core::interface_ref iface = default_iface;
   if (!spec->interface_text().empty()) {
@@ -129,17 +129,18 @@ std::optional<int> make_room_for(std::size_t sockets, const reporter& out) {
 }
 
 void setup_interrupted(const reporter& out, std::size_t opened, std::vector<send_target>& targets) {
-  out.warn_event(fmt::format("interrupted by a signal while opening the sockets: {} of {} group(s) opened, "
+  out.warn_event(fmt::format("interrupted by a signal while opening the sockets: {} of {} opened, "
                              "nothing sent",
-                             opened, targets.size()),
+                             opened, count_text(targets.size(), "group", "groups")),
                  "setup_interrupted");
   targets.resize(opened);
 }
 
 void warn_interrupted(const reporter& out, std::uint64_t sent, std::optional<std::uint64_t> asked, double elapsed,
                       std::optional<double> duration) {
-  out.warn_event(fmt::format("interrupted by a signal before the run's end: sent {}{} datagram(s){}", sent,
+  out.warn_event(fmt::format("interrupted by a signal before the run's end: sent {}{} {}{}", sent,
                              asked ? fmt::format(" of {}", *asked) : std::string(),
+                             (asked ? *asked : sent) == 1 ? "datagram" : "datagrams",
                              duration ? fmt::format(" in {:.3f} of the {} s of -d", elapsed, *duration) : std::string()),
                  "interrupted", {{"sent", sent}, {"asked", asked ? json(*asked) : json(nullptr)}});
 }
@@ -532,14 +533,15 @@ std::string payload_text(const send_settings& s, std::uint32_t session, std::uin
   const auto& p = s.payload;
   switch (p.kind) {
     case payload_kind::moldudp64:
-      return fmt::format("moldudp64 session \"{}\", {} message(s) of {} bytes per packet ({} bytes)", p.session.name(),
-                         p.messages, p.message_size, s.size);
+      return fmt::format("moldudp64 session \"{}\", {} of {} bytes per packet ({} bytes)", p.session.name(),
+                         count_text(p.messages, "message", "messages"), p.message_size, s.size);
     case payload_kind::rtp:
       return fmt::format("rtp payload type {} ({} Hz), SSRC {} (0x{:08x}), {} bytes per datagram{}", p.rtp_pt,
                          rtp_clock_hz(p.rtp_pt).value_or(0), ssrc, ssrc, s.size,
-                         p.carries_mpegts() ? fmt::format(" (MPEG-TS over {} PID(s) from 0x{:x})", p.pids, first_pid) : "");
+                         p.carries_mpegts() ? fmt::format(" (MPEG-TS over {} from 0x{:x})", count_text(p.pids, "PID", "PIDs"), first_pid) : "");
     case payload_kind::mpegts:
-      return fmt::format("mpegts, 7 transport packets per datagram over {} PID(s) from 0x{:x} ({} bytes)", p.pids,
+      return fmt::format("mpegts, 7 transport packets per datagram over {} from 0x{:x} ({} bytes)",
+                         count_text(p.pids, "PID", "PIDs"),
                          first_pid, s.size);
     case payload_kind::mcnet:
     case payload_kind::raw:  // refused by send_options
@@ -602,7 +604,8 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
              {"messages_per_packet", mold ? json(p.messages) : json(nullptr)},
              {"message_size", mold ? json(p.message_size) : json(nullptr)}, {"pids", pids},
              {"settings", send_settings_json(s)}});
-  out.text(fmt::format("mcast-send: {} group(s), {}", targets.size(), payload_text(s, session, sender_id, ssrc)));
+  out.text(fmt::format("mcast-send: {}, {}", count_text(targets.size(), "group", "groups"),
+                     payload_text(s, session, sender_id, ssrc)));
   out.text("mcast-send: " + send_settings_text(s));
   for (const auto& w : multicast_flag_warnings(used)) out.warn_event(w, "no_multicast_flag");
 }

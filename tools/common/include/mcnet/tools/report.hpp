@@ -38,22 +38,21 @@ class interface_names {
 [[nodiscard]] nlohmann::ordered_json interface_json(std::uint32_t index, const std::string& name);
 
 /// The datagrams a stream's rate counts and the seconds they came in
-/// (`rate_span_s`), so rate = first / second. With c >= 2 clumps
-/// (stream::clumps, by starts_clump()): the N - n_last datagrams before
-/// the last clump (n_last = stream::clump_packets) over the span from the
-/// first arrival to the start of the last clump, a measured span. Exact
-/// for k bursts of B every T (B/T, whatever the last burst's size) and for
-/// an evenly paced stream (N-1 over N-1 intervals); clumps added before
-/// the last (a cut first burst, a catch-up split in many) change nothing.
-/// A last clump that is a piece cut from the clump before (a cut that
-/// clump would have kept, but it had kept one already: a last burst cut
-/// twice; stream::clump_piece) is left out with that clump, the rate
-/// ending at its start. Its costs: a stall whose catch-up is
-/// the last clump reads the rate before the stall; late datagrams bunched at the
-/// very end read a little low. When the whole stream is one clump (one
-/// datagram, one burst, a stream faster than one datagram per 100 us),
-/// N-1 from the first to the latest datagram. The span is 0 for one
-/// datagram (or arrivals in one nanosecond).
+/// (`rate_span_s`), so rate = first / second: stream::arrivals' rate()
+/// (clump_clock, clumps by starts_clump()). With c >= 2 clumps, the
+/// N - n_last datagrams before the last clump (n_last its datagrams) over
+/// the span from the first arrival to the start of the last clump, a
+/// measured span. Exact for k bursts of B every T (B/T, whatever the last
+/// burst's size, however it was cut apart) and for an evenly paced stream
+/// (N-1 over N-1 intervals); clumps added before the last (a cut first
+/// burst, a catch-up split in many) change nothing; a sender that sends
+/// without pause reads near N over its span (no clump lasts longer than a
+/// quarter of the gap before it). Its costs: a stall whose catch-up is the last clump reads
+/// the rate before the stall; late datagrams bunched at the very end read a
+/// little low. When the whole stream is one clump (one datagram, one burst,
+/// a stream faster than one datagram per 100 us), N-1 from the first to the
+/// latest datagram. The span is 0 for one datagram (or arrivals in one
+/// nanosecond).
 [[nodiscard]] std::pair<double, double> stream_rate(const stream& s) noexcept;
 
 /// A stream's totals since it began. Its rates are over its active period
@@ -116,11 +115,11 @@ struct packet_view {
 
 /// What mcast-send sends with, for its JSON start event (`"settings"`,
 /// docs/tools.md): ttl, tos (the byte), dscp (name or number), ecn, loop,
-/// rate_pps and rate_bps of UDP payload per group (null unpaced), burst,
+/// rate_pps and rate_bps of UDP payload over all groups (null unpaced), burst,
 /// count per group and duration_s (null when not given), batch.
 [[nodiscard]] nlohmann::ordered_json send_settings_json(const send_settings& s);
 /// The same in one start line: "ttl 1, tos 0xb8 (ef), loop on, 1000 pps
-/// (800 kbit/s) per group, 1000 datagram(s) per group"; with --replay the
+/// (800 kbit/s) over all groups, 1000 datagrams per group"; with --replay the
 /// first three only.
 [[nodiscard]] std::string send_settings_text(const send_settings& s);
 

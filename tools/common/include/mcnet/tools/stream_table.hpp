@@ -69,26 +69,46 @@ struct mpegts_state {
 /// always keeps them in one clump: 100 us, a burst sent back to back.
 inline constexpr std::int64_t clump_gap_ns = 100'000;
 
+/// The longest a burst cut apart may take, from its first arrival to a
+/// piece that is still of it: 50 ms (a sender's batches delayed or the
+/// sender preempted; cuts of up to 29 ms were seen on a loaded 2-core
+/// machine). Bursts 0.2 s apart are two bursts, not one cut in two.
+inline constexpr std::int64_t cut_age_max_ns = 50'000'000;
+
 /// Whether an arrival `gap_ns` after the one before starts a new clump
 /// (docs/tools.md, "Rates"). The current clump has `clump_count` arrivals,
 /// began `age_ns` before this one after a gap of `boundary_ns` (0 for a
-/// stream's first clump), and `cut` says whether it has kept a longer gap
-/// already. A gap of at most clump_gap_ns never starts one. A longer gap
-/// does, except once per clump: when the clump's arrivals so far are back
-/// to back (one alone included: a burst's first datagram often arrives on
-/// its own, the rest of the burst in the sender's next batch), the gap is
-/// under a quarter of the boundary gap and the clump is younger than that
-/// gap. That is a burst cut in two by the sender's batches or a preemption,
-/// not the next period (bursts of B every T have boundary gaps near T; a cut
-/// inside one is far shorter and comes within T; an evenly paced stream's
-/// gaps are all near T, so its datagrams stay clumps of their own). Only
-/// once, so that a paced stream's datagrams after a stall and its catch-up
-/// burst start clumps of their own again. `clump_count` 0 (no clump yet)
-/// always starts one.
+/// stream's first clump); `cut` says whether it has kept a longer gap
+/// already and `piece_count` is its arrivals since the last one it kept
+/// (since its start when none). Rules, in order:
+/// - `clump_count` 0 (no clump yet) starts one.
+/// - A clump lasts no longer than a quarter of the gap before it: an
+///   arrival later than `boundary_ns / 4` after the clump's start starts a
+///   new one even within 100 us. A burst is short against the silence
+///   before it; a sender that sends without pause (one that fell behind)
+///   is not a burst, and is counted in clumps of that length (a clump so
+///   started keeps the boundary gap of the one before: clump_clock::add).
+///   The first clump (no gap before it) has no such limit: a stream faster
+///   than one datagram per 100 us from its start is one clump.
+/// - A gap of at most clump_gap_ns keeps the arrival in the clump.
+/// - A longer gap keeps it too when it is a cut in a burst: under a
+///   quarter of the boundary gap, the clump younger than cut_age_max_ns,
+///   and the piece before the gap back to back (the
+///   clump's first piece, a lone datagram included, since a burst's first
+///   datagram often arrives alone and the rest in the sender's next batch;
+///   later pieces of two arrivals or more). Bursts of B every T have
+///   boundary gaps near T; a cut inside one is far shorter and comes within
+///   T. An evenly paced stream's gaps are all near T, so its datagrams stay
+///   clumps of their own; a paced stream's datagrams after a stall and its
+///   catch-up burst are single pieces, so only the first of them joins the
+///   catch-up's clump.
 constexpr bool starts_clump(std::int64_t gap_ns, std::int64_t boundary_ns, std::int64_t age_ns,
-                            std::uint64_t clump_count, bool cut) noexcept {
+                            std::uint64_t clump_count, bool cut, std::uint64_t piece_count) noexcept {
+  if (clump_count == 0) return true;
+  if (boundary_ns > 0 && age_ns > boundary_ns / 4) return true;
   if (gap_ns <= clump_gap_ns) return false;
-  const bool burst_cut = !cut && clump_count >= 1 && gap_ns < boundary_ns / 4 && age_ns < boundary_ns;
+  const bool back_to_back = !cut || piece_count >= 2;
+  const bool burst_cut = back_to_back && gap_ns < boundary_ns / 4 && age_ns < cut_age_max_ns;
   return !burst_cut;
 }
 
@@ -101,13 +121,12 @@ struct clump_clock {
   std::optional<std::int64_t> first_ns, clump_start_ns, last_ns;
   std::uint64_t count = 0, clump_count = 0;
   std::uint64_t clumps = 0;            ///< clumps so far
-  std::int64_t clump_boundary_ns = 0;  ///< the gap before the last clump began (0: the first)
-  bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut in two)
-  std::optional<std::int64_t> prev_clump_start_ns;  ///< the clump before the last: its start
-  std::uint64_t prev_clump_count = 0;               ///< and its events
-  /// The last clump is a piece cut from the one before: a cut starts_clump()
-  /// would have kept in it, but it had kept one already (a burst cut twice).
-  bool clump_piece = false;
+  /// The gap before the last clump began (0: the first); a clump that
+  /// began within 100 us of the one before (that one had lasted its
+  /// longest) keeps that one's.
+  std::int64_t clump_boundary_ns = 0;
+  bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut apart)
+  std::uint64_t piece_count = 0;       ///< the last clump's events since its last kept cut (or its start)
   /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
   /// together is n of one clump, and the gap to the next event is from its
   /// end (a batch of 64 may take longer than the gap to send).
@@ -115,9 +134,8 @@ struct clump_clock {
   /// The events the rate counts and the seconds they came in (rate =
   /// first / second), as stream_rate() says: with c >= 2 clumps, the
   /// events before the last clump (count - clump_count) over the span from
-  /// the first to the last clump's start (to the one before it when the
-  /// last is a piece cut from it); one clump, count-1 from the first to
-  /// the last. {0, 0} for fewer than two events.
+  /// the first to the last clump's start; one clump, count-1 from the first
+  /// to the last. {0, 0} for fewer than two events.
   [[nodiscard]] std::pair<double, double> rate() const noexcept;
 };
 
