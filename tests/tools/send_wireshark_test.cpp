@@ -185,6 +185,15 @@ TEST_F(NetToolsWireshark, TheProjectsDissectorReadsMcastSendsHeader) {
       }
     }
     EXPECT_EQ(got, want) << (decode_as ? "decode as" : "heuristic");
+    // The dissector is one layer, whichever way it was reached (trial20e:
+    // the heuristic listed "udp:mcnet:mcnet").
+    argv = {tshark, "-n", "-r", c.file, "-X", script, "-T", "fields", "-e", "frame.protocols"};
+    if (decode_as) argv.insert(argv.end(), {"-d", fmt::format("udp.port=={},mcnet", c.port)});
+    const auto layers = test::run(nullptr, argv, {}, 60s);
+    ASSERT_TRUE(layers.status.success()) << layers.status.describe() << "\n" << layers.output;
+    const auto lines = split_fields(layers.standard_output, '\n');
+    EXPECT_EQ(lines.size(), want.size()) << layers.standard_output;
+    for (const auto& line : lines) EXPECT_TRUE(line.ends_with(":udp:mcnet")) << line;
   }
 }
 

@@ -412,6 +412,15 @@ TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
   const auto [json_text, group] = group_summary({{0, 1}}, true);
   EXPECT_TRUE(group["rate_pps"].is_null()) << json_text;
   EXPECT_TRUE(group["rate_bps"].is_null()) << json_text;
+  // The total too (trial20e: -c 1 unpaced read 16,940 pps, one datagram over
+  // a send phase of 59 us).
+  const auto total_rate = [](const std::string& lines) {
+    for (const auto& e : mcnet::test::tools::json_lines(lines)) {
+      if (e["event"] == "summary") return e["total"]["rate_pps"];
+    }
+    return mcnet::test::tools::json("no summary");
+  };
+  EXPECT_TRUE(total_rate(json_text).is_null()) << json_text;
 
   // 3 sends 10 ms apart: the 2 before the last over 20 ms, 100 pps, 80 kbit/s.
   const auto text3 = group_summary({{0, 1}, {10'000'000, 1}, {20'000'000, 1}}, false).first;
@@ -420,4 +429,5 @@ TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
   const auto [json3, group3] = group_summary({{0, 1}, {10'000'000, 1}, {20'000'000, 1}}, true);
   EXPECT_NEAR(group3["rate_pps"].get<double>(), 100.0, 1e-9) << json3;
   EXPECT_NEAR(group3["rate_bps"].get<double>(), 80'000.0, 1e-6) << json3;
+  EXPECT_NEAR(total_rate(json3).get<double>(), 1000.0, 1e-9) << "3 over the 3 ms send phase: " << json3;
 }

@@ -101,7 +101,7 @@ local function send_time(range)
   return NSTime.new((ns / billion):tonumber(), (ns % billion):tonumber())
 end
 
-function mcnet.dissector(tvb, pinfo, tree)
+local function dissect(tvb, pinfo, tree)
   pinfo.cols.protocol = "MCNET"
   -- Only the heuristic's datagrams and Decode As reach here; Decode As may
   -- force anything, and says so rather than decode it silently.
@@ -203,9 +203,14 @@ function mcnet.dissector(tvb, pinfo, tree)
   return captured
 end
 
+mcnet.dissector = dissect
+
+-- The heuristic calls the Lua function itself: mcnet.dissector read back is
+-- a dissector handle, and calling that adds mcnet to frame.protocols a
+-- second time ("udp:mcnet:mcnet").
 local function heuristic(tvb, pinfo, tree)
   if not looks_like_mcnet(tvb) then return false end
-  mcnet.dissector(tvb, pinfo, tree)
+  dissect(tvb, pinfo, tree)
   return true
 end
 

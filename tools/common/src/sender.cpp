@@ -704,7 +704,9 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
   for (const auto& t : targets) bytes += t.bytes;
   out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
              {"total", {{"sent", total_sent}, {"bytes", bytes}, {"elapsed_s", elapsed},
-                        {"rate_pps", per_second(total_sent)}}}});
+                        // One datagram has no rate here either (unpaced, its
+                        // send phase is some microseconds).
+                        {"rate_pps", total_sent > 1 ? json(per_second(total_sent)) : json(nullptr)}}}});
   out.text(fmt::format("mcast-send: {} in {:.3f} s{}", count_text(total_sent, "datagram", "datagrams"), elapsed,
                        drain > 0 ? fmt::format(" (line B drained {:.3f} s later)", drain) : ""));
 }
