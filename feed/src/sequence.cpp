@@ -370,8 +370,14 @@ void sequence_tracker::settle() noexcept {
   // A claim the sender's own END, repeated, says it never sent (its count is
   // below the claim, and it came more often than any END at or past the
   // claim) is taken back, proven or not: the live sender never went on from
-  // the claim's numbers, it ended below them.
-  if (unproven() != nullptr || ends_refute()) {
+  // the claim's numbers, it ended below them. An unproven claim stands when
+  // the END believed carries its numbers on (its count past the highest, by
+  // at most gap_bound_) and nothing from before the jump came against it: a real
+  // outage near the end, its last few numbers and its END (trial20f: 1,996
+  // of 3,000 lost, then 4 numbers and the END, read 0 lost and 4 jumps).
+  const bool end_carries_on = end_believed_ && end_count_ && *end_count_ > highest_ &&
+                              *end_count_ - highest_ <= gap_bound_ && evidence_.count == 0;
+  if ((unproven() != nullptr && !end_carries_on) || ends_refute()) {
     retract(/*replay_last=*/true);
   } else {
     end_probation();
@@ -507,14 +513,10 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
   if (claim_.active && seq > claim_.before) {
     const bool past = seq >= claim_.claimed;
     if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_limit()) {
-      // The run past it goes beyond what is kept: the gap stands (a lone
-      // first number too: the stream did not go on from the claim alone).
-      claim_.lone = false;
+      // The run past it goes beyond what is kept: the gap stands.
       claim_stands();
       return add_counted(seq);
     }
-    // A number between a lone first number and its claim: the first stands.
-    if (seq < claim_.lone_claimed) claim_.lone = false;
     const arrival a = add_counted(seq);
     if (!claim_.active) return a;  // a followed jump or an END ended it
     claim_.reordered += a.kind == verdict::reordered ? 1 : 0;
@@ -641,14 +643,6 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     ++jumps_;
     return {verdict::jump, seq, {}};
   }
-  if (lone_out_.active) {
-    if (seq == lone_out_.number) {
-      ++duplicates_;  // another source's copy of a lone first number taken back
-      return {verdict::duplicate, seq, {}};
-    }
-    // Once the window left it behind a copy is too late anyway.
-    if (highest_ - lone_out_.number >= window) lone_out_ = {};
-  }
   set_new(seq);
   ++distinct_;
   ++reordered_;
@@ -734,27 +728,12 @@ arrival sequence_tracker::retract_start() noexcept {
   return out;
 }
 
-void sequence_tracker::claim_stands() noexcept {
-  claim_.active = false;
-  if (!claim_.lone || first_ != claim_.before || before_jump_.copy) return;
-  // The first number came alone, and the stream went on from a gap after it
-  // (epoch_proof numbers from the claim on, nothing between): a forged
-  // number below the live sender's first (a receiver joining a running
-  // sender) claims nothing, as one far above it claims nothing. It counts as
-  // a jump; the epoch starts at the lowest number counted after it. Within
-  // claim_span of the highest, so in the window: only its bit goes.
-  const std::uint64_t lone = first_;
-  seen_[(lone % window) / 64] &= ~(std::uint64_t{1} << (lone % 64));
-  --in_window_;
-  --distinct_;
-  --gaps_;  // the gap after it (later gaps stay)
-  ++jumps_;
-  ++retracted_;
-  first_ = claim_.lone_claimed;  // nothing between came (that ends claim_.lone)
-  // Merged sources (tagged): it was handed on, so another source's copy
-  // of it is a duplicate, not a first copy to hand on again.
-  if (claim_.origin != 0) lone_out_ = {true, lone};
-}
+// A gap after a lone first number stands as any other does: a real
+// first datagram followed at once by loss is common (the second datagram
+// lost in a lossy run, an outage right after the start), and its loss must
+// count; a forged number below the live sender's first, before it, near
+// enough for a near claim, is rare and claims at most provisional_gap.
+void sequence_tracker::claim_stands() noexcept { claim_.active = false; }
 
 void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
   if (count <= claim_.before || count - 1 >= claim_.claimed) return;
@@ -784,8 +763,6 @@ bool sequence_tracker::lone_start() const noexcept {
 }
 
 void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
-  claim_.lone = doubt_ && distinct_ == 1 && first_ == highest_ && start_.open && start_.count == 0;
-  claim_.lone_claimed = seq;
   claim_.end_count = claim_.end_times = 0;
   claim_.first_claimed = seq;
   claim_.below_first = 0;
@@ -1202,7 +1179,6 @@ void sequence_tracker::recount() noexcept {
   below_run_ = {};
   start_ = {};
   claim_.active = false;
-  lone_out_ = {};
 }
 
 void sequence_tracker::clear_epoch() noexcept {
@@ -1221,7 +1197,6 @@ void sequence_tracker::clear_epoch() noexcept {
   below_run_ = {};
   start_ = {};
   claim_.active = false;
-  lone_out_ = {};
   past_end_.count = 0;
   after_end_.count = 0;
   announce_ = {};

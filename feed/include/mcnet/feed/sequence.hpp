@@ -163,14 +163,16 @@ class end_votes {
 /// an END below the start after one of them, or at settle() two or more
 /// and as many as from the start up, take the start back: its numbers
 /// count as jumps and the kept ones are counted again in their order, as
-/// if it had never come. A lone first number (nothing else counted) the
-/// stream goes on from above is not a start either: a near gap after it
-/// that stands (epoch_proof numbers from the claim on, none between) takes
-/// it back (a jump; the start moves up to the claim, no gap), and a far
-/// number followed after it starts the epoch anew there, the lone number
-/// kept below the new start (a `confirmed` verdict, no gap). So one forged
-/// number below the live sender before its first claims nothing; real loss
-/// right after a real first datagram is not counted either.
+/// if it had never come. A lone first number (nothing else counted) that a
+/// far number followed (more than provisional_gap above it) is not a start
+/// either: the epoch starts anew at the far number, the lone number kept
+/// below the new start (a `confirmed` verdict, no gap), so one forged
+/// number far below the live sender before its first claims nothing (an
+/// outage of more than provisional_gap right after a real first datagram
+/// is not counted either). A near gap after a lone first number counts as
+/// any gap does: real loss right after a real first datagram (the second
+/// datagram lost) is common, a forged number just below the live sender's
+/// first before it is not, and claims at most provisional_gap.
 /// A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
@@ -303,9 +305,7 @@ class sequence_tracker {
           ++duplicates_;
           return {verdict::duplicate, seq, {}};
         }
-        // (A lone first number a merged claim took back: its copy is judged
-        // out of line too.)
-        if (seq >= first_ && judged && !lone_out_.active) {
+        if (seq >= first_ && judged) {
           word |= bit;
           ++in_window_;
           ++distinct_;
@@ -508,10 +508,8 @@ class sequence_tracker {
   /// as a gap: remember the claim (the window's bits it clears) to take it
   /// back should the stream go on from below it.
   void open_claim(std::uint64_t seq) noexcept;
-  /// The near claim stands (the stream went on from it). A claim made right
-  /// after a lone first number (claim_.lone, nothing came between them or
-  /// below the first since): the first number is taken back (a jump), the
-  /// epoch starts at the claimed number and the gap is not counted.
+  /// The near claim stands (the stream went on from it): its gap counts,
+  /// after a lone first number too.
   void claim_stands() noexcept;
   /// An END of `count` while a near claim is open and nothing inside its
   /// gap came: a count inside the gap (at or past the highest before it
@@ -702,18 +700,13 @@ class sequence_tracker {
   // taken back whole), twice RTP's max_dropout (3000).
   static constexpr std::uint64_t claim_span = 6144;
   [[nodiscard]] static constexpr std::uint64_t claim_limit() noexcept { return claim_span; }
-  // `lone`: the claim came right after the epoch's first number, alone
-  // (nothing else counted yet); `lone_claimed` its first claimed number.
-  // Once the stream went on from it, with nothing between the two, the
-  // first number was not the stream's (lone_start_yields()).
   // `origin`: the tag of the datagram that opened it; `inside` counts only
   // numbers with that tag (own()), `filled` every new number inside the gap.
   struct gap_claim {
-    bool active = false, lone = false;
+    bool active = false;
     std::uint8_t origin = 0;
     std::uint64_t filled = 0;
     std::uint64_t before = 0, claimed = 0, inside = 0, run = 0, reordered = 0, gaps = 0, expired = 0;
-    std::uint64_t lone_claimed = 0;
     // An END count inside the gap (at or past before + 1, below the claimed
     // number) before any number inside it, and how often it came.
     std::uint64_t end_count = 0, end_times = 0;
@@ -723,13 +716,6 @@ class sequence_tracker {
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
-  // A lone first number a tagged claim took back (claim_stands()): handed
-  // on, so another source's copy of it is a duplicate.
-  struct lone_taken_back {
-    bool active = false;
-    std::uint64_t number = 0;
-  };
-  lone_taken_back lone_out_{};
   // An announcement that showed numbers missing past the highest, while no
   // number at or past it came: the largest announcement before it, the
   // highest number when it came, and how many new numbers above that came
