@@ -209,7 +209,13 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         // refuses any source filter: a join the kernel would refuse, the
         // host's setting (exit 4), not bad input.
         const int code = p.error().what == "source filter" ? exit_setup : exit_usage;
-        return out.fail(code, "group spec \"" + m.spec.text + "\": " + p.error().message(), code_name(p.error()));
+        auto message = "group spec \"" + m.spec.text + "\": " + p.error().message();
+        if (code == exit_setup) {
+          // The doctor's limits check's command, with the value the plan needs ("sysctl -w NAME=N" made real).
+          const auto why = explain_join_refusal(std::move(message), plan_joins(given));
+          message = why.note.empty() ? why.message : fmt::format("{} (note: {})", why.message, why.note);
+        }
+        return out.fail(code, message, code_name(p.error()));
       }
     }
     // Thousands of groups at 20 per socket need more descriptors than the
