@@ -680,7 +680,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     // there, which strict rp_filter reads. Decided by the lookup now, as
     // `ip route get SOURCE` answers, and the entry it matched.
     std::optional<std::string> survives;  // "SOURCE/LEN via GW dev X"
-    if (join_down && !own && subnet && back && back->iface.index != p.iface.index) {
+    // (IPv4 only: the route back matters to rp_filter alone, which IPv6 has not.)
+    if (src.is_v4() && join_down && !own && subnet && back && back->iface.index != p.iface.index) {
       const auto matched = netlink::matched_route(src);
       const auto subnet_len = core::prefix::parse(*subnet);
       if (matched && subnet_len && matched->prefix_length >= subnet_len->length()) {
