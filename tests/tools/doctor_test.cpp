@@ -875,6 +875,8 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   // One finding about that socket: the failure, not a warning besides it.
   ASSERT_EQ(d.checks("port").size(), 1u) << d.r.output;
   EXPECT_EQ(d.checks("port")[0]["data"]["port"], port) << d.r.output;
+  // It does not share the port: said in the data too, not only the message.
+  EXPECT_EQ(d.checks("port")[0]["data"]["shares_port"], false) << d.r.output;
   const auto text = h.exec({MCAST_RECV, "doctor", "-i", "eth0", "239.255.90.9:" + std::to_string(port)});
   EXPECT_NE(text.standard_output.find("FAIL port " + std::to_string(port) + ": mcast-recv cannot bind"),
             std::string::npos)
@@ -939,6 +941,7 @@ TEST(NetDoctor, APortHolderIsAFailureAlsoWhenTheGroupHasNoRoute) {
   EXPECT_TRUE(check_says(d, "port", "FAIL", "mcast-recv cannot bind")) << d.r.output;
   EXPECT_TRUE(check_says(d, "port", "FAIL", "Address already in use")) << d.r.output;
   EXPECT_TRUE(check_says(d, "port", "FAIL", "pid " + std::to_string(::getpid()))) << d.r.output;
+  EXPECT_EQ(d.checks("port")[0]["data"]["shares_port"], false) << d.r.output;
   EXPECT_EQ(d.checks("join")[0]["status"], "SKIP") << d.r.output;
   EXPECT_EQ(d.verdict["counts"]["fail"], 2) << d.r.output;
   ASSERT_EQ(d.verdict["also"].size(), 1u) << d.r.output;
@@ -1747,6 +1750,10 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "has policy drop")) << d.r.output;
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "never established or related")) << d.r.output;
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "input handle ")) << "the accept rule is named\n" << d.r.output;
+      // Its states in words, not nft's JSON.
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL", " (established, related) takes only that conntrack state"))
+          << d.r.output;
+      EXPECT_FALSE(check_says(d, "firewall", "FAIL", "[\"")) << d.r.output;
     }
     // The proof.
     const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
@@ -2154,6 +2161,9 @@ TEST(NetMcastRecv, SourceLimitOfZeroIsASetUpFailureExitFour) {
   const auto r = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "10.77.0.9,232.1.2.32:" + std::to_string(free_port(h))});
   EXPECT_EQ(r.status.code, 4) << r.output;
   EXPECT_NE(r.output.find("net.ipv4.igmp_max_msf is 0"), std::string::npos) << r.output;
+  // The doctor's command, with the kernel's default (more than the one source planned).
+  EXPECT_NE(r.output.find("raise it (sysctl -w net.ipv4.igmp_max_msf=10)"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("=N"), std::string::npos) << r.output;
   // An any-source spec needs no source filter: the run goes on.
   EXPECT_EQ(h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.90.34:" + std::to_string(free_port(h))}).status.code,
             0);
@@ -2435,4 +2445,151 @@ TEST(NetDoctor, NftablesConntrackStateVerdictMapIsDecidedElementByElement) {
                   .status.success());
   const auto random = doctor(h, {"-i", "eth0", spec});
   EXPECT_TRUE(check_says(random, "firewall", "WARN", "a verdict map keyed by")) << random.r.output;
+}
+
+// Matches on the packet's family, `meta nfproto` (the hook's family: ipv4
+// or ipv6 in an inet chain), `meta protocol` and `ether type` (the
+// ethertype: ip, ip6; a netdev chain's too), are decided by the group's
+// family: a drop of that family is a FAIL, of the other family nothing;
+// an accept of it is an accept (no WARN). The IPv4 ones are proven.
+TEST(NetDoctor, NftablesFamilyMatchesAreDecidedByTheGroupsFamily) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto p = std::to_string(free_port(rx));
+  const std::string v4 = "239.255.90.61:" + p;
+  const std::string v6 = "[ff1e::90:61]:" + p;
+  const std::string input = "add chain inet mcnet_doctor input { type filter hook input priority 0; policy ";
+  const std::string ingress =
+      "add table netdev mcnet_doctor\n"
+      "add chain netdev mcnet_doctor ingress { type filter hook ingress device \"eth0\" priority 0; policy accept; }\n";
+  struct scenario {
+    std::string rules;
+    std::string v4_status, v6_status;  // each family's worst firewall status
+    bool prove;                        // send IPv4 datagrams: they arrive unless the v4 status is FAIL
+  };
+  const std::vector<scenario> scenarios{
+      {input + "accept; }\nadd rule inet mcnet_doctor input meta nfproto ipv4 udp dport " + p + " drop\n", "FAIL",
+       "OK", true},
+      {input + "accept; }\nadd rule inet mcnet_doctor input meta nfproto { ipv6 } udp dport " + p + " drop\n", "OK",
+       "FAIL", true},
+      {input + "accept; }\nadd rule inet mcnet_doctor input meta protocol ip udp dport " + p + " drop\n", "FAIL",
+       "OK", false},
+      {input + "accept; }\nadd rule inet mcnet_doctor input meta protocol != ip6 udp dport " + p + " drop\n", "FAIL",
+       "OK", false},
+      {input + "accept; }\nadd rule inet mcnet_doctor input ether type ip6 udp dport " + p + " drop\n", "OK", "FAIL",
+       false},
+      {input + "accept; }\nadd rule inet mcnet_doctor input ether type ip udp dport " + p + " drop\n", "FAIL", "OK",
+       true},
+      // An accept of the family before the policy drop: no WARN for it.
+      {input + "drop; }\nadd rule inet mcnet_doctor input meta nfproto ipv4 udp dport " + p + " accept\n", "OK",
+       "FAIL", true},
+      {input + "drop; }\nadd rule inet mcnet_doctor input meta protocol ip6 udp dport " + p + " accept\n", "FAIL",
+       "OK", false},
+      {ingress + "add rule netdev mcnet_doctor ingress meta protocol ip udp dport " + p + " drop\n", "FAIL", "OK",
+       true},
+  };
+  const auto worst = [](const doctor_run& d) {
+    std::string w = "OK";
+    for (const auto& c : d.checks("firewall")) {
+      if (c["status"] == "FAIL" || (c["status"] == "WARN" && w == "OK")) w = c["status"].get<std::string>();
+    }
+    return w;
+  };
+  for (const auto& sc : scenarios) {
+    SCOPED_TRACE(sc.rules);
+    const std::string table = sc.rules.starts_with("add table") ? "" : "add table inet mcnet_doctor\n";
+    const auto loaded = rx.exec({nft, "-f", "-"}, "flush ruleset\n" + table + sc.rules);
+    ASSERT_TRUE(loaded.status.success()) << loaded.output;
+    const auto d4 = doctor(rx, {"-i", "eth0", v4});
+    ASSERT_FALSE(d4.checks("firewall").empty()) << d4.r.output;
+    EXPECT_EQ(worst(d4), sc.v4_status) << d4.r.output;
+    const auto d6 = doctor(rx, {"-i", "eth0", v6});
+    ASSERT_FALSE(d6.checks("firewall").empty()) << d6.r.output;
+    EXPECT_EQ(worst(d6), sc.v6_status) << d6.r.output;
+    for (const auto* d : {&d4, &d6}) {
+      for (const auto& c : d->checks("firewall")) {
+        EXPECT_EQ(c["message"].get<std::string>().find("meta nfproto"), std::string::npos) << c.dump();
+        EXPECT_EQ(c["message"].get<std::string>().find("meta protocol"), std::string::npos) << c.dump();
+        EXPECT_EQ(c["message"].get<std::string>().find("ether type"), std::string::npos) << c.dump();
+      }
+    }
+    if (!sc.prove) continue;
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", v4}, [&] {
+      test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", v4});
+    });
+    const auto events = json_lines(run.standard_output);
+    const auto* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << run.output;
+    const auto packets = (*summary)["total"]["packets"].get<std::int64_t>();
+    if (sc.v4_status == "FAIL") {
+      EXPECT_EQ(packets, 0) << run.output;
+    } else {
+      EXPECT_GE(packets, 10) << run.output;
+    }
+  }
+}
+
+// The join interface down, the source on its subnet, and a host route to
+// the source via the other link: that route survives the link down and,
+// more specific than the subnet's route the link brings back, still leads
+// back by the other link once it is up. Strict rp_filter is a FAIL now (as
+// the doctor says once the link is up), loose mode an OK; a route back
+// that is less specific than the subnet (a /16 via the other link) loses
+// to the subnet's route once the link is up: a SKIP that strict mode passes.
+TEST(NetDoctor, JoinInterfaceDownWithASurvivingHostRouteToTheSourceElsewherePredictsStrictRpFilter) {
+  MCNET_REQUIRE_NETNS();
+  // rx on LAN 0 (eth0) and LAN 1 (eth1); the sender on LAN 0; the gateway on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  const auto source = tx.v4().to_string();
+  const auto gateway = (*net)[2].v4().to_string();
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", source + "/32", "via", gateway, "dev", "eth1"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = source + ",232.1.2.61:" + port;
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
+  const auto rp = d.checks("rp_filter");
+  ASSERT_EQ(rp.size(), 1u) << d.r.output;
+  EXPECT_EQ(rp[0]["status"], "FAIL") << d.r.output;
+  EXPECT_EQ(rp[0]["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << d.r.output;
+  const auto message = rp[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("the route back to " + source + " leaves by eth1, not eth0, also once eth0 is up: " + source +
+                         "/32 via " + gateway + " dev eth1 survives the link down"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(rp[0]["note"].get<std::string>().find("once eth0 is up"), std::string::npos) << d.r.output;
+  // One pass fixes both: the verdict's `also` carries the rp_filter fix.
+  bool also = false;
+  for (const auto& a : d.verdict["also"]) also = also || (a["check"] == "rp_filter" && a["fix"] == rp[0]["fix"]);
+  EXPECT_TRUE(also) << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "SKIP", "the route back leaves by eth1 also once it is up")) << d.r.output;
+
+  // Up again, the doctor says the same FAIL: the prediction held.
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  const auto up = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(up, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(up.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << up.r.output;
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+
+  // Loose mode: the surviving route is a route back, which it passes.
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "2");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "2");
+  const auto loose = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(loose, "rp_filter", "OK", "loose mode passes it")) << loose.r.output;
+
+  // A less specific route via eth1: the subnet's route wins once eth0 is up.
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", source + "/32"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.0.0/16", "via", gateway, "dev", "eth1"}).status.success());
+  const auto wide = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(wide, "rp_filter", "SKIP", "which strict mode passes")) << wide.r.output;
+  EXPECT_EQ(wide.verdict["counts"]["fail"], 1) << "the interface alone\n" << wide.r.output;
 }

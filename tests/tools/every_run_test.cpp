@@ -9,6 +9,7 @@
 // drops by cause.
 
 #include <gtest/gtest.h>
+#include <net/if.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -254,6 +255,32 @@ TEST(NetEveryRun, InterfaceDeletedMidRunAndNotBackIsSaidAtTheEnd) {
   EXPECT_EQ(v["subject"], "eth0") << r.output;
   EXPECT_NE(v["message"].get<std::string>().find("it was deleted, and its memberships with it"), std::string::npos)
       << r.output;
+}
+
+// A stream that came in on an interface deleted during the run: its line
+// in the text summary names the interface it came in on and says it was
+// deleted (if_indextoname finds no name for the index any more), never
+// "on -".
+TEST(NetEveryRun, AStreamOnAnInterfaceDeletedMidRunNamesItAndSaysItIsGone) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.31:" + std::to_string(free_port(rx));
+  auto p = rx.start({MCAST_RECV, "-i", "eth0", "-d", "3", group});
+  std::this_thread::sleep_for(700ms);  // joined (a run joins well within this)
+  test::tools::send(tx, {"-i", "eth0", "-c", "5", "-r", "100pps", group});
+  std::this_thread::sleep_for(300ms);
+  const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
+  ASSERT_NE(index, 0u);
+  ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth0"}).status.success());
+  const auto st = p.wait_for(15s);
+  ASSERT_TRUE(st) << p.output();
+  const auto out = p.standard_output();
+  EXPECT_NE(out.find(" on eth0 (index " + std::to_string(index) + ", deleted during the run): 5 packets"),
+            std::string::npos)
+      << p.output();
+  EXPECT_EQ(out.find(" on -:"), std::string::npos) << p.output();
 }
 
 // A bursty sender (100 datagrams 1 ms apart every 2.5 s: a mean gap of 25

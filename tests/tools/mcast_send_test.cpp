@@ -364,8 +364,28 @@ TEST(NetMcastSend, NoMulticastRouteNamesDashI) {
   ASSERT_TRUE(deleted.status.success()) << deleted.output;
   const auto bare = h.exec({MCAST_SEND, "-c", "1", "239.77.3.1:5000"});
   EXPECT_EQ(bare.status.code, 4) << bare.output;
-  EXPECT_NE(bare.output.find("no route to the group: give the interface with -i IFACE"), std::string::npos)
+  // The one interface that can carry it is named, in the option and in the route.
+  EXPECT_NE(bare.output.find("no route to the group: give the interface with -i eth0 (the one interface up with "
+                             "multicast and an IPv4 address)"),
+            std::string::npos)
       << bare.output;
+  EXPECT_NE(bare.output.find("(ip route add 224.0.0.0/4 dev eth0)"), std::string::npos) << bare.output;
+  EXPECT_EQ(bare.output.find("IFACE"), std::string::npos) << bare.output;
+  // Two of them: IFACE stays, and the message says which to take and lists them.
+  for (const auto& step : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "x0", "type", "veth", "peer", "name", "x1"},
+           {"ip", "addr", "add", "10.77.99.1/24", "dev", "x0"},
+           {"ip", "link", "set", "dev", "x0", "up"},
+           {"ip", "link", "set", "dev", "x1", "up"}}) {
+    const auto r = h.exec(step);
+    ASSERT_TRUE(r.status.success()) << r.output;
+  }
+  const auto two = h.exec({MCAST_SEND, "-c", "1", "239.77.3.1:5000"});
+  EXPECT_EQ(two.status.code, 4) << two.output;
+  EXPECT_NE(two.output.find("give the interface with -i IFACE, or add a multicast route (ip route add 224.0.0.0/4 "
+                            "dev IFACE), IFACE the interface on the receivers' link: one of eth0, x0"),
+            std::string::npos)
+      << two.output;
   const auto with_i = h.exec({MCAST_SEND, "-i", "eth0", "-c", "1", "239.77.3.1:5000"});
   EXPECT_EQ(with_i.status.code, 0) << with_i.output;
   const auto v6 = h.exec({MCAST_SEND, "--json", "-i", "eth0", "-c", "1", "[ff15::77:3]:5000"});

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <net/if_arp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -20,6 +21,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <map>
 #include <regex>
@@ -670,7 +672,26 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     // a source on its own subnet, or with no route back now, has the route
     // back the link brings when it is up; nothing to add by hand.
     const auto* join_link = snap.link_by_index(p.iface.index);
-    const bool went_with_link = join_link != nullptr && !join_link->is_up() && !own && (subnet || !back);
+    const bool join_down = join_link != nullptr && !join_link->is_up();
+    // Yet a route back by another link that survives the link down, at
+    // least as specific as the subnet's route the link brings back (a
+    // host route to the source), still wins once it is up (the kernel
+    // appends the link's route after an equal one): the route back stays
+    // there, which strict rp_filter reads. Decided by the lookup now, as
+    // `ip route get SOURCE` answers, and the entry it matched.
+    std::optional<std::string> survives;  // "SOURCE/LEN via GW dev X"
+    // (IPv4 only: the route back matters to rp_filter alone, which IPv6 has not.)
+    if (src.is_v4() && join_down && !own && subnet && back && back->iface.index != p.iface.index) {
+      const auto matched = netlink::matched_route(src);
+      const auto subnet_len = core::prefix::parse(*subnet);
+      if (matched && subnet_len && matched->prefix_length >= subnet_len->length()) {
+        survives = fmt::format("{}/{}{} dev {}",
+                               matched->destination ? matched->destination->to_string() : std::string("0.0.0.0"),
+                               unsigned{matched->prefix_length},
+                               back->gateway ? " via " + back->gateway->to_string() : std::string(), *back_if);
+      }
+    }
+    const bool went_with_link = join_down && !own && (subnet || !back);
     const std::string again = fmt::format("run the doctor again once {} is up (the interface check's fix)", join_name);
     // The rule the other way: on another interface's own subnet (and not
     // on the join interface's), the datagrams come in on that link,
@@ -712,8 +733,13 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
           {"source_route", subject, check_status::skip,
            subnet ? fmt::format("not checked while {} is down (the kernel removed the routes through it, see the "
                                 "interface check): {} is on its own subnet ({}), whose route comes back with the link; "
-                                "its datagrams arrive there, from the link",
-                                join_name, src.to_string(), *subnet)
+                                "its datagrams arrive there, from the link{}",
+                                join_name, src.to_string(), *subnet,
+                                survives ? fmt::format("; the route back leaves by {} also once it is up ({}, which "
+                                                       "survives the link down), which only the reverse-path filter "
+                                                       "looks at (see the rp_filter line)",
+                                                       *back_if, *survives)
+                                         : std::string())
                   : fmt::format("not checked while {} is down: no route back to {} now (the kernel removed the "
                                 "routes through {}, see the interface check)",
                                 join_name, src.to_string(), join_name),
@@ -825,6 +851,22 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     } else if (!eff || *eff == 0) {
       checks.push_back(
           {"rp_filter", subject, check_status::ok, values + ": off, no reverse-path check", "", rp_data, ""});
+    } else if (survives) {
+      // The link's own subnet route comes back with it but loses to this
+      // one: predicted now, as the doctor would say once the link is up.
+      const auto why = fmt::format("the route back to {} leaves by {}, not {}, also once {} is up: {} survives the "
+                                   "link down and wins over the route of {}'s subnet ({}) the link brings back",
+                                   src.to_string(), *back_if, join_name, join_name, *survives, join_name, *subnet);
+      if (*eff == 1) {
+        checks.push_back({"rp_filter", subject, check_status::fail,
+                          fmt::format("{}: strict, and {}: {}", values, why, counter), loose_fix(join_name), rp_data,
+                          loose_note(src.to_string(), join_name) +
+                              fmt::format(" (once {} is up: the kernel refuses a route through a link that is down)",
+                                          join_name)});
+      } else {
+        checks.push_back({"rp_filter", subject, check_status::ok,
+                          fmt::format("{}: loose, and {}: loose mode passes it", values, why), "", rp_data, ""});
+      }
     } else if (went_with_link) {
       checks.push_back(
           {"rp_filter", subject, check_status::skip,
@@ -1571,10 +1613,14 @@ void port_refused(const std::vector<port_finding>& found, std::optional<std::uin
   const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
     return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
   });
+  // The holder does not share the port: said in the data as the WARN's
+  // `shares_port` would be (true: they share it; null: not known).
   if (warned != checks.end()) {
     failed.data = std::move(warned->data);
+    failed.data["shares_port"] = false;
     *warned = std::move(failed);
   } else {
+    failed.data = {{"port", port ? json(*port) : json(nullptr)}, {"shares_port", false}};
     checks.push_back(std::move(failed));
   }
 }
@@ -1644,6 +1690,9 @@ struct fw_packet {
   std::string iface;           ///< the join interface's name: the datagrams arrive there ("" unknown)
   std::uint32_t index = 0;     ///< its index (0 unknown)
   bool tracked = true;         ///< conntrack sees them (no notrack rule in the ruleset)
+  /// The join interface's link type (ARPHRD_ETHER, ...; nullopt unknown):
+  /// an `ether` match holds only on an Ethernet link.
+  std::optional<std::uint16_t> link_type;
 };
 
 // Whether `v` (an address, {"prefix": {addr, len}}, {"range": [a, b]}, a set or an array of them) holds `a`.
@@ -1717,6 +1766,28 @@ bool value_holds_port(const json& v, std::uint16_t port) {
   return false;
 }
 
+// Whether `v` (a name, a number, a set or an array of them) holds one of
+// `names` or `number`: `meta nfproto ipv4` or 2, `ether type ip` or 0x0800
+// (nft writes the numbers it has names for as the names).
+bool value_holds_code(const json& v, std::initializer_list<std::string_view> names, std::int64_t number) {
+  if (v.is_string()) return std::ranges::find(names, v.get<std::string>()) != names.end();
+  if (v.is_number_integer()) return v.get<std::int64_t>() == number;
+  if (v.is_object() && v.contains("set")) return value_holds_code(v["set"], names, number);
+  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+    return value_holds_code(v["elem"]["val"], names, number);
+  }
+  if (v.is_array()) {
+    return std::ranges::any_of(v, [&](const json& e) { return value_holds_code(e, names, number); });
+  }
+  return false;
+}
+
+// Whether `v` holds the ethertype of the packet's family (ETH_P_IP 0x0800,
+// ETH_P_IPV6 0x86dd): `meta protocol` and `ether type`.
+bool value_holds_ethertype(const json& v, const core::ip_address& group) {
+  return group.is_v4() ? value_holds_code(v, {"ip"}, 0x0800) : value_holds_code(v, {"ip6"}, 0x86dd);
+}
+
 tri match_holds(const json& m, const fw_packet& pkt) {
   const std::uint16_t port = pkt.port;
   if (!m.contains("left") || !m.contains("right")) return tri::unknown;
@@ -1750,9 +1821,24 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     if (proto == "tcp" || proto == "icmp" || proto == "icmpv6" || proto == "sctp" || proto == "dccp") {
       return op == "!=" ? tri::unknown : tri::no;  // only datagrams of that protocol match
     }
+    if (proto == "ether" && field == "type") {
+      // nft puts `meta iiftype ether` before it: on another kind of link
+      // (a tunnel, the loopback) the rule matches nothing, `!=` included.
+      if (!pkt.link_type) return tri::unknown;
+      if (*pkt.link_type != ARPHRD_ETHER) return tri::no;
+      return apply(value_holds_ethertype(right, pkt.group));
+    }
     return tri::unknown;
   }
   if (left.contains("meta") && left["meta"].value("key", "") == "l4proto") return apply(is_udp(right));
+  if (left.contains("meta") && left["meta"].value("key", "") == "protocol") {
+    return apply(value_holds_ethertype(right, pkt.group));  // skb->protocol: the packet's ethertype
+  }
+  if (left.contains("meta") && left["meta"].value("key", "") == "nfproto") {
+    // The hook's family, ipv4 or ipv6 in an inet chain (nft allows the
+    // match in no other family).
+    return apply(pkt.group.is_v4() ? value_holds_code(right, {"ipv4"}, 2) : value_holds_code(right, {"ipv6"}, 10));
+  }
   if (left.contains("meta") && left["meta"].value("key", "") == "pkttype") {
     return apply(value_holds_word(right, "multicast", false));  // PACKET_MULTICAST: a group's datagram
   }
@@ -1774,6 +1860,20 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     return tri::unknown;
   }
   return tri::unknown;
+}
+
+// A match's right side as words, for a message: "invalid" for "invalid"
+// or ["invalid"], "new, untracked" for {"set": ["new", "untracked"]};
+// anything else as its JSON text.
+std::string words_of(const json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object() && v.contains("set")) return words_of(v["set"]);
+  if (v.is_array()) {
+    std::vector<std::string> words;
+    for (const auto& e : v) words.push_back(words_of(e));
+    return fmt::format("{}", fmt::join(words, ", "));
+  }
+  return v.dump();
 }
 
 // Whether `j` holds a `notrack` statement anywhere: then conntrack may not
@@ -1932,7 +2032,7 @@ class fw_walk {
             const auto& exprs = rule->value("expr", json::array());
             if (left.contains("ct") && !exprs.empty() && exprs.back().contains("accept")) {
               not_established.push_back(fmt::format("{} handle {} ({})", std::get<2>(chain), handle,
-                                                    e["match"].value("right", json()).dump()));
+                                                    words_of(e["match"].value("right", json()))));
             }
           }
           if (m == tri::unknown) undecide(e);
@@ -2257,13 +2357,15 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
   return hits;
 }
 
-void firewall_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+void firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                     std::vector<check_result>& checks) {
   // The datagrams of each (port, family): one kind per group and join interface.
   std::map<std::pair<std::uint16_t, bool>, std::vector<fw_packet>> ports;  // port, IPv4
   for (const auto& p : plan) {
     auto& kinds = ports[{p.m->request.port, p.m->request.group.is_v4()}];
     fw_packet pkt{p.m->request.port, p.m->request.group.unmap().with_scope_id(0), std::string(p.iface.name.view()),
-                  p.iface.index, true};
+                  p.iface.index, true, std::nullopt};
+    if (const auto* l = snap.link_by_index(p.iface.index)) pkt.link_type = l->link_type;
     if (std::ranges::none_of(kinds, [&pkt](const fw_packet& k) {
           return k.group == pkt.group && k.index == pkt.index;
         })) {
@@ -2696,7 +2798,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   checks = setup_checks(*snap, plan, s.size);
   // The firewall's lines come after the routes' (the order of the output since the doctor began).
   std::vector<check_result> firewall;
-  firewall_checks(plan, firewall);
+  firewall_checks(*snap, plan, firewall);
   const auto after_routes = std::ranges::find_if(
       checks, [](const check_result& c) { return c.check != "interface" && c.check != "route"; });
   checks.insert(after_routes, firewall.begin(), firewall.end());

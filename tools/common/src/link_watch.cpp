@@ -148,6 +148,7 @@ bool link_watch::process(receive_session& session) {
       if (e.what == kind::link_removed) {
         if (w.index != l.index) continue;  // an older incarnation
         report(l.name, l.index, "removed", "deleted: its memberships are gone until an interface of this name is back");
+        session.interface_deleted(l.index, l.name);
         w.index = 0;
         w.running = false;
         ++w.deletions;

@@ -209,7 +209,13 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         // refuses any source filter: a join the kernel would refuse, the
         // host's setting (exit 4), not bad input.
         const int code = p.error().what == "source filter" ? exit_setup : exit_usage;
-        return out.fail(code, "group spec \"" + m.spec.text + "\": " + p.error().message(), code_name(p.error()));
+        auto message = "group spec \"" + m.spec.text + "\": " + p.error().message();
+        if (code == exit_setup) {
+          // The doctor's limits check's command, with the value the plan needs ("sysctl -w NAME=N" made real).
+          const auto why = explain_join_refusal(std::move(message), plan_joins(given));
+          message = why.note.empty() ? why.message : fmt::format("{} (note: {})", why.message, why.note);
+        }
+        return out.fail(code, message, code_name(p.error()));
       }
     }
     // Thousands of groups at 20 per socket need more descriptors than the
@@ -656,7 +662,7 @@ void receive_session::interval_report(double span) {
   for (const auto& [k, st] : table_.streams()) {
     auto j = stream_delta_json(k, st, previous_[k], span, iface(st.interface_index));
     out_.csv(csv_row("interval", t, j));
-    out_.text(stream_text(j));
+    out_.text(stream_line(j));
     streams.push_back(std::move(j));
   }
   previous_sum_ = sum;
@@ -681,7 +687,7 @@ void receive_session::summary() {
   for (const auto& [k, st] : table_.streams()) {
     auto j = stream_json(k, st, iface(st.interface_index));
     out_.csv(csv_row("summary", t, j));
-    out_.text(stream_text(j));
+    out_.text(stream_line(j));
     streams.push_back(std::move(j));
   }
   const auto sum = table_.sum();
@@ -1001,6 +1007,22 @@ std::uint64_t kernel_drops(const std::vector<shard>& shards) {
     sum += m ? std::max(m->drops, sh.drops_seen) : sh.drops_seen;
   }
   return sum;
+}
+
+void receive_session::interface_deleted(std::uint32_t index, const std::string& name) { deleted_[index] = name; }
+
+std::string receive_session::stream_line(const json& stream) const {
+  const auto& i = stream["interface"];
+  if (i["index"].is_null()) return stream_text(stream);
+  const auto index = i["index"].get<std::uint32_t>();
+  const auto old = deleted_.find(index);
+  // A name for the index, not deleted since it was looked up: the interface is there.
+  if (old == deleted_.end() && !i["name"].is_null()) return stream_text(stream);
+  auto said = stream;
+  said["interface"]["name"] = old != deleted_.end()
+                                  ? fmt::format("{} (index {}, deleted during the run)", old->second, index)
+                                  : fmt::format("index {} (gone: no interface has it now)", index);
+  return stream_text(said);
 }
 
 void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t new_index) {

@@ -16,14 +16,17 @@
 #include <tuple>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
+#include <mcnet/netlink/query.hpp>
 #include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/descriptors.hpp>
+#include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/report.hpp>
@@ -145,6 +148,41 @@ void warn_interrupted(const reporter& out, std::uint64_t sent, std::optional<std
                  "interrupted", {{"sent", sent}, {"asked", asked ? json(*asked) : json(nullptr)}});
 }
 
+namespace {
+
+// The way out of "no route to the group" (IPv4, no -i): the interface that
+// can carry it named when there is exactly one (up, MULTICAST, not the
+// loopback, with an IPv4 address); else how to choose one, the
+// candidates listed. (open_target's static hint says it with IFACE; the
+// error's message carries this one instead.)
+std::string no_route_hint() {
+  std::vector<std::string> candidates;
+  if (auto snap = netlink::take_snapshot({.groups = false})) {
+    for (const auto& l : snap->links) {
+      if (!l.is_up() || !l.is_multicast() || l.is_loopback()) continue;
+      const bool v4 = std::ranges::any_of(
+          snap->addresses, [&l](const netlink::address& a) { return a.index == l.index && a.local.is_v4(); });
+      if (v4) candidates.push_back(l.name);
+    }
+  }
+  if (candidates.size() == 1) {
+    const auto dev = shell_quoted(candidates.front());
+    return fmt::format("no route to the group: give the interface with -i {0} (the one interface up with multicast "
+                       "and an IPv4 address), or add a multicast route (ip route add 224.0.0.0/4 dev {0})",
+                       dev);
+  }
+  std::vector<std::string> quoted;
+  for (const auto& c : candidates) quoted.push_back(shell_quoted(c));
+  return fmt::format("no route to the group: give the interface with -i IFACE, or add a multicast route (ip route "
+                     "add 224.0.0.0/4 dev IFACE), IFACE the interface on the receivers' link{}",
+                     quoted.empty() ? std::string("; no interface is up with multicast and an IPv4 address (ip -br "
+                                                  "addr lists them)")
+                                    : fmt::format(": one of {} (ip -br addr shows their addresses)",
+                                                  fmt::join(quoted, ", ")));
+}
+
+}  // namespace
+
 result<core::socket> open_target(const send_target& t, const send_settings& s) {
   const bool v6 = t.group.is_v6();
   auto sock = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM);
@@ -194,6 +232,12 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
     }
     auto& t = targets[i];
     auto sock = open_target(t, s);
+    if (!sock && sock.error().code == std::errc::network_unreachable && t.group.is_v4() &&
+        t.iface.is_kernel_choice()) {
+      auto bare = sock.error();
+      bare.with_hint({});
+      return out.fail(exit_setup, fmt::format("{}: {}", bare.message(), no_route_hint()), code_name(sock.error()));
+    }
     if (!sock) return out.fail(exit_setup, sock.error());
     t.sock = std::move(*sock);
     auto order = send_order::make(s.count.value_or(~std::uint64_t{0} >> 1), s.faults);

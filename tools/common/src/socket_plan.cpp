@@ -55,8 +55,11 @@ result<placement> socket_planner::place(const join_request& r) {
     return fail(error(errc::membership_limit, "plan", "source filter")
                     .with_address(r.group)
                     .with_number(0)
-                    .with_hint(family == AF_INET ? "net.ipv4.igmp_max_msf is 0: no source filter fits: raise it"
-                                                 : "net.ipv6.mld_max_msf is 0: no source filter fits: raise it"));
+                    .with_hint(family == AF_INET
+                                   ? "net.ipv4.igmp_max_msf is 0: no source filter fits: raise it (sysctl -w "
+                                     "net.ipv4.igmp_max_msf=N)"
+                                   : "net.ipv6.mld_max_msf is 0: no source filter fits: raise it (sysctl -w "
+                                     "net.ipv6.mld_max_msf=N)"));
   }
   const group_key key{r.group, r.port, r.interface_index};
   auto it = groups_.find(key);

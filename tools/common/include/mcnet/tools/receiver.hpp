@@ -206,6 +206,9 @@ class receive_session {
   /// `new_index` (link_watch, after a re-creation): the summary's channels
   /// name the new one and count what arrived on both.
   void interface_replaced(std::uint32_t old_index, std::uint32_t new_index);
+  /// Interface `index`, named `name`, was deleted (link_watch): its
+  /// streams' text lines name it and say so, no index having the name any more.
+  void interface_deleted(std::uint32_t index, const std::string& name);
 
   /// Print the summary (text, CSV rows, JSON event), after counting the
   /// datagrams `auto` still held (stream_table::settle), and write
@@ -237,6 +240,9 @@ class receive_session {
   void report_stall(const stall_watch::change& c);
   void write_metrics(std::uint64_t drops);
   [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
+  /// A stream's text line (stream_text): an interface that is gone (deleted,
+  /// its index names none now) said as such, with its old name when known.
+  [[nodiscard]] std::string stream_line(const nlohmann::ordered_json& stream) const;
   [[nodiscard]] double elapsed() const;
   /// Whether `k`'s numbers are merged by --line (its loss counts through the merge).
   [[nodiscard]] bool merged_by_lines(const stream_key& k) const;
@@ -279,6 +285,7 @@ class receive_session {
   std::function<drop_counters()> read_drops_;  // count_drop_causes
   std::string drop_causes_short_;          // summary(): "bad UDP checksum 10, ..." (v4 and v6 summed), when counted
   std::vector<std::pair<std::uint32_t, std::uint32_t>> replaced_;  // interface_replaced: old index, new index
+  std::map<std::uint32_t, std::string> deleted_;  // interface_deleted: index, the name it had
   capture_writer* capture_ = nullptr;      // with --pcap
   bool capture_failed_ = false;
 };
