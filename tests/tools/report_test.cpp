@@ -203,10 +203,10 @@ TEST(Report, BurstRatesCountTheLastClump) {
   // A gap of exactly 100 us still joins the clump; 101 us does not, after
   // a first clump (no boundary gap before it) and after a boundary gap of
   // 404 us or less (101 us is not under a quarter of it).
-  // (Two clumps: 1 datagram over the 1 ms to the second clump's start;
-  // three: 2 over the span to the third's.)
-  const auto edge = stream_of({kT0, kT0 + 1ms, kT0 + 1ms + 100us});
-  EXPECT_NEAR(edge["rate_span_s"].get<double>(), 0.001, 1e-12);
+  // (Three clumps: the 2 datagrams before the last over the 2 ms to its
+  // start; three: 2 over the span to the third's.)
+  const auto edge = stream_of({kT0, kT0 + 1ms, kT0 + 2ms, kT0 + 2ms + 100us});
+  EXPECT_NEAR(edge["rate_span_s"].get<double>(), 0.002, 1e-12);
   EXPECT_NEAR(edge["rate_pps"].get<double>(), 1000.0, 1e-9);
   const auto apart = stream_of({kT0, kT0 + 101us, kT0 + 202us});
   EXPECT_NEAR(apart["rate_span_s"].get<double>(), seconds(202us), 1e-12);
@@ -433,6 +433,27 @@ TEST(Report, APieceMoreThan50msAfterItsBurstIsABurstOfItsOwn) {
     for (int i = 0; i < 10; ++i) cut.push_back(kT0 + start + i * 2us);
   }
   EXPECT_NEAR(stream_of(cut)["rate_pps"].get<double>(), 10.0, 1e-9);
+}
+
+// trial20f: a 1000 pps sender stopped 0.5 s in for 5 s caught up at once
+// and the run ended: the catch-up (1,500 of 2,000) was the last clump, and
+// leaving it out read 500 over the 5.5 s to it, 86-91 pps, while the sender
+// said 363. A last clump of more than half the datagrams is no last burst:
+// (N-1) over the span, the average over the stream's life. Two bursts (the
+// last exactly half) still read B/T.
+TEST(Report, ACatchUpThatEndedTheRunReadsTheAverage) {
+  std::vector<core::kernel_time> stalled;
+  for (int i = 0; i < 500; ++i) stalled.push_back(kT0 + i * 1ms);
+  for (int i = 0; i < 1500; ++i) stalled.push_back(kT0 + 5500ms + i * 2us);
+  const auto s = stream_of(stalled);
+  const double span = seconds(5500ms + 1499 * 2us);
+  EXPECT_NEAR(s["rate_span_s"].get<double>(), span, 1e-12) << s;
+  EXPECT_NEAR(s["rate_pps"].get<double>(), 1999 / span, 1e-9) << s;
+  std::vector<core::kernel_time> two;
+  for (int k = 0; k < 2; ++k) {
+    for (int i = 0; i < 100; ++i) two.push_back(kT0 + k * 100ms + i * 2us);
+  }
+  EXPECT_NEAR(stream_of(two)["rate_pps"].get<double>(), 1000.0, 1e-9);
 }
 
 // A last burst cut twice (or more): each piece of two datagrams or more

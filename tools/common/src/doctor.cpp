@@ -1572,7 +1572,8 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
     // Whether they let mcast-recv bind is said after the doctor's own bind
     // (shared_port_said): /proc/net/udp does not show SO_REUSEADDR.
     const std::string message =
-        fmt::format("{} other socket(s) bound to the port: {}", f.others.size(), fmt::join(parts, "; "));
+        fmt::format("{} bound to the port: {}", count_text(f.others.size(), "other socket", "other sockets"),
+                    fmt::join(parts, "; "));
     checks.push_back({"port", subject, check_status::warn, message, "", data,
                       fmt::format("stop that program if it should not be there (ss -ulpn 'sport = :{}' shows who "
                                   "holds the port)",
@@ -2850,8 +2851,8 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     }
   } else {
     checks.push_back({"join", "memberships", check_status::ok,
-                      fmt::format("{} membership(s) joined on {} socket(s), as mcast-recv joins them", members.size(),
-                                  shards.size()),
+                      fmt::format("{} joined on {}, as mcast-recv joins them", count_text(members.size(), "membership", "memberships"),
+                                  count_text(shards.size(), "socket", "sockets")),
                       "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
     shared_port_said(checks, true);
     membership_checks(plan, checks);

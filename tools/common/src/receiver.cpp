@@ -347,7 +347,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
                                          *buffers.auto_asked == auto_rcvbuf_cap ? ", at most 8 MiB" : "")
       : s.rcvbuf_auto        ? std::string("the default (net.core.rmem_max allows no more)")
                              : std::string("the default");
-  out.text(fmt::format("{} socket(s); receive buffer per socket: asked {}, granted {} bytes", shards.size(),
+  out.text(fmt::format("{}; receive buffer per socket: asked {}, granted {} bytes", count_text(shards.size(), "socket", "sockets"),
                        asked_text, buffers.granted ? std::to_string(*buffers.granted) : std::string("?")));
   // The groups moved in, not copied by the initializer list (a thousand
   // groups are a thousand objects); the placeholder keeps the key order.
@@ -840,10 +840,13 @@ void receive_session::summary() {
   if (sum.jumps > 0 || sum.restarts > 0) {
     // Jumps are numbers too far ahead or below, claims taken back and
     // numbers held as evidence: "not believed" says all of them.
-    notes += fmt::format(" ({} datagrams whose numbers were not believed (jumps), not counted; {} new epochs)",
-                         sum.jumps, sum.restarts);
+    notes += fmt::format(" ({} whose {} not believed (jumps), not counted; {})",
+                         count_text(sum.jumps, "datagram", "datagrams"), sum.jumps == 1 ? "number was" : "numbers were",
+                         count_text(sum.restarts, "new epoch", "new epochs"));
   }
-  if (table_.stray_ends() > 0) notes += fmt::format(" ({} end markers of streams never seen)", table_.stray_ends());
+  if (table_.stray_ends() > 0) {
+    notes += fmt::format(" ({} of streams never seen)", count_text(table_.stray_ends(), "end marker", "end markers"));
+  }
   if (sum.unsequenced > 0) {
     notes += fmt::format(" ({} without a sequence number: their loss is unknown)",
                          count_text(sum.unsequenced, "datagram", "datagrams"));
