@@ -50,6 +50,19 @@ using test::tools::expect_schema_conform;
 using test::tools::find_event;
 using test::tools::json_lines;
 
+// Wait (at most 10 s) until mcast-send --json has printed its start event:
+// its signal handlers are set then. A fixed sleep was too short for an
+// ASan build beside another test (a SIGINT 300 ms after the start killed
+// it before its handlers: status "signal 2").
+bool started(test::process& p) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (p.standard_output().find("\"event\":\"start\"") != std::string::npos) return true;
+    if (p.wait_for(std::chrono::milliseconds(10))) return false;  // it ended
+  }
+  return false;
+}
+
 // ---- unit ------------------------------------------------------------------
 
 TEST(ToolFaults, JsonTextReplacesBytesThatAreNotUtf8) {
@@ -506,10 +519,26 @@ TEST(NetToolFaults, OpenFileLimitsFitWhatTheToolsOpen) {
 
 // Start `argv` (a tool with --json) in `h`, send `sig` after `after`, and
 // expect a clean end (exit `code`, every line in the schema); its JSON lines.
+// Whether process `pid` has a handler for `sig` (/proc/PID/status, SigCgt).
+bool catches(pid_t pid, int sig) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("SigCgt:", 0) == 0) return (std::stoull(line.substr(7), nullptr, 16) >> (sig - 1) & 1u) != 0;
+  }
+  return false;
+}
+
 std::vector<json> interrupted(const test::host& h, const std::vector<std::string>& argv, int sig,
                               std::chrono::milliseconds after, int code = 0) {
   auto p = h.start(argv);
   std::this_thread::sleep_for(after);
+  // The signal is meant for the program's handlers: an ASan build beside
+  // another test may not have set them yet `after` its start (it died of
+  // the signal, status "signal 2"). Wait for them, at most 10 s.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!catches(p.pid(), sig) && std::chrono::steady_clock::now() < deadline && !p.wait_for(10ms)) {
+  }
   const auto st = p.stop(sig, 30s);
   EXPECT_TRUE(st.exited) << st.describe() << "\n" << p.output();
   EXPECT_EQ(st.code, code) << p.output();
@@ -595,6 +624,7 @@ TEST(NetToolFaults, ASignalBeforeTheRunsEndIsAnInterruptedRun) {
   test::tools::receiver rx((*net)[1], {"-i", "eth0", "--show-packets", group});
   ASSERT_TRUE(rx.joined()) << rx.output();
   auto p = (*net)[0].start({MCAST_SEND, "--json", "-i", "eth0", "-r", "20pps", "-c", "1000", group});
+  ASSERT_TRUE(started(p)) << p.output();
   std::this_thread::sleep_for(500ms);
   const auto st = p.stop(SIGTERM, 10s);
   EXPECT_TRUE(st.exited && st.code == tools::exit_interrupted) << st.describe() << "\n" << p.output();
@@ -628,6 +658,7 @@ TEST(NetToolFaults, ASignalBeforeTheRunsEndIsAnInterruptedRun) {
 
   // -d: interrupted before its seconds passed.
   auto timed = (*net)[0].start({MCAST_SEND, "--json", "-i", "eth0", "-r", "20pps", "-d", "30", group});
+  ASSERT_TRUE(started(timed)) << timed.output();
   std::this_thread::sleep_for(300ms);
   const auto timed_st = timed.stop(SIGINT, 10s);
   EXPECT_EQ(timed_st.code, tools::exit_interrupted) << timed.output();
@@ -641,6 +672,7 @@ TEST(NetToolFaults, ASignalBeforeTheRunsEndIsAnInterruptedRun) {
 
   // Neither -c nor -d: the signal is the end asked for.
   auto endless = (*net)[0].start({MCAST_SEND, "--json", "-i", "eth0", "-r", "20pps", group});
+  ASSERT_TRUE(started(endless)) << endless.output();
   std::this_thread::sleep_for(300ms);
   const auto endless_st = endless.stop(SIGINT, 10s);
   EXPECT_EQ(endless_st.code, 0) << endless.output();
