@@ -1696,8 +1696,22 @@ struct fw_packet {
   std::optional<std::uint16_t> link_type;
 };
 
-// Whether `v` (an address, {"prefix": {addr, len}}, {"range": [a, b]}, a set or an array of them) holds `a`.
-bool value_holds_address(const json& v, const core::ip_address& a) {
+// Whether `leaf` holds for `v` or, when `v` is a set ({"set": ...}), an
+// element with options ({"elem": {"val": ...}}) or an array, for one of
+// the values in it, at any depth: how nft's JSON writes a match's right
+// side.
+template <class Leaf>
+bool any_member(const json& v, const Leaf& leaf) {
+  if (v.is_object() && v.contains("set")) return any_member(v["set"], leaf);
+  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+    return any_member(v["elem"]["val"], leaf);
+  }
+  if (v.is_array()) return std::ranges::any_of(v, [&leaf](const json& e) { return any_member(e, leaf); });
+  return leaf(v);
+}
+
+// Whether `v` is, or is a range or prefix holding, `a` (one value; any_member walks sets).
+bool address_member(const json& v, const core::ip_address& a) {
   if (v.is_string()) {
     const auto x = core::ip_address::parse(v.get<std::string>());
     return x && x->unmap().with_scope_id(0) == a;
@@ -1727,12 +1741,12 @@ bool value_holds_address(const json& v, const core::ip_address& a) {
     const auto h = hi->bytes();
     return !std::ranges::lexicographical_compare(b, l) && !std::ranges::lexicographical_compare(h, b);
   }
-  if (v.is_object() && v.contains("set")) return value_holds_address(v["set"], a);
-  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
-    return value_holds_address(v["elem"]["val"], a);
-  }
-  if (v.is_array()) return std::ranges::any_of(v, [&a](const json& e) { return value_holds_address(e, a); });
   return false;
+}
+
+// Whether `v` (an address, {"prefix": {addr, len}}, {"range": [a, b]}, a set or an array of them) holds `a`.
+bool value_holds_address(const json& v, const core::ip_address& a) {
+  return any_member(v, [&a](const json& x) { return address_member(x, a); });
 }
 
 // Whether `v` (a string, a set or an array of strings) holds `word`; nft's
@@ -1771,16 +1785,10 @@ bool value_holds_port(const json& v, std::uint16_t port) {
 // `names` or `number`: `meta nfproto ipv4` or 2, `ether type ip` or 0x0800
 // (nft writes the numbers it has names for as the names).
 bool value_holds_code(const json& v, std::initializer_list<std::string_view> names, std::int64_t number) {
-  if (v.is_string()) return std::ranges::find(names, v.get<std::string>()) != names.end();
-  if (v.is_number_integer()) return v.get<std::int64_t>() == number;
-  if (v.is_object() && v.contains("set")) return value_holds_code(v["set"], names, number);
-  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
-    return value_holds_code(v["elem"]["val"], names, number);
-  }
-  if (v.is_array()) {
-    return std::ranges::any_of(v, [&](const json& e) { return value_holds_code(e, names, number); });
-  }
-  return false;
+  return any_member(v, [&](const json& x) {
+    if (x.is_string()) return std::ranges::find(names, x.get<std::string>()) != names.end();
+    return x.is_number_integer() && x.get<std::int64_t>() == number;
+  });
 }
 
 // Whether `v` holds the ethertype of the packet's family (ETH_P_IP 0x0800,
