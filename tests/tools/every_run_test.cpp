@@ -631,6 +631,46 @@ TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   EXPECT_EQ((*total)["total"]["packets"], 20) << fixed.output;
 }
 
+// An nftables rule that drops the larger datagrams lets the END markers
+// (40 bytes) through, as a small MTU would: the verdict is the rule, read
+// from the ruleset (a WARN: its length match decides), with the markers in
+// its note, not the MTU; with a rule that drops every datagram to the port
+// the verdict is a FAIL of that rule.
+TEST(NetEveryRun, AFirewallRuleThatDropsTheDataIsTheVerdictNotTheMtu) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.93.22:" + port;
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
+                                               "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_run input udp dport " + port +
+                                                   " udp length > 100 drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", "--size", "400", spec}); };
+  const auto r = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  const auto v = test::tools::summary_verdict(r.standard_output);
+  ASSERT_TRUE(v.is_object()) << r.output;
+  EXPECT_EQ(v["check"], "firewall") << r.output;
+  EXPECT_EQ(v["status"], "WARN") << r.output;
+  EXPECT_NE(v["subject"].get<std::string>().find("udp dport " + port), std::string::npos) << r.output;
+  const auto note = v["note"].get<std::string>();
+  EXPECT_NE(note.find("END markers of streams never seen arrived during the run"), std::string::npos) << note;
+  EXPECT_EQ(v["message"].get<std::string>().find("MTU"), std::string::npos) << r.output;
+  // The whole port dropped: nothing comes, not even the markers; the rule is a FAIL.
+  ASSERT_TRUE(rx.exec({nft, "flush", "chain", "inet", "mcnet_run", "input"}).status.success());
+  ASSERT_TRUE(rx.exec({nft, "add", "rule", "inet", "mcnet_run", "input", "udp", "dport", port, "drop"}).status.success());
+  const auto all = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  const auto w = test::tools::summary_verdict(all.standard_output);
+  ASSERT_TRUE(w.is_object()) << all.output;
+  EXPECT_EQ(w["check"], "firewall") << all.output;
+  EXPECT_EQ(w["status"], "FAIL") << all.output;
+  EXPECT_NE(w["fix"].get<std::string>().find("nft delete rule inet mcnet_run input handle"), std::string::npos)
+      << all.output;
+}
+
 TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   MCNET_REQUIRE_NETNS();
   // A source address the receiver has no route back to, under strict rp_filter.

@@ -149,11 +149,22 @@ TEST(NetMcastSend, TheEndMarkersWaitAtMostASecondAfterTheLastDatagram) {
   const auto three = json_of(half.standard_output);
   ASSERT_TRUE(three.is_object()) << half.output;
   EXPECT_NEAR(three["total"]["elapsed_s"].get<double>(), 5.0, 0.2);
-  EXPECT_NEAR(three["total"]["rate_pps"].get<double>(), 0.6, 0.03) << "3 datagrams over 5 s";
+  EXPECT_NEAR(three["total"]["rate_pps"].get<double>(), 0.5, 0.01) << "3 datagrams over their 3 intervals, 6 s";
   EXPECT_FALSE(test::tools::find_event(test::tools::json_lines(half.standard_output), "warning")) << half.output;
   c = collect(rx);
   EXPECT_EQ(c.data.size(), 3u);
   EXPECT_EQ(c.ends.size(), 3u);
+
+  // One burst of 5 at 1 pps: the phase is 1 s (the wait is cut), the rate 1 pps, not 5.
+  auto burst = (*net)[0].exec(
+      {MCAST_SEND, "--json", "-i", "eth0", "-r", "1pps", "--burst", "5", "-c", "5", fmt_spec(group, port)}, {}, 10s);
+  ASSERT_TRUE(burst.status.success()) << burst.output;
+  const auto burst_summary = json_of(burst.standard_output);
+  ASSERT_TRUE(burst_summary.is_object()) << burst.output;
+  EXPECT_NEAR(burst_summary["total"]["elapsed_s"].get<double>(), 1.0, 0.2) << burst.output;
+  EXPECT_NEAR(burst_summary["total"]["rate_pps"].get<double>(), 1.0, 0.01) << burst.output;
+  c = collect(rx);
+  EXPECT_EQ(c.data.size(), 5u);
 
   // At 1 pps and above the phase is the whole last interval, as before.
   auto fast = (*net)[0].exec({MCAST_SEND, "--json", "-i", "eth0", "-r", "10pps", "-c", "3", fmt_spec(group, port)});

@@ -2366,8 +2366,8 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
   return hits;
 }
 
-void firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
-                     std::vector<check_result>& checks) {
+void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                         std::vector<check_result>& checks) {
   // The datagrams of each (port, family): one kind per group and join interface.
   std::map<std::pair<std::uint16_t, bool>, std::vector<fw_packet>> ports;  // port, IPv4
   for (const auto& p : plan) {
@@ -2758,6 +2758,12 @@ std::string captured_message(const std::ostringstream& err) {
 
 }  // namespace
 
+std::vector<check_result> firewall_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan) {
+  std::vector<check_result> checks;
+  add_firewall_checks(snap, plan, checks);
+  return checks;
+}
+
 int run_doctor(const doctor_settings& s, const reporter& out) {
   std::vector<check_result> checks;
   // The doctor's own steps print through a silent reporter: what they say
@@ -2806,8 +2812,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   const auto plan = plan_joins(members);
   checks = setup_checks(*snap, plan, s.size);
   // The firewall's lines come after the routes' (the order of the output since the doctor began).
-  std::vector<check_result> firewall;
-  firewall_checks(*snap, plan, firewall);
+  const auto firewall = firewall_checks(*snap, plan);
   const auto after_routes = std::ranges::find_if(
       checks, [](const check_result& c) { return c.check != "interface" && c.check != "route"; });
   checks.insert(after_routes, firewall.begin(), firewall.end());

@@ -249,7 +249,24 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   const auto plan = plan_joins(members);
   if (auto snap = netlink::take_snapshot({.groups = false})) {
     checks = setup_checks(*snap, plan, std::nullopt, relied);
-    if (end_markers > 0) end_markers_only(*snap, plan, end_markers, members, checks);
+    // A rule of this host's firewall that drops the datagrams is a local
+    // cause: its WARN and FAIL lines (OK and SKIP say nothing here).
+    bool firewall_suspect = false;
+    for (auto& c : firewall_checks(*snap, plan)) {
+      if (c.status != check_status::warn && c.status != check_status::fail) continue;
+      firewall_suspect = true;
+      if (end_markers > 0) {
+        // The markers (a 40-byte header, to the same port) passed it while
+        // the data did not: a rule that matches by length, or drops some.
+        c.note = fmt::format("{}{} of streams never seen arrived during the run: the sender is there and its "
+                             "header-only markers passed, its datagrams not: a rule matching the length (udp "
+                             "length, meta length) or dropping only some does that; so would datagrams larger "
+                             "than the join interface's MTU (mcast-recv doctor --size BYTES checks that)",
+                             c.note.empty() ? "" : c.note + "; ", count_text(end_markers, "END marker", "END markers"));
+      }
+      checks.push_back(std::move(c));
+    }
+    if (end_markers > 0 && !firewall_suspect) end_markers_only(*snap, plan, end_markers, members, checks);
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     checks.push_back(reverse_path_check(*over_run.reverse_path, "the run", plan));

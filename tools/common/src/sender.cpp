@@ -692,8 +692,9 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
 }  // namespace
 
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
-                   std::uint64_t total_sent, double elapsed) {
+                   std::uint64_t total_sent, double elapsed, std::optional<double> rate_span) {
   const auto per_second = [elapsed](std::uint64_t n) { return elapsed > 0 ? static_cast<double>(n) / elapsed : 0.0; };
+  const double total_span = rate_span.value_or(elapsed);
   // A group's rate by the receiver's rule (clump_clock: its sends before
   // the last clump over the span to it), so both ends agree; none for one
   // datagram, which has no rate at either end; over the send phase when
@@ -750,7 +751,9 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
              {"total", {{"sent", total_sent}, {"bytes", bytes}, {"elapsed_s", elapsed},
                         // One datagram has no rate here either (unpaced, its
                         // send phase is some microseconds).
-                        {"rate_pps", total_sent > 1 ? json(per_second(total_sent)) : json(nullptr)}}}});
+                        {"rate_pps", total_sent > 1 && total_span > 0
+                                         ? json(static_cast<double>(total_sent) / total_span)
+                                         : json(nullptr)}}}});
   out.text(fmt::format("mcast-send: {} in {:.3f} s{}", count_text(total_sent, "datagram", "datagrams"), elapsed,
                        drain > 0 ? fmt::format(" (line B drained {:.3f} s later)", drain) : ""));
 }
@@ -912,7 +915,12 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   if (!send_error) send_error = drain_lines_b(targets, s.batch, last_main_send);
   send_end_markers(targets, sender_id, session);
   if (cut_short) warn_interrupted(out, total_sent, asked(), elapsed, s.duration);
-  print_summary(s, out, targets, total_sent, elapsed);
+  // The total's rate: N datagrams take N intervals of the pacing, also
+  // when the wait after the last was cut (a burst ahead of its schedule:
+  // `-r 1pps --burst 5 -c 5` is 1 pps, not 5 over a 1 s send phase).
+  const double rate_span =
+      pace.paced() ? std::max(elapsed, static_cast<double>(total_sent) / s.pace->packets_per_second(s.size)) : elapsed;
+  print_summary(s, out, targets, total_sent, elapsed, rate_span);
   if (send_error) return out.fail(exit_setup, *send_error);
   return cut_short ? exit_interrupted : exit_ok;
 }

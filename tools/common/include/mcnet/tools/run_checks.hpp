@@ -90,6 +90,16 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
                                                      std::optional<std::int64_t> size = std::nullopt,
                                                      const relied_routes_map& relied = {});
 
+/// The doctor's firewall check (`nft -j list ruleset`, read only; the
+/// input path of each join's datagrams: its port, group and join
+/// interface): per (port, family, group, interface) an OK line, or a FAIL
+/// for a rule or policy that surely drops or rejects them and a WARN for
+/// one that may (other matches decide, or it drops only some); a SKIP when
+/// nft is missing, cannot run (CAP_NET_ADMIN) or prints JSON of a shape it
+/// cannot read. Runs nft for at most 5 s.
+[[nodiscard]] std::vector<check_result> firewall_checks(const netlink::snapshot& snap,
+                                                        const std::vector<planned_join>& plan);
+
 /// The rp_filter FAIL for `drops` datagrams the kernel dropped by
 /// reverse-path filtering (TcpExtIPReversePathFilter's change) during
 /// `during` ("--listen", "the run"), with `data` as its figures. Its fix
@@ -152,18 +162,21 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 
 /// The summary's verdict for a run that received nothing: setup_checks()
 /// run again now (the interfaces may have changed during the run), and the
-/// reverse-path drops counted over the run (`over_run`: reverse_path_check
-/// when they climbed), and its bad-checksum (Udp, Udp6 `InCsumErrors`) and
+/// firewall_checks() (its WARN and FAIL lines: an nftables rule that drops
+/// the datagrams is a local cause), the reverse-path drops counted over
+/// the run (`over_run`: reverse_path_check when they climbed), and its bad-checksum (Udp, Udp6 `InCsumErrors`) and
 /// full-queue (`RcvbufErrors`) drops (a `drops` FAIL each, naming the
 /// counters and what to do), the most likely cause by check_order(). With no cause found:
 /// status "OK" and a message pointing at what no local check can see (the
 /// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`;
 /// datagrams past the MTU: `mcast-recv doctor --size`). `end_markers`:
 /// END markers of streams never seen (stream_table::stray_ends()): with
-/// nothing else, the sender's datagrams probably exceed the join
-/// interface's MTU, an `interface` WARN per join interface (its fix the
-/// Ethernet MTU 1500 when the link's is below it; the note the doctor's
-/// --size check, as an END marker does not give the size). `relied`: the
+/// no firewall rule that may drop the datagrams, the sender's datagrams
+/// probably exceed the join interface's MTU, an `interface` WARN per join
+/// interface (its fix the Ethernet MTU 1500 when the link's is below it;
+/// the note the doctor's --size check, as an END marker does not give the
+/// size); with such a rule, that rule is the verdict, its note saying that
+/// the markers passed it (a match on the length, or a drop of only some). `relied`: the
 /// routes the run's joins without -i followed, as setup_checks() takes them.
 [[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,
                                                   const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,

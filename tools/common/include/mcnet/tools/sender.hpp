@@ -280,10 +280,14 @@ class segment_packer {
 
 /// The summary lines and event of a run over `targets` that sent
 /// `total_sent` datagrams in `elapsed` seconds, the send phase (per group:
-/// sent, bytes, rate over the send phase, the next sequence number of its
-/// order and stream, when it has them; a B line's copies and drain_s).
+/// sent, bytes, its rate by the receiver's rule, the next sequence number
+/// of its order and stream, when it has them; a B line's copies and
+/// drain_s). The total's rate is over `rate_span` seconds when given, else
+/// over `elapsed`: a paced run's is the longer of the send phase and the
+/// N intervals its N datagrams took by the pacing (the wait after the last
+/// one is cut to 1 s: `-r 1pps --burst 5 -c 5` sends for 1 s, at 1 pps).
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
-                   std::uint64_t total_sent, double elapsed);
+                   std::uint64_t total_sent, double elapsed, std::optional<double> rate_span = std::nullopt);
 
 /// When the three END markers of each group go, after the run's last
 /// datagram (and the B lines' drain): spaced so that a receiver whose queue
