@@ -527,10 +527,16 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       // on from there (a real loss burst is followed by its numbers); the
       // gap stands. Another gap past it moves the claim there: the numbers
       // before it stay, and those from it on must follow it in turn (a
-      // forged number just past a real gap is judged as one alone).
+      // forged number just past a real gap is judged as one alone). The
+      // numbers that came inside the chain so far are no evidence against
+      // the new claim (a lossy link that also swaps neighbours opens a gap
+      // every few numbers and fills each with its one late number: counted
+      // over the chain, eight of those took back a real gap); those below
+      // the chain's first claim still count against the whole chain.
       if (a.kind == verdict::gap) {
         claim_.claimed = seq;
         claim_.run = 1;
+        claim_.inside = 0;
       } else if (counted && ++claim_.run >= epoch_proof) {
         claim_stands();
       }

@@ -1736,6 +1736,50 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
   EXPECT_GT(expired_checked, 50u);
 }
 
+// A link that loses datagrams and also swaps neighbours opens a gap every
+// few numbers, each followed by numbers past it and filled by its one late
+// number: no doubt about any of it. Exact loss and reordering over every
+// mix (every K-th pair swapped, every D-th number or a random share lost;
+// number 0 always arrives, as loss counts from the first arrival). Counted
+// over the chain of gaps, eight late numbers took a real gap back
+// (mcast-send --reorder-every 4 --drop-every 9: lost 1353 of 1111,
+// reordered 8 of 1944, 242 jumps).
+TEST(SequenceTracker, LossWithNeighbourSwapsIsCountedExactly) {
+  struct mix {
+    std::uint64_t swap_every, drop_every, random_mod;
+  };
+  for (const mix m : {mix{4, 9, 0}, mix{5, 11, 0}, mix{3, 10, 0}, mix{2, 3, 0}, mix{2, 5, 0}, mix{5, 4, 0},
+                      mix{5, 0, 10}, mix{3, 0, 10}, mix{2, 0, 3}, mix{3, 7, 4}, mix{2, 0, 2}}) {
+    constexpr std::uint64_t n = 20000;
+    std::vector<std::uint64_t> order(n);
+    for (std::uint64_t i = 0; i < n; ++i) order[i] = i;
+    for (std::uint64_t i = 0; m.swap_every != 0 && i + 1 < n; i += 2) {
+      if ((i / 2) % m.swap_every == m.swap_every - 1) std::swap(order[i], order[i + 1]);
+    }
+    std::mt19937_64 rng(m.swap_every * 1000 + m.drop_every * 10 + m.random_mod);
+    feed::sequence_tracker t;
+    std::uint64_t received = 0, reordered = 0, highest = 0;
+    for (const auto seq : order) {
+      const bool lost = seq != 0 && ((m.drop_every != 0 && seq % m.drop_every == m.drop_every - 1) ||
+                                     (m.random_mod != 0 && rng() % m.random_mod == 0));
+      if (lost) continue;
+      if (received > 0 && seq < highest) ++reordered;
+      highest = std::max(highest, seq);
+      ++received;
+      (void)t.add(seq);
+    }
+    (void)t.end(n);
+    t.settle();
+    SCOPED_TRACE(::testing::Message() << "swap every " << m.swap_every << ", drop every " << m.drop_every
+                                      << ", random 1/" << m.random_mod);
+    EXPECT_EQ(t.received(), received);
+    EXPECT_EQ(t.lost(), n - received);
+    EXPECT_EQ(t.reordered(), reordered);
+    EXPECT_EQ(t.jumps(), 0u);
+    EXPECT_EQ(t.duplicates(), 0u);
+  }
+}
+
 TEST(SequenceTracker, AddAllocatesNothing) {
   feed::sequence_tracker t;
   feed::rtp_sequence_tracker r;
