@@ -619,16 +619,20 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     }
     return advance(seq);
   }
-  if (highest_ - seq >= window) {
+  // Far below the lowest number counted is a jump however far behind the
+  // highest it is: a number more than the window behind is too late only
+  // at or above the first (it may be a late copy of one this epoch counted).
+  const bool far_below = seq < first_ && first_ - seq > start_bound_ && distinct_ >= epoch_proof;
+  if (highest_ - seq >= window && !far_below) {
     ++reordered_;  // too old to tell: counted as late, never as new
     ++too_late_;
     return {verdict::too_late, seq, {}};
   }
-  if (test(seq)) {
+  if (!far_below && test(seq)) {
     ++duplicates_;
     return {verdict::duplicate, seq, {}};
   }
-  if (seq < first_ && first_ - seq > start_bound_ && distinct_ >= epoch_proof) {
+  if (far_below) {
     // Far below the lowest number counted: numbers sent before the receiver
     // joined are not its to count, and one datagram claims no more than
     // provisional_gap missing, behind as ahead. Real reordering at the start

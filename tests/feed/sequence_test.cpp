@@ -1684,8 +1684,10 @@ TEST(SequenceTracker, AgreesWithAModelThatRemembersEverything) {
       want.kind = verdict::jump;
       pending = seq;
       ++jumps;
-    } else if (highest - seq >= kWindow) {
-      want.kind = verdict::too_late;
+    } else if (highest - seq >= kWindow &&
+               !(seq < first && first - seq > feed::sequence_tracker::provisional_gap &&
+                 seen.size() > feed::sequence_tracker::epoch_proof)) {
+      want.kind = verdict::too_late;  // at or above the first: far below it is a jump however far behind
     } else if (seen.count(seq) != 0) {
       want.kind = verdict::duplicate;
     } else if (seq < first && first - seq > feed::sequence_tracker::provisional_gap &&
@@ -1778,6 +1780,27 @@ TEST(SequenceTracker, LossWithNeighbourSwapsIsCountedExactly) {
     EXPECT_EQ(t.jumps(), 0u);
     EXPECT_EQ(t.duplicates(), 0u);
   }
+}
+
+// A number far below a proven start is a jump even when it is also more
+// than the window behind the highest (it was `too_late`, counted among the
+// reordered and, in a receiver, as a packet no identity explains); one at
+// or above the first that far behind stays too late.
+TEST(SequenceTracker, FarBelowAProvenStartIsAJumpEvenPastTheWindow) {
+  feed::sequence_tracker t;
+  constexpr std::uint64_t base = 1000000;
+  for (std::uint64_t i = 0; i < 100; ++i) (void)t.add(base + i);
+  EXPECT_EQ(t.add(0).kind, verdict::jump);
+  EXPECT_EQ(t.add(1).kind, verdict::jump);
+  for (std::uint64_t i = 100; i < 100 + kWindow + 10; ++i) (void)t.add(base + i);
+  EXPECT_EQ(t.add(2).kind, verdict::jump) << "further behind than the window, far below the first";
+  EXPECT_EQ(t.add(base + 5).kind, verdict::too_late) << "at or above the first, further behind than the window";
+  (void)t.end(base + 100 + kWindow + 10);
+  t.settle();
+  EXPECT_EQ(t.jumps(), 3u);
+  EXPECT_EQ(t.too_late(), 1u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.received(), 100 + kWindow + 10);
 }
 
 TEST(SequenceTracker, AddAllocatesNothing) {

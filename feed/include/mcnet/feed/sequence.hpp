@@ -175,7 +175,9 @@ class end_votes {
 /// first before it is not, and claims at most provisional_gap.
 /// A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
-/// are `too_late`. A jump ahead clears the numbers it passes a 64-bit word
+/// are `too_late` at or above the first (one further below the first than
+/// `provisional_gap`, once the start is proven, is a `jump` however far
+/// behind). A jump ahead clears the numbers it passes a 64-bit word
 /// at a time (a jump of any size costs at most 1024 word writes). 8 KiB,
 /// fixed; add() allocates only to put a followed far jump on probation
 /// (below), never for the numbers of a stream without one.
