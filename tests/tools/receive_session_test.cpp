@@ -461,6 +461,37 @@ TEST(ReceiveSession, IntervalReportsCarryDeltasAndKernelDrops) {
   test::tools::expect_schema_conform(f.out.str());
 }
 
+// The run's tail since the last interval report gets one last interval
+// (its span what it covers), so the interval deltas add up to the summary;
+// a summary right at a report adds none.
+TEST(ReceiveSession, TheLastIntervalCoversTheTailOfTheRun) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.interval = 1.0;
+  f.start();
+  batch first;
+  for (std::uint64_t i = 0; i < 4; ++i) first.add(sender_a, i);
+  f.feed(first);
+  f.now += 1s;
+  EXPECT_FALSE(f.session->tick());
+  batch tail;
+  for (std::uint64_t i = 4; i < 7; ++i) tail.add(sender_a, i);
+  f.now += 500ms;
+  f.feed(tail);
+  f.session->summary();
+  const auto events = f.events();
+  ASSERT_EQ(events.size(), 3u) << f.out.str();
+  EXPECT_EQ(events[0]["event"], "interval");
+  EXPECT_EQ(events[1]["event"], "interval");
+  EXPECT_EQ(events[2]["event"], "summary");
+  EXPECT_EQ(events[1]["total"]["packets"], 3) << f.out.str();
+  EXPECT_DOUBLE_EQ(events[1]["elapsed_s"].get<double>(), 1.5);
+  EXPECT_DOUBLE_EQ(events[1]["streams"][0]["rate_span_s"].get<double>(), 0.5);
+  EXPECT_EQ(events[0]["total"]["packets"].get<int>() + events[1]["total"]["packets"].get<int>(),
+            events[2]["total"]["packets"].get<int>());
+  test::tools::expect_schema_conform(f.out.str());
+}
+
 TEST(ReceiveSession, TextAndCsvForms) {
   fixture text;
   text.settings.show_packets = true;

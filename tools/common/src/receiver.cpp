@@ -679,6 +679,18 @@ void receive_session::interval_report(double span) {
 }
 
 void receive_session::summary() {
+  if (s_.interval > 0) {
+    // The run's last stretch since the previous report, however short:
+    // without it the interval reports leave out the tail of every run (the
+    // datagrams since the last tick, a backlog read at the end), and their
+    // deltas do not add up to the summary. Its span is what it covers.
+    const auto now = now_();
+    const double span = std::chrono::duration<double>(now - last_report_).count();
+    if (span > 0 && (table_.sum().packets != previous_sum_.packets || span >= 1e-3)) {
+      interval_report(span);
+      last_report_ = now;
+    }
+  }
   table_.settle();  // a lone RTP-looking datagram held by --payload auto is raw
   const double since_start = elapsed();
   const double t = now_seconds();
