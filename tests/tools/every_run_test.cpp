@@ -623,6 +623,20 @@ TEST(NetEveryRun, OnlyEndMarkersArrivingPointAtTheMtu) {
   EXPECT_EQ(said.find("only END markers arrived ("), 0u) << said;
   EXPECT_NE(said.find("), no data (the run ended before --timeout, with --timeout given)"), std::string::npos) << said;
   EXPECT_NE(timed.output.find("mcast-recv: " + said), std::string::npos) << timed.output;
+  // --max-loss cannot pass a feed of which only the END markers came: its
+  // loss is unknown (exit 3, loss_unknown), total.lost null, not 0.
+  const auto checked =
+      test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", "--max-loss", "1", spec}, send);
+  EXPECT_EQ(checked.status.code, 3) << checked.output;
+  const auto checked_events = json_lines(checked.standard_output);
+  const auto* refusal = find_event(checked_events, "error");
+  ASSERT_NE(refusal, nullptr) << checked.output;
+  EXPECT_EQ((*refusal)["code"], "loss_unknown") << checked.output;
+  EXPECT_NE((*refusal)["message"].get<std::string>().find("END markers of streams never seen"), std::string::npos)
+      << checked.output;
+  const auto* checked_summary = find_event(checked_events, "summary");
+  ASSERT_NE(checked_summary, nullptr) << checked.output;
+  EXPECT_TRUE((*checked_summary)["total"]["lost"].is_null()) << checked.output;
   ASSERT_TRUE(rx.exec({"sh", "-c", v["fix"].get<std::string>()}).status.success());
   const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
   const auto after = json_lines(fixed.standard_output);

@@ -713,6 +713,11 @@ void receive_session::summary() {
   total["untracked"] = table_.untracked();
   total["evicted"] = table_.evicted();
   total["stray_ends"] = table_.stray_ends();
+  // Only END markers: a sender's streams came to nothing here, their loss
+  // unknown (the END says how many numbers were used, not which of them
+  // were meant for this run), not 0.
+  const bool only_ends = sum.packets == 0 && table_.stray_ends() > 0;
+  if (only_ends) total["lost"] = nullptr;
   // Untracked datagrams are in no stream: what they lost is unknown, so no
   // ratio stands for the run (a flood that left the real feed untracked
   // would otherwise read 0.0).
@@ -864,7 +869,9 @@ void receive_session::summary() {
                          count_text(sum.unsequenced, "datagram", "datagrams"));
   }
   // Unknown (-) when no datagram had a sequence number, as the streams say.
-  const auto known = [&sum](std::uint64_t v) { return loss_unknown(sum) ? std::string("-") : std::to_string(v); };
+  const auto known = [&sum, only_ends](std::uint64_t v) {
+    return loss_unknown(sum) || only_ends ? std::string("-") : std::to_string(v);
+  };
   const auto duplicates = loss_unknown(sum) ? std::string("- duplicates")
                                             : count_text(sum.duplicates, "duplicate", "duplicates");
   out_.text(fmt::format("mcast-recv: {}, {} bytes, {} lost, {} reordered, {}, {} "
@@ -960,6 +967,17 @@ int receive_session::finish() const {
                      fmt::format("--max-loss {}% could not be checked: {} datagrams carried no sequence number "
                                  "mcast-recv knows (their loss is unknown; --payload names the protocols it reads){}",
                                  *s_.max_loss, sum.unsequenced, checked_part()),
+                     "loss_unknown");
+  }
+  // END markers of streams never seen: a sender's stream (or its tail past
+  // an eviction) did not arrive, and how much of it was meant for this run
+  // is unknown: a health check of a dead feed must not pass.
+  if (s_.max_loss && table_.stray_ends() > 0) {
+    return out_.fail(exit_loss,
+                     fmt::format("--max-loss {}% could not be checked: {} of streams never seen arrived (a sender's "
+                                 "datagrams did not, or not while this run counted them; their loss is unknown){}",
+                                 *s_.max_loss, count_text(table_.stray_ends(), "END marker", "END markers"),
+                                 table_.sum().packets > 0 ? checked_part() : std::string()),
                      "loss_unknown");
   }
   return exit_ok;
