@@ -257,6 +257,15 @@ TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
   EXPECT_EQ(after.lost, 1u) << "stream 1's lost number stays counted";
   // Of every datagram counted, less stream 2's lone one (it cannot show loss), 1 lost.
   EXPECT_DOUBLE_EQ(t.loss_ratio(), 1.0 / static_cast<double>(before.packets + 6 - 1 + 1));
+  // The evicted stream 1 (1 of 3 lost) is still held to --max-loss on its
+  // own: a flood that evicts a lossy feed must not let its loss escape the
+  // per-stream check (trial16c 2).
+  const auto worst = t.worst_loss();
+  ASSERT_TRUE(worst.has_value());
+  EXPECT_EQ(worst->key.session, 1u);
+  EXPECT_DOUBLE_EQ(worst->ratio, 1.0 / 3.0);
+  EXPECT_FALSE(t.worst_loss([](const tools::stream_key& k) { return k.session == 1; }).has_value())
+      << "skip() leaves it out as it does a stream in the table";
 }
 
 TEST(StreamTable, AForgedEndBelowTheHighestNumberEndsNothing) {

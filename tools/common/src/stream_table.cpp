@@ -183,6 +183,10 @@ bool stream_table::evict() {
     const auto one = loss_of(key, st);
     figures.received += one.received;
     figures.lost += one.lost;
+    if (one.lost > 0) {
+      const double ratio = one.lost / (one.received + one.lost);
+      if (!retired_worst_ || ratio > retired_worst_->ratio) retired_worst_ = worst_stream{key, ratio};
+    }
     if (st.mpegts) --checkers_;
     if (last_ == &found[i].it->second) last_ = nullptr;
     // What `auto` remembered of the source goes with it, unless a datagram waits there.
@@ -644,6 +648,9 @@ std::optional<stream_table::worst_stream> stream_table::worst_loss(
     if (f.lost <= 0) continue;
     const double ratio = f.lost / (f.received + f.lost);
     if (!worst || ratio > worst->ratio) worst = worst_stream{key, ratio};
+  }
+  if (retired_worst_ && !(skip && skip(retired_worst_->key)) && (!worst || retired_worst_->ratio > worst->ratio)) {
+    worst = retired_worst_;
   }
   return worst;
 }

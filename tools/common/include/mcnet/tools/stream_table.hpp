@@ -358,9 +358,9 @@ class stream_table {
   /// packets; lost: continuity count errors, a lower bound), less the
   /// streams `skip` says yes to (none when it is empty).
   [[nodiscard]] loss_figures loss(const std::function<bool(const stream_key&)>& skip = {}) const;
-  /// The stream in the table with the highest loss ratio as loss() counts
-  /// it (lost / (received + lost)), less those `skip` says yes to; none when
-  /// no stream shows loss. `--max-loss` holds every stream to its limit, so
+  /// The stream in the table, or evicted from it, with the highest loss
+  /// ratio as loss() counts it (lost / (received + lost)), less those
+  /// `skip` says yes to; none when no stream shows loss. `--max-loss` holds every stream to its limit, so
   /// that streams without loss (junk among them) cannot dilute one feed's.
   struct worst_stream {
     stream_key key;
@@ -441,6 +441,10 @@ class stream_table {
   std::uint64_t stray_ends_ = 0;
   totals retired_{};                                 // the evicted streams' counts
   std::map<retired_key, loss_figures> retired_loss_;  // and their loss(), bounded by the joined (group, port)s
+  // The evicted stream with the highest loss ratio: worst_loss() still
+  // holds it to --max-loss (an evicted feed's loss must not escape the
+  // per-stream check that a flood of junk streams cannot dilute).
+  std::optional<worst_stream> retired_worst_;
   std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
   core::kernel_time next_sweep_{};                   // no eviction sweep before (one found nothing)
