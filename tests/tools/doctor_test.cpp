@@ -477,6 +477,13 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   const auto message = d.verdict["message"].get<std::string>();
   EXPECT_NE(message.find("leaves by eth1, the join is on eth0"), std::string::npos) << message;
   EXPECT_NE(d.verdict["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
+  // The subnet the message names is in the JSON too.
+  const auto lan1 = test::network::lan_v4(1).masked().to_string();
+  EXPECT_NE(message.find("the source is on eth1's link (its subnet " + lan1 + ")"), std::string::npos) << message;
+  const auto lines = d.checks("source_route");
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["source_subnet"], lan1) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["source_subnet_interface"], "eth1") << d.r.output;
 }
 
 // The same SSM channel joined on both interfaces: the route back leaves by
