@@ -2498,6 +2498,12 @@ TEST(NetDoctor, Ipv6LinksDownTheFixIsTheLinkWhichBringsItsRouteInTableLocal) {
   const auto dev = d.verdict["subject"].get<std::string>();
   const auto up = "ip link set dev " + dev + " up";
   EXPECT_EQ(d.verdict["fix"], up) << d.r.output;
+  // The harness's global address, added by hand, went with the link: said.
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("its IPv6 addresses went with the link (keep_addr_on_down 0)"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("ip -6 addr add ADDRESS/LEN dev " + dev), std::string::npos)
+      << d.r.output;
   const auto route = d.checks("route");
   ASSERT_EQ(route.size(), 1u) << d.r.output;
   EXPECT_EQ(route[0]["fix"], up) << d.r.output;

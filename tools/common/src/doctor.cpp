@@ -255,6 +255,24 @@ using planned = planned_join;
 
 // ---- interface -------------------------------------------------------------
 
+// For an IPv6 link that is down: the kernel removed its IPv6 addresses
+// with it unless keep_addr_on_down is set (conf/all or conf/IFACE:
+// addrconf_ifdown), a link-local and a router advertisement's come back
+// by themselves, one added by hand does not. "; ..." for a note, or empty.
+std::string v6_addresses_lost(const netlink::link& l);
+// That text as a note of its own (without its "; ").
+std::string lost_note(const std::string& clause) { return clause.size() > 2 ? clause.substr(2) : std::string(); }
+std::string v6_addresses_lost(const netlink::link& l) {
+  const auto all = sysctl("net.ipv6.conf.all.keep_addr_on_down");
+  const auto dev = sysctl(conf_key("net.ipv6.conf", l.name, "keep_addr_on_down"));
+  if ((all && *all > 0) || (dev && *dev > 0)) return {};
+  return fmt::format("; its IPv6 addresses went with the link (keep_addr_on_down 0): the link-local one and a router "
+                     "advertisement's come back by themselves, one added by hand does not: add it again once {} is up "
+                     "(ip -6 addr add ADDRESS/LEN dev {})",
+                     l.name, shell_quoted(l.name));
+}
+
+
 void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
                       std::vector<check_result>& checks) {
   std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
@@ -337,7 +355,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                         "for a later run without -i"});
     } else if (!l->is_up()) {
       checks.push_back({"interface", n, check_status::fail,
-                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {}, ""});
+                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {},
+                        fams.contains(AF_INET6) ? lost_note(v6_addresses_lost(*l)) : std::string()});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
                         "no carrier (the link below is down: cable, peer, or the other end of a veth)", "", {},
@@ -576,8 +595,8 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                          "same way",
                                                          l->name))
                        : fmt::format("the kernel adds the route ff00::/8 through {} (in table local) again when "
-                                     "it is up",
-                                     l->name)});
+                                     "it is up{}",
+                                     l->name, v6_addresses_lost(*l))});
       }
       const auto suggest = down.empty() ? multicast_route_interface(snap, g) : down.front()->name;
       const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
