@@ -488,11 +488,13 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // A run's join without -i, judged on the link it joined on (the
       // interface check's): the route it followed is gone with that link.
       const std::string on_name(p.iface.name.view());
-      const bool deleted = snap.link_by_index(p.iface.index) == nullptr;
+      const auto* joined_link = snap.link_by_index(p.iface.index);
       const auto where = fmt::format("the run joined {} on {} by the route {}, which {}", subject,
                                      on_name.empty() ? fmt::format("index {}", p.iface.index) : on_name,
                                      p.followed->prefix,
-                                     deleted ? "was deleted with the interface" : "went with the link");
+                                     joined_link == nullptr  ? "was deleted with the interface"
+                                     : joined_link->is_up() ? "no longer leads there"
+                                                            : "went with the link");
       if (!r) {
         checks.push_back({"route", subject, check_status::fail,
                           fmt::format("no route for {} now: {} (see the interface check)", subject, where), "",
