@@ -336,6 +336,10 @@ TEST(NetEveryRun, JoinLinkDownOrDeletedWithAWiderRouteLeftIsTheVerdict) {
     EXPECT_NE(v["message"].get<std::string>().find("the run joined 239.255.92.1 (by the route 239.255.92.0/24)"),
               std::string::npos)
         << r.output;
+    EXPECT_NE(v["message"].get<std::string>().find("239.255.92.1's route leads by eth0 now, where the run is not "
+                                                   "joined"),
+              std::string::npos)
+        << r.output;
     const auto fix = v["fix"].get<std::string>();
     EXPECT_EQ(fix, "ip link set dev a0 up && ip route replace 239.255.92.0/24 dev a0") << r.output;
     const auto pasted = rx.exec({"sh", "-c", fix});

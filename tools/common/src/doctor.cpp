@@ -344,11 +344,15 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
         routes += fmt::format(" && ip {}route replace {} dev {}", q->m->request.group.is_v4() ? "" : "-6 ",
                               q->followed->prefix, dev);
       }
+      // Where the (first) group's route leads now, if anywhere.
+      const auto now = netlink::route_to(joins->front()->m->request.group);
+      const auto now_text = now ? fmt::format("{}'s route leads by {} now, where the run is not joined",
+                                              joins->front()->m->request.group.to_string(), now->iface.name.view())
+                                : fmt::format("{} has no route now", joins->front()->m->request.group.to_string());
       checks.push_back({"interface", n, check_status::fail,
                         fmt::format("the interface is down: the run joined {} on it, and nothing is received on it; "
-                                    "the kernel removed the routes through it, the one the join followed too, and "
-                                    "the group's route leads elsewhere now or nowhere, where the run is not joined",
-                                    by_route),
+                                    "the kernel removed the routes through it, the one the join followed too: {}",
+                                    by_route, now_text),
                         "ip link set dev " + dev + " up" + routes, {{"index", index}, {"up", false}},
                         "the run's memberships stay on the link while it is down and receive again once it is up; "
                         "the route comes after the link is up (the kernel refuses a route through a down link), "
