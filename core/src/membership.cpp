@@ -177,7 +177,13 @@ error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t 
     // first, then the membership is charged to optmem_max. The count cannot
     // be read back, so the memory, which can, decides.
     if (option_memory_full(s)) return optmem_hint(e);
-    if (auto v = read_sysctl("net.ipv4.igmp_max_memberships")) e.with_number(*v);
+    const auto v = read_sysctl("net.ipv4.igmp_max_memberships");
+    if (v) e.with_number(*v);
+    // At 0 no socket may join a group: another socket is no way out.
+    if (v && *v <= 0) {
+      return e.with_hint("membership limit: net.ipv4.igmp_max_memberships is {number}: no socket may join an IPv4 "
+                         "group; raise it (sysctl -w net.ipv4.igmp_max_memberships=N)");
+    }
     return e.with_hint("membership limit: net.ipv4.igmp_max_memberships is {number} groups per socket; "
                        "raise it (sysctl -w net.ipv4.igmp_max_memberships=N) or use another socket");
   }
@@ -187,6 +193,10 @@ error explain_nobufs(socket_ref s, op o, const ip_address& group, std::uint32_t 
     // list in option memory is what failed.
     if (msf && filter && *msf > 0 && filter->count < static_cast<std::size_t>(*msf)) return optmem_hint(e);
     if (msf) e.with_number(*msf);
+    if (msf && *msf <= 0) {
+      return e.with_hint("source limit: net.ipv4.igmp_max_msf is {number}: no socket may add a source to an IPv4 "
+                         "group; raise it (sysctl -w net.ipv4.igmp_max_msf=N)");
+    }
     return e.with_hint("source limit: net.ipv4.igmp_max_msf is {number} sources per group and socket; "
                        "raise it (sysctl -w net.ipv4.igmp_max_msf=N) or use another socket");
   }

@@ -477,6 +477,13 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   const auto message = d.verdict["message"].get<std::string>();
   EXPECT_NE(message.find("leaves by eth1, the join is on eth0"), std::string::npos) << message;
   EXPECT_NE(d.verdict["fix"].get<std::string>().find("-i eth1"), std::string::npos) << d.r.output;
+  // The subnet the message names is in the JSON too.
+  const auto lan1 = test::network::lan_v4(1).masked().to_string();
+  EXPECT_NE(message.find("the source is on eth1's link (its subnet " + lan1 + ")"), std::string::npos) << message;
+  const auto lines = d.checks("source_route");
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["source_subnet"], lan1) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["source_subnet_interface"], "eth1") << d.r.output;
 }
 
 // The same SSM channel joined on both interfaces: the route back leaves by
@@ -787,6 +794,51 @@ TEST(NetDoctor, NftablesDropRuleForThePort) {
   EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
 }
 
+// Policy drop, a rate-limited accept of the port, and a drop of the port
+// reached by a jump: deleting the drop alone leaves the policy to drop
+// what comes above the rate. The fix covers both: pasted as printed, every
+// datagram arrives.
+TEST(NetDoctor, NftablesDropBehindARateLimitedAcceptUnderPolicyDropIsFixedWhole) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.41:" + port;
+  const auto added = rx.exec(
+      {nft, "-f", "-"},
+      "add table inet mcnet_doctor\n"
+      "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
+      "add chain inet mcnet_doctor more\n"
+      "add rule inet mcnet_doctor input udp dport " + port + " limit rate 10/second accept\n"
+      "add rule inet mcnet_doctor input jump more\n"
+      "add rule inet mcnet_doctor more udp dport " + port + " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "firewall") << d.r.output;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix.find("nft delete rule inet mcnet_doctor more handle "), 0u) << fix;
+  EXPECT_NE(fix.find(" && nft insert rule inet mcnet_doctor input position "), std::string::npos) << fix;
+  EXPECT_NE(fix.find("udp dport " + port + " accept"), std::string::npos) << fix;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("deleting that rule alone leaves the policy drop of chain input"),
+            std::string::npos)
+      << d.r.output;
+  // Pasted as printed, the datagrams above the rate arrive too.
+  const auto pasted = rx.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << fix << "\n" << pasted.output;
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "100", "-r", "500pps", spec});
+  });
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 100) << run.output;
+  const auto after = doctor(rx, {"-i", "eth0", spec});
+  for (const auto& c : after.checks("firewall")) EXPECT_EQ(c["status"], "OK") << after.r.output;
+}
+
 // A netdev ingress chain sees only its devices' packets. nft 1.0.6's JSON
 // does not name a netdev chain's devices, so the doctor reads them from the
 // chain's text form: a chain on another device is no cause (its fix would
@@ -890,14 +942,18 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
       << failed;
   EXPECT_EQ(failed.find("set SO_REUSEADDR or SO_REUSEPORT"), std::string::npos) << failed;
 
-  // Bound to a unicast address (SO_REUSEADDR: mcast-recv binds next to it): it gets none of the group's datagrams.
+  // Bound to a unicast address (SO_REUSEADDR: mcast-recv binds next to it): it gets none of the group's datagrams,
+  // so the port line is OK (it names the socket) and no verdict.
   const auto port2 = free_port(h);
   const auto address = h.v4();
   auto unicast = hold_port(h, address, port2, true);
   ASSERT_TRUE(unicast) << unicast.error().message();
   const auto u = doctor(h, {"-i", "eth0", "239.255.90.9:" + std::to_string(port2)});
-  expect_verdict(u, "port", "WARN", tools::exit_doctor_warn);
-  const auto message = u.verdict["message"].get<std::string>();
+  EXPECT_EQ(u.r.status.code, tools::exit_ok) << u.r.output;
+  ASSERT_EQ(u.checks("port").size(), 1u) << u.r.output;
+  const auto port_line = u.checks("port")[0];
+  EXPECT_EQ(port_line["status"], "OK") << u.r.output;
+  const auto message = port_line["message"].get<std::string>();
   EXPECT_NE(message.find(address.to_string() + ":" + std::to_string(port2) + " pid " + std::to_string(::getpid())),
             std::string::npos)
       << message;
@@ -911,9 +967,10 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   // is in the note.
   EXPECT_NE(message.find("each lets mcast-recv bind the port too"), std::string::npos) << message;
   EXPECT_EQ(message.find("without SO_REUSEADDR"), std::string::npos) << message;
-  EXPECT_EQ(u.checks("port")[0]["data"]["shares_port"], true) << u.r.output;
-  EXPECT_TRUE(u.verdict["fix"].is_null()) << u.r.output;
-  EXPECT_NE(u.verdict["note"].get<std::string>().find("ss -ulpn 'sport = :" + std::to_string(port2) + "'"),
+  EXPECT_EQ(port_line["data"]["shares_port"], true) << u.r.output;
+  EXPECT_NE(message.find("none takes a copy of these groups' datagrams"), std::string::npos) << message;
+  EXPECT_TRUE(port_line["fix"].is_null()) << u.r.output;
+  EXPECT_NE(port_line["note"].get<std::string>().find("ss -ulpn 'sport = :" + std::to_string(port2) + "'"),
             std::string::npos)
       << u.r.output;
   EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
@@ -1277,12 +1334,24 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   });
   expect_verdict(a, "rp_filter", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(a.verdict["subject"], "TcpExtIPReversePathFilter") << a.r.output;
+  // The listen line says they came and were dropped here: no TTL, no router to blame.
+  const auto heard = a.checks("listen");
+  ASSERT_EQ(heard.size(), 1u) << a.r.output;
+  EXPECT_NE(heard[0]["message"].get<std::string>().find("the reverse-path filter dropped"), std::string::npos)
+      << a.r.output;
+  EXPECT_EQ(heard[0]["note"].get<std::string>().find("--ttl"), std::string::npos) << a.r.output;
+  // No default route: loose mode would drop the unknown senders too; the
+  // fix, pasteable as printed (no placeholder), turns the filter off.
   const auto fix = a.verdict["fix"].get<std::string>();
-  EXPECT_EQ(fix.find("ip route replace SOURCE dev eth0"), 0u) << fix;
+  EXPECT_EQ(fix, "sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0") << fix;
+  EXPECT_EQ(fix.find("SOURCE"), std::string::npos) << fix;
   EXPECT_EQ(fix.find("IFACE"), std::string::npos) << fix;
-  // With SOURCE filled in the fix works where a route to the source exists
-  // already (a host route elsewhere, or the fix pasted twice): `replace`.
-  auto filled = fix;
+  // The per-source route stays in the note, with the sender's address to fill in.
+  const auto note = a.verdict["note"].get<std::string>();
+  EXPECT_NE(note.find("ip route replace SOURCE dev eth0"), std::string::npos) << note;
+  // With SOURCE filled in the note's route works where a route to the source
+  // exists already (a host route elsewhere, or pasted twice): `replace`.
+  std::string filled = "ip route replace SOURCE dev eth0";
   filled.replace(filled.find("SOURCE"), 6, "10.77.9.1");
   for (int i = 0; i < 2; ++i) {
     const auto pasted = rx.exec({"sh", "-c", filled});
@@ -1300,7 +1369,129 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   ASSERT_TRUE((*summary)["verdict"].is_object()) << run.output;
   EXPECT_EQ((*summary)["verdict"]["check"], "rp_filter") << run.output;
   ASSERT_TRUE((*summary)["verdict"]["fix"].is_string()) << run.output;
-  EXPECT_EQ((*summary)["verdict"]["fix"].get<std::string>().find("ip route replace SOURCE dev eth0"), 0u) << run.output;
+  EXPECT_EQ((*summary)["verdict"]["fix"], fix) << run.output;
+
+  // Pasted as printed, the fix lets the any-source datagrams in.
+  const auto pasted = rx.exec({"sh", "-c", fix});
+  ASSERT_TRUE(pasted.status.success()) << fix << "\n" << pasted.output;
+  const auto after = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "10.77.9.1," + any});
+  });
+  const auto after_events = json_lines(after.standard_output);
+  const auto* got = find_event(after_events, "summary");
+  ASSERT_NE(got, nullptr) << after.output;
+  EXPECT_EQ((*got)["total"]["packets"], 10) << after.output;
+
+  // With a default route, loose mode on the join interface passes every sender: that is the fix.
+  ASSERT_TRUE(rx.exec({"sysctl", "-qw", "net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.eth0.rp_filter=1"})
+                  .status.success());
+  // The default route by another link: strict mode drops the sender, loose passes it.
+  // (a veth pair: the dummy driver may not be there)
+  ASSERT_TRUE(rx.exec({"ip", "link", "add", "dflt0", "type", "veth", "peer", "name", "dflt1"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "dflt1", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "dflt0", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "default", "dev", "dflt0"}).status.success());
+  const auto loose = doctor_while(rx, {"-i", "eth0", "--listen", "2", any}, "090201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "10.77.9.1," + any});
+  });
+  expect_verdict(loose, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  const auto loose_fix = loose.verdict["fix"].get<std::string>();
+  EXPECT_EQ(loose_fix, "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << loose.r.output;
+  ASSERT_TRUE(rx.exec({"sh", "-c", loose_fix}).status.success()) << loose_fix;
+  const auto passed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "10.77.9.1," + any});
+  });
+  const auto passed_events = json_lines(passed.standard_output);
+  const auto* passed_summary = find_event(passed_events, "summary");
+  ASSERT_NE(passed_summary, nullptr) << passed.output;
+  EXPECT_EQ((*passed_summary)["total"]["packets"], 10) << passed.output;
+}
+
+// IGMPv2 forced on eth0, where a source-specific join is useless anyway
+// (its source is on eth1's link, where the channel is joined too): the
+// version is no cause there, the source_route line leads. An IPv4 line
+// names IPv4's SSM range only.
+TEST(NetDoctor, AnOldIgmpVersionOnAUselessJoinIsNotTheVerdict) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  // No reverse-path filter: its prediction for eth0 is not this test's matter.
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto channel = (*net)[1].v4().to_string() + ",232.1.2.78:" + std::to_string(free_port(rx));
+  const auto d = doctor(rx, {channel + "%eth0", channel + "%eth1"});
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "source_route") << d.r.output;
+  const auto versions = d.checks("igmp_version");
+  bool said = false;
+  for (const auto& c : versions) {
+    if (c["subject"] != "eth0 IGMP") continue;
+    said = true;
+    EXPECT_EQ(c["status"], "WARN") << d.r.output;
+    const auto message = c["message"].get<std::string>();
+    EXPECT_NE(message.find("get no datagrams there anyway"), std::string::npos) << message;
+    EXPECT_NE(message.find("232.0.0.0/8"), std::string::npos) << message;
+    EXPECT_EQ(message.find("ff3x"), std::string::npos) << "IPv6 words on an IPv4 line: " << message;
+  }
+  EXPECT_TRUE(said) << d.r.output;
+}
+
+// Nothing heard from a source on the join interface's own subnet: no
+// router in between, so the TTL cannot be why; the line says so.
+TEST(NetDoctor, NothingHeardFromASourceOnTheJoinLinkBlamesNoTtl) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto spec = tx.v4().to_string() + ",232.1.2.77:" + std::to_string(free_port(rx));
+  const auto d = doctor(rx, {"-i", "eth0", "--listen", "1", spec});
+  expect_verdict(d, "listen", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("the source " + tx.v4().to_string() + " (eth0) is on its join interface's own link: no "
+                         "router in between, so no TTL keeps the datagrams away"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_EQ(d.verdict["note"].get<std::string>().find("--ttl"), std::string::npos) << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("mcast-send -i IFACE"), std::string::npos) << d.r.output;
+}
+
+// IPv6: a link up but not configured yet (no carrier: its veth peer is
+// down) has no ff00::/8 yet, and the group no route: the route is pending
+// there, not taken by the unrelated link that is down (eth0).
+TEST(NetDoctor, AnIpv6RoutePendingOnALinkJustUpIsSaidNotAnUnrelatedDownLink) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto spec = "[ff3e::77:9]:" + std::to_string(free_port(h));
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  ASSERT_TRUE(h.exec({"ip", "link", "add", "x0", "type", "veth", "peer", "name", "x1"}).status.success());
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "x0", "up"}).status.success());
+  const auto d = doctor(h, {spec});
+  bool said = false;
+  for (const auto& c : d.checks("route")) {
+    if (c["status"] != "WARN") continue;
+    said = true;
+    EXPECT_NE(c["message"].get<std::string>().find("no route for ff3e::77:9 yet: x0 (no carrier yet) is up"),
+              std::string::npos)
+        << d.r.output;
+    EXPECT_NE(c["note"].get<std::string>().find("mcast-recv -i x0"), std::string::npos) << d.r.output;
+  }
+  EXPECT_TRUE(said) << d.r.output;
+  for (const auto& c : d.checks("interface")) {
+    EXPECT_NE(c["subject"], "eth0") << "eth0 took no route of this group's\n" << d.r.output;
+  }
+  // The carrier brings the route (x0's, and its peer x1's, up in this namespace too).
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "x1", "up"}).status.success());
+  bool routed = false;
+  for (int i = 0; i < 30 && !routed; ++i) {
+    routed = h.exec({"ip", "-6", "route", "get", "ff3e::77:9"}).output.find("dev x") != std::string::npos;
+    if (!routed) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_TRUE(routed);
+  const auto after = doctor(h, {spec});
+  ASSERT_FALSE(after.checks("route").empty()) << after.r.output;
+  EXPECT_EQ(after.checks("route")[0]["status"], "OK") << after.r.output;
 }
 
 TEST(NetDoctor, InterfaceDownWithoutIIsBlamedNotTheRoute) {
@@ -1698,6 +1889,19 @@ TEST(NetDoctor, PortSocketsBoundToAnotherGroupOrABroadcastAddressGetNoneOfTheGro
   EXPECT_EQ(to_wildcard, 2 * to_other) << "the wildcard socket has a copy of both groups' (IP_MULTICAST_ALL on), "
                                           "the other group's socket none of this group's";
   EXPECT_EQ(to_broadcast, 0u);
+
+  // Without the wildcard socket, none of the others takes a copy of the
+  // group's datagrams: the port line is OK, not the verdict.
+  sockets.erase(sockets.begin() + 2);
+  const auto without = doctor(rx, {"-i", "eth0", group.to_string() + ":" + p});
+  EXPECT_EQ(without.r.status.code, tools::exit_ok) << without.r.output;
+  const auto quiet = without.checks("port");
+  ASSERT_EQ(quiet.size(), 1u) << without.r.output;
+  EXPECT_EQ(quiet[0]["status"], "OK") << without.r.output;
+  EXPECT_NE(quiet[0]["message"].get<std::string>().find("none takes a copy of these groups' datagrams"),
+            std::string::npos)
+      << without.r.output;
+  EXPECT_EQ(quiet[0]["data"]["shares_port"], true) << without.r.output;
 }
 
 // Rules the doctor decides rather than warning "may drop": a destination
@@ -1723,6 +1927,11 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
        "FAIL", false},
       {"accept", "add rule inet mcnet_doctor input ip daddr 239.255.90.99 drop\n", "OK", true},
       {"accept", "add rule inet mcnet_doctor input meta pkttype multicast drop\n", "FAIL", false},
+      // The destination's address type: a group's is multicast, never local.
+      {"accept", "add rule inet mcnet_doctor input fib daddr type multicast drop\n", "FAIL", false},
+      {"accept", "add rule inet mcnet_doctor input fib daddr . iif type { multicast, broadcast } drop\n", "FAIL",
+       false},
+      {"accept", "add rule inet mcnet_doctor input fib daddr type local drop\n", "OK", true},
       {"accept", "add rule inet mcnet_doctor input iifname \"other\" drop\n", "OK", true},
       {"accept", "add rule inet mcnet_doctor input iifname \"eth*\" udp dport " + p + " drop\n", "FAIL", false},
       {"drop", "add rule inet mcnet_doctor input ct state established,related accept\n", "FAIL", false},
@@ -2289,6 +2498,12 @@ TEST(NetDoctor, Ipv6LinksDownTheFixIsTheLinkWhichBringsItsRouteInTableLocal) {
   const auto dev = d.verdict["subject"].get<std::string>();
   const auto up = "ip link set dev " + dev + " up";
   EXPECT_EQ(d.verdict["fix"], up) << d.r.output;
+  // The harness's global address, added by hand, went with the link: said.
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("its IPv6 addresses went with the link (keep_addr_on_down 0)"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("ip -6 addr add ADDRESS/LEN dev " + dev), std::string::npos)
+      << d.r.output;
   const auto route = d.checks("route");
   ASSERT_EQ(route.size(), 1u) << d.r.output;
   EXPECT_EQ(route[0]["fix"], up) << d.r.output;

@@ -110,6 +110,52 @@ TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {
       << text.output;
 }
 
+// A plain run (no -i) joins where the group's route leads (eth0); the
+// source is routed back through a gateway on eth1. A router forwards the
+// group where it was joined: no start warning proposes -i eth1, where
+// nothing was joined and nothing need come; with strict rp_filter the
+// warning's fix is loose mode on eth0, where the datagrams come.
+TEST(NetEveryRun, ASourceBehindAGatewayElsewhereProposesNoOtherInterfaceToAPlainRun) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& rx = (*net)[0];
+  auto gateway = rx.v4(1).to_string();
+  gateway = gateway.substr(0, gateway.rfind('.')) + ".254";
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.99.0/24", "via", gateway, "dev", "eth1"}).status.success());
+  const auto spec = "10.77.99.5,232.1.3.9:" + std::to_string(free_port(rx));
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto r = rx.exec({MCAST_RECV, "--json", "-d", "0.3", spec});
+  expect_schema_conform(r.standard_output);
+  auto events = json_lines(r.standard_output);
+  EXPECT_TRUE(warnings(events, "source_route").empty()) << r.output;
+  EXPECT_EQ(r.output.find("-i eth1"), std::string::npos) << r.output;
+
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto strict = rx.exec({MCAST_RECV, "--json", "-d", "0.3", spec});
+  events = json_lines(strict.standard_output);
+  const auto routed = warnings(events, "source_route");
+  ASSERT_EQ(routed.size(), 1u) << strict.output;
+  EXPECT_EQ(routed[0]["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << strict.output;
+  EXPECT_EQ(routed[0]["fix"].get<std::string>().find("-i eth1"), std::string::npos) << strict.output;
+}
+
+// net.ipv4.igmp_max_memberships 0: no socket may join, so the join error
+// raises the limit and offers no other socket.
+TEST(NetEveryRun, AMembershipLimitOfZeroIsSaidAsSuchNotAsAnotherSocketsNeed) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  h.ns().write_sysctl("net.ipv4.igmp_max_memberships", "0");
+  const auto r = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.93.40:" + std::to_string(free_port(h))});
+  EXPECT_EQ(r.status.code, 4) << r.output;
+  EXPECT_NE(r.output.find("net.ipv4.igmp_max_memberships is 0: no socket may join an IPv4 group; raise it (sysctl -w "
+                          "net.ipv4.igmp_max_memberships=20)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("another socket"), std::string::npos) << r.output;
+}
+
 TEST(NetEveryRun, IgmpV2WithAnSsmSpecAndNoMulticastFlagOnTheRoutesInterface) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -255,6 +301,92 @@ TEST(NetEveryRun, InterfaceDeletedMidRunAndNotBackIsSaidAtTheEnd) {
   EXPECT_EQ(v["subject"], "eth0") << r.output;
   EXPECT_NE(v["message"].get<std::string>().find("it was deleted, and its memberships with it"), std::string::npos)
       << r.output;
+}
+
+// A run without -i joined where a narrower route led (239.255.92.0/24 dev
+// a0) while a wider one (224.0.0.0/4, the harness's) leads by eth0: a0
+// down or deleted during the run takes that route, and the group's route
+// leads by eth0 now, where the run never joined. The verdict judges a0,
+// the link the run joined on, not the route's new link.
+TEST(NetEveryRun, JoinLinkDownOrDeletedWithAWiderRouteLeftIsTheVerdict) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto make_a0 = [&] {
+    ASSERT_TRUE(rx.exec({"ip", "link", "add", "a0", "type", "veth", "peer", "name", "a0p"}).status.success());
+    ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "a0p", "up"}).status.success());
+    ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "a0", "up"}).status.success());
+    ASSERT_TRUE(rx.exec({"ip", "addr", "add", "10.77.200.1/24", "dev", "a0"}).status.success());
+    ASSERT_TRUE(rx.exec({"ip", "route", "add", "239.255.92.0/24", "dev", "a0"}).status.success());
+  };
+  const auto group = "239.255.92.1:" + std::to_string(free_port(rx));
+
+  // Down: the fix brings the link up and the route it followed back.
+  make_a0();
+  {
+    test::tools::receiver recv(rx, {group});
+    ASSERT_TRUE(recv.joined()) << recv.output();
+    ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "a0", "down"}).status.success());
+    const auto r = recv.finish_clean(500ms);
+    const auto v = test::tools::summary_verdict(r.standard_output);
+    ASSERT_TRUE(v.is_object()) << r.output;
+    EXPECT_EQ(v["status"], "FAIL") << r.output;
+    EXPECT_EQ(v["check"], "interface") << r.output;
+    EXPECT_EQ(v["subject"], "a0") << r.output;
+    EXPECT_NE(v["message"].get<std::string>().find("the run joined 239.255.92.1 (by the route 239.255.92.0/24)"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(v["message"].get<std::string>().find("239.255.92.1's route leads by eth0 now, where the run is not "
+                                                   "joined"),
+              std::string::npos)
+        << r.output;
+    const auto fix = v["fix"].get<std::string>();
+    EXPECT_EQ(fix, "ip link set dev a0 up && ip route replace 239.255.92.0/24 dev a0") << r.output;
+    const auto pasted = rx.exec({"sh", "-c", fix});
+    EXPECT_TRUE(pasted.status.success()) << pasted.output;
+    const auto route = rx.exec({"ip", "route", "get", "239.255.92.1"});
+    EXPECT_NE(route.output.find("dev a0"), std::string::npos) << route.output;
+  }
+
+  // Deleted: said with its name and index, and what to do; the wider
+  // route's eth0 is no fix (the run never joined there).
+  {
+    test::tools::receiver recv(rx, {group});
+    ASSERT_TRUE(recv.joined()) << recv.output();
+    const auto index = rx.run([] { return ::if_nametoindex("a0"); });
+    ASSERT_NE(index, 0u);
+    ASSERT_TRUE(rx.exec({"ip", "link", "del", "a0"}).status.success());
+    const auto r = recv.finish_clean(500ms);
+    const auto v = test::tools::summary_verdict(r.standard_output);
+    ASSERT_TRUE(v.is_object()) << r.output;
+    EXPECT_EQ(v["status"], "FAIL") << r.output;
+    EXPECT_EQ(v["check"], "interface") << r.output;
+    EXPECT_EQ(v["subject"], "a0") << r.output;
+    const auto message = v["message"].get<std::string>();
+    EXPECT_NE(message.find(fmt::format("the interface a0 (index {}) that the run joined 239.255.92.1", index)),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(message.find("was deleted during the run"), std::string::npos) << r.output;
+    EXPECT_TRUE(v["fix"].is_null()) << r.output;
+    EXPECT_NE(v["note"].get<std::string>().find("recreate a0"), std::string::npos) << r.output;
+    EXPECT_EQ(v["note"].get<std::string>().find("eth0"), std::string::npos) << r.output;
+  }
+
+  // Deleted with no route left at all: still a0, never another link's route.
+  make_a0();
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", "224.0.0.0/4"}).status.success());
+  {
+    test::tools::receiver recv(rx, {group});
+    ASSERT_TRUE(recv.joined()) << recv.output();
+    ASSERT_TRUE(rx.exec({"ip", "link", "del", "a0"}).status.success());
+    const auto r = recv.finish_clean(500ms);
+    const auto v = test::tools::summary_verdict(r.standard_output);
+    ASSERT_TRUE(v.is_object()) << r.output;
+    EXPECT_EQ(v["check"], "interface") << r.output;
+    EXPECT_EQ(v["subject"], "a0") << r.output;
+    EXPECT_NE(v["message"].get<std::string>().find("was deleted during the run"), std::string::npos) << r.output;
+    EXPECT_EQ(r.standard_output.find("224.0.0.0/4 dev eth0"), std::string::npos) << r.output;
+  }
 }
 
 // A stream that came in on an interface deleted during the run: its line

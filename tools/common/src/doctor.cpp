@@ -255,21 +255,74 @@ using planned = planned_join;
 
 // ---- interface -------------------------------------------------------------
 
+// For an IPv6 link that is down: the kernel removed its IPv6 addresses
+// with it unless keep_addr_on_down is set (conf/all or conf/IFACE:
+// addrconf_ifdown), a link-local and a router advertisement's come back
+// by themselves, one added by hand does not. "; ..." for a note, or empty.
+std::string v6_addresses_lost(const netlink::link& l);
+// That text as a note of its own (without its "; ").
+std::string lost_note(const std::string& clause) { return clause.size() > 2 ? clause.substr(2) : std::string(); }
+std::string v6_addresses_lost(const netlink::link& l) {
+  const auto all = sysctl("net.ipv6.conf.all.keep_addr_on_down");
+  const auto dev = sysctl(conf_key("net.ipv6.conf", l.name, "keep_addr_on_down"));
+  if ((all && *all > 0) || (dev && *dev > 0)) return {};
+  return fmt::format("; its IPv6 addresses went with the link (keep_addr_on_down 0): the link-local one and a router "
+                     "advertisement's come back by themselves, one added by hand does not: add it again once {} is up "
+                     "(ip -6 addr add ADDRESS/LEN dev {})",
+                     l.name, shell_quoted(l.name));
+}
+
+
 void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
                       std::vector<check_result>& checks) {
   std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
   std::map<std::uint32_t, std::string> names;        // interface: its name when joined
+  // interface: a run's joins without -i that followed a route to it (planned_join::followed)
+  std::map<std::uint32_t, std::vector<const planned*>> followed;
   for (const auto& p : plan) {
     if (p.iface.index == 0) continue;
     families[p.iface.index].insert(p.m->request.group.is_v4() ? AF_INET : AF_INET6);
     names.try_emplace(p.iface.index, p.iface.name.view());
+    if (p.followed != nullptr) {
+      auto& f = followed[p.iface.index];
+      if (std::ranges::none_of(f, [&](const planned* q) { return q->m->request.group == p.m->request.group; })) {
+        f.push_back(&p);
+      }
+    }
   }
   for (const auto& [index, fams] : families) {
     const auto* l = snap.link_by_index(index);
+    const auto* joins = followed.contains(index) ? &followed[index] : nullptr;
+    // "239.77.0.1 (by the route 239.77.0.0/24), 239.77.0.2 (...)": the groups a run joined there by a route.
+    std::string by_route;
+    for (const auto* q : joins != nullptr ? *joins : std::vector<const planned*>{}) {
+      by_route += fmt::format("{}{} (by the route {})", by_route.empty() ? "" : ", ", q->m->request.group.to_string(),
+                              q->followed->prefix);
+    }
     if (l == nullptr) {
       // Deleted since it was named (during a run, or the check): its memberships went with it.
       const auto& name = names[index];
-      checks.push_back({"interface", name.empty() ? fmt::format("index {}", index) : name, check_status::fail,
+      const auto subject = name.empty() ? fmt::format("index {}", index) : name;
+      if (joins != nullptr) {
+        // A run's join without -i: the route it followed went with the
+        // link; another route the group may have now leads elsewhere, where
+        // the run never joined (nothing moves a membership).
+        checks.push_back(
+            {"interface", subject, check_status::fail,
+             fmt::format("the interface {} (index {}) that the run joined {} on was deleted during the run, and the "
+                         "memberships and the route with it: nothing is received since; the run does not join "
+                         "again elsewhere",
+                         subject, index, by_route),
+             "", {{"index", index}, {"deleted", true}},
+             fmt::format("recreate {} as it was made (a run still going joins it again when it comes back), with its "
+                         "route (ip {}route replace {} dev {}); or run again on an existing interface where the group "
+                         "arrives: mcast-recv -i IFACE, or no -i once the group's route leads there (ip -br link lists "
+                         "the interfaces)",
+                         subject, joins->front()->m->request.group.is_v4() ? "" : "-6 ",
+                         joins->front()->followed->prefix, shell_quoted(subject))});
+        continue;
+      }
+      checks.push_back({"interface", subject, check_status::fail,
                         fmt::format("no interface has index {} any more: it was deleted, and its memberships with it",
                                     index),
                         "", {{"index", index}},
@@ -280,9 +333,34 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     const auto& n = l->name;
     const auto dev = shell_quoted(n);  // fixes name it as one shell word
     const std::size_t before = checks.size();
-    if (!l->is_up()) {
+    if (!l->is_up() && joins != nullptr) {
+      // The run joined here by a route that went with the link: up again,
+      // the memberships (kept while it is down) receive; the route, which
+      // the link does not bring back, keeps a later run without -i here.
+      std::string routes;
+      for (const auto* q : *joins) {
+        // IPv6's ff00::/8 is the kernel's (table local), back with the link.
+        if (!q->m->request.group.is_v4() && q->followed->prefix == "ff00::/8") continue;
+        routes += fmt::format(" && ip {}route replace {} dev {}", q->m->request.group.is_v4() ? "" : "-6 ",
+                              q->followed->prefix, dev);
+      }
+      // Where the (first) group's route leads now, if anywhere.
+      const auto now = netlink::route_to(joins->front()->m->request.group);
+      const auto now_text = now ? fmt::format("{}'s route leads by {} now, where the run is not joined",
+                                              joins->front()->m->request.group.to_string(), now->iface.name.view())
+                                : fmt::format("{} has no route now", joins->front()->m->request.group.to_string());
       checks.push_back({"interface", n, check_status::fail,
-                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {}, ""});
+                        fmt::format("the interface is down: the run joined {} on it, and nothing is received on it; "
+                                    "the kernel removed the routes through it, the one the join followed too: {}",
+                                    by_route, now_text),
+                        "ip link set dev " + dev + " up" + routes, {{"index", index}, {"up", false}},
+                        "the run's memberships stay on the link while it is down and receive again once it is up; "
+                        "the route comes after the link is up (the kernel refuses a route through a down link), "
+                        "for a later run without -i"});
+    } else if (!l->is_up()) {
+      checks.push_back({"interface", n, check_status::fail,
+                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {},
+                        fams.contains(AF_INET6) ? lost_note(v6_addresses_lost(*l)) : std::string()});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
                         "no carrier (the link below is down: cable, peer, or the other end of a veth)", "", {},
@@ -380,6 +458,26 @@ std::vector<const netlink::link*> down_links(const netlink::snapshot& snap, cons
   return addressed.empty() ? all : addressed;
 }
 
+// IPv6 links up that IPv6 has not configured yet: no IPv6 address at all,
+// not even link-local. The kernel adds a link's route ff00::/8 (table
+// local) and its link-local address together (addrconf_dev_config) once
+// the link has a carrier, which comes after the link is up (a NIC's link
+// negotiation, a veth's peer, linkwatch's delay of up to a second): in
+// that window a group has no route, and such a link is where it will lead.
+std::vector<const netlink::link*> pending_v6_links(const netlink::snapshot& snap) {
+  std::vector<const netlink::link*> out;
+  for (const auto& l : snap.links) {
+    if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
+    const auto off = sysctl(conf_key("net.ipv6.conf", l.name, "disable_ipv6"));
+    if (!off || *off != 0) continue;
+    if (std::ranges::none_of(snap.addresses,
+                             [&l](const netlink::address& a) { return a.index == l.index && !a.local.is_v4(); })) {
+      out.push_back(&l);
+    }
+  }
+  return out;
+}
+
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
                   const relied_routes_map& relied, std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
@@ -390,12 +488,71 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
     if (!seen.insert(g).second) continue;
     auto r = netlink::route_to(g);
     const std::string subject = g.to_string();
+    if (p.followed != nullptr) {
+      // A run's join without -i, judged on the link it joined on (the
+      // interface check's): the route it followed is gone with that link.
+      const std::string on_name(p.iface.name.view());
+      const auto* joined_link = snap.link_by_index(p.iface.index);
+      const auto where = fmt::format("the run joined {} on {} by the route {}, which {}", subject,
+                                     on_name.empty() ? fmt::format("index {}", p.iface.index) : on_name,
+                                     p.followed->prefix,
+                                     joined_link == nullptr  ? "was deleted with the interface"
+                                     : joined_link->is_up() ? "no longer leads there"
+                                                            : "went with the link");
+      if (!r) {
+        checks.push_back({"route", subject, check_status::fail,
+                          fmt::format("no route for {} now: {} (see the interface check)", subject, where), "",
+                          {{"joined_interface", on_name}, {"followed_route", p.followed->prefix}},
+                          "the interface check's fix brings the link and the route back"});
+      } else {
+        const std::string via(r->iface.name.view());
+        checks.push_back({"route", subject, check_status::warn,
+                          fmt::format("{}; the group's route leads by {} now, where the run is not joined (a run "
+                                      "does not move its memberships; a new run without -i joins on {})",
+                                      where, via, via),
+                          "",
+                          {{"joined_interface", on_name},
+                           {"followed_route", p.followed->prefix},
+                           {"route_interface", via}},
+                          "the interface check's fix brings the link and the route back"});
+      }
+      continue;
+    }
     if (!r) {
       if (p.m->iface.index != 0) {
         checks.push_back({"route", subject, check_status::ok,
                           fmt::format("no route for the group, but the join names {}", p.m->iface.name.view()), "",
                           {}, ""});
         continue;
+      }
+      // IPv6: a link up that IPv6 has not configured yet gets its ff00::/8
+      // with its carrier; a link down elsewhere is no cause then.
+      if (!g.is_v4()) {
+        if (const auto pending = pending_v6_links(snap); !pending.empty()) {
+          std::vector<std::string> names;
+          std::vector<std::string> said;  // "x0 (no carrier yet)"
+          for (const auto* l : pending) {
+            names.push_back(l->name);
+            said.push_back(l->name + (l->has_carrier() ? " (carrier up: being configured)" : " (no carrier yet)"));
+          }
+          const bool carrier = pending.front()->has_carrier();
+          checks.push_back(
+              {"route", subject, check_status::warn,
+               fmt::format("no route for {} yet: {} {} up and IPv6 has not configured {} yet (no IPv6 address, not "
+                           "even link-local): the kernel adds a link's route ff00::/8 (table local) with its "
+                           "link-local address once the link has a carrier; the route is pending there, not gone "
+                           "with a link that is down",
+                           subject, fmt::join(said, ", "), names.size() == 1 ? "is" : "are",
+                           names.size() == 1 ? "it" : "them"),
+               "", {{"pending", names}},
+               fmt::format("{}; then run the doctor again; or name the interface: mcast-recv -i {}, or the spec {}",
+                           carrier ? "it comes within about a second (linkwatch reports the carrier)"
+                                   : fmt::format("it comes with the carrier: the peer, cable or switch port of {} "
+                                                 "(ip link show dev {} says NO-CARRIER until then)",
+                                                 names.front(), shell_quoted(names.front())),
+                           shell_quoted(names.front()), spec_on(*p.m, names.front()))});
+          continue;
+        }
       }
       const auto down = down_links(snap, g);
       // `replace` with a link down: the interface line's fix adds the same
@@ -444,8 +601,8 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                          "same way",
                                                          l->name))
                        : fmt::format("the kernel adds the route ff00::/8 through {} (in table local) again when "
-                                     "it is up",
-                                     l->name)});
+                                     "it is up{}",
+                                     l->name, v6_addresses_lost(*l))});
       }
       const auto suggest = down.empty() ? multicast_route_interface(snap, g) : down.front()->name;
       const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
@@ -600,7 +757,10 @@ void unrouted_skips(const std::vector<planned>& plan, bool version, std::vector<
     if (p.iface.index != 0) continue;
     const auto& r = p.m->request;
     const auto g = r.group.to_string();
-    const auto why = fmt::format("not checked: {} has no route and no -i names its interface (see the route check)", g);
+    const auto why =
+        p.followed != nullptr
+            ? fmt::format("not checked: the interface the run joined {} on was deleted (see the interface check)", g)
+            : fmt::format("not checked: {} has no route and no -i names its interface (see the route check)", g);
     const std::string what = "run the doctor again after the route check's fix, or with -i IFACE";
     if (version) {
       if (!said.insert(g).second) continue;
@@ -714,9 +874,17 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     json data{{"join_interface", join_name},
               {"route_interface", back_if ? json(*back_if) : json(nullptr)},
               {"join_subnet", subnet ? json(*subnet) : json(nullptr)}};
+    // The subnet the source is on, when another interface's: where its datagrams come in.
+    std::optional<std::string> back_subnet;  // the route back's interface's own prefix holding the source
     if (other_link != nullptr) {
       data["source_subnet"] = *other_subnet;
       data["source_subnet_interface"] = other_link->name;
+    } else if (back && !own && !subnet && back->iface.index != p.iface.index) {
+      back_subnet = own_subnet(snap, back->iface.index, src);
+      if (back_subnet) {
+        data["source_subnet"] = *back_subnet;
+        data["source_subnet_interface"] = *back_if;
+      }
     }
     const auto rp = src.is_v4() ? read_rp(join_name) : rp_value{};
     const auto eff = rp.effective();
@@ -810,13 +978,34 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                           : ""),
            strict ? loose_fix(join_name) : std::string(), data,
            strict ? loose_note(src.to_string(), join_name) : std::string()});
+    } else if (*back_if != join_name && !on_link && m.iface.index == 0) {
+      // A join without -i went where the group's route leads: a router
+      // forwards the group onto the link the join was reported on, not by
+      // the unicast route back to the source (through a gateway here), so
+      // no other interface is proposed; only the reverse-path filter reads
+      // that route.
+      const bool strict = src.is_v4() && eff && *eff == 1;
+      checks.push_back(
+          {"source_route", subject, strict ? check_status::warn : check_status::ok,
+           fmt::format("the route back to {} leaves by {}{}, the join is on {}, where the group's route leads: a "
+                       "router forwards the group there, where it was joined, whatever the unicast route back says, "
+                       "which only the reverse-path filter reads{}",
+                       src.to_string(), *back_if,
+                       back->gateway ? " via " + back->gateway->to_string() : std::string(), join_name,
+                       strict ? ": strict rp_filter drops them (see the rp_filter line)" : ""),
+           strict ? loose_fix(join_name) : std::string(), data,
+           fmt::format("{}mcast-recv doctor --listen SEC shows the interface they arrive on; only should they come "
+                       "in on {}: mcast-recv -i {}",
+                       strict ? loose_note(src.to_string(), join_name) + "; " : std::string(), *back_if,
+                       shell_quoted(*back_if))});
     } else if (*back_if != join_name) {
       checks.push_back(
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,
            fmt::format("the route back to {} leaves by {}, the join is on {}: {}", src.to_string(), *back_if,
                        join_name,
-                       on_link ? "the source is on " + *back_if + "'s link, its datagrams arrive there, where nothing "
-                                 "was joined"
+                       on_link ? "the source is on " + *back_if + "'s link" +
+                                     (back_subnet ? " (its subnet " + *back_subnet + ")" : std::string()) +
+                                     ", its datagrams arrive there, where nothing was joined"
                                : "its datagrams probably arrive on " + *back_if),
            fmt::format("mcast-recv -i {} {}", shell_quoted(*back_if),
                        shell_quoted(fmt::format("{},{}", src.to_string(),
@@ -965,9 +1154,8 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
     if (in_use < newest && ssm) {
       checks.push_back({"igmp_version", subject, check_status::fail,
                         fmt::format("{} in use ({}): a source-specific join goes out as an {} report without its "
-                                    "sources, which an SSM router ignores (232/8, ff3x::/32) or serves with every "
-                                    "source",
-                                    proto, why, proto),
+                                    "sources, which an SSM router ignores ({}) or serves with every source",
+                                    proto, why, proto, v4 ? "232.0.0.0/8" : "ff3x::/32"),
                         forced != 0 ? fmt::format("sysctl -w {}=0 {}=0", conf_key(tree, "all", knob),
                                                   shell_quoted(conf_key(tree, name, knob)))
                                     : std::string(),
@@ -1050,8 +1238,17 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   // brings back (force_igmp_version and rp_filter stay set while it is
   // down); with no such link, a SKIP line each.
   std::vector<planned_join> joined = plan;
+  const bool pending = !pending_v6_links(snap).empty();
   for (auto& p : joined) {
+    // A run's join on a link deleted since: nothing to check there (the
+    // interface check says so); a SKIP line each.
+    if (p.followed != nullptr && snap.link_by_index(p.iface.index) == nullptr) {
+      p.iface = {};
+      continue;
+    }
     if (p.iface.index != 0) continue;
+    // An IPv6 route pending on a link that just came up (the route check): no link down to check on.
+    if (!p.m->request.group.is_v4() && pending) continue;
     const auto down = down_links(snap, p.m->request.group);
     if (down.empty()) continue;
     auto name = core::interface_name::make(down.front()->name);
@@ -1062,7 +1259,38 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   unrouted_skips(joined, false, checks);
   source_checks(snap, joined, checks);
   unrouted_skips(joined, true, checks);
+  const std::size_t versions = checks.size();
   version_checks(joined, checks);
+  // An old IGMP/MLD version on a link whose source-specific joins get no
+  // datagrams anyway (the source_route lines say they come in elsewhere):
+  // not why nothing arrives there; a WARN, so the more basic cause leads.
+  for (auto i = versions; i < checks.size(); ++i) {
+    auto& c = checks[i];
+    if (c.check != "igmp_version" || c.status != check_status::fail) continue;
+    const auto name = c.subject.substr(0, c.subject.rfind(' '));
+    const bool v4 = c.subject.ends_with(" IGMP");
+    bool any = false;
+    bool useless = true;
+    for (const auto& p : joined) {
+      const auto& r = p.m->request;
+      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
+      any = true;
+      const auto subject = fmt::format("{} -> {} on {}", r.source ? r.source->to_string() : std::string("?"),
+                                       r.group.to_string(), name);
+      const bool elsewhere = r.mode == filter::include && r.source &&
+                             std::ranges::any_of(checks, [&](const check_result& s) {
+                               return s.check == "source_route" && s.subject == subject &&
+                                      (s.status == check_status::fail ||
+                                       (s.status == check_status::warn && s.data.value("joined_too", false)));
+                             });
+      if (!elsewhere) useless = false;
+    }
+    if (!any || !useless) continue;
+    c.status = check_status::warn;
+    c.message += fmt::format("; yet the source-specific joins on {} get no datagrams there anyway (see the "
+                             "source_route lines): the version matters only once they come in on {}",
+                             name, name);
+  }
   return checks;
 }
 
@@ -1083,10 +1311,30 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (!r.group.is_v4() || p.iface.index == 0) continue;
     const std::string join(p.iface.name.view());
     if (r.mode != filter::include || !r.source) {
-      add(fmt::format("ip route replace SOURCE dev {}", shell_quoted(join)),
-          fmt::format("SOURCE: each sender's address, a route back to it; loose mode, sysctl -w {}, helps only a "
-                      "sender some route leads back to",
-                      shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2")));
+      // The senders are not known (their datagrams never reached the
+      // socket): a fix for any of them. Loose mode passes a sender some
+      // route leads back to, every one when a default route exists
+      // (fib_validate_source); without one, only the filter off does.
+      const auto far = core::ip_address::parse("192.0.2.1");  // RFC 5737: stands for any address; a lookup only
+      const bool default_route = far && netlink::route_to(*far).has_value();
+      const auto per_source = fmt::format("or keep the filter with a route back through {} per sender: ip route "
+                                          "replace SOURCE dev {}, SOURCE each sender's address (tcpdump -ni {} "
+                                          "udp port {} shows them)",
+                                          join, shell_quoted(join), shell_quoted(join), r.port);
+      if (default_route) {
+        add(loose_fix(join),
+            fmt::format("the senders of an any-source join are not known: loose mode on {} (the kernel applies the "
+                        "larger of conf/all and conf/{}) passes every sender some route leads back to, and the "
+                        "default route leads back to all; {}",
+                        join, join, per_source));
+      } else {
+        add("sysctl -w net.ipv4.conf.all.rp_filter=0 " +
+                shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0"),
+            fmt::format("the senders of an any-source join are not known, and with no default route loose mode "
+                        "(rp_filter=2) drops a sender no route leads back to: the filter off (conf/all and conf/{}, "
+                        "the kernel applies the larger) lets them all in; {}",
+                        join, per_source));
+      }
       continue;
     }
     const auto back = netlink::route_to(*r.source);
@@ -1571,13 +1819,21 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
     data["unicast"] = unicast;
     // Whether they let mcast-recv bind is said after the doctor's own bind
     // (shared_port_said): /proc/net/udp does not show SO_REUSEADDR.
+    // Only a socket that gets copies of these groups' datagrams (the
+    // wildcard, or a group's own address) is a WARN: another program
+    // receives them too. One bound to another address gets none: an OK
+    // line that names it (its bind, should it lack SO_REUSEADDR, is the
+    // FAIL below).
+    const bool copies = !wildcard.empty() || !same.empty();
     const std::string message =
         fmt::format("{} bound to the port: {}", count_text(f.others.size(), "other socket", "other sockets"),
                     fmt::join(parts, "; "));
-    checks.push_back({"port", subject, check_status::warn, message, "", data,
-                      fmt::format("stop that program if it should not be there (ss -ulpn 'sport = :{}' shows who "
-                                  "holds the port)",
-                                  f.port)});
+    checks.push_back({"port", subject, copies ? check_status::warn : check_status::ok,
+                      copies ? message : message + ": none takes a copy of these groups' datagrams", "", data,
+                      copies ? fmt::format("stop that program if it should not be there (ss -ulpn 'sport = :{}' "
+                                           "shows who holds the port)",
+                                           f.port)
+                             : fmt::format("ss -ulpn 'sport = :{}' shows who holds the port", f.port)});
   }
 }
 
@@ -1587,7 +1843,9 @@ void port_checks(const std::vector<port_finding>& found, const std::vector<plann
 // refuse it. (A refused bind is the port's FAIL instead.)
 void shared_port_said(std::vector<check_result>& checks, bool bound) {
   for (auto& c : checks) {
-    if (c.check != "port" || c.status != check_status::warn) continue;
+    // The warnings, and the OK lines that name other sockets (bound elsewhere).
+    const bool others = c.data.contains("sockets") && !c.data["sockets"].empty();
+    if (c.check != "port" || (c.status != check_status::warn && !(c.status == check_status::ok && others))) continue;
     c.message += bound ? "; each lets mcast-recv bind the port too (the doctor's own bind, with SO_REUSEADDR as "
                          "mcast-recv's, succeeded)"
                        : "; the doctor did not bind (no join was tried): one bound without SO_REUSEADDR would keep "
@@ -1612,7 +1870,9 @@ void port_refused(const std::vector<port_finding>& found, std::optional<std::uin
                                   port && others ? fmt::format("ss -ulpn 'sport = :{}'", *port)
                                                  : std::string("ss -ulpn"))};
   const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
-    return c.check == "port" && c.subject == failed.subject && c.status == check_status::warn;
+    return c.check == "port" && c.subject == failed.subject &&
+           (c.status == check_status::warn || (c.status == check_status::ok && c.data.contains("sockets") &&
+                                               !c.data["sockets"].empty()));
   });
   // The holder does not share the port: said in the data as the WARN's
   // `shares_port` would be (true: they share it; null: not known).
@@ -1859,6 +2119,17 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     if (right.is_number_integer()) return apply(right.get<std::int64_t>() == pkt.index);
     return apply(value_holds_word(right, pkt.iface, false));
   }
+  if (left.contains("fib") && left["fib"].is_object() && left["fib"].value("result", "") == "type" &&
+      pkt.group.is_v4()) {
+    // `fib daddr type multicast`: the address type of the destination
+    // (nft_fib4_eval_type: inet_dev_addr_type), RTN_MULTICAST for a group,
+    // whatever the interface (`. iif`). A lookup by the source is the
+    // reverse path's, which the routes decide: not here.
+    const auto& flags = left["fib"].value("flags", json());
+    const auto has = [&flags](std::string_view f) { return value_holds_word(flags, f, false); };
+    if (has("daddr") && !has("saddr")) return apply(value_holds_word(right, "multicast", false));
+    return tri::unknown;
+  }
   if (left.contains("ct") && left["ct"].value("key", "") == "state" && left["ct"].size() == 1 && pkt.tracked) {
     // A group's datagram is never a reply: conntrack sees every one of a
     // flow in its original direction, state new (a receiver sends nothing
@@ -2014,6 +2285,11 @@ class fw_walk {
   /// The rate-limited accepts passed, in walk order: above the rate the
   /// datagrams go on past them (to a later drop or the policy).
   std::vector<limited_accept> limited_passed;
+  /// Rules (chain, handle) walked as if deleted: what deleting a drop leaves.
+  std::set<std::pair<chain_key, std::string>> skip;
+  /// The rule whose drop or reject ended the walk (end::dropped), and its hit's index in `hits`.
+  std::optional<std::pair<chain_key, std::string>> dropped_by;
+  std::size_t dropped_hit = 0;
 
  private:
   end walk_rules(const chain_key& chain, tri reach) {
@@ -2027,6 +2303,7 @@ class fw_walk {
         if (holds == tri::unknown) why.push_back(undecided(e));
       };
       const std::string handle = rule->contains("handle") ? (*rule)["handle"].dump() : std::string("?");
+      if (skip.contains({chain, handle})) continue;
       // A rate limit (not `over`) that alone leaves this rule's accept undecided.
       std::optional<std::string> limit_rate;
       bool other_undecided = reach != tri::yes;
@@ -2069,7 +2346,11 @@ class fw_walk {
           undecide(e);
         } else if (e.contains("drop") || e.contains("reject")) {
           hit(chain, handle, e.contains("drop") ? "drop" : "reject", holds, why);
-          if (holds == tri::yes) return end::dropped;
+          if (holds == tri::yes) {
+            dropped_by.emplace(chain, handle);
+            dropped_hit = hits.size() - 1;
+            return end::dropped;
+          }
           break;
         } else if (e.contains("accept")) {
           if (holds == tri::yes) return end::accepted;
@@ -2170,7 +2451,11 @@ class fw_walk {
       const auto verdict = pair[1].begin().key();
       if (verdict == "drop" || verdict == "reject") {
         hit(chain, handle, verdict, holds, why);
-        if (holds == tri::yes) return end::dropped;
+        if (holds == tri::yes) {
+          dropped_by.emplace(chain, handle);
+          dropped_hit = hits.size() - 1;
+          return end::dropped;
+        }
       } else if (verdict == "accept") {
         if (holds == tri::yes) return end::accepted;
         maybe_accepted = true;
@@ -2309,9 +2594,49 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
         }
       }
     }
+    const auto& [family, table, name] = key;
+    if (info.policy == "drop" && end == fw_walk::end::dropped && w.dropped_by && !info.device_unknown &&
+        w.dropped_hit < w.hits.size()) {
+      // What deleting that rule leaves: walked again without it. Falling
+      // through to this chain's policy drop (nothing else accepts, or only
+      // rate-limited accepts), its fix alone would not let the datagrams
+      // in: the fix adds an accept without a limit, before the first
+      // limited accept in the base chain (else at its top), ahead of both.
+      fw_walk again(ruleset, pkt);
+      again.skip.insert(*w.dropped_by);
+      if (again.walk(key, tri::yes) == fw_walk::end::fell_through && !again.undecided_accept &&
+          !(again.maybe_accepted && again.limited_passed.empty())) {
+        const bool here = !again.limited_passed.empty() && again.limited_passed.front().chain == key;
+        const auto position = here ? "position " + again.limited_passed.front().handle + " " : std::string();
+        std::vector<std::string> named;
+        json limited = json::array();
+        for (const auto& l : again.limited_passed) {
+          named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
+                                      std::get<2>(l.chain), l.rate));
+          const auto handle = json::parse(l.handle, nullptr, false);
+          limited.push_back({{"chain", std::get<2>(l.chain)},
+                             {"handle", handle.is_number_integer() ? handle : json(l.handle)},
+                             {"rate", l.rate}});
+        }
+        auto& h = w.hits[w.dropped_hit];
+        h.fix += fmt::format(" && nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
+                             shell_quoted(name), position, port);
+        h.note = fmt::format("deleting that rule alone leaves the policy drop of chain {} (hook {}){}: the fix's "
+                             "second command accepts the port's datagrams without a limit {}; or the policy accept: "
+                             "nft chain {} {} {} '{{ policy accept; }}'; {}",
+                             name, info.hook,
+                             named.empty() ? std::string(", with no rule that accepts UDP to the port")
+                                           : fmt::format(" for what comes above the rate-limited accepts ({})",
+                                                         fmt::join(named, ", ")),
+                             here ? fmt::format("before the limited rule (handle {})", again.limited_passed.front().handle)
+                                  : std::string("at the top of the chain"),
+                             family, shell_quoted(table), shell_quoted(name), h.note);
+        h.chain = {{"family", family}, {"table", table},     {"chain", name},
+                   {"hook", info.hook}, {"policy", "drop"}, {"limited", std::move(limited)}};
+      }
+    }
     std::ranges::move(w.hits, std::back_inserter(hits));
     if (info.policy != "drop" || end != fw_walk::end::fell_through) continue;
-    const auto& [family, table, name] = key;
     // The only accepts on the way are rate-limited: what comes above the
     // rate falls through to the policy. Named, with an accept without the
     // limit inserted before the first of them (in the base chain; at its
@@ -2618,26 +2943,62 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     // (a router forwards a TTL of 2 or more, and decrements it).
     std::vector<std::string> behind;
     json routed = json::array();
+    // Include sources on the join interface's own link (a route back with
+    // no gateway, by the join interface): no router in between, so no TTL
+    // can keep their datagrams away.
+    std::vector<std::string> on_link;
+    bool all_on_link = true;  // every join an include source on its join interface's link
     for (const auto& p : plan) {
       const auto& r = p.m->request;
-      if (r.mode != filter::include || !r.source) continue;
+      if (r.mode != filter::include || !r.source) {
+        all_on_link = false;
+        continue;
+      }
       const auto back = netlink::route_to(*r.source);
+      if (back && !back->gateway && back->type == 1 && back->iface.index == p.iface.index) {
+        const auto text = fmt::format("{} ({})", r.source->to_string(), p.iface.name.view());
+        if (std::ranges::find(on_link, text) == on_link.end()) on_link.push_back(text);
+        continue;
+      }
+      all_on_link = false;
       if (!back || !back->gateway) continue;
       const auto text = fmt::format("{} (via the router {})", r.source->to_string(), back->gateway->to_string());
       if (std::ranges::find(behind, text) != behind.end()) continue;
       behind.push_back(text);
       routed.push_back({{"source", r.source->to_string()}, {"gateway", back->gateway->to_string()}});
     }
-    checks.push_back(
-        {"listen", fmt::format("{} s", s.listen), check_status::fail,
-         fmt::format("nothing arrived in {} s{}", s.listen,
-                     behind.empty() ? ""
-                                    : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's "
-                                                  "and most senders' default) never crosses it",
-                                                  fmt::join(behind, ", "))),
-         "", {{"sources", json::array()}, {"behind_router", routed}},
-         "check that the sender sends to the group and port, with a TTL that crosses every router "
-         "(mcast-send --ttl: one more than the routers on the way), and that a router forwards the group here"});
+    std::string why;
+    std::string note;
+    if (rp && *rp > 0) {
+      // They came, and the reverse-path filter dropped them before any socket.
+      why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): datagrams "
+                        "arrived and the kernel dropped them before any socket (see the rp_filter line)",
+                        count_text(*rp, "datagram", "datagrams"));
+      note = "the rp_filter line's fix lets them in: the sender, its TTL and the routers on the way delivered them";
+    } else if (!on_link.empty() && all_on_link) {
+      why = fmt::format("; the source{} {} {} on {} join interface's own link: no router in between, so no TTL "
+                        "keeps the datagrams away",
+                        on_link.size() == 1 ? "" : "s", fmt::join(on_link, ", "), on_link.size() == 1 ? "is" : "are",
+                        on_link.size() == 1 ? "its" : "each its");
+      note = "check that the sender sends to the group and port out of that link (mcast-send -i IFACE, IFACE its "
+             "interface on the link), that a switch between forwards the group (IGMP snooping without a querier "
+             "stops forwarding a group after a while), and the firewall line";
+    } else {
+      why = behind.empty() ? std::string()
+                           : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's and most "
+                                         "senders' default) never crosses it",
+                                         fmt::join(behind, ", "));
+      note = "check that the sender sends to the group and port, with a TTL that crosses every router "
+             "(mcast-send --ttl: one more than the routers on the way), and that a router forwards the group here";
+      if (!on_link.empty()) {
+        note += fmt::format("; {} {} on {} join interface's own link, where no TTL matters",
+                            fmt::join(on_link, ", "), on_link.size() == 1 ? "is" : "are",
+                            on_link.size() == 1 ? "its" : "each its");
+      }
+    }
+    checks.push_back({"listen", fmt::format("{} s", s.listen), check_status::fail,
+                      fmt::format("nothing arrived in {} s{}", s.listen, why), "",
+                      {{"sources", json::array()}, {"behind_router", routed}}, note});
     return;
   }
   // A router forwards a datagram only with a TTL of 2 or more (it

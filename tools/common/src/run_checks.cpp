@@ -230,13 +230,37 @@ void end_markers_only(const netlink::snapshot& snap, const std::vector<planned_j
   }
 }
 
+// The joins without -i of `plan` judged on the link the run joined them on
+// (`relied`), not where the group's route leads now: when that link was
+// deleted (by index, and no link of its name came back, which link_watch
+// would have joined again), or the route leads by another link now (the
+// narrower route the join followed went with its link, a wider one
+// remains). A group with no route and its link there (down) is the route
+// check's already.
+void followed_links(const netlink::snapshot& snap, const relied_routes_map& relied, std::vector<planned_join>& plan) {
+  for (auto& p : plan) {
+    if (p.m->iface.index != 0) continue;
+    const auto it = relied.find(p.m->request.group);
+    if (it == relied.end()) continue;
+    const auto& r = it->second;
+    const auto* l = snap.link_by_index(r.index);
+    if (l == nullptr && !r.name.empty()) l = snap.link_by_name(r.name);
+    if (l != nullptr && (p.iface.index == 0 || p.iface.index == l->index)) continue;
+    auto name = core::interface_name::make(l != nullptr ? std::string_view(l->name) : std::string_view(r.name));
+    p.iface = {l != nullptr ? l->index : r.index, name ? *name : core::interface_name{}};
+    p.followed = &r;
+  }
+}
+
 }  // namespace
 
 relied_routes_map relied_routes(const std::vector<joined_membership>& joins) {
   relied_routes_map out;
   for (const auto& j : joins) {
     if (j.routed && !j.route_prefix.empty()) {
-      out.try_emplace(j.request.group, relied_route{j.request.interface_index, j.route_prefix});
+      const auto at = core::interface_ref::by_index(j.request.interface_index);
+      out.try_emplace(j.request.group, relied_route{j.request.interface_index, j.route_prefix,
+                                                    at ? std::string(at->name.view()) : std::string()});
     }
   }
   return out;
@@ -246,8 +270,9 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
                                     std::int64_t rcvbuf, std::uint64_t end_markers,
                                     const relied_routes_map& relied) {
   std::vector<check_result> checks;
-  const auto plan = plan_joins(members);
+  auto plan = plan_joins(members);
   if (auto snap = netlink::take_snapshot({.groups = false})) {
+    followed_links(*snap, relied, plan);
     checks = setup_checks(*snap, plan, std::nullopt, relied);
     // A rule of this host's firewall that drops the datagrams is a local
     // cause: its WARN and FAIL lines (OK and SKIP say nothing here).

@@ -30,6 +30,8 @@
 
 namespace mcnet::tools {
 
+struct relied_route;
+
 /// A membership and the interface mcast-recv joins it on.
 struct planned_join {
   const membership* m = nullptr;  ///< the membership (owned by the caller's vector)
@@ -39,6 +41,12 @@ struct planned_join {
   /// took it, the one the route check's fix brings back (index 0 in a plan
   /// from plan_joins()).
   bool assumed = false;
+  /// Set by nothing_arrived_verdict() for a join without -i: the route the
+  /// run's join followed to `iface`, the link the run is joined on, when
+  /// the group's route leads elsewhere now or that link was deleted (the
+  /// checks judge that link, not the route's new one). Points into the
+  /// caller's relied_routes_map.
+  const relied_route* followed = nullptr;
 };
 
 /// A route a join without -i followed: its link and the routing table
@@ -46,6 +54,7 @@ struct planned_join {
 struct relied_route {
   std::uint32_t index = 0;  ///< the interface it led to, the join's
   std::string prefix;       ///< "PREFIX/LEN"
+  std::string name;         ///< that interface's name at join time (if_indextoname); empty when unknown
 };
 /// Per group, the route its join followed.
 using relied_routes_map = std::map<core::ip_address, relied_route>;
@@ -177,7 +186,11 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// the note the doctor's --size check, as an END marker does not give the
 /// size); with such a rule, that rule is the verdict, its note saying that
 /// the markers passed it (a match on the length, or a drop of only some). `relied`: the
-/// routes the run's joins without -i followed, as setup_checks() takes them.
+/// routes the run's joins without -i followed, as setup_checks() takes them;
+/// the checks judge the link each such join was made on (by index, else by
+/// its name when it came back), not where the group's route leads now, when
+/// that link was deleted or the route leads elsewhere (a narrower route gone
+/// with its link, a wider one left): planned_join::followed.
 [[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,
                                                   const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
                                                   std::uint64_t end_markers = 0, const relied_routes_map& relied = {});
