@@ -459,6 +459,13 @@ TEST(ReceivePayload, MpegTsContinuityErrorsCountForMaxLoss) {
     EXPECT_DOUBLE_EQ(f.table->loss_ratio(), 2.0 / 65.0) << "2 errors against 63 transport packets";
     EXPECT_DOUBLE_EQ(s["total"]["loss_percent"].get<double>(), 200.0 / 65.0);
     EXPECT_EQ(f.session->finish(), code) << max_loss;
+    if (code == 3) {
+      // The total's lost (sequence numbers) is 0: the refusal says where its loss is.
+      EXPECT_NE(f.err.str().find("(MPEG-TS: 2 continuity errors over 63 transport packets, each counted as a lost "
+                                 "transport packet) is above --max-loss 3%"),
+                std::string::npos)
+          << f.err.str();
+    }
   }
 }
 

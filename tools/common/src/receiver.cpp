@@ -924,10 +924,19 @@ int receive_session::finish() const {
     return fmt::format(" ({} carried no sequence number: their loss is unknown)",
                        count_text(sum.unsequenced, "more datagram", "more datagrams"));
   };
+  // MPEG-TS streams count continuity errors as lost transport packets: a
+  // total whose `lost` (sequence numbers) reads 0 says where its loss is.
+  const auto mpegts_part = [this] {
+    const auto ts = table_.loss([](const stream_key& k) { return k.payload != payload_kind::mpegts; });
+    if (ts.lost <= 0) return std::string();
+    return fmt::format(" (MPEG-TS: {:.0f} continuity errors over {:.0f} transport packets, each counted as a lost "
+                       "transport packet)",
+                       ts.lost, ts.received);
+  };
   if (s_.max_loss && total_known && loss > *s_.max_loss) {
     return out_.fail(exit_loss,
-                     fmt::format("loss {}%{} is above --max-loss {}%{}", percent_text(loss, *s_.max_loss),
-                                 kernel_drops_part(), *s_.max_loss, unchecked()),
+                     fmt::format("loss {}%{}{} is above --max-loss {}%{}", percent_text(loss, *s_.max_loss),
+                                 mpegts_part(), kernel_drops_part(), *s_.max_loss, unchecked()),
                      "loss");
   }
   // Every stream to the limit too: streams without loss (a flood of junk
