@@ -113,10 +113,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         // a number held as evidence against a claim on probation, of one
         // held past a repeated END's count, or of one kept below an open
         // start's first number (counted, above the lowest counted too when
-        // a packet brought several, or a jump further below).
+        // a packet brought several, or a jump further below), or of a jump
+        // kept from far below the first (however far behind the highest).
         check((seq <= highest && highest - seq < W) || (started && seq > highest && seq - highest > B) ||
               (was_on_probation && seq < highest) || (was_ended && seq > highest) ||
-              (was_start_open && highest - seq >= W));
+              (was_start_open && highest - seq >= W) || (started && seq < first && first - seq > B));
         break;
       case feed::verdict::too_late: check(highest - seq >= W); break;
       case feed::verdict::jump:
