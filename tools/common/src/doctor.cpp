@@ -2285,6 +2285,22 @@ class fw_walk {
   /// The rate-limited accepts passed, in walk order: above the rate the
   /// datagrams go on past them (to a later drop or the policy).
   std::vector<limited_accept> limited_passed;
+  /// limited_passed for the text ("the rule (handle 7) in chain input
+  /// accepts up to 50/second", one a rule) and as JSON ({chain, handle,
+  /// rate}: nft's handles are numbers; one the ruleset did not give stays text).
+  [[nodiscard]] std::pair<std::vector<std::string>, json> limited_named() const {
+    std::vector<std::string> named;
+    json limited = json::array();
+    for (const auto& l : limited_passed) {
+      named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle, std::get<2>(l.chain),
+                                  l.rate));
+      const auto handle = json::parse(l.handle, nullptr, false);
+      limited.push_back({{"chain", std::get<2>(l.chain)},
+                         {"handle", handle.is_number_integer() ? handle : json(l.handle)},
+                         {"rate", l.rate}});
+    }
+    return {std::move(named), std::move(limited)};
+  }
   /// Rules (chain, handle) walked as if deleted: what deleting a drop leaves.
   std::set<std::pair<chain_key, std::string>> skip;
   /// The rule whose drop or reject ended the walk (end::dropped), and its hit's index in `hits`.
@@ -2608,16 +2624,7 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
           !(again.maybe_accepted && again.limited_passed.empty())) {
         const bool here = !again.limited_passed.empty() && again.limited_passed.front().chain == key;
         const auto position = here ? "position " + again.limited_passed.front().handle + " " : std::string();
-        std::vector<std::string> named;
-        json limited = json::array();
-        for (const auto& l : again.limited_passed) {
-          named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
-                                      std::get<2>(l.chain), l.rate));
-          const auto handle = json::parse(l.handle, nullptr, false);
-          limited.push_back({{"chain", std::get<2>(l.chain)},
-                             {"handle", handle.is_number_integer() ? handle : json(l.handle)},
-                             {"rate", l.rate}});
-        }
+        auto [named, limited] = again.limited_named();
         auto& h = w.hits[w.dropped_hit];
         h.fix += fmt::format(" && nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
                              shell_quoted(name), position, port);
@@ -2644,17 +2651,7 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     if (!w.limited_passed.empty() && !w.undecided_accept) {
       const auto& first = w.limited_passed.front();
       const bool here = first.chain == key;
-      std::vector<std::string> named;
-      json limited = json::array();
-      for (const auto& l : w.limited_passed) {
-        named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
-                                    std::get<2>(l.chain), l.rate));
-        // nft's handles are numbers; one the ruleset did not give stays text.
-        const auto handle = json::parse(l.handle, nullptr, false);
-        limited.push_back({{"chain", std::get<2>(l.chain)},
-                           {"handle", handle.is_number_integer() ? handle : json(l.handle)},
-                           {"rate", l.rate}});
-      }
+      auto [named, limited] = w.limited_named();
       hits.push_back({check_status::warn,
                       fmt::format("the chain {} {} chain {} (hook {}) has policy drop, and every rule that accepts "
                                   "UDP to port {} is rate-limited: {}; the datagrams above that rate fall through to "
