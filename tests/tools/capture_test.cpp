@@ -407,6 +407,15 @@ TEST(ReplayPlan, ASpeedThatNeverEndsIsRefused) {
   EXPECT_EQ(p.exit, 0) << "1,500,000 s: " << p.err;
   p = plan_of({"-i", "fake0", "--speed", "0", "--replay", file});
   EXPECT_EQ(p.exit, 0) << "as fast as possible: " << p.err;
+  // A time from 2038 on (ts_sec 2^31 and up, unsigned in the file) is no
+  // time before the first: the span is still refused (trial16c 5).
+  const auto far = dir.file("far.pcap");
+  write_frames(far, DLT_RAW,
+               {ipv4(udp(1, 5000, "a"), 1, 0, {239, 77, 1, 1}), ipv4(udp(1, 5000, "b"), 1, 0, {239, 77, 1, 1})},
+               std::int64_t{2'300'000'000} * 1'000'000'000);
+  p = plan_of({"-i", "fake0", "--replay", far});
+  EXPECT_EQ(p.exit, 1) << p.err;
+  EXPECT_NE(p.err.find(": the capture spans 2300000000.000 s"), std::string::npos) << p.err;
 }
 
 // Lines of `tcpdump -r FILE` (one per frame), and its nanosecond timestamps.

@@ -354,8 +354,13 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
       ++c.skipped[static_cast<std::size_t>(k)];
       continue;
     }
+    // A savefile's seconds are unsigned 32 bits (pcap-savefile(5)); libpcap
+    // sign-extends them into tv_sec, so a time from 2038 on (2^31 s and up)
+    // reads as negative: taken back as the unsigned value it was.
+    const std::int64_t seconds = h->ts.tv_sec < 0 ? static_cast<std::int64_t>(static_cast<std::uint32_t>(h->ts.tv_sec))
+                                                  : static_cast<std::int64_t>(h->ts.tv_sec);
     c.datagrams.push_back({d.source, d.destination, d.source_port, d.port,
-                           std::chrono::seconds(h->ts.tv_sec) + std::chrono::nanoseconds(h->ts.tv_usec),
+                           std::chrono::seconds(seconds) + std::chrono::nanoseconds(h->ts.tv_usec),
                            std::vector<std::byte>(d.payload.begin(), d.payload.end())});
   }
   if (r == PCAP_ERROR) return tl::unexpected(fmt::format("--replay {}: {}", path, pcap_geterr(p)));
