@@ -1177,6 +1177,18 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
 
 }  // namespace
 
+namespace {
+
+// The kernel's route to an address no other route covers: the default
+// route's, when the family has one. A documentation address (RFC 5737,
+// RFC 3849) stands for any; a route lookup only (RTM_GETROUTE): nothing is
+// ever sent to it.
+result<netlink::route> route_to_anywhere(bool v4) {
+  return netlink::route_to(*core::ip_address::parse(v4 ? "192.0.2.1" : "2001:db8::1"));
+}
+
+}  // namespace
+
 std::string multicast_route_interface(const netlink::snapshot& snap, const core::ip_address& group,
                                       std::uint32_t preferred) {
   const auto usable = [](const netlink::link& l) { return !l.is_loopback() && l.is_up() && l.is_multicast(); };
@@ -1192,11 +1204,8 @@ std::string multicast_route_interface(const netlink::snapshot& snap, const core:
       return l.name;
     }
   }
-  // The default route's link: where the traffic of no other route goes
-  // (a documentation address, RFC 5737 and RFC 3849, stands for any). A
-  // route lookup only (RTM_GETROUTE): nothing is ever sent to it.
-  const auto far = core::ip_address::parse(group.is_v4() ? "192.0.2.1" : "2001:db8::1");
-  if (auto r = far ? netlink::route_to(*far) : netlink::route_to(group); r && r->gateway) {
+  // The default route's link: where the traffic of no other route goes.
+  if (auto r = route_to_anywhere(group.is_v4()); r && r->gateway) {
     if (const auto* l = snap.link_by_index(r->iface.index); l != nullptr && usable(*l)) return l->name;
   }
   const netlink::link* any = nullptr;
@@ -1315,8 +1324,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // socket): a fix for any of them. Loose mode passes a sender some
       // route leads back to, every one when a default route exists
       // (fib_validate_source); without one, only the filter off does.
-      const auto far = core::ip_address::parse("192.0.2.1");  // RFC 5737: stands for any address; a lookup only
-      const bool default_route = far && netlink::route_to(*far).has_value();
+      const bool default_route = route_to_anywhere(true).has_value();
       const auto per_source = fmt::format("or keep the filter with a route back through {} per sender: ip route "
                                           "replace SOURCE dev {}, SOURCE each sender's address (tcpdump -ni {} "
                                           "udp port {} shows them)",
