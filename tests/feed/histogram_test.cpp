@@ -40,12 +40,55 @@ TEST(Histogram, PercentilesWithinTheResolution) {
   EXPECT_EQ(small.percentile(0.5), 7) << "exact below 32 ns";
   small.add(-5);  // clock skew between hosts
   EXPECT_EQ(small.min(), -5);
-  EXPECT_GE(small.percentile(0.01), 0);
-  EXPECT_EQ(sizeof(feed::histogram) < 9000, true) << "fixed memory per stream";
+  EXPECT_EQ(small.negative(), 1u);
+  EXPECT_EQ(small.percentile(0.01), -5) << "the lowest value is the negative one";
+  EXPECT_EQ(small.percentile(0.5), 3);
+  EXPECT_EQ(sizeof(feed::histogram) < 9000, true) << "fixed memory per stream for values of 0 and above";
   feed::histogram skewed;
   skewed.add(-100);
   skewed.add(-50);
-  EXPECT_EQ(skewed.percentile(0.5), 0) << "all negative: reported as 0, no undefined clamp";
+  EXPECT_EQ(skewed.percentile(0.5), -100) << "all negative: percentiles below 0, in order";
+  EXPECT_EQ(skewed.percentile(1.0), -50);
+}
+
+// A sender whose clock is ahead of the receiver's by 3 s: every latency is
+// about -3 s. The percentiles are the values', in order, within the
+// resolution (they read 0 before, and max was then below p50).
+TEST(Histogram, NegativeValuesHavePercentilesInOrder) {
+  feed::histogram h;
+  std::vector<std::int64_t> values;
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 20000; ++i) {
+    values.push_back(-3'000'000'000 + static_cast<std::int64_t>(rng() % 2'000'000));
+    h.add(values.back());
+  }
+  std::sort(values.begin(), values.end());
+  EXPECT_EQ(h.negative(), values.size());
+  EXPECT_EQ(h.min(), values.front());
+  EXPECT_EQ(h.max(), values.back());
+  std::int64_t previous = h.min();
+  for (double q : {0.0, 0.01, 0.5, 0.99, 1.0}) {
+    const auto got = h.percentile(q);
+    EXPECT_LE(previous, got) << q;
+    EXPECT_LE(got, h.max()) << q;
+    const auto exact = values[std::max<std::size_t>(static_cast<std::size_t>(q * static_cast<double>(values.size())), 1) - 1];
+    EXPECT_LE(std::abs(static_cast<double>(got - exact)) / std::abs(static_cast<double>(exact)), 0.035) << q;
+    previous = got;
+  }
+  // Mixed: a third negative, the rest positive; the median is positive.
+  feed::histogram mixed;
+  for (int i = 0; i < 300; ++i) mixed.add(i % 3 == 0 ? -1000 - i : 1000 + i);
+  EXPECT_LT(mixed.percentile(0.2), 0);
+  EXPECT_GT(mixed.percentile(0.5), 0);
+  EXPECT_EQ(mixed.percentile(0.0), mixed.min());
+  // A copy keeps the negative values; the extremes stay in range.
+  const feed::histogram copy = mixed;  // NOLINT(performance-unnecessary-copy-initialization)
+  for (double q : {0.0, 0.2, 0.5, 1.0}) EXPECT_EQ(copy.percentile(q), mixed.percentile(q)) << q;
+  feed::histogram extreme;
+  extreme.add(INT64_MIN);
+  extreme.add(-1);
+  EXPECT_EQ(extreme.percentile(0.5), INT64_MIN);
+  EXPECT_EQ(extreme.percentile(1.0), -1);
 }
 
 TEST(Histogram, ExtremeValuesStayInTheirBuckets) {

@@ -68,6 +68,8 @@ class receiver {
   /// Whether the start event came out (all groups joined).
   [[nodiscard]] bool joined() const noexcept { return joined_; }
   [[nodiscard]] std::string output() const { return p_.output(); }
+  /// Its process id (to stop and continue it).
+  [[nodiscard]] auto pid() const noexcept { return p_.pid(); }
 
   /// Give the tail `quiet` to arrive, end the run with SIGINT (the summary
   /// follows) and return what it printed. A receiver still running `grace`

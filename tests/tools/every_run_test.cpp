@@ -508,6 +508,24 @@ TEST(StallWatch, AFlowSilentForTenUsualIntervalsAndASecondIsStalledOnceThenResum
   EXPECT_TRUE(w.check(u + 60s).empty());
 }
 
+// The watcher's own pause moves every flow's clock on: a flow read 0.9 s
+// after a 3 s pause has been silent 0.9 s, not 3.9 s (its limit is the 1 s
+// floor); past its limit after the pause it is stalled as before.
+TEST(StallWatch, TheWatchersOwnPauseIsNoFlowsSilence) {
+  tools::stall_watch w;
+  const tools::stall_watch::flow f{core::ip_address::parse("10.77.0.1").value(),
+                                   core::ip_address::parse("239.1.1.1").value(), 5000};
+  const tools::stall_watch::clock::time_point t{};
+  for (int i = 0; i < 20; ++i) (void)w.arrival(f, t + i * 10ms, false);
+  const auto last = t + 190ms;
+  w.paused(3s);
+  EXPECT_TRUE(w.check(last + 3s + 900ms).empty()) << "0.9 s of its own silence: under its limit";
+  // 10 ms usual interval: the 1 s floor is its limit; 1.5 s of its own is a stall.
+  const auto stalled = w.check(last + 3s + 1500ms);
+  ASSERT_EQ(stalled.size(), 1u);
+  EXPECT_NEAR(stalled[0].silent_s, 1.5, 1e-9);
+}
+
 TEST(NetEveryRun, APausedSenderIsStalledOnceAndResumed) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -535,6 +553,40 @@ TEST(NetEveryRun, APausedSenderIsStalledOnceAndResumed) {
   ASSERT_EQ(resumed.size(), 1u) << r.output;
   EXPECT_GE(resumed[0]["silent_s"].get<double>(), 2.0) << r.output;
   EXPECT_NE(r.output.find("stalled, silent for"), std::string::npos) << "on stderr too\n" << r.output;
+}
+
+// trial20g 13: the receiver's own pause (Ctrl-Z, SIGSTOP) was reported as
+// the flow's stall (the loop's first tick after SIGCONT ran before the
+// queued datagrams were read). It is a `paused` warning now, and no flow
+// stalls for it: every datagram waited in the queue.
+TEST(NetEveryRun, AReceiverStoppedAndContinuedIsItsOwnPauseNotAFlowStall) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.7:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "400", "-r", "100pps", group});
+  std::this_thread::sleep_for(800ms);
+  ASSERT_EQ(::kill(recv.pid(), SIGSTOP), 0);
+  std::this_thread::sleep_for(2500ms);
+  ASSERT_EQ(::kill(recv.pid(), SIGCONT), 0);
+  const auto sent = sender.wait_for(15s);
+  ASSERT_TRUE(sent && sent->success()) << sender.output();
+  const auto r = recv.finish_clean(500ms);
+  const auto events = json_lines(r.standard_output);
+  EXPECT_EQ(warnings(events, "stalled").size(), 0u) << r.output;
+  EXPECT_EQ(warnings(events, "resumed").size(), 0u) << r.output;
+  const auto paused = warnings(events, "paused");
+  ASSERT_EQ(paused.size(), 1u) << r.output;
+  EXPECT_GE(paused[0]["paused_s"].get<double>(), 2.0) << r.output;
+  EXPECT_LT(paused[0]["paused_s"].get<double>(), 4.0) << r.output;
+  EXPECT_NE(r.output.find("mcast-recv itself did not run for"), std::string::npos) << "on stderr too\n" << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 400) << "the datagrams of the pause waited in the queue\n" << r.output;
+  EXPECT_EQ((*summary)["total"]["lost"], 0) << r.output;
 }
 
 // Two mcast-recv on one port with different groups: each counts its own

@@ -181,7 +181,7 @@ TEST(NetMcastSend, TheEndMarkersWaitAtMostASecondAfterTheLastDatagram) {
       << slow_text.output;
   auto five = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-r", "5pps", "-c", "3", fmt_spec(group, port)});
   ASSERT_TRUE(five.status.success()) << five.output;
-  EXPECT_TRUE(std::regex_search(five.standard_output, std::regex("  sent 3  bytes [0-9]+  [45]\\.[0-9] pps")))
+  EXPECT_TRUE(std::regex_search(five.standard_output, std::regex("  sent 3  bytes [0-9]+  [45]\\.[0-9]{2} pps")))
       << five.output;
 }
 

@@ -66,6 +66,7 @@ TEST(Report, TotalsOfUnsequencedTrafficAreUnknown) {
   EXPECT_TRUE(j["duplicates"].is_null()) << j;
   EXPECT_TRUE(j["jumps"].is_null()) << j;
   EXPECT_TRUE(j["restarts"].is_null()) << j;
+  EXPECT_TRUE(j["too_late"].is_null()) << j;
   EXPECT_EQ(j["unsequenced"], 10) << j;
   auto summary = report(tools::stream_json({kGroup, 5000, kSource, true, 0, 0, tools::payload_kind::raw},
                                           tools::stream{}, tools::interface_json(2, "eth0")));
@@ -79,6 +80,7 @@ TEST(Report, TotalsOfUnsequencedTrafficAreUnknown) {
   EXPECT_EQ(k["duplicates"], 2) << k;
   EXPECT_EQ(k["jumps"], 0) << k;
   EXPECT_EQ(k["restarts"], 0) << k;
+  EXPECT_EQ(k["too_late"], 0) << k;
 }
 
 TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
@@ -102,6 +104,41 @@ TEST(Report, StreamWithHeaderConformsAndCarriesItsCounters) {
   EXPECT_EQ(j["session"], 4);
   EXPECT_NEAR(j["latency_ns"]["p50"].get<double>(), 50'000, 50'000 * 0.035);
   EXPECT_EQ(j.begin().key(), "group") << "fields in the order of docs/tools.md";
+}
+
+// A sender whose clock is 3 s ahead of the receiver's: every latency is
+// about -3 s. The percentiles are those values, in order (they read 0 with
+// max below p50 before, trial20g 8), JSON counts them in latency_ns.negative
+// and the text line says the clocks disagree and by how much at least.
+TEST(Report, ASenderClockAheadGivesNegativeLatencyInOrderAndSaysSo) {
+  tools::stream_table t;
+  t.joined(kGroup, 5000, kT0);
+  for (std::uint64_t seq = 0; seq < 200; ++seq) {
+    const auto arrival = kT0 + std::chrono::milliseconds(seq);
+    const auto jitter = std::chrono::microseconds(40 + (seq * 7) % 60);
+    t.add(kGroup, 5000, kSource, datagram(seq, arrival + 3s - jitter), arrival, 1, 0, 2);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
+  const auto& l = j["latency_ns"];
+  EXPECT_EQ(l["negative"], 200);
+  EXPECT_LT(l["max"].get<std::int64_t>(), 0);
+  EXPECT_LE(l["min"].get<std::int64_t>(), l["p50"].get<std::int64_t>()) << l;
+  EXPECT_LE(l["p50"].get<std::int64_t>(), l["p99"].get<std::int64_t>()) << l;
+  EXPECT_LE(l["p99"].get<std::int64_t>(), l["max"].get<std::int64_t>()) << l;
+  EXPECT_NEAR(l["p50"].get<double>(), -3e9, 3e9 * 0.035) << l;
+  const auto line = tools::stream_text(j);
+  EXPECT_NE(line.find("(200 below 0: the sender's clock is ahead of this host's by at least 3.00 s"), std::string::npos)
+      << line;
+  // A stream on one host has none and says nothing of clocks.
+  tools::stream_table same;
+  const auto at = kT0 + 1s;
+  same.add(kGroup, 5000, kSource, datagram(0, at), at + 30us, 1, 0, 2);
+  const auto& [k2, s2] = *same.streams().begin();
+  const auto j2 = tools::stream_json(k2, s2, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(j2["latency_ns"]["negative"], 0);
+  EXPECT_EQ(tools::stream_text(j2).find("clock is ahead"), std::string::npos);
 }
 
 // A sender that starts late and stops early shows the rate it sent at: the
@@ -579,8 +616,12 @@ TEST(Report, DurationsForPeople) {
 
 TEST(Report, RatesForPeople) {
   EXPECT_EQ(tools::packet_rate_text(json(1000.0)), "1000 pps");
-  EXPECT_EQ(tools::packet_rate_text(json(10.0)), "10 pps");
-  EXPECT_EQ(tools::packet_rate_text(json(2.5)), "2.5 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(10.0)), "10.0 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(99.7)), "99.7 pps") << "three digits, as the bit rate has (trial20g 12)";
+  EXPECT_EQ(tools::packet_rate_text(json(99.96)), "100 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(998.6)), "999 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(9.996)), "10.0 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(2.5)), "2.50 pps");
   EXPECT_EQ(tools::packet_rate_text(json(0.25)), "0.250 pps") << "a slow stream is not 0 pps";
   EXPECT_EQ(tools::packet_rate_text(json(0.0014)), "0.00140 pps") << "three significant digits below 1";
   EXPECT_EQ(tools::packet_rate_text(json(0.012345)), "0.0123 pps");
@@ -600,8 +641,8 @@ TEST(Report, RatesForPeople) {
   EXPECT_EQ(tools::bit_rate_text(json(999.4)), "999 bit/s");
   EXPECT_EQ(tools::bit_rate_text(json(9'996.0)), "10.0 kbit/s");
   EXPECT_EQ(tools::bit_rate_text(json(99'960.0)), "100 kbit/s");
-  EXPECT_EQ(tools::packet_rate_text(json(9.96)), "10 pps");
-  EXPECT_EQ(tools::packet_rate_text(json(0.9996)), "1.0 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(9.996)), "10.0 pps");
+  EXPECT_EQ(tools::packet_rate_text(json(0.9996)), "1.00 pps");
 }
 
 // A percentage against a limit: two decimals, three significant digits

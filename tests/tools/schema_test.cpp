@@ -20,23 +20,23 @@ using mcnet::test::tools::schema_errors;
 json stream() {
   return json::parse(R"({"group":"239.1.1.1","port":5000,"source":"10.77.0.1","sender_id":5,"session":7,
     "interface":{"name":"eth0","index":2},"packets":10,"bytes":1000,"rate_pps":10.0,"rate_bps":8000.0,"rate_span_s":0.9,"lost":0,
-    "reordered":0,"duplicates":0,"ttl":1,"tos":184,"latency_ns":{"min":1,"p50":2,"p99":3,"max":4},"jitter_ns":0.5,
+    "reordered":0,"duplicates":0,"ttl":1,"tos":184,"latency_ns":{"min":1,"p50":2,"p99":3,"max":4,"negative":0},"jitter_ns":0.5,
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
-    "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,
+    "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,"too_late":0,
     "clock_errors":0,"length_errors":0})");
 }
 
 json summary() {
   return {{"event", "summary"}, {"time", 1.7e9}, {"streams", json::array({stream()})},
           {"total", {{"packets", 10}, {"bytes", 1000}, {"lost", 0}, {"reordered", 0}, {"duplicates", 0}, {"kernel_drops", 0},
-                     {"jumps", 0}, {"restarts", 0}, {"unsequenced", 0}, {"evicted", 0}, {"stray_ends", 0}}}};
+                     {"jumps", 0}, {"restarts", 0}, {"too_late", 0}, {"unsequenced", 0}, {"evicted", 0}, {"stray_ends", 0}}}};
 }
 
 TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   EXPECT_EQ(schema_errors(summary()), std::vector<std::string>{});
   auto foreign = summary();
   for (const char* k : {"sender_id", "session", "lost", "reordered", "duplicates", "latency_ns", "jitter_ns", "jumps",
-                        "restarts"}) {
+                        "restarts", "too_late"}) {
     foreign["streams"][0][k] = nullptr;
   }
   EXPECT_EQ(schema_errors(foreign), std::vector<std::string>{}) << "unknown values are null";
@@ -176,7 +176,7 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
   mold["groups"][0]["first_timestamp"] = nullptr;
   EXPECT_EQ(schema_errors(mold), std::vector<std::string>{});
   const auto summary = json::parse(R"({"event":"summary","time":1.7e9,"groups":[{"group":"239.1.1.1","port":5000,
-    "sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0,"rate_bps":210560.0,"next_sequence":null,"messages":null,
+    "sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0,"rate_bps":210560.0,"rate_span_s":0.45,"next_sequence":null,"messages":null,
     "next_continuity":[3,15]}],"total":{"sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0}})");
   EXPECT_EQ(schema_errors(summary), std::vector<std::string>{});
   // One datagram has no rate: null rate_pps and rate_bps, as mcast-recv's.

@@ -408,7 +408,7 @@ TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
   const auto text = group_summary({{0, 1}}, false).first;
   EXPECT_NE(text.find("  239.1.1.1:5000  sent 1  bytes 100  - pps - bit/s (one datagram: no rate)"), std::string::npos)
       << text;
-  EXPECT_NE(text.find("mcast-send: 1 datagram in 0.003 s"), std::string::npos) << text;
+  EXPECT_NE(text.find("mcast-send: 1 datagram in 0.003 s\n"), std::string::npos) << "no total rate either: " << text;
   const auto [json_text, group] = group_summary({{0, 1}}, true);
   EXPECT_TRUE(group["rate_pps"].is_null()) << json_text;
   EXPECT_TRUE(group["rate_bps"].is_null()) << json_text;
@@ -424,10 +424,14 @@ TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
 
   // 3 sends 10 ms apart: the 2 before the last over 20 ms, 100 pps, 80 kbit/s.
   const auto text3 = group_summary({{0, 1}, {10'000'000, 1}, {20'000'000, 1}}, false).first;
-  EXPECT_NE(text3.find("  239.1.1.1:5000  sent 3  bytes 300  100 pps 80.0 kbit/s"), std::string::npos) << text3;
+  EXPECT_NE(text3.find("  239.1.1.1:5000  sent 3  bytes 300  100 pps 80.0 kbit/s over 20.0 ms"), std::string::npos)
+      << "the span the rate is over, as mcast-recv writes it (trial20g 9): " << text3;
+  EXPECT_NE(text3.find("mcast-send: 3 datagrams in 0.003 s, 1000 pps in all"), std::string::npos)
+      << "the total line has the total's rate (trial20g 10): " << text3;
   EXPECT_EQ(text3.find("one datagram"), std::string::npos) << text3;
   const auto [json3, group3] = group_summary({{0, 1}, {10'000'000, 1}, {20'000'000, 1}}, true);
   EXPECT_NEAR(group3["rate_pps"].get<double>(), 100.0, 1e-9) << json3;
   EXPECT_NEAR(group3["rate_bps"].get<double>(), 80'000.0, 1e-6) << json3;
+  EXPECT_NEAR(group3["rate_span_s"].get<double>(), 0.02, 1e-12) << json3;
   EXPECT_NEAR(total_rate(json3).get<double>(), 1000.0, 1e-9) << "3 over the 3 ms send phase: " << json3;
 }

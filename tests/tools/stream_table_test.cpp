@@ -132,7 +132,38 @@ TEST(StreamTable, LengthErrorsCountAsLostInTheIdentity) {
   EXPECT_EQ(n.packets, sent) << "the cut datagrams are packets";
   EXPECT_EQ(n.length_errors, 4u);
   EXPECT_EQ(n.lost, 4u) << "their numbers were not trusted: missing";
-  EXPECT_EQ(n.packets - n.length_errors - n.duplicates - n.jumps + n.lost, sent);
+  EXPECT_EQ(n.packets - n.length_errors - n.duplicates - n.jumps - n.too_late + n.lost, sent);
+}
+
+// A datagram held back past the window (65,536 numbers) is too late: it
+// arrived (packets, reordered) but its number stays lost, so the END
+// identity subtracts it, as docs/tools.md says (trial16c 4: the identity was
+// off by their number).
+TEST(StreamTable, TooLateArrivalsAreCountedAndKeepTheIdentity) {
+  tools::stream_table t;
+  constexpr std::uint64_t sent = 70'000;
+  auto at = kStart;
+  for (std::uint64_t seq = 0; seq < sent; ++seq) {
+    if (seq != 5 && seq != 6) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at + 20us, -1, -1);
+    at += 10us;
+  }
+  // 5 and 6 come now, 69,993 behind the highest.
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 5, at), at + 20us, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 6, at), at + 20us, -1, -1);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, sent, at, true), at + 20us, -1, -1);
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  const auto n = tools::totals_of(key, s);
+  EXPECT_EQ(n.packets, sent);
+  EXPECT_EQ(n.too_late, 2u);
+  EXPECT_EQ(n.lost, 2u) << "their gap had expired: still lost";
+  EXPECT_EQ(n.reordered, 2u);
+  EXPECT_EQ(n.jumps, 0u);
+  EXPECT_EQ(n.packets - n.length_errors - n.duplicates - n.jumps - n.too_late + n.lost, sent);
+  tools::totals sum;
+  sum.add(n);
+  sum.add(n);
+  EXPECT_EQ(sum.too_late, 4u) << "the totals add it up";
 }
 
 TEST(StreamTable, ARestartedSenderIsANewStreamNotDuplicates) {

@@ -519,6 +519,16 @@ bool receive_session::tick() {
   return false;
 }
 
+void receive_session::paused(std::chrono::steady_clock::duration d) {
+  stalls_.paused(d);
+  const double s = std::chrono::duration<double>(d).count();
+  out_.warn_event(fmt::format("mcast-recv itself did not run for {:.1f} s (stopped, e.g. by Ctrl-Z or SIGSTOP, "
+                              "or starved of CPU): the datagrams of that time waited in the receive queue (kernel "
+                              "drops count what did not fit); no flow's silence counts it",
+                              s),
+                  "paused", {{"paused_s", s}});
+}
+
 void receive_session::handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen) {
   // One clock read per batch for the stall watch: its intervals are
   // between reads, and a stall is at least a second.
@@ -645,6 +655,7 @@ void receive_session::interval_report(double span) {
     total["lost"] = lost_delta(sum.lost, previous_sum_.lost);
     total["reordered"] = lost_delta(sum.reordered, previous_sum_.reordered);  // as a stream's
     total["jumps"] = lost_delta(sum.jumps, previous_sum_.jumps);
+    total["too_late"] = lost_delta(sum.too_late, previous_sum_.too_late);
     total["restarts"] = lost_delta(sum.restarts, previous_sum_.restarts);
   }
   total["untracked"] = table_.untracked() - previous_untracked_;
@@ -1106,8 +1117,14 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     if (session.tick()) break;
     // Wake at least every 50 ms to check the clock and the signal flag.
     std::array<epoll_event, 16> events{};
+    const auto before = std::chrono::steady_clock::now();
     const int n = ::epoll_wait(ep.get(), events.data(), static_cast<int>(events.size()), 50);
     if (n < 0 && errno != EINTR) return fail(error::from_errno(errno, "epoll_wait", "event loop"));
+    // A wait of 50 ms that took a second or more: this process was not
+    // running (stopped, suspended, starved), the flows were not silent.
+    if (const auto waited = std::chrono::steady_clock::now() - before; waited >= std::chrono::seconds(1)) {
+      session.paused(waited);
+    }
     for (int e = 0; e < n; ++e) {
       if (events[static_cast<std::size_t>(e)].data.u64 == links_ready) {
         if (!links->process(session)) (void)::epoll_ctl(ep.get(), EPOLL_CTL_DEL, links->fd(), nullptr);

@@ -44,7 +44,7 @@ double per_second(double amount, double seconds) { return seconds > 0 ? amount /
 json latency_json(const stream_key& k, const stream& s) {
   if (k.payload != payload_kind::mcnet || s.latency.count() == 0) return nullptr;
   return {{"min", s.latency.min()}, {"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)},
-          {"max", s.latency.max()}};
+          {"max", s.latency.max()}, {"negative", s.latency.negative()}};
 }
 
 // "session": the header's number (mcnet) or the session name (MoldUDP64).
@@ -180,6 +180,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
           {"malformed", or_null(raw || ts != nullptr, s.malformed)},
           {"jumps", or_null(seq, t.jumps)},
           {"restarts", or_null(seq, t.restarts)},
+          {"too_late", or_null(seq, t.too_late)},
           {"clock_errors", or_null(h, s.clock_errors)},
           {"length_errors", or_null(h, s.length_errors)}};
 }
@@ -215,6 +216,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   // claim taken back leaves the restarts: these may shrink, as lost may.
   if (!j["jumps"].is_null()) j["jumps"] = lost_delta(now.jumps, before.jumps);
   if (!j["restarts"].is_null()) j["restarts"] = lost_delta(now.restarts, before.restarts);
+  if (!j["too_late"].is_null()) j["too_late"] = lost_delta(now.too_late, before.too_late);
   before = now;
   return j;
 }
@@ -230,6 +232,7 @@ json totals_json(const totals& t, std::uint64_t kernel_drops) {
           {"reordered", or_null(!unknown, t.reordered)}, {"duplicates", or_null(!unknown, t.duplicates)},
           {"kernel_drops", kernel_drops},
           {"jumps", or_null(!unknown, t.jumps)}, {"restarts", or_null(!unknown, t.restarts)},
+          {"too_late", or_null(!unknown, t.too_late)},
           {"unsequenced", t.unsequenced}};
 }
 
@@ -291,10 +294,10 @@ constexpr std::array<const char*, 21> columns{
     "packets",  "bytes",    "rate_pps",  "rate_bps",       "lost",           "reordered",      "duplicates",
     "ttl",      "tos",      "latency_min_ns", "latency_p50_ns", "latency_p99_ns", "latency_max_ns", "jitter_ns"};
 // Appended after first_packet_ms (older scripts read the columns before by position).
-constexpr std::array<const char*, 14> payload_columns{"payload",     "messages",     "heartbeats",   "end_of_session",
+constexpr std::array<const char*, 16> payload_columns{"payload",     "messages",     "heartbeats",   "end_of_session",
                                                       "ssrc",        "cc_errors",    "sync_errors",  "pids",
                                                       "malformed",   "jumps",        "restarts",     "rate_span_s",
-                                                      "clock_errors", "length_errors"};
+                                                      "clock_errors", "length_errors", "too_late", "latency_negative"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -323,6 +326,7 @@ json column_value(const json& stream, std::string_view name) {
   if (name.starts_with("latency_")) {
     const auto& l = stream["latency_ns"];
     if (l.is_null()) return nullptr;
+    if (name == "latency_negative") return l["negative"];
     return l[std::string(name.substr(8, name.size() - 8 - 3))];
   }
   return stream[std::string(name)];
@@ -346,7 +350,7 @@ std::string csv_row(const char* event, double time, const json& stream) {
   std::string row = fmt::format("{},{:.6f}", event, time);
   for (const char* c : columns) (row += ',') += cell(column_value(stream, c));
   (row += ',') += cell(stream["first_packet_ms"]);
-  for (const char* c : payload_columns) (row += ',') += cell(stream[c]);
+  for (const char* c : payload_columns) (row += ',') += cell(column_value(stream, c));
   row += '\n';
   return row;
 }
@@ -414,10 +418,13 @@ std::string significant(double v) {
 std::string packet_rate_text(const json& pps) {
   if (pps.is_null()) return "- pps";
   const double v = pps.get<double>();
-  // Whole datagrams from 10 a second up; slower streams keep what matters:
-  // one decimal from 1 to 10, three significant digits below 1.
-  if (v >= 9.95 || v == 0) return fmt::format("{:.0f} pps", v);
-  if (v >= 0.9995) return fmt::format("{:.1f} pps", v);
+  // Whole datagrams from 100 a second up; slower rates in three
+  // significant digits, as the bit rate beside them (99.7 pps is not
+  // "100 pps" beside "798 kbit/s"). The bounds are where rounding adds a
+  // digit.
+  if (v >= 99.95 || v == 0) return fmt::format("{:.0f} pps", v);
+  if (v >= 9.995) return fmt::format("{:.1f} pps", v);
+  if (v >= 0.9995) return fmt::format("{:.2f} pps", v);
   return fmt::format("{} pps", significant(v));
 }
 
@@ -568,6 +575,10 @@ std::string stream_text(const json& s) {
   // Rare, and a sign of a restarted or hostile sender: shown when they happened.
   if (!s["jumps"].is_null() && s["jumps"] != 0) line += fmt::format("  jumps {}", text(s["jumps"]));
   if (!s["restarts"].is_null() && s["restarts"] != 0) line += fmt::format("  restarts {}", text(s["restarts"]));
+  if (!s["too_late"].is_null() && s["too_late"] != 0) {
+    line += fmt::format("  too late {} (over the window behind, in reordered; their numbers stay lost)",
+                        text(s["too_late"]));
+  }
   if (!s["clock_errors"].is_null() && s["clock_errors"] != 0) {
     line += fmt::format("  clock errors {} (send times over 60 s off, left out of latency)", text(s["clock_errors"]));
   }
@@ -580,6 +591,14 @@ std::string stream_text(const json& s) {
     line += fmt::format("  latency min {} p50 {} p99 {} max {}", duration_text(l["min"].get<double>()),
                         duration_text(l["p50"].get<double>()), duration_text(l["p99"].get<double>()),
                         duration_text(l["max"].get<double>()));
+    // A send time after the arrival: the sender's clock is ahead of this
+    // host's by at least -min (a latency is arrival minus send time as the
+    // two clocks read them; one host's clock alone cannot do this).
+    if (l.contains("negative") && l["negative"] != 0) {
+      line += fmt::format(" ({} below 0: the sender's clock is ahead of this host's by at least {}; latency across "
+                          "hosts needs their clocks in step, e.g. by PTP)",
+                          text(l["negative"]), duration_text(-l["min"].get<double>()));
+    }
   }
   if (!s["jitter_ns"].is_null()) line += fmt::format("  jitter {}", duration_text(s["jitter_ns"].get<double>()));
   if (!s["first_packet_ms"].is_null()) line += fmt::format("  first after {:.1f} ms", s["first_packet_ms"].get<double>());

@@ -704,6 +704,12 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
     const auto [n, span] = t.sends.rate();
     return span > 0 ? n / span : per_second(t.sent);
   };
+  // The span that rate is over, seconds (mcast-recv's rate_span_s): the
+  // send phase when the sends were not timed.
+  const auto group_span = [&](const send_target& t) -> double {
+    const auto [n, span] = t.sends.rate();
+    return span > 0 ? span : elapsed;
+  };
   // Payload bits per second at that rate, each datagram of the group's mean size.
   const auto group_bit_rate = [&](const send_target& t) -> std::optional<double> {
     const auto pps = group_rate(t);
@@ -734,27 +740,33 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
     }
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"sent", t.sent}, {"bytes", t.bytes},
                       {"elapsed_s", elapsed}, {"rate_pps", or_null(group_rate(t))},
-                      {"rate_bps", or_null(group_bit_rate(t))},
+                      {"rate_bps", or_null(group_bit_rate(t))}, {"rate_span_s", group_span(t)},
                       {"next_sequence", numbered ? number_or_null(next) : json(nullptr)},
                       {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
                       {"next_continuity", continuity}, {"line_b", line_b}});
     const auto rate = group_rate(t);
+    // The span as mcast-recv writes a stream's: a single burst's rate is
+    // its sends' spread, which the span shows (100 datagrams in 2.1 ms).
+    const double span = group_span(t);
+    const auto over = span >= 0.9995 || span == 0 ? fmt::format(" over {:.3f} s", span)
+                                                  : " over " + duration_text(span * 1e9);
     out.text(fmt::format("  {}  sent {}  bytes {}  {} {}{}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
                          t.bytes, packet_rate_text(or_null(rate)), bit_rate_text(or_null(group_bit_rate(t))),
-                         rate ? "" : " (one datagram: no rate)",
+                         rate ? over : " (one datagram: no rate)",
                          mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
                          next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
   }
   std::uint64_t bytes = 0;
   for (const auto& t : targets) bytes += t.bytes;
+  // One datagram has no rate here either (unpaced, its send phase is some
+  // microseconds).
+  const auto total_rate = total_sent > 1 && total_span > 0
+                              ? json(static_cast<double>(total_sent) / total_span)
+                              : json(nullptr);
   out.event({{"event", "summary"}, {"time", now_seconds()}, {"groups", groups},
-             {"total", {{"sent", total_sent}, {"bytes", bytes}, {"elapsed_s", elapsed},
-                        // One datagram has no rate here either (unpaced, its
-                        // send phase is some microseconds).
-                        {"rate_pps", total_sent > 1 && total_span > 0
-                                         ? json(static_cast<double>(total_sent) / total_span)
-                                         : json(nullptr)}}}});
-  out.text(fmt::format("mcast-send: {} in {:.3f} s{}", count_text(total_sent, "datagram", "datagrams"), elapsed,
+             {"total", {{"sent", total_sent}, {"bytes", bytes}, {"elapsed_s", elapsed}, {"rate_pps", total_rate}}}});
+  out.text(fmt::format("mcast-send: {} in {:.3f} s{}{}", count_text(total_sent, "datagram", "datagrams"), elapsed,
+                       total_rate.is_null() ? std::string() : ", " + packet_rate_text(total_rate) + " in all",
                        drain > 0 ? fmt::format(" (line B drained {:.3f} s later)", drain) : ""));
 }
 

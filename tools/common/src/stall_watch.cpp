@@ -70,4 +70,11 @@ std::vector<stall_watch::change> stall_watch::check(clock::time_point now) {
   return out;
 }
 
+void stall_watch::paused(clock::duration d) {
+  if (d.count() <= 0) return;
+  for (auto& [f, s] : flows_) {
+    if (!s.stalled) s.last += d;
+  }
+}
+
 }  // namespace mcnet::tools

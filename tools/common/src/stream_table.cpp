@@ -61,6 +61,7 @@ void totals::add(const totals& o) noexcept {
   malformed += o.malformed;
   jumps += o.jumps;
   restarts += o.restarts;
+  too_late += o.too_late;
   unsequenced += o.unsequenced;
   clock_errors += o.clock_errors;
   length_errors += o.length_errors;
@@ -99,6 +100,7 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
       t.duplicates = s.rtp_sequence->duplicates();
       t.jumps = s.rtp_sequence->jumps();
       t.restarts = s.rtp_sequence->restarts();
+      t.too_late = s.rtp_sequence->too_late();
     }
   } else if (counts_loss(key)) {
     t.lost = s.sequence.lost();
@@ -106,6 +108,7 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.duplicates = s.sequence.duplicates();
     t.jumps = s.sequence.jumps();
     t.restarts = s.sequence.restarts();
+    t.too_late = s.sequence.too_late();
   }
   return t;
 }

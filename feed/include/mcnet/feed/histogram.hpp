@@ -12,17 +12,40 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 
 namespace mcnet::feed {
 
 /// A histogram of int64 values (nanoseconds in feed) with 64 powers of two,
 /// each split into 32 linear steps: values below 32 are exact, larger ones
-/// are kept within a relative error under 3.2 %. 8 KiB, fixed; `add` never
-/// allocates. Negative values (a latency under clock skew between hosts)
-/// are counted and take part in min() and max(), but read as 0 in
-/// percentile().
+/// are kept within a relative error under 3.2 %. 8 KiB for values of 0 and
+/// above. Negative values (a latency between hosts whose clocks disagree:
+/// the sender's ahead of the receiver's) are kept alike by their magnitude,
+/// in 8 KiB more that the first negative value allocates (`add` allocates
+/// nothing else, ever; if that allocation fails, negatives read as 0 in
+/// percentile() as they did before, still in min(), max() and negative()).
+/// Percentiles run over both: a stream whose every value is negative has
+/// min <= p50 <= p99 <= max, all negative.
 class histogram {
  public:
+  histogram() = default;
+  histogram(const histogram& other) : histogram() { *this = other; }
+  histogram& operator=(const histogram& other) {
+    if (this == &other) return *this;
+    buckets_ = other.buckets_;
+    below_.reset();
+    if (other.below_) below_ = std::make_unique<buckets>(*other.below_);
+    count_ = other.count_;
+    negative_ = other.negative_;
+    unplaced_ = other.unplaced_;
+    min_ = other.min_;
+    max_ = other.max_;
+    return *this;
+  }
+  histogram(histogram&&) noexcept = default;
+  histogram& operator=(histogram&&) noexcept = default;
+  ~histogram() = default;
+
   /// Count one value.
   void add(std::int64_t value) noexcept {
     if (count_ == 0) {
@@ -33,10 +56,9 @@ class histogram {
     }
     if (value < 0) {
       ++negative_;
-      ++buckets_[0];
+      add_negative(value);
     } else {
-      const std::size_t b = bucket_of(static_cast<std::uint64_t>(value));
-      ++buckets_[b < buckets_.size() ? b : buckets_.size() - 1];
+      ++buckets_[index_of(static_cast<std::uint64_t>(value))];
     }
     ++count_;
   }
@@ -46,18 +68,24 @@ class histogram {
   void merge(const histogram& other) noexcept;
   /// Values added, negative ones included.
   [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
+  /// Values added that were below 0 (for a latency: send times later than
+  /// the arrival by this host's clock, so the clocks disagree by at least
+  /// -min()).
+  [[nodiscard]] std::uint64_t negative() const noexcept { return negative_; }
   /// The smallest value added (exact); 0 when empty.
   [[nodiscard]] std::int64_t min() const noexcept { return min_; }
   /// The largest value added (exact); 0 when empty.
   [[nodiscard]] std::int64_t max() const noexcept { return max_; }
   /// The value at quantile `q` (0..1, clamped; 0.5 is the median, 0.99 the
   /// 99th percentile: the smallest value with at least q of the count at or
-  /// below it), within the bucket's resolution and never outside
-  /// [max(min(), 0), max()]; 0 when empty.
+  /// below it), within the bucket's resolution (a bucket reads as its
+  /// lowest value, on either side of 0) and never outside [min(), max()];
+  /// 0 when empty.
   [[nodiscard]] std::int64_t percentile(double q) const noexcept;
 
  private:
   static constexpr int sub_buckets = 32;
+  using buckets = std::array<std::uint32_t, 64 * sub_buckets>;
   static std::size_t bucket_of(std::uint64_t v) noexcept {
     if (v < sub_buckets) return static_cast<std::size_t>(v);  // exact below 32
     const int top = 63 - std::countl_zero(v);                  // the highest set bit, >= 5
@@ -65,11 +93,18 @@ class histogram {
     const auto step = static_cast<std::size_t>((v >> shift) & (sub_buckets - 1));
     return static_cast<std::size_t>(top - 4) * sub_buckets + step;
   }
+  static std::size_t index_of(std::uint64_t v) noexcept {
+    const std::size_t b = bucket_of(v);
+    return b < std::tuple_size_v<buckets> ? b : std::tuple_size_v<buckets> - 1;
+  }
   static std::uint64_t lowest_of(std::size_t bucket) noexcept;
+  void add_negative(std::int64_t value) noexcept;
 
-  std::array<std::uint32_t, 64 * sub_buckets> buckets_{};
+  buckets buckets_{};
+  std::unique_ptr<buckets> below_;  // negative values by magnitude; allocated by the first one
   std::uint64_t count_ = 0;
-  std::uint64_t negative_ = 0;  // clock skew between hosts: counted, reported as 0
+  std::uint64_t negative_ = 0;
+  std::uint64_t unplaced_ = 0;  // negatives counted in buckets_[0]: below_ could not be allocated
   std::int64_t min_ = 0;
   std::int64_t max_ = 0;
 };

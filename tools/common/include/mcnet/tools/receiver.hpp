@@ -174,6 +174,12 @@ class receive_session {
   /// --metrics-file then, or every 10 s without --interval); true when the
   /// run must end (--duration, --count, or --timeout with nothing arrived).
   [[nodiscard]] bool tick();
+
+  /// This process did not run for `d` (receive_loop saw its 50 ms wait take
+  /// that long: SIGSTOP or Ctrl-Z then SIGCONT, a suspended VM, CPU
+  /// starvation): said in a `paused` warning, and the flows' silences do
+  /// not count it (the datagrams of that time waited in the queue).
+  void paused(std::chrono::steady_clock::duration d);
   /// Whether --count datagrams were counted (the run ends at the next tick).
   [[nodiscard]] bool count_reached() const noexcept {
     return s_.count && total_ >= static_cast<std::uint64_t>(*s_.count);

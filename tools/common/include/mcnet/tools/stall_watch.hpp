@@ -66,6 +66,12 @@ class stall_watch {
   /// The flows that stalled since the last call, as of `now`.
   [[nodiscard]] std::vector<change> check(clock::time_point now);
 
+  /// The watcher itself did not run for `d` (stopped by SIGSTOP, a
+  /// suspended machine, starved of CPU): no flow was silent for it, its
+  /// datagrams waited in the receive queue. Every flow's clock moves on by
+  /// `d`, so its silence counts from before the pause plus after it.
+  void paused(clock::duration d);
+
  private:
   struct state {
     clock::time_point last{};

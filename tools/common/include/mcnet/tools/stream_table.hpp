@@ -214,6 +214,10 @@ struct totals {
   /// (feed::sequence_tracker::jumps, RTP's A.1 jumps), and new epochs
   /// (a followed jump too far to be a gap, an RTP restart).
   std::uint64_t jumps = 0, restarts = 0;
+  /// Arrivals more than the sequence window behind the highest number
+  /// (feed::sequence_tracker::too_late): in packets and reordered, their
+  /// numbers still lost (the gap had expired).
+  std::uint64_t too_late = 0;
   /// Datagrams without a sequence number (raw payload streams: iperf2,
   /// unknown protocols): their loss cannot be measured.
   std::uint64_t unsequenced = 0;
