@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <limits>
 #include <random>
 #include <set>
@@ -821,6 +822,11 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   std::size_t cursor = 0;
   auto last_main_send = started;  // when the main line's last batch went: B's drain counts from it
   bool out_of_time = false;       // -d ended the run
+  // -d's tail: the datagrams due before its end that the last sleep passed
+  // over (at 100 kpps the loop wakes some datagrams late); sent once -d is
+  // reached when the sender was on time (at most 10 ms or a batch behind),
+  // never the backlog of a sender that fell behind.
+  std::optional<std::uint64_t> tail_left;
   // While the main line waits: the B lines' copies that are due.
   const auto flush_lines_b = [&] {
     for (auto& a : targets) {
@@ -831,20 +837,37 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   };
   while (active > 0 && !stop_requested()) {
     const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+    std::uint64_t allowed = 0;
     if (s.duration && elapsed.count() >= *s.duration) {
-      out_of_time = true;
-      break;
-    }
-    const auto step = pace.next(elapsed, total_sent);
-    if (step.allowed == 0) {
-      if (!flush_lines_b()) break;
-      std::this_thread::sleep_for(step.sleep);
-      continue;
+      if (!tail_left) {
+        // Datagram i is due at i / rate: those before -d's end number
+        // ceil(d * rate) (the 1e-9 keeps an exact product exact).
+        const auto due = pace.paced() ? static_cast<std::uint64_t>(std::ceil(
+                                            *s.duration * s.pace->packets_per_second(s.size) - 1e-9))
+                                      : 0;
+        const auto cap = std::max<std::uint64_t>(
+            s.batch * std::max<std::size_t>(s.gso, 1),
+            pace.paced() ? static_cast<std::uint64_t>(std::ceil(s.pace->packets_per_second(s.size) * 0.01)) : 0);
+        tail_left = due > total_sent && due - total_sent <= cap ? due - total_sent : 0;
+      }
+      if (*tail_left == 0) {
+        out_of_time = true;
+        break;
+      }
+      allowed = *tail_left;
+    } else {
+      const auto step = pace.next(elapsed, total_sent);
+      if (step.allowed == 0) {
+        if (!flush_lines_b()) break;
+        std::this_thread::sleep_for(step.sleep);
+        continue;
+      }
+      allowed = step.allowed;
     }
     auto& t = targets[cursor];
     cursor = (cursor + 1) % targets.size();
     if (t.done) continue;
-    const auto batch = builder.fill(t, step.allowed);
+    const auto batch = builder.fill(t, allowed);
     if (t.done) --active;
     if (batch.empty()) continue;
     // --gso: each entry is a run of datagrams the kernel cuts apart again;
@@ -875,6 +898,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       break;
     }
     pace.sent(*sent);
+    if (tail_left) *tail_left -= std::min(*tail_left, static_cast<std::uint64_t>(*sent));
     // An order whose last datagram went is done now, not when the pacer
     // next lets a datagram go: that may be long after (see below).
     if (!t.done && t.order->finished()) {
