@@ -443,19 +443,27 @@ delay_queue::delay_queue(std::size_t datagram_size, std::size_t most)
     : datagram_size_(datagram_size),
       capacity_(std::max<std::size_t>(1, std::min(most, capacity_for(datagram_size)))),
       slots_per_block_(std::clamp<std::size_t>(block_bytes / (datagram_size + entry_overhead), 1, capacity_)),
-      blocks_((capacity_ + slots_per_block_ - 1) / slots_per_block_) {}
+      blocks_((capacity_ + slots_per_block_ - 1) / slots_per_block_) {
+  make_block(0);
+  out_.reserve(64);  // --batch's most: due() for a batch allocates nothing
+}
+
+void delay_queue::make_block(std::size_t index) {
+  auto& b = blocks_[index];
+  if (!b.due.empty()) return;
+  // The last block only holds what is left of the capacity. resize() writes
+  // zeros: the pages are touched now, not by the copies.
+  const auto n = std::min(slots_per_block_, capacity_ - index * slots_per_block_);
+  b.bytes.resize(n * datagram_size_);
+  b.sizes.resize(n);
+  b.due.resize(n);
+}
 
 void delay_queue::push(std::span<const std::byte> bytes, std::int64_t due_ns) {
   const auto slot = (head_ + count_) % capacity_;
+  make_block(slot / slots_per_block_);
   auto& b = blocks_[slot / slots_per_block_];
   const auto i = slot % slots_per_block_;
-  if (b.due.empty()) {
-    // The last block only holds what is left of the capacity.
-    const auto n = std::min(slots_per_block_, capacity_ - slot / slots_per_block_ * slots_per_block_);
-    b.bytes.resize(n * datagram_size_);
-    b.sizes.resize(n);
-    b.due.resize(n);
-  }
   const auto n = std::min(bytes.size(), datagram_size_);
   std::copy_n(bytes.begin(), n, b.bytes.begin() + static_cast<std::ptrdiff_t>(i * datagram_size_));
   b.sizes[i] = n;
