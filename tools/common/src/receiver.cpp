@@ -652,7 +652,10 @@ void receive_session::interval_report(double span) {
   previous_untracked_ = table_.untracked();
   if (table_.evicted() != previous_evicted_) {
     // The evicted streams' interval baselines go with them (the totals keep their counts).
-    std::erase_if(previous_, [this](const auto& entry) { return !table_.streams().contains(entry.first); });
+    // A stream that may resume keeps its baseline: its counts come back with it.
+    std::erase_if(previous_, [this](const auto& entry) {
+      return !table_.streams().contains(entry.first) && !table_.resumable(entry.first);
+    });
     previous_evicted_ = table_.evicted();
   }
   out_.text(fmt::format("[{:.1f} s] {} in the last {:.1f} s, {}", since_start,
@@ -712,6 +715,7 @@ void receive_session::summary() {
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
   total["evicted"] = table_.evicted();
+  total["resumed"] = table_.resumed();
   total["stray_ends"] = table_.stray_ends();
   // Only END markers: a sender's streams came to nothing here, their loss
   // unknown (the END says how many numbers were used, not which of them
@@ -853,6 +857,11 @@ void receive_session::summary() {
     notes += fmt::format(" ({} single-datagram, ended or idle streams evicted to make room; their counts are in "
                          "these totals)",
                          table_.evicted());
+  }
+  if (table_.resumed() > 0) {
+    notes += fmt::format(" ({} came back and went on from where {} evicted)",
+                         count_text(table_.resumed(), "evicted stream", "evicted streams"),
+                         table_.resumed() == 1 ? "it was" : "they were");
   }
   if (sum.jumps > 0 || sum.restarts > 0) {
     // Jumps are numbers too far ahead or below, claims taken back and
