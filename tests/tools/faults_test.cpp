@@ -679,6 +679,46 @@ TEST(NetToolFaults, ASignalBeforeTheRunsEndIsAnInterruptedRun) {
   EXPECT_FALSE(find_event(json_lines(endless.standard_output()), "warning")) << endless.output();
 }
 
+// SIGHUP (a closed terminal or ssh session) ends a run as SIGTERM does:
+// mcast-recv writes its summary and exits as a run a signal ended (0 here:
+// no --timeout), mcast-send too, an interrupted run of -c (exit 2). It
+// used to kill both, their reports lost (trial16c).
+TEST(NetToolFaults, SighupEndsARunWithItsSummary) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto port = std::to_string(test::tools::free_port((*net)[1]));
+  const std::string group = "239.204.0.2:" + port;
+  auto rx = (*net)[1].start({MCAST_RECV, "--json", "-i", "eth0", group});
+  ASSERT_TRUE(started(rx)) << rx.output();
+  auto tx = (*net)[0].start({MCAST_SEND, "--json", "-i", "eth0", "-r", "20pps", "-c", "1000", group});
+  ASSERT_TRUE(started(tx)) << tx.output();
+  // Both have their handlers once the start event is out (at most 10 s more).
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while ((!catches(rx.pid(), SIGHUP) || !catches(tx.pid(), SIGHUP)) && std::chrono::steady_clock::now() < deadline &&
+         !rx.wait_for(10ms)) {
+  }
+  std::this_thread::sleep_for(300ms);
+  const auto tx_st = tx.stop(SIGHUP, 10s);
+  EXPECT_TRUE(tx_st.exited && tx_st.code == tools::exit_interrupted) << tx_st.describe() << "\n" << tx.output();
+  expect_schema_conform(tx.standard_output());
+  const auto sent_events = json_lines(tx.standard_output());
+  const auto* sent_summary = find_event(sent_events, "summary");
+  ASSERT_TRUE(sent_summary) << tx.output();
+  const auto* cut = find_event(sent_events, "warning");
+  ASSERT_TRUE(cut) << tx.output();
+  EXPECT_EQ((*cut)["code"], "interrupted");
+  const auto sent = (*sent_summary)["total"]["sent"].get<std::uint64_t>();
+  EXPECT_GT(sent, 0u);
+  std::this_thread::sleep_for(400ms);  // the END markers, 200 ms apart
+  const auto rx_st = rx.stop(SIGHUP, 10s);
+  EXPECT_TRUE(rx_st.exited && rx_st.code == 0) << rx_st.describe() << "\n" << rx.output();
+  expect_schema_conform(rx.standard_output());
+  const auto streams = test::tools::summary_streams(rx.standard_output());
+  ASSERT_EQ(streams.size(), 1u) << "the report survives: " << rx.output();
+  EXPECT_EQ(streams[0]["packets"], sent);
+  EXPECT_EQ(streams[0]["lost"], 0);
+}
+
 // A signal after the sockets are open but before the first datagram (here
 // while the start lines look up 10,000 routes): the same warning, 0 sent of
 // what -c asks, exit 2, and no END marker (no stream to end).

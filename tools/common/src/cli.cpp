@@ -46,6 +46,9 @@ void stop_on_signals() {
   sa.sa_handler = on_signal;
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal or ssh session: the run ends as on SIGTERM, its
+  // summary written (to a file or pipe it still reaches).
+  ::sigaction(SIGHUP, &sa, nullptr);
 }
 
 bool stop_requested() noexcept { return stop_flag.load(); }
