@@ -619,6 +619,13 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
     }
     return advance(seq);
   }
+  // Below where a resumed stream went on (resume()): which of them came
+  // before is not known, so none counts as received, nor fills a gap.
+  if (seq < resume_floor_) {
+    ++reordered_;
+    ++too_late_;
+    return {verdict::too_late, seq, {}};
+  }
   // Far below the lowest number counted is a jump however far behind the
   // highest it is: a number more than the window behind is too late only
   // at or above the first (it may be a late copy of one this epoch counted).
@@ -1181,6 +1188,7 @@ arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
 
 void sequence_tracker::recount() noexcept {
   any_ = false;
+  resume_floor_ = 0;
   first_ = highest_ = 0;
   distinct_ = gaps_ = expired_ = in_window_ = 0;
   reordered_ = too_late_;  // too-late arrivals stay, and count as reordered too
@@ -1193,6 +1201,7 @@ void sequence_tracker::recount() noexcept {
 
 void sequence_tracker::clear_epoch() noexcept {
   any_ = false;
+  resume_floor_ = 0;
   announced_ = 0;
   first_ = highest_ = 0;
   distinct_ = reordered_ = duplicates_ = too_late_ = gaps_ = expired_ = in_window_ = 0;
@@ -1222,6 +1231,56 @@ void sequence_tracker::reset() noexcept {
   probation_end_ = jump_low_ = 0;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
+}
+
+sequence_tracker::position sequence_tracker::save() const noexcept {
+  position p;
+  p.started = any_ && own_received() > 0;
+  p.highest = highest_;
+  p.received = received();
+  // lost() up to the highest number: what an END or announcement showed
+  // missing past it is not kept (the sender repeats its END).
+  std::uint64_t in_epoch = 0;
+  if (any_ && unproven() == nullptr) {
+    const std::uint64_t expected_less_one = highest_ - first_;
+    in_epoch = expected_less_one > distinct_ - 1 ? expected_less_one - (distinct_ - 1) : 0;
+  }
+  p.lost = unproven() != nullptr ? unproven()->lost() : saturating_add(before_.lost, in_epoch);
+  p.too_late = too_late();
+  p.reordered = reordered();
+  p.duplicates = duplicates();
+  p.gaps = gaps();
+  p.expired = expired();
+  p.jumps = jumps();
+  p.restarts = restarts();
+  p.unconfirmed_ends = unconfirmed_ends();
+  p.retracted = retracted();
+  return p;
+}
+
+void sequence_tracker::resume(const position& p) noexcept {
+  reset();
+  // The epochs before: every count but the highest number's own arrival,
+  // which the epoch begun at it holds.
+  const bool epoch = p.started && p.received > 0;
+  before_.received = epoch ? p.received - 1 : p.received;
+  before_.lost = p.lost;
+  before_.reordered = p.reordered;
+  before_.too_late = p.too_late;
+  before_.duplicates = p.duplicates;
+  before_.gaps = p.gaps;
+  before_.expired = p.expired;
+  jumps_ = p.jumps;
+  restarts_ = p.restarts;
+  unconfirmed_ends_ = p.unconfirmed_ends;
+  retracted_ = p.retracted;
+  if (!epoch) return;
+  any_ = true;
+  first_ = highest_ = p.highest;
+  set_new(p.highest);
+  distinct_ = 1;
+  start_ = {};  // proven: the stream counted it before
+  resume_floor_ = p.highest;
 }
 
 std::uint64_t sequence_tracker::lost_in_epoch() const noexcept {

@@ -57,6 +57,50 @@ TEST(SequenceTracker, VerdictsAndTheTail) {
   EXPECT_EQ(t.highest(), 2u);
 }
 
+// A stream evicted from mcast-recv's table and back (issue 16): save()
+// after settle(), resume() in a fresh tracker; the counts go on, the gap
+// since the highest counts, numbers below it are too late, no END is kept.
+TEST(SequenceTracker, ASavedPositionResumesTheCountsAndTheGapSinceCounts) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 20; ++n) {
+    if (n != 5) t.add(n);
+  }
+  t.add(19);  // a duplicate
+  t.end(25);  // the tail 20..24 is not kept
+  t.settle();
+  const auto p = t.save();
+  EXPECT_TRUE(p.started);
+  EXPECT_EQ(p.highest, 19u);
+  EXPECT_EQ(p.received, 19u);
+  EXPECT_EQ(p.lost, 1u) << "up to the highest only";
+  EXPECT_EQ(p.duplicates, 1u);
+  feed::sequence_tracker r;
+  r.add(1000);  // forgotten by resume()
+  r.resume(p);
+  EXPECT_EQ(r.received(), 19u);
+  EXPECT_EQ(r.lost(), 1u);
+  EXPECT_EQ(r.duplicates(), 1u);
+  EXPECT_EQ(r.highest(), 19u);
+  EXPECT_FALSE(r.ended());
+  EXPECT_EQ(r.add(23), expect_of(verdict::gap, 23, {20, 3}));
+  EXPECT_EQ(r.lost(), 4u) << "5, 20, 21 and 22";
+  EXPECT_EQ(r.add(19).kind, verdict::duplicate) << "the highest is kept";
+  EXPECT_EQ(r.add(5).kind, verdict::too_late) << "below the highest: whether it came is not known";
+  EXPECT_EQ(r.add(7).kind, verdict::too_late);
+  EXPECT_EQ(r.lost(), 4u);
+  EXPECT_EQ(r.reordered(), 2u);
+  EXPECT_EQ(r.received(), 20u);
+  EXPECT_EQ(r.add(21).kind, verdict::reordered) << "above it, the window is as ever";
+  EXPECT_EQ(r.lost(), 3u);
+  EXPECT_EQ(r.end(30), (feed::missing_range{24, 6}));
+  EXPECT_EQ(r.lost(), 3u + 6u) << "5, 20, 22 and the tail 24..29";
+  // Nothing counted: resume() keeps the counts and starts no epoch.
+  feed::sequence_tracker none;
+  none.resume(feed::sequence_tracker{}.save());
+  EXPECT_FALSE(none.started());
+  EXPECT_EQ(none.add(7).kind, verdict::in_order);
+}
+
 TEST(SequenceTracker, AGapSaysWhichNumbersAreMissing) {
   feed::sequence_tracker t;
   t.add(100);

@@ -567,6 +567,68 @@ TEST(NetHostileSender, AFloodOfSmallStreamsMakesRoomOnceIdle) {
   }
 }
 
+// argv: group port seconds. One-datagram streams (random sender ids and
+// sessions), 100 a second for `seconds`.
+constexpr const char* junk_program = R"(
+import random, socket, struct, sys, time
+group, port, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+rng = random.Random(1616)
+for i in range(int(seconds * 100)):
+    s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, 0, 40, rng.randrange(1000, 2**31), rng.randrange(2**31), 0,
+                         time.time_ns(), 64, 0) + bytes(24), (group, port))
+    time.sleep(0.01)
+)";
+
+// Issue 16, trial16c 1: a feed slower than one datagram a second (0.8/s,
+// numbers 3 and 7 dropped) under a flood of one-datagram junk streams that
+// keeps --max-streams 16 full: the feed's stream is evicted between two of
+// its datagrams. Each one used to come back as a new stream of one
+// datagram, its loss hidden and its END stray; now it resumes its stream
+// (the record of the evicted key), so both numbers count as lost.
+TEST(NetHostileSender, ASlowFeedEvictedByJunkResumesAndShowsItsLoss) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(3);
+  const auto& rx_host = (*net)[2];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.16";
+  receiver rx(rx_host, {"-i", "eth0", "--max-streams", "16", "--max-loss", "5", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  // 7 s of junk (the feed takes 12 s): the feed's number 3 is missed while
+  // it is evicted, 7 after the junk; its stream is in the table at the end.
+  auto junk = (*net)[0].start({python, "-c", junk_program, group, port, "7"});
+  std::this_thread::sleep_for(1200ms);  // the table is full of junk
+  const auto real = test::tools::send((*net)[1], {"-i", "eth0", "-c", "10", "-r", "0.8pps", "--drop-every", "4", "--id",
+                                                  "99", group + ":" + port},
+                                      40s);
+  ASSERT_TRUE(real.status.success()) << real.output;
+  const auto junk_status = junk.wait_for(30s);
+  ASSERT_TRUE(junk_status && junk_status->success()) << junk.output();
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << "2 of the feed's 10 numbers were dropped: above --max-loss 5\n" << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  const auto real_streams = streams_from(streams, (*net)[1].v4().to_string());
+  ASSERT_EQ(real_streams.size(), 1u) << "one stream, resumed, not one per datagram\n" << r.output;
+  const auto& s = real_streams[0];
+  EXPECT_EQ(field(s, "sender_id"), 99) << s;
+  EXPECT_EQ(field(s, "packets"), 8) << s;
+  EXPECT_EQ(field(s, "lost"), 2) << "3 and 7 " << s;
+  EXPECT_EQ(field(s, "jumps"), 0) << s;
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto& total = (*summary)["total"];
+  EXPECT_GE(total["evicted"].get<std::uint64_t>(), 1u) << total;
+  EXPECT_GE(total["resumed"].get<std::uint64_t>(), 1u) << total;
+  EXPECT_EQ(total["stray_ends"], 0) << "the feed's END markers are its stream's: " << total;
+  EXPECT_EQ(total["untracked"], 0) << total;
+  EXPECT_EQ(total["lost"], 2) << total;
+  EXPECT_EQ(total["kernel_drops"], 0) << total;
+}
+
 // argv: group port. One stream (sender id 11) of ten datagrams: 0 to 9 with
 // the sender's clock, but 3, 5 and 7 carry send times of 0, the year 2100
 // and 2^64 - 1; then a datagram numbered 500 whose length field says 1000 of

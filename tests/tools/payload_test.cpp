@@ -232,6 +232,14 @@ TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
   t.feed(batch().add(sender_a, mold(5, 1)));
   t.session->summary();
   EXPECT_NE(t.out.str().find("moldudp64 session \"FEED1\""), std::string::npos) << t.out.str();
+  // A session holding a quote and a backslash is escaped as the JSON's
+  // string is (trial16c): the text cannot be cut short or forged by it.
+  fixture q;
+  q.settings.json_output = false;
+  q.start();
+  q.feed(batch().add(sender_a, mold(5, 1, "A\"B\\C")));
+  q.session->summary();
+  EXPECT_NE(q.out.str().find("moldudp64 session \"A\\\"B\\\\C\""), std::string::npos) << q.out.str();
   EXPECT_NE(t.out.str().find("messages 1 heartbeats 0 end of session 0"), std::string::npos) << t.out.str();
 }
 

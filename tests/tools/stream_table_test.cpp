@@ -299,6 +299,78 @@ TEST(StreamTable, AFullTableEvictsSingleDatagramThenEndedThenIdleStreams) {
       << "skip() leaves it out as it does a stream in the table";
 }
 
+// Issue 16, trial16c 1: a feed slower than one datagram a second, under a
+// flood of one-datagram junk streams, is evicted as a single datagram
+// between two of its own; its next datagram resumes it (the record of its
+// key, counts and highest number), so what it lost in between counts, and
+// its END is not stray.
+TEST(StreamTable, AnEvictedSlowFeedResumesAndItsLossCounts) {
+  using namespace std::chrono_literals;
+  tools::stream_table t(4);
+  std::uint32_t junk = 1000;
+  auto at = kStart;
+  for (std::uint64_t seq = 0; seq < 10; ++seq) {
+    if (seq != 3 && seq != 7) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at, -1, -1);
+    // Two seconds of junk, one new sender id every 250 ms.
+    for (int i = 0; i < 8; ++i) {
+      at += 250ms;
+      t.add(kTableGroup, 5000, kTableSource, datagram(junk++, 0, at), at, -1, -1);
+    }
+  }
+  const auto end = datagram(1, 10, at, true);
+  for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, end, at, -1, -1);
+  EXPECT_GT(t.evicted(), 8u) << "the junk evicts, the feed among others";
+  EXPECT_GT(t.resumed(), 0u);
+  EXPECT_EQ(t.stray_ends(), 0u) << "the feed's END is its stream's";
+  EXPECT_EQ(t.untracked(), 0u);
+  const auto sum = t.sum();
+  EXPECT_EQ(sum.packets, 8u + 80u);
+  EXPECT_EQ(sum.lost, 2u) << "3 and 7, each lost while the feed was evicted";
+  const tools::stream* feed_stream = nullptr;
+  for (const auto& [k, st] : t.streams()) {
+    if (k.session == 1) feed_stream = &st;
+  }
+  ASSERT_NE(feed_stream, nullptr) << "its END resumed it, if nothing else did";
+  EXPECT_EQ(feed_stream->packets, 8u) << "one stream, not one per datagram";
+  EXPECT_EQ(feed_stream->sequence.lost(), 2u);
+  EXPECT_TRUE(feed_stream->ended);
+  const auto worst = t.worst_loss();
+  ASSERT_TRUE(worst.has_value());
+  EXPECT_EQ(worst->key.session, 1u);
+  EXPECT_DOUBLE_EQ(worst->ratio, 2.0 / 10.0);
+  // The totals are the same whether the feed is in the table or evicted.
+  EXPECT_DOUBLE_EQ(t.loss_ratio(), 2.0 / 10.0) << "lone junk datagrams show nothing";
+}
+
+// A resumed stream's numbers from before its eviction, arriving late, are
+// too late (reordered, not received): which of them came is not kept.
+TEST(StreamTable, AResumedStreamCountsNumbersFromBeforeItsEvictionAsTooLate) {
+  using namespace std::chrono_literals;
+  tools::stream_table t(1);
+  for (std::uint64_t seq = 0; seq < 5; ++seq) {
+    if (seq != 2) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
+  }
+  const auto later = kStart + 11s;  // idle: evicted by the next stream
+  t.add(kTableGroup, 5000, kTableSource, datagram(2, 0, later), later, -1, -1);
+  EXPECT_EQ(t.evicted(), 1u);
+  EXPECT_TRUE(t.resumable({kTableGroup, 5000, kTableSource, false, 9, 1, mcnet::tools::payload_kind::mcnet}));
+  const auto back = kStart + 23s;
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 7, back), back, -1, -1);  // 5 and 6 lost meanwhile
+  EXPECT_EQ(t.resumed(), 1u);
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 1, back), back, -1, -1);  // a copy from before: too late
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 2, back), back, -1, -1);  // lost before: stays lost
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(key.session, 1u);
+  EXPECT_EQ(s.packets, 7u);
+  EXPECT_EQ(s.sequence.lost(), 3u);
+  EXPECT_EQ(s.sequence.reordered(), 2u);
+  EXPECT_EQ(s.sequence.too_late(), 2u);
+  EXPECT_EQ(s.sequence.duplicates(), 0u);
+  EXPECT_EQ(t.sum().lost, 3u);
+  EXPECT_EQ(t.sum().packets, 8u) << "stream 2's datagram, now evicted, stays in the totals";
+}
+
 TEST(StreamTable, AForgedEndBelowTheHighestNumberEndsNothing) {
   tools::stream_table t;
   for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);

@@ -46,6 +46,9 @@ void stop_on_signals() {
   sa.sa_handler = on_signal;
   ::sigaction(SIGINT, &sa, nullptr);
   ::sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal or ssh session: the run ends as on SIGTERM, its
+  // summary written (to a file or pipe it still reaches).
+  ::sigaction(SIGHUP, &sa, nullptr);
 }
 
 bool stop_requested() noexcept { return stop_flag.load(); }
@@ -207,13 +210,26 @@ std::optional<std::string> number_out_of_range(const std::string& text) {
   const double v = std::strtod(text.c_str(), &end);
   if (end == nullptr || *end != '\0') return std::nullopt;
   if (errno == ERANGE) {
-    return std::string(v == 0 ? "too close to 0 for a number (a double)" : "beyond what a number (a double) holds");
+    // Underflow gives 0 or a denormal (4e-320: precision lost), overflow infinity.
+    return std::string(v > -1 && v < 1 ? "too close to 0 for a number (a double)" : "beyond what a number (a double) holds");
   }
   const auto digits = std::count_if(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
   const bool integer =
       std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-' || c == '+'; });
   if (integer && digits > 19) return std::string("beyond what a 64-bit integer holds");
   return std::nullopt;
+}
+
+// Whether an option's value is read as a number (Boost reads it with
+// lexical_cast, which takes "+01" for 1 and "1e-400" for 0).
+bool number_option(const boost::program_options::value_semantic& v) {
+  namespace po = boost::program_options;
+  auto is = [&v]<class T>(T*) { return dynamic_cast<const po::typed_value<T>*>(&v) != nullptr; };
+  return is(static_cast<int*>(nullptr)) || is(static_cast<unsigned*>(nullptr)) || is(static_cast<long*>(nullptr)) ||
+         is(static_cast<unsigned long*>(nullptr)) || is(static_cast<long long*>(nullptr)) ||
+         is(static_cast<unsigned long long*>(nullptr)) || is(static_cast<short*>(nullptr)) ||
+         is(static_cast<unsigned short*>(nullptr)) || is(static_cast<double*>(nullptr)) ||
+         is(static_cast<float*>(nullptr));
 }
 
 std::string escape_percent(std::string_view text) {
@@ -264,7 +280,30 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
   positional.add("spec", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    const auto parsed = po::command_line_parser(args).options(all).positional(positional).run();
+    // A number option's value is a plain number (docs/tools.md, "Exit
+    // codes"): no '+' sign ("-c +01"), and one a double holds without
+    // underflow ("--max-loss 1e-400" is not 0).
+    for (const auto& o : parsed.options) {
+      const auto* d = o.string_key.empty() ? nullptr : all.find_nothrow(o.string_key, false);
+      if (d == nullptr || !number_option(*d->semantic())) continue;
+      for (const auto& raw : o.value) {
+        const auto value = unescape_percent(raw);
+        const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
+        if (value.starts_with('+')) {
+          return tl::unexpected(usage_error{"--" + d->long_name() + " " + value +
+                                                ": a plain number, without a '+' sign; the option takes: " +
+                                                d->description(),
+                                            "usage", false, json});
+        }
+        if (const auto why = number_out_of_range(value)) {
+          return tl::unexpected(usage_error{"--" + d->long_name() + " " + value + ": out of range, " + *why +
+                                                "; the option takes: " + d->description(),
+                                            "usage", false, json});
+        }
+      }
+    }
+    po::store(parsed, vm);
     // The text values as given, before notify() hands them to the settings.
     for (auto& [name, v] : vm) {
       if (auto* text = boost::any_cast<std::string>(&v.value())) {

@@ -183,7 +183,7 @@ result<void> join(core::socket_ref sock, const join_request& r, const placement&
 
 std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& given,
                                  std::vector<shard>& shards, stream_table& table, json* joined_channels,
-                                 std::vector<joined_membership>* placed) {
+                                 std::vector<joined_membership>* placed, std::size_t* handled_out) {
   // A spec without an interface is joined where the kernel's route to its
   // group goes, looked up once per group before planning: so the planner
   // sees that an any-source join without -i and an include join naming the
@@ -192,6 +192,9 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   std::map<core::ip_address, std::string> route_prefixes;  // the matched route's prefix, for link_watch
   std::vector<membership> members = given;
   for (auto& m : members) {
+    // A signal: no more lookups (one netlink request each, 60,000 groups
+    // take seconds); the join loop below then joins nothing and says so.
+    if (stop_requested()) break;
     if (m.iface.index != 0) continue;
     auto [it, fresh] = routed.try_emplace(m.request.group);
     if (fresh) it->second = route_interface(m.request.group);
@@ -204,6 +207,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   {
     socket_planner dry(limits);
     for (const auto& m : members) {
+      if (stop_requested()) break;  // nothing will be joined: no more to check (60,000 take a second)
       if (auto p = dry.place(m.request); !p) {
         // A source limit of 0 (net.ipv4.igmp_max_msf, net.ipv6.mld_max_msf)
         // refuses any source filter: a join the kernel would refuse, the
@@ -359,6 +363,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
              {"sockets", shards.size()}};
   start["groups"] = std::move(start_groups);
   out.event(start);
+  if (handled_out != nullptr) *handled_out = handled;
   if (handled < members.size()) {
     out.warn_event(fmt::format("interrupted by a signal while joining: {} of the {} planned membership(s) joined",
                                handled, members.size()),
@@ -663,7 +668,10 @@ void receive_session::interval_report(double span) {
   previous_untracked_ = table_.untracked();
   if (table_.evicted() != previous_evicted_) {
     // The evicted streams' interval baselines go with them (the totals keep their counts).
-    std::erase_if(previous_, [this](const auto& entry) { return !table_.streams().contains(entry.first); });
+    // A stream that may resume keeps its baseline: its counts come back with it.
+    std::erase_if(previous_, [this](const auto& entry) {
+      return !table_.streams().contains(entry.first) && !table_.resumable(entry.first);
+    });
     previous_evicted_ = table_.evicted();
   }
   out_.text(fmt::format("[{:.1f} s] {} in the last {:.1f} s, {}", since_start,
@@ -723,6 +731,7 @@ void receive_session::summary() {
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
   total["evicted"] = table_.evicted();
+  total["resumed"] = table_.resumed();
   total["stray_ends"] = table_.stray_ends();
   // Only END markers: a sender's streams came to nothing here, their loss
   // unknown (the END says how many numbers were used, not which of them
@@ -864,6 +873,11 @@ void receive_session::summary() {
     notes += fmt::format(" ({} single-datagram, ended or idle streams evicted to make room; their counts are in "
                          "these totals)",
                          table_.evicted());
+  }
+  if (table_.resumed() > 0) {
+    notes += fmt::format(" ({} came back and went on from where {} evicted)",
+                         count_text(table_.resumed(), "evicted stream", "evicted streams"),
+                         table_.resumed() == 1 ? "it was" : "they were");
   }
   if (sum.jumps > 0 || sum.restarts > 0) {
     // Jumps are numbers too far ahead or below, claims taken back and

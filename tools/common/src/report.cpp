@@ -395,7 +395,9 @@ namespace {
 std::string identity(const json& s, const std::string& payload) {
   auto text = [](const json& v) { return v.is_null() ? std::string("-") : v.is_string() ? v.get<std::string>() : json_text(v); };
   if (payload == "mcnet") return fmt::format("id {} session {}", text(s["sender_id"]), text(s["session"]));
-  if (payload == "moldudp64") return fmt::format("moldudp64 session \"{}\"", text(s["session"]));
+  // The session as a JSON string (quoted, escaped): a name holding a quote
+  // or a backslash reads as the JSON's, and cannot end the text early.
+  if (payload == "moldudp64") return fmt::format("moldudp64 session {}", s["session"].is_string() ? json_text(s["session"]) : "-");
   if (payload == "rtp") return fmt::format("rtp ssrc {:#010x}", s["ssrc"].get<std::uint32_t>());
   if (payload == "mpegts") return "mpegts";
   return "(foreign)";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <fstream>
 #include <new>
+#include <random>
 #include <string>
 
 #include <mcnet/feed/moldudp64.hpp>
@@ -42,7 +43,11 @@ std::optional<std::size_t> half_available_memory() {
 
 stream_table::stream_table(std::size_t max_streams, payload_mode mode, std::optional<std::uint32_t> rtp_clock_hz,
                            std::optional<std::size_t> memory_bytes)
-    : max_streams_(max_streams), requested_(max_streams), mode_(mode), rtp_clock_(rtp_clock_hz) {
+    : max_streams_(max_streams),
+      requested_(max_streams),
+      mode_(mode),
+      rtp_clock_(rtp_clock_hz),
+      resume_(0, key_hash{(std::uint64_t{std::random_device{}()} << 32) ^ std::random_device{}()}) {
   if (!memory_bytes) memory_bytes = half_available_memory();
   if (memory_bytes) max_streams_ = std::clamp<std::size_t>(*memory_bytes / bytes_per_stream, 1, max_streams);
 }
@@ -124,6 +129,147 @@ stream_table::channel_key stream_table::channel_of(const stream_key& key, std::u
   return {key.group, key.port, interface_index, named ? key.source : core::ip_address{}};
 }
 
+std::size_t stream_table::key_hash::operator()(const stream_key& k) const noexcept {
+  // FNV-1a over the fields from a random basis, then a 64-bit finalizer
+  // (splitmix64's): cheap, and not aimed at one bucket from outside.
+  std::uint64_t h = seed ^ 0xcbf29ce484222325u;
+  auto mix = [&h](std::uint64_t v) {
+    h ^= v;
+    h *= 0x100000001b3u;
+  };
+  auto address = [&mix](const core::ip_address& a) {
+    for (const auto b : a.bytes()) mix(b);
+    mix(static_cast<std::uint64_t>(a.family()));
+    mix(a.scope_id());
+  };
+  address(k.group);
+  address(k.source);
+  mix(k.port);
+  mix(k.foreign ? 1 : 0);
+  mix(k.sender_id);
+  mix(k.session);
+  mix(static_cast<std::uint64_t>(k.payload));
+  for (const char c : k.mold_session) mix(static_cast<unsigned char>(c));
+  mix(k.ssrc);
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9u;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebu;
+  h ^= h >> 31;
+  return static_cast<std::size_t>(h);
+}
+
+void stream_table::retire_worst(const stream_key& key, const loss_figures& loss) noexcept {
+  if (loss.lost <= 0) return;
+  const double ratio = loss.lost / (loss.received + loss.lost);
+  if (!retired_worst_ || ratio > retired_worst_->ratio) retired_worst_ = worst_stream{key, ratio};
+}
+
+void stream_table::remember(const stream_key& key, const stream& st, const totals& counted, const loss_figures& loss) {
+  // Only what a sequence_tracker counts resumes (RTP's A.1 state, MPEG-TS
+  // and raw are not kept: raw and MPEG-TS show no loss by number).
+  if (key.payload != payload_kind::mcnet && key.payload != payload_kind::moldudp64) {
+    retire_worst(key, loss);
+    return;
+  }
+  resume_point r;
+  r.serial = ++resume_serial_;
+  r.packets = st.packets;
+  r.bytes = st.bytes;
+  r.messages = st.messages;
+  r.heartbeats = st.heartbeats;
+  r.end_of_session = st.end_of_session;
+  r.malformed = st.malformed;
+  r.clock_errors = st.clock_errors;
+  r.length_errors = st.length_errors;
+  r.ttl = st.ttl;
+  r.tos = st.tos;
+  r.interface_index = st.interface_index;
+  r.first_packet_ms = st.first_packet_ms;
+  r.first_packet = st.first_packet;
+  r.last_packet = st.last_packet;
+  r.arrivals = st.arrivals;
+  r.sequence = st.sequence.save();
+  r.counted = counted;
+  r.loss = loss;
+  const std::size_t tier = st.packets <= 1 ? 0 : 1;
+  try {
+    resume_.insert_or_assign(key, r);
+    auto& order = resume_order_[tier];
+    order.emplace_back(key, r.serial);
+    const std::size_t cap = tier == 0 ? resume_single : resume_several;
+    while (order.size() > cap) {
+      if (auto it = resume_.find(order.front().first); it != resume_.end() && it->second.serial == order.front().second) {
+        retire_worst(it->first, it->second.loss);  // it cannot come back now: its figure is final
+        resume_.erase(it);
+      }
+      order.pop_front();
+    }
+  } catch (const std::bad_alloc&) {
+    resume_.erase(key);  // no record: the stream, if it comes back, starts anew
+    retire_worst(key, loss);
+  }
+}
+
+namespace {
+
+// a - b field by field (b was added to a): what is left without it.
+void take_out(totals& a, const totals& b) noexcept {
+  auto sub = [](std::uint64_t& x, std::uint64_t y) { x = x > y ? x - y : 0; };
+  sub(a.packets, b.packets);
+  sub(a.bytes, b.bytes);
+  sub(a.lost, b.lost);
+  sub(a.reordered, b.reordered);
+  sub(a.duplicates, b.duplicates);
+  sub(a.messages, b.messages);
+  sub(a.heartbeats, b.heartbeats);
+  sub(a.end_of_session, b.end_of_session);
+  sub(a.cc_errors, b.cc_errors);
+  sub(a.sync_errors, b.sync_errors);
+  sub(a.malformed, b.malformed);
+  sub(a.jumps, b.jumps);
+  sub(a.restarts, b.restarts);
+  sub(a.too_late, b.too_late);
+  sub(a.unsequenced, b.unsequenced);
+  sub(a.clock_errors, b.clock_errors);
+  sub(a.length_errors, b.length_errors);
+}
+
+}  // namespace
+
+void stream_table::resume(const stream_key& key, stream& s) {
+  const auto it = resume_.find(key);
+  if (it == resume_.end()) return;
+  const resume_point& r = it->second;
+  s.packets = r.packets;
+  s.bytes = r.bytes;
+  s.messages = r.messages;
+  s.heartbeats = r.heartbeats;
+  s.end_of_session = r.end_of_session;
+  s.malformed = r.malformed;
+  s.clock_errors = r.clock_errors;
+  s.length_errors = r.length_errors;
+  s.ttl = r.ttl;
+  s.tos = r.tos;
+  s.interface_index = r.interface_index;
+  s.first_packet_ms = r.first_packet_ms;
+  s.first_packet = r.first_packet;
+  s.last_packet = r.last_packet;
+  s.arrivals = r.arrivals;
+  s.sequence.resume(r.sequence);
+  // Its counts are the stream's again, no longer the evicted ones'.
+  take_out(retired_, r.counted);
+  if (auto f = retired_loss_.find({key.group, key.port, key.payload}); f != retired_loss_.end()) {
+    f->second.received = std::max(0.0, f->second.received - r.loss.received);
+    f->second.lost = std::max(0.0, f->second.lost - r.loss.lost);
+  }
+  if (auto c = retired_channels_.find(channel_of(key, r.interface_index)); c != retired_channels_.end()) {
+    c->second.packets -= std::min(c->second.packets, r.packets);
+  }
+  resume_.erase(it);  // its queue entry goes stale
+  ++resumed_;
+}
+
 stream* stream_table::find(const stream_key& key) noexcept {
   // Consecutive datagrams are mostly of one stream: a key compare instead of
   // a walk down the map (whose compares order addresses byte by byte).
@@ -179,17 +325,19 @@ bool stream_table::evict() {
   std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(n), found.end(),
                     [](const candidate& a, const candidate& b) { return std::tie(a.rank, a.last) < std::tie(b.rank, b.last); });
   for (std::size_t i = 0; i < n; ++i) {
-    const auto& [key, st] = *found[i].it;
-    retired_.add(totals_of(key, st));
+    auto& [key, st] = *found[i].it;
+    // Its counts are final now (a claim on probation is decided), as they
+    // are what it resumes from should it come back.
+    st.sequence.settle();
+    const auto counted = totals_of(key, st);
+    retired_.add(counted);
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
     add_to_channel(retired_channels_[channel_of(key, st.interface_index)], st);
     const auto one = loss_of(key, st);
+    // Held to --max-loss from its record while it may come back (worst_loss()), else from here.
+    remember(key, st, counted, one);
     figures.received += one.received;
     figures.lost += one.lost;
-    if (one.lost > 0) {
-      const double ratio = one.lost / (one.received + one.lost);
-      if (!retired_worst_ || ratio > retired_worst_->ratio) retired_worst_ = worst_stream{key, ratio};
-    }
     if (st.mpegts) --checkers_;
     if (last_ == &found[i].it->second) last_ = nullptr;
     // What `auto` remembered of the source goes with it, unless a datagram waits there.
@@ -218,6 +366,7 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
   try {
     made = &streams_.emplace(key, stream{}).first->second;
     if (checker) made->mpegts = std::make_unique<mpegts_state>();
+    if (!resume_.empty()) resume(key, *made);
   } catch (const std::bad_alloc&) {
     // Out of memory below the limit: this stream goes untracked; no more
     // are made (the limit drops to what the table holds).
@@ -380,7 +529,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.end = header->is_end();
       out.numbers = header->is_end() ? 0 : 1;
       const stream_key key{group, port, source, false, header->sender_id, header->session, payload_kind::mcnet};
-      if (header->is_end() && find(key) == nullptr) {
+      if (header->is_end() && find(key) == nullptr && !resumable(key)) {
         ++stray_ends_;  // an END alone is no stream
         return out;
       }
@@ -442,7 +591,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       const auto name = session.view();
       std::copy(name.begin(), name.end(), key.mold_session.begin());
       out.mold_session = key.mold_session;
-      if (v->is_end_of_session() && find(key) == nullptr) {
+      if (v->is_end_of_session() && find(key) == nullptr && !resumable(key)) {
         out.end = true;
         ++stray_ends_;  // an end of session alone is no stream
         return out;
@@ -654,6 +803,12 @@ std::optional<stream_table::worst_stream> stream_table::worst_loss(
   }
   if (retired_worst_ && !(skip && skip(retired_worst_->key)) && (!worst || retired_worst_->ratio > worst->ratio)) {
     worst = retired_worst_;
+  }
+  // The evicted streams that may still come back, by the figures they had.
+  for (const auto& [key, r] : resume_) {
+    if (r.loss.lost <= 0 || (skip && skip(key))) continue;
+    const double ratio = r.loss.lost / (r.loss.received + r.loss.lost);
+    if (!worst || ratio > worst->ratio) worst = worst_stream{key, ratio};
   }
   return worst;
 }

@@ -375,6 +375,33 @@ class sequence_tracker {
   /// the believed stream's.
   void settle() noexcept;
 
+  /// Where a stream's numbers stood and what they counted, kept when the
+  /// stream leaves a receiver's table (a full table evicts it) so that it
+  /// can go on from there when its datagrams come back (resume()): ~100
+  /// bytes instead of the tracker's 8 KiB.
+  struct position {
+    bool started = false;       ///< a number was counted (highest is one)
+    std::uint64_t highest = 0;  ///< the highest number counted
+    /// The counts as received(), lost() (up to `highest` only: an END's or
+    /// announcement's tail is not kept), reordered() (too-late arrivals
+    /// included), too_late(), duplicates(), gaps(), expired(), jumps(),
+    /// restarts(), unconfirmed_ends() and retracted() read.
+    std::uint64_t received = 0, lost = 0, reordered = 0, too_late = 0, duplicates = 0, gaps = 0, expired = 0;
+    std::uint64_t jumps = 0, restarts = 0, unconfirmed_ends = 0, retracted = 0;
+  };
+  /// The position to resume() from. Call settle() first: a claim on
+  /// probation or numbers held are then decided, so the counts are final.
+  [[nodiscard]] position save() const noexcept;
+  /// Forget everything and go on from `p`: the counts are p's, and the
+  /// current epoch starts at p.highest (counted, as it was), proven, so that
+  /// the next number past it counts its gap (up to provisional_gap at once,
+  /// a claim as ever; further, a jump until followed). Which numbers below
+  /// p.highest came is not kept: one that arrives now counts as too late
+  /// (reordered, not received), as one the window had left behind; a loss
+  /// counted before stays lost. No END or announcement is kept: a repeated
+  /// END counts the tail again.
+  void resume(const position& p) noexcept;
+
   /// Distinct numbers received (duplicates and too-late arrivals not
   /// included; nor the numbers of a provisional() claim).
   [[nodiscard]] std::uint64_t received() const noexcept {
@@ -616,6 +643,9 @@ class sequence_tracker {
   }
 
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
+  // After resume(): numbers below it (the highest before) count as too
+  // late; 0 otherwise. The current epoch's (clear_epoch() and recount() drop it).
+  std::uint64_t resume_floor_ = 0;
   std::uint8_t origin_ = 0;  // the tag of the datagram being judged (add()'s origin)
   // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
   // tracker follows RFC 3550 A.1, whose first number stands.

@@ -41,8 +41,9 @@ inline constexpr int exit_setup = 4;    ///< socket set-up, a join or a send fai
 /// The JSON `error` event: message, code name, and the exit code that follows.
 [[nodiscard]] nlohmann::ordered_json error_event(std::string_view message, std::string_view code, int exit);
 
-/// SIGINT and SIGTERM end a run early (the summary is still printed): after
-/// this call they only set the flag that stop_requested() reads.
+/// SIGINT, SIGTERM and SIGHUP (a closed terminal) end a run early (the
+/// summary is still printed): after this call they only set the flag that
+/// stop_requested() reads.
 void stop_on_signals();
 [[nodiscard]] bool stop_requested() noexcept;
 

@@ -118,18 +118,23 @@ struct joined_membership {
 /// (route_interface), looked up before planning, so that it conflicts with,
 /// or repeats, one that names that interface. Planning errors are bad input
 /// (exit 1, before any join); the kernel's are exit 4. ENOBUFS/ENOMEM moves a
-/// membership to another socket when that can help. A SIGINT or SIGTERM
-/// (stop_on_signals, installed before) stops the joins: the start event
+/// membership to another socket when that can help. A SIGINT, SIGTERM or
+/// SIGHUP (stop_on_signals, installed before) stops the joins (and the
+/// route lookups before them): the start event
 /// lists what was joined, then a `join_interrupted` warning says how many of
 /// the planned memberships were, and the run ends with its summary. Returns
 /// the exit code after printing the error, or nothing.
 /// `joined`, when given, gets the start event's `groups`: one object per
 /// joined channel (group, port, interface) with its mode and sources;
-/// `placed`, when given, every membership joined, in order, with its socket.
+/// `placed`, when given, every membership joined, in order, with its socket;
+/// `handled`, when given, how many of `members` (the first ones) were
+/// joined or found repeated: fewer than all only after a signal (the run's
+/// later checks then look at those alone, not at 60,000 never joined).
 [[nodiscard]] std::optional<int> open_and_join(const recv_settings& s, const reporter& out,
                                                const std::vector<membership>& members, std::vector<shard>& shards,
                                                stream_table& table, nlohmann::ordered_json* joined = nullptr,
-                                               std::vector<joined_membership>* placed = nullptr);
+                                               std::vector<joined_membership>* placed = nullptr,
+                                               std::size_t* handled = nullptr);
 
 /// --interfaces: every link with its flags, state, MTU, addresses and
 /// joined groups (one JSON object per link with --json). Returns the exit code.

@@ -15,8 +15,9 @@
 #include <array>
 #include <chrono>
 #include <compare>
-#include <functional>
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -25,6 +26,7 @@
 #include <vector>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <utility>
 
 #include <mcnet/core/control.hpp>
@@ -276,6 +278,18 @@ class stream_table {
   /// next datagram).
   static constexpr std::uint64_t small_stream = 8;
 
+  /// An evicted mcnet or MoldUDP64 stream leaves a record (its key, counts
+  /// and sequence position, feed::sequence_tracker::position: ~0.7 KB with
+  /// the index), so that when its datagrams come back (a slow feed that a
+  /// flood of junk streams evicted between two of its datagrams) it goes on
+  /// from there: the numbers missed since count as lost and its END is not
+  /// stray. Records of single-datagram streams (what a flood evicts) are
+  /// kept for the last `resume_single` of them, those of longer streams for
+  /// the last `resume_several`, oldest dropped first, so that a flood
+  /// cannot push out a real stream's record (~9 MB at most).
+  static constexpr std::size_t resume_single = 8192;
+  static constexpr std::size_t resume_several = 4096;
+
   /// `mode`: --payload; `rtp_clock_hz`: --rtp-clock (else by payload type).
   /// `max_streams` is bounded by `memory_bytes` (default: half the memory
   /// available when the table is made, MemAvailable in /proc/meminfo), so
@@ -326,6 +340,11 @@ class stream_table {
   /// `junk_after`, then those idle for `idle_after`, then younger
   /// single-datagram ones, oldest first. Their counts stay in sum() and loss().
   [[nodiscard]] std::uint64_t evicted() const noexcept { return evicted_; }
+  /// Evicted mcnet and MoldUDP64 streams whose datagrams came back: each
+  /// went on from where it was evicted (see resume_single).
+  [[nodiscard]] std::uint64_t resumed() const noexcept { return resumed_; }
+  /// Whether a stream of `key` was evicted and would resume (its record is kept).
+  [[nodiscard]] bool resumable(const stream_key& key) const { return resume_.contains(key); }
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
   /// table: they make no stream (an END alone is no stream) and are counted here.
   [[nodiscard]] std::uint64_t stray_ends() const noexcept { return stray_ends_; }
@@ -417,6 +436,34 @@ class stream_table {
     payload_kind payload = payload_kind::raw;
     friend auto operator<=>(const retired_key&, const retired_key&) = default;
   };
+  /// What an evicted stream leaves to resume from (resume_single), and
+  /// what it added to retired_ and retired_loss_ (taken out again then).
+  struct resume_point {
+    std::uint64_t serial = 0;  // which record of its key the order queue means
+    std::uint64_t packets = 0, bytes = 0, messages = 0, heartbeats = 0, end_of_session = 0, malformed = 0;
+    std::uint64_t clock_errors = 0, length_errors = 0;
+    int ttl = -1, tos = -1;
+    std::uint32_t interface_index = 0;
+    std::optional<double> first_packet_ms;
+    std::optional<core::kernel_time> first_packet, last_packet;
+    clump_clock arrivals;
+    feed::sequence_tracker::position sequence;
+    totals counted;
+    loss_figures loss;
+  };
+  /// A keyed hash of a stream key (the seed is random: a flood cannot
+  /// aim at one bucket).
+  struct key_hash {
+    std::uint64_t seed = 0;
+    [[nodiscard]] std::size_t operator()(const stream_key& k) const noexcept;
+  };
+  /// An evicted stream that will not come back (no record, or its record
+  /// dropped): its loss ratio is final, held in retired_worst_.
+  void retire_worst(const stream_key& key, const loss_figures& loss) noexcept;
+  /// Keep the record of evicted stream `st` (counted as `counted`, `loss`).
+  void remember(const stream_key& key, const stream& st, const totals& counted, const loss_figures& loss);
+  /// Put the record of `key` (if any) back into new stream `s`.
+  void resume(const stream_key& key, stream& s);
   [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
   void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
              std::uint32_t interface_index);
@@ -443,9 +490,16 @@ class stream_table {
   std::uint64_t held_count_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t stray_ends_ = 0;
+  std::uint64_t resumed_ = 0;
+  std::uint64_t resume_serial_ = 0;
+  std::unordered_map<stream_key, resume_point, key_hash> resume_;
+  // The records' keys, oldest first, of single-datagram streams [0] and
+  // longer ones [1]; an entry whose serial is not its key's record's is stale.
+  std::array<std::deque<std::pair<stream_key, std::uint64_t>>, 2> resume_order_;
   totals retired_{};                                 // the evicted streams' counts
   std::map<retired_key, loss_figures> retired_loss_;  // and their loss(), bounded by the joined (group, port)s
-  // The evicted stream with the highest loss ratio: worst_loss() still
+  // The evicted stream with the highest loss ratio, of those without a
+  // record (resume_'s are looked at in worst_loss()): worst_loss() still
   // holds it to --max-loss (an evicted feed's loss must not escape the
   // per-stream check that a flood of junk streams cannot dilute).
   std::optional<worst_stream> retired_worst_;
