@@ -441,6 +441,115 @@ TEST(NetDoctor, NoRouteAndNoInterfaceTheRouteFixFollowsTheSsmSource) {
   EXPECT_EQ((*summary)["total"]["packets"], 10) << run.output;
 }
 
+// -i names another interface than the one the datagrams come in by: the
+// loopback (no MULTICAST flag either, but that is not the cause) is a
+// route FAIL naming the interface they arrive on; a wrong Ethernet -i for
+// an any-source group, a route WARN; the same in a run that receives
+// nothing, whose verdict is that route line and whose fix, pasted, receives.
+TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];  // on LAN 0: rx's eth0, where 224.0.0.0/4 leads
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  const auto port = std::to_string(free_port(rx));
+  const auto group = "239.255.90.51:" + port;
+  const auto lo = doctor(rx, {"-i", "lo", group});
+  expect_verdict(lo, "route", "FAIL", tools::exit_doctor_fail);
+  const auto message = lo.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("the join is on lo, but the kernel's route for 239.255.90.51 leaves by eth0"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("lo is the loopback"), std::string::npos) << message;
+  EXPECT_EQ(lo.verdict["fix"], "mcast-recv -i eth0 " + group) << lo.r.output;
+  const auto ssm = doctor(rx, {"-i", "lo", tx.v4().to_string() + ",232.1.2.51:" + port});
+  ASSERT_FALSE(ssm.verdict.is_null()) << ssm.r.output;
+  EXPECT_NE(ssm.verdict["check"], "interface") << ssm.r.output;
+  EXPECT_EQ(ssm.verdict["status"], "FAIL") << ssm.r.output;
+
+  const auto wrong = doctor(rx, {"-i", "eth1", group});
+  expect_verdict(wrong, "route", "WARN", tools::exit_doctor_warn);
+  EXPECT_EQ(wrong.verdict["fix"], "mcast-recv -i eth0 " + group) << wrong.r.output;
+
+  // A run on eth1 that receives nothing: the verdict is that line.
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth1", "-d", "1.5", group}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", group});
+  });
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 0) << run.output;
+  ASSERT_TRUE((*summary)["verdict"].is_object()) << run.output;
+  EXPECT_EQ((*summary)["verdict"]["check"], "route") << run.output;
+  EXPECT_EQ((*summary)["verdict"]["fix"], "mcast-recv -i eth0 " + group) << run.output;
+  const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", group}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", group});
+  });
+  const auto fixed_events = json_lines(fixed.standard_output);
+  const auto* got = find_event(fixed_events, "summary");
+  ASSERT_NE(got, nullptr) << fixed.output;
+  EXPECT_EQ((*got)["total"]["packets"], 10) << fixed.output;
+}
+
+// Wording: a blackhole route for the group is named as one (the kernel's
+// lookup says only "Invalid argument") with a fix that takes its place, in
+// the doctor and in a run's error; --rcvbuf 2048 says what the kernel
+// gives and that it is tiny (a WARN); an any-source join's rp_filter line
+// says it is predicted by route, the senders not being known.
+TEST(NetDoctor, BlackholeRoutesTinyBuffersAndAnySourceRpFilterAreSaidForWhatTheyAre) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  const auto group = "239.255.90.61:" + port;
+  ASSERT_TRUE(h.exec({"ip", "route", "del", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(h.exec({"ip", "route", "add", "blackhole", "224.0.0.0/4"}).status.success());
+  const auto d = doctor(h, {group});
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("a blackhole route covering 239.255.90.61"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "ip route replace 224.0.0.0/4 dev eth0") << d.r.output;
+  const auto run = h.exec({MCAST_RECV, "-d", "0.2", group});
+  EXPECT_EQ(run.status.code, tools::exit_setup) << run.output;
+  EXPECT_NE(run.output.find("blackhole route"), std::string::npos) << run.output;
+  const auto pasted = h.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto joined = h.exec({MCAST_RECV, "-d", "0.2", group});
+  EXPECT_EQ(joined.status.code, 0) << joined.output;
+
+  const auto tiny = doctor(h, {"-i", "eth0", "--rcvbuf", "2048", group});
+  const auto limits = tiny.checks("limits");
+  const auto warned = std::ranges::find_if(limits, [](const json& c) { return c["subject"] == "rcvbuf"; });
+  ASSERT_NE(warned, limits.end()) << tiny.r.output;
+  EXPECT_EQ((*warned)["status"], "WARN") << tiny.r.output;
+  EXPECT_GE((*warned)["data"]["rcvbuf_granted"].get<std::int64_t>(), 4096) << "doubled (and floored)\n" << tiny.r.output;
+  EXPECT_NE((*warned)["message"].get<std::string>().find(
+                "the kernel gives " + std::to_string((*warned)["data"]["rcvbuf_granted"].get<std::int64_t>()) + " bytes"),
+            std::string::npos)
+      << tiny.r.output;
+  EXPECT_NE((*warned)["message"].get<std::string>().find("a tiny receive buffer"), std::string::npos) << tiny.r.output;
+  EXPECT_EQ((*warned)["fix"], "mcast-recv " + group + "%eth0") << tiny.r.output;
+
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  const auto any = doctor(h, {"-i", "eth0", group});
+  EXPECT_TRUE(check_says(any, "rp_filter", "OK", "predicted by route only")) << any.r.output;
+
+  // optmem_max's figures: what the memberships take, and why the fix sets what it sets.
+  {
+    h.ns().write_sysctl("net.core.optmem_max", "512");
+    const auto small = doctor(h, {"-i", "eth0", group});
+    const auto lines = small.checks("limits");
+    const auto optmem = std::ranges::find_if(lines, [](const json& c) { return c["subject"] == "net.core.optmem_max"; });
+    ASSERT_NE(optmem, lines.end()) << small.r.output;
+    EXPECT_NE((*optmem)["note"].get<std::string>().find("the 1 membership takes about 64 bytes (64 a membership, 32 "
+                                                        "more a source); the fix sets "),
+              std::string::npos)
+        << small.r.output;
+    EXPECT_NE((*optmem)["note"].get<std::string>().find("this kernel's default"), std::string::npos) << small.r.output;
+  }
+}
+
 // A spec suggested in a fix or note is one a command line takes: the port
 // kept, IPv6 in brackets, the source, the interface after it; it parses
 // back to the same channel.

@@ -35,6 +35,8 @@
 #include <fmt/ranges.h>
 
 #include <mcnet/core/prefix.hpp>
+#include <mcnet/core/receive_buffer.hpp>
+#include <mcnet/core/socket.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/netlink/query.hpp>
@@ -679,13 +681,36 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // The lookup's error without its hint: the fix below is the command.
       auto lookup = r.error();
       lookup.with_hint({});
+      // A route that covers the group and refuses it: blackhole (EINVAL),
+      // prohibit (EACCES). (An unreachable route's EHOSTUNREACH is also
+      // some kernels' answer for no route at all: not told apart here.)
+      // Such a route stays: `replace` takes its place when it is the
+      // family's prefix itself.
+      const auto kind = r.error().code == std::errc::invalid_argument    ? std::string_view("blackhole")
+                        : r.error().code == std::errc::permission_denied ? std::string_view("prohibit")
+                                                                          : std::string_view();
+      const bool refusing = !kind.empty() && down.empty() && !kernel_route;
+      const auto refused_by =
+          refusing ? fmt::format("; that is the answer of a {0} route covering {1}: it refuses the group, so "
+                                 "nothing can join it without -i",
+                                 kind, subject)
+                   : std::string();
       checks.push_back({"route", subject, check_status::fail,
-                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}", subject,
-                                    lookup.message(),
+                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}{}",
+                                    subject, lookup.message(),
                                     down.empty() ? ""
-                                                 : fmt::format("; {} is down (see the interface check)", suggest)),
-                        route_fix, {},
-                        fmt::format("{}{}or name the interface: mcast-recv -i {}, or the spec {}", why_there,
+                                                 : fmt::format("; {} is down (see the interface check)", suggest),
+                                    refused_by),
+                        refusing ? fmt::format("ip {}route replace {} dev {}", g.is_v4() ? "" : "-6 ", prefix, dev)
+                                 : route_fix,
+                        refusing ? json{{"refused_by", kind}} : json::object(),
+                        fmt::format("{}{}{}or name the interface: mcast-recv -i {}, or the spec {}",
+                                    refusing ? fmt::format("the fix takes the place of a {0} route for {1} itself; "
+                                                           "ip route show type {0} lists them, and a narrower one "
+                                                           "stays in the way: ip {2}route del {0} PREFIX; ",
+                                                           kind, prefix, g.is_v4() ? "" : "-6 ")
+                                             : std::string(),
+                                    why_there,
                                     candidates.size() > 1 ? fmt::format("{} is the first of the candidates {}, as "
                                                                         "nothing here says which (no source's route, "
                                                                         "no default route): use the one the group "
@@ -698,10 +723,54 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
     }
     const std::string via(r->iface.name.view());
     if (p.m->iface.index != 0 && p.m->iface.index != r->iface.index) {
-      checks.push_back({"route", subject, check_status::ok,
-                        fmt::format("the kernel's route for the group leaves by {}; the join names {}", via,
-                                    p.m->iface.name.view()),
-                        "", {{"route_interface", via}}, ""});
+      // The join is on another interface than the group's route. An
+      // include source sends where its own link is: the source_route line
+      // judges that join, unless the join is on the loopback, where nothing
+      // from another host ever arrives. Any other join: its datagrams,
+      // routed to this host, come in by the route's interface.
+      const std::string join(p.m->iface.name.view());
+      const auto* join_link = snap.link_by_index(p.m->iface.index);
+      const bool loop = join_link != nullptr && join_link->is_loopback();
+      const auto& req = p.m->request;
+      const bool include = req.mode == filter::include && req.source.has_value();
+      std::string arrive = via;  // where the datagrams come in by
+      if (include) {
+        if (auto back = netlink::route_to(*req.source); back && back->type == 1) {
+          arrive = std::string(back->iface.name.view());
+        }
+      }
+      if (include && !loop) {
+        checks.push_back({"route", subject, check_status::ok,
+                          fmt::format("the kernel's route for the group leaves by {}; the join names {} (the "
+                                      "source_route line says where {}'s datagrams come in)",
+                                      via, join, req.source->to_string()),
+                          "", {{"route_interface", via}, {"join_interface", join}}, ""});
+      } else if (arrive != join) {
+        const auto spec = include ? fmt::format("{},{}", req.source->to_string(),
+                                                core::endpoint(g, req.port).to_string())
+                                  : core::endpoint(g, req.port).to_string();
+        checks.push_back(
+            {"route", subject, loop ? check_status::fail : check_status::warn,
+             fmt::format("the join is on {}, but {} the datagrams come in by {}{}: {}", join,
+                         include ? fmt::format("the route to the source {} leaves by {}, so", req.source->to_string(),
+                                               arrive)
+                                 : fmt::format("the kernel's route for {} leaves by {}, so", subject, via),
+                         arrive,
+                         include ? std::string() : ", as routed to this host",
+                         loop ? fmt::format("{} is the loopback, where nothing from another host arrives", join)
+                              : fmt::format("a join on {} gets them only from a sender on {}'s own link", join, join)),
+             fmt::format("mcast-recv -i {} {}", shell_quoted(arrive), shell_quoted(spec)),
+             {{"route_interface", via}, {"join_interface", join}, {"arrive_interface", arrive}},
+             fmt::format("or the spec {}{}", spec_on(*p.m, arrive),
+                         loop ? std::string()
+                              : fmt::format("; keep {} only when the sender is on its link (mcast-recv doctor --listen "
+                                            "SEC shows where the datagrams come in)",
+                                            join))});
+      } else {
+        checks.push_back({"route", subject, check_status::ok,
+                          fmt::format("the kernel's route for the group leaves by {}; the join names {}", via, join),
+                          "", {{"route_interface", via}}, ""});
+      }
     } else {
       // A run started while the route led elsewhere (a route gone with its
       // link, a route changed since) stays joined there: the kernel lists
@@ -894,9 +963,18 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         checks.push_back({"rp_filter", join_name, check_status::ok,
                           fmt::format("rp_filter {} (conf/all {}, conf/{} {}){}", opt_text(eff), opt_text(rp.all),
                                       join_name, opt_text(rp.dev),
-                                      eff && *eff == 1 ? ": strict, a source must be routed back via " + join_name
-                                      : eff && *eff == 2 ? ": loose, a source needs some route back"
-                                                         : ""),
+                                      eff && *eff == 1
+                                          ? fmt::format(": strict, a sender must be routed back via {0}; an any-source "
+                                                        "join's senders are not known, so this is predicted by route "
+                                                        "only: a sender on {0}'s own subnet passes, another's "
+                                                        "passage is unknown without --listen (its "
+                                                        "TcpExtIPReversePathFilter count says)",
+                                                        join_name)
+                                      : eff && *eff == 2
+                                          ? std::string(": loose, a sender needs some route back; an any-source "
+                                                        "join's senders are not known, so this is predicted by route "
+                                                        "only (--listen counts the drops)")
+                                          : std::string(": off, no sender is dropped")),
                           "",
                           {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}},
                           ""});
@@ -1343,16 +1421,23 @@ std::optional<std::string> multicast_route_hint(const netlink::snapshot& snap, c
 // The usable links with an address of `group`'s family: the candidates
 // for its route when nothing says which.
 std::vector<std::string> route_candidates(const netlink::snapshot& snap, const core::ip_address& group) {
-  std::vector<std::string> out;
+  // Links with an address of the family beyond a link-local one first (an
+  // IPv6 link has a link-local address as soon as it is up).
+  std::vector<std::string> wider, link_local;
   for (const auto& l : snap.links) {
     if (!usable_for_route(l)) continue;
-    if (std::ranges::any_of(snap.addresses, [&](const netlink::address& a) {
-          return a.index == l.index && a.local.is_v4() == group.is_v4();
-        })) {
-      out.push_back(l.name);
+    bool any = false;
+    bool beyond = false;
+    for (const auto& a : snap.addresses) {
+      if (a.index != l.index || a.local.is_v4() != group.is_v4()) continue;
+      any = true;
+      beyond = beyond || group.is_v4() || !a.local.is_link_local_unicast();
     }
+    if (beyond) wider.push_back(l.name);
+    else if (any) link_local.push_back(l.name);
   }
-  return out;
+  wider.insert(wider.end(), link_local.begin(), link_local.end());
+  return wider;
 }
 
 }  // namespace
@@ -1633,6 +1718,24 @@ constexpr std::int64_t optmem_per_membership = 64, optmem_per_source = 32;
 // The option memory (bytes) the plan's memberships need on one socket, as
 // if all were on it; at least this kernel's default, which leaves room
 // for a socket's other options.
+// The option memory the plan's memberships take, by the estimate above.
+std::int64_t optmem_of_plan(const std::vector<planned>& plan) {
+  std::int64_t bytes = 0;
+  for (const auto& p : plan) bytes += optmem_per_membership + (p.m->request.source ? optmem_per_source : 0);
+  return bytes;
+}
+
+// The figures behind an optmem_max fix of `needed` bytes, said plainly.
+std::string optmem_figures(const std::vector<planned>& plan, std::int64_t needed) {
+  const auto bytes = optmem_of_plan(plan);
+  return fmt::format("the {} membership{} {} about {} bytes ({} a membership, {} more a source); the fix sets {} "
+                     "bytes, {}",
+                     plan.size(), plan.size() == 1 ? "" : "s", plan.size() == 1 ? "takes" : "take", bytes, optmem_per_membership, optmem_per_source,
+                     needed,
+                     needed > bytes ? fmt::format("this kernel's default ({} bytes), which is more", kernel_default_optmem())
+                                    : std::string("what they take, more than this kernel's default"));
+}
+
 std::int64_t optmem_needed(const std::vector<planned>& plan) {
   std::int64_t bytes = 0;
   for (const auto& p : plan) bytes += optmem_per_membership + (p.m->request.source ? optmem_per_source : 0);
@@ -1713,8 +1816,7 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                                   "fail with ENOBUFS past it",
                                   *optmem),
                       optmem_fix(optmem, needed, false), data,
-                      fmt::format("{} bytes: this kernel's default, or what the {} membership(s) need if more; {}",
-                                  needed, plan.size(), optmem_meaning)});
+                      fmt::format("{}; {}", optmem_figures(plan, needed), optmem_meaning)});
   }
   if (s.recv.rcvbuf > 0 && rmem_max && s.recv.rcvbuf > *rmem_max) {
     checks.push_back({"limits", "net.core.rmem_max", check_status::warn,
@@ -1726,7 +1828,35 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
   }
   std::string rcvbuf_text;
   if (s.recv.rcvbuf > 0) {
-    rcvbuf_text = std::to_string(s.recv.rcvbuf);
+    // What the kernel gives for that ask: twice it (its bookkeeping), at
+    // most twice rmem_max, at least its minimum (SOCK_MIN_RCVBUF): read
+    // back from a socket, as mcast-recv's would get.
+    std::optional<std::int64_t> granted;
+    if (auto probe = core::socket::open(AF_INET, SOCK_DGRAM)) {
+      if (auto g = core::set_receive_buffer(*probe, s.recv.rcvbuf, core::buffer_request::normal)) {
+        granted = g->granted;
+      }
+    }
+    data["rcvbuf_granted"] = opt_json(granted);
+    rcvbuf_text = granted ? fmt::format("{} asked, {} bytes given by the kernel (it doubles an ask for its "
+                                        "bookkeeping, at most twice rmem_max, at least its minimum)",
+                                        s.recv.rcvbuf, *granted)
+                          : std::to_string(s.recv.rcvbuf);
+    constexpr std::int64_t tiny = 65536;  // bytes: a burst of a few dozen datagrams fills it
+    if (granted && *granted < tiny) {
+      std::vector<membership> planned_members;
+      for (const auto& p : plan) planned_members.push_back(*p.m);
+      checks.push_back(
+          {"limits", "rcvbuf", check_status::warn,
+           fmt::format("--rcvbuf {}: the kernel gives {} bytes (it doubles an ask for its bookkeeping and floors it "
+                       "at its minimum), a tiny receive buffer: each datagram is charged its buffer's true size "
+                       "(often 1 to 4 KiB even for a small one), so a few of them fill it and the rest of a burst is "
+                       "dropped",
+                       s.recv.rcvbuf, *granted),
+           fmt::format("mcast-recv {}", spec_arguments(planned_members)), data,
+           "without --rcvbuf mcast-recv asks for the most net.core.rmem_max allows, at most 8 MiB; or a larger "
+           "--rcvbuf"});
+    }
   } else if (!automatic) {
     rcvbuf_text = fmt::format("the kernel's default {} (net.core.rmem_default)", opt_text(default_bytes));
   } else if (const std::int64_t bytes = auto_bytes; bytes > 0 && bytes > default_bytes.value_or(0)) {
@@ -1770,12 +1900,13 @@ join_refusal explain_join_refusal(std::string message, const std::vector<planned
     const auto optmem = sysctl(sysctl_name);
     const auto needed = optmem_needed(plan);
     fix = optmem_fix(optmem, needed, true);
-    note = fmt::format("net.core.optmem_max is {}{}: {}", opt_text(optmem),
+    note = fmt::format("net.core.optmem_max is {} bytes{}: {}", opt_text(optmem),
                        optmem && needed <= *optmem
-                           ? fmt::format(", above the {} bytes the {} membership(s) should need; the kernel "
-                                         "refused all the same",
-                                         needed, plan.size())
-                           : fmt::format(" bytes, the {} membership(s) need up to {}", plan.size(), needed),
+                           ? fmt::format(", above the {} bytes the {} membership(s) take by the estimate ({} a "
+                                         "membership, {} more a source) and this kernel's default; the kernel refused "
+                                         "all the same, so the fix doubles it",
+                                         optmem_of_plan(plan), plan.size(), optmem_per_membership, optmem_per_source)
+                           : "; " + optmem_figures(plan, needed),
                        optmem_meaning);
   } else if (says("igmp_max_memberships")) {
     sysctl_name = "net.ipv4.igmp_max_memberships";
@@ -3355,10 +3486,11 @@ void print_check(const reporter& out, const check_result& c) {
 // A WARN that only predicts (a route back, a filter setting, an IGMP
 // version, another socket on the port): --listen hearing every join on its
 // join interface proves it kept nothing away. A firewall's, a drop
-// counter's or an interface's WARN may still lose some datagrams.
+// counter's, a limit's (a tiny buffer) or an interface's WARN may still
+// lose some datagrams.
 bool prediction_only(const check_result& c) {
-  static const std::set<std::string_view> predictions{"route", "source_route", "rp_filter", "igmp_version",
-                                                      "limits", "port", "membership"};
+  static const std::set<std::string_view> predictions{"route", "source_route", "rp_filter", "igmp_version", "port",
+                                                      "membership"};
   return predictions.contains(c.check);
 }
 
