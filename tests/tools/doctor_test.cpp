@@ -835,6 +835,34 @@ TEST(NetDoctor, IgmpV2WithAnSsmSourceOnTheJoinLinkWorksThereAndIsAWarning) {
       << text.output;
 }
 
+// IGMPv2 forced, the source routed back through a gateway on the other
+// interface (so not predicted on the join link), yet its datagrams come in
+// on the join interface: --listen hearing them makes the version line a
+// WARN saying so, and the verdict OK.
+TEST(NetDoctor, IgmpV2WithAnSsmSourceHeardByListenIsAWarningAndTheVerdictOk) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  const auto routed = rx.exec({"ip", "route", "add", "10.77.9.1/32", "via", (*net)[2].v4().to_string(), "dev", "eth1"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto spec = "10.77.9.1,232.1.2.13:" + std::to_string(free_port(rx));
+  const auto predicted = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(predicted, "igmp_version", "FAIL", "IGMPv2 in use")) << predicted.r.output;
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "0D0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  EXPECT_TRUE(check_says(heard, "igmp_version", "WARN", "works on one link (--listen heard 10.77.9.1 on eth0)"))
+      << heard.r.output;
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(heard.r.status.code, 0) << heard.r.output;
+}
+
 // Harmless WARNs are no verdict once --listen heard every join: another
 // socket on the port and no route back to the source while rp_filter is
 // off (no drop follows) are notes under an OK verdict, exit 0.
