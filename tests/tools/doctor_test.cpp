@@ -881,6 +881,8 @@ TEST(NetDoctor, HarmlessWarningsUnderAListenThatHeardEveryJoinAreNotesOfAnOkVerd
   const auto predicted = doctor(rx, {"-i", "eth0", spec});
   ASSERT_FALSE(predicted.verdict.is_null()) << predicted.r.output;
   EXPECT_EQ(predicted.verdict["status"], "WARN") << predicted.r.output;
+  EXPECT_TRUE(check_says(predicted, "source_route", "WARN", "rp_filter is off on eth0, so no drop follows"))
+      << predicted.r.output;
   const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "080201E8", [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "50", "-r", "500pps", spec});
   });

@@ -1085,7 +1085,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back({"source_route", subject, check_status::ok, own_message, "", data, ""});
     } else if (!back) {
       checks.push_back({"source_route", subject, check_status::warn,
-                        fmt::format("no route back to the source {} ({})", src.to_string(), back.error().message()),
+                        fmt::format("no route back to the source {} ({}){}", src.to_string(), back.error().message(),
+                                    src.is_v4() && eff && *eff == 0
+                                        ? fmt::format(": rp_filter is off on {}, so no drop follows; only where its "
+                                                      "datagrams come in is not predicted (--listen shows it)",
+                                                      join_name)
+                                        : std::string()),
                         fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
                                     shell_quoted(join_name)),
                         data, "or via the router towards it"});
