@@ -113,6 +113,12 @@ inline std::unique_ptr<network> lan_without_route_back() {
   return net;
 }
 
+/// Two LANs: host 0 is on both (eth0 on LAN 0, eth1 on LAN 1), host 1 on
+/// LAN 0 only, host 2 on LAN 1 only.
+inline std::unique_ptr<network> two_lans() {
+  return network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
+}
+
 /// Run `MCAST_SEND --json args...` in `h` (at most `limit`); expect it to
 /// send everything (exit 0) and every line it prints to conform to the schema.
 inline run_result send(const host& h, std::vector<std::string> args,

@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 
 #include <chrono>
@@ -70,6 +71,39 @@ std::vector<json> warnings(const std::vector<json>& events, const std::string& c
 json verdict_of(const std::vector<json>& events) {
   const auto* s = find_event(events, "summary");
   return s != nullptr && s->contains("verdict") ? (*s)["verdict"] : json("<absent>");
+}
+
+// Every text warning about the join interface has its JSON event: the
+// resolver's about an interface named by -i (no MULTICAST flag, down), and
+// a join on another interface than the one the group's datagrams come in by.
+TEST(NetEveryRun, WarningsAboutTheNamedInterfaceAreJsonEventsToo) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto group = "239.255.91.1:" + std::to_string(free_port(rx));
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth1", "multicast", "off"}).status.success());
+  const auto r = rx.exec({MCAST_RECV, "--json", "-i", "eth1", "-d", "0.3", group});
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto flag = warnings(events, "interface");
+  ASSERT_EQ(flag.size(), 1u) << r.output;
+  EXPECT_EQ(flag[0]["subject"], "eth1") << r.output;
+  EXPECT_EQ(flag[0]["fix"], "ip link set dev eth1 multicast on") << r.output;
+  EXPECT_NE(r.output.find("mcast-recv: warning: eth1 lacks the MULTICAST flag"), std::string::npos) << r.output;
+  const auto route = warnings(events, "route");
+  ASSERT_EQ(route.size(), 1u) << r.output;
+  EXPECT_EQ(route[0]["fix"], "mcast-recv -i eth0 " + group) << r.output;
+  EXPECT_NE(route[0]["message"].get<std::string>().find("the join is on eth1"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("mcast-recv: warning: route 239.255.91.1: the join is on eth1"), std::string::npos)
+      << "on stderr too\n" << r.output;
+  // Each warning on stderr has its event.
+  std::size_t text = 0;
+  for (std::size_t at = r.output.find("mcast-recv: warning: "); at != std::string::npos;
+       at = r.output.find("mcast-recv: warning: ", at + 1)) {
+    ++text;
+  }
+  const auto events_said = std::ranges::count_if(events, [](const json& e) { return e.value("event", "") == "warning"; });
+  EXPECT_EQ(static_cast<std::ptrdiff_t>(text), events_said) << r.output;
 }
 
 TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {

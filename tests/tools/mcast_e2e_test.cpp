@@ -231,11 +231,9 @@ TEST(NetToolsE2e, Ipv6SsmIncludeTwoOfThreeSenders) {
   EXPECT_TRUE(streams_from(streams, v6((*net)[2])).empty()) << "not an included source";
 }
 
-// Host 0 is on both LANs (eth0 on LAN 0, eth1 on LAN 1); host 1 sends on
-// LAN 0, host 2 on LAN 1, both to the same group and port.
-std::unique_ptr<test::network> two_lans() {
-  return test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
-}
+// test::tools::two_lans(): host 1 sends on LAN 0, host 2 on LAN 1, both to
+// the same group and port.
+using test::tools::two_lans;
 
 TEST(NetToolsE2e, JoinsOnTwoInterfacesReportEachLansSender) {
   MCNET_REQUIRE_NETNS();

@@ -35,6 +35,8 @@
 #include <fmt/ranges.h>
 
 #include <mcnet/core/prefix.hpp>
+#include <mcnet/core/receive_buffer.hpp>
+#include <mcnet/core/socket.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/netlink/query.hpp>
@@ -146,7 +148,8 @@ std::string doctor_help() {
       "\nChecks (one line each: OK, WARN, FAIL or SKIP, the reason and a command that fixes it; the doctor\n"
       "changes nothing): interface, route, firewall (nft), source_route, rp_filter, igmp_version, limits,\n"
       "port, join, membership, and with --listen: drops and listen. Then the verdict: the most likely cause.\n"
-      "\nexit codes: 0 every check OK, 1 usage or bad input, 2 a check failed, 5 a warning and no failure\n");
+      "\nexit codes: 0 every check OK (or --listen heard every join and nothing failed), 1 usage or bad input,\n"
+      "2 a check failed, 5 a warning and no failure\n");
 }
 
 tl::expected<doctor_command, usage_error> parse_doctor_command_line(const std::vector<std::string>& args) {
@@ -478,6 +481,50 @@ std::vector<const netlink::link*> pending_v6_links(const netlink::snapshot& snap
   return out;
 }
 
+std::optional<std::string> multicast_route_hint(const netlink::snapshot& snap, const core::ip_address& group,
+                                                std::uint32_t preferred);
+std::vector<std::string> route_candidates(const netlink::snapshot& snap, const core::ip_address& group);
+std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src);
+
+// The link the include sources of `group`'s joins without -i send on: the
+// interface whose own subnet holds each, else the one the route to it
+// leaves by; with its reason ("the route to 10.77.1.5 leaves by b0; ").
+// None when they are not all on one usable link, or there are none.
+std::optional<std::pair<std::string, std::string>> source_route_hint(const netlink::snapshot& snap,
+                                                                     const std::vector<planned>& plan,
+                                                                     const core::ip_address& group) {
+  std::optional<std::string> where;
+  std::vector<std::string> why;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (r.group != group || p.m->iface.index != 0 || r.mode != filter::include || !r.source) continue;
+    const netlink::link* link = nullptr;
+    std::string reason;
+    for (const auto& l : snap.links) {
+      if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
+      if (auto net = own_subnet(snap, l.index, *r.source)) {
+        link = &l;
+        reason = fmt::format("{} is on {}'s own subnet ({})", r.source->to_string(), l.name, *net);
+        break;
+      }
+    }
+    if (link == nullptr) {
+      if (auto back = netlink::route_to(*r.source); back && back->type == 1) {
+        const auto* l = snap.link_by_index(back->iface.index);
+        if (l != nullptr && !l->is_loopback() && l->is_up() && l->is_multicast()) {
+          link = l;
+          reason = fmt::format("the route to the source {} leaves by {}", r.source->to_string(), l->name);
+        }
+      }
+    }
+    if (link == nullptr || (where && *where != link->name)) return std::nullopt;
+    where = link->name;
+    if (std::ranges::find(why, reason) == why.end()) why.push_back(reason);
+  }
+  if (!where) return std::nullopt;
+  return std::pair{*where, fmt::format("{}: its datagrams come in there; ", fmt::join(why, "; "))};
+}
+
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
                   const relied_routes_map& relied, std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
@@ -604,7 +651,25 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                      "it is up{}",
                                      l->name, v6_addresses_lost(*l))});
       }
-      const auto suggest = down.empty() ? multicast_route_interface(snap, g) : down.front()->name;
+      // Where the route should leave by: the link down that took it; else
+      // the link the group's source-specific sources send on (their own
+      // subnet's interface, else the route to them); else what the kernel
+      // says (a link where the group is joined, the default route's); else
+      // the one candidate, or a placeholder and the candidates listed.
+      std::string suggest;
+      std::string why_there;
+      std::vector<std::string> candidates;
+      if (!down.empty()) {
+        suggest = down.front()->name;
+      } else if (auto by_source = source_route_hint(snap, plan, g)) {
+        suggest = by_source->first;
+        why_there = by_source->second;
+      } else if (auto hint = multicast_route_hint(snap, g, 0)) {
+        suggest = *hint;
+      } else {
+        candidates = route_candidates(snap, g);
+        suggest = multicast_route_interface(snap, g);
+      }
       const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
       // The route; IPv6's ff00::/8 as the kernel adds it, and with a link
       // down by the interface's fix (the same command), as the link brings it.
@@ -616,23 +681,96 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // The lookup's error without its hint: the fix below is the command.
       auto lookup = r.error();
       lookup.with_hint({});
+      // A route that covers the group and refuses it: blackhole (EINVAL),
+      // prohibit (EACCES). (An unreachable route's EHOSTUNREACH is also
+      // some kernels' answer for no route at all: not told apart here.)
+      // Such a route stays: `replace` takes its place when it is the
+      // family's prefix itself.
+      const auto kind = r.error().code == std::errc::invalid_argument    ? std::string_view("blackhole")
+                        : r.error().code == std::errc::permission_denied ? std::string_view("prohibit")
+                                                                          : std::string_view();
+      const bool refusing = !kind.empty() && down.empty() && !kernel_route;
+      const auto refused_by =
+          refusing ? fmt::format("; that is the answer of a {0} route covering {1}: it refuses the group, so "
+                                 "nothing can join it without -i",
+                                 kind, subject)
+                   : std::string();
       checks.push_back({"route", subject, check_status::fail,
-                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}", subject,
-                                    lookup.message(),
+                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}{}",
+                                    subject, lookup.message(),
                                     down.empty() ? ""
-                                                 : fmt::format("; {} is down (see the interface check)", suggest)),
-                        route_fix, {},
-                        fmt::format("{}or name the interface: mcast-recv -i {}, or the spec {}",
-                                    suggest == "IFACE" ? "IFACE: the interface the group arrives on; " : "", dev,
-                                    spec_on(*p.m, suggest))});
+                                                 : fmt::format("; {} is down (see the interface check)", suggest),
+                                    refused_by),
+                        refusing ? fmt::format("ip {}route replace {} dev {}", g.is_v4() ? "" : "-6 ", prefix, dev)
+                                 : route_fix,
+                        refusing ? json{{"refused_by", kind}} : json::object(),
+                        fmt::format("{}{}{}or name the interface: mcast-recv -i {}, or the spec {}",
+                                    refusing ? fmt::format("the fix takes the place of a {0} route for {1} itself; "
+                                                           "ip route show type {0} lists them, and a narrower one "
+                                                           "stays in the way: ip {2}route del {0} PREFIX; ",
+                                                           kind, prefix, g.is_v4() ? "" : "-6 ")
+                                             : std::string(),
+                                    why_there,
+                                    candidates.size() > 1 ? fmt::format("{} is the first of the candidates {}, as "
+                                                                        "nothing here says which (no source's route, "
+                                                                        "no default route): use the one the group "
+                                                                        "arrives on; ",
+                                                                        suggest, fmt::join(candidates, ", "))
+                                    : suggest == "IFACE" ? std::string("IFACE: the interface the group arrives on; ")
+                                                         : std::string(),
+                                    dev, spec_on(*p.m, suggest))});
       continue;
     }
     const std::string via(r->iface.name.view());
     if (p.m->iface.index != 0 && p.m->iface.index != r->iface.index) {
-      checks.push_back({"route", subject, check_status::ok,
-                        fmt::format("the kernel's route for the group leaves by {}; the join names {}", via,
-                                    p.m->iface.name.view()),
-                        "", {{"route_interface", via}}, ""});
+      // The join is on another interface than the group's route. An
+      // include source sends where its own link is: the source_route line
+      // judges that join, unless the join is on the loopback, where nothing
+      // from another host ever arrives. Any other join: its datagrams,
+      // routed to this host, come in by the route's interface.
+      const std::string join(p.m->iface.name.view());
+      const auto* join_link = snap.link_by_index(p.m->iface.index);
+      const bool loop = join_link != nullptr && join_link->is_loopback();
+      const auto& req = p.m->request;
+      const bool include = req.mode == filter::include && req.source.has_value();
+      std::string arrive = via;  // where the datagrams come in by
+      if (include) {
+        if (auto back = netlink::route_to(*req.source); back && back->type == 1) {
+          arrive = std::string(back->iface.name.view());
+        }
+      }
+      if (include && !loop) {
+        checks.push_back({"route", subject, check_status::ok,
+                          fmt::format("the kernel's route for the group leaves by {}; the join names {} (the "
+                                      "source_route line says where {}'s datagrams come in)",
+                                      via, join, req.source->to_string()),
+                          "", {{"route_interface", via}, {"join_interface", join}}, ""});
+      } else if (arrive != join) {
+        const auto spec = include ? fmt::format("{},{}", req.source->to_string(),
+                                                core::endpoint(g, req.port).to_string())
+                                  : core::endpoint(g, req.port).to_string();
+        checks.push_back(
+            {"route", subject, loop ? check_status::fail : check_status::warn,
+             fmt::format("the join is on {}, but {} the datagrams come in by {}{}: {}", join,
+                         include ? fmt::format("the route to the source {} leaves by {}, so", req.source->to_string(),
+                                               arrive)
+                                 : fmt::format("the kernel's route for {} leaves by {}, so", subject, via),
+                         arrive,
+                         include ? std::string() : ", as routed to this host",
+                         loop ? fmt::format("{} is the loopback, where nothing from another host arrives", join)
+                              : fmt::format("a join on {} gets them only from a sender on {}'s own link", join, join)),
+             fmt::format("mcast-recv -i {} {}", shell_quoted(arrive), shell_quoted(spec)),
+             {{"route_interface", via}, {"join_interface", join}, {"arrive_interface", arrive}},
+             fmt::format("or the spec {}{}", spec_on(*p.m, arrive),
+                         loop ? std::string()
+                              : fmt::format("; keep {} only when the sender is on its link (mcast-recv doctor --listen "
+                                            "SEC shows where the datagrams come in)",
+                                            join))});
+      } else {
+        checks.push_back({"route", subject, check_status::ok,
+                          fmt::format("the kernel's route for the group leaves by {}; the join names {}", via, join),
+                          "", {{"route_interface", via}}, ""});
+      }
     } else {
       // A run started while the route led elsewhere (a route gone with its
       // link, a route changed since) stays joined there: the kernel lists
@@ -664,6 +802,19 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
   }
 }
 
+// rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
+struct rp_value {
+  std::optional<std::int64_t> all, dev;
+  [[nodiscard]] std::optional<std::int64_t> effective() const {
+    if (!all || !dev) return all ? all : dev;
+    return std::max(*all, *dev);
+  }
+};
+
+rp_value read_rp(const std::string& iface) {
+  return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl(conf_key("net.ipv4.conf", iface, "rp_filter"))};
+}
+
 // The fix for a source with no route back at all: a route, through the
 // join interface. Loose mode (2) would not help: it drops a source that no
 // route leads back to, on any interface (fib_validate_source).
@@ -671,10 +822,14 @@ std::string no_route_back_fix(const core::ip_address& src, const std::string& jo
   return fmt::format("ip route add {} dev {}", src.to_string(), shell_quoted(join));
 }
 
+std::string filter_off_fix(const rp_value& rp, const std::string& join);
+std::string all_forces(const rp_value& rp, const std::string& join);
+
 std::string no_route_back_note(const std::string& join) {
-  return fmt::format("or via the router towards it; or turn the filter off: sysctl -w net.ipv4.conf.all.rp_filter=0 "
-                     "{} (off); loose mode (rp_filter=2) drops it too without a route back",
-                     shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0"));
+  const auto rp = read_rp(join);
+  return fmt::format("or via the router towards it; or turn the filter off on {}: {}{}, as loose mode (rp_filter=2) "
+                     "drops it too without a route back",
+                     join, filter_off_fix(rp, join), all_forces(rp, join));
 }
 
 // The fix for a source routed back via another interface than `join`
@@ -692,6 +847,24 @@ std::string loose_note(const std::string& src, const std::string& join) {
                      join, src, shell_quoted(join));
 }
 
+// The filter off on `join` only: the kernel applies the larger of conf/all
+// and conf/IFACE, so conf/all goes to 0 too only when it is above 0 (which
+// turns the filter off on every interface whose own value is 0).
+std::string filter_off_fix(const rp_value& rp, const std::string& join) {
+  const auto dev = shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0");
+  if (rp.all && *rp.all == 0) return "sysctl -w " + dev;
+  return "sysctl -w net.ipv4.conf.all.rp_filter=0 " + dev;
+}
+
+// What the note of filter_off_fix() adds when conf/all forces the filter.
+std::string all_forces(const rp_value& rp, const std::string& join) {
+  if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", join);
+  return fmt::format(" (off; conf/all is {}, and the kernel applies the larger of conf/all and conf/{}: conf/all must "
+                     "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0; keep it "
+                     "on the others with sysctl -w net.ipv4.conf.OTHER.rp_filter=1)",
+                     opt_text(rp.all), join);
+}
+
 // The address of interface `index` whose prefix holds `src` ("10.77.1.2/24"):
 // the source is on that interface's own subnet, so its datagrams come in
 // there, from the link, whatever a more specific route back says.
@@ -703,19 +876,6 @@ std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32
     if (net && a.prefix_length < (s.is_v4() ? 32U : 128U) && net->contains(s)) return net->masked().to_string();
   }
   return std::nullopt;
-}
-
-// rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
-struct rp_value {
-  std::optional<std::int64_t> all, dev;
-  [[nodiscard]] std::optional<std::int64_t> effective() const {
-    if (!all || !dev) return all ? all : dev;
-    return std::max(*all, *dev);
-  }
-};
-
-rp_value read_rp(const std::string& iface) {
-  return {sysctl("net.ipv4.conf.all.rp_filter"), sysctl(conf_key("net.ipv4.conf", iface, "rp_filter"))};
 }
 
 // Whether `m`'s channel (source, group, port) is also in `plan` on interface `index`.
@@ -803,9 +963,18 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         checks.push_back({"rp_filter", join_name, check_status::ok,
                           fmt::format("rp_filter {} (conf/all {}, conf/{} {}){}", opt_text(eff), opt_text(rp.all),
                                       join_name, opt_text(rp.dev),
-                                      eff && *eff == 1 ? ": strict, a source must be routed back via " + join_name
-                                      : eff && *eff == 2 ? ": loose, a source needs some route back"
-                                                         : ""),
+                                      eff && *eff == 1
+                                          ? fmt::format(": strict, a sender must be routed back via {0}; an any-source "
+                                                        "join's senders are not known, so this is predicted by route "
+                                                        "only: a sender on {0}'s own subnet passes, another's "
+                                                        "passage is unknown without --listen (its "
+                                                        "TcpExtIPReversePathFilter count says)",
+                                                        join_name)
+                                      : eff && *eff == 2
+                                          ? std::string(": loose, a sender needs some route back; an any-source "
+                                                        "join's senders are not known, so this is predicted by route "
+                                                        "only (--listen counts the drops)")
+                                          : std::string(": off, no sender is dropped")),
                           "",
                           {{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}},
                           ""});
@@ -916,7 +1085,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back({"source_route", subject, check_status::ok, own_message, "", data, ""});
     } else if (!back) {
       checks.push_back({"source_route", subject, check_status::warn,
-                        fmt::format("no route back to the source {} ({})", src.to_string(), back.error().message()),
+                        fmt::format("no route back to the source {} ({}){}", src.to_string(), back.error().message(),
+                                    src.is_v4() && eff && *eff == 0
+                                        ? fmt::format(": rp_filter is off on {}, so no drop follows; only where its "
+                                                      "datagrams come in is not predicted (--listen shows it)",
+                                                      join_name)
+                                        : std::string()),
                         fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
                                     shell_quoted(join_name)),
                         data, "or via the router towards it"});
@@ -1175,6 +1349,38 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
   }
 }
 
+// Whether `src` sends on the link of interface `index`: that interface's
+// own subnet holds it, or the route back to it leaves there without a
+// gateway.
+bool source_on_link(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src) {
+  if (own_subnet(snap, index, src)) return true;
+  const auto back = netlink::route_to(src);
+  return back && !back->gateway && back->type == 1 && back->iface.index == index;
+}
+
+// An IGMPv1/v2 or MLDv1 line whose source-specific joins get their
+// datagrams all the same (`why`: the sources on the link, or --listen
+// heard them): a WARN saying what the old version means, not the cause.
+void old_version_works(check_result& c, std::string_view iface, const std::string& why) {
+  const bool v4 = c.subject.ends_with(" IGMP");
+  const auto proto = c.data.contains("version") ? fmt::format("{}v{}", v4 ? "IGMP" : "MLD", c.data["version"].get<int>())
+                                                : std::string(v4 ? "IGMP" : "MLD");
+  c.status = check_status::warn;
+  const auto where = c.message.find(" (checked on ");  // assumed_where()'s, kept
+  const auto checked_on = where == std::string::npos ? std::string() : c.message.substr(where);
+  c.message = fmt::format("{} in use on {}: its reports carry no source, so the routers and switches of the LAN "
+                          "forward the whole group, from any source, and the kernel keeps only the joined sources' "
+                          "datagrams; that works on one link ({}), not through a router that serves only "
+                          "source-specific joins ({}), and every host of the link gets the other sources' traffic "
+                          "too",
+                          proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32") +
+              checked_on;
+  c.data["works_on_link"] = true;
+  if (!c.fix.empty()) {
+    c.note = "the fix lets the reports name their sources (IGMPv3/MLDv2), which an SSM router needs";
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -1189,14 +1395,20 @@ result<netlink::route> route_to_anywhere(bool v4) {
 
 }  // namespace
 
-std::string multicast_route_interface(const netlink::snapshot& snap, const core::ip_address& group,
-                                      std::uint32_t preferred) {
-  const auto usable = [](const netlink::link& l) { return !l.is_loopback() && l.is_up() && l.is_multicast(); };
-  if (const auto* l = snap.link_by_index(preferred); l != nullptr && usable(*l)) return l->name;
+namespace {
+
+bool usable_for_route(const netlink::link& l) { return !l.is_loopback() && l.is_up() && l.is_multicast(); }
+
+// The link a multicast route for `group` should leave by when something
+// says so: `preferred`, a link where the group is joined now, the default
+// route's link. None: only a guess among the usable links is left.
+std::optional<std::string> multicast_route_hint(const netlink::snapshot& snap, const core::ip_address& group,
+                                                std::uint32_t preferred) {
+  if (const auto* l = snap.link_by_index(preferred); l != nullptr && usable_for_route(*l)) return l->name;
   // A link where the group is joined now: a receiver running without -i
   // followed the route there before it went.
   for (const auto& l : snap.links) {
-    if (!usable(l)) continue;
+    if (!usable_for_route(l)) continue;
     const auto groups = netlink::groups_of(l.index, netlink::group_source::proc);
     if (groups && std::ranges::any_of(*groups, [&group](const netlink::group& x) {
           return x.address.with_scope_id(0) == group.with_scope_id(0);
@@ -1206,19 +1418,43 @@ std::string multicast_route_interface(const netlink::snapshot& snap, const core:
   }
   // The default route's link: where the traffic of no other route goes.
   if (auto r = route_to_anywhere(group.is_v4()); r && r->gateway) {
-    if (const auto* l = snap.link_by_index(r->iface.index); l != nullptr && usable(*l)) return l->name;
+    if (const auto* l = snap.link_by_index(r->iface.index); l != nullptr && usable_for_route(*l)) return l->name;
   }
-  const netlink::link* any = nullptr;
+  return std::nullopt;
+}
+
+// The usable links with an address of `group`'s family: the candidates
+// for its route when nothing says which.
+std::vector<std::string> route_candidates(const netlink::snapshot& snap, const core::ip_address& group) {
+  // Links with an address of the family beyond a link-local one first (an
+  // IPv6 link has a link-local address as soon as it is up).
+  std::vector<std::string> wider, link_local;
   for (const auto& l : snap.links) {
-    if (!usable(l)) continue;
-    if (any == nullptr) any = &l;
-    if (std::ranges::any_of(snap.addresses, [&](const netlink::address& a) {
-          return a.index == l.index && a.local.is_v4() == group.is_v4();
-        })) {
-      return l.name;
+    if (!usable_for_route(l)) continue;
+    bool any = false;
+    bool beyond = false;
+    for (const auto& a : snap.addresses) {
+      if (a.index != l.index || a.local.is_v4() != group.is_v4()) continue;
+      any = true;
+      beyond = beyond || group.is_v4() || !a.local.is_link_local_unicast();
     }
+    if (beyond) wider.push_back(l.name);
+    else if (any) link_local.push_back(l.name);
   }
-  return any != nullptr ? any->name : std::string("IFACE");
+  wider.insert(wider.end(), link_local.begin(), link_local.end());
+  return wider;
+}
+
+}  // namespace
+
+std::string multicast_route_interface(const netlink::snapshot& snap, const core::ip_address& group,
+                                      std::uint32_t preferred) {
+  if (auto hint = multicast_route_hint(snap, group, preferred)) return *hint;
+  if (const auto c = route_candidates(snap, group); !c.empty()) return c.front();
+  for (const auto& l : snap.links) {
+    if (usable_for_route(l)) return l.name;
+  }
+  return "IFACE";
 }
 
 std::vector<planned_join> plan_joins(const std::vector<membership>& members) {
@@ -1294,32 +1530,70 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
                              });
       if (!elsewhere) useless = false;
     }
-    if (!any || !useless) continue;
-    c.status = check_status::warn;
-    c.message += fmt::format("; yet the source-specific joins on {} get no datagrams there anyway (see the "
-                             "source_route lines): the version matters only once they come in on {}",
-                             name, name);
+    if (!any) continue;
+    if (useless) {
+      c.status = check_status::warn;
+      c.message += fmt::format("; yet the source-specific joins on {} get no datagrams there anyway (see the "
+                               "source_route lines): the version matters only once they come in on {}",
+                               name, name);
+      continue;
+    }
+    // Every source-specific join there of a source on that very link: no
+    // router has to forward the channel, and the switches of the LAN
+    // forward the whole group for a report without sources. It works.
+    std::vector<std::string> on_link;
+    bool all_on_link = true;
+    for (const auto& p : joined) {
+      const auto& r = p.m->request;
+      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
+      if (r.mode != filter::include || !r.source || !source_on_link(snap, p.iface.index, *r.source)) {
+        all_on_link = false;
+        break;
+      }
+      const auto s = r.source->to_string();
+      if (std::ranges::find(on_link, s) == on_link.end()) on_link.push_back(s);
+    }
+    if (all_on_link && !on_link.empty()) old_version_works(c, name, fmt::format("the source {} on {}'s own link", fmt::join(on_link, ", "), name));
   }
   return checks;
 }
 
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
                                 const nlohmann::ordered_json& data) {
-  // The fix per IPv4 join: a source with no route back at all needs a
-  // route (loose mode drops it too); one routed back via another interface
-  // passes loose mode; a sender of an any-source join is not known (its
-  // datagrams never reached the socket).
+  // The counter is namespace-wide: the drops are this run's only when one
+  // of its joins may fail the check. Predicted per IPv4 join: an include
+  // source fails it with no route back (strict or loose), or routed back
+  // by another interface under strict mode; an any-source join's senders
+  // are not known, so it may fail it wherever the filter is on. A join
+  // where the filter is off drops nothing (effective = max(conf/all,
+  // conf/IFACE)); the kernel checks only a group joined on the interface
+  // the datagram comes in by.
+  //
+  // The fix per join that may fail: a source with no route back at all
+  // needs a route (loose mode drops it too); one routed back via another
+  // interface passes loose mode; a sender of an any-source join is not
+  // known (its datagrams never reached the socket).
   std::vector<std::pair<std::string, std::string>> fixes;  // the command, its note
+  std::vector<std::string> passing;                       // "SOURCE on IFACE (why)"
   const auto add = [&fixes](std::string f, std::string note) {
     if (std::ranges::find(fixes, f, &std::pair<std::string, std::string>::first) == fixes.end()) {
       fixes.emplace_back(std::move(f), std::move(note));
     }
   };
+  bool blamed = false;
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (!r.group.is_v4() || p.iface.index == 0) continue;
     const std::string join(p.iface.name.view());
+    const auto rp = read_rp(join);
+    const auto eff = rp.effective();
+    if (eff && *eff == 0) {
+      passing.push_back(fmt::format("{} on {} (rp_filter off there)",
+                                    r.mode == filter::include && r.source ? r.source->to_string() : "any source", join));
+      continue;
+    }
     if (r.mode != filter::include || !r.source) {
+      blamed = true;
       // The senders are not known (their datagrams never reached the
       // socket): a fix for any of them. Loose mode passes a sender some
       // route leads back to, every one when a default route exists
@@ -1336,37 +1610,58 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                         "default route leads back to all; {}",
                         join, join, per_source));
       } else {
-        add("sysctl -w net.ipv4.conf.all.rp_filter=0 " +
-                shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=0"),
+        add(filter_off_fix(rp, join),
             fmt::format("the senders of an any-source join are not known, and with no default route loose mode "
-                        "(rp_filter=2) drops a sender no route leads back to: the filter off (conf/all and conf/{}, "
-                        "the kernel applies the larger) lets them all in; {}",
-                        join, per_source));
+                        "(rp_filter=2) drops a sender no route leads back to: the filter off on {} lets them all "
+                        "in{}; {}",
+                        join, all_forces(rp, join), per_source));
       }
       continue;
     }
+    const auto src = r.source->to_string();
     const auto back = netlink::route_to(*r.source);
     if (!back) {
+      blamed = true;
       add(no_route_back_fix(*r.source, join), no_route_back_note(join));
-    } else if (back->iface.index != p.iface.index) {
-      add(loose_fix(join), loose_note(r.source->to_string(), join));
+    } else if (back->type == 2) {
+      passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
+    } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
+      blamed = true;
+      add(loose_fix(join), loose_note(src, join));
+    } else {
+      passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, join,
+                                    eff ? std::to_string(*eff) : std::string("unknown"),
+                                    back->iface.index == p.iface.index ? join : std::string("another interface")));
     }
+  }
+  auto d = data.is_object() ? data : nlohmann::ordered_json::object();
+  d["blamed"] = blamed || passing.empty();
+  const auto counted = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide counter)",
+                                   count_text(drops, "datagram", "datagrams"), during);
+  if (!blamed && !passing.empty()) {
+    // Every join passes the check as its routes predict: the counter
+    // climbed for traffic of another interface, not for this join.
+    return {"rp_filter", "TcpExtIPReversePathFilter", check_status::warn,
+            fmt::format("{}, but the check passes for this {}'s sources as the routes predict ({}): the drops are "
+                        "of another interface's traffic, not these datagrams",
+                        counted, during == "the run" ? "run" : "join", fmt::join(passing, ", ")),
+            "", d,
+            "nothing to change for these joins; nstat -az TcpExtIPReversePathFilter counts the drops, and tcpdump on "
+            "the other interfaces shows whose they are"};
   }
   // One command; the others (a join interface or source each) go in the note.
   std::string note;
   if (fixes.empty()) {
     note = "a route back to each source via the interface it arrives on (ip route replace SOURCE dev IFACE), or loose "
-           "mode when some route back exists (sysctl -w net.ipv4.conf.all.rp_filter=2)";
+           "mode on that interface when some route back exists (sysctl -w net.ipv4.conf.IFACE.rp_filter=2)";
   } else {
     note = fixes.front().second;
     for (std::size_t i = 1; i < fixes.size(); ++i) {
       note += fmt::format("; then {} ({})", fixes[i].first, fixes[i].second);
     }
   }
-  return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail,
-          fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide counter)",
-                      count_text(drops, "datagram", "datagrams"), during),
-          fixes.empty() ? std::string() : fixes.front().first, data, note};
+  return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, counted,
+          fixes.empty() ? std::string() : fixes.front().first, d, note};
 }
 
 std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none) {
@@ -1428,6 +1723,24 @@ constexpr std::int64_t optmem_per_membership = 64, optmem_per_source = 32;
 // The option memory (bytes) the plan's memberships need on one socket, as
 // if all were on it; at least this kernel's default, which leaves room
 // for a socket's other options.
+// The option memory the plan's memberships take, by the estimate above.
+std::int64_t optmem_of_plan(const std::vector<planned>& plan) {
+  std::int64_t bytes = 0;
+  for (const auto& p : plan) bytes += optmem_per_membership + (p.m->request.source ? optmem_per_source : 0);
+  return bytes;
+}
+
+// The figures behind an optmem_max fix of `needed` bytes, said plainly.
+std::string optmem_figures(const std::vector<planned>& plan, std::int64_t needed) {
+  const auto bytes = optmem_of_plan(plan);
+  return fmt::format("the {} membership{} {} about {} bytes ({} a membership, {} more a source); the fix sets {} "
+                     "bytes, {}",
+                     plan.size(), plan.size() == 1 ? "" : "s", plan.size() == 1 ? "takes" : "take", bytes, optmem_per_membership, optmem_per_source,
+                     needed,
+                     needed > bytes ? fmt::format("this kernel's default ({} bytes), which is more", kernel_default_optmem())
+                                    : std::string("what they take, more than this kernel's default"));
+}
+
 std::int64_t optmem_needed(const std::vector<planned>& plan) {
   std::int64_t bytes = 0;
   for (const auto& p : plan) bytes += optmem_per_membership + (p.m->request.source ? optmem_per_source : 0);
@@ -1508,8 +1821,7 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
                                   "fail with ENOBUFS past it",
                                   *optmem),
                       optmem_fix(optmem, needed, false), data,
-                      fmt::format("{} bytes: this kernel's default, or what the {} membership(s) need if more; {}",
-                                  needed, plan.size(), optmem_meaning)});
+                      fmt::format("{}; {}", optmem_figures(plan, needed), optmem_meaning)});
   }
   if (s.recv.rcvbuf > 0 && rmem_max && s.recv.rcvbuf > *rmem_max) {
     checks.push_back({"limits", "net.core.rmem_max", check_status::warn,
@@ -1521,7 +1833,35 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
   }
   std::string rcvbuf_text;
   if (s.recv.rcvbuf > 0) {
-    rcvbuf_text = std::to_string(s.recv.rcvbuf);
+    // What the kernel gives for that ask: twice it (its bookkeeping), at
+    // most twice rmem_max, at least its minimum (SOCK_MIN_RCVBUF): read
+    // back from a socket, as mcast-recv's would get.
+    std::optional<std::int64_t> granted;
+    if (auto probe = core::socket::open(AF_INET, SOCK_DGRAM)) {
+      if (auto g = core::set_receive_buffer(*probe, s.recv.rcvbuf, core::buffer_request::normal)) {
+        granted = g->granted;
+      }
+    }
+    data["rcvbuf_granted"] = opt_json(granted);
+    rcvbuf_text = granted ? fmt::format("{} asked, {} bytes given by the kernel (it doubles an ask for its "
+                                        "bookkeeping, at most twice rmem_max, at least its minimum)",
+                                        s.recv.rcvbuf, *granted)
+                          : std::to_string(s.recv.rcvbuf);
+    constexpr std::int64_t tiny = 65536;  // bytes: a burst of a few dozen datagrams fills it
+    if (granted && *granted < tiny) {
+      std::vector<membership> planned_members;
+      for (const auto& p : plan) planned_members.push_back(*p.m);
+      checks.push_back(
+          {"limits", "rcvbuf", check_status::warn,
+           fmt::format("--rcvbuf {}: the kernel gives {} bytes (it doubles an ask for its bookkeeping and floors it "
+                       "at its minimum), a tiny receive buffer: each datagram is charged its buffer's true size "
+                       "(often 1 to 4 KiB even for a small one), so a few of them fill it and the rest of a burst is "
+                       "dropped",
+                       s.recv.rcvbuf, *granted),
+           fmt::format("mcast-recv {}", spec_arguments(planned_members)), data,
+           "without --rcvbuf mcast-recv asks for the most net.core.rmem_max allows, at most 8 MiB; or a larger "
+           "--rcvbuf"});
+    }
   } else if (!automatic) {
     rcvbuf_text = fmt::format("the kernel's default {} (net.core.rmem_default)", opt_text(default_bytes));
   } else if (const std::int64_t bytes = auto_bytes; bytes > 0 && bytes > default_bytes.value_or(0)) {
@@ -1565,12 +1905,13 @@ join_refusal explain_join_refusal(std::string message, const std::vector<planned
     const auto optmem = sysctl(sysctl_name);
     const auto needed = optmem_needed(plan);
     fix = optmem_fix(optmem, needed, true);
-    note = fmt::format("net.core.optmem_max is {}{}: {}", opt_text(optmem),
+    note = fmt::format("net.core.optmem_max is {} bytes{}: {}", opt_text(optmem),
                        optmem && needed <= *optmem
-                           ? fmt::format(", above the {} bytes the {} membership(s) should need; the kernel "
-                                         "refused all the same",
-                                         needed, plan.size())
-                           : fmt::format(" bytes, the {} membership(s) need up to {}", plan.size(), needed),
+                           ? fmt::format(", above the {} bytes the {} membership(s) take by the estimate ({} a "
+                                         "membership, {} more a source) and this kernel's default; the kernel refused "
+                                         "all the same, so the fix doubles it",
+                                         optmem_of_plan(plan), plan.size(), optmem_per_membership, optmem_per_source)
+                           : "; " + optmem_figures(plan, needed),
                        optmem_meaning);
   } else if (says("igmp_max_memberships")) {
     sysctl_name = "net.ipv4.igmp_max_memberships";
@@ -1962,6 +2303,10 @@ struct fw_packet {
   /// The join interface's link type (ARPHRD_ETHER, ...; nullopt unknown):
   /// an `ether` match holds only on an Ethernet link.
   std::optional<std::uint16_t> link_type;
+  /// The include sources of every join of the group on that interface
+  /// (empty: an any-source or exclude join, whose senders are not known):
+  /// an `ip saddr` match is decided against them.
+  std::vector<core::ip_address> sources{};
 };
 
 // Whether `leaf` holds for `v` or, when `v` is a set ({"set": ...}), an
@@ -2090,6 +2435,20 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     }
     if (proto == "udp") return tri::unknown;  // another UDP field
     if ((proto == "ip" && field == "protocol") || (proto == "ip6" && field == "nexthdr")) return apply(is_udp(right));
+    if ((proto == "ip" || proto == "ip6") && field == "saddr" && !pkt.sources.empty()) {
+      if ((proto == "ip") != pkt.group.is_v4()) return op == "!=" ? tri::unknown : tri::no;
+      // Decided when it holds for every source or for none.
+      const auto holds = std::ranges::count_if(pkt.sources, [&](const core::ip_address& a) {
+        return apply(value_holds_address(right, a)) == tri::yes;
+      });
+      if (holds == static_cast<std::ptrdiff_t>(pkt.sources.size())) return tri::yes;
+      if (holds == 0 && std::ranges::all_of(pkt.sources, [&](const core::ip_address& a) {
+            return apply(value_holds_address(right, a)) == tri::no;
+          })) {
+        return tri::no;
+      }
+      return tri::unknown;
+    }
     if ((proto == "ip" || proto == "ip6") && field == "daddr") {
       // An IPv4 match never holds for an IPv6 datagram (nft adds the family test), nor the other way.
       if ((proto == "ip") != pkt.group.is_v4()) return op == "!=" ? tri::unknown : tri::no;
@@ -2700,17 +3059,31 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
                          std::vector<check_result>& checks) {
   // The datagrams of each (port, family): one kind per group and join interface.
   std::map<std::pair<std::uint16_t, bool>, std::vector<fw_packet>> ports;  // port, IPv4
-  // The kinds already in `ports`, looked up in a set: a scan of the list
-  // for each of 50,000 groups on one port took seconds (after a signal
+  // Each kind's place in its port's list, looked up in a map: a scan of the
+  // list for each of 50,000 groups on one port took seconds (after a signal
   // during the joins, the run's verdict waited for it).
-  std::set<std::tuple<std::uint16_t, core::ip_address, std::uint32_t>> known;
+  std::map<std::tuple<std::uint16_t, core::ip_address, std::uint32_t>, std::size_t> known;
   for (const auto& p : plan) {
     auto& kinds = ports[{p.m->request.port, p.m->request.group.is_v4()}];
     fw_packet pkt{p.m->request.port, p.m->request.group.unmap().with_scope_id(0), std::string(p.iface.name.view()),
-                  p.iface.index, true, std::nullopt};
-    if (!known.emplace(pkt.port, pkt.group, pkt.index).second) continue;
+                  p.iface.index, true, std::nullopt, {}};
+    const auto& r = p.m->request;
+    // An any-source join among them: its senders are unknown (kept as a
+    // marker, an invalid address, cleared below).
+    const auto source = r.mode == filter::include && r.source.has_value() ? r.source->unmap().with_scope_id(0)
+                                                                           : core::ip_address{};
+    if (const auto [at, made] = known.try_emplace({pkt.port, pkt.group, pkt.index}, kinds.size()); !made) {
+      kinds[at->second].sources.push_back(source);
+      continue;
+    }
     if (const auto* l = snap.link_by_index(p.iface.index)) pkt.link_type = l->link_type;
+    pkt.sources.push_back(source);
     kinds.push_back(std::move(pkt));
+  }
+  for (auto& [key, kinds] : ports) {
+    for (auto& k : kinds) {
+      if (std::ranges::any_of(k.sources, [](const core::ip_address& a) { return !a.is_valid(); })) k.sources.clear();
+    }
   }
   auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
   if (!r) {
@@ -2833,7 +3206,9 @@ struct source_count {
   std::size_t largest = 0;
 };
 
-void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
+// Returns whether every join was heard on its join interface (an include
+// join from its source, another any datagram to its group and port).
+bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
             std::vector<check_result>& checks) {
   const auto before = drop_counters::read();
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
@@ -2890,7 +3265,12 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       "InCsumErrors {}, UDP6 InErrors {} RcvbufErrors {} InCsumErrors {}",
       socket_drops, measured(rp), measured(over.udp_in_errors), measured(over.udp_rcvbuf), measured(over.udp_csum),
       measured(over.udp6_in_errors), measured(over.udp6_rcvbuf), measured(over.udp6_csum));
-  if (rp && *rp > 0) checks.push_back(reverse_path_check(*rp, "--listen", plan, data));
+  // The counter is namespace-wide: ours only when a join may fail the check (reverse_path_check says).
+  bool rp_ours = false;
+  if (rp && *rp > 0) {
+    checks.push_back(reverse_path_check(*rp, "--listen", plan, data));
+    rp_ours = checks.back().status == check_status::fail;
+  }
   // Each cause once: a datagram with a bad checksum counts in InCsumErrors
   // and InErrors, and when it is dropped as it is read (a payload over 68
   // bytes) in the socket's SO_RXQ_OVFL too; a full queue counts in
@@ -2975,7 +3355,7 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     }
     std::string why;
     std::string note;
-    if (rp && *rp > 0) {
+    if (rp_ours) {
       // They came, and the reverse-path filter dropped them before any socket.
       why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): datagrams "
                         "arrived and the kernel dropped them before any socket (see the rp_filter line)",
@@ -3005,7 +3385,7 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     checks.push_back({"listen", fmt::format("{} s", s.listen), check_status::fail,
                       fmt::format("nothing arrived in {} s{}", s.listen, why), "",
                       {{"sources", json::array()}, {"behind_router", routed}}, note});
-    return;
+    return false;
   }
   // A router forwards a datagram only with a TTL of 2 or more (it
   // decrements it, and does not send one whose TTL would reach 0).
@@ -3056,6 +3436,43 @@ void listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       c.data["heard_on_join_interface"] = true;
     }
   }
+  // An old IGMP/MLD version on a link whose every source-specific join was
+  // heard there: its reports carry no source, yet the datagrams come; not
+  // the cause of anything.
+  for (auto& c : checks) {
+    if (c.check != "igmp_version" || c.status != check_status::fail) continue;
+    const auto name = c.subject.substr(0, c.subject.rfind(' '));
+    const bool v4 = c.subject.ends_with(" IGMP");
+    std::vector<std::string> heard;
+    bool all = true;
+    for (const auto& p : plan) {
+      const auto& r = p.m->request;
+      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
+      const auto src = r.source ? r.source->unmap().with_scope_id(0) : core::ip_address{};
+      const auto group = r.group.unmap().with_scope_id(0);
+      const bool got = r.mode == filter::include && r.source && std::ranges::any_of(seen, [&](const auto& e) {
+                         return std::get<0>(e.first) == src && std::get<1>(e.first) == group &&
+                                e.second.iface == p.iface.index;
+                       });
+      if (!got) {
+        all = false;
+        break;
+      }
+      if (std::ranges::find(heard, src.to_string()) == heard.end()) heard.push_back(src.to_string());
+    }
+    if (all && !heard.empty()) {
+      old_version_works(c, name, fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name));
+    }
+  }
+  return std::ranges::all_of(plan, [&seen](const planned& p) {
+    const auto& r = p.m->request;
+    const auto group = r.group.unmap().with_scope_id(0);
+    return p.iface.index != 0 && std::ranges::any_of(seen, [&](const auto& e) {
+             const auto& [src, g, port] = e.first;
+             return g == group && port == r.port && e.second.iface == p.iface.index &&
+                    (r.mode != filter::include || !r.source || src == r.source->unmap().with_scope_id(0));
+           });
+  });
 }
 
 // ---- output ------------------------------------------------------------------
@@ -3071,32 +3488,70 @@ void print_check(const reporter& out, const check_result& c) {
   if (!c.note.empty()) out.text("     note: " + c.note);
 }
 
-int print_verdict(const reporter& out, const std::vector<check_result>& checks) {
+// A WARN that only predicts (a route back, a filter setting, an IGMP
+// version, another socket on the port): --listen hearing every join on its
+// join interface proves it kept nothing away. A firewall's, a drop
+// counter's, a limit's (a tiny buffer) or an interface's WARN may still
+// lose some datagrams.
+bool prediction_only(const check_result& c) {
+  static const std::set<std::string_view> predictions{"route", "source_route", "rp_filter", "igmp_version", "port",
+                                                      "membership"};
+  return predictions.contains(c.check);
+}
+
+int print_verdict(const reporter& out, const std::vector<check_result>& checks, bool heard_all) {
   const auto* cause = most_likely_cause(checks);
-  const int code = doctor_exit_code(checks);
+  int code = doctor_exit_code(checks);
+  // Nothing failed and --listen heard every join: the WARNs that only
+  // predict are notes, the verdict OK.
+  std::vector<const check_result*> notes;
+  if (heard_all && cause != nullptr && cause->status == check_status::warn &&
+      std::ranges::all_of(checks, [](const check_result& c) {
+        return c.status != check_status::warn || prediction_only(c);
+      })) {
+    for (const auto name : check_order()) {
+      for (const auto& c : checks) {
+        if (c.status == check_status::warn && c.check == name) notes.push_back(&c);
+      }
+    }
+    cause = nullptr;
+    code = exit_ok;
+  }
   std::map<std::string, std::size_t> counts{{"ok", 0}, {"warn", 0}, {"fail", 0}, {"skip", 0}};
   for (const auto& c : checks) {
     auto w = std::string(status_word(c.status));
     std::ranges::transform(w, w.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
     ++counts[w];
   }
-  const std::string message = cause ? cause->message : "every check passed (or was not made: see SKIP)";
+  std::string message = cause ? cause->message : "every check passed (or was not made: see SKIP)";
+  if (!notes.empty()) {
+    message = fmt::format("--listen heard every join's datagrams on its join interface, and nothing failed; the "
+                          "{} WARN line{} (notes below) kept none of them away",
+                          notes.size(), notes.size() == 1 ? "" : "s");
+  }
   // The other failures, most blocking first (the checks' order): fixing
   // the cause alone would leave them to the next run. One whose fix the
-  // cause's already runs (a link down's route) is left out.
+  // cause's already runs (a link down's route) is left out. The firewall's
+  // other WARNs too: each may drop datagrams on the path, and pasting
+  // every fix lets them all in.
   std::vector<const check_result*> others;
-  for (const auto name : check_order()) {
-    for (const auto& c : checks) {
-      if (&c == cause || c.status != check_status::fail || c.check != name) continue;
-      if (!c.fix.empty() && cause != nullptr && cause->fix.find(c.fix) != std::string::npos) continue;
-      others.push_back(&c);
+  for (const auto level : {check_status::fail, check_status::warn}) {
+    for (const auto name : check_order()) {
+      for (const auto& c : checks) {
+        if (&c == cause || c.status != level || c.check != name) continue;
+        if (level == check_status::warn && (c.check != "firewall" || cause == nullptr)) continue;
+        if (!c.fix.empty() && cause != nullptr && cause->fix.find(c.fix) != std::string::npos) continue;
+        others.push_back(&c);
+      }
     }
   }
   json also = json::array();
   for (const auto* c : others) {
-    also.push_back(
-        {{"check", c->check}, {"subject", c->subject}, {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
+    also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
+                    {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
   }
+  json notes_json = json::array();
+  for (const auto* c : notes) notes_json.push_back({{"check", c->check}, {"subject", c->subject}, {"message", c->message}});
   out.event({{"event", "verdict"}, {"time", now_seconds()},
              {"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
              {"check", cause ? json(cause->check) : json(nullptr)},
@@ -3104,13 +3559,15 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks) 
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
              {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)},
              {"also", also},
+             {"notes", notes_json},
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
   for (const auto& line : verdict_lines(cause, message)) out.text(line);
   for (const auto* c : others) {
-    out.text(fmt::format("     also: FAIL {} {}{}", c->check, c->subject,
+    out.text(fmt::format("     also: {} {} {}{}", status_word(c->status), c->check, c->subject,
                          c->fix.empty() ? " (see its line)" : ", fix: " + c->fix));
   }
+  for (const auto* c : notes) out.text(fmt::format("     note: WARN {} {}: {}", c->check, c->subject, c->message));
   out.flush();
   return code;
 }
@@ -3171,7 +3628,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                                      : fmt::format("name one of this network namespace's interfaces: {}",
                                                    fmt::join(listed, "; "))});
     for (const auto& c : checks) print_check(out, c);
-    return print_verdict(out, checks);
+    return print_verdict(out, checks, false);
   }
 
   auto snap = netlink::take_snapshot({.groups = false});
@@ -3193,6 +3650,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   sink_err.str("");
   stop_on_signals();
   const bool nowhere = std::ranges::any_of(plan, [](const planned& p) { return p.iface.index == 0; });
+  bool heard_all = false;  // --listen heard every join on its join interface
   if (nowhere) {
     // The kernel would refuse with "No such device": the route check has the cause and its fix.
     checks.push_back({"join", "memberships", check_status::skip,
@@ -3236,10 +3694,10 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                       "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
     shared_port_said(checks, true);
     membership_checks(plan, checks);
-    if (s.listen > 0) listen(s, plan, shards, checks);
+    if (s.listen > 0) heard_all = listen(s, plan, shards, checks);
   }
   for (const auto& c : checks) print_check(out, c);
-  return print_verdict(out, checks);
+  return print_verdict(out, checks, heard_all);
 }
 
 }  // namespace mcnet::tools

@@ -30,7 +30,16 @@ tl::expected<core::interface_ref, int> resolve_interface(const interface_resolve
     return tl::unexpected(out.fail(exit_usage, std::string(context) + ": " + r.error().message(),
                                    code_name(r.error().reason)));
   }
-  for (const auto& w : r->warnings) out.warn(w);
+  // Each also a JSON `warning` event (code "interface"): its command, in
+  // the message's parentheses, is its fix.
+  for (const auto& w : r->warnings) {
+    nlohmann::ordered_json fix = nullptr;
+    if (const auto at = w.rfind(" (ip "); at != std::string::npos && w.ends_with(")")) {
+      fix = w.substr(at + 2, w.size() - at - 3);
+    }
+    out.warn_event(w, "interface",
+                   {{"subject", std::string(r->iface.name.view())}, {"fix", fix}, {"note", nullptr}});
+  }
   return r->iface;
 }
 
