@@ -265,6 +265,10 @@ TEST(ToolFaults, ARunShortOfItsRateSaysSo) {
   const auto s = paced("1000pps");
   EXPECT_FALSE(tools::check_rate(s, 1000, 1.0));
   EXPECT_FALSE(tools::check_rate(s, 951, 1.0)) << "within the 5 % margin";
+  const auto stopped = tools::check_rate(s, 500, 3.0, 2.0);
+  ASSERT_TRUE(stopped);
+  EXPECT_NE(stopped->message.find("mcast-send itself did not run for 2.0 s of the run"), std::string::npos)
+      << "a stopped sender is not a slow machine (trial20h 8): " << stopped->message;
   const auto short_of = tools::check_rate(s, 900, 1.0);
   ASSERT_TRUE(short_of);
   EXPECT_DOUBLE_EQ(short_of->asked_pps, 1000);

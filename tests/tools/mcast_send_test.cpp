@@ -29,6 +29,7 @@
 
 #include "lan.hpp"
 #include "privilege.hpp"
+#include "programs.hpp"
 #include "tool_run.hpp"
 
 namespace core = mcnet::core;
@@ -241,6 +242,26 @@ TEST(NetMcastSend, ADurationSendsEveryDatagramDueBeforeItsEnd) {
     EXPECT_EQ(summary["total"]["sent"], 10000) << "run " << run << "\n" << r.output;
     EXPECT_LT(summary["total"]["elapsed_s"].get<double>(), 0.56) << r.output;
   }
+}
+
+// trial20h 7: a rule on the sender's own output path that drops UDP makes
+// sendmmsg fail with EPERM; the run ended with a bare "Operation not
+// permitted". The error names the host's output rules.
+TEST(NetMcastSend, AnOutputRuleThatDropsTheDatagramsIsNamedInTheError) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(test::tools::free_port(h));
+  // A ruleset of the namespace only; it goes with it.
+  const auto added = h.exec({nft, "-f", "-"}, "add table inet mcnet_send\n"
+                                              "add chain inet mcnet_send output { type filter hook output priority 0; }\n"
+                                              "add rule inet mcnet_send output udp dport " + port + " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto r = h.exec({MCAST_SEND, "-i", "eth0", "-c", "5", "239.255.50.12:" + port});
+  EXPECT_EQ(r.status.code, 4) << r.output;
+  EXPECT_NE(r.output.find("Operation not permitted"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("a rule on this host's output path refused the datagram"), std::string::npos) << r.output;
 }
 
 // docs/tools.md, "The test header": flag bit 1 marks a B copy. The B

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/feed/test_header.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/report.hpp>
@@ -101,6 +102,19 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
                                *s.replay, core::endpoint(group, port).to_string(), sources.size(), names,
                                sources.size()),
                    "replay_sources_merged");
+  }
+  // mcast-send's own datagrams replay byte for byte, their send times as
+  // captured: a receiver reads the capture's age as latency (trial20h 5).
+  const auto headers = std::count_if(datagrams.begin(), datagrams.end(), [](const auto& d) {
+    return feed::test_header::parse(d.payload).has_value();
+  });
+  if (headers > 0) {
+    out.warn_event(fmt::format("--replay {}: {} carry mcast-send's header with the send time of their capture, "
+                               "replayed as it is: mcast-recv reads the time since the capture as their latency "
+                               "(and a capture older than 60 s as clock errors, left out of latency and jitter); "
+                               "their sequence numbers and END markers are the capture's too",
+                               *s.replay, count_text(static_cast<std::uint64_t>(headers), "datagram", "datagrams")),
+                   "replay_send_times");
   }
   if (s.specs.empty()) {
     core::interface_ref iface;

@@ -217,7 +217,11 @@ struct rate_shortfall {
 /// that cannot send that fast only shows as a lower achieved rate (the
 /// `rate_shortfall` warning, docs/tools.md, "mcast-send"). Nothing without
 /// --rate or without time.
-[[nodiscard]] std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t sent, double elapsed);
+/// `paused_s`: seconds mcast-send itself did not run (its send loop saw a
+/// gap of a second or more: Ctrl-Z or SIGSTOP, a suspended machine): the
+/// message then names that, not the machine's or link's speed.
+[[nodiscard]] std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t sent, double elapsed,
+                                                       double paused_s = 0);
 
 /// CLOCK_REALTIME in nanoseconds (the header's send time).
 [[nodiscard]] std::uint64_t realtime_ns();
