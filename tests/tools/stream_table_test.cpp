@@ -342,6 +342,37 @@ TEST(StreamTable, AnEvictedSlowFeedResumesAndItsLossCounts) {
   EXPECT_DOUBLE_EQ(t.loss_ratio(), 2.0 / 10.0) << "lone junk datagrams show nothing";
 }
 
+// trial16d 3: an ended stream's record kept no END, so a forged END after
+// its eviction counted a tail of thousands and a late copy of its last
+// datagram wiped its tail loss. An ended stream keeps no record: what comes
+// for it later is a stream never seen.
+TEST(StreamTable, AnEndedStreamKeepsNoRecordAForgedEndAfterItsEvictionStrays) {
+  using namespace std::chrono_literals;
+  tools::stream_table t(4);
+  auto at = kStart;
+  for (std::uint64_t seq = 0; seq < 10; ++seq) {
+    if (seq != 9) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at, -1, -1);  // 9: its tail, lost
+    at += 10ms;
+  }
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 10, at, true), at, -1, -1);
+  ASSERT_EQ(t.sum().lost, 1u) << "the END counts the lost tail";
+  // Junk takes the table: the ended stream goes first.
+  std::uint32_t junk = 1000;
+  for (int i = 0; i < 12; ++i) {
+    at += 250ms;
+    t.add(kTableGroup, 5000, kTableSource, datagram(junk++, 0, at), at, -1, -1);
+  }
+  ASSERT_GT(t.evicted(), 0u);
+  // A forged END of 5,000, then a late copy of 8: neither touches the ended stream's counts.
+  at += 10ms;
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 5000, at, true), at, -1, -1);
+  EXPECT_EQ(t.resumed(), 0u);
+  EXPECT_EQ(t.stray_ends(), 1u) << "the END of a stream that ended is stray";
+  EXPECT_EQ(t.sum().lost, 1u) << "no tail of thousands invented";
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 8, at), at, -1, -1);
+  EXPECT_EQ(t.sum().lost, 1u) << "the tail's loss stays counted";
+}
+
 // A resumed stream's numbers from before its eviction, arriving late, are
 // too late (reordered, not received): which of them came is not kept.
 TEST(StreamTable, AResumedStreamCountsNumbersFromBeforeItsEvictionAsTooLate) {

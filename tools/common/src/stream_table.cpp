@@ -172,6 +172,15 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
     retire_worst(key, loss);
     return;
   }
+  // An ended stream's counts are final: it keeps no record, and what comes
+  // for it later starts anew, as before records (trial16d 3: the record
+  // kept no END, so a forged END after the eviction counted a tail of
+  // thousands again, and a late copy of the last datagram wiped the tail's
+  // loss).
+  if (st.ended) {
+    retire_worst(key, loss);
+    return;
+  }
   resume_point r;
   r.serial = ++resume_serial_;
   r.packets = st.packets;
