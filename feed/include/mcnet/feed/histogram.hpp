@@ -28,8 +28,11 @@ namespace mcnet::feed {
 /// min <= p50 <= p99 <= max, all negative.
 class histogram {
  public:
+  /// Empty: count() 0, no value.
   histogram() = default;
+  /// A copy of `other`'s counts (its negative values' buckets too).
   histogram(const histogram& other) : histogram() { *this = other; }
+  /// Take a copy of `other`'s counts.
   histogram& operator=(const histogram& other) {
     if (this == &other) return *this;
     buckets_ = other.buckets_;
@@ -42,7 +45,9 @@ class histogram {
     max_ = other.max_;
     return *this;
   }
+  /// Take `other`'s counts (it is left valid but unspecified).
   histogram(histogram&&) noexcept = default;
+  /// Take `other`'s counts (it is left valid but unspecified).
   histogram& operator=(histogram&&) noexcept = default;
   ~histogram() = default;
 

@@ -386,8 +386,17 @@ class sequence_tracker {
     /// announcement's tail is not kept), reordered() (too-late arrivals
     /// included), too_late(), duplicates(), gaps(), expired(), jumps(),
     /// restarts(), unconfirmed_ends() and retracted() read.
-    std::uint64_t received = 0, lost = 0, reordered = 0, too_late = 0, duplicates = 0, gaps = 0, expired = 0;
-    std::uint64_t jumps = 0, restarts = 0, unconfirmed_ends = 0, retracted = 0;
+    std::uint64_t received = 0;          ///< received()
+    std::uint64_t lost = 0;              ///< lost(), up to `highest`
+    std::uint64_t reordered = 0;         ///< reordered(), too-late arrivals included
+    std::uint64_t too_late = 0;          ///< too_late()
+    std::uint64_t duplicates = 0;        ///< duplicates()
+    std::uint64_t gaps = 0;              ///< gaps()
+    std::uint64_t expired = 0;           ///< expired()
+    std::uint64_t jumps = 0;             ///< jumps()
+    std::uint64_t restarts = 0;          ///< restarts()
+    std::uint64_t unconfirmed_ends = 0;  ///< unconfirmed_ends()
+    std::uint64_t retracted = 0;         ///< retracted()
   };
   /// The position to resume() from. Call settle() first: a claim on
   /// probation or numbers held are then decided, so the counts are final.
