@@ -373,6 +373,24 @@ TEST(StreamTable, AnEndedStreamKeepsNoRecordAForgedEndAfterItsEvictionStrays) {
   EXPECT_EQ(t.sum().lost, 1u) << "the tail's loss stays counted";
 }
 
+// trial16d 6: a first datagram whose length field is wrong (its number not
+// trusted), an END of 10^6, then one number far ahead claimed 499,999 lost
+// (2^63 with an END of 2^64-1). No number counted yet: the END ends nothing,
+// and the far number is a jump as any first-stream forgery.
+TEST(StreamTable, AnEndBeforeAnyTrustedNumberEndsNothing) {
+  for (const std::uint64_t end_count : {std::uint64_t{1'000'000}, UINT64_MAX}) {
+    tools::stream_table t;
+    auto cut = datagram(1, 5, kStart);
+    t.add(kTableGroup, 5000, kTableSource, std::span(cut).first(60), kStart, -1, -1);  // length field 100, size 60
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, end_count, kStart, true), kStart, -1, -1);
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, end_count == UINT64_MAX ? (1ULL << 63) : 500'000, kStart),
+          kStart, -1, -1);
+    const auto sum = t.sum();
+    EXPECT_EQ(sum.packets, 2u) << end_count;
+    EXPECT_LE(sum.lost, 1024u + 1u) << "at most the bound of one claim, not " << sum.lost;
+  }
+}
+
 // A resumed stream's numbers from before its eviction, arriving late, are
 // too late (reordered, not received): which of them came is not kept.
 TEST(StreamTable, AResumedStreamCountsNumbersFromBeforeItsEvictionAsTooLate) {

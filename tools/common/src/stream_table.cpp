@@ -556,6 +556,11 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
           out.sequence.reset();
           return out;
         }
+        // An END before any number of the stream was counted (its datagrams
+        // so far all length errors) has nothing to end: with the tracker's
+        // count from 0 it let one far number claim up to 2^63 lost
+        // (trial16d 6: a forged length error, an END, a far number).
+        if (!s->sequence.started()) return out;
         s->sequence.end(header->sequence);
         s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
         return out;
