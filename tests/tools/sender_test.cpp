@@ -435,3 +435,46 @@ TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
   EXPECT_NEAR(group3["rate_span_s"].get<double>(), 0.02, 1e-12) << json3;
   EXPECT_NEAR(total_rate(json3).get<double>(), 1000.0, 1e-9) << "3 over the 3 ms send phase: " << json3;
 }
+
+// `-r 1pps --burst 5 -d 3`: one burst of 5 in a 3 s send phase. The group's
+// rate is the burst's own and says so; the total's 1 pps is the pace's,
+// over the 5 s its 5 datagrams take, and says that span (trial20h 10:
+// "2771 pps over 1.44 ms" above "5 datagrams in 3.001 s, 1.00 pps in all").
+TEST(SendSummary, OneBurstAheadOfThePaceSaysWhatEachRateIsOver) {
+  tools::send_settings s;
+  s.burst = 5;
+  std::ostringstream out, err;
+  const tools::reporter rep("mcast-send", s.format(), out, err);
+  std::vector<tools::send_target> targets(1);
+  auto& t = targets[0];
+  t.group = mcnet::core::ip_address::v4(239, 1, 1, 1);
+  t.port = 5000;
+  t.sends.add(0, 5, 1'440'000);  // 5 sent over 1.44 ms
+  t.sent = 5;
+  t.bytes = 500;
+  tools::print_summary(s, rep, targets, 5, 3.001, 5.0);
+  const auto text = out.str();
+  EXPECT_NE(text.find("  239.1.1.1:5000  sent 5  bytes 500  2778 pps 2.22 Mbit/s within one burst of 1.44 ms"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("mcast-send: 5 datagrams in 3.001 s, 1.00 pps in all (the pace's: 5 datagrams at -r take "
+                      "5.000 s)\n"),
+            std::string::npos)
+      << text;
+
+  // Several bursts: a rate over the span, no "one burst"; a total over the
+  // send phase names no other span.
+  std::ostringstream out2, err2;
+  const tools::reporter rep2("mcast-send", s.format(), out2, err2);
+  std::vector<tools::send_target> more(1);
+  more[0].group = t.group;
+  more[0].port = 5000;
+  more[0].sends.add(0, 5, 1'000'000);
+  more[0].sends.add(1'000'000'000, 5, 1'001'000'000);
+  more[0].sent = 10;
+  more[0].bytes = 1000;
+  tools::print_summary(s, rep2, more, 10, 2.0, 2.0);
+  EXPECT_EQ(out2.str().find("one burst"), std::string::npos) << out2.str();
+  EXPECT_EQ(out2.str().find("the pace's"), std::string::npos) << out2.str();
+  EXPECT_NE(out2.str().find("5.00 pps 4.00 kbit/s over 1.000 s"), std::string::npos) << out2.str();
+}

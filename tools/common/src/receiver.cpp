@@ -600,10 +600,15 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (a.length_error && !warned_length_) {
       warned_length_ = true;
-      out_.warn(fmt::format("{} -> {}: an mcnet datagram whose header's length field ({}) is not its size ({}): counted "
-                            "in its stream's length_errors, its number not trusted",
+      // An END marker is no datagram of the stream: its count is what is
+      // not trusted, not a number that then reads as lost (trial20h 9).
+      out_.warn(fmt::format("{} -> {}: {} whose header's length field ({}) is not its size ({}): counted in its "
+                            "stream's length_errors, {}",
                             source.to_string(), core::endpoint(group, port).to_string(),
-                            a.header ? a.header->length : 0, m.size));
+                            a.end ? "an mcnet END marker" : "an mcnet datagram", a.header ? a.header->length : 0,
+                            m.size,
+                            a.end ? "not believed (it ends nothing)"
+                                  : "its number not trusted (so that number counts as lost)"));
     }
     if (a.malformed && !warned_malformed_) {
       warned_malformed_ = true;
@@ -885,6 +890,13 @@ void receive_session::summary() {
     notes += fmt::format(" ({} whose {} not believed (jumps), not counted; {})",
                          count_text(sum.jumps, "datagram", "datagrams"), sum.jumps == 1 ? "number was" : "numbers were",
                          count_text(sum.restarts, "new epoch", "new epochs"));
+  }
+  if (sum.length_errors > 0) {
+    // Their numbers read as lost: said, so "N lost" beside N length errors
+    // is no mystery (trial20h 9).
+    notes += fmt::format(" ({} (a header's length field not its size): not trusted, a datagram's number "
+                         "counted as lost)",
+                         count_text(sum.length_errors, "length error", "length errors"));
   }
   if (table_.stray_ends() > 0) {
     notes += fmt::format(" ({} of streams never seen)", count_text(table_.stray_ends(), "end marker", "end markers"));
