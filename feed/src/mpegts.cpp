@@ -64,6 +64,7 @@ pid_counts continuity_checker::totals() const noexcept {
 void continuity_checker::reset() noexcept {
   counts_.fill({});
   state_.fill(0);
+  missing_ = 0;
 }
 
 result<std::size_t> build_packet(std::span<std::byte> out, const packet_fields& f,

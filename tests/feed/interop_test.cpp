@@ -314,7 +314,7 @@ TEST(FeedInterop, TsharkReadsTheToolsHeaderWithTheProjectsDissector) {
       "MCNET|MCN1|1|0x00|0|0|40|7|12345|0|Nov 14, 2023 22:13:20.123456789 UTC|64|0x00000000|",
       "MCNET|MCN1|1|0x02|0|1|40|7|12345|1|Nov 14, 2023 22:13:20.123456789 UTC|64|0x00000000|",
       "MCNET|MCN1|1|0x01|1|0|40|7|12345|2|Nov 14, 2023 22:13:21.000000000 UTC|40|0x00000000|"
-      "END marker: the sequence field is the run's datagram count",
+      "END marker: the sequence field is the number of sequence numbers the run used",
       "MCNET|MCN1|1|0x80|0|0|40|9|1|9223372036854775813|Jan  1, 1970 00:00:00.000000000 UTC|100|0x00000001|"
       "Flag bits this version does not define are set;"
       "Send time 1700000000 s before the capture time (mcast-recv: a clock error, left out of latency);"  // sent at 0
@@ -372,7 +372,7 @@ TEST(FeedInterop, TsharkShowsAHeaderTheSnapLengthCutWithTheProjectsDissector) {
       "MCNET|MCN1|1|0x00|0|40|7|12345|5|Nov 14, 2023 22:13:20.123456789 UTC|||" + cut + "100" + header_cut +
           "|seq=5 sender=7 session=12345 len=? [truncated by the capture: 33 of 100 bytes]",
       "MCNET|MCN1|1|0x01|1|40|7|12345|6|Nov 14, 2023 22:13:21.000000000 UTC|||" + cut + "40" + header_cut +
-          ";END marker: the sequence field is the run's datagram count"
+          ";END marker: the sequence field is the number of sequence numbers the run used"
           "|END count=6 sender=7 session=12345 [truncated by the capture: 33 of 40 bytes]",
   };
   const auto got = lines_of(r.standard_output);

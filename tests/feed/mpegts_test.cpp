@@ -359,9 +359,20 @@ TEST_F(Continuity, PidsAreIndependentAndTotalsSumThem) {
   EXPECT_EQ(run({{0, 0}, {1, 5}, {0, 1}, {1, 6}, {0, 3}, {1, 6}, {8191, 0}, {8190, 2}}),
             (std::vector{first, first, in_order, in_order, error, duplicate, unchecked, first}));
   EXPECT_EQ(checker->totals(), (ts::pid_counts{.packets = 8, .cc_errors = 1, .duplicates = 1}));
+  EXPECT_EQ(checker->missing(), 1u) << "PID 0 went 1 -> 3: one packet skipped";
   checker->reset();
   EXPECT_EQ(checker->totals(), ts::pid_counts{});
+  EXPECT_EQ(checker->missing(), 0u);
   EXPECT_EQ(run({{0, 9}}), (std::vector{first})) << "reset forgets the references";
+}
+
+// missing(): the packets each jump skipped, modulo 16 (a lower bound);
+// a duplicate's second repeat is an error that skipped nothing.
+TEST_F(Continuity, MissingCountsThePacketsEachJumpSkipped) {
+  EXPECT_EQ(run({{0, 0}, {0, 8}, {0, 2}, {0, 3}, {0, 3}, {0, 3}}),
+            (std::vector{first, error, error, in_order, duplicate, error}));
+  EXPECT_EQ(checker->totals().cc_errors, 3u);
+  EXPECT_EQ(checker->missing(), 7u + 9u) << "0 -> 8 skipped 1..7; 8 -> 2 skipped 9..15, 0, 1";
 }
 
 }  // namespace

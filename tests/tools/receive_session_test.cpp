@@ -266,6 +266,32 @@ TEST(ReceiveSession, LengthErrorsAreNamedInTheTotalAndAnEndsWarningSaysEnd) {
   EXPECT_NE(e.out.str().find("(1 length error "), std::string::npos) << e.out.str();
 }
 
+// Only END markers of streams never seen: lost, reordered and duplicates
+// are unknown alike, in text and JSON (trial20i 9: "- reordered" in text,
+// reordered 0 in JSON).
+TEST(ReceiveSession, OnlyEndMarkersLeaveLostReorderedAndDuplicatesUnknown) {
+  for (const bool json_output : {false, true}) {
+    fixture f;
+    f.settings.json_output = json_output;
+    f.start();
+    batch b;
+    b.add(sender_a, 1000, group, true).add(sender_a, 1000, group, true);
+    f.feed(b);
+    f.session->summary();
+    if (!json_output) {
+      EXPECT_NE(f.out.str().find("0 datagrams, 0 bytes, - lost, - reordered, - duplicates"), std::string::npos)
+          << f.out.str();
+      continue;
+    }
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << f.out.str();
+    const auto& total = (*summary)["total"];
+    for (const char* k : {"lost", "reordered", "duplicates"}) EXPECT_TRUE(total[k].is_null()) << k << ": " << total;
+    EXPECT_EQ(total["stray_ends"], 2) << total;
+  }
+}
+
 // Unsequenced datagrams: the total line says their loss is unknown whether
 // or not other datagrams had numbers, and --max-loss refuses (loss_unknown)
 // while saying the loss of the part it could check, which loss_percent is.

@@ -412,6 +412,7 @@ TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
   const auto [json_text, group] = group_summary({{0, 1}}, true);
   EXPECT_TRUE(group["rate_pps"].is_null()) << json_text;
   EXPECT_TRUE(group["rate_bps"].is_null()) << json_text;
+  EXPECT_EQ(group["rate_span_s"], 0.0) << "span 0, as mcast-recv's stream of one (trial20i 11): " << json_text;
   // The total too (trial20e: -c 1 unpaced read 16,940 pps, one datagram over
   // a send phase of 59 us).
   const auto total_rate = [](const std::string& lines) {
@@ -477,4 +478,11 @@ TEST(SendSummary, OneBurstAheadOfThePaceSaysWhatEachRateIsOver) {
   EXPECT_EQ(out2.str().find("one burst"), std::string::npos) << out2.str();
   EXPECT_EQ(out2.str().find("the pace's"), std::string::npos) << out2.str();
   EXPECT_NE(out2.str().find("5.00 pps 4.00 kbit/s over 1.000 s"), std::string::npos) << out2.str();
+
+  // A send phase under half a millisecond in the unit that fits, not
+  // "0.000 s" beside a rate (trial20i 15).
+  std::ostringstream out3, err3;
+  const tools::reporter rep3("mcast-send", s.format(), out3, err3);
+  tools::print_summary(s, rep3, more, 10, 0.000'200, 0.000'200);
+  EXPECT_NE(out3.str().find("mcast-send: 10 datagrams in 200 us, 50000 pps in all"), std::string::npos) << out3.str();
 }

@@ -64,7 +64,7 @@ local e = {
                              expert.severity.WARN),
   end_payload = ProtoExpert.new("mcnet.end.payload", "END marker longer than its header", expert.group.PROTOCOL,
                                 expert.severity.WARN),
-  end_marker = ProtoExpert.new("mcnet.end", "END marker: the sequence field is the run's datagram count",
+  end_marker = ProtoExpert.new("mcnet.end", "END marker: the sequence field is the number of sequence numbers the run used",
                                expert.group.SEQUENCE, expert.severity.CHAT),
   too_short = ProtoExpert.new("mcnet.too_short", "Shorter than the 40-byte mcnet header: not an mcnet datagram",
                               expert.group.MALFORMED, expert.severity.ERROR),

@@ -225,6 +225,10 @@ struct totals {
   std::uint64_t unsequenced = 0;
   /// mcnet's stream::clock_errors and stream::length_errors.
   std::uint64_t clock_errors = 0, length_errors = 0;
+  /// Datagrams of streams that count loss by number (mcnet, MoldUDP64,
+  /// RTP): with none, a total's lost, reordered and duplicates are
+  /// unknown, not 0 (MPEG-TS alone counts continuity, raw nothing).
+  std::uint64_t sequenced = 0;
   /// Add `o` field by field (lost saturating: hostile numbers).
   void add(const totals& o) noexcept;
 };
