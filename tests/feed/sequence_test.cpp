@@ -2002,3 +2002,28 @@ TEST(RtpSequenceTracker, ManyCyclesOfALossyStream) {
 }
 
 }  // namespace
+
+// trusted() (trial16e 1, 2, 4: what an evicted stream's record may keep as
+// fact): false while a decision is pending, true once it is made.
+namespace {
+TEST(SequenceTracker, TrustedOnlyWhenNoDecisionIsPending) {
+  mcnet::feed::sequence_tracker q;
+  EXPECT_TRUE(q.trusted()) << "nothing counted, nothing in doubt";
+  q.add(100);
+  EXPECT_FALSE(q.trusted()) << "an open start";
+  for (std::uint64_t n = 101; n < 108; ++n) q.add(n);
+  EXPECT_TRUE(q.trusted()) << "8 numbers prove the start";
+  q.add(200);
+  EXPECT_FALSE(q.trusted()) << "a near claim";
+  for (std::uint64_t n = 201; n < 208; ++n) q.add(n);
+  EXPECT_TRUE(q.trusted()) << "the claim stood";
+  EXPECT_EQ(q.lost(), 92u);  // 108 .. 199
+  q.add(50'000);
+  EXPECT_FALSE(q.trusted()) << "a far number waiting";
+  q.add(50'001);
+  EXPECT_FALSE(q.trusted()) << "a followed jump, unproven";
+  for (std::uint64_t n = 50'002; n < 50'010; ++n) q.add(n);
+  EXPECT_TRUE(q.on_probation());
+  EXPECT_TRUE(q.trusted()) << "proven: the counts believe it (evidence may still come, settle() ends it)";
+}
+}  // namespace

@@ -333,6 +333,41 @@ std::vector<bad_input> empty_values(const std::vector<std::string>& names, const
   return cases;
 }
 
+// trial16e 6 (issue 16): "-0" was 0 for some number options (--max-loss,
+// --interval, --ttl, --id, --drop-every, --tos, ...) and refused by others
+// for their range: no option takes a sign, so a '-' on 0 is refused by
+// every one, as '+' is, whatever 0 would mean to it.
+TEST(ToolCommandLines, MinusZeroIsRefusedAsASignByEveryNumberOption) {
+  for (const auto* v : {"-0", "-00", "-0.0"}) {
+    for (const auto* o : {"--interval", "--max-loss", "--rcvbuf", "--busy-poll", "--batch", "-c", "-d", "--timeout",
+                          "--max-streams"}) {
+      auto c = tools::parse_recv_command_line({o, v, "239.1.1.1:5000"});
+      ASSERT_FALSE(c.has_value()) << "mcast-recv " << o << " " << v;
+      EXPECT_NE(c.error().message.find(std::string(v) + ": a plain number, without a sign"), std::string::npos)
+          << o << ": " << c.error().message;
+    }
+    for (const auto* o : {"--ttl", "--id", "--drop-every", "--dup-every", "--reorder-every", "--message-size",
+                          "--burst", "-c", "-s"}) {
+      auto c = tools::parse_send_command_line({o, v, "239.1.1.1:5000"});
+      ASSERT_FALSE(c.has_value()) << "mcast-send " << o << " " << v;
+      EXPECT_NE(c.error().message.find(std::string(v) + ": a plain number, without a sign"), std::string::npos)
+          << o << ": " << c.error().message;
+    }
+    auto speed = tools::parse_send_command_line({"--replay", "x.pcap", "--speed", v});
+    EXPECT_FALSE(speed.has_value()) << "--speed " << v;
+  }
+  // --tos reads its own text: no sign either ("-0" was TOS 0).
+  for (const auto* v : {"-0", "-1", "-0x0"}) {
+    auto c = tools::parse_send_command_line({"--tos", v, "239.1.1.1:5000"});
+    ASSERT_FALSE(c.has_value()) << "--tos " << v;
+    EXPECT_NE(c.error().message.find("without a sign"), std::string::npos) << c.error().message;
+  }
+  // 0 itself stays what each option makes of it.
+  EXPECT_TRUE(tools::parse_recv_command_line({"--max-loss", "0", "239.1.1.1:5000"}).has_value());
+  EXPECT_TRUE(tools::parse_send_command_line({"--tos", "0", "239.1.1.1:5000"}).has_value());
+  EXPECT_TRUE(tools::parse_send_command_line({"--ttl", "0", "239.1.1.1:5000"}).has_value());
+}
+
 TEST(SendCommandLine, EveryOptionRefusesAnEmptyValue) {
   auto cases = empty_values(tools::send_option_names(), {"help", "version", "loop", "no-loop", "json", "quiet"});
   for (const auto& [name, short_option] : std::vector<std::pair<std::string, std::string>>{

@@ -278,6 +278,45 @@ TEST(ReceivePayload, AMalformedDatagramOfAMoldUdp64SourceIsCountedAndWarnedOnce)
   EXPECT_TRUE(g.err.str().empty()) << g.err.str();
 }
 
+// trial16e 5 (issue 16): malformed MoldUDP64 datagrams were counted, in
+// the summary, as datagrams without a sequence number (total.unsequenced,
+// "(2 datagrams without a sequence number: ...)", and --max-loss's
+// "carried no sequence number"). They are named as what they are.
+TEST(ReceivePayload, MalformedMoldUdp64DatagramsAreNamedSoNotUnsequenced) {
+  fixture f;
+  f.settings.max_loss = 50;
+  f.settings.json_output = false;
+  f.start();
+  auto cut = mold(4, 3);
+  cut.resize(cut.size() - 1);
+  batch b;
+  b.add(sender_a, mold(1, 3)).add(sender_a, cut).add(sender_a, cut).add(sender_a, mold(7, 3));
+  f.feed(b);
+  EXPECT_EQ(f.table->sum().unsequenced, 0u);
+  EXPECT_EQ(f.table->sum().refused, 2u);
+  EXPECT_EQ(f.table->malformed(tools::payload_kind::moldudp64), 2u);
+  f.now += 1s;
+  f.session->summary();
+  const auto text = f.out.str();
+  EXPECT_EQ(text.find("without a sequence number"), std::string::npos) << text;
+  EXPECT_NE(text.find("(2 malformed MoldUDP64 datagrams, refused by their parser: their loss is unknown)"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(f.session->finish(), tools::exit_loss);
+  EXPECT_NE(f.err.str().find("could not be checked: 2 malformed MoldUDP64 datagrams (refused by their parser"),
+            std::string::npos)
+      << f.err.str();
+  EXPECT_EQ(f.err.str().find("no sequence number"), std::string::npos) << f.err.str();
+
+  fixture j;
+  j.start();
+  j.feed(b);
+  const auto s = j.summary();
+  EXPECT_EQ(s["total"]["unsequenced"], 0) << s["total"];
+  EXPECT_EQ(s["total"]["malformed"], 2) << s["total"];
+  EXPECT_EQ(s["total"]["lost"], 3) << "the sequenced part's loss is known: " << s["total"];
+}
+
 TEST(ReceivePayload, ExplicitPayloadCountsWhatItsParserRefusesAsMalformed) {
   fixture f(tools::payload_mode::moldudp64);
   f.start();

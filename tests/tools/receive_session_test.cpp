@@ -60,6 +60,20 @@ class batch {
     messages_.push_back(m);
     return *this;
   }
+  // A datagram of sender id 9, session `session`, arriving `at_ns` (sent 50 us before).
+  batch& add_session(const core::ip_address& source, std::uint32_t session, std::uint64_t seq, std::int64_t at_ns) {
+    auto& buf = buffers_.emplace_back();
+    feed::test_header h{.flags = 0, .sender_id = 9, .session = session, .sequence = seq,
+                         .send_time_ns = static_cast<std::uint64_t>(at_ns - 50'000), .length = 100};
+    EXPECT_TRUE(h.build(buf).has_value());
+    core::message m{.buffer = buf, .size = 100};
+    m.peer = core::endpoint(source, 4000);
+    m.info.destination = group;
+    m.info.interface_index = 0;
+    m.info.software_time = core::kernel_time(std::chrono::nanoseconds(at_ns));
+    messages_.push_back(m);
+    return *this;
+  }
   // A datagram no parser takes (30 bytes of 'x'): raw, without a sequence number.
   batch& add_raw(const core::ip_address& source) {
     auto& buf = buffers_.emplace_back();
@@ -289,6 +303,93 @@ TEST(ReceiveSession, OnlyEndMarkersLeaveLostReorderedAndDuplicatesUnknown) {
     const auto& total = (*summary)["total"];
     for (const char* k : {"lost", "reordered", "duplicates"}) EXPECT_TRUE(total[k].is_null()) << k << ": " << total;
     EXPECT_EQ(total["stray_ends"], 2) << total;
+  }
+}
+
+// trial16e 3 (issue 16): a feed whose resume record was pushed out (more
+// evicted single-datagram streams than the records kept) came back as a new
+// stream and --max-loss passed, its loss while evicted unknown. The summary
+// counts such returns (total.unresumed), loss_percent is null and
+// --max-loss fails as loss_unknown.
+TEST(ReceiveSession, AStreamBackAfterItsRecordWasPushedOutFailsMaxLossAsUnknown) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.max_streams = 4;
+  f.settings.max_loss = 50;
+  f.memory_bytes = std::size_t{1} << 30;
+  f.start();
+  std::int64_t at = 1'000'000'000;
+  batch b;
+  b.add_session(sender_a, 1, 0, at);
+  for (std::uint32_t junk = 1000; junk < 1000 + tools::stream_table::resume_single + 100; ++junk) {
+    at += 1'000'000;
+    b.add_session(sender_a, junk, 0, at);
+  }
+  for (std::uint64_t seq = 100; seq < 104; ++seq) b.add_session(sender_a, 1, seq, at);  // 1 .. 99 unknown
+  f.feed(b);
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), tools::exit_loss);
+  test::tools::expect_schema_conform(f.out.str());
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << f.out.str();
+  EXPECT_EQ((*summary)["total"]["unresumed"], 1) << (*summary)["total"];
+  EXPECT_TRUE((*summary)["total"]["loss_percent"].is_null()) << (*summary)["total"];
+  const auto* error = test::tools::find_event(events, "error");
+  ASSERT_NE(error, nullptr) << f.out.str();
+  EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+  EXPECT_NE((*error)["message"].get<std::string>().find("1 evicted stream came back after its record was pushed out"),
+            std::string::npos)
+      << *error;
+}
+
+// trial16e 7 (issue 16): a stream whose loss broke --max-loss, evicted
+// from the table, was named by address only and had no object in the
+// summary. The failure names it whole and says it was evicted; the summary's
+// worst_stream says which stream it was.
+TEST(ReceiveSession, MaxLossNamesTheWorstStreamEvenWhenEvicted) {
+  for (const bool diluted : {false, true}) {
+    SCOPED_TRACE(diluted ? "the total within --max-loss: the stream fails it" : "the total above --max-loss");
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_streams = 4;
+    f.settings.max_loss = 5;
+    f.memory_bytes = std::size_t{1} << 30;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    batch b;
+    for (std::uint64_t seq = 0; seq < 10; ++seq) {
+      if (seq != 4 && seq != 5) b.add_session(sender_a, 7, seq, at);  // 2 of 10 lost
+    }
+    at += 11'000'000'000;  // stream 7 idle
+    if (diluted) {
+      for (std::uint64_t seq = 0; seq < 200; ++seq) b.add_session(sender_a, 8, seq, at);  // lossless
+    }
+    for (std::uint32_t junk = 1000; junk < 1010; ++junk) {
+      at += 1'000'000;
+      b.add_session(sender_a, junk, 0, at);
+    }
+    f.feed(b);
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), tools::exit_loss);
+    test::tools::expect_schema_conform(f.out.str());
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << f.out.str();
+    for (const auto& st : (*summary)["streams"]) EXPECT_NE(st["session"], 7) << "evicted";
+    const auto& worst = (*summary)["worst_stream"];
+    ASSERT_TRUE(worst.is_object()) << *summary;
+    EXPECT_EQ(worst["session"], 7);
+    EXPECT_EQ(worst["sender_id"], 9);
+    EXPECT_EQ(worst["evicted"], true);
+    EXPECT_DOUBLE_EQ(worst["loss_percent"].get<double>(), 20.0);
+    const auto* error = test::tools::find_event(events, "error");
+    ASSERT_NE(error, nullptr) << f.out.str();
+    EXPECT_EQ((*error)["code"], "loss");
+    const auto message = (*error)["message"].get<std::string>();
+    EXPECT_NE(message.find("239.1.1.1:5000 from 10.77.0.1 (sender id 9, session 7) (evicted from the stream table"),
+              std::string::npos)
+        << message;
   }
 }
 

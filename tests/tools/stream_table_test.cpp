@@ -394,11 +394,12 @@ TEST(StreamTable, AnEndBeforeAnyTrustedNumberEndsNothing) {
 }
 
 // A resumed stream's numbers from before its eviction, arriving late, are
-// too late (reordered, not received): which of them came is not kept.
+// too late (reordered, not received): which of them came is not kept (once
+// its tracker trusted them: its start proven, its gaps no claims in doubt).
 TEST(StreamTable, AResumedStreamCountsNumbersFromBeforeItsEvictionAsTooLate) {
   using namespace std::chrono_literals;
   tools::stream_table t(1);
-  for (std::uint64_t seq = 0; seq < 5; ++seq) {
+  for (std::uint64_t seq = 0; seq < 11; ++seq) {
     if (seq != 2) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
   }
   const auto later = kStart + 11s;  // idle: evicted by the next stream
@@ -406,20 +407,148 @@ TEST(StreamTable, AResumedStreamCountsNumbersFromBeforeItsEvictionAsTooLate) {
   EXPECT_EQ(t.evicted(), 1u);
   EXPECT_TRUE(t.resumable({kTableGroup, 5000, kTableSource, false, 9, 1, mcnet::tools::payload_kind::mcnet}));
   const auto back = kStart + 23s;
-  t.add(kTableGroup, 5000, kTableSource, datagram(1, 7, back), back, -1, -1);  // 5 and 6 lost meanwhile
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 13, back), back, -1, -1);  // 11 and 12 lost meanwhile
   EXPECT_EQ(t.resumed(), 1u);
   t.add(kTableGroup, 5000, kTableSource, datagram(1, 1, back), back, -1, -1);  // a copy from before: too late
   t.add(kTableGroup, 5000, kTableSource, datagram(1, 2, back), back, -1, -1);  // lost before: stays lost
   ASSERT_EQ(t.streams().size(), 1u);
   const auto& [key, s] = *t.streams().begin();
   EXPECT_EQ(key.session, 1u);
-  EXPECT_EQ(s.packets, 7u);
+  EXPECT_EQ(s.packets, 13u);
   EXPECT_EQ(s.sequence.lost(), 3u);
   EXPECT_EQ(s.sequence.reordered(), 2u);
   EXPECT_EQ(s.sequence.too_late(), 2u);
   EXPECT_EQ(s.sequence.duplicates(), 0u);
   EXPECT_EQ(t.sum().lost, 3u);
-  EXPECT_EQ(t.sum().packets, 8u) << "stream 2's datagram, now evicted, stays in the totals";
+  EXPECT_EQ(t.sum().packets, 14u) << "stream 2's datagram, now evicted, stays in the totals";
+}
+
+// A slow feed (one datagram every two seconds) between junk floods that
+// evict it after each datagram, with forged datagrams of its key among its
+// own: `forged` (before the feed's datagram of index `at`). With a table of
+// 4 the feed is evicted and resumed again and again; with a large one it
+// never is. Returns the table.
+struct slow_feed_run {
+  tools::stream_table table;
+  std::uint32_t junk = 1000;
+  core::kernel_time at = kStart;
+  explicit slow_feed_run(std::size_t size) : table(size) {}
+  void feed(std::uint64_t seq) { table.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at, -1, -1); }
+  void flood() {
+    for (int i = 0; i < 8; ++i) {
+      at += 250ms;
+      table.add(kTableGroup, 5000, kTableSource, datagram(junk++, 0, at), at, -1, -1);
+    }
+  }
+  [[nodiscard]] const tools::stream& feed_stream() const {
+    for (const auto& [k, st] : table.streams()) {
+      if (k.session == 1) return st;
+    }
+    ADD_FAILURE() << "the feed's stream is not in the table";
+    return table.streams().begin()->second;
+  }
+};
+
+// trial16e 1 and 2 (issue 16): what an evicted stream's record kept was its
+// tracker settled as if the run had ended: a forged number below a slow
+// feed's first stayed its start (the record's highest), so after the resume
+// every datagram of the feed was a jump (or too late) and nothing lost; a
+// forged near claim stood (its gap lost for good, never taken back). The
+// record keeps what the tracker trusted and the inputs in doubt since: the
+// evicted feed counts exactly as one never evicted.
+TEST(StreamTable, ForgedNumbersDoNotPoisonAResumeRecord) {
+  struct forgery {
+    const char* what;
+    std::uint64_t number;
+    std::size_t before;  // the feed's datagram it comes before
+  };
+  const std::uint64_t first = 100'000;
+  for (const auto& f : {forgery{"far below the first, before it", first - 2000, 0},
+                        forgery{"far below the first, more than the window", first - 70'000, 0},
+                        forgery{"far below the first, after it", first - 70'000, 1},
+                        forgery{"a near claim ahead", first + 100, 1},
+                        forgery{"a near claim ahead, later", first + 50, 3}}) {
+    slow_feed_run evicted(4), kept(10'000);
+    for (auto* r : {&evicted, &kept}) {
+      for (std::uint64_t i = 0; i < 14; ++i) {
+        if (i == f.before) r->feed(f.number);
+        if (i != 6) r->feed(first + i);  // 6 is lost
+        r->flood();
+      }
+    }
+    SCOPED_TRACE(f.what);
+    ASSERT_GT(evicted.table.resumed(), 5u) << "the feed was evicted and came back";
+    ASSERT_EQ(kept.table.evicted(), 0u);
+    const auto& e = evicted.feed_stream().sequence;
+    const auto& k = kept.feed_stream().sequence;
+    EXPECT_EQ(k.lost(), 1u) << "6, the forged number taken back";
+    EXPECT_EQ(k.jumps(), 1u);
+    EXPECT_EQ(e.lost(), k.lost());
+    EXPECT_EQ(e.jumps(), k.jumps());
+    EXPECT_EQ(e.received(), 13u) << "the feed's numbers counted, not jumps";
+    EXPECT_EQ(e.too_late(), 0u);
+    EXPECT_EQ(evicted.table.sum().lost, 1u);
+    EXPECT_EQ(evicted.table.sum().jumps, 1u);
+    EXPECT_EQ(evicted.table.sum().too_late, 0u);
+  }
+}
+
+// trial16e 4 (issue 16): an outage of more than 1,024 numbers on a feed
+// that is evicted after each datagram: the far number after it was a jump
+// held until the next number followed it, and the eviction forgot it, so
+// the next datagram was a jump again (and, once one followed another, the
+// ones forgotten counted as lost: 1,998 lost and 3 jumps for 1,995). The
+// far numbers waiting go with the record: the gap is counted exactly.
+TEST(StreamTable, AnOutageOnARepeatedlyEvictedFeedCountsExactly) {
+  slow_feed_run r(4);
+  std::uint64_t seq = 0;
+  for (int i = 0; i < 5; ++i) {
+    r.feed(seq++);
+    r.flood();
+  }
+  seq += 1995;  // the outage
+  for (int i = 0; i < 12; ++i) {
+    r.feed(seq++);
+    r.flood();
+  }
+  ASSERT_GE(r.table.resumed(), 8u);
+  const auto sum = r.table.sum();
+  EXPECT_EQ(sum.lost, 1995u);
+  EXPECT_EQ(sum.jumps, 0u);
+  EXPECT_EQ(r.feed_stream().sequence.received(), 17u);
+  // The accounting identity: numbers sent = packets - jumps + lost (no duplicates, none late).
+  EXPECT_EQ(r.feed_stream().packets - r.feed_stream().sequence.jumps() + r.feed_stream().sequence.lost(), seq);
+}
+
+// trial16e 3 (issue 16): a record pushed out of the bounded store (more
+// than resume_single single-datagram streams evicted after the feed's)
+// went silently: the feed's next datagram started a stream anew, its loss
+// between the two unknown and not said. Such a return is counted.
+TEST(StreamTable, AStreamWhoseRecordWasPushedOutComesBackCounted) {
+  tools::stream_table t(4);
+  auto at = kStart;
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 0, at), at, -1, -1);
+  std::uint32_t junk = 1000;
+  const auto flood = [&](std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      at += 1ms;
+      t.add(kTableGroup, 5000, kTableSource, datagram(junk++, 0, at), at, -1, -1);
+    }
+  };
+  flood(100);
+  ASSERT_TRUE(t.resumable({kTableGroup, 5000, kTableSource, false, 9, 1, tools::payload_kind::mcnet}));
+  flood(tools::stream_table::resume_single + 10);
+  ASSERT_FALSE(t.resumable({kTableGroup, 5000, kTableSource, false, 9, 1, tools::payload_kind::mcnet}))
+      << "pushed out by the junk's records";
+  EXPECT_EQ(t.unresumed(), 0u) << "junk that never comes back counts nothing";
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 50, at), at, -1, -1);  // 1 .. 49 lost meanwhile: unknown
+  EXPECT_EQ(t.resumed(), 0u);
+  EXPECT_EQ(t.unresumed(), 1u) << "the feed came back anew, its loss between unknown";
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 51, at), at, -1, -1);
+  EXPECT_EQ(t.unresumed(), 1u) << "once";
+  // A stream never evicted is no such return.
+  t.add(kTableGroup, 5000, kTableSource, datagram(77'777, 0, at), at, -1, -1);
+  EXPECT_EQ(t.unresumed(), 1u);
 }
 
 TEST(StreamTable, AForgedEndBelowTheHighestNumberEndsNothing) {

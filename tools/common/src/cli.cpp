@@ -220,6 +220,14 @@ std::optional<std::string> number_out_of_range(const std::string& text) {
   return std::nullopt;
 }
 
+// Whether `text` is a number written in full whose value is 0 (with a '-'
+// sign: "-0", "-00", "-0.0", "-0e5").
+bool negative_zero(const std::string& text) {
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  return end != nullptr && end != text.c_str() && *end == '\0' && v == 0.0;
+}
+
 // Whether an option's value is read as a number (Boost reads it with
 // lexical_cast, which takes "+01" for 1 and "1e-400" for 0).
 bool number_option(const boost::program_options::value_semantic& v) {
@@ -293,6 +301,15 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
         if (value.starts_with('+')) {
           return tl::unexpected(usage_error{"--" + d->long_name() + " " + value +
                                                 ": a plain number, without a '+' sign; the option takes: " +
+                                                d->description(),
+                                            "usage", false, json});
+        }
+        // No option takes a negative number, and each refuses one by its
+        // range, but "-0" is 0 to the reader: some took it, others refused
+        // it (trial16e 6). A '-' sign on a zero is refused as '+' is.
+        if (value.starts_with('-') && negative_zero(value)) {
+          return tl::unexpected(usage_error{"--" + d->long_name() + " " + value +
+                                                ": a plain number, without a sign ('-' on 0); the option takes: " +
                                                 d->description(),
                                             "usage", false, json});
         }

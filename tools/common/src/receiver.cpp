@@ -48,6 +48,25 @@ std::string mpegts_missing_text(const stream_table& table) {
 
 const char* mode_name(filter f) { return f == filter::any ? "any" : f == filter::include ? "include" : "exclude"; }
 
+// The malformed datagrams of raw streams by the protocol whose parser
+// refused them: "3 malformed MoldUDP64 datagrams", "1 malformed mcnet
+// datagram and 2 malformed RTP datagrams" (trial16e 5: they were called
+// datagrams without a sequence number).
+std::string malformed_text(const stream_table& table) {
+  std::vector<std::string> parts;
+  for (const auto& [kind, name] : {std::pair{payload_kind::mcnet, "mcnet"}, std::pair{payload_kind::moldudp64, "MoldUDP64"},
+                                   std::pair{payload_kind::rtp, "RTP"}, std::pair{payload_kind::mpegts, "MPEG-TS"}}) {
+    if (const auto n = table.malformed(kind); n > 0) {
+      parts.push_back(fmt::format("{} malformed {} {}", n, name, n == 1 ? "datagram" : "datagrams"));
+    }
+  }
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<int> resolve_memberships(const recv_settings& s, const reporter& out, const interface_resolver& resolve,
@@ -670,6 +689,7 @@ void receive_session::interval_report(double span) {
   totals delta{sum.packets - previous_sum_.packets, sum.bytes - previous_sum_.bytes, 0,
                sum.reordered - previous_sum_.reordered, sum.duplicates - previous_sum_.duplicates};
   delta.unsequenced = sum.unsequenced - previous_sum_.unsequenced;
+  delta.refused = sum.refused - previous_sum_.refused;
   json total = totals_json(delta, drops - previous_drops_);
   // Lost may shrink when late datagrams fill gaps counted before.
   if (!loss_unknown(delta)) {
@@ -748,6 +768,7 @@ void receive_session::summary() {
   total["untracked"] = table_.untracked();
   total["evicted"] = table_.evicted();
   total["resumed"] = table_.resumed();
+  total["unresumed"] = table_.unresumed();
   total["stray_ends"] = table_.stray_ends();
   // Only END markers: a sender's streams came to nothing here, their loss
   // unknown (the END says how many numbers were used, not which of them
@@ -768,7 +789,8 @@ void receive_session::summary() {
   // no ratio of nothing.
   const bool nothing = sum.packets == 0 && table_.untracked() == 0 && drops == 0;
   total["loss_percent"] =
-      loss_unknown(sum) || table_.untracked() > 0 || nothing ? json(nullptr) : json(loss_ratio() * 100);
+      loss_unknown(sum) || table_.untracked() > 0 || table_.unresumed() > 0 || nothing ? json(nullptr)
+                                                                                       : json(loss_ratio() * 100);
   if (capture_) {
     if (auto f = capture_->flush(); !f) {
       capture_failed_ = true;
@@ -854,6 +876,13 @@ void receive_session::summary() {
   }
   json event{{"event", "summary"}, {"time", t}, {"elapsed_s", since_start}, {"streams", streams}, {"total", total},
              {"lines", lines}, {"channels", channels}};
+  // The stream --max-loss holds to its limit first, evicted or not (an
+  // evicted one has no object in `streams`: trial16e 7).
+  if (const auto worst = table_.worst_loss([this](const stream_key& k) { return merged_by_lines(k); })) {
+    event["worst_stream"] = worst_stream_json(worst->key, worst->ratio, !table_.streams().contains(worst->key));
+  } else {
+    event["worst_stream"] = nullptr;
+  }
   drop_counters over_run;  // unmeasured unless counted
   std::string causes_text;
   if (drop_causes_) {
@@ -902,6 +931,12 @@ void receive_session::summary() {
                          count_text(table_.resumed(), "evicted stream", "evicted streams"),
                          table_.resumed() == 1 ? "it was" : "they were");
   }
+  if (table_.unresumed() > 0) {
+    notes += fmt::format(" ({} came back after {} record was pushed out: started anew, {} loss while evicted is "
+                         "unknown)",
+                         count_text(table_.unresumed(), "evicted stream", "evicted streams"),
+                         table_.unresumed() == 1 ? "its" : "their", table_.unresumed() == 1 ? "its" : "their");
+  }
   if (sum.jumps > 0 || sum.restarts > 0) {
     // Jumps are numbers too far ahead or below, claims taken back and
     // numbers held as evidence: "not believed" says all of them.
@@ -922,6 +957,10 @@ void receive_session::summary() {
   if (sum.unsequenced > 0) {
     notes += fmt::format(" ({} without a sequence number: their loss is unknown)",
                          count_text(sum.unsequenced, "datagram", "datagrams"));
+  }
+  if (sum.refused > 0) {
+    notes += fmt::format(" ({}, refused by {} parser: {} loss is unknown)", malformed_text(table_),
+                         sum.refused == 1 ? "its" : "their", sum.refused == 1 ? "its" : "their");
   }
   // Unknown (-) when no datagram had a sequence number, as the streams say.
   const bool unknown = loss_unknown(sum) || only_ends || (sum.packets > 0 && sum.sequenced == 0);
@@ -980,38 +1019,51 @@ int receive_session::finish() const {
   // The total is judged only when the summary gives it (total.loss_percent
   // is null when datagrams were untracked or none had a sequence number):
   // then the check could not be made, said below as `loss_unknown`.
-  const bool total_known = !loss_unknown(table_.sum()) && table_.untracked() == 0;
+  const bool total_known = !loss_unknown(table_.sum()) && table_.untracked() == 0 && table_.unresumed() == 0;
   // Loss above the limit fails whatever could not be checked; the message
   // still says what that was, as the loss_unknown refusal would.
   const auto unchecked = [this] {
     const auto sum = table_.sum();
-    if (sum.unsequenced == 0) return std::string();
-    return fmt::format(" ({} carried no sequence number: their loss is unknown)",
-                       count_text(sum.unsequenced, "more datagram", "more datagrams"));
+    std::string out;
+    if (sum.unsequenced > 0) {
+      out += fmt::format(" ({} carried no sequence number: their loss is unknown)",
+                         count_text(sum.unsequenced, "more datagram", "more datagrams"));
+    }
+    if (sum.refused > 0) out += fmt::format(" ({} more: their loss is unknown)", malformed_text(table_));
+    return out;
   };
   // MPEG-TS streams count the transport packets their continuity
   // counters skipped: a total whose `lost` (sequence numbers) is not theirs
   // says where its loss is.
   const auto mpegts_part = [this] { return mpegts_missing_text(table_); };
+  // The stream with the highest loss, named even when it was evicted (its
+  // object is not among the summary's streams: trial16e 7).
+  const auto merged = [this](const stream_key& k) { return merged_by_lines(k); };
+  const auto worst = s_.max_loss ? table_.worst_loss(merged) : std::nullopt;
+  const auto worst_name = [this, &worst] {
+    const bool evicted = !table_.streams().contains(worst->key);
+    return stream_name(worst->key) + (evicted ? " (evicted from the stream table: not among the summary's streams, "
+                                                "its figures as it left)"
+                                              : std::string());
+  };
   if (s_.max_loss && total_known && loss > *s_.max_loss) {
+    const auto worst_part = worst ? fmt::format("; the worst stream: {}% of {}", percent_text(worst->ratio * 100, *s_.max_loss),
+                                                worst_name())
+                                  : std::string();
     return out_.fail(exit_loss,
-                     fmt::format("loss {}%{}{} is above --max-loss {}%{}", percent_text(loss, *s_.max_loss),
-                                 mpegts_part(), kernel_drops_part(), *s_.max_loss, unchecked()),
+                     fmt::format("loss {}%{}{} is above --max-loss {}%{}{}", percent_text(loss, *s_.max_loss),
+                                 mpegts_part(), kernel_drops_part(), *s_.max_loss, unchecked(), worst_part),
                      "loss");
   }
   // Every stream to the limit too: streams without loss (a flood of junk
   // sender ids among them) must not dilute one feed's loss below it. A
   // stream on a --line is held to it through the merged loss above.
-  if (s_.max_loss) {
-    const auto merged = [this](const stream_key& k) { return merged_by_lines(k); };
-    if (const auto worst = table_.worst_loss(merged); worst && worst->ratio * 100 > *s_.max_loss) {
-      const auto& k = worst->key;
-      return out_.fail(exit_loss,
-                       fmt::format("loss {}% of the stream {} from {} is above --max-loss {}%{}",
-                                   percent_text(worst->ratio * 100, *s_.max_loss), core::endpoint(k.group, k.port).to_string(),
-                                   k.source.to_string(), *s_.max_loss, unchecked()),
-                       "loss");
-    }
+  if (s_.max_loss && worst && worst->ratio * 100 > *s_.max_loss) {
+    return out_.fail(exit_loss,
+                     fmt::format("loss {}% of the stream {} is above --max-loss {}%{}",
+                                 percent_text(worst->ratio * 100, *s_.max_loss), worst_name(), *s_.max_loss,
+                                 unchecked()),
+                     "loss");
   }
   // Untracked datagrams' loss is unknown: the check asked for was not made
   // on them, so it did not hold.
@@ -1019,7 +1071,10 @@ int receive_session::finish() const {
   // streams with sequence numbers), which total.loss_percent gives.
   const auto checked_part = [&] {
     const auto sum = table_.sum();
-    if (sum.packets == sum.unsequenced) return std::string(" (no datagram had a sequence number)");
+    if (sum.packets == sum.unsequenced + sum.refused) {
+      return std::string(sum.refused == 0 ? " (no datagram had a sequence number)"
+                                          : " (no datagram had a sequence number mcast-recv could read)");
+    }
     return fmt::format(" (the loss of the datagrams with sequence numbers is {}%)", percent_text(loss, *s_.max_loss));
   };
   if (s_.max_loss && table_.untracked() > 0) {
@@ -1029,13 +1084,38 @@ int receive_session::finish() const {
                                  *s_.max_loss, table_.untracked(), table_.limit(), checked_part()),
                      "loss_unknown");
   }
+  // Evicted streams that came back after their record was pushed out
+  // (trial16e 3): what they lost while evicted is not known, so the check
+  // did not hold for them.
+  if (s_.max_loss && table_.unresumed() > 0) {
+    return out_.fail(exit_loss,
+                     fmt::format("--max-loss {}% could not be checked: {} came back after {} record was pushed out "
+                                 "of the stream table's records (a flood of evicted streams; what {} lost while "
+                                 "evicted is unknown){}",
+                                 *s_.max_loss, count_text(table_.unresumed(), "evicted stream", "evicted streams"),
+                                 table_.unresumed() == 1 ? "its" : "their", table_.unresumed() == 1 ? "it" : "they",
+                                 checked_part()),
+                     "loss_unknown");
+  }
   // Datagrams without a sequence number (iperf2, an unknown protocol): no
   // loss can be measured on them, so the check did not hold for them either.
+  // Malformed datagrams (trial16e 5): damaged datagrams of a protocol
+  // with sequence numbers, named as what they are.
+  if (const auto sum = table_.sum(); s_.max_loss && sum.refused > 0 && sum.unsequenced == 0) {
+    return out_.fail(exit_loss,
+                     fmt::format("--max-loss {}% could not be checked: {} (refused by {} parser; their loss is "
+                                 "unknown){}",
+                                 *s_.max_loss, malformed_text(table_), sum.refused == 1 ? "its" : "their",
+                                 checked_part()),
+                     "loss_unknown");
+  }
   if (const auto sum = table_.sum(); s_.max_loss && sum.unsequenced > 0) {
     return out_.fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} datagrams carried no sequence number "
-                                 "mcast-recv knows (their loss is unknown; --payload names the protocols it reads){}",
-                                 *s_.max_loss, sum.unsequenced, checked_part()),
+                                 "mcast-recv knows{} (their loss is unknown; --payload names the protocols it reads){}",
+                                 *s_.max_loss, sum.unsequenced,
+                                 sum.refused > 0 ? ", and " + malformed_text(table_) + " arrived" : std::string(),
+                                 checked_part()),
                      "loss_unknown");
   }
   // END markers of streams never seen: a sender's stream (or its tail past

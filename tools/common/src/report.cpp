@@ -140,6 +140,32 @@ std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   return feed::saturating_sub(clamp(now), clamp(before));
 }
 
+json worst_stream_json(const stream_key& k, double ratio, bool evicted) {
+  return {{"group", k.group.to_string()},
+          {"port", k.port},
+          {"source", k.source.to_string()},
+          {"sender_id", or_null(k.payload == payload_kind::mcnet, k.sender_id)},
+          {"session", session_json(k)},
+          {"ssrc", or_null(k.payload == payload_kind::rtp, k.ssrc)},
+          {"payload", payload_name(k.payload)},
+          {"loss_percent", ratio * 100},
+          {"evicted", evicted}};
+}
+
+std::string stream_name(const stream_key& k) {
+  std::string id;
+  if (k.payload == payload_kind::mcnet) {
+    id = fmt::format(" (sender id {}, session {})", k.sender_id, k.session);
+  } else if (k.payload == payload_kind::moldudp64) {
+    id = fmt::format(" (MoldUDP64 session \"{}\")", session_json(k).get<std::string>());
+  } else if (k.payload == payload_kind::rtp) {
+    id = fmt::format(" (RTP SSRC {:#010x})", k.ssrc);
+  } else {
+    id = fmt::format(" ({})", payload_name(k.payload));
+  }
+  return fmt::format("{} from {}{}", core::endpoint(k.group, k.port).to_string(), k.source.to_string(), id);
+}
+
 json stream_json(const stream_key& k, const stream& s, const json& iface) {
   const bool h = k.payload == payload_kind::mcnet;
   const bool mold = k.payload == payload_kind::moldudp64;
@@ -221,7 +247,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   return j;
 }
 
-bool loss_unknown(const totals& t) noexcept { return t.packets > 0 && t.unsequenced == t.packets; }
+bool loss_unknown(const totals& t) noexcept { return t.packets > 0 && t.unsequenced + t.refused == t.packets; }
 
 json totals_json(const totals& t, std::uint64_t kernel_drops) {
   // With no sequence number anywhere, reordering, duplicates, jumps and
@@ -233,7 +259,7 @@ json totals_json(const totals& t, std::uint64_t kernel_drops) {
           {"kernel_drops", kernel_drops},
           {"jumps", or_null(!unknown, t.jumps)}, {"restarts", or_null(!unknown, t.restarts)},
           {"too_late", or_null(!unknown, t.too_late)},
-          {"unsequenced", t.unsequenced}};
+          {"unsequenced", t.unsequenced}, {"malformed", t.refused}};
 }
 
 json packet_json(const packet_view& p, const accounted& a, const json& iface) {

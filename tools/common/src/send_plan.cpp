@@ -166,6 +166,14 @@ result<int> parse_tos(std::string_view text) {
     digits.remove_prefix(2);
   }
   int v = -1;
+  // from_chars takes a '-' sign: "-0" was TOS 0 while the number options
+  // refused it (trial16e 6). A TOS byte has no sign.
+  if (digits.starts_with('-')) {
+    return fail(error(errc::value_out_of_range, "parse", "tos")
+                    .with_input(text)
+                    .with_hint("a TOS byte is 0 to 255 (or 0x00 to 0xff) without a sign, or a DSCP name: cs0..cs7, "
+                               "af11..af43, ef, va, le"));
+  }
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
   if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || v < 0 || v > 255) {
     return fail(error(errc::value_out_of_range, "parse", "tos")

@@ -68,6 +68,7 @@ void totals::add(const totals& o) noexcept {
   restarts += o.restarts;
   too_late += o.too_late;
   unsequenced += o.unsequenced;
+  refused += o.refused;
   clock_errors += o.clock_errors;
   length_errors += o.length_errors;
   sequenced += o.sequenced;
@@ -96,7 +97,13 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.cc_errors = s.mpegts->continuity.totals().cc_errors;
     t.sync_errors = s.mpegts->sync_errors;
   }
-  if (key.payload == payload_kind::raw) t.unsequenced = s.packets;
+  // A raw stream's malformed datagrams are damaged ones of a protocol with
+  // sequence numbers (trial16e 5: malformed MoldUDP64 read as "without a
+  // sequence number"): counted apart.
+  if (key.payload == payload_kind::raw) {
+    t.refused = std::min(s.malformed, s.packets);
+    t.unsequenced = s.packets - t.refused;
+  }
   t.clock_errors = s.clock_errors;
   t.length_errors = s.length_errors;
   if (counts_loss(key)) t.sequenced = s.packets;
@@ -167,7 +174,38 @@ void stream_table::retire_worst(const stream_key& key, const loss_figures& loss)
   if (!retired_worst_ || ratio > retired_worst_->ratio) retired_worst_ = worst_stream{key, ratio};
 }
 
-void stream_table::remember(const stream_key& key, const stream& st, const totals& counted, const loss_figures& loss) {
+void stream_table::track(stream& s, const sequence_input& in) noexcept {
+  auto& q = s.sequence;
+  auto& d = s.doubt;
+  const bool trusted = q.trusted();
+  // The next number of a trusted tracker opens no doubt: no checkpoint needed.
+  const bool plain = in.what == sequence_input::kind::number && q.started() && !q.ended() && in.value == q.highest() + 1;
+  if (trusted) {
+    d.count = 0;
+    d.overflow = false;
+    if (!plain) d.checkpoint = q.save();
+  }
+  switch (in.what) {
+    case sequence_input::kind::number: (void)q.add(in.value); break;
+    case sequence_input::kind::run: (void)q.add_run(in.value, in.count); break;
+    case sequence_input::kind::announce: (void)q.announce(in.value); break;
+    case sequence_input::kind::end: (void)q.end(in.value); break;
+  }
+  if (q.trusted()) {
+    d.count = 0;
+    d.overflow = false;
+    return;
+  }
+  if (trusted && plain) d.overflow = true;  // no checkpoint taken (not expected)
+  if (d.count < sequence_doubt::capacity) {
+    d.inputs[d.count++] = in;
+  } else {
+    d.overflow = true;
+  }
+}
+
+void stream_table::remember(const stream_key& key, const stream& st, const totals& counted, const loss_figures& loss,
+                            bool doubt) {
   // Only what a sequence_tracker counts resumes (RTP's A.1 state, MPEG-TS
   // and raw are not kept: raw and MPEG-TS show no loss by number).
   if (key.payload != payload_kind::mcnet && key.payload != payload_kind::moldudp64) {
@@ -201,6 +239,15 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.last_packet = st.last_packet;
   r.arrivals = st.arrivals;
   r.sequence = st.sequence.save();
+  if (doubt) {
+    // What the tracker did not trust yet is not made a fact of the record
+    // (settle() decides as if the run ended: a near claim stands, a forged
+    // first number stays the start): the position it last trusted, and the
+    // inputs since to count again on resume.
+    r.replay = true;
+    r.checkpoint = st.doubt.checkpoint;
+    r.inputs.assign(st.doubt.inputs.begin(), st.doubt.inputs.begin() + st.doubt.count);
+  }
   r.counted = counted;
   r.loss = loss;
   const std::size_t tier = st.packets <= 1 ? 0 : 1;
@@ -212,6 +259,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
     while (order.size() > cap) {
       if (auto it = resume_.find(order.front().first); it != resume_.end() && it->second.serial == order.front().second) {
         retire_worst(it->first, it->second.loss);  // it cannot come back now: its figure is final
+        forget(it->first);
         resume_.erase(it);
       }
       order.pop_front();
@@ -219,6 +267,23 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   } catch (const std::bad_alloc&) {
     resume_.erase(key);  // no record: the stream, if it comes back, starts anew
     retire_worst(key, loss);
+    forget(key);
+  }
+}
+
+void stream_table::forget(const stream_key& key) {
+  // trial16e 3: a record pushed out went silently; its stream came back as
+  // new, and what it lost in between was neither counted nor said unknown.
+  const std::uint64_t print = resume_.hash_function()(key);
+  try {
+    if (!forgotten_.insert(print).second) return;
+    forgotten_order_.push_back(print);
+    if (forgotten_order_.size() > forgotten_kept) {
+      forgotten_.erase(forgotten_order_.front());
+      forgotten_order_.pop_front();
+    }
+  } catch (const std::bad_alloc&) {
+    forgotten_.erase(print);  // not kept: its return goes unnoticed, as before records
   }
 }
 
@@ -242,6 +307,7 @@ void take_out(totals& a, const totals& b) noexcept {
   sub(a.restarts, b.restarts);
   sub(a.too_late, b.too_late);
   sub(a.unsequenced, b.unsequenced);
+  sub(a.refused, b.refused);
   sub(a.clock_errors, b.clock_errors);
   sub(a.length_errors, b.length_errors);
   sub(a.sequenced, b.sequenced);
@@ -268,7 +334,14 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.first_packet = r.first_packet;
   s.last_packet = r.last_packet;
   s.arrivals = r.arrivals;
-  s.sequence.resume(r.sequence);
+  if (r.replay) {
+    // Its doubts go on: the trusted position, then what came since, again.
+    s.sequence.resume(r.checkpoint);
+    s.doubt = {};
+    for (const auto& in : r.inputs) track(s, in);
+  } else {
+    s.sequence.resume(r.sequence);
+  }
   // Its counts are the stream's again, no longer the evicted ones'.
   take_out(retired_, r.counted);
   if (auto f = retired_loss_.find({key.group, key.port, key.payload}); f != retired_loss_.end()) {
@@ -339,7 +412,9 @@ bool stream_table::evict() {
   for (std::size_t i = 0; i < n; ++i) {
     auto& [key, st] = *found[i].it;
     // Its counts are final now (a claim on probation is decided), as they
-    // are what it resumes from should it come back.
+    // are what it counts as while evicted; what it resumes from is what
+    // its tracker trusted (remember()).
+    const bool doubt = !st.sequence.trusted() && !st.doubt.overflow;
     st.sequence.settle();
     const auto counted = totals_of(key, st);
     retired_.add(counted);
@@ -347,7 +422,7 @@ bool stream_table::evict() {
     add_to_channel(retired_channels_[channel_of(key, st.interface_index)], st);
     const auto one = loss_of(key, st);
     // Held to --max-loss from its record while it may come back (worst_loss()), else from here.
-    remember(key, st, counted, one);
+    remember(key, st, counted, one, doubt);
     figures.received += one.received;
     figures.lost += one.lost;
     if (st.mpegts) --checkers_;
@@ -378,7 +453,13 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
   try {
     made = &streams_.emplace(key, stream{}).first->second;
     if (checker) made->mpegts = std::make_unique<mpegts_state>();
+    const auto resumed_before = resumed_;
     if (!resume_.empty()) resume(key, *made);
+    if (!forgotten_.empty() && resumed_ == resumed_before) {
+      // Not resumed: a stream whose record was pushed out comes back anew,
+      // its loss since its eviction unknown (said, and --max-loss fails).
+      if (forgotten_.erase(resume_.hash_function()(key)) != 0) ++unresumed_;
+    }
   } catch (const std::bad_alloc&) {
     // Out of memory below the limit: this stream goes untracked; no more
     // are made (the limit drops to what the table holds).
@@ -422,7 +503,8 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
 }
 
 void stream_table::account_raw(const stream_key& raw_key, std::size_t size, core::kernel_time arrival, int ttl,
-                               int tos, std::uint32_t interface_index, bool malformed, accounted& out) {
+                               int tos, std::uint32_t interface_index, bool malformed, accounted& out,
+                               payload_kind refused_by) {
   out.payload = payload_kind::raw;
   out.malformed = malformed;
   auto* s = find_or_make(raw_key, out);
@@ -431,6 +513,7 @@ void stream_table::account_raw(const stream_key& raw_key, std::size_t size, core
   if (malformed) {
     ++s->malformed;
     ++malformed_;
+    if (const auto i = static_cast<std::size_t>(refused_by); i < malformed_by_.size()) ++malformed_by_[i];
   }
 }
 
@@ -564,7 +647,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         // count from 0 it let one far number claim up to 2^63 lost
         // (trial16d 6: a forged length error, an END, a far number).
         if (!s->sequence.started()) return out;
-        s->sequence.end(header->sequence);
+        track(*s, {sequence_input::kind::end, header->sequence, 0});
         s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
         return out;
       }
@@ -576,7 +659,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         out.numbers = 0;
         return out;
       }
-      s->sequence.add(header->sequence);
+      track(*s, {sequence_input::kind::number, header->sequence, 0});
       const auto arrival_ns = arrival.time_since_epoch().count();
       // A send time past 2^63 ns (year 2262) is no time: a clock problem too.
       const auto sent_ns = static_cast<std::int64_t>(std::min<std::uint64_t>(header->send_time_ns, INT64_MAX));
@@ -621,7 +704,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         out.end = true;
         if (interface_index != 0) s->interface_index = interface_index;
         ++s->end_of_session;
-        s->sequence.end(v->sequence());
+        track(*s, {sequence_input::kind::end, v->sequence(), 0});
         s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
         return out;
       }
@@ -630,11 +713,11 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         // Its sequence is the next message's: messages before it that did
         // not come are lost, even when no packet follows.
         ++s->heartbeats;
-        (void)s->sequence.announce(v->sequence());
+        track(*s, {sequence_input::kind::announce, v->sequence(), 0});
       }
       // The packet's messages as one claim: a forged packet of many messages
       // just past the live sender is taken back like a near gap.
-      (void)s->sequence.add_run(v->sequence(), v->size());
+      track(*s, {sequence_input::kind::run, v->sequence(), v->size()});
       s->messages += v->size();
       return out;
     }
@@ -748,7 +831,16 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
   // before sent this (counted as malformed), or nothing recognised it.
   if (source_of() != nullptr) release_held(id, *st);
   const bool malformed = detect ? st != nullptr && st->sends.has_value() : mode_ != payload_mode::raw;
-  account_raw(raw_key, payload.size(), arrival, ttl, tos, interface_index, malformed, out);
+  payload_kind refused_by = payload_kind::raw;
+  if (detect && malformed) {
+    refused_by = *st->sends;
+  } else if (malformed) {
+    refused_by = mode_ == payload_mode::mcnet       ? payload_kind::mcnet
+                 : mode_ == payload_mode::moldudp64 ? payload_kind::moldudp64
+                 : mode_ == payload_mode::rtp       ? payload_kind::rtp
+                                                    : payload_kind::mpegts;
+  }
+  account_raw(raw_key, payload.size(), arrival, ttl, tos, interface_index, malformed, out, refused_by);
   return out;
 }
 

@@ -491,6 +491,17 @@ class sequence_tracker {
   [[nodiscard]] bool started() const noexcept { return any_; }
   /// Whether an END count was given.
   [[nodiscard]] bool ended() const noexcept { return end_count_.has_value(); }
+  /// Whether every number counted is trusted: no decision is pending (no
+  /// open start, near claim, far numbers waiting, numbers a packet holds,
+  /// announcement in doubt, unproven claim on probation, numbers held past
+  /// an END, nor a run far below the start that may take the epoch over).
+  /// A tracker that is not may still take back what it counted: what is
+  /// saved of it (save()) is then not what it trusts. A new tracker is.
+  [[nodiscard]] bool trusted() const noexcept {
+    return far_.count == 0 && !start_.open && !claim_.active && !announce_.open && !held_.active &&
+           unproven() == nullptr && past_end_.count == 0 && after_end_.count == 0 &&
+           (below_run_.count == 0 || below_run_.distinct != distinct_);
+  }
 
  private:
   // RTP's numbers come through RFC 3550 A.1, which believes gaps up to its

@@ -62,6 +62,15 @@ class interface_names {
 [[nodiscard]] nlohmann::ordered_json stream_json(const stream_key& key, const stream& s,
                                                  const nlohmann::ordered_json& iface);
 
+/// The summary's `worst_stream`: the stream with the highest loss ratio,
+/// the one --max-loss holds to its limit (stream_table::worst_loss()), with
+/// `evicted`: it left the table (its stream object is not in the summary's
+/// `streams`), its figures those it had then.
+[[nodiscard]] nlohmann::ordered_json worst_stream_json(const stream_key& key, double ratio, bool evicted);
+/// A stream named for a message: "GROUP:PORT from SOURCE" and its id within
+/// them (sender id and session, the MoldUDP64 session, the RTP SSRC).
+[[nodiscard]] std::string stream_name(const stream_key& key);
+
 /// A stream's counters since `before` (an interval report), the rates over
 /// the interval's `seconds` (`rate_span_s`). `before` is updated to the
 /// stream's current totals.

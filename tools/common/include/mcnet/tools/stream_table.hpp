@@ -27,6 +27,7 @@
 #include <string_view>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include <mcnet/core/control.hpp>
@@ -141,12 +142,38 @@ struct clump_clock {
   [[nodiscard]] std::pair<double, double> rate() const noexcept;
 };
 
+/// One input of a stream's sequence tracker, as stream_table gave it: a
+/// number (mcnet), a packet's run of `count` numbers from `first`
+/// (MoldUDP64), an announcement (a heartbeat) or an END count.
+struct sequence_input {
+  enum class kind : std::uint8_t { number, run, announce, end };
+  kind what = kind::number;
+  std::uint64_t value = 0;  ///< the number, the run's first, the announced next number, the END count
+  std::uint64_t count = 0;  ///< a run's numbers
+};
+
+/// What a stream's tracker counted since it last trusted all it counted
+/// (feed::sequence_tracker::trusted()): the position then and the inputs
+/// since, so that an evicted stream's record keeps only what the tracker
+/// trusted, and its doubts (a start not proven, a near claim, far numbers
+/// waiting) go on after a resume, to be proven or taken back as if it had
+/// never been evicted (trial16e 1, 2, 4). Bounded: past `capacity` inputs
+/// in doubt, the record keeps the settled position instead (`overflow`).
+struct sequence_doubt {
+  static constexpr std::size_t capacity = 32;
+  feed::sequence_tracker::position checkpoint;  ///< the position when the tracker last trusted everything
+  std::array<sequence_input, capacity> inputs{};
+  std::uint8_t count = 0;  ///< inputs since checkpoint, while the tracker is not trusted
+  bool overflow = false;   ///< more than `capacity` inputs in doubt: not replayable
+};
+
 struct stream {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
   int ttl = -1;  ///< last TTL / hop limit seen
   int tos = -1;  ///< last TOS / traffic class byte seen
   feed::sequence_tracker sequence;  ///< mcnet: datagram numbers; MoldUDP64: message numbers
+  sequence_doubt doubt;             ///< what `sequence` counted in doubt (stream_table::track())
   feed::histogram latency;          ///< kernel receive time - send time, ns (mcnet)
   feed::jitter interarrival;        ///< mcnet: from the header's send time
   std::optional<double> first_packet_ms;  ///< after the join of its group
@@ -223,6 +250,10 @@ struct totals {
   /// Datagrams without a sequence number (raw payload streams: iperf2,
   /// unknown protocols): their loss cannot be measured.
   std::uint64_t unsequenced = 0;
+  /// Datagrams of raw streams that the parser of the protocol their source
+  /// sends refused (stream::malformed of raw streams: malformed MoldUDP64,
+  /// say): not unsequenced, damaged; their loss is not measured either.
+  std::uint64_t refused = 0;
   /// mcnet's stream::clock_errors and stream::length_errors.
   std::uint64_t clock_errors = 0, length_errors = 0;
   /// Datagrams of streams that count loss by number (mcnet, MoldUDP64,
@@ -262,7 +293,7 @@ class stream_table {
   static constexpr std::size_t streams_per_mpegts = 16;
   /// What one stream may cost, for the memory bound: its map node, an RTP
   /// stream's tracker (on the heap), and its share of the MPEG-TS
-  /// continuity checkers (one per `streams_per_mpegts` streams), ~46 KB.
+  /// continuity checkers (one per `streams_per_mpegts` streams), ~47 KB.
   static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
                                                   sizeof(feed::rtp_sequence_tracker) +
                                                   (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
@@ -283,16 +314,22 @@ class stream_table {
   static constexpr std::uint64_t small_stream = 8;
 
   /// An evicted mcnet or MoldUDP64 stream leaves a record (its key, counts
-  /// and sequence position, feed::sequence_tracker::position: ~0.7 KB with
+  /// and sequence position, feed::sequence_tracker::position: ~0.9 KB with
   /// the index), so that when its datagrams come back (a slow feed that a
   /// flood of junk streams evicted between two of its datagrams) it goes on
   /// from there: the numbers missed since count as lost and its END is not
   /// stray. Records of single-datagram streams (what a flood evicts) are
   /// kept for the last `resume_single` of them, those of longer streams for
   /// the last `resume_several`, oldest dropped first, so that a flood
-  /// cannot push out a real stream's record (~9 MB at most).
+  /// cannot push out a real stream's record (~21 MB at most, with the
+  /// inputs of streams evicted in doubt, sequence_doubt).
   static constexpr std::size_t resume_single = 8192;
   static constexpr std::size_t resume_several = 4096;
+  /// A record pushed out leaves a fingerprint of its key (64 bits, keyed)
+  /// for the last this many records pushed out (~1 MB), so that its
+  /// stream, should it come back, is known to start anew with its loss
+  /// between unknown (unresumed()), not silently.
+  static constexpr std::size_t forgotten_kept = 16384;
 
   /// `mode`: --payload; `rtp_clock_hz`: --rtp-clock (else by payload type).
   /// `max_streams` is bounded by `memory_bytes` (default: half the memory
@@ -349,6 +386,12 @@ class stream_table {
   [[nodiscard]] std::uint64_t resumed() const noexcept { return resumed_; }
   /// Whether a stream of `key` was evicted and would resume (its record is kept).
   [[nodiscard]] bool resumable(const stream_key& key) const { return resume_.contains(key); }
+  /// Evicted mcnet and MoldUDP64 streams whose datagrams came back after
+  /// their record had been pushed out (resume_single, resume_several; of
+  /// the last forgotten_kept pushed out): each started anew, what it lost
+  /// between its eviction and its return unknown. --max-loss cannot hold
+  /// them to its limit (loss_unknown).
+  [[nodiscard]] std::uint64_t unresumed() const noexcept { return unresumed_; }
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
   /// table: they make no stream (an END alone is no stream) and are counted here.
   [[nodiscard]] std::uint64_t stray_ends() const noexcept { return stray_ends_; }
@@ -356,6 +399,12 @@ class stream_table {
   [[nodiscard]] std::uint64_t held() const noexcept { return held_count_; }
   /// Datagrams refused by their source's protocol (the raw streams' malformed).
   [[nodiscard]] std::uint64_t malformed() const noexcept { return malformed_; }
+  /// Those of them that the parser of protocol `k` refused (the one their
+  /// source sent, or --payload's).
+  [[nodiscard]] std::uint64_t malformed(payload_kind k) const noexcept {
+    const auto i = static_cast<std::size_t>(k);
+    return i < malformed_by_.size() ? malformed_by_[i] : 0;
+  }
   /// The streams' counts added up, the evicted streams' included; the
   /// protocols' counters (messages, cc_errors, ...) are per stream only and 0 here.
   [[nodiscard]] totals sum() const noexcept;
@@ -452,6 +501,11 @@ class stream_table {
     std::optional<core::kernel_time> first_packet, last_packet;
     clump_clock arrivals;
     feed::sequence_tracker::position sequence;
+    /// A tracker in doubt at the eviction: the position it last trusted and
+    /// the inputs since, replayed on resume (`sequence` is then not used).
+    bool replay = false;
+    feed::sequence_tracker::position checkpoint;
+    std::vector<sequence_input> inputs;
     totals counted;
     loss_figures loss;
   };
@@ -465,14 +519,20 @@ class stream_table {
   /// dropped): its loss ratio is final, held in retired_worst_.
   void retire_worst(const stream_key& key, const loss_figures& loss) noexcept;
   /// Keep the record of evicted stream `st` (counted as `counted`, `loss`).
-  void remember(const stream_key& key, const stream& st, const totals& counted, const loss_figures& loss);
+  /// `doubt`: the tracker was not trusted before settle() (its checkpoint
+  /// and inputs are kept to replay).
+  void remember(const stream_key& key, const stream& st, const totals& counted, const loss_figures& loss,
+                bool doubt);
   /// Put the record of `key` (if any) back into new stream `s`.
   void resume(const stream_key& key, stream& s);
+  /// Give `in` to `s`'s tracker, keeping what it counts in doubt (stream::doubt).
+  static void track(stream& s, const sequence_input& in) noexcept;
   [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
   void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
              std::uint32_t interface_index);
   void account_raw(const stream_key& raw_key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
-                   std::uint32_t interface_index, bool malformed, accounted& out);
+                   std::uint32_t interface_index, bool malformed, accounted& out,
+                   payload_kind refused_by = payload_kind::raw);
   /// Account an RTP datagram; false when it carries MPEG-TS (payload type
   /// 33) that no continuity checker is left for.
   bool account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
@@ -491,11 +551,19 @@ class stream_table {
   std::optional<std::uint32_t> rtp_clock_;
   std::uint64_t untracked_ = 0;
   std::uint64_t malformed_ = 0;
+  std::array<std::uint64_t, 5> malformed_by_{};  // malformed_ by the protocol refusing (payload_kind)
   std::uint64_t held_count_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t stray_ends_ = 0;
   std::uint64_t resumed_ = 0;
+  std::uint64_t unresumed_ = 0;
   std::uint64_t resume_serial_ = 0;
+  // Fingerprints (key_hash) of the keys whose record was pushed out, the
+  // last forgotten_kept of them (oldest first in the queue).
+  std::unordered_set<std::uint64_t> forgotten_;
+  std::deque<std::uint64_t> forgotten_order_;
+  /// Remember that `key`'s record was pushed out (or could not be kept).
+  void forget(const stream_key& key);
   std::unordered_map<stream_key, resume_point, key_hash> resume_;
   // The records' keys, oldest first, of single-datagram streams [0] and
   // longer ones [1]; an entry whose serial is not its key's record's is stale.
