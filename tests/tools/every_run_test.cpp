@@ -125,9 +125,9 @@ TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {
       << r.output;
   EXPECT_EQ(routed[0]["fix"], "mcast-recv -i eth1 " + spec) << "one command to paste\n" << r.output;
   EXPECT_NE(routed[0]["note"].get<std::string>().find(spec + "%eth1"), std::string::npos) << r.output;
-  const auto rp = warnings(events, "rp_filter");
-  ASSERT_EQ(rp.size(), 1u) << r.output;
-  EXPECT_NE(rp[0]["message"].get<std::string>().find("strict"), std::string::npos) << r.output;
+  // Strict rp_filter on eth0 drops nothing there: the source's datagrams
+  // come in on eth1, where the fix moves the join (#15, trial d15m finding 6).
+  EXPECT_TRUE(warnings(events, "rp_filter").empty()) << r.output;
   EXPECT_NE(r.output.find("mcast-recv: warning: source_route " + source + " -> 232.1.3.1"), std::string::npos)
       << "on stderr too\n" << r.output;
   const auto v = verdict_of(events);
@@ -202,7 +202,10 @@ TEST(NetEveryRun, IgmpV2WithAnSsmSpecAndNoMulticastFlagOnTheRoutesInterface) {
   const auto v2 = warnings(events, "igmp_version");
   ASSERT_EQ(v2.size(), 1u) << r.output;
   EXPECT_NE(v2[0]["message"].get<std::string>().find("IGMPv2 in use"), std::string::npos) << r.output;
-  EXPECT_EQ(verdict_of(events)["check"], "igmp_version") << r.output;
+  // The source is on eth0's link, where IGMPv2 works: no cause of nothing
+  // arriving (#15, trial d15m finding 7).
+  EXPECT_EQ(verdict_of(events)["status"], "OK") << r.output;
+  EXPECT_TRUE(verdict_of(events)["check"].is_null()) << r.output;
   // Any-source joins are what IGMPv2 carries: no warning then.
   const auto asm_run = h.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "239.255.93.2:" + port});
   EXPECT_TRUE(warnings(json_lines(asm_run.standard_output), "igmp_version").empty()) << asm_run.output;
