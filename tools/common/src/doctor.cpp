@@ -3194,18 +3194,19 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                            shell_quoted(name), position, port);
       h.note = fmt::format("deleting {} leaves the policy drop of chain {} (hook {}){}: the fix's second command "
                            "accepts the port's datagrams without a limit {}; or the policy accept: nft chain {} {} {} "
-                           "'{{ policy accept; }}'; {}",
+                           "'{{ policy accept; }}'",
                            others.empty() ? std::string("that rule alone")
-                                          : fmt::format("that rule and the other rules that drop them ({}, each "
-                                                        "its own line and fix)",
-                                                        fmt::join(others, ", ")),
+                                          : fmt::format("that rule and the {} that drop{} them ({}; each on its own "
+                                                        "line, with its fix)",
+                                                        others.size() == 1 ? "other rule" : "other rules",
+                                                        others.size() == 1 ? "s" : "", fmt::join(others, ", ")),
                            name, info.hook,
                            named.empty() ? std::string(", with no rule that accepts UDP to the port")
                                          : fmt::format(" for what comes above the rate-limited accepts ({})",
                                                        fmt::join(named, ", ")),
                            here ? fmt::format("before the limited rule (handle {})", w.limited_passed.front().handle)
                                 : std::string("at the top of the chain"),
-                           family, shell_quoted(table), shell_quoted(name), h.note);
+                           family, shell_quoted(table), shell_quoted(name));
       h.chain = {{"family", family}, {"table", table},     {"chain", name},
                  {"hook", info.hook}, {"policy", "drop"}, {"limited", std::move(limited)}};
     }
