@@ -947,3 +947,36 @@ TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
 }
 
 }  // namespace
+
+// #15 (trial d15m, finding 2): two rules that drop the datagrams: a run
+// that received nothing names both in its verdict, the second as an
+// `also` (JSON) and an `also:` line (text), so that one pass fixes both.
+TEST(NetEveryRun, EveryFirewallRuleThatDropsIsInTheRunsVerdict) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.93.77:" + port;
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
+                                               "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_run input udp dport " + port + " drop\n"
+                                               "add rule inet mcnet_run input ip daddr 239.255.93.77 drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto r = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", spec});
+  expect_schema_conform(r.standard_output);
+  const auto v = verdict_of(json_lines(r.standard_output));
+  EXPECT_EQ(v["check"], "firewall") << r.output;
+  EXPECT_EQ(v["status"], "FAIL") << r.output;
+  ASSERT_TRUE(v["also"].is_array()) << r.output;
+  ASSERT_EQ(v["also"].size(), 1u) << r.output;
+  EXPECT_EQ(v["also"][0]["check"], "firewall") << r.output;
+  EXPECT_NE(v["also"][0]["fix"].get<std::string>().find("nft delete rule inet mcnet_run input handle"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(v["also"][0]["fix"], v["fix"]) << r.output;
+  const auto text = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.3", spec});
+  EXPECT_NE(text.standard_output.find("     also: FAIL firewall udp dport " + port + " (IPv4), fix: nft delete rule"),
+            std::string::npos)
+      << text.output;
+}

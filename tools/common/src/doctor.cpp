@@ -102,6 +102,51 @@ const check_result* most_likely_cause(const std::vector<check_result>& checks) n
   return nullptr;
 }
 
+namespace {
+
+// Whether every command of `fix` (one, or several joined by " && ") is
+// one of `cause_fix`'s: pasting the verdict's fix runs it already. Whole
+// commands, not text: "... handle 1" is not run by "... handle 12".
+bool runs_already(const std::string& cause_fix, const std::string& fix) {
+  const auto split = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    for (auto next = line.find(" && "); next != std::string::npos; next = line.find(" && ", at)) {
+      out.push_back(line.substr(at, next - at));
+      at = next + 4;
+    }
+    out.push_back(line.substr(at));
+    return out;
+  };
+  const auto done = split(cause_fix);
+  return std::ranges::all_of(split(fix), [&](const std::string& c) { return std::ranges::find(done, c) != done.end(); });
+}
+
+}  // namespace
+
+std::vector<const check_result*> other_causes(const std::vector<check_result>& checks, const check_result* cause) {
+  // The firewall's other WARNs too: each may drop datagrams on the path,
+  // and pasting every fix lets them all in. One whose fix the cause's
+  // already runs (a link down's route) is left out.
+  std::vector<const check_result*> others;
+  for (const auto level : {check_status::fail, check_status::warn}) {
+    for (const auto name : check_order()) {
+      for (const auto& c : checks) {
+        if (&c == cause || c.status != level || c.check != name) continue;
+        if (level == check_status::warn && (c.check != "firewall" || cause == nullptr)) continue;
+        if (!c.fix.empty() && cause != nullptr && runs_already(cause->fix, c.fix)) continue;
+        others.push_back(&c);
+      }
+    }
+  }
+  return others;
+}
+
+std::string also_line(const check_result& c) {
+  return fmt::format("     also: {} {} {}{}", status_word(c.status), c.check, c.subject,
+                     c.fix.empty() ? " (see its line)" : ", fix: " + c.fix);
+}
+
 int doctor_exit_code(const std::vector<check_result>& checks) noexcept {
   if (std::ranges::any_of(checks, [](const check_result& c) { return c.status == check_status::fail; })) {
     return exit_doctor_fail;
@@ -3730,24 +3775,6 @@ bool prediction_only(const check_result& c) {
   return predictions.contains(c.check);
 }
 
-// Whether every command of `fix` (one, or several joined by " && ") is
-// one of `cause_fix`'s: pasting the verdict's fix runs it already. Whole
-// commands, not text: "... handle 1" is not run by "... handle 12".
-bool runs_already(const std::string& cause_fix, const std::string& fix) {
-  const auto split = [](const std::string& line) {
-    std::vector<std::string> out;
-    std::size_t at = 0;
-    for (auto next = line.find(" && "); next != std::string::npos; next = line.find(" && ", at)) {
-      out.push_back(line.substr(at, next - at));
-      at = next + 4;
-    }
-    out.push_back(line.substr(at));
-    return out;
-  };
-  const auto done = split(cause_fix);
-  return std::ranges::all_of(split(fix), [&](const std::string& c) { return std::ranges::find(done, c) != done.end(); });
-}
-
 int print_verdict(const reporter& out, const std::vector<check_result>& checks, bool heard_all) {
   const auto* cause = most_likely_cause(checks);
   int code = doctor_exit_code(checks);
@@ -3785,22 +3812,9 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
                                       "the datagrams away",
                                       notes.size(), one ? "" : "s", one ? "s" : "");
   }
-  // The other failures, most blocking first (the checks' order): fixing
-  // the cause alone would leave them to the next run. One whose fix the
-  // cause's already runs (a link down's route) is left out. The firewall's
-  // other WARNs too: each may drop datagrams on the path, and pasting
-  // every fix lets them all in.
-  std::vector<const check_result*> others;
-  for (const auto level : {check_status::fail, check_status::warn}) {
-    for (const auto name : check_order()) {
-      for (const auto& c : checks) {
-        if (&c == cause || c.status != level || c.check != name) continue;
-        if (level == check_status::warn && (c.check != "firewall" || cause == nullptr)) continue;
-        if (!c.fix.empty() && cause != nullptr && runs_already(cause->fix, c.fix)) continue;
-        others.push_back(&c);
-      }
-    }
-  }
+  // The other failures, most blocking first: fixing the cause alone would
+  // leave them to the next run.
+  const auto others = other_causes(checks, cause);
   json also = json::array();
   for (const auto* c : others) {
     also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
@@ -3819,10 +3833,7 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
   for (const auto& line : verdict_lines(cause, message)) out.text(line);
-  for (const auto* c : others) {
-    out.text(fmt::format("     also: {} {} {}{}", status_word(c->status), c->check, c->subject,
-                         c->fix.empty() ? " (see its line)" : ", fix: " + c->fix));
-  }
+  for (const auto* c : others) out.text(also_line(*c));
   for (const auto* c : notes) out.text(fmt::format("     note: WARN {} {}: {}", c->check, c->subject, c->message));
   out.flush();
   return code;

@@ -80,6 +80,18 @@ void mark_harmless(check_result& c);
 /// made, or only warned of something harmless).
 [[nodiscard]] const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept;
 
+/// The findings besides `cause` that one pass must fix too, in the order
+/// of the verdict's `also:` lines: every other FAIL in check_order(), then
+/// (with a cause) every other firewall WARN (each may drop datagrams on the
+/// path); one whose fix the cause's fix already runs (every command of it
+/// among the cause's ` && `-joined commands) is left out.
+[[nodiscard]] std::vector<const check_result*> other_causes(const std::vector<check_result>& checks,
+                                                            const check_result* cause);
+
+/// The text of an `also:` line for `c`: "     also: STATUS CHECK SUBJECT,
+/// fix: COMMAND" (" (see its line)" without a fix).
+[[nodiscard]] std::string also_line(const check_result& c);
+
 /// The doctor's exit code for `checks`: exit_doctor_fail (2) with a FAIL,
 /// exit_doctor_warn (5) with a WARN that is not harmless and no FAIL, else
 /// exit_ok.
