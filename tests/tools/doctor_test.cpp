@@ -3427,7 +3427,7 @@ TEST(NetDoctor, AnIpv6InterfaceDownIsFixedByTheLinkUpNotByDisableIpv6) {
   for (const auto& c : d.checks("interface")) {
     if (c["status"] != "WARN") continue;
     address_line = true;
-    EXPECT_NE(c["message"].get<std::string>().find("as the link is down"), std::string::npos) << d.r.output;
+    EXPECT_NE(c["message"].get<std::string>().find("because the link is down"), std::string::npos) << d.r.output;
     EXPECT_EQ(c["fix"], "ip link set dev eth0 up") << d.r.output;
   }
   EXPECT_TRUE(address_line) << d.r.output;
@@ -3467,6 +3467,6 @@ TEST(NetDoctor, NoRpFilterFixForTheInterfaceTheSourceRouteFixMovesTheJoinFrom) {
   for (const auto& c : d.checks("rp_filter")) {
     EXPECT_TRUE(c["fix"].is_null()) << c.dump();
   }
-  EXPECT_TRUE(check_says(d, "rp_filter", "OK", "no matter here: its datagrams come in on eth0, not on eth1"))
+  EXPECT_TRUE(check_says(d, "rp_filter", "OK", "that does not matter, as its datagrams come in on eth0, not on eth1"))
       << d.r.output;
 }

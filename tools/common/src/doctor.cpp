@@ -464,12 +464,17 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                                      dev)});
         } else if (!l->is_up() || !l->has_carrier()) {
           checks.push_back({"interface", n, check_status::warn,
-                            fmt::format("no IPv6 address (not even link-local), as the link is {}: MLD reports "
-                                        "cannot be sent; the link-local address comes with the link and its carrier",
-                                        l->is_up() ? "without a carrier" : "down"),
+                            l->is_up() ? std::string("no IPv6 address (not even link-local) while the link has no "
+                                                     "carrier: MLD reports cannot be sent; the link-local address "
+                                                     "comes with the carrier")
+                                       : std::string("no IPv6 address (not even link-local) because the link is "
+                                                     "down, which removed them: MLD reports cannot be sent; the "
+                                                     "link-local address comes back when it is up"),
                             l->is_up() ? std::string() : "ip link set dev " + dev + " up",
                             {{"disable_ipv6", opt_json(disabled)}},
-                            l->is_up() ? "the no-carrier line says what brings it" : lost_note(v6_addresses_lost(*l))});
+                            l->is_up() ? "the no-carrier line says what brings the carrier"
+                                       : "the line that says the link is down names the addresses that do not come "
+                                         "back by themselves"});
         } else {
           checks.push_back({"interface", n, check_status::warn,
                             "no IPv6 address (not even link-local) on a link that is up, with IPv6 enabled "
@@ -1427,9 +1432,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       // not come in: the source_route line's fix moves the join; a fix here
       // would change a setting for nothing.
       checks.push_back({"rp_filter", subject, check_status::ok,
-                        fmt::format("{}: strict, and the route back to {} leaves by {}, not {}; no matter here: its "
-                                    "datagrams come in on {}, not on {} (see the source_route line, whose fix moves "
-                                    "the join)",
+                        fmt::format("{}: strict, and the route back to {} leaves by {}, not {}; that does not "
+                                    "matter, as its datagrams come in on {}, not on {} (the source_route line's fix "
+                                    "moves the join there)",
                                     values, src.to_string(), *back_if, join_name, *arrives_on, join_name),
                         "", rp_data, ""});
     } else if (*eff == 1 && *back_if != join_name) {
@@ -3591,6 +3596,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       }
       c.status = check_status::fail;
       c.message += fmt::format("; --listen heard none of them on {} in {} s", p.iface.name.view(), s.listen);
+      c.note = c.note.substr(0, c.note.find("; keep "));  // --listen has shown it
       elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", r.group.to_string(),
                                       p.iface.name.view(), c.data.value("arrive_interface", "")));
     }
@@ -3629,8 +3635,8 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     std::string note;
     if (!elsewhere.empty()) {
       why = fmt::format("; {} (see the route line)", fmt::join(elsewhere, "; "));
-      note = "the route line's fix joins where the datagrams come in; a join on the wrong interface explains "
-             "nothing arriving before the sender, its TTL or a router do";
+      note = "the route line's fix joins where the datagrams come in; check the sender, its TTL and the routers "
+             "only if nothing arrives there either";
     } else if (rp_ours) {
       // They came, and the reverse-path filter dropped them before any socket.
       why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): datagrams "
