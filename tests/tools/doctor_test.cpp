@@ -256,7 +256,7 @@ TEST(Doctor, CommandLine) {
             "--listen 0: seconds, 0.1 to 3600");
   EXPECT_EQ(tools::parse_doctor_command_line({"doctor", "--size", "70000", "239.1.1.1"}).error().message,
             "--size 70000: bytes, 1 to 65507");
-  EXPECT_NE(tools::doctor_help().find("exit codes: 0 every check OK"), std::string::npos);
+  EXPECT_NE(tools::doctor_help().find("exit codes: 0 an OK verdict (every check OK"), std::string::npos);
 }
 
 // The page's DOCTOR section names every option and exit code of `doctor --help`.

@@ -202,8 +202,9 @@ std::string doctor_help() {
       "\nChecks (one line each: OK, WARN, FAIL or SKIP, the reason and a command that fixes it; the doctor\n"
       "changes nothing): interface, route, firewall (nft), source_route, rp_filter, igmp_version, limits,\n"
       "port, join, membership, and with --listen: drops and listen. Then the verdict: the most likely cause.\n"
-      "\nexit codes: 0 every check OK (or --listen heard every join and nothing failed), 1 usage or bad input,\n"
-      "2 a check failed, 5 a warning and no failure\n");
+      "\nexit codes: 0 an OK verdict (every check OK, or no failure and only warnings that keep nothing away\n"
+      "or that --listen disproved by hearing every join), 1 usage or bad input, 2 a check failed, 5 a warning\n"
+      "and no failure\n");
 }
 
 tl::expected<doctor_command, usage_error> parse_doctor_command_line(const std::vector<std::string>& args) {
