@@ -3278,6 +3278,10 @@ TEST(NetDoctor, ANarrowerRefusingRouteIsNamedAndTheFixDeletesIt) {
   const auto run = rx.exec({MCAST_RECV, "-d", "0.2", group});
   EXPECT_EQ(run.status.code, tools::exit_setup) << run.output;
   EXPECT_NE(run.output.find("(fix: " + fix + ")"), std::string::npos) << run.output;
+  // A join on a named interface receives all the same: said, not a cause.
+  const auto named = doctor(rx, {"-i", "eth0", group});
+  EXPECT_TRUE(check_says(named, "route", "OK", "the group's route is unreachable 239.255.90.0/24, which refuses it"))
+      << named.r.output;
   const auto pasted = rx.exec({"sh", "-c", fix});
   ASSERT_TRUE(pasted.status.success()) << fix << "\n" << pasted.output;
   const auto got = test::tools::receive_while(rx, {"--json", "-d", "1.5", group}, [&] {

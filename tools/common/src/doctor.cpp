@@ -750,9 +750,19 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
     }
     if (!r) {
       if (p.m->iface.index != 0) {
-        checks.push_back({"route", subject, check_status::ok,
-                          fmt::format("no route for the group, but the join names {}", p.m->iface.name.view()), "",
-                          {}, ""});
+        // A refusing route stops a join without -i (and a sender without
+        // one), not the datagrams of a join on a named interface: an
+        // incoming group's datagram takes no route lookup of the group.
+        const std::string named(p.m->iface.name.view());
+        const auto refused = refusal_of(g, r.error(), named);
+        checks.push_back(
+            {"route", subject, check_status::ok,
+             refused ? fmt::format("the group's route is {}, which refuses it, so a join without -i would fail; this "
+                                   "join names {}, and receiving takes no route for the group",
+                                   refused->route, named)
+                     : fmt::format("no route for the group, but the join names {}", named),
+             "", refused ? json{{"refused_by", refused->kind}, {"refusing_route", refused->route}} : json::object(),
+             ""});
         continue;
       }
       // IPv6: a link up that IPv6 has not configured yet gets its ff00::/8
