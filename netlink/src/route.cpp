@@ -9,9 +9,13 @@
 
 #include <linux/rtnetlink.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <optional>
 #include <string_view>
+#include <vector>
+
+#include <mcnet/core/prefix.hpp>
 
 #include <mcnet/netlink/query.hpp>
 
@@ -115,5 +119,35 @@ result<route> route_to(const core::ip_address& destination, const std::optional<
 }
 
 result<route> matched_route(const core::ip_address& destination) { return lookup(destination, std::nullopt, true); }
+
+result<std::vector<route>> covering_routes(const core::ip_address& destination) {
+  if (!destination.is_valid()) {
+    return fail(error(errc::invalid_address, "RTM_GETROUTE", "route").with_hint("give an IPv4 or IPv6 address"));
+  }
+  auto s = detail::lookup_transport();
+  if (!s) return fail(s.error());
+  detail::request req(RTM_GETROUTE, NLM_F_DUMP);
+  rtmsg rtm{};
+  rtm.rtm_family = static_cast<std::uint8_t>(destination.is_v4() ? AF_INET : AF_INET6);
+  req.fixed(rtm);
+  const auto bare = destination.with_scope_id(0);
+  std::vector<route> out;
+  auto t = (*s)->transact(req, [&](const nlmsghdr& h) {
+    route r;
+    if (!detail::parse_route_into(h, r)) return;
+    if (r.prefix_length != 0) {
+      if (!r.destination || r.destination->is_v4() != bare.is_v4()) return;
+      const auto p = core::prefix::make(r.destination->with_scope_id(0), r.prefix_length);
+      if (!p || !p->contains(bare)) return;
+    }
+    out.push_back(r);
+  });
+  if (!t) {
+    error e = t.error();
+    return fail(e.with_address(destination));
+  }
+  std::ranges::stable_sort(out, [](const route& a, const route& b) { return a.prefix_length > b.prefix_length; });
+  return out;
+}
 
 }  // namespace mcnet::netlink

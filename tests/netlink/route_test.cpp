@@ -11,6 +11,9 @@
 
 #include <linux/rtnetlink.h>
 
+#include <utility>
+#include <vector>
+
 #include <mcnet/netlink.hpp>
 
 #include "lan.hpp"
@@ -159,6 +162,37 @@ TEST(NetRoute, MatchedRouteGivesTheEntrysPrefix) {
     ASSERT_TRUE(m->destination);
     EXPECT_EQ(*m->destination, core::ip_address::v4(224, 0, 0, 0));
     EXPECT_EQ(m->prefix_length, 4);
+  });
+}
+
+// covering_routes names what a failed lookup does not: a blackhole and an
+// unreachable route narrower than 224.0.0.0/4 (the lookup answers EHOSTUNREACH
+// for the narrowest), the most specific first, with their types; a route
+// that does not cover the group is left out.
+TEST(NetRoute, CoveringRoutesNameTheRoutesThatRefuseTheGroupMostSpecificFirst) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ip(h, {"route", "add", "blackhole", "239.255.0.0/16"});
+  ip(h, {"route", "add", "unreachable", "239.255.42.0/24"});
+  ip(h, {"route", "add", "prohibit", "239.254.0.0/16"});
+  h.run([&] {
+    EXPECT_EQ(nl::route_to(group4).error().code, std::errc::host_unreachable);
+    auto all = nl::covering_routes(group4);
+    ASSERT_TRUE(all) << all.error().message();
+    std::vector<std::pair<int, int>> seen;  // type, prefix length (main table)
+    for (const auto& r : *all) {
+      if (r.table == 254) seen.emplace_back(r.type, r.prefix_length);
+      if (r.prefix_length > 0) {
+        ASSERT_TRUE(r.destination);
+        EXPECT_NE(*r.destination, core::ip_address::v4(239, 254, 0, 0)) << "does not cover 239.255.42.1";
+      }
+    }
+    // unreachable /24, blackhole /16, then the LAN's multicast route 224.0.0.0/4 (RTN_UNICAST).
+    ASSERT_GE(seen.size(), 3u);
+    EXPECT_EQ(seen[0], (std::pair<int, int>{7, 24}));
+    EXPECT_EQ(seen[1], (std::pair<int, int>{6, 16}));
+    EXPECT_EQ(seen[2].second, 4);
   });
 }
 

@@ -74,14 +74,16 @@ TEST(ToolsSchema, EveryRunEvents) {
   auto quiet = summary();
   quiet["verdict"] = {{"status", "FAIL"}, {"check", "source_route"}, {"subject", "10.77.1.2 -> 232.1.1.1"},
                       {"message", "m"}, {"fix", "mcast-recv -i eth1 10.77.1.2,232.1.1.1:5000"},
-                      {"note", "or the spec 10.77.1.2,232.1.1.1:5000%eth1"}};
+                      {"note", "or the spec 10.77.1.2,232.1.1.1:5000%eth1"},
+                      {"also", json::array({{{"status", "FAIL"}, {"check", "firewall"}, {"subject", "udp dport 5000 (IPv4)"},
+                                             {"fix", "nft delete rule inet t input handle 3"}}})}};
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
   quiet["verdict"] = nullptr;
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{}) << "null when something arrived";
   quiet["verdict"] = {{"status", "OK"},  {"check", nullptr}, {"subject", nullptr},
-                      {"message", "m"},   {"fix", nullptr},   {"note", nullptr}};
+                      {"message", "m"},   {"fix", nullptr},   {"note", nullptr}, {"also", json::array()}};
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
-  for (const auto* field : {"fix", "note"}) {
+  for (const auto* field : {"fix", "note", "also"}) {
     auto missing = quiet;
     missing["verdict"].erase(field);
     EXPECT_FALSE(schema_errors(missing).empty()) << "no field is left out: " << field;

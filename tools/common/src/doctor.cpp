@@ -84,22 +84,76 @@ const std::vector<std::string_view>& check_order() noexcept {
   return order;
 }
 
+bool is_harmless(const check_result& c) noexcept {
+  return c.status == check_status::warn && c.data.is_object() && c.data.contains("harmless") &&
+         c.data["harmless"].is_boolean() && c.data["harmless"].get<bool>();
+}
+
+void mark_harmless(check_result& c) { c.data["harmless"] = true; }
+
 const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept {
   for (const auto level : {check_status::fail, check_status::warn}) {
     for (const auto name : check_order()) {
       for (const auto& c : checks) {
-        if (c.status == level && c.check == name) return &c;
+        if (c.status == level && c.check == name && !is_harmless(c)) return &c;
       }
     }
   }
   return nullptr;
 }
 
+namespace {
+
+// Whether every command of `fix` (one, or several joined by " && ") is
+// one of `cause_fix`'s: pasting the verdict's fix runs it already. Whole
+// commands, not text: "... handle 1" is not run by "... handle 12".
+bool runs_already(const std::string& cause_fix, const std::string& fix) {
+  const auto split = [](const std::string& line) {
+    std::vector<std::string> out;
+    std::size_t at = 0;
+    for (auto next = line.find(" && "); next != std::string::npos; next = line.find(" && ", at)) {
+      out.push_back(line.substr(at, next - at));
+      at = next + 4;
+    }
+    out.push_back(line.substr(at));
+    return out;
+  };
+  const auto done = split(cause_fix);
+  return std::ranges::all_of(split(fix), [&](const std::string& c) { return std::ranges::find(done, c) != done.end(); });
+}
+
+}  // namespace
+
+std::vector<const check_result*> other_causes(const std::vector<check_result>& checks, const check_result* cause) {
+  // The firewall's other WARNs too: each may drop datagrams on the path,
+  // and pasting every fix lets them all in. One whose fix the cause's
+  // already runs (a link down's route) is left out.
+  std::vector<const check_result*> others;
+  for (const auto level : {check_status::fail, check_status::warn}) {
+    for (const auto name : check_order()) {
+      for (const auto& c : checks) {
+        if (&c == cause || c.status != level || c.check != name) continue;
+        if (level == check_status::warn && (c.check != "firewall" || cause == nullptr)) continue;
+        if (!c.fix.empty() && cause != nullptr && runs_already(cause->fix, c.fix)) continue;
+        others.push_back(&c);
+      }
+    }
+  }
+  return others;
+}
+
+std::string also_line(const check_result& c) {
+  return fmt::format("     also: {} {} {}{}", status_word(c.status), c.check, c.subject,
+                     c.fix.empty() ? " (see its line)" : ", fix: " + c.fix);
+}
+
 int doctor_exit_code(const std::vector<check_result>& checks) noexcept {
-  if (checks.empty()) return exit_ok;
-  const auto worst = std::ranges::max(checks, {}, &check_result::status);
-  if (worst.status == check_status::fail) return exit_doctor_fail;
-  if (worst.status == check_status::warn) return exit_doctor_warn;
+  if (std::ranges::any_of(checks, [](const check_result& c) { return c.status == check_status::fail; })) {
+    return exit_doctor_fail;
+  }
+  if (std::ranges::any_of(checks, [](const check_result& c) { return c.status == check_status::warn && !is_harmless(c); })) {
+    return exit_doctor_warn;
+  }
   return exit_ok;
 }
 
@@ -148,8 +202,9 @@ std::string doctor_help() {
       "\nChecks (one line each: OK, WARN, FAIL or SKIP, the reason and a command that fixes it; the doctor\n"
       "changes nothing): interface, route, firewall (nft), source_route, rp_filter, igmp_version, limits,\n"
       "port, join, membership, and with --listen: drops and listen. Then the verdict: the most likely cause.\n"
-      "\nexit codes: 0 every check OK (or --listen heard every join and nothing failed), 1 usage or bad input,\n"
-      "2 a check failed, 5 a warning and no failure\n");
+      "\nexit codes: 0 an OK verdict (every check OK, or no failure and only warnings that keep nothing away\n"
+      "or that --listen disproved by hearing every join), 1 usage or bad input, 2 a check failed, 5 a warning\n"
+      "and no failure\n");
 }
 
 tl::expected<doctor_command, usage_error> parse_doctor_command_line(const std::vector<std::string>& args) {
@@ -384,17 +439,52 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
         has = true;
         addrs.push_back(a.local.with_scope_id(0).to_string());
       }
-      if (!has) {
+      if (!has && fam == AF_INET) {
         checks.push_back({"interface", n, check_status::warn,
-                          fam == AF_INET ? "no IPv4 address: IGMP reports go out from 0.0.0.0, which queriers and "
-                                           "snooping switches may ignore"
-                                         : "no IPv6 address (not even link-local): MLD reports cannot be sent",
-                          fam == AF_INET ? "ip addr add ADDRESS/LEN dev " + dev
-                                         : "sysctl -w " +
-                                               shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0"),
-                          {},
-                          fam == AF_INET ? "ADDRESS/LEN: an address of the link's subnet and its prefix length"
-                                         : ""});
+                          "no IPv4 address: IGMP reports go out from 0.0.0.0, which queriers and snooping switches "
+                          "may ignore",
+                          "ip addr add ADDRESS/LEN dev " + dev, {},
+                          "ADDRESS/LEN: an address of the link's subnet and its prefix length"});
+      } else if (!has) {
+        // IPv6 disabled on the link (conf/IFACE, which conf/all sets for
+        // every link when written) has no address at all; a link that is
+        // down lost its addresses with it, and up again it gets its
+        // link-local address back (with the carrier).
+        const auto disabled = sysctl(conf_key("net.ipv6.conf", n, "disable_ipv6"));
+        const bool off = disabled && *disabled == 1;
+        const auto enable = "sysctl -w " + shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0");
+        if (off) {
+          checks.push_back({"interface", n, check_status::warn,
+                            fmt::format("no IPv6 address (not even link-local): IPv6 is disabled on {} "
+                                        "(disable_ipv6 1), so MLD reports cannot be sent{}",
+                                        n, l->is_up() ? "" : ", and the link is down"),
+                            enable, {{"disable_ipv6", 1}},
+                            l->is_up() ? std::string()
+                                       : fmt::format("the link is down too: the interface line's fix (ip link set dev "
+                                                     "{} up) brings it up",
+                                                     dev)});
+        } else if (!l->is_up() || !l->has_carrier()) {
+          checks.push_back({"interface", n, check_status::warn,
+                            l->is_up() ? std::string("no IPv6 address (not even link-local) while the link has no "
+                                                     "carrier: MLD reports cannot be sent; the link-local address "
+                                                     "comes with the carrier")
+                                       : std::string("no IPv6 address (not even link-local) because the link is "
+                                                     "down, which removed them: MLD reports cannot be sent; the "
+                                                     "link-local address comes back when it is up"),
+                            l->is_up() ? std::string() : "ip link set dev " + dev + " up",
+                            {{"disable_ipv6", opt_json(disabled)}},
+                            l->is_up() ? "the no-carrier line says what brings the carrier"
+                                       : "the line that says the link is down names the addresses that do not come "
+                                         "back by themselves"});
+        } else {
+          checks.push_back({"interface", n, check_status::warn,
+                            "no IPv6 address (not even link-local) on a link that is up, with IPv6 enabled "
+                            "(disable_ipv6 0): MLD reports cannot be sent",
+                            "ip -6 addr add ADDRESS/LEN dev " + dev, {{"disable_ipv6", opt_json(disabled)}},
+                            fmt::format("ADDRESS/LEN: an IPv6 address and its prefix length, a link-local one "
+                                        "(fe80::/64) will do; the kernel makes none when {} is 1",
+                                        conf_key("net.ipv6.conf", n, "addr_gen_mode"))});
+        }
       }
     }
     if (size) {
@@ -525,6 +615,99 @@ std::optional<std::pair<std::string, std::string>> source_route_hint(const netli
   return std::pair{*where, fmt::format("{}: its datagrams come in there; ", fmt::join(why, "; "))};
 }
 
+// A route of the routing tables that refuses `group` (blackhole,
+// unreachable, prohibit) where the kernel's lookup failed with `lookup`:
+// the route, and the fix that lets the group's route through.
+struct refusal {
+  std::string kind;   ///< "blackhole", "unreachable", "prohibit"
+  std::string route;  ///< as `ip route` writes it: "blackhole 239.1.0.0/16"
+  std::string fix;    ///< the refusing routes deleted, and a route added when none is left
+  std::string note;
+};
+
+// A route's prefix as `ip route` writes it: "239.1.0.0/16", "default".
+std::string route_text(const netlink::route& r) {
+  return r.prefix_length == 0 || !r.destination
+             ? std::string("default")
+             : fmt::format("{}/{}", r.destination->with_scope_id(0).to_string(), unsigned{r.prefix_length});
+}
+
+std::optional<refusal> refusal_of(const core::ip_address& group, const error& lookup, const std::string& iface) {
+  // RTN_BLACKHOLE 6 (EINVAL), RTN_UNREACHABLE 7 (EHOSTUNREACH), RTN_PROHIBIT 8 (EACCES).
+  if (lookup.code != std::errc::invalid_argument && lookup.code != std::errc::host_unreachable &&
+      lookup.code != std::errc::permission_denied) {
+    return std::nullopt;
+  }
+  auto all = netlink::covering_routes(group);
+  if (!all) return std::nullopt;
+  const auto kind_of = [](std::uint8_t type) {
+    return type == 6 ? std::string_view("blackhole")
+           : type == 7 ? std::string_view("unreachable")
+           : type == 8 ? std::string_view("prohibit")
+                       : std::string_view();
+  };
+  // The tables of the default rules, in the order the kernel looks them up
+  // (local, main, default); in each the most specific route wins.
+  std::vector<const netlink::route*> routes;
+  for (const std::uint32_t table : {255U, 254U, 253U}) {
+    for (const auto& r : *all) {
+      if (r.table == table) routes.push_back(&r);
+    }
+  }
+  if (routes.empty() || kind_of(routes.front()->type).empty()) return std::nullopt;
+  const bool v4 = group.is_v4();
+  const unsigned family_length = v4 ? 4 : 8;  // 224.0.0.0/4, ff00::/8
+  const auto family_prefix = v4 ? std::string("224.0.0.0/4") : std::string("ff00::/8");
+  const auto ip = v4 ? std::string("ip ") : std::string("ip -6 ");
+  const auto* first = routes.front();
+  refusal out;
+  out.kind = std::string(kind_of(first->type));
+  out.route = fmt::format("{} {}{}", out.kind, route_text(*first),
+                          first->table == 254 ? std::string() : fmt::format(" table {}", first->table));
+  // The refusing routes the lookup meets, each deleted in turn, until a
+  // route that carries the group wins; one no more specific than the
+  // family's prefix is left (a route for that prefix takes its place, or
+  // wins over it).
+  std::vector<std::string> commands;
+  std::vector<std::string> deleted;
+  const netlink::route* carrier = nullptr;
+  for (const auto* r : routes) {
+    const auto kind = kind_of(r->type);
+    if (kind.empty()) {
+      if (r->iface.index != 0) carrier = r;
+      break;
+    }
+    if (r->prefix_length <= family_length) break;
+    const auto text = fmt::format("{} {}{}", kind, route_text(*r),
+                                  r->table == 254 ? std::string() : fmt::format(" table {}", r->table));
+    commands.push_back(ip + "route del " + text);
+    deleted.push_back(text);
+  }
+  std::string after;
+  if (carrier != nullptr) {
+    auto l = netlink::link_by_index(carrier->iface.index);
+    const auto name = l ? l->name : std::to_string(carrier->iface.index);
+    after = fmt::format("then {}'s route is {} dev {}, which is there already", group.to_string(),
+                        route_text(*carrier), name);
+  } else {
+    const auto dev = iface == "IFACE" ? iface : shell_quoted(iface);
+    commands.push_back(
+        fmt::format("{}route replace {} dev {}", ip, family_prefix, dev));
+    after = deleted.empty()
+                ? fmt::format("the fix's route {} dev {} takes the place of a {} route for that very prefix, or wins "
+                              "over a wider one",
+                              family_prefix, iface, out.kind)
+                : fmt::format("then no route carries {}: the fix adds {} dev {}", group.to_string(), family_prefix,
+                              iface);
+  }
+  out.fix = fmt::format("{}", fmt::join(commands, " && "));
+  out.note = fmt::format("{}{}; {}route show table all type {} lists such routes",
+                         deleted.empty() ? std::string()
+                                         : fmt::format("the fix deletes {}; ", fmt::join(deleted, ", ")),
+                         after, ip, out.kind);
+  return out;
+}
+
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
                   const relied_routes_map& relied, std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
@@ -567,9 +750,19 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
     }
     if (!r) {
       if (p.m->iface.index != 0) {
-        checks.push_back({"route", subject, check_status::ok,
-                          fmt::format("no route for the group, but the join names {}", p.m->iface.name.view()), "",
-                          {}, ""});
+        // A refusing route stops a join without -i (and a sender without
+        // one), not the datagrams of a join on a named interface: an
+        // incoming group's datagram takes no route lookup of the group.
+        const std::string named(p.m->iface.name.view());
+        const auto refused = refusal_of(g, r.error(), named);
+        checks.push_back(
+            {"route", subject, check_status::ok,
+             refused ? fmt::format("the group's route is {}, which refuses it, so a join without -i would fail; this "
+                                   "join names {}, and receiving takes no route for the group",
+                                   refused->route, named)
+                     : fmt::format("no route for the group, but the join names {}", named),
+             "", refused ? json{{"refused_by", refused->kind}, {"refusing_route", refused->route}} : json::object(),
+             ""});
         continue;
       }
       // IPv6: a link up that IPv6 has not configured yet gets its ff00::/8
@@ -682,35 +875,28 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       auto lookup = r.error();
       lookup.with_hint({});
       // A route that covers the group and refuses it: blackhole (EINVAL),
-      // prohibit (EACCES). (An unreachable route's EHOSTUNREACH is also
-      // some kernels' answer for no route at all: not told apart here.)
-      // Such a route stays: `replace` takes its place when it is the
-      // family's prefix itself.
-      const auto kind = r.error().code == std::errc::invalid_argument    ? std::string_view("blackhole")
-                        : r.error().code == std::errc::permission_denied ? std::string_view("prohibit")
-                                                                          : std::string_view();
-      const bool refusing = !kind.empty() && down.empty() && !kernel_route;
-      const auto refused_by =
-          refusing ? fmt::format("; that is the answer of a {0} route covering {1}: it refuses the group, so "
-                                 "nothing can join it without -i",
-                                 kind, subject)
-                   : std::string();
+      // unreachable (EHOSTUNREACH), prohibit (EACCES). The lookup's error
+      // names no route, so the routing tables are read (refusal below).
+      const auto refused = g.is_v4() || !kernel_route ? refusal_of(g, r.error(), suggest) : std::nullopt;
+      const bool refusing = refused.has_value() && down.empty();
+      json refused_data = json::object();
+      if (refusing) {
+        refused_data = {{"refused_by", refused->kind}, {"refusing_route", refused->route}};
+      }
       checks.push_back({"route", subject, check_status::fail,
-                        fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}){}{}",
-                                    subject, lookup.message(),
-                                    down.empty() ? ""
-                                                 : fmt::format("; {} is down (see the interface check)", suggest),
-                                    refused_by),
-                        refusing ? fmt::format("ip {}route replace {} dev {}", g.is_v4() ? "" : "-6 ", prefix, dev)
-                                 : route_fix,
-                        refusing ? json{{"refused_by", kind}} : json::object(),
+                        refusing ? fmt::format("no usable route for {} and no -i: its route is {}, which refuses it "
+                                               "(the kernel's lookup says only: {}), so no join without -i can "
+                                               "succeed",
+                                               subject, refused->route, lookup.message())
+                                 : fmt::format("no route for {} and no -i: the kernel has no interface to join on "
+                                               "({}){}",
+                                               subject, lookup.message(),
+                                               down.empty()
+                                                   ? ""
+                                                   : fmt::format("; {} is down (see the interface check)", suggest)),
+                        refusing ? refused->fix : route_fix, refused_data,
                         fmt::format("{}{}{}or name the interface: mcast-recv -i {}, or the spec {}",
-                                    refusing ? fmt::format("the fix takes the place of a {0} route for {1} itself; "
-                                                           "ip route show type {0} lists them, and a narrower one "
-                                                           "stays in the way: ip {2}route del {0} PREFIX; ",
-                                                           kind, prefix, g.is_v4() ? "" : "-6 ")
-                                             : std::string(),
-                                    why_there,
+                                    refusing ? refused->note + "; " : std::string(), why_there,
                                     candidates.size() > 1 ? fmt::format("{} is the first of the candidates {}, as "
                                                                         "nothing here says which (no source's route, "
                                                                         "no default route): use the one the group "
@@ -1065,6 +1251,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         fmt::format("the source {} is this host's own address: its datagrams arrive looped back "
                     "(IP_MULTICAST_LOOP) on the interface they are sent by",
                     src.to_string());
+    // The interface the source's datagrams surely come in by when it is not
+    // the join's (the source_route FAIL, whose fix moves the join there).
+    std::optional<std::string> arrives_on;
     if (went_with_link) {
       checks.push_back(
           {"source_route", subject, check_status::skip,
@@ -1084,6 +1273,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     } else if (own) {
       checks.push_back({"source_route", subject, check_status::ok, own_message, "", data, ""});
     } else if (!back) {
+      auto no_back = data;
+      const bool no_drop = src.is_v4() && eff && *eff == 0;
+      if (no_drop) no_back["harmless"] = true;
       checks.push_back({"source_route", subject, check_status::warn,
                         fmt::format("no route back to the source {} ({}){}", src.to_string(), back.error().message(),
                                     src.is_v4() && eff && *eff == 0
@@ -1093,7 +1285,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                         : std::string()),
                         fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
                                     shell_quoted(join_name)),
-                        data, "or via the router towards it"});
+                        no_back, "or via the router towards it"});
     } else if (other_link != nullptr && joined_on(plan, m, other_link->index)) {
       // Joined on the source's own link too: the datagrams are taken there.
       checks.push_back(
@@ -1104,6 +1296,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            "", joined_too(data), drop_join_note(m.request.group, join_name)});
     } else if (other_link != nullptr) {
       const auto& x = other_link->name;
+      arrives_on = x;
       const auto x_rp = src.is_v4() ? read_rp(x).effective() : std::nullopt;
       const bool x_strict = x_rp && *x_rp == 1 && *back_if != x;
       checks.push_back(
@@ -1173,6 +1366,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        strict ? loose_note(src.to_string(), join_name) + "; " : std::string(), *back_if,
                        shell_quoted(*back_if))});
     } else if (*back_if != join_name) {
+      if (on_link) arrives_on = *back_if;
       checks.push_back(
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,
            fmt::format("the route back to {} leaves by {}, the join is on {}: {}", src.to_string(), *back_if,
@@ -1244,6 +1438,16 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}: {}", values, src.to_string(), counter),
                         no_route_back_fix(src, join_name), rp_data, no_route_back_note(join_name)});
+    } else if (*eff == 1 && *back_if != join_name && arrives_on) {
+      // Strict mode would drop them on the join interface, where they do
+      // not come in: the source_route line's fix moves the join; a fix here
+      // would change a setting for nothing.
+      checks.push_back({"rp_filter", subject, check_status::ok,
+                        fmt::format("{}: strict, and the route back to {} leaves by {}, not {}; that does not "
+                                    "matter, as its datagrams come in on {}, not on {} (the source_route line's fix "
+                                    "moves the join there)",
+                                    values, src.to_string(), *back_if, join_name, *arrives_on, join_name),
+                        "", rp_data, ""});
     } else if (*eff == 1 && *back_if != join_name) {
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: {}", values,
@@ -1376,6 +1580,7 @@ void old_version_works(check_result& c, std::string_view iface, const std::strin
                           proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32") +
               checked_on;
   c.data["works_on_link"] = true;
+  mark_harmless(c);
   if (!c.fix.empty()) {
     c.note = "the fix lets the reports name their sources (IGMPv3/MLDv2), which an SSM router needs";
   }
@@ -1559,7 +1764,7 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
 }
 
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
-                                const nlohmann::ordered_json& data) {
+                                const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -1592,7 +1797,27 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                     r.mode == filter::include && r.source ? r.source->to_string() : "any source", join));
       continue;
     }
-    if (r.mode != filter::include || !r.source) {
+    // --listen heard this join's datagrams on its interface: the filter
+    // let them through (an include join: from its source; any other: the
+    // group's from every source heard).
+    const bool include = r.mode == filter::include && r.source.has_value();
+    const auto group = r.group.unmap().with_scope_id(0);
+    std::uint64_t got = 0;
+    std::vector<std::string> from;
+    for (const auto& h : heard) {
+      if (h.group != group || h.port != r.port || h.index != p.iface.index) continue;
+      if (include && h.source != r.source->unmap().with_scope_id(0)) continue;
+      got += h.packets;
+      from.push_back(h.source.to_string());
+    }
+    if (got > 0) {
+      passing.push_back(fmt::format("{} on {}: --listen heard {} of {} there{}",
+                                    include ? r.source->to_string() : "any source", join,
+                                    count_text(got, "datagram", "datagrams"), core::endpoint(group, r.port).to_string(),
+                                    include ? std::string() : fmt::format(" from {}", fmt::join(from, ", "))));
+      continue;
+    }
+    if (!include) {
       blamed = true;
       // The senders are not known (their datagrams never reached the
       // socket): a fix for any of them. Loose mode passes a sender some
@@ -1636,18 +1861,24 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   }
   auto d = data.is_object() ? data : nlohmann::ordered_json::object();
   d["blamed"] = blamed || passing.empty();
+  // Not blamed: nothing of this join's is kept away.
+  if (!blamed && !passing.empty()) d["harmless"] = true;
   const auto counted = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide counter)",
                                    count_text(drops, "datagram", "datagrams"), during);
   if (!blamed && !passing.empty()) {
     // Every join passes the check as its routes predict: the counter
     // climbed for traffic of another interface, not for this join.
+    const bool by_listen = std::ranges::any_of(passing, [](const std::string& t) { return t.find("--listen heard") != std::string::npos; });
     return {"rp_filter", "TcpExtIPReversePathFilter", check_status::warn,
-            fmt::format("{}, but the check passes for this {}'s sources as the routes predict ({}): the drops are "
-                        "of another interface's traffic, not these datagrams",
-                        counted, during == "the run" ? "run" : "join", fmt::join(passing, ", ")),
+            fmt::format("{}, but this {}'s datagrams pass the check: {}; the drops are of other traffic, probably "
+                        "another interface's",
+                        counted, during == "the run" ? "run" : "join", fmt::join(passing, "; ")),
             "", d,
-            "nothing to change for these joins; nstat -az TcpExtIPReversePathFilter counts the drops, and tcpdump on "
-            "the other interfaces shows whose they are"};
+            fmt::format("nothing to change for these joins{}; nstat -az TcpExtIPReversePathFilter counts the drops, "
+                        "and tcpdump on the other interfaces shows whose they are",
+                        by_listen ? " (a sender of an any-source group missing from the listen lines may be one the "
+                                    "filter drops)"
+                                  : "")};
   }
   // One command; the others (a join interface or source each) go in the note.
   std::string note;
@@ -2200,6 +2431,9 @@ void shared_port_said(std::vector<check_result>& checks, bool bound) {
                        : "; the doctor did not bind (no join was tried): one bound without SO_REUSEADDR would keep "
                          "mcast-recv from binding";
     c.data["shares_port"] = bound ? json(true) : json(nullptr);
+    // Another program gets copies, and mcast-recv binds and gets its own:
+    // nothing is kept from it.
+    if (bound && c.status == check_status::warn) mark_harmless(c);
   }
 }
 
@@ -2961,12 +3195,34 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                                                                  c.value("dev_unknown", false)};
   }
   for (const auto& [key, info] : base) {
-    fw_walk w(ruleset, pkt);
-    const auto end = w.walk(key, tri::yes);
+    // Every rule that drops them, in one run: a rule that surely drops ends
+    // the walk, so the chain is walked again as if it were deleted, until
+    // the datagrams are accepted or fall through (at most max_drop_walks
+    // rules; a hit on the same rule path is said once).
+    constexpr int max_drop_walks = 64;
+    std::optional<fw_walk> last;
+    fw_walk::end end = fw_walk::end::fell_through;
+    std::set<std::pair<chain_key, std::string>> skipped;
+    std::vector<fw_hit> chain_hits;
+    std::set<std::string> paths;
+    std::vector<std::size_t> sure_drops;  // chain_hits' index of each rule that surely drops
+    for (int round = 0; round < max_drop_walks; ++round) {
+      last.emplace(ruleset, pkt);
+      last->skip = skipped;
+      end = last->walk(key, tri::yes);
+      for (std::size_t i = 0; i < last->hits.size(); ++i) {
+        auto& h = last->hits[i];
+        if (!paths.insert(h.path.dump()).second) continue;
+        if (end == fw_walk::end::dropped && i == last->dropped_hit) sure_drops.push_back(chain_hits.size());
+        chain_hits.push_back(std::move(h));
+      }
+      if (end != fw_walk::end::dropped || !last->dropped_by || !skipped.insert(*last->dropped_by).second) break;
+    }
+    auto& w = *last;
     if (info.device_unknown) {
       // It may be another device's chain: say so, and offer no command that
       // would change a rule guarding another interface.
-      for (auto& h : w.hits) {
+      for (auto& h : chain_hits) {
         if (h.status == check_status::fail) h.status = check_status::warn;
         h.message += fmt::format(" (if the netdev chain {} {} is on {}: nft did not say which devices it hooks)",
                                  std::get<1>(key), std::get<2>(key), pkt.iface.empty() ? "this interface" : pkt.iface);
@@ -2978,39 +3234,45 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
       }
     }
     const auto& [family, table, name] = key;
-    if (info.policy == "drop" && end == fw_walk::end::dropped && w.dropped_by && !info.device_unknown &&
-        w.dropped_hit < w.hits.size()) {
-      // What deleting that rule leaves: walked again without it. Falling
+    if (info.policy == "drop" && !sure_drops.empty() && end == fw_walk::end::fell_through && !info.device_unknown &&
+        !w.undecided_accept && !(w.maybe_accepted && w.limited_passed.empty())) {
+      // Walked without every rule that surely drops, the datagrams fall
       // through to this chain's policy drop (nothing else accepts, or only
-      // rate-limited accepts), its fix alone would not let the datagrams
-      // in: the fix adds an accept without a limit, before the first
-      // limited accept in the base chain (else at its top), ahead of both.
-      fw_walk again(ruleset, pkt);
-      again.skip.insert(*w.dropped_by);
-      if (again.walk(key, tri::yes) == fw_walk::end::fell_through && !again.undecided_accept &&
-          !(again.maybe_accepted && again.limited_passed.empty())) {
-        const bool here = !again.limited_passed.empty() && again.limited_passed.front().chain == key;
-        const auto position = here ? "position " + again.limited_passed.front().handle + " " : std::string();
-        auto [named, limited] = again.limited_named();
-        auto& h = w.hits[w.dropped_hit];
-        h.fix += fmt::format(" && nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
-                             shell_quoted(name), position, port);
-        h.note = fmt::format("deleting that rule alone leaves the policy drop of chain {} (hook {}){}: the fix's "
-                             "second command accepts the port's datagrams without a limit {}; or the policy accept: "
-                             "nft chain {} {} {} '{{ policy accept; }}'; {}",
-                             name, info.hook,
-                             named.empty() ? std::string(", with no rule that accepts UDP to the port")
-                                           : fmt::format(" for what comes above the rate-limited accepts ({})",
-                                                         fmt::join(named, ", ")),
-                             here ? fmt::format("before the limited rule (handle {})", again.limited_passed.front().handle)
-                                  : std::string("at the top of the chain"),
-                             family, shell_quoted(table), shell_quoted(name), h.note);
-        h.chain = {{"family", family}, {"table", table},     {"chain", name},
-                   {"hook", info.hook}, {"policy", "drop"}, {"limited", std::move(limited)}};
+      // rate-limited accepts): deleting those rules would not let them in.
+      // The first one's fix (the verdict's) adds an accept without a
+      // limit, before the first limited accept in the base chain (else at
+      // its top), so that every fix pasted lets every datagram in.
+      const bool here = !w.limited_passed.empty() && w.limited_passed.front().chain == key;
+      const auto position = here ? "position " + w.limited_passed.front().handle + " " : std::string();
+      auto [named, limited] = w.limited_named();
+      auto& h = chain_hits[sure_drops.front()];
+      std::vector<std::string> others;  // the other rules that surely drop, "handle N"
+      for (std::size_t i = 1; i < sure_drops.size(); ++i) {
+        const auto& path = chain_hits[sure_drops[i]].path;
+        others.push_back(path.empty() ? std::string("?") : path.back().get<std::string>());
       }
+      h.fix += fmt::format(" && nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
+                           shell_quoted(name), position, port);
+      h.note = fmt::format("deleting {} leaves the policy drop of chain {} (hook {}){}: the fix's second command "
+                           "accepts the port's datagrams without a limit {}; or the policy accept: nft chain {} {} {} "
+                           "'{{ policy accept; }}'",
+                           others.empty() ? std::string("that rule alone")
+                                          : fmt::format("that rule and the {} that drop{} them ({}; each on its own "
+                                                        "line, with its fix)",
+                                                        others.size() == 1 ? "other rule" : "other rules",
+                                                        others.size() == 1 ? "s" : "", fmt::join(others, ", ")),
+                           name, info.hook,
+                           named.empty() ? std::string(", with no rule that accepts UDP to the port")
+                                         : fmt::format(" for what comes above the rate-limited accepts ({})",
+                                                       fmt::join(named, ", ")),
+                           here ? fmt::format("before the limited rule (handle {})", w.limited_passed.front().handle)
+                                : std::string("at the top of the chain"),
+                           family, shell_quoted(table), shell_quoted(name));
+      h.chain = {{"family", family}, {"table", table},     {"chain", name},
+                 {"hook", info.hook}, {"policy", "drop"}, {"limited", std::move(limited)}};
     }
-    std::ranges::move(w.hits, std::back_inserter(hits));
-    if (info.policy != "drop" || end != fw_walk::end::fell_through) continue;
+    std::ranges::move(chain_hits, std::back_inserter(hits));
+    if (info.policy != "drop" || end != fw_walk::end::fell_through || !sure_drops.empty()) continue;
     // The only accepts on the way are rate-limited: what comes above the
     // rate falls through to the policy. Named, with an accept without the
     // limit inserted before the first of them (in the base chain; at its
@@ -3268,7 +3530,9 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   // The counter is namespace-wide: ours only when a join may fail the check (reverse_path_check says).
   bool rp_ours = false;
   if (rp && *rp > 0) {
-    checks.push_back(reverse_path_check(*rp, "--listen", plan, data));
+    std::vector<heard_flow> heard;
+    for (const auto& [k, c] : seen) heard.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), c.iface, c.packets});
+    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard));
     rp_ours = checks.back().status == check_status::fail;
   }
   // Each cause once: a datagram with a bad checksum counts in InCsumErrors
@@ -3323,6 +3587,31 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                           figures,
                       "", data, ""});
   }
+  // A join on another interface than the one its datagrams come in by
+  // (the route line's WARN, data.arrive_interface) that heard nothing
+  // there: --listen confirms the prediction, a FAIL that the verdict names
+  // rather than the listen line's "nothing arrived".
+  std::vector<std::string> elsewhere;  // "JOIN, not ARRIVE, for GROUP"
+  for (const auto& p : plan) {
+    if (p.iface.index == 0) continue;
+    const auto& r = p.m->request;
+    const auto group = r.group.unmap().with_scope_id(0);
+    const bool heard = std::ranges::any_of(seen, [&](const auto& e) {
+      return std::get<1>(e.first) == group && std::get<2>(e.first) == r.port && e.second.iface == p.iface.index;
+    });
+    if (heard) continue;
+    for (auto& c : checks) {
+      if (c.check != "route" || c.status != check_status::warn || c.subject != r.group.to_string() ||
+          !c.data.contains("arrive_interface") || c.data.value("join_interface", "") != p.iface.name.view()) {
+        continue;
+      }
+      c.status = check_status::fail;
+      c.message += fmt::format("; --listen heard none of them on {} in {} s", p.iface.name.view(), s.listen);
+      c.note = c.note.substr(0, c.note.find("; keep "));  // --listen has shown it
+      elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", r.group.to_string(),
+                                      p.iface.name.view(), c.data.value("arrive_interface", "")));
+    }
+  }
   if (seen.empty()) {
     // A source routed back through a gateway is behind a router: its
     // datagrams arrive only with a TTL above 1 when they leave the sender
@@ -3355,7 +3644,11 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     }
     std::string why;
     std::string note;
-    if (rp_ours) {
+    if (!elsewhere.empty()) {
+      why = fmt::format("; {} (see the route line)", fmt::join(elsewhere, "; "));
+      note = "the route line's fix joins where the datagrams come in; check the sender, its TTL and the routers "
+             "only if nothing arrives there either";
+    } else if (rp_ours) {
       // They came, and the reverse-path filter dropped them before any socket.
       why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): datagrams "
                         "arrived and the kernel dropped them before any socket (see the rp_filter line)",
@@ -3503,18 +3796,21 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
   const auto* cause = most_likely_cause(checks);
   int code = doctor_exit_code(checks);
   // Nothing failed and --listen heard every join: the WARNs that only
-  // predict are notes, the verdict OK.
+  // predict are no cause either.
+  const bool heard_ok = heard_all && cause != nullptr && cause->status == check_status::warn &&
+                        std::ranges::all_of(checks, [](const check_result& c) {
+                          return c.status != check_status::warn || prediction_only(c) || is_harmless(c);
+                        });
+  if (heard_ok) cause = nullptr;
+  // No cause: every WARN left (harmless ones, or those --listen proved
+  // kept nothing away) is a note of the OK verdict.
   std::vector<const check_result*> notes;
-  if (heard_all && cause != nullptr && cause->status == check_status::warn &&
-      std::ranges::all_of(checks, [](const check_result& c) {
-        return c.status != check_status::warn || prediction_only(c);
-      })) {
+  if (cause == nullptr) {
     for (const auto name : check_order()) {
       for (const auto& c : checks) {
         if (c.status == check_status::warn && c.check == name) notes.push_back(&c);
       }
     }
-    cause = nullptr;
     code = exit_ok;
   }
   std::map<std::string, std::size_t> counts{{"ok", 0}, {"warn", 0}, {"fail", 0}, {"skip", 0}};
@@ -3525,26 +3821,17 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
   }
   std::string message = cause ? cause->message : "every check passed (or was not made: see SKIP)";
   if (!notes.empty()) {
-    message = fmt::format("--listen heard every join's datagrams on its join interface, and nothing failed; the "
-                          "{} WARN line{} (notes below) kept none of them away",
-                          notes.size(), notes.size() == 1 ? "" : "s");
+    const bool one = notes.size() == 1;
+    message = heard_all ? fmt::format("--listen heard every join's datagrams on its join interface, and nothing "
+                                      "failed; the {} WARN line{} (notes below) kept none of them away",
+                                      notes.size(), one ? "" : "s")
+                        : fmt::format("nothing failed, and the {} WARN line{} (notes below) name{} nothing that keeps "
+                                      "the datagrams away",
+                                      notes.size(), one ? "" : "s", one ? "s" : "");
   }
-  // The other failures, most blocking first (the checks' order): fixing
-  // the cause alone would leave them to the next run. One whose fix the
-  // cause's already runs (a link down's route) is left out. The firewall's
-  // other WARNs too: each may drop datagrams on the path, and pasting
-  // every fix lets them all in.
-  std::vector<const check_result*> others;
-  for (const auto level : {check_status::fail, check_status::warn}) {
-    for (const auto name : check_order()) {
-      for (const auto& c : checks) {
-        if (&c == cause || c.status != level || c.check != name) continue;
-        if (level == check_status::warn && (c.check != "firewall" || cause == nullptr)) continue;
-        if (!c.fix.empty() && cause != nullptr && cause->fix.find(c.fix) != std::string::npos) continue;
-        others.push_back(&c);
-      }
-    }
-  }
+  // The other failures, most blocking first: fixing the cause alone would
+  // leave them to the next run.
+  const auto others = other_causes(checks, cause);
   json also = json::array();
   for (const auto* c : others) {
     also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
@@ -3563,10 +3850,7 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
   for (const auto& line : verdict_lines(cause, message)) out.text(line);
-  for (const auto* c : others) {
-    out.text(fmt::format("     also: {} {} {}{}", status_word(c->status), c->check, c->subject,
-                         c->fix.empty() ? " (see its line)" : ", fix: " + c->fix));
-  }
+  for (const auto* c : others) out.text(also_line(*c));
   for (const auto* c : notes) out.text(fmt::format("     note: WARN {} {}: {}", c->check, c->subject, c->message));
   out.flush();
   return code;

@@ -327,14 +327,24 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
       "nothing arrived and no local check found a cause: the sender, its TTL, a router or a firewall on the way are "
       "the suspects (mcast-recv doctor --listen SEC checks more), or datagrams larger than the join interface's MTU, "
       "which it drops without a count here (mcast-recv doctor --size BYTES checks the sender's size)";
+  // The other FAILs and firewall WARNs, as the doctor's verdict lists
+  // them: every fix in one run (several rules that drop the datagrams).
+  const auto others = other_causes(checks, cause);
+  json also = json::array();
+  for (const auto* c : others) {
+    also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
+                    {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
+  }
   run_verdict v;
   v.event = {{"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
              {"check", cause ? json(cause->check) : json(nullptr)},
              {"subject", cause ? json(cause->subject) : json(nullptr)},
              {"message", cause ? cause->message : none},
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
-             {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)}};
+             {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)},
+             {"also", std::move(also)}};
   v.text = verdict_lines(cause, none);
+  for (const auto* c : others) v.text.push_back(also_line(*c));
   return v;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/interface.hpp>
@@ -74,5 +75,17 @@ struct route {
 /// table, so that a message can name the route a lookup followed and the
 /// command that adds it back. Errors as route_to's (no source).
 [[nodiscard]] result<route> matched_route(const core::ip_address& destination);
+
+/// Every route of `destination`'s family that covers it, from a dump of the
+/// routing tables (RTM_GETROUTE with NLM_F_DUMP, `ip route show table all`),
+/// the most specific first (equal prefixes in the dump's order): a lookup
+/// that meets a route refusing the destination (type RTN_BLACKHOLE 6,
+/// RTN_UNREACHABLE 7, RTN_PROHIBIT 8) fails with EINVAL, EHOSTUNREACH or
+/// EACCES and says nothing of the route, nor does `matched_route`; this
+/// names it (`destination`, `prefix_length`, `type`, `table`; `iface` has
+/// the index only, 0 for a route without an interface). A default route
+/// has prefix length 0 and no destination. Errors: errc::invalid_address;
+/// the kernel's and libnl's failures as route_to's.
+[[nodiscard]] result<std::vector<route>> covering_routes(const core::ip_address& destination);
 
 }  // namespace mcnet::netlink

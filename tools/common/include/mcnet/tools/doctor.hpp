@@ -65,12 +65,36 @@ struct check_result {
 /// everything after it). Names of check_result::check.
 [[nodiscard]] const std::vector<std::string_view>& check_order() noexcept;
 
+/// Whether `c` is a WARN that keeps none of the datagrams away by what it
+/// says itself (`data.harmless` true: another program's socket that gets
+/// copies, IGMPv2 with a source-specific join on one link, no route back to
+/// a source with rp_filter off, the namespace-wide reverse-path counter
+/// climbing for other traffic): a note under the verdict, never its cause.
+[[nodiscard]] bool is_harmless(const check_result& c) noexcept;
+
+/// Mark `c` as harmless (`data.harmless` true; see is_harmless).
+void mark_harmless(check_result& c);
+
 /// The verdict over `checks`: the first FAIL in check_order(), else the
-/// first WARN, else none (every check passed or was not made).
+/// first WARN that is not harmless, else none (every check passed, was not
+/// made, or only warned of something harmless).
 [[nodiscard]] const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept;
 
+/// The findings besides `cause` that one pass must fix too, in the order
+/// of the verdict's `also:` lines: every other FAIL in check_order(), then
+/// (with a cause) every other firewall WARN (each may drop datagrams on the
+/// path); one whose fix the cause's fix already runs (every command of it
+/// among the cause's ` && `-joined commands) is left out.
+[[nodiscard]] std::vector<const check_result*> other_causes(const std::vector<check_result>& checks,
+                                                            const check_result* cause);
+
+/// The text of an `also:` line for `c`: "     also: STATUS CHECK SUBJECT,
+/// fix: COMMAND" (" (see its line)" without a fix).
+[[nodiscard]] std::string also_line(const check_result& c);
+
 /// The doctor's exit code for `checks`: exit_doctor_fail (2) with a FAIL,
-/// exit_doctor_warn (5) with a WARN and no FAIL, else exit_ok.
+/// exit_doctor_warn (5) with a WARN that is not harmless and no FAIL, else
+/// exit_ok.
 [[nodiscard]] int doctor_exit_code(const std::vector<check_result>& checks) noexcept;
 
 /// `mcast-recv doctor`: a FAIL was found (2, as mcast-recv's "nothing arrived").

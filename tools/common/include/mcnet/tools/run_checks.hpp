@@ -109,16 +109,30 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 [[nodiscard]] std::vector<check_result> firewall_checks(const netlink::snapshot& snap,
                                                         const std::vector<planned_join>& plan);
 
+/// What `mcast-recv doctor --listen` heard: `packets` datagrams from
+/// `source` to `group` and `port` that came in on the interface `index`.
+struct heard_flow {
+  core::ip_address source, group;
+  std::uint16_t port = 0;
+  std::uint32_t index = 0;
+  std::uint64_t packets = 0;
+};
+
 /// The rp_filter FAIL for `drops` datagrams the kernel dropped by
 /// reverse-path filtering (TcpExtIPReversePathFilter's change) during
 /// `during` ("--listen", "the run"), with `data` as its figures. Its fix
 /// names each IPv4 join interface of `plan`: for a source with no route
 /// back at all a route (`ip route add SOURCE dev IFACE`; loose mode,
 /// `rp_filter` 2, drops it too: ip-sysctl.rst), for one routed back via
-/// another interface loose mode or that route.
+/// another interface loose mode or that route. The counter is
+/// namespace-wide: a join none of whose datagrams the filter may drop (off
+/// on its interface, its source predicted to pass, or its datagrams heard
+/// on its join interface, `heard`: the filter let them through) is not
+/// blamed; when no join is, the line is a WARN without a fix.
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
-                                              const nlohmann::ordered_json& data = nlohmann::ordered_json::object());
+                                              const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
+                                              const std::vector<heard_flow>& heard = {});
 
 /// A join the kernel refused for one of its limits, said with the command
 /// that fixes it.
