@@ -282,6 +282,7 @@ class receive_session {
   bool warned_no_checker_ = false;
   std::uint64_t previous_untracked_ = 0;
   std::optional<std::uint64_t> final_drops_;  // the kernel drops summary() reported (loss_ratio uses them)
+  drop_counters over_run_;                    // the drop causes over the run, read once by summary()
   std::uint64_t previous_evicted_ = 0;
   std::map<stream_key, totals> previous_;  // for interval deltas
   totals previous_sum_;
