@@ -86,10 +86,11 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
   if (!first_ns) first_ns = at_ns;
   const auto gap = last_ns ? feed::saturating_sub(at_ns, *last_ns) : 0;
   const auto age = clump_start_ns ? feed::saturating_sub(at_ns, *clump_start_ns) : 0;
-  if (starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut, piece_count)) {
+  if (starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut, piece_count, lone_pieces)) {
     clump_start_ns = at_ns;
     clump_count = n;
     piece_count = n;
+    lone_pieces = 0;
     ++clumps;
     if (!last_ns) {
       clump_boundary_ns = 0;
@@ -99,6 +100,8 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
     clump_cut = false;
   } else {
     if (gap > clump_gap_ns) {
+      // The piece this cut ends: a later lone one adds to the run of them.
+      if (clump_cut) lone_pieces = piece_count == 1 ? lone_pieces + 1 : 0;
       clump_cut = true;
       piece_count = 0;
     }

@@ -78,6 +78,14 @@ inline constexpr std::int64_t clump_gap_ns = 100'000;
 /// machine). Bursts 0.2 s apart are two bursts, not one cut in two.
 inline constexpr std::int64_t cut_age_max_ns = 50'000'000;
 
+/// Lone later pieces a burst cut apart may have in a row (beyond its first
+/// cut): a burst's datagrams arrived 748, 1, 1, 186, 64 on a loaded host
+/// (trial20i 2: the second lone one started a clump, and 936 of the burst
+/// were counted in the rate, 4,271 pps read for 3,000). A paced stream's
+/// datagrams after a catch-up burst are lone pieces too: so at most three
+/// of them join the catch-up's clump.
+inline constexpr std::uint64_t max_lone_pieces = 2;
+
 /// Whether an arrival `gap_ns` after the one before starts a new clump
 /// (docs/tools.md, "Rates"). The current clump has `clump_count` arrivals,
 /// began `age_ns` before this one after a gap of `boundary_ns` (0 for a
@@ -99,18 +107,20 @@ inline constexpr std::int64_t cut_age_max_ns = 50'000'000;
 ///   and the piece before the gap back to back (the
 ///   clump's first piece, a lone datagram included, since a burst's first
 ///   datagram often arrives alone and the rest in the sender's next batch;
-///   later pieces of two arrivals or more). Bursts of B every T have
+///   later pieces of two arrivals or more, or up to max_lone_pieces lone
+///   ones in a row). Bursts of B every T have
 ///   boundary gaps near T; a cut inside one is far shorter and comes within
 ///   T. An evenly paced stream's gaps are all near T, so its datagrams stay
 ///   clumps of their own; a paced stream's datagrams after a stall and its
-///   catch-up burst are single pieces, so only the first of them joins the
-///   catch-up's clump.
+///   catch-up burst are single pieces, so at most the first three of them
+///   join the catch-up's clump.
 constexpr bool starts_clump(std::int64_t gap_ns, std::int64_t boundary_ns, std::int64_t age_ns,
-                            std::uint64_t clump_count, bool cut, std::uint64_t piece_count) noexcept {
+                            std::uint64_t clump_count, bool cut, std::uint64_t piece_count,
+                            std::uint64_t lone_pieces = 0) noexcept {
   if (clump_count == 0) return true;
   if (boundary_ns > 0 && age_ns > boundary_ns / 4) return true;
   if (gap_ns <= clump_gap_ns) return false;
-  const bool back_to_back = !cut || piece_count >= 2;
+  const bool back_to_back = !cut || piece_count >= 2 || lone_pieces < max_lone_pieces;
   const bool burst_cut = back_to_back && gap_ns < boundary_ns / 4 && age_ns < cut_age_max_ns;
   return !burst_cut;
 }
@@ -130,6 +140,7 @@ struct clump_clock {
   std::int64_t clump_boundary_ns = 0;
   bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut apart)
   std::uint64_t piece_count = 0;       ///< the last clump's events since its last kept cut (or its start)
+  std::uint64_t lone_pieces = 0;       ///< the last clump's later pieces of one event in a row
   /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
   /// together is n of one clump, and the gap to the next event is from its
   /// end (a batch of 64 may take longer than the gap to send).
