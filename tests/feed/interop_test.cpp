@@ -389,6 +389,35 @@ TEST(FeedInterop, TsharkShowsAHeaderTheSnapLengthCutWithTheProjectsDissector) {
   EXPECT_EQ(errors.standard_output, "") << errors.output;
 }
 
+// Decode As forces any UDP through the dissector: a datagram mcast-recv
+// would not read (another magic, as iperf2's) says "not mcnet" in its Info
+// column, and gets no mcast-recv clock verdict on its bytes 24-31 (trial20i
+// 13: iperf2 read "seq=5188428898542551041 sender=21710 ..." with a clock
+// error note).
+TEST(FeedInterop, TsharkCallsAForcedForeignDatagramNotMcnet) {
+  MCNET_REQUIRE_PROGRAM(tshark, "tshark", "tshark");
+  test::temp_dir dir;
+  const auto file = dir.file("foreign.pcap");
+  constexpr std::uint16_t port = 26412;
+  {
+    test::udp_pcap pcap(file);
+    std::vector<std::byte> d(100);
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<std::byte>(i * 37 + 11);
+    pcap.add(d, port);
+  }
+  const auto r = test::run(nullptr,
+                           {tshark, "-n", "-r", file, "-X", std::string("lua_script:") + MCNET_WIRESHARK_DISSECTOR, "-d",
+                            "udp.port==" + std::to_string(port) + ",mcnet", "-T", "fields", "-E", "separator=|", "-E",
+                            "aggregator=;", "-e", "_ws.col.Info", "-e", "_ws.expert.message"},
+                           {}, 60s);
+  ASSERT_TRUE(r.status.success()) << r.status.describe() << "\n" << r.output;
+  const auto got = lines_of(r.standard_output);
+  ASSERT_EQ(got.size(), 1u) << r.output;
+  EXPECT_EQ(got[0].substr(0, got[0].find('|')), "not mcnet (bad magic): 100 bytes") << r.output;
+  EXPECT_NE(got[0].find("Magic is not"), std::string::npos) << r.output;
+  EXPECT_EQ(got[0].find("clock error"), std::string::npos) << r.output;
+}
+
 TEST(FeedInterop, FfmpegTransportStreamReadsCleanAndACutPacketIsOneError) {
   MCNET_REQUIRE_PROGRAM(ffmpeg, "ffmpeg", "ffmpeg");
   MCNET_REQUIRE_PROGRAM(ffprobe, "ffprobe", "ffmpeg");

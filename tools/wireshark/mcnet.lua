@@ -123,13 +123,21 @@ local function dissect(tvb, pinfo, tree)
       captured < HEADER_LENGTH and string.format(" (%d of the 40-byte header): the fields past them are not shown", captured)
                                 or ""))
   end
+  -- Why mcast-recv would not read this header (Decode As forces any UDP
+  -- here): the Info column says so, and no mcast-recv verdict on its
+  -- fields (a send time) is given.
+  local foreign = nil
   if has(0, 4) then
     local magic = root:add(f.magic, tvb(0, 4))
-    if tvb(0, 4):string() ~= MAGIC then magic:add_proto_expert_info(e.bad_magic) end
+    if tvb(0, 4):string() ~= MAGIC then
+      magic:add_proto_expert_info(e.bad_magic)
+      foreign = "bad magic"
+    end
   end
   if has(4, 1) then
     local version = root:add(f.version, tvb(4, 1))
     if tvb(4, 1):uint() ~= 1 then
+      foreign = foreign or string.format("version %d", tvb(4, 1):uint())
       version:add_proto_expert_info(e.unknown_version, string.format("Version %d, not 1: the fields may mean something else",
                                                                      tvb(4, 1):uint()))
     end
@@ -146,6 +154,7 @@ local function dissect(tvb, pinfo, tree)
   if has(6, 2) then
     local header_length = root:add(f.header_length, tvb(6, 2))
     if tvb(6, 2):uint() ~= HEADER_LENGTH then
+      foreign = foreign or string.format("header length %d", tvb(6, 2):uint())
       header_length:add_proto_expert_info(e.header_length, string.format(
         "Header length %d, not 40: mcast-recv does not read this header", tvb(6, 2):uint()))
     end
@@ -156,7 +165,9 @@ local function dissect(tvb, pinfo, tree)
   if has(24, 8) then
     local sent = root:add(f.send_time, tvb(24, 8), send_time(tvb(24, 8)))
     local sent_ns = tvb(24, 8):uint64()
-    if sent_ns == UInt64.max() then
+    if foreign then
+      -- Not a header mcast-recv reads: its "send time" is no time to judge.
+    elseif sent_ns == UInt64.max() then
       sent:add_proto_expert_info(e.send_time, "Send time 2^64-1: no time (mcast-recv: a clock error)")
     else
       -- pinfo.abs_ts: the capture time, seconds since the epoch.
@@ -190,7 +201,10 @@ local function dissect(tvb, pinfo, tree)
   local sender = has(8, 4) and tostring(tvb(8, 4):uint()) or "?"
   local session = has(12, 4) and tostring(tvb(12, 4):uint()) or "?"
   local cut = captured < wire and string.format(" [truncated by the capture: %d of %d bytes]", captured, wire) or ""
-  if is_end then
+  if foreign then
+    pinfo.cols.info = string.format("not mcnet (%s): %d bytes%s", foreign, wire, cut)
+    root:append_text(string.format(", not mcnet (%s)", foreign))
+  elseif is_end then
     if seq_item then seq_item:add_proto_expert_info(e.end_marker) end
     if wire > HEADER_LENGTH then root:add_proto_expert_info(e.end_payload) end
     pinfo.cols.info = string.format("END count=%s sender=%s session=%s%s%s", seq, sender, session, line, cut)
