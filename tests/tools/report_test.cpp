@@ -846,7 +846,27 @@ TEST(Report, CsvRowsLineUpWithTheHeader) {
       EXPECT_EQ(by_name["lost"], "0");
       EXPECT_FALSE(by_name["latency_p50_ns"].empty());
     }
+    EXPECT_EQ(by_name["join_mode"], "") << "a stream row has no join";
   }
+  // A joined channel that received nothing: its join's mode and sources,
+  // so an exclude join does not read as an any-source one (trial20i 10).
+  const json channel{{"group", "239.1.1.9"},
+                            {"port", 5000},
+                            {"interface", tools::interface_json(2, "eth0")},
+                            {"mode", "exclude"},
+                            {"sources", {"10.77.120.3", "10.77.120.4"}},
+                            {"packets", 0},
+                            {"first_packet_ms", nullptr}};
+  auto row = tools::channel_csv_row("summary", 1.7e9, channel);
+  row.pop_back();
+  const auto cells = split(row);
+  ASSERT_EQ(cells.size(), names.size()) << row;
+  std::map<std::string, std::string> by_name;
+  for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = cells[i];
+  EXPECT_EQ(by_name["join_mode"], "exclude") << row;
+  EXPECT_EQ(by_name["join_sources"], "10.77.120.3 10.77.120.4") << row;
+  EXPECT_EQ(by_name["source"], "") << "an exclude join names no source of the channel: " << row;
+  EXPECT_EQ(by_name["packets"], "0") << row;
 }
 
 // trial20e: CSV printed numbers with three decimals, so a 40 us span read

@@ -323,10 +323,13 @@ constexpr std::array<const char*, 21> columns{
     "packets",  "bytes",    "rate_pps",  "rate_bps",       "lost",           "reordered",      "duplicates",
     "ttl",      "tos",      "latency_min_ns", "latency_p50_ns", "latency_p99_ns", "latency_max_ns", "jitter_ns"};
 // Appended after first_packet_ms (older scripts read the columns before by position).
-constexpr std::array<const char*, 16> payload_columns{"payload",     "messages",     "heartbeats",   "end_of_session",
-                                                      "ssrc",        "cc_errors",    "sync_errors",  "pids",
-                                                      "malformed",   "jumps",        "restarts",     "rate_span_s",
-                                                      "clock_errors", "length_errors", "too_late", "latency_negative"};
+// join_mode and join_sources: a joined channel's summary row with nothing
+// received (its mode and sources, space-separated; empty in stream rows):
+// an exclude join read like an any-source one without them (trial20i 10).
+constexpr std::array<const char*, 18> payload_columns{
+    "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
+    "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
+    "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -358,7 +361,9 @@ json column_value(const json& stream, std::string_view name) {
     if (name == "latency_negative") return l["negative"];
     return l[std::string(name.substr(8, name.size() - 8 - 3))];
   }
-  return stream[std::string(name)];
+  // A key the object lacks (a stream row has no join_mode) is an empty cell.
+  const auto it = stream.find(std::string(name));
+  return it == stream.end() ? json(nullptr) : *it;
 }
 
 }  // namespace
@@ -415,6 +420,13 @@ std::string channel_csv_row(const char* event, double time, const json& c) {
   stream["packets"] = c["packets"];
   stream["bytes"] = 0;
   stream["first_packet_ms"] = c["first_packet_ms"];
+  stream["join_mode"] = c["mode"];
+  std::string sources;
+  for (const auto& src : c["sources"]) {
+    if (!sources.empty()) sources += ' ';
+    sources += src.get_ref<const std::string&>();
+  }
+  stream["join_sources"] = sources;
   return csv_row(event, time, stream);
 }
 
