@@ -659,6 +659,29 @@ TEST(ReceiveSession, AMaxStreamsBeyondMemoryIsLoweredWithAWarning) {
   test::tools::expect_schema_conform(f.out.str());
 }
 
+// Interval reports keep to start + k * interval: a tick 30 ms late does not
+// push every later report 30 ms further (trial20i 17: [2.0 s], [4.1 s],
+// [6.1 s]); each report's span is still from the one before.
+TEST(ReceiveSession, IntervalReportsKeepToTheirSchedule) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.interval = 2.0;
+  f.start();
+  std::vector<double> at;
+  for (int tick = 0; tick < 130; ++tick) {  // 6.5 s in 50 ms ticks, each 3 ms late
+    f.now += tick % 40 == 39 ? 80ms : 50ms;  // and a slow wake-up now and then
+    (void)f.session->tick();
+  }
+  for (const auto& e : f.events()) {
+    if (e["event"] == "interval") at.push_back(e["elapsed_s"].get<double>());
+  }
+  ASSERT_EQ(at.size(), 3u) << f.out.str();
+  for (std::size_t k = 0; k < at.size(); ++k) {
+    EXPECT_GE(at[k], 2.0 * static_cast<double>(k + 1)) << k;
+    EXPECT_LT(at[k], 2.0 * static_cast<double>(k + 1) + 0.085) << "no drift: " << at[k];
+  }
+}
+
 TEST(ReceiveSession, IntervalReportsCarryDeltasAndKernelDrops) {
   fixture f;
   f.settings.json_output = true;

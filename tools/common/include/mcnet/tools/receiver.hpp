@@ -272,6 +272,9 @@ class receive_session {
   interface_names names_;
   std::chrono::steady_clock::time_point started_;
   std::chrono::steady_clock::time_point last_report_;
+  /// When the next --interval report is due: start + k * interval, so the
+  /// reports keep to the schedule instead of drifting by each wake-up's lag.
+  std::chrono::steady_clock::time_point next_report_;
   std::chrono::steady_clock::time_point last_stall_check_;  // the stall watch walks every flow: every 50 ms
   std::uint64_t total_ = 0;  // datagrams counted (END markers are not)
   bool timed_out_ = false;
