@@ -371,12 +371,22 @@ TEST(LineBWarnings, PlainMpegTsLinesCannotBeMerged) {
 
 namespace {
 
+// How group_summary's run went: --burst, the send phase, the total's rate
+// span (none: the send phase) and how long each batch took to send.
+struct summary_run {
+  std::size_t burst = 1;
+  double elapsed = 0.003;
+  std::optional<double> rate_span;
+  std::int64_t batch_ns = 1000;
+};
+
 // print_summary over one group that sent `sends` batches (at, datagrams),
 // 100 bytes each, as text and as JSON: {text, the group object}.
 std::pair<std::string, mcnet::test::tools::json> group_summary(
-    const std::vector<std::pair<std::int64_t, std::uint64_t>>& sends, bool json_output) {
+    const std::vector<std::pair<std::int64_t, std::uint64_t>>& sends, bool json_output, const summary_run& run = {}) {
   tools::send_settings s;
   s.json_output = json_output;
+  s.burst = run.burst;
   std::ostringstream out, err;
   const tools::reporter rep("mcast-send", s.format(), out, err);
   std::vector<tools::send_target> targets(1);
@@ -384,11 +394,11 @@ std::pair<std::string, mcnet::test::tools::json> group_summary(
   t.group = mcnet::core::ip_address::v4(239, 1, 1, 1);
   t.port = 5000;
   for (const auto& [at, n] : sends) {
-    t.sends.add(at, n, at + 1000);  // each batch sent over 1 us
+    t.sends.add(at, n, at + run.batch_ns);  // each batch sent over 1 us unless said
     t.sent += n;
     t.bytes += n * 100;
   }
-  tools::print_summary(s, rep, targets, t.sent, 0.003);
+  tools::print_summary(s, rep, targets, t.sent, run.elapsed, run.rate_span);
   mcnet::test::tools::json group;
   if (json_output) {
     mcnet::test::tools::expect_schema_conform(out.str());
@@ -442,19 +452,8 @@ TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
 // over the 5 s its 5 datagrams take, and says that span (trial20h 10:
 // "2771 pps over 1.44 ms" above "5 datagrams in 3.001 s, 1.00 pps in all").
 TEST(SendSummary, OneBurstAheadOfThePaceSaysWhatEachRateIsOver) {
-  tools::send_settings s;
-  s.burst = 5;
-  std::ostringstream out, err;
-  const tools::reporter rep("mcast-send", s.format(), out, err);
-  std::vector<tools::send_target> targets(1);
-  auto& t = targets[0];
-  t.group = mcnet::core::ip_address::v4(239, 1, 1, 1);
-  t.port = 5000;
-  t.sends.add(0, 5, 1'440'000);  // 5 sent over 1.44 ms
-  t.sent = 5;
-  t.bytes = 500;
-  tools::print_summary(s, rep, targets, 5, 3.001, 5.0);
-  const auto text = out.str();
+  const auto text =
+      group_summary({{0, 5}}, false, {.burst = 5, .elapsed = 3.001, .rate_span = 5.0, .batch_ns = 1'440'000}).first;
   EXPECT_NE(text.find("  239.1.1.1:5000  sent 5  bytes 500  2778 pps 2.22 Mbit/s within one burst of 1.44 ms"),
             std::string::npos)
       << text;
@@ -465,24 +464,14 @@ TEST(SendSummary, OneBurstAheadOfThePaceSaysWhatEachRateIsOver) {
 
   // Several bursts: a rate over the span, no "one burst"; a total over the
   // send phase names no other span.
-  std::ostringstream out2, err2;
-  const tools::reporter rep2("mcast-send", s.format(), out2, err2);
-  std::vector<tools::send_target> more(1);
-  more[0].group = t.group;
-  more[0].port = 5000;
-  more[0].sends.add(0, 5, 1'000'000);
-  more[0].sends.add(1'000'000'000, 5, 1'001'000'000);
-  more[0].sent = 10;
-  more[0].bytes = 1000;
-  tools::print_summary(s, rep2, more, 10, 2.0, 2.0);
-  EXPECT_EQ(out2.str().find("one burst"), std::string::npos) << out2.str();
-  EXPECT_EQ(out2.str().find("the pace's"), std::string::npos) << out2.str();
-  EXPECT_NE(out2.str().find("5.00 pps 4.00 kbit/s over 1.000 s"), std::string::npos) << out2.str();
+  const std::vector<std::pair<std::int64_t, std::uint64_t>> two{{0, 5}, {1'000'000'000, 5}};
+  const auto text2 = group_summary(two, false, {.burst = 5, .elapsed = 2.0, .rate_span = {}, .batch_ns = 1'000'000}).first;
+  EXPECT_EQ(text2.find("one burst"), std::string::npos) << text2;
+  EXPECT_EQ(text2.find("the pace's"), std::string::npos) << text2;
+  EXPECT_NE(text2.find("5.00 pps 4.00 kbit/s over 1.000 s"), std::string::npos) << text2;
 
   // A send phase under half a millisecond in the unit that fits, not
   // "0.000 s" beside a rate (trial20i 15).
-  std::ostringstream out3, err3;
-  const tools::reporter rep3("mcast-send", s.format(), out3, err3);
-  tools::print_summary(s, rep3, more, 10, 0.000'200, 0.000'200);
-  EXPECT_NE(out3.str().find("mcast-send: 10 datagrams in 200 us, 50000 pps in all"), std::string::npos) << out3.str();
+  const auto text3 = group_summary(two, false, {.burst = 5, .elapsed = 0.000'200, .rate_span = {}, .batch_ns = 1'000'000}).first;
+  EXPECT_NE(text3.find("mcast-send: 10 datagrams in 200 us, 50000 pps in all"), std::string::npos) << text3;
 }
