@@ -219,6 +219,20 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   // loss).
   if (st.ended) {
     retire_worst(key, loss);
+    // Its later END markers (the sender's repeats) are its own: known by
+    // a fingerprint, not strays (trial16f 2).
+    const std::uint64_t print = resume_.hash_function()(key);
+    try {
+      if (ended_.insert(print).second) {
+        ended_order_.push_back(print);
+        if (ended_order_.size() > ended_kept) {
+          ended_.erase(ended_order_.front());
+          ended_order_.pop_front();
+        }
+      }
+    } catch (const std::bad_alloc&) {
+      ended_.erase(print);  // not kept: its repeats count as strays, as before
+    }
     return;
   }
   resume_point r;
@@ -269,6 +283,10 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
     retire_worst(key, loss);
     forget(key);
   }
+}
+
+bool stream_table::ended_before(const stream_key& key) const {
+  return !ended_.empty() && ended_.contains(resume_.hash_function()(key));
 }
 
 void stream_table::forget(const stream_key& key) {
@@ -625,7 +643,9 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.numbers = header->is_end() ? 0 : 1;
       const stream_key key{group, port, source, false, header->sender_id, header->session, payload_kind::mcnet};
       if (header->is_end() && find(key) == nullptr && !resumable(key)) {
-        ++stray_ends_;  // an END alone is no stream
+        // An END alone is no stream; one of a stream that ended and was
+        // evicted is that stream's repeat, and its counts are final.
+        if (!ended_before(key)) ++stray_ends_;
         return out;
       }
       auto* s = find_or_make(key, out);
@@ -693,7 +713,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.mold_session = key.mold_session;
       if (v->is_end_of_session() && find(key) == nullptr && !resumable(key)) {
         out.end = true;
-        ++stray_ends_;  // an end of session alone is no stream
+        if (!ended_before(key)) ++stray_ends_;  // an end of session alone is no stream; an ended one's repeat is its own
         return out;
       }
       auto* s = find_or_make(key, out);
