@@ -659,11 +659,16 @@ std::optional<refusal> refusal_of(const core::ip_address& group, const error& lo
   const unsigned family_length = v4 ? 4 : 8;  // 224.0.0.0/4, ff00::/8
   const auto family_prefix = v4 ? std::string("224.0.0.0/4") : std::string("ff00::/8");
   const auto ip = v4 ? std::string("ip ") : std::string("ip -6 ");
+  // As `ip route` writes a refusing route: "blackhole 239.1.0.0/16", its
+  // table named unless main.
+  const auto refusing_text = [&](const netlink::route& r) {
+    return fmt::format("{} {}{}", kind_of(r.type), route_text(r),
+                       r.table == 254 ? std::string() : fmt::format(" table {}", r.table));
+  };
   const auto* first = routes.front();
   refusal out;
   out.kind = std::string(kind_of(first->type));
-  out.route = fmt::format("{} {}{}", out.kind, route_text(*first),
-                          first->table == 254 ? std::string() : fmt::format(" table {}", first->table));
+  out.route = refusing_text(*first);
   // The refusing routes the lookup meets, each deleted in turn, until a
   // route that carries the group wins; one no more specific than the
   // family's prefix is left (a route for that prefix takes its place, or
@@ -678,8 +683,7 @@ std::optional<refusal> refusal_of(const core::ip_address& group, const error& lo
       break;
     }
     if (r->prefix_length <= family_length) break;
-    const auto text = fmt::format("{} {}{}", kind, route_text(*r),
-                                  r->table == 254 ? std::string() : fmt::format(" table {}", r->table));
+    const auto text = refusing_text(*r);
     commands.push_back(ip + "route del " + text);
     deleted.push_back(text);
   }

@@ -986,11 +986,11 @@ void receive_session::summary() {
     notes += fmt::format(" ({}, refused by {} parser: {} loss is unknown)", malformed_text(table_),
                          sum.refused == 1 ? "its" : "their", sum.refused == 1 ? "its" : "their");
   }
-  // Unknown (-) when no datagram had a sequence number, as the streams say.
-  const bool unknown = loss_unknown(sum) || only_ends || (sum.packets > 0 && sum.sequenced == 0);
-  const auto known = [unknown](std::uint64_t v) { return unknown ? std::string("-") : std::to_string(v); };
-  const auto duplicates = unknown ? std::string("- duplicates")
-                                  : count_text(sum.duplicates, "duplicate", "duplicates");
+  // Unknown (-) when no datagram had a sequence number, as the streams and
+  // the JSON total say (no_numbers; loss_unknown's raw-only run is one).
+  const auto known = [no_numbers](std::uint64_t v) { return no_numbers ? std::string("-") : std::to_string(v); };
+  const auto duplicates = no_numbers ? std::string("- duplicates")
+                                     : count_text(sum.duplicates, "duplicate", "duplicates");
   // MPEG-TS counts what its continuity counters skipped, apart from the
   // numbers above (transport packets, not datagrams).
   notes += mpegts_missing_text(table_);
@@ -1056,10 +1056,6 @@ int receive_session::finish() const {
     if (sum.refused > 0) out += fmt::format(" ({} more: their loss is unknown)", malformed_text(table_));
     return out;
   };
-  // MPEG-TS streams count the transport packets their continuity
-  // counters skipped: a total whose `lost` (sequence numbers) is not theirs
-  // says where its loss is.
-  const auto mpegts_part = [this] { return mpegts_missing_text(table_); };
   // The stream with the highest loss, named even when it was evicted (its
   // object is not among the summary's streams: trial16e 7).
   const auto merged = [this](const stream_key& k) { return merged_by_lines(k); };
@@ -1076,7 +1072,8 @@ int receive_session::finish() const {
                                   : std::string();
     return out_.fail(exit_loss,
                      fmt::format("loss {}%{}{} is above --max-loss {}%{}{}", percent_text(loss, *s_.max_loss),
-                                 mpegts_part(), kernel_drops_part(), *s_.max_loss, unchecked(), worst_part),
+                                 mpegts_missing_text(table_), kernel_drops_part(), *s_.max_loss, unchecked(),
+                                 worst_part),
                      "loss");
   }
   // Every stream to the limit too: streams without loss (a flood of junk

@@ -221,18 +221,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
     retire_worst(key, loss);
     // Its later END markers (the sender's repeats) are its own: known by
     // a fingerprint, not strays (trial16f 2).
-    const std::uint64_t print = resume_.hash_function()(key);
-    try {
-      if (ended_.insert(print).second) {
-        ended_order_.push_back(print);
-        if (ended_order_.size() > ended_kept) {
-          ended_.erase(ended_order_.front());
-          ended_order_.pop_front();
-        }
-      }
-    } catch (const std::bad_alloc&) {
-      ended_.erase(print);  // not kept: its repeats count as strays, as before
-    }
+    ended_.add(resume_.hash_function()(key), ended_kept);
     return;
   }
   resume_point r;
@@ -285,24 +274,27 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   }
 }
 
+void stream_table::fingerprints::add(std::uint64_t print, std::size_t kept) noexcept {
+  try {
+    if (!set.insert(print).second) return;
+    order.push_back(print);
+    if (order.size() > kept) {
+      set.erase(order.front());
+      order.pop_front();
+    }
+  } catch (const std::bad_alloc&) {
+    set.erase(print);
+  }
+}
+
 bool stream_table::ended_before(const stream_key& key) const {
-  return !ended_.empty() && ended_.contains(resume_.hash_function()(key));
+  return !ended_.set.empty() && ended_.set.contains(resume_.hash_function()(key));
 }
 
 void stream_table::forget(const stream_key& key) {
   // trial16e 3: a record pushed out went silently; its stream came back as
   // new, and what it lost in between was neither counted nor said unknown.
-  const std::uint64_t print = resume_.hash_function()(key);
-  try {
-    if (!forgotten_.insert(print).second) return;
-    forgotten_order_.push_back(print);
-    if (forgotten_order_.size() > forgotten_kept) {
-      forgotten_.erase(forgotten_order_.front());
-      forgotten_order_.pop_front();
-    }
-  } catch (const std::bad_alloc&) {
-    forgotten_.erase(print);  // not kept: its return goes unnoticed, as before records
-  }
+  forgotten_.add(resume_.hash_function()(key), forgotten_kept);
 }
 
 namespace {
@@ -473,10 +465,10 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
     if (checker) made->mpegts = std::make_unique<mpegts_state>();
     const auto resumed_before = resumed_;
     if (!resume_.empty()) resume(key, *made);
-    if (!forgotten_.empty() && resumed_ == resumed_before) {
+    if (!forgotten_.set.empty() && resumed_ == resumed_before) {
       // Not resumed: a stream whose record was pushed out comes back anew,
       // its loss since its eviction unknown (said, and --max-loss fails).
-      if (forgotten_.erase(resume_.hash_function()(key)) != 0) ++unresumed_;
+      if (forgotten_.set.erase(resume_.hash_function()(key)) != 0) ++unresumed_;
     }
   } catch (const std::bad_alloc&) {
     // Out of memory below the limit: this stream goes untracked; no more

@@ -576,15 +576,21 @@ class stream_table {
   std::uint64_t resumed_ = 0;
   std::uint64_t unresumed_ = 0;
   std::uint64_t resume_serial_ = 0;
-  // Fingerprints (key_hash) of the keys whose record was pushed out, the
-  // last forgotten_kept of them (oldest first in the queue).
-  std::unordered_set<std::uint64_t> forgotten_;
-  std::deque<std::uint64_t> forgotten_order_;
+  // Fingerprints (key_hash) of keys, the last `kept` added (oldest first
+  // in the queue).
+  struct fingerprints {
+    std::unordered_set<std::uint64_t> set;
+    std::deque<std::uint64_t> order;
+    /// Keep `print`, dropping the oldest past `kept`; out of memory it is
+    /// not kept (what it marks goes unnoticed, as before fingerprints).
+    void add(std::uint64_t print, std::size_t kept) noexcept;
+  };
+  // The keys whose record was pushed out, the last forgotten_kept of them.
+  fingerprints forgotten_;
   /// Remember that `key`'s record was pushed out (or could not be kept).
   void forget(const stream_key& key);
-  // Fingerprints of ended streams evicted, the last ended_kept of them.
-  std::unordered_set<std::uint64_t> ended_;
-  std::deque<std::uint64_t> ended_order_;
+  // The ended streams evicted, the last ended_kept of them.
+  fingerprints ended_;
   /// Whether `key` is an ended stream that was evicted (its END repeats are its own).
   [[nodiscard]] bool ended_before(const stream_key& key) const;
   std::unordered_map<stream_key, resume_point, key_hash> resume_;
