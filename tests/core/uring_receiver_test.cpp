@@ -149,6 +149,25 @@ TEST_P(NetUringReceiver, GivesTheMetadataReadBatchGives) {
     test::multicast_out(s, v6, (*net)[0].iface().index, 5);
     return s;
   });
+  // The kernel stamps a datagram on arrival only once its timestamp static key
+  // is on, and the first socket that asks for timestamps switches it on from a
+  // work queue (net_enable_timestamp): until that ran, each socket's copy is
+  // stamped when it is read, and the two copies' times differ. Probes until one
+  // datagram carries one time to both sockets (bounded: 50 probes, 1 s each).
+  {
+    auto probe = core::receive_batch::make(1, 32).value();
+    bool stamped_on_arrival = false;
+    for (int attempt = 0; attempt < 50 && !stamped_on_arrival; ++attempt) {
+      test::send_text(tx, {}, "probe");
+      auto first = probe.read(by_batch, test::metadata_kinds, core::wait_policy::deadline(1s));
+      ASSERT_TRUE(first && *first == 1) << (first ? "no probe" : first.error().message());
+      const auto time_a = probe[0].info.software_time;
+      auto second = probe.read(by_uring, test::metadata_kinds, core::wait_policy::deadline(1s));
+      ASSERT_TRUE(second && *second == 1) << (second ? "no probe" : second.error().message());
+      stamped_on_arrival = time_a && time_a == probe[0].info.software_time;
+    }
+    ASSERT_TRUE(stamped_on_arrival) << "50 probes, and the two sockets' copies never carried one receive time";
+  }
   constexpr std::size_t kCount = 24;
   for (std::size_t i = 0; i + 1 < kCount; ++i) test::send_text(tx, {}, test::numbered("u", i));
   test::send_text(tx, {}, std::string(40, 'y'));  // longer than the 32-byte room: cut by both
