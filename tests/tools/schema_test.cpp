@@ -179,7 +179,7 @@ TEST(ToolsSchema, SendEventsCarryThePayload) {
   EXPECT_EQ(schema_errors(mold), std::vector<std::string>{});
   const auto summary = json::parse(R"({"event":"summary","time":1.7e9,"groups":[{"group":"239.1.1.1","port":5000,
     "sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0,"rate_bps":210560.0,"rate_span_s":0.45,"next_sequence":null,"messages":null,
-    "next_continuity":[3,15]}],"total":{"sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0}})");
+    "next_continuity":[3,15],"end_markers":3}],"total":{"sent":10,"bytes":13160,"elapsed_s":0.5,"rate_pps":20.0}})");
   EXPECT_EQ(schema_errors(summary), std::vector<std::string>{});
   // One datagram has no rate: null rate_pps and rate_bps, as mcast-recv's.
   auto one = summary;

@@ -414,6 +414,21 @@ std::pair<std::string, mcnet::test::tools::json> group_summary(
 // One datagram has no rate at either end: mcast-send says so as mcast-recv
 // does ("- pps - bit/s (one datagram: no rate)", null in JSON), not "0 pps"
 // or one datagram over the send phase. Two have a rate, with its bit rate.
+// The total's span (trial20i 16): a run that kept up reads the rate asked
+// for, whatever its last sleep overshot; one that fell behind, what it
+// achieved; a burst ahead of its schedule, its intervals.
+TEST(SendSummary, APacedTotalIsOverItsLastSendAndItsInterval) {
+  // 2000 at 1000 pps, the last sent at 1.999 s, the phase ended 2.006 s.
+  EXPECT_DOUBLE_EQ(2000 / tools::paced_rate_span(2.006, 1.999, 2000, 1000), 1000);
+  EXPECT_NEAR(2000 / tools::paced_rate_span(2.006, 1.99905, 2000, 1000), 999.98, 0.01) << "50 us late";
+  // Behind: the last went at 2.5 s.
+  EXPECT_NEAR(2000 / tools::paced_rate_span(2.6, 2.5, 2000, 1000), 2000 / 2.501, 1e-9);
+  // -r 1pps --burst 5 -c 5: all at 0, the phase cut at 1 s: 5 intervals.
+  EXPECT_DOUBLE_EQ(tools::paced_rate_span(1.0, 0.0, 5, 1), 5.0);
+  // -d cut the phase before the last interval ended: at most the phase.
+  EXPECT_DOUBLE_EQ(tools::paced_rate_span(3.0, 2.9995, 3, 1), 3.0);
+}
+
 TEST(SendSummary, OneDatagramHasNoRateAsTheReceiverSays) {
   const auto text = group_summary({{0, 1}}, false).first;
   EXPECT_NE(text.find("  239.1.1.1:5000  sent 1  bytes 100  - pps - bit/s (one datagram: no rate)"), std::string::npos)

@@ -109,6 +109,52 @@ TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
   EXPECT_EQ(totals.length_errors, 2u);
 }
 
+// A send time within 60 s of the arrival but a second or more from the
+// stream's own latency is no latency either (trial20i 4: one datagram 59 s
+// off among 49 at 30 us read "latency min -59.0 s", a clock offset and a
+// jitter of 4.26 s). Judged against the median once the stream has 8
+// latencies; a sender clock stepping by 2 s puts every later datagram there.
+TEST(StreamTable, ASendTimeASecondFromTheStreamsLatencyIsAClockError) {
+  tools::stream_table t;
+  std::uint64_t seq = 0;
+  auto send = [&](std::chrono::nanoseconds sent_offset, std::chrono::nanoseconds latency) {
+    const auto sent = kStart + sent_offset;
+    return t.add(kTableGroup, 5000, kTableSource, datagram(1, seq++, sent), sent + latency, -1, -1);
+  };
+  for (int i = 0; i < 24; ++i) EXPECT_TRUE(send(i * 1ms, 30us + (i % 3) * 1us).latency_ns.has_value()) << i;
+  // Sent "59 s later" than it arrived: 59 s from the median.
+  EXPECT_FALSE(send(24ms, -59s).latency_ns.has_value());
+  // 900 ms from the median (a queue somewhere) is still latency.
+  EXPECT_TRUE(send(25ms, 900ms).latency_ns.has_value());
+  for (int i = 26; i < 50; ++i) EXPECT_TRUE(send(i * 1ms, 30us).latency_ns.has_value()) << i;
+  {
+    const auto& s = t.streams().begin()->second;
+    EXPECT_EQ(s.clock_errors, 1u);
+    EXPECT_EQ(s.latency.count(), 49u);
+    EXPECT_GE(s.latency.min(), 30'000) << "no latency below 0: no clock offset to claim";
+    EXPECT_EQ(s.latency.negative(), 0u);
+    EXPECT_LT(s.interarrival.value_ns(), 200e6) << "the 59 s outlier moved no jitter; the 900 ms one some";
+  }
+  // The sender's clock steps 2 s back: every later send time is 2 s off.
+  for (int i = 50; i < 60; ++i) EXPECT_FALSE(send(i * 1ms, 2s).latency_ns.has_value()) << i;
+  const auto& s = t.streams().begin()->second;
+  EXPECT_EQ(s.clock_errors, 11u);
+  EXPECT_EQ(s.latency.max(), 900'000'000);
+  EXPECT_EQ(s.sequence.lost(), 0u) << "a clock error's number still counts";
+}
+
+// A stream's first latencies have no median to be judged by: the first 8
+// are taken as they come (within 60 s), so a stream that starts with its
+// clock 5 s off keeps that as its latency.
+TEST(StreamTable, TheFirstLatenciesAreTakenAsTheyCome) {
+  tools::stream_table t;
+  for (std::uint64_t i = 0; i < 20; ++i) {
+    const auto sent = kStart + std::chrono::milliseconds(i);
+    EXPECT_TRUE(t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), sent + 5s, -1, -1).latency_ns) << i;
+  }
+  EXPECT_EQ(t.streams().begin()->second.clock_errors, 0u);
+}
+
 // docs/tools.md, "The test header": with an END in, sent = packets -
 // length_errors - duplicates - jumps + lost per stream. A datagram whose
 // length field is wrong is a packet and a length error, and its number

@@ -695,13 +695,20 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
         (void)end.build(b);  // b is test_header::size bytes
       }
       if (n == 0) continue;
-      (void)core::write_to(t.sock, core::message{.buffer = b, .size = n},
-                           core::wait_policy::deadline(std::chrono::milliseconds(100)));
+      if (core::write_to(t.sock, core::message{.buffer = b, .size = n},
+                         core::wait_policy::deadline(std::chrono::milliseconds(100)))) {
+        ++t.end_markers;
+      }
     }
   }
 }
 
 }  // namespace
+
+double paced_rate_span(double elapsed, double last_send_s, std::uint64_t sent, double pps) noexcept {
+  const double interval = 1.0 / pps;
+  return std::max(std::min(elapsed, last_send_s + interval), static_cast<double>(sent) * interval);
+}
 
 void print_summary(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                    std::uint64_t total_sent, double elapsed, std::optional<double> rate_span) {
@@ -710,14 +717,14 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
   // A group's rate by the receiver's rule (clump_clock: its sends before
   // the last clump over the span to it), so both ends agree; none for one
   // datagram, which has no rate at either end; over the send phase when
-  // its sends were not timed (--replay).
+  // its sends have no span (none sent).
   const auto group_rate = [&](const send_target& t) -> std::optional<double> {
     if (t.sends.count == 1) return std::nullopt;
     const auto [n, span] = t.sends.rate();
     return span > 0 ? n / span : per_second(t.sent);
   };
   // The span that rate is over, seconds (mcast-recv's rate_span_s): the
-  // send phase when the sends were not timed.
+  // send phase when the sends have none.
   const auto group_span = [&](const send_target& t) -> double {
     // One datagram has span 0, as a stream of one at mcast-recv (trial20i 11).
     if (t.sends.count == 1) return 0.0;
@@ -757,7 +764,7 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
                       {"rate_bps", or_null(group_bit_rate(t))}, {"rate_span_s", group_span(t)},
                       {"next_sequence", numbered ? number_or_null(next) : json(nullptr)},
                       {"messages", mold ? json(t.sent * s.payload.messages) : json(nullptr)},
-                      {"next_continuity", continuity}, {"line_b", line_b}});
+                      {"next_continuity", continuity}, {"line_b", line_b}, {"end_markers", t.end_markers}});
     const auto rate = group_rate(t);
     // The span as mcast-recv writes a stream's: a single burst's rate is
     // its sends' spread, which the span shows (100 datagrams in 2.1 ms).
@@ -769,11 +776,16 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
     const auto over = s.burst > 1 && t.sends.clumps == 1 && t.sent <= s.burst
                           ? " within one burst of " + span_text
                           : " over " + span_text;
-    out.text(fmt::format("  {}  sent {}  bytes {}  {} {}{}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
+    // A replay's captured end markers are said apart from the datagrams
+    // (mcast-send's own are its rounds of three, docs/tools.md).
+    const auto replayed_ends = s.replay && t.end_markers > 0
+                                   ? "  and " + count_text(t.end_markers, "end marker", "end markers")
+                                   : std::string();
+    out.text(fmt::format("  {}  sent {}  bytes {}  {} {}{}{}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
                          t.bytes, packet_rate_text(or_null(rate)), bit_rate_text(or_null(group_bit_rate(t))),
-                         rate ? over : " (one datagram: no rate)",
+                         rate ? over : t.sent == 1 ? " (one datagram: no rate)" : " (no datagram)",
                          mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
-                         next && t.stream ? fmt::format("  next sequence {}", *next) : ""));
+                         next && t.stream ? fmt::format("  next sequence {}", *next) : "", replayed_ends));
   }
   std::uint64_t bytes = 0;
   for (const auto& t : targets) bytes += t.bytes;
@@ -1006,9 +1018,15 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   if (cut_short) warn_interrupted(out, total_sent, asked(), elapsed, s.duration);
   // The total's rate: N datagrams take N intervals of the pacing, also
   // when the wait after the last was cut (a burst ahead of its schedule:
-  // `-r 1pps --burst 5 -c 5` is 1 pps, not 5 over a 1 s send phase).
+  // `-r 1pps --burst 5 -c 5` is 1 pps, not 5 over a 1 s send phase), and
+  // a run that kept up reads the rate asked for: over its last send and
+  // that datagram's interval, not the send phase, whose end waits past
+  // it by a sleep's overshoot (trial20i 16: 2000 at 1000 pps read
+  // "997 pps in all"); a run that fell behind sent its last one late.
   const double rate_span =
-      pace.paced() ? std::max(elapsed, static_cast<double>(total_sent) / s.pace->packets_per_second(s.size)) : elapsed;
+      pace.paced() ? paced_rate_span(elapsed, std::chrono::duration<double>(last_main_send - started).count(),
+                                     total_sent, s.pace->packets_per_second(s.size))
+                   : elapsed;
   print_summary(s, out, targets, total_sent, elapsed, rate_span);
   if (send_error) return out.fail(exit_setup, *send_error);
   return cut_short ? exit_interrupted : exit_ok;

@@ -89,6 +89,18 @@ void add_to_channel(stream_table::channel_count& c, const stream& st) {
   }
 }
 
+// A latency more than stream_table::latency_outlier_ns from the stream's
+// median, once it has stream_table::outlier_after latencies. The median is
+// looked up only for a latency past the range so far by that much (rare:
+// O(1) for the rest).
+bool latency_outlier(const feed::histogram& h, std::int64_t latency) noexcept {
+  constexpr auto far = stream_table::latency_outlier_ns;
+  if (h.count() < stream_table::outlier_after) return false;
+  if (latency >= h.min() - far && latency <= h.max() + far) return false;
+  const auto median = h.percentile(0.5);
+  return latency > median + far || latency < median - far;
+}
+
 }  // namespace
 
 totals totals_of(const stream_key& key, const stream& s) noexcept {
@@ -676,7 +688,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       // A send time past 2^63 ns (year 2262) is no time: a clock problem too.
       const auto sent_ns = static_cast<std::int64_t>(std::min<std::uint64_t>(header->send_time_ns, INT64_MAX));
       const auto latency = feed::saturating_sub(arrival_ns, sent_ns);
-      if (latency > plausible_latency_ns || latency < -plausible_latency_ns) {
+      if (latency > plausible_latency_ns || latency < -plausible_latency_ns || latency_outlier(s->latency, latency)) {
         ++s->clock_errors;
         return out;
       }

@@ -34,10 +34,15 @@ struct replay_plan {
   std::vector<std::vector<core::ip_address>> sources;
   /// Per datagram of the capture: the index of its send_target.
   std::vector<std::size_t> target;
+  /// Per datagram of the capture: an end marker (an mcnet END whose length
+  /// field is its size, or a MoldUDP64 end of session), which mcast-recv
+  /// counts apart from packets: the replay's summary does too.
+  std::vector<bool> end_marker;
 };
 
 /// The captured destinations of `c` in order of first appearance, their
-/// sources, and per datagram the index of its destination there.
+/// sources, and per datagram the index of its destination there and
+/// whether it is an end marker.
 [[nodiscard]] replay_plan map_destinations(capture_contents c);
 
 /// Read --replay's file and make its targets: without SPEC one per

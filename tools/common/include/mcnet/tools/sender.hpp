@@ -107,8 +107,12 @@ struct send_target {
   /// The datagrams of a feed payload (moldudp64, rtp, mpegts); none for
   /// mcnet, whose header batch_builder writes per datagram.
   std::optional<feed_stream> stream;
-  std::uint64_t sent = 0;                  ///< datagrams sent
-  std::uint64_t bytes = 0;                 ///< payload bytes sent
+  std::uint64_t sent = 0;                  ///< datagrams sent (end markers not counted)
+  std::uint64_t bytes = 0;                 ///< payload bytes sent (end markers' not counted)
+  /// End markers sent: mcnet END datagrams and MoldUDP64 ends of session
+  /// (send_end_markers' rounds, or a replayed capture's), which mcast-recv
+  /// counts apart from packets.
+  std::uint64_t end_markers = 0;
   bool done = false;  ///< the order has no sequence number left
   /// --line-b: this group's B line (its own socket, an order with only
   /// --drop-every-b, a feed stream starting where this one does), or null.
@@ -222,6 +226,17 @@ struct rate_shortfall {
 /// message then names that, not the machine's or link's speed.
 [[nodiscard]] std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t sent, double elapsed,
                                                        double paused_s = 0);
+
+/// The seconds a paced run's total rate is over (the summary's
+/// total.rate_pps = sent / this): the longer of the N intervals the pacing
+/// gave `sent` datagrams at `pps` and the time from the start to the last
+/// datagram's send (`last_send_s`) plus its interval, at most `elapsed`
+/// (the send phase). A run that kept up reads `pps` (the phase's end waits
+/// past the last interval by a sleep's overshoot: 2000 at 1000 pps read
+/// 997 over a phase of 2.006 s); one that fell behind sent its last
+/// datagram late; a burst ahead of its schedule (`-r 1pps --burst 5 -c 5`)
+/// is over its 5 intervals. `pps` > 0.
+[[nodiscard]] double paced_rate_span(double elapsed, double last_send_s, std::uint64_t sent, double pps) noexcept;
 
 /// CLOCK_REALTIME in nanoseconds (the header's send time).
 [[nodiscard]] std::uint64_t realtime_ns();

@@ -200,8 +200,10 @@ struct stream {
   // MPEG-TS, and RTP carrying it; none past the table's limit of checkers
   std::unique_ptr<mpegts_state> mpegts;
   /// mcnet: datagrams whose send time is more than
-  /// stream_table::plausible_latency from their arrival (either way): a clock
-  /// problem (or a replayed capture), left out of latency and jitter.
+  /// stream_table::plausible_latency_ns from their arrival (either way), or
+  /// whose latency is more than stream_table::latency_outlier_ns from the
+  /// stream's median: a clock problem (or a replayed capture, or a send time
+  /// that is not one), left out of latency and jitter.
   std::uint64_t clock_errors = 0;
   /// mcnet: datagrams (and END markers) whose header's length field is not
   /// their size: counted as packets, not trusted for sequence, latency or END.
@@ -295,6 +297,19 @@ class stream_table {
   /// from a capture): counted in stream::clock_errors instead, so a send time
   /// of 0 or of the year 2100 cannot make the latency -73 years.
   static constexpr std::int64_t plausible_latency_ns = 60'000'000'000;
+  /// The largest distance of an mcnet datagram's latency from its stream's
+  /// median latency taken as latency: 1 s, once the stream has
+  /// outlier_after latencies. Past it the send time is the sender's clock
+  /// stepping or a send time that is not one (trial20i 4: one datagram
+  /// 59 s off among 49 at 30 us made the minimum -59 s, claimed a clock
+  /// offset of 59 s and set the jitter to 4.26 s): counted in
+  /// stream::clock_errors too, left out of latency and jitter. A path's
+  /// latency does not move by a second from one datagram to the next; a
+  /// sender whose clock steps by more has every later datagram counted
+  /// there, which is what its send times are.
+  static constexpr std::int64_t latency_outlier_ns = 1'000'000'000;
+  /// The latencies a stream needs before outliers are judged by its median.
+  static constexpr std::uint64_t outlier_after = 8;
   /// The largest gap between two datagrams of a stream that always puts
   /// them in one clump (stream::arrivals; starts_clump()).
   static constexpr std::chrono::nanoseconds clump_gap{clump_gap_ns};
