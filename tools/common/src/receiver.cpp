@@ -802,10 +802,11 @@ void receive_session::summary() {
   // No datagram with a number (MPEG-TS, raw): its lost, reordered and
   // duplicates are unknown, not 0, as its streams' are (trial20i 1: an
   // MPEG-TS run read total.lost 0 beside loss_percent 4.89; 9: only END
-  // markers read "- reordered" in text and reordered 0 in JSON).
+  // markers read "- reordered" in text and reordered 0 in JSON); so are
+  // the jumps, restarts and too_late of numbers none of them carried.
   const bool no_numbers = only_ends || (sum.packets > 0 && sum.sequenced == 0);
   if (no_numbers) {
-    for (const char* k : {"lost", "reordered", "duplicates"}) total[k] = nullptr;
+    for (const char* k : {"lost", "reordered", "duplicates", "jumps", "restarts", "too_late"}) total[k] = nullptr;
   }
   // Untracked datagrams are in no stream: what they lost is unknown, so no
   // ratio stands for the run (a flood that left the real feed untracked
