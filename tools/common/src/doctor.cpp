@@ -1094,9 +1094,10 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                by_source ? fmt::format("mcast-recv -i {} {}", shell_quoted(target), spec_arguments_of(plan, g))
                          : std::string(),
                {{"route_interface", via}, {"kernel_default_routes", links}, {"ambiguous", true}},
-               fmt::format("{}: {} (or a route of its own for the group: ip -6 route add {} dev IFACE)",
+               fmt::format("{}: {} (a route in the main table does not decide it: table local, where the "
+                           "kernel keeps these, is looked up first)",
                            by_source ? "the choices" : "the interface the sender's datagrams come in on, one of",
-                           fmt::join(choices, "; "), g.to_string() + "/128")});
+                           fmt::join(choices, "; "))});
           continue;
         }
       }

@@ -1015,7 +1015,7 @@ void receive_session::summary() {
   for (const auto& line : verdict_text) out_.text(line);
   // Datagrams lost on the way that no socket drop explains: a firewall rule
   // of this host that drops some (a rate limit) is named (trial15h 11).
-  if (loss_hints_ && total_ > 0 && !no_numbers && sum.lost > drops) {
+  if (loss_hints_ && !s_.json_output && total_ > 0 && !no_numbers && sum.lost > drops) {
     for (const auto& line : loss_hints_()) out_.text(line);
   }
   if (capture_) {
