@@ -3657,6 +3657,21 @@ TEST(NetDoctor, Ipv6GroupOnTwoLinksWithoutIAsksWhichInterface) {
   const auto run = rx.exec({MCAST_RECV, "-d", "0.3", group});
   EXPECT_NE(run.output.find("mcast-recv: warning: route ff3e::77:1: the join goes to"), std::string::npos)
       << run.output;
+
+  // --listen joins on the other link too: a sender on the LAN of the link
+  // the kernel did not pick is heard there, so the verdict runs mcast-recv
+  // on that link.
+  const auto picked = routes[0]["data"]["route_interface"].get<std::string>();
+  const std::string other = picked == "eth0" ? "eth1" : "eth0";
+  const auto& sender = (*net)[other == "eth0" ? 1 : 2];
+  auto p = rx.start({MCAST_RECV, "doctor", "--json", "--listen", "2", group});
+  std::this_thread::sleep_for(700ms);
+  test::tools::send(sender, {"-i", "eth0", "-c", "20", "-r", "100pps", group});
+  const auto st = p.wait_for(20s);
+  ASSERT_TRUE(st) << p.output();
+  const auto heard = ended({*st, p.output(), p.standard_output()});
+  expect_verdict(heard, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(heard.verdict["fix"], "mcast-recv -i " + other + " '" + group + "'") << heard.r.output;
 }
 
 // #15 (trial d15m, finding 5): an IPv6 join interface that is down has no

@@ -3665,14 +3665,22 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
                                const reporter& silent) {
   std::vector<probe> out;
   for (const auto& p : plan) {
-    if (p.m->iface.index == 0) continue;
     const auto& r = p.m->request;
     for (const auto& c : checks) {
-      if (c.check != "route" || c.subject != r.group.to_string() || !c.data.value("undecided", false) ||
-          c.data.value("join_interface", "") != p.iface.name.view()) {
-        continue;
+      if (c.check != "route" || c.subject != r.group.to_string()) continue;
+      // Where to listen besides the join interface: the group's route's
+      // interface for a join named elsewhere; every other link with the
+      // kernel's ff00::/8 for an IPv6 join the kernel's listing order placed.
+      std::vector<std::string> others;
+      if (p.m->iface.index != 0 && c.data.value("undecided", false) &&
+          c.data.value("join_interface", "") == p.iface.name.view()) {
+        others.push_back(c.data.value("route_interface", ""));
+      } else if (p.m->iface.index == 0 && c.data.value("ambiguous", false)) {
+        for (const auto& name : c.data["kernel_default_routes"]) {
+          if (name.get<std::string>() != p.iface.name.view()) others.push_back(name.get<std::string>());
+        }
       }
-      const auto via = c.data.value("route_interface", "");
+      for (const auto& via : others) {
       const auto* where = snap.link_by_name(via);
       if (where == nullptr) continue;
       const auto group = r.group.unmap().with_scope_id(0);
@@ -3689,6 +3697,7 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       auto sock = open_receive_socket(family, r.port, settings, silent, buffers);
       if (!sock || !core::join_group(*sock, r.group, where->index)) continue;
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
+      }
     }
   }
   return out;
@@ -3848,6 +3857,34 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     });
     if (heard) continue;
     for (auto& c : checks) {
+      // An IPv6 join placed by the kernel's listing order of its per-link
+      // ff00::/8: the probes on the other links say where they come in.
+      if (c.check == "route" && c.subject == r.group.to_string() && c.data.value("ambiguous", false) &&
+          p.m->iface.index == 0) {
+        const probe* best = nullptr;
+        for (const auto& x : probes) {
+          if (x.group == group && x.sh.port == r.port && x.heard > 0 && (best == nullptr || x.heard > best->heard)) {
+            best = &x;
+          }
+        }
+        if (best == nullptr) {
+          c.message += fmt::format("; --listen heard none of them on {} nor on the other links in {} s (the doctor "
+                                   "joined there too to see)",
+                                   p.iface.name.view(), s.listen);
+          continue;
+        }
+        c.status = check_status::fail;
+        c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
+                                 "other links too to see): they come in on {}",
+                                 p.iface.name.view(), s.listen, count_text(best->heard, "datagram", "datagrams"),
+                                 best->name, best->name);
+        c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(best->name), spec_argument(*p.m));
+        c.note = fmt::format("or the spec {}", spec_on(*p.m, best->name));
+        c.data["arrive_interface"] = best->name;
+        elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
+                                        r.group.to_string(), p.iface.name.view(), best->name));
+        continue;
+      }
       // An any-source join named on another interface than the route's:
       // the probe on the route's interface says where they come in.
       if (c.check == "route" && c.subject == r.group.to_string() && c.data.value("undecided", false) &&
