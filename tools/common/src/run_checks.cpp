@@ -329,9 +329,9 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
                               "that does not forward the group there); nothing here says which",
                               join, c.subject, via, via, join);
       c.note = fmt::format("{}; should the sender be behind a router on {}'s side: its TTL above 1 (mcast-send "
-                           "--ttl N, one more than the routers on the way); mcast-recv doctor --listen SEC -i {} "
+                           "--ttl N, one more than the routers on the way); mcast-recv doctor --listen SEC -i {} {} "
                            "hears on both and says which",
-                           c.note, join, shell_quoted(join));
+                           c.note, join, shell_quoted(join), spec_arguments(members));
     }
     // A rule of this host's firewall that drops the datagrams is a local
     // cause: its WARN and FAIL lines (OK and SKIP say nothing here).
