@@ -119,6 +119,25 @@ inline std::unique_ptr<network> two_lans() {
   return network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {1}}}});
 }
 
+/// A receiver whose sender is behind a multicast router (smcrouted; the
+/// caller checks that it is installed): three LANs, the router on each.
+/// Host 0, the receiver, is on LAN 0 (eth0, where its 224.0.0.0/4 route
+/// leads) and LAN 1 (eth1, with the route to LAN 2 via the router there);
+/// host 1 on LAN 0; host 2, the sender, on LAN 2 only. The router forwards
+/// `group` (a group or a prefix) from LAN 2 onto LAN 1 only.
+inline std::unique_ptr<network> receiver_behind_router(const std::string& group) {
+  topology t{.lans = 3,
+             .hosts = {{.lans = {0, 1}}, {.lans = {0}}, {.lans = {2}}},
+             .router = true,
+             .routing = multicast_routing::smcroute};
+  t.mroutes.push_back({.from_lan = 2, .group = group, .to_lans = {1}});
+  auto net = network::create(t);
+  const auto routed = (*net)[0].exec({"ip", "route", "replace", network::lan_v4(2).to_string(), "via",
+                                      "10.77.1.254", "dev", "eth1"});
+  EXPECT_TRUE(routed.status.success()) << routed.output;
+  return net;
+}
+
 /// Run `MCAST_SEND --json args...` in `h` (at most `limit`); expect it to
 /// send everything (exit 0) and every line it prints to conform to the schema.
 inline run_result send(const host& h, std::vector<std::string> args,

@@ -74,8 +74,7 @@ json verdict_of(const std::vector<json>& events) {
 }
 
 // Every text warning about the join interface has its JSON event: the
-// resolver's about an interface named by -i (no MULTICAST flag, down), and
-// a join on another interface than the one the group's datagrams come in by.
+// resolver's about an interface named by -i (no MULTICAST flag, down).
 TEST(NetEveryRun, WarningsAboutTheNamedInterfaceAreJsonEventsToo) {
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::two_lans();
@@ -90,12 +89,9 @@ TEST(NetEveryRun, WarningsAboutTheNamedInterfaceAreJsonEventsToo) {
   EXPECT_EQ(flag[0]["subject"], "eth1") << r.output;
   EXPECT_EQ(flag[0]["fix"], "ip link set dev eth1 multicast on") << r.output;
   EXPECT_NE(r.output.find("mcast-recv: warning: eth1 lacks the MULTICAST flag"), std::string::npos) << r.output;
-  const auto route = warnings(events, "route");
-  ASSERT_EQ(route.size(), 1u) << r.output;
-  EXPECT_EQ(route[0]["fix"], "mcast-recv -i eth0 " + group) << r.output;
-  EXPECT_NE(route[0]["message"].get<std::string>().find("the join is on eth1"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("mcast-recv: warning: route 239.255.91.1: the join is on eth1"), std::string::npos)
-      << "on stderr too\n" << r.output;
+  // The group's route leads by eth0: an any-source join named on eth1 is
+  // the user's choice (a router may forward the group there), no warning.
+  EXPECT_TRUE(warnings(events, "route").empty()) << r.output;
   // Each warning on stderr has its event.
   std::size_t text = 0;
   for (std::size_t at = r.output.find("mcast-recv: warning: "); at != std::string::npos;
@@ -104,6 +100,56 @@ TEST(NetEveryRun, WarningsAboutTheNamedInterfaceAreJsonEventsToo) {
   }
   const auto events_said = std::ranges::count_if(events, [](const json& e) { return e.value("event", "") == "warning"; });
   EXPECT_EQ(static_cast<std::ptrdiff_t>(text), events_said) << r.output;
+}
+
+// #15 (trial15h, finding 8): -i names eth0, where the SSM source's
+// datagrams come; the route back to the source leads through a gateway by
+// eth1 (loose rp_filter passes them). A router forwards a group where it
+// is joined, so that route predicts nothing: no start warning whose fix
+// (-i eth1) would leave the run deaf, and every datagram arrives.
+TEST(NetEveryRun, SsmSourceRoutedBackThroughAGatewayElsewhereIsNoWarningOnTheNamedInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];  // on LAN 0: rx's eth0
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.1", "via", (*net)[2].v4().to_string(), "dev", "eth1"})
+                  .status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "2");
+  const auto spec = "10.77.9.1,232.1.3.8:" + std::to_string(free_port(rx));
+  const auto r = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+  });
+  const auto events = json_lines(r.standard_output);
+  EXPECT_TRUE(warnings(events, "source_route").empty()) << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 10) << r.output;
+}
+
+// #15 (trial15h, finding 13): strict rp_filter on an any-source join's
+// interface is a start warning of every run (its senders are not known:
+// no fix, the note the loose mode); off, nothing is said.
+TEST(NetEveryRun, StrictRpFilterOnAnAnySourceJoinWarnsAtStart) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto group = "239.255.91.13:" + std::to_string(free_port(rx));
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto r = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", group});
+  expect_schema_conform(r.standard_output);
+  const auto strict = warnings(json_lines(r.standard_output), "rp_filter");
+  ASSERT_EQ(strict.size(), 1u) << r.output;
+  EXPECT_EQ(strict[0]["subject"], "eth0") << r.output;
+  EXPECT_TRUE(strict[0]["fix"].is_null()) << r.output;
+  EXPECT_NE(strict[0]["note"].get<std::string>().find("sysctl -w net.ipv4.conf.eth0.rp_filter=2"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("mcast-recv: warning: rp_filter eth0: strict"), std::string::npos) << r.output;
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto off = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", group});
+  EXPECT_TRUE(warnings(json_lines(off.standard_output), "rp_filter").empty()) << off.output;
 }
 
 TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {
@@ -927,7 +973,7 @@ TEST(NetEveryRun, ReversePathDropsAreACauseInTheSummaryAndTheVerdict) {
   EXPECT_EQ((*summary)["verdict"]["check"], "rp_filter") << r.output;
   // No route back on any interface: the fix is that route, on the join interface; loose mode would drop it too.
   const auto fix = (*summary)["verdict"]["fix"].get<std::string>();
-  EXPECT_EQ(fix.find("ip route add 10.77.9.1 dev eth0"), 0u) << fix;
+  EXPECT_EQ(fix.find("ip route replace 10.77.9.1 dev eth0"), 0u) << fix;
   EXPECT_EQ(fix.find("IFACE"), std::string::npos) << fix;
   EXPECT_EQ(fix.find("rp_filter=2 (loose)"), std::string::npos) << fix;
   const auto start = warnings(events, "rp_filter");

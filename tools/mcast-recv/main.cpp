@@ -82,6 +82,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       [&members, &s, &table, relied = tools::relied_routes(placed)](const tools::drop_counters& over_run) {
         return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf, table.stray_ends(), relied);
       });
+  session.loss_hints_with([&members] { return tools::loss_hints(members); });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
   // Interface changes during the run are reported, and a re-created interface joined again.

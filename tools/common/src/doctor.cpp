@@ -23,6 +23,7 @@
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <regex>
 #include <set>
@@ -34,11 +35,13 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <mcnet/core/membership.hpp>
 #include <mcnet/core/prefix.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
+#include <mcnet/feed/test_header.hpp>
 #include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/resolve.hpp>
 #include <mcnet/netlink/route.hpp>
@@ -135,6 +138,13 @@ std::vector<const check_result*> other_causes(const std::vector<check_result>& c
         if (&c == cause || c.status != level || c.check != name) continue;
         if (level == check_status::warn && (c.check != "firewall" || cause == nullptr)) continue;
         if (!c.fix.empty() && cause != nullptr && runs_already(cause->fix, c.fix)) continue;
+        // One already listed with that fix: pasted twice, the second would
+        // fail ("File exists") or do nothing.
+        if (!c.fix.empty() && std::ranges::any_of(others, [&c](const check_result* o) {
+              return !o->fix.empty() && runs_already(o->fix, c.fix);
+            })) {
+          continue;
+        }
         others.push_back(&c);
       }
     }
@@ -416,9 +426,26 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                         "the route comes after the link is up (the kernel refuses a route through a down link), "
                         "for a later run without -i"});
     } else if (!l->is_up()) {
+      // An IPv4 group joined here by name that has no route now: the link
+      // down took its multicast route, which does not come back with it.
+      // This join needs none; a run without -i does.
+      std::string unrouted;
+      for (const auto& p : plan) {
+        const auto& g = p.m->request.group;
+        if (p.iface.index != index || !g.is_v4() || netlink::route_to(g)) continue;
+        unrouted = g.to_string();
+        break;
+      }
+      std::string note = fams.contains(AF_INET6) ? lost_note(v6_addresses_lost(*l)) : std::string();
+      if (!unrouted.empty()) {
+        note = fmt::format("{}{} has no route now: taking {} down removed the routes through it, and up again it "
+                           "gets back its addresses' routes, not a multicast route; this join names {} and needs "
+                           "none, a run without -i does: ip link set dev {} up && ip route replace 224.0.0.0/4 dev {}",
+                           note.empty() ? std::string() : note + "; ", unrouted, n, n, dev, dev);
+      }
       checks.push_back({"interface", n, check_status::fail,
                         "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {},
-                        fams.contains(AF_INET6) ? lost_note(v6_addresses_lost(*l)) : std::string()});
+                        note});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
                         "no carrier (the link below is down: cable, peer, or the other end of a veth)", "", {},
@@ -623,7 +650,41 @@ struct refusal {
   std::string route;  ///< as `ip route` writes it: "blackhole 239.1.0.0/16"
   std::string fix;    ///< the refusing routes deleted, and a route added when none is left
   std::string note;
+  bool carried = false;  ///< a route that carries the group is left once they are deleted
 };
+
+// The usable links whose kernel route ff00::/8 (table local, added as
+// IPv6 comes up on the link) is the most specific route covering the IPv6
+// `group`: empty when a route of its own (a more specific one, or one in
+// the main table) decides, or for IPv4.
+std::vector<std::string> default_v6_route_links(const netlink::snapshot& snap, const core::ip_address& group) {
+  std::vector<std::string> out;
+  if (group.is_v4()) return out;
+  auto all = netlink::covering_routes(group);
+  if (!all || all->empty()) return out;
+  const auto is_default = [](const netlink::route& r) {
+    return r.prefix_length == 8 && r.table == 255 && r.type == 5;  // RT_TABLE_LOCAL, RTN_MULTICAST
+  };
+  if (!is_default(all->front())) return out;
+  for (const auto& r : *all) {
+    if (!is_default(r)) continue;
+    const auto* l = snap.link_by_index(r.iface.index);
+    if (l == nullptr || l->is_loopback() || !l->is_up() || !l->is_multicast()) continue;
+    if (std::ranges::find(out, l->name) == out.end()) out.push_back(l->name);
+  }
+  return out;
+}
+
+// The specs of `plan` for `group` (joins without -i), as a run with -i takes them.
+std::string spec_arguments_of(const std::vector<planned>& plan, const core::ip_address& group) {
+  std::vector<std::string> out;
+  for (const auto& p : plan) {
+    if (p.m->request.group != group || p.m->iface.index != 0) continue;
+    auto a = spec_argument(*p.m);
+    if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
+  }
+  return fmt::format("{}", fmt::join(out, " "));
+}
 
 // A route's prefix as `ip route` writes it: "239.1.0.0/16", "default".
 std::string route_text(const netlink::route& r) {
@@ -688,6 +749,7 @@ std::optional<refusal> refusal_of(const core::ip_address& group, const error& lo
     deleted.push_back(text);
   }
   std::string after;
+  out.carried = carrier != nullptr;
   if (carrier != nullptr) {
     auto l = netlink::link_by_index(carrier->iface.index);
     const auto name = l ? l->name : std::to_string(carrier->iface.index);
@@ -887,6 +949,26 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       if (refusing) {
         refused_data = {{"refused_by", refused->kind}, {"refusing_route", refused->route}};
       }
+      // Several candidates and nothing says which: a fix would be a coin
+      // flip by interface order. None; the note names the choices.
+      const bool guess = candidates.size() > 1 && (!refusing || !refused->carried);
+      std::vector<std::string> choices;
+      std::vector<std::string> named_runs;
+      if (guess) {
+        for (const auto& c : candidates) {
+          named_runs.push_back(fmt::format("mcast-recv -i {} {}", shell_quoted(c), spec_argument(*p.m)));
+          const auto deletes = refusing && refused->fix.rfind(" && ") != std::string::npos
+                                   ? refused->fix.substr(0, refused->fix.rfind(" && ")) + " && "
+                                   : std::string();
+          choices.push_back(refusing ? fmt::format("{}{}route replace {} dev {}", deletes,
+                                                   g.is_v4() ? "ip " : "ip -6 ", prefix, shell_quoted(c))
+                                     : kernel_route
+                                         ? fmt::format("ip -6 route add multicast ff00::/8 dev {} table local",
+                                                       shell_quoted(c))
+                                         : fmt::format("ip {}route add {} dev {}", g.is_v4() ? "" : "-6 ", prefix,
+                                                       shell_quoted(c)));
+        }
+      }
       checks.push_back({"route", subject, check_status::fail,
                         refusing ? fmt::format("no usable route for {} and no -i: its route is {}, which refuses it "
                                                "(the kernel's lookup says only: {}), so no join without -i can "
@@ -898,17 +980,18 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                down.empty()
                                                    ? ""
                                                    : fmt::format("; {} is down (see the interface check)", suggest)),
-                        refusing ? refused->fix : route_fix, refused_data,
-                        fmt::format("{}{}{}or name the interface: mcast-recv -i {}, or the spec {}",
-                                    refusing ? refused->note + "; " : std::string(), why_there,
-                                    candidates.size() > 1 ? fmt::format("{} is the first of the candidates {}, as "
-                                                                        "nothing here says which (no source's route, "
-                                                                        "no default route): use the one the group "
-                                                                        "arrives on; ",
-                                                                        suggest, fmt::join(candidates, ", "))
-                                    : suggest == "IFACE" ? std::string("IFACE: the interface the group arrives on; ")
-                                                         : std::string(),
-                                    dev, spec_on(*p.m, suggest))});
+                        guess ? std::string() : refusing ? refused->fix : route_fix, refused_data,
+                        guess ? fmt::format("{}nothing here says which of {} the group arrives on (no source's "
+                                            "route, no default route, no link where it is joined): the route "
+                                            "through that one ({}), or name it ({})",
+                                            refusing ? refused->note + "; " : std::string(),
+                                            fmt::join(candidates, ", "), fmt::join(choices, "; "),
+                                            fmt::join(named_runs, "; "))
+                              : fmt::format("{}{}{}or name the interface: mcast-recv -i {}, or the spec {}",
+                                            refusing ? refused->note + "; " : std::string(), why_there,
+                                            suggest == "IFACE" ? std::string("IFACE: the interface the group arrives on; ")
+                                                               : std::string(),
+                                            dev, spec_on(*p.m, suggest))});
       continue;
     }
     const std::string via(r->iface.name.view());
@@ -935,6 +1018,24 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                       "source_route line says where {}'s datagrams come in)",
                                       via, join, req.source->to_string()),
                           "", {{"route_interface", via}, {"join_interface", join}}, ""});
+      } else if (arrive != join && !loop) {
+        // An any-source or exclude join named by -i or %IFACE on another
+        // interface than the group's route: the datagrams come in where a
+        // sender's link or a router delivers them (a router forwards the
+        // group onto the link where it hears the join), which the route for
+        // the group does not decide. The user named this interface; only the
+        // sender's place says which is right, and --listen hears on both.
+        const auto spec = core::endpoint(g, req.port).to_string();
+        checks.push_back(
+            {"route", subject, check_status::ok,
+             fmt::format("the join names {}; the kernel's route for {} leaves by {}, where a join without -i would "
+                         "go: {} receives from a sender on its own link and what a router forwards there (a router "
+                         "forwards the group onto the link where it hears the join), {} from a sender on its side; "
+                         "the route does not say which (mcast-recv doctor --listen SEC hears on both)",
+                         join, subject, via, join, via),
+             "", {{"route_interface", via}, {"join_interface", join}, {"undecided", true}},
+             fmt::format("should the sender be on {}'s side: mcast-recv -i {} {}", via, shell_quoted(via),
+                         shell_quoted(spec))});
       } else if (arrive != join) {
         const auto spec = include ? fmt::format("{},{}", req.source->to_string(),
                                                 core::endpoint(g, req.port).to_string())
@@ -962,6 +1063,44 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           "", {{"route_interface", via}}, ""});
       }
     } else {
+      // IPv6 gives every link that comes up its `multicast ff00::/8 dev X
+      // table local`: with two such links and nothing more specific, the
+      // kernel's route is whichever it lists first, no choice of anyone's.
+      if (p.m->iface.index == 0 && !g.is_v4()) {
+        if (const auto links = default_v6_route_links(snap, g); links.size() > 1) {
+          const auto by_source = source_route_hint(snap, plan, g);
+          std::vector<std::string> choices;
+          for (const auto& name : links) {
+            choices.push_back(fmt::format("mcast-recv -i {} {}", shell_quoted(name), spec_arguments_of(plan, g)));
+          }
+          if (by_source && by_source->first == via) {
+            checks.push_back({"route", subject, check_status::ok,
+                              fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
+                                          "local) of {}, which is where the source sends: {}",
+                                          via, fmt::join(links, ", "),
+                                          by_source->second.substr(0, by_source->second.size() - 2)),
+                              "", {{"route_interface", via}, {"kernel_default_routes", links}}, ""});
+            continue;
+          }
+          const std::string target = by_source ? by_source->first : std::string();
+          checks.push_back(
+              {"route", subject, check_status::warn,
+               fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
+                           "first: every link IPv6 brings up gets one ({}), so the kernel's pick says nothing of "
+                           "where {}'s datagrams come in{}",
+                           via, fmt::join(links, ", "), subject,
+                           by_source ? fmt::format("; {}", by_source->second.substr(0, by_source->second.size() - 2))
+                                     : std::string("; name the interface with -i")),
+               by_source ? fmt::format("mcast-recv -i {} {}", shell_quoted(target), spec_arguments_of(plan, g))
+                         : std::string(),
+               {{"route_interface", via}, {"kernel_default_routes", links}, {"ambiguous", true}},
+               fmt::format("{}: {} (a route in the main table does not decide it: table local, where the "
+                           "kernel keeps these, is looked up first)",
+                           by_source ? "the choices" : "the interface the sender's datagrams come in on, one of",
+                           fmt::join(choices, "; "))});
+          continue;
+        }
+      }
       // A run started while the route led elsewhere (a route gone with its
       // link, a route changed since) stays joined there: the kernel lists
       // the group on that interface, not where this join goes. Say both.
@@ -1008,8 +1147,11 @@ rp_value read_rp(const std::string& iface) {
 // The fix for a source with no route back at all: a route, through the
 // join interface. Loose mode (2) would not help: it drops a source that no
 // route leads back to, on any interface (fib_validate_source).
+// `replace`, not `add`: a route for that very prefix (a blackhole
+// SOURCE/32, a host route via another interface) is replaced, where `add`
+// fails with "File exists".
 std::string no_route_back_fix(const core::ip_address& src, const std::string& join) {
-  return fmt::format("ip route add {} dev {}", src.to_string(), shell_quoted(join));
+  return fmt::format("ip {}route replace {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(), shell_quoted(join));
 }
 
 std::string filter_off_fix(const rp_value& rp, const std::string& join);
@@ -1280,16 +1422,21 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       auto no_back = data;
       const bool no_drop = src.is_v4() && eff && *eff == 0;
       if (no_drop) no_back["harmless"] = true;
+      const auto refused = refusal_of(src, back.error(), join_name);
+      if (refused) no_back["refusing_route"] = refused->route;
       checks.push_back({"source_route", subject, check_status::warn,
-                        fmt::format("no route back to the source {} ({}){}", src.to_string(), back.error().message(),
+                        fmt::format("no route back to the source {} ({}){}", src.to_string(),
+                                    refused ? fmt::format("its route is {}, which refuses it", refused->route)
+                                            : back.error().message(),
                                     src.is_v4() && eff && *eff == 0
                                         ? fmt::format(": rp_filter is off on {}, so no drop follows; only where its "
                                                       "datagrams come in is not predicted (--listen shows it)",
                                                       join_name)
                                         : std::string()),
-                        fmt::format("ip {}route add {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(),
-                                    shell_quoted(join_name)),
-                        no_back, "or via the router towards it"});
+                        no_route_back_fix(src, join_name), no_back,
+                        refused ? fmt::format("the fix takes the place of {} (or delete it: ip {}route del {})",
+                                              refused->route, src.is_v4() ? "" : "-6 ", refused->route)
+                                : std::string("or via the router towards it")});
     } else if (other_link != nullptr && joined_on(plan, m, other_link->index)) {
       // Joined on the source's own link too: the datagrams are taken there.
       checks.push_back(
@@ -1349,8 +1496,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                           : ""),
            strict ? loose_fix(join_name) : std::string(), data,
            strict ? loose_note(src.to_string(), join_name) : std::string()});
-    } else if (*back_if != join_name && !on_link && m.iface.index == 0) {
-      // A join without -i went where the group's route leads: a router
+    } else if (*back_if != join_name && !on_link && (m.iface.index == 0 || back->gateway)) {
+      // A join without -i went where the group's route leads (or -i named
+      // the join interface, the source behind a gateway): a router
       // forwards the group onto the link the join was reported on, not by
       // the unicast route back to the source (through a gateway here), so
       // no other interface is proposed; only the reverse-path filter reads
@@ -1358,11 +1506,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       const bool strict = src.is_v4() && eff && *eff == 1;
       checks.push_back(
           {"source_route", subject, strict ? check_status::warn : check_status::ok,
-           fmt::format("the route back to {} leaves by {}{}, the join is on {}, where the group's route leads: a "
-                       "router forwards the group there, where it was joined, whatever the unicast route back says, "
-                       "which only the reverse-path filter reads{}",
+           fmt::format("the route back to {} leaves by {}{}, the join is on {}, {}: a router forwards the group "
+                       "there, where it was joined, whatever the unicast route back says, which only the "
+                       "reverse-path filter reads{}",
                        src.to_string(), *back_if,
                        back->gateway ? " via " + back->gateway->to_string() : std::string(), join_name,
+                       m.iface.index == 0 ? "where the group's route leads" : "as named",
                        strict ? ": strict rp_filter drops them (see the rp_filter line)" : ""),
            strict ? loose_fix(join_name) : std::string(), data,
            fmt::format("{}mcast-recv doctor --listen SEC shows the interface they arrive on; only should they come "
@@ -1439,9 +1588,18 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                             src.to_string())),
            "", rp_data, again});
     } else if (!back) {
+      const auto refused = refusal_of(src, back.error(), join_name);
+      auto refused_data = rp_data;
+      if (refused) refused_data["refusing_route"] = refused->route;
       checks.push_back({"rp_filter", subject, check_status::fail,
-                        fmt::format("{} and no route back to {}: {}", values, src.to_string(), counter),
-                        no_route_back_fix(src, join_name), rp_data, no_route_back_note(join_name)});
+                        fmt::format("{} and no route back to {}{}: {}", values, src.to_string(),
+                                    refused ? fmt::format(" (its route is {}, which refuses it)", refused->route)
+                                            : std::string(),
+                                    counter),
+                        no_route_back_fix(src, join_name), refused_data,
+                        refused ? fmt::format("the fix takes the place of {}; {}", refused->route,
+                                              no_route_back_note(join_name))
+                                : no_route_back_note(join_name)});
     } else if (*eff == 1 && *back_if != join_name && arrives_on) {
       // Strict mode would drop them on the join interface, where they do
       // not come in: the source_route line's fix moves the join; a fix here
@@ -1482,6 +1640,17 @@ std::map<std::string, std::string> igmp_querier_versions() {
     if (f >> idx >> name >> colon >> count >> querier) out[name] = querier;
   }
   return out;
+}
+
+// The fix of a forced IGMP/MLD version: each key that forces it (conf/all,
+// conf/IFACE: the kernel takes either) set to 0, no write of a key that is
+// 0 already (no "all" when conf/IFACE alone forces it).
+std::string forced_version_fix(std::string_view tree, std::string_view iface, std::string_view knob,
+                               const std::optional<std::int64_t>& all, const std::optional<std::int64_t>& dev) {
+  std::string keys;
+  if (!all || *all != 0) keys += " " + conf_key(tree, "all", knob) + "=0";
+  if (!dev || *dev != 0) keys += " " + shell_quoted(conf_key(tree, iface, knob)) + "=0";
+  return "sysctl -w" + keys;
 }
 
 void version_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
@@ -1538,9 +1707,7 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                         fmt::format("{} in use ({}): a source-specific join goes out as an {} report without its "
                                     "sources, which an SSM router ignores ({}) or serves with every source",
                                     proto, why, proto, v4 ? "232.0.0.0/8" : "ff3x::/32"),
-                        forced != 0 ? fmt::format("sysctl -w {}=0 {}=0", conf_key(tree, "all", knob),
-                                                  shell_quoted(conf_key(tree, name, knob)))
-                                    : std::string(),
+                        forced != 0 ? forced_version_fix(tree, name, knob, all, dev) : std::string(),
                         data,
                         forced != 0 ? std::string()
                                     : std::string("the link's querier (its router) decides: make it speak ") +
@@ -2666,6 +2833,11 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     const auto& p = left["payload"];
     const std::string proto = p.value("protocol", "");
     const std::string field = p.value("field", "");
+    // An IPv4 header match never holds for an IPv6 datagram, nor the other
+    // way, whatever the operator: nft puts the family test before it (`meta
+    // protocol ip` in a netdev or bridge chain, `meta nfproto ipv4` in an
+    // inet one), so `ip protocol udp ... drop` leaves IPv6 alone.
+    if ((proto == "ip" && !pkt.group.is_v4()) || (proto == "ip6" && pkt.group.is_v4())) return tri::no;
     if ((proto == "udp" || proto == "th") && field == "dport") {
       const bool eq = value_holds_port(right, port) || (right.is_object() && right.contains("set") &&
                                                         value_holds_port(right["set"], port));
@@ -3467,20 +3639,80 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
 
 struct source_count {
   std::uint64_t packets = 0;
+  // mcast-send's numbered datagrams (feed::test_header): how many, and the
+  // lowest and highest number, so that a gap says datagrams went missing.
+  std::uint64_t numbered = 0;
+  std::uint64_t seq_min = std::numeric_limits<std::uint64_t>::max(), seq_max = 0;
   int ttl_min = 256, ttl_max = -1;
   std::uint32_t iface = 0;
   std::size_t largest = 0;
 };
 
+// A second listening post for --listen: an any-source join named by -i on
+// another interface than the group's route (the route line's `undecided`)
+// is joined on the route's interface too, on a socket of its own, so that
+// --listen says where the datagrams come in, rather than guessing.
+struct probe {
+  shard sh;
+  core::ip_address group;  // unmapped, no scope
+  std::uint32_t iface = 0;
+  std::string name;
+  std::uint64_t heard = 0;
+};
+
+std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot& snap,
+                               const std::vector<planned>& plan, const std::vector<check_result>& checks,
+                               const reporter& silent) {
+  std::vector<probe> out;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    for (const auto& c : checks) {
+      if (c.check != "route" || c.subject != r.group.to_string()) continue;
+      // Where to listen besides the join interface: the group's route's
+      // interface for a join named elsewhere; every other link with the
+      // kernel's ff00::/8 for an IPv6 join the kernel's listing order placed.
+      std::vector<std::string> others;
+      if (p.m->iface.index != 0 && c.data.value("undecided", false) &&
+          c.data.value("join_interface", "") == p.iface.name.view()) {
+        others.push_back(c.data.value("route_interface", ""));
+      } else if (p.m->iface.index == 0 && c.data.value("ambiguous", false)) {
+        for (const auto& name : c.data["kernel_default_routes"]) {
+          if (name.get<std::string>() != p.iface.name.view()) others.push_back(name.get<std::string>());
+        }
+      }
+      for (const auto& via : others) {
+      const auto* where = snap.link_by_name(via);
+      if (where == nullptr) continue;
+      const auto group = r.group.unmap().with_scope_id(0);
+      if (std::ranges::any_of(out, [&](const probe& x) {
+            return x.group == group && x.sh.port == r.port && x.iface == where->index;
+          })) {
+        continue;
+      }
+      const int family = r.group.is_v4() ? AF_INET : AF_INET6;
+      auto settings = s.recv;
+      settings.rcvbuf = 0;
+      settings.rcvbuf_auto = false;
+      buffer_report buffers;
+      auto sock = open_receive_socket(family, r.port, settings, silent, buffers);
+      if (!sock || !core::join_group(*sock, r.group, where->index)) continue;
+      out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
+      }
+    }
+  }
+  return out;
+}
+
 // Returns whether every join was heard on its join interface (an include
 // join from its source, another any datagram to its group and port).
 bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
-            std::vector<check_result>& checks) {
+            std::vector<probe>& probes, std::vector<check_result>& checks) {
   const auto before = drop_counters::read();
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
   std::map<key, source_count> seen;
   std::vector<pollfd> fds;
   for (const auto& sh : shards) fds.push_back({sh.sock.native_handle(), POLLIN, 0});
+  for (const auto& pr : probes) fds.push_back({pr.sh.sock.native_handle(), POLLIN, 0});
   constexpr std::size_t batch = 32;
   std::vector<std::array<std::byte, 65536>> buffers(batch);
   std::vector<core::control_buffer> controls(batch);
@@ -3496,6 +3728,20 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if ((fds[i].revents & POLLIN) == 0) continue;
       for (std::size_t j = 0; j < batch; ++j) msgs[j] = core::message{.buffer = buffers[j], .control = controls[j].span()};
+      if (i >= shards.size()) {
+        // A probe's: counted there, not as the joins' datagrams.
+        auto& pr = probes[i - shards.size()];
+        auto got = core::read_batch(pr.sh.sock, msgs, decode, core::wait_policy::nonblocking());
+        if (!got) continue;
+        for (std::size_t j = 0; j < *got; ++j) {
+          const auto& m = msgs[j];
+          if (m.info.destination.is_valid() && m.info.destination.unmap().with_scope_id(0) == pr.group &&
+              m.info.interface_index == pr.iface) {
+            ++pr.heard;
+          }
+        }
+        continue;
+      }
       auto got = core::read_batch(shards[i].sock, msgs, decode, core::wait_policy::nonblocking());
       if (!got) continue;
       for (std::size_t j = 0; j < *got; ++j) {
@@ -3509,6 +3755,12 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
         c.ttl_max = std::max(c.ttl_max, m.info.hop_limit);
         c.iface = m.info.interface_index;
         c.largest = std::max(c.largest, m.wire_size);
+        if (const auto h = feed::test_header::try_parse(std::span<const std::byte>(m.buffer.data(), m.size));
+            h && !h->is_end()) {
+          ++c.numbered;
+          c.seq_min = std::min(c.seq_min, h->sequence);
+          c.seq_max = std::max(c.seq_max, h->sequence);
+        }
       }
     }
   }
@@ -3605,6 +3857,65 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     });
     if (heard) continue;
     for (auto& c : checks) {
+      // An IPv6 join placed by the kernel's listing order of its per-link
+      // ff00::/8: the probes on the other links say where they come in.
+      if (c.check == "route" && c.subject == r.group.to_string() && c.data.value("ambiguous", false) &&
+          p.m->iface.index == 0) {
+        const probe* best = nullptr;
+        for (const auto& x : probes) {
+          if (x.group == group && x.sh.port == r.port && x.heard > 0 && (best == nullptr || x.heard > best->heard)) {
+            best = &x;
+          }
+        }
+        if (best == nullptr) {
+          c.message += fmt::format("; --listen heard none of them on {} nor on the other links in {} s (the doctor "
+                                   "joined there too to see)",
+                                   p.iface.name.view(), s.listen);
+          continue;
+        }
+        c.status = check_status::fail;
+        c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
+                                 "other links too to see): they come in on {}",
+                                 p.iface.name.view(), s.listen, count_text(best->heard, "datagram", "datagrams"),
+                                 best->name, best->name);
+        c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(best->name), spec_argument(*p.m));
+        c.note = fmt::format("or the spec {}", spec_on(*p.m, best->name));
+        c.data["arrive_interface"] = best->name;
+        elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
+                                        r.group.to_string(), p.iface.name.view(), best->name));
+        continue;
+      }
+      // An any-source join named on another interface than the route's:
+      // the probe on the route's interface says where they come in.
+      if (c.check == "route" && c.subject == r.group.to_string() && c.data.value("undecided", false) &&
+          c.data.value("join_interface", "") == p.iface.name.view()) {
+        const auto via = c.data.value("route_interface", "");
+        const auto pr = std::ranges::find_if(probes, [&](const probe& x) {
+          return x.group == group && x.sh.port == r.port && x.name == via;
+        });
+        if (pr == probes.end()) continue;
+        const auto spec = core::endpoint(r.group, r.port).to_string();
+        if (pr->heard > 0) {
+          c.status = check_status::fail;
+          c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} s and {} on {}, "
+                                  "where the kernel's route for {} leaves (the doctor joined there too to see): the "
+                                  "sender is on {}'s side",
+                                  p.iface.name.view(), p.iface.name.view(), s.listen,
+                                  count_text(pr->heard, "datagram", "datagrams"), via, r.group.to_string(), via);
+          c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(via), shell_quoted(spec));
+          c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
+          c.data["arrive_interface"] = via;
+          c.data["heard_on_route_interface"] = pr->heard;
+          elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
+                                          r.group.to_string(), p.iface.name.view(), via));
+        } else {
+          c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} s (the doctor joined on {} "
+                                   "too to see)",
+                                   p.iface.name.view(), via, s.listen, via);
+          c.data["heard_on_route_interface"] = 0;
+        }
+        continue;
+      }
       if (c.check != "route" || c.status != check_status::warn || c.subject != r.group.to_string() ||
           !c.data.contains("arrive_interface") || c.data.value("join_interface", "") != p.iface.name.view()) {
         continue;
@@ -3648,6 +3959,17 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     }
     std::string why;
     std::string note;
+    // Any-source joins named on another interface than the group's route,
+    // with nothing heard there either (the probe's): no interface of this
+    // host got them.
+    std::vector<std::string> neither;
+    for (const auto& c : checks) {
+      if (c.check == "route" && c.data.value("undecided", false) && c.data.contains("heard_on_route_interface") &&
+          c.data["heard_on_route_interface"] == 0) {
+        neither.push_back(fmt::format("{} on {} nor on {}", c.subject, c.data.value("join_interface", ""),
+                                      c.data.value("route_interface", "")));
+      }
+    }
     if (!elsewhere.empty()) {
       why = fmt::format("; {} (see the route line)", fmt::join(elsewhere, "; "));
       note = "the route line's fix joins where the datagrams come in; check the sender, its TTL and the routers "
@@ -3671,8 +3993,18 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                            : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's and most "
                                          "senders' default) never crosses it",
                                          fmt::join(behind, ", "));
+      if (!neither.empty()) {
+        why += fmt::format("; no interface heard them ({}, the group's route's, where the doctor joined too): the "
+                           "sender, its TTL (a sender behind a router needs a TTL above 1, and mcast-send's default "
+                           "is 1) or a router that does not forward the group here are the suspects",
+                           fmt::join(neither, "; "));
+      }
       note = "check that the sender sends to the group and port, with a TTL that crosses every router "
              "(mcast-send --ttl: one more than the routers on the way), and that a router forwards the group here";
+      if (!behind.empty()) {
+        note += "; with the one router this host's route names: on the sender, mcast-send --ttl 2 (one more for "
+                "each router beyond it)";
+      }
       if (!on_link.empty()) {
         note += fmt::format("; {} {} on {} join interface's own link, where no TTL matters",
                             fmt::join(on_link, ", "), on_link.size() == 1 ? "is" : "are",
@@ -3690,17 +4022,31 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       ": TTL 1 here, so no router forwards it further (a receiver behind a router needs the sender's TTL raised: "
       "mcast-send --ttl N, one more than the routers on the way)";
   interface_names names;
+  // A firewall line that may drop only some (a rate limit): named by a gap.
+  const bool firewall_some = std::ranges::any_of(checks, [](const check_result& c) {
+    return c.check == "firewall" && (c.status == check_status::warn || c.status == check_status::fail);
+  });
   for (const auto& [k, c] : seen) {
     const auto& [src, group, port] = k;
     const auto ttl = c.ttl_min == c.ttl_max ? std::to_string(c.ttl_min) : fmt::format("{}..{}", c.ttl_min, c.ttl_max);
+    // Numbered datagrams (mcast-send's): the ones missing between the
+    // lowest and the highest number heard (a lower bound: the head and the
+    // tail are not known).
+    const std::uint64_t span = c.numbered > 0 ? c.seq_max - c.seq_min + 1 : 0;
+    const std::uint64_t missing = span > c.numbered ? span - c.numbered : 0;
+    const auto gap = missing == 0 ? std::string()
+                                  : fmt::format("; {} missing between numbers {} and {}{}",
+                                                count_text(missing, "datagram", "datagrams"), c.seq_min, c.seq_max,
+                                                firewall_some ? " (see the firewall line: a rule that drops some)"
+                                                              : " (lost on the way or dropped here)");
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       check_status::ok,
-                      fmt::format("{}, TTL {}, on {}, the largest {} bytes{}", count_text(c.packets, "datagram", "datagrams"), ttl,
-                                  names.name(c.iface), c.largest,
-                                  c.ttl_min <= 1 ? ttl_one_hint : ""),
+                      fmt::format("{}, TTL {}, on {}, the largest {} bytes{}{}",
+                                  count_text(c.packets, "datagram", "datagrams"), ttl, names.name(c.iface), c.largest,
+                                  gap, c.ttl_min <= 1 ? ttl_one_hint : ""),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
-                       {"packets", c.packets}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
+                       {"packets", c.packets}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
                        {"interface", interface_json(c.iface, names.name(c.iface))}}, ""});
   }
@@ -3981,8 +4327,22 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                                   count_text(shards.size(), "socket", "sockets")),
                       "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
     shared_port_said(checks, true);
+    // The optmem_max WARN predicts ENOBUFS past the limit; mcast-recv then
+    // moves memberships to more sockets, and the join has just succeeded:
+    // harmless, said so (never the verdict, exit 0).
+    for (auto& c : checks) {
+      if (c.check != "limits" || c.subject != "net.core.optmem_max" || c.status != check_status::warn) continue;
+      c.message += fmt::format("; harmless here: the doctor's join, as mcast-recv's, spread {} over {} and every "
+                               "one was joined",
+                               count_text(members.size(), "membership", "memberships"),
+                               count_text(shards.size(), "socket", "sockets"));
+      mark_harmless(c);
+    }
     membership_checks(plan, checks);
-    if (s.listen > 0) heard_all = listen(s, plan, shards, checks);
+    if (s.listen > 0) {
+      auto probes = open_probes(s, *snap, plan, checks, silent);
+      heard_all = listen(s, plan, shards, probes, checks);
+    }
   }
   for (const auto& c : checks) print_check(out, c);
   return print_verdict(out, checks, heard_all);

@@ -14,6 +14,7 @@
 #include <mcnet/core/socket_ops.hpp>
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
+#include <mcnet/netlink/route.hpp>
 #include <mcnet/tools/report.hpp>
 
 namespace mcnet::tools {
@@ -33,10 +34,32 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
   }
   const auto plan = plan_joins(members);
   for (auto& c : setup_checks(*snap, plan)) {
+    // Strict rp_filter on an any-source join's interface: the doctor's OK
+    // line (its senders are not known), said at the start of a run as a
+    // warning, as it may drop every sender not routed back there (the
+    // issue's every-run list; trial15h 13). No fix: which senders pass is
+    // not known here.
+    if (c.check == "rp_filter" && c.status == check_status::ok && c.data.contains("effective") &&
+        c.data["effective"] == 1 && c.subject.find(" -> ") == std::string::npos) {
+      std::string key = c.subject;
+      std::ranges::replace(key, '.', '/');  // sysctl(8)'s form of a dotted interface name
+      const bool all_strict = c.data.contains("all") && c.data["all"] == 1;
+      const auto note = fmt::format("loose mode passes every sender some route leads back to: sysctl -w {}{}=2{}",
+                                    all_strict ? "net.ipv4.conf.all.rp_filter=0 " : "",
+                                    shell_quoted("net.ipv4.conf." + key + ".rp_filter"),
+                                    all_strict ? " (conf/all forces strict mode on every interface)" : "");
+      out.warn_event(fmt::format("rp_filter {}: strict reverse-path filtering on {}: an any-source join's datagrams "
+                                 "from a sender the route back does not lead to by {} are dropped before any socket "
+                                 "(TcpExtIPReversePathFilter counts them) "
+                                 "(note: {})",
+                                 c.subject, c.subject, c.subject, note),
+                     "rp_filter", {{"subject", c.subject}, {"fix", nullptr}, {"note", note}});
+      continue;
+    }
     if (c.status != check_status::warn && c.status != check_status::fail) continue;
     // A group without a route and without -i is the join's error; a join on
     // another interface than the one its datagrams come in by is said now.
-    if (c.check == "route" && !c.data.contains("arrive_interface")) continue;
+    if (c.check == "route" && !c.data.contains("arrive_interface") && !c.data.value("ambiguous", false)) continue;
     if (c.check == "interface") {
       const auto* l = snap->link_by_name(c.subject);
       if (l != nullptr && named.contains(l->index)) continue;
@@ -256,6 +279,20 @@ void followed_links(const netlink::snapshot& snap, const relied_routes_map& reli
 
 }  // namespace
 
+std::vector<std::string> loss_hints(const std::vector<membership>& members) {
+  std::vector<std::string> out;
+  auto snap = netlink::take_snapshot({.groups = false});
+  if (!snap) return out;
+  for (const auto& c : firewall_checks(*snap, plan_joins(members))) {
+    if (c.status != check_status::warn && c.status != check_status::fail) continue;
+    out.push_back(fmt::format("mcast-recv: loss: a firewall rule of this host may drop some of them: {} {} {}: "
+                              "{}{}",
+                              status_word(c.status), c.check, c.subject, c.message,
+                              c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
+  }
+  return out;
+}
+
 relied_routes_map relied_routes(const std::vector<joined_membership>& joins) {
   relied_routes_map out;
   for (const auto& j : joins) {
@@ -276,6 +313,26 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   if (auto snap = netlink::take_snapshot({.groups = false})) {
     followed_links(*snap, relied, plan);
     checks = setup_checks(*snap, plan, std::nullopt, relied);
+    // An any-source join named on another interface than the group's
+    // route, with nothing received: either the sender is on the route's
+    // side or what should reach the named link did not (a sender's TTL
+    // behind a router, the router). The run cannot tell which: the choices,
+    // no fix.
+    for (auto& c : checks) {
+      if (c.check != "route" || c.status != check_status::ok || !c.data.value("undecided", false)) continue;
+      const auto join = c.data.value("join_interface", "");
+      const auto via = c.data.value("route_interface", "");
+      c.status = check_status::warn;
+      c.message = fmt::format("nothing arrived on {}, the join interface named, while the kernel's route for {} "
+                              "leaves by {}: either the sender is on {}'s side (its datagrams come in there) or "
+                              "what should come in on {} did not (a sender behind a router with TTL 1, a router "
+                              "that does not forward the group there); nothing here says which",
+                              join, c.subject, via, via, join);
+      c.note = fmt::format("{}; should the sender be behind a router on {}'s side: its TTL above 1 (mcast-send "
+                           "--ttl N, one more than the routers on the way); mcast-recv doctor --listen SEC -i {} {} "
+                           "hears on both and says which",
+                           c.note, join, shell_quoted(join), spec_arguments(members));
+    }
     // A rule of this host's firewall that drops the datagrams is a local
     // cause: its WARN and FAIL lines (OK and SKIP say nothing here).
     bool firewall_suspect = false;
@@ -323,10 +380,26 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
     if (full > csum_count && checks.size() == drops_at + 2) std::swap(checks[drops_at], checks[drops_at + 1]);
   }
   const auto* cause = most_likely_cause(checks);
+  // Include sources routed back through a gateway are behind a router: a
+  // sender's TTL 1 (mcast-send's default) never crosses it (trial15h 12).
+  std::vector<std::string> behind;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (r.mode != filter::include || !r.source) continue;
+    const auto back = netlink::route_to(*r.source);
+    if (!back || !back->gateway) continue;
+    const auto text = fmt::format("{} (via the router {})", r.source->to_string(), back->gateway->to_string());
+    if (std::ranges::find(behind, text) == behind.end()) behind.push_back(text);
+  }
   const std::string none =
       "nothing arrived and no local check found a cause: the sender, its TTL, a router or a firewall on the way are "
       "the suspects (mcast-recv doctor --listen SEC checks more), or datagrams larger than the join interface's MTU, "
-      "which it drops without a count here (mcast-recv doctor --size BYTES checks the sender's size)";
+      "which it drops without a count here (mcast-recv doctor --size BYTES checks the sender's size)" +
+      (behind.empty() ? std::string()
+                      : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's and most "
+                                    "senders' default) never crosses it, so the sender's TTL comes first (on the "
+                                    "sender: mcast-send --ttl N, one more than the routers on the way, 2 for one)",
+                                    fmt::join(behind, ", ")));
   // The other FAILs and firewall WARNs, as the doctor's verdict lists
   // them: every fix in one run (several rules that drop the datagrams).
   const auto others = other_causes(checks, cause);

@@ -199,6 +199,10 @@ class receive_session {
   /// (mcast-recv gives nothing_arrived_verdict). With it set the summary
   /// event has `verdict`, null when something arrived; without it, no `verdict`.
   void diagnose_with(std::function<run_verdict(const drop_counters&)> d) { diagnose_ = std::move(d); }
+  /// What explains datagrams lost in streams beyond the socket drops (text
+  /// lines for the summary, run_checks' loss_hints): asked at the summary
+  /// when the sequence numbers show more lost than the sockets dropped.
+  void loss_hints_with(std::function<std::vector<std::string>()> h) { loss_hints_ = std::move(h); }
 
   /// Count the namespace's drop counters (drop_counters) from `before`,
   /// read before the joins (a sender may start as soon as they are
@@ -295,6 +299,7 @@ class receive_session {
   bool warned_unsequenced_ = false;
   stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
+  std::function<std::vector<std::string>()> loss_hints_;      // loss_hints_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::function<drop_counters()> read_drops_;  // count_drop_causes

@@ -209,6 +209,13 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
                                                   const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
                                                   std::uint64_t end_markers = 0, const relied_routes_map& relied = {});
 
+/// For a run whose streams lost datagrams that the sockets did not drop:
+/// the firewall check's WARN and FAIL lines for `members` (a rule that drops
+/// some, a rate limit), as text lines (`mcast-recv: loss: a firewall rule
+/// may drop some of them: firewall SUBJECT: MESSAGE (fix: COMMAND)`); none
+/// when no rule does.
+[[nodiscard]] std::vector<std::string> loss_hints(const std::vector<membership>& members);
+
 /// The routes `joins` without -i followed, per group (their route_prefix;
 /// none when the kernel did not say), for nothing_arrived_verdict().
 [[nodiscard]] relied_routes_map relied_routes(const std::vector<joined_membership>& joins);
