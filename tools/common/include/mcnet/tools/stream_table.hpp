@@ -189,6 +189,10 @@ struct stream {
   feed::jitter interarrival;        ///< mcnet: from the header's send time
   std::optional<double> first_packet_ms;  ///< after the join of its group
   bool ended = false;                     ///< an END marker (mcnet) or end of session (MoldUDP64) arrived
+  /// It came back after its eviction record was pushed out (unresumed()):
+  /// its figures are only those since it came back, its loss while evicted
+  /// unknown (JSON `unresumed`, the text says so; --max-loss does not quote them).
+  bool unresumed = false;
   std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown
   // MoldUDP64
   std::uint64_t messages = 0;        ///< messages received (duplicates included)
@@ -459,8 +463,11 @@ class stream_table {
   struct worst_stream {
     stream_key key;
     double ratio = 0;
+    bool unresumed = false;  ///< stream::unresumed: its ratio covers only the part since it came back
   };
-  [[nodiscard]] std::optional<worst_stream> worst_loss(const std::function<bool(const stream_key&)>& skip = {}) const;
+  /// `known_only`: streams whose figures are partial (unresumed) are left out.
+  [[nodiscard]] std::optional<worst_stream> worst_loss(const std::function<bool(const stream_key&)>& skip = {},
+                                                       bool known_only = false) const;
   /// lost / (received + lost) of loss(); 0 when none. What --max-loss
   /// compares without --line.
   [[nodiscard]] double loss_ratio() const noexcept;
@@ -513,6 +520,7 @@ class stream_table {
     std::uint64_t serial = 0;  // which record of its key the order queue means
     std::uint64_t packets = 0, bytes = 0, messages = 0, heartbeats = 0, end_of_session = 0, malformed = 0;
     std::uint64_t clock_errors = 0, length_errors = 0;
+    bool unresumed = false;  // stream::unresumed: its figures partial still
     int ttl = -1, tos = -1;
     std::uint32_t interface_index = 0;
     std::optional<double> first_packet_ms;
@@ -535,7 +543,7 @@ class stream_table {
   };
   /// An evicted stream that will not come back (no record, or its record
   /// dropped): its loss ratio is final, held in retired_worst_.
-  void retire_worst(const stream_key& key, const loss_figures& loss) noexcept;
+  void retire_worst(const stream_key& key, const loss_figures& loss, bool unresumed = false) noexcept;
   /// Keep the record of evicted stream `st` (counted as `counted`, `loss`).
   /// `doubt`: the tracker was not trusted before settle() (its checkpoint
   /// and inputs are kept to replay).
