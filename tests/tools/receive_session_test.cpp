@@ -421,6 +421,53 @@ TEST(ReceiveSession, AnUnresumedStreamIsMarkedAndItsPartialLossNotQuoted) {
   }
 }
 
+// trial16f 2, item 4 (issue 16): a real feed evicted under a flood of junk
+// streams was missing from the summary, which printed only the junk's lines.
+// An evicted feed (4 datagrams or more) that did not resume gets a line of
+// its own with its figures as it left, and an object in evicted_feeds.
+TEST(ReceiveSession, AnEvictedFeedIsNamedInTheSummary) {
+  for (const bool json_output : {true, false}) {
+    SCOPED_TRACE(json_output ? "JSON" : "text");
+    fixture f;
+    f.settings.json_output = json_output;
+    f.settings.max_streams = 4;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    batch b;
+    for (std::uint64_t seq = 0; seq < 8; ++seq) {
+      if (seq != 5) b.add_session(sender_a, 1, seq, at);
+    }
+    at += 2'000'000'000;  // the feed idles: junk takes its place
+    for (std::uint32_t junk = 1000; junk < 1010; ++junk) {
+      at += 1'000'000;
+      b.add_session(sender_a, junk, 0, at);
+    }
+    f.feed(b);
+    f.session->summary();
+    (void)f.session->finish();
+    if (!json_output) {
+      const auto out = f.out.str();
+      EXPECT_NE(out.find("(sender id 9, session 1): evicted from the stream table (no line above): 7 packets as it "
+                         "left, lost 1 reordered 0 duplicates 0 jumps 0"),
+                std::string::npos)
+          << out;
+      continue;
+    }
+    test::tools::expect_schema_conform(f.out.str());
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << f.out.str();
+    for (const auto& st : (*summary)["streams"]) EXPECT_NE(st["session"], 1) << "evicted: no object " << st;
+    const auto& feeds = (*summary)["evicted_feeds"];
+    ASSERT_EQ(feeds.size(), 1u) << *summary;
+    EXPECT_EQ(feeds[0]["session"], 1) << feeds;
+    EXPECT_EQ(feeds[0]["packets"], 7) << feeds;
+    EXPECT_EQ(feeds[0]["lost"], 1) << feeds;
+    EXPECT_EQ(feeds[0]["back"], false) << feeds;
+    EXPECT_EQ((*summary)["evicted_feeds_left_out"], 0) << *summary;
+  }
+}
+
 // trial16e 7 (issue 16): a stream whose loss broke --max-loss, evicted
 // from the table, was named by address only and had no object in the
 // summary. The failure names it whole and says it was evicted; the summary's

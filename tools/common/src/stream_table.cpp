@@ -430,6 +430,7 @@ bool stream_table::evict() {
     st.sequence.settle();
     const auto counted = totals_of(key, st);
     retired_.add(counted);
+    if (st.packets >= feed_min) keep_evicted_feed({key, counted, st.ended});
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
     add_to_channel(retired_channels_[channel_of(key, st.interface_index)], st);
     const auto one = loss_of(key, st);
@@ -447,6 +448,27 @@ bool stream_table::evict() {
     ++evicted_;
   }
   return true;
+}
+
+void stream_table::keep_evicted_feed(const evicted_feed& f) {
+  evicted_feeds_.insert_or_assign(f.key, f);
+  if (evicted_feeds_.size() <= evicted_feeds_kept) return;
+  // The one with the fewest datagrams goes (bounded: at most 17 looked at).
+  auto fewest = evicted_feeds_.begin();
+  for (auto it = evicted_feeds_.begin(); it != evicted_feeds_.end(); ++it) {
+    if (it->second.counted.packets < fewest->second.counted.packets) fewest = it;
+  }
+  evicted_feeds_.erase(fewest);
+  ++evicted_feeds_left_out_;
+}
+
+std::vector<stream_table::evicted_feed> stream_table::evicted_feeds() const {
+  std::vector<evicted_feed> out;
+  out.reserve(evicted_feeds_.size());
+  for (const auto& [key, f] : evicted_feeds_) out.push_back(f);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const evicted_feed& a, const evicted_feed& b) { return a.counted.packets > b.counted.packets; });
+  return out;
 }
 
 stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
@@ -467,6 +489,9 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
     if (checker) made->mpegts = std::make_unique<mpegts_state>();
     const auto resumed_before = resumed_;
     if (!resume_.empty()) resume(key, *made);
+    // Resumed: its line carries its counts again (one back anew keeps its
+    // evicted figures: its line counts only since it came back).
+    if (resumed_ != resumed_before) evicted_feeds_.erase(key);
     if (!forgotten_.set.empty() && resumed_ == resumed_before) {
       // Not resumed: a stream whose record was pushed out comes back anew,
       // its loss since its eviction unknown (said, and --max-loss fails).

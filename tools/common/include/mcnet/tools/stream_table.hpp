@@ -414,6 +414,24 @@ class stream_table {
   /// between its eviction and its return unknown. --max-loss cannot hold
   /// them to its limit (loss_unknown).
   [[nodiscard]] std::uint64_t unresumed() const noexcept { return unresumed_; }
+  /// A feed the table evicted: a stream of `feed_min` datagrams or more
+  /// (not junk's single datagrams), its counts as it left. The summary
+  /// names each that is not back in the table with its own line (trial16f
+  /// 2: the real feed's line was evicted while 4,096 junk lines printed).
+  struct evicted_feed {
+    stream_key key;
+    totals counted;      ///< its counts as it left
+    bool ended = false;  ///< its END (end of session) had come
+  };
+  /// Datagrams a stream needs to be kept as an evicted feed.
+  static constexpr std::uint64_t feed_min = 4;
+  /// Evicted feeds kept: those with the most datagrams.
+  static constexpr std::size_t evicted_feeds_kept = 16;
+  /// The evicted feeds not resumed since (one back without its record
+  /// stays: its new line counts only since then), most datagrams first.
+  [[nodiscard]] std::vector<evicted_feed> evicted_feeds() const;
+  /// Evicted feeds left out of evicted_feeds() (more than evicted_feeds_kept).
+  [[nodiscard]] std::uint64_t evicted_feeds_left_out() const noexcept { return evicted_feeds_left_out_; }
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
   /// table: they make no stream (an END alone is no stream) and are counted here.
   [[nodiscard]] std::uint64_t stray_ends() const noexcept { return stray_ends_; }
@@ -544,6 +562,9 @@ class stream_table {
   /// An evicted stream that will not come back (no record, or its record
   /// dropped): its loss ratio is final, held in retired_worst_.
   void retire_worst(const stream_key& key, const loss_figures& loss, bool unresumed = false) noexcept;
+  /// Keep `f` among the evicted feeds (the one with the fewest datagrams
+  /// goes past evicted_feeds_kept).
+  void keep_evicted_feed(const evicted_feed& f);
   /// Keep the record of evicted stream `st` (counted as `counted`, `loss`).
   /// `doubt`: the tracker was not trusted before settle() (its checkpoint
   /// and inputs are kept to replay).
@@ -612,6 +633,8 @@ class stream_table {
   // holds it to --max-loss (an evicted feed's loss must not escape the
   // per-stream check that a flood of junk streams cannot dilute).
   std::optional<worst_stream> retired_worst_;
+  std::map<stream_key, evicted_feed> evicted_feeds_;  // at most evicted_feeds_kept
+  std::uint64_t evicted_feeds_left_out_ = 0;
   std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
   core::kernel_time next_sweep_{};                   // no eviction sweep before (one found nothing)
