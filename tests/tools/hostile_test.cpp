@@ -1043,6 +1043,7 @@ r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 r.bind((group, port))
 r.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(addr))
 r.settimeout(10)
+print('joined', flush=True)
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(addr))
@@ -1060,11 +1061,13 @@ for _ in range(20000):
         for k in range(1, 21):
             forge(sid, sess, seq + 1000 * k)
         mid = True
+        print('forged after', seq, flush=True)
     elif mid and flags & 1:
         time.sleep(0.02)
         for k in range(20):
             forge(sid, sess, seq + 100 + 1000 * k)
         end = True
+        print('forged after the END of', seq, flush=True)
         break
 sys.exit(0 if mid and end else 1)
 )";
@@ -1087,7 +1090,11 @@ TEST(NetHostileSender, AForgedClimbMidRunAndAfterTheEndClaimsNothing) {
   receiver rx(rx_host, {"-i", "eth0", "--max-loss", "0.5", group + ":" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
   auto forger = tx_host.start({python, "-c", chain_program, group, port, tx_host.v4().to_string()});
-  std::this_thread::sleep_for(300ms);  // the forger listens
+  // The forger listens before the feed starts (at most 20 s: a loaded host).
+  for (int i = 0; i < 2000 && forger.standard_output().find("joined") == std::string::npos; ++i) {
+    if (forger.wait_for(10ms)) break;
+  }
+  ASSERT_NE(forger.standard_output().find("joined"), std::string::npos) << forger.output();
   const auto real = test::tools::send(tx_host, {"-i", "eth0", "-c", "3000", "-r", "2000pps", "--id", "41",
                                                 group + ":" + port},
                                       40s);
@@ -1095,7 +1102,7 @@ TEST(NetHostileSender, AForgedClimbMidRunAndAfterTheEndClaimsNothing) {
   const auto forged = forger.wait_for(30s);
   ASSERT_TRUE(forged && forged->success()) << forger.output();
   const auto r = rx.finish();
-  EXPECT_EQ(r.status.code, 0) << "a clean feed passes --max-loss 0.5\n" << r.output;
+  EXPECT_EQ(r.status.code, 0) << "a clean feed passes --max-loss 0.5\n" << r.output << "\nforger: " << forger.output();
   test::tools::expect_schema_conform(r.standard_output);
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
