@@ -150,6 +150,7 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
     end_evidence();
     std::unique_ptr<sequence_tracker> reused = std::move(before_jump_.copy);
     *reused = *this;
+    reused->claim_.active = climb;
     before_jump_.copy = std::move(reused);
     jump_low_ = low;
     jump_origin_ = origin;
