@@ -887,6 +887,38 @@ std::vector<tools::membership> members_of(const std::vector<std::string>& args, 
 
 // A bad line of an @FILE is named by file and line, in both tools, in text
 // and in the JSON error event; its code stays the spec's own.
+// trial16f 4 (issue 16): text-mode errors echoed raw control bytes from
+// arguments and @FILE lines (an escape sequence cleared the terminal and set
+// its title; a NUL went to stderr as is). They are made visible, as --json
+// escapes them: ESC as \x1b, BEL as \x07, NUL as \0.
+TEST(ToolCommandLines, ControlCharactersInErrorsAreMadeVisible) {
+  EXPECT_EQ(tools::visible_text(std::string("a\x1b]0;pwned\a\x1b[2J\0b\x7f\tc", 20)),
+            "a\\x1b]0;pwned\\x07\\x1b[2J\\0b\\x7f\tc");
+  EXPECT_EQ(tools::visible_text("C1 \xc2\x9b" "2J, not \xc2\xa0"), "C1 \\u009b2J, not \xc2\xa0");
+  EXPECT_EQ(tools::visible_text("plain \xc3\xa9 \xff"), "plain \xc3\xa9 \xff");
+  // An argument (a usage error before any reporter) and a resolved spec's error.
+  const std::string escape = "239.1.1.1\x1b]0;pwned\a\x1b[2J";
+  outcome o = recv_front({escape}, tools::netlink_resolver());
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err.find('\x1b'), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find('\a'), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("\\x1b]0;pwned\\x07\\x1b[2J"), std::string::npos) << o.err;
+  o = recv_front({"--rcvbuf", std::string("1\x1b[2J", 5), "239.1.1.1"}, tools::netlink_resolver());
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err.find('\x1b'), std::string::npos) << o.err;
+  // An @FILE line with a NUL.
+  const spec_file nul(std::string("239.1.1.1\0:5000\n", 16));
+  (void)members_of({nul.arg()}, o);
+  EXPECT_EQ(o.exit, 1);
+  EXPECT_EQ(o.err.find('\0'), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("239.1.1.1\\0:5000"), std::string::npos) << o.err;
+  (void)members_of({"--json", nul.arg()}, o);
+  const auto events = test::tools::json_lines(o.out);
+  ASSERT_EQ(events.size(), 1u) << o.out;
+  EXPECT_NE(events[0]["message"].get<std::string>().find(std::string("239.1.1.1\0:5000", 15)), std::string::npos)
+      << "JSON keeps the text, escaped by JSON: " << o.out;
+}
+
 TEST(ToolSpecs, ABadLineOfAFileNamesFileAndLine) {
   const spec_file file("# feeds\n239.3.3.3:7000\n\n239.3.3.4:7000+\n");
   const std::string path = file.arg().substr(1);

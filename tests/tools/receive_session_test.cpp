@@ -365,6 +365,109 @@ TEST(ReceiveSession, AStreamBackAfterItsRecordWasPushedOutFailsMaxLossAsUnknown)
       << *error;
 }
 
+// trial16f 3 (issue 16): a feed back after its record was pushed out showed
+// loss in its partial figures (here 1 of the 5 numbers since it came back),
+// and --max-loss quoted that ratio as the stream's loss ("loss 20% of the
+// stream"), with the stream object and worst_stream not saying they were
+// partial. They say so (unresumed), the text line too, and --max-loss
+// fails as loss_unknown without quoting the partial figure as its loss.
+TEST(ReceiveSession, AnUnresumedStreamIsMarkedAndItsPartialLossNotQuoted) {
+  for (const bool json_output : {true, false}) {
+    SCOPED_TRACE(json_output ? "JSON" : "text");
+    fixture f;
+    f.settings.json_output = json_output;
+    f.settings.max_streams = 4;
+    f.settings.max_loss = 5;
+    f.memory_bytes = std::size_t{1} << 30;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    batch b;
+    b.add_session(sender_a, 1, 0, at);
+    for (std::uint32_t junk = 1000; junk < 1000 + tools::stream_table::resume_single + 100; ++junk) {
+      at += 1'000'000;
+      b.add_session(sender_a, junk, 0, at);
+    }
+    for (const std::uint64_t seq : {100u, 101u, 103u, 104u}) b.add_session(sender_a, 1, seq, at);  // 102 lost
+    f.feed(b);
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), tools::exit_loss);
+    const auto out = f.out.str() + f.err.str();
+    if (!json_output) {
+      EXPECT_NE(out.find("unresumed (came back after its eviction record was pushed out"), std::string::npos) << out;
+      EXPECT_EQ(out.find("% of the stream "), std::string::npos) << "no partial figure quoted as its loss\n" << out;
+      continue;
+    }
+    test::tools::expect_schema_conform(f.out.str());
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    bool marked = false;
+    for (const auto& st : (*summary)["streams"]) {
+      if (st["session"] == 1) {
+        EXPECT_EQ(st["unresumed"], true) << st;
+        EXPECT_EQ(st["lost"], 1) << st;
+        marked = true;
+      } else {
+        EXPECT_FALSE(st.contains("unresumed")) << st;
+      }
+    }
+    EXPECT_TRUE(marked) << out;
+    ASSERT_TRUE((*summary)["worst_stream"].is_object()) << *summary;
+    EXPECT_EQ((*summary)["worst_stream"]["unresumed"], true) << (*summary)["worst_stream"];
+    const auto* error = test::tools::find_event(events, "error");
+    ASSERT_NE(error, nullptr) << out;
+    EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+    EXPECT_EQ((*error)["message"].get<std::string>().find("% of the stream "), std::string::npos) << *error;
+  }
+}
+
+// trial16f 2, item 4 (issue 16): a real feed evicted under a flood of junk
+// streams was missing from the summary, which printed only the junk's lines.
+// An evicted feed (4 datagrams or more) that did not resume gets a line of
+// its own with its figures as it left, and an object in evicted_feeds.
+TEST(ReceiveSession, AnEvictedFeedIsNamedInTheSummary) {
+  for (const bool json_output : {true, false}) {
+    SCOPED_TRACE(json_output ? "JSON" : "text");
+    fixture f;
+    f.settings.json_output = json_output;
+    f.settings.max_streams = 4;
+    f.start();
+    std::int64_t at = 1'000'000'000;
+    batch b;
+    for (std::uint64_t seq = 0; seq < 8; ++seq) {
+      if (seq != 5) b.add_session(sender_a, 1, seq, at);
+    }
+    at += 2'000'000'000;  // the feed idles: junk takes its place
+    for (std::uint32_t junk = 1000; junk < 1010; ++junk) {
+      at += 1'000'000;
+      b.add_session(sender_a, junk, 0, at);
+    }
+    f.feed(b);
+    f.session->summary();
+    (void)f.session->finish();
+    if (!json_output) {
+      const auto out = f.out.str();
+      EXPECT_NE(out.find("(sender id 9, session 1): evicted from the stream table (no line above): 7 packets as it "
+                         "left, lost 1 reordered 0 duplicates 0 jumps 0"),
+                std::string::npos)
+          << out;
+      continue;
+    }
+    test::tools::expect_schema_conform(f.out.str());
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << f.out.str();
+    for (const auto& st : (*summary)["streams"]) EXPECT_NE(st["session"], 1) << "evicted: no object " << st;
+    const auto& feeds = (*summary)["evicted_feeds"];
+    ASSERT_EQ(feeds.size(), 1u) << *summary;
+    EXPECT_EQ(feeds[0]["session"], 1) << feeds;
+    EXPECT_EQ(feeds[0]["packets"], 7) << feeds;
+    EXPECT_EQ(feeds[0]["lost"], 1) << feeds;
+    EXPECT_EQ(feeds[0]["back"], false) << feeds;
+    EXPECT_EQ((*summary)["evicted_feeds_left_out"], 0) << *summary;
+  }
+}
+
 // trial16e 7 (issue 16): a stream whose loss broke --max-loss, evicted
 // from the table, was named by address only and had no object in the
 // summary. The failure names it whole and says it was evicted; the summary's

@@ -676,3 +676,39 @@ TEST(StreamTable, ForeignPacketsAreCountedWithoutSequenceStatistics) {
 }
 
 }  // namespace
+
+namespace {
+
+// trial16f 2, item 4 (issue 16): a real feed evicted by a flood of junk
+// streams was missing from the summary, which printed only the junk's
+// lines. The table keeps the evicted feeds (streams of feed_min datagrams
+// or more, the evicted_feeds_kept with the most) with their counts as they
+// left, until one resumes (its line then carries them again).
+TEST(StreamTable, AnEvictedFeedIsKeptForTheSummaryUntilItResumes) {
+  tools::stream_table t(4);
+  auto at = kStart;
+  for (std::uint64_t seq = 0; seq < 8; ++seq) {
+    if (seq != 5) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at, -1, -1);
+  }
+  EXPECT_TRUE(t.evicted_feeds().empty());
+  at += 2s;  // the feed idles: the junk takes its place
+  for (std::uint32_t junk = 1000; junk < 1010; ++junk) {
+    at += 1ms;
+    t.add(kTableGroup, 5000, kTableSource, datagram(junk, 0, at), at, -1, -1);
+  }
+  const tools::stream_key feed{kTableGroup, 5000, kTableSource, false, 9, 1, tools::payload_kind::mcnet};
+  ASSERT_FALSE(t.streams().contains(feed)) << "evicted";
+  auto kept = t.evicted_feeds();
+  ASSERT_EQ(kept.size(), 1u) << "the junk's single datagrams are no feeds";
+  EXPECT_EQ(kept[0].key, feed);
+  EXPECT_EQ(kept[0].counted.packets, 7u);
+  EXPECT_EQ(kept[0].counted.lost, 1u);
+  EXPECT_FALSE(kept[0].ended);
+  EXPECT_EQ(t.evicted_feeds_left_out(), 0u);
+  // It resumes: its line carries its counts again.
+  t.add(kTableGroup, 5000, kTableSource, datagram(1, 8, at), at, -1, -1);
+  EXPECT_EQ(t.resumed(), 1u);
+  EXPECT_TRUE(t.evicted_feeds().empty());
+}
+
+}  // namespace

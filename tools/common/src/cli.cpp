@@ -405,7 +405,7 @@ std::optional<std::string> empty_value(const boost::program_options::variables_m
 
 int print_usage_error(const usage_error& e, std::string_view tool, std::ostream& out, std::ostream& err) {
   if (e.json) out << json_text(error_event(e.message, e.code, exit_usage)) << '\n' << std::flush;
-  err << tool << ": " << e.message << (e.from_parser ? " (see --help)" : "") << '\n';
+  err << tool << ": " << visible_text(e.message) << (e.from_parser ? " (see --help)" : "") << '\n';
   return exit_usage;
 }
 

@@ -58,6 +58,31 @@ std::string valid_utf8(std::string_view text) {
   return out;
 }
 
+std::string visible_text(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c == 0) {
+      out += "\\0";
+    } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 0xf];
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      const auto d = static_cast<unsigned char>(text[++i]);  // a C1 control, U+0080 .. U+009F
+      out += "\\u00";
+      out += hex[d >> 4];
+      out += hex[d & 0xf];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // What is known of a stream's writes, kept in the stream itself
@@ -98,7 +123,7 @@ int finish_output(std::string_view tool, std::ostream& out, std::ostream& err, i
 
 void reporter::text(std::string_view line) const {
   if (!text_on()) return;
-  out_ << line << '\n';
+  out_ << visible_text(line) << '\n';
   note_write(out_);
 }
 
@@ -119,7 +144,9 @@ void reporter::flush() const {
   if (out_.iword(written_slot()) != 0) note_write(out_);
 }
 
-void reporter::warn(std::string_view message) const { err_ << tool_ << ": warning: " << message << '\n'; }
+void reporter::warn(std::string_view message) const {
+  err_ << tool_ << ": warning: " << visible_text(message) << '\n';
+}
 
 void reporter::warn_event(std::string_view message, std::string_view code) const {
   warn_event(message, code, nlohmann::ordered_json::object());
@@ -135,7 +162,7 @@ void reporter::warn_event(std::string_view message, std::string_view code,
 
 int reporter::fail(int exit, std::string_view message, std::string_view code) const {
   event(error_event(message, code, exit));
-  err_ << tool_ << ": " << message << '\n';
+  err_ << tool_ << ": " << visible_text(message) << '\n';
   return exit;
 }
 

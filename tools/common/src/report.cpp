@@ -143,7 +143,7 @@ std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   return feed::saturating_sub(clamp(now), clamp(before));
 }
 
-json worst_stream_json(const stream_key& k, double ratio, bool evicted) {
+json worst_stream_json(const stream_key& k, double ratio, bool evicted, bool unresumed) {
   return {{"group", k.group.to_string()},
           {"port", k.port},
           {"source", k.source.to_string()},
@@ -152,7 +152,8 @@ json worst_stream_json(const stream_key& k, double ratio, bool evicted) {
           {"ssrc", or_null(k.payload == payload_kind::rtp, k.ssrc)},
           {"payload", payload_name(k.payload)},
           {"loss_percent", ratio * 100},
-          {"evicted", evicted}};
+          {"evicted", evicted},
+          {"unresumed", unresumed}};
 }
 
 std::string stream_name(const stream_key& k) {
@@ -179,7 +180,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
   // stream_rate(): datagrams over the span they came in, each of the mean size.
   const auto [intervals, span] = stream_rate(s);
   const double bytes_each = s.packets > 0 ? static_cast<double>(s.bytes) / static_cast<double>(s.packets) : 0.0;
-  return {{"group", k.group.to_string()},
+  json j = {{"group", k.group.to_string()},
           {"port", k.port},
           {"source", k.source.to_string()},
           {"sender_id", or_null(h, k.sender_id)},
@@ -212,6 +213,9 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
           {"too_late", or_null(seq, t.too_late)},
           {"clock_errors", or_null(h, s.clock_errors)},
           {"length_errors", or_null(h, s.length_errors)}};
+  // Back after its eviction record was pushed out: its figures are partial.
+  if (s.unresumed) j["unresumed"] = true;
+  return j;
 }
 
 json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface) {
@@ -617,6 +621,10 @@ std::string stream_text(const json& s) {
   if (!s["malformed"].is_null() && s["malformed"] != 0) line += fmt::format("  malformed {}", text(s["malformed"]));
   // Rare, and a sign of a restarted or hostile sender: shown when they happened.
   if (!s["jumps"].is_null() && s["jumps"] != 0) line += fmt::format("  jumps {}", text(s["jumps"]));
+  if (s.contains("unresumed") && s["unresumed"] == true) {
+    line += "  unresumed (came back after its eviction record was pushed out: its figures are only since then, "
+            "its loss while evicted unknown)";
+  }
   if (!s["restarts"].is_null() && s["restarts"] != 0) line += fmt::format("  restarts {}", text(s["restarts"]));
   if (!s["too_late"].is_null() && s["too_late"] != 0) {
     line += fmt::format("  too late {} (over the window behind, in reordered; their numbers stay lost)",

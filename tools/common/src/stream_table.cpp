@@ -180,10 +180,10 @@ std::size_t stream_table::key_hash::operator()(const stream_key& k) const noexce
   return static_cast<std::size_t>(h);
 }
 
-void stream_table::retire_worst(const stream_key& key, const loss_figures& loss) noexcept {
+void stream_table::retire_worst(const stream_key& key, const loss_figures& loss, bool unresumed) noexcept {
   if (loss.lost <= 0) return;
   const double ratio = loss.lost / (loss.received + loss.lost);
-  if (!retired_worst_ || ratio > retired_worst_->ratio) retired_worst_ = worst_stream{key, ratio};
+  if (!retired_worst_ || ratio > retired_worst_->ratio) retired_worst_ = worst_stream{key, ratio, unresumed};
 }
 
 void stream_table::track(stream& s, const sequence_input& in) noexcept {
@@ -221,7 +221,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   // Only what a sequence_tracker counts resumes (RTP's A.1 state, MPEG-TS
   // and raw are not kept: raw and MPEG-TS show no loss by number).
   if (key.payload != payload_kind::mcnet && key.payload != payload_kind::moldudp64) {
-    retire_worst(key, loss);
+    retire_worst(key, loss, st.unresumed);
     return;
   }
   // An ended stream's counts are final: it keeps no record, and what comes
@@ -230,7 +230,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   // thousands again, and a late copy of the last datagram wiped the tail's
   // loss).
   if (st.ended) {
-    retire_worst(key, loss);
+    retire_worst(key, loss, st.unresumed);
     // Its later END markers (the sender's repeats) are its own: known by
     // a fingerprint, not strays (trial16f 2).
     ended_.add(resume_.hash_function()(key), ended_kept);
@@ -246,6 +246,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.malformed = st.malformed;
   r.clock_errors = st.clock_errors;
   r.length_errors = st.length_errors;
+  r.unresumed = st.unresumed;
   r.ttl = st.ttl;
   r.tos = st.tos;
   r.interface_index = st.interface_index;
@@ -273,7 +274,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
     const std::size_t cap = tier == 0 ? resume_single : resume_several;
     while (order.size() > cap) {
       if (auto it = resume_.find(order.front().first); it != resume_.end() && it->second.serial == order.front().second) {
-        retire_worst(it->first, it->second.loss);  // it cannot come back now: its figure is final
+        retire_worst(it->first, it->second.loss, it->second.unresumed);  // it cannot come back now: final
         forget(it->first);
         resume_.erase(it);
       }
@@ -281,7 +282,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
     }
   } catch (const std::bad_alloc&) {
     resume_.erase(key);  // no record: the stream, if it comes back, starts anew
-    retire_worst(key, loss);
+    retire_worst(key, loss, st.unresumed);
     forget(key);
   }
 }
@@ -349,6 +350,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.malformed = r.malformed;
   s.clock_errors = r.clock_errors;
   s.length_errors = r.length_errors;
+  s.unresumed = r.unresumed;
   s.ttl = r.ttl;
   s.tos = r.tos;
   s.interface_index = r.interface_index;
@@ -440,6 +442,7 @@ bool stream_table::evict() {
     st.sequence.settle();
     const auto counted = totals_of(key, st);
     retired_.add(counted);
+    if (st.packets >= feed_min) keep_evicted_feed({key, counted, st.ended});
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
     add_to_channel(retired_channels_[channel_of(key, st.interface_index)], st);
     const auto one = loss_of(key, st);
@@ -457,6 +460,27 @@ bool stream_table::evict() {
     ++evicted_;
   }
   return true;
+}
+
+void stream_table::keep_evicted_feed(const evicted_feed& f) {
+  evicted_feeds_.insert_or_assign(f.key, f);
+  if (evicted_feeds_.size() <= evicted_feeds_kept) return;
+  // The one with the fewest datagrams goes (bounded: at most 17 looked at).
+  auto fewest = evicted_feeds_.begin();
+  for (auto it = evicted_feeds_.begin(); it != evicted_feeds_.end(); ++it) {
+    if (it->second.counted.packets < fewest->second.counted.packets) fewest = it;
+  }
+  evicted_feeds_.erase(fewest);
+  ++evicted_feeds_left_out_;
+}
+
+std::vector<stream_table::evicted_feed> stream_table::evicted_feeds() const {
+  std::vector<evicted_feed> out;
+  out.reserve(evicted_feeds_.size());
+  for (const auto& [key, f] : evicted_feeds_) out.push_back(f);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const evicted_feed& a, const evicted_feed& b) { return a.counted.packets > b.counted.packets; });
+  return out;
 }
 
 stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
@@ -477,10 +501,16 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
     if (checker) made->mpegts = std::make_unique<mpegts_state>();
     const auto resumed_before = resumed_;
     if (!resume_.empty()) resume(key, *made);
+    // Resumed: its line carries its counts again (one back anew keeps its
+    // evicted figures: its line counts only since it came back).
+    if (resumed_ != resumed_before) evicted_feeds_.erase(key);
     if (!forgotten_.set.empty() && resumed_ == resumed_before) {
       // Not resumed: a stream whose record was pushed out comes back anew,
       // its loss since its eviction unknown (said, and --max-loss fails).
-      if (forgotten_.set.erase(resume_.hash_function()(key)) != 0) ++unresumed_;
+      if (forgotten_.set.erase(resume_.hash_function()(key)) != 0) {
+        ++unresumed_;
+        made->unresumed = true;
+      }
     }
   } catch (const std::bad_alloc&) {
     // Out of memory below the limit: this stream goes untracked; no more
@@ -935,23 +965,24 @@ std::map<stream_table::channel_key, stream_table::channel_count> stream_table::c
 }
 
 std::optional<stream_table::worst_stream> stream_table::worst_loss(
-    const std::function<bool(const stream_key&)>& skip) const {
+    const std::function<bool(const stream_key&)>& skip, bool known_only) const {
   std::optional<worst_stream> worst;
   for (const auto& [key, st] : streams_) {
-    if (skip && skip(key)) continue;
+    if ((skip && skip(key)) || (known_only && st.unresumed)) continue;
     const auto f = loss_of(key, st);
     if (f.lost <= 0) continue;
     const double ratio = f.lost / (f.received + f.lost);
-    if (!worst || ratio > worst->ratio) worst = worst_stream{key, ratio};
+    if (!worst || ratio > worst->ratio) worst = worst_stream{key, ratio, st.unresumed};
   }
-  if (retired_worst_ && !(skip && skip(retired_worst_->key)) && (!worst || retired_worst_->ratio > worst->ratio)) {
+  if (retired_worst_ && !(skip && skip(retired_worst_->key)) && !(known_only && retired_worst_->unresumed) &&
+      (!worst || retired_worst_->ratio > worst->ratio)) {
     worst = retired_worst_;
   }
   // The evicted streams that may still come back, by the figures they had.
   for (const auto& [key, r] : resume_) {
-    if (r.loss.lost <= 0 || (skip && skip(key))) continue;
+    if (r.loss.lost <= 0 || (skip && skip(key)) || (known_only && r.unresumed)) continue;
     const double ratio = r.loss.lost / (r.loss.received + r.loss.lost);
-    if (!worst || ratio > worst->ratio) worst = worst_stream{key, ratio};
+    if (!worst || ratio > worst->ratio) worst = worst_stream{key, ratio, r.unresumed};
   }
   return worst;
 }

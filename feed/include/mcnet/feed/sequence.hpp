@@ -667,6 +667,9 @@ class sequence_tracker {
   // late; 0 otherwise. The current epoch's (clear_epoch() and recount() drop it).
   std::uint64_t resume_floor_ = 0;
   std::uint8_t origin_ = 0;  // the tag of the datagram being judged (add()'s origin)
+  // add_run() is adding a packet's numbers past its first: no further
+  // evidence against an open start (the packet's first was).
+  bool run_tail_ = false;
   // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
   // tracker follows RFC 3550 A.1, whose first number stands.
   bool doubt_ = true;
@@ -765,6 +768,13 @@ class sequence_tracker {
     // The claim's first number (before another gap moved it) and how many
     // numbers below it (inside every gap of the chain) came since.
     std::uint64_t first_claimed = 0, below_first = 0;
+    // The climb: `base` is the highest when the last step came that a new
+    // number preceded (the highest before the claim, at first),
+    // `climb_first` the number of that step; `step_distinct` distinct_
+    // just after the last step. A gap past the claimed number with no new
+    // number since it climbs on from `base`; one that would take the climb
+    // more than gap_bound_ past it (add_judged()) is held like a far jump.
+    std::uint64_t base = 0, climb_first = 0, step_distinct = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};

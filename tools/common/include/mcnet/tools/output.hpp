@@ -36,6 +36,14 @@ struct spec_file_error;
 /// be UTF-8 without being JSON (the Prometheus text of --metrics-file).
 [[nodiscard]] std::string valid_utf8(std::string_view text);
 
+/// `text` with its control characters made visible, for the text that
+/// goes to a terminal (errors, warnings, text lines): NUL as `\0`, the
+/// other C0 controls but tab and newline, DEL and the C1 controls (U+0080
+/// to U+009F, as UTF-8) as `\xNN` (`\x1b` for ESC), so that an argument
+/// or an @FILE line echoed in an error cannot clear the screen or set the
+/// terminal's title (trial16f 4). --json escapes them itself.
+[[nodiscard]] std::string visible_text(std::string_view text);
+
 /// Note a write to `out` (stdout): that something was written, and when the
 /// stream has failed, the errno of the failure (the first one is kept).
 void note_write(std::ostream& out) noexcept;

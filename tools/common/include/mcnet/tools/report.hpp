@@ -66,7 +66,8 @@ class interface_names {
 /// the one --max-loss holds to its limit (stream_table::worst_loss()), with
 /// `evicted`: it left the table (its stream object is not in the summary's
 /// `streams`), its figures those it had then.
-[[nodiscard]] nlohmann::ordered_json worst_stream_json(const stream_key& key, double ratio, bool evicted);
+[[nodiscard]] nlohmann::ordered_json worst_stream_json(const stream_key& key, double ratio, bool evicted,
+                                                       bool unresumed = false);
 /// A stream named for a message: "GROUP:PORT from SOURCE" and its id within
 /// them (sender id and session, the MoldUDP64 session, the RTP SSRC).
 [[nodiscard]] std::string stream_name(const stream_key& key);

@@ -189,6 +189,10 @@ struct stream {
   feed::jitter interarrival;        ///< mcnet: from the header's send time
   std::optional<double> first_packet_ms;  ///< after the join of its group
   bool ended = false;                     ///< an END marker (mcnet) or end of session (MoldUDP64) arrived
+  /// It came back after its eviction record was pushed out (unresumed()):
+  /// its figures are only those since it came back, its loss while evicted
+  /// unknown (JSON `unresumed`, the text says so; --max-loss does not quote them).
+  bool unresumed = false;
   std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown
   // MoldUDP64
   std::uint64_t messages = 0;        ///< messages received (duplicates included)
@@ -425,6 +429,24 @@ class stream_table {
   /// between its eviction and its return unknown. --max-loss cannot hold
   /// them to its limit (loss_unknown).
   [[nodiscard]] std::uint64_t unresumed() const noexcept { return unresumed_; }
+  /// A feed the table evicted: a stream of `feed_min` datagrams or more
+  /// (not junk's single datagrams), its counts as it left. The summary
+  /// names each that is not back in the table with its own line (trial16f
+  /// 2: the real feed's line was evicted while 4,096 junk lines printed).
+  struct evicted_feed {
+    stream_key key;
+    totals counted;      ///< its counts as it left
+    bool ended = false;  ///< its END (end of session) had come
+  };
+  /// Datagrams a stream needs to be kept as an evicted feed.
+  static constexpr std::uint64_t feed_min = 4;
+  /// Evicted feeds kept: those with the most datagrams.
+  static constexpr std::size_t evicted_feeds_kept = 16;
+  /// The evicted feeds not resumed since (one back without its record
+  /// stays: its new line counts only since then), most datagrams first.
+  [[nodiscard]] std::vector<evicted_feed> evicted_feeds() const;
+  /// Evicted feeds left out of evicted_feeds() (more than evicted_feeds_kept).
+  [[nodiscard]] std::uint64_t evicted_feeds_left_out() const noexcept { return evicted_feeds_left_out_; }
   /// END markers and MoldUDP64 end-of-session packets of streams not in the
   /// table: they make no stream (an END alone is no stream) and are counted here.
   [[nodiscard]] std::uint64_t stray_ends() const noexcept { return stray_ends_; }
@@ -474,8 +496,11 @@ class stream_table {
   struct worst_stream {
     stream_key key;
     double ratio = 0;
+    bool unresumed = false;  ///< stream::unresumed: its ratio covers only the part since it came back
   };
-  [[nodiscard]] std::optional<worst_stream> worst_loss(const std::function<bool(const stream_key&)>& skip = {}) const;
+  /// `known_only`: streams whose figures are partial (unresumed) are left out.
+  [[nodiscard]] std::optional<worst_stream> worst_loss(const std::function<bool(const stream_key&)>& skip = {},
+                                                       bool known_only = false) const;
   /// lost / (received + lost) of loss(); 0 when none. What --max-loss
   /// compares without --line.
   [[nodiscard]] double loss_ratio() const noexcept;
@@ -528,6 +553,7 @@ class stream_table {
     std::uint64_t serial = 0;  // which record of its key the order queue means
     std::uint64_t packets = 0, bytes = 0, messages = 0, heartbeats = 0, end_of_session = 0, malformed = 0;
     std::uint64_t clock_errors = 0, length_errors = 0;
+    bool unresumed = false;  // stream::unresumed: its figures partial still
     int ttl = -1, tos = -1;
     std::uint32_t interface_index = 0;
     std::optional<double> first_packet_ms;
@@ -550,7 +576,10 @@ class stream_table {
   };
   /// An evicted stream that will not come back (no record, or its record
   /// dropped): its loss ratio is final, held in retired_worst_.
-  void retire_worst(const stream_key& key, const loss_figures& loss) noexcept;
+  void retire_worst(const stream_key& key, const loss_figures& loss, bool unresumed = false) noexcept;
+  /// Keep `f` among the evicted feeds (the one with the fewest datagrams
+  /// goes past evicted_feeds_kept).
+  void keep_evicted_feed(const evicted_feed& f);
   /// Keep the record of evicted stream `st` (counted as `counted`, `loss`).
   /// `doubt`: the tracker was not trusted before settle() (its checkpoint
   /// and inputs are kept to replay).
@@ -619,6 +648,8 @@ class stream_table {
   // holds it to --max-loss (an evicted feed's loss must not escape the
   // per-stream check that a flood of junk streams cannot dilute).
   std::optional<worst_stream> retired_worst_;
+  std::map<stream_key, evicted_feed> evicted_feeds_;  // at most evicted_feeds_kept
+  std::uint64_t evicted_feeds_left_out_ = 0;
   std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
   core::kernel_time next_sweep_{};                   // no eviction sweep before (one found nothing)
