@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <new>
+#include <optional>
 
 namespace mcnet::feed {
 
@@ -51,6 +52,50 @@ void histogram::merge(const histogram& other) noexcept {
   count_ += other.count_;
   negative_ += other.negative_;
   unplaced_ += other.unplaced_;
+}
+
+histogram histogram::within(std::int64_t lo, std::int64_t hi) const {
+  histogram out;
+  if (count_ == 0 || lo > hi) return out;
+  // Each bucket's values as [first, last]; kept when that meets [lo, hi].
+  std::optional<std::int64_t> low, high;
+  const auto keep = [&](std::int64_t first, std::int64_t last, std::uint64_t n) {
+    if (n == 0 || last < lo || first > hi) return false;
+    low = low ? std::min(*low, first) : first;
+    high = high ? std::max(*high, last) : last;
+    out.count_ += n;
+    return true;
+  };
+  const auto last_of = [](std::size_t b) {
+    const auto next = b + 1 < std::tuple_size_v<buckets> ? lowest_of(b + 1) - 1 : UINT64_MAX;
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(next, INT64_MAX));
+  };
+  if (below_) {
+    for (std::size_t b = 0; b < below_->size(); ++b) {
+      const auto n = (*below_)[b];
+      // Magnitudes [lowest_of(b), last_of(b)]: values [-last, -lowest].
+      const auto first = -last_of(b);
+      const auto last = -static_cast<std::int64_t>(std::min<std::uint64_t>(lowest_of(b), INT64_MAX));
+      if (!keep(first, last, n)) continue;
+      if (!out.below_) out.below_.reset(new (std::nothrow) buckets{});
+      if (!out.below_) {
+        out.count_ -= n;  // no room: left out, as add() would leave them unplaced
+        continue;
+      }
+      (*out.below_)[b] = n;
+      out.negative_ += n;
+    }
+  }
+  for (std::size_t b = 0; b < buckets_.size(); ++b) {
+    const auto n = buckets_[b];
+    if (keep(static_cast<std::int64_t>(std::min<std::uint64_t>(lowest_of(b), INT64_MAX)), last_of(b), n)) {
+      out.buckets_[b] = n;
+    }
+  }
+  if (out.count_ == 0) return histogram();
+  out.min_ = min_ >= lo && min_ <= hi ? min_ : std::clamp(*low, lo, hi);
+  out.max_ = max_ >= lo && max_ <= hi ? max_ : std::clamp(*high, lo, hi);
+  return out;
 }
 
 std::int64_t histogram::percentile(double q) const noexcept {

@@ -23,6 +23,17 @@ void jitter::add(std::int64_t send_ns, std::int64_t arrival_ns) noexcept {
   any_ = true;
 }
 
+void jitter::add(std::int64_t send_ns, std::int64_t arrival_ns, std::int64_t step_ns) noexcept {
+  const std::int64_t transit = saturating_sub(arrival_ns, send_ns);
+  const std::int64_t d = saturating_sub(transit, last_transit_);
+  if (any_ && (d > step_ns || d < -step_ns)) {
+    last_transit_ = transit;
+    ++steps_;
+    return;
+  }
+  add(send_ns, arrival_ns);
+}
+
 std::uint32_t rtp_jitter::to_units(std::int64_t arrival_ns) const noexcept {
   // Whole seconds and the rest apart, so that nothing overflows; only the
   // value modulo 2^32 matters, and unsigned products wrap consistently.

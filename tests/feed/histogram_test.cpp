@@ -127,3 +127,36 @@ TEST(Histogram, MergeCountsBothAsOne) {
   EXPECT_EQ(empty.max(), a.max());
   EXPECT_EQ(empty.percentile(0.5), a.percentile(0.5));
 }
+
+// within(): outliers left out of the percentiles, min and max exact where
+// the whole histogram's lie in the range.
+TEST(Histogram, WithinKeepsTheRangeAndLeavesOutliersOut) {
+  feed::histogram h;
+  for (int i = 0; i < 49; ++i) h.add(30'000 + i * 100);  // 30.0 to 34.8 us
+  h.add(-59'000'000'000);                                // one send time 59 s off
+  h.add(20'000'000'000);                                 // and one 20 s off
+  EXPECT_EQ(h.count(), 51u);
+  const auto m = h.percentile(0.5);
+  const auto in = h.within(m - 1'000'000'000, m + 1'000'000'000);
+  EXPECT_EQ(in.count(), 49u);
+  EXPECT_EQ(in.negative(), 0u);
+  EXPECT_NEAR(static_cast<double>(in.min()), 30'000, 30'000 * 0.033) << "the kept bucket's end: within the resolution";
+  EXPECT_GE(in.max(), 34'800 - 34'800 * 32 / 1000);
+  EXPECT_LE(in.max(), 1'000'000'000 + m);
+  EXPECT_NEAR(static_cast<double>(in.percentile(0.99)), 34'800, 34'800 * 0.033);
+  // Everything in range: a copy, min and max exact.
+  const auto all = h.within(INT64_MIN, INT64_MAX);
+  EXPECT_EQ(all.count(), 51u);
+  EXPECT_EQ(all.negative(), 1u);
+  EXPECT_EQ(all.min(), -59'000'000'000);
+  EXPECT_EQ(all.max(), 20'000'000'000);
+  // Only the negative one.
+  const auto below = h.within(-60'000'000'000, -1);
+  EXPECT_EQ(below.count(), 1u);
+  EXPECT_EQ(below.min(), -59'000'000'000);
+  EXPECT_NEAR(static_cast<double>(below.max()), -59e9, 59e9 * 0.033) << "the bucket's end, within the resolution";
+  // Nothing there: empty.
+  EXPECT_EQ(h.within(1'000'000, 2'000'000).count(), 0u);
+  EXPECT_EQ(h.within(5, 4).count(), 0u);
+  EXPECT_EQ(feed::histogram().within(0, 10).count(), 0u);
+}

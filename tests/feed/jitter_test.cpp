@@ -92,3 +92,24 @@ TEST(RtpJitter, ArrivalTimesConvertToTimestampUnitsRoundedDown) {
 }
 
 }  // namespace
+
+// A transit time that steps by more than the bound is no jitter: one send
+// time 59 s off among steady ones is a step in and a step out, J unmoved.
+TEST(Jitter, StepsPastTheBoundMoveNothing) {
+  feed::jitter plain, bounded;
+  std::int64_t send = 1'000'000'000;
+  for (int i = 0; i < 50; ++i, send += 1'000'000) {
+    const std::int64_t sent = i == 25 ? send + 59'000'000'000 : send;
+    const std::int64_t arrival = send + 30'000 + (i % 2) * 1'000;
+    plain.add(sent, arrival);
+    bounded.add(sent, arrival, 1'000'000'000);
+  }
+  EXPECT_GT(plain.value_ns(), 1e9) << "RFC 3550 as it is takes the step as jitter";
+  EXPECT_EQ(bounded.steps(), 2u);
+  EXPECT_NEAR(bounded.value_ns(), 1'000, 700) << "the 1 us alternation only";
+  // A clock that steps once and stays: one step.
+  feed::jitter stepped;
+  for (int i = 0; i < 20; ++i) stepped.add(i * 1'000'000, i * 1'000'000 + (i < 10 ? 30'000 : 2'000'030'000), 1'000'000'000);
+  EXPECT_EQ(stepped.steps(), 1u);
+  EXPECT_EQ(stepped.value_ns(), 0.0);
+}

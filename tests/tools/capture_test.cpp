@@ -614,6 +614,13 @@ TEST_F(NetToolsCapture, ReplayOfMoldUdp64CaptureGivesTheSameCounts) {
               field(stream, "rate_pps").get<double>() * 0.25)
       << group << "\n" << stream;
   EXPECT_LT(field(group, "rate_span_s").get<double>(), 0.1) << group;
+  // The total too: over the datagrams' span, not the END markers' tail
+  // (trial20j 6).
+  const auto total_rate = field(field(sender, "total"), "rate_pps");
+  ASSERT_TRUE(total_rate.is_number()) << sender;
+  EXPECT_NEAR(total_rate.get<double>(), field(stream, "rate_pps").get<double>(),
+              field(stream, "rate_pps").get<double>() * 0.25)
+      << sender;
   // With a SPEC the captured group goes there.
   const auto port = port_of(original);
   const auto elsewhere = replay(file, "239.255.94.6", static_cast<std::uint16_t>(port + 1),

@@ -533,6 +533,21 @@ TEST(NetToolsE2e, RecvExitCodesFollowThePrecedence) {
     expect_exit(run_json(h, recv, {"-i", "eth0", "--timeout", "0.3", "--max-loss", "0", "239.255.87.1:5000"}), 2);
   }
   {
+    // trial20j 4: a dead feed passed a --max-loss health check with "0 lost".
+    SCOPED_TRACE("nothing arrived, --max-loss without --timeout: 3, loss_unknown, lost null");
+    const auto r = run_json(h, recv, {"-i", "eth0", "-d", "0.3", "--max-loss", "1", "239.255.87.1:5000"});
+    expect_exit(r, 3);
+    const auto events = json_lines(r.standard_output);
+    const json* error = find_event(events, "error");
+    ASSERT_NE(error, nullptr) << r.output;
+    EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+    EXPECT_NE((*error)["message"].get<std::string>().find("nothing arrived"), std::string::npos) << *error;
+    const json* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << r.output;
+    EXPECT_TRUE((*summary)["total"]["lost"].is_null()) << (*summary)["total"];
+    EXPECT_TRUE((*summary)["total"]["loss_percent"].is_null()) << (*summary)["total"];
+  }
+  {
     SCOPED_TRACE("bad port, no -i: 1");
     expect_exit(run_json(h, recv, {"239.1.2.3:70000"}), 1);
   }

@@ -10,6 +10,7 @@
 
 #include <netinet/udp.h>
 
+#include <algorithm>
 #include <cstring>
 #include <sstream>
 #include <limits>
@@ -414,6 +415,42 @@ std::pair<std::string, mcnet::test::tools::json> group_summary(
 // One datagram has no rate at either end: mcast-send says so as mcast-recv
 // does ("- pps - bit/s (one datagram: no rate)", null in JSON), not "0 pps"
 // or one datagram over the send phase. Two have a rate, with its bit rate.
+// Round-robin shares (trial20j 1): whatever the burst, every group gets
+// its share of what is due, none past it; after a stall what fell due goes
+// a batch at a time to each in turn.
+TEST(SendShares, EveryGroupGetsItsTurnWhateverTheBurst) {
+  for (const std::uint64_t burst : {1u, 2u, 3u, 4u, 5u, 6u, 8u, 16u, 33u, 100u, 1000u}) {
+    for (const std::size_t groups : {std::size_t{2}, std::size_t{3}, std::size_t{4}, std::size_t{5}}) {
+      std::vector<std::uint64_t> sent(groups, 0);
+      std::uint64_t total = 0;
+      std::size_t cursor = 0;
+      for (int step = 0; step < 120; ++step) {
+        // The pacer allows `burst` per step; each turn the next group takes its share.
+        for (std::uint64_t allowed = burst, turns = 0; allowed > 0; ++turns) {
+          ASSERT_LT(turns, 100000u) << "no progress";
+          const auto share = tools::round_robin_share(allowed, 32, groups, total, sent[cursor]);
+          ASSERT_LE(share, allowed);
+          sent[cursor] += share;
+          total += share;
+          allowed -= share;
+          cursor = (cursor + 1) % groups;
+        }
+        const auto [low, high] = std::minmax_element(sent.begin(), sent.end());
+        // Within a step one may lead by its share of the step; never more.
+        const auto step_share = std::min<std::uint64_t>((burst + groups - 1) / groups, 32);
+        ASSERT_LE(*high - *low, step_share + 1) << "burst " << burst << " over " << groups << " groups, step " << step
+                                                << ": " << ::testing::PrintToString(sent);
+        ASSERT_LE(*high, (total + groups - 1) / groups) << "none past its share of all that went";
+      }
+    }
+  }
+  EXPECT_EQ(tools::round_robin_share(4, 32, 3, 0, 0), 2u) << "its share of 4 over 3, rounded up";
+  EXPECT_EQ(tools::round_robin_share(2, 32, 3, 2, 0), 2u);
+  EXPECT_EQ(tools::round_robin_share(2, 32, 3, 2, 2), 0u) << "at its share: the next group's turn";
+  EXPECT_EQ(tools::round_robin_share(1000, 32, 3, 0, 0), 32u) << "a batch at a time";
+  EXPECT_EQ(tools::round_robin_share(64, 64, 1, 0, 0), 64u);
+}
+
 // The total's span (trial20i 16): a run that kept up reads the rate asked
 // for, whatever its last sleep overshot; one that fell behind, what it
 // achieved; a burst ahead of its schedule, its intervals.

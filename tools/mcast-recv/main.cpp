@@ -60,6 +60,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
     }
   } closer(shards);
   tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
+  table.set_read_times(s.timestamp == "none");  // arrival times carry the receiver's own delays
   nlohmann::ordered_json joined;
   std::vector<tools::joined_membership> placed;
   // Before the joins: a sender may start as soon as they are reported.

@@ -837,7 +837,8 @@ void receive_session::summary() {
   // MPEG-TS run read total.lost 0 beside loss_percent 4.89; 9: only END
   // markers read "- reordered" in text and reordered 0 in JSON); so are
   // the jumps, restarts and too_late of numbers none of them carried.
-  const bool no_numbers = only_ends || (sum.packets > 0 && sum.sequenced == 0);
+  // Nothing at all: none either (trial20j 4: "0 lost" for a dead feed).
+  const bool no_numbers = only_ends || sum.sequenced == 0;
   if (no_numbers) {
     for (const char* k : {"lost", "reordered", "duplicates", "jumps", "restarts", "too_late"}) total[k] = nullptr;
   }
@@ -1192,6 +1193,16 @@ int receive_session::finish() const {
                                  "datagrams did not, or not while this run counted them; their loss is unknown){}",
                                  *s_.max_loss, count_text(table_.stray_ends(), "END marker", "END markers"),
                                  table_.sum().packets > 0 ? checked_part() : std::string()),
+                     "loss_unknown");
+  }
+  // Nothing at all: no loss to measure, so a health check of a dead feed
+  // does not pass (trial20j 4: exit 0 with "0 lost"); --timeout makes it
+  // exit 2 (above).
+  if (s_.max_loss && total_ == 0) {
+    return out_.fail(exit_loss,
+                     fmt::format("--max-loss {}% could not be checked: nothing arrived (no datagram to count a loss "
+                                 "by; --timeout makes that exit 2)",
+                                 *s_.max_loss),
                      "loss_unknown");
   }
   return exit_ok;

@@ -43,8 +43,11 @@ double per_second(double amount, double seconds) { return seconds > 0 ? amount /
 
 json latency_json(const stream_key& k, const stream& s) {
   if (k.payload != payload_kind::mcnet || s.latency.count() == 0) return nullptr;
-  return {{"min", s.latency.min()}, {"p50", s.latency.percentile(0.5)}, {"p99", s.latency.percentile(0.99)},
-          {"max", s.latency.max()}, {"negative", s.latency.negative()}};
+  // Without the latencies far from the median (clock errors).
+  feed::histogram copy;
+  const auto& l = latency_kept(s, copy);
+  return {{"min", l.min()}, {"p50", l.percentile(0.5)}, {"p99", l.percentile(0.99)}, {"max", l.max()},
+          {"negative", l.negative()}};
 }
 
 // "session": the header's number (mcnet) or the session name (MoldUDP64).
@@ -211,7 +214,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
           {"jumps", or_null(seq, t.jumps)},
           {"restarts", or_null(seq, t.restarts)},
           {"too_late", or_null(seq, t.too_late)},
-          {"clock_errors", or_null(h, s.clock_errors)},
+          {"clock_errors", or_null(h, t.clock_errors)},
           {"length_errors", or_null(h, s.length_errors)}};
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
@@ -243,7 +246,8 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   delta("cc_errors", &totals::cc_errors);
   delta("sync_errors", &totals::sync_errors);
   delta("malformed", &totals::malformed);
-  delta("clock_errors", &totals::clock_errors);
+  // Clock errors judged by the median may shrink as it moves, as lost may.
+  if (!j["clock_errors"].is_null()) j["clock_errors"] = lost_delta(now.clock_errors, before.clock_errors);
   delta("length_errors", &totals::length_errors);
   // A held number counted later (followed, proven) leaves the jumps; a
   // claim taken back leaves the restarts: these may shrink, as lost may.

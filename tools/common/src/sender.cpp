@@ -705,6 +705,15 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
 
 }  // namespace
 
+std::uint64_t round_robin_share(std::uint64_t allowed, std::uint64_t batch, std::size_t active,
+                                std::uint64_t active_sent, std::uint64_t group_sent) noexcept {
+  const auto groups = static_cast<std::uint64_t>(std::max<std::size_t>(active, 1));
+  const auto due = active_sent + allowed;
+  const auto fair = due / groups + (due % groups != 0 ? 1 : 0);  // rounded up
+  if (group_sent >= fair) return 0;
+  return std::min({allowed, batch, fair - group_sent});
+}
+
 double paced_rate_span(double elapsed, double last_send_s, std::uint64_t sent, double pps) noexcept {
   const double interval = 1.0 / pps;
   return std::max(std::min(elapsed, last_send_s + interval), static_cast<double>(sent) * interval);
@@ -799,7 +808,8 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
   // A paced run shorter than its datagrams' share of the pace (a burst
   // sent ahead of its schedule, then -d or a signal) has its rate over
   // that share: said, or "5 datagrams in 3.001 s, 1.00 pps" reads wrong.
-  const auto paced_over = total_rate.is_null() || total_span <= elapsed * 1.001
+  // (A replay's span is its datagrams', N over N intervals: no pace to name.)
+  const auto paced_over = total_rate.is_null() || s.replay || total_span <= elapsed * 1.001
                               ? std::string()
                               : fmt::format(" (the pace's: {} at -r take {:.3f} s)",
                                             count_text(total_sent, "datagram", "datagrams"), total_span);
@@ -862,6 +872,10 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   std::size_t active = targets.size();
   std::size_t cursor = 0;
   auto last_main_send = started;  // when the main line's last batch went: B's drain counts from it
+  // The groups whose order is done, and what they sent: the fair shares
+  // are of what the others sent.
+  std::vector<bool> retired(targets.size(), false);
+  std::uint64_t retired_sent = 0;
   bool out_of_time = false;       // -d ended the run
   // -d's tail: the datagrams due before its end that the last sleep passed
   // over (at 100 kpps the loop wakes some datagrams late); sent once -d is
@@ -913,21 +927,33 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       }
       allowed = step.allowed;
     }
-    auto& t = targets[cursor];
+    const std::size_t index = cursor;
+    auto& t = targets[index];
     cursor = (cursor + 1) % targets.size();
     if (t.done) continue;
-    // Round-robin in shares: what fell due after a stall (or a step of
-    // --burst) is split over the groups still sending, a batch's worth
-    // shared by them, not a batch of 32 to one group and the next batch to
-    // the next (trial20h 1: after a 1 s stop the groups' counts and rates
-    // differed by 4 %).
+    // A group whose order is done leaves the groups the shares are of.
+    const auto retire = [&] {
+      if (!t.done || retired[index]) return;
+      retired[index] = true;
+      retired_sent += t.sent;
+    };
+    // Round-robin in fair shares: what fell due after a stall (or a step
+    // of --burst) is split over the groups still sending (trial20h 1: after
+    // a 1 s stop the groups' counts and rates differed by 4 %), each up to
+    // its share of all that is due, so no group gets ahead by more than one
+    // datagram whatever the burst (trial20j 1: --burst 4 over 3 groups sent
+    // 400, 200 and 200).
     const auto share = active > 1 && allowed != pacer::unlimited
-                           ? (std::min<std::uint64_t>(allowed, s.batch * std::max<std::size_t>(s.gso, 1)) + active - 1) /
-                                 active
+                           ? round_robin_share(allowed, s.batch * std::max<std::size_t>(s.gso, 1), active,
+                                               total_sent - retired_sent, t.sent)
                            : allowed;
+    if (share == 0) continue;  // ahead of its share: the next group's turn
     const auto batch = builder.fill(t, share);
     if (t.done) --active;
-    if (batch.empty()) continue;
+    if (batch.empty()) {
+      retire();
+      continue;
+    }
     // --gso: each entry is a run of datagrams the kernel cuts apart again;
     // counts stay in datagrams.
     const auto entries = s.gso > 0 ? packer.pack(batch) : batch;
@@ -969,6 +995,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       t.done = true;
       --active;
     }
+    retire();
     if (t.line_b) {
       if (auto e = feed_line_b(t, builder, s); e) {
         send_error = *e;
@@ -1003,19 +1030,6 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   const bool cut_short = active > 0 && !out_of_time && !send_error && stop_requested() && (s.count || s.duration);
   const auto phase_end = std::chrono::steady_clock::now();
   const auto elapsed = std::chrono::duration<double>(phase_end - started).count();
-  if (auto short_of = send_error ? std::nullopt
-                                  : check_rate(s, total_sent, elapsed, std::chrono::duration<double>(paused).count())) {
-    out.warn_event(short_of->message, "rate_shortfall",
-                   {{"asked_pps", short_of->asked_pps}, {"achieved_pps", short_of->achieved_pps}});
-  }
-  // The B lines' tail: what the main line passed, then the queued copies.
-  for (auto& t : targets) {
-    if (!t.line_b || send_error) continue;
-    if (auto e = feed_line_b(t, builder, s); e) send_error = *e;
-  }
-  if (!send_error) send_error = drain_lines_b(targets, s.batch, last_main_send);
-  send_end_markers(targets, sender_id, session);
-  if (cut_short) warn_interrupted(out, total_sent, asked(), elapsed, s.duration);
   // The total's rate: N datagrams take N intervals of the pacing, also
   // when the wait after the last was cut (a burst ahead of its schedule:
   // `-r 1pps --burst 5 -c 5` is 1 pps, not 5 over a 1 s send phase), and
@@ -1027,6 +1041,20 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       pace.paced() ? paced_rate_span(elapsed, std::chrono::duration<double>(last_main_send - started).count(),
                                      total_sent, s.pace->packets_per_second(s.size))
                    : elapsed;
+  // The shortfall's achieved rate is the total's.
+  if (auto short_of = send_error ? std::nullopt
+                                  : check_rate(s, total_sent, rate_span, std::chrono::duration<double>(paused).count())) {
+    out.warn_event(short_of->message, "rate_shortfall",
+                   {{"asked_pps", short_of->asked_pps}, {"achieved_pps", short_of->achieved_pps}});
+  }
+  // The B lines' tail: what the main line passed, then the queued copies.
+  for (auto& t : targets) {
+    if (!t.line_b || send_error) continue;
+    if (auto e = feed_line_b(t, builder, s); e) send_error = *e;
+  }
+  if (!send_error) send_error = drain_lines_b(targets, s.batch, last_main_send);
+  send_end_markers(targets, sender_id, session);
+  if (cut_short) warn_interrupted(out, total_sent, asked(), elapsed, s.duration);
   print_summary(s, out, targets, total_sent, elapsed, rate_span);
   if (send_error) return out.fail(exit_setup, *send_error);
   return cut_short ? exit_interrupted : exit_ok;

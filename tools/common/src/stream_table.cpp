@@ -89,19 +89,34 @@ void add_to_channel(stream_table::channel_count& c, const stream& st) {
   }
 }
 
-// A latency more than stream_table::latency_outlier_ns from the stream's
-// median, once it has stream_table::outlier_after latencies. The median is
-// looked up only for a latency past the range so far by that much (rare:
-// O(1) for the rest).
-bool latency_outlier(const feed::histogram& h, std::int64_t latency) noexcept {
-  constexpr auto far = stream_table::latency_outlier_ns;
-  if (h.count() < stream_table::outlier_after) return false;
-  if (latency >= h.min() - far && latency <= h.max() + far) return false;
-  const auto median = h.percentile(0.5);
-  return latency > median + far || latency < median - far;
+// Latencies that may hold outliers: none can be farther than the bound from
+// the median when all lie within the bound of one another.
+bool may_have_outliers(const stream& s) noexcept {
+  return s.judge_latency && s.latency.count() > 2 &&
+         s.latency.max() - s.latency.min() > stream_table::latency_outlier_ns;
 }
 
 }  // namespace
+
+std::uint64_t latency_outliers(const stream& s) noexcept {
+  if (!may_have_outliers(s)) return 0;
+  const auto median = s.latency.percentile(0.5);
+  constexpr auto far = stream_table::latency_outlier_ns;
+  // A copy of the counts only for the rare stream with outliers.
+  try {
+    return s.latency.count() - s.latency.within(median - far, median + far).count();
+  } catch (const std::bad_alloc&) {
+    return 0;
+  }
+}
+
+const feed::histogram& latency_kept(const stream& s, feed::histogram& copy) {
+  if (!may_have_outliers(s)) return s.latency;
+  const auto median = s.latency.percentile(0.5);
+  constexpr auto far = stream_table::latency_outlier_ns;
+  copy = s.latency.within(median - far, median + far);
+  return copy.count() == s.latency.count() ? s.latency : copy;
+}
 
 totals totals_of(const stream_key& key, const stream& s) noexcept {
   totals t{s.packets, s.bytes, 0, 0, 0, s.messages, s.heartbeats, s.end_of_session, 0, 0, s.malformed};
@@ -116,7 +131,7 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.refused = std::min(s.malformed, s.packets);
     t.unsequenced = s.packets - t.refused;
   }
-  t.clock_errors = s.clock_errors;
+  t.clock_errors = s.clock_errors + latency_outliers(s);
   t.length_errors = s.length_errors;
   if (counts_loss(key)) t.sequenced = s.packets;
   if (key.payload == payload_kind::rtp) {
@@ -718,13 +733,15 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       // A send time past 2^63 ns (year 2262) is no time: a clock problem too.
       const auto sent_ns = static_cast<std::int64_t>(std::min<std::uint64_t>(header->send_time_ns, INT64_MAX));
       const auto latency = feed::saturating_sub(arrival_ns, sent_ns);
-      if (latency > plausible_latency_ns || latency < -plausible_latency_ns || latency_outlier(s->latency, latency)) {
+      if (latency > plausible_latency_ns || latency < -plausible_latency_ns) {
         ++s->clock_errors;
         return out;
       }
       out.latency_ns = latency;
+      s->judge_latency = !read_times_;
       s->latency.add(latency);
-      s->interarrival.add(sent_ns, arrival_ns);
+      // A transit step past the outlier bound is a clock's, not jitter.
+      s->interarrival.add(sent_ns, arrival_ns, latency_outlier_ns);
       return out;
     }
   }

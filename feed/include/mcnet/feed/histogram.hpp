@@ -87,6 +87,15 @@ class histogram {
   /// lowest value, on either side of 0) and never outside [min(), max()];
   /// 0 when empty.
   [[nodiscard]] std::int64_t percentile(double q) const noexcept;
+  /// The values from `lo` to `hi` (lo <= hi): a copy with only the buckets
+  /// that reach into that range (within the resolution: a bucket that
+  /// straddles an end is kept whole), count() and negative() theirs; min()
+  /// and max() exact where the whole histogram's lie in the range, else
+  /// the kept buckets' ends clamped to it. Empty when none is there. To
+  /// leave outliers out of the percentiles, e.g. latencies far from the
+  /// median (mcast-recv's clock errors). Allocates the negative buckets'
+  /// copy when some are kept (a failed allocation leaves them out).
+  [[nodiscard]] histogram within(std::int64_t lo, std::int64_t hi) const;
 
  private:
   static constexpr int sub_buckets = 32;

@@ -25,6 +25,13 @@ class jitter {
   /// arrival time (the kernel's receive timestamp), both in ns on clocks
   /// that may differ by a constant offset (it cancels out).
   void add(std::int64_t send_ns, std::int64_t arrival_ns) noexcept;
+  /// As add(), but a transit time more than `step_ns` from the last one is
+  /// a step (a clock stepping, a send time that is not one), not jitter: it
+  /// becomes the transit time the next is compared with and moves J not
+  /// at all. One such datagram among steady ones is two steps, in and out.
+  void add(std::int64_t send_ns, std::int64_t arrival_ns, std::int64_t step_ns) noexcept;
+  /// Steps add(send, arrival, step) left out.
+  [[nodiscard]] std::uint64_t steps() const noexcept { return steps_; }
   /// The estimate J, in ns; 0 until two datagrams arrived.
   [[nodiscard]] double value_ns() const noexcept { return j_; }
 
@@ -32,6 +39,7 @@ class jitter {
   bool any_ = false;
   std::int64_t last_transit_ = 0;
   double j_ = 0;
+  std::uint64_t steps_ = 0;
 };
 
 /// RFC 3550 interarrival jitter of an RTP stream, in its timestamp units, as

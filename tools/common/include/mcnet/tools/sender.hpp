@@ -216,7 +216,8 @@ struct rate_shortfall {
 };
 
 /// Whether a paced run that sent `sent` datagrams (all groups, B lines not
-/// counted) in `elapsed` seconds of send phase fell more than rate_margin
+/// counted) over `elapsed` seconds (the total's rate span,
+/// paced_rate_span(), so the warning's achieved rate is the summary's) fell more than rate_margin
 /// below --rate: pacing keeps an absolute schedule, so a machine or link
 /// that cannot send that fast only shows as a lower achieved rate (the
 /// `rate_shortfall` warning, docs/tools.md, "mcast-send"). Nothing without
@@ -226,6 +227,17 @@ struct rate_shortfall {
 /// message then names that, not the machine's or link's speed.
 [[nodiscard]] std::optional<rate_shortfall> check_rate(const send_settings& s, std::uint64_t sent, double elapsed,
                                                        double paused_s = 0);
+
+/// How many of the `allowed` datagrams now due the next group in turn
+/// sends: `active` groups still sending have sent `active_sent` in all,
+/// this one `group_sent`; each may send up to its share of all that is
+/// then due (active_sent + allowed, over the groups, rounded up), at most
+/// `batch` per call; 0 when it is at its share (the next group's turn).
+/// No group gets past its share of what went, whatever the steps, and
+/// the turns go on where they stopped (trial20j 1: shares of a step split without that, rounded up,
+/// made `--burst 4` over 3 groups send 400, 200 and 200).
+[[nodiscard]] std::uint64_t round_robin_share(std::uint64_t allowed, std::uint64_t batch, std::size_t active,
+                                              std::uint64_t active_sent, std::uint64_t group_sent) noexcept;
 
 /// The seconds a paced run's total rate is over (the summary's
 /// total.rate_pps = sent / this): the longer of the N intervals the pacing

@@ -204,11 +204,14 @@ struct stream {
   // MPEG-TS, and RTP carrying it; none past the table's limit of checkers
   std::unique_ptr<mpegts_state> mpegts;
   /// mcnet: datagrams whose send time is more than
-  /// stream_table::plausible_latency_ns from their arrival (either way), or
-  /// whose latency is more than stream_table::latency_outlier_ns from the
-  /// stream's median: a clock problem (or a replayed capture, or a send time
-  /// that is not one), left out of latency and jitter.
+  /// stream_table::plausible_latency_ns from their arrival (either way): a
+  /// clock problem (or a replayed capture), left out of latency and jitter.
+  /// The clock errors reported add latency_outliers().
   std::uint64_t clock_errors = 0;
+  /// mcnet: arrival times are the kernel's receive stamps, so latencies far
+  /// from the median are clock errors (latency_outliers()); false with
+  /// --timestamp none, whose read times carry the receiver's own delays.
+  bool judge_latency = true;
   /// mcnet: datagrams (and END markers) whose header's length field is not
   /// their size: counted as packets, not trusted for sequence, latency or END.
   std::uint64_t length_errors = 0;
@@ -289,6 +292,18 @@ struct totals {
 /// reordered and duplicates are 0 where counts_loss() is false.
 [[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
 
+/// mcnet: the stream's latencies more than stream_table::latency_outlier_ns
+/// from their median (clock errors beside stream::clock_errors); 0 when
+/// stream::judge_latency is false. O(1) when the latencies span at most
+/// that much (the usual case), else one pass over the histogram.
+[[nodiscard]] std::uint64_t latency_outliers(const stream& s) noexcept;
+
+/// The stream's latencies without latency_outliers(): `s.latency` itself
+/// when there are none, else a copy within the median +/- the bound
+/// (feed::histogram::within: min and max within the resolution there).
+/// `copy` holds that copy.
+[[nodiscard]] const feed::histogram& latency_kept(const stream& s, feed::histogram& copy);
+
 class stream_table {
  public:
   /// Streams kept by default: each holds ~17 KB (a 65,536-number sequence
@@ -302,18 +317,18 @@ class stream_table {
   /// of 0 or of the year 2100 cannot make the latency -73 years.
   static constexpr std::int64_t plausible_latency_ns = 60'000'000'000;
   /// The largest distance of an mcnet datagram's latency from its stream's
-  /// median latency taken as latency: 1 s, once the stream has
-  /// outlier_after latencies. Past it the send time is the sender's clock
-  /// stepping or a send time that is not one (trial20i 4: one datagram
-  /// 59 s off among 49 at 30 us made the minimum -59 s, claimed a clock
-  /// offset of 59 s and set the jitter to 4.26 s): counted in
-  /// stream::clock_errors too, left out of latency and jitter. A path's
-  /// latency does not move by a second from one datagram to the next; a
-  /// sender whose clock steps by more has every later datagram counted
-  /// there, which is what its send times are.
+  /// median latency taken as latency: 1 s. Past it the send time is the
+  /// sender's clock stepping or a send time that is not one (trial20i 4:
+  /// one datagram 59 s off among 49 at 30 us made the minimum -59 s,
+  /// claimed a clock offset of 59 s and set the jitter to 4.26 s): a clock
+  /// error (latency_outliers()), left out of the latency figures
+  /// (latency_kept()), and a transit step of more than this is left out of
+  /// the jitter. Judged when reported, against the median of all the
+  /// stream's latencies, so the majority decides wherever the odd ones
+  /// are (trial20j 3: 20 send times 2 s off at the start made the 180
+  /// right ones after them the errors). Not judged where arrival times are
+  /// read times (--timestamp none: a receiver's own stall is in them).
   static constexpr std::int64_t latency_outlier_ns = 1'000'000'000;
-  /// The latencies a stream needs before outliers are judged by its median.
-  static constexpr std::uint64_t outlier_after = 8;
   /// The largest gap between two datagrams of a stream that always puts
   /// them in one clump (stream::arrivals; starts_clump()).
   static constexpr std::chrono::nanoseconds clump_gap{clump_gap_ns};
@@ -375,6 +390,11 @@ class stream_table {
   explicit stream_table(std::size_t max_streams = default_max_streams, payload_mode mode = payload_mode::auto_detect,
                         std::optional<std::uint32_t> rtp_clock_hz = std::nullopt,
                         std::optional<std::size_t> memory_bytes = std::nullopt);
+
+  /// Arrival times are read times, not the kernel's receive stamps
+  /// (--timestamp none): latencies are not judged against their median
+  /// (stream::judge_latency).
+  void set_read_times(bool read_times) noexcept { read_times_ = read_times; }
 
   /// Streams kept at most: max_streams, or fewer when memory bounds it.
   [[nodiscard]] std::size_t limit() const noexcept { return max_streams_; }
@@ -608,6 +628,7 @@ class stream_table {
   void release_held_one(const source_id& id, source_state& st, std::size_t index);
 
   std::size_t max_streams_;
+  bool read_times_ = false;
   std::size_t requested_;
   payload_mode mode_;
   std::optional<std::uint32_t> rtp_clock_;
