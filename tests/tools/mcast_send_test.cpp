@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <map>
 #include <regex>
 #include <set>
@@ -241,6 +243,31 @@ TEST(NetMcastSend, ADurationSendsEveryDatagramDueBeforeItsEnd) {
     ASSERT_FALSE(summary.is_null()) << r.output;
     EXPECT_EQ(summary["total"]["sent"], 10000) << "run " << run << "\n" << r.output;
     EXPECT_LT(summary["total"]["elapsed_s"].get<double>(), 0.56) << r.output;
+  }
+}
+
+// trial20j 1: --burst 4 over 3 groups sent 400, 200 and 200 in 2 s at
+// 400 pps: every step began again at the first group. Each group gets its
+// share whatever the burst.
+TEST(NetMcastSend, BurstsAreSharedEvenlyOverTheGroups) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto group = core::ip_address::v4(239, 255, 50, 12);
+  for (const char* burst : {"4", "5", "7"}) {
+    const auto r = (*net)[0].exec({MCAST_SEND, "--json", "-i", "eth0", "-r", "600pps", "--burst", burst, "-d", "1",
+                                   fmt_spec(group, 5000) + "+3"},
+                                  {}, 10s);
+    ASSERT_TRUE(r.status.success()) << r.output;
+    nlohmann::json summary;
+    for (const auto& e : test::tools::json_lines(r.standard_output)) {
+      if (e["event"] == "summary") summary = e;
+    }
+    ASSERT_EQ(summary["groups"].size(), 3u) << r.output;
+    std::vector<std::uint64_t> sent;
+    for (const auto& g : summary["groups"]) sent.push_back(g["sent"].get<std::uint64_t>());
+    const auto [low, high] = std::minmax_element(sent.begin(), sent.end());
+    EXPECT_LE(*high - *low, 3u) << "--burst " << burst << ": " << summary["groups"].dump();
+    EXPECT_GE(*low, 190u) << "--burst " << burst << ": " << summary["groups"].dump();
   }
 }
 
