@@ -328,6 +328,24 @@ TEST(ReceiveSession, OnlyEndMarkersLeaveLostReorderedAndDuplicatesUnknown) {
   }
 }
 
+// Starts `f` with a table of 4 streams and gives the batch that makes
+// sender_a's session 1 (its number 0 at 1 s) an evicted stream whose resume
+// record is pushed out: more single-datagram junk sessions after it than
+// the records kept. `at` is the last arrival time, ns.
+batch record_pushed_out(fixture& f, std::int64_t& at) {
+  f.settings.max_streams = 4;
+  f.memory_bytes = std::size_t{1} << 30;
+  f.start();
+  at = 1'000'000'000;
+  batch b;
+  b.add_session(sender_a, 1, 0, at);
+  for (std::uint32_t junk = 1000; junk < 1000 + tools::stream_table::resume_single + 100; ++junk) {
+    at += 1'000'000;
+    b.add_session(sender_a, junk, 0, at);
+  }
+  return b;
+}
+
 // trial16e 3 (issue 16): a feed whose resume record was pushed out (more
 // evicted single-datagram streams than the records kept) came back as a new
 // stream and --max-loss passed, its loss while evicted unknown. The summary
@@ -336,17 +354,9 @@ TEST(ReceiveSession, OnlyEndMarkersLeaveLostReorderedAndDuplicatesUnknown) {
 TEST(ReceiveSession, AStreamBackAfterItsRecordWasPushedOutFailsMaxLossAsUnknown) {
   fixture f;
   f.settings.json_output = true;
-  f.settings.max_streams = 4;
   f.settings.max_loss = 50;
-  f.memory_bytes = std::size_t{1} << 30;
-  f.start();
-  std::int64_t at = 1'000'000'000;
-  batch b;
-  b.add_session(sender_a, 1, 0, at);
-  for (std::uint32_t junk = 1000; junk < 1000 + tools::stream_table::resume_single + 100; ++junk) {
-    at += 1'000'000;
-    b.add_session(sender_a, junk, 0, at);
-  }
+  std::int64_t at = 0;
+  batch b = record_pushed_out(f, at);
   for (std::uint64_t seq = 100; seq < 104; ++seq) b.add_session(sender_a, 1, seq, at);  // 1 .. 99 unknown
   f.feed(b);
   f.session->summary();
@@ -376,17 +386,9 @@ TEST(ReceiveSession, AnUnresumedStreamIsMarkedAndItsPartialLossNotQuoted) {
     SCOPED_TRACE(json_output ? "JSON" : "text");
     fixture f;
     f.settings.json_output = json_output;
-    f.settings.max_streams = 4;
     f.settings.max_loss = 5;
-    f.memory_bytes = std::size_t{1} << 30;
-    f.start();
-    std::int64_t at = 1'000'000'000;
-    batch b;
-    b.add_session(sender_a, 1, 0, at);
-    for (std::uint32_t junk = 1000; junk < 1000 + tools::stream_table::resume_single + 100; ++junk) {
-      at += 1'000'000;
-      b.add_session(sender_a, junk, 0, at);
-    }
+    std::int64_t at = 0;
+    batch b = record_pushed_out(f, at);
     for (const std::uint64_t seq : {100u, 101u, 103u, 104u}) b.add_session(sender_a, 1, seq, at);  // 102 lost
     f.feed(b);
     f.session->summary();
