@@ -645,7 +645,7 @@ TEST(ReceivePayload, TheCheckersLimitHasItsOwnWarning) {
   const auto ts = transport_stream(1);
   f.feed(batch().add(sender_a, ts[0]).add(sender_b, ts[0]).add(core::ip_address::v4(10, 77, 0, 3), ts[0]));
   const auto err = f.err.str();
-  EXPECT_NE(err.find("more than 1 MPEG-TS streams (one continuity checker of ~270 KiB per 16 of --max-streams 16): "
+  EXPECT_NE(err.find("more than 1 MPEG-TS streams (one continuity checker of ~290 KiB per 16 of --max-streams 16): "
                      "datagrams of further MPEG-TS streams are counted as untracked only"),
             std::string::npos)
       << err;

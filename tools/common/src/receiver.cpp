@@ -622,7 +622,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     }
     if (a.no_checker && !warned_no_checker_) {
       warned_no_checker_ = true;
-      out_.warn(fmt::format("more than {} MPEG-TS streams (one continuity checker of ~270 KiB per {} of --max-streams "
+      out_.warn(fmt::format("more than {} MPEG-TS streams (one continuity checker of ~290 KiB per {} of --max-streams "
                             "{}): {}",
                             std::max<std::size_t>(1, static_cast<std::size_t>(s_.max_streams) / stream_table::streams_per_mpegts),
                             stream_table::streams_per_mpegts, s_.max_streams,
