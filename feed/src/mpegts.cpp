@@ -64,7 +64,37 @@ pid_counts continuity_checker::totals() const noexcept {
 void continuity_checker::reset() noexcept {
   counts_.fill({});
   state_.fill(0);
+  head_.fill(0);
+  skipped_.fill(0);
+  recent_.fill(0);
+  recent_next_ = 0;
+  copy_ = false;
   missing_ = 0;
+}
+
+bool continuity_checker::begin_datagram(std::span<const std::byte> datagram) noexcept {
+  // FNV-1a over the size and each packet's first 12 bytes: the header, the
+  // adaptation field's length and flags, a PCR. A fingerprint of 0 is
+  // made 1 so that an empty slot never matches.
+  std::uint64_t f = 0xcbf29ce484222325ull;
+  const auto mix = [&f](std::uint64_t v) noexcept {
+    f ^= v;
+    f *= 0x100000001b3ull;
+  };
+  mix(datagram.size());
+  for (std::size_t at = 0; at + packet_size <= datagram.size(); at += packet_size) {
+    for (std::size_t i = 0; i < 12; ++i) mix(std::to_integer<std::uint64_t>(datagram[at + i]));
+  }
+  if (f == 0) f = 1;
+  copy_ = false;
+  for (const auto r : recent_) {
+    if (r == f) copy_ = true;
+  }
+  if (!copy_) {
+    recent_[recent_next_] = f;
+    recent_next_ = (recent_next_ + 1) % recent_.size();
+  }
+  return copy_;
 }
 
 result<std::size_t> build_packet(std::span<std::byte> out, const packet_fields& f,

@@ -367,12 +367,102 @@ TEST_F(Continuity, PidsAreIndependentAndTotalsSumThem) {
 }
 
 // missing(): the packets each jump skipped, modulo 16 (a lower bound);
-// a duplicate's second repeat is an error that skipped nothing.
+// a late packet whose counter was recorded as skipped takes it back; a
+// duplicate's second repeat is an error that skipped nothing.
 TEST_F(Continuity, MissingCountsThePacketsEachJumpSkipped) {
   EXPECT_EQ(run({{0, 0}, {0, 8}, {0, 2}, {0, 3}, {0, 3}, {0, 3}}),
             (std::vector{first, error, error, in_order, duplicate, error}));
   EXPECT_EQ(checker->totals().cc_errors, 3u);
-  EXPECT_EQ(checker->missing(), 7u + 9u) << "0 -> 8 skipped 1..7; 8 -> 2 skipped 9..15, 0, 1";
+  EXPECT_EQ(checker->missing(), 5u) << "0 -> 8 skipped 1..7; 2 and 3 came late and took theirs back; 3's repeats add none";
+  EXPECT_EQ(run({{1, 0}, {1, 8}, {1, 9}, {1, 2}}), (std::vector{first, error, in_order, error}));
+  EXPECT_EQ(checker->missing(), 5u + 6u) << "PID 1: 0 -> 8 skipped 1..7 (7); 2 came late and took its back: 6";
+}
+
+// mcast-send's MPEG-TS model: packet g of the run on PID 0x100 + g mod P
+// with counter (g / P) mod 16, 7 packets a datagram; datagrams dropped,
+// repeated and swapped as its faults do.
+class ContinuityDatagrams : public ::testing::Test {
+ protected:
+  static std::vector<std::byte> datagram(std::size_t index, std::size_t pids) {
+    std::vector<std::byte> d(7 * ts::packet_size);
+    const std::vector<std::byte> payload(184, std::byte{0xff});
+    for (std::size_t k = 0; k < 7; ++k) {
+      const std::size_t g = index * 7 + k;
+      EXPECT_TRUE(ts::build_packet(std::span(d).subspan(k * ts::packet_size, ts::packet_size),
+                                   {.pid = static_cast<std::uint16_t>(0x100 + g % pids),
+                                    .continuity_counter = static_cast<std::uint8_t>((g / pids) % 16)},
+                                   payload));
+    }
+    return d;
+  }
+  void receive(std::size_t index, std::size_t pids) {
+    const auto d = datagram(index, pids);
+    (void)checker->begin_datagram(d);
+    const auto view = ts::datagram_view::parse(d).value();
+    for (const auto p : view) (void)checker->check(p.value());
+  }
+  // Datagrams 0..n-1: every `drop`th (index % drop == drop - 1) not sent,
+  // every `dup`th sent twice, every `reorder`th swapped with the next.
+  // Returns the transport packets dropped.
+  std::size_t send(std::size_t n, std::size_t pids, std::size_t drop, std::size_t dup, std::size_t reorder) {
+    std::vector<std::size_t> order;
+    for (std::size_t i = 0; i < n; ++i) order.push_back(i);
+    if (reorder != 0) {
+      for (std::size_t i = reorder - 1; i + 1 < n; i += reorder) std::swap(order[i], order[i + 1]);
+    }
+    std::size_t dropped = 0;
+    for (const auto i : order) {
+      if (drop != 0 && i % drop == drop - 1) {
+        dropped += 7;
+        continue;
+      }
+      receive(i, pids);
+      if (dup != 0 && i % dup == dup - 1) receive(i, pids);
+    }
+    return dropped;
+  }
+  std::unique_ptr<ts::continuity_checker> checker = std::make_unique<ts::continuity_checker>();
+};
+
+TEST_F(ContinuityDatagrams, ADuplicatedDatagramMissesNothing) {
+  for (const std::size_t pids : {1u, 2u, 3u, 7u}) {
+    checker->reset();
+    EXPECT_EQ(send(1000, pids, 0, 100, 0), 0u);
+    EXPECT_EQ(checker->missing(), 0u) << pids << " PIDs";
+    // cc_errors stay TR 101 290's: with P < 7 each PID's counter goes back once at each repeat.
+    EXPECT_EQ(checker->totals().cc_errors, pids < 7 ? 10u * pids : 0u) << pids << " PIDs";
+    EXPECT_EQ(checker->totals().packets, 1010u * 7);
+  }
+}
+
+TEST_F(ContinuityDatagrams, AReorderedDatagramTakesItsGapBack) {
+  for (const std::size_t pids : {1u, 2u, 3u, 5u}) {
+    checker->reset();
+    EXPECT_EQ(send(1000, pids, 0, 0, 100), 0u);
+    EXPECT_EQ(checker->missing(), 0u) << pids << " PIDs";
+    EXPECT_GT(checker->totals().cc_errors, 0u) << "still Continuity_count_errors by TR 101 290";
+  }
+}
+
+TEST_F(ContinuityDatagrams, RealLossCountsExactlyAmongDuplicatesAndReordering) {
+  for (const std::size_t pids : {1u, 2u, 3u}) {
+    checker->reset();
+    EXPECT_EQ(checker->missing(), 0u);
+    const auto dropped = send(1001, pids, 50, 0, 0);  // the last drop has one after it to show it
+    EXPECT_EQ(dropped, 20u * 7);
+    EXPECT_EQ(checker->missing(), dropped) << pids << " PIDs, drops only";
+    checker->reset();
+    const auto mixed = send(501, pids, 50, 30, 70);
+    EXPECT_EQ(checker->missing(), mixed) << pids << " PIDs, drops, duplicates and reordering";
+  }
+}
+
+TEST_F(ContinuityDatagrams, ACopyIsOnlyOneOfTheLastFourDatagrams) {
+  const auto a = datagram(0, 1);
+  EXPECT_FALSE(checker->begin_datagram(a));
+  EXPECT_TRUE(checker->begin_datagram(a));
+  for (std::size_t i = 1; i <= 4; ++i) EXPECT_FALSE(checker->begin_datagram(datagram(i, 1)));
+  EXPECT_FALSE(checker->begin_datagram(a)) << "pushed out by four others";
 }
 
 }  // namespace

@@ -425,6 +425,40 @@ TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
   EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;
 }
 
+// Trial20j 13: a value an integer option's type refuses ("--pcap-rotate
+// 0.1") says that it takes a whole number and the option's range and unit,
+// not only Boost's "the argument ... is invalid".
+TEST(ToolCommandLines, ARefusedNumberSaysWhatTheOptionTakes) {
+  EXPECT_EQ(recv_error({"--pcap", "x.pcap", "--pcap-rotate", "0.1", "239.1.2.3"}).message,
+            "the argument ('0.1') for option '--pcap-rotate' is invalid: it takes a whole number; with --pcap: "
+            "start FILE.1, FILE.2, ... when a file passes this many MB, a whole number 1 to 1000000 (1 MB = "
+            "1000000 bytes)");
+  EXPECT_EQ(recv_error({"--batch", "0.5", "239.1.2.3"}).message,
+            "the argument ('0.5') for option '--batch' is invalid: it takes a whole number; datagrams per recvmmsg "
+            "call, 1 to 64");
+  EXPECT_NE(recv_error({"--max-streams", "1.5", "239.1.2.3"}).message.find(
+                "is invalid: it takes a whole number; streams kept"),
+            std::string::npos);
+  EXPECT_NE(recv_error({"--max-streams", "1.5", "239.1.2.3"}).message.find("a whole number 1 to 10000000"),
+            std::string::npos);
+  EXPECT_NE(recv_error({"--busy-poll", "1.5", "239.1.2.3"}).message.find(
+                "it takes a whole number; SO_BUSY_POLL microseconds, a whole number 0 or more"),
+            std::string::npos);
+  EXPECT_EQ(send_error({"--batch", "x", "239.1.2.3"}).message,
+            "the argument ('x') for option '--batch' is invalid: it takes a whole number; at most this many "
+            "datagrams per sendmmsg call, 1 to 64 (paced: what is due)");
+  EXPECT_NE(recv_error({"--interval", "x", "239.1.2.3"}).message.find("it takes a decimal number; seconds between"),
+            std::string::npos);
+  EXPECT_NE(tools::recv_help().find("this many MB, a whole number 1 to 1000000"), std::string::npos);
+}
+
+// Trial20j 11: --help gives exit 3's second meaning, as the man page does.
+TEST(ToolCommandLines, HelpSaysExit3IsAlsoLossThatCouldNotBeChecked) {
+  const auto help = tools::recv_help();
+  EXPECT_NE(help.find("3 loss above --max-loss, or --max-loss could not be checked (loss_unknown"), std::string::npos)
+      << help;
+}
+
 TEST(ToolCommandLines, PercentPlaceholdersAreTextNotTemplates) {
   // Boost.Program_options fills %canonical_option%, %option%, %value% in its
   // messages until none is left: such text in an argument once made that
@@ -442,8 +476,9 @@ TEST(ToolCommandLines, PercentPlaceholdersAreTextNotTemplates) {
       {{"--x\x01p%", "239.1.1.1"}, "unrecognised option '--x\x01p%'"},
   };
   for (const auto& c : cases) {
-    EXPECT_EQ(recv_error(c.args).message, c.message);
-    EXPECT_EQ(send_error(c.args).message, c.message);
+    // A refused number goes on to say what the option takes (trial20j 13).
+    EXPECT_TRUE(recv_error(c.args).message.starts_with(c.message)) << recv_error(c.args).message;
+    EXPECT_TRUE(send_error(c.args).message.starts_with(c.message)) << send_error(c.args).message;
   }
   // Values keep their '%' (and the parser's own escape byte).
   auto r = tools::parse_recv_command_line({"--pcap", "cap%value%\x01.pcap", "-i", "%option%", "[ff02::1%eth0]:5000%eth0"});

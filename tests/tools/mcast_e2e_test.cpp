@@ -457,6 +457,57 @@ void expect_counts(const json& s, const counts& want) {
   EXPECT_EQ(field(s, "reordered"), want.reordered) << s;
 }
 
+// Raw MPEG-TS (3 PIDs, 7 packets a datagram) with mcast-send's faults:
+// the continuity counters' missing packets are the dropped ones exactly; a
+// duplicate or a reordered datagram misses nothing, so --max-loss 0 passes
+// (trial20j 2: 5 % "missing" on a path that lost nothing). Returns the
+// receiver's summary total after checking its exit code.
+json mpegts_fault_total(std::vector<std::string> faults, std::uint32_t group_byte, int exit_code) {
+  auto net = test::network::lan(2);
+  const auto spec = "239.255.86." + std::to_string(group_byte) + ":" + std::to_string(free_port((*net)[1]));
+  receiver rx((*net)[1], {"-i", "eth0", "--rcvbuf", "4194304", "--force", "--max-loss", "0", spec});
+  EXPECT_TRUE(rx.joined()) << rx.output();
+  std::vector<std::string> args{"-i", "eth0", "--payload", "mpegts", "--pids", "3", "-c", "1001", "-r", "20000pps"};
+  args.insert(args.end(), faults.begin(), faults.end());
+  args.push_back(spec);
+  send((*net)[0], args);
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, exit_code) << r.output;
+  const auto events = json_lines(r.standard_output);
+  const json* summary = find_event(events, "summary");
+  if (summary == nullptr) {
+    ADD_FAILURE() << "no summary:\n" << r.output;
+    return json::object();
+  }
+  EXPECT_EQ(field(field(*summary, "total"), "kernel_drops"), 0) << r.output;
+  return field(*summary, "total");
+}
+
+TEST(NetToolsE2e, MpegTsDuplicatesAndReorderingAreNoLoss) {
+  MCNET_REQUIRE_NETNS();
+  auto dup = mpegts_fault_total({"--dup-every", "10"}, 1, 0);
+  EXPECT_EQ(field(dup, "packets"), 1101) << dup;
+  EXPECT_EQ(field(dup, "loss_percent"), 0.0) << dup;
+  auto reorder = mpegts_fault_total({"--reorder-every", "10"}, 2, 0);
+  EXPECT_EQ(field(reorder, "packets"), 1001) << reorder;
+  EXPECT_EQ(field(reorder, "loss_percent"), 0.0) << reorder;
+}
+
+TEST(NetToolsE2e, MpegTsMissingIsTheDroppedTransportPacketsExactly) {
+  MCNET_REQUIRE_NETNS();
+  // Datagrams 9, 19, ..., 999 dropped (100 x 7 packets); 1000 arrives after the last.
+  auto drop = mpegts_fault_total({"--drop-every", "10"}, 3, 3);
+  EXPECT_EQ(field(drop, "packets"), 901) << drop;
+  ASSERT_TRUE(field(drop, "loss_percent").is_number()) << drop;
+  EXPECT_NEAR(field(drop, "loss_percent").get<double>(), 100.0 * 700 / (700 + 901 * 7), 1e-9) << drop;
+  // With duplicates and reordering too: still the 700 dropped packets
+  // against the transport packets received (duplicates among them).
+  auto mixed = mpegts_fault_total({"--drop-every", "10", "--dup-every", "7", "--reorder-every", "13"}, 4, 3);
+  ASSERT_TRUE(field(mixed, "packets").is_number()) << mixed;
+  const auto received = 7 * field(mixed, "packets").get<int>();
+  EXPECT_NEAR(field(mixed, "loss_percent").get<double>(), 100.0 * 700 / (700 + received), 1e-9) << mixed;
+}
+
 TEST(NetToolsE2e, DropEveryTenIsCountedAsLoss) {
   MCNET_REQUIRE_NETNS();
   // 999 is lost too: the END marker exposes the tail.

@@ -345,11 +345,37 @@ TEST(Metrics, PromtoolAcceptsTheFile) {
   tools::interface_names names;
   auto set = tools::collect_series(table, names);
   set.add(stream_object("10.77.0.7", 0, latency_50_99, "odd \"name\"\\\n"), "mcnet", t0);
+  // Trial20j 10: a joined channel that received nothing has its series too.
+  set.add_silent(json::parse(R"({"group":"232.9.9.9","port":5000,"mode":"include","sources":["10.77.0.2"],)"
+                             R"("interface":{"name":"eth0","index":2},"packets":0,"first_packet_ms":null})"));
   for (const auto& text : {tools::metrics_text(set.series(), 12), tools::metrics_text({}, 0),
                            tools::metrics_text(set.series(), 12, lines_object())}) {
     const auto r = test::run(nullptr, {promtool, "check", "metrics"}, text, 10s);
     EXPECT_TRUE(r.status.exited && r.status.code == 0) << r.output << "\n" << text;
   }
+}
+
+// Trial20j 10: text, JSON and CSV list a joined channel that received
+// nothing; so does the metrics file: packets and bytes 0, the labels the
+// channel's (its include source, or "" for any source), unknown counters
+// left out.
+TEST(Metrics, AJoinedChannelThatReceivedNothingHasItsSeries) {
+  tools::metric_series_set set;
+  set.add_silent(json::parse(R"({"group":"232.9.9.9","port":5000,"mode":"include","sources":["10.77.0.2"],)"
+                             R"("interface":{"name":"eth0","index":2},"packets":0,"first_packet_ms":null})"));
+  set.add_silent(json::parse(R"({"group":"239.1.1.9","port":6000,"mode":"any","sources":[],)"
+                             R"("interface":{"name":"eth1","index":3},"packets":0,"first_packet_ms":null})"));
+  const auto text = tools::metrics_text(set.series(), 0);
+  EXPECT_NE(text.find("mcast_recv_packets_total{group=\"232.9.9.9\",port=\"5000\",source=\"10.77.0.2\","
+                      "interface=\"eth0\",payload=\"\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("mcast_recv_bytes_total{group=\"239.1.1.9\",port=\"6000\",source=\"\",interface=\"eth1\","
+                      "payload=\"\"} 0\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("mcast_recv_lost_total{"), std::string::npos) << "unknown, not 0";
+  EXPECT_EQ(text.find("mcast_recv_last_packet_timestamp_seconds{"), std::string::npos) << text;
 }
 
 TEST(Metrics, PathsAreCheckedBeforeAnyJoin) {

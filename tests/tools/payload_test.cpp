@@ -190,6 +190,37 @@ TEST(ReceivePayload, MoldUdp64CountsMessagesHeartbeatsAndTheEndOfSession) {
   EXPECT_DOUBLE_EQ(f.table->loss_ratio(), 6.0 / 21.0) << "messages, not packets; the 3 duplicates out";
 }
 
+// Trial20j 9: MoldUDP64 counts lost, reordered and duplicates in messages;
+// the text names the unit on its stream line and gives the total's
+// messages apart from the datagrams, never added to them.
+TEST(ReceivePayload, MoldUdp64TextNamesMessagesAndKeepsThemApartFromDatagrams) {
+  fixture f;
+  f.settings.json_output = false;
+  f.start();
+  batch b;
+  b.add(sender_a, mold(1, 3)).add(sender_a, mold(7, 3));  // messages 4-6 lost
+  b.add(sender_b, rtp(1, 0)).add(sender_b, rtp(3, 180));   // datagram 2 lost
+  f.feed(b);
+  f.session->summary();
+  const auto text = f.out.str();
+  EXPECT_NE(text.find("lost 3 reordered 0 duplicates 0 (messages)"), std::string::npos) << text;
+  EXPECT_NE(text.find("lost 1 reordered 0 duplicates 0  "), std::string::npos) << "RTP: datagrams, no unit added\n"
+                                                                               << text;
+  EXPECT_NE(text.find(", 1 lost, 0 reordered, 0 duplicates, "), std::string::npos) << "not 4 lost\n" << text;
+  EXPECT_NE(text.find("(those in datagrams; MoldUDP64: 3 messages lost, 0 messages reordered, 0 duplicate "
+                      "messages)"),
+            std::string::npos)
+      << text;
+
+  fixture m;
+  m.settings.json_output = false;
+  m.start();
+  m.feed(batch().add(sender_a, mold(1, 3)).add(sender_a, mold(7, 3)));
+  m.session->summary();
+  EXPECT_NE(m.out.str().find(", 3 messages lost, 0 messages reordered, 0 duplicate messages, "), std::string::npos)
+      << m.out.str();
+}
+
 TEST(ReceivePayload, AMoldUdp64HeartbeatShowsTheMessagesLostBeforeIt) {
   fixture f;
   f.start();
@@ -645,7 +676,7 @@ TEST(ReceivePayload, TheCheckersLimitHasItsOwnWarning) {
   const auto ts = transport_stream(1);
   f.feed(batch().add(sender_a, ts[0]).add(sender_b, ts[0]).add(core::ip_address::v4(10, 77, 0, 3), ts[0]));
   const auto err = f.err.str();
-  EXPECT_NE(err.find("more than 1 MPEG-TS streams (one continuity checker of ~270 KiB per 16 of --max-streams 16): "
+  EXPECT_NE(err.find("more than 1 MPEG-TS streams (one continuity checker of ~290 KiB per 16 of --max-streams 16): "
                      "datagrams of further MPEG-TS streams are counted as untracked only"),
             std::string::npos)
       << err;

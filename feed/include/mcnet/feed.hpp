@@ -57,7 +57,7 @@
 ///   as ETSI TR 101 290 1.4 does. `datagram_builder` writes packets with
 ///   the sender's per-PID counters.
 ///   @code
-///   static feed::mpegts::continuity_checker checker;  // ~270 KiB: not on a small stack
+///   static feed::mpegts::continuity_checker checker;  // ~290 KiB: not on a small stack
 ///   if (auto d = feed::mpegts::datagram_view::parse(datagram))
 ///     for (auto p : *d) {
 ///       if (p) checker.check(*p);

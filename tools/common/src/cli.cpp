@@ -18,6 +18,7 @@
 #include <iostream>
 #include <optional>
 #include <sstream>
+#include <typeinfo>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -374,6 +375,24 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
                                             "usage", false, json});
         }
       }
+      // Any other value the option's type refuses ("--pcap-rotate 0.1",
+      // "--batch x"): say what it takes, its kind of number and its help
+      // text (which gives the range and unit), not only "is invalid".
+      std::string kind = "a value";
+      if (const auto* typed = dynamic_cast<const po::typed_value_base*>(o->semantic().get())) {
+        const auto& t = typed->value_type();
+        if (t == typeid(int) || t == typeid(unsigned) || t == typeid(long) || t == typeid(unsigned long) ||
+            t == typeid(long long) || t == typeid(unsigned long long) || t == typeid(std::int64_t) ||
+            t == typeid(std::uint64_t) || t == typeid(std::int32_t) || t == typeid(std::uint32_t) ||
+            t == typeid(std::uint16_t) || t == typeid(std::uint8_t) || t == typeid(short)) {
+          kind = "a whole number";
+        } else if (t == typeid(double) || t == typeid(float)) {
+          kind = "a decimal number";
+        }
+      }
+      return tl::unexpected(usage_error{unescape_percent(e.what()) + ": it takes " + kind + "; " +
+                                            o->description(),
+                                        "usage", true, json});
     }
     return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
   } catch (const std::exception& e) {

@@ -85,6 +85,18 @@ void metric_series_set::add(const json& stream, std::string_view payload, std::o
   }
 }
 
+void metric_series_set::add_silent(const json& channel) {
+  const json& iface = channel["interface"];
+  const json& sources = channel["sources"];
+  const bool include = channel["mode"] == "include" && sources.is_array() && sources.size() == 1;
+  metric_labels labels{text_of(channel["group"]), text_of(channel["port"]), include ? text_of(sources[0]) : "",
+                       iface.is_object() && iface["name"].is_string() ? text_of(iface["name"]) : std::string(), ""};
+  if (index_.try_emplace(labels, series_.size()).second) {
+    series_.emplace_back();
+    series_.back().labels = std::move(labels);
+  }
+}
+
 metric_series_set collect_series(const stream_table& table, interface_names& names) {
   metric_series_set out;
   for (const auto& [key, s] : table.streams()) {
@@ -266,9 +278,15 @@ std::optional<std::string> write_metrics_file(const std::string& path, std::stri
 }
 
 void metrics_writer::write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops,
-                           const reporter& out, time_point now, const json& lines) {
+                           const reporter& out, time_point now, const json& lines, const json& channels) {
   last_ = now;
-  const auto e = write_metrics_file(path_, metrics_text(collect_series(table, names).series(), kernel_drops, lines));
+  auto set = collect_series(table, names);
+  if (channels.is_array()) {
+    for (const auto& c : channels) {
+      if (c.contains("packets") && c["packets"] == 0) set.add_silent(c);
+    }
+  }
+  const auto e = write_metrics_file(path_, metrics_text(set.series(), kernel_drops, lines));
   if (e && !failing_) out.warn(*e + " (the run goes on; the file is written again at the next report)");
   failing_ = e.has_value();
 }

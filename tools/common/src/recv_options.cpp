@@ -37,7 +37,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
   // The figure the memory bound counts a stream at (stream_table::bytes_per_stream), in kB.
   const std::string max_streams_help = fmt::format(
       "streams kept (each counted at ~{} KB in the bound of half the memory available); datagrams of further "
-      "streams are only counted as untracked",
+      "streams are only counted as untracked; a whole number 1 to 10000000",
       (stream_table::bytes_per_stream + 500) / 1000);
   po::options_description visible(
       "mcast-recv: join multicast groups and report what arrives, per sender\n\n"
@@ -67,7 +67,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("force", po::bool_switch(&s.force), "with --rcvbuf: SO_RCVBUFFORCE past net.core.rmem_max (CAP_NET_ADMIN)")
       ("timestamp", po::value(&s.timestamp)->default_value("sw"), "kernel receive timestamps: sw or none")
       ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
-      ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds (0: off)")
+      ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds, a whole number 0 or more (0: off)")
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
       ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams), max_streams_help.c_str())
       ("payload", po::value(&raw.payload)->default_value("auto"),
@@ -82,7 +82,8 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("pcap", po::value(&raw.pcap),
        "write every datagram taken to this pcap file (IP+UDP frames, nanosecond kernel receive times)")
       ("pcap-rotate", po::value(&raw.pcap_rotate),
-       "with --pcap: start FILE.1, FILE.2, ... when a file passes this many MB (1 MB = 1000000 bytes)");
+       "with --pcap: start FILE.1, FILE.2, ... when a file passes this many MB, a whole number 1 to 1000000 "
+       "(1 MB = 1000000 bytes)");
   return visible;
 }
 
@@ -165,7 +166,9 @@ std::string recv_help() {
                    "(per line: packets, gaps, first_share; merged: delivered, lost on every line, duplicates\n"
                    "dropped, skew between the lines' copies). MPEG-TS and raw datagrams are not merged.\n"
                    "\nexit codes: 0 ok, 1 usage or bad input, 2 --timeout given and nothing arrived,\n"
-                   "3 loss above --max-loss, 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
+                   "3 loss above --max-loss, or --max-loss could not be checked (loss_unknown: datagrams without a\n"
+                   "sequence number, untracked, stray END markers or unresumed streams), 4 a join or socket set-up\n"
+                   "failed (precedence 1, 4, 2, 3)\n");
 }
 
 tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args) {

@@ -613,6 +613,8 @@ std::string stream_text(const json& s) {
   if (counted) {
     line += fmt::format("  lost {} reordered {} duplicates {}", text(s["lost"]), text(s["reordered"]),
                         text(s["duplicates"]));
+    // MoldUDP64 counts these in messages (trial20j 9), beside datagram counts.
+    if (payload == "moldudp64") line += " (messages)";
   }
   if (payload == "moldudp64") {
     line += fmt::format("  messages {} heartbeats {} end of session {}", text(s["messages"]), text(s["heartbeats"]),

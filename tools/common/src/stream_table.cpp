@@ -500,7 +500,7 @@ std::vector<stream_table::evicted_feed> stream_table::evicted_feeds() const {
 
 stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
   if (auto* s = find(key)) return s;
-  // A continuity checker is ~270 KiB: fewer of them than streams.
+  // A continuity checker is ~290 KiB: fewer of them than streams.
   const bool checker = key.payload == payload_kind::mpegts;
   const std::size_t max_checkers = std::max<std::size_t>(1, max_streams_ / streams_per_mpegts);
   if (streams_.size() >= max_streams_) (void)evict();
@@ -611,6 +611,7 @@ bool stream_table::account_rtp(stream& s, std::uint16_t seq, std::uint32_t times
 void stream_table::account_mpegts(stream& s, std::span<const std::byte> datagram) {
   auto& ts = *s.mpegts;
   const std::size_t whole = datagram.size() / feed::mpegts::packet_size;
+  (void)ts.continuity.begin_datagram(datagram.first(whole * feed::mpegts::packet_size));
   for (std::size_t i = 0; i < whole; ++i) {
     const auto bytes = datagram.subspan(i * feed::mpegts::packet_size, feed::mpegts::packet_size);
     const auto p = feed::mpegts::packet_view::parse(bytes);

@@ -253,7 +253,7 @@ struct pid_counts {
 /// - the first packet of a PID is not an error; the null PID 0x1FFF is
 ///   counted and never checked;
 /// - after an error the packet's counter is the new reference.
-/// State for all 8192 PIDs is inline (about 270 KiB; keep it static or on
+/// State for all 8192 PIDs is inline (about 290 KiB; keep it static or on
 /// the heap rather than on a small stack); check() never allocates.
 class continuity_checker {
  public:
@@ -263,11 +263,29 @@ class continuity_checker {
   [[nodiscard]] const pid_counts& counts(std::uint16_t pid) const noexcept { return counts_[pid & 0x1fff]; }
   /// Sums over every PID.
   [[nodiscard]] pid_counts totals() const noexcept;
-  /// Transport packets missing by the counters, over every PID: each jump
-  /// adds the numbers it skipped, (counter - last - 1) modulo 16, 1 to 14
-  /// (a duplicate's second repeat adds none). A lower bound: 16 more can
-  /// hide in every gap (the counter has 4 bits). Kept once, not per PID
-  /// (8,192 more counters would grow a checker by 64 KiB).
+  /// Say that the packets checked next come from `datagram` (whole 188-byte
+  /// packets; a receiver of MPEG-TS over UDP calls this once per datagram,
+  /// before checking its packets). A datagram whose packets' first 12 bytes
+  /// (header, adaptation field length and flags, PCR) all equal those of one
+  /// of the last 4 datagrams is a copy (a duplicated datagram): its packets
+  /// are still checked and counted as TR 101 290 does, but missing() takes
+  /// nothing from them. Returns whether it is a copy.
+  bool begin_datagram(std::span<const std::byte> datagram) noexcept;
+  /// Transport packets really missing by the counters, over every PID. Kept
+  /// apart from cc_errors (which count every counter that is not the next
+  /// one, as TR 101 290 1.4 does): per PID the highest counter so far and
+  /// which of the 15 before it were skipped are kept, and
+  /// - a jump forward adds the numbers it skipped, (counter - last - 1)
+  ///   modulo 16, 1 to 14, and records them as skipped;
+  /// - a late packet whose counter is one recorded as skipped (a reordered
+  ///   datagram, at most 13 numbers behind the highest) takes its number
+  ///   back and leaves the highest as it was;
+  /// - a repeat (the counter equal to the highest or to the PID's packet
+  ///   before, or a packet of a datagram begin_datagram() found to be a
+  ///   copy) adds nothing.
+  /// A lower bound of what was lost: 16 more can hide in every gap (the
+  /// counter has 4 bits), and a packet that comes back more than 15 numbers
+  /// after its gap is not told from a jump. Kept once, not per PID.
   [[nodiscard]] std::uint64_t missing() const noexcept { return missing_; }
   /// Forget everything, as if new.
   void reset() noexcept;
@@ -277,7 +295,17 @@ class continuity_checker {
   // Per PID: bits 0-3 the last counter, bit 4 seen (a reference exists),
   // bit 5 the last packet was an allowed duplicate.
   std::array<std::uint8_t, pid_count> state_{};
+  // Loss accounting per PID (missing()): bits 0-3 the highest counter so
+  // far, bit 4 seen; and the counters of the 15 before it recorded as
+  // skipped (bit n: counter n).
+  std::array<std::uint8_t, pid_count> head_{};
+  std::array<std::uint16_t, pid_count> skipped_{};
+  // Fingerprints of the last datagrams (begin_datagram()); the next slot.
+  std::array<std::uint64_t, 4> recent_{};
+  std::size_t recent_next_ = 0;
+  bool copy_ = false;  // the packets checked now are of a copied datagram
   std::uint64_t missing_ = 0;
+  void account_loss(std::uint16_t pid, std::uint8_t cc, std::uint8_t state) noexcept;
 };
 
 /// The counters a sender keeps: the next continuity counter of every PID.
@@ -413,9 +441,14 @@ inline continuity continuity_checker::check(const packet_view& packet) noexcept 
     // Without payload the packet's counter is not the stream's: the next
     // packet with payload starts afresh.
     s = packet.has_payload() ? static_cast<std::uint8_t>(detail::state_seen | cc) : std::uint8_t{0};
+    if (!copy_) {
+      head_[pid] = s & (detail::state_seen | detail::state_counter);
+      skipped_[pid] = 0;
+    }
     return continuity::discontinuity;
   }
   if (!packet.has_payload()) return continuity::unchecked;
+  if (!copy_) account_loss(pid, cc, s);
   if ((s & detail::state_seen) == 0) {
     s = static_cast<std::uint8_t>(detail::state_seen | cc);
     return continuity::first;
@@ -435,9 +468,40 @@ inline continuity continuity_checker::check(const packet_view& packet) noexcept 
     return continuity::error;
   }
   ++c.cc_errors;
-  missing_ += static_cast<std::uint8_t>((cc - last - 1) & detail::state_counter);
   s = static_cast<std::uint8_t>(detail::state_seen | cc);
   return continuity::error;
+}
+
+inline void continuity_checker::account_loss(std::uint16_t pid, std::uint8_t cc, std::uint8_t state) noexcept {
+  auto& h = head_[pid];
+  auto& gaps = skipped_[pid];
+  const auto bit = static_cast<std::uint16_t>(1u << cc);
+  if ((h & detail::state_seen) == 0) {
+    h = static_cast<std::uint8_t>(detail::state_seen | cc);
+    gaps = 0;
+    return;
+  }
+  const std::uint8_t last = h & detail::state_counter;
+  // A repeat: of the highest, or of the packet before (a late one).
+  if (cc == last || ((state & detail::state_seen) != 0 && cc == (state & detail::state_counter))) return;
+  const auto next = static_cast<std::uint8_t>((last + 1) & detail::state_counter);
+  if (cc != next && (gaps & bit) != 0) {  // late: it fills a gap recorded before
+    gaps = static_cast<std::uint16_t>(gaps & ~bit);
+    --missing_;
+    return;
+  }
+  // Forward: the numbers between are skipped.
+  for (auto n = next; n != cc; n = static_cast<std::uint8_t>((n + 1) & detail::state_counter)) {
+    gaps = static_cast<std::uint16_t>(gaps | (1u << n));
+    ++missing_;
+  }
+  // The new highest, and the two counters 14 and 15 behind it, are not gaps
+  // a late packet can fill: a packet with those counters is read as a jump
+  // of 1 or 2 (and one recorded 13 behind is the most a late packet fills,
+  // a datagram of 7 packets of one PID arriving after the next one).
+  const auto ahead = static_cast<std::uint16_t>(bit | (1u << ((cc + 1) & 15)) | (1u << ((cc + 2) & 15)));
+  gaps = static_cast<std::uint16_t>(gaps & ~ahead);
+  h = static_cast<std::uint8_t>(detail::state_seen | cc);
 }
 
 }  // namespace mcnet::feed::mpegts

@@ -73,6 +73,11 @@ class metric_series_set {
   void add(const nlohmann::ordered_json& stream, std::string_view payload,
            std::optional<core::kernel_time> last_packet);
 
+  /// Account a joined channel that received nothing (its object in the
+  /// summary's "channels", packets 0): a series of packets and bytes 0,
+  /// unknown counters left out.
+  void add_silent(const nlohmann::ordered_json& channel);
+
   /// The series so far, one per label set.
   [[nodiscard]] const std::vector<metric_series>& series() const noexcept { return series_; }
 
@@ -131,8 +136,12 @@ class metrics_writer {
 
   /// Write the series of `table`, `kernel_drops` and the lines' counters
   /// (`lines`: line_merge::to_json, or null without --line) now.
+  /// `channels`: the joined channels as the summary lists them; each one
+  /// that received nothing gets its series too (packets and bytes 0, source
+  /// its include source or "", payload ""), as text, JSON and CSV list it.
   void write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops, const reporter& out,
-             time_point now, const nlohmann::ordered_json& lines = nullptr);
+             time_point now, const nlohmann::ordered_json& lines = nullptr,
+             const nlohmann::ordered_json& channels = nullptr);
 
  private:
   std::string path_;

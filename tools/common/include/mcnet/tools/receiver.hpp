@@ -254,6 +254,8 @@ class receive_session {
   void interval_report(double span);
   void report_stall(const stall_watch::change& c);
   void write_metrics(std::uint64_t drops);
+  /// The joined channels with what arrived for each (the summary's "channels").
+  [[nodiscard]] nlohmann::ordered_json counted_channels() const;
   [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
   /// A stream's text line (stream_text): an interface that is gone (deleted,
   /// its index names none now) said as such, with its old name when known.

@@ -60,7 +60,7 @@ struct stream_key {
   friend auto operator<=>(const stream_key&, const stream_key&) = default;
 };
 
-/// MPEG-TS accounting: the feed's continuity checker (on the heap: ~270 KiB)
+/// MPEG-TS accounting: the feed's continuity checker (on the heap: ~290 KiB)
 /// and what it cannot count itself.
 struct mpegts_state {
   feed::mpegts::continuity_checker continuity;
@@ -332,13 +332,13 @@ class stream_table {
   /// The largest gap between two datagrams of a stream that always puts
   /// them in one clump (stream::arrivals; starts_clump()).
   static constexpr std::chrono::nanoseconds clump_gap{clump_gap_ns};
-  /// An MPEG-TS continuity checker holds ~270 KiB: at most one per this
+  /// An MPEG-TS continuity checker holds ~290 KiB: at most one per this
   /// many streams of the limit (at least one) is kept, so the checkers add
   /// at most ~70 MB to the default limit.
   static constexpr std::size_t streams_per_mpegts = 16;
   /// What one stream may cost, for the memory bound: its map node, an RTP
   /// stream's tracker (on the heap), and its share of the MPEG-TS
-  /// continuity checkers (one per `streams_per_mpegts` streams), ~47 KB.
+  /// continuity checkers (one per `streams_per_mpegts` streams), ~48 KB.
   static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
                                                   sizeof(feed::rtp_sequence_tracker) +
                                                   (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
