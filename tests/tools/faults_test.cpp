@@ -32,6 +32,7 @@
 #include <mcnet/tools/descriptors.hpp>
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/output.hpp>
+#include <mcnet/tools/report.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 
@@ -92,6 +93,29 @@ TEST(ToolFaults, TextForUtf8FormatsReplacesWhatIsNotUtf8) {
   EXPECT_EQ(tools::escape_label_value("b\xff\"x"), "b\xef\xbf\xbd\\\"x");
 }
 
+// trial16g 5: text for a terminal shows the bytes of no UTF-8 sequence as
+// \xNN (0xff; a lone 0x9b, the C1 CSI a terminal may take), as it shows the
+// controls; valid UTF-8 passes as it is; and a CSV cell holds no control.
+TEST(ToolFaults, VisibleTextShowsBytesThatAreNotUtf8) {
+  EXPECT_EQ(tools::visible_text("eth0 caf\xc3\xa9 \xf0\x9f\x93\xa1"), "eth0 caf\xc3\xa9 \xf0\x9f\x93\xa1");
+  EXPECT_EQ(tools::visible_text("\xff\x1bX\x07"), "\\xff\\x1bX\\x07");
+  EXPECT_EQ(tools::visible_text("\xff\x9b" "2J"), "\\xff\\x9b2J");
+  EXPECT_EQ(tools::visible_text("\xc2\x9b"), "\\u009b") << "the C1 CSI as UTF-8";
+  EXPECT_EQ(tools::visible_text("\xc3"), "\\xc3") << "cut short";
+  EXPECT_EQ(tools::visible_text(std::string("a\0b\tc\n", 6)), "a\\0b\tc\n");
+  const nlohmann::ordered_json channel{{"group", "239.1.1.9"},
+                                      {"port", 5000},
+                                      {"interface", tools::interface_json(4, "\xff\x1bX\x07")},
+                                      {"mode", "any"},
+                                      {"sources", nlohmann::ordered_json::array()},
+                                      {"packets", 0},
+                                      {"first_packet_ms", nullptr}};
+  const auto row = tools::channel_csv_row("summary", 1.0, channel);
+  EXPECT_EQ(row.find('\x1b'), std::string::npos) << row;
+  EXPECT_EQ(row.find('\x07'), std::string::npos) << row;
+  EXPECT_NE(row.find("\\xff\\x1bX\\x07"), std::string::npos) << row;
+}
+
 TEST(ToolFaults, EveryEventOfTheReporterSurvivesBytesThatAreNotUtf8) {
   std::ostringstream out, err;
   const tools::reporter r("mcast-x", {.json = true}, out, err);
@@ -102,8 +126,9 @@ TEST(ToolFaults, EveryEventOfTheReporterSurvivesBytesThatAreNotUtf8) {
   ASSERT_EQ(events.size(), 3u) << out.str();
   EXPECT_EQ(events[0]["message"], "group spec \"\xef\xbf\xbd\": not an address");
   EXPECT_EQ(events[1]["message"], "interface \xef\xbf\xbd" "0 is down");
-  // stderr carries the bytes as given: text is never thrown on.
-  EXPECT_NE(err.str().find("\"\xff\""), std::string::npos) << err.str();
+  // stderr shows the bytes, never throws on them: as \xNN, so that no
+  // byte a terminal takes as a control reaches it (trial16g 5).
+  EXPECT_NE(err.str().find("\"\\xff\""), std::string::npos) << err.str();
 }
 
 TEST(ToolFaults, TheUsageErrorEventSurvivesBytesThatAreNotUtf8) {

@@ -16,41 +16,52 @@ std::string json_text(const nlohmann::ordered_json& j) {
   return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+namespace {
+
+// The valid UTF-8 sequence at text[i]: its length (1 to 4), or 0 when the
+// bytes there are no such sequence, with `good` the length of its longest
+// valid start (Unicode's "maximal subpart"; at least 1). The shortest form
+// only, no surrogates, nothing above U+10FFFF (RFC 3629, section 4).
+std::size_t utf8_sequence_at(std::string_view text, std::size_t i, std::size_t& good) noexcept {
+  const auto lead = static_cast<unsigned char>(text[i]);
+  std::size_t n = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xbf;
+  if (lead < 0x80) {
+    n = 1;
+  } else if (lead >= 0xc2 && lead <= 0xdf) {
+    n = 2;
+  } else if (lead >= 0xe0 && lead <= 0xef) {
+    n = 3;
+    if (lead == 0xe0) low = 0xa0;
+    if (lead == 0xed) high = 0x9f;
+  } else if (lead >= 0xf0 && lead <= 0xf4) {
+    n = 4;
+    if (lead == 0xf0) low = 0x90;
+    if (lead == 0xf4) high = 0x8f;
+  }
+  good = 1;  // the lead, then each continuation byte that fits
+  while (good < n && i + good < text.size()) {
+    const auto next = static_cast<unsigned char>(text[i + good]);
+    if (good == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xbf)) break;
+    ++good;
+  }
+  return n > 0 && good == n ? n : 0;
+}
+
+}  // namespace
+
 std::string valid_utf8(std::string_view text) {
   static constexpr std::string_view replacement = "\xef\xbf\xbd";
   std::string out;
   out.reserve(text.size());
   for (std::size_t i = 0; i < text.size();) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    // The sequence's length and its second byte's range: the shortest form
-    // only, no surrogates, nothing above U+10FFFF (RFC 3629, section 4).
-    std::size_t n = 0;
-    unsigned char low = 0x80;
-    unsigned char high = 0xbf;
-    if (lead < 0x80) {
-      n = 1;
-    } else if (lead >= 0xc2 && lead <= 0xdf) {
-      n = 2;
-    } else if (lead >= 0xe0 && lead <= 0xef) {
-      n = 3;
-      if (lead == 0xe0) low = 0xa0;
-      if (lead == 0xed) high = 0x9f;
-    } else if (lead >= 0xf0 && lead <= 0xf4) {
-      n = 4;
-      if (lead == 0xf0) low = 0x90;
-      if (lead == 0xf4) high = 0x8f;
-    }
-    std::size_t good = 1;  // the lead, then each continuation byte that fits
-    while (good < n && i + good < text.size()) {
-      const auto next = static_cast<unsigned char>(text[i + good]);
-      if (good == 1 ? (next < low || next > high) : (next < 0x80 || next > 0xbf)) break;
-      ++good;
-    }
-    if (n > 0 && good == n) {
+    std::size_t good = 1;
+    if (const auto n = utf8_sequence_at(text, i, good); n > 0) {
       out.append(text.substr(i, n));
     } else {
-      // One U+FFFD for the longest start of a sequence (Unicode's "maximal
-      // subpart"), as nlohmann's error_handler_t::replace does.
+      // One U+FFFD for the longest start of a sequence, as nlohmann's
+      // error_handler_t::replace does.
       out.append(replacement);
     }
     i += good;
@@ -60,25 +71,33 @@ std::string valid_utf8(std::string_view text) {
 
 std::string visible_text(std::string_view text) {
   static constexpr char hex[] = "0123456789abcdef";
+  const auto escaped = [](std::string& out, const char* prefix, unsigned char c) {
+    out += prefix;
+    out += hex[c >> 4];
+    out += hex[c & 0xf];
+  };
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
+  for (std::size_t i = 0; i < text.size();) {
     const auto c = static_cast<unsigned char>(text[i]);
+    std::size_t good = 1;
+    const auto n = utf8_sequence_at(text, i, good);
     if (c == 0) {
       out += "\\0";
     } else if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 0xf];
-    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
-      const auto d = static_cast<unsigned char>(text[++i]);  // a C1 control, U+0080 .. U+009F
-      out += "\\u00";
-      out += hex[d >> 4];
-      out += hex[d & 0xf];
+      escaped(out, "\\x", c);
+    } else if (n == 0) {
+      // A byte of no valid UTF-8 sequence (0xff, a lone 0x9b: the C1 CSI a
+      // terminal may take as one): as \xNN, one byte at a time (trial16g 5).
+      escaped(out, "\\x", c);
+      i += 1;
+      continue;
+    } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      escaped(out, "\\u00", static_cast<unsigned char>(text[i + 1]));  // a C1 control, U+0080 .. U+009F
     } else {
-      out += static_cast<char>(c);
+      out.append(text.substr(i, n));
     }
+    i += n > 0 ? n : 1;
   }
   return out;
 }

@@ -493,8 +493,10 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
         if (!flag_text.empty()) flag_text += ',';
         flag_text += f.get_ref<const std::string&>();
       }
-      os << fmt::format("{}: {} <{}> {} mtu {}\n    addresses:{}\n    groups:{}\n", l.index, l.name, flag_text, state,
-                        l.mtu, addr_text, group_text);
+      // An interface name is any bytes but '/' and NUL: shown visible
+      // (trial16g 5: ESC and BEL in a name reached the terminal).
+      os << fmt::format("{}: {} <{}> {} mtu {}\n    addresses:{}\n    groups:{}\n", l.index, visible_text(l.name),
+                        flag_text, state, l.mtu, addr_text, group_text);
     }
     note_write(os);
   }

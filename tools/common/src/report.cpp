@@ -342,8 +342,10 @@ constexpr std::array<const char*, 18> payload_columns{
 std::string cell(const json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) {
-    // Addresses and interface names need no quoting; quote anything else RFC 4180-style.
-    const auto s = v.get<std::string>();
+    // Addresses and interface names need no quoting; quote anything else
+    // RFC 4180-style. Control characters and bytes of no UTF-8 made visible
+    // (an interface named with ESC and BEL: trial16g 5).
+    const auto s = visible_text(v.get<std::string>());
     if (s.find_first_of(",\"\n") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);

@@ -261,6 +261,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.malformed = st.malformed;
   r.clock_errors = st.clock_errors;
   r.length_errors = st.length_errors;
+  r.end_length_errors = st.end_length_errors;
   r.unresumed = st.unresumed;
   r.ttl = st.ttl;
   r.tos = st.tos;
@@ -365,6 +366,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.malformed = r.malformed;
   s.clock_errors = r.clock_errors;
   s.length_errors = r.length_errors;
+  s.end_length_errors = r.end_length_errors;
   s.unresumed = r.unresumed;
   s.ttl = r.ttl;
   s.tos = r.tos;
@@ -708,6 +710,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         if (interface_index != 0) s->interface_index = interface_index;
         if (!length_ok) {
           ++s->length_errors;
+          ++s->end_length_errors;
           out.length_error = true;
           out.sequence.reset();
           return out;
@@ -946,11 +949,13 @@ stream_table::loss_figures stream_table::loss_of(const stream_key& key, const st
   // Jumps arrived but are out of the sequence counts (a forger's far
   // numbers interleaved with a feed must not dilute its loss).
   const std::uint64_t counted = key.payload == payload_kind::moldudp64 ? s.messages : t.packets;
-  // Saturating: an END marker with a wrong length field is a length error
-  // but no packet.
+  // An END marker with a wrong length field is a length error but no
+  // packet: only the datagrams' length errors are out of what arrived.
   const double out = static_cast<double>(t.jumps) + static_cast<double>(t.duplicates) +
                      static_cast<double>(t.too_late) +
-                     (key.payload == payload_kind::mcnet ? static_cast<double>(t.length_errors) : 0.0);
+                     (key.payload == payload_kind::mcnet
+                          ? static_cast<double>(t.length_errors - std::min(t.length_errors, s.end_length_errors))
+                          : 0.0);
   const double received = static_cast<double>(counted) > out ? static_cast<double>(counted) - out : 0.0;
   return {received, static_cast<double>(t.lost)};
 }
