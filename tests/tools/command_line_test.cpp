@@ -442,7 +442,7 @@ TEST(ToolCommandLines, ARefusedNumberSaysWhatTheOptionTakes) {
   EXPECT_NE(recv_error({"--max-streams", "1.5", "239.1.2.3"}).message.find("a whole number 1 to 10000000"),
             std::string::npos);
   EXPECT_NE(recv_error({"--busy-poll", "1.5", "239.1.2.3"}).message.find(
-                "it takes a whole number; SO_BUSY_POLL microseconds, a whole number 0 or more"),
+                "it takes a whole number; SO_BUSY_POLL microseconds, a whole number 0 to 2147483647"),
             std::string::npos);
   EXPECT_EQ(send_error({"--batch", "x", "239.1.2.3"}).message,
             "the argument ('x') for option '--batch' is invalid: it takes a whole number; at most this many "

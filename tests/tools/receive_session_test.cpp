@@ -256,8 +256,8 @@ TEST(ReceiveSession, LengthErrorsAreNamedInTheTotalAndAnEndsWarningSaysEnd) {
   f.session->summary();
   const auto t = f.out.str();
   EXPECT_NE(t.find("mcast-recv: 10 datagrams, 1000 bytes, 1 lost,"), std::string::npos) << t;
-  EXPECT_NE(t.find(" (1 length error (a header's length field not its size): not trusted, a datagram's number "
-                   "counted as lost)"),
+  EXPECT_NE(t.find(" (1 length error (a header's length field not its size): not trusted: a datagram's number "
+                   "stays lost unless it arrives intact, an END marker's count is not believed)"),
             std::string::npos)
       << t;
   EXPECT_NE(f.err.str().find("an mcnet datagram whose header's length field (1000) is not its size (100): counted "

@@ -1022,8 +1022,10 @@ void receive_session::summary() {
   if (sum.length_errors > 0) {
     // Their numbers read as lost: said, so "N lost" beside N length errors
     // is no mystery (trial20h 9).
-    notes += fmt::format(" ({} (a header's length field not its size): not trusted, a datagram's number "
-                         "counted as lost)",
+    // An END marker among them counts nothing (trial16g 7: "counted as
+    // lost" beside lost 0 for forged wrong-length ENDs).
+    notes += fmt::format(" ({} (a header's length field not its size): not trusted: a datagram's number stays "
+                         "lost unless it arrives intact, an END marker's count is not believed)",
                          count_text(sum.length_errors, "length error", "length errors"));
   }
   if (table_.stray_ends() > 0) {

@@ -67,7 +67,7 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("force", po::bool_switch(&s.force), "with --rcvbuf: SO_RCVBUFFORCE past net.core.rmem_max (CAP_NET_ADMIN)")
       ("timestamp", po::value(&s.timestamp)->default_value("sw"), "kernel receive timestamps: sw or none")
       ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
-      ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds, a whole number 0 or more (0: off)")
+      ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds, a whole number 0 to 2147483647 (0: off)")
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
       ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams), max_streams_help.c_str())
       ("payload", po::value(&raw.payload)->default_value("auto"),
@@ -110,7 +110,7 @@ std::optional<std::string> check(const recv_settings& s) {
     return fmt::format("--batch {}: 1 to {}", s.batch, core::batch_limit);
   }
   if (s.busy_poll < 0 || s.busy_poll > std::numeric_limits<int>::max()) {
-    return fmt::format("--busy-poll {}: microseconds, 0 or more", s.busy_poll);
+    return fmt::format("--busy-poll {}: microseconds, 0 to {}", s.busy_poll, std::numeric_limits<int>::max());
   }
   if (s.max_streams < 1 || s.max_streams > 10'000'000) return fmt::format("--max-streams {}: 1 to 10000000", s.max_streams);
   if (s.interfaces && !s.specs.empty()) return "--interfaces takes no group specs";
