@@ -67,12 +67,14 @@ histogram histogram::within(std::int64_t lo, std::int64_t hi) const {
     return true;
   };
   const auto last_of = [](std::size_t b) {
-    const auto next = b + 1 < std::tuple_size_v<buckets> ? lowest_of(b + 1) - 1 : UINT64_MAX;
+    // Buckets from (64 - 4) * sub_buckets on would start past bit 63.
+    const auto next = b + 1 < (64 - 4) * sub_buckets ? lowest_of(b + 1) - 1 : UINT64_MAX;
     return static_cast<std::int64_t>(std::min<std::uint64_t>(next, INT64_MAX));
   };
   if (below_) {
     for (std::size_t b = 0; b < below_->size(); ++b) {
       const auto n = (*below_)[b];
+      if (n == 0) continue;  // (the top buckets hold no value: lowest_of has no top bit past 63 for them)
       // Magnitudes [lowest_of(b), last_of(b)]: values [-last, -lowest].
       const auto first = -last_of(b);
       const auto last = -static_cast<std::int64_t>(std::min<std::uint64_t>(lowest_of(b), INT64_MAX));
@@ -88,6 +90,7 @@ histogram histogram::within(std::int64_t lo, std::int64_t hi) const {
   }
   for (std::size_t b = 0; b < buckets_.size(); ++b) {
     const auto n = buckets_[b];
+    if (n == 0) continue;
     if (keep(static_cast<std::int64_t>(std::min<std::uint64_t>(lowest_of(b), INT64_MAX)), last_of(b), n)) {
       out.buckets_[b] = n;
     }

@@ -159,4 +159,15 @@ TEST(Histogram, WithinKeepsTheRangeAndLeavesOutliersOut) {
   EXPECT_EQ(h.within(1'000'000, 2'000'000).count(), 0u);
   EXPECT_EQ(h.within(5, 4).count(), 0u);
   EXPECT_EQ(feed::histogram().within(0, 10).count(), 0u);
+  // The extremes: their buckets are the last that hold values (UBSan
+  // checks that no bucket past them is read).
+  feed::histogram e;
+  e.add(INT64_MAX);
+  e.add(INT64_MIN);
+  e.add(0);
+  const auto whole = e.within(INT64_MIN, INT64_MAX);
+  EXPECT_EQ(whole.count(), 3u);
+  EXPECT_EQ(whole.min(), INT64_MIN);
+  EXPECT_EQ(whole.max(), INT64_MAX);
+  EXPECT_EQ(e.within(-5, 5).count(), 1u);
 }
