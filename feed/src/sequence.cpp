@@ -484,17 +484,11 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
         return {verdict::duplicate, seq, {}};
       }
     }
-    if (highest_ - seq >= window && run_tail_) {
-      ++jumps_;  // a packet's further number: its first is the evidence
-      return {verdict::jump, seq, {}};
-    }
     if (highest_ - seq >= window) {
       ++jumps_;
       ++start_.late;
       a = {verdict::jump, seq, {}};
-    } else if (!own(start_.origin) || run_tail_) {
-      // (A packet's numbers past its first: one packet is one piece of
-      // evidence, as one datagram is; the rest are counted as fills.)
+    } else if (!own(start_.origin)) {
       // Another source's number (a line that lags the first's): a fill,
       // counted as ever, no evidence (further below than the window it
       // could not be told from a duplicate: any source's is kept above).
@@ -922,12 +916,7 @@ arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noex
     held_ = {true, first + 1, first + count - 1, 0};
     return a;
   }
-  // One packet is one piece of evidence against an open start (trial16f:
-  // a forged packet of 100 messages just below a slow feed's first number
-  // weighed as 100 datagrams and took the stream over).
-  run_tail_ = true;
   for (std::uint64_t i = 1; i < count; ++i) (void)add(first + i);
-  run_tail_ = false;
   return a;
 }
 

@@ -2148,28 +2148,3 @@ TEST(SequenceTracker, RealBurstsInARowStillCountExactly) {
   b.settle();
   EXPECT_EQ(b.lost(), 1023u);
 }
-
-// Issue 16, hostile trial 16f (item 2): a forged MoldUDP64 packet of 100
-// messages just below a slow feed's first number counted as 100 pieces of
-// evidence against the start, which it took back (the feed's numbers became
-// jumps). One packet is one piece of evidence: the start stands.
-TEST(SequenceTracker, OnePacketBelowAnOpenStartIsOnePieceOfEvidence) {
-  feed::sequence_tracker t;
-  (void)t.add_run(1000, 1);
-  ASSERT_TRUE(t.start_open());
-  (void)t.add_run(900, 100);
-  EXPECT_EQ(t.retracted(), 0u) << "the start is not taken back";
-  for (std::uint64_t n = 1001; n <= 1010; ++n) (void)t.add_run(n, 1);
-  t.settle();
-  EXPECT_FALSE(t.start_open());
-  EXPECT_EQ(t.retracted(), 0u);
-  EXPECT_EQ(t.jumps(), 0u) << "the feed's numbers are its own";
-  EXPECT_EQ(t.highest(), 1010u);
-  EXPECT_EQ(t.lost(), 0u);
-  // Eight such packets are eight pieces: the start is taken back as ever.
-  feed::sequence_tracker e;
-  (void)e.add_run(1000, 1);
-  for (std::uint64_t k = 0; k < 8; ++k) (void)e.add_run(900 + 10 * k, 10);
-  EXPECT_GE(e.retracted(), 1u);
-  EXPECT_GE(e.jumps(), 1u) << "the lone first number";
-}
