@@ -17,7 +17,10 @@ double smooth(double j, double d) noexcept { return j + (std::abs(d) - j) / 16.0
 }  // namespace
 
 void jitter::add(std::int64_t send_ns, std::int64_t arrival_ns) noexcept {
-  const std::int64_t transit = saturating_sub(arrival_ns, send_ns);
+  add_transit(saturating_sub(arrival_ns, send_ns));
+}
+
+void jitter::add_transit(std::int64_t transit) noexcept {
   if (any_) j_ = smooth(j_, static_cast<double>(transit) - static_cast<double>(last_transit_));
   last_transit_ = transit;
   any_ = true;
@@ -31,7 +34,7 @@ void jitter::add(std::int64_t send_ns, std::int64_t arrival_ns, std::int64_t ste
     ++steps_;
     return;
   }
-  add(send_ns, arrival_ns);
+  add_transit(transit);
 }
 
 std::uint32_t rtp_jitter::to_units(std::int64_t arrival_ns) const noexcept {

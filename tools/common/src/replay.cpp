@@ -34,11 +34,6 @@ bool is_end_marker(std::span<const std::byte> payload) {
   return mold && mold->is_end_of_session();
 }
 
-std::int64_t steady_ns() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 }  // namespace
 
 replay_plan map_destinations(capture_contents c) {

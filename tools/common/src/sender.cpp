@@ -498,13 +498,12 @@ std::optional<std::int64_t> delay_queue::next_due() const noexcept {
   return blocks_[head_ / slots_per_block_].due[head_ % slots_per_block_];
 }
 
-namespace {
-
-// Steady-clock nanoseconds: the B line's due times.
 std::int64_t steady_ns() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
       .count();
 }
+
+namespace {
 
 // Send B's copies due at `now` (all of them when `now` is the largest
 // time); a batch that fails or goes out short is the run's error.
@@ -792,7 +791,7 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
                                    : std::string();
     out.text(fmt::format("  {}  sent {}  bytes {}  {} {}{}{}{}{}", core::endpoint(t.group, t.port).to_string(), t.sent,
                          t.bytes, packet_rate_text(or_null(rate)), bit_rate_text(or_null(group_bit_rate(t))),
-                         rate ? over : t.sent == 1 ? " (one datagram: no rate)" : " (no datagram)",
+                         rate ? over : " (one datagram: no rate)",
                          mold ? fmt::format("  messages {}", t.sent * s.payload.messages) : "",
                          next && t.stream ? fmt::format("  next sequence {}", *next) : "", replayed_ends));
   }
@@ -940,9 +939,9 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     // Round-robin in fair shares: what fell due after a stall (or a step
     // of --burst) is split over the groups still sending (trial20h 1: after
     // a 1 s stop the groups' counts and rates differed by 4 %), each up to
-    // its share of all that is due, so no group gets ahead by more than one
-    // datagram whatever the burst (trial20j 1: --burst 4 over 3 groups sent
-    // 400, 200 and 200).
+    // its share of all that is due, so no group gets past its share
+    // whatever the burst (trial20j 1: --burst 4 over 3 groups sent 400,
+    // 200 and 200).
     const auto share = active > 1 && allowed != pacer::unlimited
                            ? round_robin_share(allowed, s.batch * std::max<std::size_t>(s.gso, 1), active,
                                                total_sent - retired_sent, t.sent)

@@ -36,6 +36,8 @@ class jitter {
   [[nodiscard]] double value_ns() const noexcept { return j_; }
 
  private:
+  void add_transit(std::int64_t transit) noexcept;
+
   bool any_ = false;
   std::int64_t last_transit_ = 0;
   double j_ = 0;

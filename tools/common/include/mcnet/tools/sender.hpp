@@ -250,6 +250,10 @@ struct rate_shortfall {
 /// is over its 5 intervals. `pps` > 0.
 [[nodiscard]] double paced_rate_span(double elapsed, double last_send_s, std::uint64_t sent, double pps) noexcept;
 
+/// Steady-clock nanoseconds: the B line's due times, the sends' times for
+/// their rate (send_target::sends), a replay's too.
+[[nodiscard]] std::int64_t steady_ns();
+
 /// CLOCK_REALTIME in nanoseconds (the header's send time).
 [[nodiscard]] std::uint64_t realtime_ns();
 
