@@ -708,6 +708,12 @@ TEST(RecvCommandLine, MessagesAndEvents) {
   EXPECT_EQ(recv_error({"--interfaces", "239.1.1.1"}).message, "--interfaces takes no group specs");
   EXPECT_EQ(recv_error({}).message, "no group given (see --help)");
   EXPECT_EQ(recv_error({"--max-loss", "101", "239.1.1.1"}).message, "--max-loss 101: a percentage, 0 to 100");
+  // Quoted as typed, not as the double prints (trial16g 7: "1e+308").
+  EXPECT_EQ(recv_error({"--max-loss", "1e308", "239.1.1.1"}).message, "--max-loss 1e308: a percentage, 0 to 100");
+  EXPECT_EQ(recv_error({"--max-loss=100.50", "239.1.1.1"}).message, "--max-loss 100.50: a percentage, 0 to 100");
+  EXPECT_EQ(recv_error({"--duration", "0e3", "239.1.1.1"}).message, "--duration 0e3: seconds, more than 0");
+  EXPECT_EQ(recv_error({"--interval", "0.0010", "239.1.1.1"}).message,
+            "--interval 0.0010: seconds, 0 (summary only) or 0.01 or more");
   EXPECT_EQ(recv_error({"--batch", "65", "239.1.1.1"}).message, "--batch 65: 1 to 64");
   EXPECT_EQ(recv_error({"--rcvbuf", "-5", "239.1.1.1"}).message,
             "--rcvbuf -5: bytes, 0 (the kernel's default) to 1073741823");

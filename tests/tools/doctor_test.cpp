@@ -28,6 +28,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <mcnet/core/membership.hpp>
@@ -587,6 +588,34 @@ TEST(NetDoctor, BlackholeRoutesTinyBuffersAndAnySourceRpFilterAreSaidForWhatThey
 // A spec suggested in a fix or note is one a command line takes: the port
 // kept, IPv6 in brackets, the source, the interface after it; it parses
 // back to the same channel.
+TEST(Doctor, ShellQuotedWritesBytesOfNoPrintableAsciiInAnsiCQuotingThatBashTurnsBack) {
+  EXPECT_EQ(tools::shell_quoted("eth0"), "eth0");
+  EXPECT_EQ(tools::shell_quoted("m$1'x"), "'m$1'\\''x'");
+  // trial16g 5: an interface named 0xff ESC X BEL was printed as the escaped
+  // text in single quotes ('\xff\x1bX\x07'), which names no interface.
+  const std::string odd = "\xff\x1bX\x07";
+  const auto quoted = tools::shell_quoted(odd);
+  EXPECT_EQ(quoted, "$'\\xff\\x1bX\\x07'");
+  EXPECT_EQ(tools::shell_quoted("a\\b'c\x9b"), "$'a\\\\b\\'c\\x9b'");
+  EXPECT_EQ(tools::shell_quoted("caf\xc3\xa9"), "$'caf\\xc3\\xa9'");
+  // Only printable ASCII: what a report prints is the line as it is.
+  EXPECT_TRUE(std::ranges::all_of(quoted, [](unsigned char c) { return c >= 0x20 && c < 0x7f; }));
+  // bash reads it back as the very bytes (no network: a word printed to a pipe).
+  for (const std::string& word : {odd, std::string("a\\b'c\x9b"), std::string("caf\xc3\xa9"), std::string("x\ny")}) {
+    const std::string command = "printf %s " + tools::shell_quoted(word) + " | od -An -tx1";
+    std::string expected;
+    for (const char ch : word) expected += fmt::format(" {:02x}", static_cast<unsigned char>(ch));
+    FILE* pipe = ::popen(("bash -c " + tools::shell_quoted(command)).c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    std::string got;
+    std::array<char, 256> buf{};
+    while (std::fgets(buf.data(), static_cast<int>(buf.size()), pipe) != nullptr) got += buf.data();
+    ASSERT_EQ(::pclose(pipe), 0) << command;
+    got.erase(std::remove(got.begin(), got.end(), '\n'), got.end());
+    EXPECT_EQ(got, expected) << command;
+  }
+}
+
 TEST(Doctor, SpecArgumentsKeepThePortAndParseBack) {
   const auto unquote = [](std::string t) {
     if (t.size() >= 2 && t.front() == '\'' && t.back() == '\'') t = t.substr(1, t.size() - 2);

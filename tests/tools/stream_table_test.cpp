@@ -644,6 +644,36 @@ TEST(StreamTable, AStreamWhoseRecordWasPushedOutComesBackCounted) {
   EXPECT_EQ(t.unresumed(), 1u);
 }
 
+TEST(StreamTable, AFeedBackUnresumedAgainAndAgainCountsOnceAndIsNamedAmongTheEvictedFeeds) {
+  // trial16g 6: a 0.5 pps feed under a flood of junk sender ids came back
+  // three times after its record was pushed out: "3 evicted streams", and
+  // the feed (one datagram each life) appeared nowhere in the summary.
+  tools::stream_table t(4);
+  auto at = kStart;
+  const tools::stream_key feed{kTableGroup, 5000, kTableSource, false, 9, 1, tools::payload_kind::mcnet};
+  std::uint32_t junk = 1000;
+  const auto flood = [&](std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i) {
+      at += 1ms;
+      t.add(kTableGroup, 5000, kTableSource, datagram(junk++, 0, at), at, -1, -1);
+    }
+  };
+  std::uint64_t seq = 0;
+  for (int life = 0; life < 4; ++life) {
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at, -1, -1);
+    seq += 2;  // one lost between each
+    flood(tools::stream_table::resume_single + 10);
+    ASSERT_FALSE(t.resumable(feed)) << "life " << life << ": pushed out by the junk's records";
+  }
+  EXPECT_EQ(t.unresumed(), 1u) << "one stream";
+  EXPECT_EQ(t.unresumed_returns(), 3u) << "back three times";
+  const auto feeds = t.evicted_feeds();
+  const auto named = std::ranges::find_if(feeds, [&](const auto& f) { return f.key == feed; });
+  ASSERT_NE(named, feeds.end()) << "the feed is named though each life was one datagram";
+  EXPECT_TRUE(named->unresumed);
+  EXPECT_EQ(named->counted.packets, 3u) << "its unresumed lives add up (the first life, one datagram, was no feed)";
+}
+
 TEST(StreamTable, AForgedEndBelowTheHighestNumberEndsNothing) {
   tools::stream_table t;
   for (std::uint64_t seq = 0; seq < 10; ++seq) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);

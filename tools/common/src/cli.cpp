@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <typeinfo>
@@ -274,6 +275,25 @@ std::string unescape_percent(std::string_view text) {
 
 }  // namespace
 
+namespace {
+std::string given_key(std::string_view long_name) { return " given " + std::string(long_name); }
+}  // namespace
+
+std::map<std::string, std::string, std::less<>> given_numbers(const boost::program_options::variables_map& vm) {
+  std::map<std::string, std::string, std::less<>> out;
+  const std::string prefix = given_key("");
+  for (auto it = vm.lower_bound(prefix); it != vm.end() && it->first.starts_with(prefix); ++it) {
+    out.emplace(it->first.substr(prefix.size()), boost::any_cast<std::string>(it->second.value()));
+  }
+  return out;
+}
+
+std::string shown_number(const std::map<std::string, std::string, std::less<>>& given, std::string_view long_name,
+                         double value) {
+  if (const auto it = given.find(long_name); it != given.end()) return it->second;
+  return fmt::format("{}", value);
+}
+
 tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
     const std::vector<std::string>& raw_args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs) {
@@ -293,11 +313,13 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
     // A number option's value is a plain number (docs/tools.md, "Exit
     // codes"): no '+' sign ("-c +01"), and one a double holds without
     // underflow ("--max-loss 1e-400" is not 0).
+    std::map<std::string, std::string> given;
     for (const auto& o : parsed.options) {
       const auto* d = o.string_key.empty() ? nullptr : all.find_nothrow(o.string_key, false);
       if (d == nullptr || !number_option(*d->semantic())) continue;
       for (const auto& raw : o.value) {
         const auto value = unescape_percent(raw);
+        given[d->long_name()] = value;
         const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
         if (value.starts_with('+')) {
           return tl::unexpected(usage_error{"--" + d->long_name() + " " + value +
@@ -331,6 +353,9 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
       }
     }
     po::notify(vm);
+    // The numbers as typed, for messages that quote them (given_text());
+    // entries without a value semantic, which notify() passes over.
+    for (auto& [name, text] : given) vm.insert({given_key(name), po::variable_value(boost::any(text), false)});
   } catch (const po::invalid_syntax& e) {
     // "--name=" with nothing after '=' is a syntax error Boost raises before
     // it looks the name up: for a name the tool does not have, say so; for

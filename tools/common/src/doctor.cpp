@@ -72,6 +72,25 @@ std::string shell_quoted(std::string_view word) {
     return std::isalnum(c) != 0 || std::string_view("_@%+=:,./-").find(static_cast<char>(c)) != std::string_view::npos;
   };
   if (!word.empty() && std::ranges::all_of(word, plain)) return std::string(word);
+  const auto printable = [](unsigned char c) { return c >= 0x20 && c < 0x7f; };
+  if (!std::ranges::all_of(word, printable)) {
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string ansi = "$'";
+    for (const char ch : word) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '\\' || c == '\'') {
+        ansi += '\\';
+        ansi += ch;
+      } else if (printable(c)) {
+        ansi += ch;
+      } else {
+        ansi += "\\x";
+        ansi += hex[c >> 4];
+        ansi += hex[c & 0xf];
+      }
+    }
+    return ansi + "'";
+  }
   std::string out = "'";
   for (const char c : word) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";

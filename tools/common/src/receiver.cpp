@@ -864,14 +864,18 @@ void receive_session::summary() {
     j["jumps"] = seq ? json(f.counted.jumps) : json(nullptr);
     j["ended"] = f.ended;
     j["back"] = back;
-    out_.text(fmt::format("  {}: evicted from the stream table{}: {} as it left{}{}", stream_name(f.key),
+    j["unresumed"] = f.unresumed;
+    out_.text(fmt::format("  {}: evicted from the stream table{}: {} as it left{}{}{}", stream_name(f.key),
                           back ? ", back without its record (its line above counts only since then)"
                                : " (no line above)",
                           count_text(f.counted.packets, "packet", "packets"),
                           seq ? fmt::format(", lost {} reordered {} duplicates {} jumps {}", f.counted.lost,
                                             f.counted.reordered, f.counted.duplicates, f.counted.jumps)
                               : std::string(),
-                          f.ended ? ", ended" : ""));
+                          f.ended ? ", ended" : "",
+                          f.unresumed ? ", unresumed (it came back after its record was pushed out: what it lost "
+                                        "while evicted is unknown)"
+                                      : ""));
     evicted_feeds.push_back(std::move(j));
   }
   if (table_.evicted_feeds_left_out() > 0) {
@@ -893,6 +897,7 @@ void receive_session::summary() {
   total["evicted"] = table_.evicted();
   total["resumed"] = table_.resumed();
   total["unresumed"] = table_.unresumed();
+  total["unresumed_returns"] = table_.unresumed_returns();
   total["stray_ends"] = table_.stray_ends();
   // Only END markers: a sender's streams came to nothing here, their loss
   // unknown (the END says how many numbers were used, not which of them
@@ -1007,9 +1012,13 @@ void receive_session::summary() {
                          table_.resumed() == 1 ? "it was" : "they were");
   }
   if (table_.unresumed() > 0) {
-    notes += fmt::format(" ({} came back after {} record was pushed out: started anew, {} loss while evicted is "
+    // Streams, and how often they came back (trial16g 6: one slow feed
+    // back three times read "3 evicted streams").
+    const auto returns = table_.unresumed_returns();
+    notes += fmt::format(" ({} came back{} after {} record was pushed out: started anew, {} loss while evicted is "
                          "unknown)",
                          count_text(table_.unresumed(), "evicted stream", "evicted streams"),
+                         returns > table_.unresumed() ? fmt::format(" ({} returns)", returns) : std::string(),
                          table_.unresumed() == 1 ? "its" : "their", table_.unresumed() == 1 ? "its" : "their");
   }
   if (sum.jumps > 0 || sum.restarts > 0) {

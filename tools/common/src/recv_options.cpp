@@ -94,14 +94,21 @@ std::optional<std::string> check(const recv_settings& s) {
   if (s.json_output && s.csv) return "--json and --csv exclude each other";
   // Below 10 ms the reports would be the run's main output and cost (each
   // one walks every stream); 0 turns them off.
+  // Numbers quoted as typed ("--max-loss 1e308", not "1e+308").
+  const auto shown = [&s](std::string_view name, double v) { return shown_number(s.given, name, v); };
   if (!std::isfinite(s.interval) || s.interval < 0 || (s.interval > 0 && s.interval < min_interval_s)) {
-    return fmt::format("--interval {}: seconds, 0 (summary only) or {} or more", s.interval, min_interval_s);
+    return fmt::format("--interval {}: seconds, 0 (summary only) or {} or more", shown("interval", s.interval),
+                       min_interval_s);
   }
   if (s.count && *s.count < 1) return fmt::format("--count {}: at least 1", *s.count);
-  if (s.duration && !positive(*s.duration)) return fmt::format("--duration {}: seconds, more than 0", *s.duration);
-  if (s.timeout && !positive(*s.timeout)) return fmt::format("--timeout {}: seconds, more than 0", *s.timeout);
+  if (s.duration && !positive(*s.duration)) {
+    return fmt::format("--duration {}: seconds, more than 0", shown("duration", *s.duration));
+  }
+  if (s.timeout && !positive(*s.timeout)) {
+    return fmt::format("--timeout {}: seconds, more than 0", shown("timeout", *s.timeout));
+  }
   if (s.max_loss && !(*s.max_loss >= 0 && *s.max_loss <= 100)) {
-    return fmt::format("--max-loss {}: a percentage, 0 to 100", *s.max_loss);
+    return fmt::format("--max-loss {}: a percentage, 0 to 100", shown("max-loss", *s.max_loss));
   }
   if (auto problem = rcvbuf_problem(s.rcvbuf)) return problem;
   if (s.force && s.rcvbuf == 0) return "--force needs --rcvbuf";
@@ -185,6 +192,7 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (vm->count("duration")) s.duration = raw.duration;
   if (vm->count("timeout")) s.timeout = raw.timeout;
   if (vm->count("max-loss")) s.max_loss = raw.max_loss;
+  s.given = given_numbers(*vm);
   if (auto mode = parse_payload_mode(raw.payload)) {
     s.payload = *mode;
   } else {

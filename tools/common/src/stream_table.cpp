@@ -459,7 +459,7 @@ bool stream_table::evict() {
     st.sequence.settle();
     const auto counted = totals_of(key, st);
     retired_.add(counted);
-    if (st.packets >= feed_min) keep_evicted_feed({key, counted, st.ended});
+    if (st.packets >= feed_min || st.unresumed) keep_evicted_feed({key, counted, st.ended, st.unresumed});
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
     add_to_channel(retired_channels_[channel_of(key, st.interface_index)], st);
     const auto one = loss_of(key, st);
@@ -480,6 +480,14 @@ bool stream_table::evict() {
 }
 
 void stream_table::keep_evicted_feed(const evicted_feed& f) {
+  if (auto it = evicted_feeds_.find(f.key); it != evicted_feeds_.end() && f.unresumed) {
+    // Back without its record and evicted again: this life's counts add to
+    // those it had (a new life, no number of it counted twice).
+    it->second.counted.add(f.counted);
+    it->second.ended = it->second.ended || f.ended;
+    it->second.unresumed = true;
+    return;
+  }
   evicted_feeds_.insert_or_assign(f.key, f);
   if (evicted_feeds_.size() <= evicted_feeds_kept) return;
   // The one with the fewest datagrams goes (bounded: at most 17 looked at).
@@ -524,8 +532,10 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
     if (!forgotten_.set.empty() && resumed_ == resumed_before) {
       // Not resumed: a stream whose record was pushed out comes back anew,
       // its loss since its eviction unknown (said, and --max-loss fails).
-      if (forgotten_.set.erase(resume_.hash_function()(key)) != 0) {
-        ++unresumed_;
+      if (const auto print = resume_.hash_function()(key); forgotten_.set.erase(print) != 0) {
+        ++unresumed_returns_;
+        if (!unresumed_streams_.set.contains(print)) ++unresumed_;
+        unresumed_streams_.add(print, forgotten_kept);
         made->unresumed = true;
       }
     }

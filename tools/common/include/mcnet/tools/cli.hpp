@@ -10,7 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -121,6 +123,17 @@ enum class cli_action : std::uint8_t { run, help, version };
 [[nodiscard]] tl::expected<boost::program_options::variables_map, usage_error> parse_command_line(
     const std::vector<std::string>& args, const boost::program_options::options_description& visible,
     std::vector<std::string>& specs);
+
+/// The number options given in `vm` (parse_command_line()), each long name
+/// with its value as it was typed (the last one given): messages quote it
+/// as typed ("--max-loss 1e308", not the double's "1e+308"; trial16g 7).
+[[nodiscard]] std::map<std::string, std::string, std::less<>> given_numbers(
+    const boost::program_options::variables_map& vm);
+
+/// `value` of the number option `long_name` for a message: as typed when
+/// `given` (given_numbers()) holds it, else formatted.
+[[nodiscard]] std::string shown_number(const std::map<std::string, std::string, std::less<>>& given,
+                                       std::string_view long_name, double value);
 
 /// The first option of `visible` that takes a value and was given an empty
 /// one in `vm` ("-r ''", "--interface="), as the message "--rate \"\": an

@@ -57,7 +57,13 @@ struct check_result {
 /// specially (letters, digits and `_@%+=:,./-`), else in single quotes, an
 /// inner `'` written `'\''` (POSIX.1-2017 XCU 2.2.2). An interface name may
 /// hold any byte but `/`, `:`, NUL and white space (the kernel's
-/// dev_valid_name), so `$`, `;`, `'` and `*` can occur in one.
+/// dev_valid_name), so `$`, `;`, `'` and `*` can occur in one. A word
+/// holding a control character or a byte of no printable ASCII (0x00-0x1f,
+/// 0x7f-0xff) is written in bash's ANSI-C quoting instead, `$'...'` with
+/// such bytes as `\xNN` and `\\` and `\'` for a backslash and a quote, so
+/// the line stays printable text and, pasted into bash, names the very
+/// bytes (trial16g 5: the reports escape such bytes, and an escaped name in
+/// single quotes named no interface).
 [[nodiscard]] std::string shell_quoted(std::string_view word);
 
 /// The checks in the order they decide the verdict: a failure of an earlier

@@ -9,6 +9,7 @@
 /// message and exit code the tool prints (docs/man/mcast-recv.1, OPTIONS).
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +36,8 @@ struct recv_settings {
   std::optional<std::int64_t> count;            ///< >= 1
   std::optional<double> duration, timeout;      ///< seconds, > 0
   std::optional<double> max_loss;               ///< percent, 0 to 100
+  /// The number options as typed (given_numbers()), for messages that quote them.
+  std::map<std::string, std::string, std::less<>> given;
   std::int64_t rcvbuf = 0;                      ///< --rcvbuf bytes; 0: the kernel's default
   /// No --rcvbuf: each socket asks for auto_receive_buffer() bytes (the
   /// most net.core.rmem_max allows, up to 8 MiB, read once per run by

@@ -451,16 +451,25 @@ class stream_table {
   /// their record had been pushed out (resume_single, resume_several; of
   /// the last forgotten_kept pushed out): each started anew, what it lost
   /// between its eviction and its return unknown. --max-loss cannot hold
-  /// them to its limit (loss_unknown).
+  /// them to its limit (loss_unknown). Counts streams: one that comes back
+  /// so again (a slow feed under a flood) counts once (of the last
+  /// forgotten_kept such streams; trial16g 6), its returns in
+  /// unresumed_returns().
   [[nodiscard]] std::uint64_t unresumed() const noexcept { return unresumed_; }
+  /// Returns of evicted streams after their record was pushed out: at least unresumed().
+  [[nodiscard]] std::uint64_t unresumed_returns() const noexcept { return unresumed_returns_; }
   /// A feed the table evicted: a stream of `feed_min` datagrams or more
-  /// (not junk's single datagrams), its counts as it left. The summary
-  /// names each that is not back in the table with its own line (trial16f
-  /// 2: the real feed's line was evicted while 4,096 junk lines printed).
+  /// (not junk's single datagrams), or one that had come back unresumed
+  /// (a feed known to have been evicted before, whatever its size), its
+  /// counts as it left. The summary names each that is not back in the
+  /// table with its own line (trial16f 2: the real feed's line was evicted
+  /// while 4,096 junk lines printed; trial16g 6: a slow feed evicted again
+  /// after an unresumed return appeared nowhere).
   struct evicted_feed {
     stream_key key;
-    totals counted;      ///< its counts as it left
-    bool ended = false;  ///< its END (end of session) had come
+    totals counted;          ///< its counts as it left, over each of its lives since it was first kept here
+    bool ended = false;      ///< its END (end of session) had come
+    bool unresumed = false;  ///< it came back after its record was pushed out: its loss while evicted is unknown
   };
   /// Datagrams a stream needs to be kept as an evicted feed.
   static constexpr std::uint64_t feed_min = 4;
@@ -644,6 +653,7 @@ class stream_table {
   std::uint64_t stray_ends_ = 0;
   std::uint64_t resumed_ = 0;
   std::uint64_t unresumed_ = 0;
+  std::uint64_t unresumed_returns_ = 0;
   std::uint64_t resume_serial_ = 0;
   // Fingerprints (key_hash) of keys, the last `kept` added (oldest first
   // in the queue).
@@ -660,6 +670,8 @@ class stream_table {
   void forget(const stream_key& key);
   // The ended streams evicted, the last ended_kept of them.
   fingerprints ended_;
+  // The streams counted in unresumed_, the last forgotten_kept of them.
+  fingerprints unresumed_streams_;
   /// Whether `key` is an ended stream that was evicted (its END repeats are its own).
   [[nodiscard]] bool ended_before(const stream_key& key) const;
   std::unordered_map<stream_key, resume_point, key_hash> resume_;
