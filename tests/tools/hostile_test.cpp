@@ -1029,4 +1029,46 @@ TEST(NetHostileSender, ForgedFarHeartbeatsAndAWrappingMoldPacketClaimNothing) {
 }
 
 }  // namespace
+// argv: group port. A session whose numbers 0-9 never leave the host (as if
+// lost on the way): 10..99 at 100 pps, then END 100 three times.
+constexpr const char* late_start_program = R"(
+import socket, struct, sys, time
+group, port = sys.argv[1], int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+def header(flags, seq, length):
+    return struct.pack('>4sBBHIIQQII', b'MCN1', 1, flags, 40, 777, 1877, seq, time.time_ns(), length, 0)
+for seq in range(10, 100):
+    s.sendto(header(0, seq, 64) + bytes(24), (group, port))
+    time.sleep(0.01)
+for _ in range(3):
+    s.sendto(header(1, 100, 40), (group, port))
+    time.sleep(0.05)
+)";
+
+// trial20j 7: a receiver joined a second before a session whose first 10
+// numbers never came said lost 0, and --max-loss 0 passed with 10 % lost.
+TEST(NetLossAtStart, NumbersBeforeTheFirstArrivalOfASessionBegunAfterTheJoinAreLost) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.9";
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "5", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  std::this_thread::sleep_for(500ms);  // the session begins well after the join
+  const auto sent = (*net)[0].exec({python, "-c", late_start_program, group, port}, {}, 30s);
+  ASSERT_TRUE(sent.status.success()) << sent.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 3) << "10 of the 100 numbers the session used were lost\n" << r.output;
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(field(streams[0], "packets"), 90) << streams[0];
+  EXPECT_EQ(field(streams[0], "lost"), 10) << streams[0];
+  EXPECT_EQ(field(streams[0], "lost_at_start"), 10) << streams[0];
+  EXPECT_EQ(field(streams[0], "first_sequence"), 10) << streams[0];
+  EXPECT_GT(streams[0]["began_after_join_s"].get<double>(), 0.3) << streams[0];
+}
+
 }  // namespace mcnet

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdint>
 #include <span>
+#include <tuple>
 
 #include <mcnet/tools/send_plan.hpp>
 #include <mcnet/tools/stream_table.hpp>
@@ -58,6 +59,85 @@ TEST(StreamTable, OneSenderWithFaultsAndTheTail) {
   EXPECT_NEAR(t.loss_ratio(), 0.1, 1e-9);
   EXPECT_EQ(t.sum().packets, 900u);
   EXPECT_EQ(t.sum().lost, 100u);
+}
+
+// trial20j 7: joined a second before a sender whose numbers 0-9 never came,
+// the receiver counted from 10 and said lost 0. The numbers below the first
+// arrival count as lost when, by the stream's pace, they were sent after the
+// join; a late join (the pace puts them before it) and a first number too
+// close to the join to tell keep counting from the first arrival.
+TEST(StreamTable, NumbersBeforeTheFirstArrivalCountAsLostWhenTheSessionBeganAfterTheJoin) {
+  const auto run = [](std::uint64_t first, std::uint64_t last, core::kernel_time from, std::chrono::nanoseconds step,
+                      std::size_t burst = 1) {
+    tools::stream_table t;
+    t.joined(kTableGroup, 5000, kStart);
+    auto at = from;
+    for (std::uint64_t seq = first; seq <= last; ++seq) {
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at + 50us, -1, -1);
+      if ((seq - first + 1) % burst == 0) at += step;
+    }
+    EXPECT_EQ(t.streams().size(), 1u);
+    const auto& [key, s] = *t.streams().begin();
+    const auto gap = tools::start_gap_of(key, s);
+    EXPECT_TRUE(gap.has_value());
+    return std::tuple{t.sum(), gap.value_or(tools::start_gap{}), t.loss()};
+  };
+  {
+    // 10..99 at 100 pps from a second after the join: 0..9 were due 0.1 s
+    // before the first, 0.9 s after the join.
+    const auto [sum, gap, loss] = run(10, 99, kStart + 1s, 10ms);
+    EXPECT_EQ(gap.first_sequence, 10u);
+    EXPECT_EQ(gap.missed, 10u);
+    ASSERT_TRUE(gap.began_after_join_s);
+    EXPECT_NEAR(*gap.began_after_join_s, 0.9, 0.01);
+    EXPECT_TRUE(gap.counted);
+    EXPECT_EQ(sum.lost, 10u);
+    EXPECT_EQ(sum.lost_at_start, 10u);
+    EXPECT_NEAR(loss.lost / (loss.received + loss.lost), 0.1, 1e-9) << "10 of the 100 the session used";
+  }
+  {
+    // A late join: 5,000..5,099 at 100 pps arriving 10 ms after the join;
+    // 0..4,999 were sent long before it.
+    const auto [sum, gap, loss] = run(5000, 5099, kStart + 10ms, 10ms);
+    EXPECT_EQ(gap.first_sequence, 5000u);
+    ASSERT_TRUE(gap.began_after_join_s);
+    EXPECT_LT(*gap.began_after_join_s, 0);
+    EXPECT_FALSE(gap.counted);
+    EXPECT_EQ(sum.lost, 0u);
+    EXPECT_EQ(sum.lost_at_start, 0u);
+  }
+  {
+    // A join 0.3 s into a session at 100 pps: first arrival 30, due 0.3 s
+    // before the first arrival: at the join, not after it.
+    const auto [sum, gap, loss] = run(30, 129, kStart + 5ms, 10ms);
+    EXPECT_FALSE(gap.counted);
+    EXPECT_EQ(sum.lost, 0u);
+  }
+  {
+    // Bursts of 10 every 100 ms, the first burst (0..9) missing, the
+    // second 150 ms after the join: by the pace 0..9 were due 50 ms after
+    // the join, less than three burst periods: it cannot be told from a
+    // burst sent before the join.
+    const auto [sum, gap, loss] = run(10, 109, kStart + 150ms, 100ms, 10);
+    ASSERT_TRUE(gap.began_after_join_s);
+    EXPECT_NEAR(*gap.began_after_join_s, 0.05, 0.02);
+    EXPECT_FALSE(gap.counted);
+    EXPECT_EQ(sum.lost, 0u);
+  }
+  {
+    // More than one datagram may claim (1,024): not counted.
+    const auto [sum, gap, loss] = run(2000, 2099, kStart + 60s, 10ms);
+    EXPECT_EQ(gap.missed, 2000u);
+    EXPECT_FALSE(gap.counted);
+    EXPECT_EQ(sum.lost, 0u);
+  }
+  {
+    // Too few numbers for a pace: the first number alone is known.
+    const auto [sum, gap, loss] = run(10, 14, kStart + 1s, 10ms);
+    EXPECT_EQ(gap.first_sequence, 10u);
+    EXPECT_FALSE(gap.began_after_join_s);
+    EXPECT_FALSE(gap.counted);
+  }
 }
 
 // Send times far from the receiver's clock (0, the year 2100, 2^64 - 1)

@@ -72,6 +72,7 @@ void totals::add(const totals& o) noexcept {
   clock_errors += o.clock_errors;
   length_errors += o.length_errors;
   sequenced += o.sequenced;
+  lost_at_start += o.lost_at_start;
 }
 
 bool counts_loss(const stream_key& key) noexcept {
@@ -118,6 +119,30 @@ const feed::histogram& latency_kept(const stream& s, feed::histogram& copy) {
   return copy.count() == s.latency.count() ? s.latency : copy;
 }
 
+std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) noexcept {
+  const bool mold = key.payload == payload_kind::moldudp64;
+  if ((key.payload != payload_kind::mcnet && !mold) || !s.sequence.started()) return std::nullopt;
+  const std::uint64_t base = mold ? 1 : 0;
+  start_gap g;
+  g.first_sequence = s.sequence.first();
+  g.missed = g.first_sequence > base ? g.first_sequence - base : 0;
+  const auto& a = s.arrivals;
+  const std::uint64_t numbers = s.sequence.highest() - s.sequence.first();
+  if (!s.first_packet_ms || !a.first_ns || !a.last_ns || numbers < 8 || *a.last_ns - *a.first_ns < 1'000'000) {
+    return g;
+  }
+  const double span_s = static_cast<double>(*a.last_ns - *a.first_ns) / 1e9;
+  const double pace = static_cast<double>(numbers) / span_s;  // numbers per second
+  const double lead_s = static_cast<double>(g.missed) / pace;
+  g.began_after_join_s = *s.first_packet_ms / 1e3 - lead_s;
+  // A clump is a burst of a bursty sender, one datagram of an even pace.
+  const double period_s = span_s / static_cast<double>(std::max<std::uint64_t>(1, a.clumps > 1 ? a.clumps - 1 : 1));
+  const double margin_s = std::max(static_cast<double>(start_gap_margin_min_ns) / 1e9, 3 * period_s);
+  g.counted = g.missed > 0 && g.missed <= feed::sequence_tracker::provisional_gap && !s.sequence.start_open() &&
+              s.sequence.restarts() == 0 && !s.unresumed && *g.began_after_join_s >= margin_s;
+  return g;
+}
+
 totals totals_of(const stream_key& key, const stream& s) noexcept {
   totals t{s.packets, s.bytes, 0, 0, 0, s.messages, s.heartbeats, s.end_of_session, 0, 0, s.malformed};
   if (s.mpegts) {
@@ -150,6 +175,10 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.jumps = s.sequence.jumps();
     t.restarts = s.sequence.restarts();
     t.too_late = s.sequence.too_late();
+    if (const auto g = start_gap_of(key, s); g && g->counted) {
+      t.lost_at_start = g->missed;
+      t.lost = feed::saturating_add(t.lost, g->missed);
+    }
   }
   return t;
 }

@@ -284,6 +284,9 @@ struct totals {
   /// RTP): with none, a total's lost, reordered and duplicates are
   /// unknown, not 0 (MPEG-TS alone counts continuity, raw nothing).
   std::uint64_t sequenced = 0;
+  /// Of lost: numbers a stream's session used before its first arrival,
+  /// sent after the join (start_gap_of()).
+  std::uint64_t lost_at_start = 0;
   /// Add `o` field by field (lost saturating: hostile numbers).
   void add(const totals& o) noexcept;
 };
@@ -292,8 +295,44 @@ struct totals {
 /// MoldUDP64 in their numbers, RTP in its sequence); MPEG-TS and raw do not.
 [[nodiscard]] bool counts_loss(const stream_key& key) noexcept;
 
+/// The numbers a stream's session used before the first one that arrived
+/// (trial20j 7: a receiver joined before the sender started saw 10, 11 ...
+/// and counted nothing of 0 to 9, --max-loss 0 passing with 10 % lost).
+/// mcnet numbers start at 0 in each session (the header's contract),
+/// MoldUDP64 messages at 1 (MoldUDP64 1.00, "Sequence Number"). Numbers
+/// before the first arrival are lost only if they were sent after the
+/// join: by the stream's pace (its numbers over its arrivals' span), the
+/// first number was due `lead` = missed / pace before the first arrival,
+/// so the session began `first_packet_ms` - lead after the join. They
+/// count as lost (`counted`) when that is at least the margin after the
+/// join: three of the stream's clump periods (a burst's period, or one
+/// interval of an even pace), at least 10 ms, so that a sender paced in
+/// bursts or unevenly is not taken to have begun later than it did; and
+/// only with a proven start in its first epoch, at most
+/// feed::sequence_tracker::provisional_gap missed (what one datagram may
+/// claim), 9 numbers or more over at least 1 ms to give the pace, and the
+/// stream not back unresumed. A sender that paused between its first
+/// numbers and the rest, and that the receiver joined during the pause,
+/// would have them counted lost wrongly: a pace says nothing of a pause.
+struct start_gap {
+  std::uint64_t first_sequence = 0;  ///< the first number counted (the tracker's first())
+  std::uint64_t missed = 0;          ///< numbers of the session below it: first_sequence - 0 (mcnet) or - 1 (MoldUDP64)
+  /// When, by the pace, the session's first number was due, in seconds
+  /// after the join (negative: before it, a late join); none without a
+  /// pace or a join time.
+  std::optional<double> began_after_join_s;
+  bool counted = false;  ///< `missed` is in the stream's lost (totals::lost_at_start)
+};
+/// The least margin after the join for start_gap::counted, ns.
+inline constexpr std::int64_t start_gap_margin_min_ns = 10'000'000;
+/// The start gap of an mcnet or MoldUDP64 stream with a number counted;
+/// none for other payloads (RTP starts at a random number, MPEG-TS and raw
+/// have none) or before a number.
+[[nodiscard]] std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) noexcept;
+
 /// A stream's counters as totals (for sums and interval deltas); lost,
-/// reordered and duplicates are 0 where counts_loss() is false.
+/// reordered and duplicates are 0 where counts_loss() is false. Lost
+/// includes the numbers before the first arrival that start_gap_of() counts.
 [[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
 
 /// mcnet: the stream's latencies more than stream_table::latency_outlier_ns
