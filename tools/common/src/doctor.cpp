@@ -635,7 +635,14 @@ std::optional<std::pair<std::string, std::string>> source_route_hint(const netli
         const auto* l = snap.link_by_index(back->iface.index);
         if (l != nullptr && !l->is_loopback() && l->is_up() && l->is_multicast()) {
           link = l;
-          reason = fmt::format("the route to the source {} leaves by {}", r.source->to_string(), l->name);
+          // Through a gateway the route back only predicts where a router
+          // brings the channel, for IPv4 and IPv6 alike (trial15i H2):
+          // --listen hears where they come in.
+          reason = back->gateway ? fmt::format("the route to the source {} leaves by {} via the router {}, which "
+                                               "probably brings them there (--listen hears where they come in)",
+                                               r.source->to_string(), l->name, back->gateway->to_string())
+                                 : fmt::format("the route to the source {} leaves by {}", r.source->to_string(),
+                                               l->name);
         }
       }
     }
