@@ -12,6 +12,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -2092,9 +2094,16 @@ namespace {
 std::vector<std::string> filtering_interfaces() {
   std::vector<std::string> out;
   std::error_code ec;
+  // A link that is down receives nothing: its filter counts nothing.
+  const core::unique_fd probe(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo") continue;
+    if (probe && name.size() < IFNAMSIZ) {
+      ifreq req{};
+      std::memcpy(req.ifr_name, name.data(), name.size());
+      if (::ioctl(probe.get(), SIOCGIFFLAGS, &req) == 0 && (req.ifr_flags & IFF_UP) == 0) continue;
+    }
     const auto eff = read_rp(name).effective();
     if (eff && *eff > 0) out.push_back(name);
   }
