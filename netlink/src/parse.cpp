@@ -11,6 +11,7 @@
 #include "transport.hpp"  // constants newer than these headers
 
 #include <linux/if_addr.h>
+#include <linux/fib_rules.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
@@ -260,6 +261,41 @@ bool parse_route_into(const nlmsghdr& h, route& r) {
   // After the walk: a link-local gateway or source takes the output interface as its scope.
   if (source != nullptr) address_into(r.preferred_source.emplace(), *source, rtm.rtm_family, r.iface.index);
   if (gateway != nullptr) address_into(r.gateway.emplace(), *gateway, rtm.rtm_family, r.iface.index);
+  return true;
+}
+
+bool parse_rule_into(const nlmsghdr& h, rule& r) {
+  if (h.nlmsg_type != RTM_NEWRULE || !nlmsg_valid_hdr(&h, sizeof(fib_rule_hdr))) return false;
+  const auto frh = fixed_part<fib_rule_hdr>(h);
+  r = rule{};
+  r.action = frh.action;
+  r.table = frh.table;
+  r.destination_length = frh.dst_len;
+  r.source_length = frh.src_len;
+  r.invert = (frh.flags & FIB_RULE_INVERT) != 0;
+  r.other_selectors = frh.tos != 0;
+  for_each_attribute<fib_rule_hdr>(h, [&](const nlattr& a) {
+    switch (type_of(a)) {
+      case FRA_PRIORITY: r.priority = scalar<std::uint32_t>(a); break;
+      case FRA_TABLE: r.table = scalar<std::uint32_t>(a); break;
+      case FRA_DST: address_into(r.destination.emplace(), a, frh.family, 0); break;
+      case FRA_IIFNAME: r.input_interface = true; break;
+      case FRA_OIFNAME: r.output_interface = true; break;
+      case FRA_FWMARK: r.mark = scalar<std::uint32_t>(a); break;
+      case FRA_FWMASK: r.mark_mask = scalar<std::uint32_t>(a); break;
+      case FRA_SUPPRESS_PREFIXLEN: r.suppress_prefix_length = scalar<std::int32_t>(a); break;
+      case FRA_GOTO:
+      case FRA_UID_RANGE:
+      case FRA_IP_PROTO:
+      case FRA_SPORT_RANGE:
+      case FRA_DPORT_RANGE:
+      case FRA_L3MDEV:
+      case FRA_TUN_ID: r.other_selectors = true; break;
+      default: break;
+    }
+  });
+  // A mark without a mask matches it exactly.
+  if (r.mark != 0 && r.mark_mask == 0) r.mark_mask = 0xffffffff;
   return true;
 }
 

@@ -30,4 +30,7 @@ std::optional<group> parse_group(const nlmsghdr& h);
 /// left to the caller (it needs a lookup of its own).
 bool parse_route_into(const nlmsghdr& h, route& out);
 
+/// An RTM_NEWRULE of a RTM_GETRULE dump.
+bool parse_rule_into(const nlmsghdr& h, rule& out);
+
 }  // namespace mcnet::netlink::detail

@@ -7,6 +7,7 @@
 
 #include <mcnet/netlink/route.hpp>
 
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
 
 #include <algorithm>
@@ -147,6 +148,23 @@ result<std::vector<route>> covering_routes(const core::ip_address& destination) 
     return fail(e.with_address(destination));
   }
   std::ranges::stable_sort(out, [](const route& a, const route& b) { return a.prefix_length > b.prefix_length; });
+  return out;
+}
+
+result<std::vector<rule>> rules(int family) {
+  auto s = detail::lookup_transport();
+  if (!s) return fail(s.error());
+  detail::request req(RTM_GETRULE, NLM_F_DUMP);
+  fib_rule_hdr frh{};
+  frh.family = static_cast<std::uint8_t>(family);
+  req.fixed(frh);
+  std::vector<rule> out;
+  auto t = (*s)->transact(req, [&](const nlmsghdr& h) {
+    rule r;
+    if (detail::parse_rule_into(h, r)) out.push_back(r);
+  });
+  if (!t) return fail(t.error());
+  std::ranges::stable_sort(out, [](const rule& a, const rule& b) { return a.priority < b.priority; });
   return out;
 }
 

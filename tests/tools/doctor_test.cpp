@@ -3763,3 +3763,206 @@ TEST(NetDoctor, NoRpFilterFixForTheInterfaceTheSourceRouteFixMovesTheJoinFrom) {
   EXPECT_TRUE(check_says(d, "rp_filter", "OK", "that does not matter, as its datagrams come in on eth0, not on eth1"))
       << d.r.output;
 }
+
+// #15 (trial15i, H3): a policy-routing rule sends the group's lookup to a
+// table whose route refuses it (`to GROUP lookup 100`, `unreachable ...
+// table 100`), or the rule itself refuses it (`prohibit`). The doctor reads
+// the rules (RTM_GETRULE) and the tables they point to, names the rule and
+// the route, and its fix removes them; never `ip route add 224.0.0.0/4`,
+// which fails with "File exists" as main has that route. Pasted, each fix
+// lets the datagrams in.
+TEST(NetDoctor, APolicyRoutingRuleThatRefusesTheGroupIsNamedAndTheFixRemovesIt) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto group = "239.255.91.7:" + port;
+  const auto receives = [&] {
+    const auto got = test::tools::receive_while(rx, {"--json", "-d", "1.5", group}, [&] {
+      test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", group});
+    });
+    const auto events = json_lines(got.standard_output);
+    const auto* summary = find_event(events, "summary");
+    return summary != nullptr && (*summary)["total"]["packets"] == 10;
+  };
+  const auto no_family_route_added = [](const doctor_run& d) {
+    for (const auto& e : d.events) {
+      for (const auto* key : {"fix", "note"}) {
+        if (e.contains(key) && e[key].is_string()) {
+          EXPECT_EQ(e[key].get<std::string>().find("ip route add 224.0.0.0/4"), std::string::npos) << e.dump();
+        }
+      }
+    }
+  };
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "to", "239.255.91.0/24", "lookup", "100", "pref", "100"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "unreachable", "239.255.91.0/24", "table", "100"}).status.success());
+  const auto d = doctor(rx, {group});
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "ip route del unreachable 239.255.91.0/24 table 100") << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("its route is unreachable 239.255.91.0/24 table 100, which refuses it (the rule 100: to "
+                         "239.255.91.0/24 lookup 100"),
+            std::string::npos)
+      << message;
+  const auto route = d.checks("route");
+  ASSERT_EQ(route.size(), 1u) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["refusing_rule"], "100: to 239.255.91.0/24 lookup 100") << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("224.0.0.0/4 dev eth0, which is there already"),
+            std::string::npos)
+      << d.r.output;
+  no_family_route_added(d);
+  // A run's join error gives the same fix.
+  const auto run = rx.exec({MCAST_RECV, "-d", "0.2", group});
+  EXPECT_EQ(run.status.code, tools::exit_setup) << run.output;
+  EXPECT_NE(run.output.find("(fix: ip route del unreachable 239.255.91.0/24 table 100)"), std::string::npos)
+      << run.output;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  ASSERT_TRUE(rx.exec({"sh", "-c", fix}).status.success()) << fix;
+  EXPECT_TRUE(receives()) << "after " << fix;
+  ASSERT_TRUE(rx.exec({"ip", "rule", "del", "pref", "100"}).status.success());
+
+  // The rule refuses it itself.
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "to", "239.255.91.0/24", "prohibit", "pref", "100"}).status.success());
+  const auto p = doctor(rx, {group});
+  expect_verdict(p, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(p.verdict["fix"], "ip rule del pref 100") << p.r.output;
+  EXPECT_NE(p.verdict["message"].get<std::string>().find("the rule 100: to 239.255.91.0/24 prohibit"),
+            std::string::npos)
+      << p.r.output;
+  no_family_route_added(p);
+  const auto rule_fix = p.verdict["fix"].get<std::string>();
+  ASSERT_TRUE(rx.exec({"sh", "-c", rule_fix}).status.success()) << rule_fix;
+  EXPECT_TRUE(receives()) << "after " << rule_fix;
+  const auto after = doctor(rx, {group});
+  ASSERT_FALSE(after.verdict.is_null()) << after.r.output;
+  EXPECT_EQ(after.verdict["status"], "OK") << after.r.output;
+}
+
+// #15 (trial15i, M1): a blackhole route over the family's route, which
+// leads by eth1, not the first interface: the note names eth1, the
+// interface of the route left once the blackhole is gone, for -i too.
+TEST(NetDoctor, ABlackholeRoutesNoteNamesTheInterfaceOfTheRouteUnderneath) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth1"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "blackhole", "239.255.0.0/16"}).status.success());
+  const auto group = "239.255.91.8:" + std::to_string(free_port(rx));
+  const auto d = doctor(rx, {group});
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "ip route del blackhole 239.255.0.0/16") << d.r.output;
+  const auto note = d.verdict["note"].get<std::string>();
+  EXPECT_NE(note.find("224.0.0.0/4 dev eth1, which is there already"), std::string::npos) << note;
+  EXPECT_NE(note.find("mcast-recv -i eth1"), std::string::npos) << note;
+  EXPECT_EQ(note.find("eth0"), std::string::npos) << note;
+}
+
+// #15 (trial15i, H2): an SSM source behind a router reached by eth1 while
+// the group's route (where the join goes without -i) leads by eth0; the
+// router brings the channel to eth1. --listen joins the channel on eth1
+// too: heard there, the source_route line is a FAIL whose fix runs on
+// eth1, and no line blames the sender's TTL (it is 2, and the datagrams
+// reached this host). A run without -i names eth1 as a choice too.
+TEST(NetDoctor, AnSsmSourceBehindARouterOnAnotherInterfaceIsHeardThereWithListen) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  auto net = test::tools::receiver_behind_router("232.1.2.90");
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[2];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  const auto spec = tx.v4().to_string() + ",232.1.2.90:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "5A0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "150", "-r", "100pps", "--ttl", "2", spec});
+  });
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + spec) << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("--listen heard none of"), std::string::npos) << d.r.output;
+  const auto heard = d.checks("listen");
+  ASSERT_EQ(heard.size(), 1u) << d.r.output;
+  EXPECT_NE(heard[0]["message"].get<std::string>().find("datagrams come in by eth1"), std::string::npos)
+      << d.r.output;
+  for (const auto& e : d.events) {
+    for (const auto* key : {"message", "note"}) {
+      if (e.contains(key) && e[key].is_string()) {
+        EXPECT_EQ(e[key].get<std::string>().find("TTL 1 (mcast-send's"), std::string::npos) << e.dump();
+      }
+    }
+  }
+  // The fix, run: every datagram arrives on eth1.
+  const auto got = test::tools::receive_while(rx, {"--json", "-i", "eth1", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", "--ttl", "2", spec});
+  });
+  const auto events = json_lines(got.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << got.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 20) << got.output;
+  // A run without -i that received nothing names eth1 among the choices.
+  const auto deaf = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", "--ttl", "2", spec});
+  });
+  const auto deaf_events = json_lines(deaf.standard_output);
+  const auto* deaf_summary = find_event(deaf_events, "summary");
+  ASSERT_NE(deaf_summary, nullptr) << deaf.output;
+  ASSERT_TRUE((*deaf_summary)["verdict"].is_object()) << deaf.output;
+  EXPECT_NE((*deaf_summary)["verdict"]["message"].get<std::string>().find("mcast-recv -i eth1 " + spec),
+            std::string::npos)
+      << deaf.output;
+}
+
+// #15 (trial15i, H1): the reverse-path counter climbs for another
+// interface's traffic (a receiver on eth1 of a sender rx has no route back
+// to) while nobody sends to an any-source join on eth0, under strict
+// rp_filter on both. A packet socket on eth0 sees none of the group's
+// datagrams arrive: the doctor blames no filter (no rp_filter fix), and
+// the verdict is the silent sender's; a run (no packet socket) says the
+// drops are possibly its own, not certainly, and not as its verdict.
+TEST(NetDoctor, ReversePathDropsOfOtherTrafficAreNoProofAgainstASilentAnySourceJoin) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& other = (*net)[2];  // on LAN 1, from an address rx has no route back to
+  ASSERT_TRUE(other.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto other_port = std::to_string(free_port(rx));
+  auto elsewhere = rx.start({MCAST_RECV, "-i", "eth1", "-d", "12", "239.255.77.2:" + other_port});
+  ASSERT_TRUE(wait_joined(rx, "024DFFEF")) << elsewhere.output();
+  const auto noise = [&] {
+    test::tools::send(other, {"-i", "eth0", "-c", "500", "-r", "250pps", "10.77.9.1,239.255.77.2:" + other_port});
+  };
+  const auto group = "239.255.91.9:" + port;
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", group}, "095BFFEF", noise);
+  const auto lines = d.checks("rp_filter");
+  const auto it = std::ranges::find_if(lines, [](const json& c) { return c["subject"] == "TcpExtIPReversePathFilter"; });
+  ASSERT_NE(it, lines.end()) << "the counter climbed\n" << d.r.output;
+  EXPECT_EQ((*it)["status"], "WARN") << d.r.output;
+  EXPECT_EQ((*it)["data"]["blamed"], false) << d.r.output;
+  EXPECT_NE((*it)["message"].get<std::string>().find("a packet socket on eth0 saw none of"), std::string::npos)
+      << d.r.output;
+  for (const auto& e : d.events) {
+    if (e.value("event", "") != "check" || !e["fix"].is_string()) continue;
+    EXPECT_EQ(e["fix"].get<std::string>().find("rp_filter"), std::string::npos) << e.dump();
+  }
+  expect_verdict(d, "listen", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["message"].get<std::string>().find("datagrams arrived and the kernel dropped them"),
+            std::string::npos)
+      << d.r.output;
+
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", group}, noise);
+  (void)elsewhere.stop(SIGTERM);
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  ASSERT_GT((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 0u) << run.output;
+  ASSERT_TRUE((*summary)["verdict"].is_object()) << run.output;
+  EXPECT_EQ((*summary)["verdict"]["status"], "OK") << run.output;
+  EXPECT_TRUE((*summary)["verdict"]["fix"].is_null()) << run.output;
+  EXPECT_NE((*summary)["verdict"]["message"].get<std::string>().find("possibly this run's datagrams"),
+            std::string::npos)
+      << run.output;
+}

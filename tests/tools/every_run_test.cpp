@@ -209,7 +209,19 @@ TEST(NetEveryRun, ASourceBehindAGatewayElsewhereProposesNoOtherInterfaceToAPlain
   expect_schema_conform(r.standard_output);
   auto events = json_lines(r.standard_output);
   EXPECT_TRUE(warnings(events, "source_route").empty()) << r.output;
-  EXPECT_EQ(r.output.find("-i eth1"), std::string::npos) << r.output;
+  // No warning proposes eth1; the verdict of a run that received nothing
+  // names it as one choice among others (trial15i H2), not as the fix.
+  for (const auto& e : events) {
+    if (e.value("event", "") == "warning") {
+      EXPECT_EQ(e.dump().find("-i eth1"), std::string::npos) << e.dump();
+    }
+  }
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  ASSERT_TRUE((*summary)["verdict"].is_object()) << r.output;
+  EXPECT_TRUE((*summary)["verdict"]["fix"].is_null()) << r.output;
+  EXPECT_NE((*summary)["verdict"]["message"].get<std::string>().find("nothing here says which"), std::string::npos)
+      << r.output;
 
   rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
   const auto strict = rx.exec({MCAST_RECV, "--json", "-d", "0.3", spec});

@@ -2,12 +2,18 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/doctor.hpp>
 
+#include <arpa/inet.h>
 #include <dirent.h>
+#include <linux/filter.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <fcntl.h>
 #include <net/if_arp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +32,7 @@
 #include <limits>
 #include <map>
 #include <regex>
+#include <filesystem>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -649,7 +656,14 @@ std::optional<std::pair<std::string, std::string>> source_route_hint(const netli
         const auto* l = snap.link_by_index(back->iface.index);
         if (l != nullptr && !l->is_loopback() && l->is_up() && l->is_multicast()) {
           link = l;
-          reason = fmt::format("the route to the source {} leaves by {}", r.source->to_string(), l->name);
+          // Through a gateway the route back only predicts where a router
+          // brings the channel, for IPv4 and IPv6 alike (trial15i H2):
+          // --listen hears where they come in.
+          reason = back->gateway ? fmt::format("the route to the source {} leaves by {} via the router {}, which "
+                                               "probably brings them there (--listen hears where they come in)",
+                                               r.source->to_string(), l->name, back->gateway->to_string())
+                                 : fmt::format("the route to the source {} leaves by {}", r.source->to_string(),
+                                               l->name);
         }
       }
     }
@@ -661,16 +675,26 @@ std::optional<std::pair<std::string, std::string>> source_route_hint(const netli
   return std::pair{*where, fmt::format("{}: its datagrams come in there; ", fmt::join(why, "; "))};
 }
 
-// A route of the routing tables that refuses `group` (blackhole,
-// unreachable, prohibit) where the kernel's lookup failed with `lookup`:
-// the route, and the fix that lets the group's route through.
+// A route of the routing tables, or a policy-routing rule, that refuses
+// `group` (blackhole, unreachable, prohibit) where the kernel's lookup
+// failed with `lookup`: the route or rule, and the fix that lets the
+// group's route through.
 struct refusal {
   std::string kind;   ///< "blackhole", "unreachable", "prohibit"
-  std::string route;  ///< as `ip route` writes it: "blackhole 239.1.0.0/16"
-  std::string fix;    ///< the refusing routes deleted, and a route added when none is left
+  std::string route;  ///< as `ip route` writes it: "blackhole 239.1.0.0/16"; a rule: "rule 100: to 239.1.1.0/24 prohibit"
+  std::string said;   ///< the message's words: "its route is blackhole 239.1.0.0/16"
+  std::string rule;   ///< the rule that refuses it, or whose table does ("100: to 239.1.1.0/24 lookup 100"); empty for the default rules
+  std::string fix;    ///< the refusing routes and rules deleted, and a route added when none is left
   std::string note;
-  bool carried = false;  ///< a route that carries the group is left once they are deleted
+  bool carried = false;           ///< a route that carries the group is left once they are deleted
+  std::string carrier_interface;  ///< that route's interface
 };
+
+nlohmann::ordered_json refusal_data(const refusal& r) {
+  nlohmann::ordered_json d{{"refused_by", r.kind}, {"refusing_route", r.route}};
+  if (!r.rule.empty()) d["refusing_rule"] = r.rule;
+  return d;
+}
 
 // The usable links whose kernel route ff00::/8 (table local, added as
 // IPv6 comes up on the link) is the most specific route covering the IPv6
@@ -712,6 +736,87 @@ std::string route_text(const netlink::route& r) {
              : fmt::format("{}/{}", r.destination->with_scope_id(0).to_string(), unsigned{r.prefix_length});
 }
 
+// The policy-routing rules of `v4`'s family, as `ip rule` lists them; the
+// kernel's three default ones (local, main, default) when they cannot be read.
+std::vector<netlink::rule> rules_of(bool v4) {
+  if (auto all = netlink::rules(v4 ? AF_INET : AF_INET6); all && !all->empty()) return std::move(*all);
+  std::vector<netlink::rule> out(3);
+  out[0].priority = 0, out[0].table = 255;
+  out[1].priority = 32766, out[1].table = 254;
+  out[2].priority = 32767, out[2].table = 253;
+  for (auto& r : out) r.action = 1;
+  return out;
+}
+
+std::string_view refusing_kind(std::uint8_t type) {
+  // RTN_BLACKHOLE 6, RTN_UNREACHABLE 7, RTN_PROHIBIT 8; FR_ACT_* of a rule alike.
+  return type == 6 ? std::string_view("blackhole")
+         : type == 7 ? std::string_view("unreachable")
+         : type == 8 ? std::string_view("prohibit")
+                     : std::string_view();
+}
+
+// A rule as `ip rule` writes it: "100: to 239.1.1.0/24 lookup 100".
+std::string rule_text(const netlink::rule& r) {
+  std::string sel;
+  if (r.invert) sel += "not ";
+  sel += r.destination_length > 0 && r.destination
+             ? fmt::format("to {}/{}", r.destination->with_scope_id(0).to_string(), unsigned{r.destination_length})
+             : std::string("from all");
+  if (r.mark_mask != 0) sel += fmt::format(" fwmark {:#x}", r.mark);
+  const auto kind = refusing_kind(r.action);
+  const auto table = r.table == 255 ? std::string("local")
+                     : r.table == 254 ? std::string("main")
+                     : r.table == 253 ? std::string("default")
+                                      : std::to_string(r.table);
+  return fmt::format("{}: {} {}", r.priority, sel,
+                     !kind.empty() ? std::string(kind) : r.action == 1 ? "lookup " + table : std::string("nop"));
+}
+
+// Where the kernel's lookup of `dest` (no source, mark 0, no interface: a
+// join's or a sender's without -i) ends, walking the rules as
+// fib_rules_lookup does: a rule that refuses, a table's most specific
+// covering route (refusing, or carrying), or nothing. Rules and routes in
+// `gone` are taken as deleted.
+struct lookup_end {
+  const netlink::rule* rule = nullptr;    // where it ended (a refusing rule, or the one whose table answered)
+  const netlink::route* route = nullptr;  // the table's route; null for a refusing rule
+};
+
+bool rule_matches(const netlink::rule& r, const core::ip_address& dest) {
+  bool match = !r.other_selectors && !r.input_interface && !r.output_interface && r.source_length == 0 &&
+               (r.mark & r.mark_mask) == 0;
+  if (match && r.destination_length > 0) {
+    if (!r.destination) {
+      match = false;
+    } else {
+      const auto p = core::prefix::make(r.destination->with_scope_id(0), r.destination_length);
+      match = p && p->contains(dest.with_scope_id(0));
+    }
+  }
+  return r.invert ? !match : match;
+}
+
+lookup_end walk_rules(const std::vector<netlink::rule>& rules, const std::vector<netlink::route>& routes,
+                      const core::ip_address& dest, const std::set<const void*>& gone) {
+  for (const auto& r : rules) {
+    if (gone.contains(&r) || !rule_matches(r, dest)) continue;
+    if (!refusing_kind(r.action).empty()) return {&r, nullptr};
+    if (r.action != 1) continue;  // nop, goto: on to the next rule
+    const netlink::route* best = nullptr;  // the most specific first (covering_routes' order)
+    for (const auto& rt : routes) {
+      if (rt.table == r.table && !gone.contains(&rt)) {
+        best = &rt;
+        break;
+      }
+    }
+    if (best == nullptr || best->type == 9) continue;  // no route, or RTN_THROW: the next rule
+    if (r.suppress_prefix_length >= 0 && best->prefix_length <= r.suppress_prefix_length) continue;
+    return {&r, best};
+  }
+  return {};
+}
+
 std::optional<refusal> refusal_of(const core::ip_address& group, const error& lookup, const std::string& iface) {
   // RTN_BLACKHOLE 6 (EINVAL), RTN_UNREACHABLE 7 (EHOSTUNREACH), RTN_PROHIBIT 8 (EACCES).
   if (lookup.code != std::errc::invalid_argument && lookup.code != std::errc::host_unreachable &&
@@ -720,76 +825,110 @@ std::optional<refusal> refusal_of(const core::ip_address& group, const error& lo
   }
   auto all = netlink::covering_routes(group);
   if (!all) return std::nullopt;
-  const auto kind_of = [](std::uint8_t type) {
-    return type == 6 ? std::string_view("blackhole")
-           : type == 7 ? std::string_view("unreachable")
-           : type == 8 ? std::string_view("prohibit")
-                       : std::string_view();
-  };
-  // The tables of the default rules, in the order the kernel looks them up
-  // (local, main, default); in each the most specific route wins.
-  std::vector<const netlink::route*> routes;
-  for (const std::uint32_t table : {255U, 254U, 253U}) {
-    for (const auto& r : *all) {
-      if (r.table == table) routes.push_back(&r);
-    }
-  }
-  if (routes.empty() || kind_of(routes.front()->type).empty()) return std::nullopt;
+  // The rules in the kernel's order (`ip rule`: local, main and default
+  // unless policy routing added others), each table's most specific
+  // covering route deciding where a rule looks up a table.
   const bool v4 = group.is_v4();
+  const auto rules = rules_of(v4);
+  std::set<const void*> gone;
+  auto end = walk_rules(rules, *all, group, gone);
+  const auto refuses = [](const lookup_end& e) {
+    return e.rule != nullptr && (e.route == nullptr || !refusing_kind(e.route->type).empty());
+  };
+  if (!refuses(end)) return std::nullopt;
   const unsigned family_length = v4 ? 4 : 8;  // 224.0.0.0/4, ff00::/8
   const auto family_prefix = v4 ? std::string("224.0.0.0/4") : std::string("ff00::/8");
   const auto ip = v4 ? std::string("ip ") : std::string("ip -6 ");
+  const auto table_of = [](std::uint32_t t) { return t == 254 ? std::string() : fmt::format(" table {}", t); };
   // As `ip route` writes a refusing route: "blackhole 239.1.0.0/16", its
   // table named unless main.
   const auto refusing_text = [&](const netlink::route& r) {
-    return fmt::format("{} {}{}", kind_of(r.type), route_text(r),
-                       r.table == 254 ? std::string() : fmt::format(" table {}", r.table));
+    return fmt::format("{} {}{}", refusing_kind(r.type), route_text(r), table_of(r.table));
   };
-  const auto* first = routes.front();
+  // Whether a rule is one of the kernel's own three (local, main, default):
+  // they are not named.
+  const auto default_rule = [](const netlink::rule& r) {
+    return r.action == 1 && r.destination_length == 0 && !r.invert && r.mark_mask == 0 &&
+           ((r.priority == 0 && r.table == 255) || (r.priority == 32766 && r.table == 254) ||
+            (r.priority == 32767 && r.table == 253));
+  };
+  // `ip rule del` of a rule: its priority, and its selector and action
+  // when another rule has that priority (the kernel deletes the first match).
+  const auto rule_del = [&](const netlink::rule& r) {
+    const auto same = std::ranges::count_if(rules, [&](const netlink::rule& o) { return o.priority == r.priority; });
+    if (same <= 1) return fmt::format("{}rule del pref {}", ip, r.priority);
+    const auto text = rule_text(r);
+    return fmt::format("{}rule del pref {} {}", ip, r.priority, text.substr(text.find(": ") + 2));
+  };
   refusal out;
-  out.kind = std::string(kind_of(first->type));
-  out.route = refusing_text(*first);
-  // The refusing routes the lookup meets, each deleted in turn, until a
-  // route that carries the group wins; one no more specific than the
-  // family's prefix is left (a route for that prefix takes its place, or
-  // wins over it).
+  if (end.route == nullptr) {
+    out.kind = std::string(refusing_kind(end.rule->action));
+    out.route = "rule " + rule_text(*end.rule);
+    out.rule = rule_text(*end.rule);
+    out.said = fmt::format("its route lookup meets the rule {} (ip rule), which refuses it", out.rule);
+  } else {
+    out.kind = std::string(refusing_kind(end.route->type));
+    out.route = refusing_text(*end.route);
+    if (!default_rule(*end.rule)) out.rule = rule_text(*end.rule);
+    out.said = fmt::format("its route is {}, which refuses it{}", out.route,
+                           out.rule.empty() ? std::string()
+                                            : fmt::format(" (the rule {} of ip rule leads there)", out.rule));
+  }
+  // The refusing routes and rules the lookup meets, each deleted in turn,
+  // until a route that carries the group answers; a refusing route no more
+  // specific than the family's prefix stays, and a route for that prefix in
+  // its table takes its place or wins over it.
   std::vector<std::string> commands;
   std::vector<std::string> deleted;
   const netlink::route* carrier = nullptr;
-  for (const auto* r : routes) {
-    const auto kind = kind_of(r->type);
-    if (kind.empty()) {
-      if (r->iface.index != 0) carrier = r;
+  bool added = false;
+  for (int step = 0; step < 32 && end.rule != nullptr; ++step) {
+    if (end.route == nullptr) {
+      commands.push_back(rule_del(*end.rule));
+      deleted.push_back("the rule " + rule_text(*end.rule));
+      gone.insert(end.rule);
+    } else if (refusing_kind(end.route->type).empty()) {
+      if (end.route->iface.index != 0) carrier = end.route;
       break;
+    } else if (end.route->prefix_length <= family_length) {
+      const auto dev = iface == "IFACE" ? iface : shell_quoted(iface);
+      commands.push_back(fmt::format("{}route replace {} dev {}{}", ip, family_prefix, dev, table_of(end.route->table)));
+      added = true;
+      break;
+    } else {
+      const auto text = refusing_text(*end.route);
+      commands.push_back(ip + "route del " + text);
+      deleted.push_back(text);
+      gone.insert(end.route);
     }
-    if (r->prefix_length <= family_length) break;
-    const auto text = refusing_text(*r);
-    commands.push_back(ip + "route del " + text);
-    deleted.push_back(text);
+    end = walk_rules(rules, *all, group, gone);
   }
   std::string after;
   out.carried = carrier != nullptr;
   if (carrier != nullptr) {
     auto l = netlink::link_by_index(carrier->iface.index);
     const auto name = l ? l->name : std::to_string(carrier->iface.index);
-    after = fmt::format("then {}'s route is {} dev {}, which is there already", group.to_string(),
-                        route_text(*carrier), name);
-  } else {
-    const auto dev = iface == "IFACE" ? iface : shell_quoted(iface);
-    commands.push_back(
-        fmt::format("{}route replace {} dev {}", ip, family_prefix, dev));
+    out.carrier_interface = name;
+    after = fmt::format("then {}'s route is {} dev {}{}, which is there already", group.to_string(),
+                        route_text(*carrier), name, table_of(carrier->table));
+  } else if (added) {
     after = deleted.empty()
                 ? fmt::format("the fix's route {} dev {} takes the place of a {} route for that very prefix, or wins "
                               "over a wider one",
                               family_prefix, iface, out.kind)
-                : fmt::format("then no route carries {}: the fix adds {} dev {}", group.to_string(), family_prefix,
-                              iface);
+                : fmt::format("then the fix's route {} dev {} takes the place of a refusing route for that very "
+                              "prefix, or wins over a wider one",
+                              family_prefix, iface);
+  } else {
+    const auto dev = iface == "IFACE" ? iface : shell_quoted(iface);
+    commands.push_back(fmt::format("{}route replace {} dev {}", ip, family_prefix, dev));
+    after = fmt::format("then no route carries {}: the fix adds {} dev {}", group.to_string(), family_prefix, iface);
   }
   out.fix = fmt::format("{}", fmt::join(commands, " && "));
-  out.note = fmt::format("{}{}; {}route show table all type {} lists such routes",
+  out.note = fmt::format("{}{}; {}route show table all type {} and {}rule show list such routes and rules",
                          deleted.empty() ? std::string()
                                          : fmt::format("the fix deletes {}; ", fmt::join(deleted, ", ")),
-                         after, ip, out.kind);
+                         after, ip, out.kind, ip);
   return out;
 }
 
@@ -842,11 +981,11 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         const auto refused = refusal_of(g, r.error(), named);
         checks.push_back(
             {"route", subject, check_status::ok,
-             refused ? fmt::format("the group's route is {}, which refuses it, so a join without -i would fail; this "
-                                   "join names {}, and receiving takes no route for the group",
-                                   refused->route, named)
+             refused ? fmt::format("the group's route {}, so a join without -i would fail; this join names {}, and "
+                                   "receiving takes no route for the group",
+                                   refused->said.substr(10), named)
                      : fmt::format("no route for the group, but the join names {}", named),
-             "", refused ? json{{"refused_by", refused->kind}, {"refusing_route", refused->route}} : json::object(),
+             "", refused ? refusal_data(*refused) : json::object(),
              ""});
         continue;
       }
@@ -948,7 +1087,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         candidates = route_candidates(snap, g);
         suggest = multicast_route_interface(snap, g);
       }
-      const auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
+      auto dev = suggest == "IFACE" ? suggest : shell_quoted(suggest);
       // The route; IPv6's ff00::/8 as the kernel adds it, and with a link
       // down by the interface's fix (the same command), as the link brings it.
       const auto route_fix =
@@ -964,9 +1103,17 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // names no route, so the routing tables are read (refusal below).
       const auto refused = g.is_v4() || !kernel_route ? refusal_of(g, r.error(), suggest) : std::nullopt;
       const bool refusing = refused.has_value() && down.empty();
+      // Once the refusing routes and rules are gone, the route that carries
+      // the group names the interface (trial15i M1): not a guess by
+      // interface order, unless the sources or a link down said where.
+      if (refusing && refused->carried && why_there.empty() && !refused->carrier_interface.empty()) {
+        suggest = refused->carrier_interface;
+        dev = shell_quoted(suggest);
+        candidates.clear();
+      }
       json refused_data = json::object();
       if (refusing) {
-        refused_data = {{"refused_by", refused->kind}, {"refusing_route", refused->route}};
+        refused_data = refusal_data(*refused);
       }
       // Several candidates and nothing says which: a fix would be a coin
       // flip by interface order. None; the note names the choices.
@@ -989,10 +1136,9 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         }
       }
       checks.push_back({"route", subject, check_status::fail,
-                        refusing ? fmt::format("no usable route for {} and no -i: its route is {}, which refuses it "
-                                               "(the kernel's lookup says only: {}), so no join without -i can "
-                                               "succeed",
-                                               subject, refused->route, lookup.message())
+                        refusing ? fmt::format("no usable route for {} and no -i: {} (the kernel's lookup says "
+                                               "only: {}), so no join without -i can succeed",
+                                               subject, refused->said, lookup.message())
                                  : fmt::format("no route for {} and no -i: the kernel has no interface to join on "
                                                "({}){}",
                                                subject, lookup.message(),
@@ -1523,6 +1669,11 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       // no other interface is proposed; only the reverse-path filter reads
       // that route.
       const bool strict = src.is_v4() && eff && *eff == 1;
+      // Where a router on the route back's side would bring them: --listen
+      // joins the channel there too, on a probe socket, to see (trial15i H2;
+      // as for an any-source join named elsewhere, and IPv6's per-link routes).
+      auto probed = data;
+      probed["probe_interface"] = *back_if;
       checks.push_back(
           {"source_route", subject, strict ? check_status::warn : check_status::ok,
            fmt::format("the route back to {} leaves by {}{}, the join is on {}, {}: a router forwards the group "
@@ -1532,11 +1683,13 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        back->gateway ? " via " + back->gateway->to_string() : std::string(), join_name,
                        m.iface.index == 0 ? "where the group's route leads" : "as named",
                        strict ? ": strict rp_filter drops them (see the rp_filter line)" : ""),
-           strict ? loose_fix(join_name) : std::string(), data,
-           fmt::format("{}mcast-recv doctor --listen SEC shows the interface they arrive on; only should they come "
-                       "in on {}: mcast-recv -i {}",
-                       strict ? loose_note(src.to_string(), join_name) + "; " : std::string(), *back_if,
-                       shell_quoted(*back_if))});
+           strict ? loose_fix(join_name) : std::string(), probed,
+           fmt::format("{}mcast-recv doctor --listen SEC listens on {} too and shows the interface they arrive on; "
+                       "only should they come in on {}: mcast-recv -i {} {}",
+                       strict ? loose_note(src.to_string(), join_name) + "; " : std::string(), *back_if, *back_if,
+                       shell_quoted(*back_if),
+                       shell_quoted(fmt::format("{},{}", src.to_string(),
+                                                core::endpoint(m.request.group, m.request.port).to_string())))});
     } else if (*back_if != join_name) {
       if (on_link) arrives_on = *back_if;
       checks.push_back(
@@ -1953,8 +2106,35 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   return checks;
 }
 
+namespace {
+
+// The interfaces of this namespace (not the loopback, which the filter does
+// not check) where the reverse-path filter is on: max(conf/all, conf/IFACE) > 0.
+std::vector<std::string> filtering_interfaces() {
+  std::vector<std::string> out;
+  std::error_code ec;
+  // A link that is down receives nothing: its filter counts nothing.
+  const core::unique_fd probe(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
+    const auto name = e.path().filename().string();
+    if (name == "all" || name == "default" || name == "lo") continue;
+    if (probe && name.size() < IFNAMSIZ) {
+      ifreq req{};
+      std::memcpy(req.ifr_name, name.data(), name.size());
+      if (::ioctl(probe.get(), SIOCGIFFLAGS, &req) == 0 && (req.ifr_flags & IFF_UP) == 0) continue;
+    }
+    const auto eff = read_rp(name).effective();
+    if (eff && *eff > 0) out.push_back(name);
+  }
+  std::ranges::sort(out);
+  return out;
+}
+
+}  // namespace
+
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
-                                const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard) {
+                                const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
+                                const std::vector<wire_seen>* wire) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -1976,6 +2156,11 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
   };
   bool blamed = false;
+  std::vector<std::string> proof;     // what the packet sockets saw arrive, unreceived
+  std::vector<std::string> possible;  // any-source joins the counter may be of, or not (a run)
+  std::vector<std::string> alone;     // join interfaces that are the only ones filtering (a run)
+  std::string possible_fix;
+  std::optional<std::vector<std::string>> filtering;  // read once, when needed
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (!r.group.is_v4() || p.iface.index == 0) continue;
@@ -2007,7 +2192,53 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                     include ? std::string() : fmt::format(" from {}", fmt::join(from, ", "))));
       continue;
     }
+    // A packet socket on the join interface (--listen): whether the
+    // group's datagrams (an include join's: from its source) arrived there
+    // at all. Seen arriving while no socket got them: the filter dropped
+    // them, the proof; seen none: the drops are not this join's.
+    if (wire != nullptr) {
+      const auto tap = std::ranges::find_if(*wire, [&](const wire_seen& w) {
+        return w.index == p.iface.index && w.group == group && w.port == r.port;
+      });
+      if (tap != wire->end()) {
+        std::uint64_t arrived = 0;
+        std::vector<std::string> senders;
+        for (const auto& [source, n] : tap->from) {
+          if (include && source != r.source->unmap().with_scope_id(0)) continue;
+          arrived += n;
+          senders.push_back(source.to_string());
+        }
+        if (arrived == 0) {
+          passing.push_back(fmt::format("{} on {}: a packet socket on {} saw none of {}'s datagrams{} arrive there "
+                                        "during --listen",
+                                        include ? r.source->to_string() : "any source", join, join,
+                                        core::endpoint(group, r.port).to_string(),
+                                        include ? " from " + r.source->to_string() : std::string()));
+          continue;
+        }
+        proof.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {} and no socket got "
+                                    "them",
+                                    join, count_text(arrived, "datagram", "datagrams"),
+                                    core::endpoint(group, r.port).to_string(), fmt::join(senders, ", ")));
+      }
+    }
     if (!include) {
+      // A run has no packet socket: the counter is namespace-wide, so it is
+      // this join's only probably, when no other interface filters; with
+      // others filtering, it may as well be theirs (trial15i H1).
+      if (wire == nullptr) {
+        if (!filtering) filtering = filtering_interfaces();
+        const bool others = std::ranges::any_of(*filtering, [&](const std::string& f) {
+          return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
+        });
+        if (others) {
+          possible.push_back(fmt::format("any source on {} (rp_filter {})", join, eff ? std::to_string(*eff) : "on"));
+          possible_fix = possible_fix.empty() ? (route_to_anywhere(true) ? loose_fix(join) : filter_off_fix(rp, join))
+                                              : possible_fix;
+          continue;
+        }
+        alone.push_back(join);
+      }
       blamed = true;
       // The senders are not known (their datagrams never reached the
       // socket): a fix for any of them. Loose mode passes a sender some
@@ -2050,6 +2281,34 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
   }
   auto d = data.is_object() ? data : nlohmann::ordered_json::object();
+  const auto counted0 = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide "
+                                    "counter)",
+                                    count_text(drops, "datagram", "datagrams"), during);
+  if (!blamed && !possible.empty()) {
+    // Nothing says whose drops they are: possible, not certain, and not
+    // the verdict over a sender that may be silent.
+    if (!filtering) filtering = filtering_interfaces();
+    std::vector<std::string> others;
+    for (const auto& f : *filtering) {
+      if (std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })) {
+        others.push_back(f);
+      }
+    }
+    d["blamed"] = false;
+    d["possible"] = true;
+    return {"rp_filter", "TcpExtIPReversePathFilter", check_status::warn,
+            fmt::format("{}: possibly this {}'s datagrams, {}, whose senders are not known; but the filter is on "
+                        "on {} too, and the counter says neither which interface nor which traffic it counts "
+                        "(unicast from an address not routed back counts too), so nothing here says whether any of "
+                        "this {}'s datagrams arrived",
+                        counted0, during == "the run" ? "run" : "join", fmt::join(possible, "; "),
+                        fmt::join(others, ", "), during == "the run" ? "run" : "join"),
+            "", d,
+            fmt::format("mcast-recv doctor --listen SEC with the same specs tells: a packet socket on the join "
+                        "interface sees whether the group's datagrams arrive; should they arrive and be dropped: "
+                        "{}{}",
+                        possible_fix, passing.empty() ? std::string() : fmt::format("; passing: {}", fmt::join(passing, "; ")))};
+  }
   d["blamed"] = blamed || passing.empty();
   // Not blamed: nothing of this join's is kept away.
   if (!blamed && !passing.empty()) d["harmless"] = true;
@@ -2081,7 +2340,17 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       note += fmt::format("; then {} ({})", fixes[i].first, fixes[i].second);
     }
   }
-  return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, counted,
+  std::string evidence;
+  if (!proof.empty()) {
+    d["seen_arriving"] = true;
+    evidence = fmt::format(": {}", fmt::join(proof, "; "));
+  } else if (!alone.empty()) {
+    evidence = fmt::format(": probably this run's datagrams, as {} {} the only interface where the filter is on "
+                           "(unicast from an address not routed back counts too: mcast-recv doctor --listen SEC "
+                           "tells, with a packet socket on it)",
+                           fmt::join(alone, ", "), alone.size() == 1 ? "is" : "are");
+  }
+  return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, counted + evidence,
           fixes.empty() ? std::string() : fixes.front().first, d, note};
 }
 
@@ -3677,6 +3946,7 @@ struct probe {
   std::uint32_t iface = 0;
   std::string name;
   std::uint64_t heard = 0;
+  std::optional<core::ip_address> source{};  // a source-specific probe's source (unmapped, no scope)
 };
 
 std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot& snap,
@@ -3718,8 +3988,101 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
       }
     }
+    // An include source routed back through a gateway by another interface
+    // (the source_route line's `probe_interface`): the channel joined there
+    // too, source-specific, to hear whether a router brings it there.
+    if (r.mode == filter::include && r.source && p.iface.index != 0) {
+      const auto subject = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view());
+      for (const auto& c : checks) {
+        if (c.check != "source_route" || c.subject != subject || !c.data.contains("probe_interface")) continue;
+        const auto* where = snap.link_by_name(c.data.value("probe_interface", ""));
+        if (where == nullptr || where->index == p.iface.index) continue;
+        const auto group = r.group.unmap().with_scope_id(0);
+        const auto src = r.source->unmap().with_scope_id(0);
+        if (std::ranges::any_of(out, [&](const probe& x) {
+              return x.group == group && x.sh.port == r.port && x.iface == where->index && x.source == src;
+            })) {
+          continue;
+        }
+        const int family = r.group.is_v4() ? AF_INET : AF_INET6;
+        auto settings = s.recv;
+        settings.rcvbuf = 0;
+        settings.rcvbuf_auto = false;
+        buffer_report buffers;
+        auto sock = open_receive_socket(family, r.port, settings, silent, buffers);
+        if (!sock || !core::join_source_group(*sock, r.group, *r.source, where->index)) continue;
+        out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, where->name, 0, src});
+      }
+    }
   }
   return out;
+}
+
+// A packet socket (AF_PACKET, SOCK_DGRAM, read only: it sends nothing) on
+// an IPv4 join interface where the reverse-path filter is on, with a filter
+// that passes only UDP datagrams to the group and port (first fragments
+// and whole ones): it sees them arrive before the filter may drop them
+// (trial15i H1: the namespace-wide counter alone proves nothing).
+struct wire_tap {
+  core::unique_fd fd;
+  wire_seen seen;
+};
+
+std::optional<wire_tap> open_tap(std::uint32_t index, const core::ip_address& group, std::uint16_t port) {
+  core::unique_fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IP)));
+  if (!fd) return std::nullopt;  // no CAP_NET_RAW: the counter alone, as a run has
+  const auto b = group.bytes();
+  const std::uint32_t g = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
+  // Offsets from the IP header (SOCK_DGRAM): protocol 9, destination 16,
+  // fragment offset 6; the UDP destination port 2 bytes past the header.
+  std::array<sock_filter, 11> prog{{
+      {BPF_LD | BPF_B | BPF_ABS, 0, 0, 9},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 7, IPPROTO_UDP},
+      {BPF_LD | BPF_W | BPF_ABS, 0, 0, 16},
+      {BPF_JMP | BPF_JEQ | BPF_K, 0, 5, g},
+      {BPF_LD | BPF_H | BPF_ABS, 0, 0, 6},
+      {BPF_JMP | BPF_JSET | BPF_K, 3, 0, 0x1fff},
+      {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0},
+      {BPF_LD | BPF_H | BPF_IND, 0, 0, 2},
+      {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, port},
+      {BPF_RET | BPF_K, 0, 0, 0},       // not theirs
+      {BPF_RET | BPF_K, 0, 0, 65535},  // a datagram to the group and port
+  }};
+  sock_fprog fprog{static_cast<unsigned short>(prog.size()), prog.data()};
+  if (::setsockopt(fd.get(), SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) != 0) return std::nullopt;
+  const int one = 1;
+  (void)::setsockopt(fd.get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
+  sockaddr_ll at{};
+  at.sll_family = AF_PACKET;
+  at.sll_protocol = htons(ETH_P_IP);
+  at.sll_ifindex = static_cast<int>(index);
+  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&at), sizeof at) != 0) return std::nullopt;
+  // What was queued before the bind may be of any interface: drained.
+  std::array<std::byte, 64> scratch{};
+  for (int i = 0; i < 4096 && ::recv(fd.get(), scratch.data(), scratch.size(), MSG_DONTWAIT) >= 0; ++i) {
+  }
+  return wire_tap{std::move(fd), wire_seen{index, group, port, {}}};
+}
+
+void read_tap(wire_tap& t) {
+  std::array<std::byte, 64> head{};  // the IP header's source is all that is read
+  for (int i = 0; i < 1024; ++i) {
+    sockaddr_ll from{};
+    socklen_t len = sizeof from;
+    const auto n = ::recvfrom(t.fd.get(), head.data(), head.size(), MSG_DONTWAIT | MSG_TRUNC,
+                              reinterpret_cast<sockaddr*>(&from), &len);
+    if (n < 0) return;
+    if (n < 20 || from.sll_pkttype == PACKET_OUTGOING) continue;
+    std::array<std::uint8_t, 4> src{};
+    std::memcpy(src.data(), head.data() + 12, src.size());
+    const auto source = core::ip_address::v4_bytes(src);
+    auto it = std::ranges::find(t.seen.from, source, &std::pair<core::ip_address, std::uint64_t>::first);
+    if (it == t.seen.from.end()) {
+      t.seen.from.emplace_back(source, 1);
+    } else {
+      ++it->second;
+    }
+  }
 }
 
 // Returns whether every join was heard on its join interface (an include
@@ -3732,6 +4095,30 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   std::vector<pollfd> fds;
   for (const auto& sh : shards) fds.push_back({sh.sock.native_handle(), POLLIN, 0});
   for (const auto& pr : probes) fds.push_back({pr.sh.sock.native_handle(), POLLIN, 0});
+  // A packet socket per IPv4 join interface, group and port where the
+  // reverse-path filter is on: read after the sockets.
+  std::vector<wire_tap> taps;
+  bool taps_complete = true;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (!r.group.is_v4() || p.iface.index == 0) continue;
+    const auto eff = read_rp(std::string(p.iface.name.view())).effective();
+    if (!eff || *eff == 0) continue;
+    const auto group = r.group.unmap().with_scope_id(0);
+    if (std::ranges::any_of(taps, [&](const wire_tap& t) {
+          return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
+        })) {
+      continue;
+    }
+    auto t = open_tap(p.iface.index, group, r.port);
+    if (!t) {
+      taps_complete = false;
+      continue;
+    }
+    taps.push_back(std::move(*t));
+  }
+  const std::size_t sockets = fds.size();
+  for (const auto& t : taps) fds.push_back({t.fd.get(), POLLIN, 0});
   constexpr std::size_t batch = 32;
   std::vector<std::array<std::byte, 65536>> buffers(batch);
   std::vector<core::control_buffer> controls(batch);
@@ -3746,6 +4133,10 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     if (::poll(fds.data(), fds.size(), static_cast<int>(std::min<std::int64_t>(left.count(), 50))) <= 0) continue;
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if ((fds[i].revents & POLLIN) == 0) continue;
+      if (i >= sockets) {
+        read_tap(taps[i - sockets]);
+        continue;
+      }
       for (std::size_t j = 0; j < batch; ++j) msgs[j] = core::message{.buffer = buffers[j], .control = controls[j].span()};
       if (i >= shards.size()) {
         // A probe's: counted there, not as the joins' datagrams.
@@ -3755,7 +4146,8 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
         for (std::size_t j = 0; j < *got; ++j) {
           const auto& m = msgs[j];
           if (m.info.destination.is_valid() && m.info.destination.unmap().with_scope_id(0) == pr.group &&
-              m.info.interface_index == pr.iface) {
+              m.info.interface_index == pr.iface &&
+              (!pr.source || m.peer.address().unmap().with_scope_id(0) == *pr.source)) {
             ++pr.heard;
           }
         }
@@ -3804,11 +4196,17 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       measured(over.udp6_in_errors), measured(over.udp6_rcvbuf), measured(over.udp6_csum));
   // The counter is namespace-wide: ours only when a join may fail the check (reverse_path_check says).
   bool rp_ours = false;
+  bool rp_possible = false;
   if (rp && *rp > 0) {
     std::vector<heard_flow> heard;
     for (const auto& [k, c] : seen) heard.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), c.iface, c.packets});
-    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard));
+    for (auto& t : taps) read_tap(t);  // what came in the last poll
+    std::vector<wire_seen> wire;
+    for (const auto& t : taps) wire.push_back(t.seen);
+    // A tap that could not be opened (no CAP_NET_RAW): the counter alone, as in a run.
+    checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr));
     rp_ours = checks.back().status == check_status::fail;
+    rp_possible = checks.back().data.value("possible", false);
   }
   // Each cause once: a datagram with a bad checksum counts in InCsumErrors
   // and InErrors, and when it is dropped as it is read (a payload over 68
@@ -3875,7 +4273,47 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       return std::get<1>(e.first) == group && std::get<2>(e.first) == r.port && e.second.iface == p.iface.index;
     });
     if (heard) continue;
+    const bool include_join = r.mode == filter::include && r.source.has_value();
+    const auto source_subject =
+        include_join ? fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view())
+                     : std::string();
     for (auto& c : checks) {
+      // An include source routed back through a gateway by another
+      // interface: the probe there says whether a router brings them there.
+      if (include_join && c.check == "source_route" && c.subject == source_subject &&
+          c.data.contains("probe_interface")) {
+        const auto src = r.source->unmap().with_scope_id(0);
+        const auto via = c.data.value("probe_interface", "");
+        const auto pr = std::ranges::find_if(probes, [&](const probe& x) {
+          return x.group == group && x.sh.port == r.port && x.name == via && x.source == src;
+        });
+        if (pr == probes.end()) continue;
+        const bool heard_src = std::ranges::any_of(seen, [&](const auto& e) {
+          return std::get<0>(e.first) == src && std::get<1>(e.first) == group && std::get<2>(e.first) == r.port &&
+                 e.second.iface == p.iface.index;
+        });
+        if (heard_src) continue;
+        const auto spec = fmt::format("{},{}", r.source->to_string(), core::endpoint(r.group, r.port).to_string());
+        c.data["heard_on_route_interface"] = pr->heard;
+        if (pr->heard > 0) {
+          c.status = check_status::fail;
+          c.message = fmt::format("the join is on {}, but --listen heard none of {}'s datagrams there in {} s and {} "
+                                  "on {}, where the route back to it leaves (the doctor joined the channel there too "
+                                  "to see): a router brings them to {}",
+                                  p.iface.name.view(), r.source->to_string(), s.listen,
+                                  count_text(pr->heard, "datagram", "datagrams"), via, via);
+          c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(via), shell_quoted(spec));
+          c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
+          c.data["arrive_interface"] = via;
+          elsewhere.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}",
+                                          r.group.to_string(), p.iface.name.view(), r.source->to_string(), via));
+        } else {
+          c.message += fmt::format("; --listen heard none of {}'s datagrams on {} nor on {} in {} s (the doctor "
+                                   "joined the channel on {} too to see)",
+                                   r.source->to_string(), p.iface.name.view(), via, s.listen, via);
+        }
+        continue;
+      }
       // An IPv6 join placed by the kernel's listing order of its per-link
       // ff00::/8: the probes on the other links say where they come in.
       if (c.check == "route" && c.subject == r.group.to_string() && c.data.value("ambiguous", false) &&
@@ -3990,9 +4428,18 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       }
     }
     if (!elsewhere.empty()) {
-      why = fmt::format("; {} (see the route line)", fmt::join(elsewhere, "; "));
-      note = "the route line's fix joins where the datagrams come in; check the sender, its TTL and the routers "
+      const bool by_source = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") != std::string::npos; });
+      const bool by_route = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") == std::string::npos; });
+      why = fmt::format("; {} (see the {} line)", fmt::join(elsewhere, "; "),
+                        by_source && by_route ? "route and source_route" : by_source ? "source_route" : "route");
+      note = "that line's fix joins where the datagrams come in; check the sender, its TTL and the routers "
              "only if nothing arrives there either";
+    } else if (rp_possible) {
+      why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter, "
+                        "namespace-wide): possibly these, possibly other traffic (see the rp_filter line)",
+                        count_text(*rp, "datagram", "datagrams"));
+      note = "check that the sender sends to the group and port, with a TTL that crosses every router (mcast-send "
+             "--ttl: one more than the routers on the way); should it, the rp_filter line's note lets them in";
     } else if (rp_ours) {
       // They came, and the reverse-path filter dropped them before any socket.
       why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): datagrams "

@@ -352,8 +352,18 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
     }
     if (end_markers > 0 && !firewall_suspect) end_markers_only(*snap, plan, end_markers, members, checks);
   }
+  // The reverse-path counter is namespace-wide: when it may be other
+  // interfaces' traffic as well as this run's (no packet socket tells in a
+  // run), it is said with the verdict, not as the verdict over a sender
+  // that may be silent (trial15i H1).
+  std::string maybe_reverse_path;
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
-    checks.push_back(reverse_path_check(*over_run.reverse_path, "the run", plan));
+    auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan);
+    if (rp.data.value("possible", false)) {
+      maybe_reverse_path = fmt::format("; {} ({})", rp.message, rp.note);
+    } else {
+      checks.push_back(std::move(rp));
+    }
   }
   // Datagrams the kernel dropped after the IP layer let them through: a bad
   // UDP checksum (dropped on arrival up to CHECKSUM_BREAK, else when read)
@@ -383,6 +393,10 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   // Include sources routed back through a gateway are behind a router: a
   // sender's TTL 1 (mcast-send's default) never crosses it (trial15h 12).
   std::vector<std::string> behind;
+  // Such a source whose route back leaves by another interface than the
+  // join's: a router on that side may bring its datagrams there, where
+  // nothing was joined (trial15i H2); the run cannot tell which.
+  std::vector<std::string> other_side;
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (r.mode != filter::include || !r.source) continue;
@@ -390,6 +404,14 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
     if (!back || !back->gateway) continue;
     const auto text = fmt::format("{} (via the router {})", r.source->to_string(), back->gateway->to_string());
     if (std::ranges::find(behind, text) == behind.end()) behind.push_back(text);
+    if (p.iface.index != 0 && back->iface.index != p.iface.index) {
+      const std::string via(back->iface.name.view());
+      const auto spec = fmt::format("{},{}", r.source->to_string(), core::endpoint(r.group, r.port).to_string());
+      auto alt = fmt::format("or its datagrams come in by {}, where the route back to {} leaves, not on the join "
+                             "interface {}: there mcast-recv -i {} {}",
+                             via, r.source->to_string(), p.iface.name.view(), shell_quoted(via), shell_quoted(spec));
+      if (std::ranges::find(other_side, alt) == other_side.end()) other_side.push_back(std::move(alt));
+    }
   }
   const std::string none =
       "nothing arrived and no local check found a cause: the sender, its TTL, a router or a firewall on the way are "
@@ -399,7 +421,12 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
                       : fmt::format("; the source {} is behind a router: a sender's TTL 1 (mcast-send's and most "
                                     "senders' default) never crosses it, so the sender's TTL comes first (on the "
                                     "sender: mcast-send --ttl N, one more than the routers on the way, 2 for one)",
-                                    fmt::join(behind, ", ")));
+                                    fmt::join(behind, ", "))) +
+      (other_side.empty() ? std::string()
+                          : fmt::format("; {}; nothing here says which (mcast-recv doctor --listen SEC {} listens on "
+                                        "both)",
+                                        fmt::join(other_side, "; "), spec_arguments(members))) +
+      maybe_reverse_path;
   // The other FAILs and firewall WARNs, as the doctor's verdict lists
   // them: every fix in one run (several rules that drop the datagrams).
   const auto others = other_causes(checks, cause);

@@ -88,4 +88,29 @@ struct route {
 /// the kernel's and libnl's failures as route_to's.
 [[nodiscard]] result<std::vector<route>> covering_routes(const core::ip_address& destination);
 
+/// One policy-routing rule (`ip rule`, RTM_GETRULE): what it matches and
+/// what it does. Selectors this struct does not carry (ip proto, ports, uid
+/// range, l3mdev, tun id) are summed up by `other_selectors`.
+struct rule {
+  std::uint32_t priority = 0;  ///< FRA_PRIORITY: the order of the lookup ("pref")
+  /// fib_rule_hdr.action: FR_ACT_TO_TBL 1 (lookup TABLE), FR_ACT_GOTO 2,
+  /// FR_ACT_NOP 3, FR_ACT_BLACKHOLE 6, FR_ACT_UNREACHABLE 7, FR_ACT_PROHIBIT 8.
+  std::uint8_t action = 0;
+  std::uint32_t table = 0;  ///< FRA_TABLE (or the header's table) for FR_ACT_TO_TBL
+  std::optional<core::ip_address> destination{};  ///< FRA_DST ("to"), with `destination_length`
+  std::uint8_t destination_length = 0;
+  std::uint8_t source_length = 0;  ///< "from": a length above 0 names a source prefix
+  bool invert = false;             ///< FIB_RULE_INVERT ("not")
+  bool input_interface = false;    ///< FRA_IIFNAME ("iif")
+  bool output_interface = false;   ///< FRA_OIFNAME ("oif")
+  std::uint32_t mark = 0, mark_mask = 0;  ///< FRA_FWMARK, FRA_FWMASK ("fwmark")
+  std::int32_t suppress_prefix_length = -1;  ///< FRA_SUPPRESS_PREFIXLEN, -1 when not set
+  bool other_selectors = false;  ///< tos, dscp, uid range, ip proto, ports, l3mdev, tun id, goto target
+};
+
+/// The policy-routing rules of `family` (AF_INET or AF_INET6) in the order
+/// the kernel walks them (by priority; `ip rule show`): RTM_GETRULE with
+/// NLM_F_DUMP. Errors: the kernel's and libnl's failures.
+[[nodiscard]] result<std::vector<rule>> rules(int family);
+
 }  // namespace mcnet::netlink

@@ -118,6 +118,17 @@ struct heard_flow {
   std::uint64_t packets = 0;
 };
 
+/// What a packet socket (AF_PACKET, read only) on the interface `index`
+/// saw arrive during `mcast-recv doctor --listen`: the IPv4 datagrams to
+/// `group` and `port`, per source (before the reverse-path filter, which
+/// drops them after the packet sockets have seen them).
+struct wire_seen {
+  std::uint32_t index = 0;
+  core::ip_address group;
+  std::uint16_t port = 0;
+  std::vector<std::pair<core::ip_address, std::uint64_t>> from;  ///< source, datagrams
+};
+
 /// The rp_filter FAIL for `drops` datagrams the kernel dropped by
 /// reverse-path filtering (TcpExtIPReversePathFilter's change) during
 /// `during` ("--listen", "the run"), with `data` as its figures. Its fix
@@ -128,11 +139,18 @@ struct heard_flow {
 /// namespace-wide: a join none of whose datagrams the filter may drop (off
 /// on its interface, its source predicted to pass, or its datagrams heard
 /// on its join interface, `heard`: the filter let them through) is not
-/// blamed; when no join is, the line is a WARN without a fix.
+/// blamed; when no join is, the line is a WARN without a fix. With `wire`
+/// (the packet sockets of --listen), a join is blamed only when its
+/// datagrams were seen arriving on its interface and no socket got them:
+/// the proof; seen none, it is not. Without (a run), an any-source join is
+/// blamed only when its interface is the only one where the filter is on;
+/// with others filtering too, the counter may be theirs: a WARN that says
+/// it is possible (JSON `data.possible` true), never the verdict.
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
-                                              const std::vector<heard_flow>& heard = {});
+                                              const std::vector<heard_flow>& heard = {},
+                                              const std::vector<wire_seen>* wire = nullptr);
 
 /// A join the kernel refused for one of its limits, said with the command
 /// that fixes it.
