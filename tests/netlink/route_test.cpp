@@ -9,7 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <linux/fib_rules.h>
 #include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 
 #include <utility>
 #include <vector>
@@ -240,6 +244,59 @@ TEST(NetRoute, LinkLocalGroupWithScopeIdAnswersThatInterface) {
     ASSERT_FALSE(nowhere);
     EXPECT_EQ(nowhere.error().code, mcnet::errc::no_such_interface) << nowhere.error().message();
     EXPECT_EQ(nowhere.error().interface_index(), 999u);
+  });
+}
+
+// rules() reads `ip rule` as the kernel walks it: by priority, with what
+// each matches (to PREFIX, fwmark, iif, not) and does (lookup TABLE,
+// unreachable, prohibit, blackhole), for each family apart.
+TEST(NetRoute, RulesAreReadInTheKernelsOrderWithTheirSelectorsAndActions) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ip(h, {"rule", "add", "to", "239.255.42.0/24", "lookup", "100", "pref", "100"});
+  ip(h, {"rule", "add", "to", "239.255.43.0/24", "prohibit", "pref", "90"});
+  ip(h, {"rule", "add", "fwmark", "0x5/0xf", "iif", "eth0", "unreachable", "pref", "95"});
+  ip(h, {"rule", "add", "not", "to", "239.255.44.0/24", "blackhole", "pref", "32000"});
+  h.run([&] {
+    auto rules = nl::rules(AF_INET);
+    ASSERT_TRUE(rules) << rules.error().message();
+    std::vector<std::uint32_t> order;
+    for (const auto& r : *rules) order.push_back(r.priority);
+    EXPECT_TRUE(std::ranges::is_sorted(order));
+    const auto by = [&](std::uint32_t pref) -> const nl::rule* {
+      const auto it = std::ranges::find(*rules, pref, &nl::rule::priority);
+      return it == rules->end() ? nullptr : &*it;
+    };
+    const auto* lookup = by(100);
+    ASSERT_NE(lookup, nullptr);
+    EXPECT_EQ(lookup->action, FR_ACT_TO_TBL);
+    EXPECT_EQ(lookup->table, 100u);
+    ASSERT_TRUE(lookup->destination);
+    EXPECT_EQ(*lookup->destination, core::ip_address::v4(239, 255, 42, 0));
+    EXPECT_EQ(lookup->destination_length, 24);
+    EXPECT_FALSE(lookup->invert);
+    const auto* prohibit = by(90);
+    ASSERT_NE(prohibit, nullptr);
+    EXPECT_EQ(prohibit->action, FR_ACT_PROHIBIT);
+    const auto* marked = by(95);
+    ASSERT_NE(marked, nullptr);
+    EXPECT_EQ(marked->action, FR_ACT_UNREACHABLE);
+    EXPECT_EQ(marked->mark, 5u);
+    EXPECT_EQ(marked->mark_mask, 0xfu);
+    EXPECT_TRUE(marked->input_interface);
+    const auto* inverted = by(32000);
+    ASSERT_NE(inverted, nullptr);
+    EXPECT_EQ(inverted->action, FR_ACT_BLACKHOLE);
+    EXPECT_TRUE(inverted->invert);
+    // The kernel's own: local (0), main (32766), default (32767).
+    const auto* main_rule = by(32766);
+    ASSERT_NE(main_rule, nullptr);
+    EXPECT_EQ(main_rule->table, 254u);
+    // IPv6 has its own list, without these.
+    auto six = nl::rules(AF_INET6);
+    ASSERT_TRUE(six) << six.error().message();
+    EXPECT_EQ(std::ranges::count(*six, 100u, &nl::rule::priority), 0);
   });
 }
 

@@ -3912,6 +3912,30 @@ TEST(NetDoctor, AnSsmSourceBehindARouterOnAnotherInterfaceIsHeardThereWithListen
       << deaf.output;
 }
 
+// #15 (trial15i, H1), the other way: with the filter on two interfaces the
+// counter alone proves nothing, but the capture on the join interface sees
+// the group's datagrams arrive from a sender with no route back, and no
+// socket got them: that is the proof, named, and the rp_filter FAIL stands.
+TEST(NetDoctor, ACaptureOnTheJoinInterfaceProvesTheReversePathDropsWhenSeveralInterfacesFilter) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];  // on LAN 0, rx's eth0, from an address rx has no route back to
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.2/32", "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto group = "239.255.91.10:" + port;
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", group}, "0A5BFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "200", "-r", "200pps", "10.77.9.2," + group});
+  });
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("a packet socket on eth0 saw "), std::string::npos) << d.r.output;
+  EXPECT_NE(message.find("arrive there from 10.77.9.2"), std::string::npos) << d.r.output;
+}
+
 // #15 (trial15i, H1): the reverse-path counter climbs for another
 // interface's traffic (a receiver on eth1 of a sender rx has no route back
 // to) while nobody sends to an any-source join on eth0, under strict

@@ -2,18 +2,14 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/doctor.hpp>
 
-#include <arpa/inet.h>
 #include <dirent.h>
-#include <linux/filter.h>
-#include <linux/if_ether.h>
-#include <linux/if_packet.h>
 #include <fcntl.h>
 #include <net/if_arp.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <net/if.h>
-#include <sys/ioctl.h>
+#include <pcap/pcap.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -31,6 +27,7 @@
 #include <iterator>
 #include <limits>
 #include <map>
+#include <memory>
 #include <regex>
 #include <filesystem>
 #include <set>
@@ -2114,15 +2111,10 @@ std::vector<std::string> filtering_interfaces() {
   std::vector<std::string> out;
   std::error_code ec;
   // A link that is down receives nothing: its filter counts nothing.
-  const core::unique_fd probe(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
   for (const auto& e : std::filesystem::directory_iterator("/proc/sys/net/ipv4/conf", ec)) {
     const auto name = e.path().filename().string();
     if (name == "all" || name == "default" || name == "lo") continue;
-    if (probe && name.size() < IFNAMSIZ) {
-      ifreq req{};
-      std::memcpy(req.ifr_name, name.data(), name.size());
-      if (::ioctl(probe.get(), SIOCGIFFLAGS, &req) == 0 && (req.ifr_flags & IFF_UP) == 0) continue;
-    }
+    if (const auto l = netlink::link_by_name(name); l && (l->flags & IFF_UP) == 0) continue;
     const auto eff = read_rp(name).effective();
     if (eff && *eff > 0) out.push_back(name);
   }
@@ -4018,71 +4010,69 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
   return out;
 }
 
-// A packet socket (AF_PACKET, SOCK_DGRAM, read only: it sends nothing) on
-// an IPv4 join interface where the reverse-path filter is on, with a filter
-// that passes only UDP datagrams to the group and port (first fragments
-// and whole ones): it sees them arrive before the filter may drop them
-// (trial15i H1: the namespace-wide counter alone proves nothing).
+// A capture (libpcap: a packet socket underneath, read only, it sends
+// nothing) on an IPv4 join interface where the reverse-path filter is on,
+// with a filter that passes only UDP datagrams coming in to the group and
+// port: it sees them arrive before the filter may drop them (trial15i H1:
+// the namespace-wide counter alone proves nothing).
+struct pcap_closer {
+  void operator()(pcap_t* p) const noexcept { pcap_close(p); }
+};
 struct wire_tap {
-  core::unique_fd fd;
+  std::unique_ptr<pcap_t, pcap_closer> pcap;
+  int fd = -1;              // pcap_get_selectable_fd(): for poll()
+  std::size_t ip_at = 0;    // the IP header's offset in a captured frame (by the link type)
   wire_seen seen;
 };
 
-std::optional<wire_tap> open_tap(std::uint32_t index, const core::ip_address& group, std::uint16_t port) {
-  core::unique_fd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_IP)));
-  if (!fd) return std::nullopt;  // no CAP_NET_RAW: the counter alone, as a run has
-  const auto b = group.bytes();
-  const std::uint32_t g = (std::uint32_t{b[0]} << 24) | (std::uint32_t{b[1]} << 16) | (std::uint32_t{b[2]} << 8) | b[3];
-  // Offsets from the IP header (SOCK_DGRAM): protocol 9, destination 16,
-  // fragment offset 6; the UDP destination port 2 bytes past the header.
-  std::array<sock_filter, 11> prog{{
-      {BPF_LD | BPF_B | BPF_ABS, 0, 0, 9},
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 7, IPPROTO_UDP},
-      {BPF_LD | BPF_W | BPF_ABS, 0, 0, 16},
-      {BPF_JMP | BPF_JEQ | BPF_K, 0, 5, g},
-      {BPF_LD | BPF_H | BPF_ABS, 0, 0, 6},
-      {BPF_JMP | BPF_JSET | BPF_K, 3, 0, 0x1fff},
-      {BPF_LDX | BPF_B | BPF_MSH, 0, 0, 0},
-      {BPF_LD | BPF_H | BPF_IND, 0, 0, 2},
-      {BPF_JMP | BPF_JEQ | BPF_K, 1, 0, port},
-      {BPF_RET | BPF_K, 0, 0, 0},       // not theirs
-      {BPF_RET | BPF_K, 0, 0, 65535},  // a datagram to the group and port
-  }};
-  sock_fprog fprog{static_cast<unsigned short>(prog.size()), prog.data()};
-  if (::setsockopt(fd.get(), SOL_SOCKET, SO_ATTACH_FILTER, &fprog, sizeof fprog) != 0) return std::nullopt;
-  const int one = 1;
-  (void)::setsockopt(fd.get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, &one, sizeof one);
-  sockaddr_ll at{};
-  at.sll_family = AF_PACKET;
-  at.sll_protocol = htons(ETH_P_IP);
-  at.sll_ifindex = static_cast<int>(index);
-  if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&at), sizeof at) != 0) return std::nullopt;
-  // What was queued before the bind may be of any interface: drained.
-  std::array<std::byte, 64> scratch{};
-  for (int i = 0; i < 4096 && ::recv(fd.get(), scratch.data(), scratch.size(), MSG_DONTWAIT) >= 0; ++i) {
+std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, const core::ip_address& group,
+                                 std::uint16_t port) {
+  std::array<char, PCAP_ERRBUF_SIZE> err{};
+  std::unique_ptr<pcap_t, pcap_closer> p(pcap_create(std::string(name).c_str(), err.data()));
+  if (!p) return std::nullopt;
+  // The IP and UDP headers are all that is read: 64 bytes past the link's.
+  if (pcap_set_snaplen(p.get(), 128) != 0 || pcap_set_immediate_mode(p.get(), 1) != 0 ||
+      pcap_set_promisc(p.get(), 0) != 0) {
+    return std::nullopt;
   }
-  return wire_tap{std::move(fd), wire_seen{index, group, port, {}}};
+  if (pcap_activate(p.get()) < 0) return std::nullopt;  // no CAP_NET_RAW: the counter alone, as a run has
+  std::size_t ip_at = 0;
+  switch (pcap_datalink(p.get())) {
+    case DLT_EN10MB: ip_at = 14; break;
+    case DLT_LINUX_SLL: ip_at = 16; break;
+    case DLT_LINUX_SLL2: ip_at = 20; break;
+    case DLT_RAW: ip_at = 0; break;
+    default: return std::nullopt;  // a link type whose IP header is not found here
+  }
+  const auto expression = fmt::format("ip and udp and dst host {} and dst port {}", group.to_string(), port);
+  bpf_program prog{};
+  if (pcap_compile(p.get(), &prog, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) return std::nullopt;
+  const int set = pcap_setfilter(p.get(), &prog);
+  pcap_freecode(&prog);
+  if (set != 0 || pcap_setdirection(p.get(), PCAP_D_IN) != 0 || pcap_setnonblock(p.get(), 1, err.data()) != 0) {
+    return std::nullopt;
+  }
+  const int fd = pcap_get_selectable_fd(p.get());
+  if (fd < 0) return std::nullopt;
+  return wire_tap{std::move(p), fd, ip_at, wire_seen{index, group, port, {}}};
 }
 
 void read_tap(wire_tap& t) {
-  std::array<std::byte, 64> head{};  // the IP header's source is all that is read
-  for (int i = 0; i < 1024; ++i) {
-    sockaddr_ll from{};
-    socklen_t len = sizeof from;
-    const auto n = ::recvfrom(t.fd.get(), head.data(), head.size(), MSG_DONTWAIT | MSG_TRUNC,
-                              reinterpret_cast<sockaddr*>(&from), &len);
-    if (n < 0) return;
-    if (n < 20 || from.sll_pkttype == PACKET_OUTGOING) continue;
+  const auto count = [](u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
+    auto& tap = *reinterpret_cast<wire_tap*>(user);
+    if (h->caplen < tap.ip_at + 20) return;
     std::array<std::uint8_t, 4> src{};
-    std::memcpy(src.data(), head.data() + 12, src.size());
+    std::memcpy(src.data(), bytes + tap.ip_at + 12, src.size());
     const auto source = core::ip_address::v4_bytes(src);
-    auto it = std::ranges::find(t.seen.from, source, &std::pair<core::ip_address, std::uint64_t>::first);
-    if (it == t.seen.from.end()) {
-      t.seen.from.emplace_back(source, 1);
+    auto it = std::ranges::find(tap.seen.from, source, &std::pair<core::ip_address, std::uint64_t>::first);
+    if (it == tap.seen.from.end()) {
+      tap.seen.from.emplace_back(source, 1);
     } else {
       ++it->second;
     }
-  }
+  };
+  // Bounded: at most 1,024 frames a call (what one poll woke for).
+  (void)pcap_dispatch(t.pcap.get(), 1024, count, reinterpret_cast<u_char*>(&t));
 }
 
 // Returns whether every join was heard on its join interface (an include
@@ -4110,7 +4100,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
         })) {
       continue;
     }
-    auto t = open_tap(p.iface.index, group, r.port);
+    auto t = open_tap(p.iface.index, p.iface.name.view(), group, r.port);
     if (!t) {
       taps_complete = false;
       continue;
@@ -4118,7 +4108,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     taps.push_back(std::move(*t));
   }
   const std::size_t sockets = fds.size();
-  for (const auto& t : taps) fds.push_back({t.fd.get(), POLLIN, 0});
+  for (const auto& t : taps) fds.push_back({t.fd, POLLIN, 0});
   constexpr std::size_t batch = 32;
   std::vector<std::array<std::byte, 65536>> buffers(batch);
   std::vector<core::control_buffer> controls(batch);
