@@ -375,6 +375,31 @@ TEST(NetDoctor, NoMulticastFlag) {
   expect_verdict(d, "interface", "WARN", tools::exit_doctor_warn);
   EXPECT_NE(d.verdict["message"].get<std::string>().find("MULTICAST flag is off"), std::string::npos) << d.r.output;
   EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 multicast on");
+  // What is true of it (trial15i M2): the reports still go out, a veth delivers.
+  EXPECT_EQ(d.verdict["message"].get<std::string>().find("never hear of the join"), std::string::npos) << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("still joins and sends the IGMP or MLD reports"),
+            std::string::npos)
+      << d.r.output;
+}
+
+// The MULTICAST flag off on a veth, and --listen hears every datagram: a
+// note under an OK verdict, exit 0 (trial15i M2).
+TEST(NetDoctor, NoMulticastFlagHeardByListenIsANoteUnderOk) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "multicast", "off"}).status.success());
+  const auto spec = "239.255.90.47:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "2F5AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", spec});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  EXPECT_EQ(d.r.status.code, tools::exit_ok) << d.r.output;
+  ASSERT_TRUE(d.verdict["notes"].is_array()) << d.r.output;
+  ASSERT_EQ(d.verdict["notes"].size(), 1u) << d.r.output;
+  EXPECT_EQ(d.verdict["notes"][0]["check"], "interface") << d.r.output;
 }
 
 TEST(NetDoctor, NoRouteAndNoInterface) {
@@ -1325,6 +1350,92 @@ TEST(NetDoctor, NftablesNetdevIngressChainsCountOnlyOnTheirOwnDevice) {
           << d.r.output;
     }
   }
+}
+
+// Statements that take the datagrams away as a drop does (trial15i M7): a
+// netdev `fwd` out of another device, and a rewrite of the destination
+// address or port in prerouting. Each is the verdict, a FAIL, and its fix
+// pasted lets every datagram in.
+TEST(NetDoctor, NftablesFwdAndDestinationRewritesAreFailsLikeADrop) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.43:" + port;
+  struct ruleset {
+    std::string text;
+    std::string says;
+  };
+  for (const auto& r : {ruleset{"add table netdev mcnet_doctor\n"
+                                "add chain netdev mcnet_doctor ingress { type filter hook ingress device \"eth0\" "
+                                "priority 0; }\n"
+                                "add rule netdev mcnet_doctor ingress udp dport " + port + " counter fwd to \"lo\"\n",
+                                "forwards (fwd to lo) out of that device"},
+                        ruleset{"add table ip mcnet_doctor\n"
+                                "add chain ip mcnet_doctor pre { type filter hook prerouting priority 0; }\n"
+                                "add rule ip mcnet_doctor pre udp dport " + port + " ip daddr set 10.77.0.99\n",
+                                "rewrites the destination (ip daddr set 10.77.0.99)"},
+                        ruleset{"add table inet mcnet_doctor\n"
+                                "add chain inet mcnet_doctor pre { type filter hook prerouting priority 0; }\n"
+                                "add rule inet mcnet_doctor pre udp dport " + port + " udp dport set 9\n",
+                                "rewrites the destination (udp dport set 9)"}}) {
+    SCOPED_TRACE(r.says);
+    const auto loaded = rx.exec({nft, "-f", "-"}, "flush ruleset\n" + r.text);
+    ASSERT_TRUE(loaded.status.success()) << loaded.output;
+    const auto d = doctor(rx, {"-i", "eth0", spec});
+    expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+    EXPECT_NE(d.verdict["message"].get<std::string>().find(r.says), std::string::npos) << d.r.output;
+    const auto fix = d.verdict["fix"].get<std::string>();
+    EXPECT_EQ(fix.find("nft delete rule "), 0u) << fix;
+    const auto pasted = rx.exec({"sh", "-c", fix});
+    ASSERT_TRUE(pasted.status.success()) << fix << "\n" << pasted.output;
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+      test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", spec});
+    });
+    const auto events = json_lines(run.standard_output);
+    const auto* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << run.output;
+    EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  }
+  (void)rx.exec({nft, "flush", "ruleset"});
+}
+
+// The standard reverse-path rule (`fib saddr . iif oif missing drop`),
+// trial15i M4: for an include source on the join interface's subnet the
+// lookup is decided from the route back, as the rp_filter check decides
+// it (no WARN); a source with no route back is a FAIL; for an any-source
+// join it stays a WARN, but --listen hearing every join makes it a note
+// under an OK verdict.
+TEST(NetDoctor, NftablesReversePathRuleIsDecidedForIncludeSourcesAndByListen) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto loaded = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
+                                                "add chain inet mcnet_doctor pre { type filter hook prerouting "
+                                                "priority raw; policy accept; }\n"
+                                                "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n");
+  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  const auto source = tx.v4().to_string();
+  const auto on_link = doctor(rx, {"-i", "eth0", source + ",232.1.90.48:" + port});
+  for (const auto& c : on_link.checks("firewall")) EXPECT_EQ(c["status"], "OK") << on_link.r.output;
+  EXPECT_EQ(on_link.r.status.code, tools::exit_ok) << on_link.r.output;
+  const auto unrouted = doctor(rx, {"-i", "eth0", "10.77.200.1,232.1.90.48:" + port});
+  EXPECT_TRUE(check_says(unrouted, "firewall", "FAIL", "drops UDP to port " + port)) << unrouted.r.output;
+
+  const auto spec = "239.255.90.48:" + port;
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "305AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", spec});
+  });
+  EXPECT_TRUE(check_says(heard, "firewall", "WARN", "by a fib lookup (reverse path)")) << heard.r.output;
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(heard.r.status.code, tools::exit_ok) << heard.r.output;
+  (void)rx.exec({nft, "flush", "ruleset"});
 }
 
 // A drop rule that looks the port up in a named set or map (`udp dport @ports`):

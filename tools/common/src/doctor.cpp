@@ -39,6 +39,7 @@
 #include <mcnet/core/prefix.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/feed/test_header.hpp>
@@ -453,10 +454,15 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                             " shows the link's state, NO-CARRIER)"});
     }
     if (!l->is_multicast()) {
+      // Measured (trial15i M2): with the flag off the kernel still joins and
+      // sends its IGMP / MLD reports, and a veth delivers the groups'
+      // datagrams. What a NIC's driver does is not known here: --listen says.
       checks.push_back({"interface", n, check_status::warn,
-                        "the MULTICAST flag is off: the kernel still joins, but drivers may filter the groups out and "
-                        "switches and routers never hear of the join",
-                        "ip link set dev " + dev + " multicast on", {}, ""});
+                        "the MULTICAST flag is off: the kernel still joins and sends the IGMP or MLD reports, and a "
+                        "veth or bridge port delivers the groups' datagrams all the same; a NIC's driver may leave "
+                        "the groups out of its receive filter (nothing arrives), which nothing here can tell (mcast-recv "
+                        "doctor --listen SEC hears whether they arrive)",
+                        "ip link set dev " + dev + " multicast on", {{"multicast", false}}, ""});
     }
     std::vector<std::string> addrs;
     for (int fam : fams) {
@@ -1154,6 +1160,19 @@ std::string no_route_back_fix(const core::ip_address& src, const std::string& jo
   return fmt::format("ip {}route replace {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(), shell_quoted(join));
 }
 
+// What no_route_back_fix() does to the refusing route `route` ("unreachable
+// 10.77.9.0/24"): takes its place when it is for the source itself; else
+// the fix's host route wins over it by being more specific, and it stays,
+// refusing the rest of its prefix (trial15i L10).
+std::string refusal_replaced(const std::string& route, const core::ip_address& src) {
+  const auto host = src.to_string();
+  const auto full = host + (src.is_v4() ? "/32" : "/128");
+  if (route.ends_with(" " + host) || route.ends_with(" " + full)) return "the fix takes the place of " + route;
+  return fmt::format("the fix's route to {} alone is more specific than {}, which stays and refuses the rest of its "
+                     "prefix",
+                     host, route);
+}
+
 std::string filter_off_fix(const rp_value& rp, const std::string& join);
 std::string all_forces(const rp_value& rp, const std::string& join);
 
@@ -1434,8 +1453,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                       join_name)
                                         : std::string()),
                         no_route_back_fix(src, join_name), no_back,
-                        refused ? fmt::format("the fix takes the place of {} (or delete it: ip {}route del {})",
-                                              refused->route, src.is_v4() ? "" : "-6 ", refused->route)
+                        refused ? fmt::format("{} (or delete it: ip {}route del {})", refusal_replaced(refused->route, src),
+                                              src.is_v4() ? "" : "-6 ", refused->route)
                                 : std::string("or via the router towards it")});
     } else if (other_link != nullptr && joined_on(plan, m, other_link->index)) {
       // Joined on the source's own link too: the datagrams are taken there.
@@ -1597,7 +1616,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                             : std::string(),
                                     counter),
                         no_route_back_fix(src, join_name), refused_data,
-                        refused ? fmt::format("the fix takes the place of {}; {}", refused->route,
+                        refused ? fmt::format("{}; {}", refusal_replaced(refused->route, src),
                                               no_route_back_note(join_name))
                                 : no_route_back_note(join_name)});
     } else if (*eff == 1 && *back_if != join_name && arrives_on) {
@@ -2608,6 +2627,16 @@ void shared_port_said(std::vector<check_result>& checks, bool bound) {
   }
 }
 
+// The doctor's bind, as mcast-recv's, joined a holder's reuseport group on
+// `port` (open_receive_socket's `reuse_port`): the port's line says so.
+void reuse_port_said(std::vector<check_result>& checks, std::uint16_t port, int family) {
+  for (auto& c : checks) {
+    if (c.check != "port" || c.subject != std::to_string(port) || c.data.contains("reuse_port")) continue;
+    c.message += "; " + port_shared_message(port, family);
+    c.data["reuse_port"] = true;
+  }
+}
+
 // mcast-recv's bind refused on `port` (nullopt: not known), `message`
 // saying by whom and how (port_taken_message): a FAIL that replaces the
 // port's warning, one finding about those sockets, not two.
@@ -2712,6 +2741,9 @@ struct fw_packet {
   /// (empty: an any-source or exclude join, whose senders are not known):
   /// an `ip saddr` match is decided against them.
   std::vector<core::ip_address> sources{};
+  /// Per source of `sources`: the interface the route back to it leaves
+  /// by (none: no route back), for a reverse-path lookup (`fib saddr`).
+  std::vector<std::optional<std::uint32_t>> back{};
 };
 
 // Whether `leaf` holds for `v` or, when `v` is a set ({"set": ...}), an
@@ -2896,6 +2928,34 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     if (right.is_number_integer()) return apply(right.get<std::int64_t>() == pkt.index);
     return apply(value_holds_word(right, pkt.iface, false));
   }
+  if (left.contains("fib") && left["fib"].is_object() && left["fib"].value("result", "") == "oif" &&
+      !pkt.sources.empty() && pkt.back.size() == pkt.sources.size() && pkt.index != 0) {
+    // `fib saddr . iif oif missing drop` (strict) and `fib saddr oif
+    // missing drop` (loose): a lookup of the route back to the source,
+    // decided for include sources as the rp_filter check decides it: the
+    // route to each leaves by the join interface (strict), or exists
+    // (loose). A mark in the lookup, or the destination's, is not decided.
+    const auto& flags = left["fib"].value("flags", json());
+    const auto has = [&flags](std::string_view f) { return value_holds_word(flags, f, false); };
+    if (!has("saddr") || has("daddr") || has("mark")) return tri::unknown;
+    const bool strict = has("iif");
+    std::size_t yes = 0, no = 0;
+    for (const auto& back : pkt.back) {
+      const bool found = back && (!strict || *back == pkt.index);
+      tri t = tri::unknown;
+      if (right.is_boolean()) {
+        t = apply(found == right.get<bool>());  // true: exists, false: missing
+      } else if ((right.is_string() && right.get<std::string>() == "0") ||
+                 (right.is_number_integer() && right.get<std::int64_t>() == 0)) {
+        t = apply(!found);
+      }
+      if (t == tri::yes) ++yes;
+      if (t == tri::no) ++no;
+    }
+    if (yes == pkt.back.size()) return tri::yes;
+    if (no == pkt.back.size()) return tri::no;
+    return tri::unknown;
+  }
   if (left.contains("fib") && left["fib"].is_object() && left["fib"].value("result", "") == "type" &&
       pkt.group.is_v4()) {
     // `fib daddr type multicast`: the address type of the destination
@@ -2997,6 +3057,9 @@ struct fw_hit {
   /// A chain's policy drop: the base chain (family, table, chain, hook,
   /// policy) and its rate-limited accepts (`limited`: chain, handle, rate).
   json chain = json::object();
+  /// A WARN whose only undecided match is a reverse-path lookup (`fib
+  /// saddr`): it drops every datagram of a source or none of them.
+  bool reverse_path_only = false;
 };
 
 using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
@@ -3145,6 +3208,34 @@ class fw_walk {
             return end::dropped;
           }
           break;
+        } else if (const auto taken = takes_away(e)) {
+          // A statement that ends the datagram's way to the group's sockets
+          // as a drop does: `fwd` (netdev: sent out of another device), a
+          // rewrite of its destination address or port (`ip daddr set`,
+          // `udp dport set`, dnat, redirect: no longer the group's), or
+          // `queue` without bypass (userspace decides; with no program
+          // reading the queue the kernel drops it). trial15i M7.
+          const bool surely = holds == tri::yes;
+          if (taken->second == "queue") {
+            if (holds == tri::yes) holds = tri::unknown;
+            why.push_back(taken->first + " (the kernel drops what no program reads from that queue; the program "
+                                         "that reads it decides the rest)");
+          }
+          hit(chain, handle, taken->second, holds, why, taken->first);
+          if (holds == tri::yes) {
+            dropped_by.emplace(chain, handle);
+            dropped_hit = hits.size() - 1;
+            return end::dropped;
+          }
+          if (taken->second == "queue" && surely) return end::accepted;  // the program decides, nothing after
+          break;
+        } else if (e.contains("queue")) {
+          // `queue ... bypass`: with no program reading the queue the
+          // datagram is accepted; else the program decides.
+          if (holds == tri::yes) return end::accepted;
+          maybe_accepted = true;
+          undecided_accept = true;
+          break;
         } else if (e.contains("accept")) {
           if (holds == tri::yes) return end::accepted;
           maybe_accepted = true;
@@ -3261,8 +3352,56 @@ class fw_walk {
     return end::fell_through;
   }
 
+  // A statement that takes the datagrams away from the group's sockets
+  // other than drop and reject: what it does, for the message ("forwards
+  // them (fwd to b0) out of another device"), and its word for the rule
+  // path ("fwd", "rewrite", "queue"). None for any other statement, and
+  // for `queue` with bypass.
+  static std::optional<std::pair<std::string, std::string>> takes_away(const json& e) {
+    if (e.contains("fwd")) {
+      const auto& f = e["fwd"];
+      const auto dev = f.is_object() && f.contains("dev") ? (f["dev"].is_string() ? f["dev"].get<std::string>()
+                                                                                    : f["dev"].dump())
+                                                          : std::string("?");
+      return std::pair{fmt::format("forwards (fwd to {}) out of that device, past every socket of this host,", dev),
+                       std::string("fwd")};
+    }
+    if (e.contains("queue")) {
+      const auto& q = e["queue"];
+      const auto flags = q.is_object() ? q.value("flags", json()) : json();
+      const bool bypass =
+          flags == "bypass" || (flags.is_array() && std::find(flags.begin(), flags.end(), json("bypass")) != flags.end());
+      if (bypass) return std::nullopt;
+      const auto num = q.is_object() && q.contains("num") ? q["num"].dump() : std::string("0");
+      return std::pair{fmt::format("queues (queue num {}, without bypass) to a userspace program", num),
+                       std::string("queue")};
+    }
+    for (const char* nat : {"dnat", "redirect"}) {
+      if (e.contains(nat)) {
+        return std::pair{fmt::format("rewrites the destination ({}) of", nat), std::string("rewrite")};
+      }
+    }
+    if (e.contains("mangle") && e["mangle"].is_object()) {
+      const auto& key = e["mangle"].value("key", json::object());
+      if (key.contains("payload") && key["payload"].is_object()) {
+        const auto proto = key["payload"].value("protocol", "");
+        const auto field = key["payload"].value("field", "");
+        const bool address = (proto == "ip" || proto == "ip6") && field == "daddr";
+        const bool port = (proto == "udp" || proto == "th") && field == "dport";
+        if (address || port) {
+          const auto& v = e["mangle"].value("value", json());
+          return std::pair{fmt::format("rewrites the destination ({} {} set {}), so that they are no longer the "
+                                       "group's, of",
+                                       proto, field, v.is_string() ? v.get<std::string>() : v.dump()),
+                           std::string("rewrite")};
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
   void hit(const chain_key& chain, const std::string& handle, const std::string& verdict, tri holds,
-           const std::vector<std::string>& why) {
+           const std::vector<std::string>& why, const std::string& verb = {}) {
     const auto& [family, table, name] = chain;
     json path = json::array();
     for (const auto& step : path_) path.push_back(step);
@@ -3283,8 +3422,8 @@ class fw_walk {
                           fmt::join(limited_accepts, ", "), verdict);
     hits.push_back(
         {holds == tri::yes && limited_accepts.empty() ? check_status::fail : check_status::warn,
-         fmt::format("the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}{}{}", handle, family, table,
-                     name, verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
+         fmt::format("the rule (handle {}) in table {} {} chain {} {} UDP to port {}{}{}{}", handle, family, table,
+                     name, verb.empty() ? verdict + "s" : verb, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
                      holds == tri::yes ? ""
                      : why.empty()     ? " when its other matches hold (addresses, interfaces, state)"
                                        : fmt::format(" when its other matches hold: it may drop, by {}",
@@ -3294,6 +3433,9 @@ class fw_walk {
          fmt::format("or add an accept rule for udp dport {} before it{}", port_,
                      path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
          std::move(path)});
+    hits.back().reverse_path_only =
+        holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
+        std::ranges::all_of(why, [](const std::string& w) { return w == "a fib lookup (reverse path)"; });
   }
 
   fw_packet pkt_;
@@ -3504,7 +3646,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
   for (const auto& p : plan) {
     auto& kinds = ports[{p.m->request.port, p.m->request.group.is_v4()}];
     fw_packet pkt{p.m->request.port, p.m->request.group.unmap().with_scope_id(0), std::string(p.iface.name.view()),
-                  p.iface.index, true, std::nullopt, {}};
+                  p.iface.index, true, std::nullopt, {}, {}};
     const auto& r = p.m->request;
     // An any-source join among them: its senders are unknown (kept as a
     // marker, an invalid address, cleared below).
@@ -3521,6 +3663,11 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
   for (auto& [key, kinds] : ports) {
     for (auto& k : kinds) {
       if (std::ranges::any_of(k.sources, [](const core::ip_address& a) { return !a.is_valid(); })) k.sources.clear();
+      k.back.clear();
+      for (const auto& a : k.sources) {
+        const auto r = netlink::route_to(a);
+        k.back.push_back(r ? std::optional<std::uint32_t>(r->iface.index) : std::nullopt);
+      }
     }
   }
   auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
@@ -3587,6 +3734,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       for (const auto& h : hits) {
         json data{{"path", h.path}};
         if (!h.chain.empty()) data["chain"] = h.chain;
+        if (h.reverse_path_only) data["reverse_path"] = true;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
       }
     }
@@ -3694,7 +3842,8 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       settings.rcvbuf = 0;
       settings.rcvbuf_auto = false;
       buffer_report buffers;
-      auto sock = open_receive_socket(family, r.port, settings, silent, buffers);
+      bool reuse_port = false;
+      auto sock = open_receive_socket(family, r.port, settings, silent, buffers, &reuse_port);
       if (!sock || !core::join_group(*sock, r.group, where->index)) continue;
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
       }
@@ -4139,6 +4288,13 @@ void print_check(const reporter& out, const check_result& c) {
 bool prediction_only(const check_result& c) {
   static const std::set<std::string_view> predictions{"route", "source_route", "rp_filter", "igmp_version", "port",
                                                       "membership"};
+  // A firewall rule undecided only by its reverse-path lookup drops all of
+  // a source's datagrams or none: heard, it dropped none of them.
+  if (c.check == "firewall" && c.data.is_object() && c.data.value("reverse_path", false)) return true;
+  // The MULTICAST flag off: heard, the driver delivered them.
+  if (c.check == "interface" && c.data.is_object() && c.data.contains("multicast") && c.data["multicast"] == false) {
+    return true;
+  }
   return predictions.contains(c.check);
 }
 
@@ -4293,7 +4449,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     // (each port and family), so a port that another socket keeps is
     // said now, with the route, not after the route is fixed.
     bool bound = true;
-    std::set<std::pair<int, std::uint16_t>> tried;
+    std::set<std::pair<int, std::uint16_t>> tried, shared;
     for (const auto& p : plan) {
       const int family = p.m->request.group.is_v4() ? AF_INET : AF_INET6;
       if (!tried.emplace(family, p.m->request.port).second) continue;
@@ -4301,7 +4457,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       bind_only.rcvbuf = 0;
       bind_only.rcvbuf_auto = false;
       buffer_report buffers;
-      auto sock = open_receive_socket(family, p.m->request.port, bind_only, silent, buffers);
+      bool reuse_port = false;
+      auto sock = open_receive_socket(family, p.m->request.port, bind_only, silent, buffers, &reuse_port);
+      if (sock && reuse_port) shared.emplace(family, p.m->request.port);
       if (sock) continue;
       if (sock.error().code == std::errc::address_in_use) {
         port_refused(port_users, p.m->request.port,
@@ -4311,6 +4469,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       }
     }
     shared_port_said(checks, bound);
+    for (const auto& [family, port] : shared) reuse_port_said(checks, port, family);
   } else if (open_and_join(s.recv, silent, members, shards, table)) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
@@ -4327,6 +4486,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                                   count_text(shards.size(), "socket", "sockets")),
                       "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
     shared_port_said(checks, true);
+    for (const auto& sh : shards) {
+      if (const auto on = core::get(sh.sock, core::opt::reuse_port); on && *on) reuse_port_said(checks, sh.port, sh.family);
+    }
     // The optmem_max WARN predicts ENOBUFS past the limit; mcast-recv then
     // moves memberships to more sockets, and the join has just succeeded:
     // harmless, said so (never the verdict, exit 0).
