@@ -1438,6 +1438,25 @@ TEST(NetDoctor, NftablesReversePathRuleIsDecidedForIncludeSourcesAndByListen) {
   (void)rx.exec({nft, "flush", "ruleset"});
 }
 
+// A source whose route back is a wider unreachable route: the fix's host
+// route wins over it by being more specific and the wider route stays;
+// the note says so, not that the fix takes its place (trial15i L10).
+TEST(NetDoctor, AHostRouteFixWinsOverAWiderRefusingRouteThatStays) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "unreachable", "10.77.209.0/24"}).status.success());
+  const auto d = doctor(rx, {"-i", "eth0", "10.77.209.1,232.1.90.51:" + std::to_string(free_port(rx))});
+  bool said = false;
+  for (const auto& c : d.checks("source_route")) {
+    const auto note = c["note"].is_string() ? c["note"].get<std::string>() : std::string();
+    EXPECT_EQ(note.find("takes the place of unreachable 10.77.209.0/24"), std::string::npos) << d.r.output;
+    said = said || note.find("the fix's route to 10.77.209.1 alone is more specific than unreachable "
+                             "10.77.209.0/24, which stays") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << d.r.output;
+}
+
 // A drop rule that looks the port up in a named set or map (`udp dport @ports`):
 // resolved from the ruleset as an anonymous set's elements are.
 TEST(NetDoctor, NftablesDropRuleWithANamedSetOrMap) {
@@ -2276,6 +2295,21 @@ TEST(NetDoctor, SenderWithTtlOneBehindAMulticastRouter) {
             std::string::npos)
       << far2.r.output;
 
+  // IGMPv2 forced on the far side: the router (a static route) forwards the
+  // group all the same; the harmless WARN says so, not "works on one link"
+  // (trial15i L8).
+  rx.ns().write_sysctl("net.ipv4.conf." + rx_if + ".force_igmp_version", "2");
+  const auto v2 = doctor_while(rx, {"-i", rx_if, "--listen", "2", spec}, "0A0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "50", "-r", "100pps", "--ttl", "2", spec});
+  });
+  EXPECT_EQ(v2.r.status.code, 0) << v2.r.output;
+  EXPECT_TRUE(check_says(v2, "igmp_version", "WARN", "behind a router): that router forwards the group here"))
+      << v2.r.output;
+  for (const auto& c : v2.checks("igmp_version")) {
+    EXPECT_EQ(c["message"].get<std::string>().find("works on one link"), std::string::npos) << v2.r.output;
+  }
+  rx.ns().write_sysctl("net.ipv4.conf." + rx_if + ".force_igmp_version", "0");
+
   // The sender's side (its own host: the looped-back copy): TTL 1 as sent, and the hint. Its own
   // address as the source is no other interface's, and strict rp_filter does not check a looped-back copy.
   tx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
@@ -2726,6 +2760,28 @@ TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
   const auto route = rx.exec({"ip", "route", "get", "239.255.90.26"});
   EXPECT_NE(route.output.find("dev eth0"), std::string::npos) << route.output;
 
+  // A script that brings the link back and its route right after the up
+  // (the kernel refuses a route through a down link): the up event waits
+  // for the route and does not call it gone (trial15i L1).
+  {
+    test::tools::receiver again(rx, {spec});
+    ASSERT_TRUE(again.joined()) << again.output();
+    ASSERT_TRUE(rx.exec({"sh", "-c", "ip link set dev eth0 down && ip link set dev eth0 up && sleep 0.2 && "
+                                     "ip route replace 224.0.0.0/4 dev eth0"})
+                    .status.success());
+    for (int i = 0; i < 500 && again.output().find("\"change\":\"up\"") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    const auto back = again.finish_clean();
+    bool said_up = false;
+    for (const auto& e : json_lines(back.standard_output)) {
+      if (e.value("event", "") != "link" || e.value("change", "") != "up") continue;
+      said_up = true;
+      EXPECT_FALSE(e.contains("routes_gone")) << back.output;
+    }
+    EXPECT_TRUE(said_up) << back.output;
+  }
+
   // With -i the run does not rely on the route: a plain up.
   test::tools::receiver named(rx, {"-i", "eth0", spec});
   ASSERT_TRUE(named.joined()) << named.output();
@@ -2942,7 +2998,18 @@ TEST(NetDoctor, MtuBelowTheDatagramDropsWholeFramesAndFragmentsAreReassembled) {
     const auto* summary = find_event(events, "summary");
     return summary != nullptr ? (*summary)["total"]["packets"].get<std::int64_t>() : -1;
   };
+  // The message's counter (trial15i L5): the veth counts them among its RX dropped.
+  EXPECT_NE(message.find("a veth among its RX dropped, a NIC among its receive errors: ip -s link show dev eth0"),
+            std::string::npos)
+      << message;
+  const auto rx_dropped = [&] {
+    const auto shown = rx.exec({"ip", "-s", "-j", "link", "show", "dev", "eth0"});
+    const auto j = json::parse(shown.standard_output, nullptr, false);
+    return j.is_array() && !j.empty() ? j[0]["stats64"]["rx"]["dropped"].get<std::int64_t>() : -1;
+  };
+  const auto dropped_before = rx_dropped();
   EXPECT_EQ(received(), 0) << "the sender's MTU 1500: whole frames of 1428 bytes, dropped by the receiver's veth";
+  EXPECT_GE(rx_dropped() - dropped_before, 10) << "counted on the join interface itself";
   ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1280"}).status.success());
   EXPECT_GE(received(), 10) << "the sender's MTU 1280: fragments, reassembled";
   ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1500"}).status.success());

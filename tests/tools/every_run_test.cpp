@@ -555,6 +555,26 @@ TEST(NetEveryRun, AStreamOnAnInterfaceDeletedMidRunNamesItAndSaysItIsGone) {
   EXPECT_EQ(out.find(" on -:"), std::string::npos) << p.output();
 }
 
+// A silent join on an interface deleted during the run: its "joined,
+// nothing arrived" line names it as the stream lines do (trial15i L6).
+TEST(NetEveryRun, ASilentJoinOnAnInterfaceDeletedMidRunNamesIt) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto group = "239.255.93.34:" + std::to_string(free_port(rx));
+  const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
+  ASSERT_NE(index, 0u);
+  auto p = rx.start({MCAST_RECV, "-i", "eth0", "-d", "1.5", group});
+  std::this_thread::sleep_for(700ms);  // joined (a run joins well within this)
+  ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth0"}).status.success());
+  const auto st = p.wait_for(15s);
+  ASSERT_TRUE(st) << p.output();
+  EXPECT_NE(p.standard_output().find(group + " on eth0 (index " + std::to_string(index) +
+                                     ", deleted during the run): 0 packets"),
+            std::string::npos)
+      << p.output();
+}
+
 // A bursty sender (100 datagrams 1 ms apart every 2.5 s: a mean gap of 25
 // ms): its first pauses cannot be told from stalls (1 s of silence after
 // 1 ms gaps), but a stall is a silence over twice the longest gap too, and a

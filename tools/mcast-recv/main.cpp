@@ -108,7 +108,10 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       !r) {
     return out.fail(tools::exit_setup, r.error());
   }
-  if (links) links->say_deleted();
+  if (links) {
+    links->tick(true);  // the `up` events still waiting for their route check
+    links->say_deleted();
+  }
   session.summary();
   return session.finish();
 }

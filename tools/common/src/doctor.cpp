@@ -533,11 +533,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
             {"interface", n, check_status::warn,
              fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: a sender whose "
                          "link has an MTU of {} or more sends each as one packet, and this interface drops a frame "
-                         "larger than its MTU (nothing arrives; a NIC counts them among its receive errors, a veth as its "
-                         "peer's transmit drops); "
+                         "larger than its MTU (nothing arrives; it counts them itself, a veth among its RX dropped, a "
+                         "NIC among its receive errors: ip -s link show dev {}); "
                          "from a sender whose link MTU is {} or less they come as fragments, which are reassembled "
                          "(one lost fragment loses the datagram)",
-                         *size, *size + header, l->mtu, *size + header, l->mtu),
+                         *size, *size + header, l->mtu, *size + header, dev, l->mtu),
              fmt::format("ip link set dev {} mtu {}", dev, *size + header),
              {{"mtu", l->mtu}, {"packet", *size + header}},
              fmt::format("every host and switch port on the link needs an MTU that large; or the sender's setting: "
@@ -1755,19 +1755,26 @@ bool source_on_link(const netlink::snapshot& snap, std::uint32_t index, const co
 // An IGMPv1/v2 or MLDv1 line whose source-specific joins get their
 // datagrams all the same (`why`: the sources on the link, or --listen
 // heard them): a WARN saying what the old version means, not the cause.
-void old_version_works(check_result& c, std::string_view iface, const std::string& why) {
+void old_version_works(check_result& c, std::string_view iface, const std::string& why,
+                       const std::vector<std::string>& routed = {}) {
   const bool v4 = c.subject.ends_with(" IGMP");
   const auto proto = c.data.contains("version") ? fmt::format("{}v{}", v4 ? "IGMP" : "MLD", c.data["version"].get<int>())
                                                 : std::string(v4 ? "IGMP" : "MLD");
   c.status = check_status::warn;
   const auto where = c.message.find(" (checked on ");  // assumed_where()'s, kept
   const auto checked_on = where == std::string::npos ? std::string() : c.message.substr(where);
-  c.message = fmt::format("{} in use on {}: its reports carry no source, so the routers and switches of the LAN "
-                          "forward the whole group, from any source, and the kernel keeps only the joined sources' "
-                          "datagrams; that works on one link ({}), not through a router that serves only "
-                          "source-specific joins ({}), and every host of the link gets the other sources' traffic "
-                          "too",
-                          proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32") +
+  c.message = (routed.empty()
+                   ? fmt::format("{} in use on {}: its reports carry no source, so the routers and switches of the "
+                                 "LAN forward the whole group, from any source, and the kernel keeps only the joined "
+                                 "sources' datagrams; that works on one link ({}), not through a router that serves "
+                                 "only source-specific joins ({}), and every host of the link gets the other sources' "
+                                 "traffic too",
+                                 proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32")
+                   : fmt::format("{} in use on {}: its reports carry no source, yet {} (the source {} behind a "
+                                 "router): that router forwards the group here without needing the sources of the "
+                                 "joins (a static route does); one that serves only source-specific joins ({}) would "
+                                 "not, and every host of the link gets the group's other sources' traffic too",
+                                 proto, iface, why, fmt::join(routed, ", "), v4 ? "232.0.0.0/8" : "ff3x::/32")) +
               checked_on;
   c.data["works_on_link"] = true;
   mark_harmless(c);
@@ -4253,7 +4260,20 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       if (std::ranges::find(heard, src.to_string()) == heard.end()) heard.push_back(src.to_string());
     }
     if (all && !heard.empty()) {
-      old_version_works(c, name, fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name));
+      // A source behind a router came all the same (a router that forwards
+      // without the reports' sources: a static route): "works on one link"
+      // would contradict what was heard (trial15i L8).
+      std::vector<std::string> routed;
+      for (const auto& h : heard) {
+        const auto a = core::ip_address::parse(h);
+        if (!a) continue;
+        // Behind a router on this link: routed back through a gateway there
+        // (one routed back by another interface sent here directly).
+        if (const auto back = netlink::route_to(*a); back && back->gateway && back->iface.name.view() == name) {
+          routed.push_back(fmt::format("{} via the router {}", h, back->gateway->to_string()));
+        }
+      }
+      old_version_works(c, name, fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name), routed);
     }
   }
   return std::ranges::all_of(plan, [&seen](const planned& p) {

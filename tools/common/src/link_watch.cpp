@@ -202,8 +202,17 @@ bool link_watch::process(receive_session& session) {
       if (running != w.running) {
         w.running = running;
         if (running) {
-          report_up(l.name, l.index);
+          ups_.push_back({l.name, l.index, std::chrono::steady_clock::now() + std::chrono::milliseconds(500)});
         } else {
+          // An `up` still waiting is said first, in order.
+          for (auto u = ups_.begin(); u != ups_.end();) {
+            if (u->index != l.index) {
+              ++u;
+              continue;
+            }
+            report_up(u->name, u->index);
+            u = ups_.erase(u);
+          }
           report(l.name, l.index, "down",
                  !l.is_up() ? std::string("down (administratively)") : std::string("down (no carrier)"));
         }
@@ -222,6 +231,18 @@ bool link_watch::process(receive_session& session) {
     }
   }
   return true;
+}
+
+void link_watch::tick(bool all) {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto u = ups_.begin(); u != ups_.end();) {
+    if (!all && u->due > now) {
+      ++u;
+      continue;
+    }
+    report_up(u->name, u->index);
+    u = ups_.erase(u);
+  }
 }
 
 void link_watch::say_deleted() const {

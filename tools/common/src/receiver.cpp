@@ -977,7 +977,15 @@ void receive_session::summary() {
         out_.text("joined, nothing arrived:");
         silent_header = true;
       }
-      out_.text(channel_text(j));
+      // An interface deleted during the run is named as the stream lines
+      // name it (trial15i L6).
+      auto said = j;
+      if (const auto& i = j["interface"]; i["index"].is_number()) {
+        if (const auto old = deleted_.find(i["index"].get<std::uint32_t>()); old != deleted_.end()) {
+          said["interface"]["name"] = fmt::format("{} (index {}, deleted during the run)", old->second, old->first);
+        }
+      }
+      out_.text(channel_text(said));
       out_.csv(channel_csv_row("summary", t, j));
     }
   }
@@ -1423,6 +1431,7 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   session.start();
   bool read_first = false;  // after this process's own pause: read what waited before the clock's reports
   while (!stop_requested()) {
+    if (links != nullptr) links->tick();
     if (!read_first && session.tick()) break;
     read_first = false;
     // Wake at least every 50 ms to check the clock and the signal flag.

@@ -264,10 +264,11 @@ void end_markers_only(const netlink::snapshot& snap, const std::vector<planned_j
          fmt::format("{} of streams never seen arrived during the run, none of their datagrams: the "
                      "sender is there and its END markers (a 40-byte header) pass, its datagrams probably not for "
                      "their size: {}'s MTU is {}{}, and it drops a frame larger than that (veth, bridge ports and "
-                     "most drivers; a NIC counts it among its receive errors): a datagram of more than {} bytes from "
+                     "most drivers), counting it itself (a veth among its RX dropped, a NIC among its receive "
+                     "errors: ip -s link show dev {}): a datagram of more than {} bytes from "
                      "a sender whose link MTU is larger",
                      count_text(ends, "END marker", "END markers"), l->name, l->mtu,
-                     small ? fmt::format(" (below Ethernet's usual {})", ethernet_mtu) : std::string(),
+                     small ? fmt::format(" (below Ethernet's usual {})", ethernet_mtu) : std::string(), dev,
                      l->mtu - header),
          small ? fmt::format("ip link set dev {} mtu {}", dev, ethernet_mtu) : std::string(),
          {{"mtu", l->mtu}, {"end_markers", ends}},
