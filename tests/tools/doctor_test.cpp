@@ -1438,6 +1438,27 @@ TEST(NetDoctor, NftablesReversePathRuleIsDecidedForIncludeSourcesAndByListen) {
   (void)rx.exec({nft, "flush", "ruleset"});
 }
 
+// A concatenation set (`ip daddr . udp dport { G . P }`) is decided
+// element by element: a FAIL for the group and port it names, nothing for
+// another port (trial15i L4).
+TEST(NetDoctor, NftablesConcatenationSetIsDecided) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = free_port(h);
+  const auto loaded = h.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
+                                               "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_doctor input ip daddr . udp dport { 239.255.90.52 . " +
+                                                   std::to_string(port) + " } drop\n");
+  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.52:" + std::to_string(port)});
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  const auto other = doctor(h, {"-i", "eth0", "239.255.90.52:" + std::to_string(port + 1)});
+  for (const auto& c : other.checks("firewall")) EXPECT_EQ(c["status"], "OK") << other.r.output;
+  (void)h.exec({nft, "flush", "ruleset"});
+}
+
 // A source whose route back is a wider unreachable route: the fix's host
 // route wins over it by being more specific and the wider route stays;
 // the note says so, not that the fix takes its place (trial15i L10).
@@ -3799,6 +3820,24 @@ TEST(NetDoctor, AnyJoinNamedOnTheLinkARouterForwardsToIsNotMovedToTheRoute) {
   const auto said = (*deaf_summary)["verdict"]["message"].get<std::string>();
   EXPECT_NE(said.find("is behind a router"), std::string::npos) << deaf.output;
   EXPECT_NE(said.find("mcast-send --ttl N"), std::string::npos) << deaf.output;
+}
+
+// An IPv6 group without -i on two links up and a third that is down: the
+// route WARN names the down one too, which has no ff00::/8 until it is up
+// (trial15i L11).
+TEST(NetDoctor, Ipv6GroupWithoutINamesALinkThatIsDown) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto made = rx.exec({"ip", "link", "add", "v3", "type", "veth", "peer", "name", "v3p", "netns",
+                             std::to_string((*net)[1].ns().pid())});
+  ASSERT_TRUE(made.status.success()) << made.output;
+  const auto d = doctor(rx, {"[ff3e::77:3]:" + std::to_string(free_port(rx))});
+  expect_verdict(d, "route", "WARN", tools::exit_doctor_warn);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("; v3 is down, without its route ff00::/8 until it is up"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("ip link set dev v3 up"), std::string::npos) << d.r.output;
 }
 
 // #15 (trial15h, finding 2): IPv6 gives every link its route ff00::/8

@@ -555,6 +555,27 @@ TEST(NetEveryRun, AStreamOnAnInterfaceDeletedMidRunNamesItAndSaysItIsGone) {
   EXPECT_EQ(out.find(" on -:"), std::string::npos) << p.output();
 }
 
+// A more specific route through another link appears mid-run while the
+// join interface stays up: nothing arrived, the route line is the verdict,
+// and its note does not point at an interface check that found nothing
+// (trial15i L7).
+TEST(NetEveryRun, ARouteThatMovedWhileTheLinkStaysUpIsNotBlamedOnTheInterface) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto spec = "239.255.93.35:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "239.255.93.0/24", "dev", "eth1"}).status.success());
+  const auto r = recv.finish(500ms);
+  const auto v = verdict_of(json_lines(r.standard_output));
+  ASSERT_TRUE(v.is_object()) << r.output;
+  EXPECT_EQ(v["check"], "route") << r.output;
+  const auto note = v["note"].is_string() ? v["note"].get<std::string>() : std::string();
+  EXPECT_EQ(note.find("the interface check's fix"), std::string::npos) << r.output;
+  EXPECT_NE(note.find("eth0 is up and the run's memberships are still on it"), std::string::npos) << r.output;
+}
+
 // A silent join on an interface deleted during the run: its "joined,
 // nothing arrived" line names it as the stream lines do (trial15i L6).
 TEST(NetEveryRun, ASilentJoinOnAnInterfaceDeletedMidRunNamesIt) {

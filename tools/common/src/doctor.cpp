@@ -801,11 +801,21 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                      joined_link == nullptr  ? "was deleted with the interface"
                                      : joined_link->is_up() ? "no longer leads there"
                                                             : "went with the link");
+      // The link still there and up: no interface finding to point at
+      // (trial15i L7); the route alone changed.
+      const bool link_fine = joined_link != nullptr && joined_link->is_up();
       if (!r) {
         checks.push_back({"route", subject, check_status::fail,
-                          fmt::format("no route for {} now: {} (see the interface check)", subject, where), "",
+                          fmt::format("no route for {} now: {}{}", subject, where,
+                                      link_fine ? std::string() : std::string(" (see the interface check)")),
+                          link_fine ? fmt::format("ip {}route replace {} dev {}", g.is_v4() ? "" : "-6 ",
+                                                  p.followed->prefix, shell_quoted(on_name))
+                                    : std::string(),
                           {{"joined_interface", on_name}, {"followed_route", p.followed->prefix}},
-                          "the interface check's fix brings the link and the route back"});
+                          link_fine ? fmt::format("{} is up and the run's memberships are still on it; the fix puts "
+                                                  "back the route the run followed, for a later run without -i",
+                                                  on_name)
+                                    : std::string("the interface check's fix brings the link and the route back")});
       } else {
         const std::string via(r->iface.name.view());
         checks.push_back({"route", subject, check_status::warn,
@@ -816,7 +826,13 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           {{"joined_interface", on_name},
                            {"followed_route", p.followed->prefix},
                            {"route_interface", via}},
-                          "the interface check's fix brings the link and the route back"});
+                          link_fine ? fmt::format("{} is up and the run's memberships are still on it, so nothing "
+                                                  "here stops them: a router forwards the group where it was "
+                                                  "joined; a route added since leads {} by {} (ip route get {} "
+                                                  "names it): should the datagrams come in there, a new run "
+                                                  "without -i joins there",
+                                                  on_name, subject, via, subject)
+                                    : std::string("the interface check's fix brings the link and the route back")});
       }
       continue;
     }
@@ -1089,14 +1105,26 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
             continue;
           }
           const std::string target = by_source ? by_source->first : std::string();
+          // The links that are down have no ff00::/8 now, and are a choice
+          // too once up (trial15i L11).
+          std::vector<std::string> down;
+          for (const auto* l : down_links(snap, g)) down.push_back(l->name);
+          const auto down_text =
+              down.empty() ? std::string()
+                           : fmt::format("; {} {} down, without its route ff00::/8 until it is up: a sender on its "
+                                         "side is not heard (ip link set dev {} up, then mcast-recv -i {} {})",
+                                         fmt::join(down, ", "), down.size() == 1 ? "is" : "are",
+                                         shell_quoted(down.front()), shell_quoted(down.front()),
+                                         spec_arguments_of(plan, g));
           checks.push_back(
               {"route", subject, check_status::warn,
                fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
                            "first: every link IPv6 brings up gets one ({}), so the kernel's pick says nothing of "
-                           "where {}'s datagrams come in{}",
+                           "where {}'s datagrams come in{}{}",
                            via, fmt::join(links, ", "), subject,
                            by_source ? fmt::format("; {}", by_source->second.substr(0, by_source->second.size() - 2))
-                                     : std::string("; name the interface with -i")),
+                                     : std::string("; name the interface with -i"),
+                           down_text),
                by_source ? fmt::format("mcast-recv -i {} {}", shell_quoted(target), spec_arguments_of(plan, g))
                          : std::string(),
                {{"route_interface", via}, {"kernel_default_routes", links}, {"ambiguous", true}},
@@ -2868,6 +2896,45 @@ tri match_holds(const json& m, const fw_packet& pkt) {
   const auto is_udp = [](const json& v) {
     return (v.is_string() && v.get<std::string>() == "udp") || (v.is_number_integer() && v.get<int>() == 17);
   };
+  if (left.contains("concat") && left["concat"].is_array() && (op == "==" || op == "in" || op == "!=")) {
+    // `ip daddr . udp dport { 239.1.1.1 . 5000 }`: each element's values
+    // matched one by one against the concatenation's parts (trial15i L4);
+    // it holds when one element holds surely, not when every one surely
+    // does not, else undecided.
+    const auto& parts = left["concat"];
+    std::vector<const json*> elements;
+    const auto collect = [&elements](const json& v, const auto& self) -> void {
+      if (v.is_object() && v.contains("set")) return self(v["set"], self);
+      if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+        return self(v["elem"]["val"], self);
+      }
+      if (v.is_array()) {
+        for (const auto& e : v) self(e, self);
+        return;
+      }
+      elements.push_back(&v);
+    };
+    collect(right, collect);
+    bool any_yes = false, all_no = true;
+    for (const auto* e : elements) {
+      if (!e->is_object() || !e->contains("concat") || !(*e)["concat"].is_array() ||
+          (*e)["concat"].size() != parts.size()) {
+        all_no = false;
+        continue;
+      }
+      tri element = tri::yes;
+      for (std::size_t i = 0; i < parts.size() && element != tri::no; ++i) {
+        const auto part = match_holds(json{{"left", parts[i]}, {"op", "=="}, {"right", (*e)["concat"][i]}}, pkt);
+        if (part == tri::no) element = tri::no;
+        if (part == tri::unknown) element = tri::unknown;
+      }
+      if (element == tri::yes) any_yes = true;
+      if (element != tri::no) all_no = false;
+    }
+    if (any_yes) return apply(true);
+    if (all_no) return apply(false);
+    return tri::unknown;
+  }
   if (left.contains("payload")) {
     const auto& p = left["payload"];
     const std::string proto = p.value("protocol", "");
