@@ -2933,6 +2933,15 @@ TEST(NetDoctor, BadChecksumsDuringListenAreTheirOwnCauseNotBufferDrops) {
   }
   ASSERT_EQ(d.checks("drops").size(), 1u) << d.r.output;
   EXPECT_EQ(d.checks("drops")[0]["data"]["udp_csum_errors"], 40) << d.r.output;
+  // The listen line says they arrived and were dropped, as for the reverse
+  // path, not "check that the sender sends" (trial15i L2).
+  ASSERT_EQ(d.checks("listen").size(), 1u) << d.r.output;
+  EXPECT_NE(d.checks("listen")[0]["message"].get<std::string>().find(
+                "datagrams arrived and the kernel dropped them before any socket (see the drops line)"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_EQ(d.checks("listen")[0]["note"].get<std::string>().find("check that the sender sends"), std::string::npos)
+      << d.r.output;
   EXPECT_TRUE(check_says(d, "listen", "FAIL", "nothing arrived")) << d.r.output;
 }
 

@@ -4203,6 +4203,13 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                         "arrived and the kernel dropped them before any socket (see the rp_filter line)",
                         count_text(*rp, "datagram", "datagrams"));
       note = "the rp_filter line's fix lets them in: the sender, its TTL and the routers on the way delivered them";
+    } else if (csum > 0) {
+      // As for the reverse path (trial15i L2): they came, with a bad checksum.
+      why = fmt::format("; the kernel dropped {} with a bad UDP checksum meanwhile (InCsumErrors; namespace-wide): "
+                        "datagrams arrived and the kernel dropped them before any socket (see the drops line)",
+                        count_text(csum, "datagram", "datagrams"));
+      note = "the drops line says where bad checksums come from; the sender, its TTL and the routers on the way "
+             "delivered them";
     } else if (!on_link.empty() && all_on_link) {
       why = fmt::format("; the source{} {} {} on {} join interface's own link: no router in between, so no TTL "
                         "keeps the datagrams away",
