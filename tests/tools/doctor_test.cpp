@@ -376,6 +376,31 @@ TEST(NetDoctor, NoMulticastFlag) {
   expect_verdict(d, "interface", "WARN", tools::exit_doctor_warn);
   EXPECT_NE(d.verdict["message"].get<std::string>().find("MULTICAST flag is off"), std::string::npos) << d.r.output;
   EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 multicast on");
+  // What is true of it (trial15i M2): the reports still go out, a veth delivers.
+  EXPECT_EQ(d.verdict["message"].get<std::string>().find("never hear of the join"), std::string::npos) << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("still joins and sends the IGMP or MLD reports"),
+            std::string::npos)
+      << d.r.output;
+}
+
+// The MULTICAST flag off on a veth, and --listen hears every datagram: a
+// note under an OK verdict, exit 0 (trial15i M2).
+TEST(NetDoctor, NoMulticastFlagHeardByListenIsANoteUnderOk) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "multicast", "off"}).status.success());
+  const auto spec = "239.255.90.47:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "2F5AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", spec});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  EXPECT_EQ(d.r.status.code, tools::exit_ok) << d.r.output;
+  ASSERT_TRUE(d.verdict["notes"].is_array()) << d.r.output;
+  ASSERT_EQ(d.verdict["notes"].size(), 1u) << d.r.output;
+  EXPECT_EQ(d.verdict["notes"][0]["check"], "interface") << d.r.output;
 }
 
 TEST(NetDoctor, NoRouteAndNoInterface) {
@@ -1356,6 +1381,132 @@ TEST(NetDoctor, NftablesNetdevIngressChainsCountOnlyOnTheirOwnDevice) {
   }
 }
 
+// Statements that take the datagrams away as a drop does (trial15i M7): a
+// netdev `fwd` out of another device, and a rewrite of the destination
+// address or port in prerouting. Each is the verdict, a FAIL, and its fix
+// pasted lets every datagram in.
+TEST(NetDoctor, NftablesFwdAndDestinationRewritesAreFailsLikeADrop) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.43:" + port;
+  struct ruleset {
+    std::string text;
+    std::string says;
+  };
+  for (const auto& r : {ruleset{"add table netdev mcnet_doctor\n"
+                                "add chain netdev mcnet_doctor ingress { type filter hook ingress device \"eth0\" "
+                                "priority 0; }\n"
+                                "add rule netdev mcnet_doctor ingress udp dport " + port + " counter fwd to \"lo\"\n",
+                                "forwards (fwd to lo) out of that device"},
+                        ruleset{"add table ip mcnet_doctor\n"
+                                "add chain ip mcnet_doctor pre { type filter hook prerouting priority 0; }\n"
+                                "add rule ip mcnet_doctor pre udp dport " + port + " ip daddr set 10.77.0.99\n",
+                                "rewrites the destination (ip daddr set 10.77.0.99)"},
+                        ruleset{"add table inet mcnet_doctor\n"
+                                "add chain inet mcnet_doctor pre { type filter hook prerouting priority 0; }\n"
+                                "add rule inet mcnet_doctor pre udp dport " + port + " udp dport set 9\n",
+                                "rewrites the destination (udp dport set 9)"}}) {
+    SCOPED_TRACE(r.says);
+    const auto loaded = rx.exec({nft, "-f", "-"}, "flush ruleset\n" + r.text);
+    ASSERT_TRUE(loaded.status.success()) << loaded.output;
+    const auto d = doctor(rx, {"-i", "eth0", spec});
+    expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+    EXPECT_NE(d.verdict["message"].get<std::string>().find(r.says), std::string::npos) << d.r.output;
+    const auto fix = d.verdict["fix"].get<std::string>();
+    EXPECT_EQ(fix.find("nft delete rule "), 0u) << fix;
+    const auto pasted = rx.exec({"sh", "-c", fix});
+    ASSERT_TRUE(pasted.status.success()) << fix << "\n" << pasted.output;
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+      test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", spec});
+    });
+    const auto events = json_lines(run.standard_output);
+    const auto* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << run.output;
+    EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  }
+  (void)rx.exec({nft, "flush", "ruleset"});
+}
+
+// The standard reverse-path rule (`fib saddr . iif oif missing drop`),
+// trial15i M4: for an include source on the join interface's subnet the
+// lookup is decided from the route back, as the rp_filter check decides
+// it (no WARN); a source with no route back is a FAIL; for an any-source
+// join it stays a WARN, but --listen hearing every join makes it a note
+// under an OK verdict.
+TEST(NetDoctor, NftablesReversePathRuleIsDecidedForIncludeSourcesAndByListen) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto loaded = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
+                                                "add chain inet mcnet_doctor pre { type filter hook prerouting "
+                                                "priority raw; policy accept; }\n"
+                                                "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n");
+  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  const auto source = tx.v4().to_string();
+  const auto on_link = doctor(rx, {"-i", "eth0", source + ",232.1.90.48:" + port});
+  for (const auto& c : on_link.checks("firewall")) EXPECT_EQ(c["status"], "OK") << on_link.r.output;
+  EXPECT_EQ(on_link.r.status.code, tools::exit_ok) << on_link.r.output;
+  const auto unrouted = doctor(rx, {"-i", "eth0", "10.77.200.1,232.1.90.48:" + port});
+  EXPECT_TRUE(check_says(unrouted, "firewall", "FAIL", "drops UDP to port " + port)) << unrouted.r.output;
+
+  const auto spec = "239.255.90.48:" + port;
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "305AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", spec});
+  });
+  EXPECT_TRUE(check_says(heard, "firewall", "WARN", "by a fib lookup (reverse path)")) << heard.r.output;
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(heard.r.status.code, tools::exit_ok) << heard.r.output;
+  (void)rx.exec({nft, "flush", "ruleset"});
+}
+
+// A concatenation set (`ip daddr . udp dport { G . P }`) is decided
+// element by element: a FAIL for the group and port it names, nothing for
+// another port (trial15i L4).
+TEST(NetDoctor, NftablesConcatenationSetIsDecided) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = free_port(h);
+  const auto loaded = h.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
+                                               "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_doctor input ip daddr . udp dport { 239.255.90.52 . " +
+                                                   std::to_string(port) + " } drop\n");
+  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  const auto d = doctor(h, {"-i", "eth0", "239.255.90.52:" + std::to_string(port)});
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  const auto other = doctor(h, {"-i", "eth0", "239.255.90.52:" + std::to_string(port + 1)});
+  for (const auto& c : other.checks("firewall")) EXPECT_EQ(c["status"], "OK") << other.r.output;
+  (void)h.exec({nft, "flush", "ruleset"});
+}
+
+// A source whose route back is a wider unreachable route: the fix's host
+// route wins over it by being more specific and the wider route stays;
+// the note says so, not that the fix takes its place (trial15i L10).
+TEST(NetDoctor, AHostRouteFixWinsOverAWiderRefusingRouteThatStays) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "unreachable", "10.77.209.0/24"}).status.success());
+  const auto d = doctor(rx, {"-i", "eth0", "10.77.209.1,232.1.90.51:" + std::to_string(free_port(rx))});
+  bool said = false;
+  for (const auto& c : d.checks("source_route")) {
+    const auto note = c["note"].is_string() ? c["note"].get<std::string>() : std::string();
+    EXPECT_EQ(note.find("takes the place of unreachable 10.77.209.0/24"), std::string::npos) << d.r.output;
+    said = said || note.find("the fix's route to 10.77.209.1 alone is more specific than unreachable "
+                             "10.77.209.0/24, which stays") != std::string::npos;
+  }
+  EXPECT_TRUE(said) << d.r.output;
+}
+
 // A drop rule that looks the port up in a named set or map (`udp dport @ports`):
 // resolved from the ruleset as an anonymous set's elements are.
 TEST(NetDoctor, NftablesDropRuleWithANamedSetOrMap) {
@@ -2194,6 +2345,21 @@ TEST(NetDoctor, SenderWithTtlOneBehindAMulticastRouter) {
             std::string::npos)
       << far2.r.output;
 
+  // IGMPv2 forced on the far side: the router (a static route) forwards the
+  // group all the same; the harmless WARN says so, not "works on one link"
+  // (trial15i L8).
+  rx.ns().write_sysctl("net.ipv4.conf." + rx_if + ".force_igmp_version", "2");
+  const auto v2 = doctor_while(rx, {"-i", rx_if, "--listen", "2", spec}, "0A0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "50", "-r", "100pps", "--ttl", "2", spec});
+  });
+  EXPECT_EQ(v2.r.status.code, 0) << v2.r.output;
+  EXPECT_TRUE(check_says(v2, "igmp_version", "WARN", "behind a router): that router forwards the group here"))
+      << v2.r.output;
+  for (const auto& c : v2.checks("igmp_version")) {
+    EXPECT_EQ(c["message"].get<std::string>().find("works on one link"), std::string::npos) << v2.r.output;
+  }
+  rx.ns().write_sysctl("net.ipv4.conf." + rx_if + ".force_igmp_version", "0");
+
   // The sender's side (its own host: the looped-back copy): TTL 1 as sent, and the hint. Its own
   // address as the source is no other interface's, and strict rp_filter does not check a looped-back copy.
   tx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
@@ -2644,6 +2810,28 @@ TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
   const auto route = rx.exec({"ip", "route", "get", "239.255.90.26"});
   EXPECT_NE(route.output.find("dev eth0"), std::string::npos) << route.output;
 
+  // A script that brings the link back and its route right after the up
+  // (the kernel refuses a route through a down link): the up event waits
+  // for the route and does not call it gone (trial15i L1).
+  {
+    test::tools::receiver again(rx, {spec});
+    ASSERT_TRUE(again.joined()) << again.output();
+    ASSERT_TRUE(rx.exec({"sh", "-c", "ip link set dev eth0 down && ip link set dev eth0 up && sleep 0.2 && "
+                                     "ip route replace 224.0.0.0/4 dev eth0"})
+                    .status.success());
+    for (int i = 0; i < 500 && again.output().find("\"change\":\"up\"") == std::string::npos; ++i) {
+      std::this_thread::sleep_for(10ms);
+    }
+    const auto back = again.finish_clean();
+    bool said_up = false;
+    for (const auto& e : json_lines(back.standard_output)) {
+      if (e.value("event", "") != "link" || e.value("change", "") != "up") continue;
+      said_up = true;
+      EXPECT_FALSE(e.contains("routes_gone")) << back.output;
+    }
+    EXPECT_TRUE(said_up) << back.output;
+  }
+
   // With -i the run does not rely on the route: a plain up.
   test::tools::receiver named(rx, {"-i", "eth0", spec});
   ASSERT_TRUE(named.joined()) << named.output();
@@ -2774,6 +2962,15 @@ TEST(NetDoctor, BadChecksumsDuringListenAreTheirOwnCauseNotBufferDrops) {
   }
   ASSERT_EQ(d.checks("drops").size(), 1u) << d.r.output;
   EXPECT_EQ(d.checks("drops")[0]["data"]["udp_csum_errors"], 40) << d.r.output;
+  // The listen line says they arrived and were dropped, as for the reverse
+  // path, not "check that the sender sends" (trial15i L2).
+  ASSERT_EQ(d.checks("listen").size(), 1u) << d.r.output;
+  EXPECT_NE(d.checks("listen")[0]["message"].get<std::string>().find(
+                "datagrams arrived and the kernel dropped them before any socket (see the drops line)"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_EQ(d.checks("listen")[0]["note"].get<std::string>().find("check that the sender sends"), std::string::npos)
+      << d.r.output;
   EXPECT_TRUE(check_says(d, "listen", "FAIL", "nothing arrived")) << d.r.output;
 }
 
@@ -2860,7 +3057,18 @@ TEST(NetDoctor, MtuBelowTheDatagramDropsWholeFramesAndFragmentsAreReassembled) {
     const auto* summary = find_event(events, "summary");
     return summary != nullptr ? (*summary)["total"]["packets"].get<std::int64_t>() : -1;
   };
+  // The message's counter (trial15i L5): the veth counts them among its RX dropped.
+  EXPECT_NE(message.find("a veth among its RX dropped, a NIC among its receive errors: ip -s link show dev eth0"),
+            std::string::npos)
+      << message;
+  const auto rx_dropped = [&] {
+    const auto shown = rx.exec({"ip", "-s", "-j", "link", "show", "dev", "eth0"});
+    const auto j = json::parse(shown.standard_output, nullptr, false);
+    return j.is_array() && !j.empty() ? j[0]["stats64"]["rx"]["dropped"].get<std::int64_t>() : -1;
+  };
+  const auto dropped_before = rx_dropped();
   EXPECT_EQ(received(), 0) << "the sender's MTU 1500: whole frames of 1428 bytes, dropped by the receiver's veth";
+  EXPECT_GE(rx_dropped() - dropped_before, 10) << "counted on the join interface itself";
   ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1280"}).status.success());
   EXPECT_GE(received(), 10) << "the sender's MTU 1280: fragments, reassembled";
   ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1500"}).status.success());
@@ -3650,6 +3858,24 @@ TEST(NetDoctor, AnyJoinNamedOnTheLinkARouterForwardsToIsNotMovedToTheRoute) {
   const auto said = (*deaf_summary)["verdict"]["message"].get<std::string>();
   EXPECT_NE(said.find("is behind a router"), std::string::npos) << deaf.output;
   EXPECT_NE(said.find("mcast-send --ttl N"), std::string::npos) << deaf.output;
+}
+
+// An IPv6 group without -i on two links up and a third that is down: the
+// route WARN names the down one too, which has no ff00::/8 until it is up
+// (trial15i L11).
+TEST(NetDoctor, Ipv6GroupWithoutINamesALinkThatIsDown) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto made = rx.exec({"ip", "link", "add", "v3", "type", "veth", "peer", "name", "v3p", "netns",
+                             std::to_string((*net)[1].ns().pid())});
+  ASSERT_TRUE(made.status.success()) << made.output;
+  const auto d = doctor(rx, {"[ff3e::77:3]:" + std::to_string(free_port(rx))});
+  expect_verdict(d, "route", "WARN", tools::exit_doctor_warn);
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("; v3 is down, without its route ff00::/8 until it is up"),
+            std::string::npos)
+      << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("ip link set dev v3 up"), std::string::npos) << d.r.output;
 }
 
 // #15 (trial15h, finding 2): IPv6 gives every link its route ff00::/8

@@ -344,12 +344,13 @@ TEST(NetKernelClaims, TheSameDatagramsOnTwoJoinedInterfacesAreDuplicates) {
 }
 
 // mcast-recv(1), DESCRIPTION: "Other receivers of the port that set
-// SO_REUSEADDR share it"; a socket "that set SO_REUSEPORT alone therefore
-// keeps mcast-recv from binding, as one that set neither does" (exit 4).
+// SO_REUSEADDR share it"; with a socket of its user "that set SO_REUSEPORT
+// alone" it sets SO_REUSEPORT too and both get every datagram; another
+// user's, or one that set neither, keeps mcast-recv from binding (exit 4).
 // DOCTOR, port: another socket bound to the wildcard address gets a copy of
 // the datagrams of "any group joined on the host" "with IP_MULTICAST_ALL on
-// (the Linux default)"; one bound without SO_REUSEADDR (SO_REUSEPORT alone
-// included) keeps mcast-recv from binding. The other receivers are python3 sockets that
+// (the Linux default)"; one bound without SO_REUSEADDR and SO_REUSEPORT
+// keeps mcast-recv from binding. The other receivers are python3 sockets that
 // join nothing.
 TEST(NetKernelClaims, WhoSharesThePortAndWhoGetsTheGroupsDatagrams) {
   MCNET_REQUIRE_NETNS();
@@ -415,16 +416,21 @@ TEST(NetKernelClaims, WhoSharesThePortAndWhoGetsTheGroupsDatagrams) {
     EXPECT_EQ(got_of(p), o.datagrams) << what << ": datagrams of a group it never joined\n" << p.output();
   }
 
-  // SO_REUSEPORT alone: mcast-recv does not join a reuseport group (Linux
-  // hands a group's datagrams to one socket of it by hash), so the port is
-  // taken, as it is for another user's.
+  // SO_REUSEPORT alone, of this user: mcast-recv sets SO_REUSEPORT too and
+  // joins its reuseport group; both get every datagram (the holder by
+  // IP_MULTICAST_ALL, mcast-recv's socket has it on too there). Another
+  // user's keeps the port: taken.
   {
     const auto port = free_port(rx);
+    const auto group = "239.255.97.7:" + std::to_string(port);
     auto p = other({}, "SO_REUSEPORT", 1, port);
-    const auto taken = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "239.255.97.7:" + std::to_string(port)});
-    EXPECT_EQ(taken.status.code, 4) << taken.output;
-    EXPECT_NE(taken.output.find("port " + std::to_string(port) + " is taken"), std::string::npos) << taken.output;
-    (void)got_of(p);
+    receiver r(rx, {"-i", "eth0", group});
+    ASSERT_TRUE(r.joined()) << "SO_REUSEPORT alone: shares the port\n" << r.output();
+    send(tx, {"-i", "eth0", "-c", "20", "-r", "1000pps", group});
+    const auto streams = summary_streams(r.finish_clean().standard_output);
+    ASSERT_EQ(streams.size(), 1u);
+    EXPECT_EQ(field(streams[0], "packets"), 20);
+    EXPECT_EQ(got_of(p), 23) << "SO_REUSEPORT alone: a copy of every datagram\n" << p.output();
   }
   const auto port = free_port(rx);
   // The interpreter must be one another user may run (not a shim under /root).

@@ -103,7 +103,11 @@ TEST(ToolsSchema, EveryRunEvents) {
     "message":"link eth0 (7): up; the route ... is gone","address":null,"old_index":null,"rejoined":null,
     "routes_gone":["239.1.2.3"],"route":"239.1.0.0/16","now_via":"eth1","fix":"ip route replace 239.1.0.0/16 dev eth0"})");
   EXPECT_EQ(schema_errors(up), std::vector<std::string>{});
-  link["change"] = "renamed";
+  const auto renamed = json::parse(R"({"event":"link","time":1.7e9,"interface":{"name":"c9","index":7},
+    "change":"renamed","message":"link c9 (7): renamed from c1 to c9","address":null,"old_index":null,
+    "rejoined":null,"old_name":"c1"})");
+  EXPECT_EQ(schema_errors(renamed), std::vector<std::string>{});
+  link["change"] = "moved";
   EXPECT_FALSE(schema_errors(link).empty()) << "the changes are a closed list";
 }
 

@@ -8,11 +8,15 @@
 // The pieces live in tools/common (recv_options, receiver, stream_table,
 // report), where the unit tests drive them.
 
+#include <algorithm>
 #include <cstddef>
 #include <iostream>
 #include <optional>
+#include <set>
+#include <utility>
 #include <vector>
 
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/doctor.hpp>
@@ -78,12 +82,23 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
 
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
+  // A socket in a holder's reuseport group gets copies of every group joined here.
+  if (std::ranges::any_of(shards, [](const tools::shard& sh) {
+        const auto on = mcnet::core::get(sh.sock, mcnet::core::opt::reuse_port);
+        return on && *on;
+      })) {
+    std::set<std::pair<mcnet::core::ip_address, std::uint16_t>> own;
+    for (const auto& m : members) own.emplace(m.request.group.unmap().with_scope_id(0), m.request.port);
+    session.only_groups(std::move(own));
+  }
   // The routes the joins without -i followed: a link down that took one is fixed with it.
   session.diagnose_with(
       [&members, &s, &table, relied = tools::relied_routes(placed)](const tools::drop_counters& over_run) {
         return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf, table.stray_ends(), relied);
       });
   session.loss_hints_with([&members] { return tools::loss_hints(members); });
+  session.silent_hints_with(
+      [&members](const tools::receive_session::silent_set& silent) { return tools::silent_hints(members, silent); });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
   // Interface changes during the run are reported, and a re-created interface joined again.
@@ -93,7 +108,10 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       !r) {
     return out.fail(tools::exit_setup, r.error());
   }
-  if (links) links->say_deleted();
+  if (links) {
+    links->tick(true);  // the `up` events still waiting for their route check
+    links->say_deleted();
+  }
   session.summary();
   return session.finish();
 }

@@ -43,6 +43,7 @@
 #include <mcnet/core/prefix.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/feed/test_header.hpp>
@@ -476,10 +477,15 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                             " shows the link's state, NO-CARRIER)"});
     }
     if (!l->is_multicast()) {
+      // Measured (trial15i M2): with the flag off the kernel still joins and
+      // sends its IGMP / MLD reports, and a veth delivers the groups'
+      // datagrams. What a NIC's driver does is not known here: --listen says.
       checks.push_back({"interface", n, check_status::warn,
-                        "the MULTICAST flag is off: the kernel still joins, but drivers may filter the groups out and "
-                        "switches and routers never hear of the join",
-                        "ip link set dev " + dev + " multicast on", {}, ""});
+                        "the MULTICAST flag is off: the kernel still joins and sends the IGMP or MLD reports, and a "
+                        "veth or bridge port delivers the groups' datagrams all the same; a NIC's driver may leave "
+                        "the groups out of its receive filter (nothing arrives), which nothing here can tell (mcast-recv "
+                        "doctor --listen SEC hears whether they arrive)",
+                        "ip link set dev " + dev + " multicast on", {{"multicast", false}}, ""});
     }
     std::vector<std::string> addrs;
     for (int fam : fams) {
@@ -550,11 +556,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
             {"interface", n, check_status::warn,
              fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: a sender whose "
                          "link has an MTU of {} or more sends each as one packet, and this interface drops a frame "
-                         "larger than its MTU (nothing arrives; a NIC counts them among its receive errors, a veth as its "
-                         "peer's transmit drops); "
+                         "larger than its MTU (nothing arrives; it counts them itself, a veth among its RX dropped, a "
+                         "NIC among its receive errors: ip -s link show dev {}); "
                          "from a sender whose link MTU is {} or less they come as fragments, which are reassembled "
                          "(one lost fragment loses the datagram)",
-                         *size, *size + header, l->mtu, *size + header, l->mtu),
+                         *size, *size + header, l->mtu, *size + header, dev, l->mtu),
              fmt::format("ip link set dev {} mtu {}", dev, *size + header),
              {{"mtu", l->mtu}, {"packet", *size + header}},
              fmt::format("every host and switch port on the link needs an MTU that large; or the sender's setting: "
@@ -950,11 +956,21 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                      joined_link == nullptr  ? "was deleted with the interface"
                                      : joined_link->is_up() ? "no longer leads there"
                                                             : "went with the link");
+      // The link still there and up: no interface finding to point at
+      // (trial15i L7); the route alone changed.
+      const bool link_fine = joined_link != nullptr && joined_link->is_up();
       if (!r) {
         checks.push_back({"route", subject, check_status::fail,
-                          fmt::format("no route for {} now: {} (see the interface check)", subject, where), "",
+                          fmt::format("no route for {} now: {}{}", subject, where,
+                                      link_fine ? std::string() : std::string(" (see the interface check)")),
+                          link_fine ? fmt::format("ip {}route replace {} dev {}", g.is_v4() ? "" : "-6 ",
+                                                  p.followed->prefix, shell_quoted(on_name))
+                                    : std::string(),
                           {{"joined_interface", on_name}, {"followed_route", p.followed->prefix}},
-                          "the interface check's fix brings the link and the route back"});
+                          link_fine ? fmt::format("{} is up and the run's memberships are still on it; the fix puts "
+                                                  "back the route the run followed, for a later run without -i",
+                                                  on_name)
+                                    : std::string("the interface check's fix brings the link and the route back")});
       } else {
         const std::string via(r->iface.name.view());
         checks.push_back({"route", subject, check_status::warn,
@@ -965,7 +981,13 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           {{"joined_interface", on_name},
                            {"followed_route", p.followed->prefix},
                            {"route_interface", via}},
-                          "the interface check's fix brings the link and the route back"});
+                          link_fine ? fmt::format("{} is up and the run's memberships are still on it, so nothing "
+                                                  "here stops them: a router forwards the group where it was "
+                                                  "joined; a route added since leads {} by {} (ip route get {} "
+                                                  "names it): should the datagrams come in there, a new run "
+                                                  "without -i joins there",
+                                                  on_name, subject, via, subject)
+                                    : std::string("the interface check's fix brings the link and the route back")});
       }
       continue;
     }
@@ -1245,14 +1267,26 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
             continue;
           }
           const std::string target = by_source ? by_source->first : std::string();
+          // The links that are down have no ff00::/8 now, and are a choice
+          // too once up (trial15i L11).
+          std::vector<std::string> down;
+          for (const auto* l : down_links(snap, g)) down.push_back(l->name);
+          const auto down_text =
+              down.empty() ? std::string()
+                           : fmt::format("; {} {} down, without its route ff00::/8 until it is up: a sender on its "
+                                         "side is not heard (ip link set dev {} up, then mcast-recv -i {} {})",
+                                         fmt::join(down, ", "), down.size() == 1 ? "is" : "are",
+                                         shell_quoted(down.front()), shell_quoted(down.front()),
+                                         spec_arguments_of(plan, g));
           checks.push_back(
               {"route", subject, check_status::warn,
                fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
                            "first: every link IPv6 brings up gets one ({}), so the kernel's pick says nothing of "
-                           "where {}'s datagrams come in{}",
+                           "where {}'s datagrams come in{}{}",
                            via, fmt::join(links, ", "), subject,
                            by_source ? fmt::format("; {}", by_source->second.substr(0, by_source->second.size() - 2))
-                                     : std::string("; name the interface with -i")),
+                                     : std::string("; name the interface with -i"),
+                           down_text),
                by_source ? fmt::format("mcast-recv -i {} {}", shell_quoted(target), spec_arguments_of(plan, g))
                          : std::string(),
                {{"route_interface", via}, {"kernel_default_routes", links}, {"ambiguous", true}},
@@ -1314,6 +1348,19 @@ rp_value read_rp(const std::string& iface) {
 // fails with "File exists".
 std::string no_route_back_fix(const core::ip_address& src, const std::string& join) {
   return fmt::format("ip {}route replace {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(), shell_quoted(join));
+}
+
+// What no_route_back_fix() does to the refusing route `route` ("unreachable
+// 10.77.9.0/24"): takes its place when it is for the source itself; else
+// the fix's host route wins over it by being more specific, and it stays,
+// refusing the rest of its prefix (trial15i L10).
+std::string refusal_replaced(const std::string& route, const core::ip_address& src) {
+  const auto host = src.to_string();
+  const auto full = host + (src.is_v4() ? "/32" : "/128");
+  if (route.ends_with(" " + host) || route.ends_with(" " + full)) return "the fix takes the place of " + route;
+  return fmt::format("the fix's route to {} alone is more specific than {}, which stays and refuses the rest of its "
+                     "prefix",
+                     host, route);
 }
 
 std::string filter_off_fix(const rp_value& rp, const std::string& join);
@@ -1596,8 +1643,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                       join_name)
                                         : std::string()),
                         no_route_back_fix(src, join_name), no_back,
-                        refused ? fmt::format("the fix takes the place of {} (or delete it: ip {}route del {})",
-                                              refused->route, src.is_v4() ? "" : "-6 ", refused->route)
+                        refused ? fmt::format("{} (or delete it: ip {}route del {})", refusal_replaced(refused->route, src),
+                                              src.is_v4() ? "" : "-6 ", refused->route)
                                 : std::string("or via the router towards it")});
     } else if (other_link != nullptr && joined_on(plan, m, other_link->index)) {
       // Joined on the source's own link too: the datagrams are taken there.
@@ -1766,7 +1813,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                             : std::string(),
                                     counter),
                         no_route_back_fix(src, join_name), refused_data,
-                        refused ? fmt::format("the fix takes the place of {}; {}", refused->route,
+                        refused ? fmt::format("{}; {}", refusal_replaced(refused->route, src),
                                               no_route_back_note(join_name))
                                 : no_route_back_note(join_name)});
     } else if (*eff == 1 && *back_if != join_name && arrives_on) {
@@ -1905,19 +1952,26 @@ bool source_on_link(const netlink::snapshot& snap, std::uint32_t index, const co
 // An IGMPv1/v2 or MLDv1 line whose source-specific joins get their
 // datagrams all the same (`why`: the sources on the link, or --listen
 // heard them): a WARN saying what the old version means, not the cause.
-void old_version_works(check_result& c, std::string_view iface, const std::string& why) {
+void old_version_works(check_result& c, std::string_view iface, const std::string& why,
+                       const std::vector<std::string>& routed = {}) {
   const bool v4 = c.subject.ends_with(" IGMP");
   const auto proto = c.data.contains("version") ? fmt::format("{}v{}", v4 ? "IGMP" : "MLD", c.data["version"].get<int>())
                                                 : std::string(v4 ? "IGMP" : "MLD");
   c.status = check_status::warn;
   const auto where = c.message.find(" (checked on ");  // assumed_where()'s, kept
   const auto checked_on = where == std::string::npos ? std::string() : c.message.substr(where);
-  c.message = fmt::format("{} in use on {}: its reports carry no source, so the routers and switches of the LAN "
-                          "forward the whole group, from any source, and the kernel keeps only the joined sources' "
-                          "datagrams; that works on one link ({}), not through a router that serves only "
-                          "source-specific joins ({}), and every host of the link gets the other sources' traffic "
-                          "too",
-                          proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32") +
+  c.message = (routed.empty()
+                   ? fmt::format("{} in use on {}: its reports carry no source, so the routers and switches of the "
+                                 "LAN forward the whole group, from any source, and the kernel keeps only the joined "
+                                 "sources' datagrams; that works on one link ({}), not through a router that serves "
+                                 "only source-specific joins ({}), and every host of the link gets the other sources' "
+                                 "traffic too",
+                                 proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32")
+                   : fmt::format("{} in use on {}: its reports carry no source, yet {} (the source {} behind a "
+                                 "router): that router forwards the group here without needing the sources of the "
+                                 "joins (a static route does); one that serves only source-specific joins ({}) would "
+                                 "not, and every host of the link gets the group's other sources' traffic too",
+                                 proto, iface, why, fmt::join(routed, ", "), v4 ? "232.0.0.0/8" : "ff3x::/32")) +
               checked_on;
   c.data["works_on_link"] = true;
   mark_harmless(c);
@@ -2888,6 +2942,16 @@ void shared_port_said(std::vector<check_result>& checks, bool bound) {
   }
 }
 
+// The doctor's bind, as mcast-recv's, joined a holder's reuseport group on
+// `port` (open_receive_socket's `reuse_port`): the port's line says so.
+void reuse_port_said(std::vector<check_result>& checks, std::uint16_t port, int family) {
+  for (auto& c : checks) {
+    if (c.check != "port" || c.subject != std::to_string(port) || c.data.contains("reuse_port")) continue;
+    c.message += "; " + port_shared_message(port, family);
+    c.data["reuse_port"] = true;
+  }
+}
+
 // mcast-recv's bind refused on `port` (nullopt: not known), `message`
 // saying by whom and how (port_taken_message): a FAIL that replaces the
 // port's warning, one finding about those sockets, not two.
@@ -2992,6 +3056,9 @@ struct fw_packet {
   /// (empty: an any-source or exclude join, whose senders are not known):
   /// an `ip saddr` match is decided against them.
   std::vector<core::ip_address> sources{};
+  /// Per source of `sources`: the interface the route back to it leaves
+  /// by (none: no route back), for a reverse-path lookup (`fib saddr`).
+  std::vector<std::optional<std::uint32_t>> back{};
 };
 
 // Whether `leaf` holds for `v` or, when `v` is a set ({"set": ...}), an
@@ -3109,6 +3176,45 @@ tri match_holds(const json& m, const fw_packet& pkt) {
   const auto is_udp = [](const json& v) {
     return (v.is_string() && v.get<std::string>() == "udp") || (v.is_number_integer() && v.get<int>() == 17);
   };
+  if (left.contains("concat") && left["concat"].is_array() && (op == "==" || op == "in" || op == "!=")) {
+    // `ip daddr . udp dport { 239.1.1.1 . 5000 }`: each element's values
+    // matched one by one against the concatenation's parts (trial15i L4);
+    // it holds when one element holds surely, not when every one surely
+    // does not, else undecided.
+    const auto& parts = left["concat"];
+    std::vector<const json*> elements;
+    const auto collect = [&elements](const json& v, const auto& self) -> void {
+      if (v.is_object() && v.contains("set")) return self(v["set"], self);
+      if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+        return self(v["elem"]["val"], self);
+      }
+      if (v.is_array()) {
+        for (const auto& e : v) self(e, self);
+        return;
+      }
+      elements.push_back(&v);
+    };
+    collect(right, collect);
+    bool any_yes = false, all_no = true;
+    for (const auto* e : elements) {
+      if (!e->is_object() || !e->contains("concat") || !(*e)["concat"].is_array() ||
+          (*e)["concat"].size() != parts.size()) {
+        all_no = false;
+        continue;
+      }
+      tri element = tri::yes;
+      for (std::size_t i = 0; i < parts.size() && element != tri::no; ++i) {
+        const auto part = match_holds(json{{"left", parts[i]}, {"op", "=="}, {"right", (*e)["concat"][i]}}, pkt);
+        if (part == tri::no) element = tri::no;
+        if (part == tri::unknown) element = tri::unknown;
+      }
+      if (element == tri::yes) any_yes = true;
+      if (element != tri::no) all_no = false;
+    }
+    if (any_yes) return apply(true);
+    if (all_no) return apply(false);
+    return tri::unknown;
+  }
   if (left.contains("payload")) {
     const auto& p = left["payload"];
     const std::string proto = p.value("protocol", "");
@@ -3175,6 +3281,34 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     // nft prints the index as the name it had when the rule was loaded (a number when it is gone).
     if (right.is_number_integer()) return apply(right.get<std::int64_t>() == pkt.index);
     return apply(value_holds_word(right, pkt.iface, false));
+  }
+  if (left.contains("fib") && left["fib"].is_object() && left["fib"].value("result", "") == "oif" &&
+      !pkt.sources.empty() && pkt.back.size() == pkt.sources.size() && pkt.index != 0) {
+    // `fib saddr . iif oif missing drop` (strict) and `fib saddr oif
+    // missing drop` (loose): a lookup of the route back to the source,
+    // decided for include sources as the rp_filter check decides it: the
+    // route to each leaves by the join interface (strict), or exists
+    // (loose). A mark in the lookup, or the destination's, is not decided.
+    const auto& flags = left["fib"].value("flags", json());
+    const auto has = [&flags](std::string_view f) { return value_holds_word(flags, f, false); };
+    if (!has("saddr") || has("daddr") || has("mark")) return tri::unknown;
+    const bool strict = has("iif");
+    std::size_t yes = 0, no = 0;
+    for (const auto& back : pkt.back) {
+      const bool found = back && (!strict || *back == pkt.index);
+      tri t = tri::unknown;
+      if (right.is_boolean()) {
+        t = apply(found == right.get<bool>());  // true: exists, false: missing
+      } else if ((right.is_string() && right.get<std::string>() == "0") ||
+                 (right.is_number_integer() && right.get<std::int64_t>() == 0)) {
+        t = apply(!found);
+      }
+      if (t == tri::yes) ++yes;
+      if (t == tri::no) ++no;
+    }
+    if (yes == pkt.back.size()) return tri::yes;
+    if (no == pkt.back.size()) return tri::no;
+    return tri::unknown;
   }
   if (left.contains("fib") && left["fib"].is_object() && left["fib"].value("result", "") == "type" &&
       pkt.group.is_v4()) {
@@ -3277,6 +3411,9 @@ struct fw_hit {
   /// A chain's policy drop: the base chain (family, table, chain, hook,
   /// policy) and its rate-limited accepts (`limited`: chain, handle, rate).
   json chain = json::object();
+  /// A WARN whose only undecided match is a reverse-path lookup (`fib
+  /// saddr`): it drops every datagram of a source or none of them.
+  bool reverse_path_only = false;
 };
 
 using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
@@ -3425,6 +3562,34 @@ class fw_walk {
             return end::dropped;
           }
           break;
+        } else if (const auto taken = takes_away(e)) {
+          // A statement that ends the datagram's way to the group's sockets
+          // as a drop does: `fwd` (netdev: sent out of another device), a
+          // rewrite of its destination address or port (`ip daddr set`,
+          // `udp dport set`, dnat, redirect: no longer the group's), or
+          // `queue` without bypass (userspace decides; with no program
+          // reading the queue the kernel drops it). trial15i M7.
+          const bool surely = holds == tri::yes;
+          if (taken->second == "queue") {
+            if (holds == tri::yes) holds = tri::unknown;
+            why.push_back(taken->first + " (the kernel drops what no program reads from that queue; the program "
+                                         "that reads it decides the rest)");
+          }
+          hit(chain, handle, taken->second, holds, why, taken->first);
+          if (holds == tri::yes) {
+            dropped_by.emplace(chain, handle);
+            dropped_hit = hits.size() - 1;
+            return end::dropped;
+          }
+          if (taken->second == "queue" && surely) return end::accepted;  // the program decides, nothing after
+          break;
+        } else if (e.contains("queue")) {
+          // `queue ... bypass`: with no program reading the queue the
+          // datagram is accepted; else the program decides.
+          if (holds == tri::yes) return end::accepted;
+          maybe_accepted = true;
+          undecided_accept = true;
+          break;
         } else if (e.contains("accept")) {
           if (holds == tri::yes) return end::accepted;
           maybe_accepted = true;
@@ -3541,8 +3706,56 @@ class fw_walk {
     return end::fell_through;
   }
 
+  // A statement that takes the datagrams away from the group's sockets
+  // other than drop and reject: what it does, for the message ("forwards
+  // them (fwd to b0) out of another device"), and its word for the rule
+  // path ("fwd", "rewrite", "queue"). None for any other statement, and
+  // for `queue` with bypass.
+  static std::optional<std::pair<std::string, std::string>> takes_away(const json& e) {
+    if (e.contains("fwd")) {
+      const auto& f = e["fwd"];
+      const auto dev = f.is_object() && f.contains("dev") ? (f["dev"].is_string() ? f["dev"].get<std::string>()
+                                                                                    : f["dev"].dump())
+                                                          : std::string("?");
+      return std::pair{fmt::format("forwards (fwd to {}) out of that device, past every socket of this host,", dev),
+                       std::string("fwd")};
+    }
+    if (e.contains("queue")) {
+      const auto& q = e["queue"];
+      const auto flags = q.is_object() ? q.value("flags", json()) : json();
+      const bool bypass =
+          flags == "bypass" || (flags.is_array() && std::find(flags.begin(), flags.end(), json("bypass")) != flags.end());
+      if (bypass) return std::nullopt;
+      const auto num = q.is_object() && q.contains("num") ? q["num"].dump() : std::string("0");
+      return std::pair{fmt::format("queues (queue num {}, without bypass) to a userspace program", num),
+                       std::string("queue")};
+    }
+    for (const char* nat : {"dnat", "redirect"}) {
+      if (e.contains(nat)) {
+        return std::pair{fmt::format("rewrites the destination ({}) of", nat), std::string("rewrite")};
+      }
+    }
+    if (e.contains("mangle") && e["mangle"].is_object()) {
+      const auto& key = e["mangle"].value("key", json::object());
+      if (key.contains("payload") && key["payload"].is_object()) {
+        const auto proto = key["payload"].value("protocol", "");
+        const auto field = key["payload"].value("field", "");
+        const bool address = (proto == "ip" || proto == "ip6") && field == "daddr";
+        const bool port = (proto == "udp" || proto == "th") && field == "dport";
+        if (address || port) {
+          const auto& v = e["mangle"].value("value", json());
+          return std::pair{fmt::format("rewrites the destination ({} {} set {}), so that they are no longer the "
+                                       "group's, of",
+                                       proto, field, v.is_string() ? v.get<std::string>() : v.dump()),
+                           std::string("rewrite")};
+        }
+      }
+    }
+    return std::nullopt;
+  }
+
   void hit(const chain_key& chain, const std::string& handle, const std::string& verdict, tri holds,
-           const std::vector<std::string>& why) {
+           const std::vector<std::string>& why, const std::string& verb = {}) {
     const auto& [family, table, name] = chain;
     json path = json::array();
     for (const auto& step : path_) path.push_back(step);
@@ -3563,8 +3776,8 @@ class fw_walk {
                           fmt::join(limited_accepts, ", "), verdict);
     hits.push_back(
         {holds == tri::yes && limited_accepts.empty() ? check_status::fail : check_status::warn,
-         fmt::format("the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}{}{}", handle, family, table,
-                     name, verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
+         fmt::format("the rule (handle {}) in table {} {} chain {} {} UDP to port {}{}{}{}", handle, family, table,
+                     name, verb.empty() ? verdict + "s" : verb, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
                      holds == tri::yes ? ""
                      : why.empty()     ? " when its other matches hold (addresses, interfaces, state)"
                                        : fmt::format(" when its other matches hold: it may drop, by {}",
@@ -3574,6 +3787,9 @@ class fw_walk {
          fmt::format("or add an accept rule for udp dport {} before it{}", port_,
                      path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
          std::move(path)});
+    hits.back().reverse_path_only =
+        holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
+        std::ranges::all_of(why, [](const std::string& w) { return w == "a fib lookup (reverse path)"; });
   }
 
   fw_packet pkt_;
@@ -3784,7 +4000,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
   for (const auto& p : plan) {
     auto& kinds = ports[{p.m->request.port, p.m->request.group.is_v4()}];
     fw_packet pkt{p.m->request.port, p.m->request.group.unmap().with_scope_id(0), std::string(p.iface.name.view()),
-                  p.iface.index, true, std::nullopt, {}};
+                  p.iface.index, true, std::nullopt, {}, {}};
     const auto& r = p.m->request;
     // An any-source join among them: its senders are unknown (kept as a
     // marker, an invalid address, cleared below).
@@ -3801,6 +4017,11 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
   for (auto& [key, kinds] : ports) {
     for (auto& k : kinds) {
       if (std::ranges::any_of(k.sources, [](const core::ip_address& a) { return !a.is_valid(); })) k.sources.clear();
+      k.back.clear();
+      for (const auto& a : k.sources) {
+        const auto r = netlink::route_to(a);
+        k.back.push_back(r ? std::optional<std::uint32_t>(r->iface.index) : std::nullopt);
+      }
     }
   }
   auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
@@ -3867,6 +4088,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       for (const auto& h : hits) {
         json data{{"path", h.path}};
         if (!h.chain.empty()) data["chain"] = h.chain;
+        if (h.reverse_path_only) data["reverse_path"] = true;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
       }
     }
@@ -3975,7 +4197,8 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       settings.rcvbuf = 0;
       settings.rcvbuf_auto = false;
       buffer_report buffers;
-      auto sock = open_receive_socket(family, r.port, settings, silent, buffers);
+      bool reuse_port = false;
+      auto sock = open_receive_socket(family, r.port, settings, silent, buffers, &reuse_port);
       if (!sock || !core::join_group(*sock, r.group, where->index)) continue;
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
       }
@@ -4436,6 +4659,13 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                         "arrived and the kernel dropped them before any socket (see the rp_filter line)",
                         count_text(*rp, "datagram", "datagrams"));
       note = "the rp_filter line's fix lets them in: the sender, its TTL and the routers on the way delivered them";
+    } else if (csum > 0) {
+      // As for the reverse path (trial15i L2): they came, with a bad checksum.
+      why = fmt::format("; the kernel dropped {} with a bad UDP checksum meanwhile (InCsumErrors; namespace-wide): "
+                        "datagrams arrived and the kernel dropped them before any socket (see the drops line)",
+                        count_text(csum, "datagram", "datagrams"));
+      note = "the drops line says where bad checksums come from; the sender, its TTL and the routers on the way "
+             "delivered them";
     } else if (!on_link.empty() && all_on_link) {
       why = fmt::format("; the source{} {} {} on {} join interface's own link: no router in between, so no TTL "
                         "keeps the datagrams away",
@@ -4560,7 +4790,20 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       if (std::ranges::find(heard, src.to_string()) == heard.end()) heard.push_back(src.to_string());
     }
     if (all && !heard.empty()) {
-      old_version_works(c, name, fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name));
+      // A source behind a router came all the same (a router that forwards
+      // without the reports' sources: a static route): "works on one link"
+      // would contradict what was heard (trial15i L8).
+      std::vector<std::string> routed;
+      for (const auto& h : heard) {
+        const auto a = core::ip_address::parse(h);
+        if (!a) continue;
+        // Behind a router on this link: routed back through a gateway there
+        // (one routed back by another interface sent here directly).
+        if (const auto back = netlink::route_to(*a); back && back->gateway && back->iface.name.view() == name) {
+          routed.push_back(fmt::format("{} via the router {}", h, back->gateway->to_string()));
+        }
+      }
+      old_version_works(c, name, fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name), routed);
     }
   }
   return std::ranges::all_of(plan, [&seen](const planned& p) {
@@ -4595,6 +4838,13 @@ void print_check(const reporter& out, const check_result& c) {
 bool prediction_only(const check_result& c) {
   static const std::set<std::string_view> predictions{"route", "source_route", "rp_filter", "igmp_version", "port",
                                                       "membership"};
+  // A firewall rule undecided only by its reverse-path lookup drops all of
+  // a source's datagrams or none: heard, it dropped none of them.
+  if (c.check == "firewall" && c.data.is_object() && c.data.value("reverse_path", false)) return true;
+  // The MULTICAST flag off: heard, the driver delivered them.
+  if (c.check == "interface" && c.data.is_object() && c.data.contains("multicast") && c.data["multicast"] == false) {
+    return true;
+  }
   return predictions.contains(c.check);
 }
 
@@ -4749,7 +4999,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     // (each port and family), so a port that another socket keeps is
     // said now, with the route, not after the route is fixed.
     bool bound = true;
-    std::set<std::pair<int, std::uint16_t>> tried;
+    std::set<std::pair<int, std::uint16_t>> tried, shared;
     for (const auto& p : plan) {
       const int family = p.m->request.group.is_v4() ? AF_INET : AF_INET6;
       if (!tried.emplace(family, p.m->request.port).second) continue;
@@ -4757,7 +5007,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       bind_only.rcvbuf = 0;
       bind_only.rcvbuf_auto = false;
       buffer_report buffers;
-      auto sock = open_receive_socket(family, p.m->request.port, bind_only, silent, buffers);
+      bool reuse_port = false;
+      auto sock = open_receive_socket(family, p.m->request.port, bind_only, silent, buffers, &reuse_port);
+      if (sock && reuse_port) shared.emplace(family, p.m->request.port);
       if (sock) continue;
       if (sock.error().code == std::errc::address_in_use) {
         port_refused(port_users, p.m->request.port,
@@ -4767,6 +5019,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       }
     }
     shared_port_said(checks, bound);
+    for (const auto& [family, port] : shared) reuse_port_said(checks, port, family);
   } else if (open_and_join(s.recv, silent, members, shards, table)) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
@@ -4783,6 +5036,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                                   count_text(shards.size(), "socket", "sockets")),
                       "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
     shared_port_said(checks, true);
+    for (const auto& sh : shards) {
+      if (const auto on = core::get(sh.sock, core::opt::reuse_port); on && *on) reuse_port_said(checks, sh.port, sh.family);
+    }
     // The optmem_max WARN predicts ENOBUFS past the limit; mcast-recv then
     // moves memberships to more sockets, and the join has just succeeded:
     // harmless, said so (never the verdict, exit 0).

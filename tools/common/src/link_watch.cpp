@@ -2,6 +2,7 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/link_watch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
@@ -142,6 +143,26 @@ bool link_watch::process(receive_session& session) {
     using kind = netlink::event::kind;
     if (e.what == kind::link_added || e.what == kind::link_changed || e.what == kind::link_removed) {
       const auto& l = e.link_value;
+      if (e.what != kind::link_removed) {
+        // A watched index under another name: renamed (`ip link set X name
+        // Y`). The memberships stay on the index; the watch follows the new
+        // name, so its later events (up) are said, and a new interface of
+        // the old name is not taken for a re-creation (trial15i M9).
+        const auto renamed = std::ranges::find_if(links_, [&l](const auto& kv) {
+          return kv.second.index != 0 && kv.second.index == l.index && kv.first != l.name;
+        });
+        if (renamed != links_.end()) {
+          const auto old_name = renamed->first;
+          auto node = links_.extract(renamed);
+          node.key() = l.name;
+          links_.erase(l.name);  // an entry of the new name (deleted, not back): the renamed link takes its place
+          links_.insert(std::move(node));
+          report(l.name, l.index, "renamed",
+                 fmt::format("renamed from {} to {}: the memberships stay on it (index {})", old_name, l.name,
+                             l.index),
+                 {{"old_name", old_name}});
+        }
+      }
       auto it = links_.find(l.name);
       if (it == links_.end()) continue;
       auto& w = it->second;
@@ -181,8 +202,17 @@ bool link_watch::process(receive_session& session) {
       if (running != w.running) {
         w.running = running;
         if (running) {
-          report_up(l.name, l.index);
+          ups_.push_back({l.name, l.index, std::chrono::steady_clock::now() + std::chrono::milliseconds(500)});
         } else {
+          // An `up` still waiting is said first, in order.
+          for (auto u = ups_.begin(); u != ups_.end();) {
+            if (u->index != l.index) {
+              ++u;
+              continue;
+            }
+            report_up(u->name, u->index);
+            u = ups_.erase(u);
+          }
           report(l.name, l.index, "down",
                  !l.is_up() ? std::string("down (administratively)") : std::string("down (no carrier)"));
         }
@@ -201,6 +231,18 @@ bool link_watch::process(receive_session& session) {
     }
   }
   return true;
+}
+
+void link_watch::tick(bool all) {
+  const auto now = std::chrono::steady_clock::now();
+  for (auto u = ups_.begin(); u != ups_.end();) {
+    if (!all && u->due > now) {
+      ++u;
+      continue;
+    }
+    report_up(u->name, u->index);
+    u = ups_.erase(u);
+  }
 }
 
 void link_watch::say_deleted() const {

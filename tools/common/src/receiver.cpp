@@ -125,10 +125,11 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
 }
 
 result<core::socket> open_receive_socket(int family, std::uint16_t port, const recv_settings& s, const reporter& out,
-                                         buffer_report& buffers) {
+                                         buffer_report& buffers, bool* reuse_port) {
   const core::endpoint local(family == AF_INET ? core::ip_address::any_v4() : core::ip_address::any_v6(), port);
   auto sock = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
   if (!sock) return fail(sock.error());
+  if (reuse_port != nullptr) *reuse_port = false;
   // Every receiver of these groups on this host that sets SO_REUSEADDR can
   // share the port; multicast datagrams go to every such socket whose
   // memberships (or IP_MULTICAST_ALL) take them. Not SO_REUSEPORT: in a
@@ -136,10 +137,39 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   // one socket of the group by the flow's hash, whatever it joined, so a
   // second receiver of the port with another group got the first one's
   // datagrams while the first got none.
-  auto ok = core::set(*sock, core::opt::reuse_address, true);
-  // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
-  if (ok && family == AF_INET6) ok = core::set(*sock, ipv6::opt::v6_only, true);
-  if (ok) ok = core::bind(*sock, local);
+  //
+  // A holder that set SO_REUSEPORT (and not SO_REUSEADDR) refuses that
+  // bind; SO_REUSEPORT too joins its reuseport group (same user). Measured
+  // on 6.18 (NetEveryRun.CoexistsWithASoReusePortHolder): a datagram that
+  // two or more sockets of the port take is copied to each; one that only
+  // one socket takes goes to a socket of the reuseport group by the flow's
+  // hash (IPv4 early demux), whatever that one joined. So the IPv4 socket
+  // keeps IP_MULTICAST_ALL on there, as such a holder has it by default:
+  // every group joined here is then taken by both, each gets its copy, and
+  // handle() counts only its own groups (receive_session::only_groups).
+  const auto bind_with = [&](bool port_too) {
+    auto ok = core::set(*sock, core::opt::reuse_address, true);
+    if (ok && port_too) ok = core::set(*sock, core::opt::reuse_port, true);
+    // IPv6 sockets take IPv6 only: IPv4 groups have their own socket.
+    if (ok && family == AF_INET6) ok = core::set(*sock, ipv6::opt::v6_only, true);
+    if (ok) ok = core::bind(*sock, local);
+    return ok;
+  };
+  auto ok = bind_with(false);
+  bool shared = false;
+  if (!ok && ok.error().code == std::errc::address_in_use && reuse_port != nullptr) {
+    auto again = core::socket::open(family, SOCK_DGRAM | SOCK_NONBLOCK);
+    if (!again) return fail(again.error());
+    auto first = std::move(*sock);
+    *sock = std::move(*again);
+    if (auto shared_ok = bind_with(true)) {
+      ok = shared_ok;
+      shared = true;
+      *reuse_port = true;
+    } else {
+      *sock = std::move(first);  // the first refusal is the one to explain
+    }
+  }
   // Only its own groups, and with each datagram its group (destination),
   // ingress interface, TTL / hop limit, TOS / traffic class, the drop count
   // and, with --timestamp sw, the kernel's time: the facades' control tables
@@ -148,7 +178,7 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   if (ok && family == AF_INET) {
     using cf = ipv4::control_flags;
     ipv4::packet_conn c(*sock);
-    ok = c.set_multicast_all(false).and_then([&] {
+    ok = c.set_multicast_all(shared).and_then([&] {
       return c.set_control_message(
           cf::destination | cf::interface | cf::ttl | cf::tos | cf::drops | (stamp ? cf::timestamp : cf::none), true);
     });
@@ -296,7 +326,11 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         break;
       }
       if (p->new_socket) {
-        auto sock = open_receive_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, out, buffers);
+        bool reuse_port = false;
+        auto sock = open_receive_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, out, buffers,
+                                        &reuse_port);
+        if (sock && reuse_port) out.warn_event(port_shared_message(m.request.port, m.request.group.is_v4() ? AF_INET : AF_INET6),
+                                               "port_reuseport", {{"port", m.request.port}});
         if (!sock && sock.error().code == std::errc::address_in_use) {
           const int family = m.request.group.is_v4() ? AF_INET : AF_INET6;
           return out.fail(exit_setup, port_taken_message(m.request.port, family, sock.error()),
@@ -660,6 +694,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // The wildcard-bound sockets also get unicast and broadcast datagrams to
     // the port: not what was joined, so not counted.
     if (!group.is_multicast()) continue;
+    if (!only_.empty() && !only_.contains({group.with_scope_id(0), port})) continue;
     const auto source = m.peer.address().unmap().with_scope_id(0);
     const auto payload = std::span<const std::byte>(m.buffer.data(), m.size);
     if (m.info.drops) drops_seen = std::max(drops_seen, *m.info.drops);
@@ -937,13 +972,25 @@ void receive_session::summary() {
   // source must not hide behind another of the same group that sends.
   const json channels = counted_channels();
   bool silent_header = false;
+  silent_set silent;  // the silent channels' (group, port), for silent_hints_
   for (const auto& j : channels) {
     if (j["packets"] == 0) {
+      if (const auto g = core::ip_address::parse(j["group"].get<std::string>())) {
+        silent.emplace(g->unmap().with_scope_id(0), j["port"].get<std::uint16_t>());
+      }
       if (!silent_header) {
         out_.text("joined, nothing arrived:");
         silent_header = true;
       }
-      out_.text(channel_text(j));
+      // An interface deleted during the run is named as the stream lines
+      // name it (trial15i L6).
+      auto said = j;
+      if (const auto& i = j["interface"]; i["index"].is_number()) {
+        if (const auto old = deleted_.find(i["index"].get<std::uint32_t>()); old != deleted_.end()) {
+          said["interface"]["name"] = fmt::format("{} (index {}, deleted during the run)", old->second, old->first);
+        }
+      }
+      out_.text(channel_text(said));
       out_.csv(channel_csv_row("summary", t, j));
     }
   }
@@ -1109,6 +1156,12 @@ void receive_session::summary() {
   // of this host that drops some (a rate limit) is named (trial15h 11).
   if (loss_hints_ && !s_.json_output && total_ > 0 && !no_numbers && sum.lost > drops) {
     for (const auto& line : loss_hints_()) out_.text(line);
+  }
+  // Some groups silent while others arrived: no verdict is given (that is
+  // for a run that received nothing), so each silent group's own checks
+  // are said (trial15i M8: a drop rule for one port of several).
+  if (silent_hints_ && !s_.json_output && total_ > 0 && !silent.empty()) {
+    for (const auto& line : silent_hints_(silent)) out_.text(line);
   }
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
@@ -1387,6 +1440,7 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   session.start();
   bool read_first = false;  // after this process's own pause: read what waited before the clock's reports
   while (!stop_requested()) {
+    if (links != nullptr) links->tick();
     if (!read_first && session.tick()) break;
     read_first = false;
     // Wake at least every 50 ms to check the clock and the signal flag.

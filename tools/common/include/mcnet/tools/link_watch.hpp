@@ -14,6 +14,7 @@
 /// and joined again on the new one, on the same socket, so the run goes on
 /// receiving without a restart.
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -53,6 +54,12 @@ class link_watch {
   /// name came back (and its memberships were joined again) or not, so that
   /// the end of the output says why its streams stopped. Nothing when none was.
   void say_deleted() const;
+  /// Say the `up` events that are due: an `up` waits up to half a second
+  /// before its routes are checked, as a script that brings a link back
+  /// adds its route only after the link is up (the kernel refuses a route
+  /// through a down link; trial15i L1). Called at every wake-up of the
+  /// receive loop; `all`: say every one waiting (the run's end).
+  void tick(bool all = false);
 
  private:
   struct watched {
@@ -75,6 +82,12 @@ class link_watch {
   // Leave what was on `w.old_index`, join it on `w.index`; the memberships joined again, or the first error.
   result<std::size_t> rejoin(watched& w);
 
+  struct pending_up {
+    std::string name;
+    std::uint32_t index = 0;
+    std::chrono::steady_clock::time_point due;
+  };
+  std::vector<pending_up> ups_;  // `up` events waiting for their route check (tick)
   netlink::watcher watcher_;
   std::vector<shard>& shards_;
   std::vector<joined_membership> joins_;

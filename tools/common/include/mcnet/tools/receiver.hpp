@@ -17,6 +17,7 @@
 #include <iosfwd>
 #include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <utility>
 #include <string>
@@ -87,9 +88,16 @@ struct buffer_report {
 /// `SO_RXQ_OVFL`, `SO_TIMESTAMPNS` (--timestamp sw), `SO_BUSY_POLL`, and the
 /// receive buffer of --rcvbuf (a warning on `out` when clamped), or without
 /// it `buffers.auto_want` when that is more than the default. Errors:
-/// the first failing call's.
+/// the first failing call's. With `reuse_port` given, a bind refused
+/// (EADDRINUSE) is tried again with SO_REUSEPORT too: it succeeds next to a
+/// holder of this user that set SO_REUSEPORT (joining its reuseport group),
+/// and an IPv4 socket then keeps IP_MULTICAST_ALL on, so that every group
+/// joined here is taken by every socket of the group and copied to each
+/// (the kernel hands a datagram only one socket takes to any socket of the
+/// group by hash); `*reuse_port` says whether that happened.
 [[nodiscard]] result<core::socket> open_receive_socket(int family, std::uint16_t port, const recv_settings& s,
-                                                       const reporter& out, buffer_report& buffers);
+                                                       const reporter& out, buffer_report& buffers,
+                                                       bool* reuse_port = nullptr);
 
 /// Join `r` on `sock` where `p` placed it: `IP_ADD_MEMBERSHIP` /
 /// `MCAST_JOIN_SOURCE_GROUP`, or for exclude mode the group once per socket
@@ -193,6 +201,11 @@ class receive_session {
   /// The joined channels (open_and_join's `joined`): the summary gives each
   /// a line with what arrived for it, 0 packets when nothing did.
   void set_channels(nlohmann::ordered_json joined) { channels_ = std::move(joined); }
+  /// Count only datagrams to these (group, port) pairs (groups unmapped,
+  /// without scope): a socket that joined a holder's reuseport group keeps
+  /// IP_MULTICAST_ALL on (open_receive_socket) and gets copies of other
+  /// groups joined here too. Empty (the default): every multicast datagram.
+  void only_groups(std::set<std::pair<core::ip_address, std::uint16_t>> joined) { only_ = std::move(joined); }
 
   /// Asked by summary() when nothing was counted, with the drop counters'
   /// change over the run (count_drop_causes; unmeasured without it): why
@@ -203,6 +216,11 @@ class receive_session {
   /// lines for the summary, run_checks' loss_hints): asked at the summary
   /// when the sequence numbers show more lost than the sockets dropped.
   void loss_hints_with(std::function<std::vector<std::string>()> h) { loss_hints_ = std::move(h); }
+  /// What explains the groups that got nothing while others got datagrams
+  /// (text lines for the summary, run_checks' silent_hints): asked at the
+  /// summary with those (group, port) pairs.
+  using silent_set = std::set<std::pair<core::ip_address, std::uint16_t>>;
+  void silent_hints_with(std::function<std::vector<std::string>(const silent_set&)> h) { silent_hints_ = std::move(h); }
 
   /// Count the namespace's drop counters (drop_counters) from `before`,
   /// read before the joins (a sender may start as soon as they are
@@ -273,6 +291,7 @@ class receive_session {
   const reporter& out_;
   stream_table& table_;
   nlohmann::ordered_json channels_ = nlohmann::ordered_json::array();
+  std::set<std::pair<core::ip_address, std::uint16_t>> only_;
   drop_counter kernel_drops_;
   steady_clock now_;
   interface_names names_;
@@ -302,6 +321,7 @@ class receive_session {
   stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   std::function<std::vector<std::string>()> loss_hints_;      // loss_hints_with
+  std::function<std::vector<std::string>(const silent_set&)> silent_hints_;  // silent_hints_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::function<drop_counters()> read_drops_;  // count_drop_causes

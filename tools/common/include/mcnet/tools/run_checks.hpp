@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -189,6 +190,11 @@ struct join_refusal {
 /// and what to do.
 [[nodiscard]] std::string port_taken_message(std::uint16_t port, int family, const error& refused);
 
+/// What a bind that joined a holder's reuseport group (open_receive_socket's
+/// `reuse_port`) means: who holds `port`, that mcast-recv shares it with
+/// SO_REUSEPORT, and which datagrams the kernel hands to one socket only.
+[[nodiscard]] std::string port_shared_message(std::uint16_t port, int family);
+
 /// The `code` of the warning event a start check gives: its check name
 /// (interface, source_route, rp_filter, igmp_version).
 [[nodiscard]] std::string_view start_warning_code(const check_result& c) noexcept;
@@ -233,6 +239,17 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// may drop some of them: firewall SUBJECT: MESSAGE (fix: COMMAND)`); none
 /// when no rule does.
 [[nodiscard]] std::vector<std::string> loss_hints(const std::vector<membership>& members);
+
+/// For a run where some groups got datagrams and others none: per silent
+/// (group, port) of `silent` (groups unmapped, without scope), the checks
+/// that can differ between groups on one host (the firewall's rules for its
+/// port, its route, an include source's route back and rp_filter, the IGMP
+/// or MLD version, the limits) made for its memberships alone, each WARN and
+/// FAIL as a text line (`mcast-recv: nothing arrived for GROUP:PORT: STATUS
+/// CHECK SUBJECT: MESSAGE (fix: COMMAND)`), or one line saying that no local
+/// check found a cause for it.
+[[nodiscard]] std::vector<std::string> silent_hints(
+    const std::vector<membership>& members, const std::set<std::pair<core::ip_address, std::uint16_t>>& silent);
 
 /// The routes `joins` without -i followed, per group (their route_prefix;
 /// none when the kernel did not say), for nothing_arrived_verdict().
