@@ -217,10 +217,11 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
           {"clock_errors", or_null(h, t.clock_errors)},
           {"length_errors", or_null(h, s.length_errors)}};
   // The numbers before the first arrival (trial20j 7): the first number
-  // counted, and those below it that lost counts (sent after the join).
+  // counted, and those below it likely lost (sent after the join by the
+  // pace): an estimate, not in lost.
   const auto gap = start_gap_of(k, s);
   j["first_sequence"] = gap ? json(gap->first_sequence) : json(nullptr);
-  j["lost_at_start"] = gap ? json(t.lost_at_start) : json(nullptr);
+  j["missed_at_start"] = gap ? json(gap->likely ? gap->missed : 0) : json(nullptr);
   j["began_after_join_s"] = gap && gap->began_after_join_s ? json(*gap->began_after_join_s) : json(nullptr);
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
@@ -241,7 +242,6 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
     j["lost"] = lost_delta(now.lost, before.lost);
     j["reordered"] = lost_delta(now.reordered, before.reordered);
     j["duplicates"] = now.duplicates - before.duplicates;
-    if (!j["lost_at_start"].is_null()) j["lost_at_start"] = lost_delta(now.lost_at_start, before.lost_at_start);
   }
   // The protocols' counters are deltas too (pids, a number of PIDs, is not).
   auto delta = [&](const char* name, std::uint64_t totals::*field) {
@@ -624,16 +624,18 @@ std::string stream_text(const json& s) {
                         text(s["duplicates"]));
     // MoldUDP64 counts these in messages (trial20j 9), beside datagram counts.
     if (payload == "moldudp64") line += " (messages)";
-    // Numbers before the first arrival (trial20j 7): counted when sent
-    // after the join, shown as doubtful when that cannot be told.
-    if (s.contains("lost_at_start") && s["lost_at_start"].is_number_integer() && s["lost_at_start"] != 0) {
-      line += fmt::format(" ({} of them before its first number {}: by its pace the session began {:.3f} s after "
-                          "the join)",
-                          text(s["lost_at_start"]), text(s["first_sequence"]), s["began_after_join_s"].get<double>());
+    // Numbers before the first arrival (trial20j 7): an estimate, said
+    // apart from lost, which counts from the first arrival.
+    if (s.contains("missed_at_start") && s["missed_at_start"].is_number_unsigned() && s["missed_at_start"] != 0) {
+      line += fmt::format(" (and {} before its first number {}, likely lost: by its pace at the start the session "
+                          "began {:.3f} s after the join; an estimate, not in lost)",
+                          text(s["missed_at_start"]), text(s["first_sequence"]),
+                          s["began_after_join_s"].get<double>());
     } else if (s.contains("began_after_join_s") && s["began_after_join_s"].is_number() &&
                s["began_after_join_s"].get<double>() >= 0 && s["first_sequence"].is_number_unsigned() &&
                s["first_sequence"].get<std::uint64_t>() > (payload == "moldudp64" ? 1u : 0u)) {
-      line += fmt::format(" (its first number {}: those before it may have been sent before the join, not counted)",
+      line += fmt::format(" (its first number {}: those before it were sent about the join or before it, not "
+                          "counted)",
                           text(s["first_sequence"]));
     }
   }

@@ -72,7 +72,6 @@ void totals::add(const totals& o) noexcept {
   clock_errors += o.clock_errors;
   length_errors += o.length_errors;
   sequenced += o.sequenced;
-  lost_at_start += o.lost_at_start;
 }
 
 bool counts_loss(const stream_key& key) noexcept {
@@ -127,19 +126,26 @@ std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) no
   g.first_sequence = s.sequence.first();
   g.missed = g.first_sequence > base ? g.first_sequence - base : 0;
   const auto& a = s.arrivals;
-  const std::uint64_t numbers = s.sequence.highest() - s.sequence.first();
-  if (!s.first_packet_ms || !a.first_ns || !a.last_ns || numbers < 8 || *a.last_ns - *a.first_ns < 1'000'000) {
-    return g;
-  }
-  const double span_s = static_cast<double>(*a.last_ns - *a.first_ns) / 1e9;
+  if (s.read_times || !s.first_packet_ms || !a.first_ns || !a.last_ns) return g;
+  // The pace at the start: up to the 16th datagram (a sender that changes
+  // its rate later does not move it), else over all that came.
+  const std::int64_t until_ns = s.pace_mark_ns ? *s.pace_mark_ns : *a.last_ns;
+  const std::uint64_t highest = s.pace_mark_ns ? s.pace_mark_seq : s.sequence.highest();
+  const std::uint64_t numbers = highest > g.first_sequence ? highest - g.first_sequence : 0;
+  if (numbers < 8 || until_ns - *a.first_ns < 1'000'000) return g;
+  const double span_s = static_cast<double>(until_ns - *a.first_ns) / 1e9;
   const double pace = static_cast<double>(numbers) / span_s;  // numbers per second
-  const double lead_s = static_cast<double>(g.missed) / pace;
-  g.began_after_join_s = *s.first_packet_ms / 1e3 - lead_s;
-  // A clump is a burst of a bursty sender, one datagram of an even pace.
-  const double period_s = span_s / static_cast<double>(std::max<std::uint64_t>(1, a.clumps > 1 ? a.clumps - 1 : 1));
+  g.began_after_join_s = *s.first_packet_ms / 1e3 - static_cast<double>(g.missed) / pace;
+  // A clump is a burst of a bursty sender, one datagram of an even pace:
+  // the start's interval between datagrams times the stream's datagrams a
+  // clump.
+  const double datagrams = static_cast<double>(std::min<std::uint64_t>(s.packets, start_pace_datagrams));
+  const double per_clump =
+      std::max(1.0, static_cast<double>(s.packets) / static_cast<double>(std::max<std::uint64_t>(1, a.clumps)));
+  const double period_s = span_s / std::max(1.0, datagrams - 1) * per_clump;
   const double margin_s = std::max(static_cast<double>(start_gap_margin_min_ns) / 1e9, 3 * period_s);
-  g.counted = g.missed > 0 && g.missed <= feed::sequence_tracker::provisional_gap && !s.sequence.start_open() &&
-              s.sequence.restarts() == 0 && !s.unresumed && *g.began_after_join_s >= margin_s;
+  g.likely = g.missed > 0 && g.missed <= feed::sequence_tracker::window && !s.sequence.start_open() &&
+             s.sequence.restarts() == 0 && !s.unresumed && *g.began_after_join_s >= margin_s;
   return g;
 }
 
@@ -175,10 +181,6 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.jumps = s.sequence.jumps();
     t.restarts = s.sequence.restarts();
     t.too_late = s.sequence.too_late();
-    if (const auto g = start_gap_of(key, s); g && g->counted) {
-      t.lost_at_start = g->missed;
-      t.lost = feed::saturating_add(t.lost, g->missed);
-    }
   }
   return t;
 }
@@ -296,6 +298,8 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.tos = st.tos;
   r.interface_index = st.interface_index;
   r.first_packet_ms = st.first_packet_ms;
+  r.pace_mark_ns = st.pace_mark_ns;
+  r.pace_mark_seq = st.pace_mark_seq;
   r.first_packet = st.first_packet;
   r.last_packet = st.last_packet;
   r.arrivals = st.arrivals;
@@ -401,6 +405,8 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.tos = r.tos;
   s.interface_index = r.interface_index;
   s.first_packet_ms = r.first_packet_ms;
+  s.pace_mark_ns = r.pace_mark_ns;
+  s.pace_mark_seq = r.pace_mark_seq;
   s.first_packet = r.first_packet;
   s.last_packet = r.last_packet;
   s.arrivals = r.arrivals;
@@ -553,6 +559,7 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
   try {
     made = &streams_.emplace(key, stream{}).first->second;
     if (checker) made->mpegts = std::make_unique<mpegts_state>();
+    made->read_times = read_times_;
     const auto resumed_before = resumed_;
     if (!resume_.empty()) resume(key, *made);
     // Resumed: its line carries its counts again (one back anew keeps its
@@ -601,6 +608,12 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
       s.first_packet_ms = static_cast<double>(feed::saturating_sub(arrival.time_since_epoch().count(),
                                                                    j->second.time_since_epoch().count())) / 1e6;
     }
+  }
+  // The pace at the start (start_gap_of()): the 16th datagram's arrival and
+  // the highest number then (this one is tracked after count()).
+  if (s.packets == start_pace_datagrams && s.arrivals.last_ns) {
+    s.pace_mark_ns = *s.arrivals.last_ns;
+    s.pace_mark_seq = s.sequence.highest();
   }
   s.arrivals.add(arrival.time_since_epoch().count());
   ++s.packets;

@@ -188,6 +188,13 @@ struct stream {
   feed::histogram latency;          ///< kernel receive time - send time, ns (mcnet)
   feed::jitter interarrival;        ///< mcnet: from the header's send time
   std::optional<double> first_packet_ms;  ///< after the join of its group
+  /// The pace at the stream's start (start_gap_of()): the arrival of its
+  /// 16th datagram and the highest number then; none before.
+  std::optional<std::int64_t> pace_mark_ns;
+  std::uint64_t pace_mark_seq = 0;
+  /// Its arrival times are read times (--timestamp none): a stall of the
+  /// receiver bunches them, so they give no pace.
+  bool read_times = false;
   bool ended = false;                     ///< an END marker (mcnet) or end of session (MoldUDP64) arrived
   /// It came back after its eviction record was pushed out (unresumed()):
   /// its figures are only those since it came back, its loss while evicted
@@ -284,9 +291,6 @@ struct totals {
   /// RTP): with none, a total's lost, reordered and duplicates are
   /// unknown, not 0 (MPEG-TS alone counts continuity, raw nothing).
   std::uint64_t sequenced = 0;
-  /// Of lost: numbers a stream's session used before its first arrival,
-  /// sent after the join (start_gap_of()).
-  std::uint64_t lost_at_start = 0;
   /// Add `o` field by field (lost saturating: hostile numbers).
   void add(const totals& o) noexcept;
 };
@@ -297,23 +301,24 @@ struct totals {
 
 /// The numbers a stream's session used before the first one that arrived
 /// (trial20j 7: a receiver joined before the sender started saw 10, 11 ...
-/// and counted nothing of 0 to 9, --max-loss 0 passing with 10 % lost).
-/// mcnet numbers start at 0 in each session (the header's contract),
-/// MoldUDP64 messages at 1 (MoldUDP64 1.00, "Sequence Number"). Numbers
-/// before the first arrival are lost only if they were sent after the
-/// join: by the stream's pace (its numbers over its arrivals' span), the
-/// first number was due `lead` = missed / pace before the first arrival,
-/// so the session began `first_packet_ms` - lead after the join. They
-/// count as lost (`counted`) when that is at least the margin after the
-/// join: three of the stream's clump periods (a burst's period, or one
-/// interval of an even pace), at least 10 ms, so that a sender paced in
-/// bursts or unevenly is not taken to have begun later than it did; and
-/// only with a proven start in its first epoch, at most
-/// feed::sequence_tracker::provisional_gap missed (what one datagram may
-/// claim), 9 numbers or more over at least 1 ms to give the pace, and the
-/// stream not back unresumed. A sender that paused between its first
-/// numbers and the rest, and that the receiver joined during the pause,
-/// would have them counted lost wrongly: a pace says nothing of a pause.
+/// and said nothing of 0 to 9). mcnet numbers start at 0 in each session
+/// (the header's contract), MoldUDP64 messages at 1 (MoldUDP64 1.00,
+/// "Sequence Number"). They are an estimate shown, never counted in lost
+/// (loss counts from the first arrival, as the A/B merge does): whether
+/// they were sent after the join is judged by the stream's pace at its
+/// start (its numbers up to its 16th datagram over their arrivals' span;
+/// fewer, all of them), by which its first number was due `missed / pace`
+/// before its first arrival, so the session began `first_packet_ms` - that
+/// after the join. They are `likely` lost when that is at least the margin
+/// after the join: three of the stream's clump periods at its start (a
+/// burst's period, or one interval of an even pace), at least 10 ms; with
+/// a proven start in its first epoch, at most
+/// feed::sequence_tracker::window of them, 9 numbers or more to give the
+/// pace, kernel receive times (not --timestamp none, where a stall of the
+/// receiver bunches the read times) and the stream not back unresumed. A
+/// sender that sent its first numbers faster than it went on, or paused
+/// between them, is misjudged: a pace says nothing of either (trial20k 2,
+/// 3b), which is why the estimate is not counted.
 struct start_gap {
   std::uint64_t first_sequence = 0;  ///< the first number counted (the tracker's first())
   std::uint64_t missed = 0;          ///< numbers of the session below it: first_sequence - 0 (mcnet) or - 1 (MoldUDP64)
@@ -321,18 +326,19 @@ struct start_gap {
   /// after the join (negative: before it, a late join); none without a
   /// pace or a join time.
   std::optional<double> began_after_join_s;
-  bool counted = false;  ///< `missed` is in the stream's lost (totals::lost_at_start)
+  bool likely = false;  ///< `missed` were likely lost: sent after the join, by the pace
 };
-/// The least margin after the join for start_gap::counted, ns.
+/// The least margin after the join for start_gap::likely, ns.
 inline constexpr std::int64_t start_gap_margin_min_ns = 10'000'000;
+/// The datagrams whose arrivals give the pace at a stream's start.
+inline constexpr std::uint64_t start_pace_datagrams = 16;
 /// The start gap of an mcnet or MoldUDP64 stream with a number counted;
 /// none for other payloads (RTP starts at a random number, MPEG-TS and raw
 /// have none) or before a number.
 [[nodiscard]] std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) noexcept;
 
 /// A stream's counters as totals (for sums and interval deltas); lost,
-/// reordered and duplicates are 0 where counts_loss() is false. Lost
-/// includes the numbers before the first arrival that start_gap_of() counts.
+/// reordered and duplicates are 0 where counts_loss() is false.
 [[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
 
 /// mcnet: the stream's latencies more than stream_table::latency_outlier_ns
@@ -629,6 +635,8 @@ class stream_table {
     int ttl = -1, tos = -1;
     std::uint32_t interface_index = 0;
     std::optional<double> first_packet_ms;
+    std::optional<std::int64_t> pace_mark_ns;
+    std::uint64_t pace_mark_seq = 0;
     std::optional<core::kernel_time> first_packet, last_packet;
     clump_clock arrivals;
     feed::sequence_tracker::position sequence;
