@@ -679,6 +679,16 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
     b = {};
     b.first = b.last = seq;
     b.distinct = distinct_;
+    if (lone_kept_ && (seq >= lone_ ? seq - lone_ : lone_ - seq) < below_span) {
+      // Near the lone first number the start took over from: the sender's
+      // numbers going on from its first (trial16g HIGH 2), which counts
+      // with them.
+      b.first = std::min(seq, lone_);
+      b.last = std::max(seq, lone_);
+      const std::uint64_t lone_at = lone_ - b.first;
+      b.bits[static_cast<std::size_t>(lone_at / 64)] |= std::uint64_t{1} << (lone_at % 64);
+      b.count = 1;
+    }
   }
   const std::uint64_t at = seq - b.first;
   const std::uint64_t bit = std::uint64_t{1} << (at % 64);
@@ -692,14 +702,19 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   b.last = std::max(b.last, seq);
   ++b.count;
   if (b.count < epoch_proof || b.count <= distinct_) return false;
+  take_over_below(seq, b.count - 1, out);  // this one is not a jump yet
+  return true;
+}
+
+void sequence_tracker::take_over_below(std::uint64_t seq, std::uint64_t counted, arrival& out) noexcept {
   // The epoch stopped and the run below went on longer: the epoch's numbers
   // were not the stream's (a forger's, before the sender's first). They
   // count as jumps, the run's are counted (they were jumps), in order, as
   // if the epoch had never come. Duplicates, END counts and far numbers
   // waiting stay as they were.
-  const below_run run = b;
+  const below_run run = below_run_;
   ++retracted_;
-  jumps_ = jumps_ + distinct_ - (run.count - 1);  // this one is not a jump yet
+  jumps_ = jumps_ + distinct_ - counted;
   recount();
   for (std::size_t w = 0; w < run.bits.size(); ++w) {
     for (std::uint64_t bits = run.bits[w]; bits != 0; bits &= bits - 1) {
@@ -708,7 +723,35 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
       if (n == seq) out = a;
     }
   }
-  return true;
+}
+
+void sequence_tracker::end_below_start(std::uint64_t count) noexcept {
+  below_run& b = below_run_;
+  if (!lone_kept_ || !any_ || before_jump_.copy || b.count < 2 || b.distinct != distinct_ || lone_ < b.first) return;
+  const std::uint64_t lone_at = lone_ - b.first;
+  if (lone_at >= below_span || (b.bits[static_cast<std::size_t>(lone_at / 64)] >> (lone_at % 64) & 1u) == 0) return;
+  const std::uint64_t last = count - 1;
+  if (last < b.last || last >= first_ || last - b.last > gap_bound_) return;
+  // The sender's END after its numbers below the start (mcast-send repeats
+  // it, MoldUDP64 its end of session): given most, as end_votes counts,
+  // and more than once (a forger's one END must not take a start back).
+  if (b.end_count != count) {
+    if (b.end_times > 1) return;  // an END given more often stays the one judged
+    b.end_count = count;
+    b.end_times = 0;
+  }
+  ++b.end_times;
+  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
+  if (b.end_times < 2 || b.end_times <= past) return;
+  const std::uint64_t earlier = b.end_times - 1;  // refused as below the highest, counted unconfirmed
+  arrival unused{};
+  take_over_below(UINT64_MAX, b.count, unused);
+  // Every number of the run was a jump; it counts now, and the END's
+  // earlier copies go to the vote (this one is judged by end()).
+  unconfirmed_ends_ -= std::min(unconfirmed_ends_, earlier);
+  for (std::uint64_t i = 0; i < earlier; ++i) {
+    unconfirmed_ends_ = saturating_add(unconfirmed_ends_, ends_.add(count, highest_));
+  }
 }
 
 arrival sequence_tracker::retract_start() noexcept {
@@ -1034,6 +1077,8 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
           start_.numbers[0] = lone;
           start_.count = 1;
           start_.late = 1;
+          lone_kept_ = true;
+          lone_ = lone;
           return {verdict::confirmed, seq, shown};
         }
         // A jump is believed only with a copy to go back to (no memory: it
@@ -1105,6 +1150,9 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   // numbers inside the gap: the stream went on from below it and ended
   // there. Both count as jumps, and the END is judged without them.
   if (start_.open && start_.count > 0 && count > 0 && count - 1 < start_.first) (void)retract_start();
+  // The same after a start a far run took over from a lone first number,
+  // proven since: the END repeated after the sender's numbers below it.
+  if (count > 0) end_below_start(count);
   if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
       count - 1 < claim_.claimed) {
     (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
@@ -1195,6 +1243,7 @@ void sequence_tracker::recount() noexcept {
   seen_.fill(0);
   below_ = {};
   below_run_ = {};
+  lone_kept_ = false;
   start_ = {};
   claim_.active = false;
 }
@@ -1214,6 +1263,7 @@ void sequence_tracker::clear_epoch() noexcept {
   far_.count = 0;
   below_ = {};
   below_run_ = {};
+  lone_kept_ = false;
   start_ = {};
   claim_.active = false;
   past_end_.count = 0;

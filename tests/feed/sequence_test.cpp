@@ -1484,6 +1484,111 @@ TEST(SequenceTracker, ANumberRunFarBelowALongerForgedStartWins) {
   EXPECT_EQ(live.jumps(), 40u);
 }
 
+// Issue 16, hostile trial 16g (HIGH 2, MEDIUM 3): right after a short
+// feed's lone first number, 8 forged numbers far ahead took over the start
+// (the lone number kept below it) and proved it; the sender's numbers below
+// it were jumps, its repeated END refused (below the highest), and its
+// loss hidden (12 sent every third dropped: lost 0, jumps 8). The numbers
+// below near the lone number count it as theirs, and the sender's END,
+// repeated after them, takes the start back too; once it yields the lone
+// number counts (it stayed a jump: jumps 9, 34.48 % for 33.33 %).
+// `feed(t, n)` gives number n; `mold` gives it as a one-message packet.
+void sender_under_forged_start(feed::sequence_tracker& t, std::uint64_t from, std::uint64_t count, bool mold) {
+  const auto give = [&](std::uint64_t n) {
+    if (mold) {
+      (void)t.add_run(n, 1);
+    } else {
+      (void)t.add(n);
+    }
+  };
+  give(from);
+  for (std::uint64_t q = 0; q < 8; ++q) give(from + 1'000'000 + q);
+  for (std::uint64_t n = from + 1; n < from + count; ++n) {
+    if ((n - from) % 3 != 2) give(n);
+  }
+  for (int i = 0; i < 3; ++i) (void)t.end(from + count);
+  t.settle();
+}
+
+TEST(SequenceTracker, ALoneFirstNumbersSenderTakesBackAForgedStartAfterIt) {
+  for (const bool mold : {false, true}) {
+    // mcast-send -c 12 --drop-every 3 (MoldUDP64 numbers from 1): 8 sent.
+    const std::uint64_t from = mold ? 1 : 0;
+    feed::sequence_tracker t;
+    sender_under_forged_start(t, from, 12, mold);
+    EXPECT_EQ(t.received(), 8u) << mold;
+    EXPECT_EQ(t.lost(), 4u) << mold;
+    EXPECT_EQ(t.jumps(), 8u) << mold;
+    EXPECT_EQ(t.first(), from) << mold;
+    EXPECT_EQ(t.highest(), from + 10) << mold;
+    EXPECT_TRUE(t.ended()) << mold;
+    EXPECT_EQ(t.unconfirmed_ends(), 0u) << "the END's three copies are believed: " << mold;
+    EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), 16u) << mold;
+    // -c 30: 20 sent, 10 lost (33.33 %), the lone first number received.
+    feed::sequence_tracker l;
+    sender_under_forged_start(l, from, 30, mold);
+    EXPECT_EQ(l.received(), 20u) << mold;
+    EXPECT_EQ(l.lost(), 10u) << mold;
+    EXPECT_EQ(l.jumps(), 8u) << mold;
+    EXPECT_EQ(l.first(), from) << mold;
+    EXPECT_TRUE(l.ended()) << mold;
+    // -c 3: the first, one more, the END.
+    feed::sequence_tracker s;
+    sender_under_forged_start(s, from, 3, mold);
+    EXPECT_EQ(s.received(), 2u) << mold;
+    EXPECT_EQ(s.lost(), 1u) << mold;
+    EXPECT_EQ(s.jumps(), 8u) << mold;
+  }
+  // Step by step: the run below is jumps until the END's second copy.
+  feed::sequence_tracker t;
+  (void)t.add(0);
+  for (std::uint64_t q = 0; q < 8; ++q) (void)t.add(1'000'000 + q);
+  EXPECT_EQ(t.first(), 1'000'000u);
+  for (const std::uint64_t n : {1u, 3u, 4u, 6u, 7u, 9u, 10u}) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
+  EXPECT_FALSE(t.trusted());
+  EXPECT_EQ(t.end(12), (feed::missing_range{})) << "one END takes nothing back";
+  EXPECT_EQ(t.first(), 1'000'000u);
+  EXPECT_EQ(t.end(12), (feed::missing_range{11, 1})) << "the second does: the tail after 10";
+  EXPECT_EQ(t.first(), 0u);
+  EXPECT_EQ(t.lost(), 4u);
+  EXPECT_EQ(t.jumps(), 8u);
+  EXPECT_EQ(t.retracted(), 2u) << "the lone number's start, then the forged one";
+}
+
+// The rule is the sender's repeated END against a start a far run took
+// over: a real stream the forger's lone number came before keeps its start
+// against a forged END given less often than the sender's, and against
+// numbers below it while it goes on.
+TEST(SequenceTracker, ARealStartAfterAForgedLoneNumberStandsAgainstForgedEnds) {
+  feed::sequence_tracker t;
+  (void)t.add(5);  // forged, before the sender's first
+  for (std::uint64_t n = 1'000'000; n < 1'000'010; ++n) (void)t.add(n);
+  for (int i = 0; i < 3; ++i) (void)t.end(1'000'010);
+  for (const std::uint64_t n : {6u, 7u}) EXPECT_EQ(t.add(n).kind, verdict::jump);
+  for (int i = 0; i < 3; ++i) (void)t.end(9);
+  t.settle();
+  EXPECT_EQ(t.first(), 1'000'000u);
+  EXPECT_EQ(t.received(), 10u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.jumps(), 3u);
+  EXPECT_TRUE(t.ended());
+  // The sender goes on between the forger's numbers: no run below forms.
+  feed::sequence_tracker live;
+  (void)live.add(5);
+  for (std::uint64_t n = 1'000'000; n < 1'000'010; ++n) (void)live.add(n);
+  for (std::uint64_t k = 0; k < 20; ++k) {
+    (void)live.add(6 + k);
+    (void)live.add(1'000'010 + k);
+  }
+  for (int i = 0; i < 2; ++i) (void)live.end(27);
+  for (int i = 0; i < 3; ++i) (void)live.end(1'000'030);
+  live.settle();
+  EXPECT_EQ(live.first(), 1'000'000u);
+  EXPECT_EQ(live.received(), 30u);
+  EXPECT_EQ(live.lost(), 0u);
+  EXPECT_EQ(live.jumps(), 21u);
+}
+
 // A real start is kept: one at an arbitrary number, one datagram alone,
 // neighbours swapped at the start, a start proven by epoch_proof numbers.
 TEST(SequenceTracker, ARealStartStands) {

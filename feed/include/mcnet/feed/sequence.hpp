@@ -169,7 +169,11 @@ class end_votes {
 /// below the new start (a `confirmed` verdict, no gap), so one forged
 /// number far below the live sender before its first claims nothing (an
 /// outage of more than provisional_gap right after a real first datagram
-/// is not counted either). A near gap after a lone first number counts as
+/// is not counted either). Should the far numbers have been a forger's
+/// (epoch_proof of them right after the sender's first), the sender's
+/// numbers far below the start near the lone number count it as theirs
+/// (the run below, next), and its END after them, given twice and more
+/// often than the END believed, takes the start back too. A near gap after a lone first number counts as
 /// any gap does: real loss right after a real first datagram (the second
 /// datagram lost) is common, a forged number just below the live sender's
 /// first before it is not, and claims at most provisional_gap.
@@ -595,6 +599,14 @@ class sequence_tracker {
   /// the run below (true, `out` says so), a number of it (false, a jump),
   /// or the one that makes the epoch yield (true, `out` its arrival).
   bool follow_below(std::uint64_t seq, arrival& out) noexcept;
+  /// The run far below the start wins (below_run_): the epoch's numbers
+  /// count as jumps (`counted`: of the run's, those not counted as jumps
+  /// yet), the run's are counted in order. `seq`'s arrival goes to `out`.
+  void take_over_below(std::uint64_t seq, std::uint64_t counted, arrival& out) noexcept;
+  /// An END of `count` while a run below a taken-over start (lone_kept_)
+  /// holds the lone number and more: the sender's END, repeated, after its
+  /// numbers below the start, takes the start back.
+  void end_below_start(std::uint64_t count) noexcept;
   /// The numbers a packet holds (held_): `confirm` counts those that did
   /// not come yet (in order), else they count as jumps; either way the hold
   /// ends.
@@ -710,11 +722,22 @@ class sequence_tracker {
   // forger's numbers came before the sender's first, and the sequence that
   // keeps going is the sender's.
   static constexpr std::uint64_t below_span = 512;
+  // A run that holds the lone first number a far start took over from
+  // (lone_) counts it as one of its own, and an END count at or past the
+  // run's last number (at most gap_bound_ past it, below the start), given
+  // twice and more often than the END believed, makes the epoch yield too
+  // (end_below_start()): `end_count`, `end_times` (0: none).
   struct below_run {
     std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
+    std::uint64_t end_count = 0, end_times = 0;
     std::array<std::uint64_t, below_span / 64> bits{};
   };
   below_run below_run_{};
+  // The lone first number a far start took over from (add_far()), kept while
+  // that epoch stands (recount() and clear_epoch() drop it): the sender's
+  // own numbers below the start, near it, count it as theirs.
+  bool lone_kept_ = false;
+  std::uint64_t lone_ = 0;
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
