@@ -771,13 +771,59 @@ TEST(SequenceTracker, OneNumberPastARepeatedEndDoesNotUndoIt) {
   EXPECT_EQ(t.jumps(), 1u);
   EXPECT_EQ(t.add(1'001), expect_of(verdict::jump, 1'001));
   EXPECT_EQ(t.lost(), 100u);
-  // A third: as many as the END came; the stream went on past it.
-  EXPECT_EQ(t.add(1'002).kind, verdict::gap);
+  // A third: as many as the END came; the stream went on past it. The
+  // held ones count first, in the order they came (1,003 a gap, 1,001
+  // reordered), so this one, after 1,003, is reordered too.
+  EXPECT_EQ(t.add(1'002).kind, verdict::reordered);
   EXPECT_FALSE(t.ended());
   EXPECT_EQ(t.jumps(), 0u);
   EXPECT_EQ(t.received(), 903u);
   EXPECT_EQ(t.lost(), 101u) << "the 99 dropped, 999 and 1000: the END is forgotten";
   EXPECT_EQ(t.received() + t.duplicates() + t.jumps(), 904u);
+}
+
+// Issue 16, hostile trial 16g (MEDIUM 4): 4 or 8 forged END markers mid-run
+// whose count is the live highest + 1 are believed; the sender's next
+// numbers, past that count, are held (as jumps) until as many came as the
+// END did, then counted. They were counted last first, the rest as
+// reordered (reordered 3 or 7 for a sender that reorders nothing); they
+// count in the order they came: in order.
+TEST(SequenceTracker, NumbersHeldPastAForgedEndCountInTheOrderTheyCame) {
+  for (const std::uint64_t copies : {std::uint64_t{4}, std::uint64_t{8}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t n = 0; n < 500; ++n) {
+      if (n % 20 != 19) (void)t.add(n);
+    }
+    ASSERT_EQ(t.highest(), 498u);
+    for (std::uint64_t k = 0; k < copies; ++k) (void)t.end(499);
+    // 499 was lost: the sender goes on from 500.
+    for (std::uint64_t n = 500; n < 499 + copies; ++n) EXPECT_EQ(t.add(n).kind, verdict::jump) << copies << " " << n;
+    EXPECT_EQ(t.add(499 + copies), expect_of(verdict::in_order, 499 + copies)) << copies;
+    EXPECT_FALSE(t.ended()) << copies;
+    EXPECT_EQ(t.reordered(), 0u) << copies;
+    EXPECT_EQ(t.jumps(), 0u) << copies;
+    for (std::uint64_t n = 500 + copies; n < 2000; ++n) {
+      if (n % 20 != 19) (void)t.add(n);
+    }
+    for (int i = 0; i < 3; ++i) (void)t.end(2000);
+    t.settle();
+    EXPECT_EQ(t.received(), 1900u) << copies;
+    EXPECT_EQ(t.lost(), 100u) << copies;
+    EXPECT_EQ(t.reordered(), 0u) << copies;
+    EXPECT_EQ(t.gaps(), 99u) << copies;
+    EXPECT_EQ(t.unconfirmed_ends(), copies) << copies;
+    EXPECT_TRUE(t.ended()) << copies;
+  }
+  // Held numbers that came out of order stay reordered.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  for (int k = 0; k < 3; ++k) (void)t.end(100);
+  EXPECT_EQ(t.add(101).kind, verdict::jump);
+  EXPECT_EQ(t.add(100).kind, verdict::jump);
+  EXPECT_EQ(t.add(102), expect_of(verdict::in_order, 102));
+  EXPECT_EQ(t.reordered(), 1u) << "100 after 101";
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.received(), 103u);
 }
 
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {

@@ -666,6 +666,26 @@ TEST(StreamTable, LoneDatagramsDoNotDiluteTheLoss) {
   EXPECT_EQ(t.sum().packets, 1009u) << "they are counted as datagrams";
 }
 
+// Trial16g MEDIUM 4: 4 forged ENDs of the live highest + 1 mid-run held the
+// sender's next numbers; released, they read as reordered (3) though
+// mcast-send reorders nothing.
+TEST(StreamTable, ForgedEndsMidRunMakeNoInOrderNumberReordered) {
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 500; ++seq) {
+    if (seq % 20 != 19) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
+  }
+  for (int k = 0; k < 4; ++k) t.add(kTableGroup, 5000, kTableSource, datagram(1, 499, kStart, true), kStart, -1, -1);
+  for (std::uint64_t seq = 500; seq < 2000; ++seq) {
+    if (seq % 20 != 19) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
+  }
+  for (int k = 0; k < 3; ++k) t.add(kTableGroup, 5000, kTableSource, datagram(1, 2000, kStart, true), kStart, -1, -1);
+  const auto sum = t.sum();
+  EXPECT_EQ(sum.lost, 100u);
+  EXPECT_EQ(sum.reordered, 0u);
+  EXPECT_EQ(sum.jumps, 0u);
+  EXPECT_EQ(sum.packets, 1900u);
+}
+
 TEST(StreamTable, AnEndAloneIsNoStream) {
   tools::stream_table t(4);
   for (std::uint32_t session = 1; session <= 100; ++session) {
