@@ -2177,4 +2177,101 @@ TEST(SequenceTracker, TrustedOnlyWhenNoDecisionIsPending) {
   EXPECT_TRUE(q.on_probation());
   EXPECT_TRUE(q.trusted()) << "proven: the counts believe it (evidence may still come, settle() ends it)";
 }
+
+// Issue 16, hostile trial 16f (item 2): a forged MoldUDP64 packet of 100
+// messages just below a slow feed's first number counted as 100 pieces of
+// evidence against the start, which it took back (the feed's numbers became
+// jumps). One packet is one piece of evidence: the start stands.
+TEST(SequenceTracker, OnePacketBelowAnOpenStartIsOnePieceOfEvidence) {
+  feed::sequence_tracker t;
+  (void)t.add_run(1000, 1);
+  ASSERT_TRUE(t.start_open());
+  (void)t.add_run(900, 100);
+  EXPECT_EQ(t.retracted(), 0u) << "the start is not taken back";
+  for (std::uint64_t n = 1001; n <= 1010; ++n) (void)t.add_run(n, 1);
+  t.settle();
+  EXPECT_FALSE(t.start_open());
+  EXPECT_EQ(t.retracted(), 0u);
+  EXPECT_EQ(t.jumps(), 0u) << "the feed's numbers are its own";
+  EXPECT_EQ(t.highest(), 1010u);
+  EXPECT_EQ(t.lost(), 0u);
+  // Eight such packets are eight pieces: the start is taken back as ever.
+  feed::sequence_tracker e;
+  (void)e.add_run(1000, 1);
+  for (std::uint64_t k = 0; k < 8; ++k) (void)e.add_run(900 + 10 * k, 10);
+  EXPECT_GE(e.retracted(), 1u);
+  EXPECT_GE(e.jumps(), 1u) << "the lone first number";
+}
+
+// fuzz_sequence (the crash input of a6b896a): a first number, the one below
+// it, then a packet of 37 messages 8,448 below: at settle the open start is
+// taken back, and the replay of its held numbers takes the new start (the
+// number below the first) back again, its fills below it the evidence. That
+// number was counted as a jump and then again from the window: received +
+// jumps was 40 for 39 datagrams. Each datagram is counted once.
+TEST(SequenceTracker, AStartTakenBackTwiceCountsEachNumberOnce) {
+  feed::sequence_tracker t;
+  const std::uint64_t x = 0xffff2727270affffull - 1;
+  (void)t.add(x);
+  (void)t.add(x - 1);
+  (void)t.add_run(x - 1 - 8447, 37);
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held(), 39u);
+  t.settle();
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held(), 39u);
+  EXPECT_FALSE(t.start_open());
+  EXPECT_EQ(t.received(), 37u);
+  EXPECT_EQ(t.jumps(), 2u);
+  EXPECT_EQ(t.received() + t.lost(), t.highest() + 1 - t.first());
+}
+
+// fuzz_sequence, with one packet one piece of evidence: packets' messages
+// below an open start counted as fills, the highest then more than the
+// window above most of them; at settle the start was taken back and the
+// fills the window no longer held vanished from the counts (received +
+// duplicates + jumps 242 for 460 datagrams). They count as jumps.
+TEST(SequenceTracker, FillsTheWindowLeftBehindStillCountWhenAStartIsTakenBack) {
+  feed::sequence_tracker t;
+  const std::uint64_t b = 2490230611335990;
+  (void)t.add(b + 65533);
+  (void)t.add(b + 65534);
+  (void)t.add(b + 65535);
+  (void)t.add_run(b + 0, 46);
+  (void)t.add(b + 44);
+  (void)t.add(b + 45);
+  (void)t.add(b + 44);
+  (void)t.add_run(b + 45, 64);
+  (void)t.add(b + 107);
+  (void)t.add(b + 106);
+  (void)t.add(b + 107);
+  (void)t.add(b + 106);
+  (void)t.add(b + 105);
+  (void)t.add(b + 104);
+  (void)t.add(b + 104);
+  (void)t.add_run(b + 105, 64);
+  (void)t.add(b + 169);
+  (void)t.add_run(b + 170, 64);
+  (void)t.add(b + 232);
+  (void)t.add(b + 231);
+  (void)t.add(b + 230);
+  (void)t.add(b + 229);
+  (void)t.add(b + 228);
+  (void)t.add(b + 227);
+  (void)t.add(b + 188);
+  (void)t.add(b + 189);
+  (void)t.add_run(b + 190, 64);
+  (void)t.add(b + 254);
+  (void)t.add(b + 253);
+  (void)t.add(b + 254);
+  (void)t.add(b + 254);
+  (void)t.add_run(b + 255, 64);
+  (void)t.add(b + 319);
+  (void)t.add_run(b + 320, 64);
+  (void)t.add(b + 382);
+  (void)t.add(b + 383);
+  (void)t.add(b + 65756);
+  t.settle();
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held(), 460u);
+  EXPECT_FALSE(t.start_open());
+}
+
 }  // namespace

@@ -679,6 +679,9 @@ class sequence_tracker {
   // late; 0 otherwise. The current epoch's (clear_epoch() and recount() drop it).
   std::uint64_t resume_floor_ = 0;
   std::uint8_t origin_ = 0;  // the tag of the datagram being judged (add()'s origin)
+  // add_run() is adding a packet's numbers past its first: no further
+  // evidence against an open start (the packet's first was).
+  bool run_tail_ = false;
   // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
   // tracker follows RFC 3550 A.1, whose first number stands.
   bool doubt_ = true;
