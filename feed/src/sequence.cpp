@@ -136,6 +136,12 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
   // Far numbers that follow each other came after the first: the start is
   // followed; and the highest moves past a near claim, which then stands.
   start_ = {};
+  // A near claim nothing past its claimed number followed (a climb whose
+  // next step was held, add_judged()) stays open in the copy: the live
+  // sender's numbers inside its gap are evidence against the jump too
+  // (check_probation()), and take the claim back with it.
+  const bool climb =
+      claim_.active && distinct_ == claim_.step_distinct && low > highest_ && low - highest_ <= gap_bound_;
   claim_.active = false;
   if (before_jump_.copy && unproven() == nullptr) {
     // The claim on probation is proven: the new one is judged on its own,
@@ -144,6 +150,7 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
     end_evidence();
     std::unique_ptr<sequence_tracker> reused = std::move(before_jump_.copy);
     *reused = *this;
+    reused->claim_.active = climb;
     before_jump_.copy = std::move(reused);
     jump_low_ = low;
     jump_origin_ = origin;
@@ -156,6 +163,7 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
     // nothing but the copy itself.
     before_jump_.copy.reset(new (std::nothrow) sequence_tracker(*this));
     if (!before_jump_.copy) return false;
+    before_jump_.copy->claim_.active = climb;
     jump_low_ = low;
     jump_origin_ = origin;
   }
@@ -178,7 +186,11 @@ sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_
   // before would have taken at once (a late number, or one inside the gap,
   // is not the sender going on from there).
   const bool inside = jump_low_ - h <= window;
-  const bool near = n <= h ? !inside && h - n < window : n - h <= (inside ? gap_bound_ : window) && n < jump_low_;
+  // Inside the gap of a claim the copy keeps open (a climb): the live
+  // sender going on below the climb.
+  const bool in_claim = before->claim_.active && n > before->claim_.before && n < before->claim_.claimed;
+  const bool near = in_claim || (n <= h ? !inside && h - n < window
+                                        : n - h <= (inside ? gap_bound_ : window) && n < jump_low_);
   if (!near) return probation_check::none;
   if (kind == evidence_kind::number) {
     if (n <= h && before->any_ && before->test(n)) {
@@ -523,6 +535,18 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       claim_stands();
       return add_counted(seq);
     }
+    if (past && seq > highest_ && seq - highest_ > 1 && seq - highest_ <= gap_bound_ &&
+        distinct_ == claim_.step_distinct && seq - claim_.base > gap_bound_ && !before_jump_.copy &&
+        !end_believed_) {
+      // Another gap right after the claimed number, nothing past it: the
+      // climb so far and this step claim more than one datagram may. Held
+      // like a far jump: the next number that follows it confirms it, on
+      // probation from the climb's base (add_far()); the stream going on
+      // from the claimed number gives it up.
+      return add_far(seq);
+    }
+    const std::uint64_t top = highest_;
+    const bool came = distinct_ != claim_.step_distinct;  // a number since the last step
     const arrival a = add_counted(seq);
     if (!claim_.active) return a;  // a followed jump or an END ended it
     claim_.reordered += a.kind == verdict::reordered ? 1 : 0;
@@ -540,6 +564,12 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       // over the chain, eight of those took back a real gap); those below
       // the chain's first claim still count against the whole chain.
       if (a.kind == verdict::gap) {
+        if (came) {
+          // A number came since the last step: the climb starts anew here.
+          claim_.base = top;
+          claim_.climb_first = seq;
+        }
+        claim_.step_distinct = distinct_;
         claim_.claimed = seq;
         claim_.run = 1;
         claim_.inside = 0;
@@ -850,6 +880,9 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.end_count = claim_.end_times = 0;
   claim_.first_claimed = seq;
   claim_.below_first = 0;
+  claim_.base = highest_;
+  claim_.climb_first = seq;
+  claim_.step_distinct = distinct_ + 1;  // with seq, counted next
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
@@ -1028,7 +1061,11 @@ arrival sequence_tracker::past_end(std::uint64_t seq) noexcept {
   // Within the window of the highest (an outage the window still counts);
   // further on nothing follows an END.
   if (seq - highest_ >= window) return {verdict::jump, seq, {}};
-  if (r.count == 0 || seq < r.numbers[r.count - 1] || seq - r.numbers[r.count - 1] > gap_bound_) r.count = 0;
+  // The stream going on is dense: its numbers follow each other (a real
+  // loss among them leaves them within 2 x epoch_proof). A sparse climb
+  // (a forger's chain, each step under gap_bound_) contradicts nothing: the
+  // believed END stands, and numbers past it add no loss.
+  if (r.count == 0 || seq < r.numbers[r.count - 1] || seq - r.numbers[0] >= 2 * epoch_proof) r.count = 0;
   r.numbers[r.count++] = seq;
   if (r.count < epoch_proof) return {verdict::jump, seq, {}};
   // The END is contradicted: forgotten, and the numbers held count (the

@@ -791,6 +791,13 @@ class sequence_tracker {
     // The claim's first number (before another gap moved it) and how many
     // numbers below it (inside every gap of the chain) came since.
     std::uint64_t first_claimed = 0, below_first = 0;
+    // The climb: `base` is the highest when the last step came that a new
+    // number preceded (the highest before the claim, at first),
+    // `climb_first` the number of that step; `step_distinct` distinct_
+    // just after the last step. A gap past the claimed number with no new
+    // number since it climbs on from `base`; one that would take the climb
+    // more than gap_bound_ past it (add_judged()) is held like a far jump.
+    std::uint64_t base = 0, climb_first = 0, step_distinct = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
