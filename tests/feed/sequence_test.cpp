@@ -771,13 +771,59 @@ TEST(SequenceTracker, OneNumberPastARepeatedEndDoesNotUndoIt) {
   EXPECT_EQ(t.jumps(), 1u);
   EXPECT_EQ(t.add(1'001), expect_of(verdict::jump, 1'001));
   EXPECT_EQ(t.lost(), 100u);
-  // A third: as many as the END came; the stream went on past it.
-  EXPECT_EQ(t.add(1'002).kind, verdict::gap);
+  // A third: as many as the END came; the stream went on past it. The
+  // held ones count first, in the order they came (1,003 a gap, 1,001
+  // reordered), so this one, after 1,003, is reordered too.
+  EXPECT_EQ(t.add(1'002).kind, verdict::reordered);
   EXPECT_FALSE(t.ended());
   EXPECT_EQ(t.jumps(), 0u);
   EXPECT_EQ(t.received(), 903u);
   EXPECT_EQ(t.lost(), 101u) << "the 99 dropped, 999 and 1000: the END is forgotten";
   EXPECT_EQ(t.received() + t.duplicates() + t.jumps(), 904u);
+}
+
+// Issue 16, hostile trial 16g (MEDIUM 4): 4 or 8 forged END markers mid-run
+// whose count is the live highest + 1 are believed; the sender's next
+// numbers, past that count, are held (as jumps) until as many came as the
+// END did, then counted. They were counted last first, the rest as
+// reordered (reordered 3 or 7 for a sender that reorders nothing); they
+// count in the order they came: in order.
+TEST(SequenceTracker, NumbersHeldPastAForgedEndCountInTheOrderTheyCame) {
+  for (const std::uint64_t copies : {std::uint64_t{4}, std::uint64_t{8}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t n = 0; n < 500; ++n) {
+      if (n % 20 != 19) (void)t.add(n);
+    }
+    ASSERT_EQ(t.highest(), 498u);
+    for (std::uint64_t k = 0; k < copies; ++k) (void)t.end(499);
+    // 499 was lost: the sender goes on from 500.
+    for (std::uint64_t n = 500; n < 499 + copies; ++n) EXPECT_EQ(t.add(n).kind, verdict::jump) << copies << " " << n;
+    EXPECT_EQ(t.add(499 + copies), expect_of(verdict::in_order, 499 + copies)) << copies;
+    EXPECT_FALSE(t.ended()) << copies;
+    EXPECT_EQ(t.reordered(), 0u) << copies;
+    EXPECT_EQ(t.jumps(), 0u) << copies;
+    for (std::uint64_t n = 500 + copies; n < 2000; ++n) {
+      if (n % 20 != 19) (void)t.add(n);
+    }
+    for (int i = 0; i < 3; ++i) (void)t.end(2000);
+    t.settle();
+    EXPECT_EQ(t.received(), 1900u) << copies;
+    EXPECT_EQ(t.lost(), 100u) << copies;
+    EXPECT_EQ(t.reordered(), 0u) << copies;
+    EXPECT_EQ(t.gaps(), 99u) << copies;
+    EXPECT_EQ(t.unconfirmed_ends(), copies) << copies;
+    EXPECT_TRUE(t.ended()) << copies;
+  }
+  // Held numbers that came out of order stay reordered.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  for (int k = 0; k < 3; ++k) (void)t.end(100);
+  EXPECT_EQ(t.add(101).kind, verdict::jump);
+  EXPECT_EQ(t.add(100).kind, verdict::jump);
+  EXPECT_EQ(t.add(102), expect_of(verdict::in_order, 102));
+  EXPECT_EQ(t.reordered(), 1u) << "100 after 101";
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.received(), 103u);
 }
 
 TEST(SequenceTracker, AFollowedJumpUpToMaxGapIsAGap) {
@@ -863,13 +909,17 @@ TEST(SequenceTracker, AFarEndOrAnnouncementNeedsToBeRepeated) {
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
   feed::sequence_tracker t;
   t.add(0);
-  // Up to kWindow in steps one datagram is believed for at once.
-  for (std::uint64_t n = 1024; n <= kWindow; n += 1024) t.add(n);
+  // Up to kWindow in steps one datagram is believed for at once, each
+  // followed by the next number (a climb nothing follows is held).
+  for (std::uint64_t n = 1024; n <= kWindow; n += 1024) {
+    t.add(n);
+    t.add(n + 1);
+  }
   t.add(kWindow + 10);
   EXPECT_EQ(t.add(0), expect_of(verdict::too_late, 0));
   EXPECT_EQ(t.add(5), expect_of(verdict::too_late, 5));
   EXPECT_EQ(t.add(10), expect_of(verdict::too_late, 10)) << "exactly the window behind";
-  EXPECT_EQ(t.received(), 2u + kWindow / 1024);
+  EXPECT_EQ(t.received(), 2u + 2 * (kWindow / 1024));
   EXPECT_EQ(t.too_late(), 3u);
   EXPECT_EQ(t.reordered(), 3u) << "too-late arrivals count as reordered, as mcast-recv reports them";
   // Within the window the bitmap tells duplicates from late arrivals.
@@ -1188,16 +1238,24 @@ TEST(SequenceTracker, AChainOfForgedNearGapsIsTakenBackWhole) {
   // Step by step: three links, then the live sender's next 8 numbers.
   feed::sequence_tracker t;
   for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
-  for (const std::uint64_t n : {1099u, 2099u, 3099u}) EXPECT_EQ(t.add(n).kind, verdict::gap) << n;
-  EXPECT_EQ(t.lost(), 2997u);
-  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  // (trial16f 1: the second link climbs more than 1,024 past the first's
+  // base with nothing past the first: held like a far jump, which the
+  // third follows, on probation with the first claim open in its copy.)
+  EXPECT_EQ(t.add(1099).kind, verdict::gap);
+  EXPECT_EQ(t.add(2099).kind, verdict::jump);
+  EXPECT_EQ(t.add(3099).kind, verdict::confirmed);
+  EXPECT_EQ(t.lost(), 999u) << "the climb is not believed before its proof";
+  EXPECT_EQ(t.add(100).kind, verdict::jump) << "held as evidence";
+  // The second (as many as the two numbers past the jump) takes the
+  // probation back: the first claim is open again, and these fill it.
+  for (std::uint64_t n = 101; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
   EXPECT_EQ(t.add(107), expect_of(verdict::in_order, 107)) << "the eighth takes the chain back";
   EXPECT_EQ(t.highest(), 107u);
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.gaps(), 0u);
   EXPECT_EQ(t.reordered(), 0u);
   EXPECT_EQ(t.jumps(), 3u);
-  EXPECT_EQ(t.retracted(), 1u);
+  EXPECT_EQ(t.retracted(), 2u) << "the climb's probation and its first claim";
   // A real gap followed by its numbers, then a forged number: the real gap
   // stands, the forged one alone is taken back (the live sender goes on
   // above the first claim).
@@ -1482,6 +1540,111 @@ TEST(SequenceTracker, ANumberRunFarBelowALongerForgedStartWins) {
   EXPECT_EQ(live.first(), 5000u);
   EXPECT_EQ(live.received(), 60u);
   EXPECT_EQ(live.jumps(), 40u);
+}
+
+// Issue 16, hostile trial 16g (HIGH 2, MEDIUM 3): right after a short
+// feed's lone first number, 8 forged numbers far ahead took over the start
+// (the lone number kept below it) and proved it; the sender's numbers below
+// it were jumps, its repeated END refused (below the highest), and its
+// loss hidden (12 sent every third dropped: lost 0, jumps 8). The numbers
+// below near the lone number count it as theirs, and the sender's END,
+// repeated after them, takes the start back too; once it yields the lone
+// number counts (it stayed a jump: jumps 9, 34.48 % for 33.33 %).
+// `feed(t, n)` gives number n; `mold` gives it as a one-message packet.
+void sender_under_forged_start(feed::sequence_tracker& t, std::uint64_t from, std::uint64_t count, bool mold) {
+  const auto give = [&](std::uint64_t n) {
+    if (mold) {
+      (void)t.add_run(n, 1);
+    } else {
+      (void)t.add(n);
+    }
+  };
+  give(from);
+  for (std::uint64_t q = 0; q < 8; ++q) give(from + 1'000'000 + q);
+  for (std::uint64_t n = from + 1; n < from + count; ++n) {
+    if ((n - from) % 3 != 2) give(n);
+  }
+  for (int i = 0; i < 3; ++i) (void)t.end(from + count);
+  t.settle();
+}
+
+TEST(SequenceTracker, ALoneFirstNumbersSenderTakesBackAForgedStartAfterIt) {
+  for (const bool mold : {false, true}) {
+    // mcast-send -c 12 --drop-every 3 (MoldUDP64 numbers from 1): 8 sent.
+    const std::uint64_t from = mold ? 1 : 0;
+    feed::sequence_tracker t;
+    sender_under_forged_start(t, from, 12, mold);
+    EXPECT_EQ(t.received(), 8u) << mold;
+    EXPECT_EQ(t.lost(), 4u) << mold;
+    EXPECT_EQ(t.jumps(), 8u) << mold;
+    EXPECT_EQ(t.first(), from) << mold;
+    EXPECT_EQ(t.highest(), from + 10) << mold;
+    EXPECT_TRUE(t.ended()) << mold;
+    EXPECT_EQ(t.unconfirmed_ends(), 0u) << "the END's three copies are believed: " << mold;
+    EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), 16u) << mold;
+    // -c 30: 20 sent, 10 lost (33.33 %), the lone first number received.
+    feed::sequence_tracker l;
+    sender_under_forged_start(l, from, 30, mold);
+    EXPECT_EQ(l.received(), 20u) << mold;
+    EXPECT_EQ(l.lost(), 10u) << mold;
+    EXPECT_EQ(l.jumps(), 8u) << mold;
+    EXPECT_EQ(l.first(), from) << mold;
+    EXPECT_TRUE(l.ended()) << mold;
+    // -c 3: the first, one more, the END.
+    feed::sequence_tracker s;
+    sender_under_forged_start(s, from, 3, mold);
+    EXPECT_EQ(s.received(), 2u) << mold;
+    EXPECT_EQ(s.lost(), 1u) << mold;
+    EXPECT_EQ(s.jumps(), 8u) << mold;
+  }
+  // Step by step: the run below is jumps until the END's second copy.
+  feed::sequence_tracker t;
+  (void)t.add(0);
+  for (std::uint64_t q = 0; q < 8; ++q) (void)t.add(1'000'000 + q);
+  EXPECT_EQ(t.first(), 1'000'000u);
+  for (const std::uint64_t n : {1u, 3u, 4u, 6u, 7u, 9u, 10u}) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
+  EXPECT_FALSE(t.trusted());
+  EXPECT_EQ(t.end(12), (feed::missing_range{})) << "one END takes nothing back";
+  EXPECT_EQ(t.first(), 1'000'000u);
+  EXPECT_EQ(t.end(12), (feed::missing_range{11, 1})) << "the second does: the tail after 10";
+  EXPECT_EQ(t.first(), 0u);
+  EXPECT_EQ(t.lost(), 4u);
+  EXPECT_EQ(t.jumps(), 8u);
+  EXPECT_EQ(t.retracted(), 2u) << "the lone number's start, then the forged one";
+}
+
+// The rule is the sender's repeated END against a start a far run took
+// over: a real stream the forger's lone number came before keeps its start
+// against a forged END given less often than the sender's, and against
+// numbers below it while it goes on.
+TEST(SequenceTracker, ARealStartAfterAForgedLoneNumberStandsAgainstForgedEnds) {
+  feed::sequence_tracker t;
+  (void)t.add(5);  // forged, before the sender's first
+  for (std::uint64_t n = 1'000'000; n < 1'000'010; ++n) (void)t.add(n);
+  for (int i = 0; i < 3; ++i) (void)t.end(1'000'010);
+  for (const std::uint64_t n : {6u, 7u}) EXPECT_EQ(t.add(n).kind, verdict::jump);
+  for (int i = 0; i < 3; ++i) (void)t.end(9);
+  t.settle();
+  EXPECT_EQ(t.first(), 1'000'000u);
+  EXPECT_EQ(t.received(), 10u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.jumps(), 3u);
+  EXPECT_TRUE(t.ended());
+  // The sender goes on between the forger's numbers: no run below forms.
+  feed::sequence_tracker live;
+  (void)live.add(5);
+  for (std::uint64_t n = 1'000'000; n < 1'000'010; ++n) (void)live.add(n);
+  for (std::uint64_t k = 0; k < 20; ++k) {
+    (void)live.add(6 + k);
+    (void)live.add(1'000'010 + k);
+  }
+  for (int i = 0; i < 2; ++i) (void)live.end(27);
+  for (int i = 0; i < 3; ++i) (void)live.end(1'000'030);
+  live.settle();
+  EXPECT_EQ(live.first(), 1'000'000u);
+  EXPECT_EQ(live.received(), 30u);
+  EXPECT_EQ(live.lost(), 0u);
+  EXPECT_EQ(live.jumps(), 21u);
 }
 
 // A real start is kept: one at an arbitrary number, one datagram alone,
@@ -2026,4 +2189,250 @@ TEST(SequenceTracker, TrustedOnlyWhenNoDecisionIsPending) {
   EXPECT_TRUE(q.on_probation());
   EXPECT_TRUE(q.trusted()) << "proven: the counts believe it (evidence may still come, settle() ends it)";
 }
+
+// Issue 16, hostile trial 16f (item 2): a forged MoldUDP64 packet of 100
+// messages just below a slow feed's first number counted as 100 pieces of
+// evidence against the start, which it took back (the feed's numbers became
+// jumps). One packet is one piece of evidence: the start stands.
+TEST(SequenceTracker, OnePacketBelowAnOpenStartIsOnePieceOfEvidence) {
+  feed::sequence_tracker t;
+  (void)t.add_run(1000, 1);
+  ASSERT_TRUE(t.start_open());
+  (void)t.add_run(900, 100);
+  EXPECT_EQ(t.retracted(), 0u) << "the start is not taken back";
+  for (std::uint64_t n = 1001; n <= 1010; ++n) (void)t.add_run(n, 1);
+  t.settle();
+  EXPECT_FALSE(t.start_open());
+  EXPECT_EQ(t.retracted(), 0u);
+  EXPECT_EQ(t.jumps(), 0u) << "the feed's numbers are its own";
+  EXPECT_EQ(t.highest(), 1010u);
+  EXPECT_EQ(t.lost(), 0u);
+  // Eight such packets are eight pieces: the start is taken back as ever.
+  feed::sequence_tracker e;
+  (void)e.add_run(1000, 1);
+  for (std::uint64_t k = 0; k < 8; ++k) (void)e.add_run(900 + 10 * k, 10);
+  EXPECT_GE(e.retracted(), 1u);
+  EXPECT_GE(e.jumps(), 1u) << "the lone first number";
+}
+
+// fuzz_sequence (the crash input of a6b896a): a first number, the one below
+// it, then a packet of 37 messages 8,448 below: at settle the open start is
+// taken back, and the replay of its held numbers takes the new start (the
+// number below the first) back again, its fills below it the evidence. That
+// number was counted as a jump and then again from the window: received +
+// jumps was 40 for 39 datagrams. Each datagram is counted once.
+TEST(SequenceTracker, AStartTakenBackTwiceCountsEachNumberOnce) {
+  feed::sequence_tracker t;
+  const std::uint64_t x = 0xffff2727270affffull - 1;
+  (void)t.add(x);
+  (void)t.add(x - 1);
+  (void)t.add_run(x - 1 - 8447, 37);
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held(), 39u);
+  t.settle();
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held(), 39u);
+  EXPECT_FALSE(t.start_open());
+  EXPECT_EQ(t.received(), 37u);
+  EXPECT_EQ(t.jumps(), 2u);
+  EXPECT_EQ(t.received() + t.lost(), t.highest() + 1 - t.first());
+}
+
+// fuzz_sequence, with one packet one piece of evidence: packets' messages
+// below an open start counted as fills, the highest then more than the
+// window above most of them; at settle the start was taken back and the
+// fills the window no longer held vanished from the counts (received +
+// duplicates + jumps 242 for 460 datagrams). They count as jumps.
+TEST(SequenceTracker, FillsTheWindowLeftBehindStillCountWhenAStartIsTakenBack) {
+  feed::sequence_tracker t;
+  const std::uint64_t b = 2490230611335990;
+  (void)t.add(b + 65533);
+  (void)t.add(b + 65534);
+  (void)t.add(b + 65535);
+  (void)t.add_run(b + 0, 46);
+  (void)t.add(b + 44);
+  (void)t.add(b + 45);
+  (void)t.add(b + 44);
+  (void)t.add_run(b + 45, 64);
+  (void)t.add(b + 107);
+  (void)t.add(b + 106);
+  (void)t.add(b + 107);
+  (void)t.add(b + 106);
+  (void)t.add(b + 105);
+  (void)t.add(b + 104);
+  (void)t.add(b + 104);
+  (void)t.add_run(b + 105, 64);
+  (void)t.add(b + 169);
+  (void)t.add_run(b + 170, 64);
+  (void)t.add(b + 232);
+  (void)t.add(b + 231);
+  (void)t.add(b + 230);
+  (void)t.add(b + 229);
+  (void)t.add(b + 228);
+  (void)t.add(b + 227);
+  (void)t.add(b + 188);
+  (void)t.add(b + 189);
+  (void)t.add_run(b + 190, 64);
+  (void)t.add(b + 254);
+  (void)t.add(b + 253);
+  (void)t.add(b + 254);
+  (void)t.add(b + 254);
+  (void)t.add_run(b + 255, 64);
+  (void)t.add(b + 319);
+  (void)t.add_run(b + 320, 64);
+  (void)t.add(b + 382);
+  (void)t.add(b + 383);
+  (void)t.add(b + 65756);
+  t.settle();
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held(), 460u);
+  EXPECT_FALSE(t.start_open());
+}
+
 }  // namespace
+
+// Issue 16, hostile trial 16f (finding 1): a chain of forged numbers, each
+// under 1,024 above the one before, claimed unbounded loss: past 6 gaps of
+// 1,024 the chain stood, and the next link opened a claim of its own. What
+// one datagram claims is bounded together with the claims just before it:
+// a climb with no number past its claimed one is held like a far jump from
+// its base, which the live sender's numbers below it take back.
+TEST(SequenceTracker, AForgedClimbMidRunIsHeldAndTakenBack) {
+  for (const std::uint64_t step : {std::uint64_t{600}, std::uint64_t{1000}, std::uint64_t{1023}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t n = 0; n < 1000; ++n) (void)t.add(n);
+    // 1a: 20 forged numbers back to back, each `step` past the one before.
+    for (std::uint64_t k = 1; k <= 20; ++k) (void)t.add(999 + k * step);
+    for (std::uint64_t n = 1000; n < 12000; ++n) (void)t.add(n);
+    for (int i = 0; i < 3; ++i) (void)t.end(12000);
+    t.settle();
+    SCOPED_TRACE(::testing::Message() << "step " << step);
+    EXPECT_EQ(t.received(), 12000u);
+    EXPECT_EQ(t.lost(), 0u);
+    EXPECT_EQ(t.reordered(), 0u);
+    EXPECT_EQ(t.duplicates(), 0u);
+    EXPECT_EQ(t.jumps(), 20u);
+    EXPECT_TRUE(t.ended());
+    EXPECT_EQ(t.highest(), 11999u);
+  }
+}
+
+// 1b: after an END believed (given three times), a climb past it adds no
+// loss: its numbers are jumps, however many come.
+TEST(SequenceTracker, AForgedClimbAfterABelievedEndAddsNoLoss) {
+  for (const std::uint64_t step : {std::uint64_t{100}, std::uint64_t{1000}}) {
+    feed::sequence_tracker t;
+    for (std::uint64_t n = 0; n < 12000; ++n) (void)t.add(n);
+    for (int i = 0; i < 3; ++i) (void)t.end(12000);
+    for (std::uint64_t k = 0; k < 20; ++k) (void)t.add(12100 + k * step);
+    t.settle();
+    SCOPED_TRACE(::testing::Message() << "step " << step);
+    EXPECT_EQ(t.received(), 12000u);
+    EXPECT_EQ(t.lost(), 0u);
+    EXPECT_EQ(t.reordered(), 0u);
+    EXPECT_EQ(t.duplicates(), 0u);
+    EXPECT_EQ(t.jumps(), 20u);
+    EXPECT_TRUE(t.ended());
+  }
+  // A stream that really goes on past a (forged) END still does: its
+  // numbers follow each other.
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  (void)t.end(100);
+  for (std::uint64_t n = 200; n < 300; ++n) (void)t.add(n);
+  t.settle();
+  EXPECT_FALSE(t.ended());
+  EXPECT_EQ(t.received(), 200u);
+  EXPECT_EQ(t.lost(), 100u);
+}
+
+// 1c: a slow trickle, each forged number 1,000 ahead of where the live
+// sender is, 100 numbers apart, across the END: lost 0.
+TEST(SequenceTracker, AForgedTrickleAcrossTheEndAddsNoLoss) {
+  feed::sequence_tracker t;
+  std::uint64_t forged = 0;
+  for (std::uint64_t n = 0; n < 12000; ++n) {
+    (void)t.add(n);
+    if (n >= 9000 && n % 100 == 0) {
+      forged = n + 1000;
+      (void)t.add(forged);
+    }
+  }
+  std::uint64_t trickled = 30;
+  for (int i = 0; i < 3; ++i) {
+    (void)t.end(12000);
+    forged += 100;
+    (void)t.add(forged);
+    ++trickled;
+  }
+  for (int k = 0; k < 20; ++k, ++trickled) (void)t.add(forged += 100);
+  t.settle();
+  EXPECT_EQ(t.received(), 12000u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.duplicates(), 0u);
+  EXPECT_EQ(t.jumps(), trickled);
+  EXPECT_TRUE(t.ended());
+}
+
+// Real loss stays exact: two real bursts with one datagram between them,
+// over 1,024 together, are counted once the feed goes on past them; a
+// burst of 1,023 counts at once.
+TEST(SequenceTracker, RealBurstsInARowStillCountExactly) {
+  feed::sequence_tracker t;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
+  EXPECT_EQ(t.add(600).kind, verdict::gap);
+  EXPECT_EQ(t.add(1200).kind, verdict::jump) << "held: 1,101 past 99 with nothing past 600";
+  EXPECT_EQ(t.add(1201).kind, verdict::confirmed);
+  for (std::uint64_t n = 1202; n < 1301; ++n) (void)t.add(n);
+  EXPECT_EQ(t.lost(), 1301u - 202u);
+  (void)t.end(1301);
+  t.settle();
+  EXPECT_EQ(t.received(), 202u);
+  EXPECT_EQ(t.lost(), 1301u - 202u);
+  EXPECT_EQ(t.jumps(), 0u);
+  feed::sequence_tracker b;
+  for (std::uint64_t n = 0; n < 100; ++n) (void)b.add(n);
+  EXPECT_EQ(b.add(1123), expect_of(verdict::gap, 1123, {100, 1023}));
+  EXPECT_EQ(b.lost(), 1023u);
+  for (std::uint64_t n = 1124; n < 1200; ++n) (void)b.add(n);
+  b.settle();
+  EXPECT_EQ(b.lost(), 1023u);
+}
+
+// fuzz_sequence inputs with a held climb step (a near gap right after a
+// claimed number, with no new number since, past 1,024 from where the
+// climb began): it is a jump though less than provisional_gap ahead, and
+// the far number that follows it confirms it with a gap under 1,024; the
+// counts stay whole (the harness's verdict-shape checks were extended for
+// exactly these verdicts). The step held, then followed from 9,217 ahead
+// (found on this change), and the climb of steps of 257 (crash-jump).
+TEST(SequenceTracker, AHeldClimbStepIsAJumpAndTheCountsStayWhole) {
+  feed::sequence_tracker t;
+  const std::uint64_t b = 17194746054;
+  EXPECT_EQ(t.add(b).kind, verdict::in_order);
+  EXPECT_EQ(t.add(b + 257).kind, verdict::gap);
+  EXPECT_EQ(t.add(b + 514).kind, verdict::gap);
+  EXPECT_EQ(t.add(b + 771).kind, verdict::gap);
+  EXPECT_EQ(t.add(b + 1027), expect_of(verdict::jump, b + 1027)) << "the step past 1,024 from the climb's base is held";
+  const auto c = t.add(b + 9988);
+  EXPECT_EQ(c.kind, verdict::confirmed);
+  EXPECT_EQ(c.missing, (feed::missing_range{b + 772, 255}));
+  EXPECT_TRUE(t.provisional());
+  (void)t.add(b + 10284);
+  t.settle();
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps() + t.held(), 7u);
+  EXPECT_EQ(t.received(), 4u);
+  EXPECT_EQ(t.jumps(), 3u);
+  EXPECT_EQ(t.highest(), b + 771);
+  EXPECT_EQ(t.lost(), 768u);
+  feed::sequence_tracker j;
+  const std::uint64_t s = 14911944;
+  for (std::uint64_t n = s; n <= s + 4; ++n) (void)j.add(n);
+  (void)j.add(s + 3);
+  for (std::uint64_t k = 1; k <= 3; ++k) EXPECT_EQ(j.add(s + 4 + 256 * k + (k - 1)).kind, verdict::gap) << k;
+  EXPECT_EQ(j.add(14912975).kind, verdict::jump) << "held, 257 ahead";
+  for (const std::uint64_t n : {14913232u, 14913489u, 14913746u, 14913747u}) (void)j.add(n);
+  j.settle();
+  EXPECT_EQ(j.received() + j.duplicates() + j.too_late() + j.jumps() + j.held(), 14u);
+  EXPECT_EQ(j.received(), 8u);
+  EXPECT_EQ(j.jumps(), 5u);
+  EXPECT_EQ(j.lost(), 767u);
+}

@@ -1028,6 +1028,93 @@ TEST(NetHostileSender, ForgedFarHeartbeatsAndAWrappingMoldPacketClaimNothing) {
   EXPECT_EQ(malformed, 1u) << "the packet past 2^64 - 1 " << r.standard_output;
 }
 
+// argv: group port address. Listens to the group on `address` (the live
+// feed's own host: its loopback copy), reads a live mcnet feed's sender id,
+// session and numbers as any listener on the LAN can, and forges from that
+// host (the feed's source): once the feed is past 500, 20 numbers back to
+// back, each 1,000 past the one before, from its number + 1,000 (trial16f
+// 1a); after its first END, 20 more from the END's count + 100 (1b). Every
+// wait is bounded (10 s without a datagram, 20,000 datagrams read).
+constexpr const char* chain_program = R"(
+import socket, struct, sys, time
+group, port, addr = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+r.bind((group, port))
+r.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(addr))
+r.settimeout(10)
+print('joined', flush=True)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(addr))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+def forge(sid, sess, seq):
+    s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, 0, 40, sid, sess, seq, time.time_ns(), 60, 0) + bytes(20),
+             (group, port))
+mid = end = False
+for _ in range(20000):
+    d = r.recv(2048)
+    if len(d) < 40 or d[:4] != b'MCN1':
+        continue
+    _, _, flags, _, sid, sess, seq, _, _, _ = struct.unpack('>4sBBHIIQQII', d[:40])
+    if not mid and not flags & 1 and seq >= 500:
+        for k in range(1, 21):
+            forge(sid, sess, seq + 1000 * k)
+        mid = True
+        print('forged after', seq, flush=True)
+    elif mid and flags & 1:
+        time.sleep(0.02)
+        for k in range(20):
+            forge(sid, sess, seq + 100 + 1000 * k)
+        end = True
+        print('forged after the END of', seq, flush=True)
+        break
+sys.exit(0 if mid and end else 1)
+)";
+
+// Issue 16, hostile trial 16f (finding 1): a chain of forged numbers, each
+// under 1,024 past the one before, added unbounded loss, reordering and
+// duplicates to a clean feed, mid-run (a climb with nothing of the live
+// sender between its steps) and after its END. The climb is held like a far
+// jump, which the live sender's numbers below it take back; past a believed
+// END a climb adds nothing. A clean mcast-send feed: lost 0, the forged
+// datagrams jumps, --max-loss passes.
+TEST(NetHostileSender, AForgedClimbMidRunAndAfterTheEndClaimsNothing) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const auto& tx_host = (*net)[0];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.41";
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "0.5", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  auto forger = tx_host.start({python, "-c", chain_program, group, port, tx_host.v4().to_string()});
+  // The forger listens before the feed starts (at most 20 s: a loaded host).
+  for (int i = 0; i < 2000 && forger.standard_output().find("joined") == std::string::npos; ++i) {
+    if (forger.wait_for(10ms)) break;
+  }
+  ASSERT_NE(forger.standard_output().find("joined"), std::string::npos) << forger.output();
+  const auto real = test::tools::send(tx_host, {"-i", "eth0", "-c", "3000", "-r", "2000pps", "--id", "41",
+                                                group + ":" + port},
+                                      40s);
+  ASSERT_TRUE(real.status.success()) << real.output;
+  const auto forged = forger.wait_for(30s);
+  ASSERT_TRUE(forged && forged->success()) << forger.output();
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << "a clean feed passes --max-loss 0.5\n" << r.output << "\nforger: " << forger.output();
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  const auto& st = streams[0];
+  EXPECT_EQ(field(st, "sender_id"), 41) << st;
+  EXPECT_EQ(field(st, "packets"), 3000 + 40) << st;
+  EXPECT_EQ(field(st, "lost"), 0) << st;
+  EXPECT_EQ(field(st, "reordered"), 0) << st;
+  EXPECT_EQ(field(st, "duplicates"), 0) << st;
+  EXPECT_EQ(field(st, "jumps"), 40) << st;
+}
+
 }  // namespace
 // argv: group port. A session whose numbers 0-9 never leave the host (as if
 // lost on the way): 10..99 at 100 pps, then END 100 three times.

@@ -795,6 +795,45 @@ TEST(StreamTable, LoneDatagramsDoNotDiluteTheLoss) {
   EXPECT_EQ(t.sum().packets, 1009u) << "they are counted as datagrams";
 }
 
+// Trial16g MEDIUM 4: 4 forged ENDs of the live highest + 1 mid-run held the
+// sender's next numbers; released, they read as reordered (3) though
+// mcast-send reorders nothing.
+TEST(StreamTable, ForgedEndsMidRunMakeNoInOrderNumberReordered) {
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 500; ++seq) {
+    if (seq % 20 != 19) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
+  }
+  for (int k = 0; k < 4; ++k) t.add(kTableGroup, 5000, kTableSource, datagram(1, 499, kStart, true), kStart, -1, -1);
+  for (std::uint64_t seq = 500; seq < 2000; ++seq) {
+    if (seq % 20 != 19) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart, -1, -1);
+  }
+  for (int k = 0; k < 3; ++k) t.add(kTableGroup, 5000, kTableSource, datagram(1, 2000, kStart, true), kStart, -1, -1);
+  const auto sum = t.sum();
+  EXPECT_EQ(sum.lost, 100u);
+  EXPECT_EQ(sum.reordered, 0u);
+  EXPECT_EQ(sum.jumps, 0u);
+  EXPECT_EQ(sum.packets, 1900u);
+}
+
+// Trial16g HIGH 2: 8 forged numbers right after a short feed's first
+// datagram took the start over and hid its loss (lost 0, jumps 8, the
+// sender's three ENDs refused). The sender's numbers and END take it back.
+TEST(StreamTable, AForgedStartAfterAShortFeedsFirstDatagramHidesNoLoss) {
+  tools::stream_table t;
+  const auto add = [&](std::uint64_t seq, bool end = false) {
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart, end), kStart, -1, -1);
+  };
+  add(0);
+  for (std::uint64_t q = 0; q < 8; ++q) add(1'000'000 + q);
+  for (const std::uint64_t seq : {1u, 3u, 4u, 6u, 7u, 9u, 10u}) add(seq);
+  for (int k = 0; k < 3; ++k) add(12, true);
+  const auto sum = t.sum();
+  EXPECT_EQ(sum.packets, 16u);
+  EXPECT_EQ(sum.lost, 4u) << "2, 5, 8 and 11";
+  EXPECT_EQ(sum.jumps, 8u);
+  EXPECT_NEAR(t.loss_ratio(), 4.0 / 12.0, 1e-9);
+}
+
 TEST(StreamTable, AnEndAloneIsNoStream) {
   tools::stream_table t(4);
   for (std::uint32_t session = 1; session <= 100; ++session) {

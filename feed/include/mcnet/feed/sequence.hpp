@@ -169,7 +169,11 @@ class end_votes {
 /// below the new start (a `confirmed` verdict, no gap), so one forged
 /// number far below the live sender before its first claims nothing (an
 /// outage of more than provisional_gap right after a real first datagram
-/// is not counted either). A near gap after a lone first number counts as
+/// is not counted either). Should the far numbers have been a forger's
+/// (epoch_proof of them right after the sender's first), the sender's
+/// numbers far below the start near the lone number count it as theirs
+/// (the run below, next), and its END after them, given twice and more
+/// often than the END believed, takes the start back too. A near gap after a lone first number counts as
 /// any gap does: real loss right after a real first datagram (the second
 /// datagram lost) is common, a forged number just below the live sender's
 /// first before it is not, and claims at most provisional_gap.
@@ -595,6 +599,14 @@ class sequence_tracker {
   /// the run below (true, `out` says so), a number of it (false, a jump),
   /// or the one that makes the epoch yield (true, `out` its arrival).
   bool follow_below(std::uint64_t seq, arrival& out) noexcept;
+  /// The run far below the start wins (below_run_): the epoch's numbers
+  /// count as jumps (`counted`: of the run's, those not counted as jumps
+  /// yet), the run's are counted in order. `seq`'s arrival goes to `out`.
+  void take_over_below(std::uint64_t seq, std::uint64_t counted, arrival& out) noexcept;
+  /// An END of `count` while a run below a taken-over start (lone_kept_)
+  /// holds the lone number and more: the sender's END, repeated, after its
+  /// numbers below the start, takes the start back.
+  void end_below_start(std::uint64_t count) noexcept;
   /// The numbers a packet holds (held_): `confirm` counts those that did
   /// not come yet (in order), else they count as jumps; either way the hold
   /// ends.
@@ -667,6 +679,9 @@ class sequence_tracker {
   // late; 0 otherwise. The current epoch's (clear_epoch() and recount() drop it).
   std::uint64_t resume_floor_ = 0;
   std::uint8_t origin_ = 0;  // the tag of the datagram being judged (add()'s origin)
+  // add_run() is adding a packet's numbers past its first: no further
+  // evidence against an open start (the packet's first was).
+  bool run_tail_ = false;
   // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
   // tracker follows RFC 3550 A.1, whose first number stands.
   bool doubt_ = true;
@@ -710,11 +725,22 @@ class sequence_tracker {
   // forger's numbers came before the sender's first, and the sequence that
   // keeps going is the sender's.
   static constexpr std::uint64_t below_span = 512;
+  // A run that holds the lone first number a far start took over from
+  // (lone_) counts it as one of its own, and an END count at or past the
+  // run's last number (at most gap_bound_ past it, below the start), given
+  // twice and more often than the END believed, makes the epoch yield too
+  // (end_below_start()): `end_count`, `end_times` (0: none).
   struct below_run {
     std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
+    std::uint64_t end_count = 0, end_times = 0;
     std::array<std::uint64_t, below_span / 64> bits{};
   };
   below_run below_run_{};
+  // The lone first number a far start took over from (add_far()), kept while
+  // that epoch stands (recount() and clear_epoch() drop it): the sender's
+  // own numbers below the start, near it, count it as theirs.
+  bool lone_kept_ = false;
+  std::uint64_t lone_ = 0;
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
@@ -765,6 +791,13 @@ class sequence_tracker {
     // The claim's first number (before another gap moved it) and how many
     // numbers below it (inside every gap of the chain) came since.
     std::uint64_t first_claimed = 0, below_first = 0;
+    // The climb: `base` is the highest when the last step came that a new
+    // number preceded (the highest before the claim, at first),
+    // `climb_first` the number of that step; `step_distinct` distinct_
+    // just after the last step. A gap past the claimed number with no new
+    // number since it climbs on from `base`; one that would take the climb
+    // more than gap_bound_ past it (add_judged()) is held like a far jump.
+    std::uint64_t base = 0, climb_first = 0, step_distinct = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
