@@ -1793,6 +1793,17 @@ TEST(NetDoctor, NftablesRulesThatMayDropAreWarningsSayingWhatTheyAre) {
       << d.r.output;
   EXPECT_TRUE(check_says(d, "firewall", "WARN", "a verdict map keyed by numgen random mod 4")) << d.r.output;
   EXPECT_EQ(d.checks("firewall").size(), 3u) << d.r.output;
+
+  // trial20k 8: a raw payload match read "it may drop, by ? ?".
+  const auto p2 = std::to_string(free_port(h));
+  const auto raw = h.exec({nft, "-f", "-"}, "flush ruleset\nadd table inet mcnet_doctor\n"
+                                            "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+                                            "add rule inet mcnet_doctor input udp dport " + p2 + " @th,192,64 < 2 drop\n");
+  ASSERT_TRUE(raw.status.success()) << raw.output;
+  const auto r = doctor(h, {"-i", "eth0", "239.255.90.12:" + p2});
+  EXPECT_TRUE(check_says(r, "firewall", "WARN", "it may drop, by a raw payload match (@th,192,64: bits of the datagram"))
+      << r.r.output;
+  EXPECT_EQ(r.r.standard_output.find("? ?"), std::string::npos) << r.r.output;
 }
 
 // A rate-limited accept before a drop: the drop takes only what comes

@@ -27,6 +27,7 @@
 #include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/test_header.hpp>
 #include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/report.hpp>
 
 #include "tool_run.hpp"
 
@@ -251,11 +252,11 @@ TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
   const auto csv = tools::csv_header() + f.out.str();
   EXPECT_NE(csv.find(",first_packet_ms,payload,messages,heartbeats,end_of_session,ssrc,cc_errors,sync_errors,pids,"
                      "malformed,jumps,restarts,rate_span_s,clock_errors,length_errors,too_late,latency_negative,join_mode,"
-                     "join_sources\n"),
+                     "join_sources,first_sequence,missed_at_start,began_after_join_s\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"A,\"\"B\","), std::string::npos) << "the name, quoted: " << csv;
-  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,,1,0,\n"), std::string::npos) << csv;
   EXPECT_EQ(f.table->streams().size(), 2u);
 
   fixture t;
@@ -537,6 +538,12 @@ TEST(ReceivePayload, MpegTsContinuityErrorsCountForMaxLoss) {
     const auto s = f.summary();
     ASSERT_EQ(s["streams"].size(), 1u) << s;
     EXPECT_EQ(s["streams"][0]["cc_errors"], 2);
+    // The figure --max-loss judges is the stream's own (trial20k 5: only the refusal named it).
+    EXPECT_EQ(s["streams"][0]["ts_missing"], 7) << s["streams"][0];
+    EXPECT_NE(tools::stream_text(s["streams"][0]).find("cc errors 2 sync errors 0 pids 2 (transport packets missing "
+                                                       "at least 7)"),
+              std::string::npos)
+        << tools::stream_text(s["streams"][0]);
     EXPECT_DOUBLE_EQ(f.table->loss_ratio(), 7.0 / 70.0) << "7 missing against 63 transport packets";
     EXPECT_DOUBLE_EQ(s["total"]["loss_percent"].get<double>(), 10.0);
     // No datagram carried a sequence number: the total's lost, reordered and

@@ -3399,7 +3399,18 @@ std::string undecided(const json& e) {
   if (left.contains("meta")) return "meta " + left["meta"].value("key", "?");
   if (left.contains("fib")) return "a fib lookup (reverse path)";
   if (left.contains("payload")) {
-    return fmt::format("{} {}", left["payload"].value("protocol", "?"), left["payload"].value("field", "?"));
+    const auto& p = left["payload"];
+    if (p.is_object() && p.contains("protocol") && p.contains("field")) {
+      return fmt::format("{} {}", p.value("protocol", ""), p.value("field", ""));
+    }
+    // A raw payload match, @th,192,64 (trial20k 8: it read "by ? ?"): bits
+    // of the packet the doctor does not read.
+    if (p.is_object() && p.contains("base") && p.contains("offset") && p.contains("len")) {
+      return fmt::format("a raw payload match (@{},{},{}: bits of the datagram it does not read)",
+                         p["base"].is_string() ? p["base"].get<std::string>() : p["base"].dump(), p["offset"].dump(),
+                         p["len"].dump());
+    }
+    return "a payload match it does not read";
   }
   return left.is_object() && !left.empty() ? left.begin().key() : std::string("an expression");
 }
