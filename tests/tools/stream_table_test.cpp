@@ -145,6 +145,19 @@ TEST(StreamTable, NumbersBeforeTheFirstArrivalAreLikelyLostWhenTheSessionBeganAf
     EXPECT_FALSE(gap.likely);
   }
   {
+    // trial20l 1: 100,000 a second (one clump) and bursts of 100 every
+    // 10 ms, both a second after the join and their first 500 numbers
+    // lost: 16 datagrams span under 1 ms, so the pace is taken over 10 ms.
+    const auto [fast_sum, fast] = run(500, 5499, kStart + 1s, {10us});
+    ASSERT_TRUE(fast.began_after_join_s);
+    EXPECT_NEAR(*fast.began_after_join_s, 0.995, 0.002);
+    EXPECT_TRUE(fast.likely);
+    const auto [burst_sum, burst] = run(500, 5499, kStart + 1s, {10ms, 100});
+    ASSERT_TRUE(burst.began_after_join_s);
+    EXPECT_NEAR(*burst.began_after_join_s, 0.95, 0.02);
+    EXPECT_TRUE(burst.likely);
+  }
+  {
     // Read times (--timestamp none): a stall bunches them, no pace.
     const auto [sum, gap] = run(10, 99, kStart + 1s, {10ms}, true);
     EXPECT_FALSE(gap.began_after_join_s);

@@ -346,11 +346,11 @@ constexpr std::array<const char*, 21> columns{
 // an exclude join read like an any-source one without them (trial20i 10).
 // first_sequence, missed_at_start and began_after_join_s after them
 // (trial20k 6: the start's figures were in JSON only).
-constexpr std::array<const char*, 21> payload_columns{
+constexpr std::array<const char*, 22> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
-    "first_sequence", "missed_at_start", "began_after_join_s"};
+    "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";

@@ -137,12 +137,11 @@ std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) no
   const double pace = static_cast<double>(numbers) / span_s;  // numbers per second
   g.began_after_join_s = *s.first_packet_ms / 1e3 - static_cast<double>(g.missed) / pace;
   // A clump is a burst of a bursty sender, one datagram of an even pace:
-  // the start's interval between datagrams times the stream's datagrams a
-  // clump.
-  const double datagrams = static_cast<double>(std::min<std::uint64_t>(s.packets, start_pace_datagrams));
-  const double per_clump =
-      std::max(1.0, static_cast<double>(s.packets) / static_cast<double>(std::max<std::uint64_t>(1, a.clumps)));
-  const double period_s = span_s / std::max(1.0, datagrams - 1) * per_clump;
+  // the start's span over its clumps then (the clumps' starts), or, all in
+  // one clump (a feed faster than one datagram per 100 us), its interval
+  // between numbers.
+  const std::uint64_t clumps = s.pace_mark_ns ? s.pace_mark_clumps : a.clumps;
+  const double period_s = clumps >= 2 ? span_s / static_cast<double>(clumps - 1) : span_s / static_cast<double>(numbers);
   const double margin_s = std::max(static_cast<double>(start_gap_margin_min_ns) / 1e9, 3 * period_s);
   g.likely = g.missed > 0 && g.missed <= feed::sequence_tracker::window && !s.sequence.start_open() &&
              s.sequence.restarts() == 0 && !s.unresumed && *g.began_after_join_s >= margin_s;
@@ -300,6 +299,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.first_packet_ms = st.first_packet_ms;
   r.pace_mark_ns = st.pace_mark_ns;
   r.pace_mark_seq = st.pace_mark_seq;
+  r.pace_mark_clumps = st.pace_mark_clumps;
   r.first_packet = st.first_packet;
   r.last_packet = st.last_packet;
   r.arrivals = st.arrivals;
@@ -407,6 +407,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.first_packet_ms = r.first_packet_ms;
   s.pace_mark_ns = r.pace_mark_ns;
   s.pace_mark_seq = r.pace_mark_seq;
+  s.pace_mark_clumps = r.pace_mark_clumps;
   s.first_packet = r.first_packet;
   s.last_packet = r.last_packet;
   s.arrivals = r.arrivals;
@@ -609,11 +610,16 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
                                                                    j->second.time_since_epoch().count())) / 1e6;
     }
   }
-  // The pace at the start (start_gap_of()): the 16th datagram's arrival and
-  // the highest number then (this one is tracked after count()).
-  if (s.packets == start_pace_datagrams && s.arrivals.last_ns) {
+  // The pace at the start (start_gap_of()): the arrival of the datagram
+  // before this one and the highest number then (this one is tracked after
+  // count()), once 16 have come over at least start_pace_span_ns (trial20l
+  // 1: at 100 kpps, or in one burst, 16 datagrams span under 1 ms and gave
+  // no pace at all).
+  if (!s.pace_mark_ns && s.packets >= start_pace_datagrams && s.arrivals.last_ns && s.arrivals.first_ns &&
+      *s.arrivals.last_ns - *s.arrivals.first_ns >= start_pace_span_ns) {
     s.pace_mark_ns = *s.arrivals.last_ns;
     s.pace_mark_seq = s.sequence.highest();
+    s.pace_mark_clumps = s.arrivals.clumps;
   }
   s.arrivals.add(arrival.time_since_epoch().count());
   ++s.packets;

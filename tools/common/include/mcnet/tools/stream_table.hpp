@@ -188,10 +188,12 @@ struct stream {
   feed::histogram latency;          ///< kernel receive time - send time, ns (mcnet)
   feed::jitter interarrival;        ///< mcnet: from the header's send time
   std::optional<double> first_packet_ms;  ///< after the join of its group
-  /// The pace at the stream's start (start_gap_of()): the arrival of its
-  /// 16th datagram and the highest number then; none before.
+  /// The pace at the stream's start (start_gap_of()): the arrival of the
+  /// datagram that made it 16 or more over 10 ms or more, and the highest
+  /// number then; none before.
   std::optional<std::int64_t> pace_mark_ns;
   std::uint64_t pace_mark_seq = 0;
+  std::uint64_t pace_mark_clumps = 0;  ///< arrivals.clumps then
   /// Its arrival times are read times (--timestamp none): a stall of the
   /// receiver bunches them, so they give no pace.
   bool read_times = false;
@@ -306,8 +308,8 @@ struct totals {
 /// "Sequence Number"). They are an estimate shown, never counted in lost
 /// (loss counts from the first arrival, as the A/B merge does): whether
 /// they were sent after the join is judged by the stream's pace at its
-/// start (its numbers up to its 16th datagram over their arrivals' span;
-/// fewer, all of them), by which its first number was due `missed / pace`
+/// start (its numbers over their arrivals' span up to the datagram that
+/// made it 16 or more over 10 ms or more; before that, all of them), by which its first number was due `missed / pace`
 /// before its first arrival, so the session began `first_packet_ms` - that
 /// after the join. They are `likely` lost when that is at least the margin
 /// after the join: three of the stream's clump periods at its start (a
@@ -330,8 +332,10 @@ struct start_gap {
 };
 /// The least margin after the join for start_gap::likely, ns.
 inline constexpr std::int64_t start_gap_margin_min_ns = 10'000'000;
-/// The datagrams whose arrivals give the pace at a stream's start.
+/// The datagrams whose arrivals give the pace at a stream's start: at
+/// least this many, over at least start_pace_span_ns.
 inline constexpr std::uint64_t start_pace_datagrams = 16;
+inline constexpr std::int64_t start_pace_span_ns = 10'000'000;
 /// The start gap of an mcnet or MoldUDP64 stream with a number counted;
 /// none for other payloads (RTP starts at a random number, MPEG-TS and raw
 /// have none) or before a number.
@@ -637,6 +641,7 @@ class stream_table {
     std::optional<double> first_packet_ms;
     std::optional<std::int64_t> pace_mark_ns;
     std::uint64_t pace_mark_seq = 0;
+    std::uint64_t pace_mark_clumps = 0;
     std::optional<core::kernel_time> first_packet, last_packet;
     clump_clock arrivals;
     feed::sequence_tracker::position sequence;
