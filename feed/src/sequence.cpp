@@ -772,19 +772,29 @@ void sequence_tracker::end_below_start(std::uint64_t count) noexcept {
   // The sender's END after its numbers below the start (mcast-send repeats
   // it, MoldUDP64 its end of session): given most, as end_votes counts,
   // and more than once (a forger's one END must not take a start back).
-  if (b.end_count != count) {
-    if (b.end_times > 1) return;  // an END given more often stays the one judged
-    b.end_count = count;
-    b.end_times = 0;
-  }
-  ++b.end_times;
-  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
-  if (b.end_times < 2 || b.end_times <= past) return;
-  const std::uint64_t earlier = b.end_times - 1;  // refused as below the highest, counted unconfirmed
+  const auto earlier = decisive_end(b.end_count, b.end_times, count);
+  if (!earlier) return;
   arrival unused{};
   take_over_below(UINT64_MAX, b.count, unused);
   // Every number of the run was a jump; it counts now, and the END's
   // earlier copies go to the vote (this one is judged by end()).
+  vote_earlier_ends(count, *earlier);
+}
+
+std::optional<std::uint64_t> sequence_tracker::decisive_end(std::uint64_t& vote_count, std::uint64_t& vote_times,
+                                                            std::uint64_t count) const noexcept {
+  if (vote_count != count) {
+    if (vote_times > 1) return std::nullopt;  // an END given more often stays the one judged
+    vote_count = count;
+    vote_times = 0;
+  }
+  ++vote_times;
+  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
+  if (vote_times < 2 || vote_times <= past) return std::nullopt;
+  return vote_times - 1;  // the earlier copies: refused as below the highest, counted unconfirmed
+}
+
+void sequence_tracker::vote_earlier_ends(std::uint64_t count, std::uint64_t earlier) noexcept {
   unconfirmed_ends_ -= std::min(unconfirmed_ends_, earlier);
   for (std::uint64_t i = 0; i < earlier; ++i) {
     unconfirmed_ends_ = saturating_add(unconfirmed_ends_, ends_.add(count, highest_));
@@ -855,20 +865,10 @@ void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
   // END (repeated) is below the claim and no number follows. The count given
   // most wins, as end_votes does; a count given once is not enough (a
   // forger's one END must not take back a real tail loss).
-  if (claim_.end_count != count) {
-    if (claim_.end_times > 1) return;  // an END given more often stays the one judged
-    claim_.end_count = count;
-    claim_.end_times = 0;
-  }
-  ++claim_.end_times;
-  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
-  if (claim_.end_times < 2 || claim_.end_times <= past) return;
-  const std::uint64_t earlier = claim_.end_times - 1;  // refused as below the highest, counted unconfirmed
+  const auto earlier = decisive_end(claim_.end_count, claim_.end_times, count);
+  if (!earlier) return;
   (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
-  unconfirmed_ends_ -= std::min(unconfirmed_ends_, earlier);
-  for (std::uint64_t i = 0; i < earlier; ++i) {
-    unconfirmed_ends_ = saturating_add(unconfirmed_ends_, ends_.add(count, highest_));
-  }
+  vote_earlier_ends(count, *earlier);
 }
 
 bool sequence_tracker::lone_start() const noexcept {

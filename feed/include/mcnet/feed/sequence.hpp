@@ -573,6 +573,16 @@ class sequence_tracker {
   /// Whether the epoch is a lone first number whose start is open (nothing
   /// else counted, no claim, END or probation): a number far above that the
   /// stream follows takes it over (add_far()).
+  /// One more END of `count` against a start or claim (end_below_start(),
+  /// end_inside_claim()): the vote's count and times in `vote_count`,
+  /// `vote_times`; the count given most wins, and only more than once and
+  /// more often than a believed END's. Decisive: the earlier copies of it
+  /// (refused as below the highest, counted unconfirmed), for
+  /// vote_earlier_ends() once the start or claim is taken back.
+  [[nodiscard]] std::optional<std::uint64_t> decisive_end(std::uint64_t& vote_count, std::uint64_t& vote_times,
+                                                          std::uint64_t count) const noexcept;
+  /// The `earlier` copies of a decisive END of `count` go to the END vote.
+  void vote_earlier_ends(std::uint64_t count, std::uint64_t earlier) noexcept;
   [[nodiscard]] bool lone_start() const noexcept;
   /// A number inside the claimed gap came (`a`, reordered; or, `copy`, a
   /// duplicate from the claiming source of one another source brought):
