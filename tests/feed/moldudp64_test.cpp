@@ -252,12 +252,12 @@ TEST(MoldUdp64, TheBuilderRefusesABufferShortOfTheHeader) {
 
 TEST(MoldUdp64, TheBuilderRefusesAMessageOver65535BytesAndCountsTo65534) {
   std::vector<std::byte> out(20 + 2 * 0xffffu + 0x10000u);
-  auto b = mold::packet_builder::start(out, session(), 0).value();
+  auto b = mold::packet_builder::start(out, session(), 1).value();
   std::vector<std::byte> huge(0x10000);
   auto r = b.append(huge);
   EXPECT_EQ(field(r), "message length");
   ASSERT_TRUE(b.append(std::span(huge).first(0xffff))) << "65535 bytes is the most";
-  auto c = mold::packet_builder::start(out, session(), 0).value();
+  auto c = mold::packet_builder::start(out, session(), 1).value();
   for (unsigned i = 0; i < mold::max_messages; ++i) ASSERT_TRUE(c.append({})) << i;
   r = c.append({});
   EXPECT_EQ(field(r), "message count") << "0xFFFF would read as end of session";
@@ -265,6 +265,24 @@ TEST(MoldUdp64, TheBuilderRefusesAMessageOver65535BytesAndCountsTo65534) {
   ASSERT_TRUE(p);
   EXPECT_EQ(p->size(), 0xfffeu);
   EXPECT_EQ(std::distance(p->begin(), p->end()), 0xfffe);
+}
+
+// A session's first message is 1 (MoldUDP64 1.00): messages from 0 are no
+// sender's (trial16h 6: a forged message 0 below a feed from 1 counted as
+// received). A heartbeat or end of session (no messages) may say anything.
+TEST(MoldUdp64, MessagesFromSequenceZeroAreRefused) {
+  std::vector<std::byte> out(64);
+  auto b = mold::packet_builder::start(out, session(), 0).value();
+  ASSERT_TRUE(b.append(std::vector<std::byte>(4)));
+  auto p = mold::packet_view::parse(b.bytes());
+  ASSERT_FALSE(p);
+  EXPECT_EQ(field(p), "sequence");
+  auto one = mold::packet_builder::start(out, session(), 1).value();
+  ASSERT_TRUE(one.append(std::vector<std::byte>(4)));
+  EXPECT_TRUE(mold::packet_view::parse(one.bytes()));
+  const auto beat = mold::build_heartbeat(out, session(), 0);
+  ASSERT_TRUE(beat);
+  EXPECT_TRUE(mold::packet_view::parse(std::span(out).first(*beat)));
 }
 
 TEST(MoldUdp64, RequestPacketsParseAndBuild) {

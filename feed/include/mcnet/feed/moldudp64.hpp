@@ -293,6 +293,16 @@ inline constexpr std::string_view session_hint = "the session is printable ASCII
     value = static_cast<std::int64_t>(n - at);
     return &check;
   }
+  // Message numbers start at 1 in a session (MoldUDP64 1.00, "Sequence
+  // Number"): messages from 0 hold a number no sender uses (trial16h 6: a
+  // forged message 0 below a feed from 1 counted as received).
+  if (messages > 0 && load_be<std::uint64_t>(p + session_size) == 0) {
+    static constexpr codec_check check{packet_codec, "sequence",
+                                       "a packet of {number} messages from sequence number 0: a session's first "
+                                       "message is 1"};
+    value = static_cast<std::int64_t>(messages);
+    return &check;
+  }
   if (messages > 0 && load_be<std::uint64_t>(p + session_size) > UINT64_MAX - messages) {
     static constexpr codec_check check{
         packet_codec, "sequence",
