@@ -4178,6 +4178,16 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
                                const std::vector<planned>& plan, const std::vector<check_result>& checks,
                                const reporter& silent) {
   std::vector<probe> out;
+  // A probe's own socket: bound as mcast-recv's (the kernel's receive
+  // buffer; next to a SO_REUSEPORT holder, in its reuseport group).
+  const auto open_probe_socket = [&](const core::ip_address& group, std::uint16_t port) {
+    auto settings = s.recv;
+    settings.rcvbuf = 0;
+    settings.rcvbuf_auto = false;
+    buffer_report buffers;
+    bool reuse_port = false;
+    return open_receive_socket(group.is_v4() ? AF_INET : AF_INET6, port, settings, silent, buffers, &reuse_port);
+  };
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     for (const auto& c : checks) {
@@ -4204,12 +4214,7 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
         continue;
       }
       const int family = r.group.is_v4() ? AF_INET : AF_INET6;
-      auto settings = s.recv;
-      settings.rcvbuf = 0;
-      settings.rcvbuf_auto = false;
-      buffer_report buffers;
-      bool reuse_port = false;
-      auto sock = open_receive_socket(family, r.port, settings, silent, buffers, &reuse_port);
+      auto sock = open_probe_socket(r.group, r.port);
       if (!sock || !core::join_group(*sock, r.group, where->index)) continue;
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
       }
@@ -4231,11 +4236,7 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
           continue;
         }
         const int family = r.group.is_v4() ? AF_INET : AF_INET6;
-        auto settings = s.recv;
-        settings.rcvbuf = 0;
-        settings.rcvbuf_auto = false;
-        buffer_report buffers;
-        auto sock = open_receive_socket(family, r.port, settings, silent, buffers);
+        auto sock = open_probe_socket(r.group, r.port);
         if (!sock || !core::join_source_group(*sock, r.group, *r.source, where->index)) continue;
         out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, where->name, 0, src});
       }
