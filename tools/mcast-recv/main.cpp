@@ -8,15 +8,11 @@
 // The pieces live in tools/common (recv_options, receiver, stream_table,
 // report), where the unit tests drive them.
 
-#include <algorithm>
 #include <cstddef>
 #include <iostream>
 #include <optional>
-#include <set>
-#include <utility>
 #include <vector>
 
-#include <mcnet/core/socket_options.hpp>
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/doctor.hpp>
@@ -82,15 +78,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
 
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
-  // A socket in a holder's reuseport group gets copies of every group joined here.
-  if (std::ranges::any_of(shards, [](const tools::shard& sh) {
-        const auto on = mcnet::core::get(sh.sock, mcnet::core::opt::reuse_port);
-        return on && *on;
-      })) {
-    std::set<std::pair<mcnet::core::ip_address, std::uint16_t>> own;
-    for (const auto& m : members) own.emplace(m.request.group.unmap().with_scope_id(0), m.request.port);
-    session.only_groups(std::move(own));
-  }
+  session.only_groups(tools::groups_to_count(shards, members));
   // The routes the joins without -i followed: a link down that took one is fixed with it.
   session.diagnose_with(
       [&members, &s, &table, relied = tools::relied_routes(placed)](const tools::drop_counters& over_run) {
@@ -108,10 +96,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       !r) {
     return out.fail(tools::exit_setup, r.error());
   }
-  if (links) {
-    links->tick(true);  // the `up` events still waiting for their route check
-    links->say_deleted();
-  }
+  if (links) links->finish();
   session.summary();
   return session.finish();
 }

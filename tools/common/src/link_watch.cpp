@@ -245,6 +245,11 @@ void link_watch::tick(bool all) {
   }
 }
 
+void link_watch::finish() {
+  tick(true);
+  say_deleted();
+}
+
 void link_watch::say_deleted() const {
   for (const auto& [name, w] : links_) {
     if (w.deletions == 0) continue;

@@ -19,6 +19,7 @@
 #include <mcnet/core/membership.hpp>
 #include <mcnet/core/receive_buffer.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
@@ -1375,6 +1376,18 @@ double receive_session::loss_ratio() const {
   const double counted = static_cast<double>(total_);
   const double dropped = drops + counted == 0 ? 0.0 : drops / (drops + counted);
   return std::max(ratio, dropped);
+}
+
+std::set<std::pair<core::ip_address, std::uint16_t>> groups_to_count(const std::vector<shard>& shards,
+                                                                    const std::vector<membership>& members) {
+  std::set<std::pair<core::ip_address, std::uint16_t>> own;
+  const bool shared = std::ranges::any_of(shards, [](const shard& sh) {
+    const auto on = core::get(sh.sock, core::opt::reuse_port);
+    return on && *on;
+  });
+  if (!shared) return own;
+  for (const auto& m : members) own.emplace(m.request.group.unmap().with_scope_id(0), m.request.port);
+  return own;
 }
 
 std::uint64_t kernel_drops(const std::vector<shard>& shards) {

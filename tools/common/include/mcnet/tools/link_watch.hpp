@@ -60,6 +60,8 @@ class link_watch {
   /// through a down link; trial15i L1). Called at every wake-up of the
   /// receive loop; `all`: say every one waiting (the run's end).
   void tick(bool all = false);
+  /// The run's end: every `up` still waiting (tick(true)), then say_deleted().
+  void finish();
 
  private:
   struct watched {

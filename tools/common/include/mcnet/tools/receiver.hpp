@@ -336,6 +336,14 @@ class receive_session {
 /// after the last datagram read), or the last SO_RXQ_OVFL value seen.
 [[nodiscard]] std::uint64_t kernel_drops(const std::vector<shard>& shards);
 
+/// What receive_session::only_groups() is given: the (group, port) of each
+/// of `members` (unmapped, without scope) when a socket of `shards` joined
+/// a holder's reuseport group (SO_REUSEPORT set by open_receive_socket),
+/// which gets copies of every group joined on the host; else empty (every
+/// multicast datagram is the run's own).
+[[nodiscard]] std::set<std::pair<core::ip_address, std::uint16_t>> groups_to_count(
+    const std::vector<shard>& shards, const std::vector<membership>& members);
+
 class link_watch;
 
 /// Feed `session` from `shards` (one epoll set, recvmmsg batches of
