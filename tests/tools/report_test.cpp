@@ -145,14 +145,18 @@ TEST(Report, ASenderClockAheadGivesNegativeLatencyInOrderAndSaysSo) {
 // began after the join, are said in JSON and text as likely lost, apart from
 // lost; when it cannot be told, the first number is shown.
 TEST(Report, NumbersBeforeTheFirstArrivalAreShownApartFromLost) {
-  tools::stream_table t;
-  t.joined(kGroup, 5000, kT0);
-  for (std::uint64_t seq = 10; seq < 100; ++seq) {
-    const auto at = kT0 + 1s + std::chrono::milliseconds(10 * (seq - 10));
-    t.add(kGroup, 5000, kSource, datagram(seq, at), at, 1, 0, 2);
-  }
-  const auto& [key, s] = *t.streams().begin();
-  const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+  // Numbers first..99 at 100 pps, the first arriving `after` the join.
+  const auto paced = [](std::uint64_t first, std::chrono::nanoseconds after) {
+    tools::stream_table t;
+    t.joined(kGroup, 5000, kT0);
+    for (std::uint64_t seq = first; seq < 100; ++seq) {
+      const auto at = kT0 + after + std::chrono::milliseconds(10 * (seq - first));
+      t.add(kGroup, 5000, kSource, datagram(seq, at), at, 1, 0, 2);
+    }
+    const auto& [key, s] = *t.streams().begin();
+    return tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+  };
+  const auto j = paced(10, 1s);
   EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
   EXPECT_EQ(j["first_sequence"], 10);
   EXPECT_EQ(j["missed_at_start"], 10);
@@ -164,14 +168,7 @@ TEST(Report, NumbersBeforeTheFirstArrivalAreShownApartFromLost) {
             std::string::npos)
       << line;
   // Joined 0.05 s before 0..4 were due: too close to tell.
-  tools::stream_table close;
-  close.joined(kGroup, 5000, kT0);
-  for (std::uint64_t seq = 5; seq < 100; ++seq) {
-    const auto at = kT0 + 55ms + std::chrono::milliseconds(10 * (seq - 5));
-    close.add(kGroup, 5000, kSource, datagram(seq, at), at, 1, 0, 2);
-  }
-  const auto& [k2, s2] = *close.streams().begin();
-  const auto j2 = tools::stream_json(k2, s2, tools::interface_json(2, "eth0"));
+  const auto j2 = paced(5, 55ms);
   EXPECT_EQ(j2["missed_at_start"], 0);
   EXPECT_EQ(j2["lost"], 0);
   EXPECT_NE(tools::stream_text(j2).find("lost 0 reordered 0 duplicates 0 (its first number 5: those before it were "
