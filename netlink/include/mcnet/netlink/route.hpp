@@ -98,12 +98,13 @@ struct rule {
   std::uint8_t action = 0;
   std::uint32_t table = 0;  ///< FRA_TABLE (or the header's table) for FR_ACT_TO_TBL
   std::optional<core::ip_address> destination{};  ///< FRA_DST ("to"), with `destination_length`
-  std::uint8_t destination_length = 0;
+  std::uint8_t destination_length = 0;  ///< the prefix length of `destination` (rtm_dst_len)
   std::uint8_t source_length = 0;  ///< "from": a length above 0 names a source prefix
   bool invert = false;             ///< FIB_RULE_INVERT ("not")
   bool input_interface = false;    ///< FRA_IIFNAME ("iif")
   bool output_interface = false;   ///< FRA_OIFNAME ("oif")
-  std::uint32_t mark = 0, mark_mask = 0;  ///< FRA_FWMARK, FRA_FWMASK ("fwmark")
+  std::uint32_t mark = 0;       ///< FRA_FWMARK ("fwmark"), 0 when not set
+  std::uint32_t mark_mask = 0;  ///< FRA_FWMASK ("fwmark MARK/MASK"), 0 when not set
   std::int32_t suppress_prefix_length = -1;  ///< FRA_SUPPRESS_PREFIXLEN, -1 when not set
   bool other_selectors = false;  ///< tos, dscp, uid range, ip proto, ports, l3mdev, tun id, goto target
 };
