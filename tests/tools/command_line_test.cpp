@@ -265,6 +265,10 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"batch", {"--batch", "65"}, "batch"},
       {"busy-poll", {"--busy-poll", "-1"}, "busy-poll"},
       {"busy-poll", {"--busy-poll", "x"}, "busy-poll"},
+      {"coalesce", {"--coalesce", "-1"}, "coalesce"},
+      {"coalesce", {"--coalesce", "100001"}, "--coalesce 100001: microseconds, 0 to 100000"},
+      {"coalesce", {"--coalesce", "0.5"}, "coalesce"},
+      {"coalesce", {"--coalesce", ""}, "coalesce"},
       {"show-packets", {"--show-packets=1"}, "show-packets"},
       {"max-streams", {"--max-streams", "0"}, "max-streams"},
       {"max-streams", {"--max-streams", "x"}, "max-streams"},
@@ -339,8 +343,8 @@ std::vector<bad_input> empty_values(const std::vector<std::string>& names, const
 // every one, as '+' is, whatever 0 would mean to it.
 TEST(ToolCommandLines, MinusZeroIsRefusedAsASignByEveryNumberOption) {
   for (const auto* v : {"-0", "-00", "-0.0"}) {
-    for (const auto* o : {"--interval", "--max-loss", "--rcvbuf", "--busy-poll", "--batch", "-c", "-d", "--timeout",
-                          "--max-streams"}) {
+    for (const auto* o : {"--interval", "--max-loss", "--rcvbuf", "--busy-poll", "--coalesce", "--batch", "-c", "-d",
+                          "--timeout", "--max-streams"}) {
       auto c = tools::parse_recv_command_line({o, v, "239.1.1.1:5000"});
       ASSERT_FALSE(c.has_value()) << "mcast-recv " << o << " " << v;
       EXPECT_NE(c.error().message.find(std::string(v) + ": a plain number, without a sign"), std::string::npos)
@@ -741,6 +745,10 @@ TEST(RecvCommandLine, GoodLinesGiveTheSettings) {
   EXPECT_FALSE(c->settings.rtp_clock);
   EXPECT_FALSE(c->settings.count);
   EXPECT_FALSE(c->settings.timeout);
+  EXPECT_EQ(c->settings.coalesce, 1000);
+  auto both = tools::parse_recv_command_line({"--busy-poll", "50", "--coalesce", "200", "239.1.1.1"});
+  ASSERT_TRUE(both) << both.error().message;
+  EXPECT_EQ(both->settings.coalesce, 200) << "--coalesce given beside --busy-poll is kept";
   c = tools::parse_recv_command_line({"-6", "--csv", "--interval", "0.5", "-c", "9", "-d", "3", "--timeout", "2",
                                       "--max-loss", "0", "--rcvbuf", "4096", "--force", "--timestamp", "none",
                                       "--batch", "1", "--busy-poll", "50", "--show-packets", "--max-streams", "3",
@@ -759,6 +767,7 @@ TEST(RecvCommandLine, GoodLinesGiveTheSettings) {
   EXPECT_EQ(s.timestamp, "none");
   EXPECT_EQ(s.batch, 1);
   EXPECT_EQ(s.busy_poll, 50);
+  EXPECT_EQ(s.coalesce, 0) << "--busy-poll asks for datagrams as they come: no coalescing unless --coalesce is given";
   EXPECT_TRUE(s.show_packets);
   EXPECT_EQ(s.max_streams, 3);
   EXPECT_EQ(s.payload, tools::payload_mode::rtp);

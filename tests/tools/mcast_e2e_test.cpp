@@ -127,6 +127,45 @@ TEST(NetToolsE2e, AsmReachesTwoReceiversOnOneLan) {
   }
 }
 
+// Receive coalescing (--coalesce, on by default): at 20,000 datagrams a
+// second a receiver that reads each wake-up's few datagrams is held
+// between wake-ups so that its reads take batches, and counts every
+// datagram as one that reads at once (--coalesce 0) or has no kernel times
+// to keep (--timestamp none: never held). The summary's `reads` says how.
+TEST(NetToolsE2e, CoalescedReadsTakeBatchesAndCountEveryDatagram) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(4);
+  const auto spec = "239.255.80.21:" + std::to_string(free_port((*net)[1]));
+  receiver held((*net)[1], {"-i", "eth0", spec});
+  receiver at_once((*net)[2], {"-i", "eth0", "--coalesce", "0", spec});
+  receiver untimed((*net)[3], {"-i", "eth0", "--timestamp", "none", spec});
+  for (auto* rx : {&held, &at_once, &untimed}) ASSERT_TRUE(rx->joined()) << rx->output();
+  send((*net)[0], {"-i", "eth0", "-c", "20000", "-r", "20000pps", "-s", "64", spec}, std::chrono::seconds(20));
+  const auto reads_of = [](receiver& rx) {
+    const auto r = rx.finish_clean(std::chrono::milliseconds(500));
+    const auto streams = summary_streams(r.standard_output);
+    EXPECT_EQ(streams.size(), 1u) << r.output;
+    if (!streams.empty()) expect_complete(streams[0], 20000, 64);
+    const auto events = json_lines(r.standard_output);
+    const json* summary = find_event(events, "summary");
+    EXPECT_NE(summary, nullptr) << r.output;
+    return summary != nullptr ? field(*summary, "reads") : json("<no summary>");
+  };
+  const auto h = reads_of(held);
+  EXPECT_EQ(field(h, "coalesce_us"), 1000) << h;
+  EXPECT_GT(field(h, "holds").get<std::uint64_t>(), 0u) << h;
+  EXPECT_GT(field(h, "held_s").get<double>(), 0.0) << h;
+  EXPECT_GE(field(h, "datagrams").get<std::uint64_t>(), 20003u) << "20,000 and 3 END markers: " << h;
+  // A hold aims at 24 of a batch of 32; a loaded machine only batches more.
+  EXPECT_GE(field(h, "datagrams_per_call").get<double>(), 6.0) << h;
+  for (auto* rx : {&at_once, &untimed}) {
+    const auto r = reads_of(*rx);
+    EXPECT_EQ(field(r, "holds"), 0) << r;
+    EXPECT_EQ(field(r, "held_s"), 0.0) << r;
+    EXPECT_GE(field(r, "calls").get<std::uint64_t>(), 1u) << r;
+  }
+}
+
 // A bursty sender's rate as the receiver reports it: 20 bursts of 64 at
 // 1000 pps are 1000 pps (the datagrams before the last burst over the time
 // to it, 1216 over 1.216 s), within 3 %, and the sender's summary says the

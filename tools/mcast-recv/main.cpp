@@ -92,7 +92,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // Interface changes during the run are reported, and a re-created interface joined again.
   auto links = tools::link_watch::open(shards, std::move(placed), out);
   if (!links) out.warn("interface events are not watched: " + links.error().message());
-  if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch), links ? &*links : nullptr);
+  if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch),
+                                         std::chrono::microseconds(s.coalesce), links ? &*links : nullptr);
       !r) {
     return out.fail(tools::exit_setup, r.error());
   }

@@ -12,6 +12,7 @@
 #include <ostream>
 #include <set>
 #include <string>
+#include <thread>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -26,6 +27,7 @@
 #include <mcnet/netlink.hpp>
 #include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/coalesce.hpp>
 #include <mcnet/tools/descriptors.hpp>
 #include <mcnet/tools/link_watch.hpp>
 #include <mcnet/tools/run_checks.hpp>
@@ -1036,6 +1038,15 @@ void receive_session::summary() {
       if (v > 0) drop_causes_short_ += fmt::format("{}{} {}", drop_causes_short_.empty() ? "" : ", ", name, v);
     }
   }
+  // How the datagrams were read: what --coalesce (read_coalescer) did.
+  const double per_call =
+      reads_.calls > 0 ? static_cast<double>(reads_.datagrams) / static_cast<double>(reads_.calls) : 0.0;
+  event["reads"] = {{"calls", reads_.calls},
+                    {"datagrams", reads_.datagrams},
+                    {"datagrams_per_call", reads_.calls > 0 ? json(per_call) : json(nullptr)},
+                    {"coalesce_us", reads_.coalesce_us},
+                    {"holds", reads_.holds},
+                    {"held_s", std::chrono::duration<double>(reads_.held).count()}};
   std::vector<std::string> verdict_text;
   if (diagnose_) {
     run_verdict v;
@@ -1151,6 +1162,14 @@ void receive_session::summary() {
   if (!causes_text.empty()) {
     out_.text("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +
               causes_text);
+  }
+  if (reads_.calls > 0) {
+    out_.text(fmt::format("mcast-recv: read in {} ({:.1f} datagrams each); coalescing {}",
+                          count_text(reads_.calls, "recvmmsg call", "recvmmsg calls"), per_call,
+                          reads_.coalesce_us == 0 ? std::string("off")
+                                                  : fmt::format("up to {} us: {} ({:.3f} s in all)", reads_.coalesce_us,
+                                                                count_text(reads_.holds, "hold", "holds"),
+                                                                std::chrono::duration<double>(reads_.held).count())));
   }
   for (const auto& line : verdict_text) out_.text(line);
   // Datagrams lost on the way that no socket drop explains: a firewall rule
@@ -1424,7 +1443,7 @@ void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t 
 }
 
 result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch,
-                          link_watch* links) {
+                          std::chrono::microseconds coalesce, link_watch* links) {
   constexpr std::size_t drain_rounds = 16;
   core::unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
   if (!ep) return fail(error::from_errno(errno, "epoll_create1", "event loop"));
@@ -1450,6 +1469,17 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   std::vector<core::message> msgs(batch);
   constexpr auto decode = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::traffic_class |
                           core::cmsg::timestamp_ns | core::cmsg::drops;
+  // The coalescer bounds its holds by the smallest receive buffer (a
+  // shard's traffic may all go to one socket).
+  std::int64_t smallest_buffer = 0;
+  for (const auto& sh : shards) {
+    if (auto b = core::get(sh.sock, core::opt::receive_buffer); b && (smallest_buffer == 0 || *b < smallest_buffer)) {
+      smallest_buffer = *b;
+    }
+  }
+  read_coalescer coalescer(coalesce, batch, smallest_buffer);
+  receive_session::read_stats reads{.coalesce_us = coalesce.count()};
+  auto previous_wakeup = std::chrono::steady_clock::now();
   session.start();
   bool read_first = false;  // after this process's own pause: read what waited before the clock's reports
   while (!stop_requested()) {
@@ -1461,9 +1491,12 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     const auto before = std::chrono::steady_clock::now();
     const int n = ::epoll_wait(ep.get(), events.data(), static_cast<int>(events.size()), 50);
     if (n < 0 && errno != EINTR) return fail(error::from_errno(errno, "epoll_wait", "event loop"));
+    const auto woke = std::chrono::steady_clock::now();
+    read_coalescer::wakeup w{.elapsed = woke - previous_wakeup};
+    previous_wakeup = woke;
     // A wait of 50 ms that took a second or more: this process was not
     // running (stopped, suspended, starved), the flows were not silent.
-    if (const auto waited = std::chrono::steady_clock::now() - before; waited >= std::chrono::seconds(1)) {
+    if (const auto waited = woke - before; waited >= std::chrono::seconds(1)) {
       session.paused(waited);
       // The interval report and the stall watch wait for the datagrams
       // that came meanwhile (a wait cut by the signal read none): an
@@ -1486,11 +1519,29 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
         auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
         // would_block: the queue is empty; errors show as nothing arriving
         if (!got) break;
-        session.handle(std::span<const core::message>(msgs.data(), *got), sh.port, sh.drops_seen);
+        const auto read = std::span<const core::message>(msgs.data(), *got);
+        ++reads.calls;
+        w.datagrams += read.size();
+        for (const auto& m : read) {
+          w.bytes += m.size;
+          w.timestamped = w.timestamped && m.info.software_time.has_value();
+        }
+        const auto drops_before = sh.drops_seen;
+        session.handle(read, sh.port, sh.drops_seen);
+        w.drops = w.drops || sh.drops_seen != drops_before;
         if (*got < batch || session.count_reached()) break;
       }
     }
+    reads.datagrams += w.datagrams;
+    // Few datagrams a wake-up at a high rate: sleep so that the next read
+    // takes a batch (their arrival times are the kernel's, unchanged).
+    if (const auto hold = coalescer.after(w); hold > std::chrono::nanoseconds{0} && !stop_requested()) {
+      std::this_thread::sleep_for(hold);
+    }
   }
+  reads.holds = coalescer.holds();
+  reads.held = coalescer.held();
+  session.set_reads(reads);
   return {};
 }
 

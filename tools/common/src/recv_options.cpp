@@ -68,6 +68,10 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("timestamp", po::value(&s.timestamp)->default_value("sw"), "kernel receive timestamps: sw or none")
       ("batch", po::value(&s.batch)->default_value(32), "datagrams per recvmmsg call, 1 to 64")
       ("busy-poll", po::value(&s.busy_poll)->default_value(0), "SO_BUSY_POLL microseconds, a whole number 0 to 2147483647 (0: off)")
+      ("coalesce", po::value(&s.coalesce)->default_value(recv_settings::default_coalesce_us),
+       "receive coalescing: when reads find only a few datagrams each at a high rate, sleep up to this many "
+       "microseconds between them so that a read takes a batch (arrival times are the kernel's, unchanged); "
+       "a whole number 0 to 100000 (0: off; off by default with --busy-poll)")
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
       ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams), max_streams_help.c_str())
       ("payload", po::value(&raw.payload)->default_value("auto"),
@@ -118,6 +122,9 @@ std::optional<std::string> check(const recv_settings& s) {
   }
   if (s.busy_poll < 0 || s.busy_poll > std::numeric_limits<int>::max()) {
     return fmt::format("--busy-poll {}: microseconds, 0 to {}", s.busy_poll, std::numeric_limits<int>::max());
+  }
+  if (s.coalesce < 0 || s.coalesce > recv_settings::max_coalesce_us) {
+    return fmt::format("--coalesce {}: microseconds, 0 to {}", s.coalesce, recv_settings::max_coalesce_us);
   }
   if (s.max_streams < 1 || s.max_streams > 10'000'000) return fmt::format("--max-streams {}: 1 to 10000000", s.max_streams);
   if (s.interfaces && !s.specs.empty()) return "--interfaces takes no group specs";
@@ -192,6 +199,7 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (vm->count("duration")) s.duration = raw.duration;
   if (vm->count("timeout")) s.timeout = raw.timeout;
   if (vm->count("max-loss")) s.max_loss = raw.max_loss;
+  if (s.busy_poll > 0 && vm->count("coalesce") && (*vm)["coalesce"].defaulted()) s.coalesce = 0;
   s.given = given_numbers(*vm);
   if (auto mode = parse_payload_mode(raw.payload)) {
     s.payload = *mode;

@@ -198,6 +198,16 @@ class receive_session {
     return s_.count && total_ >= static_cast<std::uint64_t>(*s_.count);
   }
 
+  /// How the receive loop read (receive_loop): the summary's `reads`.
+  struct read_stats {
+    std::uint64_t calls = 0;      ///< recvmmsg calls that returned datagrams
+    std::uint64_t datagrams = 0;  ///< datagrams they returned (before --count and the multicast filter)
+    std::uint64_t holds = 0;      ///< coalescing sleeps (read_coalescer)
+    std::chrono::nanoseconds held{0};  ///< their total length
+    std::int64_t coalesce_us = 0;      ///< --coalesce as used (0: off)
+  };
+  void set_reads(const read_stats& r) noexcept { reads_ = r; }
+
   /// The joined channels (open_and_join's `joined`): the summary gives each
   /// a line with what arrived for it, 0 packets when nothing did.
   void set_channels(nlohmann::ordered_json joined) { channels_ = std::move(joined); }
@@ -318,6 +328,7 @@ class receive_session {
   std::optional<metrics_writer> metrics_;  // with --metrics-file
   std::optional<line_merge> lines_;        // with --line
   bool warned_unsequenced_ = false;
+  read_stats reads_{};
   stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   std::function<std::vector<std::string>()> loss_hints_;      // loss_hints_with
@@ -349,8 +360,11 @@ class link_watch;
 /// Feed `session` from `shards` (one epoll set, recvmmsg batches of
 /// --batch) until it says stop or SIGINT/SIGTERM; with `links`, its
 /// descriptor is in the set too and link_watch::process() runs when it is
-/// readable (until it fails). Errors: epoll's.
+/// readable (until it fails). `coalesce` (--coalesce, 0: off) bounds the
+/// sleeps read_coalescer asks for between wake-ups that read few datagrams;
+/// the session's summary gets the reads and holds (receive_session::set_reads).
+/// Errors: epoll's.
 [[nodiscard]] result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch,
-                                        link_watch* links = nullptr);
+                                        std::chrono::microseconds coalesce, link_watch* links = nullptr);
 
 }  // namespace mcnet::tools

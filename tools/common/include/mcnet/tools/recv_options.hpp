@@ -48,6 +48,13 @@ struct recv_settings {
   std::string timestamp = "sw";                 ///< "sw" or "none"
   std::int64_t batch = 32;                      ///< datagrams per recvmmsg, 1 to core::batch_limit
   std::int64_t busy_poll = 0;                   ///< SO_BUSY_POLL microseconds
+  /// --coalesce: the longest sleep between wake-ups that read only a few
+  /// datagrams at a high rate (read_coalescer), microseconds, 0 to
+  /// max_coalesce_us; 0 turns it off, and --busy-poll does when --coalesce
+  /// is not given (busy polling asks for datagrams as soon as they come).
+  std::int64_t coalesce = default_coalesce_us;
+  static constexpr std::int64_t default_coalesce_us = 1000;
+  static constexpr std::int64_t max_coalesce_us = 100'000;
   bool show_packets = false;                    ///< a line or `packet` event per datagram
   bool interfaces = false;                      ///< --interfaces: list and exit
   std::int64_t max_streams = static_cast<std::int64_t>(stream_table::default_max_streams);
