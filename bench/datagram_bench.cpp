@@ -225,8 +225,10 @@ void BM_receive_batch(benchmark::State& state) {
 // With `separate`, the mcnet side reads a pair of sockets of its own (a
 // receiver that keeps a request armed on its socket, as io_uring's
 // multishot recvmsg does, must not see the raw side's datagrams).
+// With `single`, the raw side is kBatch recvmsg calls (lengths reset before
+// each, as a real loop must), the yardstick of read_from.
 template <class Read>
-void measure_alternating(benchmark::State& state, Read&& read, bool separate = false) {
+void measure_alternating(benchmark::State& state, Read&& read, bool separate = false, bool single = false) {
   const bool metadata = state.range(0) != 0;
   const auto decode = decode_for(metadata);
   pair_of_sockets p(metadata);
@@ -243,9 +245,20 @@ void measure_alternating(benchmark::State& state, Read&& read, bool separate = f
     fill(p, kBatch);
     const auto start = std::chrono::steady_clock::now();
     s.reset_raw();
-    const int n = ::recvmmsg(p.rx.native_handle(), s.raw.data(), kBatch, MSG_DONTWAIT, nullptr);
-    if (metadata) {
-      for (int i = 0; i < n; ++i) raw_decode(s.raw[static_cast<std::size_t>(i)].msg_hdr);
+    int n = 0;
+    if (single) {
+      for (std::size_t i = 0; i < kBatch; ++i) {
+        auto& h = s.raw[0].msg_hdr;
+        h.msg_namelen = sizeof s.names[0];
+        h.msg_controllen = s.control[0].bytes.size();
+        if (::recvmsg(p.rx.native_handle(), &h, MSG_DONTWAIT) > 0) ++n;
+        if (metadata) raw_decode(h);
+      }
+    } else {
+      n = ::recvmmsg(p.rx.native_handle(), s.raw.data(), kBatch, MSG_DONTWAIT, nullptr);
+      if (metadata) {
+        for (int i = 0; i < n; ++i) raw_decode(s.raw[static_cast<std::size_t>(i)].msg_hdr);
+      }
     }
     raw_time += std::chrono::steady_clock::now() - start;
     raw_total += static_cast<std::size_t>(std::max(n, 0));
@@ -299,6 +312,22 @@ void BM_interleaved_read_batch(benchmark::State& state) {
     auto n = core::read_batch(p.rx, mine.msgs, decode, core::wait_policy::nonblocking());
     return n ? *n : 0;
   });
+}
+
+// read_from, one datagram a call, alternating with a raw recvmsg loop: the
+// figure to quote for read_from (its separate pair drifts with the load).
+void BM_interleaved_read_from(benchmark::State& state) {
+  receive_slots mine;
+  measure_alternating(
+      state,
+      [&](const pair_of_sockets& p, core::cmsg decode) {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < kBatch; ++i) {
+          if (core::read_from(p.rx, mine.msgs[0], decode, core::wait_policy::nonblocking())) ++n;
+        }
+        return n;
+      },
+      false, true);
 }
 
 #if MCNET_HAS_IO_URING
@@ -475,6 +504,7 @@ BENCHMARK(BM_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
+BENCHMARK(BM_interleaved_read_from)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 #if MCNET_HAS_IO_URING
 BENCHMARK(BM_uring_receiver)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_uring_receiver)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
