@@ -4076,6 +4076,109 @@ TEST(NetDoctor, APolicyRoutingRuleThatRefusesTheGroupIsNamedAndTheFixRemovesIt) 
   EXPECT_EQ(after.verdict["status"], "OK") << after.r.output;
 }
 
+// The policy-routing rules are walked as the kernel walks them for the
+// lookup predicted (h15q's walk treated every `iif` rule as never matching
+// and did not follow `goto`). Measured in namespaces: IPv4's reverse-path
+// lookup of a source has the loopback as its input interface
+// (fib_validate_source), so `iif eth0 prohibit` lets an SSM source through
+// while `iif lo to SOURCE prohibit` drops it under strict rp_filter; a
+// join's lookup is an output lookup (iif lo too); IPv6 looks up every
+// received datagram's destination, a group's too, with the interface it
+// came in on, so `ip -6 rule add iif eth0 prohibit` before the local
+// table's rule drops them all (Ip6InNoRoutes). A `goto` goes on at its
+// target priority. A rule the doctor cannot decide for the lookup (a source
+// prefix while the senders are unknown) is a WARN naming it, without a fix.
+// Each fix pasted lets the datagrams in.
+TEST(NetDoctor, PolicyRulesAreWalkedWithTheLookupsInputInterfaceAndTheirGotos) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto receives = [&](const std::string& spec, const std::string& sent) {
+    const auto got = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+      test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", sent});
+    });
+    const auto events = json_lines(got.standard_output);
+    const auto* summary = find_event(events, "summary");
+    return summary != nullptr && (*summary)["total"]["packets"] == 10;
+  };
+  const auto pasted = [&](const doctor_run& d) {
+    const auto fix = d.verdict["fix"].is_string() ? d.verdict["fix"].get<std::string>() : std::string();
+    EXPECT_FALSE(fix.empty()) << d.r.output;
+    const auto r = rx.exec({"sh", "-c", fix});
+    EXPECT_TRUE(r.status.success()) << fix << ": " << r.output;
+  };
+
+  // IPv4, an SSM source under strict rp_filter: the reverse-path lookup's iif is lo.
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto source = tx.v4().to_string();
+  const auto ssm = source + ",232.1.3.9:" + port;
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "iif", "eth0", "prohibit", "pref", "90"}).status.success());
+  ASSERT_TRUE(
+      rx.exec({"ip", "rule", "add", "iif", "lo", "to", source, "prohibit", "pref", "100"}).status.success());
+  const auto rp = doctor(rx, {"-i", "eth0", ssm});
+  expect_verdict(rp, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(rp.verdict["fix"], "ip rule del pref 100") << "a route in main is never reached: " << rp.r.output;
+  EXPECT_NE(rp.verdict["message"].get<std::string>().find("the rule 100: to " + source + "/32 iif lo prohibit"),
+            std::string::npos)
+      << rp.r.output;
+  EXPECT_EQ(rp.r.output.find("iif eth0"), std::string::npos) << "rule 90 does not touch it: " << rp.r.output;
+  pasted(rp);
+  EXPECT_TRUE(receives(ssm, "232.1.3.9:" + port)) << "with the rule iif eth0 prohibit still there";
+
+  // A join's lookup: a goto past a prohibit to a table whose route refuses the group.
+  const auto group = "239.255.92.7:" + port;
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "to", "239.255.92.0/24", "goto", "150", "pref", "50"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "to", "239.255.92.0/24", "prohibit", "pref", "100"}).status.success());
+  ASSERT_TRUE(
+      rx.exec({"ip", "rule", "add", "to", "239.255.92.0/24", "lookup", "100", "pref", "150"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "unreachable", "239.255.92.0/24", "table", "100"}).status.success());
+  const auto jump = doctor(rx, {group});
+  expect_verdict(jump, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(jump.verdict["fix"], "ip route del unreachable 239.255.92.0/24 table 100") << jump.r.output;
+  EXPECT_NE(jump.verdict["message"].get<std::string>().find("the rule 150: to 239.255.92.0/24 lookup 100"),
+            std::string::npos)
+      << jump.r.output;
+  pasted(jump);
+  const auto joined = test::tools::receive_while(rx, {"--json", "-d", "1.5", group}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", group});
+  });
+  const auto joined_events = json_lines(joined.standard_output);
+  const auto* summary = find_event(joined_events, "summary");
+  ASSERT_NE(summary, nullptr) << joined.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 10) << "the goto passes the prohibit by: " << joined.output;
+
+  // IPv6's input lookup, the local table's rule moved after a refusing one.
+  const auto v6 = "[ff3e::92:1]:" + port;
+  ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "add", "pref", "1000", "lookup", "local"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "del", "pref", "0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "add", "iif", "eth0", "prohibit", "pref", "100"}).status.success());
+  const auto in = doctor(rx, {"-i", "eth0", v6});
+  expect_verdict(in, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(in.verdict["subject"], "ff3e::92:1 on eth0") << in.r.output;
+  EXPECT_EQ(in.verdict["fix"], "ip -6 rule del pref 100") << in.r.output;
+  EXPECT_FALSE(receives(v6, v6)) << "the rule drops them";
+  pasted(in);
+  EXPECT_TRUE(receives(v6, v6));
+  // A source prefix: undecided for an any-source join (a WARN naming the
+  // rule, no fix), decided for an include join of a source in it (a FAIL).
+  const auto lan = test::network::lan_v6(0).to_string();
+  ASSERT_TRUE(
+      rx.exec({"ip", "-6", "rule", "add", "from", lan, "iif", "eth0", "prohibit", "pref", "100"}).status.success());
+  const auto any = doctor(rx, {"-i", "eth0", v6});
+  expect_verdict(any, "route", "WARN", tools::exit_doctor_warn);
+  EXPECT_TRUE(any.verdict["fix"].is_null()) << any.r.output;
+  EXPECT_NE(any.verdict["message"].get<std::string>().find("cannot decide"), std::string::npos) << any.r.output;
+  EXPECT_NE(any.verdict["message"].get<std::string>().find("100: from " + lan + " iif eth0 prohibit"),
+            std::string::npos)
+      << any.r.output;
+  const auto include = doctor(rx, {"-i", "eth0", tx.v6().to_string() + "," + v6});
+  expect_verdict(include, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(include.verdict["fix"], "ip -6 rule del pref 100") << include.r.output;
+}
+
 // #15 (trial15i, M1): a blackhole route over the family's route, which
 // leads by eth1, not the first interface: the note names eth1, the
 // interface of the route left once the blackhole is gone, for -i too.

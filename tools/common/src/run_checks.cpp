@@ -65,7 +65,10 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     if (c.status != check_status::warn && c.status != check_status::fail) continue;
     // A group without a route and without -i is the join's error; a join on
     // another interface than the one its datagrams come in by is said now.
-    if (c.check == "route" && !c.data.contains("arrive_interface") && !c.data.value("ambiguous", false)) continue;
+    if (c.check == "route" && !c.data.contains("arrive_interface") && !c.data.value("ambiguous", false) &&
+        !c.data.contains("input_interface")) {
+      continue;
+    }
     if (c.check == "interface") {
       const auto* l = snap->link_by_name(c.subject);
       if (l != nullptr && named.contains(l->index)) continue;
