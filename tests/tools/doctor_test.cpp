@@ -493,8 +493,9 @@ TEST(NetDoctor, NoRouteAndNoInterfaceTheRouteFixFollowsTheSsmSource) {
 }
 
 // -i names another interface than the one the datagrams come in by: the
-// loopback (no MULTICAST flag either, but that is not the cause) is a
-// route FAIL naming the interface they arrive on; a wrong Ethernet -i for
+// loopback (no MULTICAST flag either, which is no finding at all) is a
+// route FAIL naming the interface they arrive on, which the listen line
+// names too; a wrong Ethernet -i for
 // an any-source group, a route WARN; the same in a run that receives
 // nothing, whose verdict is that route line and whose fix, pasted, receives.
 TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag) {
@@ -513,6 +514,22 @@ TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag)
       << message;
   EXPECT_NE(message.find("lo is the loopback"), std::string::npos) << message;
   EXPECT_EQ(lo.verdict["fix"], "mcast-recv -i eth0 " + group) << lo.r.output;
+  // The loopback's MULTICAST flag changes nothing (an IPv4 sender on lo
+  // reaches a receiver on lo without it): no finding, no warning of a run
+  // (trial15i L3).
+  EXPECT_EQ(lo.r.output.find("multicast on"), std::string::npos) << lo.r.output;
+  const auto run_lo = rx.exec({MCAST_RECV, "-i", "lo", "-d", "0.2", group});
+  EXPECT_EQ(run_lo.output.find("MULTICAST flag"), std::string::npos) << run_lo.output;
+  // With --listen the listen line names the route line, as the docs say
+  // ("named alike"), not the sender (trial15i L3).
+  const auto heard = doctor_while(rx, {"--listen", "1", "-i", "lo", group}, "335AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "100pps", group});
+  });
+  expect_verdict(heard, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_TRUE(check_says(heard, "listen", "FAIL",
+                         "the join of 239.255.90.51 is on lo, and its datagrams come in by eth0 (see the route line)"))
+      << heard.r.output;
+  EXPECT_EQ(heard.r.output.find("multicast on"), std::string::npos) << heard.r.output;
   const auto ssm = doctor(rx, {"-i", "lo", tx.v4().to_string() + ",232.1.2.51:" + port});
   ASSERT_FALSE(ssm.verdict.is_null()) << ssm.r.output;
   EXPECT_NE(ssm.verdict["check"], "interface") << ssm.r.output;
