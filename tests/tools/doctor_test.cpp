@@ -2647,6 +2647,11 @@ TEST(NetDoctor, PortSocketsBoundToAnotherGroupOrABroadcastAddressGetNoneOfTheGro
 // with only `ct state established,related accept` (a group's datagram is
 // always new to conntrack). Each verdict is proven by datagrams: dropped
 // ones do not arrive, the others do.
+// Each ruleset's worst firewall line against what arrives (the proof); a
+// notrack rule before conntrack makes the datagrams untracked when it
+// surely applies (trial15i L4: `udp dport P notrack` with `ct state
+// untracked accept` under policy drop was a WARN and exit 5 while every
+// datagram arrived).
 TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecidedAndProven) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
@@ -2655,6 +2660,9 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
   const auto& rx = (*net)[1];
   const auto p = std::to_string(free_port(rx));
   const std::string spec = "239.255.90.23:" + p;
+  const auto other = std::to_string(std::stoi(p) == 65535 ? 1024 : std::stoi(p) + 1);  // a port nothing is sent to
+  const std::string raw = "add chain inet mcnet_doctor raw { type filter hook prerouting priority raw; }\n";
+  const std::string untracked = "add rule inet mcnet_doctor input ct state untracked accept\n";
   struct scenario {
     std::string policy, rules, status;  // the firewall checks' worst status
     bool arrives;
@@ -2677,6 +2685,16 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
        "add rule inet mcnet_doctor input ct state established,related accept\n"
        "add rule inet mcnet_doctor input ct state new udp dport " + p + " accept\n",
        "OK", true},
+      // notrack before conntrack (priority raw) decides the state (trial15i
+      // L4): untracked when its rule surely applies, new when it surely does
+      // not, undecided when it may.
+      {"drop", raw + "add rule inet mcnet_doctor raw udp dport " + p + " notrack\n" + untracked, "OK", true},
+      {"drop", raw + "add rule inet mcnet_doctor raw udp dport " + other + " notrack\n" + untracked, "FAIL", false},
+      {"drop",
+       raw + "add rule inet mcnet_doctor raw udp dport " + p + " notrack\n" +
+           "add rule inet mcnet_doctor input ct state new udp dport " + p + " accept\n",
+       "FAIL", false},
+      {"drop", raw + "add rule inet mcnet_doctor raw ip saddr 10.1.2.3 notrack\n" + untracked, "WARN", false},
   };
   for (const auto& sc : scenarios) {
     SCOPED_TRACE(sc.rules);
@@ -2693,7 +2711,14 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
       if (c["status"] == "FAIL" || (c["status"] == "WARN" && worst == "OK")) worst = c["status"].get<std::string>();
     }
     EXPECT_EQ(worst, sc.status) << d.r.output;
-    if (sc.policy == "drop" && sc.status == "FAIL") {
+    if (sc.policy == "drop" && sc.status == "FAIL" && sc.rules.find("notrack") != std::string::npos) {
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL", "has policy drop")) << d.r.output;
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL",
+                             sc.rules.find("ct state new") != std::string::npos
+                                 ? "(new) takes only that conntrack state, and the group's datagrams are untracked"
+                                 : "nor untracked (no notrack rule before conntrack applies to it)"))
+          << d.r.output;
+    } else if (sc.policy == "drop" && sc.status == "FAIL") {
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "has policy drop")) << d.r.output;
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "never established or related")) << d.r.output;
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "input handle ")) << "the accept rule is named\n" << d.r.output;

@@ -3247,7 +3247,11 @@ struct fw_packet {
   core::ip_address group;      ///< the destination
   std::string iface;           ///< the join interface's name: the datagrams arrive there ("" unknown)
   std::uint32_t index = 0;     ///< its index (0 unknown)
-  bool tracked = true;         ///< conntrack sees them (no notrack rule in the ruleset)
+  /// What conntrack makes of them: `new` (no notrack rule applies: a
+  /// group's datagram is never a reply), `untracked` (a notrack rule in a
+  /// prerouting chain before conntrack's priority surely applies), or
+  /// unknown (one may apply).
+  enum class ct_state : std::uint8_t { new_flow, untracked, unknown } ct = ct_state::new_flow;
   /// The join interface's link type (ARPHRD_ETHER, ...; nullopt unknown):
   /// an `ether` match holds only on an Ethernet link.
   std::optional<std::uint16_t> link_type;
@@ -3520,13 +3524,15 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     if (has("daddr") && !has("saddr")) return apply(value_holds_word(right, "multicast", false));
     return tri::unknown;
   }
-  if (left.contains("ct") && left["ct"].value("key", "") == "state" && left["ct"].size() == 1 && pkt.tracked) {
+  if (left.contains("ct") && left["ct"].value("key", "") == "state" && left["ct"].size() == 1 &&
+      pkt.ct != fw_packet::ct_state::unknown) {
     // A group's datagram is never a reply: conntrack sees every one of a
     // flow in its original direction, state new (a receiver sends nothing
-    // back to the group), so never established or related.
-    const bool is_new = value_holds_word(right, "new", false);
-    if (op == "in" || op == "==") return is_new ? tri::yes : tri::no;
-    if (op == "!=") return is_new ? tri::no : tri::yes;
+    // back to the group), so never established or related; with a notrack
+    // rule that surely applies before conntrack, untracked (trial15i L4).
+    const bool holds = value_holds_word(right, pkt.ct == fw_packet::ct_state::untracked ? "untracked" : "new", false);
+    if (op == "in" || op == "==") return holds ? tri::yes : tri::no;
+    if (op == "!=") return holds ? tri::no : tri::yes;
     return tri::unknown;
   }
   return tri::unknown;
@@ -3544,6 +3550,72 @@ std::string words_of(const json& v) {
     return fmt::format("{}", fmt::join(words, ", "));
   }
   return v.dump();
+}
+
+bool has_notrack(const json& j);
+using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
+
+// What conntrack makes of `pkt` by the notrack rules of `ruleset`: a
+// notrack statement takes effect only before conntrack (a prerouting base
+// chain of a priority below -200, NF_IP_PRI_CONNTRACK: `priority raw`,
+// -300, is the usual; later the datagram has its state already). Each such
+// chain is read in order up to its first notrack rule: one whose matches
+// all hold makes the datagrams untracked; one whose matches hold for none
+// of them, nothing; an undecided one, or a rule before it that may end the
+// chain or jump (whose target may hold a notrack), leaves it unknown.
+fw_packet::ct_state conntrack_state(const json& ruleset, const fw_packet& pkt) {
+  using ct = fw_packet::ct_state;
+  if (!has_notrack(ruleset)) return ct::new_flow;
+  const bool v4 = pkt.group.is_v4();
+  std::map<chain_key, std::vector<const json*>> rules;  // per chain, in the ruleset's order
+  std::vector<std::pair<int, chain_key>> early;          // prerouting base chains before conntrack, by priority
+  for (const auto& item : ruleset["nftables"]) {
+    if (item.contains("rule")) {
+      const auto& r = item["rule"];
+      rules[{r.value("family", ""), r.value("table", ""), r.value("chain", "")}].push_back(&r);
+    }
+    if (!item.contains("chain")) continue;
+    const auto& c = item["chain"];
+    const std::string family = c.value("family", "");
+    if (family != "inet" && family != (v4 ? "ip" : "ip6")) continue;
+    if (c.value("hook", "") != "prerouting" || !c.contains("prio") || !c["prio"].is_number_integer()) continue;
+    const int prio = c["prio"].get<int>();
+    if (prio < -200) early.emplace_back(prio, chain_key{family, c.value("table", ""), c.value("name", "")});
+  }
+  std::ranges::sort(early, {}, &std::pair<int, chain_key>::first);
+  const auto holds = [&pkt](const json& rule) {
+    tri all = tri::yes;
+    for (const auto& e : rule.value("expr", json::array())) {
+      if (!e.contains("match")) continue;
+      const auto t = match_holds(e["match"], pkt);
+      if (t == tri::no) return tri::no;
+      if (t == tri::unknown) all = tri::unknown;
+    }
+    return all;
+  };
+  const auto has_verdict = [](const json& rule) {
+    for (const auto& e : rule.value("expr", json::array())) {
+      for (const char* v : {"accept", "drop", "reject", "queue", "jump", "goto", "return", "vmap"}) {
+        if (e.contains(v)) return true;
+      }
+    }
+    return false;
+  };
+  for (const auto& [prio, key] : early) {
+    for (const auto* r : rules[key]) {
+      const bool notrack = has_notrack(*r);
+      const auto t = holds(*r);
+      if (t == tri::no) continue;
+      if (notrack) return t == tri::yes ? ct::untracked : ct::unknown;
+      // A rule before the notrack that may end the chain (accept, drop) or
+      // send the datagrams elsewhere: whether the notrack is reached, or
+      // one in the target chain applies, is not decided here.
+      if (has_verdict(*r)) return ct::unknown;
+    }
+  }
+  // The notrack rules are in chains after conntrack (no effect) or in
+  // chains only jumped to (reached by a jump: unknown above).
+  return ct::new_flow;
 }
 
 // Whether `j` holds a `notrack` statement anywhere: then conntrack may not
@@ -3626,7 +3698,6 @@ struct fw_hit {
   bool reverse_path_only = false;
 };
 
-using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
 
 // nftables allows 16 levels of jump (NFT_JUMP_STACK_SIZE); a deeper path is not followed.
 constexpr std::size_t max_jump_depth = 16;
@@ -4186,10 +4257,19 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                                 family, table, name, info.hook, port,
                                 w.not_established.empty()
                                     ? ""
-                                    : fmt::format(": the accept rule {} takes only that conntrack state, and a "
-                                                  "group's datagram is never established or related (conntrack "
-                                                  "sees each as new: the receiver sends nothing back to the group)",
-                                                  fmt::join(w.not_established, ", "))),
+                                    : fmt::format(": the accept rule {} takes only that conntrack state, and {}",
+                                                  fmt::join(w.not_established, ", "),
+                                                  pkt.ct == fw_packet::ct_state::untracked
+                                                      ? "the group's datagrams are untracked (a notrack rule before "
+                                                        "conntrack applies to them)"
+                                                  : has_notrack(ruleset)
+                                                      ? "a group's datagram is never established or related "
+                                                        "(conntrack sees each as new: the receiver sends nothing "
+                                                        "back to the group), nor untracked (no notrack rule before "
+                                                        "conntrack applies to it)"
+                                                      : "a group's datagram is never established or related "
+                                                        "(conntrack sees each as new: the receiver sends nothing "
+                                                        "back to the group)")),
                     fmt::format("nft insert rule {} {} {} udp dport {} accept", family, shell_quoted(table),
                                 shell_quoted(name), port),
                     "it accepts the port's datagrams at the top of the chain", json::array(),
@@ -4210,7 +4290,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
   for (const auto& p : plan) {
     auto& kinds = ports[{p.m->request.port, p.m->request.group.is_v4()}];
     fw_packet pkt{p.m->request.port, p.m->request.group.unmap().with_scope_id(0), std::string(p.iface.name.view()),
-                  p.iface.index, true, std::nullopt, {}, {}};
+                  p.iface.index, fw_packet::ct_state::new_flow, std::nullopt, {}, {}};
     const auto& r = p.m->request;
     // An any-source join among them: its senders are unknown (kept as a
     // marker, an invalid address, cleared below).
@@ -4273,11 +4353,14 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
                       "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}, ""});
     return;
   }
-  const bool tracked = !has_notrack(ruleset);
   for (auto& [key, kinds] : ports) {
     const auto& [port, v4] = key;
     for (auto& pkt : kinds) {
-      pkt.tracked = tracked;
+      try {
+        pkt.ct = conntrack_state(ruleset, pkt);
+      } catch (const json::exception&) {
+        pkt.ct = fw_packet::ct_state::unknown;
+      }
       // One group on the port: the port names it, as before there were more.
       const auto subject =
           kinds.size() == 1
