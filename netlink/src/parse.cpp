@@ -279,12 +279,19 @@ bool parse_rule_into(const nlmsghdr& h, rule& r) {
       case FRA_PRIORITY: r.priority = scalar<std::uint32_t>(a); break;
       case FRA_TABLE: r.table = scalar<std::uint32_t>(a); break;
       case FRA_DST: address_into(r.destination.emplace(), a, frh.family, 0); break;
-      case FRA_IIFNAME: r.input_interface = true; break;
-      case FRA_OIFNAME: r.output_interface = true; break;
+      case FRA_SRC: address_into(r.source.emplace(), a, frh.family, 0); break;
+      case FRA_IIFNAME:
+        r.input_interface = true;
+        r.input_interface_name = text(a);
+        break;
+      case FRA_OIFNAME:
+        r.output_interface = true;
+        r.output_interface_name = text(a);
+        break;
+      case FRA_GOTO: r.goto_priority = scalar<std::uint32_t>(a); break;
       case FRA_FWMARK: r.mark = scalar<std::uint32_t>(a); break;
       case FRA_FWMASK: r.mark_mask = scalar<std::uint32_t>(a); break;
       case FRA_SUPPRESS_PREFIXLEN: r.suppress_prefix_length = scalar<std::int32_t>(a); break;
-      case FRA_GOTO:
       case FRA_UID_RANGE:
       case FRA_IP_PROTO:
       case FRA_SPORT_RANGE:

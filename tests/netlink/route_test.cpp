@@ -248,8 +248,9 @@ TEST(NetRoute, LinkLocalGroupWithScopeIdAnswersThatInterface) {
 }
 
 // rules() reads `ip rule` as the kernel walks it: by priority, with what
-// each matches (to PREFIX, fwmark, iif, not) and does (lookup TABLE,
-// unreachable, prohibit, blackhole), for each family apart.
+// each matches (to PREFIX, fwmark, iif with its name, not) and does (lookup
+// TABLE, unreachable, prohibit, blackhole, goto with its target), for each
+// family apart.
 TEST(NetRoute, RulesAreReadInTheKernelsOrderWithTheirSelectorsAndActions) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -258,6 +259,8 @@ TEST(NetRoute, RulesAreReadInTheKernelsOrderWithTheirSelectorsAndActions) {
   ip(h, {"rule", "add", "to", "239.255.43.0/24", "prohibit", "pref", "90"});
   ip(h, {"rule", "add", "fwmark", "0x5/0xf", "iif", "eth0", "unreachable", "pref", "95"});
   ip(h, {"rule", "add", "not", "to", "239.255.44.0/24", "blackhole", "pref", "32000"});
+  ip(h, {"rule", "add", "to", "239.255.45.0/24", "goto", "100", "pref", "80"});
+  ip(h, {"rule", "add", "from", "10.77.9.0/24", "iif", "lo", "prohibit", "pref", "85"});
   h.run([&] {
     auto rules = nl::rules(AF_INET);
     ASSERT_TRUE(rules) << rules.error().message();
@@ -285,6 +288,21 @@ TEST(NetRoute, RulesAreReadInTheKernelsOrderWithTheirSelectorsAndActions) {
     EXPECT_EQ(marked->mark, 5u);
     EXPECT_EQ(marked->mark_mask, 0xfu);
     EXPECT_TRUE(marked->input_interface);
+    EXPECT_EQ(marked->input_interface_name, "eth0");
+    EXPECT_TRUE(marked->output_interface_name.empty());
+    EXPECT_FALSE(marked->goto_priority);
+    const auto* jump = by(80);
+    ASSERT_NE(jump, nullptr);
+    EXPECT_EQ(jump->action, FR_ACT_GOTO);
+    ASSERT_TRUE(jump->goto_priority);
+    EXPECT_EQ(*jump->goto_priority, 100u);
+    EXPECT_FALSE(jump->other_selectors) << "a goto is an action, not a selector";
+    const auto* from = by(85);
+    ASSERT_NE(from, nullptr);
+    ASSERT_TRUE(from->source);
+    EXPECT_EQ(*from->source, core::ip_address::v4(10, 77, 9, 0));
+    EXPECT_EQ(from->source_length, 24);
+    EXPECT_EQ(from->input_interface_name, "lo");
     const auto* inverted = by(32000);
     ASSERT_NE(inverted, nullptr);
     EXPECT_EQ(inverted->action, FR_ACT_BLACKHOLE);

@@ -493,8 +493,9 @@ TEST(NetDoctor, NoRouteAndNoInterfaceTheRouteFixFollowsTheSsmSource) {
 }
 
 // -i names another interface than the one the datagrams come in by: the
-// loopback (no MULTICAST flag either, but that is not the cause) is a
-// route FAIL naming the interface they arrive on; a wrong Ethernet -i for
+// loopback (no MULTICAST flag either, which is no finding at all) is a
+// route FAIL naming the interface they arrive on, which the listen line
+// names too; a wrong Ethernet -i for
 // an any-source group, a route WARN; the same in a run that receives
 // nothing, whose verdict is that route line and whose fix, pasted, receives.
 TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag) {
@@ -513,6 +514,22 @@ TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag)
       << message;
   EXPECT_NE(message.find("lo is the loopback"), std::string::npos) << message;
   EXPECT_EQ(lo.verdict["fix"], "mcast-recv -i eth0 " + group) << lo.r.output;
+  // The loopback's MULTICAST flag changes nothing (an IPv4 sender on lo
+  // reaches a receiver on lo without it): no finding, no warning of a run
+  // (trial15i L3).
+  EXPECT_EQ(lo.r.output.find("multicast on"), std::string::npos) << lo.r.output;
+  const auto run_lo = rx.exec({MCAST_RECV, "-i", "lo", "-d", "0.2", group});
+  EXPECT_EQ(run_lo.output.find("MULTICAST flag"), std::string::npos) << run_lo.output;
+  // With --listen the listen line names the route line, as the docs say
+  // ("named alike"), not the sender (trial15i L3).
+  const auto heard = doctor_while(rx, {"--listen", "1", "-i", "lo", group}, "335AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "100pps", group});
+  });
+  expect_verdict(heard, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_TRUE(check_says(heard, "listen", "FAIL",
+                         "the join of 239.255.90.51 is on lo, and its datagrams come in by eth0 (see the route line)"))
+      << heard.r.output;
+  EXPECT_EQ(heard.r.output.find("multicast on"), std::string::npos) << heard.r.output;
   const auto ssm = doctor(rx, {"-i", "lo", tx.v4().to_string() + ",232.1.2.51:" + port});
   ASSERT_FALSE(ssm.verdict.is_null()) << ssm.r.output;
   EXPECT_NE(ssm.verdict["check"], "interface") << ssm.r.output;
@@ -2630,6 +2647,11 @@ TEST(NetDoctor, PortSocketsBoundToAnotherGroupOrABroadcastAddressGetNoneOfTheGro
 // with only `ct state established,related accept` (a group's datagram is
 // always new to conntrack). Each verdict is proven by datagrams: dropped
 // ones do not arrive, the others do.
+// Each ruleset's worst firewall line against what arrives (the proof); a
+// notrack rule before conntrack makes the datagrams untracked when it
+// surely applies (trial15i L4: `udp dport P notrack` with `ct state
+// untracked accept` under policy drop was a WARN and exit 5 while every
+// datagram arrived).
 TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecidedAndProven) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
@@ -2638,6 +2660,9 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
   const auto& rx = (*net)[1];
   const auto p = std::to_string(free_port(rx));
   const std::string spec = "239.255.90.23:" + p;
+  const auto other = std::to_string(std::stoi(p) == 65535 ? 1024 : std::stoi(p) + 1);  // a port nothing is sent to
+  const std::string raw = "add chain inet mcnet_doctor raw { type filter hook prerouting priority raw; }\n";
+  const std::string untracked = "add rule inet mcnet_doctor input ct state untracked accept\n";
   struct scenario {
     std::string policy, rules, status;  // the firewall checks' worst status
     bool arrives;
@@ -2660,6 +2685,16 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
        "add rule inet mcnet_doctor input ct state established,related accept\n"
        "add rule inet mcnet_doctor input ct state new udp dport " + p + " accept\n",
        "OK", true},
+      // notrack before conntrack (priority raw) decides the state (trial15i
+      // L4): untracked when its rule surely applies, new when it surely does
+      // not, undecided when it may.
+      {"drop", raw + "add rule inet mcnet_doctor raw udp dport " + p + " notrack\n" + untracked, "OK", true},
+      {"drop", raw + "add rule inet mcnet_doctor raw udp dport " + other + " notrack\n" + untracked, "FAIL", false},
+      {"drop",
+       raw + "add rule inet mcnet_doctor raw udp dport " + p + " notrack\n" +
+           "add rule inet mcnet_doctor input ct state new udp dport " + p + " accept\n",
+       "FAIL", false},
+      {"drop", raw + "add rule inet mcnet_doctor raw ip saddr 10.1.2.3 notrack\n" + untracked, "WARN", false},
   };
   for (const auto& sc : scenarios) {
     SCOPED_TRACE(sc.rules);
@@ -2676,7 +2711,14 @@ TEST(NetDoctor, NftablesRulesOnAddressesPacketTypeInterfaceAndConntrackAreDecide
       if (c["status"] == "FAIL" || (c["status"] == "WARN" && worst == "OK")) worst = c["status"].get<std::string>();
     }
     EXPECT_EQ(worst, sc.status) << d.r.output;
-    if (sc.policy == "drop" && sc.status == "FAIL") {
+    if (sc.policy == "drop" && sc.status == "FAIL" && sc.rules.find("notrack") != std::string::npos) {
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL", "has policy drop")) << d.r.output;
+      EXPECT_TRUE(check_says(d, "firewall", "FAIL",
+                             sc.rules.find("ct state new") != std::string::npos
+                                 ? "(new) takes only that conntrack state, and the group's datagrams are untracked"
+                                 : "nor untracked (no notrack rule before conntrack applies to it)"))
+          << d.r.output;
+    } else if (sc.policy == "drop" && sc.status == "FAIL") {
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "has policy drop")) << d.r.output;
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "never established or related")) << d.r.output;
       EXPECT_TRUE(check_says(d, "firewall", "FAIL", "input handle ")) << "the accept rule is named\n" << d.r.output;
@@ -4074,6 +4116,109 @@ TEST(NetDoctor, APolicyRoutingRuleThatRefusesTheGroupIsNamedAndTheFixRemovesIt) 
   const auto after = doctor(rx, {group});
   ASSERT_FALSE(after.verdict.is_null()) << after.r.output;
   EXPECT_EQ(after.verdict["status"], "OK") << after.r.output;
+}
+
+// The policy-routing rules are walked as the kernel walks them for the
+// lookup predicted (h15q's walk treated every `iif` rule as never matching
+// and did not follow `goto`). Measured in namespaces: IPv4's reverse-path
+// lookup of a source has the loopback as its input interface
+// (fib_validate_source), so `iif eth0 prohibit` lets an SSM source through
+// while `iif lo to SOURCE prohibit` drops it under strict rp_filter; a
+// join's lookup is an output lookup (iif lo too); IPv6 looks up every
+// received datagram's destination, a group's too, with the interface it
+// came in on, so `ip -6 rule add iif eth0 prohibit` before the local
+// table's rule drops them all (Ip6InNoRoutes). A `goto` goes on at its
+// target priority. A rule the doctor cannot decide for the lookup (a source
+// prefix while the senders are unknown) is a WARN naming it, without a fix.
+// Each fix pasted lets the datagrams in.
+TEST(NetDoctor, PolicyRulesAreWalkedWithTheLookupsInputInterfaceAndTheirGotos) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto receives = [&](const std::string& spec, const std::string& sent) {
+    const auto got = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+      test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", sent});
+    });
+    const auto events = json_lines(got.standard_output);
+    const auto* summary = find_event(events, "summary");
+    return summary != nullptr && (*summary)["total"]["packets"] == 10;
+  };
+  const auto pasted = [&](const doctor_run& d) {
+    const auto fix = d.verdict["fix"].is_string() ? d.verdict["fix"].get<std::string>() : std::string();
+    EXPECT_FALSE(fix.empty()) << d.r.output;
+    const auto r = rx.exec({"sh", "-c", fix});
+    EXPECT_TRUE(r.status.success()) << fix << ": " << r.output;
+  };
+
+  // IPv4, an SSM source under strict rp_filter: the reverse-path lookup's iif is lo.
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto source = tx.v4().to_string();
+  const auto ssm = source + ",232.1.3.9:" + port;
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "iif", "eth0", "prohibit", "pref", "90"}).status.success());
+  ASSERT_TRUE(
+      rx.exec({"ip", "rule", "add", "iif", "lo", "to", source, "prohibit", "pref", "100"}).status.success());
+  const auto rp = doctor(rx, {"-i", "eth0", ssm});
+  expect_verdict(rp, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(rp.verdict["fix"], "ip rule del pref 100") << "a route in main is never reached: " << rp.r.output;
+  EXPECT_NE(rp.verdict["message"].get<std::string>().find("the rule 100: to " + source + "/32 iif lo prohibit"),
+            std::string::npos)
+      << rp.r.output;
+  EXPECT_EQ(rp.r.output.find("iif eth0"), std::string::npos) << "rule 90 does not touch it: " << rp.r.output;
+  pasted(rp);
+  EXPECT_TRUE(receives(ssm, "232.1.3.9:" + port)) << "with the rule iif eth0 prohibit still there";
+
+  // A join's lookup: a goto past a prohibit to a table whose route refuses the group.
+  const auto group = "239.255.92.7:" + port;
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "to", "239.255.92.0/24", "goto", "150", "pref", "50"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "to", "239.255.92.0/24", "prohibit", "pref", "100"}).status.success());
+  ASSERT_TRUE(
+      rx.exec({"ip", "rule", "add", "to", "239.255.92.0/24", "lookup", "100", "pref", "150"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "unreachable", "239.255.92.0/24", "table", "100"}).status.success());
+  const auto jump = doctor(rx, {group});
+  expect_verdict(jump, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(jump.verdict["fix"], "ip route del unreachable 239.255.92.0/24 table 100") << jump.r.output;
+  EXPECT_NE(jump.verdict["message"].get<std::string>().find("the rule 150: to 239.255.92.0/24 lookup 100"),
+            std::string::npos)
+      << jump.r.output;
+  pasted(jump);
+  const auto joined = test::tools::receive_while(rx, {"--json", "-d", "1.5", group}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", group});
+  });
+  const auto joined_events = json_lines(joined.standard_output);
+  const auto* summary = find_event(joined_events, "summary");
+  ASSERT_NE(summary, nullptr) << joined.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 10) << "the goto passes the prohibit by: " << joined.output;
+
+  // IPv6's input lookup, the local table's rule moved after a refusing one.
+  const auto v6 = "[ff3e::92:1]:" + port;
+  ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "add", "pref", "1000", "lookup", "local"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "del", "pref", "0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "add", "iif", "eth0", "prohibit", "pref", "100"}).status.success());
+  const auto in = doctor(rx, {"-i", "eth0", v6});
+  expect_verdict(in, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(in.verdict["subject"], "ff3e::92:1 on eth0") << in.r.output;
+  EXPECT_EQ(in.verdict["fix"], "ip -6 rule del pref 100") << in.r.output;
+  EXPECT_FALSE(receives(v6, v6)) << "the rule drops them";
+  pasted(in);
+  EXPECT_TRUE(receives(v6, v6));
+  // A source prefix: undecided for an any-source join (a WARN naming the
+  // rule, no fix), decided for an include join of a source in it (a FAIL).
+  const auto lan = test::network::lan_v6(0).to_string();
+  ASSERT_TRUE(
+      rx.exec({"ip", "-6", "rule", "add", "from", lan, "iif", "eth0", "prohibit", "pref", "100"}).status.success());
+  const auto any = doctor(rx, {"-i", "eth0", v6});
+  expect_verdict(any, "route", "WARN", tools::exit_doctor_warn);
+  EXPECT_TRUE(any.verdict["fix"].is_null()) << any.r.output;
+  EXPECT_NE(any.verdict["message"].get<std::string>().find("cannot decide"), std::string::npos) << any.r.output;
+  EXPECT_NE(any.verdict["message"].get<std::string>().find("100: from " + lan + " iif eth0 prohibit"),
+            std::string::npos)
+      << any.r.output;
+  const auto include = doctor(rx, {"-i", "eth0", tx.v6().to_string() + "," + v6});
+  expect_verdict(include, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(include.verdict["fix"], "ip -6 rule del pref 100") << include.r.output;
 }
 
 // #15 (trial15i, M1): a blackhole route over the family's route, which

@@ -1129,6 +1129,29 @@ TEST(NetEveryRun, ASilentGroupAmongOthersGetsItsDiagnosis) {
   EXPECT_NE(r.standard_output.find("(fix: nft delete rule inet mcnet_run input handle"), std::string::npos)
       << r.output;
   EXPECT_EQ(r.standard_output.find("nothing arrived for " + arrives), std::string::npos) << r.output;
+  // The same diagnosis in the JSON summary's `silent` (trial15i M8's rest):
+  // the silent group alone, its firewall FAIL with the fix the text gives.
+  const auto j = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", arrives, silent}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", arrives, silent});
+  });
+  EXPECT_EQ(j.status.code, 0) << j.output;
+  expect_schema_conform(j.standard_output);
+  const auto events = json_lines(j.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << j.output;
+  const auto& groups = (*summary)["silent"];
+  ASSERT_TRUE(groups.is_array()) << j.output;
+  ASSERT_EQ(groups.size(), 1u) << j.output;
+  EXPECT_EQ(groups[0]["group"], "239.255.93.32") << j.output;
+  EXPECT_EQ(groups[0]["port"], std::stoi(dropped_port)) << j.output;
+  EXPECT_TRUE(groups[0]["message"].is_null()) << j.output;
+  const auto& causes = groups[0]["causes"];
+  ASSERT_FALSE(causes.empty()) << j.output;
+  EXPECT_EQ(causes[0]["status"], "FAIL") << j.output;
+  EXPECT_EQ(causes[0]["check"], "firewall") << j.output;
+  EXPECT_EQ(causes[0]["subject"].get<std::string>().find("udp dport " + dropped_port + " (IPv4)"), 0u) << j.output;
+  EXPECT_EQ(causes[0]["fix"].get<std::string>().find("nft delete rule inet mcnet_run input handle"), 0u) << j.output;
+  EXPECT_TRUE((*summary)["verdict"].is_null()) << j.output;
 }
 
 // Without nft the firewall is not read: a run that received nothing says

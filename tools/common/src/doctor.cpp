@@ -476,7 +476,12 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                         "bring its peer, cable or switch port up (no command here does: ip link show dev " + dev +
                             " shows the link's state, NO-CARRIER)"});
     }
-    if (!l->is_multicast()) {
+    // The loopback has no MULTICAST flag by default, and it changes
+    // nothing there (measured, trial15i L3: an IPv4 sender on lo reaches a
+    // receiver on lo with the flag off; IPv6 delivers nothing on lo with
+    // the flag on either): no WARN, whose fix would be no fix. Nothing from
+    // another host arrives on lo: the route line says so.
+    if (!l->is_multicast() && !l->is_loopback()) {
       // Measured (trial15i M2): with the flag off the kernel still joins and
       // sends its IGMP / MLD reports, and a veth delivers the groups'
       // datagrams. What a NIC's driver does is not known here: --listen says.
@@ -690,6 +695,7 @@ struct refusal {
   std::string fix;    ///< the refusing routes and rules deleted, and a route added when none is left
   std::string note;
   bool carried = false;           ///< a route that carries the group is left once they are deleted
+  bool undecided = false;         ///< `rule` has selectors the doctor cannot decide: it may refuse, or not (no fix)
   std::string carrier_interface;  ///< that route's interface
 };
 
@@ -759,53 +765,132 @@ std::string_view refusing_kind(std::uint8_t type) {
                      : std::string_view();
 }
 
-// A rule as `ip rule` writes it: "100: to 239.1.1.0/24 lookup 100".
+// A rule as `ip rule` writes it: "100: to 239.1.1.0/24 lookup 100",
+// "90: from all iif a0 prohibit", "50: to 239.1.1.0/24 goto 150".
 std::string rule_text(const netlink::rule& r) {
   std::string sel;
   if (r.invert) sel += "not ";
-  sel += r.destination_length > 0 && r.destination
-             ? fmt::format("to {}/{}", r.destination->with_scope_id(0).to_string(), unsigned{r.destination_length})
-             : std::string("from all");
+  const bool from = r.source_length > 0 && r.source;
+  if (from) sel += fmt::format("from {}/{}", r.source->with_scope_id(0).to_string(), unsigned{r.source_length});
+  if (r.destination_length > 0 && r.destination) {
+    sel += fmt::format("{}to {}/{}", from ? " " : "", r.destination->with_scope_id(0).to_string(),
+                       unsigned{r.destination_length});
+  } else if (!from) {
+    sel += "from all";
+  }
   if (r.mark_mask != 0) sel += fmt::format(" fwmark {:#x}", r.mark);
+  if (!r.input_interface_name.empty()) sel += " iif " + r.input_interface_name;
+  if (!r.output_interface_name.empty()) sel += " oif " + r.output_interface_name;
   const auto kind = refusing_kind(r.action);
   const auto table = r.table == 255 ? std::string("local")
                      : r.table == 254 ? std::string("main")
                      : r.table == 253 ? std::string("default")
                                       : std::to_string(r.table);
-  return fmt::format("{}: {} {}", r.priority, sel,
-                     !kind.empty() ? std::string(kind) : r.action == 1 ? "lookup " + table : std::string("nop"));
+  const auto action = !kind.empty()                       ? std::string(kind)
+                      : r.action == 1                     ? "lookup " + table
+                      : r.action == 2 && r.goto_priority ? fmt::format("goto {}", *r.goto_priority)
+                                                          : std::string("nop");
+  return fmt::format("{}: {} {}", r.priority, sel, action);
 }
 
-// Where the kernel's lookup of `dest` (no source, mark 0, no interface: a
-// join's or a sender's without -i) ends, walking the rules as
-// fib_rules_lookup does: a rule that refuses, a table's most specific
-// covering route (refusing, or carrying), or nothing. Rules and routes in
-// `gone` are taken as deleted.
+// A route lookup the doctor follows through the rules: its destination and
+// the input interface the kernel gives it (fib_rule_match compares a
+// rule's `iif` with it). "lo" (LOOPBACK_IFINDEX) for an output lookup (a
+// join's or a sender's without -i, RTM_GETROUTE without RTA_IIF) and for
+// IPv4's reverse-path lookup of a source (fib_validate_source, whose
+// lookup has flowi4_iif LOOPBACK_IFINDEX: `ip rule add iif a0 prohibit`
+// does not touch it, `iif lo` does); the interface a datagram came in on
+// for IPv6's input lookup of every received datagram's destination, the
+// group's too (ip6_route_input). Source 0 (unspecified) and mark 0 for
+// the first two; IPv6's input lookup has the datagram's source, known only
+// for an include join (`source`).
+struct lookup_key {
+  core::ip_address dest;
+  std::string iif = "lo";
+  bool input = false;                        // IPv6's input lookup of a received datagram
+  std::optional<core::ip_address> source{};  // its source, when known
+};
+
+// Where the kernel's lookup `key` ends, walking the rules as
+// fib_rules_lookup does (a goto continues at the first rule of its target
+// priority, one without such a rule does nothing): a rule that refuses, a
+// table's most specific covering route (refusing, or carrying), or
+// nothing; or, before that, a rule whose selectors the doctor cannot
+// decide for this lookup (`undecided`, with `why`): it may match or not.
+// Rules and routes in `gone` are taken as deleted.
 struct lookup_end {
   const netlink::rule* rule = nullptr;    // where it ended (a refusing rule, or the one whose table answered)
   const netlink::route* route = nullptr;  // the table's route; null for a refusing rule
+  const netlink::rule* undecided = nullptr;  // a rule that may match or not: the walk stopped there
+  std::string why;                           // what of it the doctor cannot decide
 };
 
-bool rule_matches(const netlink::rule& r, const core::ip_address& dest) {
-  bool match = !r.other_selectors && !r.input_interface && !r.output_interface && r.source_length == 0 &&
-               (r.mark & r.mark_mask) == 0;
+enum class rule_match { no, yes, unknown };
+
+rule_match rule_matches(const netlink::rule& r, const lookup_key& key, std::string& why) {
+  bool match = true;
+  bool unknown = false;
+  if (!r.input_interface_name.empty() && r.input_interface_name != key.iif) match = false;
+  if (r.input_interface && r.input_interface_name.empty()) unknown = true, why = "its input interface";
+  // Neither lookup has an output interface (a join without -i, a
+  // reverse-path or input lookup): a rule's `oif` never matches it.
+  if (r.output_interface) match = false;
+  if ((r.mark & r.mark_mask) != 0) match = false;  // the lookup's mark is 0
+  if (match && r.source_length > 0) {
+    // `from PREFIX`: an output or reverse-path lookup of a group or source
+    // has no source address (0.0.0.0, ::); an input lookup has the
+    // datagram's, known for an include join's source only.
+    std::optional<core::prefix> from;
+    if (r.source) {
+      if (auto made = core::prefix::make(r.source->with_scope_id(0), r.source_length)) from = *made;
+    }
+    if (!from) {
+      unknown = true, why = "its source prefix (from)";
+    } else if (!key.input) {
+      match = from->contains(key.dest.is_v4() ? core::ip_address::any_v4() : core::ip_address::any_v6());
+    } else if (key.source) {
+      match = from->contains(key.source->with_scope_id(0));
+    } else {
+      unknown = true, why = fmt::format("its source prefix, from {}/{}, while the senders are not known: an "
+                                        "any-source or exclude join",
+                                        r.source->with_scope_id(0).to_string(), unsigned{r.source_length});
+    }
+  }
+  if (match && r.other_selectors) unknown = true, why = "a selector it does not read: tos, uid range, ip proto, ports, l3mdev or tun id";
   if (match && r.destination_length > 0) {
     if (!r.destination) {
       match = false;
     } else {
       const auto p = core::prefix::make(r.destination->with_scope_id(0), r.destination_length);
-      match = p && p->contains(dest.with_scope_id(0));
+      match = p && p->contains(key.dest.with_scope_id(0));
     }
   }
-  return r.invert ? !match : match;
+  if (match && unknown) return rule_match::unknown;
+  return (r.invert ? !match : match) ? rule_match::yes : rule_match::no;
 }
 
 lookup_end walk_rules(const std::vector<netlink::rule>& rules, const std::vector<netlink::route>& routes,
-                      const core::ip_address& dest, const std::set<const void*>& gone) {
-  for (const auto& r : rules) {
-    if (gone.contains(&r) || !rule_matches(r, dest)) continue;
-    if (!refusing_kind(r.action).empty()) return {&r, nullptr};
-    if (r.action != 1) continue;  // nop, goto: on to the next rule
+                      const lookup_key& key, const std::set<const void*>& gone) {
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const auto& r = rules[i];
+    if (gone.contains(&r)) continue;
+    std::string why;
+    const auto m = rule_matches(r, key, why);
+    if (m == rule_match::no) continue;
+    // A nop decides nothing, matched or not.
+    if (m == rule_match::unknown && r.action != 3) return {nullptr, nullptr, &r, why};
+    if (!refusing_kind(r.action).empty()) return {&r, nullptr, nullptr, {}};
+    if (r.action == 2) {
+      // FR_ACT_GOTO: on at the first rule of its target priority (the
+      // kernel refuses a goto backwards); none there: on to the next rule.
+      if (!r.goto_priority) continue;
+      const auto target = std::find_if(rules.begin() + static_cast<std::ptrdiff_t>(i) + 1, rules.end(),
+                                       [&](const netlink::rule& o) { return o.priority == *r.goto_priority; });
+      if (target == rules.end()) continue;
+      i = static_cast<std::size_t>(target - rules.begin()) - 1;  // the loop's ++i lands on it
+      continue;
+    }
+    if (r.action != 1) continue;  // nop: on to the next rule
     const netlink::route* best = nullptr;  // the most specific first (covering_routes' order)
     for (const auto& rt : routes) {
       if (rt.table == r.table && !gone.contains(&rt)) {
@@ -815,17 +900,19 @@ lookup_end walk_rules(const std::vector<netlink::rule>& rules, const std::vector
     }
     if (best == nullptr || best->type == 9) continue;  // no route, or RTN_THROW: the next rule
     if (r.suppress_prefix_length >= 0 && best->prefix_length <= r.suppress_prefix_length) continue;
-    return {&r, best};
+    return {&r, best, nullptr, {}};
   }
   return {};
 }
 
-std::optional<refusal> refusal_of(const core::ip_address& group, const error& lookup, const std::string& iface) {
-  // RTN_BLACKHOLE 6 (EINVAL), RTN_UNREACHABLE 7 (EHOSTUNREACH), RTN_PROHIBIT 8 (EACCES).
-  if (lookup.code != std::errc::invalid_argument && lookup.code != std::errc::host_unreachable &&
-      lookup.code != std::errc::permission_denied) {
-    return std::nullopt;
-  }
+// What refuses the lookup `key` (refusing routes and rules met on the
+// walk), with the fix that deletes them; none when the walk ends at a
+// route that carries it, or at nothing. `refused_as`: the kind the kernel's
+// answer says (a lookup that failed), else empty (a prediction). A rule
+// whose selectors cannot be decided for the lookup, met first, is said as
+// such (`undecided`), with no fix: the doctor does not guess.
+std::optional<refusal> refusal_in(const lookup_key& key, const std::string& iface, std::string_view refused_as) {
+  const auto& group = key.dest;
   auto all = netlink::covering_routes(group);
   if (!all) return std::nullopt;
   // The rules in the kernel's order (`ip rule`: local, main and default
@@ -834,15 +921,37 @@ std::optional<refusal> refusal_of(const core::ip_address& group, const error& lo
   const bool v4 = group.is_v4();
   const auto rules = rules_of(v4);
   std::set<const void*> gone;
-  auto end = walk_rules(rules, *all, group, gone);
+  auto end = walk_rules(rules, *all, key, gone);
+  const auto ip = v4 ? std::string("ip ") : std::string("ip -6 ");
+  if (end.undecided != nullptr) {
+    refusal out;
+    out.undecided = true;
+    out.kind = std::string(refused_as);
+    out.rule = rule_text(*end.undecided);
+    out.route = "rule " + out.rule;
+    out.said = fmt::format("its route lookup meets the rule {} (ip rule), which the doctor cannot decide for this "
+                           "lookup ({}): it may be what {}",
+                           out.rule, end.why, refused_as.empty() ? "refuses it" : "refuses it, or a rule or route after it");
+    out.note = fmt::format("{}rule show lists the rules; should that rule be the one: {}rule del pref {}", ip, ip,
+                           end.undecided->priority);
+    return out;
+  }
   const auto refuses = [](const lookup_end& e) {
     return e.rule != nullptr && (e.route == nullptr || !refusing_kind(e.route->type).empty());
   };
   if (!refuses(end)) return std::nullopt;
-  const unsigned family_length = v4 ? 4 : 8;  // 224.0.0.0/4, ff00::/8
-  const auto family_prefix = v4 ? std::string("224.0.0.0/4") : std::string("ff00::/8");
-  const auto ip = v4 ? std::string("ip ") : std::string("ip -6 ");
-  const auto table_of = [](std::uint32_t t) { return t == 254 ? std::string() : fmt::format(" table {}", t); };
+  // What the fix adds when a refusing route stays or nothing carries the
+  // destination: for a group the family's multicast route (224.0.0.0/4,
+  // ff00::/8), for a source (a reverse-path lookup) a route to it alone,
+  // more specific than any refusing route of its table.
+  const bool multicast = group.is_multicast();
+  const unsigned family_length = multicast ? (v4 ? 4U : 8U) : (v4 ? 32U : 128U);
+  const auto family_prefix = multicast ? (v4 ? std::string("224.0.0.0/4") : std::string("ff00::/8"))
+                                       : group.with_scope_id(0).to_string();
+  const auto table_of = [](std::uint32_t t) {
+    return t == 254 ? std::string() : t == 255 ? std::string(" table local") : t == 253 ? std::string(" table default")
+                                                                                          : fmt::format(" table {}", t);
+  };
   // As `ip route` writes a refusing route: "blackhole 239.1.0.0/16", its
   // table named unless main.
   const auto refusing_text = [&](const netlink::route& r) {
@@ -904,11 +1013,16 @@ std::optional<refusal> refusal_of(const core::ip_address& group, const error& lo
       deleted.push_back(text);
       gone.insert(end.route);
     }
-    end = walk_rules(rules, *all, group, gone);
+    end = walk_rules(rules, *all, key, gone);
+    if (end.undecided != nullptr) break;  // no further fix: the doctor cannot tell what the lookup meets then
   }
   std::string after;
   out.carried = carrier != nullptr;
-  if (carrier != nullptr) {
+  if (end.undecided != nullptr) {
+    after = fmt::format("then the lookup meets the rule {}, which the doctor cannot decide ({}): whether a route "
+                        "carries {} then is not known here",
+                        rule_text(*end.undecided), end.why, group.to_string());
+  } else if (carrier != nullptr) {
     auto l = netlink::link_by_index(carrier->iface.index);
     const auto name = l ? l->name : std::to_string(carrier->iface.index);
     out.carrier_interface = name;
@@ -933,6 +1047,75 @@ std::optional<refusal> refusal_of(const core::ip_address& group, const error& lo
                                          : fmt::format("the fix deletes {}; ", fmt::join(deleted, ", ")),
                          after, ip, out.kind, ip);
   return out;
+}
+
+// What refuses the kernel's output lookup of `dest` (a join's without -i,
+// RTM_GETROUTE: input interface lo), whose error was `lookup`: a
+// blackhole (EINVAL), unreachable (EHOSTUNREACH) or prohibit (EACCES)
+// route or rule; IPv4's reverse-path lookup of a source is the same lookup.
+std::optional<refusal> refusal_of(const core::ip_address& dest, const error& lookup, const std::string& iface) {
+  // RTN_BLACKHOLE 6 (EINVAL), RTN_UNREACHABLE 7 (EHOSTUNREACH), RTN_PROHIBIT 8 (EACCES).
+  const auto kind = lookup.code == std::errc::invalid_argument    ? std::string_view("blackhole")
+                    : lookup.code == std::errc::host_unreachable  ? std::string_view("unreachable")
+                    : lookup.code == std::errc::permission_denied ? std::string_view("prohibit")
+                                                                  : std::string_view();
+  if (kind.empty()) return std::nullopt;
+  return refusal_in(lookup_key{dest}, iface, kind);
+}
+
+// IPv6 looks up every datagram it receives, a group's too, through the
+// policy-routing rules with the interface it came in on as `iif`
+// (ip6_route_input; IPv4 delivers a joined group's datagram without a
+// lookup of the group): a rule before the local table's (priority 0 unless
+// moved) that refuses it, or leads to a table whose route does, drops every
+// datagram on that interface (Ip6InNoRoutes counts them). Per IPv6 group
+// and join interface, a FAIL naming it with the fix that deletes it; a
+// rule met first whose selectors cannot be decided for that lookup (a
+// source prefix, with the senders unknown; tos, ports, uid range ...) is a
+// WARN naming it, without a fix. Nothing with only the kernel's own rules.
+void input_rule_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+  std::optional<bool> custom;  // read once, when an IPv6 join is met
+  std::set<std::tuple<core::ip_address, std::uint32_t, std::optional<core::ip_address>>> seen;
+  for (const auto& p : plan) {
+    const auto& g = p.m->request.group;
+    // An include join's source is the datagrams' (a `from` rule decided
+    // for it); an any-source or exclude join's senders are not known.
+    const auto source = p.m->request.mode == filter::include ? p.m->request.source : std::nullopt;
+    if (g.is_v4() || p.iface.index == 0 || !seen.emplace(g, p.iface.index, source).second) continue;
+    if (!custom) {
+      const auto rules = rules_of(false);
+      custom = std::ranges::any_of(rules, [](const netlink::rule& r) {
+        return !(r.action == 1 && r.destination_length == 0 && r.source_length == 0 && !r.invert &&
+                 r.mark_mask == 0 && r.input_interface_name.empty() && !r.output_interface &&
+                 !r.other_selectors && ((r.priority == 0 && r.table == 255) || (r.priority == 32766 && r.table == 254)));
+      });
+    }
+    if (!*custom) return;
+    const std::string name(p.iface.name.view());
+    lookup_key key{g, name, true, source};
+    const auto refused = refusal_in(key, name, {});
+    if (!refused) continue;
+    const auto subject = source ? fmt::format("{} -> {} on {}", source->to_string(), g.to_string(), name)
+                                : fmt::format("{} on {}", g.to_string(), name);
+    auto data = refusal_data(*refused);
+    data["input_interface"] = name;
+    if (refused->undecided) {
+      data.erase("refused_by");
+      checks.push_back({"route", subject, check_status::warn,
+                        fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
+                                    "interface (iif): {}; should it refuse them, the kernel drops every one of them "
+                                    "before any socket (Ip6InNoRoutes counts them)",
+                                    name, refused->said),
+                        "", data, refused->note});
+      continue;
+    }
+    checks.push_back({"route", subject, check_status::fail,
+                      fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
+                                  "interface (iif): {}, so the kernel drops every one of them before any socket "
+                                  "(Ip6InNoRoutes counts them)",
+                                  name, refused->said),
+                      refused->fix, data, refused->note});
+  }
 }
 
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
@@ -1350,6 +1533,15 @@ std::string no_route_back_fix(const core::ip_address& src, const std::string& jo
   return fmt::format("ip {}route replace {} dev {}", src.is_v4() ? "" : "-6 ", src.to_string(), shell_quoted(join));
 }
 
+// Whether a refusal of a source's route back is a refusing route of the
+// main table alone: a route to the source added there (no_route_back_fix)
+// wins over it. A rule that refuses, a table a rule leads to first, or a
+// rule the doctor cannot decide are fixed by refusal_in()'s commands (or
+// not at all), as a route in main is not reached before them.
+bool plain_refusal(const refusal& r) {
+  return !r.undecided && r.rule.empty() && r.route.find(" table ") == std::string::npos;
+}
+
 // What no_route_back_fix() does to the refusing route `route` ("unreachable
 // 10.77.9.0/24"): takes its place when it is for the source itself; else
 // the fix's host route wins over it by being more specific, and it stays,
@@ -1635,17 +1827,20 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       if (refused) no_back["refusing_route"] = refused->route;
       checks.push_back({"source_route", subject, check_status::warn,
                         fmt::format("no route back to the source {} ({}){}", src.to_string(),
-                                    refused ? fmt::format("its route is {}, which refuses it", refused->route)
-                                            : back.error().message(),
+                                    refused ? refused->said : back.error().message(),
                                     src.is_v4() && eff && *eff == 0
                                         ? fmt::format(": rp_filter is off on {}, so no drop follows; only where its "
                                                       "datagrams come in is not predicted (--listen shows it)",
                                                       join_name)
                                         : std::string()),
-                        no_route_back_fix(src, join_name), no_back,
-                        refused ? fmt::format("{} (or delete it: ip {}route del {})", refusal_replaced(refused->route, src),
-                                              src.is_v4() ? "" : "-6 ", refused->route)
-                                : std::string("or via the router towards it")});
+                        refused && !plain_refusal(*refused) ? refused->fix : no_route_back_fix(src, join_name),
+                        no_back,
+                        refused && !plain_refusal(*refused)
+                            ? refused->note
+                        : refused ? fmt::format("{} (or delete it: ip {}route del {})",
+                                                refusal_replaced(refused->route, src), src.is_v4() ? "" : "-6 ",
+                                                refused->route)
+                                  : std::string("or via the router towards it")});
     } else if (other_link != nullptr && joined_on(plan, m, other_link->index)) {
       // Joined on the source's own link too: the datagrams are taken there.
       checks.push_back(
@@ -1809,13 +2004,16 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       if (refused) refused_data["refusing_route"] = refused->route;
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{} and no route back to {}{}: {}", values, src.to_string(),
-                                    refused ? fmt::format(" (its route is {}, which refuses it)", refused->route)
-                                            : std::string(),
-                                    counter),
-                        no_route_back_fix(src, join_name), refused_data,
-                        refused ? fmt::format("{}; {}", refusal_replaced(refused->route, src),
-                                              no_route_back_note(join_name))
-                                : no_route_back_note(join_name)});
+                                    refused ? fmt::format(" ({})", refused->said) : std::string(), counter),
+                        refused && !plain_refusal(*refused) ? refused->fix : no_route_back_fix(src, join_name),
+                        refused_data,
+                        refused && !plain_refusal(*refused)
+                            ? fmt::format("{}; a route added to the main table would not help: the lookup meets "
+                                          "the rule first",
+                                          refused->note)
+                        : refused ? fmt::format("{}; {}", refusal_replaced(refused->route, src),
+                                                no_route_back_note(join_name))
+                                  : no_route_back_note(join_name)});
     } else if (*eff == 1 && *back_if != join_name && arrives_on) {
       // Strict mode would drop them on the join interface, where they do
       // not come in: the source_route line's fix moves the join; a fix here
@@ -2077,6 +2275,7 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
   route_checks(snap, plan, relied, checks);
+  input_rule_checks(plan, checks);
   // A group with no route and no -i: its other checks are made on the link
   // down that took its route, the one the route check names and its fix
   // brings back (force_igmp_version and rp_filter stay set while it is
@@ -3048,7 +3247,11 @@ struct fw_packet {
   core::ip_address group;      ///< the destination
   std::string iface;           ///< the join interface's name: the datagrams arrive there ("" unknown)
   std::uint32_t index = 0;     ///< its index (0 unknown)
-  bool tracked = true;         ///< conntrack sees them (no notrack rule in the ruleset)
+  /// What conntrack makes of them: `new` (no notrack rule applies: a
+  /// group's datagram is never a reply), `untracked` (a notrack rule in a
+  /// prerouting chain before conntrack's priority surely applies), or
+  /// unknown (one may apply).
+  enum class ct_state : std::uint8_t { new_flow, untracked, unknown } ct = ct_state::new_flow;
   /// The join interface's link type (ARPHRD_ETHER, ...; nullopt unknown):
   /// an `ether` match holds only on an Ethernet link.
   std::optional<std::uint16_t> link_type;
@@ -3321,13 +3524,15 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     if (has("daddr") && !has("saddr")) return apply(value_holds_word(right, "multicast", false));
     return tri::unknown;
   }
-  if (left.contains("ct") && left["ct"].value("key", "") == "state" && left["ct"].size() == 1 && pkt.tracked) {
+  if (left.contains("ct") && left["ct"].value("key", "") == "state" && left["ct"].size() == 1 &&
+      pkt.ct != fw_packet::ct_state::unknown) {
     // A group's datagram is never a reply: conntrack sees every one of a
     // flow in its original direction, state new (a receiver sends nothing
-    // back to the group), so never established or related.
-    const bool is_new = value_holds_word(right, "new", false);
-    if (op == "in" || op == "==") return is_new ? tri::yes : tri::no;
-    if (op == "!=") return is_new ? tri::no : tri::yes;
+    // back to the group), so never established or related; with a notrack
+    // rule that surely applies before conntrack, untracked (trial15i L4).
+    const bool holds = value_holds_word(right, pkt.ct == fw_packet::ct_state::untracked ? "untracked" : "new", false);
+    if (op == "in" || op == "==") return holds ? tri::yes : tri::no;
+    if (op == "!=") return holds ? tri::no : tri::yes;
     return tri::unknown;
   }
   return tri::unknown;
@@ -3345,6 +3550,72 @@ std::string words_of(const json& v) {
     return fmt::format("{}", fmt::join(words, ", "));
   }
   return v.dump();
+}
+
+bool has_notrack(const json& j);
+using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
+
+// What conntrack makes of `pkt` by the notrack rules of `ruleset`: a
+// notrack statement takes effect only before conntrack (a prerouting base
+// chain of a priority below -200, NF_IP_PRI_CONNTRACK: `priority raw`,
+// -300, is the usual; later the datagram has its state already). Each such
+// chain is read in order up to its first notrack rule: one whose matches
+// all hold makes the datagrams untracked; one whose matches hold for none
+// of them, nothing; an undecided one, or a rule before it that may end the
+// chain or jump (whose target may hold a notrack), leaves it unknown.
+fw_packet::ct_state conntrack_state(const json& ruleset, const fw_packet& pkt) {
+  using ct = fw_packet::ct_state;
+  if (!has_notrack(ruleset)) return ct::new_flow;
+  const bool v4 = pkt.group.is_v4();
+  std::map<chain_key, std::vector<const json*>> rules;  // per chain, in the ruleset's order
+  std::vector<std::pair<int, chain_key>> early;          // prerouting base chains before conntrack, by priority
+  for (const auto& item : ruleset["nftables"]) {
+    if (item.contains("rule")) {
+      const auto& r = item["rule"];
+      rules[{r.value("family", ""), r.value("table", ""), r.value("chain", "")}].push_back(&r);
+    }
+    if (!item.contains("chain")) continue;
+    const auto& c = item["chain"];
+    const std::string family = c.value("family", "");
+    if (family != "inet" && family != (v4 ? "ip" : "ip6")) continue;
+    if (c.value("hook", "") != "prerouting" || !c.contains("prio") || !c["prio"].is_number_integer()) continue;
+    const int prio = c["prio"].get<int>();
+    if (prio < -200) early.emplace_back(prio, chain_key{family, c.value("table", ""), c.value("name", "")});
+  }
+  std::ranges::sort(early, {}, &std::pair<int, chain_key>::first);
+  const auto holds = [&pkt](const json& rule) {
+    tri all = tri::yes;
+    for (const auto& e : rule.value("expr", json::array())) {
+      if (!e.contains("match")) continue;
+      const auto t = match_holds(e["match"], pkt);
+      if (t == tri::no) return tri::no;
+      if (t == tri::unknown) all = tri::unknown;
+    }
+    return all;
+  };
+  const auto has_verdict = [](const json& rule) {
+    for (const auto& e : rule.value("expr", json::array())) {
+      for (const char* v : {"accept", "drop", "reject", "queue", "jump", "goto", "return", "vmap"}) {
+        if (e.contains(v)) return true;
+      }
+    }
+    return false;
+  };
+  for (const auto& [prio, key] : early) {
+    for (const auto* r : rules[key]) {
+      const bool notrack = has_notrack(*r);
+      const auto t = holds(*r);
+      if (t == tri::no) continue;
+      if (notrack) return t == tri::yes ? ct::untracked : ct::unknown;
+      // A rule before the notrack that may end the chain (accept, drop) or
+      // send the datagrams elsewhere: whether the notrack is reached, or
+      // one in the target chain applies, is not decided here.
+      if (has_verdict(*r)) return ct::unknown;
+    }
+  }
+  // The notrack rules are in chains after conntrack (no effect) or in
+  // chains only jumped to (reached by a jump: unknown above).
+  return ct::new_flow;
 }
 
 // Whether `j` holds a `notrack` statement anywhere: then conntrack may not
@@ -3427,7 +3698,6 @@ struct fw_hit {
   bool reverse_path_only = false;
 };
 
-using chain_key = std::tuple<std::string, std::string, std::string>;  // family, table, chain
 
 // nftables allows 16 levels of jump (NFT_JUMP_STACK_SIZE); a deeper path is not followed.
 constexpr std::size_t max_jump_depth = 16;
@@ -3987,10 +4257,19 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                                 family, table, name, info.hook, port,
                                 w.not_established.empty()
                                     ? ""
-                                    : fmt::format(": the accept rule {} takes only that conntrack state, and a "
-                                                  "group's datagram is never established or related (conntrack "
-                                                  "sees each as new: the receiver sends nothing back to the group)",
-                                                  fmt::join(w.not_established, ", "))),
+                                    : fmt::format(": the accept rule {} takes only that conntrack state, and {}",
+                                                  fmt::join(w.not_established, ", "),
+                                                  pkt.ct == fw_packet::ct_state::untracked
+                                                      ? "the group's datagrams are untracked (a notrack rule before "
+                                                        "conntrack applies to them)"
+                                                  : has_notrack(ruleset)
+                                                      ? "a group's datagram is never established or related "
+                                                        "(conntrack sees each as new: the receiver sends nothing "
+                                                        "back to the group), nor untracked (no notrack rule before "
+                                                        "conntrack applies to it)"
+                                                      : "a group's datagram is never established or related "
+                                                        "(conntrack sees each as new: the receiver sends nothing "
+                                                        "back to the group)")),
                     fmt::format("nft insert rule {} {} {} udp dport {} accept", family, shell_quoted(table),
                                 shell_quoted(name), port),
                     "it accepts the port's datagrams at the top of the chain", json::array(),
@@ -4011,7 +4290,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
   for (const auto& p : plan) {
     auto& kinds = ports[{p.m->request.port, p.m->request.group.is_v4()}];
     fw_packet pkt{p.m->request.port, p.m->request.group.unmap().with_scope_id(0), std::string(p.iface.name.view()),
-                  p.iface.index, true, std::nullopt, {}, {}};
+                  p.iface.index, fw_packet::ct_state::new_flow, std::nullopt, {}, {}};
     const auto& r = p.m->request;
     // An any-source join among them: its senders are unknown (kept as a
     // marker, an invalid address, cleared below).
@@ -4074,11 +4353,14 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
                       "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}, ""});
     return;
   }
-  const bool tracked = !has_notrack(ruleset);
   for (auto& [key, kinds] : ports) {
     const auto& [port, v4] = key;
     for (auto& pkt : kinds) {
-      pkt.tracked = tracked;
+      try {
+        pkt.ct = conntrack_state(ruleset, pkt);
+      } catch (const json::exception&) {
+        pkt.ct = fw_packet::ct_state::unknown;
+      }
       // One group on the port: the port names it, as before there were more.
       const auto subject =
           kinds.size() == 1
@@ -4598,8 +4880,12 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
         }
         continue;
       }
-      if (c.check != "route" || c.status != check_status::warn || c.subject != r.group.to_string() ||
-          !c.data.contains("arrive_interface") || c.data.value("join_interface", "") != p.iface.name.view()) {
+      // The route line's WARN (or the loopback's FAIL: nothing from another
+      // host arrives on lo, trial15i L3) that a join is not where the
+      // datagrams come in: the listen line names it.
+      if (c.check != "route" || (c.status != check_status::warn && c.status != check_status::fail) ||
+          c.subject != r.group.to_string() || !c.data.contains("arrive_interface") ||
+          c.data.value("join_interface", "") != p.iface.name.view()) {
         continue;
       }
       c.status = check_status::fail;

@@ -1047,6 +1047,20 @@ void receive_session::summary() {
                     {"coalesce_us", reads_.coalesce_us},
                     {"holds", reads_.holds},
                     {"held_s", std::chrono::duration<double>(reads_.held).count()}};
+  // Some groups silent while others arrived: no verdict is given (that is
+  // for a run that received nothing), so each silent group's own checks
+  // are said, in the summary event's `silent` and as text lines after the
+  // summary (trial15i M8: a drop rule for one port of several).
+  std::vector<std::string> silent_text;
+  if (silent_hints_) {
+    if (total_ > 0 && !silent.empty()) {
+      auto report = silent_hints_(silent);
+      event["silent"] = std::move(report.event);
+      silent_text = std::move(report.text);
+    } else {
+      event["silent"] = nullptr;
+    }
+  }
   std::vector<std::string> verdict_text;
   if (diagnose_) {
     run_verdict v;
@@ -1177,12 +1191,7 @@ void receive_session::summary() {
   if (loss_hints_ && !s_.json_output && total_ > 0 && !no_numbers && sum.lost > drops) {
     for (const auto& line : loss_hints_()) out_.text(line);
   }
-  // Some groups silent while others arrived: no verdict is given (that is
-  // for a run that received nothing), so each silent group's own checks
-  // are said (trial15i M8: a drop rule for one port of several).
-  if (silent_hints_ && !s_.json_output && total_ > 0 && !silent.empty()) {
-    for (const auto& line : silent_hints_(silent)) out_.text(line);
-  }
+  for (const auto& line : silent_text) out_.text(line);
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
                           capture_->end_markers(), *s_.pcap,

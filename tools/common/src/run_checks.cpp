@@ -65,7 +65,10 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     if (c.status != check_status::warn && c.status != check_status::fail) continue;
     // A group without a route and without -i is the join's error; a join on
     // another interface than the one its datagrams come in by is said now.
-    if (c.check == "route" && !c.data.contains("arrive_interface") && !c.data.value("ambiguous", false)) continue;
+    if (c.check == "route" && !c.data.contains("arrive_interface") && !c.data.value("ambiguous", false) &&
+        !c.data.contains("input_interface")) {
+      continue;
+    }
     if (c.check == "interface") {
       const auto* l = snap->link_by_name(c.subject);
       if (l != nullptr && named.contains(l->index)) continue;
@@ -321,10 +324,11 @@ std::vector<std::string> loss_hints(const std::vector<membership>& members) {
   return out;
 }
 
-std::vector<std::string> silent_hints(const std::vector<membership>& members,
-                                      const std::set<std::pair<core::ip_address, std::uint16_t>>& silent) {
-  std::vector<std::string> out;
+silent_report silent_hints(const std::vector<membership>& members,
+                           const std::set<std::pair<core::ip_address, std::uint16_t>>& silent) {
+  silent_report out;
   auto snap = netlink::take_snapshot({.groups = false});
+  const auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   for (const auto& [group, port] : silent) {
     std::vector<membership> these;
     for (const auto& m : members) {
@@ -338,7 +342,7 @@ std::vector<std::string> silent_hints(const std::vector<membership>& members,
       checks = setup_checks(*snap, plan);
       for (auto& c : firewall_checks(*snap, plan)) checks.push_back(std::move(c));
     }
-    std::size_t said = 0;
+    json causes = json::array();
     for (const auto name : check_order()) {
       // The interface's findings are the other groups' too, which arrived.
       if (name == "interface") continue;
@@ -346,20 +350,24 @@ std::vector<std::string> silent_hints(const std::vector<membership>& members,
         if (c.check != name || (c.status != check_status::warn && c.status != check_status::fail) || is_harmless(c)) {
           continue;
         }
-        ++said;
-        out.push_back(fmt::format("mcast-recv: nothing arrived for {}, while other groups' datagrams did: {} {} {}: "
-                                  "{}{}",
-                                  channel, status_word(c.status), c.check, c.subject, c.message,
-                                  c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
+        causes.push_back({{"status", status_word(c.status)}, {"check", c.check}, {"subject", c.subject},
+                          {"message", c.message}, {"fix", or_null(c.fix)}, {"note", or_null(c.note)}});
+        out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, while other groups' datagrams did: {} {} "
+                                       "{}: {}{}",
+                                       channel, status_word(c.status), c.check, c.subject, c.message,
+                                       c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
       }
     }
-    if (said == 0) {
-      out.push_back(fmt::format("mcast-recv: nothing arrived for {}, while other groups' datagrams did: no local "
-                                "check found a cause for it{}: its sender, its port, or a router that does not forward "
-                                "it are the suspects (mcast-recv doctor --listen SEC {} checks more)",
-                                channel, snap ? "" : " (the interfaces and routes could not be read)",
-                                spec_arguments(these)));
+    json none = nullptr;
+    if (causes.empty()) {
+      none = fmt::format("no local check found a cause for it{}: its sender, its port, or a router that does not "
+                         "forward it are the suspects (mcast-recv doctor --listen SEC {} checks more)",
+                         snap ? "" : " (the interfaces and routes could not be read)", spec_arguments(these));
+      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, while other groups' datagrams did: {}",
+                                     channel, none.get<std::string>()));
     }
+    out.event.push_back({{"group", group.to_string()}, {"port", port}, {"causes", std::move(causes)},
+                         {"message", std::move(none)}});
   }
   return out;
 }

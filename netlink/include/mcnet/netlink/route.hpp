@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include <mcnet/core/error.hpp>
@@ -100,13 +101,25 @@ struct rule {
   std::optional<core::ip_address> destination{};  ///< FRA_DST ("to"), with `destination_length`
   std::uint8_t destination_length = 0;  ///< the prefix length of `destination` (rtm_dst_len)
   std::uint8_t source_length = 0;  ///< "from": a length above 0 names a source prefix
+  std::optional<core::ip_address> source{};  ///< FRA_SRC ("from"), with `source_length`
   bool invert = false;             ///< FIB_RULE_INVERT ("not")
   bool input_interface = false;    ///< FRA_IIFNAME ("iif")
   bool output_interface = false;   ///< FRA_OIFNAME ("oif")
+  /// The interface name of FRA_IIFNAME ("iif NAME"), empty when not set. The
+  /// kernel's output lookups (a socket's, RTM_GETROUTE without an input
+  /// interface) and IPv4's reverse-path lookup carry the loopback ("lo")
+  /// as their input interface; an input lookup of a received packet (IPv6's
+  /// for every datagram, multicast too) carries the interface it came in on.
+  std::string input_interface_name{};
+  std::string output_interface_name{};  ///< FRA_OIFNAME ("oif NAME"), empty when not set
+  /// FRA_GOTO ("goto PRIORITY") of an FR_ACT_GOTO rule: the lookup goes on
+  /// at the first rule of that priority (a goto with no such rule does
+  /// nothing); none for other rules.
+  std::optional<std::uint32_t> goto_priority{};
   std::uint32_t mark = 0;       ///< FRA_FWMARK ("fwmark"), 0 when not set
   std::uint32_t mark_mask = 0;  ///< FRA_FWMASK ("fwmark MARK/MASK"), 0 when not set
   std::int32_t suppress_prefix_length = -1;  ///< FRA_SUPPRESS_PREFIXLEN, -1 when not set
-  bool other_selectors = false;  ///< tos, dscp, uid range, ip proto, ports, l3mdev, tun id, goto target
+  bool other_selectors = false;  ///< tos, dscp, uid range, ip proto, ports, l3mdev, tun id
 };
 
 /// The policy-routing rules of `family` (AF_INET or AF_INET6) in the order

@@ -154,6 +154,18 @@ struct run_verdict {
   std::vector<std::string> text;   ///< the text report's lines ("verdict: ...", "     fix: ...")
 };
 
+/// What the checks say of the groups that got nothing while other groups
+/// got datagrams (run_checks' silent_hints): the same diagnosis as text
+/// lines and as the summary event's `silent`.
+struct silent_report {
+  /// The summary event's `silent`: per silent (group, port), `group`,
+  /// `port`, `causes` (each WARN and FAIL: status, check, subject, message,
+  /// fix, note; in the doctor's order) and `message` (when no local check
+  /// found a cause: what to suspect and which doctor run checks more; else null).
+  nlohmann::ordered_json event = nlohmann::ordered_json::array();
+  std::vector<std::string> text;  ///< the text report's lines ("mcast-recv: nothing arrived for GROUP:PORT, ...")
+};
+
 /// What a run counts and prints, fed with datagrams and clock readings.
 class receive_session {
  public:
@@ -227,10 +239,12 @@ class receive_session {
   /// when the sequence numbers show more lost than the sockets dropped.
   void loss_hints_with(std::function<std::vector<std::string>()> h) { loss_hints_ = std::move(h); }
   /// What explains the groups that got nothing while others got datagrams
-  /// (text lines for the summary, run_checks' silent_hints): asked at the
-  /// summary with those (group, port) pairs.
+  /// (run_checks' silent_hints: text lines after the summary, and the
+  /// summary event's `silent`): asked at the summary with those (group,
+  /// port) pairs. With it set the summary event has `silent`, null unless
+  /// some groups got datagrams and others none.
   using silent_set = std::set<std::pair<core::ip_address, std::uint16_t>>;
-  void silent_hints_with(std::function<std::vector<std::string>(const silent_set&)> h) { silent_hints_ = std::move(h); }
+  void silent_hints_with(std::function<silent_report(const silent_set&)> h) { silent_hints_ = std::move(h); }
 
   /// Count the namespace's drop counters (drop_counters) from `before`,
   /// read before the joins (a sender may start as soon as they are
@@ -332,7 +346,7 @@ class receive_session {
   stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   std::function<std::vector<std::string>()> loss_hints_;      // loss_hints_with
-  std::function<std::vector<std::string>(const silent_set&)> silent_hints_;  // silent_hints_with
+  std::function<silent_report(const silent_set&)> silent_hints_;  // silent_hints_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::function<drop_counters()> read_drops_;  // count_drop_causes

@@ -245,10 +245,12 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// that can differ between groups on one host (the firewall's rules for its
 /// port, its route, an include source's route back and rp_filter, the IGMP
 /// or MLD version, the limits) made for its memberships alone, each WARN and
-/// FAIL as a text line (`mcast-recv: nothing arrived for GROUP:PORT: STATUS
-/// CHECK SUBJECT: MESSAGE (fix: COMMAND)`), or one line saying that no local
-/// check found a cause for it.
-[[nodiscard]] std::vector<std::string> silent_hints(
+/// FAIL (harmless ones left out) as a text line (`mcast-recv: nothing
+/// arrived for GROUP:PORT, while other groups' datagrams did: STATUS CHECK
+/// SUBJECT: MESSAGE (fix: COMMAND)`) and an entry of the group's `causes`
+/// in the JSON (status, check, subject, message, fix, note), or one line,
+/// the group's `message`, saying that no local check found a cause for it.
+[[nodiscard]] silent_report silent_hints(
     const std::vector<membership>& members, const std::set<std::pair<core::ip_address, std::uint16_t>>& silent);
 
 /// The routes `joins` without -i followed, per group (their route_prefix;
