@@ -60,7 +60,9 @@ std::vector<std::string> multicast_flag_warnings(const std::vector<core::interfa
   if (!s) return out;
   for (const auto& l : s->links) {
     const auto it = groups.find(l.index);
-    if (it == groups.end() || l.is_multicast()) continue;
+    // The loopback without the flag delivers to this host's receivers all
+    // the same (resolve_interface's note above): no warning.
+    if (it == groups.end() || l.is_multicast() || l.is_loopback()) continue;
     out.push_back(fmt::format("{} lacks the MULTICAST flag and {} {} out of it: hosts behind it may not "
                               "take multicast (ip link set dev {} multicast on)",
                               l.name, count_text(it->second, "group", "groups"), it->second == 1 ? "goes" : "go", l.name));
