@@ -995,6 +995,45 @@ TEST(NetDoctor, IgmpV2WithAnSsmSourceOnTheJoinLinkWorksThereAndIsAWarning) {
       << text.output;
 }
 
+// An exclude join (!S,GROUP) under IGMPv2 (trial15j H3): an any-source
+// join less some senders; the v2 report for the whole group makes the
+// routers forward every source and this host's filter drops the excluded
+// ones. OK with a note, not a FAIL (exit 2) nor a warning in every run.
+// With only the excluded source sending, the listen FAIL (the verdict)
+// names the spec: a packet socket saw its datagrams come in.
+TEST(NetDoctor, AnExcludeJoinUnderIgmpV2IsOkAndAnExcludedOnlySenderNamesTheSpec) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto port = std::to_string(free_port(rx));
+  const auto group = "239.255.90.61:" + port;
+  const auto spec = "!" + tx.v4().to_string() + "," + group;
+  const auto predicted = doctor(rx, {"-i", "eth0", spec});
+  ASSERT_FALSE(predicted.verdict.is_null()) << predicted.r.output;
+  EXPECT_EQ(predicted.verdict["status"], "OK") << predicted.r.output;
+  EXPECT_EQ(predicted.r.status.code, 0) << predicted.r.output;
+  const auto versions = predicted.checks("igmp_version");
+  ASSERT_EQ(versions.size(), 1u) << predicted.r.output;
+  EXPECT_EQ(versions[0]["status"], "OK") << predicted.r.output;
+  EXPECT_NE(versions[0]["note"].get<std::string>().find("this host's own filter drops the excluded ones"),
+            std::string::npos)
+      << predicted.r.output;
+  const auto run = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", spec});
+  EXPECT_EQ(run.output.find("igmp_version"), std::string::npos) << "no start warning\n" << run.output;
+
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "3D5AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", group});
+  });
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["check"], "listen") << "the spec, not IGMPv2\n" << heard.r.output;
+  const auto message = heard.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("all from " + tx.v4().to_string() + ", which the spec " + spec + " excludes"),
+            std::string::npos)
+      << heard.r.output;
+}
+
 // IGMPv2 forced, the source routed back through a gateway on the other
 // interface (so not predicted on the join link), yet its datagrams come in
 // on the join interface: --listen hearing them makes the version line a
@@ -1317,6 +1356,42 @@ TEST(NetDoctor, NftablesTwoDropsBehindARateLimitedAcceptAreBothInTheVerdictsFixe
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << run.output;
   EXPECT_EQ((*summary)["total"]["packets"], 201) << run.output;
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
+// Source-address drops (an anti-spoofing rule, a ban of another sender)
+// under an any-source join whose datagrams --listen heard from a source
+// neither drops (trial15j M1): they dropped none of it; not the verdict
+// (OK, exit 0), and no fix line deletes them.
+TEST(NetDoctor, NftablesSourceDropsAreNoVerdictOnceListenHeardEveryJoin) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.63:" + port;
+  const auto added = rx.exec({nft, "-f", "-"},
+                             "add table inet mcnet_doctor\n"
+                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
+                             "add rule inet mcnet_doctor input ip saddr != 10.77.0.0/16 drop\n"
+                             "add rule inet mcnet_doctor input ip saddr 10.77.250.9 udp dport " + port + " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto predicted = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(predicted, "firewall", "WARN", tools::exit_doctor_warn);
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "3F5AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", spec});
+  });
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(heard.r.status.code, 0) << heard.r.output;
+  const auto lines = heard.checks("firewall");
+  ASSERT_EQ(lines.size(), 2u) << heard.r.output;
+  for (const auto& c : lines) {
+    EXPECT_TRUE(c["fix"].is_null()) << c;
+    EXPECT_NE(c["message"].get<std::string>().find("none of it from a source this rule drops"), std::string::npos)
+        << c;
+  }
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
@@ -3856,6 +3931,42 @@ TEST(NetDoctor, ListenOnAnotherInterfaceThanTheRouteNamesTheJoinInterfaceNotTheT
   EXPECT_NE(message.find("the join of 239.255.90.74 is on eth1, and its datagrams come in by eth0"), std::string::npos)
       << message;
   EXPECT_EQ(heard[0]["note"].get<std::string>().find("--ttl"), std::string::npos) << d.r.output;
+}
+
+// An IPv4 any-source join on a two-interface host, its route on eth0 and
+// the sender on eth1's LAN (trial15j H2): --listen probes the other links
+// too, as for IPv6, and the verdict is the route line whose fix joins on
+// eth1, where they come in; the fix, run, gets them.
+TEST(NetDoctor, Ipv4AnySourceListenHearsTheSenderOnTheOtherLinkAndTheFixJoinsThere) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[2];  // on LAN 1 (rx's eth1)
+  const auto routed = rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  const auto spec = "239.255.90.62:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "3E5AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", spec});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "FAIL") << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "route") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + spec) << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("the sender is on eth1's side"), std::string::npos)
+      << d.r.output;
+  const auto listened = d.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << d.r.output;
+  EXPECT_NE(listened[0]["message"].get<std::string>().find("its datagrams come in by eth1 (see the route line)"),
+            std::string::npos)
+      << d.r.output;
+
+  test::tools::receiver recv(rx, {"-i", "eth1", spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", spec});
+  const auto done = recv.finish_clean();
+  const auto streams = test::tools::summary_streams(done.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << done.output;
+  EXPECT_EQ(streams[0]["packets"], 20) << done.output;
 }
 
 // #15 (trial15h, finding 1): a receiver whose any-source join names eth1,

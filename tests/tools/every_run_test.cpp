@@ -32,6 +32,7 @@
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sockopt.hpp>
 #include <mcnet/core/sysctl.hpp>
+#include <mcnet/ipv4.hpp>
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/stall_watch.hpp>
@@ -907,6 +908,47 @@ TEST(NetEveryRun, CoexistsWithASoReusePortHolder) {
     ++got;
   }
   EXPECT_EQ(got, 2 * 4 * (10 + 3)) << "each run: 10 datagrams and 3 END markers, for both groups\n" << done.output;
+}
+
+// A SO_REUSEPORT holder of the port that turned IP_MULTICAST_ALL off and
+// joined nothing (trial15j H1): with mcast-recv the only socket that took
+// its group, the kernel's IPv4 early demux handed each flow to a socket of
+// the reuseport group by its hash, so the holder got whole flows and
+// mcast-recv none. mcast-recv's second socket on the port (shard::copies)
+// makes two takers, and the kernel then copies to each that takes it: all
+// of mcast-recv's flows arrive, and the holder gets none. Eight flows (each
+// mcast-send run is one, from its own source port) make a flow hashed to
+// the holder all but certain without the fix (measured: 2 of 4).
+TEST(NetEveryRun, AHolderWithMulticastAllOffGetsNoneOfTheFlow) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = free_port(rx);
+  const auto ours = "239.255.93.31:" + std::to_string(port);
+  auto holder = rx.run([port] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK);
+    if (s) (void)core::set(*s, core::opt::reuse_port, true);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
+    if (s) (void)mcnet::ipv4::packet_conn(*s).set_multicast_all(false);
+    return s;
+  });
+  ASSERT_TRUE(holder) << holder.error().message();
+  test::tools::receiver recv(rx, {"-i", "eth0", ours});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  constexpr int flows = 8;
+  for (int flow = 0; flow < flows; ++flow) test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", ours});
+  const auto done = recv.finish_clean();
+  const auto events = json_lines(done.standard_output);
+  ASSERT_EQ(warnings(events, "port_reuseport").size(), 1u) << done.output;
+  EXPECT_NE(done.output.find("a second socket there"), std::string::npos) << done.output;
+  const auto streams = test::tools::summary_streams(done.standard_output);
+  ASSERT_EQ(streams.size(), static_cast<std::size_t>(flows)) << "every flow arrived\n" << done.output;
+  for (const auto& st : streams) EXPECT_EQ(st["packets"], 10) << done.output;
+  int got = 0;
+  std::array<char, 2048> buf{};
+  for (int i = 0; i < 1000 && ::recv(holder->native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) ++got;
+  EXPECT_EQ(got, 0) << "the holder joined nothing, with IP_MULTICAST_ALL off\n" << done.output;
 }
 
 TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {

@@ -2071,14 +2071,19 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
   // Interface and family: whether a source-specific join is on it, and
   // the groups checked there for want of a route (planned_join::assumed).
   struct on_interface {
-    bool ssm = false;
+    bool ssm = false;      // an include (source-specific) join
+    bool exclude = false;  // an exclude join (!S,GROUP): any-source less some
     std::optional<core::ip_address> assumed;
   };
   std::map<std::pair<std::string, bool>, on_interface> ifaces;
   for (const auto& p : plan) {
     if (p.iface.index == 0) continue;
     auto& i = ifaces[{std::string(p.iface.name.view()), p.m->request.group.is_v4()}];
-    i.ssm = i.ssm || p.m->request.mode != filter::any;
+    // An exclude join is an any-source join less its sources: an old
+    // version's report for the whole group makes the routers forward every
+    // source, and this host's filter drops the excluded ones (trial15j H3).
+    i.ssm = i.ssm || p.m->request.mode == filter::include;
+    i.exclude = i.exclude || p.m->request.mode == filter::exclude;
     if (p.assumed && !i.assumed) i.assumed = p.m->request.group;
   }
   const auto queriers = igmp_querier_versions();
@@ -2130,7 +2135,13 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
       checks.push_back({"igmp_version", subject, check_status::ok,
                         fmt::format("{} in use ({}){}", proto, why,
                                     in_use < newest ? ": any-source joins only, which it carries" : ""),
-                        "", data, ""});
+                        "", data,
+                        in_use < newest && on.exclude
+                            ? fmt::format("an exclude join (!SOURCE,GROUP) goes out as an {} report for the whole "
+                                          "group: the routers forward every source, and this host's own filter "
+                                          "drops the excluded ones",
+                                          proto)
+                            : std::string()});
     }
     if (on.assumed) {
       for (auto i = first; i < checks.size(); ++i) checks[i].message += assumed_where(*on.assumed, name);
@@ -3696,6 +3707,10 @@ struct fw_hit {
   /// A WARN whose only undecided match is a reverse-path lookup (`fib
   /// saddr`): it drops every datagram of a source or none of them.
   bool reverse_path_only = false;
+  /// A WARN whose only undecided matches are by the source address (`ip
+  /// saddr`, `ip6 saddr`, a fib lookup): it drops every datagram of a source
+  /// or none of them (trial15j M1).
+  bool by_source_only = false;
 };
 
 
@@ -4071,6 +4086,11 @@ class fw_walk {
     hits.back().reverse_path_only =
         holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
         std::ranges::all_of(why, [](const std::string& w) { return w == "a fib lookup (reverse path)"; });
+    hits.back().by_source_only =
+        holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
+        std::ranges::all_of(why, [](const std::string& w) {
+          return w == "a fib lookup (reverse path)" || w == "ip saddr" || w == "ip6 saddr";
+        });
   }
 
   fw_packet pkt_;
@@ -4382,6 +4402,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         json data{{"path", h.path}};
         if (!h.chain.empty()) data["chain"] = h.chain;
         if (h.reverse_path_only) data["reverse_path"] = true;
+        if (h.by_source_only) data["by_source"] = true;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
       }
     }
@@ -4454,6 +4475,7 @@ struct probe {
   std::string name;
   std::uint64_t heard = 0;
   std::optional<core::ip_address> source{};  // a source-specific probe's source (unmapped, no scope)
+  bool sweep = false;  // an IPv4 any-source join's other links (trial15j H2)
 };
 
 std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot& snap,
@@ -4501,6 +4523,30 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
       }
     }
+    // An IPv4 any-source join where its route (or -i) puts it: every other
+    // link that is up and multicast-capable too (as IPv6's ff00::/8 links),
+    // to hear whether the sender is on another link's side (trial15j H2).
+    const bool routed_elsewhere = std::ranges::any_of(checks, [&](const check_result& c) {
+      return c.check == "route" && c.subject == r.group.to_string() &&
+             (c.data.value("undecided", false) || c.data.value("ambiguous", false));
+    });
+    if (r.group.is_v4() && r.mode != filter::include && p.iface.index != 0 && !routed_elsewhere) {
+      for (const auto& l : snap.links) {
+        if (l.index == p.iface.index || l.master != 0 || (l.flags & IFF_UP) == 0 || (l.flags & IFF_MULTICAST) == 0 ||
+            (l.flags & IFF_LOOPBACK) != 0) {
+          continue;
+        }
+        const auto group = r.group.unmap().with_scope_id(0);
+        if (std::ranges::any_of(out, [&](const probe& x) {
+              return x.group == group && x.sh.port == r.port && x.iface == l.index && !x.source;
+            })) {
+          continue;
+        }
+        auto sock = open_probe_socket(r.group, r.port);
+        if (!sock || !core::join_group(*sock, r.group, l.index)) continue;
+        out.push_back({shard{std::move(*sock), AF_INET, r.port, 0}, group, l.index, l.name, 0, std::nullopt, true});
+      }
+    }
     // An include source routed back through a gateway by another interface
     // (the source_route line's `probe_interface`): the channel joined there
     // too, source-specific, to hear whether a router brings it there.
@@ -4540,6 +4586,7 @@ struct wire_tap {
   int fd = -1;              // pcap_get_selectable_fd(): for poll()
   std::size_t ip_at = 0;    // the IP header's offset in a captured frame (by the link type)
   wire_seen seen;
+  bool rp = false;          // opened for the reverse-path filter (else for an exclude join only)
 };
 
 std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, const core::ip_address& group,
@@ -4610,22 +4657,34 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     const auto& r = p.m->request;
     if (!r.group.is_v4() || p.iface.index == 0) continue;
     const auto eff = read_rp(std::string(p.iface.name.view())).effective();
-    if (!eff || *eff == 0) continue;
+    const bool rp_on = eff && *eff != 0;
+    // Also for an exclude join (!S,GROUP): whether what arrived came only
+    // from the sources it excludes (trial15j H3).
+    if (!rp_on && r.mode != filter::exclude) continue;
     const auto group = r.group.unmap().with_scope_id(0);
-    if (std::ranges::any_of(taps, [&](const wire_tap& t) {
+    if (auto it = std::ranges::find_if(taps, [&](const wire_tap& t) {
           return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
-        })) {
+        });
+        it != taps.end()) {
+      it->rp = it->rp || rp_on;
       continue;
     }
     auto t = open_tap(p.iface.index, p.iface.name.view(), group, r.port);
     if (!t) {
-      taps_complete = false;
+      if (rp_on) taps_complete = false;
       continue;
     }
+    t->rp = rp_on;
     taps.push_back(std::move(*t));
   }
   const std::size_t sockets = fds.size();
   for (const auto& t : taps) fds.push_back({t.fd, POLLIN, 0});
+  std::vector<std::size_t> copies_of;  // shard::copies sockets, read and thrown away
+  for (std::size_t i = 0; i < shards.size(); ++i) {
+    if (!shards[i].copies) continue;
+    fds.push_back({shards[i].copies.native_handle(), POLLIN, 0});
+    copies_of.push_back(i);
+  }
   constexpr std::size_t batch = 32;
   std::vector<std::array<std::byte, 65536>> buffers(batch);
   std::vector<core::control_buffer> controls(batch);
@@ -4640,6 +4699,10 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     if (::poll(fds.data(), fds.size(), static_cast<int>(std::min<std::int64_t>(left.count(), 50))) <= 0) continue;
     for (std::size_t i = 0; i < fds.size(); ++i) {
       if ((fds[i].revents & POLLIN) == 0) continue;
+      if (i >= sockets + taps.size()) {
+        (void)drain_copies(shards[copies_of[i - sockets - taps.size()]]);
+        continue;
+      }
       if (i >= sockets) {
         read_tap(taps[i - sockets]);
         continue;
@@ -4709,7 +4772,9 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     for (const auto& [k, c] : seen) heard.push_back({std::get<0>(k), std::get<1>(k), std::get<2>(k), c.iface, c.packets});
     for (auto& t : taps) read_tap(t);  // what came in the last poll
     std::vector<wire_seen> wire;
-    for (const auto& t : taps) wire.push_back(t.seen);
+    for (const auto& t : taps) {
+      if (t.rp) wire.push_back(t.seen);
+    }
     // A tap that could not be opened (no CAP_NET_RAW): the counter alone, as in a run.
     checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr));
     rp_ours = checks.back().status == check_status::fail;
@@ -4849,6 +4914,36 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                         r.group.to_string(), p.iface.name.view(), best->name));
         continue;
       }
+      // An IPv4 any-source join where its route (or -i) put it: the probes
+      // on the other links say whether the sender is on another's side.
+      if (c.check == "route" && c.subject == r.group.to_string() && r.group.is_v4() &&
+          r.mode != filter::include && !c.data.value("undecided", false) && !c.data.value("ambiguous", false) &&
+          c.status != check_status::fail) {
+        const probe* best = nullptr;
+        for (const auto& x : probes) {
+          if (x.sweep && x.group == group && x.sh.port == r.port && x.heard > 0 &&
+              (best == nullptr || x.heard > best->heard)) {
+            best = &x;
+          }
+        }
+        if (best == nullptr) continue;
+        auto moved = *p.m;
+        moved.iface = {};  // the fix names the interface with -i, the spec none
+        c.status = check_status::fail;
+        c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
+                                 "other links too to see): the sender is on {}'s side",
+                                 p.iface.name.view(), s.listen, count_text(best->heard, "datagram", "datagrams"),
+                                 best->name, best->name);
+        c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(best->name), spec_argument(moved));
+        c.note = p.m->iface.index == 0
+                     ? fmt::format("or the spec {}; or, for every group without -i, ip route replace 224.0.0.0/4 dev {}",
+                                   spec_on(moved, best->name), shell_quoted(best->name))
+                     : fmt::format("or the spec {}", spec_on(moved, best->name));
+        c.data["arrive_interface"] = best->name;
+        elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
+                                        r.group.to_string(), p.iface.name.view(), best->name));
+        continue;
+      }
       // An any-source join named on another interface than the route's:
       // the probe on the route's interface says where they come in.
       if (c.check == "route" && c.subject == r.group.to_string() && c.data.value("undecided", false) &&
@@ -4938,7 +5033,45 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                       c.data.value("route_interface", "")));
       }
     }
-    if (!elsewhere.empty()) {
+    // Exclude joins whose interface saw datagrams of the group and port
+    // come in only from the sources they exclude: the spec keeps them away.
+    std::vector<std::string> excluded_only;
+    for (auto& t : taps) read_tap(t);  // what came in the last poll
+    for (const auto& t : taps) {
+      if (t.seen.from.empty()) continue;
+      std::vector<core::ip_address> excluded;
+      std::string where;
+      std::vector<std::string> specs;
+      for (const auto& p : plan) {
+        const auto& r = p.m->request;
+        if (r.mode != filter::exclude || !r.source || p.iface.index != t.seen.index || r.port != t.seen.port ||
+            r.group.unmap().with_scope_id(0) != t.seen.group) {
+          continue;
+        }
+        excluded.push_back(r.source->unmap().with_scope_id(0));
+        where = std::string(p.iface.name.view());
+        if (std::ranges::find(specs, p.m->spec.text) == specs.end()) specs.push_back(p.m->spec.text);
+      }
+      if (excluded.empty()) continue;
+      std::uint64_t n = 0;
+      std::vector<std::string> from;
+      bool only = true;
+      for (const auto& [src, count] : t.seen.from) {
+        if (std::ranges::find(excluded, src) == excluded.end()) only = false;
+        n += count;
+        from.push_back(src.to_string());
+      }
+      if (!only) continue;
+      excluded_only.push_back(fmt::format("{} of {}:{} came in on {}, all from {}, which the spec {} excludes",
+                                          count_text(n, "datagram", "datagrams"), t.seen.group.to_string(),
+                                          t.seen.port, where, fmt::join(from, ", "), fmt::join(specs, " ")));
+    }
+    if (!excluded_only.empty()) {
+      why = fmt::format("; {} (a packet socket saw them arrive): this host's filter drops them, as the spec asks",
+                        fmt::join(excluded_only, "; "));
+      note = "the spec decides, not the network: a sender it excludes is never heard; check that a sender it "
+             "keeps sends, or leave the exclusion out";
+    } else if (!elsewhere.empty()) {
       const bool by_source = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") != std::string::npos; });
       const bool by_route = std::ranges::any_of(elsewhere, [](const std::string& e) { return e.find("'s datagrams come in by") == std::string::npos; });
       why = fmt::format("; {} (see the {} line)", fmt::join(elsewhere, "; "),
@@ -5138,7 +5271,10 @@ bool prediction_only(const check_result& c) {
                                                       "membership"};
   // A firewall rule undecided only by its reverse-path lookup drops all of
   // a source's datagrams or none: heard, it dropped none of them.
-  if (c.check == "firewall" && c.data.is_object() && c.data.value("reverse_path", false)) return true;
+  if (c.check == "firewall" && c.data.is_object() &&
+      (c.data.value("reverse_path", false) || c.data.value("by_source", false))) {
+    return true;
+  }
   // The MULTICAST flag off: heard, the driver delivered them.
   if (c.check == "interface" && c.data.is_object() && c.data.contains("multicast") && c.data["multicast"] == false) {
     return true;
@@ -5352,6 +5488,18 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     if (s.listen > 0) {
       auto probes = open_probes(s, *snap, plan, checks, silent);
       heard_all = listen(s, plan, shards, probes, checks);
+      // A rule that drops by the source only (an anti-spoofing `ip saddr !=
+      // 10.0.0.0/8 drop`, a source's ban) dropped none of what --listen
+      // heard, every join's: no fix deletes it then (trial15j M1).
+      for (auto& c : checks) {
+        if (!heard_all || c.check != "firewall" || c.status != check_status::warn || !c.data.is_object() ||
+            !c.data.value("by_source", false) || c.fix.empty()) {
+          continue;
+        }
+        c.message += "; --listen heard every join, none of it from a source this rule drops";
+        c.note = "should a source it drops be one to receive: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
+        c.fix.clear();
+      }
     }
   }
   for (const auto& c : checks) print_check(out, c);

@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <sys/epoll.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -225,6 +226,32 @@ result<core::socket> open_receive_socket(int family, std::uint16_t port, const r
   return sock;
 }
 
+static result<core::socket> open_copy_socket(std::uint16_t port) {
+  // See shard::copies. Measured on 6.18 (NetEveryRun.AHolderWithMulticastAllOffGetsNoneOfTheFlow):
+  // the IPv4 early demux takes a multicast datagram straight to a socket
+  // only when exactly one socket of the port takes it, and then picks a
+  // socket of that one's reuseport group by the flow's hash; with two that
+  // take it, the datagram is copied to each that takes it, and to no other.
+  auto sock = core::socket::open(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK);
+  if (!sock) return fail(sock.error());
+  auto ok = core::set(*sock, core::opt::reuse_address, true)
+                .and_then([&] { return core::set(*sock, core::opt::reuse_port, true); })
+                .and_then([&] { return core::bind(*sock, core::endpoint(core::ip_address::any_v4(), port)); })
+                .and_then([&] { return ipv4::packet_conn(*sock).set_multicast_all(true); });
+  if (!ok) return fail(ok.error());
+  return sock;
+}
+
+std::size_t drain_copies(const shard& sh, std::size_t limit) noexcept {
+  if (!sh.copies) return 0;
+  std::size_t n = 0;
+  std::array<std::byte, 1> scratch{};
+  while (n < limit && ::recv(sh.copies.native_handle(), scratch.data(), scratch.size(), MSG_DONTWAIT | MSG_TRUNC) >= 0) {
+    ++n;
+  }
+  return n;
+}
+
 std::optional<std::int64_t> auto_receive_buffer() noexcept {
   auto max = core::read_sysctl("net.core.rmem_max");
   if (!max || *max < 1) return std::nullopt;
@@ -332,6 +359,12 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         bool reuse_port = false;
         auto sock = open_receive_socket(m.request.group.is_v4() ? AF_INET : AF_INET6, m.request.port, s, out, buffers,
                                         &reuse_port);
+        core::socket copies;
+        if (sock && reuse_port && m.request.group.is_v4()) {
+          auto c = open_copy_socket(m.request.port);
+          if (!c) return out.fail(exit_setup, c.error());
+          copies = std::move(*c);
+        }
         if (sock && reuse_port) out.warn_event(port_shared_message(m.request.port, m.request.group.is_v4() ? AF_INET : AF_INET6),
                                                "port_reuseport", {{"port", m.request.port}});
         if (!sock && sock.error().code == std::errc::address_in_use) {
@@ -340,7 +373,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
                           code_name(sock.error()));
         }
         if (!sock) return out.fail(exit_setup, sock.error());
-        shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0});
+        shards.push_back({std::move(*sock), planner.sockets()[p->socket].family, m.request.port, 0, std::move(copies)});
       }
       joined = join(shards[p->socket].sock, m.request, *p);
       where_placed = *p;
@@ -1456,12 +1489,19 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   constexpr std::size_t drain_rounds = 16;
   core::unique_fd ep(::epoll_create1(EPOLL_CLOEXEC));
   if (!ep) return fail(error::from_errno(errno, "epoll_create1", "event loop"));
+  constexpr std::uint64_t copies_ready = std::uint64_t{1} << 62;  // a shard's copies socket (shard::copies)
   for (std::size_t i = 0; i < shards.size(); ++i) {
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
     if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, shards[i].sock.native_handle(), &ev) != 0) {
       return fail(error::from_errno(errno, "epoll_ctl", "event loop"));
+    }
+    if (shards[i].copies) {
+      ev.data.u64 = i | copies_ready;
+      if (::epoll_ctl(ep.get(), EPOLL_CTL_ADD, shards[i].copies.native_handle(), &ev) != 0) {
+        return fail(error::from_errno(errno, "epoll_ctl", "event loop"));
+      }
     }
   }
   constexpr auto links_ready = std::numeric_limits<std::uint64_t>::max();
@@ -1515,6 +1555,10 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     for (int e = 0; e < n; ++e) {
       if (events[static_cast<std::size_t>(e)].data.u64 == links_ready) {
         if (!links->process(session)) (void)::epoll_ctl(ep.get(), EPOLL_CTL_DEL, links->fd(), nullptr);
+        continue;
+      }
+      if ((events[static_cast<std::size_t>(e)].data.u64 & copies_ready) != 0) {
+        (void)drain_copies(shards[events[static_cast<std::size_t>(e)].data.u64 & ~copies_ready]);
         continue;
       }
       auto& sh = shards[events[static_cast<std::size_t>(e)].data.u64];

@@ -132,16 +132,23 @@ std::string port_shared_message(std::uint16_t port, int family) {
   const auto others = sockets_on_port(port);
   std::string list;
   for (const auto& o : others) list += (list.empty() ? "" : "; ") + o;
+  if (family != AF_INET) {
+    // IPv6 has no early demux of multicast: each socket that takes a group gets its copy.
+    return fmt::format(
+        "port {}: {} bound it with SO_REUSEPORT and without SO_REUSEADDR, so mcast-recv set SO_REUSEPORT too and "
+        "shares the port in its reuseport group: the kernel copies an IPv6 multicast datagram to every socket of the "
+        "port that takes its group, so each gets its copy (ss -ulpn 'sport = :{}' shows who holds the port)",
+        port, others.empty() ? std::string("a socket") : list, port);
+  }
   return fmt::format(
       "port {}: {} bound it with SO_REUSEPORT and without SO_REUSEADDR, so mcast-recv set SO_REUSEPORT too and shares "
-      "the port in its reuseport group{}: the kernel copies a multicast datagram to every socket of the port that "
-      "takes its group; one that only one socket takes goes to a socket of the group by the flow's hash, so a holder "
-      "that turned IP_MULTICAST_ALL off (the default is on) may take some datagrams of groups it did not join, "
-      "mcast-recv's among them (ss -ulpn 'sport = :{}' shows who holds the port)",
-      port, others.empty() ? std::string("a socket") : list,
-      family == AF_INET ? " (with IP_MULTICAST_ALL on, as such a holder has it, and counting only its own groups)"
-                        : std::string(),
-      port);
+      "the port in its reuseport group, with a second socket there that takes every group joined here and whose "
+      "copies it throws away: with two sockets that take a datagram, the kernel copies it to each socket that takes "
+      "it (with one, it would hand the whole flow to a socket of the group by the flow's hash, a holder that joined "
+      "nothing with IP_MULTICAST_ALL off included), so mcast-recv gets every datagram of its groups and the holder "
+      "what it joined, or with IP_MULTICAST_ALL on (the default) every group joined here (ss -ulpn 'sport = :{}' "
+      "shows who holds the port)",
+      port, others.empty() ? std::string("a socket") : list, port);
 }
 
 std::string spec_argument(const membership& m, std::string_view iface) {

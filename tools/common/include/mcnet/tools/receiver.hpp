@@ -64,7 +64,19 @@ struct shard {
   int family = 0;          ///< AF_INET or AF_INET6
   std::uint16_t port = 0;  ///< the port it is bound to
   std::uint32_t drops_seen = 0;  ///< last SO_RXQ_OVFL value (cumulative); SO_MEMINFO is asked at reports
+  /// IPv4, on a port shared with a SO_REUSEPORT holder only: a second socket
+  /// of the reuseport group, joined to nothing, IP_MULTICAST_ALL on. Two
+  /// sockets of the port then take each of the groups joined here, so the
+  /// kernel copies every datagram to each socket that takes it instead of
+  /// handing a flow to one socket of the group by its hash (which gave a
+  /// holder that turned IP_MULTICAST_ALL off mcast-recv's whole flow). Its
+  /// copies are read and thrown away (drain_copies); closed: no such socket.
+  core::socket copies{};
 };
+
+/// Read and throw away what `sh.copies` holds (non-blocking, at most
+/// `limit` datagrams). Returns how many were read.
+std::size_t drain_copies(const shard& sh, std::size_t limit = 4096) noexcept;
 
 /// The receive buffer the kernel granted (the first socket's).
 struct buffer_report {
