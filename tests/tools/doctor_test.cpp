@@ -2898,6 +2898,45 @@ TEST(NetEveryRun, LinkDownWithoutIExitsFourNamingTheInterfaceAndTheFix) {
       << text.output;
 }
 
+// The join link's last IPv4 address removed during a run without -i
+// (trial15j L1): the kernel deletes the link's IPv4 routes with it,
+// 224.0.0.0/4 too, and does not bring it back with an address. The
+// `address_removed` event says so with the command that adds it back;
+// pasted, it succeeds, and the memberships kept receiving.
+TEST(NetEveryRun, TheLastAddressRemovedSaysTheRouteAJoinWithoutIFollowedIsGone) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto spec = "239.255.90.64:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "-4", "addr", "flush", "dev", "eth0"}).status.success());
+  for (int i = 0; i < 500 && recv.output().find("\"change\":\"address_removed\"") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
+  const auto r = recv.finish_clean();
+  const auto events = json_lines(r.standard_output);
+  const json* removed = nullptr;
+  for (const auto& e : events) {
+    if (e.value("event", "") == "link" && e.value("change", "") == "address_removed") removed = &e;
+  }
+  ASSERT_NE(removed, nullptr) << r.output;
+  EXPECT_EQ((*removed)["routes_gone"], json::array({"239.255.90.64"})) << r.output;
+  EXPECT_EQ((*removed)["route"], "224.0.0.0/4") << r.output;
+  EXPECT_EQ((*removed)["fix"], "ip route replace 224.0.0.0/4 dev eth0") << r.output;
+  EXPECT_NE((*removed)["message"].get<std::string>().find("with the link's last IPv4 address"), std::string::npos)
+      << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_GE((*summary)["total"]["packets"].get<std::int64_t>(), 10) << "the memberships stay\n" << r.output;
+  const auto pasted = rx.exec({"sh", "-c", (*removed)["fix"].get<std::string>()});
+  EXPECT_TRUE(pasted.status.success()) << pasted.output;
+  const auto back = rx.exec({"ip", "route", "get", "239.255.90.64"});
+  EXPECT_NE(back.standard_output.find("dev eth0"), std::string::npos) << back.output;
+}
+
 // Down and up during a run without -i: the kernel deleted the multicast
 // route through the link; the `up` event says so, with the command that
 // adds it back. The memberships stay: datagrams sent after it arrive.

@@ -51,20 +51,23 @@ void link_watch::report(const std::string& name, std::uint32_t index, std::strin
   out_.flush();
 }
 
-void link_watch::report_up(const std::string& name, std::uint32_t index) {
+std::string link_watch::routes_gone(const std::string& name, std::uint32_t index, std::string_view how, bool v4_only,
+                                    nlohmann::ordered_json& extra) const {
   // Taking a link down deletes the routes through it (IPv4 and IPv6); up
   // again, the kernel adds back its addresses' prefix routes (and IPv6 its
   // ff00::/8), not a route added by hand such as `ip route add
-  // 239.77.0.0/16 dev IFACE`. The memberships stay on the interface and
-  // keep receiving; what is gone is the route a join without -i followed:
-  // the prefix the lookup matched at join time (224.0.0.0/4 or ff00::/8
-  // when the kernel did not say). The group may now route elsewhere (a
-  // wider route through another interface): a new run joins there.
+  // 239.77.0.0/16 dev IFACE`; removing a link's last IPv4 address deletes
+  // its IPv4 routes alike. The memberships stay on the interface and keep
+  // receiving; what is gone is the route a join without -i followed: the
+  // prefix the lookup matched at join time (224.0.0.0/4 or ff00::/8 when
+  // the kernel did not say). The group may now route elsewhere (a wider
+  // route through another interface): a new run joins there.
   std::set<core::ip_address> gone;
   std::vector<std::string> prefixes;                   // distinct, in join order
   std::map<std::string, std::string> now_via;          // prefix: where its first group routes now ("" none)
   for (const auto& j : joins_) {
     if (!j.routed || j.request.interface_index != index || gone.contains(j.request.group)) continue;
+    if (v4_only && !j.request.group.is_v4()) continue;
     const auto r = netlink::route_to(j.request.group);
     if (r && r->iface.index == index) continue;
     gone.insert(j.request.group);
@@ -74,10 +77,7 @@ void link_watch::report_up(const std::string& name, std::uint32_t index) {
       prefixes.push_back(prefix);
     }
   }
-  if (gone.empty()) {
-    report(name, index, "up", "up");
-    return;
-  }
+  if (gone.empty()) return {};
   std::vector<std::string> groups;
   for (const auto& g : gone) groups.push_back(g.to_string());
   // The doctor's choice of interface for the route (this link: it is up).
@@ -95,13 +95,31 @@ void link_watch::report_up(const std::string& name, std::uint32_t index) {
                   : fmt::format("the group now routes via {}: a new run or a sender without -i uses {}", via, via);
   std::vector<std::string> more;
   for (std::size_t i = 1; i < prefixes.size(); ++i) more.push_back(command(prefixes[i]));
-  report(name, index, "up",
-         fmt::format("up; the route {} (dev {}) that this run's join of {} without -i followed is gone (the kernel "
-                     "deleted it when the link went down, and a route added by hand does not come back): the "
-                     "memberships stay on {} and receive, but {} (fix: {}){}",
-                     first, name, fmt::join(groups, ", "), name, where_now, fix,
-                     more.empty() ? std::string() : fmt::format(" (note: and {})", fmt::join(more, "; "))),
-         {{"routes_gone", groups}, {"route", first}, {"now_via", via.empty() ? json(nullptr) : json(via)}, {"fix", fix}});
+  extra["routes_gone"] = groups;
+  extra["route"] = first;
+  extra["now_via"] = via.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(via);
+  extra["fix"] = fix;
+  return fmt::format("the route {} (dev {}) that this run's join of {} without -i followed is gone ({}, and a route "
+                     "added by hand does not come back): the memberships stay on {} and receive, but {} (fix: {}){}",
+                     first, name, fmt::join(groups, ", "), how, name, where_now, fix,
+                     more.empty() ? std::string() : fmt::format(" (note: and {})", fmt::join(more, "; ")));
+}
+
+void link_watch::report_up(const std::string& name, std::uint32_t index) {
+  json extra = json::object();
+  const auto gone = routes_gone(name, index, "the kernel deleted it when the link went down", false, extra);
+  report(name, index, "up", gone.empty() ? std::string("up") : "up; " + gone, extra);
+}
+
+void link_watch::report_address_removed(const std::string& name, std::uint32_t index, const std::string& address) {
+  json extra{{"address", address}};
+  // Only an IPv4 address's removal takes routes (the link's last one: all its IPv4 routes).
+  const bool v4 = address.find(':') == std::string::npos;
+  const auto gone =
+      v4 ? routes_gone(name, index, "the kernel deleted it with the link's last IPv4 address", true, extra)
+         : std::string();
+  report(name, index, "address_removed",
+         fmt::format("address {} removed{}", address, gone.empty() ? std::string() : "; " + gone), extra);
 }
 
 result<std::size_t> link_watch::rejoin(watched& w) {
@@ -210,7 +228,11 @@ bool link_watch::process(receive_session& session) {
               ++u;
               continue;
             }
-            report_up(u->name, u->index);
+            if (u->removed.empty()) {
+              report_up(u->name, u->index);
+            } else {
+              report_address_removed(u->name, u->index, u->removed);
+            }
             u = ups_.erase(u);
           }
           report(l.name, l.index, "down",
@@ -225,8 +247,13 @@ bool link_watch::process(receive_session& session) {
         if (w.index == 0 || w.index != a.index) continue;
         const bool added = e.what == kind::address_added;
         const auto text = fmt::format("{}/{}", a.local.with_scope_id(0).to_string(), unsigned{a.prefix_length});
-        report(name, a.index, added ? "address_added" : "address_removed",
-               fmt::format("address {} {}", text, added ? "added" : "removed"), {{"address", text}});
+        if (added) {
+          report(name, a.index, "address_added", fmt::format("address {} added", text), {{"address", text}});
+        } else {
+          // Said once the kernel has deleted the routes that went with it
+          // (its notifier runs after the netlink message), as an `up` is.
+          ups_.push_back({name, a.index, std::chrono::steady_clock::now() + std::chrono::milliseconds(200), text});
+        }
       }
     }
   }
@@ -240,7 +267,11 @@ void link_watch::tick(bool all) {
       ++u;
       continue;
     }
-    report_up(u->name, u->index);
+    if (u->removed.empty()) {
+      report_up(u->name, u->index);
+    } else {
+      report_address_removed(u->name, u->index, u->removed);
+    }
     u = ups_.erase(u);
   }
 }

@@ -81,6 +81,16 @@ class link_watch {
   // followed a route through it that is gone now, which and the command
   // that adds it back (`routes_gone`, `fix`).
   void report_up(const std::string& name, std::uint32_t index);
+  // The `address_removed` event: "address A removed", and when the kernel
+  // deleted with it a route a join without -i followed (its last IPv4
+  // address takes the link's IPv4 routes), which and the command that adds
+  // it back, as report_up says them (trial15j L1).
+  void report_address_removed(const std::string& name, std::uint32_t index, const std::string& address);
+  // The routes a join without -i followed through `index` that are gone
+  // now, said as "the route R (dev NAME) that this run's join of G without
+  // -i followed is gone (`how`): ... (fix: ...)"; empty: none gone.
+  std::string routes_gone(const std::string& name, std::uint32_t index, std::string_view how, bool v4_only,
+                          nlohmann::ordered_json& extra) const;
   // Leave what was on `w.old_index`, join it on `w.index`; the memberships joined again, or the first error.
   result<std::size_t> rejoin(watched& w);
 
@@ -88,6 +98,7 @@ class link_watch {
     std::string name;
     std::uint32_t index = 0;
     std::chrono::steady_clock::time_point due;
+    std::string removed{};  // an `address_removed` (ADDRESS/LEN) waiting for its route check; empty: an `up`
   };
   std::vector<pending_up> ups_;  // `up` events waiting for their route check (tick)
   netlink::watcher watcher_;
