@@ -116,6 +116,25 @@ TEST(NetMcastSend, SendsNumberedDatagramsAndEndMarkers) {
   EXPECT_NE(run.output.find("200 datagrams"), std::string::npos) << run.output;
 }
 
+// -i names a link that is down, and no route is left (trial15j L6): the
+// connect error names that link as the cause, with the command that brings
+// it up, not "-i IFACE" or a route with IFACE left in it.
+TEST(NetMcastSend, AnInterfaceGivenWithIThatIsDownIsNamedAsTheCause) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+  (void)h.exec({"ip", "route", "del", "224.0.0.0/4"});
+  const auto run = h.exec({MCAST_SEND, "-c", "1", "-i", "eth0", "239.255.50.64:40000"});
+  EXPECT_FALSE(run.status.success()) << run.output;
+  EXPECT_NE(run.output.find("eth0 is down: the kernel sends nothing out of a link that is down (fix: ip link set dev "
+                            "eth0 up)"),
+            std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find("IFACE"), std::string::npos) << run.output;
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+}
+
 // The END markers follow the last datagram by one pacing interval, at most
 // 1 s: a slow rate does not hold them back (0.5 pps: 1 s, not 2 s; 0.001
 // pps: 1 s, not 1000 s), and the summary's time is over that phase.

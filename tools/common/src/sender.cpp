@@ -239,6 +239,25 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
       bare.with_hint({});
       return out.fail(exit_setup, fmt::format("{}: {}", bare.message(), no_route_hint()), code_name(sock.error()));
     }
+    if (!sock && sock.error().code == std::errc::network_unreachable && !t.iface.is_kernel_choice()) {
+      // The interface was given (trial15j L6): the cause is that link's
+      // state, not a missing -i or a route with IFACE in it.
+      if (const auto l = netlink::link_by_index(t.iface.index); l && (!l->is_up() || !l->has_carrier())) {
+        auto bare = sock.error();
+        bare.with_hint({});
+        return out.fail(exit_setup,
+                        fmt::format("{}: {}", bare.message(),
+                                    !l->is_up()
+                                        ? fmt::format("{} is down: the kernel sends nothing out of a link that is "
+                                                      "down (fix: ip link set dev {} up)",
+                                                      l->name, shell_quoted(l->name))
+                                        : fmt::format("{} has no carrier (its cable or its peer is down): the "
+                                                      "kernel sends nothing out of it until it has one, and no "
+                                                      "command here gives it one",
+                                                      l->name)),
+                        code_name(sock.error()));
+      }
+    }
     if (!sock) return out.fail(exit_setup, sock.error());
     t.sock = std::move(*sock);
     auto order = send_order::make(s.count.value_or(~std::uint64_t{0} >> 1), s.faults);
