@@ -912,6 +912,19 @@ TEST(NetDoctor, SourceOnAnotherInterfacesSubnetFailsWithTheRunOnThatInterface) {
     if (c["subject"] == source + " -> 232.1.2.21 on eth1") warned = c["status"] == "WARN";
   }
   EXPECT_TRUE(warned) << both.r.output;
+  // trial15j L2: with --listen the listen line names the source_route
+  // line (the datagrams come in by eth0), not the sender's TTL.
+  const auto heard = doctor_while(rx, {"--listen", "2", spec}, "150201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  const auto listened = heard.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << heard.r.output;
+  const auto said = listened[0]["message"].get<std::string>();
+  EXPECT_NE(said.find("the join of 232.1.2.21 is on eth1, and " + source +
+                      "'s datagrams come in by eth0 (see the source_route line)"),
+            std::string::npos)
+      << heard.r.output;
+  EXPECT_EQ(said.find("TTL"), std::string::npos) << heard.r.output;
 }
 
 TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
@@ -986,6 +999,11 @@ TEST(NetDoctor, IgmpV2WithAnSsmSourceOnTheJoinLinkWorksThereAndIsAWarning) {
   const auto listened = heard.checks("listen");
   ASSERT_EQ(listened.size(), 1u) << heard.r.output;
   EXPECT_EQ(listened[0]["data"]["packets"], 204) << "201 and the three END datagrams\n" << heard.r.output;
+  // trial15j L5: the count says it includes them.
+  EXPECT_EQ(listened[0]["data"]["end_markers"], 3) << heard.r.output;
+  EXPECT_NE(listened[0]["message"].get<std::string>().find("204 datagrams (3 of them mcast-send's END markers)"),
+            std::string::npos)
+      << heard.r.output;
   EXPECT_TRUE(check_says(heard, "igmp_version", "WARN", "works on one link (the source " + tx.v4().to_string()))
       << heard.r.output;
   ASSERT_EQ(heard.verdict["notes"].size(), 1u) << heard.r.output;

@@ -4458,6 +4458,7 @@ struct source_count {
   // mcast-send's numbered datagrams (feed::test_header): how many, and the
   // lowest and highest number, so that a gap says datagrams went missing.
   std::uint64_t numbered = 0;
+  std::uint64_t ends = 0;  // mcast-send's END markers among `packets` (trial15j L5: said, not hidden)
   std::uint64_t seq_min = std::numeric_limits<std::uint64_t>::max(), seq_max = 0;
   int ttl_min = 256, ttl_max = -1;
   std::uint32_t iface = 0;
@@ -4736,8 +4737,9 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
         c.ttl_max = std::max(c.ttl_max, m.info.hop_limit);
         c.iface = m.info.interface_index;
         c.largest = std::max(c.largest, m.wire_size);
-        if (const auto h = feed::test_header::try_parse(std::span<const std::byte>(m.buffer.data(), m.size));
-            h && !h->is_end()) {
+        const auto h = feed::test_header::try_parse(std::span<const std::byte>(m.buffer.data(), m.size));
+        if (h && h->is_end()) ++c.ends;
+        if (h && !h->is_end()) {
           ++c.numbered;
           c.seq_min = std::min(c.seq_min, h->sequence);
           c.seq_max = std::max(c.seq_max, h->sequence);
@@ -4883,6 +4885,21 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
           c.message += fmt::format("; --listen heard none of {}'s datagrams on {} nor on {} in {} s (the doctor "
                                    "joined the channel on {} too to see)",
                                    r.source->to_string(), p.iface.name.view(), via, s.listen, via);
+        }
+        continue;
+      }
+      // An include source on another link (its subnet, or a route back
+      // there without a gateway): the source_route FAIL says its datagrams
+      // come in there; the listen line names it, not the sender's TTL
+      // (trial15j L2).
+      if (include_join && c.check == "source_route" && c.subject == source_subject &&
+          c.status == check_status::fail && !c.data.contains("probe_interface")) {
+        const auto via = c.data.contains("source_subnet_interface") && c.data["source_subnet_interface"].is_string()
+                             ? c.data["source_subnet_interface"].get<std::string>()
+                             : c.data.value("route_interface", std::string());
+        if (!via.empty() && via != p.iface.name.view()) {
+          elsewhere.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}",
+                                          r.group.to_string(), p.iface.name.view(), r.source->to_string(), via));
         }
         continue;
       }
@@ -5158,12 +5175,16 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                                               : " (lost on the way or dropped here)");
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       check_status::ok,
-                      fmt::format("{}, TTL {}, on {}, the largest {} bytes{}{}",
-                                  count_text(c.packets, "datagram", "datagrams"), ttl, names.name(c.iface), c.largest,
+                      fmt::format("{}{}, TTL {}, on {}, the largest {} bytes{}{}",
+                                  count_text(c.packets, "datagram", "datagrams"),
+                                  c.ends == 0 ? std::string()
+                                              : fmt::format(" ({} of them mcast-send's END {})", c.ends,
+                                                            c.ends == 1 ? "marker" : "markers"),
+                                  ttl, names.name(c.iface), c.largest,
                                   gap, c.ttl_min <= 1 ? ttl_one_hint : ""),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
-                       {"packets", c.packets}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
+                       {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
                        {"interface", interface_json(c.iface, names.name(c.iface))}}, ""});
   }
