@@ -2518,7 +2518,9 @@ TEST(SequenceTracker, AClimbOfForgedPairsClaimsNothing) {
   for (const forged_feed& f : {forged_feed{0, 2000, 20, 1000, pairs}, forged_feed{0, 300, 20, 10, pairs},
                                forged_feed{0, 12, 3, 0, pairs}, forged_feed{1, 12, 3, 1, pairs, 0, true},
                                forged_feed{0, 2000, 20, 1000, climb_of(7, 1000, 2)},
-                               forged_feed{0, 2000, 20, 1000, climb_of(10, 1000, 2)}}) {
+                               forged_feed{0, 2000, 20, 1000, climb_of(10, 1000, 2)},
+                               // A pair after every 3 live numbers, for the whole feed.
+                               forged_feed{0, 2000, 20, 100, climb_of(400, 1000, 2), 3, false, 2}}) {
     SCOPED_TRACE(::testing::Message() << "feed of " << f.count << " at " << f.at << ", " << f.offsets.size()
                                       << " forged" << (f.mold ? " (MoldUDP64)" : ""));
     expect_forgery_claims_nothing(f);
@@ -2536,6 +2538,7 @@ TEST(SequenceTracker, APacedClimbOfForgedNumbersClaimsNothing) {
         forged_feed{0, 300, 20, 10, climb_of(7, 1023, 1), 1}, forged_feed{0, 20, 3, 0, climb, 1},
         forged_feed{1, 20, 3, 1, climb, 1, true}, forged_feed{0, 2000, 20, 1000, climb, 5},
         forged_feed{0, 300, 20, 10, climb_of(3, 1023, 1), 1, false, 2},
+        forged_feed{0, 2000, 20, 100, climb_of(900, 1023, 1), 2},
         forged_feed{0, 300, 20, 10, climb, 1, false, 2}, forged_feed{0, 20, 3, 0, climb, 1, false, 2}}) {
     SCOPED_TRACE(::testing::Message() << "feed of " << f.count << " at " << f.at << ", " << f.offsets.size()
                                       << " forged, " << f.per << " per " << f.pace << (f.mold ? " (MoldUDP64)" : ""));
@@ -2550,7 +2553,12 @@ TEST(SequenceTracker, AClimbOfForgedRunsClaimsNothing) {
   for (const forged_feed& f :
        {forged_feed{0, 2000, 20, 1900, climb_of(3, 1000, 8)}, forged_feed{0, 2000, 20, 100, climb_of(10, 1000, 8)},
         forged_feed{0, 12, 3, 0, climb_of(10, 1000, 8)}, forged_feed{1, 12, 3, 1, climb_of(10, 1000, 8), 0, true},
-        forged_feed{0, 300, 20, 10, climb_of(10, 1000, 8), 5}}) {
+        forged_feed{0, 300, 20, 10, climb_of(10, 1000, 8), 5},
+        // A run of 8 after every 7 of the live sender's numbers, for the
+        // whole feed: each run is past the last, so the line below never
+        // has 8 numbers between two runs.
+        forged_feed{0, 2000, 20, 100, climb_of(100, 1000, 8), 7, false, 8},
+        forged_feed{0, 2000, 20, 100, climb_of(100, 300, 8), 7, false, 8}}) {
     SCOPED_TRACE(::testing::Message() << "feed of " << f.count << " at " << f.at << ", " << f.offsets.size()
                                       << " forged" << (f.mold ? " (MoldUDP64)" : ""));
     expect_forgery_claims_nothing(f);
