@@ -140,8 +140,7 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
   // next step was held, add_judged()) stays open in the copy: the live
   // sender's numbers inside its gap are evidence against the jump too
   // (check_probation()), and take the claim back with it.
-  const bool climb =
-      claim_.active && distinct_ == claim_.step_distinct && low > highest_ && low - highest_ <= gap_bound_;
+  const bool climb = claim_.active && low > highest_ && low - highest_ <= gap_bound_;
   claim_.active = false;
   if (before_jump_.copy && unproven() == nullptr) {
     // The claim on probation is proven: the new one is judged on its own,
@@ -289,7 +288,13 @@ void sequence_tracker::retract(bool replay_last) noexcept {
       saturating_add(kept->ends_.total(), copy_announce_taken_back_ - kept->copy_announce_taken_back_);
   const std::uint64_t unconfirmed = ends_given > kept_ends ? ends_given - kept_ends : 0;
   const std::uint8_t origin = origin_;  // the datagram being judged is still this one
+  const held_run held_now = held_;
   *this = std::move(*kept);
+  // Numbers the copy held and this state no longer does were counted since
+  // (received, now jumps with the rest, or jumps): not held again.
+  if (held_.active && !(held_now.active && held_now.first == held_.first && held_now.last == held_.last)) {
+    held_.active = false;
+  }
   origin_ = origin;
   far_.count = 0;  // the burst's first numbers, waiting when the copy was made
   jumps_ = jumps;
@@ -370,8 +375,13 @@ bool sequence_tracker::ends_refute() const noexcept {
 }
 
 void sequence_tracker::settle() noexcept {
-  // Numbers a packet holds: counted, unless the live sender went on inside them.
-  if (held_.active) release_held(held_.inside == 0);
+  // Numbers a packet holds: counted, unless the live sender went on inside
+  // them (after the probation below when its copy holds them too: going
+  // back to it holds them again, and they count once).
+  const sequence_tracker* copy = before_jump_.copy.get();
+  const bool copy_holds = copy != nullptr && copy->held_.active && held_.active && copy->held_.first == held_.first &&
+                          copy->held_.last == held_.last;
+  if (held_.active && !copy_holds) release_held(held_.inside == 0);
   // An open start with at least as many numbers below it as from it up
   // (two or more): they were not the stream's (a forger's, sent before the
   // sender's first).
@@ -404,6 +414,9 @@ void sequence_tracker::settle() noexcept {
       end_probation();
     }
   }
+  // Going back to a copy made while a packet's numbers were held (a climb
+  // held right after the packet) holds them again: counted as above.
+  if (held_.active) release_held(held_.inside == 0);
 }
 
 // Clears the bits of `count` (< window) numbers from `from` on, a word at a
@@ -531,7 +544,18 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
   if (claim_.active && seq > claim_.before) {
     const bool past = seq >= claim_.claimed;
     if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_limit()) {
-      // The run past it goes beyond what is kept: the gap stands.
+      // The chain reaches past what is kept. It stands when the line went
+      // on from it: a real gap (or a lossy link's chain of them) is
+      // followed by the sender's numbers, at least a quarter of what it
+      // spans; a forger's climb is a few numbers far apart, which one
+      // datagram's word cannot make stand: held like a far jump (the next
+      // number that follows it confirms it on probation, with the chain
+      // still open in the copy, so the live sender's numbers below it are
+      // evidence against the whole of it).
+      if ((distinct_ - claim_.opened) * claim_density < seq - claim_.before && !before_jump_.copy &&
+          !end_believed_) {
+        return add_far(seq);
+      }
       claim_stands();
       return add_counted(seq);
     }
@@ -573,8 +597,19 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
         claim_.claimed = seq;
         claim_.run = 1;
         claim_.inside = 0;
-      } else if (counted && ++claim_.run >= epoch_proof) {
+      } else if (counted && ++claim_.run >= epoch_proof && claim_.origin != 0) {
+        // Merged lines (the arbiter's): the other lines' copies fill what
+        // one line lost, and a line's numbers below its claim are late
+        // copies of what it handed on; a run of epoch_proof stands.
         claim_stands();
+      } else if (counted && claim_.run == epoch_proof) {
+        // epoch_proof numbers from the claimed number on: the line went on
+        // from it. What came below it before is no evidence against it (a
+        // real gap's late numbers arrive with the first numbers after it);
+        // the claim stays open, and what comes below it from now on is (the
+        // live sender's numbers after a forged run: they go on below it).
+        claim_.inside = 0;
+        claim_.line_count = 0;
       }
       return a;
     }
@@ -690,7 +725,9 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
         return {verdict::duplicate, seq, {}};
       }
     }
-    if (arrival out{}; doubt_ && !before_jump_.copy && follow_below(seq, out)) return out;
+    // (On probation too when the start took over a lone first number: the
+    // far start and the climb it opened are one claim, trial16h HIGH 5.)
+    if (arrival out{}; doubt_ && (!before_jump_.copy || lone_kept_) && follow_below(seq, out)) return out;
     below_.numbers[below_.next] = seq;
     below_.next = static_cast<std::uint8_t>((below_.next + 1) % below_.numbers.size());
     below_.count = static_cast<std::uint8_t>(std::min<std::size_t>(below_.count + 1u, below_.numbers.size()));
@@ -738,7 +775,16 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   word |= bit;
   b.last = std::max(b.last, seq);
   ++b.count;
-  if (b.count < epoch_proof || b.count <= distinct_) return false;
+  // The line of the lone first number a far start took over from, going
+  // on below it with nothing of the epoch between: the far start was a
+  // newcomer's, and the incumbent line wins with epoch_proof numbers (the
+  // lone one included), however many the far start counted or ENDs it
+  // was given (trial16h HIGH 4, 5). Any other run below needs more numbers
+  // than the epoch counted.
+  const std::uint64_t lone_at = lone_kept_ && lone_ >= b.first ? lone_ - b.first : below_span;
+  const bool lone_line =
+      lone_at < below_span && (b.bits[static_cast<std::size_t>(lone_at / 64)] >> (lone_at % 64) & 1u) != 0;
+  if (b.count < epoch_proof || (b.count <= distinct_ && !lone_line)) return false;
   take_over_below(seq, b.count - 1, out);  // this one is not a jump yet
   return true;
 }
@@ -750,6 +796,9 @@ void sequence_tracker::take_over_below(std::uint64_t seq, std::uint64_t counted,
   // if the epoch had never come. Duplicates, END counts and far numbers
   // waiting stay as they were.
   const below_run run = below_run_;
+  // A claim on probation (a climb the far start opened) goes with it: its
+  // evidence stays jumps, its numbers are the epoch's.
+  if (before_jump_.copy) end_probation();
   ++retracted_;
   jumps_ = jumps_ + distinct_ - counted;
   recount();
@@ -859,6 +908,14 @@ arrival sequence_tracker::retract_start() noexcept {
 // enough for a near claim, is rare and claims at most provisional_gap.
 void sequence_tracker::claim_stands() noexcept { claim_.active = false; }
 
+std::uint64_t sequence_tracker::next_above(std::uint64_t last) const noexcept {
+  // Inside the open claim, so at most claim_span numbers to look at.
+  for (std::uint64_t n = last + 1; n < highest_; ++n) {
+    if (test(n)) return n;
+  }
+  return highest_;
+}
+
 void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
   if (count <= claim_.before || count - 1 >= claim_.claimed) return;
   // The sender's last number came before a forged one just past it: its
@@ -867,7 +924,7 @@ void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
   // forger's one END must not take back a real tail loss).
   const auto earlier = decisive_end(claim_.end_count, claim_.end_times, count);
   if (!earlier) return;
-  (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
+  (void)take_back_claim(claim_.claimed, {}, next_above(count - 1));
   vote_earlier_ends(count, *earlier);
 }
 
@@ -878,11 +935,11 @@ bool sequence_tracker::lone_start() const noexcept {
 
 void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.end_count = claim_.end_times = 0;
-  claim_.first_claimed = seq;
-  claim_.below_first = 0;
+  claim_.line_count = claim_.line_last = 0;
   claim_.base = highest_;
   claim_.climb_first = seq;
   claim_.step_distinct = distinct_ + 1;  // with seq, counted next
+  claim_.opened = distinct_;
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
@@ -905,13 +962,28 @@ arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a, bool copy) 
   // lost) fills the gap and says nothing of where the claiming line went on.
   if (!own(claim_.origin)) return a;
   ++claim_.inside;
-  if (seq < claim_.first_claimed) ++claim_.below_first;
-  if (claim_.inside < epoch_proof) return a;
-  // The live sender went on below the chain's first claim (a chain of
-  // forged numbers, each a gap past the one before, none proven): all of
-  // it goes. Above it (a forged number just past a real gap): from the
-  // last claim on.
-  const std::uint64_t from = claim_.below_first >= epoch_proof ? claim_.first_claimed : claim_.claimed;
+  // The line below: numbers inside the claim, each above the one before
+  // with nothing that came between them (the live sender going on through
+  // the gap a forger opened above it; a late neighbour of a lossy link
+  // has numbers that came on both sides, and starts a line anew).
+  bool continues = claim_.line_count > 0 && seq > claim_.line_last;
+  for (std::uint64_t n = claim_.line_last + 1; continues && n < seq; ++n) continues = !test(n);
+  if (!continues) claim_.line_count = 0;
+  claim_.line_last = seq;
+  ++claim_.line_count;
+  // epoch_proof numbers of the line: the sender went on below whatever
+  // came above it, a number, a pair, a run or a climb of them, however
+  // paced: all of it goes, from the lowest number above the line. Else
+  // epoch_proof numbers inside the last step's gap (a forged number just
+  // past a real gap): from the last claim on.
+  std::uint64_t from = 0;
+  if (claim_.line_count >= epoch_proof && claim_.origin == 0) {
+    from = next_above(seq);
+  } else if (claim_.inside >= epoch_proof) {
+    from = claim_.claimed;
+  } else {
+    return a;
+  }
   if (copy) {
     // A duplicate stays one: its number's first copy is counted anew.
     (void)take_back_claim(seq, a, from);
@@ -1219,16 +1291,23 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   // The same after a start a far run took over from a lone first number,
   // proven since: the END repeated after the sender's numbers below it.
   if (count > 0) end_below_start(count);
-  if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
-      count - 1 < claim_.claimed) {
-    (void)take_back_claim(claim_.claimed, {}, claim_cut(count - 1));
+  if (claim_.active && claim_.origin == 0 && claim_.line_count > 0 && count > 0 && count - 1 >= claim_.line_last &&
+      count - 1 < highest_) {
+    // After the line below: the sender ended below what came above it.
+    (void)take_back_claim(claim_.claimed, {}, next_above(count - 1));
+  } else if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
+             count - 1 < claim_.claimed) {
+    (void)take_back_claim(claim_.claimed, {}, claim_.claimed);
   }
-  if (claim_.active && claim_.inside == 0) end_inside_claim(count);
+  if (claim_.active && claim_.inside == 0 && claim_.line_count == 0) end_inside_claim(count);
   if (announce_.open && announce_.inside > 0 && count < announced_) take_back_announce();
   if (held_.active && count > 0) judge_held(count - 1, /*number=*/false);
   if (before_jump_.copy && count > 0) {
     const auto c = check_probation(count - 1, evidence_kind::end);
     if (c == probation_check::held) return {};
+    // Taken back: the END is judged anew against the state before the
+    // claim (a near claim open there, the line below it: trial16h HIGH 1).
+    if (c == probation_check::retracted) return end(count, confirmed);
   }
   if (count > 0) settle_run(count - 1);
   if (!any_) {

@@ -908,18 +908,19 @@ TEST(SequenceTracker, AFarEndOrAnnouncementNeedsToBeRepeated) {
 
 TEST(SequenceTracker, OldArrivalsBeyondTheWindowAreLateNotNew) {
   feed::sequence_tracker t;
-  t.add(0);
-  // Up to kWindow in steps one datagram is believed for at once, each
-  // followed by the next number (a climb nothing follows is held).
-  for (std::uint64_t n = 1024; n <= kWindow; n += 1024) {
-    t.add(n);
-    t.add(n + 1);
+  for (std::uint64_t n = 0; n < 16; ++n) {
+    if (n != 10 && n != 11) t.add(n);
   }
+  // Up to kWindow by an outage, followed and proven (a climb of pairs 1,024
+  // apart is a forger's, trial16h HIGH 1: held, not believed).
+  EXPECT_EQ(t.add(kWindow - 2000).kind, verdict::jump);
+  EXPECT_EQ(t.add(kWindow - 1999).kind, verdict::confirmed);
+  for (std::uint64_t n = kWindow - 1998; n <= kWindow + 8; ++n) t.add(n);
   t.add(kWindow + 10);
   EXPECT_EQ(t.add(0), expect_of(verdict::too_late, 0));
   EXPECT_EQ(t.add(5), expect_of(verdict::too_late, 5));
   EXPECT_EQ(t.add(10), expect_of(verdict::too_late, 10)) << "exactly the window behind";
-  EXPECT_EQ(t.received(), 2u + 2 * (kWindow / 1024));
+  EXPECT_EQ(t.received(), 14u + 2009u + 1u);
   EXPECT_EQ(t.too_late(), 3u);
   EXPECT_EQ(t.reordered(), 3u) << "too-late arrivals count as reordered, as mcast-recv reports them";
   // Within the window the bitmap tells duplicates from late arrivals.
@@ -949,12 +950,15 @@ TEST(SequenceTracker, AWholeWindowOfNumbersIsForgottenAsTheWindowMovesOn) {
   feed::sequence_tracker t;
   for (std::uint64_t s = 0; s < kWindow; ++s) ASSERT_NE(t.add(s).kind, verdict::duplicate);
   EXPECT_EQ(t.add(kWindow + 100).kind, verdict::gap);
-  for (std::uint64_t s = kWindow + 101; s < kWindow + 100 + feed::sequence_tracker::epoch_proof; ++s) {
-    EXPECT_EQ(t.add(s).kind, verdict::in_order) << "epoch_proof numbers from the gap's number: it stands";
+  // The line goes on from the gap past what a claim keeps: it stands (a
+  // run of epoch_proof and a line below it would be taken back, trial16h).
+  constexpr std::uint64_t on = 6200;
+  for (std::uint64_t s = kWindow + 101; s <= kWindow + 100 + on; ++s) {
+    ASSERT_EQ(t.add(s).kind, verdict::in_order) << s;
   }
   for (std::uint64_t s = kWindow; s < kWindow + 100; ++s) EXPECT_EQ(t.add(s).kind, verdict::reordered) << s;
-  EXPECT_EQ(t.add(107).kind, verdict::too_late);
-  EXPECT_EQ(t.add(108).kind, verdict::duplicate);
+  EXPECT_EQ(t.add(100 + on).kind, verdict::too_late);
+  EXPECT_EQ(t.add(101 + on).kind, verdict::duplicate);
   EXPECT_EQ(t.lost(), 0u);
   EXPECT_EQ(t.expired(), 0u) << "every number that left had arrived";
 }
@@ -1154,13 +1158,19 @@ TEST(SequenceTracker, AForgedRunNearTheTailIsTakenBack) {
   EXPECT_EQ(r.lost(), 10u);
   EXPECT_EQ(r.jumps(), 1u);
   EXPECT_EQ(r.received(), 190u);
-  // A run of epoch_proof numbers past the gap is believed.
+  // A run of epoch_proof numbers past the gap stands only while the line
+  // does not go on below it (trial16h HIGH 3: runs of 8 were believed, the
+  // live sender's numbers below them reordered): epoch_proof numbers below
+  // it in increasing order take it back, the eighth in order.
   feed::sequence_tracker s;
   for (std::uint64_t n = 0; n < 100; ++n) (void)s.add(n);
   for (std::uint64_t n = 400; n < 400 + P; ++n) (void)s.add(n);
-  for (std::uint64_t n = 100; n < 110; ++n) EXPECT_EQ(s.add(n).kind, verdict::reordered) << n;
-  EXPECT_EQ(s.jumps(), 0u);
-  EXPECT_EQ(s.lost(), 290u);
+  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(s.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(s.add(107).kind, verdict::in_order) << "the eighth of the line below takes the run back";
+  for (std::uint64_t n = 108; n < 110; ++n) EXPECT_EQ(s.add(n).kind, verdict::in_order) << n;
+  EXPECT_EQ(s.jumps(), P);
+  EXPECT_EQ(s.lost(), 0u);
+  EXPECT_EQ(s.reordered(), 0u);
 }
 
 // Issue 16, hostile trial 16b (finding 2): one forged number after the
@@ -1597,17 +1607,20 @@ TEST(SequenceTracker, ALoneFirstNumbersSenderTakesBackAForgedStartAfterIt) {
     EXPECT_EQ(s.lost(), 1u) << mold;
     EXPECT_EQ(s.jumps(), 8u) << mold;
   }
-  // Step by step: the run below is jumps until the END's second copy.
+  // Step by step: the run below is jumps until it is epoch_proof numbers
+  // long with the lone first one (trial16h HIGH 4: the line the far start
+  // came after goes on below it, and wins, however many numbers or ENDs
+  // the far start had; before, the sender's repeated END took it back).
   feed::sequence_tracker t;
   (void)t.add(0);
   for (std::uint64_t q = 0; q < 8; ++q) (void)t.add(1'000'000 + q);
   EXPECT_EQ(t.first(), 1'000'000u);
-  for (const std::uint64_t n : {1u, 3u, 4u, 6u, 7u, 9u, 10u}) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
+  for (const std::uint64_t n : {1u, 3u, 4u, 6u, 7u, 9u}) EXPECT_EQ(t.add(n).kind, verdict::jump) << n;
   EXPECT_FALSE(t.trusted());
-  EXPECT_EQ(t.end(12), (feed::missing_range{})) << "one END takes nothing back";
   EXPECT_EQ(t.first(), 1'000'000u);
-  EXPECT_EQ(t.end(12), (feed::missing_range{11, 1})) << "the second does: the tail after 10";
+  EXPECT_EQ(t.add(10).kind, verdict::in_order) << "the eighth of the line with the lone number";
   EXPECT_EQ(t.first(), 0u);
+  EXPECT_EQ(t.end(12), (feed::missing_range{11, 1})) << "the tail after 10";
   EXPECT_EQ(t.lost(), 4u);
   EXPECT_EQ(t.jumps(), 8u);
   EXPECT_EQ(t.retracted(), 2u) << "the lone number's start, then the forged one";
@@ -2179,7 +2192,9 @@ TEST(SequenceTracker, TrustedOnlyWhenNoDecisionIsPending) {
   q.add(200);
   EXPECT_FALSE(q.trusted()) << "a near claim";
   for (std::uint64_t n = 201; n < 208; ++n) q.add(n);
-  EXPECT_TRUE(q.trusted()) << "the claim stood";
+  EXPECT_FALSE(q.trusted()) << "a run of epoch_proof: the line below it may still go on (trial16h HIGH 3)";
+  for (std::uint64_t n = 208; n < 6400; ++n) q.add(n);
+  EXPECT_TRUE(q.trusted()) << "the claim stood: the line went on past what a claim keeps";
   EXPECT_EQ(q.lost(), 92u);  // 108 .. 199
   q.add(50'000);
   EXPECT_FALSE(q.trusted()) << "a far number waiting";
@@ -2435,4 +2450,182 @@ TEST(SequenceTracker, AHeldClimbStepIsAJumpAndTheCountsStayWhole) {
   EXPECT_EQ(j.received(), 8u);
   EXPECT_EQ(j.jumps(), 5u);
   EXPECT_EQ(j.lost(), 767u);
+}
+
+// Issue 16, hostile trial 16h: a live feed of `count` numbers from `base`
+// (every `drop`-th lost: n % drop == drop - 1) and a forger's numbers (each
+// `h + offset`, h the live number after which the forger starts), one
+// forged datagram after every `pace` live ones (0: all back to back), then
+// the live sender's END three times, settled. mcnet numbers (add) or
+// MoldUDP64 packets of one message (add_run).
+struct forged_feed {
+  std::uint64_t base = 0, count = 0, drop = 0, at = 0;
+  std::vector<std::uint64_t> offsets;
+  std::uint64_t pace = 0;
+  bool mold = false;
+  std::uint64_t per = 1;  // forged datagrams at a time when paced
+};
+
+counts run_forged(const forged_feed& f, bool forge = true) {
+  feed::sequence_tracker t;
+  const auto put = [&](std::uint64_t n) {
+    if (f.mold) {
+      (void)t.add_run(n, 1);
+    } else {
+      (void)t.add(n);
+    }
+  };
+  std::size_t next = forge ? 0 : f.offsets.size();
+  std::uint64_t since = 0;
+  bool forging = false;
+  for (std::uint64_t n = f.base; n < f.base + f.count; ++n) {
+    if (n % f.drop != f.drop - 1) {
+      put(n);
+      ++since;
+    }
+    if (n == f.at) forging = true;
+    for (std::uint64_t burst = 0; forging && next < f.offsets.size() && (f.pace == 0 || since >= f.pace);) {
+      put(f.at + f.offsets[next++]);
+      if (f.pace != 0 && ++burst == f.per) since = 0;
+    }
+  }
+  while (next < f.offsets.size()) put(f.at + f.offsets[next++]);
+  for (int i = 0; i < 3; ++i) (void)t.end(f.base + f.count);
+  t.settle();
+  return counts_of(t);
+}
+
+// The forged feed's counts are the clean feed's with every forged datagram a jump.
+void expect_forgery_claims_nothing(const forged_feed& f) {
+  const counts clean = run_forged(f, false);
+  counts want = clean;
+  want.jumps += f.offsets.size();
+  EXPECT_EQ(run_forged(f), want);
+}
+
+std::vector<std::uint64_t> climb_of(std::uint64_t steps, std::uint64_t step, std::uint64_t run) {
+  std::vector<std::uint64_t> v;
+  for (std::uint64_t k = 1; k <= steps; ++k) {
+    for (std::uint64_t q = 0; q < run; ++q) v.push_back(step * k + q);
+  }
+  return v;
+}
+
+// HIGH 1: pairs at +1,000 steps, back to back, claimed ~1,000 lost per 2
+// forged datagrams (the chain left the 6,144 kept and stood).
+TEST(SequenceTracker, AClimbOfForgedPairsClaimsNothing) {
+  const auto pairs = climb_of(20, 1000, 2);
+  for (const forged_feed& f : {forged_feed{0, 2000, 20, 1000, pairs}, forged_feed{0, 300, 20, 10, pairs},
+                               forged_feed{0, 12, 3, 0, pairs}, forged_feed{1, 12, 3, 1, pairs, 0, true},
+                               forged_feed{0, 2000, 20, 1000, climb_of(7, 1000, 2)},
+                               forged_feed{0, 2000, 20, 1000, climb_of(10, 1000, 2)},
+                               // A pair after every 3 live numbers, for the whole feed.
+                               forged_feed{0, 2000, 20, 100, climb_of(400, 1000, 2), 3, false, 2}}) {
+    SCOPED_TRACE(::testing::Message() << "feed of " << f.count << " at " << f.at << ", " << f.offsets.size()
+                                      << " forged" << (f.mold ? " (MoldUDP64)" : ""));
+    expect_forgery_claims_nothing(f);
+  }
+}
+
+// HIGH 2: single numbers 1,023 apart, paced between the live sender's
+// (5 ms or 50 ms apart on a 10 or 100 pps feed): the live numbers between
+// the steps did not take the climb back.
+TEST(SequenceTracker, APacedClimbOfForgedNumbersClaimsNothing) {
+  const auto climb = climb_of(30, 1023, 1);
+  for (const forged_feed& f :
+       {forged_feed{0, 300, 20, 10, climb, 1}, forged_feed{0, 300, 20, 10, climb, 5},
+        forged_feed{0, 300, 20, 10, climb_of(3, 1023, 1), 1}, forged_feed{0, 300, 20, 10, climb_of(6, 1023, 1), 1},
+        forged_feed{0, 300, 20, 10, climb_of(7, 1023, 1), 1}, forged_feed{0, 20, 3, 0, climb, 1},
+        forged_feed{1, 20, 3, 1, climb, 1, true}, forged_feed{0, 2000, 20, 1000, climb, 5},
+        forged_feed{0, 300, 20, 10, climb_of(3, 1023, 1), 1, false, 2},
+        forged_feed{0, 2000, 20, 100, climb_of(900, 1023, 1), 2},
+        forged_feed{0, 300, 20, 10, climb, 1, false, 2}, forged_feed{0, 20, 3, 0, climb, 1, false, 2}}) {
+    SCOPED_TRACE(::testing::Message() << "feed of " << f.count << " at " << f.at << ", " << f.offsets.size()
+                                      << " forged, " << f.per << " per " << f.pace << (f.mold ? " (MoldUDP64)" : ""));
+    expect_forgery_claims_nothing(f);
+  }
+}
+
+// HIGH 3: runs of 8 consecutive numbers, each run 1,000 above the last:
+// each run stood as a real gap's proof, the live sender's numbers below
+// were reordered and its repeated END refused.
+TEST(SequenceTracker, AClimbOfForgedRunsClaimsNothing) {
+  for (const forged_feed& f :
+       {forged_feed{0, 2000, 20, 1900, climb_of(3, 1000, 8)}, forged_feed{0, 2000, 20, 100, climb_of(10, 1000, 8)},
+        forged_feed{0, 12, 3, 0, climb_of(10, 1000, 8)}, forged_feed{1, 12, 3, 1, climb_of(10, 1000, 8), 0, true},
+        forged_feed{0, 300, 20, 10, climb_of(10, 1000, 8), 5},
+        // A run of 8 after every 7 of the live sender's numbers, for the
+        // whole feed: each run is past the last, so the line below never
+        // has 8 numbers between two runs.
+        forged_feed{0, 2000, 20, 100, climb_of(100, 1000, 8), 7, false, 8},
+        forged_feed{0, 2000, 20, 100, climb_of(100, 300, 8), 7, false, 8}}) {
+    SCOPED_TRACE(::testing::Message() << "feed of " << f.count << " at " << f.at << ", " << f.offsets.size()
+                                      << " forged" << (f.mold ? " (MoldUDP64)" : ""));
+    expect_forgery_claims_nothing(f);
+  }
+}
+
+// HIGH 4 and 5: right after a short feed's lone first number, 8 forged
+// numbers far ahead took over the start, then 3 forged ENDs right past
+// them (outvoting the sender's 3 ENDs below: lost 0, exit 0) or a climb
+// of 10 numbers 900 apart (lost 8,990, the 8 real numbers jumps). The
+// sender's numbers going on from its lone first number, in increasing
+// order, epoch_proof with it, take the far start and all it opened back.
+TEST(SequenceTracker, FarNumbersAfterALoneFirstNumberAreTakenBackByTheLineGoingOn) {
+  for (const bool mold : {false, true}) {
+    for (const bool climb : {false, true}) {
+      SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << (climb ? ", climb" : ", ENDs"));
+      const std::uint64_t from = mold ? 1 : 0;
+      feed::sequence_tracker t;
+      const auto give = [&](std::uint64_t n) {
+        if (mold) {
+          (void)t.add_run(n, 1);
+        } else {
+          (void)t.add(n);
+        }
+      };
+      give(from);
+      const std::uint64_t far = from + 1'000'000;
+      for (std::uint64_t q = 0; q < 8; ++q) give(far + q);
+      std::uint64_t forged = 8;
+      if (climb) {
+        for (std::uint64_t k = 1; k <= 10; ++k, ++forged) give(far + 7 + 900 * k);
+      } else {
+        for (int i = 0; i < 3; ++i) (void)t.end(far + 8);
+      }
+      for (std::uint64_t n = from + 1; n < from + 12; ++n) {
+        if ((n - from) % 3 != 2) give(n);
+      }
+      for (int i = 0; i < 3; ++i) (void)t.end(from + 12);
+      t.settle();
+      EXPECT_EQ(t.received(), 8u);
+      EXPECT_EQ(t.lost(), 4u);
+      EXPECT_EQ(t.jumps(), forged);
+      EXPECT_EQ(t.first(), from);
+      EXPECT_TRUE(t.ended());
+      EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), 8u + forged);
+    }
+  }
+}
+
+// fuzz_sequence (found on this change): a packet's numbers held, a step
+// right after it held like a far jump and followed (on probation, the copy
+// holding the packet's numbers too), then the end of the run: going back
+// to the copy held them again, and settle() left them held (and counted
+// them twice). They count once.
+TEST(SequenceTracker, NumbersHeldInTheCopyOfAClaimTakenBackAtTheEndCountOnce) {
+  feed::sequence_tracker t;
+  const std::uint64_t b = 18446743142372726792u;
+  (void)t.add_run(b + 1055, 10);
+  (void)t.add(b + 1063);
+  (void)t.add_run(b, 37);
+  (void)t.add(2811376482679784452u);
+  (void)t.add_run(2811376482679781637u, 37);
+  (void)t.add_run(b + 1055, 10);
+  (void)t.add(b + 1063);
+  (void)t.add(b + 1064);
+  t.settle();
+  EXPECT_FALSE(t.on_probation());
+  EXPECT_EQ(t.held(), 0u);
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), 98u);
 }

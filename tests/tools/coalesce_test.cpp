@@ -74,25 +74,42 @@ TEST(ReadCoalescer, OffWhenTurnedOffOrTheBufferIsUnknown) {
 }
 
 TEST(ReadCoalescer, AQuarterOfTheReceiveBufferBoundsTheHold) {
-  // 100,000 datagrams of 8,000 bytes a second (800 MB/s, read one at a
-  // time) into a 212,992-byte buffer: a quarter holds 53,248 bytes, 5.9
-  // datagrams of 9,024 counted bytes: 59 us, not 240.
-  tools::read_coalescer c(1000us, 32, 212992);
-  const auto hold = steady(c, 20, 1, 10us, 8000);
-  EXPECT_NEAR(microseconds(hold), 212992.0 / 4 / 9024 / 100000 * 1e6, 1.0);
-  // Jumbo datagrams leave room for fewer than min_gain: no hold at all.
+  // 100,000 datagrams of 8,000 bytes a second (read one at a time) into a
+  // 4 MiB buffer: a quarter holds 1,048,576 bytes, 61.6 datagrams counted
+  // at 2 x 8,000 + 1,024 bytes, 616 us: three quarters of a batch come
+  // sooner, 240 us. Into 1 MiB: 15.4 datagrams, 154 us (and 10 Gbit/s
+  // would take 210 us to fill it).
+  tools::read_coalescer c(1000us, 32, 4 << 20);
+  EXPECT_NEAR(microseconds(steady(c, 20, 1, 10us, 8000)), 240.0, 1.0);
+  tools::read_coalescer smaller(1000us, 32, 1 << 20);
+  EXPECT_NEAR(microseconds(steady(smaller, 20, 1, 10us, 8000)), (1 << 20) / 4.0 / 17024 / 1e5 * 1e6, 1.0);
+  // Jumbo datagrams into a small buffer leave room for fewer than min_gain: no hold at all.
   tools::read_coalescer jumbo(1000us, 32, 65536);
   EXPECT_EQ(steady(jumbo, 20, 1, 10us, 9000), 0us);
 }
 
-TEST(ReadCoalescer, ADropStopsHoldingForASecond) {
+TEST(ReadCoalescer, ABurstAtTenGigabitsFitsInTheQuarterWhateverTheRate) {
+  // trial17a H1: a steady 5,000 a second sized its holds on that rate, and
+  // a burst on another socket filled a 425,984-byte buffer during one.
+  // The hold is at most what 10 Gbit/s of charged bytes takes to fill a
+  // quarter of the buffer: 85 us here at 100,000 a second (at 5,000 a
+  // second no hold is made: 85 us would gather less than min_gain).
+  tools::read_coalescer c(1000us, 32, 425984);
+  EXPECT_NEAR(microseconds(steady(c, 20, 1, 10us, 100)), 425984 / 4.0 / 1.25e9 * 1e6, 1.0);
+  // With 8 MiB the bound is 1.7 ms: --coalesce's 1 ms holds.
+  tools::read_coalescer big(1000us, 32, 8 << 20);
+  EXPECT_EQ(steady(big, 20, 1, 100us, 100), 1000us);
+}
+
+TEST(ReadCoalescer, ADropStopsCoalescingForTheRestOfTheRun) {
   tools::read_coalescer c(1000us, 32, big_buffer);
   ASSERT_GT(steady(c, 20, 1, 10us), 0us);
+  EXPECT_FALSE(c.stopped());
   EXPECT_EQ(c.after(wakeup{.datagrams = 1, .bytes = 64, .elapsed = 10us, .drops = true}), 0us);
-  // 900 ms of wake-ups later: still none.
-  EXPECT_EQ(steady(c, 9000, 1, 100us), 0us);
-  // Past the second: held again.
-  EXPECT_GT(steady(c, 2000, 1, 100us), 0us);
+  EXPECT_TRUE(c.stopped());
+  // A minute of wake-ups later: still none.
+  EXPECT_EQ(steady(c, 600'000, 1, 100us), 0us);
+  EXPECT_EQ(c.holds(), 20u);
 }
 
 TEST(ReadCoalescer, DatagramsWithoutAKernelTimeAreNotHeld) {

@@ -116,7 +116,20 @@ run_result receive_while(const host& rx, std::vector<std::string> args, const st
                          std::chrono::milliseconds settle) {
   args.insert(args.begin(), MCAST_RECV);
   auto p = rx.start(args);
-  std::this_thread::sleep_for(settle);  // joined before the first datagram
+  // Joined before the first datagram: the start event (--json), the text
+  // start line or the CSV header comes after every join; at most 10 s (a loaded machine under
+  // ASan took more than a fixed 300 ms: the unicast sent meanwhile met no
+  // socket and the next send() failed with ECONNREFUSED), then `settle`.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto out = p.standard_output();
+    if (out.find("\"event\":\"start\"") != std::string::npos || out.find("receive buffer per socket") != std::string::npos ||
+        out.starts_with("event,time,")) {
+      break;
+    }
+    if (p.wait_for(std::chrono::milliseconds(10))) break;  // it ended (an error, or --quiet): nothing to wait for
+  }
+  std::this_thread::sleep_for(settle);
   send();
   auto st = p.wait_for(std::chrono::seconds(20));
   if (!st) st = p.stop(SIGKILL);

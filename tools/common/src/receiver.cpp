@@ -1079,7 +1079,8 @@ void receive_session::summary() {
                     {"datagrams_per_call", reads_.calls > 0 ? json(per_call) : json(nullptr)},
                     {"coalesce_us", reads_.coalesce_us},
                     {"holds", reads_.holds},
-                    {"held_s", std::chrono::duration<double>(reads_.held).count()}};
+                    {"held_s", std::chrono::duration<double>(reads_.held).count()},
+                    {"stopped_by_drop", reads_.stopped_by_drop}};
   // Some groups silent while others arrived: no verdict is given (that is
   // for a run that received nothing), so each silent group's own checks
   // are said, in the summary event's `silent` and as text lines after the
@@ -1214,9 +1215,12 @@ void receive_session::summary() {
     out_.text(fmt::format("mcast-recv: read in {} ({:.1f} datagrams each); coalescing {}",
                           count_text(reads_.calls, "recvmmsg call", "recvmmsg calls"), per_call,
                           reads_.coalesce_us == 0 ? std::string("off")
-                                                  : fmt::format("up to {} us: {} ({:.3f} s in all)", reads_.coalesce_us,
+                                                  : fmt::format("up to {} us: {} ({:.3f} s in all){}", reads_.coalesce_us,
                                                                 count_text(reads_.holds, "hold", "holds"),
-                                                                std::chrono::duration<double>(reads_.held).count())));
+                                                                std::chrono::duration<double>(reads_.held).count(),
+                                                                reads_.stopped_by_drop
+                                                                    ? ", stopped by a socket drop for the rest of the run"
+                                                                    : "")));
   }
   for (const auto& line : verdict_text) out_.text(line);
   // Datagrams lost on the way that no socket drop explains: a firewall rule
@@ -1528,7 +1532,36 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   }
   read_coalescer coalescer(coalesce, batch, smallest_buffer);
   receive_session::read_stats reads{.coalesce_us = coalesce.count()};
+  // One recvmmsg on `sh` into the session; with `until`, only datagrams
+  // whose kernel time is before it (the run's end: the tail read after it).
+  // The count read (0: the queue is empty or the read failed: errors show
+  // as nothing arriving), and whether the batch came back full.
+  read_coalescer::wakeup w;
+  const auto read_once = [&](shard& sh, std::optional<core::kernel_time> until) -> std::pair<std::size_t, bool> {
+    for (std::size_t i = 0; i < batch; ++i) {
+      msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
+    }
+    auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
+    if (!got || *got == 0) return {0, false};
+    std::size_t take = *got;
+    if (until) {
+      take = 0;
+      while (take < *got && (!msgs[take].info.software_time || *msgs[take].info.software_time < *until)) ++take;
+    }
+    const auto read = std::span<const core::message>(msgs.data(), take);
+    ++reads.calls;
+    w.datagrams += read.size();
+    for (const auto& m : read) {
+      w.bytes += m.size;
+      w.timestamped = w.timestamped && m.info.software_time.has_value();
+    }
+    const auto drops_before = sh.drops_seen;
+    session.handle(read, sh.port, sh.drops_seen);
+    w.drops = w.drops || sh.drops_seen != drops_before;
+    return {take, take == batch && take == *got};
+  };
   auto previous_wakeup = std::chrono::steady_clock::now();
+  std::chrono::nanoseconds hold{0};
   session.start();
   bool read_first = false;  // after this process's own pause: read what waited before the clock's reports
   while (!stop_requested()) {
@@ -1538,13 +1571,24 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     // Wake at least every 50 ms to check the clock and the signal flag.
     std::array<epoll_event, 16> events{};
     const auto before = std::chrono::steady_clock::now();
+    // Few datagrams a wake-up at a high rate: sleep so that the next read
+    // takes a batch (their arrival times are the kernel's, unchanged). A
+    // signal cuts the sleep short (clock_nanosleep, not retried). Inside
+    // the pause check below: a process stopped during the hold paused too.
+    if (hold > std::chrono::nanoseconds{0}) {
+      const timespec ts{.tv_sec = 0, .tv_nsec = static_cast<long>(std::min<std::int64_t>(hold.count(), 999'999'999))};
+      (void)::clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, nullptr);
+      hold = std::chrono::nanoseconds{0};
+      if (stop_requested()) break;
+    }
     const int n = ::epoll_wait(ep.get(), events.data(), static_cast<int>(events.size()), 50);
     if (n < 0 && errno != EINTR) return fail(error::from_errno(errno, "epoll_wait", "event loop"));
     const auto woke = std::chrono::steady_clock::now();
-    read_coalescer::wakeup w{.elapsed = woke - previous_wakeup};
+    w = read_coalescer::wakeup{.elapsed = woke - previous_wakeup};
     previous_wakeup = woke;
-    // A wait of 50 ms that took a second or more: this process was not
-    // running (stopped, suspended, starved), the flows were not silent.
+    // A wait of 50 ms (and a hold) that took a second or more: this
+    // process was not running (stopped, suspended, starved), the flows
+    // were not silent.
     if (const auto waited = woke - before; waited >= std::chrono::seconds(1)) {
       session.paused(waited);
       // The interval report and the stall watch wait for the datagrams
@@ -1566,34 +1610,32 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
       // burst, not per batch), at most drain_rounds batches so that the
       // other sockets, the clock and the signal flag are not starved.
       for (std::size_t round = 0; round < drain_rounds; ++round) {
-        for (std::size_t i = 0; i < batch; ++i) {
-          msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
-        }
-        auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
-        // would_block: the queue is empty; errors show as nothing arriving
-        if (!got) break;
-        const auto read = std::span<const core::message>(msgs.data(), *got);
-        ++reads.calls;
-        w.datagrams += read.size();
-        for (const auto& m : read) {
-          w.bytes += m.size;
-          w.timestamped = w.timestamped && m.info.software_time.has_value();
-        }
-        const auto drops_before = sh.drops_seen;
-        session.handle(read, sh.port, sh.drops_seen);
-        w.drops = w.drops || sh.drops_seen != drops_before;
-        if (*got < batch || session.count_reached()) break;
+        const auto [got, full] = read_once(sh, std::nullopt);
+        if (!full || session.count_reached()) break;
       }
     }
     reads.datagrams += w.datagrams;
-    // Few datagrams a wake-up at a high rate: sleep so that the next read
-    // takes a batch (their arrival times are the kernel's, unchanged).
-    if (const auto hold = coalescer.after(w); hold > std::chrono::nanoseconds{0} && !stop_requested()) {
-      std::this_thread::sleep_for(hold);
+    hold = coalescer.after(w);
+  }
+  // The tail: what arrived before the run ended and waits in the queues
+  // (during a last hold, or since the last read) is read and counted, up to
+  // the end's instant by the kernel's times (trial17a M1: -d and SIGINT
+  // left a hold's datagrams out). Bounded: 100 ms, 4,096 batches a socket.
+  if (!session.count_reached()) {
+    const auto end = std::chrono::time_point_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now());
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::milliseconds(100);
+    w = read_coalescer::wakeup{};
+    for (auto& sh : shards) {
+      for (std::size_t round = 0; round < 4096 && std::chrono::steady_clock::now() < give_up; ++round) {
+        const auto [got, full] = read_once(sh, end);
+        if (!full || session.count_reached()) break;
+      }
     }
+    reads.datagrams += w.datagrams;
   }
   reads.holds = coalescer.holds();
   reads.held = coalescer.held();
+  reads.stopped_by_drop = coalescer.stopped();
   session.set_reads(reads);
   return {};
 }

@@ -188,14 +188,22 @@ class end_votes {
 ///
 /// What one datagram can claim is bounded, so a forged or corrupt number
 /// cannot report 2^63 lost: a number up to `provisional_gap` ahead of the
-/// highest counts at once (a gap), as a claim the stream can take back:
-/// when `epoch_proof` numbers inside the last such gap come and none at
-/// or past its number (or an END inside the gap after one of them, or,
-/// with none inside yet, an END count inside it at or past the highest
-/// before it + 1 given twice and more often than the END believed), the
-/// number counts as a jump, the gap as never opened, and the numbers
-/// inside it as in order (a real loss burst is followed by numbers past
-/// it; a forged number by the live sender's, inside it). RTP's tracker
+/// highest counts at once (a gap), as a claim the stream can take back
+/// while its bits are kept (claim_span past the highest before it; gaps
+/// past it join it): when `epoch_proof` numbers below what was claimed
+/// come in increasing order with nothing that came between them (after
+/// the last `epoch_proof` numbers in a row past a claimed number), or
+/// `epoch_proof` inside the last gap before any past it (or an END below
+/// what came above them after some of them, or, with none inside yet, an
+/// END count inside it at or past the highest before it + 1 given twice
+/// and more often than the END believed), the numbers above them count as
+/// jumps, their gaps as never opened, and the numbers inside as in order
+/// (a real loss burst is followed by numbers past it; a forged number,
+/// pair, run or climb of them, however paced, by the live sender's line
+/// going on below it). It stands once the numbers past it reach past
+/// claim_span with one in claim_density of that span counted; a climb
+/// that gets there with fewer is held like a far jump, the claim open in
+/// the copy it would go back to (trial16h). RTP's tracker
 /// does neither this nor the open start. One further ahead is a `jump`, held until
 /// the next datagram follows it (another number more than `provisional_gap`
 /// above the highest, less than `window` from it: the sender went on from
@@ -591,16 +599,15 @@ class sequence_tracker {
   /// one fills the gap. Returns the number's arrival as counted.
   arrival follow_claim(std::uint64_t seq, arrival a, bool copy) noexcept;
   /// Take the claim back: the numbers since at or past `from` (the claimed
-  /// number, or the chain's first when the evidence came below it) count
+  /// number, or the lowest number above the line below it) count
   /// as jumps, the window is as before the claim, the numbers since below
   /// `from` are counted anew (lowest first). Returns `seq`'s new arrival
   /// (or `a` when not among them).
   arrival take_back_claim(std::uint64_t seq, arrival a, std::uint64_t from) noexcept;
-  /// Where a take-back for evidence at `last` starts: the chain's first
-  /// claimed number when `last` is below it, else the claimed number.
-  [[nodiscard]] std::uint64_t claim_cut(std::uint64_t last) const noexcept {
-    return last < claim_.first_claimed ? claim_.first_claimed : claim_.claimed;
-  }
+  /// Where a take-back for evidence at `last` (the line below the claim,
+  /// or an END's last number) starts: the lowest number above `last` that
+  /// came (the highest when none).
+  [[nodiscard]] std::uint64_t next_above(std::uint64_t last) const noexcept;
   /// A number while an announcement is in doubt (announce_): at or past
   /// the announced next number it stands; a new number above the highest
   /// when it came counts against it, epoch_proof of them take it back.
@@ -788,6 +795,9 @@ class sequence_tracker {
   // taken back whole), twice RTP's max_dropout (3000).
   static constexpr std::uint64_t claim_span = 6144;
   [[nodiscard]] static constexpr std::uint64_t claim_limit() noexcept { return claim_span; }
+  // A chain stands when it reaches past claim_span with at least one number
+  // counted for every claim_density it spans (at most 3 in 4 lost).
+  static constexpr std::uint64_t claim_density = 4;
   // `origin`: the tag of the datagram that opened it; `inside` counts only
   // numbers with that tag (own()), `filled` every new number inside the gap.
   struct gap_claim {
@@ -798,9 +808,13 @@ class sequence_tracker {
     // An END count inside the gap (at or past before + 1, below the claimed
     // number) before any number inside it, and how often it came.
     std::uint64_t end_count = 0, end_times = 0;
-    // The claim's first number (before another gap moved it) and how many
-    // numbers below it (inside every gap of the chain) came since.
-    std::uint64_t first_claimed = 0, below_first = 0;
+    // The line below the claim: numbers inside it that came since, each
+    // above the one before with none that came between them (the live
+    // sender going on below what came above it), its last and how many.
+    // Reset when epoch_proof numbers past the claimed number came (what
+    // came below before was reordering: a real gap's late numbers arrive
+    // with the first ones after it).
+    std::uint64_t line_last = 0, line_count = 0;
     // The climb: `base` is the highest when the last step came that a new
     // number preceded (the highest before the claim, at first),
     // `climb_first` the number of that step; `step_distinct` distinct_
@@ -808,6 +822,9 @@ class sequence_tracker {
     // number since it climbs on from `base`; one that would take the climb
     // more than gap_bound_ past it (add_judged()) is held like a far jump.
     std::uint64_t base = 0, climb_first = 0, step_distinct = 0;
+    // distinct_ when it opened: the numbers counted since (above `before`)
+    // are the line going on from it.
+    std::uint64_t opened = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};

@@ -229,6 +229,7 @@ class receive_session {
     std::uint64_t holds = 0;      ///< coalescing sleeps (read_coalescer)
     std::chrono::nanoseconds held{0};  ///< their total length
     std::int64_t coalesce_us = 0;      ///< --coalesce as used (0: off)
+    bool stopped_by_drop = false;      ///< a socket's drop ended coalescing for the rest of the run
   };
   void set_reads(const read_stats& r) noexcept { reads_ = r; }
 
