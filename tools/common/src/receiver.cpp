@@ -245,10 +245,11 @@ static result<core::socket> open_copy_socket(std::uint16_t port) {
 std::size_t drain_copies(const shard& sh, std::size_t limit) noexcept {
   if (!sh.copies) return 0;
   std::size_t n = 0;
+  // One byte of each is enough: the datagram is thrown away (cut, which
+  // the kernel counts as read).
   std::array<std::byte, 1> scratch{};
-  while (n < limit && ::recv(sh.copies.native_handle(), scratch.data(), scratch.size(), MSG_DONTWAIT | MSG_TRUNC) >= 0) {
-    ++n;
-  }
+  core::message m{.buffer = scratch};
+  while (n < limit && core::read_from(sh.copies, m, core::cmsg::none, core::wait_policy::nonblocking())) ++n;
   return n;
 }
 
