@@ -2916,6 +2916,29 @@ TEST(NetEveryRun, LinkDownWithoutIExitsFourNamingTheInterfaceAndTheFix) {
       << text.output;
 }
 
+// A run without -i of `spec` on host 1 of `net` while `change` happens;
+// once its `link` event of kind `change_kind` is out (at most 5 s), 10
+// datagrams from host 0; then the end: the run and that event (null when
+// none came).
+struct link_change_run {
+  test::run_result r;
+  json event;
+};
+link_change_run run_through_link_change(const test::network& net, const std::string& spec,
+                                        const std::function<void()>& change, const std::string& change_kind) {
+  test::tools::receiver recv(net[1], {spec});
+  EXPECT_TRUE(recv.joined()) << recv.output();
+  change();
+  const auto marker = "\"change\":\"" + change_kind + "\"";
+  for (int i = 0; i < 500 && recv.output().find(marker) == std::string::npos; ++i) std::this_thread::sleep_for(10ms);
+  test::tools::send(net[0], {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
+  link_change_run out{recv.finish_clean(), nullptr};
+  for (const auto& e : json_lines(out.r.standard_output)) {
+    if (e.value("event", "") == "link" && e.value("change", "") == change_kind) out.event = e;
+  }
+  return out;
+}
+
 // The join link's last IPv4 address removed during a run without -i
 // (trial15j L1): the kernel deletes the link's IPv4 routes with it,
 // 224.0.0.0/4 too, and does not bring it back with an address. The
@@ -2924,22 +2947,14 @@ TEST(NetEveryRun, LinkDownWithoutIExitsFourNamingTheInterfaceAndTheFix) {
 TEST(NetEveryRun, TheLastAddressRemovedSaysTheRouteAJoinWithoutIFollowedIsGone) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
   const auto spec = "239.255.90.64:" + std::to_string(free_port(rx));
-  test::tools::receiver recv(rx, {spec});
-  ASSERT_TRUE(recv.joined()) << recv.output();
-  ASSERT_TRUE(rx.exec({"ip", "-4", "addr", "flush", "dev", "eth0"}).status.success());
-  for (int i = 0; i < 500 && recv.output().find("\"change\":\"address_removed\"") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
-  test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
-  const auto r = recv.finish_clean();
+  const auto run = run_through_link_change(
+      *net, spec, [&] { EXPECT_TRUE(rx.exec({"ip", "-4", "addr", "flush", "dev", "eth0"}).status.success()); },
+      "address_removed");
+  const auto& r = run.r;
   const auto events = json_lines(r.standard_output);
-  const json* removed = nullptr;
-  for (const auto& e : events) {
-    if (e.value("event", "") == "link" && e.value("change", "") == "address_removed") removed = &e;
-  }
+  const json* removed = run.event.is_null() ? nullptr : &run.event;
   ASSERT_NE(removed, nullptr) << r.output;
   EXPECT_EQ((*removed)["routes_gone"], json::array({"239.255.90.64"})) << r.output;
   EXPECT_EQ((*removed)["route"], "224.0.0.0/4") << r.output;
@@ -2961,25 +2976,19 @@ TEST(NetEveryRun, TheLastAddressRemovedSaysTheRouteAJoinWithoutIFollowedIsGone) 
 TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
   const auto spec = "239.255.90.26:" + std::to_string(free_port(rx));
-  test::tools::receiver recv(rx, {spec});
-  ASSERT_TRUE(recv.joined()) << recv.output();
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
-  std::this_thread::sleep_for(200ms);
-  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
-  // Until the up event is out (at most 5 s).
-  for (int i = 0; i < 500 && recv.output().find("\"change\":\"up\"") == std::string::npos; ++i) {
-    std::this_thread::sleep_for(10ms);
-  }
-  test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", spec});
-  const auto r = recv.finish_clean();
+  const auto run = run_through_link_change(
+      *net, spec,
+      [&] {
+        EXPECT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "down"}).status.success());
+        std::this_thread::sleep_for(200ms);
+        EXPECT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+      },
+      "up");
+  const auto& r = run.r;
   const auto events = json_lines(r.standard_output);
-  const json* up = nullptr;
-  for (const auto& e : events) {
-    if (e.value("event", "") == "link" && e.value("change", "") == "up") up = &e;
-  }
+  const json* up = run.event.is_null() ? nullptr : &run.event;
   ASSERT_NE(up, nullptr) << r.output;
   EXPECT_EQ((*up)["routes_gone"], json::array({"239.255.90.26"})) << r.output;
   EXPECT_EQ((*up)["route"], "224.0.0.0/4") << r.output;
