@@ -198,17 +198,28 @@ TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
     auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "5000", "-r", "200pps", spec});
     std::this_thread::sleep_for(std::chrono::milliseconds(1500 + 37 * run));
     ASSERT_EQ(::kill(sender.pid(), SIGSTOP), 0);
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));  // what is on the way arrives
-    const auto counted = rx.exec({nft, "-j", "list", "table", "inet", table});
-    ASSERT_TRUE(counted.status.success()) << counted.output;
-    std::uint64_t arrived = 0;
-    const auto listed = json::parse(counted.standard_output);
-    for (const auto& item : listed["nftables"]) {
-      if (item.contains("rule")) {
+    // What is on the way arrives: the counter read until it stays put
+    // for 20 ms (at most 1 s).
+    const auto read_counter = [&]() -> std::uint64_t {
+      const auto counted = rx.exec({nft, "-j", "list", "table", "inet", table});
+      EXPECT_TRUE(counted.status.success()) << counted.output;
+      if (!counted.status.success()) return 0;
+      const auto listed = json::parse(counted.standard_output);
+      std::uint64_t packets = 0;
+      for (const auto& item : listed["nftables"]) {
+        if (!item.contains("rule")) continue;
         for (const auto& e : item["rule"]["expr"]) {
-          if (e.contains("counter")) arrived = e["counter"]["packets"].get<std::uint64_t>();
+          if (e.contains("counter")) packets = e["counter"]["packets"].get<std::uint64_t>();
         }
       }
+      return packets;
+    };
+    std::uint64_t arrived = read_counter();
+    for (int i = 0; i < 50; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      const auto now = read_counter();
+      if (now == arrived) break;
+      arrived = now;
     }
     const auto started = std::chrono::steady_clock::now();
     const auto r = recv.finish(std::chrono::milliseconds(0));
@@ -220,7 +231,7 @@ TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
     const auto events = json_lines(r.standard_output);
     const json* summary = find_event(events, "summary");
     ASSERT_NE(summary, nullptr) << r.output;
-    EXPECT_GT(arrived, 200u) << counted.standard_output;
+    EXPECT_GT(arrived, 200u);
     EXPECT_EQ(field(field(*summary, "total"), "packets"), arrived) << r.output;
     EXPECT_GT(field(field(*summary, "reads"), "holds").get<std::uint64_t>(), 0u) << r.output;
     (void)rx.exec({nft, "delete", "table", "inet", table});
