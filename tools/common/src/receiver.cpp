@@ -1535,15 +1535,15 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   receive_session::read_stats reads{.coalesce_us = coalesce.count()};
   // One recvmmsg on `sh` into the session; with `until`, only datagrams
   // whose kernel time is before it (the run's end: the tail read after it).
-  // The count read (0: the queue is empty or the read failed: errors show
-  // as nothing arriving), and whether the batch came back full.
+  // Whether the batch came back full (false also when the queue is empty
+  // or the read failed: errors show as nothing arriving).
   read_coalescer::wakeup w;
-  const auto read_once = [&](shard& sh, std::optional<core::kernel_time> until) -> std::pair<std::size_t, bool> {
+  const auto read_once = [&](shard& sh, std::optional<core::kernel_time> until) -> bool {
     for (std::size_t i = 0; i < batch; ++i) {
       msgs[i] = core::message{.buffer = buffers[i], .control = controls[i].span()};
     }
     auto got = core::read_batch(sh.sock, msgs, decode, core::wait_policy::nonblocking());
-    if (!got || *got == 0) return {0, false};
+    if (!got || *got == 0) return false;
     std::size_t take = *got;
     if (until) {
       take = 0;
@@ -1559,7 +1559,7 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     const auto drops_before = sh.drops_seen;
     session.handle(read, sh.port, sh.drops_seen);
     w.drops = w.drops || sh.drops_seen != drops_before;
-    return {take, take == batch && take == *got};
+    return take == batch && take == *got;
   };
   auto previous_wakeup = std::chrono::steady_clock::now();
   std::chrono::nanoseconds hold{0};
@@ -1611,8 +1611,7 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
       // burst, not per batch), at most drain_rounds batches so that the
       // other sockets, the clock and the signal flag are not starved.
       for (std::size_t round = 0; round < drain_rounds; ++round) {
-        const auto [got, full] = read_once(sh, std::nullopt);
-        if (!full || session.count_reached()) break;
+        if (!read_once(sh, std::nullopt) || session.count_reached()) break;
       }
     }
     reads.datagrams += w.datagrams;
@@ -1628,8 +1627,7 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     w = read_coalescer::wakeup{};
     for (auto& sh : shards) {
       for (std::size_t round = 0; round < 4096 && std::chrono::steady_clock::now() < give_up; ++round) {
-        const auto [got, full] = read_once(sh, end);
-        if (!full || session.count_reached()) break;
+        if (!read_once(sh, end) || session.count_reached()) break;
       }
     }
     reads.datagrams += w.datagrams;
