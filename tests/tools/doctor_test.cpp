@@ -1577,6 +1577,67 @@ TEST(NetDoctor, NftablesReversePathRuleIsDecidedForIncludeSourcesAndByListen) {
   (void)rx.exec({nft, "flush", "ruleset"});
 }
 
+// #15 (trial15j L4): an SSM source with no route back under the standard
+// reverse-path rule (`fib saddr . iif oif missing drop`): the drop is a
+// reverse-path one, and the route back the source_route line proposes
+// satisfies it. The verdict is that route fix, never the deletion of the
+// anti-spoofing rule; pasted as printed, every datagram arrives and the
+// rule is still there.
+TEST(NetDoctor, AReversePathRuleDropExplainedByAMissingRouteBackIsFixedByTheRoute) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.206.1/32", "dev", "eth0"}).status.success());
+  const auto loaded = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
+                                                "add chain inet mcnet_doctor pre { type filter hook prerouting "
+                                                "priority raw; policy accept; }\n"
+                                                "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n");
+  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  const auto spec = "10.77.206.1,232.1.90.53:" + std::to_string(free_port(rx));
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "ip route replace 10.77.206.1 dev eth0") << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("a reverse-path rule (fib saddr . iif oif missing)"),
+            std::string::npos)
+      << d.r.output;
+  for (const auto& c : d.checks("firewall")) {
+    for (const auto* key : {"fix", "note"}) {
+      if (c[key].is_string()) {
+        EXPECT_EQ(c[key].get<std::string>().find("nft delete"), std::string::npos) << c.dump();
+      }
+    }
+  }
+  // rp_filter is off, yet a drop follows: the source_route line says so, not "no drop follows".
+  for (const auto& c : d.checks("source_route")) {
+    EXPECT_EQ(c["message"].get<std::string>().find("no drop follows"), std::string::npos) << c.dump();
+    EXPECT_FALSE(c["data"].value("harmless", false)) << c.dump();
+  }
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto before = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1", spec}, send);
+  const auto before_events = json_lines(before.standard_output);
+  const auto* none = find_event(before_events, "summary");
+  ASSERT_NE(none, nullptr) << before.output;
+  EXPECT_EQ((*none)["total"]["packets"], 0) << "the rule drops them\n" << before.output;
+  // The fix, pasted as printed.
+  const auto fixed = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
+  ASSERT_TRUE(fixed.status.success()) << fixed.output;
+  const auto after = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  const auto after_events = json_lines(after.standard_output);
+  const auto* all = find_event(after_events, "summary");
+  ASSERT_NE(all, nullptr) << after.output;
+  EXPECT_EQ((*all)["total"]["packets"], 20) << after.output;
+  EXPECT_NE(rx.exec({nft, "list", "ruleset"}).standard_output.find("fib saddr . iif oif missing drop"),
+            std::string::npos)
+      << "the anti-spoofing rule stays";
+  const auto again = doctor(rx, {"-i", "eth0", spec});
+  for (const auto& c : again.checks("firewall")) EXPECT_EQ(c["status"], "OK") << again.r.output;
+  (void)rx.exec({nft, "flush", "ruleset"});
+}
+
 // A concatenation set (`ip daddr . udp dport { G . P }`) is decided
 // element by element: a FAIL for the group and port it names, nothing for
 // another port (trial15i L4).

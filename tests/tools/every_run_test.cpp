@@ -130,6 +130,82 @@ TEST(NetEveryRun, SsmSourceRoutedBackThroughAGatewayElsewhereIsNoWarningOnTheNam
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << r.output;
   EXPECT_EQ((*summary)["total"]["packets"], 10) << r.output;
+
+  // Without -i the join goes where the group's route leads (eth0, as
+  // named above): the run cannot know whether a router forwards the group
+  // there, and says so at its start (trial15j L3), with eth1 only as what
+  // to do if nothing arrives, never as a plain fix. Here they do arrive:
+  // the warning is no verdict, the exit 0.
+  const auto plain = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+  });
+  EXPECT_EQ(plain.status.code, 0) << plain.output;
+  expect_schema_conform(plain.standard_output);
+  const auto plain_events = json_lines(plain.standard_output);
+  const auto said = warnings(plain_events, "source_route");
+  ASSERT_EQ(said.size(), 1u) << plain.output;
+  EXPECT_TRUE(said[0]["fix"].is_null()) << plain.output;
+  EXPECT_EQ(said[0]["if_nothing_arrives"], "mcast-recv -i eth1 " + spec) << plain.output;
+  const auto* plain_summary = find_event(plain_events, "summary");
+  ASSERT_NE(plain_summary, nullptr) << plain.output;
+  EXPECT_EQ((*plain_summary)["total"]["packets"], 10) << plain.output;
+  EXPECT_TRUE(!plain_summary->contains("verdict") || (*plain_summary)["verdict"].is_null()) << plain.output;
+}
+
+// #15 (trial15j L3): a plain run (no -i) joins an SSM channel on eth0,
+// where the group's route leads; the source is behind a router reached by
+// eth1, which forwards the channel to eth1 only. The start warning says
+// what is known (joined on eth0, routed back by eth1 via the router) and
+// what is not (whether a router forwards the group to eth0), in text and
+// as a JSON `source_route` warning; the command for eth1 is marked
+// conditional (`if_nothing_arrives`, the note's "if nothing arrives"), and
+// pasted as printed it receives every datagram.
+TEST(NetEveryRun, APlainRunWarnsThatAnSsmSourceIsRoutedBackByAnotherInterface) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  auto net = test::tools::receiver_behind_router("232.1.3.91");
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[2];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  const auto source = tx.v4().to_string();
+  const auto spec = source + ",232.1.3.91:" + std::to_string(free_port(rx));
+  const auto r = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", "--ttl", "2", spec});
+  });
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto said = warnings(events, "source_route");
+  ASSERT_EQ(said.size(), 1u) << r.output;
+  const auto message = said[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("joined on eth0, where the group's route leads (no -i); the route back to " + source +
+                         " leaves by eth1 via 10.77.1.254: its datagrams come in on eth0 only if a router forwards "
+                         "the group there"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(said[0]["fix"].is_null()) << r.output;
+  const auto conditional = said[0]["if_nothing_arrives"].get<std::string>();
+  EXPECT_EQ(conditional, "mcast-recv -i eth1 " + spec) << r.output;
+  EXPECT_NE(said[0]["note"].get<std::string>().find("if nothing arrives, the join belongs on eth1: " + conditional),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("mcast-recv: warning: source_route " + source + " -> 232.1.3.91 on eth0: joined on eth0"),
+            std::string::npos)
+      << "on stderr too\n" << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 0) << r.output;
+
+  // The conditional command as printed (checked equal above; the spec
+  // needs no quoting): every datagram arrives.
+  const auto got = test::tools::receive_while(rx, {"--json", "-d", "1.5", "-i", "eth1", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", "--ttl", "2", spec});
+  });
+  const auto got_events = json_lines(got.standard_output);
+  const auto* got_summary = find_event(got_events, "summary");
+  ASSERT_NE(got_summary, nullptr) << got.output;
+  EXPECT_EQ((*got_summary)["total"]["packets"], 20) << got.output;
 }
 
 // #15 (trial15h, finding 13): strict rp_filter on an any-source join's
@@ -230,12 +306,21 @@ TEST(NetEveryRun, ASourceBehindAGatewayElsewhereProposesNoOtherInterfaceToAPlain
   const auto r = rx.exec({MCAST_RECV, "--json", "-d", "0.3", spec});
   expect_schema_conform(r.standard_output);
   auto events = json_lines(r.standard_output);
-  EXPECT_TRUE(warnings(events, "source_route").empty()) << r.output;
-  // No warning proposes eth1; the verdict of a run that received nothing
-  // names it as one choice among others (trial15i H2), not as the fix.
+  // The start warning says the route back leaves by eth1 (trial15j L3),
+  // but no warning proposes eth1 as its fix: only as what to do if
+  // nothing arrives (`if_nothing_arrives`, the note); the verdict of a run
+  // that received nothing names it as one choice among others (trial15i
+  // H2), not as the fix.
+  const auto said = warnings(events, "source_route");
+  ASSERT_EQ(said.size(), 1u) << r.output;
+  EXPECT_EQ(said[0]["if_nothing_arrives"], "mcast-recv -i eth1 " + spec) << r.output;
   for (const auto& e : events) {
     if (e.value("event", "") == "warning") {
-      EXPECT_EQ(e.dump().find("-i eth1"), std::string::npos) << e.dump();
+      EXPECT_TRUE(e["fix"].is_null() || e["fix"].get<std::string>().find("-i eth1") == std::string::npos)
+          << e.dump();
+      if (e.contains("note") && e["note"].is_string() && e["note"].get<std::string>().find("-i eth1") != std::string::npos) {
+        EXPECT_NE(e["note"].get<std::string>().find("if nothing arrives"), std::string::npos) << e.dump();
+      }
     }
   }
   const auto* summary = find_event(events, "summary");

@@ -1913,6 +1913,10 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       // as for an any-source join named elsewhere, and IPv6's per-link routes).
       auto probed = data;
       probed["probe_interface"] = *back_if;
+      // A run without -i or %IFACE warns at its start from these (trial15j
+      // L3): where it joined is the route's choice, not the user's.
+      if (m.iface.index == 0) probed["placed_by_route"] = true;
+      if (back->gateway) probed["route_gateway"] = back->gateway->to_string();
       checks.push_back(
           {"source_route", subject, strict ? check_status::warn : check_status::ok,
            fmt::format("the route back to {} leaves by {}{}, the join is on {}, {}: a router forwards the group "
@@ -3711,6 +3715,11 @@ struct fw_hit {
   /// saddr`, `ip6 saddr`, a fib lookup): it drops every datagram of a source
   /// or none of them (trial15j M1).
   bool by_source_only = false;
+  /// A sure drop by a reverse-path lookup (`fib saddr [. iif] oif
+  /// missing`) of include sources with no route back at all: the route
+  /// back (the source_route line's fix) satisfies it, so that is the fix
+  /// and the anti-spoofing rule stays (trial15j L4). The sources.
+  std::vector<std::string> route_satisfies{};
 };
 
 
@@ -3813,10 +3822,12 @@ class fw_walk {
       // A rate limit (not `over`) that alone leaves this rule's accept undecided.
       std::optional<std::string> limit_rate;
       bool other_undecided = reach != tri::yes;
+      rp_missing_.clear();
       for (const auto& e : rule->value("expr", json::array())) {
         if (holds == tri::no) break;
         if (e.contains("match")) {
           const auto m = match_named(chain, e["match"]);
+          if (m == tri::yes) note_missing_route_back(e["match"]);
           if (m == tri::unknown) other_undecided = true;
           if (m == tri::no) {
             holds = tri::no;
@@ -4083,6 +4094,32 @@ class fw_walk {
          fmt::format("or add an accept rule for udp dport {} before it{}", port_,
                      path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
          std::move(path)});
+    if (holds == tri::yes && limited_accepts.empty() && !rp_missing_.empty()) {
+      // The drop is a reverse-path one, and the route back that the
+      // source_route line's fix adds satisfies it: that is the fix, and the
+      // anti-spoofing rule stays; deleting it is never proposed here.
+      auto& h = hits.back();
+      std::vector<std::string> fixes;
+      std::vector<std::string> sources;
+      for (const auto& a : rp_missing_) {
+        fixes.push_back(no_route_back_fix(a, pkt_.iface));
+        sources.push_back(a.to_string());
+      }
+      const auto who = fmt::format("{}", fmt::join(sources, ", "));
+      h.message = fmt::format(
+          "the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}: a reverse-path rule ({}), which drops "
+          "the datagrams of {}, as no route leads back to {} (see the source_route line); a route back by {} "
+          "satisfies it, and the rule stays",
+          handle, family, table, name, verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
+          rp_text_, who, sources.size() == 1 ? "it" : "them", pkt_.iface);
+      h.fix = fmt::format("{}", fmt::join(fixes, " && "));
+      h.note = fmt::format("the route fix, the source_route line's, makes the rule's lookup find {} for {}, so it "
+                           "passes their datagrams and goes on dropping spoofed sources: an anti-spoofing rule, "
+                           "not to be deleted for this",
+                           pkt_.iface, who);
+      h.route_satisfies = std::move(sources);
+    }
+    rp_missing_.clear();
     hits.back().reverse_path_only =
         holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
         std::ranges::all_of(why, [](const std::string& w) { return w == "a fib lookup (reverse path)"; });
@@ -4093,7 +4130,31 @@ class fw_walk {
         });
   }
 
+  // A reverse-path lookup (`fib saddr [. iif] oif missing|false|0`) that
+  // surely holds because no route at all leads back to the include
+  // sources (no blackhole, unreachable or prohibit route in the way: a
+  // route added to the main table then wins): rp_missing_ holds those
+  // sources for the rule being walked, rp_text_ the lookup as nft writes it.
+  void note_missing_route_back(const json& m) {
+    const auto& left = m.value("left", json::object());
+    if (!left.is_object() || !left.contains("fib") || !left["fib"].is_object() ||
+        left["fib"].value("result", "") != "oif" || pkt_.sources.empty() || pkt_.back.size() != pkt_.sources.size()) {
+      return;
+    }
+    if (!std::ranges::all_of(pkt_.back, [](const auto& b) { return !b.has_value(); })) return;
+    const auto& flags = left["fib"].value("flags", json());
+    if (!value_holds_word(flags, "saddr", false)) return;
+    for (const auto& a : pkt_.sources) {
+      const auto back = netlink::route_to(a);
+      if (back || refusal_of(a, back.error(), pkt_.iface)) return;
+    }
+    rp_missing_ = pkt_.sources;
+    rp_text_ = fmt::format("fib saddr{} oif missing", value_holds_word(flags, "iif", false) ? " . iif" : "");
+  }
+
   fw_packet pkt_;
+  std::vector<core::ip_address> rp_missing_;
+  std::string rp_text_;
   std::uint16_t port_;
   std::map<chain_key, std::vector<const json*>> rules_;
   std::map<chain_key, const json*> maps_;
@@ -4403,6 +4464,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         if (!h.chain.empty()) data["chain"] = h.chain;
         if (h.reverse_path_only) data["reverse_path"] = true;
         if (h.by_source_only) data["by_source"] = true;
+        if (!h.route_satisfies.empty()) data["route_satisfies"] = h.route_satisfies;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
       }
     }
@@ -5367,6 +5429,34 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
   return code;
 }
 
+// A firewall FAIL by a reverse-path rule that the route back satisfies
+// (data.route_satisfies): the source_route line of such a source says a
+// drop follows, not that rp_filter off keeps every datagram (trial15j L4).
+void rp_rule_drops_said(std::vector<check_result>& checks) {
+  std::set<std::string> dropped;
+  for (const auto& c : checks) {
+    if (c.check != "firewall" || c.status != check_status::fail || !c.data.is_object() ||
+        !c.data.contains("route_satisfies")) {
+      continue;
+    }
+    for (const auto& a : c.data["route_satisfies"]) dropped.insert(a.get<std::string>());
+  }
+  if (dropped.empty()) return;
+  for (auto& c : checks) {
+    if (c.check != "source_route" || !is_harmless(c)) continue;
+    const auto source = c.subject.substr(0, c.subject.find(' '));
+    if (!dropped.contains(source)) continue;
+    c.data.erase("harmless");
+    constexpr std::string_view no_drop = ", so no drop follows; only where its datagrams come in is not predicted "
+                                          "(--listen shows it)";
+    if (const auto at = c.message.find(no_drop); at != std::string::npos) {
+      c.message.replace(at, no_drop.size(),
+                        ", but an nftables reverse-path rule drops its datagrams (see the firewall line), which the "
+                        "fix's route satisfies");
+    }
+  }
+}
+
 // What a reporter printed on its error stream, without the tool's prefix.
 std::string captured_message(const std::ostringstream& err) {
   std::string m = err.str();
@@ -5435,6 +5525,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   const auto after_routes = std::ranges::find_if(
       checks, [](const check_result& c) { return c.check != "interface" && c.check != "route"; });
   checks.insert(after_routes, firewall.begin(), firewall.end());
+  rp_rule_drops_said(checks);
   limit_checks(s, plan, checks);
   const auto port_users = find_port_users(plan);
   port_checks(port_users, plan, *snap, checks);

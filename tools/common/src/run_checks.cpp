@@ -23,6 +23,22 @@ using json = nlohmann::ordered_json;
 
 std::string_view start_warning_code(const check_result& c) noexcept { return c.check; }
 
+namespace {
+
+// The membership a source_route subject ("SOURCE -> GROUP on IFACE") is
+// about, joined without -i or %IFACE; null when none.
+const membership* member_of_subject(const std::vector<membership>& members, const std::string& subject) {
+  for (const auto& m : members) {
+    const auto& r = m.request;
+    if (m.iface.index != 0 || r.mode != filter::include || !r.source) continue;
+    const auto head = fmt::format("{} -> {} on ", r.source->to_string(), r.group.to_string());
+    if (subject.starts_with(head)) return &m;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out) {
   std::vector<check_result> said;
   auto snap = netlink::take_snapshot({.groups = false});
@@ -60,6 +76,45 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
                                  "(note: {})",
                                  c.subject, c.subject, c.subject, note),
                      "rp_filter", {{"subject", c.subject}, {"fix", nullptr}, {"note", note}});
+      continue;
+    }
+    // A run without -i or %IFACE joined an SSM channel where the group's
+    // route leads, while the route back to its source leaves by another
+    // interface (through a gateway): whether its datagrams come in on the
+    // join interface depends on a router forwarding the group there, which
+    // nothing here knows before they arrive. Said at the start as it is
+    // (trial15j L3), the other interface's command marked conditional: as
+    // a plain fix it would leave the run deaf wherever a router does
+    // forward the group to the join interface. A run with -i or %IFACE made
+    // that choice itself: its end verdict, when nothing arrived, says it.
+    if (c.check == "source_route" && c.data.value("placed_by_route", false) && c.data.contains("probe_interface") &&
+        (c.status == check_status::ok || c.status == check_status::warn)) {
+      const auto join = c.data.value("join_interface", "");
+      const auto back = c.data.value("probe_interface", "");
+      const auto gateway = c.data.value("route_gateway", "");
+      const auto* m = member_of_subject(members, c.subject);
+      const std::string source = m != nullptr ? m->request.source->to_string() : c.subject.substr(0, c.subject.find(' '));
+      const auto conditional =
+          m != nullptr ? fmt::format("mcast-recv -i {} {}", shell_quoted(back), spec_argument(*m)) : std::string();
+      const bool strict = c.status == check_status::warn;
+      const auto note = fmt::format(
+          "if nothing arrives, the join belongs on {}{}{}; mcast-recv doctor --listen SEC listens on both and says "
+          "which{}",
+          back, conditional.empty() ? "" : ": ", conditional,
+          strict ? fmt::format("; should they come in on {}, strict rp_filter there drops them: the fix makes it loose",
+                               join)
+                 : std::string());
+      out.warn_event(fmt::format("source_route {}: joined on {}, where the group's route leads (no -i); the route "
+                                 "back to {} leaves by {}{}: its datagrams come in on {} only if a router forwards "
+                                 "the group there, which is not known before they arrive{} (note: {})",
+                                 c.subject, join, source, back, gateway.empty() ? "" : " via " + gateway, join,
+                                 strict ? " (fix: " + c.fix + ")" : std::string(), note),
+                     "source_route",
+                     {{"subject", c.subject},
+                      {"fix", strict && !c.fix.empty() ? json(c.fix) : json(nullptr)},
+                      {"note", note},
+                      {"if_nothing_arrives", conditional.empty() ? json(nullptr) : json(conditional)}});
+      said.push_back(std::move(c));
       continue;
     }
     if (c.status != check_status::warn && c.status != check_status::fail) continue;
