@@ -33,6 +33,7 @@
 #include <mcnet/core/sockopt.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/ipv4.hpp>
+#include <mcnet/ipv6.hpp>
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/stall_watch.hpp>
@@ -1050,6 +1051,66 @@ TEST(NetEveryRun, AHolderWithMulticastAllOffGetsNoneOfTheFlow) {
   std::array<char, 2048> buf{};
   for (int i = 0; i < 1000 && ::recv(holder->native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) ++got;
   EXPECT_EQ(got, 0) << "the holder joined nothing, with IP_MULTICAST_ALL off\n" << done.output;
+}
+
+// #15, the IPv6 side of AHolderWithMulticastAllOffGetsNoneOfTheFlow,
+// measured on 6.18 in a namespace (holder joined to the group, to another,
+// to none; IPV6_MULTICAST_ALL on and off; the holder with SO_REUSEPORT or
+// SO_REUSEADDR): mcast-recv got every datagram each time, the holder what
+// it joined, or every group joined here with IPV6_MULTICAST_ALL on. IPv6
+// picks no socket by the flow's hash, so mcast-recv needs no copies socket
+// there; the main case: a SO_REUSEPORT holder with IPV6_MULTICAST_ALL off
+// that joined nothing. Its warning says how IPv6 shares, and lists the
+// holder, not mcast-recv's own socket; the doctor's port line says its
+// bind was refused with SO_REUSEADDR alone and took SO_REUSEPORT too.
+TEST(NetEveryRun, AnIpv6ReusePortHolderWithMulticastAllOffTakesNothingFromTheRun) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = free_port(rx);
+  const auto ours = "[ff3e::5:931]:" + std::to_string(port);
+  auto holder = rx.run([port] {
+    auto s = core::socket::open(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK);
+    if (s) (void)core::set(*s, core::opt::reuse_port, true);
+    if (s) (void)core::set(*s, mcnet::ipv6::opt::v6_only, true);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v6(), port));
+    if (s) (void)mcnet::ipv6::packet_conn(*s).set_multicast_all(false);
+    return s;
+  });
+  ASSERT_TRUE(holder) << holder.error().message();
+  test::tools::receiver recv(rx, {"-i", "eth0", ours});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  constexpr int flows = 8;
+  for (int flow = 0; flow < flows; ++flow) test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", ours});
+  const auto done = recv.finish_clean();
+  const auto events = json_lines(done.standard_output);
+  const auto shared = warnings(events, "port_reuseport");
+  ASSERT_EQ(shared.size(), 1u) << done.output;
+  const auto said = shared[0]["message"].get<std::string>();
+  EXPECT_NE(said.find("no socket is picked by the flow's hash"), std::string::npos) << said;
+  EXPECT_EQ(said.find("(mcast-recv)"), std::string::npos) << "its own socket holds no port against it\n" << said;
+  const auto streams = test::tools::summary_streams(done.standard_output);
+  ASSERT_EQ(streams.size(), static_cast<std::size_t>(flows)) << "every flow arrived\n" << done.output;
+  for (const auto& st : streams) EXPECT_EQ(st["packets"], 10) << done.output;
+  int got = 0;
+  std::array<char, 2048> buf{};
+  for (int i = 0; i < 1000 && ::recv(holder->native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) ++got;
+  EXPECT_EQ(got, 0) << "the holder joined nothing, with IPV6_MULTICAST_ALL off\n" << done.output;
+
+  const auto d = rx.exec({MCAST_RECV, "doctor", "--json", "-i", "eth0", ours});
+  expect_schema_conform(d.standard_output);
+  bool port_said = false;
+  for (const auto& e : json_lines(d.standard_output)) {
+    if (e.value("event", "") != "check" || e.value("check", "") != "port") continue;
+    const auto m = e["message"].get<std::string>();
+    port_said = true;
+    EXPECT_NE(m.find("was refused with SO_REUSEADDR alone and succeeded with SO_REUSEPORT too"), std::string::npos)
+        << m;
+    EXPECT_EQ(m.find("with SO_REUSEADDR as mcast-recv's, succeeded"), std::string::npos) << m;
+    EXPECT_EQ(m.find("(mcast-recv)"), std::string::npos) << "the doctor's own sockets are not the holder's\n" << m;
+  }
+  EXPECT_TRUE(port_said) << d.output;
 }
 
 TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {

@@ -2991,8 +2991,12 @@ std::vector<std::string> sockets_on_port(std::uint16_t port) {
   for (const auto& s : sockets) inodes.insert(s.inode);
   const auto owners = socket_owners(inodes);
   std::vector<std::string> out;
+  // This process's own sockets (the doctor's, mcast-recv's after its bind)
+  // hold no port against it: not listed.
+  const auto self = fmt::format("pid {} ", ::getpid());
   for (const auto& s : sockets) {
     const auto it = owners.find(s.inode);
+    if (it != owners.end() && it->second.starts_with(self)) continue;
     out.push_back(fmt::format("{} {}", s.local, it != owners.end() ? it->second : "(owner not readable)"));
   }
   return out;
@@ -3161,6 +3165,15 @@ void shared_port_said(std::vector<check_result>& checks, bool bound) {
 void reuse_port_said(std::vector<check_result>& checks, std::uint16_t port, int family) {
   for (auto& c : checks) {
     if (c.check != "port" || c.subject != std::to_string(port) || c.data.contains("reuse_port")) continue;
+    // The holder set SO_REUSEPORT without SO_REUSEADDR: the doctor's bind
+    // with SO_REUSEADDR alone was refused, and succeeded with SO_REUSEPORT
+    // too, as mcast-recv's does (open_receive_socket).
+    constexpr std::string_view by_addr = "the doctor's own bind, with SO_REUSEADDR as mcast-recv's, succeeded";
+    if (const auto at = c.message.find(by_addr); at != std::string::npos) {
+      c.message.replace(at, by_addr.size(),
+                        "the doctor's own bind, as mcast-recv's, was refused with SO_REUSEADDR alone and succeeded "
+                        "with SO_REUSEPORT too");
+    }
     c.message += "; " + port_shared_message(port, family);
     c.data["reuse_port"] = true;
   }
