@@ -48,8 +48,12 @@ class ratio_reporter : public benchmark::ConsoleReporter {
       // A benchmark that alternates the mcnet call and its raw twin in one
       // loop reports both times and their ratio itself.
       if (auto q = r.counters.find("ratio"); q != r.counters.end()) {
-        alternating_[name] = {r.counters.at("mcnet ns/dgram").value, r.counters.at("raw ns/dgram").value,
-                              q->second.value};
+        const auto counter = [&](const char* key) {
+          auto c = r.counters.find(key);
+          return c != r.counters.end() ? c->second.value : 0.0;
+        };
+        alternating_[name] = {counter("mcnet ns/dgram"), counter("raw ns/dgram"), q->second.value,
+                              counter("mcnet median ns"), counter("raw median ns"), counter("median ratio")};
       }
       // kIsRate | kInvert: seconds per datagram. A benchmark without the
       // counter does one datagram per iteration and is judged by CPU time.
@@ -75,16 +79,22 @@ class ratio_reporter : public benchmark::ConsoleReporter {
     }
   }
 
-  /// One line per benchmark that alternated mcnet and raw calls in one loop.
+  /// One line per benchmark that alternated mcnet and raw calls in one loop:
+  /// the means (sums over the run) and their ratio, then the medians of the
+  /// iterations and theirs (what a preempted iteration does not move).
   void print_alternating() const {
+    if (alternating_.empty()) return;
+    std::printf("\n%-40s %-16s %10s %10s %8s %10s %10s %8s\n", "alternating (ns/datagram)", "twin", "mcnet",
+                "raw", "ratio", "mcnet p50", "raw p50", "ratio");
     for (const auto& [name, v] : alternating_) {
-      std::printf("%-40s %-16s %10.1f %10.1f %8.3f\n", name.c_str(), "raw, alternating", v.mcnet, v.raw, v.ratio);
+      std::printf("%-40s %-16s %10.1f %10.1f %8.3f %10.1f %10.1f %8.3f\n", name.c_str(), "raw, alternating",
+                  v.mcnet, v.raw, v.ratio, v.mcnet_median, v.raw_median, v.median_ratio);
     }
   }
 
  private:
   struct alternating {
-    double mcnet, raw, ratio;
+    double mcnet, raw, ratio, mcnet_median, raw_median, median_ratio;
   };
   std::map<std::string, double> ns_;
   std::map<std::string, alternating> alternating_;

@@ -24,6 +24,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -100,6 +101,22 @@ void fill(const pair_of_sockets& p, std::size_t n) {
   }
 }
 
+// What a hand-written loop keeps of each datagram, the fields mcnet's
+// message gives: the length and whether it was cut, the source address and
+// port, and with metadata destination, ifindex, TTL, timestamp and drops
+// from the cmsgs, walked with the libc macros. Kept per slot, as a loop that
+// hands a batch on must.
+struct raw_fields {
+  std::size_t length;
+  bool truncated;
+  in_addr from;
+  in_port_t port;
+  in_pktinfo pi;
+  int ttl;
+  timespec ts;
+  std::uint32_t drops;
+};
+
 struct receive_slots {
   std::array<std::array<std::byte, 2048>, kBatch> payload{};
   std::array<core::control_buffer, kBatch> control{};
@@ -107,6 +124,7 @@ struct receive_slots {
   std::array<iovec, kBatch> iov{};
   std::array<mmsghdr, kBatch> raw{};
   std::array<core::message, kBatch> msgs{};
+  std::array<raw_fields, kBatch> kept{};
   receive_slots() {
     for (std::size_t i = 0; i < kBatch; ++i) {
       iov[i] = {payload[i].data(), payload[i].size()};
@@ -127,22 +145,28 @@ struct receive_slots {
   }
 };
 
-// What a hand-written loop does to get the same fields: walk the cmsgs with
-// the libc macros and copy out destination, ifindex, TTL, timestamp, drops.
-void raw_decode(msghdr& h) {
-  struct {
-    in_pktinfo pi;
-    int ttl;
-    timespec ts;
-    std::uint32_t drops;
-  } out{};
-  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+void raw_keep(raw_fields& out, const msghdr& h, std::size_t length, bool metadata) {
+  out.length = length;
+  out.truncated = (h.msg_flags & MSG_TRUNC) != 0;
+  const auto* from = static_cast<const sockaddr_in*>(h.msg_name);
+  out.from = from->sin_addr;
+  out.port = from->sin_port;
+  if (!metadata) return;
+  for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(const_cast<msghdr*>(&h), c)) {
     if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) std::memcpy(&out.pi, CMSG_DATA(c), sizeof out.pi);
     else if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_TTL) std::memcpy(&out.ttl, CMSG_DATA(c), sizeof out.ttl);
     else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) std::memcpy(&out.ts, CMSG_DATA(c), sizeof out.ts);
     else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) std::memcpy(&out.drops, CMSG_DATA(c), sizeof out.drops);
   }
-  benchmark::DoNotOptimize(out);
+}
+
+// raw_keep for the first `n` slots of a recvmmsg.
+void raw_keep_batch(receive_slots& s, int n, bool metadata) {
+  for (int i = 0; i < n; ++i) {
+    const auto k = static_cast<std::size_t>(i);
+    raw_keep(s.kept[k], s.raw[k].msg_hdr, s.raw[k].msg_len, metadata);
+  }
+  benchmark::DoNotOptimize(s.kept.data());
 }
 
 // Time only `fn` (the calls under test); the set-up around it stays
@@ -166,9 +190,7 @@ void BM_raw_recvmmsg(benchmark::State& state) {
     timed(state, [&] {
       s.reset_raw();  // a real loop resets name and control lengths before each call
       const int n = ::recvmmsg(p.rx.native_handle(), s.raw.data(), kBatch, MSG_DONTWAIT, nullptr);
-      if (metadata) {
-        for (int i = 0; i < n; ++i) raw_decode(s.raw[static_cast<std::size_t>(i)].msg_hdr);
-      }
+      raw_keep_batch(s, n, metadata);
       total += static_cast<std::size_t>(std::max(n, 0));
     });
   }
@@ -218,6 +240,16 @@ void BM_receive_batch(benchmark::State& state) {
   });
 }
 
+constexpr std::size_t kMedianRoom = std::size_t{1} << 20;
+
+// The median of `v` (reordered in place); 0 when empty.
+double median(std::vector<float>& v) {
+  if (v.empty()) return 0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
 // An mcnet receive (`read(p, decode)`, returning how many it took) and raw
 // recvmmsg alternating in one loop, each timed on its own, so that drift between separate benchmarks (other work on a shared
 // machine) hits both alike, in an order that alternates: the figure to
@@ -241,6 +273,14 @@ void measure_alternating(benchmark::State& state, Read&& read, bool separate = f
   std::size_t allocations = 0;
   std::chrono::steady_clock::duration raw_time{};
   std::chrono::steady_clock::duration mcnet_time{};
+  // Each iteration's two times (ns per datagram), for the medians: a
+  // preempted or interrupted iteration moves a sum, not a median. Room made
+  // before the loop; iterations past it are left out of the medians only.
+  std::vector<float> raw_each;
+  std::vector<float> mcnet_each;
+  raw_each.reserve(kMedianRoom);
+  mcnet_each.reserve(kMedianRoom);
+  std::chrono::steady_clock::duration raw_last{};
   const auto raw_read = [&] {
     fill(p, kBatch);
     const auto start = std::chrono::steady_clock::now();
@@ -251,16 +291,18 @@ void measure_alternating(benchmark::State& state, Read&& read, bool separate = f
         auto& h = s.raw[0].msg_hdr;
         h.msg_namelen = sizeof s.names[0];
         h.msg_controllen = s.control[0].bytes.size();
-        if (::recvmsg(p.rx.native_handle(), &h, MSG_DONTWAIT) > 0) ++n;
-        if (metadata) raw_decode(h);
+        const auto got = ::recvmsg(p.rx.native_handle(), &h, MSG_DONTWAIT);
+        if (got < 0) continue;
+        ++n;
+        raw_keep(s.kept[0], h, static_cast<std::size_t>(got), metadata);  // read_from's one message, too
       }
+      benchmark::DoNotOptimize(s.kept.data());
     } else {
       n = ::recvmmsg(p.rx.native_handle(), s.raw.data(), kBatch, MSG_DONTWAIT, nullptr);
-      if (metadata) {
-        for (int i = 0; i < n; ++i) raw_decode(s.raw[static_cast<std::size_t>(i)].msg_hdr);
-      }
+      raw_keep_batch(s, n, metadata);
     }
-    raw_time += std::chrono::steady_clock::now() - start;
+    raw_last = std::chrono::steady_clock::now() - start;
+    raw_time += raw_last;
     raw_total += static_cast<std::size_t>(std::max(n, 0));
   };
   const auto mcnet_read = [&] {
@@ -286,6 +328,10 @@ void measure_alternating(benchmark::State& state, Read&& read, bool separate = f
     }
     raw_first = !raw_first;
     state.SetIterationTime(std::chrono::duration<double>(took).count());
+    if (mcnet_each.size() < kMedianRoom) {
+      mcnet_each.push_back(std::chrono::duration<float, std::nano>(took).count() / static_cast<float>(kBatch));
+      raw_each.push_back(std::chrono::duration<float, std::nano>(raw_last).count() / static_cast<float>(kBatch));
+    }
   }
   report(state, mcnet_total, allocations);
   const auto per = [](std::chrono::steady_clock::duration t, std::size_t n) {
@@ -294,6 +340,10 @@ void measure_alternating(benchmark::State& state, Read&& read, bool separate = f
   state.counters["raw ns/dgram"] = per(raw_time, raw_total);
   state.counters["mcnet ns/dgram"] = per(mcnet_time, mcnet_total);
   state.counters["ratio"] = per(raw_time, raw_total) > 0 ? per(mcnet_time, mcnet_total) / per(raw_time, raw_total) : 0;
+  const double raw_median = median(raw_each);
+  state.counters["raw median ns"] = raw_median;
+  state.counters["mcnet median ns"] = median(mcnet_each);
+  state.counters["median ratio"] = raw_median > 0 ? median(mcnet_each) / raw_median : 0;
 }
 
 void BM_interleaved_receive_batch(benchmark::State& state) {
@@ -311,6 +361,21 @@ void BM_interleaved_read_batch(benchmark::State& state) {
   measure_alternating(state, [&](const pair_of_sockets& p, core::cmsg decode) {
     auto n = core::read_batch(p.rx, mine.msgs, decode, core::wait_policy::nonblocking());
     return n ? *n : 0;
+  });
+}
+
+// The yardstick against itself: raw recvmmsg (lengths reset, cmsgs walked
+// with the libc macros as the raw side does) in the mcnet side's place, on
+// slots of its own. Its ratio is what the harness gives two equal loops: the
+// noise and any bias of the alternation, to read the other ratios against.
+void BM_interleaved_raw_recvmmsg(benchmark::State& state) {
+  receive_slots mine;
+  const bool metadata = state.range(0) != 0;
+  measure_alternating(state, [&](const pair_of_sockets& p, core::cmsg) {
+    mine.reset_raw();
+    const int n = ::recvmmsg(p.rx.native_handle(), mine.raw.data(), kBatch, MSG_DONTWAIT, nullptr);
+    raw_keep_batch(mine, n, metadata);
+    return static_cast<std::size_t>(std::max(n, 0));
   });
 }
 
@@ -387,9 +452,12 @@ void BM_raw_recvmsg(benchmark::State& state) {
         auto& h = s.raw[0].msg_hdr;  // lengths reset, as a real loop must
         h.msg_namelen = sizeof s.names[0];
         h.msg_controllen = s.control[0].bytes.size();
-        if (::recvmsg(p.rx.native_handle(), &h, MSG_DONTWAIT) > 0) ++total;
-        if (metadata) raw_decode(h);
+        const auto got = ::recvmsg(p.rx.native_handle(), &h, MSG_DONTWAIT);
+        if (got < 0) continue;
+        ++total;
+        raw_keep(s.kept[0], h, static_cast<std::size_t>(got), metadata);
       }
+      benchmark::DoNotOptimize(s.kept.data());
     });
   }
   report(state, total, 0);
@@ -502,6 +570,7 @@ void BM_write_to(benchmark::State& state) {
 BENCHMARK(BM_raw_recvmmsg)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
+BENCHMARK(BM_interleaved_raw_recvmmsg)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_receive_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_read_batch)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
 BENCHMARK(BM_interleaved_read_from)->Arg(0)->Arg(1)->ArgName("metadata")->UseManualTime();
