@@ -76,6 +76,8 @@
 ///   if (grant && grant->clamped()) std::cerr << grant->hint() << '\n';
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <mcnet/core/codecs.hpp>
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/datagrams.hpp>

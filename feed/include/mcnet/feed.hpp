@@ -123,6 +123,8 @@
 ///   //        ab.skew().percentile(0.99)
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <mcnet/feed/test_header.hpp>
 #include <mcnet/feed/moldudp64.hpp>
 #include <mcnet/feed/rtp.hpp>

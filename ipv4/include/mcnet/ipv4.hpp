@@ -89,6 +89,8 @@
 ///       std::printf("%zu bytes to %s\n", m.size, ipv4::to_control_message(m.info).destination.to_string().c_str());
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <mcnet/core.hpp>
 #include <mcnet/ipv4/header.hpp>
 #include <mcnet/ipv4/options.hpp>

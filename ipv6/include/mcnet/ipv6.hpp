@@ -83,6 +83,8 @@
 ///       if (!ipv6::is_path_mtu_notification(m)) std::printf("%zu bytes from %s\n", m.size, m.peer.to_string().c_str());
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <mcnet/core.hpp>
 #include <mcnet/ipv6/header.hpp>
 #include <mcnet/ipv6/options.hpp>

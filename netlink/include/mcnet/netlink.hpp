@@ -18,6 +18,8 @@
 /// @endcode
 /// libnl is used inside only: no libnl header is included from here.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <mcnet/core.hpp>
 #include <mcnet/netlink/error.hpp>
 #include <mcnet/netlink/namespace.hpp>

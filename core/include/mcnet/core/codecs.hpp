@@ -7,6 +7,8 @@
 /// lengths the kernel really returns; anything else is
 /// errc::unexpected_option_size rather than a guess.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <arpa/inet.h>
 #include <linux/filter.h>
 #include <sys/socket.h>

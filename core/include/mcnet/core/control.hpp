@@ -10,6 +10,8 @@
 /// a writer and a decoder of their own: received descriptors come back
 /// owned (`take_descriptors`). Nothing here allocates or throws.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <sys/types.h>
 #include <time.h>
 

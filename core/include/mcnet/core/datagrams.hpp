@@ -21,6 +21,8 @@
 ///       use(d.payload, d.read->peer, d.read->info.destination);
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstddef>
 #include <cstdint>
 #include <iterator>

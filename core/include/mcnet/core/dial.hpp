@@ -26,6 +26,8 @@
 ///   if (!c) std::cerr << c.error().message() << '\n';   // "connect socket: timed out (address ...)"
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <chrono>
 #include <cstdint>
 #include <optional>

@@ -19,6 +19,8 @@
 ///   std::string s = core::format_dscp(core::dscp_of_tos(0xb9));  // "ef" (ECN bits dropped)
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstdint>
 #include <optional>
 #include <string>

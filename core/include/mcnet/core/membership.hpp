@@ -26,6 +26,8 @@
 /// (`core::opt::join_group`, ...). @see RFC 3678, RFC 3376 (IGMPv3),
 /// RFC 3810 (MLDv2), ip(7).
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstddef>
 #include <cstdint>
 #include <span>

@@ -15,6 +15,8 @@
 /// The checked calls with errors that name the sysctl are in membership.hpp.
 /// ip(7), ipv6(7), RFC 3678.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 

@@ -23,6 +23,8 @@
 ///   // m.size bytes from m.peer, sent to m.info.destination on m.info.interface_index
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <sys/socket.h>
 
 #include <chrono>

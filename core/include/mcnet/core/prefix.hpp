@@ -2,6 +2,8 @@
 // Copyright 2026 The mcnet authors
 #pragma once
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>

@@ -19,6 +19,8 @@
 /// The facades read into it too, decoding what their control flags say:
 /// `ipv4::packet_conn::read_batch(b)`, `ipv6::packet_conn::read_batch(b)`.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstddef>
 #include <memory>
 #include <span>

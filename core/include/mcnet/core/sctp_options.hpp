@@ -15,6 +15,8 @@
 /// (`SCTP_FUTURE_ASSOC`, assoc id 0), which on a one-to-one socket is its
 /// one association.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/in.h>
 #include <stdint.h>  // NOLINT(modernize-deprecated-headers): <linux/sctp.h> uses the global uint16_t
 #include <sys/socket.h>

@@ -7,6 +7,8 @@
 /// blocking), accepting, shutting down and naming sockets, and the blocking
 /// mode. Reading and writing a connected stream: <mcnet/core/stream.hpp>.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <chrono>
 #include <cstdint>
 

@@ -7,6 +7,8 @@
 /// One line per option; grepping a kernel spelling lands on exactly one
 /// descriptor. Use with `mcnet::core::get` / `mcnet::core::set`.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <linux/net_tstamp.h>
 #include <sys/socket.h>
 

@@ -20,6 +20,8 @@
 /// Descriptors for options mcnet has no table entry for can be written the
 /// same way by users: `core::sockopt<core::int_codec> my_opt{LEVEL, NAME, "NAME"};`.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <sys/socket.h>
 
 #include <cstdint>

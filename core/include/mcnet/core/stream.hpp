@@ -51,6 +51,8 @@
 ///   if (n && *n == 0) { /* the peer shut down its side: no more data */ }
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <sys/uio.h>
 
 #include <cstddef>

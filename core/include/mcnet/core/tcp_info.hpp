@@ -9,6 +9,8 @@
 /// (neither <netinet/tcp.h> nor <linux/tcp.h>, which conflict), so it can be
 /// included next to either. tcp(7), include/uapi/linux/tcp.h.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <sys/socket.h>
 
 #include <array>

@@ -20,6 +20,8 @@
 ///   if (core::read_tcp_info(sock, info) && info.bytes_acked) std::cout << *info.bytes_acked;
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>

@@ -8,6 +8,8 @@
 /// Use with `mcnet::core::get` / `mcnet::core::set`. The per-message forms
 /// and the splitting of coalesced reads are in <mcnet/core/datagrams.hpp>.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/udp.h>
 #include <sys/socket.h>
 

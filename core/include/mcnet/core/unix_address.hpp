@@ -9,6 +9,8 @@
 /// `sockaddr_un` without allocating, compares, and formats as ss(8) prints
 /// (`@name` for abstract names).
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <sys/socket.h>
 #include <sys/un.h>
 

@@ -27,6 +27,8 @@
 ///   // r->fds descriptors are in got[0..r->fds), owned; r->fds_closed were closed.
 /// @endcode
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <sys/socket.h>
 
 #include <chrono>

@@ -9,6 +9,8 @@
 /// (<mcnet/core/socket_ops.hpp>); and `wait_readable` / `wait_writable` for
 /// callers that run their own system calls.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <chrono>
 #include <cstdint>
 

@@ -29,6 +29,8 @@
 /// @endcode
 /// (tests/core/zerocopy_test.cpp compiles this example.)
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -9,6 +9,8 @@
 /// others, with what each line and the merged stream lost and how far apart
 /// the lines arrive.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <algorithm>
 #include <array>
 #include <cstddef>

@@ -22,6 +22,8 @@
 /// The views borrow the caller's bytes and never read past them; the
 /// builders write into the caller's span. Nothing allocates or throws.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -23,6 +23,8 @@
 /// read past them; the builder writes into the caller's span. Nothing
 /// allocates or throws.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

@@ -21,6 +21,8 @@
 /// The view borrows the caller's bytes and never reads past them; the
 /// builder writes into the caller's span. Nothing allocates or throws.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstddef>
 #include <cstdint>
 #include <optional>

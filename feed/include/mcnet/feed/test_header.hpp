@@ -22,6 +22,8 @@
 /// A datagram too short for it, without the magic, of another version or
 /// header length is a foreign packet: `parse` says which.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

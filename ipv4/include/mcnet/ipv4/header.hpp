@@ -6,6 +6,8 @@
 /// The IPv4 header (RFC 791): parse what a raw socket receives, marshal what
 /// an IP_HDRINCL socket sends. No allocation: options live inline.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstddef>
 #include <cstdint>

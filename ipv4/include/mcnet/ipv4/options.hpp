@@ -8,6 +8,8 @@
 /// `ipv4::conn` and `ipv4::packet_conn`, which add the checks and memory the
 /// kernel lacks.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/in.h>
 
 #include <tuple>

@@ -7,6 +7,8 @@
 /// (multicast membership and options, control messages in and out, batches):
 /// golang.org/x/net/ipv4's Conn and PacketConn in C++.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 

@@ -8,6 +8,8 @@
 /// features of packet_conn, and the ICMP type filter. x/net's ipv4.RawConn.
 /// Needs CAP_NET_RAW.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstddef>
 #include <span>
 

@@ -8,6 +8,8 @@
 /// control messages); this is for packets captured elsewhere (pcap) and for
 /// IPV6_HDRINCL senders.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstddef>
 #include <cstdint>
 #include <span>

@@ -7,6 +7,8 @@
 /// option. ipv6(7), icmp6 filtering of RFC 3542. Use with `core::get` /
 /// `core::set`, or through `ipv6::conn` and `ipv6::packet_conn`.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/in.h>
 
 #include <array>

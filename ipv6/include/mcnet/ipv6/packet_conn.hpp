@@ -7,6 +7,8 @@
 /// (MLD membership, source filters, multicast options, control messages in
 /// and out, batches): golang.org/x/net/ipv6's Conn and PacketConn in C++.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 

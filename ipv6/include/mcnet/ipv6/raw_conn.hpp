@@ -9,6 +9,8 @@
 /// packet_conn. Adds the kernel-computed checksum (IPV6_CHECKSUM) and the
 /// ICMPv6 type filter. Needs CAP_NET_RAW.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <mcnet/core/error.hpp>
 #include <mcnet/ipv6/options.hpp>
 #include <mcnet/ipv6/packet_conn.hpp>

@@ -7,6 +7,8 @@
 /// calling thread, so the call runs on a thread of its own that enters the
 /// namespace first; netlink sockets it opens stay in that namespace.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <exception>
 #include <optional>
 #include <type_traits>

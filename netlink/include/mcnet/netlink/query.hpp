@@ -9,6 +9,8 @@
 /// one), over a NETLINK_ROUTE socket kept per thread and reopened when the
 /// thread has moved to another namespace.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstdint>
 #include <string_view>
 #include <vector>

@@ -7,6 +7,8 @@
 /// the addresses to use, with the candidates listed when nothing or more
 /// than one matches.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <string>
 #include <string_view>
 #include <vector>

@@ -8,6 +8,8 @@
 /// source address the kernel would pick, and the gateway. `ip route get`
 /// answers the same question.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstdint>
 #include <optional>
 #include <string>

@@ -7,6 +7,8 @@
 /// multicast groups. Copies, not views: they stay valid after the socket
 /// that produced them is gone.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <array>
 #include <cstdint>
 #include <optional>

@@ -9,6 +9,8 @@
 /// them; when notifications are lost (ENOBUFS) it dumps again and reports the
 /// difference followed by a `resynced` event: its state is never stale.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <cstdint>
 #include <memory>
 #include <vector>

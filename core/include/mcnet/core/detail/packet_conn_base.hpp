@@ -19,6 +19,8 @@
 /// `peer` (checks a destination, gives the form sent) and optionally
 /// `finish_read` (what a read adds for this family).
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <linux/net_tstamp.h>
 
 #include <array>

@@ -7,6 +7,8 @@
 /// ipv4::header and ipv6::header report theirs. Out of line and cold, so
 /// that the codecs' inline parsers stay small on their fast path.
 
+#include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
+
 #include <concepts>
 #include <cstdint>
 #include <string_view>
