@@ -382,13 +382,28 @@ void sequence_tracker::settle() noexcept {
   const bool copy_holds = copy != nullptr && copy->held_.active && held_.active && copy->held_.first == held_.first &&
                           copy->held_.last == held_.last;
   if (held_.active && !copy_holds) release_held(held_.inside == 0);
+  // A contest for a near claim still open: the line that came most since
+  // it opened wins (the line above needs epoch_proof and more than below).
+  if (claim_.active && claim_.contest && !claim_.climbed) {
+    if (claim_.above >= epoch_proof && claim_.above > claim_.below) {
+      claim_stands();
+    } else {
+      (void)take_back_claim(claim_.claimed, {}, next_above(claim_.below_top));
+    }
+  }
   // An open start with at least as many numbers below it as from it up
   // (two or more): they were not the stream's (a forger's, sent before the
   // sender's first).
   if (start_.open && start_.count >= 2 && start_.count >= from_start()) {
     (void)retract_start();
   }
-  if (!before_jump_.copy) return;
+  if (before_jump_.copy) settle_probation();
+  // Going back to a copy made while a packet's numbers were held (a climb
+  // held right after the packet) holds them again: counted as above.
+  if (held_.active) release_held(held_.inside == 0);
+}
+
+void sequence_tracker::settle_probation() noexcept {
   // A claim the sender's own END, repeated, says it never sent (its count is
   // below the claim, and it came more often than any END at or past the
   // claim) is taken back, proven or not: the live sender never went on from
@@ -414,9 +429,6 @@ void sequence_tracker::settle() noexcept {
       end_probation();
     }
   }
-  // Going back to a copy made while a packet's numbers were held (a climb
-  // held right after the packet) holds them again: counted as above.
-  if (held_.active) release_held(held_.inside == 0);
 }
 
 // Clears the bits of `count` (< window) numbers from `from` on, a word at a
@@ -554,6 +566,7 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       // evidence against the whole of it).
       if ((distinct_ - claim_.opened) * claim_density < seq - claim_.before && !before_jump_.copy &&
           !end_believed_) {
+        claim_.climbed = true;  // (kept in the copy add_far() makes)
         return add_far(seq);
       }
       claim_stands();
@@ -567,6 +580,7 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       // like a far jump: the next number that follows it confirms it, on
       // probation from the climb's base (add_far()); the stream going on
       // from the claimed number gives it up.
+      claim_.climbed = true;  // (kept in the copy add_far() makes)
       return add_far(seq);
     }
     const std::uint64_t top = highest_;
@@ -576,6 +590,13 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
     claim_.reordered += a.kind == verdict::reordered ? 1 : 0;
     claim_.gaps += a.kind == verdict::gap ? 1 : 0;
     const bool counted = a.kind == verdict::in_order || a.kind == verdict::gap || a.kind == verdict::reordered;
+    if (past && claim_.contest && !claim_.climbed && (a.kind == verdict::in_order || a.kind == verdict::reordered) &&
+        ++claim_.above >= epoch_proof && claim_.above > claim_.below) {
+      // The line above kept going, past what came below: those were late
+      // fills (reordered), and the claim stands.
+      claim_stands();
+      return a;
+    }
     if (past) {
       // epoch_proof numbers at or past the claimed number: the sender went
       // on from there (a real loss burst is followed by its numbers); the
@@ -602,6 +623,10 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
         // one line lost, and a line's numbers below its claim are late
         // copies of what it handed on; a run of epoch_proof stands.
         claim_stands();
+      } else if (counted && claim_.run == 2) {
+        // The line above went on from the claimed number: numbers below it
+        // from now on contest it (follow_claim()) rather than take it back.
+        claim_.went_on_at = claim_.claimed;
       } else if (counted && claim_.run == epoch_proof) {
         // epoch_proof numbers from the claimed number on: the line went on
         // from it. What came below it before is no evidence against it (a
@@ -610,6 +635,7 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
         // live sender's numbers after a forged run: they go on below it).
         claim_.inside = 0;
         claim_.line_count = 0;
+        claim_.went_on_at = claim_.claimed;
       }
       return a;
     }
@@ -936,6 +962,9 @@ bool sequence_tracker::lone_start() const noexcept {
 void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.end_count = claim_.end_times = 0;
   claim_.line_count = claim_.line_last = 0;
+  claim_.contest = claim_.climbed = false;
+  claim_.went_on_at = 0;
+  claim_.above = claim_.below = claim_.below_top = 0;
   claim_.base = highest_;
   claim_.climb_first = seq;
   claim_.step_distinct = distinct_ + 1;  // with seq, counted next
@@ -977,6 +1006,37 @@ arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a, bool copy) 
   // epoch_proof numbers inside the last step's gap (a forged number just
   // past a real gap): from the last claim on.
   std::uint64_t from = 0;
+  if (claim_.origin == 0 && !copy && !claim_.climbed) {
+    // Untagged: once the line above went on from the claimed number (a
+    // number past it came), the line below contests the claim rather than
+    // taking it back at once, and the one that keeps going wins (trial16j
+    // HIGH 3): a late fill of a real burst stops, a live sender's line
+    // keeps arriving. The contest opens when the line below has the
+    // evidence that took the claim back at once before; from then on each
+    // line's new numbers are counted, whatever comes between them. (A
+    // climb held like a far jump is judged as before: its line below takes
+    // it back at once, the copy's evidence with it.)
+    if (!claim_.contest && doubt_ && seq < claim_.went_on_at &&
+        (claim_.line_count >= epoch_proof || claim_.inside >= epoch_proof)) {
+      claim_.contest = true;
+      claim_.below = epoch_proof;
+      claim_.above = 0;
+      claim_.below_top = seq;
+      return a;
+    }
+    if (claim_.contest) {
+      ++claim_.below;
+      claim_.below_top = std::max(claim_.below_top, seq);
+      // The line below reached the gap's top number: it filled the gap
+      // from below, as a late path's copies of a whole burst do, or as the
+      // live sender's line does under a forged run past it. Either way
+      // what came is counted (the forged run's numbers are received, the
+      // sender's own copies of them duplicates) and no loss is hidden: the
+      // claim ends as reordering does.
+      if (seq + 1 == claim_.claimed) claim_stands();
+      return a;
+    }
+  }
   if (claim_.line_count >= epoch_proof && claim_.origin == 0) {
     from = next_above(seq);
   } else if (claim_.inside >= epoch_proof) {

@@ -1128,17 +1128,32 @@ TEST(SequenceTracker, AForgedRunNearTheTailIsTakenBack) {
       }
       for (int i = 0; i < 3; ++i) (void)t.end(1000);
       t.settle();
-      EXPECT_EQ(counts_of(t), plus_jumps(clean, run)) << run << " forged from " << ahead << " ahead";
-      EXPECT_TRUE(t.ended()) << "the real END is believed";
+      // Since trial16j HIGH 3 a run of two or more past the claimed number
+      // is the line above going on, which the line below contests: the
+      // line below that comes last wins at the end of the run (the run's
+      // numbers are jumps), and one that reaches past the run (20 ahead)
+      // makes its numbers the first copies, the sender's own duplicates.
+      // Either way the loss is the clean feed's and nothing is hidden.
+      const counts got = counts_of(t);
+      const counts want = plus_jumps(clean, run);
+      EXPECT_EQ(got.received, want.received) << run << " forged from " << ahead << " ahead";
+      EXPECT_EQ(got.lost, want.lost) << run << " forged from " << ahead << " ahead";
+      EXPECT_EQ(got.jumps + got.duplicates, want.jumps) << run << " forged from " << ahead << " ahead";
+      if (ahead > 20) {
+        EXPECT_EQ(got, want) << run << " forged from " << ahead << " ahead";
+        EXPECT_TRUE(t.ended()) << "the real END is believed";
+      }
     }
   }
-  // Step by step: the pair, then the live sender's numbers inside the gap.
+  // Step by step: the pair, then the live sender's numbers inside the gap:
+  // reordered while the contest is open, taken back at the end of the run.
   feed::sequence_tracker t;
   for (std::uint64_t n = 0; n < 100; ++n) (void)t.add(n);
   EXPECT_EQ(t.add(400).kind, verdict::gap);
   EXPECT_EQ(t.add(401).kind, verdict::in_order);
-  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
-  EXPECT_EQ(t.add(107), expect_of(verdict::in_order, 107)) << "the eighth takes the pair back";
+  for (std::uint64_t n = 100; n < 108; ++n) EXPECT_EQ(t.add(n).kind, verdict::reordered) << n;
+  EXPECT_EQ(t.jumps(), 0u);
+  t.settle();
   EXPECT_EQ(t.highest(), 107u);
   EXPECT_EQ(t.jumps(), 2u);
   EXPECT_EQ(t.lost(), 0u);
@@ -1160,17 +1175,41 @@ TEST(SequenceTracker, AForgedRunNearTheTailIsTakenBack) {
   EXPECT_EQ(r.received(), 190u);
   // A run of epoch_proof numbers past the gap stands only while the line
   // does not go on below it (trial16h HIGH 3: runs of 8 were believed, the
-  // live sender's numbers below them reordered): epoch_proof numbers below
-  // it in increasing order take it back, the eighth in order.
-  feed::sequence_tracker s;
-  for (std::uint64_t n = 0; n < 100; ++n) (void)s.add(n);
-  for (std::uint64_t n = 400; n < 400 + P; ++n) (void)s.add(n);
-  for (std::uint64_t n = 100; n < 107; ++n) EXPECT_EQ(s.add(n).kind, verdict::reordered) << n;
-  EXPECT_EQ(s.add(107).kind, verdict::in_order) << "the eighth of the line below takes the run back";
-  for (std::uint64_t n = 108; n < 110; ++n) EXPECT_EQ(s.add(n).kind, verdict::in_order) << n;
-  EXPECT_EQ(s.jumps(), P);
-  EXPECT_EQ(s.lost(), 0u);
-  EXPECT_EQ(s.reordered(), 0u);
+  // live sender's numbers below them reordered). Since trial16j HIGH 3 the
+  // run is the line above that went on, and the line below contests it
+  // (it could be late copies of a real burst's numbers): until one line
+  // stops they count as reordered; the line below that reaches the gap's
+  // top number ends the contest as reordering does (the run's numbers
+  // count, the sender's own copies of them are duplicates: nothing hidden);
+  // at the end of the run the line that came most wins.
+  for (const bool to_top : {true, false}) {
+    SCOPED_TRACE(to_top ? "to the top" : "settled");
+    feed::sequence_tracker s;
+    for (std::uint64_t n = 0; n < 100; ++n) (void)s.add(n);
+    for (std::uint64_t n = 400; n < 400 + P; ++n) (void)s.add(n);
+    for (std::uint64_t n = 100; n < 108; ++n) EXPECT_EQ(s.add(n).kind, verdict::reordered) << n;
+    EXPECT_EQ(s.jumps(), 0u) << "the contest is open";
+    if (to_top) {
+      // (250 lost: a line below that fills the whole gap is reordering.)
+      for (std::uint64_t n = 108; n < 399; ++n) {
+        if (n == 250) continue;
+        ASSERT_EQ(s.add(n).kind, verdict::reordered) << n;
+      }
+      EXPECT_EQ(s.add(399).kind, verdict::reordered) << "the gap's top number ends the contest";
+      for (std::uint64_t n = 400; n < 400 + P; ++n) EXPECT_EQ(s.add(n).kind, verdict::duplicate) << n;
+      for (std::uint64_t n = 400 + P; n < 410; ++n) EXPECT_EQ(s.add(n).kind, verdict::in_order) << n;
+      s.settle();
+      EXPECT_EQ(s.jumps(), 0u) << "the run's numbers count, the sender's own copies are duplicates";
+      EXPECT_EQ(s.duplicates(), P);
+      EXPECT_EQ(s.lost(), 1u) << "the sender's loss inside the gap stays";
+      EXPECT_EQ(s.received(), 409u);
+      continue;
+    }
+    s.settle();
+    EXPECT_EQ(s.jumps(), P);
+    EXPECT_EQ(s.lost(), 0u);
+    EXPECT_EQ(s.reordered(), 0u);
+  }
 }
 
 // Issue 16, hostile trial 16b (finding 2): one forged number after the
@@ -2628,4 +2667,71 @@ TEST(SequenceTracker, NumbersHeldInTheCopyOfAClaimTakenBackAtTheEndCountOnce) {
   EXPECT_FALSE(t.on_probation());
   EXPECT_EQ(t.held(), 0u);
   EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), 98u);
+}
+
+namespace {
+
+// trial16j HIGH 3: a feed (every 20th number lost) with a real loss burst
+// of `burst` numbers at 100 past its first; `after` of its numbers past
+// the burst, late copies of the burst's first `fill` numbers arrive in
+// increasing order (a late path), and the feed goes on. `fill` 0: none.
+// Returns the counts just before the END, and after END x3 and settle().
+struct burst_counts {
+  counts live, settled;
+};
+
+burst_counts run_burst(bool mold, std::uint64_t burst, std::uint64_t after, std::uint64_t fill) {
+  feed::sequence_tracker t;
+  const std::uint64_t base = mold ? 1 : 0;
+  const std::uint64_t from = base + 100;
+  const auto put = [&](std::uint64_t n) {
+    if (mold) {
+      (void)t.add_run(n, 1);
+    } else {
+      (void)t.add(n);
+    }
+  };
+  std::uint64_t past = 0;
+  for (std::uint64_t n = base; n < base + 3000; ++n) {
+    if (n >= from && n < from + burst) continue;
+    if (n % 20 != 19) put(n);
+    if (n >= from + burst && ++past == after) {
+      for (std::uint64_t k = 0; k < fill; ++k) put(from + k);
+    }
+  }
+  burst_counts c{counts_of(t), {}};
+  for (int i = 0; i < 3; ++i) (void)t.end(base + 3000);
+  t.settle();
+  c.settled = counts_of(t);
+  return c;
+}
+
+}  // namespace
+
+// trial16j HIGH 3: 8 late numbers from inside a real loss burst, arriving
+// long after it, took back everything since the burst (lost 142, jumps 97
+// where about 42 and 0 were true). The line above went on from the burst;
+// the late line below contests it and stops: it is late fills
+// (reordered), exact, mcnet header and MoldUDP64 alike.
+TEST(SequenceTracker, LateFillsFromARealBurstAreReordered) {
+  for (const bool mold : {false, true}) {
+    for (const std::uint64_t burst : {std::uint64_t{30}, std::uint64_t{200}}) {
+      const burst_counts clean = run_burst(mold, burst, 0, 0);
+      for (const std::uint64_t after : {3u, 8u, 40u, 100u, 500u}) {
+        for (const std::uint64_t fill : {8u, 30u, 100u}) {
+          if (fill > burst) continue;
+          SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << ", burst " << burst << ", " << fill
+                                            << " late " << after << " after it");
+          const burst_counts got = run_burst(mold, burst, after, fill);
+          for (const bool settled : {false, true}) {
+            counts want = settled ? clean.settled : clean.live;
+            want.received += fill;
+            want.lost -= fill;
+            want.reordered += fill;
+            EXPECT_EQ(settled ? got.settled : got.live, want) << (settled ? "settled" : "before the END");
+          }
+        }
+      }
+    }
+  }
 }

@@ -293,8 +293,13 @@ class sequence_tracker {
   /// (reordered), counted and kept when the doubt is taken back.
   arrival add(std::uint64_t seq, std::uint8_t origin = 0) noexcept {
     origin_ = origin;
-    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !claim_.active && !announce_.open &&
-        !held_.active) [[likely]] {
+    // A near claim the line went on from, with no contest open, leaves the
+    // next number to the inline path too (while the claim is within
+    // claim_span): nothing about it changes for a number in order.
+    const bool open_claim = claim_.active;
+    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !announce_.open && !held_.active &&
+        (!open_claim || (claim_.run >= epoch_proof && !claim_.contest && claim_.origin == 0 && origin == 0 &&
+                         !before_jump_.copy && seq > highest_ && seq - claim_.before <= claim_span))) [[likely]] {
       auto& word = seen_[(seq % window) / 64];
       const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
       if (seq > highest_) {
@@ -310,7 +315,7 @@ class sequence_tracker {
           ++distinct_;
           return {verdict::in_order, seq, {}};
         }
-      } else if (highest_ - seq < window) {
+      } else if (!open_claim && highest_ - seq < window) {
         // On probation, a number below the jump may be the live sender's
         // evidence against it (a copy too, from the jump's own source):
         // judged out of line.
@@ -478,6 +483,13 @@ class sequence_tracker {
   /// numbers came from its first up (the numbers below it are kept; 8 of
   /// them, an END below it, or settle() take it back).
   [[nodiscard]] bool start_open() const noexcept { return start_.open; }
+  /// Whether a near claim is contested: the line above went on from its
+  /// number and the line below it has epoch_proof numbers since; until
+  /// one of them wins (the line above by going on with epoch_proof more
+  /// numbers and more than the line below, the line below by reaching the
+  /// gap's top number) the claim counts, the numbers below as reordered;
+  /// settle() gives it to the line that came most.
+  [[nodiscard]] bool contested() const noexcept { return claim_.active && claim_.contest && !claim_.climbed; }
   /// Numbers add_run() holds (neither received, nor lost, nor jumps yet;
   /// each counts once when they are judged): 0 when none.
   [[nodiscard]] std::uint64_t held() const noexcept { return held_.active ? held_.last - held_.first + 1 : 0; }
@@ -671,6 +683,8 @@ class sequence_tracker {
   [[nodiscard]] bool ends_refute() const noexcept;
   /// The probation is over: the copy and the evidence go.
   void end_probation() noexcept;
+  /// settle() of a claim on probation: taken back or proven.
+  void settle_probation() noexcept;
   /// The evidence held goes (numbers stay jumps, END counts and
   /// announcements count as unconfirmed).
   void end_evidence() noexcept;
@@ -815,6 +829,18 @@ class sequence_tracker {
     // came below before was reordering: a real gap's late numbers arrive
     // with the first ones after it).
     std::uint64_t line_last = 0, line_count = 0;
+    // The contest (untagged claims): open once the line below has the
+    // evidence above; `below` and `above` count each line's new numbers
+    // since (the line below starting at epoch_proof), `below_top` the
+    // highest number below. The line above wins with epoch_proof numbers
+    // and more than below; the line below when it reaches the gap's top
+    // number ahead, or at settle().
+    bool contest = false;
+    bool climbed = false;  // a step of it was held like a far jump: no contest
+    // The claimed number epoch_proof numbers from which on came last (the
+    // line above went on from it; 0: none): numbers below it are late.
+    std::uint64_t went_on_at = 0;
+    std::uint64_t above = 0, below = 0, below_top = 0;
     // The climb: `base` is the highest when the last step came that a new
     // number preceded (the highest before the claim, at first),
     // `climb_first` the number of that step; `step_distinct` distinct_
