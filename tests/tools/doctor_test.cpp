@@ -4615,6 +4615,35 @@ TEST(NetDoctor, ABlackholeRoutesNoteNamesTheInterfaceOfTheRouteUnderneath) {
   EXPECT_EQ(note.find("eth0"), std::string::npos) << note;
 }
 
+// IGMPv2 forced on the join interface while an SSM source behind a router
+// comes in by the other link (trial15k L3): once --listen heard it there
+// (the source_route FAIL), the igmp_version line is a WARN, as beside an
+// on-link source_route FAIL: the version matters only if the join stays.
+TEST(NetDoctor, IgmpV2BesideARoutedSourceHeardElsewhereIsAWarning) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  auto net = test::tools::receiver_behind_router("232.1.2.91");
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[2];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto spec = tx.v4().to_string() + ",232.1.2.91:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "5B0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "150", "-r", "100pps", "--ttl", "2", spec});
+  });
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  const auto versions = d.checks("igmp_version");
+  ASSERT_FALSE(versions.empty()) << d.r.output;
+  for (const auto& c : versions) {
+    EXPECT_NE(c["status"], "FAIL") << c;
+    if (c["subject"] == "eth0 IGMP") {
+      EXPECT_NE(c["message"].get<std::string>().find("get no datagrams there anyway"), std::string::npos) << c;
+    }
+  }
+}
+
 // #15 (trial15i, H2): an SSM source behind a router reached by eth1 while
 // the group's route (where the join goes without -i) leads by eth0; the
 // router brings the channel to eth1. --listen joins the channel on eth1
