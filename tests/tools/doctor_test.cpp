@@ -403,6 +403,38 @@ TEST(NetDoctor, NoMulticastFlagHeardByListenIsANoteUnderOk) {
   EXPECT_EQ(d.verdict["notes"][0]["check"], "interface") << d.r.output;
 }
 
+// A link without an IPv4 address (trial15k L2): the interface WARN has no
+// fix line (the free address is not known, and a placeholder does not
+// paste), the command with its placeholder is in the note; once --listen
+// heard every join on that link it is a note under an OK verdict, exit 0.
+TEST(NetDoctor, NoIpv4AddressHasNoPlaceholderFixAndHeardByListenIsANoteUnderOk) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  ASSERT_TRUE(rx.exec({"ip", "-4", "addr", "flush", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+  const auto spec = "239.255.90.65:" + std::to_string(free_port(rx));
+  const auto plain = doctor(rx, {"-i", "eth0", spec});
+  bool said = false;
+  for (const auto& c : plain.checks("interface")) {
+    if (c["status"] != "WARN" || c["message"].get<std::string>().find("no IPv4 address") == std::string::npos) continue;
+    said = true;
+    EXPECT_TRUE(c["fix"].is_null()) << c;
+    EXPECT_NE(c["note"].get<std::string>().find("ip addr add ADDRESS/LEN dev eth0"), std::string::npos) << c;
+  }
+  EXPECT_TRUE(said) << plain.r.output;
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "415AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", spec});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  EXPECT_EQ(d.r.status.code, tools::exit_ok) << d.r.output;
+  ASSERT_TRUE(d.verdict["notes"].is_array()) << d.r.output;
+  EXPECT_TRUE(std::ranges::any_of(d.verdict["notes"], [](const json& n) { return n["check"] == "interface"; }))
+      << d.r.output;
+}
+
 TEST(NetDoctor, NoRouteAndNoInterface) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -1413,6 +1445,72 @@ TEST(NetDoctor, NftablesSourceDropsAreNoVerdictOnceListenHeardEveryJoin) {
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
+// Two rules by source (trial15k M1): an anti-spoofing `ip saddr !=
+// 10.77.0.0/16 drop` first, then a ban of the one sender on the port. A
+// plain doctor cannot tell which drops (the senders are not known): its
+// verdict says so and leads with no delete. With --listen the packet
+// socket on the join interface saw the sender's datagrams arrive: the
+// second rule is the FAIL and the verdict, the first a note; the listen
+// line says they arrived and a rule dropped them, not the TTL; the
+// verdict's fix, pasted, lets them in while the anti-spoofing rule stays.
+TEST(NetDoctor, NftablesSourceRulesAreDecidedByTheSourcesListenSawArrive) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.64:" + port;
+  const auto added = rx.exec({nft, "-f", "-"},
+                             "add table inet mcnet_doctor\n"
+                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
+                             "add rule inet mcnet_doctor input ip saddr != 10.77.0.0/16 drop\n"
+                             "add rule inet mcnet_doctor input ip saddr " + tx.v4().to_string() + " udp dport " +
+                                 port + " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto handles = rx.exec({nft, "-a", "list", "chain", "inet", "mcnet_doctor", "input"});
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(handles.output, m, std::regex(R"(udp dport \d+ drop # handle (\d+))")))
+      << handles.output;
+  const auto ban = "nft delete rule inet mcnet_doctor input handle " + m[1].str();
+
+  const auto plain = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(plain, "firewall", "WARN", tools::exit_doctor_warn);
+  EXPECT_TRUE(plain.verdict["fix"].is_null()) << plain.r.output;
+  EXPECT_NE(plain.verdict["message"].get<std::string>().find("which of them does depends on the senders"),
+            std::string::npos)
+      << plain.r.output;
+  EXPECT_EQ(plain.verdict["also"].size(), 2u) << plain.r.output;
+
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "405AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", spec});
+  });
+  expect_verdict(heard, "firewall", "FAIL", tools::exit_doctor_fail);
+  ASSERT_TRUE(heard.verdict["fix"].is_string()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["fix"], ban) << heard.r.output;
+  EXPECT_NE(heard.verdict["message"].get<std::string>().find(" datagrams from " + tx.v4().to_string() + " arrive"),
+            std::string::npos)
+      << heard.r.output;
+  EXPECT_TRUE(check_says(heard, "firewall", "WARN", "none of it from a source this rule drops")) << heard.r.output;
+  const auto listen = heard.checks("listen");
+  ASSERT_EQ(listen.size(), 1u) << heard.r.output;
+  EXPECT_NE(listen[0]["message"].get<std::string>().find("a firewall rule dropped them"), std::string::npos)
+      << heard.r.output;
+  EXPECT_EQ(listen[0]["note"].get<std::string>().find("TTL that crosses"), std::string::npos) << heard.r.output;
+
+  const auto pasted = rx.exec({"sh", "-c", heard.verdict["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  const auto run_events = json_lines(run.standard_output);
+  const auto* summary = find_event(run_events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  EXPECT_NE(rx.exec({nft, "list", "ruleset"}).output.find("ip saddr != 10.77.0.0/16 drop"), std::string::npos);
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
 // `ip saddr` matches are decided against a source-specific spec's include
 // sources: a drop of the source is a FAIL, a drop of another source no
 // drop for it; under policy drop an accept of another source only leaves
@@ -2189,6 +2287,44 @@ TEST(NetDoctor, ReversePathDropsOfAnotherInterfacesTrafficAreNotBlamedOnThisJoin
   EXPECT_EQ(d.r.status.code, 0) << d.r.output;
 }
 
+// Under policy routing (trial15k L4): a main-table route back to the sender
+// by the join interface exists, but a rule leads the reverse lookup to
+// table 100, where the route back leaves by another link. The rp_filter
+// note's per-sender route names table 100 with the sender the packet
+// socket saw, never the main-table route that is there already; pasted,
+// the datagrams arrive under strict mode.
+TEST(NetDoctor, ReversePathNoteUnderPolicyRoutingNamesTheTableTheLookupReaches) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::lan_without_route_back();
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const std::string any = "232.1.2.10:" + port;
+  ASSERT_TRUE(rx.exec({"ip", "link", "add", "pol0", "type", "veth", "peer", "name", "pol1"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "pol1", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "pol0", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.1", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.1", "dev", "pol0", "table", "100"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "pref", "100", "to", "10.77.9.1", "lookup", "100"}).status.success());
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", any}, "0A0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "10.77.9.1," + any});
+  });
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  const auto note = d.verdict["note"].get<std::string>();
+  const std::string route = "ip route replace 10.77.9.1 dev eth0 table 100";
+  EXPECT_NE(note.find(route), std::string::npos) << note;
+  EXPECT_EQ(note.find("ip route replace 10.77.9.1 dev eth0;"), std::string::npos) << note;
+  EXPECT_EQ(note.find("SOURCE"), std::string::npos) << note;
+  ASSERT_TRUE(rx.exec({"sh", "-c", route}).status.success());
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "10.77.9.1," + any});
+  });
+  const auto run_events = json_lines(run.standard_output);
+  const auto* summary = find_event(run_events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 10) << run.output;
+}
+
 TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   MCNET_REQUIRE_NETNS();
   auto net = test::tools::lan_without_route_back();
@@ -2214,13 +2350,14 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   EXPECT_EQ(fix, "sysctl -w net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.eth0.rp_filter=0") << fix;
   EXPECT_EQ(fix.find("SOURCE"), std::string::npos) << fix;
   EXPECT_EQ(fix.find("IFACE"), std::string::npos) << fix;
-  // The per-source route stays in the note, with the sender's address to fill in.
+  // The per-source route stays in the note, with the sender the packet
+  // socket saw filled in (trial15k L4).
   const auto note = a.verdict["note"].get<std::string>();
-  EXPECT_NE(note.find("ip route replace SOURCE dev eth0"), std::string::npos) << note;
-  // With SOURCE filled in the note's route works where a route to the source
-  // exists already (a host route elsewhere, or pasted twice): `replace`.
-  std::string filled = "ip route replace SOURCE dev eth0";
-  filled.replace(filled.find("SOURCE"), 6, "10.77.9.1");
+  EXPECT_NE(note.find("ip route replace 10.77.9.1 dev eth0"), std::string::npos) << note;
+  EXPECT_EQ(note.find("SOURCE"), std::string::npos) << note;
+  // The note's route works where a route to the source exists already (a
+  // host route elsewhere, or pasted twice): `replace`.
+  const std::string filled = "ip route replace 10.77.9.1 dev eth0";
   for (int i = 0; i < 2; ++i) {
     const auto pasted = rx.exec({"sh", "-c", filled});
     EXPECT_TRUE(pasted.status.success()) << filled << "\n" << pasted.output;
@@ -4476,6 +4613,35 @@ TEST(NetDoctor, ABlackholeRoutesNoteNamesTheInterfaceOfTheRouteUnderneath) {
   EXPECT_NE(note.find("224.0.0.0/4 dev eth1, which is there already"), std::string::npos) << note;
   EXPECT_NE(note.find("mcast-recv -i eth1"), std::string::npos) << note;
   EXPECT_EQ(note.find("eth0"), std::string::npos) << note;
+}
+
+// IGMPv2 forced on the join interface while an SSM source behind a router
+// comes in by the other link (trial15k L3): once --listen heard it there
+// (the source_route FAIL), the igmp_version line is a WARN, as beside an
+// on-link source_route FAIL: the version matters only if the join stays.
+TEST(NetDoctor, IgmpV2BesideARoutedSourceHeardElsewhereIsAWarning) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  auto net = test::tools::receiver_behind_router("232.1.2.91");
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[2];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto spec = tx.v4().to_string() + ",232.1.2.91:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "5B0201E8", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "150", "-r", "100pps", "--ttl", "2", spec});
+  });
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  const auto versions = d.checks("igmp_version");
+  ASSERT_FALSE(versions.empty()) << d.r.output;
+  for (const auto& c : versions) {
+    EXPECT_NE(c["status"], "FAIL") << c;
+    if (c["subject"] == "eth0 IGMP") {
+      EXPECT_NE(c["message"].get<std::string>().find("get no datagrams there anyway"), std::string::npos) << c;
+    }
+  }
 }
 
 // #15 (trial15i, H2): an SSM source behind a router reached by eth1 while

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <string>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -804,6 +805,30 @@ TEST(StallWatch, TheWatchersOwnPauseIsNoFlowsSilence) {
   const auto stalled = w.check(last + 3s + 1500ms);
   ASSERT_EQ(stalled.size(), 1u);
   EXPECT_NEAR(stalled[0].silent_s, 1.5, 1e-9);
+}
+
+// A stream still stalled when the run ends (trial15k L1): the summary says
+// so beside its count, rather than a bare "lost 0" for a stream whose
+// sender was stopped mid-way.
+TEST(NetEveryRun, AStreamStalledAtTheEndIsMarkedInTheSummary) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.16:" + std::to_string(free_port(rx));
+  std::optional<test::process> sender;
+  const auto r = test::tools::receive_while(rx, {"-i", "eth0", "-d", "3", group}, [&] {
+    sender.emplace(tx.start({MCAST_SEND, "-i", "eth0", "-c", "300", "-r", "100pps", group}));
+    std::this_thread::sleep_for(800ms);
+    ASSERT_EQ(::kill(sender->pid(), SIGSTOP), 0);  // stalled 1 s later, still at the run's end
+  });
+  ASSERT_TRUE(sender.has_value());
+  ASSERT_EQ(::kill(sender->pid(), SIGKILL), 0);
+  ASSERT_EQ(::kill(sender->pid(), SIGCONT), 0);
+  (void)sender->wait_for(5s);
+  EXPECT_NE(r.output.find(" from " + tx.v4().to_string() + ": stalled at the end, silent for the last"),
+            std::string::npos)
+      << r.output;
 }
 
 TEST(NetEveryRun, APausedSenderIsStalledOnceAndResumed) {

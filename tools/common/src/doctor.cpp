@@ -176,6 +176,27 @@ std::vector<const check_result*> other_causes(const std::vector<check_result>& c
   return others;
 }
 
+std::optional<check_result> source_rules_unknown(const std::vector<check_result>& checks,
+                                                 const check_result* cause) {
+  const auto by_source = [](const check_result& c) {
+    return c.check == "firewall" && c.status == check_status::warn && !is_harmless(c) && c.data.is_object() &&
+           c.data.value("by_source", false);
+  };
+  if (cause == nullptr || !by_source(*cause)) return std::nullopt;
+  const auto n = std::ranges::count_if(checks, by_source);
+  if (n < 2) return std::nullopt;
+  return check_result{
+      "firewall", cause->subject, check_status::warn,
+      fmt::format("{} rules may drop these datagrams by their source address (see the firewall lines), and which of "
+                  "them does depends on the senders' addresses, which the doctor does not know without --listen: no "
+                  "one rule's delete is the fix",
+                  n),
+      "", json{{"by_source", true}, {"rules", n}},
+      "mcast-recv doctor --listen SEC with the same specs sees the senders' datagrams arrive and names the rule that "
+      "drops them; the also: lines delete each rule, an anti-spoofing one too, so paste only the one that drops the "
+      "senders"};
+}
+
 std::string also_line(const check_result& c) {
   return fmt::format("     also: {} {} {}{}", status_word(c.status), c.check, c.subject,
                      c.fix.empty() ? " (see its line)" : ", fix: " + c.fix);
@@ -503,9 +524,15 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
       if (!has && fam == AF_INET) {
         checks.push_back({"interface", n, check_status::warn,
                           "no IPv4 address: IGMP reports go out from 0.0.0.0, which queriers and snooping switches "
-                          "may ignore",
-                          "ip addr add ADDRESS/LEN dev " + dev, {},
-                          "ADDRESS/LEN: an address of the link's subnet and its prefix length"});
+                          "may ignore (mcast-recv doctor --listen SEC hears whether the datagrams arrive all the "
+                          "same)",
+                          "", {{"ipv4_address", false}},
+                          // No fix line: which address is free on the link is
+                          // not known here, and a placeholder does not paste
+                          // (trial15k L2).
+                          "give the link an address of its subnet: ip addr add ADDRESS/LEN dev " + dev +
+                              " (ADDRESS/LEN: an unused address of the link's subnet and its prefix length, which "
+                              "the doctor cannot know)"});
       } else if (!has) {
         // IPv6 disabled on the link (conf/IFACE, which conf/all sets for
         // every link when written) has no address at all; a link that is
@@ -2284,6 +2311,43 @@ std::vector<planned_join> plan_joins(const std::vector<membership>& members) {
   return plan;
 }
 
+// An old IGMP/MLD version on a link whose source-specific joins get no
+// datagrams anyway (the source_route lines say they come in elsewhere):
+// not why nothing arrives there; a WARN, so the more basic cause leads.
+// Again after --listen, which turns a routed source's WARN into a FAIL
+// when it heard the source on the other link (trial15k L3).
+static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, std::vector<check_result>& checks) {
+  for (auto& c : checks) {
+    if (c.check != "igmp_version" || c.status != check_status::fail) continue;
+    const auto name = c.subject.substr(0, c.subject.rfind(' '));
+    const bool v4 = c.subject.ends_with(" IGMP");
+    bool any = false;
+    bool useless = true;
+    for (const auto& p : plan) {
+      const auto& r = p.m->request;
+      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
+      any = true;
+      const auto subject = fmt::format("{} -> {} on {}", r.source ? r.source->to_string() : std::string("?"),
+                                       r.group.to_string(), name);
+      const bool elsewhere = r.mode == filter::include && r.source &&
+                             std::ranges::any_of(checks, [&](const check_result& s) {
+                               return s.check == "source_route" && s.subject == subject &&
+                                      (s.status == check_status::fail ||
+                                       (s.status == check_status::warn && s.data.value("joined_too", false)));
+                             });
+      if (!elsewhere) useless = false;
+    }
+    if (!any) continue;
+    if (useless) {
+      c.status = check_status::warn;
+      c.message += fmt::format("; yet the source-specific joins on {} get no datagrams there anyway (see the "
+                               "source_route lines): the version matters only once they come in on {}",
+                               name, name);
+      continue;
+    }
+  }
+}
+
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
                                        std::optional<std::int64_t> size,
                                        const relied_routes_map& relied) {
@@ -2319,38 +2383,12 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   unrouted_skips(joined, true, checks);
   const std::size_t versions = checks.size();
   version_checks(joined, checks);
-  // An old IGMP/MLD version on a link whose source-specific joins get no
-  // datagrams anyway (the source_route lines say they come in elsewhere):
-  // not why nothing arrives there; a WARN, so the more basic cause leads.
+  versions_of_joins_elsewhere(joined, checks);
   for (auto i = versions; i < checks.size(); ++i) {
     auto& c = checks[i];
     if (c.check != "igmp_version" || c.status != check_status::fail) continue;
     const auto name = c.subject.substr(0, c.subject.rfind(' '));
     const bool v4 = c.subject.ends_with(" IGMP");
-    bool any = false;
-    bool useless = true;
-    for (const auto& p : joined) {
-      const auto& r = p.m->request;
-      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
-      any = true;
-      const auto subject = fmt::format("{} -> {} on {}", r.source ? r.source->to_string() : std::string("?"),
-                                       r.group.to_string(), name);
-      const bool elsewhere = r.mode == filter::include && r.source &&
-                             std::ranges::any_of(checks, [&](const check_result& s) {
-                               return s.check == "source_route" && s.subject == subject &&
-                                      (s.status == check_status::fail ||
-                                       (s.status == check_status::warn && s.data.value("joined_too", false)));
-                             });
-      if (!elsewhere) useless = false;
-    }
-    if (!any) continue;
-    if (useless) {
-      c.status = check_status::warn;
-      c.message += fmt::format("; yet the source-specific joins on {} get no datagrams there anyway (see the "
-                               "source_route lines): the version matters only once they come in on {}",
-                               name, name);
-      continue;
-    }
     // Every source-specific join there of a source on that very link: no
     // router has to forward the channel, and the switches of the LAN
     // forward the whole group for a report without sources. It works.
@@ -2456,6 +2494,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     // group's datagrams (an include join's: from its source) arrived there
     // at all. Seen arriving while no socket got them: the filter dropped
     // them, the proof; seen none: the drops are not this join's.
+    std::vector<core::ip_address> seen_senders;  // what the packet socket saw arrive, for the per-sender route
     if (wire != nullptr) {
       const auto tap = std::ranges::find_if(*wire, [&](const wire_seen& w) {
         return w.index == p.iface.index && w.group == group && w.port == r.port;
@@ -2467,6 +2506,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           if (include && source != r.source->unmap().with_scope_id(0)) continue;
           arrived += n;
           senders.push_back(source.to_string());
+          seen_senders.push_back(source);
         }
         if (arrived == 0) {
           passing.push_back(fmt::format("{} on {}: a packet socket on {} saw none of {}'s datagrams{} arrive there "
@@ -2505,10 +2545,32 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // route leads back to, every one when a default route exists
       // (fib_validate_source); without one, only the filter off does.
       const bool default_route = route_to_anywhere(true).has_value();
-      const auto per_source = fmt::format("or keep the filter with a route back through {} per sender: ip route "
-                                          "replace SOURCE dev {}, SOURCE each sender's address (tcpdump -ni {} "
-                                          "udp port {} shows them)",
-                                          join, shell_quoted(join), shell_quoted(join), r.port);
+      auto per_source = fmt::format("or keep the filter with a route back through {} per sender: ip route "
+                                    "replace SOURCE dev {}, SOURCE each sender's address (tcpdump -ni {} "
+                                    "udp port {} shows them)",
+                                    join, shell_quoted(join), shell_quoted(join), r.port);
+      // The senders the packet socket saw: their routes, in the table the
+      // reverse lookup reaches (a policy rule may lead it past main, where
+      // a route would change nothing); never one that is there already
+      // (trial15k L4).
+      std::vector<std::string> routes;
+      for (const auto& a : seen_senders) {
+        const auto back = netlink::route_to(a);
+        if (back && back->iface.index == p.iface.index) continue;  // it leaves by the join interface already
+        const bool other_table = back && back->table != 0 && back->table != 254;
+        routes.push_back(fmt::format("{}{}", no_route_back_fix(a, join),
+                                     other_table ? fmt::format(" table {}", back->table) : std::string()));
+        if (other_table) {
+          routes.back() += fmt::format(" (the reverse lookup for {} follows a rule to table {}, where the route "
+                                       "back leaves by {}; a route in main is not reached)",
+                                       a.to_string(), back->table, back->iface.name.view());
+        }
+      }
+      if (!routes.empty()) {
+        per_source = fmt::format("or keep the filter with a route back through {} for each sender the packet "
+                                 "socket saw: {}",
+                                 join, fmt::join(routes, "; "));
+      }
       if (default_route) {
         add(loose_fix(join),
             fmt::format("the senders of an any-source join are not known: loose mode on {} (the kernel applies the "
@@ -4715,6 +4777,83 @@ void read_tap(wire_tap& t) {
   (void)pcap_dispatch(t.pcap.get(), 1024, count, reinterpret_cast<u_char*>(&t));
 }
 
+// After --listen: each firewall WARN that may drop by the source address
+// only (`ip saddr`, `ip6 saddr`, a fib lookup) decided against the sources
+// a packet socket saw arrive on the join interface (trial15k M1). A rule
+// that drops every one of them is a FAIL with its delete fix; one that
+// drops none of them a note (harmless: never the verdict); one that drops
+// some stays a WARN. Returns what the rules now surely drop ("175
+// datagrams from 10.77.1.2 on a0"), for the listen line.
+std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, const std::vector<planned>& plan,
+                                             const std::vector<wire_tap>& taps) {
+  std::vector<std::string> dropped;
+  const auto undecided = [](const check_result& c) {
+    return c.check == "firewall" && c.status == check_status::warn && !is_harmless(c) && c.data.is_object() &&
+           c.data.value("by_source", false) && c.data.contains("path");
+  };
+  if (std::ranges::none_of(checks, undecided)) return dropped;
+  if (std::ranges::all_of(taps, [](const wire_tap& t) { return t.seen.from.empty(); })) return dropped;
+  auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
+  if (!r || r->exit != 0) return dropped;
+  auto ruleset = json::parse(r->out, nullptr, false);
+  if (ruleset.is_discarded()) return dropped;
+  try {
+    fill_netdev_devices(ruleset);
+  } catch (const json::exception&) {
+    return dropped;
+  }
+  for (const auto& t : taps) {
+    if (t.seen.from.empty()) continue;
+    std::string name;
+    std::optional<std::uint16_t> link_type;
+    for (const auto& p : plan) {
+      if (p.iface.index == t.seen.index) name = std::string(p.iface.name.view());
+    }
+    fw_packet pkt{t.seen.port, t.seen.group, name, t.seen.index, fw_packet::ct_state::new_flow, link_type, {}, {}};
+    std::uint64_t n = 0;
+    std::vector<std::string> from;
+    for (const auto& [src, count] : t.seen.from) {
+      pkt.sources.push_back(src);
+      const auto back = netlink::route_to(src);
+      pkt.back.push_back(back ? std::optional<std::uint32_t>(back->iface.index) : std::nullopt);
+      n += count;
+      from.push_back(src.to_string());
+    }
+    std::vector<fw_hit> hits;
+    try {
+      pkt.ct = conntrack_state(ruleset, pkt);
+      hits = firewall_hits(ruleset, pkt);
+    } catch (const json::exception&) {
+      continue;
+    }
+    const auto port_subject = fmt::format("udp dport {} ({})", t.seen.port, t.seen.group.is_v4() ? "IPv4" : "IPv6");
+    const auto saw = fmt::format("a packet socket on {} saw {} from {} arrive", name,
+                                 count_text(n, "datagram", "datagrams"), fmt::join(from, ", "));
+    bool any = false;
+    for (auto& c : checks) {
+      if (!undecided(c) || !c.subject.starts_with(port_subject)) continue;
+      const auto hit = std::ranges::find_if(hits, [&](const fw_hit& h) { return h.path == c.data["path"]; });
+      if (hit != hits.end() && hit->status == check_status::fail) {
+        c.status = check_status::fail;
+        c.message = fmt::format("{}; {}, and this rule drops {}", hit->message, saw,
+                                from.size() == 1 ? "them" : "every one of them");
+        c.fix = hit->fix;
+        c.note = hit->note;
+        c.data["dropped_sources"] = from;
+        any = true;
+      } else if (hit == hits.end()) {
+        c.message += fmt::format("; {}, none of it from a source this rule drops", saw);
+        c.note = "should a source it drops be one to receive: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
+        c.fix.clear();
+        mark_harmless(c);
+      }
+    }
+    if (any) dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"),
+                                           fmt::join(from, ", "), name));
+  }
+  return dropped;
+}
+
 // Returns whether every join was heard on its join interface (an include
 // join from its source, another any datagram to its group and port).
 bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
@@ -4729,6 +4868,10 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   // reverse-path filter is on: read after the sockets.
   std::vector<wire_tap> taps;
   bool taps_complete = true;
+  const bool source_rules = std::ranges::any_of(checks, [](const check_result& c) {
+    return c.check == "firewall" && c.status == check_status::warn && c.data.is_object() &&
+           c.data.value("by_source", false);
+  });
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (!r.group.is_v4() || p.iface.index == 0) continue;
@@ -4736,7 +4879,9 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     const bool rp_on = eff && *eff != 0;
     // Also for an exclude join (!S,GROUP): whether what arrived came only
     // from the sources it excludes (trial15j H3).
-    if (!rp_on && r.mode != filter::exclude) continue;
+    // Also where a firewall rule may drop by the source: whether what
+    // arrived came from a source it drops (trial15k M1).
+    if (!rp_on && r.mode != filter::exclude && !source_rules) continue;
     const auto group = r.group.unmap().with_scope_id(0);
     if (auto it = std::ranges::find_if(taps, [&](const wire_tap& t) {
           return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
@@ -5082,6 +5227,8 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                       p.iface.name.view(), c.data.value("arrive_interface", "")));
     }
   }
+  for (auto& t : taps) read_tap(t);  // what came in the last poll
+  const auto firewall_dropped = decide_source_rules(checks, plan, taps);
   if (seen.empty()) {
     // A source routed back through a gateway is behind a router: its
     // datagrams arrive only with a TTL above 1 when they leave the sender
@@ -5158,7 +5305,13 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                           count_text(n, "datagram", "datagrams"), t.seen.group.to_string(),
                                           t.seen.port, where, fmt::join(from, ", "), fmt::join(specs, " ")));
     }
-    if (!excluded_only.empty()) {
+    if (!firewall_dropped.empty()) {
+      // They came, and a rule by their source dropped them (trial15k M1).
+      why = fmt::format("; {} came in (a packet socket saw them arrive), and a firewall rule dropped them (see the "
+                        "firewall line)",
+                        fmt::join(firewall_dropped, "; "));
+      note = "the firewall line's fix lets them in: the sender, its TTL and the routers on the way delivered them";
+    } else if (!excluded_only.empty()) {
       why = fmt::format("; {} (a packet socket saw them arrive): this host's filter drops them, as the spec asks",
                         fmt::join(excluded_only, "; "));
       note = "the spec decides, not the network: a sender it excludes is never heard; check that a sender it "
@@ -5375,6 +5528,11 @@ bool prediction_only(const check_result& c) {
   if (c.check == "interface" && c.data.is_object() && c.data.contains("multicast") && c.data["multicast"] == false) {
     return true;
   }
+  // No IPv4 address: heard, the reports from 0.0.0.0 kept nothing away (trial15k L2).
+  if (c.check == "interface" && c.data.is_object() && c.data.contains("ipv4_address") &&
+      c.data["ipv4_address"] == false) {
+    return true;
+  }
   return predictions.contains(c.check);
 }
 
@@ -5388,6 +5546,10 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
                           return c.status != check_status::warn || prediction_only(c) || is_harmless(c);
                         });
   if (heard_ok) cause = nullptr;
+  // Several rules by source, none decided: the verdict says it cannot
+  // tell which, rather than leading with one rule's delete (trial15k M1).
+  const auto undecided = source_rules_unknown(checks, cause);
+  if (undecided) cause = &*undecided;
   // No cause: every WARN left (harmless ones, or those --listen proved
   // kept nothing away) is a note of the OK verdict.
   std::vector<const check_result*> notes;
@@ -5613,6 +5775,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     if (s.listen > 0) {
       auto probes = open_probes(s, *snap, plan, checks, silent);
       heard_all = listen(s, plan, shards, probes, checks);
+      versions_of_joins_elsewhere(plan, checks);
       // A rule that drops by the source only (an anti-spoofing `ip saddr !=
       // 10.0.0.0/8 drop`, a source's ban) dropped none of what --listen
       // heard, every join's: no fix deletes it then (trial15j M1).

@@ -918,6 +918,16 @@ void receive_session::summary() {
     out_.text(stream_line(j));
     streams.push_back(std::move(j));
   }
+  // A flow still stalled at the end: its lost count covers the gaps between
+  // numbers that arrived, not what it missed after its last datagram, so a
+  // bare "lost 0" is not all there is to say (trial15k L1).
+  for (const auto& [f, silent] : stalls_.still_stalled(std::chrono::steady_clock::now())) {
+    const auto& [source, group, port] = f;
+    out_.text(fmt::format("  {} from {}: stalled at the end, silent for the last {:.1f} s of the run: its lost "
+                          "count covers only the gaps between numbers that arrived, not what it missed after its "
+                          "last datagram (mcast-recv doctor --listen SEC checks the firewall, link and route now)",
+                          core::endpoint(group, port).to_string(), source.to_string(), silent));
+  }
   // The feeds the table evicted and that did not resume: each named with
   // its figures as it left, so a real feed is not missing from a summary
   // of junk lines (trial16f 2). Bounded: the 16 with the most datagrams.

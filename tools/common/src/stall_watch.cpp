@@ -70,6 +70,14 @@ std::vector<stall_watch::change> stall_watch::check(clock::time_point now) {
   return out;
 }
 
+std::vector<std::pair<stall_watch::flow, double>> stall_watch::still_stalled(clock::time_point now) const {
+  std::vector<std::pair<flow, double>> out;
+  for (const auto& [f, s] : flows_) {
+    if (s.stalled) out.emplace_back(f, seconds(now - s.last));
+  }
+  return out;
+}
+
 void stall_watch::paused(clock::duration d) {
   if (d.count() <= 0) return;
   for (auto& [f, s] : flows_) {

@@ -94,6 +94,13 @@ void mark_harmless(check_result& c);
 [[nodiscard]] std::vector<const check_result*> other_causes(const std::vector<check_result>& checks,
                                                             const check_result* cause);
 
+/// When `cause` is a firewall WARN that may drop by the source address only
+/// and another such WARN is among `checks`: the verdict to print instead,
+/// saying which rule drops is not known without the senders (no fix; every
+/// rule's delete is among other_causes()). Else nullopt (trial15k M1).
+[[nodiscard]] std::optional<check_result> source_rules_unknown(const std::vector<check_result>& checks,
+                                                               const check_result* cause);
+
 /// The text of an `also:` line for `c`: "     also: STATUS CHECK SUBJECT,
 /// fix: COMMAND" (" (see its line)" without a fix).
 [[nodiscard]] std::string also_line(const check_result& c);

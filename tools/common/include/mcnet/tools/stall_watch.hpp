@@ -18,6 +18,7 @@
 #include <map>
 #include <optional>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include <mcnet/core/ip_address.hpp>
@@ -65,6 +66,11 @@ class stall_watch {
 
   /// The flows that stalled since the last call, as of `now`.
   [[nodiscard]] std::vector<change> check(clock::time_point now);
+
+  /// The flows stalled as of `now` (reported, not resumed since), each with
+  /// its silence so far in seconds: at the run's end, what its loss count
+  /// cannot cover (trial15k L1).
+  [[nodiscard]] std::vector<std::pair<flow, double>> still_stalled(clock::time_point now) const;
 
   /// The watcher itself did not run for `d` (stopped by SIGSTOP, a
   /// suspended machine, starved of CPU): no flow was silent for it, its
