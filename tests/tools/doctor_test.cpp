@@ -95,6 +95,14 @@ doctor_run ended(test::run_result r) {
 }
 
 // `mcast-recv doctor --json args...` in `h`, to completion.
+// rp_filter off on `h`: conf/all and each link named (the kernel applies
+// the larger of conf/all and conf/IFACE), for tests that judge something
+// other than the reverse-path filter.
+void rp_filter_off(const test::host& h, std::initializer_list<const char*> links) {
+  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  for (const auto* link : links) h.ns().write_sysctl(std::string("net.ipv4.conf.") + link + ".rp_filter", "0");
+}
+
 doctor_run doctor(const test::host& h, std::vector<std::string> args) {
   args.insert(args.begin(), {MCAST_RECV, "doctor", "--json"});
   return ended(h.exec(args, {}, 30s));
@@ -798,8 +806,7 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   // h0 on LAN 0 (eth0, the multicast route) and LAN 1 (eth1); the source h1 on LAN 1.
   auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
   const auto& rx = (*net)[0];
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(rx, {"eth0"});
   const auto source = (*net)[1].v4().to_string();
   const auto d = doctor(rx, {source + ",232.1.2.5:" + std::to_string(free_port(rx))});
   expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
@@ -824,8 +831,7 @@ TEST(NetDoctor, AnSsmChannelJoinedAlsoWhereTheRouteBackLeavesWarnsTheOtherJoinIs
   MCNET_REQUIRE_NETNS();
   auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
   const auto& rx = (*net)[0];
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(rx, {"eth0"});
   const auto source = (*net)[1].v4().to_string();
   const auto port = std::to_string(free_port(rx));
   const auto d = doctor(rx, {source + ",232.1.2.6:" + port + "%eth0", source + ",232.1.2.6:" + port + "%eth1"});
@@ -872,8 +878,7 @@ TEST(NetDoctor, SourceRoutedElsewhereButHeardOnTheJoinInterfaceIsOkWithListen) {
   const auto gateway = (*net)[2].v4().to_string();
   const auto routed = rx.exec({"ip", "route", "add", "10.77.9.1/32", "via", gateway, "dev", "eth1"});
   ASSERT_TRUE(routed.status.success()) << routed.output;
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(rx, {"eth0"});
   const auto port = std::to_string(free_port(rx));
   const std::string spec = "10.77.9.1,232.1.2.12:" + port;
 
@@ -911,9 +916,7 @@ TEST(NetDoctor, SourceOnAnotherInterfacesSubnetFailsWithTheRunOnThatInterface) {
   const auto gateway = (*net)[2].v4().to_string();
   ASSERT_TRUE(rx.exec({"ip", "route", "add", source + "/32", "via", gateway, "dev", "eth1"}).status.success());
   ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth1"}).status.success());
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  rp_filter_off(rx, {"eth0", "eth1"});
   const auto port = std::to_string(free_port(rx));
   const std::string spec = source + ",232.1.2.21:" + port;
   const auto d = doctor(rx, {spec});
@@ -964,8 +967,7 @@ TEST(NetDoctor, IgmpV2ForcedWithAnSsmSpec) {
   auto net = test::network::lan(1);
   const auto& h = (*net)[0];
   h.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
-  h.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  h.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(h, {"eth0"});
   // A source off the link (behind a router): an SSM router ignores a report without sources.
   const auto d = doctor(h, {"-i", "eth0", "10.77.9.9,232.1.2.6:" + std::to_string(free_port(h))});
   expect_verdict(d, "igmp_version", "FAIL", tools::exit_doctor_fail);
@@ -1096,8 +1098,7 @@ TEST(NetDoctor, IgmpV2WithAnSsmSourceHeardByListenIsAWarningAndTheVerdictOk) {
   ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
   const auto routed = rx.exec({"ip", "route", "add", "10.77.9.1/32", "via", (*net)[2].v4().to_string(), "dev", "eth1"});
   ASSERT_TRUE(routed.status.success()) << routed.output;
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(rx, {"eth0"});
   rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
   const auto spec = "10.77.9.1,232.1.2.13:" + std::to_string(free_port(rx));
   const auto predicted = doctor(rx, {"-i", "eth0", spec});
@@ -1121,8 +1122,7 @@ TEST(NetDoctor, HarmlessWarningsUnderAListenThatHeardEveryJoinAreNotesOfAnOkVerd
   const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
   ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(rx, {"eth0"});
   const auto port = free_port(rx);
   const auto held = hold_port(rx, core::ip_address::any_v4(), port, true);
   ASSERT_TRUE(held) << held.error().message();
@@ -1687,8 +1687,7 @@ TEST(NetDoctor, AReversePathRuleDropExplainedByAMissingRouteBackIsFixedByTheRout
   auto net = test::network::lan(2);
   const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(rx, {"eth0"});
   ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.206.1/32", "dev", "eth0"}).status.success());
   const auto loaded = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
                                                 "add chain inet mcnet_doctor pre { type filter hook prerouting "
@@ -2422,8 +2421,7 @@ TEST(NetDoctor, AnOldIgmpVersionOnAUselessJoinIsNotTheVerdict) {
   const auto& rx = (*net)[0];
   rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
   // No reverse-path filter: its prediction for eth0 is not this test's matter.
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rp_filter_off(rx, {"eth0"});
   const auto channel = (*net)[1].v4().to_string() + ",232.1.2.78:" + std::to_string(free_port(rx));
   const auto d = doctor(rx, {channel + "%eth0", channel + "%eth1"});
   ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
@@ -4615,6 +4613,29 @@ TEST(NetDoctor, ABlackholeRoutesNoteNamesTheInterfaceOfTheRouteUnderneath) {
   EXPECT_EQ(note.find("eth0"), std::string::npos) << note;
 }
 
+namespace {
+
+// On test::tools::receiver_behind_router's network (host 0 the receiver,
+// host 2 the sender behind the router), rp_filter off on the receiver:
+// `doctor --listen 2 SENDER,GROUP:PORT` while the sender sends 150
+// datagrams at 100 pps with TTL 2 (one router to cross).
+struct routed_listen {
+  doctor_run run;
+  std::string spec;
+};
+routed_listen listen_behind_router(const test::network& net, const std::string& group, const std::string& group_hex) {
+  const auto& rx = net[0];
+  const auto& tx = net[2];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  auto spec = tx.v4().to_string() + "," + group + ":" + std::to_string(free_port(rx));
+  auto d = doctor_while(rx, {"--listen", "2", spec}, group_hex, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "150", "-r", "100pps", "--ttl", "2", spec});
+  });
+  return {std::move(d), std::move(spec)};
+}
+
+}  // namespace
+
 // IGMPv2 forced on the join interface while an SSM source behind a router
 // comes in by the other link (trial15k L3): once --listen heard it there
 // (the source_route FAIL), the igmp_version line is a WARN, as beside an
@@ -4624,15 +4645,8 @@ TEST(NetDoctor, IgmpV2BesideARoutedSourceHeardElsewhereIsAWarning) {
   MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
   auto net = test::tools::receiver_behind_router("232.1.2.91");
   const auto& rx = (*net)[0];
-  const auto& tx = (*net)[2];
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
   rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
-  const auto spec = tx.v4().to_string() + ",232.1.2.91:" + std::to_string(free_port(rx));
-  const auto d = doctor_while(rx, {"--listen", "2", spec}, "5B0201E8", [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "150", "-r", "100pps", "--ttl", "2", spec});
-  });
+  const auto d = listen_behind_router(*net, "232.1.2.91", "5B0201E8").run;
   expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
   const auto versions = d.checks("igmp_version");
   ASSERT_FALSE(versions.empty()) << d.r.output;
@@ -4656,13 +4670,9 @@ TEST(NetDoctor, AnSsmSourceBehindARouterOnAnotherInterfaceIsHeardThereWithListen
   auto net = test::tools::receiver_behind_router("232.1.2.90");
   const auto& rx = (*net)[0];
   const auto& tx = (*net)[2];
-  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
-  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
-  const auto spec = tx.v4().to_string() + ",232.1.2.90:" + std::to_string(free_port(rx));
-  const auto d = doctor_while(rx, {"--listen", "2", spec}, "5A0201E8", [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "150", "-r", "100pps", "--ttl", "2", spec});
-  });
+  const auto routed = listen_behind_router(*net, "232.1.2.90", "5A0201E8");
+  const auto& d = routed.run;
+  const auto& spec = routed.spec;
   expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + spec) << d.r.output;
   EXPECT_NE(d.verdict["message"].get<std::string>().find("--listen heard none of"), std::string::npos) << d.r.output;

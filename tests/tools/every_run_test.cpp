@@ -1037,6 +1037,48 @@ TEST(NetEveryRun, CoexistsWithASoReusePortHolder) {
   EXPECT_EQ(got, 2 * 4 * (10 + 3)) << "each run: 10 datagrams and 3 END markers, for both groups\n" << done.output;
 }
 
+// trial15j H1's holder beside a run: a SO_REUSEPORT socket on `rx` bound
+// to the wildcard address (IPv6 when `v6`, v6-only) at `port`, with
+// IP_MULTICAST_ALL / IPV6_MULTICAST_ALL off, joined to nothing; then
+// `mcast-recv -i eth0 OURS` while `tx` sends 8 flows of 10 datagrams (each
+// mcast-send run its own source port, so a flow hashed to the holder is all
+// but certain). Every flow must arrive whole (checked here); returns the
+// run, how many datagrams the holder got, and the holder, still open.
+struct holder_run {
+  test::run_result done;
+  int holder_got = 0;
+  core::socket holder;
+};
+holder_run beside_a_holder_with_multicast_all_off(const test::host& tx, const test::host& rx, std::uint16_t port,
+                                                  const std::string& ours, bool v6) {
+  auto holder = rx.run([port, v6] {
+    auto s = core::socket::open(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_NONBLOCK);
+    if (s) (void)core::set(*s, core::opt::reuse_port, true);
+    if (s && v6) (void)core::set(*s, mcnet::ipv6::opt::v6_only, true);
+    if (s) (void)core::bind(*s, core::endpoint(v6 ? core::ip_address::any_v6() : core::ip_address::any_v4(), port));
+    if (s && v6) (void)mcnet::ipv6::packet_conn(*s).set_multicast_all(false);
+    if (s && !v6) (void)mcnet::ipv4::packet_conn(*s).set_multicast_all(false);
+    return s;
+  });
+  holder_run out;
+  EXPECT_TRUE(holder) << holder.error().message();
+  if (!holder) return out;
+  test::tools::receiver recv(rx, {"-i", "eth0", ours});
+  EXPECT_TRUE(recv.joined()) << recv.output();
+  constexpr int flows = 8;
+  for (int flow = 0; flow < flows; ++flow) test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", ours});
+  out.done = recv.finish_clean();
+  const auto streams = test::tools::summary_streams(out.done.standard_output);
+  EXPECT_EQ(streams.size(), static_cast<std::size_t>(flows)) << "every flow arrived\n" << out.done.output;
+  for (const auto& st : streams) EXPECT_EQ(st["packets"], 10) << out.done.output;
+  std::array<char, 2048> buf{};
+  for (int i = 0; i < 1000 && ::recv(holder->native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) {
+    ++out.holder_got;
+  }
+  out.holder = std::move(*holder);
+  return out;
+}
+
 // A SO_REUSEPORT holder of the port that turned IP_MULTICAST_ALL off and
 // joined nothing (trial15j H1): with mcast-recv the only socket that took
 // its group, the kernel's IPv4 early demux handed each flow to a socket of
@@ -1053,29 +1095,11 @@ TEST(NetEveryRun, AHolderWithMulticastAllOffGetsNoneOfTheFlow) {
   const auto& rx = (*net)[1];
   const auto port = free_port(rx);
   const auto ours = "239.255.93.31:" + std::to_string(port);
-  auto holder = rx.run([port] {
-    auto s = core::socket::open(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK);
-    if (s) (void)core::set(*s, core::opt::reuse_port, true);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
-    if (s) (void)mcnet::ipv4::packet_conn(*s).set_multicast_all(false);
-    return s;
-  });
-  ASSERT_TRUE(holder) << holder.error().message();
-  test::tools::receiver recv(rx, {"-i", "eth0", ours});
-  ASSERT_TRUE(recv.joined()) << recv.output();
-  constexpr int flows = 8;
-  for (int flow = 0; flow < flows; ++flow) test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", ours});
-  const auto done = recv.finish_clean();
-  const auto events = json_lines(done.standard_output);
-  ASSERT_EQ(warnings(events, "port_reuseport").size(), 1u) << done.output;
+  const auto run = beside_a_holder_with_multicast_all_off(tx, rx, port, ours, false);
+  const auto& done = run.done;
+  ASSERT_EQ(warnings(json_lines(done.standard_output), "port_reuseport").size(), 1u) << done.output;
   EXPECT_NE(done.output.find("a second socket there"), std::string::npos) << done.output;
-  const auto streams = test::tools::summary_streams(done.standard_output);
-  ASSERT_EQ(streams.size(), static_cast<std::size_t>(flows)) << "every flow arrived\n" << done.output;
-  for (const auto& st : streams) EXPECT_EQ(st["packets"], 10) << done.output;
-  int got = 0;
-  std::array<char, 2048> buf{};
-  for (int i = 0; i < 1000 && ::recv(holder->native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) ++got;
-  EXPECT_EQ(got, 0) << "the holder joined nothing, with IP_MULTICAST_ALL off\n" << done.output;
+  EXPECT_EQ(run.holder_got, 0) << "the holder joined nothing, with IP_MULTICAST_ALL off\n" << done.output;
 }
 
 // #15, the IPv6 side of AHolderWithMulticastAllOffGetsNoneOfTheFlow,
@@ -1095,33 +1119,14 @@ TEST(NetEveryRun, AnIpv6ReusePortHolderWithMulticastAllOffTakesNothingFromTheRun
   const auto& rx = (*net)[1];
   const auto port = free_port(rx);
   const auto ours = "[ff3e::5:931]:" + std::to_string(port);
-  auto holder = rx.run([port] {
-    auto s = core::socket::open(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK);
-    if (s) (void)core::set(*s, core::opt::reuse_port, true);
-    if (s) (void)core::set(*s, mcnet::ipv6::opt::v6_only, true);
-    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v6(), port));
-    if (s) (void)mcnet::ipv6::packet_conn(*s).set_multicast_all(false);
-    return s;
-  });
-  ASSERT_TRUE(holder) << holder.error().message();
-  test::tools::receiver recv(rx, {"-i", "eth0", ours});
-  ASSERT_TRUE(recv.joined()) << recv.output();
-  constexpr int flows = 8;
-  for (int flow = 0; flow < flows; ++flow) test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", ours});
-  const auto done = recv.finish_clean();
-  const auto events = json_lines(done.standard_output);
-  const auto shared = warnings(events, "port_reuseport");
+  const auto run = beside_a_holder_with_multicast_all_off(tx, rx, port, ours, true);
+  const auto& done = run.done;
+  const auto shared = warnings(json_lines(done.standard_output), "port_reuseport");
   ASSERT_EQ(shared.size(), 1u) << done.output;
   const auto said = shared[0]["message"].get<std::string>();
   EXPECT_NE(said.find("no socket is picked by the flow's hash"), std::string::npos) << said;
   EXPECT_EQ(said.find("(mcast-recv)"), std::string::npos) << "its own socket holds no port against it\n" << said;
-  const auto streams = test::tools::summary_streams(done.standard_output);
-  ASSERT_EQ(streams.size(), static_cast<std::size_t>(flows)) << "every flow arrived\n" << done.output;
-  for (const auto& st : streams) EXPECT_EQ(st["packets"], 10) << done.output;
-  int got = 0;
-  std::array<char, 2048> buf{};
-  for (int i = 0; i < 1000 && ::recv(holder->native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) ++got;
-  EXPECT_EQ(got, 0) << "the holder joined nothing, with IPV6_MULTICAST_ALL off\n" << done.output;
+  EXPECT_EQ(run.holder_got, 0) << "the holder joined nothing, with IPV6_MULTICAST_ALL off\n" << done.output;
 
   const auto d = rx.exec({MCAST_RECV, "doctor", "--json", "-i", "eth0", ours});
   expect_schema_conform(d.standard_output);
