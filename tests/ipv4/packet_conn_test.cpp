@@ -222,6 +222,7 @@ TEST(NetPacketConn, TtlAndTosAsSentAreSeenInControlMessages) {
 
 TEST(NetPacketConn, RouterForwardsTtlTwoAndStopsTtlOne) {
   MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
   test::topology t{.lans = 2, .hosts = {{.lans = {0}}, {.lans = {1}}}, .router = true,
                    .routing = test::multicast_routing::smcroute};
   t.mroutes.push_back({.from_lan = 0, .group = "239.255.24.0/24", .to_lans = {1}});

@@ -250,6 +250,17 @@ void network::build(const topology& t) {
 }
 
 void network::start_smcroute(const topology& t) {
+  // Without the kernel's multicast routing smcrouted starts but can add no
+  // VIF; say so at once rather than after 10 s of waiting for it.
+  for (bool v6 : {false, true}) {
+    const bool asked = std::any_of(t.mroutes.begin(), t.mroutes.end(), [&](const mroute& r) {
+      return (r.group.find(':') != std::string::npos) == v6;
+    });
+    std::string why;
+    if ((asked || !v6) && !multicast_routing_available(v6, &why)) {
+      throw harness_error("lan: " + why + " (tests that need it start with MCNET_REQUIRE_MULTICAST_ROUTING)");
+    }
+  }
   std::string dir_template = (std::filesystem::temp_directory_path() / "mcnet-net-XXXXXX").string();
   if (::mkdtemp(dir_template.data()) == nullptr) throw harness_error("lan: mkdtemp failed");
   scratch_dir_ = dir_template;

@@ -3,9 +3,11 @@
 #include "netns.hpp"
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -147,6 +149,44 @@ bool netns_available(std::string* why) {
   });
   if (why != nullptr) *why = reason;
   return available;
+}
+
+bool multicast_routing_available(bool ipv6, std::string* why) {
+  // MRT_INIT and MRT6_INIT (both MRT_BASE, 200) of <linux/mroute.h> and
+  // <linux/mroute6.h>, which clash with <netinet/in.h>.
+  constexpr int MRT_INIT = 200;
+  constexpr int MRT6_INIT = 200;
+  static std::once_flag once[2];
+  static bool available[2] = {false, false};
+  static std::string reason[2];
+  const int i = ipv6 ? 1 : 0;
+  std::call_once(once[i], [&] {
+    try {
+      netns probe = netns::create();
+      const int err = probe.run([&] {
+        core::unique_fd s(::socket(ipv6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC,
+                                   ipv6 ? int{IPPROTO_ICMPV6} : int{IPPROTO_IGMP}));
+        if (!s) return errno;
+        const int one = 1;
+        const int rc = ipv6 ? ::setsockopt(s.get(), IPPROTO_IPV6, MRT6_INIT, &one, sizeof one)
+                            : ::setsockopt(s.get(), IPPROTO_IP, MRT_INIT, &one, sizeof one);
+        return rc == 0 ? 0 : errno;
+      });
+      if (err == 0) {
+        available[i] = true;
+      } else {
+        reason[i] = std::string("this kernel has no ") + (ipv6 ? "IPv6" : "IPv4") + " multicast routing (" +
+                    (ipv6 ? "MRT6_INIT" : "MRT_INIT") + " gives " + errno_text(err) +
+                    (err == ENOPROTOOPT ? std::string(": built without ") + (ipv6 ? "CONFIG_IPV6_MROUTE" : "CONFIG_IP_MROUTE")
+                                        : std::string()) +
+                    "), so no router between the test's LANs can forward multicast";
+      }
+    } catch (const harness_error& e) {
+      reason[i] = e.what();
+    }
+  });
+  if (why != nullptr) *why = reason[i];
+  return available[i];
 }
 
 }  // namespace mcnet::test

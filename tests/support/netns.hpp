@@ -101,4 +101,12 @@ class netns {
 /// first call); `why` gets the reason when it cannot.
 bool netns_available(std::string* why = nullptr);
 
+/// Whether this kernel forwards multicast between interfaces: MRT_INIT on a
+/// raw IGMP socket (MRT6_INIT on a raw ICMPv6 socket for `ipv6`), tried in a
+/// namespace of its own and cached. A kernel built without CONFIG_IP_MROUTE
+/// (CONFIG_IPV6_MROUTE) answers ENOPROTOOPT: no multicast router (smcrouted)
+/// can run on it. `why` gets the reason when it cannot. Call only when
+/// netns_available().
+bool multicast_routing_available(bool ipv6, std::string* why = nullptr);
+
 }  // namespace mcnet::test

@@ -31,3 +31,17 @@ bool privileged_required();
                    << mcnet_why_;                                                                      \
     }                                                                                                  \
   } while (false)
+
+// Tests that need a multicast router between namespaces (smcrouted) start
+// with MCNET_REQUIRE_MULTICAST_ROUTING(ipv6) after MCNET_REQUIRE_NETNS(). A
+// kernel built without multicast routing cannot run them on any account, as
+// a kernel without SCTP cannot run the SCTP tests: they skip with the reason,
+// also when MCNET_REQUIRE_PRIVILEGED is set (that is about privilege, and
+// the privilege is there).
+#define MCNET_REQUIRE_MULTICAST_ROUTING(ipv6)                              \
+  do {                                                                     \
+    std::string mcnet_why_;                                                \
+    if (!::mcnet::test::multicast_routing_available((ipv6), &mcnet_why_)) { \
+      GTEST_SKIP() << mcnet_why_;                                          \
+    }                                                                      \
+  } while (false)

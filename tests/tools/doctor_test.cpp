@@ -2615,6 +2615,7 @@ TEST(NetDoctor, FixesAreShellQuotedAndWorkPastedIntoAShell) {
 TEST(NetDoctor, SenderWithTtlOneBehindAMulticastRouter) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
   test::topology t{.lans = 2, .hosts = {{.lans = {0}}, {.lans = {1}}}, .router = true,
                    .routing = test::multicast_routing::smcroute};
   t.mroutes.push_back({.from_lan = 0, .group = "232.1.2.0/24", .to_lans = {1}});
@@ -4240,6 +4241,7 @@ TEST(NetDoctor, Ipv4AnySourceListenHearsTheSenderOnTheOtherLinkAndTheFixJoinsThe
 TEST(NetDoctor, AnyJoinNamedOnTheLinkARouterForwardsToIsNotMovedToTheRoute) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
   auto net = test::tools::receiver_behind_router("239.77.2.1");
   const auto& rx = (*net)[0];
   const auto& tx = (*net)[2];
@@ -4643,6 +4645,7 @@ routed_listen listen_behind_router(const test::network& net, const std::string& 
 TEST(NetDoctor, IgmpV2BesideARoutedSourceHeardElsewhereIsAWarning) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
   auto net = test::tools::receiver_behind_router("232.1.2.91");
   const auto& rx = (*net)[0];
   rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
@@ -4667,6 +4670,7 @@ TEST(NetDoctor, IgmpV2BesideARoutedSourceHeardElsewhereIsAWarning) {
 TEST(NetDoctor, AnSsmSourceBehindARouterOnAnotherInterfaceIsHeardThereWithListen) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
   auto net = test::tools::receiver_behind_router("232.1.2.90");
   const auto& rx = (*net)[0];
   const auto& tx = (*net)[2];

@@ -165,6 +165,7 @@ TEST(NetEveryRun, SsmSourceRoutedBackThroughAGatewayElsewhereIsNoWarningOnTheNam
 TEST(NetEveryRun, APlainRunWarnsThatAnSsmSourceIsRoutedBackByAnotherInterface) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(smcrouted, "smcrouted", "smcroute");
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
   auto net = test::tools::receiver_behind_router("232.1.3.91");
   const auto& rx = (*net)[0];
   const auto& tx = (*net)[2];

@@ -55,6 +55,8 @@ json send_settings(const std::string& standard_output) {
 // multicast routing (smcrouted's routes); TTL 2 crosses and arrives with 1.
 TEST(NetKernelClaims, TtlOneNeverCrossesARouterAndTwoArrivesWithOne) {
   MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
+  MCNET_REQUIRE_MULTICAST_ROUTING(true);
   test::topology t{.lans = 2, .hosts = {{.lans = {0}}, {.lans = {1}}}, .router = true,
                    .routing = test::multicast_routing::smcroute};
   t.mroutes.push_back({.from_lan = 0, .group = "239.255.0.0/16", .to_lans = {1}});
@@ -311,6 +313,7 @@ TEST(NetKernelClaims, ReversePathFilterTakesTheLargerSettingAndDropsAsSaid) {
 // group from LAN 0 to LAN 1, so every datagram (TTL 2) arrives twice.
 TEST(NetKernelClaims, TheSameDatagramsOnTwoJoinedInterfacesAreDuplicates) {
   MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_MULTICAST_ROUTING(false);
   test::topology t{.lans = 2, .hosts = {{.lans = {0}}, {.lans = {0, 1}}}, .router = true,
                    .routing = test::multicast_routing::smcroute};
   t.mroutes.push_back({.from_lan = 0, .group = "239.255.97.0/24", .to_lans = {1}});
