@@ -35,7 +35,7 @@ namespace {
 using detail::io_error;
 using detail::with_wait;
 
-void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noexcept {
+[[gnu::always_inline]] inline void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noexcept {
   iov = {m.buffer.data(), m.buffer.size()};
   h = {};
   h.msg_name = &name;
@@ -46,12 +46,16 @@ void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noe
   h.msg_controllen = m.control.size();
 }
 
-void finish_read(message& m, const sockaddr_storage& name, const msghdr& h, std::size_t length,
-                 cmsg decode) noexcept {
+// Inlined into read_from and read_batch whatever GCC's heuristics say: out
+// of line, as GCC left it in one build, it cost about 49 instructions a
+// datagram against about 20 inlined (callgrind, BM_interleaved_receive_batch).
+[[gnu::always_inline]] inline void finish_read(message& m, const sockaddr_storage& name, const msghdr& h,
+                                               std::size_t length, cmsg decode) noexcept {
+  const int flags = h.msg_flags;
   m.wire_size = length;
-  m.truncated = (h.msg_flags & MSG_TRUNC) != 0;
+  m.truncated = (flags & MSG_TRUNC) != 0;
   m.size = std::min(length, m.buffer.size());
-  m.control_truncated = (h.msg_flags & MSG_CTRUNC) != 0;
+  m.control_truncated = (flags & MSG_CTRUNC) != 0;
   m.control_size = h.msg_controllen;
   detail::store_peer(m.peer, &name, h.msg_namelen);
   if (m.control_error) m.control_error = {};
