@@ -20,6 +20,7 @@
 #include <chrono>
 #include <string>
 #include <optional>
+#include <regex>
 #include <thread>
 #include <vector>
 
@@ -1512,4 +1513,39 @@ TEST(NetEveryRun, EveryFirewallRuleThatDropsIsInTheRunsVerdict) {
   EXPECT_NE(text.standard_output.find("     also: FAIL firewall udp dport " + port + " (IPv4), fix: nft delete rule"),
             std::string::npos)
       << text.output;
+}
+
+// Two rules by source and nothing received (trial L3): a run prints no
+// firewall lines, so its verdict does not send the reader to them; each
+// rule's delete is on an also: line, by its handle.
+TEST(NetEveryRun, SourceRulesNotRankedPointAtTheAlsoLinesARunPrints) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.93.78:" + port;
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
+                                               "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_run input ip saddr != 10.77.0.0/16 drop\n"
+                                               "add rule inet mcnet_run input ip saddr 10.77.0.9 udp dport " + port +
+                                                   " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto listed = rx.exec({nft, "-a", "list", "chain", "inet", "mcnet_run", "input"});
+  std::vector<std::string> handles;
+  const std::regex drop_handle(R"(drop # handle (\d+))");
+  for (std::sregex_iterator it(listed.output.begin(), listed.output.end(), drop_handle), end; it != end; ++it) {
+    handles.push_back((*it)[1].str());
+  }
+  ASSERT_EQ(handles.size(), 2u) << listed.output;
+  const auto text = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.3", spec});
+  EXPECT_NE(text.standard_output.find("which of them does depends on the senders"), std::string::npos) << text.output;
+  // No line of the run's output is a firewall line to see.
+  EXPECT_EQ(text.standard_output.find("see the firewall line"), std::string::npos) << text.output;
+  for (const auto& h : handles) {
+    EXPECT_NE(text.standard_output.find("     also: WARN firewall udp dport " + port +
+                                        " (IPv4), fix: nft delete rule inet mcnet_run input handle " + h),
+              std::string::npos)
+        << text.output;
+  }
 }
