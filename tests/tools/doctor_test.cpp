@@ -1756,6 +1756,49 @@ TEST(NetDoctor, RpFilterAndAFirewallDropTheVerdictLeadsWithTheOneFirstInTheKerne
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
+// Strict rp_filter and an SSM source whose reverse lookup a policy rule
+// leads to another table (trial M2): the route back there leaves by
+// another interface than the join's, so the filter drops the source's
+// datagrams; the rp_filter line's route back goes in the table the lookup
+// reaches (`ip route replace SOURCE dev IFACE table 100`), where a route
+// in main would not be reached. Pasted, the datagrams arrive.
+TEST(NetDoctor, AnRpFilterRouteBackUnderPolicyRoutingGoesInTheTableTheLookupReaches) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  const auto source = tx.v4().to_string();
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  for (const std::vector<std::string>& c : {std::vector<std::string>{"ip", "route", "add", source, "dev", "eth1",
+                                                                     "table", "100"},
+                                            std::vector<std::string>{"ip", "rule", "add", "to", source, "lookup", "100",
+                                                                     "pref", "100"}}) {
+    const auto done = rx.exec(c);
+    ASSERT_TRUE(done.status.success()) << done.output;
+  }
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = source + ",232.1.2.123:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "400pps", spec}); };
+  const auto received = [&] {
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1", spec}, send);
+    const auto events = json_lines(run.standard_output);
+    const auto* summary = find_event(events, "summary");
+    EXPECT_NE(summary, nullptr) << run.output;
+    return summary == nullptr ? -1 : (*summary)["total"]["packets"].get<int>();
+  };
+  ASSERT_EQ(received(), 0);
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  const auto note = d.verdict["note"].get<std::string>();
+  const auto route = "ip route replace " + source + " dev eth0 table 100";
+  EXPECT_NE(note.find(route + " (the reverse lookup"), std::string::npos) << d.r.output;
+  EXPECT_EQ(note.find("dev eth0;"), std::string::npos) << d.r.output;
+  const auto pasted = rx.exec({"sh", "-c", route});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_EQ(received(), 20);
+}
+
 // `ip saddr` matches are decided against a source-specific spec's include
 // sources: a drop of the source is a FAIL, a drop of another source no
 // drop for it; under policy drop an accept of another source only leaves
@@ -3022,7 +3065,8 @@ TEST(NetDoctor, EveryFixIsOneCommandThatAShellParsesAndTheHarmlessOnesWork) {
   const auto asked = std::to_string(std::min<std::int64_t>(*rmem_max * 2, 1073741823));
   const std::string spec = "10.77.9.1,232.1.2.20:" + p;
   const auto d = doctor(rx, {"-i", "eth0", "--rcvbuf", asked, "--listen", "0.5", spec});
-  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  // The reverse-path check drops before the input hook's rule (trial L4).
+  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
   for (const auto* name : {"firewall", "rp_filter", "source_route", "igmp_version", "limits", "port", "listen"}) {
     const auto c = d.checks(name);
     EXPECT_TRUE(std::ranges::any_of(c, [](const json& e) { return e["status"] != "OK"; }))

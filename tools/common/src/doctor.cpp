@@ -1623,12 +1623,21 @@ std::string loose_fix(const std::string& join) {
   return "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2");
 }
 
-std::string loose_note(const std::string& src, const std::string& join) {
+// `table`: the routing table the reverse lookup for `src` reaches (0 or
+// 254, main: none named). A policy rule that leads the lookup to another
+// table (`ip rule add to SRC lookup 100`) is met before main, so the route
+// back goes in that table, where the lookup finds it (trial M2).
+std::string loose_note(const std::string& src, const std::string& join, std::uint32_t table = 0) {
   // `replace`, not `add`: a route to that very prefix (a host route via the
   // other interface) may be what sends the route back elsewhere.
+  const bool other = table != 0 && table != 254;
   return fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or a route back "
-                     "through it: ip route replace {1} dev {2}",
-                     join, src, shell_quoted(join));
+                     "through it: ip route replace {1} dev {2}{3}",
+                     join, src, shell_quoted(join),
+                     other ? fmt::format(" table {} (the reverse lookup for {} follows a rule to table {}; a route in "
+                                         "main is not reached)",
+                                         table, src, table)
+                           : std::string());
 }
 
 // The filter off on `join` only: the kernel applies the larger of conf/all
@@ -1950,7 +1959,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        : src.is_v4() && eff && *eff == 2 ? ": loose rp_filter passes them"
                                                           : ""),
            strict ? loose_fix(join_name) : std::string(), data,
-           strict ? loose_note(src.to_string(), join_name) : std::string()});
+           strict ? loose_note(src.to_string(), join_name, back->table) : std::string()});
     } else if (*back_if != join_name && !on_link && (m.iface.index == 0 || back->gateway)) {
       // A join without -i went where the group's route leads (or -i named
       // the join interface, the source behind a gateway): a router
@@ -1980,7 +1989,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            strict ? loose_fix(join_name) : std::string(), probed,
            fmt::format("{}mcast-recv doctor --listen SEC listens on {} too and shows the interface they arrive on; "
                        "only should they come in on {}: mcast-recv -i {} {}",
-                       strict ? loose_note(src.to_string(), join_name) + "; " : std::string(), *back_if, *back_if,
+                       strict ? loose_note(src.to_string(), join_name, back->table) + "; " : std::string(), *back_if,
+                       *back_if,
                        shell_quoted(*back_if),
                        shell_quoted(fmt::format("{},{}", src.to_string(),
                                                 core::endpoint(m.request.group, m.request.port).to_string())))});
@@ -2083,7 +2093,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: {}", values,
                                     src.to_string(), *back_if, join_name, counter),
-                        loose_fix(join_name), rp_data, loose_note(src.to_string(), join_name)});
+                        loose_fix(join_name), rp_data, loose_note(src.to_string(), join_name, back->table)});
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
@@ -2619,7 +2629,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
       blamed = true;
-      add(loose_fix(join), loose_note(src, join));
+      add(loose_fix(join), loose_note(src, join, back->table));
     } else {
       passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, join,
                                     eff ? std::to_string(*eff) : std::string("unknown"),
