@@ -1515,6 +1515,8 @@ TEST(NetDoctor, NftablesSourceRulesAreDecidedByTheSourcesListenSawArrive) {
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
+namespace {
+
 // The handle `nft` (its path) gave the rule of `chain` (inet mcnet_doctor) whose text
 // ends with `tail` ("udp dport 5000 drop"); "" when there is none.
 std::string handle_of(const test::host& h, const std::string& nft, const std::string& chain, const std::string& tail) {
@@ -1556,6 +1558,36 @@ std::uint64_t received_from(const test::host& rx, std::initializer_list<const te
   return summary == nullptr ? 0 : (*summary)["total"]["packets"].get<std::uint64_t>();
 }
 
+
+// Two senders on one LAN (hosts 0 and 1) and the receiver (host 2) with
+// the nftables rules `rules` (nft -f, after `add table inet mcnet_doctor`):
+// `port` free on the receiver, `a` and `b` the senders' addresses of the
+// family of `v6`.
+struct two_senders {
+  std::unique_ptr<test::network> net = test::network::lan(3);
+  const test::host& one = (*net)[0];
+  const test::host& two = (*net)[1];
+  const test::host& rx = (*net)[2];
+  std::string port = std::to_string(free_port(rx));
+  std::string a, b;
+  explicit two_senders(bool v6)
+      : a(v6 ? one.v6().to_string() : one.v4().to_string()), b(v6 ? two.v6().to_string() : two.v4().to_string()) {}
+  [[nodiscard]] bool load(const std::string& nft, const std::string& rules) const {
+    const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n" + rules);
+    EXPECT_TRUE(added.status.success()) << added.output;
+    return added.status.success();
+  }
+  // The doctor with --listen 1.5 on `spec` while both senders send 20 datagrams each.
+  [[nodiscard]] doctor_run doctor_hearing(const std::string& spec, const std::string& group_hex) const {
+    return doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, group_hex, [&] {
+      test::tools::send(one, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
+      test::tools::send(two, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
+    });
+  }
+};
+
+}  // namespace
+
 // Two senders on an any-source join, two rules by source (trial H1): the
 // first, by a named set, drops one sender; the second, an anonymous set,
 // both. Each sender judged alone, in rule order, first verdict wins: the
@@ -1565,34 +1597,23 @@ std::uint64_t received_from(const test::host& rx, std::initializer_list<const te
 TEST(NetDoctor, NftablesEachSenderIsJudgedAloneInRuleOrderAndThePastedFixLetsEveryOneIn) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(3);
-  const auto& one = (*net)[0];
-  const auto& two = (*net)[1];
-  const auto& rx = (*net)[2];
+  const two_senders lan(false);
+  const auto& [net, one, two, rx, port, a, b] = lan;
   rp_filter_off(rx, {"eth0"});
-  const auto port = std::to_string(free_port(rx));
   const auto spec = "239.255.90.120:" + port;
-  const auto a = one.v4().to_string();
-  const auto b = two.v4().to_string();
-  const auto added = rx.exec({nft, "-f", "-"},
-                             "add table inet mcnet_doctor\n"
-                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
-                             "add set inet mcnet_doctor blocked { type ipv4_addr; flags interval; elements = { " + a +
-                                 "/32 } }\n"
-                             "add rule inet mcnet_doctor input ip saddr @blocked udp dport " + port + " drop\n"
-                             "add rule inet mcnet_doctor input ip saddr { " + a + ", " + b + " } udp dport " + port +
-                                 " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(lan.load(nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
+                            "add set inet mcnet_doctor blocked { type ipv4_addr; flags interval; elements = { " + a +
+                                "/32 } }\n"
+                            "add rule inet mcnet_doctor input ip saddr @blocked udp dport " + port + " drop\n"
+                            "add rule inet mcnet_doctor input ip saddr { " + a + ", " + b + " } udp dport " + port +
+                                " drop\n"));
   const auto first = handle_of(rx, nft, "input", "ip saddr @blocked udp dport " + port + " drop");
   const auto second = handle_of(rx, nft, "input", R"(\} udp dport )" + port + " drop");
   ASSERT_FALSE(first.empty());
   ASSERT_NE(first, second);
   ASSERT_EQ(received_from(rx, {&one, &two}, spec), 0u);
 
-  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, "785AFFEF", [&] {
-    test::tools::send(one, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-    test::tools::send(two, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-  });
+  const auto d = lan.doctor_hearing(spec, "785AFFEF");
   expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
   const auto by_set = rule_line(d, first);
   const auto by_both = rule_line(d, second);
@@ -1621,31 +1642,20 @@ TEST(NetDoctor, NftablesEachSenderIsJudgedAloneInRuleOrderAndThePastedFixLetsEve
 TEST(NetDoctor, NftablesARuleDroppingOneOfTwoSendersIsTheVerdictAndAnUndecidedOneCannotTell) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(3);
-  const auto& one = (*net)[0];
-  const auto& two = (*net)[1];
-  const auto& rx = (*net)[2];
+  const two_senders lan(false);
+  const auto& [net, one, two, rx, port, a, b] = lan;
   rp_filter_off(rx, {"eth0"});
-  const auto port = std::to_string(free_port(rx));
   const auto spec = "239.255.90.121:" + port;
-  const auto a = one.v4().to_string();
-  const auto b = two.v4().to_string();
-  const auto added = rx.exec({nft, "-f", "-"},
-                             "add table inet mcnet_doctor\n"
-                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
-                             "add rule inet mcnet_doctor input ip saddr " + b + " meta mark 0x7 drop\n"
-                             "add rule inet mcnet_doctor input ip saddr " + a + " drop\n"
-                             "add rule inet mcnet_doctor input udp dport " + port + " accept\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(lan.load(nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
+                            "add rule inet mcnet_doctor input ip saddr " + b + " meta mark 0x7 drop\n"
+                            "add rule inet mcnet_doctor input ip saddr " + a + " drop\n"
+                            "add rule inet mcnet_doctor input udp dport " + port + " accept\n"));
   const auto marked = handle_of(rx, nft, "input", "meta mark 0x00000007 drop");
   const auto ban = handle_of(rx, nft, "input", "ip saddr " + a + " drop");
   ASSERT_FALSE(marked.empty());
   ASSERT_FALSE(ban.empty());
 
-  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, "795AFFEF", [&] {
-    test::tools::send(one, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-    test::tools::send(two, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-  });
+  const auto d = lan.doctor_hearing(spec, "795AFFEF");
   expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(d.verdict["fix"], "nft delete rule inet mcnet_doctor input handle " + ban) << d.r.output;
   EXPECT_NE(d.verdict["message"].get<std::string>().find(" datagrams from " + a + " arrive"), std::string::npos)
@@ -1669,31 +1679,20 @@ TEST(NetDoctor, NftablesARuleDroppingOneOfTwoSendersIsTheVerdictAndAnUndecidedOn
 TEST(NetDoctor, NftablesIp6SaddrRulesAreDecidedForEachSenderListenSaw) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(3);
-  const auto& one = (*net)[0];
-  const auto& two = (*net)[1];
-  const auto& rx = (*net)[2];
-  const auto port = std::to_string(free_port(rx));
+  const two_senders lan(true);
+  const auto& [net, one, two, rx, port, a, b] = lan;
   const auto spec = "[ff1e::90:7b]:" + port;
-  const auto a = one.v6().to_string();
-  const auto b = two.v6().to_string();
-  const auto added = rx.exec({nft, "-f", "-"},
-                             "add table inet mcnet_doctor\n"
-                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
-                             "add set inet mcnet_doctor blocked6 { type ipv6_addr; flags interval; elements = { " + a +
-                                 "/128 } }\n"
-                             "add rule inet mcnet_doctor input ip6 saddr != fd77::/16 drop\n"
-                             "add rule inet mcnet_doctor input ip6 saddr @blocked6 udp dport " + port + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(lan.load(nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
+                            "add set inet mcnet_doctor blocked6 { type ipv6_addr; flags interval; elements = { " + a +
+                                "/128 } }\n"
+                            "add rule inet mcnet_doctor input ip6 saddr != fd77::/16 drop\n"
+                            "add rule inet mcnet_doctor input ip6 saddr @blocked6 udp dport " + port + " drop\n"));
   const auto spoof = handle_of(rx, nft, "input", "ip6 saddr != fd77::/16 drop");
   const auto blocked = handle_of(rx, nft, "input", "ip6 saddr @blocked6 udp dport " + port + " drop");
   ASSERT_FALSE(spoof.empty());
   ASSERT_FALSE(blocked.empty());
 
-  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, "ff1e000000000000000000000090007b", [&] {
-    test::tools::send(one, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-    test::tools::send(two, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-  });
+  const auto d = lan.doctor_hearing(spec, "ff1e000000000000000000000090007b");
   expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(d.verdict["fix"], "nft delete rule inet mcnet_doctor input handle " + blocked) << d.r.output;
   const auto dropping = rule_line(d, blocked);
@@ -1746,13 +1745,7 @@ TEST(NetDoctor, RpFilterAndAFirewallDropTheVerdictLeadsWithTheOneFirstInTheKerne
   ASSERT_FALSE(d.verdict["also"].empty()) << d.r.output;
   EXPECT_EQ(d.verdict["also"][0]["check"], "firewall") << d.r.output;
   paste_fixes(rx, d);
-  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-  });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  EXPECT_EQ(received_from(rx, {&tx}, spec), 20u);
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
@@ -1779,15 +1772,7 @@ TEST(NetDoctor, AnRpFilterRouteBackUnderPolicyRoutingGoesInTheTableTheLookupReac
   }
   const auto port = std::to_string(free_port(rx));
   const auto spec = source + ",232.1.2.123:" + port;
-  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "400pps", spec}); };
-  const auto received = [&] {
-    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1", spec}, send);
-    const auto events = json_lines(run.standard_output);
-    const auto* summary = find_event(events, "summary");
-    EXPECT_NE(summary, nullptr) << run.output;
-    return summary == nullptr ? -1 : (*summary)["total"]["packets"].get<int>();
-  };
-  ASSERT_EQ(received(), 0);
+  ASSERT_EQ(received_from(rx, {&tx}, spec), 0u);
   const auto d = doctor(rx, {"-i", "eth0", spec});
   expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
   const auto note = d.verdict["note"].get<std::string>();
@@ -1796,7 +1781,7 @@ TEST(NetDoctor, AnRpFilterRouteBackUnderPolicyRoutingGoesInTheTableTheLookupReac
   EXPECT_EQ(note.find("dev eth0;"), std::string::npos) << d.r.output;
   const auto pasted = rx.exec({"sh", "-c", route});
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
-  EXPECT_EQ(received(), 20);
+  EXPECT_EQ(received_from(rx, {&tx}, spec), 20u);
 }
 
 // `ip saddr` matches are decided against a source-specific spec's include
