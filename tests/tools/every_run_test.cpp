@@ -20,6 +20,7 @@
 #include <chrono>
 #include <string>
 #include <optional>
+#include <regex>
 #include <thread>
 #include <vector>
 
@@ -1512,4 +1513,125 @@ TEST(NetEveryRun, EveryFirewallRuleThatDropsIsInTheRunsVerdict) {
   EXPECT_NE(text.standard_output.find("     also: FAIL firewall udp dport " + port + " (IPv4), fix: nft delete rule"),
             std::string::npos)
       << text.output;
+}
+
+// Two rules by source and nothing received (trial L3): a run prints no
+// firewall lines, so its verdict does not send the reader to them; each
+// rule's delete is on an also: line, by its handle.
+TEST(NetEveryRun, SourceRulesNotRankedPointAtTheAlsoLinesARunPrints) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.93.78:" + port;
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
+                                               "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_run input ip saddr != 10.77.0.0/16 drop\n"
+                                               "add rule inet mcnet_run input ip saddr 10.77.0.9 udp dport " + port +
+                                                   " drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto listed = rx.exec({nft, "-a", "list", "chain", "inet", "mcnet_run", "input"});
+  std::vector<std::string> handles;
+  const std::regex drop_handle(R"(drop # handle (\d+))");
+  for (std::sregex_iterator it(listed.output.begin(), listed.output.end(), drop_handle), end; it != end; ++it) {
+    handles.push_back((*it)[1].str());
+  }
+  ASSERT_EQ(handles.size(), 2u) << listed.output;
+  const auto text = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.3", spec});
+  EXPECT_NE(text.standard_output.find("which of them does depends on the senders"), std::string::npos) << text.output;
+  // No line of the run's output is a firewall line to see.
+  EXPECT_EQ(text.standard_output.find("see the firewall line"), std::string::npos) << text.output;
+  for (const auto& h : handles) {
+    EXPECT_NE(text.standard_output.find("     also: WARN firewall udp dport " + port +
+                                        " (IPv4), fix: nft delete rule inet mcnet_run input handle " + h),
+              std::string::npos)
+        << text.output;
+  }
+}
+
+// The join interface renamed, a new interface given the old name, then the
+// renamed one deleted (trial L1): the memberships go to the interface of
+// the name the run joined on, as for a deleted and re-created interface,
+// the link line and the run's end say what happened, and the datagrams
+// sent there arrive.
+TEST(NetEveryRun, ARenamedInterfaceDeletedAfterANewOneTookItsNameIsFollowedByTheName) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.79:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  for (const auto& step : std::vector<std::vector<std::string>>{{"ip", "link", "set", "eth0", "down"},
+                                                               {"ip", "link", "set", "eth0", "name", "eth9"}}) {
+    const auto done = rx.exec(step);
+    ASSERT_TRUE(done.status.success()) << done.output;
+  }
+  // The new eth0, on the LAN as the harness makes a host's link.
+  const auto made = test::run(&net->switch_ns(), {"ip", "link", "add", "h1n0", "type", "veth", "peer", "name", "eth0",
+                                                  "netns", std::to_string(rx.ns().pid())});
+  ASSERT_TRUE(made.status.success()) << made.output;
+  ASSERT_TRUE(test::run(&net->switch_ns(), {"ip", "link", "set", "dev", "h1n0", "master", "br0", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "addr", "add", rx.v4().to_string() + "/24", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth9"}).status.success());
+  std::this_thread::sleep_for(300ms);
+  test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", group});
+  const auto r = recv.finish_clean(500ms);
+  const auto events = json_lines(r.standard_output);
+  const auto back = link_events(events, "recreated");
+  ASSERT_EQ(back.size(), 1u) << r.output;
+  EXPECT_EQ(back[0]["interface"]["name"], "eth0") << r.output;
+  EXPECT_EQ(back[0]["rejoined"], 1) << r.output;
+  EXPECT_NE(back[0]["message"].get<std::string>().find("which the join interface eth0 was renamed to, is deleted"),
+            std::string::npos)
+      << r.output;
+  const auto said = events_where(events, "warning", "code", "link_deleted");
+  ASSERT_EQ(said.size(), 1u) << r.output;
+  EXPECT_EQ(said[0]["came_back"], true) << r.output;
+  EXPECT_NE(said[0]["message"].get<std::string>().find("was renamed to eth9 and deleted during the run"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find("did not come back"), std::string::npos) << r.output;
+  const auto streams = test::tools::summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  EXPECT_EQ(streams[0]["packets"], 20) << r.output;
+}
+
+// An address removed just before a rename (trial L2): said after the
+// rename line, it is said under the name the link has then, as the `up`
+// after it is.
+TEST(NetEveryRun, AnAddressRemovedBeforeARenameIsSaidUnderTheNewName) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  ASSERT_TRUE(rx.exec({"ip", "addr", "add", "10.77.0.99/24", "dev", "eth0"}).status.success());
+  const auto group = "239.255.93.80:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  const auto done = rx.exec({"sh", "-c",
+                             "ip link set eth0 down && ip addr del 10.77.0.99/24 dev eth0 && "
+                             "ip link set eth0 name eth9 && ip link set eth9 up"});
+  ASSERT_TRUE(done.status.success()) << done.output;
+  std::this_thread::sleep_for(800ms);
+  const auto r = recv.finish_clean(300ms);
+  const auto events = json_lines(r.standard_output);
+  ASSERT_EQ(link_events(events, "renamed").size(), 1u) << r.output;
+  // (Taken down, the link lost its IPv6 addresses too: those are said as well.)
+  std::vector<json> removed;
+  for (const auto& e : link_events(events, "address_removed")) {
+    if (e["address"] == "10.77.0.99/24") removed.push_back(e);
+  }
+  ASSERT_EQ(removed.size(), 1u) << r.output;
+  EXPECT_EQ(removed[0]["interface"]["name"], "eth9") << r.output;
+  EXPECT_EQ(removed[0]["message"].get<std::string>().find("link eth9 ("), 0u) << r.output;
+  // Said after the rename line.
+  const auto at = [&events](const std::string& change) {
+    return std::ranges::find_if(events, [&](const json& e) {
+             return e.value("change", "") == change && (change != "address_removed" || e["address"] == "10.77.0.99/24");
+           }) -
+           events.begin();
+  };
+  EXPECT_LT(at("renamed"), at("address_removed")) << r.output;
 }

@@ -118,11 +118,35 @@ bool is_harmless(const check_result& c) noexcept {
 
 void mark_harmless(check_result& c) { c.data["harmless"] = true; }
 
+namespace {
+
+// A firewall FAIL whose drop is in an input hook chain, and an rp_filter
+// FAIL: the reverse-path check (ip_route_input -> fib_validate_source, in
+// the routing decision after the prerouting hook) drops the datagrams
+// before the input hook (ip_local_deliver) sees them, so the rp_filter line
+// is the first cause in the kernel's path (trial L4). The rp_filter line,
+// else nullptr.
+const check_result* reverse_path_first(const std::vector<check_result>& checks, const check_result* cause) noexcept {
+  if (cause == nullptr || cause->check != "firewall" || cause->status != check_status::fail ||
+      !cause->data.is_object() || !cause->data.contains("hook") || cause->data["hook"] != "input") {
+    return nullptr;
+  }
+  for (const auto& c : checks) {
+    if (c.check == "rp_filter" && c.status == check_status::fail && !is_harmless(c)) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
 const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept {
   for (const auto level : {check_status::fail, check_status::warn}) {
     for (const auto name : check_order()) {
       for (const auto& c : checks) {
-        if (c.status == level && c.check == name && !is_harmless(c)) return &c;
+        if (c.status == level && c.check == name && !is_harmless(c)) {
+          if (const auto* first = reverse_path_first(checks, &c)) return first;
+          return &c;
+        }
       }
     }
   }
@@ -177,7 +201,7 @@ std::vector<const check_result*> other_causes(const std::vector<check_result>& c
 }
 
 std::optional<check_result> source_rules_unknown(const std::vector<check_result>& checks,
-                                                 const check_result* cause) {
+                                                 const check_result* cause, bool lines_printed) {
   const auto by_source = [](const check_result& c) {
     return c.check == "firewall" && c.status == check_status::warn && !is_harmless(c) && c.data.is_object() &&
            c.data.value("by_source", false);
@@ -187,10 +211,10 @@ std::optional<check_result> source_rules_unknown(const std::vector<check_result>
   if (n < 2) return std::nullopt;
   return check_result{
       "firewall", cause->subject, check_status::warn,
-      fmt::format("{} rules may drop these datagrams by their source address (see the firewall lines), and which of "
-                  "them does depends on the senders' addresses, which the doctor does not know without --listen: no "
-                  "one rule's delete is the fix",
-                  n),
+      fmt::format("{} rules may drop these datagrams by their source address ({}), and which of them does depends "
+                  "on the senders' addresses, which the doctor does not know without --listen: no one rule's delete "
+                  "is the fix",
+                  n, lines_printed ? "see the firewall lines" : "each one's delete is on an also: line"),
       "", json{{"by_source", true}, {"rules", n}},
       "mcast-recv doctor --listen SEC with the same specs sees the senders' datagrams arrive and names the rule that "
       "drops them; the also: lines delete each rule, an anti-spoofing one too, so paste only the one that drops the "
@@ -1599,12 +1623,21 @@ std::string loose_fix(const std::string& join) {
   return "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join, "rp_filter") + "=2");
 }
 
-std::string loose_note(const std::string& src, const std::string& join) {
+// `table`: the routing table the reverse lookup for `src` reaches (0 or
+// 254, main: none named). A policy rule that leads the lookup to another
+// table (`ip rule add to SRC lookup 100`) is met before main, so the route
+// back goes in that table, where the lookup finds it (trial M2).
+std::string loose_note(const std::string& src, const std::string& join, std::uint32_t table = 0) {
   // `replace`, not `add`: a route to that very prefix (a host route via the
   // other interface) may be what sends the route back elsewhere.
+  const bool other = table != 0 && table != 254;
   return fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or a route back "
-                     "through it: ip route replace {1} dev {2}",
-                     join, src, shell_quoted(join));
+                     "through it: ip route replace {1} dev {2}{3}",
+                     join, src, shell_quoted(join),
+                     other ? fmt::format(" table {} (the reverse lookup for {} follows a rule to table {}; a route in "
+                                         "main is not reached)",
+                                         table, src, table)
+                           : std::string());
 }
 
 // The filter off on `join` only: the kernel applies the larger of conf/all
@@ -1926,7 +1959,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        : src.is_v4() && eff && *eff == 2 ? ": loose rp_filter passes them"
                                                           : ""),
            strict ? loose_fix(join_name) : std::string(), data,
-           strict ? loose_note(src.to_string(), join_name) : std::string()});
+           strict ? loose_note(src.to_string(), join_name, back->table) : std::string()});
     } else if (*back_if != join_name && !on_link && (m.iface.index == 0 || back->gateway)) {
       // A join without -i went where the group's route leads (or -i named
       // the join interface, the source behind a gateway): a router
@@ -1956,7 +1989,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            strict ? loose_fix(join_name) : std::string(), probed,
            fmt::format("{}mcast-recv doctor --listen SEC listens on {} too and shows the interface they arrive on; "
                        "only should they come in on {}: mcast-recv -i {} {}",
-                       strict ? loose_note(src.to_string(), join_name) + "; " : std::string(), *back_if, *back_if,
+                       strict ? loose_note(src.to_string(), join_name, back->table) + "; " : std::string(), *back_if,
+                       *back_if,
                        shell_quoted(*back_if),
                        shell_quoted(fmt::format("{},{}", src.to_string(),
                                                 core::endpoint(m.request.group, m.request.port).to_string())))});
@@ -2059,7 +2093,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back({"rp_filter", subject, check_status::fail,
                         fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: {}", values,
                                     src.to_string(), *back_if, join_name, counter),
-                        loose_fix(join_name), rp_data, loose_note(src.to_string(), join_name)});
+                        loose_fix(join_name), rp_data, loose_note(src.to_string(), join_name, back->table)});
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
@@ -2595,7 +2629,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
       blamed = true;
-      add(loose_fix(join), loose_note(src, join));
+      add(loose_fix(join), loose_note(src, join, back->table));
     } else {
       passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, join,
                                     eff ? std::to_string(*eff) : std::string("unknown"),
@@ -3795,6 +3829,12 @@ struct fw_hit {
   /// back (the source_route line's fix) satisfies it, so that is the fix
   /// and the anti-spoofing rule stays (trial15j L4). The sources.
   std::vector<std::string> route_satisfies{};
+  /// The rule that drops: {family, table, chain, handle} (empty for a
+  /// chain's policy): what a line is matched by when each sender is judged.
+  json rule = json::object();
+  /// The hook of the base chain walked (ingress, prerouting, input): where
+  /// in the kernel's path the drop happens.
+  std::string hook{};
 };
 
 
@@ -4169,6 +4209,9 @@ class fw_walk {
          fmt::format("or add an accept rule for udp dport {} before it{}", port_,
                      path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
          std::move(path)});
+    const auto number = json::parse(handle, nullptr, false);
+    hits.back().rule = {{"family", family}, {"table", table}, {"chain", name},
+                        {"handle", number.is_number_integer() ? number : json(handle)}};
     if (holds == tri::yes && limited_accepts.empty() && !rp_missing_.empty()) {
       // The drop is a reverse-path one, and the route back that the
       // source_route line's fix adds satisfies it: that is the fix, and the
@@ -4289,6 +4332,7 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     std::string policy;
     std::string hook;
     bool device_unknown = false;  // a netdev chain whose devices nft did not say
+    int prio = 0;
   };
   std::map<chain_key, chain_info> base;
   for (const auto& item : ruleset["nftables"]) {
@@ -4300,10 +4344,20 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     if (family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
     // A netdev chain sees only its devices' packets.
     if (c.contains("dev") && !pkt.iface.empty() && !value_holds_word(c["dev"], pkt.iface, false)) continue;
-    base[{family, c.value("table", ""), c.value("name", "")}] = {c.value("policy", "accept"), hook,
-                                                                 c.value("dev_unknown", false)};
+    base[{family, c.value("table", ""), c.value("name", "")}] = {
+        c.value("policy", "accept"), hook, c.value("dev_unknown", false),
+        c.contains("prio") && c["prio"].is_number_integer() ? c["prio"].get<int>() : 0};
   }
-  for (const auto& [key, info] : base) {
+  // The base chains in the order the kernel runs them: a netdev ingress
+  // chain first (__netif_receive_skb), then prerouting (ip_rcv, before the
+  // routing decision), then input (ip_local_deliver); at one hook by
+  // priority. A datagram's first drop is the one that counts.
+  std::vector<std::pair<chain_key, chain_info>> ordered(base.begin(), base.end());
+  const auto rank = [](const chain_info& i) { return i.hook == "ingress" ? 0 : i.hook == "prerouting" ? 1 : 2; };
+  std::ranges::stable_sort(ordered, [&rank](const auto& a, const auto& b) {
+    return std::pair(rank(a.second), a.second.prio) < std::pair(rank(b.second), b.second.prio);
+  });
+  for (const auto& [key, info] : ordered) {
     // Every rule that drops them, in one run: a rule that surely drops ends
     // the walk, so the chain is walked again as if it were deleted, until
     // the datagrams are accepted or fall through (at most max_drop_walks
@@ -4380,6 +4434,7 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
       h.chain = {{"family", family}, {"table", table},     {"chain", name},
                  {"hook", info.hook}, {"policy", "drop"}, {"limited", std::move(limited)}};
     }
+    for (auto& h : chain_hits) h.hook = info.hook;
     std::ranges::move(chain_hits, std::back_inserter(hits));
     if (info.policy != "drop" || end != fw_walk::end::fell_through || !sure_drops.empty()) continue;
     // The only accepts on the way are rate-limited: what comes above the
@@ -4405,6 +4460,7 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                       json::array(),
                       {{"family", family}, {"table", table}, {"chain", name}, {"hook", info.hook}, {"policy", "drop"},
                        {"limited", std::move(limited)}}});
+      hits.back().hook = info.hook;
       continue;
     }
     hits.push_back({w.maybe_accepted ? check_status::warn : check_status::fail,
@@ -4431,8 +4487,235 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
                     "it accepts the port's datagrams at the top of the chain", json::array(),
                     {{"family", family}, {"table", table}, {"chain", name}, {"hook", info.hook}, {"policy", "drop"},
                      {"limited", json::array()}}});
+    hits.back().hook = info.hook;
   }
   return hits;
+}
+
+// The text of each rule as nft prints it (`nft -a list ruleset`: "ip saddr
+// @blocked udp dport 5000 drop"), by family, table, chain and handle; empty
+// when nft cannot say.
+using rule_key = std::tuple<std::string, std::string, std::string, std::string>;
+std::map<rule_key, std::string> rule_texts() {
+  std::map<rule_key, std::string> out;
+  auto r = run_program({"nft", "-a", "list", "ruleset"}, std::chrono::seconds(5));
+  if (!r || r->exit != 0) return out;
+  const auto unquoted = [](std::string w) {
+    if (w.size() >= 2 && w.front() == '"' && w.back() == '"') w = w.substr(1, w.size() - 2);
+    return w;
+  };
+  std::istringstream in(r->out);
+  std::string line, family, table, chain;
+  bool in_chain = false;
+  while (std::getline(in, line)) {
+    const auto start = line.find_first_not_of(" \t");
+    if (start == std::string::npos) continue;
+    const auto t = std::string_view(line).substr(start);
+    std::istringstream words{std::string(t)};
+    std::string first, second, third;
+    words >> first >> second >> third;
+    if (first == "table") {
+      family = second;
+      table = unquoted(third);
+      in_chain = false;
+    } else if (first == "chain") {
+      chain = unquoted(second);
+      in_chain = true;
+    } else if (first == "set" || first == "map" || first == "flowtable" || first == "counter" || first == "quota" ||
+               first == "limit" || first == "}") {
+      in_chain = false;
+    } else if (const auto mark = t.rfind(" # handle "); in_chain && mark != std::string_view::npos) {
+      out[{family, table, chain, std::string(t.substr(mark + 10))}] = std::string(t.substr(0, mark));
+    }
+  }
+  return out;
+}
+
+// What a firewall line is about: its rule ({family, table, chain, handle})
+// or, for a base chain's policy, that chain; null for neither.
+json line_identity(const json& rule, const json& chain) {
+  if (rule.is_object() && !rule.empty()) return rule;
+  if (chain.is_object() && !chain.empty()) {
+    return json{{"policy", json::array({chain.value("family", ""), chain.value("table", ""), chain.value("chain", "")})}};
+  }
+  return nullptr;
+}
+
+// A sender of a group's datagrams: an address a packet socket saw them
+// come from during --listen (with how many), or an SSM join's include
+// source (no count).
+struct fw_sender {
+  core::ip_address source;
+  std::optional<std::uint64_t> datagrams;
+};
+
+// Each sender judged alone against the input path (trial H1): the chains
+// in the kernel's order (firewall_hits), their rules in order, the first
+// verdict wins; a rule whose matches the doctor cannot decide for the
+// sender is "cannot tell" for it, not a guess. The firewall lines of
+// `subjects` are rewritten by it: the rule that is the first to surely drop
+// a sender's datagrams is a FAIL naming the senders and the rule's text,
+// with a fix that deletes every rule that surely drops them (and, under
+// policy drop, accepts the port), so that pasted, their datagrams arrive;
+// a rule that would drop a sender only after an earlier one does is a
+// harmless note; one that drops none of them a harmless note too. Only
+// when a line of `subjects` is an undecided WARN (else nothing is asked).
+// `where`: the interface a packet socket saw the senders arrive on ("" for
+// include sources). Returns the senders some rule surely drops.
+std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const std::set<std::string>& subjects,
+                                     const json& ruleset, fw_packet pkt, const std::vector<fw_sender>& senders,
+                                     const std::string& where) {
+  std::vector<fw_sender> dropped;
+  const auto ours = [&subjects](const check_result& c) {
+    return c.check == "firewall" && subjects.contains(c.subject) && c.data.is_object() &&
+           !line_identity(c.data.value("rule", json::object()), c.data.value("chain", json::object())).is_null();
+  };
+  if (senders.empty() || std::ranges::none_of(checks, [&ours](const check_result& c) {
+        return ours(c) && c.status == check_status::warn && !is_harmless(c);
+      })) {
+    return dropped;
+  }
+  struct fate {
+    fw_sender sender;
+    std::vector<fw_hit> hits;         // in the kernel's order
+    std::size_t first_drop = 0;       // the first sure drop's index (hits.size(): none)
+    std::vector<std::string> fixes;   // every sure drop's commands, in order
+  };
+  std::vector<fate> fates;
+  for (const auto& s : senders) {
+    pkt.sources = {s.source};
+    const auto back = netlink::route_to(s.source);
+    pkt.back = {back ? std::optional<std::uint32_t>(back->iface.index) : std::nullopt};
+    pkt.ct = conntrack_state(ruleset, pkt);
+    fate f{s, firewall_hits(ruleset, pkt), 0, {}};
+    f.first_drop = static_cast<std::size_t>(std::ranges::find_if(f.hits, [](const fw_hit& h) {
+                                              return h.status == check_status::fail;
+                                            }) - f.hits.begin());
+    for (const auto& h : f.hits) {
+      if (h.status != check_status::fail) continue;
+      std::size_t at = 0;
+      for (auto next = h.fix.find(" && "); at <= h.fix.size(); next = h.fix.find(" && ", at)) {
+        const auto command = h.fix.substr(at, next == std::string::npos ? std::string::npos : next - at);
+        if (!command.empty() && std::ranges::find(f.fixes, command) == f.fixes.end()) f.fixes.push_back(command);
+        if (next == std::string::npos) break;
+        at = next + 4;
+      }
+    }
+    fates.push_back(std::move(f));
+  }
+  const auto texts = rule_texts();
+  const auto named = [&texts](const json& rule) {
+    // "handle 7: ip saddr @blocked udp dport 5000 drop"
+    if (!rule.is_object() || !rule.contains("handle")) return std::string();
+    const auto handle = rule["handle"].is_string() ? rule["handle"].get<std::string>() : rule["handle"].dump();
+    const auto t = texts.find({rule.value("family", ""), rule.value("table", ""), rule.value("chain", ""), handle});
+    return t == texts.end() ? "handle " + handle : fmt::format("handle {}: {}", handle, t->second);
+  };
+  const auto who = [&where](const std::vector<const fate*>& fs) {
+    std::vector<std::string> out;
+    for (const auto* f : fs) {
+      out.push_back(f->sender.datagrams ? fmt::format("{} from {}",
+                                                      count_text(*f->sender.datagrams, "datagram", "datagrams"),
+                                                      f->sender.source.to_string())
+                                        : f->sender.source.to_string());
+    }
+    return fmt::format("{}", fmt::join(out, ", "));
+  };
+  const auto sources = [](const std::vector<const fate*>& fs) {
+    json out = json::array();
+    for (const auto* f : fs) out.push_back(f->sender.source.to_string());
+    return out;
+  };
+  for (auto& c : checks) {
+    if (!ours(c)) continue;
+    const auto id = line_identity(c.data.value("rule", json::object()), c.data.value("chain", json::object()));
+    std::vector<const fate*> drops, cannot, after, passed;
+    std::vector<std::string> first_rules;  // for `after`: the rule that drops them first
+    const fw_hit* sample = nullptr;
+    for (const auto& f : fates) {
+      const auto it = std::ranges::find_if(f.hits, [&id](const fw_hit& h) { return line_identity(h.rule, h.chain) == id; });
+      if (it == f.hits.end()) {
+        passed.push_back(&f);
+        continue;
+      }
+      const auto i = static_cast<std::size_t>(it - f.hits.begin());
+      if (it->status != check_status::fail) {
+        if (i < f.first_drop) cannot.push_back(&f);
+      } else if (i == f.first_drop) {
+        drops.push_back(&f);
+        if (sample == nullptr) sample = &*it;
+      } else {
+        after.push_back(&f);
+        const auto& first = f.hits[f.first_drop];
+        const auto text = first.rule.empty() ? fmt::format("the policy drop of chain {}", first.chain.value("chain", ""))
+                                             : fmt::format("the rule ({})", named(first.rule));
+        if (std::ranges::find(first_rules, text) == first_rules.end()) first_rules.push_back(text);
+      }
+    }
+    c.data["judged"] = true;
+    const auto saw = [&](const std::vector<const fate*>& fs) {
+      return where.empty() ? fmt::format("the include source{} {}", fs.size() == 1 ? "" : "s", who(fs))
+                           : fmt::format("a packet socket on {} saw {} arrive", where, who(fs));
+    };
+    if (!drops.empty()) {
+      std::vector<std::string> fixes;
+      bool undecided_before = false;
+      for (const auto* f : drops) {
+        for (const auto& command : f->fixes) {
+          if (std::ranges::find(fixes, command) == fixes.end()) fixes.push_back(command);
+        }
+        undecided_before = undecided_before || f->first_drop > 0;
+      }
+      c.status = check_status::fail;
+      c.message = fmt::format("{}; {}, and each sender judged alone against the rules in order, this is the first "
+                              "that surely drops {}",
+                              sample->message, saw(drops), drops.size() == 1 ? "them" : "every one of them");
+      if (undecided_before) {
+        c.message += " (unless a rule before it that the doctor cannot tell about drops them first: see its line)";
+      }
+      c.fix = fmt::format("{}", fmt::join(fixes, " && "));
+      std::string later;
+      if (fixes.size() > 1) {
+        later = "its fix deletes every rule that drops these senders' datagrams (each later one would drop them once "
+                "this one is gone)";
+      }
+      c.note = sample->note.empty() ? later : later.empty() ? sample->note : sample->note + "; " + later;
+      c.data["dropped_sources"] = sources(drops);
+      if (!sample->chain.empty()) c.data["chain"] = sample->chain;
+      for (const auto* f : drops) dropped.push_back(f->sender);
+    } else if (!cannot.empty()) {
+      c.status = check_status::warn;
+      c.message += fmt::format("; {}: whether it drops them the doctor cannot tell (a match it does not decide)",
+                               saw(cannot));
+      c.data["cannot_tell"] = sources(cannot);
+    } else if (!after.empty()) {
+      if (c.status == check_status::warn || c.status == check_status::fail) {
+        c.status = check_status::warn;
+        c.message += fmt::format("; it would drop the datagrams of {}, but {} drops them before (that line's fix "
+                                 "deletes this one too)",
+                                 who(after), fmt::join(first_rules, " and "));
+        c.note = c.fix.empty() ? c.note : "after that: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
+        c.fix.clear();
+        mark_harmless(c);
+      }
+    } else if (c.status == check_status::warn) {
+      c.message += fmt::format("; {}, none of it from a source this rule drops", saw(passed));
+      c.note = "should a source it drops be one to receive: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
+      c.fix.clear();
+      mark_harmless(c);
+    }
+    // The rule's text with its handle, wherever the line names it.
+    if (c.data.contains("rule")) {
+      const auto& rule = c.data["rule"];
+      const auto handle = rule["handle"].is_string() ? rule["handle"].get<std::string>() : rule["handle"].dump();
+      const auto plain = fmt::format("the rule (handle {})", handle);
+      const auto text = fmt::format("the rule ({})", named(rule));
+      if (const auto at = c.message.find(plain); at != std::string::npos && text != plain) {
+        c.message.replace(at, plain.size(), text);
+      }
+    }
+  }
+  return dropped;
 }
 
 void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
@@ -4540,7 +4823,19 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         if (h.reverse_path_only) data["reverse_path"] = true;
         if (h.by_source_only) data["by_source"] = true;
         if (!h.route_satisfies.empty()) data["route_satisfies"] = h.route_satisfies;
+        if (!h.rule.empty()) data["rule"] = h.rule;
+        if (!h.hook.empty()) data["hook"] = h.hook;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
+      }
+      // Several include sources: each judged alone, as --listen judges the senders it saw.
+      if (pkt.sources.size() > 1) {
+        std::vector<fw_sender> senders;
+        for (const auto& a : pkt.sources) senders.push_back({a, std::nullopt});
+        try {
+          (void)judge_senders(checks, {subject}, ruleset, pkt, senders, "");
+        } catch (const json::exception& e) {
+          unreadable(subject, e);
+        }
       }
     }
   }
@@ -4746,7 +5041,8 @@ std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, con
     case DLT_RAW: ip_at = 0; break;
     default: return std::nullopt;  // a link type whose IP header is not found here
   }
-  const auto expression = fmt::format("ip and udp and dst host {} and dst port {}", group.to_string(), port);
+  const auto expression =
+      fmt::format("{} and udp and dst host {} and dst port {}", group.is_v4() ? "ip" : "ip6", group.to_string(), port);
   bpf_program prog{};
   if (pcap_compile(p.get(), &prog, expression.c_str(), 1, PCAP_NETMASK_UNKNOWN) != 0) return std::nullopt;
   const int set = pcap_setfilter(p.get(), &prog);
@@ -4762,10 +5058,20 @@ std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, con
 void read_tap(wire_tap& t) {
   const auto count = [](u_char* user, const pcap_pkthdr* h, const u_char* bytes) {
     auto& tap = *reinterpret_cast<wire_tap*>(user);
-    if (h->caplen < tap.ip_at + 20) return;
-    std::array<std::uint8_t, 4> src{};
-    std::memcpy(src.data(), bytes + tap.ip_at + 12, src.size());
-    const auto source = core::ip_address::v4_bytes(src);
+    // The source: at byte 12 of an IPv4 header (20 bytes at least), at
+    // byte 8 of an IPv6 one (40 bytes).
+    core::ip_address source;
+    if (tap.seen.group.is_v4()) {
+      if (h->caplen < tap.ip_at + 20) return;
+      std::array<std::uint8_t, 4> src{};
+      std::memcpy(src.data(), bytes + tap.ip_at + 12, src.size());
+      source = core::ip_address::v4_bytes(src);
+    } else {
+      if (h->caplen < tap.ip_at + 40) return;
+      std::array<std::uint8_t, 16> src{};
+      std::memcpy(src.data(), bytes + tap.ip_at + 8, src.size());
+      source = core::ip_address::v6_bytes(src);
+    }
     auto it = std::ranges::find(tap.seen.from, source, &std::pair<core::ip_address, std::uint64_t>::first);
     if (it == tap.seen.from.end()) {
       tap.seen.from.emplace_back(source, 1);
@@ -4777,19 +5083,19 @@ void read_tap(wire_tap& t) {
   (void)pcap_dispatch(t.pcap.get(), 1024, count, reinterpret_cast<u_char*>(&t));
 }
 
-// After --listen: each firewall WARN that may drop by the source address
-// only (`ip saddr`, `ip6 saddr`, a fib lookup) decided against the sources
-// a packet socket saw arrive on the join interface (trial15k M1). A rule
-// that drops every one of them is a FAIL with its delete fix; one that
-// drops none of them a note (harmless: never the verdict); one that drops
-// some stays a WARN. Returns what the rules now surely drop ("175
-// datagrams from 10.77.1.2 on a0"), for the listen line.
+// After --listen: the senders a packet socket saw arrive on each join
+// interface (before the firewall's input hook and the reverse-path check),
+// each judged alone against the rules (judge_senders, trial H1): the rule
+// that drops a sender's datagrams first is a FAIL with a fix that lets them
+// in; one that drops none of them a note (harmless: never the verdict).
+// Returns what the rules surely drop ("20 datagrams from 10.77.1.2 on a0"),
+// for the listen line.
 std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, const std::vector<planned>& plan,
                                              const std::vector<wire_tap>& taps) {
   std::vector<std::string> dropped;
   const auto undecided = [](const check_result& c) {
     return c.check == "firewall" && c.status == check_status::warn && !is_harmless(c) && c.data.is_object() &&
-           c.data.value("by_source", false) && c.data.contains("path");
+           (c.data.contains("rule") || c.data.contains("chain"));
   };
   if (std::ranges::none_of(checks, undecided)) return dropped;
   if (std::ranges::all_of(taps, [](const wire_tap& t) { return t.seen.from.empty(); })) return dropped;
@@ -4805,51 +5111,30 @@ std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, 
   for (const auto& t : taps) {
     if (t.seen.from.empty()) continue;
     std::string name;
-    std::optional<std::uint16_t> link_type;
     for (const auto& p : plan) {
       if (p.iface.index == t.seen.index) name = std::string(p.iface.name.view());
     }
-    fw_packet pkt{t.seen.port, t.seen.group, name, t.seen.index, fw_packet::ct_state::new_flow, link_type, {}, {}};
-    std::uint64_t n = 0;
-    std::vector<std::string> from;
-    for (const auto& [src, count] : t.seen.from) {
-      pkt.sources.push_back(src);
-      const auto back = netlink::route_to(src);
-      pkt.back.push_back(back ? std::optional<std::uint32_t>(back->iface.index) : std::nullopt);
-      n += count;
-      from.push_back(src.to_string());
-    }
-    std::vector<fw_hit> hits;
+    fw_packet pkt{t.seen.port, t.seen.group, name, t.seen.index, fw_packet::ct_state::new_flow, std::nullopt, {}, {}};
+    std::vector<fw_sender> senders;
+    for (const auto& [src, count] : t.seen.from) senders.push_back({src, count});
+    const auto port_subject = fmt::format("udp dport {} ({})", t.seen.port, t.seen.group.is_v4() ? "IPv4" : "IPv6");
+    const std::set<std::string> subjects{port_subject,
+                                         fmt::format("{} to {} on {}", port_subject, t.seen.group.to_string(), name)};
+    std::vector<fw_sender> out;
     try {
-      pkt.ct = conntrack_state(ruleset, pkt);
-      hits = firewall_hits(ruleset, pkt);
+      out = judge_senders(checks, subjects, ruleset, pkt, senders, name);
     } catch (const json::exception&) {
       continue;
     }
-    const auto port_subject = fmt::format("udp dport {} ({})", t.seen.port, t.seen.group.is_v4() ? "IPv4" : "IPv6");
-    const auto saw = fmt::format("a packet socket on {} saw {} from {} arrive", name,
-                                 count_text(n, "datagram", "datagrams"), fmt::join(from, ", "));
-    bool any = false;
-    for (auto& c : checks) {
-      if (!undecided(c) || !c.subject.starts_with(port_subject)) continue;
-      const auto hit = std::ranges::find_if(hits, [&](const fw_hit& h) { return h.path == c.data["path"]; });
-      if (hit != hits.end() && hit->status == check_status::fail) {
-        c.status = check_status::fail;
-        c.message = fmt::format("{}; {}, and this rule drops {}", hit->message, saw,
-                                from.size() == 1 ? "them" : "every one of them");
-        c.fix = hit->fix;
-        c.note = hit->note;
-        c.data["dropped_sources"] = from;
-        any = true;
-      } else if (hit == hits.end()) {
-        c.message += fmt::format("; {}, none of it from a source this rule drops", saw);
-        c.note = "should a source it drops be one to receive: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
-        c.fix.clear();
-        mark_harmless(c);
-      }
+    if (out.empty()) continue;
+    std::uint64_t n = 0;
+    std::vector<std::string> from;
+    for (const auto& f : out) {
+      n += f.datagrams.value_or(0);
+      from.push_back(f.source.to_string());
     }
-    if (any) dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"),
-                                           fmt::join(from, ", "), name));
+    dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"), fmt::join(from, ", "),
+                                  name));
   }
   return dropped;
 }
@@ -4869,13 +5154,14 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   std::vector<wire_tap> taps;
   bool taps_complete = true;
   const bool source_rules = std::ranges::any_of(checks, [](const check_result& c) {
-    return c.check == "firewall" && c.status == check_status::warn && c.data.is_object() &&
-           c.data.value("by_source", false);
+    return c.check == "firewall" && c.status == check_status::warn && !is_harmless(c) && c.data.is_object() &&
+           (c.data.contains("rule") || c.data.contains("chain"));
   });
   for (const auto& p : plan) {
     const auto& r = p.m->request;
-    if (!r.group.is_v4() || p.iface.index == 0) continue;
-    const auto eff = read_rp(std::string(p.iface.name.view())).effective();
+    if (p.iface.index == 0) continue;
+    // IPv6 has no rp_filter: its tap is for the firewall's source rules (trial M1).
+    const auto eff = r.group.is_v4() ? read_rp(std::string(p.iface.name.view())).effective() : std::nullopt;
     const bool rp_on = eff && *eff != 0;
     // Also for an exclude join (!S,GROUP): whether what arrived came only
     // from the sources it excludes (trial15j H3).
@@ -5568,6 +5854,20 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
     ++counts[w];
   }
   std::string message = cause ? cause->message : "every check passed (or was not made: see SKIP)";
+  // The reverse-path check drops before the input hook: named first, the
+  // firewall's drop after it (trial L4).
+  if (cause != nullptr && cause->check == "rp_filter") {
+    const auto firewall = std::ranges::find_if(checks, [](const check_result& c) {
+      return c.check == "firewall" && c.status == check_status::fail && c.data.is_object() && c.data.contains("hook") &&
+             c.data["hook"] == "input";
+    });
+    if (firewall != checks.end()) {
+      message += fmt::format("; and once the reverse-path check passes them, the firewall drops them in the input "
+                             "hook, which comes after it (the routing decision, where rp_filter drops, is between "
+                             "the prerouting and the input hooks): {} (its fix is on the also: line)",
+                             firewall->message);
+    }
+  }
   if (!notes.empty()) {
     const bool one = notes.size() == 1;
     message = heard_all ? fmt::format("--listen heard every join's datagrams on its join interface, and nothing "
@@ -5781,7 +6081,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       // heard, every join's: no fix deletes it then (trial15j M1).
       for (auto& c : checks) {
         if (!heard_all || c.check != "firewall" || c.status != check_status::warn || !c.data.is_object() ||
-            !c.data.value("by_source", false) || c.fix.empty()) {
+            !c.data.value("by_source", false) || c.fix.empty() || c.data.contains("judged")) {
           continue;
         }
         c.message += "; --listen heard every join, none of it from a source this rule drops";

@@ -35,7 +35,7 @@ link_watch::link_watch(netlink::watcher w, std::vector<shard>& shards, std::vect
   }
   for (const auto index : indexes) {
     if (const auto* l = watcher_.state().link_by_index(index)) {
-      links_[l->name] = {index, l->is_up() && l->has_carrier(), false, index, index, 0};
+      links_[l->name] = {index, l->is_up() && l->has_carrier(), false, index, index, 0, l->name, {}};
     }
   }
 }
@@ -175,6 +175,11 @@ bool link_watch::process(receive_session& session) {
           node.key() = l.name;
           links_.erase(l.name);  // an entry of the new name (deleted, not back): the renamed link takes its place
           links_.insert(std::move(node));
+          // What is still to be said of it (an `up`, an address removed) is
+          // said under the name it has now, after this line (trial L2).
+          for (auto& u : ups_) {
+            if (u.index == l.index) u.name = l.name;
+          }
           report(l.name, l.index, "renamed",
                  fmt::format("renamed from {} to {}: the memberships stay on it (index {})", old_name, l.name,
                              l.index),
@@ -186,11 +191,46 @@ bool link_watch::process(receive_session& session) {
       auto& w = it->second;
       if (e.what == kind::link_removed) {
         if (w.index != l.index) continue;  // an older incarnation
-        report(l.name, l.index, "removed", "deleted: its memberships are gone until an interface of this name is back");
+        const bool was_renamed = w.given != l.name && !links_.contains(w.given);
+        report(l.name, l.index, "removed",
+               was_renamed ? fmt::format("deleted: its memberships are gone until an interface named {} (the name "
+                                         "the run joined on, which it had before a rename) is there",
+                                         w.given)
+                           : std::string("deleted: its memberships are gone until an interface of this name is back"));
         session.interface_deleted(l.index, l.name);
         w.index = 0;
         w.running = false;
         ++w.deletions;
+        if (!was_renamed) continue;
+        // Renamed, then deleted (trial L1): the memberships go back to the
+        // name the run was given, and an interface of that name, there now
+        // (created after the rename) or later, is joined as a re-created
+        // one is.
+        w.deleted_as = l.name;
+        auto node = links_.extract(it);
+        node.key() = w.given;
+        it = links_.insert(std::move(node)).position;
+        const auto* now = watcher_.state().link_by_name(w.given);
+        if (now == nullptr) continue;
+        w.index = now->index;
+        w.pending = true;
+        if (auto r = rejoin(w)) {
+          w.pending = false;
+          report(w.given, now->index, "recreated",
+                 fmt::format("{} (index {}), which the join interface {} was renamed to, is deleted; {} is an "
+                             "interface of its own now (index {}): {} membership(s) joined again there",
+                             l.name, l.index, w.given, w.given, now->index, *r),
+                 {{"old_index", w.old_index}, {"rejoined", *r}});
+          session.interface_replaced(w.old_index, now->index);
+          w.old_index = now->index;
+        } else {
+          report(w.given, now->index, "recreated",
+                 fmt::format("{} (index {}), which the join interface {} was renamed to, is deleted; joining again on "
+                             "{} (index {}) failed: {} (tried again at its next change)",
+                             l.name, l.index, w.given, w.given, now->index, r.error().message()),
+                 {{"old_index", w.old_index}, {"rejoined", 0}});
+        }
+        w.running = now->is_up() && now->has_carrier();
         continue;
       }
       if (w.index == 0 || (e.what == kind::link_added && w.index != l.index)) {
@@ -286,7 +326,12 @@ void link_watch::say_deleted() const {
     if (w.deletions == 0) continue;
     const auto times = w.deletions == 1 ? std::string() : fmt::format(" {} times", w.deletions);
     std::string message;
-    if (w.index == 0) {
+    if (!w.deleted_as.empty() && w.index != 0 && !w.pending) {
+      message = fmt::format("interface {} ({}) was renamed to {} and deleted during the run{}; {} is another "
+                            "interface now (index {}): its memberships were joined again there, and what was sent "
+                            "while none was joined was not received",
+                            name, w.first_index, w.deleted_as, times, name, w.index);
+    } else if (w.index == 0) {
       message = fmt::format("interface {} ({}) was deleted during the run{} and did not come back: its memberships "
                             "were gone from then on, and nothing sent to them after that was received",
                             name, w.first_index, times);

@@ -98,8 +98,12 @@ void mark_harmless(check_result& c);
 /// and another such WARN is among `checks`: the verdict to print instead,
 /// saying which rule drops is not known without the senders (no fix; every
 /// rule's delete is among other_causes()). Else nullopt (trial15k M1).
+/// `lines_printed`: the firewall lines are printed with the verdict (the
+/// doctor's), so its message refers to them; false for a run's end
+/// verdict, which prints none: it refers to the `also:` lines, which name
+/// each rule's delete.
 [[nodiscard]] std::optional<check_result> source_rules_unknown(const std::vector<check_result>& checks,
-                                                               const check_result* cause);
+                                                               const check_result* cause, bool lines_printed = true);
 
 /// The text of an `also:` line for `c`: "     also: STATUS CHECK SUBJECT,
 /// fix: COMMAND" (" (see its line)" without a fix).

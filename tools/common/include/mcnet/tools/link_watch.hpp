@@ -71,6 +71,8 @@ class link_watch {
     std::uint32_t old_index = 0;  // the index its memberships are still recorded on
     std::uint32_t first_index = 0;  // the index it had when the run joined on it
     unsigned deletions = 0;         // times it was deleted during the run
+    std::string given{};            // the name the run joined on (a rename does not change it)
+    std::string deleted_as{};       // the name it had when deleted, when a rename had changed it
   };
 
   link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,
