@@ -575,8 +575,38 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
   // epoch_proof numbers from the first up: the start stands (a line that
   // lags another by some numbers sends its numbers below the first as
   // often as the other sends numbers above it: the start stands first).
-  if (start_.open && from_start() >= epoch_proof) start_ = {};
+  if (start_.open && from_start() >= epoch_proof) {
+    seed_lone_line();
+    start_ = {};
+  }
   return a;
+}
+
+void sequence_tracker::seed_lone_line() noexcept {
+  const open_start& h = start_;
+  if (!lone_kept_ || !doubt_ || h.count < 2 || h.late != h.count || h.copies != 0) return;
+  std::uint64_t low = lone_;
+  for (std::size_t i = 0; i < h.count; ++i) {
+    const std::uint64_t n = h.numbers[i];
+    if (n < lone_ && lone_ - n < below_span / 2) low = std::min(low, n);
+  }
+  below_run b{};
+  b.first = b.last = low;
+  b.distinct = distinct_;
+  b.lone_open = true;
+  for (std::size_t i = 0; i < h.count; ++i) {
+    const std::uint64_t n = h.numbers[i];
+    if (n < low || n - low >= below_span) continue;
+    const std::uint64_t at = n - low;
+    auto& word = b.bits[static_cast<std::size_t>(at / 64)];
+    const std::uint64_t bit = std::uint64_t{1} << (at % 64);
+    if ((word & bit) != 0) continue;
+    word |= bit;
+    b.last = std::max(b.last, n);
+    ++b.count;
+  }
+  below_run_ = b;
+  if (!holds_lone()) below_run_ = {};
 }
 
 arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
@@ -803,8 +833,19 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
 
 bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   below_run& b = below_run_;
-  const bool follows = b.count != 0 && b.distinct == distinct_ && seq >= b.first && seq - b.first < below_span &&
-                       (seq <= b.last || seq - b.last <= gap_bound_);
+  // A run that holds the lone first number and came between the epoch's
+  // numbers while its start was open (seed_lone_line()) goes on whatever
+  // the epoch counted between its numbers (trial h16m finding 2: a
+  // forger's far line interleaved with the sender's, two of its numbers
+  // between each two of the sender's, took over right after the sender's
+  // lone first datagram, and every number it counted reset the sender's
+  // line below: the feed read as jumps, its loss hidden). The sender's
+  // line keeps arriving in order and wins with epoch_proof numbers. A far
+  // start that proved itself first (epoch_proof numbers with nothing below
+  // between: a real sender after a forged lone number) keeps the old rule:
+  // the line below needs them with nothing of the epoch between.
+  const bool follows = b.count != 0 && (b.distinct == distinct_ || lone_line_open()) && seq >= b.first &&
+                       seq - b.first < below_span && (seq <= b.last || seq - b.last <= gap_bound_);
   if (!follows) {
     b = {};
     b.first = b.last = seq;
@@ -869,7 +910,10 @@ void sequence_tracker::take_over_below(std::uint64_t seq, std::uint64_t counted,
 
 void sequence_tracker::end_below_start(std::uint64_t count) noexcept {
   below_run& b = below_run_;
-  if (!lone_kept_ || !any_ || before_jump_.copy || b.count < 2 || b.distinct != distinct_ || lone_ < b.first) return;
+  if (!lone_kept_ || !any_ || before_jump_.copy || b.count < 2 || (b.distinct != distinct_ && !lone_line_open()) ||
+      lone_ < b.first) {
+    return;
+  }
   const std::uint64_t lone_at = lone_ - b.first;
   if (lone_at >= below_span || (b.bits[static_cast<std::size_t>(lone_at / 64)] >> (lone_at % 64) & 1u) == 0) return;
   const std::uint64_t last = count - 1;

@@ -2868,3 +2868,44 @@ TEST(SequenceTracker, AnEndBelowAProvenStepWaitsForTheEndOfTheRun) {
     EXPECT_EQ(g.unconfirmed_ends(), 3u);
   }
 }
+
+// Trial h16m finding 2 (HIGH): a forger's far line (base + 10^6, + 1, + 2,
+// ...) interleaved with the real feed right after its lone first datagram,
+// two or three of its numbers between each two of the feed's, became the
+// stream's proven start: each of its numbers broke the feed's line below,
+// the feed read as jumps and its loss was hidden (1,000 forged: 451 of 900
+// received). The feed's line, with its lone first number, keeps arriving
+// in order and wins: every forged datagram is a jump, the feed's counts
+// are exact. mcnet header and MoldUDP64.
+TEST(SequenceTracker, AFarLineInterleavedAfterALoneFirstNumberDoesNotTakeTheFeed) {
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const std::uint64_t per : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}}) {
+      for (const std::uint64_t forged : {std::uint64_t{8}, std::uint64_t{100}, std::uint64_t{1000}}) {
+        SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << ", " << forged << " forged, " << per
+                                          << " between each two of the feed's");
+        const auto run = [&](feed::sequence_tracker& t, bool forge) {
+          live_feed(t, mold, base, base + 1, 0);
+          std::uint64_t f = 0;
+          for (std::uint64_t n = base + 1; n < base + 1000; ++n) {
+            for (std::uint64_t k = 0; forge && k < per && f < forged; ++k) {
+              live_feed(t, mold, base + 1'000'000 + f, base + 1'000'000 + f + 1, 0);
+              ++f;
+            }
+            if (n % 10 != 5) live_feed(t, mold, n, n + 1, 0);
+          }
+          for (int i = 0; i < 3; ++i) (void)t.end(base + 1000);
+          t.settle();
+          return f;
+        };
+        feed::sequence_tracker clean, t;
+        (void)run(clean, false);
+        const std::uint64_t sent = run(t, true);
+        ASSERT_EQ(clean.lost(), 100u);
+        EXPECT_EQ(counts_of(t), plus_jumps(clean, sent));
+        EXPECT_EQ(t.first(), base);
+        EXPECT_TRUE(t.ended());
+      }
+    }
+  }
+}

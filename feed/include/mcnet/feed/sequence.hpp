@@ -535,7 +535,7 @@ class sequence_tracker {
   [[nodiscard]] bool trusted() const noexcept {
     return far_.count == 0 && !start_.open && !claim_.active && !announce_.open && !held_.active &&
            unproven() == nullptr && past_end_.count == 0 && after_end_.count == 0 &&
-           (below_run_.count == 0 || below_run_.distinct != distinct_);
+           (below_run_.count == 0 || (below_run_.distinct != distinct_ && !lone_line_open()));
   }
 
  private:
@@ -781,6 +781,9 @@ class sequence_tracker {
   struct below_run {
     std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
     std::uint64_t end_count = 0, end_times = 0;
+    // Seeded from an open start's numbers below it (seed_lone_line()): the
+    // epoch's numbers between the run's do not break it.
+    bool lone_open = false;
     std::array<std::uint64_t, below_span / 64> bits{};
   };
   below_run below_run_{};
@@ -789,6 +792,24 @@ class sequence_tracker {
   // own numbers below the start, near it, count it as theirs.
   bool lone_kept_ = false;
   std::uint64_t lone_ = 0;
+  // Whether the run far below the start holds the lone first number
+  // (lone_kept_): the sender's line going on from its first, which the
+  // epoch's numbers between its own do not break.
+  [[nodiscard]] bool holds_lone() const noexcept {
+    const below_run& b = below_run_;
+    if (!lone_kept_ || b.count == 0 || lone_ < b.first || lone_ - b.first >= below_span) return false;
+    const std::uint64_t at = lone_ - b.first;
+    return (b.bits[static_cast<std::size_t>(at / 64)] >> (at % 64) & 1u) != 0;
+  }
+  // The lone number's line came while the start was open, between the
+  // epoch's numbers (seed_lone_line()): the epoch's numbers between its
+  // own do not break it (follow_below()).
+  [[nodiscard]] bool lone_line_open() const noexcept { return below_run_.lone_open && holds_lone(); }
+  // The open start is proven: when it took over from a lone first number
+  // and the numbers kept below it (all jumps) came between its own, they
+  // and the lone number begin the run below, which goes on across the
+  // epoch's numbers (trial h16m finding 2).
+  void seed_lone_line() noexcept;
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
