@@ -223,6 +223,27 @@ sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_
   // jump, at most epoch_proof (what a new epoch needs), so a stray datagram
   // cannot take back a restart, and a forger's burst is taken back once the
   // live sender has sent as many.
+  if (kind == evidence_kind::end) {
+    ends_held_at_ = own_received();
+    bool numbers_held = false;
+    for (std::size_t i = 0; i < evidence_.count; ++i) {
+      numbers_held = numbers_held || evidence_.kinds[i] == evidence_kind::number;
+    }
+    if (unproven() == nullptr && !numbers_held) {
+      // Proven (epoch_proof numbers past the jump) and nothing from before
+      // it went on: a real sender's END is its last word, so ENDs alone
+      // below the claim take nothing back now (8 forged ones would undo a
+      // proven outage); they are held for settle(), where they refute the
+      // claim only when the line did not go on after them (ends_refute():
+      // a burst at the tail). After the live sender's numbers below the
+      // claim they are evidence as those are.
+      if (evidence_.count + 1u >= epoch_proof) return probation_check::none;
+      evidence_.values[evidence_.count] = n;
+      evidence_.kinds[evidence_.count] = kind;
+      ++evidence_.count;
+      return probation_check::held;
+    }
+  }
   evidence_.values[evidence_.count] = n;
   evidence_.kinds[evidence_.count] = kind;
   ++evidence_.count;
@@ -371,6 +392,11 @@ bool sequence_tracker::ends_refute() const noexcept {
     most = std::max(most, times);
   }
   const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
+  // The line above went on after the last of them (epoch_proof numbers
+  // past the jump counted since): a real sender's END is its last word,
+  // so these were not (trial h16m 1: a proven outage, then an END below
+  // it given twice, made the 2,800 numbers after the outage jumps).
+  if (own_received() - ends_held_at_ >= epoch_proof) return false;
   return most >= 2 && most > past;
 }
 
@@ -382,6 +408,7 @@ void sequence_tracker::settle() noexcept {
   const bool copy_holds = copy != nullptr && copy->held_.active && held_.active && copy->held_.first == held_.first &&
                           copy->held_.last == held_.last;
   if (held_.active && !copy_holds) release_held(held_.inside == 0);
+  if (claim_.active && claim_.pending_refused != 0 && highest_ == claim_.pending_highest) settle_pending_end();
   // A contest for a near claim still open: the line that came most since
   // it opened wins (the line above needs epoch_proof and more than below).
   if (claim_.active && claim_.contest && !claim_.climbed) {
@@ -548,8 +575,38 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
   // epoch_proof numbers from the first up: the start stands (a line that
   // lags another by some numbers sends its numbers below the first as
   // often as the other sends numbers above it: the start stands first).
-  if (start_.open && from_start() >= epoch_proof) start_ = {};
+  if (start_.open && from_start() >= epoch_proof) {
+    seed_lone_line();
+    start_ = {};
+  }
   return a;
+}
+
+void sequence_tracker::seed_lone_line() noexcept {
+  const open_start& h = start_;
+  if (!lone_kept_ || !doubt_ || h.count < 2 || h.late != h.count || h.copies != 0) return;
+  std::uint64_t low = lone_;
+  for (std::size_t i = 0; i < h.count; ++i) {
+    const std::uint64_t n = h.numbers[i];
+    if (n < lone_ && lone_ - n < below_span / 2) low = std::min(low, n);
+  }
+  below_run b{};
+  b.first = b.last = low;
+  b.distinct = distinct_;
+  b.lone_open = true;
+  for (std::size_t i = 0; i < h.count; ++i) {
+    const std::uint64_t n = h.numbers[i];
+    if (n < low || n - low >= below_span) continue;
+    const std::uint64_t at = n - low;
+    auto& word = b.bits[static_cast<std::size_t>(at / 64)];
+    const std::uint64_t bit = std::uint64_t{1} << (at % 64);
+    if ((word & bit) != 0) continue;
+    word |= bit;
+    b.last = std::max(b.last, n);
+    ++b.count;
+  }
+  below_run_ = b;
+  if (!holds_lone()) below_run_ = {};
 }
 
 arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
@@ -609,6 +666,9 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       // over the chain, eight of those took back a real gap); those below
       // the chain's first claim still count against the whole chain.
       if (a.kind == verdict::gap) {
+        // The step before it, proven, stays proven (an END below it takes
+        // nothing back: claim_proven()).
+        if (step_proven()) claim_.proven = top;
         if (came) {
           // A number came since the last step: the climb starts anew here.
           claim_.base = top;
@@ -773,8 +833,19 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
 
 bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   below_run& b = below_run_;
-  const bool follows = b.count != 0 && b.distinct == distinct_ && seq >= b.first && seq - b.first < below_span &&
-                       (seq <= b.last || seq - b.last <= gap_bound_);
+  // A run that holds the lone first number and came between the epoch's
+  // numbers while its start was open (seed_lone_line()) goes on whatever
+  // the epoch counted between its numbers (trial h16m finding 2: a
+  // forger's far line interleaved with the sender's, two of its numbers
+  // between each two of the sender's, took over right after the sender's
+  // lone first datagram, and every number it counted reset the sender's
+  // line below: the feed read as jumps, its loss hidden). The sender's
+  // line keeps arriving in order and wins with epoch_proof numbers. A far
+  // start that proved itself first (epoch_proof numbers with nothing below
+  // between: a real sender after a forged lone number) keeps the old rule:
+  // the line below needs them with nothing of the epoch between.
+  const bool follows = b.count != 0 && (b.distinct == distinct_ || lone_line_open()) && seq >= b.first &&
+                       seq - b.first < below_span && (seq <= b.last || seq - b.last <= gap_bound_);
   if (!follows) {
     b = {};
     b.first = b.last = seq;
@@ -839,7 +910,10 @@ void sequence_tracker::take_over_below(std::uint64_t seq, std::uint64_t counted,
 
 void sequence_tracker::end_below_start(std::uint64_t count) noexcept {
   below_run& b = below_run_;
-  if (!lone_kept_ || !any_ || before_jump_.copy || b.count < 2 || b.distinct != distinct_ || lone_ < b.first) return;
+  if (!lone_kept_ || !any_ || before_jump_.copy || b.count < 2 || (b.distinct != distinct_ && !lone_line_open()) ||
+      lone_ < b.first) {
+    return;
+  }
   const std::uint64_t lone_at = lone_ - b.first;
   if (lone_at >= below_span || (b.bits[static_cast<std::size_t>(lone_at / 64)] >> (lone_at % 64) & 1u) == 0) return;
   const std::uint64_t last = count - 1;
@@ -954,6 +1028,25 @@ void sequence_tracker::end_inside_claim(std::uint64_t count) noexcept {
   vote_earlier_ends(count, *earlier);
 }
 
+void sequence_tracker::settle_pending_end() noexcept {
+  const std::uint64_t count = claim_.pending_end, times = claim_.pending_times, refused = claim_.pending_refused;
+  claim_.pending_times = claim_.pending_refused = 0;
+  const std::uint64_t past = end_believed_ ? ends_.times(*end_count_) : 0;
+  if (claim_.origin == 0 && claim_.line_count > 0 && count - 1 >= claim_.line_last && count - 1 < highest_) {
+    (void)take_back_claim(claim_.claimed, {}, next_above(count - 1));  // after the line below
+  } else if (claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside && count - 1 < claim_.claimed) {
+    (void)take_back_claim(claim_.claimed, {}, claim_.claimed);
+  } else if (claim_.inside == 0 && claim_.line_count == 0 && count > claim_.before && count - 1 < claim_.claimed &&
+             times >= 2 && times > past) {
+    (void)take_back_claim(claim_.claimed, {}, next_above(count - 1));  // inside the gap, repeated
+  } else {
+    return;
+  }
+  // The copies refused as below the highest are judged anew.
+  unconfirmed_ends_ -= std::min(unconfirmed_ends_, refused);
+  for (std::uint64_t i = 0; i < refused; ++i) (void)end(count);
+}
+
 bool sequence_tracker::lone_start() const noexcept {
   return any_ && doubt_ && claims_ && start_.open && start_.count == 0 && distinct_ == 1 && !claim_.active &&
          !before_jump_.copy && !end_count_ && !announce_.open && !held_.active && announced_ == 0;
@@ -969,6 +1062,8 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.climb_first = seq;
   claim_.step_distinct = distinct_ + 1;  // with seq, counted next
   claim_.opened = distinct_;
+  claim_.proven = 0;
+  claim_.pending_end = claim_.pending_times = claim_.pending_refused = claim_.pending_highest = 0;
   claim_.active = true;
   claim_.before = highest_;
   claim_.claimed = seq;
@@ -1351,15 +1446,37 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
   // The same after a start a far run took over from a lone first number,
   // proven since: the END repeated after the sender's numbers below it.
   if (count > 0) end_below_start(count);
-  if (claim_.active && claim_.origin == 0 && claim_.line_count > 0 && count > 0 && count - 1 >= claim_.line_last &&
-      count - 1 < highest_) {
+  // A real sender's END carries its last number: one below what the line
+  // above the claim proved (epoch_proof numbers in a row past a step, or a
+  // chain as dense as a standing one) is not the sender's last word (a
+  // forged END, or a restarted sender's): it takes nothing back, and the
+  // numbers that follow in order stand (trial h16m 1: a lossy feed's claim
+  // chain, an END below its highest given twice, made 1,350 of its numbers
+  // jumps). It is judged as any END at or below the highest is.
+  // Should the line above stop there and nothing past it come by the end
+  // of the run, the END was the sender's last word after all (a forged run
+  // past its last number): settle() judges it then (settle_pending_end()).
+  const bool below_proven = claim_.active && count > 0 && count - 1 < claim_proven();
+  if (below_proven) {
+    if (claim_.pending_times == 0 || (claim_.pending_end != count && claim_.pending_times < 2)) {
+      // (A count given more than once stays the one waiting, as end_votes
+      // keeps the one given most.)
+      claim_.pending_end = count;
+      claim_.pending_times = claim_.pending_refused = 0;
+    }
+    if (claim_.pending_end == count) {
+      ++claim_.pending_times;
+      claim_.pending_highest = highest_;
+    }
+  } else if (claim_.active && claim_.origin == 0 && claim_.line_count > 0 && count > 0 &&
+             count - 1 >= claim_.line_last && count - 1 < highest_) {
     // After the line below: the sender ended below what came above it.
     (void)take_back_claim(claim_.claimed, {}, next_above(count - 1));
   } else if (claim_.active && claim_.inside > 0 && count - 1 >= claim_.before + claim_.inside &&
              count - 1 < claim_.claimed) {
     (void)take_back_claim(claim_.claimed, {}, claim_.claimed);
   }
-  if (claim_.active && claim_.inside == 0 && claim_.line_count == 0) end_inside_claim(count);
+  if (!below_proven && claim_.active && claim_.inside == 0 && claim_.line_count == 0) end_inside_claim(count);
   if (announce_.open && announce_.inside > 0 && count < announced_) take_back_announce();
   if (held_.active && count > 0) judge_held(count - 1, /*number=*/false);
   if (before_jump_.copy && count > 0) {
@@ -1378,6 +1495,9 @@ missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcep
     // Numbers at or past the count arrived (a forged END, or another
     // run's), or a tail no sender's count can show: not this run's end.
     ++unconfirmed_ends_;
+    if (below_proven && claim_.active && claim_.pending_times != 0 && claim_.pending_end == count) {
+      ++claim_.pending_refused;
+    }
     return {};
   }
   // A sender repeats its END: the count given most wins (end_votes).

@@ -2735,3 +2735,177 @@ TEST(SequenceTracker, LateFillsFromARealBurstAreReordered) {
     }
   }
 }
+
+namespace {
+
+// A live feed for trial h16m: numbers `from` .. `to - 1` but those with
+// n % drop == drop - 1 (none when drop is 0), as mcnet numbers (add) or
+// MoldUDP64 packets of one message (add_run).
+void live_feed(feed::sequence_tracker& t, bool mold, std::uint64_t from, std::uint64_t to, std::uint64_t drop) {
+  for (std::uint64_t n = from; n < to; ++n) {
+    if (drop != 0 && n % drop == drop - 1) continue;
+    if (mold) {
+      (void)t.add_run(n, 1);
+    } else {
+      (void)t.add(n);
+    }
+  }
+}
+
+// The counts of `t` but for the ENDs not believed.
+counts but_ends(const feed::sequence_tracker& t) {
+  counts c = counts_of(t);
+  c.unconfirmed_ends = 0;
+  return c;
+}
+
+}  // namespace
+
+// Trial h16m finding 1 (HIGH): an END at or below the highest number seen,
+// given twice or more (forged, or a sender restarted with the same sender
+// id or session), took back the claims above it: the live feed's numbers
+// that had come since (and, when the take-back reached past
+// provisional_gap, those that followed) counted as jumps, and their loss
+// was hidden or invented (a 10 % lossy feed: 1,350 of its numbers jumps;
+// a proven outage: 2,800). A real sender's END carries its last number,
+// and a number the line above proved (one past its claimed number came in
+// order) is never a reason to distrust the in-order numbers that follow:
+// such an END takes nothing back at once; it waits for the end of the run
+// and takes the claim back only when nothing above it came after it (a
+// forged run past the sender's last number). mcnet header and MoldUDP64.
+TEST(SequenceTracker, AnEndBelowTheHighestDoesNotMakeTheLiveFeedJumps) {
+  struct scenario {
+    const char* name;
+    std::uint64_t first_to;  // the live feed up to here before the ENDs
+    std::uint64_t drop;      // every drop-th number lost (0: none)
+    std::uint64_t outage;    // numbers lost from first_to on (0: none)
+    std::uint64_t end_at;    // the END's count, from base
+    bool late_fill;          // a number inside the last gap comes late before the END
+  };
+  const scenario cases[] = {
+      {"10% lossy, END far below", 2000, 10, 0, 500, false},
+      {"10% lossy, END just below", 2000, 10, 0, 1500, false},
+      {"25% lossy", 2000, 4, 0, 1500, false},
+      {"a near gap, END inside it", 1000, 0, 5, 1003, false},
+      {"a near gap, END past it", 1000, 0, 5, 1050, false},
+      {"a near gap with a late fill, END past it", 1000, 0, 5, 1050, true},
+      {"a proven outage, END inside it", 1000, 0, 2000, 1500, false},
+      {"a proven outage, END at its start", 1000, 0, 2000, 1001, false},
+  };
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const scenario& c : cases) {
+      for (const std::uint64_t times : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}}) {
+        SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64: " : "mcnet: ") << c.name << ", END x" << times);
+        const auto run = [&](feed::sequence_tracker& t, bool forge) {
+          live_feed(t, mold, base, base + c.first_to, c.drop);
+          const std::uint64_t resume = base + c.first_to + c.outage;
+          live_feed(t, mold, resume, resume + 100, c.drop);
+          if (c.late_fill) live_feed(t, mold, base + c.first_to + 3, base + c.first_to + 4, 0);
+          for (std::uint64_t i = 0; forge && i < times; ++i) (void)t.end(base + c.end_at);
+          live_feed(t, mold, resume + 100, resume + 4000, c.drop ? c.drop : 20);
+        };
+        feed::sequence_tracker clean, t;
+        run(clean, false);
+        run(t, true);
+        EXPECT_EQ(t.jumps(), 0u) << "the live feed's numbers are its own";
+        EXPECT_EQ(but_ends(t), but_ends(clean));
+        // (Against an outage on probation they are held as evidence until
+        // it ends: unconfirmed then.)
+        EXPECT_LE(t.unconfirmed_ends(), times) << "an END below the highest is not believed";
+        // The sender's real END, three times, at the end of the run.
+        const std::uint64_t end = base + c.first_to + c.outage + 4000;
+        for (int i = 0; i < 3; ++i) {
+          (void)clean.end(end);
+          (void)t.end(end);
+        }
+        clean.settle();
+        t.settle();
+        EXPECT_EQ(t.jumps(), 0u) << "settled";
+        EXPECT_EQ(but_ends(t), but_ends(clean)) << "settled";
+        EXPECT_TRUE(t.ended()) << "the real END is believed";
+        EXPECT_EQ(t.unconfirmed_ends(), clean.unconfirmed_ends() + times);
+      }
+    }
+  }
+}
+
+// Trial h16m finding 1, the other side: an END below what the line above a
+// claim proved waits for the end of the run; when nothing above came after
+// it (the sender's last number, then a forged pair past it, then the
+// sender's END, repeated), settle() takes the pair back and believes the
+// END, its refused copies judged anew; when the line above goes on after
+// it, it stays refused.
+TEST(SequenceTracker, AnEndBelowAProvenStepWaitsForTheEndOfTheRun) {
+  for (const bool mold : {false, true}) {
+    SCOPED_TRACE(mold ? "MoldUDP64" : "mcnet");
+    const std::uint64_t base = mold ? 1 : 0;
+    feed::sequence_tracker t;
+    live_feed(t, mold, base, base + 100, 0);
+    live_feed(t, mold, base + 400, base + 402, 0);  // forged, past the sender's last (base + 99)
+    for (int i = 0; i < 3; ++i) EXPECT_EQ(t.end(base + 100), feed::missing_range{});
+    EXPECT_FALSE(t.ended()) << "below the highest: not believed before the end of the run";
+    EXPECT_EQ(t.unconfirmed_ends(), 3u);
+    t.settle();
+    EXPECT_TRUE(t.ended());
+    EXPECT_EQ(t.highest(), base + 99);
+    EXPECT_EQ(t.received(), 100u);
+    EXPECT_EQ(t.lost(), 0u);
+    EXPECT_EQ(t.jumps(), 2u);
+    EXPECT_EQ(t.unconfirmed_ends(), 0u) << "the three are the END believed";
+    EXPECT_EQ(t.retracted(), 1u);
+    // The same END, then the line above goes on: it was not the last word.
+    feed::sequence_tracker g;
+    live_feed(g, mold, base, base + 100, 0);
+    live_feed(g, mold, base + 400, base + 402, 0);
+    for (int i = 0; i < 3; ++i) (void)g.end(base + 100);
+    live_feed(g, mold, base + 402, base + 500, 0);
+    g.settle();
+    EXPECT_FALSE(g.ended());
+    EXPECT_EQ(g.jumps(), 0u);
+    EXPECT_EQ(g.received(), 200u);
+    EXPECT_EQ(g.lost(), 300u) << "100 .. 399 never came";
+    EXPECT_EQ(g.unconfirmed_ends(), 3u);
+  }
+}
+
+// Trial h16m finding 2 (HIGH): a forger's far line (base + 10^6, + 1, + 2,
+// ...) interleaved with the real feed right after its lone first datagram,
+// two or three of its numbers between each two of the feed's, became the
+// stream's proven start: each of its numbers broke the feed's line below,
+// the feed read as jumps and its loss was hidden (1,000 forged: 451 of 900
+// received). The feed's line, with its lone first number, keeps arriving
+// in order and wins: every forged datagram is a jump, the feed's counts
+// are exact. mcnet header and MoldUDP64.
+TEST(SequenceTracker, AFarLineInterleavedAfterALoneFirstNumberDoesNotTakeTheFeed) {
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const std::uint64_t per : {std::uint64_t{1}, std::uint64_t{2}, std::uint64_t{3}}) {
+      for (const std::uint64_t forged : {std::uint64_t{8}, std::uint64_t{100}, std::uint64_t{1000}}) {
+        SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << ", " << forged << " forged, " << per
+                                          << " between each two of the feed's");
+        const auto run = [&](feed::sequence_tracker& t, bool forge) {
+          live_feed(t, mold, base, base + 1, 0);
+          std::uint64_t f = 0;
+          for (std::uint64_t n = base + 1; n < base + 1000; ++n) {
+            for (std::uint64_t k = 0; forge && k < per && f < forged; ++k) {
+              live_feed(t, mold, base + 1'000'000 + f, base + 1'000'000 + f + 1, 0);
+              ++f;
+            }
+            if (n % 10 != 5) live_feed(t, mold, n, n + 1, 0);
+          }
+          for (int i = 0; i < 3; ++i) (void)t.end(base + 1000);
+          t.settle();
+          return f;
+        };
+        feed::sequence_tracker clean, t;
+        (void)run(clean, false);
+        const std::uint64_t sent = run(t, true);
+        ASSERT_EQ(clean.lost(), 100u);
+        EXPECT_EQ(counts_of(t), plus_jumps(clean, sent));
+        EXPECT_EQ(t.first(), base);
+        EXPECT_TRUE(t.ended());
+      }
+    }
+  }
+}

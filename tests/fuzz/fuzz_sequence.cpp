@@ -167,7 +167,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The end of the run: nothing provisional is left, and the counts still hold.
   // Only a claim still open (on probation, or provisional: not proven yet)
   // may change the counts when the run settles.
-  const bool was_open = t.on_probation() || t.provisional() || t.start_open() || t.held() > 0 || t.contested();
+  // (An END below what the line above a claim proved waits for settle()
+  // too.)
+  const bool was_open =
+      t.on_probation() || t.provisional() || t.start_open() || t.held() > 0 || t.contested() || t.end_pending();
   const std::uint64_t lost_before = t.lost(), received_before = t.received();
   t.settle();
   check(!t.on_probation() && !t.provisional() && t.held() == 0);

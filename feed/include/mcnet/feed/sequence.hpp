@@ -200,7 +200,11 @@ class end_votes {
 /// jumps, their gaps as never opened, and the numbers inside as in order
 /// (a real loss burst is followed by numbers past it; a forged number,
 /// pair, run or climb of them, however paced, by the live sender's line
-/// going on below it). It stands once the numbers past it reach past
+/// going on below it). An END below what the line above proved (a number
+/// past the claimed one came in order) takes nothing back at once: a real
+/// sender's END carries its last number, and the numbers that follow in
+/// order stand; settle() takes the claim back for it only when nothing
+/// above came after it (end_pending()). It stands once the numbers past it reach past
 /// claim_span with one in claim_density of that span counted; a climb
 /// that gets there with fewer is held like a far jump, the claim open in
 /// the copy it would go back to (trial16h). RTP's tracker
@@ -490,6 +494,13 @@ class sequence_tracker {
   /// gap's top number) the claim counts, the numbers below as reordered;
   /// settle() gives it to the line that came most.
   [[nodiscard]] bool contested() const noexcept { return claim_.active && claim_.contest && !claim_.climbed; }
+  /// Whether an END below what the line above a near claim proved (a
+  /// number past its claimed number came in order) waits for settle():
+  /// taken back at once it would make the numbers the line brings after
+  /// it jumps, so settle() judges it, and takes the claim back only when
+  /// nothing above came after it (a forged run past the sender's last
+  /// number). The counts may then change at settle().
+  [[nodiscard]] bool end_pending() const noexcept { return claim_.active && claim_.pending_refused != 0; }
   /// Numbers add_run() holds (neither received, nor lost, nor jumps yet;
   /// each counts once when they are judged): 0 when none.
   [[nodiscard]] std::uint64_t held() const noexcept { return held_.active ? held_.last - held_.first + 1 : 0; }
@@ -524,7 +535,7 @@ class sequence_tracker {
   [[nodiscard]] bool trusted() const noexcept {
     return far_.count == 0 && !start_.open && !claim_.active && !announce_.open && !held_.active &&
            unproven() == nullptr && past_end_.count == 0 && after_end_.count == 0 &&
-           (below_run_.count == 0 || below_run_.distinct != distinct_);
+           (below_run_.count == 0 || (below_run_.distinct != distinct_ && !lone_line_open()));
   }
 
  private:
@@ -590,6 +601,12 @@ class sequence_tracker {
   /// claim) says the sender ended below the claimed number: the claim is
   /// taken back and the END's earlier copies go to the vote.
   void end_inside_claim(std::uint64_t count) noexcept;
+  /// settle() of an END below what the line above a claim proved
+  /// (claim_.pending_end) that nothing above came after: the line above
+  /// stopped and the sender ended below it, so the END takes the claim back
+  /// as one below an unproven claim does, and its refused copies are
+  /// judged anew.
+  void settle_pending_end() noexcept;
   /// Whether the epoch is a lone first number whose start is open (nothing
   /// else counted, no claim, END or probation): a number far above that the
   /// stream follows takes it over (add_far()).
@@ -764,6 +781,9 @@ class sequence_tracker {
   struct below_run {
     std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
     std::uint64_t end_count = 0, end_times = 0;
+    // Seeded from an open start's numbers below it (seed_lone_line()): the
+    // epoch's numbers between the run's do not break it.
+    bool lone_open = false;
     std::array<std::uint64_t, below_span / 64> bits{};
   };
   below_run below_run_{};
@@ -772,6 +792,24 @@ class sequence_tracker {
   // own numbers below the start, near it, count it as theirs.
   bool lone_kept_ = false;
   std::uint64_t lone_ = 0;
+  // Whether the run far below the start holds the lone first number
+  // (lone_kept_): the sender's line going on from its first, which the
+  // epoch's numbers between its own do not break.
+  [[nodiscard]] bool holds_lone() const noexcept {
+    const below_run& b = below_run_;
+    if (!lone_kept_ || b.count == 0 || lone_ < b.first || lone_ - b.first >= below_span) return false;
+    const std::uint64_t at = lone_ - b.first;
+    return (b.bits[static_cast<std::size_t>(at / 64)] >> (at % 64) & 1u) != 0;
+  }
+  // The lone number's line came while the start was open, between the
+  // epoch's numbers (seed_lone_line()): the epoch's numbers between its
+  // own do not break it (follow_below()).
+  [[nodiscard]] bool lone_line_open() const noexcept { return below_run_.lone_open && holds_lone(); }
+  // The open start is proven: when it took over from a lone first number
+  // and the numbers kept below it (all jumps) came between its own, they
+  // and the lone number begin the run below, which goes on across the
+  // epoch's numbers (trial h16m finding 2).
+  void seed_lone_line() noexcept;
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
@@ -851,9 +889,35 @@ class sequence_tracker {
     // distinct_ when it opened: the numbers counted since (above `before`)
     // are the line going on from it.
     std::uint64_t opened = 0;
+    // The highest number of the chain's steps the line above proved before
+    // the current step (0: none): see claim_proven().
+    std::uint64_t proven = 0;
+    // An END below what the line above proved (claim_proven()), waiting
+    // for the end of the run: the count, how often it came, how many of
+    // those were refused (counted unconfirmed) and the highest number when
+    // the last came. Should nothing above it come by settle(), it is judged
+    // as an END below the claim is (settle_pending_end()).
+    std::uint64_t pending_end = 0, pending_times = 0, pending_refused = 0, pending_highest = 0;
     std::array<std::uint64_t, claim_span / 64 + 1> bits{};
   };
   gap_claim claim_{};
+  // Whether the line above proved the claim's current step: epoch_proof
+  // numbers came at or past its claimed number with no gap between them
+  // (a forger's one number, pair or short run past the live sender does
+  // not; nor does the density of the chain below it, which the forger's
+  // step would borrow).
+  [[nodiscard]] bool step_proven() const noexcept { return claim_.run >= 2; }
+  // The highest number of the open claim the line above proved (0: none).
+  // A real sender's END carries its last number, so an END below it is not
+  // the sender's last word (a forged one, or a restarted sender's): it
+  // takes back nothing, and the later in-order numbers stand (trial h16m 1).
+  // A contest open (the live sender's line going on below the chain) leaves
+  // nothing above it proven: the contest decides, and the END of the line
+  // below takes back what came above it, as ever.
+  [[nodiscard]] std::uint64_t claim_proven() const noexcept {
+    if (claim_.contest) return 0;
+    return step_proven() ? highest_ : claim_.proven;
+  }
   // An announcement that showed numbers missing past the highest, while no
   // number at or past it came: the largest announcement before it, the
   // highest number when it came, and how many new numbers above that came
@@ -902,6 +966,10 @@ class sequence_tracker {
     std::array<evidence_kind, epoch_proof> kinds{};
   };
   evidence evidence_{};
+  // own_received() when the last END count was held as evidence: numbers
+  // counted past the jump since then (epoch_proof of them) mean the line
+  // went on after it, and the END refutes nothing (ends_refute()).
+  std::uint64_t ends_held_at_ = 0;
   struct epochs_before {
     std::uint64_t received = 0, lost = 0, reordered = 0, duplicates = 0, too_late = 0, gaps = 0, expired = 0;
   };
