@@ -4611,7 +4611,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     const auto t = texts.find({rule.value("family", ""), rule.value("table", ""), rule.value("chain", ""), handle});
     return t == texts.end() ? "handle " + handle : fmt::format("handle {}: {}", handle, t->second);
   };
-  const auto who = [&where](const std::vector<const fate*>& fs) {
+  const auto who = [](const std::vector<const fate*>& fs) {
     std::vector<std::string> out;
     for (const auto* f : fs) {
       out.push_back(f->sender.datagrams ? fmt::format("{} from {}",
