@@ -209,6 +209,68 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
   });
 }
 
+// trial20k 1: a group joined on two interfaces of one LAN gets each datagram
+// once through each. The stream counts the later copies as duplicates (as
+// documented), but each channel is credited with what came through its own
+// interface: its packets, first packet and rate, in JSON, CSV and text, and
+// neither is "joined, nothing arrived" nor silent.
+TEST(NetMcastRecv, AGroupJoinedOnTwoInterfacesCreditsEachChannel) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0}}, {.lans = {0, 1}}}});
+  const auto& rx = (*net)[1];
+  // The receiver's eth1 on the sender's LAN too; its source 10.77.0.1 is
+  // reached by eth0, so no reverse-path filter may drop it on eth1.
+  test::run_checked(&net->switch_ns(), {"ip", "link", "set", "dev", "h1e1", "master", "br0"});
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  const auto port = std::to_string(free_port(rx));
+  const std::string group = "239.255.70.20:" + port;
+  const std::vector<std::string> send{"-i", "eth0", "-c", "100", "-r", "1000pps", group};
+  const std::vector<std::string> args{"-d", "1", group + "%eth0", group + "%eth1"};
+  receive_in_each_format(rx, args, [&] { test::tools::send_from(*net, {0}, send); },
+                         [&](const std::string& format, const test::run_result& r) {
+    EXPECT_EQ(r.output.find("nothing arrived"), std::string::npos) << r.output;
+    if (format == "--json") {
+      const auto events = json_lines(r.output);
+      const auto* summary = find_event(events, "summary");
+      ASSERT_TRUE(summary) << r.output;
+      ASSERT_EQ((*summary)["streams"].size(), 1u) << *summary;
+      EXPECT_EQ((*summary)["streams"][0]["packets"], 200) << "both copies counted in the stream";
+      EXPECT_EQ((*summary)["streams"][0]["duplicates"], 100) << "the later copies: duplicates";
+      const auto& channels = (*summary)["channels"];
+      ASSERT_EQ(channels.size(), 2u) << *summary;
+      for (std::size_t i = 0; i < 2; ++i) {
+        const auto& c = channels[i];
+        EXPECT_EQ(c["interface"]["name"], i == 0 ? "eth0" : "eth1") << c;
+        EXPECT_EQ(c["packets"], 100) << c;
+        EXPECT_FALSE(c["first_packet_ms"].is_null()) << c;
+        ASSERT_TRUE(c["rate_pps"].is_number()) << c;
+        EXPECT_NEAR(c["rate_pps"].get<double>(), 1000.0, 20.0) << "each interface's own rate: " << c;
+        EXPECT_NEAR(c["rate_bps"].get<double>(), 1000.0 * 100 * 8, 16'000.0) << "100-byte datagrams: " << c;
+      }
+      EXPECT_TRUE((*summary)["silent"].is_null()) << (*summary)["silent"];
+    } else if (format == "--csv") {
+      for (const char* iface : {"eth0", "eth1"}) {
+        EXPECT_TRUE(std::regex_search(r.standard_output,
+                                      std::regex("\nsummary,[0-9.]+,239\\.255\\.70\\.20," + port + ",,,," + iface +
+                                                 ",[0-9]+,100,,(9[89][0-9]|10[01][0-9])(\\.[0-9]+)?,")))
+            << "a channel row for " << iface << ": " << r.standard_output;
+      }
+    } else {
+      EXPECT_NE(r.output.find("joined on more than one interface (each datagram arrives through each; a stream "
+                              "counts the later copies as duplicates), what came through each:"),
+                std::string::npos)
+          << r.output;
+      for (const char* iface : {"eth0", "eth1"}) {
+        EXPECT_TRUE(std::regex_search(r.output, std::regex("\n  239\\.255\\.70\\.20:" + port + " on " + iface +
+                                                           ": 100 packets (9[89][0-9]|10[01][0-9]) pps [^,]*, first "
+                                                           "packet after [0-9.]+ ms")))
+            << iface << ": " << r.output;
+      }
+    }
+  });
+}
+
 // The man page's list of the summary's `total` keys (".RB { packets ," up
 // to the closing brace), in its order.
 std::vector<std::string> man_page_total_keys() {

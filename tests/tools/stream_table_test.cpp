@@ -61,6 +61,55 @@ TEST(StreamTable, OneSenderWithFaultsAndTheTail) {
   EXPECT_EQ(t.sum().lost, 100u);
 }
 
+// trial20k 1: a group joined on two interfaces gets each datagram through
+// both (index 2 first, then 3, 100 us apart). The stream counts the second
+// copies as duplicates; each channel is credited with what came through its
+// own interface: 50 packets, its own first packet and 1000 pps each. With
+// one interface nothing is tallied, and an END through another interface
+// does not move the count.
+TEST(StreamTable, EachInterfaceOfAGroupJoinedTwiceIsCreditedItsOwnDatagrams) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  auto at = kStart + 5ms;
+  for (std::uint64_t seq = 0; seq < 50; ++seq) {
+    const auto b = datagram(1, seq, at);
+    t.add(kTableGroup, 5000, kTableSource, b, at + 20us, 3, 0, 2);
+    t.add(kTableGroup, 5000, kTableSource, b, at + 120us, 3, 0, 3);
+    at += 1ms;
+  }
+  const auto end = datagram(1, 50, at, true);
+  t.add(kTableGroup, 5000, kTableSource, end, at, 3, 0, 3);
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& s = t.streams().begin()->second;
+  EXPECT_EQ(s.packets, 100u);
+  EXPECT_EQ(s.sequence.duplicates(), 50u);
+  const auto channels = t.channels();
+  ASSERT_EQ(channels.size(), 2u);
+  for (const std::uint32_t index : {2u, 3u}) {
+    const auto it = channels.find({kTableGroup, 5000, index, core::ip_address{}});
+    ASSERT_NE(it, channels.end()) << index;
+    EXPECT_EQ(it->second.packets, 50u) << index;
+    ASSERT_TRUE(it->second.first_packet_ms) << index;
+    EXPECT_NEAR(*it->second.first_packet_ms, index == 2 ? 5.02 : 5.12, 0.001) << index;
+    ASSERT_TRUE(it->second.rate_pps) << index;
+    EXPECT_NEAR(*it->second.rate_pps, 1000.0, 1.0) << index;
+    EXPECT_NEAR(*it->second.rate_bps, 1000.0 * 100 * 8, 800.0) << index;
+  }
+  // One interface only: the stream's one channel, as before.
+  tools::stream_table one;
+  one.joined(kTableGroup, 5000, kStart);
+  for (std::uint64_t seq = 0; seq < 5; ++seq) {
+    one.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart + 1ms * (seq + 1), 3, 0, 2);
+  }
+  one.add(kTableGroup, 5000, kTableSource, datagram(1, 5, kStart, true), kStart + 10ms, 3, 0, 3);
+  const auto single = one.channels();
+  ASSERT_EQ(single.size(), 1u);
+  EXPECT_EQ(single.begin()->first, (tools::stream_table::channel_key{kTableGroup, 5000, 2, core::ip_address{}}))
+      << "an END through another interface moves nothing";
+  EXPECT_EQ(single.begin()->second.packets, 5u);
+  EXPECT_TRUE(one.streams().begin()->second.by_interface.empty()) << "no tally while one interface";
+}
+
 // trial20j 7: joined a second before a sender whose numbers 0-9 never came,
 // the receiver said nothing of them. The numbers below the first arrival are
 // likely lost when, by the stream's pace at its start, they were sent after

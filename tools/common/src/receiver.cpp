@@ -10,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <limits>
+#include <map>
 #include <ostream>
 #include <set>
 #include <string>
@@ -74,6 +75,16 @@ std::string malformed_text(const stream_table& table) {
     out += (i == 0 ? "" : i + 1 == parts.size() ? " and " : ", ") + parts[i];
   }
   return out;
+}
+
+// Of the unsequenced datagrams, those of mcnet streams in which no number
+// was trusted (every datagram's length field not its size: trial20k 2),
+// named so: they carried a number, not one to count a loss by.
+std::string untrusted_text(const totals& sum) {
+  if (sum.untrusted == 0) return {};
+  return fmt::format(", {} of them of mcnet streams with no number trusted (each datagram's header length field "
+                     "not its size)",
+                     sum.untrusted);
 }
 
 }  // namespace
@@ -629,6 +640,8 @@ nlohmann::ordered_json receive_session::counted_channels() const {
     if (from.first_packet_ms && (!to.first_packet_ms || *from.first_packet_ms < *to.first_packet_ms)) {
       to.first_packet_ms = from.first_packet_ms;
     }
+    if (from.rate_pps) to.rate_pps = to.rate_pps.value_or(0) + *from.rate_pps;
+    if (from.rate_bps) to.rate_bps = to.rate_bps.value_or(0) + *from.rate_bps;
   };
   for (const auto& [key, count] : arrived) {
     add_count(any_source[{std::get<0>(key), std::get<1>(key), std::get<2>(key)}], count);
@@ -660,6 +673,8 @@ nlohmann::ordered_json receive_session::counted_channels() const {
     json j = c;
     j["packets"] = n.packets;
     j["first_packet_ms"] = n.first_packet_ms ? json(*n.first_packet_ms) : json(nullptr);
+    j["rate_pps"] = n.rate_pps ? json(*n.rate_pps) : json(nullptr);
+    j["rate_bps"] = n.rate_bps ? json(*n.rate_bps) : json(nullptr);
     channels.push_back(std::move(j));
   }
   return channels;
@@ -790,7 +805,8 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                             a.end ? "an mcnet END marker" : "an mcnet datagram", a.header ? a.header->length : 0,
                             m.size,
                             a.end ? "not believed (it ends nothing)"
-                                  : "its number not trusted (so that number counts as lost)"));
+                                  : "its number not trusted (that number counts as lost once a trusted number "
+                                    "above it has come; a stream with no trusted number has its loss unknown)"));
     }
     if (a.malformed && !warned_malformed_) {
       warned_malformed_ = true;
@@ -1041,6 +1057,27 @@ void receive_session::summary() {
       out_.csv(channel_csv_row("summary", t, j));
     }
   }
+  // A group and port joined on more than one interface: each datagram
+  // arrives once through each, and its stream counts the later copies as
+  // duplicates; each channel that received is said with what came through
+  // it (trial20k 1: the second interface's channel read 0 packets).
+  std::map<std::pair<std::string, std::uint16_t>, std::set<std::string>> interfaces_of;
+  for (const auto& j : channels) {
+    interfaces_of[{j["group"].get<std::string>(), j["port"].get<std::uint16_t>()}].insert(j["interface"]["name"].dump());
+  }
+  bool several_header = false;
+  for (const auto& j : channels) {
+    if (j["packets"] == 0 || interfaces_of[{j["group"].get<std::string>(), j["port"].get<std::uint16_t>()}].size() < 2) {
+      continue;
+    }
+    if (!several_header) {
+      out_.text("joined on more than one interface (each datagram arrives through each; a stream counts the later "
+                "copies as duplicates), what came through each:");
+      several_header = true;
+    }
+    out_.text(channel_text(j));
+    out_.csv(channel_csv_row("summary", t, j));
+  }
   json lines = nullptr;
   if (lines_) {
     lines = lines_->to_json();
@@ -1159,8 +1196,9 @@ void receive_session::summary() {
     notes += fmt::format(" ({} of streams never seen)", count_text(table_.stray_ends(), "end marker", "end markers"));
   }
   if (sum.unsequenced > 0) {
-    notes += fmt::format(" ({} without a sequence number mcast-recv reads: their loss is unknown)",
-                         count_text(sum.unsequenced, "datagram", "datagrams"));
+    notes += fmt::format(" ({} without a sequence number mcast-recv reads{}{}: their loss is unknown)",
+                         count_text(sum.unsequenced, "datagram", "datagrams"), sum.untrusted > 0 ? " or trusts" : "",
+                         untrusted_text(sum));
   }
   if (sum.refused > 0) {
     notes += fmt::format(" ({}, refused by {} parser: {} loss is unknown)", malformed_text(table_),
@@ -1278,8 +1316,8 @@ int receive_session::finish() const {
     const auto sum = table_.sum();
     std::string out;
     if (sum.unsequenced > 0) {
-      out += fmt::format(" ({} carried no sequence number: their loss is unknown)",
-                         count_text(sum.unsequenced, "more datagram", "more datagrams"));
+      out += fmt::format(" ({} carried no sequence number{}: their loss is unknown)",
+                         count_text(sum.unsequenced, "more datagram", "more datagrams"), untrusted_text(sum));
     }
     if (sum.refused > 0) out += fmt::format(" ({} more: their loss is unknown)", malformed_text(table_));
     return out;
@@ -1364,8 +1402,9 @@ int receive_session::finish() const {
   if (const auto sum = table_.sum(); s_.max_loss && sum.unsequenced > 0) {
     return out_.fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} datagrams carried no sequence number "
-                                 "mcast-recv knows{} (their loss is unknown; --payload names the protocols it reads){}",
-                                 *s_.max_loss, sum.unsequenced,
+                                 "mcast-recv knows{}{}{} (their loss is unknown; --payload names the protocols it reads){}",
+                                 *s_.max_loss, sum.unsequenced, sum.untrusted > 0 ? " or trusts" : "",
+                                 untrusted_text(sum),
                                  sum.refused > 0 ? ", and " + malformed_text(table_) + " arrived" : std::string(),
                                  checked_part()),
                      "loss_unknown");

@@ -176,7 +176,7 @@ std::string stream_name(const stream_key& k) {
 json stream_json(const stream_key& k, const stream& s, const json& iface) {
   const bool h = k.payload == payload_kind::mcnet;
   const bool mold = k.payload == payload_kind::moldudp64;
-  const bool seq = counts_loss(k);
+  const bool seq = counts_loss(k, s);
   const auto t = totals_of(k, s);
   const auto* ts = s.mpegts.get();
   const bool raw = k.payload == payload_kind::raw;
@@ -239,7 +239,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   j["rate_pps"] = per_second(static_cast<double>(now.packets - before.packets), seconds);
   j["rate_bps"] = per_second(static_cast<double>(now.bytes - before.bytes) * 8, seconds);
   j["rate_span_s"] = seconds;
-  if (counts_loss(k)) {
+  if (counts_loss(k, s)) {
     // Lost may shrink when late datagrams fill gaps counted before, and
     // reordered when a near gap is taken back (its numbers were in order).
     j["lost"] = lost_delta(now.lost, before.lost);
@@ -423,9 +423,13 @@ std::string channel_text(const json& c) {
     sources += src.get_ref<const std::string&>();
   }
   const auto mode = c["mode"].get<std::string>();
-  return fmt::format("  {} on {}{}: {}, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
+  // Its rate when it has one (two datagrams or more through it).
+  const auto rate = c.contains("rate_pps") && !c["rate_pps"].is_null()
+                        ? fmt::format(" {} {}", packet_rate_text(c["rate_pps"]), bit_rate_text(c["rate_bps"]))
+                        : std::string();
+  return fmt::format("  {} on {}{}: {}{}, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
                      mode == "any" ? std::string() : " " + mode + " " + sources,
-                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"),
+                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"), rate,
                      c["first_packet_ms"].is_null() ? std::string("none")
                                                     : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()));
 }
@@ -441,7 +445,12 @@ std::string channel_csv_row(const char* event, double time, const json& c) {
   stream["interface"] = c["interface"];
   stream["latency_ns"] = nullptr;
   stream["packets"] = c["packets"];
-  stream["bytes"] = 0;
+  // A channel's bytes are not counted: 0 when nothing came, else unknown (empty).
+  stream["bytes"] = c["packets"] == 0 ? json(0) : json(nullptr);
+  if (c.contains("rate_pps")) {
+    stream["rate_pps"] = c["rate_pps"];
+    stream["rate_bps"] = c["rate_bps"];
+  }
   stream["first_packet_ms"] = c["first_packet_ms"];
   stream["join_mode"] = c["mode"];
   std::string sources;

@@ -67,13 +67,21 @@ result<placement> socket_planner::place(const join_request& r) {
     auto& g = it->second;
     if (g.mode != r.mode) {
       const bool any = g.mode == filter::any || r.mode == filter::any;
+      // The source-specific one's mode: an exclude spec would leave the
+      // socket in exclude mode, not include (trial20k 12).
+      const bool exclude = g.mode == filter::exclude || r.mode == filter::exclude;
       // Specs that conflict, each valid alone: an invalid argument (EINVAL).
       return fail(error(std::make_error_code(std::errc::invalid_argument), "plan", "membership")
                       .with_address(r.group)
                       .with_port(r.port)
-                      .with_hint(any ? "any-source and source-specific specs for the same group, port and interface "
-                                       "(Linux would switch the any-source join to include mode): use one or the other"
-                                     : "include and exclude for the same group, port and interface in one run"));
+                      .with_hint(!any ? "include and exclude for the same group, port and interface in one run"
+                                 : exclude
+                                     ? "any-source and source-specific specs for the same group, port and interface "
+                                       "(Linux would make the any-source join an exclude of the sources named): use "
+                                       "one or the other"
+                                     : "any-source and source-specific specs for the same group, port and interface "
+                                       "(Linux would switch the any-source join to include mode): use one or the "
+                                       "other"));
     }
     const std::size_t first = g.on_socket.begin()->first;
     if (r.mode == filter::any || std::find(g.sources.begin(), g.sources.end(), *r.source) != g.sources.end()) {

@@ -68,6 +68,7 @@ void totals::add(const totals& o) noexcept {
   restarts += o.restarts;
   too_late += o.too_late;
   unsequenced += o.unsequenced;
+  untrusted += o.untrusted;
   refused += o.refused;
   clock_errors += o.clock_errors;
   length_errors += o.length_errors;
@@ -79,14 +80,32 @@ bool counts_loss(const stream_key& key) noexcept {
          key.payload == payload_kind::rtp;
 }
 
+bool untrusted_numbers(const stream_key& key, const stream& s) noexcept {
+  return key.payload == payload_kind::mcnet && s.packets > 0 && !s.sequence.started();
+}
+
+bool counts_loss(const stream_key& key, const stream& s) noexcept {
+  return counts_loss(key) && !untrusted_numbers(key, s);
+}
+
 namespace {
 
-// A stream's datagrams and first arrival, into its channel's count.
-void add_to_channel(stream_table::channel_count& c, const stream& st) {
-  c.packets += st.packets;
-  if (st.first_packet_ms && (!c.first_packet_ms || *st.first_packet_ms < *c.first_packet_ms)) {
-    c.first_packet_ms = st.first_packet_ms;
+// Datagrams through one interface (a stream's, or one tally of it), into
+// their channel's count; `rated`: their rate too.
+void add_to_channel(stream_table::channel_count& c, std::uint64_t packets, std::uint64_t bytes,
+                    const std::optional<double>& first_packet_ms, const clump_clock& arrivals, bool rated) {
+  c.packets += packets;
+  if (first_packet_ms && (!c.first_packet_ms || *first_packet_ms < *c.first_packet_ms)) {
+    c.first_packet_ms = first_packet_ms;
   }
+  if (!rated) return;
+  // As stream_json() rates a stream: datagrams over the span they came in,
+  // each of the mean size.
+  const auto [intervals, span] = arrivals.rate();
+  if (span <= 0 || packets == 0) return;
+  const double bytes_each = static_cast<double>(bytes) / static_cast<double>(packets);
+  c.rate_pps = c.rate_pps.value_or(0) + intervals / span;
+  c.rate_bps = c.rate_bps.value_or(0) + intervals * bytes_each * 8 / span;
 }
 
 // Latencies that may hold outliers: none can be farther than the bound from
@@ -163,6 +182,12 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
   }
   t.clock_errors = s.clock_errors + latency_outliers(s);
   t.length_errors = s.length_errors;
+  if (untrusted_numbers(key, s)) {
+    // No number of it trusted: nothing to count a loss by (trial20k 2: 17 %
+    // dropped read "lost 0" and passed --max-loss).
+    t.unsequenced = t.untrusted = s.packets;
+    return t;
+  }
   if (counts_loss(key)) t.sequenced = s.packets;
   if (key.payload == payload_kind::rtp) {
     if (s.rtp_sequence) {
@@ -193,6 +218,47 @@ void stream_table::joined(const core::ip_address& group, std::uint16_t port, cor
 stream_table::channel_key stream_table::channel_of(const stream_key& key, std::uint32_t interface_index) const {
   const bool named = include_joins_.contains({key.group, key.port, key.source});
   return {key.group, key.port, interface_index, named ? key.source : core::ip_address{}};
+}
+
+void stream_table::add_channels(std::map<channel_key, channel_count>& to, const stream_key& key, const stream& st,
+                                bool rated) const {
+  if (st.by_interface.empty()) {
+    add_to_channel(to[channel_of(key, st.interface_index)], st.packets, st.bytes, st.first_packet_ms, st.arrivals,
+                   rated);
+    return;
+  }
+  for (const auto& t : st.by_interface) {
+    add_to_channel(to[channel_of(key, t.interface_index)], t.packets, t.bytes, t.first_packet_ms, t.arrivals, rated);
+  }
+}
+
+std::optional<double> stream_table::since_join_ms(const stream_key& key, core::kernel_time arrival) const {
+  const auto j = joins_.find({key.group, key.port});
+  if (j == joins_.end()) return std::nullopt;
+  return static_cast<double>(
+             feed::saturating_sub(arrival.time_since_epoch().count(), j->second.time_since_epoch().count())) /
+         1e6;
+}
+
+void stream_table::tally_interface(stream& s, const stream_key& key, std::uint32_t interface_index, std::size_t size,
+                                   core::kernel_time arrival) {
+  auto& tallies = s.by_interface;
+  try {
+    // The first other interface: what came so far came through the one before.
+    if (tallies.empty()) tallies.push_back({s.interface_index, s.packets, s.bytes, s.first_packet_ms, s.arrivals});
+    auto it = std::find_if(tallies.begin(), tallies.end(),
+                           [interface_index](const interface_tally& t) { return t.interface_index == interface_index; });
+    if (it == tallies.end()) {
+      if (tallies.size() >= max_interfaces_per_stream) return;
+      tallies.push_back({interface_index, 0, 0, since_join_ms(key, arrival), {}});
+      it = tallies.end() - 1;
+    }
+    ++it->packets;
+    it->bytes += size;
+    it->arrivals.add(arrival.time_since_epoch().count());
+  } catch (const std::bad_alloc&) {
+    // Out of memory: this datagram is in no tally (its stream counts it).
+  }
 }
 
 std::size_t stream_table::key_hash::operator()(const stream_key& k) const noexcept {
@@ -296,6 +362,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.ttl = st.ttl;
   r.tos = st.tos;
   r.interface_index = st.interface_index;
+  r.by_interface = st.by_interface;
   r.first_packet_ms = st.first_packet_ms;
   r.pace_mark_ns = st.pace_mark_ns;
   r.pace_mark_seq = st.pace_mark_seq;
@@ -379,6 +446,7 @@ void take_out(totals& a, const totals& b) noexcept {
   sub(a.restarts, b.restarts);
   sub(a.too_late, b.too_late);
   sub(a.unsequenced, b.unsequenced);
+  sub(a.untrusted, b.untrusted);
   sub(a.refused, b.refused);
   sub(a.clock_errors, b.clock_errors);
   sub(a.length_errors, b.length_errors);
@@ -404,6 +472,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.ttl = r.ttl;
   s.tos = r.tos;
   s.interface_index = r.interface_index;
+  s.by_interface = r.by_interface;
   s.first_packet_ms = r.first_packet_ms;
   s.pace_mark_ns = r.pace_mark_ns;
   s.pace_mark_seq = r.pace_mark_seq;
@@ -425,9 +494,14 @@ void stream_table::resume(const stream_key& key, stream& s) {
     f->second.received = std::max(0.0, f->second.received - r.loss.received);
     f->second.lost = std::max(0.0, f->second.lost - r.loss.lost);
   }
-  if (auto c = retired_channels_.find(channel_of(key, r.interface_index)); c != retired_channels_.end()) {
-    c->second.packets -= std::min(c->second.packets, r.packets);
-  }
+  // Its channels' counts are the stream's again too, each interface's.
+  const auto take_channel = [this, &key](std::uint32_t index, std::uint64_t packets) {
+    if (auto c = retired_channels_.find(channel_of(key, index)); c != retired_channels_.end()) {
+      c->second.packets -= std::min(c->second.packets, packets);
+    }
+  };
+  if (r.by_interface.empty()) take_channel(r.interface_index, r.packets);
+  for (const auto& t : r.by_interface) take_channel(t.interface_index, t.packets);
   resume_.erase(it);  // its queue entry goes stale
   ++resumed_;
 }
@@ -497,7 +571,7 @@ bool stream_table::evict() {
     retired_.add(counted);
     if (st.packets >= feed_min || st.unresumed) keep_evicted_feed({key, counted, st.ended, st.unresumed});
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
-    add_to_channel(retired_channels_[channel_of(key, st.interface_index)], st);
+    add_channels(retired_channels_, key, st, /*rated=*/false);
     const auto one = loss_of(key, st);
     // Held to --max-loss from its record while it may come back (worst_loss()), else from here.
     remember(key, st, counted, one, doubt);
@@ -602,13 +676,14 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out) {
 
 void stream_table::count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl,
                          int tos, std::uint32_t interface_index) {
+  // Through another interface than its datagrams so far (trial20k 1): tallied per interface from now on.
+  if (interface_index != 0 && s.packets > 0 && (interface_index != s.interface_index || !s.by_interface.empty())) {
+    tally_interface(s, key, interface_index, size, arrival);
+  }
   if (interface_index != 0) s.interface_index = interface_index;
   if (s.packets == 0) {
     s.first_packet = arrival;
-    if (auto j = joins_.find({key.group, key.port}); j != joins_.end()) {
-      s.first_packet_ms = static_cast<double>(feed::saturating_sub(arrival.time_since_epoch().count(),
-                                                                   j->second.time_since_epoch().count())) / 1e6;
-    }
+    if (const auto ms = since_join_ms(key, arrival)) s.first_packet_ms = ms;
   }
   // The pace at the start (start_gap_of()): the arrival of the datagram
   // before this one and the highest number then (this one is tracked after
@@ -765,7 +840,9 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       const bool length_ok = header->length == payload.size();
       if (header->is_end()) {
         // Not a packet: it tells how many sequence numbers the run had.
-        if (interface_index != 0) s->interface_index = interface_index;
+        // (Its interface is not the datagrams': an END through a second
+        // interface must not move their channel's count there.)
+        if (interface_index != 0 && s->packets == 0) s->interface_index = interface_index;
         if (!length_ok) {
           ++s->length_errors;
           ++s->end_length_errors;
@@ -993,7 +1070,7 @@ stream_table::loss_figures stream_table::loss_of(const stream_key& key, const st
     const auto c = s.mpegts->continuity.totals();
     return {static_cast<double>(c.packets), static_cast<double>(s.mpegts->continuity.missing())};
   }
-  if (!counts_loss(key)) return {};
+  if (!counts_loss(key, s)) return {};
   // lost / N, N the numbers the stream used (docs/tools.md, "Counting"):
   // received is what arrived once with a trusted number, so duplicates,
   // length errors (their numbers are in lost), jumps and datagrams too
@@ -1041,7 +1118,7 @@ stream_table::loss_figures stream_table::loss(const std::function<bool(const str
 
 std::map<stream_table::channel_key, stream_table::channel_count> stream_table::channels() const {
   auto out = retired_channels_;
-  for (const auto& [key, st] : streams_) add_to_channel(out[channel_of(key, st.interface_index)], st);
+  for (const auto& [key, st] : streams_) add_channels(out, key, st, /*rated=*/true);
   return out;
 }
 

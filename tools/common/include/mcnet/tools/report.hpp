@@ -153,11 +153,15 @@ struct packet_view {
 [[nodiscard]] std::string bit_rate_text(const nlohmann::ordered_json& bps);
 
 /// A joined channel of the summary (a start event `groups` object with
-/// `packets` and `first_packet_ms`) as one line of text: "239.1.1.1:5000 on
-/// eth0 include 10.77.0.1: 0 packets, first packet none".
+/// `packets`, `first_packet_ms` and, when it has them, `rate_pps` and
+/// `rate_bps`) as one line of text: "239.1.1.1:5000 on eth0 include
+/// 10.77.0.1: 0 packets, first packet none", "239.1.1.1:5000 on eth1: 100
+/// packets 100 pps 80.0 kbit/s, first packet after 3.2 ms".
 [[nodiscard]] std::string channel_text(const nlohmann::ordered_json& channel);
 /// The same channel as a CSV row in the stream columns: group, port,
-/// interface, packets 0, bytes 0, first_packet_ms; the other cells empty.
+/// interface, packets, bytes (0 when nothing came, else empty: not
+/// counted per channel), rate_pps and rate_bps (empty without a rate),
+/// first_packet_ms, join_mode and join_sources; the other cells empty.
 [[nodiscard]] std::string channel_csv_row(const char* event, double time, const nlohmann::ordered_json& channel);
 
 /// A stream object of a report as one line of text.

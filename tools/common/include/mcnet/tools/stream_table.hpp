@@ -178,6 +178,16 @@ struct sequence_doubt {
   bool overflow = false;   ///< more than `capacity` inputs in doubt: not replayable
 };
 
+/// A stream's datagrams that came through one ingress interface
+/// (stream::by_interface).
+struct interface_tally {
+  std::uint32_t interface_index = 0;      ///< the ingress interface; 0 when unknown
+  std::uint64_t packets = 0;              ///< datagrams counted through it (duplicates included)
+  std::uint64_t bytes = 0;                ///< their UDP payload bytes
+  std::optional<double> first_packet_ms;  ///< its first datagram, ms after the join of the stream's group
+  clump_clock arrivals;                   ///< their arrivals, for the rate through it (clump_clock::rate())
+};
+
 struct stream {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
@@ -203,6 +213,14 @@ struct stream {
   /// unknown (JSON `unresumed`, the text says so; --max-loss does not quote them).
   bool unresumed = false;
   std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown
+  /// Its datagrams by ingress interface once they came through more than
+  /// one (a group joined on two interfaces of one LAN: each datagram
+  /// arrives once through each, the later copies counted as duplicates):
+  /// empty while all came through `interface_index`, then one tally per
+  /// interface, at most stream_table::max_interfaces_per_stream (datagrams
+  /// of further interfaces are in no tally). Each joined channel is
+  /// credited with what came through it (stream_table::channels(); trial20k 1).
+  std::vector<interface_tally> by_interface;
   // MoldUDP64
   std::uint64_t messages = 0;        ///< messages received (duplicates included)
   std::uint64_t heartbeats = 0;      ///< packets with count 0
@@ -283,6 +301,9 @@ struct totals {
   /// Datagrams without a sequence number (raw payload streams: iperf2,
   /// unknown protocols): their loss cannot be measured.
   std::uint64_t unsequenced = 0;
+  /// Those of `unsequenced` that are mcnet datagrams of streams in which no
+  /// number was trusted (every datagram a length error: untrusted_numbers()).
+  std::uint64_t untrusted = 0;
   /// Datagrams of raw streams that the parser of the protocol their source
   /// sends refused (stream::malformed of raw streams: malformed MoldUDP64,
   /// say): not unsequenced, damaged; their loss is not measured either.
@@ -300,6 +321,15 @@ struct totals {
 /// Whether streams of `key` count lost, reordered and duplicates (mcnet and
 /// MoldUDP64 in their numbers, RTP in its sequence); MPEG-TS and raw do not.
 [[nodiscard]] bool counts_loss(const stream_key& key) noexcept;
+
+/// Whether `s`, an mcnet stream with datagrams, has had no number trusted
+/// (each of its datagrams a length error: stream::length_errors): its loss
+/// cannot be measured, so it counts as unsequenced (totals::untrusted), its
+/// lost, reordered and duplicates unknown, not 0 (trial20k 2).
+[[nodiscard]] bool untrusted_numbers(const stream_key& key, const stream& s) noexcept;
+/// counts_loss(key) for a stream whose numbers were trusted
+/// (!untrusted_numbers()).
+[[nodiscard]] bool counts_loss(const stream_key& key, const stream& s) noexcept;
 
 /// The numbers a stream's session used before the first one that arrived
 /// (trial20j 7: a receiver joined before the sender started saw 10, 11 ...
@@ -391,7 +421,7 @@ class stream_table {
   static constexpr std::size_t streams_per_mpegts = 16;
   /// What one stream may cost, for the memory bound: its map node, an RTP
   /// stream's tracker (on the heap), and its share of the MPEG-TS
-  /// continuity checkers (one per `streams_per_mpegts` streams), ~48 KB.
+  /// continuity checkers (one per `streams_per_mpegts` streams), ~49 KB (48,629 bytes with g++ 12 on x86-64).
   static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
                                                   sizeof(feed::rtp_sequence_tracker) +
                                                   (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
@@ -551,7 +581,14 @@ class stream_table {
   struct channel_count {
     std::uint64_t packets = 0;                 ///< datagrams counted in its streams (evicted ones included)
     std::optional<double> first_packet_ms;     ///< the earliest first_packet_ms of its streams; none when nothing came
+    /// Datagrams and bits per second through it: the rates (clump_clock::rate())
+    /// of its streams in the table added up, each over its own first to last
+    /// datagram through the channel; none when none of them has two datagrams
+    /// through it (evicted streams give no rate).
+    std::optional<double> rate_pps, rate_bps;
   };
+  /// Ingress interfaces tallied per stream at most (stream::by_interface).
+  static constexpr std::size_t max_interfaces_per_stream = 16;
   /// (group, port, ingress interface index, source) of a channel; the
   /// source is the unspecified address (`core::ip_address{}`) unless an
   /// include join named it (joined()), so the keys stay bounded by the joins.
@@ -638,6 +675,7 @@ class stream_table {
     bool unresumed = false;  // stream::unresumed: its figures partial still
     int ttl = -1, tos = -1;
     std::uint32_t interface_index = 0;
+    std::vector<interface_tally> by_interface;
     std::optional<double> first_packet_ms;
     std::optional<std::int64_t> pace_mark_ns;
     std::uint64_t pace_mark_seq = 0;
@@ -753,6 +791,17 @@ class stream_table {
   source_id_set include_joins_;  // (group, port, source) of the include joins
   /// The channel a stream of `key` arriving on `interface_index` counts in.
   [[nodiscard]] channel_key channel_of(const stream_key& key, std::uint32_t interface_index) const;
+  /// Credit `st`'s datagrams to its channels in `to`, each interface's to
+  /// its own (stream::by_interface); `rated`: with their rates.
+  void add_channels(std::map<channel_key, channel_count>& to, const stream_key& key, const stream& st,
+                    bool rated) const;
+  /// Tally a datagram of `s` through `interface_index`, another interface
+  /// than its datagrams so far came through, or one of a stream tallied
+  /// so already (stream::by_interface).
+  void tally_interface(stream& s, const stream_key& key, std::uint32_t interface_index, std::size_t size,
+                       core::kernel_time arrival);
+  /// Milliseconds from the first join of `key`'s group and port to `arrival`; none when not joined.
+  [[nodiscard]] std::optional<double> since_join_ms(const stream_key& key, core::kernel_time arrival) const;
 };
 
 }  // namespace mcnet::tools
