@@ -151,6 +151,22 @@ result<std::size_t> link_watch::rejoin(watched& w) {
   return joined;
 }
 
+void link_watch::rejoin_and_report(watched& w, const std::string& name, std::uint32_t index,
+                                   receive_session& session, const std::string& what, std::string_view where) {
+  if (auto r = rejoin(w)) {
+    w.pending = false;
+    report(name, index, "recreated", fmt::format("{}: {} membership(s) joined again{}", what, *r, where),
+           {{"old_index", w.old_index}, {"rejoined", *r}});
+    session.interface_replaced(w.old_index, index);
+    w.old_index = index;
+  } else {
+    report(name, index, "recreated",
+           fmt::format("{}, joining again{} failed: {} (tried again at its next change)", what, where,
+                       r.error().message()),
+           {{"old_index", w.old_index}, {"rejoined", 0}});
+  }
+}
+
 bool link_watch::process(receive_session& session) {
   auto events = watcher_.process();
   if (!events) {
@@ -214,22 +230,11 @@ bool link_watch::process(receive_session& session) {
         if (now == nullptr) continue;
         w.index = now->index;
         w.pending = true;
-        if (auto r = rejoin(w)) {
-          w.pending = false;
-          report(w.given, now->index, "recreated",
-                 fmt::format("{} (index {}), which the join interface {} was renamed to, is deleted; {} is an "
-                             "interface of its own now (index {}): {} membership(s) joined again there",
-                             l.name, l.index, w.given, w.given, now->index, *r),
-                 {{"old_index", w.old_index}, {"rejoined", *r}});
-          session.interface_replaced(w.old_index, now->index);
-          w.old_index = now->index;
-        } else {
-          report(w.given, now->index, "recreated",
-                 fmt::format("{} (index {}), which the join interface {} was renamed to, is deleted; joining again on "
-                             "{} (index {}) failed: {} (tried again at its next change)",
-                             l.name, l.index, w.given, w.given, now->index, r.error().message()),
-                 {{"old_index", w.old_index}, {"rejoined", 0}});
-        }
+        rejoin_and_report(w, w.given, now->index, session,
+                          fmt::format("{} (index {}), which the join interface {} was renamed to, is deleted; {} is "
+                                      "an interface of its own now (index {})",
+                                      l.name, l.index, w.given, w.given, now->index),
+                          " there");
         w.running = now->is_up() && now->has_carrier();
         continue;
       }
@@ -241,20 +246,8 @@ bool link_watch::process(receive_session& session) {
         continue;
       }
       if (w.pending) {
-        auto r = rejoin(w);
-        if (r) {
-          w.pending = false;
-          report(l.name, l.index, "recreated",
-                 fmt::format("re-created (index {} -> {}): {} membership(s) joined again", w.old_index, l.index, *r),
-                 {{"old_index", w.old_index}, {"rejoined", *r}});
-          session.interface_replaced(w.old_index, l.index);
-          w.old_index = l.index;
-        } else {
-          report(l.name, l.index, "recreated",
-                 fmt::format("re-created (index {} -> {}), joining again failed: {} (tried again at its next change)",
-                             w.old_index, l.index, r.error().message()),
-                 {{"old_index", w.old_index}, {"rejoined", 0}});
-        }
+        rejoin_and_report(w, l.name, l.index, session,
+                          fmt::format("re-created (index {} -> {})", w.old_index, l.index), "");
       }
       const bool running = l.is_up() && l.has_carrier();
       if (running != w.running) {

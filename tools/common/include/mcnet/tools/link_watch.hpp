@@ -95,6 +95,12 @@ class link_watch {
                           nlohmann::ordered_json& extra) const;
   // Leave what was on `w.old_index`, join it on `w.index`; the memberships joined again, or the first error.
   result<std::size_t> rejoin(watched& w);
+  // rejoin(w) on `index` (the interface `name`), then the `recreated` event:
+  // "WHAT: N membership(s) joined again WHERE", or on failure "WHAT, joining
+  // again WHERE failed: ERROR (tried again at its next change)" with
+  // rejoined 0 (w stays pending).
+  void rejoin_and_report(watched& w, const std::string& name, std::uint32_t index, receive_session& session,
+                         const std::string& what, std::string_view where);
 
   struct pending_up {
     std::string name;
