@@ -119,11 +119,10 @@ bool may_have_outliers(const stream& s) noexcept {
 
 std::uint64_t latency_outliers(const stream& s) noexcept {
   if (!may_have_outliers(s)) return 0;
-  const auto median = s.latency.percentile(0.5);
-  constexpr auto far = stream_table::latency_outlier_ns;
   // A copy of the counts only for the rare stream with outliers.
   try {
-    return s.latency.count() - s.latency.within(median - far, median + far).count();
+    feed::histogram copy;
+    return s.latency.count() - latency_kept(s, copy).count();
   } catch (const std::bad_alloc&) {
     return 0;
   }
