@@ -1358,7 +1358,7 @@ TEST(NetEveryRun, ASilentGroupAmongOthersGetsItsDiagnosis) {
   });
   EXPECT_EQ(r.status.code, 0) << r.output;
   EXPECT_NE(r.standard_output.find("mcast-recv: nothing arrived for " + silent +
-                                   ", while other groups' datagrams did: FAIL firewall udp dport " + dropped_port +
+                                   " on eth0, while other groups' datagrams did: FAIL firewall udp dport " + dropped_port +
                                    " (IPv4)"),
             std::string::npos)
       << r.output;
@@ -1388,6 +1388,108 @@ TEST(NetEveryRun, ASilentGroupAmongOthersGetsItsDiagnosis) {
   EXPECT_EQ(causes[0]["subject"].get<std::string>().find("udp dport " + dropped_port + " (IPv4)"), 0u) << j.output;
   EXPECT_EQ(causes[0]["fix"].get<std::string>().find("nft delete rule inet mcnet_run input handle"), 0u) << j.output;
   EXPECT_TRUE((*summary)["verdict"].is_null()) << j.output;
+}
+
+// A silent channel whose END markers arrived (trial20k 3): its channel
+// line, its JSON and CSV entries say so, with their sender; with the join
+// link's MTU below Ethernet's the silent diagnosis is that MTU with its fix
+// (as the whole-run verdict), else that its END markers came and its
+// datagrams did not, never "its sender, its port, or a router".
+TEST(NetEveryRun, ASilentChannelWhoseEndMarkersCameIsToldByThem) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto big = "239.255.93.51:" + port;
+  const auto small = "239.255.93.52:" + port;
+  const auto sender = tx.v4().to_string();
+  const auto send = [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "1400", big});
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small});
+  };
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1000"}).status.success());
+  const auto j = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.2", big, small}, send);
+  expect_schema_conform(j.standard_output);
+  const auto events = json_lines(j.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << j.output;
+  const json* channel = nullptr;
+  for (const auto& c : (*summary)["channels"]) {
+    if (c["group"] == "239.255.93.51") channel = &c;
+  }
+  ASSERT_NE(channel, nullptr) << j.output;
+  EXPECT_EQ((*channel)["packets"], 0) << j.output;
+  EXPECT_EQ((*channel)["end_markers"], 3) << j.output;  // mcast-send sends three
+  EXPECT_EQ((*channel)["end_marker_sources"], json::array({sender})) << j.output;
+  const auto& silent = (*summary)["silent"];
+  ASSERT_TRUE(silent.is_array() && silent.size() == 1) << j.output;
+  EXPECT_EQ(silent[0]["end_markers"], 3) << j.output;
+  ASSERT_EQ(silent[0]["causes"].size(), 1u) << j.output;
+  EXPECT_EQ(silent[0]["causes"][0]["check"], "interface") << j.output;
+  EXPECT_EQ(silent[0]["causes"][0]["fix"], "ip link set dev eth0 mtu 1500") << j.output;
+  EXPECT_TRUE(silent[0]["message"].is_null()) << j.output;
+  // The receiver's link MTU is Ethernet's, the sender's 9000 (its 3000-byte
+  // datagrams are dropped on the way, the switch's port has 1500): the
+  // markers still clear the sender, the port and the path.
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1500"}).status.success());
+  ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "9000"}).status.success());
+  const auto t = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.2", big, small}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "3000", big});
+    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small});
+  });
+  EXPECT_EQ(t.status.code, 0) << t.output;
+  EXPECT_NE(t.standard_output.find("  " + big + " on eth0: 0 packets, first packet none, 3 END markers of streams "
+                                   "never seen from " + sender + "\n"),
+            std::string::npos)
+      << t.output;
+  EXPECT_NE(t.standard_output.find("mcast-recv: nothing arrived for " + big + " on eth0, while other groups' "
+                                   "datagrams did: its END markers arrived (3 END markers of streams never seen "
+                                   "from " + sender + "), its datagrams did not"),
+            std::string::npos)
+      << t.output;
+  EXPECT_EQ(t.standard_output.find("its sender, its port"), std::string::npos) << t.output;
+}
+
+// A silent source of an include join beside one of the same group and
+// port that sends (trial20k 4): the silent line names the channel (its
+// source and interface), says that the other channel received, and its
+// doctor command holds the silent channel alone; JSON `silent` has the
+// channel's mode, sources and interface.
+TEST(NetEveryRun, ASilentSourceBesideOneThatSendsIsNamedAsItsChannel) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto group = "232.255.93.61:" + std::to_string(free_port(rx));
+  const auto sender = tx.v4().to_string();
+  const auto nobody = sender.substr(0, sender.rfind('.')) + ".99";  // an address no host of the LAN has
+  const auto quiet = nobody + "," + group;
+  const auto sending = sender + "," + group;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "1000pps", group}); };
+  const auto t = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1", quiet, sending}, send);
+  EXPECT_EQ(t.status.code, 0) << t.output;
+  EXPECT_NE(t.standard_output.find("mcast-recv: nothing arrived for " + group + " on eth0 include " + nobody +
+                                   ", while another channel of its group and port received (" + group +
+                                   " on eth0 include " + sender + "): no local check found a cause for it"),
+            std::string::npos)
+      << t.output;
+  EXPECT_NE(t.standard_output.find("(mcast-recv doctor --listen SEC " + quiet + "%eth0 checks more)"),
+            std::string::npos)
+      << t.output;
+  EXPECT_EQ(t.standard_output.find("nothing arrived for " + group + ","), std::string::npos) << t.output;
+  const auto j = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1", quiet, sending}, send);
+  expect_schema_conform(j.standard_output);
+  const auto events = json_lines(j.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << j.output;
+  const auto& silent = (*summary)["silent"];
+  ASSERT_TRUE(silent.is_array() && silent.size() == 1) << j.output;
+  EXPECT_EQ(silent[0]["mode"], "include") << j.output;
+  EXPECT_EQ(silent[0]["sources"], json::array({nobody})) << j.output;
+  EXPECT_EQ(silent[0]["interface"]["name"], "eth0") << j.output;
+  EXPECT_EQ(silent[0]["other_channels_received"], json::array({group + " on eth0 include " + sender})) << j.output;
+  EXPECT_EQ(silent[0]["message"].get<std::string>().find(sending), std::string::npos) << j.output;
 }
 
 // Without nft the firewall is not read: a run that received nothing says

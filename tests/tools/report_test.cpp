@@ -903,6 +903,25 @@ TEST(Report, CsvRowsLineUpWithTheHeader) {
   EXPECT_EQ(by_name["join_sources"], "10.77.120.3 10.77.120.4") << row;
   EXPECT_EQ(by_name["source"], "") << "an exclude join names no source of the channel: " << row;
   EXPECT_EQ(by_name["packets"], "0") << row;
+  EXPECT_EQ(by_name["end_markers"], "") << "a channel without the count: " << row;
+  // Its END markers of streams never seen, with their senders (trial20k 3):
+  // in CSV and on its text line.
+  json marked = channel;
+  marked["end_markers"] = 3;
+  marked["end_marker_sources"] = {"10.77.120.3", "10.77.120.5"};
+  row = tools::channel_csv_row("summary", 1.7e9, marked);
+  row.pop_back();
+  const auto marked_cells = split(row);
+  ASSERT_EQ(marked_cells.size(), names.size()) << row;
+  for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = marked_cells[i];
+  EXPECT_EQ(by_name["end_markers"], "3") << row;
+  EXPECT_EQ(by_name["end_marker_sources"], "10.77.120.3 10.77.120.5") << row;
+  EXPECT_EQ(tools::channel_text(marked),
+            "  239.1.1.9:5000 on eth0 exclude 10.77.120.3,10.77.120.4: 0 packets, first packet none, 3 END markers of "
+            "streams never seen from 10.77.120.3, 10.77.120.5");
+  marked["end_markers"] = 0;
+  EXPECT_EQ(tools::channel_text(marked), "  239.1.1.9:5000 on eth0 exclude 10.77.120.3,10.77.120.4: 0 packets, first "
+                                         "packet none");
 }
 
 // trial20e: CSV printed numbers with three decimals, so a 40 us span read

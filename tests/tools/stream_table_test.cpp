@@ -110,6 +110,33 @@ TEST(StreamTable, EachInterfaceOfAGroupJoinedTwiceIsCreditedItsOwnDatagrams) {
   EXPECT_TRUE(one.streams().begin()->second.by_interface.empty()) << "no tally while one interface";
 }
 
+// trial20k 3: END markers of streams never seen (a sender whose datagrams
+// a small MTU dropped) are kept per channel with their senders, so that a
+// silent channel can say that they came: an include join's source is its
+// own channel, an any-source join's senders are its channel's together.
+TEST(StreamTable, EndMarkersOfStreamsNeverSeenAreKeptPerChannel) {
+  tools::stream_table t;
+  const auto other = core::ip_address::v4(10, 77, 0, 2);
+  t.joined(kTableGroup, 5000, kStart);
+  t.joined(kTableGroup, 5001, kStart, kTableSource);
+  const auto end = datagram(1, 50, kStart, true);
+  for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, end, kStart + 1ms, 3, 0, 2);
+  t.add(kTableGroup, 5000, other, datagram(2, 7, kStart, true), kStart + 2ms, 3, 0, 2);
+  t.add(kTableGroup, 5001, kTableSource, end, kStart + 3ms, 3, 0, 4);
+  EXPECT_EQ(t.stray_ends(), 5u);
+  EXPECT_TRUE(t.streams().empty()) << "an END alone is no stream";
+  const auto& by = t.stray_ends_by_channel();
+  ASSERT_EQ(by.size(), 2u);
+  const auto any = by.find({kTableGroup, 5000, 2, core::ip_address{}});
+  ASSERT_NE(any, by.end());
+  EXPECT_EQ(any->second.count, 4u);
+  EXPECT_EQ(any->second.sources, (std::vector<core::ip_address>{kTableSource, other}));
+  const auto ssm = by.find({kTableGroup, 5001, 4, kTableSource});
+  ASSERT_NE(ssm, by.end());
+  EXPECT_EQ(ssm->second.count, 1u);
+  EXPECT_EQ(ssm->second.sources, std::vector<core::ip_address>{kTableSource});
+}
+
 // trial20j 7: joined a second before a sender whose numbers 0-9 never came,
 // the receiver said nothing of them. The numbers below the first arrival are
 // likely lost when, by the stream's pace at its start, they were sent after

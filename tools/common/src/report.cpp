@@ -346,11 +346,13 @@ constexpr std::array<const char*, 21> columns{
 // an exclude join read like an any-source one without them (trial20i 10).
 // first_sequence, missed_at_start and began_after_join_s after them
 // (trial20k 6: the start's figures were in JSON only).
-constexpr std::array<const char*, 22> payload_columns{
+// end_markers and end_marker_sources after them: a channel's END markers of
+// streams never seen and their senders (trial20k 3), empty in stream rows.
+constexpr std::array<const char*, 24> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
-    "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing"};
+    "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -413,6 +415,18 @@ std::string csv_row(const char* event, double time, const json& stream) {
 }
 
 std::string channel_text(const json& c) {
+  // Its rate when it has one (two datagrams or more through it).
+  const auto rate = c.contains("rate_pps") && !c["rate_pps"].is_null()
+                        ? fmt::format(" {} {}", packet_rate_text(c["rate_pps"]), bit_rate_text(c["rate_bps"]))
+                        : std::string();
+  return fmt::format("  {}: {}{}, first packet {}{}", channel_name(c),
+                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"), rate,
+                     c["first_packet_ms"].is_null() ? std::string("none")
+                                                    : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()),
+                     end_markers_text(c));
+}
+
+std::string channel_name(const json& c) {
   const auto group = c["group"].get<std::string>();
   const auto port = std::to_string(c["port"].get<std::uint16_t>());
   const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
@@ -423,15 +437,20 @@ std::string channel_text(const json& c) {
     sources += src.get_ref<const std::string&>();
   }
   const auto mode = c["mode"].get<std::string>();
-  // Its rate when it has one (two datagrams or more through it).
-  const auto rate = c.contains("rate_pps") && !c["rate_pps"].is_null()
-                        ? fmt::format(" {} {}", packet_rate_text(c["rate_pps"]), bit_rate_text(c["rate_bps"]))
-                        : std::string();
-  return fmt::format("  {} on {}{}: {}{}, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
-                     mode == "any" ? std::string() : " " + mode + " " + sources,
-                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"), rate,
-                     c["first_packet_ms"].is_null() ? std::string("none")
-                                                    : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()));
+  return fmt::format("{} on {}{}", where, name.is_null() ? "-" : name.get<std::string>(),
+                     mode == "any" ? std::string() : " " + mode + " " + sources);
+}
+
+std::string end_markers_text(const json& c) {
+  const auto it = c.find("end_markers");
+  if (it == c.end() || !it->is_number() || it->get<std::uint64_t>() == 0) return {};
+  std::string from;
+  for (const auto& src : c["end_marker_sources"]) {
+    if (!from.empty()) from += ", ";
+    from += src.get_ref<const std::string&>();
+  }
+  return fmt::format(", {} of streams never seen{}", count_text(it->get<std::uint64_t>(), "END marker", "END markers"),
+                     from.empty() ? std::string() : " from " + from);
 }
 
 std::string channel_csv_row(const char* event, double time, const json& c) {
@@ -459,6 +478,15 @@ std::string channel_csv_row(const char* event, double time, const json& c) {
     sources += src.get_ref<const std::string&>();
   }
   stream["join_sources"] = sources;
+  if (c.contains("end_markers")) {
+    stream["end_markers"] = c["end_markers"];
+    std::string senders;
+    for (const auto& src : c["end_marker_sources"]) {
+      if (!senders.empty()) senders += ' ';
+      senders += src.get_ref<const std::string&>();
+    }
+    stream["end_marker_sources"] = senders;
+  }
   return csv_row(event, time, stream);
 }
 

@@ -830,7 +830,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       if (header->is_end() && find(key) == nullptr && !resumable(key)) {
         // An END alone is no stream; one of a stream that ended and was
         // evicted is that stream's repeat, and its counts are final.
-        if (!ended_before(key)) ++stray_ends_;
+        if (!ended_before(key)) stray_end(key, interface_index);
         return out;
       }
       auto* s = find_or_make(key, out);
@@ -903,7 +903,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.mold_session = key.mold_session;
       if (v->is_end_of_session() && find(key) == nullptr && !resumable(key)) {
         out.end = true;
-        if (!ended_before(key)) ++stray_ends_;  // an end of session alone is no stream; an ended one's repeat is its own
+        if (!ended_before(key)) stray_end(key, interface_index);  // an end of session alone is no stream; an ended one's repeat is its own
         return out;
       }
       auto* s = find_or_make(key, out);
@@ -1114,6 +1114,26 @@ stream_table::loss_figures stream_table::loss(const std::function<bool(const str
     add(f);
   }
   return out;
+}
+
+void stream_table::stray_end(const stream_key& key, std::uint32_t interface_index) {
+  ++stray_ends_;
+  const auto ch = channel_of(key, interface_index);
+  auto it = stray_by_channel_.find(ch);
+  if (it == stray_by_channel_.end()) {
+    if (stray_by_channel_.size() >= stray_end_channels_kept) return;
+    try {
+      it = stray_by_channel_.try_emplace(ch).first;
+      it->second.sources.reserve(stray_end_sources_kept);
+    } catch (const std::bad_alloc&) {
+      return;  // counted in stray_ends_ alone
+    }
+  }
+  auto& c = it->second;
+  ++c.count;
+  if (c.sources.size() < std::min(stray_end_sources_kept, c.sources.capacity()) && std::ranges::find(c.sources, key.source) == c.sources.end()) {
+    c.sources.push_back(key.source);  // reserved above: no allocation
+  }
 }
 
 std::map<stream_table::channel_key, stream_table::channel_count> stream_table::channels() const {

@@ -596,6 +596,22 @@ class stream_table {
   /// Every channel that had a datagram, from the streams and the evicted
   /// streams, in one pass over the table.
   [[nodiscard]] std::map<channel_key, channel_count> channels() const;
+  /// END markers (and MoldUDP64 end-of-session packets) of streams never
+  /// seen (stray_ends()) that came through one channel: evidence that its
+  /// sender is there and the path carries its header-sized datagrams.
+  struct stray_end_count {
+    std::uint64_t count = 0;                ///< markers through the channel
+    std::vector<core::ip_address> sources;  ///< their senders, the first stray_end_sources_kept of them
+  };
+  /// Senders kept per channel's stray END markers.
+  static constexpr std::size_t stray_end_sources_kept = 4;
+  /// Channels whose stray END markers are kept apart (a flood of groups
+  /// past this counts in stray_ends() alone).
+  static constexpr std::size_t stray_end_channels_kept = 4096;
+  /// The stray END markers per channel (channel_key, as channels()).
+  [[nodiscard]] const std::map<channel_key, stray_end_count>& stray_ends_by_channel() const noexcept {
+    return stray_by_channel_;
+  }
   /// What loss_ratio() divides: received and lost, in floating point (a
   /// hostile loss near 2^64 must not wrap).
   struct loss_figures {
@@ -741,6 +757,9 @@ class stream_table {
   std::uint64_t held_count_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t stray_ends_ = 0;
+  std::map<channel_key, stray_end_count> stray_by_channel_;  // at most stray_end_channels_kept
+  /// Count a stray END marker of `key`'s stream, through `interface_index`.
+  void stray_end(const stream_key& key, std::uint32_t interface_index);
   std::uint64_t resumed_ = 0;
   std::uint64_t unresumed_ = 0;
   std::uint64_t unresumed_returns_ = 0;
