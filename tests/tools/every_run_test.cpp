@@ -373,7 +373,7 @@ TEST(NetEveryRun, IgmpV2WithAnSsmSpecAndNoMulticastFlagOnTheRoutesInterface) {
   EXPECT_NE(v2[0]["message"].get<std::string>().find("IGMPv2 in use"), std::string::npos) << r.output;
   // The source is on eth0's link, where IGMPv2 works: no cause of nothing
   // arriving (#15, trial d15m finding 7).
-  EXPECT_EQ(verdict_of(events)["status"], "OK") << r.output;
+  EXPECT_EQ(verdict_of(events)["status"], "UNKNOWN") << r.output;
   EXPECT_TRUE(verdict_of(events)["check"].is_null()) << r.output;
   // Any-source joins are what IGMPv2 carries: no warning then.
   const auto asm_run = h.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "239.255.93.2:" + port});
@@ -406,10 +406,16 @@ TEST(NetEveryRun, HealthyRunHasNoStartWarningAndNoVerdict) {
 
   // Nothing sent, nothing wrong locally: the verdict points past this host.
   const auto quiet = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "232.1.3.4:" + port});
+  // Nothing arrived: no local cause is no success (trial20k 7), in JSON and text.
   const auto v = verdict_of(json_lines(quiet.standard_output));
-  EXPECT_EQ(v["status"], "OK") << quiet.output;
+  EXPECT_EQ(v["status"], "UNKNOWN") << quiet.output;
   EXPECT_TRUE(v["check"].is_null()) << quiet.output;
   EXPECT_NE(v["message"].get<std::string>().find("mcast-recv doctor --listen"), std::string::npos) << quiet.output;
+  const auto text = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", "232.1.3.4:" + port});
+  EXPECT_NE(text.standard_output.find("\nverdict: UNKNOWN: nothing arrived and no local check found a cause"),
+            std::string::npos)
+      << text.output;
+  EXPECT_EQ(text.standard_output.find("verdict: OK"), std::string::npos) << text.output;
 }
 
 // The link events of `events` with `change`.
@@ -1181,7 +1187,7 @@ TEST(NetEveryRun, FullQueueDropsAreTheVerdictWhenNothingArrived) {
     EXPECT_NE(v["note"].get<std::string>().find("on the host"), std::string::npos) << v;
   }
   const auto none = (*net)[0].run([] { return tools::nothing_arrived_verdict({}, tools::drop_counters{}).event; });
-  EXPECT_EQ(none["status"], "OK") << none;
+  EXPECT_EQ(none["status"], "UNKNOWN") << none;
 }
 
 // Two causes of drops: the verdict names the one that dropped more (100
@@ -1503,7 +1509,7 @@ TEST(NetEveryRun, WithoutNftTheVerdictSaysTheFirewallWasNotRead) {
   const auto r = rx.exec({"env", "PATH=/nonexistent", MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", spec});
   const auto v = verdict_of(json_lines(r.standard_output));
   ASSERT_TRUE(v.is_object()) << r.output;
-  EXPECT_EQ(v["status"], "OK") << r.output;
+  EXPECT_EQ(v["status"], "UNKNOWN") << r.output;
   EXPECT_NE(v["message"].get<std::string>().find("this host's own firewall was not read either: nft is not installed"),
             std::string::npos)
       << r.output;

@@ -650,14 +650,16 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
                     {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
   }
   run_verdict v;
-  v.event = {{"status", cause ? std::string(status_word(cause->status)) : std::string("OK")},
+  // No cause found is no success: nothing arrived (trial20k 7: a script
+  // testing status == "OK" read a dead feed as fine).
+  v.event = {{"status", cause ? std::string(status_word(cause->status)) : std::string("UNKNOWN")},
              {"check", cause ? json(cause->check) : json(nullptr)},
              {"subject", cause ? json(cause->subject) : json(nullptr)},
              {"message", cause ? cause->message : none},
              {"fix", cause && !cause->fix.empty() ? json(cause->fix) : json(nullptr)},
              {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)},
              {"also", std::move(also)}};
-  v.text = verdict_lines(cause, none);
+  v.text = cause ? verdict_lines(cause, none) : std::vector<std::string>{"verdict: UNKNOWN: " + none};
   for (const auto* c : others) v.text.push_back(also_line(*c));
   return v;
 }

@@ -214,7 +214,8 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// the run (`over_run`: reverse_path_check when they climbed), and its bad-checksum (Udp, Udp6 `InCsumErrors`) and
 /// full-queue (`RcvbufErrors`) drops (a `drops` FAIL each, naming the
 /// counters and what to do), the most likely cause by check_order(). With no cause found:
-/// status "OK" and a message pointing at what no local check can see (the
+/// status "UNKNOWN" (nothing arrived: never "OK"; text "verdict: UNKNOWN: MESSAGE")
+/// and a message pointing at what no local check can see (the
 /// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`;
 /// datagrams past the MTU: `mcast-recv doctor --size`). `end_markers`:
 /// END markers of streams never seen (stream_table::stray_ends()): with
