@@ -337,6 +337,30 @@ TEST(ReceiveSession, AStreamWithNoTrustedNumberHasItsLossUnknownAndFailsMaxLoss)
   }
 }
 
+// A flow stalled at the end: with sequence numbers its lost count covers
+// only the gaps between them; without (raw, iperf2, MPEG-TS) it has no lost
+// count to speak of (trial20k 6), its line says only that it went silent.
+TEST(ReceiveSession, StalledAtTheEndSpeaksOfALostCountOnlyWhereThereIsOne) {
+  for (const bool numbered : {true, false}) {
+    fixture f;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 6; ++i) numbered ? b.add(sender_a, i) : b.add_raw(sender_a);
+    f.feed(b);
+    for (int i = 0; i < 40; ++i) {
+      f.now += 50ms;
+      (void)f.session->tick();
+    }
+    f.session->summary();
+    const auto out = f.out.str();
+    EXPECT_NE(out.find(": stalled at the end, silent for the last 2.0 s of the run: "), std::string::npos) << out;
+    EXPECT_EQ(out.find("its lost count covers only the gaps") != std::string::npos, numbered) << out;
+    EXPECT_EQ(out.find("what it missed after its last datagram is unknown, as its loss is") != std::string::npos,
+              !numbered)
+        << out;
+  }
+}
+
 // A flow whose datagrams all came in one burst has no interval to compare
 // its silence with: the stall warning says so, not "10 times its usual
 // interval of 0 ns" (trial20i 5), and that a flow may have ended (18).

@@ -957,12 +957,21 @@ void receive_session::summary() {
   // A flow still stalled at the end: its lost count covers the gaps between
   // numbers that arrived, not what it missed after its last datagram, so a
   // bare "lost 0" is not all there is to say (trial15k L1).
-  for (const auto& [f, silent] : stalls_.still_stalled(std::chrono::steady_clock::now())) {
+  // A flow without a lost count (no sequence number read or trusted:
+  // iperf2, raw, MPEG-TS) has no such count to speak of (trial20k 6).
+  for (const auto& [f, silent] : stalls_.still_stalled(now_())) {
     const auto& [source, group, port] = f;
-    out_.text(fmt::format("  {} from {}: stalled at the end, silent for the last {:.1f} s of the run: its lost "
-                          "count covers only the gaps between numbers that arrived, not what it missed after its "
-                          "last datagram (mcast-recv doctor --listen SEC checks the firewall, link and route now)",
-                          core::endpoint(group, port).to_string(), source.to_string(), silent));
+    const bool counted = std::ranges::any_of(table_.streams(), [&](const auto& kv) {
+      const auto& k = kv.first;
+      return k.source == source && k.group == group && k.port == port && counts_loss(k, kv.second);
+    });
+    out_.text(fmt::format("  {} from {}: stalled at the end, silent for the last {:.1f} s of the run: {} (mcast-recv "
+                          "doctor --listen SEC checks the firewall, link and route now)",
+                          core::endpoint(group, port).to_string(), source.to_string(), silent,
+                          counted ? "its lost count covers only the gaps between numbers that arrived, not what it "
+                                    "missed after its last datagram"
+                                  : "what it missed after its last datagram is unknown, as its loss is (no sequence "
+                                    "number read)"));
   }
   // The feeds the table evicted and that did not resume: each named with
   // its figures as it left, so a real feed is not missing from a summary
