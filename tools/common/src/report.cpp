@@ -226,6 +226,16 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
   // MPEG-TS: the transport packets the continuity counters show missing,
   // what --max-loss judges the stream by (trial20k 5: in no field).
   j["ts_missing"] = ts ? json(ts->continuity.missing()) : json(nullptr);
+  // TTL and TOS over the run, not the last datagram's alone (trial20k 5).
+  j["ttl_min"] = or_null(s.marks.ttl_min >= 0, s.marks.ttl_min);
+  j["ttl_max"] = or_null(s.marks.ttl_max >= 0, s.marks.ttl_max);
+  const auto marks = settled_marks(s);
+  json tos_values = json::array();
+  for (const auto& c : marks.tos) {
+    if (c.tos >= 0) tos_values.push_back({{"tos", c.tos}, {"packets", c.packets}});
+  }
+  j["tos_values"] = std::move(tos_values);
+  j["tos_others"] = marks.tos_others;
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
   return j;
@@ -347,12 +357,15 @@ constexpr std::array<const char*, 21> columns{
 // first_sequence, missed_at_start and began_after_join_s after them
 // (trial20k 6: the start's figures were in JSON only).
 // end_markers and end_marker_sources after them: a channel's END markers of
-// streams never seen and their senders (trial20k 3), empty in stream rows.
-constexpr std::array<const char*, 24> payload_columns{
+// streams never seen and their senders (trial20k 3), empty in stream rows;
+// then ttl_min, ttl_max, tos_values (TOS:DATAGRAMS, space-separated) and
+// tos_others: the stream's TTL and TOS over the run (trial20k 5).
+constexpr std::array<const char*, 28> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
-    "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources"};
+    "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
+    "ttl_min", "ttl_max", "tos_values", "tos_others"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -385,6 +398,15 @@ json column_value(const json& stream, std::string_view name) {
     if (l.is_null()) return nullptr;
     if (name == "latency_negative") return l["negative"];
     return l[std::string(name.substr(8, name.size() - 8 - 3))];
+  }
+  if (name == "tos_values") {
+    const auto it = stream.find("tos_values");
+    if (it == stream.end() || !it->is_array()) return nullptr;
+    std::string cells;
+    for (const auto& v : *it) {
+      cells += fmt::format("{}{}:{}", cells.empty() ? "" : " ", v["tos"].get<int>(), v["packets"].get<std::uint64_t>());
+    }
+    return cells;
   }
   // A key the object lacks (a stream row has no join_mode) is an empty cell.
   const auto it = stream.find(std::string(name));
@@ -570,6 +592,34 @@ const char* ecn_name(std::uint8_t tos) noexcept {
   }
 }
 
+namespace {
+
+// A stream's TTL range when it changed (" (1..5 in the run)"), else empty.
+std::string ttl_range_text(const json& stream) {
+  const auto lo = stream.find("ttl_min");
+  const auto hi = stream.find("ttl_max");
+  if (lo == stream.end() || hi == stream.end() || !lo->is_number() || !hi->is_number() || *lo == *hi) return {};
+  return fmt::format(" ({}..{} in the run)", lo->get<int>(), hi->get<int>());
+}
+
+// A stream's TOS bytes with their datagrams when more than one came
+// (" (in the run: 0x00 (cs0) 20, 0xb8 (ef) 20)"), else empty.
+std::string tos_values_text(const json& stream) {
+  const auto values = stream.find("tos_values");
+  const auto others = stream.find("tos_others");
+  const auto more = others != stream.end() && others->is_number() ? others->get<std::uint64_t>() : 0;
+  if (values == stream.end() || !values->is_array() || (values->size() < 2 && more == 0)) return {};
+  std::string said;
+  for (const auto& v : *values) {
+    said += fmt::format("{}{} {}", said.empty() ? "" : ", ", tos_text(v["tos"].get<int>()),
+                        v["packets"].get<std::uint64_t>());
+  }
+  if (more > 0) said += fmt::format(", others {}", more);
+  return " (in the run: " + said + ")";
+}
+
+}  // namespace
+
 std::string tos_text(int tos) {
   if (tos < 0) return "-";
   const auto byte = static_cast<std::uint8_t>(tos);
@@ -711,7 +761,8 @@ std::string stream_text(const json& s) {
   if (!s["length_errors"].is_null() && s["length_errors"] != 0) {
     line += fmt::format("  length errors {} (not trusted)", text(s["length_errors"]));
   }
-  line += fmt::format("  ttl {} tos {}", text(s["ttl"]), s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()));
+  line += fmt::format("  ttl {}{} tos {}{}", text(s["ttl"]), ttl_range_text(s),
+                      s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()), tos_values_text(s));
   if (!s["latency_ns"].is_null()) {
     const auto& l = s["latency_ns"];
     line += fmt::format("  latency min {} p50 {} p99 {} max {}", duration_text(l["min"].get<double>()),
