@@ -436,6 +436,20 @@ std::string csv_row(const char* event, double time, const json& stream) {
   return row;
 }
 
+namespace {
+
+// The strings of a JSON array joined by `separator` ("" for none).
+std::string joined_strings(const json& strings, std::string_view separator) {
+  std::string out;
+  for (const auto& v : strings) {
+    if (!out.empty()) out += separator;
+    out += v.get_ref<const std::string&>();
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string channel_text(const json& c) {
   // Its rate when it has one (two datagrams or more through it).
   const auto rate = c.contains("rate_pps") && !c["rate_pps"].is_null()
@@ -453,24 +467,15 @@ std::string channel_name(const json& c) {
   const auto port = std::to_string(c["port"].get<std::uint16_t>());
   const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
   const auto& name = c["interface"]["name"];
-  std::string sources;
-  for (const auto& src : c["sources"]) {
-    if (!sources.empty()) sources += ',';
-    sources += src.get_ref<const std::string&>();
-  }
   const auto mode = c["mode"].get<std::string>();
   return fmt::format("{} on {}{}", where, name.is_null() ? "-" : name.get<std::string>(),
-                     mode == "any" ? std::string() : " " + mode + " " + sources);
+                     mode == "any" ? std::string() : " " + mode + " " + joined_strings(c["sources"], ","));
 }
 
 std::string end_markers_text(const json& c) {
   const auto it = c.find("end_markers");
   if (it == c.end() || !it->is_number() || it->get<std::uint64_t>() == 0) return {};
-  std::string from;
-  for (const auto& src : c["end_marker_sources"]) {
-    if (!from.empty()) from += ", ";
-    from += src.get_ref<const std::string&>();
-  }
+  const auto from = joined_strings(c["end_marker_sources"], ", ");
   return fmt::format(", {} of streams never seen{}", count_text(it->get<std::uint64_t>(), "END marker", "END markers"),
                      from.empty() ? std::string() : " from " + from);
 }
@@ -494,20 +499,10 @@ std::string channel_csv_row(const char* event, double time, const json& c) {
   }
   stream["first_packet_ms"] = c["first_packet_ms"];
   stream["join_mode"] = c["mode"];
-  std::string sources;
-  for (const auto& src : c["sources"]) {
-    if (!sources.empty()) sources += ' ';
-    sources += src.get_ref<const std::string&>();
-  }
-  stream["join_sources"] = sources;
+  stream["join_sources"] = joined_strings(c["sources"], " ");
   if (c.contains("end_markers")) {
     stream["end_markers"] = c["end_markers"];
-    std::string senders;
-    for (const auto& src : c["end_marker_sources"]) {
-      if (!senders.empty()) senders += ' ';
-      senders += src.get_ref<const std::string&>();
-    }
-    stream["end_marker_sources"] = senders;
+    stream["end_marker_sources"] = joined_strings(c["end_marker_sources"], " ");
   }
   return csv_row(event, time, stream);
 }
