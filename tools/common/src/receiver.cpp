@@ -961,10 +961,10 @@ void receive_session::summary() {
   // iperf2, raw, MPEG-TS) has no such count to speak of (trial20k 6).
   for (const auto& [f, silent] : stalls_.still_stalled(now_())) {
     const auto& [source, group, port] = f;
-    const bool counted = std::ranges::any_of(table_.streams(), [&](const auto& kv) {
-      const auto& k = kv.first;
-      return k.source == source && k.group == group && k.port == port && counts_loss(k, kv.second);
-    });
+    bool counted = false;  // a loop, not a lambda: clang 14 captures no structured binding
+    for (const auto& [k, st] : table_.streams()) {
+      if (k.source == source && k.group == group && k.port == port && counts_loss(k, st)) counted = true;
+    }
     out_.text(fmt::format("  {} from {}: stalled at the end, silent for the last {:.1f} s of the run: {} (mcast-recv "
                           "doctor --listen SEC checks the firewall, link and route now)",
                           core::endpoint(group, port).to_string(), source.to_string(), silent,
