@@ -337,6 +337,52 @@ TEST(ReceiveSession, AStreamWithNoTrustedNumberHasItsLossUnknownAndFailsMaxLoss)
   }
 }
 
+// trial20k 10: CSV has no total row, and its runs lost the run's
+// diagnostics; they go to stderr now: the drop causes, the stray END
+// markers and the verdict, none of them on stdout among the rows.
+TEST(ReceiveSession, ACsvRunGivesItsDiagnosticsOnStderr) {
+  fixture f;
+  f.settings.csv = true;
+  f.start();
+  tools::drop_counters before;
+  before.udp_csum = 0;
+  f.session->count_drop_causes(before, [] {
+    tools::drop_counters after;
+    after.udp_csum = 50;
+    return after;
+  });
+  f.session->diagnose_with([](const tools::drop_counters&) {
+    tools::run_verdict v;
+    v.text = {"verdict: FAIL drops the run: the kernel dropped 50 datagrams with a bad UDP checksum"};
+    return v;
+  });
+  batch b;
+  for (int i = 0; i < 3; ++i) b.add(sender_a, 20, group, true);  // END markers of a stream never seen
+  f.feed(b);
+  f.now += 1s;
+  f.session->summary();
+  const auto err = f.err.str();
+  EXPECT_NE(err.find("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): "
+                     "bad UDP checksum (Udp InCsumErrors) 50\n"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("mcast-recv: 3 END markers of streams never seen arrived\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("verdict: FAIL drops the run: the kernel dropped 50 datagrams"), std::string::npos) << err;
+  EXPECT_EQ(f.out.str().find("verdict"), std::string::npos) << f.out.str();
+  // Text runs say them on stdout, as before: nothing on stderr.
+  fixture t;
+  t.start();
+  t.session->diagnose_with([](const tools::drop_counters&) {
+    tools::run_verdict v;
+    v.text = {"verdict: UNKNOWN: nothing"};
+    return v;
+  });
+  t.now += 1s;
+  t.session->summary();
+  EXPECT_NE(t.out.str().find("verdict: UNKNOWN: nothing"), std::string::npos) << t.out.str();
+  EXPECT_EQ(t.err.str().find("verdict"), std::string::npos) << t.err.str();
+}
+
 // A flow stalled at the end: with sequence numbers its lost count covers
 // only the gaps between them; without (raw, iperf2, MPEG-TS) it has no lost
 // count to speak of (trial20k 6), its line says only that it went silent.

@@ -1312,6 +1312,19 @@ void receive_session::summary() {
     for (const auto& line : loss_hints_()) out_.text(line);
   }
   for (const auto& line : silent_text) out_.text(line);
+  // CSV has no total row: the run's diagnostics go to stderr, so that a CSV
+  // user learns of dropped checksums, silent channels and the verdict too
+  // (trial20k 10).
+  if (!causes_text.empty()) {
+    out_.csv_note("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): " +
+                  causes_text);
+  }
+  if (table_.stray_ends() > 0) {
+    out_.csv_note(fmt::format("mcast-recv: {} of streams never seen arrived",
+                              count_text(table_.stray_ends(), "END marker", "END markers")));
+  }
+  for (const auto& line : verdict_text) out_.csv_note(line);
+  for (const auto& line : silent_text) out_.csv_note(line);
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
                           capture_->end_markers(), *s_.pcap,
