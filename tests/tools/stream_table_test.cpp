@@ -139,6 +139,9 @@ TEST(StreamTable, ATtlOrTosThatChangedDuringTheRunIsSaid) {
   EXPECT_EQ(j["ttl_max"], 5);
   EXPECT_EQ(j["tos_values"].dump(), R"([{"tos":0,"packets":20},{"tos":184,"packets":20}])");
   EXPECT_EQ(j["tos_others"], 0);
+  // The last TOS byte by name too, as mcast-send gives it (trial20k 11).
+  EXPECT_EQ(j["dscp"], "ef");
+  EXPECT_EQ(j["ecn"], "Not-ECT");
   const auto text = tools::stream_text(j);
   EXPECT_NE(text.find("ttl 5 (1..5 in the run) tos 0xb8 (ef) (in the run: 0x00 (cs0) 20, 0xb8 (ef) 20)"),
             std::string::npos)
@@ -154,6 +157,7 @@ TEST(StreamTable, ATtlOrTosThatChangedDuringTheRunIsSaid) {
   const auto& [steady_key, one] = *steady.streams().begin();
   const auto calm = tools::stream_json(steady_key, one, tools::interface_json(2, "eth0"));
   EXPECT_EQ(calm["tos_values"].dump(), R"([{"tos":40,"packets":10}])");
+  EXPECT_EQ(calm["dscp"], "af11");
   const auto calm_text = tools::stream_text(calm);
   EXPECT_NE(calm_text.find("ttl 3 tos 0x28 (af11)  "), std::string::npos) << calm_text;
   tools::stream_table many;

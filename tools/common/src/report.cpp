@@ -236,6 +236,11 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
   }
   j["tos_values"] = std::move(tos_values);
   j["tos_others"] = marks.tos_others;
+  // The last TOS byte's DSCP and ECN by name, as mcast-send's start event
+  // gives them (trial20k 11); null when no TOS was known.
+  const auto byte = static_cast<std::uint8_t>(s.tos);
+  j["dscp"] = or_null(s.tos >= 0, core::format_dscp(core::dscp_of_tos(byte)));
+  j["ecn"] = s.tos >= 0 ? json(ecn_name(byte)) : json(nullptr);
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
   return j;
