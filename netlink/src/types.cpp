@@ -59,8 +59,34 @@ group_filter group_filter::of(std::uint32_t index, const core::ip_address& group
   } else if (!excluded && users > include_sum) {
     f.mode = filter_mode::exclude;  // an any-source join: it excludes nothing
     f.sources_known = true;
+  } else if (excluded) {
+    // Some sockets include, some exclude: EXCLUDE, listing each source that
+    // every EXCLUDE socket excludes and no INCLUDE socket wants. A source
+    // an INCLUDE socket wants is never listed; one excluded by fewer
+    // sockets than there surely are EXCLUDE sockets is not either. Their
+    // number E is users less the INCLUDE sockets, each of which lists at
+    // least one source: E lies in [users - include_sum, users -
+    // include_max], and at least as many as exclude a source. Decided
+    // when every other source's count falls below that range, or the range
+    // is one number (trial20k 8: S,G beside !S,G read "exclude {?}").
+    f.mode = filter_mode::exclude;
+    std::uint32_t exclude_most = 0;
+    for (const auto& c : f.counts) exclude_most = std::max(exclude_most, c.exclude_sockets);
+    const std::uint64_t low = std::max<std::uint64_t>(exclude_most, users > include_sum ? users - include_sum : 0);
+    const std::uint64_t high = users > include_max ? users - include_max : 0;
+    f.sources_known = true;
+    for (const auto& c : f.counts) {
+      if (c.include_sockets != 0 || c.exclude_sockets < low) continue;
+      if (low == high && c.exclude_sockets == low) {
+        f.sources.push_back(c.address);
+        continue;
+      }
+      f.sources_known = false;
+      f.sources.clear();
+      break;
+    }
   } else {
-    f.mode = excluded ? filter_mode::exclude : filter_mode::unknown;
+    f.mode = filter_mode::unknown;
   }
   return f;
 }

@@ -388,10 +388,34 @@ TEST(NetlinkGroupFilter, ModeAndSourcesFromTheKernelsCounts) {
   EXPECT_EQ(f.mode, filter_mode::unknown);
   EXPECT_FALSE(f.sources_known);
   EXPECT_EQ(f.counts.size(), 2u) << "the counts are kept whatever the mode";
-  // Included and excluded: exclude, its list unknown.
+  // Included and excluded: exclude. Two users, one INCLUDE entry: one
+  // INCLUDE socket and one EXCLUDE socket, which excludes b: b is listed.
   f = group_filter::of(2, g, 2, {{a, 1, 0}, {b, 0, 1}});
   EXPECT_EQ(f.mode, filter_mode::exclude);
+  EXPECT_TRUE(f.sources_known);
+  EXPECT_EQ(f.sources, std::vector<core::ip_address>{b});
+  // trial20k 8: S,G beside !S,G (S: INC 1 EXC 1): a source an INCLUDE
+  // socket wants is never excluded, so the list is decided, empty.
+  f = group_filter::of(2, g, 2, {{a, 1, 1}});
+  EXPECT_EQ(f.mode, filter_mode::exclude);
+  EXPECT_TRUE(f.sources_known);
+  EXPECT_TRUE(f.sources.empty());
+  // !a,G + !b,G + b,G: three sockets, one INCLUDE (include_sum 1), so two
+  // EXCLUDE sockets: a, excluded by one of them, is not listed.
+  f = group_filter::of(2, g, 3, {{a, 0, 1}, {b, 1, 1}});
+  EXPECT_EQ(f.mode, filter_mode::exclude);
+  EXPECT_TRUE(f.sources_known);
+  EXPECT_TRUE(f.sources.empty());
+  // Two INCLUDE entries of a, one EXCLUDE of b, four users: one or two
+  // INCLUDE sockets, so two or three EXCLUDE ones (an any-source join among
+  // them): b, excluded by one, is not listed; by two it might be: unknown.
+  f = group_filter::of(2, g, 4, {{a, 2, 0}, {b, 0, 1}});
+  EXPECT_TRUE(f.sources_known);
+  EXPECT_TRUE(f.sources.empty());
+  f = group_filter::of(2, g, 4, {{a, 1, 0}, {core::ip_address::parse("10.77.0.3").value(), 1, 0}, {b, 0, 2}});
+  EXPECT_EQ(f.mode, filter_mode::exclude);
   EXPECT_FALSE(f.sources_known);
+  EXPECT_TRUE(f.sources.empty());
   EXPECT_STREQ(group_filter::mode_name(filter_mode::unknown), "unknown");
 }
 

@@ -337,6 +337,76 @@ TEST(ReceiveSession, AStreamWithNoTrustedNumberHasItsLossUnknownAndFailsMaxLoss)
   }
 }
 
+// trial20k 10: CSV has no total row, and its runs lost the run's
+// diagnostics; they go to stderr now: the drop causes, the stray END
+// markers and the verdict, none of them on stdout among the rows.
+TEST(ReceiveSession, ACsvRunGivesItsDiagnosticsOnStderr) {
+  fixture f;
+  f.settings.csv = true;
+  f.start();
+  tools::drop_counters before;
+  before.udp_csum = 0;
+  f.session->count_drop_causes(before, [] {
+    tools::drop_counters after;
+    after.udp_csum = 50;
+    return after;
+  });
+  f.session->diagnose_with([](const tools::drop_counters&) {
+    tools::run_verdict v;
+    v.text = {"verdict: FAIL drops the run: the kernel dropped 50 datagrams with a bad UDP checksum"};
+    return v;
+  });
+  batch b;
+  for (int i = 0; i < 3; ++i) b.add(sender_a, 20, group, true);  // END markers of a stream never seen
+  f.feed(b);
+  f.now += 1s;
+  f.session->summary();
+  const auto err = f.err.str();
+  EXPECT_NE(err.find("mcast-recv: drops by cause (this network namespace's counters over the run, every socket): "
+                     "bad UDP checksum (Udp InCsumErrors) 50\n"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("mcast-recv: 3 END markers of streams never seen arrived\n"), std::string::npos) << err;
+  EXPECT_NE(err.find("verdict: FAIL drops the run: the kernel dropped 50 datagrams"), std::string::npos) << err;
+  EXPECT_EQ(f.out.str().find("verdict"), std::string::npos) << f.out.str();
+  // Text runs say them on stdout, as before: nothing on stderr.
+  fixture t;
+  t.start();
+  t.session->diagnose_with([](const tools::drop_counters&) {
+    tools::run_verdict v;
+    v.text = {"verdict: UNKNOWN: nothing"};
+    return v;
+  });
+  t.now += 1s;
+  t.session->summary();
+  EXPECT_NE(t.out.str().find("verdict: UNKNOWN: nothing"), std::string::npos) << t.out.str();
+  EXPECT_EQ(t.err.str().find("verdict"), std::string::npos) << t.err.str();
+}
+
+// A flow stalled at the end: with sequence numbers its lost count covers
+// only the gaps between them; without (raw, iperf2, MPEG-TS) it has no lost
+// count to speak of (trial20k 6), its line says only that it went silent.
+TEST(ReceiveSession, StalledAtTheEndSpeaksOfALostCountOnlyWhereThereIsOne) {
+  for (const bool numbered : {true, false}) {
+    fixture f;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 6; ++i) numbered ? b.add(sender_a, i) : b.add_raw(sender_a);
+    f.feed(b);
+    for (int i = 0; i < 40; ++i) {
+      f.now += 50ms;
+      (void)f.session->tick();
+    }
+    f.session->summary();
+    const auto out = f.out.str();
+    EXPECT_NE(out.find(": stalled at the end, silent for the last 2.0 s of the run: "), std::string::npos) << out;
+    EXPECT_EQ(out.find("its lost count covers only the gaps") != std::string::npos, numbered) << out;
+    EXPECT_EQ(out.find("what it missed after its last datagram is unknown, as its loss is") != std::string::npos,
+              !numbered)
+        << out;
+  }
+}
+
 // A flow whose datagrams all came in one burst has no interval to compare
 // its silence with: the stall warning says so, not "10 times its usual
 // interval of 0 ns" (trial20i 5), and that a flow may have ended (18).

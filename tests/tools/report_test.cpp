@@ -139,6 +139,21 @@ TEST(Report, ASenderClockAheadGivesNegativeLatencyInOrderAndSaysSo) {
   const auto j2 = tools::stream_json(k2, s2, tools::interface_json(2, "eth0"));
   EXPECT_EQ(j2["latency_ns"]["negative"], 0);
   EXPECT_EQ(tools::stream_text(j2).find("clock is ahead"), std::string::npos);
+  EXPECT_EQ(tools::stream_text(j2).find("clock behind"), std::string::npos) << "30 us: no hint";
+  // A sender's clock 3 s behind: 3 s of latency with microseconds of
+  // jitter reads as a clock, as one ahead does (trial20k 9).
+  tools::stream_table behind;
+  behind.joined(kGroup, 5000, kT0);
+  for (std::uint64_t seq = 0; seq < 200; ++seq) {
+    const auto arrival = kT0 + std::chrono::milliseconds(seq);
+    behind.add(kGroup, 5000, kSource, datagram(seq, arrival - 3s - std::chrono::microseconds(40)), arrival, 1, 0, 2);
+  }
+  const auto& [k3, s3] = *behind.streams().begin();
+  const auto line3 = tools::stream_text(tools::stream_json(k3, s3, tools::interface_json(2, "eth0")));
+  EXPECT_NE(line3.find(" (every one 1.00 s or more: more likely the sender's clock behind this host's by up to 3.00 s "
+                       "than a path that slow;"),
+            std::string::npos)
+      << line3;
 }
 
 // trial20j 7: the numbers before a stream's first arrival, when its session
@@ -903,6 +918,25 @@ TEST(Report, CsvRowsLineUpWithTheHeader) {
   EXPECT_EQ(by_name["join_sources"], "10.77.120.3 10.77.120.4") << row;
   EXPECT_EQ(by_name["source"], "") << "an exclude join names no source of the channel: " << row;
   EXPECT_EQ(by_name["packets"], "0") << row;
+  EXPECT_EQ(by_name["end_markers"], "") << "a channel without the count: " << row;
+  // Its END markers of streams never seen, with their senders (trial20k 3):
+  // in CSV and on its text line.
+  json marked = channel;
+  marked["end_markers"] = 3;
+  marked["end_marker_sources"] = {"10.77.120.3", "10.77.120.5"};
+  row = tools::channel_csv_row("summary", 1.7e9, marked);
+  row.pop_back();
+  const auto marked_cells = split(row);
+  ASSERT_EQ(marked_cells.size(), names.size()) << row;
+  for (std::size_t i = 0; i < names.size(); ++i) by_name[names[i]] = marked_cells[i];
+  EXPECT_EQ(by_name["end_markers"], "3") << row;
+  EXPECT_EQ(by_name["end_marker_sources"], "10.77.120.3 10.77.120.5") << row;
+  EXPECT_EQ(tools::channel_text(marked),
+            "  239.1.1.9:5000 on eth0 exclude 10.77.120.3,10.77.120.4: 0 packets, first packet none, 3 END markers of "
+            "streams never seen from 10.77.120.3, 10.77.120.5");
+  marked["end_markers"] = 0;
+  EXPECT_EQ(tools::channel_text(marked), "  239.1.1.9:5000 on eth0 exclude 10.77.120.3,10.77.120.4: 0 packets, first "
+                                         "packet none");
 }
 
 // trial20e: CSV printed numbers with three decimals, so a 40 us span read

@@ -23,7 +23,8 @@ json stream() {
     "reordered":0,"duplicates":0,"ttl":1,"tos":184,"latency_ns":{"min":1,"p50":2,"p99":3,"max":4,"negative":0},"jitter_ns":0.5,
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
     "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,"too_late":0,
-    "clock_errors":0,"length_errors":0,"first_sequence":0,"missed_at_start":0,"began_after_join_s":0.05,"ts_missing":null})");
+    "clock_errors":0,"length_errors":0,"first_sequence":0,"missed_at_start":0,"began_after_join_s":0.05,"ts_missing":null,
+    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT"})");
 }
 
 json summary() {
@@ -80,7 +81,7 @@ TEST(ToolsSchema, EveryRunEvents) {
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
   quiet["verdict"] = nullptr;
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{}) << "null when something arrived";
-  quiet["verdict"] = {{"status", "OK"},  {"check", nullptr}, {"subject", nullptr},
+  quiet["verdict"] = {{"status", "UNKNOWN"},  {"check", nullptr}, {"subject", nullptr},
                       {"message", "m"},   {"fix", nullptr},   {"note", nullptr}, {"also", json::array()}};
   EXPECT_EQ(schema_errors(quiet), std::vector<std::string>{});
   for (const auto* field : {"fix", "note", "also"}) {

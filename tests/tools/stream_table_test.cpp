@@ -9,6 +9,7 @@
 #include <span>
 #include <tuple>
 
+#include <mcnet/tools/report.hpp>
 #include <mcnet/tools/send_plan.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
@@ -108,6 +109,94 @@ TEST(StreamTable, EachInterfaceOfAGroupJoinedTwiceIsCreditedItsOwnDatagrams) {
       << "an END through another interface moves nothing";
   EXPECT_EQ(single.begin()->second.packets, 5u);
   EXPECT_TRUE(one.streams().begin()->second.by_interface.empty()) << "no tally while one interface";
+}
+
+// trial20k 5: odd datagrams TOS 0xb8 (ef), even ones 0x00, TTL 1 and 5 from
+// the 30th on read "ttl 5 tos 0xb8 (ef)", the last datagram's alone. The
+// stream keeps its TTL range and each TOS with its datagrams, in JSON,
+// text and CSV; a steady stream reads as before, one value.
+TEST(StreamTable, ATtlOrTosThatChangedDuringTheRunIsSaid) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  for (std::uint64_t seq = 0; seq < 40; ++seq) {
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart + 1ms * (seq + 1), seq < 30 ? 1 : 5,
+          seq % 2 == 1 ? 0xb8 : 0x00);
+  }
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(s.ttl, 5);
+  EXPECT_EQ(s.tos, 0xb8);
+  EXPECT_EQ(s.marks.ttl_min, 1);
+  EXPECT_EQ(s.marks.ttl_max, 5);
+  const auto tos = tools::settled_marks(s).tos;
+  EXPECT_EQ(tos[0].tos, 0x00);
+  EXPECT_EQ(tos[0].packets, 20u);
+  EXPECT_EQ(tos[1].tos, 0xb8);
+  EXPECT_EQ(tos[1].packets, 20u);
+  EXPECT_EQ(tos[2].tos, -1) << "two values";
+  const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(j["ttl_min"], 1);
+  EXPECT_EQ(j["ttl_max"], 5);
+  EXPECT_EQ(j["tos_values"].dump(), R"([{"tos":0,"packets":20},{"tos":184,"packets":20}])");
+  EXPECT_EQ(j["tos_others"], 0);
+  // The last TOS byte by name too, as mcast-send gives it (trial20k 11).
+  EXPECT_EQ(j["dscp"], "ef");
+  EXPECT_EQ(j["ecn"], "Not-ECT");
+  const auto text = tools::stream_text(j);
+  EXPECT_NE(text.find("ttl 5 (1..5 in the run) tos 0xb8 (ef) (in the run: 0x00 (cs0) 20, 0xb8 (ef) 20)"),
+            std::string::npos)
+      << text;
+  const auto row = tools::csv_row("summary", 1.0, j);
+  EXPECT_NE(row.find(",1,5,0:20 184:20,0\n"), std::string::npos) << row;
+  // Steady, with a TOS byte past the first four values counted apart.
+  tools::stream_table steady;
+  steady.joined(kTableGroup, 5000, kStart);
+  for (std::uint64_t seq = 0; seq < 10; ++seq) {
+    steady.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart + 1ms * (seq + 1), 3, 0x28);
+  }
+  const auto& [steady_key, one] = *steady.streams().begin();
+  const auto calm = tools::stream_json(steady_key, one, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(calm["tos_values"].dump(), R"([{"tos":40,"packets":10}])");
+  EXPECT_EQ(calm["dscp"], "af11");
+  const auto calm_text = tools::stream_text(calm);
+  EXPECT_NE(calm_text.find("ttl 3 tos 0x28 (af11)  "), std::string::npos) << calm_text;
+  tools::stream_table many;
+  many.joined(kTableGroup, 5000, kStart);
+  for (std::uint64_t seq = 0; seq < 6; ++seq) {
+    many.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), kStart + 1ms * (seq + 1), 3,
+             static_cast<int>(seq * 4));
+  }
+  const auto six = tools::settled_marks(many.streams().begin()->second);
+  EXPECT_EQ(six.tos[3].tos, 12);
+  EXPECT_EQ(six.tos[3].packets, 1u);
+  EXPECT_EQ(six.tos_others, 2u) << "the 5th and 6th values' datagrams";
+}
+
+// trial20k 3: END markers of streams never seen (a sender whose datagrams
+// a small MTU dropped) are kept per channel with their senders, so that a
+// silent channel can say that they came: an include join's source is its
+// own channel, an any-source join's senders are its channel's together.
+TEST(StreamTable, EndMarkersOfStreamsNeverSeenAreKeptPerChannel) {
+  tools::stream_table t;
+  const auto other = core::ip_address::v4(10, 77, 0, 2);
+  t.joined(kTableGroup, 5000, kStart);
+  t.joined(kTableGroup, 5001, kStart, kTableSource);
+  const auto end = datagram(1, 50, kStart, true);
+  for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, end, kStart + 1ms, 3, 0, 2);
+  t.add(kTableGroup, 5000, other, datagram(2, 7, kStart, true), kStart + 2ms, 3, 0, 2);
+  t.add(kTableGroup, 5001, kTableSource, end, kStart + 3ms, 3, 0, 4);
+  EXPECT_EQ(t.stray_ends(), 5u);
+  EXPECT_TRUE(t.streams().empty()) << "an END alone is no stream";
+  const auto& by = t.stray_ends_by_channel();
+  ASSERT_EQ(by.size(), 2u);
+  const auto any = by.find({kTableGroup, 5000, 2, core::ip_address{}});
+  ASSERT_NE(any, by.end());
+  EXPECT_EQ(any->second.count, 4u);
+  EXPECT_EQ(any->second.sources, (std::vector<core::ip_address>{kTableSource, other}));
+  const auto ssm = by.find({kTableGroup, 5001, 4, kTableSource});
+  ASSERT_NE(ssm, by.end());
+  EXPECT_EQ(ssm->second.count, 1u);
+  EXPECT_EQ(ssm->second.sources, std::vector<core::ip_address>{kTableSource});
 }
 
 // trial20j 7: joined a second before a sender whose numbers 0-9 never came,

@@ -86,7 +86,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       });
   session.loss_hints_with([&members] { return tools::loss_hints(members); });
   session.silent_hints_with(
-      [&members](const tools::receive_session::silent_set& silent) { return tools::silent_hints(members, silent); });
+      [&members](const tools::receive_session::silent_channels& silent) { return tools::silent_hints(members, silent); });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
   // Interface changes during the run are reported, and a re-created interface joined again.

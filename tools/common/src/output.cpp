@@ -146,6 +146,11 @@ void reporter::text(std::string_view line) const {
   note_write(out_);
 }
 
+void reporter::csv_note(std::string_view line) const {
+  if (!format_.csv || format_.quiet) return;
+  err_ << visible_text(line) << '\n';
+}
+
 void reporter::event(const nlohmann::ordered_json& j) const {
   if (!format_.json) return;
   out_ << json_text(j) << '\n' << std::flush;

@@ -226,6 +226,21 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
   // MPEG-TS: the transport packets the continuity counters show missing,
   // what --max-loss judges the stream by (trial20k 5: in no field).
   j["ts_missing"] = ts ? json(ts->continuity.missing()) : json(nullptr);
+  // TTL and TOS over the run, not the last datagram's alone (trial20k 5).
+  j["ttl_min"] = or_null(s.marks.ttl_min >= 0, s.marks.ttl_min);
+  j["ttl_max"] = or_null(s.marks.ttl_max >= 0, s.marks.ttl_max);
+  const auto marks = settled_marks(s);
+  json tos_values = json::array();
+  for (const auto& c : marks.tos) {
+    if (c.tos >= 0) tos_values.push_back({{"tos", c.tos}, {"packets", c.packets}});
+  }
+  j["tos_values"] = std::move(tos_values);
+  j["tos_others"] = marks.tos_others;
+  // The last TOS byte's DSCP and ECN by name, as mcast-send's start event
+  // gives them (trial20k 11); null when no TOS was known.
+  const auto byte = static_cast<std::uint8_t>(s.tos);
+  j["dscp"] = or_null(s.tos >= 0, core::format_dscp(core::dscp_of_tos(byte)));
+  j["ecn"] = s.tos >= 0 ? json(ecn_name(byte)) : json(nullptr);
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
   return j;
@@ -346,11 +361,16 @@ constexpr std::array<const char*, 21> columns{
 // an exclude join read like an any-source one without them (trial20i 10).
 // first_sequence, missed_at_start and began_after_join_s after them
 // (trial20k 6: the start's figures were in JSON only).
-constexpr std::array<const char*, 22> payload_columns{
+// end_markers and end_marker_sources after them: a channel's END markers of
+// streams never seen and their senders (trial20k 3), empty in stream rows;
+// then ttl_min, ttl_max, tos_values (TOS:DATAGRAMS, space-separated) and
+// tos_others: the stream's TTL and TOS over the run (trial20k 5).
+constexpr std::array<const char*, 28> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
-    "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing"};
+    "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
+    "ttl_min", "ttl_max", "tos_values", "tos_others"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -384,6 +404,15 @@ json column_value(const json& stream, std::string_view name) {
     if (name == "latency_negative") return l["negative"];
     return l[std::string(name.substr(8, name.size() - 8 - 3))];
   }
+  if (name == "tos_values") {
+    const auto it = stream.find("tos_values");
+    if (it == stream.end() || !it->is_array()) return nullptr;
+    std::string cells;
+    for (const auto& v : *it) {
+      cells += fmt::format("{}{}:{}", cells.empty() ? "" : " ", v["tos"].get<int>(), v["packets"].get<std::uint64_t>());
+    }
+    return cells;
+  }
   // A key the object lacks (a stream row has no join_mode) is an empty cell.
   const auto it = stream.find(std::string(name));
   return it == stream.end() ? json(nullptr) : *it;
@@ -412,26 +441,48 @@ std::string csv_row(const char* event, double time, const json& stream) {
   return row;
 }
 
-std::string channel_text(const json& c) {
-  const auto group = c["group"].get<std::string>();
-  const auto port = std::to_string(c["port"].get<std::uint16_t>());
-  const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
-  const auto& name = c["interface"]["name"];
-  std::string sources;
-  for (const auto& src : c["sources"]) {
-    if (!sources.empty()) sources += ',';
-    sources += src.get_ref<const std::string&>();
+namespace {
+
+// The strings of a JSON array joined by `separator` ("" for none).
+std::string joined_strings(const json& strings, std::string_view separator) {
+  std::string out;
+  for (const auto& v : strings) {
+    if (!out.empty()) out += separator;
+    out += v.get_ref<const std::string&>();
   }
-  const auto mode = c["mode"].get<std::string>();
+  return out;
+}
+
+}  // namespace
+
+std::string channel_text(const json& c) {
   // Its rate when it has one (two datagrams or more through it).
   const auto rate = c.contains("rate_pps") && !c["rate_pps"].is_null()
                         ? fmt::format(" {} {}", packet_rate_text(c["rate_pps"]), bit_rate_text(c["rate_bps"]))
                         : std::string();
-  return fmt::format("  {} on {}{}: {}{}, first packet {}", where, name.is_null() ? "-" : name.get<std::string>(),
-                     mode == "any" ? std::string() : " " + mode + " " + sources,
+  return fmt::format("  {}: {}{}, first packet {}{}", channel_name(c),
                      count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"), rate,
                      c["first_packet_ms"].is_null() ? std::string("none")
-                                                    : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()));
+                                                    : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()),
+                     end_markers_text(c));
+}
+
+std::string channel_name(const json& c) {
+  const auto group = c["group"].get<std::string>();
+  const auto port = std::to_string(c["port"].get<std::uint16_t>());
+  const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
+  const auto& name = c["interface"]["name"];
+  const auto mode = c["mode"].get<std::string>();
+  return fmt::format("{} on {}{}", where, name.is_null() ? "-" : name.get<std::string>(),
+                     mode == "any" ? std::string() : " " + mode + " " + joined_strings(c["sources"], ","));
+}
+
+std::string end_markers_text(const json& c) {
+  const auto it = c.find("end_markers");
+  if (it == c.end() || !it->is_number() || it->get<std::uint64_t>() == 0) return {};
+  const auto from = joined_strings(c["end_marker_sources"], ", ");
+  return fmt::format(", {} of streams never seen{}", count_text(it->get<std::uint64_t>(), "END marker", "END markers"),
+                     from.empty() ? std::string() : " from " + from);
 }
 
 std::string channel_csv_row(const char* event, double time, const json& c) {
@@ -453,12 +504,11 @@ std::string channel_csv_row(const char* event, double time, const json& c) {
   }
   stream["first_packet_ms"] = c["first_packet_ms"];
   stream["join_mode"] = c["mode"];
-  std::string sources;
-  for (const auto& src : c["sources"]) {
-    if (!sources.empty()) sources += ' ';
-    sources += src.get_ref<const std::string&>();
+  stream["join_sources"] = joined_strings(c["sources"], " ");
+  if (c.contains("end_markers")) {
+    stream["end_markers"] = c["end_markers"];
+    stream["end_marker_sources"] = joined_strings(c["end_marker_sources"], " ");
   }
-  stream["join_sources"] = sources;
   return csv_row(event, time, stream);
 }
 
@@ -541,6 +591,38 @@ const char* ecn_name(std::uint8_t tos) noexcept {
     default: return "Not-ECT";
   }
 }
+
+namespace {
+
+// The least latency (ns) of every datagram of a stream whose text line
+// says that the sender's clock is probably behind.
+constexpr double clock_behind_hint_ns = 1e9;
+
+// A stream's TTL range when it changed (" (1..5 in the run)"), else empty.
+std::string ttl_range_text(const json& stream) {
+  const auto lo = stream.find("ttl_min");
+  const auto hi = stream.find("ttl_max");
+  if (lo == stream.end() || hi == stream.end() || !lo->is_number() || !hi->is_number() || *lo == *hi) return {};
+  return fmt::format(" ({}..{} in the run)", lo->get<int>(), hi->get<int>());
+}
+
+// A stream's TOS bytes with their datagrams when more than one came
+// (" (in the run: 0x00 (cs0) 20, 0xb8 (ef) 20)"), else empty.
+std::string tos_values_text(const json& stream) {
+  const auto values = stream.find("tos_values");
+  const auto others = stream.find("tos_others");
+  const auto more = others != stream.end() && others->is_number() ? others->get<std::uint64_t>() : 0;
+  if (values == stream.end() || !values->is_array() || (values->size() < 2 && more == 0)) return {};
+  std::string said;
+  for (const auto& v : *values) {
+    said += fmt::format("{}{} {}", said.empty() ? "" : ", ", tos_text(v["tos"].get<int>()),
+                        v["packets"].get<std::uint64_t>());
+  }
+  if (more > 0) said += fmt::format(", others {}", more);
+  return " (in the run: " + said + ")";
+}
+
+}  // namespace
 
 std::string tos_text(int tos) {
   if (tos < 0) return "-";
@@ -683,7 +765,8 @@ std::string stream_text(const json& s) {
   if (!s["length_errors"].is_null() && s["length_errors"] != 0) {
     line += fmt::format("  length errors {} (not trusted)", text(s["length_errors"]));
   }
-  line += fmt::format("  ttl {} tos {}", text(s["ttl"]), s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()));
+  line += fmt::format("  ttl {}{} tos {}{}", text(s["ttl"]), ttl_range_text(s),
+                      s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()), tos_values_text(s));
   if (!s["latency_ns"].is_null()) {
     const auto& l = s["latency_ns"];
     line += fmt::format("  latency min {} p50 {} p99 {} max {}", duration_text(l["min"].get<double>()),
@@ -696,6 +779,12 @@ std::string stream_text(const json& s) {
       line += fmt::format(" ({} below 0: the sender's clock is ahead of this host's by at least {}; latency across "
                           "hosts needs their clocks in step, e.g. by PTP)",
                           text(l["negative"]), duration_text(-l["min"].get<double>()));
+    } else if (l["min"].get<double>() >= clock_behind_hint_ns) {
+      // A second or more on the way for every datagram: a sender's clock
+      // behind this host's reads so, as one ahead reads below 0 (trial20k 9).
+      line += fmt::format(" (every one {} or more: more likely the sender's clock behind this host's by up to {} "
+                          "than a path that slow; latency across hosts needs their clocks in step, e.g. by PTP)",
+                          duration_text(clock_behind_hint_ns), duration_text(l["min"].get<double>()));
     }
   }
   if (!s["jitter_ns"].is_null()) line += fmt::format("  jitter {}", duration_text(s["jitter_ns"].get<double>()));

@@ -360,6 +360,8 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.unresumed = st.unresumed;
   r.ttl = st.ttl;
   r.tos = st.tos;
+  r.marking = st.marking;
+  r.marks = st.marks;
   r.interface_index = st.interface_index;
   r.by_interface = st.by_interface;
   r.first_packet_ms = st.first_packet_ms;
@@ -470,6 +472,8 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.unresumed = r.unresumed;
   s.ttl = r.ttl;
   s.tos = r.tos;
+  s.marking = r.marking;
+  s.marks = r.marks;
   s.interface_index = r.interface_index;
   s.by_interface = r.by_interface;
   s.first_packet_ms = r.first_packet_ms;
@@ -699,8 +703,47 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
   ++s.packets;
   s.bytes += size;
   s.last_packet = arrival;
-  if (ttl >= 0) s.ttl = ttl;
-  if (tos >= 0) s.tos = tos;
+  // One compare for a steady stream; a change is rare (trial20k 5).
+  const auto marking = static_cast<std::uint32_t>(ttl + 1) << 16 | static_cast<std::uint32_t>(tos + 1);
+  if (marking != s.marking) [[unlikely]] marking_changed(s, ttl, tos, marking);
+}
+
+void marking_range::credit(int value, std::uint64_t packets) noexcept {
+  const auto run = packets - std::min(packets, run_start);
+  run_start = packets;
+  if (value < 0 || run == 0) return;
+  for (auto& t : tos) {
+    if (t.tos == value) {
+      t.packets += run;
+      return;
+    }
+    if (t.tos < 0) {
+      t = {value, run};
+      return;
+    }
+  }
+  tos_others += run;
+}
+
+void stream_table::marking_changed(stream& s, int ttl, int tos, std::uint32_t marking) noexcept {
+  s.marking = marking;
+  auto& m = s.marks;
+  if (ttl >= 0) {
+    m.ttl_min = m.ttl_min < 0 ? ttl : std::min(m.ttl_min, ttl);
+    m.ttl_max = std::max(m.ttl_max, ttl);
+    s.ttl = ttl;
+  }
+  if (tos >= 0 && tos != s.tos) {
+    // The run of the value before ends before this datagram (counted already).
+    m.credit(s.tos, s.packets - 1);
+    s.tos = tos;
+  }
+}
+
+marking_range settled_marks(const stream& s) noexcept {
+  auto m = s.marks;
+  m.credit(s.tos, s.packets);  // the running value's datagrams
+  return m;
 }
 
 void stream_table::account_raw(const stream_key& raw_key, std::size_t size, core::kernel_time arrival, int ttl,
@@ -829,7 +872,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       if (header->is_end() && find(key) == nullptr && !resumable(key)) {
         // An END alone is no stream; one of a stream that ended and was
         // evicted is that stream's repeat, and its counts are final.
-        if (!ended_before(key)) ++stray_ends_;
+        if (!ended_before(key)) stray_end(key, interface_index);
         return out;
       }
       auto* s = find_or_make(key, out);
@@ -902,7 +945,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       out.mold_session = key.mold_session;
       if (v->is_end_of_session() && find(key) == nullptr && !resumable(key)) {
         out.end = true;
-        if (!ended_before(key)) ++stray_ends_;  // an end of session alone is no stream; an ended one's repeat is its own
+        if (!ended_before(key)) stray_end(key, interface_index);  // an end of session alone is no stream; an ended one's repeat is its own
         return out;
       }
       auto* s = find_or_make(key, out);
@@ -1113,6 +1156,26 @@ stream_table::loss_figures stream_table::loss(const std::function<bool(const str
     add(f);
   }
   return out;
+}
+
+void stream_table::stray_end(const stream_key& key, std::uint32_t interface_index) {
+  ++stray_ends_;
+  const auto ch = channel_of(key, interface_index);
+  auto it = stray_by_channel_.find(ch);
+  if (it == stray_by_channel_.end()) {
+    if (stray_by_channel_.size() >= stray_end_channels_kept) return;
+    try {
+      it = stray_by_channel_.try_emplace(ch).first;
+      it->second.sources.reserve(stray_end_sources_kept);
+    } catch (const std::bad_alloc&) {
+      return;  // counted in stray_ends_ alone
+    }
+  }
+  auto& c = it->second;
+  ++c.count;
+  if (c.sources.size() < std::min(stray_end_sources_kept, c.sources.capacity()) && std::ranges::find(c.sources, key.source) == c.sources.end()) {
+    c.sources.push_back(key.source);  // reserved above: no allocation
+  }
 }
 
 std::map<stream_table::channel_key, stream_table::channel_count> stream_table::channels() const {

@@ -84,6 +84,10 @@ class reporter {
 
   /// A line of the text report.
   void text(std::string_view line) const;
+  /// A line of the text report that a --csv run, whose stdout holds rows
+  /// only, gives on stderr as it is (the run's diagnostics: drop causes,
+  /// verdict, silent channels, stray END markers); nothing otherwise.
+  void csv_note(std::string_view line) const;
   /// A JSON Lines event, flushed (readers follow it live).
   void event(const nlohmann::ordered_json& j) const;
   /// CSV text (a header or rows, each ending in a newline), not flushed.

@@ -170,12 +170,28 @@ struct run_verdict {
 /// got datagrams (run_checks' silent_hints): the same diagnosis as text
 /// lines and as the summary event's `silent`.
 struct silent_report {
-  /// The summary event's `silent`: per silent (group, port), `group`,
-  /// `port`, `causes` (each WARN and FAIL: status, check, subject, message,
-  /// fix, note; in the doctor's order) and `message` (when no local check
-  /// found a cause: what to suspect and which doctor run checks more; else null).
+  /// The summary event's `silent`: per silent channel, `group`, `port`,
+  /// `interface`, `mode`, `sources` (the channel's, as the summary's
+  /// `channels` say it), `end_markers` (END markers of streams never seen
+  /// that came through it), `other_channels_received` (channel_name() of
+  /// each channel of its group and port that received), `causes` (each
+  /// WARN and FAIL: status, check, subject, message, fix, note; in the
+  /// doctor's order) and `message` (when no local check found a cause:
+  /// what to suspect and which doctor run checks more; else null).
   nlohmann::ordered_json event = nlohmann::ordered_json::array();
-  std::vector<std::string> text;  ///< the text report's lines ("mcast-recv: nothing arrived for GROUP:PORT, ...")
+  /// The text report's lines ("mcast-recv: nothing arrived for GROUP:PORT on IFACE, ...").
+  std::vector<std::string> text;
+};
+
+/// A joined channel that got nothing in a run where others got datagrams
+/// (receive_session's summary), for silent_hints.
+struct silent_channel {
+  /// Its entry of the summary's `channels`: group, port, mode, sources,
+  /// interface, packets (0), end_markers, end_marker_sources.
+  nlohmann::ordered_json channel;
+  /// channel_name() of each channel of its group and port that received
+  /// (another source of an include join, another interface); empty when none did.
+  std::vector<std::string> other_channels_received;
 };
 
 /// What a run counts and prints, fed with datagrams and clock readings.
@@ -251,13 +267,13 @@ class receive_session {
   /// lines for the summary, run_checks' loss_hints): asked at the summary
   /// when the sequence numbers show more lost than the sockets dropped.
   void loss_hints_with(std::function<std::vector<std::string>()> h) { loss_hints_ = std::move(h); }
-  /// What explains the groups that got nothing while others got datagrams
-  /// (run_checks' silent_hints: text lines after the summary, and the
-  /// summary event's `silent`): asked at the summary with those (group,
-  /// port) pairs. With it set the summary event has `silent`, null unless
-  /// some groups got datagrams and others none.
-  using silent_set = std::set<std::pair<core::ip_address, std::uint16_t>>;
-  void silent_hints_with(std::function<silent_report(const silent_set&)> h) { silent_hints_ = std::move(h); }
+  /// What explains the channels that got nothing while others got
+  /// datagrams (run_checks' silent_hints: text lines after the summary,
+  /// and the summary event's `silent`): asked at the summary with those
+  /// channels. With it set the summary event has `silent`, null unless
+  /// some channels got datagrams and others none.
+  using silent_channels = std::vector<silent_channel>;
+  void silent_hints_with(std::function<silent_report(const silent_channels&)> h) { silent_hints_ = std::move(h); }
 
   /// Count the namespace's drop counters (drop_counters) from `before`,
   /// read before the joins (a sender may start as soon as they are
@@ -359,7 +375,7 @@ class receive_session {
   stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   std::function<std::vector<std::string>()> loss_hints_;      // loss_hints_with
-  std::function<silent_report(const silent_set&)> silent_hints_;  // silent_hints_with
+  std::function<silent_report(const silent_channels&)> silent_hints_;  // silent_hints_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes
   std::function<drop_counters()> read_drops_;  // count_drop_causes

@@ -153,15 +153,26 @@ struct packet_view {
 [[nodiscard]] std::string bit_rate_text(const nlohmann::ordered_json& bps);
 
 /// A joined channel of the summary (a start event `groups` object with
-/// `packets`, `first_packet_ms` and, when it has them, `rate_pps` and
-/// `rate_bps`) as one line of text: "239.1.1.1:5000 on eth0 include
-/// 10.77.0.1: 0 packets, first packet none", "239.1.1.1:5000 on eth1: 100
-/// packets 100 pps 80.0 kbit/s, first packet after 3.2 ms".
+/// `packets`, `first_packet_ms` and, when it has them, `rate_pps`,
+/// `rate_bps`, `end_markers` and `end_marker_sources`) as one line of
+/// text: "239.1.1.1:5000 on eth0 include 10.77.0.1: 0 packets, first
+/// packet none, 3 END markers of streams never seen from 10.77.0.1",
+/// "239.1.1.1:5000 on eth1: 100 packets 100 pps 80.0 kbit/s, first packet
+/// after 3.2 ms".
 [[nodiscard]] std::string channel_text(const nlohmann::ordered_json& channel);
+/// A channel (as channel_text takes it) named: "GROUP:PORT on IFACE"
+/// ("[GROUP]:PORT" for IPv6, "-" for an interface without a name), then
+/// " include S1,S2" or " exclude S1" unless its mode is any.
+[[nodiscard]] std::string channel_name(const nlohmann::ordered_json& channel);
+/// The channel's END markers of streams never seen, as channel_text ends
+/// with them: ", 3 END markers of streams never seen from 10.77.0.1";
+/// empty when it has none (or no `end_markers`).
+[[nodiscard]] std::string end_markers_text(const nlohmann::ordered_json& channel);
 /// The same channel as a CSV row in the stream columns: group, port,
 /// interface, packets, bytes (0 when nothing came, else empty: not
 /// counted per channel), rate_pps and rate_bps (empty without a rate),
-/// first_packet_ms, join_mode and join_sources; the other cells empty.
+/// first_packet_ms, join_mode and join_sources, end_markers and
+/// end_marker_sources (space-separated) when it has them; the other cells empty.
 [[nodiscard]] std::string channel_csv_row(const char* event, double time, const nlohmann::ordered_json& channel);
 
 /// A stream object of a report as one line of text.

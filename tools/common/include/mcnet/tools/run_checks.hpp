@@ -214,7 +214,8 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// the run (`over_run`: reverse_path_check when they climbed), and its bad-checksum (Udp, Udp6 `InCsumErrors`) and
 /// full-queue (`RcvbufErrors`) drops (a `drops` FAIL each, naming the
 /// counters and what to do), the most likely cause by check_order(). With no cause found:
-/// status "OK" and a message pointing at what no local check can see (the
+/// status "UNKNOWN" (nothing arrived: never "OK"; text "verdict: UNKNOWN: MESSAGE")
+/// and a message pointing at what no local check can see (the
 /// sender, its TTL, a router, a firewall: `mcast-recv doctor --listen`;
 /// datagrams past the MTU: `mcast-recv doctor --size`). `end_markers`:
 /// END markers of streams never seen (stream_table::stray_ends()): with
@@ -240,18 +241,27 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// when no rule does.
 [[nodiscard]] std::vector<std::string> loss_hints(const std::vector<membership>& members);
 
-/// For a run where some groups got datagrams and others none: per silent
-/// (group, port) of `silent` (groups unmapped, without scope), the checks
-/// that can differ between groups on one host (the firewall's rules for its
-/// port, its route, an include source's route back and rp_filter, the IGMP
-/// or MLD version, the limits) made for its memberships alone, each WARN and
-/// FAIL (harmless ones left out) as a text line (`mcast-recv: nothing
-/// arrived for GROUP:PORT, while other groups' datagrams did: STATUS CHECK
-/// SUBJECT: MESSAGE (fix: COMMAND)`) and an entry of the group's `causes`
-/// in the JSON (status, check, subject, message, fix, note), or one line,
-/// the group's `message`, saying that no local check found a cause for it.
-[[nodiscard]] silent_report silent_hints(
-    const std::vector<membership>& members, const std::set<std::pair<core::ip_address, std::uint16_t>>& silent);
+/// For a run where some channels got datagrams and others none: per
+/// silent channel of `silent` (receive_session's summary), the checks
+/// that can differ between channels on one host (the firewall's rules for
+/// its port, its route, an include source's route back and rp_filter, the
+/// IGMP or MLD version, the limits) made for its own memberships (its
+/// group, port, mode, sources and interface) alone, each WARN and FAIL
+/// (harmless ones left out) as a text line (`mcast-recv: nothing arrived
+/// for GROUP:PORT on IFACE [MODE SOURCES], while other groups' datagrams
+/// did: STATUS CHECK SUBJECT: MESSAGE (fix: COMMAND)`; "while another
+/// channel of its group and port received (CHANNEL)" when one did) and an
+/// entry of its `causes` in the JSON (status, check, subject, message,
+/// fix, note), or one line, the channel's `message`, saying that no local
+/// check found a cause for it, with a doctor command for its specs alone.
+/// A channel whose END markers of streams never seen arrived: a firewall
+/// rule's note says that they passed it; with no rule, a join link whose
+/// MTU is below Ethernet's 1500 is an `interface` WARN with its fix (as
+/// nothing_arrived_verdict's), else the message says that its END markers
+/// arrived and its datagrams did not (their size or a length rule on the
+/// way), not that its sender or port are the suspects.
+[[nodiscard]] silent_report silent_hints(const std::vector<membership>& members,
+                                         const std::vector<silent_channel>& silent);
 
 /// The routes `joins` without -i followed, per group (their route_prefix;
 /// none when the kernel did not say), for nothing_arrived_verdict().

@@ -188,11 +188,39 @@ struct interface_tally {
   clump_clock arrivals;                   ///< their arrivals, for the rate through it (clump_clock::rate())
 };
 
+/// How a stream's TTL and TOS varied over its datagrams (trial20k 5: a
+/// stream half re-marked, or whose TTL changed, read as its last
+/// datagram's alone). Updated only when a datagram's TTL or TOS differs
+/// from the one before (stream::marking), so a steady stream costs one
+/// compare a datagram.
+struct marking_range {
+  int ttl_min = -1, ttl_max = -1;  ///< the lowest and highest TTL / hop limit seen; -1: none seen
+  /// A TOS / traffic class byte and the datagrams that carried it.
+  struct tos_count {
+    int tos = -1;
+    std::uint64_t packets = 0;
+  };
+  /// TOS bytes kept apart, the first seen.
+  static constexpr std::size_t tos_kept = 4;
+  std::array<tos_count, tos_kept> tos{};  ///< the first tos_kept distinct values (tos -1: unused)
+  std::uint64_t tos_others = 0;           ///< datagrams of further values
+  /// Datagrams counted before the current TOS run began (credited to its
+  /// value when it ends, tos_counts() adds the running one).
+  std::uint64_t run_start = 0;
+  /// Credit the datagrams from run_start to `packets` (exclusive) to the TOS `value`.
+  void credit(int value, std::uint64_t packets) noexcept;
+};
+
 struct stream {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
   int ttl = -1;  ///< last TTL / hop limit seen
   int tos = -1;  ///< last TOS / traffic class byte seen
+  /// The last datagram's TTL and TOS as one number ((ttl + 1) << 16 | (tos
+  /// + 1); 0 before the first): a datagram whose number differs updates
+  /// `ttl`, `tos` and `marks`.
+  std::uint32_t marking = 0;
+  marking_range marks;  ///< the range of TTL and TOS over its datagrams
   feed::sequence_tracker sequence;  ///< mcnet: datagram numbers; MoldUDP64: message numbers
   sequence_doubt doubt;             ///< what `sequence` counted in doubt (stream_table::track())
   feed::histogram latency;          ///< kernel receive time - send time, ns (mcnet)
@@ -321,6 +349,12 @@ struct totals {
 /// Whether streams of `key` count lost, reordered and duplicates (mcnet and
 /// MoldUDP64 in their numbers, RTP in its sequence); MPEG-TS and raw do not.
 [[nodiscard]] bool counts_loss(const stream_key& key) noexcept;
+
+/// `s.marks` with the running TOS value's datagrams credited: its `tos`
+/// holds each TOS byte of the stream's datagrams with their count, in the
+/// order first seen (at most marking_range::tos_kept; unused entries tos
+/// -1), its `tos_others` the datagrams of further values.
+[[nodiscard]] marking_range settled_marks(const stream& s) noexcept;
 
 /// Whether `s`, an mcnet stream with datagrams, has had no number trusted
 /// (each of its datagrams a length error: stream::length_errors): its loss
@@ -596,6 +630,22 @@ class stream_table {
   /// Every channel that had a datagram, from the streams and the evicted
   /// streams, in one pass over the table.
   [[nodiscard]] std::map<channel_key, channel_count> channels() const;
+  /// END markers (and MoldUDP64 end-of-session packets) of streams never
+  /// seen (stray_ends()) that came through one channel: evidence that its
+  /// sender is there and the path carries its header-sized datagrams.
+  struct stray_end_count {
+    std::uint64_t count = 0;                ///< markers through the channel
+    std::vector<core::ip_address> sources;  ///< their senders, the first stray_end_sources_kept of them
+  };
+  /// Senders kept per channel's stray END markers.
+  static constexpr std::size_t stray_end_sources_kept = 4;
+  /// Channels whose stray END markers are kept apart (a flood of groups
+  /// past this counts in stray_ends() alone).
+  static constexpr std::size_t stray_end_channels_kept = 4096;
+  /// The stray END markers per channel (channel_key, as channels()).
+  [[nodiscard]] const std::map<channel_key, stray_end_count>& stray_ends_by_channel() const noexcept {
+    return stray_by_channel_;
+  }
   /// What loss_ratio() divides: received and lost, in floating point (a
   /// hostile loss near 2^64 must not wrap).
   struct loss_figures {
@@ -674,6 +724,8 @@ class stream_table {
     std::uint64_t clock_errors = 0, length_errors = 0, end_length_errors = 0;
     bool unresumed = false;  // stream::unresumed: its figures partial still
     int ttl = -1, tos = -1;
+    std::uint32_t marking = 0;
+    marking_range marks;
     std::uint32_t interface_index = 0;
     std::vector<interface_tally> by_interface;
     std::optional<double> first_packet_ms;
@@ -715,6 +767,9 @@ class stream_table {
   [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
   void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
              std::uint32_t interface_index);
+  /// A datagram of `s` (counted already) whose TTL or TOS differs from the
+  /// one before: `ttl`, `tos` (-1: not known, the last kept) and the range.
+  static void marking_changed(stream& s, int ttl, int tos, std::uint32_t marking) noexcept;
   void account_raw(const stream_key& raw_key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
                    std::uint32_t interface_index, bool malformed, accounted& out,
                    payload_kind refused_by = payload_kind::raw);
@@ -741,6 +796,9 @@ class stream_table {
   std::uint64_t held_count_ = 0;
   std::uint64_t evicted_ = 0;
   std::uint64_t stray_ends_ = 0;
+  std::map<channel_key, stray_end_count> stray_by_channel_;  // at most stray_end_channels_kept
+  /// Count a stray END marker of `key`'s stream, through `interface_index`.
+  void stray_end(const stream_key& key, std::uint32_t interface_index);
   std::uint64_t resumed_ = 0;
   std::uint64_t unresumed_ = 0;
   std::uint64_t unresumed_returns_ = 0;
