@@ -5371,3 +5371,81 @@ TEST(NetDoctor, AJoinTheVerdictMovesToAnotherInterfaceGetsThatInterfacesFirewall
   ASSERT_NE(summary, nullptr) << run.output;
   EXPECT_EQ((*summary)["total"]["packets"], 40) << run.output;
 }
+
+// trial15n 9: an also: line without a fix names which line it means (the
+// rule's handle and chain, or the chain's policy): several firewall lines
+// share the port as their subject.
+TEST(Doctor, AnAlsoLineWithoutAFixNamesItsRuleOrChain) {
+  tools::check_result rule{"firewall", "udp dport 5000 (IPv6)", tools::check_status::warn, "m", "", {}, ""};
+  rule.data["rule"] = {{"family", "ip6"}, {"table", "f6"}, {"chain", "pre"}, {"handle", 4}};
+  EXPECT_EQ(tools::also_line(rule, ""),
+            "     also: WARN firewall udp dport 5000 (IPv6) (see its line, the rule handle 4 in ip6 f6 chain pre)");
+  tools::check_result policy{"firewall", "udp dport 5000 (IPv6)", tools::check_status::warn, "m", "", {}, ""};
+  policy.data["chain"] = {{"family", "ip6"}, {"table", "f6"}, {"chain", "in"}, {"hook", "input"}};
+  EXPECT_EQ(tools::also_line(policy, ""),
+            "     also: WARN firewall udp dport 5000 (IPv6) (see its line, the policy of ip6 f6 chain in)");
+  EXPECT_EQ(tools::also_line(policy, "nft x"), "     also: WARN firewall udp dport 5000 (IPv6), fix: nft x");
+  // trial15n 6: a command the verdict's fix or an earlier also: fix runs is left out.
+  tools::check_result cause{"firewall", "s", tools::check_status::fail, "m", "a && b", {}, ""};
+  tools::check_result one{"firewall", "s", tools::check_status::fail, "m", "c && b", {}, ""};
+  tools::check_result two{"firewall", "s", tools::check_status::warn, "m", "c && d && d", {}, ""};
+  EXPECT_EQ(tools::also_fixes(&cause, {&one, &two}), (std::vector<std::string>{"c", "d"}));
+}
+
+// trial15n 8, 9: a rule with a counter quoted without its live values (the
+// message reads the same from run to run), in the wording of a sender a
+// packet socket saw, judged alone.
+TEST(NetDoctor, AQuotedRuleLeavesOutItsCountersValues) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto source = tx.v4().to_string();
+  const auto spec = "239.255.90.98:" + port;
+  const auto loaded = rx.exec({nft, "-f", "-"}, "table inet mcnet_c {\n chain in { type filter hook input priority 0; "
+                                                 "policy accept;\n  ip saddr " + source + " udp dport " + port +
+                                                 " counter drop\n }\n}\n");
+  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "1", spec}, "625AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
+  });
+  const auto counted = rx.exec({nft, "list", "table", "inet", "mcnet_c"});
+  ASSERT_NE(counted.standard_output.find("counter packets "), std::string::npos) << counted.output;
+  ASSERT_EQ(counted.standard_output.find("counter packets 0 "), std::string::npos) << "it counted: " << counted.output;
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("udp dport " + port + " counter drop)"), std::string::npos) << message;
+  EXPECT_EQ(message.find("counter packets"), std::string::npos) << message;
+  EXPECT_NE(message.find("arrive: each sender judged alone against the rules in order, this rule is the first that "
+                         "surely drops them"),
+            std::string::npos)
+      << message;
+}
+
+// trial15n 10: the limits line counts the sockets mcast-recv's planner
+// opens, a channel's second source under igmp_max_msf 1 on a socket of
+// its own: as many as the join line says.
+TEST(NetDoctor, TheLimitsLineCountsTheSocketsTheJoinUses) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(3);
+  const auto& rx = (*net)[2];
+  rx.ns().write_sysctl("net.ipv4.igmp_max_memberships", "1");
+  rx.ns().write_sysctl("net.ipv4.igmp_max_msf", "1");
+  const auto port = std::to_string(free_port(rx));
+  const auto d = doctor(rx, {"-i", "eth0", "239.255.90.10:" + port, "239.255.90.11:" + port,
+                             (*net)[0].v4().to_string() + ",232.1.2.10:" + port,
+                             (*net)[1].v4().to_string() + ",232.1.2.10:" + port});
+  const auto limits = d.checks("limits");
+  const auto sysctl_line = std::ranges::find_if(limits, [](const json& c) { return c["subject"] == "sysctl"; });
+  ASSERT_NE(sysctl_line, limits.end()) << d.r.output;
+  const auto joins = d.checks("join");
+  ASSERT_EQ(joins.size(), 1u) << d.r.output;
+  const auto sockets = joins[0]["data"]["sockets"].get<std::size_t>();
+  EXPECT_EQ(sockets, 4u) << d.r.output;
+  EXPECT_NE((*sysctl_line)["message"].get<std::string>().find(
+                fmt::format("(igmp_max_memberships 1 per socket: {} sockets)", sockets)),
+            std::string::npos)
+      << d.r.output;
+}
