@@ -1547,15 +1547,27 @@ void paste_fixes(const test::host& h, const doctor_run& d) {
   }
 }
 
-// How many datagrams `rx` receives from the senders `txs` (20 each) in a 1.5 s run of mcast-recv on `spec`.
-std::uint64_t received_from(const test::host& rx, std::initializer_list<const test::host*> txs, const std::string& spec) {
-  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
-    for (const auto* tx : txs) test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
-  });
+// How many datagrams a run of `mcast-recv --json args...` in `rx` counted
+// (its summary's total) while `send` ran.
+// The total a --json run of mcast-recv counted (its summary's); 0 and a
+// test failure without a summary.
+std::uint64_t total_packets(const test::run_result& run) {
   const auto events = json_lines(run.standard_output);
   const auto* summary = find_event(events, "summary");
   EXPECT_NE(summary, nullptr) << run.output;
   return summary == nullptr ? 0 : (*summary)["total"]["packets"].get<std::uint64_t>();
+}
+
+std::uint64_t packets_while(const test::host& rx, std::vector<std::string> args, const std::function<void()>& send) {
+  args.insert(args.begin(), "--json");
+  return total_packets(test::tools::receive_while(rx, args, send));
+}
+
+// How many datagrams `rx` receives from the senders `txs` (20 each) in a 1.5 s run of mcast-recv on `spec`.
+std::uint64_t received_from(const test::host& rx, std::initializer_list<const test::host*> txs, const std::string& spec) {
+  return packets_while(rx, {"-i", "eth0", "-d", "1.5", spec}, [&] {
+    for (const auto* tx : txs) test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
+  });
 }
 
 
@@ -4905,10 +4917,7 @@ TEST(NetDoctor, AnIpv6RefusingRouteInATableIsPassedOverByTheInputLookup) {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
   });
   EXPECT_EQ(got.output.find("drops every one"), std::string::npos) << "no start warning: " << got.output;
-  const auto events = json_lines(got.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << got.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << got.output;
+  EXPECT_EQ(total_packets(got), 10u) << got.output;
 }
 
 // #15 (trial15i, M1): a blackhole route over the family's route, which
@@ -5185,10 +5194,7 @@ TEST(NetDoctor, IgmpV2WithAnOnLinkSsmSourceAndAnExcludeSpecIsAWarningNotAFailure
     test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "400pps", "232.1.2.8:" + port});
   });
   EXPECT_EQ(run.output.find("an SSM router ignores"), std::string::npos) << run.output;
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  EXPECT_EQ(total_packets(run), 20u) << run.output;
 }
 
 // trial15n 4: an IPv6 rule `from SENDER iif eth0 prohibit` before the
@@ -5224,13 +5230,9 @@ TEST(NetDoctor, AnIpv6FromRuleThatProhibitsIsDecidedForTheSendersListenSaw) {
       << d.r.output;
   const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
-  const auto got = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1", spec}, [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
-  });
-  const auto events = json_lines(got.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << got.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << got.output;
+  EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1", spec},
+                          [&] { test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec}); }),
+            10u);
 }
 
 // trial15n 5: the join interface's MTU below the sender's datagrams and
@@ -5256,13 +5258,9 @@ TEST(NetDoctor, ListenNamesTheInterfacesOwnDropsAndItsMtuWhenNothingArrives) {
   for (const auto& c : d.checks("listen")) EXPECT_EQ(c["data"]["packets"], c["data"]["end_markers"]) << d.r.output;
   const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
-  const auto got = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1", spec}, [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "-s", "1400", spec});
-  });
-  const auto events = json_lines(got.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << got.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << got.output;
+  EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1", spec},
+                          [&] { test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", "-s", "1400", spec}); }),
+            10u);
 }
 
 // trial15n 6: three senders, three rules that drop some of them, the last
@@ -5363,13 +5361,13 @@ TEST(NetDoctor, AJoinTheVerdictMovesToAnotherInterfaceGetsThatInterfacesFirewall
     const auto pasted = rx.exec({"sh", "-c", f});
     EXPECT_TRUE(pasted.status.success()) << f << "\n" << pasted.output;
   }
-  const auto run = test::tools::receive_while(rx, {"--json", "-i", other, "-d", "1.5", group}, [&] {
-    for (const auto* tx : {&kept, &dropped}) test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", group});
-  });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 40) << run.output;
+  EXPECT_EQ(packets_while(rx, {"-i", other, "-d", "1.5", group},
+                          [&] {
+                            for (const auto* tx : {&kept, &dropped}) {
+                              test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", group});
+                            }
+                          }),
+            40u);
 }
 
 // trial15n 9: an also: line without a fix names which line it means (the
