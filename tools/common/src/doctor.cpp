@@ -54,6 +54,7 @@
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/report.hpp>
 #include <mcnet/tools/run_checks.hpp>
+#include <mcnet/tools/socket_plan.hpp>
 
 extern char** environ;
 
@@ -158,19 +159,21 @@ namespace {
 // Whether every command of `fix` (one, or several joined by " && ") is
 // one of `cause_fix`'s: pasting the verdict's fix runs it already. Whole
 // commands, not text: "... handle 1" is not run by "... handle 12".
-bool runs_already(const std::string& cause_fix, const std::string& fix) {
-  const auto split = [](const std::string& line) {
-    std::vector<std::string> out;
-    std::size_t at = 0;
-    for (auto next = line.find(" && "); next != std::string::npos; next = line.find(" && ", at)) {
-      out.push_back(line.substr(at, next - at));
-      at = next + 4;
-    }
-    out.push_back(line.substr(at));
-    return out;
-  };
-  const auto done = split(cause_fix);
-  return std::ranges::all_of(split(fix), [&](const std::string& c) { return std::ranges::find(done, c) != done.end(); });
+std::vector<std::string> fix_commands(const std::string& line) {
+  std::vector<std::string> out;
+  if (line.empty()) return out;
+  std::size_t at = 0;
+  for (auto next = line.find(" && "); next != std::string::npos; next = line.find(" && ", at)) {
+    out.push_back(line.substr(at, next - at));
+    at = next + 4;
+  }
+  out.push_back(line.substr(at));
+  return out;
+}
+
+bool runs_already(const std::vector<std::string>& done, const std::string& fix) {
+  return std::ranges::all_of(fix_commands(fix),
+                             [&](const std::string& c) { return std::ranges::find(done, c) != done.end(); });
 }
 
 }  // namespace
@@ -179,25 +182,37 @@ std::vector<const check_result*> other_causes(const std::vector<check_result>& c
   // The firewall's other WARNs too: each may drop datagrams on the path,
   // and pasting every fix lets them all in. One whose fix the cause's
   // already runs (a link down's route) is left out.
+  // One whose commands are all listed already (the cause's, or an earlier
+  // one's): pasted twice, the second would fail ("File exists") or do nothing.
   std::vector<const check_result*> others;
+  std::vector<std::string> done = cause != nullptr ? fix_commands(cause->fix) : std::vector<std::string>();
   for (const auto level : {check_status::fail, check_status::warn}) {
     for (const auto name : check_order()) {
       for (const auto& c : checks) {
         if (&c == cause || c.status != level || c.check != name) continue;
         if (level == check_status::warn && (c.check != "firewall" || cause == nullptr)) continue;
-        if (!c.fix.empty() && cause != nullptr && runs_already(cause->fix, c.fix)) continue;
-        // One already listed with that fix: pasted twice, the second would
-        // fail ("File exists") or do nothing.
-        if (!c.fix.empty() && std::ranges::any_of(others, [&c](const check_result* o) {
-              return !o->fix.empty() && runs_already(o->fix, c.fix);
-            })) {
-          continue;
-        }
+        if (!c.fix.empty() && runs_already(done, c.fix)) continue;
         others.push_back(&c);
+        for (auto& command : fix_commands(c.fix)) done.push_back(std::move(command));
       }
     }
   }
   return others;
+}
+
+std::vector<std::string> also_fixes(const check_result* cause, const std::vector<const check_result*>& others) {
+  std::vector<std::string> done = cause != nullptr ? fix_commands(cause->fix) : std::vector<std::string>();
+  std::vector<std::string> out;
+  for (const auto* c : others) {
+    std::vector<std::string> left;
+    for (auto& command : fix_commands(c->fix)) {
+      if (std::ranges::find(done, command) != done.end() || std::ranges::find(left, command) != left.end()) continue;
+      left.push_back(std::move(command));
+    }
+    out.push_back(fmt::format("{}", fmt::join(left, " && ")));
+    done.insert(done.end(), left.begin(), left.end());
+  }
+  return out;
 }
 
 std::optional<check_result> source_rules_unknown(const std::vector<check_result>& checks,
@@ -221,9 +236,21 @@ std::optional<check_result> source_rules_unknown(const std::vector<check_result>
       "senders"};
 }
 
-std::string also_line(const check_result& c) {
+std::string also_line(const check_result& c, const std::string& fix) {
+  // Several firewall lines share a subject (the port): without a fix, the
+  // line meant is named by its rule or chain (trial15n 9).
+  std::string which;
+  if (c.data.is_object() && c.data.contains("rule") && c.data["rule"].is_object()) {
+    const auto& r = c.data["rule"];
+    which = fmt::format(", the rule handle {} in {} {} chain {}", r.contains("handle") ? r["handle"].dump() : std::string("?"),
+                        r.value("family", ""), r.value("table", ""), r.value("chain", ""));
+  } else if (c.data.is_object() && c.data.contains("chain") && c.data["chain"].is_object()) {
+    const auto& ch = c.data["chain"];
+    which = fmt::format(", the policy of {} {} chain {}", ch.value("family", ""), ch.value("table", ""),
+                        ch.value("chain", ""));
+  }
   return fmt::format("     also: {} {} {}{}", status_word(c.status), c.check, c.subject,
-                     c.fix.empty() ? " (see its line)" : ", fix: " + c.fix);
+                     fix.empty() ? fmt::format(" (see its line{})", which) : ", fix: " + fix);
 }
 
 int doctor_exit_code(const std::vector<check_result>& checks) noexcept {
@@ -860,6 +887,7 @@ struct lookup_key {
   std::string iif = "lo";
   bool input = false;                        // IPv6's input lookup of a received datagram
   std::optional<core::ip_address> source{};  // its source, when known
+  std::uint32_t iif_index = 0;                // the input interface's index (an input lookup)
 };
 
 // Where the kernel's lookup `key` ends, walking the rules as
@@ -922,6 +950,7 @@ rule_match rule_matches(const netlink::rule& r, const lookup_key& key, std::stri
 
 lookup_end walk_rules(const std::vector<netlink::rule>& rules, const std::vector<netlink::route>& routes,
                       const lookup_key& key, const std::set<const void*>& gone) {
+  const bool strict = key.input && key.dest.is_v6() && key.dest.is_multicast() && key.iif_index != 0;
   for (std::size_t i = 0; i < rules.size(); ++i) {
     const auto& r = rules[i];
     if (gone.contains(&r)) continue;
@@ -944,6 +973,13 @@ lookup_end walk_rules(const std::vector<netlink::rule>& rules, const std::vector
     if (r.action != 1) continue;  // nop: on to the next rule
     const netlink::route* best = nullptr;  // the most specific first (covering_routes' order)
     for (const auto& rt : routes) {
+      // IPv6's input lookup of a multicast destination is strict on the
+      // device (ip6_route_input_lookup: RT6_LOOKUP_F_IFACE): a table's
+      // route through another device than the input interface, a refusing
+      // route's lo among them, is passed over (fib6_backtrack tries the
+      // wider ones), and a table with none falls through to the next rule
+      // (measured: NetDoctor.AnIpv6RefusingRouteInATableIsPassedOverByTheInputLookup).
+      if (strict && rt.iface.index != key.iif_index) continue;
       if (rt.table == r.table && !gone.contains(&rt)) {
         best = &rt;
         break;
@@ -1081,9 +1117,9 @@ std::optional<refusal> refusal_in(const lookup_key& key, const std::string& ifac
                         route_text(*carrier), name, table_of(carrier->table));
   } else if (added) {
     after = deleted.empty()
-                ? fmt::format("the fix's route {} dev {} takes the place of a {} route for that very prefix, or wins "
-                              "over a wider one",
-                              family_prefix, iface, out.kind)
+                ? fmt::format("the fix's route {} dev {} takes the place of {} {} route for that very prefix, or "
+                              "wins over a wider one",
+                              family_prefix, iface, out.kind == "unreachable" ? "an" : "a", out.kind)
                 : fmt::format("then the fix's route {} dev {} takes the place of a refusing route for that very "
                               "prefix, or wins over a wider one",
                               family_prefix, iface);
@@ -1118,8 +1154,11 @@ std::optional<refusal> refusal_of(const core::ip_address& dest, const error& loo
 // policy-routing rules with the interface it came in on as `iif`
 // (ip6_route_input; IPv4 delivers a joined group's datagram without a
 // lookup of the group): a rule before the local table's (priority 0 unless
-// moved) that refuses it, or leads to a table whose route does, drops every
-// datagram on that interface (Ip6InNoRoutes counts them). Per IPv6 group
+// moved) that refuses it drops every datagram on that interface
+// (Ip6InNoRoutes counts them). The lookup is strict on the device: a
+// table's route counts only through the input interface, so a refusing
+// route (through lo) in a table a rule leads to is passed over, and the
+// walk goes on to the next rule, as the kernel does. Per IPv6 group
 // and join interface, a FAIL naming it with the fix that deletes it; a
 // rule met first whose selectors cannot be decided for that lookup (a
 // source prefix, with the senders unknown; tos, ports, uid range ...) is a
@@ -1143,7 +1182,7 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
     }
     if (!*custom) return;
     const std::string name(p.iface.name.view());
-    lookup_key key{g, name, true, source};
+    lookup_key key{g, name, true, source, p.iface.index};
     const auto refused = refusal_in(key, name, {});
     if (!refused) continue;
     const auto subject = source ? fmt::format("{} -> {} on {}", source->to_string(), g.to_string(), name)
@@ -1152,6 +1191,8 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
     data["input_interface"] = name;
     if (refused->undecided) {
       data.erase("refused_by");
+      data["input_rule_undecided"] = true;  // --listen decides it for the senders it sees (decide_input_rules)
+      data["group"] = g.to_string();
       checks.push_back({"route", subject, check_status::warn,
                         fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
                                     "interface (iif): {}; should it refuse them, the kernel drops every one of them "
@@ -1614,6 +1655,20 @@ std::string no_route_back_note(const std::string& join) {
   return fmt::format("or via the router towards it; or turn the filter off on {}: {}{}, as loose mode (rp_filter=2) "
                      "drops it too without a route back",
                      join, filter_off_fix(rp, join), all_forces(rp, join));
+}
+
+// The route back to `src` through `join` where the reverse lookup
+// reaches it, with its note, when the lookup `back` failed: in main
+// (no_route_back_fix) unless a policy rule refuses the lookup or leads it
+// to another table first, where refusal_of's commands are the fix (a route
+// in main would not be reached; trial15n 2).
+std::pair<std::string, std::string> route_back_fix(const core::ip_address& src, const std::string& join,
+                                                   const result<netlink::route>& back) {
+  if (!back) {
+    const auto refused = refusal_of(src, back.error(), join);
+    if (refused && !plain_refusal(*refused)) return {refused->fix, refused->note};
+  }
+  return {no_route_back_fix(src, join), no_route_back_note(join)};
 }
 
 // The fix for a source routed back via another interface than `join`
@@ -2187,6 +2242,7 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
                                             ? fmt::format("a {} querier was heard on the link", *querier)
                                             : std::string("the default");
     if (in_use < newest && ssm) {
+      if (on.exclude) data["exclude_joins"] = true;
       checks.push_back({"igmp_version", subject, check_status::fail,
                         fmt::format("{} in use ({}): a source-specific join goes out as an {} report without its "
                                     "sources, which an SSM router ignores ({}) or serves with every source",
@@ -2246,6 +2302,12 @@ void old_version_works(check_result& c, std::string_view iface, const std::strin
                                  "joins (a static route does); one that serves only source-specific joins ({}) would "
                                  "not, and every host of the link gets the group's other sources' traffic too",
                                  proto, iface, why, fmt::join(routed, ", "), v4 ? "232.0.0.0/8" : "ff3x::/32")) +
+              (c.data.value("exclude_joins", false)
+                   ? fmt::format("; an exclude join (!SOURCE,GROUP) there goes out as a plain {} report for the whole "
+                                 "group, so that group is joined for every source and this host's own filter drops "
+                                 "the excluded ones",
+                                 proto)
+                   : std::string()) +
               checked_on;
   c.data["works_on_link"] = true;
   mark_harmless(c);
@@ -2426,12 +2488,15 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
     // Every source-specific join there of a source on that very link: no
     // router has to forward the channel, and the switches of the LAN
     // forward the whole group for a report without sources. It works.
+    // An exclude join beside them is an any-source one less some sources
+    // (its old-version report asks for the whole group): it changes
+    // nothing of this (trial15n 3).
     std::vector<std::string> on_link;
     bool all_on_link = true;
     for (const auto& p : joined) {
       const auto& r = p.m->request;
-      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
-      if (r.mode != filter::include || !r.source || !source_on_link(snap, p.iface.index, *r.source)) {
+      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode != filter::include) continue;
+      if (!r.source || !source_on_link(snap, p.iface.index, *r.source)) {
         all_on_link = false;
         break;
       }
@@ -2592,7 +2657,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         const auto back = netlink::route_to(a);
         if (back && back->iface.index == p.iface.index) continue;  // it leaves by the join interface already
         const bool other_table = back && back->table != 0 && back->table != 254;
-        routes.push_back(fmt::format("{}{}", no_route_back_fix(a, join),
+        routes.push_back(fmt::format("{}{}", route_back_fix(a, join, back).first,
                                      other_table ? fmt::format(" table {}", back->table) : std::string()));
         if (other_table) {
           routes.back() += fmt::format(" (the reverse lookup for {} follows a rule to table {}, where the route "
@@ -2624,7 +2689,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     const auto back = netlink::route_to(*r.source);
     if (!back) {
       blamed = true;
-      add(no_route_back_fix(*r.source, join), no_route_back_note(join));
+      auto [fix, note] = route_back_fix(*r.source, join, back);
+      add(std::move(fix), std::move(note));
     } else if (back->type == 2) {
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
@@ -2921,14 +2987,23 @@ void limit_checks(const doctor_settings& s, const std::vector<planned>& plan, st
   }
   if (checks.size() == before) {
     const auto per_socket = memberships && *memberships > 0 ? static_cast<std::size_t>(*memberships) : 0;
+    // The IPv4 sockets mcast-recv's planner opens for these joins: groups
+    // and, per group, sources over the limits (trial15n 10: a channel's
+    // second source under igmp_max_msf 1 takes a socket of its own).
+    socket_planner planner(socket_limits::read_live());
+    for (const auto& p : plan) {
+      const auto& r = p.m->request;
+      if (!r.group.is_v4()) continue;
+      (void)planner.place({r.group, r.port, p.iface.index, r.mode, r.source});
+    }
+    const auto sockets4 = static_cast<std::size_t>(std::ranges::count_if(
+        planner.sockets(), [](const socket_planner::socket_info& i) { return i.family == AF_INET; }));
     checks.push_back(
         {"limits", "sysctl", check_status::ok,
          fmt::format("{} (igmp_max_memberships {} per socket{}), at most {} a group "
                      "(igmp_max_msf {}), {} IPv6 (mld_max_msf {}), optmem_max {}{}, rcvbuf {} (rmem_max {})",
                      count_text(groups4.size(), "IPv4 group", "IPv4 groups"), opt_text(memberships),
-                     per_socket > 0 && groups4.size() > per_socket
-                         ? fmt::format(": {} sockets", (groups4.size() + per_socket - 1) / per_socket)
-                         : "",
+                     per_socket > 0 && sockets4 > 1 ? fmt::format(": {} sockets", sockets4) : std::string(),
                      count_text(most4, "IPv4 source", "IPv4 sources"), opt_text(msf4), most6,
                      msf6 ? opt_text(msf6) : std::string("unknown: host-wide, readable in the initial network "
                                                          "namespace only"),
@@ -4220,7 +4295,7 @@ class fw_walk {
       std::vector<std::string> fixes;
       std::vector<std::string> sources;
       for (const auto& a : rp_missing_) {
-        fixes.push_back(no_route_back_fix(a, pkt_.iface));
+        fixes.push_back(route_back_fix(a, pkt_.iface, netlink::route_to(a)).first);
         sources.push_back(a.to_string());
       }
       const auto who = fmt::format("{}", fmt::join(sources, ", "));
@@ -4525,7 +4600,17 @@ std::map<rule_key, std::string> rule_texts() {
                first == "limit" || first == "}") {
       in_chain = false;
     } else if (const auto mark = t.rfind(" # handle "); in_chain && mark != std::string_view::npos) {
-      out[{family, table, chain, std::string(t.substr(mark + 10))}] = std::string(t.substr(0, mark));
+      // Without a counter's live values ("counter packets 379 bytes
+      // 55912"), so that a finding reads the same from run to run (trial15n 9).
+      auto text = std::string(t.substr(0, mark));
+      for (auto at = text.find("counter packets "); at != std::string::npos; at = text.find("counter packets ", at + 7)) {
+        const auto bytes = text.find(" bytes ", at + 16);
+        if (bytes == std::string::npos) break;
+        auto end = bytes + 7;
+        while (end < text.size() && std::isdigit(static_cast<unsigned char>(text[end])) != 0) ++end;
+        text.erase(at + 7, end - (at + 7));
+      }
+      out[{family, table, chain, std::string(t.substr(mark + 10))}] = std::move(text);
     }
   }
   return out;
@@ -4654,7 +4739,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     }
     c.data["judged"] = true;
     const auto saw = [&](const std::vector<const fate*>& fs) {
-      return where.empty() ? fmt::format("the include source{} {}", fs.size() == 1 ? "" : "s", who(fs))
+      return where.empty() ? fmt::format("for the include source{} {}", fs.size() == 1 ? "" : "s", who(fs))
                            : fmt::format("a packet socket on {} saw {} arrive", where, who(fs));
     };
     if (!drops.empty()) {
@@ -4667,8 +4752,8 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
         undecided_before = undecided_before || f->first_drop > 0;
       }
       c.status = check_status::fail;
-      c.message = fmt::format("{}; {}, and each sender judged alone against the rules in order, this is the first "
-                              "that surely drops {}",
+      c.message = fmt::format("{}; {}: each sender judged alone against the rules in order, this rule is the "
+                              "first that surely drops {}",
                               sample->message, saw(drops), drops.size() == 1 ? "them" : "every one of them");
       if (undecided_before) {
         c.message += " (unless a rule before it that the doctor cannot tell about drops them first: see its line)";
@@ -4691,9 +4776,8 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     } else if (!after.empty()) {
       if (c.status == check_status::warn || c.status == check_status::fail) {
         c.status = check_status::warn;
-        c.message += fmt::format("; it would drop the datagrams of {}, but {} drops them before (that line's fix "
-                                 "deletes this one too)",
-                                 who(after), fmt::join(first_rules, " and "));
+        c.message += fmt::format("; it would drop {}, but {} {} them before (that line's fix deletes this one too)",
+                                 who(after), fmt::join(first_rules, " and "), first_rules.size() == 1 ? "drops" : "drop");
         c.note = c.fix.empty() ? c.note : "after that: " + c.fix + (c.note.empty() ? "" : "; " + c.note);
         c.fix.clear();
         mark_harmless(c);
@@ -5139,11 +5223,112 @@ std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, 
   return dropped;
 }
 
+// An IPv6 input rule the doctor could not decide for an any-source or
+// exclude join (a `from PREFIX` rule: the senders unknown; route check
+// data.input_rule_undecided), decided for each sender the packet socket on
+// the join interface saw: a sender the lookup refuses makes it a FAIL with
+// the fix that deletes what refuses it (trial15n 4). `no_routes`: the
+// change of Ip6InNoRoutes during --listen, when read. Returns what it
+// drops ("200 datagrams from fd77::4 on eth1"), for the listen line.
+std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, const std::vector<planned>& plan,
+                                            const std::vector<wire_tap>& taps,
+                                            const std::optional<std::uint64_t>& no_routes) {
+  std::vector<std::string> dropped;
+  for (auto& c : checks) {
+    if (c.check != "route" || c.status != check_status::warn || !c.data.is_object() ||
+        !c.data.value("input_rule_undecided", false)) {
+      continue;
+    }
+    const auto name = c.data.value("input_interface", std::string());
+    const auto group = core::ip_address::parse(c.data.value("group", std::string()));
+    if (!group) continue;
+    std::uint32_t index = 0;
+    for (const auto& p : plan) {
+      if (p.iface.name.view() == name) index = p.iface.index;
+    }
+    const auto tap = std::ranges::find_if(taps, [&](const wire_tap& t) {
+      return t.seen.index == index && t.seen.group == group->unmap().with_scope_id(0) && !t.seen.from.empty();
+    });
+    if (index == 0 || tap == taps.end()) continue;
+    std::vector<std::string> refused_from, passed_from, undecided_from, fixes;
+    std::string said, note;
+    std::uint64_t n = 0;
+    for (const auto& [src, count] : tap->seen.from) {
+      const auto refused = refusal_in(lookup_key{*group, name, true, src, index}, name, {});
+      if (!refused) {
+        passed_from.push_back(src.to_string());
+      } else if (refused->undecided) {
+        undecided_from.push_back(src.to_string());
+      } else {
+        refused_from.push_back(fmt::format("{} ({})", src.to_string(), count_text(count, "datagram", "datagrams")));
+        n += count;
+        if (said.empty()) said = refused->said, note = refused->note;
+        for (auto& command : fix_commands(refused->fix)) {
+          if (std::ranges::find(fixes, command) == fixes.end()) fixes.push_back(std::move(command));
+        }
+      }
+    }
+    c.data.erase("input_rule_undecided");
+    c.data["heard_senders"] = tap->seen.from.size();
+    if (no_routes) c.data["ip6_in_no_routes"] = *no_routes;
+    if (refused_from.empty()) {
+      if (undecided_from.empty()) {
+        c.status = check_status::ok;
+        c.message += fmt::format("; --listen decided it for the senders a packet socket on {} saw ({}): it refuses "
+                                 "none of them",
+                                 name, fmt::join(passed_from, ", "));
+        c.note.clear();
+      }
+      continue;
+    }
+    c.status = check_status::fail;
+    c.message = fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
+                            "interface (iif): a packet socket on {} saw {} arrive during --listen, and for {} {}, so "
+                            "the kernel drops every one of them before any socket{}{}",
+                            name, name, fmt::join(refused_from, ", "), refused_from.size() == 1 ? "it" : "them", said,
+                            no_routes ? fmt::format(" (Ip6InNoRoutes rose by {} meanwhile)", *no_routes)
+                                      : std::string(" (Ip6InNoRoutes counts them)"),
+                            passed_from.empty() ? std::string()
+                                                : fmt::format("; it lets {} through", fmt::join(passed_from, ", ")));
+    c.fix = fmt::format("{}", fmt::join(fixes, " && "));
+    c.note = note;
+    c.data["refused_senders"] = refused_from;
+    dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"),
+                                  fmt::join(refused_from, ", "), name));
+  }
+  return dropped;
+}
+
+// Per interface of /proc/net/dev (this network namespace's): its receive
+// errors and drops ("errs", "drop", "fifo", "frame"), by name.
+struct link_rx {
+  std::uint64_t errors = 0;
+  std::uint64_t dropped = 0;
+};
+std::map<std::string, link_rx> read_link_rx() {
+  std::map<std::string, link_rx> out;
+  std::ifstream in("/proc/thread-self/net/dev");
+  std::string line;
+  for (int i = 0; i < 4096 && std::getline(in, line); ++i) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos || line.find('|') != std::string::npos) continue;
+    auto name = line.substr(0, colon);
+    name.erase(0, name.find_first_not_of(' '));
+    std::istringstream v(line.substr(colon + 1));
+    std::uint64_t bytes = 0, packets = 0, errs = 0, drop = 0, fifo = 0, frame = 0;
+    if (!(v >> bytes >> packets >> errs >> drop >> fifo >> frame)) continue;
+    out[name] = {errs + fifo + frame, drop};
+  }
+  return out;
+}
+
 // Returns whether every join was heard on its join interface (an include
 // join from its source, another any datagram to its group and port).
 bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
             std::vector<probe>& probes, std::vector<check_result>& checks) {
   const auto before = drop_counters::read();
+  const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
+  const auto links_before = read_link_rx();
   using key = std::tuple<core::ip_address, core::ip_address, std::uint16_t>;  // source, group, port
   std::map<key, source_count> seen;
   std::vector<pollfd> fds;
@@ -5167,7 +5352,13 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     // from the sources it excludes (trial15j H3).
     // Also where a firewall rule may drop by the source: whether what
     // arrived came from a source it drops (trial15k M1).
-    if (!rp_on && r.mode != filter::exclude && !source_rules) continue;
+    // Also where an IPv6 input rule was undecided for want of the senders
+    // (trial15n 4): whether it refuses the ones that arrive.
+    const bool input_rule = std::ranges::any_of(checks, [&](const check_result& c) {
+      return c.check == "route" && c.data.is_object() && c.data.value("input_rule_undecided", false) &&
+             c.data.value("input_interface", std::string()) == p.iface.name.view();
+    });
+    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule) continue;
     const auto group = r.group.unmap().with_scope_id(0);
     if (auto it = std::ranges::find_if(taps, [&](const wire_tap& t) {
           return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
@@ -5515,6 +5706,49 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   }
   for (auto& t : taps) read_tap(t);  // what came in the last poll
   const auto firewall_dropped = decide_source_rules(checks, plan, taps);
+  const auto no_routes_after = net_counters::read_snmp6("Ip6InNoRoutes");
+  const auto no_routes = no_routes_before && no_routes_after && *no_routes_after >= *no_routes_before
+                             ? std::optional<std::uint64_t>(*no_routes_after - *no_routes_before)
+                             : std::nullopt;
+  const auto input_dropped = decide_input_rules(checks, plan, taps, no_routes);
+  // The join interfaces' own receive drops and errors meanwhile, when
+  // nothing but END markers (header-only, small) arrived: frames the
+  // interface dropped before IP, most often for their size over its MTU
+  // (a veth counts them among RX dropped, a NIC among its receive errors);
+  // the listen line names them, and an interface FAIL the MTU (trial15n 5).
+  std::vector<std::string> link_drops;
+  if (std::ranges::all_of(seen, [](const auto& e) { return e.second.packets == e.second.ends; })) {
+    const auto links_after = read_link_rx();
+    std::set<std::uint32_t> link_said;
+    std::vector<membership> members;
+    for (const auto& p : plan) members.push_back(*p.m);
+    for (const auto& p : plan) {
+      if (p.iface.index == 0 || !link_said.insert(p.iface.index).second) continue;
+      const std::string name(p.iface.name.view());
+      const auto b = links_before.find(name);
+      const auto a = links_after.find(name);
+      if (b == links_before.end() || a == links_after.end()) continue;
+      const auto dropped = a->second.dropped >= b->second.dropped ? a->second.dropped - b->second.dropped : 0;
+      const auto errors = a->second.errors >= b->second.errors ? a->second.errors - b->second.errors : 0;
+      if (dropped == 0 && errors == 0) continue;
+      const auto link = netlink::link_by_index(p.iface.index);
+      const std::uint32_t mtu = link ? link->mtu : 0;  // 0: not known
+      const auto counts = fmt::format("RX dropped {}, receive errors {}", dropped, errors);
+      link_drops.push_back(fmt::format("{} counted {} meanwhile", name, counts));
+      checks.push_back(
+          {"interface", name, check_status::fail,
+           fmt::format("{} during --listen, while {}'s own counters rose ({}: ip -s link show dev {}): frames the "
+                       "interface dropped before IP, most often datagrams larger than its MTU{}",
+                       seen.empty() ? "nothing arrived"
+                                    : "nothing but mcast-send's END markers (header-only, small) arrived",
+                       name, counts, shell_quoted(name), mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
+           mtu != 0 && mtu < 1500 ? fmt::format("ip link set dev {} mtu 1500", shell_quoted(name)) : std::string(),
+           {{"rx_dropped", dropped}, {"rx_errors", errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}},
+           fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and "
+                       "names the MTU it needs; set it on the sender's link too, or send smaller datagrams",
+                       spec_arguments(members))});
+    }
+  }
   if (seen.empty()) {
     // A source routed back through a gateway is behind a router: its
     // datagrams arrive only with a TTL above 1 when they leave the sender
@@ -5591,7 +5825,29 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                           count_text(n, "datagram", "datagrams"), t.seen.group.to_string(),
                                           t.seen.port, where, fmt::join(from, ", "), fmt::join(specs, " ")));
     }
-    if (!firewall_dropped.empty()) {
+    if (!input_dropped.empty()) {
+      // They came, and IPv6's input lookup refused them (trial15n 4).
+      why = fmt::format("; {} came in (a packet socket saw them arrive), and IPv6's input route lookup refused them "
+                        "(see the route line){}",
+                        fmt::join(input_dropped, "; "),
+                        no_routes ? fmt::format(": Ip6InNoRoutes rose by {}", *no_routes) : std::string());
+      note = "the route line's fix lets them in: the sender, its TTL and the routers on the way delivered them";
+    } else if (no_routes && *no_routes > 0 &&
+               std::ranges::any_of(plan, [](const planned& p) { return !p.m->request.group.is_v4(); })) {
+      // Nothing decided, yet the counter says IPv6 datagrams came and the
+      // kernel's route lookup refused them (namespace-wide).
+      why = fmt::format("; Ip6InNoRoutes rose by {} meanwhile (namespace-wide): IPv6 datagrams came in and the "
+                        "kernel's route lookup refused them, before any socket (see the route line; ip -6 rule show "
+                        "and ip -6 route show table all type prohibit list what refuses)",
+                        *no_routes);
+      note = "a policy rule or route refuses them, not the sender, its TTL or a router: the route line names what "
+             "the doctor could decide";
+    } else if (!link_drops.empty()) {
+      why = fmt::format("; {} (see the interface line): frames dropped by the interface itself, most often for "
+                        "their size over its MTU",
+                        fmt::join(link_drops, "; "));
+      note = "the interface line says what to do: the sender, its TTL and the routers on the way delivered them";
+    } else if (!firewall_dropped.empty()) {
       // They came, and a rule by their source dropped them (trial15k M1).
       why = fmt::format("; {} came in (a packet socket saw them arrive), and a firewall rule dropped them (see the "
                         "firewall line)",
@@ -5742,10 +5998,11 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     bool all = true;
     for (const auto& p : plan) {
       const auto& r = p.m->request;
-      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
+      // An exclude join's report asks for the whole group: not judged here.
+      if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode != filter::include) continue;
       const auto src = r.source ? r.source->unmap().with_scope_id(0) : core::ip_address{};
       const auto group = r.group.unmap().with_scope_id(0);
-      const bool got = r.mode == filter::include && r.source && std::ranges::any_of(seen, [&](const auto& e) {
+      const bool got = r.source && std::ranges::any_of(seen, [&](const auto& e) {
                          return std::get<0>(e.first) == src && std::get<1>(e.first) == group &&
                                 e.second.iface == p.iface.index;
                        });
@@ -5880,10 +6137,12 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
   // The other failures, most blocking first: fixing the cause alone would
   // leave them to the next run.
   const auto others = other_causes(checks, cause);
+  const auto others_fixes = also_fixes(cause, others);
   json also = json::array();
-  for (const auto* c : others) {
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    const auto* c = others[i];
     also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
-                    {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
+                    {"fix", others_fixes[i].empty() ? json(nullptr) : json(others_fixes[i])}});
   }
   json notes_json = json::array();
   for (const auto* c : notes) notes_json.push_back({{"check", c->check}, {"subject", c->subject}, {"message", c->message}});
@@ -5898,7 +6157,7 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
   for (const auto& line : verdict_lines(cause, message)) out.text(line);
-  for (const auto* c : others) out.text(also_line(*c));
+  for (std::size_t i = 0; i < others.size(); ++i) out.text(also_line(*others[i], others_fixes[i]));
   for (const auto* c : notes) out.text(fmt::format("     note: WARN {} {}: {}", c->check, c->subject, c->message));
   out.flush();
   return code;
@@ -5938,6 +6197,63 @@ std::string captured_message(const std::ostringstream& err) {
   if (m.starts_with("mcast-recv: ")) m.erase(0, 12);
   while (!m.empty() && m.back() == '\n') m.pop_back();
   return m;
+}
+
+}  // namespace
+
+namespace {
+
+// A route or source_route FAIL whose fix moves a join to the interface
+// its datagrams come in by (data.arrive_interface, found by --listen's
+// probes): the firewall is checked for that interface too, so that one
+// pass fixes all (trial15n 7: a netdev ingress chain of that device was
+// never named). Each line of it that a line of the join interface does
+// not already name (the same rule, or the same chain's policy) is added,
+// its message saying where.
+void moved_join_firewall(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                         std::vector<check_result>& checks) {
+  std::vector<planned> moved;
+  for (const auto& c : checks) {
+    if ((c.check != "route" && c.check != "source_route") || c.status != check_status::fail || !c.data.is_object() ||
+        !c.data.contains("arrive_interface") || !c.data["arrive_interface"].is_string()) {
+      continue;
+    }
+    const auto to = c.data["arrive_interface"].get<std::string>();
+    const auto* l = snap.link_by_name(to);
+    auto name = core::interface_name::make(to);
+    if (l == nullptr || !name) continue;
+    for (const auto& p : plan) {
+      const auto group = p.m->request.group.to_string();
+      const bool about = c.subject == group || c.subject.starts_with(group + " ") ||
+                         c.subject.find(" -> " + group + " ") != std::string::npos || c.subject.ends_with(" -> " + group);
+      if (p.iface.index == l->index || !about) continue;
+      if (std::ranges::any_of(moved, [&](const planned& q) { return q.m == p.m && q.iface.index == l->index; })) continue;
+      planned q = p;
+      q.iface = {l->index, *name};
+      moved.push_back(q);
+    }
+  }
+  if (moved.empty()) return;
+  const auto identity = [](const check_result& c) {
+    return c.data.is_object() ? line_identity(c.data.value("rule", json()), c.data.value("chain", json())) : json();
+  };
+  std::vector<check_result> extra;
+  add_firewall_checks(snap, moved, extra);
+  for (auto& e : extra) {
+    if (e.check != "firewall" || (e.status != check_status::warn && e.status != check_status::fail)) continue;
+    const auto id = identity(e);
+    if (!id.is_null() && std::ranges::any_of(checks, [&](const check_result& c) {
+          return c.check == "firewall" && identity(c) == id;
+        })) {
+      continue;
+    }
+    std::set<std::string> where;
+    for (const auto& q : moved) where.insert(std::string(q.iface.name.view()));
+    e.message = fmt::format("on {}, where the route line's fix moves the join (checked for it too): {}",
+                            fmt::format("{}", fmt::join(where, ", ")), e.message);
+    e.data["moved_join"] = true;
+    checks.push_back(std::move(e));
+  }
 }
 
 }  // namespace
@@ -6076,6 +6392,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       auto probes = open_probes(s, *snap, plan, checks, silent);
       heard_all = listen(s, plan, shards, probes, checks);
       versions_of_joins_elsewhere(plan, checks);
+      moved_join_firewall(*snap, plan, checks);
       // A rule that drops by the source only (an anti-spoofing `ip saddr !=
       // 10.0.0.0/8 drop`, a source's ban) dropped none of what --listen
       // heard, every join's: no fix deletes it then (trial15j M1).

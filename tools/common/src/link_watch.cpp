@@ -217,7 +217,10 @@ bool link_watch::process(receive_session& session) {
         w.index = 0;
         w.running = false;
         ++w.deletions;
-        if (!was_renamed) continue;
+        if (!was_renamed) {
+          ++w.unjoined;  // until an interface of that name is back
+          continue;
+        }
         // Renamed, then deleted (trial L1): the memberships go back to the
         // name the run was given, and an interface of that name, there now
         // (created after the rename) or later, is joined as a re-created
@@ -227,7 +230,10 @@ bool link_watch::process(receive_session& session) {
         node.key() = w.given;
         it = links_.insert(std::move(node)).position;
         const auto* now = watcher_.state().link_by_name(w.given);
-        if (now == nullptr) continue;
+        if (now == nullptr) {
+          ++w.unjoined;
+          continue;
+        }
         w.index = now->index;
         w.pending = true;
         rejoin_and_report(w, w.given, now->index, session,
@@ -235,6 +241,7 @@ bool link_watch::process(receive_session& session) {
                                       "an interface of its own now (index {})",
                                       l.name, l.index, w.given, w.given, now->index),
                           " there");
+        if (w.pending) ++w.unjoined;  // joining there failed: joined nowhere until it works
         w.running = now->is_up() && now->has_carrier();
         continue;
       }
@@ -320,10 +327,16 @@ void link_watch::say_deleted() const {
     const auto times = w.deletions == 1 ? std::string() : fmt::format(" {} times", w.deletions);
     std::string message;
     if (!w.deleted_as.empty() && w.index != 0 && !w.pending) {
+      // A gap only when the deletion left the memberships joined nowhere
+      // for a while (trial15n 11): an interface of the name there already
+      // was joined as the renamed one went.
       message = fmt::format("interface {} ({}) was renamed to {} and deleted during the run{}; {} is another "
-                            "interface now (index {}): its memberships were joined again there, and what was sent "
-                            "while none was joined was not received",
-                            name, w.first_index, w.deleted_as, times, name, w.index);
+                            "interface now (index {}): its memberships were joined again there{}",
+                            name, w.first_index, w.deleted_as, times, name, w.index,
+                            w.unjoined > 0 ? ", and what was sent while none was joined was not received"
+                                           : fmt::format(" as {} went ({} existed already), so they were joined "
+                                                         "somewhere all along",
+                                                         w.deleted_as, name));
     } else if (w.index == 0) {
       message = fmt::format("interface {} ({}) was deleted during the run{} and did not come back: its memberships "
                             "were gone from then on, and nothing sent to them after that was received",

@@ -652,10 +652,12 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   // The other FAILs and firewall WARNs, as the doctor's verdict lists
   // them: every fix in one run (several rules that drop the datagrams).
   const auto others = other_causes(checks, cause);
+  const auto others_fixes = also_fixes(cause, others);
   json also = json::array();
-  for (const auto* c : others) {
+  for (std::size_t i = 0; i < others.size(); ++i) {
+    const auto* c = others[i];
     also.push_back({{"status", std::string(status_word(c->status))}, {"check", c->check}, {"subject", c->subject},
-                    {"fix", c->fix.empty() ? json(nullptr) : json(c->fix)}});
+                    {"fix", others_fixes[i].empty() ? json(nullptr) : json(others_fixes[i])}});
   }
   run_verdict v;
   // No cause found is no success: nothing arrived (trial20k 7: a script
@@ -668,7 +670,7 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
              {"note", cause && !cause->note.empty() ? json(cause->note) : json(nullptr)},
              {"also", std::move(also)}};
   v.text = cause ? verdict_lines(cause, none) : std::vector<std::string>{"verdict: UNKNOWN: " + none};
-  for (const auto* c : others) v.text.push_back(also_line(*c));
+  for (std::size_t i = 0; i < others.size(); ++i) v.text.push_back(also_line(*others[i], others_fixes[i]));
   return v;
 }
 

@@ -89,8 +89,8 @@ void mark_harmless(check_result& c);
 /// The findings besides `cause` that one pass must fix too, in the order
 /// of the verdict's `also:` lines: every other FAIL in check_order(), then
 /// (with a cause) every other firewall WARN (each may drop datagrams on the
-/// path); one whose fix the cause's fix already runs (every command of it
-/// among the cause's ` && `-joined commands) is left out.
+/// path); one whose fix the cause's fix and the earlier ones' already run
+/// (every command of it among their ` && `-joined commands) is left out.
 [[nodiscard]] std::vector<const check_result*> other_causes(const std::vector<check_result>& checks,
                                                             const check_result* cause);
 
@@ -105,9 +105,19 @@ void mark_harmless(check_result& c);
 [[nodiscard]] std::optional<check_result> source_rules_unknown(const std::vector<check_result>& checks,
                                                                const check_result* cause, bool lines_printed = true);
 
-/// The text of an `also:` line for `c`: "     also: STATUS CHECK SUBJECT,
-/// fix: COMMAND" (" (see its line)" without a fix).
-[[nodiscard]] std::string also_line(const check_result& c);
+/// The fix each of `others` (other_causes() for `cause`) prints on its
+/// `also:` line, in that order: its ` && `-joined commands less those that
+/// `cause`'s fix or an earlier `also:` fix runs already, so that the
+/// verdict's fix and every `also:` fix pasted in order run each command
+/// once (a second `nft delete rule ... handle N` fails, a second `nft
+/// insert rule` adds a duplicate; trial15n 6). Empty for one without a fix.
+[[nodiscard]] std::vector<std::string> also_fixes(const check_result* cause,
+                                                  const std::vector<const check_result*>& others);
+
+/// The text of an `also:` line for `c` with `fix` (also_fixes()'):
+/// "     also: STATUS CHECK SUBJECT, fix: COMMAND" (" (see its line)"
+/// without a fix).
+[[nodiscard]] std::string also_line(const check_result& c, const std::string& fix);
 
 /// The doctor's exit code for `checks`: exit_doctor_fail (2) with a FAIL,
 /// exit_doctor_warn (5) with a WARN that is not harmless and no FAIL, else

@@ -73,6 +73,7 @@ class link_watch {
     unsigned deletions = 0;         // times it was deleted during the run
     std::string given{};            // the name the run joined on (a rename does not change it)
     std::string deleted_as{};       // the name it had when deleted, when a rename had changed it
+    unsigned unjoined = 0;          // deletions that left its memberships joined nowhere for a while
   };
 
   link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,
