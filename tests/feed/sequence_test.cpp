@@ -2909,3 +2909,55 @@ TEST(SequenceTracker, AFarLineInterleavedAfterALoneFirstNumberDoesNotTakeTheFeed
     }
   }
 }
+
+// Trial16j LOW 4: a forger's climb of near steps, each just under
+// provisional_gap past the last and proven by a short run of numbers in a
+// row after it, interleaved with a lossy feed, joined the feed's own chain
+// of near claims (a gap every 10 or every 4 numbers) and stood by the
+// density of the feed's numbers below it: the highest walked ~8,000 past
+// the feed, the feed's numbers read reordered, its loss read 4,475 for 599
+// in interval reports. A contested chain now may not step more than one
+// datagram's gap past the line going on below it, nor past claim_span,
+// before the contest is decided: the line below wins, the climb is jumps,
+// live and settled. mcnet header and MoldUDP64.
+TEST(SequenceTracker, AClimbOfProvenStepsDoesNotWalkTheTopAwayFromALossyFeed) {
+  struct climb {
+    std::uint64_t step, run, every;  // each step's size, numbers in a row per step, one forged per `every` of the feed's
+  };
+  const climb climbs[] = {{1023, 1, 1}, {1023, 8, 1}, {1023, 30, 3}, {700, 30, 3}, {1000, 9, 1}, {700, 8, 2}};
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const climb& c : climbs) {
+      for (const std::uint64_t drop : {std::uint64_t{0}, std::uint64_t{10}, std::uint64_t{4}}) {
+        for (const std::uint64_t ahead : {std::uint64_t{50}, std::uint64_t{1000}}) {
+          SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << ": steps of " << c.step << ", "
+                                            << c.run << " in a row, one per " << c.every << " of the feed's, drop 1 in "
+                                            << drop << ", from " << ahead << " ahead");
+          const auto run = [&](feed::sequence_tracker& t, bool forge) {
+            std::uint64_t f = base + 2000 + ahead, forged = 0;
+            for (std::uint64_t n = base; n < base + 6000; ++n) {
+              live_feed(t, mold, n, n + 1, drop);
+              if (!forge || n < base + 2000 || n >= base + 2950 || n % c.every != 0) continue;
+              f += forged % c.run == 0 ? c.step : 1;
+              live_feed(t, mold, f, f + 1, 0);
+              ++forged;
+            }
+            return forged;
+          };
+          feed::sequence_tracker clean, t;
+          (void)run(clean, false);
+          const std::uint64_t forged = run(t, true);
+          EXPECT_EQ(counts_of(t), plus_jumps(clean, forged)) << "live: an interval report";
+          for (int i = 0; i < 3; ++i) {
+            (void)clean.end(base + 6000);
+            (void)t.end(base + 6000);
+          }
+          clean.settle();
+          t.settle();
+          EXPECT_EQ(counts_of(t), plus_jumps(clean, forged)) << "settled";
+          EXPECT_TRUE(t.ended());
+        }
+      }
+    }
+  }
+}
