@@ -411,13 +411,7 @@ void sequence_tracker::settle() noexcept {
   if (claim_.active && claim_.pending_refused != 0 && highest_ == claim_.pending_highest) settle_pending_end();
   // A contest for a near claim still open: the line that came most since
   // it opened wins (the line above needs epoch_proof and more than below).
-  if (claim_.active && claim_.contest && !claim_.climbed) {
-    if (claim_.above >= epoch_proof && claim_.above > claim_.below) {
-      claim_stands();
-    } else {
-      (void)take_back_claim(claim_.claimed, {}, next_above(claim_.below_top));
-    }
-  }
+  if (claim_.active && claim_.contest && !claim_.climbed) decide_contest();
   // An open start with at least as many numbers below it as from it up
   // (two or more): they were not the stream's (a forger's, sent before the
   // sender's first).
@@ -609,9 +603,29 @@ void sequence_tracker::seed_lone_line() noexcept {
   if (!holds_lone()) below_run_ = {};
 }
 
+void sequence_tracker::decide_contest() noexcept {
+  if (claim_.above >= epoch_proof && claim_.above > claim_.below) {
+    claim_stands();
+  } else {
+    (void)take_back_claim(claim_.claimed, {}, next_above(claim_.below_top));
+  }
+}
+
 arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
   if (claim_.active && seq > claim_.before) {
     const bool past = seq >= claim_.claimed;
+    if (past && seq > highest_ + 1 && seq - highest_ <= gap_bound_ && claim_.contest && !claim_.climbed &&
+        (seq - claim_.before > claim_limit() || seq - claim_.below_top > gap_bound_)) {
+      // A contested chain steps on: it may not outpace the line going on
+      // below it by more than one datagram's gap, nor reach past what is
+      // kept, before the contest is decided (trial16j LOW 4: a forger's
+      // climb of proven steps, each just under provisional_gap, joined a
+      // lossy feed's chain and stood by the density of the feed's own
+      // numbers below it, walking the highest away). The contest is
+      // decided now, and the step judged anew.
+      decide_contest();
+      return add(seq, origin_);
+    }
     if (past && seq > highest_ && seq - highest_ <= gap_bound_ && seq - claim_.before > claim_limit()) {
       // The chain reaches past what is kept. It stands when the line went
       // on from it: a real gap (or a lossy link's chain of them) is

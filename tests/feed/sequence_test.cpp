@@ -2909,3 +2909,150 @@ TEST(SequenceTracker, AFarLineInterleavedAfterALoneFirstNumberDoesNotTakeTheFeed
     }
   }
 }
+
+// Trial16j LOW 4: a forger's climb of near steps, each just under
+// provisional_gap past the last and proven by a short run of numbers in a
+// row after it, interleaved with a lossy feed, joined the feed's own chain
+// of near claims (a gap every 10 or every 4 numbers) and stood by the
+// density of the feed's numbers below it: the highest walked ~8,000 past
+// the feed, the feed's numbers read reordered, its loss read 4,475 for 599
+// in interval reports. A contested chain now may not step more than one
+// datagram's gap past the line going on below it, nor past claim_span,
+// before the contest is decided: the line below wins, the climb is jumps,
+// live and settled. mcnet header and MoldUDP64.
+TEST(SequenceTracker, AClimbOfProvenStepsDoesNotWalkTheTopAwayFromALossyFeed) {
+  struct climb {
+    std::uint64_t step, run, every;  // each step's size, numbers in a row per step, one forged per `every` of the feed's
+  };
+  const climb climbs[] = {{1023, 1, 1}, {1023, 8, 1}, {1023, 30, 3}, {700, 30, 3}, {1000, 9, 1}, {700, 8, 2}};
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const climb& c : climbs) {
+      for (const std::uint64_t drop : {std::uint64_t{0}, std::uint64_t{10}, std::uint64_t{4}}) {
+        for (const std::uint64_t ahead : {std::uint64_t{50}, std::uint64_t{1000}}) {
+          SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << ": steps of " << c.step << ", "
+                                            << c.run << " in a row, one per " << c.every << " of the feed's, drop 1 in "
+                                            << drop << ", from " << ahead << " ahead");
+          const auto run = [&](feed::sequence_tracker& t, bool forge) {
+            std::uint64_t f = base + 2000 + ahead, forged = 0;
+            for (std::uint64_t n = base; n < base + 6000; ++n) {
+              live_feed(t, mold, n, n + 1, drop);
+              if (!forge || n < base + 2000 || n >= base + 2950 || n % c.every != 0) continue;
+              f += forged % c.run == 0 ? c.step : 1;
+              live_feed(t, mold, f, f + 1, 0);
+              ++forged;
+            }
+            return forged;
+          };
+          feed::sequence_tracker clean, t;
+          (void)run(clean, false);
+          const std::uint64_t forged = run(t, true);
+          EXPECT_EQ(counts_of(t), plus_jumps(clean, forged)) << "live: an interval report";
+          for (int i = 0; i < 3; ++i) {
+            (void)clean.end(base + 6000);
+            (void)t.end(base + 6000);
+          }
+          clean.settle();
+          t.settle();
+          EXPECT_EQ(counts_of(t), plus_jumps(clean, forged)) << "settled";
+          EXPECT_TRUE(t.ended());
+        }
+      }
+    }
+  }
+}
+
+// The previous helper's note: under every-other-number loss no step of the
+// feed's chain of near claims is proven (each number is a gap of 1). The
+// loss reads 50 %, not jumps, live and settled, on the even numbers and on
+// the odd ones. mcnet header and MoldUDP64.
+TEST(SequenceTracker, AFeedLosingEveryOtherDatagramReadsHalfLost) {
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const std::uint64_t odd : {std::uint64_t{0}, std::uint64_t{1}}) {
+      SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << (odd != 0 ? ", odd" : ", even"));
+      feed::sequence_tracker t;
+      for (std::uint64_t n = base + odd; n < base + 3000; n += 2) live_feed(t, mold, n, n + 1, 0);
+      EXPECT_EQ(t.received(), 1500u);
+      EXPECT_EQ(t.lost(), 1499u) << "live: up to the highest";
+      EXPECT_EQ(t.jumps(), 0u);
+      for (int i = 0; i < 3; ++i) (void)t.end(base + 3000);
+      t.settle();
+      EXPECT_TRUE(t.ended());
+      EXPECT_EQ(t.received(), 1500u);
+      EXPECT_EQ(t.lost(), 1500u - odd) << "the END's tail counts for the even numbers";
+      EXPECT_EQ(t.jumps(), 0u);
+    }
+  }
+}
+
+// The previous helper's note: a forger sending numbers above the feed after
+// its real END markers. One or two such numbers (at the END's count, just
+// past it, past end_continuation, far past) are jumps: the END, given three
+// times, stands live and settled. (Three or more just past it, at most
+// end_continuation past the count, outweigh the END as the stream going on:
+// the rule for an END that overtook the sender's last datagrams; left as
+// designed, see the report.)
+TEST(SequenceTracker, AForgerAboveTheFeedAfterItsEndsClaimsNothing) {
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const std::uint64_t sent : {std::uint64_t{1}, std::uint64_t{2}}) {
+      for (const std::uint64_t past : {std::uint64_t{0}, std::uint64_t{5}, std::uint64_t{16}, std::uint64_t{300}}) {
+        SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << ": " << sent << " forged at END + "
+                                          << past);
+        feed::sequence_tracker clean, t;
+        for (feed::sequence_tracker* x : {&clean, &t}) {
+          live_feed(*x, mold, base, base + 2000, 10);
+          for (int i = 0; i < 3; ++i) (void)x->end(base + 2000);
+        }
+        live_feed(t, mold, base + 2000 + past, base + 2000 + past + sent, 0);
+        EXPECT_EQ(counts_of(t), plus_jumps(clean, sent)) << "live";
+        EXPECT_TRUE(t.ended());
+        clean.settle();
+        t.settle();
+        EXPECT_EQ(counts_of(t), plus_jumps(clean, sent)) << "settled";
+        EXPECT_TRUE(t.ended());
+      }
+    }
+  }
+}
+
+// OPEN (the previous helper's note, not fixed: see the commit): the rule for
+// a lone first number is not symmetric. A forger's number that comes first,
+// then its line (+1, +2, ...) interleaved with the feed's from right after
+// it: at 2,000 above the feed the forged start stands and the feed's
+// 900 numbers read reordered under it (lost 1,100 for 100, the END
+// refused); at 10^6 above, the feed's first 150-300 numbers read jumps.
+// The feed's line, which keeps arriving, should win as it does when its
+// own first number comes first (AFarLineInterleavedAfterALoneFirstNumber-
+// DoesNotTakeTheFeed). Disabled until fixed; it fails today.
+TEST(SequenceTracker, DISABLED_AForgedLoneFirstNumberThenItsLineInterleavedDoesNotTakeTheFeed) {
+  for (const bool mold : {false, true}) {
+    const std::uint64_t base = mold ? 1 : 0;
+    for (const std::uint64_t above : {std::uint64_t{2000}, std::uint64_t{1'000'000}}) {
+      SCOPED_TRACE(::testing::Message() << (mold ? "MoldUDP64" : "mcnet") << ", forged line " << above << " above");
+      feed::sequence_tracker clean, t;
+      std::uint64_t f = base + above, forged = 0;
+      live_feed(t, mold, f, f + 1, 0);
+      ++f;
+      ++forged;
+      for (std::uint64_t n = base; n < base + 1000; ++n) {
+        if (n % 10 != 5) {
+          live_feed(clean, mold, n, n + 1, 0);
+          live_feed(t, mold, n, n + 1, 0);
+        }
+        if (forged < 300) {
+          live_feed(t, mold, f, f + 1, 0);
+          ++f;
+          ++forged;
+        }
+      }
+      for (feed::sequence_tracker* x : {&clean, &t}) {
+        for (int i = 0; i < 3; ++i) (void)x->end(base + 1000);
+        x->settle();
+      }
+      EXPECT_EQ(counts_of(t), plus_jumps(clean, forged));
+      EXPECT_TRUE(t.ended());
+    }
+  }
+}

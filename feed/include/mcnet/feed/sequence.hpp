@@ -595,6 +595,11 @@ class sequence_tracker {
   /// The near claim stands (the stream went on from it): its gap counts,
   /// after a lone first number too.
   void claim_stands() noexcept;
+  /// The contest for the near claim ends now: the line above wins with
+  /// epoch_proof numbers and more than the line below (the claim stands),
+  /// else the line below does (the claim is taken back from the lowest
+  /// number above the line below's highest).
+  void decide_contest() noexcept;
   /// An END of `count` while a near claim is open and nothing inside its
   /// gap came: a count inside the gap (at or past the highest before it
   /// + 1) given twice and more often than the END believed (past the
