@@ -644,6 +644,14 @@ TEST(SendCommandLine, MessagesAndEvents) {
   e = send_error({"--tos", "af99", "239.1.2.3"});
   EXPECT_NE(e.message.find("af99"), std::string::npos) << e.message;
   EXPECT_NE(e.code, "usage") << "parse_tos's own code";
+  // Said for what it is (trial20o L8: "value out of range" for all three).
+  for (const auto& [value, why] : std::vector<std::pair<std::string, std::string>>{
+           {"ef1", "unknown DSCP name"}, {"0x", "not a number"}, {"12a", "not a number"}, {"256", "out of range"},
+           {"0x100", "out of range"}}) {
+    e = send_error({"--tos", value, "239.1.2.3"});
+    EXPECT_TRUE(e.message.starts_with("--tos " + value + ": " + why + ": ")) << e.message;
+    EXPECT_EQ(e.message.find("value out of range"), std::string::npos) << e.message;
+  }
   // The parser's errors: " (see --help)" on stderr only; an event only for
   // an exact "--json" argument.
   e = send_error({"--json", "--ttl", "x", "239.1.2.3"});

@@ -21,6 +21,7 @@
 #include <string>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -1753,3 +1754,60 @@ TEST(NetEveryRun, AnAddressRemovedBeforeARenameIsSaidUnderTheNewName) {
   };
   EXPECT_LT(at("renamed"), at("address_removed")) << r.output;
 }
+
+// trial20o M4: one rule that drops a random share of two ports' datagrams
+// (numgen) is one loss line naming both ports, not one line a port; and a
+// silent channel of one of those ports (an include source no host has) is
+// not blamed on it: a rule that drops a share cannot keep every datagram
+// away, the suspects are its sender, its port or a router, the rule named
+// after them as what it is.
+TEST(NetEveryRun, ARuleThatDropsAShareIsOneLossLineAndNoSilentChannelsCause) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto p1 = std::to_string(free_port(rx));
+  auto p2 = std::to_string(free_port(rx));
+  for (int i = 0; i < 10 && p2 == p1; ++i) p2 = std::to_string(free_port(rx));
+  ASSERT_NE(p1, p2);
+  const auto a = "239.255.93.71:" + p1;
+  const auto b = "239.255.93.72:" + p2;
+  const auto sender = tx.v4().to_string();
+  const auto nobody = sender.substr(0, sender.rfind('.')) + ".99";  // no host of the LAN has it
+  const auto quiet_group = "232.255.93.73:" + p2;
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
+                                               "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_run input udp dport { " + p1 + ", " + p2 +
+                                                   " } numgen random mod 4 == 0 drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto r = test::tools::receive_while(rx, {"-i", "eth0", "-d", "2", a, b, nobody + "," + quiet_group}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "200", "-r", "1000pps", a, b});
+  });
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  const auto& out = r.standard_output;
+  std::vector<std::string> loss_lines;
+  std::istringstream lines(out);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("mcast-recv: loss: a firewall rule of this host may drop some of them: ")) {
+      loss_lines.push_back(line);
+    }
+  }
+  ASSERT_EQ(loss_lines.size(), 1u) << "one line for the one rule\n" << out;
+  EXPECT_NE(loss_lines[0].find("udp dport " + p1 + " (IPv4)"), std::string::npos) << loss_lines[0];
+  EXPECT_NE(loss_lines[0].find("udp dport " + p2 + " (IPv4)"), std::string::npos) << loss_lines[0];
+  const auto silent_head = "mcast-recv: nothing arrived for " + quiet_group + " on eth0 include " + nobody + ", ";
+  const auto at = out.find(silent_head);
+  ASSERT_NE(at, std::string::npos) << out;
+  const auto silent_line = out.substr(at, out.find('\n', at) - at);
+  EXPECT_EQ(silent_line.find(": WARN firewall"), std::string::npos) << "a share is no cause: " << silent_line;
+  EXPECT_NE(silent_line.find("no local check found a cause for it: its sender, its port, or a router"),
+            std::string::npos)
+      << silent_line;
+  EXPECT_NE(silent_line.find("a rule of this host drops only a share of the datagrams, which cannot keep all of "
+                             "them away: firewall udp dport " + p2 + " (IPv4): "),
+            std::string::npos)
+      << silent_line;
+  EXPECT_NE(silent_line.find("numgen random mod 4"), std::string::npos) << silent_line;
+}
+

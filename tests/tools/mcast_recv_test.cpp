@@ -257,8 +257,9 @@ TEST(NetMcastRecv, AGroupJoinedOnTwoInterfacesCreditsEachChannel) {
             << "a channel row for " << iface << ": " << r.standard_output;
       }
     } else {
-      EXPECT_NE(r.output.find("joined on more than one interface (each datagram arrives through each; a stream "
-                              "counts the later copies as duplicates), what came through each:"),
+      EXPECT_NE(r.output.find("joined on more than one interface (where they share a LAN, each datagram arrives "
+                              "through each, and a stream counts the later copies as duplicates), what came through "
+                              "each:"),
                 std::string::npos)
           << r.output;
       for (const char* iface : {"eth0", "eth1"}) {
@@ -970,6 +971,106 @@ TEST(NetMcastRecv, UnicastAndBroadcastToThePortAreNotCounted) {
   ASSERT_TRUE(summary);
   EXPECT_TRUE((*summary)["streams"].empty()) << *summary;
   EXPECT_EQ((*summary)["total"]["packets"], 0);
+}
+
+// trial20o M1, measured on this kernel: another socket of the receiving
+// host joins a group on eth1, mcast-recv joins it on eth0 only, and a
+// sender on eth1's LAN sends to it. IPv4 filters by the interface joined:
+// nothing of it reaches mcast-recv. IPv6 checks only the group (the socket
+// filter has no interface): its datagrams reach mcast-recv through eth1,
+// where it did not join; mcast-recv sets them apart (total.other_interface,
+// the summary's other_interface), counts them in no stream, total or
+// channel, and its silent eth0 channel says its datagrams came in on eth1,
+// not "while other groups' datagrams did".
+TEST(NetMcastRecv, AnIpv6GroupJoinedElsewhereByAnotherSocketIsSetApart) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  // Host 0 sends on LAN 1; host 1 has eth0 on LAN 0 and eth1 on LAN 1.
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {1}}, {.lans = {0, 1}}}});
+  const auto& rx = (*net)[1];
+  for (const bool v6 : {true, false}) {
+    SCOPED_TRACE(v6 ? "IPv6" : "IPv4");
+    const auto port = std::to_string(free_port(rx));
+    const std::string joined_elsewhere = v6 ? "ff1e::77:46" : "239.255.71.46";
+    const std::string other = v6 ? "ff1e::77:47" : "239.255.71.47";
+    const auto spec = [&](const std::string& g, const char* iface) {
+      return (v6 ? "[" + g + "]:" : g + ":") + port + "%" + iface;
+    };
+    // The other socket: joins `joined_elsewhere` on eth1 (another port: the
+    // membership is the interface's), says "joined", holds it 30 s at most.
+    const std::string script =
+        "import socket, struct, sys, time\n"
+        "v6 = " + std::string(v6 ? "True" : "False") + "\n"
+        "g = '" + joined_elsewhere + "'\n"
+        "i = socket.if_nametoindex('eth1')\n"
+        "if v6:\n"
+        "    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+        "    s.bind(('::', 0))\n"
+        "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, g) + struct.pack('@I', i))\n"
+        "else:\n"
+        "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+        "    s.bind(('0.0.0.0', 0))\n"
+        "    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack('4s4si', socket.inet_aton(g), socket.inet_aton('0.0.0.0'), i))\n"
+        "print('joined', flush=True)\n"
+        "time.sleep(30)\n";
+    auto holder = rx.start({python, "-c", script});
+    const auto deadline = std::chrono::steady_clock::now() + 30s;
+    while (holder.standard_output().find("joined") == std::string::npos &&
+           std::chrono::steady_clock::now() < deadline && !holder.wait_for(10ms)) {
+    }
+    ASSERT_NE(holder.standard_output().find("joined"), std::string::npos) << holder.output();
+    const std::vector<std::string> args{"-d", "1.5", spec(joined_elsewhere, "eth0"), spec(other, "eth1")};
+    const auto send = [&] {
+      for (const auto& g : {joined_elsewhere, other}) {
+        test::tools::send_from(*net, {0}, {"-i", "eth0", "-c", "30", "-r", "1000pps", v6 ? "[" + g + "]:" + port
+                                                                                         : g + ":" + port});
+      }
+    };
+    auto with_json = args;
+    with_json.insert(with_json.begin(), "--json");
+    const auto r = receive_while(rx, with_json, send);
+    ASSERT_TRUE(r.status.success()) << r.output;
+    expect_schema_conform(r.standard_output);
+    const auto events = json_lines(r.standard_output);
+    const auto* summary = find_event(events, "summary");
+    ASSERT_TRUE(summary) << r.output;
+    const auto& total = (*summary)["total"];
+    EXPECT_EQ(total["packets"], 30) << "the eth1 channel's own group only: " << total;
+    const auto& channels = (*summary)["channels"];
+    ASSERT_EQ(channels.size(), 2u) << *summary;
+    EXPECT_EQ(channels[0]["interface"]["name"], "eth0");
+    EXPECT_EQ(channels[0]["packets"], 0) << channels[0];
+    EXPECT_EQ(channels[1]["packets"], 30) << channels[1];
+    ASSERT_EQ((*summary)["streams"].size(), 1u) << "no stream of the group on eth1: " << (*summary)["streams"];
+    if (!v6) {
+      EXPECT_EQ(total["other_interface"], 0) << "IPv4 filters by the interface joined: " << total;
+      EXPECT_TRUE((*summary)["other_interface"].empty()) << *summary;
+      continue;
+    }
+    // 30 datagrams and mcast-send's 3 END markers.
+    EXPECT_EQ(total["other_interface"], 33) << "IPv6 delivers it through eth1: " << total;
+    ASSERT_EQ((*summary)["other_interface"].size(), 1u) << *summary;
+    const auto& o = (*summary)["other_interface"][0];
+    EXPECT_EQ(o["group"], joined_elsewhere);
+    EXPECT_EQ(o["interface"]["name"], "eth1");
+    EXPECT_EQ(o["packets"], 33);
+    ASSERT_TRUE((*summary)["silent"].is_array()) << *summary;
+    ASSERT_EQ((*summary)["silent"].size(), 1u) << (*summary)["silent"];
+    const auto& silent = (*summary)["silent"][0];
+    EXPECT_EQ(silent["arrived_elsewhere"], json::array({"[" + joined_elsewhere + "]:" + port + " on eth1 (33 datagrams)"}))
+        << silent;
+    const auto text = receive_while(rx, args, send);
+    EXPECT_NE(text.output.find("nothing arrived for [" + joined_elsewhere + "]:" + port +
+                               " on eth0, while its group and port's datagrams came in on another interface, where "
+                               "this run did not join them ([" + joined_elsewhere + "]:" + port + " on eth1 (33 "
+                               "datagrams); not counted"),
+              std::string::npos)
+        << text.output;
+    EXPECT_EQ(text.output.find("while other groups' datagrams did"), std::string::npos) << text.output;
+    EXPECT_NE(text.output.find("\n  [" + joined_elsewhere + "]:" + port + " on eth1: 33 datagrams\n"),
+              std::string::npos)
+        << text.output;
+  }
 }
 
 }  // namespace

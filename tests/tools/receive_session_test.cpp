@@ -55,7 +55,7 @@ class batch {
     m.info.destination = to;
     m.info.hop_limit = 3;
     m.info.traffic_class = 0;
-    m.info.interface_index = 0;
+    m.info.interface_index = ingress;
     m.info.software_time = core::kernel_time(std::chrono::nanoseconds(1'000'050'000));  // 50 us after sending
     messages_.push_back(m);
     return *this;
@@ -87,6 +87,8 @@ class batch {
     return *this;
   }
   [[nodiscard]] std::span<const core::message> span() const { return messages_; }
+  // The ingress interface index add() gives the datagrams that follow (0: unknown).
+  std::uint32_t ingress = 0;
 
  private:
   std::deque<std::array<std::byte, 100>> buffers_;  // stable addresses
@@ -1026,3 +1028,236 @@ TEST(ReceiveSession, DropsSeenKeepTheLargestCount) {
 }
 
 }  // namespace
+
+namespace {
+
+// A joined channel as open_and_join's `joined` lists it: any-source, on
+// interface `index` (an index no link of this namespace has), named `name`.
+nlohmann::ordered_json any_source_channel(const core::ip_address& g, std::uint32_t index,
+                                          const char* name = nullptr) {
+  return {{"group", g.to_string()}, {"port", port}, {"mode", "any"}, {"sources", nlohmann::ordered_json::array()},
+          {"interface", {{"name", name != nullptr ? nlohmann::ordered_json(name) : nlohmann::ordered_json(nullptr)},
+                         {"index", index}}}};
+}
+
+// Start `f` as a run that joined `channels`.
+void start_joined(fixture& f, bool json_output, nlohmann::ordered_json channels) {
+  f.settings.json_output = json_output;
+  f.start();
+  f.session->set_channels(std::move(channels));
+}
+
+const auto group_b = core::ip_address::v4(239, 1, 1, 2);
+constexpr std::uint32_t joined_index = 900'001;  // no link has these indexes
+constexpr std::uint32_t other_index = 900'002;
+
+}  // namespace
+
+// trial20o H1: datagrams of a stream past --max-streams arrived for their
+// channel: it counts them (untracked, in no stream), is no silent channel,
+// and the stream's END markers are its own, not "of streams never seen".
+TEST(ReceiveSession, UntrackedDatagramsCountInTheirChannelWhichIsNotSilent) {
+  for (const bool json_output : {true, false}) {
+    fixture f;
+    f.settings.max_streams = 1;
+    start_joined(f, json_output, nlohmann::ordered_json::array({any_source_channel(group, joined_index),
+                                                                any_source_channel(group_b, joined_index)}));
+    const core::kernel_time joined_at{std::chrono::seconds(1)};
+    f.table->joined(group, port, joined_at);
+    f.table->joined(group_b, port, joined_at);
+    std::size_t asked = 0;
+    f.session->silent_hints_with([&asked](const tools::receive_session::silent_channels& s) {
+      asked += s.size();
+      return tools::silent_report{};
+    });
+    batch b;
+    b.ingress = joined_index;
+    for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i);
+    for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_b, i, group_b);
+    for (int i = 0; i < 3; ++i) b.add(sender_b, 10, group_b, true);  // its END, three times
+    f.feed(b);
+    EXPECT_EQ(f.table->untracked(), 10u);
+    EXPECT_EQ(f.table->stray_ends(), 0u) << "the END markers of a stream seen, untracked";
+    f.session->summary();
+    EXPECT_EQ(asked, 0u) << "no channel is silent";
+    const auto out = f.out.str();
+    EXPECT_EQ(out.find("nothing arrived"), std::string::npos) << out;
+    EXPECT_EQ(out.find("never seen"), std::string::npos) << out;
+    if (!json_output) {
+      EXPECT_NE(out.find("(10 datagrams of streams past the table's 1 untracked: their loss is unknown)"),
+                std::string::npos)
+          << out;
+      continue;
+    }
+    test::tools::expect_schema_conform(out);
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    const auto& channels = (*summary)["channels"];
+    ASSERT_EQ(channels.size(), 2u) << *summary;
+    EXPECT_EQ(channels[0]["packets"], 5) << channels[0];
+    EXPECT_EQ(channels[0]["untracked"], 0) << channels[0];
+    EXPECT_EQ(channels[1]["packets"], 10) << channels[1];
+    EXPECT_EQ(channels[1]["untracked"], 10) << channels[1];
+    ASSERT_TRUE(channels[1]["first_packet_ms"].is_number()) << channels[1];
+    EXPECT_NEAR(channels[1]["first_packet_ms"].get<double>(), 0.05, 1e-6) << "50 us after the join";
+    EXPECT_EQ(channels[1]["end_markers"], 0) << channels[1];
+    EXPECT_EQ((*summary)["total"]["stray_ends"], 0);
+    EXPECT_EQ((*summary)["total"]["untracked"], 10);
+    EXPECT_TRUE((*summary)["silent"].is_null()) << (*summary)["silent"];
+    // The identity the schema states: the channels' packets are the total's
+    // and the untracked ones.
+    EXPECT_EQ(channels[0]["packets"].get<std::uint64_t>() + channels[1]["packets"].get<std::uint64_t>(),
+              (*summary)["total"]["packets"].get<std::uint64_t>() + (*summary)["total"]["untracked"].get<std::uint64_t>());
+  }
+  // The channel's line says so.
+  EXPECT_EQ(tools::channel_text({{"group", "239.1.1.2"}, {"port", 5000}, {"mode", "any"},
+                                 {"sources", nlohmann::ordered_json::array()},
+                                 {"interface", {{"name", "eth0"}, {"index", 2}}}, {"packets", 10}, {"untracked", 10},
+                                 {"first_packet_ms", 0.05}, {"rate_pps", nullptr}, {"rate_bps", nullptr},
+                                 {"end_markers", 0}, {"end_marker_sources", nlohmann::ordered_json::array()}}),
+            "  239.1.1.2:5000 on eth0: 10 packets (all of streams past --max-streams, untracked: in no stream), first "
+            "packet after 0.1 ms");
+}
+
+// trial20o M1: Linux gives an IPv6 socket its groups' datagrams from every
+// interface the host joined them on (another socket's membership too).
+// Those that come in where the run did not join their group and port are
+// set aside: in no stream, total or channel, counted and listed apart, and
+// the silent channel says its datagrams came in elsewhere. An unknown
+// ingress (index 0) counts as before.
+TEST(ReceiveSession, AJoinedGroupsDatagramsOnAnotherInterfaceAreSetApart) {
+  for (const bool json_output : {true, false}) {
+    fixture f;
+    start_joined(f, json_output, nlohmann::ordered_json::array({any_source_channel(group, joined_index),
+                                                                any_source_channel(group_b, joined_index)}));
+    std::vector<tools::silent_channel> asked;
+    f.session->silent_hints_with([&asked](const tools::receive_session::silent_channels& s) {
+      asked = s;
+      return tools::silent_report{};
+    });
+    batch b;
+    b.ingress = other_index;
+    for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i);  // group, where it is not joined
+    b.ingress = joined_index;
+    for (std::uint64_t i = 0; i < 3; ++i) b.add(sender_b, i, group_b);
+    f.feed(b);
+    EXPECT_EQ(f.session->counted(), 3u);
+    EXPECT_EQ(f.session->other_interface_total(), 5u);
+    f.session->summary();
+    ASSERT_EQ(asked.size(), 1u) << f.out.str();
+    EXPECT_EQ(asked[0].channel["group"], "239.1.1.1");
+    EXPECT_TRUE(asked[0].other_channels_received.empty());
+    EXPECT_EQ(asked[0].arrived_elsewhere, std::vector<std::string>{"239.1.1.1:5000 on - (5 datagrams)"});
+    const auto out = f.out.str();
+    if (!json_output) {
+      EXPECT_NE(out.find("came in on an interface where this run did not join them (5 datagrams in all, not counted "
+                         "in any stream, total or channel"),
+                std::string::npos)
+          << out;
+      EXPECT_NE(out.find("\n  239.1.1.1:5000 on -: 5 datagrams\n"), std::string::npos) << out;
+      continue;
+    }
+    test::tools::expect_schema_conform(out);
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    EXPECT_EQ((*summary)["total"]["packets"], 3);
+    EXPECT_EQ((*summary)["total"]["other_interface"], 5);
+    ASSERT_EQ((*summary)["streams"].size(), 1u) << "no stream of the set-aside datagrams";
+    const auto& channels = (*summary)["channels"];
+    ASSERT_EQ(channels.size(), 2u);
+    EXPECT_EQ(channels[0]["packets"], 0) << channels[0];
+    EXPECT_EQ(channels[1]["packets"], 3) << channels[1];
+    ASSERT_EQ((*summary)["other_interface"].size(), 1u) << *summary;
+    const auto& o = (*summary)["other_interface"][0];
+    EXPECT_EQ(o["group"], "239.1.1.1");
+    EXPECT_EQ(o["interface"]["index"], other_index);
+    EXPECT_EQ(o["packets"], 5);
+    EXPECT_EQ(o["bytes"], 500);
+  }
+  // Ingress unknown, or a group and port no channel named an interface for: counted.
+  fixture g;
+  start_joined(g, true, nlohmann::ordered_json::array({any_source_channel(group, joined_index),
+                                                       any_source_channel(group_b, 0)}));  // where the kernel chose
+  batch b;
+  b.add(sender_a, 0);  // index 0
+  b.ingress = other_index;
+  b.add(sender_b, 0, group_b);
+  b.add(sender_b, 0, core::ip_address::v4(239, 1, 1, 3));  // no channel of it
+  g.feed(b);
+  EXPECT_EQ(g.session->counted(), 3u);
+  EXPECT_EQ(g.session->other_interface_total(), 0u);
+}
+
+// trial20o L5: "each datagram arrives through each" only where a stream's
+// datagrams came through more than one of the interfaces (one LAN).
+TEST(ReceiveSession, AGroupOnTwoInterfacesSaysCopiesOnlyWhereThereWere) {
+  for (const bool copies : {false, true}) {
+    fixture f;
+    start_joined(f, false, nlohmann::ordered_json::array({any_source_channel(group, joined_index, "a0"),
+                                                          any_source_channel(group, other_index, "b0")}));
+    batch b;
+    b.ingress = joined_index;
+    for (std::uint64_t i = 0; i < 3; ++i) b.add(sender_a, i);
+    b.ingress = other_index;
+    for (std::uint64_t i = 0; i < 3; ++i) copies ? b.add(sender_a, i) : b.add(sender_b, i);
+    f.feed(b);
+    f.session->summary();
+    const auto out = f.out.str();
+    EXPECT_EQ(out.find("joined on more than one interface (where they share a LAN, each datagram arrives through "
+                       "each, and a stream counts the later copies as duplicates), what came through each:") !=
+                  std::string::npos,
+              copies)
+        << out;
+    EXPECT_EQ(out.find("joined on more than one interface (each stream came through one of them: no copies), what "
+                       "came through each:") != std::string::npos,
+              !copies)
+        << out;
+  }
+}
+
+// trial20o L10: an interval of a feed without sequence numbers reads its
+// loss unknown, the empty interval too (it read "lost 0").
+TEST(ReceiveSession, AnIntervalWithoutNumbersHasItsLossUnknownEvenWithNoDatagram) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.interval = 1;
+  f.start();
+  batch b;
+  b.add_raw(sender_a).add_raw(sender_a);
+  f.feed(b);
+  f.now += 1s;
+  (void)f.session->tick();
+  f.now += 1s;
+  (void)f.session->tick();  // nothing in this one
+  test::tools::expect_schema_conform(f.out.str());
+  std::size_t intervals = 0;
+  for (const auto& e : f.events()) {
+    if (e["event"] != "interval") continue;
+    ++intervals;
+    EXPECT_TRUE(e["total"]["lost"].is_null()) << e;
+    EXPECT_TRUE(e["total"]["duplicates"].is_null()) << e;
+    EXPECT_TRUE(e["total"]["moldudp64"].is_null()) << e;
+  }
+  EXPECT_EQ(intervals, 2u) << f.out.str();
+  // With numbers, an empty interval's loss is a count (0 here), not unknown.
+  fixture g;
+  g.settings.json_output = true;
+  g.settings.interval = 1;
+  g.start();
+  batch n;
+  n.add(sender_a, 0).add(sender_a, 1);
+  g.feed(n);
+  g.now += 1s;
+  (void)g.session->tick();
+  g.now += 1s;
+  (void)g.session->tick();
+  std::size_t counted = 0;
+  for (const auto& e : g.events()) {
+    if (e["event"] != "interval") continue;
+    ++counted;
+    EXPECT_EQ(e["total"]["lost"], 0) << e;
+  }
+  EXPECT_EQ(counted, 2u);
+}

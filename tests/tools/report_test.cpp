@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <sstream>
+#include <vector>
 
 #include <mcnet/tools/report.hpp>
 #include <mcnet/tools/send_options.hpp>
@@ -27,11 +28,13 @@ const auto kGroup = core::ip_address::v4(239, 255, 60, 1);
 const auto kSource = core::ip_address::v4(10, 77, 0, 1);
 const core::kernel_time kT0{std::chrono::seconds(1'700'000'000)};
 
-std::array<std::byte, 100> datagram(std::uint64_t seq, core::kernel_time sent, bool end = false) {
-  std::array<std::byte, 100> b{};
+// An END marker is the header alone, as mcast-send sends it (a longer one is not believed).
+std::vector<std::byte> datagram(std::uint64_t seq, core::kernel_time sent, bool end = false) {
+  std::vector<std::byte> b(end ? feed::test_header::size : 100);
   feed::test_header h{.flags = static_cast<std::uint8_t>(end ? feed::test_header::flag_end : 0), .sender_id = 9,
                        .session = 4, .sequence = seq,
-                       .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()), .length = 100};
+                       .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()),
+                       .length = static_cast<std::uint32_t>(b.size())};
   EXPECT_TRUE(h.build(b).has_value());
   return b;
 }
@@ -708,7 +711,11 @@ TEST(Report, RatesForPeople) {
   EXPECT_EQ(tools::bit_rate_text(json(1.5e6)), "1.50 Mbit/s");
   EXPECT_EQ(tools::bit_rate_text(json(12.34e9)), "12.3 Gbit/s");
   EXPECT_EQ(tools::bit_rate_text(json(4.2e12)), "4200 Gbit/s");
-  EXPECT_EQ(tools::bit_rate_text(json(0.5)), "0.50 bit/s");
+  // Three significant digits below 1 bit/s too (trial20o L7: "0.80 bit/s").
+  EXPECT_EQ(tools::bit_rate_text(json(0.5)), "0.500 bit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(0.8)), "0.800 bit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(0.01234)), "0.0123 bit/s");
+  EXPECT_EQ(tools::bit_rate_text(json(5.0)), "5.00 bit/s");
   EXPECT_EQ(tools::bit_rate_text(json(nullptr)), "- bit/s");
   // The unit is chosen after rounding.
   EXPECT_EQ(tools::bit_rate_text(json(999'999.9)), "1.00 Mbit/s");
@@ -849,8 +856,11 @@ TEST(Report, LengthErrorsAreShownAsCounted) {
   EXPECT_NE(text.find("seq - id 9 session 4 (length field 100 of 64 bytes: a length error"), std::string::npos)
       << text;
   EXPECT_EQ(text.find("seq 500"), std::string::npos) << text;
-  auto end = datagram(2, kT0, true);
-  const auto e = t.add(kGroup, 5000, kSource, std::span(end).first(40), kT0, 1, 0, 2);
+  auto end = datagram(2, kT0, true);  // the header alone, its length field made to lie
+  feed::test_header lying = feed::test_header::parse(end).value();
+  lying.length = 100;
+  ASSERT_TRUE(lying.build(end).has_value());
+  const auto e = t.add(kGroup, 5000, kSource, end, kT0, 1, 0, 2);
   const tools::packet_view pe{1.7e9, kSource, kGroup, 5000, 40, 1, 0, 2};
   const auto ej = tools::packet_json(pe, e, tools::interface_json(2, "eth0"));
   EXPECT_EQ(errors(ej), std::vector<std::string>{});
@@ -1040,3 +1050,68 @@ TEST(Report, InterfaceNamesByIndex) {
 }
 
 }  // namespace
+
+// trial20o L6: CSV carries the DSCP and ECN names text and JSON give; a
+// channel row its untracked datagrams (H1), empty in stream rows.
+TEST(Report, CsvHasTheDscpAndEcnNamesAndAChannelsUntracked) {
+  auto header = tools::csv_header();
+  ASSERT_TRUE(header.ends_with(",tos_values,tos_others,dscp,ecn,untracked\n")) << header;
+  header.pop_back();
+  const auto names = split(header);
+  const auto at = [&](const std::string& name) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  tools::stream_table t;
+  for (std::uint64_t seq = 0; seq < 3; ++seq) t.add(kGroup, 5000, kSource, datagram(seq, kT0), kT0 + 10us, 3, 0xb9, 2);
+  const auto& [key, s] = *t.streams().begin();
+  auto row = tools::csv_row("summary", 1.0, tools::stream_json(key, s, tools::interface_json(2, "eth0")));
+  row.pop_back();
+  const auto cells = split(row);
+  ASSERT_EQ(cells.size(), names.size()) << row;
+  EXPECT_EQ(cells[at("tos")], "185");
+  EXPECT_EQ(cells[at("dscp")], "ef");
+  EXPECT_EQ(cells[at("ecn")], "ECT(1)");
+  EXPECT_EQ(cells[at("untracked")], "");
+  const json channel{{"group", "239.255.60.1"}, {"port", 5000}, {"mode", "any"}, {"sources", json::array()},
+                     {"interface", {{"name", "eth0"}, {"index", 2}}}, {"packets", 10}, {"untracked", 10},
+                     {"first_packet_ms", 0.5}, {"rate_pps", nullptr}, {"rate_bps", nullptr}, {"end_markers", 0},
+                     {"end_marker_sources", json::array()}};
+  auto crow = tools::channel_csv_row("summary", 1.0, channel);
+  crow.pop_back();
+  const auto ccells = split(crow);
+  ASSERT_EQ(ccells.size(), names.size()) << crow;
+  EXPECT_EQ(ccells[at("packets")], "10");
+  EXPECT_EQ(ccells[at("untracked")], "10");
+  EXPECT_EQ(ccells[at("join_mode")], "any");
+}
+
+// trial20o M3: one unit a figure: the JSON total's lost, reordered and
+// duplicates count datagrams, the MoldUDP64 streams' messages apart.
+TEST(Report, TheTotalGivesDatagramsAndMoldUdp64MessagesApart) {
+  tools::totals t;
+  t.packets = 30;
+  t.lost = 147;
+  t.reordered = 5;
+  t.duplicates = 4;
+  t.sequenced = 30;
+  t.mold_lost = 27;
+  t.mold_reordered = 2;
+  t.mold_duplicates = 1;
+  t.mold_sequenced = 10;
+  const auto j = tools::totals_json(t, 0);
+  EXPECT_EQ(j["lost"], 120);
+  EXPECT_EQ(j["reordered"], 3);
+  EXPECT_EQ(j["duplicates"], 3);
+  EXPECT_EQ(j["moldudp64"]["lost"], 27);
+  EXPECT_EQ(j["moldudp64"]["reordered"], 2);
+  EXPECT_EQ(j["moldudp64"]["duplicates"], 1);
+  EXPECT_EQ(tools::datagram_counts(t).lost, 120u);
+  // Only MoldUDP64 numbers: the datagram figures are unknown.
+  t.sequenced = t.mold_sequenced;
+  t.lost = t.mold_lost;
+  const auto m = tools::totals_json(t, 0);
+  EXPECT_TRUE(m["lost"].is_null()) << m;
+  EXPECT_EQ(m["moldudp64"]["lost"], 27);
+  // None: no moldudp64 object.
+  EXPECT_TRUE(tools::totals_json({1, 2, 0, 0, 0}, 0)["moldudp64"].is_null());
+}

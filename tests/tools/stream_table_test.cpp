@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 #include <tuple>
+#include <vector>
 
 #include <mcnet/tools/report.hpp>
 #include <mcnet/tools/send_plan.hpp>
@@ -24,11 +25,22 @@ const auto kTableGroup = core::ip_address::v4(239, 255, 60, 1);
 const auto kTableSource = core::ip_address::v4(10, 77, 0, 1);
 const core::kernel_time kStart{std::chrono::seconds(1'700'000'000)};
 
-std::array<std::byte, 100> datagram(std::uint32_t session, std::uint64_t seq, core::kernel_time sent, bool end = false) {
-  std::array<std::byte, 100> b{};
+// An END marker is the header alone, as mcast-send sends it (a longer one is not believed).
+std::vector<std::byte> datagram(std::uint32_t session, std::uint64_t seq, core::kernel_time sent, bool end = false) {
+  std::vector<std::byte> b(end ? feed::test_header::size : 100);
   feed::test_header h{.flags = static_cast<std::uint8_t>(end ? feed::test_header::flag_end : 0), .sender_id = 9,
                        .session = session, .sequence = seq,
-                       .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()), .length = 100};
+                       .send_time_ns = static_cast<std::uint64_t>(sent.time_since_epoch().count()),
+                       .length = static_cast<std::uint32_t>(b.size())};
+  EXPECT_TRUE(h.build(b).has_value());
+  return b;
+}
+
+// An END marker of `count` whose length field (100) is not its size (40).
+std::vector<std::byte> lying_end(std::uint32_t session, std::uint64_t count, core::kernel_time sent) {
+  auto b = datagram(session, count, sent, true);
+  feed::test_header h = feed::test_header::parse(b).value();
+  h.length = 100;
   EXPECT_TRUE(h.build(b).has_value());
   return b;
 }
@@ -147,7 +159,7 @@ TEST(StreamTable, ATtlOrTosThatChangedDuringTheRunIsSaid) {
             std::string::npos)
       << text;
   const auto row = tools::csv_row("summary", 1.0, j);
-  EXPECT_NE(row.find(",1,5,0:20 184:20,0\n"), std::string::npos) << row;
+  EXPECT_NE(row.find(",1,5,0:20 184:20,0,ef,Not-ECT,\n"), std::string::npos) << row;
   // Steady, with a TOS byte past the first four values counted apart.
   tools::stream_table steady;
   steady.joined(kTableGroup, 5000, kStart);
@@ -339,9 +351,9 @@ TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
   EXPECT_TRUE(short_one.length_error);
   EXPECT_FALSE(short_one.malformed) << "counted in the mcnet stream, not as a raw stream's malformed";
   EXPECT_FALSE(short_one.sequence.has_value());
-  // An END whose length field is not its size ends nothing.
-  auto end = datagram(1, 7, kStart, true);
-  const auto bad_end = t.add(kTableGroup, 5000, kTableSource, std::span(end).first(40), arrive, -1, -1);
+  // An END whose length field is not its size (100 on the 40-byte header) ends nothing.
+  const auto end = lying_end(1, 7, kStart);
+  const auto bad_end = t.add(kTableGroup, 5000, kTableSource, end, arrive, -1, -1);
   EXPECT_TRUE(bad_end.length_error);
   EXPECT_FALSE(bad_end.malformed);
   EXPECT_FALSE(bad_end.sequence.has_value()) << "its count is not trusted";
@@ -368,9 +380,9 @@ TEST(StreamTable, EndMarkersWithAWrongLengthAreNotTakenOutOfWhatArrived) {
   for (std::uint64_t seq = 0; seq < 200; ++seq) {
     if (seq != 100) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, kStart), arrive, -1, -1);
   }
-  auto end = datagram(1, 200, kStart, true);
+  const auto end = lying_end(1, 200, kStart);
   for (int i = 0; i < 1800; ++i) {
-    EXPECT_TRUE(t.add(kTableGroup, 5000, kTableSource, std::span(end).first(40), arrive, -1, -1).length_error);
+    EXPECT_TRUE(t.add(kTableGroup, 5000, kTableSource, end, arrive, -1, -1).length_error);
   }
   const auto& [key, s] = *t.streams().begin();
   EXPECT_EQ(s.length_errors, 1800u);
@@ -1079,3 +1091,77 @@ TEST(StreamTable, AnEvictedFeedIsKeptForTheSummaryUntilItResumes) {
 }
 
 }  // namespace
+
+namespace {
+
+// An mcnet datagram of `size` bytes whose length field says `size` (an END
+// marker when `end`): a forger's END padded to look like a datagram.
+std::vector<std::byte> sized(std::uint64_t seq, std::size_t size, bool end) {
+  std::vector<std::byte> b(size);
+  feed::test_header h{.flags = static_cast<std::uint8_t>(end ? feed::test_header::flag_end : 0), .sender_id = 9,
+                      .session = 1, .sequence = seq,
+                      .send_time_ns = static_cast<std::uint64_t>(kStart.time_since_epoch().count()),
+                      .length = static_cast<std::uint32_t>(size)};
+  EXPECT_TRUE(h.build(b).has_value());
+  return b;
+}
+
+}  // namespace
+
+// trial20o L11: an END marker is the 40-byte header alone (docs/tools.md,
+// "Wire header"): a 100-byte END whose length field matches is not
+// believed (it claimed 1,950 of 2,000 lost), counted as a length error;
+// the sender's own 40-byte END still ends the stream.
+TEST(StreamTable, AnEndLongerThanTheHeaderIsNotBelieved) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  for (std::uint64_t seq = 0; seq < 50; ++seq) {
+    (void)t.add(kTableGroup, 5000, kTableSource, sized(seq, 100, false), kStart + 1ms * (seq + 1), 1, 0);
+  }
+  const auto forged = t.add(kTableGroup, 5000, kTableSource, sized(2000, 100, true), kStart + 60ms, 1, 0);
+  EXPECT_TRUE(forged.end);
+  EXPECT_TRUE(forged.length_error) << "a padded END is a length error whatever its field says";
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& s = t.streams().begin()->second;
+  EXPECT_EQ(s.sequence.lost(), 0u) << "nothing claimed";
+  EXPECT_FALSE(s.ended);
+  EXPECT_EQ(s.end_length_errors, 1u);
+  EXPECT_EQ(s.packets, 50u) << "an END is no packet";
+  const auto real = t.add(kTableGroup, 5000, kTableSource, sized(52, feed::test_header::size, true), kStart + 70ms, 1, 0);
+  EXPECT_FALSE(real.length_error);
+  EXPECT_TRUE(t.streams().begin()->second.ended);
+  EXPECT_EQ(t.streams().begin()->second.sequence.lost(), 2u) << "the header-only END counts the tail";
+}
+
+// trial20o H1: a stream the full table could not keep arrived for its
+// channel all the same: channels() counts its datagrams (untracked) with
+// the first one's delay, and its END markers are its own, not stray.
+TEST(StreamTable, UntrackedDatagramsCountInTheirChannelAndTheirEndIsNotStray) {
+  tools::stream_table t(1);
+  const auto other = core::ip_address::v4(239, 255, 60, 2);
+  t.joined(kTableGroup, 5000, kStart);
+  t.joined(other, 5000, kStart);
+  // Two datagrams: a young single one may give its place, a stream of two not.
+  (void)t.add(kTableGroup, 5000, kTableSource, sized(0, 100, false), kStart + 1ms, 1, 0, 7);
+  (void)t.add(kTableGroup, 5000, kTableSource, sized(1, 100, false), kStart + 1ms, 1, 0, 7);
+  for (std::uint64_t seq = 0; seq < 4; ++seq) {
+    const auto a = t.add(other, 5000, kTableSource, sized(seq, 100, false), kStart + 2ms + 1ms * seq, 1, 0, 7);
+    EXPECT_TRUE(a.untracked);
+  }
+  for (int i = 0; i < 3; ++i) (void)t.add(other, 5000, kTableSource, sized(4, feed::test_header::size, true), kStart + 9ms, 1, 0, 7);
+  EXPECT_EQ(t.untracked(), 4u) << "the END markers are not datagrams";
+  EXPECT_EQ(t.stray_ends(), 0u);
+  EXPECT_TRUE(t.stray_ends_by_channel().empty());
+  const auto channels = t.channels();
+  const auto c = channels.find({other, 5000, 7, core::ip_address{}});
+  ASSERT_NE(c, channels.end());
+  EXPECT_EQ(c->second.packets, 4u);
+  EXPECT_EQ(c->second.untracked, 4u);
+  ASSERT_TRUE(c->second.first_packet_ms);
+  EXPECT_NEAR(*c->second.first_packet_ms, 2.0, 1e-9);
+  EXPECT_EQ(t.sum().packets, 2u) << "in no stream and no total";
+  // An END of a stream never seen is still stray.
+  const auto third = core::ip_address::v4(239, 255, 60, 3);
+  (void)t.add(third, 5000, kTableSource, sized(4, feed::test_header::size, true), kStart + 10ms, 1, 0, 7);
+  EXPECT_EQ(t.stray_ends(), 1u);
+}

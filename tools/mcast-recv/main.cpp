@@ -84,7 +84,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       [&members, &s, &table, relied = tools::relied_routes(placed)](const tools::drop_counters& over_run) {
         return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf, table.stray_ends(), relied);
       });
-  session.loss_hints_with([&members] { return tools::loss_hints(members); });
+  session.loss_hints_with(
+      [&members](const tools::receive_session::lossy_groups& lossy) { return tools::loss_hints(members, lossy); });
   session.silent_hints_with(
       [&members](const tools::receive_session::silent_channels& silent) { return tools::silent_hints(members, silent); });
   session.count_drop_causes(drops_before);

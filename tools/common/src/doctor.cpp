@@ -3899,6 +3899,11 @@ struct fw_hit {
   /// saddr`, `ip6 saddr`, a fib lookup): it drops every datagram of a source
   /// or none of them (trial15j M1).
   bool by_source_only = false;
+  /// A WARN whose only undecided matches pick some of the datagrams by
+  /// number or rate (numgen, a rate limit, or a rate-limited accept before
+  /// it): it drops a share of a flow, never every datagram of it, so it
+  /// cannot be why nothing arrived (trial20o M4).
+  bool samples_only = false;
   /// A sure drop by a reverse-path lookup (`fib saddr [. iif] oif
   /// missing`) of include sources with no route back at all: the route
   /// back (the source_route line's fix) satisfies it, so that is the fix
@@ -4321,6 +4326,14 @@ class fw_walk {
         std::ranges::all_of(why, [](const std::string& w) {
           return w == "a fib lookup (reverse path)" || w == "ip saddr" || w == "ip6 saddr";
         });
+    // undecided()'s words for numgen and a rate limit (`limit rate over`
+    // drops what comes past the rate: the rate's worth passes).
+    const auto samples = [](const std::string& w) {
+      return w.starts_with("numgen ") || w.starts_with("a rate limit (limit rate over ");
+    };
+    hits.back().samples_only = holds != tri::no && !(holds == tri::yes && limited_accepts.empty()) &&
+                               ((!why.empty() && std::ranges::all_of(why, samples)) ||
+                                (why.empty() && holds == tri::yes && !limited_accepts.empty()));
   }
 
   // A reverse-path lookup (`fib saddr [. iif] oif missing|false|0`) that
@@ -4906,6 +4919,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         if (!h.chain.empty()) data["chain"] = h.chain;
         if (h.reverse_path_only) data["reverse_path"] = true;
         if (h.by_source_only) data["by_source"] = true;
+        if (h.samples_only) data["samples"] = true;
         if (!h.route_satisfies.empty()) data["route_satisfies"] = h.route_satisfies;
         if (!h.rule.empty()) data["rule"] = h.rule;
         if (!h.hook.empty()) data["hook"] = h.hook;

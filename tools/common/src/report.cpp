@@ -290,12 +290,22 @@ json totals_json(const totals& t, std::uint64_t kernel_drops) {
   // restarts are as unknown as loss (the streams say null, so does their
   // total).
   const bool unknown = loss_unknown(t);
-  return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", or_null(!unknown, t.lost)},
-          {"reordered", or_null(!unknown, t.reordered)}, {"duplicates", or_null(!unknown, t.duplicates)},
+  // One unit a figure (trial20o M3): lost, reordered, duplicates, jumps and
+  // too_late count datagrams (mcnet, RTP), MoldUDP64's messages are given
+  // apart; with only MoldUDP64 numbers, the datagram figures are unknown.
+  const auto d = datagram_counts(t);
+  const bool datagrams = !unknown && (t.mold_sequenced == 0 || d.sequenced > 0);
+  const json mold = t.mold_sequenced > 0 && !unknown
+                        ? json{{"lost", t.mold_lost}, {"reordered", t.mold_reordered},
+                               {"duplicates", t.mold_duplicates}, {"jumps", t.mold_jumps},
+                               {"too_late", t.mold_too_late}}
+                        : json(nullptr);
+  return {{"packets", t.packets}, {"bytes", t.bytes}, {"lost", or_null(datagrams, d.lost)},
+          {"reordered", or_null(datagrams, d.reordered)}, {"duplicates", or_null(datagrams, d.duplicates)},
           {"kernel_drops", kernel_drops},
-          {"jumps", or_null(!unknown, t.jumps)}, {"restarts", or_null(!unknown, t.restarts)},
-          {"too_late", or_null(!unknown, t.too_late)},
-          {"unsequenced", t.unsequenced}, {"malformed", t.refused}};
+          {"jumps", or_null(datagrams, d.jumps)}, {"restarts", or_null(!unknown, t.restarts)},
+          {"too_late", or_null(datagrams, d.too_late)},
+          {"unsequenced", t.unsequenced}, {"malformed", t.refused}, {"moldudp64", mold}};
 }
 
 json packet_json(const packet_view& p, const accounted& a, const json& iface) {
@@ -364,13 +374,16 @@ constexpr std::array<const char*, 21> columns{
 // end_markers and end_marker_sources after them: a channel's END markers of
 // streams never seen and their senders (trial20k 3), empty in stream rows;
 // then ttl_min, ttl_max, tos_values (TOS:DATAGRAMS, space-separated) and
-// tos_others: the stream's TTL and TOS over the run (trial20k 5).
-constexpr std::array<const char*, 28> payload_columns{
+// tos_others: the stream's TTL and TOS over the run (trial20k 5); then dscp
+// and ecn, the last TOS byte's by name as text and JSON give them (trial20o
+// L6), and untracked: a channel row's datagrams of streams the table did not
+// keep (trial20o H1), empty in stream rows.
+constexpr std::array<const char*, 31> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
     "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
-    "ttl_min", "ttl_max", "tos_values", "tos_others"};
+    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked"};
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -460,8 +473,15 @@ std::string channel_text(const json& c) {
   const auto rate = c.contains("rate_pps") && !c["rate_pps"].is_null()
                         ? fmt::format(" {} {}", packet_rate_text(c["rate_pps"]), bit_rate_text(c["rate_bps"]))
                         : std::string();
-  return fmt::format("  {}: {}{}, first packet {}{}", channel_name(c),
-                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"), rate,
+  // Datagrams of streams the table did not keep came for it too (trial20o H1).
+  const auto untracked = c.value("untracked", std::uint64_t{0});
+  const auto untracked_text =
+      untracked == 0 ? std::string()
+                     : fmt::format(" ({} of streams past --max-streams, untracked: in no stream)",
+                                   untracked == c["packets"].get<std::uint64_t>() ? std::string("all")
+                                                                                  : std::to_string(untracked));
+  return fmt::format("  {}: {}{}{}, first packet {}{}", channel_name(c),
+                     count_text(c["packets"].get<std::uint64_t>(), "packet", "packets"), untracked_text, rate,
                      c["first_packet_ms"].is_null() ? std::string("none")
                                                     : fmt::format("after {:.1f} ms", c["first_packet_ms"].get<double>()),
                      end_markers_text(c));
@@ -503,6 +523,7 @@ std::string channel_csv_row(const char* event, double time, const json& c) {
     stream["rate_bps"] = c["rate_bps"];
   }
   stream["first_packet_ms"] = c["first_packet_ms"];
+  if (c.contains("untracked")) stream["untracked"] = c["untracked"];
   stream["join_mode"] = c["mode"];
   stream["join_sources"] = joined_strings(c["sources"], " ");
   if (c.contains("end_markers")) {
@@ -687,10 +708,11 @@ std::string bit_rate_text(const json& bps) {
     v /= 1000;
     ++u;
   }
-  // Three significant digits (the thresholds are where rounding adds one).
+  // Three significant digits (the thresholds are where rounding adds one),
+  // below 1 bit/s too: 0.800 bit/s, not 0.80 (trial20o L7).
   if (v >= 99.95 || v == 0) return fmt::format("{:.0f} {}", v, units[u]);
   if (v >= 9.995) return fmt::format("{:.1f} {}", v, units[u]);
-  return fmt::format("{:.2f} {}", v, units[u]);
+  return fmt::format("{} {}", significant(v), units[u]);
 }
 
 std::string stream_text(const json& s) {

@@ -387,19 +387,45 @@ void followed_links(const netlink::snapshot& snap, const relied_routes_map& reli
 
 }  // namespace
 
-std::vector<std::string> loss_hints(const std::vector<membership>& members) {
+std::vector<std::string> loss_hints(const std::vector<membership>& members,
+                                    const std::set<std::pair<core::ip_address, std::uint16_t>>& lossy) {
   std::vector<std::string> out;
+  // The groups whose streams lost some: a port whose loss is unknown (raw)
+  // or that got nothing has no loss for a rule to explain (trial20o M4).
+  std::vector<membership> these;
+  for (const auto& m : members) {
+    if (lossy.contains({m.request.group.unmap().with_scope_id(0), m.request.port})) these.push_back(m);
+  }
+  if (these.empty()) return out;
   auto snap = netlink::take_snapshot({.groups = false});
   if (!snap) return out;
-  for (const auto& c : firewall_checks(*snap, plan_joins(members))) {
+  // One line a rule (by its fix, the rule's own delete; else its message),
+  // naming every port it touches (trial20o M4: seven lines, one a port,
+  // for one rule).
+  struct rule_line {
+    const check_result* first = nullptr;
+    std::vector<std::string> subjects;
+  };
+  std::vector<rule_line> rules;
+  const auto checks = firewall_checks(*snap, plan_joins(these));
+  for (const auto& c : checks) {
     if (c.status != check_status::warn && c.status != check_status::fail) continue;
     // A reverse-path lookup (`fib saddr`) drops all of a source's datagrams
     // or none: loss within a stream, whose source's datagrams arrived, is
     // never its doing (trial15i M5).
     if (c.data.is_object() && c.data.value("reverse_path", false)) continue;
+    const auto& key = c.fix.empty() ? c.message : c.fix;
+    auto it = std::ranges::find_if(rules, [&](const rule_line& r) {
+      return (r.first->fix.empty() ? r.first->message : r.first->fix) == key && r.first->status == c.status;
+    });
+    if (it == rules.end()) it = rules.insert(rules.end(), rule_line{&c, {}});
+    if (std::ranges::find(it->subjects, c.subject) == it->subjects.end()) it->subjects.push_back(c.subject);
+  }
+  for (const auto& r : rules) {
+    const auto& c = *r.first;
     out.push_back(fmt::format("mcast-recv: loss: a firewall rule of this host may drop some of them: {} {} {}: "
                               "{}{}",
-                              status_word(c.status), c.check, c.subject, c.message,
+                              status_word(c.status), c.check, fmt::join(r.subjects, ", "), c.message,
                               c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
   }
   return out;
@@ -430,17 +456,25 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto name = channel_name(c);
     const auto ends = c.value("end_markers", std::uint64_t{0});
     const auto ends_text = ends == 0 ? std::string() : end_markers_text(c).substr(2);  // without ", "
-    const auto beside = sc.other_channels_received.empty()
-                            ? std::string("while other groups' datagrams did")
-                            : fmt::format("while another channel of its group and port received ({})",
-                                          fmt::join(sc.other_channels_received, "; "));
+    // Its own datagrams that came in where it was not joined (trial20o M1):
+    // not "other groups'".
+    const auto beside = !sc.other_channels_received.empty()
+                            ? fmt::format("while another channel of its group and port received ({})",
+                                          fmt::join(sc.other_channels_received, "; "))
+                        : !sc.arrived_elsewhere.empty()
+                            ? fmt::format("while its group and port's datagrams came in on another interface, where "
+                                          "this run did not join them ({}; not counted: the host's membership there "
+                                          "is another socket's)",
+                                          fmt::join(sc.arrived_elsewhere, "; "))
+                            : std::string("while other groups' datagrams did");
     std::vector<check_result> checks;
     bool firewall_suspect = false;
     if (snap) {
       const auto plan = plan_joins(these);
       checks = setup_checks(*snap, plan);
       for (auto& f : firewall_checks(*snap, plan)) {
-        if (ends > 0 && (f.status == check_status::warn || f.status == check_status::fail)) {
+        if (ends > 0 && (f.status == check_status::warn || f.status == check_status::fail) &&
+            !(f.data.is_object() && f.data.value("samples", false))) {
           firewall_suspect = true;
           f.note = markers_passed_note(f.note, ends);
         }
@@ -457,12 +491,20 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     json causes = json::array();
+    std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
     for (const auto check : check_order()) {
       for (const auto& f : checks) {
         // The interface's findings are the other groups' too, which
         // arrived; its MTU against END markers that came is this channel's.
         if (f.check != check || (check == "interface" && !f.data.contains("end_markers")) ||
             (f.status != check_status::warn && f.status != check_status::fail) || is_harmless(f)) {
+          continue;
+        }
+        // A rule that drops by number or rate (numgen, limit rate over)
+        // passes a share of every flow: not why none of it came (trial20o M4).
+        if (f.check == "firewall" && f.data.is_object() && f.data.value("samples", false)) {
+          sampled.push_back(fmt::format("{} {}: {}{}", f.check, f.subject, f.message,
+                                        f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
           continue;
         }
         causes.push_back({{"status", status_word(f.status)}, {"check", f.check}, {"subject", f.subject},
@@ -483,10 +525,21 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                            "length, are the suspects (mcast-recv doctor --size BYTES {} checks the size here, "
                            "BYTES the sender's --size)",
                            ends_text, unread, spec_arguments(these));
+      } else if (!sc.arrived_elsewhere.empty()) {
+        none = fmt::format("no local check found a cause for it{}: its datagrams came in on another interface ({}), "
+                           "so its sender is on that side: joined there, they are the run's (mcast-recv doctor "
+                           "--listen SEC {} checks more)",
+                           unread, fmt::join(sc.arrived_elsewhere, "; "), spec_arguments(these));
       } else {
         none = fmt::format("no local check found a cause for it{}: its sender, its port, or a router that does not "
                            "forward it are the suspects (mcast-recv doctor --listen SEC {} checks more)",
                            unread, spec_arguments(these));
+      }
+      // A rule that drops a share is said, as what it is (trial20o M4).
+      if (!sampled.empty()) {
+        none = fmt::format("{}; a rule of this host drops only a share of the datagrams, which cannot keep all of "
+                           "them away: {}",
+                           none.get<std::string>(), fmt::join(sampled, "; "));
       }
       out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside,
                                      none.get<std::string>()));
@@ -498,6 +551,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                          {"sources", c["sources"]},
                          {"end_markers", ends},
                          {"other_channels_received", sc.other_channels_received},
+                         {"arrived_elsewhere", sc.arrived_elsewhere},
                          {"causes", std::move(causes)},
                          {"message", std::move(none)}});
   }

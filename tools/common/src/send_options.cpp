@@ -336,7 +336,12 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   s.batch = vm.count("batch") ? static_cast<std::size_t>(raw.batch) : 32;
   if (s.specs.empty() && !s.replay) return bad("no group given (see --help)");
   auto tos = parse_tos(raw.tos);
-  if (!tos) return tl::unexpected(usage_error{tos.error().message(), code_name(tos.error()), false, s.json_output});
+  // "--tos ef1: unknown DSCP name: ...", not the code's "value out of range"
+  // for what is no number at all (trial20o L8).
+  if (!tos) {
+    return tl::unexpected(usage_error{fmt::format("--tos {}: {}", raw.tos, tos.error().hint()),
+                                      code_name(tos.error()), false, s.json_output});
+  }
   s.tos = *tos;
   if (!raw.rate.empty()) {
     auto r = parse_rate(raw.rate);

@@ -175,10 +175,25 @@ result<int> parse_tos(std::string_view text) {
                                "af11..af43, ef, va, le"));
   }
   auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-  if (digits.empty() || ec != std::errc() || p != digits.data() + digits.size() || v < 0 || v > 255) {
+  // Said for what it is (trial20o L8: "ef1" and "0x" read "value out of
+  // range"): a word is an unknown name, digits that do not parse no number.
+  if (base == 10 && !digits.empty() && std::isalpha(static_cast<unsigned char>(digits.front())) != 0) {
     return fail(error(errc::value_out_of_range, "parse", "tos")
                     .with_input(text)
-                    .with_hint("a TOS byte is 0 to 255 (or 0x00 to 0xff), or a DSCP name: cs0..cs7, af11..af43, ef, va, le"));
+                    .with_hint("unknown DSCP name: the names are cs0..cs7, af11..af43, ef, va, le; or a TOS byte 0 to "
+                               "255 (0x00 to 0xff)"));
+  }
+  if (digits.empty() || ec == std::errc::invalid_argument || p != digits.data() + digits.size()) {
+    return fail(error(errc::value_out_of_range, "parse", "tos")
+                    .with_input(text)
+                    .with_hint("not a number: a TOS byte is 0 to 255 (or 0x00 to 0xff), or a DSCP name: cs0..cs7, "
+                               "af11..af43, ef, va, le"));
+  }
+  if (ec != std::errc() || v < 0 || v > 255) {
+    return fail(error(errc::value_out_of_range, "parse", "tos")
+                    .with_input(text)
+                    .with_hint("out of range: a TOS byte is 0 to 255 (or 0x00 to 0xff), or a DSCP name: cs0..cs7, "
+                               "af11..af43, ef, va, le"));
   }
   return v;
 }

@@ -21,6 +21,7 @@
 #include <span>
 #include <utility>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -192,6 +193,10 @@ struct silent_channel {
   /// channel_name() of each channel of its group and port that received
   /// (another source of an include join, another interface); empty when none did.
   std::vector<std::string> other_channels_received;
+  /// Its group and port's datagrams that came in on an interface where the
+  /// run did not join them (receive_session::other_interface()), each
+  /// "GROUP:PORT on IFACE (N datagrams)"; empty when none did.
+  std::vector<std::string> arrived_elsewhere;
 };
 
 /// What a run counts and prints, fed with datagrams and clock readings.
@@ -250,8 +255,27 @@ class receive_session {
   void set_reads(const read_stats& r) noexcept { reads_ = r; }
 
   /// The joined channels (open_and_join's `joined`): the summary gives each
-  /// a line with what arrived for it, 0 packets when nothing did.
-  void set_channels(nlohmann::ordered_json joined) { channels_ = std::move(joined); }
+  /// a line with what arrived for it, 0 packets when nothing did. A datagram
+  /// of a joined group and port that comes in on an interface where none of
+  /// them joined it is set aside (other_interface()): Linux gives an IPv6
+  /// socket its groups' datagrams from every interface the host joined them
+  /// on, another socket's membership included (IPv4 filters by the
+  /// interface joined; trial20o M1).
+  void set_channels(nlohmann::ordered_json joined);
+
+  /// Datagrams set aside as arrived on an interface where the run did not
+  /// join their group and port, per (group, port, interface index), the
+  /// first 4096 of them apart: in no stream, no total and no channel.
+  struct other_interface_count {
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+  };
+  using ingress_key = std::tuple<core::ip_address, std::uint16_t, std::uint32_t>;
+  [[nodiscard]] const std::map<ingress_key, other_interface_count>& other_interface() const noexcept {
+    return other_interface_;
+  }
+  /// All of them, those past the 4096 kept apart included.
+  [[nodiscard]] std::uint64_t other_interface_total() const noexcept { return other_interface_total_; }
   /// Count only datagrams to these (group, port) pairs (groups unmapped,
   /// without scope): a socket that joined a holder's reuseport group keeps
   /// IP_MULTICAST_ALL on (open_receive_socket) and gets copies of other
@@ -265,8 +289,11 @@ class receive_session {
   void diagnose_with(std::function<run_verdict(const drop_counters&)> d) { diagnose_ = std::move(d); }
   /// What explains datagrams lost in streams beyond the socket drops (text
   /// lines for the summary, run_checks' loss_hints): asked at the summary
-  /// when the sequence numbers show more lost than the sockets dropped.
-  void loss_hints_with(std::function<std::vector<std::string>()> h) { loss_hints_ = std::move(h); }
+  /// when the sequence numbers show more lost than the sockets dropped,
+  /// with the (group, port)s of the streams that lost some (by number or
+  /// by continuity counter): a rule is named for those alone.
+  using lossy_groups = std::set<std::pair<core::ip_address, std::uint16_t>>;
+  void loss_hints_with(std::function<std::vector<std::string>(const lossy_groups&)> h) { loss_hints_ = std::move(h); }
   /// What explains the channels that got nothing while others got
   /// datagrams (run_checks' silent_hints: text lines after the summary,
   /// and the summary event's `silent`): asked at the summary with those
@@ -344,6 +371,26 @@ class receive_session {
   const reporter& out_;
   stream_table& table_;
   nlohmann::ordered_json channels_ = nlohmann::ordered_json::array();
+  // set_channels(): the (group, port, interface index) of each joined
+  // channel (groups without scope), and the (group, port)s joined; a group
+  // and port joined where the kernel chose (index 0) is in joined_groups_
+  // only, its datagrams taken from any interface.
+  std::set<ingress_key> joined_on_;
+  std::map<std::pair<core::ip_address, std::uint16_t>, bool> joined_groups_;  // true: on some named interface only
+  /// Whether a datagram of `group`:`port` that came in on `index` is the
+  /// run's (a channel joined it there, or the group and port is none the run
+  /// joined on a named interface); one entry cached, as consecutive
+  /// datagrams are mostly of one flow.
+  [[nodiscard]] bool joined_there(const core::ip_address& group, std::uint16_t port, std::uint32_t index);
+  struct {
+    core::ip_address group{};
+    std::uint16_t port = 0;
+    std::uint32_t index = 0;
+    bool valid = false, joined = false;
+  } last_ingress_;
+  std::map<ingress_key, other_interface_count> other_interface_;  // at most other_interface_kept
+  std::uint64_t other_interface_total_ = 0;
+  static constexpr std::size_t other_interface_kept = 4096;
   std::set<std::pair<core::ip_address, std::uint16_t>> only_;
   drop_counter kernel_drops_;
   steady_clock now_;
@@ -374,7 +421,7 @@ class receive_session {
   read_stats reads_{};
   stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
-  std::function<std::vector<std::string>()> loss_hints_;      // loss_hints_with
+  std::function<std::vector<std::string>(const lossy_groups&)> loss_hints_;  // loss_hints_with
   std::function<silent_report(const silent_channels&)> silent_hints_;  // silent_hints_with
   bool drop_causes_ = false;               // count_drop_causes
   drop_counters drops_before_;             // before the joins, with count_drop_causes

@@ -235,11 +235,14 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
                                                   std::uint64_t end_markers = 0, const relied_routes_map& relied = {});
 
 /// For a run whose streams lost datagrams that the sockets did not drop:
-/// the firewall check's WARN and FAIL lines for `members` (a rule that drops
-/// some, a rate limit), as text lines (`mcast-recv: loss: a firewall rule
-/// may drop some of them: firewall SUBJECT: MESSAGE (fix: COMMAND)`); none
-/// when no rule does.
-[[nodiscard]] std::vector<std::string> loss_hints(const std::vector<membership>& members);
+/// the firewall check's WARN and FAIL lines for those of `members` whose
+/// (group, port) is in `lossy` (the groups whose streams lost some; groups
+/// unmapped, without scope), one line a rule (a rule that drops some, a
+/// rate limit), naming each port it touches (`mcast-recv: loss: a firewall
+/// rule of this host may drop some of them: WARN firewall SUBJECT[, SUBJECT]:
+/// MESSAGE (fix: COMMAND)`); none when no rule does.
+[[nodiscard]] std::vector<std::string> loss_hints(const std::vector<membership>& members,
+                                                  const std::set<std::pair<core::ip_address, std::uint16_t>>& lossy);
 
 /// For a run where some channels got datagrams and others none: per
 /// silent channel of `silent` (receive_session's summary), the checks
@@ -259,7 +262,13 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// MTU is below Ethernet's 1500 is an `interface` WARN with its fix (as
 /// nothing_arrived_verdict's), else the message says that its END markers
 /// arrived and its datagrams did not (their size or a length rule on the
-/// way), not that its sender or port are the suspects.
+/// way), not that its sender or port are the suspects. A firewall rule that
+/// drops only a share (numgen, `limit rate over`, a rate-limited accept
+/// before it: `data.samples`) is no cause of a channel that got nothing:
+/// the message names it after the suspects. A channel whose group's
+/// datagrams came in on another interface (silent_channel::arrived_elsewhere)
+/// is said so, beside it and in the message, not "while other groups'
+/// datagrams did".
 [[nodiscard]] silent_report silent_hints(const std::vector<membership>& members,
                                          const std::vector<silent_channel>& silent);
 

@@ -88,7 +88,9 @@ struct rate {
 /// A TOS / traffic-class byte from "0".."255", "0x2e", or a DSCP name
 /// (cs0..cs7, af11..af43, ef, "va", "le": RFC 8622's lower effort, DSCP 1),
 /// the DSCP shifted into the top six bits.
-/// Errors: errc::value_out_of_range naming the input.
+/// Errors: errc::value_out_of_range naming the input, its hint starting
+/// with what is wrong: "unknown DSCP name" (a word), "not a number" (no
+/// digits, or more after them), "out of range" (past 255); a sign is refused.
 [[nodiscard]] result<int> parse_tos(std::string_view text);
 
 }  // namespace mcnet::tools

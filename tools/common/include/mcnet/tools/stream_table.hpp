@@ -342,9 +342,20 @@ struct totals {
   /// RTP): with none, a total's lost, reordered and duplicates are
   /// unknown, not 0 (MPEG-TS alone counts continuity, raw nothing).
   std::uint64_t sequenced = 0;
+  /// The MoldUDP64 streams' share of lost, reordered, duplicates, jumps,
+  /// too_late and sequenced: their numbers are messages, not datagrams
+  /// (trial20o M3: total.lost added 27 messages to 120 datagrams). The
+  /// reports give them apart (datagram_counts()).
+  std::uint64_t mold_lost = 0, mold_reordered = 0, mold_duplicates = 0, mold_jumps = 0, mold_too_late = 0,
+                mold_sequenced = 0;
   /// Add `o` field by field (lost saturating: hostile numbers).
   void add(const totals& o) noexcept;
 };
+
+/// `t` without the MoldUDP64 streams' share (totals::mold_lost ...): lost,
+/// reordered, duplicates, jumps, too_late and sequenced of the streams
+/// numbered by datagram (mcnet, RTP), one unit each.
+[[nodiscard]] totals datagram_counts(const totals& t) noexcept;
 
 /// Whether streams of `key` count lost, reordered and duplicates (mcnet and
 /// MoldUDP64 in their numbers, RTP in its sequence); MPEG-TS and raw do not.
@@ -545,10 +556,19 @@ class stream_table {
   void settle();
 
   [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
-  /// Datagrams (END markers included) of streams not kept because the table
-  /// was full and no stream could give its place; they are in no stream and
-  /// no total.
+  /// Datagrams of streams not kept because the table was full and no
+  /// stream could give its place; they are in no stream and no total, and
+  /// in their channel's packets (channels()). Their END markers are not
+  /// counted here nor as stray (stray_ends()): the END of a stream the
+  /// table did not keep (of the last `untracked_kept` such keys) is that
+  /// stream's, ignored as an evicted ended stream's repeat is.
   [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
+  /// Keys of untracked streams remembered (a fingerprint each, ~1 MB), so
+  /// that their END markers are not taken for those of streams never seen.
+  static constexpr std::size_t untracked_kept = 16384;
+  /// Channels whose untracked datagrams are counted apart (channels());
+  /// past this, in untracked() alone.
+  static constexpr std::size_t untracked_channels_kept = 4096;
   /// Streams removed to make room for new ones when the table was full:
   /// those of a single datagram at least `junk_after` old first, then ended
   /// ones, then those of at most `small_stream` datagrams idle for
@@ -613,7 +633,13 @@ class stream_table {
   /// What arrived for one joined channel: a group and port on one ingress
   /// interface, every source and stream of it together.
   struct channel_count {
-    std::uint64_t packets = 0;                 ///< datagrams counted in its streams (evicted ones included)
+    /// datagrams that came through it: those counted in its streams (evicted
+    /// ones included) and those of streams the table did not keep (untracked)
+    std::uint64_t packets = 0;
+    /// Of `packets`, the untracked ones (untracked(): in no stream and no
+    /// total; trial20o H1: a channel of 100 untracked datagrams read "0
+    /// packets" and was diagnosed silent).
+    std::uint64_t untracked = 0;
     std::optional<double> first_packet_ms;     ///< the earliest first_packet_ms of its streams; none when nothing came
     /// Datagrams and bits per second through it: the rates (clump_clock::rate())
     /// of its streams in the table added up, each over its own first to last
@@ -627,8 +653,8 @@ class stream_table {
   /// source is the unspecified address (`core::ip_address{}`) unless an
   /// include join named it (joined()), so the keys stay bounded by the joins.
   using channel_key = std::tuple<core::ip_address, std::uint16_t, std::uint32_t, core::ip_address>;
-  /// Every channel that had a datagram, from the streams and the evicted
-  /// streams, in one pass over the table.
+  /// Every channel that had a datagram, from the streams, the evicted
+  /// streams and the untracked datagrams, in one pass over the table.
   [[nodiscard]] std::map<channel_key, channel_count> channels() const;
   /// END markers (and MoldUDP64 end-of-session packets) of streams never
   /// seen (stray_ends()) that came through one channel: evidence that its
@@ -764,7 +790,16 @@ class stream_table {
   void resume(const stream_key& key, stream& s);
   /// Give `in` to `s`'s tracker, keeping what it counts in doubt (stream::doubt).
   static void track(stream& s, const sequence_input& in) noexcept;
-  [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
+  /// The stream of `key`, made when new; nullptr when the table has no
+  /// room (the datagram, arrived through `interface_index` at now_, is
+  /// counted as untracked then).
+  [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out, std::uint32_t interface_index);
+  /// A datagram of `key`'s stream, not kept: untracked(), its channel's
+  /// count (channels()) and the key's fingerprint (its END is its own).
+  void count_untracked(const stream_key& key, std::uint32_t interface_index, core::kernel_time arrival);
+  // The untracked datagrams per channel (packets, untracked, first_packet_ms);
+  // at most untracked_channels_kept.
+  std::map<channel_key, channel_count> untracked_channels_;
   void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
              std::uint32_t interface_index);
   /// A datagram of `s` (counted already) whose TTL or TOS differs from the
@@ -818,6 +853,10 @@ class stream_table {
   void forget(const stream_key& key);
   // The ended streams evicted, the last ended_kept of them.
   fingerprints ended_;
+  // The keys of untracked streams, the last untracked_kept of them.
+  fingerprints untracked_keys_;
+  /// Whether `key`'s stream was untracked (its END markers are its own).
+  [[nodiscard]] bool untracked_before(const stream_key& key) const;
   // The streams counted in unresumed_, the last forgotten_kept of them.
   fingerprints unresumed_streams_;
   /// Whether `key` is an ended stream that was evicted (its END repeats are its own).
