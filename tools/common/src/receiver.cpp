@@ -1347,7 +1347,7 @@ void receive_session::summary() {
     // Jumps are numbers too far ahead or below, claims taken back and
     // numbers held as evidence: "not believed" says all of them. MoldUDP64's
     // are messages, said apart (trial20o M3).
-    const auto jumps = sum.jumps - std::min(sum.jumps, sum.mold_jumps);
+    const auto jumps = datagram_counts(sum).jumps;
     notes += fmt::format(" ({} whose {} not believed (jumps){}, not counted; {})",
                          count_text(jumps, "datagram", "datagrams"), jumps == 1 ? "number was" : "numbers were",
                          sum.mold_jumps > 0 ? fmt::format(", and {}", count_text(sum.mold_jumps, "MoldUDP64 message",

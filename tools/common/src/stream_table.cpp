@@ -109,6 +109,23 @@ bool counts_loss(const stream_key& key, const stream& s) noexcept {
 
 namespace {
 
+// The entry of `key` in `map`, made when absent (then given to `init`)
+// unless `map` holds `kept` entries already or memory runs out: nullptr
+// then, and the caller counts the event in its total alone.
+template <class Map, class Init = void (*)(typename Map::mapped_type&)>
+typename Map::mapped_type* bounded_entry(Map& map, const typename Map::key_type& key, std::size_t kept,
+                                         Init&& init = [](typename Map::mapped_type&) {}) {
+  if (auto it = map.find(key); it != map.end()) return &it->second;
+  if (map.size() >= kept) return nullptr;
+  try {
+    auto& made = map.try_emplace(key).first->second;
+    init(made);
+    return &made;
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
+}
+
 // Datagrams through one interface (a stream's, or one tally of it), into
 // their channel's count; `rated`: their rate too.
 void add_to_channel(stream_table::channel_count& c, std::uint64_t packets, std::uint64_t bytes,
@@ -1207,17 +1224,9 @@ bool stream_table::untracked_before(const stream_key& key) const {
 void stream_table::count_untracked(const stream_key& key, std::uint32_t interface_index, core::kernel_time arrival) {
   ++untracked_;
   untracked_keys_.add(resume_.hash_function()(key), untracked_kept);
-  const auto ch = channel_of(key, interface_index);
-  auto it = untracked_channels_.find(ch);
-  if (it == untracked_channels_.end()) {
-    if (untracked_channels_.size() >= untracked_channels_kept) return;  // in untracked_ alone
-    try {
-      it = untracked_channels_.emplace(ch, channel_count{}).first;
-    } catch (const std::bad_alloc&) {
-      return;
-    }
-  }
-  auto& c = it->second;
+  auto* found = bounded_entry(untracked_channels_, channel_of(key, interface_index), untracked_channels_kept);
+  if (found == nullptr) return;  // in untracked_ alone
+  auto& c = *found;
   ++c.packets;
   ++c.untracked;
   if (!c.first_packet_ms) c.first_packet_ms = since_join_ms(key, arrival);
@@ -1225,18 +1234,10 @@ void stream_table::count_untracked(const stream_key& key, std::uint32_t interfac
 
 void stream_table::stray_end(const stream_key& key, std::uint32_t interface_index) {
   ++stray_ends_;
-  const auto ch = channel_of(key, interface_index);
-  auto it = stray_by_channel_.find(ch);
-  if (it == stray_by_channel_.end()) {
-    if (stray_by_channel_.size() >= stray_end_channels_kept) return;
-    try {
-      it = stray_by_channel_.try_emplace(ch).first;
-      it->second.sources.reserve(stray_end_sources_kept);
-    } catch (const std::bad_alloc&) {
-      return;  // counted in stray_ends_ alone
-    }
-  }
-  auto& c = it->second;
+  auto* found = bounded_entry(stray_by_channel_, channel_of(key, interface_index), stray_end_channels_kept,
+                              [](stray_end_count& made) { made.sources.reserve(stray_end_sources_kept); });
+  if (found == nullptr) return;  // counted in stray_ends_ alone
+  auto& c = *found;
   ++c.count;
   if (c.sources.size() < std::min(stray_end_sources_kept, c.sources.capacity()) && std::ranges::find(c.sources, key.source) == c.sources.end()) {
     c.sources.push_back(key.source);  // reserved above: no allocation
@@ -1250,11 +1251,8 @@ std::map<stream_table::channel_key, stream_table::channel_count> stream_table::c
   // them alone is no silent one (trial20o H1).
   for (const auto& [key, u] : untracked_channels_) {
     auto& c = out[key];
-    c.packets += u.packets;
+    add_to_channel(c, u.packets, 0, u.first_packet_ms, clump_clock{}, /*rated=*/false);
     c.untracked += u.untracked;
-    if (u.first_packet_ms && (!c.first_packet_ms || *u.first_packet_ms < *c.first_packet_ms)) {
-      c.first_packet_ms = u.first_packet_ms;
-    }
   }
   return out;
 }
