@@ -5288,8 +5288,17 @@ TEST(NetDoctor, TheVerdictsFixesNameEachCommandOnceAndPasteInOrder) {
       "  chain in2 { type filter hook input priority 10; policy accept;\n"
       "    ip saddr " + a.v4().to_string() + " accept\n    udp dport " + port + " drop\n  }\n}\n");
   ASSERT_TRUE(loaded.status.success()) << loaded.output;
-  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, "605AFFEF", [&] {
-    for (const auto* tx : {&a, &b, &c}) test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", spec});
+  // The three senders at once: one after another, the last could start
+  // after the listen under load (CI saw only two of them heard).
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "605AFFEF", [&] {
+    std::vector<test::process> senders;
+    for (const auto* tx : {&a, &b, &c}) {
+      senders.push_back(tx->start({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "400pps", spec}));
+    }
+    for (auto& s : senders) {
+      const auto st = s.wait_for(10s);
+      EXPECT_TRUE(st && st->success()) << s.output();
+    }
   });
   ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
   ASSERT_TRUE(d.verdict["fix"].is_string()) << d.r.output;
