@@ -160,6 +160,36 @@ doctor_run doctor_while(const test::host& rx, std::vector<std::string> args, con
   return ended({st ? *st : p.stop(SIGKILL), p.output(), p.standard_output()});
 }
 
+// The sender (host 0) and the receiver (host 1) on one LAN, `port` free on
+// the receiver: `const doctor_lan hosts; const auto& [net, tx, rx, port] = hosts;`.
+struct doctor_lan {
+  std::unique_ptr<test::network> net = test::network::lan(2);
+  const test::host& tx = (*net)[0];
+  const test::host& rx = (*net)[1];
+  std::string port = std::to_string(free_port(rx));
+};
+
+// `rules` loaded into `h` with `nft -f` after `add table inet mcnet_doctor`
+// (a ruleset of the namespace only; it goes with it); false, and a test
+// failure with nft's output, when nft refused them.
+bool load_rules(const test::host& h, const std::string& nft, const std::string& rules) {
+  const auto added = h.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n" + rules);
+  EXPECT_TRUE(added.status.success()) << added.output;
+  return added.status.success();
+}
+
+// load_rules() of the base chain `input` (hook input, priority 0; policy
+// `policy`, "accept" or "drop", when given) and then `rules`.
+bool load_input_rules(const test::host& h, const std::string& nft, std::string_view policy, const std::string& rules) {
+  return load_rules(h, nft,
+                    fmt::format("add chain inet mcnet_doctor input {{ type filter hook input priority 0; {}}}\n",
+                                policy.empty() ? std::string() : fmt::format("policy {}; ", policy)) +
+                        rules);
+}
+bool load_input_rules(const test::host& h, const std::string& nft, const std::string& rules) {
+  return load_input_rules(h, nft, {}, rules);
+}
+
 TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
   std::vector<tools::check_result> checks{
       {"listen", "5 s", tools::check_status::fail, "nothing arrived", "", {}, ""},
@@ -777,10 +807,7 @@ TEST(NetDoctor, BlackholeRouteToAnSsmSourceIsNamedAndReplacedAndNoFixIsSaidTwice
   const auto port = std::to_string(free_port(rx));
   const std::string spec = "10.77.9.1,232.1.2.14:" + port;
   ASSERT_TRUE(rx.exec({"ip", "route", "add", "blackhole", "10.77.9.1/32"}).status.success());
-  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                               "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
-                                               "add rule inet mcnet_doctor input udp dport " + port + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "add rule inet mcnet_doctor input udp dport " + port + " drop\n"));
   const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec}); };
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "0E0201E8", send);
   ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
@@ -1304,10 +1331,7 @@ TEST(NetDoctor, NftablesDropRuleForThePort) {
   const auto& h = (*net)[0];
   const auto port = std::to_string(free_port(h));
   // A ruleset of the namespace only; it goes with it.
-  const auto added = h.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                              "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
-                                              "add rule inet mcnet_doctor input udp dport " + port + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(h, nft, "add rule inet mcnet_doctor input udp dport " + port + " drop\n"));
   const auto d = doctor(h, {"-i", "eth0", "239.255.90.8:" + port});
   expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
   const auto message = d.verdict["message"].get<std::string>();
@@ -1328,20 +1352,14 @@ TEST(NetDoctor, NftablesDropRuleForThePort) {
 TEST(NetDoctor, NftablesDropBehindARateLimitedAcceptUnderPolicyDropIsFixedWhole) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "239.255.90.41:" + port;
-  const auto added = rx.exec(
-      {nft, "-f", "-"},
-      "add table inet mcnet_doctor\n"
-      "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
-      "add chain inet mcnet_doctor more\n"
-      "add rule inet mcnet_doctor input udp dport " + port + " limit rate 10/second accept\n"
-      "add rule inet mcnet_doctor input jump more\n"
-      "add rule inet mcnet_doctor more udp dport " + port + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "drop",
+                               "add chain inet mcnet_doctor more\n"
+                               "add rule inet mcnet_doctor input udp dport " + port + " limit rate 10/second accept\n"
+                               "add rule inet mcnet_doctor input jump more\n"
+                               "add rule inet mcnet_doctor more udp dport " + port + " drop\n"));
   const auto d = doctor(rx, {"-i", "eth0", spec});
   ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
   EXPECT_EQ(d.verdict["check"], "firewall") << d.r.output;
@@ -1373,19 +1391,13 @@ TEST(NetDoctor, NftablesDropBehindARateLimitedAcceptUnderPolicyDropIsFixedWhole)
 TEST(NetDoctor, NftablesTwoDropsBehindARateLimitedAcceptAreBothInTheVerdictsFixes) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "239.255.90.42:" + port;
-  const auto added = rx.exec(
-      {nft, "-f", "-"},
-      "add table inet mcnet_doctor\n"
-      "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
-      "add rule inet mcnet_doctor input udp dport " + port + " limit rate 10/second accept\n"
-      "add rule inet mcnet_doctor input udp length > 100 drop\n"
-      "add rule inet mcnet_doctor input udp dport " + port + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "drop",
+                               "add rule inet mcnet_doctor input udp dport " + port + " limit rate 10/second accept\n"
+                               "add rule inet mcnet_doctor input udp length > 100 drop\n"
+                               "add rule inet mcnet_doctor input udp dport " + port + " drop\n"));
   const auto d = doctor(rx, {"-i", "eth0", spec});
   expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
   EXPECT_EQ(d.checks("firewall").size(), 2u) << d.r.output;
@@ -1420,17 +1432,12 @@ TEST(NetDoctor, NftablesTwoDropsBehindARateLimitedAcceptAreBothInTheVerdictsFixe
 TEST(NetDoctor, NftablesSourceDropsAreNoVerdictOnceListenHeardEveryJoin) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "239.255.90.63:" + port;
-  const auto added = rx.exec({nft, "-f", "-"},
-                             "add table inet mcnet_doctor\n"
-                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
-                             "add rule inet mcnet_doctor input ip saddr != 10.77.0.0/16 drop\n"
-                             "add rule inet mcnet_doctor input ip saddr 10.77.250.9 udp dport " + port + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "accept",
+                               "add rule inet mcnet_doctor input ip saddr != 10.77.0.0/16 drop\n"
+                               "add rule inet mcnet_doctor input ip saddr 10.77.250.9 udp dport " + port + " drop\n"));
   const auto predicted = doctor(rx, {"-i", "eth0", spec});
   expect_verdict(predicted, "firewall", "WARN", tools::exit_doctor_warn);
   const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "3F5AFFEF", [&] {
@@ -1460,18 +1467,13 @@ TEST(NetDoctor, NftablesSourceDropsAreNoVerdictOnceListenHeardEveryJoin) {
 TEST(NetDoctor, NftablesSourceRulesAreDecidedByTheSourcesListenSawArrive) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "239.255.90.64:" + port;
-  const auto added = rx.exec({nft, "-f", "-"},
-                             "add table inet mcnet_doctor\n"
-                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
-                             "add rule inet mcnet_doctor input ip saddr != 10.77.0.0/16 drop\n"
-                             "add rule inet mcnet_doctor input ip saddr " + tx.v4().to_string() + " udp dport " +
-                                 port + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "accept",
+                               "add rule inet mcnet_doctor input ip saddr != 10.77.0.0/16 drop\n"
+                               "add rule inet mcnet_doctor input ip saddr " + tx.v4().to_string() + " udp dport " +
+                                   port + " drop\n"));
   const auto handles = rx.exec({nft, "-a", "list", "chain", "inet", "mcnet_doctor", "input"});
   std::smatch m;
   ASSERT_TRUE(std::regex_search(handles.output, m, std::regex(R"(udp dport \d+ drop # handle (\d+))")))
@@ -1571,8 +1573,7 @@ std::uint64_t received_from(const test::host& rx, std::initializer_list<const te
 }
 
 
-// Two senders on one LAN (hosts 0 and 1) and the receiver (host 2) with
-// the nftables rules `rules` (nft -f, after `add table inet mcnet_doctor`):
+// Two senders on one LAN (hosts 0 and 1) and the receiver (host 2):
 // `port` free on the receiver, `a` and `b` the senders' addresses of the
 // family of `v6`.
 struct two_senders {
@@ -1584,11 +1585,6 @@ struct two_senders {
   std::string a, b;
   explicit two_senders(bool v6)
       : a(v6 ? one.v6().to_string() : one.v4().to_string()), b(v6 ? two.v6().to_string() : two.v4().to_string()) {}
-  [[nodiscard]] bool load(const std::string& nft, const std::string& rules) const {
-    const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n" + rules);
-    EXPECT_TRUE(added.status.success()) << added.output;
-    return added.status.success();
-  }
   // The doctor with --listen 1.5 on `spec` while both senders send 20 datagrams each.
   [[nodiscard]] doctor_run doctor_hearing(const std::string& spec, const std::string& group_hex) const {
     return doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, group_hex, [&] {
@@ -1613,12 +1609,12 @@ TEST(NetDoctor, NftablesEachSenderIsJudgedAloneInRuleOrderAndThePastedFixLetsEve
   const auto& [net, one, two, rx, port, a, b] = lan;
   rp_filter_off(rx, {"eth0"});
   const auto spec = "239.255.90.120:" + port;
-  ASSERT_TRUE(lan.load(nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
-                            "add set inet mcnet_doctor blocked { type ipv4_addr; flags interval; elements = { " + a +
-                                "/32 } }\n"
-                            "add rule inet mcnet_doctor input ip saddr @blocked udp dport " + port + " drop\n"
-                            "add rule inet mcnet_doctor input ip saddr { " + a + ", " + b + " } udp dport " + port +
-                                " drop\n"));
+  ASSERT_TRUE(load_input_rules(rx, nft, "accept",
+                               "add set inet mcnet_doctor blocked { type ipv4_addr; flags interval; elements = { " + a +
+                                   "/32 } }\n"
+                               "add rule inet mcnet_doctor input ip saddr @blocked udp dport " + port + " drop\n"
+                               "add rule inet mcnet_doctor input ip saddr { " + a + ", " + b + " } udp dport " + port +
+                                   " drop\n"));
   const auto first = handle_of(rx, nft, "input", "ip saddr @blocked udp dport " + port + " drop");
   const auto second = handle_of(rx, nft, "input", R"(\} udp dport )" + port + " drop");
   ASSERT_FALSE(first.empty());
@@ -1658,10 +1654,10 @@ TEST(NetDoctor, NftablesARuleDroppingOneOfTwoSendersIsTheVerdictAndAnUndecidedOn
   const auto& [net, one, two, rx, port, a, b] = lan;
   rp_filter_off(rx, {"eth0"});
   const auto spec = "239.255.90.121:" + port;
-  ASSERT_TRUE(lan.load(nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
-                            "add rule inet mcnet_doctor input ip saddr " + b + " meta mark 0x7 drop\n"
-                            "add rule inet mcnet_doctor input ip saddr " + a + " drop\n"
-                            "add rule inet mcnet_doctor input udp dport " + port + " accept\n"));
+  ASSERT_TRUE(load_input_rules(rx, nft, "drop",
+                                        "add rule inet mcnet_doctor input ip saddr " + b + " meta mark 0x7 drop\n"
+                                        "add rule inet mcnet_doctor input ip saddr " + a + " drop\n"
+                                        "add rule inet mcnet_doctor input udp dport " + port + " accept\n"));
   const auto marked = handle_of(rx, nft, "input", "meta mark 0x00000007 drop");
   const auto ban = handle_of(rx, nft, "input", "ip saddr " + a + " drop");
   ASSERT_FALSE(marked.empty());
@@ -1694,11 +1690,11 @@ TEST(NetDoctor, NftablesIp6SaddrRulesAreDecidedForEachSenderListenSaw) {
   const two_senders lan(true);
   const auto& [net, one, two, rx, port, a, b] = lan;
   const auto spec = "[ff1e::90:7b]:" + port;
-  ASSERT_TRUE(lan.load(nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
-                            "add set inet mcnet_doctor blocked6 { type ipv6_addr; flags interval; elements = { " + a +
-                                "/128 } }\n"
-                            "add rule inet mcnet_doctor input ip6 saddr != fd77::/16 drop\n"
-                            "add rule inet mcnet_doctor input ip6 saddr @blocked6 udp dport " + port + " drop\n"));
+  ASSERT_TRUE(load_input_rules(
+      rx, nft, "accept",
+      "add set inet mcnet_doctor blocked6 { type ipv6_addr; flags interval; elements = { " + a + "/128 } }\n"
+      "add rule inet mcnet_doctor input ip6 saddr != fd77::/16 drop\n"
+      "add rule inet mcnet_doctor input ip6 saddr @blocked6 udp dport " + port + " drop\n"));
   const auto spoof = handle_of(rx, nft, "input", "ip6 saddr != fd77::/16 drop");
   const auto blocked = handle_of(rx, nft, "input", "ip6 saddr @blocked6 udp dport " + port + " drop");
   ASSERT_FALSE(spoof.empty());
@@ -1738,11 +1734,10 @@ TEST(NetDoctor, RpFilterAndAFirewallDropTheVerdictLeadsWithTheOneFirstInTheKerne
   const std::string spec = "10.77.9.1,232.1.2.122:" + port;
   const auto load = [&](const std::string& hook) {
     ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
-    const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                                 "add chain inet mcnet_doctor c { type filter hook " + hook +
-                                                     " priority 0; policy accept; }\n"
-                                                 "add rule inet mcnet_doctor c udp dport " + port + " drop\n");
-    ASSERT_TRUE(added.status.success()) << added.output;
+    ASSERT_TRUE(load_rules(rx, nft,
+                           "add chain inet mcnet_doctor c { type filter hook " + hook +
+                               " priority 0; policy accept; }\n"
+                               "add rule inet mcnet_doctor c udp dport " + port + " drop\n"));
   };
   load("prerouting");
   const auto before_routing = doctor(rx, {"-i", "eth0", spec});
@@ -1803,16 +1798,13 @@ TEST(NetDoctor, AnRpFilterRouteBackUnderPolicyRoutingGoesInTheTableTheLookupReac
 TEST(NetDoctor, NftablesSourceAddressMatchesAreDecidedForIncludeSources) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto source = tx.v4().to_string();
   const auto spec = source + ",232.1.2.43:" + port;
   const auto load = [&](const std::string& rules) {
     ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
-    const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n" + rules);
-    ASSERT_TRUE(added.status.success()) << added.output;
+    ASSERT_TRUE(load_rules(rx, nft, rules));
   };
   load("add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
        "add rule inet mcnet_doctor input ip saddr " + source + " udp dport " + port + " drop\n");
@@ -1881,10 +1873,8 @@ TEST(NetDoctor, NftablesNetdevIngressChainsCountOnlyOnTheirOwnDevice) {
 TEST(NetDoctor, NftablesFwdAndDestinationRewritesAreFailsLikeADrop) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "239.255.90.43:" + port;
   struct ruleset {
     std::string text;
@@ -1933,15 +1923,12 @@ TEST(NetDoctor, NftablesFwdAndDestinationRewritesAreFailsLikeADrop) {
 TEST(NetDoctor, NftablesReversePathRuleIsDecidedForIncludeSourcesAndByListen) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
-  const auto loaded = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                                "add chain inet mcnet_doctor pre { type filter hook prerouting "
-                                                "priority raw; policy accept; }\n"
-                                                "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n");
-  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  ASSERT_TRUE(load_rules(
+      rx, nft,
+      "add chain inet mcnet_doctor pre { type filter hook prerouting priority raw; policy accept; }\n"
+      "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n"));
   const auto source = tx.v4().to_string();
   const auto on_link = doctor(rx, {"-i", "eth0", source + ",232.1.90.48:" + port});
   for (const auto& c : on_link.checks("firewall")) EXPECT_EQ(c["status"], "OK") << on_link.r.output;
@@ -1974,11 +1961,10 @@ TEST(NetDoctor, AReversePathRuleDropExplainedByAMissingRouteBackIsFixedByTheRout
   const auto& rx = (*net)[1];
   rp_filter_off(rx, {"eth0"});
   ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.206.1/32", "dev", "eth0"}).status.success());
-  const auto loaded = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                                "add chain inet mcnet_doctor pre { type filter hook prerouting "
-                                                "priority raw; policy accept; }\n"
-                                                "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n");
-  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  ASSERT_TRUE(load_rules(
+      rx, nft,
+      "add chain inet mcnet_doctor pre { type filter hook prerouting priority raw; policy accept; }\n"
+      "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n"));
   const auto spec = "10.77.206.1,232.1.90.53:" + std::to_string(free_port(rx));
   const auto d = doctor(rx, {"-i", "eth0", spec});
   expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
@@ -2029,11 +2015,8 @@ TEST(NetDoctor, NftablesConcatenationSetIsDecided) {
   auto net = test::network::lan(1);
   const auto& h = (*net)[0];
   const auto port = free_port(h);
-  const auto loaded = h.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                               "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
-                                               "add rule inet mcnet_doctor input ip daddr . udp dport { 239.255.90.52 . " +
-                                                   std::to_string(port) + " } drop\n");
-  ASSERT_TRUE(loaded.status.success()) << loaded.output;
+  ASSERT_TRUE(load_input_rules(h, nft, "add rule inet mcnet_doctor input ip daddr . udp dport { 239.255.90.52 . " +
+                                           std::to_string(port) + " } drop\n"));
   const auto d = doctor(h, {"-i", "eth0", "239.255.90.52:" + std::to_string(port)});
   expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
   const auto other = doctor(h, {"-i", "eth0", "239.255.90.52:" + std::to_string(port + 1)});
@@ -2071,16 +2054,14 @@ TEST(NetDoctor, NftablesDropRuleWithANamedSetOrMap) {
   const auto p = std::to_string(first);
   const auto ranged = std::to_string(first + 10);
   const auto mapped = std::to_string(first + 20);
-  const auto added = h.exec(
-      {nft, "-f", "-"},
-      "add table inet mcnet_doctor\n"
-      "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+  ASSERT_TRUE(load_input_rules(
+      h, nft,
       "add set inet mcnet_doctor ports { type inet_service; flags interval; elements = { " + p + ", " +
           std::to_string(first + 9) + "-" + std::to_string(first + 11) + " } }\n"
-      "add map inet mcnet_doctor relays { type inet_service : ipv4_addr; elements = { " + mapped + " : 10.77.0.1 } }\n"
-      "add rule inet mcnet_doctor input udp dport @ports drop\n"
-      "add rule inet mcnet_doctor input udp dport @relays drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+          "add map inet mcnet_doctor relays { type inet_service : ipv4_addr; elements = { " + mapped +
+          " : 10.77.0.1 } }\n"
+          "add rule inet mcnet_doctor input udp dport @ports drop\n"
+          "add rule inet mcnet_doctor input udp dport @relays drop\n"));
   for (const auto& port : {p, ranged, mapped}) {
     const auto d = doctor(h, {"-i", "eth0", "239.255.90.15:" + port});
     expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
@@ -2271,20 +2252,16 @@ TEST(NetDoctor, NftablesJumpAndGotoIntoADroppingChainAreFollowed) {
   const auto p3 = std::to_string(port + 2);
   // The drop is one jump (or goto) away from the base chain; `spare`
   // returns before its drop for a third port, which passes.
-  const auto added = h.exec({nft, "-f", "-"},
-                            "add table inet mcnet_doctor\n"
-                            "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
-                            "add chain inet mcnet_doctor blocked\n"
-                            "add chain inet mcnet_doctor gone\n"
-                            "add chain inet mcnet_doctor spare\n"
-                            "add rule inet mcnet_doctor blocked counter drop\n"
-                            "add rule inet mcnet_doctor gone jump blocked\n"
-                            "add rule inet mcnet_doctor spare udp dport " + p3 + " return\n"
-                            "add rule inet mcnet_doctor spare drop\n"
-                            "add rule inet mcnet_doctor input udp dport " + p + " jump blocked\n"
-                            "add rule inet mcnet_doctor input udp dport " + p2 + " goto gone\n"
-                            "add rule inet mcnet_doctor input udp dport " + p3 + " jump spare\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(h, nft, "add chain inet mcnet_doctor blocked\n"
+                                       "add chain inet mcnet_doctor gone\n"
+                                       "add chain inet mcnet_doctor spare\n"
+                                       "add rule inet mcnet_doctor blocked counter drop\n"
+                                       "add rule inet mcnet_doctor gone jump blocked\n"
+                                       "add rule inet mcnet_doctor spare udp dport " + p3 + " return\n"
+                                       "add rule inet mcnet_doctor spare drop\n"
+                                       "add rule inet mcnet_doctor input udp dport " + p + " jump blocked\n"
+                                       "add rule inet mcnet_doctor input udp dport " + p2 + " goto gone\n"
+                                       "add rule inet mcnet_doctor input udp dport " + p3 + " jump spare\n"));
 
   const auto jumped = doctor(h, {"-i", "eth0", "239.255.90.11:" + p});
   expect_verdict(jumped, "firewall", "FAIL", tools::exit_doctor_fail);
@@ -2332,13 +2309,10 @@ TEST(NetDoctor, NftablesRulesThatMayDropAreWarningsSayingWhatTheyAre) {
   auto net = test::network::lan(1);
   const auto& h = (*net)[0];
   const auto p = std::to_string(free_port(h));
-  const auto added = h.exec({nft, "-f", "-"},
-                            "add table inet mcnet_doctor\n"
-                            "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
-                            "add rule inet mcnet_doctor input udp dport " + p + " numgen random mod 2 0 drop\n"
-                            "add rule inet mcnet_doctor input udp dport " + p + " limit rate over 10/second drop\n"
-                            "add rule inet mcnet_doctor input numgen random mod 4 vmap { 0 : drop, 1 : accept }\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(h, nft,
+                               "add rule inet mcnet_doctor input udp dport " + p + " numgen random mod 2 0 drop\n"
+                               "add rule inet mcnet_doctor input udp dport " + p + " limit rate over 10/second drop\n"
+                               "add rule inet mcnet_doctor input numgen random mod 4 vmap { 0 : drop, 1 : accept }\n"));
   const auto d = doctor(h, {"-i", "eth0", "239.255.90.12:" + p});
   expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
   EXPECT_TRUE(check_says(d, "firewall", "WARN", "it may drop, by numgen random mod 2")) << d.r.output;
@@ -2369,13 +2343,10 @@ TEST(NetDoctor, NftablesDropAfterARateLimitedAcceptSaysItDropsWhatComesAboveTheR
   auto net = test::network::lan(2);
   const auto& rx = (*net)[1];
   const auto p = std::to_string(free_port(rx));
-  const auto added = rx.exec({nft, "-f", "-"},
-                             "add table inet mcnet_doctor\n"
-                             "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
-                             "add rule inet mcnet_doctor input meta l4proto udp limit rate 10/second burst 5 packets "
-                             "accept\n"
-                             "add rule inet mcnet_doctor input udp dport " + p + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft,
+                               "add rule inet mcnet_doctor input meta l4proto udp limit rate 10/second burst 5 packets "
+                               "accept\n"
+                               "add rule inet mcnet_doctor input udp dport " + p + " drop\n"));
   const auto d = doctor(rx, {"-i", "eth0", "239.255.90.31:" + p});
   expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
   const auto message = d.verdict["message"].get<std::string>();
@@ -2409,12 +2380,8 @@ TEST(NetDoctor, NftablesPolicyDropWithOnlyARateLimitedAcceptNamesTheRuleAndItsFi
   const auto& rx = (*net)[1];
   const auto p = std::to_string(free_port(rx));
   const auto spec = "239.255.90.42:" + p;
-  const auto added = rx.exec({nft, "-f", "-"},
-                             "add table inet mcnet_doctor\n"
-                             "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
-                             "add rule inet mcnet_doctor input udp dport " + p +
-                                 " limit rate 10/second burst 5 packets accept\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "drop", "add rule inet mcnet_doctor input udp dport " + p +
+                                                    " limit rate 10/second burst 5 packets accept\n"));
   const auto listed = rx.exec({nft, "-a", "list", "chain", "inet", "mcnet_doctor", "input"});
   std::smatch m;
   ASSERT_TRUE(std::regex_search(listed.standard_output, m, std::regex("limit rate 10/second.*# handle ([0-9]+)")))
@@ -2488,10 +2455,9 @@ TEST(NetDoctor, NftablesNamedLimitsMetersByteRatesAndConnectionCountsAreUndecide
   const auto spec = "239.255.90.43:" + p;
   struct rule_case {
     const char* what;
-    std::string ruleset;  // after the table and its chain
+    std::string ruleset;  // after the table (load_rules)
     const char* says;     // in the firewall WARN
   };
-  const std::string chain = "add table inet mcnet_doctor\n";
   const std::vector<rule_case> cases{
       {"named limit",
        "add limit inet mcnet_doctor l1 { rate 50/second; }\n"
@@ -2514,8 +2480,7 @@ TEST(NetDoctor, NftablesNamedLimitsMetersByteRatesAndConnectionCountsAreUndecide
   for (const auto& c : cases) {
     SCOPED_TRACE(c.what);
     ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
-    const auto added = rx.exec({nft, "-f", "-"}, chain + c.ruleset);
-    ASSERT_TRUE(added.status.success()) << added.output;
+    ASSERT_TRUE(load_rules(rx, nft, c.ruleset));
     const auto d = doctor(rx, {"-i", "eth0", spec});
     expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
     EXPECT_NE(d.verdict["message"].get<std::string>().find(c.says), std::string::npos) << d.r.output;
@@ -3051,10 +3016,7 @@ TEST(NetDoctor, EveryFixIsOneCommandThatAShellParsesAndTheHarmlessOnesWork) {
   // forced with an SSM spec, an nftables drop rule, another socket on the
   // port, --rcvbuf above rmem_max, and nothing sent during --listen.
   rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
-  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                               "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
-                                               "add rule inet mcnet_doctor input udp dport " + p + " drop\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "add rule inet mcnet_doctor input udp dport " + p + " drop\n"));
   auto other = hold_port(rx, core::ip_address::any_v4(), port, true);
   ASSERT_TRUE(other) << other.error().message();
   const auto rmem_max = rx.run([] { return core::read_sysctl("net.core.rmem_max"); });
@@ -3617,10 +3579,8 @@ TEST(NetEveryRun, LinkDownForGoodTheVerdictsFixBringsBackTheRouteTheRunFollowed)
 TEST(NetDoctor, BadChecksumsDuringListenAreTheirOwnCauseNotBufferDrops) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const std::string group = "239.255.90.30";
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", group + ":" + port}, "1E5AFFEF", [&] {
     const auto bad = tx.exec({python, "-c", test::tools::bad_checksum_program, group, port, tx.v4().to_string()});
@@ -4016,17 +3976,11 @@ TEST(NetDoctor, AMissingInterfaceIsOneLineWithTheInterfacesInTheNote) {
 TEST(NetDoctor, RateLimitedFirewallIsNamedByTheListenGapAndARunsLoss) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto group = "239.255.90.111:" + port;
-  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n"
-                                               "add chain inet mcnet_doctor input { type filter hook input priority 0; "
-                                               "policy drop; }\n"
-                                               "add rule inet mcnet_doctor input udp dport " + port +
-                                                   " limit rate 10/second accept\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "drop", "add rule inet mcnet_doctor input udp dport " + port +
+                                                    " limit rate 10/second accept\n"));
   const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "60", "-r", "100pps", group}); };
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", group}, "6F5AFFEF", send);
   expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
@@ -4123,13 +4077,10 @@ TEST(NetDoctor, NftablesConntrackStateVerdictMapIsDecidedElementByElement) {
   const auto& h = (*net)[0];
   const auto p = std::to_string(free_port(h));
   const auto spec = "239.255.90.54:" + p;
-  const auto added = h.exec({nft, "-f", "-"},
-                            "add table inet mcnet_doctor\n"
-                            "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
-                            "add rule inet mcnet_doctor input ct state vmap { established : accept, related : accept, "
-                            "invalid : drop }\n"
-                            "add rule inet mcnet_doctor input udp dport " + p + " accept\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(h, nft, "drop",
+                               "add rule inet mcnet_doctor input ct state vmap { established : accept, related : "
+                               "accept, invalid : drop }\n"
+                               "add rule inet mcnet_doctor input udp dport " + p + " accept\n"));
   const auto d = doctor(h, {"-i", "eth0", spec});
   const auto firewall = d.checks("firewall");
   ASSERT_EQ(firewall.size(), 1u) << d.r.output;
@@ -4318,10 +4269,8 @@ TEST(NetDoctor, JoinInterfaceDownWithASurvivingHostRouteToTheSourceElsewherePred
 // lets the datagrams in.
 TEST(NetDoctor, ANarrowerRefusingRouteIsNamedAndTheFixDeletesIt) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto group = "239.255.90.71:" + port;
   ASSERT_TRUE(rx.exec({"ip", "route", "add", "blackhole", "239.255.0.0/16"}).status.success());
   const auto d = doctor(rx, {group});
@@ -4369,19 +4318,14 @@ TEST(NetDoctor, ANarrowerRefusingRouteIsNamedAndTheFixDeletesIt) {
 TEST(NetDoctor, NftablesEveryRuleThatDropsIsReportedInOneRunAndTheFixesLetEveryDatagramIn) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "239.255.90.72:" + port;
-  const auto added = rx.exec(
-      {nft, "-f", "-"},
-      "add table inet mcnet_doctor\n"
-      "add chain inet mcnet_doctor input { type filter hook input priority 0; policy drop; }\n"
-      "add rule inet mcnet_doctor input udp dport " + port + " drop\n"
-      "add rule inet mcnet_doctor input ip daddr 224.0.0.0/4 drop\n"
-      "add rule inet mcnet_doctor input udp dport " + port + " limit rate 10/second accept\n");
-  ASSERT_TRUE(added.status.success()) << added.output;
+  ASSERT_TRUE(load_input_rules(rx, nft, "drop",
+                               "add rule inet mcnet_doctor input udp dport " + port + " drop\n"
+                               "add rule inet mcnet_doctor input ip daddr 224.0.0.0/4 drop\n"
+                               "add rule inet mcnet_doctor input udp dport " + port +
+                                   " limit rate 10/second accept\n"));
   const auto d = doctor(rx, {"-i", "eth0", spec});
   expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
   std::size_t fails = 0;
@@ -4713,10 +4657,8 @@ TEST(NetDoctor, NoRpFilterFixForTheInterfaceTheSourceRouteFixMovesTheJoinFrom) {
 // lets the datagrams in.
 TEST(NetDoctor, APolicyRoutingRuleThatRefusesTheGroupIsNamedAndTheFixRemovesIt) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto group = "239.255.91.7:" + port;
   const auto receives = [&] {
     const auto got = test::tools::receive_while(rx, {"--json", "-d", "1.5", group}, [&] {
@@ -4794,10 +4736,8 @@ TEST(NetDoctor, APolicyRoutingRuleThatRefusesTheGroupIsNamedAndTheFixRemovesIt) 
 // Each fix pasted lets the datagrams in.
 TEST(NetDoctor, PolicyRulesAreWalkedWithTheLookupsInputInterfaceAndTheirGotos) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto receives = [&](const std::string& spec, const std::string& sent) {
     const auto got = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
       test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", sent});
@@ -4891,10 +4831,8 @@ TEST(NetDoctor, PolicyRulesAreWalkedWithTheLookupsInputInterfaceAndTheirGotos) {
 // calls it a drop.
 TEST(NetDoctor, AnIpv6RefusingRouteInATableIsPassedOverByTheInputLookup) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "[ff3e::93:2]:" + port;
   ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "add", "pref", "1000", "lookup", "local"}).status.success());
   ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "del", "pref", "0"}).status.success());
@@ -5204,10 +5142,8 @@ TEST(NetDoctor, IgmpV2WithAnOnLinkSsmSourceAndAnExcludeSpecIsAWarningNotAFailure
 // rise, never the sender's TTL. Pasted, the datagrams arrive.
 TEST(NetDoctor, AnIpv6FromRuleThatProhibitsIsDecidedForTheSendersListenSaw) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto spec = "[ff3e::94:2]:" + port;
   const auto sender = tx.v6().to_string();
   ASSERT_TRUE(rx.exec({"ip", "-6", "rule", "add", "pref", "1000", "lookup", "local"}).status.success());
@@ -5405,10 +5341,8 @@ TEST(Doctor, AnAlsoLineWithoutAFixNamesItsRuleOrChain) {
 TEST(NetDoctor, AQuotedRuleLeavesOutItsCountersValues) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::network::lan(2);
-  const auto& tx = (*net)[0];
-  const auto& rx = (*net)[1];
-  const auto port = std::to_string(free_port(rx));
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
   const auto source = tx.v4().to_string();
   const auto spec = "239.255.90.98:" + port;
   const auto loaded = rx.exec({nft, "-f", "-"}, "table inet mcnet_c {\n chain in { type filter hook input priority 0; "

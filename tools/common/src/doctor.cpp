@@ -2158,10 +2158,10 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
   }
 }
 
+}  // namespace
+
 // ---- IGMP / MLD version ----------------------------------------------------
 
-// The querier version the kernel keeps per interface (/proc/net/igmp:
-// "Idx Device : Count Querier", V1, V2 or V3).
 std::map<std::string, std::string> igmp_querier_versions() {
   std::map<std::string, std::string> out;
   std::ifstream in("/proc/thread-self/net/igmp");
@@ -2176,6 +2176,8 @@ std::map<std::string, std::string> igmp_querier_versions() {
   return out;
 }
 
+namespace {
+
 // The fix of a forced IGMP/MLD version: each key that forces it (conf/all,
 // conf/IFACE: the kernel takes either) set to 0, no write of a key that is
 // 0 already (no "all" when conf/IFACE alone forces it).
@@ -2187,7 +2189,9 @@ std::string forced_version_fix(std::string_view tree, std::string_view iface, st
   return "sysctl -w" + keys;
 }
 
-void version_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+// `queriers_read`: igmp_querier_versions(), read before; null: read here.
+void version_checks(const std::vector<planned>& plan, const std::map<std::string, std::string>* queriers_read,
+                    std::vector<check_result>& checks) {
   // Interface and family: whether a source-specific join is on it, and
   // the groups checked there for want of a route (planned_join::assumed).
   struct on_interface {
@@ -2206,7 +2210,9 @@ void version_checks(const std::vector<planned>& plan, std::vector<check_result>&
     i.exclude = i.exclude || p.m->request.mode == filter::exclude;
     if (p.assumed && !i.assumed) i.assumed = p.m->request.group;
   }
-  const auto queriers = igmp_querier_versions();
+  std::map<std::string, std::string> read_here;
+  if (queriers_read == nullptr) read_here = igmp_querier_versions();
+  const auto& queriers = queriers_read != nullptr ? *queriers_read : read_here;
   for (const auto& [key, on] : ifaces) {
     const bool ssm = on.ssm;
     const std::size_t first = checks.size();
@@ -2446,7 +2452,8 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
 
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
                                        std::optional<std::int64_t> size,
-                                       const relied_routes_map& relied) {
+                                       const relied_routes_map& relied,
+                                       const std::map<std::string, std::string>* igmp_queriers) {
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
   route_checks(snap, plan, relied, checks);
@@ -2478,7 +2485,7 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   source_checks(snap, joined, checks);
   unrouted_skips(joined, true, checks);
   const std::size_t versions = checks.size();
-  version_checks(joined, checks);
+  version_checks(joined, igmp_queriers, checks);
   versions_of_joins_elsewhere(joined, checks);
   for (auto i = versions; i < checks.size(); ++i) {
     auto& c = checks[i];
@@ -4815,7 +4822,57 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
   return dropped;
 }
 
-void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
+// The SKIP line of a ruleset whose JSON has a shape this doctor does not
+// expect (a newer nft's, a statement it has not met): a check not made,
+// never a crash.
+check_result unreadable_ruleset(const std::string& subject, const std::exception& e) {
+  return {"firewall", subject, check_status::skip,
+          fmt::format("nft -j list ruleset has a shape this doctor cannot read ({}): the check was not "
+                      "made; read the rules with `nft list ruleset`",
+                      e.what()),
+          "", {}, ""};
+}
+
+}  // namespace
+
+nft_ruleset read_nft_ruleset() {
+  nft_ruleset out;
+  auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
+  if (!r) {
+    out.skip = check_result{"firewall", "nftables", check_status::skip,
+                            r.error().code == std::errc::no_such_file_or_directory
+                                ? "nft is not installed: the nftables check was not made (iptables rules were not read)"
+                                : "nft could not run: " + r.error().message() + "; the check was not made",
+                            "", {}, ""};
+    return out;
+  }
+  if (r->exit != 0) {
+    out.skip = check_result{
+        "firewall", "nftables", check_status::skip,
+        fmt::format("nft -j list ruleset exited with {} (it needs CAP_NET_ADMIN): the check was not made", r->exit), "",
+        {}, ""};
+    return out;
+  }
+  auto ruleset = json::parse(r->out, nullptr, false);
+  if (ruleset.is_discarded()) {
+    out.skip = check_result{"firewall", "nftables", check_status::skip,
+                            "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "",
+                            {}, ""};
+    return out;
+  }
+  try {
+    fill_netdev_devices(ruleset);
+  } catch (const json::exception& e) {
+    out.skip = unreadable_ruleset("nftables", e);
+    return out;
+  }
+  out.rules = std::move(ruleset);
+  return out;
+}
+
+namespace {
+
+void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, const nft_ruleset& read,
                          std::vector<check_result>& checks) {
   // The datagrams of each (port, family): one kind per group and join interface.
   std::map<std::pair<std::uint16_t, bool>, std::vector<fw_packet>> ports;  // port, IPv4
@@ -4850,45 +4907,14 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       }
     }
   }
-  auto r = run_program({"nft", "-j", "list", "ruleset"}, std::chrono::seconds(5));
-  if (!r) {
-    checks.push_back({"firewall", "nftables", check_status::skip,
-                      r.error().code == std::errc::no_such_file_or_directory
-                          ? "nft is not installed: the nftables check was not made (iptables rules were not read)"
-                          : "nft could not run: " + r.error().message() + "; the check was not made",
-                      "", {}, ""});
+  if (read.skip) {
+    checks.push_back(*read.skip);
     return;
   }
-  if (r->exit != 0) {
-    checks.push_back({"firewall", "nftables", check_status::skip,
-                      fmt::format("nft -j list ruleset exited with {} (it needs CAP_NET_ADMIN): the check was not made",
-                                  r->exit),
-                      "", {}, ""});
-    return;
-  }
-  auto ruleset = json::parse(r->out, nullptr, false);
-  // A ruleset whose JSON has a shape this doctor does not expect (a newer
-  // nft's, a statement it has not met) is a check not made, never a crash.
+  const auto& ruleset = read.rules;
   const auto unreadable = [&](const std::string& subject, const std::exception& e) {
-    checks.push_back({"firewall", subject, check_status::skip,
-                      fmt::format("nft -j list ruleset has a shape this doctor cannot read ({}): the check was not "
-                                  "made; read the rules with `nft list ruleset`",
-                                  e.what()),
-                      "", {}, ""});
+    checks.push_back(unreadable_ruleset(subject, e));
   };
-  if (!ruleset.is_discarded()) {
-    try {
-      fill_netdev_devices(ruleset);
-    } catch (const json::exception& e) {
-      unreadable("nftables", e);
-      return;
-    }
-  }
-  if (ruleset.is_discarded()) {
-    checks.push_back({"firewall", "nftables", check_status::skip,
-                      "nft -j list ruleset printed no JSON this doctor can read: the check was not made", "", {}, ""});
-    return;
-  }
   for (auto& [key, kinds] : ports) {
     const auto& [port, v4] = key;
     for (auto& pkt : kinds) {
@@ -6252,7 +6278,7 @@ void moved_join_firewall(const netlink::snapshot& snap, const std::vector<planne
     return c.data.is_object() ? line_identity(c.data.value("rule", json()), c.data.value("chain", json())) : json();
   };
   std::vector<check_result> extra;
-  add_firewall_checks(snap, moved, extra);
+  add_firewall_checks(snap, moved, read_nft_ruleset(), extra);
   for (auto& e : extra) {
     if (e.check != "firewall" || (e.status != check_status::warn && e.status != check_status::fail)) continue;
     const auto id = identity(e);
@@ -6273,8 +6299,13 @@ void moved_join_firewall(const netlink::snapshot& snap, const std::vector<planne
 }  // namespace
 
 std::vector<check_result> firewall_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan) {
+  return firewall_checks(snap, plan, read_nft_ruleset());
+}
+
+std::vector<check_result> firewall_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
+                                          const nft_ruleset& ruleset) {
   std::vector<check_result> checks;
-  add_firewall_checks(snap, plan, checks);
+  add_firewall_checks(snap, plan, ruleset, checks);
   return checks;
 }
 

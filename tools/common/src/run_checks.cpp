@@ -3,7 +3,11 @@
 #include <mcnet/tools/run_checks.hpp>
 
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
@@ -435,6 +439,21 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   silent_report out;
   auto snap = netlink::take_snapshot({.groups = false});
   const auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  // The memberships by group, port and mode, in their order, grouped once:
+  // a scan of all of them for each silent channel was quadratic (thousands
+  // joined, thousands silent).
+  std::map<std::tuple<std::string, std::uint16_t, std::string_view>, std::vector<const membership*>> by_channel;
+  for (const auto& m : members) {
+    const auto& r = m.request;
+    const std::string_view m_mode = r.mode == filter::any ? "any" : r.mode == filter::include ? "include" : "exclude";
+    by_channel[{r.group.to_string(), r.port, m_mode}].push_back(&m);
+  }
+  // The nftables ruleset, read once for every channel (nft ran, and its
+  // JSON was parsed, once per silent channel: 1,997 of them took 76 s).
+  std::optional<nft_ruleset> ruleset;
+  // Likewise /proc/net/igmp's querier versions: the file lists each group
+  // joined, thousands of lines that the kernel formats on every read.
+  std::optional<std::map<std::string, std::string>> queriers;
   for (const auto& sc : silent) {
     const auto& c = sc.channel;
     // The channel's own memberships: its group, port, mode and sources, on
@@ -444,13 +463,13 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto mode = c["mode"].get<std::string>();
     const auto index = c["interface"]["index"].is_number() ? c["interface"]["index"].get<std::uint32_t>() : 0U;
     std::vector<membership> these;
-    for (const auto& m : members) {
-      const auto& r = m.request;
-      const char* m_mode = r.mode == filter::any ? "any" : r.mode == filter::include ? "include" : "exclude";
-      if (r.group.to_string() != group_text || r.port != port || mode != m_mode) continue;
-      if (r.interface_index != 0 && index != 0 && r.interface_index != index) continue;
-      if (r.source && std::ranges::find(c["sources"], json(r.source->to_string())) == c["sources"].end()) continue;
-      these.push_back(m);
+    if (const auto same = by_channel.find({group_text, port, mode}); same != by_channel.end()) {
+      for (const auto* m : same->second) {
+        const auto& r = m->request;
+        if (r.interface_index != 0 && index != 0 && r.interface_index != index) continue;
+        if (r.source && std::ranges::find(c["sources"], json(r.source->to_string())) == c["sources"].end()) continue;
+        these.push_back(*m);
+      }
     }
     if (these.empty()) continue;
     const auto name = channel_name(c);
@@ -471,8 +490,10 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     bool firewall_suspect = false;
     if (snap) {
       const auto plan = plan_joins(these);
-      checks = setup_checks(*snap, plan);
-      for (auto& f : firewall_checks(*snap, plan)) {
+      if (!queriers) queriers = igmp_querier_versions();
+      checks = setup_checks(*snap, plan, std::nullopt, {}, &*queriers);
+      if (!ruleset) ruleset = read_nft_ruleset();
+      for (auto& f : firewall_checks(*snap, plan, *ruleset)) {
         if (ends > 0 && (f.status == check_status::warn || f.status == check_status::fail) &&
             !(f.data.is_object() && f.data.value("samples", false))) {
           firewall_suspect = true;

@@ -94,11 +94,19 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 /// `relied`: per group, the route a run's join without -i followed: a link
 /// down that took it is fixed by bringing the link up and that route back;
 /// a group not in it (or joined on another link) gets the family's
-/// (224.0.0.0/4).
+/// (224.0.0.0/4). `igmp_queriers`: igmp_querier_versions() read before,
+/// for many calls (silent_hints()); null: read in this call.
 [[nodiscard]] std::vector<check_result> setup_checks(const netlink::snapshot& snap,
                                                      const std::vector<planned_join>& plan,
                                                      std::optional<std::int64_t> size = std::nullopt,
-                                                     const relied_routes_map& relied = {});
+                                                     const relied_routes_map& relied = {},
+                                                     const std::map<std::string, std::string>* igmp_queriers = nullptr);
+
+/// The IGMP querier version the kernel keeps for each interface (its name:
+/// V1, V2 or V3), from /proc/net/igmp ("Idx Device : Count Querier"), as
+/// the igmp_version check reads it. That file lists every group joined too:
+/// read once for many setup_checks() of one host (thousands of channels).
+[[nodiscard]] std::map<std::string, std::string> igmp_querier_versions();
 
 /// The doctor's firewall check (`nft -j list ruleset`, read only; the
 /// input path of each join's datagrams: its port, group and join
@@ -109,6 +117,28 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 /// cannot read. Runs nft for at most 5 s.
 [[nodiscard]] std::vector<check_result> firewall_checks(const netlink::snapshot& snap,
                                                         const std::vector<planned_join>& plan);
+
+/// The nftables ruleset as firewall_checks() reads it (`nft -j list
+/// ruleset`, read only, at most 5 s), read once to judge many plans against
+/// (silent_hints(): each silent channel of a run, thousands of them).
+struct nft_ruleset {
+  /// nft's JSON, the devices of netdev chains filled in from its text form;
+  /// null when `skip` is set.
+  nlohmann::ordered_json rules;
+  /// Why the check cannot be made (nft missing, refused, or printing JSON
+  /// of a shape it cannot read): the SKIP line each firewall_checks() with
+  /// this ruleset gives.
+  std::optional<check_result> skip;
+};
+
+/// Run `nft -j list ruleset` once (at most 5 s) for firewall_checks().
+[[nodiscard]] nft_ruleset read_nft_ruleset();
+
+/// firewall_checks() against `ruleset`, read before (read_nft_ruleset()):
+/// the same lines, without running nft again.
+[[nodiscard]] std::vector<check_result> firewall_checks(const netlink::snapshot& snap,
+                                                        const std::vector<planned_join>& plan,
+                                                        const nft_ruleset& ruleset);
 
 /// What `mcast-recv doctor --listen` heard: `packets` datagrams from
 /// `source` to `group` and `port` that came in on the interface `index`.
@@ -268,7 +298,9 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// the message names it after the suspects. A channel whose group's
 /// datagrams came in on another interface (silent_channel::arrived_elsewhere)
 /// is said so, beside it and in the message, not "while other groups'
-/// datagrams did".
+/// datagrams did". The nftables ruleset (read_nft_ruleset()) and the IGMP
+/// querier versions (igmp_querier_versions()) are read once for all the
+/// channels.
 [[nodiscard]] silent_report silent_hints(const std::vector<membership>& members,
                                          const std::vector<silent_channel>& silent);
 
