@@ -5485,6 +5485,17 @@ std::vector<json> run_fix(const test::host& rx, const std::string& fix, const st
   return test::tools::summary_streams(p.standard_output());
 }
 
+// The fix `fix` (a mcast-recv line) pasted in `rx` while each sender of
+// `senders` sends 20 datagrams to its spec: each spec's 20 arrive.
+void expect_fix_delivers(const test::host& rx, const std::string& fix,
+                         const std::vector<std::pair<const test::host*, std::string>>& senders) {
+  const auto streams = run_fix(rx, fix, [&] {
+    for (const auto& [h, spec] : senders) test::tools::send(*h, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  ASSERT_EQ(streams.size(), senders.size()) << fix << "\n" << json(streams).dump();
+  for (const auto& st : streams) EXPECT_EQ(st["packets"], 20) << st.dump();
+}
+
 }  // namespace
 
 // trial15o F2: doctor --listen with two groups and a sender for one: the
@@ -5540,12 +5551,7 @@ TEST(NetDoctor, AFixThatMovesOneChannelKeepsTheOthersAndBothArrive) {
   expect_verdict(d, "source_route", "FAIL", 2);
   const auto fix = d.verdict["fix"].get<std::string>();
   EXPECT_EQ(fix, "mcast-recv " + a + " " + b + "%eth1") << d.r.output;
-  const auto streams = run_fix(rx, fix, [&] {
-    test::tools::send(near, {"-i", "eth0", "-c", "20", "-r", "200pps", a});
-    test::tools::send(far, {"-i", "eth0", "-c", "20", "-r", "200pps", b});
-  });
-  ASSERT_EQ(streams.size(), 2u) << fix;
-  for (const auto& s : streams) EXPECT_EQ(s["packets"], 20) << s.dump();
+  expect_fix_delivers(rx, fix, {{&near, a}, {&far, b}});
 }
 
 // trial15o F3: two groups, the second sent on the other link: the route
@@ -5573,12 +5579,7 @@ TEST(NetDoctor, AGroupHeardOnTheOtherLinkIsMovedAloneNotEveryGroup) {
   const auto note = d.verdict["note"].get<std::string>();
   EXPECT_EQ(note.find("224.0.0.0/4"), std::string::npos) << note;
   EXPECT_NE(note.find("ip route replace 239.255.90.74 dev eth1"), std::string::npos) << note;
-  const auto streams = run_fix(rx, fix, [&] {
-    test::tools::send(near, {"-i", "eth0", "-c", "20", "-r", "200pps", g1});
-    test::tools::send(far, {"-i", "eth0", "-c", "20", "-r", "200pps", g2});
-  });
-  ASSERT_EQ(streams.size(), 2u) << fix;
-  for (const auto& s : streams) EXPECT_EQ(s["packets"], 20) << s.dump();
+  expect_fix_delivers(rx, fix, {{&near, g1}, {&far, g2}});
 }
 
 // trial15o F3: an IPv6 group on two links (the kernel's per-link ff00::/8)
@@ -5599,12 +5600,7 @@ TEST(NetDoctor, Ipv6SourcesOnTwoLinksGetAnInterfaceEach) {
   EXPECT_EQ(routes[0]["status"], "WARN") << d.r.output;
   const auto fix = routes[0]["fix"].get<std::string>();
   EXPECT_EQ(fix, "mcast-recv '" + a + "%eth0' '" + b + "%eth1'") << d.r.output;
-  const auto streams = run_fix(rx, fix, [&] {
-    test::tools::send(near, {"-i", "eth0", "-c", "20", "-r", "200pps", a});
-    test::tools::send(far, {"-i", "eth0", "-c", "20", "-r", "200pps", b});
-  });
-  ASSERT_EQ(streams.size(), 2u) << fix << "\n" << json(streams).dump();
-  for (const auto& s : streams) EXPECT_EQ(s["packets"], 20) << s.dump();
+  expect_fix_delivers(rx, fix, {{&near, a}, {&far, b}});
 }
 
 // trial15o F8: the join interface deleted during --listen is said (an
