@@ -7,10 +7,13 @@
 
 #include <mcnet/core/membership.hpp>
 
+#include <net/if.h>
 #include <netinet/in.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -23,6 +26,18 @@
 
 namespace mcnet::core {
 namespace {
+
+// Whether the interface `ifindex` has no IPv6 state while the host has
+// IPv6: no /proc/sys/net/ipv6/conf/NAME (the kernel removes it with IPv6
+// from a link whose MTU goes below 1280, IPv6's minimum; addrconf_notify).
+// An IPv6 join there fails with EINVAL (no inet6_dev).
+bool ipv6_gone(std::uint32_t ifindex) noexcept {
+  std::array<char, IF_NAMESIZE> name{};
+  if (ifindex == 0 || ::if_indextoname(ifindex, name.data()) == nullptr) return false;
+  std::array<char, 64> path{};
+  std::snprintf(path.data(), path.size(), "/proc/sys/net/ipv6/conf/%s", name.data());
+  return ::access("/proc/sys/net/ipv6/conf/all", F_OK) == 0 && ::access(path.data(), F_OK) != 0;
+}
 
 // Which call failed, for the hints; the option itself is a descriptor of
 // membership_options.hpp.
@@ -124,6 +139,12 @@ error explain(socket_ref s, op o, const ip_address& group, const ip_address* sou
     case EADDRINUSE:
       return e.with_hint(o == op::block ? "that source is already blocked" : "already joined on this socket and interface");
     case EINVAL:
+      // Not the socket option's general hint (a TCP one): IPv6 is off on
+      // that link (trial15o F9).
+      if (!group.unmap().is_v4() && (o == op::join || o == op::join_source) && ipv6_gone(ifindex)) {
+        return e.with_hint("interface {interface} has no IPv6 now (no net.ipv6.conf entry for it): the kernel removes "
+                           "IPv6 from a link whose MTU is below 1280, IPv6's minimum (ip link show says the MTU)");
+      }
       switch (o) {
         case op::block:
         case op::unblock: return e.with_hint("block/unblock need an any-source join of the group first");

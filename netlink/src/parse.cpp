@@ -134,6 +134,7 @@ bool parse_link_into(const nlmsghdr& h, link& l) {
     switch (type_of(a)) {
       case IFLA_IFNAME: l.name = text(a); break;
       case IFLA_MTU: l.mtu = scalar<std::uint32_t>(a); break;
+      case IFLA_MAX_MTU: l.max_mtu = scalar<std::uint32_t>(a); break;
       case IFLA_OPERSTATE: l.operstate = static_cast<oper_state>(scalar<std::uint8_t>(a)); break;
       case IFLA_MASTER: l.master = scalar<std::uint32_t>(a); break;
       case IFLA_ADDRESS: {

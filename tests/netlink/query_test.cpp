@@ -64,6 +64,7 @@ TEST(NetNetlink, SnapshotShowsExactlyWhatTheTestMade) {
   EXPECT_EQ(eth1->index, h.iface(1).index);
   EXPECT_EQ(eth0->mtu, 1500u);
   EXPECT_EQ(eth1->mtu, 1400u);
+  EXPECT_EQ(eth0->max_mtu, 65535u) << "a veth's IFLA_MAX_MTU (ETH_MAX_MTU)";
   EXPECT_TRUE(eth0->is_up() && eth0->has_carrier() && eth0->is_multicast());
   EXPECT_EQ(eth0->operstate, nl::oper_state::up);
   EXPECT_EQ(eth0->kind, "veth");

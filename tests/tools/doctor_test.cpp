@@ -890,6 +890,16 @@ TEST(NetDoctor, AnSsmChannelJoinedAlsoWhereTheRouteBackLeavesWarnsTheOtherJoinIs
       << text.output;
   EXPECT_NE(text.standard_output.find("OK   rp_filter " + source + " -> 232.1.2.6 on eth1: "), std::string::npos)
       << text.output;
+  // Heard where it comes in: the useless join is that WARN, not a silent
+  // join's listen FAIL (trial15o F2's lines are for joins nothing explains).
+  const auto heard = doctor_while(rx, {"--listen", "1.5", source + ",232.1.2.6:" + port + "%eth0",
+                                       source + ",232.1.2.6:" + port + "%eth1"},
+                                  "060201E8", [&] {
+                                    test::tools::send((*net)[1], {"-i", "eth0", "-c", "20", "-r", "200pps",
+                                                                  source + ",232.1.2.6:" + port});
+                                  });
+  expect_verdict(heard, "source_route", "WARN", tools::exit_doctor_warn);
+  EXPECT_FALSE(check_says(heard, "listen", "FAIL", "nothing arrived")) << heard.r.output;
 }
 
 // The route back to a source leaves by another interface, through a
@@ -5389,4 +5399,318 @@ TEST(NetDoctor, TheLimitsLineCountsTheSocketsTheJoinUses) {
                 fmt::format("(igmp_max_memberships 1 per socket: {} sockets)", sockets)),
             std::string::npos)
       << d.r.output;
+}
+
+namespace {
+
+// Each check event's message, fix and note, joined: what the doctor said.
+std::string said(const doctor_run& d) {
+  std::string all;
+  for (const auto& e : d.events) {
+    for (const char* key : {"message", "fix", "note"}) {
+      if (e.contains(key) && e[key].is_string()) all += e[key].get<std::string>() + "\n";
+    }
+  }
+  return all;
+}
+
+// A fix that starts with "mcast-recv ", run as a shell line in `rx` for
+// `seconds` with --json (MCAST_RECV in its place), while `send` runs: its
+// summary's streams.
+std::vector<json> run_fix(const test::host& rx, const std::string& fix, const std::function<void()>& send) {
+  EXPECT_TRUE(fix.starts_with("mcast-recv ")) << fix;
+  auto p = rx.start({"sh", "-c", fmt::format("{} --json -d 2.5 {}", MCAST_RECV, fix.substr(11))});
+  std::this_thread::sleep_for(800ms);  // joined (a run joins well within this)
+  send();
+  const auto st = p.wait_for(20s);
+  EXPECT_TRUE(st && st->success()) << p.output();
+  if (::testing::Test::HasFailure()) ADD_FAILURE() << p.output();
+  return test::tools::summary_streams(p.standard_output());
+}
+
+// The fix `fix` (a mcast-recv line) pasted in `rx` while each sender of
+// `senders` sends 20 datagrams to its spec: each spec's 20 arrive.
+void expect_fix_delivers(const test::host& rx, const std::string& fix,
+                         const std::vector<std::pair<const test::host*, std::string>>& senders) {
+  const auto streams = run_fix(rx, fix, [&] {
+    for (const auto& [h, spec] : senders) test::tools::send(*h, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  ASSERT_EQ(streams.size(), senders.size()) << fix << "\n" << json(streams).dump();
+  for (const auto& st : streams) EXPECT_EQ(st["packets"], 20) << st.dump();
+}
+
+}  // namespace
+
+// trial15o F2: doctor --listen with two groups and a sender for one: the
+// silent one is a `listen` FAIL of its own, the verdict, exit 2 (it read
+// "every check passed", exit 0); an include join whose group came from
+// another source address says so.
+TEST(NetDoctor, AJoinThatHeardNothingWhileOthersDidIsAFailOfItsOwn) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  rp_filter_off(rx, {"eth0"});
+  const auto port = std::to_string(free_port(rx));
+  const auto heard = "239.255.90.71:" + port;
+  const auto silent = "239.255.90.72:" + port;
+  const auto wrong = "10.77.0.99,232.1.2.71:" + port;  // tx sends from 10.77.0.1
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", heard, silent, wrong}, "475AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "30", "-r", "300pps", heard, "232.1.2.71:" + port});
+  });
+  expect_verdict(d, "listen", "FAIL", 2);
+  std::vector<json> fails;
+  for (const auto& c : d.checks("listen")) {
+    if (c["status"] == "FAIL") fails.push_back(c);
+  }
+  ASSERT_EQ(fails.size(), 2u) << d.r.output;
+  EXPECT_EQ(fails[0]["subject"], silent + " on eth0") << d.r.output;
+  const auto m0 = fails[0]["message"].get<std::string>();
+  EXPECT_NE(m0.find("nothing arrived for " + silent + " on eth0 in 2 s, while " + heard + " on eth0 ("),
+            std::string::npos)
+      << m0;
+  EXPECT_EQ(fails[1]["subject"], "10.77.0.99 -> 232.1.2.71:" + port + " on eth0") << d.r.output;
+  EXPECT_EQ(fails[1]["data"]["other_sources"], json::array({tx.v4().to_string()})) << d.r.output;
+  EXPECT_NE(fails[1]["message"].get<std::string>().find("the sender sends from another address than the spec's "
+                                                        "source"),
+            std::string::npos)
+      << d.r.output;
+}
+
+// trial15o F3: two SSM channels whose sources are on two links, no -i: the
+// fix that moves the one on the other link keeps the one that works; pasted,
+// both arrive.
+TEST(NetDoctor, AFixThatMovesOneChannelKeepsTheOthersAndBothArrive) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];  // LAN 0: rx's eth0, where the group's route leads
+  const auto& far = (*net)[2];   // LAN 1: rx's eth1
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto a = near.v4().to_string() + ",232.1.2.72:" + port;
+  const auto b = far.v4().to_string() + ",232.1.2.72:" + port;
+  const auto d = doctor(rx, {a, b});
+  expect_verdict(d, "source_route", "FAIL", 2);
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix, "mcast-recv " + a + " " + b + "%eth1") << d.r.output;
+  expect_fix_delivers(rx, fix, {{&near, a}, {&far, b}});
+}
+
+// trial15o F3: two groups, the second sent on the other link: the route
+// FAIL's fix keeps the first group where it arrives, and its note offers a
+// route for the second group alone, never 224.0.0.0/4 (which would move
+// the first away from its sender).
+TEST(NetDoctor, AGroupHeardOnTheOtherLinkIsMovedAloneNotEveryGroup) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto g1 = "239.255.90.73:" + port;
+  const auto g2 = "239.255.90.74:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", g1, g2}, "495AFFEF", [&] {
+    test::tools::send(near, {"-i", "eth0", "-c", "30", "-r", "300pps", g1});
+    test::tools::send(far, {"-i", "eth0", "-c", "30", "-r", "300pps", g2});
+  });
+  expect_verdict(d, "route", "FAIL", 2);
+  EXPECT_EQ(d.verdict["subject"], "239.255.90.74") << d.r.output;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix, "mcast-recv " + g1 + " " + g2 + "%eth1") << d.r.output;
+  const auto note = d.verdict["note"].get<std::string>();
+  EXPECT_EQ(note.find("224.0.0.0/4"), std::string::npos) << note;
+  EXPECT_NE(note.find("ip route replace 239.255.90.74 dev eth1"), std::string::npos) << note;
+  expect_fix_delivers(rx, fix, {{&near, g1}, {&far, g2}});
+}
+
+// trial15o F3: an IPv6 group on two links (the kernel's per-link ff00::/8)
+// whose sources are on different links: no -i suits both; the route line's
+// fix gives each spec its source's link.
+TEST(NetDoctor, Ipv6SourcesOnTwoLinksGetAnInterfaceEach) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  const auto port = std::to_string(free_port(rx));
+  const auto a = near.v6().to_string() + ",[ff3e::90:73]:" + port;
+  const auto b = far.v6().to_string() + ",[ff3e::90:73]:" + port;
+  const auto d = doctor(rx, {a, b});
+  const auto routes = d.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << d.r.output;
+  EXPECT_EQ(routes[0]["status"], "WARN") << d.r.output;
+  const auto fix = routes[0]["fix"].get<std::string>();
+  EXPECT_EQ(fix, "mcast-recv '" + a + "%eth0' '" + b + "%eth1'") << d.r.output;
+  expect_fix_delivers(rx, fix, {{&near, a}, {&far, b}});
+}
+
+// trial15o F8: the join interface deleted during --listen is said (an
+// interface FAIL, the verdict), not an OK interface line and a sender to
+// blame.
+TEST(NetDoctor, AJoinInterfaceDeletedDuringListenIsTheVerdict) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto spec = "239.255.90.79:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "4F5AFFEF", [&] {
+    std::this_thread::sleep_for(300ms);
+    const auto del = rx.exec({"ip", "link", "del", "eth0"});
+    EXPECT_TRUE(del.status.success()) << del.output;
+  });
+  expect_verdict(d, "interface", "FAIL", 2);
+  EXPECT_EQ(d.verdict["subject"], "eth0") << d.r.output;
+  const auto lines = d.checks("interface");
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["deleted"], true) << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("deleted during --listen"), std::string::npos)
+      << d.r.output;
+  const auto listened = d.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << d.r.output;
+  EXPECT_NE(listened[0]["message"].get<std::string>().find("eth0 deleted during --listen"), std::string::npos)
+      << d.r.output;
+}
+
+// trial15o F9: an MTU below 1280 takes IPv6 off the link: the doctor says
+// so with the fix that brings it back (not a disable_ipv6 that is not
+// there, nor an address to add), the run's join error too (not a TCP
+// option's hint), and pasted, the fix brings IPv6 back.
+TEST(NetDoctor, AnMtuBelowIpv6sMinimumIsSaidAndRaised) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1000"}).status.success());
+  const auto spec = "[ff3e::90:7]:" + std::to_string(free_port(rx)) + "%eth0";
+  const auto d = doctor(rx, {spec});
+  expect_verdict(d, "interface", "FAIL", 2);
+  EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 mtu 1280") << d.r.output;
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("the MTU 1000 is below IPv6's minimum 1280"),
+            std::string::npos)
+      << d.r.output;
+  const auto text = said(d);
+  EXPECT_EQ(text.find("disable_ipv6 0"), std::string::npos) << text;
+  for (const auto& c : d.checks("interface")) {
+    EXPECT_FALSE(c["fix"].is_string() && c["fix"].get<std::string>().starts_with("ip -6 addr add")) << d.r.output;
+  }
+  EXPECT_EQ(text.find("TCP_FASTOPEN"), std::string::npos) << text;
+
+  const auto run = rx.exec({MCAST_RECV, "-d", "1", spec});
+  EXPECT_EQ(run.status.code, 4) << run.output;
+  EXPECT_NE(run.output.find("eth0: the MTU 1000 is below IPv6's minimum 1280"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("(fix: ip link set dev eth0 mtu 1280)"), std::string::npos) << run.output;
+  EXPECT_EQ(run.output.find("TCP_FASTOPEN"), std::string::npos) << run.output;
+
+  const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_TRUE(rx.run([] { return ::access("/proc/sys/net/ipv6/conf/eth0", F_OK) == 0; }));
+  const auto again = doctor(rx, {spec});
+  EXPECT_EQ(said(again).find("below IPv6's minimum"), std::string::npos) << again.r.output;
+}
+
+// trial15o F11: --size past the device's largest MTU (a veth's 65535) gets
+// no MTU fix that the kernel refuses; within it, the fix sets it.
+TEST(NetDoctor, TheSizeFixStaysWithinTheDevicesLargestMtu) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto spec = "[ff3e::90:75]:" + std::to_string(free_port(rx)) + "%eth0";
+  const auto big = doctor(rx, {"--size", "65500", spec});
+  const auto lines = big.checks("interface");
+  const auto mtu = std::ranges::find_if(lines, [](const json& c) { return c["data"].contains("packet"); });
+  ASSERT_NE(mtu, lines.end()) << big.r.output;
+  EXPECT_TRUE((*mtu)["fix"].is_null()) << big.r.output;
+  EXPECT_EQ((*mtu)["data"]["max_mtu"], 65535) << big.r.output;
+  EXPECT_NE((*mtu)["message"].get<std::string>().find("takes an MTU of at most 65535"), std::string::npos)
+      << big.r.output;
+  EXPECT_NE((*mtu)["note"].get<std::string>().find("mcast-send --size 1452"), std::string::npos) << big.r.output;
+
+  const auto fits = doctor(rx, {"--size", "8000", spec});
+  const auto fit_lines = fits.checks("interface");
+  const auto fit = std::ranges::find_if(fit_lines, [](const json& c) { return c["data"].contains("packet"); });
+  ASSERT_NE(fit, fit_lines.end()) << fits.r.output;
+  EXPECT_EQ((*fit)["fix"], "ip link set dev eth0 mtu 8048") << fits.r.output;
+  EXPECT_NE((*fit)["message"].get<std::string>().find("from one whose link MTU lies between 1501 and 8047"),
+            std::string::npos)
+      << fits.r.output;
+  const auto pasted = rx.exec({"sh", "-c", (*fit)["fix"].get<std::string>()});
+  EXPECT_TRUE(pasted.status.success()) << pasted.output;
+}
+
+// trial15o F12: IGMPv2 on a link where one SSM source is on the link and
+// the other's datagrams come in on another interface (its source_route
+// FAIL): each is a case where the version keeps nothing away, so the line
+// is the WARN a run's silent channel gives, never a FAIL of its own.
+TEST(NetDoctor, IgmpV2BesideAnOnLinkSourceAndOneThatComesInElsewhereIsAWarning) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0", "eth1"});
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto port = std::to_string(free_port(rx));
+  const auto d = doctor(rx, {(*net)[1].v4().to_string() + ",232.1.2.76:" + port,
+                             (*net)[2].v4().to_string() + ",232.1.2.76:" + port});
+  expect_verdict(d, "source_route", "FAIL", 2);
+  const auto versions = d.checks("igmp_version");
+  ASSERT_EQ(versions.size(), 1u) << d.r.output;
+  EXPECT_EQ(versions[0]["status"], "WARN") << d.r.output;
+  EXPECT_EQ(versions[0]["data"]["harmless"], true) << d.r.output;
+  EXPECT_NE(versions[0]["message"].get<std::string>().find("come in on another interface"), std::string::npos)
+      << d.r.output;
+}
+
+// trial15o F15: an SSM join beside an any-source one on the same link,
+// where /proc/net/mcfilter leaves the SSM group out: its sources are read
+// from the doctor's own socket, not said as none.
+TEST(NetDoctor, AnSsmMembershipNamesItsSourcesWhereMcfilterHidesThem) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto source = (*net)[0].v4().to_string();
+  const auto d = doctor(rx, {source + ",232.1.2.77:" + port + "%eth0", "239.255.90.77:" + port + "%eth0"});
+  const auto lines = d.checks("membership");
+  const auto ssm = std::ranges::find_if(lines, [](const json& c) { return c["subject"] == "232.1.2.77 on eth0"; });
+  ASSERT_NE(ssm, lines.end()) << d.r.output;
+  EXPECT_EQ((*ssm)["data"]["sources"], json::array({source})) << d.r.output;
+  EXPECT_NE((*ssm)["message"].get<std::string>().find("sources " + source), std::string::npos) << d.r.output;
+}
+
+// trial15o F18: an any-source and an SSM join under strict rp_filter,
+// the route back to the sender led to another link by a policy rule: the
+// fixes set the join interface's rp_filter once (loose mode passes the
+// sender the packet socket saw), and the note is no nest of "then".
+TEST(NetDoctor, TheReversePathFixesSetTheKeyOnceAndTheNoteReadsPlainly) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto sender = tx.v4().to_string();
+  for (const auto& step : std::vector<std::vector<std::string>>{
+           {"ip", "rule", "add", "pref", "100", "to", sender, "lookup", "100"},
+           {"ip", "route", "add", sender, "dev", "eth1", "table", "100"}}) {
+    const auto done = rx.exec(step);
+    ASSERT_TRUE(done.status.success()) << done.output;
+  }
+  const auto port = std::to_string(free_port(rx));
+  const auto any = "239.255.90.78:" + port;
+  const auto ssm = sender + ",232.1.2.78:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", any, ssm}, "4E5AFFEF", [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "30", "-r", "300pps", any, ssm});
+  });
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  std::set<std::string> values;
+  const std::regex key("net\\.ipv4\\.conf\\.eth0\\.rp_filter=([0-9])");
+  std::vector<std::string> fixes;
+  if (d.verdict["fix"].is_string()) fixes.push_back(d.verdict["fix"].get<std::string>());
+  for (const auto& a : d.verdict["also"]) {
+    if (a["fix"].is_string()) fixes.push_back(a["fix"].get<std::string>());
+  }
+  for (const auto& f : fixes) {
+    for (std::sregex_iterator it(f.begin(), f.end(), key), end; it != end; ++it) values.insert((*it)[1].str());
+  }
+  EXPECT_EQ(values, (std::set<std::string>{"2"})) << d.r.output;
+  EXPECT_EQ(said(d).find("; then "), std::string::npos) << d.r.output;
 }

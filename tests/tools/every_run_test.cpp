@@ -1811,3 +1811,107 @@ TEST(NetEveryRun, ARuleThatDropsAShareIsOneLossLineAndNoSilentChannelsCause) {
   EXPECT_NE(silent_line.find("numgen random mod 4"), std::string::npos) << silent_line;
 }
 
+
+namespace {
+
+// Delete host `h`'s eth0 (number `host` of `net`, on bridge `bridge`) and
+// make it again as the harness makes it (tests/support/lan.cpp): up, with
+// its IPv4 address; no multicast route.
+void recreate_eth0(const test::network& net, std::size_t host, const std::string& bridge) {
+  const auto& h = net[host];
+  ASSERT_TRUE(h.exec({"ip", "link", "del", "eth0"}).status.success());
+  std::this_thread::sleep_for(300ms);
+  const auto port = "h" + std::to_string(host) + "e0";
+  const auto made = test::run(&net.switch_ns(), {"ip", "link", "add", port, "type", "veth", "peer", "name", "eth0",
+                                                 "netns", std::to_string(h.ns().pid())});
+  ASSERT_TRUE(made.status.success()) << made.output;
+  ASSERT_TRUE(test::run(&net.switch_ns(), {"ip", "link", "set", "dev", port, "master", bridge, "up"}).status.success());
+  ASSERT_TRUE(h.exec({"ip", "addr", "add", h.v4().to_string() + "/24", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+}
+
+}  // namespace
+
+// trial15o F4: a run without -i whose join interface is deleted: the
+// `removed` line says it, and no address line after it says that the
+// memberships stay and receive, nor proposes a route through another link.
+TEST(NetEveryRun, ADeletedInterfaceGetsNoAddressLineSayingItsMembershipsStay) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto group = "239.255.93.40:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {group});  // no -i: the harness's 224.0.0.0/4 dev eth0
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth0"}).status.success());
+  const auto r = recv.finish_clean(800ms);  // an address line waits 0.2 s for its routes
+  const auto events = json_lines(r.standard_output);
+  ASSERT_EQ(link_events(events, "removed").size(), 1u) << r.output;
+  EXPECT_TRUE(link_events(events, "address_removed").empty()) << r.output;
+  EXPECT_EQ(r.output.find("the memberships stay on"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("224.0.0.0/4 dev eth1"), std::string::npos) << r.output;
+}
+
+// trial15o F6: once a deleted join interface is back and the memberships
+// joined again there, a run that received nothing is judged on the new
+// interface: with nothing wrong there, UNKNOWN (not "it was deleted"), for
+// a join with -i and one without whose route did not come back.
+TEST(NetEveryRun, AfterARejoinTheVerdictJudgesTheNewInterfaceNotTheDeletion) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.default.rp_filter", "0");
+  for (const bool named : {true, false}) {
+    // The harness's route, which the deletion took (the first round's too).
+    ASSERT_TRUE(rx.exec({"ip", "route", "replace", "224.0.0.0/4", "dev", "eth0"}).status.success());
+    const auto group = "239.255.93.41:" + std::to_string(free_port(rx));
+    std::vector<std::string> args{group};
+    if (named) args.insert(args.begin(), {"-i", "eth0"});
+    test::tools::receiver recv(rx, args);
+    ASSERT_TRUE(recv.joined()) << recv.output();
+    recreate_eth0(*net, 1, "br0");
+    const auto r = recv.finish_clean(1s);
+    const auto events = json_lines(r.standard_output);
+    const auto back = link_events(events, "recreated");
+    ASSERT_EQ(back.size(), 1u) << r.output;
+    EXPECT_EQ(back[0]["rejoined"], 1) << r.output;
+    const auto v = verdict_of(events);
+    ASSERT_TRUE(v.is_object()) << r.output;
+    EXPECT_EQ(v["status"], "UNKNOWN") << (named ? "-i eth0\n" : "no -i\n") << r.output;
+    EXPECT_EQ(r.output.find("it was deleted, and its memberships with it"), std::string::npos) << r.output;
+  }
+}
+
+// trial15o F6: the re-created interface takes conf/default's strict
+// rp_filter while the route back to the SSM source leaves by eth1: said
+// as a warning once it is up (the start checks made again), and the
+// verdict of the run that received nothing is that rp_filter, not the
+// deletion.
+TEST(NetEveryRun, AReCreatedInterfacesStrictRpFilterIsWarnedAndIsTheVerdict) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  const auto routed = rx.exec({"ip", "route", "add", "10.77.9.0/24", "via", (*net)[2].v4().to_string(), "dev", "eth1"});
+  ASSERT_TRUE(routed.status.success()) << routed.output;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.default.rp_filter", "1");  // what the new eth0 takes
+  const auto spec = "10.77.9.1,232.1.3.9:" + std::to_string(free_port(rx));
+  test::tools::receiver recv(rx, {spec + "%eth0"});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  recreate_eth0(*net, 0, "br0");
+  std::this_thread::sleep_for(1s);  // up, then its checks half a second later
+  test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "200pps", spec});
+  const auto r = recv.finish_clean(500ms);
+  const auto events = json_lines(r.standard_output);
+  ASSERT_EQ(link_events(events, "recreated").size(), 1u) << r.output;
+  const auto said = warnings(events, "rp_filter");
+  ASSERT_EQ(said.size(), 1u) << "the new eth0's strict rp_filter, warned after the re-creation\n" << r.output;
+  EXPECT_EQ(said[0]["subject"], "10.77.9.1 -> 232.1.3.9 on eth0") << r.output;
+  const auto v = verdict_of(events);
+  ASSERT_TRUE(v.is_object()) << r.output;
+  EXPECT_EQ(v["check"], "rp_filter") << r.output;
+  EXPECT_EQ(v["status"], "FAIL") << r.output;
+}

@@ -8,14 +8,18 @@
 // feed views.
 
 #include <gtest/gtest.h>
+#include <net/if.h>
 
 #include <algorithm>
+#include <chrono>
 
 #include <map>
 #include <regex>
 #include <set>
 #include <sstream>
+#include <thread>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <mcnet/core/dial.hpp>
@@ -133,6 +137,33 @@ TEST(NetMcastSend, AnInterfaceGivenWithIThatIsDownIsNamedAsTheCause) {
       << run.output;
   EXPECT_EQ(run.output.find("IFACE"), std::string::npos) << run.output;
   ASSERT_TRUE(h.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+}
+
+// trial15o F16: the interface a run sends out of deleted mid-run: the
+// error names it and says what happened, with -i and without (the
+// kernel's route), not a bare "Network is unreachable".
+TEST(NetMcastSend, AnInterfaceDeletedMidRunIsNamedInTheError) {
+  MCNET_REQUIRE_NETNS();
+  for (const bool named : {false, true}) {
+    auto net = test::network::lan(1);
+    const auto& h = (*net)[0];
+    const auto index = h.run([] { return ::if_nametoindex("eth0"); });
+    ASSERT_NE(index, 0u);
+    const auto group = "239.255.50.70:" + std::to_string(test::tools::free_port(h));
+    std::vector<std::string> args{MCAST_SEND, "-d", "4", "-r", "50pps", group};
+    if (named) args.insert(args.begin() + 1, {"-i", "eth0"});
+    auto p = h.start(args);
+    std::this_thread::sleep_for(700ms);
+    ASSERT_TRUE(h.exec({"ip", "link", "del", "eth0"}).status.success());
+    const auto st = p.wait_for(10s);
+    ASSERT_TRUE(st) << p.output();
+    EXPECT_EQ(st->code, 4) << p.output();
+    EXPECT_NE(p.output().find(fmt::format("the interface eth0 (index {}) that {} went out of{} is gone: it was deleted "
+                                          "during the run",
+                                          index, group, named ? "" : " (the kernel's route at the start)")),
+              std::string::npos)
+        << p.output();
+  }
 }
 
 // The END markers follow the last datagram by one pacing interval, at most

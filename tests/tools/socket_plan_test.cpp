@@ -199,3 +199,27 @@ TEST(SocketPlan, LimitsAreReadFromTheKernel) {
 }
 
 }  // namespace
+
+namespace {
+
+// Linux's IPv6 source filter check takes a socket's first membership of a
+// group whatever its interface (inet6_mc_check): the same IPv6 group on
+// two interfaces goes on two sockets (trial15o F3: 'S1,[G]:P%a0'
+// 'S2,[G]:P%b0' on one socket received S2's datagrams only); IPv4 matches
+// the interface and shares one; other groups still share.
+TEST(SocketPlan, OneIpv6GroupOnTwoInterfacesGoesOnTwoSockets) {
+  tools::socket_planner plan({});
+  const tools::join_request a{addr("ff3e::1"), 5000, 2, tools::filter::include, addr("fd77::2")};
+  const tools::join_request b{addr("ff3e::1"), 5000, 3, tools::filter::include, addr("fd77:1::3")};
+  const auto pa = plan.place(a);
+  const auto pb = plan.place(b);
+  ASSERT_TRUE(pa && pb);
+  EXPECT_NE(pa->socket, pb->socket);
+  EXPECT_TRUE(pb->new_socket);
+  EXPECT_EQ(plan.place(any("ff3e::2", 5000, 3))->socket, pa->socket) << "another group shares the first socket";
+  const tools::join_request c{addr("232.1.1.1"), 5000, 2, tools::filter::include, addr("10.77.0.2")};
+  const tools::join_request d{addr("232.1.1.1"), 5000, 3, tools::filter::include, addr("10.77.1.3")};
+  EXPECT_EQ(plan.place(c)->socket, plan.place(d)->socket) << "IPv4 matches the interface: one socket";
+}
+
+}  // namespace

@@ -80,19 +80,22 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   session.set_channels(std::move(joined));
   session.only_groups(tools::groups_to_count(shards, members));
   // The routes the joins without -i followed: a link down that took one is fixed with it.
-  session.diagnose_with(
-      [&members, &s, &table, relied = tools::relied_routes(placed)](const tools::drop_counters& over_run) {
-        return tools::nothing_arrived_verdict(members, over_run, s.rcvbuf, table.stray_ends(), relied);
-      });
+  auto relied = tools::relied_routes(placed);
+  // Interface changes during the run are reported, and a re-created interface joined again.
+  auto links = tools::link_watch::open(shards, std::move(placed), out);
+  if (!links) out.warn("interface events are not watched: " + links.error().message());
+  // The verdict judges the interfaces the run is joined on at its end: a
+  // re-created one where its memberships were joined again, not the deleted one.
+  session.diagnose_with([&members, &s, &table, &links, relied = std::move(relied)](const tools::drop_counters& over_run) {
+    return tools::nothing_arrived_verdict(links ? links->current(members) : members, over_run, s.rcvbuf,
+                                          table.stray_ends(), relied);
+  });
   session.loss_hints_with(
       [&members](const tools::receive_session::lossy_groups& lossy) { return tools::loss_hints(members, lossy); });
   session.silent_hints_with(
       [&members](const tools::receive_session::silent_channels& silent) { return tools::silent_hints(members, silent); });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
-  // Interface changes during the run are reported, and a re-created interface joined again.
-  auto links = tools::link_watch::open(shards, std::move(placed), out);
-  if (!links) out.warn("interface events are not watched: " + links.error().message());
   if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch),
                                          std::chrono::microseconds(s.coalesce), links ? &*links : nullptr);
       !r) {

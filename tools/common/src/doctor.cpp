@@ -50,6 +50,7 @@
 #include <mcnet/netlink/query.hpp>
 #include <mcnet/netlink/resolve.hpp>
 #include <mcnet/netlink/route.hpp>
+#include <mcnet/netlink/watcher.hpp>
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/report.hpp>
@@ -437,6 +438,38 @@ std::string v6_addresses_lost(const netlink::link& l) {
 }
 
 
+// IPv6's minimum link MTU (RFC 8200 5): below it the kernel removes IPv6
+// from the link (addrconf_notify, NETDEV_CHANGEMTU: no addresses, no
+// net.ipv6.conf.IFACE, no MLD), and an IPv6 join there fails with EINVAL.
+constexpr std::uint32_t ipv6_min_mtu = 1280;
+
+}  // namespace
+
+std::optional<check_result> ipv6_mtu_cause(const netlink::link& l) {
+  if (l.mtu == 0 || l.mtu >= ipv6_min_mtu) return std::nullopt;
+  const auto dev = shell_quoted(l.name);
+  return check_result{
+      "interface", l.name, check_status::fail,
+      fmt::format("the MTU {} is below IPv6's minimum {}: the kernel removed IPv6 from {} (no IPv6 address, not even "
+                  "link-local, no net.ipv6.conf.{} keys), so no IPv6 group can be joined there and no MLD report "
+                  "sent (a join fails with EINVAL)",
+                  l.mtu, ipv6_min_mtu, l.name, l.name),
+      fmt::format("ip link set dev {} mtu {}", dev, ipv6_min_mtu),
+      {{"mtu", l.mtu}, {"ipv6_min_mtu", ipv6_min_mtu}},
+      fmt::format("IPv6 comes back with the MTU (1500 is Ethernet's usual one): its link-local address and its "
+                  "route ff00::/8 by themselves; an address added by hand does not (ip -6 addr add ADDRESS/LEN dev "
+                  "{}), and the link's IPv6 sysctls start again from conf/default",
+                  dev)};
+}
+
+std::optional<check_result> no_ipv6_cause(std::uint32_t index) {
+  const auto l = netlink::link_by_index(index);
+  if (!l) return std::nullopt;
+  return ipv6_mtu_cause(*l);
+}
+
+namespace {
+
 void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
                       std::vector<check_result>& checks) {
   std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
@@ -564,8 +597,13 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                         "doctor --listen SEC hears whether they arrive)",
                         "ip link set dev " + dev + " multicast on", {{"multicast", false}}, ""});
     }
+    // IPv6 gone from the link with an MTU below 1280 (trial15o F9): said
+    // as such, not as an address to add or a disable_ipv6 that is not there.
+    const auto v6_gone = fams.contains(AF_INET6) ? ipv6_mtu_cause(*l) : std::nullopt;
+    if (v6_gone) checks.push_back(*v6_gone);
     std::vector<std::string> addrs;
     for (int fam : fams) {
+      if (fam == AF_INET6 && v6_gone) continue;
       bool has = false;
       for (const auto& a : snap.addresses) {
         if (a.index != index || (fam == AF_INET) != a.local.is_v4()) continue;
@@ -617,8 +655,12 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                          "back by themselves"});
         } else {
           checks.push_back({"interface", n, check_status::warn,
-                            "no IPv6 address (not even link-local) on a link that is up, with IPv6 enabled "
-                            "(disable_ipv6 0): MLD reports cannot be sent",
+                            disabled ? std::string("no IPv6 address (not even link-local) on a link that is up, with "
+                                                   "IPv6 enabled (disable_ipv6 0): MLD reports cannot be sent")
+                                     : fmt::format("no IPv6 address (not even link-local) on a link that is up, and "
+                                                   "no net.ipv6.conf.{} keys: IPv6 is not set up on it, so MLD "
+                                                   "reports cannot be sent",
+                                                   n),
                             "ip -6 addr add ADDRESS/LEN dev " + dev, {{"disable_ipv6", opt_json(disabled)}},
                             fmt::format("ADDRESS/LEN: an IPv6 address and its prefix length, a link-local one "
                                         "(fe80::/64) will do; the kernel makes none when {} is 1",
@@ -635,6 +677,13 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
         // nothing arrives); with a link of this MTU or less it sends
         // fragments, which this host reassembles.
         const auto fits = l->mtu - static_cast<std::uint32_t>(header);
+        const auto packet = *size + header;
+        // Past the device's largest MTU (IFLA_MAX_MTU) no MTU fixes it
+        // (trial15o F11: "mtu greater than device maximum"): the sender's
+        // size does.
+        const bool too_big = l->max_mtu != 0 && packet > l->max_mtu;
+        json mtu_data{{"mtu", l->mtu}, {"packet", packet}};
+        mtu_data["max_mtu"] = l->max_mtu != 0 ? json(l->max_mtu) : json(nullptr);
         checks.push_back(
             {"interface", n, check_status::warn,
              fmt::format("datagrams of {} bytes ({} with the IP and UDP headers) exceed the MTU {}: a sender whose "
@@ -642,13 +691,24 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                          "larger than its MTU (nothing arrives; it counts them itself, a veth among its RX dropped, a "
                          "NIC among its receive errors: ip -s link show dev {}); "
                          "from a sender whose link MTU is {} or less they come as fragments, which are reassembled "
-                         "(one lost fragment loses the datagram)",
-                         *size, *size + header, l->mtu, *size + header, dev, l->mtu),
-             fmt::format("ip link set dev {} mtu {}", dev, *size + header),
-             {{"mtu", l->mtu}, {"packet", *size + header}},
-             fmt::format("every host and switch port on the link needs an MTU that large; or the sender's setting: "
-                         "datagrams of at most {} bytes (mcast-send --size {}) fit in one packet",
-                         fits, fits)});
+                         "(one lost fragment loses the datagram){}{}",
+                         *size, packet, l->mtu, packet, dev, l->mtu,
+                         packet > l->mtu + 1
+                             ? fmt::format("; from one whose link MTU lies between {} and {}, as fragments larger "
+                                           "than {}, which it drops too",
+                                           l->mtu + 1, packet - 1, l->mtu)
+                             : std::string(),
+                         too_big ? fmt::format("; {} takes an MTU of at most {} (its driver's maximum), below the {} "
+                                               "bytes a packet needs, so no MTU here takes them whole",
+                                               n, l->max_mtu, packet)
+                                 : std::string()),
+             too_big ? std::string() : fmt::format("ip link set dev {} mtu {}", dev, packet), mtu_data,
+             too_big ? fmt::format("the sender's setting: datagrams of at most {} bytes (mcast-send --size {}) fit in "
+                                   "one packet here; or a sender whose link MTU is {} or less, whose fragments fit",
+                                   fits, fits, l->mtu)
+                     : fmt::format("every host and switch port on the link needs an MTU that large; or the sender's "
+                                   "setting: datagrams of at most {} bytes (mcast-send --size {}) fit in one packet",
+                                   fits, fits)});
       }
     }
     if (checks.size() == before) {
@@ -719,6 +779,11 @@ std::optional<std::string> own_subnet(const netlink::snapshot& snap, std::uint32
 // interface whose own subnet holds each, else the one the route to it
 // leaves by; with its reason ("the route to 10.77.1.5 leaves by b0; ").
 // None when they are not all on one usable link, or there are none.
+// The link the include source of `m` sends on (its own subnet's
+// interface, else the one the route to it leaves by) and why; none when
+// neither names a usable link.
+std::optional<std::pair<std::string, std::string>> source_link(const netlink::snapshot& snap, const membership& m);
+
 std::optional<std::pair<std::string, std::string>> source_route_hint(const netlink::snapshot& snap,
                                                                      const std::vector<planned>& plan,
                                                                      const core::ip_address& group) {
@@ -727,38 +792,46 @@ std::optional<std::pair<std::string, std::string>> source_route_hint(const netli
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (r.group != group || p.m->iface.index != 0 || r.mode != filter::include || !r.source) continue;
-    const netlink::link* link = nullptr;
-    std::string reason;
-    for (const auto& l : snap.links) {
-      if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
-      if (auto net = own_subnet(snap, l.index, *r.source)) {
-        link = &l;
-        reason = fmt::format("{} is on {}'s own subnet ({})", r.source->to_string(), l.name, *net);
-        break;
-      }
-    }
-    if (link == nullptr) {
-      if (auto back = netlink::route_to(*r.source); back && back->type == 1) {
-        const auto* l = snap.link_by_index(back->iface.index);
-        if (l != nullptr && !l->is_loopback() && l->is_up() && l->is_multicast()) {
-          link = l;
-          // Through a gateway the route back only predicts where a router
-          // brings the channel, for IPv4 and IPv6 alike (trial15i H2):
-          // --listen hears where they come in.
-          reason = back->gateway ? fmt::format("the route to the source {} leaves by {} via the router {}, which "
-                                               "probably brings them there (--listen hears where they come in)",
-                                               r.source->to_string(), l->name, back->gateway->to_string())
-                                 : fmt::format("the route to the source {} leaves by {}", r.source->to_string(),
-                                               l->name);
-        }
-      }
-    }
-    if (link == nullptr || (where && *where != link->name)) return std::nullopt;
-    where = link->name;
-    if (std::ranges::find(why, reason) == why.end()) why.push_back(reason);
+    const auto link = source_link(snap, *p.m);
+    if (!link || (where && *where != link->first)) return std::nullopt;
+    where = link->first;
+    if (std::ranges::find(why, link->second) == why.end()) why.push_back(link->second);
   }
   if (!where) return std::nullopt;
   return std::pair{*where, fmt::format("{}: its datagrams come in there; ", fmt::join(why, "; "))};
+}
+
+std::optional<std::pair<std::string, std::string>> source_link(const netlink::snapshot& snap, const membership& m) {
+  const auto& r = m.request;
+  if (r.mode != filter::include || !r.source) return std::nullopt;
+  const netlink::link* link = nullptr;
+  std::string reason;
+  for (const auto& l : snap.links) {
+    if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
+    if (auto net = own_subnet(snap, l.index, *r.source)) {
+      link = &l;
+      reason = fmt::format("{} is on {}'s own subnet ({})", r.source->to_string(), l.name, *net);
+      break;
+    }
+  }
+  if (link == nullptr) {
+    if (auto back = netlink::route_to(*r.source); back && back->type == 1) {
+      const auto* l = snap.link_by_index(back->iface.index);
+      if (l != nullptr && !l->is_loopback() && l->is_up() && l->is_multicast()) {
+        link = l;
+        // Through a gateway the route back only predicts where a router
+        // brings the channel, for IPv4 and IPv6 alike (trial15i H2):
+        // --listen hears where they come in.
+        reason = back->gateway ? fmt::format("the route to the source {} leaves by {} via the router {}, which "
+                                             "probably brings them there (--listen hears where they come in)",
+                                             r.source->to_string(), l->name, back->gateway->to_string())
+                               : fmt::format("the route to the source {} leaves by {}", r.source->to_string(),
+                                             l->name);
+      }
+    }
+  }
+  if (link == nullptr) return std::nullopt;
+  return std::pair{link->name, reason};
 }
 
 // A route of the routing tables, or a policy-routing rule, that refuses
@@ -805,15 +878,36 @@ std::vector<std::string> default_v6_route_links(const netlink::snapshot& snap, c
   return out;
 }
 
-// The specs of `plan` for `group` (joins without -i), as a run with -i takes them.
-std::string spec_arguments_of(const std::vector<planned>& plan, const core::ip_address& group) {
+// The command line (placed_command) that moves the join `m` to `to` and
+// keeps every other membership of `line` as it is (trial15o F3).
+std::string moved_run(const std::vector<const membership*>& line, const membership& m, std::string_view to) {
+  return placed_command(line, [&m, to](const membership& o) -> std::optional<std::string> {
+    if (same_join(o, m)) return std::string(to);
+    return std::nullopt;
+  });
+}
+
+// The same for every join of `group` without -i (the route's: one route
+// line per group).
+std::string group_moved_run(const std::vector<const membership*>& line, const core::ip_address& group,
+                            std::string_view to) {
+  return placed_command(line, [&group, to](const membership& o) -> std::optional<std::string> {
+    if (o.request.group == group && o.iface.index == 0) return std::string(to);
+    return std::nullopt;
+  });
+}
+
+// The specs of `plan`'s joins of `group` without -i, each with `%IFACE`:
+// "the specs A%a0 B%a0" of a note (every one, not the first alone:
+// trial15o F3).
+std::string specs_on(const std::vector<planned>& plan, const core::ip_address& group, std::string_view iface) {
   std::vector<std::string> out;
   for (const auto& p : plan) {
     if (p.m->request.group != group || p.m->iface.index != 0) continue;
-    auto a = spec_argument(*p.m);
+    auto a = spec_argument(*p.m, iface);
     if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
   }
-  return fmt::format("{}", fmt::join(out, " "));
+  return fmt::format("{} {}", out.size() == 1 ? "spec" : "specs", fmt::join(out, " "));
 }
 
 // A route's prefix as `ip route` writes it: "239.1.0.0/16", "default".
@@ -1211,7 +1305,8 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
 }
 
 void route_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
-                  const relied_routes_map& relied, std::vector<check_result>& checks) {
+                  const relied_routes_map& relied, const std::vector<const membership*>& line,
+                  std::vector<check_result>& checks) {
   std::set<core::ip_address> seen;
   std::set<std::uint32_t> down_said;
   std::optional<result<std::vector<netlink::group_filter>>> filters;  // read once, when needed
@@ -1225,26 +1320,43 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       // interface check's): the route it followed is gone with that link.
       const std::string on_name(p.iface.name.view());
       const auto* joined_link = snap.link_by_index(p.iface.index);
+      // Deleted and re-created under its name: the run joined again on the
+      // new one, where it receives without the route (trial15o F6).
+      const bool recreated = joined_link != nullptr && p.followed->index != p.iface.index;
       const auto where = fmt::format("the run joined {} on {} by the route {}, which {}", subject,
                                      on_name.empty() ? fmt::format("index {}", p.iface.index) : on_name,
                                      p.followed->prefix,
-                                     joined_link == nullptr  ? "was deleted with the interface"
-                                     : joined_link->is_up() ? "no longer leads there"
-                                                            : "went with the link");
+                                     joined_link == nullptr ? std::string("was deleted with the interface")
+                                     : recreated ? fmt::format("went with the interface deleted during the run "
+                                                               "(index {}); the run joined {} again on the "
+                                                               "re-created {} (index {})",
+                                                               p.followed->index, subject, on_name, p.iface.index)
+                                     : joined_link->is_up() ? std::string("no longer leads there")
+                                                            : std::string("went with the link"));
       // The link still there and up: no interface finding to point at
       // (trial15i L7); the route alone changed.
       const bool link_fine = joined_link != nullptr && joined_link->is_up();
       if (!r) {
-        checks.push_back({"route", subject, check_status::fail,
+        json followed_data{{"joined_interface", on_name}, {"followed_route", p.followed->prefix}};
+        // It keeps nothing away (an incoming group's datagram takes no route):
+        // a note, never the verdict over the re-created interface's own checks.
+        if (recreated) {
+          followed_data["recreated"] = true;
+          followed_data["harmless"] = true;
+        }
+        checks.push_back({"route", subject, recreated ? check_status::warn : check_status::fail,
                           fmt::format("no route for {} now: {}{}", subject, where,
                                       link_fine ? std::string() : std::string(" (see the interface check)")),
                           link_fine ? fmt::format("ip {}route replace {} dev {}", g.is_v4() ? "" : "-6 ",
                                                   p.followed->prefix, shell_quoted(on_name))
                                     : std::string(),
-                          {{"joined_interface", on_name}, {"followed_route", p.followed->prefix}},
-                          link_fine ? fmt::format("{} is up and the run's memberships are still on it; the fix puts "
-                                                  "back the route the run followed, for a later run without -i",
-                                                  on_name)
+                          followed_data,
+                          link_fine ? fmt::format("{} is up and the run's memberships are {} on it; the fix puts "
+                                                  "back the route the run followed, for a later run without -i{}",
+                                                  on_name, recreated ? "joined again" : "still",
+                                                  recreated ? " (the memberships receive without it: the other "
+                                                              "lines judge the re-created interface)"
+                                                            : "")
                                     : std::string("the interface check's fix brings the link and the route back")});
       } else {
         const std::string via(r->iface.name.view());
@@ -1303,12 +1415,12 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                            subject, fmt::join(said, ", "), names.size() == 1 ? "is" : "are",
                            names.size() == 1 ? "it" : "them"),
                "", {{"pending", names}},
-               fmt::format("{}; then run the doctor again; or name the interface: mcast-recv -i {}, or the spec {}",
+               fmt::format("{}; then run the doctor again; or name the interface: mcast-recv -i {}, or the {}",
                            carrier ? "it comes within about a second (linkwatch reports the carrier)"
                                    : fmt::format("it comes with the carrier: the peer, cable or switch port of {} "
                                                  "(ip link show dev {} says NO-CARRIER until then)",
                                                  names.front(), shell_quoted(names.front())),
-                           shell_quoted(names.front()), spec_on(*p.m, names.front()))});
+                           shell_quoted(names.front()), specs_on(plan, g, names.front()))});
           continue;
         }
       }
@@ -1416,7 +1528,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       std::vector<std::string> named_runs;
       if (guess) {
         for (const auto& c : candidates) {
-          named_runs.push_back(fmt::format("mcast-recv -i {} {}", shell_quoted(c), spec_argument(*p.m)));
+          named_runs.push_back(group_moved_run(line, g, c));
           const auto deletes = refusing && refused->fix.rfind(" && ") != std::string::npos
                                    ? refused->fix.substr(0, refused->fix.rfind(" && ")) + " && "
                                    : std::string();
@@ -1446,11 +1558,11 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                             refusing ? refused->note + "; " : std::string(),
                                             fmt::join(candidates, ", "), fmt::join(choices, "; "),
                                             fmt::join(named_runs, "; "))
-                              : fmt::format("{}{}{}or name the interface: mcast-recv -i {}, or the spec {}",
+                              : fmt::format("{}{}{}or name the interface: mcast-recv -i {}, or the {}",
                                             refusing ? refused->note + "; " : std::string(), why_there,
                                             suggest == "IFACE" ? std::string("IFACE: the interface the group arrives on; ")
                                                                : std::string(),
-                                            dev, spec_on(*p.m, suggest))});
+                                            dev, specs_on(plan, g, suggest))});
       continue;
     }
     const std::string via(r->iface.name.view());
@@ -1484,7 +1596,6 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         // group onto the link where it hears the join), which the route for
         // the group does not decide. The user named this interface; only the
         // sender's place says which is right, and --listen hears on both.
-        const auto spec = core::endpoint(g, req.port).to_string();
         checks.push_back(
             {"route", subject, check_status::ok,
              fmt::format("the join names {}; the kernel's route for {} leaves by {}, where a join without -i would "
@@ -1493,12 +1604,8 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                          "the route does not say which (mcast-recv doctor --listen SEC hears on both)",
                          join, subject, via, join, via),
              "", {{"route_interface", via}, {"join_interface", join}, {"undecided", true}},
-             fmt::format("should the sender be on {}'s side: mcast-recv -i {} {}", via, shell_quoted(via),
-                         shell_quoted(spec))});
+             fmt::format("should the sender be on {}'s side: {}", via, moved_run(line, *p.m, via))});
       } else if (arrive != join) {
-        const auto spec = include ? fmt::format("{},{}", req.source->to_string(),
-                                                core::endpoint(g, req.port).to_string())
-                                  : core::endpoint(g, req.port).to_string();
         checks.push_back(
             {"route", subject, loop ? check_status::fail : check_status::warn,
              fmt::format("the join is on {}, but {} the datagrams come in by {}{}: {}", join,
@@ -1509,7 +1616,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                          include ? std::string() : ", as routed to this host",
                          loop ? fmt::format("{} is the loopback, where nothing from another host arrives", join)
                               : fmt::format("a join on {} gets them only from a sender on {}'s own link", join, join)),
-             fmt::format("mcast-recv -i {} {}", shell_quoted(arrive), shell_quoted(spec)),
+             moved_run(line, *p.m, arrive),
              {{"route_interface", via}, {"join_interface", join}, {"arrive_interface", arrive}},
              fmt::format("or the spec {}{}", spec_on(*p.m, arrive),
                          loop ? std::string()
@@ -1529,9 +1636,39 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         if (const auto links = default_v6_route_links(snap, g); links.size() > 1) {
           const auto by_source = source_route_hint(snap, plan, g);
           std::vector<std::string> choices;
-          for (const auto& name : links) {
-            choices.push_back(fmt::format("mcast-recv -i {} {}", shell_quoted(name), spec_arguments_of(plan, g)));
+          for (const auto& name : links) choices.push_back(group_moved_run(line, g, name));
+          // Include sources on different links (trial15o F3): one -i for
+          // all would leave some deaf; each spec gets its source's link.
+          std::map<const membership*, std::string> per_source;
+          std::vector<std::string> per_source_why;
+          if (!by_source) {
+            bool every = false;
+            std::set<std::string> distinct;
+            for (const auto& q : plan) {
+              if (q.m->request.group != g || q.m->iface.index != 0) continue;
+              const auto link = source_link(snap, *q.m);
+              if (!link) {
+                every = false;
+                per_source.clear();
+                break;
+              }
+              every = true;
+              per_source[q.m] = link->first;
+              distinct.insert(link->first);
+              if (std::ranges::find(per_source_why, link->second) == per_source_why.end()) {
+                per_source_why.push_back(link->second);
+              }
+            }
+            if (!every || distinct.size() < 2) per_source.clear();
           }
+          const auto per_source_fix =
+              per_source.empty() ? std::string()
+                                 : placed_command(line, [&per_source](const membership& o) -> std::optional<std::string> {
+                                     for (const auto& [m, to] : per_source) {
+                                       if (same_join(o, *m)) return to;
+                                     }
+                                     return std::nullopt;
+                                   });
           if (by_source && by_source->first == via) {
             checks.push_back({"route", subject, check_status::ok,
                               fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
@@ -1549,10 +1686,9 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
           const auto down_text =
               down.empty() ? std::string()
                            : fmt::format("; {} {} down, without its route ff00::/8 until it is up: a sender on its "
-                                         "side is not heard (ip link set dev {} up, then mcast-recv -i {} {})",
+                                         "side is not heard (ip link set dev {} up, then {})",
                                          fmt::join(down, ", "), down.size() == 1 ? "is" : "are",
-                                         shell_quoted(down.front()), shell_quoted(down.front()),
-                                         spec_arguments_of(plan, g));
+                                         shell_quoted(down.front()), group_moved_run(line, g, down.front()));
           checks.push_back(
               {"route", subject, check_status::warn,
                fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
@@ -1560,15 +1696,21 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                            "where {}'s datagrams come in{}{}",
                            via, fmt::join(links, ", "), subject,
                            by_source ? fmt::format("; {}", by_source->second.substr(0, by_source->second.size() - 2))
-                                     : std::string("; name the interface with -i"),
+                           : !per_source.empty()
+                               ? fmt::format("; the sources send on different links ({}): no one interface is "
+                                             "right for them all, each spec names its own (%IFACE)",
+                                             fmt::join(per_source_why, "; "))
+                               : std::string("; name the interface with -i"),
                            down_text),
-               by_source ? fmt::format("mcast-recv -i {} {}", shell_quoted(target), spec_arguments_of(plan, g))
-                         : std::string(),
+               by_source ? group_moved_run(line, g, target) : per_source_fix,
                {{"route_interface", via}, {"kernel_default_routes", links}, {"ambiguous", true}},
-               fmt::format("{}: {} (a route in the main table does not decide it: table local, where the "
-                           "kernel keeps these, is looked up first)",
-                           by_source ? "the choices" : "the interface the sender's datagrams come in on, one of",
-                           fmt::join(choices, "; "))});
+               !per_source.empty()
+                   ? std::string("a route in the main table does not decide it: table local, where the kernel keeps "
+                                 "the per-link routes ff00::/8, is looked up first")
+                   : fmt::format("{}: {} (a route in the main table does not decide it: table local, where the "
+                                 "kernel keeps these, is looked up first)",
+                                 by_source ? "the choices" : "the interface the sender's datagrams come in on, one of",
+                                 fmt::join(choices, "; "))});
           continue;
         }
       }
@@ -1790,7 +1932,8 @@ void unrouted_skips(const std::vector<planned>& plan, bool version, std::vector<
   }
 }
 
-void source_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::vector<check_result>& checks) {
+void source_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                   const std::vector<const membership*>& line, std::vector<check_result>& checks) {
   std::set<std::pair<core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
   for (const auto& p : plan) {
@@ -1814,7 +1957,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                       eff && *eff == 1
                                           ? fmt::format(": strict, a sender must be routed back via {0}; an any-source "
                                                         "join's senders are not known, so this is predicted by route "
-                                                        "only: a sender on {0}'s own subnet passes, another's "
+                                                        "only: a sender on {0}'s own subnet passes when the route back to it leaves by "
+                                                        "{0} (a more specific route or a policy rule may lead it "
+                                                        "elsewhere: ip route get SENDER says), another's "
                                                         "passage is unknown without --listen (its "
                                                         "TcpExtIPReversePathFilter count says)",
                                                         join_name)
@@ -1979,10 +2124,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                    *back_if == join_name ? ", where the route back leaves"
                                                                          : "; the route back leaves by " + *back_if,
                                    back->gateway ? " via " + back->gateway->to_string() : "")),
-           fmt::format("mcast-recv -i {} {}", shell_quoted(x),
-                       shell_quoted(fmt::format("{},{}", src.to_string(),
-                                                core::endpoint(m.request.group, m.request.port).to_string()))),
-           data,
+           moved_run(line, m, x), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, x),
                        x_strict ? fmt::format("; strict rp_filter on {} drops them there, the route back leaving by "
@@ -2043,12 +2185,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        strict ? ": strict rp_filter drops them (see the rp_filter line)" : ""),
            strict ? loose_fix(join_name) : std::string(), probed,
            fmt::format("{}mcast-recv doctor --listen SEC listens on {} too and shows the interface they arrive on; "
-                       "only should they come in on {}: mcast-recv -i {} {}",
+                       "only should they come in on {}: {}",
                        strict ? loose_note(src.to_string(), join_name, back->table) + "; " : std::string(), *back_if,
-                       *back_if,
-                       shell_quoted(*back_if),
-                       shell_quoted(fmt::format("{},{}", src.to_string(),
-                                                core::endpoint(m.request.group, m.request.port).to_string())))});
+                       *back_if, moved_run(line, m, *back_if))});
     } else if (*back_if != join_name) {
       if (on_link) arrives_on = *back_if;
       checks.push_back(
@@ -2059,10 +2198,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                      (back_subnet ? " (its subnet " + *back_subnet + ")" : std::string()) +
                                      ", its datagrams arrive there, where nothing was joined"
                                : "its datagrams probably arrive on " + *back_if),
-           fmt::format("mcast-recv -i {} {}", shell_quoted(*back_if),
-                       shell_quoted(fmt::format("{},{}", src.to_string(),
-                                                core::endpoint(m.request.group, m.request.port).to_string()))),
-           data,
+           moved_run(line, m, *back_if), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, *back_if),
                        on_link ? ""
@@ -2413,6 +2549,20 @@ std::vector<planned_join> plan_joins(const std::vector<membership>& members) {
   return plan;
 }
 
+// Whether the include join `p`'s datagrams come in on another interface
+// than its own (its source_route line a FAIL, or a WARN that the channel is
+// joined where they come in): the IGMP or MLD version of its join
+// interface does not matter to it (trial15o F12).
+static bool comes_in_elsewhere(const planned_join& p, const std::vector<check_result>& checks) {
+  const auto& r = p.m->request;
+  if (r.mode != filter::include || !r.source) return false;
+  const auto subject = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view());
+  return std::ranges::any_of(checks, [&](const check_result& s) {
+    return s.check == "source_route" && s.subject == subject &&
+           (s.status == check_status::fail || (s.status == check_status::warn && s.data.value("joined_too", false)));
+  });
+}
+
 // An old IGMP/MLD version on a link whose source-specific joins get no
 // datagrams anyway (the source_route lines say they come in elsewhere):
 // not why nothing arrives there; a WARN, so the more basic cause leads.
@@ -2429,15 +2579,7 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
       const auto& r = p.m->request;
       if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode == filter::any) continue;
       any = true;
-      const auto subject = fmt::format("{} -> {} on {}", r.source ? r.source->to_string() : std::string("?"),
-                                       r.group.to_string(), name);
-      const bool elsewhere = r.mode == filter::include && r.source &&
-                             std::ranges::any_of(checks, [&](const check_result& s) {
-                               return s.check == "source_route" && s.subject == subject &&
-                                      (s.status == check_status::fail ||
-                                       (s.status == check_status::warn && s.data.value("joined_too", false)));
-                             });
-      if (!elsewhere) useless = false;
+      if (!comes_in_elsewhere(p, checks)) useless = false;
     }
     if (!any) continue;
     if (useless) {
@@ -2452,11 +2594,18 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
 
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
                                        std::optional<std::int64_t> size,
-                                       const relied_routes_map& relied,
+                                       const relied_routes_map& relied, const std::vector<membership>* command_line,
                                        const std::map<std::string, std::string>* igmp_queriers) {
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
-  route_checks(snap, plan, relied, checks);
+  // The run's whole command line, for fixes that move a join and keep the others.
+  std::vector<const membership*> line;
+  if (command_line != nullptr) {
+    for (const auto& m : *command_line) line.push_back(&m);
+  } else {
+    line = members_of(plan);
+  }
+  route_checks(snap, plan, relied, line, checks);
   input_rule_checks(plan, checks);
   // A group with no route and no -i: its other checks are made on the link
   // down that took its route, the one the route check names and its fix
@@ -2482,7 +2631,7 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
     p.assumed = true;
   }
   unrouted_skips(joined, false, checks);
-  source_checks(snap, joined, checks);
+  source_checks(snap, joined, line, checks);
   unrouted_skips(joined, true, checks);
   const std::size_t versions = checks.size();
   version_checks(joined, igmp_queriers, checks);
@@ -2498,11 +2647,21 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
     // An exclude join beside them is an any-source one less some sources
     // (its old-version report asks for the whole group): it changes
     // nothing of this (trial15n 3).
+    // A join whose datagrams come in on another interface (the
+    // source_route FAIL) is no matter of this link's version: beside joins
+    // of sources on the link, the line is the same WARN (trial15o F12: the
+    // doctor said FAIL where a run's silent channel said WARN).
     std::vector<std::string> on_link;
+    std::vector<std::string> elsewhere;
     bool all_on_link = true;
     for (const auto& p : joined) {
       const auto& r = p.m->request;
       if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode != filter::include) continue;
+      if (comes_in_elsewhere(p, checks)) {
+        const auto s = r.source->to_string();
+        if (std::ranges::find(elsewhere, s) == elsewhere.end()) elsewhere.push_back(s);
+        continue;
+      }
       if (!r.source || !source_on_link(snap, p.iface.index, *r.source)) {
         all_on_link = false;
         break;
@@ -2510,7 +2669,15 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
       const auto s = r.source->to_string();
       if (std::ranges::find(on_link, s) == on_link.end()) on_link.push_back(s);
     }
-    if (all_on_link && !on_link.empty()) old_version_works(c, name, fmt::format("the source {} on {}'s own link", fmt::join(on_link, ", "), name));
+    if (all_on_link && !on_link.empty()) {
+      old_version_works(c, name,
+                        fmt::format("the source {} on {}'s own link{}", fmt::join(on_link, ", "), name,
+                                    elsewhere.empty()
+                                        ? std::string()
+                                        : fmt::format("; {}'s datagrams come in on another interface (see the "
+                                                      "source_route line), where this version does not matter",
+                                                      fmt::join(elsewhere, ", "))));
+    }
   }
   return checks;
 }
@@ -2552,12 +2719,37 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   // needs a route (loose mode drops it too); one routed back via another
   // interface passes loose mode; a sender of an any-source join is not
   // known (its datagrams never reached the socket).
-  std::vector<std::pair<std::string, std::string>> fixes;  // the command, its note
-  std::vector<std::string> passing;                       // "SOURCE on IFACE (why)"
-  const auto add = [&fixes](std::string f, std::string note) {
-    if (std::ranges::find(fixes, f, &std::pair<std::string, std::string>::first) == fixes.end()) {
-      fixes.emplace_back(std::move(f), std::move(note));
+  struct one_fix {
+    std::string command, note, who;  // who: "any source on a0", "10.77.1.2 on a0"
+  };
+  std::vector<one_fix> fixes;
+  std::vector<std::string> passing;  // "SOURCE on IFACE (why)"
+  // One command per sysctl key (trial15o F18: loose mode and the filter off
+  // on one interface were both given, setting the key twice): the filter
+  // off passes what loose mode does, so it stays in loose mode's place.
+  const auto add = [&fixes](std::string f, std::string note, std::string who) {
+    const auto key_of = [](const std::string& command) {
+      const auto at = command.rfind(' ');
+      const auto eq = command.rfind('=');
+      return command.starts_with("sysctl -w ") && eq != std::string::npos && at < eq
+                 ? command.substr(at + 1, eq - at - 1)
+                 : std::string();
+    };
+    const auto key = key_of(f);
+    for (auto& x : fixes) {
+      const bool loose = f.find("rp_filter=2") != std::string::npos;
+      if (x.command == f || (!key.empty() && key_of(x.command) == key && loose)) {
+        x.who += ", " + who;
+        return;
+      }
+      if (!key.empty() && key_of(x.command) == key) {  // f turns it off: it takes loose mode's place
+        x.command = std::move(f);
+        x.note = std::move(note);
+        x.who += ", " + who;
+        return;
+      }
     }
+    fixes.push_back({std::move(f), std::move(note), std::move(who)});
   };
   bool blamed = false;
   std::vector<std::string> proof;     // what the packet sockets saw arrive, unreceived
@@ -2677,18 +2869,33 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                                  "socket saw: {}",
                                  join, fmt::join(routes, "; "));
       }
+      // The senders the packet socket saw, each with some route back: loose
+      // mode passes them (trial15o F18), no need to turn the filter off.
+      const bool seen_routed = !seen_senders.empty() && std::ranges::all_of(seen_senders, [](const core::ip_address& a) {
+        const auto back = netlink::route_to(a);
+        return back && back->type == 1;
+      });
+      const auto who = fmt::format("any source on {}", join);
       if (default_route) {
         add(loose_fix(join),
             fmt::format("the senders of an any-source join are not known: loose mode on {} (the kernel applies the "
                         "larger of conf/all and conf/{}) passes every sender some route leads back to, and the "
                         "default route leads back to all; {}",
-                        join, join, per_source));
+                        join, join, per_source),
+            who);
+      } else if (seen_routed) {
+        add(loose_fix(join),
+            fmt::format("loose mode on {} (the kernel applies the larger of conf/all and conf/{}) passes every "
+                        "sender some route leads back to, as to each one the packet socket saw; {}",
+                        join, join, per_source),
+            who);
       } else {
         add(filter_off_fix(rp, join),
             fmt::format("the senders of an any-source join are not known, and with no default route loose mode "
                         "(rp_filter=2) drops a sender no route leads back to: the filter off on {} lets them all "
                         "in{}; {}",
-                        join, all_forces(rp, join), per_source));
+                        join, all_forces(rp, join), per_source),
+            who);
       }
       continue;
     }
@@ -2697,12 +2904,12 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     if (!back) {
       blamed = true;
       auto [fix, note] = route_back_fix(*r.source, join, back);
-      add(std::move(fix), std::move(note));
+      add(std::move(fix), std::move(note), fmt::format("{} on {}", src, join));
     } else if (back->type == 2) {
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
       blamed = true;
-      add(loose_fix(join), loose_note(src, join, back->table));
+      add(loose_fix(join), loose_note(src, join, back->table), fmt::format("{} on {}", src, join));
     } else {
       passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, join,
                                     eff ? std::to_string(*eff) : std::string("unknown"),
@@ -2763,10 +2970,15 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   if (fixes.empty()) {
     note = "a route back to each source via the interface it arrives on (ip route replace SOURCE dev IFACE), or loose "
            "mode on that interface when some route back exists (sysctl -w net.ipv4.conf.IFACE.rp_filter=2)";
+  } else if (fixes.size() == 1) {
+    note = fixes.front().note;
   } else {
-    note = fixes.front().second;
+    // Each join's fix in a sentence of its own: the first is the fix line,
+    // the others come besides it, in no order (trial15o F18: nested in
+    // parentheses after a "then").
+    note = fmt::format("the fix is for {}: {}", fixes.front().who, fixes.front().note);
     for (std::size_t i = 1; i < fixes.size(); ++i) {
-      note += fmt::format("; then {} ({})", fixes[i].first, fixes[i].second);
+      note += fmt::format(". Besides, for {}: {}; {}", fixes[i].who, fixes[i].command, fixes[i].note);
     }
   }
   std::string evidence;
@@ -2780,7 +2992,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                            fmt::join(alone, ", "), alone.size() == 1 ? "is" : "are");
   }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, counted + evidence,
-          fixes.empty() ? std::string() : fixes.front().first, d, note};
+          fixes.empty() ? std::string() : fixes.front().command, d, note};
 }
 
 std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none) {
@@ -4967,7 +5179,28 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
 
 // ---- membership after the join ----------------------------------------------
 
-void membership_checks(const std::vector<planned>& plan, std::vector<check_result>& checks) {
+// The include sources of `group` on `index` as the doctor's own sockets
+// hold them (MCAST_MSFILTER): /proc/net/mcfilter leaves groups out (see
+// netlink::group_filter::listed), the socket's filter does not (trial15o
+// F15). Empty when no socket holds an include filter for it.
+std::vector<std::string> own_sources(const std::vector<shard>& shards, const core::ip_address& group,
+                                     std::uint32_t index) {
+  std::vector<std::string> out;
+  std::array<core::ip_address, 64> buffer{};
+  for (const auto& sh : shards) {
+    if (sh.family != (group.is_v4() ? AF_INET : AF_INET6)) continue;
+    const auto state = core::source_filter(sh.sock, group, index, buffer);
+    if (!state || state->mode != core::filter_mode::include) continue;
+    for (std::size_t i = 0; i < std::min(state->count, buffer.size()); ++i) {
+      auto a = buffer[i].unmap().with_scope_id(0).to_string();
+      if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
+    }
+  }
+  return out;
+}
+
+void membership_checks(const std::vector<planned>& plan, const std::vector<shard>& shards,
+                       std::vector<check_result>& checks) {
   const auto filters = netlink::group_filters();
   std::set<std::pair<core::ip_address, std::uint32_t>> seen;
   for (const auto& p : plan) {
@@ -4992,18 +5225,42 @@ void membership_checks(const std::vector<planned>& plan, std::vector<check_resul
       continue;
     }
     std::vector<std::string> listed;
+    bool unlisted = false;  // /proc/net/mcfilter left the group out
     if (filters) {
       for (const auto& f : *filters) {
         if (f.index != p.iface.index || f.group.with_scope_id(0) != r.group.with_scope_id(0)) continue;
+        if (!f.listed) unlisted = true;
         for (const auto& c : f.counts) listed.push_back(c.address.to_string());
       }
     }
+    // A source-specific join whose sources the kernel's listing leaves out:
+    // read from the doctor's own sockets' filters, and said so, rather than
+    // no sources, which reads as an any-source join.
+    const bool include = std::ranges::any_of(plan, [&](const planned& q) {
+      return q.iface.index == p.iface.index && q.m->request.group == r.group && q.m->request.mode == filter::include;
+    });
+    std::string from;
+    json sources_from = "mcfilter";
+    if (include && listed.empty()) {
+      listed = own_sources(shards, r.group, p.iface.index);
+      sources_from = listed.empty() ? json(nullptr) : json("socket");
+      from = listed.empty()
+                 ? fmt::format("; its sources could not be read (/proc/net/mcfilter{} {}, and the doctor's sockets "
+                               "gave none)",
+                               r.group.is_v4() ? "" : "6", unlisted ? "leaves the group out" : "lists none")
+                 : fmt::format(" (the doctor's socket's filter: /proc/net/mcfilter{} {})", r.group.is_v4() ? "" : "6",
+                               unlisted ? "leaves this group out, a listing of one group per interface there"
+                                        : "lists none");
+    }
     checks.push_back({"membership", subject, check_status::ok,
-                      fmt::format("the kernel lists {} on {} ({} user(s)){}", r.group.to_string(), name,
+                      fmt::format("the kernel lists {} on {} ({} user(s)){}{}", r.group.to_string(), name,
                                   it->users ? std::to_string(*it->users) : std::string("?"),
-                                  listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", "))),
+                                  listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", ")), from),
                       "",
-                      {{"users", it->users ? json(*it->users) : json(nullptr)}, {"sources", listed}}, ""});
+                      {{"users", it->users ? json(*it->users) : json(nullptr)},
+                       {"sources", listed},
+                       {"sources_from", sources_from}},
+                      ""});
   }
 }
 
@@ -5364,8 +5621,209 @@ std::map<std::string, link_rx> read_link_rx() {
 
 // Returns whether every join was heard on its join interface (an include
 // join from its source, another any datagram to its group and port).
+// Whether --listen heard the join `p` on its join interface: an include
+// join from its source, another any datagram to its group and port.
+template <class Seen>
+bool join_heard(const planned& p, const Seen& seen) {
+  const auto& r = p.m->request;
+  const auto group = r.group.unmap().with_scope_id(0);
+  return p.iface.index != 0 && std::ranges::any_of(seen, [&](const auto& e) {
+           const auto& [src, g, port] = e.first;
+           return g == group && port == r.port && e.second.iface == p.iface.index &&
+                  (r.mode != filter::include || !r.source || src == r.source->unmap().with_scope_id(0));
+         });
+}
+
+// Whether the check line subject `subject` is about `group` on `iface`: the
+// group alone ("239.1.1.2"), a source's channel ("S -> G on a0"), a rule
+// for the group ("udp dport 5000 (IPv4) to G on a0").
+bool about_group(const std::string& subject, const core::ip_address& group, std::string_view iface) {
+  const auto g = group.to_string();
+  if (subject == g || subject.starts_with(g + " ")) return true;
+  const auto on = fmt::format(" on {}", iface);
+  const bool channel = subject.find(" -> " + g + " on ") != std::string::npos || subject.ends_with(" -> " + g);
+  const bool rule = subject.find(" to " + g + " on ") != std::string::npos;
+  return (channel || rule) && (subject.ends_with(on) || subject.find(" on ") == std::string::npos);
+}
+
+// Each join --listen heard nothing for while others were heard: a `listen`
+// FAIL of its own, with what came for the others, what the packet socket
+// on its interface saw (another source's datagrams of the group: the
+// sender's address is not the spec's), and the lines about its group that
+// WARN or FAIL (trial15o F2: one silent group of two read as "every check
+// passed", exit 0). `gone`: whether a join interface was deleted during it.
+template <class Seen, class Gone>
+void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, const Seen& seen,
+                  const std::vector<wire_tap>& taps, const Gone& gone, std::vector<check_result>& checks) {
+  if (seen.empty()) return;  // nothing at all: the one `listen` FAIL says so
+  interface_names names;
+  std::map<std::string, std::uint64_t> arrived;  // "G:P on IFACE": datagrams
+  for (const auto& [k, c] : seen) {
+    arrived[fmt::format("{} on {}", core::endpoint(std::get<1>(k), std::get<2>(k)).to_string(), names.name(c.iface))] +=
+        c.packets;
+  }
+  std::vector<std::string> heard;
+  for (const auto& [what, n] : arrived) heard.push_back(fmt::format("{} ({})", what, count_text(n, "datagram", "datagrams")));
+  const auto heard_text = fmt::format("{}", fmt::join(heard, ", "));
+  std::set<std::string> said;
+  for (const auto& p : plan) {
+    if (join_heard(p, seen)) continue;
+    const auto& r = p.m->request;
+    // The same channel joined where its datagrams come in too: its
+    // source_route WARN says this one is useless, which is no failure.
+    if (r.mode == filter::include && r.source) {
+      const auto channel = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), p.iface.name.view());
+      if (std::ranges::any_of(checks, [&](const check_result& c) {
+            return c.check == "source_route" && c.subject == channel && c.data.value("joined_too", false);
+          })) {
+        continue;
+      }
+    }
+    const auto group = r.group.unmap().with_scope_id(0);
+    const auto endpoint = core::endpoint(group, r.port).to_string();
+    const std::string iface = p.iface.index != 0 ? std::string(p.iface.name.view()) : std::string("no interface");
+    const bool include = r.mode == filter::include && r.source.has_value();
+    const auto source = r.source ? r.source->unmap().with_scope_id(0) : core::ip_address{};
+    const auto who = include ? fmt::format("{} -> {}", source.to_string(), endpoint)
+                     : r.mode == filter::exclude && r.source ? fmt::format("{} without {}", endpoint, source.to_string())
+                                                              : endpoint;
+    const auto subject = fmt::format("{} on {}", who, iface);
+    if (!said.insert(subject).second) continue;
+    std::vector<std::string> why;
+    if (gone(p.iface.index)) why.push_back(fmt::format("{} was deleted during --listen (see the interface line)", iface));
+    json data{{"group", group.to_string()}, {"port", r.port}, {"source", include ? json(source.to_string()) : json(nullptr)},
+              {"interface", iface}, {"packets", 0}, {"silent", true}};
+    // What a packet socket on the join interface saw arrive of the group.
+    const auto tap = std::ranges::find_if(taps, [&](const wire_tap& t) {
+      return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
+    });
+    std::string other_sources;
+    if (tap != taps.end() && !tap->seen.from.empty()) {
+      std::uint64_t mine = 0, others = 0;
+      std::vector<std::string> from;
+      for (const auto& [src, n] : tap->seen.from) {
+        if (include && src == source) {
+          mine += n;
+        } else {
+          others += n;
+          from.push_back(src.to_string());
+        }
+      }
+      if (include && mine > 0) {
+        why.push_back(fmt::format("a packet socket on {} saw {} from {} arrive there, and no socket got them (the "
+                                  "lines above say what drops them)",
+                                  iface, count_text(mine, "datagram", "datagrams"), source.to_string()));
+      } else if (include && others > 0) {
+        other_sources = fmt::format("{}", fmt::join(from, ", "));
+        data["other_sources"] = from;
+        why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there, all from {}, none from {}: the "
+                                  "sender sends from another address than the spec's source",
+                                  iface, count_text(others, "datagram", "datagrams"), endpoint, other_sources,
+                                  source.to_string()));
+      }
+    }
+    std::vector<std::string> lines;
+    for (const auto& c : checks) {
+      if (c.check == "listen" || (c.status != check_status::warn && c.status != check_status::fail) ||
+          is_harmless(c) || !about_group(c.subject, r.group, iface)) {
+        continue;
+      }
+      if (std::ranges::find(lines, c.check) == lines.end()) lines.push_back(c.check);
+    }
+    if (!lines.empty()) {
+      why.push_back(fmt::format("see the {} line{}", fmt::join(lines, ", "), lines.size() == 1 ? "" : "s"));
+    }
+    auto note = !other_sources.empty()
+                    ? fmt::format("the spec {} takes {} only from {}: the sender sends from {} (a sender's spec "
+                                  "SOURCE,GROUP:PORT, mcast-send's too, binds the address it sends from); or receive "
+                                  "the address it uses: {},{}",
+                                  spec_argument(*p.m), endpoint, source.to_string(), other_sources,
+                                  other_sources.substr(0, other_sources.find(',')), endpoint)
+                : !lines.empty() ? fmt::format("the {} line{} above say{} what keeps {} away", fmt::join(lines, ", "),
+                                               lines.size() == 1 ? "" : "s", lines.size() == 1 ? "s" : "",
+                                               endpoint)
+                                 : fmt::format("check that a sender sends to {}{} and that its datagrams reach {}'s "
+                                               "link (its interface, a router that forwards the group, a TTL that "
+                                               "crosses every router: mcast-send --ttl); mcast-recv doctor --listen "
+                                               "{} {} checks this spec alone",
+                                               endpoint, include ? " from " + source.to_string() : std::string(),
+                                               iface, s.listen, spec_argument(*p.m));
+    checks.push_back({"listen", subject, check_status::fail,
+                      fmt::format("nothing arrived for {} on {} in {} s, while {} did{}{}", who, iface, s.listen,
+                                  heard_text, why.empty() ? "" : ": ", fmt::join(why, "; ")),
+                      "", data, std::move(note)});
+  }
+}
+
+// A join interface deleted during --listen: its name and index, when
+// (seconds into the listening), and the index of an interface of its name
+// made since (0: none), which the doctor does not join (a run does).
+struct deleted_link {
+  std::string name;
+  std::uint32_t index = 0;
+  double at = 0;
+  std::uint32_t back = 0;
+};
+
+// The link events `w` has now: a join interface of `plan` deleted, or
+// made again under its name, goes in `deleted`. False when the events can
+// no longer be read (the listening goes on without them).
+bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, double at,
+                    std::vector<deleted_link>& deleted) {
+  auto events = w.process();
+  if (!events) return false;
+  for (const auto& e : *events) {
+    const auto& l = e.link_value;
+    if (e.what == netlink::event::kind::link_removed) {
+      if (std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; }) &&
+          std::ranges::none_of(deleted, [&](const deleted_link& d) { return d.index == l.index; })) {
+        deleted.push_back({l.name, l.index, at, 0});
+      }
+    } else if (e.what == netlink::event::kind::link_added) {
+      for (auto& d : deleted) {
+        if (d.name == l.name && d.back == 0 && l.index != d.index) d.back = l.index;
+      }
+    }
+  }
+  return true;
+}
+
+// What --listen says of the join interfaces deleted during it: each an
+// interface FAIL (in place of its OK line), the membership lines of its
+// groups saying so (trial15o F8).
+void deletions_said(const std::vector<deleted_link>& deleted, double listen, std::vector<check_result>& checks) {
+  for (const auto& d : deleted) {
+    const auto message = fmt::format(
+        "deleted during --listen, {:.1f} s into its {} s (index {}): the kernel dropped its memberships with it, so "
+        "nothing sent to them after that was heard; {}",
+        d.at, listen, d.index,
+        d.back != 0 ? fmt::format("an interface of its name came back as index {}, which the doctor did not join (a "
+                                  "run joins it again)",
+                                  d.back)
+                    : std::string("no interface of its name came back"));
+    const json data{{"index", d.index}, {"deleted", true}, {"deleted_after_s", d.at},
+                    {"came_back", d.back != 0 ? json(d.back) : json(nullptr)}};
+    const auto note = fmt::format("run the doctor again once {} is as it should be (ip -br link lists the interfaces)",
+                                  d.name);
+    auto line = std::ranges::find_if(checks, [&](const check_result& c) {
+      return c.check == "interface" && c.subject == d.name && c.status == check_status::ok;
+    });
+    if (line != checks.end()) {
+      *line = {"interface", d.name, check_status::fail, message, "", data, note};
+    } else {
+      checks.push_back({"interface", d.name, check_status::fail, message, "", data, note});
+    }
+    for (auto& c : checks) {
+      if (c.check == "membership" && c.subject.ends_with(" on " + d.name)) {
+        c.message += fmt::format("; then {} was deleted during --listen, and the membership with it", d.name);
+      }
+    }
+  }
+}
+
 bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
             std::vector<probe>& probes, std::vector<check_result>& checks) {
+  const auto line = members_of(plan);  // the command line, for fixes that move a join
   const auto before = drop_counters::read();
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
   const auto links_before = read_link_rx();
@@ -5398,7 +5856,10 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       return c.check == "route" && c.data.is_object() && c.data.value("input_rule_undecided", false) &&
              c.data.value("input_interface", std::string()) == p.iface.name.view();
     });
-    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule) continue;
+    // Also for an include join: whether the group's datagrams came from
+    // another source than its own, should it hear nothing (trial15o F2).
+    const bool include_join = r.mode == filter::include && r.source.has_value();
+    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join) continue;
     const auto group = r.group.unmap().with_scope_id(0);
     if (auto it = std::ranges::find_if(taps, [&](const wire_tap& t) {
           return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
@@ -5423,20 +5884,36 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     fds.push_back({shards[i].copies.native_handle(), POLLIN, 0});
     copies_of.push_back(i);
   }
+  // The join interfaces deleted (and maybe made again) during the
+  // listening: their memberships went with them (trial15o F8).
+  auto link_events = netlink::watcher::open();
+  std::vector<deleted_link> deleted;
+  const std::size_t watch_at = fds.size();
+  if (link_events) fds.push_back({link_events->fd(), POLLIN, 0});
   constexpr std::size_t batch = 32;
   std::vector<std::array<std::byte, 65536>> buffers(batch);
   std::vector<core::control_buffer> controls(batch);
   std::vector<core::message> msgs(batch);
   constexpr auto decode = core::cmsg::pktinfo | core::cmsg::hop_limit | core::cmsg::drops;
-  const auto deadline =
-      std::chrono::steady_clock::now() + std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                             std::chrono::duration<double>(s.listen));
+  const auto started = std::chrono::steady_clock::now();
+  const auto deadline = started + std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                      std::chrono::duration<double>(s.listen));
   while (!stop_requested()) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     if (::poll(fds.data(), fds.size(), static_cast<int>(std::min<std::int64_t>(left.count(), 50))) <= 0) continue;
     for (std::size_t i = 0; i < fds.size(); ++i) {
+      // A capture on an interface that went away reports an error each poll: no longer polled.
+      if ((fds[i].revents & (POLLERR | POLLHUP | POLLNVAL)) != 0 && (fds[i].revents & POLLIN) == 0) {
+        fds[i].fd = -1;
+        continue;
+      }
       if ((fds[i].revents & POLLIN) == 0) continue;
+      if (link_events && i == watch_at) {
+        const auto at = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        if (!note_deletions(*link_events, plan, at, deleted)) fds[i].fd = -1;
+        continue;
+      }
       if (i >= sockets + taps.size()) {
         (void)drain_copies(shards[copies_of[i - sockets - taps.size()]]);
         continue;
@@ -5484,6 +5961,14 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       }
     }
   }
+  if (link_events) {
+    (void)note_deletions(*link_events, plan,
+                         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), deleted);
+  }
+  deletions_said(deleted, s.listen, checks);
+  const auto gone = [&deleted](std::uint32_t index) {
+    return std::ranges::any_of(deleted, [index](const deleted_link& d) { return d.index == index; });
+  };
   const auto over = drop_counters::read().since(before);
   const auto socket_drops = kernel_drops(shards);
   const auto rp = over.reverse_path;
@@ -5604,7 +6089,6 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                  e.second.iface == p.iface.index;
         });
         if (heard_src) continue;
-        const auto spec = fmt::format("{},{}", r.source->to_string(), core::endpoint(r.group, r.port).to_string());
         c.data["heard_on_route_interface"] = pr->heard;
         if (pr->heard > 0) {
           c.status = check_status::fail;
@@ -5613,7 +6097,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                   "to see): a router brings them to {}",
                                   p.iface.name.view(), r.source->to_string(), s.listen,
                                   count_text(pr->heard, "datagram", "datagrams"), via, via);
-          c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(via), shell_quoted(spec));
+          c.fix = moved_run(line, *p.m, via);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
           c.data["arrive_interface"] = via;
           elsewhere.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}",
@@ -5661,7 +6145,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                  "other links too to see): they come in on {}",
                                  p.iface.name.view(), s.listen, count_text(best->heard, "datagram", "datagrams"),
                                  best->name, best->name);
-        c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(best->name), spec_argument(*p.m));
+        c.fix = group_moved_run(line, r.group, best->name);
         c.note = fmt::format("or the spec {}", spec_on(*p.m, best->name));
         c.data["arrive_interface"] = best->name;
         elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
@@ -5682,17 +6166,26 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
         }
         if (best == nullptr) continue;
         auto moved = *p.m;
-        moved.iface = {};  // the fix names the interface with -i, the spec none
+        moved.iface = {};  // the note's spec names the interface, not the one it had
         c.status = check_status::fail;
         c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
                                  "other links too to see): the sender is on {}'s side",
                                  p.iface.name.view(), s.listen, count_text(best->heard, "datagram", "datagrams"),
                                  best->name, best->name);
-        c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(best->name), spec_argument(moved));
-        c.note = p.m->iface.index == 0
-                     ? fmt::format("or the spec {}; or, for every group without -i, ip route replace 224.0.0.0/4 dev {}",
-                                   spec_on(moved, best->name), shell_quoted(best->name))
-                     : fmt::format("or the spec {}", spec_on(moved, best->name));
+        c.fix = moved_run(line, *p.m, best->name);
+        // A route for every group moves the others too: offered only when
+        // this group is all the command line has, else a route of this
+        // group's own (trial15o F3: 224.0.0.0/4 moved a group that arrived).
+        const bool only_group = std::ranges::all_of(line, [&r](const membership* o) {
+          return o->request.group == r.group && o->iface.index == 0;
+        });
+        c.note = p.m->iface.index != 0 ? fmt::format("or the spec {}", spec_on(moved, best->name))
+                 : only_group ? fmt::format("or the spec {}; or, for every group without -i, ip route replace "
+                                            "224.0.0.0/4 dev {}",
+                                            spec_on(moved, best->name), shell_quoted(best->name))
+                              : fmt::format("or, without -i, a route for this group alone: ip route replace {} dev {} "
+                                            "(the other groups keep their route)",
+                                            r.group.to_string(), shell_quoted(best->name));
         c.data["arrive_interface"] = best->name;
         elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
                                         r.group.to_string(), p.iface.name.view(), best->name));
@@ -5707,7 +6200,6 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
           return x.group == group && x.sh.port == r.port && x.name == via;
         });
         if (pr == probes.end()) continue;
-        const auto spec = core::endpoint(r.group, r.port).to_string();
         if (pr->heard > 0) {
           c.status = check_status::fail;
           c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} s and {} on {}, "
@@ -5715,7 +6207,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                   "sender is on {}'s side",
                                   p.iface.name.view(), p.iface.name.view(), s.listen,
                                   count_text(pr->heard, "datagram", "datagrams"), via, r.group.to_string(), via);
-          c.fix = fmt::format("mcast-recv -i {} {}", shell_quoted(via), shell_quoted(spec));
+          c.fix = moved_run(line, *p.m, via);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
           c.data["arrive_interface"] = via;
           c.data["heard_on_route_interface"] = pr->heard;
@@ -5865,7 +6357,42 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                           count_text(n, "datagram", "datagrams"), t.seen.group.to_string(),
                                           t.seen.port, where, fmt::join(from, ", "), fmt::join(specs, " ")));
     }
-    if (!input_dropped.empty()) {
+    // Include joins whose interface saw the group's datagrams come in from
+    // other sources only: the sender's address is not the spec's (trial15o F2).
+    std::vector<std::string> other_source;
+    for (const auto& t : taps) {
+      if (t.seen.from.empty()) continue;
+      for (const auto& p : plan) {
+        const auto& r = p.m->request;
+        if (r.mode != filter::include || !r.source || p.iface.index != t.seen.index || r.port != t.seen.port ||
+            r.group.unmap().with_scope_id(0) != t.seen.group) {
+          continue;
+        }
+        const auto src = r.source->unmap().with_scope_id(0);
+        std::uint64_t n = 0;
+        std::vector<std::string> from;
+        for (const auto& [a, count] : t.seen.from) {
+          if (a == src) {
+            n = 0;
+            break;
+          }
+          n += count;
+          from.push_back(a.to_string());
+        }
+        if (n == 0) continue;
+        other_source.push_back(fmt::format("{} of {} came in on {}, all from {}, none from {}, the spec {}'s source",
+                                           count_text(n, "datagram", "datagrams"),
+                                           core::endpoint(t.seen.group, t.seen.port).to_string(), p.iface.name.view(),
+                                           fmt::join(from, ", "), src.to_string(), spec_argument(*p.m)));
+      }
+    }
+    if (!deleted.empty()) {
+      std::vector<std::string> names;
+      for (const auto& d : deleted) names.push_back(d.name);
+      why = fmt::format("; {} deleted during --listen, and the memberships with {} (see the interface line)",
+                        fmt::join(names, ", "), names.size() == 1 ? "it" : "them");
+      note = "the interface line says what happened: nothing here says anything of the sender";
+    } else if (!input_dropped.empty()) {
       // They came, and IPv6's input lookup refused them (trial15n 4).
       why = fmt::format("; {} came in (a packet socket saw them arrive), and IPv6's input route lookup refused them "
                         "(see the route line){}",
@@ -5893,6 +6420,12 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                         "firewall line)",
                         fmt::join(firewall_dropped, "; "));
       note = "the firewall line's fix lets them in: the sender, its TTL and the routers on the way delivered them";
+    } else if (!other_source.empty() && firewall_dropped.empty() && !rp_ours) {
+      why = fmt::format("; {} (a packet socket saw them arrive): the sender sends from another address than the "
+                        "spec's source",
+                        fmt::join(other_source, "; "));
+      note = "a source-specific spec takes its group from its source only: have the sender send from that address "
+             "(a sender's spec SOURCE,GROUP:PORT binds it), or name the address it uses in the spec";
     } else if (!excluded_only.empty()) {
       why = fmt::format("; {} (a packet socket saw them arrive): this host's filter drops them, as the spec asks",
                         fmt::join(excluded_only, "; "));
@@ -5998,6 +6531,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
                        {"interface", interface_json(c.iface, names.name(c.iface))}}, ""});
   }
+  silent_joins(s, plan, seen, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come
   // in by. Heard on the join interface, the join is right: a WARN there
   // would recommend the interface that leaves the receiver deaf.
@@ -6038,8 +6572,10 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     bool all = true;
     for (const auto& p : plan) {
       const auto& r = p.m->request;
-      // An exclude join's report asks for the whole group: not judged here.
+      // An exclude join's report asks for the whole group: not judged here;
+      // nor one whose datagrams come in elsewhere (trial15o F12).
       if (p.iface.name.view() != name || r.group.is_v4() != v4 || r.mode != filter::include) continue;
+      if (comes_in_elsewhere(p, checks)) continue;
       const auto src = r.source ? r.source->unmap().with_scope_id(0) : core::ip_address{};
       const auto group = r.group.unmap().with_scope_id(0);
       const bool got = r.source && std::ranges::any_of(seen, [&](const auto& e) {
@@ -6069,15 +6605,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       old_version_works(c, name, fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name), routed);
     }
   }
-  return std::ranges::all_of(plan, [&seen](const planned& p) {
-    const auto& r = p.m->request;
-    const auto group = r.group.unmap().with_scope_id(0);
-    return p.iface.index != 0 && std::ranges::any_of(seen, [&](const auto& e) {
-             const auto& [src, g, port] = e.first;
-             return g == group && port == r.port && e.second.iface == p.iface.index &&
-                    (r.mode != filter::include || !r.source || src == r.source->unmap().with_scope_id(0));
-           });
-  });
+  return std::ranges::all_of(plan, [&seen](const planned& p) { return join_heard(p, seen); });
 }
 
 // ---- output ------------------------------------------------------------------
@@ -6432,7 +6960,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
                                count_text(shards.size(), "socket", "sockets"));
       mark_harmless(c);
     }
-    membership_checks(plan, checks);
+    membership_checks(plan, shards, checks);
     if (s.listen > 0) {
       auto probes = open_probes(s, *snap, plan, checks, silent);
       heard_all = listen(s, plan, shards, probes, checks);

@@ -65,6 +65,10 @@ std::string link_watch::routes_gone(const std::string& name, std::uint32_t index
   std::set<core::ip_address> gone;
   std::vector<std::string> prefixes;                   // distinct, in join order
   std::map<std::string, std::string> now_via;          // prefix: where its first group routes now ("" none)
+  // A link deleted meanwhile took its routes and memberships with it: its
+  // `removed` line says so, and no route through another link is proposed
+  // for it (trial15o F4).
+  if (watcher_.state().link_by_index(index) == nullptr) return {};
   for (const auto& j : joins_) {
     if (!j.routed || j.request.interface_index != index || gone.contains(j.request.group)) continue;
     if (v4_only && !j.request.group.is_v4()) continue;
@@ -159,6 +163,14 @@ void link_watch::rejoin_and_report(watched& w, const std::string& name, std::uin
            {{"old_index", w.old_index}, {"rejoined", *r}});
     session.interface_replaced(w.old_index, index);
     w.old_index = index;
+    // Its checks once it is up (its addresses and routes are made after
+    // it): now, should it be running already (an interface of the name
+    // there before, trial L1).
+    w.recheck = true;
+    if (const auto* now = watcher_.state().link_by_index(index); now != nullptr && now->is_up() && now->has_carrier()) {
+      w.recheck = false;
+      ups_.push_back({name, index, std::chrono::steady_clock::now() + std::chrono::milliseconds(500), {}, true, false});
+    }
   } else {
     report(name, index, "recreated",
            fmt::format("{}, joining again{} failed: {} (tried again at its next change)", what, where,
@@ -207,6 +219,19 @@ bool link_watch::process(receive_session& session) {
       auto& w = it->second;
       if (e.what == kind::link_removed) {
         if (w.index != l.index) continue;  // an older incarnation
+        // What waits for its route check on this link went with it: the
+        // kernel removes a deleted link's addresses first, and those
+        // removals are the deletion's, which the `removed` line says (not
+        // "the memberships stay on it", trial15o F4); an `up` is said as
+        // it came, without a look at routes that are gone with the link.
+        for (auto u = ups_.begin(); u != ups_.end();) {
+          if (u->index != l.index) {
+            ++u;
+            continue;
+          }
+          if (u->removed.empty()) report(u->name, u->index, "up", "up");
+          u = ups_.erase(u);
+        }
         const bool was_renamed = w.given != l.name && !links_.contains(w.given);
         report(l.name, l.index, "removed",
                was_renamed ? fmt::format("deleted: its memberships are gone until an interface named {} (the name "
@@ -260,7 +285,9 @@ bool link_watch::process(receive_session& session) {
       if (running != w.running) {
         w.running = running;
         if (running) {
-          ups_.push_back({l.name, l.index, std::chrono::steady_clock::now() + std::chrono::milliseconds(500)});
+          ups_.push_back({l.name, l.index, std::chrono::steady_clock::now() + std::chrono::milliseconds(500), {},
+                          w.recheck});
+          w.recheck = false;
         } else {
           // An `up` still waiting is said first, in order.
           for (auto u = ups_.begin(); u != ups_.end();) {
@@ -268,11 +295,7 @@ bool link_watch::process(receive_session& session) {
               ++u;
               continue;
             }
-            if (u->removed.empty()) {
-              report_up(u->name, u->index);
-            } else {
-              report_address_removed(u->name, u->index, u->removed);
-            }
+            say_due(*u);
             u = ups_.erase(u);
           }
           report(l.name, l.index, "down",
@@ -307,13 +330,47 @@ void link_watch::tick(bool all) {
       ++u;
       continue;
     }
-    if (u->removed.empty()) {
-      report_up(u->name, u->index);
-    } else {
-      report_address_removed(u->name, u->index, u->removed);
-    }
+    say_due(*u);
     u = ups_.erase(u);
   }
+}
+
+void link_watch::say_due(const pending_up& u) {
+  if (!u.removed.empty()) {
+    report_address_removed(u.name, u.index, u.removed);
+    return;
+  }
+  if (u.say_up) report_up(u.name, u.index);
+  if (u.recheck) recheck(u.name, u.index);
+}
+
+void link_watch::recheck(const std::string& name, std::uint32_t index) const {
+  auto ref = core::interface_name::make(name);
+  if (!ref) return;
+  std::vector<membership> here;
+  for (const auto& j : joins_) {
+    if (j.request.interface_index != index) continue;
+    membership m;
+    m.request = j.request;
+    m.iface = {index, *ref};
+    here.push_back(std::move(m));
+  }
+  if (!here.empty()) (void)start_warnings(here, out_, false);
+}
+
+std::vector<membership> link_watch::current(std::vector<membership> members) const {
+  for (auto& m : members) {
+    if (m.iface.index == 0) continue;
+    for (const auto& [name, w] : links_) {
+      if (w.first_index != m.iface.index || w.index == 0 || w.pending || w.index == w.first_index) continue;
+      if (auto ref = core::interface_name::make(name)) {
+        m.iface = {w.index, *ref};
+        if (m.request.interface_index != 0) m.request.interface_index = w.index;
+      }
+      break;
+    }
+  }
+  return members;
 }
 
 void link_watch::finish() {

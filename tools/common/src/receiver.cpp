@@ -417,6 +417,19 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       return out.fail(exit_setup, joined.error().message() + " (mcast-recv: -i IFACE, or GROUP%IFACE in the spec)",
                       "ENODEV");
     }
+    if (!joined && joined.error().code == std::errc::invalid_argument && !m.request.group.is_v4() &&
+        m.request.interface_index != 0) {
+      // IPv6 gone from the link, its MTU below 1280 (trial15o F9): the
+      // doctor's interface finding and its fix.
+      if (const auto cause = no_ipv6_cause(m.request.interface_index)) {
+        auto bare = joined.error();
+        bare.with_hint({});
+        return out.fail(exit_setup,
+                        fmt::format("{}: {}: {} (fix: {}) (note: {})", bare.message(), cause->subject, cause->message,
+                                    cause->fix, cause->note),
+                        "EINVAL");
+      }
+    }
     if (!joined && (joined.error().code == std::errc::no_buffer_space ||
                     joined.error().code == std::errc::not_enough_memory)) {
       // A limit: the doctor's words, with the value the plan needs in the command.

@@ -43,14 +43,15 @@ const membership* member_of_subject(const std::vector<membership>& members, cons
 
 }  // namespace
 
-std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out) {
+std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out,
+                                         bool resolver_said) {
   std::vector<check_result> said;
   auto snap = netlink::take_snapshot({.groups = false});
   if (!snap) return said;  // the join says what is wrong with the links, if anything
   // Interfaces named by -i or %IFACE: netlink::resolve warned about their state already.
   std::set<std::uint32_t> named;
   for (const auto& m : members) {
-    if (m.iface.index != 0) named.insert(m.iface.index);
+    if (m.iface.index != 0 && resolver_said) named.insert(m.iface.index);
   }
   const auto plan = plan_joins(members);
   for (auto& c : setup_checks(*snap, plan)) {
@@ -98,8 +99,14 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       const auto gateway = c.data.value("route_gateway", "");
       const auto* m = member_of_subject(members, c.subject);
       const std::string source = m != nullptr ? m->request.source->to_string() : c.subject.substr(0, c.subject.find(' '));
+      // The other specs kept (trial15o F3).
       const auto conditional =
-          m != nullptr ? fmt::format("mcast-recv -i {} {}", shell_quoted(back), spec_argument(*m)) : std::string();
+          m != nullptr ? placed_command(members_of(plan),
+                                        [m, &back](const membership& o) -> std::optional<std::string> {
+                                          if (same_join(o, *m)) return back;
+                                          return std::nullopt;
+                                        })
+                       : std::string();
       const bool strict = c.status == check_status::warn;
       const auto note = fmt::format(
           "if nothing arrives, the join belongs on {}{}{}; mcast-recv doctor --listen SEC listens on both and says "
@@ -237,6 +244,63 @@ std::string spec_arguments(const std::vector<membership>& members) {
     if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
   }
   return fmt::format("{}", fmt::join(out, " "));
+}
+
+std::string placed_command(const std::vector<const membership*>& command_line, const placement_of& where) {
+  constexpr std::size_t whole_line_at_most = 64;
+  std::vector<std::optional<std::string>> to;
+  to.reserve(command_line.size());
+  std::optional<std::string> one;  // the interface every membership goes to, when they all go to one
+  bool all = !command_line.empty();
+  for (const auto* m : command_line) {
+    to.push_back(where(*m));
+    const auto& t = to.back();
+    if (!t || (one && *one != *t)) all = false;
+    if (t && !one) one = t;
+  }
+  const bool whole = command_line.size() <= whole_line_at_most;
+  // The moved ones alone (a large run), with -i when they go to one interface.
+  if (!whole && !all) {
+    std::optional<std::string> first;
+    bool same = true;
+    for (const auto& t : to) {
+      if (!t) continue;
+      if (first && *first != *t) same = false;
+      if (!first) first = t;
+    }
+    all = same && first.has_value();
+    one = first;
+  }
+  std::vector<std::string> specs;
+  for (std::size_t i = 0; i < command_line.size(); ++i) {
+    const auto& m = *command_line[i];
+    if (!whole && !to[i]) continue;
+    std::string a;
+    if (all) {
+      auto bare = m;
+      bare.iface = {};
+      a = spec_argument(bare);
+    } else {
+      a = to[i] ? spec_argument(m, *to[i]) : spec_argument(m);
+    }
+    if (std::ranges::find(specs, a) == specs.end()) specs.push_back(std::move(a));
+  }
+  return all ? fmt::format("mcast-recv -i {} {}", shell_quoted(*one), fmt::join(specs, " "))
+             : fmt::format("mcast-recv {}", fmt::join(specs, " "));
+}
+
+std::vector<const membership*> members_of(const std::vector<planned_join>& plan) {
+  std::vector<const membership*> out;
+  out.reserve(plan.size());
+  for (const auto& p : plan) out.push_back(p.m);
+  return out;
+}
+
+bool same_join(const membership& a, const membership& b) noexcept {
+  const auto& x = a.request;
+  const auto& y = b.request;
+  return x.group == y.group && x.port == y.port && x.mode == y.mode && x.source == y.source &&
+         a.iface.index == b.iface.index;
 }
 
 std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf, std::string_view specs) {
@@ -382,7 +446,10 @@ void followed_links(const netlink::snapshot& snap, const relied_routes_map& reli
     const auto& r = it->second;
     const auto* l = snap.link_by_index(r.index);
     if (l == nullptr && !r.name.empty()) l = snap.link_by_name(r.name);
-    if (l != nullptr && (p.iface.index == 0 || p.iface.index == l->index)) continue;
+    // Re-created under its name (a new index): the run joined again there,
+    // also when the route it followed did not come back (trial15o F6).
+    const bool recreated = l != nullptr && l->index != r.index;
+    if (l != nullptr && (p.iface.index == l->index || (p.iface.index == 0 && !recreated))) continue;
     auto name = core::interface_name::make(l != nullptr ? std::string_view(l->name) : std::string_view(r.name));
     p.iface = {l != nullptr ? l->index : r.index, name ? *name : core::interface_name{}};
     p.followed = &r;
@@ -491,7 +558,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     if (snap) {
       const auto plan = plan_joins(these);
       if (!queriers) queriers = igmp_querier_versions();
-      checks = setup_checks(*snap, plan, std::nullopt, {}, &*queriers);
+      checks = setup_checks(*snap, plan, std::nullopt, {}, &members, &*queriers);  // a fix that moves it keeps the others
       if (!ruleset) ruleset = read_nft_ruleset();
       for (auto& f : firewall_checks(*snap, plan, *ruleset)) {
         if (ends > 0 && (f.status == check_status::warn || f.status == check_status::fail) &&
@@ -693,10 +760,14 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
     if (std::ranges::find(behind, text) == behind.end()) behind.push_back(text);
     if (p.iface.index != 0 && back->iface.index != p.iface.index) {
       const std::string via(back->iface.name.view());
-      const auto spec = fmt::format("{},{}", r.source->to_string(), core::endpoint(r.group, r.port).to_string());
+      const auto* m = p.m;
       auto alt = fmt::format("or its datagrams come in by {}, where the route back to {} leaves, not on the join "
-                             "interface {}: there mcast-recv -i {} {}",
-                             via, r.source->to_string(), p.iface.name.view(), shell_quoted(via), shell_quoted(spec));
+                             "interface {}: there {}",
+                             via, r.source->to_string(), p.iface.name.view(),
+                             placed_command(members_of(plan), [m, &via](const membership& o) -> std::optional<std::string> {
+                               if (same_join(o, *m)) return via;
+                               return std::nullopt;
+                             }));
       if (std::ranges::find(other_side, alt) == other_side.end()) other_side.push_back(std::move(alt));
     }
   }

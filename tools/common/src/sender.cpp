@@ -24,6 +24,7 @@
 #include <mcnet/ipv4.hpp>
 #include <mcnet/ipv6.hpp>
 #include <mcnet/netlink/query.hpp>
+#include <mcnet/netlink/route.hpp>
 #include <mcnet/version.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/descriptors.hpp>
@@ -624,9 +625,49 @@ std::string payload_text(const send_settings& s, std::uint32_t session, std::uin
   return fmt::format("{} bytes per datagram, session {}, sender id {}", s.size, session, sender_id);
 }
 
+// Why a send of `t` failed with `e` when the interface it went out of at
+// the start is gone or down now: "the interface e0 (index 5) that
+// 239.1.1.1:5000 went out of is gone (deleted during the run: ...)", with
+// what to do. None for another error, or when that interface is fine.
+std::optional<std::string> send_path_gone(const send_target& t, const error& e) {
+  const bool path = e.code == std::errc::network_unreachable || e.code == std::errc::no_such_device ||
+                    e.code == std::errc::no_such_device_or_address || e.code == std::errc::network_down ||
+                    e.code == std::errc::host_unreachable;
+  if (!path || t.started_on.index == 0) return std::nullopt;
+  const auto name = std::string(t.started_on.name.view());
+  const auto dest = core::endpoint(t.group, t.port).to_string();
+  const auto how = t.iface.is_kernel_choice() ? std::string(" (the kernel's route at the start)") : std::string();
+  const auto l = netlink::link_by_index(t.started_on.index);
+  if (!l) {
+    return fmt::format("the interface {} (index {}) that {} went out of{} is gone: it was deleted during the run, "
+                       "and its routes with it{}; run again once it is back, or on an interface there is (-i IFACE)",
+                       name, t.started_on.index, dest, how,
+                       t.iface.is_kernel_choice() ? ", so the group has no route by it now" : "");
+  }
+  if (!l->is_up()) {
+    return fmt::format("the interface {} (index {}) that {} went out of{} went down during the run (fix: ip link "
+                       "set dev {} up{})",
+                       l->name, l->index, dest, how, shell_quoted(l->name),
+                       t.iface.is_kernel_choice() && t.group.is_v4()
+                           ? fmt::format(" && ip route replace 224.0.0.0/4 dev {}", shell_quoted(l->name))
+                           : std::string());
+  }
+  if (!l->has_carrier()) {
+    return fmt::format("the interface {} (index {}) that {} went out of{} lost its carrier during the run (its "
+                       "cable or its peer is down: a veth's peer deleted, a switch port down)",
+                       l->name, l->index, dest, how);
+  }
+  if (t.iface.is_kernel_choice() && !netlink::route_to(t.group)) {
+    return fmt::format("{} has no route now (it went out of {} at the start): a route deleted during the run (ip "
+                       "route add 224.0.0.0/4 dev {} brings one back, or -i names the interface)",
+                       dest, l->name, shell_quoted(l->name));
+  }
+  return std::nullopt;
+}
+
 // The start lines and event: where each target goes, and what a receiver
 // needs to check the payload.
-void announce(const send_settings& s, const reporter& out, const std::vector<send_target>& targets,
+void announce(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
               std::uint32_t session, std::uint32_t sender_id) {
   const auto& p = s.payload;
   const bool mcnet = p.kind == payload_kind::mcnet;
@@ -634,9 +675,10 @@ void announce(const send_settings& s, const reporter& out, const std::vector<sen
   const std::uint32_t ssrc = !targets.empty() && targets.front().stream ? targets.front().stream->rtp().ssrc : 0;
   json start_groups = json::array();
   std::vector<core::interface_ref> used;  // each group's interface, for the MULTICAST flag
-  for (const auto& t : targets) {
+  for (auto& t : targets) {
     // Without -i the kernel chose at connect: its route names the interface.
     const auto where = t.iface.is_kernel_choice() ? route_interface(t.group, t.source) : t.iface;
+    t.started_on = where;
     used.push_back(where);
     const auto first = t.stream ? t.stream->first_sequence() : std::optional<std::uint64_t>(0);
     start_groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
@@ -887,6 +929,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   const auto started = std::chrono::steady_clock::now();
   std::uint64_t total_sent = 0;
   std::optional<error> send_error;
+  std::string path_gone;  // what became of the interface of a send that failed (send_path_gone)
   std::size_t active = targets.size();
   std::size_t cursor = 0;
   auto last_main_send = started;  // when the main line's last batch went: B's drain counts from it
@@ -997,6 +1040,11 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
                               .with_hint("{number} datagrams of a batch were not sent (the socket's send buffer or "
                                          "the device queue was full); lower --rate or --batch")
                         : sent_entries.error();
+      if (!sent) {
+        // The interface went away or down mid-run (trial15o F16: a bare
+        // "Network is unreachable"): which, and what happened to it.
+        if (auto said = send_path_gone(t, *send_error)) path_gone = std::move(*said);
+      }
       if (!sent && send_error->code == std::errc::operation_not_permitted) {
         // EPERM from a UDP send is a rule on this host's output path, not
         // the network (trial20h 7: a bare "Operation not permitted").
@@ -1074,6 +1122,11 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   send_end_markers(targets, sender_id, session);
   if (cut_short) warn_interrupted(out, total_sent, asked(), elapsed, s.duration);
   print_summary(s, out, targets, total_sent, elapsed, rate_span);
+  if (send_error && !path_gone.empty()) {
+    auto bare = *send_error;
+    bare.with_hint({});
+    return out.fail(exit_setup, fmt::format("{}: {}", bare.message(), path_gone), code_name(*send_error));
+  }
   if (send_error) return out.fail(exit_setup, *send_error);
   return cut_short ? exit_interrupted : exit_ok;
 }

@@ -36,10 +36,23 @@ std::size_t socket_planner::source_limit(int family) const noexcept {
   return family == AF_INET ? limits_.sources_v4 : limits_.sources_v6;
 }
 
-std::optional<std::size_t> socket_planner::socket_with_room(int family, std::uint16_t port) const {
+bool socket_planner::holds_elsewhere(std::size_t sock, const join_request& r) const {
+  if (r.group.is_v4()) return false;
+  for (auto it = groups_.lower_bound(group_key{r.group, r.port, 0});
+       it != groups_.end() && std::get<0>(it->first) == r.group && std::get<1>(it->first) == r.port; ++it) {
+    if (std::get<2>(it->first) != r.interface_index && it->second.on_socket.contains(sock)) return true;
+  }
+  return false;
+}
+
+std::optional<std::size_t> socket_planner::socket_with_room(int family, std::uint16_t port,
+                                                            const join_request* r) const {
   for (std::size_t i = 0; i < sockets_.size(); ++i) {
     const auto& s = sockets_[i];
-    if (s.family == family && s.port == port && !s.full && s.groups < group_limit(family)) return i;
+    if (s.family == family && s.port == port && !s.full && s.groups < group_limit(family) &&
+        (r == nullptr || !holds_elsewhere(i, *r))) {
+      return i;
+    }
   }
   return std::nullopt;
 }
@@ -115,7 +128,8 @@ result<placement> socket_planner::place(const join_request& r) {
     std::optional<std::size_t> target;
     for (std::size_t i = 0; i < sockets_.size() && !target; ++i) {
       const auto& s = sockets_[i];
-      if (s.family == family && s.port == r.port && !s.full && s.groups < group_limit(family) && !g.on_socket.contains(i)) {
+      if (s.family == family && s.port == r.port && !s.full && s.groups < group_limit(family) && !g.on_socket.contains(i) &&
+          !holds_elsewhere(i, r)) {
         target = i;
       }
     }
@@ -126,7 +140,7 @@ result<placement> socket_planner::place(const join_request& r) {
     g.sources.push_back(*r.source);
     return placement{*target, fresh, true, false};
   }
-  auto target = socket_with_room(family, r.port);
+  auto target = socket_with_room(family, r.port, &r);
   const bool fresh = !target;
   if (fresh) target = open(family, r.port);
   ++sockets_[*target].groups;

@@ -30,6 +30,9 @@ struct link {
   std::string name{};                          ///< IFLA_IFNAME
   std::vector<std::string> alt_names{};        ///< IFLA_PROP_LIST / IFLA_ALT_IFNAME
   std::uint32_t mtu = 0;                       ///< IFLA_MTU, in bytes
+  /// IFLA_MAX_MTU: the largest MTU the device takes (a veth 65535, most
+  /// NICs 9000 to 9216); 0 when the kernel does not say (before Linux 4.19).
+  std::uint32_t max_mtu = 0;
   std::uint32_t flags = 0;                     ///< IFF_UP, IFF_RUNNING, IFF_MULTICAST, IFF_LOWER_UP, ...
   oper_state operstate = oper_state::unknown;  ///< IFLA_OPERSTATE
   std::uint16_t link_type = 0;                 ///< ARPHRD_ETHER, ARPHRD_LOOPBACK, ...

@@ -62,6 +62,13 @@ class link_watch {
   void tick(bool all = false);
   /// The run's end: every `up` still waiting (tick(true)), then say_deleted().
   void finish();
+  /// `members` (the run's, as resolved) with each membership on an
+  /// interface that was deleted and whose memberships were joined again on
+  /// an interface of its name placed there (its index now): the run is
+  /// joined there, so the end verdict's checks judge that interface, not
+  /// the deleted one (trial15o F6). A membership without -i keeps no
+  /// interface (the verdict follows the route it took, by name).
+  [[nodiscard]] std::vector<membership> current(std::vector<membership> members) const;
 
  private:
   struct watched {
@@ -74,6 +81,7 @@ class link_watch {
     std::string given{};            // the name the run joined on (a rename does not change it)
     std::string deleted_as{};       // the name it had when deleted, when a rename had changed it
     unsigned unjoined = 0;          // deletions that left its memberships joined nowhere for a while
+    bool recheck = false;           // joined again on a re-created interface: its checks are due once it is up
   };
 
   link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,
@@ -103,12 +111,23 @@ class link_watch {
   void rejoin_and_report(watched& w, const std::string& name, std::uint32_t index, receive_session& session,
                          const std::string& what, std::string_view where);
 
+  // The checks a run makes at its start (start_warnings), made again for
+  // the memberships joined again on the re-created interface `index`, each
+  // WARN and FAIL a warning: the new interface's settings (its rp_filter,
+  // taken from conf/default, its IGMP version, its MULTICAST flag) are not
+  // the deleted one's (trial15o F6).
+  void recheck(const std::string& name, std::uint32_t index) const;
+
   struct pending_up {
     std::string name;
     std::uint32_t index = 0;
     std::chrono::steady_clock::time_point due;
     std::string removed{};  // an `address_removed` (ADDRESS/LEN) waiting for its route check; empty: an `up`
+    bool recheck = false;   // the link was re-created: recheck() once due
+    bool say_up = true;     // false: only the recheck (a re-created link that was up already)
   };
+  // A pending_up that is due: its `up` or `address_removed` event, and the recheck it carries.
+  void say_due(const pending_up& u);
   std::vector<pending_up> ups_;  // `up` events waiting for their route check (tick)
   netlink::watcher watcher_;
   std::vector<shard>& shards_;

@@ -12,6 +12,7 @@
 /// (doctor.cpp), one code path for both.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -94,12 +95,16 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 /// `relied`: per group, the route a run's join without -i followed: a link
 /// down that took it is fixed by bringing the link up and that route back;
 /// a group not in it (or joined on another link) gets the family's
-/// (224.0.0.0/4). `igmp_queriers`: igmp_querier_versions() read before,
-/// for many calls (silent_hints()); null: read in this call.
+/// (224.0.0.0/4). `command_line`: the run's memberships when `plan` holds
+/// only some of them (a silent channel's): a fix that moves a join keeps
+/// the others (placed_command); none: `plan`'s are all. `igmp_queriers`:
+/// igmp_querier_versions() read before, for many calls (silent_hints());
+/// null: read in this call.
 [[nodiscard]] std::vector<check_result> setup_checks(const netlink::snapshot& snap,
                                                      const std::vector<planned_join>& plan,
                                                      std::optional<std::int64_t> size = std::nullopt,
                                                      const relied_routes_map& relied = {},
+                                                     const std::vector<membership>* command_line = nullptr,
                                                      const std::map<std::string, std::string>* igmp_queriers = nullptr);
 
 /// The IGMP querier version the kernel keeps for each interface (its name:
@@ -233,9 +238,11 @@ struct join_refusal {
 /// warning (stderr, and a `warning` event with --json: `code` the check's
 /// name, with `subject` and `fix`). Route checks are left out (a group
 /// without an interface is the join's error, with its fix), and so are the
-/// interface findings on interfaces -i or %IFACE named (the resolver warned
-/// about those already). Returns the findings printed.
-std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out);
+/// interface findings on interfaces -i or %IFACE named when `resolver_said`
+/// (the resolver warned about those already; link_watch's checks of a
+/// re-created interface say them). Returns the findings printed.
+std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out,
+                                         bool resolver_said = true);
 
 /// The summary's verdict for a run that received nothing: setup_checks()
 /// run again now (the interfaces may have changed during the run), and the
@@ -339,6 +346,29 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// spaces: the SPEC... of a suggested command line.
 [[nodiscard]] std::string spec_arguments(const std::vector<membership>& members);
 
+/// Where placed_command() puts a membership: an interface name, or none to
+/// keep it as it is.
+using placement_of = std::function<std::optional<std::string>(const membership&)>;
+
+/// The mcast-recv command line that joins each membership of
+/// `command_line` (the run's, every spec) where `where` puts it and keeps
+/// every other one as it is (trial15o F3: a fix that moves one channel must
+/// not drop the channels that work): `mcast-recv -i IFACE SPEC...` when
+/// every one goes to one interface (the specs without theirs), else every
+/// spec once, `%IFACE` on those that move (`mcast-recv 10.77.1.2,232.1.1.1:5000
+/// 10.77.2.2,232.1.1.1:5000%b0`). Past 64 memberships only the ones that
+/// move are written (with -i when they go to one interface): a fix is a
+/// line to paste, not the whole command line of a large run.
+[[nodiscard]] std::string placed_command(const std::vector<const membership*>& command_line,
+                                         const placement_of& where);
+
+/// The memberships of `plan`, in its order: a command_line for placed_command().
+[[nodiscard]] std::vector<const membership*> members_of(const std::vector<planned_join>& plan);
+
+/// Whether `a` and `b` are one channel on one interface: group, port,
+/// filter mode, source and the interface named (none: the route's).
+[[nodiscard]] bool same_join(const membership& a, const membership& b) noexcept;
+
 /// The `drops` finding for datagrams the kernel dropped with a bad UDP
 /// checksum during `during` ("--listen", "the run"; also its subject): Udp and Udp6
 /// InCsumErrors's change in `over` (namespace-wide; a datagram with a
@@ -355,6 +385,18 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// The distinct join interfaces of `plan`, in its order (those with index 0,
 /// the route's to be, left out).
 [[nodiscard]] std::vector<std::string> join_interface_names(const std::vector<planned_join>& plan);
+
+/// The interface FAIL for a link whose MTU is below IPv6's minimum, 1280
+/// (RFC 8200 5): the kernel removed IPv6 from it (no address, no
+/// net.ipv6.conf.IFACE keys, no MLD; an IPv6 join there fails with
+/// EINVAL), fixed by raising the MTU (`ip link set dev IFACE mtu 1280`).
+/// None for an MTU of 1280 or more.
+[[nodiscard]] std::optional<check_result> ipv6_mtu_cause(const netlink::link& l);
+
+/// ipv6_mtu_cause() for the interface `index` as rtnetlink says it now;
+/// none when it is not there or its MTU is 1280 or more: a run's IPv6 join
+/// error (EINVAL) says it with the fix.
+[[nodiscard]] std::optional<check_result> no_ipv6_cause(std::uint32_t index);
 
 /// The doctor's finding that explains why the group of `m` (a membership
 /// without an interface) has no route (its join fails with ENODEV), with

@@ -102,6 +102,10 @@ struct send_target {
   std::uint16_t port = 0;
   std::optional<core::ip_address> source;  ///< S of `S,GROUP`: the socket is bound to it
   core::interface_ref iface;               ///< index 0: the kernel's route
+  /// The interface it went out of at the start: `iface`, else the kernel's
+  /// route's then (index 0: not known). A send that fails later says what
+  /// became of it (deleted, down).
+  core::interface_ref started_on{};
   core::socket sock;                       ///< connected (open_target)
   std::optional<send_order> order;         ///< the sequence numbers still to send
   /// The datagrams of a feed payload (moldudp64, rtp, mpegts); none for

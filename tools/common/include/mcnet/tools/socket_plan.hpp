@@ -100,7 +100,17 @@ class socket_planner {
 
   [[nodiscard]] std::size_t group_limit(int family) const noexcept;
   [[nodiscard]] std::size_t source_limit(int family) const noexcept;
-  [[nodiscard]] std::optional<std::size_t> socket_with_room(int family, std::uint16_t port) const;
+  // A socket of `family` and `port` with room for one more group; with `r`,
+  // not one holding r's IPv6 group on another interface (holds_elsewhere).
+  [[nodiscard]] std::optional<std::size_t> socket_with_room(int family, std::uint16_t port,
+                                                            const join_request* r = nullptr) const;
+  // Whether socket `sock` holds r's IPv6 group on another interface than
+  // r's. Linux's IPv6 source filter check (inet6_mc_check) takes a socket's
+  // first membership of a group whatever its interface, so a second one on
+  // another interface there, with other sources, would pass nothing of its
+  // own (trial15o F3: 'S1,[G]:P%a0' 'S2,[G]:P%b0' received S2 only). IPv4
+  // matches the interface (ip_mc_sf_allow): never.
+  [[nodiscard]] bool holds_elsewhere(std::size_t sock, const join_request& r) const;
   std::size_t open(int family, std::uint16_t port);
 
   socket_limits limits_;
