@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -3034,8 +3035,12 @@ TEST(NetDoctor, EveryFixIsOneCommandThatAShellParsesAndTheHarmlessOnesWork) {
   const auto asked = std::to_string(std::min<std::int64_t>(*rmem_max * 2, 1073741823));
   const std::string spec = "10.77.9.1,232.1.2.20:" + p;
   const auto d = doctor(rx, {"-i", "eth0", "--rcvbuf", asked, "--listen", "0.5", spec});
-  // The reverse-path check drops before the input hook's rule (trial L4).
-  expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  // Nothing was sent: --listen read the reverse-path counter at 0, so the
+  // filter's prediction is no cause (trial15o F1: a harmless WARN), and the
+  // input hook's rule is the verdict.
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  EXPECT_TRUE(check_says(d, "rp_filter", "WARN", "TcpExtIPReversePathFilter did not climb during --listen (0)"))
+      << d.r.output;
   for (const auto* name : {"firewall", "rp_filter", "source_route", "igmp_version", "limits", "port", "listen"}) {
     const auto c = d.checks(name);
     EXPECT_TRUE(std::ranges::any_of(c, [](const json& e) { return e["status"] != "OK"; }))
@@ -5713,4 +5718,383 @@ TEST(NetDoctor, TheReversePathFixesSetTheKeyOnceAndTheNoteReadsPlainly) {
   }
   EXPECT_EQ(values, (std::set<std::string>{"2"})) << d.r.output;
   EXPECT_EQ(said(d).find("; then "), std::string::npos) << d.r.output;
+}
+
+
+// ---- trial15o: what was measured decides, not what the routes predict -------
+
+namespace {
+
+// Two LANs (test::tools::two_lans): the receiver, host 0, on both (eth0 on
+// LAN 0, where its 224.0.0.0/4 route leads; eth1 on LAN 1), host 1 on LAN
+// 0 only, host 2 on LAN 1 only. `source`, an address that host `sender`
+// adds on its eth0 (its datagrams come in on that host's LAN), is routed
+// back by the receiver through host 2 on eth1, a gateway: the trial's
+// source whose route back leaves by another interface than the join's.
+struct routed_back {
+  std::unique_ptr<test::network> net = test::tools::two_lans();
+  const test::host& rx = (*net)[0];
+  const test::host& sender;
+  routed_back(std::size_t sender_index, const std::string& source) : sender((*net)[sender_index]) {
+    const bool v4 = source.find(':') == std::string::npos;
+    std::vector<std::string> add{"ip", "addr", "add", source + (v4 ? "/32" : "/128"), "dev", "eth0"};
+    if (!v4) add.emplace_back("nodad");
+    const auto added = sender.exec(add);
+    EXPECT_TRUE(added.status.success()) << added.output;
+    const auto via = v4 ? (*net)[2].v4().to_string() : (*net)[2].v6().to_string();
+    const auto routed = rx.exec({"ip", v4 ? "-4" : "-6", "route", "replace",
+                                 v4 ? source.substr(0, source.rfind('.')) + ".0/24" : source + "/128", "via", via,
+                                 "dev", "eth1"});
+    EXPECT_TRUE(routed.status.success()) << routed.output;
+  }
+};
+
+// Whether any event's message or note holds `text`.
+bool said_anywhere(const doctor_run& d, const std::string& text) {
+  return std::ranges::any_of(d.events, [&](const json& e) {
+    return std::ranges::any_of(std::array{"message", "note"}, [&](const char* key) {
+      return e.contains(key) && e[key].is_string() && e[key].get<std::string>().find(text) != std::string::npos;
+    });
+  });
+}
+
+// The nftables rules `rules` (lines of `nft -f` after `add table inet
+// mcnet_doctor`), in place of every rule `h` had.
+void replace_rules(const test::host& h, const std::string& nft, const std::string& rules) {
+  ASSERT_TRUE(h.exec({nft, "flush", "ruleset"}).status.success());
+  const auto added = h.exec({nft, "-f", "-"}, "add table inet mcnet_doctor\n" + rules);
+  ASSERT_TRUE(added.status.success()) << added.output;
+}
+
+// The datagrams waiting on `s` (read and counted).
+std::size_t waiting(const core::socket& s) {
+  std::size_t n = 0;
+  std::array<char, 2048> buf{};
+  for (int i = 0; i < 10000 && ::recv(s.native_handle(), buf.data(), buf.size(), MSG_DONTWAIT) >= 0; ++i) ++n;
+  return n;
+}
+
+}  // namespace
+
+// trial15o F1: strict rp_filter on eth0, where the SSM join goes (no -i:
+// the group's route), while the source's datagrams come in by eth1 (its
+// route back leaves there, through a gateway). The run's reverse-path
+// counter stays at 0: the filter dropped nothing, so the run's verdict is
+// not the rp_filter prediction ("the kernel drops its datagrams") but
+// UNKNOWN, naming eth1 among the choices and saying the counter stayed at
+// 0. The doctor's --listen makes its rp_filter line a harmless WARN
+// (data.not_counted) and hears them on eth1, the source_route FAIL; with
+// no sender at all nothing came anywhere: the listen FAIL is the verdict.
+TEST(NetDoctor, AReversePathPredictionIsNoCauseOnceTheCounterStayedAtZero) {
+  MCNET_REQUIRE_NETNS();
+  const routed_back lan(2, "10.77.9.1");
+  const auto& rx = lan.rx;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth1.rp_filter", "0");
+  const auto spec = "10.77.9.1,232.1.15.1:" + std::to_string(free_port(rx));
+  const auto send = [&] { test::tools::send(lan.sender, {"-i", "eth0", "-c", "40", "-r", "200pps", spec}); };
+
+  const auto run = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, send);
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 0) << run.output;
+  EXPECT_EQ((*summary)["drop_causes"]["reverse_path_v4"], 0) << run.output;
+  const auto& verdict = (*summary)["verdict"];
+  ASSERT_TRUE(verdict.is_object()) << run.output;
+  EXPECT_EQ(verdict["status"], "UNKNOWN") << run.output;
+  const auto message = verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("mcast-recv -i eth1 " + spec), std::string::npos) << message;
+  EXPECT_NE(message.find("TcpExtIPReversePathFilter stayed at 0 during the run"), std::string::npos) << message;
+
+  const auto predictions_not_counted = [](const doctor_run& d) {
+    std::size_t n = 0;
+    for (const auto& c : d.checks("rp_filter")) {
+      if (c["subject"].get<std::string>().find(" -> ") == std::string::npos) continue;
+      ++n;
+      EXPECT_EQ(c["status"], "WARN") << c.dump();
+      EXPECT_TRUE(c["data"].value("not_counted", false)) << c.dump();
+      EXPECT_TRUE(c["data"].value("harmless", false)) << c.dump();
+      EXPECT_TRUE(c["fix"].is_null()) << c.dump();
+    }
+    EXPECT_EQ(n, 1u) << d.r.output;
+  };
+  const auto heard = doctor_while(rx, {"--listen", "1.5", spec + "%eth0"}, "010F01E8", send);
+  expect_verdict(heard, "source_route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(heard.verdict["fix"], "mcast-recv -i eth1 " + spec) << heard.r.output;
+  predictions_not_counted(heard);
+
+  const auto silent = doctor(rx, {"--listen", "1", spec + "%eth0"});
+  expect_verdict(silent, "listen", "FAIL", tools::exit_doctor_fail);
+  predictions_not_counted(silent);
+}
+
+// trial15o F5: firewall rules the doctor cannot decide by their matches
+// (a mark, a TTL, a length) while --listen's packet socket sees the
+// datagrams come in and no socket gets them, no counter climbing: dropped
+// on this host, so the only such rule on their way is the FAIL that
+// dropped them, and no line blames the sender, its TTL or a router; the
+// fix, pasted, lets them in. With a rule that matches none of them (ip ttl
+// 64) every datagram seen reached a socket: a harmless note, verdict OK.
+// `udp length > 100 drop` lets the END markers through: the listen line
+// says the rest came in and reached no socket, not OK.
+TEST(NetDoctor, DatagramsSeenComingInThatNoSocketGotAreDroppedOnThisHostNotKeptAwayByTheSender) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  rp_filter_off(rx, {"eth0"});
+  struct rule_case {
+    const char* rule;
+    bool drops;
+    bool markers_pass;
+  };
+  for (const auto& [rule, drops, markers_pass] : {rule_case{"meta mark 0 drop", true, false},
+                                                  rule_case{"ip ttl 1 drop", true, false},
+                                                  rule_case{"udp length > 100 drop", true, true},
+                                                  rule_case{"ip ttl 64 drop", false, false}}) {
+    SCOPED_TRACE(rule);
+    replace_rules(rx, nft, std::string("add chain inet mcnet_doctor input { type filter hook input priority 0; policy "
+                                    "accept; }\nadd rule inet mcnet_doctor input ") + rule + "\n");
+    const auto spec = "239.255.15.5:" + std::to_string(free_port(rx));
+    const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+    const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, "050FFFEF", send);
+    EXPECT_FALSE(said_anywhere(d, "check that the sender sends")) << d.r.output;
+    const auto lines = d.checks("firewall");
+    ASSERT_EQ(lines.size(), 1u) << d.r.output;
+    if (!drops) {
+      ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+      EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+      EXPECT_EQ(d.r.status.code, tools::exit_ok) << d.r.output;
+      EXPECT_TRUE(lines[0]["data"].value("harmless", false)) << d.r.output;
+      EXPECT_NE(lines[0]["message"].get<std::string>().find("dropped none of them"), std::string::npos) << d.r.output;
+      continue;
+    }
+    expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+    EXPECT_EQ(lines[0]["data"]["dropped_sources"], json::array({tx.v4().to_string()})) << d.r.output;
+    EXPECT_NE(d.verdict["message"].get<std::string>().find("the only one on their way, which the doctor cannot "
+                                                           "decide by its matches, dropped them"),
+              std::string::npos)
+        << d.r.output;
+    const auto listened = d.checks("listen");
+    ASSERT_EQ(listened.size(), 1u) << d.r.output;
+    EXPECT_EQ(listened[0]["status"], "FAIL") << d.r.output;
+    EXPECT_NE(listened[0]["message"].get<std::string>().find(markers_pass ? "came in and reached no socket"
+                                                                           : "came in on eth0 (a packet socket saw "
+                                                                             "them arrive) and no socket got them"),
+              std::string::npos)
+        << d.r.output;
+    EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1", spec}, send), 0u);
+    ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+    EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1.5", spec}, send), 20u);
+  }
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
+// trial15o F5: an SSM source behind a router by eth1 whose datagrams come
+// in on eth0, the join interface, where a rule drops them: the listen line
+// says they came in and the firewall dropped them, not that the source is
+// behind a router or its TTL; the source_route line says no socket got
+// them though a packet socket saw them, not that none came.
+TEST(NetDoctor, AnSsmSourceBehindARouterWhoseDatagramsCameInIsNoTtlMatter) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const routed_back lan(1, "10.77.8.1");
+  const auto& rx = lan.rx;
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  replace_rules(rx, nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
+                      "add rule inet mcnet_doctor input udp dport " + port + " drop\n");
+  const auto spec = "10.77.8.1,232.1.15.6:" + port;
+  const auto d = doctor_while(rx, {"--listen", "1.5", spec + "%eth0"}, "060F01E8", [&] {
+    test::tools::send(lan.sender, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  EXPECT_TRUE(check_says(d, "listen", "FAIL",
+                         "came in on eth0 (a packet socket saw them arrive) and no socket got them: a firewall rule "
+                         "dropped them"))
+      << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "although a packet socket there saw")) << d.r.output;
+  EXPECT_FALSE(said_anywhere(d, "heard none of 10.77.8.1's datagrams on eth0")) << d.r.output;
+  EXPECT_FALSE(said_anywhere(d, "TTL 1 (mcast-send's")) << d.r.output;
+  EXPECT_FALSE(said_anywhere(d, "is behind a router")) << d.r.output;
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
+// trial15o F7: the reverse-path rule with `. iif` (and firewalld's, with
+// `. mark . iif`: no policy rule selects by fwmark, so the mark changes
+// nothing) drops a source whose route back leaves by eth1 while its
+// datagrams come in on eth0: a FAIL whose fix is the route back by eth0,
+// never the rule's deletion; pasted, every datagram arrives and the rule
+// stays. With a fwmark rule the mark may matter: undecided.
+TEST(NetDoctor, AReversePathRuleWithIifIsSatisfiedByARouteBackByTheJoinInterface) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const routed_back lan(1, "10.77.8.1");
+  const auto& rx = lan.rx;
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto spec = "10.77.8.1,232.1.15.7:" + std::to_string(free_port(rx));
+  const auto send = [&] { test::tools::send(lan.sender, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto chain = [&](const std::string& lookup) {
+    replace_rules(rx, nft, "add chain inet mcnet_doctor pre { type filter hook prerouting priority raw; policy accept; }\n"
+                        "add rule inet mcnet_doctor pre " + lookup + " oif missing drop\n");
+  };
+  for (const std::string lookup : {"fib saddr . mark . iif", "fib saddr . iif"}) {
+    SCOPED_TRACE(lookup);
+    chain(lookup);
+    const auto d = doctor(rx, {spec + "%eth0"});
+    expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+    EXPECT_EQ(d.verdict["fix"], "ip route replace 10.77.8.1 dev eth0") << d.r.output;
+    EXPECT_NE(d.verdict["message"].get<std::string>().find("a reverse-path rule (" + lookup +
+                                                           " oif missing), which drops the datagrams of 10.77.8.1, "
+                                                           "as the route back to 10.77.8.1 leaves by eth1, not eth0"),
+              std::string::npos)
+        << d.r.output;
+    for (const auto& c : d.checks("firewall")) {
+      for (const auto* key : {"fix", "note"}) {
+        if (c[key].is_string()) {
+          EXPECT_EQ(c[key].get<std::string>().find("nft delete"), std::string::npos) << c;
+        }
+      }
+    }
+    EXPECT_EQ(packets_while(rx, {"-d", "1", spec + "%eth0"}, send), 0u);
+    ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+    EXPECT_EQ(packets_while(rx, {"-d", "1.5", spec + "%eth0"}, send), 20u);
+    EXPECT_NE(rx.exec({nft, "list", "ruleset"}).standard_output.find(lookup + " oif missing drop"), std::string::npos)
+        << "the anti-spoofing rule stays";
+    ASSERT_TRUE(rx.exec({"ip", "route", "del", "10.77.8.1", "dev", "eth0"}).status.success());
+  }
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "pref", "100", "fwmark", "7", "lookup", "100"}).status.success());
+  chain("fib saddr . mark . iif");
+  const auto marked = doctor(rx, {spec + "%eth0"});
+  EXPECT_TRUE(check_says(marked, "firewall", "WARN", "by a fib lookup (reverse path)")) << marked.r.output;
+  ASSERT_TRUE(rx.exec({"ip", "rule", "del", "pref", "100"}).status.success());
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
+// trial15o F10: `fib daddr type multicast drop` drops an IPv6 group's
+// datagrams as an IPv4 group's (measured): a FAIL for both, never a
+// reverse-path WARN; with --listen the listen line says they came in.
+TEST(NetDoctor, AFibDaddrTypeMulticastDropIsAFailureForIpv6GroupsToo) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  replace_rules(rx, nft, "add chain inet mcnet_doctor input { type filter hook input priority 0; policy accept; }\n"
+                      "add rule inet mcnet_doctor input fib daddr type multicast drop\n");
+  const auto port = std::to_string(free_port(rx));
+  for (const auto& group : {"[ff3e::15:10]:" + port, "239.255.15.10:" + port}) {
+    const auto d = doctor(rx, {"-i", "eth0", group});
+    expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+    for (const auto& c : d.checks("firewall")) {
+      EXPECT_FALSE(c["data"].contains("reverse_path")) << c;
+      EXPECT_FALSE(c["data"].contains("by_source")) << c;
+      EXPECT_EQ(c["message"].get<std::string>().find("reverse path"), std::string::npos) << c;
+    }
+  }
+  const auto spec = "[ff3e::15:10]:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "1.5", spec}, "ff3e0000000000000000000000150010", send);
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  EXPECT_TRUE(check_says(d, "listen", "FAIL", "came in on eth0 (a packet socket saw them arrive)")) << d.r.output;
+  ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1.5", spec}, send), 20u);
+}
+
+// trial15o F13: an IPv6 socket bound to [::] on an IPv4 group's port gets
+// none of the group's datagrams (IP_MULTICAST_ALL is off on an IPv6
+// socket), unless it joined the group itself; an IPv4 0.0.0.0 socket gets
+// its copies. The port line says so: OK, JSON data.other_family.
+TEST(NetDoctor, AnIpv6WildcardSocketGetsNoneOfAnIpv4GroupsDatagrams) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  rp_filter_off(rx, {"eth0"});
+  const auto port = free_port(rx);
+  const auto group = "239.255.15.13:" + std::to_string(port);
+  auto dual = hold_port(rx, core::ip_address::any_v6(), port, true);
+  ASSERT_TRUE(dual);
+  const auto d = doctor(rx, {"-i", "eth0", group});
+  const auto lines = d.checks("port");
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["status"], "OK") << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["other_family"].size(), 1u) << d.r.output;
+  EXPECT_NE(lines[0]["message"].get<std::string>().find("bound to the IPv6 wildcard address, it gets none of these "
+                                                        "IPv4 groups' datagrams"),
+            std::string::npos)
+      << d.r.output;
+  // Measured, with a run joined: what each socket got.
+  auto v4 = hold_port(rx, core::ip_address::any_v4(), port, true);
+  auto joined = hold_port(rx, core::ip_address::any_v6(), port, true);
+  ASSERT_TRUE(v4);
+  ASSERT_TRUE(joined);
+  ip_mreqn mreq{};
+  mreq.imr_multiaddr.s_addr = htonl(0xEFFF0F0DU);  // 239.255.15.13
+  mreq.imr_ifindex = static_cast<int>(rx.interfaces()[0].index);
+  ASSERT_EQ(::setsockopt(joined->native_handle(), IPPROTO_IP, IP_ADD_MEMBERSHIP, &mreq, sizeof mreq), 0);
+  EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1.5", group},
+                          [&] { test::tools::send(tx, {"-i", "eth0", "-c", "13", "-r", "200pps", group}); }),
+            13u);
+  EXPECT_EQ(waiting(*dual), 0u) << "the dual-stack socket on [::] got none";
+  EXPECT_EQ(waiting(*v4), 16u) << "the IPv4 wildcard socket got its copies (13 and 3 END markers)";
+  EXPECT_EQ(waiting(*joined), 16u) << "a dual-stack socket that joined the group gets them";
+}
+
+// trial15o F14: an IPv6 SSM join on eth0 whose source's datagrams come in
+// by eth1, where the doctor's probe joined the channel too: the join's
+// socket takes them from eth1 (an IPv6 socket's group is not tied to an
+// interface), yet the join heard none: its listen line is no OK one.
+TEST(NetDoctor, DatagramsHeardOnlyWhereTheProbeJoinedAreNoOkListenLine) {
+  MCNET_REQUIRE_NETNS();
+  const routed_back lan(2, "fd77:9::1");
+  const auto& rx = lan.rx;
+  const auto spec = "fd77:9::1,[ff3e::15:14]:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"--listen", "1.5", spec + "%eth0"}, "ff3e0000000000000000000000150014", [&] {
+    test::tools::send(lan.sender, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  const auto listened = d.checks("listen");
+  ASSERT_FALSE(listened.empty()) << d.r.output;
+  for (const auto& c : listened) EXPECT_NE(c["status"], "OK") << c;
+  EXPECT_TRUE(check_says(d, "listen", "FAIL", "heard only on eth1, where the doctor joined the group too")) << d.r.output;
+}
+
+// trial15o F17 (docs/tools.md, the route and rp_filter rows): IPv4's
+// reverse-path lookup of a multicast datagram carries no source (no
+// `from`): a policy rule `from GROUP to SOURCE` leading to a table whose
+// route back leaves by eth1 does not move it, so strict rp_filter on eth0
+// passes the source on eth0's link (predicted OK, measured: every datagram,
+// the counter at 0); the same rule without `from` leads it there, and the
+// filter drops them (predicted FAIL, measured: none).
+TEST(NetDoctor, TheReversePathLookupOfAGroupsDatagramCarriesNoSource) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto source = tx.v4().to_string();
+  const auto spec = source + ",232.1.15.17:" + std::to_string(free_port(rx));
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", source, "dev", "eth1", "table", "100"}).status.success());
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto subject = source + " -> 232.1.15.17 on eth0";
+  for (const bool from_group : {true, false}) {
+    SCOPED_TRACE(from_group ? "from 232.1.15.17" : "no from");
+    std::vector<std::string> rule{"ip", "rule", "add", "pref", "100"};
+    if (from_group) rule.insert(rule.end(), {"from", "232.1.15.17"});
+    rule.insert(rule.end(), {"to", source, "lookup", "100"});
+    ASSERT_TRUE(rx.exec(rule).status.success());
+    const auto d = doctor(rx, {spec + "%eth0"});
+    const auto lines = d.checks("rp_filter");
+    const auto line = std::ranges::find_if(lines, [&](const json& c) { return c["subject"] == subject; });
+    ASSERT_NE(line, lines.end()) << d.r.output;
+    EXPECT_EQ((*line)["status"], from_group ? "OK" : "FAIL") << d.r.output;
+    const auto run = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec + "%eth0"}, send);
+    EXPECT_EQ(total_packets(run), from_group ? 20u : 0u) << run.output;
+    ASSERT_TRUE(rx.exec({"ip", "rule", "del", "pref", "100"}).status.success());
+  }
 }

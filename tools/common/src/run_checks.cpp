@@ -708,6 +708,11 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
   // run), it is said with the verdict, not as the verdict over a sender
   // that may be silent (trial15i H1).
   std::string maybe_reverse_path;
+  // Measured at 0: what the routes predict of the filter did not happen,
+  // so it is no cause (trial15o F1); the message says so.
+  if (over_run.reverse_path && *over_run.reverse_path == 0) {
+    for (const auto& clause : reverse_path_not_counted(checks, "the run")) maybe_reverse_path += "; " + clause;
+  }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
     auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan);
     if (rp.data.value("possible", false)) {
