@@ -36,6 +36,7 @@
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/report.hpp>
+#include <mcnet/tools/run_checks.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 
@@ -713,6 +714,114 @@ TEST(NetToolFaults, TwoThousandSilentChannelsAreDiagnosedPromptlyWithOneReadOfTh
   EXPECT_EQ(runs, std::vector<std::string>({"-j list ruleset"})) << runs.size() << " runs of nft";
   std::cout << "1,997 silent channels: the run ended " << took << " s after its SIGINT, nft ran " << runs.size()
             << " time(s)\n";
+}
+
+// trial20o M2: a signal during the checks of the silent channels, after
+// the run ended, ends them: the summary comes with the channels left
+// listed unchecked (`checked` false, the reason in their message), not
+// after every channel's checks (a supervisor's SIGKILL after its grace
+// period would lose the summary). An nft first in PATH takes 2 s to read
+// the ruleset, so the SIGTERM, 0.7 s after the SIGINT that ended the run,
+// comes while the first silent channel is checked.
+TEST(NetToolFaults, ASignalDuringTheSilentChannelsChecksEndsThemAndTheSummaryComes) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(test::tools::free_port(rx));
+  test::tools::scratch_dir dir;
+  ASSERT_FALSE(dir.path.empty());
+  const auto calls = dir.file("nft-calls");
+  {
+    std::ofstream script(dir.file("nft"));
+    script << "#!/bin/sh
+echo \"$*\" >> '" << calls << "'
+sleep 2
+exec '" << nft << "' \"$@\"\n";
+  }
+  std::filesystem::permissions(dir.file("nft"), std::filesystem::perms::owner_all);
+  const char* path = std::getenv("PATH");
+  auto p = rx.start({"env", "PATH=" + dir.path + ":" + (path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin"),
+                     MCAST_RECV, "--json", "-i", "eth0", "239.207.2.1:" + port + "+50"});
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (p.standard_output().find("\"event\":\"start\"") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline && !p.wait_for(10ms)) {
+  }
+  ASSERT_NE(p.standard_output().find("\"event\":\"start\""), std::string::npos) << p.output();
+  ASSERT_TRUE(catches(p.pid(), SIGINT) && catches(p.pid(), SIGTERM));
+  test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "239.207.2.1:" + port});
+  std::this_thread::sleep_for(300ms);
+  ASSERT_EQ(::kill(p.pid(), SIGINT), 0);
+  std::this_thread::sleep_for(700ms);
+  const auto signalled = std::chrono::steady_clock::now();
+  const auto st = p.stop(SIGTERM, 30s);
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+  EXPECT_TRUE(st.exited && st.code == 0) << st.describe() << "\n" << p.error_output();
+  expect_schema_conform(p.standard_output());
+  const auto events = json_lines(p.standard_output());
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << p.output();
+  const auto& silent = (*summary)["silent"];
+  ASSERT_TRUE(silent.is_array()) << *summary;
+  ASSERT_EQ(silent.size(), 50u) << silent;
+  std::size_t checked = 0, unchecked = 0;
+  for (const auto& c : silent) {
+    if (c["checked"] == true) {
+      ++checked;
+      continue;
+    }
+    EXPECT_EQ(c["message"], "not checked: a signal came during the checks") << c;
+    EXPECT_TRUE(c["causes"].empty()) << c;
+    ++unchecked;
+  }
+  // The first channel's checks read the ruleset (2 s); the signal came then.
+  EXPECT_EQ(checked, 1u) << silent;
+  EXPECT_EQ(unchecked, 49u) << silent;
+  std::ifstream in(calls);
+  std::vector<std::string> runs;
+  for (std::string line; std::getline(in, line);) runs.push_back(line);
+  EXPECT_EQ(runs, std::vector<std::string>({"-j list ruleset"})) << runs.size() << " runs of nft";
+  std::cout << "SIGTERM during the silent channels' checks: the summary came " << took << " s after it\n";
+}
+
+// The silent channels' checks end when their time is gone (the run ended,
+// a user or supervisor waits): with no time at all, none is checked, each
+// listed with the reason, and one text line counts them.
+TEST(NetToolFaults, SilentChannelChecksStopWhenTheirTimeIsGone) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  std::vector<tools::membership> members;
+  std::vector<tools::silent_channel> silent;
+  for (const char* g : {"239.207.3.1", "239.207.3.2"}) {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse(g);
+    m.request.port = 5000;
+    members.push_back(m);
+    silent.push_back({{{"group", g},
+                       {"port", 5000},
+                       {"mode", "any"},
+                       {"sources", json::array()},
+                       {"interface", {{"name", nullptr}, {"index", nullptr}}},
+                       {"packets", 0},
+                       {"end_markers", 0}},
+                      {},
+                      {}});
+  }
+  const auto report = h.run([&] { return tools::silent_hints(members, silent, tools::silent_check_stop(0s)); });
+  ASSERT_EQ(report.event.size(), 2u) << report.event;
+  for (const auto& c : report.event) {
+    EXPECT_EQ(c["checked"], false) << c;
+    EXPECT_EQ(c["message"], "not checked: the checks' 0 s ran out") << c;
+  }
+  ASSERT_FALSE(report.text.empty());
+  EXPECT_EQ(report.text.back(), "mcast-recv: 2 silent channels not checked: the checks' 0 s ran out (mcast-recv "
+                                "doctor SPEC checks one)");
+  // With its time, the same two are checked.
+  const auto full = h.run([&] { return tools::silent_hints(members, silent, tools::silent_check_stop()); });
+  ASSERT_EQ(full.event.size(), 2u) << full.event;
+  for (const auto& c : full.event) EXPECT_EQ(c["checked"], true) << c;
 }
 
 TEST(NetToolFaults, ASignalDuringTheSendSetUpEndsWithASummaryAndSendsNothing) {

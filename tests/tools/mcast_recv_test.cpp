@@ -973,6 +973,35 @@ TEST(NetMcastRecv, UnicastAndBroadcastToThePortAreNotCounted) {
   EXPECT_EQ((*summary)["total"]["packets"], 0);
 }
 
+// Another socket of `rx` (python3 `python`) that joins `group` on `iface`
+// (bound to another port: the membership is the interface's), prints
+// "joined" and holds it 30 s at most; returned once it said so (or 30 s).
+test::process hold_membership(const test::host& rx, const std::string& python, const std::string& group,
+                              const std::string& iface) {
+  const bool v6 = group.find(':') != std::string::npos;
+  const std::string script =
+      "import socket, struct, sys, time\n"
+      "v6 = " + std::string(v6 ? "True" : "False") + "\n"
+      "g = '" + group + "'\n"
+      "i = socket.if_nametoindex('" + iface + "')\n"
+      "if v6:\n"
+      "    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
+      "    s.bind(('::', 0))\n"
+      "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, g) + struct.pack('@I', i))\n"
+      "else:\n"
+      "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+      "    s.bind(('0.0.0.0', 0))\n"
+      "    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack('4s4si', socket.inet_aton(g), socket.inet_aton('0.0.0.0'), i))\n"
+      "print('joined', flush=True)\n"
+      "time.sleep(30)\n";
+  auto holder = rx.start({python, "-c", script});
+  const auto deadline = std::chrono::steady_clock::now() + 30s;
+  while (holder.standard_output().find("joined") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline && !holder.wait_for(10ms)) {
+  }
+  return holder;
+}
+
 // trial20o M1, measured on this kernel: another socket of the receiving
 // host joins a group on eth1, mcast-recv joins it on eth0 only, and a
 // sender on eth1's LAN sends to it. IPv4 filters by the interface joined:
@@ -996,28 +1025,7 @@ TEST(NetMcastRecv, AnIpv6GroupJoinedElsewhereByAnotherSocketIsSetApart) {
     const auto spec = [&](const std::string& g, const char* iface) {
       return (v6 ? "[" + g + "]:" : g + ":") + port + "%" + iface;
     };
-    // The other socket: joins `joined_elsewhere` on eth1 (another port: the
-    // membership is the interface's), says "joined", holds it 30 s at most.
-    const std::string script =
-        "import socket, struct, sys, time\n"
-        "v6 = " + std::string(v6 ? "True" : "False") + "\n"
-        "g = '" + joined_elsewhere + "'\n"
-        "i = socket.if_nametoindex('eth1')\n"
-        "if v6:\n"
-        "    s = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)\n"
-        "    s.bind(('::', 0))\n"
-        "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_JOIN_GROUP, socket.inet_pton(socket.AF_INET6, g) + struct.pack('@I', i))\n"
-        "else:\n"
-        "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
-        "    s.bind(('0.0.0.0', 0))\n"
-        "    s.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, struct.pack('4s4si', socket.inet_aton(g), socket.inet_aton('0.0.0.0'), i))\n"
-        "print('joined', flush=True)\n"
-        "time.sleep(30)\n";
-    auto holder = rx.start({python, "-c", script});
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (holder.standard_output().find("joined") == std::string::npos &&
-           std::chrono::steady_clock::now() < deadline && !holder.wait_for(10ms)) {
-    }
+    auto holder = hold_membership(rx, python, joined_elsewhere, "eth1");
     ASSERT_NE(holder.standard_output().find("joined"), std::string::npos) << holder.output();
     const std::vector<std::string> args{"-d", "1.5", spec(joined_elsewhere, "eth0"), spec(other, "eth1")};
     const auto send = [&] {
@@ -1071,6 +1079,52 @@ TEST(NetMcastRecv, AnIpv6GroupJoinedElsewhereByAnotherSocketIsSetApart) {
               std::string::npos)
         << text.output;
   }
+}
+
+// When nothing arrived at all while the group's datagrams came in on
+// another interface (IPv6, the group joined there by another socket), the
+// verdict says so: a `route` FAIL naming where they came in, its fix the
+// command line with the join moved there, which then receives them.
+TEST(NetMcastRecv, NothingArrivedButTheGroupCameInElsewhereIsTheVerdictAndItsFixReceives) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {1}}, {.lans = {0, 1}}}});
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const std::string group = "ff1e::77:48";
+  const auto target = "[" + group + "]:" + port;
+  auto holder = hold_membership(rx, python, group, "eth1");
+  ASSERT_NE(holder.standard_output().find("joined"), std::string::npos) << holder.output();
+  const auto send = [&] { test::tools::send_from(*net, {0}, {"-i", "eth0", "-c", "30", "-r", "1000pps", target}); };
+  const auto r = receive_while(rx, {"--json", "-d", "1.5", target + "%eth0"}, send);
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 0) << *summary;
+  EXPECT_EQ((*summary)["total"]["other_interface"], 33) << *summary;
+  const auto& v = (*summary)["verdict"];
+  ASSERT_TRUE(v.is_object()) << *summary;
+  EXPECT_EQ(v["status"], "FAIL") << v;
+  EXPECT_EQ(v["check"], "route") << v;
+  EXPECT_EQ(v["subject"], target + " on eth0") << v;
+  EXPECT_NE(v["message"].get<std::string>().find("while datagrams of " + target + " came in on another interface, "
+                                                 "where this run did not join it (33 datagrams on eth1)"),
+            std::string::npos)
+      << v;
+  ASSERT_TRUE(v["fix"].is_string()) << v;
+  const auto fix = v["fix"].get<std::string>();
+  EXPECT_EQ(fix, "mcast-recv -i eth1 '" + target + "'") << v;
+  // The fix, pasted (with --json and a duration), receives them.
+  auto moved = rx.start({"sh", "-c", std::string(MCAST_RECV) + " --json -d 2 " + fix.substr(11)});
+  std::this_thread::sleep_for(800ms);
+  send();
+  const auto st = moved.wait_for(20s);
+  ASSERT_TRUE(st && st->success()) << moved.output();
+  const auto after = json_lines(moved.standard_output());
+  const auto* fixed = find_event(after, "summary");
+  ASSERT_TRUE(fixed) << moved.output();
+  EXPECT_EQ((*fixed)["total"]["packets"], 30) << *fixed;
 }
 
 }  // namespace

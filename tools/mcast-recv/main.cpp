@@ -86,14 +86,18 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   if (!links) out.warn("interface events are not watched: " + links.error().message());
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.
-  session.diagnose_with([&members, &s, &table, &links, relied = std::move(relied)](const tools::drop_counters& over_run) {
+  // Datagrams of its groups that came in where it did not join them say where the sender is.
+  session.diagnose_with([&members, &s, &table, &links, &session,
+                         relied = std::move(relied)](const tools::drop_counters& over_run) {
     return tools::nothing_arrived_verdict(links ? links->current(members) : members, over_run, s.rcvbuf,
-                                          table.stray_ends(), relied);
+                                          table.stray_ends(), relied, session.other_interface());
   });
   session.loss_hints_with(
       [&members](const tools::receive_session::lossy_groups& lossy) { return tools::loss_hints(members, lossy); });
-  session.silent_hints_with(
-      [&members](const tools::receive_session::silent_channels& silent) { return tools::silent_hints(members, silent); });
+  // Bounded: a signal or silent_check_budget ends them, the summary comes.
+  session.silent_hints_with([&members](const tools::receive_session::silent_channels& silent) {
+    return tools::silent_hints(members, silent, tools::silent_check_stop());
+  });
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
   if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch),

@@ -40,7 +40,12 @@ nlohmann::ordered_json error_event(std::string_view message, std::string_view co
 
 namespace {
 std::atomic<bool> stop_flag{false};
-void on_signal(int) { stop_flag.store(true); }
+std::atomic<unsigned> signal_count{0};
+static_assert(std::atomic<unsigned>::is_always_lock_free, "a signal handler may only touch lock-free atomics");
+void on_signal(int) {
+  stop_flag.store(true);
+  signal_count.fetch_add(1);
+}
 }  // namespace
 
 void stop_on_signals() {
@@ -54,6 +59,8 @@ void stop_on_signals() {
 }
 
 bool stop_requested() noexcept { return stop_flag.load(); }
+
+unsigned signals_received() noexcept { return signal_count.load(); }
 
 std::string code_name(const error& e) {
   if (e.code.category() == error_category()) return std::string(name(static_cast<errc>(e.code.value())));

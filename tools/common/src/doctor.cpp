@@ -3706,8 +3706,14 @@ result<program_output> run_program(const std::vector<std::string>& argv, std::ch
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) break;
     pollfd p{read_end.get(), POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) break;
+    // A signal (SIGINT, SIGTERM: stop_on_signals() installs no SA_RESTART)
+    // interrupts the wait, not the program: read on, within the deadline,
+    // or its output would be cut short and read as unreadable.
+    const int ready = ::poll(&p, 1, static_cast<int>(left.count()));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) break;
     const auto n = ::read(read_end.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     r.out.append(buf.data(), static_cast<std::size_t>(n));
     if (r.out.size() > (64U << 20)) break;  // a ruleset past 64 MiB is not read whole
@@ -3720,7 +3726,8 @@ result<program_output> run_program(const std::vector<std::string>& argv, std::ch
   }
   if (done == 0) {
     ::kill(pid, SIGKILL);  // our own child, past its time
-    ::waitpid(pid, &status, 0);
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
     return fail(error(std::make_error_code(std::errc::timed_out), "run", argv[0]));
   }
   r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

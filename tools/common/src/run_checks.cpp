@@ -19,6 +19,7 @@
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/netlink/route.hpp>
+#include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/report.hpp>
 
 namespace mcnet::tools {
@@ -502,8 +503,11 @@ std::vector<std::string> loss_hints(const std::vector<membership>& members,
   return out;
 }
 
-silent_report silent_hints(const std::vector<membership>& members, const std::vector<silent_channel>& silent) {
+silent_report silent_hints(const std::vector<membership>& members, const std::vector<silent_channel>& silent,
+                           const std::function<std::optional<std::string>()>& stop) {
   silent_report out;
+  std::optional<std::string> stopped;  // why the channels left are not checked
+  std::size_t unchecked = 0;
   auto snap = netlink::take_snapshot({.groups = false});
   const auto or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   // The memberships by group, port and mode, in their order, grouped once:
@@ -540,6 +544,25 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     }
     if (these.empty()) continue;
     const auto name = channel_name(c);
+    // Stopped (a signal, the time gone): the channels left are listed
+    // unchecked, so the summary comes now (trial20o M2: a SIGTERM waited
+    // 26 s of checks, and a supervisor's SIGKILL would lose the summary).
+    if (!stopped && stop) stopped = stop();
+    if (stopped) {
+      ++unchecked;
+      out.event.push_back({{"group", group_text},
+                           {"port", port},
+                           {"interface", c["interface"]},
+                           {"mode", mode},
+                           {"sources", c["sources"]},
+                           {"end_markers", c.value("end_markers", std::uint64_t{0})},
+                           {"other_channels_received", sc.other_channels_received},
+                           {"arrived_elsewhere", sc.arrived_elsewhere},
+                           {"checked", false},
+                           {"causes", json::array()},
+                           {"message", "not checked: " + *stopped}});
+      continue;
+    }
     const auto ends = c.value("end_markers", std::uint64_t{0});
     const auto ends_text = ends == 0 ? std::string() : end_markers_text(c).substr(2);  // without ", "
     // Its own datagrams that came in where it was not joined (trial20o M1):
@@ -640,10 +663,26 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
                          {"end_markers", ends},
                          {"other_channels_received", sc.other_channels_received},
                          {"arrived_elsewhere", sc.arrived_elsewhere},
+                         {"checked", true},
                          {"causes", std::move(causes)},
                          {"message", std::move(none)}});
   }
+  if (unchecked > 0) {
+    out.text.push_back(fmt::format("mcast-recv: {} not checked: {} (mcast-recv doctor SPEC checks one)",
+                                   count_text(unchecked, "silent channel", "silent channels"), *stopped));
+  }
   return out;
+}
+
+std::function<std::optional<std::string>()> silent_check_stop(std::chrono::steady_clock::duration budget) {
+  const auto signals = signals_received();
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  const auto seconds = std::chrono::duration<double>(budget).count();
+  return [signals, deadline, seconds]() -> std::optional<std::string> {
+    if (signals_received() != signals) return std::string("a signal came during the checks");
+    if (std::chrono::steady_clock::now() >= deadline) return fmt::format("the checks' {:g} s ran out", seconds);
+    return std::nullopt;
+  };
 }
 
 relied_routes_map relied_routes(const std::vector<joined_membership>& joins) {
@@ -658,9 +697,67 @@ relied_routes_map relied_routes(const std::vector<joined_membership>& joins) {
   return out;
 }
 
-run_verdict nothing_arrived_verdict(const std::vector<membership>& members, const drop_counters& over_run,
-                                    std::int64_t rcvbuf, std::uint64_t end_markers,
-                                    const relied_routes_map& relied) {
+namespace {
+
+// A join on whose interface nothing arrived while its group and port's
+// datagrams came in on another one (`elsewhere`, receive_session's
+// other_interface()): a `route` FAIL, its fix the command line with that
+// join moved where the most came (trial20o: the verdict said nothing of
+// them when nothing arrived at all).
+void arrived_elsewhere_checks(
+    const std::vector<planned_join>& plan,
+    const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere,
+    std::vector<check_result>& checks) {
+  if (elsewhere.empty()) return;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (p.iface.index == 0) continue;
+    const auto group = r.group.unmap().with_scope_id(0);
+    std::vector<std::string> where;
+    std::string via;
+    std::uint64_t most = 0;
+    for (const auto& [key, n] : elsewhere) {
+      const auto& [g, port, index] = key;
+      if (g != group || port != r.port || index == 0 || index == p.iface.index) continue;
+      const auto at = core::interface_ref::by_index(index);
+      const auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", index);
+      where.push_back(fmt::format("{} on {}", count_text(n.packets, "datagram", "datagrams"), name));
+      if (n.packets > most) {
+        most = n.packets;
+        via = name;
+      }
+    }
+    if (where.empty()) continue;
+    const std::string join(p.iface.name.view());
+    const auto subject = fmt::format("{} on {}", core::endpoint(r.group, r.port).to_string(), join);
+    if (std::ranges::any_of(checks, [&](const check_result& c) { return c.check == "route" && c.subject == subject; })) {
+      continue;  // another source's join of the channel: one line
+    }
+    const auto* m = p.m;
+    checks.push_back(
+        {"route", subject, check_status::fail,
+         fmt::format("nothing arrived on {}, the join interface, while datagrams of {} came in on another "
+                     "interface, where this run did not join it ({}): the sender's datagrams reach this host there",
+                     join, core::endpoint(r.group, r.port).to_string(), fmt::join(where, ", ")),
+         placed_command(members_of(plan),
+                        [m, &via](const membership& o) -> std::optional<std::string> {
+                          if (same_join(o, *m)) return via;
+                          return std::nullopt;
+                        }),
+         {{"join_interface", join}, {"arrived_interface", via}, {"arrived_packets", most}},
+         fmt::format("the host joined the group on {} for another socket, and Linux gives an IPv6 socket a group's "
+                     "datagrams from each interface the host joined it on: so they reached this run, set apart from "
+                     "its channels (the summary's other_interface)",
+                     via)});
+  }
+}
+
+}  // namespace
+
+run_verdict nothing_arrived_verdict(
+    const std::vector<membership>& members, const drop_counters& over_run, std::int64_t rcvbuf,
+    std::uint64_t end_markers, const relied_routes_map& relied,
+    const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere) {
   std::vector<check_result> checks;
   std::string firewall_unread;  // the firewall check's SKIP, when it could not read the rules
   auto plan = plan_joins(members);
@@ -703,6 +800,7 @@ run_verdict nothing_arrived_verdict(const std::vector<membership>& members, cons
     }
     if (end_markers > 0 && !firewall_suspect) end_markers_only(*snap, plan, end_markers, members, checks);
   }
+  arrived_elsewhere_checks(plan, elsewhere, checks);
   // The reverse-path counter is namespace-wide: when it may be other
   // interfaces' traffic as well as this run's (no packet socket tells in a
   // run), it is said with the verdict, not as the verdict over a sender

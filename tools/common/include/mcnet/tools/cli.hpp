@@ -48,6 +48,10 @@ inline constexpr int exit_setup = 4;    ///< socket set-up, a join or a send fai
 /// stop_requested() reads.
 void stop_on_signals();
 [[nodiscard]] bool stop_requested() noexcept;
+/// How many of those signals came since stop_on_signals() (a count that
+/// wraps): one that comes after a run has ended (during its summary's
+/// checks, silent_check_stop()) is told from the one that ended it.
+[[nodiscard]] unsigned signals_received() noexcept;
 
 /// An error's `code` for JSON: the errno name ("ENOBUFS") for kernel errors,
 /// the mcnet condition's name ("not_multicast", mcnet::name) otherwise.

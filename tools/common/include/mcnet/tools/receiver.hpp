@@ -175,7 +175,8 @@ struct silent_report {
   /// `interface`, `mode`, `sources` (the channel's, as the summary's
   /// `channels` say it), `end_markers` (END markers of streams never seen
   /// that came through it), `other_channels_received` (channel_name() of
-  /// each channel of its group and port that received), `causes` (each
+  /// each channel of its group and port that received), `arrived_elsewhere`,
+  /// `checked` (false: its checks were not made, silent_hints' `stop`), `causes` (each
   /// WARN and FAIL: status, check, subject, message, fix, note; in the
   /// doctor's order) and `message` (when no local check found a cause:
   /// what to suspect and which doctor run checks more; else null).

@@ -11,6 +11,7 @@
 /// the summary its verdict. The checks themselves are the doctor's
 /// (doctor.cpp), one code path for both.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -282,9 +283,18 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// its name when it came back), not where the group's route leads now, when
 /// that link was deleted or the route leads elsewhere (a narrower route gone
 /// with its link, a wider one left): planned_join::followed.
-[[nodiscard]] run_verdict nothing_arrived_verdict(const std::vector<membership>& members,
-                                                  const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
-                                                  std::uint64_t end_markers = 0, const relied_routes_map& relied = {});
+/// `elsewhere` (receive_session::other_interface()): datagrams of a joined
+/// group and port that came in on an interface where the run did not join
+/// it (the host joined it there for another socket; Linux gives an IPv6
+/// socket a group's datagrams from each interface the host joined it on):
+/// the sender's datagrams reach this host there, so a join of that group
+/// and port elsewhere is a `route` FAIL, its subject the group, its fix
+/// the command line with that join moved there (`data.arrived_interface`,
+/// `data.arrived_packets`), leading the verdict before any rule or filter.
+[[nodiscard]] run_verdict nothing_arrived_verdict(
+    const std::vector<membership>& members, const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
+    std::uint64_t end_markers = 0, const relied_routes_map& relied = {},
+    const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere = {});
 
 /// For a run whose streams lost datagrams that the sockets did not drop:
 /// the firewall check's WARN and FAIL lines for those of `members` whose
@@ -322,9 +332,25 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// is said so, beside it and in the message, not "while other groups'
 /// datagrams did". The nftables ruleset (read_nft_ruleset()) and the IGMP
 /// querier versions (igmp_querier_versions()) are read once for all the
-/// channels.
+/// channels. `stop`, asked before each channel's checks: a reason to stop
+/// (silent_check_stop()), after which the channels left are entries with
+/// `checked` false, no causes and a message saying why, and one text line
+/// counts them; none (or no `stop`): go on.
 [[nodiscard]] silent_report silent_hints(const std::vector<membership>& members,
-                                         const std::vector<silent_channel>& silent);
+                                         const std::vector<silent_channel>& silent,
+                                         const std::function<std::optional<std::string>()>& stop = {});
+
+/// The longest the checks of a run's silent channels take before the rest
+/// are left unchecked (silent_check_stop()): they run after the run's
+/// duration, which a user or a supervisor's grace period counts on.
+inline constexpr std::chrono::seconds silent_check_budget{5};
+
+/// A `stop` for silent_hints(), made as the checks start: a signal
+/// (SIGINT, SIGTERM, SIGHUP; signals_received()) after this call ("a
+/// signal came during the checks"), or `budget` gone by ("the checks' 5 s
+/// ran out").
+[[nodiscard]] std::function<std::optional<std::string>()> silent_check_stop(
+    std::chrono::steady_clock::duration budget = silent_check_budget);
 
 /// The routes `joins` without -i followed, per group (their route_prefix;
 /// none when the kernel did not say), for nothing_arrived_verdict().
