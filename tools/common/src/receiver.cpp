@@ -29,6 +29,7 @@
 #include <mcnet/ipv6.hpp>
 #include <mcnet/netlink.hpp>
 #include <mcnet/version.hpp>
+#include <mcnet/tools/bounded_map.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/coalesce.hpp>
 #include <mcnet/tools/descriptors.hpp>
@@ -823,13 +824,9 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
         !joined_there(group, port, m.info.interface_index)) {
       ++other_interface_total_;
       const ingress_key at{group.with_scope_id(0), port, m.info.interface_index};
-      auto it = other_interface_.find(at);
-      if (it == other_interface_.end() && other_interface_.size() < other_interface_kept) {
-        it = other_interface_.emplace(at, other_interface_count{}).first;
-      }
-      if (it != other_interface_.end()) {
-        ++it->second.packets;
-        it->second.bytes += m.size;
+      if (auto* n = bounded_entry(other_interface_, at, other_interface_kept)) {
+        ++n->packets;
+        n->bytes += m.size;
       }
       continue;
     }

@@ -11,6 +11,7 @@
 #include <mcnet/feed/moldudp64.hpp>
 #include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/saturating.hpp>
+#include <mcnet/tools/bounded_map.hpp>
 
 namespace mcnet::tools {
 
@@ -23,7 +24,6 @@ std::optional<payload_mode> parse_payload_mode(std::string_view text) noexcept {
   if (text == "raw") return payload_mode::raw;
   return std::nullopt;
 }
-
 
 namespace {
 
@@ -108,23 +108,6 @@ bool counts_loss(const stream_key& key, const stream& s) noexcept {
 }
 
 namespace {
-
-// The entry of `key` in `map`, made when absent (then given to `init`)
-// unless `map` holds `kept` entries already or memory runs out: nullptr
-// then, and the caller counts the event in its total alone.
-template <class Map, class Init = void (*)(typename Map::mapped_type&)>
-typename Map::mapped_type* bounded_entry(Map& map, const typename Map::key_type& key, std::size_t kept,
-                                         Init&& init = [](typename Map::mapped_type&) {}) {
-  if (auto it = map.find(key); it != map.end()) return &it->second;
-  if (map.size() >= kept) return nullptr;
-  try {
-    auto& made = map.try_emplace(key).first->second;
-    init(made);
-    return &made;
-  } catch (const std::bad_alloc&) {
-    return nullptr;
-  }
-}
 
 // Datagrams through one interface (a stream's, or one tally of it), into
 // their channel's count; `rated`: their rate too.
