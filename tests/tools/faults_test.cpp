@@ -735,10 +735,7 @@ TEST(NetToolFaults, ASignalDuringTheSilentChannelsChecksEndsThemAndTheSummaryCom
   const auto calls = dir.file("nft-calls");
   {
     std::ofstream script(dir.file("nft"));
-    script << "#!/bin/sh
-echo \"$*\" >> '" << calls << "'
-sleep 2
-exec '" << nft << "' \"$@\"\n";
+    script << "#!/bin/sh\necho \"$*\" >> '" << calls << "'\nsleep 2\nexec '" << nft << "' \"$@\"\n";
   }
   std::filesystem::permissions(dir.file("nft"), std::filesystem::perms::owner_all);
   const char* path = std::getenv("PATH");
