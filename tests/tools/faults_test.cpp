@@ -761,7 +761,7 @@ TEST(NetToolFaults, ASignalDuringTheSilentChannelsChecksEndsThemAndTheSummaryCom
   ASSERT_NE(summary, nullptr) << p.output();
   const auto& silent = (*summary)["silent"];
   ASSERT_TRUE(silent.is_array()) << *summary;
-  ASSERT_EQ(silent.size(), 50u) << silent;
+  ASSERT_EQ(silent.size(), 49u) << silent;  // 50 groups, one sent to
   std::size_t checked = 0, unchecked = 0;
   for (const auto& c : silent) {
     if (c["checked"] == true) {
@@ -774,7 +774,7 @@ TEST(NetToolFaults, ASignalDuringTheSilentChannelsChecksEndsThemAndTheSummaryCom
   }
   // The first channel's checks read the ruleset (2 s); the signal came then.
   EXPECT_EQ(checked, 1u) << silent;
-  EXPECT_EQ(unchecked, 49u) << silent;
+  EXPECT_EQ(unchecked, 48u) << silent;
   std::ifstream in(calls);
   std::vector<std::string> runs;
   for (std::string line; std::getline(in, line);) runs.push_back(line);
