@@ -643,6 +643,40 @@ TEST(NetToolFaults, ASignalDuringSixtyThousandJoinsEndsTheRunPromptly) {
   std::cout << "SIGINT after " << (*start)["groups"].size() << " of 60000 joins: the run ended in " << took << " s\n";
 }
 
+// An nft first in PATH, in `dir`, that writes each call's arguments to
+// the file `calls` and runs `nft` after `delay` (a shell `sleep` argument;
+// empty: none), then mcast-recv --json with `args` started in `rx` with
+// that PATH: returned once its start event came (at most 20 s).
+test::process recv_with_counted_nft(const test::host& rx, const test::tools::scratch_dir& dir, const std::string& nft,
+                                    const std::string& calls, const std::string& delay,
+                                    const std::vector<std::string>& args) {
+  {
+    std::ofstream script(dir.file("nft"));
+    script << "#!/bin/sh\necho \"$*\" >> '" << calls << "'\n"
+           << (delay.empty() ? std::string() : "sleep " + delay + "\n") << "exec '" << nft << "' \"$@\"\n";
+  }
+  std::filesystem::permissions(dir.file("nft"), std::filesystem::perms::owner_all);
+  const char* path = std::getenv("PATH");
+  std::vector<std::string> argv{"env",
+                                "PATH=" + dir.path + ":" + (path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin"),
+                                MCAST_RECV, "--json"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto p = rx.start(argv);
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (p.standard_output().find("\"event\":\"start\"") == std::string::npos &&
+         std::chrono::steady_clock::now() < deadline && !p.wait_for(10ms)) {
+  }
+  return p;
+}
+
+// The calls that recv_with_counted_nft's nft wrote to `calls`, one a line.
+std::vector<std::string> nft_calls(const std::string& calls) {
+  std::ifstream in(calls);
+  std::vector<std::string> runs;
+  for (std::string line; std::getline(in, line);) runs.push_back(line);
+  return runs;
+}
+
 // 2,000 groups joined, 3 of them sent to, a rule dropping 256 of the
 // others: each of the 1,997 silent channels gets its own diagnosis in the
 // summary (the rule's FAIL for the 256, "no local check" for the rest),
@@ -661,23 +695,12 @@ TEST(NetToolFaults, TwoThousandSilentChannelsAreDiagnosedPromptlyWithOneReadOfTh
   test::tools::scratch_dir dir;
   ASSERT_FALSE(dir.path.empty());
   const auto calls = dir.file("nft-calls");
-  {
-    std::ofstream script(dir.file("nft"));
-    script << "#!/bin/sh\necho \"$*\" >> '" << calls << "'\nexec '" << nft << "' \"$@\"\n";
-  }
-  std::filesystem::permissions(dir.file("nft"), std::filesystem::perms::owner_all);
   const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
                                                "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
                                                "add rule inet mcnet_run input ip daddr 239.207.1.0/24 udp dport " +
                                                    port + " drop\n");
   ASSERT_TRUE(added.status.success()) << added.output;
-  const char* path = std::getenv("PATH");
-  auto p = rx.start({"env", "PATH=" + dir.path + ":" + (path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin"),
-                     MCAST_RECV, "--json", "-i", "eth0", "239.207.0.1:" + port + "+2000"});
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (p.standard_output().find("\"event\":\"start\"") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline && !p.wait_for(10ms)) {
-  }
+  auto p = recv_with_counted_nft(rx, dir, nft, calls, "", {"-i", "eth0", "239.207.0.1:" + port + "+2000"});
   ASSERT_NE(p.standard_output().find("\"event\":\"start\""), std::string::npos) << p.output();
   ASSERT_TRUE(catches(p.pid(), SIGINT));
   test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "239.207.0.1:" + port, "239.207.0.2:" + port,
@@ -708,9 +731,7 @@ TEST(NetToolFaults, TwoThousandSilentChannelsAreDiagnosedPromptlyWithOneReadOfTh
   }
   EXPECT_EQ(dropped, 256u);
   EXPECT_EQ(unexplained, 1997u - 256u);
-  std::ifstream in(calls);
-  std::vector<std::string> runs;
-  for (std::string line; std::getline(in, line);) runs.push_back(line);
+  const auto runs = nft_calls(calls);
   EXPECT_EQ(runs, std::vector<std::string>({"-j list ruleset"})) << runs.size() << " runs of nft";
   std::cout << "1,997 silent channels: the run ended " << took << " s after its SIGINT, nft ran " << runs.size()
             << " time(s)\n";
@@ -733,18 +754,7 @@ TEST(NetToolFaults, ASignalDuringTheSilentChannelsChecksEndsThemAndTheSummaryCom
   test::tools::scratch_dir dir;
   ASSERT_FALSE(dir.path.empty());
   const auto calls = dir.file("nft-calls");
-  {
-    std::ofstream script(dir.file("nft"));
-    script << "#!/bin/sh\necho \"$*\" >> '" << calls << "'\nsleep 2\nexec '" << nft << "' \"$@\"\n";
-  }
-  std::filesystem::permissions(dir.file("nft"), std::filesystem::perms::owner_all);
-  const char* path = std::getenv("PATH");
-  auto p = rx.start({"env", "PATH=" + dir.path + ":" + (path != nullptr ? path : "/usr/sbin:/usr/bin:/sbin:/bin"),
-                     MCAST_RECV, "--json", "-i", "eth0", "239.207.2.1:" + port + "+50"});
-  const auto deadline = std::chrono::steady_clock::now() + 20s;
-  while (p.standard_output().find("\"event\":\"start\"") == std::string::npos &&
-         std::chrono::steady_clock::now() < deadline && !p.wait_for(10ms)) {
-  }
+  auto p = recv_with_counted_nft(rx, dir, nft, calls, "2", {"-i", "eth0", "239.207.2.1:" + port + "+50"});
   ASSERT_NE(p.standard_output().find("\"event\":\"start\""), std::string::npos) << p.output();
   ASSERT_TRUE(catches(p.pid(), SIGINT) && catches(p.pid(), SIGTERM));
   test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "239.207.2.1:" + port});
@@ -775,9 +785,7 @@ TEST(NetToolFaults, ASignalDuringTheSilentChannelsChecksEndsThemAndTheSummaryCom
   // The first channel's checks read the ruleset (2 s); the signal came then.
   EXPECT_EQ(checked, 1u) << silent;
   EXPECT_EQ(unchecked, 48u) << silent;
-  std::ifstream in(calls);
-  std::vector<std::string> runs;
-  for (std::string line; std::getline(in, line);) runs.push_back(line);
+  const auto runs = nft_calls(calls);
   EXPECT_EQ(runs, std::vector<std::string>({"-j list ruleset"})) << runs.size() << " runs of nft";
   std::cout << "SIGTERM during the silent channels' checks: the summary came " << took << " s after it\n";
 }
