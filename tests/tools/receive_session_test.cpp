@@ -1107,6 +1107,35 @@ constexpr std::uint32_t other_index = 900'002;
 
 }  // namespace
 
+// trial15p F3: an interface re-created with its own index (moved to
+// another namespace and back), and two re-created in turn that swapped
+// their indexes: the summary ends (the walk of the replaced indexes never
+// did, its list growing until memory ran out) and counts each channel's
+// datagrams once.
+TEST(ReceiveSession, AnInterfaceBackWithItsOwnIndexOrTwoThatSwappedThemEndTheSummary) {
+  fixture f;
+  start_joined(f, true, nlohmann::ordered_json::array({any_source_channel(group, joined_index, "a0"),
+                                                      any_source_channel(group_b, other_index, "b0")}));
+  batch b;
+  b.ingress = joined_index;
+  for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i);
+  f.feed(b);
+  f.session->interface_replaced(joined_index, joined_index);  // a0 back as itself
+  f.session->interface_replaced(joined_index, other_index);   // a0 re-created with b0's old index ...
+  f.session->interface_replaced(other_index, joined_index);   // ... and b0 with a0's
+  batch again;
+  again.ingress = joined_index;
+  for (std::uint64_t i = 5; i < 8; ++i) again.add(sender_a, i);
+  f.feed(again);
+  f.session->summary();
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << f.out.str();
+  std::uint64_t packets = 0;
+  for (const auto& c : (*summary)["channels"]) packets += c["packets"].get<std::uint64_t>();
+  EXPECT_EQ(packets, 8u) << (*summary)["channels"];
+}
+
 // trial20o H1: datagrams of a stream past --max-streams arrived for their
 // channel: it counts them (untracked, in no stream), is no silent channel,
 // and the stream's END markers are its own, not "of streams never seen".

@@ -718,10 +718,15 @@ nlohmann::ordered_json receive_session::counted_channels() const {
     stream_table::channel_count n;
     stream_table::stray_end_count ends;
     // The channel's interface and the earlier incarnations it replaced (a re-created interface).
+    // Each index once: an interface re-created with its own index (moved
+    // to another namespace and back) replaced itself, and two re-created
+    // in turn can swap theirs (trial15p F3: the walk never ended).
     std::vector<std::uint32_t> indexes{index};
     for (std::size_t i = 0; i < indexes.size(); ++i) {
       for (const auto& [old_index, new_index] : replaced_) {
-        if (new_index == indexes[i]) indexes.push_back(old_index);
+        if (new_index == indexes[i] && std::ranges::find(indexes, old_index) == indexes.end()) {
+          indexes.push_back(old_index);
+        }
       }
     }
     for (const auto i : indexes) {
@@ -1748,6 +1753,7 @@ void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t 
   }
   joined_on_.insert(again.begin(), again.end());
   last_ingress_.valid = false;
+  if (old_index == new_index) return;  // back with its own index: nothing moved
   replaced_.emplace_back(old_index, new_index);
   for (auto& c : channels_) {
     if (c["interface"]["index"] == old_index) c["interface"]["index"] = new_index;
