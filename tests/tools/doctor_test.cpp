@@ -5577,6 +5577,36 @@ TEST(NetDoctor, AJoinInterfaceDeletedDuringListenIsTheVerdict) {
       << d.r.output;
 }
 
+// trial15p F3: the join interface moved to another namespace and back
+// during --listen keeps its index: it came back (came_back names that
+// index), not "no interface of its name came back".
+TEST(NetDoctor, AJoinInterfaceBackWithItsOwnIndexDuringListenIsSaidToHaveComeBack) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto spec = "239.255.90.81:" + std::to_string(free_port(rx));
+  const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
+  ASSERT_NE(index, 0u);
+  // An empty namespace: the index is free there, so the kernel keeps it.
+  auto aside = test::netns::create();
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "515AFFEF", [&] {
+    std::this_thread::sleep_for(300ms);
+    const auto away = rx.exec({"ip", "link", "set", "eth0", "netns", std::to_string(aside.pid())});
+    ASSERT_TRUE(away.status.success()) << away.output;
+    std::this_thread::sleep_for(300ms);
+    const auto back = test::run(&aside, {"ip", "link", "set", "eth0", "netns", std::to_string(rx.ns().pid())});
+    ASSERT_TRUE(back.status.success()) << back.output;
+  });
+  EXPECT_EQ(rx.run([] { return ::if_nametoindex("eth0"); }), index) << "the kernel kept its index";
+  expect_verdict(d, "interface", "FAIL", 2);
+  const auto lines = d.checks("interface");
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["came_back"], index) << d.r.output;
+  EXPECT_NE(lines[0]["message"].get<std::string>().find("came back as index " + std::to_string(index)),
+            std::string::npos)
+      << d.r.output;
+}
+
 // trial15o F9: an MTU below 1280 takes IPv6 off the link: the doctor says
 // so with the fix that brings it back (not a disable_ipv6 that is not
 // there, nor an address to add), the run's join error too (not a TCP

@@ -1832,6 +1832,36 @@ void recreate_eth0(const test::network& net, std::size_t host, const std::string
 
 }  // namespace
 
+// trial15p F3: the join interface moved to another namespace and back
+// keeps its index: the run joins again, receives, and its summary comes
+// (it hung at the end, its memory growing, walking the index it replaced
+// with itself).
+TEST(NetEveryRun, AJoinInterfaceBackWithItsOwnIndexEndsWithASummary) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto group = "239.255.93.42:" + std::to_string(free_port(rx));
+  const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
+  auto aside = test::netns::create();  // empty: the index is free there, so the kernel keeps it
+  test::tools::receiver recv(rx, {"-i", "eth0", group});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth0", "netns", std::to_string(aside.pid())}).status.success());
+  std::this_thread::sleep_for(300ms);
+  ASSERT_TRUE(test::run(&aside, {"ip", "link", "set", "eth0", "netns", std::to_string(rx.ns().pid())}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "addr", "add", rx.v4().to_string() + "/24", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
+  ASSERT_EQ(rx.run([] { return ::if_nametoindex("eth0"); }), index) << "the kernel kept its index";
+  std::this_thread::sleep_for(800ms);  // up, joined again
+  test::tools::send((*net)[0], {"-i", "eth0", "-c", "20", "-r", "200pps", group});
+  const auto r = recv.finish_clean(500ms);
+  const auto events = json_lines(r.standard_output);
+  const auto back = link_events(events, "recreated");
+  ASSERT_EQ(back.size(), 1u) << r.output;
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 20) << *summary;
+}
+
 // trial15o F4: a run without -i whose join interface is deleted: the
 // `removed` line says it, and no address line after it says that the
 // memberships stay and receive, nor proposes a route through another link.

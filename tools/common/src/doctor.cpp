@@ -6076,7 +6076,9 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
       }
     } else if (e.what == netlink::event::kind::link_added) {
       for (auto& d : deleted) {
-        if (d.name == l.name && d.back == 0 && l.index != d.index) d.back = l.index;
+        // Its own index again too (moved to another namespace and back:
+        // trial15p F3), once it was removed.
+        if (d.name == l.name && d.back == 0) d.back = l.index;
       }
     }
   }
