@@ -535,7 +535,7 @@ class sequence_tracker {
   [[nodiscard]] bool trusted() const noexcept {
     return far_.count == 0 && !start_.open && !claim_.active && !announce_.open && !held_.active &&
            unproven() == nullptr && past_end_.count == 0 && after_end_.count == 0 &&
-           (below_run_.count == 0 || (below_run_.distinct != distinct_ && !lone_line_open()));
+           (below_run_.count == 0 || (below_run_.distinct != distinct_ && !line_below_open()));
   }
 
  private:
@@ -710,10 +710,17 @@ class sequence_tracker {
   /// The evidence held goes (numbers stay jumps, END counts and
   /// announcements count as unconfirmed).
   void end_evidence() noexcept;
-  /// The copy a provisional() claim would go back to (null when none).
+  /// The copy a provisional() claim would go back to (null when none):
+  /// fewer than epoch_proof numbers were counted past the jump, or they
+  /// span more than gap_bound_ for each epoch_proof of them (a forger's
+  /// climb of near steps past its far pair; a real line after an outage
+  /// is denser, however lossy) and never spanned less (proven_).
   [[nodiscard]] const sequence_tracker* unproven() const noexcept {
     const sequence_tracker* b = before_jump_.copy.get();
-    return b != nullptr && own_received() - b->own_received() < epoch_proof ? b : nullptr;
+    if (b == nullptr || proven_) return nullptr;
+    const std::uint64_t past = own_received() - proof_from_;
+    if (past < epoch_proof) return b;
+    return highest_ > proof_low_ && (highest_ - proof_low_) / gap_bound_ >= past / epoch_proof ? b : nullptr;
   }
   [[nodiscard]] std::uint64_t own_received() const noexcept { return before_.received + distinct_; }
   [[nodiscard]] std::uint64_t lost_in_epoch() const noexcept;
@@ -786,9 +793,13 @@ class sequence_tracker {
   struct below_run {
     std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
     std::uint64_t end_count = 0, end_times = 0;
-    // Seeded from an open start's numbers below it (seed_lone_line()): the
-    // epoch's numbers between the run's do not break it.
-    bool lone_open = false;
+    // Seeded from an open start's numbers below it (seed_line_below()):
+    // the epoch's numbers between the run's do not break it.
+    bool interleaved = false;
+    // The run's numbers since the epoch last counted one (`at`: distinct_
+    // at the run's last number): an interleaved run without the lone
+    // number wins only once the epoch stopped and it kept arriving.
+    std::uint64_t streak = 0, at = 0;
     std::array<std::uint64_t, below_span / 64> bits{};
   };
   below_run below_run_{};
@@ -807,14 +818,21 @@ class sequence_tracker {
     return (b.bits[static_cast<std::size_t>(at / 64)] >> (at % 64) & 1u) != 0;
   }
   // The lone number's line came while the start was open, between the
-  // epoch's numbers (seed_lone_line()): the epoch's numbers between its
+  // epoch's numbers (seed_line_below()): the epoch's numbers between its
   // own do not break it (follow_below()).
-  [[nodiscard]] bool lone_line_open() const noexcept { return below_run_.lone_open && holds_lone(); }
-  // The open start is proven: when it took over from a lone first number
-  // and the numbers kept below it (all jumps) came between its own, they
-  // and the lone number begin the run below, which goes on across the
-  // epoch's numbers (trial h16m finding 2).
-  void seed_lone_line() noexcept;
+  [[nodiscard]] bool lone_line_open() const noexcept { return below_run_.interleaved && holds_lone(); }
+  // A run seeded so may still take the epoch over: it holds the lone
+  // number, or the epoch counted fewer numbers than a run can hold.
+  [[nodiscard]] bool line_below_open() const noexcept {
+    return below_run_.interleaved && (holds_lone() || distinct_ < below_span);
+  }
+  // The open start is proven while the numbers kept below it (all jumps,
+  // far below it) came between its own: they begin the run below, which
+  // goes on across the epoch's numbers. With the lone first number a far
+  // start took over from, that number's line (trial h16m finding 2);
+  // without, the line of a sender whose first number came after a
+  // forger's lone number (h16b: the line that keeps arriving wins).
+  void seed_line_below() noexcept;
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
@@ -887,10 +905,12 @@ class sequence_tracker {
     // The climb: `base` is the highest when the last step came that a new
     // number preceded (the highest before the claim, at first),
     // `climb_first` the number of that step; `step_distinct` distinct_
-    // just after the last step. A gap past the claimed number with no new
-    // number since it climbs on from `base`; one that would take the climb
-    // more than gap_bound_ past it (add_judged()) is held like a far jump.
-    std::uint64_t base = 0, climb_first = 0, step_distinct = 0;
+    // just after the last step; `base_distinct` distinct_ with `base`
+    // counted. A gap past the claimed number with no new number since it
+    // climbs on from `base`; one that would take the climb more than
+    // gap_bound_ past it with fewer than one number counted per
+    // claim_density it spans (add_judged()) is held like a far jump.
+    std::uint64_t base = 0, climb_first = 0, step_distinct = 0, base_distinct = 0;
     // distinct_ when it opened: the numbers counted since (above `before`)
     // are the line going on from it.
     std::uint64_t opened = 0;
@@ -961,6 +981,18 @@ class sequence_tracker {
   // is on probation (null otherwise), and the distinct count it ends at.
   detail::tracker_copy before_jump_;
   std::uint64_t probation_end_ = 0;
+  // own_received() when the last jump on probation was followed: the
+  // proof is epoch_proof numbers counted from there. A far claim followed
+  // while an unproven one is on probation (the copy kept, both go back
+  // together) needs its own proof: the numbers of one far claim do not
+  // prove the next (a forger's far pairs, each followed by its second
+  // number, a climb of them faster than the live sender).
+  std::uint64_t proof_from_ = 0;
+  std::uint64_t proof_low_ = 0;  // the lowest number of that jump
+  // The claim on probation was found proven (unproven() null) when a
+  // number came: what comes after it (a forger's climb past a real
+  // outage) does not make it sparse again.
+  bool proven_ = false;
   std::uint64_t jump_low_ = 0;  // the lowest number of the claim on probation
   std::uint8_t jump_origin_ = 0;  // the tag of the datagram that followed it (own())
   // Numbers, END counts and announcements from before the jump held against
