@@ -316,7 +316,11 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   const std::uint64_t unconfirmed = ends_given > kept_ends ? ends_given - kept_ends : 0;
   const std::uint8_t origin = origin_;  // the datagram being judged is still this one
   const held_run held_now = held_;
+  const std::uint8_t depth = depth_;
   *this = std::move(*kept);
+  depth_ = depth;  // this call's (the copy kept that of the call that made it)
+  simple_ = false;
+  inline_top_ = 0;
   // Numbers the copy held and this state no longer does were counted since
   // (received, now jumps with the rest, or jumps): not held again.
   if (held_.active && !(held_now.active && held_now.first == held_.first && held_now.last == held_.last)) {
@@ -407,6 +411,7 @@ bool sequence_tracker::ends_refute() const noexcept {
 }
 
 void sequence_tracker::settle() noexcept {
+  const mutating guard{*this};
   // Numbers a packet holds: counted, unless the live sender went on inside
   // them (after the probation below when its copy holds them too: going
   // back to it holds them again, and they count once).
@@ -511,6 +516,7 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
+  const mutating guard{*this};
   if (announce_.open) judge_announce(seq);
   if (!held_.active) return add_start(seq);
   // Inside the numbers a packet holds: counted as ever (the live sender's
@@ -1271,6 +1277,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a, std::uin
 }
 
 arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noexcept {
+  const mutating guard{*this};
   if (count == 0) return {};
   const bool was_any = any_;
   const std::uint64_t before = highest_;
@@ -1510,6 +1517,7 @@ bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>&
 }
 
 missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
+  const mutating guard{*this};
   // The sender's END below a first number nothing followed, after numbers
   // below it: the first number was not its. Below a near claim, after
   // numbers inside the gap: the stream went on from below it and ended
@@ -1589,6 +1597,7 @@ void sequence_tracker::choose_end() noexcept {
 }
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
+  const mutating guard{*this};
   if (held_.active && next > 0) judge_held(next - 1, /*number=*/false);
   if (before_jump_.copy && next > 0) {
     const auto c = check_probation(next - 1, evidence_kind::announce);
@@ -1614,6 +1623,7 @@ missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
 }
 
 arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
+  const mutating guard{*this};
   if (any_) {
     before_.received += distinct_;
     before_.lost = saturating_add(before_.lost, lost_in_epoch());
@@ -1672,6 +1682,7 @@ void sequence_tracker::clear_epoch() noexcept {
 }
 
 void sequence_tracker::reset() noexcept {
+  const mutating guard{*this};
   clear_epoch();
   before_jump_.copy.reset();
   evidence_.count = 0;
@@ -1707,6 +1718,7 @@ sequence_tracker::position sequence_tracker::save() const noexcept {
 }
 
 void sequence_tracker::resume(const position& p) noexcept {
+  const mutating guard{*this};
   reset();
   // The epochs before: every count but the highest number's own arrival,
   // which the epoch begun at it holds.

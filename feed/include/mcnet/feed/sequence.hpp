@@ -295,46 +295,47 @@ class sequence_tracker {
   /// against it: a lagging source's copies of numbers the leading one lost
   /// are not the live sender going on below a claim, they are fills
   /// (reordered), counted and kept when the doubt is taken back.
-  arrival add(std::uint64_t seq, std::uint8_t origin = 0) noexcept {
+  [[gnu::always_inline]] arrival add(std::uint64_t seq, std::uint8_t origin = 0) noexcept {
     origin_ = origin;
-    // A near claim the line went on from, with no contest open, leaves the
-    // next number to the inline path too (while the claim is within
-    // claim_span): nothing about it changes for a number in order.
-    const bool open_claim = claim_.active;
-    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !announce_.open && !held_.active &&
-        (!open_claim || (claim_.run >= epoch_proof && !claim_.contest && claim_.origin == 0 && origin == 0 &&
-                         !before_jump_.copy && seq > highest_ && seq - claim_.before <= claim_span))) [[likely]] {
-      auto& word = seen_[(seq % window) / 64];
-      const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
-      if (seq > highest_) {
-        if (seq - highest_ == 1) {
-          // seq - window leaves the window (seq takes its bit): it expires
-          // unless it came; the run's numbers start at first_.
-          const std::uint64_t came = (word & bit) != 0 ? 1 : 0;
-          const std::uint64_t leaving = seq >= window && seq - window >= first_ ? 1 : 0;
-          expired_ += leaving - came;
-          in_window_ += 1 - came;
-          word |= bit;
-          highest_ = seq;
-          ++distinct_;
-          return {verdict::in_order, seq, {}};
-        }
-      } else if (!open_claim && highest_ - seq < window) {
-        // On probation, a number below the jump may be the live sender's
-        // evidence against it (a copy too, from the jump's own source):
-        // judged out of line.
-        const bool judged = !before_jump_.copy || seq >= jump_low_;
-        if ((word & bit) != 0 && judged) {
-          ++duplicates_;
-          return {verdict::duplicate, seq, {}};
-        }
-        if (seq >= first_ && judged) {
-          word |= bit;
-          ++in_window_;
-          ++distinct_;
-          ++reordered_;
-          return {verdict::reordered, seq, {}};
-        }
+    auto& word = seen_[(seq % window) / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
+    if (seq > highest_) {
+      // The next number while nothing is pending that every number is
+      // judged against, past an open near claim too (the line above going
+      // on from it: claim_went_on()) while within claim_span of it
+      // (inline_top_, 0 when something is pending: see refresh()).
+      if (seq - highest_ == 1 && seq <= inline_top_) [[likely]] {
+        // seq - window leaves the window (seq takes its bit): it expires
+        // unless it came; the run's numbers start at first_.
+        const std::uint64_t came = (word & bit) != 0 ? 1 : 0;
+        const std::uint64_t leaving = seq >= window && seq - window >= first_ ? 1 : 0;
+        expired_ += leaving - came;
+        in_window_ += 1 - came;
+        word |= bit;
+        highest_ = seq;
+        ++distinct_;
+        if (inline_top_ != UINT64_MAX && claim_.run < epoch_proof && claim_.active) claim_went_on();
+        return {verdict::in_order, seq, {}};
+      }
+    } else if (simple_ && highest_ - seq < window) {
+      // On probation, a number below the jump may be the live sender's
+      // evidence against it (a copy too, from the jump's own source):
+      // judged out of line. So is a new number inside an open near claim's
+      // gaps (above the highest before it), and a copy inside its gap from
+      // the source that opened it (follow_claim()).
+      const bool judged = !before_jump_.copy || seq >= jump_low_;
+      if ((word & bit) != 0 && judged &&
+          (!claim_.active || origin == 0 || origin != claim_.origin || seq <= claim_.before ||
+           seq >= claim_.claimed)) {
+        ++duplicates_;
+        return {verdict::duplicate, seq, {}};
+      }
+      if ((word & bit) == 0 && seq >= first_ && judged && (!claim_.active || seq <= claim_.before)) {
+        word |= bit;
+        ++in_window_;
+        ++distinct_;
+        ++reordered_;
+        return {verdict::reordered, seq, {}};
       }
     }
     return add_slow(seq);
@@ -595,6 +596,19 @@ class sequence_tracker {
   /// The near claim stands (the stream went on from it): its gap counts,
   /// after a lone first number too.
   void claim_stands() noexcept;
+  /// The next number after the highest came while a near claim is open
+  /// (not contested, nothing on probation), fewer than epoch_proof numbers
+  /// at or past its number so far: one more of them, as add_judged()
+  /// counts it (add()'s inline path).
+  void claim_went_on() noexcept {
+    ++claim_.run;
+    if (claim_.origin != 0 && claim_.run >= epoch_proof) {
+      claim_.active = false;  // merged lines: a run of epoch_proof stands (add_judged())
+    } else if (claim_.run == 2 || claim_.run == epoch_proof) {
+      claim_.went_on_at = claim_.claimed;
+      if (claim_.run == epoch_proof) claim_.inside = claim_.line_count = 0;
+    }
+  }
   /// The contest for the near claim ends now: the line above wins with
   /// epoch_proof numbers and more than the line below (the claim stands),
   /// else the line below does (the claim is taken back from the lowest
@@ -734,6 +748,44 @@ class sequence_tracker {
     ++in_window_;
   }
 
+  // Whether add()'s inline path may judge the next number: a number was
+  // counted and nothing is pending that add_slow() judges every number
+  // against (far numbers waiting, a believed END, an open start, an
+  // announcement in doubt, numbers a packet holds, a near claim contested
+  // or on probation). Only the out-of-line calls change those: the
+  // outermost of add_slow(), add_run(), end(), announce(), restart(),
+  // reset(), settle() and resume() sets it when it returns (refresh());
+  // while one runs it is false (`depth_`: mutating), so the numbers they
+  // count anew take the whole way.
+  // `inline_top_`: the highest number the inline path takes as the next
+  // one: 0 unless simple_; with a near claim open, claim_span past the
+  // highest before it; else UINT64_MAX. (A claim that stands inline
+  // leaves it as it was until the next refresh().)
+  bool simple_ = false;
+  std::uint8_t depth_ = 0;
+  std::uint64_t inline_top_ = 0;
+  void refresh() noexcept {
+    simple_ = any_ && far_.count == 0 && !end_believed_ && !start_.open && !announce_.open && !held_.active &&
+              !(claim_.active && (claim_.contest || before_jump_.copy));
+    inline_top_ = !simple_ ? 0 : claim_.active ? claim_.before + claim_span : UINT64_MAX;
+  }
+  class mutating {
+   public:
+    explicit mutating(sequence_tracker& t) noexcept : t_(t) {
+      if (t_.depth_++ == 0) {
+        t_.simple_ = false;
+        t_.inline_top_ = 0;
+      }
+    }
+    ~mutating() {
+      if (--t_.depth_ == 0) t_.refresh();
+    }
+    mutating(const mutating&) = delete;
+    mutating& operator=(const mutating&) = delete;
+
+   private:
+    sequence_tracker& t_;
+  };
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
   // After resume(): numbers below it (the highest before) count as too
   // late; 0 otherwise. The current epoch's (clear_epoch() and recount() drop it).
