@@ -612,13 +612,7 @@ void sequence_tracker::seed_line_below() noexcept {
         b = {};
         b.first = b.last = n;
       }
-      const std::uint64_t at = n - b.first;
-      auto& word = b.bits[static_cast<std::size_t>(at / 64)];
-      const std::uint64_t bit = std::uint64_t{1} << (at % 64);
-      if ((word & bit) != 0) continue;
-      word |= bit;
-      b.last = std::max(b.last, n);
-      ++b.count;
+      (void)b.take(n);
     }
     if (b.count < 2) return;
     b.distinct = b.at = distinct_;
@@ -637,14 +631,7 @@ void sequence_tracker::seed_line_below() noexcept {
   b.interleaved = true;
   for (std::size_t i = 0; i < h.count; ++i) {
     const std::uint64_t n = h.numbers[i];
-    if (n < low || n - low >= below_span) continue;
-    const std::uint64_t at = n - low;
-    auto& word = b.bits[static_cast<std::size_t>(at / 64)];
-    const std::uint64_t bit = std::uint64_t{1} << (at % 64);
-    if ((word & bit) != 0) continue;
-    word |= bit;
-    b.last = std::max(b.last, n);
-    ++b.count;
+    if (n >= low && n - low < below_span) (void)b.take(n);
   }
   below_run_ = b;
   if (!holds_lone()) below_run_ = {};
@@ -928,17 +915,11 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
       b.count = 1;
     }
   }
-  const std::uint64_t at = seq - b.first;
-  const std::uint64_t bit = std::uint64_t{1} << (at % 64);
-  auto& word = b.bits[static_cast<std::size_t>(at / 64)];
-  if ((word & bit) != 0) {
+  if (!b.take(seq)) {
     ++duplicates_;
     out = {verdict::duplicate, seq, {}};
     return true;
   }
-  word |= bit;
-  b.last = std::max(b.last, seq);
-  ++b.count;
   b.streak = b.at == distinct_ ? b.streak + 1 : 1;
   b.at = distinct_;
   // The line of the lone first number a far start took over from, going

@@ -3154,3 +3154,36 @@ TEST(SequenceTracker, EveryOtherLossWithAForgedClimbReadsTheFeedsLoss) {
     }
   }
 }
+
+// fuzz_sequence (h16b, found at 175b0e4 too): a chain of near claims that
+// reaches past claim_span with fewer than one number per claim_density it
+// spans holds the number that takes it there like a far jump, even when
+// that number is the next one after the highest; the number after it then
+// confirms it with no gap between (`missing` empty), on probation, and 8
+// numbers past it prove it. The fuzzer's invariant for `confirmed` wanted a
+// gap from the highest + 1; a held climb step may have none.
+TEST(SequenceTracker, TheNextNumberPastASparseChainIsHeldAndConfirmedWithoutAGap) {
+  feed::sequence_tracker t;
+  std::uint64_t datagrams = 0;
+  const auto put = [&](std::uint64_t n) {
+    ++datagrams;
+    return t.add(n);
+  };
+  for (std::uint64_t n = 0; n < 10; ++n) (void)put(n);
+  for (std::uint64_t k = 1; k <= 6; ++k) {
+    (void)put(1000 * k);
+    (void)put(1000 * k + 1);
+  }
+  EXPECT_EQ(put(6153).kind, verdict::gap);
+  EXPECT_EQ(put(6154), expect_of(verdict::jump, 6154)) << "6,145 past the chain's first 9, 14 numbers since";
+  EXPECT_EQ(put(6155), expect_of(verdict::confirmed, 6155)) << "no gap between 6153 and 6154";
+  EXPECT_TRUE(t.on_probation());
+  EXPECT_TRUE(t.provisional());
+  for (std::uint64_t n = 6156; n < 6170; ++n) EXPECT_EQ(put(n).kind, verdict::in_order) << n;
+  EXPECT_FALSE(t.provisional()) << "8 numbers past it";
+  EXPECT_EQ(t.received(), 39u);
+  EXPECT_EQ(t.lost(), 6131u);
+  t.settle();
+  EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), datagrams);
+  EXPECT_EQ(t.jumps(), 0u);
+}

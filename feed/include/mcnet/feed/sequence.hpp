@@ -55,8 +55,9 @@ enum class verdict : std::uint8_t {
   /// `epoch_proof` numbers in a row follow each other (`restart`). Also a
   /// number from before a jump on probation, held as evidence against it
   /// (sequence_tracker counts it once the evidence retracts the jump). Also
-  /// a number further than the window below an open start (see
-  /// sequence_tracker), kept in case the start is taken back.
+  /// a number further than the window below an open start, or further than
+  /// `sequence_tracker::provisional_gap` below the lowest number it counted
+  /// (see sequence_tracker), kept in case the start is taken back.
   jump,
   /// The datagram after a `jump` followed it: sequence_tracker counts both
   /// now, as a gap up to the lower of them when that is at most
@@ -158,8 +159,10 @@ class end_votes {
 /// `provisional_gap` missing, behind as ahead; a start of fewer is not
 /// proven, as a forger's numbers may have come before the sender's first).
 /// Until epoch_proof numbers from it up were counted (an open start), the
-/// numbers below it are kept (one
-/// further below than the window is a `jump`, not `too_late`): 8 of them,
+/// numbers below it are kept (one further below than the window is a
+/// `jump`, not `too_late`; so is a datagram's own number, not a MoldUDP64
+/// packet's further one, further below the lowest number counted than
+/// `provisional_gap`: one datagram claims no more): 8 of them,
 /// an END below the start after one of them, or at settle() two or more
 /// and as many as from the start up, take the start back: its numbers
 /// count as jumps and the kept ones are counted again in their order, as
@@ -177,6 +180,16 @@ class end_votes {
 /// any gap does: real loss right after a real first datagram (the second
 /// datagram lost) is common, a forged number just below the live sender's
 /// first before it is not, and claims at most provisional_gap.
+/// When the open start is proven while such far-below numbers (2 or more,
+/// a run: each at most `provisional_gap` above the one before, within 512
+/// of its first) came between its own, they begin a run below that goes
+/// on across the epoch's numbers: with the lone number a far start took
+/// over from, it takes the start back at `epoch_proof` numbers; without
+/// (a forger's lone number first, then its line interleaved with the
+/// sender's from below), once it has more numbers than the epoch and its
+/// last `epoch_proof` came with none of the epoch's between (the line that
+/// keeps arriving wins; a forged line of more numbers than the run can hold
+/// within 512 is the bound).
 /// A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late` at or above the first (one further below the first than
@@ -207,7 +220,11 @@ class end_votes {
 /// above came after it (end_pending()). It stands once the numbers past it reach past
 /// claim_span with one in claim_density of that span counted; a climb
 /// that gets there with fewer is held like a far jump, the claim open in
-/// the copy it would go back to (trial16h). RTP's tracker
+/// the copy it would go back to (trial16h), and so is a gap right after
+/// a claimed number, with no new number since, that would take the climb
+/// more than `provisional_gap` past where it began with fewer than one
+/// number counted per claim_density it spans (a feed losing every other
+/// datagram is a dense chain of such steps and is not held). RTP's tracker
 /// does neither this nor the open start. One further ahead is a `jump`, held until
 /// the next datagram follows it (another number more than `provisional_gap`
 /// above the highest, less than `window` from it: the sender went on from
@@ -237,10 +254,15 @@ class end_votes {
 /// the jump (at most `epoch_proof`: the proof a new epoch needs), the
 /// tracker goes back to where it was before the jump (a copy kept for the
 /// probation, 8 KiB, the one allocation, made only then), the far numbers
-/// count as jumps and the evidence is counted (`retracted()`). So one stray
+/// count as jumps and the evidence is counted (`retracted()`). Another far
+/// jump followed while an unproven one is on probation keeps that copy and
+/// needs its own proof: far pairs do not prove each other. So one stray
 /// datagram cannot take back a restart its sender proved with more. A claim
 /// is believed in the counts only once proven: until `epoch_proof` distinct
-/// numbers were counted past the jump (a restart has them at once), the
+/// numbers were counted past the jump (a restart has them at once), and
+/// while they span more than `provisional_gap` per `epoch_proof` of them (a
+/// forger's climb of near steps after its far pair; once they were denser
+/// the claim stays proven), the
 /// counts read as if it had been taken back (its numbers are `jumps()`,
 /// lost() is the loss before it; `provisional()`), so a run that ends
 /// during it reports no loss from it; settle() makes that final. After an
@@ -283,7 +305,8 @@ class sequence_tracker {
 
   /// Account one datagram's number and say what it was. The common cases
   /// (the next number, a duplicate, a late number above the start) are
-  /// handled inline; the rest out of line.
+  /// handled inline, with a near claim open too (but for the numbers inside
+  /// its gaps); the rest out of line.
   ///
   /// `origin` tags where the datagram came from when one stream merges
   /// several sources of the same numbers (the arbiter's lines: line + 1);
@@ -852,6 +875,18 @@ class sequence_tracker {
     // at the run's last number): an interleaved run without the lone
     // number wins only once the epoch stopped and it kept arriving.
     std::uint64_t streak = 0, at = 0;
+    // Takes `n` (at or past `first`, less than below_span past it) into
+    // the run; false when it holds it already.
+    bool take(std::uint64_t n) noexcept {
+      const std::uint64_t pos = n - first;
+      auto& word = bits[static_cast<std::size_t>(pos / 64)];
+      const std::uint64_t bit = std::uint64_t{1} << (pos % 64);
+      if ((word & bit) != 0) return false;
+      word |= bit;
+      last = n > last ? n : last;
+      ++count;
+      return true;
+    }
     std::array<std::uint64_t, below_span / 64> bits{};
   };
   below_run below_run_{};
