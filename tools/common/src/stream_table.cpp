@@ -310,7 +310,7 @@ void stream_table::retire_worst(const stream_key& key, const loss_figures& loss,
   if (!retired_worst_ || ratio > retired_worst_->ratio) retired_worst_ = worst_stream{key, ratio, unresumed, contested};
 }
 
-feed::arrival stream_table::track(stream& s, const sequence_input& in) noexcept {
+feed::verdict stream_table::track(stream& s, const sequence_input& in) noexcept {
   auto& q = s.sequence;
   auto& d = s.doubt;
   const bool trusted = q.trusted();
@@ -321,10 +321,12 @@ feed::arrival stream_table::track(stream& s, const sequence_input& in) noexcept 
     d.overflow = false;
     if (!plain) d.checkpoint = q.save();
   }
-  feed::arrival a{};
+  // The verdict alone: the arrival (32 bytes) copied out through the stack
+  // cost a store-forwarding stall per datagram (13 ns of 56).
+  feed::verdict a = feed::verdict::in_order;
   switch (in.what) {
-    case sequence_input::kind::number: a = q.add(in.value); break;
-    case sequence_input::kind::run: a = q.add_run(in.value, in.count); break;
+    case sequence_input::kind::number: a = q.add(in.value).kind; break;
+    case sequence_input::kind::run: a = q.add_run(in.value, in.count).kind; break;
     case sequence_input::kind::announce: (void)q.announce(in.value); break;
     case sequence_input::kind::end: (void)q.end(in.value); break;
   }
@@ -948,7 +950,7 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       }
       const auto a = track(*s, {sequence_input::kind::number, header->sequence, 0});
       // A copy of a number with another send time is another datagram.
-      s->senders.witness(a.kind, header->sequence, s->sequence.highest(), header->send_time_ns);
+      s->senders.witness(a, header->sequence, s->sequence.highest(), header->send_time_ns);
       const auto arrival_ns = arrival.time_since_epoch().count();
       // A send time past 2^63 ns (year 2262) is no time: a clock problem too.
       const auto sent_ns = static_cast<std::int64_t>(std::min<std::uint64_t>(header->send_time_ns, INT64_MAX));

@@ -893,8 +893,8 @@ class stream_table {
   /// Put the record of `key` (if any) back into new stream `s`.
   void resume(const stream_key& key, stream& s);
   /// Give `in` to `s`'s tracker, keeping what it counts in doubt (stream::doubt).
-  /// Returns what the tracker made of it (of a run, its first number).
-  static feed::arrival track(stream& s, const sequence_input& in) noexcept;
+  /// Returns the tracker's verdict on it (of a run, on its first number).
+  static feed::verdict track(stream& s, const sequence_input& in) noexcept;
   [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out);
   void count(stream& s, const stream_key& key, std::size_t size, core::kernel_time arrival, int ttl, int tos,
              std::uint32_t interface_index);
