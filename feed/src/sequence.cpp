@@ -1741,6 +1741,42 @@ std::uint64_t sequence_tracker::lost() const noexcept {
   return saturating_add(before_.lost, lost_in_epoch());
 }
 
+std::uint64_t sequence_tracker::lost_in_doubt() const noexcept {
+  if (const sequence_tracker* b = unproven()) return b->lost_in_doubt();
+  if (!any_) return 0;
+  const std::uint64_t epoch = lost_in_epoch();
+  // A start not proven, or a run below it that may take the epoch over:
+  // the epoch's numbers may all become jumps, its loss counted anew.
+  if (start_.open || (below_run_.count != 0 && (below_run_.distinct == distinct_ || lone_line_open()))) return epoch;
+  const gap_claim& c = claim_;
+  if (!c.active) return 0;
+  // The lowest number whose loss a take-back would remove is above `low`:
+  // the line below's highest for a contest (decide_contest()), the END's
+  // last number for one waiting (settle_pending_end()), and for a step
+  // that came alone the highest before it (its climb's base: a climb with
+  // nothing between its steps goes back whole).
+  std::uint64_t low = highest_;
+  if (contested()) low = std::min(low, c.below_top);
+  if (end_pending() && c.pending_end > 0) low = std::min(low, c.pending_end - 1);
+  if (c.run < epoch_proof) low = std::min(low, c.base);
+  if (low < first_ || low >= highest_ || highest_ - low >= window) return 0;
+  // The numbers counted above `low` (all inside the window), so those
+  // counted up to it, and the loss up to it: decided.
+  std::uint64_t above = 0;
+  for (std::uint64_t n = low + 1; n <= highest_;) {
+    const auto bit = static_cast<unsigned>(n % 64);
+    const std::uint64_t take = std::min<std::uint64_t>(64 - bit, highest_ - n + 1);
+    std::uint64_t w = seen_[(n % window) / 64] >> bit;
+    if (take < 64) w &= (std::uint64_t{1} << take) - 1;
+    above += static_cast<std::uint64_t>(std::popcount(w));
+    n += take;
+  }
+  const std::uint64_t upto = low - first_ + 1;
+  const std::uint64_t counted = distinct_ > above ? distinct_ - above : 0;
+  const std::uint64_t decided = upto > counted ? upto - counted : 0;
+  return epoch > decided ? epoch - decided : 0;
+}
+
 void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {
   max_seq_ = seq;
   bad_seq_ = seq_mod + 1;

@@ -525,6 +525,22 @@ class sequence_tracker {
   /// nothing above came after it (a forged run past the sender's last
   /// number). The counts may then change at settle().
   [[nodiscard]] bool end_pending() const noexcept { return claim_.active && claim_.pending_refused != 0; }
+  /// The part of lost() that a decision still pending may take back (0
+  /// when none): while the epoch's start is open, or a run far below it
+  /// may take the epoch over, the epoch's whole loss; while a near claim
+  /// is open, the numbers missing above the lowest point a take-back would
+  /// start from: for a step that came alone (fewer than epoch_proof numbers
+  /// at or past its number: the live sender's line below may take it back)
+  /// the highest before it (before the whole climb when nothing came
+  /// between its steps), for a contested() claim the line below's highest,
+  /// for an END waiting below it (end_pending()) the END's last number; an
+  /// END's tail past them too. A step the line above went on from,
+  /// uncontested, is not in doubt: only numbers that fill it (reordered)
+  /// take its loss back. lost() less this is the loss decided so far,
+  /// which a receiver's interval report prints (trial16j: a waiting END
+  /// claim or an open claim shown as loss, then taken back by the next
+  /// report); settle() decides the rest.
+  [[nodiscard]] std::uint64_t lost_in_doubt() const noexcept;
   /// Numbers add_run() holds (neither received, nor lost, nor jumps yet;
   /// each counts once when they are judged): 0 when none.
   [[nodiscard]] std::uint64_t held() const noexcept { return held_.active ? held_.last - held_.first + 1 : 0; }
