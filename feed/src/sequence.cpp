@@ -1741,40 +1741,150 @@ std::uint64_t sequence_tracker::lost() const noexcept {
   return saturating_add(before_.lost, lost_in_epoch());
 }
 
+std::uint64_t sequence_tracker::fills_of(const sequence_tracker& before) const noexcept {
+  if (!before.any_) return 0;
+  const std::uint64_t h = before.highest_;
+  // The last number its loss counts to: past the highest when an END or an
+  // announcement said more were sent (lost_in_epoch()).
+  std::uint64_t told = h;
+  if (before.end_count_ && *before.end_count_ > 0) told = std::max(told, *before.end_count_ - 1);
+  if (before.announced_ > 0) told = std::max(told, before.announced_ - 1);
+  const std::uint64_t fill_low = window_low(highest_);
+  // As retract() tells them apart: numbers counted since the copy, only
+  // inside both windows (a claim inside the window), at most its highest
+  // or, counted by another source, up to gap_bound_ past it and below the
+  // jump; those up to `told` fill its gaps.
+  const bool inside = any_ && restarts_ == before.restarts_ && jump_low_ - h <= window && highest_ >= h &&
+                      fill_low <= h;
+  const std::uint64_t above = inside ? std::min({gap_bound_, jump_low_ - 1 - h, told - h}) : 0;
+  std::uint64_t out = 0;
+  if (inside) {
+    const std::uint64_t low = std::max(fill_low, before.first_);
+    if (low <= h) {
+      each_word(low, h - low + 1, [&](std::size_t w, std::uint64_t mask) {
+        out += static_cast<std::uint64_t>(std::popcount(seen_[w] & ~before.seen_[w] & mask));
+      });
+    }
+    if (above > 0) {
+      each_word(h + 1, above, [&](std::size_t w, std::uint64_t mask) {
+        out += static_cast<std::uint64_t>(std::popcount(seen_[w] & mask));
+      });
+    }
+  }
+  // Numbers held as evidence inside its gaps (a claim past the window, or
+  // past its highest below an END or announcement), each once and not
+  // among those counted.
+  for (std::size_t i = 0; i < evidence_.count; ++i) {
+    const std::uint64_t v = evidence_.values[i];
+    if (evidence_.kinds[i] != evidence_kind::number || v < before.first_ || v > told || v == h ||
+        (v < h && (h - v >= window || before.test(v))) || (inside && v >= fill_low && v <= h + above && test(v))) {
+      continue;
+    }
+    bool again = false;
+    for (std::size_t j = 0; j < i; ++j) again = again || evidence_.values[j] == v;
+    if (!again) ++out;
+  }
+  return out;
+}
+
 std::uint64_t sequence_tracker::lost_in_doubt() const noexcept {
-  if (const sequence_tracker* b = unproven()) return b->lost_in_doubt();
+  // A claim not proven reads as the copy it would go back to; going back
+  // (or the proof) counts what came since in the copy's gaps too (h16c: a
+  // number held as evidence inside the gap of a claim before, counted at
+  // settle(), took one off a loss an interval report had shown).
+  if (const sequence_tracker* b = unproven()) {
+    return std::min(b->lost(), saturating_add(b->lost_in_doubt(), fills_of(*b)));
+  }
+  const std::uint64_t doubt = epoch_doubt();
+  const sequence_tracker* b = before_jump_.copy.get();
+  if (b == nullptr || own_received() - ends_held_at_ >= epoch_proof) return doubt;
+  // A proven claim on probation that END counts past the highest before it
+  // came against (ends_refute(): twice, and more often than the END
+  // believed, at settle()) goes back to that state: what is decided there
+  // is all that is (h16c: a far packet, then the sender's END below it
+  // twice; settle() took 65,535 back).
+  bool ends = false;
+  for (std::size_t i = 0; i < evidence_.count; ++i) {
+    ends = ends || (evidence_.kinds[i] == evidence_kind::end && evidence_.values[i] >= b->highest_);
+  }
+  if (!ends) return doubt;
+  const std::uint64_t before = b->lost();
+  const std::uint64_t decided = before - std::min(before, saturating_add(b->lost_in_doubt(), fills_of(*b)));
+  const std::uint64_t now = lost();
+  return std::max(doubt, now > decided ? now - decided : 0);
+}
+
+std::uint64_t sequence_tracker::epoch_doubt() const noexcept {
   if (!any_) return 0;
   const std::uint64_t epoch = lost_in_epoch();
-  // A start not proven, or a run below it that may take the epoch over:
-  // the epoch's numbers may all become jumps, its loss counted anew.
-  if (start_.open || (below_run_.count != 0 && (below_run_.distinct == distinct_ || lone_line_open()))) return epoch;
-  const gap_claim& c = claim_;
-  if (!c.active) return 0;
-  // The lowest number whose loss a take-back would remove is above `low`:
-  // the line below's highest for a contest (decide_contest()), the END's
-  // last number for one waiting (settle_pending_end()), and for a step
-  // that came alone the highest before it (its climb's base: a climb with
-  // nothing between its steps goes back whole).
-  std::uint64_t low = highest_;
-  if (contested()) low = std::min(low, c.below_top);
-  if (end_pending() && c.pending_end > 0) low = std::min(low, c.pending_end - 1);
-  if (c.run < epoch_proof) low = std::min(low, c.base);
-  if (low < first_ || low >= highest_ || highest_ - low >= window) return 0;
-  // The numbers counted above `low` (all inside the window), so those
-  // counted up to it, and the loss up to it: decided.
-  std::uint64_t above = 0;
-  for (std::uint64_t n = low + 1; n <= highest_;) {
-    const auto bit = static_cast<unsigned>(n % 64);
-    const std::uint64_t take = std::min<std::uint64_t>(64 - bit, highest_ - n + 1);
-    std::uint64_t w = seen_[(n % window) / 64] >> bit;
-    if (take < 64) w &= (std::uint64_t{1} << take) - 1;
-    above += static_cast<std::uint64_t>(std::popcount(w));
-    n += take;
+  // A start not proven, or a run below it that may take the epoch over
+  // (follow_below(): one that came between the epoch's numbers goes on
+  // across them): the epoch's numbers may all become jumps, its loss
+  // counted anew.
+  if (start_.open || (below_run_.count != 0 && (below_run_.distinct == distinct_ || below_run_.interleaved))) {
+    return epoch;
   }
-  const std::uint64_t upto = low - first_ + 1;
-  const std::uint64_t counted = distinct_ > above ? distinct_ - above : 0;
-  const std::uint64_t decided = upto > counted ? upto - counted : 0;
-  return epoch > decided ? epoch - decided : 0;
+  // The last number the loss counts to without announcement `announced`
+  // (lost_in_epoch()).
+  const auto last_to = [this](std::uint64_t announced) {
+    std::uint64_t last = highest_;
+    if (end_count_ && *end_count_ > 0) last = std::max(last, *end_count_ - 1);
+    return announced > 0 ? std::max(last, announced - 1) : last;
+  };
+  // An announcement in doubt (judge_announce()): the numbers it shows
+  // missing past what would be counted without it, which taking it back
+  // removes (h16c: a heartbeat past a lone number's line, taken back by the
+  // line at settle(), had shown its whole gap as decided).
+  const std::uint64_t told = announce_.open ? last_to(announced_) - last_to(announce_.previous) : 0;
+  // Numbers a packet holds (add_run()) where the loss counts them missing
+  // (past the highest, below an END's or announcement's count; a gap below
+  // it): counted, they take that loss off (h16c: 17 held messages below a
+  // stray END's count).
+  const std::uint64_t last = last_to(announced_);
+  std::uint64_t held_low = 0, held_high = 0;  // at or below `low` (below), above it
+  const gap_claim& c = claim_;
+  // The lowest number whose loss a take-back of the near claim would
+  // remove is above `low`: the line below's highest for a contest
+  // (decide_contest()), the END's last number for one waiting
+  // (settle_pending_end()), and for a step that came alone the highest
+  // before it (its climb's base: a climb with nothing between its steps
+  // goes back whole).
+  std::uint64_t low = highest_;
+  if (c.active) {
+    if (contested()) low = std::min(low, c.below_top);
+    if (end_pending() && c.pending_end > 0) low = std::min(low, c.pending_end - 1);
+    if (c.run < epoch_proof) low = std::min(low, c.base);
+  }
+  if (held_.active) {
+    for (std::uint64_t n = held_.first;; ++n) {
+      if (n >= first_ && n <= last && (n > highest_ ? true : highest_ - n < window && !test(n))) {
+        ++(n <= low ? held_low : held_high);
+      }
+      if (n == held_.last) break;
+    }
+  }
+  std::uint64_t doubt = saturating_add(told, held_low + held_high);
+  // A take-back from below the first number counted, or from further
+  // below than the window tells, may remove any of the epoch's loss
+  // (h16c: an END far below the first waiting while the line filled the
+  // claim's gap from below; settle() gave the stream to that line).
+  if (c.active && low < highest_ && (low < first_ || highest_ - low >= window)) return epoch;
+  if (c.active && low < highest_) {
+    // The numbers counted above `low` (all inside the window), so those
+    // counted up to it, and the loss up to it: decided. The loss past
+    // `low` includes an announcement's tail and the held numbers above it.
+    // (Counted by number, not up to the highest: a highest of 2^64 - 1
+    // never ended the loop; fuzz_sequence, h16c.)
+    std::uint64_t above = 0;
+    each_word(low + 1, highest_ - low, [&](std::size_t w, std::uint64_t mask) {
+      above += static_cast<std::uint64_t>(std::popcount(seen_[w] & mask));
+    });
+    const std::uint64_t upto = low - first_ + 1;
+    const std::uint64_t counted = distinct_ > above ? distinct_ - above : 0;
+    const std::uint64_t decided = upto > counted ? upto - counted : 0;
+    doubt = std::max(doubt, saturating_add(epoch > decided ? epoch - decided : 0, held_low));
+  }
+  return std::min(epoch, doubt);
 }
 
 void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {

@@ -536,7 +536,11 @@ class sequence_tracker {
   /// for an END waiting below it (end_pending()) the END's last number; an
   /// END's tail past them too. A step the line above went on from,
   /// uncontested, is not in doubt: only numbers that fill it (reordered)
-  /// take its loss back. lost() less this is the loss decided so far,
+  /// take its loss back. While a far claim is provisional() (the counts
+  /// read as the state before it), that state's doubt and the numbers that
+  /// came in its gaps since (counted there, or held as evidence), which
+  /// going back to it, or the proof, counts as fills. lost() less this is
+  /// the loss decided so far,
   /// which a receiver's interval report prints (trial16j: a waiting END
   /// claim or an open claim shown as loss, then taken back by the next
   /// report); settle() decides the rest.
@@ -776,6 +780,14 @@ class sequence_tracker {
     return highest_ > proof_low_ && (highest_ - proof_low_) / gap_bound_ >= past / epoch_proof ? b : nullptr;
   }
   [[nodiscard]] std::uint64_t own_received() const noexcept { return before_.received + distinct_; }
+  /// The numbers in `before`'s gaps (at most its highest) that this state,
+  /// on probation from that copy, counted since it was made (retract()'s
+  /// fills) or holds as evidence: going back to it counts them, and so does
+  /// the claim's proof (lost_in_doubt() of a provisional() claim).
+  [[nodiscard]] std::uint64_t fills_of(const sequence_tracker& before) const noexcept;
+  /// lost_in_doubt() of the current epoch's pending decisions (an open
+  /// start, a run below, an announcement, held numbers, a near claim).
+  [[nodiscard]] std::uint64_t epoch_doubt() const noexcept;
   [[nodiscard]] std::uint64_t lost_in_epoch() const noexcept;
   std::uint64_t clear_range(std::uint64_t from, std::uint64_t count) noexcept;
   [[nodiscard]] bool test(std::uint64_t seq) const noexcept {
