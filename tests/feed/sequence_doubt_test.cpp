@@ -22,6 +22,15 @@ namespace feed = mcnet::feed;
 
 std::uint64_t decided(const feed::sequence_tracker& t) { return t.lost() - t.lost_in_doubt(); }
 
+// settle() the run: it reads `lost`, and the loss decided before (what the
+// interval reports showed) is no more than that.
+void expect_settles_to(feed::sequence_tracker& t, std::uint64_t lost) {
+  const auto shown = decided(t);
+  t.settle();
+  EXPECT_EQ(t.lost(), lost);
+  EXPECT_LE(shown, t.lost()) << "decided before settle()";
+}
+
 // A forged number past the live sender, alone: the live sender's 8 numbers
 // below it take it back. While it waits, its loss is in doubt, not decided.
 TEST(SequenceDoubt, AForgedNumberPastTheLiveSenderIsInDoubtUntilTakenBack) {
@@ -168,10 +177,7 @@ TEST(SequenceDoubt, AFillWhileAFarClaimIsNotProvenIsInDoubt) {
     EXPECT_EQ(t.add(x + 48532).kind, feed::verdict::reordered) << "inside the first claim's gap";
     EXPECT_EQ(t.lost(), 63558u);
     EXPECT_EQ(t.lost_in_doubt(), 1u);
-    const auto shown = decided(t);
-    t.settle();
-    EXPECT_EQ(t.lost(), 63557u) << "that number counted: a fill";
-    EXPECT_LE(shown, t.lost());
+    expect_settles_to(t, 63557u);  // that number counted: a fill
     EXPECT_EQ(t.lost_in_doubt(), 0u);
   }
 }
@@ -190,10 +196,7 @@ TEST(SequenceDoubt, ANumberHeldAsEvidenceInsideAGapIsInDoubt) {
   EXPECT_EQ(t.add(55).kind, feed::verdict::jump) << "held as evidence";
   EXPECT_EQ(t.lost(), 10u);
   EXPECT_EQ(t.lost_in_doubt(), 1u);
-  const auto shown = decided(t);
-  t.settle();
-  EXPECT_EQ(t.lost(), 9u);
-  EXPECT_LE(shown, t.lost());
+  expect_settles_to(t, 9u);
 }
 
 // fuzz_sequence (h16c): the same below an announcement: the gap a
@@ -209,10 +212,7 @@ TEST(SequenceDoubt, ANumberHeldInsideAnAnnouncedGapIsInDoubt) {
   EXPECT_EQ(t.add(46).kind, feed::verdict::jump) << "held as evidence";
   EXPECT_EQ(t.lost(), 133u);
   EXPECT_EQ(t.lost_in_doubt(), 1u);
-  const auto shown = decided(t);
-  t.settle();
-  EXPECT_EQ(t.lost(), 132u);
-  EXPECT_LE(shown, t.lost());
+  expect_settles_to(t, 132u);
 }
 
 // fuzz_sequence (h16c): a near claim up to the last number of the 64-bit
@@ -267,10 +267,7 @@ TEST(SequenceDoubt, AnAnnouncementBeforeAFarClaimStaysInDoubt) {
     for (const std::uint64_t n : {16254u, 16253u, 16252u, 61u, 62u, 63u, 64u}) (void)t.add(x + n);
     EXPECT_EQ(t.lost(), 16899u);
     EXPECT_EQ(t.lost_in_doubt(), 16899u);
-    const auto shown = decided(t);
-    t.settle();
-    EXPECT_EQ(t.lost(), 58u);
-    EXPECT_LE(shown, t.lost());
+    expect_settles_to(t, 58u);
   }
 }
 
@@ -288,10 +285,7 @@ TEST(SequenceDoubt, MessagesAPacketHoldsBelowAnEndAreInDoubt) {
   EXPECT_EQ(t.held(), 17u);
   EXPECT_EQ(t.lost(), 181u);
   EXPECT_EQ(t.lost_in_doubt(), 17u);
-  const auto shown = decided(t);
-  t.settle();
-  EXPECT_EQ(t.lost(), 164u) << "the held messages counted";
-  EXPECT_LE(shown, t.lost());
+  expect_settles_to(t, 164u);  // the held messages counted
 }
 
 // fuzz_sequence (h16c): an END below the first number waits while the
@@ -315,10 +309,7 @@ TEST(SequenceDoubt, AnEndBelowTheFirstNumberLeavesTheEpochInDoubt) {
   }
   EXPECT_EQ(t.lost(), 58u);
   EXPECT_EQ(t.lost_in_doubt(), 58u);
-  const auto shown = decided(t);
-  t.settle();
-  EXPECT_EQ(t.lost(), 7u);
-  EXPECT_LE(shown, t.lost());
+  expect_settles_to(t, 7u);
 }
 
 // fuzz_sequence (h16c): a far packet of 16 numbers proves its claim at
@@ -336,10 +327,7 @@ TEST(SequenceDoubt, AFarClaimTheSendersEndCameAgainstIsInDoubt) {
   (void)t.end(37);
   EXPECT_EQ(t.lost_in_doubt(), 65535u);
   (void)t.end(37);
-  const auto shown = decided(t);
-  t.settle();
-  EXPECT_EQ(t.lost(), 24u);
-  EXPECT_LE(shown, t.lost());
+  expect_settles_to(t, 24u);
 }
 
 }  // namespace

@@ -1072,6 +1072,14 @@ for _ in range(20000):
 sys.exit(0 if mid and end else 1)
 )";
 
+// Waits until `forger` printed "joined" (at most 20 s: a loaded host), or
+// ended.
+void await_joined(test::process& forger) {
+  for (int i = 0; i < 2000 && forger.standard_output().find("joined") == std::string::npos; ++i) {
+    if (forger.wait_for(10ms)) break;
+  }
+}
+
 // Issue 16, hostile trial 16f (finding 1): a chain of forged numbers, each
 // under 1,024 past the one before, added unbounded loss, reordering and
 // duplicates to a clean feed, mid-run (a climb with nothing of the live
@@ -1090,10 +1098,7 @@ TEST(NetHostileSender, AForgedClimbMidRunAndAfterTheEndClaimsNothing) {
   receiver rx(rx_host, {"-i", "eth0", "--max-loss", "0.5", group + ":" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
   auto forger = tx_host.start({python, "-c", chain_program, group, port, tx_host.v4().to_string()});
-  // The forger listens before the feed starts (at most 20 s: a loaded host).
-  for (int i = 0; i < 2000 && forger.standard_output().find("joined") == std::string::npos; ++i) {
-    if (forger.wait_for(10ms)) break;
-  }
+  await_joined(forger);  // the forger listens before the feed starts
   ASSERT_NE(forger.standard_output().find("joined"), std::string::npos) << forger.output();
   const auto real = test::tools::send(tx_host, {"-i", "eth0", "-c", "3000", "-r", "2000pps", "--id", "41",
                                                 group + ":" + port},
@@ -1183,9 +1188,7 @@ TEST(NetHostileSender, AShiftedCopyOfALossyFeedIsAConflictNotAFullFeed) {
     receiver rx(rx_host, {"-i", "eth0", "--max-loss", "1", group + ":" + port});
     ASSERT_TRUE(rx.joined()) << rx.output();
     auto forger = tx_host.start({python, "-c", shifted_copy_program, group, port, tx_host.v4().to_string(), offset});
-    for (int i = 0; i < 2000 && forger.standard_output().find("joined") == std::string::npos; ++i) {
-      if (forger.wait_for(10ms)) break;
-    }
+    await_joined(forger);
     ASSERT_NE(forger.standard_output().find("joined"), std::string::npos) << forger.output();
     const auto real = test::tools::send(tx_host, {"-i", "eth0", "-c", "2000", "-r", "1000pps", "--id", "51",
                                                   group + ":" + port},
