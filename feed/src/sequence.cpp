@@ -156,7 +156,8 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
   }
   // A second claim while an unproven one is on probation keeps the first
   // copy: the state before any far claim is what the live sender goes on
-  // from, and both need the proof.
+  // from, and both need the proof: epoch_proof numbers counted past the
+  // second (proof_from_).
   if (!before_jump_.copy) {
     // The copy has no probation of its own, so copying it allocates
     // nothing but the copy itself.
@@ -167,6 +168,9 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
     jump_origin_ = origin;
   }
   probation_end_ = UINT64_MAX;  // set when the jump has been counted
+  proof_from_ = own_received();
+  proof_low_ = low;
+  proven_ = false;
   return true;
 }
 
@@ -177,6 +181,8 @@ sequence_tracker::probation_check sequence_tracker::check_probation(std::uint64_
     end_probation();  // window numbers past the jump and too few from before it: it stands
     return probation_check::none;
   }
+  // Proven by the numbers counted so far (before this one): it stays so.
+  if (!proven_ && unproven() == nullptr) proven_ = true;
   const std::uint64_t h = before->highest_;
   // A claim past the window: any number less than `window` from the
   // highest before it says the live sender went on. One inside the window
@@ -310,7 +316,11 @@ void sequence_tracker::retract(bool replay_last) noexcept {
   const std::uint64_t unconfirmed = ends_given > kept_ends ? ends_given - kept_ends : 0;
   const std::uint8_t origin = origin_;  // the datagram being judged is still this one
   const held_run held_now = held_;
+  const std::uint8_t depth = depth_;
   *this = std::move(*kept);
+  depth_ = depth;  // this call's (the copy kept that of the call that made it)
+  simple_ = false;
+  inline_top_ = 0;
   // Numbers the copy held and this state no longer does were counted since
   // (received, now jumps with the rest, or jumps): not held again.
   if (held_.active && !(held_now.active && held_now.first == held_.first && held_now.last == held_.last)) {
@@ -401,6 +411,7 @@ bool sequence_tracker::ends_refute() const noexcept {
 }
 
 void sequence_tracker::settle() noexcept {
+  const mutating guard{*this};
   // Numbers a packet holds: counted, unless the live sender went on inside
   // them (after the probation below when its copy holds them too: going
   // back to it holds them again, and they count once).
@@ -505,6 +516,7 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 }
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
+  const mutating guard{*this};
   if (announce_.open) judge_announce(seq);
   if (!held_.active) return add_start(seq);
   // Inside the numbers a packet holds: counted as ever (the live sender's
@@ -530,11 +542,21 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
         return {verdict::duplicate, seq, {}};
       }
     }
-    if (highest_ - seq >= window && run_tail_) {
+    // Further below than the window: a jump rather than too late. A
+    // datagram's own number (not a packet's further one, which counts
+    // as a fill: one packet is one piece of evidence) further below the
+    // lowest number counted than start_bound_ (one datagram claims no
+    // more, behind as ahead): a jump too, rather than a move of the start
+    // down (h16b: a forger's lone number first, then the sender's line
+    // 2,000 below interleaved with the forger's: counted, the sender's
+    // numbers read reordered under the forged start once it was proven).
+    // Both are kept.
+    const bool beyond = highest_ - seq >= window;
+    if (beyond && run_tail_) {
       ++jumps_;  // a packet's further number: its first is the evidence
       return {verdict::jump, seq, {}};
     }
-    if (highest_ - seq >= window) {
+    if (beyond || (seq < first_ && first_ - seq > start_bound_ && own(start_.origin) && !run_tail_)) {
       ++jumps_;
       ++start_.late;
       a = {verdict::jump, seq, {}};
@@ -570,15 +592,34 @@ arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
   // lags another by some numbers sends its numbers below the first as
   // often as the other sends numbers above it: the start stands first).
   if (start_.open && from_start() >= epoch_proof) {
-    seed_lone_line();
+    seed_line_below();
     start_ = {};
   }
   return a;
 }
 
-void sequence_tracker::seed_lone_line() noexcept {
+void sequence_tracker::seed_line_below() noexcept {
   const open_start& h = start_;
-  if (!lone_kept_ || !doubt_ || h.count < 2 || h.late != h.count || h.copies != 0) return;
+  if (!doubt_ || h.count < 2 || h.late != h.count || h.copies != 0) return;
+  if (!lone_kept_) {
+    // The numbers kept below, in arrival order, as follow_below() runs
+    // them: each within below_span of the run's first, at most gap_bound_
+    // past its last (or a late one inside it); one that is not begins it anew.
+    below_run b{};
+    for (std::size_t i = 0; i < h.count; ++i) {
+      const std::uint64_t n = h.numbers[i];
+      if (b.count == 0 || n < b.first || n - b.first >= below_span || (n > b.last && n - b.last > gap_bound_)) {
+        b = {};
+        b.first = b.last = n;
+      }
+      (void)b.take(n);
+    }
+    if (b.count < 2) return;
+    b.distinct = b.at = distinct_;
+    b.interleaved = true;
+    below_run_ = b;
+    return;
+  }
   std::uint64_t low = lone_;
   for (std::size_t i = 0; i < h.count; ++i) {
     const std::uint64_t n = h.numbers[i];
@@ -586,18 +627,11 @@ void sequence_tracker::seed_lone_line() noexcept {
   }
   below_run b{};
   b.first = b.last = low;
-  b.distinct = distinct_;
-  b.lone_open = true;
+  b.distinct = b.at = distinct_;
+  b.interleaved = true;
   for (std::size_t i = 0; i < h.count; ++i) {
     const std::uint64_t n = h.numbers[i];
-    if (n < low || n - low >= below_span) continue;
-    const std::uint64_t at = n - low;
-    auto& word = b.bits[static_cast<std::size_t>(at / 64)];
-    const std::uint64_t bit = std::uint64_t{1} << (at % 64);
-    if ((word & bit) != 0) continue;
-    word |= bit;
-    b.last = std::max(b.last, n);
-    ++b.count;
+    if (n >= low && n - low < below_span) (void)b.take(n);
   }
   below_run_ = b;
   if (!holds_lone()) below_run_ = {};
@@ -644,13 +678,18 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
       return add_counted(seq);
     }
     if (past && seq > highest_ && seq - highest_ > 1 && seq - highest_ <= gap_bound_ &&
-        distinct_ == claim_.step_distinct && seq - claim_.base > gap_bound_ && !before_jump_.copy &&
+        distinct_ == claim_.step_distinct && seq - claim_.base > gap_bound_ &&
+        (distinct_ + 1 - claim_.base_distinct) * claim_density < seq - claim_.base && !before_jump_.copy &&
         !end_believed_) {
       // Another gap right after the claimed number, nothing past it: the
-      // climb so far and this step claim more than one datagram may. Held
-      // like a far jump: the next number that follows it confirms it, on
-      // probation from the climb's base (add_far()); the stream going on
-      // from the claimed number gives it up.
+      // climb so far and this step claim more than one datagram may, with
+      // fewer numbers than a standing chain has (one per claim_density it
+      // spans, this one included: a feed losing every other datagram is a
+      // chain of single-number steps too, but a dense one, and its steps
+      // held like far jumps let a forger's far numbers slipped between
+      // them join them). Held like a far jump: the next number that
+      // follows it confirms it, on probation from the climb's base
+      // (add_far()); the stream going on from the claimed number gives it up.
       claim_.climbed = true;  // (kept in the copy add_far() makes)
       return add_far(seq);
     }
@@ -686,6 +725,7 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
         if (came) {
           // A number came since the last step: the climb starts anew here.
           claim_.base = top;
+          claim_.base_distinct = distinct_ - 1;
           claim_.climb_first = seq;
         }
         claim_.step_distinct = distinct_;
@@ -848,7 +888,7 @@ arrival sequence_tracker::add_counted(std::uint64_t seq) noexcept {
 bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   below_run& b = below_run_;
   // A run that holds the lone first number and came between the epoch's
-  // numbers while its start was open (seed_lone_line()) goes on whatever
+  // numbers while its start was open (seed_line_below()) goes on whatever
   // the epoch counted between its numbers (trial h16m finding 2: a
   // forger's far line interleaved with the sender's, two of its numbers
   // between each two of the sender's, took over right after the sender's
@@ -858,7 +898,7 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   // start that proved itself first (epoch_proof numbers with nothing below
   // between: a real sender after a forged lone number) keeps the old rule:
   // the line below needs them with nothing of the epoch between.
-  const bool follows = b.count != 0 && (b.distinct == distinct_ || lone_line_open()) && seq >= b.first &&
+  const bool follows = b.count != 0 && (b.distinct == distinct_ || b.interleaved) && seq >= b.first &&
                        seq - b.first < below_span && (seq <= b.last || seq - b.last <= gap_bound_);
   if (!follows) {
     b = {};
@@ -875,17 +915,13 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
       b.count = 1;
     }
   }
-  const std::uint64_t at = seq - b.first;
-  const std::uint64_t bit = std::uint64_t{1} << (at % 64);
-  auto& word = b.bits[static_cast<std::size_t>(at / 64)];
-  if ((word & bit) != 0) {
+  if (!b.take(seq)) {
     ++duplicates_;
     out = {verdict::duplicate, seq, {}};
     return true;
   }
-  word |= bit;
-  b.last = std::max(b.last, seq);
-  ++b.count;
+  b.streak = b.at == distinct_ ? b.streak + 1 : 1;
+  b.at = distinct_;
   // The line of the lone first number a far start took over from, going
   // on below it with nothing of the epoch between: the far start was a
   // newcomer's, and the incumbent line wins with epoch_proof numbers (the
@@ -895,7 +931,15 @@ bool sequence_tracker::follow_below(std::uint64_t seq, arrival& out) noexcept {
   const std::uint64_t lone_at = lone_kept_ && lone_ >= b.first ? lone_ - b.first : below_span;
   const bool lone_line =
       lone_at < below_span && (b.bits[static_cast<std::size_t>(lone_at / 64)] >> (lone_at % 64) & 1u) != 0;
+  // A run seeded from numbers that came between the epoch's, without the
+  // lone number (a sender's line after a forger's lone number, or a
+  // forger's line below a sender's first), wins as any other run does,
+  // by more numbers than the epoch, and only once the epoch stopped:
+  // epoch_proof of its numbers in a row with nothing of the epoch between
+  // (the line that keeps arriving; a forger's faster line between a
+  // sender's numbers does not take them over).
   if (b.count < epoch_proof || (b.count <= distinct_ && !lone_line)) return false;
+  if (!lone_line && b.streak < epoch_proof) return false;
   take_over_below(seq, b.count - 1, out);  // this one is not a jump yet
   return true;
 }
@@ -1073,6 +1117,7 @@ void sequence_tracker::open_claim(std::uint64_t seq) noexcept {
   claim_.went_on_at = 0;
   claim_.above = claim_.below = claim_.below_top = 0;
   claim_.base = highest_;
+  claim_.base_distinct = distinct_;
   claim_.climb_first = seq;
   claim_.step_distinct = distinct_ + 1;  // with seq, counted next
   claim_.opened = distinct_;
@@ -1213,6 +1258,7 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a, std::uin
 }
 
 arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noexcept {
+  const mutating guard{*this};
   if (count == 0) return {};
   const bool was_any = any_;
   const std::uint64_t before = highest_;
@@ -1452,6 +1498,7 @@ bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>&
 }
 
 missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
+  const mutating guard{*this};
   // The sender's END below a first number nothing followed, after numbers
   // below it: the first number was not its. Below a near claim, after
   // numbers inside the gap: the stream went on from below it and ended
@@ -1531,6 +1578,7 @@ void sequence_tracker::choose_end() noexcept {
 }
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
+  const mutating guard{*this};
   if (held_.active && next > 0) judge_held(next - 1, /*number=*/false);
   if (before_jump_.copy && next > 0) {
     const auto c = check_probation(next - 1, evidence_kind::announce);
@@ -1556,6 +1604,7 @@ missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
 }
 
 arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
+  const mutating guard{*this};
   if (any_) {
     before_.received += distinct_;
     before_.lost = saturating_add(before_.lost, lost_in_epoch());
@@ -1614,10 +1663,12 @@ void sequence_tracker::clear_epoch() noexcept {
 }
 
 void sequence_tracker::reset() noexcept {
+  const mutating guard{*this};
   clear_epoch();
   before_jump_.copy.reset();
   evidence_.count = 0;
-  probation_end_ = jump_low_ = 0;
+  probation_end_ = jump_low_ = proof_from_ = proof_low_ = 0;
+  proven_ = false;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
 }
@@ -1648,6 +1699,7 @@ sequence_tracker::position sequence_tracker::save() const noexcept {
 }
 
 void sequence_tracker::resume(const position& p) noexcept {
+  const mutating guard{*this};
   reset();
   // The epochs before: every count but the highest number's own arrival,
   // which the epoch begun at it holds.
@@ -1687,6 +1739,152 @@ std::uint64_t sequence_tracker::lost_in_epoch() const noexcept {
 std::uint64_t sequence_tracker::lost() const noexcept {
   if (const sequence_tracker* b = unproven()) return b->lost();
   return saturating_add(before_.lost, lost_in_epoch());
+}
+
+std::uint64_t sequence_tracker::fills_of(const sequence_tracker& before) const noexcept {
+  if (!before.any_) return 0;
+  const std::uint64_t h = before.highest_;
+  // The last number its loss counts to: past the highest when an END or an
+  // announcement said more were sent (lost_in_epoch()).
+  std::uint64_t told = h;
+  if (before.end_count_ && *before.end_count_ > 0) told = std::max(told, *before.end_count_ - 1);
+  if (before.announced_ > 0) told = std::max(told, before.announced_ - 1);
+  const std::uint64_t fill_low = window_low(highest_);
+  // As retract() tells them apart: numbers counted since the copy, only
+  // inside both windows (a claim inside the window), at most its highest
+  // or, counted by another source, up to gap_bound_ past it and below the
+  // jump; those up to `told` fill its gaps.
+  const bool inside = any_ && restarts_ == before.restarts_ && jump_low_ - h <= window && highest_ >= h &&
+                      fill_low <= h;
+  const std::uint64_t above = inside ? std::min({gap_bound_, jump_low_ - 1 - h, told - h}) : 0;
+  std::uint64_t out = 0;
+  if (inside) {
+    const std::uint64_t low = std::max(fill_low, before.first_);
+    if (low <= h) {
+      each_word(low, h - low + 1, [&](std::size_t w, std::uint64_t mask) {
+        out += static_cast<std::uint64_t>(std::popcount(seen_[w] & ~before.seen_[w] & mask));
+      });
+    }
+    if (above > 0) {
+      each_word(h + 1, above, [&](std::size_t w, std::uint64_t mask) {
+        out += static_cast<std::uint64_t>(std::popcount(seen_[w] & mask));
+      });
+    }
+  }
+  // Numbers held as evidence inside its gaps (a claim past the window, or
+  // past its highest below an END or announcement), each once and not
+  // among those counted.
+  for (std::size_t i = 0; i < evidence_.count; ++i) {
+    const std::uint64_t v = evidence_.values[i];
+    if (evidence_.kinds[i] != evidence_kind::number || v < before.first_ || v > told || v == h ||
+        (v < h && (h - v >= window || before.test(v))) || (inside && v >= fill_low && v <= h + above && test(v))) {
+      continue;
+    }
+    bool again = false;
+    for (std::size_t j = 0; j < i; ++j) again = again || evidence_.values[j] == v;
+    if (!again) ++out;
+  }
+  return out;
+}
+
+std::uint64_t sequence_tracker::lost_in_doubt() const noexcept {
+  // A claim not proven reads as the copy it would go back to; going back
+  // (or the proof) counts what came since in the copy's gaps too (h16c: a
+  // number held as evidence inside the gap of a claim before, counted at
+  // settle(), took one off a loss an interval report had shown).
+  if (const sequence_tracker* b = unproven()) {
+    return std::min(b->lost(), saturating_add(b->lost_in_doubt(), fills_of(*b)));
+  }
+  const std::uint64_t doubt = epoch_doubt();
+  const sequence_tracker* b = before_jump_.copy.get();
+  if (b == nullptr || own_received() - ends_held_at_ >= epoch_proof) return doubt;
+  // A proven claim on probation that END counts past the highest before it
+  // came against (ends_refute(): twice, and more often than the END
+  // believed, at settle()) goes back to that state: what is decided there
+  // is all that is (h16c: a far packet, then the sender's END below it
+  // twice; settle() took 65,535 back).
+  bool ends = false;
+  for (std::size_t i = 0; i < evidence_.count; ++i) {
+    ends = ends || (evidence_.kinds[i] == evidence_kind::end && evidence_.values[i] >= b->highest_);
+  }
+  if (!ends) return doubt;
+  const std::uint64_t before = b->lost();
+  const std::uint64_t decided = before - std::min(before, saturating_add(b->lost_in_doubt(), fills_of(*b)));
+  const std::uint64_t now = lost();
+  return std::max(doubt, now > decided ? now - decided : 0);
+}
+
+std::uint64_t sequence_tracker::epoch_doubt() const noexcept {
+  if (!any_) return 0;
+  const std::uint64_t epoch = lost_in_epoch();
+  // A start not proven, or a run below it that may take the epoch over
+  // (follow_below(): one that came between the epoch's numbers goes on
+  // across them): the epoch's numbers may all become jumps, its loss
+  // counted anew.
+  if (start_.open || (below_run_.count != 0 && (below_run_.distinct == distinct_ || below_run_.interleaved))) {
+    return epoch;
+  }
+  // The last number the loss counts to without announcement `announced`
+  // (lost_in_epoch()).
+  const auto last_to = [this](std::uint64_t announced) {
+    std::uint64_t last = highest_;
+    if (end_count_ && *end_count_ > 0) last = std::max(last, *end_count_ - 1);
+    return announced > 0 ? std::max(last, announced - 1) : last;
+  };
+  // An announcement in doubt (judge_announce()): the numbers it shows
+  // missing past what would be counted without it, which taking it back
+  // removes (h16c: a heartbeat past a lone number's line, taken back by the
+  // line at settle(), had shown its whole gap as decided).
+  const std::uint64_t told = announce_.open ? last_to(announced_) - last_to(announce_.previous) : 0;
+  // Numbers a packet holds (add_run()) where the loss counts them missing
+  // (past the highest, below an END's or announcement's count; a gap below
+  // it): counted, they take that loss off (h16c: 17 held messages below a
+  // stray END's count).
+  const std::uint64_t last = last_to(announced_);
+  std::uint64_t held_low = 0, held_high = 0;  // at or below `low` (below), above it
+  const gap_claim& c = claim_;
+  // The lowest number whose loss a take-back of the near claim would
+  // remove is above `low`: the line below's highest for a contest
+  // (decide_contest()), the END's last number for one waiting
+  // (settle_pending_end()), and for a step that came alone the highest
+  // before it (its climb's base: a climb with nothing between its steps
+  // goes back whole).
+  std::uint64_t low = highest_;
+  if (c.active) {
+    if (contested()) low = std::min(low, c.below_top);
+    if (end_pending() && c.pending_end > 0) low = std::min(low, c.pending_end - 1);
+    if (c.run < epoch_proof) low = std::min(low, c.base);
+  }
+  if (held_.active) {
+    for (std::uint64_t n = held_.first;; ++n) {
+      if (n >= first_ && n <= last && (n > highest_ ? true : highest_ - n < window && !test(n))) {
+        ++(n <= low ? held_low : held_high);
+      }
+      if (n == held_.last) break;
+    }
+  }
+  std::uint64_t doubt = saturating_add(told, held_low + held_high);
+  // A take-back from below the first number counted, or from further
+  // below than the window tells, may remove any of the epoch's loss
+  // (h16c: an END far below the first waiting while the line filled the
+  // claim's gap from below; settle() gave the stream to that line).
+  if (c.active && low < highest_ && (low < first_ || highest_ - low >= window)) return epoch;
+  if (c.active && low < highest_) {
+    // The numbers counted above `low` (all inside the window), so those
+    // counted up to it, and the loss up to it: decided. The loss past
+    // `low` includes an announcement's tail and the held numbers above it.
+    // (Counted by number, not up to the highest: a highest of 2^64 - 1
+    // never ended the loop; fuzz_sequence, h16c.)
+    std::uint64_t above = 0;
+    each_word(low + 1, highest_ - low, [&](std::size_t w, std::uint64_t mask) {
+      above += static_cast<std::uint64_t>(std::popcount(seen_[w] & mask));
+    });
+    const std::uint64_t upto = low - first_ + 1;
+    const std::uint64_t counted = distinct_ > above ? distinct_ - above : 0;
+    const std::uint64_t decided = upto > counted ? upto - counted : 0;
+    doubt = std::max(doubt, saturating_add(epoch > decided ? epoch - decided : 0, held_low));
+  }
+  return std::min(epoch, doubt);
 }
 
 void rtp_sequence_tracker::init(std::uint16_t seq) noexcept {

@@ -129,7 +129,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const auto a = table.add(group, 5000, source, std::span<const std::byte>(payload.data(), length), arrival,
                              static_cast<int>(in.take<std::uint8_t>()) - 1, static_cast<int>(in.take<std::uint8_t>()) - 1,
-                             in.take<std::uint8_t>());
+                             in.take<std::uint8_t>(), static_cast<std::uint16_t>(in.take<std::uint8_t>() % 3));
     const tools::packet_view p{1.0, source, group, 5000, length, 1, 0, 1};
     (void)tools::packet_json(p, a, tools::interface_json(1, "lo")).dump();
     (void)tools::packet_text(p, a, "lo");
@@ -158,9 +158,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (sum.packets + ends + table.untracked() != datagrams || sum.bytes > all_bytes) std::abort();
   const double ratio = table.loss_ratio();
   if (!(ratio >= 0.0 && ratio <= 1.0)) std::abort();
+  // Every stream its own datagrams contest is among the table's conflicts.
+  const auto conflicts = table.conflicts();
+  for (const auto& [key, s] : table.streams()) {
+    if (tools::conflict_of(key, s) && !conflicts.contains(key)) std::abort();
+  }
   for (const auto& [key, s] : table.streams()) {
     tools::totals before{};
-    const auto j = tools::stream_json(key, s, tools::interface_json(s.interface_index, "x"));
+    if (tools::lost_in_doubt(key, s) > tools::totals_of(key, s).lost) std::abort();
+    const auto c = conflicts.find(key);
+    const auto j = tools::stream_json(key, s, tools::interface_json(s.interface_index, "x"),
+                                      c != conflicts.end() ? &c->second : nullptr);
     (void)tools::stream_delta_json(key, s, before, 0.5, tools::interface_json(0, ""));
     if (tools::csv_row("summary", 1.0, j).empty() || tools::stream_text(j).empty()) std::abort();
     (void)j.dump();

@@ -1072,6 +1072,14 @@ for _ in range(20000):
 sys.exit(0 if mid and end else 1)
 )";
 
+// Waits until `forger` printed "joined" (at most 20 s: a loaded host), or
+// ended.
+void await_joined(test::process& forger) {
+  for (int i = 0; i < 2000 && forger.standard_output().find("joined") == std::string::npos; ++i) {
+    if (forger.wait_for(10ms)) break;
+  }
+}
+
 // Issue 16, hostile trial 16f (finding 1): a chain of forged numbers, each
 // under 1,024 past the one before, added unbounded loss, reordering and
 // duplicates to a clean feed, mid-run (a climb with nothing of the live
@@ -1090,10 +1098,7 @@ TEST(NetHostileSender, AForgedClimbMidRunAndAfterTheEndClaimsNothing) {
   receiver rx(rx_host, {"-i", "eth0", "--max-loss", "0.5", group + ":" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
   auto forger = tx_host.start({python, "-c", chain_program, group, port, tx_host.v4().to_string()});
-  // The forger listens before the feed starts (at most 20 s: a loaded host).
-  for (int i = 0; i < 2000 && forger.standard_output().find("joined") == std::string::npos; ++i) {
-    if (forger.wait_for(10ms)) break;
-  }
+  await_joined(forger);  // the forger listens before the feed starts
   ASSERT_NE(forger.standard_output().find("joined"), std::string::npos) << forger.output();
   const auto real = test::tools::send(tx_host, {"-i", "eth0", "-c", "3000", "-r", "2000pps", "--id", "41",
                                                 group + ":" + port},
@@ -1113,6 +1118,159 @@ TEST(NetHostileSender, AForgedClimbMidRunAndAfterTheEndClaimsNothing) {
   EXPECT_EQ(field(st, "reordered"), 0) << st;
   EXPECT_EQ(field(st, "duplicates"), 0) << st;
   EXPECT_EQ(field(st, "jumps"), 40) << st;
+}
+
+// argv: group port address offset. Issue 16, trial16j MEDIUM 3: a forger
+// on the live sender's host (so its source address is the sender's, with
+// no spoofing) that copies each datagram of the feed it hears (the
+// sender's loopback copy) with the number shifted by `offset`, the same
+// sender id and session and its own send time, interleaved with the feed,
+// until the feed's END.
+constexpr const char* shifted_copy_program = R"(
+import socket, struct, sys, time
+group, port, addr, offset = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+r = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+r.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+r.bind((group, port))
+r.setsockopt(socket.IPPROTO_IP, socket.IP_ADD_MEMBERSHIP, socket.inet_aton(group) + socket.inet_aton(addr))
+r.settimeout(10)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_IF, socket.inet_aton(addr))
+s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_LOOP, 0)
+print('joined', flush=True)
+copies = 0
+try:
+    for _ in range(20000):
+        d = r.recv(2048)
+        if len(d) < 40 or d[:4] != b'MCN1':
+            continue
+        _, _, flags, _, sid, sess, seq, _, length, _ = struct.unpack('>4sBBHIIQQII', d[:40])
+        if flags & 1:
+            break
+        if seq + offset < 0:
+            continue
+        s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, 0, 40, sid, sess, seq + offset, time.time_ns(), length, 0)
+                 + d[40:], (group, port))
+        copies += 1
+except socket.timeout:
+    pass
+print('copies', copies, flush=True)
+sys.exit(0 if copies > 500 else 1)
+)";
+
+// Drop one in `mod` of the UDP datagrams to `port` on `h`'s input hook.
+void drop_one_in(const test::host& h, const std::string& nft, const std::string& port, int mod) {
+  const auto added = h.exec({nft, "-f", "-"}, "add table inet mcnet_h16a\n"
+                                              "add chain inet mcnet_h16a input { type filter hook input priority 0; }\n"
+                                              "add rule inet mcnet_h16a input udp dport " + port +
+                                                  " numgen random mod " + std::to_string(mod) + " 0 counter drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+}
+
+// Issue 16, trial16j MEDIUM 3: a feed that loses 10 % on the receiver's
+// input, and a copy of it shifted by +5 or -5 (same sender id and
+// session, from the sender's own address) that fills its gaps: the
+// stream is contested (its copies carry other send times, its source port
+// switches), its loss unknown, and --max-loss 1 does not pass.
+TEST(NetHostileSender, AShiftedCopyOfALossyFeedIsAConflictNotAFullFeed) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  for (const char* offset : {"5", "-5"}) {
+    SCOPED_TRACE(std::string("offset ") + offset);
+    auto net = test::network::lan(2);
+    const auto& tx_host = (*net)[0];
+    const auto& rx_host = (*net)[1];
+    const auto port = std::to_string(free_port(rx_host));
+    const std::string group = "239.255.93.51";
+    drop_one_in(rx_host, nft, port, 10);
+    receiver rx(rx_host, {"-i", "eth0", "--max-loss", "1", group + ":" + port});
+    ASSERT_TRUE(rx.joined()) << rx.output();
+    auto forger = tx_host.start({python, "-c", shifted_copy_program, group, port, tx_host.v4().to_string(), offset});
+    await_joined(forger);
+    ASSERT_NE(forger.standard_output().find("joined"), std::string::npos) << forger.output();
+    const auto real = test::tools::send(tx_host, {"-i", "eth0", "-c", "2000", "-r", "1000pps", "--id", "51",
+                                                  group + ":" + port},
+                                        40s);
+    ASSERT_TRUE(real.status.success()) << real.output;
+    const auto forged = forger.wait_for(30s);
+    ASSERT_TRUE(forged && forged->success()) << forger.output();
+    const auto r = rx.finish();
+    EXPECT_EQ(r.status.code, 3) << "the feed lost 10 %: its loss is not known to be within 1 %\n" << r.output;
+    test::tools::expect_schema_conform(r.standard_output);
+    const auto events = json_lines(r.standard_output);
+    const auto* error = find_event(events, "error");
+    ASSERT_NE(error, nullptr) << r.output;
+    EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+    EXPECT_NE((*error)["message"].get<std::string>().find("carried numbers from more than one sender"),
+              std::string::npos)
+        << *error;
+    const auto streams = summary_streams(r.standard_output);
+    ASSERT_EQ(streams.size(), 1u) << r.output;
+    const auto& st = streams[0];
+    EXPECT_EQ(field(st, "sender_id"), 51) << st;
+    const auto& conflict = st["conflict"];
+    ASSERT_TRUE(conflict.is_object()) << "the stream is contested: " << st;
+    const auto evidence = conflict["evidence"].dump();
+    EXPECT_NE(evidence.find("copies"), std::string::npos) << "the copies carry other send times: " << conflict;
+    EXPECT_NE(evidence.find("ports"), std::string::npos) << "the forger's socket is not the sender's: " << conflict;
+    EXPECT_GT(conflict["differing_copies"].get<std::uint64_t>(), 500u) << conflict;
+    const auto* summary = find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << r.output;
+    EXPECT_EQ((*summary)["total"]["contested"], 1) << (*summary)["total"];
+    EXPECT_TRUE((*summary)["total"]["loss_percent"].is_null()) << (*summary)["total"];
+    // What the attack does to the numbers: far less lost than the ~200
+    // the input hook dropped of the feed (the copy filled the rest).
+    EXPECT_LT(field(st, "lost").get<std::uint64_t>(), 120u) << st;
+  }
+}
+
+// The same feed without a forger, with 20 % lost on the input hook and
+// mcast-send's own duplicates and reordering: no conflict, its loss
+// measured and held to --max-loss.
+TEST(NetHostileSender, AnHonestLossyReorderedFeedIsNoConflict) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx_host = (*net)[0];
+  const auto& rx_host = (*net)[1];
+  const auto port = std::to_string(free_port(rx_host));
+  const std::string group = "239.255.93.52";
+  drop_one_in(rx_host, nft, port, 5);
+  receiver rx(rx_host, {"-i", "eth0", "--max-loss", "40", "--interval", "0.5", group + ":" + port});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto real = test::tools::send(tx_host, {"-i", "eth0", "-c", "3000", "-r", "2000pps", "--id", "52",
+                                                "--dup-every", "7", "--reorder-every", "3", group + ":" + port},
+                                      40s);
+  ASSERT_TRUE(real.status.success()) << real.output;
+  const auto r = rx.finish();
+  EXPECT_EQ(r.status.code, 0) << "about 20 % lost, within 40 %\n" << r.output;
+  test::tools::expect_schema_conform(r.standard_output);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << r.output;
+  const auto& st = streams[0];
+  EXPECT_TRUE(st["conflict"].is_null()) << st;
+  EXPECT_GT(field(st, "lost").get<std::uint64_t>(), 300u) << st;
+  EXPECT_GT(field(st, "reordered").get<std::uint64_t>(), 100u) << st;
+  EXPECT_GT(field(st, "duplicates").get<std::uint64_t>(), 100u) << st;
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  EXPECT_EQ((*summary)["total"]["contested"], 0) << (*summary)["total"];
+  EXPECT_TRUE((*summary)["total"]["loss_percent"].is_number()) << (*summary)["total"];
+  // The interval reports add up to at most the summary's loss, and none
+  // takes back what one showed but by late datagrams filling gaps.
+  std::int64_t lost = 0;
+  for (const auto& e : events) {
+    if (e["event"] != "interval") continue;
+    for (const auto& s : e["streams"]) {
+      EXPECT_TRUE(s["conflict"].is_null()) << s;
+      lost += s["lost"].get<std::int64_t>();
+    }
+  }
+  EXPECT_LE(lost, field(st, "lost").get<std::int64_t>());
+  EXPECT_GT(lost, field(st, "lost").get<std::int64_t>() - 20) << "all but the last gaps shown in the intervals";
 }
 
 }  // namespace

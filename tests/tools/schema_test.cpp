@@ -24,7 +24,7 @@ json stream() {
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
     "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,"too_late":0,
     "clock_errors":0,"length_errors":0,"first_sequence":0,"missed_at_start":0,"began_after_join_s":0.05,"ts_missing":null,
-    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT"})");
+    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT","conflict":null})");
 }
 
 json summary() {
@@ -141,6 +141,31 @@ TEST(ToolsSchema, RejectsWhatTheContractForbids) {
   EXPECT_FALSE(schema_errors(start_without_rcvbuf).empty()) << "mcast-recv's start has rcvbuf";
   const auto bad_exit = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"x","exit":0})");
   EXPECT_FALSE(schema_errors(bad_exit).empty());
+  auto no_conflict = summary();
+  no_conflict["streams"][0].erase("conflict");
+  EXPECT_FALSE(schema_errors(no_conflict).empty()) << "conflict is in every stream, null when none";
+  for (const char* bad : {R"({"evidence":[],"differing_copies":0,"port_returns":0,"other_sources":[]})",
+                          R"({"evidence":["ttl"],"differing_copies":0,"port_returns":0,"other_sources":[]})",
+                          R"({"evidence":["ports"],"differing_copies":0,"port_returns":9})", R"(true)"}) {
+    auto j = summary();
+    j["streams"][0]["conflict"] = json::parse(bad);
+    EXPECT_FALSE(schema_errors(j).empty()) << bad;
+  }
+}
+
+// Two senders of one stream (issue 16, trial16j MEDIUM 3): the stream's
+// evidence, the summary's count of contested streams and worst_stream's flag.
+TEST(ToolsSchema, AContestedStreamSaysWhy) {
+  auto j = summary();
+  j["streams"][0]["conflict"] = json::parse(
+      R"({"evidence":["copies","ports","sources"],"differing_copies":700,"port_returns":900,"other_sources":["10.77.0.9"]})");
+  j["total"]["contested"] = 1;
+  j["total"]["loss_percent"] = nullptr;
+  j["worst_stream"] = json::parse(R"({"group":"239.1.1.1","port":5000,"source":"10.77.0.1","sender_id":5,"session":7,
+    "ssrc":null,"payload":"mcnet","loss_percent":1.0,"evicted":false,"unresumed":false,"conflict":true})");
+  EXPECT_EQ(schema_errors(j), std::vector<std::string>{});
+  j["worst_stream"].erase("conflict");
+  EXPECT_FALSE(schema_errors(j).empty()) << "worst_stream says whether it is contested";
 }
 
 // mcast-send's start and summary with a feed payload: the fields a receiver

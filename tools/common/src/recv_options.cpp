@@ -181,8 +181,8 @@ std::string recv_help() {
                    "dropped, skew between the lines' copies). MPEG-TS and raw datagrams are not merged.\n"
                    "\nexit codes: 0 ok, 1 usage or bad input, 2 --timeout given and nothing arrived,\n"
                    "3 loss above --max-loss, or --max-loss could not be checked (loss_unknown: datagrams without a\n"
-                   "sequence number, untracked, stray END markers or unresumed streams), 4 a join or socket set-up\n"
-                   "failed (precedence 1, 4, 2, 3)\n");
+                   "sequence number, untracked, stray END markers, unresumed streams or streams whose numbers\n"
+                   "came from more than one sender), 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
 }
 
 tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args) {

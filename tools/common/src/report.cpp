@@ -146,7 +146,7 @@ std::int64_t lost_delta(std::uint64_t now, std::uint64_t before) noexcept {
   return feed::saturating_sub(clamp(now), clamp(before));
 }
 
-json worst_stream_json(const stream_key& k, double ratio, bool evicted, bool unresumed) {
+json worst_stream_json(const stream_key& k, double ratio, bool evicted, bool unresumed, bool contested) {
   return {{"group", k.group.to_string()},
           {"port", k.port},
           {"source", k.source.to_string()},
@@ -156,7 +156,8 @@ json worst_stream_json(const stream_key& k, double ratio, bool evicted, bool unr
           {"payload", payload_name(k.payload)},
           {"loss_percent", ratio * 100},
           {"evicted", evicted},
-          {"unresumed", unresumed}};
+          {"unresumed", unresumed},
+          {"conflict", contested}};
 }
 
 std::string stream_name(const stream_key& k) {
@@ -173,7 +174,26 @@ std::string stream_name(const stream_key& k) {
   return fmt::format("{} from {}{}", core::endpoint(k.group, k.port).to_string(), k.source.to_string(), id);
 }
 
-json stream_json(const stream_key& k, const stream& s, const json& iface) {
+json conflict_json(const stream_key& k, const stream& s, const sender_conflict* conflict) {
+  std::optional<sender_conflict> own;
+  if (conflict == nullptr) {
+    own = conflict_of(k, s);
+    if (!own) return nullptr;
+    conflict = &*own;
+  }
+  json evidence = json::array();
+  if (conflict->copies(s.packets)) evidence.push_back("copies");
+  if (conflict->ports()) evidence.push_back("ports");
+  if (conflict->sources()) evidence.push_back("sources");
+  json sources = json::array();
+  for (const auto& a : conflict->other_sources) sources.push_back(a.to_string());
+  return {{"evidence", std::move(evidence)},
+          {"differing_copies", conflict->differing_copies},
+          {"port_returns", conflict->port_returns},
+          {"other_sources", std::move(sources)}};
+}
+
+json stream_json(const stream_key& k, const stream& s, const json& iface, const sender_conflict* conflict) {
   const bool h = k.payload == payload_kind::mcnet;
   const bool mold = k.payload == payload_kind::moldudp64;
   const bool seq = counts_loss(k, s);
@@ -241,14 +261,22 @@ json stream_json(const stream_key& k, const stream& s, const json& iface) {
   const auto byte = static_cast<std::uint8_t>(s.tos);
   j["dscp"] = or_null(s.tos >= 0, core::format_dscp(core::dscp_of_tos(byte)));
   j["ecn"] = s.tos >= 0 ? json(ecn_name(byte)) : json(nullptr);
+  // Its numbers came from more than one sender: its loss is not its feed's
+  // (trial16j MEDIUM 3: a shifted copy filled a lossy feed's gaps).
+  j["conflict"] = conflict_json(k, s, conflict);
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
   return j;
 }
 
-json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface) {
-  auto j = stream_json(k, s, iface);
-  const auto now = totals_of(k, s);
+json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface,
+                       const sender_conflict* conflict) {
+  auto j = stream_json(k, s, iface, conflict);
+  auto now = totals_of(k, s);
+  // The loss decided: a claim in doubt (a forged number past the live
+  // sender, an END waiting) shows once it stands, never as a loss the next
+  // report takes back (trial16j).
+  now.lost -= std::min(now.lost, lost_in_doubt(k, s));
   j["packets"] = now.packets - before.packets;
   j["bytes"] = now.bytes - before.bytes;
   j["rate_pps"] = per_second(static_cast<double>(now.packets - before.packets), seconds);
@@ -257,6 +285,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   if (counts_loss(k, s)) {
     // Lost may shrink when late datagrams fill gaps counted before, and
     // reordered when a near gap is taken back (its numbers were in order).
+    // A gap's loss in doubt is not counted until decided (above).
     j["lost"] = lost_delta(now.lost, before.lost);
     j["reordered"] = lost_delta(now.reordered, before.reordered);
     j["duplicates"] = now.duplicates - before.duplicates;
@@ -377,13 +406,25 @@ constexpr std::array<const char*, 21> columns{
 // tos_others: the stream's TTL and TOS over the run (trial20k 5); then dscp
 // and ecn, the last TOS byte's by name as text and JSON give them (trial20o
 // L6), and untracked: a channel row's datagrams of streams the table did not
-// keep (trial20o H1), empty in stream rows.
-constexpr std::array<const char*, 31> payload_columns{
+// keep (trial20o H1), empty in stream rows; then conflict: the kinds of
+// evidence that its numbers came from more than one sender, space-separated
+// (empty when none: trial16j MEDIUM 3).
+constexpr std::array<const char*, 32> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
     "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
-    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked"};
+    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict"};
+
+// The strings of a JSON array joined by `separator` ("" for none).
+std::string joined_strings(const json& strings, std::string_view separator) {
+  std::string out;
+  for (const auto& v : strings) {
+    if (!out.empty()) out += separator;
+    out += v.get_ref<const std::string&>();
+  }
+  return out;
+}
 
 std::string cell(const json& v) {
   if (v.is_null()) return "";
@@ -416,6 +457,11 @@ json column_value(const json& stream, std::string_view name) {
     if (l.is_null()) return nullptr;
     if (name == "latency_negative") return l["negative"];
     return l[std::string(name.substr(8, name.size() - 8 - 3))];
+  }
+  if (name == "conflict") {
+    const auto it = stream.find("conflict");
+    if (it == stream.end() || !it->is_object()) return nullptr;
+    return joined_strings((*it)["evidence"], " ");
   }
   if (name == "tos_values") {
     const auto it = stream.find("tos_values");
@@ -453,20 +499,6 @@ std::string csv_row(const char* event, double time, const json& stream) {
   row += '\n';
   return row;
 }
-
-namespace {
-
-// The strings of a JSON array joined by `separator` ("" for none).
-std::string joined_strings(const json& strings, std::string_view separator) {
-  std::string out;
-  for (const auto& v : strings) {
-    if (!out.empty()) out += separator;
-    out += v.get_ref<const std::string&>();
-  }
-  return out;
-}
-
-}  // namespace
 
 std::string channel_text(const json& c) {
   // Its rate when it has one (two datagrams or more through it).
@@ -643,6 +675,29 @@ std::string tos_values_text(const json& stream) {
   return " (in the run: " + said + ")";
 }
 
+// A contested stream's words after its counts (trial16j MEDIUM 3), else empty.
+std::string conflict_text(const json& stream) {
+  const auto it = stream.find("conflict");
+  if (it == stream.end() || !it->is_object()) return {};
+  const auto& c = *it;
+  std::string why;
+  const auto add = [&why](const std::string& part) { why += (why.empty() ? "" : "; ") + part; };
+  for (const auto& kind : c["evidence"]) {
+    if (kind == "copies") {
+      add(fmt::format("{} of a number that were other datagrams than its first copy (another {})",
+                      count_text(c["differing_copies"].get<std::uint64_t>(), "copy", "copies"),
+                      stream["payload"] == "rtp" ? "timestamp" : "send time"));
+    } else if (kind == "ports") {
+      add(fmt::format("its source port switched back and forth ({} returns)", c["port_returns"].get<std::uint64_t>()));
+    } else if (kind == "sources") {
+      add("its sender id and session came from " + joined_strings(c["other_sources"], ", ") + " too");
+    }
+  }
+  return fmt::format("  conflict: numbers from more than one sender ({}): the feed's loss is unknown (lost counts what "
+                     "their numbers together left missing)",
+                     why);
+}
+
 }  // namespace
 
 std::string tos_text(int tos) {
@@ -758,6 +813,7 @@ std::string stream_text(const json& s) {
                           text(s["first_sequence"]));
     }
   }
+  line += conflict_text(s);
   if (payload == "moldudp64") {
     line += fmt::format("  messages {} heartbeats {} end of session {}", text(s["messages"]), text(s["heartbeats"]),
                         text(s["end_of_session"]));

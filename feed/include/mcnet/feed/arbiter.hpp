@@ -140,7 +140,7 @@ class arbiter {
   /// One copy of sequence number `seq` came on line `line` (0-based) at
   /// `arrival_ns` (the kernel's receive timestamp, ns on any clock common to
   /// the lines). Says whether to deliver or drop it.
-  offer_result offer(std::size_t line, std::uint64_t seq, std::int64_t arrival_ns) noexcept {
+  [[gnu::always_inline]] offer_result offer(std::size_t line, std::uint64_t seq, std::int64_t arrival_ns) noexcept {
     if (line >= lines_) return {};
     auto& l = line_[line];
     ++l.datagrams;

@@ -55,8 +55,9 @@ enum class verdict : std::uint8_t {
   /// `epoch_proof` numbers in a row follow each other (`restart`). Also a
   /// number from before a jump on probation, held as evidence against it
   /// (sequence_tracker counts it once the evidence retracts the jump). Also
-  /// a number further than the window below an open start (see
-  /// sequence_tracker), kept in case the start is taken back.
+  /// a number further than the window below an open start, or further than
+  /// `sequence_tracker::provisional_gap` below the lowest number it counted
+  /// (see sequence_tracker), kept in case the start is taken back.
   jump,
   /// The datagram after a `jump` followed it: sequence_tracker counts both
   /// now, as a gap up to the lower of them when that is at most
@@ -158,8 +159,10 @@ class end_votes {
 /// `provisional_gap` missing, behind as ahead; a start of fewer is not
 /// proven, as a forger's numbers may have come before the sender's first).
 /// Until epoch_proof numbers from it up were counted (an open start), the
-/// numbers below it are kept (one
-/// further below than the window is a `jump`, not `too_late`): 8 of them,
+/// numbers below it are kept (one further below than the window is a
+/// `jump`, not `too_late`; so is a datagram's own number, not a MoldUDP64
+/// packet's further one, further below the lowest number counted than
+/// `provisional_gap`: one datagram claims no more): 8 of them,
 /// an END below the start after one of them, or at settle() two or more
 /// and as many as from the start up, take the start back: its numbers
 /// count as jumps and the kept ones are counted again in their order, as
@@ -177,6 +180,16 @@ class end_votes {
 /// any gap does: real loss right after a real first datagram (the second
 /// datagram lost) is common, a forged number just below the live sender's
 /// first before it is not, and claims at most provisional_gap.
+/// When the open start is proven while such far-below numbers (2 or more,
+/// a run: each at most `provisional_gap` above the one before, within 512
+/// of its first) came between its own, they begin a run below that goes
+/// on across the epoch's numbers: with the lone number a far start took
+/// over from, it takes the start back at `epoch_proof` numbers; without
+/// (a forger's lone number first, then its line interleaved with the
+/// sender's from below), once it has more numbers than the epoch and its
+/// last `epoch_proof` came with none of the epoch's between (the line that
+/// keeps arriving wins; a forged line of more numbers than the run can hold
+/// within 512 is the bound).
 /// A bitmap of the last `window` numbers below and at
 /// the highest tells duplicates from late arrivals; numbers further behind
 /// are `too_late` at or above the first (one further below the first than
@@ -207,7 +220,11 @@ class end_votes {
 /// above came after it (end_pending()). It stands once the numbers past it reach past
 /// claim_span with one in claim_density of that span counted; a climb
 /// that gets there with fewer is held like a far jump, the claim open in
-/// the copy it would go back to (trial16h). RTP's tracker
+/// the copy it would go back to (trial16h), and so is a gap right after
+/// a claimed number, with no new number since, that would take the climb
+/// more than `provisional_gap` past where it began with fewer than one
+/// number counted per claim_density it spans (a feed losing every other
+/// datagram is a dense chain of such steps and is not held). RTP's tracker
 /// does neither this nor the open start. One further ahead is a `jump`, held until
 /// the next datagram follows it (another number more than `provisional_gap`
 /// above the highest, less than `window` from it: the sender went on from
@@ -237,10 +254,15 @@ class end_votes {
 /// the jump (at most `epoch_proof`: the proof a new epoch needs), the
 /// tracker goes back to where it was before the jump (a copy kept for the
 /// probation, 8 KiB, the one allocation, made only then), the far numbers
-/// count as jumps and the evidence is counted (`retracted()`). So one stray
+/// count as jumps and the evidence is counted (`retracted()`). Another far
+/// jump followed while an unproven one is on probation keeps that copy and
+/// needs its own proof: far pairs do not prove each other. So one stray
 /// datagram cannot take back a restart its sender proved with more. A claim
 /// is believed in the counts only once proven: until `epoch_proof` distinct
-/// numbers were counted past the jump (a restart has them at once), the
+/// numbers were counted past the jump (a restart has them at once), and
+/// while they span more than `provisional_gap` per `epoch_proof` of them (a
+/// forger's climb of near steps after its far pair; once they were denser
+/// the claim stays proven), the
 /// counts read as if it had been taken back (its numbers are `jumps()`,
 /// lost() is the loss before it; `provisional()`), so a run that ends
 /// during it reports no loss from it; settle() makes that final. After an
@@ -283,7 +305,8 @@ class sequence_tracker {
 
   /// Account one datagram's number and say what it was. The common cases
   /// (the next number, a duplicate, a late number above the start) are
-  /// handled inline; the rest out of line.
+  /// handled inline, with a near claim open too (but for the numbers inside
+  /// its gaps); the rest out of line.
   ///
   /// `origin` tags where the datagram came from when one stream merges
   /// several sources of the same numbers (the arbiter's lines: line + 1);
@@ -295,46 +318,47 @@ class sequence_tracker {
   /// against it: a lagging source's copies of numbers the leading one lost
   /// are not the live sender going on below a claim, they are fills
   /// (reordered), counted and kept when the doubt is taken back.
-  arrival add(std::uint64_t seq, std::uint8_t origin = 0) noexcept {
+  [[gnu::always_inline]] arrival add(std::uint64_t seq, std::uint8_t origin = 0) noexcept {
     origin_ = origin;
-    // A near claim the line went on from, with no contest open, leaves the
-    // next number to the inline path too (while the claim is within
-    // claim_span): nothing about it changes for a number in order.
-    const bool open_claim = claim_.active;
-    if (any_ && far_.count == 0 && !end_believed_ && !start_.open && !announce_.open && !held_.active &&
-        (!open_claim || (claim_.run >= epoch_proof && !claim_.contest && claim_.origin == 0 && origin == 0 &&
-                         !before_jump_.copy && seq > highest_ && seq - claim_.before <= claim_span))) [[likely]] {
-      auto& word = seen_[(seq % window) / 64];
-      const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
-      if (seq > highest_) {
-        if (seq - highest_ == 1) {
-          // seq - window leaves the window (seq takes its bit): it expires
-          // unless it came; the run's numbers start at first_.
-          const std::uint64_t came = (word & bit) != 0 ? 1 : 0;
-          const std::uint64_t leaving = seq >= window && seq - window >= first_ ? 1 : 0;
-          expired_ += leaving - came;
-          in_window_ += 1 - came;
-          word |= bit;
-          highest_ = seq;
-          ++distinct_;
-          return {verdict::in_order, seq, {}};
-        }
-      } else if (!open_claim && highest_ - seq < window) {
-        // On probation, a number below the jump may be the live sender's
-        // evidence against it (a copy too, from the jump's own source):
-        // judged out of line.
-        const bool judged = !before_jump_.copy || seq >= jump_low_;
-        if ((word & bit) != 0 && judged) {
-          ++duplicates_;
-          return {verdict::duplicate, seq, {}};
-        }
-        if (seq >= first_ && judged) {
-          word |= bit;
-          ++in_window_;
-          ++distinct_;
-          ++reordered_;
-          return {verdict::reordered, seq, {}};
-        }
+    auto& word = seen_[(seq % window) / 64];
+    const std::uint64_t bit = std::uint64_t{1} << (seq % 64);
+    if (seq > highest_) {
+      // The next number while nothing is pending that every number is
+      // judged against, past an open near claim too (the line above going
+      // on from it: claim_went_on()) while within claim_span of it
+      // (inline_top_, 0 when something is pending: see refresh()).
+      if (seq - highest_ == 1 && seq <= inline_top_) [[likely]] {
+        // seq - window leaves the window (seq takes its bit): it expires
+        // unless it came; the run's numbers start at first_.
+        const std::uint64_t came = (word & bit) != 0 ? 1 : 0;
+        const std::uint64_t leaving = seq >= window && seq - window >= first_ ? 1 : 0;
+        expired_ += leaving - came;
+        in_window_ += 1 - came;
+        word |= bit;
+        highest_ = seq;
+        ++distinct_;
+        if (inline_top_ != UINT64_MAX && claim_.run < epoch_proof && claim_.active) claim_went_on();
+        return {verdict::in_order, seq, {}};
+      }
+    } else if (simple_ && highest_ - seq < window) {
+      // On probation, a number below the jump may be the live sender's
+      // evidence against it (a copy too, from the jump's own source):
+      // judged out of line. So is a new number inside an open near claim's
+      // gaps (above the highest before it), and a copy inside its gap from
+      // the source that opened it (follow_claim()).
+      const bool judged = !before_jump_.copy || seq >= jump_low_;
+      if ((word & bit) != 0 && judged &&
+          (!claim_.active || origin == 0 || origin != claim_.origin || seq <= claim_.before ||
+           seq >= claim_.claimed)) {
+        ++duplicates_;
+        return {verdict::duplicate, seq, {}};
+      }
+      if ((word & bit) == 0 && seq >= first_ && judged && (!claim_.active || seq <= claim_.before)) {
+        word |= bit;
+        ++in_window_;
+        ++distinct_;
+        ++reordered_;
+        return {verdict::reordered, seq, {}};
       }
     }
     return add_slow(seq);
@@ -501,6 +525,26 @@ class sequence_tracker {
   /// nothing above came after it (a forged run past the sender's last
   /// number). The counts may then change at settle().
   [[nodiscard]] bool end_pending() const noexcept { return claim_.active && claim_.pending_refused != 0; }
+  /// The part of lost() that a decision still pending may take back (0
+  /// when none): while the epoch's start is open, or a run far below it
+  /// may take the epoch over, the epoch's whole loss; while a near claim
+  /// is open, the numbers missing above the lowest point a take-back would
+  /// start from: for a step that came alone (fewer than epoch_proof numbers
+  /// at or past its number: the live sender's line below may take it back)
+  /// the highest before it (before the whole climb when nothing came
+  /// between its steps), for a contested() claim the line below's highest,
+  /// for an END waiting below it (end_pending()) the END's last number; an
+  /// END's tail past them too. A step the line above went on from,
+  /// uncontested, is not in doubt: only numbers that fill it (reordered)
+  /// take its loss back. While a far claim is provisional() (the counts
+  /// read as the state before it), that state's doubt and the numbers that
+  /// came in its gaps since (counted there, or held as evidence), which
+  /// going back to it, or the proof, counts as fills. lost() less this is
+  /// the loss decided so far,
+  /// which a receiver's interval report prints (trial16j: a waiting END
+  /// claim or an open claim shown as loss, then taken back by the next
+  /// report); settle() decides the rest.
+  [[nodiscard]] std::uint64_t lost_in_doubt() const noexcept;
   /// Numbers add_run() holds (neither received, nor lost, nor jumps yet;
   /// each counts once when they are judged): 0 when none.
   [[nodiscard]] std::uint64_t held() const noexcept { return held_.active ? held_.last - held_.first + 1 : 0; }
@@ -535,7 +579,7 @@ class sequence_tracker {
   [[nodiscard]] bool trusted() const noexcept {
     return far_.count == 0 && !start_.open && !claim_.active && !announce_.open && !held_.active &&
            unproven() == nullptr && past_end_.count == 0 && after_end_.count == 0 &&
-           (below_run_.count == 0 || (below_run_.distinct != distinct_ && !lone_line_open()));
+           (below_run_.count == 0 || (below_run_.distinct != distinct_ && !line_below_open()));
   }
 
  private:
@@ -595,6 +639,19 @@ class sequence_tracker {
   /// The near claim stands (the stream went on from it): its gap counts,
   /// after a lone first number too.
   void claim_stands() noexcept;
+  /// The next number after the highest came while a near claim is open
+  /// (not contested, nothing on probation), fewer than epoch_proof numbers
+  /// at or past its number so far: one more of them, as add_judged()
+  /// counts it (add()'s inline path).
+  void claim_went_on() noexcept {
+    ++claim_.run;
+    if (claim_.origin != 0 && claim_.run >= epoch_proof) {
+      claim_.active = false;  // merged lines: a run of epoch_proof stands (add_judged())
+    } else if (claim_.run == 2 || claim_.run == epoch_proof) {
+      claim_.went_on_at = claim_.claimed;
+      if (claim_.run == epoch_proof) claim_.inside = claim_.line_count = 0;
+    }
+  }
   /// The contest for the near claim ends now: the line above wins with
   /// epoch_proof numbers and more than the line below (the claim stands),
   /// else the line below does (the claim is taken back from the lowest
@@ -710,12 +767,27 @@ class sequence_tracker {
   /// The evidence held goes (numbers stay jumps, END counts and
   /// announcements count as unconfirmed).
   void end_evidence() noexcept;
-  /// The copy a provisional() claim would go back to (null when none).
+  /// The copy a provisional() claim would go back to (null when none):
+  /// fewer than epoch_proof numbers were counted past the jump, or they
+  /// span more than gap_bound_ for each epoch_proof of them (a forger's
+  /// climb of near steps past its far pair; a real line after an outage
+  /// is denser, however lossy) and never spanned less (proven_).
   [[nodiscard]] const sequence_tracker* unproven() const noexcept {
     const sequence_tracker* b = before_jump_.copy.get();
-    return b != nullptr && own_received() - b->own_received() < epoch_proof ? b : nullptr;
+    if (b == nullptr || proven_) return nullptr;
+    const std::uint64_t past = own_received() - proof_from_;
+    if (past < epoch_proof) return b;
+    return highest_ > proof_low_ && (highest_ - proof_low_) / gap_bound_ >= past / epoch_proof ? b : nullptr;
   }
   [[nodiscard]] std::uint64_t own_received() const noexcept { return before_.received + distinct_; }
+  /// The numbers in `before`'s gaps (at most its highest) that this state,
+  /// on probation from that copy, counted since it was made (retract()'s
+  /// fills) or holds as evidence: going back to it counts them, and so does
+  /// the claim's proof (lost_in_doubt() of a provisional() claim).
+  [[nodiscard]] std::uint64_t fills_of(const sequence_tracker& before) const noexcept;
+  /// lost_in_doubt() of the current epoch's pending decisions (an open
+  /// start, a run below, an announcement, held numbers, a near claim).
+  [[nodiscard]] std::uint64_t epoch_doubt() const noexcept;
   [[nodiscard]] std::uint64_t lost_in_epoch() const noexcept;
   std::uint64_t clear_range(std::uint64_t from, std::uint64_t count) noexcept;
   [[nodiscard]] bool test(std::uint64_t seq) const noexcept {
@@ -727,6 +799,44 @@ class sequence_tracker {
     ++in_window_;
   }
 
+  // Whether add()'s inline path may judge the next number: a number was
+  // counted and nothing is pending that add_slow() judges every number
+  // against (far numbers waiting, a believed END, an open start, an
+  // announcement in doubt, numbers a packet holds, a near claim contested
+  // or on probation). Only the out-of-line calls change those: the
+  // outermost of add_slow(), add_run(), end(), announce(), restart(),
+  // reset(), settle() and resume() sets it when it returns (refresh());
+  // while one runs it is false (`depth_`: mutating), so the numbers they
+  // count anew take the whole way.
+  // `inline_top_`: the highest number the inline path takes as the next
+  // one: 0 unless simple_; with a near claim open, claim_span past the
+  // highest before it; else UINT64_MAX. (A claim that stands inline
+  // leaves it as it was until the next refresh().)
+  bool simple_ = false;
+  std::uint8_t depth_ = 0;
+  std::uint64_t inline_top_ = 0;
+  void refresh() noexcept {
+    simple_ = any_ && far_.count == 0 && !end_believed_ && !start_.open && !announce_.open && !held_.active &&
+              !(claim_.active && (claim_.contest || before_jump_.copy));
+    inline_top_ = !simple_ ? 0 : claim_.active ? claim_.before + claim_span : UINT64_MAX;
+  }
+  class mutating {
+   public:
+    explicit mutating(sequence_tracker& t) noexcept : t_(t) {
+      if (t_.depth_++ == 0) {
+        t_.simple_ = false;
+        t_.inline_top_ = 0;
+      }
+    }
+    ~mutating() {
+      if (--t_.depth_ == 0) t_.refresh();
+    }
+    mutating(const mutating&) = delete;
+    mutating& operator=(const mutating&) = delete;
+
+   private:
+    sequence_tracker& t_;
+  };
   std::uint64_t gap_bound_ = provisional_gap;  // the largest step believed at once (kept by reset())
   // After resume(): numbers below it (the highest before) count as too
   // late; 0 otherwise. The current epoch's (clear_epoch() and recount() drop it).
@@ -786,9 +896,25 @@ class sequence_tracker {
   struct below_run {
     std::uint64_t first = 0, last = 0, count = 0, distinct = 0;
     std::uint64_t end_count = 0, end_times = 0;
-    // Seeded from an open start's numbers below it (seed_lone_line()): the
-    // epoch's numbers between the run's do not break it.
-    bool lone_open = false;
+    // Seeded from an open start's numbers below it (seed_line_below()):
+    // the epoch's numbers between the run's do not break it.
+    bool interleaved = false;
+    // The run's numbers since the epoch last counted one (`at`: distinct_
+    // at the run's last number): an interleaved run without the lone
+    // number wins only once the epoch stopped and it kept arriving.
+    std::uint64_t streak = 0, at = 0;
+    // Takes `n` (at or past `first`, less than below_span past it) into
+    // the run; false when it holds it already.
+    bool take(std::uint64_t n) noexcept {
+      const std::uint64_t pos = n - first;
+      auto& word = bits[static_cast<std::size_t>(pos / 64)];
+      const std::uint64_t bit = std::uint64_t{1} << (pos % 64);
+      if ((word & bit) != 0) return false;
+      word |= bit;
+      last = n > last ? n : last;
+      ++count;
+      return true;
+    }
     std::array<std::uint64_t, below_span / 64> bits{};
   };
   below_run below_run_{};
@@ -807,14 +933,21 @@ class sequence_tracker {
     return (b.bits[static_cast<std::size_t>(at / 64)] >> (at % 64) & 1u) != 0;
   }
   // The lone number's line came while the start was open, between the
-  // epoch's numbers (seed_lone_line()): the epoch's numbers between its
+  // epoch's numbers (seed_line_below()): the epoch's numbers between its
   // own do not break it (follow_below()).
-  [[nodiscard]] bool lone_line_open() const noexcept { return below_run_.lone_open && holds_lone(); }
-  // The open start is proven: when it took over from a lone first number
-  // and the numbers kept below it (all jumps) came between its own, they
-  // and the lone number begin the run below, which goes on across the
-  // epoch's numbers (trial h16m finding 2).
-  void seed_lone_line() noexcept;
+  [[nodiscard]] bool lone_line_open() const noexcept { return below_run_.interleaved && holds_lone(); }
+  // A run seeded so may still take the epoch over: it holds the lone
+  // number, or the epoch counted fewer numbers than a run can hold.
+  [[nodiscard]] bool line_below_open() const noexcept {
+    return below_run_.interleaved && (holds_lone() || distinct_ < below_span);
+  }
+  // The open start is proven while the numbers kept below it (all jumps,
+  // far below it) came between its own: they begin the run below, which
+  // goes on across the epoch's numbers. With the lone first number a far
+  // start took over from, that number's line (trial h16m finding 2);
+  // without, the line of a sender whose first number came after a
+  // forger's lone number (h16b: the line that keeps arriving wins).
+  void seed_line_below() noexcept;
   // Numbers at or past a believed END's count given more than once, held as
   // jumps until as many came as the END's times (at most epoch_proof).
   far_run past_end_{};
@@ -887,10 +1020,12 @@ class sequence_tracker {
     // The climb: `base` is the highest when the last step came that a new
     // number preceded (the highest before the claim, at first),
     // `climb_first` the number of that step; `step_distinct` distinct_
-    // just after the last step. A gap past the claimed number with no new
-    // number since it climbs on from `base`; one that would take the climb
-    // more than gap_bound_ past it (add_judged()) is held like a far jump.
-    std::uint64_t base = 0, climb_first = 0, step_distinct = 0;
+    // just after the last step; `base_distinct` distinct_ with `base`
+    // counted. A gap past the claimed number with no new number since it
+    // climbs on from `base`; one that would take the climb more than
+    // gap_bound_ past it with fewer than one number counted per
+    // claim_density it spans (add_judged()) is held like a far jump.
+    std::uint64_t base = 0, climb_first = 0, step_distinct = 0, base_distinct = 0;
     // distinct_ when it opened: the numbers counted since (above `before`)
     // are the line going on from it.
     std::uint64_t opened = 0;
@@ -961,6 +1096,18 @@ class sequence_tracker {
   // is on probation (null otherwise), and the distinct count it ends at.
   detail::tracker_copy before_jump_;
   std::uint64_t probation_end_ = 0;
+  // own_received() when the last jump on probation was followed: the
+  // proof is epoch_proof numbers counted from there. A far claim followed
+  // while an unproven one is on probation (the copy kept, both go back
+  // together) needs its own proof: the numbers of one far claim do not
+  // prove the next (a forger's far pairs, each followed by its second
+  // number, a climb of them faster than the live sender).
+  std::uint64_t proof_from_ = 0;
+  std::uint64_t proof_low_ = 0;  // the lowest number of that jump
+  // The claim on probation was found proven (unproven() null) when a
+  // number came: what comes after it (a forger's climb past a real
+  // outage) does not make it sparse again.
+  bool proven_ = false;
   std::uint64_t jump_low_ = 0;  // the lowest number of the claim on probation
   std::uint8_t jump_origin_ = 0;  // the tag of the datagram that followed it (own())
   // Numbers, END counts and announcements from before the jump held against

@@ -58,25 +58,33 @@ class interface_names {
 /// A stream's totals since it began. Its rates are over its active period
 /// (stream_rate(), `rate_span_s`), not over the receiver's run: a sender
 /// that starts late or stops early shows the rate it sent at; null when
-/// the span is 0.
+/// the span is 0. `conflict`: the table's verdict on it
+/// (stream_table::conflicts()); without one, what its own datagrams show
+/// (conflict_of()). Its `"conflict"` is null when nothing contests it.
 [[nodiscard]] nlohmann::ordered_json stream_json(const stream_key& key, const stream& s,
-                                                 const nlohmann::ordered_json& iface);
+                                                 const nlohmann::ordered_json& iface,
+                                                 const sender_conflict* conflict = nullptr);
 
 /// The summary's `worst_stream`: the stream with the highest loss ratio,
 /// the one --max-loss holds to its limit (stream_table::worst_loss()), with
 /// `evicted`: it left the table (its stream object is not in the summary's
-/// `streams`), its figures those it had then.
+/// `streams`), its figures those it had then; `contested`: its numbers came
+/// from more than one sender (its ratio is not its feed's loss).
 [[nodiscard]] nlohmann::ordered_json worst_stream_json(const stream_key& key, double ratio, bool evicted,
-                                                       bool unresumed = false);
+                                                       bool unresumed = false, bool contested = false);
 /// A stream named for a message: "GROUP:PORT from SOURCE" and its id within
 /// them (sender id and session, the MoldUDP64 session, the RTP SSRC).
 [[nodiscard]] std::string stream_name(const stream_key& key);
 
 /// A stream's counters since `before` (an interval report), the rates over
 /// the interval's `seconds` (`rate_span_s`). `before` is updated to the
-/// stream's current totals.
+/// stream's current totals. Its lost is the loss decided (lost less
+/// lost_in_doubt()): a claim still in doubt shows once it stands, never as
+/// a loss that a later report takes back. `conflict` as stream_json()'s
+/// (the stream's so far, not a delta).
 [[nodiscard]] nlohmann::ordered_json stream_delta_json(const stream_key& key, const stream& s, totals& before, double seconds,
-                                               const nlohmann::ordered_json& iface);
+                                               const nlohmann::ordered_json& iface,
+                                               const sender_conflict* conflict = nullptr);
 
 /// Change of a lost count between reports (negative when late datagrams
 /// filled gaps), clamped: hostile sequence numbers can make counts near 2^64.
@@ -174,6 +182,12 @@ struct packet_view {
 /// first_packet_ms, join_mode and join_sources, end_markers and
 /// end_marker_sources (space-separated) when it has them; the other cells empty.
 [[nodiscard]] std::string channel_csv_row(const char* event, double time, const nlohmann::ordered_json& channel);
+
+/// A stream's `"conflict"` (null when nothing contests it): `evidence`,
+/// the kinds that contest it ("copies", "ports", "sources"), and each
+/// kind's count: `differing_copies`, `port_returns`, `other_sources`.
+[[nodiscard]] nlohmann::ordered_json conflict_json(const stream_key& key, const stream& s,
+                                                   const sender_conflict* conflict);
 
 /// A stream object of a report as one line of text.
 [[nodiscard]] std::string stream_text(const nlohmann::ordered_json& stream);

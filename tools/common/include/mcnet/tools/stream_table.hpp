@@ -211,6 +211,69 @@ struct marking_range {
   void credit(int value, std::uint64_t packets) noexcept;
 };
 
+/// What a stream's datagrams show of the senders its numbers came from
+/// (issue 16, trial16j MEDIUM 3: a copy of a live feed with every number
+/// shifted by 5, interleaved with it, filled the feed's gaps, and a 10 %
+/// loss read 0 %). Two senders' lines of numbers cannot be told apart by
+/// the numbers, so a receiver does not guess which is the feed: it sees
+/// what one sender's datagrams never show, and says the stream's loss is
+/// unknown (conflict_of(), docs/tools.md "Two senders of one stream"):
+/// - copies of one number that are different datagrams: a number's second
+///   copy, less than stamps_kept below the highest, whose stamp (mcnet:
+///   the send time, RTP: the timestamp) is not its first copy's, unless it
+///   follows its first copy at once. A switch or a second path delivers
+///   the same datagram twice (the same stamp); a sender's own copy of a
+///   datagram follows it at once (mcast-send --dup-every, each copy with
+///   its own send time); a forged copy carries another datagram's stamp
+///   with the number, and the live sender's datagrams come between.
+/// - a source port that switches back and forth: one sender's stream
+///   (a session, an SSRC) comes from one socket; a restarted sender's new
+///   socket changes it once, never back.
+/// Each costs a compare or two per datagram, and a store of 4 bytes per
+/// number.
+struct sender_evidence {
+  /// Numbers below the highest whose first copy's stamp is kept.
+  static constexpr std::size_t stamps_kept = 128;
+  /// A number's first copy: which number of its slot (number / stamps_kept
+  /// in 15 bits, high bit set: 0 is none) and its stamp folded to 16 bits.
+  struct stamp {
+    std::uint16_t tag = 0;
+    std::uint16_t print = 0;
+  };
+  std::array<stamp, stamps_kept> stamps{};
+  /// The number of the stream's last datagram witnessed (none: all ones).
+  std::uint64_t last = ~std::uint64_t{0};
+  /// Copies of a number (less than stamps_kept below the highest, not
+  /// right after their first copy) whose stamp was not their first copy's.
+  std::uint64_t differing_copies = 0;
+  std::uint16_t port = 0;       ///< the last datagram's source port; 0 before one is known
+  std::uint16_t left_port = 0;  ///< the port before the last change; 0 before a change
+  /// Changes of the source port back to the one before (left_port).
+  std::uint64_t port_returns = 0;
+  /// A number's verdict (`kind`) after the tracker judged it, with the
+  /// stream's highest number then and the datagram's stamp: a first copy
+  /// keeps its stamp, a later copy is compared with it.
+  void witness(feed::verdict kind, std::uint64_t number, std::uint64_t highest, std::uint64_t stamp_value) noexcept {
+    auto& slot = stamps[number % stamps_kept];
+    const auto tag = static_cast<std::uint16_t>(0x8000u | ((number / stamps_kept) & 0x7fffu));
+    const auto print = static_cast<std::uint16_t>(stamp_value ^ (stamp_value >> 16) ^ (stamp_value >> 32) ^ (stamp_value >> 48));
+    if (kind == feed::verdict::in_order || kind == feed::verdict::gap || kind == feed::verdict::reordered) {
+      slot = {tag, print};
+    } else if (kind == feed::verdict::duplicate && number != last && highest - number < stamps_kept &&
+               slot.tag == tag && slot.print != print) {
+      ++differing_copies;
+    }
+    last = number;
+  }
+  /// A datagram from source port `p` (0: not known, nothing said).
+  void source_port(std::uint16_t p) noexcept {
+    if (p == port || p == 0) return;
+    if (port != 0 && p == left_port) ++port_returns;
+    left_port = port;
+    port = p;
+  }
+};
+
 struct stream {
   std::uint64_t packets = 0;
   std::uint64_t bytes = 0;
@@ -221,6 +284,7 @@ struct stream {
   /// `ttl`, `tos` and `marks`.
   std::uint32_t marking = 0;
   marking_range marks;  ///< the range of TTL and TOS over its datagrams
+  sender_evidence senders;  ///< what its datagrams show of its senders (conflict_of())
   feed::sequence_tracker sequence;  ///< mcnet: datagram numbers; MoldUDP64: message numbers
   sequence_doubt doubt;             ///< what `sequence` counted in doubt (stream_table::track())
   feed::histogram latency;          ///< kernel receive time - send time, ns (mcnet)
@@ -416,6 +480,50 @@ inline constexpr std::int64_t start_pace_span_ns = 10'000'000;
 /// have none) or before a number.
 [[nodiscard]] std::optional<start_gap> start_gap_of(const stream_key& key, const stream& s) noexcept;
 
+/// A stream contested: its numbers came from more than one sender
+/// (sender_evidence), so its lost, reordered and duplicates are what the
+/// senders' numbers show together, not the feed's: its loss is unknown
+/// (docs/tools.md, "Two senders of one stream"). Each count is the
+/// stream's whole evidence of its kind; which kinds contest it say
+/// copies(), ports() and sources().
+struct sender_conflict {
+  std::uint64_t differing_copies = 0;  ///< sender_evidence::differing_copies
+  std::uint64_t port_returns = 0;      ///< sender_evidence::port_returns
+  /// Other sources of the same mcnet sender id and session on its group
+  /// and port (in the table), the first sender_conflict::sources_kept.
+  std::vector<core::ip_address> other_sources;
+  static constexpr std::size_t sources_kept = 4;
+  /// Copies of a number that are different datagrams contest a stream
+  /// from this many on, and at least one in copies_share of its datagrams:
+  /// a forged copy that fills the gaps of a lossy feed is a copy of nearly
+  /// every number, while a sender that sends some numbers again (a repair
+  /// for another receiver's loss) stays below it. Under it a forger hides
+  /// at most about 1 / copies_share of the feed's loss.
+  static constexpr std::uint64_t copies_min = 16;
+  static constexpr std::uint64_t copies_share = 16;
+  /// Source port changes back to the port before that contest a stream
+  /// from this many on (a forger's datagrams between the live sender's:
+  /// two changes each).
+  static constexpr std::uint64_t port_returns_min = 8;
+  [[nodiscard]] bool copies(std::uint64_t packets) const noexcept {
+    return differing_copies >= copies_min && differing_copies * copies_share >= packets;
+  }
+  [[nodiscard]] bool ports() const noexcept { return port_returns >= port_returns_min; }
+  [[nodiscard]] bool sources() const noexcept { return !other_sources.empty(); }
+};
+
+/// What the stream's own datagrams show (copies(), ports(); not other
+/// sources): its conflict when they contest it, none otherwise. Only
+/// streams that count loss by number (counts_loss()) are judged.
+[[nodiscard]] std::optional<sender_conflict> conflict_of(const stream_key& key, const stream& s);
+
+/// The part of the stream's lost that a decision still pending may take
+/// back (feed::sequence_tracker::lost_in_doubt(): an open claim, a
+/// contest, an END waiting, an open start); 0 for streams that count no
+/// loss by number. Interval reports print lost less this, the loss
+/// decided, so that no report shows a loss a later one takes back.
+[[nodiscard]] std::uint64_t lost_in_doubt(const stream_key& key, const stream& s) noexcept;
+
 /// A stream's counters as totals (for sums and interval deltas); lost,
 /// reordered and duplicates are 0 where counts_loss() is false.
 [[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
@@ -434,8 +542,9 @@ inline constexpr std::int64_t start_pace_span_ns = 10'000'000;
 
 class stream_table {
  public:
-  /// Streams kept by default: each holds ~17 KB (a 65,536-number sequence
-  /// window and the latency histogram; an RTP one 8 KiB more), so a sender
+  /// Streams kept by default: each holds ~20 KB (a 65,536-number sequence
+  /// window, the latency histogram and the stamps of its last 128 numbers,
+  /// sender_evidence; an RTP one 8 KiB more), so a sender
   /// that changes its id, session or SSRC per datagram cannot grow the
   /// table past ~170 MB (with the MPEG-TS checkers' share).
   static constexpr std::size_t default_max_streams = 4096;
@@ -466,7 +575,7 @@ class stream_table {
   static constexpr std::size_t streams_per_mpegts = 16;
   /// What one stream may cost, for the memory bound: its map node, an RTP
   /// stream's tracker (on the heap), and its share of the MPEG-TS
-  /// continuity checkers (one per `streams_per_mpegts` streams), ~49 KB (48,725 bytes with g++ 12 on x86-64).
+  /// continuity checkers (one per `streams_per_mpegts` streams), ~49 KB (49,397 bytes with g++ 12 on x86-64).
   static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
                                                   sizeof(feed::rtp_sequence_tracker) +
                                                   (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
@@ -545,9 +654,17 @@ class stream_table {
   /// `max_held_per_source` SSRCs of one source wait at once (RTP sessions
   /// multiplexed on one port), and a datagram of another protocol from the
   /// source counts them as raw; settle() counts the held ones at the end.
+  /// `source_port` is the datagram's UDP source port, 0 when unknown
+  /// (sender_evidence::source_port).
   accounted add(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
                 std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
-                std::uint32_t interface_index = 0);
+                std::uint32_t interface_index = 0, std::uint16_t source_port = 0);
+
+  /// `t` (sum()) with the loss in doubt of the streams in the table
+  /// (tools::lost_in_doubt()) taken out: out of lost, and a MoldUDP64
+  /// stream's out of mold_lost too (its unit, messages: datagram_counts()
+  /// stays the datagrams' loss decided). What interval reports print.
+  [[nodiscard]] totals decided(totals t) const noexcept;
 
   /// Settle every stream's sequence accounting (feed::sequence_tracker::settle:
   /// a far jump not proven, or refuted by its sender's repeated END, is taken
@@ -589,6 +706,14 @@ class stream_table {
   /// forgotten_kept such streams; trial16g 6), its returns in
   /// unresumed_returns().
   [[nodiscard]] std::uint64_t unresumed() const noexcept { return unresumed_; }
+  /// The streams in the table whose numbers came from more than one sender
+  /// (conflict_of(), and mcnet streams whose sender id and session came
+  /// from other sources too on their group and port): their loss is
+  /// unknown. One pass over the table (a report's, not a datagram's).
+  [[nodiscard]] std::map<stream_key, sender_conflict> conflicts() const;
+  /// Streams evicted while their own datagrams contested them, not back
+  /// since (their counts stay in the totals, their loss unknown).
+  [[nodiscard]] std::uint64_t contested_evicted() const noexcept { return contested_evicted_; }
   /// Returns of evicted streams after their record was pushed out: at least unresumed().
   [[nodiscard]] std::uint64_t unresumed_returns() const noexcept { return unresumed_returns_; }
   /// A feed the table evicted: a stream of `feed_min` datagrams or more
@@ -692,8 +817,11 @@ class stream_table {
     stream_key key;
     double ratio = 0;
     bool unresumed = false;  ///< stream::unresumed: its ratio covers only the part since it came back
+    bool contested = false;  ///< its own datagrams contest it (conflict_of()): its ratio is not its feed's loss
   };
-  /// `known_only`: streams whose figures are partial (unresumed) are left out.
+  /// `known_only`: streams whose figures are partial (unresumed) or not
+  /// their feed's (contested: conflicts(), evicted ones by their own
+  /// datagrams' evidence) are left out.
   [[nodiscard]] std::optional<worst_stream> worst_loss(const std::function<bool(const stream_key&)>& skip = {},
                                                        bool known_only = false) const;
   /// lost / (received + lost) of loss(); 0 when none. What --max-loss
@@ -749,6 +877,9 @@ class stream_table {
     std::uint64_t packets = 0, bytes = 0, messages = 0, heartbeats = 0, end_of_session = 0, malformed = 0;
     std::uint64_t clock_errors = 0, length_errors = 0, end_length_errors = 0;
     bool unresumed = false;  // stream::unresumed: its figures partial still
+    bool contested = false;  // conflict_of() said so at the eviction (counted in contested_evicted_)
+    std::uint64_t differing_copies = 0, port_returns = 0;  // its sender_evidence counts (its stamps go)
+    std::uint16_t port = 0, left_port = 0;
     int ttl = -1, tos = -1;
     std::uint32_t marking = 0;
     marking_range marks;
@@ -777,19 +908,22 @@ class stream_table {
   };
   /// An evicted stream that will not come back (no record, or its record
   /// dropped): its loss ratio is final, held in retired_worst_.
-  void retire_worst(const stream_key& key, const loss_figures& loss, bool unresumed = false) noexcept;
+  void retire_worst(const stream_key& key, const loss_figures& loss, bool unresumed = false,
+                    bool contested = false) noexcept;
   /// Keep `f` among the evicted feeds (the one with the fewest datagrams
   /// goes past evicted_feeds_kept).
   void keep_evicted_feed(const evicted_feed& f);
   /// Keep the record of evicted stream `st` (counted as `counted`, `loss`).
   /// `doubt`: the tracker was not trusted before settle() (its checkpoint
   /// and inputs are kept to replay).
+  /// `contested`: its own datagrams contested it (conflict_of()).
   void remember(const stream_key& key, const stream& st, const totals& counted, const loss_figures& loss,
-                bool doubt);
+                bool doubt, bool contested);
   /// Put the record of `key` (if any) back into new stream `s`.
   void resume(const stream_key& key, stream& s);
   /// Give `in` to `s`'s tracker, keeping what it counts in doubt (stream::doubt).
-  static void track(stream& s, const sequence_input& in) noexcept;
+  /// Returns the tracker's verdict on it (of a run, on its first number).
+  static feed::verdict track(stream& s, const sequence_input& in) noexcept;
   /// The stream of `key`, made when new; nullptr when the table has no
   /// room (the datagram, arrived through `interface_index` at now_, is
   /// counted as untracked then).
@@ -837,6 +971,7 @@ class stream_table {
   std::uint64_t resumed_ = 0;
   std::uint64_t unresumed_ = 0;
   std::uint64_t unresumed_returns_ = 0;
+  std::uint64_t contested_evicted_ = 0;
   std::uint64_t resume_serial_ = 0;
   // Fingerprints (key_hash) of keys, the last `kept` added (oldest first
   // in the queue).
@@ -876,6 +1011,7 @@ class stream_table {
   std::uint64_t evicted_feeds_left_out_ = 0;
   std::map<channel_key, channel_count> retired_channels_;  // and their channels' packets, bounded likewise
   core::kernel_time now_{};                          // the arrival add() accounts
+  std::uint16_t source_port_ = 0;                    // and its source port (0: unknown)
   core::kernel_time next_sweep_{};                   // no eviction sweep before (one found nothing)
   std::size_t held_bytes_ = 0;  // of the held datagrams' mpegts bytes
   std::size_t checkers_ = 0;  // mpegts_state objects alive
