@@ -1851,7 +1851,7 @@ TEST(NetEveryRun, AJoinInterfaceBackWithItsOwnIndexEndsWithASummary) {
   ASSERT_TRUE(rx.exec({"ip", "addr", "add", rx.v4().to_string() + "/24", "dev", "eth0"}).status.success());
   ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "up"}).status.success());
   ASSERT_EQ(rx.run([] { return ::if_nametoindex("eth0"); }), index) << "the kernel kept its index";
-  std::this_thread::sleep_for(800ms);  // up, joined again
+  std::this_thread::sleep_for(1500ms);  // up, joined again (under load too)
   test::tools::send((*net)[0], {"-i", "eth0", "-c", "20", "-r", "200pps", group});
   const auto r = recv.finish_clean(500ms);
   const auto events = json_lines(r.standard_output);
