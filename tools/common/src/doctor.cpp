@@ -878,15 +878,6 @@ std::vector<std::string> default_v6_route_links(const netlink::snapshot& snap, c
   return out;
 }
 
-// The command line (placed_command) that moves the join `m` to `to` and
-// keeps every other membership of `line` as it is (trial15o F3).
-std::string moved_run(const std::vector<const membership*>& line, const membership& m, std::string_view to) {
-  return placed_command(line, [&m, to](const membership& o) -> std::optional<std::string> {
-    if (same_join(o, m)) return std::string(to);
-    return std::nullopt;
-  });
-}
-
 // The same for every join of `group` without -i (the route's: one route
 // line per group).
 std::string group_moved_run(const std::vector<const membership*>& line, const core::ip_address& group,

@@ -102,12 +102,7 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       const std::string source = m != nullptr ? m->request.source->to_string() : c.subject.substr(0, c.subject.find(' '));
       // The other specs kept (trial15o F3).
       const auto conditional =
-          m != nullptr ? placed_command(members_of(plan),
-                                        [m, &back](const membership& o) -> std::optional<std::string> {
-                                          if (same_join(o, *m)) return back;
-                                          return std::nullopt;
-                                        })
-                       : std::string();
+          m != nullptr ? moved_run(members_of(plan), *m, back) : std::string();
       const bool strict = c.status == check_status::warn;
       const auto note = fmt::format(
           "if nothing arrives, the join belongs on {}{}{}; mcast-recv doctor --listen SEC listens on both and says "
@@ -288,6 +283,13 @@ std::string placed_command(const std::vector<const membership*>& command_line, c
   }
   return all ? fmt::format("mcast-recv -i {} {}", shell_quoted(*one), fmt::join(specs, " "))
              : fmt::format("mcast-recv {}", fmt::join(specs, " "));
+}
+
+std::string moved_run(const std::vector<const membership*>& line, const membership& m, std::string_view to) {
+  return placed_command(line, [&m, to](const membership& o) -> std::optional<std::string> {
+    if (same_join(o, m)) return std::string(to);
+    return std::nullopt;
+  });
 }
 
 std::vector<const membership*> members_of(const std::vector<planned_join>& plan) {
@@ -733,17 +735,12 @@ void arrived_elsewhere_checks(
     if (std::ranges::any_of(checks, [&](const check_result& c) { return c.check == "route" && c.subject == subject; })) {
       continue;  // another source's join of the channel: one line
     }
-    const auto* m = p.m;
     checks.push_back(
         {"route", subject, check_status::fail,
          fmt::format("nothing arrived on {}, the join interface, while datagrams of {} came in on another "
                      "interface, where this run did not join it ({}): the sender's datagrams reach this host there",
                      join, core::endpoint(r.group, r.port).to_string(), fmt::join(where, ", ")),
-         placed_command(members_of(plan),
-                        [m, &via](const membership& o) -> std::optional<std::string> {
-                          if (same_join(o, *m)) return via;
-                          return std::nullopt;
-                        }),
+         moved_run(members_of(plan), *p.m, via),
          {{"join_interface", join}, {"arrived_interface", via}, {"arrived_packets", most}},
          fmt::format("the host joined the group on {} for another socket, and Linux gives an IPv6 socket a group's "
                      "datagrams from each interface the host joined it on: so they reached this run, set apart from "
@@ -863,14 +860,9 @@ run_verdict nothing_arrived_verdict(
     if (std::ranges::find(behind, text) == behind.end()) behind.push_back(text);
     if (p.iface.index != 0 && back->iface.index != p.iface.index) {
       const std::string via(back->iface.name.view());
-      const auto* m = p.m;
       auto alt = fmt::format("or its datagrams come in by {}, where the route back to {} leaves, not on the join "
                              "interface {}: there {}",
-                             via, r.source->to_string(), p.iface.name.view(),
-                             placed_command(members_of(plan), [m, &via](const membership& o) -> std::optional<std::string> {
-                               if (same_join(o, *m)) return via;
-                               return std::nullopt;
-                             }));
+                             via, r.source->to_string(), p.iface.name.view(), moved_run(members_of(plan), *p.m, via));
       if (std::ranges::find(other_side, alt) == other_side.end()) other_side.push_back(std::move(alt));
     }
   }

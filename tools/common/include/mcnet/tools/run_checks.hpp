@@ -403,6 +403,11 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 [[nodiscard]] std::string placed_command(const std::vector<const membership*>& command_line,
                                          const placement_of& where);
 
+/// placed_command() that moves the join `m` to the interface `to` and
+/// keeps every other membership of `line` as it is (trial15o F3).
+[[nodiscard]] std::string moved_run(const std::vector<const membership*>& line, const membership& m,
+                                    std::string_view to);
+
 /// The memberships of `plan`, in its order: a command_line for placed_command().
 [[nodiscard]] std::vector<const membership*> members_of(const std::vector<planned_join>& plan);
 
