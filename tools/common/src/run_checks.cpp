@@ -546,23 +546,27 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     }
     if (these.empty()) continue;
     const auto name = channel_name(c);
+    // Its entry of the summary's `silent`.
+    const auto entry = [&](bool checked, json causes, json message) {
+      return json{{"group", group_text},
+                  {"port", port},
+                  {"interface", c["interface"]},
+                  {"mode", mode},
+                  {"sources", c["sources"]},
+                  {"end_markers", c.value("end_markers", std::uint64_t{0})},
+                  {"other_channels_received", sc.other_channels_received},
+                  {"arrived_elsewhere", sc.arrived_elsewhere},
+                  {"checked", checked},
+                  {"causes", std::move(causes)},
+                  {"message", std::move(message)}};
+    };
     // Stopped (a signal, the time gone): the channels left are listed
     // unchecked, so the summary comes now (trial20o M2: a SIGTERM waited
     // 26 s of checks, and a supervisor's SIGKILL would lose the summary).
     if (!stopped && stop) stopped = stop();
     if (stopped) {
       ++unchecked;
-      out.event.push_back({{"group", group_text},
-                           {"port", port},
-                           {"interface", c["interface"]},
-                           {"mode", mode},
-                           {"sources", c["sources"]},
-                           {"end_markers", c.value("end_markers", std::uint64_t{0})},
-                           {"other_channels_received", sc.other_channels_received},
-                           {"arrived_elsewhere", sc.arrived_elsewhere},
-                           {"checked", false},
-                           {"causes", json::array()},
-                           {"message", "not checked: " + *stopped}});
+      out.event.push_back(entry(false, json::array(), "not checked: " + *stopped));
       continue;
     }
     const auto ends = c.value("end_markers", std::uint64_t{0});
@@ -657,17 +661,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside,
                                      none.get<std::string>()));
     }
-    out.event.push_back({{"group", group_text},
-                         {"port", port},
-                         {"interface", c["interface"]},
-                         {"mode", mode},
-                         {"sources", c["sources"]},
-                         {"end_markers", ends},
-                         {"other_channels_received", sc.other_channels_received},
-                         {"arrived_elsewhere", sc.arrived_elsewhere},
-                         {"checked", true},
-                         {"causes", std::move(causes)},
-                         {"message", std::move(none)}});
+    out.event.push_back(entry(true, std::move(causes), std::move(none)));
   }
   if (unchecked > 0) {
     out.text.push_back(fmt::format("mcast-recv: {} not checked: {} (mcast-recv doctor SPEC checks one)",
