@@ -8,11 +8,13 @@
 // exit code; every JSON line must conform to docs/mcast-tools.schema.json.
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <deque>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -50,8 +52,9 @@ class batch {
              std::optional<std::uint32_t> length_field = std::nullopt) {
     auto& buf = buffers_.emplace_back();
     const std::uint32_t size = end ? std::uint32_t{feed::test_header::size} : 100;
-    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9, .session = 1,
-                         .sequence = seq, .send_time_ns = 1'000'000'000, .length = length_field.value_or(size)};
+    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9,
+                         .session = session_id, .sequence = seq, .send_time_ns = 1'000'000'000,
+                         .length = length_field.value_or(size)};
     EXPECT_TRUE(h.build(buf).has_value());
     core::message m{.buffer = buf, .size = end ? feed::test_header::size : 100};
     m.peer = core::endpoint(source, 4000);
@@ -63,16 +66,20 @@ class batch {
     messages_.push_back(m);
     return *this;
   }
-  // A datagram of sender id 9, session `session`, arriving `at_ns` (sent 50 us before).
-  batch& add_session(const core::ip_address& source, std::uint32_t session, std::uint64_t seq, std::int64_t at_ns) {
+  // A datagram of sender id 9, session `session`, arriving `at_ns` (sent 50
+  // us before); `end`: its END marker, `seq` the count.
+  batch& add_session(const core::ip_address& source, std::uint32_t session, std::uint64_t seq, std::int64_t at_ns,
+                     bool end = false) {
     auto& buf = buffers_.emplace_back();
-    feed::test_header h{.flags = 0, .sender_id = 9, .session = session, .sequence = seq,
-                         .send_time_ns = static_cast<std::uint64_t>(at_ns - 50'000), .length = 100};
+    const std::uint32_t size = end ? std::uint32_t{feed::test_header::size} : 100;
+    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9,
+                         .session = session, .sequence = seq,
+                         .send_time_ns = static_cast<std::uint64_t>(at_ns - 50'000), .length = size};
     EXPECT_TRUE(h.build(buf).has_value());
-    core::message m{.buffer = buf, .size = 100};
+    core::message m{.buffer = buf, .size = size};
     m.peer = core::endpoint(source, 4000);
     m.info.destination = group;
-    m.info.interface_index = 0;
+    m.info.interface_index = ingress;
     m.info.software_time = core::kernel_time(std::chrono::nanoseconds(at_ns));
     messages_.push_back(m);
     return *this;
@@ -92,6 +99,8 @@ class batch {
   [[nodiscard]] std::span<const core::message> span() const { return messages_; }
   // The ingress interface index add() gives the datagrams that follow (0: unknown).
   std::uint32_t ingress = 0;
+  // The session add() gives the datagrams that follow.
+  std::uint32_t session_id = 1;
 
  private:
   std::deque<std::array<std::byte, 100>> buffers_;  // stable addresses
@@ -1288,6 +1297,181 @@ TEST(ReceiveSession, AJoinedGroupsDatagramsOnAnotherInterfaceAreSetApart) {
   EXPECT_EQ(g.session->other_interface_total(), 0u);
 }
 
+namespace {
+
+// --pcap for `f` (its settings name the file): a file of this process in
+// the temporary directory, removed at the end.
+struct capture_file {
+  std::string path = (std::filesystem::temp_directory_path() /
+                      ("mcnet-session-" + std::to_string(::getpid()) + ".pcap"))
+                         .string();
+  tl::expected<tools::capture_writer, std::string> writer = tools::capture_writer::open(path, std::nullopt);
+  explicit capture_file(fixture& f) { f.settings.pcap = path; }
+  capture_file(const capture_file&) = delete;
+  capture_file& operator=(const capture_file&) = delete;
+  ~capture_file() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+// An IPv6 run that joined [ff3e::1]:5000 on two interfaces, each on a
+// socket of its own (socket_planner), as trial20p F1's: socket 0 on r0
+// (any-source, or including fd77:1::1 only), socket 1 on r1 (any-source).
+struct two_socket_run {
+  static constexpr std::uint32_t r0 = 900'011, r1 = 900'012, r2 = 900'013;  // r2: joined by another program
+  const core::ip_address g6 = core::ip_address::parse("ff3e::1").value();
+  const core::ip_address s1 = core::ip_address::parse("fd77:1::1").value();
+  const core::ip_address s2 = core::ip_address::parse("fd77:1::2").value();
+
+  void join(fixture& f, bool json_output, bool include) const {
+    nlohmann::ordered_json first = any_source_channel(g6, r0, "r0");
+    if (include) {
+      first["mode"] = "include";
+      first["sources"] = nlohmann::ordered_json::array({s1.to_string()});
+    }
+    start_joined(f, json_output, nlohmann::ordered_json::array({first, any_source_channel(g6, r1, "r1")}));
+    f.table->joined(g6, port, core::kernel_time{}, include ? std::optional(s1) : std::nullopt);  // as open_and_join does
+    std::vector<tools::joined_membership> placed;
+    placed.push_back({0, {g6, port, r0, include ? tools::filter::include : tools::filter::any,
+                          include ? std::optional(s1) : std::nullopt}, true, false, {}});
+    placed.push_back({1, {g6, port, r1, tools::filter::any, std::nullopt}, true, false, {}});
+    f.session->set_sockets(placed);
+  }
+};
+
+}  // namespace
+
+// trial20p F1: Linux gives an IPv6 socket its group's datagrams from every
+// interface the host joined it on, so a group joined on r0 (socket 0) and
+// r1 (socket 1) reached both sockets: each datagram counted twice, the
+// copies as duplicates, twice in --show-packets and the pcap. A socket's
+// copy counts only when that socket joined the group where it came in: once,
+// no duplicate, not other_interface; the datagram of a source r0's include
+// join leaves out, which only r1's socket took, is not counted either (IPv4
+// would not deliver it); one that came in where the run did not join the
+// group (another program did, r2) is set apart once, its END marker apart
+// (F8).
+TEST(ReceiveSession, AnIpv6GroupOnTwoSocketsCountsEachDatagramOnce) {
+  const two_socket_run run;
+  for (const bool include : {false, true}) {
+    for (const bool json_output : {true, false}) {
+      SCOPED_TRACE(std::string(include ? "include on r0" : "any-source") + (json_output ? ", JSON" : ", text"));
+      fixture f;
+      f.settings.show_packets = true;
+      capture_file capture(f);
+      ASSERT_TRUE(capture.writer) << capture.writer.error();
+      run.join(f, json_output, include);
+      f.session->capture_to(*capture.writer);
+      batch on_r0;
+      on_r0.ingress = two_socket_run::r0;
+      for (std::uint64_t i = 0; i < 10; ++i) on_r0.add(run.s1, i, run.g6);
+      on_r0.add(run.s1, 10, run.g6, true);  // END
+      batch others;  // fd77:1::2 on r0: the include join refuses it, r1's socket takes it
+      others.ingress = two_socket_run::r0;
+      others.session_id = 2;
+      for (std::uint64_t i = 0; i < 4; ++i) others.add(run.s2, i, run.g6);
+      batch on_r2;  // where the run did not join it
+      on_r2.ingress = two_socket_run::r2;
+      on_r2.session_id = 2;
+      for (std::uint64_t i = 0; i < 5; ++i) on_r2.add(run.s2, i, run.g6);
+      on_r2.add(run.s2, 5, run.g6, true);
+      // Each socket reads its copies (socket 0's filter keeps fd77:1::2 out with the include join).
+      for (const std::size_t socket : {0u, 1u}) {
+        f.session->handle(on_r0.span(), port, f.drops_seen, socket);
+        if (!include || socket == 1) {
+          f.session->handle(others.span(), port, f.drops_seen, socket);
+          f.session->handle(on_r2.span(), port, f.drops_seen, socket);
+        }
+      }
+      const std::uint64_t counted = include ? 10 : 14;
+      EXPECT_EQ(f.session->counted(), counted);
+      EXPECT_EQ(f.session->other_interface_total(), 5u) << "once, END marker not included";
+      f.session->summary();
+      const auto out = f.out.str();
+      if (!json_output) {
+        EXPECT_NE(out.find("from fd77:1::1 id 9 session 1 on index 900011 (gone: no interface has it now): 10 packets"),
+                  std::string::npos)
+            << out;
+        EXPECT_EQ(out.find("duplicates 10"), std::string::npos) << out;
+        EXPECT_NE(out.find("\n  [ff3e::1]:5000 on -: 5 datagrams and 1 END marker\n"), std::string::npos) << out;
+        EXPECT_NE(out.find("(5 datagrams and 1 END marker in all, not counted"), std::string::npos) << out;
+        continue;
+      }
+      test::tools::expect_schema_conform(out);
+      const auto events = f.events();
+      std::size_t shown = 0;
+      for (const auto& e : events) shown += e["event"] == "packet" ? 1 : 0;
+      EXPECT_EQ(shown, counted + 1) << "--show-packets: each datagram and the END once";
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      const auto& total = (*summary)["total"];
+      EXPECT_EQ(total["packets"], counted) << total;
+      EXPECT_EQ(total["duplicates"], 0) << total;
+      EXPECT_EQ(total["other_interface"], 5) << total;
+      ASSERT_EQ((*summary)["streams"].size(), include ? 1u : 2u) << (*summary)["streams"];
+      const auto& st = (*summary)["streams"][0];
+      EXPECT_EQ(st["source"], "fd77:1::1");
+      EXPECT_EQ(st["packets"], 10) << st;
+      EXPECT_EQ(st["duplicates"], 0) << st;
+      const auto& channels = (*summary)["channels"];
+      ASSERT_EQ(channels.size(), 2u) << channels;
+      EXPECT_EQ(channels[0]["packets"], counted) << channels[0];
+      EXPECT_EQ(channels[1]["packets"], 0) << channels[1];
+      ASSERT_EQ((*summary)["other_interface"].size(), 1u) << *summary;
+      const auto& o = (*summary)["other_interface"][0];
+      EXPECT_EQ(o["interface"]["index"], two_socket_run::r2);
+      EXPECT_EQ(o["packets"], 5) << o;
+      EXPECT_EQ(o["bytes"], 500) << o;
+      EXPECT_EQ(o["end_markers"], 1) << o;
+      // The pcap holds each datagram the run took once: datagrams = packets + untracked + end_markers.
+      EXPECT_EQ(total["pcap"]["datagrams"], counted + 1) << total;
+      EXPECT_EQ(total["pcap"]["end_markers"], 1) << total;
+    }
+  }
+}
+
+// copy_owner alone: which socket's copy counts, with a re-created interface,
+// an include list split over two sockets of one interface, and a group none
+// of the memberships named (counted: only_groups() sees to those).
+TEST(CopyOwner, EachDatagramHasOneSocket) {
+  using v = tools::copy_owner::verdict;
+  const auto g = core::ip_address::parse("ff1e::1").value();
+  const auto a = core::ip_address::parse("fd77::a").value();
+  const auto b = core::ip_address::parse("fd77::b").value();
+  tools::copy_owner o;
+  EXPECT_TRUE(o.empty());
+  o.add(g, port, 0, 10, tools::filter::include, a);  // the list on interface 10, split over sockets 0 and 1
+  o.add(g, port, 1, 10, tools::filter::include, b);
+  o.add(g, port, 2, 20, tools::filter::any);
+  EXPECT_EQ(o.of(g, port, 10, 0, a), v::count);
+  EXPECT_EQ(o.of(g, port, 10, 1, a), v::skip) << "socket 0 takes a";
+  EXPECT_EQ(o.of(g, port, 10, 1, b), v::count);
+  EXPECT_EQ(o.of(g, port, 10, 2, a), v::skip) << "socket 2 joined on 20: 10's sockets have it";
+  EXPECT_EQ(o.of(g, port, 20, 2, a), v::count);
+  EXPECT_EQ(o.of(g, port, 20, 0, a), v::skip);
+  EXPECT_EQ(o.of(g, port, 30, 0, a), v::elsewhere) << "the first socket whose filter takes a";
+  EXPECT_EQ(o.of(g, port, 30, 1, a), v::skip);
+  EXPECT_EQ(o.of(g, port, 30, 2, a), v::skip);
+  EXPECT_EQ(o.of(g, port, 30, 1, b), v::elsewhere);
+  EXPECT_EQ(o.of(g, port, 30, 0, b), v::skip);
+  EXPECT_EQ(o.of(g, port + 1, 30, 0, b), v::count) << "not a group and port joined here";
+  o.replaced(20, 21);  // interface 20 re-created as 21: joined there again by socket 2
+  EXPECT_EQ(o.of(g, port, 21, 2, a), v::count);
+  EXPECT_EQ(o.of(g, port, 21, 0, a), v::skip);
+  // One socket (set_channels without sockets): as before, every copy of a joined interface counts.
+  tools::copy_owner one;
+  one.add(g, port, 0, 10, tools::filter::any);
+  one.add(g, port, 0, 20, tools::filter::any);
+  EXPECT_EQ(one.of(g, port, 10, 0, a), v::count);
+  EXPECT_EQ(one.of(g, port, 20, 0, a), v::count);
+  EXPECT_EQ(one.of(g, port, 30, 0, a), v::elsewhere);
+  // Where the kernel chose (index 0): any ingress is its.
+  tools::copy_owner routed;
+  routed.add(g, port, 0, 0, tools::filter::any);
+  EXPECT_EQ(routed.of(g, port, 30, 0, a), v::count);
+}
+
 // trial20o L5: "each datagram arrives through each" only where a stream's
 // datagrams came through more than one of the interfaces (one LAN).
 TEST(ReceiveSession, AGroupOnTwoInterfacesSaysCopiesOnlyWhereThereWere) {
@@ -1358,4 +1542,165 @@ TEST(ReceiveSession, AnIntervalWithoutNumbersHasItsLossUnknownEvenWithNoDatagram
     EXPECT_EQ(e["total"]["lost"], 0) << e;
   }
   EXPECT_EQ(counted, 2u);
+}
+
+namespace {
+
+// trial20p's evict.py (`tail` false) and evict2.py (true), to 239.1.1.1:5000
+// on joined_index, 10 ms apart, in a table of one stream: session 1 sends
+// 0..9 and its END; session 2 (Y) sends 0; session 3 (Z) sends 0 (Y, a
+// younger single datagram, is evicted to its record), then 1..9; Y sends
+// 1..9 while Z fills the table (untracked); Z ends (three ENDs); Y's ENDs
+// come, three after Z's (evict.py), or two before and one after (evict2.py).
+batch evicted_and_untracked(bool tail) {
+  batch b;
+  b.ingress = joined_index;
+  std::int64_t at = 1'000'000'000;
+  const auto send = [&](std::uint32_t session, std::uint64_t seq, bool end = false) {
+    b.add_session(sender_a, session, seq, at, end);
+    at += 10'000'000;
+  };
+  for (std::uint64_t q = 0; q < 10; ++q) send(1, q);
+  send(1, 10, true);
+  send(2, 0);
+  send(3, 0);
+  for (std::uint64_t q = 1; q < 10; ++q) send(3, q);
+  for (std::uint64_t q = 1; q < 10; ++q) send(2, q);
+  if (tail) {
+    send(2, 10, true);
+    send(2, 10, true);
+  }
+  for (int i = 0; i < 3; ++i) send(3, 10, true);
+  for (int i = 0; i < (tail ? 1 : 3); ++i) send(2, 10, true);
+  return b;
+}
+
+}  // namespace
+
+// trial20p F2: a stream evicted to its record (Y: one datagram) whose
+// datagrams came while the table had no room for it (untracked) counted
+// their numbers as lost when it resumed (by its END): "lost 9", 90 % and
+// --max-loss failing as `loss` where every datagram had come. Those numbers
+// are neither received nor lost: its loss is unknown (it decided nothing
+// besides its first number: null, - in text), it says how many were
+// untracked, and --max-loss fails as loss_unknown (untracked datagrams).
+// F4 (evict2.py): its END markers while the table had no room are its own,
+// neither untracked nor in the channel's packets, so the pcap holds packets
+// + untracked + end_markers.
+TEST(ReceiveSession, AnEvictedStreamsUntrackedNumbersAreNotLostWhenItResumes) {
+  for (const bool tail : {false, true}) {
+    for (const bool json_output : {true, false}) {
+      SCOPED_TRACE(std::string(tail ? "evict2.py" : "evict.py") + (json_output ? ", JSON" : ", text"));
+      fixture f;
+      f.settings.max_streams = 1;
+      f.settings.max_loss = 5;
+      capture_file capture(f);
+      ASSERT_TRUE(capture.writer) << capture.writer.error();
+      start_joined(f, json_output, nlohmann::ordered_json::array({any_source_channel(group, joined_index)}));
+      f.session->capture_to(*capture.writer);
+      f.feed(evicted_and_untracked(tail));
+      f.session->summary();
+      EXPECT_EQ(f.session->finish(), tools::exit_loss);
+      const auto out = f.out.str() + f.err.str();
+      EXPECT_EQ(out.find("lost 9"), std::string::npos) << out;
+      // evict2.py: Y's last END came within 100 ms of a sweep that found
+      // nothing to evict (Z's ENDs came meanwhile): it does not resume.
+      if (!json_output && !tail) {
+        // Its line: no loss figure (unknown), its untracked datagrams said.
+        const auto at = out.find("session 2 on ");
+        ASSERT_NE(at, std::string::npos) << out;
+        const auto line = out.substr(at, out.find('\n', at) - at);
+        EXPECT_NE(line.find(": 1 packet 100 bytes"), std::string::npos) << line;
+        EXPECT_EQ(line.find(" lost "), std::string::npos) << line;
+        EXPECT_NE(line.find("untracked 9 (while evicted, the table full: in no count of it, their numbers' loss "
+                            "unknown, not in lost)"),
+                  std::string::npos)
+            << line;
+      }
+      if (!json_output) {
+        EXPECT_NE(out.find("--max-loss 5% could not be checked: 9 datagrams of streams past the table's limit"),
+                  std::string::npos)
+            << out;
+        continue;
+      }
+      test::tools::expect_schema_conform(f.out.str());
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      const auto& total = (*summary)["total"];
+      EXPECT_EQ(total["untracked"], 9) << total;
+      EXPECT_EQ(total["lost"], 0) << total;
+      EXPECT_EQ(total["packets"], 21) << total;
+      EXPECT_TRUE((*summary)["worst_stream"].is_null()) << (*summary)["worst_stream"];
+      const test::tools::json* y = nullptr;
+      for (const auto& st : (*summary)["streams"]) {
+        if (st["session"] == 2) y = &st;
+      }
+      if (!tail) {
+        ASSERT_NE(y, nullptr) << (*summary)["streams"];
+        EXPECT_EQ((*y)["packets"], 1) << *y;
+        EXPECT_EQ((*y)["untracked"], 9) << *y;
+        EXPECT_TRUE((*y)["lost"].is_null()) << "its loss is unknown: " << *y;
+      } else {
+        EXPECT_EQ(y, nullptr) << "still evicted";
+        EXPECT_EQ(total["resumed"], 0) << total;
+      }
+      const auto& channels = (*summary)["channels"];
+      ASSERT_EQ(channels.size(), 1u) << channels;
+      EXPECT_EQ(channels[0]["packets"], 30) << "the 30 data datagrams, no END: " << channels[0];
+      EXPECT_EQ(channels[0]["untracked"], 9) << channels[0];
+      const auto& pcap = total["pcap"];
+      EXPECT_EQ(pcap["end_markers"], 7) << pcap;
+      EXPECT_EQ(pcap["datagrams"], 37) << pcap;
+      EXPECT_EQ(pcap["datagrams"].get<std::uint64_t>(),
+                total["packets"].get<std::uint64_t>() + total["untracked"].get<std::uint64_t>() +
+                    pcap["end_markers"].get<std::uint64_t>())
+          << "the man page's identity: " << total;
+      const auto* error = test::tools::find_event(events, "error");
+      ASSERT_NE(error, nullptr) << out;
+      EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+    }
+  }
+}
+
+// F2 with figures left: a stream of 20 (W) evicted idle, its 20..29 (25
+// lost on the way) untracked while another stream fills the table, then
+// 30..39 (35 lost) tracked again. Its lost is the decided 1 (35), not the
+// 10 numbers from 20 to 29 (which came, untracked, but for 25: unknown).
+TEST(ReceiveSession, AResumedStreamsLostExcludesItsUntrackedNumbers) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.max_streams = 1;
+  f.start();
+  batch b;
+  std::int64_t at = 1'000'000'000;
+  for (std::uint64_t q = 0; q < 20; ++q, at += 10'000'000) b.add_session(sender_a, 1, q, at);
+  at += 11'000'000'000;  // W idle past stream_table::idle_after: the next stream evicts it
+  // V fills the table (two datagrams: no longer a young single one that a new stream evicts) ...
+  for (std::uint64_t q = 0; q < 2; ++q, at += 10'000'000) b.add_session(sender_a, 2, q, at);
+  for (std::uint64_t q = 0; q < 10; ++q, at += 10'000'000) {
+    b.add_session(sender_a, 2, 2 + q, at);
+    if (q != 5) b.add_session(sender_a, 1, 20 + q, at);  // ... and W's are untracked (25 lost)
+  }
+  for (int i = 0; i < 3; ++i, at += 10'000'000) b.add_session(sender_a, 2, 12, at, true);  // V ends
+  for (std::uint64_t q = 30; q < 40; ++q, at += 10'000'000) {
+    if (q != 35) b.add_session(sender_a, 1, q, at);  // W back: 35 lost
+  }
+  f.feed(b);
+  f.session->summary();
+  test::tools::expect_schema_conform(f.out.str());
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << f.out.str();
+  EXPECT_EQ((*summary)["total"]["untracked"], 9) << (*summary)["total"];
+  EXPECT_EQ((*summary)["total"]["resumed"], 1) << (*summary)["total"];
+  const test::tools::json* w = nullptr;
+  for (const auto& st : (*summary)["streams"]) {
+    if (st["session"] == 1) w = &st;
+  }
+  ASSERT_NE(w, nullptr) << (*summary)["streams"];
+  EXPECT_EQ((*w)["packets"], 29) << *w;
+  EXPECT_EQ((*w)["untracked"], 9) << *w;
+  EXPECT_EQ((*w)["lost"], 1) << "35 alone: " << *w;
+  EXPECT_EQ((*w)["reordered"], 0) << *w;
 }

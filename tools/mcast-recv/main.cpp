@@ -78,6 +78,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
 
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
+  session.set_sockets(placed);  // which socket's copy of a datagram counts
   session.only_groups(tools::groups_to_count(shards, members));
   // The routes the joins without -i followed: a link down that took one is fixed with it.
   auto relied = tools::relied_routes(placed);

@@ -630,36 +630,127 @@ void receive_session::start() {
   if (metrics_) write_metrics(kernel_drops_());
 }
 
+void copy_owner::add(const core::ip_address& group, std::uint16_t port, std::size_t socket, std::uint32_t index,
+                     filter mode, const std::optional<core::ip_address>& source) {
+  auto& joins = groups_[{group.unmap().with_scope_id(0), port}];
+  auto it = std::ranges::find_if(joins, [&](const join& j) { return j.socket == socket && j.index == index; });
+  if (it == joins.end()) {
+    // In socket order (stable for one socket's joins).
+    const auto at = std::ranges::upper_bound(joins, socket, {}, &join::socket);
+    it = joins.insert(at, join{socket, index, mode, {}});
+  }
+  if (source && mode != filter::any) it->sources.push_back(source->unmap().with_scope_id(0));
+  last_.valid = false;
+}
+
+void copy_owner::replaced(std::uint32_t old_index, std::uint32_t new_index) {
+  for (auto& [key, joins] : groups_) {
+    std::vector<join> again;
+    for (const auto& j : joins) {
+      if (j.index == old_index && std::ranges::none_of(joins, [&](const join& o) {
+            return o.socket == j.socket && o.index == new_index;
+          })) {
+        again.push_back(j);
+        again.back().index = new_index;
+      }
+    }
+    for (auto& j : again) {
+      const auto at = std::ranges::upper_bound(joins, j.socket, {}, &join::socket);
+      joins.insert(at, std::move(j));
+    }
+  }
+  last_.valid = false;
+}
+
+void copy_owner::clear() noexcept {
+  groups_.clear();
+  last_.valid = false;
+}
+
+bool copy_owner::join::takes(const core::ip_address& source) const noexcept {
+  if (mode == filter::any) return true;
+  const bool listed = std::ranges::find(sources, source) != sources.end();
+  return mode == filter::include ? listed : !listed;
+}
+
+std::pair<copy_owner::verdict, bool> copy_owner::judge(const std::vector<join>& joins, std::uint32_t ingress,
+                                                       std::size_t socket, const core::ip_address& source) const {
+  // Of those that could have it, the first whose filter takes the source
+  // (the first of them when none does: the kernel's filter said yes to the
+  // copy read); whether they are of more than one socket.
+  const auto owner = [&](auto&& could) -> std::pair<const join*, bool> {
+    const join* first = nullptr;
+    const join* taker = nullptr;
+    bool several = false;
+    for (const auto& j : joins) {
+      if (!could(j)) continue;
+      if (first == nullptr) first = &j;
+      several = several || j.socket != first->socket;
+      if (taker == nullptr && j.takes(source)) taker = &j;
+    }
+    return {taker != nullptr ? taker : first, several};
+  };
+  // Joined on the ingress interface; then where the kernel chose.
+  auto there = owner([&](const join& j) { return j.index == ingress; });
+  if (there.first == nullptr) there = owner([](const join& j) { return j.index == 0; });
+  if (there.first != nullptr) return {there.first->socket == socket ? verdict::count : verdict::skip, there.second};
+  // Joined elsewhere only: set apart once, by one socket.
+  const auto any = owner([](const join&) { return true; });
+  return {any.first == nullptr || any.first->socket == socket ? verdict::elsewhere : verdict::skip, any.second};
+}
+
+copy_owner::verdict copy_owner::of(const core::ip_address& group, std::uint16_t port, std::uint32_t ingress,
+                                   std::size_t socket, const core::ip_address& source) {
+  if (last_.valid && !last_.by_source && last_.ingress == ingress && last_.socket == socket && last_.port == port &&
+      last_.group == group) {
+    return last_.v;
+  }
+  const auto it = groups_.find({group.with_scope_id(0), port});
+  // Not a group and port the run joined (a copy of another group:
+  // only_groups() sees to those): not this check's.
+  if (it == groups_.end()) {
+    last_ = {group, port, ingress, socket, true, false, verdict::count};
+    return verdict::count;
+  }
+  const auto [v, by_source] = judge(it->second, ingress, socket, source);
+  last_ = {group, port, ingress, socket, true, by_source, v};
+  return v;
+}
+
+std::string other_interface_text(const receive_session::other_interface_count& n) {
+  const auto datagrams = count_text(n.packets, "datagram", "datagrams");
+  if (n.end_markers == 0) return datagrams;
+  return fmt::format("{} and {}", datagrams, count_text(n.end_markers, "END marker", "END markers"));
+}
+
 void receive_session::set_channels(json joined) {
   channels_ = std::move(joined);
-  joined_on_.clear();
-  joined_groups_.clear();
-  last_ingress_.valid = false;
+  owners_.clear();
+  // One socket as far as known: set_sockets() says which socket holds which.
   for (const auto& c : channels_) {
     const auto group = core::ip_address::parse(c["group"].get<std::string>());
     if (!group) continue;
-    const auto g = group->unmap().with_scope_id(0);
     const auto port = c["port"].get<std::uint16_t>();
     const auto& index = c["interface"]["index"];
-    const bool named = index.is_number() && index.get<std::uint32_t>() != 0;
-    const auto it = joined_groups_.try_emplace({g, port}, named).first;
-    if (!named) it->second = false;  // joined where the kernel chose: any interface is its
-    if (named) joined_on_.emplace(g, port, index.get<std::uint32_t>());
+    const auto at = index.is_number() ? index.get<std::uint32_t>() : 0u;
+    const auto mode = c["mode"] == "include" ? filter::include : c["mode"] == "exclude" ? filter::exclude : filter::any;
+    if (mode == filter::any || !c["sources"].is_array() || c["sources"].empty()) {
+      owners_.add(*group, port, 0, at, mode);
+      continue;
+    }
+    for (const auto& src : c["sources"]) {
+      owners_.add(*group, port, 0, at, mode, core::ip_address::parse(src.get<std::string>()).value_or(core::ip_address{}));
+    }
   }
+  // Interfaces re-created before: their channels name the new index already.
 }
 
-bool receive_session::joined_there(const core::ip_address& group, std::uint16_t port, std::uint32_t index) {
-  if (last_ingress_.valid && last_ingress_.index == index && last_ingress_.port == port &&
-      last_ingress_.group == group) {
-    return last_ingress_.joined;
+void receive_session::set_sockets(const std::vector<joined_membership>& placed) {
+  owners_.clear();
+  for (const auto& j : placed) {
+    owners_.add(j.request.group, j.request.port, j.shard, j.request.interface_index, j.request.mode, j.request.source);
   }
-  const auto g = group.with_scope_id(0);
-  const auto it = joined_groups_.find({g, port});
-  // Not a group and port the run joined on a named interface (a copy of
-  // another group: only_groups() sees to those): not this check's.
-  const bool joined = it == joined_groups_.end() || !it->second || joined_on_.contains({g, port, index});
-  last_ingress_ = {group, port, index, true, joined};
-  return joined;
+  for (const auto& [old_index, new_index] : replaced_) owners_.replaced(old_index, new_index);
 }
 
 // Every joined channel (an include join's sources each a channel of their
@@ -804,7 +895,8 @@ void receive_session::paused(std::chrono::steady_clock::duration d) {
                   "paused", {{"paused_s", s}});
 }
 
-void receive_session::handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen) {
+void receive_session::handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen,
+                             std::size_t socket) {
   // One clock read per batch for the stall watch: its intervals are
   // between reads, and a stall is at least a second.
   const auto read_at = now_();
@@ -821,22 +913,36 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // the port: not what was joined, so not counted.
     if (!group.is_multicast()) continue;
     if (!only_.empty() && !only_.contains({group.with_scope_id(0), port})) continue;
-    // A joined group's datagram that came in on an interface where the run
-    // did not join it: the host joined it there for another socket, and
-    // Linux gives an IPv6 socket its groups from every such interface
-    // (trial20o M1). Not the run's channel: set aside, said apart.
-    if (m.info.interface_index != 0 && !joined_groups_.empty() &&
-        !joined_there(group, port, m.info.interface_index)) {
-      ++other_interface_total_;
-      const ingress_key at{group.with_scope_id(0), port, m.info.interface_index};
-      if (auto* n = bounded_entry(other_interface_, at, other_interface_kept)) {
-        ++n->packets;
-        n->bytes += m.size;
-      }
-      continue;
-    }
     const auto source = m.peer.address().unmap().with_scope_id(0);
     const auto payload = std::span<const std::byte>(m.buffer.data(), m.size);
+    // Linux gives an IPv6 socket its groups' datagrams from every interface
+    // the host joined them on: a copy another socket of the run has (it
+    // joined the group where the datagram came in) is that socket's, not a
+    // duplicate (trial20p F1); one that came in where the run did not join
+    // its group (the host did, for another socket: trial20o M1) is not the
+    // run's channel's: set aside, said apart, once.
+    if (m.info.interface_index != 0 && !owners_.empty()) {
+      const auto v = owners_.of(group, port, m.info.interface_index, socket, source);
+      if (v == copy_owner::verdict::skip) continue;
+      if (v == copy_owner::verdict::elsewhere) {
+        // An END marker is no datagram here either (trial20p F8): counted apart.
+        const auto h = s_.payload == payload_mode::auto_detect || s_.payload == payload_mode::mcnet
+                           ? feed::test_header::try_parse(payload)
+                           : std::nullopt;
+        const bool end = h && h->is_end();
+        ++(end ? other_interface_ends_ : other_interface_total_);
+        const ingress_key at{group.with_scope_id(0), port, m.info.interface_index};
+        if (auto* n = bounded_entry(other_interface_, at, other_interface_kept)) {
+          if (end) {
+            ++n->end_markers;
+          } else {
+            ++n->packets;
+            n->bytes += m.size;
+          }
+        }
+        continue;
+      }
+    }
     if (m.info.drops) drops_seen = std::max(drops_seen, *m.info.drops);
     const auto a = table_.add(group, port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
                               m.info.interface_index, m.peer.port());
@@ -1203,11 +1309,11 @@ void receive_session::summary() {
   for (const auto& [at, n] : other_interface_) {
     const auto& [group, port, index] = at;
     json o{{"group", group.to_string()}, {"port", port}, {"interface", iface(index)}, {"packets", n.packets},
-           {"bytes", n.bytes}};
+           {"bytes", n.bytes}, {"end_markers", n.end_markers}};
     const auto where = fmt::format("{} on {}", core::endpoint(group, port).to_string(),
                                    o["interface"]["name"].is_string() ? o["interface"]["name"].get<std::string>()
                                                                       : std::string("-"));
-    const auto datagrams = count_text(n.packets, "datagram", "datagrams");
+    const auto datagrams = other_interface_text(n);
     elsewhere_of[{o["group"].get<std::string>(), port}].push_back(fmt::format("{} ({})", where, datagrams));
     elsewhere_text.push_back(fmt::format("  {}: {}", where, datagrams));
     elsewhere.push_back(std::move(o));
@@ -1274,7 +1380,7 @@ void receive_session::summary() {
                           "stream, total or channel: the host joined the group there for another socket, and Linux "
                           "gives an IPv6 socket its groups' datagrams from every interface the host joined them "
                           "on):",
-                          count_text(other_interface_total_, "datagram", "datagrams")));
+                          other_interface_text({other_interface_total_, 0, other_interface_ends_})));
     for (const auto& line : elsewhere_text) out_.text(line);
   }
   json lines = nullptr;
@@ -1780,13 +1886,8 @@ std::string receive_session::stream_line(const json& stream) const {
 }
 
 void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t new_index) {
-  // Joined again on the new index: its datagrams are the run's there too.
-  std::vector<ingress_key> again;
-  for (const auto& [g, p, i] : joined_on_) {
-    if (i == old_index) again.emplace_back(g, p, new_index);
-  }
-  joined_on_.insert(again.begin(), again.end());
-  last_ingress_.valid = false;
+  // Joined again on the new index, by the same sockets: its datagrams are the run's there too.
+  owners_.replaced(old_index, new_index);
   if (old_index == new_index) return;  // back with its own index: nothing moved
   replaced_.emplace_back(old_index, new_index);
   for (auto& c : channels_) {
@@ -1862,7 +1963,7 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
       w.timestamped = w.timestamped && m.info.software_time.has_value();
     }
     const auto drops_before = sh.drops_seen;
-    session.handle(read, sh.port, sh.drops_seen);
+    session.handle(read, sh.port, sh.drops_seen, static_cast<std::size_t>(&sh - shards.data()));
     w.drops = w.drops || sh.drops_seen != drops_before;
     return take == batch && take == *got;
   };

@@ -266,6 +266,9 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   j["conflict"] = conflict_json(k, s, conflict);
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
+  // Datagrams of it untracked while evicted (trial20p F2): their numbers'
+  // loss is unknown, in no count of it.
+  if (s.untracked > 0) j["untracked"] = s.untracked;
   return j;
 }
 
@@ -406,7 +409,8 @@ constexpr std::array<const char*, 21> columns{
 // tos_others: the stream's TTL and TOS over the run (trial20k 5); then dscp
 // and ecn, the last TOS byte's by name as text and JSON give them (trial20o
 // L6), and untracked: a channel row's datagrams of streams the table did not
-// keep (trial20o H1), empty in stream rows; then conflict: the kinds of
+// keep (trial20o H1), a stream row's untracked while it was evicted
+// (trial20p F2; empty when none); then conflict: the kinds of
 // evidence that its numbers came from more than one sender, space-separated
 // (empty when none: trial16j MEDIUM 3).
 constexpr std::array<const char*, 32> payload_columns{
@@ -831,6 +835,11 @@ std::string stream_text(const json& s) {
   if (s.contains("unresumed") && s["unresumed"] == true) {
     line += "  unresumed (came back after its eviction record was pushed out: its figures are only since then, "
             "its loss while evicted unknown)";
+  }
+  if (s.contains("untracked") && s["untracked"].is_number_unsigned() && s["untracked"] != 0) {
+    line += fmt::format("  untracked {} (while evicted, the table full: in no count of it, their numbers' loss "
+                        "unknown, not in lost)",
+                        text(s["untracked"]));
   }
   if (!s["restarts"].is_null() && s["restarts"] != 0) line += fmt::format("  restarts {}", text(s["restarts"]));
   if (!s["too_late"].is_null() && s["too_late"] != 0) {

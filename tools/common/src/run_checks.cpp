@@ -717,7 +717,7 @@ void arrived_elsewhere_checks(
       if (g != group || port != r.port || index == 0 || index == p.iface.index) continue;
       const auto at = core::interface_ref::by_index(index);
       const auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", index);
-      where.push_back(fmt::format("{} on {}", count_text(n.packets, "datagram", "datagrams"), name));
+      where.push_back(fmt::format("{} on {}", other_interface_text(n), name));
       if (n.packets > most) {
         most = n.packets;
         via = name;

@@ -103,8 +103,13 @@ bool untrusted_numbers(const stream_key& key, const stream& s) noexcept {
   return key.payload == payload_kind::mcnet && s.packets > 0 && !s.sequence.started();
 }
 
+bool undecided_numbers(const stream_key& key, const stream& s) noexcept {
+  return s.untracked > 0 && (key.payload == payload_kind::mcnet || key.payload == payload_kind::moldudp64) &&
+         s.sequence.received() <= 1 && s.sequence.lost() == 0;
+}
+
 bool counts_loss(const stream_key& key, const stream& s) noexcept {
-  return counts_loss(key) && !untrusted_numbers(key, s);
+  return counts_loss(key) && !untrusted_numbers(key, s) && !undecided_numbers(key, s);
 }
 
 namespace {
@@ -405,6 +410,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.end_length_errors = st.end_length_errors;
   r.unresumed = st.unresumed;
   r.contested = contested;
+  r.untracked = st.untracked;
   r.differing_copies = st.senders.differing_copies;
   r.port_returns = st.senders.port_returns;
   r.port = st.senders.port;
@@ -547,6 +553,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.first_packet = r.first_packet;
   s.last_packet = r.last_packet;
   s.arrivals = r.arrivals;
+  s.untracked = r.untracked;
   if (r.replay) {
     // Its doubts go on: the trusted position, then what came since, again.
     s.sequence.resume(r.checkpoint);
@@ -554,6 +561,28 @@ void stream_table::resume(const stream_key& key, stream& s) {
     for (const auto& in : r.inputs) track(s, in);
   } else {
     s.sequence.resume(r.sequence);
+  }
+  if (r.untracked_since > 0) {
+    // Its datagrams came while the table had no room for it (trial20p F2):
+    // which of the numbers up to the highest they carried came and which
+    // were lost is unknown. Neither received nor lost: it goes on from that
+    // highest number, as if it had been counted (received stays what the
+    // tracker counted), and a lower number that comes now is too late. Its
+    // doubts cannot be weighed against numbers it never saw: decided now,
+    // as at the end of a run. A highest number further than the window
+    // (no sender's line, a forged one) is not taken: its next number
+    // starts anew, nothing between counted.
+    s.sequence.settle();
+    s.doubt = {};
+    auto p = s.sequence.save();
+    if (p.started && r.untracked_high && *r.untracked_high > p.highest) {
+      if (*r.untracked_high - p.highest <= feed::sequence_tracker::window) {
+        p.highest = *r.untracked_high;
+      } else {
+        p.started = false;
+      }
+    }
+    s.sequence.resume(p);
   }
   // Its counts are the stream's again, no longer the evicted ones'.
   take_out(retired_, r.counted);
@@ -696,7 +725,18 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
   const std::size_t max_checkers = std::max<std::size_t>(1, max_streams_ / streams_per_mpegts);
   if (streams_.size() >= max_streams_) (void)evict();
   if (streams_.size() >= max_streams_ || (checker && checkers_ >= max_checkers)) {
+    // An END marker of a stream the table has no room for (evicted, its
+    // record kept) is that stream's own: neither untracked nor stray (trial20p F4).
+    if (out.end) return nullptr;
     count_untracked(key, interface_index, now_);
+    if (auto r = resume_.find(key); r != resume_.end()) {
+      ++r->second.untracked;
+      ++r->second.untracked_since;
+      if (out.sequence && out.numbers > 0) {
+        const auto last = feed::saturating_add(*out.sequence, out.numbers - 1);
+        r->second.untracked_high = std::max(r->second.untracked_high.value_or(last), last);
+      }
+    }
     out.untracked = true;
     out.no_checker = streams_.size() < max_streams_;
     return nullptr;
@@ -726,6 +766,7 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
     // are made (the limit drops to what the table holds).
     if (made != nullptr) streams_.erase(key);
     max_streams_ = std::max<std::size_t>(1, streams_.size());
+    if (out.end) return nullptr;  // its own, as above
     count_untracked(key, interface_index, now_);
     out.untracked = true;
     return nullptr;
@@ -950,8 +991,6 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         if (!ended_before(key) && !untracked_before(key)) stray_end(key, interface_index);
         return out;
       }
-      auto* s = find_or_make(key, out, interface_index);
-      if (s == nullptr) return out;
       // The header says how long its datagram is: one that disagrees was
       // cut, padded or forged, and its number is not trusted. An END marker
       // is the header alone (docs/tools.md, "Wire header"): a longer one is
@@ -959,6 +998,12 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       // is not believed (trial20o L11: a 100-byte END claimed 1,950 lost).
       const bool length_ok =
           header->length == payload.size() && (!header->is_end() || payload.size() == feed::test_header::size);
+      if (!length_ok) {
+        out.sequence.reset();
+        out.numbers = 0;
+      }
+      auto* s = find_or_make(key, out, interface_index);
+      if (s == nullptr) return out;
       if (header->is_end()) {
         // Not a packet: it tells how many sequence numbers the run had.
         // (Its interface is not the datagrams': an END through a second
@@ -968,7 +1013,6 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
           ++s->length_errors;
           ++s->end_length_errors;
           out.length_error = true;
-          out.sequence.reset();
           return out;
         }
         // An END before any number of the stream was counted (its datagrams
@@ -984,8 +1028,6 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       if (!length_ok) {
         ++s->length_errors;
         out.length_error = true;
-        out.sequence.reset();
-        out.numbers = 0;
         return out;
       }
       const auto a = track(*s, {sequence_input::kind::number, header->sequence, 0});
@@ -1031,12 +1073,12 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
         if (!ended_before(key) && !untracked_before(key)) stray_end(key, interface_index);
         return out;
       }
+      out.end = v->is_end_of_session();  // an untracked stream's own (find_or_make)
       auto* s = find_or_make(key, out, interface_index);
       if (s == nullptr) return out;
       if (v->is_end_of_session()) {
         // Not a packet (as mcnet's END): the next sequence number is the
         // count of the session's messages, so lost counts the tail.
-        out.end = true;
         if (interface_index != 0) s->interface_index = interface_index;
         ++s->end_of_session;
         track(*s, {sequence_input::kind::end, v->sequence(), 0});

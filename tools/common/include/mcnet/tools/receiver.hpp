@@ -200,6 +200,74 @@ struct silent_channel {
   std::vector<std::string> arrived_elsewhere;
 };
 
+/// Which of the run's sockets a multicast datagram counts from (trial20p
+/// F1). Linux gives an IPv6 socket the datagrams of every group it joined,
+/// from every interface the host joined that group on (its source filter
+/// check, inet6_mc_check, ignores the interface), so an IPv6 group joined
+/// on two interfaces, one membership per socket (socket_planner), reached
+/// both sockets: each datagram twice, the second copy counted as a
+/// duplicate. A socket's copy counts only when that socket joined the
+/// group on the datagram's ingress interface (IPV6_PKTINFO, IP_PKTINFO);
+/// when another socket of the run joined it there, that socket's copy is
+/// the one (or its filter refused the datagram, as IPv4's would), and this
+/// one is dropped unseen: neither a duplicate nor `other_interface`. When
+/// no socket of the run joined it there (the host did, for another
+/// program), the datagram is set apart as arrived elsewhere, once: from
+/// the first socket of the group whose source filter takes its source.
+/// IPv4 delivers a datagram only to sockets joined on its ingress
+/// interface (but the reuseport case, open_receive_socket), so nothing
+/// changes there. A membership whose interface the kernel chose (index 0)
+/// takes any ingress, after those that name it.
+class copy_owner {
+ public:
+  /// What to do with one socket's copy of a datagram.
+  enum class verdict : std::uint8_t {
+    count,      ///< the run's: counted
+    skip,       ///< another socket of the run has it (or its filter refused it there): not counted, not said
+    elsewhere,  ///< arrived where the run did not join its group: set apart (receive_session::other_interface())
+  };
+  /// Socket `socket` joined `group`:`port` on interface `index` (0: where
+  /// the kernel chose), in mode `mode` with `source` (include / exclude).
+  /// Groups are taken unmapped, without scope.
+  void add(const core::ip_address& group, std::uint16_t port, std::size_t socket, std::uint32_t index, filter mode,
+           const std::optional<core::ip_address>& source = std::nullopt);
+  /// The memberships on `old_index` were joined again on `new_index` (same sockets).
+  void replaced(std::uint32_t old_index, std::uint32_t new_index);
+  void clear() noexcept;
+  /// Whether no membership was added: every datagram counts.
+  [[nodiscard]] bool empty() const noexcept { return groups_.empty(); }
+  /// The copy of a datagram to `group`:`port` from `source` that socket
+  /// `socket` read, arrived through interface `ingress` (not 0). A group and
+  /// port no membership named: counted (the caller filters those).
+  /// One entry cached: consecutive datagrams are mostly of one flow.
+  [[nodiscard]] verdict of(const core::ip_address& group, std::uint16_t port, std::uint32_t ingress,
+                           std::size_t socket, const core::ip_address& source);
+
+ private:
+  struct join {
+    std::size_t socket = 0;
+    std::uint32_t index = 0;
+    filter mode = filter::any;
+    std::vector<core::ip_address> sources;  // include / exclude
+    [[nodiscard]] bool takes(const core::ip_address& source) const noexcept;
+  };
+  using group_key = std::pair<core::ip_address, std::uint16_t>;
+  std::map<group_key, std::vector<join>> groups_;  // in socket order
+  struct {
+    core::ip_address group{};
+    std::uint16_t port = 0;
+    std::uint32_t ingress = 0;
+    std::size_t socket = 0;
+    bool valid = false;
+    bool by_source = false;  // the verdict depends on the source: not cached
+    verdict v = verdict::count;
+  } last_;
+  /// The verdict, and whether it depends on the source (sockets of the
+  /// group with different filters compete for it).
+  [[nodiscard]] std::pair<verdict, bool> judge(const std::vector<join>& joins, std::uint32_t ingress,
+                                               std::size_t socket, const core::ip_address& source) const;
+};
+
 /// What a run counts and prints, fed with datagrams and clock readings.
 class receive_session {
  public:
@@ -227,7 +295,11 @@ class receive_session {
   /// are skipped, END markers are accounted but not counted, nothing past
   /// --count is taken; with --line a datagram to a line's group and port
   /// is offered to the merge too; `drops_seen` keeps the socket's SO_RXQ_OVFL value.
-  void handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen);
+  /// `socket` is the socket's index among the run's (set_sockets(); 0 for
+  /// all without): a copy another socket of the run has is not counted
+  /// (copy_owner).
+  void handle(std::span<const core::message> batch, std::uint16_t port, std::uint32_t& drops_seen,
+              std::size_t socket = 0);
 
   /// Ask the clock: prints an interval report when one is due (and writes
   /// --metrics-file then, or every 10 s without --interval); true when the
@@ -263,19 +335,26 @@ class receive_session {
   /// on, another socket's membership included (IPv4 filters by the
   /// interface joined; trial20o M1).
   void set_channels(nlohmann::ordered_json joined);
+  /// The memberships as joined, each with its socket (open_and_join's
+  /// `placed`; link_watch's after a re-creation): which socket's copy of a
+  /// datagram counts (copy_owner). Without it, after set_channels(), every
+  /// channel is taken as one socket's (a single socket reads them all).
+  void set_sockets(const std::vector<joined_membership>& placed);
 
   /// Datagrams set aside as arrived on an interface where the run did not
   /// join their group and port, per (group, port, interface index), the
-  /// first 4096 of them apart: in no stream, no total and no channel.
+  /// first 4096 of them apart: in no stream, no total and no channel. END
+  /// markers are no datagrams here either (trial20p F8): counted apart.
   struct other_interface_count {
-    std::uint64_t packets = 0;
-    std::uint64_t bytes = 0;
+    std::uint64_t packets = 0;      ///< datagrams (END markers not)
+    std::uint64_t bytes = 0;        ///< their bytes
+    std::uint64_t end_markers = 0;  ///< mcnet END markers
   };
   using ingress_key = std::tuple<core::ip_address, std::uint16_t, std::uint32_t>;
   [[nodiscard]] const std::map<ingress_key, other_interface_count>& other_interface() const noexcept {
     return other_interface_;
   }
-  /// All of them, those past the 4096 kept apart included.
+  /// All of them, those past the 4096 kept apart included (END markers not).
   [[nodiscard]] std::uint64_t other_interface_total() const noexcept { return other_interface_total_; }
   /// Count only datagrams to these (group, port) pairs (groups unmapped,
   /// without scope): a socket that joined a holder's reuseport group keeps
@@ -372,25 +451,11 @@ class receive_session {
   const reporter& out_;
   stream_table& table_;
   nlohmann::ordered_json channels_ = nlohmann::ordered_json::array();
-  // set_channels(): the (group, port, interface index) of each joined
-  // channel (groups without scope), and the (group, port)s joined; a group
-  // and port joined where the kernel chose (index 0) is in joined_groups_
-  // only, its datagrams taken from any interface.
-  std::set<ingress_key> joined_on_;
-  std::map<std::pair<core::ip_address, std::uint16_t>, bool> joined_groups_;  // true: on some named interface only
-  /// Whether a datagram of `group`:`port` that came in on `index` is the
-  /// run's (a channel joined it there, or the group and port is none the run
-  /// joined on a named interface); one entry cached, as consecutive
-  /// datagrams are mostly of one flow.
-  [[nodiscard]] bool joined_there(const core::ip_address& group, std::uint16_t port, std::uint32_t index);
-  struct {
-    core::ip_address group{};
-    std::uint16_t port = 0;
-    std::uint32_t index = 0;
-    bool valid = false, joined = false;
-  } last_ingress_;
+  // set_channels() / set_sockets(): which socket's copy of a datagram counts.
+  copy_owner owners_;
   std::map<ingress_key, other_interface_count> other_interface_;  // at most other_interface_kept
   std::uint64_t other_interface_total_ = 0;
+  std::uint64_t other_interface_ends_ = 0;  // END markers that came so (not in other_interface_total_)
   static constexpr std::size_t other_interface_kept = 4096;
   std::set<std::pair<core::ip_address, std::uint16_t>> only_;
   drop_counter kernel_drops_;
@@ -433,6 +498,11 @@ class receive_session {
   capture_writer* capture_ = nullptr;      // with --pcap
   bool capture_failed_ = false;
 };
+
+/// What came in on an interface where the run did not join its group
+/// (receive_session::other_interface()), as the text says it: "N datagrams",
+/// and " and M END markers" when some were (not datagrams: trial20p F8).
+[[nodiscard]] std::string other_interface_text(const receive_session::other_interface_count& n);
 
 /// The kernel's drops over `shards`: SO_MEMINFO's count (which includes drops
 /// after the last datagram read), or the last SO_RXQ_OVFL value seen.

@@ -304,6 +304,13 @@ struct stream {
   /// its figures are only those since it came back, its loss while evicted
   /// unknown (JSON `unresumed`, the text says so; --max-loss does not quote them).
   bool unresumed = false;
+  /// Its datagrams counted untracked (stream_table::untracked()) while it
+  /// was evicted and the table had no room for it (trial20p F2): they are
+  /// in no stream's counts, and the numbers they carried are neither
+  /// received nor lost here; on resume its tracker goes on from the
+  /// highest of them (stream_table::resume_point::untracked_high), so
+  /// that none of them reads as lost. Its loss over them is unknown.
+  std::uint64_t untracked = 0;
   std::uint32_t interface_index = 0;      ///< where the last datagram arrived; 0 when unknown
   /// Its datagrams by ingress interface once they came through more than
   /// one (a group joined on two interfaces of one LAN: each datagram
@@ -436,8 +443,13 @@ struct totals {
 /// cannot be measured, so it counts as unsequenced (totals::untrusted), its
 /// lost, reordered and duplicates unknown, not 0 (trial20k 2).
 [[nodiscard]] bool untrusted_numbers(const stream_key& key, const stream& s) noexcept;
+/// Whether `s` had datagrams untracked while evicted (stream::untracked)
+/// and its tracker decided no number besides its first (nothing received
+/// past it, nothing lost): what its numbers lost is unknown, not 0
+/// (trial20p F2: one datagram tracked, nine untracked, read "lost 9").
+[[nodiscard]] bool undecided_numbers(const stream_key& key, const stream& s) noexcept;
 /// counts_loss(key) for a stream whose numbers were trusted
-/// (!untrusted_numbers()).
+/// (!untrusted_numbers()) and decided (!undecided_numbers()).
 [[nodiscard]] bool counts_loss(const stream_key& key, const stream& s) noexcept;
 
 /// The numbers a stream's session used before the first one that arrived
@@ -878,6 +890,13 @@ class stream_table {
     std::uint64_t clock_errors = 0, length_errors = 0, end_length_errors = 0;
     bool unresumed = false;  // stream::unresumed: its figures partial still
     bool contested = false;  // conflict_of() said so at the eviction (counted in contested_evicted_)
+    /// stream::untracked, those counted since this eviction included.
+    std::uint64_t untracked = 0;
+    /// Since this eviction: its datagrams counted untracked (the table had
+    /// no room for it), and the highest number they carried (a MoldUDP64
+    /// packet's last message; none when none carried a trusted number).
+    std::uint64_t untracked_since = 0;
+    std::optional<std::uint64_t> untracked_high;
     std::uint64_t differing_copies = 0, port_returns = 0;  // its sender_evidence counts (its stamps go)
     std::uint16_t port = 0, left_port = 0;
     int ttl = -1, tos = -1;
@@ -926,7 +945,9 @@ class stream_table {
   static feed::verdict track(stream& s, const sequence_input& in) noexcept;
   /// The stream of `key`, made when new; nullptr when the table has no
   /// room (the datagram, arrived through `interface_index` at now_, is
-  /// counted as untracked then).
+  /// counted as untracked then, and in the stream's record, if it has one,
+  /// with the numbers `out` says it carries; an END marker, `out.end`, is
+  /// the stream's own: not counted, trial20p F4).
   [[nodiscard]] stream* find_or_make(const stream_key& key, accounted& out, std::uint32_t interface_index);
   /// A datagram of `key`'s stream, not kept: untracked(), its channel's
   /// count (channels()) and the key's fingerprint (its END is its own).
