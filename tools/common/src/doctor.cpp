@@ -6663,6 +6663,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // there: --listen confirms the prediction, a FAIL that the verdict names
   // rather than the listen line's "nothing arrived".
   std::vector<std::string> elsewhere;  // "JOIN, not ARRIVE, for GROUP"
+  std::set<std::string> ambiguous_said;  // the IPv6 route lines said once for all their group's joins
   for (const auto& p : plan) {
     if (p.iface.index == 0) continue;
     const auto& r = p.m->request;
@@ -6768,7 +6769,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           p.m->iface.index == 0) {
         // One line per group: said once, for all its joins (trial15p F7:
         // the clause came once per spec).
-        if (c.data.contains("arrive_interface") || c.data.contains("heard_nowhere")) continue;
+        if (!ambiguous_said.insert(c.subject).second) continue;
         const probe* best = nullptr;
         for (const auto& x : probes) {
           if (x.group == group && x.sh.port == r.port && x.heard > 0 && (best == nullptr || x.heard > best->heard)) {
@@ -6779,7 +6780,6 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.message += fmt::format("; --listen heard none of them on {} nor on the other links in {} s (the doctor "
                                    "joined there too to see)",
                                    p.iface.name.view(), s.listen);
-          c.data["heard_nowhere"] = true;
           continue;
         }
         // Where each spec of the group goes: an include source heard on a
