@@ -226,6 +226,96 @@ TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
             (std::vector<std::string>{"verdict: FAIL listen 2 s: nothing arrived", "     note: check the sender"}));
 }
 
+// trial15p F4: the reverse-path counter blamed one include join alone (a
+// run, or --listen without a packet socket): that source's datagrams came
+// in on its join interface, so its source_route FAIL (by the route back,
+// its move of the join) is OK without a fix, and the rp_filter line that
+// called strict mode no matter for that is the strict FAIL, the verdict.
+// With two joins blamed, or a counter that blames none, nothing changes.
+TEST(Doctor, AReversePathCounterBlamingOneJoinUndoesItsSourceRouteClaim) {
+  using tools::check_status;
+  const std::string subject = "10.77.6.1 -> 232.1.1.1 on a0";
+  const auto lines = [&] {
+    return std::vector<tools::check_result>{
+        {"source_route", subject, check_status::fail,
+         "the route back to 10.77.6.1 leaves by b0, the join is on a0: the source is on b0's link",
+         "mcast-recv -i b0 10.77.6.1,232.1.1.1:5000",
+         {{"join_interface", "a0"}, {"route_interface", "b0"}, {"join_subnet", nullptr}},
+         "or the spec 10.77.6.1,232.1.1.1:5000%b0"},
+        {"rp_filter", subject, check_status::ok, "strict, but they come in on b0", "",
+         {{"all", 0}, {"interface", 1}, {"effective", 1}, {"arrives_on", "b0"}, {"route_interface", "b0"}}, ""},
+    };
+  };
+  const tools::check_result counted{"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, "dropped 101",
+                                    "sysctl -w net.ipv4.conf.a0.rp_filter=2",
+                                    {{"blamed", true}, {"blamed_joins", json::array({subject})}}, ""};
+  auto checks = lines();
+  tools::reverse_path_arrivals(checks, counted, "the run");
+  EXPECT_EQ(checks[0].status, check_status::ok) << checks[0].message;
+  EXPECT_TRUE(checks[0].fix.empty()) << checks[0].fix;
+  EXPECT_EQ(checks[0].data.value("seen_on_join_interface", false), true);
+  EXPECT_NE(checks[0].message.find("10.77.6.1's datagrams come in on a0, the join interface"), std::string::npos)
+      << checks[0].message;
+  EXPECT_EQ(checks[1].status, check_status::fail) << checks[1].message;
+  EXPECT_EQ(checks[1].fix, "sysctl -w net.ipv4.conf.a0.rp_filter=2");
+  EXPECT_NE(checks[1].message.find("rp_filter 1 (conf/all 0, conf/a0 1): strict, and the route back to 10.77.6.1 "
+                                   "leaves by b0, not a0"),
+            std::string::npos)
+      << checks[1].message;
+  checks.push_back(counted);
+  ASSERT_NE(tools::most_likely_cause(checks), nullptr);
+  EXPECT_EQ(tools::most_likely_cause(checks)->check, "rp_filter");
+  EXPECT_EQ(tools::most_likely_cause(checks)->subject, subject);
+
+  auto two = lines();
+  auto both = counted;
+  both.data["blamed_joins"] = json::array({subject, "10.77.7.1 -> 232.1.1.1 on a0"});
+  tools::reverse_path_arrivals(two, both, "the run");
+  EXPECT_EQ(two[0].status, check_status::fail) << "the counter may be the other join's";
+  EXPECT_EQ(two[1].status, check_status::ok);
+  auto harmless = lines();
+  auto warned = counted;
+  warned.status = check_status::warn;
+  tools::reverse_path_arrivals(harmless, warned, "the run");
+  EXPECT_EQ(harmless[0].status, check_status::fail) << "a counter that blames nothing proves nothing";
+}
+
+// trial15p F4: a firewall reverse-path rule's FAIL whose fix routes the
+// source back by the join interface, beside a source_route FAIL by the
+// route back alone: pasted after that route, the source_route move would
+// put the join where the rule drops them; it is a WARN with the move in
+// its note. A source on the other interface's own subnet stays a FAIL.
+TEST(Doctor, AReversePathRulesRouteFixMakesTheRouteBackMoveConditional) {
+  using tools::check_status;
+  const auto make = [](bool subnet) {
+    json data{{"join_interface", "a0"}, {"route_interface", "b0"}, {"join_subnet", nullptr}};
+    if (subnet) {
+      data["source_subnet"] = "10.77.2.0/24";
+      data["source_subnet_interface"] = "b0";
+    }
+    return std::vector<tools::check_result>{
+        {"firewall", "udp dport 5000 (IPv4)", check_status::fail, "a reverse-path rule drops them",
+         "ip route replace 10.77.6.1 dev a0",
+         {{"route_satisfies", json::array({"10.77.6.1"})}, {"route_interface", "a0"}}, ""},
+        {"source_route", "10.77.6.1 -> 232.1.1.1 on a0", check_status::fail, "the source is on b0's link",
+         "mcast-recv -i b0 10.77.6.1,232.1.1.1:5000", data, "or the spec 10.77.6.1,232.1.1.1:5000%b0"},
+    };
+  };
+  auto checks = make(false);
+  tools::reverse_path_rule_said(checks);
+  EXPECT_EQ(checks[1].status, check_status::warn);
+  EXPECT_TRUE(checks[1].fix.empty()) << checks[1].fix;
+  EXPECT_NE(checks[1].note.find("mcast-recv -i b0 10.77.6.1,232.1.1.1:5000"), std::string::npos) << checks[1].note;
+  EXPECT_EQ(checks[1].data.value("unless_route", false), true);
+  const auto* cause = tools::most_likely_cause(checks);
+  ASSERT_NE(cause, nullptr);
+  EXPECT_EQ(cause->check, "firewall");
+  EXPECT_TRUE(tools::other_causes(checks, cause).empty()) << "no also: line moves the join";
+  auto subnet = make(true);
+  tools::reverse_path_rule_said(subnet);
+  EXPECT_EQ(subnet[1].status, check_status::fail) << "the other link's own subnet holds the source";
+}
+
 // Bad-checksum drops are a cause of their own: the counters named, no fix
 // (nothing on the receiver makes a checksum right), the note on the
 // sender's side; none when neither counter climbed.
