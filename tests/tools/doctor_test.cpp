@@ -6200,6 +6200,18 @@ json run_verdict(const test::run_result& run) {
   return summary != nullptr && summary->contains("verdict") ? (*summary)["verdict"] : json();
 }
 
+// The receiver on both LANs of two_lans() (eth0, eth1) and a sender on
+// each: `near` on LAN 0 (eth0's), `far` on LAN 1 (eth1's); `port` free on
+// the receiver: `const senders_on_two_lans lan;
+// const auto& [net, rx, near, far, port] = lan;`.
+struct senders_on_two_lans {
+  std::unique_ptr<test::network> net = test::tools::two_lans();
+  const test::host& rx = (*net)[0];
+  const test::host& near = (*net)[1];
+  const test::host& far = (*net)[2];
+  std::string port = std::to_string(free_port(rx));
+};
+
 // Whether a verdict (the doctor's or a run's) names `check` on an `also:` line.
 bool also_names(const json& verdict, const std::string& check) {
   return verdict.is_object() && verdict.contains("also") &&
@@ -6219,11 +6231,10 @@ bool also_names(const json& verdict, const std::string& check) {
 // says the same from its reverse-path counter.
 TEST(NetDoctor, ASourceSeenArrivingOnTheJoinInterfaceIsNoSourceRouteFailure) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::tools::two_lans();
-  const auto& rx = (*net)[0];
-  const auto& tx = (*net)[1];
+  const senders_on_two_lans lan;
+  const auto& [net, rx, tx, far, port] = lan;
   ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.6.1/32", "dev", "eth0"}).status.success());
-  const auto spec = "10.77.6.1,232.1.15.21:" + std::to_string(free_port(rx));
+  const auto spec = "10.77.6.1,232.1.15.21:" + port;
   const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
   const std::string subject = "10.77.6.1 -> 232.1.15.21 on eth0";
   for (const bool policy : {false, true}) {
@@ -6288,16 +6299,15 @@ TEST(NetDoctor, ASourceSeenArrivingOnTheJoinInterfaceIsNoSourceRouteFailure) {
 TEST(NetDoctor, AReversePathRulesRouteFixIsNotUndoneByAMoveOfTheJoin) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
-  auto net = test::tools::two_lans();
-  const auto& rx = (*net)[0];
-  const auto& tx = (*net)[1];
+  const senders_on_two_lans lan;
+  const auto& [net, rx, tx, far, port] = lan;
   rp_filter_off(rx, {"eth0", "eth1"});
   ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.6.1/32", "dev", "eth0"}).status.success());
   ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.6.1", "dev", "eth1"}).status.success());
   replace_rules(rx, nft,
                 "add chain inet mcnet_doctor pre { type filter hook prerouting priority 0; policy accept; }\n"
                 "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n");
-  const auto spec = "10.77.6.1,232.1.15.22:" + std::to_string(free_port(rx));
+  const auto spec = "10.77.6.1,232.1.15.22:" + port;
   const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
   const auto predicted = doctor(rx, {"-i", "eth0", spec});
   expect_verdict(predicted, "firewall", "FAIL", tools::exit_doctor_fail);
@@ -6336,11 +6346,8 @@ TEST(NetDoctor, AReversePathRulesRouteFixIsNotUndoneByAMoveOfTheJoin) {
 // once; no `also:` line gives another command line; pasted, both arrive.
 TEST(NetDoctor, Ipv6SourcesOnTwoLinksHeardByListenMoveOnlyTheSpecHeardElsewhere) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::tools::two_lans();
-  const auto& rx = (*net)[0];
-  const auto& near = (*net)[1];  // LAN 0, rx's eth0
-  const auto& far = (*net)[2];   // LAN 1, rx's eth1
-  const auto port = std::to_string(free_port(rx));
+  const senders_on_two_lans lan;
+  const auto& [net, rx, near, far, port] = lan;
   const auto a = near.v6().to_string() + ",[ff3e::15:23]:" + port;
   const auto b = far.v6().to_string() + ",[ff3e::15:23]:" + port;
   const auto placed = doctor(rx, {a, b});
@@ -6384,11 +6391,8 @@ TEST(NetDoctor, Ipv6SourcesOnTwoLinksHeardByListenMoveOnlyTheSpecHeardElsewhere)
 // keeps the working one on its link; pasted, both arrive.
 TEST(NetEveryRun, AnIpv6SilentChannelsFixesKeepTheWorkingChannelWhereItIs) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::tools::two_lans();
-  const auto& rx = (*net)[0];
-  const auto& near = (*net)[1];
-  const auto& far = (*net)[2];
-  const auto port = std::to_string(free_port(rx));
+  const senders_on_two_lans lan;
+  const auto& [net, rx, near, far, port] = lan;
   const auto a = near.v6().to_string() + ",[ff3e::15:24]:" + port;
   const auto b = far.v6().to_string() + ",[ff3e::15:24]:" + port;
   const auto run = test::tools::receive_while(rx, {"--json", "-d", "1.5", a, b}, [&] {
@@ -6415,13 +6419,10 @@ TEST(NetEveryRun, AnIpv6SilentChannelsFixesKeepTheWorkingChannelWhereItIs) {
 // own subnet, never the first source's link for all; pasted, both arrive.
 TEST(NetDoctor, NoRouteWithSsmSourcesOnTwoLinksGivesEachSpecItsLink) {
   MCNET_REQUIRE_NETNS();
-  auto net = test::tools::two_lans();
-  const auto& rx = (*net)[0];
-  const auto& near = (*net)[1];
-  const auto& far = (*net)[2];
+  const senders_on_two_lans lan;
+  const auto& [net, rx, near, far, port] = lan;
   rp_filter_off(rx, {"eth0", "eth1"});
   ASSERT_TRUE(rx.exec({"ip", "route", "del", "224.0.0.0/4"}).status.success());
-  const auto port = std::to_string(free_port(rx));
   const auto a = near.v4().to_string() + ",232.1.15.25:" + port;
   const auto b = far.v4().to_string() + ",232.1.15.25:" + port;
   const auto expected = "mcast-recv " + a + "%eth0 " + b + "%eth1";
@@ -6447,12 +6448,9 @@ TEST(NetDoctor, NoRouteWithSsmSourcesOnTwoLinksGivesEachSpecItsLink) {
 TEST(NetDoctor, ASilentSsmJoinWhoseSourceComesInElsewhereIsNoWrongSenderAddress) {
   MCNET_REQUIRE_NETNS();
   {
-    auto net = test::tools::two_lans();
-    const auto& rx = (*net)[0];
-    const auto& near = (*net)[1];
-    const auto& far = (*net)[2];
+    const senders_on_two_lans lan;
+    const auto& [net, rx, near, far, port] = lan;
     rp_filter_off(rx, {"eth0", "eth1"});
-    const auto port = std::to_string(free_port(rx));
     const auto a = near.v4().to_string() + ",232.1.15.26:" + port;
     const auto b = far.v4().to_string() + ",232.1.15.26:" + port;
     const auto d = doctor_while(rx, {"--listen", "2", a, b}, "1A0F01E8", [&] {
