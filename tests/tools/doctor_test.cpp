@@ -226,6 +226,96 @@ TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
             (std::vector<std::string>{"verdict: FAIL listen 2 s: nothing arrived", "     note: check the sender"}));
 }
 
+// trial15p F4: the reverse-path counter blamed one include join alone (a
+// run, or --listen without a packet socket): that source's datagrams came
+// in on its join interface, so its source_route FAIL (by the route back,
+// its move of the join) is OK without a fix, and the rp_filter line that
+// called strict mode no matter for that is the strict FAIL, the verdict.
+// With two joins blamed, or a counter that blames none, nothing changes.
+TEST(Doctor, AReversePathCounterBlamingOneJoinUndoesItsSourceRouteClaim) {
+  using tools::check_status;
+  const std::string subject = "10.77.6.1 -> 232.1.1.1 on a0";
+  const auto lines = [&] {
+    return std::vector<tools::check_result>{
+        {"source_route", subject, check_status::fail,
+         "the route back to 10.77.6.1 leaves by b0, the join is on a0: the source is on b0's link",
+         "mcast-recv -i b0 10.77.6.1,232.1.1.1:5000",
+         {{"join_interface", "a0"}, {"route_interface", "b0"}, {"join_subnet", nullptr}},
+         "or the spec 10.77.6.1,232.1.1.1:5000%b0"},
+        {"rp_filter", subject, check_status::ok, "strict, but they come in on b0", "",
+         {{"all", 0}, {"interface", 1}, {"effective", 1}, {"arrives_on", "b0"}, {"route_interface", "b0"}}, ""},
+    };
+  };
+  const tools::check_result counted{"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, "dropped 101",
+                                    "sysctl -w net.ipv4.conf.a0.rp_filter=2",
+                                    {{"blamed", true}, {"blamed_joins", json::array({subject})}}, ""};
+  auto checks = lines();
+  tools::reverse_path_arrivals(checks, counted, "the run");
+  EXPECT_EQ(checks[0].status, check_status::ok) << checks[0].message;
+  EXPECT_TRUE(checks[0].fix.empty()) << checks[0].fix;
+  EXPECT_EQ(checks[0].data.value("seen_on_join_interface", false), true);
+  EXPECT_NE(checks[0].message.find("10.77.6.1's datagrams come in on a0, the join interface"), std::string::npos)
+      << checks[0].message;
+  EXPECT_EQ(checks[1].status, check_status::fail) << checks[1].message;
+  EXPECT_EQ(checks[1].fix, "sysctl -w net.ipv4.conf.a0.rp_filter=2");
+  EXPECT_NE(checks[1].message.find("rp_filter 1 (conf/all 0, conf/a0 1): strict, and the route back to 10.77.6.1 "
+                                   "leaves by b0, not a0"),
+            std::string::npos)
+      << checks[1].message;
+  checks.push_back(counted);
+  ASSERT_NE(tools::most_likely_cause(checks), nullptr);
+  EXPECT_EQ(tools::most_likely_cause(checks)->check, "rp_filter");
+  EXPECT_EQ(tools::most_likely_cause(checks)->subject, subject);
+
+  auto two = lines();
+  auto both = counted;
+  both.data["blamed_joins"] = json::array({subject, "10.77.7.1 -> 232.1.1.1 on a0"});
+  tools::reverse_path_arrivals(two, both, "the run");
+  EXPECT_EQ(two[0].status, check_status::fail) << "the counter may be the other join's";
+  EXPECT_EQ(two[1].status, check_status::ok);
+  auto harmless = lines();
+  auto warned = counted;
+  warned.status = check_status::warn;
+  tools::reverse_path_arrivals(harmless, warned, "the run");
+  EXPECT_EQ(harmless[0].status, check_status::fail) << "a counter that blames nothing proves nothing";
+}
+
+// trial15p F4: a firewall reverse-path rule's FAIL whose fix routes the
+// source back by the join interface, beside a source_route FAIL by the
+// route back alone: pasted after that route, the source_route move would
+// put the join where the rule drops them; it is a WARN with the move in
+// its note. A source on the other interface's own subnet stays a FAIL.
+TEST(Doctor, AReversePathRulesRouteFixMakesTheRouteBackMoveConditional) {
+  using tools::check_status;
+  const auto make = [](bool subnet) {
+    json data{{"join_interface", "a0"}, {"route_interface", "b0"}, {"join_subnet", nullptr}};
+    if (subnet) {
+      data["source_subnet"] = "10.77.2.0/24";
+      data["source_subnet_interface"] = "b0";
+    }
+    return std::vector<tools::check_result>{
+        {"firewall", "udp dport 5000 (IPv4)", check_status::fail, "a reverse-path rule drops them",
+         "ip route replace 10.77.6.1 dev a0",
+         {{"route_satisfies", json::array({"10.77.6.1"})}, {"route_interface", "a0"}}, ""},
+        {"source_route", "10.77.6.1 -> 232.1.1.1 on a0", check_status::fail, "the source is on b0's link",
+         "mcast-recv -i b0 10.77.6.1,232.1.1.1:5000", data, "or the spec 10.77.6.1,232.1.1.1:5000%b0"},
+    };
+  };
+  auto checks = make(false);
+  tools::reverse_path_rule_said(checks);
+  EXPECT_EQ(checks[1].status, check_status::warn);
+  EXPECT_TRUE(checks[1].fix.empty()) << checks[1].fix;
+  EXPECT_NE(checks[1].note.find("mcast-recv -i b0 10.77.6.1,232.1.1.1:5000"), std::string::npos) << checks[1].note;
+  EXPECT_EQ(checks[1].data.value("unless_route", false), true);
+  const auto* cause = tools::most_likely_cause(checks);
+  ASSERT_NE(cause, nullptr);
+  EXPECT_EQ(cause->check, "firewall");
+  EXPECT_TRUE(tools::other_causes(checks, cause).empty()) << "no also: line moves the join";
+  auto subnet = make(true);
+  tools::reverse_path_rule_said(subnet);
+  EXPECT_EQ(subnet[1].status, check_status::fail) << "the other link's own subnet holds the source";
+}
+
 // Bad-checksum drops are a cause of their own: the counters named, no fix
 // (nothing on the receiver makes a checksum right), the note on the
 // sender's side; none when neither counter climbed.
@@ -6099,6 +6189,334 @@ TEST(NetDoctor, DatagramsHeardOnlyWhereTheProbeJoinedAreNoOkListenLine) {
   ASSERT_FALSE(listened.empty()) << d.r.output;
   for (const auto& c : listened) EXPECT_NE(c["status"], "OK") << c;
   EXPECT_TRUE(check_says(d, "listen", "FAIL", "heard only on eth1, where the doctor joined the group too")) << d.r.output;
+}
+
+namespace {
+
+// The summary's verdict of a run (null when it has none).
+json run_verdict(const test::run_result& run) {
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  return summary != nullptr && summary->contains("verdict") ? (*summary)["verdict"] : json();
+}
+
+// The receiver on both LANs of two_lans() (eth0, eth1) and a sender on
+// each: `near` on LAN 0 (eth0's), `far` on LAN 1 (eth1's); `port` free on
+// the receiver: `const senders_on_two_lans lan;
+// const auto& [net, rx, near, far, port] = lan;`.
+struct senders_on_two_lans {
+  std::unique_ptr<test::network> net = test::tools::two_lans();
+  const test::host& rx = (*net)[0];
+  const test::host& near = (*net)[1];
+  const test::host& far = (*net)[2];
+  std::string port = std::to_string(free_port(rx));
+};
+
+// Whether a verdict (the doctor's or a run's) names `check` on an `also:` line.
+bool also_names(const json& verdict, const std::string& check) {
+  return verdict.is_object() && verdict.contains("also") &&
+         std::ranges::any_of(verdict["also"], [&](const json& a) { return a["check"] == check; });
+}
+
+}  // namespace
+
+// trial15p F4: the sender 10.77.6.1 is on eth0's link, while a host route
+// (or a policy-routed one) leads the way back to it by eth1 without a
+// gateway, and strict rp_filter on eth0 drops its datagrams. The route
+// back predicts they come in by eth1 (the source_route FAIL, fix: the join
+// on eth1, which receives nothing); --listen's packet socket on eth0 sees
+// them arrive there: the prediction goes (OK, saying so), the verdict is
+// the rp_filter FAIL, the listen line never says they come in by eth1, and
+// the verdict's fix, pasted, lets every datagram in. A run's end verdict
+// says the same from its reverse-path counter.
+TEST(NetDoctor, ASourceSeenArrivingOnTheJoinInterfaceIsNoSourceRouteFailure) {
+  MCNET_REQUIRE_NETNS();
+  const senders_on_two_lans lan;
+  const auto& [net, rx, tx, far, port] = lan;
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.6.1/32", "dev", "eth0"}).status.success());
+  const auto spec = "10.77.6.1,232.1.15.21:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const std::string subject = "10.77.6.1 -> 232.1.15.21 on eth0";
+  for (const bool policy : {false, true}) {
+    SCOPED_TRACE(policy ? "policy-routed" : "host route");
+    rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+    rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+    const std::vector<std::vector<std::string>> routes =
+        policy ? std::vector<std::vector<std::string>>{{"ip", "rule", "add", "pref", "100", "to", "10.77.6.1", "lookup",
+                                                        "100"},
+                                                       {"ip", "route", "add", "10.77.6.1", "dev", "eth1", "table", "100"}}
+               : std::vector<std::vector<std::string>>{{"ip", "route", "add", "10.77.6.1", "dev", "eth1"}};
+    for (const auto& r : routes) ASSERT_TRUE(rx.exec(r).status.success());
+    // Without --listen the route back is all there is: the prediction.
+    const auto predicted = doctor(rx, {"-i", "eth0", spec});
+    expect_verdict(predicted, "source_route", "FAIL", tools::exit_doctor_fail);
+
+    const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "150F01E8", send);
+    expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
+    EXPECT_EQ(d.verdict["subject"], subject) << d.r.output;
+    EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << d.r.output;
+    EXPECT_FALSE(also_names(d.verdict, "source_route")) << d.r.output;
+    const auto route = d.checks("source_route");
+    ASSERT_EQ(route.size(), 1u) << d.r.output;
+    EXPECT_EQ(route[0]["status"], "OK") << d.r.output;
+    EXPECT_EQ(route[0]["data"]["seen_on_join_interface"], true) << d.r.output;
+    EXPECT_TRUE(route[0]["fix"].is_null()) << d.r.output;
+    EXPECT_TRUE(check_says(d, "rp_filter", "FAIL", "datagrams from 10.77.6.1 arrive during --listen, and no socket got "
+                                                    "them: they come in on eth0"))
+        << d.r.output;
+    for (const auto& c : d.checks("listen")) {
+      EXPECT_EQ(c["message"].get<std::string>().find("come in by eth1"), std::string::npos) << c;
+    }
+    // The run: its reverse-path counter climbed for the one join it may drop.
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+    EXPECT_EQ(total_packets(run), 0u) << run.output;
+    const auto verdict = run_verdict(run);
+    ASSERT_TRUE(verdict.is_object()) << run.output;
+    EXPECT_EQ(verdict["check"], "rp_filter") << run.output;
+    EXPECT_EQ(verdict["subject"], subject) << run.output;
+    EXPECT_EQ(verdict["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << run.output;
+    EXPECT_FALSE(also_names(verdict, "source_route")) << run.output;
+    // The fix, pasted: every datagram arrives on eth0.
+    ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+    EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1.5", spec}, send), 20u);
+    if (policy) {
+      ASSERT_TRUE(rx.exec({"ip", "rule", "del", "pref", "100"}).status.success());
+      ASSERT_TRUE(rx.exec({"ip", "route", "del", "10.77.6.1", "dev", "eth1", "table", "100"}).status.success());
+    } else {
+      ASSERT_TRUE(rx.exec({"ip", "route", "del", "10.77.6.1", "dev", "eth1"}).status.success());
+    }
+  }
+}
+
+// trial15p F4, with rp_filter off and an nftables reverse-path rule (`fib
+// saddr . iif oif missing drop`) in its place: the firewall FAIL leads,
+// its fix a route back by eth0, and no `also:` line moves the join to
+// eth1 (pasted after that route, it would put the join where the rule
+// drops them): without --listen the source_route line is a WARN with that
+// move in its note, should they come in on eth1; with --listen, the packet
+// socket having seen them arrive on eth0, OK. The fix, pasted, lets every
+// datagram in; the rule stays.
+TEST(NetDoctor, AReversePathRulesRouteFixIsNotUndoneByAMoveOfTheJoin) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const senders_on_two_lans lan;
+  const auto& [net, rx, tx, far, port] = lan;
+  rp_filter_off(rx, {"eth0", "eth1"});
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.6.1/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.6.1", "dev", "eth1"}).status.success());
+  replace_rules(rx, nft,
+                "add chain inet mcnet_doctor pre { type filter hook prerouting priority 0; policy accept; }\n"
+                "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n");
+  const auto spec = "10.77.6.1,232.1.15.22:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto predicted = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(predicted, "firewall", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(predicted.verdict["fix"], "ip route replace 10.77.6.1 dev eth0") << predicted.r.output;
+  EXPECT_FALSE(also_names(predicted.verdict, "source_route")) << predicted.r.output;
+  const auto route = predicted.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << predicted.r.output;
+  EXPECT_EQ(route[0]["status"], "WARN") << predicted.r.output;
+  EXPECT_TRUE(route[0]["fix"].is_null()) << predicted.r.output;
+  EXPECT_NE(route[0]["note"].get<std::string>().find("mcast-recv -i eth1 " + spec), std::string::npos)
+      << predicted.r.output;
+
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "160F01E8", send);
+  expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "ip route replace 10.77.6.1 dev eth0") << d.r.output;
+  EXPECT_FALSE(also_names(d.verdict, "source_route")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "datagrams from 10.77.6.1 arrive during --listen, and no socket got "
+                                                  "them: they come in on eth0, the join interface"))
+      << d.r.output;
+  for (const auto& c : d.checks("listen")) {
+    EXPECT_EQ(c["message"].get<std::string>().find("come in by eth1"), std::string::npos) << c;
+  }
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(run_verdict(run)["check"], "firewall") << run.output;
+  EXPECT_FALSE(also_names(run_verdict(run), "source_route")) << run.output;
+  ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  EXPECT_EQ(packets_while(rx, {"-i", "eth0", "-d", "1.5", spec}, send), 20u);
+  ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
+}
+
+// trial15p F7: an IPv6 group on two links (the kernel's per-link ff00::/8),
+// SSM sources on each, and only the one on the link the kernel did not
+// pick sends. --listen hears it there: the route FAIL's fix moves its spec
+// alone and names each spec's link (`%IFACE`), never the silent source's
+// away from its own; the note names the moved spec; the clause is said
+// once; no `also:` line gives another command line; pasted, both arrive.
+TEST(NetDoctor, Ipv6SourcesOnTwoLinksHeardByListenMoveOnlyTheSpecHeardElsewhere) {
+  MCNET_REQUIRE_NETNS();
+  const senders_on_two_lans lan;
+  const auto& [net, rx, near, far, port] = lan;
+  const auto a = near.v6().to_string() + ",[ff3e::15:23]:" + port;
+  const auto b = far.v6().to_string() + ",[ff3e::15:23]:" + port;
+  const auto placed = doctor(rx, {a, b});
+  const auto routes = placed.checks("route");
+  ASSERT_EQ(routes.size(), 1u) << placed.r.output;
+  const auto pick = routes[0]["data"]["route_interface"].get<std::string>();
+  // The source on the link the kernel did not pick sends.
+  const bool far_sends = pick == "eth0";
+  const auto& sender = far_sends ? far : near;
+  const auto& heard_spec = far_sends ? b : a;
+  const auto d = doctor_while(rx, {"--listen", "2", a, b}, "ff3e0000000000000000000000150023", [&] {
+    test::tools::send(sender, {"-i", "eth0", "-c", "20", "-r", "200pps", heard_spec});
+  });
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix, "mcast-recv '" + a + "%eth0' '" + b + "%eth1'") << d.r.output;
+  const auto other = far_sends ? "eth1" : "eth0";
+  EXPECT_EQ(d.verdict["note"], "or the spec '" + heard_spec + "%" + other + "' alone, the other specs as they are")
+      << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  const auto clause = "--listen heard none of them on " + pick;
+  ASSERT_NE(message.find(clause), std::string::npos) << message;
+  EXPECT_EQ(message.find(clause, message.find(clause) + 1), std::string::npos) << "said twice: " << message;
+  for (const auto& x : d.verdict["also"]) {
+    if (x["fix"].is_string()) {
+      EXPECT_EQ(x["fix"], fix) << d.r.output;
+    }
+  }
+  for (const auto& c : d.events) {
+    if (c.value("event", "") == "check" && c["fix"].is_string() && c["fix"].get<std::string>().starts_with("mcast-recv")) {
+      EXPECT_EQ(c["fix"], fix) << c;
+    }
+  }
+  expect_fix_delivers(rx, fix, {{&near, a}, {&far, b}});
+}
+
+// trial15p F2: the same two IPv6 channels in a run without -i, both
+// sources sending: the joins land on the kernel's pick, one channel works,
+// the other is silent. Every fix of its silent-channel causes (route and
+// source_route) is one command line that moves the silent spec alone and
+// keeps the working one on its link; pasted, both arrive.
+TEST(NetEveryRun, AnIpv6SilentChannelsFixesKeepTheWorkingChannelWhereItIs) {
+  MCNET_REQUIRE_NETNS();
+  const senders_on_two_lans lan;
+  const auto& [net, rx, near, far, port] = lan;
+  const auto a = near.v6().to_string() + ",[ff3e::15:24]:" + port;
+  const auto b = far.v6().to_string() + ",[ff3e::15:24]:" + port;
+  const auto run = test::tools::receive_while(rx, {"--json", "-d", "1.5", a, b}, [&] {
+    send_together({&near, &far}, {"-i", "eth0", "-c", "20", "-r", "200pps", "[ff3e::15:24]:" + port});
+  });
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  ASSERT_TRUE((*summary)["silent"].is_array() && (*summary)["silent"].size() == 1u) << run.output;
+  const auto expected = "mcast-recv '" + a + "%eth0' '" + b + "%eth1'";
+  std::size_t commands = 0;
+  for (const auto& c : (*summary)["silent"][0]["causes"]) {
+    if (!c["fix"].is_string() || !c["fix"].get<std::string>().starts_with("mcast-recv")) continue;
+    ++commands;
+    EXPECT_EQ(c["fix"], expected) << c;
+  }
+  EXPECT_GE(commands, 1u) << run.output;
+  expect_fix_delivers(rx, expected, {{&near, a}, {&far, b}});
+}
+
+// trial15p F11: no multicast route, no -i, SSM sources on two links
+// (IPv4): the doctor's route FAIL and the run's join error give each spec
+// its source's link (`%IFACE`, which needs no route), from each source's
+// own subnet, never the first source's link for all; pasted, both arrive.
+TEST(NetDoctor, NoRouteWithSsmSourcesOnTwoLinksGivesEachSpecItsLink) {
+  MCNET_REQUIRE_NETNS();
+  const senders_on_two_lans lan;
+  const auto& [net, rx, near, far, port] = lan;
+  rp_filter_off(rx, {"eth0", "eth1"});
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", "224.0.0.0/4"}).status.success());
+  const auto a = near.v4().to_string() + ",232.1.15.25:" + port;
+  const auto b = far.v4().to_string() + ",232.1.15.25:" + port;
+  const auto expected = "mcast-recv " + a + "%eth0 " + b + "%eth1";
+  const auto d = doctor(rx, {a, b});
+  expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], expected) << d.r.output;
+  const auto lan0 = test::network::lan_v4(0).masked().to_string();
+  EXPECT_NE(d.verdict["message"].get<std::string>().find("is on eth0's own subnet (" + lan0 + ")"), std::string::npos)
+      << d.r.output;
+  const auto run = rx.exec({MCAST_RECV, "-d", "1", a, b});
+  EXPECT_EQ(run.status.code, 4) << run.output;
+  EXPECT_NE(run.output.find("(fix: " + expected + ")"), std::string::npos) << run.output;
+  expect_fix_delivers(rx, expected, {{&near, a}, {&far, b}});
+}
+
+// trial15p F1: two SSM channels of one group whose sources send on two
+// links, both joined on eth0 (the group's route): the listen line of the
+// silent one names its source_route cause (the join is on eth0, the
+// source's datagrams come in by eth1), never "the sender sends from
+// another address", and never offers the other spec's source as the
+// address to receive. With the source behind a router on eth1's side and
+// another sender of the group on eth0's link, the same.
+TEST(NetDoctor, ASilentSsmJoinWhoseSourceComesInElsewhereIsNoWrongSenderAddress) {
+  MCNET_REQUIRE_NETNS();
+  {
+    const senders_on_two_lans lan;
+    const auto& [net, rx, near, far, port] = lan;
+    rp_filter_off(rx, {"eth0", "eth1"});
+    const auto a = near.v4().to_string() + ",232.1.15.26:" + port;
+    const auto b = far.v4().to_string() + ",232.1.15.26:" + port;
+    const auto d = doctor_while(rx, {"--listen", "2", a, b}, "1A0F01E8", [&] {
+      send_together({&near, &far}, {"-i", "eth0", "-c", "20", "-r", "200pps", "232.1.15.26:" + port});
+    });
+    expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+    const auto subject = far.v4().to_string() + " -> 232.1.15.26:" + port + " on eth0";
+    bool said = false;
+    for (const auto& c : d.checks("listen")) {
+      const auto message = c["message"].get<std::string>();
+      const auto note = c["note"].is_string() ? c["note"].get<std::string>() : std::string();
+      EXPECT_EQ(message.find("sends from another address"), std::string::npos) << c;
+      EXPECT_EQ(note.find("receive the address it uses"), std::string::npos) << c;
+      EXPECT_FALSE(c["data"].contains("other_sources")) << c;
+      if (c["subject"] == subject) {
+        said = message.find("the join of 232.1.15.26 is on eth0, and " + far.v4().to_string() +
+                            "'s datagrams come in by eth1") != std::string::npos;
+      }
+    }
+    EXPECT_TRUE(said) << d.r.output;
+  }
+  const routed_back lan(2, "10.77.9.1");
+  const auto& rx = lan.rx;
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "10.77.9.1,232.1.15.27:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", spec}, "1B0F01E8", [&] {
+    std::vector<test::process> senders;
+    senders.push_back((*lan.net)[1].start({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "200pps", "232.1.15.27:" + port}));
+    senders.push_back(lan.sender.start({MCAST_SEND, "-i", "eth0", "-c", "20", "-r", "200pps", spec}));
+    for (auto& s : senders) EXPECT_TRUE(s.wait_for(10s)) << s.output();
+  });
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["fix"], "mcast-recv -i eth1 " + spec) << d.r.output;
+  const auto listened = d.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << d.r.output;
+  const auto message = listened[0]["message"].get<std::string>();
+  EXPECT_NE(message.find("10.77.9.1's datagrams come in by eth1"), std::string::npos) << message;
+  EXPECT_EQ(message.find("sends from another address"), std::string::npos) << message;
+  expect_fix_delivers(rx, d.verdict["fix"].get<std::string>(), {{&lan.sender, spec}});
+}
+
+// trial15p F9: a run without -i joins an SSM channel on eth0 (the group's
+// route), where IGMPv2 is forced, while the route back to its source (behind
+// a router) leaves by eth1: the end verdict is the IGMP version, and its
+// note keeps the start warning's choice (the join on eth1, should nothing
+// arrive once it is fixed) and the doctor that tells; that command receives.
+TEST(NetEveryRun, AVerdictBesideASourceRoutedElsewhereKeepsTheOtherInterfaceInItsNote) {
+  MCNET_REQUIRE_NETNS();
+  const routed_back lan(2, "10.77.9.1");
+  const auto& rx = lan.rx;
+  rp_filter_off(rx, {"eth0", "eth1"});
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.force_igmp_version", "2");
+  const auto spec = "10.77.9.1,232.1.15.28:" + std::to_string(free_port(rx));
+  const auto send = [&] { test::tools::send(lan.sender, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto run = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(run), 0u) << run.output;
+  const auto verdict = run_verdict(run);
+  ASSERT_TRUE(verdict.is_object()) << run.output;
+  EXPECT_EQ(verdict["check"], "igmp_version") << run.output;
+  const auto note = verdict["note"].get<std::string>();
+  const auto other = "mcast-recv -i eth1 " + spec;
+  EXPECT_NE(note.find("should nothing arrive once it is fixed"), std::string::npos) << note;
+  EXPECT_NE(note.find(other), std::string::npos) << note;
+  EXPECT_NE(note.find("mcast-recv doctor --listen"), std::string::npos) << note;
+  expect_fix_delivers(rx, other, {{&lan.sender, spec}});
 }
 
 // trial15o F17 (docs/tools.md, the route and rp_filter rows): IPv4's

@@ -888,6 +888,73 @@ std::string group_moved_run(const std::vector<const membership*>& line, const co
   });
 }
 
+// A placement for a fix that moves joins: `first` where it places one;
+// else a join without -i of an IPv6 group that the kernel places by the
+// listing order of its per-link ff00::/8 routes (default_v6_route_links:
+// two or more), an include source's, on the link its source sends on
+// (source_link): so a fix that moves one spec of such a group names the
+// others' links too, never leaving one to the kernel's pick, which put it
+// where its source is only by chance and may put it elsewhere once moved
+// (trial15p F7, F2: every fix of one output pastes to one command line).
+// Only `group`'s joins are pinned: the other groups' stay as they are.
+placement_of pinned(const netlink::snapshot& snap, const core::ip_address& group, placement_of first) {
+  const bool ambiguous = !group.is_v4() && default_v6_route_links(snap, group).size() > 1;
+  return [&snap, group, first = std::move(first), ambiguous](const membership& o) -> std::optional<std::string> {
+    if (auto to = first(o)) return to;
+    if (!ambiguous || o.request.group != group || o.iface.index != 0 || o.request.mode != filter::include ||
+        !o.request.source) {
+      return std::nullopt;
+    }
+    if (auto link = source_link(snap, o)) return link->first;
+    return std::nullopt;
+  };
+}
+
+// moved_run() with the joins of such IPv6 groups pinned (pinned()).
+std::string pinned_moved_run(const netlink::snapshot& snap, const std::vector<const membership*>& line,
+                             const membership& m, std::string_view to) {
+  return placed_command(line, pinned(snap, m.request.group, [&m, to](const membership& o) -> std::optional<std::string> {
+                          if (same_join(o, m)) return std::string(to);
+                          return std::nullopt;
+                        }));
+}
+
+// The links the include sources of `group`'s joins without -i in `plan`
+// send on (source_link), when every such join has one and they are two or
+// more: no one interface is right for them all, each spec gets its own
+// (trial15o F3; trial15p F11: a group with no route). Empty otherwise.
+struct source_links {
+  std::map<const membership*, std::string> to;
+  std::vector<std::string> why;  // each link's reason, once
+};
+source_links sources_on_links(const netlink::snapshot& snap, const std::vector<planned>& plan,
+                              const core::ip_address& group) {
+  source_links out;
+  std::set<std::string> distinct;
+  for (const auto& q : plan) {
+    if (q.m->request.group != group || q.m->iface.index != 0) continue;
+    const auto link = source_link(snap, *q.m);
+    if (!link) return {};
+    out.to[q.m] = link->first;
+    distinct.insert(link->first);
+    if (std::ranges::find(out.why, link->second) == out.why.end()) out.why.push_back(link->second);
+  }
+  if (distinct.size() < 2) return {};
+  return out;
+}
+
+// The command line with each join of `links` on its own link, the others
+// as they are (pinned()).
+std::string per_source_run(const netlink::snapshot& snap, const std::vector<const membership*>& line,
+                           const core::ip_address& group, const source_links& links) {
+  return placed_command(line, pinned(snap, group, [&links](const membership& o) -> std::optional<std::string> {
+                          for (const auto& [m, to] : links.to) {
+                            if (same_join(o, *m)) return to;
+                          }
+                          return std::nullopt;
+                        }));
+}
+
 // The specs of `plan`'s joins of `group` without -i, each with `%IFACE`:
 // "the specs A%a0 B%a0" of a note (every one, not the first alone:
 // trial15o F3).
@@ -1473,11 +1540,17 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       std::string suggest;
       std::string why_there;
       std::vector<std::string> candidates;
+      // Include sources on different links: each spec names its own
+      // (%IFACE), as for IPv6's per-link routes; no route suits them all
+      // (trial15p F11: the fix followed the first source's link alone).
+      source_links split;
       if (!down.empty()) {
         suggest = down.front()->name;
       } else if (auto by_source = source_route_hint(snap, plan, g)) {
         suggest = by_source->first;
         why_there = by_source->second;
+      } else if (split = sources_on_links(snap, plan, g); !split.to.empty()) {
+        suggest = split.to.begin()->second;
       } else if (auto hint = multicast_route_hint(snap, g, 0)) {
         suggest = *hint;
       } else {
@@ -1511,6 +1584,19 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       json refused_data = json::object();
       if (refusing) {
         refused_data = refusal_data(*refused);
+      }
+      if (!split.to.empty() && !refusing) {
+        checks.push_back(
+            {"route", subject, check_status::fail,
+             fmt::format("no route for {} and no -i: the kernel has no interface to join on ({}); the sources "
+                         "send on different links ({}): no one interface is right for them all",
+                         subject, lookup.message(), fmt::join(split.why, "; ")),
+             per_source_run(snap, line, g, split), {{"per_source", true}},
+             fmt::format("each spec names its own link (%IFACE), which needs no route; a route for the group ({}) "
+                         "would put every join without -i on one link",
+                         kernel_route ? std::string("ip -6 route add multicast ff00::/8 dev IFACE table local")
+                                      : fmt::format("ip {}route add {} dev IFACE", g.is_v4() ? "" : "-6 ", prefix))});
+        continue;
       }
       // Several candidates and nothing says which: a fix would be a coin
       // flip by interface order. None; the note names the choices.
@@ -1626,40 +1712,29 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       if (p.m->iface.index == 0 && !g.is_v4()) {
         if (const auto links = default_v6_route_links(snap, g); links.size() > 1) {
           const auto by_source = source_route_hint(snap, plan, g);
-          std::vector<std::string> choices;
-          for (const auto& name : links) choices.push_back(group_moved_run(line, g, name));
           // Include sources on different links (trial15o F3): one -i for
           // all would leave some deaf; each spec gets its source's link.
-          std::map<const membership*, std::string> per_source;
-          std::vector<std::string> per_source_why;
-          if (!by_source) {
-            bool every = false;
-            std::set<std::string> distinct;
-            for (const auto& q : plan) {
-              if (q.m->request.group != g || q.m->iface.index != 0) continue;
-              const auto link = source_link(snap, *q.m);
-              if (!link) {
-                every = false;
-                per_source.clear();
-                break;
-              }
-              every = true;
-              per_source[q.m] = link->first;
-              distinct.insert(link->first);
-              if (std::ranges::find(per_source_why, link->second) == per_source_why.end()) {
-                per_source_why.push_back(link->second);
-              }
-            }
-            if (!every || distinct.size() < 2) per_source.clear();
-          }
-          const auto per_source_fix =
-              per_source.empty() ? std::string()
-                                 : placed_command(line, [&per_source](const membership& o) -> std::optional<std::string> {
-                                     for (const auto& [m, to] : per_source) {
-                                       if (same_join(o, *m)) return to;
-                                     }
-                                     return std::nullopt;
-                                   });
+          const auto links_of = by_source ? source_links{} : sources_on_links(snap, plan, g);
+          const auto& per_source = links_of.to;
+          const auto& per_source_why = links_of.why;
+          const auto per_source_fix = per_source.empty() ? std::string() : per_source_run(snap, line, g, links_of);
+          // One link for this check's joins (`plan`, a silent channel's in
+          // a run): those go there, the command line's other joins of the
+          // group (channels that work) stay on their sources' links
+          // (trial15p F2: the fix moved a working channel too).
+          const auto by_source_fix = [&](const std::string& to) {
+            return placed_command(line, pinned(snap, g, [&](const membership& o) -> std::optional<std::string> {
+                                    if (o.request.group != g || o.iface.index != 0) return std::nullopt;
+                                    const bool planned_here = std::ranges::any_of(
+                                        plan, [&o](const planned& q) { return same_join(o, *q.m); });
+                                    if (planned_here) return to;
+                                    return std::nullopt;
+                                  }));
+          };
+          // The note's choices, a link each: with include sources, the
+          // other specs of the command line stay on their sources' links.
+          std::vector<std::string> choices;
+          for (const auto& name : links) choices.push_back(by_source ? by_source_fix(name) : group_moved_run(line, g, name));
           if (by_source && by_source->first == via) {
             checks.push_back({"route", subject, check_status::ok,
                               fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
@@ -1693,7 +1768,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                              fmt::join(per_source_why, "; "))
                                : std::string("; name the interface with -i"),
                            down_text),
-               by_source ? group_moved_run(line, g, target) : per_source_fix,
+               by_source ? by_source_fix(target) : per_source_fix,
                {{"route_interface", via}, {"kernel_default_routes", links}, {"ambiguous", true}},
                !per_source.empty()
                    ? std::string("a route in the main table does not decide it: table local, where the kernel keeps "
@@ -1886,6 +1961,20 @@ std::string assumed_where(const core::ip_address& group, const std::string& ifac
   return fmt::format(" (checked on {}: {} has no route now; {} is down and took the route with it, see the "
                      "interface check)",
                      iface, group.to_string(), iface);
+}
+
+// The rp_filter FAIL of an include source routed back by another
+// interface (`back_if`, in routing table `table`) than its join interface
+// `join` under strict mode: the kernel drops what comes in on `join`.
+// `values`: the line's "rp_filter N (conf/all A, conf/IFACE D)".
+check_result strict_elsewhere(const std::string& subject, const std::string& values, const core::ip_address& src,
+                              const std::string& back_if, const std::string& join, std::uint32_t table,
+                              json data) {
+  return {"rp_filter", subject, check_status::fail,
+          fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: the kernel drops its datagrams and "
+                      "counts them in TcpExtIPReversePathFilter",
+                      values, src.to_string(), back_if, join),
+          loose_fix(join), std::move(data), loose_note(src.to_string(), join, table)};
 }
 
 // A group with no route, no -i and no link down that took its route: its
@@ -2115,7 +2204,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                    *back_if == join_name ? ", where the route back leaves"
                                                                          : "; the route back leaves by " + *back_if,
                                    back->gateway ? " via " + back->gateway->to_string() : "")),
-           moved_run(line, m, x), data,
+           pinned_moved_run(snap, line, m, x), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, x),
                        x_strict ? fmt::format("; strict rp_filter on {} drops them there, the route back leaving by "
@@ -2180,7 +2269,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("{}mcast-recv doctor --listen SEC listens on {} too and shows the interface they arrive on; "
                        "only should they come in on {}: {}",
                        strict ? loose_note(src.to_string(), join_name, back->table) + "; " : std::string(), *back_if,
-                       *back_if, moved_run(line, m, *back_if))});
+                       *back_if, pinned_moved_run(snap, line, m, *back_if))});
     } else if (*back_if != join_name) {
       if (on_link) arrives_on = *back_if;
       checks.push_back(
@@ -2191,7 +2280,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                      (back_subnet ? " (its subnet " + *back_subnet + ")" : std::string()) +
                                      ", its datagrams arrive there, where nothing was joined"
                                : "its datagrams probably arrive on " + *back_if),
-           moved_run(line, m, *back_if), data,
+           pinned_moved_run(snap, line, m, *back_if), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, *back_if),
                        on_link ? ""
@@ -2266,18 +2355,21 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     } else if (*eff == 1 && *back_if != join_name && arrives_on) {
       // Strict mode would drop them on the join interface, where they do
       // not come in: the source_route line's fix moves the join; a fix here
-      // would change a setting for nothing.
+      // would change a setting for nothing. Should they be seen coming in
+      // on the join interface all the same (--listen's packet socket, the
+      // run's reverse-path counter), this line becomes the strict FAIL
+      // (arrived_on_join; trial15p F4): `data.arrives_on` marks it.
+      auto elsewhere_data = rp_data;
+      elsewhere_data["arrives_on"] = *arrives_on;
+      elsewhere_data["route_interface"] = *back_if;
       checks.push_back({"rp_filter", subject, check_status::ok,
                         fmt::format("{}: strict, and the route back to {} leaves by {}, not {}; that does not "
                                     "matter, as its datagrams come in on {}, not on {} (the source_route line's fix "
                                     "moves the join there)",
                                     values, src.to_string(), *back_if, join_name, *arrives_on, join_name),
-                        "", rp_data, ""});
+                        "", elsewhere_data, ""});
     } else if (*eff == 1 && *back_if != join_name) {
-      checks.push_back({"rp_filter", subject, check_status::fail,
-                        fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: {}", values,
-                                    src.to_string(), *back_if, join_name, counter),
-                        loose_fix(join_name), rp_data, loose_note(src.to_string(), join_name, back->table)});
+      checks.push_back(strict_elsewhere(subject, values, src, *back_if, join_name, back->table, rp_data));
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
@@ -2745,6 +2837,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     fixes.push_back({std::move(f), std::move(note), std::move(who)});
   };
   bool blamed = false;
+  std::vector<std::string> blamed_joins;  // "SOURCE -> GROUP on IFACE", "GROUP on IFACE": the joins it may be
   std::vector<std::string> proof;     // what the packet sockets saw arrive, unreceived
   std::vector<std::string> possible;  // any-source joins the counter may be of, or not (a run)
   std::vector<std::string> alone;     // join interfaces that are the only ones filtering (a run)
@@ -2831,6 +2924,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         alone.push_back(join);
       }
       blamed = true;
+      blamed_joins.push_back(fmt::format("{} on {}", r.group.to_string(), join));
       // The senders are not known (their datagrams never reached the
       // socket): a fix for any of them. Loose mode passes a sender some
       // route leads back to, every one when a default route exists
@@ -2894,14 +2988,17 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
     const auto src = r.source->to_string();
     const auto back = netlink::route_to(*r.source);
+    const auto channel = fmt::format("{} -> {} on {}", src, r.group.to_string(), join);
     if (!back) {
       blamed = true;
+      blamed_joins.push_back(channel);
       auto [fix, note] = route_back_fix(*r.source, join, back);
       add(std::move(fix), std::move(note), fmt::format("{} on {}", src, join));
     } else if (back->type == 2) {
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
       blamed = true;
+      blamed_joins.push_back(channel);
       add(loose_fix(join), loose_note(src, join, back->table), fmt::format("{} on {}", src, join));
     } else {
       passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, join,
@@ -2939,6 +3036,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
                         possible_fix, passing.empty() ? std::string() : fmt::format("; passing: {}", fmt::join(passing, "; ")))};
   }
   d["blamed"] = blamed || passing.empty();
+  if (blamed) d["blamed_joins"] = blamed_joins;
   // Not blamed: nothing of this join's is kept away.
   if (!blamed && !passing.empty()) d["harmless"] = true;
   const auto counted = fmt::format("the kernel dropped {} by reverse-path filtering during {} (namespace-wide counter)",
@@ -5285,7 +5383,10 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         if (h.reverse_path_only) data["reverse_path"] = true;
         if (h.by_source_only) data["by_source"] = true;
         if (h.samples_only) data["samples"] = true;
-        if (!h.route_satisfies.empty()) data["route_satisfies"] = h.route_satisfies;
+        if (!h.route_satisfies.empty()) {
+          data["route_satisfies"] = h.route_satisfies;
+          data["route_interface"] = pkt.iface;  // the route back the fix adds leaves by it
+        }
         if (!h.rule.empty()) data["rule"] = h.rule;
         if (!h.hook.empty()) data["hook"] = h.hook;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
@@ -5905,6 +6006,89 @@ std::map<std::string, link_rx> read_link_rx() {
   return out;
 }
 
+// The datagrams of an include source were seen coming in on its join
+// interface (`subject`, "SOURCE -> GROUP on IFACE"), as `evidence` says:
+// the route back only predicts the way they come, so a source_route line
+// that says they come in elsewhere is OK saying so, without a fix (with
+// `received`, a socket got them: any WARN or FAIL of that join but a
+// second join's); not received, the rp_filter line that called strict
+// mode no matter for that reason (data.arrives_on) is the strict FAIL it
+// is (trial15p F4: the verdict moved the join away from where they came).
+void arrived_on_join(std::vector<check_result>& checks, const std::string& subject, const std::string& evidence,
+                     bool received) {
+  const auto on = subject.rfind(" on ");
+  if (on == std::string::npos) return;
+  const auto join = subject.substr(on + 4);
+  for (auto& c : checks) {
+    if (c.subject != subject || !c.data.is_object()) continue;
+    if (c.check == "source_route") {
+      // A second join of a channel stays a WARN: heard here too, each
+      // datagram may be counted twice.
+      if (c.status == check_status::ok || c.data.value("joined_too", false)) continue;
+      // Seen coming in, not received: what keeps them away is on this
+      // host; a line about that (strict rp_filter on the join interface's
+      // own subnet, no route back) stays. Only the claim that they come in
+      // elsewhere goes.
+      const auto names_other = [&](const char* key) {
+        return c.data.contains(key) && c.data[key].is_string() && c.data[key].get<std::string>() != join;
+      };
+      const bool elsewhere = names_other("arrive_interface") || names_other("source_subnet_interface") ||
+                             (names_other("route_interface") && !c.data.value("strict_rp", false));
+      if (!received && !elsewhere) continue;
+      c.status = check_status::ok;
+      c.message = fmt::format("{}, the join interface{} (the route back predicts only the way they come; this line "
+                              "predicted: {})",
+                              evidence,
+                              received ? "" : ": what keeps them away is on this host (see the rp_filter, firewall "
+                                              "and listen lines)",
+                              c.message);
+      c.fix.clear();
+      c.note.clear();
+      c.data[received ? "heard_on_join_interface" : "seen_on_join_interface"] = true;
+      c.data.erase("arrive_interface");
+    } else if (c.check == "rp_filter" && !received && c.status == check_status::ok && c.data.contains("arrives_on")) {
+      // Strict mode was no matter while they came in elsewhere; they come
+      // in here: the strict FAIL.
+      const auto src = core::ip_address::parse(subject.substr(0, subject.find(' ')));
+      if (!src) continue;
+      const auto back = netlink::route_to(*src);
+      auto data = c.data;
+      const auto back_if = data.value("route_interface", std::string());
+      data.erase("arrives_on");
+      data["seen_on_join_interface"] = true;
+      const auto text = [&data](const char* key) {
+        return data.contains(key) && data[key].is_number() ? data[key].dump() : std::string("unknown");
+      };
+      const auto values =
+          fmt::format("rp_filter {} (conf/all {}, conf/{} {})", text("effective"), text("all"), join, text("interface"));
+      auto fail = strict_elsewhere(subject, values, *src, back_if, join, back ? back->table : 0, std::move(data));
+      fail.message += fmt::format(" ({})", evidence);
+      c = std::move(fail);
+    }
+  }
+}
+
+}  // namespace
+
+void reverse_path_arrivals(std::vector<check_result>& checks, const check_result& counted, std::string_view during) {
+  if (counted.check != "rp_filter" || counted.status != check_status::fail || !counted.data.is_object() ||
+      !counted.data.contains("blamed_joins") || counted.data["blamed_joins"].size() != 1) {
+    return;
+  }
+  const auto subject = counted.data["blamed_joins"][0].get<std::string>();
+  const auto arrow = subject.find(" -> ");
+  const auto on = subject.rfind(" on ");
+  if (arrow == std::string::npos || on == std::string::npos) return;
+  arrived_on_join(checks, subject,
+                  fmt::format("the reverse-path filter dropped datagrams during {} (TcpExtIPReversePathFilter "
+                              "climbed), which it checks only on an interface where their group is joined, and this "
+                              "join is the only one it may drop: {}'s datagrams come in on {}",
+                              during, subject.substr(0, arrow), subject.substr(on + 4)),
+                  false);
+}
+
+namespace {
+
 // Returns whether every join was heard on its join interface (an include
 // join from its source, another any datagram to its group and port).
 // Whether --listen heard the join `p` on its join interface: an include
@@ -5930,6 +6114,43 @@ bool about_group(const std::string& subject, const core::ip_address& group, std:
   const bool channel = subject.find(" -> " + g + " on ") != std::string::npos || subject.ends_with(" -> " + g);
   const bool rule = subject.find(" to " + g + " on ") != std::string::npos;
   return (channel || rule) && (subject.ends_with(on) || subject.find(" on ") == std::string::npos);
+}
+
+// The interface the source_route FAIL of the include join `p` says its
+// source's datagrams come in by, another than its join's (--listen's
+// probe heard them there, that interface's own subnet holds the source, or
+// the route back leaves there without a gateway); none without such a FAIL.
+std::optional<std::string> source_comes_in_by(const planned& p, const std::vector<check_result>& checks) {
+  const auto& r = p.m->request;
+  if (r.mode != filter::include || !r.source || p.iface.index == 0) return std::nullopt;
+  const std::string join(p.iface.name.view());
+  const auto subject = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join);
+  for (const auto& c : checks) {
+    if (c.check != "source_route" || c.subject != subject || c.status != check_status::fail || !c.data.is_object()) {
+      continue;
+    }
+    for (const char* key : {"arrive_interface", "source_subnet_interface", "route_interface"}) {
+      if (c.data.contains(key) && c.data[key].is_string() && c.data[key].get<std::string>() != join) {
+        return c.data[key].get<std::string>();
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The include sources of `plan`'s specs of `group` and `port` (unmapped,
+// without scope): addresses the command line takes already, never "the
+// address the sender uses" instead of another spec's (trial15p F1).
+std::set<core::ip_address> spec_sources(const std::vector<planned>& plan, const core::ip_address& group,
+                                        std::uint16_t port) {
+  std::set<core::ip_address> out;
+  for (const auto& q : plan) {
+    const auto& r = q.m->request;
+    if (r.mode == filter::include && r.source && r.port == port && r.group.unmap().with_scope_id(0) == group) {
+      out.insert(r.source->unmap().with_scope_id(0));
+    }
+  }
+  return out;
 }
 
 // Each join --listen heard nothing for while others were heard: a `listen`
@@ -5984,27 +6205,44 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
       return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
     });
     std::string other_sources;
+    // Where the source_route line says the source's datagrams come in
+    // instead: that is the cause, not the sender's address (trial15p F1).
+    const auto comes_by = source_comes_in_by(p, checks);
+    if (comes_by) {
+      why.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}", r.group.to_string(),
+                                iface, source.to_string(), *comes_by));
+    }
     if (tap != taps.end() && !tap->seen.from.empty()) {
-      std::uint64_t mine = 0, others = 0;
-      std::vector<std::string> from;
+      const auto taken = spec_sources(plan, group, r.port);
+      std::uint64_t mine = 0, others = 0, strangers = 0;
+      std::vector<std::string> from, unknown;
       for (const auto& [src, n] : tap->seen.from) {
         if (include && src == source) {
           mine += n;
         } else {
           others += n;
           from.push_back(src.to_string());
+          // Another spec's own source is no address to offer for this one.
+          if (!taken.contains(src)) {
+            strangers += n;
+            unknown.push_back(src.to_string());
+          }
         }
       }
       if (include && mine > 0) {
         why.push_back(fmt::format("a packet socket on {} saw {} from {} arrive there, and no socket got them (the "
                                   "lines above say what drops them)",
                                   iface, count_text(mine, "datagram", "datagrams"), source.to_string()));
-      } else if (include && others > 0) {
-        other_sources = fmt::format("{}", fmt::join(from, ", "));
-        data["other_sources"] = from;
+      } else if (include && strangers > 0 && !comes_by) {
+        other_sources = fmt::format("{}", fmt::join(unknown, ", "));
+        data["other_sources"] = unknown;
         why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there, all from {}, none from {}: the "
                                   "sender sends from another address than the spec's source",
-                                  iface, count_text(others, "datagram", "datagrams"), endpoint, other_sources,
+                                  iface, count_text(others, "datagram", "datagrams"), endpoint,
+                                  fmt::join(from, ", "), source.to_string()));
+      } else if (include && others > 0) {
+        why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {}, none from {}", iface,
+                                  count_text(others, "datagram", "datagrams"), endpoint, fmt::join(from, ", "),
                                   source.to_string()));
       }
     }
@@ -6109,8 +6347,8 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
   }
 }
 
-bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vector<shard>& shards,
-            std::vector<probe>& probes, std::vector<check_result>& checks) {
+bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::vector<planned>& plan,
+            std::vector<shard>& shards, std::vector<probe>& probes, std::vector<check_result>& checks) {
   const auto line = members_of(plan);  // the command line, for fixes that move a join
   const auto before = drop_counters::read();
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
@@ -6344,6 +6582,29 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     checks.push_back(reverse_path_check(*rp, "--listen", plan, data, heard, taps_complete ? &wire : nullptr));
     rp_ours = checks.back().status == check_status::fail;
     rp_possible = checks.back().data.value("possible", false);
+    if (!taps_complete) {
+      const auto counted = checks.back();
+      reverse_path_arrivals(checks, counted, "--listen");
+    }
+  }
+  // An include source's datagrams a packet socket saw come in on the join
+  // interface, none received: they come in there, whatever the route back
+  // predicted (trial15p F4: the source_route FAIL sent the join away).
+  for (const auto& a : arrivals) {
+    if (a.arrived == 0 || a.received > 0) continue;
+    for (const auto& p : plan) {
+      const auto& r = p.m->request;
+      if (p.iface.index != a.index || r.mode != filter::include || !r.source || r.port != a.port ||
+          r.group.unmap().with_scope_id(0) != a.group || r.source->unmap().with_scope_id(0) != a.source) {
+        continue;
+      }
+      arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), a.iface),
+                      fmt::format("a packet socket on {} saw {} from {} arrive during --listen, and no socket got "
+                                  "them: they come in on {}",
+                                  a.iface, count_text(a.arrived, "datagram", "datagrams"), r.source->to_string(),
+                                  a.iface),
+                      false);
+    }
   }
   // Each cause once: a datagram with a bad checksum counts in InCsumErrors
   // and InErrors, and when it is dropped as it is read (a payload over 68
@@ -6402,6 +6663,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
   // there: --listen confirms the prediction, a FAIL that the verdict names
   // rather than the listen line's "nothing arrived".
   std::vector<std::string> elsewhere;  // "JOIN, not ARRIVE, for GROUP"
+  std::set<std::string> ambiguous_said;  // the IPv6 route lines said once for all their group's joins
   for (const auto& p : plan) {
     if (p.iface.index == 0) continue;
     const auto& r = p.m->request;
@@ -6466,6 +6728,30 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       // there without a gateway): the source_route FAIL says its datagrams
       // come in there; the listen line names it, not the sender's TTL
       // (trial15j L2).
+      // The WARN a firewall's reverse-path fix made conditional (the
+      // datagrams may come in on the join interface, where the rule's
+      // route fix passes them): a packet socket there that saw none of
+      // them makes it the FAIL it was.
+      if (include_join && c.check == "source_route" && c.subject == source_subject &&
+          c.data.value("unless_route", false) && c.data.contains("route_interface") &&
+          c.data["route_interface"].is_string()) {
+        const auto src = r.source->unmap().with_scope_id(0);
+        const auto tap = std::ranges::find_if(taps, [&](const wire_tap& t) {
+          return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
+        });
+        const bool came = tap != taps.end() && std::ranges::any_of(tap->seen.from, [&](const auto& f) {
+                            return f.first == src && f.second > 0;
+                          });
+        if (tap != taps.end() && !came) {
+          const auto back = c.data["route_interface"].get<std::string>();
+          c.status = check_status::fail;
+          c.message += fmt::format("; a packet socket on {} saw none of {}'s datagrams arrive there during --listen",
+                                   p.iface.name.view(), r.source->to_string());
+          c.fix = moved_run(line, *p.m, back);
+          c.note = fmt::format("or the spec {}", spec_on(*p.m, back));
+          c.data.erase("unless_route");
+        }
+      }
       if (include_join && c.check == "source_route" && c.subject == source_subject &&
           c.status == check_status::fail && !c.data.contains("probe_interface")) {
         const auto via = c.data.contains("source_subnet_interface") && c.data["source_subnet_interface"].is_string()
@@ -6481,6 +6767,9 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
       // ff00::/8: the probes on the other links say where they come in.
       if (c.check == "route" && c.subject == r.group.to_string() && c.data.value("ambiguous", false) &&
           p.m->iface.index == 0) {
+        // One line per group: said once, for all its joins (trial15p F7:
+        // the clause came once per spec).
+        if (!ambiguous_said.insert(c.subject).second) continue;
         const probe* best = nullptr;
         for (const auto& x : probes) {
           if (x.group == group && x.sh.port == r.port && x.heard > 0 && (best == nullptr || x.heard > best->heard)) {
@@ -6493,16 +6782,59 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
                                    p.iface.name.view(), s.listen);
           continue;
         }
+        // Where each spec of the group goes: an include source heard on a
+        // link, there; one not heard, on its source's link (pinned()); an
+        // any-source spec where the group was heard most. Only the specs
+        // that need it move (trial15p F7: every spec went to one link,
+        // fd77:2::2's away from its own).
+        std::map<core::ip_address, std::string> heard_on;  // include source: the interface it was heard on
+        std::vector<std::string> heard_text;
+        for (const auto& [k, e] : seen) {
+          if (std::get<1>(k) != group || std::get<2>(k) != r.port) continue;
+          const auto* l = snap.link_by_index(e.iface);
+          if (l == nullptr) continue;
+          heard_on.emplace(std::get<0>(k), l->name);
+          heard_text.push_back(fmt::format("{} from {} on {}", count_text(e.packets, "datagram", "datagrams"),
+                                           std::get<0>(k).to_string(), l->name));
+        }
+        const auto where = pinned(snap, r.group, [&](const membership& o) -> std::optional<std::string> {
+          if (o.request.group != r.group || o.iface.index != 0) return std::nullopt;
+          if (o.request.mode == filter::include && o.request.source) {
+            const auto it = heard_on.find(o.request.source->unmap().with_scope_id(0));
+            if (it != heard_on.end()) return it->second;
+            return std::nullopt;
+          }
+          return best->name;
+        });
+        std::vector<std::string> moved;  // the specs that leave the interface they are joined on
+        std::set<std::string> to;
+        for (const auto& q : plan) {
+          if (q.m->request.group != r.group || q.m->iface.index != 0) continue;
+          const auto there = where(*q.m);
+          if (!there || *there == q.iface.name.view()) continue;
+          auto a = spec_on(*q.m, *there);
+          if (std::ranges::find(moved, a) == moved.end()) moved.push_back(std::move(a));
+          to.insert(*there);
+        }
         c.status = check_status::fail;
-        c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
+        c.message += fmt::format("; --listen heard none of them on {} in {} s and {} (the doctor joined on the "
                                  "other links too to see): they come in on {}",
-                                 p.iface.name.view(), s.listen, count_text(best->heard, "datagram", "datagrams"),
-                                 best->name, best->name);
-        c.fix = group_moved_run(line, r.group, best->name);
-        c.note = fmt::format("or the spec {}", spec_on(*p.m, best->name));
-        c.data["arrive_interface"] = best->name;
-        elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                        r.group.to_string(), p.iface.name.view(), best->name));
+                                 p.iface.name.view(), s.listen,
+                                 heard_text.empty() ? fmt::format("{} on {}", count_text(best->heard, "datagram",
+                                                                                         "datagrams"),
+                                                                  best->name)
+                                                    : fmt::format("{}", fmt::join(heard_text, ", ")),
+                                 fmt::join(to.empty() ? std::set<std::string>{best->name} : to, ", "));
+        c.fix = placed_command(line, where);
+        if (!moved.empty()) {
+          c.note = fmt::format("or the spec{} {} alone, the other specs as they are", moved.size() == 1 ? "" : "s",
+                               fmt::join(moved, " "));
+        }
+        c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
+        for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
+          elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
+                                          r.group.to_string(), p.iface.name.view(), t));
+        }
         continue;
       }
       // An IPv4 any-source join where its route (or -i) put it: the probes
@@ -6718,12 +7050,16 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     std::vector<std::string> other_source;
     for (const auto& t : taps) {
       if (t.seen.from.empty()) continue;
+      const auto taken = spec_sources(plan, t.seen.group, t.seen.port);
       for (const auto& p : plan) {
         const auto& r = p.m->request;
         if (r.mode != filter::include || !r.source || p.iface.index != t.seen.index || r.port != t.seen.port ||
             r.group.unmap().with_scope_id(0) != t.seen.group) {
           continue;
         }
+        // Its datagrams come in elsewhere (the source_route FAIL): that
+        // line's cause, not the sender's address (trial15p F1).
+        if (source_comes_in_by(p, checks)) continue;
         const auto src = r.source->unmap().with_scope_id(0);
         std::uint64_t n = 0;
         std::vector<std::string> from;
@@ -6732,6 +7068,7 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
             n = 0;
             break;
           }
+          if (taken.contains(a)) continue;  // another spec's own source
           n += count;
           from.push_back(a.to_string());
         }
@@ -6956,21 +7293,8 @@ bool listen(const doctor_settings& s, const std::vector<planned>& plan, std::vec
     });
     if (!heard) continue;
     const std::string join(p.iface.name.view());
-    const auto subject = fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join);
-    for (auto& c : checks) {
-      // A second join of a channel stays a WARN: heard here too, each datagram may be counted twice.
-      if (c.check != "source_route" || c.subject != subject || c.status == check_status::ok ||
-          c.data.value("joined_too", false)) {
-        continue;
-      }
-      c.status = check_status::ok;
-      c.message = fmt::format("--listen heard {}'s datagrams arrive on {}, the join interface ({}; the route back "
-                              "predicts only the way they come)",
-                              r.source->to_string(), join, c.message);
-      c.fix.clear();
-      c.note.clear();
-      c.data["heard_on_join_interface"] = true;
-    }
+    arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join),
+                    fmt::format("--listen heard {}'s datagrams arrive on {}", r.source->to_string(), join), true);
   }
   // An old IGMP/MLD version on a link whose every source-specific join was
   // heard there: its reports carry no source, yet the datagrams come; not
@@ -7158,23 +7482,52 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
   return code;
 }
 
-// A firewall FAIL by a reverse-path rule that the route back satisfies
-// (data.route_satisfies): the source_route line of such a source says a
-// drop follows, not that rp_filter off keeps every datagram (trial15j L4).
-void rp_rule_drops_said(std::vector<check_result>& checks) {
+}  // namespace
+
+void reverse_path_rule_said(std::vector<check_result>& checks) {
   std::set<std::string> dropped;
+  std::set<std::string> routed;  // "SOURCE on IFACE": the fix's route back leaves by IFACE
   for (const auto& c : checks) {
     if (c.check != "firewall" || c.status != check_status::fail || !c.data.is_object() ||
         !c.data.contains("route_satisfies")) {
       continue;
     }
-    for (const auto& a : c.data["route_satisfies"]) dropped.insert(a.get<std::string>());
+    for (const auto& a : c.data["route_satisfies"]) {
+      dropped.insert(a.get<std::string>());
+      routed.insert(fmt::format("{} on {}", a.get<std::string>(), c.data.value("route_interface", std::string())));
+    }
   }
   if (dropped.empty()) return;
   for (auto& c : checks) {
-    if (c.check != "source_route" || !is_harmless(c)) continue;
+    if (c.check != "source_route" || !c.data.is_object()) continue;
     const auto source = c.subject.substr(0, c.subject.find(' '));
     if (!dropped.contains(source)) continue;
+    const auto join = c.data.value("join_interface", std::string());
+    const auto back = c.data.contains("route_interface") && c.data["route_interface"].is_string()
+                          ? c.data["route_interface"].get<std::string>()
+                          : std::string();
+    // A FAIL that the datagrams come in by the interface the route back
+    // leaves by (no gateway, no subnet of that link holds the source):
+    // the firewall's fix leads that route back by the join interface, and
+    // pasted after it, this line's move would put the join where the
+    // route no longer leads, the rule dropping them there (trial15p F4).
+    // Which is right only --listen sees: the firewall's fix leads, this
+    // one is said should they come in there.
+    if (c.status == check_status::fail && !back.empty() && back != join && !c.data.contains("source_subnet") &&
+        !c.data.contains("arrive_interface") && routed.contains(fmt::format("{} on {}", source, join))) {
+      c.status = check_status::warn;
+      c.message += fmt::format("; but the firewall line's fix leads the route back to {} by {}, which its "
+                               "reverse-path rule then passes should they come in on {}: where they come in is not "
+                               "known without --listen",
+                               source, join, join);
+      c.note = fmt::format("should they come in on {} (mcast-recv doctor --listen SEC sees it), the join belongs "
+                           "there, without the firewall line's route: {}",
+                           back, c.fix);
+      c.fix.clear();
+      c.data["unless_route"] = true;
+      continue;
+    }
+    if (!is_harmless(c)) continue;
     c.data.erase("harmless");
     constexpr std::string_view no_drop = ", so no drop follows; only where its datagrams come in is not predicted "
                                           "(--listen shows it)";
@@ -7185,6 +7538,8 @@ void rp_rule_drops_said(std::vector<check_result>& checks) {
     }
   }
 }
+
+namespace {
 
 // What a reporter printed on its error stream, without the tool's prefix.
 std::string captured_message(const std::ostringstream& err) {
@@ -7316,7 +7671,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   const auto after_routes = std::ranges::find_if(
       checks, [](const check_result& c) { return c.check != "interface" && c.check != "route"; });
   checks.insert(after_routes, firewall.begin(), firewall.end());
-  rp_rule_drops_said(checks);
+  reverse_path_rule_said(checks);
   limit_checks(s, plan, checks);
   const auto port_users = find_port_users(plan);
   port_checks(port_users, plan, *snap, checks);
@@ -7390,7 +7745,7 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     membership_checks(plan, shards, checks);
     if (s.listen > 0) {
       auto probes = open_probes(s, *snap, plan, checks, silent);
-      heard_all = listen(s, plan, shards, probes, checks);
+      heard_all = listen(s, *snap, plan, shards, probes, checks);
       versions_of_joins_elsewhere(plan, checks);
       moved_join_firewall(*snap, plan, checks);
       // A rule that drops by the source only (an anti-spoofing `ip saddr !=

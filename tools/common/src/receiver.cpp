@@ -402,7 +402,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
       // which took the link's routes (the multicast route too) with it.
       // The doctor's finding and its fix, not the library's hint with
       // IFACE in it: one command for both.
-      if (const auto cause = no_route_cause(m)) {
+      if (const auto cause = no_route_cause(m, given)) {
         auto bare = joined.error();
         bare.with_hint({});
         const auto where = cause->check == "interface"

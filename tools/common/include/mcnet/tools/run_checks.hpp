@@ -202,6 +202,32 @@ struct wire_seen {
 /// changed, a clause saying so, for a run's UNKNOWN verdict.
 std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& checks, std::string_view during);
 
+/// After reverse_path_check() gave `counted` (its check during `during`,
+/// "--listen" without a packet socket, "the run"): when it is a FAIL that
+/// blames one join alone (JSON `data.blamed_joins`), an include source's
+/// ("SOURCE -> GROUP on IFACE"), the filter dropped that source's datagrams
+/// where the group is joined, which is the only place it checks them: they
+/// come in on the join interface. Its `source_route` line in `checks` that
+/// says they come in elsewhere (a move-the-join fix) becomes OK saying so,
+/// without a fix (JSON `data.seen_on_join_interface`), and the `rp_filter`
+/// line that called strict mode no matter for that reason is the strict
+/// FAIL it is (trial15p F4: the verdict moved the join away from where the
+/// datagrams arrived). --listen with a packet socket does the same from
+/// what the packet socket saw arrive.
+void reverse_path_arrivals(std::vector<check_result>& checks, const check_result& counted, std::string_view during);
+
+/// After firewall_checks() joined `checks`: a firewall FAIL by a
+/// reverse-path rule that a route back satisfies (`data.route_satisfies`,
+/// the fix's route leaving by `data.route_interface`) changes the
+/// `source_route` lines of those sources: one that said rp_filter off
+/// means no drop says the rule drops them; and one that is a FAIL only by
+/// the route back (it leaves by another interface without a gateway, no
+/// subnet of that link holds the source) is a WARN whose move of the join
+/// goes to its note, should the datagrams come in there (JSON
+/// `data.unless_route`): pasted after the firewall's route, that move would
+/// put the join where the route no longer leads (trial15p F4).
+void reverse_path_rule_said(std::vector<check_result>& checks);
+
 /// A join the kernel refused for one of its limits, said with the command
 /// that fixes it.
 struct join_refusal {
@@ -450,8 +476,13 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 /// of a link that is down, whose routes the kernel removed with it, the
 /// group's multicast route too (the interface named is the down link with
 /// an address of the group's family); else the route FAIL, whose fix adds
-/// the route through the interface multicast_route_interface() picks. None
-/// when the group has a route or netlink cannot be read.
-[[nodiscard]] std::optional<check_result> no_route_cause(const membership& m);
+/// the route through the interface multicast_route_interface() picks, or,
+/// with include sources of the group on different links among the joins
+/// without -i of `command_line` (the run's memberships; empty: `m` alone),
+/// the command line with each of those specs on its source's link
+/// (`%IFACE`), the others kept. None when the group has a route or netlink
+/// cannot be read.
+[[nodiscard]] std::optional<check_result> no_route_cause(const membership& m,
+                                                         const std::vector<membership>& command_line = {});
 
 }  // namespace mcnet::tools
