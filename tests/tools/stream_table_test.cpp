@@ -438,6 +438,36 @@ TEST(StreamTable, ASendTimeASecondFromTheStreamsMedianIsAClockError) {
   EXPECT_EQ(s.sequence.lost(), 0u) << "a clock error's number still counts";
 }
 
+// trial20p F9: 50 datagrams 30.00005 s late (the sender's clock behind),
+// then 10 in step (56 us): the 10 are the clock errors, and the latency
+// kept read "min 29.5 s p50 29.5 s p99 29.5 s max 30.0 s ... behind by up
+// to 29.5 s", the bucket's bound, below every latency kept. Its minimum and
+// maximum are exact, its percentiles between them, and the clock
+// statement uses the exact figure.
+TEST(StreamTable, LatenciesKeptApartFromClockErrorsReadTheirOwnExtremes) {
+  tools::stream_table t;
+  for (std::uint64_t i = 0; i < 60; ++i) {
+    const auto sent = kStart + std::chrono::milliseconds(10 * i);
+    const auto latency = i < 50 ? std::chrono::nanoseconds(30'000'050'000) : std::chrono::nanoseconds(56'000);
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), sent + latency, -1, -1);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(tools::totals_of(key, s).clock_errors, 10u);
+  feed::histogram copy;
+  const auto& kept = tools::latency_kept(s, copy);
+  EXPECT_EQ(kept.count(), 50u);
+  EXPECT_EQ(kept.min(), 30'000'050'000);
+  EXPECT_EQ(kept.max(), 30'000'050'000);
+  const auto j = tools::stream_json(key, s, nlohmann::ordered_json());
+  EXPECT_EQ(j["latency_ns"]["min"], 30'000'050'000) << j["latency_ns"];
+  EXPECT_EQ(j["latency_ns"]["p50"], 30'000'050'000) << j["latency_ns"];
+  EXPECT_EQ(j["latency_ns"]["p99"], 30'000'050'000) << j["latency_ns"];
+  const auto text = tools::stream_text(j);
+  EXPECT_NE(text.find("latency min 30.0 s p50 30.0 s p99 30.0 s max 30.0 s"), std::string::npos) << text;
+  EXPECT_NE(text.find("behind this host's by up to 30.0 s"), std::string::npos) << text;
+  EXPECT_EQ(text.find("29.5 s"), std::string::npos) << text;
+}
+
 // A stream whose clock is 5 s off throughout keeps that as its latency
 // (the median is there); read times (--timestamp none) are never judged: a
 // receiver's own stall puts seconds into them (trial20j 8).

@@ -1001,6 +1001,15 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       }
       out.latency_ns = latency;
       s->judge_latency = !read_times_;
+      // Latencies that may hold clock errors from this one on (latency_kept()):
+      // the buckets' extremes exactly from now on, so that what is kept
+      // reads its own minimum and maximum (trial20p F9). Before it is added:
+      // those before lie within the bound of one another, so their range
+      // says where they are.
+      if (s->judge_latency && !s->latency.keeps_extremes() && s->latency.count() > 0 &&
+          std::max(s->latency.max(), latency) - std::min(s->latency.min(), latency) > latency_outlier_ns) [[unlikely]] {
+        s->latency.keep_extremes();
+      }
       s->latency.add(latency);
       // A transit step past the outlier bound is a clock's, not jitter.
       s->interarrival.add(sent_ns, arrival_ns, latency_outlier_ns);
