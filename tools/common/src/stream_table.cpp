@@ -1201,8 +1201,11 @@ stream_table::loss_figures stream_table::loss_of(const stream_key& key, const st
     // The transport packets each counter jump skipped: a lower bound (16
     // more can hide in every gap). One per error read a dropped datagram of
     // 7 packets as 1 (trial20i 1: 12 % lost read 1.8 %).
+    // Against the packets received once: repeats (a duplicated datagram's
+    // packets) are left out, as duplicates are for numbered streams.
     const auto c = s.mpegts->continuity.totals();
-    return {static_cast<double>(c.packets), static_cast<double>(s.mpegts->continuity.missing())};
+    const auto repeats = std::min(s.mpegts->continuity.repeats(), c.packets);
+    return {static_cast<double>(c.packets - repeats), static_cast<double>(s.mpegts->continuity.missing())};
   }
   if (!counts_loss(key, s)) return {};
   // lost / N, N the numbers the stream used (docs/tools.md, "Counting"):
