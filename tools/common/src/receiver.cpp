@@ -688,8 +688,7 @@ nlohmann::ordered_json receive_session::counted_channels() const {
     if (from.first_packet_ms && (!to.first_packet_ms || *from.first_packet_ms < *to.first_packet_ms)) {
       to.first_packet_ms = from.first_packet_ms;
     }
-    if (from.rate_pps) to.rate_pps = to.rate_pps.value_or(0) + *from.rate_pps;
-    if (from.rate_bps) to.rate_bps = to.rate_bps.value_or(0) + *from.rate_bps;
+    // (Rates do not add up: the channel's own is the table's, below.)
   };
   for (const auto& [key, count] : arrived) {
     add_count(any_source[{std::get<0>(key), std::get<1>(key), std::get<2>(key)}], count);
@@ -737,6 +736,14 @@ nlohmann::ordered_json receive_session::counted_channels() const {
       } else {
         if (const auto it = any_source.find({*group, port, i}); it != any_source.end()) add_count(n, it->second);
         if (const auto it = stray_any.find({*group, port, i}); it != stray_any.end()) add_stray(ends, it->second);
+      }
+    }
+    // Its own rate over its first to last datagram (trial20p F5: its
+    // streams' rates added up, for senders that took turns).
+    if (group) {
+      if (const auto rate = table_.channel_rate(*group, port, indexes, source)) {
+        n.rate_pps = rate->first;
+        n.rate_bps = rate->second;
       }
     }
     json j = c;
