@@ -531,7 +531,7 @@ TEST(StreamTable, LatenciesKeptApartFromClockErrorsReadTheirOwnExtremes) {
   EXPECT_EQ(kept.count(), 50u);
   EXPECT_EQ(kept.min(), 30'000'050'000);
   EXPECT_EQ(kept.max(), 30'000'050'000);
-  const auto j = tools::stream_json(key, s, nlohmann::ordered_json());
+  const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
   EXPECT_EQ(j["latency_ns"]["min"], 30'000'050'000) << j["latency_ns"];
   EXPECT_EQ(j["latency_ns"]["p50"], 30'000'050'000) << j["latency_ns"];
   EXPECT_EQ(j["latency_ns"]["p99"], 30'000'050'000) << j["latency_ns"];

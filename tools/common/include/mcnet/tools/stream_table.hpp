@@ -593,7 +593,7 @@ class stream_table {
   static constexpr std::size_t streams_per_mpegts = 16;
   /// What one stream may cost, for the memory bound: its map node, an RTP
   /// stream's tracker (on the heap), and its share of the MPEG-TS
-  /// continuity checkers (one per `streams_per_mpegts` streams), ~49 KB (49,397 bytes with g++ 12 on x86-64).
+  /// continuity checkers (one per `streams_per_mpegts` streams), ~50 KB (49,525 bytes with g++ 12 on x86-64).
   static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
                                                   sizeof(feed::rtp_sequence_tracker) +
                                                   (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
