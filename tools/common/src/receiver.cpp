@@ -2,6 +2,7 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/receiver.hpp>
 
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -551,6 +552,13 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
     if (l.has_carrier()) flags.push_back("lower_up");
     if (l.is_multicast()) flags.push_back("multicast");
     if (l.is_loopback()) flags.push_back("loopback");
+    // The rest of the link's flags the schema names (trial20p F10: the man
+    // page listed four).
+    for (const auto& [bit, name] : {std::pair{IFF_BROADCAST, "broadcast"}, std::pair{IFF_POINTOPOINT, "pointtopoint"},
+                                    std::pair{IFF_RUNNING, "running"}, std::pair{IFF_PROMISC, "promisc"},
+                                    std::pair{IFF_ALLMULTI, "allmulti"}}) {
+      if ((l.flags & static_cast<std::uint32_t>(bit)) != 0) flags.push_back(name);
+    }
     json addresses = json::array();
     std::string addr_text;
     for (const auto& a : snap->addresses) {
