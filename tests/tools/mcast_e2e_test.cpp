@@ -651,7 +651,8 @@ TEST(NetToolsE2e, MoldUdp64PacketsOfTwentyMessagesReorderedOrDuplicatedLoseNothi
     EXPECT_EQ(field(s, "reordered"), c.reordered) << s;
     EXPECT_EQ(field(s, "duplicates"), c.duplicates) << s;
     EXPECT_EQ(field(s, "jumps"), 0) << s;
-    const json* summary = find_event(json_lines(r.standard_output), "summary");
+    const auto events = json_lines(r.standard_output);
+    const json* summary = find_event(events, "summary");
     ASSERT_NE(summary, nullptr);
     EXPECT_EQ(field(field(*summary, "total"), "kernel_drops"), 0) << r.output;
   }
