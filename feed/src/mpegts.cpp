@@ -70,6 +70,7 @@ void continuity_checker::reset() noexcept {
   recent_next_ = 0;
   copy_ = false;
   missing_ = 0;
+  repeats_ = 0;
 }
 
 bool continuity_checker::begin_datagram(std::span<const std::byte> datagram) noexcept {

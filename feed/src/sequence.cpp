@@ -412,6 +412,7 @@ bool sequence_tracker::ends_refute() const noexcept {
 
 void sequence_tracker::settle() noexcept {
   const mutating guard{*this};
+  (void)flush_aside();  // a packet set aside: judged as it came
   // Numbers a packet holds: counted, unless the live sender went on inside
   // them (after the probation below when its copy holds them too: going
   // back to it holds them again, and they count once).
@@ -517,6 +518,9 @@ arrival sequence_tracker::advance(std::uint64_t seq) noexcept {
 
 arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   const mutating guard{*this};
+  // A single number (not a packet: add_run() judges those) after a packet
+  // set aside: that packet first, as it came.
+  (void)flush_aside();
   if (announce_.open) judge_announce(seq);
   if (!held_.active) return add_start(seq);
   // Inside the numbers a packet holds: counted as ever (the live sender's
@@ -701,7 +705,7 @@ arrival sequence_tracker::add_judged(std::uint64_t seq) noexcept {
     claim_.gaps += a.kind == verdict::gap ? 1 : 0;
     const bool counted = a.kind == verdict::in_order || a.kind == verdict::gap || a.kind == verdict::reordered;
     if (past && claim_.contest && !claim_.climbed && (a.kind == verdict::in_order || a.kind == verdict::reordered) &&
-        ++claim_.above >= epoch_proof && claim_.above > claim_.below) {
+        piece(&packet_pieces::above) && ++claim_.above >= epoch_proof && claim_.above > claim_.below) {
       // The line above kept going, past what came below: those were late
       // fills (reordered), and the claim stands.
       claim_stands();
@@ -1144,6 +1148,16 @@ arrival sequence_tracker::follow_claim(std::uint64_t seq, arrival a, bool copy) 
   // Another source's copy (a lagging line's of numbers the claiming line
   // lost) fills the gap and says nothing of where the claiming line went on.
   if (!own(claim_.origin)) return a;
+  if (!piece(&packet_pieces::claim)) {
+    // A further number of a packet that gave its piece already: it fills
+    // the gap (above) and carries the packet's line on, no more.
+    if (claim_.line_count > 0 && seq > claim_.line_last) claim_.line_last = seq;
+    if (claim_.contest) {
+      claim_.below_top = std::max(claim_.below_top, seq);
+      if (seq + 1 == claim_.claimed) claim_stands();
+    }
+    return a;
+  }
   ++claim_.inside;
   // The line below: numbers inside the claim, each above the one before
   // with nothing that came between them (the live sender going on through
@@ -1260,14 +1274,71 @@ arrival sequence_tracker::take_back_claim(std::uint64_t seq, arrival a, std::uin
 arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noexcept {
   const mutating guard{*this};
   if (count == 0) return {};
+  // The numbers counted or held so far reach `top`.
+  const auto top = [this] { return held_.active ? held_.last : highest_; };
+  if (aside_.active) {
+    const aside_packet k = aside_;
+    if (first == k.first && count == k.count) {
+      duplicates_ = saturating_add(duplicates_, count);  // its copy
+      return {verdict::duplicate, first, {}};
+    }
+    const std::uint64_t t = top();
+    if (first > t && first - t <= gap_bound_ && first < k.first && count <= k.first - first) {
+      // The stream goes on below it: counted now, the packet set aside
+      // judged once near (the sender's packets it overtook came).
+      aside_.active = false;
+      const arrival a = add_run_now(first, count);
+      aside_ = k;
+      aside_.below = saturating_add(k.below, count);
+      ++aside_.waits;
+      const std::uint64_t now = top();
+      if (now >= k.first || k.first - now <= gap_bound_ || aside_.waits >= epoch_proof || before_jump_.copy ||
+          far_.count != 0 || end_believed_) {
+        (void)flush_aside();
+      }
+      return a;
+    }
+    (void)flush_aside();
+  }
+  const std::uint64_t t = top();
+  if (any_ && first > t && first - t > gap_bound_ && (first - t - 1) / aside_gaps < count && count - 1 <= UINT64_MAX - first &&
+      far_.count == 0 && !before_jump_.copy && !end_believed_ && past_end_.count == 0 && after_end_.count == 0) {
+    aside_ = {true, 0, first, count, 0};
+    return {verdict::jump, first, {}};
+  }
+  return add_run_now(first, count);
+}
+
+arrival sequence_tracker::flush_aside() noexcept {
+  if (!aside_.active) return {};
+  const aside_packet k = aside_;
+  aside_.active = false;
+  const arrival a = add_run_now(k.first, k.count);
+  // Next after the numbers that came meanwhile, or a near gap past them:
+  // those came after it (reordered; taken back with the gap's claim, as
+  // the numbers that fill a claim are).
+  if (k.below != 0 && (a.kind == verdict::in_order || a.kind == verdict::gap)) {
+    reordered_ = saturating_add(reordered_, k.below);
+    if (a.kind == verdict::gap && claim_.active && claim_.claimed == k.first) claim_.reordered += k.below;
+  }
+  return a;
+}
+
+arrival sequence_tracker::add_run_now(std::uint64_t first, std::uint64_t count) noexcept {
+  const mutating guard{*this};
   const bool was_any = any_;
   const std::uint64_t before = highest_;
+  // Its numbers give one piece of evidence to each doubt (pieces_).
+  const packet_pieces outer = pieces_;
+  pieces_ = {};
+  pieces_.in_packet = true;
   const arrival a = add(first);  // judges numbers held before
   const bool claim = claims_ && was_any && count > 1 && count - 1 <= window && count - 1 <= UINT64_MAX - first &&
                      !held_.active && !before_jump_.copy && first > before && first - before <= gap_bound_ &&
                      highest_ == first && (a.kind == verdict::in_order || a.kind == verdict::gap);
   if (claim) {
     held_ = {true, first + 1, first + count - 1, 0};
+    pieces_ = outer;
     return a;
   }
   // One packet is one piece of evidence against an open start (trial16f:
@@ -1276,6 +1347,7 @@ arrival sequence_tracker::add_run(std::uint64_t first, std::uint64_t count) noex
   run_tail_ = true;
   for (std::uint64_t i = 1; i < count; ++i) (void)add(first + i);
   run_tail_ = false;
+  pieces_ = outer;
   return a;
 }
 
@@ -1287,8 +1359,8 @@ void sequence_tracker::judge_held(std::uint64_t last, bool number) noexcept {
   } else if (last >= held_.first) {
     if (!number) {
       release_held(false);  // an END or announcement inside: the rest were never sent
-    } else if (last > highest_ || (highest_ - last < window && !test(last))) {
-      ++held_.inside;
+    } else if ((last > highest_ || (highest_ - last < window && !test(last))) && piece(&packet_pieces::held)) {
+      ++held_.inside;  // (a packet inside them, however many of its numbers: one)
     }
   } else if (!number && last + 1 >= held_.first) {
     release_held(false);  // below them: never sent
@@ -1298,6 +1370,10 @@ void sequence_tracker::judge_held(std::uint64_t last, bool number) noexcept {
 void sequence_tracker::release_held(bool confirm) noexcept {
   const held_run h = held_;
   held_.active = false;
+  // The held numbers counted now are their packet's: one piece of evidence.
+  const packet_pieces outer = pieces_;
+  pieces_ = {};
+  pieces_.in_packet = true;
   for (std::uint64_t n = h.first;; ++n) {
     const bool came = n <= highest_ && highest_ - n < window && test(n);
     if (came) {
@@ -1309,6 +1385,7 @@ void sequence_tracker::release_held(bool confirm) noexcept {
     }
     if (n == h.last) break;
   }
+  pieces_ = outer;
   if (!confirm) ++retracted_;
 }
 
@@ -1319,7 +1396,7 @@ void sequence_tracker::judge_announce(std::uint64_t seq) noexcept {
   }
   if (seq <= announce_.highest) return;
   if (seq > highest_ || (highest_ - seq < window && !test(seq))) {
-    if (++announce_.inside >= epoch_proof) take_back_announce();
+    if (piece(&packet_pieces::announce) && ++announce_.inside >= epoch_proof) take_back_announce();
   }
 }
 
@@ -1499,6 +1576,7 @@ bool sequence_tracker::believe(std::uint64_t last, std::optional<std::uint64_t>&
 
 missing_range sequence_tracker::end(std::uint64_t count, bool confirmed) noexcept {
   const mutating guard{*this};
+  (void)flush_aside();  // a packet set aside: judged as it came, before the END
   // The sender's END below a first number nothing followed, after numbers
   // below it: the first number was not its. Below a near claim, after
   // numbers inside the gap: the stream went on from below it and ended
@@ -1579,6 +1657,7 @@ void sequence_tracker::choose_end() noexcept {
 
 missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
   const mutating guard{*this};
+  (void)flush_aside();
   if (held_.active && next > 0) judge_held(next - 1, /*number=*/false);
   if (before_jump_.copy && next > 0) {
     const auto c = check_probation(next - 1, evidence_kind::announce);
@@ -1605,6 +1684,7 @@ missing_range sequence_tracker::announce(std::uint64_t next) noexcept {
 
 arrival sequence_tracker::restart(std::uint64_t seq) noexcept {
   const mutating guard{*this};
+  (void)flush_aside();
   if (any_) {
     before_.received += distinct_;
     before_.lost = saturating_add(before_.lost, lost_in_epoch());
@@ -1664,6 +1744,7 @@ void sequence_tracker::clear_epoch() noexcept {
 
 void sequence_tracker::reset() noexcept {
   const mutating guard{*this};
+  aside_ = {};
   clear_epoch();
   before_jump_.copy.reset();
   evidence_.count = 0;

@@ -457,6 +457,29 @@ TEST_F(ContinuityDatagrams, RealLossCountsExactlyAmongDuplicatesAndReordering) {
   }
 }
 
+// repeats(): the packets missing() took as repeats, which a loss ratio
+// leaves out of what was received (trial20p F10: a duplicated datagram's 7
+// packets in the denominator made 9.90 % lost read 9.17 %): every packet
+// of a duplicated datagram, and none of a reordered or a lost one.
+TEST_F(ContinuityDatagrams, RepeatsAreTheDuplicatedDatagramsPackets) {
+  for (const std::size_t pids : {1u, 3u, 7u}) {
+    checker->reset();
+    const auto dropped = send(1001, pids, 10, 11, 13);
+    const std::uint64_t copies = 1001 / 11;  // datagrams 10, 21, ..., 1000 sent twice, but those dropped (109, ...)
+    std::uint64_t copied = 0;
+    for (std::size_t i = 10; i < 1001; i += 11) copied += i % 10 == 9 ? 0 : 1;
+    ASSERT_LE(copied, copies);
+    EXPECT_EQ(checker->repeats(), copied * 7) << pids << " PIDs";
+    EXPECT_EQ(checker->totals().packets - checker->repeats(), (1001 * 7) - dropped) << "each packet sent, once";
+    EXPECT_EQ(checker->missing(), dropped);
+  }
+  checker->reset();
+  EXPECT_EQ(checker->repeats(), 0u);
+  receive(5, 1);
+  receive(5, 1);
+  EXPECT_EQ(checker->repeats(), 7u) << "a datagram right after itself: its 7 packets";
+}
+
 TEST_F(ContinuityDatagrams, ACopyIsOnlyOneOfTheLastFourDatagrams) {
   const auto a = datagram(0, 1);
   EXPECT_FALSE(checker->begin_datagram(a));

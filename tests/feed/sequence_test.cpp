@@ -17,6 +17,7 @@
 #include <set>
 #include <vector>
 
+#include <mcnet/feed/moldudp64.hpp>
 #include <mcnet/feed/sequence.hpp>
 
 #include "alloc_counter.hpp"
@@ -1505,6 +1506,109 @@ TEST(SequenceTracker, AForgedPacketOfManyNumbersHidesNoLoss) {
   (void)e.add_run(4, 3);
   (void)e.end(7);
   EXPECT_EQ(e.received(), 6u) << "an END past them counts them";
+}
+
+// Issue 20, trial20p F3: MoldUDP64 packets of 10 messages or more, with
+// mcast-send's faults (send_plan.hpp: reorder sends packet m*K just before
+// m*K-1, dup sends m*K-1 twice, drop leaves it out). A reordered packet read
+// as lost and a jump (its overtaken neighbour's messages inside the gap it
+// opened weighed as that many datagrams against it, and past 1,023 messages
+// the gap was a far jump the neighbour gave up); a duplicated packet's copy
+// read as 9 datagrams against the numbers its first copy held (one a jump).
+// A packet is one piece of evidence, and a packet that overtook its
+// neighbours waits for them. Up to the most a packet holds
+// (moldudp64::max_messages; a UDP datagram holds 32,753).
+enum class packet_fault { reorder, dup, drop };
+
+struct packet_run_counts {
+  std::uint64_t received, lost, reordered, duplicates, jumps;
+};
+
+packet_run_counts mold_run(std::uint64_t messages, packet_fault fault, std::uint64_t every, std::uint64_t packets) {
+  std::vector<std::uint64_t> order;  // packet indexes, in the order sent
+  for (std::uint64_t p = 0; p < packets; ++p) {
+    const bool marked = (p + 1) % every == 0;  // p = m*K - 1
+    if (fault == packet_fault::reorder && marked && p + 1 < packets) {
+      order.push_back(p + 1);
+      order.push_back(p);
+      ++p;
+      continue;
+    }
+    if (fault == packet_fault::drop && marked) continue;
+    order.push_back(p);
+    if (fault == packet_fault::dup && marked) order.push_back(p);
+  }
+  feed::sequence_tracker t;
+  for (const auto p : order) (void)t.add_run(1 + p * messages, messages);
+  (void)t.end(1 + packets * messages);  // the end of session's next sequence number
+  t.settle();
+  return {t.received(), t.lost(), t.reordered(), t.duplicates(), t.jumps()};
+}
+
+TEST(SequenceTracker, PacketsOfManyMessagesReorderedDuplicatedOrDroppedCountAsSuch) {
+  constexpr std::uint64_t packets = 40, every = 10;  // faults at packets 9, 19, 29 (39: reorder has no next)
+  for (const std::uint64_t m : {std::uint64_t{1}, std::uint64_t{9}, std::uint64_t{10}, std::uint64_t{20},
+                                std::uint64_t{1023}, std::uint64_t{1024}, std::uint64_t{32753},
+                                std::uint64_t{feed::moldudp64::max_messages}}) {
+    SCOPED_TRACE(testing::Message() << m << " messages a packet");
+    const std::uint64_t all = packets * m;
+    const auto r = mold_run(m, packet_fault::reorder, every, packets);
+    EXPECT_EQ(r.received, all);
+    EXPECT_EQ(r.lost, 0u);
+    EXPECT_EQ(r.reordered, 3 * m) << "the overtaken packets' messages";
+    EXPECT_EQ(r.duplicates, 0u);
+    EXPECT_EQ(r.jumps, 0u);
+    const auto d = mold_run(m, packet_fault::dup, every, packets);
+    EXPECT_EQ(d.received, all);
+    EXPECT_EQ(d.lost, 0u);
+    EXPECT_EQ(d.reordered, 0u);
+    EXPECT_EQ(d.duplicates, 4 * m) << "every message of the 4 copies";
+    EXPECT_EQ(d.jumps, 0u);
+    const auto l = mold_run(m, packet_fault::drop, every, packets);
+    EXPECT_EQ(l.received, all - 4 * m);
+    EXPECT_EQ(l.lost, 4 * m) << "the 4 dropped packets' messages, the last one's by the end of session";
+    EXPECT_EQ(l.reordered, 0u);
+    EXPECT_EQ(l.duplicates, 0u);
+    EXPECT_EQ(l.jumps, 0u);
+  }
+}
+
+// Packets that overtook two neighbours (a packet of 600 overtaking two
+// leaves a gap of 1,200: more than one datagram's near gap) wait for them
+// too; one lost among them stays lost.
+TEST(SequenceTracker, APacketThatOvertookTwoWaitsForThem) {
+  for (const std::uint64_t m : {std::uint64_t{10}, std::uint64_t{600}, std::uint64_t{5000}}) {
+    SCOPED_TRACE(testing::Message() << m << " messages a packet");
+    feed::sequence_tracker t;
+    for (const std::uint64_t p : {0, 1, 4, 2, 3, 5, 6}) (void)t.add_run(1 + p * m, m);
+    (void)t.end(1 + 7 * m);
+    t.settle();
+    EXPECT_EQ(t.received(), 7 * m);
+    EXPECT_EQ(t.lost(), 0u);
+    EXPECT_EQ(t.reordered(), 2 * m);
+    EXPECT_EQ(t.jumps(), 0u);
+    feed::sequence_tracker l;
+    for (const std::uint64_t p : {0, 1, 4, 3, 5, 6}) (void)l.add_run(1 + p * m, m);
+    (void)l.end(1 + 7 * m);
+    l.settle();
+    EXPECT_EQ(l.received(), 6 * m);
+    EXPECT_EQ(l.lost(), m) << "packet 2";
+    EXPECT_EQ(l.jumps(), 0u);
+  }
+  // While it waits its numbers are held, neither received nor lost.
+  feed::sequence_tracker w;
+  (void)w.add_run(1, 5000);
+  (void)w.add_run(5001, 5000);
+  (void)w.add_run(15'001, 5000);
+  EXPECT_EQ(w.lost(), 0u);
+  EXPECT_EQ(w.jumps(), 0u);
+  EXPECT_GE(w.held(), 5000u);
+  EXPECT_FALSE(w.trusted());
+  (void)w.add_run(10'001, 5000);
+  w.settle();
+  EXPECT_EQ(w.received(), 20'000u);
+  EXPECT_EQ(w.reordered(), 5000u);
+  EXPECT_EQ(w.held(), 0u);
 }
 
 // Issue 16, fresh-user trial: a forged number before the stream's first

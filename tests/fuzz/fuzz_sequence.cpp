@@ -41,8 +41,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (kind == 5) {
       const auto flags = take<std::uint8_t>(data, size);
       if ((flags & 2) != 0) {
-        // A packet of 1 to 64 numbers (a MoldUDP64 packet's messages).
-        const std::uint64_t count = 1 + (flags >> 2) % 64;
+        // A packet of 1 to 64 numbers (a MoldUDP64 packet's messages), or
+        // (flag 1) of 1 to 4,033 in steps of 64: one that overtook a
+        // neighbour of as many is more than provisional_gap past (set aside).
+        const std::uint64_t count = (flags & 1) != 0 ? 1 + (flags >> 2) % 64 * 64 : 1 + (flags >> 2) % 64;
         const std::uint64_t from = mcnet::fuzz::number_near(flags % mcnet::fuzz::number_kinds, last, data, size);
         if (count - 1 > UINT64_MAX - from) continue;
         (void)t.add_run(from, count);

@@ -2447,6 +2447,52 @@ TEST(NetDoctor, NftablesRulesThatMayDropAreWarningsSayingWhatTheyAre) {
   EXPECT_EQ(r.r.standard_output.find("? ?"), std::string::npos) << r.r.output;
 }
 
+// trial20p F7: a numgen match that covers every value its generator gives
+// (mod 1 == 0, inc mod 4 <= 3, a set or range of all of them, with an
+// offset too) holds for every datagram: a plain drop, FAIL, with its fix,
+// never "a share". One that covers some is a share (WARN, how many of its
+// values), and one that covers none drops nothing.
+TEST(NetDoctor, NumgenMatchesOfEveryValueAreDropsNotShares) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  struct rule_case {
+    const char* match;
+    const char* status;
+    const char* says;
+  };
+  const rule_case cases[] = {
+      {"numgen random mod 1 == 0", "FAIL", "drops"},
+      {"numgen inc mod 4 <= 3", "FAIL", "drops"},
+      {"numgen inc mod 4 { 0, 1, 2, 3 }", "FAIL", "drops"},
+      {"numgen inc mod 4 0-3", "FAIL", "drops"},
+      {"numgen random mod 4 offset 10 { 10-11, 12-13 }", "FAIL", "drops"},
+      {"numgen inc mod 4 >= 2", "WARN", "numgen inc mod 4 (a share of the datagrams, by number: 2 of its 4 values)"},
+      {"numgen random mod 2 != { 0, 1 }", "OK", ""},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.match);
+    ASSERT_TRUE(h.exec({nft, "flush", "ruleset"}).status.success());
+    const auto p = std::to_string(free_port(h));
+    ASSERT_TRUE(load_input_rules(h, nft, "add rule inet mcnet_doctor input udp dport " + p + " " + c.match +
+                                             " counter drop\n"));
+    const auto d = doctor(h, {"-i", "eth0", "239.255.90.14:" + p});
+    const auto fw = d.checks("firewall");
+    ASSERT_EQ(fw.size(), 1u) << d.r.output;
+    EXPECT_EQ(fw[0]["status"], c.status) << d.r.output;
+    if (std::string_view(c.status) == "FAIL") {
+      expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+      EXPECT_NE(d.verdict["fix"].get<std::string>().find("nft delete rule inet mcnet_doctor input handle "),
+                std::string::npos)
+          << d.r.output;
+      EXPECT_EQ(d.r.standard_output.find("a share"), std::string::npos) << d.r.output;
+    } else if (std::string_view(c.status) == "WARN") {
+      EXPECT_TRUE(check_says(d, "firewall", "WARN", c.says)) << d.r.output;
+    }
+  }
+}
+
 // A rate-limited accept before a drop: the drop takes only what comes
 // above the rate, which the line says (a WARN: how much it drops depends on
 // the sender's rate). Proven: of 100 datagrams sent at once, the burst

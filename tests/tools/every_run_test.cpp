@@ -1812,6 +1812,47 @@ TEST(NetEveryRun, ARuleThatDropsAShareIsOneLossLineAndNoSilentChannelsCause) {
 }
 
 
+// trial20p F6: nothing arrived at all while a rule drops a share of the
+// port's datagrams (numgen): that rule cannot keep every datagram away, so
+// the run's verdict is UNKNOWN with the suspects (the sender, its TTL, a
+// router), the rule said after them as what it is, as a silent channel's
+// entry says it; it was the verdict (WARN firewall), hiding the suspects.
+TEST(NetEveryRun, NothingArrivedPastAShareRuleIsUnknownWithTheRuleAsANote) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto p = std::to_string(free_port(rx));
+  const auto added = rx.exec({nft, "-f", "-"}, "add table inet mcnet_run\n"
+                                               "add chain inet mcnet_run input { type filter hook input priority 0; }\n"
+                                               "add rule inet mcnet_run input udp dport " + p +
+                                                   " numgen random mod 2 == 0 counter drop\n");
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto spec = "239.255.93.81:" + p;
+  const auto quiet = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", spec});
+  const auto v = verdict_of(json_lines(quiet.standard_output));
+  EXPECT_EQ(v["status"], "UNKNOWN") << quiet.output;
+  EXPECT_TRUE(v["check"].is_null()) << quiet.output;
+  EXPECT_TRUE(v["fix"].is_null()) << "no fix for a rule that is not the cause\n" << quiet.output;
+  const auto message = v["message"].get<std::string>();
+  const auto suspects = message.find("nothing arrived and no local check found a cause: the sender, its TTL, a router");
+  const auto rule = message.find("; a rule of this host drops only a share of the datagrams, which cannot keep all of "
+                                 "them away: firewall udp dport " + p + " (IPv4): ");
+  ASSERT_NE(suspects, std::string::npos) << message;
+  ASSERT_NE(rule, std::string::npos) << message;
+  EXPECT_LT(suspects, rule) << "the suspects first, the rule after them: " << message;
+  EXPECT_NE(message.find("numgen random mod 2", rule), std::string::npos) << message;
+  EXPECT_NE(message.find("(fix: nft delete rule inet mcnet_run input handle ", rule), std::string::npos) << message;
+  EXPECT_TRUE(v["also"].empty()) << "not a cause besides either\n" << quiet.output;
+  const auto text = rx.exec({MCAST_RECV, "-i", "eth0", "-d", "0.3", spec});
+  const auto at = text.standard_output.find("\nverdict: UNKNOWN: nothing arrived and no local check found a cause");
+  ASSERT_NE(at, std::string::npos) << text.output;
+  const auto line = text.standard_output.substr(at + 1, text.standard_output.find('\n', at + 1) - at - 1);
+  EXPECT_NE(line.find("a rule of this host drops only a share of the datagrams"), std::string::npos) << line;
+  EXPECT_EQ(text.standard_output.find("verdict: WARN firewall"), std::string::npos) << text.output;
+}
+
+
 namespace {
 
 // Delete host `h`'s eth0 (number `host` of `net`, on bridge `bridge`) and

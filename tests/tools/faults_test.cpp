@@ -387,6 +387,21 @@ TEST(NetToolFaults, AnInterfaceNameThatIsNotUtf8IsListedAsJson) {
   for (const auto& l : links) found = found || l["name"] == "b\xef\xbf\xbd" "x";
   EXPECT_TRUE(found) << r.standard_output;
   EXPECT_GE(links.size(), 3u) << "lo, eth0 and the bridge: " << r.standard_output;
+  // Every flag the schema names that the link has (trial20p F10): eth0, a
+  // veth that is up, broadcasts and runs; lo is the loopback.
+  for (const auto& l : links) {
+    const auto has = [&l](const char* flag) {
+      return std::find(l["flags"].begin(), l["flags"].end(), json(flag)) != l["flags"].end();
+    };
+    if (l["name"] == "eth0") {
+      EXPECT_TRUE(has("up") && has("broadcast") && has("running") && has("multicast")) << l;
+      EXPECT_FALSE(has("loopback") || has("pointtopoint")) << l;
+    }
+    if (l["name"] == "lo") {
+      EXPECT_TRUE(has("loopback") && has("running")) << l;
+      EXPECT_FALSE(has("broadcast")) << l;
+    }
+  }
   // The text listing shows the byte of no UTF-8 as \xff, never raw to a
   // terminal (trial16g 5).
   const auto text = h.exec({MCAST_RECV, "--interfaces"});

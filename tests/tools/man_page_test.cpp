@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include <mcnet/tools/report.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
 #include "programs.hpp"
@@ -380,6 +381,61 @@ TEST(ManPage, MaxStreamsNamesTheBoundsFigure) {
   for (const auto* text : {&help, &page, &docs}) {
     EXPECT_EQ(text->find("25 KB"), std::string::npos) << "no other figure for the bound";
   }
+}
+
+// The bold words at the top level of a roff passage (outside parentheses
+// and braces): the keys a JSON entry lists, in the page's order. `.B`
+// makes all its words bold, `.BR` the odd ones, `.RB` the even ones.
+std::vector<std::string> top_level_keys(const std::string& passage) {
+  std::vector<std::string> keys;
+  int depth = 0;
+  for (const auto& line : lines_of(passage)) {
+    std::istringstream in(line);
+    std::vector<std::string> words;
+    for (std::string w; in >> w;) words.push_back(w);
+    if (words.empty()) continue;
+    std::string macro;
+    if (words[0].starts_with('.')) {
+      macro = words[0];
+      words.erase(words.begin());
+    }
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const auto& w = words[i];
+      const bool bold = macro == ".B" || (macro == ".BR" && i % 2 == 0) || (macro == ".RB" && i % 2 == 1);
+      if (bold && depth == 0 && std::regex_match(w, std::regex("[a-z_0-9]+"))) keys.push_back(w);
+      if (!bold) {
+        for (const char c : w) depth += c == '(' || c == '{' ? 1 : c == ')' || c == '}' ? -1 : 0;
+      }
+    }
+  }
+  return keys;
+}
+
+// trial20p F10: "Keys come in the order listed here", but the page had
+// ttl_min .. ecn after tos (they come last) and lacked too_late,
+// clock_errors and length_errors. The interval entry's stream keys are
+// those stream_json() makes, in its order.
+TEST(ManPage, StreamKeysComeInTheOrderTheToolGivesThem) {
+  const auto page = read_text(recv_page().page);
+  const std::string from = "(every stream seen so far), each with";
+  const auto a = page.find(from);
+  const auto b = page.find("packets, bytes, the rates, lost, reordered and duplicates are deltas");
+  ASSERT_NE(a, std::string::npos);
+  ASSERT_NE(b, std::string::npos);
+  ASSERT_LT(a, b);
+  const auto listed = top_level_keys(page.substr(a + from.size(), b - a - from.size()));
+  mcnet::tools::stream_table t;
+  std::vector<std::byte> d(100);
+  mcnet::feed::test_header h{.sender_id = 1, .session = 2, .sequence = 0, .send_time_ns = 1, .length = 100};
+  ASSERT_TRUE(h.build(d).has_value());
+  (void)t.add(mcnet::core::ip_address::v4(239, 1, 1, 1), 5000, mcnet::core::ip_address::v4(10, 77, 0, 1), d,
+              mcnet::core::kernel_time{std::chrono::seconds(2)}, 1, 0);
+  ASSERT_EQ(t.streams().size(), 1u);
+  const auto& [key, s] = *t.streams().begin();
+  std::vector<std::string> made;
+  const nlohmann::ordered_json made_json = mcnet::tools::stream_json(key, s, nlohmann::ordered_json());
+  for (auto it = made_json.begin(); it != made_json.end(); ++it) made.push_back(it.key());
+  EXPECT_EQ(listed, made);
 }
 
 TEST(ManPage, PagesHaveTheirSections) {

@@ -123,6 +123,79 @@ TEST(StreamTable, EachInterfaceOfAGroupJoinedTwiceIsCreditedItsOwnDatagrams) {
   EXPECT_TRUE(one.streams().begin()->second.by_interface.empty()) << "no tally while one interface";
 }
 
+// trial20p F5: a channel's rate is its own, over its first to last
+// datagram with a stream's clump rule, not its streams' rates added up: a
+// sender restarted (a new session, a new stream) after a 1 s pause, 100
+// datagrams at 100 pps each time, read 199.99 pps for a channel that never
+// carried more than 100 (199 intervals over 2.99 s: 66.6 pps). Every
+// source's rate of an include-joined group and the rate over a re-created
+// interface's two indexes are the channel's own too.
+TEST(StreamTable, AChannelsRateIsItsOwnNotItsStreamsAddedUp) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  for (const std::uint32_t session : {1u, 2u}) {
+    auto at = kStart + (session == 1 ? 0s : 2s);
+    for (std::uint64_t seq = 0; seq < 100; ++seq) {
+      t.add(kTableGroup, 5000, kTableSource, datagram(session, seq, at), at + 20us, 3, 0, 2);
+      at += 10ms;
+    }
+  }
+  ASSERT_EQ(t.streams().size(), 2u);
+  for (const auto& [key, s] : t.streams()) {
+    const auto [intervals, span] = tools::stream_rate(s);
+    EXPECT_NEAR(intervals / span, 100.0, 0.01) << "each stream its own 100 pps";
+  }
+  const auto channels = t.channels();
+  ASSERT_EQ(channels.size(), 1u);
+  const auto& c = channels.begin()->second;
+  EXPECT_EQ(c.packets, 200u);
+  ASSERT_TRUE(c.rate_pps);
+  EXPECT_NEAR(*c.rate_pps, 199.0 / 2.99, 0.01);
+  EXPECT_NEAR(*c.rate_bps, 199.0 / 2.99 * 100 * 8, 1.0);
+  const std::uint32_t index2[] = {2};
+  const auto own = t.channel_rate(kTableGroup, 5000, index2, std::nullopt);
+  ASSERT_TRUE(own);
+  EXPECT_DOUBLE_EQ(own->first, *c.rate_pps);
+
+  // An include join names one source; another source sends to the group
+  // too, at the same time: the named channel has its source's rate, every
+  // source's (an any-source join's view) both together.
+  tools::stream_table u;
+  const auto other = core::ip_address::v4(10, 77, 0, 2);
+  u.joined(kTableGroup, 5000, kStart, kTableSource);
+  auto at = kStart;
+  for (std::uint64_t seq = 0; seq < 100; ++seq) {
+    u.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at, 3, 0, 2);
+    u.add(kTableGroup, 5000, other, datagram(1, seq, at), at + 5ms, 3, 0, 2);
+    at += 10ms;
+  }
+  const auto named = u.channel_rate(kTableGroup, 5000, index2, kTableSource);
+  const auto any = u.channel_rate(kTableGroup, 5000, index2, std::nullopt);
+  ASSERT_TRUE(named && any);
+  EXPECT_NEAR(named->first, 100.0, 0.01);
+  EXPECT_NEAR(any->first, 199.0 / 0.995, 0.01) << "200 datagrams 5 ms apart";
+  const auto uc = u.channels();
+  const auto unnamed = uc.find({kTableGroup, 5000, 2, core::ip_address{}});
+  ASSERT_NE(unnamed, uc.end());
+  ASSERT_TRUE(unnamed->second.rate_pps);
+  EXPECT_NEAR(*unnamed->second.rate_pps, 100.0, 0.01) << "the other source's channel, its own";
+
+  // A re-created interface: index 2 for a second, then index 4 for a
+  // second: one after the other, as one channel's.
+  tools::stream_table r;
+  r.joined(kTableGroup, 5000, kStart);
+  at = kStart;
+  for (std::uint64_t seq = 0; seq < 200; ++seq) {
+    if (seq == 100) at += 1s;
+    r.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at), at, 3, 0, seq < 100 ? 2 : 4);
+    at += 10ms;
+  }
+  const std::uint32_t both[] = {4, 2};
+  const auto turns = r.channel_rate(kTableGroup, 5000, both, std::nullopt);
+  ASSERT_TRUE(turns);
+  EXPECT_NEAR(turns->first, 199.0 / 2.99, 0.01);
+}
+
 // trial20k 5: odd datagrams TOS 0xb8 (ef), even ones 0x00, TTL 1 and 5 from
 // the 30th on read "ttl 5 tos 0xb8 (ef)", the last datagram's alone. The
 // stream keeps its TTL range and each TOS with its datagrams, in JSON,
@@ -436,6 +509,36 @@ TEST(StreamTable, ASendTimeASecondFromTheStreamsMedianIsAClockError) {
   EXPECT_NEAR(static_cast<double>(kept.percentile(0.5)), 30'000, 30'000 * 0.033);
   EXPECT_EQ(kept.negative(), 0u);
   EXPECT_EQ(s.sequence.lost(), 0u) << "a clock error's number still counts";
+}
+
+// trial20p F9: 50 datagrams 30.00005 s late (the sender's clock behind),
+// then 10 in step (56 us): the 10 are the clock errors, and the latency
+// kept read "min 29.5 s p50 29.5 s p99 29.5 s max 30.0 s ... behind by up
+// to 29.5 s", the bucket's bound, below every latency kept. Its minimum and
+// maximum are exact, its percentiles between them, and the clock
+// statement uses the exact figure.
+TEST(StreamTable, LatenciesKeptApartFromClockErrorsReadTheirOwnExtremes) {
+  tools::stream_table t;
+  for (std::uint64_t i = 0; i < 60; ++i) {
+    const auto sent = kStart + std::chrono::milliseconds(10 * i);
+    const auto latency = i < 50 ? std::chrono::nanoseconds(30'000'050'000) : std::chrono::nanoseconds(56'000);
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), sent + latency, -1, -1);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(tools::totals_of(key, s).clock_errors, 10u);
+  feed::histogram copy;
+  const auto& kept = tools::latency_kept(s, copy);
+  EXPECT_EQ(kept.count(), 50u);
+  EXPECT_EQ(kept.min(), 30'000'050'000);
+  EXPECT_EQ(kept.max(), 30'000'050'000);
+  const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+  EXPECT_EQ(j["latency_ns"]["min"], 30'000'050'000) << j["latency_ns"];
+  EXPECT_EQ(j["latency_ns"]["p50"], 30'000'050'000) << j["latency_ns"];
+  EXPECT_EQ(j["latency_ns"]["p99"], 30'000'050'000) << j["latency_ns"];
+  const auto text = tools::stream_text(j);
+  EXPECT_NE(text.find("latency min 30.0 s p50 30.0 s p99 30.0 s max 30.0 s"), std::string::npos) << text;
+  EXPECT_NE(text.find("behind this host's by up to 30.0 s"), std::string::npos) << text;
+  EXPECT_EQ(text.find("29.5 s"), std::string::npos) << text;
 }
 
 // A stream whose clock is 5 s off throughout keeps that as its latency

@@ -3965,6 +3965,98 @@ bool value_holds_ethertype(const json& v, const core::ip_address& group) {
   return group.is_v4() ? value_holds_code(v, {"ip"}, 0x0800) : value_holds_code(v, {"ip6"}, 0x86dd);
 }
 
+// How much of a `numgen MODE mod N [offset O]` match's values its right
+// side covers (trial20p F7: `numgen random mod 1 == 0` and `numgen inc mod
+// 4 <= 3` hold for every datagram, yet read "a share"). The generator gives
+// O .. O + N - 1; `covered` of those `values` satisfy the match. Not
+// decided (`decided` false) when the match's JSON has a shape this does not
+// read (a right side that is no number, range or set of them, an unknown
+// operator): then it may match every value, some or none.
+struct numgen_cover {
+  bool decided = false;
+  std::uint64_t covered = 0, values = 0;
+};
+
+numgen_cover numgen_covers(const json& m) {
+  numgen_cover out;
+  const auto& left = m.value("left", json::object());
+  if (!left.is_object() || !left.contains("numgen") || !left["numgen"].is_object()) return out;
+  const auto& g = left["numgen"];
+  const auto number = [](const json& v) -> std::optional<std::uint64_t> {
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer() && v.get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+    return std::nullopt;
+  };
+  const auto mod = number(g.value("mod", json()));
+  const auto offset = g.contains("offset") ? number(g["offset"]) : std::optional<std::uint64_t>{0};
+  if (!mod || *mod == 0 || !offset || *mod > (std::uint64_t{1} << 32) || *offset > (std::uint64_t{1} << 32)) return out;
+  const std::uint64_t lo = *offset, hi = *offset + *mod - 1;
+  // The right side as closed intervals of values (a number, a range, a set
+  // or an array of them, elements with options).
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
+  bool readable = true;
+  const auto collect = [&](const json& v, const auto& self) -> void {
+    if (!readable) return;
+    if (v.is_object() && v.contains("set")) return self(v["set"], self);
+    if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+      return self(v["elem"]["val"], self);
+    }
+    if (v.is_array()) {
+      for (const auto& e : v) self(e, self);
+      return;
+    }
+    if (const auto n = number(v)) {
+      spans.emplace_back(*n, *n);
+      return;
+    }
+    if (v.is_object() && v.contains("range") && v["range"].is_array() && v["range"].size() == 2) {
+      const auto a = number(v["range"][0]);
+      const auto b = number(v["range"][1]);
+      if (a && b && *a <= *b) {
+        spans.emplace_back(*a, *b);
+        return;
+      }
+    }
+    readable = false;
+  };
+  const auto& right = m.value("right", json());
+  collect(right, collect);
+  const std::string op = m.value("op", "==");
+  if (!readable || spans.empty()) return out;
+  // A relational operator takes one number.
+  const bool relational = op == "<" || op == "<=" || op == ">" || op == ">=";
+  if (relational && (spans.size() != 1 || spans[0].first != spans[0].second)) return out;
+  if (relational) {
+    const std::uint64_t x = spans[0].first;
+    if (op == "<") {
+      if (x == 0) spans.clear();
+      else spans = {{0, x - 1}};
+    } else if (op == "<=") {
+      spans = {{0, x}};
+    } else if (op == ">") {
+      spans = {{x + 1, UINT64_MAX}};
+    } else {
+      spans = {{x, UINT64_MAX}};
+    }
+  } else if (op != "==" && op != "in" && op != "!=") {
+    return out;
+  }
+  // The values of lo .. hi inside the spans (merged: a value counts once).
+  std::ranges::sort(spans);
+  std::uint64_t inside = 0, next = lo;  // values below `next` are counted
+  for (const auto& [a, b] : spans) {
+    const std::uint64_t from = std::max(a, next), to = std::min(b, hi);
+    if (from > to) continue;
+    inside += to - from + 1;
+    next = to + 1;
+    if (to == hi) break;
+  }
+  out.decided = true;
+  out.values = *mod;
+  out.covered = op == "!=" ? *mod - inside : inside;
+  return out;
+}
+
 tri match_holds(const json& m, const fw_packet& pkt) {
   const std::uint16_t port = pkt.port;
   if (!m.contains("left") || !m.contains("right")) return tri::unknown;
@@ -4016,6 +4108,14 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     }
     if (any_yes) return apply(true);
     if (all_no) return apply(false);
+    return tri::unknown;
+  }
+  if (left.contains("numgen")) {
+    // Every value of the generator matched: the match holds for every
+    // datagram; none: for none; some: a share (undecided, undecided()).
+    const auto c = numgen_covers(m);
+    if (c.decided && c.covered == c.values) return tri::yes;
+    if (c.decided && c.covered == 0) return tri::no;
     return tri::unknown;
   }
   if (left.contains("payload")) {
@@ -4269,8 +4369,24 @@ std::string undecided(const json& e) {
                      : e.contains("vmap") && e["vmap"].contains("key")  ? e["vmap"]["key"]
                                                                          : e;
   if (left.contains("numgen")) {
+    const auto mod = left["numgen"].contains("mod") ? left["numgen"]["mod"].dump() : std::string("?");
+    // (A verdict map's key has no right side: each element decides.)
+    const bool matched = e.contains("match") && e["match"].contains("right");
+    const auto c = matched ? numgen_covers(e["match"]) : numgen_cover{};
+    if (c.decided) {
+      return fmt::format("numgen {} mod {} (a share of the datagrams, by number: {} of its {} values)",
+                         left["numgen"].value("mode", "?"), mod, c.covered, c.values);
+    }
+    if (matched) {
+      // Not read: it may match every value (no share: every datagram), so
+      // it is not said to be one (no "numgen " here: drops_some() and the
+      // share rule's words would take it for one).
+      return fmt::format("a number-generator match it does not decide (nft numgen, mod {}: whether it matches "
+                         "every value, and so every datagram, some or none is not known)",
+                         mod);
+    }
     return fmt::format("numgen {} mod {} (a share of the datagrams, by number)", left["numgen"].value("mode", "?"),
-                       left["numgen"].contains("mod") ? left["numgen"]["mod"].dump() : std::string("?"));
+                       mod);
   }
   if (left.contains("ct")) return "conntrack state (ct " + left["ct"].value("key", "?") + ")";
   if (left.contains("meta")) return "meta " + left["meta"].value("key", "?");

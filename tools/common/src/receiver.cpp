@@ -2,6 +2,7 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/receiver.hpp>
 
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
@@ -551,6 +552,13 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
     if (l.has_carrier()) flags.push_back("lower_up");
     if (l.is_multicast()) flags.push_back("multicast");
     if (l.is_loopback()) flags.push_back("loopback");
+    // The rest of the link's flags the schema names (trial20p F10: the man
+    // page listed four).
+    for (const auto& [bit, name] : {std::pair{IFF_BROADCAST, "broadcast"}, std::pair{IFF_POINTOPOINT, "pointtopoint"},
+                                    std::pair{IFF_RUNNING, "running"}, std::pair{IFF_PROMISC, "promisc"},
+                                    std::pair{IFF_ALLMULTI, "allmulti"}}) {
+      if ((l.flags & static_cast<std::uint32_t>(bit)) != 0) flags.push_back(name);
+    }
     json addresses = json::array();
     std::string addr_text;
     for (const auto& a : snap->addresses) {
@@ -779,8 +787,7 @@ nlohmann::ordered_json receive_session::counted_channels() const {
     if (from.first_packet_ms && (!to.first_packet_ms || *from.first_packet_ms < *to.first_packet_ms)) {
       to.first_packet_ms = from.first_packet_ms;
     }
-    if (from.rate_pps) to.rate_pps = to.rate_pps.value_or(0) + *from.rate_pps;
-    if (from.rate_bps) to.rate_bps = to.rate_bps.value_or(0) + *from.rate_bps;
+    // (Rates do not add up: the channel's own is the table's, below.)
   };
   for (const auto& [key, count] : arrived) {
     add_count(any_source[{std::get<0>(key), std::get<1>(key), std::get<2>(key)}], count);
@@ -828,6 +835,14 @@ nlohmann::ordered_json receive_session::counted_channels() const {
       } else {
         if (const auto it = any_source.find({*group, port, i}); it != any_source.end()) add_count(n, it->second);
         if (const auto it = stray_any.find({*group, port, i}); it != stray_any.end()) add_stray(ends, it->second);
+      }
+    }
+    // Its own rate over its first to last datagram (trial20p F5: its
+    // streams' rates added up, for senders that took turns).
+    if (group) {
+      if (const auto rate = table_.channel_rate(*group, port, indexes, source)) {
+        n.rate_pps = rate->first;
+        n.rate_bps = rate->second;
       }
     }
     json j = c;

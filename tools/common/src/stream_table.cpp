@@ -115,21 +115,43 @@ bool counts_loss(const stream_key& key, const stream& s) noexcept {
 namespace {
 
 // Datagrams through one interface (a stream's, or one tally of it), into
-// their channel's count; `rated`: their rate too.
-void add_to_channel(stream_table::channel_count& c, std::uint64_t packets, std::uint64_t bytes,
-                    const std::optional<double>& first_packet_ms, const clump_clock& arrivals, bool rated) {
+// their channel's count (its rate is its own: channel_arrivals).
+void add_to_channel(stream_table::channel_count& c, std::uint64_t packets,
+                    const std::optional<double>& first_packet_ms) {
   c.packets += packets;
   if (first_packet_ms && (!c.first_packet_ms || *first_packet_ms < *c.first_packet_ms)) {
     c.first_packet_ms = first_packet_ms;
   }
-  if (!rated) return;
-  // As stream_json() rates a stream: datagrams over the span they came in,
-  // each of the mean size.
+}
+
+// As stream_json() rates a stream: the datagrams over the span they came
+// in (clump_clock::rate()), each of the mean size; none without a span.
+std::optional<std::pair<double, double>> rate_of(const clump_clock& arrivals, std::uint64_t packets,
+                                                 std::uint64_t bytes) {
   const auto [intervals, span] = arrivals.rate();
-  if (span <= 0 || packets == 0) return;
+  if (span <= 0 || packets == 0) return std::nullopt;
   const double bytes_each = static_cast<double>(bytes) / static_cast<double>(packets);
-  c.rate_pps = c.rate_pps.value_or(0) + intervals / span;
-  c.rate_bps = c.rate_bps.value_or(0) + intervals * bytes_each * 8 / span;
+  return std::pair{intervals / span, intervals * bytes_each * 8 / span};
+}
+
+// Arrivals on interfaces that replaced one another (a re-created
+// interface), as one clock: one after the other, each later one's clumps
+// after the earlier ones' (the gap between them starts a clump).
+channel_arrivals one_after_another(std::vector<const channel_arrivals*> parts) {
+  std::erase_if(parts, [](const channel_arrivals* p) { return p == nullptr || !p->arrivals.first_ns; });
+  if (parts.empty()) return {};
+  std::ranges::sort(parts, [](const channel_arrivals* a, const channel_arrivals* b) {
+    return *a->arrivals.first_ns < *b->arrivals.first_ns;
+  });
+  channel_arrivals out = *parts.back();
+  for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
+    out.arrivals.count += parts[i]->arrivals.count;
+    out.arrivals.clumps += parts[i]->arrivals.clumps;
+    out.packets += parts[i]->packets;
+    out.bytes += parts[i]->bytes;
+  }
+  out.arrivals.first_ns = parts.front()->arrivals.first_ns;
+  return out;
 }
 
 // Latencies that may hold outliers: none can be farther than the bound from
@@ -257,7 +279,10 @@ std::uint64_t lost_in_doubt(const stream_key& key, const stream& s) noexcept {
 void stream_table::joined(const core::ip_address& group, std::uint16_t port, core::kernel_time when,
                           const std::optional<core::ip_address>& include_source) {
   joins_.try_emplace({group, port}, when);  // the first join of the group and port (several sources: the earliest)
-  if (include_source) include_joins_.emplace(group, port, *include_source);
+  if (include_source) {
+    include_joins_.emplace(group, port, *include_source);
+    include_groups_.emplace(group, port);
+  }
 }
 
 stream_table::channel_key stream_table::channel_of(const stream_key& key, std::uint32_t interface_index) const {
@@ -265,16 +290,54 @@ stream_table::channel_key stream_table::channel_of(const stream_key& key, std::u
   return {key.group, key.port, interface_index, named ? key.source : core::ip_address{}};
 }
 
-void stream_table::add_channels(std::map<channel_key, channel_count>& to, const stream_key& key, const stream& st,
-                                bool rated) const {
+void stream_table::add_channels(std::map<channel_key, channel_count>& to, const stream_key& key,
+                                const stream& st) const {
   if (st.by_interface.empty()) {
-    add_to_channel(to[channel_of(key, st.interface_index)], st.packets, st.bytes, st.first_packet_ms, st.arrivals,
-                   rated);
+    add_to_channel(to[channel_of(key, st.interface_index)], st.packets, st.first_packet_ms);
     return;
   }
   for (const auto& t : st.by_interface) {
-    add_to_channel(to[channel_of(key, t.interface_index)], t.packets, t.bytes, t.first_packet_ms, t.arrivals, rated);
+    add_to_channel(to[channel_of(key, t.interface_index)], t.packets, t.first_packet_ms);
   }
+}
+
+void stream_table::count_channel(stream& s, const stream_key& key, std::size_t size, std::int64_t at_ns) {
+  if (s.channel == nullptr || s.channel_interface != s.interface_index) {
+    // Found once per stream and interface (the maps' nodes stay put).
+    s.channel_interface = s.interface_index;
+    s.channel = bounded_entry(channel_arrivals_, channel_of(key, s.interface_index), channel_arrivals_kept);
+    s.any_source_channel = include_groups_.contains({key.group, key.port})
+                               ? bounded_entry(any_source_arrivals_, {key.group, key.port, s.interface_index},
+                                               channel_arrivals_kept)
+                               : nullptr;
+  }
+  for (auto* c : {s.channel, s.any_source_channel}) {
+    if (c == nullptr) continue;
+    c->arrivals.add(at_ns);
+    ++c->packets;
+    c->bytes += size;
+  }
+}
+
+std::optional<std::pair<double, double>> stream_table::channel_rate(const core::ip_address& group, std::uint16_t port,
+                                                                    std::span<const std::uint32_t> interfaces,
+                                                                    const std::optional<core::ip_address>& source) const {
+  std::vector<const channel_arrivals*> parts;
+  for (const auto index : interfaces) {
+    const channel_arrivals* found = nullptr;
+    if (!source) {
+      if (const auto it = any_source_arrivals_.find({group, port, index}); it != any_source_arrivals_.end()) {
+        found = &it->second;
+      }
+    }
+    if (found == nullptr) {
+      const auto it = channel_arrivals_.find({group, port, index, source.value_or(core::ip_address{})});
+      if (it != channel_arrivals_.end()) found = &it->second;
+    }
+    parts.push_back(found);
+  }
+  const auto all = one_after_another(std::move(parts));
+  return rate_of(all.arrivals, all.packets, all.bytes);
 }
 
 std::optional<double> stream_table::since_join_ms(const stream_key& key, core::kernel_time arrival) const {
@@ -667,7 +730,7 @@ bool stream_table::evict() {
     retired_.add(counted);
     if (st.packets >= feed_min || st.unresumed) keep_evicted_feed({key, counted, st.ended, st.unresumed});
     auto& figures = retired_loss_[{key.group, key.port, key.payload}];
-    add_channels(retired_channels_, key, st, /*rated=*/false);
+    add_channels(retired_channels_, key, st);
     const auto one = loss_of(key, st);
     // Its own datagrams' evidence of more senders goes with it: its loss
     // stays unknown (the run's conflicts count it).
@@ -809,6 +872,7 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
     s.pace_mark_clumps = s.arrivals.clumps;
   }
   s.arrivals.add(arrival.time_since_epoch().count());
+  count_channel(s, key, size, arrival.time_since_epoch().count());
   ++s.packets;
   s.bytes += size;
   s.last_packet = arrival;
@@ -1043,6 +1107,15 @@ accounted stream_table::add(const core::ip_address& group, std::uint16_t port, c
       }
       out.latency_ns = latency;
       s->judge_latency = !read_times_;
+      // Latencies that may hold clock errors from this one on (latency_kept()):
+      // the buckets' extremes exactly from now on, so that what is kept
+      // reads its own minimum and maximum (trial20p F9). Before it is added:
+      // those before lie within the bound of one another, so their range
+      // says where they are.
+      if (s->judge_latency && !s->latency.keeps_extremes() && s->latency.count() > 0 &&
+          std::max(s->latency.max(), latency) - std::min(s->latency.min(), latency) > latency_outlier_ns) [[unlikely]] {
+        s->latency.keep_extremes();
+      }
       s->latency.add(latency);
       // A transit step past the outlier bound is a clock's, not jitter.
       s->interarrival.add(sent_ns, arrival_ns, latency_outlier_ns);
@@ -1234,8 +1307,11 @@ stream_table::loss_figures stream_table::loss_of(const stream_key& key, const st
     // The transport packets each counter jump skipped: a lower bound (16
     // more can hide in every gap). One per error read a dropped datagram of
     // 7 packets as 1 (trial20i 1: 12 % lost read 1.8 %).
+    // Against the packets received once: repeats (a duplicated datagram's
+    // packets) are left out, as duplicates are for numbered streams.
     const auto c = s.mpegts->continuity.totals();
-    return {static_cast<double>(c.packets), static_cast<double>(s.mpegts->continuity.missing())};
+    const auto repeats = std::min(s.mpegts->continuity.repeats(), c.packets);
+    return {static_cast<double>(c.packets - repeats), static_cast<double>(s.mpegts->continuity.missing())};
   }
   if (!counts_loss(key, s)) return {};
   // lost / N, N the numbers the stream used (docs/tools.md, "Counting"):
@@ -1312,13 +1388,22 @@ void stream_table::stray_end(const stream_key& key, std::uint32_t interface_inde
 
 std::map<stream_table::channel_key, stream_table::channel_count> stream_table::channels() const {
   auto out = retired_channels_;
-  for (const auto& [key, st] : streams_) add_channels(out, key, st, /*rated=*/true);
+  for (const auto& [key, st] : streams_) add_channels(out, key, st);
   // The untracked datagrams arrived for their channel too: a channel of
   // them alone is no silent one (trial20o H1).
   for (const auto& [key, u] : untracked_channels_) {
     auto& c = out[key];
-    add_to_channel(c, u.packets, 0, u.first_packet_ms, clump_clock{}, /*rated=*/false);
+    add_to_channel(c, u.packets, u.first_packet_ms);
     c.untracked += u.untracked;
+  }
+  // Its own rate, over the datagrams its streams counted (trial20p F5).
+  for (auto& [key, c] : out) {
+    const auto it = channel_arrivals_.find(key);
+    if (it == channel_arrivals_.end()) continue;
+    if (const auto r = rate_of(it->second.arrivals, it->second.packets, it->second.bytes)) {
+      c.rate_pps = r->first;
+      c.rate_bps = r->second;
+    }
   }
   return out;
 }

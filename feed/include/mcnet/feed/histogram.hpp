@@ -43,6 +43,11 @@ class histogram {
     unplaced_ = other.unplaced_;
     min_ = other.min_;
     max_ = other.max_;
+    keeping_ = other.keeping_;
+    exact_.reset();
+    exact_below_.reset();
+    if (other.exact_) exact_ = std::make_unique<extremes>(*other.exact_);
+    if (other.exact_below_) exact_below_ = std::make_unique<extremes>(*other.exact_below_);
     return *this;
   }
   /// Take `other`'s counts (it is left valid but unspecified).
@@ -63,7 +68,9 @@ class histogram {
       ++negative_;
       add_negative(value);
     } else {
-      ++buckets_[index_of(static_cast<std::uint64_t>(value))];
+      const std::size_t b = index_of(static_cast<std::uint64_t>(value));
+      ++buckets_[b];
+      if (keeping_) [[unlikely]] note(exact_.get(), b, static_cast<std::uint64_t>(value), buckets_[b] == 1);
     }
     ++count_;
   }
@@ -96,6 +103,20 @@ class histogram {
   /// median (mcast-recv's clock errors). Allocates the negative buckets'
   /// copy when some are kept (a failed allocation leaves them out).
   [[nodiscard]] histogram within(std::int64_t lo, std::int64_t hi) const;
+  /// From now on, keep each bucket's smallest and largest value exactly
+  /// (for values of magnitude below 2^36, 68.7 s in ns: 8 KiB, and 8 KiB
+  /// more for negative values once there are some), so that within()'s
+  /// min() and max() are values that were added, not a bucket's bound
+  /// (trial20p F9: latencies of 30.00005 s kept apart from clock errors
+  /// read a minimum of 29.5 s, below every one of them). The values added
+  /// before are known only by their buckets and [min(), max()]: each such
+  /// bucket starts from its part of that range (within() may read that
+  /// bound for it), which later values only widen. mcast-recv calls it
+  /// once a stream's latencies span more than its outlier bound. Allocates;
+  /// when that fails, nothing is kept (within() reads as before).
+  void keep_extremes() noexcept;
+  /// Whether keep_extremes() was called (and its allocation succeeded).
+  [[nodiscard]] bool keeps_extremes() const noexcept { return keeping_; }
 
  private:
   static constexpr int sub_buckets = 32;
@@ -113,6 +134,25 @@ class histogram {
   }
   static std::uint64_t lowest_of(std::size_t bucket) noexcept;
   void add_negative(std::int64_t value) noexcept;
+  // keep_extremes(): buckets below `extreme_buckets` (magnitudes below
+  // 2^36, each bucket at most 2^31 wide) keep their smallest and largest
+  // magnitude as offsets from the bucket's lowest value.
+  static constexpr std::size_t extreme_buckets = (36 - 4) * sub_buckets;
+  struct extremes {
+    std::array<std::uint32_t, extreme_buckets> low{}, high{};
+  };
+  // Note magnitude `m` in bucket `b` of `e` (the bucket's first value
+  // when `first`); nothing past extreme_buckets or without `e`.
+  static void note(extremes* e, std::size_t b, std::uint64_t m, bool first) noexcept {
+    if (e == nullptr || b >= extreme_buckets) return;
+    const auto off = static_cast<std::uint32_t>(m - lowest_of(b));
+    if (first) {
+      e->low[b] = e->high[b] = off;
+    } else {
+      e->low[b] = off < e->low[b] ? off : e->low[b];
+      e->high[b] = off > e->high[b] ? off : e->high[b];
+    }
+  }
 
   buckets buckets_{};
   std::unique_ptr<buckets> below_;  // negative values by magnitude; allocated by the first one
@@ -121,6 +161,9 @@ class histogram {
   std::uint64_t unplaced_ = 0;  // negatives counted in buckets_[0]: below_ could not be allocated
   std::int64_t min_ = 0;
   std::int64_t max_ = 0;
+  bool keeping_ = false;                   // keep_extremes() was called
+  std::unique_ptr<extremes> exact_;        // its extremes of buckets_
+  std::unique_ptr<extremes> exact_below_;  // and of below_'s (by magnitude), once a negative value came
 };
 
 }  // namespace mcnet::feed

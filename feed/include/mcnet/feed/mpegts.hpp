@@ -289,6 +289,13 @@ class continuity_checker {
   /// counter has 4 bits), and a packet that comes back more than 15 numbers
   /// after its gap is not told from a jump. Kept once, not per PID.
   [[nodiscard]] std::uint64_t missing() const noexcept { return missing_; }
+  /// The packets missing() took as repeats: every packet of a datagram
+  /// begin_datagram() found to be a copy, and a packet whose counter
+  /// repeated the highest or the packet before. A loss ratio leaves them
+  /// out of the packets received, as duplicates are left out for numbered
+  /// streams (trial20p F10: a duplicated datagram's 7 packets made a loss
+  /// of 9.90 % read 9.17 %).
+  [[nodiscard]] std::uint64_t repeats() const noexcept { return repeats_; }
   /// Forget everything, as if new.
   void reset() noexcept;
 
@@ -307,6 +314,7 @@ class continuity_checker {
   std::size_t recent_next_ = 0;
   bool copy_ = false;  // the packets checked now are of a copied datagram
   std::uint64_t missing_ = 0;
+  std::uint64_t repeats_ = 0;
   void account_loss(std::uint16_t pid, std::uint8_t cc, std::uint8_t state) noexcept;
 };
 
@@ -436,6 +444,7 @@ inline continuity continuity_checker::check(const packet_view& packet) noexcept 
   auto& c = counts_[pid];
   auto& s = state_[pid];
   ++c.packets;
+  if (copy_) ++repeats_;
   if (pid == null_pid) return continuity::unchecked;
   const std::uint8_t cc = packet.continuity_counter();
   if (packet.discontinuity()) {
@@ -485,7 +494,10 @@ inline void continuity_checker::account_loss(std::uint16_t pid, std::uint8_t cc,
   }
   const std::uint8_t last = h & detail::state_counter;
   // A repeat: of the highest, or of the packet before (a late one).
-  if (cc == last || ((state & detail::state_seen) != 0 && cc == (state & detail::state_counter))) return;
+  if (cc == last || ((state & detail::state_seen) != 0 && cc == (state & detail::state_counter))) {
+    ++repeats_;
+    return;
+  }
   const auto next = static_cast<std::uint8_t>((last + 1) & detail::state_counter);
   if (cc != next && (gaps & bit) != 0) {  // late: it fills a gap recorded before
     gaps = static_cast<std::uint16_t>(gaps & ~bit);

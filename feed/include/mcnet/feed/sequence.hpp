@@ -547,7 +547,9 @@ class sequence_tracker {
   [[nodiscard]] std::uint64_t lost_in_doubt() const noexcept;
   /// Numbers add_run() holds (neither received, nor lost, nor jumps yet;
   /// each counts once when they are judged): 0 when none.
-  [[nodiscard]] std::uint64_t held() const noexcept { return held_.active ? held_.last - held_.first + 1 : 0; }
+  [[nodiscard]] std::uint64_t held() const noexcept {
+    return (held_.active ? held_.last - held_.first + 1 : 0) + (aside_.active ? aside_.count : 0);
+  }
   /// Whether a followed jump or new epoch is still on probation.
   [[nodiscard]] bool on_probation() const noexcept { return static_cast<bool>(before_jump_.copy); }
   /// Whether a claim on probation is not proven yet: fewer than
@@ -577,7 +579,7 @@ class sequence_tracker {
   /// A tracker that is not may still take back what it counted: what is
   /// saved of it (save()) is then not what it trusts. A new tracker is.
   [[nodiscard]] bool trusted() const noexcept {
-    return far_.count == 0 && !start_.open && !claim_.active && !announce_.open && !held_.active &&
+    return far_.count == 0 && !start_.open && !claim_.active && !announce_.open && !held_.active && !aside_.active &&
            unproven() == nullptr && past_end_.count == 0 && after_end_.count == 0 &&
            (below_run_.count == 0 || (below_run_.distinct != distinct_ && !line_below_open()));
   }
@@ -817,6 +819,7 @@ class sequence_tracker {
   std::uint64_t inline_top_ = 0;
   void refresh() noexcept {
     simple_ = any_ && far_.count == 0 && !end_believed_ && !start_.open && !announce_.open && !held_.active &&
+              !aside_.active &&
               !(claim_.active && (claim_.contest || before_jump_.copy));
     inline_top_ = !simple_ ? 0 : claim_.active ? claim_.before + claim_span : UINT64_MAX;
   }
@@ -845,6 +848,28 @@ class sequence_tracker {
   // add_run() is adding a packet's numbers past its first: no further
   // evidence against an open start (the packet's first was).
   bool run_tail_ = false;
+  // One packet (add_run(), or a held packet's numbers counted at last) is
+  // one piece of evidence for or against a doubt, as one datagram is, however
+  // many numbers it carries (trial20p F3: the 10 messages of a reordered
+  // MoldUDP64 packet inside the gap its successor opened weighed as 10
+  // datagrams and took the gap back; a duplicated packet's copy as 9 against
+  // the numbers its first copy held). `in_packet_`: a packet's numbers are
+  // being added; the others: which doubts it gave its piece to so far (the
+  // line below a near claim, the numbers a packet holds, an announcement,
+  // the line above a contested claim).
+  struct packet_pieces {
+    bool in_packet = false, claim = false, held = false, announce = false, above = false;
+  };
+  packet_pieces pieces_{};
+  // Whether the number being added counts as a piece of evidence for the
+  // doubt `given` stands for: always outside a packet; inside one, only the
+  // first time (it then marks `given`).
+  [[nodiscard]] bool piece(bool packet_pieces::*given) noexcept {
+    if (!pieces_.in_packet) return true;
+    if (pieces_.*given) return false;
+    pieces_.*given = true;
+    return true;
+  }
   // Whether a start is doubted (start_, below_run_; kept by reset()): RTP's
   // tracker follows RFC 3550 A.1, whose first number stands.
   bool doubt_ = true;
@@ -1082,6 +1107,29 @@ class sequence_tracker {
     std::uint64_t first = 0, last = 0, inside = 0;
   };
   held_run held_{};
+  // A packet (add_run()) whose first number is more than gap_bound_ past
+  // the numbers counted or held, while its gap is at most aside_gaps of
+  // its own size: the gap a packet of as many numbers overtaken leaves
+  // (trial20p F3: a MoldUDP64 packet of 1,024 messages or more swapped
+  // with the one before read as a far jump, and the one before gave it up:
+  // its messages lost and jumps). Set aside whole, neither received nor
+  // lost (held()), while packets go on below it from the highest (at most
+  // epoch_proof of them): once it is near (or next), it is judged as it
+  // would have been then (add_run_now()), and, next, the numbers that came
+  // meanwhile count as reordered (they came after it); anything else
+  // judges it first, as it came (flush_aside()). `below`: the numbers of
+  // the packets that went on below it; `waits`: how many.
+  static constexpr std::uint64_t aside_gaps = epoch_proof;
+  struct aside_packet {
+    bool active = false;
+    std::uint8_t waits = 0;
+    std::uint64_t first = 0, count = 0, below = 0;
+  };
+  aside_packet aside_{};
+  // add_run() without the packet set aside (or to set aside).
+  arrival add_run_now(std::uint64_t first, std::uint64_t count) noexcept;
+  // Judge the packet set aside now, as it came (no-op when none).
+  arrival flush_aside() noexcept;
   // Numbers end_continuation or more past a believed END's count, each
   // above the one before and at most gap_bound_ past it: held as jumps;
   // epoch_proof of them contradict the END (the stream went on past it).

@@ -178,6 +178,16 @@ struct sequence_doubt {
   bool overflow = false;   ///< more than `capacity` inputs in doubt: not replayable
 };
 
+/// The datagrams counted through one channel (stream_table::channels()),
+/// for the channel's own rate: their arrivals in clumps, as a stream's
+/// (trial20p F5: the rates of a channel's streams added up read 200 pps for
+/// a channel whose two senders, one after the other, sent 100 pps each).
+struct channel_arrivals {
+  clump_clock arrivals;       ///< their arrivals (ns since the epoch)
+  std::uint64_t packets = 0;  ///< datagrams counted
+  std::uint64_t bytes = 0;    ///< their UDP payload bytes
+};
+
 /// A stream's datagrams that came through one ingress interface
 /// (stream::by_interface).
 struct interface_tally {
@@ -352,6 +362,14 @@ struct stream {
   /// The counted datagrams' arrivals (ns since the epoch) in clumps, for
   /// the stream's rate (stream_rate()).
   clump_clock arrivals;
+  /// Where its datagrams through `channel_interface` count for their
+  /// channel's own rate (the table's channel_arrivals, kept while the
+  /// table lives): its channel's, and on a group and port an include join
+  /// names sources of, every source's there too; null before its first
+  /// datagram, or past the channels the table keeps.
+  channel_arrivals* channel = nullptr;
+  channel_arrivals* any_source_channel = nullptr;  ///< (see `channel`)
+  std::uint32_t channel_interface = 0;             ///< the interface `channel` is for
 };
 
 
@@ -587,7 +605,7 @@ class stream_table {
   static constexpr std::size_t streams_per_mpegts = 16;
   /// What one stream may cost, for the memory bound: its map node, an RTP
   /// stream's tracker (on the heap), and its share of the MPEG-TS
-  /// continuity checkers (one per `streams_per_mpegts` streams), ~49 KB (49,397 bytes with g++ 12 on x86-64).
+  /// continuity checkers (one per `streams_per_mpegts` streams), ~50 KB (49,525 bytes with g++ 12 on x86-64).
   static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
                                                   sizeof(feed::rtp_sequence_tracker) +
                                                   (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
@@ -778,12 +796,26 @@ class stream_table {
     /// packets" and was diagnosed silent).
     std::uint64_t untracked = 0;
     std::optional<double> first_packet_ms;     ///< the earliest first_packet_ms of its streams; none when nothing came
-    /// Datagrams and bits per second through it: the rates (clump_clock::rate())
-    /// of its streams in the table added up, each over its own first to last
-    /// datagram through the channel; none when none of them has two datagrams
-    /// through it (evicted streams give no rate).
+    /// Datagrams and bits per second through it: its own rate over its first
+    /// to last datagram counted in a stream (evicted ones' too), with a
+    /// stream's clump rule (channel_rate()), each of their mean size; none
+    /// below two such datagrams. Untracked datagrams are not in it.
     std::optional<double> rate_pps, rate_bps;
   };
+  /// Channels whose arrivals are kept for their rate (channel_arrivals),
+  /// and as many groups, ports and interfaces of every source's.
+  static constexpr std::size_t channel_arrivals_kept = 65536;
+  /// The rate of the datagrams counted through a joined channel, as
+  /// channel_count's: {datagrams, bits} per second over its first to last
+  /// datagram with a stream's clump rule; none below two datagrams (or
+  /// past channel_arrivals_kept). `source`: an include join's (its
+  /// datagrams), none: every source's. `interfaces`: the join interface
+  /// and those it replaced (a re-created interface): their datagrams one
+  /// after the other, as the clumps of one clock.
+  [[nodiscard]] std::optional<std::pair<double, double>> channel_rate(const core::ip_address& group,
+                                                                      std::uint16_t port,
+                                                                      std::span<const std::uint32_t> interfaces,
+                                                                      const std::optional<core::ip_address>& source) const;
   /// Ingress interfaces tallied per stream at most (stream::by_interface).
   static constexpr std::size_t max_interfaces_per_stream = 16;
   /// (group, port, ingress interface index, source) of a channel; the
@@ -1046,9 +1078,19 @@ class stream_table {
   /// The channel a stream of `key` arriving on `interface_index` counts in.
   [[nodiscard]] channel_key channel_of(const stream_key& key, std::uint32_t interface_index) const;
   /// Credit `st`'s datagrams to its channels in `to`, each interface's to
-  /// its own (stream::by_interface); `rated`: with their rates.
-  void add_channels(std::map<channel_key, channel_count>& to, const stream_key& key, const stream& st,
-                    bool rated) const;
+  /// its own (stream::by_interface).
+  void add_channels(std::map<channel_key, channel_count>& to, const stream_key& key, const stream& st) const;
+  /// Count one datagram of `s` (`size` bytes at `at_ns`) in its channel's
+  /// arrivals (stream::channel), and every source's where include joins
+  /// name sources of its group and port.
+  void count_channel(stream& s, const stream_key& key, std::size_t size, std::int64_t at_ns);
+  // The channels' arrivals (channel_arrivals_kept at most), and those of
+  // every source per (group, port, interface) on a group and port with
+  // include joins (include_groups_), which the channel of no source named
+  // (its key without a source) leaves out.
+  std::map<channel_key, channel_arrivals> channel_arrivals_;
+  std::map<std::tuple<core::ip_address, std::uint16_t, std::uint32_t>, channel_arrivals> any_source_arrivals_;
+  std::set<std::pair<core::ip_address, std::uint16_t>> include_groups_;
   /// Tally a datagram of `s` through `interface_index`, another interface
   /// than its datagrams so far came through, or one of a stream tallied
   /// so already (stream::by_interface).
