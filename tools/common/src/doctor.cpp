@@ -3878,6 +3878,22 @@ bool any_member(const json& v, const Leaf& leaf) {
   return leaf(v);
 }
 
+// Each element of `v` (a set ({"set": ...}), an element with options
+// ({"elem": {"val": ...}}), an array, at any depth: how nft's JSON writes a
+// match's right side) given to `leaf`, a plain value once.
+template <class Leaf>
+void each_member(const json& v, const Leaf& leaf) {
+  if (v.is_object() && v.contains("set")) return each_member(v["set"], leaf);
+  if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
+    return each_member(v["elem"]["val"], leaf);
+  }
+  if (v.is_array()) {
+    for (const auto& e : v) each_member(e, leaf);
+    return;
+  }
+  leaf(v);
+}
+
 // Whether `v` is, or is a range or prefix holding, `a` (one value; any_member walks sets).
 bool address_member(const json& v, const core::ip_address& a) {
   if (v.is_string()) {
@@ -3995,16 +4011,9 @@ numgen_cover numgen_covers(const json& m) {
   // or an array of them, elements with options).
   std::vector<std::pair<std::uint64_t, std::uint64_t>> spans;
   bool readable = true;
-  const auto collect = [&](const json& v, const auto& self) -> void {
+  const auto& right = m.value("right", json());
+  each_member(right, [&](const json& v) {
     if (!readable) return;
-    if (v.is_object() && v.contains("set")) return self(v["set"], self);
-    if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
-      return self(v["elem"]["val"], self);
-    }
-    if (v.is_array()) {
-      for (const auto& e : v) self(e, self);
-      return;
-    }
     if (const auto n = number(v)) {
       spans.emplace_back(*n, *n);
       return;
@@ -4018,9 +4027,7 @@ numgen_cover numgen_covers(const json& m) {
       }
     }
     readable = false;
-  };
-  const auto& right = m.value("right", json());
-  collect(right, collect);
+  });
   const std::string op = m.value("op", "==");
   if (!readable || spans.empty()) return out;
   // A relational operator takes one number.
@@ -4078,18 +4085,7 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     // does not, else undecided.
     const auto& parts = left["concat"];
     std::vector<const json*> elements;
-    const auto collect = [&elements](const json& v, const auto& self) -> void {
-      if (v.is_object() && v.contains("set")) return self(v["set"], self);
-      if (v.is_object() && v.contains("elem") && v["elem"].is_object() && v["elem"].contains("val")) {
-        return self(v["elem"]["val"], self);
-      }
-      if (v.is_array()) {
-        for (const auto& e : v) self(e, self);
-        return;
-      }
-      elements.push_back(&v);
-    };
-    collect(right, collect);
+    each_member(right, [&elements](const json& v) { elements.push_back(&v); });
     bool any_yes = false, all_no = true;
     for (const auto* e : elements) {
       if (!e->is_object() || !e->contains("concat") || !(*e)["concat"].is_array() ||
