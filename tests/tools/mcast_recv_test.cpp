@@ -245,15 +245,22 @@ TEST(NetMcastRecv, AGroupJoinedOnTwoInterfacesCreditsEachChannel) {
         EXPECT_EQ(c["packets"], 100) << c;
         EXPECT_FALSE(c["first_packet_ms"].is_null()) << c;
         ASSERT_TRUE(c["rate_pps"].is_number()) << c;
-        EXPECT_NEAR(c["rate_pps"].get<double>(), 1000.0, 20.0) << "each interface's own rate: " << c;
-        EXPECT_NEAR(c["rate_bps"].get<double>(), 1000.0 * 100 * 8, 16'000.0) << "100-byte datagrams: " << c;
+        // The sender paces 1,000 pps, but a loaded machine runs it slower:
+        // each channel's rate is half the stream's (which counts both
+        // copies of the same datagrams), and near the sender's pace.
+        const double stream_pps = (*summary)["streams"][0]["rate_pps"].get<double>();
+        const double pps = c["rate_pps"].get<double>();
+        EXPECT_NEAR(pps, stream_pps / 2, stream_pps * 0.03) << "each interface's own rate: " << c;
+        EXPECT_GT(pps, 600.0) << c;
+        EXPECT_LT(pps, 1100.0) << c;
+        EXPECT_NEAR(c["rate_bps"].get<double>(), pps * 100 * 8, pps * 8) << "100-byte datagrams: " << c;
       }
       EXPECT_TRUE((*summary)["silent"].is_null()) << (*summary)["silent"];
     } else if (format == "--csv") {
       for (const char* iface : {"eth0", "eth1"}) {
         EXPECT_TRUE(std::regex_search(r.standard_output,
                                       std::regex("\nsummary,[0-9.]+,239\\.255\\.70\\.20," + port + ",,,," + iface +
-                                                 ",[0-9]+,100,,(9[89][0-9]|10[01][0-9])(\\.[0-9]+)?,")))
+                                                 ",[0-9]+,100,,([6-9][0-9][0-9]|10[0-9][0-9])(\\.[0-9]+)?,")))
             << "a channel row for " << iface << ": " << r.standard_output;
       }
     } else {
@@ -264,7 +271,7 @@ TEST(NetMcastRecv, AGroupJoinedOnTwoInterfacesCreditsEachChannel) {
           << r.output;
       for (const char* iface : {"eth0", "eth1"}) {
         EXPECT_TRUE(std::regex_search(r.output, std::regex("\n  239\\.255\\.70\\.20:" + port + " on " + iface +
-                                                           ": 100 packets (9[89][0-9]|10[01][0-9]) pps [^,]*, first "
+                                                           ": 100 packets ([6-9][0-9][0-9]|10[0-9][0-9]) pps [^,]*, first "
                                                            "packet after [0-9.]+ ms")))
             << iface << ": " << r.output;
       }
