@@ -66,7 +66,13 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // Before the joins: a sender may start as soon as they are reported.
   const auto drops_before = tools::drop_counters::read();
   std::size_t handled = members.size();
-  if (auto bad = tools::open_and_join(s, out, members, shards, table, &joined, &placed, &handled)) return *bad;
+  // The interface-event watcher opens as the joins end, before the start
+  // event: a change made as soon as the run says it is joined is reported.
+  std::optional<mcnet::result<mcnet::netlink::watcher>> watcher;
+  if (auto bad = tools::open_and_join(s, out, members, shards, table, &joined, &placed, &handled,
+                                      [&watcher] { watcher = mcnet::netlink::watcher::open(); })) {
+    return *bad;
+  }
   // A signal during the joins: what follows (the checks, the verdict of a
   // run that received nothing) is about the memberships joined, not the
   // ones never tried (60,000 of them took 12 s to check after a SIGINT).
@@ -83,7 +89,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // The routes the joins without -i followed: a link down that took one is fixed with it.
   auto relied = tools::relied_routes(placed);
   // Interface changes during the run are reported, and a re-created interface joined again.
-  auto links = tools::link_watch::open(shards, std::move(placed), out);
+  auto links = watcher ? tools::link_watch::open(std::move(*watcher), shards, std::move(placed), out)
+                       : tools::link_watch::open(shards, std::move(placed), out);
   if (!links) out.warn("interface events are not watched: " + links.error().message());
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.

@@ -21,9 +21,13 @@ using json = nlohmann::ordered_json;
 
 result<link_watch> link_watch::open(std::vector<shard>& shards, std::vector<joined_membership> joins,
                                     const reporter& out) {
-  auto w = netlink::watcher::open();
-  if (!w) return fail(w.error());
-  return link_watch(std::move(*w), shards, std::move(joins), out);
+  return open(netlink::watcher::open(), shards, std::move(joins), out);
+}
+
+result<link_watch> link_watch::open(result<netlink::watcher> watcher, std::vector<shard>& shards,
+                                    std::vector<joined_membership> joins, const reporter& out) {
+  if (!watcher) return fail(watcher.error());
+  return link_watch(std::move(*watcher), shards, std::move(joins), out);
 }
 
 link_watch::link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,

@@ -293,7 +293,8 @@ result<void> join(core::socket_ref sock, const join_request& r, const placement&
 
 std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& given,
                                  std::vector<shard>& shards, stream_table& table, json* joined_channels,
-                                 std::vector<joined_membership>* placed, std::size_t* handled_out) {
+                                 std::vector<joined_membership>* placed, std::size_t* handled_out,
+                                 const std::function<void()>& before_start) {
   // A spec without an interface is joined where the kernel's route to its
   // group goes, looked up once per group before planning: so the planner
   // sees that an any-source join without -i and an include join naming the
@@ -477,6 +478,7 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
                                             : ""));
     }
   }
+  if (before_start) before_start();
   const std::optional<std::int64_t> asked =
       s.rcvbuf > 0 ? std::optional<std::int64_t>(s.rcvbuf) : buffers.auto_asked;
   const std::string asked_text =

@@ -38,6 +38,11 @@ class link_watch {
   /// netlink::watcher::open.
   [[nodiscard]] static result<link_watch> open(std::vector<shard>& shards, std::vector<joined_membership> joins,
                                                const reporter& out);
+  /// The same with `watcher`, opened earlier (netlink::watcher::open): the
+  /// changes it queued since are reported by the first read(), so a watcher
+  /// opened before the run said it was joined misses none. Errors: `watcher`'s.
+  [[nodiscard]] static result<link_watch> open(result<netlink::watcher> watcher, std::vector<shard>& shards,
+                                               std::vector<joined_membership> joins, const reporter& out);
 
   /// The descriptor to poll for POLLIN (the watcher's).
   [[nodiscard]] int fd() const noexcept { return watcher_.fd(); }

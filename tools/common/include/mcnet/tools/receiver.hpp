@@ -151,11 +151,16 @@ struct joined_membership {
 /// `handled`, when given, how many of `members` (the first ones) were
 /// joined or found repeated: fewer than all only after a signal (the run's
 /// later checks then look at those alone, not at 60,000 never joined).
+/// `before_start`, when given, is called once after the joins, right before
+/// the start line and event: whatever must see the run from the moment it
+/// says it is joined starts there (mcast-recv opens its interface-event
+/// watcher, so a change made as soon as the start event is out is reported).
 [[nodiscard]] std::optional<int> open_and_join(const recv_settings& s, const reporter& out,
                                                const std::vector<membership>& members, std::vector<shard>& shards,
                                                stream_table& table, nlohmann::ordered_json* joined = nullptr,
                                                std::vector<joined_membership>* placed = nullptr,
-                                               std::size_t* handled = nullptr);
+                                               std::size_t* handled = nullptr,
+                                               const std::function<void()>& before_start = {});
 
 /// --interfaces: every link with its flags, state, MTU, addresses and
 /// joined groups (one JSON object per link with --json). Returns the exit code.
