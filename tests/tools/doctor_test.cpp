@@ -4754,7 +4754,7 @@ TEST(NetDoctor, Ipv6GroupOnTwoLinksWithoutIAsksWhichInterface) {
 // #15 (trial d15m, finding 5): an IPv6 join interface that is down has no
 // IPv6 address for that reason: the fix is the link up, not disable_ipv6=0
 // (which it is not); with IPv6 really disabled there, that sysctl is the
-// address line's fix.
+// address line's fix, a FAIL (trial h15t F6: it drops what comes in).
 TEST(NetDoctor, AnIpv6InterfaceDownIsFixedByTheLinkUpNotByDisableIpv6) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -4779,7 +4779,7 @@ TEST(NetDoctor, AnIpv6InterfaceDownIsFixedByTheLinkUpNotByDisableIpv6) {
   }
   h.ns().write_sysctl("net.ipv6.conf.eth0.disable_ipv6", "1");
   const auto off = doctor(h, {"-i", "eth0", group});
-  EXPECT_TRUE(check_says(off, "interface", "WARN", "IPv6 is disabled on eth0")) << off.r.output;
+  EXPECT_TRUE(check_says(off, "interface", "FAIL", "IPv6 is disabled on eth0")) << off.r.output;
   bool sysctl_fix = false;
   for (const auto& c : off.checks("interface")) {
     sysctl_fix = sysctl_fix || c["fix"] == "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0";
@@ -6599,4 +6599,48 @@ TEST(NetDoctor, TheReversePathLookupOfAGroupsDatagramCarriesNoSource) {
     EXPECT_EQ(total_packets(run), from_group ? 20u : 0u) << run.output;
     ASSERT_TRUE(rx.exec({"ip", "rule", "del", "pref", "100"}).status.success());
   }
+}
+
+// #15 (trial h15t, F6): IPv6 disabled on the join interface of an IPv6
+// group. The join succeeds, yet the kernel drops every IPv6 packet that
+// comes in there (eth0's Ip6InDiscards, measured here): an interface FAIL
+// with the sysctl that fixes it, the verdict's; a run with -i says it at
+// its start and ends with it; the fix, pasted, lets the datagrams in.
+TEST(NetDoctor, Ipv6DisabledOnTheJoinInterfaceIsAFailureTheVerdictNames) {
+  MCNET_REQUIRE_NETNS();
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  rx.ns().write_sysctl("net.ipv6.conf.eth0.disable_ipv6", "1");
+  const auto spec = "[ff3e::90:91]:" + port;
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["subject"], "eth0") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0") << d.r.output;
+  const auto said = d.verdict["message"].get<std::string>();
+  EXPECT_NE(said.find("IPv6 is disabled on eth0"), std::string::npos) << said;
+  EXPECT_NE(said.find("drops every IPv6 packet that comes in on eth0"), std::string::npos) << said;
+
+  // What it says is what the kernel does: the run joins, and the datagrams
+  // are counted among eth0's Ip6InDiscards, none received.
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto discards = test::tools::dev_snmp6(rx, "eth0", "Ip6InDiscards");
+  ASSERT_TRUE(discards.has_value());
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(run), 0u) << run.output;
+  EXPECT_GE(test::tools::dev_snmp6(rx, "eth0", "Ip6InDiscards").value_or(0), *discards + 20) << run.output;
+  const auto events = json_lines(run.standard_output);
+  bool warned = false;
+  for (const auto& e : events) {
+    if (e.value("event", "") != "warning" || e.value("code", "") != "interface") continue;
+    warned = warned || (e["subject"] == "eth0" && e["fix"] == "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0");
+  }
+  EXPECT_TRUE(warned) << "a run with -i eth0 warns of it at its start\n" << run.output;
+  const auto verdict = test::tools::summary_verdict(run.standard_output);
+  EXPECT_EQ(verdict["check"], "interface") << run.output;
+  EXPECT_EQ(verdict["status"], "FAIL") << run.output;
+
+  // The fix, pasted: every datagram arrives.
+  ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(fixed), 20u) << fixed.output;
 }

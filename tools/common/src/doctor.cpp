@@ -573,11 +573,12 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                            note.empty() ? std::string() : note + "; ", unrouted, n, n, dev, dev);
       }
       checks.push_back({"interface", n, check_status::fail,
-                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {},
-                        note});
+                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up",
+                        {{"up", false}}, note});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
-                        "no carrier (the link below is down: cable, peer, or the other end of a veth)", "", {},
+                        "no carrier (the link below is down: cable, peer, or the other end of a veth)", "",
+                        {{"carrier", false}},
                         "bring its peer, cable or switch port up (no command here does: ip link show dev " + dev +
                             " shows the link's state, NO-CARRIER)"});
     }
@@ -631,10 +632,17 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
         const bool off = disabled && *disabled == 1;
         const auto enable = "sysctl -w " + shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0");
         if (off) {
-          checks.push_back({"interface", n, check_status::warn,
-                            fmt::format("no IPv6 address (not even link-local): IPv6 is disabled on {} "
-                                        "(disable_ipv6 1), so MLD reports cannot be sent{}",
-                                        n, l->is_up() ? "" : ", and the link is down"),
+          // The join succeeds all the same (the link keeps its inet6_dev),
+          // but ipv6_rcv drops every IPv6 packet that comes in on it
+          // (Ip6InDiscards) and ip6_output every one sent by it, the MLD
+          // reports too (Ip6OutDiscards): measured, trial h15t F6.
+          checks.push_back({"interface", n, check_status::fail,
+                            fmt::format("IPv6 is disabled on {} (disable_ipv6 1): no IPv6 address, not even "
+                                        "link-local; an IPv6 join there succeeds, yet the kernel drops every IPv6 "
+                                        "packet that comes in on {} before any socket (its Ip6InDiscards counts "
+                                        "them: /proc/net/dev_snmp6/{}) and every MLD report it sends there "
+                                        "(Ip6OutDiscards): no datagram of the group is received{}",
+                                        n, n, n, l->is_up() ? "" : ", and the link is down"),
                             enable, {{"disable_ipv6", 1}},
                             l->is_up() ? std::string()
                                        : fmt::format("the link is down too: the interface line's fix (ip link set dev "
@@ -649,7 +657,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                                      "down, which removed them: MLD reports cannot be sent; the "
                                                      "link-local address comes back when it is up"),
                             l->is_up() ? std::string() : "ip link set dev " + dev + " up",
-                            {{"disable_ipv6", opt_json(disabled)}},
+                            {{"disable_ipv6", opt_json(disabled)}, {l->is_up() ? "carrier" : "up", false}},
                             l->is_up() ? "the no-carrier line says what brings the carrier"
                                        : "the line that says the link is down names the addresses that do not come "
                                          "back by themselves"});

@@ -277,10 +277,13 @@ struct join_refusal {
 /// Run setup_checks() for `members` and print each WARN and FAIL as a
 /// warning (stderr, and a `warning` event with --json: `code` the check's
 /// name, with `subject` and `fix`). Route checks are left out (a group
-/// without an interface is the join's error, with its fix), and so are the
-/// interface findings on interfaces -i or %IFACE named when `resolver_said`
-/// (the resolver warned about those already; link_watch's checks of a
-/// re-created interface say them). Returns the findings printed.
+/// without an interface is the join's error, with its fix), and so are, on
+/// an interface -i or %IFACE named, when `resolver_said`, the findings of
+/// its state that the resolver warned about already (down, no carrier, no
+/// MULTICAST flag: `data.up`, `data.carrier` or `data.multicast` false;
+/// link_watch's checks of a re-created interface say them); every other
+/// finding about it (IPv6 disabled, no address, the loopback) is said.
+/// Returns the findings printed.
 std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out,
                                          bool resolver_said = true);
 
