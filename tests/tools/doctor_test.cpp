@@ -684,7 +684,10 @@ TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag)
   // (trial15i L3).
   EXPECT_EQ(lo.r.output.find("multicast on"), std::string::npos) << lo.r.output;
   const auto run_lo = rx.exec({MCAST_RECV, "-i", "lo", "-d", "0.2", group});
-  EXPECT_EQ(run_lo.output.find("MULTICAST flag"), std::string::npos) << run_lo.output;
+  EXPECT_EQ(run_lo.output.find("lacks the MULTICAST flag"), std::string::npos) << run_lo.output;
+  EXPECT_EQ(run_lo.output.find("multicast on"), std::string::npos) << run_lo.output;
+  // What lo is for multicast is a start warning (trial h15t F12).
+  EXPECT_NE(run_lo.output.find("warning: interface lo: lo is the loopback"), std::string::npos) << run_lo.output;
   // With --listen the listen line names the route line, as the docs say
   // ("named alike"), not the sender (trial15i L3).
   const auto heard = doctor_while(rx, {"--listen", "1", "-i", "lo", group}, "335AFFEF", [&] {
@@ -6643,4 +6646,85 @@ TEST(NetDoctor, Ipv6DisabledOnTheJoinInterfaceIsAFailureTheVerdictNames) {
   ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
   const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
   EXPECT_EQ(total_packets(fixed), 20u) << fixed.output;
+}
+
+// #15 (trial h15t, F12): `-i lo`. The doctor said every check OK for an
+// IPv4 group on lo without a multicast route, and --listen joined the group
+// on every other link besides: what lo is for multicast is said plainly
+// (IPv4: only this host's own senders out of lo reach it, a WARN; IPv6: no
+// multicast route at all, a FAIL), with the route's interface as the fix
+// when the group has a route, and --listen stays on lo: a sender on this
+// host out of lo is heard there, a note under an OK verdict, and the group
+// is joined on no other link meanwhile.
+TEST(NetDoctor, AJoinOnTheLoopbackSaysWhatLoIsAndListenStaysOnIt) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.121:" + port;
+  const auto lo_line = [](const doctor_run& d) {
+    const auto lines = d.checks("interface");
+    const auto it = std::ranges::find_if(lines, [](const json& c) { return c["subject"] == "lo"; });
+    return it == lines.end() ? json() : *it;
+  };
+
+  // The group's route leads by eth0: the route line's FAIL is the verdict,
+  // and the interface line says what lo is, with the same fix.
+  const auto routed = doctor(rx, {"-i", "lo", spec});
+  expect_verdict(routed, "route", "FAIL", tools::exit_doctor_fail);
+  auto lo = lo_line(routed);
+  ASSERT_TRUE(lo.is_object()) << routed.r.output;
+  EXPECT_EQ(lo["status"], "WARN") << routed.r.output;
+  EXPECT_NE(lo["message"].get<std::string>().find("lo is the loopback: only datagrams this host itself sends out of "
+                                                  "lo arrive on it"),
+            std::string::npos)
+      << routed.r.output;
+  EXPECT_EQ(lo["fix"], "mcast-recv -i eth0 " + spec) << routed.r.output;
+  EXPECT_EQ(routed.r.output.find("MULTICAST, MTU 65536"), std::string::npos) << "lo has no MULTICAST flag\n"
+                                                                             << routed.r.output;
+
+  // No multicast route: the interface line is the verdict, a WARN without a fix.
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", "224.0.0.0/4"}).status.success());
+  const auto unrouted = doctor(rx, {"-i", "lo", spec});
+  expect_verdict(unrouted, "interface", "WARN", tools::exit_doctor_warn);
+  EXPECT_EQ(unrouted.verdict["subject"], "lo") << unrouted.r.output;
+  EXPECT_TRUE(unrouted.verdict["fix"].is_null()) << unrouted.r.output;
+  EXPECT_NE(unrouted.verdict["note"].get<std::string>().find("-i IFACE"), std::string::npos) << unrouted.r.output;
+
+  // IPv6: nothing at all arrives on lo.
+  const auto v6 = doctor(rx, {"-i", "lo", "[ff3e::90:121]:" + port});
+  expect_verdict(v6, "interface", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(v6.verdict["message"].get<std::string>().find("no IPv6 multicast route"), std::string::npos)
+      << v6.r.output;
+
+  // --listen on lo: a sender on this host out of lo is heard there; the
+  // group is joined on lo alone meanwhile (the doctor's probes stay off the
+  // other links).
+  std::string joined_while;
+  const auto heard = doctor_while(rx, {"-i", "lo", "--listen", "2", spec}, "795AFFEF", [&] {
+    test::tools::send(rx, {"-i", "lo", "-c", "20", "-r", "100pps", spec});
+    joined_while = rx.run([] {
+      std::ifstream in("/proc/thread-self/net/igmp");
+      return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    });
+  });
+  // /proc/net/igmp: a device line, then its groups; the group on lo only.
+  std::string device;
+  std::set<std::string> with_group;
+  std::istringstream lines(joined_while);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])) != 0) {
+      std::istringstream f(line);
+      std::string idx;
+      f >> idx >> device;
+    } else if (line.find("795AFFEF") != std::string::npos) {
+      with_group.insert(device);
+    }
+  }
+  EXPECT_EQ(with_group, (std::set<std::string>{"lo"})) << joined_while;
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_TRUE(std::ranges::any_of(heard.verdict["notes"], [](const json& n) {
+    return n["check"] == "interface" && n["subject"] == "lo";
+  })) << heard.r.output;
 }

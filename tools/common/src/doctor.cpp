@@ -470,6 +470,54 @@ std::optional<check_result> no_ipv6_cause(std::uint32_t index) {
 
 namespace {
 
+// A join on the loopback (trial h15t F12: `-i lo` said OK and --listen
+// joined on every other link instead): what lo is for multicast, a line
+// per family joined there. IPv4: only this host's own senders out of lo
+// reach it (mcast-send -i lo; measured, trial15i L3), so a WARN; IPv6: the
+// kernel gives lo no ff00::/8 route (table local), so not even those can
+// send there (measured: "Network is unreachable"), a FAIL. The fix moves
+// the joins on lo to the link the groups' route leads by, when one does
+// (the route line says it too); else the note says what to name.
+void loopback_checks(const netlink::link& l, const std::set<int>& families, const std::vector<planned>& plan,
+                     std::vector<check_result>& checks) {
+  for (const int family : families) {
+    const bool v4 = family == AF_INET;
+    const auto on_lo = [&](const membership& m) { return m.iface.index == l.index && m.request.group.is_v4() == v4; };
+    // Where the groups' route leads, when it is one link for all and not lo.
+    std::optional<std::string> routed;
+    bool one_link = true;
+    for (const auto& p : plan) {
+      if (p.iface.index != l.index || p.m->request.group.is_v4() != v4) continue;
+      const auto r = netlink::route_to(p.m->request.group);
+      const std::string via = r && r->iface.index != l.index ? std::string(r->iface.name.view()) : std::string();
+      if (via.empty() || (routed && *routed != via)) one_link = false;
+      if (!via.empty() && !routed) routed = via;
+    }
+    const auto fix = one_link && routed ? placed_command(members_of(plan),
+                                                         [&](const membership& m) -> std::optional<std::string> {
+                                                           if (on_lo(m)) return routed;
+                                                           return std::nullopt;
+                                                         })
+                                        : std::string();
+    const std::string what =
+        v4 ? fmt::format("{} is the loopback: only datagrams this host itself sends out of {} arrive on it (mcast-send "
+                         "-i {}); nothing from another host ever comes in there, and the IGMP reports of a join there "
+                         "reach no router or switch (its MULTICAST flag, off by default, changes none of this)",
+                         l.name, l.name, l.name)
+           : fmt::format("{} is the loopback, and the kernel gives it no IPv6 multicast route (no ff00::/8 in table "
+                         "local, which every other link gets as it comes up): not even a sender on this host can send "
+                         "an IPv6 group out of {} (Network is unreachable), and nothing from another host ever comes "
+                         "in there, so no datagram of the group arrives on it",
+                         l.name, l.name);
+    checks.push_back({"interface", l.name, v4 ? check_status::warn : check_status::fail, what, fix,
+                      {{"loopback", true}},
+                      fmt::format("join on the interface of the link the sender is on: -i IFACE or the spec's %IFACE "
+                                  "(ip -br link lists the interfaces){}{}",
+                                  routed ? fmt::format("; the group's route leads by {}", *routed) : std::string(),
+                                  v4 ? fmt::format("; {} serves a sender on this host alone", l.name) : std::string())});
+  }
+}
+
 void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
                       std::vector<check_result>& checks) {
   std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
@@ -585,8 +633,9 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     // The loopback has no MULTICAST flag by default, and it changes
     // nothing there (measured, trial15i L3: an IPv4 sender on lo reaches a
     // receiver on lo with the flag off; IPv6 delivers nothing on lo with
-    // the flag on either): no WARN, whose fix would be no fix. Nothing from
-    // another host arrives on lo: the route line says so.
+    // the flag on either): no WARN, whose fix would be no fix. What is
+    // wrong with lo for multicast is said plainly instead (trial h15t F12).
+    if (l->is_loopback()) loopback_checks(*l, fams, plan, checks);
     if (!l->is_multicast() && !l->is_loopback()) {
       // Measured (trial15i M2): with the flag off the kernel still joins and
       // sends its IGMP / MLD reports, and a veth delivers the groups'
@@ -722,7 +771,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     if (checks.size() == before) {
       // The addresses last, one comma-separated list on the line.
       checks.push_back({"interface", n, check_status::ok,
-                        fmt::format("up, carrier, MULTICAST, MTU {}, address{} {}", l->mtu,
+                        fmt::format("up, carrier, {}MTU {}, address{} {}", l->is_multicast() ? "MULTICAST, " : "",
+                                    l->mtu,
                                     addrs.size() == 1 ? "" : "es", fmt::join(addrs, ", ")),
                         "",
                         {{"index", index}, {"mtu", l->mtu}, {"addresses", addrs}}, ""});
@@ -5685,14 +5735,17 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
       }
     }
-    // An IPv4 any-source join where its route (or -i) puts it: every other
-    // link that is up and multicast-capable too (as IPv6's ff00::/8 links),
-    // to hear whether the sender is on another link's side (trial15j H2).
+    // An IPv4 any-source join where its route puts it: every other link
+    // that is up and multicast-capable too (as IPv6's ff00::/8 links), to
+    // hear whether the sender is on another link's side (trial15j H2).
     const bool routed_elsewhere = std::ranges::any_of(checks, [&](const check_result& c) {
       return c.check == "route" && c.subject == r.group.to_string() &&
              (c.data.value("undecided", false) || c.data.value("ambiguous", false));
     });
-    if (r.group.is_v4() && r.mode != filter::include && p.iface.index != 0 && !routed_elsewhere) {
+    // Only for a join placed by the route: one that -i or %IFACE named
+    // stays on its interface (trial h15t F12: `-i lo` joined every link).
+    if (r.group.is_v4() && r.mode != filter::include && p.iface.index != 0 && p.m->iface.index == 0 &&
+        !routed_elsewhere) {
       for (const auto& l : snap.links) {
         if (l.index == p.iface.index || l.master != 0 || (l.flags & IFF_UP) == 0 || (l.flags & IFF_MULTICAST) == 0 ||
             (l.flags & IFF_LOOPBACK) != 0) {
@@ -7510,6 +7563,8 @@ bool prediction_only(const check_result& c) {
   if (c.check == "interface" && c.data.is_object() && c.data.contains("multicast") && c.data["multicast"] == false) {
     return true;
   }
+  // A join on the loopback (IPv4): heard, a sender on this host sends there.
+  if (c.check == "interface" && c.data.is_object() && c.data.value("loopback", false)) return true;
   // No IPv4 address: heard, the reports from 0.0.0.0 kept nothing away (trial15k L2).
   if (c.check == "interface" && c.data.is_object() && c.data.contains("ipv4_address") &&
       c.data["ipv4_address"] == false) {
