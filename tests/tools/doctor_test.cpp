@@ -6728,3 +6728,68 @@ TEST(NetDoctor, AJoinOnTheLoopbackSaysWhatLoIsAndListenStaysOnIt) {
     return n["check"] == "interface" && n["subject"] == "lo";
   })) << heard.r.output;
 }
+
+// #15 (trial h15t, F14): src_valid_mark on, and a policy rule that selects
+// by fwmark: the reverse-path lookup of the source carries each datagram's
+// mark, so the route back is not the one the doctor looks up. Here the
+// route back without a mark leaves by the join interface (strict mode
+// passes it), and table 100, which marked datagrams look up, refuses the
+// source: the same set-up receives everything, or nothing once a
+// prerouting rule marks the datagrams, the reverse-path counter climbing.
+// The prediction is a WARN saying it is undecided and why, neither OK nor
+// FAIL; with the counter at 0 during --listen, a note.
+TEST(NetDoctor, AReversePathLookupByTheDatagramsMarkIsUndecided) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto source = tx.v4().to_string();
+  const auto spec = source + ",232.1.15.41:" + port;
+  const auto subject = source + " -> 232.1.15.41 on eth0";
+  const auto rp_line = [&](const doctor_run& d) {
+    const auto lines = d.checks("rp_filter");
+    const auto it = std::ranges::find_if(lines, [&](const json& c) { return c["subject"] == subject; });
+    return it == lines.end() ? json() : *it;
+  };
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "pref", "100", "fwmark", "0x1", "lookup", "100"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "unreachable", source, "table", "100"}).status.success());
+  // Without src_valid_mark the mark plays no part: the prediction stands.
+  const auto plain = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_EQ(rp_line(plain)["status"], "OK") << plain.r.output;
+
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.src_valid_mark", "1");
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  const auto line = rp_line(d);
+  ASSERT_TRUE(line.is_object()) << d.r.output;
+  EXPECT_EQ(line["status"], "WARN") << d.r.output;
+  EXPECT_EQ(line["data"]["undecided"], true) << d.r.output;
+  EXPECT_TRUE(line["fix"].is_null()) << d.r.output;
+  const auto message = line["message"].get<std::string>();
+  EXPECT_NE(message.find("undecided: src_valid_mark is on (conf/all 0, conf/eth0 1)"), std::string::npos) << message;
+  EXPECT_NE(message.find("fwmark 0x1 lookup 100"), std::string::npos) << message;
+  EXPECT_NE(message.find("without a mark it leaves by eth0, which passes"), std::string::npos) << message;
+  expect_verdict(d, "rp_filter", "WARN", tools::exit_doctor_warn);
+
+  // It is undecided indeed: unmarked, every datagram arrives; marked, none.
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto unmarked = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(unmarked), 20u) << unmarked.output;
+  ASSERT_TRUE(load_rules(rx, nft,
+                         "add chain inet mcnet_doctor pre { type filter hook prerouting priority -150; }\n"
+                         "add rule inet mcnet_doctor pre udp dport " + port + " meta mark set 1\n"));
+  const auto marked = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(marked), 0u) << marked.output;
+  const auto marked_events = json_lines(marked.standard_output);
+  const auto* summary = find_event(marked_events, "summary");
+  ASSERT_NE(summary, nullptr) << marked.output;
+  EXPECT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 20u) << marked.output;
+  ASSERT_TRUE(rx.exec({nft, "delete", "table", "inet", "mcnet_doctor"}).status.success());
+
+  // --listen with the counter at 0 (the datagrams unmarked): a note under an OK verdict.
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "290F01E8", send);
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(rp_line(heard)["data"]["not_counted"], true) << heard.r.output;
+}

@@ -2035,6 +2035,30 @@ check_result strict_elsewhere(const std::string& subject, const std::string& val
           loose_fix(join), std::move(data), loose_note(src.to_string(), join, table)};
 }
 
+// The reverse-path lookup's mark (trial h15t F14): with src_valid_mark on
+// (conf/all or conf/IFACE: the kernel ORs them, IN_DEV_SRC_VMARK), the
+// lookup of the route back carries each datagram's firewall mark
+// (__fib_validate_source: flowi4_mark = skb->mark), and a policy rule that
+// selects by fwmark makes the route back, so the filter's decision, depend
+// on a mark set as the datagrams come in, which the doctor cannot know.
+// The setting and those rules as `ip rule` writes them; none when either
+// is missing (then the lookup finds what the doctor's, without a mark, finds).
+struct mark_lookup {
+  std::optional<std::int64_t> all, dev;
+  std::vector<std::string> rules;
+};
+std::optional<mark_lookup> mark_in_lookup(const std::string& join) {
+  const auto all = sysctl("net.ipv4.conf.all.src_valid_mark");
+  const auto dev = sysctl(conf_key("net.ipv4.conf", join, "src_valid_mark"));
+  if (!(all && *all != 0) && !(dev && *dev != 0)) return std::nullopt;
+  std::vector<std::string> rules;
+  for (const auto& r : rules_of(true)) {
+    if (r.mark != 0 || r.mark_mask != 0) rules.push_back(rule_text(r));
+  }
+  if (rules.empty()) return std::nullopt;
+  return mark_lookup{all, dev, std::move(rules)};
+}
+
 // A group with no route, no -i and no link down that took its route: its
 // source, rp_filter and IGMP checks have no join interface to be made on.
 // A SKIP line each, saying why and what to do; `version`: the igmp_version
@@ -2361,6 +2385,39 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     const std::string values =
         fmt::format("rp_filter {} (conf/all {}, conf/{} {})", opt_text(eff), opt_text(rp.all), join_name, opt_text(rp.dev));
     const std::string counter = "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter";
+    // The route back depends on the datagrams' mark: no prediction, a WARN
+    // saying why and what the lookup without a mark finds (trial h15t F14).
+    const bool predicted = !own && eff && *eff != 0 && !went_with_link &&
+                           !(*eff == 1 && back && *back_if != join_name && arrives_on);
+    if (const auto marked = predicted ? mark_in_lookup(join_name) : std::nullopt) {
+      auto undecided_data = rp_data;
+      undecided_data["undecided"] = true;
+      undecided_data["src_valid_mark"] = {{"all", opt_json(marked->all)}, {"interface", opt_json(marked->dev)}};
+      undecided_data["mark_rules"] = marked->rules;
+      const auto unmarked =
+          !back ? std::string("there is none, which strict and loose mode both drop")
+          : *back_if == join_name ? fmt::format("it leaves by {}, which passes", join_name)
+          : *eff == 1 ? fmt::format("it leaves by {}, not {}, which strict mode drops", *back_if, join_name)
+                      : fmt::format("it leaves by {}, which loose mode passes", *back_if);
+      checks.push_back(
+          {"rp_filter", subject, check_status::warn,
+           fmt::format("{}: undecided: src_valid_mark is on (conf/all {}, conf/{} {}), so the kernel's reverse-path "
+                       "lookup for {} carries each datagram's firewall mark, and {} select{} by the mark ({}): the "
+                       "route back, and so whether the filter passes {}, depends on a mark set on this host as its "
+                       "datagrams come in (nftables meta mark set, a tc or iptables MARK rule), which the doctor "
+                       "cannot know; without a mark {}",
+                       values, opt_text(marked->all), join_name, opt_text(marked->dev), src.to_string(),
+                       marked->rules.size() == 1 ? std::string("a policy rule")
+                                                 : fmt::format("{} policy rules", marked->rules.size()),
+                       marked->rules.size() == 1 ? "s" : "", fmt::join(marked->rules, "; "), src.to_string(),
+                       unmarked),
+           "", undecided_data,
+           fmt::format("ip route get {} mark MARK shows the route back a datagram with that mark meets; mcast-recv "
+                       "doctor --listen SEC counts the filter's drops (TcpExtIPReversePathFilter)",
+                       src.to_string())});
+      say_where();
+      continue;
+    }
     if (own) {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data,
@@ -3154,6 +3211,17 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
                               c.subject.find(" -> ") != std::string::npos;
     const bool strict_route = c.check == "source_route" && c.status == check_status::warn && c.data.is_object() &&
                               c.data.value("strict_rp", false);
+    // Undecided by the datagrams' mark (trial h15t F14): the counter decides.
+    const bool undecided_rp = c.check == "rp_filter" && c.status == check_status::warn && c.data.is_object() &&
+                              c.data.value("undecided", false) && !is_harmless(c);
+    if (undecided_rp) {
+      c.message += fmt::format("; TcpExtIPReversePathFilter did not climb during {} (0): the filter dropped none of "
+                               "them, whatever their mark",
+                               during);
+      c.data["not_counted"] = true;
+      mark_harmless(c);
+      continue;
+    }
     if (!predicted_rp && !strict_route) continue;
     const auto on = c.subject.rfind(" on ");
     const auto join = on == std::string::npos ? std::string("the join interface") : c.subject.substr(on + 4);
