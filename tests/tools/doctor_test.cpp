@@ -6793,3 +6793,71 @@ TEST(NetDoctor, AReversePathLookupByTheDatagramsMarkIsUndecided) {
   EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
   EXPECT_EQ(rp_line(heard)["data"]["not_counted"], true) << heard.r.output;
 }
+
+// #15 (trial h15t, F8): an MLDv1 querier on the link (host 0 sends an MLDv1
+// query) makes the receiver's kernel fall back to MLDv1, which no sysctl
+// and no /proc file says: the doctor decided MLDv2 by force_mld_version
+// alone. The reports it counts in /proc/net/dev_snmp6/eth0 decide now: its
+// own join goes out as an MLDv1 report, so an SSM spec is the MLDv1 FAIL,
+// as IGMPv2 is (no fix: the querier decides); a run warns of it at its
+// start and its verdict names it. When the doctor's join sends no report
+// (the group is joined there already), the totals are the evidence: MLDv1
+// reports besides MLDv2 ones, a WARN that says which is not known. On a
+// LAN without that querier, --listen counts MLDv2 reports only: OK.
+TEST(NetDoctor, AnMldV1QuerierIsSeenInTheReportsTheHostSends) {
+  MCNET_REQUIRE_NETNS();
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  const auto spec = "fd77:0:0:9::9,[ff3e::8000:11]:" + port;
+  const auto responses = [&] { return test::tools::dev_snmp6(rx, "eth0", "Icmp6OutGroupMembResponses").value_or(0); };
+  const auto v2_only = doctor_while(rx, {"-i", "eth0", "--listen", "1", spec}, "ff3e0000000000000000000080000011",
+                                    [] {});
+  EXPECT_TRUE(check_says(v2_only, "igmp_version", "OK", "MLDv2 in use (the host sent")) << v2_only.r.output;
+  EXPECT_TRUE(check_says(v2_only, "igmp_version", "OK", "during the doctor's join and --listen and no MLDv1 one"))
+      << v2_only.r.output;
+
+  // The querier: the receiver answers in MLDv1.
+  const auto before = responses();
+  ASSERT_TRUE(test::tools::send_mldv1_query(tx, "eth0"));
+  for (int i = 0; i < 200 && responses() == before; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GT(responses(), before) << "the kernel did not answer the MLDv1 query";
+
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "igmp_version", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["subject"], "eth0 MLD") << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("MLDv1 in use (the host sent 1 MLDv1 report on eth0 during the doctor's join"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("make it speak MLDv2"), std::string::npos) << d.r.output;
+  const auto line = d.checks("igmp_version");
+  ASSERT_EQ(line.size(), 1u) << d.r.output;
+  EXPECT_EQ(line[0]["data"]["version"], 1) << d.r.output;
+  EXPECT_EQ(line[0]["data"]["mldv1_reports_during"], 1) << d.r.output;
+
+  // A run: a start warning, and the verdict of a run that received nothing.
+  const auto run = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", spec});
+  expect_schema_conform(run.standard_output);
+  const auto events = json_lines(run.standard_output);
+  EXPECT_TRUE(std::ranges::any_of(events, [](const json& e) {
+    return e.value("event", "") == "warning" && e.value("code", "") == "igmp_version" &&
+           e["message"].get<std::string>().find("MLDv1 in use") != std::string::npos;
+  })) << run.output;
+  const auto verdict = test::tools::summary_verdict(run.standard_output);
+  EXPECT_EQ(verdict["check"], "igmp_version") << run.output;
+  EXPECT_EQ(verdict["status"], "FAIL") << run.output;
+
+  // The group joined there already: the doctor's join sends no report, and
+  // the totals say only that MLDv1 reports went out besides MLDv2 ones.
+  const auto held = rx.run([&] {
+    auto s = core::socket::open(AF_INET6, SOCK_DGRAM);
+    if (s) (void)core::join_group(*s, *core::ip_address::parse("ff3e::8000:11"), rx.iface(0).index);
+    return s;
+  });
+  ASSERT_TRUE(held.has_value());
+  const auto totals = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_EQ(totals.r.status.code, tools::exit_doctor_warn) << totals.r.output;
+  EXPECT_TRUE(check_says(totals, "igmp_version", "WARN", "MLDv2 by default, yet the host sent")) << totals.r.output;
+  EXPECT_TRUE(check_says(totals, "igmp_version", "WARN", "which it sends now is not known")) << totals.r.output;
+}

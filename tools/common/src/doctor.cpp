@@ -2514,6 +2514,96 @@ std::map<std::string, std::string> igmp_querier_versions() {
 
 namespace {
 
+// One interface's MLD report counters (mld_reports); none when unreadable.
+std::optional<mld_reports> read_mld_reports(const std::string& iface) {
+  std::ifstream in("/proc/thread-self/net/dev_snmp6/" + iface);
+  if (!in) return std::nullopt;
+  mld_reports out;
+  bool v1 = false, v2 = false;
+  std::string key;
+  std::uint64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "Icmp6OutGroupMembResponses") out.v1 = value, v1 = true;
+    if (key == "Icmp6OutMLDv2Reports") out.v2 = value, v2 = true;
+  }
+  if (!v1 || !v2) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+mld_report_counts read_mld_reports() {
+  mld_report_counts out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/thread-self/net/dev_snmp6", ec)) {
+    const auto name = e.path().filename().string();
+    if (auto r = read_mld_reports(name)) out[name] = *r;
+  }
+  return out;
+}
+
+namespace {
+
+// What the MLD report counters of `iface` say of the MLD version in use
+// (trial h15t F8): `version` 1 or 2 when they decide it, 0 when they only
+// show that MLDv1 reports went out at some time; `why` the reason said
+// ("" with nothing to say: the default stands); `data` the figures. The
+// reports sent since `since` decide (an MLDv1 one: MLDv1, the kernel answers
+// and joins in MLDv1 only while it is in MLDv1 mode); without any, the
+// totals are evidence: MLDv1 reports and no MLDv2 one ever, MLDv1.
+struct mld_evidence {
+  int version = 2;
+  std::string why;
+  json data = json::object();
+};
+mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
+  mld_evidence e;
+  const auto now = read_mld_reports(iface);
+  if (!now) return e;
+  e.data["mldv1_reports"] = now->v1;
+  e.data["mldv2_reports"] = now->v2;
+  const std::string counters = "Icmp6OutGroupMembResponses and Icmp6OutMLDv2Reports in /proc/net/dev_snmp6/" + iface;
+  if (since != nullptr) {
+    if (const auto it = since->counts.find(iface); it != since->counts.end()) {
+      const auto d1 = now->v1 >= it->second.v1 ? now->v1 - it->second.v1 : 0;
+      const auto d2 = now->v2 >= it->second.v2 ? now->v2 - it->second.v2 : 0;
+      e.data["mldv1_reports_during"] = d1;
+      e.data["mldv2_reports_during"] = d2;
+      if (d1 > 0) {
+        e.version = 1;
+        e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
+                            "does after an MLDv1 querier's query, for 260 s by default since the last one",
+                            count_text(d1, "MLDv1 report", "MLDv1 reports"), iface, since->during,
+                            d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
+                                   : std::string(),
+                            counters);
+        return e;
+      }
+      if (d2 > 0) {
+        e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
+                            count_text(d2, "MLDv2 report", "MLDv2 reports"), iface, since->during, counters);
+        return e;
+      }
+    }
+  }
+  if (now->v1 == 0) return e;
+  if (now->v2 == 0) {
+    e.version = 1;
+    e.why = fmt::format("the host sent only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one ({}): "
+                        "an MLDv1 querier on the link",
+                        iface, now->v1, counters);
+    return e;
+  }
+  e.version = 0;
+  e.why = fmt::format("the host sent {} on {} since the link came up, besides {} ({}): an MLDv1 querier was heard "
+                      "there, after whose queries the kernel answers and joins in MLDv1 for 260 s by default; "
+                      "which it sends now is not known without a report of a join (mcast-recv doctor --listen SEC "
+                      "counts them)",
+                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), iface,
+                      count_text(now->v2, "MLDv2 report", "MLDv2 reports"), counters);
+  return e;
+}
+
 // The fix of a forced IGMP/MLD version: each key that forces it (conf/all,
 // conf/IFACE: the kernel takes either) set to 0, no write of a key that is
 // 0 already (no "all" when conf/IFACE alone forces it).
@@ -2526,8 +2616,9 @@ std::string forced_version_fix(std::string_view tree, std::string_view iface, st
 }
 
 // `queriers_read`: igmp_querier_versions(), read before; null: read here.
+// `mld`: the MLD report counters before the joins (mld_counted()).
 void version_checks(const std::vector<planned>& plan, const std::map<std::string, std::string>* queriers_read,
-                    std::vector<check_result>& checks) {
+                    const mld_since* mld, std::vector<check_result>& checks) {
   // Interface and family: whether a source-specific join is on it, and
   // the groups checked there for want of a route (planned_join::assumed).
   struct on_interface {
@@ -2575,14 +2666,34 @@ void version_checks(const std::vector<planned>& plan, const std::map<std::string
     int in_use = newest;
     if (forced != 0) in_use = forced;
     if (v4 && querier_v != 0) in_use = std::min(in_use, querier_v);
+    // IPv6 keeps no querier version to read: the reports the host sent say
+    // which it speaks (trial h15t F8).
+    const auto counted = !v4 && forced == 0 ? mld_counted(name, mld) : mld_evidence{};
+    if (counted.version == 1) in_use = 1;
     json data{{"forced_all", opt_json(all)}, {"forced_interface", opt_json(dev)},
               {"querier", querier ? json(*querier) : json(nullptr)}, {"version", in_use}};
+    data.update(counted.data);
     const std::string proto = fmt::format("{}v{}", v4 ? "IGMP" : "MLD", in_use);
     const std::string why = forced != 0 ? fmt::format("{} {} / {} (conf/all, conf/{})", knob, opt_text(all),
                                                       opt_text(dev), name)
-                                        : querier_v != 0 && querier_v < newest
-                                            ? fmt::format("a {} querier was heard on the link", *querier)
-                                            : std::string("the default");
+                            : querier_v != 0 && querier_v < newest
+                                ? fmt::format("a {} querier was heard on the link", *querier)
+                            : !counted.why.empty() && counted.version != 0 ? counted.why
+                                                                           : std::string("the default");
+    if (counted.version == 0) {
+      // MLDv1 reports went out at some time, and which version the kernel
+      // speaks now is not known: a WARN for source-specific joins.
+      data["version"] = nullptr;
+      checks.push_back({"igmp_version", subject, ssm ? check_status::warn : check_status::ok,
+                        fmt::format("MLDv2 by default, yet {}{}", counted.why,
+                                    ssm ? "; in MLDv1 a source-specific join goes out without its sources, which an "
+                                          "SSM router ignores (ff3x::/32) or serves with every source"
+                                        : ": any-source joins only, which either carries"),
+                        "", data,
+                        ssm ? std::string("the link's querier (its router) decides: make it speak MLDv2") : ""});
+      if (on.assumed) checks.back().message += assumed_where(*on.assumed, name);
+      continue;
+    }
     if (in_use < newest && ssm) {
       if (on.exclude) data["exclude_joins"] = true;
       checks.push_back({"igmp_version", subject, check_status::fail,
@@ -2792,10 +2903,16 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
   }
 }
 
+// The igmp_version FAIL lines of `checks` from `first` on whose every
+// source-specific join has its source on the join link itself: no router
+// has to forward the channel, so the old version works there (a WARN).
+static void old_versions_on_link(const netlink::snapshot& snap, const std::vector<planned_join>& joined,
+                                 std::vector<check_result>& checks, std::size_t first);
+
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
                                        std::optional<std::int64_t> size,
                                        const relied_routes_map& relied, const std::vector<membership>* command_line,
-                                       const std::map<std::string, std::string>* igmp_queriers) {
+                                       const std::map<std::string, std::string>* igmp_queriers, const mld_since* mld) {
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
   // The run's whole command line, for fixes that move a join and keep the others.
@@ -2834,9 +2951,15 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   source_checks(snap, joined, line, checks);
   unrouted_skips(joined, true, checks);
   const std::size_t versions = checks.size();
-  version_checks(joined, igmp_queriers, checks);
+  version_checks(joined, igmp_queriers, mld, checks);
   versions_of_joins_elsewhere(joined, checks);
-  for (auto i = versions; i < checks.size(); ++i) {
+  old_versions_on_link(snap, joined, checks, versions);
+  return checks;
+}
+
+static void old_versions_on_link(const netlink::snapshot& snap, const std::vector<planned_join>& joined,
+                                 std::vector<check_result>& checks, std::size_t first) {
+  for (auto i = first; i < checks.size(); ++i) {
     auto& c = checks[i];
     if (c.check != "igmp_version" || c.status != check_status::fail) continue;
     const auto name = c.subject.substr(0, c.subject.rfind(' '));
@@ -2879,8 +3002,38 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
                                                       fmt::join(elsewhere, ", "))));
     }
   }
-  return checks;
 }
+
+namespace {
+
+// The doctor's MLD lines again once its own join (and --listen) made the
+// host send reports (trial h15t F8): each IPv6 join interface's
+// igmp_version line is made anew from the reports sent since `since`
+// (read before the join), in its place; then, as setup_checks() does, an
+// old version whose joins come in elsewhere, or whose sources are on the
+// link, is a WARN.
+void mld_after_join(const netlink::snapshot& snap, const std::vector<planned_join>& plan, const mld_since& since,
+                    std::vector<check_result>& checks) {
+  std::vector<planned_join> v6;
+  for (const auto& p : plan) {
+    if (!p.m->request.group.is_v4() && p.iface.index != 0) v6.push_back(p);
+  }
+  if (v6.empty()) return;
+  std::vector<check_result> fresh;
+  version_checks(v6, nullptr, &since, fresh);
+  std::size_t first = checks.size();
+  for (auto& f : fresh) {
+    const auto it = std::ranges::find_if(
+        checks, [&f](const check_result& c) { return c.check == f.check && c.subject == f.subject; });
+    if (it == checks.end()) continue;
+    *it = std::move(f);
+    first = std::min(first, static_cast<std::size_t>(it - checks.begin()));
+  }
+  versions_of_joins_elsewhere(v6, checks);
+  old_versions_on_link(snap, v6, checks, first);
+}
+
+}  // namespace
 
 namespace {
 
@@ -6589,7 +6742,8 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
 }
 
 bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::vector<planned>& plan,
-            std::vector<shard>& shards, std::vector<probe>& probes, std::vector<check_result>& checks) {
+            std::vector<shard>& shards, std::vector<probe>& probes, const mld_since& mld,
+            std::vector<check_result>& checks) {
   const auto line = members_of(plan);  // the command line, for fixes that move a join
   const auto before = drop_counters::read();
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
@@ -7212,6 +7366,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     }
   }
   if (seen.empty()) {
+    mld_after_join(snap, plan, mld, checks);
     // A source routed back through a gateway is behind a router: its
     // datagrams arrive only with a TTL above 1 when they leave the sender
     // (a router forwards a TTL of 2 or more, and decrements it).
@@ -7537,6 +7692,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join),
                     fmt::format("--listen heard {}'s datagrams arrive on {}", r.source->to_string(), join), true);
   }
+  // The MLD version by the reports sent during the join and --listen.
+  mld_after_join(snap, plan, mld, checks);
   // An old IGMP/MLD version on a link whose every source-specific join was
   // heard there: its reports carry no source, yet the datagrams come; not
   // the cause of anything.
@@ -7919,7 +8076,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   const auto port_users = find_port_users(plan);
   port_checks(port_users, plan, *snap, checks);
 
-  // The join mcast-recv would make, by its own code.
+  // The join mcast-recv would make, by its own code; the MLD reports
+  // counted before it say which version it went out in (trial h15t F8).
+  const mld_since mld{read_mld_reports(), s.listen > 0 ? "the doctor's join and --listen" : "the doctor's join"};
   std::vector<shard> shards;
   stream_table table(1, s.recv.payload, s.recv.rtp_clock);
   sink_err.str("");
@@ -7986,9 +8145,12 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       mark_harmless(c);
     }
     membership_checks(plan, shards, checks);
+    // An MLDv1 join's report is counted as the join returns (an MLDv2
+    // one's a moment later): without --listen, what the join sent so far.
+    if (s.listen <= 0) mld_after_join(*snap, plan, mld, checks);
     if (s.listen > 0) {
       auto probes = open_probes(s, *snap, plan, checks, silent);
-      heard_all = listen(s, *snap, plan, shards, probes, checks);
+      heard_all = listen(s, *snap, plan, shards, probes, mld, checks);
       versions_of_joins_elsewhere(plan, checks);
       moved_join_firewall(*snap, plan, checks);
       // A rule that drops by the source only (an anti-spoofing `ip saddr !=
