@@ -6861,3 +6861,107 @@ TEST(NetDoctor, AnMldV1QuerierIsSeenInTheReportsTheHostSends) {
   EXPECT_TRUE(check_says(totals, "igmp_version", "WARN", "MLDv2 by default, yet the host sent")) << totals.r.output;
   EXPECT_TRUE(check_says(totals, "igmp_version", "WARN", "which it sends now is not known")) << totals.r.output;
 }
+
+namespace {
+
+// Host 1 of `net` receives on a bridge (trial h15t F13): br0, made in its
+// namespace, with its eth0 (the veth to the LAN) as its port and eth0's
+// IPv4 address and the multicast route on br0; rp_filter off. What comes
+// from the LAN enters through eth0 and then comes up on br0.
+void receive_on_a_bridge(const test::host& rx) {
+  for (const auto& step : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"},
+           {"ip", "link", "set", "dev", "eth0", "master", "br0"},
+           {"ip", "addr", "del", rx.v4().to_string() + "/24", "dev", "eth0"},
+           {"ip", "addr", "add", rx.v4().to_string() + "/24", "dev", "br0"},
+           {"ip", "link", "set", "dev", "br0", "up"},
+           {"ip", "route", "replace", "224.0.0.0/4", "dev", "br0"}}) {
+    const auto r = rx.exec(step);
+    ASSERT_TRUE(r.status.success()) << fmt::format("{}", fmt::join(step, " ")) << "\n" << r.output;
+  }
+  rp_filter_off(rx, {"br0", "eth0"});
+}
+
+}  // namespace
+
+// #15 (trial h15t, F13): joins on a bridge. A datagram enters through the
+// port eth0, passes eth0's netdev ingress chains and the bridge family's
+// chains (its iifname eth0), then comes up on br0, where an inet rule's
+// `iifname "eth0"` matches nothing (measured here: such a rule drops
+// nothing, the others drop everything). The firewall check walks the way in
+// through each port too, naming it (JSON data.way_in); each fix, pasted,
+// lets the datagrams in. --listen's packet sockets on the ports say the way
+// in of each source heard.
+TEST(NetDoctor, AJoinOnABridgeIsCheckedOnTheWayInThroughItsPorts) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  receive_on_a_bridge(rx);
+  const auto spec = "239.255.90.131:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto received = [&] {
+    return total_packets(test::tools::receive_while(rx, {"--json", "-i", "br0", "-d", "1.2", spec}, send));
+  };
+  struct way {
+    std::string name, rules;
+    bool drops;
+  };
+  const std::vector<way> ways{
+      {"bridge input iifname eth0",
+       "add table bridge mcnet_br\nadd chain bridge mcnet_br input { type filter hook input priority 0; }\n"
+       "add rule bridge mcnet_br input iifname \"eth0\" udp dport " + port + " drop\n",
+       true},
+      {"bridge prerouting iif eth0",
+       "add table bridge mcnet_br\nadd chain bridge mcnet_br pre { type filter hook prerouting priority 0; }\n"
+       "add rule bridge mcnet_br pre iif \"eth0\" udp dport " + port + " drop\n",
+       true},
+      {"netdev ingress on eth0",
+       "add table netdev mcnet_br\nadd chain netdev mcnet_br in { type filter hook ingress device \"eth0\" priority 0; }\n"
+       "add rule netdev mcnet_br in udp dport " + port + " drop\n",
+       true},
+      {"inet input iifname eth0",
+       "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+       "add rule inet mcnet_doctor input iifname \"eth0\" udp dport " + port + " drop\n",
+       false},
+  };
+  for (const auto& w : ways) {
+    SCOPED_TRACE(w.name);
+    ASSERT_TRUE(load_rules(rx, nft, w.rules));
+    EXPECT_EQ(received(), w.drops ? 0u : 20u);
+    const auto d = doctor(rx, {"-i", "br0", spec});
+    if (w.drops) {
+      expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+      EXPECT_EQ(d.verdict["message"].get<std::string>().find("on the way in through eth0, a port of the bridge br0"),
+                0u)
+          << d.r.output;
+      const auto lines = d.checks("firewall");
+      ASSERT_FALSE(lines.empty()) << d.r.output;
+      EXPECT_EQ(lines[0]["data"]["way_in"], json({{"port", "eth0"}, {"bridge", "br0"}})) << d.r.output;
+      ASSERT_TRUE(d.verdict["fix"].is_string()) << d.r.output;
+      const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
+      ASSERT_TRUE(pasted.status.success()) << pasted.output;
+      EXPECT_EQ(received(), 20u);
+    } else {
+      for (const auto& c : d.checks("firewall")) EXPECT_EQ(c["status"], "OK") << d.r.output;
+      EXPECT_EQ(d.r.status.code, tools::exit_ok) << d.r.output;
+    }
+    for (const char* table : {"bridge mcnet_br", "netdev mcnet_br", "inet mcnet_doctor"}) {
+      std::vector<std::string> del{nft, "delete", "table"};
+      std::istringstream words(table);
+      for (std::string word; words >> word;) del.push_back(word);
+      (void)rx.exec(del);
+    }
+  }
+
+  // --listen: the packet socket on the port says the way in.
+  const auto heard = doctor_while(rx, {"-i", "br0", "--listen", "2", spec}, "835AFFEF", send);
+  const auto listened = heard.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << heard.r.output;
+  EXPECT_EQ(listened[0]["data"]["packets"], 23) << heard.r.output;
+  EXPECT_EQ(listened[0]["data"]["interface"]["name"], "br0") << heard.r.output;
+  EXPECT_EQ(listened[0]["data"]["way_in"], json({{"port", "eth0"}, {"bridge", "br0"}})) << heard.r.output;
+  EXPECT_NE(listened[0]["message"].get<std::string>().find("on br0 (in through eth0, a port of the bridge)"),
+            std::string::npos)
+      << heard.r.output;
+}

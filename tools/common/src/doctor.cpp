@@ -4133,7 +4133,35 @@ struct fw_packet {
   /// mark (`fib saddr . mark . iif`, firewalld's rpfilter rule) find
   /// another route than one without it; the mark itself is not known here.
   bool fwmark_rules = true;
+  /// A bridge's port a datagram comes in through (trial h15t F13): its
+  /// name, index and link type.
+  struct bridge_port {
+    std::string name;
+    std::uint32_t index = 0;
+    std::uint16_t link_type = 0;
+  };
+  /// When the join interface is a bridge: its ports. A datagram enters
+  /// through one of them, passes the port's netdev ingress chains and the
+  /// bridge family's prerouting and input chains (the port its iif, the
+  /// bridge its ibrname), then comes up on the bridge (its netdev chains,
+  /// then inet/ip/ip6 with the bridge as iif, where `iifname PORT` matches
+  /// nothing). Empty otherwise.
+  std::vector<bridge_port> ports{};
+  /// Set on the copy that walks a port's chains: the bridge (`iface` the port).
+  std::string bridge{};
 };
+
+// The ports of the bridge `index` (links whose master it is), for
+// fw_packet::ports; none when it is not a bridge.
+std::vector<fw_packet::bridge_port> bridge_ports(const netlink::snapshot& snap, std::uint32_t index) {
+  std::vector<fw_packet::bridge_port> out;
+  const auto* l = snap.link_by_index(index);
+  if (l == nullptr || l->kind != "bridge") return out;
+  for (const auto& p : snap.links) {
+    if (p.master == index) out.push_back({p.name, p.index, p.link_type});
+  }
+  return out;
+}
 
 // Whether a policy-routing rule of `v4`'s family selects by the mark
 // (fwmark): a fib lookup's mark then matters (fw_packet::fwmark_rules).
@@ -4452,6 +4480,13 @@ tri match_holds(const json& m, const fw_packet& pkt) {
   if (left.contains("meta") && left["meta"].value("key", "") == "pkttype") {
     return apply(value_holds_word(right, "multicast", false));  // PACKET_MULTICAST: a group's datagram
   }
+  if (left.contains("meta") && (left["meta"].value("key", "") == "ibrname" ||
+                                 left["meta"].value("key", "") == "ibridgename")) {
+    // The bridge a port's datagram comes in by; none on the bridge itself
+    // or a plain link, where the expression breaks and the rule does not match.
+    if (pkt.bridge.empty()) return tri::no;
+    return apply(value_holds_word(right, pkt.bridge, true));
+  }
   if (left.contains("meta") && left["meta"].value("key", "") == "iifname" && !pkt.iface.empty()) {
     return apply(value_holds_word(right, pkt.iface, true));
   }
@@ -4719,6 +4754,9 @@ struct fw_hit {
   /// The hook of the base chain walked (ingress, prerouting, input): where
   /// in the kernel's path the drop happens.
   std::string hook{};
+  /// For a join on a bridge: the way in of a port's chain (a netdev chain
+  /// of the port, a bridge family chain), {"port", "bridge"}; null else.
+  json way_in = nullptr;
 };
 
 
@@ -5234,11 +5272,43 @@ void fill_netdev_devices(json& ruleset) {
   }
 }
 
+std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt);
+
 // The rules in the input path (base chains on prerouting, input; netdev
 // ingress; and the chains they jump or go to) that drop or reject UDP to
 // `port`, for a group of `v4`'s family; and base chains of policy drop
-// that no rule surely accepts it in.
+// that no rule surely accepts it in. A join on a bridge: first the chains
+// of the way in through each port (fw_packet::ports), each hit saying
+// which (`way_in`); with several ports, which one the datagrams come
+// through is not known here: a sure drop there is a WARN.
 std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
+  std::vector<fw_hit> hits;
+  for (const auto& port : pkt.ports) {
+    auto way = pkt;
+    way.ports.clear();
+    way.bridge = pkt.iface;
+    way.iface = port.name;
+    way.index = port.index;
+    way.link_type = port.link_type;
+    for (auto& h : chain_hits(ruleset, way)) {
+      h.way_in = {{"port", port.name}, {"bridge", pkt.iface}};
+      h.message = fmt::format("on the way in through {}, a port of the bridge {}: {}", port.name, pkt.iface, h.message);
+      if (pkt.ports.size() > 1 && h.status == check_status::fail) {
+        h.status = check_status::warn;
+        h.message += fmt::format(" (for what comes in through {}, one of {}'s {} ports: which one the datagrams "
+                                 "come through is not known here)",
+                                 port.name, pkt.iface, pkt.ports.size());
+      }
+      hits.push_back(std::move(h));
+    }
+  }
+  std::ranges::move(chain_hits(ruleset, pkt), std::back_inserter(hits));
+  return hits;
+}
+
+// firewall_hits() on one device: `pkt.iface`'s own chains, or, with
+// `pkt.bridge` set, those of the way in through the port `pkt.iface`.
+std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
   const auto port = pkt.port;
   const bool v4 = pkt.group.is_v4();
   std::vector<fw_hit> hits;
@@ -5256,7 +5326,11 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     const std::string hook = c.value("hook", "");
     if (hook != "prerouting" && hook != "input" && hook != "ingress") continue;
     const std::string family = c.value("family", "");
-    if (family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
+    if (pkt.bridge.empty() && family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
+    // A bridge port's way in: its netdev chains and the bridge family's
+    // (a netdev chain whose devices nft did not say is the bridge's walk's).
+    if (!pkt.bridge.empty() && family != "netdev" && family != "bridge") continue;
+    if (!pkt.bridge.empty() && family == "netdev" && !c.contains("dev")) continue;
     // A netdev chain sees only its devices' packets.
     if (c.contains("dev") && !pkt.iface.empty() && !value_holds_word(c["dev"], pkt.iface, false)) continue;
     base[{family, c.value("table", ""), c.value("name", "")}] = {
@@ -5719,6 +5793,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       continue;
     }
     if (const auto* l = snap.link_by_index(p.iface.index)) pkt.link_type = l->link_type;
+    pkt.ports = bridge_ports(snap, p.iface.index);
     pkt.sources.push_back(source);
     kinds.push_back(std::move(pkt));
   }
@@ -5780,6 +5855,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         }
         if (!h.rule.empty()) data["rule"] = h.rule;
         if (!h.hook.empty()) data["hook"] = h.hook;
+        if (!h.way_in.is_null()) data["way_in"] = h.way_in;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
       }
       // Several include sources: each judged alone, as --listen judges the senders it saw.
@@ -6023,6 +6099,7 @@ struct wire_tap {
   std::size_t ip_at = 0;    // the IP header's offset in a captured frame (by the link type)
   wire_seen seen;
   bool rp = false;          // opened for the reverse-path filter (else for an exclude join only)
+  std::string port{};       // a bridge's port it captures on (seen.index the bridge's); empty: the join interface
 };
 
 std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, const core::ip_address& group,
@@ -6093,8 +6170,8 @@ void read_tap(wire_tap& t) {
 // in; one that drops none of them a note (harmless: never the verdict).
 // Returns what the rules surely drop ("20 datagrams from 10.77.1.2 on a0"),
 // for the listen line.
-std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, const std::vector<planned>& plan,
-                                             const std::vector<wire_tap>& taps) {
+std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, const netlink::snapshot& snap,
+                                             const std::vector<planned>& plan, const std::vector<wire_tap>& taps) {
   std::vector<std::string> dropped;
   const auto undecided = [](const check_result& c) {
     return c.check == "firewall" && c.status == check_status::warn && !is_harmless(c) && c.data.is_object() &&
@@ -6119,6 +6196,7 @@ std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, 
     }
     fw_packet pkt{t.seen.port, t.seen.group, name, t.seen.index, fw_packet::ct_state::new_flow, std::nullopt, {}, {}};
     pkt.fwmark_rules = any_fwmark_rule(t.seen.group.is_v4());
+    pkt.ports = bridge_ports(snap, t.seen.index);
     std::vector<fw_sender> senders;
     for (const auto& [src, count] : t.seen.from) senders.push_back({src, count});
     const auto port_subject = fmt::format("udp dport {} ({})", t.seen.port, t.seen.group.is_v4() ? "IPv4" : "IPv6");
@@ -6784,22 +6862,36 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // Also for an include join: whether the group's datagrams came from
     // another source than its own, should it hear nothing (trial15o F2).
     const bool include_join = r.mode == filter::include && r.source.has_value();
-    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join) continue;
+    // Also on a bridge: a packet socket on each of its ports, where the
+    // datagrams come in (before the port's and the bridge's chains), says
+    // the way in of each source (trial h15t F13).
+    const auto ports = bridge_ports(snap, p.iface.index);
+    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join && ports.empty()) {
+      continue;
+    }
     const auto group = r.group.unmap().with_scope_id(0);
-    if (auto it = std::ranges::find_if(taps, [&](const wire_tap& t) {
-          return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
-        });
-        it != taps.end()) {
-      it->rp = it->rp || rp_on;
+    const auto same = [&](const wire_tap& t) {
+      return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
+    };
+    if (std::ranges::any_of(taps, same)) {
+      for (auto& t : taps) {
+        if (same(t)) t.rp = t.rp || rp_on;
+      }
       continue;
     }
-    auto t = open_tap(p.iface.index, p.iface.name.view(), group, r.port);
-    if (!t) {
-      if (rp_on) taps_complete = false;
-      continue;
+    std::vector<std::string> devices;  // where to capture: the ports, else the join interface
+    for (const auto& port : ports) devices.push_back(port.name);
+    if (devices.empty()) devices.emplace_back(p.iface.name.view());
+    for (const auto& device : devices) {
+      auto t = open_tap(p.iface.index, device, group, r.port);
+      if (!t) {
+        if (rp_on) taps_complete = false;
+        continue;
+      }
+      t->rp = rp_on;
+      if (!ports.empty()) t->port = device;
+      taps.push_back(std::move(*t));
     }
-    t->rp = rp_on;
-    taps.push_back(std::move(*t));
   }
   const std::size_t sockets = fds.size();
   for (const auto& t : taps) fds.push_back({t.fd, POLLIN, 0});
@@ -6902,6 +6994,39 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (std::size_t i = 0; i < sockets; ++i) {
       for (int k = 0; k < 64 && read_socket(i) > 0; ++k) {
       }
+    }
+  }
+  // The way in of each source heard on a bridge (trial h15t F13): the port
+  // whose packet socket saw the most of its datagrams; then one tap per
+  // join (the bridge's), its ports' counts added up, as the checks below
+  // read them.
+  std::map<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>,
+           std::pair<std::string, std::uint64_t>>
+      way_in;  // (group, port, source, bridge index): (port device, datagrams)
+  for (const auto& t : taps) {
+    if (t.port.empty()) continue;
+    for (const auto& [src, n] : t.seen.from) {
+      auto& w = way_in[{t.seen.group, t.seen.port, src, t.seen.index}];
+      if (n > w.second) w = {t.port, n};
+    }
+  }
+  for (std::size_t i = 0; i < taps.size(); ++i) {
+    for (std::size_t j = i + 1; j < taps.size();) {
+      if (taps[j].seen.index != taps[i].seen.index || taps[j].seen.group != taps[i].seen.group ||
+          taps[j].seen.port != taps[i].seen.port) {
+        ++j;
+        continue;
+      }
+      for (const auto& [src, n] : taps[j].seen.from) {
+        auto it = std::ranges::find(taps[i].seen.from, src, &std::pair<core::ip_address, std::uint64_t>::first);
+        if (it == taps[i].seen.from.end()) {
+          taps[i].seen.from.emplace_back(src, n);
+        } else {
+          it->second += n;
+        }
+      }
+      taps[i].rp = taps[i].rp || taps[j].rp;
+      taps.erase(taps.begin() + static_cast<std::ptrdiff_t>(j));
     }
   }
   if (link_events) {
@@ -7316,7 +7441,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                       p.iface.name.view(), c.data.value("arrive_interface", "")));
     }
   }
-  const auto firewall_dropped = decide_source_rules(checks, plan, taps);
+  const auto firewall_dropped = decide_source_rules(checks, snap, plan, taps);
   const auto no_routes_after = net_counters::read_snmp6("Ip6InNoRoutes");
   const auto no_routes = no_routes_before && no_routes_after && *no_routes_after >= *no_routes_before
                              ? std::optional<std::uint64_t>(*no_routes_after - *no_routes_before)
@@ -7660,20 +7785,29 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                count_text(a->lost(), "datagram", "datagrams"),
                                firewall_some ? " (see the firewall line)" : "");
     }
+    // Heard on a bridge: the port they came in through (null when no packet
+    // socket there saw them).
+    json way = nullptr;
+    std::string way_text;
+    if (const auto* heard_link = snap.link_by_index(c.iface); heard_link != nullptr && heard_link->kind == "bridge") {
+      const auto w = way_in.find({group, port, src, c.iface});
+      way = {{"port", w != way_in.end() ? json(w->second.first) : json(nullptr)}, {"bridge", heard_link->name}};
+      if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", w->second.first);
+    }
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
-                      fmt::format("{}{}, TTL {}, on {}, the largest {} bytes{}{}{}",
+                      fmt::format("{}{}, TTL {}, on {}{}, the largest {} bytes{}{}{}",
                                   count_text(c.packets, "datagram", "datagrams"),
                                   c.ends == 0 ? std::string()
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
-                                  ttl, names.name(c.iface), c.largest,
+                                  ttl, names.name(c.iface), way_text, c.largest,
                                   gap, c.ttl_min <= 1 ? ttl_one_hint : "", status_why),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                        {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
-                       {"interface", interface_json(c.iface, names.name(c.iface))}}, ""});
+                       {"interface", interface_json(c.iface, names.name(c.iface))}, {"way_in", way}}, ""});
   }
   silent_joins(s, plan, seen, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come
