@@ -684,7 +684,10 @@ TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag)
   // (trial15i L3).
   EXPECT_EQ(lo.r.output.find("multicast on"), std::string::npos) << lo.r.output;
   const auto run_lo = rx.exec({MCAST_RECV, "-i", "lo", "-d", "0.2", group});
-  EXPECT_EQ(run_lo.output.find("MULTICAST flag"), std::string::npos) << run_lo.output;
+  EXPECT_EQ(run_lo.output.find("lacks the MULTICAST flag"), std::string::npos) << run_lo.output;
+  EXPECT_EQ(run_lo.output.find("multicast on"), std::string::npos) << run_lo.output;
+  // What lo is for multicast is a start warning (trial h15t F12).
+  EXPECT_NE(run_lo.output.find("warning: interface lo: lo is the loopback"), std::string::npos) << run_lo.output;
   // With --listen the listen line names the route line, as the docs say
   // ("named alike"), not the sender (trial15i L3).
   const auto heard = doctor_while(rx, {"--listen", "1", "-i", "lo", group}, "335AFFEF", [&] {
@@ -4754,7 +4757,7 @@ TEST(NetDoctor, Ipv6GroupOnTwoLinksWithoutIAsksWhichInterface) {
 // #15 (trial d15m, finding 5): an IPv6 join interface that is down has no
 // IPv6 address for that reason: the fix is the link up, not disable_ipv6=0
 // (which it is not); with IPv6 really disabled there, that sysctl is the
-// address line's fix.
+// address line's fix, a FAIL (trial h15t F6: it drops what comes in).
 TEST(NetDoctor, AnIpv6InterfaceDownIsFixedByTheLinkUpNotByDisableIpv6) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
@@ -4779,7 +4782,7 @@ TEST(NetDoctor, AnIpv6InterfaceDownIsFixedByTheLinkUpNotByDisableIpv6) {
   }
   h.ns().write_sysctl("net.ipv6.conf.eth0.disable_ipv6", "1");
   const auto off = doctor(h, {"-i", "eth0", group});
-  EXPECT_TRUE(check_says(off, "interface", "WARN", "IPv6 is disabled on eth0")) << off.r.output;
+  EXPECT_TRUE(check_says(off, "interface", "FAIL", "IPv6 is disabled on eth0")) << off.r.output;
   bool sysctl_fix = false;
   for (const auto& c : off.checks("interface")) {
     sysctl_fix = sysctl_fix || c["fix"] == "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0";
@@ -6599,4 +6602,366 @@ TEST(NetDoctor, TheReversePathLookupOfAGroupsDatagramCarriesNoSource) {
     EXPECT_EQ(total_packets(run), from_group ? 20u : 0u) << run.output;
     ASSERT_TRUE(rx.exec({"ip", "rule", "del", "pref", "100"}).status.success());
   }
+}
+
+// #15 (trial h15t, F6): IPv6 disabled on the join interface of an IPv6
+// group. The join succeeds, yet the kernel drops every IPv6 packet that
+// comes in there (eth0's Ip6InDiscards, measured here): an interface FAIL
+// with the sysctl that fixes it, the verdict's; a run with -i says it at
+// its start and ends with it; the fix, pasted, lets the datagrams in.
+TEST(NetDoctor, Ipv6DisabledOnTheJoinInterfaceIsAFailureTheVerdictNames) {
+  MCNET_REQUIRE_NETNS();
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  rx.ns().write_sysctl("net.ipv6.conf.eth0.disable_ipv6", "1");
+  const auto spec = "[ff3e::90:91]:" + port;
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["subject"], "eth0") << d.r.output;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0") << d.r.output;
+  const auto said = d.verdict["message"].get<std::string>();
+  EXPECT_NE(said.find("IPv6 is disabled on eth0"), std::string::npos) << said;
+  EXPECT_NE(said.find("drops every IPv6 packet that comes in on eth0"), std::string::npos) << said;
+
+  // What it says is what the kernel does: the run joins, and the datagrams
+  // are counted among eth0's Ip6InDiscards, none received.
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto discards = test::tools::dev_snmp6(rx, "eth0", "Ip6InDiscards");
+  ASSERT_TRUE(discards.has_value());
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(run), 0u) << run.output;
+  EXPECT_GE(test::tools::dev_snmp6(rx, "eth0", "Ip6InDiscards").value_or(0), *discards + 20) << run.output;
+  const auto events = json_lines(run.standard_output);
+  bool warned = false;
+  for (const auto& e : events) {
+    if (e.value("event", "") != "warning" || e.value("code", "") != "interface") continue;
+    warned = warned || (e["subject"] == "eth0" && e["fix"] == "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0");
+  }
+  EXPECT_TRUE(warned) << "a run with -i eth0 warns of it at its start\n" << run.output;
+  const auto verdict = test::tools::summary_verdict(run.standard_output);
+  EXPECT_EQ(verdict["check"], "interface") << run.output;
+  EXPECT_EQ(verdict["status"], "FAIL") << run.output;
+
+  // The fix, pasted: every datagram arrives.
+  ASSERT_TRUE(rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()}).status.success());
+  const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(fixed), 20u) << fixed.output;
+}
+
+// #15 (trial h15t, F12): `-i lo`. The doctor said every check OK for an
+// IPv4 group on lo without a multicast route, and --listen joined the group
+// on every other link besides: what lo is for multicast is said plainly
+// (IPv4: only this host's own senders out of lo reach it, a WARN; IPv6: no
+// multicast route at all, a FAIL), with the route's interface as the fix
+// when the group has a route, and --listen stays on lo: a sender on this
+// host out of lo is heard there, a note under an OK verdict, and the group
+// is joined on no other link meanwhile.
+TEST(NetDoctor, AJoinOnTheLoopbackSaysWhatLoIsAndListenStaysOnIt) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.90.121:" + port;
+  const auto lo_line = [](const doctor_run& d) {
+    const auto lines = d.checks("interface");
+    const auto it = std::ranges::find_if(lines, [](const json& c) { return c["subject"] == "lo"; });
+    return it == lines.end() ? json() : *it;
+  };
+
+  // The group's route leads by eth0: the route line's FAIL is the verdict,
+  // and the interface line says what lo is, with the same fix.
+  const auto routed = doctor(rx, {"-i", "lo", spec});
+  expect_verdict(routed, "route", "FAIL", tools::exit_doctor_fail);
+  auto lo = lo_line(routed);
+  ASSERT_TRUE(lo.is_object()) << routed.r.output;
+  EXPECT_EQ(lo["status"], "WARN") << routed.r.output;
+  EXPECT_NE(lo["message"].get<std::string>().find("lo is the loopback: only datagrams this host itself sends out of "
+                                                  "lo arrive on it"),
+            std::string::npos)
+      << routed.r.output;
+  EXPECT_EQ(lo["fix"], "mcast-recv -i eth0 " + spec) << routed.r.output;
+  EXPECT_EQ(routed.r.output.find("MULTICAST, MTU 65536"), std::string::npos) << "lo has no MULTICAST flag\n"
+                                                                             << routed.r.output;
+
+  // No multicast route: the interface line is the verdict, a WARN without a fix.
+  ASSERT_TRUE(rx.exec({"ip", "route", "del", "224.0.0.0/4"}).status.success());
+  const auto unrouted = doctor(rx, {"-i", "lo", spec});
+  expect_verdict(unrouted, "interface", "WARN", tools::exit_doctor_warn);
+  EXPECT_EQ(unrouted.verdict["subject"], "lo") << unrouted.r.output;
+  EXPECT_TRUE(unrouted.verdict["fix"].is_null()) << unrouted.r.output;
+  EXPECT_NE(unrouted.verdict["note"].get<std::string>().find("-i IFACE"), std::string::npos) << unrouted.r.output;
+
+  // IPv6: nothing at all arrives on lo.
+  const auto v6 = doctor(rx, {"-i", "lo", "[ff3e::90:121]:" + port});
+  expect_verdict(v6, "interface", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(v6.verdict["message"].get<std::string>().find("no IPv6 multicast route"), std::string::npos)
+      << v6.r.output;
+
+  // --listen on lo: a sender on this host out of lo is heard there; the
+  // group is joined on lo alone meanwhile (the doctor's probes stay off the
+  // other links).
+  std::string joined_while;
+  const auto heard = doctor_while(rx, {"-i", "lo", "--listen", "2", spec}, "795AFFEF", [&] {
+    test::tools::send(rx, {"-i", "lo", "-c", "20", "-r", "100pps", spec});
+    joined_while = rx.run([] {
+      std::ifstream in("/proc/thread-self/net/igmp");
+      return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    });
+  });
+  // /proc/net/igmp: a device line, then its groups; the group on lo only.
+  std::string device;
+  std::set<std::string> with_group;
+  std::istringstream lines(joined_while);
+  for (std::string line; std::getline(lines, line);) {
+    if (!line.empty() && std::isdigit(static_cast<unsigned char>(line[0])) != 0) {
+      std::istringstream f(line);
+      std::string idx;
+      f >> idx >> device;
+    } else if (line.find("795AFFEF") != std::string::npos) {
+      with_group.insert(device);
+    }
+  }
+  EXPECT_EQ(with_group, (std::set<std::string>{"lo"})) << joined_while;
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_TRUE(std::ranges::any_of(heard.verdict["notes"], [](const json& n) {
+    return n["check"] == "interface" && n["subject"] == "lo";
+  })) << heard.r.output;
+}
+
+// #15 (trial h15t, F14): src_valid_mark on, and a policy rule that selects
+// by fwmark: the reverse-path lookup of the source carries each datagram's
+// mark, so the route back is not the one the doctor looks up. Here the
+// route back without a mark leaves by the join interface (strict mode
+// passes it), and table 100, which marked datagrams look up, refuses the
+// source: the same set-up receives everything, or nothing once a
+// prerouting rule marks the datagrams, the reverse-path counter climbing.
+// The prediction is a WARN saying it is undecided and why, neither OK nor
+// FAIL; with the counter at 0 during --listen, a note.
+TEST(NetDoctor, AReversePathLookupByTheDatagramsMarkIsUndecided) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto source = tx.v4().to_string();
+  const auto spec = source + ",232.1.15.41:" + port;
+  const auto subject = source + " -> 232.1.15.41 on eth0";
+  const auto rp_line = [&](const doctor_run& d) {
+    const auto lines = d.checks("rp_filter");
+    const auto it = std::ranges::find_if(lines, [&](const json& c) { return c["subject"] == subject; });
+    return it == lines.end() ? json() : *it;
+  };
+  ASSERT_TRUE(rx.exec({"ip", "rule", "add", "pref", "100", "fwmark", "0x1", "lookup", "100"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "unreachable", source, "table", "100"}).status.success());
+  // Without src_valid_mark the mark plays no part: the prediction stands.
+  const auto plain = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_EQ(rp_line(plain)["status"], "OK") << plain.r.output;
+
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.src_valid_mark", "1");
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  const auto line = rp_line(d);
+  ASSERT_TRUE(line.is_object()) << d.r.output;
+  EXPECT_EQ(line["status"], "WARN") << d.r.output;
+  EXPECT_EQ(line["data"]["undecided"], true) << d.r.output;
+  EXPECT_TRUE(line["fix"].is_null()) << d.r.output;
+  const auto message = line["message"].get<std::string>();
+  EXPECT_NE(message.find("undecided: src_valid_mark is on (conf/all 0, conf/eth0 1)"), std::string::npos) << message;
+  EXPECT_NE(message.find("fwmark 0x1 lookup 100"), std::string::npos) << message;
+  EXPECT_NE(message.find("without a mark it leaves by eth0, which passes"), std::string::npos) << message;
+  expect_verdict(d, "rp_filter", "WARN", tools::exit_doctor_warn);
+
+  // It is undecided indeed: unmarked, every datagram arrives; marked, none.
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto unmarked = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(unmarked), 20u) << unmarked.output;
+  ASSERT_TRUE(load_rules(rx, nft,
+                         "add chain inet mcnet_doctor pre { type filter hook prerouting priority -150; }\n"
+                         "add rule inet mcnet_doctor pre udp dport " + port + " meta mark set 1\n"));
+  const auto marked = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(total_packets(marked), 0u) << marked.output;
+  const auto marked_events = json_lines(marked.standard_output);
+  const auto* summary = find_event(marked_events, "summary");
+  ASSERT_NE(summary, nullptr) << marked.output;
+  EXPECT_GE((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 20u) << marked.output;
+  ASSERT_TRUE(rx.exec({nft, "delete", "table", "inet", "mcnet_doctor"}).status.success());
+
+  // --listen with the counter at 0 (the datagrams unmarked): a note under an OK verdict.
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "290F01E8", send);
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(rp_line(heard)["data"]["not_counted"], true) << heard.r.output;
+}
+
+// #15 (trial h15t, F8): an MLDv1 querier on the link (host 0 sends an MLDv1
+// query) makes the receiver's kernel fall back to MLDv1, which no sysctl
+// and no /proc file says: the doctor decided MLDv2 by force_mld_version
+// alone. The reports it counts in /proc/net/dev_snmp6/eth0 decide now: its
+// own join goes out as an MLDv1 report, so an SSM spec is the MLDv1 FAIL,
+// as IGMPv2 is (no fix: the querier decides); a run warns of it at its
+// start and its verdict names it. When the doctor's join sends no report
+// (the group is joined there already), the totals are the evidence: MLDv1
+// reports besides MLDv2 ones, a WARN that says which is not known. On a
+// LAN without that querier, --listen counts MLDv2 reports only: OK.
+TEST(NetDoctor, AnMldV1QuerierIsSeenInTheReportsTheHostSends) {
+  MCNET_REQUIRE_NETNS();
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  const auto spec = "fd77:0:0:9::9,[ff3e::8000:11]:" + port;
+  const auto responses = [&] { return test::tools::dev_snmp6(rx, "eth0", "Icmp6OutGroupMembResponses").value_or(0); };
+  const auto v2_only = doctor_while(rx, {"-i", "eth0", "--listen", "1", spec}, "ff3e0000000000000000000080000011",
+                                    [] {});
+  EXPECT_TRUE(check_says(v2_only, "igmp_version", "OK", "MLDv2 in use (the host sent")) << v2_only.r.output;
+  EXPECT_TRUE(check_says(v2_only, "igmp_version", "OK", "during the doctor's join and --listen and no MLDv1 one"))
+      << v2_only.r.output;
+
+  // The querier: the receiver answers in MLDv1.
+  const auto before = responses();
+  ASSERT_TRUE(test::tools::send_mldv1_query(tx, "eth0"));
+  for (int i = 0; i < 200 && responses() == before; ++i) std::this_thread::sleep_for(10ms);
+  ASSERT_GT(responses(), before) << "the kernel did not answer the MLDv1 query";
+
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "igmp_version", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(d.verdict["subject"], "eth0 MLD") << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("MLDv1 in use (the host sent 1 MLDv1 report on eth0 during the doctor's join"),
+            std::string::npos)
+      << message;
+  EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("make it speak MLDv2"), std::string::npos) << d.r.output;
+  const auto line = d.checks("igmp_version");
+  ASSERT_EQ(line.size(), 1u) << d.r.output;
+  EXPECT_EQ(line[0]["data"]["version"], 1) << d.r.output;
+  EXPECT_EQ(line[0]["data"]["mldv1_reports_during"], 1) << d.r.output;
+
+  // A run: a start warning, and the verdict of a run that received nothing.
+  const auto run = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", spec});
+  expect_schema_conform(run.standard_output);
+  const auto events = json_lines(run.standard_output);
+  EXPECT_TRUE(std::ranges::any_of(events, [](const json& e) {
+    return e.value("event", "") == "warning" && e.value("code", "") == "igmp_version" &&
+           e["message"].get<std::string>().find("MLDv1 in use") != std::string::npos;
+  })) << run.output;
+  const auto verdict = test::tools::summary_verdict(run.standard_output);
+  EXPECT_EQ(verdict["check"], "igmp_version") << run.output;
+  EXPECT_EQ(verdict["status"], "FAIL") << run.output;
+
+  // The group joined there already: the doctor's join sends no report, and
+  // the totals say only that MLDv1 reports went out besides MLDv2 ones.
+  const auto held = rx.run([&] {
+    auto s = core::socket::open(AF_INET6, SOCK_DGRAM);
+    if (s) (void)core::join_group(*s, *core::ip_address::parse("ff3e::8000:11"), rx.iface(0).index);
+    return s;
+  });
+  ASSERT_TRUE(held.has_value());
+  const auto totals = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_EQ(totals.r.status.code, tools::exit_doctor_warn) << totals.r.output;
+  EXPECT_TRUE(check_says(totals, "igmp_version", "WARN", "MLDv2 by default, yet the host sent")) << totals.r.output;
+  EXPECT_TRUE(check_says(totals, "igmp_version", "WARN", "which it sends now is not known")) << totals.r.output;
+}
+
+namespace {
+
+// Host 1 of `net` receives on a bridge (trial h15t F13): br0, made in its
+// namespace, with its eth0 (the veth to the LAN) as its port and eth0's
+// IPv4 address and the multicast route on br0; rp_filter off. What comes
+// from the LAN enters through eth0 and then comes up on br0.
+void receive_on_a_bridge(const test::host& rx) {
+  for (const auto& step : std::vector<std::vector<std::string>>{
+           {"ip", "link", "add", "br0", "type", "bridge", "mcast_snooping", "0"},
+           {"ip", "link", "set", "dev", "eth0", "master", "br0"},
+           {"ip", "addr", "del", rx.v4().to_string() + "/24", "dev", "eth0"},
+           {"ip", "addr", "add", rx.v4().to_string() + "/24", "dev", "br0"},
+           {"ip", "link", "set", "dev", "br0", "up"},
+           {"ip", "route", "replace", "224.0.0.0/4", "dev", "br0"}}) {
+    const auto r = rx.exec(step);
+    ASSERT_TRUE(r.status.success()) << fmt::format("{}", fmt::join(step, " ")) << "\n" << r.output;
+  }
+  rp_filter_off(rx, {"br0", "eth0"});
+}
+
+}  // namespace
+
+// #15 (trial h15t, F13): joins on a bridge. A datagram enters through the
+// port eth0, passes eth0's netdev ingress chains and the bridge family's
+// chains (its iifname eth0), then comes up on br0, where an inet rule's
+// `iifname "eth0"` matches nothing (measured here: such a rule drops
+// nothing, the others drop everything). The firewall check walks the way in
+// through each port too, naming it (JSON data.way_in); each fix, pasted,
+// lets the datagrams in. --listen's packet sockets on the ports say the way
+// in of each source heard.
+TEST(NetDoctor, AJoinOnABridgeIsCheckedOnTheWayInThroughItsPorts) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  receive_on_a_bridge(rx);
+  const auto spec = "239.255.90.131:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto received = [&] {
+    return total_packets(test::tools::receive_while(rx, {"--json", "-i", "br0", "-d", "1.2", spec}, send));
+  };
+  struct way {
+    std::string name, rules;
+    bool drops;
+  };
+  const std::vector<way> ways{
+      {"bridge input iifname eth0",
+       "add table bridge mcnet_br\nadd chain bridge mcnet_br input { type filter hook input priority 0; }\n"
+       "add rule bridge mcnet_br input iifname \"eth0\" udp dport " + port + " drop\n",
+       true},
+      {"bridge prerouting iif eth0",
+       "add table bridge mcnet_br\nadd chain bridge mcnet_br pre { type filter hook prerouting priority 0; }\n"
+       "add rule bridge mcnet_br pre iif \"eth0\" udp dport " + port + " drop\n",
+       true},
+      {"netdev ingress on eth0",
+       "add table netdev mcnet_br\nadd chain netdev mcnet_br in { type filter hook ingress device \"eth0\" priority 0; }\n"
+       "add rule netdev mcnet_br in udp dport " + port + " drop\n",
+       true},
+      {"inet input iifname eth0",
+       "add chain inet mcnet_doctor input { type filter hook input priority 0; }\n"
+       "add rule inet mcnet_doctor input iifname \"eth0\" udp dport " + port + " drop\n",
+       false},
+  };
+  for (const auto& w : ways) {
+    SCOPED_TRACE(w.name);
+    ASSERT_TRUE(load_rules(rx, nft, w.rules));
+    EXPECT_EQ(received(), w.drops ? 0u : 20u);
+    const auto d = doctor(rx, {"-i", "br0", spec});
+    if (w.drops) {
+      expect_verdict(d, "firewall", "FAIL", tools::exit_doctor_fail);
+      EXPECT_EQ(d.verdict["message"].get<std::string>().find("on the way in through eth0, a port of the bridge br0"),
+                0u)
+          << d.r.output;
+      const auto lines = d.checks("firewall");
+      ASSERT_FALSE(lines.empty()) << d.r.output;
+      EXPECT_EQ(lines[0]["data"]["way_in"], json({{"port", "eth0"}, {"bridge", "br0"}})) << d.r.output;
+      ASSERT_TRUE(d.verdict["fix"].is_string()) << d.r.output;
+      const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
+      ASSERT_TRUE(pasted.status.success()) << pasted.output;
+      EXPECT_EQ(received(), 20u);
+    } else {
+      for (const auto& c : d.checks("firewall")) EXPECT_EQ(c["status"], "OK") << d.r.output;
+      EXPECT_EQ(d.r.status.code, tools::exit_ok) << d.r.output;
+    }
+    for (const char* table : {"bridge mcnet_br", "netdev mcnet_br", "inet mcnet_doctor"}) {
+      std::vector<std::string> del{nft, "delete", "table"};
+      std::istringstream words(table);
+      for (std::string word; words >> word;) del.push_back(word);
+      (void)rx.exec(del);
+    }
+  }
+
+  // --listen: the packet socket on the port says the way in.
+  const auto heard = doctor_while(rx, {"-i", "br0", "--listen", "2", spec}, "835AFFEF", send);
+  const auto listened = heard.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << heard.r.output;
+  EXPECT_EQ(listened[0]["data"]["packets"], 23) << heard.r.output;
+  EXPECT_EQ(listened[0]["data"]["interface"]["name"], "br0") << heard.r.output;
+  EXPECT_EQ(listened[0]["data"]["way_in"], json({{"port", "eth0"}, {"bridge", "br0"}})) << heard.r.output;
+  EXPECT_NE(listened[0]["message"].get<std::string>().find("on br0 (in through eth0, a port of the bridge)"),
+            std::string::npos)
+      << heard.r.output;
 }

@@ -9,19 +9,28 @@
 // the schema; looking streams up in a summary.
 
 #include <gtest/gtest.h>
+#include <net/if.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <sys/socket.h>
 
+#include <array>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include <mcnet/core/socket.hpp>
 
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -243,5 +252,58 @@ for payload in (b'not a header, bad checksum', b'x' * 68, b'y' * 69, b'not a hea
     for _ in range(10):
         s.sendto(struct.pack('>HHHH', 40000, port, length, bad) + payload, (group, 0))
 )";
+
+/// The counter `name` of /proc/net/dev_snmp6/IFACE in `h`: the kernel's
+/// IPv6 and ICMPv6 counters of one interface ("Ip6InDiscards",
+/// "Icmp6OutMLDv2Reports"); none when the file or the name is not there.
+inline std::optional<std::uint64_t> dev_snmp6(const host& h, const std::string& iface, const std::string& name) {
+  return h.run([&]() -> std::optional<std::uint64_t> {
+    std::ifstream in("/proc/thread-self/net/dev_snmp6/" + iface);
+    std::string key;
+    std::uint64_t value = 0;
+    while (in >> key >> value) {
+      if (key == name) return value;
+    }
+    return std::nullopt;
+  });
+}
+
+/// An MLDv1 general query (RFC 2710 3: 24 bytes of ICMPv6 type 130, the
+/// multicast address ::, maximum response delay `delay_ms`) sent by `h` out
+/// of its interface `iface` to ff02::1, as a querier of the link sends it:
+/// hop limit 1, from its link-local address, with a Router Alert option
+/// (RFC 2711, value 0: MLD) in a hop-by-hop header, without which the
+/// kernel ignores it (mld_query_work, RFC 3810 6.2). A host that hears it
+/// answers in MLDv1 and keeps to MLDv1 on that link for the Older Version
+/// Querier Present Timeout (RFC 3810 9.12). False when it could not be sent.
+inline bool send_mldv1_query(const host& h, const std::string& iface, std::uint16_t delay_ms = 100) {
+  return h.run([&] {
+    const unsigned index = ::if_nametoindex(iface.c_str());
+    auto s = core::socket::open(AF_INET6, SOCK_RAW, IPPROTO_ICMPV6);
+    if (!s || index == 0) return false;
+    const int fd = s->native_handle();
+    const int one = 1;
+    // Next header (the kernel's), length 0 (8 bytes), Router Alert (type 5,
+    // length 2, value 0: MLD), PadN of 0 bytes.
+    const std::array<std::uint8_t, 8> hop_by_hop{0, 0, 5, 2, 0, 0, 1, 0};
+    if (::setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, &one, sizeof one) != 0 ||
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, &index, sizeof index) != 0 ||
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_HOPOPTS, hop_by_hop.data(), hop_by_hop.size()) != 0) {
+      return false;
+    }
+    std::array<std::uint8_t, 24> query{};  // type, code, checksum (the kernel's), delay, reserved, address ::
+    query[0] = MLD_LISTENER_QUERY;
+    query[4] = static_cast<std::uint8_t>(delay_ms >> 8);
+    query[5] = static_cast<std::uint8_t>(delay_ms & 0xff);
+    sockaddr_in6 to{};
+    to.sin6_family = AF_INET6;
+    to.sin6_addr.s6_addr[0] = 0xff;
+    to.sin6_addr.s6_addr[1] = 0x02;
+    to.sin6_addr.s6_addr[15] = 0x01;
+    to.sin6_scope_id = index;
+    return ::sendto(fd, query.data(), query.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) ==
+           static_cast<ssize_t>(query.size());
+  });
+}
 
 }  // namespace mcnet::test::tools

@@ -1986,3 +1986,38 @@ TEST(NetEveryRun, AReCreatedInterfacesStrictRpFilterIsWarnedAndIsTheVerdict) {
   EXPECT_EQ(v["check"], "rp_filter") << r.output;
   EXPECT_EQ(v["status"], "FAIL") << r.output;
 }
+
+// #15 (trial h15t, 6): what the doctor finds cheaply about the interface
+// -i names is a start warning of a normal run too, not only what the
+// resolver says of its state (down, no carrier, no MULTICAST flag): a link
+// without an IPv4 address, and one where IPv6 is disabled (F6), each said
+// once, with the doctor's fix and note; the resolver's own warning of the
+// MULTICAST flag stays the only one about that.
+TEST(NetEveryRun, TheDoctorsFindingsAboutTheNamedInterfaceAreStartWarnings) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  ASSERT_TRUE(rx.exec({"ip", "-4", "addr", "flush", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "multicast", "off"}).status.success());
+  const auto v4 = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "239.255.91.61:" + port});
+  expect_schema_conform(v4.standard_output);
+  const auto said = warnings(json_lines(v4.standard_output), "interface");
+  ASSERT_EQ(said.size(), 2u) << v4.output;
+  EXPECT_NE(said[0]["message"].get<std::string>().find("eth0 lacks the MULTICAST flag"), std::string::npos) << v4.output;
+  EXPECT_NE(said[1]["message"].get<std::string>().find("interface eth0: no IPv4 address"), std::string::npos)
+      << v4.output;
+  EXPECT_TRUE(said[1]["fix"].is_null()) << v4.output;
+  EXPECT_NE(said[1]["note"].get<std::string>().find("ip addr add ADDRESS/LEN dev eth0"), std::string::npos)
+      << v4.output;
+
+  ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "multicast", "on"}).status.success());
+  rx.ns().write_sysctl("net.ipv6.conf.eth0.disable_ipv6", "1");
+  const auto v6 = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.2", "[ff3e::91:61]:" + port});
+  expect_schema_conform(v6.standard_output);
+  const auto disabled = warnings(json_lines(v6.standard_output), "interface");
+  ASSERT_EQ(disabled.size(), 1u) << v6.output;
+  EXPECT_NE(disabled[0]["message"].get<std::string>().find("IPv6 is disabled on eth0"), std::string::npos)
+      << v6.output;
+  EXPECT_EQ(disabled[0]["fix"], "sysctl -w net.ipv6.conf.eth0.disable_ipv6=0") << v6.output;
+}

@@ -65,6 +65,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   std::vector<tools::joined_membership> placed;
   // Before the joins: a sender may start as soon as they are reported.
   const auto drops_before = tools::drop_counters::read();
+  // The MLD reports sent before the joins: those the joins send say the MLD version in use.
+  const tools::mld_since mld{tools::read_mld_reports(), "the run's joins"};
   std::size_t handled = members.size();
   // The interface-event watcher opens as the joins end, before the start
   // event: a change made as soon as the run says it is joined is reported.
@@ -80,7 +82,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // What the doctor would find without listening, said before the first
   // datagram; not when a signal already ended the run (its summary's
   // verdict, if nothing arrived, has the same checks).
-  if (!tools::stop_requested()) (void)tools::start_warnings(members, out);
+  if (!tools::stop_requested()) (void)tools::start_warnings(members, out, true, &mld);
 
   tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
   session.set_channels(std::move(joined));
@@ -95,10 +97,10 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.
   // Datagrams of its groups that came in where it did not join them say where the sender is.
-  session.diagnose_with([&members, &s, &table, &links, &session,
+  session.diagnose_with([&members, &s, &table, &links, &session, &mld,
                          relied = std::move(relied)](const tools::drop_counters& over_run) {
     return tools::nothing_arrived_verdict(links ? links->current(members) : members, over_run, s.rcvbuf,
-                                          table.stray_ends(), relied, session.other_interface());
+                                          table.stray_ends(), relied, session.other_interface(), &mld);
   });
   session.loss_hints_with(
       [&members](const tools::receive_session::lossy_groups& lossy) { return tools::loss_hints(members, lossy); });

@@ -470,6 +470,54 @@ std::optional<check_result> no_ipv6_cause(std::uint32_t index) {
 
 namespace {
 
+// A join on the loopback (trial h15t F12: `-i lo` said OK and --listen
+// joined on every other link instead): what lo is for multicast, a line
+// per family joined there. IPv4: only this host's own senders out of lo
+// reach it (mcast-send -i lo; measured, trial15i L3), so a WARN; IPv6: the
+// kernel gives lo no ff00::/8 route (table local), so not even those can
+// send there (measured: "Network is unreachable"), a FAIL. The fix moves
+// the joins on lo to the link the groups' route leads by, when one does
+// (the route line says it too); else the note says what to name.
+void loopback_checks(const netlink::link& l, const std::set<int>& families, const std::vector<planned>& plan,
+                     std::vector<check_result>& checks) {
+  for (const int family : families) {
+    const bool v4 = family == AF_INET;
+    const auto on_lo = [&](const membership& m) { return m.iface.index == l.index && m.request.group.is_v4() == v4; };
+    // Where the groups' route leads, when it is one link for all and not lo.
+    std::optional<std::string> routed;
+    bool one_link = true;
+    for (const auto& p : plan) {
+      if (p.iface.index != l.index || p.m->request.group.is_v4() != v4) continue;
+      const auto r = netlink::route_to(p.m->request.group);
+      const std::string via = r && r->iface.index != l.index ? std::string(r->iface.name.view()) : std::string();
+      if (via.empty() || (routed && *routed != via)) one_link = false;
+      if (!via.empty() && !routed) routed = via;
+    }
+    const auto fix = one_link && routed ? placed_command(members_of(plan),
+                                                         [&](const membership& m) -> std::optional<std::string> {
+                                                           if (on_lo(m)) return routed;
+                                                           return std::nullopt;
+                                                         })
+                                        : std::string();
+    const std::string what =
+        v4 ? fmt::format("{} is the loopback: only datagrams this host itself sends out of {} arrive on it (mcast-send "
+                         "-i {}); nothing from another host ever comes in there, and the IGMP reports of a join there "
+                         "reach no router or switch (its MULTICAST flag, off by default, changes none of this)",
+                         l.name, l.name, l.name)
+           : fmt::format("{} is the loopback, and the kernel gives it no IPv6 multicast route (no ff00::/8 in table "
+                         "local, which every other link gets as it comes up): not even a sender on this host can send "
+                         "an IPv6 group out of {} (Network is unreachable), and nothing from another host ever comes "
+                         "in there, so no datagram of the group arrives on it",
+                         l.name, l.name);
+    checks.push_back({"interface", l.name, v4 ? check_status::warn : check_status::fail, what, fix,
+                      {{"loopback", true}},
+                      fmt::format("join on the interface of the link the sender is on: -i IFACE or the spec's %IFACE "
+                                  "(ip -br link lists the interfaces){}{}",
+                                  routed ? fmt::format("; the group's route leads by {}", *routed) : std::string(),
+                                  v4 ? fmt::format("; {} serves a sender on this host alone", l.name) : std::string())});
+  }
+}
+
 void interface_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, std::optional<std::int64_t> size,
                       std::vector<check_result>& checks) {
   std::map<std::uint32_t, std::set<int>> families;  // interface: the families joined on it
@@ -573,19 +621,21 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                            note.empty() ? std::string() : note + "; ", unrouted, n, n, dev, dev);
       }
       checks.push_back({"interface", n, check_status::fail,
-                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up", {},
-                        note});
+                        "the interface is down: nothing is received on it", "ip link set dev " + dev + " up",
+                        {{"up", false}}, note});
     } else if (!l->has_carrier()) {
       checks.push_back({"interface", n, check_status::fail,
-                        "no carrier (the link below is down: cable, peer, or the other end of a veth)", "", {},
+                        "no carrier (the link below is down: cable, peer, or the other end of a veth)", "",
+                        {{"carrier", false}},
                         "bring its peer, cable or switch port up (no command here does: ip link show dev " + dev +
                             " shows the link's state, NO-CARRIER)"});
     }
     // The loopback has no MULTICAST flag by default, and it changes
     // nothing there (measured, trial15i L3: an IPv4 sender on lo reaches a
     // receiver on lo with the flag off; IPv6 delivers nothing on lo with
-    // the flag on either): no WARN, whose fix would be no fix. Nothing from
-    // another host arrives on lo: the route line says so.
+    // the flag on either): no WARN, whose fix would be no fix. What is
+    // wrong with lo for multicast is said plainly instead (trial h15t F12).
+    if (l->is_loopback()) loopback_checks(*l, fams, plan, checks);
     if (!l->is_multicast() && !l->is_loopback()) {
       // Measured (trial15i M2): with the flag off the kernel still joins and
       // sends its IGMP / MLD reports, and a veth delivers the groups'
@@ -631,10 +681,17 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
         const bool off = disabled && *disabled == 1;
         const auto enable = "sysctl -w " + shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0");
         if (off) {
-          checks.push_back({"interface", n, check_status::warn,
-                            fmt::format("no IPv6 address (not even link-local): IPv6 is disabled on {} "
-                                        "(disable_ipv6 1), so MLD reports cannot be sent{}",
-                                        n, l->is_up() ? "" : ", and the link is down"),
+          // The join succeeds all the same (the link keeps its inet6_dev),
+          // but ipv6_rcv drops every IPv6 packet that comes in on it
+          // (Ip6InDiscards) and ip6_output every one sent by it, the MLD
+          // reports too (Ip6OutDiscards): measured, trial h15t F6.
+          checks.push_back({"interface", n, check_status::fail,
+                            fmt::format("IPv6 is disabled on {} (disable_ipv6 1): no IPv6 address, not even "
+                                        "link-local; an IPv6 join there succeeds, yet the kernel drops every IPv6 "
+                                        "packet that comes in on {} before any socket (its Ip6InDiscards counts "
+                                        "them: /proc/net/dev_snmp6/{}) and every MLD report it sends there "
+                                        "(Ip6OutDiscards): no datagram of the group is received{}",
+                                        n, n, n, l->is_up() ? "" : ", and the link is down"),
                             enable, {{"disable_ipv6", 1}},
                             l->is_up() ? std::string()
                                        : fmt::format("the link is down too: the interface line's fix (ip link set dev "
@@ -649,7 +706,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                                      "down, which removed them: MLD reports cannot be sent; the "
                                                      "link-local address comes back when it is up"),
                             l->is_up() ? std::string() : "ip link set dev " + dev + " up",
-                            {{"disable_ipv6", opt_json(disabled)}},
+                            {{"disable_ipv6", opt_json(disabled)}, {l->is_up() ? "carrier" : "up", false}},
                             l->is_up() ? "the no-carrier line says what brings the carrier"
                                        : "the line that says the link is down names the addresses that do not come "
                                          "back by themselves"});
@@ -714,7 +771,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
     if (checks.size() == before) {
       // The addresses last, one comma-separated list on the line.
       checks.push_back({"interface", n, check_status::ok,
-                        fmt::format("up, carrier, MULTICAST, MTU {}, address{} {}", l->mtu,
+                        fmt::format("up, carrier, {}MTU {}, address{} {}", l->is_multicast() ? "MULTICAST, " : "",
+                                    l->mtu,
                                     addrs.size() == 1 ? "" : "es", fmt::join(addrs, ", ")),
                         "",
                         {{"index", index}, {"mtu", l->mtu}, {"addresses", addrs}}, ""});
@@ -1977,6 +2035,30 @@ check_result strict_elsewhere(const std::string& subject, const std::string& val
           loose_fix(join), std::move(data), loose_note(src.to_string(), join, table)};
 }
 
+// The reverse-path lookup's mark (trial h15t F14): with src_valid_mark on
+// (conf/all or conf/IFACE: the kernel ORs them, IN_DEV_SRC_VMARK), the
+// lookup of the route back carries each datagram's firewall mark
+// (__fib_validate_source: flowi4_mark = skb->mark), and a policy rule that
+// selects by fwmark makes the route back, so the filter's decision, depend
+// on a mark set as the datagrams come in, which the doctor cannot know.
+// The setting and those rules as `ip rule` writes them; none when either
+// is missing (then the lookup finds what the doctor's, without a mark, finds).
+struct mark_lookup {
+  std::optional<std::int64_t> all, dev;
+  std::vector<std::string> rules;
+};
+std::optional<mark_lookup> mark_in_lookup(const std::string& join) {
+  const auto all = sysctl("net.ipv4.conf.all.src_valid_mark");
+  const auto dev = sysctl(conf_key("net.ipv4.conf", join, "src_valid_mark"));
+  if (!(all && *all != 0) && !(dev && *dev != 0)) return std::nullopt;
+  std::vector<std::string> rules;
+  for (const auto& r : rules_of(true)) {
+    if (r.mark != 0 || r.mark_mask != 0) rules.push_back(rule_text(r));
+  }
+  if (rules.empty()) return std::nullopt;
+  return mark_lookup{all, dev, std::move(rules)};
+}
+
 // A group with no route, no -i and no link down that took its route: its
 // source, rp_filter and IGMP checks have no join interface to be made on.
 // A SKIP line each, saying why and what to do; `version`: the igmp_version
@@ -2303,6 +2385,39 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     const std::string values =
         fmt::format("rp_filter {} (conf/all {}, conf/{} {})", opt_text(eff), opt_text(rp.all), join_name, opt_text(rp.dev));
     const std::string counter = "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter";
+    // The route back depends on the datagrams' mark: no prediction, a WARN
+    // saying why and what the lookup without a mark finds (trial h15t F14).
+    const bool predicted = !own && eff && *eff != 0 && !went_with_link &&
+                           !(*eff == 1 && back && *back_if != join_name && arrives_on);
+    if (const auto marked = predicted ? mark_in_lookup(join_name) : std::nullopt) {
+      auto undecided_data = rp_data;
+      undecided_data["undecided"] = true;
+      undecided_data["src_valid_mark"] = {{"all", opt_json(marked->all)}, {"interface", opt_json(marked->dev)}};
+      undecided_data["mark_rules"] = marked->rules;
+      const auto unmarked =
+          !back ? std::string("there is none, which strict and loose mode both drop")
+          : *back_if == join_name ? fmt::format("it leaves by {}, which passes", join_name)
+          : *eff == 1 ? fmt::format("it leaves by {}, not {}, which strict mode drops", *back_if, join_name)
+                      : fmt::format("it leaves by {}, which loose mode passes", *back_if);
+      checks.push_back(
+          {"rp_filter", subject, check_status::warn,
+           fmt::format("{}: undecided: src_valid_mark is on (conf/all {}, conf/{} {}), so the kernel's reverse-path "
+                       "lookup for {} carries each datagram's firewall mark, and {} select{} by the mark ({}): the "
+                       "route back, and so whether the filter passes {}, depends on a mark set on this host as its "
+                       "datagrams come in (nftables meta mark set, a tc or iptables MARK rule), which the doctor "
+                       "cannot know; without a mark {}",
+                       values, opt_text(marked->all), join_name, opt_text(marked->dev), src.to_string(),
+                       marked->rules.size() == 1 ? std::string("a policy rule")
+                                                 : fmt::format("{} policy rules", marked->rules.size()),
+                       marked->rules.size() == 1 ? "s" : "", fmt::join(marked->rules, "; "), src.to_string(),
+                       unmarked),
+           "", undecided_data,
+           fmt::format("ip route get {} mark MARK shows the route back a datagram with that mark meets; mcast-recv "
+                       "doctor --listen SEC counts the filter's drops (TcpExtIPReversePathFilter)",
+                       src.to_string())});
+      say_where();
+      continue;
+    }
     if (own) {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data,
@@ -2399,6 +2514,96 @@ std::map<std::string, std::string> igmp_querier_versions() {
 
 namespace {
 
+// One interface's MLD report counters (mld_reports); none when unreadable.
+std::optional<mld_reports> read_mld_reports(const std::string& iface) {
+  std::ifstream in("/proc/thread-self/net/dev_snmp6/" + iface);
+  if (!in) return std::nullopt;
+  mld_reports out;
+  bool v1 = false, v2 = false;
+  std::string key;
+  std::uint64_t value = 0;
+  while (in >> key >> value) {
+    if (key == "Icmp6OutGroupMembResponses") out.v1 = value, v1 = true;
+    if (key == "Icmp6OutMLDv2Reports") out.v2 = value, v2 = true;
+  }
+  if (!v1 || !v2) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
+mld_report_counts read_mld_reports() {
+  mld_report_counts out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc/thread-self/net/dev_snmp6", ec)) {
+    const auto name = e.path().filename().string();
+    if (auto r = read_mld_reports(name)) out[name] = *r;
+  }
+  return out;
+}
+
+namespace {
+
+// What the MLD report counters of `iface` say of the MLD version in use
+// (trial h15t F8): `version` 1 or 2 when they decide it, 0 when they only
+// show that MLDv1 reports went out at some time; `why` the reason said
+// ("" with nothing to say: the default stands); `data` the figures. The
+// reports sent since `since` decide (an MLDv1 one: MLDv1, the kernel answers
+// and joins in MLDv1 only while it is in MLDv1 mode); without any, the
+// totals are evidence: MLDv1 reports and no MLDv2 one ever, MLDv1.
+struct mld_evidence {
+  int version = 2;
+  std::string why;
+  json data = json::object();
+};
+mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
+  mld_evidence e;
+  const auto now = read_mld_reports(iface);
+  if (!now) return e;
+  e.data["mldv1_reports"] = now->v1;
+  e.data["mldv2_reports"] = now->v2;
+  const std::string counters = "Icmp6OutGroupMembResponses and Icmp6OutMLDv2Reports in /proc/net/dev_snmp6/" + iface;
+  if (since != nullptr) {
+    if (const auto it = since->counts.find(iface); it != since->counts.end()) {
+      const auto d1 = now->v1 >= it->second.v1 ? now->v1 - it->second.v1 : 0;
+      const auto d2 = now->v2 >= it->second.v2 ? now->v2 - it->second.v2 : 0;
+      e.data["mldv1_reports_during"] = d1;
+      e.data["mldv2_reports_during"] = d2;
+      if (d1 > 0) {
+        e.version = 1;
+        e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
+                            "does after an MLDv1 querier's query, for 260 s by default since the last one",
+                            count_text(d1, "MLDv1 report", "MLDv1 reports"), iface, since->during,
+                            d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
+                                   : std::string(),
+                            counters);
+        return e;
+      }
+      if (d2 > 0) {
+        e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
+                            count_text(d2, "MLDv2 report", "MLDv2 reports"), iface, since->during, counters);
+        return e;
+      }
+    }
+  }
+  if (now->v1 == 0) return e;
+  if (now->v2 == 0) {
+    e.version = 1;
+    e.why = fmt::format("the host sent only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one ({}): "
+                        "an MLDv1 querier on the link",
+                        iface, now->v1, counters);
+    return e;
+  }
+  e.version = 0;
+  e.why = fmt::format("the host sent {} on {} since the link came up, besides {} ({}): an MLDv1 querier was heard "
+                      "there, after whose queries the kernel answers and joins in MLDv1 for 260 s by default; "
+                      "which it sends now is not known without a report of a join (mcast-recv doctor --listen SEC "
+                      "counts them)",
+                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), iface,
+                      count_text(now->v2, "MLDv2 report", "MLDv2 reports"), counters);
+  return e;
+}
+
 // The fix of a forced IGMP/MLD version: each key that forces it (conf/all,
 // conf/IFACE: the kernel takes either) set to 0, no write of a key that is
 // 0 already (no "all" when conf/IFACE alone forces it).
@@ -2411,8 +2616,9 @@ std::string forced_version_fix(std::string_view tree, std::string_view iface, st
 }
 
 // `queriers_read`: igmp_querier_versions(), read before; null: read here.
+// `mld`: the MLD report counters before the joins (mld_counted()).
 void version_checks(const std::vector<planned>& plan, const std::map<std::string, std::string>* queriers_read,
-                    std::vector<check_result>& checks) {
+                    const mld_since* mld, std::vector<check_result>& checks) {
   // Interface and family: whether a source-specific join is on it, and
   // the groups checked there for want of a route (planned_join::assumed).
   struct on_interface {
@@ -2460,14 +2666,34 @@ void version_checks(const std::vector<planned>& plan, const std::map<std::string
     int in_use = newest;
     if (forced != 0) in_use = forced;
     if (v4 && querier_v != 0) in_use = std::min(in_use, querier_v);
+    // IPv6 keeps no querier version to read: the reports the host sent say
+    // which it speaks (trial h15t F8).
+    const auto counted = !v4 && forced == 0 ? mld_counted(name, mld) : mld_evidence{};
+    if (counted.version == 1) in_use = 1;
     json data{{"forced_all", opt_json(all)}, {"forced_interface", opt_json(dev)},
               {"querier", querier ? json(*querier) : json(nullptr)}, {"version", in_use}};
+    data.update(counted.data);
     const std::string proto = fmt::format("{}v{}", v4 ? "IGMP" : "MLD", in_use);
     const std::string why = forced != 0 ? fmt::format("{} {} / {} (conf/all, conf/{})", knob, opt_text(all),
                                                       opt_text(dev), name)
-                                        : querier_v != 0 && querier_v < newest
-                                            ? fmt::format("a {} querier was heard on the link", *querier)
-                                            : std::string("the default");
+                            : querier_v != 0 && querier_v < newest
+                                ? fmt::format("a {} querier was heard on the link", *querier)
+                            : !counted.why.empty() && counted.version != 0 ? counted.why
+                                                                           : std::string("the default");
+    if (counted.version == 0) {
+      // MLDv1 reports went out at some time, and which version the kernel
+      // speaks now is not known: a WARN for source-specific joins.
+      data["version"] = nullptr;
+      checks.push_back({"igmp_version", subject, ssm ? check_status::warn : check_status::ok,
+                        fmt::format("MLDv2 by default, yet {}{}", counted.why,
+                                    ssm ? "; in MLDv1 a source-specific join goes out without its sources, which an "
+                                          "SSM router ignores (ff3x::/32) or serves with every source"
+                                        : ": any-source joins only, which either carries"),
+                        "", data,
+                        ssm ? std::string("the link's querier (its router) decides: make it speak MLDv2") : ""});
+      if (on.assumed) checks.back().message += assumed_where(*on.assumed, name);
+      continue;
+    }
     if (in_use < newest && ssm) {
       if (on.exclude) data["exclude_joins"] = true;
       checks.push_back({"igmp_version", subject, check_status::fail,
@@ -2677,10 +2903,16 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
   }
 }
 
+// The igmp_version FAIL lines of `checks` from `first` on whose every
+// source-specific join has its source on the join link itself: no router
+// has to forward the channel, so the old version works there (a WARN).
+static void old_versions_on_link(const netlink::snapshot& snap, const std::vector<planned_join>& joined,
+                                 std::vector<check_result>& checks, std::size_t first);
+
 std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std::vector<planned_join>& plan,
                                        std::optional<std::int64_t> size,
                                        const relied_routes_map& relied, const std::vector<membership>* command_line,
-                                       const std::map<std::string, std::string>* igmp_queriers) {
+                                       const std::map<std::string, std::string>* igmp_queriers, const mld_since* mld) {
   std::vector<check_result> checks;
   interface_checks(snap, plan, size, checks);
   // The run's whole command line, for fixes that move a join and keep the others.
@@ -2719,9 +2951,15 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
   source_checks(snap, joined, line, checks);
   unrouted_skips(joined, true, checks);
   const std::size_t versions = checks.size();
-  version_checks(joined, igmp_queriers, checks);
+  version_checks(joined, igmp_queriers, mld, checks);
   versions_of_joins_elsewhere(joined, checks);
-  for (auto i = versions; i < checks.size(); ++i) {
+  old_versions_on_link(snap, joined, checks, versions);
+  return checks;
+}
+
+static void old_versions_on_link(const netlink::snapshot& snap, const std::vector<planned_join>& joined,
+                                 std::vector<check_result>& checks, std::size_t first) {
+  for (auto i = first; i < checks.size(); ++i) {
     auto& c = checks[i];
     if (c.check != "igmp_version" || c.status != check_status::fail) continue;
     const auto name = c.subject.substr(0, c.subject.rfind(' '));
@@ -2764,8 +3002,38 @@ std::vector<check_result> setup_checks(const netlink::snapshot& snap, const std:
                                                       fmt::join(elsewhere, ", "))));
     }
   }
-  return checks;
 }
+
+namespace {
+
+// The doctor's MLD lines again once its own join (and --listen) made the
+// host send reports (trial h15t F8): each IPv6 join interface's
+// igmp_version line is made anew from the reports sent since `since`
+// (read before the join), in its place; then, as setup_checks() does, an
+// old version whose joins come in elsewhere, or whose sources are on the
+// link, is a WARN.
+void mld_after_join(const netlink::snapshot& snap, const std::vector<planned_join>& plan, const mld_since& since,
+                    std::vector<check_result>& checks) {
+  std::vector<planned_join> v6;
+  for (const auto& p : plan) {
+    if (!p.m->request.group.is_v4() && p.iface.index != 0) v6.push_back(p);
+  }
+  if (v6.empty()) return;
+  std::vector<check_result> fresh;
+  version_checks(v6, nullptr, &since, fresh);
+  std::size_t first = checks.size();
+  for (auto& f : fresh) {
+    const auto it = std::ranges::find_if(
+        checks, [&f](const check_result& c) { return c.check == f.check && c.subject == f.subject; });
+    if (it == checks.end()) continue;
+    *it = std::move(f);
+    first = std::min(first, static_cast<std::size_t>(it - checks.begin()));
+  }
+  versions_of_joins_elsewhere(v6, checks);
+  old_versions_on_link(snap, v6, checks, first);
+}
+
+}  // namespace
 
 namespace {
 
@@ -3096,6 +3364,17 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
                               c.subject.find(" -> ") != std::string::npos;
     const bool strict_route = c.check == "source_route" && c.status == check_status::warn && c.data.is_object() &&
                               c.data.value("strict_rp", false);
+    // Undecided by the datagrams' mark (trial h15t F14): the counter decides.
+    const bool undecided_rp = c.check == "rp_filter" && c.status == check_status::warn && c.data.is_object() &&
+                              c.data.value("undecided", false) && !is_harmless(c);
+    if (undecided_rp) {
+      c.message += fmt::format("; TcpExtIPReversePathFilter did not climb during {} (0): the filter dropped none of "
+                               "them, whatever their mark",
+                               during);
+      c.data["not_counted"] = true;
+      mark_harmless(c);
+      continue;
+    }
     if (!predicted_rp && !strict_route) continue;
     const auto on = c.subject.rfind(" on ");
     const auto join = on == std::string::npos ? std::string("the join interface") : c.subject.substr(on + 4);
@@ -3854,7 +4133,35 @@ struct fw_packet {
   /// mark (`fib saddr . mark . iif`, firewalld's rpfilter rule) find
   /// another route than one without it; the mark itself is not known here.
   bool fwmark_rules = true;
+  /// A bridge's port a datagram comes in through (trial h15t F13): its
+  /// name, index and link type.
+  struct bridge_port {
+    std::string name;
+    std::uint32_t index = 0;
+    std::uint16_t link_type = 0;
+  };
+  /// When the join interface is a bridge: its ports. A datagram enters
+  /// through one of them, passes the port's netdev ingress chains and the
+  /// bridge family's prerouting and input chains (the port its iif, the
+  /// bridge its ibrname), then comes up on the bridge (its netdev chains,
+  /// then inet/ip/ip6 with the bridge as iif, where `iifname PORT` matches
+  /// nothing). Empty otherwise.
+  std::vector<bridge_port> ports{};
+  /// Set on the copy that walks a port's chains: the bridge (`iface` the port).
+  std::string bridge{};
 };
+
+// The ports of the bridge `index` (links whose master it is), for
+// fw_packet::ports; none when it is not a bridge.
+std::vector<fw_packet::bridge_port> bridge_ports(const netlink::snapshot& snap, std::uint32_t index) {
+  std::vector<fw_packet::bridge_port> out;
+  const auto* l = snap.link_by_index(index);
+  if (l == nullptr || l->kind != "bridge") return out;
+  for (const auto& p : snap.links) {
+    if (p.master == index) out.push_back({p.name, p.index, p.link_type});
+  }
+  return out;
+}
 
 // Whether a policy-routing rule of `v4`'s family selects by the mark
 // (fwmark): a fib lookup's mark then matters (fw_packet::fwmark_rules).
@@ -4173,6 +4480,13 @@ tri match_holds(const json& m, const fw_packet& pkt) {
   if (left.contains("meta") && left["meta"].value("key", "") == "pkttype") {
     return apply(value_holds_word(right, "multicast", false));  // PACKET_MULTICAST: a group's datagram
   }
+  if (left.contains("meta") && (left["meta"].value("key", "") == "ibrname" ||
+                                 left["meta"].value("key", "") == "ibridgename")) {
+    // The bridge a port's datagram comes in by; none on the bridge itself
+    // or a plain link, where the expression breaks and the rule does not match.
+    if (pkt.bridge.empty()) return tri::no;
+    return apply(value_holds_word(right, pkt.bridge, true));
+  }
   if (left.contains("meta") && left["meta"].value("key", "") == "iifname" && !pkt.iface.empty()) {
     return apply(value_holds_word(right, pkt.iface, true));
   }
@@ -4440,6 +4754,9 @@ struct fw_hit {
   /// The hook of the base chain walked (ingress, prerouting, input): where
   /// in the kernel's path the drop happens.
   std::string hook{};
+  /// For a join on a bridge: the way in of a port's chain (a netdev chain
+  /// of the port, a bridge family chain), {"port", "bridge"}; null else.
+  json way_in = nullptr;
 };
 
 
@@ -4955,11 +5272,43 @@ void fill_netdev_devices(json& ruleset) {
   }
 }
 
+std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt);
+
 // The rules in the input path (base chains on prerouting, input; netdev
 // ingress; and the chains they jump or go to) that drop or reject UDP to
 // `port`, for a group of `v4`'s family; and base chains of policy drop
-// that no rule surely accepts it in.
+// that no rule surely accepts it in. A join on a bridge: first the chains
+// of the way in through each port (fw_packet::ports), each hit saying
+// which (`way_in`); with several ports, which one the datagrams come
+// through is not known here: a sure drop there is a WARN.
 std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
+  std::vector<fw_hit> hits;
+  for (const auto& port : pkt.ports) {
+    auto way = pkt;
+    way.ports.clear();
+    way.bridge = pkt.iface;
+    way.iface = port.name;
+    way.index = port.index;
+    way.link_type = port.link_type;
+    for (auto& h : chain_hits(ruleset, way)) {
+      h.way_in = {{"port", port.name}, {"bridge", pkt.iface}};
+      h.message = fmt::format("on the way in through {}, a port of the bridge {}: {}", port.name, pkt.iface, h.message);
+      if (pkt.ports.size() > 1 && h.status == check_status::fail) {
+        h.status = check_status::warn;
+        h.message += fmt::format(" (for what comes in through {}, one of {}'s {} ports: which one the datagrams "
+                                 "come through is not known here)",
+                                 port.name, pkt.iface, pkt.ports.size());
+      }
+      hits.push_back(std::move(h));
+    }
+  }
+  std::ranges::move(chain_hits(ruleset, pkt), std::back_inserter(hits));
+  return hits;
+}
+
+// firewall_hits() on one device: `pkt.iface`'s own chains, or, with
+// `pkt.bridge` set, those of the way in through the port `pkt.iface`.
+std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
   const auto port = pkt.port;
   const bool v4 = pkt.group.is_v4();
   std::vector<fw_hit> hits;
@@ -4977,7 +5326,11 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     const std::string hook = c.value("hook", "");
     if (hook != "prerouting" && hook != "input" && hook != "ingress") continue;
     const std::string family = c.value("family", "");
-    if (family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
+    if (pkt.bridge.empty() && family != "inet" && family != "netdev" && family != (v4 ? "ip" : "ip6")) continue;
+    // A bridge port's way in: its netdev chains and the bridge family's
+    // (a netdev chain whose devices nft did not say is the bridge's walk's).
+    if (!pkt.bridge.empty() && family != "netdev" && family != "bridge") continue;
+    if (!pkt.bridge.empty() && family == "netdev" && !c.contains("dev")) continue;
     // A netdev chain sees only its devices' packets.
     if (c.contains("dev") && !pkt.iface.empty() && !value_holds_word(c["dev"], pkt.iface, false)) continue;
     base[{family, c.value("table", ""), c.value("name", "")}] = {
@@ -5440,6 +5793,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       continue;
     }
     if (const auto* l = snap.link_by_index(p.iface.index)) pkt.link_type = l->link_type;
+    pkt.ports = bridge_ports(snap, p.iface.index);
     pkt.sources.push_back(source);
     kinds.push_back(std::move(pkt));
   }
@@ -5501,6 +5855,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         }
         if (!h.rule.empty()) data["rule"] = h.rule;
         if (!h.hook.empty()) data["hook"] = h.hook;
+        if (!h.way_in.is_null()) data["way_in"] = h.way_in;
         checks.push_back({"firewall", subject, h.status, h.message, h.fix, std::move(data), h.note});
       }
       // Several include sources: each judged alone, as --listen judges the senders it saw.
@@ -5677,14 +6032,17 @@ std::vector<probe> open_probes(const doctor_settings& s, const netlink::snapshot
       out.push_back({shard{std::move(*sock), family, r.port, 0}, group, where->index, via, 0});
       }
     }
-    // An IPv4 any-source join where its route (or -i) puts it: every other
-    // link that is up and multicast-capable too (as IPv6's ff00::/8 links),
-    // to hear whether the sender is on another link's side (trial15j H2).
+    // An IPv4 any-source join where its route puts it: every other link
+    // that is up and multicast-capable too (as IPv6's ff00::/8 links), to
+    // hear whether the sender is on another link's side (trial15j H2).
     const bool routed_elsewhere = std::ranges::any_of(checks, [&](const check_result& c) {
       return c.check == "route" && c.subject == r.group.to_string() &&
              (c.data.value("undecided", false) || c.data.value("ambiguous", false));
     });
-    if (r.group.is_v4() && r.mode != filter::include && p.iface.index != 0 && !routed_elsewhere) {
+    // Only for a join placed by the route: one that -i or %IFACE named
+    // stays on its interface (trial h15t F12: `-i lo` joined every link).
+    if (r.group.is_v4() && r.mode != filter::include && p.iface.index != 0 && p.m->iface.index == 0 &&
+        !routed_elsewhere) {
       for (const auto& l : snap.links) {
         if (l.index == p.iface.index || l.master != 0 || (l.flags & IFF_UP) == 0 || (l.flags & IFF_MULTICAST) == 0 ||
             (l.flags & IFF_LOOPBACK) != 0) {
@@ -5741,6 +6099,7 @@ struct wire_tap {
   std::size_t ip_at = 0;    // the IP header's offset in a captured frame (by the link type)
   wire_seen seen;
   bool rp = false;          // opened for the reverse-path filter (else for an exclude join only)
+  std::string port{};       // a bridge's port it captures on (seen.index the bridge's); empty: the join interface
 };
 
 std::optional<wire_tap> open_tap(std::uint32_t index, std::string_view name, const core::ip_address& group,
@@ -5811,8 +6170,8 @@ void read_tap(wire_tap& t) {
 // in; one that drops none of them a note (harmless: never the verdict).
 // Returns what the rules surely drop ("20 datagrams from 10.77.1.2 on a0"),
 // for the listen line.
-std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, const std::vector<planned>& plan,
-                                             const std::vector<wire_tap>& taps) {
+std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, const netlink::snapshot& snap,
+                                             const std::vector<planned>& plan, const std::vector<wire_tap>& taps) {
   std::vector<std::string> dropped;
   const auto undecided = [](const check_result& c) {
     return c.check == "firewall" && c.status == check_status::warn && !is_harmless(c) && c.data.is_object() &&
@@ -5837,6 +6196,7 @@ std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, 
     }
     fw_packet pkt{t.seen.port, t.seen.group, name, t.seen.index, fw_packet::ct_state::new_flow, std::nullopt, {}, {}};
     pkt.fwmark_rules = any_fwmark_rule(t.seen.group.is_v4());
+    pkt.ports = bridge_ports(snap, t.seen.index);
     std::vector<fw_sender> senders;
     for (const auto& [src, count] : t.seen.from) senders.push_back({src, count});
     const auto port_subject = fmt::format("udp dport {} ({})", t.seen.port, t.seen.group.is_v4() ? "IPv4" : "IPv6");
@@ -6460,7 +6820,8 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
 }
 
 bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::vector<planned>& plan,
-            std::vector<shard>& shards, std::vector<probe>& probes, std::vector<check_result>& checks) {
+            std::vector<shard>& shards, std::vector<probe>& probes, const mld_since& mld,
+            std::vector<check_result>& checks) {
   const auto line = members_of(plan);  // the command line, for fixes that move a join
   const auto before = drop_counters::read();
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
@@ -6501,22 +6862,36 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // Also for an include join: whether the group's datagrams came from
     // another source than its own, should it hear nothing (trial15o F2).
     const bool include_join = r.mode == filter::include && r.source.has_value();
-    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join) continue;
+    // Also on a bridge: a packet socket on each of its ports, where the
+    // datagrams come in (before the port's and the bridge's chains), says
+    // the way in of each source (trial h15t F13).
+    const auto ports = bridge_ports(snap, p.iface.index);
+    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join && ports.empty()) {
+      continue;
+    }
     const auto group = r.group.unmap().with_scope_id(0);
-    if (auto it = std::ranges::find_if(taps, [&](const wire_tap& t) {
-          return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
-        });
-        it != taps.end()) {
-      it->rp = it->rp || rp_on;
+    const auto same = [&](const wire_tap& t) {
+      return t.seen.index == p.iface.index && t.seen.group == group && t.seen.port == r.port;
+    };
+    if (std::ranges::any_of(taps, same)) {
+      for (auto& t : taps) {
+        if (same(t)) t.rp = t.rp || rp_on;
+      }
       continue;
     }
-    auto t = open_tap(p.iface.index, p.iface.name.view(), group, r.port);
-    if (!t) {
-      if (rp_on) taps_complete = false;
-      continue;
+    std::vector<std::string> devices;  // where to capture: the ports, else the join interface
+    for (const auto& port : ports) devices.push_back(port.name);
+    if (devices.empty()) devices.emplace_back(p.iface.name.view());
+    for (const auto& device : devices) {
+      auto t = open_tap(p.iface.index, device, group, r.port);
+      if (!t) {
+        if (rp_on) taps_complete = false;
+        continue;
+      }
+      t->rp = rp_on;
+      if (!ports.empty()) t->port = device;
+      taps.push_back(std::move(*t));
     }
-    t->rp = rp_on;
-    taps.push_back(std::move(*t));
   }
   const std::size_t sockets = fds.size();
   for (const auto& t : taps) fds.push_back({t.fd, POLLIN, 0});
@@ -6619,6 +6994,39 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (std::size_t i = 0; i < sockets; ++i) {
       for (int k = 0; k < 64 && read_socket(i) > 0; ++k) {
       }
+    }
+  }
+  // The way in of each source heard on a bridge (trial h15t F13): the port
+  // whose packet socket saw the most of its datagrams; then one tap per
+  // join (the bridge's), its ports' counts added up, as the checks below
+  // read them.
+  std::map<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>,
+           std::pair<std::string, std::uint64_t>>
+      way_in;  // (group, port, source, bridge index): (port device, datagrams)
+  for (const auto& t : taps) {
+    if (t.port.empty()) continue;
+    for (const auto& [src, n] : t.seen.from) {
+      auto& w = way_in[{t.seen.group, t.seen.port, src, t.seen.index}];
+      if (n > w.second) w = {t.port, n};
+    }
+  }
+  for (std::size_t i = 0; i < taps.size(); ++i) {
+    for (std::size_t j = i + 1; j < taps.size();) {
+      if (taps[j].seen.index != taps[i].seen.index || taps[j].seen.group != taps[i].seen.group ||
+          taps[j].seen.port != taps[i].seen.port) {
+        ++j;
+        continue;
+      }
+      for (const auto& [src, n] : taps[j].seen.from) {
+        auto it = std::ranges::find(taps[i].seen.from, src, &std::pair<core::ip_address, std::uint64_t>::first);
+        if (it == taps[i].seen.from.end()) {
+          taps[i].seen.from.emplace_back(src, n);
+        } else {
+          it->second += n;
+        }
+      }
+      taps[i].rp = taps[i].rp || taps[j].rp;
+      taps.erase(taps.begin() + static_cast<std::ptrdiff_t>(j));
     }
   }
   if (link_events) {
@@ -7033,7 +7441,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                       p.iface.name.view(), c.data.value("arrive_interface", "")));
     }
   }
-  const auto firewall_dropped = decide_source_rules(checks, plan, taps);
+  const auto firewall_dropped = decide_source_rules(checks, snap, plan, taps);
   const auto no_routes_after = net_counters::read_snmp6("Ip6InNoRoutes");
   const auto no_routes = no_routes_before && no_routes_after && *no_routes_after >= *no_routes_before
                              ? std::optional<std::uint64_t>(*no_routes_after - *no_routes_before)
@@ -7083,6 +7491,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     }
   }
   if (seen.empty()) {
+    mld_after_join(snap, plan, mld, checks);
     // A source routed back through a gateway is behind a router: its
     // datagrams arrive only with a TTL above 1 when they leave the sender
     // (a router forwards a TTL of 2 or more, and decrements it).
@@ -7376,20 +7785,29 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                count_text(a->lost(), "datagram", "datagrams"),
                                firewall_some ? " (see the firewall line)" : "");
     }
+    // Heard on a bridge: the port they came in through (null when no packet
+    // socket there saw them).
+    json way = nullptr;
+    std::string way_text;
+    if (const auto* heard_link = snap.link_by_index(c.iface); heard_link != nullptr && heard_link->kind == "bridge") {
+      const auto w = way_in.find({group, port, src, c.iface});
+      way = {{"port", w != way_in.end() ? json(w->second.first) : json(nullptr)}, {"bridge", heard_link->name}};
+      if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", w->second.first);
+    }
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
-                      fmt::format("{}{}, TTL {}, on {}, the largest {} bytes{}{}{}",
+                      fmt::format("{}{}, TTL {}, on {}{}, the largest {} bytes{}{}{}",
                                   count_text(c.packets, "datagram", "datagrams"),
                                   c.ends == 0 ? std::string()
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
-                                  ttl, names.name(c.iface), c.largest,
+                                  ttl, names.name(c.iface), way_text, c.largest,
                                   gap, c.ttl_min <= 1 ? ttl_one_hint : "", status_why),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                        {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
-                       {"interface", interface_json(c.iface, names.name(c.iface))}}, ""});
+                       {"interface", interface_json(c.iface, names.name(c.iface))}, {"way_in", way}}, ""});
   }
   silent_joins(s, plan, seen, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come
@@ -7408,6 +7826,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join),
                     fmt::format("--listen heard {}'s datagrams arrive on {}", r.source->to_string(), join), true);
   }
+  // The MLD version by the reports sent during the join and --listen.
+  mld_after_join(snap, plan, mld, checks);
   // An old IGMP/MLD version on a link whose every source-specific join was
   // heard there: its reports carry no source, yet the datagrams come; not
   // the cause of anything.
@@ -7502,6 +7922,8 @@ bool prediction_only(const check_result& c) {
   if (c.check == "interface" && c.data.is_object() && c.data.contains("multicast") && c.data["multicast"] == false) {
     return true;
   }
+  // A join on the loopback (IPv4): heard, a sender on this host sends there.
+  if (c.check == "interface" && c.data.is_object() && c.data.value("loopback", false)) return true;
   // No IPv4 address: heard, the reports from 0.0.0.0 kept nothing away (trial15k L2).
   if (c.check == "interface" && c.data.is_object() && c.data.contains("ipv4_address") &&
       c.data["ipv4_address"] == false) {
@@ -7788,7 +8210,9 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   const auto port_users = find_port_users(plan);
   port_checks(port_users, plan, *snap, checks);
 
-  // The join mcast-recv would make, by its own code.
+  // The join mcast-recv would make, by its own code; the MLD reports
+  // counted before it say which version it went out in (trial h15t F8).
+  const mld_since mld{read_mld_reports(), s.listen > 0 ? "the doctor's join and --listen" : "the doctor's join"};
   std::vector<shard> shards;
   stream_table table(1, s.recv.payload, s.recv.rtp_clock);
   sink_err.str("");
@@ -7855,9 +8279,12 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       mark_harmless(c);
     }
     membership_checks(plan, shards, checks);
+    // An MLDv1 join's report is counted as the join returns (an MLDv2
+    // one's a moment later): without --listen, what the join sent so far.
+    if (s.listen <= 0) mld_after_join(*snap, plan, mld, checks);
     if (s.listen > 0) {
       auto probes = open_probes(s, *snap, plan, checks, silent);
-      heard_all = listen(s, *snap, plan, shards, probes, checks);
+      heard_all = listen(s, *snap, plan, shards, probes, mld, checks);
       versions_of_joins_elsewhere(plan, checks);
       moved_join_firewall(*snap, plan, checks);
       // A rule that drops by the source only (an anti-spoofing `ip saddr !=

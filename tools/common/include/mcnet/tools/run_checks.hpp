@@ -79,14 +79,43 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 [[nodiscard]] std::string multicast_route_interface(const netlink::snapshot& snap, const core::ip_address& group,
                                                     std::uint32_t preferred = 0);
 
+/// The MLD reports this host sent on one interface, as the kernel counts
+/// them in /proc/net/dev_snmp6/IFACE (per interface, by ICMPv6 type):
+/// `v1` Icmp6OutGroupMembResponses (type 131, MLDv1 reports: there is no
+/// Icmp6OutGroupMembReports), `v2` Icmp6OutMLDv2Reports (type 143).
+/// Measured (kernel_claims_test): an MLDv1 join's report is counted as the
+/// join returns, an MLDv2 join's a moment later (a work item); an MLDv1
+/// querier's query makes the kernel answer in MLDv1 and keep to it.
+struct mld_reports {
+  std::uint64_t v1 = 0;  ///< MLDv1 reports sent
+  std::uint64_t v2 = 0;  ///< MLDv2 reports sent
+};
+/// Per interface name.
+using mld_report_counts = std::map<std::string, mld_reports>;
+
+/// The counters of every interface of this network namespace (one not
+/// readable is left out).
+[[nodiscard]] mld_report_counts read_mld_reports();
+
+/// The MLD reports counted before some joins (`counts`), and what those
+/// joins were (`during`: "the run's joins", "the doctor's join and
+/// --listen"): the igmp_version check decides the MLD version in use by the
+/// reports sent since, an MLDv1 one saying MLDv1 (trial h15t F8).
+struct mld_since {
+  mld_report_counts counts;
+  std::string during;
+};
+
 /// The doctor's checks that read only the kernel's state (rtnetlink,
 /// /proc/sys, /proc/net/igmp), in this order: interface (up, carrier,
 /// `IFF_MULTICAST`, an address of the family, `size` bytes of UDP payload
 /// against the MTU when given), route (an interface for each group),
 /// source_route and rp_filter (per SSM source: the route back and the
 /// reverse-path prediction, ip-sysctl.rst `rp_filter`), igmp_version
-/// (`force_igmp_version`, `force_mld_version`, the querier heard; RFC 3376
-/// 7.2.1, RFC 3810 8.2.1: an older version carries no sources). A group
+/// (`force_igmp_version`, `force_mld_version`, the IGMP querier heard, the
+/// MLD reports the host sent: read_mld_reports(), since `mld` when given,
+/// else their totals as evidence; RFC 3376 7.2.1, RFC 3810 8.2.1: an older
+/// version carries no sources). A group
 /// with no route and no -i has its source_route, rp_filter and
 /// igmp_version checks made on the link that is down and took its route
 /// (the one the route check names), each message saying so; with no such
@@ -106,7 +135,8 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
                                                      std::optional<std::int64_t> size = std::nullopt,
                                                      const relied_routes_map& relied = {},
                                                      const std::vector<membership>* command_line = nullptr,
-                                                     const std::map<std::string, std::string>* igmp_queriers = nullptr);
+                                                     const std::map<std::string, std::string>* igmp_queriers = nullptr,
+                                                     const mld_since* mld = nullptr);
 
 /// The IGMP querier version the kernel keeps for each interface (its name:
 /// V1, V2 or V3), from /proc/net/igmp ("Idx Device : Count Querier"), as
@@ -277,12 +307,17 @@ struct join_refusal {
 /// Run setup_checks() for `members` and print each WARN and FAIL as a
 /// warning (stderr, and a `warning` event with --json: `code` the check's
 /// name, with `subject` and `fix`). Route checks are left out (a group
-/// without an interface is the join's error, with its fix), and so are the
-/// interface findings on interfaces -i or %IFACE named when `resolver_said`
-/// (the resolver warned about those already; link_watch's checks of a
-/// re-created interface say them). Returns the findings printed.
+/// without an interface is the join's error, with its fix), and so are, on
+/// an interface -i or %IFACE named, when `resolver_said`, the findings of
+/// its state that the resolver warned about already (down, no carrier, no
+/// MULTICAST flag: `data.up`, `data.carrier` or `data.multicast` false;
+/// link_watch's checks of a re-created interface say them); every other
+/// finding about it (IPv6 disabled, no address, the loopback) is said.
+/// `mld`: the MLD report counters read before the run's joins, which
+/// decide the MLD version in use (setup_checks()). Returns the findings
+/// printed.
 std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out,
-                                         bool resolver_said = true);
+                                         bool resolver_said = true, const mld_since* mld = nullptr);
 
 /// The summary's verdict for a run that received nothing: setup_checks()
 /// run again now (the interfaces may have changed during the run), and the
@@ -320,7 +355,8 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 [[nodiscard]] run_verdict nothing_arrived_verdict(
     const std::vector<membership>& members, const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
     std::uint64_t end_markers = 0, const relied_routes_map& relied = {},
-    const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere = {});
+    const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere = {},
+    const mld_since* mld = nullptr);
 
 /// For a run whose streams lost datagrams that the sockets did not drop:
 /// the firewall check's WARN and FAIL lines for those of `members` whose
