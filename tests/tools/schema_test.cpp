@@ -24,7 +24,7 @@ json stream() {
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
     "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,"too_late":0,
     "clock_errors":0,"length_errors":0,"first_sequence":0,"missed_at_start":0,"began_after_join_s":0.05,"ts_missing":null,
-    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT","conflict":null})");
+    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT","conflict":null,"timestamp_steps":null})");
 }
 
 json summary() {

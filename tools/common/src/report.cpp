@@ -61,13 +61,20 @@ json session_json(const stream_key& k) {
 
 json jitter_json(const stream_key& k, const stream& s) {
   // RFC 3550's J is a mean of differences of transit times: it needs two
-  // (two datagrams with a plausible send time: the latency samples, which
-  // the jitter has too); before that it is unknown, not 0.
-  if (k.payload == payload_kind::mcnet) return or_null(s.latency.count() >= 2, s.interarrival.value_ns());
+  // compared (two datagrams with plausible send times or timestamps, no
+  // step apart); before that it is unknown, not 0 (trial20q 2).
+  if (k.payload == payload_kind::mcnet) return or_null(s.interarrival.compared() > 0, s.interarrival.value_ns());
   if (k.payload == payload_kind::rtp && s.rtp_interarrival) {
-    return or_null(s.packets >= 2, s.rtp_interarrival->value_ns());
+    return or_null(s.rtp_interarrival->compared() > 0, s.rtp_interarrival->value_ns());
   }
   return nullptr;
+}
+
+// RTP: the timestamp discontinuities left out of the jitter (trial20q 1);
+// null for other payloads and without a clock rate (no jitter measured).
+json timestamp_steps_json(const stream_key& k, const stream& s) {
+  if (k.payload != payload_kind::rtp || !s.rtp_interarrival) return nullptr;
+  return s.rtp_interarrival->steps();
 }
 
 }  // namespace
@@ -264,6 +271,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   // Its numbers came from more than one sender: its loss is not its feed's
   // (trial16j MEDIUM 3: a shifted copy filled a lossy feed's gaps).
   j["conflict"] = conflict_json(k, s, conflict);
+  j["timestamp_steps"] = timestamp_steps_json(k, s);
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
   // Datagrams of it untracked while evicted (trial20p F2): their numbers'
@@ -306,6 +314,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   // Clock errors judged by the median may shrink as it moves, as lost may.
   if (!j["clock_errors"].is_null()) j["clock_errors"] = lost_delta(now.clock_errors, before.clock_errors);
   delta("length_errors", &totals::length_errors);
+  delta("timestamp_steps", &totals::timestamp_steps);
   // A held number counted later (followed, proven) leaves the jumps; a
   // claim taken back leaves the restarts: these may shrink, as lost may.
   if (!j["jumps"].is_null()) j["jumps"] = lost_delta(now.jumps, before.jumps);
@@ -412,13 +421,14 @@ constexpr std::array<const char*, 21> columns{
 // keep (trial20o H1), a stream row's untracked while it was evicted
 // (trial20p F2; empty when none); then conflict: the kinds of
 // evidence that its numbers came from more than one sender, space-separated
-// (empty when none: trial16j MEDIUM 3).
-constexpr std::array<const char*, 32> payload_columns{
+// (empty when none: trial16j MEDIUM 3); then timestamp_steps, an RTP
+// stream's timestamp discontinuities left out of its jitter (trial20q 1).
+constexpr std::array<const char*, 33> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
     "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
-    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict"};
+    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict", "timestamp_steps"};
 
 // The strings of a JSON array joined by `separator` ("" for none).
 std::string joined_strings(const json& strings, std::string_view separator) {
@@ -852,6 +862,11 @@ std::string stream_text(const json& s) {
   if (!s["length_errors"].is_null() && s["length_errors"] != 0) {
     line += fmt::format("  length errors {} (not trusted)", text(s["length_errors"]));
   }
+  if (s.contains("timestamp_steps") && s["timestamp_steps"].is_number() && s["timestamp_steps"] != 0) {
+    line += fmt::format("  timestamp steps {} (RTP timestamps that stepped over 1 s against the arrivals, left out of "
+                        "the jitter)",
+                        text(s["timestamp_steps"]));
+  }
   line += fmt::format("  ttl {}{} tos {}{}", text(s["ttl"]), ttl_range_text(s),
                       s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()), tos_values_text(s));
   if (!s["latency_ns"].is_null()) {
@@ -874,7 +889,13 @@ std::string stream_text(const json& s) {
                           duration_text(clock_behind_hint_ns), duration_text(l["min"].get<double>()));
     }
   }
-  if (!s["jitter_ns"].is_null()) line += fmt::format("  jitter {}", duration_text(s["jitter_ns"].get<double>()));
+  // Unknown (nothing compared) is "-", never 0, where the payload measures
+  // one (trial20q 2).
+  if (!s["jitter_ns"].is_null()) {
+    line += fmt::format("  jitter {}", duration_text(s["jitter_ns"].get<double>()));
+  } else if (payload == "mcnet" || payload == "rtp") {
+    line += "  jitter -";
+  }
   if (!s["first_packet_ms"].is_null()) line += fmt::format("  first after {:.1f} ms", s["first_packet_ms"].get<double>());
   return line;
 }
