@@ -329,6 +329,52 @@ TEST(Report, BurstRatesCountTheLastClump) {
   EXPECT_NEAR(quarter["rate_span_s"].get<double>(), seconds(505us), 1e-12);
 }
 
+// trial20q 5: 10 bursts of 5 x 100 bytes every 100 ms, then a last burst of
+// 5 x 1400 bytes. rate_pps leaves the last clump out (50 pps over 1 s), and
+// rate_bps took the mean size of all 55 datagrams (87 kbit/s, neither the
+// 40 kbit/s of the datagrams rated nor any other). The bit rate is over
+// the same datagrams and span as the packet rate: the stream's, its
+// channel's and a clump_clock's alike.
+TEST(Report, TheBitRateIsOverTheDatagramsOfThePacketRate) {
+  tools::stream_table t;
+  t.joined(kGroup, 5000, kT0);
+  tools::clump_clock clock;
+  std::uint64_t seq = 0;
+  for (int k = 0; k < 11; ++k) {
+    const std::size_t size = k == 10 ? 1400 : 100;
+    for (int i = 0; i < 5; ++i) {
+      const auto at = kT0 + k * 100ms + i * 2us;
+      auto b = datagram(seq, at);
+      b.resize(size);
+      feed::test_header h = feed::test_header::parse(b).value();
+      h.length = static_cast<std::uint32_t>(size);
+      ASSERT_TRUE(h.build(b).has_value());
+      t.add(kGroup, 5000, kSource, b, at, 1, 0, 2);
+      clock.add(at.time_since_epoch().count(), 1, std::nullopt, size);
+      ++seq;
+    }
+  }
+  const auto& [key, s] = *t.streams().begin();
+  const auto j = tools::stream_json(key, s, tools::interface_json(2, "eth0"));
+  EXPECT_EQ(errors(report(j)), std::vector<std::string>{});
+  EXPECT_NEAR(j["rate_span_s"].get<double>(), 1.0, 1e-12) << j;
+  EXPECT_NEAR(j["rate_pps"].get<double>(), 50.0, 1e-9) << j;
+  EXPECT_NEAR(j["rate_bps"].get<double>(), 5000.0 * 8, 1e-6) << "the 50 datagrams of 100 bytes over 1 s: " << j;
+  const auto channels = t.channels();
+  ASSERT_EQ(channels.size(), 1u);
+  ASSERT_TRUE(channels.begin()->second.rate_bps);
+  EXPECT_NEAR(*channels.begin()->second.rate_bps, 5000.0 * 8, 1e-6);
+  EXPECT_NEAR(clock.rate().first, 50.0, 1e-12);
+  EXPECT_EQ(clock.rated_bytes(), 5000.0);
+  // One clump (N-1 over first to last): the bytes of all but the last.
+  tools::clump_clock one;
+  one.add(0, 1, std::nullopt, 100);
+  one.add(10'000, 1, std::nullopt, 200);
+  one.add(20'000, 1, std::nullopt, 1400);
+  EXPECT_EQ(one.rate().first, 2.0);
+  EXPECT_EQ(one.rated_bytes(), 300.0);
+}
+
 // A burst the sender's batches (or a preemption) cut apart is still one
 // clump: a gap under a quarter of the gap before the clump, while the clump
 // is younger than 50 ms and than a quarter of that gap, does not start a

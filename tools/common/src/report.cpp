@@ -91,7 +91,8 @@ double seconds_ns(std::int64_t from, std::int64_t to) {
 
 }  // namespace
 
-void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::int64_t> until_ns) noexcept {
+void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::int64_t> until_ns,
+                      std::uint64_t add_bytes) noexcept {
   if (n == 0) return;
   if (!first_ns) first_ns = at_ns;
   const auto gap = last_ns ? feed::saturating_sub(at_ns, *last_ns) : 0;
@@ -99,6 +100,7 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
   if (starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut, piece_count, lone_pieces)) {
     clump_start_ns = at_ns;
     clump_count = n;
+    clump_bytes = 0;
     piece_count = n;
     lone_pieces = 0;
     ++clumps;
@@ -119,6 +121,9 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
     piece_count += n;
   }
   count += n;
+  bytes += add_bytes;
+  clump_bytes += add_bytes;
+  last_bytes = static_cast<double>(add_bytes) / static_cast<double>(n);
   last_ns = std::max(at_ns, until_ns.value_or(at_ns));
 }
 
@@ -137,13 +142,21 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
 // stream's life, as the sender's own figure does (trial20f: 474 before a
 // 5 s stop over the 5.485 s to the catch-up read 86 pps; 1,999 over 5.5 s
 // is 363, what mcast-send said it sent at).
+bool clump_clock::leaves_last_clump() const noexcept {
+  return first_ns && clump_start_ns && clumps >= 2 && seconds_ns(*first_ns, *clump_start_ns) > 0 &&
+         clump_count <= count - clump_count;
+}
+
 std::pair<double, double> clump_clock::rate() const noexcept {
   if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
-  const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
-  if (clumps >= 2 && to_clump > 0 && clump_count <= count - clump_count) {
-    return {static_cast<double>(count - clump_count), to_clump};
-  }
+  if (leaves_last_clump()) return {static_cast<double>(count - clump_count), seconds_ns(*first_ns, *clump_start_ns)};
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
+}
+
+double clump_clock::rated_bytes() const noexcept {
+  if (!first_ns || !clump_start_ns || !last_ns) return 0.0;
+  if (leaves_last_clump()) return static_cast<double>(bytes - clump_bytes);
+  return count > 1 ? static_cast<double>(bytes) - last_bytes : 0.0;
 }
 
 std::pair<double, double> stream_rate(const stream& s) noexcept { return s.arrivals.rate(); }
@@ -207,9 +220,9 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   const auto t = totals_of(k, s);
   const auto* ts = s.mpegts.get();
   const bool raw = k.payload == payload_kind::raw;
-  // stream_rate(): datagrams over the span they came in, each of the mean size.
+  // stream_rate(): datagrams over the span they came in; the bits per
+  // second those datagrams' bytes over it (trial20q 5).
   const auto [intervals, span] = stream_rate(s);
-  const double bytes_each = s.packets > 0 ? static_cast<double>(s.bytes) / static_cast<double>(s.packets) : 0.0;
   json j = {{"group", k.group.to_string()},
           {"port", k.port},
           {"source", k.source.to_string()},
@@ -219,7 +232,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
           {"packets", s.packets},
           {"bytes", s.bytes},
           {"rate_pps", or_null(span > 0, per_second(intervals, span))},
-          {"rate_bps", or_null(span > 0, per_second(intervals * bytes_each * 8, span))},
+          {"rate_bps", or_null(span > 0, per_second(s.arrivals.rated_bytes() * 8, span))},
           {"rate_span_s", span},
           {"lost", or_null(seq, t.lost)},
           {"reordered", or_null(seq, t.reordered)},

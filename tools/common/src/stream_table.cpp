@@ -126,13 +126,12 @@ void add_to_channel(stream_table::channel_count& c, std::uint64_t packets,
 }
 
 // As stream_json() rates a stream: the datagrams over the span they came
-// in (clump_clock::rate()), each of the mean size; none without a span.
-std::optional<std::pair<double, double>> rate_of(const clump_clock& arrivals, std::uint64_t packets,
-                                                 std::uint64_t bytes) {
+// in (clump_clock::rate()), and those datagrams' bits over it; none
+// without a span.
+std::optional<std::pair<double, double>> rate_of(const clump_clock& arrivals, std::uint64_t packets) {
   const auto [intervals, span] = arrivals.rate();
   if (span <= 0 || packets == 0) return std::nullopt;
-  const double bytes_each = static_cast<double>(bytes) / static_cast<double>(packets);
-  return std::pair{intervals / span, intervals * bytes_each * 8 / span};
+  return std::pair{intervals / span, arrivals.rated_bytes() * 8 / span};
 }
 
 // Arrivals on interfaces that replaced one another (a re-created
@@ -148,6 +147,7 @@ channel_arrivals one_after_another(std::vector<const channel_arrivals*> parts) {
   for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
     out.arrivals.count += parts[i]->arrivals.count;
     out.arrivals.clumps += parts[i]->arrivals.clumps;
+    out.arrivals.bytes += parts[i]->arrivals.bytes;
     out.packets += parts[i]->packets;
     out.bytes += parts[i]->bytes;
   }
@@ -329,7 +329,7 @@ void stream_table::count_channel(stream& s, const stream_key& key, std::size_t s
   }
   for (auto* c : {s.channel, s.any_source_channel}) {
     if (c == nullptr) continue;
-    c->arrivals.add(at_ns);
+    c->arrivals.add(at_ns, 1, std::nullopt, size);
     ++c->packets;
     c->bytes += size;
   }
@@ -353,7 +353,7 @@ std::optional<std::pair<double, double>> stream_table::channel_rate(const core::
     parts.push_back(found);
   }
   const auto all = one_after_another(std::move(parts));
-  return rate_of(all.arrivals, all.packets, all.bytes);
+  return rate_of(all.arrivals, all.packets);
 }
 
 std::optional<double> stream_table::since_join_ms(const stream_key& key, core::kernel_time arrival) const {
@@ -379,7 +379,7 @@ void stream_table::tally_interface(stream& s, const stream_key& key, std::uint32
     }
     ++it->packets;
     it->bytes += size;
-    it->arrivals.add(arrival.time_since_epoch().count());
+    it->arrivals.add(arrival.time_since_epoch().count(), 1, std::nullopt, size);
   } catch (const std::bad_alloc&) {
     // Out of memory: this datagram is in no tally (its stream counts it).
   }
@@ -887,7 +887,7 @@ void stream_table::count(stream& s, const stream_key& key, std::size_t size, cor
     s.pace_mark_seq = s.sequence.highest();
     s.pace_mark_clumps = s.arrivals.clumps;
   }
-  s.arrivals.add(arrival.time_since_epoch().count());
+  s.arrivals.add(arrival.time_since_epoch().count(), 1, std::nullopt, size);
   count_channel(s, key, size, arrival.time_since_epoch().count());
   ++s.packets;
   s.bytes += size;
@@ -1419,7 +1419,7 @@ std::map<stream_table::channel_key, stream_table::channel_count> stream_table::c
   for (auto& [key, c] : out) {
     const auto it = channel_arrivals_.find(key);
     if (it == channel_arrivals_.end()) continue;
-    if (const auto r = rate_of(it->second.arrivals, it->second.packets, it->second.bytes)) {
+    if (const auto r = rate_of(it->second.arrivals, it->second.packets)) {
       c.rate_pps = r->first;
       c.rate_bps = r->second;
     }
