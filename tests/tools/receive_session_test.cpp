@@ -16,6 +16,7 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -675,6 +676,64 @@ TEST(ReceiveSession, AnEvictedFeedIsNamedInTheSummary) {
     EXPECT_EQ(feeds[0]["back"], false) << feeds;
     EXPECT_EQ((*summary)["evicted_feeds_left_out"], 0) << *summary;
   }
+}
+
+// trial20q 4: --max-streams 1, two senders one after the other (100
+// datagrams each, with their END markers): text and JSON named the first,
+// evicted, feed; the CSV had no row for it, and its rows summed to 100 of
+// the 200 datagrams. An `evicted` row gives it, so the rows add up.
+TEST(ReceiveSession, AnEvictedFeedHasACsvRow) {
+  // The cells of a row without quoted ones (none here).
+  const auto csv_cells = [](const std::string& row) {
+    std::vector<std::string> cells(1);
+    for (const char c : row) {
+      if (c == ',') {
+        cells.emplace_back();
+      } else {
+        cells.back() += c;
+      }
+    }
+    return cells;
+  };
+  fixture f;
+  f.settings.csv = true;
+  f.settings.max_streams = 1;
+  f.start();
+  std::int64_t at = 1'000'000'000;
+  batch b;
+  for (const std::uint32_t session : {1u, 2u}) {
+    for (std::uint64_t seq = 0; seq < 100; ++seq, at += 10'000'000) b.add_session(sender_a, session, seq, at);
+    for (int i = 0; i < 3; ++i, at += 50'000'000) b.add_session(sender_a, session, 100, at, true);
+  }
+  f.feed(b);
+  f.now += 5s;
+  f.session->summary();
+  (void)f.session->finish();
+  std::istringstream lines(f.out.str());  // the rows (the header comes with the joins)
+  std::string line;
+  auto header = csv_cells(tools::csv_header());
+  header.back().pop_back();  // its newline
+  const auto column = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::uint64_t packets = 0;
+  std::map<std::string, std::vector<std::string>> rows;  // by event
+  while (std::getline(lines, line)) {
+    const auto cells = csv_cells(line);
+    ASSERT_EQ(cells.size(), header.size()) << line;
+    if (!cells[column("join_mode")].empty()) continue;  // channel rows count the same datagrams again
+    packets += std::stoull(cells[column("packets")]);
+    rows[cells[0]].push_back(line);
+    if (cells[0] == "evicted") {
+      EXPECT_EQ(cells[column("session")], "1") << line;
+      EXPECT_EQ(cells[column("packets")], "100") << line;
+      EXPECT_EQ(cells[column("lost")], "0") << line;
+      EXPECT_EQ(cells[column("payload")], "mcnet") << line;
+    }
+  }
+  EXPECT_EQ(rows["summary"].size(), 1u) << f.out.str();
+  EXPECT_EQ(rows["evicted"].size(), 1u) << f.out.str();
+  EXPECT_EQ(packets, 200u) << "every datagram in a row: " << f.out.str();
 }
 
 // trial16e 7 (issue 16): a stream whose loss broke --max-loss, evicted

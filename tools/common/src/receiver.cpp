@@ -1218,6 +1218,7 @@ void receive_session::summary() {
     j.erase("unresumed");
     j.erase("conflict");
     j["packets"] = f.counted.packets;
+    j["bytes"] = f.counted.bytes;
     j["lost"] = seq ? json(f.counted.lost) : json(nullptr);
     j["reordered"] = seq ? json(f.counted.reordered) : json(nullptr);
     j["duplicates"] = seq ? json(f.counted.duplicates) : json(nullptr);
@@ -1236,11 +1237,16 @@ void receive_session::summary() {
                           f.unresumed ? ", unresumed (it came back after its record was pushed out: what it lost "
                                         "while evicted is unknown)"
                                       : ""));
+    // A row of its own in CSV too, so the rows account for its datagrams
+    // as text and JSON do (trial20q 4).
+    out_.csv(evicted_feed_csv_row(t, j));
     evicted_feeds.push_back(std::move(j));
   }
   if (table_.evicted_feeds_left_out() > 0) {
-    out_.text(fmt::format("  ({} more evicted feeds not listed: their counts are in the totals)",
-                          table_.evicted_feeds_left_out()));
+    const auto more = fmt::format("{} more evicted feeds not listed: their counts are in the totals",
+                                  table_.evicted_feeds_left_out());
+    out_.text("  (" + more + ")");
+    out_.csv_note("mcast-recv: " + more + " (no row)");
   }
   const auto sum = table_.sum();
   const auto drops = kernel_drops_();

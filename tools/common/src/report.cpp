@@ -564,16 +564,38 @@ std::string end_markers_text(const json& c) {
                      from.empty() ? std::string() : " from " + from);
 }
 
-std::string channel_csv_row(const char* event, double time, const json& c) {
+namespace {
+
+// A row's object with every column's cell empty, for rows that are no
+// stream's (channel_csv_row(), evicted_feed_csv_row()).
+json empty_row() {
   json stream = json::object();
   for (const char* name : columns) stream[name] = nullptr;
   for (const char* name : payload_columns) stream[name] = nullptr;
+  stream["interface"] = interface_json(0, "");
+  stream["latency_ns"] = nullptr;
+  stream["first_packet_ms"] = nullptr;
+  return stream;
+}
+
+}  // namespace
+
+std::string evicted_feed_csv_row(double time, const json& feed) {
+  auto stream = empty_row();
+  for (const char* name : {"group", "port", "source", "sender_id", "session", "ssrc", "payload", "packets", "bytes",
+                           "lost", "reordered", "duplicates", "jumps"}) {
+    stream[name] = feed[name];
+  }
+  return csv_row("evicted", time, stream);
+}
+
+std::string channel_csv_row(const char* event, double time, const json& c) {
+  auto stream = empty_row();
   stream["group"] = c["group"];
   stream["port"] = c["port"];
   // An SSM channel is (S,G): its source in the source cell.
   if (c["mode"] == "include" && c["sources"].size() == 1) stream["source"] = c["sources"][0];
   stream["interface"] = c["interface"];
-  stream["latency_ns"] = nullptr;
   stream["packets"] = c["packets"];
   // A channel's bytes are not counted: 0 when nothing came, else unknown (empty).
   stream["bytes"] = c["packets"] == 0 ? json(0) : json(nullptr);

@@ -183,6 +183,13 @@ struct packet_view {
 /// end_marker_sources (space-separated) when it has them; the other cells empty.
 [[nodiscard]] std::string channel_csv_row(const char* event, double time, const nlohmann::ordered_json& channel);
 
+/// An evicted feed of the summary (an `evicted_feeds` object) as a CSV row
+/// in the stream columns, event `evicted`: group, port, source, sender_id,
+/// session, ssrc, payload, packets, bytes, lost, reordered, duplicates and
+/// jumps as it left; the other cells empty (trial20q 4: the CSV had no row
+/// for it, and its rows did not add up to the datagrams that came).
+[[nodiscard]] std::string evicted_feed_csv_row(double time, const nlohmann::ordered_json& feed);
+
 /// A stream's `"conflict"` (null when nothing contests it): `evidence`,
 /// the kinds that contest it ("copies", "ports", "sources"), and each
 /// kind's count: `differing_copies`, `port_returns`, `other_sources`.
