@@ -26,7 +26,9 @@
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/run_checks.hpp>
 #include <mcnet/feed/test_header.hpp>
+#include <mcnet/netlink/types.hpp>
 
 #include "tool_run.hpp"
 
@@ -1150,6 +1152,72 @@ TEST(ReceiveSession, TextAndCsvForms) {
   EXPECT_TRUE(rows[0].starts_with("interval,")) << rows[0];
   EXPECT_TRUE(rows[1].starts_with("summary,")) << rows[1];
   EXPECT_NE(rows[1].find(",2,200,"), std::string::npos) << rows[1];
+}
+
+// trial20q 7: --interfaces said "unknown {?}" for a group two sockets joined
+// with a source each, though the kernel's counts list both sources: they
+// are said with the two states the counts allow, in text and JSON. A
+// group Linux left out of its listing stays "unknown {?}", nothing known.
+TEST(McastRecvInterfaces, AnUndecidedFilterGivesItsSourcesAndBothStates) {
+  namespace netlink = mcnet::netlink;
+  const auto g = core::ip_address::v4(232, 1, 1, 1);
+  const auto a = core::ip_address::v4(10, 77, 0, 5);
+  const auto b = core::ip_address::v4(10, 77, 0, 6);
+  const auto two = netlink::group_filter::of(2, g, 2, {{a, 1, 0}, {b, 1, 0}});
+  ASSERT_EQ(two.mode, netlink::filter_mode::unknown);
+  EXPECT_EQ(tools::group_filter_text(two), "unknown: include {10.77.0.5 10.77.0.6} or exclude {}");
+  const auto j = tools::group_filter_json(two);
+  EXPECT_EQ(j["mode"], "unknown");
+  EXPECT_TRUE(j["sources"].is_null());
+  EXPECT_EQ(j["alternatives"], (nlohmann::ordered_json::array(
+                                   {{{"mode", "include"}, {"sources", {"10.77.0.5", "10.77.0.6"}}},
+                                    {{"mode", "exclude"}, {"sources", nlohmann::ordered_json::array()}}})))
+      << j;
+  EXPECT_TRUE(test::tools::schema_errors(test::tools::json::parse(
+                  nlohmann::ordered_json{{"index", 2}, {"name", "eth0"}, {"flags", nlohmann::ordered_json::array()},
+                                         {"oper_state", "up"}, {"mtu", 1500},
+                                         {"addresses", nlohmann::ordered_json::array()}, {"groups", {"232.1.1.1"}},
+                                         {"filters", {j}}}
+                      .dump()))
+                  .empty());
+  // Decided ones as before, no alternatives.
+  const auto include = netlink::group_filter::of(2, g, 1, {{a, 1, 0}, {b, 1, 0}});
+  EXPECT_EQ(tools::group_filter_text(include), "include {10.77.0.5 10.77.0.6}");
+  EXPECT_TRUE(tools::group_filter_json(include)["alternatives"].is_null());
+  EXPECT_EQ(tools::group_filter_text(netlink::group_filter::of(2, g, 3, {{a, 1, 0}, {b, 1, 0}})), "exclude {}");
+  auto unlisted = netlink::group_filter::of(2, g, 1, {});
+  unlisted.mode = netlink::filter_mode::unknown;
+  unlisted.sources_known = false;
+  unlisted.listed = false;
+  EXPECT_EQ(tools::group_filter_text(unlisted), "unknown {?}");
+  EXPECT_TRUE(tools::group_filter_json(unlisted)["alternatives"].is_null());
+}
+
+// trial20q 6: one doctor command for many silent channels gives a run of
+// consecutive groups as one spec with its count, each membership once.
+TEST(McastRecvSilent, SpecRangesGiveRunsOfConsecutiveGroupsWithTheirCount) {
+  std::vector<tools::membership> members;
+  const auto add = [&members](const char* g, std::uint16_t p, const char* source = nullptr) {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse(g);
+    m.request.port = p;
+    if (source != nullptr) {
+      m.request.source = *core::ip_address::parse(source);
+      m.request.mode = tools::filter::include;
+    }
+    members.push_back(m);
+  };
+  for (int i = 2; i <= 30; ++i) add(("239.1.1." + std::to_string(i)).c_str(), 5000);
+  add("239.1.1.30", 5000);  // twice: said once
+  add("239.1.1.31", 5001);  // another port
+  add("239.1.1.40", 5000);
+  add("232.1.1.1", 5000, "10.77.0.1");
+  add("232.1.1.2", 5000, "10.77.0.1");
+  add("ff3e::ff", 5000);
+  add("ff3e::100", 5000);
+  EXPECT_EQ(tools::spec_ranges(members),
+            "239.1.1.2:5000+29 239.1.1.31:5001 239.1.1.40:5000 10.77.0.1,232.1.1.1:5000+2 '[ff3e::ff]:5000+2'");
+  EXPECT_EQ(tools::spec_ranges({members[0]}), tools::spec_arguments({members[0]}));
 }
 
 TEST(ReceiveSession, DropsSeenKeepTheLargestCount) {

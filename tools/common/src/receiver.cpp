@@ -509,36 +509,65 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   return std::nullopt;
 }
 
+std::vector<std::pair<const char*, std::vector<core::ip_address>>> group_filter_alternatives(
+    const netlink::group_filter& f) {
+  if (f.mode != netlink::filter_mode::unknown || !f.listed || f.counts.empty()) return {};
+  // netlink::group_filter::of leaves the mode unknown with listed counts
+  // in one case: sources included, none excluded, the users between the
+  // largest include count and their sum.
+  std::vector<core::ip_address> included;
+  for (const auto& c : f.counts) {
+    if (c.exclude_sockets != 0) return {};
+    if (c.include_sockets != 0) included.push_back(c.address);
+  }
+  if (included.empty()) return {};
+  return {{"include", std::move(included)}, {"exclude", {}}};
+}
+
 namespace {
 
-// A group's filter on its interface in words: "include {10.77.0.1}",
-// "exclude {}", "exclude {?}" when the kernel's counts do not tell the list,
-// "unknown {?}" when they tell neither mode nor list.
-std::string filter_text(const netlink::group_filter& f) {
+std::string source_list(const std::vector<core::ip_address>& sources) {
   std::string list;
-  for (const auto& a : f.sources) {
+  for (const auto& a : sources) {
     if (!list.empty()) list += ' ';
     list += a.to_string();
   }
-  return fmt::format("{} {{{}}}", netlink::group_filter::mode_name(f.mode), f.sources_known ? list : "?");
+  return list;
 }
 
-json filter_json(const netlink::group_filter& f) {
-  json sources = nullptr;
-  if (f.sources_known) {
-    sources = json::array();
-    for (const auto& a : f.sources) sources.push_back(a.to_string());
+json address_array(const std::vector<core::ip_address>& sources) {
+  json out = json::array();
+  for (const auto& a : sources) out.push_back(a.to_string());
+  return out;
+}
+
+}  // namespace
+
+std::string group_filter_text(const netlink::group_filter& f) {
+  if (const auto either = group_filter_alternatives(f); !either.empty()) {
+    std::string text = "unknown:";
+    for (const auto& [mode, sources] : either) {
+      text += fmt::format("{} {} {{{}}}", text.ends_with(':') ? "" : " or", mode, source_list(sources));
+    }
+    return text;
   }
+  return fmt::format("{} {{{}}}", netlink::group_filter::mode_name(f.mode), f.sources_known ? source_list(f.sources) : "?");
+}
+
+json group_filter_json(const netlink::group_filter& f) {
   json counts = f.listed ? json::array() : json(nullptr);
   for (const auto& c : f.counts) {
     counts.push_back({{"source", c.address.to_string()}, {"include_sockets", c.include_sockets},
                       {"exclude_sockets", c.exclude_sockets}});
   }
+  json alternatives = nullptr;
+  for (const auto& [mode, sources] : group_filter_alternatives(f)) {
+    alternatives.push_back({{"mode", mode}, {"sources", address_array(sources)}});
+  }
   return {{"group", f.group.with_scope_id(0).to_string()}, {"mode", netlink::group_filter::mode_name(f.mode)},
-          {"sources", sources}, {"counts", counts}};
+          {"sources", f.sources_known ? address_array(f.sources) : json(nullptr)}, {"counts", counts},
+          {"alternatives", alternatives}};
 }
-
-}  // namespace
 
 int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& os) {
   auto snap = netlink::take_snapshot();
@@ -577,13 +606,13 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
       const auto f = std::ranges::find_if(*filters, [&](const netlink::group_filter& x) {
         return x.index == g.index && x.group.with_scope_id(0) == g.address.with_scope_id(0);
       });
-      if (f != filters->end()) group_text += " (" + filter_text(*f) + ")";
+      if (f != filters->end()) group_text += " (" + group_filter_text(*f) + ")";
     }
     json filter_list = nullptr;
     if (filters) {
       filter_list = json::array();
       for (const auto& f : *filters) {
-        if (f.index == l.index) filter_list.push_back(filter_json(f));
+        if (f.index == l.index) filter_list.push_back(group_filter_json(f));
       }
     }
     static const char* states[] = {"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"};
