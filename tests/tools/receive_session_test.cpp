@@ -1354,6 +1354,51 @@ TEST(ReceiveSession, UntrackedDatagramsCountInTheirChannelWhichIsNotSilent) {
             "packet after 0.1 ms");
 }
 
+// trial20q 6: a +300 spec with 299 silent groups printed 299 "0 packets,
+// first packet none" lines. Consecutive silent groups of one port,
+// interface and join are one line naming the range and its count; a
+// channel that differs (END markers came for it, another port) keeps its
+// own line, and so do runs of two. JSON and CSV keep a channel each.
+TEST(ReceiveSession, ConsecutiveSilentChannelsAreOneLineOfText) {
+  for (const bool csv : {false, true}) {
+    fixture f;
+    f.settings.csv = csv;
+    auto channels = nlohmann::ordered_json::array();
+    for (std::uint32_t i = 0; i < 30; ++i) {
+      channels.push_back(any_source_channel(core::ip_address::v4_uint(0xEF010201u + i), joined_index, "eth0"));
+    }
+    channels.push_back(any_source_channel(core::ip_address::v4(239, 1, 3, 1), joined_index, "eth0"));
+    channels.push_back(any_source_channel(core::ip_address::v4(239, 1, 3, 2), joined_index, "eth0"));
+    start_joined(f, false, std::move(channels));
+    batch b;
+    b.ingress = joined_index;
+    for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i, core::ip_address::v4(239, 1, 2, 1));
+    for (int i = 0; i < 3; ++i) b.add(sender_b, 20, core::ip_address::v4(239, 1, 2, 16), true);  // END markers only
+    f.feed(b);
+    f.now += 1s;
+    f.session->summary();
+    const auto out = f.out.str();
+    if (csv) {
+      std::size_t rows = 0;
+      std::istringstream lines(out);
+      for (std::string line; std::getline(lines, line);) rows += line.find(",any,") != std::string::npos;
+      EXPECT_EQ(rows, 31u) << out;
+      continue;
+    }
+    EXPECT_NE(out.find("joined, nothing arrived:\n"
+                       "  239.1.2.2:5000 to 239.1.2.15:5000 on eth0 (14 consecutive groups): 0 packets each, first "
+                       "packet none\n"
+                       "  239.1.2.16:5000 on eth0: 0 packets, first packet none, 3 END markers of streams never seen "
+                       "from 10.77.0.2\n"
+                       "  239.1.2.17:5000 to 239.1.2.30:5000 on eth0 (14 consecutive groups): 0 packets each, first "
+                       "packet none\n"
+                       "  239.1.3.1:5000 on eth0: 0 packets, first packet none\n"
+                       "  239.1.3.2:5000 on eth0: 0 packets, first packet none\n"),
+              std::string::npos)
+        << out;
+  }
+}
+
 // trial20o M1: Linux gives an IPv6 socket its groups' datagrams from every
 // interface the host joined them on (another socket's membership too).
 // Those that come in where the run did not join their group and port are

@@ -726,6 +726,41 @@ TEST(Report, JitterWithoutTwoSamplesIsNull) {
   EXPECT_TRUE(two["jitter_ns"].is_number()) << two;
 }
 
+// trial20q 6: silent channels of consecutive groups are named as runs.
+// next_group() carries across bytes (IPv6 too) and stops at the end of the
+// address space; a run keeps one port, interface, mode and sources.
+TEST(Report, ConsecutiveChannelsMakeRuns) {
+  const auto addr = [](const char* a) { return *core::ip_address::parse(a); };
+  EXPECT_TRUE(tools::next_group(addr("239.1.1.255"), addr("239.1.2.0")));
+  EXPECT_FALSE(tools::next_group(addr("239.1.1.1"), addr("239.1.1.3")));
+  EXPECT_FALSE(tools::next_group(addr("255.255.255.255"), addr("0.0.0.0")));
+  EXPECT_TRUE(tools::next_group(addr("ff3e::ff"), addr("ff3e::100")));
+  EXPECT_TRUE(tools::next_group(addr("ff3e::1:ffff"), addr("ff3e::2:0")));
+  EXPECT_FALSE(tools::next_group(addr("ff3e::ff"), addr("ff3e::1:0")));
+  EXPECT_FALSE(tools::next_group(addr("239.1.1.1"), addr("ff3e::2")));
+  const auto channel = [](const char* g, int port, const char* iface) {
+    return json{{"group", g}, {"port", port}, {"mode", "any"}, {"sources", json::array()},
+                {"interface", {{"name", iface}, {"index", 2}}}};
+  };
+  const std::vector<json> channels{channel("239.1.1.2", 5000, "eth0"), channel("239.1.1.3", 5000, "eth0"),
+                                   channel("239.1.1.4", 5000, "eth0"), channel("239.1.1.5", 5001, "eth0"),
+                                   channel("239.1.1.6", 5001, "eth0"), channel("239.1.1.7", 5001, "eth1"),
+                                   channel("ff3e::9", 5000, "eth0")};
+  std::vector<const json*> of;
+  for (const auto& c : channels) of.push_back(&c);
+  const auto runs = tools::channel_runs(of);
+  ASSERT_EQ(runs.size(), 4u);
+  EXPECT_EQ(runs[0].first, 0u);
+  EXPECT_EQ(runs[0].count, 3u);
+  EXPECT_EQ(runs[1].count, 2u) << "another port: another run";
+  EXPECT_EQ(runs[2].count, 1u) << "another interface";
+  EXPECT_EQ(tools::channel_run_name(channels[0], channels[2]), "239.1.1.2:5000 to 239.1.1.4:5000 on eth0");
+  EXPECT_EQ(tools::channel_run_name(channels[5], channels[5]), "239.1.1.7:5001 on eth1");
+  // `same` splits a run too.
+  const auto split_at_4 = tools::channel_runs(of, [](const json&, const json& c) { return c["group"] != "239.1.1.4"; });
+  EXPECT_EQ(split_at_4[0].count, 2u);
+}
+
 TEST(Report, DurationsForPeople) {
   EXPECT_EQ(tools::duration_text(850), "850 ns");
   EXPECT_EQ(tools::duration_text(0), "0 ns");

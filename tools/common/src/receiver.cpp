@@ -1338,7 +1338,6 @@ void receive_session::summary() {
   // An include join's (S,G) is a channel of its own (RFC 4607): a silent
   // source must not hide behind another of the same group that sends.
   const json channels = counted_channels();
-  bool silent_header = false;
   silent_channels silent;  // the silent channels, for silent_hints_
   // Another channel of its group and port that received (another source,
   // another interface) clears the port and the group's path (trial20k 4:
@@ -1368,6 +1367,7 @@ void receive_session::summary() {
     elsewhere_text.push_back(fmt::format("  {}: {}", where, datagrams));
     elsewhere.push_back(std::move(o));
   }
+  std::vector<json> silent_said;  // as the text says them
   for (const auto& j : channels) {
     if (j["packets"] == 0) {
       std::vector<std::string> received;
@@ -1376,10 +1376,6 @@ void receive_session::summary() {
       std::vector<std::string> arrived_elsewhere;
       if (const auto e = elsewhere_of.find(gp); e != elsewhere_of.end()) arrived_elsewhere = e->second;
       silent.push_back({j, std::move(received), std::move(arrived_elsewhere)});
-      if (!silent_header) {
-        out_.text("joined, nothing arrived:");
-        silent_header = true;
-      }
       // An interface deleted during the run is named as the stream lines
       // name it (trial15i L6).
       auto said = j;
@@ -1388,9 +1384,28 @@ void receive_session::summary() {
           said["interface"]["name"] = fmt::format("{} (index {}, deleted during the run)", old->second, old->first);
         }
       }
-      out_.text(channel_text(said));
+      silent_said.push_back(std::move(said));
       out_.csv(channel_csv_row("summary", t, j));
     }
+  }
+  if (!silent_said.empty()) out_.text("joined, nothing arrived:");
+  // Consecutive groups alike, three or more, are one line (trial20q 6: a
+  // +300 spec printed 299 lines of "0 packets, first packet none"); one
+  // whose END markers came keeps its own, as JSON and CSV keep each.
+  std::vector<const json*> said_of;
+  said_of.reserve(silent_said.size());
+  for (const auto& j : silent_said) said_of.push_back(&j);
+  const auto no_markers = [](const json& first, const json& c) {
+    return end_markers_text(first).empty() && end_markers_text(c).empty();
+  };
+  for (const auto& run : channel_runs(said_of, no_markers)) {
+    const auto& first = *said_of[run.first];
+    if (run.count < 3) {
+      for (std::size_t k = 0; k < run.count; ++k) out_.text(channel_text(*said_of[run.first + k]));
+      continue;
+    }
+    out_.text(fmt::format("  {} ({} consecutive groups): 0 packets each, first packet none",
+                          channel_run_name(first, *said_of[run.first + run.count - 1]), run.count));
   }
   // A group and port joined on more than one interface: each datagram
   // arrives once through each, and its stream counts the later copies as

@@ -546,14 +546,70 @@ std::string channel_text(const json& c) {
                      end_markers_text(c));
 }
 
-std::string channel_name(const json& c) {
+namespace {
+
+// "GROUP:PORT" ("[GROUP]:PORT" for IPv6) of a channel.
+std::string channel_where(const json& c) {
   const auto group = c["group"].get<std::string>();
   const auto port = std::to_string(c["port"].get<std::uint16_t>());
-  const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
+  return group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
+}
+
+// " on IFACE" and the mode and sources unless any-source.
+std::string channel_join(const json& c) {
   const auto& name = c["interface"]["name"];
   const auto mode = c["mode"].get<std::string>();
-  return fmt::format("{} on {}{}", where, name.is_null() ? "-" : name.get<std::string>(),
+  return fmt::format(" on {}{}", name.is_null() ? "-" : name.get<std::string>(),
                      mode == "any" ? std::string() : " " + mode + " " + joined_strings(c["sources"], ","));
+}
+
+}  // namespace
+
+std::string channel_name(const json& c) { return channel_where(c) + channel_join(c); }
+
+bool next_group(const core::ip_address& a, const core::ip_address& b) noexcept {
+  if (a.is_v4() != b.is_v4()) return false;
+  if (a.is_v4()) return a.v4_uint() != 0xffffffffu && a.v4_uint() + 1 == b.v4_uint();
+  const auto x = a.bytes();
+  const auto y = b.bytes();
+  // y = x + 1: equal up to the last byte x carries into.
+  std::size_t k = x.size();
+  while (k > 0 && x[k - 1] == 0xff) {
+    if (y[k - 1] != 0) return false;
+    --k;
+  }
+  if (k == 0 || y[k - 1] != static_cast<std::uint8_t>(x[k - 1] + 1)) return false;
+  return std::equal(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(k - 1), y.begin());
+}
+
+std::vector<channel_run> channel_runs(std::span<const json* const> channels,
+                                      const std::function<bool(const json&, const json&)>& same) {
+  std::vector<channel_run> runs;
+  const auto joins_run = [&](const json& first, const json& last, const json& c) {
+    if (c["port"] != last["port"] || c["interface"] != last["interface"] || c["mode"] != last["mode"] ||
+        c["sources"] != last["sources"] || (same && !same(first, c))) {
+      return false;
+    }
+    const auto a = core::ip_address::parse(last["group"].get<std::string>());
+    const auto b = core::ip_address::parse(c["group"].get<std::string>());
+    return a && b && next_group(*a, *b);
+  };
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    if (!runs.empty()) {
+      auto& r = runs.back();
+      if (joins_run(*channels[r.first], *channels[i - 1], *channels[i])) {
+        ++r.count;
+        continue;
+      }
+    }
+    runs.push_back({i, 1});
+  }
+  return runs;
+}
+
+std::string channel_run_name(const json& first, const json& last) {
+  if (&first == &last) return channel_name(first);
+  return channel_where(first) + " to " + channel_where(last) + channel_join(first);
 }
 
 std::string end_markers_text(const json& c) {
