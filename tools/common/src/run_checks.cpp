@@ -630,7 +630,6 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     if (these.empty()) continue;
-    const auto name = channel_name(c);
     // Its entry of the summary's `silent`.
     const auto entry = [&](bool checked, json causes, json message) {
       return json{{"group", group_text},
