@@ -94,7 +94,8 @@ TEST(RtpJitter, ArrivalTimesConvertToTimestampUnitsRoundedDown) {
 }  // namespace
 
 // A transit time that steps by more than the bound is no jitter: one send
-// time 59 s off among steady ones is a step in and a step out, J unmoved.
+// time 59 s off among steady ones is one step, left out (the next is
+// compared with the one before it), J unmoved.
 TEST(Jitter, StepsPastTheBoundMoveNothing) {
   feed::jitter plain, bounded;
   std::int64_t send = 1'000'000'000;
@@ -105,11 +106,110 @@ TEST(Jitter, StepsPastTheBoundMoveNothing) {
     bounded.add(sent, arrival, 1'000'000'000);
   }
   EXPECT_GT(plain.value_ns(), 1e9) << "RFC 3550 as it is takes the step as jitter";
-  EXPECT_EQ(bounded.steps(), 2u);
+  EXPECT_EQ(bounded.steps(), 1u);
+  EXPECT_EQ(bounded.compared(), 48u) << "49 differences less the one the step's datagram would have made twice";
   EXPECT_NEAR(bounded.value_ns(), 1'000, 700) << "the 1 us alternation only";
-  // A clock that steps once and stays: one step.
+  // A clock that steps once and stays: one step, the jitter going on from
+  // there (a clock 5 s ahead that steps to 7 s).
   feed::jitter stepped;
-  for (int i = 0; i < 20; ++i) stepped.add(i * 1'000'000, i * 1'000'000 + (i < 10 ? 30'000 : 2'000'030'000), 1'000'000'000);
+  for (int i = 0; i < 20; ++i) {
+    stepped.add(i * 1'000'000, i * 1'000'000 + (i < 10 ? 5'000'030'000 : 7'000'030'000), 1'000'000'000);
+  }
   EXPECT_EQ(stepped.steps(), 1u);
+  EXPECT_EQ(stepped.compared(), 18u);
   EXPECT_EQ(stepped.value_ns(), 0.0);
+  // From a transit this host's clock finds plausible (within the bound of
+  // 0) to one it does not, the step is never taken for good: each is left
+  // out (their send times are clock errors), the jitter is the plausible ones'.
+  feed::jitter away;
+  for (int i = 0; i < 20; ++i) away.add(i * 1'000'000, i * 1'000'000 + (i < 10 ? 30'000 : 2'000'030'000), 1'000'000'000);
+  EXPECT_EQ(away.steps(), 10u);
+  EXPECT_EQ(away.compared(), 9u);
+}
+
+// trial20q 2: a stream with no two datagrams compared has no jitter:
+// compared() is 0, J unknown (not 0). One in between kept ones is compared
+// across: 42 us and 47.6 us transit, 5.6 us apart, J = 5.6 us / 16.
+TEST(Jitter, NothingComparedIsUnknownAndALoneStepIsComparedAcross) {
+  constexpr std::int64_t bound = 1'000'000'000;
+  feed::jitter two;
+  two.add(0, 48'000, bound);
+  two.add(10'000'000 + 30'000'000'000, 10'048'000, bound);
+  EXPECT_EQ(two.compared(), 0u);
+  EXPECT_EQ(two.steps(), 1u);
+  feed::jitter three;
+  three.add(0, 42'000, bound);
+  three.add(10'000'000 + 30'000'000'000, 10'042'000, bound);
+  three.add(20'000'000, 20'047'600, bound);
+  EXPECT_EQ(three.compared(), 1u);
+  EXPECT_EQ(three.steps(), 1u);
+  EXPECT_DOUBLE_EQ(three.value_ns(), 5'600.0 / 16);
+  feed::jitter plain;
+  plain.add(0, 42'000);
+  EXPECT_EQ(plain.compared(), 0u);
+  plain.add(10'000'000, 10'043'000);
+  EXPECT_EQ(plain.compared(), 1u);
+}
+
+// trial20q 3: every other send time 30 s ahead, the first one forged or
+// not: the receiver's clock finds a transit within the bound of 0
+// plausible, so the jitter is the true ones', compared across the forged.
+TEST(Jitter, AStepToATransitThisHostsClockFindsPlausibleIsTakenAtOnce) {
+  constexpr std::int64_t bound = 1'000'000'000;
+  for (const int forged : {0, 1}) {
+    feed::jitter j;
+    for (int i = 0; i < 20; ++i) {
+      const std::int64_t arrival = i * 10'000'000;
+      const std::int64_t transit = 48'000 + (i % 3) * 1'000;
+      j.add(arrival - transit + (i % 2 == forged ? 30'000'000'000 : 0), arrival, bound);
+    }
+    EXPECT_EQ(j.compared(), 9u) << forged;
+    EXPECT_GT(j.value_ns(), 100) << forged;
+    EXPECT_LT(j.value_ns(), 2'000) << forged;
+  }
+  // A clock stepping away from this host's for good: the steps are left
+  // out, J stays the plausible transits'.
+  feed::jitter away;
+  for (int i = 0; i < 20; ++i) {
+    const std::int64_t arrival = i * 10'000'000;
+    away.add(arrival - 30'000 - (i >= 10 ? 5'000'000'000 : 0), arrival, bound);
+  }
+  EXPECT_EQ(away.compared(), 9u);
+  EXPECT_EQ(away.steps(), 10u);
+  EXPECT_EQ(away.value_ns(), 0.0);
+}
+
+// trial20q 1: an RTP timestamp moved by 2^31 ticks is a step of 2^31 units
+// modulo 2^32 (A.8's int difference): left out, counted, J unmoved; a
+// timestamp base that changes for good is one step, J going on from it.
+TEST(RtpJitter, TimestampDiscontinuitiesAreStepsNotJitter) {
+  constexpr std::int64_t bound = 1'000'000'000;
+  const auto run = [](auto stamp) {
+    feed::rtp_jitter j(90000);
+    for (int i = 0; i < 200; ++i) {
+      const auto ts = stamp(i, static_cast<std::uint32_t>(123456 + i * 450));
+      j.add(ts, std::int64_t{1'000'000'000} + i * 5'000'000 + (i % 2) * 10'000, bound);
+    }
+    return j;
+  };
+  const auto clean = run([](int, std::uint32_t ts) { return ts; });
+  EXPECT_EQ(clean.steps(), 0u);
+  EXPECT_EQ(clean.compared(), 199u);
+  const auto jump = run([](int i, std::uint32_t ts) { return i == 100 ? ts + 0x80000000u : ts; });
+  EXPECT_EQ(jump.steps(), 1u);
+  EXPECT_EQ(jump.compared(), 198u);
+  EXPECT_NEAR(jump.value_ns(), clean.value_ns(), 1'000);
+  const auto base = run([](int i, std::uint32_t ts) { return i >= 100 ? ts + 900000 : ts; });
+  EXPECT_EQ(base.steps(), 1u);
+  EXPECT_EQ(base.compared(), 198u);
+  EXPECT_NEAR(base.value_ns(), clean.value_ns(), 1'000);
+  // Under the bound (0.5 s): jitter, as RFC 3550 has it.
+  const auto late = run([](int i, std::uint32_t ts) { return i == 190 ? ts + 45000 : ts; });
+  EXPECT_EQ(late.steps(), 0u);
+  EXPECT_GT(late.value_ns(), 1e6);
+  // The bound in units is at most 2^31 - 1: any step is within it at a huge clock rate.
+  feed::rtp_jitter fast(UINT32_MAX);
+  fast.add(0, 0, bound);
+  fast.add(0x80000000u, 0, bound);
+  EXPECT_EQ(fast.steps(), 1u) << "2^31 units is past 2^31 - 1";
 }

@@ -177,7 +177,7 @@ TEST(SenderConflict, ASecondSocketSendingTheSameStreamIsContestedByItsPort) {
       << text;
   EXPECT_NE(text.find("the feed's loss is unknown"), std::string::npos) << text;
   const auto row = tools::csv_row("summary", 1.0, j);
-  EXPECT_TRUE(row.ends_with(",ports\n")) << row;
+  EXPECT_TRUE(row.ends_with(",ports,\n")) << row;
 }
 
 // A forger that copies few numbers stays under the share that contests a

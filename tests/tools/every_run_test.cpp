@@ -1403,6 +1403,66 @@ TEST(NetEveryRun, ASilentGroupAmongOthersGetsItsDiagnosis) {
   EXPECT_TRUE((*summary)["verdict"].is_null()) << j.output;
 }
 
+// trial20q 6: one spec of 30 groups, one sent to: 29 "0 packets" lines and
+// 29 near-identical paragraphs said one thing 29 times. The text gives the
+// consecutive silent channels one line, and their common diagnosis one
+// paragraph naming them as a range with one doctor command; JSON and CSV
+// keep a channel a line, for scripts.
+TEST(NetEveryRun, SilentChannelsOfOneDiagnosisAreSaidOnce) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const auto spec = "239.255.94.1:" + port + "+30";
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", "239.255.94.1:" + port}); };
+  const auto r = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  const auto& out = r.standard_output;
+  const auto range = "239.255.94.2:" + port + " to 239.255.94.30:" + port + " on eth0";
+  EXPECT_NE(out.find("joined, nothing arrived:\n  " + range + " (29 consecutive groups): 0 packets each, first packet "
+                     "none\n"),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("mcast-recv: nothing arrived for 29 channels (" + range + ", 29 consecutive groups), while other "
+                     "groups' datagrams did: no local check found a cause for them: their senders, their ports, or a "
+                     "router that does not forward them are the suspects (mcast-recv doctor --listen SEC 239.255.94.2:" +
+                     port + "%eth0+29 checks more)"),
+            std::string::npos)
+      << out;
+  std::size_t paragraphs = 0;
+  for (auto at = out.find("nothing arrived for"); at != std::string::npos; at = out.find("nothing arrived for", at + 1)) {
+    ++paragraphs;
+  }
+  EXPECT_EQ(paragraphs, 1u) << out;
+  const auto summary_at = out.find("summary:\n");
+  ASSERT_NE(summary_at, std::string::npos) << out;
+  EXPECT_LT(std::count(out.begin() + static_cast<std::ptrdiff_t>(summary_at), out.end(), '\n'), 10)
+      << "the summary and its paragraphs: " << out;
+  // JSON: every channel and every silent one its own object.
+  const auto j = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(j.status.code, 0) << j.output;
+  expect_schema_conform(j.standard_output);
+  const auto events = json_lines(j.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << j.output;
+  EXPECT_EQ((*summary)["channels"].size(), 30u);
+  ASSERT_TRUE((*summary)["silent"].is_array()) << *summary;
+  EXPECT_EQ((*summary)["silent"].size(), 29u);
+  for (const auto& c : (*summary)["silent"]) {
+    EXPECT_NE(c["message"].get<std::string>().find(c["group"].get<std::string>() + ":" + port + "%eth0 checks more"),
+              std::string::npos)
+        << c;
+  }
+  // CSV: a row per silent channel.
+  const auto c = test::tools::receive_while(rx, {"--csv", "-i", "eth0", "-d", "1.5", spec}, send);
+  EXPECT_EQ(c.status.code, 0) << c.output;
+  std::size_t rows = 0;
+  std::istringstream lines(c.standard_output);
+  for (std::string line; std::getline(lines, line);) rows += line.find(",any,") != std::string::npos;
+  EXPECT_EQ(rows, 29u) << c.standard_output;
+}
+
 // A silent channel whose END markers arrived (trial20k 3): its channel
 // line, its JSON and CSV entries say so, with their sender; with the join
 // link's MTU below Ethernet's the silent diagnosis is that MTU with its fix

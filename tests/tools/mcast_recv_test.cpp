@@ -560,16 +560,17 @@ TEST(NetMcastRecv, InterfacesShowEachGroupsSourceFilter) {
     return json{{"source", source}, {"include_sockets", inc}, {"exclude_sockets", exc}};
   };
   EXPECT_EQ(by_group["232.1.2.3"], (json{{"group", "232.1.2.3"}, {"mode", "include"}, {"sources", {"10.77.0.5"}},
-                                         {"counts", {entry("10.77.0.5", 1, 0)}}}))
+                                         {"counts", {entry("10.77.0.5", 1, 0)}}, {"alternatives", nullptr}}))
       << r.output;
   EXPECT_EQ(by_group["239.1.2.4"], (json{{"group", "239.1.2.4"}, {"mode", "exclude"}, {"sources", {"10.77.0.6"}},
-                                         {"counts", {entry("10.77.0.6", 0, 1)}}}))
+                                         {"counts", {entry("10.77.0.6", 0, 1)}}, {"alternatives", nullptr}}))
       << r.output;
   EXPECT_EQ(by_group["239.1.2.5"],
-            (json{{"group", "239.1.2.5"}, {"mode", "exclude"}, {"sources", json::array()}, {"counts", json::array()}}))
+            (json{{"group", "239.1.2.5"}, {"mode", "exclude"}, {"sources", json::array()}, {"counts", json::array()},
+                  {"alternatives", nullptr}}))
       << r.output;
   EXPECT_EQ(by_group["ff35::1:2"], (json{{"group", "ff35::1:2"}, {"mode", "include"}, {"sources", {"fd77::5"}},
-                                         {"counts", {entry("fd77::5", 1, 0)}}}))
+                                         {"counts", {entry("fd77::5", 1, 0)}}, {"alternatives", nullptr}}))
       << r.output;
   const auto text = h.exec({MCAST_RECV, "--interfaces"});
   ASSERT_TRUE(text.status.success()) << text.output;
@@ -586,6 +587,44 @@ TEST(NetMcastRecv, InterfacesShowEachGroupsSourceFilter) {
   }
   (void)late.finish(std::chrono::milliseconds(0));
   (void)rx.finish(std::chrono::milliseconds(0));
+}
+
+// trial20q 7: two sockets, each joined to one source of a group: the
+// kernel's counts cannot tell include {S1 S2} (both sockets include) from
+// exclude {} (one of them any-source), and the text said "unknown {?}"
+// though /proc/net/mcfilter lists both sources. The sources known are
+// said with the two states they allow, in text and in JSON.
+TEST(NetMcastRecv, InterfacesGiveTheSourcesOfAnUndecidedFilter) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const auto port = std::to_string(free_port(h));
+  test::tools::receiver one(h, {"-i", "eth0", "-d", "20", "10.77.0.5,232.1.2.9:" + port});
+  ASSERT_TRUE(one.joined()) << one.output();
+  test::tools::receiver two(h, {"-i", "eth0", "-d", "20", "10.77.0.6,232.1.2.9:" + port});
+  ASSERT_TRUE(two.joined()) << two.output();
+  const auto text = h.exec({MCAST_RECV, "--interfaces"});
+  ASSERT_TRUE(text.status.success()) << text.output;
+  EXPECT_NE(text.standard_output.find("232.1.2.9 (unknown: include {10.77.0.5 10.77.0.6} or exclude {})"),
+            std::string::npos)
+      << text.standard_output;
+  const auto r = h.exec({MCAST_RECV, "--interfaces", "--json"});
+  ASSERT_TRUE(r.status.success()) << r.output;
+  expect_schema_conform(r.standard_output);
+  json filter;
+  for (const auto& j : json_lines(r.standard_output)) {
+    if (j["name"] != "eth0") continue;
+    for (const auto& f : j["filters"]) {
+      if (f["group"] == "232.1.2.9") filter = f;
+    }
+  }
+  EXPECT_EQ(filter["mode"], "unknown") << filter;
+  EXPECT_TRUE(filter["sources"].is_null()) << filter;
+  EXPECT_EQ(filter["alternatives"], (json::array({json{{"mode", "include"}, {"sources", {"10.77.0.5", "10.77.0.6"}}},
+                                                  json{{"mode", "exclude"}, {"sources", json::array()}}})))
+      << filter;
+  (void)two.finish(std::chrono::milliseconds(0));
+  (void)one.finish(std::chrono::milliseconds(0));
 }
 
 TEST(NetMcastRecv, ShowPacketsAsJsonEvents) {

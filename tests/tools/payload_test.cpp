@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstring>
 #include <deque>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -315,11 +316,11 @@ TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
   const auto csv = tools::csv_header() + f.out.str();
   EXPECT_NE(csv.find(",first_packet_ms,payload,messages,heartbeats,end_of_session,ssrc,cc_errors,sync_errors,pids,"
                      "malformed,jumps,restarts,rate_span_s,clock_errors,length_errors,too_late,latency_negative,join_mode,"
-                     "join_sources,first_sequence,missed_at_start,began_after_join_s,ts_missing,end_markers,end_marker_sources,ttl_min,ttl_max,tos_values,tos_others,dscp,ecn,untracked,conflict\n"),
+                     "join_sources,first_sequence,missed_at_start,began_after_join_s,ts_missing,end_markers,end_marker_sources,ttl_min,ttl_max,tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"A,\"\"B\","), std::string::npos) << "the name, quoted: " << csv;
-  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,,1,0,,,,,1,1,0:1,0,cs0,Not-ECT,,\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,,1,0,,,,,1,1,0:1,0,cs0,Not-ECT,,,\n"), std::string::npos) << csv;
   EXPECT_EQ(f.table->streams().size(), 2u);
 
   fixture t;
@@ -484,6 +485,68 @@ TEST(ReceivePayload, RtpJitterUsesThePayloadTypesClockOrRtpClock) {
   ASSERT_EQ(s["streams"].size(), 1u) << s;
   EXPECT_EQ(s["streams"][0]["payload"], "rtp");
   EXPECT_TRUE(s["streams"][0]["jitter_ns"].is_null());
+}
+
+// trial20q 1: one RTP timestamp moved by 2^31 ticks made the jitter 5.18 s,
+// with nothing counted. A transit step of more than 1 s between neighbouring
+// datagrams is a timestamp discontinuity: counted in timestamp_steps and
+// left out of the jitter, which compares the next datagram with the one
+// before the step (as across a lost one). A timestamp base that changes for
+// good is one step too, and the jitter goes on from the new base.
+TEST(ReceivePayload, AnRtpTimestampDiscontinuityIsCountedAndLeftOutOfTheJitter) {
+  // 200 datagrams 5 ms apart at 90 kHz (450 units), arriving 0 or 100 us
+  // (9 units) late in turn: a steady jitter of about 100 us.
+  const auto run = [](const std::function<std::uint32_t(int, std::uint32_t)>& stamp) {
+    fixture f;
+    f.start();
+    batch b;
+    for (int i = 0; i < 200; ++i) {
+      const auto ts = stamp(i, static_cast<std::uint32_t>(123456 + i * 450));
+      b.add(sender_a, rtp(static_cast<std::uint16_t>(1000 + i), ts), t0_ns + i * 5'000'000 + (i % 2) * 100'000);
+    }
+    f.feed(b);
+    const auto s = f.summary();
+    EXPECT_EQ(s["streams"].size(), 1u) << s;
+    auto out = s["streams"][0];
+    EXPECT_EQ(out["lost"], 0);
+    EXPECT_EQ(f.out.str().find("\"jitter_ns\":0.0,"), std::string::npos);
+    return out;
+  };
+  const auto clean = run([](int, std::uint32_t ts) { return ts; });
+  ASSERT_TRUE(clean["jitter_ns"].is_number()) << clean;
+  EXPECT_NEAR(clean["jitter_ns"].get<double>(), 100'000, 1'000) << clean;
+  EXPECT_EQ(clean["timestamp_steps"], 0) << clean;
+  // One timestamp 2^31 ticks off.
+  const auto jump = run([](int i, std::uint32_t ts) { return i == 100 ? ts + 0x80000000u : ts; });
+  ASSERT_TRUE(jump["jitter_ns"].is_number()) << jump;
+  EXPECT_NEAR(jump["jitter_ns"].get<double>(), clean["jitter_ns"].get<double>(), 1'000) << jump;
+  EXPECT_EQ(jump["timestamp_steps"], 1) << jump;
+  // Three timestamps 30 s ahead.
+  const auto three = run([](int i, std::uint32_t ts) { return i == 50 || i == 100 || i == 150 ? ts + 90000 * 30 : ts; });
+  EXPECT_NEAR(three["jitter_ns"].get<double>(), clean["jitter_ns"].get<double>(), 1'000) << three;
+  EXPECT_EQ(three["timestamp_steps"], 3) << three;
+  // A sender whose timestamp base moves by 10 s for good at datagram 100.
+  const auto based = run([](int i, std::uint32_t ts) { return i >= 100 ? ts + 900000 : ts; });
+  EXPECT_NEAR(based["jitter_ns"].get<double>(), clean["jitter_ns"].get<double>(), 1'000) << based;
+  EXPECT_EQ(based["timestamp_steps"], 1) << based;
+  // A step of under a second is jitter, as RFC 3550 has it: not counted.
+  const auto late = run([](int i, std::uint32_t ts) { return i == 195 ? ts + 45000 : ts; });
+  EXPECT_EQ(late["timestamp_steps"], 0) << late;
+  EXPECT_GT(late["jitter_ns"].get<double>(), 1e6) << late;
+}
+
+// trial20q 2: a stream whose datagrams were never compared has no jitter:
+// null, not 0. Two RTP datagrams a timestamp discontinuity apart.
+TEST(ReceivePayload, AnRtpStreamWithNothingComparedHasNoJitter) {
+  fixture f;
+  f.start();
+  f.feed(batch()
+             .add(sender_a, rtp(7, 1000), t0_ns)
+             .add(sender_a, rtp(8, 1000 + 900 + 90000 * 30), t0_ns + 10'000'000));
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  EXPECT_TRUE(s["streams"][0]["jitter_ns"].is_null()) << s;
+  EXPECT_EQ(s["streams"][0]["timestamp_steps"], 1) << s;
 }
 
 TEST(ReceivePayload, AutoKeepsNearMissesRaw) {

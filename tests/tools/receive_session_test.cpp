@@ -16,6 +16,7 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 #include <optional>
 #include <sstream>
@@ -25,7 +26,9 @@
 #include <mcnet/core/endpoint.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/run_checks.hpp>
 #include <mcnet/feed/test_header.hpp>
+#include <mcnet/netlink/types.hpp>
 
 #include "tool_run.hpp"
 
@@ -677,6 +680,64 @@ TEST(ReceiveSession, AnEvictedFeedIsNamedInTheSummary) {
   }
 }
 
+// trial20q 4: --max-streams 1, two senders one after the other (100
+// datagrams each, with their END markers): text and JSON named the first,
+// evicted, feed; the CSV had no row for it, and its rows summed to 100 of
+// the 200 datagrams. An `evicted` row gives it, so the rows add up.
+TEST(ReceiveSession, AnEvictedFeedHasACsvRow) {
+  // The cells of a row without quoted ones (none here).
+  const auto csv_cells = [](const std::string& row) {
+    std::vector<std::string> cells(1);
+    for (const char c : row) {
+      if (c == ',') {
+        cells.emplace_back();
+      } else {
+        cells.back() += c;
+      }
+    }
+    return cells;
+  };
+  fixture f;
+  f.settings.csv = true;
+  f.settings.max_streams = 1;
+  f.start();
+  std::int64_t at = 1'000'000'000;
+  batch b;
+  for (const std::uint32_t session : {1u, 2u}) {
+    for (std::uint64_t seq = 0; seq < 100; ++seq, at += 10'000'000) b.add_session(sender_a, session, seq, at);
+    for (int i = 0; i < 3; ++i, at += 50'000'000) b.add_session(sender_a, session, 100, at, true);
+  }
+  f.feed(b);
+  f.now += 5s;
+  f.session->summary();
+  (void)f.session->finish();
+  std::istringstream lines(f.out.str());  // the rows (the header comes with the joins)
+  std::string line;
+  auto header = csv_cells(tools::csv_header());
+  header.back().pop_back();  // its newline
+  const auto column = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(header.begin(), header.end(), name) - header.begin());
+  };
+  std::uint64_t packets = 0;
+  std::map<std::string, std::vector<std::string>> rows;  // by event
+  while (std::getline(lines, line)) {
+    const auto cells = csv_cells(line);
+    ASSERT_EQ(cells.size(), header.size()) << line;
+    if (!cells[column("join_mode")].empty()) continue;  // channel rows count the same datagrams again
+    packets += std::stoull(cells[column("packets")]);
+    rows[cells[0]].push_back(line);
+    if (cells[0] == "evicted") {
+      EXPECT_EQ(cells[column("session")], "1") << line;
+      EXPECT_EQ(cells[column("packets")], "100") << line;
+      EXPECT_EQ(cells[column("lost")], "0") << line;
+      EXPECT_EQ(cells[column("payload")], "mcnet") << line;
+    }
+  }
+  EXPECT_EQ(rows["summary"].size(), 1u) << f.out.str();
+  EXPECT_EQ(rows["evicted"].size(), 1u) << f.out.str();
+  EXPECT_EQ(packets, 200u) << "every datagram in a row: " << f.out.str();
+}
+
 // trial16e 7 (issue 16): a stream whose loss broke --max-loss, evicted
 // from the table, was named by address only and had no object in the
 // summary. The failure names it whole and says it was evicted; the summary's
@@ -1093,6 +1154,72 @@ TEST(ReceiveSession, TextAndCsvForms) {
   EXPECT_NE(rows[1].find(",2,200,"), std::string::npos) << rows[1];
 }
 
+// trial20q 7: --interfaces said "unknown {?}" for a group two sockets joined
+// with a source each, though the kernel's counts list both sources: they
+// are said with the two states the counts allow, in text and JSON. A
+// group Linux left out of its listing stays "unknown {?}", nothing known.
+TEST(McastRecvInterfaces, AnUndecidedFilterGivesItsSourcesAndBothStates) {
+  namespace netlink = mcnet::netlink;
+  const auto g = core::ip_address::v4(232, 1, 1, 1);
+  const auto a = core::ip_address::v4(10, 77, 0, 5);
+  const auto b = core::ip_address::v4(10, 77, 0, 6);
+  const auto two = netlink::group_filter::of(2, g, 2, {{a, 1, 0}, {b, 1, 0}});
+  ASSERT_EQ(two.mode, netlink::filter_mode::unknown);
+  EXPECT_EQ(tools::group_filter_text(two), "unknown: include {10.77.0.5 10.77.0.6} or exclude {}");
+  const auto j = tools::group_filter_json(two);
+  EXPECT_EQ(j["mode"], "unknown");
+  EXPECT_TRUE(j["sources"].is_null());
+  EXPECT_EQ(j["alternatives"], (nlohmann::ordered_json::array(
+                                   {{{"mode", "include"}, {"sources", {"10.77.0.5", "10.77.0.6"}}},
+                                    {{"mode", "exclude"}, {"sources", nlohmann::ordered_json::array()}}})))
+      << j;
+  EXPECT_TRUE(test::tools::schema_errors(test::tools::json::parse(
+                  nlohmann::ordered_json{{"index", 2}, {"name", "eth0"}, {"flags", nlohmann::ordered_json::array()},
+                                         {"oper_state", "up"}, {"mtu", 1500},
+                                         {"addresses", nlohmann::ordered_json::array()}, {"groups", {"232.1.1.1"}},
+                                         {"filters", {j}}}
+                      .dump()))
+                  .empty());
+  // Decided ones as before, no alternatives.
+  const auto include = netlink::group_filter::of(2, g, 1, {{a, 1, 0}, {b, 1, 0}});
+  EXPECT_EQ(tools::group_filter_text(include), "include {10.77.0.5 10.77.0.6}");
+  EXPECT_TRUE(tools::group_filter_json(include)["alternatives"].is_null());
+  EXPECT_EQ(tools::group_filter_text(netlink::group_filter::of(2, g, 3, {{a, 1, 0}, {b, 1, 0}})), "exclude {}");
+  auto unlisted = netlink::group_filter::of(2, g, 1, {});
+  unlisted.mode = netlink::filter_mode::unknown;
+  unlisted.sources_known = false;
+  unlisted.listed = false;
+  EXPECT_EQ(tools::group_filter_text(unlisted), "unknown {?}");
+  EXPECT_TRUE(tools::group_filter_json(unlisted)["alternatives"].is_null());
+}
+
+// trial20q 6: one doctor command for many silent channels gives a run of
+// consecutive groups as one spec with its count, each membership once.
+TEST(McastRecvSilent, SpecRangesGiveRunsOfConsecutiveGroupsWithTheirCount) {
+  std::vector<tools::membership> members;
+  const auto add = [&members](const char* g, std::uint16_t p, const char* source = nullptr) {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse(g);
+    m.request.port = p;
+    if (source != nullptr) {
+      m.request.source = *core::ip_address::parse(source);
+      m.request.mode = tools::filter::include;
+    }
+    members.push_back(m);
+  };
+  for (int i = 2; i <= 30; ++i) add(("239.1.1." + std::to_string(i)).c_str(), 5000);
+  add("239.1.1.30", 5000);  // twice: said once
+  add("239.1.1.31", 5001);  // another port
+  add("239.1.1.40", 5000);
+  add("232.1.1.1", 5000, "10.77.0.1");
+  add("232.1.1.2", 5000, "10.77.0.1");
+  add("ff3e::ff", 5000);
+  add("ff3e::100", 5000);
+  EXPECT_EQ(tools::spec_ranges(members),
+            "239.1.1.2:5000+29 239.1.1.31:5001 239.1.1.40:5000 10.77.0.1,232.1.1.1:5000+2 '[ff3e::ff]:5000+2'");
+  EXPECT_EQ(tools::spec_ranges({members[0]}), tools::spec_arguments({members[0]}));
+}
+
 TEST(ReceiveSession, DropsSeenKeepTheLargestCount) {
   fixture f;
   f.start();
@@ -1225,6 +1352,51 @@ TEST(ReceiveSession, UntrackedDatagramsCountInTheirChannelWhichIsNotSilent) {
                                  {"end_markers", 0}, {"end_marker_sources", nlohmann::ordered_json::array()}}),
             "  239.1.1.2:5000 on eth0: 10 packets (all of streams past --max-streams, untracked: in no stream), first "
             "packet after 0.1 ms");
+}
+
+// trial20q 6: a +300 spec with 299 silent groups printed 299 "0 packets,
+// first packet none" lines. Consecutive silent groups of one port,
+// interface and join are one line naming the range and its count; a
+// channel that differs (END markers came for it, another port) keeps its
+// own line, and so do runs of two. JSON and CSV keep a channel each.
+TEST(ReceiveSession, ConsecutiveSilentChannelsAreOneLineOfText) {
+  for (const bool csv : {false, true}) {
+    fixture f;
+    f.settings.csv = csv;
+    auto channels = nlohmann::ordered_json::array();
+    for (std::uint32_t i = 0; i < 30; ++i) {
+      channels.push_back(any_source_channel(core::ip_address::v4_uint(0xEF010201u + i), joined_index, "eth0"));
+    }
+    channels.push_back(any_source_channel(core::ip_address::v4(239, 1, 3, 1), joined_index, "eth0"));
+    channels.push_back(any_source_channel(core::ip_address::v4(239, 1, 3, 2), joined_index, "eth0"));
+    start_joined(f, false, std::move(channels));
+    batch b;
+    b.ingress = joined_index;
+    for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i, core::ip_address::v4(239, 1, 2, 1));
+    for (int i = 0; i < 3; ++i) b.add(sender_b, 20, core::ip_address::v4(239, 1, 2, 16), true);  // END markers only
+    f.feed(b);
+    f.now += 1s;
+    f.session->summary();
+    const auto out = f.out.str();
+    if (csv) {
+      std::size_t rows = 0;
+      std::istringstream lines(out);
+      for (std::string line; std::getline(lines, line);) rows += line.find(",any,") != std::string::npos;
+      EXPECT_EQ(rows, 31u) << out;
+      continue;
+    }
+    EXPECT_NE(out.find("joined, nothing arrived:\n"
+                       "  239.1.2.2:5000 to 239.1.2.15:5000 on eth0 (14 consecutive groups): 0 packets each, first "
+                       "packet none\n"
+                       "  239.1.2.16:5000 on eth0: 0 packets, first packet none, 3 END markers of streams never seen "
+                       "from 10.77.0.2\n"
+                       "  239.1.2.17:5000 to 239.1.2.30:5000 on eth0 (14 consecutive groups): 0 packets each, first "
+                       "packet none\n"
+                       "  239.1.3.1:5000 on eth0: 0 packets, first packet none\n"
+                       "  239.1.3.2:5000 on eth0: 0 packets, first packet none\n"),
+              std::string::npos)
+        << out;
+  }
 }
 
 // trial20o M1: Linux gives an IPv6 socket its groups' datagrams from every

@@ -24,7 +24,7 @@ json stream() {
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
     "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,"too_late":0,
     "clock_errors":0,"length_errors":0,"first_sequence":0,"missed_at_start":0,"began_after_join_s":0.05,"ts_missing":null,
-    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT","conflict":null})");
+    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT","conflict":null,"timestamp_steps":null})");
 }
 
 json summary() {
@@ -60,11 +60,19 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   EXPECT_EQ(schema_errors(error), std::vector<std::string>{});
   const auto iface = json::parse(R"({"index":1,"name":"lo","flags":["up","loopback"],"oper_state":"unknown",
     "mtu":65536,"addresses":[{"address":"127.0.0.1","prefix_len":8,"scope":254}],"groups":["224.0.0.1"],
-    "filters":[{"group":"224.0.0.1","mode":"exclude","sources":[],"counts":[]}]})");
+    "filters":[{"group":"224.0.0.1","mode":"exclude","sources":[],"counts":[],"alternatives":null}]})");
   EXPECT_EQ(schema_errors(iface), std::vector<std::string>{});
   auto skipped = iface;
-  skipped["filters"][0] = {{"group", "224.0.0.1"}, {"mode", "unknown"}, {"sources", nullptr}, {"counts", nullptr}};
+  skipped["filters"][0] = {{"group", "224.0.0.1"}, {"mode", "unknown"}, {"sources", nullptr}, {"counts", nullptr},
+                           {"alternatives", nullptr}};
   EXPECT_EQ(schema_errors(skipped), std::vector<std::string>{});
+  // Two include sockets, one source each: the mode undecided, its two states.
+  auto undecided = iface;
+  undecided["filters"][0] = json::parse(R"({"group":"232.1.1.1","mode":"unknown","sources":null,
+    "counts":[{"source":"10.77.0.1","include_sockets":1,"exclude_sockets":0},
+              {"source":"10.77.0.2","include_sockets":1,"exclude_sockets":0}],
+    "alternatives":[{"mode":"include","sources":["10.77.0.1","10.77.0.2"]},{"mode":"exclude","sources":[]}]})");
+  EXPECT_EQ(schema_errors(undecided), std::vector<std::string>{});
   auto no_proc = iface;
   no_proc["filters"] = nullptr;
   EXPECT_EQ(schema_errors(no_proc), std::vector<std::string>{});

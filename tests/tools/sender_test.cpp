@@ -395,7 +395,7 @@ std::pair<std::string, mcnet::test::tools::json> group_summary(
   t.group = mcnet::core::ip_address::v4(239, 1, 1, 1);
   t.port = 5000;
   for (const auto& [at, n] : sends) {
-    t.sends.add(at, n, at + run.batch_ns);  // each batch sent over 1 us unless said
+    t.sends.add(at, n, at + run.batch_ns, n * 100);  // each batch sent over 1 us unless said
     t.sent += n;
     t.bytes += n * 100;
   }

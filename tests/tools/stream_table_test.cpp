@@ -232,7 +232,7 @@ TEST(StreamTable, ATtlOrTosThatChangedDuringTheRunIsSaid) {
             std::string::npos)
       << text;
   const auto row = tools::csv_row("summary", 1.0, j);
-  EXPECT_NE(row.find(",1,5,0:20 184:20,0,ef,Not-ECT,,\n"), std::string::npos) << row;
+  EXPECT_NE(row.find(",1,5,0:20 184:20,0,ef,Not-ECT,,,\n"), std::string::npos) << row;
   // Steady, with a TOS byte past the first four values counted apart.
   tools::stream_table steady;
   steady.joined(kTableGroup, 5000, kStart);
@@ -440,7 +440,9 @@ TEST(StreamTable, ImplausibleSendTimesAndLengthsAreCountedNotBelieved) {
   EXPECT_EQ(s.latency.count(), 2u) << "0 and 6 only";
   EXPECT_EQ(s.latency.max(), 59'000'000'000);
   const auto totals = tools::totals_of(key, s);
-  EXPECT_EQ(totals.clock_errors, 5u);
+  // And, judged when reported, the 59 s one: 59 s from the latency this
+  // host's own clock finds plausible, 0's 100 us (trial20q 3).
+  EXPECT_EQ(totals.clock_errors, 6u);
   EXPECT_EQ(totals.length_errors, 2u);
 }
 
@@ -512,7 +514,8 @@ TEST(StreamTable, ASendTimeASecondFromTheStreamsMedianIsAClockError) {
 }
 
 // trial20p F9: 50 datagrams 30.00005 s late (the sender's clock behind),
-// then 10 in step (56 us): the 10 are the clock errors, and the latency
+// then 10 2 s late: the 10 are the clock errors (neither side is within a
+// second of this host's clock, so the majority decides), and the latency
 // kept read "min 29.5 s p50 29.5 s p99 29.5 s max 30.0 s ... behind by up
 // to 29.5 s", the bucket's bound, below every latency kept. Its minimum and
 // maximum are exact, its percentiles between them, and the clock
@@ -521,7 +524,7 @@ TEST(StreamTable, LatenciesKeptApartFromClockErrorsReadTheirOwnExtremes) {
   tools::stream_table t;
   for (std::uint64_t i = 0; i < 60; ++i) {
     const auto sent = kStart + std::chrono::milliseconds(10 * i);
-    const auto latency = i < 50 ? std::chrono::nanoseconds(30'000'050'000) : std::chrono::nanoseconds(56'000);
+    const auto latency = i < 50 ? std::chrono::nanoseconds(30'000'050'000) : std::chrono::nanoseconds(2'000'056'000);
     t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), sent + latency, -1, -1);
   }
   const auto& [key, s] = *t.streams().begin();
@@ -539,6 +542,81 @@ TEST(StreamTable, LatenciesKeptApartFromClockErrorsReadTheirOwnExtremes) {
   EXPECT_NE(text.find("latency min 30.0 s p50 30.0 s p99 30.0 s max 30.0 s"), std::string::npos) << text;
   EXPECT_NE(text.find("behind this host's by up to 30.0 s"), std::string::npos) << text;
   EXPECT_EQ(text.find("29.5 s"), std::string::npos) << text;
+}
+
+// trial20q 3: half the send times forged 30 s ahead. The majority cannot
+// decide a tie, and the receiver's own clock can: a latency within 1 s of 0
+// is what it finds plausible, so the forged half are the clock errors,
+// whichever came first, and the text claims no clock 30 s ahead. With two
+// datagrams (no median to speak of) likewise.
+TEST(StreamTable, TheReceiversClockDecidesWhichSendTimesArePlausible) {
+  for (const int forged_parity : {1, 0}) {
+    for (const std::uint64_t n : {std::uint64_t{20}, std::uint64_t{2}}) {
+      tools::stream_table t;
+      for (std::uint64_t i = 0; i < n; ++i) {
+        const auto arrival = kStart + std::chrono::milliseconds(10 * i);
+        const auto latency = 48us + std::chrono::microseconds(i % 3);
+        const auto sent = arrival - latency + (static_cast<int>(i % 2) == forged_parity ? 30s : 0s);
+        t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), arrival, -1, -1);
+      }
+      const auto& [key, s] = *t.streams().begin();
+      const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+      EXPECT_EQ(j["clock_errors"], n / 2) << n << " forged parity " << forged_parity << ": " << j;
+      EXPECT_EQ(j["latency_ns"]["negative"], 0) << j;
+      EXPECT_GE(j["latency_ns"]["min"].get<std::int64_t>(), 48'000) << j;
+      EXPECT_LE(j["latency_ns"]["max"].get<std::int64_t>(), 51'000) << j;
+      const auto text = tools::stream_text(j);
+      EXPECT_EQ(text.find("ahead of this host's"), std::string::npos) << text;
+      if (n == 2) {
+        EXPECT_TRUE(j["jitter_ns"].is_null()) << "nothing compared: no jitter, not 0: " << j;
+      } else {
+        // The right ones compared with each other across the forged ones:
+        // transits 48, 49, 50 us in turn.
+        ASSERT_TRUE(j["jitter_ns"].is_number()) << j;
+        EXPECT_GT(j["jitter_ns"].get<double>(), 100) << j;
+        EXPECT_LT(j["jitter_ns"].get<double>(), 2'000) << j;
+      }
+    }
+  }
+  // A sender whose clock stepped back in step with this host's after 50
+  // datagrams 30 s behind: the 50 are the clock errors, though more.
+  tools::stream_table t;
+  for (std::uint64_t i = 0; i < 60; ++i) {
+    const auto sent = kStart + std::chrono::milliseconds(10 * i);
+    const auto latency = i < 50 ? std::chrono::nanoseconds(30'000'050'000) : std::chrono::nanoseconds(56'000);
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), sent + latency, -1, -1);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(tools::totals_of(key, s).clock_errors, 50u);
+  feed::histogram copy;
+  EXPECT_EQ(tools::latency_kept(s, copy).count(), 10u);
+  EXPECT_EQ(tools::latency_kept(s, copy).max(), 56'000);
+}
+
+// trial20q 2: 21 datagrams, every odd one 30 s ahead: no two neighbours
+// both plausible, and the jitter read 0. The jitter compares a datagram
+// with the last one kept before it, across one left out, as across a lost
+// one (RFC 3550 compares each datagram with the one received before it).
+// Three datagrams, the middle one off: the two kept, 5.6 us apart in
+// transit, give J = 5.6 us / 16.
+TEST(StreamTable, TheJitterComparesTheDatagramsKeptAcrossOnesLeftOut) {
+  tools::stream_table t;
+  const std::array<std::chrono::nanoseconds, 3> latency{42us, 30s, 47'600ns};
+  for (std::uint64_t i = 0; i < 3; ++i) {
+    const auto arrival = kStart + std::chrono::milliseconds(10 * i);
+    const auto sent = arrival - (i == 1 ? -latency[i] : latency[i]);
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), arrival, -1, -1);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+  EXPECT_EQ(j["clock_errors"], 1) << j;
+  ASSERT_TRUE(j["jitter_ns"].is_number()) << j;
+  EXPECT_DOUBLE_EQ(j["jitter_ns"].get<double>(), 5'600.0 / 16) << j;
+  // One datagram: nothing compared.
+  tools::stream_table one;
+  one.add(kTableGroup, 5000, kTableSource, datagram(1, 0, kStart), kStart + 30us, -1, -1);
+  const auto& [k1, s1] = *one.streams().begin();
+  EXPECT_TRUE(tools::stream_json(k1, s1, tools::interface_json(0, ""))["jitter_ns"].is_null());
 }
 
 // A stream whose clock is 5 s off throughout keeps that as its latency

@@ -98,7 +98,8 @@
 /// RFC 3550 interarrival jitter (section 6.4.1, Appendix A.8): `jitter` of
 /// send and arrival times in nanoseconds (the test header's), `rtp_jitter`
 /// of RTP timestamps at the payload's clock rate, in timestamp units (what
-/// an RTCP receiver report carries) and in ns.
+/// an RTCP receiver report carries) and in ns; each optionally with a bound
+/// past which a transit time's step is left out and counted, not jitter.
 ///
 /// ## Percentiles (<mcnet/feed/histogram.hpp>)
 /// `histogram`: a log-linear histogram in 8 KiB with percentiles within

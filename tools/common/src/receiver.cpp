@@ -511,36 +511,65 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
   return std::nullopt;
 }
 
+std::vector<std::pair<const char*, std::vector<core::ip_address>>> group_filter_alternatives(
+    const netlink::group_filter& f) {
+  if (f.mode != netlink::filter_mode::unknown || !f.listed || f.counts.empty()) return {};
+  // netlink::group_filter::of leaves the mode unknown with listed counts
+  // in one case: sources included, none excluded, the users between the
+  // largest include count and their sum.
+  std::vector<core::ip_address> included;
+  for (const auto& c : f.counts) {
+    if (c.exclude_sockets != 0) return {};
+    if (c.include_sockets != 0) included.push_back(c.address);
+  }
+  if (included.empty()) return {};
+  return {{"include", std::move(included)}, {"exclude", {}}};
+}
+
 namespace {
 
-// A group's filter on its interface in words: "include {10.77.0.1}",
-// "exclude {}", "exclude {?}" when the kernel's counts do not tell the list,
-// "unknown {?}" when they tell neither mode nor list.
-std::string filter_text(const netlink::group_filter& f) {
+std::string source_list(const std::vector<core::ip_address>& sources) {
   std::string list;
-  for (const auto& a : f.sources) {
+  for (const auto& a : sources) {
     if (!list.empty()) list += ' ';
     list += a.to_string();
   }
-  return fmt::format("{} {{{}}}", netlink::group_filter::mode_name(f.mode), f.sources_known ? list : "?");
+  return list;
 }
 
-json filter_json(const netlink::group_filter& f) {
-  json sources = nullptr;
-  if (f.sources_known) {
-    sources = json::array();
-    for (const auto& a : f.sources) sources.push_back(a.to_string());
+json address_array(const std::vector<core::ip_address>& sources) {
+  json out = json::array();
+  for (const auto& a : sources) out.push_back(a.to_string());
+  return out;
+}
+
+}  // namespace
+
+std::string group_filter_text(const netlink::group_filter& f) {
+  if (const auto either = group_filter_alternatives(f); !either.empty()) {
+    std::string text = "unknown:";
+    for (const auto& [mode, sources] : either) {
+      text += fmt::format("{} {} {{{}}}", text.ends_with(':') ? "" : " or", mode, source_list(sources));
+    }
+    return text;
   }
+  return fmt::format("{} {{{}}}", netlink::group_filter::mode_name(f.mode), f.sources_known ? source_list(f.sources) : "?");
+}
+
+json group_filter_json(const netlink::group_filter& f) {
   json counts = f.listed ? json::array() : json(nullptr);
   for (const auto& c : f.counts) {
     counts.push_back({{"source", c.address.to_string()}, {"include_sockets", c.include_sockets},
                       {"exclude_sockets", c.exclude_sockets}});
   }
+  json alternatives = nullptr;
+  for (const auto& [mode, sources] : group_filter_alternatives(f)) {
+    alternatives.push_back({{"mode", mode}, {"sources", address_array(sources)}});
+  }
   return {{"group", f.group.with_scope_id(0).to_string()}, {"mode", netlink::group_filter::mode_name(f.mode)},
-          {"sources", sources}, {"counts", counts}};
+          {"sources", f.sources_known ? address_array(f.sources) : json(nullptr)}, {"counts", counts},
+          {"alternatives", alternatives}};
 }
-
-}  // namespace
 
 int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& os) {
   auto snap = netlink::take_snapshot();
@@ -579,13 +608,13 @@ int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& o
       const auto f = std::ranges::find_if(*filters, [&](const netlink::group_filter& x) {
         return x.index == g.index && x.group.with_scope_id(0) == g.address.with_scope_id(0);
       });
-      if (f != filters->end()) group_text += " (" + filter_text(*f) + ")";
+      if (f != filters->end()) group_text += " (" + group_filter_text(*f) + ")";
     }
     json filter_list = nullptr;
     if (filters) {
       filter_list = json::array();
       for (const auto& f : *filters) {
-        if (f.index == l.index) filter_list.push_back(filter_json(f));
+        if (f.index == l.index) filter_list.push_back(group_filter_json(f));
       }
     }
     static const char* states[] = {"unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"};
@@ -1220,6 +1249,7 @@ void receive_session::summary() {
     j.erase("unresumed");
     j.erase("conflict");
     j["packets"] = f.counted.packets;
+    j["bytes"] = f.counted.bytes;
     j["lost"] = seq ? json(f.counted.lost) : json(nullptr);
     j["reordered"] = seq ? json(f.counted.reordered) : json(nullptr);
     j["duplicates"] = seq ? json(f.counted.duplicates) : json(nullptr);
@@ -1238,11 +1268,16 @@ void receive_session::summary() {
                           f.unresumed ? ", unresumed (it came back after its record was pushed out: what it lost "
                                         "while evicted is unknown)"
                                       : ""));
+    // A row of its own in CSV too, so the rows account for its datagrams
+    // as text and JSON do (trial20q 4).
+    out_.csv(evicted_feed_csv_row(t, j));
     evicted_feeds.push_back(std::move(j));
   }
   if (table_.evicted_feeds_left_out() > 0) {
-    out_.text(fmt::format("  ({} more evicted feeds not listed: their counts are in the totals)",
-                          table_.evicted_feeds_left_out()));
+    const auto more = fmt::format("{} more evicted feeds not listed: their counts are in the totals",
+                                  table_.evicted_feeds_left_out());
+    out_.text("  (" + more + ")");
+    out_.csv_note("mcast-recv: " + more + " (no row)");
   }
   const auto sum = table_.sum();
   const auto drops = kernel_drops_();
@@ -1305,7 +1340,6 @@ void receive_session::summary() {
   // An include join's (S,G) is a channel of its own (RFC 4607): a silent
   // source must not hide behind another of the same group that sends.
   const json channels = counted_channels();
-  bool silent_header = false;
   silent_channels silent;  // the silent channels, for silent_hints_
   // Another channel of its group and port that received (another source,
   // another interface) clears the port and the group's path (trial20k 4:
@@ -1335,6 +1369,7 @@ void receive_session::summary() {
     elsewhere_text.push_back(fmt::format("  {}: {}", where, datagrams));
     elsewhere.push_back(std::move(o));
   }
+  std::vector<json> silent_said;  // as the text says them
   for (const auto& j : channels) {
     if (j["packets"] == 0) {
       std::vector<std::string> received;
@@ -1343,10 +1378,6 @@ void receive_session::summary() {
       std::vector<std::string> arrived_elsewhere;
       if (const auto e = elsewhere_of.find(gp); e != elsewhere_of.end()) arrived_elsewhere = e->second;
       silent.push_back({j, std::move(received), std::move(arrived_elsewhere)});
-      if (!silent_header) {
-        out_.text("joined, nothing arrived:");
-        silent_header = true;
-      }
       // An interface deleted during the run is named as the stream lines
       // name it (trial15i L6).
       auto said = j;
@@ -1355,9 +1386,28 @@ void receive_session::summary() {
           said["interface"]["name"] = fmt::format("{} (index {}, deleted during the run)", old->second, old->first);
         }
       }
-      out_.text(channel_text(said));
+      silent_said.push_back(std::move(said));
       out_.csv(channel_csv_row("summary", t, j));
     }
+  }
+  if (!silent_said.empty()) out_.text("joined, nothing arrived:");
+  // Consecutive groups alike, three or more, are one line (trial20q 6: a
+  // +300 spec printed 299 lines of "0 packets, first packet none"); one
+  // whose END markers came keeps its own, as JSON and CSV keep each.
+  std::vector<const json*> said_of;
+  said_of.reserve(silent_said.size());
+  for (const auto& j : silent_said) said_of.push_back(&j);
+  const auto no_markers = [](const json& first, const json& c) {
+    return end_markers_text(first).empty() && end_markers_text(c).empty();
+  };
+  for (const auto& run : channel_runs(said_of, no_markers)) {
+    const auto& first = *said_of[run.first];
+    if (run.count < 3) {
+      for (std::size_t k = 0; k < run.count; ++k) out_.text(channel_text(*said_of[run.first + k]));
+      continue;
+    }
+    out_.text(fmt::format("  {} ({} consecutive groups): 0 packets each, first packet none",
+                          channel_run_name(first, *said_of[run.first + run.count - 1]), run.count));
   }
   // A group and port joined on more than one interface: each datagram
   // arrives once through each, and its stream counts the later copies as

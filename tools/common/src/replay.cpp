@@ -274,17 +274,19 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
       // captured ENDs read "sent 9" where the receiver counted 6 packets);
       // the datagrams' sends timed for the group's rate, as send_all's.
       std::uint64_t datagrams_sent = 0;
+      std::uint64_t bytes_sent = 0;
       for (std::size_t i = 0; i < done; ++i) {
         if (plan.end_marker[k + i]) {
           ++t.end_markers;
           continue;
         }
-        t.bytes += datagrams[k + i].payload.size();
+        bytes_sent += datagrams[k + i].payload.size();
         ++datagrams_sent;
       }
+      t.bytes += bytes_sent;
       if (datagrams_sent > 0) {
         const auto batch_end = steady_ns();
-        t.sends.add(batch_start, datagrams_sent, batch_end);
+        t.sends.add(batch_start, datagrams_sent, batch_end, bytes_sent);
         if (!first_send_ns) first_send_ns = batch_start;
         last_send_ns = batch_end;
       }

@@ -61,13 +61,20 @@ json session_json(const stream_key& k) {
 
 json jitter_json(const stream_key& k, const stream& s) {
   // RFC 3550's J is a mean of differences of transit times: it needs two
-  // (two datagrams with a plausible send time: the latency samples, which
-  // the jitter has too); before that it is unknown, not 0.
-  if (k.payload == payload_kind::mcnet) return or_null(s.latency.count() >= 2, s.interarrival.value_ns());
+  // compared (two datagrams with plausible send times or timestamps, no
+  // step apart); before that it is unknown, not 0 (trial20q 2).
+  if (k.payload == payload_kind::mcnet) return or_null(s.interarrival.compared() > 0, s.interarrival.value_ns());
   if (k.payload == payload_kind::rtp && s.rtp_interarrival) {
-    return or_null(s.packets >= 2, s.rtp_interarrival->value_ns());
+    return or_null(s.rtp_interarrival->compared() > 0, s.rtp_interarrival->value_ns());
   }
   return nullptr;
+}
+
+// RTP: the timestamp discontinuities left out of the jitter (trial20q 1);
+// null for other payloads and without a clock rate (no jitter measured).
+json timestamp_steps_json(const stream_key& k, const stream& s) {
+  if (k.payload != payload_kind::rtp || !s.rtp_interarrival) return nullptr;
+  return s.rtp_interarrival->steps();
 }
 
 }  // namespace
@@ -84,7 +91,8 @@ double seconds_ns(std::int64_t from, std::int64_t to) {
 
 }  // namespace
 
-void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::int64_t> until_ns) noexcept {
+void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::int64_t> until_ns,
+                      std::uint64_t add_bytes) noexcept {
   if (n == 0) return;
   if (!first_ns) first_ns = at_ns;
   const auto gap = last_ns ? feed::saturating_sub(at_ns, *last_ns) : 0;
@@ -92,6 +100,7 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
   if (starts_clump(gap, clump_boundary_ns, age, clump_count, clump_cut, piece_count, lone_pieces)) {
     clump_start_ns = at_ns;
     clump_count = n;
+    clump_bytes = 0;
     piece_count = n;
     lone_pieces = 0;
     ++clumps;
@@ -112,6 +121,9 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
     piece_count += n;
   }
   count += n;
+  bytes += add_bytes;
+  clump_bytes += add_bytes;
+  last_bytes = static_cast<double>(add_bytes) / static_cast<double>(n);
   last_ns = std::max(at_ns, until_ns.value_or(at_ns));
 }
 
@@ -130,13 +142,21 @@ void clump_clock::add(std::int64_t at_ns, std::uint64_t n, std::optional<std::in
 // stream's life, as the sender's own figure does (trial20f: 474 before a
 // 5 s stop over the 5.485 s to the catch-up read 86 pps; 1,999 over 5.5 s
 // is 363, what mcast-send said it sent at).
+bool clump_clock::leaves_last_clump() const noexcept {
+  return first_ns && clump_start_ns && clumps >= 2 && seconds_ns(*first_ns, *clump_start_ns) > 0 &&
+         clump_count <= count - clump_count;
+}
+
 std::pair<double, double> clump_clock::rate() const noexcept {
   if (!first_ns || !clump_start_ns || !last_ns) return {0.0, 0.0};
-  const double to_clump = seconds_ns(*first_ns, *clump_start_ns);
-  if (clumps >= 2 && to_clump > 0 && clump_count <= count - clump_count) {
-    return {static_cast<double>(count - clump_count), to_clump};
-  }
+  if (leaves_last_clump()) return {static_cast<double>(count - clump_count), seconds_ns(*first_ns, *clump_start_ns)};
   return {count > 1 ? static_cast<double>(count - 1) : 0.0, seconds_ns(*first_ns, *last_ns)};
+}
+
+double clump_clock::rated_bytes() const noexcept {
+  if (!first_ns || !clump_start_ns || !last_ns) return 0.0;
+  if (leaves_last_clump()) return static_cast<double>(bytes - clump_bytes);
+  return count > 1 ? static_cast<double>(bytes) - last_bytes : 0.0;
 }
 
 std::pair<double, double> stream_rate(const stream& s) noexcept { return s.arrivals.rate(); }
@@ -200,9 +220,9 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   const auto t = totals_of(k, s);
   const auto* ts = s.mpegts.get();
   const bool raw = k.payload == payload_kind::raw;
-  // stream_rate(): datagrams over the span they came in, each of the mean size.
+  // stream_rate(): datagrams over the span they came in; the bits per
+  // second those datagrams' bytes over it (trial20q 5).
   const auto [intervals, span] = stream_rate(s);
-  const double bytes_each = s.packets > 0 ? static_cast<double>(s.bytes) / static_cast<double>(s.packets) : 0.0;
   json j = {{"group", k.group.to_string()},
           {"port", k.port},
           {"source", k.source.to_string()},
@@ -212,7 +232,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
           {"packets", s.packets},
           {"bytes", s.bytes},
           {"rate_pps", or_null(span > 0, per_second(intervals, span))},
-          {"rate_bps", or_null(span > 0, per_second(intervals * bytes_each * 8, span))},
+          {"rate_bps", or_null(span > 0, per_second(s.arrivals.rated_bytes() * 8, span))},
           {"rate_span_s", span},
           {"lost", or_null(seq, t.lost)},
           {"reordered", or_null(seq, t.reordered)},
@@ -264,6 +284,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   // Its numbers came from more than one sender: its loss is not its feed's
   // (trial16j MEDIUM 3: a shifted copy filled a lossy feed's gaps).
   j["conflict"] = conflict_json(k, s, conflict);
+  j["timestamp_steps"] = timestamp_steps_json(k, s);
   // Back after its eviction record was pushed out: its figures are partial.
   if (s.unresumed) j["unresumed"] = true;
   // Datagrams of it untracked while evicted (trial20p F2): their numbers'
@@ -306,6 +327,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   // Clock errors judged by the median may shrink as it moves, as lost may.
   if (!j["clock_errors"].is_null()) j["clock_errors"] = lost_delta(now.clock_errors, before.clock_errors);
   delta("length_errors", &totals::length_errors);
+  delta("timestamp_steps", &totals::timestamp_steps);
   // A held number counted later (followed, proven) leaves the jumps; a
   // claim taken back leaves the restarts: these may shrink, as lost may.
   if (!j["jumps"].is_null()) j["jumps"] = lost_delta(now.jumps, before.jumps);
@@ -412,13 +434,14 @@ constexpr std::array<const char*, 21> columns{
 // keep (trial20o H1), a stream row's untracked while it was evicted
 // (trial20p F2; empty when none); then conflict: the kinds of
 // evidence that its numbers came from more than one sender, space-separated
-// (empty when none: trial16j MEDIUM 3).
-constexpr std::array<const char*, 32> payload_columns{
+// (empty when none: trial16j MEDIUM 3); then timestamp_steps, an RTP
+// stream's timestamp discontinuities left out of its jitter (trial20q 1).
+constexpr std::array<const char*, 33> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
     "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
-    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict"};
+    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict", "timestamp_steps"};
 
 // The strings of a JSON array joined by `separator` ("" for none).
 std::string joined_strings(const json& strings, std::string_view separator) {
@@ -523,14 +546,70 @@ std::string channel_text(const json& c) {
                      end_markers_text(c));
 }
 
-std::string channel_name(const json& c) {
+namespace {
+
+// "GROUP:PORT" ("[GROUP]:PORT" for IPv6) of a channel.
+std::string channel_where(const json& c) {
   const auto group = c["group"].get<std::string>();
   const auto port = std::to_string(c["port"].get<std::uint16_t>());
-  const auto where = group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
+  return group.find(':') == std::string::npos ? group + ":" + port : "[" + group + "]:" + port;
+}
+
+// " on IFACE" and the mode and sources unless any-source.
+std::string channel_join(const json& c) {
   const auto& name = c["interface"]["name"];
   const auto mode = c["mode"].get<std::string>();
-  return fmt::format("{} on {}{}", where, name.is_null() ? "-" : name.get<std::string>(),
+  return fmt::format(" on {}{}", name.is_null() ? "-" : name.get<std::string>(),
                      mode == "any" ? std::string() : " " + mode + " " + joined_strings(c["sources"], ","));
+}
+
+}  // namespace
+
+std::string channel_name(const json& c) { return channel_where(c) + channel_join(c); }
+
+bool next_group(const core::ip_address& a, const core::ip_address& b) noexcept {
+  if (a.is_v4() != b.is_v4()) return false;
+  if (a.is_v4()) return a.v4_uint() != 0xffffffffu && a.v4_uint() + 1 == b.v4_uint();
+  const auto x = a.bytes();
+  const auto y = b.bytes();
+  // y = x + 1: equal up to the last byte x carries into.
+  std::size_t k = x.size();
+  while (k > 0 && x[k - 1] == 0xff) {
+    if (y[k - 1] != 0) return false;
+    --k;
+  }
+  if (k == 0 || y[k - 1] != static_cast<std::uint8_t>(x[k - 1] + 1)) return false;
+  return std::equal(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(k - 1), y.begin());
+}
+
+std::vector<channel_run> channel_runs(std::span<const json* const> channels,
+                                      const std::function<bool(const json&, const json&)>& same) {
+  std::vector<channel_run> runs;
+  const auto joins_run = [&](const json& first, const json& last, const json& c) {
+    if (c["port"] != last["port"] || c["interface"] != last["interface"] || c["mode"] != last["mode"] ||
+        c["sources"] != last["sources"] || (same && !same(first, c))) {
+      return false;
+    }
+    const auto a = core::ip_address::parse(last["group"].get<std::string>());
+    const auto b = core::ip_address::parse(c["group"].get<std::string>());
+    return a && b && next_group(*a, *b);
+  };
+  for (std::size_t i = 0; i < channels.size(); ++i) {
+    if (!runs.empty()) {
+      auto& r = runs.back();
+      if (joins_run(*channels[r.first], *channels[i - 1], *channels[i])) {
+        ++r.count;
+        continue;
+      }
+    }
+    runs.push_back({i, 1});
+  }
+  return runs;
+}
+
+std::string channel_run_name(const json& first, const json& last) {
+  if (&first == &last) return channel_name(first);
+  return channel_where(first) + " to " + channel_where(last) + channel_join(first);
 }
 
 std::string end_markers_text(const json& c) {
@@ -541,16 +620,38 @@ std::string end_markers_text(const json& c) {
                      from.empty() ? std::string() : " from " + from);
 }
 
-std::string channel_csv_row(const char* event, double time, const json& c) {
+namespace {
+
+// A row's object with every column's cell empty, for rows that are no
+// stream's (channel_csv_row(), evicted_feed_csv_row()).
+json empty_row() {
   json stream = json::object();
   for (const char* name : columns) stream[name] = nullptr;
   for (const char* name : payload_columns) stream[name] = nullptr;
+  stream["interface"] = interface_json(0, "");
+  stream["latency_ns"] = nullptr;
+  stream["first_packet_ms"] = nullptr;
+  return stream;
+}
+
+}  // namespace
+
+std::string evicted_feed_csv_row(double time, const json& feed) {
+  auto stream = empty_row();
+  for (const char* name : {"group", "port", "source", "sender_id", "session", "ssrc", "payload", "packets", "bytes",
+                           "lost", "reordered", "duplicates", "jumps"}) {
+    stream[name] = feed[name];
+  }
+  return csv_row("evicted", time, stream);
+}
+
+std::string channel_csv_row(const char* event, double time, const json& c) {
+  auto stream = empty_row();
   stream["group"] = c["group"];
   stream["port"] = c["port"];
   // An SSM channel is (S,G): its source in the source cell.
   if (c["mode"] == "include" && c["sources"].size() == 1) stream["source"] = c["sources"][0];
   stream["interface"] = c["interface"];
-  stream["latency_ns"] = nullptr;
   stream["packets"] = c["packets"];
   // A channel's bytes are not counted: 0 when nothing came, else unknown (empty).
   stream["bytes"] = c["packets"] == 0 ? json(0) : json(nullptr);
@@ -852,6 +953,11 @@ std::string stream_text(const json& s) {
   if (!s["length_errors"].is_null() && s["length_errors"] != 0) {
     line += fmt::format("  length errors {} (not trusted)", text(s["length_errors"]));
   }
+  if (s.contains("timestamp_steps") && s["timestamp_steps"].is_number() && s["timestamp_steps"] != 0) {
+    line += fmt::format("  timestamp steps {} (RTP timestamps that stepped over 1 s against the arrivals, left out of "
+                        "the jitter)",
+                        text(s["timestamp_steps"]));
+  }
   line += fmt::format("  ttl {}{} tos {}{}", text(s["ttl"]), ttl_range_text(s),
                       s["tos"].is_null() ? "-" : tos_text(s["tos"].get<int>()), tos_values_text(s));
   if (!s["latency_ns"].is_null()) {
@@ -874,7 +980,13 @@ std::string stream_text(const json& s) {
                           duration_text(clock_behind_hint_ns), duration_text(l["min"].get<double>()));
     }
   }
-  if (!s["jitter_ns"].is_null()) line += fmt::format("  jitter {}", duration_text(s["jitter_ns"].get<double>()));
+  // Unknown (nothing compared) is "-", never 0, where the payload measures
+  // one (trial20q 2).
+  if (!s["jitter_ns"].is_null()) {
+    line += fmt::format("  jitter {}", duration_text(s["jitter_ns"].get<double>()));
+  } else if (payload == "mcnet" || payload == "rtp") {
+    line += "  jitter -";
+  }
   if (!s["first_packet_ms"].is_null()) line += fmt::format("  first after {:.1f} ms", s["first_packet_ms"].get<double>());
   return line;
 }

@@ -3,6 +3,7 @@
 #include <mcnet/tools/run_checks.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -228,7 +229,10 @@ std::string port_shared_message(std::uint16_t port, int family) {
       port, others.empty() ? std::string("a socket") : list, port);
 }
 
-std::string spec_argument(const membership& m, std::string_view iface) {
+namespace {
+
+// spec_argument() before its quoting, with "+count" for more than one group.
+std::string membership_spec(const membership& m, std::string_view iface, std::size_t count = 1) {
   const auto& r = m.request;
   std::string text;
   if (r.mode == filter::exclude) text += "!";
@@ -237,14 +241,47 @@ std::string spec_argument(const membership& m, std::string_view iface) {
   text += core::endpoint(r.group.with_scope_id(0), r.port).to_string();
   if (iface.empty() && m.iface.index != 0) iface = m.iface.name.view();
   if (!iface.empty()) text += fmt::format("%{}", iface);
-  return shell_quoted(text);
+  if (count > 1) text += fmt::format("+{}", count);
+  return text;
 }
+
+}  // namespace
+
+std::string spec_argument(const membership& m, std::string_view iface) { return shell_quoted(membership_spec(m, iface)); }
 
 std::string spec_arguments(const std::vector<membership>& members) {
   std::vector<std::string> out;
   for (const auto& m : members) {
     auto a = spec_argument(m);
     if (std::ranges::find(out, a) == out.end()) out.push_back(std::move(a));
+  }
+  return fmt::format("{}", fmt::join(out, " "));
+}
+
+std::string spec_ranges(const std::vector<membership>& members) {
+  // Each membership once, in order.
+  std::vector<const membership*> once;
+  std::set<std::string> seen;
+  for (const auto& m : members) {
+    if (seen.insert(membership_spec(m, {})).second) once.push_back(&m);
+  }
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < once.size()) {
+    const auto& first = *once[i];
+    std::size_t n = 1;
+    while (i + n < once.size()) {
+      const auto& a = once[i + n - 1]->request;
+      const auto& b = once[i + n]->request;
+      if (b.mode != a.mode || b.source != a.source || b.port != a.port || once[i + n]->iface.index != first.iface.index ||
+          once[i + n]->iface.name.view() != first.iface.name.view() ||
+          !next_group(a.group.with_scope_id(0), b.group.with_scope_id(0))) {
+        break;
+      }
+      ++n;
+    }
+    out.push_back(shell_quoted(membership_spec(first, {}, n)));
+    i += n;
   }
   return fmt::format("{}", fmt::join(out, " "));
 }
@@ -518,6 +555,45 @@ std::vector<std::string> loss_hints(const std::vector<membership>& members,
   return out;
 }
 
+namespace {
+
+// What silent_hints() says of one or more silent channels alike: one text
+// paragraph (trial20q 6).
+struct paragraph {
+  std::string beside_one, beside_many;  // "while ...", of one channel and of several
+  std::vector<std::string> causes;      // "STATUS CHECK SUBJECT: MESSAGE (fix: FIX)"
+  // With no cause: what to suspect, of one channel or several (`many`),
+  // with the doctor command's specs.
+  std::function<std::string(bool many, const std::string& specs)> none;
+  std::vector<const json*> channels;  // the channels it is said of
+  std::vector<membership> members;    // their memberships
+};
+
+// Channels named as runs of consecutive groups (channel_runs()), "; "
+// between runs: "239.1.1.2:5000 to 239.1.1.30:5000 on eth0, 29 consecutive
+// groups; 239.1.3.1:5000 on eth0"; past 16 runs, how many channels more.
+std::string channel_ranges_text(const std::vector<const json*>& channels) {
+  constexpr std::size_t runs_named = 16;
+  const auto runs = channel_runs(channels);
+  std::vector<std::string> names;
+  std::size_t named = 0;
+  for (const auto& r : runs) {
+    if (names.size() == runs_named) {
+      names.push_back(fmt::format("and {} more (each in the JSON summary's silent)",
+                                  count_text(channels.size() - named, "channel", "channels")));
+      break;
+    }
+    const auto& first = *channels[r.first];
+    names.push_back(r.count == 1 ? channel_name(first)
+                                 : fmt::format("{}, {} consecutive groups",
+                                               channel_run_name(first, *channels[r.first + r.count - 1]), r.count));
+    named += r.count;
+  }
+  return fmt::format("{}", fmt::join(names, "; "));
+}
+
+}  // namespace
+
 silent_report silent_hints(const std::vector<membership>& members, const std::vector<silent_channel>& silent,
                            const std::function<std::optional<std::string>()>& stop) {
   silent_report out;
@@ -540,6 +616,9 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
   // Likewise /proc/net/igmp's querier versions: the file lists each group
   // joined, thousands of lines that the kernel formats on every read.
   std::optional<std::map<std::string, std::string>> queriers;
+  // The text's paragraphs, one per diagnosis, in the order first said.
+  std::vector<paragraph> paragraphs;
+  std::map<std::string, std::size_t> paragraph_of;  // by what it says
   for (const auto& sc : silent) {
     const auto& c = sc.channel;
     // The channel's own memberships: its group, port, mode and sources, on
@@ -558,7 +637,6 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     if (these.empty()) continue;
-    const auto name = channel_name(c);
     // Its entry of the summary's `silent`.
     const auto entry = [&](bool checked, json causes, json message) {
       return json{{"group", group_text},
@@ -585,16 +663,18 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto ends = c.value("end_markers", std::uint64_t{0});
     const auto ends_text = ends == 0 ? std::string() : end_markers_text(c).substr(2);  // without ", "
     // Its own datagrams that came in where it was not joined (trial20o M1):
-    // not "other groups'".
-    const auto beside = !sc.other_channels_received.empty()
-                            ? fmt::format("while another channel of its group and port received ({})",
-                                          fmt::join(sc.other_channels_received, "; "))
-                        : !sc.arrived_elsewhere.empty()
-                            ? fmt::format("while its group and port's datagrams came in on another interface, where "
-                                          "this run did not join them ({}; not counted: the host's membership there "
-                                          "is another socket's)",
-                                          fmt::join(sc.arrived_elsewhere, "; "))
-                            : std::string("while other groups' datagrams did");
+    // not "other groups'". `many`: said of several channels at once.
+    const auto beside = [&sc](bool many) {
+      const auto* its = many ? "their" : "its";
+      return !sc.other_channels_received.empty()
+                 ? fmt::format("while another channel of {} group and port received ({})", its,
+                               fmt::join(sc.other_channels_received, "; "))
+             : !sc.arrived_elsewhere.empty()
+                 ? fmt::format("while {} group and port's datagrams came in on another interface, where this run did "
+                               "not join them ({}; not counted: the host's membership there is another socket's)",
+                               its, fmt::join(sc.arrived_elsewhere, "; "))
+                 : std::string("while other groups' datagrams did");
+    };
     std::vector<check_result> checks;
     bool firewall_suspect = false;
     if (snap) {
@@ -621,6 +701,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     json causes = json::array();
+    paragraph said{beside(false), beside(true), {}, {}, {}, {}};
     std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
     for (const auto check : check_order()) {
       for (const auto& f : checks) {
@@ -639,42 +720,75 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
         }
         causes.push_back({{"status", status_word(f.status)}, {"check", f.check}, {"subject", f.subject},
                           {"message", f.message}, {"fix", or_null(f.fix)}, {"note", or_null(f.note)}});
-        out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {} {} {}: {}{}", name, beside,
-                                       status_word(f.status), f.check, f.subject, f.message,
-                                       f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
+        said.causes.push_back(fmt::format("{} {} {}: {}{}", status_word(f.status), f.check, f.subject, f.message,
+                                          f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
       }
     }
     json none = nullptr;
     if (causes.empty()) {
-      const auto unread = snap ? "" : " (the interfaces and routes could not be read)";
-      if (ends > 0) {
-        // The markers clear its sender, its port and the path (trial20k 3).
-        none = fmt::format("its END markers arrived ({}), its datagrams did not: the sender is there and the path "
-                           "and this port carry its header-only markers; no local check found why the datagrams "
-                           "did not{}: larger than the MTU of a link on the way, or a rule there matching their "
-                           "length, are the suspects (mcast-recv doctor --size BYTES {} checks the size here, "
-                           "BYTES the sender's --size)",
-                           ends_text, unread, spec_arguments(these));
-      } else if (!sc.arrived_elsewhere.empty()) {
-        none = fmt::format("no local check found a cause for it{}: its datagrams came in on another interface ({}), "
-                           "so its sender is on that side: joined there, they are the run's (mcast-recv doctor "
-                           "--listen SEC {} checks more)",
-                           unread, fmt::join(sc.arrived_elsewhere, "; "), spec_arguments(these));
-      } else {
-        none = fmt::format("no local check found a cause for it{}: its sender, its port, or a router that does not "
-                           "forward it are the suspects (mcast-recv doctor --listen SEC {} checks more)",
-                           unread, spec_arguments(these));
-      }
-      // A rule that drops a share is said, as what it is (trial20o M4).
-      if (!sampled.empty()) {
-        none = fmt::format("{}; a rule of this host drops only a share of the datagrams, which cannot keep all of "
-                           "them away: {}",
-                           none.get<std::string>(), fmt::join(sampled, "; "));
-      }
-      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside,
-                                     none.get<std::string>()));
+      const std::string unread = snap ? "" : " (the interfaces and routes could not be read)";
+      said.none = [unread, ends, ends_text, elsewhere = sc.arrived_elsewhere, sampled](bool many,
+                                                                                       const std::string& specs) {
+        const auto* its = many ? "their" : "its";
+        const auto* it = many ? "them" : "it";
+        std::string text;
+        if (ends > 0) {
+          // The markers clear its sender, its port and the path (trial20k 3).
+          text = fmt::format("{} END markers arrived ({}), {} datagrams did not: the {} there and the path and {} "
+                             "carry {} header-only markers; no local check found why the datagrams did not{}: larger "
+                             "than the MTU of a link on the way, or a rule there matching their length, are the "
+                             "suspects (mcast-recv doctor --size BYTES {} checks the size here, BYTES the sender's "
+                             "--size)",
+                             its, ends_text, its, many ? "senders are" : "sender is",
+                             many ? "these ports" : "this port", its, unread, specs);
+        } else if (!elsewhere.empty()) {
+          text = fmt::format("no local check found a cause for {}{}: {} datagrams came in on another interface ({}), "
+                             "so {} on that side: joined there, they are the run's (mcast-recv doctor --listen SEC {} "
+                             "checks more)",
+                             it, unread, its, fmt::join(elsewhere, "; "), many ? "their senders are" : "its sender is",
+                             specs);
+        } else {
+          text = fmt::format("no local check found a cause for {}{}: {} are the suspects (mcast-recv doctor --listen "
+                             "SEC {} checks more)",
+                             it, unread,
+                             many ? "their senders, their ports, or a router that does not forward them"
+                                  : "its sender, its port, or a router that does not forward it",
+                             specs);
+        }
+        // A rule that drops a share is said, as what it is (trial20o M4).
+        if (!sampled.empty()) {
+          text = fmt::format("{}; a rule of this host drops only a share of the datagrams, which cannot keep all of "
+                             "them away: {}",
+                             text, fmt::join(sampled, "; "));
+        }
+        return text;
+      };
+      none = said.none(false, spec_arguments(these));
     }
     out.event.push_back(entry(true, std::move(causes), std::move(none)));
+    // One paragraph per diagnosis (trial20q 6: a +300 spec's 299 silent
+    // channels, one paragraph each, near-identical).
+    auto key = said.beside_one;
+    for (const auto& cause : said.causes) (key += '\n') += cause;
+    if (said.none) (key += '\n') += said.none(false, "\x01");
+    const auto [at, fresh] = paragraph_of.emplace(std::move(key), paragraphs.size());
+    if (fresh) paragraphs.push_back(std::move(said));
+    auto& p = paragraphs[at->second];
+    p.channels.push_back(&c);
+    p.members.insert(p.members.end(), these.begin(), these.end());
+  }
+  for (const auto& p : paragraphs) {
+    const bool many = p.channels.size() > 1;
+    const auto name = many ? fmt::format("{} channels ({})", p.channels.size(), channel_ranges_text(p.channels))
+                           : channel_name(*p.channels.front());
+    const auto& beside = many ? p.beside_many : p.beside_one;
+    for (const auto& cause : p.causes) {
+      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside, cause));
+    }
+    if (p.none) {
+      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside,
+                                     p.none(many, many ? spec_ranges(p.members) : spec_arguments(p.members))));
+    }
   }
   if (unchecked > 0) {
     out.text.push_back(fmt::format("mcast-recv: {} not checked: {} (mcast-recv doctor SPEC checks one)",

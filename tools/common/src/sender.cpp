@@ -800,10 +800,14 @@ void print_summary(const send_settings& s, const reporter& out, std::vector<send
     const auto [n, span] = t.sends.rate();
     return span > 0 ? span : elapsed;
   };
-  // Payload bits per second at that rate, each datagram of the group's mean size.
+  // Payload bits per second over the sends that rate counts and its span
+  // (clump_clock::rated_bytes(), as mcast-recv's rate_bps); over the send
+  // phase, each of the group's mean size, when the sends have no span.
   const auto group_bit_rate = [&](const send_target& t) -> std::optional<double> {
     const auto pps = group_rate(t);
     if (!pps || t.sent == 0) return pps;
+    const auto [n, span] = t.sends.rate();
+    if (span > 0) return t.sends.rated_bytes() * 8 / span;
     return *pps * static_cast<double>(t.bytes) / static_cast<double>(t.sent) * 8;
   };
   const auto or_null = [](const std::optional<double>& v) { return v ? json(*v) : json(nullptr); };
@@ -1030,7 +1034,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
       const auto ns = [](std::chrono::steady_clock::time_point p) {
         return std::chrono::duration_cast<std::chrono::nanoseconds>(p.time_since_epoch()).count();
       };
-      t.sends.add(ns(batch_start), *sent, ns(last_main_send));
+      t.sends.add(ns(batch_start), *sent, ns(last_main_send), *sent * s.size);
     }
     if (!sent || *sent < batch.size()) {
       // A short batch hides the error of the first datagram not sent; those

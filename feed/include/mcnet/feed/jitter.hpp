@@ -10,12 +10,43 @@
 /// times in nanoseconds (the test header's send time, what mcast-recv
 /// reports); `rtp_jitter` takes RTP timestamps and converts arrival times
 /// into their units. The first datagram only sets the transit time.
+///
+/// RFC 3550 leaves out nothing: one timestamp moved by 2^31 ticks makes J
+/// seconds (trial20q 1). With a bound (the add() overloads that take one),
+/// a transit time more than the bound from the last one compared is a
+/// step, not jitter (a clock stepping, a send time or RTP timestamp that is
+/// not one): counted in steps(), never moving J. The datagram after it says
+/// which it was: back within the bound of the transit before the step, the
+/// step was a lone datagram's, left out, and the next is compared with the
+/// one before it (as across a lost datagram: RFC 3550 compares each with the
+/// one received before it); within the bound of the step's, the transit
+/// changed for good, and the stream goes on from there. Either way one
+/// step: a lone odd datagram counts one, as a timestamp base that changes
+/// once does. value_ns() is known once compared() is not 0.
 
 #include <mcnet/core/cxx20.hpp>  // first: C++20 or one clear error
 
 #include <cstdint>
 
 namespace mcnet::feed {
+
+namespace detail {
+
+/// Which transit time the next one is compared with, past steps (jitter
+/// and rtp_jitter with a bound; see the file's comment). `T` is the transit
+/// time's type: int64 nanoseconds, or RTP's 32-bit units.
+template <class T>
+struct transit_steps {
+  bool any = false;             ///< a transit time came
+  T reference{};                ///< the last transit time compared (or the first)
+  bool reference_plausible = false;
+  bool pending = false;         ///< a step came: `candidate` waits for the next transit time
+  T candidate{};                ///< the step's transit time
+  std::uint64_t steps = 0;      ///< steps counted
+  std::uint64_t compared = 0;   ///< differences that moved J
+};
+
+}  // namespace detail
 
 /// RFC 3550 interarrival jitter of send and arrival times in nanoseconds.
 /// Transit times saturate (saturating_sub), so any times from the wire are safe.
@@ -25,23 +56,26 @@ class jitter {
   /// arrival time (the kernel's receive timestamp), both in ns on clocks
   /// that may differ by a constant offset (it cancels out).
   void add(std::int64_t send_ns, std::int64_t arrival_ns) noexcept;
-  /// As add(), but a transit time more than `step_ns` from the last one is
-  /// a step (a clock stepping, a send time that is not one), not jitter: it
-  /// becomes the transit time the next is compared with and moves J not
-  /// at all. One such datagram among steady ones is two steps, in and out.
+  /// As add(), but a transit time more than `step_ns` from the last one
+  /// compared is a step, not jitter (see the file's comment). A transit
+  /// time within `step_ns` of 0 is what the receiver's own clock finds
+  /// plausible (sent as it arrived, give or take the bound): after a step
+  /// from a transit time that is not so to one that is, the stream goes on
+  /// from the plausible one at once, and a step from a plausible one to one
+  /// that is not is never taken for good (with half the send times forged
+  /// 30 s ahead, the jitter is the true half's, whichever came first).
   void add(std::int64_t send_ns, std::int64_t arrival_ns, std::int64_t step_ns) noexcept;
   /// Steps add(send, arrival, step) left out.
-  [[nodiscard]] std::uint64_t steps() const noexcept { return steps_; }
-  /// The estimate J, in ns; 0 until two datagrams arrived.
+  [[nodiscard]] std::uint64_t steps() const noexcept { return steps_.steps; }
+  /// Differences of two transit times that moved J: 0 until two datagrams
+  /// were compared (then J is unknown, not 0).
+  [[nodiscard]] std::uint64_t compared() const noexcept { return steps_.compared; }
+  /// The estimate J, in ns; 0 until two datagrams were compared (compared()).
   [[nodiscard]] double value_ns() const noexcept { return j_; }
 
  private:
-  void add_transit(std::int64_t transit) noexcept;
-
-  bool any_ = false;
-  std::int64_t last_transit_ = 0;
+  detail::transit_steps<std::int64_t> steps_;
   double j_ = 0;
-  std::uint64_t steps_ = 0;
 };
 
 /// RFC 3550 interarrival jitter of an RTP stream, in its timestamp units, as
@@ -61,6 +95,12 @@ class rtp_jitter {
   void add(std::uint32_t rtp_timestamp, std::int64_t arrival_ns) noexcept {
     add_units(rtp_timestamp, to_units(arrival_ns));
   }
+  /// As add(), but a transit time more than `step_ns` (in timestamp units
+  /// at the clock rate, at most 2^31 - 1) from the last one compared is a
+  /// step, a timestamp discontinuity, not jitter (see the file's comment;
+  /// an RTP timestamp's offset is random, so no transit time is plausible
+  /// by the receiver's clock alone).
+  void add(std::uint32_t rtp_timestamp, std::int64_t arrival_ns, std::int64_t step_ns) noexcept;
   /// One datagram, with its arrival time already in timestamp units
   /// (A.8's `arrival`), modulo 2^32.
   void add_units(std::uint32_t rtp_timestamp, std::uint32_t arrival_units) noexcept;
@@ -68,7 +108,7 @@ class rtp_jitter {
   [[nodiscard]] std::uint32_t to_units(std::int64_t arrival_ns) const noexcept;
 
   /// The estimate J in timestamp units (A.8 keeps it in floating point);
-  /// 0 until two datagrams arrived.
+  /// 0 until two datagrams were compared.
   [[nodiscard]] double value() const noexcept { return j_; }
   /// J as an RTCP reception report's interarrival jitter field carries it
   /// (RFC 3550 section 6.4.1: `(u_int32) s->jitter`).
@@ -77,11 +117,14 @@ class rtp_jitter {
   [[nodiscard]] double value_ns() const noexcept { return rate_ == 0 ? 0.0 : j_ * 1e9 / static_cast<double>(rate_); }
   /// The clock rate given, in Hz.
   [[nodiscard]] std::uint32_t clock_rate() const noexcept { return rate_; }
+  /// Steps add(timestamp, arrival, step) left out: timestamp discontinuities.
+  [[nodiscard]] std::uint64_t steps() const noexcept { return steps_.steps; }
+  /// Differences of two transit times that moved J (0: J unknown).
+  [[nodiscard]] std::uint64_t compared() const noexcept { return steps_.compared; }
 
  private:
   std::uint32_t rate_;
-  bool any_ = false;
-  std::uint32_t last_transit_ = 0;
+  detail::transit_steps<std::uint32_t> steps_;
   double j_ = 0;
 };
 

@@ -41,6 +41,10 @@
 #include <mcnet/tools/stall_watch.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
+namespace mcnet::netlink {
+struct group_filter;
+}  // namespace mcnet::netlink
+
 namespace mcnet::tools {
 
 /// A group to join, resolved: what the spec said, and where.
@@ -165,6 +169,27 @@ struct joined_membership {
 /// --interfaces: every link with its flags, state, MTU, addresses and
 /// joined groups (one JSON object per link with --json). Returns the exit code.
 [[nodiscard]] int list_interfaces(const recv_settings& s, const reporter& out, std::ostream& stdout_stream);
+
+/// A group's source filter on its interface, as --interfaces says it in
+/// text: "include {10.77.0.1}", "exclude {}", "exclude {?}" when the
+/// kernel's counts do not tell the list, "unknown {?}" when they tell
+/// neither mode nor sources (Linux left the group out of its listing), and
+/// "unknown: include {S1 S2} or exclude {}" when they tell the sources but
+/// not the mode (group_filter_alternatives(); trial20q 7).
+[[nodiscard]] std::string group_filter_text(const netlink::group_filter& f);
+/// The same as a `filters` object of --interfaces --json: group, mode,
+/// sources (null when unknown), counts (null when Linux did not list the
+/// group) and alternatives (group_filter_alternatives() as [{mode,
+/// sources}], null when there are none).
+[[nodiscard]] nlohmann::ordered_json group_filter_json(const netlink::group_filter& f);
+/// The states a filter whose mode the kernel's counts leave undecided may
+/// be in: with sources included, none excluded, and more sockets joined
+/// than the largest include count but no more than the include counts
+/// added up, either every socket includes (include, the sources included)
+/// or one joined any-source (exclude {}). Empty when the mode is known or
+/// Linux did not list the group's sources.
+[[nodiscard]] std::vector<std::pair<const char*, std::vector<core::ip_address>>> group_filter_alternatives(
+    const netlink::group_filter& f);
 
 /// Why a run received nothing, for its summary (nothing_arrived_verdict).
 struct run_verdict {

@@ -448,6 +448,12 @@ inline constexpr std::chrono::seconds silent_check_budget{5};
 /// The memberships as spec arguments (spec_argument), each once, joined by
 /// spaces: the SPEC... of a suggested command line.
 [[nodiscard]] std::string spec_arguments(const std::vector<membership>& members);
+/// As spec_arguments(), but memberships of consecutive groups (each the
+/// one before plus 1, report.hpp's next_group()) with one mode, source,
+/// port and interface, in the order given, are one spec with a count of
+/// groups: "239.1.1.2:5000%eth0+29" (trial20q 6: a doctor command for 299
+/// silent channels of one +300 spec).
+[[nodiscard]] std::string spec_ranges(const std::vector<membership>& members);
 
 /// Where placed_command() puts a membership: an interface name, or none to
 /// keep it as it is.

@@ -141,16 +141,30 @@ struct clump_clock {
   bool clump_cut = false;              ///< the last clump kept a longer gap (a burst cut apart)
   std::uint64_t piece_count = 0;       ///< the last clump's events since its last kept cut (or its start)
   std::uint64_t lone_pieces = 0;       ///< the last clump's later pieces of one event in a row
-  /// `n` events from `at_ns` to `until_ns` (default: at once): a batch sent
-  /// together is n of one clump, and the gap to the next event is from its
-  /// end (a batch of 64 may take longer than the gap to send).
-  void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt) noexcept;
+  std::uint64_t bytes = 0;             ///< the events' bytes (add()'s `bytes`)
+  std::uint64_t clump_bytes = 0;       ///< the last clump's
+  double last_bytes = 0;               ///< the last event's (the last add()'s mean)
+  /// `n` events from `at_ns` to `until_ns` (default: at once), of `bytes`
+  /// bytes together: a batch sent together is n of one clump, and the gap
+  /// to the next event is from its end (a batch of 64 may take longer than
+  /// the gap to send).
+  void add(std::int64_t at_ns, std::uint64_t n = 1, std::optional<std::int64_t> until_ns = std::nullopt,
+           std::uint64_t bytes = 0) noexcept;
   /// The events the rate counts and the seconds they came in (rate =
   /// first / second), as stream_rate() says: with c >= 2 clumps, the
   /// events before the last clump (count - clump_count) over the span from
   /// the first to the last clump's start; one clump, count-1 from the first
   /// to the last. {0, 0} for fewer than two events.
   [[nodiscard]] std::pair<double, double> rate() const noexcept;
+  /// The bytes of the events rate() counts, so that a bit rate is over the
+  /// same events and span as the event rate (trial20q 5: the mean size of
+  /// all, a last clump of larger datagrams included, read 87 kbit/s for
+  /// 40): those before the last clump, or all but the last event's.
+  [[nodiscard]] double rated_bytes() const noexcept;
+
+ private:
+  /// Whether rate() leaves out the last clump (else the last event).
+  [[nodiscard]] bool leaves_last_clump() const noexcept;
 };
 
 /// One input of a stream's sequence tracker, as stream_table gave it: a
@@ -298,7 +312,9 @@ struct stream {
   feed::sequence_tracker sequence;  ///< mcnet: datagram numbers; MoldUDP64: message numbers
   sequence_doubt doubt;             ///< what `sequence` counted in doubt (stream_table::track())
   feed::histogram latency;          ///< kernel receive time - send time, ns (mcnet)
-  feed::jitter interarrival;        ///< mcnet: from the header's send time
+  /// mcnet: from the header's send time, steps of more than
+  /// stream_table::jitter_step_ns left out.
+  feed::jitter interarrival;
   std::optional<double> first_packet_ms;  ///< after the join of its group
   /// The pace at the stream's start (start_gap_of()): the arrival of the
   /// datagram that made it 16 or more over 10 ms or more, and the highest
@@ -336,7 +352,9 @@ struct stream {
   std::uint64_t end_of_session = 0;  ///< packets with count 0xFFFF (not counted in packets)
   // RTP
   std::unique_ptr<feed::rtp_sequence_tracker> rtp_sequence;  ///< RFC 3550 A.1 (heap: 8 KiB)
-  std::optional<feed::rtp_jitter> rtp_interarrival;          ///< RFC 3550 A.8; none without a clock rate
+  /// RFC 3550 A.8, steps of more than stream_table::jitter_step_ns left
+  /// out (timestamp discontinuities); none without a clock rate.
+  std::optional<feed::rtp_jitter> rtp_interarrival;
   // MPEG-TS, and RTP carrying it; none past the table's limit of checkers
   std::unique_ptr<mpegts_state> mpegts;
   /// mcnet: datagrams whose send time is more than
@@ -427,6 +445,9 @@ struct totals {
   std::uint64_t refused = 0;
   /// mcnet's stream::clock_errors and stream::length_errors.
   std::uint64_t clock_errors = 0, length_errors = 0;
+  /// RTP: timestamp discontinuities left out of the jitter (the steps of
+  /// stream::rtp_interarrival).
+  std::uint64_t timestamp_steps = 0;
   /// Datagrams of streams that count loss by number (mcnet, MoldUDP64,
   /// RTP): with none, a total's lost, reordered and duplicates are
   /// unknown, not 0 (MPEG-TS alone counts continuity, raw nothing).
@@ -559,13 +580,16 @@ struct sender_conflict {
 [[nodiscard]] totals totals_of(const stream_key& key, const stream& s) noexcept;
 
 /// mcnet: the stream's latencies more than stream_table::latency_outlier_ns
-/// from their median (clock errors beside stream::clock_errors); 0 when
-/// stream::judge_latency is false. O(1) when the latencies span at most
-/// that much (the usual case), else one pass over the histogram.
+/// from the latency kept (clock errors beside stream::clock_errors): the
+/// median of those within the bound of 0, the latencies this host's own
+/// clock finds plausible, when some are and some are not; else the median
+/// of all (of three or more). 0 when stream::judge_latency is false. O(1)
+/// when the latencies span at most that much (the usual case), else a pass
+/// or two over the histogram.
 [[nodiscard]] std::uint64_t latency_outliers(const stream& s) noexcept;
 
 /// The stream's latencies without latency_outliers(): `s.latency` itself
-/// when there are none, else a copy within the median +/- the bound
+/// when there are none, else a copy within the kept median +/- the bound
 /// (feed::histogram::within: min and max within the resolution there).
 /// `copy` holds that copy.
 [[nodiscard]] const feed::histogram& latency_kept(const stream& s, feed::histogram& copy);
@@ -590,12 +614,25 @@ class stream_table {
   /// claimed a clock offset of 59 s and set the jitter to 4.26 s): a clock
   /// error (latency_outliers()), left out of the latency figures
   /// (latency_kept()), and a transit step of more than this is left out of
-  /// the jitter. Judged when reported, against the median of all the
-  /// stream's latencies, so the majority decides wherever the odd ones
+  /// the jitter. Judged when reported, against the median of the
+  /// stream's latencies that this host's clock finds plausible (within
+  /// this bound of 0) when some are and some are not (trial20q 3: with
+  /// half the send times forged 30 s ahead, the forged half was kept),
+  /// else of all of them, so the majority decides wherever the odd ones
   /// are (trial20j 3: 20 send times 2 s off at the start made the 180
   /// right ones after them the errors). Not judged where arrival times are
   /// read times (--timestamp none: a receiver's own stall is in them).
   static constexpr std::int64_t latency_outlier_ns = 1'000'000'000;
+  /// The largest step between two neighbouring transit times taken as
+  /// jitter (feed::jitter and feed::rtp_jitter with a bound): 1 s, the
+  /// outlier bound. Beyond what a path's queues do to a live stream (RFC
+  /// 3550 6.4.1 measures the jitter in ms at most); a larger step is a
+  /// clock's or a timestamp's: mcnet's send time (its datagram a clock
+  /// error when the stream is reported), an RTP timestamp moved or a
+  /// timestamp base changed (trial20q 1: one timestamp 2^31 ticks off made
+  /// the jitter 5.18 s), counted in stream::rtp_interarrival's steps()
+  /// (JSON `timestamp_steps`) and left out of the jitter.
+  static constexpr std::int64_t jitter_step_ns = latency_outlier_ns;
   /// The largest gap between two datagrams of a stream that always puts
   /// them in one clump (stream::arrivals; starts_clump()).
   static constexpr std::chrono::nanoseconds clump_gap{clump_gap_ns};
@@ -798,8 +835,9 @@ class stream_table {
     std::optional<double> first_packet_ms;     ///< the earliest first_packet_ms of its streams; none when nothing came
     /// Datagrams and bits per second through it: its own rate over its first
     /// to last datagram counted in a stream (evicted ones' too), with a
-    /// stream's clump rule (channel_rate()), each of their mean size; none
-    /// below two such datagrams. Untracked datagrams are not in it.
+    /// stream's clump rule (channel_rate()), the bits those datagrams'
+    /// bytes (clump_clock::rated_bytes()); none below two such datagrams.
+    /// Untracked datagrams are not in it.
     std::optional<double> rate_pps, rate_bps;
   };
   /// Channels whose arrivals are kept for their rate (channel_arrivals),
