@@ -3746,9 +3746,12 @@ TEST(NetDoctor, BadChecksumsDuringListenAreTheirOwnCauseNotBufferDrops) {
   const doctor_lan hosts;
   const auto& [net, tx, rx, port] = hosts;
   const std::string group = "239.255.90.30";
+  // Started before the listen, sending once it has begun.
+  test::tools::held_python bad(tx, python, test::tools::bad_checksum_program, {group, port, tx.v4().to_string()});
+  ASSERT_TRUE(bad.ready()) << bad.output();
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", group + ":" + port}, "1E5AFFEF", [&] {
-    const auto bad = tx.exec({python, "-c", test::tools::bad_checksum_program, group, port, tx.v4().to_string()});
-    EXPECT_TRUE(bad.status.success()) << bad.output;
+    const auto sent = bad.fire();
+    EXPECT_TRUE(sent.status.success()) << sent.status.describe() << "\n" << sent.output;
   });
   expect_verdict(d, "drops", "FAIL", tools::exit_doctor_fail);
   const auto message = d.verdict["message"].get<std::string>();
