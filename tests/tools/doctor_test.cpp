@@ -59,6 +59,7 @@ using test::tools::expect_schema_conform;
 using test::tools::find_event;
 using test::tools::free_port;
 using test::tools::json_lines;
+using test::tools::send_together;
 
 // A socket of "another program" on `port` in host `h`, bound to `address`,
 // with SO_REUSEADDR or without (then mcast-recv cannot bind next to it).
@@ -1666,23 +1667,8 @@ std::uint64_t packets_while(const test::host& rx, std::vector<std::string> args,
   return total_packets(test::tools::receive_while(rx, args, send));
 }
 
-// How many datagrams `rx` receives from the senders `txs` (20 each) in a 1.5 s run of mcast-recv on `spec`.
-// mcast-send `args` run by each of `txs` at once (each at most 10 s): one
-// after another, the last could start after a short listen or run under
-// load (CI: two of three senders heard).
-void send_together(std::initializer_list<const test::host*> txs, const std::vector<std::string>& args) {
-  std::vector<test::process> senders;
-  for (const auto* tx : txs) {
-    auto argv = args;
-    argv.insert(argv.begin(), MCAST_SEND);
-    senders.push_back(tx->start(argv));
-  }
-  for (auto& s : senders) {
-    const auto st = s.wait_for(10s);
-    EXPECT_TRUE(st && st->success()) << s.output();
-  }
-}
-
+// How many datagrams `rx` receives from the senders `txs` (20 each, sent
+// together) in a 2 s run of mcast-recv on `spec`.
 std::uint64_t received_from(const test::host& rx, std::initializer_list<const test::host*> txs, const std::string& spec) {
   return packets_while(rx, {"-i", "eth0", "-d", "2", spec},
                        [&] { send_together(txs, {"-i", "eth0", "-c", "20", "-r", "400pps", spec}); });
@@ -5442,9 +5428,8 @@ TEST(NetDoctor, AJoinTheVerdictMovesToAnotherInterfaceGetsThatInterfacesFirewall
                                   "\" priority 0; policy accept;\n  ip6 saddr { " + dropped.v6().to_string() +
                                   " } udp dport " + port + " drop\n }\n}\n");
   ASSERT_TRUE(loaded.status.success()) << loaded.output;
-  const auto d = doctor_while(rx, {"--listen", "1.5", group}, "ff3e0000000000000000000000970001", [&] {
-    for (const auto* tx : {&kept, &dropped}) test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", group});
-  });
+  const auto d = doctor_while(rx, {"--listen", "1.5", group}, "ff3e0000000000000000000000970001",
+                              [&] { send_together({&kept, &dropped}, {"-i", "eth0", "-c", "20", "-r", "400pps", group}); });
   expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(d.verdict["fix"], "mcast-recv -i " + other + " '" + group + "'") << d.r.output;
   const auto firewall = d.checks("firewall");
@@ -5464,11 +5449,7 @@ TEST(NetDoctor, AJoinTheVerdictMovesToAnotherInterfaceGetsThatInterfacesFirewall
     EXPECT_TRUE(pasted.status.success()) << f << "\n" << pasted.output;
   }
   EXPECT_EQ(packets_while(rx, {"-i", other, "-d", "1.5", group},
-                          [&] {
-                            for (const auto* tx : {&kept, &dropped}) {
-                              test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", group});
-                            }
-                          }),
+                          [&] { send_together({&kept, &dropped}, {"-i", "eth0", "-c", "20", "-r", "400pps", group}); }),
             40u);
 }
 

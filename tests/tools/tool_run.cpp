@@ -145,9 +145,23 @@ void send_from(const network& net, std::initializer_list<std::size_t> senders, c
   }
 }
 
+void send_together(const std::vector<const host*>& senders, const std::vector<std::string>& args) {
+  std::vector<std::string> argv{MCAST_SEND};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<process> running;
+  for (const auto* h : senders) running.push_back(h->start(argv));
+  for (std::size_t i = 0; i < running.size(); ++i) {
+    auto st = running[i].wait_for(std::chrono::seconds(10));
+    if (!st) st = running[i].stop(SIGKILL);
+    EXPECT_TRUE(st->success()) << senders[i]->name() << ": " << st->describe() << "\n" << running[i].output();
+  }
+}
+
 run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,
                                  std::initializer_list<std::size_t> senders, const std::vector<std::string>& send_args) {
-  return receive_while(rx, std::move(recv_args), [&] { send_from(net, senders, send_args); });
+  std::vector<const host*> hosts;
+  for (const auto i : senders) hosts.push_back(&net[i]);
+  return receive_while(rx, std::move(recv_args), [&] { send_together(hosts, send_args); });
 }
 
 }  // namespace mcnet::test::tools

@@ -54,8 +54,15 @@ run_result receive_while(const host& rx, std::vector<std::string> args, const st
 /// the host otherwise).
 void send_from(const network& net, std::initializer_list<std::size_t> senders, const std::vector<std::string>& args);
 
-/// receive_while() with send_from(net, senders, send_args) as what sends:
-/// "these hosts send, that one receives".
+/// Run `MCAST_SEND args...` in each of `senders` at once, to completion (at
+/// most 10 s each); each must exit 0. One after another, the last could
+/// start after a receiver's short run had ended, on a loaded machine (CI:
+/// two of three senders heard).
+void send_together(const std::vector<const host*>& senders, const std::vector<std::string>& args);
+
+/// receive_while() with the hosts of `net` named by `senders` sending
+/// together (send_together) as what sends: "these hosts send, that one
+/// receives".
 run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,
                                  std::initializer_list<std::size_t> senders, const std::vector<std::string>& send_args);
 
