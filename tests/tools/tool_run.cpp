@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -134,6 +136,38 @@ run_result receive_while(const host& rx, std::vector<std::string> args, const st
   auto st = p.wait_for(std::chrono::seconds(20));
   if (!st) st = p.stop(SIGKILL);
   return {*st, p.output(), p.standard_output()};
+}
+
+schedule_fit fit_schedule(const std::vector<double>& sent_ms, double started_ms, double pps, std::size_t burst) {
+  schedule_fit fit;
+  if (sent_ms.empty()) return fit;
+  const auto due_ms = [&](std::size_t i) { return static_cast<double>(i / burst * burst) * 1e3 / pps; };
+  fit.earliest_ms = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < sent_ms.size(); ++i) {
+    const double late = sent_ms[i] - started_ms - due_ms(i);
+    if (late < fit.earliest_ms) {
+      fit.earliest_ms = late;
+      fit.earliest_at = i;
+    }
+    if (i > 0) {
+      fit.longest_stall_ms =
+          std::max(fit.longest_stall_ms, sent_ms[i] - sent_ms[i - 1] - (due_ms(i) - due_ms(i - 1)));
+    }
+  }
+  // Counted from the least late: the start event may have come out a stall
+  // before the run's own start.
+  fit.last_late_ms = sent_ms.back() - started_ms - due_ms(sent_ms.size() - 1) - fit.earliest_ms;
+  return fit;
+}
+
+void expect_kept_schedule(const schedule_fit& fit) {
+  // The start event's time was read before the run's own start; 0.1 ms for
+  // the realtime clock's slew against the steady one the pacer goes by
+  // (0.05 ms in 100 ms at most) and the event's double of seconds (~0.2 us).
+  EXPECT_GE(fit.earliest_ms, -0.1) << "datagram " << fit.earliest_at
+                                   << " went before its time: never faster than the rate";
+  EXPECT_LE(fit.last_late_ms, fit.longest_stall_ms + 2.0)
+      << "a stall only delays: the sender catches up, its lateness is its last stall's at most, not their sum";
 }
 
 void send_from(const network& net, std::initializer_list<std::size_t> senders, const std::vector<std::string>& args) {
