@@ -5548,7 +5548,7 @@ std::string said(const doctor_run& d) {
 std::vector<json> run_fix(const test::host& rx, const std::string& fix, const std::function<void()>& send) {
   EXPECT_TRUE(fix.starts_with("mcast-recv ")) << fix;
   auto p = rx.start({"sh", "-c", fmt::format("{} --json -d 2.5 {}", MCAST_RECV, fix.substr(11))});
-  std::this_thread::sleep_for(800ms);  // joined (a run joins well within this)
+  EXPECT_TRUE(test::tools::wait_started(p)) << p.output();
   send();
   const auto st = p.wait_for(20s);
   EXPECT_TRUE(st && st->success()) << p.output();
@@ -5556,13 +5556,14 @@ std::vector<json> run_fix(const test::host& rx, const std::string& fix, const st
   return test::tools::summary_streams(p.standard_output());
 }
 
-// The fix `fix` (a mcast-recv line) pasted in `rx` while each sender of
-// `senders` sends 20 datagrams to its spec: each spec's 20 arrive.
+// The fix `fix` (a mcast-recv line) pasted in `rx` while the senders of
+// `senders` send 20 datagrams each to its spec, together: each spec's 20
+// arrive.
 void expect_fix_delivers(const test::host& rx, const std::string& fix,
                          const std::vector<std::pair<const test::host*, std::string>>& senders) {
-  const auto streams = run_fix(rx, fix, [&] {
-    for (const auto& [h, spec] : senders) test::tools::send(*h, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
-  });
+  std::vector<std::pair<const test::host*, std::vector<std::string>>> runs;
+  for (const auto& [h, spec] : senders) runs.push_back({h, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}});
+  const auto streams = run_fix(rx, fix, [&] { send_together(runs); });
   ASSERT_EQ(streams.size(), senders.size()) << fix << "\n" << json(streams).dump();
   for (const auto& st : streams) EXPECT_EQ(st["packets"], 20) << st.dump();
 }

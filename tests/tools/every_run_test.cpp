@@ -655,7 +655,7 @@ TEST(NetEveryRun, AStreamOnAnInterfaceDeletedMidRunNamesItAndSaysItIsGone) {
   const auto& rx = (*net)[1];
   const auto group = "239.255.93.31:" + std::to_string(free_port(rx));
   auto p = rx.start({MCAST_RECV, "-i", "eth0", "-d", "3", group});
-  std::this_thread::sleep_for(700ms);  // joined (a run joins well within this)
+  ASSERT_TRUE(test::tools::wait_started(p)) << p.output();
   test::tools::send(tx, {"-i", "eth0", "-c", "5", "-r", "100pps", group});
   std::this_thread::sleep_for(300ms);
   const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
@@ -701,7 +701,7 @@ TEST(NetEveryRun, ASilentJoinOnAnInterfaceDeletedMidRunNamesIt) {
   const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
   ASSERT_NE(index, 0u);
   auto p = rx.start({MCAST_RECV, "-i", "eth0", "-d", "1.5", group});
-  std::this_thread::sleep_for(700ms);  // joined (a run joins well within this)
+  ASSERT_TRUE(test::tools::wait_started(p)) << p.output();
   ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth0"}).status.success());
   const auto st = p.wait_for(15s);
   ASSERT_TRUE(st) << p.output();

@@ -1206,7 +1206,7 @@ TEST(NetMcastRecv, NothingArrivedButTheGroupCameInElsewhereIsTheVerdictAndItsFix
   EXPECT_EQ(fix, "mcast-recv -i eth1 '" + target + "'") << v;
   // The fix, pasted (with --json and a duration), receives them.
   auto moved = rx.start({"sh", "-c", std::string(MCAST_RECV) + " --json -d 2 " + fix.substr(11)});
-  std::this_thread::sleep_for(800ms);
+  ASSERT_TRUE(test::tools::wait_started(moved)) << moved.output();
   send();
   const auto st = moved.wait_for(20s);
   ASSERT_TRUE(st && st->success()) << moved.output();

@@ -114,23 +114,28 @@ void expect_schema_conform(const std::string& output) {
   }
 }
 
+bool wait_started(process& p, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    const auto out = p.standard_output();
+    if (out.find("\"event\":\"start\"") != std::string::npos ||
+        out.find("receive buffer per socket") != std::string::npos || out.starts_with("event,time,")) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (p.wait_for(std::chrono::milliseconds(10))) return false;  // it ended (an error, or --quiet)
+  }
+}
+
 run_result receive_while(const host& rx, std::vector<std::string> args, const std::function<void()>& send,
                          std::chrono::milliseconds settle) {
   args.insert(args.begin(), MCAST_RECV);
   auto p = rx.start(args);
-  // Joined before the first datagram: the start event (--json), the text
-  // start line or the CSV header comes after every join; at most 10 s (a loaded machine under
+  // Joined before the first datagram; at most 10 s (a loaded machine under
   // ASan took more than a fixed 300 ms: the unicast sent meanwhile met no
   // socket and the next send() failed with ECONNREFUSED), then `settle`.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto out = p.standard_output();
-    if (out.find("\"event\":\"start\"") != std::string::npos || out.find("receive buffer per socket") != std::string::npos ||
-        out.starts_with("event,time,")) {
-      break;
-    }
-    if (p.wait_for(std::chrono::milliseconds(10))) break;  // it ended (an error, or --quiet): nothing to wait for
-  }
+  // A run that ended (an error, or --quiet) has nothing to wait for.
+  (void)wait_started(p);
   std::this_thread::sleep_for(settle);
   send();
   auto st = p.wait_for(std::chrono::seconds(20));
@@ -179,16 +184,24 @@ void send_from(const network& net, std::initializer_list<std::size_t> senders, c
   }
 }
 
-void send_together(const std::vector<const host*>& senders, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{MCAST_SEND};
-  argv.insert(argv.end(), args.begin(), args.end());
+void send_together(const std::vector<std::pair<const host*, std::vector<std::string>>>& runs) {
   std::vector<process> running;
-  for (const auto* h : senders) running.push_back(h->start(argv));
+  for (const auto& [h, args] : runs) {
+    std::vector<std::string> argv{MCAST_SEND};
+    argv.insert(argv.end(), args.begin(), args.end());
+    running.push_back(h->start(argv));
+  }
   for (std::size_t i = 0; i < running.size(); ++i) {
     auto st = running[i].wait_for(std::chrono::seconds(10));
     if (!st) st = running[i].stop(SIGKILL);
-    EXPECT_TRUE(st->success()) << senders[i]->name() << ": " << st->describe() << "\n" << running[i].output();
+    EXPECT_TRUE(st->success()) << runs[i].first->name() << ": " << st->describe() << "\n" << running[i].output();
   }
+}
+
+void send_together(const std::vector<const host*>& senders, const std::vector<std::string>& args) {
+  std::vector<std::pair<const host*, std::vector<std::string>>> runs;
+  for (const auto* h : senders) runs.emplace_back(h, args);
+  send_together(runs);
 }
 
 run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -71,6 +72,11 @@ schedule_fit fit_schedule(const std::vector<double>& sent_ms, double started_ms,
 /// stalls a sender for tens of ms.
 void expect_kept_schedule(const schedule_fit& fit);
 
+/// Wait (at most `limit`) until a run of mcast-recv `p` has joined: its
+/// start event (--json), its text start line or its CSV header comes after
+/// every join. False when it ended first or the time ran out.
+bool wait_started(process& p, std::chrono::milliseconds limit = std::chrono::seconds(10));
+
 /// Start mcast-recv (`args` without the program) in `rx`, give it `settle`
 /// to join, run `send`, then wait for it (at most 20 s, then SIGKILL).
 run_result receive_while(const host& rx, std::vector<std::string> args, const std::function<void()>& send,
@@ -86,6 +92,8 @@ void send_from(const network& net, std::initializer_list<std::size_t> senders, c
 /// start after a receiver's short run had ended, on a loaded machine (CI:
 /// two of three senders heard).
 void send_together(const std::vector<const host*>& senders, const std::vector<std::string>& args);
+/// send_together() with each host's own `MCAST_SEND` arguments.
+void send_together(const std::vector<std::pair<const host*, std::vector<std::string>>>& runs);
 
 /// receive_while() with the hosts of `net` named by `senders` sending
 /// together (send_together) as what sends: "these hosts send, that one
