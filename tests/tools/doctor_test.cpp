@@ -2657,8 +2657,8 @@ TEST(NetDoctor, ReversePathDropsOfAnotherInterfacesTrafficAreNotBlamedOnThisJoin
   ASSERT_TRUE(wait_joined(rx, "014DFFEF")) << elsewhere.output();
   const auto spec = tx.v4().to_string() + ",232.1.2.31:" + port;
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "3", spec}, "1F0201E8", [&] {
-    test::tools::send(other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.1:" + other_port});
-    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec});
+    send_together({{&other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.1:" + other_port}},
+                   {&tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec}}});
   });
   (void)elsewhere.stop(SIGTERM);
   const auto lines = d.checks("rp_filter");
@@ -3294,8 +3294,8 @@ TEST(NetDoctor, PortSocketsBoundToAnotherGroupOrABroadcastAddressGetNoneOfTheGro
 
   // The proof: mcast-recv joins the group while the sender sends to both groups.
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", group.to_string() + ":" + p}, [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group.to_string() + ":" + p});
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group2.to_string() + ":" + p});
+    send_together({{&tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group.to_string() + ":" + p}},
+                   {&tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group2.to_string() + ":" + p}}});
   });
   const auto summary_events = json_lines(run.standard_output);
   const auto* summary = find_event(summary_events, "summary");
@@ -4528,8 +4528,8 @@ TEST(NetDoctor, ReversePathDropsElsewhereAreNotBlamedOnAnAnySourceJoinWhoseDatag
   ASSERT_TRUE(wait_joined(rx, "024DFFEF")) << elsewhere.output();
   const auto spec = "239.255.90.73:" + port;
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "3", spec}, "495AFFEF", [&] {
-    test::tools::send(other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.2:" + other_port});
-    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec});
+    send_together({{&other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.2:" + other_port}},
+                   {&tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec}}});
   });
   (void)elsewhere.stop(SIGTERM);
   const auto lines = d.checks("rp_filter");
@@ -5641,8 +5641,8 @@ TEST(NetDoctor, AGroupHeardOnTheOtherLinkIsMovedAloneNotEveryGroup) {
   const auto g1 = "239.255.90.73:" + port;
   const auto g2 = "239.255.90.74:" + port;
   const auto d = doctor_while(rx, {"--listen", "2", g1, g2}, "495AFFEF", [&] {
-    test::tools::send(near, {"-i", "eth0", "-c", "30", "-r", "300pps", g1});
-    test::tools::send(far, {"-i", "eth0", "-c", "30", "-r", "300pps", g2});
+    send_together({{&near, {"-i", "eth0", "-c", "30", "-r", "300pps", g1}},
+                   {&far, {"-i", "eth0", "-c", "30", "-r", "300pps", g2}}});
   });
   expect_verdict(d, "route", "FAIL", 2);
   EXPECT_EQ(d.verdict["subject"], "239.255.90.74") << d.r.output;

@@ -1448,8 +1448,8 @@ TEST(NetEveryRun, ASilentChannelWhoseEndMarkersCameIsToldByThem) {
   ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1500"}).status.success());
   ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "9000"}).status.success());
   const auto t = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.2", big, small}, [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "3000", big});
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small});
+    test::tools::send_together({{&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "3000", big}},
+                                {&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small}}});
   });
   EXPECT_EQ(t.status.code, 0) << t.output;
   EXPECT_NE(t.standard_output.find("  " + big + " on eth0: 0 packets, first packet none, 3 END markers of streams "
