@@ -59,6 +59,7 @@ using test::tools::expect_schema_conform;
 using test::tools::find_event;
 using test::tools::free_port;
 using test::tools::json_lines;
+using test::tools::send_together;
 
 // A socket of "another program" on `port` in host `h`, bound to `address`,
 // with SO_REUSEADDR or without (then mcast-recv cannot bind next to it).
@@ -1669,23 +1670,8 @@ std::uint64_t packets_while(const test::host& rx, std::vector<std::string> args,
   return total_packets(test::tools::receive_while(rx, args, send));
 }
 
-// How many datagrams `rx` receives from the senders `txs` (20 each) in a 1.5 s run of mcast-recv on `spec`.
-// mcast-send `args` run by each of `txs` at once (each at most 10 s): one
-// after another, the last could start after a short listen or run under
-// load (CI: two of three senders heard).
-void send_together(std::initializer_list<const test::host*> txs, const std::vector<std::string>& args) {
-  std::vector<test::process> senders;
-  for (const auto* tx : txs) {
-    auto argv = args;
-    argv.insert(argv.begin(), MCAST_SEND);
-    senders.push_back(tx->start(argv));
-  }
-  for (auto& s : senders) {
-    const auto st = s.wait_for(10s);
-    EXPECT_TRUE(st && st->success()) << s.output();
-  }
-}
-
+// How many datagrams `rx` receives from the senders `txs` (20 each, sent
+// together) in a 2 s run of mcast-recv on `spec`.
 std::uint64_t received_from(const test::host& rx, std::initializer_list<const test::host*> txs, const std::string& spec) {
   return packets_while(rx, {"-i", "eth0", "-d", "2", spec},
                        [&] { send_together(txs, {"-i", "eth0", "-c", "20", "-r", "400pps", spec}); });
@@ -2674,8 +2660,8 @@ TEST(NetDoctor, ReversePathDropsOfAnotherInterfacesTrafficAreNotBlamedOnThisJoin
   ASSERT_TRUE(wait_joined(rx, "014DFFEF")) << elsewhere.output();
   const auto spec = tx.v4().to_string() + ",232.1.2.31:" + port;
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "3", spec}, "1F0201E8", [&] {
-    test::tools::send(other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.1:" + other_port});
-    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec});
+    send_together({{&other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.1:" + other_port}},
+                   {&tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec}}});
   });
   (void)elsewhere.stop(SIGTERM);
   const auto lines = d.checks("rp_filter");
@@ -3311,8 +3297,8 @@ TEST(NetDoctor, PortSocketsBoundToAnotherGroupOrABroadcastAddressGetNoneOfTheGro
 
   // The proof: mcast-recv joins the group while the sender sends to both groups.
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", group.to_string() + ":" + p}, [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group.to_string() + ":" + p});
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group2.to_string() + ":" + p});
+    send_together({{&tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group.to_string() + ":" + p}},
+                   {&tx, {"-i", "eth0", "-c", "10", "-r", "500pps", group2.to_string() + ":" + p}}});
   });
   const auto summary_events = json_lines(run.standard_output);
   const auto* summary = find_event(summary_events, "summary");
@@ -3749,9 +3735,12 @@ TEST(NetDoctor, BadChecksumsDuringListenAreTheirOwnCauseNotBufferDrops) {
   const doctor_lan hosts;
   const auto& [net, tx, rx, port] = hosts;
   const std::string group = "239.255.90.30";
+  // Started before the listen, sending once it has begun.
+  test::tools::held_python bad(tx, python, test::tools::bad_checksum_program, {group, port, tx.v4().to_string()});
+  ASSERT_TRUE(bad.ready()) << bad.output();
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", group + ":" + port}, "1E5AFFEF", [&] {
-    const auto bad = tx.exec({python, "-c", test::tools::bad_checksum_program, group, port, tx.v4().to_string()});
-    EXPECT_TRUE(bad.status.success()) << bad.output;
+    const auto sent = bad.fire();
+    EXPECT_TRUE(sent.status.success()) << sent.status.describe() << "\n" << sent.output;
   });
   expect_verdict(d, "drops", "FAIL", tools::exit_doctor_fail);
   const auto message = d.verdict["message"].get<std::string>();
@@ -4542,8 +4531,8 @@ TEST(NetDoctor, ReversePathDropsElsewhereAreNotBlamedOnAnAnySourceJoinWhoseDatag
   ASSERT_TRUE(wait_joined(rx, "024DFFEF")) << elsewhere.output();
   const auto spec = "239.255.90.73:" + port;
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "3", spec}, "495AFFEF", [&] {
-    test::tools::send(other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.2:" + other_port});
-    test::tools::send(tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec});
+    send_together({{&other, {"-i", "eth0", "-c", "40", "-r", "400pps", "10.77.9.1,239.255.77.2:" + other_port}},
+                   {&tx, {"-i", "eth0", "-c", "40", "-r", "400pps", spec}}});
   });
   (void)elsewhere.stop(SIGTERM);
   const auto lines = d.checks("rp_filter");
@@ -5442,9 +5431,8 @@ TEST(NetDoctor, AJoinTheVerdictMovesToAnotherInterfaceGetsThatInterfacesFirewall
                                   "\" priority 0; policy accept;\n  ip6 saddr { " + dropped.v6().to_string() +
                                   " } udp dport " + port + " drop\n }\n}\n");
   ASSERT_TRUE(loaded.status.success()) << loaded.output;
-  const auto d = doctor_while(rx, {"--listen", "1.5", group}, "ff3e0000000000000000000000970001", [&] {
-    for (const auto* tx : {&kept, &dropped}) test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", group});
-  });
+  const auto d = doctor_while(rx, {"--listen", "1.5", group}, "ff3e0000000000000000000000970001",
+                              [&] { send_together({&kept, &dropped}, {"-i", "eth0", "-c", "20", "-r", "400pps", group}); });
   expect_verdict(d, "route", "FAIL", tools::exit_doctor_fail);
   EXPECT_EQ(d.verdict["fix"], "mcast-recv -i " + other + " '" + group + "'") << d.r.output;
   const auto firewall = d.checks("firewall");
@@ -5464,11 +5452,7 @@ TEST(NetDoctor, AJoinTheVerdictMovesToAnotherInterfaceGetsThatInterfacesFirewall
     EXPECT_TRUE(pasted.status.success()) << f << "\n" << pasted.output;
   }
   EXPECT_EQ(packets_while(rx, {"-i", other, "-d", "1.5", group},
-                          [&] {
-                            for (const auto* tx : {&kept, &dropped}) {
-                              test::tools::send(*tx, {"-i", "eth0", "-c", "20", "-r", "400pps", group});
-                            }
-                          }),
+                          [&] { send_together({&kept, &dropped}, {"-i", "eth0", "-c", "20", "-r", "400pps", group}); }),
             40u);
 }
 
@@ -5567,7 +5551,7 @@ std::string said(const doctor_run& d) {
 std::vector<json> run_fix(const test::host& rx, const std::string& fix, const std::function<void()>& send) {
   EXPECT_TRUE(fix.starts_with("mcast-recv ")) << fix;
   auto p = rx.start({"sh", "-c", fmt::format("{} --json -d 2.5 {}", MCAST_RECV, fix.substr(11))});
-  std::this_thread::sleep_for(800ms);  // joined (a run joins well within this)
+  EXPECT_TRUE(test::tools::wait_started(p)) << p.output();
   send();
   const auto st = p.wait_for(20s);
   EXPECT_TRUE(st && st->success()) << p.output();
@@ -5575,13 +5559,14 @@ std::vector<json> run_fix(const test::host& rx, const std::string& fix, const st
   return test::tools::summary_streams(p.standard_output());
 }
 
-// The fix `fix` (a mcast-recv line) pasted in `rx` while each sender of
-// `senders` sends 20 datagrams to its spec: each spec's 20 arrive.
+// The fix `fix` (a mcast-recv line) pasted in `rx` while the senders of
+// `senders` send 20 datagrams each to its spec, together: each spec's 20
+// arrive.
 void expect_fix_delivers(const test::host& rx, const std::string& fix,
                          const std::vector<std::pair<const test::host*, std::string>>& senders) {
-  const auto streams = run_fix(rx, fix, [&] {
-    for (const auto& [h, spec] : senders) test::tools::send(*h, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
-  });
+  std::vector<std::pair<const test::host*, std::vector<std::string>>> runs;
+  for (const auto& [h, spec] : senders) runs.push_back({h, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}});
+  const auto streams = run_fix(rx, fix, [&] { send_together(runs); });
   ASSERT_EQ(streams.size(), senders.size()) << fix << "\n" << json(streams).dump();
   for (const auto& st : streams) EXPECT_EQ(st["packets"], 20) << st.dump();
 }
@@ -5659,8 +5644,8 @@ TEST(NetDoctor, AGroupHeardOnTheOtherLinkIsMovedAloneNotEveryGroup) {
   const auto g1 = "239.255.90.73:" + port;
   const auto g2 = "239.255.90.74:" + port;
   const auto d = doctor_while(rx, {"--listen", "2", g1, g2}, "495AFFEF", [&] {
-    test::tools::send(near, {"-i", "eth0", "-c", "30", "-r", "300pps", g1});
-    test::tools::send(far, {"-i", "eth0", "-c", "30", "-r", "300pps", g2});
+    send_together({{&near, {"-i", "eth0", "-c", "30", "-r", "300pps", g1}},
+                   {&far, {"-i", "eth0", "-c", "30", "-r", "300pps", g2}}});
   });
   expect_verdict(d, "route", "FAIL", 2);
   EXPECT_EQ(d.verdict["subject"], "239.255.90.74") << d.r.output;

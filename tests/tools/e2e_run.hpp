@@ -12,6 +12,7 @@
 #include <net/if.h>
 #include <netinet/icmp6.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 
@@ -227,6 +228,51 @@ inline process start_tcpdump(const host& h, const std::string& tcpdump, const st
   EXPECT_NE(dump.error_output().find("listening on"), std::string::npos) << dump.output();
   return dump;
 }
+
+/// `python -c program args...` started in `h` and held before the
+/// program's first line until fire(): the interpreter's own start (3 s on a
+/// loaded machine, where a sender started once a 2 s listen had begun sent
+/// after its end) is over before what it sends to is listening. The
+/// modules the test programs use are imported before the hold.
+class held_python {
+ public:
+  held_python(const host& h, const std::string& python, const std::string& program, std::vector<std::string> args)
+      : p_(h.start(argv(python, program, std::move(args)))) {}
+
+  /// Wait (at most 30 s) until it is held; false when it ended instead.
+  [[nodiscard]] bool ready() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (p_.standard_output().find("held\n") == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      if (p_.wait_for(std::chrono::milliseconds(10))) return false;
+    }
+    return p_.standard_output().find("held\n") != std::string::npos;
+  }
+
+  /// Let the program run, and wait for its end (at most `limit`, then SIGKILL).
+  run_result fire(std::chrono::seconds limit = std::chrono::seconds(20)) {
+    ::kill(p_.pid(), SIGUSR1);
+    auto st = p_.wait_for(limit);
+    if (!st) st = p_.stop(SIGKILL);
+    return {*st, p_.output(), p_.standard_output()};
+  }
+
+  [[nodiscard]] std::string output() const { return p_.output(); }
+
+ private:
+  static std::vector<std::string> argv(const std::string& python, const std::string& program,
+                                       std::vector<std::string> args) {
+    // SIGUSR1 blocked before "held": one sent before sigwait() waits for it.
+    const std::string hold = R"(import random, signal, socket, struct, sys, time
+signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGUSR1})
+print('held', flush=True)
+signal.sigwait({signal.SIGUSR1})
+)";
+    args.insert(args.begin(), {python, "-c", hold + program});
+    return args;
+  }
+
+  process p_;
+};
 
 // argv: group port source. UDP datagrams to the group whose checksum is
 // wrong (the right one plus 1), through a raw socket (the IP header is the

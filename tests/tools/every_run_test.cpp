@@ -655,7 +655,7 @@ TEST(NetEveryRun, AStreamOnAnInterfaceDeletedMidRunNamesItAndSaysItIsGone) {
   const auto& rx = (*net)[1];
   const auto group = "239.255.93.31:" + std::to_string(free_port(rx));
   auto p = rx.start({MCAST_RECV, "-i", "eth0", "-d", "3", group});
-  std::this_thread::sleep_for(700ms);  // joined (a run joins well within this)
+  ASSERT_TRUE(test::tools::wait_started(p)) << p.output();
   test::tools::send(tx, {"-i", "eth0", "-c", "5", "-r", "100pps", group});
   std::this_thread::sleep_for(300ms);
   const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
@@ -701,7 +701,7 @@ TEST(NetEveryRun, ASilentJoinOnAnInterfaceDeletedMidRunNamesIt) {
   const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
   ASSERT_NE(index, 0u);
   auto p = rx.start({MCAST_RECV, "-i", "eth0", "-d", "1.5", group});
-  std::this_thread::sleep_for(700ms);  // joined (a run joins well within this)
+  ASSERT_TRUE(test::tools::wait_started(p)) << p.output();
   ASSERT_TRUE(rx.exec({"ip", "link", "del", "eth0"}).status.success());
   const auto st = p.wait_for(15s);
   ASSERT_TRUE(st) << p.output();
@@ -1508,8 +1508,8 @@ TEST(NetEveryRun, ASilentChannelWhoseEndMarkersCameIsToldByThem) {
   ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1500"}).status.success());
   ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "9000"}).status.success());
   const auto t = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.2", big, small}, [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "3000", big});
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small});
+    test::tools::send_together({{&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "3000", big}},
+                                {&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small}}});
   });
   EXPECT_EQ(t.status.code, 0) << t.output;
   EXPECT_NE(t.standard_output.find("  " + big + " on eth0: 0 packets, first packet none, 3 END markers of streams "

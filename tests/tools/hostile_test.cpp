@@ -568,16 +568,23 @@ TEST(NetHostileSender, AFloodOfSmallStreamsMakesRoomOnceIdle) {
 }
 
 // argv: group port seconds. One-datagram streams (random sender ids and
-// sessions), 100 a second for `seconds`.
+// sessions), 100 a second until `seconds` have passed by its clock (a
+// count of 10 ms sleeps ran 11 s of 7 on a loaded machine, past the feed's
+// end); "sending" on stdout once 20 are out, more than --max-streams 16.
 constexpr const char* junk_program = R"(
 import random, socket, struct, sys, time
 group, port, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_MULTICAST_TTL, 1)
 rng = random.Random(1616)
-for i in range(int(seconds * 100)):
+end = time.monotonic() + seconds
+sent = 0
+while time.monotonic() < end:
     s.sendto(struct.pack('>4sBBHIIQQII', b'MCN1', 1, 0, 40, rng.randrange(1000, 2**31), rng.randrange(2**31), 0,
                          time.time_ns(), 64, 0) + bytes(24), (group, port))
+    sent += 1
+    if sent == 20:
+        print('sending', flush=True)
     time.sleep(0.01)
 )";
 
@@ -596,10 +603,14 @@ TEST(NetHostileSender, ASlowFeedEvictedByJunkResumesAndShowsItsLoss) {
   const std::string group = "239.255.93.16";
   receiver rx(rx_host, {"-i", "eth0", "--max-streams", "16", "--max-loss", "5", group + ":" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
-  // 7 s of junk (the feed takes 12 s): the feed's number 3 is missed while
-  // it is evicted, 7 after the junk; its stream is in the table at the end.
+  // 7 s of junk, the feed started once the table is full of it (the feed
+  // takes 11 s): the feed's number 3 is missed while it is evicted, 7 after
+  // the junk; its stream is in the table at the end.
   auto junk = (*net)[0].start({python, "-c", junk_program, group, port, "7"});
-  std::this_thread::sleep_for(1200ms);  // the table is full of junk
+  for (int i = 0; i < 3000 && junk.standard_output().find("sending") == std::string::npos; ++i) {
+    if (junk.wait_for(10ms)) break;  // it ended (an error)
+  }
+  ASSERT_NE(junk.standard_output().find("sending"), std::string::npos) << junk.output();
   const auto real = test::tools::send((*net)[1], {"-i", "eth0", "-c", "10", "-r", "0.8pps", "--drop-every", "4", "--id",
                                                   "99", group + ":" + port},
                                       40s);

@@ -240,10 +240,14 @@ TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
 
 // A bursty sender's rate as the receiver reports it: 20 bursts of 64 at
 // 1000 pps are 1000 pps (the datagrams before the last burst over the time
-// to it, 1216 over 1.216 s), within 3 %, and the sender's summary says the
-// same rate. --batch 64: each burst in one sendmmsg, so a loaded test
-// machine cannot pause over 100 us between the batches of one burst (which
-// would split its clump).
+// to it, 1216 over 1.216 s), and the sender's summary, by the same rule
+// over its sends, says the same rate and span within 3 %. A loaded machine
+// may stall the sender before its last burst (the rate reads lower, at
+// both ends): the receiver is checked against the sender's figures of the
+// same run, the sender's against the rate asked only roughly. --batch
+// 64: each burst in one sendmmsg, so a loaded test machine cannot pause
+// over 100 us between the batches of one burst (which would split its
+// clump).
 TEST(NetToolsE2e, BurstRateIsTheRateAsked) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -258,17 +262,23 @@ TEST(NetToolsE2e, BurstRateIsTheRateAsked) {
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
   expect_complete(streams[0], 1280, 100);
+  const auto events = json_lines(sent.standard_output);
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << sent.output;
+  const auto group = item(field(*summary, "groups"), 0);
+  const double sent_pps = field(group, "rate_pps").get<double>();
+  const double sent_span = field(group, "rate_span_s").get<double>();
+  EXPECT_GT(sent_pps, 600.0) << "paced near 1000 pps: " << *summary;
+  EXPECT_LT(sent_pps, 1100.0) << "paced near 1000 pps: " << *summary;
   // On a loaded machine the receiver's kernel timestamps may cut bursts (a
   // late softirq): extra clumps before the last change nothing; the last
   // burst cut twice counts its head (at most 63 of 1216, 5 %; a cut of a few
   // datagrams, under 1 %) over a span ending inside it. The bound is 3 %,
   // where (N-1)/span would read 1279/1.216 s, 5 % high.
-  EXPECT_NEAR(field(streams[0], "rate_pps").get<double>(), 1000.0, 1000.0 * 0.03) << streams[0];
-  EXPECT_NEAR(field(streams[0], "rate_span_s").get<double>(), 1.216, 1.216 * 0.03) << streams[0];
-  const auto events = json_lines(sent.standard_output);
-  const json* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << sent.output;
-  EXPECT_NEAR(field(item(field(*summary, "groups"), 0), "rate_pps").get<double>(), 1000.0, 1000.0 * 0.02) << *summary;
+  EXPECT_NEAR(field(streams[0], "rate_pps").get<double>(), sent_pps, sent_pps * 0.03) << streams[0] << "\n"
+                                                                                      << group;
+  EXPECT_NEAR(field(streams[0], "rate_span_s").get<double>(), sent_span, sent_span * 0.03) << streams[0] << "\n"
+                                                                                            << group;
 }
 
 TEST(NetToolsE2e, SsmExcludeReportsEveryOtherSender) {

@@ -4,8 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <csignal>
 #include <fstream>
+#include <limits>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -112,28 +114,65 @@ void expect_schema_conform(const std::string& output) {
   }
 }
 
+bool wait_started(process& p, std::chrono::milliseconds limit) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (;;) {
+    const auto out = p.standard_output();
+    if (out.find("\"event\":\"start\"") != std::string::npos ||
+        out.find("receive buffer per socket") != std::string::npos || out.starts_with("event,time,")) {
+      return true;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    if (p.wait_for(std::chrono::milliseconds(10))) return false;  // it ended (an error, or --quiet)
+  }
+}
+
 run_result receive_while(const host& rx, std::vector<std::string> args, const std::function<void()>& send,
                          std::chrono::milliseconds settle) {
   args.insert(args.begin(), MCAST_RECV);
   auto p = rx.start(args);
-  // Joined before the first datagram: the start event (--json), the text
-  // start line or the CSV header comes after every join; at most 10 s (a loaded machine under
+  // Joined before the first datagram; at most 10 s (a loaded machine under
   // ASan took more than a fixed 300 ms: the unicast sent meanwhile met no
   // socket and the next send() failed with ECONNREFUSED), then `settle`.
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto out = p.standard_output();
-    if (out.find("\"event\":\"start\"") != std::string::npos || out.find("receive buffer per socket") != std::string::npos ||
-        out.starts_with("event,time,")) {
-      break;
-    }
-    if (p.wait_for(std::chrono::milliseconds(10))) break;  // it ended (an error, or --quiet): nothing to wait for
-  }
+  // A run that ended (an error, or --quiet) has nothing to wait for.
+  (void)wait_started(p);
   std::this_thread::sleep_for(settle);
   send();
   auto st = p.wait_for(std::chrono::seconds(20));
   if (!st) st = p.stop(SIGKILL);
   return {*st, p.output(), p.standard_output()};
+}
+
+schedule_fit fit_schedule(const std::vector<double>& sent_ms, double started_ms, double pps, std::size_t burst) {
+  schedule_fit fit;
+  if (sent_ms.empty()) return fit;
+  const auto due_ms = [&](std::size_t i) { return static_cast<double>(i / burst * burst) * 1e3 / pps; };
+  fit.earliest_ms = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < sent_ms.size(); ++i) {
+    const double late = sent_ms[i] - started_ms - due_ms(i);
+    if (late < fit.earliest_ms) {
+      fit.earliest_ms = late;
+      fit.earliest_at = i;
+    }
+    if (i > 0) {
+      fit.longest_stall_ms =
+          std::max(fit.longest_stall_ms, sent_ms[i] - sent_ms[i - 1] - (due_ms(i) - due_ms(i - 1)));
+    }
+  }
+  // Counted from the least late: the start event may have come out a stall
+  // before the run's own start.
+  fit.last_late_ms = sent_ms.back() - started_ms - due_ms(sent_ms.size() - 1) - fit.earliest_ms;
+  return fit;
+}
+
+void expect_kept_schedule(const schedule_fit& fit) {
+  // The start event's time was read before the run's own start; 0.1 ms for
+  // the realtime clock's slew against the steady one the pacer goes by
+  // (0.05 ms in 100 ms at most) and the event's double of seconds (~0.2 us).
+  EXPECT_GE(fit.earliest_ms, -0.1) << "datagram " << fit.earliest_at
+                                   << " went before its time: never faster than the rate";
+  EXPECT_LE(fit.last_late_ms, fit.longest_stall_ms + 2.0)
+      << "a stall only delays: the sender catches up, its lateness is its last stall's at most, not their sum";
 }
 
 void send_from(const network& net, std::initializer_list<std::size_t> senders, const std::vector<std::string>& args) {
@@ -145,9 +184,31 @@ void send_from(const network& net, std::initializer_list<std::size_t> senders, c
   }
 }
 
+void send_together(const std::vector<std::pair<const host*, std::vector<std::string>>>& runs) {
+  std::vector<process> running;
+  for (const auto& [h, args] : runs) {
+    std::vector<std::string> argv{MCAST_SEND};
+    argv.insert(argv.end(), args.begin(), args.end());
+    running.push_back(h->start(argv));
+  }
+  for (std::size_t i = 0; i < running.size(); ++i) {
+    auto st = running[i].wait_for(std::chrono::seconds(10));
+    if (!st) st = running[i].stop(SIGKILL);
+    EXPECT_TRUE(st->success()) << runs[i].first->name() << ": " << st->describe() << "\n" << running[i].output();
+  }
+}
+
+void send_together(const std::vector<const host*>& senders, const std::vector<std::string>& args) {
+  std::vector<std::pair<const host*, std::vector<std::string>>> runs;
+  for (const auto* h : senders) runs.emplace_back(h, args);
+  send_together(runs);
+}
+
 run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,
                                  std::initializer_list<std::size_t> senders, const std::vector<std::string>& send_args) {
-  return receive_while(rx, std::move(recv_args), [&] { send_from(net, senders, send_args); });
+  std::vector<const host*> hosts;
+  for (const auto i : senders) hosts.push_back(&net[i]);
+  return receive_while(rx, std::move(recv_args), [&] { send_together(hosts, send_args); });
 }
 
 }  // namespace mcnet::test::tools

@@ -11,6 +11,7 @@
 #include <functional>
 #include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -44,6 +45,38 @@ json summary_verdict(const std::string& standard_output);
 /// else may be on stdout: `output` must hold stdout only.
 void expect_schema_conform(const std::string& output);
 
+/// How a paced run's datagrams kept to mcast-send's schedule, which is
+/// absolute: datagram n of a run at `pps` in steps of `burst` is due when
+/// its step's first is, burst * floor(n / burst) / pps after the run's
+/// start; a stall only delays, and what fell due then goes at once.
+struct schedule_fit {
+  /// The least late datagram's lateness after the start event (negative:
+  /// it went before its time), and its number.
+  double earliest_ms = 0;
+  std::size_t earliest_at = 0;
+  /// The last datagram's lateness past the least late one's.
+  double last_late_ms = 0;
+  /// The longest gap between two datagrams past the schedule's: the run's
+  /// longest stall.
+  double longest_stall_ms = 0;
+};
+
+/// `sent_ms`: the send times (ms of the realtime clock, the MCN1 headers')
+/// of a run's datagrams by number from 0; `started_ms`: its start event's
+/// time (out just before the run starts).
+schedule_fit fit_schedule(const std::vector<double>& sent_ms, double started_ms, double pps, std::size_t burst);
+
+/// The run kept its schedule: no datagram before its time, and the last one
+/// as late as the run's longest stall at most (a sender that caught up),
+/// not the sum of its stalls. Bounds from the run itself: a loaded machine
+/// stalls a sender for tens of ms.
+void expect_kept_schedule(const schedule_fit& fit);
+
+/// Wait (at most `limit`) until a run of mcast-recv `p` has joined: its
+/// start event (--json), its text start line or its CSV header comes after
+/// every join. False when it ended first or the time ran out.
+bool wait_started(process& p, std::chrono::milliseconds limit = std::chrono::seconds(10));
+
 /// Start mcast-recv (`args` without the program) in `rx`, give it `settle`
 /// to join, run `send`, then wait for it (at most 20 s, then SIGKILL).
 run_result receive_while(const host& rx, std::vector<std::string> args, const std::function<void()>& send,
@@ -54,8 +87,17 @@ run_result receive_while(const host& rx, std::vector<std::string> args, const st
 /// the host otherwise).
 void send_from(const network& net, std::initializer_list<std::size_t> senders, const std::vector<std::string>& args);
 
-/// receive_while() with send_from(net, senders, send_args) as what sends:
-/// "these hosts send, that one receives".
+/// Run `MCAST_SEND args...` in each of `senders` at once, to completion (at
+/// most 10 s each); each must exit 0. One after another, the last could
+/// start after a receiver's short run had ended, on a loaded machine (CI:
+/// two of three senders heard).
+void send_together(const std::vector<const host*>& senders, const std::vector<std::string>& args);
+/// send_together() with each host's own `MCAST_SEND` arguments.
+void send_together(const std::vector<std::pair<const host*, std::vector<std::string>>>& runs);
+
+/// receive_while() with the hosts of `net` named by `senders` sending
+/// together (send_together) as what sends: "these hosts send, that one
+/// receives".
 run_result receive_while_sending(const host& rx, std::vector<std::string> recv_args, const network& net,
                                  std::initializer_list<std::size_t> senders, const std::vector<std::string>& send_args);
 
