@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <csignal>
+#include <cstdint>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -106,7 +107,8 @@ TEST(NetMcastRecv, IntervalReportsAreDeltas) {
 // in JSON and in text, with the bit rate. The sender paces 1,000 pps, but a
 // loaded machine stalls it (978 pps, outside 2 % of 1,000): the receiver's
 // rate and span are checked against the sender's own (mcast-send's summary
-// goes by the same rule over its sends) in the same run.
+// goes by the same rule over its sends) in the same run, within what the
+// path's delays (the latencies' spread) can move them.
 TEST(NetMcastRecv, ALateSendersRateIsOverItsActivePeriod) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
@@ -131,6 +133,7 @@ TEST(NetMcastRecv, ALateSendersRateIsOverItsActivePeriod) {
     EXPECT_GT(sent_pps, 600.0) << "paced near 1,000 pps: " << sent;
     EXPECT_LT(sent_pps, 1010.0) << "never faster than asked: " << sent;
     double pps = 0, bps = 0, span = 0;
+    double latency_spread = 0;  // s: the latency's max less its min
     if (json_output) {
       expect_schema_conform(r.standard_output);
       const auto events = json_lines(r.output);
@@ -142,24 +145,37 @@ TEST(NetMcastRecv, ALateSendersRateIsOverItsActivePeriod) {
       pps = st["rate_pps"].get<double>();
       bps = st["rate_bps"].get<double>();
       span = st["rate_span_s"].get<double>();
+      latency_spread =
+          static_cast<double>(st["latency_ns"]["max"].get<std::int64_t>() - st["latency_ns"]["min"].get<std::int64_t>()) /
+          1e9;
       EXPECT_GT((*summary)["elapsed_s"].get<double>(), 2.5) << "the receiver ran longer than the sender";
     } else {
-      // "1000 packets 125000 bytes 998 pps 998 kbit/s over 1.001 s" (a
-      // span under a second is written in ms: "over 999 ms").
+      // "1000 packets 125000 bytes 998 pps 998 kbit/s over 1.001 s ...
+      // latency min 1.82 us p50 3.39 us p99 172 us max 193 us" (a span
+      // under a second is written in ms: "over 999 ms").
+      const auto seconds = [](const std::string& number, const std::string& unit) {
+        return std::stod(number) / (unit == "s" ? 1.0 : unit == "ms" ? 1e3 : unit == "us" ? 1e6 : 1e9);
+      };
       std::smatch m;
       ASSERT_TRUE(std::regex_search(r.output, m,
                                     std::regex(" 1000 packets 125000 bytes ([0-9]+) pps ([0-9.]+) (kbit|Mbit)/s "
-                                               "over ([0-9.]+) (ms|s) ")))
+                                               "over ([0-9.]+) (ms|s) .* latency min ([0-9.]+) (ns|us|ms|s) .* "
+                                               "max ([0-9.]+) (ns|us|ms|s) ")))
           << r.output;
       pps = std::stod(m[1]);
       bps = std::stod(m[2]) * (m[3] == "kbit" ? 1e3 : 1e6);
-      span = std::stod(m[4]) / (m[5] == "ms" ? 1e3 : 1.0);
+      span = seconds(m[4], m[5]);
+      latency_spread = seconds(m[8], m[9]) - seconds(m[6], m[7]);
     }
     // The receiver's clock is the kernel's arrival times, the sender's its
-    // sends; text rounds to 3 digits.
-    EXPECT_NEAR(pps, sent_pps, sent_pps * 0.02) << "the rate it was sent at (" << sent << "): " << r.output;
+    // sends: the ends of the span move apart by at most the spread of the
+    // latencies (58 ms for datagrams held up on the path of a loaded
+    // machine, which read 1048 pps over 946 ms of the 987 pps over 1.004 s
+    // sent); text rounds to 3 digits.
+    EXPECT_NEAR(span, sent_span, 0.002 + latency_spread) << "its active period: " << r.output;
+    EXPECT_NEAR(pps, sent_pps, sent_pps * (0.02 + latency_spread / sent_span))
+        << "the rate it was sent at (" << sent << "): " << r.output;
     EXPECT_NEAR(bps, pps * 125 * 8, pps * 125 * 8 * 0.01) << r.output;
-    EXPECT_NEAR(span, sent_span, 0.02) << "its active period: " << r.output;
   }
 }
 
