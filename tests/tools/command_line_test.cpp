@@ -21,6 +21,7 @@
 #include <utility>
 
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/send_options.hpp>
@@ -1140,6 +1141,66 @@ TEST(RecvSpecs, PlanningConflictsAreRefusedBeforeAnySocket) {
   EXPECT_NE(err.str().find("include mode"), std::string::npos) << err.str();
   test::tools::expect_schema_conform(out.str());
   EXPECT_EQ(out.str().find("\"start\""), std::string::npos) << "nothing joined: " << out.str();
+}
+
+// trial h16r HIGH 1: `+N` is at most 65,536 per spec, but several specs (or
+// the lines of an @FILE) named millions of groups together, and both tools
+// expanded them all (past 2 GB) before any check. The groups all specs name
+// are counted before a spec is expanded: up to tools::max_planned_groups
+// they are planned, one more is exit 1 naming the spec and the limit, in
+// both tools, for IPv4 and IPv6 alike.
+TEST(ToolCommandLines, TheGroupsAllSpecsNameAreBoundedBeforeTheyAreExpanded) {
+  ASSERT_EQ(tools::max_planned_groups, 4u * 65536u) << "the documented ceiling (docs/tools.md, \"Group specs\")";
+  for (const bool v6 : {false, true}) {
+    SCOPED_TRACE(v6 ? "IPv6" : "IPv4");
+    std::vector<std::string> specs;
+    for (int i = 0; i < 4; ++i) {
+      specs.push_back(v6 ? "ff3e::" + std::to_string(20 + i) + ":0+65536" : "239." + std::to_string(20 + i) + ".0.0+65536");
+    }
+    outcome o;
+    EXPECT_EQ(targets_of(specs, o).size(), tools::max_planned_groups) << o.err;
+    EXPECT_EQ(o.exit, 0) << o.err;
+    EXPECT_EQ(members_of(specs, o).size(), tools::max_planned_groups) << o.err;
+    EXPECT_EQ(o.exit, 0) << o.err;
+    const std::string past = v6 ? "[ff3e::99]:5000" : "239.99.0.1";
+    specs.insert(specs.begin() + 2, past);
+    const std::string last = specs.back();
+    specs.insert(specs.begin(), "--json");
+    for (const char* tool : {"mcast-send", "mcast-recv"}) {
+      SCOPED_TRACE(tool);
+      const bool send = std::string(tool) == "mcast-send";
+      const auto planned = send ? targets_of(specs, o).size() : members_of(specs, o).size();
+      EXPECT_EQ(o.exit, 1) << o.err;
+      EXPECT_EQ(planned, 3u * 65536 + 1) << "refused before the last spec was expanded";
+      EXPECT_NE(o.err.find("\"" + last + "\""), std::string::npos) << "names the spec: " << o.err;
+      EXPECT_NE(o.err.find("262144"), std::string::npos) << "names the limit: " << o.err;
+      const auto events = test::tools::json_lines(o.out);
+      ASSERT_EQ(events.size(), 1u) << o.out;
+      EXPECT_EQ(events[0]["code"], "value_out_of_range") << o.out;
+      test::tools::expect_schema_conform(o.out);
+    }
+  }
+}
+
+// The same through an @FILE whose lines name 3.9 billion groups (60,000
+// ranges of 65,536, under the 1 MiB a file may hold): refused at the line
+// that goes past the limit, named by file and line, long before the groups
+// would fill the memory.
+TEST(ToolCommandLines, AFileOfManyRangesIsRefusedAtTheLineThatPassesTheLimit) {
+  std::string text = "# 60,000 ranges of 65,536 groups\n";
+  for (int i = 0; i < 60000; ++i) text += "239.1.0.0+65536\n";
+  const spec_file file(text);
+  for (const char* tool : {"mcast-send", "mcast-recv"}) {
+    SCOPED_TRACE(tool);
+    outcome o;
+    const bool send = std::string(tool) == "mcast-send";
+    const auto planned = send ? targets_of({file.arg()}, o).size() : members_of({file.arg()}, o).size();
+    EXPECT_EQ(o.exit, 1) << o.err;
+    EXPECT_LE(planned, tools::max_planned_groups);
+    EXPECT_NE(o.err.find(file.arg().substr(1) + ":6: "), std::string::npos)
+        << "the fifth range (line 6) passes the limit: " << o.err;
+    EXPECT_NE(o.err.find("262144"), std::string::npos) << o.err;
+  }
 }
 
 TEST(NetRecvSpecs, NoInterfaceMeansTheRoutesInterfaceWhenPlanning) {

@@ -106,6 +106,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
   // Memberships already planned: a repeat is joined once (the socket plan
   // drops it), and said once per spec, as mcast-send says it.
   std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t, filter, std::optional<core::ip_address>>> planned;
+  std::size_t named = 0;  // the groups the specs so far name (max_planned_groups)
   for (const auto& item : *texts) {
     const auto& text = item.text;
     // An error about a line of an @FILE names the file and line.
@@ -117,6 +118,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
                       item.where("parse group spec \"" + text + "\": excluded by " + (s.only4 ? "-4" : "-6")),
                       "family_mismatch");
     }
+    if (auto counted = plan_groups(*spec, named); !counted) return spec_error(counted.error());
     auto groups = expand(*spec);
     if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;

@@ -50,12 +50,14 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     default_iface = *r;
   }
   std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
+  std::size_t planned = 0;  // the groups the specs so far name (max_planned_groups)
   for (const auto& item : *texts) {
     const auto& text = item.text;
     // An error about a line of an @FILE names the file and line.
     const auto spec_error = [&](const error& e) { return out.fail(exit_usage, item.where(e.message()), code_name(e)); };
     auto spec = parse_group_spec(text, spec_user::sender, s.iface);
     if (!spec) return spec_error(spec.error());
+    if (auto counted = plan_groups(*spec, planned); !counted) return spec_error(counted.error());
     auto groups = expand(*spec);
     if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
