@@ -1008,6 +1008,25 @@ TEST(NetToolFaults, AHugeCountStopsAtASignalAsPromptlyAsASmallOne) {
   }
 }
 
+// trial h16r HIGH 3: mcast-recv --show-packets in text, piped (| tee),
+// showed its per-datagram lines only at exit (stdio buffers a pipe by
+// blocks); the interval reports and events were flushed already. Each
+// batch read is flushed: the lines reach the pipe while the run goes on.
+TEST(NetToolFaults, APipeSeesEachPacketLineWhileTheRunGoesOn) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const std::string group = "239.255.71.5:" + std::to_string(test::tools::free_port(rx_host));
+  auto recv = rx_host.start(
+      {"sh", "-c", std::string(MCAST_RECV) + " -i eth0 --show-packets -d 20 " + group + " | cat"});
+  ASSERT_TRUE(shows_within(recv, "joined " + group, 5s)) << recv.output();
+  const auto sent = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "3", "--id", "7", group});
+  ASSERT_TRUE(sent.status.success()) << sent.output;
+  EXPECT_TRUE(shows_within(recv, "seq 2 id 7", 5s)) << "the third datagram's line, 15 s before the end: "
+                                                     << recv.output();
+  EXPECT_FALSE(recv.wait_for(0ms)) << "still running";
+}
+
 // SIGHUP (a closed terminal or ssh session) ends a run as SIGTERM does:
 // mcast-recv writes its summary and exits as a run a signal ended (0 here:
 // no --timeout), mcast-send too, an interrupted run of -c (exit 2). It

@@ -917,6 +917,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
   // One clock read per batch for the stall watch: its intervals are
   // between reads, and a stall is at least a second.
   const auto read_at = now_();
+  bool shown = false;  // a --show-packets text line written (flushed after the batch)
   for (const auto& m : batch) {
     if (count_reached()) break;
     // The clock only when the kernel gave no time (value_or would read it
@@ -1041,8 +1042,15 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                         source, group, port, m.size, m.info.hop_limit, m.info.traffic_class,
                         m.info.interface_index, place ? lines_->name(place->line) : std::string()};
     out_.event(packet_json(p, a, iface(m.info.interface_index)));
-    out_.text(packet_text(p, a, names_.name(m.info.interface_index)));
+    if (out_.text_on()) {
+      out_.text(packet_text(p, a, names_.name(m.info.interface_index)));
+      shown = true;
+    }
   }
+  // The batch's packet lines reach a pipe (| tee) now, not when stdio's
+  // block fills or the run ends (trial h16r 3): once per batch read, as
+  // each event and report is flushed.
+  if (shown) out_.flush();
 }
 
 void receive_session::report_stall(const stall_watch::change& c) {
