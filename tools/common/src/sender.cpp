@@ -731,7 +731,11 @@ void announce(const send_settings& s, const reporter& out, std::vector<send_targ
   out.text(fmt::format("mcast-send: {}, {}", count_text(targets.size(), "group", "groups"),
                      payload_text(s, session, sender_id, ssrc)));
   out.text("mcast-send: " + send_settings_text(s));
-  for (const auto& w : multicast_flag_warnings(used)) out.warn_event(w, "no_multicast_flag");
+  for (const auto& w : multicast_flag_warnings(used)) {
+    out.warn_event(w.message, "no_multicast_flag",
+                   {{"subject", w.subject}, {"fix", w.fix ? json(*w.fix) : json(nullptr)},
+                    {"note", w.note ? json(*w.note) : json(nullptr)}});
+  }
 }
 
 // The end of each group's run, 3 times: MCN1 END (sequence = how many
