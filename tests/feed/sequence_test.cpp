@@ -482,6 +482,48 @@ static feed::sequence_tracker trial_stream(std::uint64_t to = 1000) {
   return t;
 }
 
+// trial h16r MEDIUM 6: forged numbers the live sender goes on to send (its
+// own next numbers, within the gap bound) are reordering by the documented
+// rules (docs/design.md, "Near claims": the line below reaching the gap's
+// top number is reordering, the claim ends), not a claim to take back: the
+// feed's datagrams that come after them and below them count as reordered,
+// its own copies of them as duplicates, as for a path that delivered those
+// datagrams early and again (RFC 4737 counts the same). A pair 10 ahead
+// after every 10th datagram from the 100th on made ~80 % of the feed
+// reordered; what it can and cannot do is pinned here (docs/tools.md,
+// "Hostile and implausible numbers"): loss and received stay exact, no
+// number is a jump, the reordered count is the forger's to inflate.
+TEST(SequenceTracker, ForgedCopiesOfTheFeedsNextNumbersAreReordering) {
+  struct attack {
+    std::uint64_t ahead, every;
+    std::uint64_t reordered, duplicates;
+  };
+  for (const auto& a : {attack{10, 10, 713, 178}, attack{10, 100, 81, 18}}) {
+    SCOPED_TRACE(::testing::Message() << "a pair " << a.ahead << " ahead every " << a.every);
+    feed::sequence_tracker t;
+    std::uint64_t live_reordered = 0, live_duplicates = 0;
+    for (std::uint64_t n = 0; n < 1000; ++n) {
+      const auto v = t.add(n).kind;
+      live_reordered += v == verdict::reordered ? 1 : 0;
+      live_duplicates += v == verdict::duplicate ? 1 : 0;
+      if (n >= 100 && n % a.every == 0 && n + a.ahead + 1 < 1000) {
+        EXPECT_NE(t.add(n + a.ahead).kind, verdict::reordered);
+        EXPECT_NE(t.add(n + a.ahead + 1).kind, verdict::reordered);
+      }
+    }
+    for (int i = 0; i < 3; ++i) (void)t.end(1000);
+    t.settle();
+    EXPECT_EQ(live_reordered, a.reordered) << "the feed's own datagrams below the forged ones";
+    EXPECT_EQ(live_duplicates, a.duplicates) << "the feed's own copies of the forged numbers";
+    EXPECT_EQ(t.reordered(), a.reordered);
+    EXPECT_EQ(t.duplicates(), a.duplicates);
+    EXPECT_EQ(t.received(), 1000u);
+    EXPECT_EQ(t.lost(), 0u) << "exact: the feed lost nothing";
+    EXPECT_EQ(t.jumps(), 0u);
+    EXPECT_TRUE(t.ended());
+  }
+}
+
 // Issue 16, hostile trial 1: two forged numbers inside the window confirm
 // each other no more: they claim nothing, the live sender's next numbers
 // take them back (not as reordered), and the real END is believed.

@@ -21,6 +21,7 @@
 #include <utility>
 
 #include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/send_options.hpp>
@@ -236,8 +237,8 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"interval", {"--interval", "-1"}, "interval"},
       {"interval", {"--interval", "x"}, "interval"},
       {"interval", {"--interval", "inf"}, "interval"},
-      {"interval", {"--interval", "0.001"}, "0 (summary only) or 0.01 or more"},
-      {"interval", {"--interval", "1e-300"}, "0 (summary only) or 0.01 or more"},
+      {"interval", {"--interval", "0.001"}, "0 (summary only) or 0.01 to 31536000 (365 days)"},
+      {"interval", {"--interval", "1e-300"}, "0 (summary only) or 0.01 to 31536000 (365 days)"},
       {"interval", {"--interval"}, "interval", true},
       {"count", {"--count", "x"}, "count"},
       {"count", {"--count=-1"}, "count"},
@@ -415,7 +416,7 @@ TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
   // and gives what it takes, not Boost's "the argument ... is invalid".
   EXPECT_EQ(recv_error({"--interval", "1e400", "239.1.2.3"}).message,
             "--interval 1e400: out of range, beyond what a number (a double) holds; the option takes: seconds between "
-            "reports of deltas, 0.01 or more (0: summary only)");
+            "reports of deltas, 0.01 to 31536000 (365 days) (0: summary only)");
   EXPECT_EQ(recv_error({"--interval=1e400", "239.1.2.3"}).message,
             recv_error({"--interval", "1e400", "239.1.2.3"}).message);
   EXPECT_EQ(recv_error({"-c", "99999999999999999999999", "239.1.2.3"}).message,
@@ -723,19 +724,19 @@ TEST(RecvCommandLine, MessagesAndEvents) {
   // Quoted as typed, not as the double prints (trial16g 7: "1e+308").
   EXPECT_EQ(recv_error({"--max-loss", "1e308", "239.1.1.1"}).message, "--max-loss 1e308: a percentage, 0 to 100");
   EXPECT_EQ(recv_error({"--max-loss=100.50", "239.1.1.1"}).message, "--max-loss 100.50: a percentage, 0 to 100");
-  EXPECT_EQ(recv_error({"--duration", "0e3", "239.1.1.1"}).message, "--duration 0e3: seconds, more than 0");
+  EXPECT_EQ(recv_error({"--duration", "0e3", "239.1.1.1"}).message, "--duration 0e3: seconds, more than 0 and at most 31536000 (365 days)");
   EXPECT_EQ(recv_error({"--interval", "0.0010", "239.1.1.1"}).message,
-            "--interval 0.0010: seconds, 0 (summary only) or 0.01 or more");
+            "--interval 0.0010: seconds, 0 (summary only) or 0.01 to 31536000 (365 days)");
   EXPECT_EQ(recv_error({"--batch", "65", "239.1.1.1"}).message, "--batch 65: 1 to 64");
   EXPECT_EQ(recv_error({"--rcvbuf", "-5", "239.1.1.1"}).message,
             "--rcvbuf -5: bytes, 0 (the kernel's default) to 1073741823");
   const auto e = recv_error({"--json", "--timeout", "0", "239.1.1.1"});
-  EXPECT_EQ(e.message, "--timeout 0: seconds, more than 0");
+  EXPECT_EQ(e.message, "--timeout 0: seconds, more than 0 and at most 31536000 (365 days)");
   EXPECT_TRUE(e.json);
   EXPECT_FALSE(e.from_parser);
   std::ostringstream out, err;
   EXPECT_EQ(tools::print_usage_error(e, "mcast-recv", out, err), 1);
-  EXPECT_EQ(err.str(), "mcast-recv: --timeout 0: seconds, more than 0\n");
+  EXPECT_EQ(err.str(), "mcast-recv: --timeout 0: seconds, more than 0 and at most 31536000 (365 days)\n");
   test::tools::expect_schema_conform(out.str());
   EXPECT_NE(out.str().find("\"exit\":1"), std::string::npos) << out.str();
 }
@@ -841,6 +842,38 @@ TEST(ToolCommandLines, InstalledPathsFollowWhereTheProgramIs) {
   EXPECT_EQ(tools::installed_path(program, "bin", file, configured), configured);
   EXPECT_EQ(tools::installed_path({}, "bin", "share/mcnet/schema.json", configured), configured);
   fs::remove_all(root);
+}
+
+// trial h16r MEDIUM 4: --interval 1e300, -d 1e20 and the like were taken,
+// past what the steady clock holds once made nanoseconds (the deadline
+// wrapped, or the run never ended). Every option of seconds refuses more
+// than tools::max_seconds (365 days), naming the option and the maximum,
+// in both tools; the longest is taken.
+TEST(ToolCommandLines, SecondsPastTheLongestAreRefusedByEveryOptionOfSeconds) {
+  EXPECT_EQ(tools::max_seconds, 31536000.0) << "docs/tools.md, \"Exit codes\"";
+  struct seconds_option {
+    bool send;
+    std::string option;  // as given
+    std::string name;    // the long name the message gives
+  };
+  for (const auto& [send, option, name] : {seconds_option{false, "--interval", "--interval"},
+                                           seconds_option{false, "-d", "--duration"},
+                                           seconds_option{false, "--timeout", "--timeout"},
+                                           seconds_option{true, "-d", "--duration"}}) {
+    for (const std::string value : {"1e300", "1e20", "31536000.5", "1e8"}) {
+      SCOPED_TRACE((send ? "mcast-send " : "mcast-recv ") + option + " " + value);
+      const std::vector<std::string> args{"--json", option, value, "239.1.2.3"};
+      const auto e = send ? send_error(args) : recv_error(args);
+      EXPECT_NE(e.message.find(name + " "), std::string::npos) << e.message;
+      EXPECT_NE(e.message.find("31536000 (365 days)"), std::string::npos) << e.message;
+      EXPECT_EQ(e.code, "usage");
+      EXPECT_TRUE(e.json);
+    }
+    const std::vector<std::string> longest{option, "31536000", "239.1.2.3"};
+    EXPECT_TRUE(send ? tools::parse_send_command_line(longest).has_value()
+                     : tools::parse_recv_command_line(longest).has_value())
+        << option << " 31536000";
+  }
 }
 
 // A spec file, removed at the end of the test.
@@ -1140,6 +1173,66 @@ TEST(RecvSpecs, PlanningConflictsAreRefusedBeforeAnySocket) {
   EXPECT_NE(err.str().find("include mode"), std::string::npos) << err.str();
   test::tools::expect_schema_conform(out.str());
   EXPECT_EQ(out.str().find("\"start\""), std::string::npos) << "nothing joined: " << out.str();
+}
+
+// trial h16r HIGH 1: `+N` is at most 65,536 per spec, but several specs (or
+// the lines of an @FILE) named millions of groups together, and both tools
+// expanded them all (past 2 GB) before any check. The groups all specs name
+// are counted before a spec is expanded: up to tools::max_planned_groups
+// they are planned, one more is exit 1 naming the spec and the limit, in
+// both tools, for IPv4 and IPv6 alike.
+TEST(ToolCommandLines, TheGroupsAllSpecsNameAreBoundedBeforeTheyAreExpanded) {
+  ASSERT_EQ(tools::max_planned_groups, 4u * 65536u) << "the documented ceiling (docs/tools.md, \"Group specs\")";
+  for (const bool v6 : {false, true}) {
+    SCOPED_TRACE(v6 ? "IPv6" : "IPv4");
+    std::vector<std::string> specs;
+    for (int i = 0; i < 4; ++i) {
+      specs.push_back(v6 ? "ff3e::" + std::to_string(20 + i) + ":0+65536" : "239." + std::to_string(20 + i) + ".0.0+65536");
+    }
+    outcome o;
+    EXPECT_EQ(targets_of(specs, o).size(), tools::max_planned_groups) << o.err;
+    EXPECT_EQ(o.exit, 0) << o.err;
+    EXPECT_EQ(members_of(specs, o).size(), tools::max_planned_groups) << o.err;
+    EXPECT_EQ(o.exit, 0) << o.err;
+    const std::string past = v6 ? "[ff3e::99]:5000" : "239.99.0.1";
+    specs.insert(specs.begin() + 2, past);
+    const std::string last = specs.back();
+    specs.insert(specs.begin(), "--json");
+    for (const char* tool : {"mcast-send", "mcast-recv"}) {
+      SCOPED_TRACE(tool);
+      const bool send = std::string(tool) == "mcast-send";
+      const auto planned = send ? targets_of(specs, o).size() : members_of(specs, o).size();
+      EXPECT_EQ(o.exit, 1) << o.err;
+      EXPECT_EQ(planned, 3u * 65536 + 1) << "refused before the last spec was expanded";
+      EXPECT_NE(o.err.find("\"" + last + "\""), std::string::npos) << "names the spec: " << o.err;
+      EXPECT_NE(o.err.find("262144"), std::string::npos) << "names the limit: " << o.err;
+      const auto events = test::tools::json_lines(o.out);
+      ASSERT_EQ(events.size(), 1u) << o.out;
+      EXPECT_EQ(events[0]["code"], "value_out_of_range") << o.out;
+      test::tools::expect_schema_conform(o.out);
+    }
+  }
+}
+
+// The same through an @FILE whose lines name 3.9 billion groups (60,000
+// ranges of 65,536, under the 1 MiB a file may hold): refused at the line
+// that goes past the limit, named by file and line, long before the groups
+// would fill the memory.
+TEST(ToolCommandLines, AFileOfManyRangesIsRefusedAtTheLineThatPassesTheLimit) {
+  std::string text = "# 60,000 ranges of 65,536 groups\n";
+  for (int i = 0; i < 60000; ++i) text += "239.1.0.0+65536\n";
+  const spec_file file(text);
+  for (const char* tool : {"mcast-send", "mcast-recv"}) {
+    SCOPED_TRACE(tool);
+    outcome o;
+    const bool send = std::string(tool) == "mcast-send";
+    const auto planned = send ? targets_of({file.arg()}, o).size() : members_of({file.arg()}, o).size();
+    EXPECT_EQ(o.exit, 1) << o.err;
+    EXPECT_LE(planned, tools::max_planned_groups);
+    EXPECT_NE(o.err.find(file.arg().substr(1) + ":6: "), std::string::npos)
+        << "the fifth range (line 6) passes the limit: " << o.err;
+    EXPECT_NE(o.err.find("262144"), std::string::npos) << o.err;
+  }
 }
 
 TEST(NetRecvSpecs, NoInterfaceMeansTheRoutesInterfaceWhenPlanning) {

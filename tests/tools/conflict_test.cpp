@@ -180,6 +180,45 @@ TEST(SenderConflict, ASecondSocketSendingTheSameStreamIsContestedByItsPort) {
   EXPECT_TRUE(row.ends_with(",ports,\n")) << row;
 }
 
+// trial h16r MEDIUM 6: a forger's pairs of the feed's own next numbers (10
+// ahead, after every 10th datagram) made ~80 % of a lossless feed's
+// datagrams reordered. The numbers are reordering by the rules (unit test
+// SequenceTracker.ForgedCopiesOfTheFeedsNextNumbersAreReordering), and the
+// loss stays exact; the feed's own copies of the forged numbers carry
+// other send times: dense, they contest the stream (its loss unknown);
+// one pair in 100 datagrams is not seen (docs/tools.md).
+TEST(SenderConflict, EarlyCopiesOfTheFeedsNextNumbersAreContestedWhenDense) {
+  for (const std::uint64_t every : {10u, 100u}) {
+    SCOPED_TRACE(::testing::Message() << "a pair 10 ahead every " << every);
+    tools::stream_table t;
+    t.joined(kConflictGroup, 5000, kConflictStart);
+    for (std::uint64_t n = 0; n < 1000; ++n) {
+      const auto at = static_cast<std::int64_t>(n) * 1'000'000;
+      deliver(t, {.seq = n, .sent_ns = at, .arrival_ns = at + 20'000});
+      if (n < 100 || n % every != 0 || n + 11 >= 1000) continue;
+      for (const std::uint64_t forged : {n + 10, n + 11}) {
+        deliver(t, {.seq = forged, .sent_ns = at + 50'000, .arrival_ns = at + 70'000});
+      }
+    }
+    end_of(t, 1000);
+    t.settle();
+    const auto& [key, s] = *t.streams().begin();
+    ASSERT_EQ(t.streams().size(), 1u);
+    EXPECT_EQ(s.sequence.lost(), 0u);
+    EXPECT_EQ(s.sequence.received(), 1000u);
+    EXPECT_EQ(s.sequence.reordered(), every == 10 ? 713u : 81u);
+    EXPECT_EQ(s.sequence.duplicates(), every == 10 ? 178u : 18u);
+    const auto c = tools::conflict_of(key, s);
+    if (every == 10) {
+      ASSERT_TRUE(c.has_value()) << "178 copies of 1,178 datagrams";
+      EXPECT_TRUE(c->copies(s.packets));
+      EXPECT_EQ(t.conflicts().size(), 1u);
+    } else {
+      EXPECT_FALSE(c.has_value()) << "18 copies of 1,018 datagrams: fewer than one in 16";
+    }
+  }
+}
+
 // A forger that copies few numbers stays under the share that contests a
 // stream, and hides at most about that share of the loss.
 TEST(SenderConflict, AFewCopiesAreNoConflictAndHideLittle) {

@@ -955,6 +955,78 @@ TEST(NetToolFaults, ASignalBeforeTheRunsEndIsAnInterruptedRun) {
   EXPECT_FALSE(find_event(json_lines(endless.standard_output()), "warning")) << endless.output();
 }
 
+// trial h16r HIGH 2: with -c 4000000000 mcast-send went on for seconds after
+// SIGINT, and with -c 9223372036854775807 it never stopped: the warning's
+// "sent N of M" counted M by walking every sequence number of the run. A
+// huge -c stops as promptly as a small one (measured in the same test:
+// within 2 s of it), with exit 2, its summary and what -c asks over the
+// groups (faults applied; past 2^63 - 1 "at least" that).
+TEST(NetToolFaults, AHugeCountStopsAtASignalAsPromptlyAsASmallOne) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  const std::string groups = "239.204.0.9:" + std::to_string(test::tools::free_port(h)) + "+2";
+  // The seconds from SIGINT to the end of a run of `count` per group, and its events.
+  const auto stop_after_start = [&](const std::vector<std::string>& extra, std::vector<json>& events) {
+    std::vector<std::string> argv{MCAST_SEND, "--json", "-i", "eth0", "-r", "1000pps", groups};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    auto p = h.start(argv);
+    EXPECT_TRUE(started(p)) << p.output();
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!catches(p.pid(), SIGINT) && std::chrono::steady_clock::now() < deadline && !p.wait_for(10ms)) {
+    }
+    std::this_thread::sleep_for(300ms);
+    const auto signalled = std::chrono::steady_clock::now();
+    const auto st = p.stop(SIGINT, 30s);
+    const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - signalled).count();
+    EXPECT_TRUE(st.exited && st.code == tools::exit_interrupted) << st.describe() << "\n" << p.error_output();
+    expect_schema_conform(p.standard_output());
+    events = json_lines(p.standard_output());
+    return took;
+  };
+  std::vector<json> events;
+  const double small = stop_after_start({"-c", "1000000"}, events);
+  struct huge {
+    std::vector<std::string> args;
+    std::uint64_t asked;
+  };
+  for (const auto& [args, asked] : {huge{{"-c", "4000000000"}, 8000000000ULL},
+                                    huge{{"-c", "9223372036854775807", "--dup-every", "2"}, 9223372036854775807ULL}}) {
+    SCOPED_TRACE(args.front() + " " + args[1]);
+    const double took = stop_after_start(args, events);
+    EXPECT_LT(took, small + 2.0) << "a run of 1,000,000 per group stopped in " << small << " s";
+    const auto* warning = find_event(events, "warning");
+    const auto* summary = find_event(events, "summary");
+    ASSERT_TRUE(warning && summary);
+    EXPECT_EQ((*warning)["code"], "interrupted");
+    EXPECT_EQ((*warning)["asked"].get<std::uint64_t>(), asked) << *warning;
+    EXPECT_NE((*warning)["message"].get<std::string>().find(
+                  (asked == 8000000000ULL ? " of " : " of at least ") + std::to_string(asked) + " datagrams"),
+              std::string::npos)
+        << *warning;
+    EXPECT_EQ((*warning)["sent"], (*summary)["total"]["sent"]);
+  }
+}
+
+// trial h16r HIGH 3: mcast-recv --show-packets in text, piped (| tee),
+// showed its per-datagram lines only at exit (stdio buffers a pipe by
+// blocks); the interval reports and events were flushed already. Each
+// batch read is flushed: the lines reach the pipe while the run goes on.
+TEST(NetToolFaults, APipeSeesEachPacketLineWhileTheRunGoesOn) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx_host = (*net)[1];
+  const std::string group = "239.255.71.5:" + std::to_string(test::tools::free_port(rx_host));
+  auto recv = rx_host.start(
+      {"sh", "-c", std::string(MCAST_RECV) + " -i eth0 --show-packets -d 20 " + group + " | cat"});
+  ASSERT_TRUE(shows_within(recv, "joined " + group, 5s)) << recv.output();
+  const auto sent = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "3", "--id", "7", group});
+  ASSERT_TRUE(sent.status.success()) << sent.output;
+  EXPECT_TRUE(shows_within(recv, "seq 2 id 7", 5s)) << "the third datagram's line, 15 s before the end: "
+                                                     << recv.output();
+  EXPECT_FALSE(recv.wait_for(0ms)) << "still running";
+}
+
 // SIGHUP (a closed terminal or ssh session) ends a run as SIGTERM does:
 // mcast-recv writes its summary and exits as a run a signal ended (0 here:
 // no --timeout), mcast-send too, an interrupted run of -c (exit 2). It

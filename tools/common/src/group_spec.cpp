@@ -221,6 +221,19 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
   return s;
 }
 
+result<void> plan_groups(const group_spec& spec, std::size_t& planned) {
+  if (spec.count > max_planned_groups - std::min(planned, max_planned_groups)) {
+    return fail(error(errc::value_out_of_range, "plan", what)
+                    .with_input(spec.text)
+                    .with_number(static_cast<std::int64_t>(max_planned_groups))
+                    .with_hint("with this spec's groups the specs name more than {number} groups (each +N counted N "
+                               "times, a source-specific channel as a group, repeats included): at most {number} in "
+                               "one run"));
+  }
+  planned += spec.count;
+  return {};
+}
+
 result<std::vector<core::ip_address>> expand(const group_spec& spec) {
   std::vector<core::ip_address> out;
   out.reserve(spec.count);

@@ -106,6 +106,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
   // Memberships already planned: a repeat is joined once (the socket plan
   // drops it), and said once per spec, as mcast-send says it.
   std::set<std::tuple<core::ip_address, std::uint16_t, std::uint32_t, filter, std::optional<core::ip_address>>> planned;
+  std::size_t named = 0;  // the groups the specs so far name (max_planned_groups)
   for (const auto& item : *texts) {
     const auto& text = item.text;
     // An error about a line of an @FILE names the file and line.
@@ -117,6 +118,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
                       item.where("parse group spec \"" + text + "\": excluded by " + (s.only4 ? "-4" : "-6")),
                       "family_mismatch");
     }
+    if (auto counted = plan_groups(*spec, named); !counted) return spec_error(counted.error());
     auto groups = expand(*spec);
     if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
@@ -946,6 +948,7 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
   // One clock read per batch for the stall watch: its intervals are
   // between reads, and a stall is at least a second.
   const auto read_at = now_();
+  bool shown = false;  // a --show-packets text line written (flushed after the batch)
   for (const auto& m : batch) {
     if (count_reached()) break;
     // The clock only when the kernel gave no time (value_or would read it
@@ -1070,8 +1073,15 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
                         source, group, port, m.size, m.info.hop_limit, m.info.traffic_class,
                         m.info.interface_index, place ? lines_->name(place->line) : std::string()};
     out_.event(packet_json(p, a, iface(m.info.interface_index)));
-    out_.text(packet_text(p, a, names_.name(m.info.interface_index)));
+    if (out_.text_on()) {
+      out_.text(packet_text(p, a, names_.name(m.info.interface_index)));
+      shown = true;
+    }
   }
+  // The batch's packet lines reach a pipe (| tee) now, not when stdio's
+  // block fills or the run ends (trial h16r 3): once per batch read, as
+  // each event and report is flushed.
+  if (shown) out_.flush();
 }
 
 void receive_session::report_stall(const stall_watch::change& c) {

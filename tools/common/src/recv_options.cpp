@@ -53,13 +53,14 @@ po::options_description description(recv_settings& s, raw_values& raw) {
       ("json", po::bool_switch(&s.json_output), "JSON Lines on stdout (its JSON Schema: see below)")
       ("csv", po::bool_switch(&s.csv), "CSV on stdout: a header, then a row per stream per report")
       ("quiet,q", po::bool_switch(&s.quiet), "no text report on stdout (errors still go to stderr; --json and --csv output is still printed)")
-      ("interval", po::value(&s.interval)->default_value(0), "seconds between reports of deltas, 0.01 or more (0: summary only)")
+      ("interval", po::value(&s.interval)->default_value(0),
+       "seconds between reports of deltas, 0.01 to 31536000 (365 days) (0: summary only)")
       ("count,c", po::value(&raw.count), "stop after this many datagrams in total (END markers not counted)")
-      ("duration,d", po::value(&raw.duration), "seconds to run")
+      ("duration,d", po::value(&raw.duration), "seconds to run, at most 31536000 (365 days)")
       ("timeout", po::value(&raw.timeout),
        "stop with exit 2 when no datagram has arrived this many seconds after the joins; once one has, it no "
        "longer ends the run (not a silence timeout). With --timeout, a run that -d or a signal ends before anything "
-       "arrived exits 2 as well")
+       "arrived exits 2 as well; at most 31536000 (365 days)")
       ("max-loss", po::value(&raw.max_loss), "exit 3 when lost / (packets + lost) exceeds this percentage")
       ("rcvbuf", po::value(&s.rcvbuf),
        "receive buffer bytes per socket, 0 for the kernel's default (default: the most net.core.rmem_max allows, "
@@ -93,23 +94,27 @@ po::options_description description(recv_settings& s, raw_values& raw) {
 
 // Values the option parser accepts but the tool does not: the message naming the option.
 std::optional<std::string> check(const recv_settings& s) {
-  auto positive = [](double v) { return std::isfinite(v) && v > 0; };
+  // Seconds: more than 0, at most max_seconds (1e20 s overflowed the deadline's nanoseconds).
+  auto positive = [](double v) { return std::isfinite(v) && v > 0 && v <= max_seconds; };
   if (s.only4 && s.only6) return "-4 and -6 exclude each other";
   if (s.json_output && s.csv) return "--json and --csv exclude each other";
   // Below 10 ms the reports would be the run's main output and cost (each
   // one walks every stream); 0 turns them off.
   // Numbers quoted as typed ("--max-loss 1e308", not "1e+308").
   const auto shown = [&s](std::string_view name, double v) { return shown_number(s.given, name, v); };
-  if (!std::isfinite(s.interval) || s.interval < 0 || (s.interval > 0 && s.interval < min_interval_s)) {
-    return fmt::format("--interval {}: seconds, 0 (summary only) or {} or more", shown("interval", s.interval),
-                       min_interval_s);
+  if (!std::isfinite(s.interval) || s.interval < 0 || (s.interval > 0 && s.interval < min_interval_s) ||
+      s.interval > max_seconds) {
+    return fmt::format("--interval {}: seconds, 0 (summary only) or {} to {}", shown("interval", s.interval),
+                       min_interval_s, max_seconds_text);
   }
   if (s.count && *s.count < 1) return fmt::format("--count {}: at least 1", *s.count);
   if (s.duration && !positive(*s.duration)) {
-    return fmt::format("--duration {}: seconds, more than 0", shown("duration", *s.duration));
+    return fmt::format("--duration {}: seconds, more than 0 and at most {}", shown("duration", *s.duration),
+                       max_seconds_text);
   }
   if (s.timeout && !positive(*s.timeout)) {
-    return fmt::format("--timeout {}: seconds, more than 0", shown("timeout", *s.timeout));
+    return fmt::format("--timeout {}: seconds, more than 0 and at most {}", shown("timeout", *s.timeout),
+                       max_seconds_text);
   }
   if (s.max_loss && !(*s.max_loss >= 0 && *s.max_loss <= 100)) {
     return fmt::format("--max-loss {}: a percentage, 0 to 100", shown("max-loss", *s.max_loss));

@@ -51,7 +51,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("rate,r", po::value(&raw.rate), "total rate over all groups: N[k|M|G] and pps (datagrams), bps (bits) or Bps (bytes) per second, 0.001pps or 1bps at least (default: as fast as possible)")
       ("burst", po::value(&raw.burst)->default_value(1), "with --rate: datagrams sent back to back per pacing step (1: each on its own time)")
       ("count,c", po::value(&raw.count), "datagrams per group (default: until -d or a signal)")
-      ("duration,d", po::value(&raw.duration), "seconds to send")
+      ("duration,d", po::value(&raw.duration), "seconds to send, at most 31536000 (365 days)")
       ("id", po::value(&raw.id), "mcnet: sender id in the header, 0 to 4294967295 (default: from the pid and host)")
       ("payload", po::value(&raw.payload)->default_value("mcnet"), "what the datagrams carry: mcnet, moldudp64, rtp or mpegts")
       ("session", po::value(&raw.session)->default_value("MCNET"), "moldudp64: session name, 1 to 10 printable ASCII characters")
@@ -325,8 +325,11 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
     s.gso = static_cast<std::size_t>(raw.gso);
   }
   if (vm.count("duration")) s.duration = raw.duration;
-  if (s.duration && !(std::isfinite(*s.duration) && *s.duration > 0)) {
-    return bad(fmt::format("--duration {}: seconds, more than 0", *s.duration));
+  // At most max_seconds: 1e20 s overflowed the nanoseconds of the wait for the
+  // end markers (trial h16r 4). Quoted as typed.
+  if (s.duration && !(std::isfinite(*s.duration) && *s.duration > 0 && *s.duration <= max_seconds)) {
+    return bad(fmt::format("--duration {}: seconds, more than 0 and at most {}",
+                           shown_number(given_numbers(vm), "duration", *s.duration), max_seconds_text));
   }
   s.burst = static_cast<std::size_t>(raw.burst);
   if (vm.count("count")) s.count = static_cast<std::uint64_t>(raw.count);

@@ -33,6 +33,7 @@
 #include <mcnet/tools/pacer.hpp>
 #include <mcnet/tools/report.hpp>
 #include <mcnet/feed/arbiter.hpp>
+#include <mcnet/feed/saturating.hpp>
 #include <mcnet/feed/test_header.hpp>
 
 namespace mcnet::tools {
@@ -50,12 +51,14 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     default_iface = *r;
   }
   std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
+  std::size_t planned = 0;  // the groups the specs so far name (max_planned_groups)
   for (const auto& item : *texts) {
     const auto& text = item.text;
     // An error about a line of an @FILE names the file and line.
     const auto spec_error = [&](const error& e) { return out.fail(exit_usage, item.where(e.message()), code_name(e)); };
     auto spec = parse_group_spec(text, spec_user::sender, s.iface);
     if (!spec) return spec_error(spec.error());
+    if (auto counted = plan_groups(*spec, planned); !counted) return spec_error(counted.error());
     auto groups = expand(*spec);
     if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
@@ -143,8 +146,13 @@ void setup_interrupted(const reporter& out, std::size_t opened, std::vector<send
 
 void warn_interrupted(const reporter& out, std::uint64_t sent, std::optional<std::uint64_t> asked, double elapsed,
                       std::optional<double> duration) {
+  // What -c asks may pass what JSON readers take as a whole number (2^63 - 1,
+  // -c's largest, is what a signed 64-bit reader holds): said as "at least" that.
+  constexpr std::uint64_t most = std::numeric_limits<std::int64_t>::max();
+  const bool beyond = asked && *asked > most;
+  if (beyond) asked = most;
   out.warn_event(fmt::format("interrupted by a signal before the run's end: sent {}{} {}{}", sent,
-                             asked ? fmt::format(" of {}", *asked) : std::string(),
+                             asked ? fmt::format(" of {}{}", beyond ? "at least " : "", *asked) : std::string(),
                              (asked ? *asked : sent) == 1 ? "datagram" : "datagrams",
                              duration ? fmt::format(" in {:.3f} of the {} s of -d", elapsed, *duration) : std::string()),
                  "interrupted", {{"sent", sent}, {"asked", asked ? json(*asked) : json(nullptr)}});
@@ -723,7 +731,11 @@ void announce(const send_settings& s, const reporter& out, std::vector<send_targ
   out.text(fmt::format("mcast-send: {}, {}", count_text(targets.size(), "group", "groups"),
                      payload_text(s, session, sender_id, ssrc)));
   out.text("mcast-send: " + send_settings_text(s));
-  for (const auto& w : multicast_flag_warnings(used)) out.warn_event(w, "no_multicast_flag");
+  for (const auto& w : multicast_flag_warnings(used)) {
+    out.warn_event(w.message, "no_multicast_flag",
+                   {{"subject", w.subject}, {"fix", w.fix ? json(*w.fix) : json(nullptr)},
+                    {"note", w.note ? json(*w.note) : json(nullptr)}});
+  }
 }
 
 // The end of each group's run, 3 times: MCN1 END (sequence = how many
@@ -896,15 +908,21 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   for (const auto& w : line_b_warnings(s, targets.size())) out.warn_event(w.message, w.code);
   out.flush();  // the start lines reach a pipe now, not at the end of the run
   // What -c asks for over the groups (each order's datagrams, faults
-  // applied), for the warning of a run a signal cuts short.
+  // applied), for the warning of a run a signal cuts short: 2^64 - 1 at
+  // most here (-c 9223372036854775807 --dup-every 2 over two groups is
+  // more), 2^63 - 1 in the warning.
   const auto asked = [&]() -> std::optional<std::uint64_t> {
     if (!s.count) return std::nullopt;
     std::uint64_t n = 0;
-    for (const auto& t : targets) n += t.order->datagrams();
+    for (const auto& t : targets) n = feed::saturating_add(n, t.order->datagrams());
     // Groups a signal kept from being opened were asked for too; each
     // group's order is the same (-c and the faults are per group).
     if (!targets.empty() && planned_groups > targets.size()) {
-      n += (planned_groups - targets.size()) * targets.front().order->datagrams();
+      std::uint64_t rest = 0;
+      if (__builtin_mul_overflow(planned_groups - targets.size(), targets.front().order->datagrams(), &rest)) {
+        rest = ~std::uint64_t{0};
+      }
+      n = feed::saturating_add(n, rest);
     }
     return n;
   };

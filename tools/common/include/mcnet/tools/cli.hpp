@@ -37,6 +37,15 @@ inline constexpr int exit_interrupted = 2;
 inline constexpr int exit_loss = 3;     ///< mcast-recv: loss above --max-loss
 inline constexpr int exit_setup = 4;    ///< socket set-up, a join or a send failed
 
+/// The longest time any option of seconds takes (mcast-recv's --interval,
+/// -d and --timeout, mcast-send's -d): 365 days, 31,536,000 s. Longer is no
+/// run anyone waits for, and far inside what the steady clock's nanoseconds
+/// hold (about 292 years): 1e20 s overflowed the deadline's conversion to
+/// nanoseconds, undefined behaviour (trial h16r 4).
+inline constexpr double max_seconds = 365.0 * 86400;
+/// max_seconds as the messages and --help say it.
+inline constexpr std::string_view max_seconds_text = "31536000 (365 days)";
+
 /// Seconds since the Unix epoch with microsecond precision (JSON `time`).
 [[nodiscard]] double now_seconds();
 

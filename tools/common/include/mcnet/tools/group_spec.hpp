@@ -12,6 +12,7 @@
 /// Parsing is pure (no interface lookups): `iface` and `zone` stay text and
 /// are resolved later, in the namespace where the tool runs.
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -56,6 +57,21 @@ enum class spec_user : std::uint8_t { receiver, sender };
 /// link-local source (fe80::/10, bound on that interface).
 [[nodiscard]] result<group_spec> parse_group_spec(std::string_view text, spec_user user = spec_user::receiver,
                                                  std::string_view default_interface = {});
+
+/// The most groups the specs of one run name together: 262,144 (4 x 65,536),
+/// each `+N` counted N times, a source-specific channel (S,G) as a group and
+/// repeats included. Far more than a run joins or sends to (the open-file
+/// limit, often 1,024 soft and 524,288 hard, and net.ipv4.igmp_max_memberships
+/// per socket bound it first), and a bound on what the specs cost before any
+/// of them is checked against the kernel: several `+65536` specs (or an @FILE
+/// of them) named millions of groups, expanded past 2 GB (trial h16r 1).
+inline constexpr std::size_t max_planned_groups = std::size_t{4} << 16;
+
+/// Count `spec`'s groups into `planned` (the groups of the specs before it)
+/// before they are expanded: errc::value_out_of_range naming the spec and
+/// max_planned_groups when they would take the total past it (`planned`
+/// unchanged).
+[[nodiscard]] result<void> plan_groups(const group_spec& spec, std::size_t& planned);
 
 /// The groups a spec stands for: `count` consecutive addresses from `group`.
 /// Errors: errc::not_multicast when the range leaves the multicast space.

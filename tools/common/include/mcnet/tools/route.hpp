@@ -47,12 +47,25 @@ using interface_resolver =
                                                                        std::string_view text, std::string_view context,
                                                                        const reporter& out);
 
+/// A no_multicast_flag warning of mcast-send: the message (stderr and the
+/// event's), the interface (the event's `subject`), the command that fixes
+/// it (none on the loopback, where the flag changes nothing) and a note.
+struct flag_warning {
+  std::string message;
+  std::string subject;
+  std::optional<std::string> fix;
+  std::optional<std::string> note;
+};
+
 /// mcast-send's warnings for sending out of interfaces without
 /// `IFF_MULTICAST` (lo, some tunnels): one per interface of `used` (the
 /// interface of each group sent to, index 0 skipped) that lacks the flag in
 /// a netlink snapshot of this namespace (RTM_GETLINK); none when the
 /// snapshot fails. The kernel sends there anyway; the hosts behind such an
-/// interface may not take multicast (netdevice(7)).
-[[nodiscard]] std::vector<std::string> multicast_flag_warnings(const std::vector<core::interface_ref>& used);
+/// interface may not take multicast (netdevice(7)). The loopback, which
+/// lacks the flag by default, delivers them to this host's receivers all
+/// the same and to no other host: said so, with no fix (trial h16r 5:
+/// `GROUP%lo` and `-i lo` went unsaid).
+[[nodiscard]] std::vector<flag_warning> multicast_flag_warnings(const std::vector<core::interface_ref>& used);
 
 }  // namespace mcnet::tools

@@ -41,7 +41,8 @@ class send_order {
   /// How many sequence numbers the run has passed so far, sent or dropped:
   /// what an END marker carries (the count of the run when it completed).
   [[nodiscard]] std::uint64_t issued() const noexcept { return position_; }
-  /// How many datagrams the whole run sends (drops and duplicates counted).
+  /// How many datagrams the whole run sends (drops and duplicates counted),
+  /// at most 2^64 - 1: computed, in constant time whatever the count.
   [[nodiscard]] std::uint64_t datagrams() const noexcept;
   /// Whether `seq` is one the run never sends (--drop-every).
   [[nodiscard]] bool dropped(std::uint64_t seq) const noexcept;

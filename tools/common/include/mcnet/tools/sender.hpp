@@ -166,7 +166,9 @@ void setup_interrupted(const reporter& out, std::size_t opened, std::vector<send
 /// `warning` event `interrupted` says `sent` datagrams went, of `asked`
 /// when the run had a number to send (-c, a replay), and with -d
 /// (`duration`) after how many of its seconds (`elapsed`); the event carries
-/// `sent` and `asked` (null without a number). The run then exits with
+/// `sent` and `asked` (null without a number; past 2^63 - 1, which JSON
+/// readers of signed 64-bit numbers hold, as that, "at least" in the
+/// message). The run then exits with
 /// exit_interrupted (docs/tools.md, "Exit codes").
 void warn_interrupted(const reporter& out, std::uint64_t sent, std::optional<std::uint64_t> asked, double elapsed,
                       std::optional<double> duration);
