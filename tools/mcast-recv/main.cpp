@@ -91,8 +91,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // The routes the joins without -i followed: a link down that took one is fixed with it.
   auto relied = tools::relied_routes(placed);
   // Interface changes during the run are reported, and a re-created interface joined again.
-  auto links = watcher ? tools::link_watch::open(std::move(*watcher), shards, std::move(placed), out)
-                       : tools::link_watch::open(shards, std::move(placed), out);
+  auto links = tools::link_watch::open(watcher ? std::move(*watcher) : mcnet::netlink::watcher::open(), shards,
+                                       std::move(placed), out);
   if (!links) out.warn("interface events are not watched: " + links.error().message());
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.

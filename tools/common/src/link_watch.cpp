@@ -19,11 +19,6 @@ namespace mcnet::tools {
 
 using json = nlohmann::ordered_json;
 
-result<link_watch> link_watch::open(std::vector<shard>& shards, std::vector<joined_membership> joins,
-                                    const reporter& out) {
-  return open(netlink::watcher::open(), shards, std::move(joins), out);
-}
-
 result<link_watch> link_watch::open(result<netlink::watcher> watcher, std::vector<shard>& shards,
                                     std::vector<joined_membership> joins, const reporter& out) {
   if (!watcher) return fail(watcher.error());

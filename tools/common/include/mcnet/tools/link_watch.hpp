@@ -34,13 +34,10 @@ namespace mcnet::tools {
 class link_watch {
  public:
   /// Watch the interfaces `joins` were joined on (index 0 left out),
-  /// joining again on `shards` after a re-creation. Errors: those of
-  /// netlink::watcher::open.
-  [[nodiscard]] static result<link_watch> open(std::vector<shard>& shards, std::vector<joined_membership> joins,
-                                               const reporter& out);
-  /// The same with `watcher`, opened earlier (netlink::watcher::open): the
-  /// changes it queued since are reported by the first read(), so a watcher
-  /// opened before the run said it was joined misses none. Errors: `watcher`'s.
+  /// joining again on `shards` after a re-creation, through `watcher`
+  /// (netlink::watcher::open), opened earlier: the changes it queued since
+  /// are reported by the first read(), so a watcher opened before the run
+  /// said it was joined misses none. Errors: `watcher`'s.
   [[nodiscard]] static result<link_watch> open(result<netlink::watcher> watcher, std::vector<shard>& shards,
                                                std::vector<joined_membership> joins, const reporter& out);
 
