@@ -15,7 +15,10 @@ Parts, each a ratio measured in this run (absolute figures are context):
   against the hand-written C receiver (bench/c_recv.c) with the kernel's
   default buffer and with 4 MiB, and, in builds with liburing, the same
   receiver on io_uring (bench/uring_recv.cpp: core::uring_receiver's
-  multishot recvmsg in place of poll + recvmmsg) with both buffers. CPU per datagram is the receiver's user +
+  multishot recvmsg in place of poll + recvmmsg) and `mcast-recv
+  --io-uring` (its defaults and 4 MiB), each with both buffers; the
+  io_uring mcast-recv's CPU per datagram is also given over mcast-recv's
+  with the same buffer, the figure that decides its default. CPU per datagram is the receiver's user +
   system time (wait4's rusage) over the datagrams it received; loss is what
   each receiver counted from the sequence numbers.
 - exact: mcast-send unpaced -> mcast-recv with its defaults, COUNT
@@ -34,6 +37,28 @@ Parts, each a ratio measured in this run (absolute figures are context):
   loop, the library and mcast-recv's set-up (mcnet_joins_bench, its own
   namespace); the feed, tools and netlink benchmarks' ratio tables as they
   print them.
+
+The receive table's columns:
+- receiver: `c` the C recvmmsg receiver (bench/c_recv.c), `uring` the C
+  receiver on io_uring (mcnet_uring_recv), `mcast-recv`, and `mcast-recv
+  --io-uring`.
+- rcvbuf: what the receiver asked for: 4194304, or `kernel` (the C
+  receivers ask nothing: the kernel's default, net.core.rmem_default) or
+  `auto` (mcast-recv's own default: net.core.rmem_max, at most 8 MiB);
+  granted: SO_RCVBUF as the kernel gave it.
+- received, lost (from the sequence numbers), kdrops (the socket's drops).
+- ns/dgram: the receiver's CPU per datagram; vs C 4MiB: that over the C
+  receiver's with 4 MiB; vs recvmmsg: `mcast-recv --io-uring`'s over
+  mcast-recv's with the same rcvbuf; dg/read: datagrams a read.
+
+The library part's first table (each call against its raw loop, separate
+benchmarks) drifts with the machine's load: quote the alternating table's
+medians, beside the noise floor (the raw recvmmsg loop against itself).
+Losses in the UDP_GRO / UDP_SEGMENT and latency tables are said under
+them: their figures cover what arrived.
+
+The load average is printed at the start and the end (and is in --json:
+load_start, load_end): every figure depends on it.
 
 --quick runs every part with small counts: it checks that each benchmark
 runs and prints (CI), not the figures. Exit 0 when every part ran; 1 with a
@@ -191,6 +216,8 @@ def receive_once(t, receiver, port, rate, count):
         wait_line(rx, r"^joined", 10)
     else:
         extra = ["--rcvbuf", str(receiver[1]), "--force"] if receiver[1] else []
+        if receiver[0] == URING_RECV:
+            extra.append("--io-uring")
         argv = [t.recv, "-i", "eth0", "--json", "-c", str(count), "-d", f"{limit:.0f}"] + extra + [spec]
         rx = start(RX, RECEIVER_CPU, argv)
         early = wait_line(rx, r'"event": *"start"', 10)
@@ -204,16 +231,22 @@ def receive_once(t, receiver, port, rate, count):
     out, err, cpu = finish(rx, 30)
     if rx.returncode not in (0, 3):
         raise SuiteError(f"{receiver[0]} receiver exit {rx.returncode}: {err.strip()}")
+    per_read = None  # mcast-recv's datagrams per read (its summary's reads)
     if receiver[0] in ("c", "uring"):
         f = parse_pairs(out)
         got, lost, drops, granted = f["received"], f["lost"], f["kernel_drops"], f["rcvbuf"]
     else:
         events = [json.loads(l) for l in early + out.splitlines() if l.strip()]
-        s = next(e for e in events if e["event"] == "summary")["total"]
+        summary = next(e for e in events if e["event"] == "summary")
+        s = summary["total"]
         got, lost, drops = s["packets"], s["lost"], s["kernel_drops"]
         granted = next(e for e in events if e["event"] == "start")["rcvbuf"]["granted"]
+        per_read = summary["reads"]["datagrams_per_call"]
     return {"sent": sent, "received": got, "lost": lost, "kernel_drops": drops, "rcvbuf": granted,
-            "cpu_s": cpu, "ns_per_dgram": cpu * 1e9 / got if got else float("nan")}
+            "cpu_s": cpu, "ns_per_dgram": cpu * 1e9 / got if got else float("nan"), "datagrams_per_read": per_read}
+
+
+URING_RECV = "mcast-recv --io-uring"
 
 
 def receive_part(t, quick, results):
@@ -221,7 +254,7 @@ def receive_part(t, quick, results):
     count = 20000 if quick else 1000000
     receivers = [("c", 0), ("c", 4194304), ("mcast-recv", 0), ("mcast-recv", 4194304)]
     if t.uring_recv:
-        receivers += [("uring", 0), ("uring", 4194304)]
+        receivers += [("uring", 0), ("uring", 4194304), (URING_RECV, 0), (URING_RECV, 4194304)]
     port = 40000 + os.getpid() % 10000
     rows = []
     for rate in rates:
@@ -233,26 +266,33 @@ def receive_part(t, quick, results):
             try:
                 figures[r] = receive_once(t, r, port, rate, count)
             except SuiteError as e:
-                if r[0] != "uring":
+                if r[0] not in ("uring", URING_RECV):
                     raise
                 # io_uring refused here (kernel.io_uring_disabled, a seccomp
                 # filter): the optional backend is left out, the rest runs.
-                print(f"suite: the io_uring receiver is left out: {e}", file=sys.stderr)
-                receivers = [x for x in receivers if x[0] != "uring"]
+                print(f"suite: the io_uring receivers are left out: {e}", file=sys.stderr)
+                receivers = [x for x in receivers if x[0] not in ("uring", URING_RECV)]
         base = figures[("c", 4194304)]["ns_per_dgram"]
         for r in receivers:
             f = figures[r]
-            rows.append({"rate_pps": rate, "receiver": r[0], "rcvbuf_asked": r[1] or "default", **f,
-                         "ratio_to_c_4mib": f["ns_per_dgram"] / base})
+            # Which default: the kernel's for the C receivers, mcast-recv's own.
+            default = "kernel" if r[0] in ("c", "uring") else "auto"
+            row = {"rate_pps": rate, "receiver": r[0], "rcvbuf_asked": r[1] or default, **f,
+                   "ratio_to_c_4mib": f["ns_per_dgram"] / base}
+            if r[0] == URING_RECV:
+                row["ratio_to_mcast_recv"] = f["ns_per_dgram"] / figures[("mcast-recv", r[1])]["ns_per_dgram"]
+            rows.append(row)
     results["receive"] = rows
     print(f"\nreceive: {count} datagrams of {SIZE} bytes per run, mcast-send paced; sender on CPU {SENDER_CPU}, "
           f"receiver on CPU {RECEIVER_CPU}")
-    print(f"{'rate pps':>9} {'receiver':<11} {'rcvbuf':>8} {'granted':>9} {'received':>9} {'lost':>7} "
-          f"{'kdrops':>7} {'ns/dgram':>9} {'vs C 4MiB':>9}")
+    print(f"{'rate pps':>9} {'receiver':<21} {'rcvbuf':>8} {'granted':>9} {'received':>9} {'lost':>7} "
+          f"{'kdrops':>7} {'ns/dgram':>9} {'vs C 4MiB':>9} {'vs recvmmsg':>11} {'dg/read':>7}")
     for r in rows:
-        print(f"{r['rate_pps']:>9} {r['receiver']:<11} {str(r['rcvbuf_asked']):>8} {r['rcvbuf']:>9.0f} "
+        vs = f"{r['ratio_to_mcast_recv']:>11.3f}" if "ratio_to_mcast_recv" in r else f"{'':>11}"
+        per_read = f"{r['datagrams_per_read']:>7.1f}" if r["datagrams_per_read"] else f"{'':>7}"
+        print(f"{r['rate_pps']:>9} {r['receiver']:<21} {str(r['rcvbuf_asked']):>8} {r['rcvbuf']:>9.0f} "
               f"{r['received']:>9.0f} {r['lost']:>7.0f} {r['kernel_drops']:>7.0f} {r['ns_per_dgram']:>9.0f} "
-              f"{r['ratio_to_c_4mib']:>9.3f}")
+              f"{r['ratio_to_c_4mib']:>9.3f} {vs} {per_read}")
 
 
 def exact_part(t, quick, results):
@@ -345,7 +385,8 @@ def library_part(build, quick, results):
     if not ratios:
         raise SuiteError("mcnet_datagram_bench printed no ratio")
     results["library"] = ratios
-    print("\nlibrary: each call against its raw system-call loop (same run)")
+    print("\nlibrary: each call against its raw system-call loop (same run; separate benchmarks drift with the "
+          "load: not the figures to quote, see the alternating table)")
     print(f"{'mcnet':<30} {'raw':<28} {'mcnet ns':>9} {'raw ns':>9} {'ratio':>7} {'allocs':>7}")
     for r in ratios:
         print(f"{r['mcnet']:<30} {r['raw']:<28} {r['mcnet_ns']:>9.1f} {r['raw_ns']:>9.1f} {r['ratio']:>7.3f} "
@@ -377,10 +418,25 @@ def library_part(build, quick, results):
     results["mcnet_gso_bench"] = gso
     print("\nmcnet_gso_bench (UDP_SEGMENT and UDP_GRO against sendmmsg and recvmmsg):")
     print(gso.rstrip())
+    # "mode  sent  received  dg/read  sent dg/s  tx ns/dg  rx ns/dg  lost %"
+    lossy = [m for m in re.finditer(r"^(\S.*?)\s+(\d+)\s+(\d+)\s+[\d.]+\s+\d+\s+[\d.]+\s+[\d.]+\s+([\d.]+)$",
+                                    gso, re.M) if float(m[4]) > 0]
+    if lossy:
+        print("  note: " + "; ".join(f"{m[1].strip()} lost {m[4]} %" for m in lossy) +
+              ": the receiver fell behind (the load, see the load average); its CPU figures are per datagram "
+              "received, and a lossy mode's ratio is not one to quote")
     latency = sh(os.path.join(build, "bench", "mcnet_latency_bench"), *(["--quick"] if quick else []), timeout=300)
     results["mcnet_latency_bench"] = latency
     print("\nmcnet_latency_bench (10,000 datagrams a second, each way of waiting):")
     print(latency.rstrip())
+    sent = re.search(r"\((\d+) datagrams\)", latency)
+    # "  mode  p50 us  p99 us  max us  CPU/dgram  received  p50-raw"
+    short = [m for m in re.finditer(r"^\s+(\S.*?)\s+[\d.]+\s+[\d.]+\s+[\d.]+\s+\d+ ns\s+(\d+)\s+[-+][\d.]+$",
+                                     latency, re.M) if sent and int(m[2]) < int(sent[1])]
+    if short:
+        print("  note: " + "; ".join(f"{m[1].strip()} received {m[2]} of {sent[1]}" for m in short) +
+              ": datagrams lost (the receiver off its CPU under load); its percentiles cover what arrived, "
+              "and its max shows the stall")
     joins = sh(os.path.join(build, "bench", "mcnet_joins_bench"), *(["--quick"] if quick else []), timeout=300)
     results["mcnet_joins_bench"] = joins
     print("\nmcnet_joins_bench (1,000 groups on sharded sockets):")
@@ -399,8 +455,13 @@ def library_part(build, quick, results):
         print(tail)
 
 
+def load_text():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + " (1, 5, 15 min)"
+
+
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    # The whole docstring: the parts and the columns (trial t17c L4).
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--quick", action="store_true", help="small counts: check that every part runs (CI)")
     ap.add_argument("--build", default="build/release", help="the build directory (default build/release)")
     ap.add_argument("--json", help="also write every figure to this file as JSON")
@@ -423,13 +484,14 @@ def main():
             return 1
         RECEIVER_CPU = SENDER_CPU  # --quick only checks that everything runs
     t = Tools(args.build)
-    results = {"quick": args.quick, "kernel": os.uname().release, "cpus": os.cpu_count()}
+    results = {"quick": args.quick, "kernel": os.uname().release, "cpus": os.cpu_count(),
+               "load_start": list(os.getloadavg())}
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     began = time.monotonic()
     try:
         make_namespaces()
         print(f"mcnet benchmark suite{' (quick: small counts, the figures mean little)' if args.quick else ''}: "
-              f"{os.cpu_count()} CPUs, kernel {os.uname().release}")
+              f"{os.cpu_count()} CPUs, kernel {os.uname().release}, load average {load_text()} at the start")
         if "receive" in wanted:
             receive_part(t, args.quick, results)
         if "exact" in wanted:
@@ -440,7 +502,8 @@ def main():
         remove_namespaces()
     if "library" in wanted:
         library_part(args.build, args.quick, results)
-    print(f"\nsuite: {time.monotonic() - began:.0f} s")
+    results["load_end"] = list(os.getloadavg())
+    print(f"\nsuite: {time.monotonic() - began:.0f} s, load average {load_text()} at the end")
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <span>
 #include <string_view>
+#include <type_traits>
 
 #include <mcnet/core/control.hpp>
 #include <mcnet/core/endpoint.hpp>
@@ -84,6 +85,17 @@ inline void reset_unfilled(packet_info& info, std::uint32_t filled) noexcept {
   if ((filled & info_field::path_mtu) == 0) info.path_mtu = absent.path_mtu;
   if ((filled & info_field::original_destination) == 0) info.original_destination = absent.original_destination;
   if ((filled & info_field::segment_size) == 0) info.segment_size = absent.segment_size;
+}
+
+// Reset every field of `info` (reset_unfilled with nothing filled), as one
+// copy of the whole struct from an aligned constant: the compiler stores
+// the constant's words, no loads. Checking each field before storing was
+// slower (read_from without metadata 1.05-1.06 of recvmsg against 1.03 for
+// this, BM_interleaved_read_from, 2026-12-05).
+[[gnu::always_inline]] inline void reset_all(packet_info& info) noexcept {
+  static_assert(std::is_trivially_copyable_v<packet_info>);
+  alignas(64) static constexpr packet_info absent{};
+  std::memcpy(&info, &absent, sizeof info);
 }
 
 // The address of a kernel in_addr / in6_addr (`raw`, network order).

@@ -35,15 +35,32 @@ namespace {
 using detail::io_error;
 using detail::with_wait;
 
-[[gnu::always_inline]] inline void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h) noexcept {
+// Control room the read lends the kernel for a message without a control
+// buffer of its own: a UDP_GRO socket's coalesced read comes with its
+// segment size in a control message, and without room for it the read
+// could not be told from one long datagram (t17b 2). Room for every message
+// mcnet decodes, as the kernel writes the socket-level ones first. Never
+// zero-filled: only what the kernel wrote is read.
+struct lent_control {
+  alignas(cmsghdr) std::array<std::byte, max_control_size> bytes;
+};
+
+// The control room of a read into `m`: its own, or `lent` when it has none.
+[[gnu::always_inline]] inline std::span<std::byte> control_room(message& m, lent_control& lent) noexcept {
+  return m.control.empty() ? std::span<std::byte>(lent.bytes) : m.control;
+}
+
+[[gnu::always_inline]] inline void prepare_read(message& m, iovec& iov, sockaddr_storage& name, msghdr& h,
+                                                lent_control& lent) noexcept {
   iov = {m.buffer.data(), m.buffer.size()};
   h = {};
   h.msg_name = &name;
   h.msg_namelen = sizeof name;
   h.msg_iov = &iov;
   h.msg_iovlen = 1;
-  h.msg_control = m.control.empty() ? nullptr : m.control.data();
-  h.msg_controllen = m.control.size();
+  const auto room = control_room(m, lent);
+  h.msg_control = room.data();
+  h.msg_controllen = room.size();
 }
 
 // Inlined into read_from and read_batch whatever GCC's heuristics say: out
@@ -55,22 +72,29 @@ using detail::with_wait;
   m.wire_size = length;
   m.truncated = (flags & MSG_TRUNC) != 0;
   m.size = std::min(length, m.buffer.size());
-  m.control_truncated = (flags & MSG_CTRUNC) != 0;
-  m.control_size = h.msg_controllen;
+  // Control messages in lent room did not fit the caller's (empty) buffer:
+  // what the kernel says with MSG_CTRUNC when it has no room at all.
+  const bool lent = m.control.empty();
+  m.control_truncated = (flags & MSG_CTRUNC) != 0 || (lent && h.msg_controllen > 0);
+  m.control_size = lent ? 0 : h.msg_controllen;
   detail::store_peer(m.peer, &name, h.msg_namelen);
   if (m.control_error) m.control_error = {};
-  if (any(decode)) {
-    // `info` is reset and filled: the fields decoded are written over, the
-    // others reset (detail::reset_unfilled).
-    std::uint32_t filled = 0;
-    detail::control_failure failure;
-    if (h.msg_controllen > 0 &&
-        !detail::decode_control_into(std::span<const std::byte>(m.control.data(), h.msg_controllen), decode, m.info,
-                                     failure, filled)) {
-      m.control_error = make_error_code(errc::truncated_control_message);
-    }
-    detail::reset_unfilled(m.info, filled);
+  // `info` says what this read said and nothing else (t17b 1: a stale
+  // segment size cut a plain datagram in ten): every field decoded is
+  // written over, the others reset (detail::reset_unfilled). UDP_GRO's
+  // segment size is decoded whatever `decode` says.
+  if (h.msg_controllen == 0) {
+    detail::reset_all(m.info);
+    return;
   }
+  std::uint32_t filled = 0;
+  detail::control_failure failure;
+  if (!detail::decode_control_into(std::span<const std::byte>(static_cast<const std::byte*>(h.msg_control),
+                                                              h.msg_controllen),
+                                   decode | cmsg::segment_size, m.info, failure, filled)) {
+    m.control_error = make_error_code(errc::truncated_control_message);
+  }
+  detail::reset_unfilled(m.info, filled);
 }
 
 // Decoding asked of a message without control space would silently decode
@@ -241,12 +265,14 @@ result<void> read_from(socket_ref s, message& m, cmsg decode, wait_policy wait) 
   iovec iov;
   sockaddr_storage name;  // filled by the kernel
   msghdr h;
+  lent_control lent;
   const int fd = s.native_handle();
-  prepare_read(m, iov, name, h);
+  prepare_read(m, iov, name, h, lent);
+  const std::size_t room = h.msg_controllen;
   const bool may_block = detail::in_kernel(wait);
   const long r = with_wait(fd, POLLIN, wait, [&]() noexcept {
     h.msg_namelen = sizeof name;  // the kernel shrinks these on every call
-    h.msg_controllen = m.control.size();
+    h.msg_controllen = room;
     return sys::recvmsg(fd, h, may_block);
   });
   if (r < 0) return fail(io_error(r, "recvmsg"));
@@ -284,6 +310,11 @@ struct batch_scratch {
   std::array<iovec, batch_limit> iovs;
   std::array<sockaddr_storage, batch_limit> names;
 };
+// A read's scratch also has the control room lent to messages without
+// their own (used only by those).
+struct read_scratch : batch_scratch {
+  std::array<lent_control, batch_limit> lent;
+};
 }  // namespace
 
 result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode, wait_policy wait) noexcept {
@@ -293,10 +324,11 @@ result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decod
       if (msgs[i].control.empty()) return fail(no_control_buffer("recvmmsg", i));
     }
   }
-  batch_scratch scratch;
+  read_scratch scratch;
   auto& headers = scratch.headers;  // plain references: clang 14 cannot capture structured bindings
   auto& iovs = scratch.iovs;
   auto& names = scratch.names;
+  auto& lent = scratch.lent;
   const int fd = s.native_handle();
   const bool may_block = detail::in_kernel(wait);
   std::size_t done = 0;
@@ -306,7 +338,7 @@ result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decod
     // first datagram); later chunks take what is queued.
     auto attempt = [&]() noexcept {
       for (std::size_t i = 0; i < chunk; ++i) {
-        prepare_read(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr);
+        prepare_read(msgs[done + i], iovs[i], names[i], headers[i].msg_hdr, lent[i]);
         headers[i].msg_len = 0;
       }
       return sys::recvmmsg(fd, headers.data(), static_cast<unsigned>(chunk), may_block && done == 0);

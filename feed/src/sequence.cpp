@@ -142,6 +142,10 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
   // (check_probation()), and take the claim back with it.
   const bool climb = claim_.active && low > highest_ && low - highest_ <= gap_bound_;
   claim_.active = false;
+  // Past what the stream's pace allows: never proven (unproven()). A second
+  // claim while an unproven one keeps its copy adds to it.
+  const bool beyond = low > highest_ && low - highest_ > pace_ahead_;
+  const bool kept_copy = before_jump_.copy && unproven() != nullptr;
   if (before_jump_.copy && unproven() == nullptr) {
     // The claim on probation is proven: the new one is judged on its own,
     // from the state now (its probation ends; the copy is reused, so this
@@ -171,6 +175,7 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
   proof_from_ = own_received();
   proof_low_ = low;
   proven_ = false;
+  beyond_pace_ = kept_copy ? beyond_pace_ || beyond : beyond;
   return true;
 }
 
@@ -384,6 +389,7 @@ void sequence_tracker::end_evidence() noexcept {
 void sequence_tracker::end_probation() noexcept {
   end_evidence();
   before_jump_.copy.reset();
+  beyond_pace_ = false;
 }
 
 bool sequence_tracker::ends_refute() const noexcept {
@@ -447,7 +453,8 @@ void sequence_tracker::settle_probation() noexcept {
   // of 3,000 lost, then 4 numbers and the END, read 0 lost and 4 jumps).
   const bool end_carries_on = end_believed_ && end_count_ && *end_count_ > highest_ &&
                               *end_count_ - highest_ <= gap_bound_ && evidence_.count == 0;
-  if ((unproven() != nullptr && !end_carries_on) || ends_refute()) {
+  // (An END does not carry on a claim past what the stream's pace allows.)
+  if ((unproven() != nullptr && (!end_carries_on || beyond_pace_)) || ends_refute()) {
     retract(/*replay_last=*/true);
   } else {
     end_probation();
@@ -1329,6 +1336,15 @@ arrival sequence_tracker::add_run_now(std::uint64_t first, std::uint64_t count) 
   const bool was_any = any_;
   const std::uint64_t before = highest_;
   // Its numbers give one piece of evidence to each doubt (pieces_).
+  // A packet that starts inside the packet held and goes on past it (its
+  // first numbers sent again, as MoldUDP64 packets may overlap): the
+  // sender went on past the held numbers, as a packet that starts past
+  // them shows; they count in order, and its overlap is duplicates, not
+  // the held numbers below it reordered (trial t20r F2: 41-50 then 50-51
+  // read reordered 8).
+  if (held_.active && first <= held_.last && first + 1 >= held_.first && count - 1 > held_.last - first) {
+    release_held(true);
+  }
   const packet_pieces outer = pieces_;
   pieces_ = {};
   pieces_.in_packet = true;
@@ -1530,6 +1546,7 @@ arrival sequence_tracker::add_far(std::uint64_t seq) noexcept {
           const std::size_t count = far_.count;
           far_.count = 0;
           jumps_ -= n;
+          beyond_pace_ = false;  // a new epoch claims no loss: its proof is its numbers
           (void)restart(numbers[0]);
           for (std::size_t i = 1; i < count; ++i) (void)advance(numbers[i]);
           out = {verdict::restart, seq, {}};
@@ -1750,6 +1767,8 @@ void sequence_tracker::reset() noexcept {
   evidence_.count = 0;
   probation_end_ = jump_low_ = proof_from_ = proof_low_ = 0;
   proven_ = false;
+  beyond_pace_ = false;
+  pace_ahead_ = UINT64_MAX;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
 }

@@ -39,6 +39,18 @@ error libnl_error(int nle, std::string_view op) noexcept {
   return e;
 }
 
+// nl_connect's failure `nle`, with `err` the errno it left. libnl maps an
+// errno it has no code for (EMFILE, ENFILE: socket(2) found no descriptor)
+// to NLE_FAILURE, "Unspecific failure" (trial t16s 2): that errno is the
+// error then, with the descriptor hint the other sockets' failures give.
+error connect_error(int nle, int err) noexcept {
+  if (nle != -NLE_FAILURE || err == 0) return libnl_error(nle, "nl_connect");
+  auto e = error::from_errno(err, "nl_connect", "NETLINK_ROUTE");
+  if (err == EMFILE) e.with_hint("this process has no descriptor left (ulimit -n, RLIMIT_NOFILE)");
+  if (err == ENFILE) e.with_hint("the system has no descriptor left (fs.file-max)");
+  return e;
+}
+
 }  // namespace
 
 // ------------------------------------------------------------------ request
@@ -90,7 +102,8 @@ result<transport> transport::open(int receive_buffer) noexcept {
     return fail(libnl_error(e, "nl_socket_set_msg_buf_size"));
   }
   nl_socket_disable_msg_peek(s.get());
-  if (int e = nl_connect(s.get(), NETLINK_ROUTE); e < 0) return fail(libnl_error(e, "nl_connect"));
+  errno = 0;
+  if (int e = nl_connect(s.get(), NETLINK_ROUTE); e < 0) return fail(connect_error(e, errno));
   const int fd = nl_socket_get_fd(s.get());
   if (receive_buffer > 0) {
     if (int e = nl_socket_set_buffer_size(s.get(), receive_buffer, 0); e < 0) {

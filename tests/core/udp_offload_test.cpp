@@ -16,7 +16,10 @@
 #include <array>
 #include <chrono>
 #include <cstring>
+#include <memory>
 #include <numeric>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include <mcnet/core/control.hpp>
@@ -215,11 +218,52 @@ TEST(Segmentation, SplitsCoalescedReadsWithTheirMetadata) {
   EXPECT_EQ((*it).payload.front(), std::byte{5});
 }
 
-TEST(Segmentation, TruncatedReadMarksItsLastPiece) {
-  synthesised cut(300, 100, true);
+// The pieces of a read cut by its room (MSG_TRUNC): `room` bytes kept of
+// `wire` on the wire, in segments of `segment`.
+std::vector<bool> truncated_pieces(std::size_t room, std::size_t wire, std::uint32_t segment) {
+  synthesised cut(room, segment, true);
+  cut.m.wire_size = wire;
   std::vector<bool> truncated;
   for (const core::datagram& d : core::datagrams(cut.m)) truncated.push_back(d.truncated);
-  EXPECT_EQ(truncated, (std::vector<bool>{false, false, true}));
+  return truncated;
+}
+
+// Only a piece shorter than its datagram is marked truncated; the datagrams
+// past the room are counted (t17b 10: a room of 5 whole segments marked
+// its 5th, complete, piece truncated and counted the 6 past it nowhere).
+TEST(Segmentation, TruncatedReadMarksOnlyTheCutPieceAndCountsTheDatagramsCutAway) {
+  EXPECT_EQ(truncated_pieces(250, 1100, 100), (std::vector<bool>{false, false, true}));
+  EXPECT_EQ(truncated_pieces(500, 1100, 100), (std::vector<bool>(5, false))) << "5 whole segments";
+  EXPECT_EQ(truncated_pieces(550, 1050, 100), (std::vector<bool>{false, false, false, false, false, true}));
+  EXPECT_EQ(truncated_pieces(1000, 1050, 100), (std::vector<bool>(10, false))) << "the short last one cut away";
+  auto short_last = std::vector<bool>(10, false);
+  short_last.push_back(true);
+  EXPECT_EQ(truncated_pieces(1040, 1050, 100), short_last) << "40 bytes of the 50-byte last datagram";
+  const auto cut_away = [](std::size_t room, std::size_t wire, std::uint32_t segment) {
+    synthesised cut(room, segment, room < wire);
+    cut.m.wire_size = wire;
+    return core::datagrams_cut_away(cut.m);
+  };
+  EXPECT_EQ(cut_away(500, 1100, 100), 6u);
+  EXPECT_EQ(cut_away(550, 1050, 100), 5u) << "the 6th is there in part (truncated), 5 are not";
+  EXPECT_EQ(cut_away(1000, 1050, 100), 1u);
+  EXPECT_EQ(cut_away(1050, 1050, 100), 0u) << "not cut";
+  EXPECT_EQ(cut_away(0, 1100, 100), 10u) << "a room of 0: the first datagram's piece is empty and truncated";
+  EXPECT_EQ(cut_away(100, 1000, 0), 0u) << "one datagram cut: truncated, none cut away";
+  // One datagram cut (no segment size): its one piece is truncated.
+  synthesised single(100, 0, true);
+  single.m.wire_size = 1000;
+  std::vector<bool> truncated;
+  for (const core::datagram& d : core::datagrams(single.m)) truncated.push_back(d.truncated);
+  EXPECT_EQ(truncated, std::vector<bool>{true});
+  // The range sums the reads'.
+  synthesised a(500, 100, true), b(550, 100, true);
+  a.m.wire_size = 1100;
+  b.m.wire_size = 1050;
+  std::array<core::message, 2> reads{a.m, b.m};
+  EXPECT_EQ(core::datagrams(reads).cut_away(), 11u);
+  EXPECT_EQ(core::datagrams(reads).size(), 11u) << "the pieces in the buffers";
+
   synthesised empty(0, 0);
   EXPECT_EQ(core::datagrams(empty.m).size(), 1u) << "an empty datagram is a datagram";
   EXPECT_EQ(core::datagrams(std::span<const core::message>{}).size(), 0u);
@@ -316,6 +360,205 @@ TEST_P(NetSegmentation, GroupGetsEverySegmentPlainOrCoalesced) {
 
 INSTANTIATE_TEST_SUITE_P(Families, NetSegmentation, ::testing::Values(false, true),
                          [](const auto& param) { return param.param ? "v6" : "v4"; });
+
+// On the loopback of a namespace of its own: a socket with UDP_GRO on
+// (`metadata`: and the options enable_metadata sets), one without any
+// option, and a sender. A run sent with UDP_SEGMENT to the first arrives as
+// one coalesced read (loopback keeps the GSO packet whole).
+struct gro_loopback {
+  std::unique_ptr<test::network> net = test::network::lan(1);
+  std::vector<core::socket> s;  // gro, plain, tx
+
+  explicit gro_loopback(bool metadata) {
+    s = test::run_in((*net)[0], [&] {
+      std::vector<core::socket> made;
+      made.push_back(core::listen_udp(core::endpoint::parse("127.0.0.1:0").value()).value());
+      EXPECT_TRUE(core::set(made.back(), opt::udp_gro, true));
+      if (metadata) test::enable_metadata(made.back(), false);
+      made.push_back(core::listen_udp(core::endpoint::parse("127.0.0.1:0").value()).value());
+      made.push_back(core::socket::open(AF_INET, SOCK_DGRAM).value());
+      return made;
+    });
+  }
+  [[nodiscard]] core::socket& gro() { return s[0]; }
+  [[nodiscard]] core::socket& plain() { return s[1]; }
+  // `count` datagrams of `segment` bytes in one UDP_SEGMENT send to gro().
+  void run(std::size_t segment, std::size_t count) {
+    auto r = send_segmented(s[2], core::local_endpoint(s[0]).value(), segment, count);
+    ASSERT_TRUE(r) << r.error().message();
+  }
+  // One datagram of `size` bytes to plain().
+  void one(std::size_t size) {
+    std::vector<std::byte> payload(size, std::byte{'p'});
+    auto r = core::write_to(s[2], core::message{.buffer = payload, .size = size,
+                                                .peer = core::local_endpoint(s[1]).value()});
+    ASSERT_TRUE(r) << r.error().message();
+  }
+};
+
+// The run's read: 11 datagrams of 100 bytes, with its TTL.
+void expect_the_run(const core::message& m) {
+  EXPECT_EQ(m.size, 1100u);
+  EXPECT_EQ(m.info.segment_size, 100u);
+  EXPECT_EQ(core::datagram_count(m), 11u);
+  EXPECT_EQ(m.info.hop_limit, 64) << "IP_RECVTTL is on for the GRO socket";
+}
+// The plain datagram's read, decoding nothing: nothing of the run's read is left.
+void expect_the_plain_datagram(const core::message& m) {
+  EXPECT_EQ(m.size, 1000u);
+  EXPECT_EQ(m.info.segment_size, 0u) << "not the earlier read's";
+  EXPECT_EQ(core::datagram_count(m), 1u);
+  EXPECT_EQ(m.info.hop_limit, -1);
+  EXPECT_FALSE(m.info.destination.is_valid());
+  EXPECT_FALSE(m.info.software_time);
+  EXPECT_FALSE(m.control_truncated);
+}
+
+// A message read again says only what its new read said, on every path
+// (t17b 1: a receive_batch that had read a coalesced run cut a plain
+// 1000-byte datagram read later with cmsg::none into ten by the stale
+// segment size).
+TEST(NetSegmentation, EveryReadSaysOnlyWhatItsOwnReadSaid) {
+  MCNET_REQUIRE_NETNS();
+  gro_loopback lo(true);
+  const auto kinds = test::metadata_kinds | core::cmsg::segment_size;
+  const auto wait = core::wait_policy::deadline(1s);
+  {
+    SCOPED_TRACE("receive_batch");
+    auto b = core::receive_batch::make(4, 65535).value();
+    lo.run(100, 11);
+    ASSERT_EQ(b.read(lo.gro(), kinds, wait).value(), 1u);
+    expect_the_run(b[0]);
+    EXPECT_EQ(b.datagrams().size(), 11u);
+    lo.one(1000);
+    ASSERT_EQ(b.read(lo.plain(), core::cmsg::none, wait).value(), 1u);
+    expect_the_plain_datagram(b[0]);
+    EXPECT_EQ(b.datagrams().size(), 1u);
+  }
+  {
+    SCOPED_TRACE("read_batch");
+    std::array<test::owned_message, 2> owned;
+    std::array<core::message, 2> msgs{owned[0].m, owned[1].m};
+    lo.run(100, 11);
+    ASSERT_EQ(core::read_batch(lo.gro(), msgs, kinds, wait).value(), 1u);
+    expect_the_run(msgs[0]);
+    lo.one(1000);
+    ASSERT_EQ(core::read_batch(lo.plain(), msgs, core::cmsg::none, wait).value(), 1u);
+    expect_the_plain_datagram(msgs[0]);
+  }
+  {
+    SCOPED_TRACE("read_from");
+    test::owned_message m;
+    lo.run(100, 11);
+    ASSERT_TRUE(core::read_from(lo.gro(), m.m, kinds, wait));
+    expect_the_run(m.m);
+    lo.one(1000);
+    ASSERT_TRUE(core::read_from(lo.plain(), m.m, core::cmsg::none, wait));
+    expect_the_plain_datagram(m.m);
+    EXPECT_EQ(core::datagrams(m.m).size(), 1u);
+  }
+}
+
+// A coalesced read is split whatever the read asked to decode: the UDP_GRO
+// message is decoded whenever the kernel sends it (t17b 2: a run of 11
+// read with cmsg::pktinfo, or with read_from and cmsg::none, came back as
+// one 1100-byte message, nothing flagged). Without a control buffer the
+// library lends the kernel room for it, and the message says the kernel's
+// control messages did not fit the caller's (empty) buffer.
+TEST(NetSegmentation, ACoalescedReadIsSplitWhateverTheReadDecodes) {
+  MCNET_REQUIRE_NETNS();
+  gro_loopback lo(false);  // UDP_GRO only: IP_PKTINFO is off
+  const auto wait = core::wait_policy::deadline(1s);
+  const auto expect_split = [](const core::message& m, bool has_control) {
+    EXPECT_EQ(m.size, 1100u);
+    EXPECT_EQ(m.info.segment_size, 100u);
+    EXPECT_EQ(core::datagrams(m).size(), 11u);
+    EXPECT_EQ(m.control_truncated, !has_control) << "control messages but no buffer: MSG_CTRUNC";
+    EXPECT_EQ(m.control_size, has_control ? CMSG_SPACE(sizeof(int)) : 0u);
+  };
+  {
+    SCOPED_TRACE("receive_batch, cmsg::pktinfo");
+    auto b = core::receive_batch::make(4, 65535).value();
+    lo.run(100, 11);
+    ASSERT_EQ(b.read(lo.gro(), core::cmsg::pktinfo, wait).value(), 1u);
+    expect_split(b[0], true);
+    EXPECT_EQ(b.datagrams().size(), 11u);
+    lo.run(100, 11);
+    ASSERT_EQ(b.read(lo.gro(), core::cmsg::none, wait).value(), 1u);
+    expect_split(b[0], true);
+  }
+  {
+    SCOPED_TRACE("read_from, cmsg::none, with and without a control buffer");
+    test::owned_message m;
+    lo.run(100, 11);
+    ASSERT_TRUE(core::read_from(lo.gro(), m.m, core::cmsg::none, wait));
+    expect_split(m.m, true);
+    m.m.control = {};
+    lo.run(100, 11);
+    ASSERT_TRUE(core::read_from(lo.gro(), m.m, core::cmsg::none, wait));
+    expect_split(m.m, false);
+  }
+  {
+    SCOPED_TRACE("read_batch, messages without a control buffer");
+    std::array<test::owned_message, 3> owned;
+    std::array<core::message, 3> msgs{owned[0].m, owned[1].m, owned[2].m};
+    for (auto& m : msgs) m.control = {};
+    lo.run(100, 11);
+    lo.run(200, 3);
+    std::size_t got = 0;
+    while (got < 2) {
+      auto n = core::read_batch(lo.gro(), std::span(msgs).subspan(got), core::cmsg::none, wait);
+      ASSERT_TRUE(n) << n.error().message();
+      got += *n;
+    }
+    expect_split(msgs[0], false);
+    EXPECT_EQ(msgs[1].info.segment_size, 200u);
+    EXPECT_EQ(core::datagrams(std::span(msgs).first(2)).size(), 14u);
+  }
+  // A plain datagram on the GRO socket is one read without a UDP_GRO
+  // message: nothing lent is flagged.
+  {
+    test::owned_message m;
+    m.m.control = {};
+    test::send_text(lo.s[2], core::local_endpoint(lo.gro()).value(), "alone");
+    ASSERT_TRUE(core::read_from(lo.gro(), m.m, core::cmsg::none, wait));
+    EXPECT_EQ(m.text(), "alone");
+    EXPECT_EQ(m.m.info.segment_size, 0u);
+    EXPECT_FALSE(m.m.control_truncated);
+  }
+}
+
+// A coalesced read cut by its room (MSG_TRUNC) on the wire: the pieces that
+// fit whole are whole, a piece cut short is truncated, and the datagrams
+// past the room are counted (t17b 10).
+TEST(NetSegmentation, ACutCoalescedReadSaysWhichPiecesAreWholeAndHowManyWereCutAway) {
+  MCNET_REQUIRE_NETNS();
+  gro_loopback lo(false);
+  for (const auto& [room, whole, cut_short, away] :
+       {std::tuple{500u, 5u, 0u, 6u}, std::tuple{550u, 5u, 1u, 5u}, std::tuple{65535u, 11u, 0u, 0u}}) {
+    SCOPED_TRACE("room " + std::to_string(room));
+    auto b = core::receive_batch::make(2, room).value();
+    lo.run(100, 11);
+    ASSERT_EQ(b.read(lo.gro(), core::cmsg::segment_size, core::wait_policy::deadline(1s)).value(), 1u);
+    EXPECT_EQ(b[0].wire_size, 1100u);
+    EXPECT_EQ(b[0].truncated, room < 1100);
+    std::size_t complete = 0, incomplete = 0;
+    for (const core::datagram& d : b.datagrams()) {
+      if (d.truncated) {
+        ++incomplete;
+        EXPECT_LT(d.payload.size(), 100u);
+      } else {
+        ++complete;
+        EXPECT_EQ(d.payload.size(), 100u);
+      }
+    }
+    EXPECT_EQ(complete, whole);
+    EXPECT_EQ(incomplete, cut_short);
+    EXPECT_EQ(core::datagrams_cut_away(b[0]), away);
+    EXPECT_EQ(b.datagrams().cut_away(), away);
+    EXPECT_EQ(complete + incomplete + away, 11u) << "every datagram of the run accounted for";
+  }
+}
 
 // The kernel's refusals carry a hint that names segmentation.
 TEST(NetSegmentationErrors, KernelRefusalsSayWhy) {

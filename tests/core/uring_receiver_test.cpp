@@ -16,19 +16,31 @@
 
 #if MCNET_HAS_IO_URING
 
+#include <linux/net_tstamp.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
+#include <thread>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include <mcnet/core/control.hpp>
+#include <mcnet/core/datagrams.hpp>
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/membership.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/receive_batch.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/udp_options.hpp>
 #include <mcnet/core/uring_receiver.hpp>
 
 #include "alloc_counter.hpp"
@@ -78,6 +90,62 @@ TEST(UringReceiver, RefusesShapesTheKernelCannotTake) {
   auto added = empty.add(core::socket_ref(0));
   ASSERT_FALSE(added);
   EXPECT_EQ(added.error().code, std::errc::invalid_argument);
+}
+
+// A pipe's two descriptors, closed at the end of the scope.
+struct uring_test_pipe {
+  std::array<int, 2> fd{-1, -1};
+  uring_test_pipe() { EXPECT_EQ(::pipe(fd.data()), 0); }
+  uring_test_pipe(const uring_test_pipe&) = delete;
+  uring_test_pipe& operator=(const uring_test_pipe&) = delete;
+  ~uring_test_pipe() {
+    for (const int f : fd) {
+      if (f >= 0) ::close(f);
+    }
+  }
+};
+
+// A request ended by an error is not armed again: with no other socket
+// left, the next read answers EINVAL at once instead of waiting on an
+// empty ring (trial t17c L1: a deadline read waited out its 2 s, a blocking
+// one never returned).
+TEST(UringReceiver, AReadWithNoSocketLeftAfterARequestErrorAnswersAtOnce) {
+  MCNET_REQUIRE_IO_URING();
+  uring_test_pipe p;
+  auto r = core::uring_receiver::make(4, 256).value();
+  ASSERT_EQ(r.add(core::socket_ref(p.fd[0])).value(), 0u);  // not a socket: its request fails
+  auto first = r.read(core::wait_policy::deadline(1s));
+  ASSERT_FALSE(first);
+  EXPECT_NE(first.error().code, std::errc::timed_out) << first.error().message();
+  EXPECT_EQ(first.error().number(), 0) << "socket 0's request";
+  const auto start = std::chrono::steady_clock::now();
+  auto second = r.read(core::wait_policy::deadline(2s));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, std::errc::invalid_argument) << second.error().message();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 500ms) << "no wait on a ring with nothing armed";
+  EXPECT_NE(second.error().message().find("ended with an error"), std::string::npos) << second.error().message();
+  auto blocking = r.read(core::wait_policy::blocking());
+  ASSERT_FALSE(blocking);
+  EXPECT_EQ(blocking.error().code, std::errc::invalid_argument) << blocking.error().message();
+}
+
+// The ring is single issuer (IORING_SETUP_SINGLE_ISSUER): a read from
+// another thread than make()'s is refused by the kernel with EEXIST, and
+// the error says what that means (trial t17c L3: "io_uring_enter io_uring:
+// File exists", no hint).
+TEST(UringReceiver, AReadFromAnotherThreadSaysToReadFromTheMakersThread) {
+  MCNET_REQUIRE_IO_URING();
+  uring_test_pipe p;
+  auto r = core::uring_receiver::make(4, 256).value();
+  ASSERT_TRUE(r.add(core::socket_ref(p.fd[0])));
+  std::optional<mcnet::error> failed;
+  std::thread([&] {
+    auto n = r.read(core::wait_policy::nonblocking());
+    if (!n) failed = n.error();
+  }).join();
+  ASSERT_TRUE(failed) << "a read of an unarmed pipe's request cannot succeed";
+  if (failed->code != std::errc::file_exists) GTEST_SKIP() << "not a single-issuer ring here: " << failed->message();
+  EXPECT_NE(failed->message().find("the thread that called make()"), std::string::npos) << failed->message();
 }
 
 TEST(UringReceiver, WaitsAsThePolicySays) {
@@ -292,7 +360,7 @@ TEST(NetUringReceiver, FlagsADatagramLongerThanItsBuffer) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_IO_URING();
   on_loopback([](core::socket& rx, core::socket& tx) {
-    auto r = core::uring_receiver::make(4, 100).value();  // no metadata: no control room
+    auto r = core::uring_receiver::make(4, 100).value();  // nothing decoded but UDP_GRO (never sent here)
     ASSERT_TRUE(r.add(rx));
     test::send_text(tx, {}, std::string(100, 'a'));
     test::send_text(tx, {}, std::string(1000, 'b'));
@@ -361,6 +429,191 @@ TEST(NetUringReceiver, TwoSocketsOnOneRing) {
     EXPECT_EQ(got[0][i], test::numbered("a", i));
     EXPECT_EQ(got[1][i], test::numbered("b", i));
   }
+}
+
+// On the loopback of a namespace of its own: sockets `rx` (the first with
+// UDP_GRO and IP_RECVTTL on when `gro`) and a sender, `tx`.
+struct loopback_sockets {
+  std::unique_ptr<test::network> net = test::network::lan(1);
+  std::vector<core::socket> rx;
+  core::socket tx;
+
+  explicit loopback_sockets(std::size_t count, bool gro = false) {
+    std::tie(rx, tx) = test::run_in((*net)[0], [&] {
+      std::vector<core::socket> made;
+      for (std::size_t i = 0; i < count; ++i) {
+        made.push_back(core::listen_udp(core::endpoint::parse("127.0.0.1:0").value()).value());
+      }
+      if (gro) {
+        EXPECT_TRUE(core::set(made.front(), core::opt::udp_gro, true));
+        test::raw_set(made.front(), IPPROTO_IP, IP_RECVTTL, 1);
+      }
+      return std::pair(std::move(made), core::socket::open(AF_INET, SOCK_DGRAM).value());
+    });
+  }
+  [[nodiscard]] core::endpoint at(std::size_t i) const { return core::local_endpoint(rx[i]).value(); }
+  // `count` datagrams of `segment` bytes to rx[0] in one UDP_SEGMENT send.
+  void run(std::size_t segment, std::size_t count) {
+    std::vector<std::byte> payload(segment * count, std::byte{'r'});
+    core::control_buffer control;
+    core::cmsg_writer w(control.span());
+    ASSERT_TRUE(w.append_segment_size(static_cast<std::uint16_t>(segment)));
+    auto r = core::write_to(tx, core::message{.buffer = payload, .size = payload.size(), .peer = at(0),
+                                              .control = control.span(), .control_size = w.size()});
+    ASSERT_TRUE(r) << r.error().message();
+  }
+  // Whether a new socket can bind `port` on the namespace's loopback.
+  [[nodiscard]] bool can_bind(std::uint16_t port) const {
+    return test::run_in((*net)[0], [&] {
+      return core::listen_udp(core::endpoint(core::ip_address::v4(127, 0, 0, 1), port)).has_value();
+    });
+  }
+};
+
+// A coalesced read is split whatever the receiver decodes (it always has
+// room for the UDP_GRO message), and a buffer read again says only what its
+// new datagram said (t17b 1 and 2: without cmsg::segment_size an 11-datagram
+// run came back as one message, nothing flagged).
+TEST(NetUringReceiver, SplitsACoalescedReadWhateverItDecodesAndSaysOnlyEachReadsOwn) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_IO_URING();
+  loopback_sockets lo(2, /*gro=*/true);
+  for (const cmsg decode : {cmsg::none, cmsg::hop_limit, cmsg::hop_limit | cmsg::segment_size}) {
+    SCOPED_TRACE("decode " + std::to_string(static_cast<unsigned>(decode)));
+    auto r = core::uring_receiver::make(1, 65535, decode).value();  // one buffer: every read reuses it
+    ASSERT_EQ(r.add(lo.rx[0]).value(), 0u);
+    ASSERT_EQ(r.add(lo.rx[1]).value(), 1u);
+    lo.run(100, 11);
+    ASSERT_EQ(r.read(core::wait_policy::deadline(1s)).value(), 1u);
+    EXPECT_EQ(r[0].size, 1100u);
+    EXPECT_EQ(r[0].info.segment_size, 100u);
+    EXPECT_EQ(core::datagrams(r.received()).size(), 11u);
+    EXPECT_EQ(r[0].info.hop_limit, decode == cmsg::none ? -1 : 64);
+    test::send_text(lo.tx, lo.at(1), std::string(1000, 'p'));
+    ASSERT_EQ(r.read(core::wait_policy::deadline(1s)).value(), 1u);
+    EXPECT_EQ(r.socket_of(0), 1u);
+    EXPECT_EQ(r[0].size, 1000u);
+    EXPECT_EQ(r[0].info.segment_size, 0u) << "not the earlier read's";
+    EXPECT_EQ(core::datagrams(r.received()).size(), 1u);
+    EXPECT_EQ(r[0].info.hop_limit, -1) << "the plain socket sends no TTL";
+  }
+}
+
+// The socket-level messages (SO_TIMESTAMPNS, SO_TIMESTAMPING, SO_RXQ_OVFL
+// after a drop) come before UDP_GRO's: a receiver that decodes nothing
+// still has room for them and the segment size (trial t17c M2: 24 bytes of
+// room took SO_TIMESTAMPNS, and an 11-datagram run read as one, flagged
+// only by control_truncated).
+TEST(NetUringReceiver, SplitsACoalescedReadWithSocketLevelMessagesOnAndNothingDecoded) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_IO_URING();
+  loopback_sockets lo(1, /*gro=*/true);
+  auto& rx = lo.rx[0];
+  test::raw_set(rx, SOL_SOCKET, SO_TIMESTAMPNS, 1);
+  ASSERT_TRUE(core::set(rx, core::opt::timestamping,
+                        std::uint32_t{SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE}));
+  test::raw_set(rx, SOL_SOCKET, SO_RXQ_OVFL, 1);
+  // A drop first, so that every datagram after it carries SO_RXQ_OVFL: a
+  // burst into the kernel's least receive buffer, read away.
+  test::raw_set(rx, SOL_SOCKET, SO_RCVBUF, 1);
+  for (int i = 0; i < 50; ++i) test::send_text(lo.tx, lo.at(0), std::string(200, 'd'));
+  std::array<char, 2048> sink{};
+  while (::recv(rx.native_handle(), sink.data(), sink.size(), MSG_DONTWAIT) > 0) {
+  }
+  ASSERT_GT(core::get(rx, core::opt::memory_info).value().drops, 0u) << "the burst overflowed the buffer";
+  test::raw_set(rx, SOL_SOCKET, SO_RCVBUF, 1 << 20);
+  auto r = core::uring_receiver::make(4, 65535).value();  // cmsg::none
+  ASSERT_TRUE(r.add(rx));
+  lo.run(100, 11);
+  ASSERT_EQ(r.read(core::wait_policy::deadline(1s)).value(), 1u);
+  EXPECT_EQ(r[0].size, 1100u);
+  EXPECT_FALSE(r[0].control_truncated) << "room for every message the socket sends";
+  EXPECT_EQ(r[0].info.segment_size, 100u);
+  EXPECT_EQ(core::datagrams(r.received()).size(), 11u);
+  EXPECT_FALSE(r[0].info.software_time) << "not asked for";
+  EXPECT_FALSE(r[0].info.drops) << "not asked for";
+}
+
+// A coalesced read longer than a buffer: the whole pieces are whole, and the
+// datagrams past the room are counted (t17b 10: room 500, segment 100: the
+// 5th, complete, piece was marked truncated and the 6 others counted nowhere).
+TEST(NetUringReceiver, ACutCoalescedReadSaysWhichPiecesAreWholeAndHowManyWereCutAway) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_IO_URING();
+  loopback_sockets lo(1, /*gro=*/true);
+  auto r = core::uring_receiver::make(4, 500).value();
+  ASSERT_TRUE(r.add(lo.rx[0]));
+  lo.run(100, 11);
+  ASSERT_EQ(r.read(core::wait_policy::deadline(1s)).value(), 1u);
+  EXPECT_TRUE(r[0].truncated);
+  EXPECT_EQ(r[0].wire_size, 1100u);
+  std::size_t whole = 0;
+  for (const core::datagram& d : core::datagrams(r.received())) {
+    EXPECT_FALSE(d.truncated) << "every piece is a whole 100-byte datagram";
+    EXPECT_EQ(d.payload.size(), 100u);
+    ++whole;
+  }
+  EXPECT_EQ(whole, 5u);
+  EXPECT_EQ(core::datagrams_cut_away(r[0]), 6u);
+}
+
+// Closing an added socket's descriptor does not end its request: the ring
+// holds the socket, which stays bound and keeps receiving (t17b 3: the
+// header promised EBADF). remove() ends it: its port is free again, its
+// datagrams are no longer delivered, the other sockets are still served.
+TEST(NetUringReceiver, ClosingAnAddedSocketLeavesItOpenUntilItIsRemoved) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_IO_URING();
+  loopback_sockets lo(2);
+  auto r = core::uring_receiver::make(8, 256).value();
+  ASSERT_EQ(r.add(lo.rx[0]).value(), 0u);
+  ASSERT_EQ(r.add(lo.rx[1]).value(), 1u);
+  const auto first = lo.at(0);
+  test::send_text(lo.tx, first, "one");
+  ASSERT_EQ(r.read(core::wait_policy::deadline(1s)).value(), 1u);
+  EXPECT_EQ(text_of(r[0]), "one");
+  lo.rx[0].close();
+  test::send_text(lo.tx, first, "two");
+  auto after_close = r.read(core::wait_policy::deadline(1s));
+  ASSERT_TRUE(after_close) << "closing alone does not stop the request: " << after_close.error().message();
+  EXPECT_EQ(text_of(r[0]), "two");
+  EXPECT_EQ(r.socket_of(0), 0u);
+  EXPECT_FALSE(lo.can_bind(first.port())) << "the ring holds the closed socket, and its port";
+
+  // A datagram queued for it before the removal is not delivered after it.
+  test::send_text(lo.tx, first, "three");
+  test::send_text(lo.tx, lo.at(1), "four");
+  auto removed = r.remove(0);
+  ASSERT_TRUE(removed) << removed.error().message();
+  EXPECT_TRUE(lo.can_bind(first.port())) << "removed: the ring let the socket go";
+  auto n = r.read(core::wait_policy::deadline(1s));
+  ASSERT_TRUE(n) << n.error().message();
+  ASSERT_EQ(*n, 1u);
+  EXPECT_EQ(text_of(r[0]), "four");
+  EXPECT_EQ(r.socket_of(0), 1u);
+  auto quiet = r.read(core::wait_policy::deadline(50ms));
+  ASSERT_FALSE(quiet);
+  EXPECT_EQ(quiet.error().code, mcnet::errc::timed_out) << quiet.error().message();
+  EXPECT_EQ(r.sockets(), 2u) << "indices are never reused";
+
+  for (const std::size_t bad : {std::size_t{0}, std::size_t{2}}) {
+    auto again = r.remove(bad);
+    ASSERT_FALSE(again) << bad;
+    EXPECT_EQ(again.error().code, std::errc::invalid_argument);
+    EXPECT_EQ(again.error().number(), static_cast<std::int64_t>(bad));
+  }
+  // A socket removed before any read was never armed; the next added one is.
+  loopback_sockets more(2);
+  ASSERT_EQ(r.add(more.rx[0]).value(), 2u);
+  ASSERT_TRUE(r.remove(2));
+  ASSERT_EQ(r.add(more.rx[1]).value(), 3u);
+  test::send_text(more.tx, more.at(0), "never");
+  test::send_text(more.tx, more.at(1), "five");
+  ASSERT_EQ(r.read(core::wait_policy::deadline(1s)).value(), 1u);
+  EXPECT_EQ(text_of(r[0]), "five");
+  EXPECT_EQ(r.socket_of(0), 3u);
+  core::uring_receiver empty;
+  EXPECT_FALSE(empty.remove(0));
 }
 
 TEST(NetHotPath, UringReceiverAllocatesNothingPerDatagram) {

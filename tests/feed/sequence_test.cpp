@@ -1550,6 +1550,31 @@ TEST(SequenceTracker, AForgedPacketOfManyNumbersHidesNoLoss) {
   EXPECT_EQ(e.received(), 6u) << "an END past them counts them";
 }
 
+// Trial t20r F2: a packet that starts inside the one before it and goes on
+// past it: its overlap is duplicates, the rest new; the numbers the packet
+// before held (a claim) count in order, never reordered.
+TEST(SequenceRuns, APacketOverlappingTheLastIsDuplicatesNotReordered) {
+  feed::sequence_tracker t;
+  for (std::uint64_t first = 1; first <= 41; first += 10) (void)t.add_run(first, 10);
+  EXPECT_EQ(t.add_run(50, 2).kind, verdict::duplicate) << "50 came in 41-50";
+  (void)t.add_run(52, 10);
+  (void)t.end(62);
+  EXPECT_EQ(t.received(), 61u);
+  EXPECT_EQ(t.lost(), 0u);
+  EXPECT_EQ(t.reordered(), 0u);
+  EXPECT_EQ(t.duplicates(), 1u);
+  EXPECT_EQ(t.jumps(), 0u);
+  feed::sequence_tracker w;
+  (void)w.add_run(1, 10);
+  (void)w.add_run(11, 100);
+  (void)w.add_run(101, 20);
+  (void)w.end(121);
+  EXPECT_EQ(w.received(), 120u);
+  EXPECT_EQ(w.lost(), 0u);
+  EXPECT_EQ(w.reordered(), 0u);
+  EXPECT_EQ(w.duplicates(), 10u);
+}
+
 // Issue 20, trial20p F3: MoldUDP64 packets of 10 messages or more, with
 // mcast-send's faults (send_plan.hpp: reorder sends packet m*K just before
 // m*K-1, dup sends m*K-1 twice, drop leaves it out). A reordered packet read

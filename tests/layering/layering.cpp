@@ -246,6 +246,18 @@ std::vector<violation> check_system_calls(const file& f) {
   return out;
 }
 
+std::vector<violation> check_json_text(const file& f) {
+  std::vector<violation> out;
+  if (top_of(f.path) != "tools" || f.path.generic_string() == "tools/common/src/output.cpp") return out;
+  static const std::regex call(R"(\.\s*dump\s*\()");
+  const std::string code = strip_comments_and_strings(f.text);
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), call); it != std::sregex_iterator(); ++it) {
+    out.push_back({where(f, line_of(code, static_cast<std::size_t>(it->position(0)))),
+                   "JSON serialized by dump(): use json_text(), which replaces bytes that are not UTF-8"});
+  }
+  return out;
+}
+
 namespace {
 
 // Whether `path` is a public header of a library layer: <layer>/include/...

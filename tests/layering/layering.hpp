@@ -67,6 +67,13 @@ struct violation {
 /// Comments and string literals are ignored.
 [[nodiscard]] std::vector<violation> check_system_calls(const file& f);
 
+/// JSON serialized in the tools (`tools/`) other than by json_text()
+/// (tools/common/src/output.cpp): a `.dump(` call, whose strict default
+/// throws nlohmann's type_error 316 on a string that is not UTF-8 (an
+/// interface name, a session name from the network: trial t16s 1).
+/// Comments and string literals are ignored.
+[[nodiscard]] std::vector<violation> check_json_text(const file& f);
+
 /// Whether `path` may make socket system calls: core/src/sys and the
 /// netlink transport.
 [[nodiscard]] bool may_make_system_calls(const std::filesystem::path& path);

@@ -157,6 +157,15 @@ TEST(Layering, LibraryCallsCommentsAndStringsAreNotSocketCalls) {
   EXPECT_TRUE(check_system_calls({"tests/core/io_test.cpp", "::sendto(fd, b, 1, 0, nullptr, 0);\n"}).empty());
 }
 
+TEST(Layering, JsonSerializedOutsideJsonTextIsFound) {
+  const file f{"tools/common/src/receiver.cpp", "// j.dump() in a comment\nauto s = j[\"name\"].dump();\nauto t = json_text(j);\n"};
+  const auto v = check_json_text(f);
+  ASSERT_EQ(v.size(), 1u) << describe(v);
+  EXPECT_EQ(v[0].where, "tools/common/src/receiver.cpp:2");
+  EXPECT_TRUE(check_json_text({"tools/common/src/output.cpp", "return j.dump(-1);\n"}).empty());
+  EXPECT_TRUE(check_json_text({"bench/netlink_bench.cpp", "d.dump(1);\n"}).empty());
+}
+
 TEST(Layering, StrippingKeepsLinesAndLength) {
   const std::string text = "a /* b\n c */ d \"e\\\"f\" // g\nh";
   const auto s = strip_comments_and_strings(text);
@@ -269,6 +278,16 @@ TEST_F(LayeringTree, SocketCallsOnlyInSysAndTheNetlinkTransport) {
     all.insert(all.end(), v.begin(), v.end());
   }
   EXPECT_TRUE(all.empty()) << "socket system calls outside core/src/sys and the netlink transport:\n" << describe(all);
+}
+
+TEST_F(LayeringTree, ToolsSerializeJsonOnlyByJsonText) {
+  std::vector<violation> all;
+  for (const auto& f : files()) {
+    if (!is_source(f.path)) continue;
+    auto v = check_json_text(f);
+    all.insert(all.end(), v.begin(), v.end());
+  }
+  EXPECT_TRUE(all.empty()) << "JSON serialized without json_text():\n" << describe(all);
 }
 
 TEST_F(LayeringTree, TheProjectStandsAlone) {

@@ -694,6 +694,38 @@ TEST_F(NetToolsCapture, ReplaySendsWithItsOwnTtlAndTosNotTheCaptured) {
   }
 }
 
+// mcast-send(1), -i: an interface without the MULTICAST flag is warned
+// about once, after the start, with its groups: a replay's too (it was an
+// `interface` warning at -i's resolution, and none for the loopback).
+TEST_F(NetToolsCapture, AReplayOutOfAnInterfaceWithoutTheMulticastFlagIsWarnedAboutOnce) {
+  const auto file = dir.file("flag.pcap");
+  const auto original = record(file, "239.255.94.30", {"-c", "5", "-r", "1000pps"});
+  ASSERT_EQ(field(field(original, "total"), "packets"), 5) << original.dump();
+  auto net = test::network::lan(1);
+  const auto off = (*net)[0].exec({"ip", "link", "set", "dev", "eth0", "multicast", "off"});
+  ASSERT_TRUE(off.status.success()) << off.output;
+  for (const auto* iface : {"eth0", "lo"}) {
+    SCOPED_TRACE(iface);
+    const auto run = (*net)[0].exec({MCAST_SEND, "--json", "-i", iface, "--replay", file});
+    ASSERT_TRUE(run.status.success()) << run.output;
+    test::tools::expect_schema_conform(run.standard_output);
+    std::vector<json> flags;
+    bool started = false;
+    for (const auto& e : test::tools::json_lines(run.standard_output)) {
+      if (e["event"] == "start") started = true;
+      if (e["event"] != "warning") continue;
+      const auto message = e["message"].get<std::string>();
+      if (message.find("MULTICAST flag") == std::string::npos) continue;
+      EXPECT_EQ(e["code"], "no_multicast_flag") << e;
+      EXPECT_TRUE(started) << "after the start event: " << e;
+      flags.push_back(e);
+    }
+    ASSERT_EQ(flags.size(), 1u) << run.output;
+    EXPECT_EQ(flags[0]["subject"], iface);
+    EXPECT_NE(flags[0]["message"].get<std::string>().find("1 group goes out of it"), std::string::npos) << flags[0];
+  }
+}
+
 // mcast-recv(1), --pcap: each frame is built with "an IPv4 or IPv6 header and
 // a UDP header ... UDP checksums are computed": tshark, checking them, finds
 // every one right.

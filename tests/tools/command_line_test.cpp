@@ -20,10 +20,13 @@
 #include <tuple>
 #include <utility>
 
+#include <mcnet/feed/test_header.hpp>
+#include <mcnet/features.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/recv_options.hpp>
+#include <mcnet/tools/report.hpp>
 #include <mcnet/tools/send_options.hpp>
 #include <mcnet/tools/sender.hpp>
 
@@ -271,6 +274,7 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"coalesce", {"--coalesce", "0.5"}, "coalesce"},
       {"coalesce", {"--coalesce", ""}, "coalesce"},
       {"show-packets", {"--show-packets=1"}, "show-packets"},
+      {"io-uring", {"--io-uring=1"}, "io-uring"},
       {"max-streams", {"--max-streams", "0"}, "max-streams"},
       {"max-streams", {"--max-streams", "x"}, "max-streams"},
       {"max-streams", {"--max-streams", "10000001"}, "max-streams"},
@@ -281,6 +285,14 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"rtp-clock", {"--rtp-clock", "-8000"}, "rtp-clock"},
       {"rtp-clock", {"--rtp-clock", "4294967296"}, "rtp-clock"},
       {"rtp-clock", {"--rtp-clock", "x"}, "rtp-clock"},
+      // Trial t20u F2: per payload type, as an SDP rtpmap gives it.
+      {"rtp-clock", {"--rtp-clock", "96=0"}, "--rtp-clock 96=0: Hz, 1 to 4294967295"},
+      {"rtp-clock", {"--rtp-clock", "96="}, "--rtp-clock 96=: Hz, 1 to 4294967295"},
+      {"rtp-clock", {"--rtp-clock", "128=90000"}, "--rtp-clock 128=90000: a payload type is 0 to 127"},
+      {"rtp-clock", {"--rtp-clock", "=90000"}, "--rtp-clock =90000: a payload type is 0 to 127"},
+      {"rtp-clock", {"--rtp-clock", "96=90000,96=48000"}, "--rtp-clock 96=48000: payload type 96 is given twice"},
+      {"rtp-clock", {"--rtp-clock", "8000,16000"}, "--rtp-clock 16000: the clock of every payload type is given twice"},
+      {"rtp-clock", {"--rtp-clock", "96=90000,"}, "--rtp-clock 96=90000,: HZ or PT=HZ, comma-separated"},
       {"interfaces", {"--interfaces=1"}, "interfaces"},
       {"interfaces", {"--interfaces"}, "--interfaces takes no group specs"},
       {"metrics-file", {"--metrics-file"}, "metrics-file", true},
@@ -396,7 +408,7 @@ TEST(SendCommandLine, EveryOptionRefusesAnEmptyValue) {
 
 TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
   auto cases = empty_values(tools::recv_option_names(), {"help", "version", "ipv4", "ipv6", "json", "csv", "quiet",
-                                                         "force", "show-packets", "interfaces"});
+                                                         "force", "show-packets", "interfaces", "io-uring"});
   for (const auto& [name, short_option] : std::vector<std::pair<std::string, std::string>>{
            {"interface", "-i"}, {"count", "-c"}, {"duration", "-d"}}) {
     cases.push_back({name, {short_option, ""}, name});
@@ -420,11 +432,20 @@ TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
   EXPECT_EQ(recv_error({"--interval=1e400", "239.1.2.3"}).message,
             recv_error({"--interval", "1e400", "239.1.2.3"}).message);
   EXPECT_EQ(recv_error({"-c", "99999999999999999999999", "239.1.2.3"}).message,
-            "--count 99999999999999999999999: out of range, beyond what a 64-bit integer holds; the option takes: "
+            "--count 99999999999999999999999: out of range, beyond what the option's integer holds, at most "
+            "9223372036854775807; the option takes: "
             "stop after this many datagrams in total (END markers not counted)");
   EXPECT_EQ(send_error({"-c", "99999999999999999999999", "239.1.2.3"}).message,
-            "--count 99999999999999999999999: out of range, beyond what a 64-bit integer holds; the option takes: "
+            "--count 99999999999999999999999: out of range, beyond what the option's integer holds, at most "
+            "9223372036854775807; the option takes: "
             "datagrams per group (default: until -d or a signal)");
+  // trial t16u L4: 2^63 is a whole number too, past the range as 2^64-1 is.
+  for (const char* big : {"9223372036854775808", "18446744073709551615"}) {
+    EXPECT_EQ(send_error({"-c", big, "239.1.2.3"}).message,
+              std::string("--count ") + big +
+                  ": out of range, beyond what the option's integer holds, at most 9223372036854775807; the option "
+                  "takes: datagrams per group (default: until -d or a signal)");
+  }
   outcome o = recv_front({"--quiet", "", "239.1.2.3"}, test::tools::fake_resolver());
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;
@@ -582,7 +603,9 @@ TEST(SendCommandLine, RatesAreReadWithTheirExactUnit) {
       {"nanpps", forms},
       {"0x10pps", forms},
       {"+5pps", forms},
-      {".5pps", forms},
+      {".pps", forms},  // (".5pps" is a rate: trial t16s 5)
+      {"5..pps", forms},
+      {"1e+-3pps", forms},
       {"5pps ", forms},
       {"5bytes/s", forms},
       {"5Mbits", forms},
@@ -751,10 +774,22 @@ TEST(RecvCommandLine, GoodLinesGiveTheSettings) {
   EXPECT_EQ(c->settings.timestamp, "sw");
   EXPECT_EQ(c->settings.max_streams, static_cast<std::int64_t>(tools::stream_table::default_max_streams));
   EXPECT_EQ(c->settings.payload, tools::payload_mode::auto_detect);
-  EXPECT_FALSE(c->settings.rtp_clock);
+  EXPECT_TRUE(c->settings.rtp_clock.empty());
   EXPECT_FALSE(c->settings.count);
   EXPECT_FALSE(c->settings.timeout);
   EXPECT_EQ(c->settings.coalesce, 1000);
+  EXPECT_FALSE(c->settings.io_uring) << "recvmmsg unless --io-uring";
+  // --io-uring: taken where the build has liburing, refused (exit 1, saying why) where it has not.
+  const auto uring = tools::parse_recv_command_line({"--io-uring", "239.1.1.1"});
+  if (MCNET_HAS_IO_URING) {
+    ASSERT_TRUE(uring) << uring.error().message;
+    EXPECT_TRUE(uring->settings.io_uring);
+  } else {
+    ASSERT_FALSE(uring);
+    EXPECT_EQ(uring.error().message,
+              "--io-uring: this mcast-recv was built without liburing, so it cannot read with io_uring (install "
+              "liburing-dev and build again); without --io-uring it reads with recvmmsg");
+  }
   auto both = tools::parse_recv_command_line({"--busy-poll", "50", "--coalesce", "200", "239.1.1.1"});
   ASSERT_TRUE(both) << both.error().message;
   EXPECT_EQ(both->settings.coalesce, 200) << "--coalesce given beside --busy-poll is kept";
@@ -780,7 +815,19 @@ TEST(RecvCommandLine, GoodLinesGiveTheSettings) {
   EXPECT_TRUE(s.show_packets);
   EXPECT_EQ(s.max_streams, 3);
   EXPECT_EQ(s.payload, tools::payload_mode::rtp);
-  EXPECT_EQ(s.rtp_clock, 48000u);
+  EXPECT_EQ(s.rtp_clock.all, 48000u);
+  EXPECT_EQ(s.rtp_clock.of(96), 48000u);
+  // Trial t20u F2: per payload type (an SDP rtpmap's), beside one for the others.
+  c = tools::parse_recv_command_line({"--rtp-clock", "96=90000,97=48000", "--rtp-clock", "8000", "239.1.1.1"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.rtp_clock.of(96), 90000u);
+  EXPECT_EQ(c->settings.rtp_clock.of(97), 48000u);
+  EXPECT_EQ(c->settings.rtp_clock.of(98), 8000u);
+  EXPECT_EQ(c->settings.rtp_clock.of(0), 8000u);
+  c = tools::parse_recv_command_line({"--rtp-clock", "97=48000", "239.1.1.1"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->settings.rtp_clock.of(97), 48000u);
+  EXPECT_FALSE(c->settings.rtp_clock.of(96)) << "by payload type where not given";
 }
 
 TEST(ToolCommandLines, HelpAndVersionAreActions) {
@@ -905,7 +952,7 @@ std::vector<Item> resolved(const char* tool, Parse parse, Resolve resolve, const
   EXPECT_TRUE(c) << c.error().message;
   if (!c) return items;
   const tools::reporter r(tool, c->settings.format(), out, err);
-  o.exit = resolve(c->settings, r, test::tools::fake_resolver("fake0 is down"), items).value_or(0);
+  o.exit = resolve(c->settings, r, test::tools::fake_resolver("fake0 is down (ip link set dev fake0 up)"), items).value_or(0);
   o.out = out.str();
   o.err = err.str();
   return items;
@@ -942,10 +989,47 @@ TEST(SendSpecs, SourceAndInterfaceMakeOtherStreams) {
   EXPECT_EQ(t[0].port, 5000) << "the default port";
   EXPECT_FALSE(t[0].source);
   EXPECT_EQ(t[1].source, mcnet::core::ip_address::v4(10, 77, 0, 1));
-  EXPECT_NE(o.err.find("mcast-send: warning: fake0 is down"), std::string::npos) << "-i's warnings: " << o.err;
+  // The documented form of every warning about a check: CHECK SUBJECT: MESSAGE (fix: COMMAND) (trial15u F7).
+  EXPECT_NE(o.err.find("mcast-send: warning: interface fake0: fake0 is down (fix: ip link set dev fake0 up)\n"),
+            std::string::npos)
+      << "-i's warnings: " << o.err;
   t = targets_of({"239.1.2.3"}, o);
   ASSERT_EQ(t.size(), 1u);
   EXPECT_TRUE(t[0].iface.is_kernel_choice()) << "no -i: the kernel's route";
+}
+
+// One group and port out of several interfaces (or sources): each target
+// numbers it from 0 by its own socket, so each is a numbering of its own
+// and carries a session of its own, the run's plus how many targets of the
+// group and port came before it (trial t20r F1: one session from two source
+// addresses read as a second sender of one stream). Its B line carries
+// its main line's.
+TEST(SendSpecs, ARepeatedGroupAndPortGetsASessionOfItsOwn) {
+  outcome o;
+  auto t = targets_of({"239.1.2.3:6000%7", "239.1.2.3:6001%7", "10.77.0.1,239.1.2.3:6000%7",
+                       "10.77.0.2,239.1.2.3:6000", "--line-b", "239.2.2.3:6000+4"},
+                      o);
+  EXPECT_EQ(o.exit, 0) << o.err;
+  ASSERT_EQ(t.size(), 4u);
+  EXPECT_EQ(t[0].session_offset, 0u);
+  EXPECT_EQ(t[1].session_offset, 0u) << "another port: another stream already";
+  EXPECT_EQ(t[2].session_offset, 1u);
+  EXPECT_EQ(t[3].session_offset, 2u);
+  for (const auto& a : t) {
+    ASSERT_NE(a.line_b, nullptr);
+    EXPECT_EQ(a.line_b->session_offset, a.session_offset) << "B copies A's session";
+  }
+  tools::batch_builder b(1, 40, 9, 0x7fffffffu, [] { return std::uint64_t{1}; });
+  for (const std::uint32_t offset : {0u, 1u, 2u}) {
+    tools::send_target one;
+    one.order = tools::send_order::make(1, {}).value();
+    one.session_offset = offset;
+    const auto batch = b.fill(one, 1);
+    ASSERT_EQ(batch.size(), 1u);
+    const auto h = mcnet::feed::test_header::parse(std::span<const std::byte>(batch[0].buffer.data(), batch[0].size));
+    ASSERT_TRUE(h.has_value());
+    EXPECT_EQ(h->session, (0x7fffffffu + offset) & 0x7fffffffu) << "high bit clear, as every session";
+  }
 }
 
 TEST(SendSpecs, BadSpecsAndFiles) {
@@ -985,7 +1069,9 @@ std::vector<tools::membership> members_of(const std::vector<std::string>& args, 
 TEST(ToolCommandLines, ControlCharactersInErrorsAreMadeVisible) {
   EXPECT_EQ(tools::visible_text(std::string("a\x1b]0;pwned\a\x1b[2J\0b\x7f\tc", 20)),
             "a\\x1b]0;pwned\\x07\\x1b[2J\\0b\\x7f\tc");
-  EXPECT_EQ(tools::visible_text("C1 \xc2\x9b" "2J, not \xc2\xa0"), "C1 \\u009b2J, not \xc2\xa0");
+  // U+00A0 is no control, but invisible: shown too since trial t16u L1.
+  EXPECT_EQ(tools::visible_text("C1 \xc2\x9b" "2J, and \xc2\xa0"), "C1 \\u009b2J, and \\u00a0");
+  EXPECT_EQ(tools::visible_text("not \xc2\xa1"), "not \xc2\xa1");
   EXPECT_EQ(tools::visible_text("plain \xc3\xa9 \xff"), "plain \xc3\xa9 \\xff") << "a byte of no UTF-8 shown";
   // An argument (a usage error before any reporter) and a resolved spec's error.
   const std::string escape = "239.1.1.1\x1b]0;pwned\a\x1b[2J";
@@ -1137,7 +1223,9 @@ TEST(RecvSpecs, RepeatsAreKeptForThePlannerAndConflictsRefused) {
   EXPECT_EQ(o.exit, 0) << o.err;
   ASSERT_EQ(m.size(), 4u);
   for (const auto& x : m) EXPECT_EQ(x.request.interface_index, 7u);
-  EXPECT_NE(o.err.find("mcast-recv: warning: fake0 is down"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("mcast-recv: warning: interface fake0: fake0 is down (fix: ip link set dev fake0 up)\n"),
+            std::string::npos)
+      << o.err;
   m = members_of({"239.2.2.2:6000%fake0+3"}, o);
   ASSERT_EQ(m.size(), 3u);
   EXPECT_EQ(m[2].request.group, mcnet::core::ip_address::v4(239, 2, 2, 4));
@@ -1215,7 +1303,7 @@ TEST(ToolCommandLines, TheGroupsAllSpecsNameAreBoundedBeforeTheyAreExpanded) {
 }
 
 // The same through an @FILE whose lines name 3.9 billion groups (60,000
-// ranges of 65,536, under the 1 MiB a file may hold): refused at the line
+// ranges of 65,536, under the 16 MiB a file may hold): refused at the line
 // that goes past the limit, named by file and line, long before the groups
 // would fill the memory.
 TEST(ToolCommandLines, AFileOfManyRangesIsRefusedAtTheLineThatPassesTheLimit) {
@@ -1265,6 +1353,80 @@ TEST(NetRecvSpecs, NoInterfaceMeansTheRoutesInterfaceWhenPlanning) {
 
   EXPECT_EQ(plan({"239.255.13.2", "239.255.13.2%eth0"}, shards, err), 0) << err;
   EXPECT_EQ(shards.size(), 1u) << "one membership, joined once";
+}
+
+// trial t16u M3: text output showed the byte 0xff and the four characters
+// \xff alike everywhere but the stream lines: echoed arguments, @FILE lines
+// and names, -i values and the interfaces an -i error lists, the interface
+// warnings and CSV cells; the warning's fix for the interface named q\xff
+// acted on the one named q<0xff>. Text from outside has its backslashes
+// doubled, and a fix names the interface as one shell word.
+TEST(ToolText, OutsideTextShowsBackslashesApartFromBytes) {
+  const std::string four = "\\xff";  // the four characters
+  const std::string byte = "\xff";
+  const auto err_of = [](const std::vector<std::string>& args) {
+    return recv_front(args, test::tools::fake_resolver()).err;
+  };
+  // An argument: a spec, an option name.
+  for (const auto& [a, b] : std::vector<std::pair<std::string, std::string>>{
+           {"239.1.1.1" + four, "239.1.1.1" + byte}, {"--x" + four, "--x" + byte}}) {
+    const auto ea = err_of({a});
+    const auto eb = err_of({b});
+    EXPECT_NE(ea, eb) << ea;
+    EXPECT_NE(ea.find("\\\\xff"), std::string::npos) << ea;
+    EXPECT_NE(eb.find("\\xff"), std::string::npos) << eb;
+  }
+  // -i values.
+  const auto ia = err_of({"-i", "q" + four, "239.1.1.1"});
+  const auto ib = err_of({"-i", "q" + byte, "239.1.1.1"});
+  EXPECT_NE(ia, ib);
+  EXPECT_NE(ia.find("-i q\\\\xff"), std::string::npos) << ia;
+  // @FILE: its lines and its name.
+  const auto dir = std::filesystem::temp_directory_path() / ("mcnet-m3-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file_a = (dir / ("a" + four)).string();
+  const auto file_b = (dir / ("a" + byte)).string();
+  std::ofstream(file_a) << "239.1.1.1" << four << "\n";
+  std::ofstream(file_b) << "239.1.1.1" << byte << "\n";
+  const auto fa = err_of({"@" + file_a});
+  const auto fb = err_of({"@" + file_b});
+  EXPECT_NE(fa, fb);
+  EXPECT_NE(fa.find("a\\\\xff:1: parse group spec \"239.1.1.1\\\\xff\""), std::string::npos) << fa;
+  EXPECT_NE(fb.find("a\\xff:1: parse group spec \"239.1.1.1\\xff\""), std::string::npos) << fb;
+  std::filesystem::remove_all(dir);
+
+  // The interface warnings and their fixes; the interfaces an -i error lists.
+  const auto named = [](const std::string& name, std::vector<std::string> candidates) {
+    return [name, candidates](std::string_view spec) -> tl::expected<mcnet::netlink::resolved, mcnet::netlink::resolve_failure> {
+      if (spec != "7") {
+        return tl::unexpected(mcnet::netlink::resolve_failure{
+            mcnet::error(mcnet::errc::no_such_interface, "resolve", "interface").with_input(spec), candidates});
+      }
+      mcnet::netlink::resolved r;
+      r.iface = mcnet::core::interface_ref{7, mcnet::core::interface_name::make(name).value()};
+      r.warnings.push_back(name + " is down (ip link set dev " + name + " up)");
+      return r;
+    };
+  };
+  const auto wa = recv_front({"-i", "7", "239.1.1.1"}, named("q" + four, {})).err;
+  const auto wb = recv_front({"-i", "7", "239.1.1.1"}, named("q" + byte, {})).err;
+  EXPECT_NE(wa.find("interface q\\\\xff: q\\\\xff is down (fix: ip link set dev 'q\\xff' up)"), std::string::npos) << wa;
+  EXPECT_NE(wb.find("interface q\\xff: q\\xff is down (fix: ip link set dev $'q\\xff' up)"), std::string::npos) << wb;
+  const auto la = recv_front({"-i", "nosuch", "239.1.1.1"},
+                             named("x", {"q" + four + " (3): 10.77.17.2/24", "q" + byte + " (2): 10.77.16.2/24"}))
+                      .err;
+  EXPECT_NE(la.find("\n  q\\\\xff (3): 10.77.17.2/24\n  q\\xff (2): 10.77.16.2/24"), std::string::npos) << la;
+
+  // CSV cells.
+  const auto row = [](const std::string& name) {
+    const nlohmann::ordered_json channel{{"group", "239.1.1.9"}, {"port", 5000},
+                                        {"interface", tools::interface_json(4, name)}, {"mode", "any"},
+                                        {"sources", nlohmann::ordered_json::array()}, {"packets", 0},
+                                        {"first_packet_ms", nullptr}};
+    return tools::channel_csv_row("summary", 1.0, channel);
+  };
+  EXPECT_NE(row("q" + four).find(",q\\\\xff,"), std::string::npos) << row("q" + four);
+  EXPECT_NE(row("q" + byte).find(",q\\xff,"), std::string::npos) << row("q" + byte);
 }
 
 }  // namespace

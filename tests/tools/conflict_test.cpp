@@ -177,7 +177,7 @@ TEST(SenderConflict, ASecondSocketSendingTheSameStreamIsContestedByItsPort) {
       << text;
   EXPECT_NE(text.find("the feed's loss is unknown"), std::string::npos) << text;
   const auto row = tools::csv_row("summary", 1.0, j);
-  EXPECT_TRUE(row.ends_with(",ports,\n")) << row;
+  EXPECT_TRUE(row.ends_with(",ports,,,,,\n")) << row;
 }
 
 // trial h16r MEDIUM 6: a forger's pairs of the feed's own next numbers (10
@@ -455,4 +455,110 @@ TEST(SenderConflict, IntervalReportsShowOnlyLossDecided) {
   EXPECT_EQ(report(), 0);
   EXPECT_EQ(lost_shown, 30);
   EXPECT_EQ(t.streams().begin()->second.sequence.lost(), 30u) << "the summary's";
+}
+
+// Trial t16u H3: a few forged datagrams claimed absurd loss. The stream's
+// own pace (1,000 numbers a second here) and the run's length bound what
+// an END or a number far past the highest can claim.
+namespace {
+
+void end_at(tools::stream_table& t, std::uint64_t count, std::int64_t arrival_ns, std::uint16_t port, int times) {
+  std::array<std::byte, 40> b{};
+  const feed::test_header h{.flags = feed::test_header::flag_end, .sender_id = 9, .session = 1,
+                            .sequence = count, .length = 40};
+  ASSERT_TRUE(h.build(b).has_value());
+  for (int i = 0; i < times; ++i) {
+    (void)t.add(kConflictGroup, 5000, kConflictSource, b, kConflictStart + std::chrono::nanoseconds(arrival_ns), 1, 0,
+                2, port);
+  }
+}
+
+// 1,000 numbers, one a millisecond, none lost.
+void paced_feed(tools::stream_table& t, std::uint64_t from = 0, std::uint64_t count = 1000, std::int64_t at0 = 0) {
+  for (std::uint64_t n = 0; n < count; ++n) {
+    const auto at = at0 + static_cast<std::int64_t>(n) * 1'000'000;
+    deliver(t, {.seq = from + n, .sent_ns = at, .arrival_ns = at + 20'000});
+  }
+}
+
+}  // namespace
+
+// 4 forged ENDs 60,000 past the sender's 3 (another port, 0.3 s later):
+// not a loss of 60,000 (98 %) but a second sender: contested.
+TEST(SenderConflict, FarEndsDisagreeingWithTheSendersOwnAreAContestNotLoss) {
+  for (const bool before : {false, true}) {
+    tools::stream_table t;
+    t.joined(kConflictGroup, 5000, kConflictStart);
+    paced_feed(t);
+    if (before) end_at(t, 61000, 1'001'000'000, kForgerPort, 4);
+    end_at(t, 1000, 1'010'000'000, kLivePort, 3);
+    if (!before) end_at(t, 61000, 1'300'000'000, kForgerPort, 4);
+    t.settle();
+    const auto& s = only_stream(t);
+    EXPECT_EQ(s.sequence.lost(), 0u) << "before " << before;
+    const auto c = t.conflicts();
+    ASSERT_EQ(c.size(), 1u) << "before " << before;
+    EXPECT_TRUE(c.begin()->second.ends());
+    EXPECT_EQ(c.begin()->second.far_ends, 4u);
+    const auto j = tools::stream_json(c.begin()->first, s, tools::interface_json(2, "eth0"), &c.begin()->second);
+    EXPECT_EQ(j["conflict"]["evidence"].dump(), R"(["ends"])");
+    EXPECT_EQ(j["conflict"]["far_ends"], 4);
+  }
+}
+
+// The sender's ENDs lost: 2 forged ENDs of 4,000,001,000, or 3 of
+// 101,000, claim nothing (lost 0), and contest nothing (no END disagrees).
+TEST(SenderConflict, FarEndsAloneClaimNothing) {
+  for (const std::uint64_t count : {std::uint64_t{4'000'001'000}, std::uint64_t{4'294'967'295}, std::uint64_t{101'000}}) {
+    tools::stream_table t;
+    t.joined(kConflictGroup, 5000, kConflictStart);
+    paced_feed(t);
+    end_at(t, count, 1'300'000'000, kForgerPort, 3);
+    t.settle();
+    EXPECT_EQ(only_stream(t).sequence.lost(), 0u) << count;
+    EXPECT_TRUE(t.conflicts().empty()) << count;
+  }
+}
+
+// No END: 9 forged numbers in a row after the last, far past what the
+// stream's pace allows, are a far jump not proven: jumps, not loss.
+TEST(SenderConflict, AFarRunPastWhatThePaceAllowsIsNotProven) {
+  for (const std::uint64_t base : {std::uint64_t{60'000}, std::uint64_t{1'000'000}, std::uint64_t{4'000'000'000}}) {
+    tools::stream_table t;
+    t.joined(kConflictGroup, 5000, kConflictStart);
+    paced_feed(t);
+    for (std::uint64_t i = 0; i < 9; ++i) {
+      const auto at = 1'300'000'000 + static_cast<std::int64_t>(i) * 100'000;
+      deliver(t, {.seq = base + i, .sent_ns = at, .arrival_ns = at, .port = kForgerPort});
+    }
+    t.settle();
+    const auto& s = only_stream(t);
+    EXPECT_EQ(s.sequence.lost(), 0u) << base;
+    EXPECT_EQ(s.sequence.jumps(), 9u) << base;
+  }
+}
+
+// What the pace allows still counts: an outage of 5 s at 1,000 a second
+// (5,000 lost), and a tail of 6,000 whose ENDs came when the sender, at
+// its pace, sent its last number.
+TEST(SenderConflict, LossAtTheStreamsPaceStillCounts) {
+  {
+    tools::stream_table t;
+    t.joined(kConflictGroup, 5000, kConflictStart);
+    paced_feed(t);
+    paced_feed(t, 6000, 1000, 6'000'000'000);
+    end_at(t, 7000, 7'010'000'000, kLivePort, 3);
+    t.settle();
+    EXPECT_EQ(only_stream(t).sequence.lost(), 5000u);
+    EXPECT_TRUE(t.conflicts().empty());
+  }
+  {
+    tools::stream_table t;
+    t.joined(kConflictGroup, 5000, kConflictStart);
+    paced_feed(t);
+    end_at(t, 7000, 7'010'000'000, kLivePort, 3);
+    t.settle();
+    EXPECT_EQ(only_stream(t).sequence.lost(), 6000u);
+    EXPECT_TRUE(t.conflicts().empty());
+  }
 }

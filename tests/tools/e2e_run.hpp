@@ -31,7 +31,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mcnet/core/ip_address.hpp>
+#include <mcnet/core/membership.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/core/socket_ops.hpp>
+#include <mcnet/core/socket_options.hpp>
+#include <mcnet/core/sockopt.hpp>
 
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -146,6 +151,18 @@ inline std::unique_ptr<network> receiver_behind_router(const std::string& group)
                                       "10.77.1.254", "dev", "eth1"});
   EXPECT_TRUE(routed.status.success()) << routed.output;
   return net;
+}
+
+/// Add the nftables table `table` to `h`'s namespace with an input chain
+/// holding `rule` (`udp dport 5000 counter drop`), with the program `nft`;
+/// false (a test failure, nft's output) when nft refused it.
+inline bool nft_input_rule(const host& h, const std::string& nft, const std::string& table,
+                           const std::string& rule) {
+  const auto added = h.exec({nft, "-f", "-"}, "add table inet " + table + "\nadd chain inet " + table +
+                                                  " input { type filter hook input priority 0; }\nadd rule inet " +
+                                                  table + " input " + rule + "\n");
+  EXPECT_TRUE(added.status.success()) << added.output;
+  return added.status.success();
 }
 
 /// Run `MCAST_SEND --json args...` in `h` (at most `limit`); expect it to
@@ -349,6 +366,21 @@ inline bool send_mldv1_query(const host& h, const std::string& iface, std::uint1
     to.sin6_scope_id = index;
     return ::sendto(fd, query.data(), query.size(), 0, reinterpret_cast<const sockaddr*>(&to), sizeof to) ==
            static_cast<ssize_t>(query.size());
+  });
+}
+
+/// Another program's socket on `h` that never reads (trial15u F1): bound
+/// to 0.0.0.0:`port` with SO_REUSEADDR (a run binds next to it), the least
+/// receive buffer, joined to the IPv4 `group` on eth0. Datagrams sent to
+/// `group` overflow its queue: Udp RcvbufErrors climbs, namespace-wide.
+inline auto full_queue_holder(const host& h, std::uint16_t port, const std::string& group) {
+  return h.run([port, group] {
+    auto s = core::socket::open(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK);
+    if (s) (void)core::set(*s, core::opt::reuse_address, true);
+    if (s) (void)core::set(*s, core::opt::receive_buffer, 1024);
+    if (s) (void)core::bind(*s, core::endpoint(core::ip_address::any_v4(), port));
+    if (s) (void)core::join_group(*s, *core::ip_address::parse(group), ::if_nametoindex("eth0"));
+    return s;
   });
 }
 

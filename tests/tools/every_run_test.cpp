@@ -96,7 +96,7 @@ TEST(NetEveryRun, WarningsAboutTheNamedInterfaceAreJsonEventsToo) {
   ASSERT_EQ(flag.size(), 1u) << r.output;
   EXPECT_EQ(flag[0]["subject"], "eth1") << r.output;
   EXPECT_EQ(flag[0]["fix"], "ip link set dev eth1 multicast on") << r.output;
-  EXPECT_NE(r.output.find("mcast-recv: warning: eth1 lacks the MULTICAST flag"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("mcast-recv: warning: interface eth1: eth1 lacks the MULTICAST flag"), std::string::npos) << r.output;
   // The group's route leads by eth0: an any-source join named on eth1 is
   // the user's choice (a router may forward the group there), no warning.
   EXPECT_TRUE(warnings(events, "route").empty()) << r.output;
@@ -1159,8 +1159,8 @@ TEST(NetEveryRun, AnIpv6ReusePortHolderWithMulticastAllOffTakesNothingFromTheRun
 }
 
 TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {
-  const tools::drop_counters before{1, 2, 3, std::nullopt, 5, 6, 7};
-  const tools::drop_counters after{11, 2, std::nullopt, 9, 5, 8, 6};
+  const tools::drop_counters before{1, 2, 3, std::nullopt, 5, 6, 7, 10, std::nullopt};
+  const tools::drop_counters after{11, 2, std::nullopt, 9, 5, 8, 6, 15, 3};
   const auto d = after.since(before);
   EXPECT_EQ(d.reverse_path, 10u);
   EXPECT_EQ(d.udp_in_errors, 0u);
@@ -1168,6 +1168,8 @@ TEST(DropCauses, ACounterNotReadIsUnmeasuredNotZero) {
   EXPECT_FALSE(d.udp_csum) << "not read at the start";
   EXPECT_EQ(d.udp6_rcvbuf, 2u);
   EXPECT_EQ(d.udp6_csum, 0u) << "a counter never goes back; a reset one is no negative count";
+  EXPECT_EQ(d.udp_ignored_multi, 5u);
+  EXPECT_FALSE(d.udp6_ignored_multi) << "not read at the start";
 }
 
 // A run that read nothing while the receive queues overflowed (Udp
@@ -1178,7 +1180,7 @@ TEST(NetEveryRun, FullQueueDropsAreTheVerdictWhenNothingArrived) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(1);
   const auto v = (*net)[0].run([] {
-    tools::drop_counters over_run{0, 7, 5, 0, 2, 2, 0};
+    tools::drop_counters over_run{0, 7, 5, 0, 2, 2, 0, 0, 0};
     return tools::nothing_arrived_verdict({}, over_run).event;
   });
   EXPECT_EQ(v["status"], "FAIL") << v;
@@ -1248,6 +1250,71 @@ TEST(NetEveryRun, FullQueueDropsWithASmallRcvbufBelowRmemMaxFixTheRcvbuf) {
   // Without --rcvbuf (or past rmem_max) the fix stays the sysctl, or none when rmem_max allows it already.
   const auto automatic = h.run([] { return tools::larger_buffer_fix(0, "239.255.93.20:5020"); });
   EXPECT_FALSE(automatic.first.starts_with("mcast-recv")) << automatic.first;
+}
+
+// A socket of another program on the same port, joined to a group of its
+// own, that never reads: its full queue climbs the namespace-wide Udp
+// RcvbufErrors while the run's sockets drop nothing (SO_RXQ_OVFL 0). The
+// run's verdict is not a drops FAIL with rmem_max (trial15u F1); it says
+// that another socket dropped them, naming the port's holders.
+json beside_a_full_queue(const test::host& h, std::uint64_t full, std::uint64_t own) {
+  return h.run([full, own] {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse("239.255.93.20");
+    m.request.port = 5020;
+    tools::drop_counters over_run;
+    over_run.udp_rcvbuf = full;
+    over_run.udp_in_errors = full;
+    return tools::nothing_arrived_verdict({m}, over_run, 0, 0, {}, {}, nullptr, own).event;
+  });
+}
+
+TEST(NetEveryRun, AnotherSocketsFullQueueIsNotTheRunsDrops) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto theirs = beside_a_full_queue((*net)[0], 302, 0);
+  EXPECT_NE(theirs["check"], "drops") << theirs;
+  EXPECT_EQ(theirs["status"], "UNKNOWN") << theirs;
+  const auto message = theirs["message"].get<std::string>();
+  EXPECT_NE(message.find("another socket of this host dropped 302 datagrams for a full receive queue during the run, "
+                         "not this receiver's sockets (their SO_RXQ_OVFL 0"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("ss -ulpn 'sport = :5020'"), std::string::npos) << message;
+  EXPECT_EQ(message.find("rmem_max"), std::string::npos) << message;
+  // Its own drops among them: those are the run's FAIL, the rest another's.
+  const auto some = beside_a_full_queue((*net)[0], 302, 2);
+  EXPECT_EQ(some["check"], "drops") << some;
+  EXPECT_NE(some["message"].get<std::string>().find("dropped 2 datagrams for a full receive queue"), std::string::npos)
+      << some;
+  EXPECT_NE(some["note"].get<std::string>().find("another socket of this host dropped 300 datagrams"),
+            std::string::npos)
+      << some;
+
+  // End to end: the holder joined 239.255.93.31 with a tiny buffer, never
+  // reading; the run joined 239.255.93.32 on the same port.
+  auto lan = test::network::lan(2);
+  const auto& tx = (*lan)[0];
+  const auto& rx = (*lan)[1];
+  const auto port = free_port(rx);
+  auto holder = test::tools::full_queue_holder(rx, port, "239.255.93.31");
+  ASSERT_TRUE(holder) << holder.error().message();
+  test::tools::receiver recv(rx, {"-i", "eth0", "239.255.93.32:" + std::to_string(port)});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  test::tools::send(tx, {"-i", "eth0", "-c", "100", "-r", "2000pps", "239.255.93.31:" + std::to_string(port)});
+  const auto done = recv.finish();
+  expect_schema_conform(done.standard_output);
+  const auto events = json_lines(done.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << done.output;
+  ASSERT_GT((*summary)["drop_causes"]["rcvbuf_v4"].get<std::uint64_t>(), 0u) << "the holder's queue overflowed\n"
+                                                                             << done.output;
+  EXPECT_EQ((*summary)["total"]["kernel_drops"], 0) << done.output;
+  const auto v = verdict_of(events);
+  EXPECT_NE(v["check"], "drops") << done.output;
+  EXPECT_NE(v["message"].get<std::string>().find("another socket of this host dropped"), std::string::npos)
+      << done.output;
+  EXPECT_EQ(done.output.find("net.core.rmem_max"), std::string::npos) << done.output;
 }
 
 // Datagrams larger than the join interface's MTU: a plain run gets only

@@ -3,7 +3,7 @@
 //
 // The group-spec grammar: every row of the table in docs/tools.md, and more
 // bad input: ranges leaving their scope, sources of another family, and
-// @FILE limits (regular files only, 1 MiB, 4 KiB lines, 65536 specs).
+// @FILE limits (regular files only, 16 MiB, 4 KiB lines, 65536 specs).
 
 #include <gtest/gtest.h>
 
@@ -129,6 +129,16 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
       {"[10.77.0.1],239.1.1.1", errc::invalid_address},
   };
   for (const auto& b : table) expect_refused(b);
+  // trial t16s 7: what is no address is a bad group spec, not a failure
+  // to "parse IP address".
+  for (const auto& [spec, what] : std::vector<std::pair<std::string, std::string>>{
+           {"\xff", "the group is not an IP address"}, {"x,239.1.1.1", "the source is not an IP address"}}) {
+    const auto r = tools::parse_group_spec(spec);
+    ASSERT_FALSE(r) << spec;
+    const auto m = r.error().message();
+    EXPECT_TRUE(m.starts_with("parse group spec \"" + spec + "\"")) << m;
+    EXPECT_NE(m.find(what), std::string::npos) << m;
+  }
   // Port 0 is a number, out of range: one sentence, not "not a port number".
   EXPECT_EQ(tools::parse_group_spec("239.77.1.1:0").error().message(),
             "parse group spec \"239.77.1.1:0\": value out of range: port 0: the port is 1 to 65535");
@@ -192,9 +202,60 @@ TEST(GroupSpec, RangesStayInTheirScope) {
   auto full = tools::expand(tools::parse_group_spec("ff1e:ffff:ffff:ffff:ffff:ffff:ffff:fff0+16").value());
   ASSERT_TRUE(full);
   EXPECT_EQ(full->back(), addr("ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff"));
-  auto carry = tools::expand(tools::parse_group_spec("ff3e::ffff:ffff+3").value());
+  auto carry = tools::expand(tools::parse_group_spec("ff1e::ffff:ffff+3").value());
   ASSERT_TRUE(carry);
-  EXPECT_EQ(carry->back(), addr("ff3e::1:0:1"));
+  EXPECT_EQ(carry->back(), addr("ff1e::1:0:1"));
+}
+
+// trial t16u M5: a +N range crossed boundaries that change what its groups
+// mean, silently: into or out of 232/8 (IPv4 SSM), out of the local network
+// control block, out of ff3x::/96 (IPv6 SSM), into another network prefix
+// of an RFC 3306 group or another RP of an RFC 3956 one. Refused, the spec
+// and the boundary named, as the scope crossing is.
+TEST(GroupSpec, RangesStayOnTheirSideOfMeaningfulBoundaries) {
+  const struct {
+    const char* spec;
+    const char* boundary;
+    const char* last;
+  } crossing[] = {
+      {"10.77.16.1,232.255.255.255+2", "232.0.0.0/8", "232.255.255.255"},
+      {"231.255.255.255+2", "232.0.0.0/8", "231.255.255.255"},
+      {"!10.77.16.1,231.255.255.255+2", "232.0.0.0/8", "231.255.255.255"},
+      {"224.0.0.255+2", "224.0.0.0/24", "224.0.0.255"},
+      {"fd77:16::1,ff3e::ffff:ffff+2", "first 96 bits", "ff3e::ffff:ffff"},
+      {"ff3e:30:2001:db8:ffff:ffff:ffff:ffff+2", "first 96 bits", "ff3e:30:2001:db8:ffff:ffff:ffff:ffff"},
+      {"ff7e:140:2001:db8:ffff:ffff:ffff:ffff+2", "first 96 bits", "ff7e:140:2001:db8:ffff:ffff:ffff:ffff"},
+  };
+  for (const auto& c : crossing) {
+    auto spec = tools::parse_group_spec(c.spec);
+    ASSERT_TRUE(spec) << c.spec << ": " << spec.error().message();
+    auto groups = tools::expand(*spec);
+    ASSERT_FALSE(groups) << c.spec << " gives " << groups->back().to_string();
+    EXPECT_EQ(groups.error().code, errc::value_out_of_range) << c.spec;
+    EXPECT_EQ(groups.error().input(), c.spec);
+    const auto message = groups.error().message();
+    EXPECT_NE(message.find(c.boundary), std::string::npos) << message;
+    EXPECT_NE(message.find(std::string("after ") + c.last + ": "), std::string::npos) << message;
+    EXPECT_NE(message.find("+1 at most from this group"), std::string::npos) << message;
+  }
+  for (const char* fine : {"232.255.255.254+2", "231.255.255.254+2", "224.0.1.0+256", "ff3e::ffff:fffe+2",
+                           "ff3e:30:2001:db8:ffff:ffff:ffff:fffe+2", "ff1e::ffff:ffff+2", "ff0e::ffff:ffff+2"}) {
+    EXPECT_TRUE(tools::expand(tools::parse_group_spec(fine).value())) << fine;
+  }
+}
+
+// trial t16u L7: an interface name may hold '+'; the last '+' of a spec
+// starts its count, as the docs now say: %=1+1 is the interface =1, and
+// %=1+1+1 the interface =1+1 with a count of 1.
+TEST(GroupSpec, TheLastPlusStartsTheCount) {
+  auto short_form = tools::parse_group_spec("239.1.1.1%=1+1");
+  ASSERT_TRUE(short_form);
+  EXPECT_EQ(short_form->iface, "=1");
+  EXPECT_EQ(short_form->count, 1u);
+  auto counted = tools::parse_group_spec("239.1.1.1%=1+1+1");
+  ASSERT_TRUE(counted);
+  EXPECT_EQ(counted->iface, "=1+1");
+  EXPECT_EQ(counted->count, 1u);
 }
 
 TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
@@ -316,7 +377,7 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
   ASSERT_FALSE(pipe);
   EXPECT_NE(pipe.error().message.find("a pipe (FIFO)"), std::string::npos) << pipe.error().message;
 
-  // Size: 1 MiB is read, one byte more is not.
+  // Size: 16 MiB is read, one byte more is not.
   std::string comments;
   const std::size_t spec_bytes = 10;  // "239.1.1.1\n"
   while (comments.size() + spec_bytes < tools::spec_file_max_bytes) {
@@ -337,7 +398,7 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     auto r = tools::expand_spec_files({over.arg()});
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().cause.code.value(), EFBIG);
-    EXPECT_NE(r.error().message.find("at most 1048576 bytes"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("at most 16777216 bytes (16 MiB"), std::string::npos) << r.error().message;
   }
   // Lines: 4096 bytes is a line, 4097 is not (the message names the line).
   {
@@ -357,6 +418,27 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
                                      ":2: read spec file: value out of range: the line is longer than 4096 bytes: "
                                      "a spec file holds one group spec a line");
     EXPECT_EQ(r.error().code, "value_out_of_range");
+  }
+  // trial t16s 4: 65,536 ordinary specs did not fit in the 1 MiB a file
+  // held (lines like 239.100.x.y:5000 are 1.3 MB). The byte bound holds
+  // 65,536 lines of 256 bytes: the longest spec form, an IPv6 source and
+  // group with a port, zone, interface and count, fits many times over.
+  {
+    const std::string longest = "fd77:ffff:ffff:ffff:ffff:ffff:ffff:ffff,[ff3e:ffff:ffff:ffff:ffff:ffff:ffff:ffff]:"
+                                "65535%eth0+65536";
+    std::string widest;  // each line padded with spaces (ignored) to 256 bytes
+    for (std::size_t i = 0; i < tools::spec_file_max_specs; ++i) widest += longest + std::string(255 - longest.size(), ' ') + "\n";
+    ASSERT_EQ(widest.size(), tools::spec_file_max_bytes);
+    std::string ordinary;
+    for (std::size_t i = 0; i < tools::spec_file_max_specs; ++i) {
+      ordinary += "239.100." + std::to_string(i / 256) + "." + std::to_string(i % 256) + ":5000\n";
+    }
+    for (const auto& text : {widest, ordinary}) {
+      const temp_file full(text);
+      auto r = tools::expand_spec_files({full.arg()});
+      ASSERT_TRUE(r) << r.error().message;
+      EXPECT_EQ(r->size(), tools::spec_file_max_specs);
+    }
   }
   // Specs: at most 65536 in one file.
   std::string many;

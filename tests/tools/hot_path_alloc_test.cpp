@@ -90,7 +90,7 @@ struct session_fixture {
     table = std::make_unique<tools::stream_table>(static_cast<std::size_t>(settings.max_streams),
                                                   tools::payload_mode::auto_detect, std::nullopt, std::nullopt);
     session = std::make_unique<tools::receive_session>(
-        settings, *rep, *table, [] { return std::uint64_t{0}; }, [this] { return now; });
+        settings, *rep, *table, [] { return tools::socket_drops{}; }, [this] { return now; });
     session->start();
   }
 };

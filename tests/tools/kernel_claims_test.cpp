@@ -562,13 +562,13 @@ TEST(NetKernelClaims, AnInterfaceWithoutCarrierOrDownIsWarnedAbout) {
   test::run_checked(&net->switch_ns(), {"ip", "link", "set", "dev", "h0e0", "down"});
   const auto spec = "239.255.97.11:" + std::to_string(free_port(h));
   const auto recv = h.exec({MCAST_RECV, "-i", "eth0", "-d", "0.2", spec});
-  EXPECT_NE(recv.output.find("mcast-recv: warning: eth0 has no carrier"), std::string::npos) << recv.output;
+  EXPECT_NE(recv.output.find("mcast-recv: warning: interface eth0: eth0 has no carrier"), std::string::npos) << recv.output;
   const auto sent = h.exec({MCAST_SEND, "-i", "eth0", "-c", "1", spec});
-  EXPECT_NE(sent.output.find("mcast-send: warning: eth0 has no carrier"), std::string::npos) << sent.output;
+  EXPECT_NE(sent.output.find("mcast-send: warning: interface eth0: eth0 has no carrier"), std::string::npos) << sent.output;
   test::run_checked(&h.ns(), {"ip", "link", "set", "dev", "eth0", "down"});
   for (const char* tool : {MCAST_RECV, MCAST_SEND}) {
     const auto r = h.exec({tool, "-i", "eth0", "-c", "1", "-d", "0.2", spec});
-    EXPECT_NE(r.output.find("warning: eth0 is down"), std::string::npos) << tool << "\n" << r.output;
+    EXPECT_NE(r.output.find("warning: interface eth0: eth0 is down (fix: ip link set dev eth0 up)"), std::string::npos) << tool << "\n" << r.output;
   }
 }
 

@@ -448,7 +448,7 @@ tools::recv_settings settings_of(const std::vector<std::string>& args) {
 struct session_run {
   explicit session_run(const std::vector<std::string>& args)
       : settings(settings_of(args)), rep("mcast-recv", settings.format(), out, err),
-        session(settings, rep, table, [] { return std::uint64_t{0}; }) {
+        session(settings, rep, table, [] { return tools::socket_drops{}; }) {
     session.start();
   }
   // The datagrams of `b`, as one read on the lines' port.
@@ -477,7 +477,7 @@ TEST(Lines, ReceiveSessionReportsLinesAndKeepsStreams) {
   const tools::reporter rep("mcast-recv", s.format(), out, err);
   tools::stream_table table;
   std::chrono::steady_clock::time_point now{};
-  tools::receive_session session(s, rep, table, [] { return std::uint64_t{0}; }, [&now] { return now; });
+  tools::receive_session session(s, rep, table, [] { return tools::socket_drops{}; }, [&now] { return now; });
   session.start();
   batch b;
   for (std::uint64_t seq = 0; seq < 30; ++seq) {

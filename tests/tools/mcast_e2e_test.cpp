@@ -23,6 +23,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mcnet/features.hpp>
+#include <mcnet/tools/receiver.hpp>
+
 #include "e2e_run.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -176,15 +179,20 @@ TEST(NetToolsE2e, CoalescedReadsTakeBatchesAndCountEveryDatagram) {
 // buffer limit so that 10 Gbit/s would take longer to fill a quarter of
 // it) are under way when the sender is stopped mid-run (SIGSTOP) and
 // SIGINT follows: every datagram that arrived (an nft counter on the
-// receiver's input, read once the sender is stopped) is counted.
+// receiver's input, read once the sender is stopped) is counted. The
+// third run reads with --io-uring where it can (its tail is read through
+// the ring).
 TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
   MCNET_REQUIRE_NETNS();
   MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
   auto net = test::network::lan(2);
   const auto& tx = (*net)[0];
   const auto& rx = (*net)[1];
+  const bool uring = MCNET_HAS_IO_URING && mcnet::tools::io_uring_reads::open().has_value();
   for (int run = 0; run < 3; ++run) {
     SCOPED_TRACE(run);
+    const bool on_uring = uring && run == 2;
+    SCOPED_TRACE(on_uring ? "--io-uring" : "recvmmsg");
     const auto port = std::to_string(free_port(rx));
     const auto table = "mcnet_tail" + std::to_string(run);
     const auto added = rx.exec({nft, "-f", "-"}, "add table inet " + table + "\n" +
@@ -194,7 +202,9 @@ TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
                                                      " counter\n");
     ASSERT_TRUE(added.status.success()) << added.output;
     const auto spec = "239.255.80.22:" + port;
-    receiver recv(rx, {"-i", "eth0", "--coalesce", "100000", "--rcvbuf", "1000000000", "--force", spec});
+    std::vector<std::string> args{"-i", "eth0", "--coalesce", "100000", "--rcvbuf", "1000000000", "--force", spec};
+    if (on_uring) args.insert(args.begin(), "--io-uring");
+    receiver recv(rx, args);
     ASSERT_TRUE(recv.joined()) << recv.output();
     auto sender = tx.start({MCAST_SEND, "-i", "eth0", "-c", "5000", "-r", "200pps", spec});
     std::this_thread::sleep_for(std::chrono::milliseconds(1500 + 37 * run));
@@ -235,8 +245,60 @@ TEST(NetToolsE2e, TheRunsEndReadsWhatCameDuringTheLastHold) {
     EXPECT_GT(arrived, 200u);
     EXPECT_EQ(field(field(*summary, "total"), "packets"), arrived) << r.output;
     EXPECT_GT(field(field(*summary, "reads"), "holds").get<std::uint64_t>(), 0u) << r.output;
+    EXPECT_EQ(field(field(*summary, "reads"), "backend"), on_uring ? "io_uring" : "recvmmsg") << r.output;
     (void)rx.exec({nft, "delete", "table", "inet", table});
   }
+}
+
+// t17b 5: the tail of a run and its END markers dropped, uncounted. The
+// receiver is stopped (SIGSTOP) with a small receive buffer while 2,000
+// datagrams come: the socket keeps what fits of the first 1,000 and drops
+// the rest of them; nftables in the receiver's namespace drops every
+// datagram from number 1,000 on and the END markers (the header's sequence
+// number, bits 192-255 past the UDP header, is the run's count on an END).
+// No gap shows the socket's drops, no END says the count: the summary says
+// that the tail may be lost uncounted, its uncounted_drops are the socket
+// drops after the last datagram read (every one: the datagrams kept came
+// before the first drop), and --max-loss fails saying so.
+TEST(NetToolsE2e, ATailDroppedWithItsEndMarkersIsSaidToBeUncounted) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  ASSERT_TRUE(
+      test::tools::nft_input_rule(rx, nft, "mcnet_tail", "udp dport " + port + " @th,192,64 >= 1000 counter drop"));
+  const auto spec = "239.255.80.23:" + port;
+  receiver recv(rx, {"-i", "eth0", "--rcvbuf", "65536", "--max-loss", "10", "--force", spec});
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  ASSERT_EQ(::kill(recv.pid(), SIGSTOP), 0);
+  const auto sent = send(tx, {"-i", "eth0", "-c", "2000", "-s", "64", spec});
+  ASSERT_EQ(::kill(recv.pid(), SIGCONT), 0);
+  const auto r = recv.finish(std::chrono::milliseconds(500));
+  EXPECT_EQ(r.status.code, 3) << r.output;
+  const auto events = json_lines(r.standard_output);
+  const json* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << r.output;
+  const auto& total = (*summary)["total"];
+  const auto packets = field(total, "packets").get<std::int64_t>();
+  const auto drops = field(total, "kernel_drops").get<std::int64_t>();
+  EXPECT_GT(packets, 0) << r.output;
+  EXPECT_LT(packets, 1000) << "a 128 KiB buffer holds fewer than 1,000 datagrams";
+  EXPECT_EQ(field(total, "lost"), 0) << "no gap: what the socket kept is the run's start";
+  EXPECT_EQ(packets + drops, 1000) << "what passed nftables was kept or dropped on the socket: " << total;
+  EXPECT_EQ(field(total, "uncounted_drops"), drops) << total;
+  RecordProperty("packets", std::to_string(packets));
+  RecordProperty("socket_drops", std::to_string(drops));
+  const json* error = find_event(events, "error");
+  ASSERT_NE(error, nullptr) << r.output;
+  EXPECT_NE(field(*error, "message").get<std::string>().find(
+                std::to_string(drops) + " socket drops after the last datagram read, and 1 stream without its "
+                                        "END marker: the tail of the run may have been dropped with its END "
+                                        "markers, uncounted in lost"),
+            std::string::npos)
+      << r.output;
+  (void)rx.exec({nft, "delete", "table", "inet", "mcnet_tail"});
 }
 
 // A bursty sender's rate as the receiver reports it: 20 bursts of 64 at
@@ -389,6 +451,43 @@ TEST(NetToolsE2e, JoinsOnTwoInterfacesReportEachLansSender) {
   // Each stream names the interface it arrived on (docs/tools.md, "JSON Lines": stream fields).
   EXPECT_EQ(field(lan0[0], "interface"), (json{{"name", "eth0"}, {"index", h.interfaces()[0].index}})) << lan0[0];
   EXPECT_EQ(field(lan1[0], "interface"), (json{{"name", "eth1"}, {"index", h.interfaces()[1].index}})) << lan1[0];
+}
+
+// One mcast-send run sending a group out of two interfaces (two LANs), a
+// receiver joined on both (trial t20r F1): each interface's socket numbers
+// the group from 0, so each target is a numbering of its own and carries a
+// session of its own; the receiver reads two clean streams, neither
+// contested, and --max-loss passes. A second source of one sender id and
+// session (a forger copying them) is still contested (SenderConflict).
+TEST(NetToolsE2e, OneRunOutOfTwoInterfacesIsTwoCleanStreams) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  const auto spec = "239.255.82.3:" + std::to_string(free_port(h));
+  receiver rx(h, {"--max-loss", "1", spec + "%eth0", spec + "%eth1"});
+  ASSERT_TRUE(rx.joined()) << rx.output();
+  const auto sent = send((*net)[1], {"-c", "200", "-r", "2000pps", spec + "%eth0", spec + "%eth1"});
+  const auto r = rx.finish();
+  expect_exit(r, 0);
+  const auto streams = summary_streams(r.standard_output);
+  ASSERT_EQ(streams.size(), 2u) << r.output;
+  const auto lan0 = streams_from(streams, v4((*net)[1], 0));
+  const auto lan1 = streams_from(streams, v4((*net)[1], 1));
+  ASSERT_EQ(lan0.size(), 1u) << r.output;
+  ASSERT_EQ(lan1.size(), 1u) << r.output;
+  for (const auto* s : {&lan0[0], &lan1[0]}) {
+    expect_complete(*s, 200, 100);
+    EXPECT_TRUE(field(*s, "conflict").is_null()) << *s;
+  }
+  EXPECT_NE(field(lan0[0], "session"), field(lan1[0], "session")) << r.output;
+  EXPECT_EQ(field(lan0[0], "sender_id"), field(lan1[0], "sender_id")) << r.output;
+  // The start event says each group's session; the first is the run's.
+  const auto events = json_lines(sent.standard_output);
+  const json* start = find_event(events, "start");
+  ASSERT_NE(start, nullptr) << sent.output;
+  EXPECT_EQ(field(item(field(*start, "groups"), 0), "session"), field(*start, "session")) << *start;
+  EXPECT_EQ(field(item(field(*start, "groups"), 0), "session"), field(lan0[0], "session")) << *start;
+  EXPECT_EQ(field(item(field(*start, "groups"), 1), "session"), field(lan1[0], "session")) << *start;
 }
 
 TEST(NetToolsE2e, JoinOnOneInterfaceHearsOnlyThatLan) {

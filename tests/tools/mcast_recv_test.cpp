@@ -248,6 +248,63 @@ TEST(NetMcastRecv, EveryJoinedChannelIsInTheSummary) {
   });
 }
 
+// Trial t20r F5 and F6: silent ranges said once, as IPv4's are. An IPv6
+// +300 range on a host of two links (each with its ff00::/8: the kernel's
+// pick is no sign of where they come in) printed 300 start warnings and 300
+// "nothing arrived" paragraphs, each naming its group; two SSM sources of
+// the same groups split their runs (six single lines, then 297 groups).
+TEST(NetMcastRecv, SilentRangesAreSaidOnceEvenForIpv6AndTwoSources) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto port = std::to_string(free_port(rx));
+  // A group that receives: with nothing at all the run's own verdict
+  // comes instead of the silent channels' paragraphs.
+  const auto busy = "239.255.70.30:" + port;
+  const auto send = [&] { test::tools::send_from(*net, {1}, {"-i", "eth0", "-c", "20", "-r", "1000pps", busy}); };
+  {
+    SCOPED_TRACE("IPv6 +300");
+    const auto r = receive_while(rx, {"-d", "1", "[ff15::1]:" + port + "+300", busy + "%eth0"}, send);
+    ASSERT_TRUE(r.status.exited) << r.output;
+    const auto count = [&](const std::string& needle) {
+      std::size_t n = 0;
+      for (auto at = r.output.find(needle); at != std::string::npos; at = r.output.find(needle, at + 1)) ++n;
+      return n;
+    };
+    EXPECT_EQ(count("warning: route "), 1u) << r.output;
+    EXPECT_NE(r.output.find("warning: route ff15::1 to ff15::12c (300 consecutive groups): the join goes to "),
+              std::string::npos)
+        << r.output;
+    EXPECT_EQ(count("mcast-recv: nothing arrived for "), 1u) << r.output;
+    EXPECT_NE(r.output.find("mcast-recv: nothing arrived for 300 channels ([ff15::1]:" + port + " to [ff15::12c]:" +
+                            port),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("where each group's datagrams come in"), std::string::npos) << r.output;
+    // Each group's own "joined" line stays, as IPv4's does; the rest is few.
+    EXPECT_LT(std::count(r.output.begin(), r.output.end(), '\n') - count("joined [ff15::"), 30) << r.output;
+    EXPECT_NE(r.output.find("(the commands for ff15::1: each group likewise)"), std::string::npos) << r.output;
+  }
+  {
+    SCOPED_TRACE("two SSM sources of the same groups");
+    const auto r = receive_while(rx, {"-i", "eth0", "-d", "1", "10.77.0.51,232.1.1.1:" + port + "+300",
+                                      "10.77.0.53,232.1.1.1:" + port + "+3", busy},
+                                 send);
+    ASSERT_TRUE(r.status.exited) << r.output;
+    EXPECT_NE(r.output.find("joined, nothing arrived:\n  232.1.1.1:" + port + " to 232.1.2.44:" + port +
+                            " on eth0 include 10.77.0.51 (300 consecutive groups): 0 packets each, first packet "
+                            "none\n  232.1.1.1:" + port + " to 232.1.1.3:" + port +
+                            " on eth0 include 10.77.0.53 (3 consecutive groups): 0 packets each, first packet none\n"),
+              std::string::npos)
+        << r.output;
+    EXPECT_NE(r.output.find("232.1.1.1:" + port + " to 232.1.2.44:" + port +
+                            " on eth0 include 10.77.0.51, 300 consecutive groups; 232.1.1.1:" + port +
+                            " to 232.1.1.3:" + port + " on eth0 include 10.77.0.53, 3 consecutive groups"),
+              std::string::npos)
+        << r.output;
+  }
+}
+
 // trial20k 1: a group joined on two interfaces of one LAN gets each datagram
 // once through each. The stream counts the later copies as duplicates (as
 // documented), but each channel is credited with what came through its own
@@ -1222,6 +1279,54 @@ TEST(NetMcastRecv, AnIpv6GroupJoinedElsewhereByAnotherSocketIsSetApart) {
               std::string::npos)
         << text.output;
   }
+}
+
+// Trial t20u F3: the IPv4 twin. IPv4 delivers a group only through the
+// interfaces the socket joined it on, so the datagrams coming in on eth1,
+// where another socket joined the group, never reach this run: the kernel
+// ignores them for want of a socket of theirs (Udp IgnoredMulti), and the
+// verdict blamed the sender's port. The group listed on eth1 by
+// /proc/net/igmp, not on the join's, says where they came: a `route` FAIL
+// naming eth1, its fix the command line with the join moved there, and no
+// word of a wrong port.
+TEST(NetMcastRecv, NothingArrivedButAnIpv4GroupJoinedElsewhereIsTheVerdictNotThePort) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(python, "python3", "python3");
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {1}}, {.lans = {0, 1}}}});
+  const auto& rx = (*net)[1];
+  const auto port = std::to_string(free_port(rx));
+  const std::string group = "239.77.48.9";
+  const auto target = group + ":" + port;
+  auto holder = hold_membership(rx, python, group, "eth1");
+  ASSERT_NE(holder.standard_output().find("joined"), std::string::npos) << holder.output();
+  const auto send = [&] { test::tools::send_from(*net, {0}, {"-i", "eth0", "-c", "30", "-r", "1000pps", target}); };
+  const auto r = receive_while(rx, {"--json", "-d", "1.5", target + "%eth0"}, send);
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_TRUE(summary) << r.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 0) << *summary;
+  const auto& v = (*summary)["verdict"];
+  ASSERT_TRUE(v.is_object()) << *summary;
+  EXPECT_EQ(v["status"], "FAIL") << v;
+  EXPECT_EQ(v["check"], "route") << v;
+  EXPECT_EQ(v["subject"], target + " on eth0") << v;
+  const auto message = v["message"].get<std::string>();
+  EXPECT_NE(message.find("the host joined " + group + " on eth1 for another socket"), std::string::npos) << v;
+  EXPECT_EQ(message.find("sender's port"), std::string::npos) << v;
+  ASSERT_TRUE(v["fix"].is_string()) << v;
+  const auto fix = v["fix"].get<std::string>();
+  EXPECT_EQ(fix, "mcast-recv -i eth1 " + target) << v;
+  // The fix, pasted (with --json and a duration), receives them.
+  auto moved = rx.start({"sh", "-c", std::string(MCAST_RECV) + " --json -d 2 " + fix.substr(11)});
+  ASSERT_TRUE(test::tools::wait_started(moved)) << moved.output();
+  send();
+  const auto st = moved.wait_for(20s);
+  ASSERT_TRUE(st && st->success()) << moved.output();
+  const auto after = json_lines(moved.standard_output());
+  const auto* fixed = find_event(after, "summary");
+  ASSERT_TRUE(fixed) << moved.output();
+  EXPECT_EQ((*fixed)["total"]["packets"], 30) << *fixed;
 }
 
 // When nothing arrived at all while the group's datagrams came in on

@@ -461,6 +461,14 @@ TEST(NetMcastSend, AnInterfaceWithoutTheMulticastFlagIsWarnedAbout) {
             << "on stderr too: " << run.output;
       }
     }
+    // Each interface said once: -i and %IFACE also warned at their
+    // resolution (stderr and an `interface` event), before the start.
+    std::size_t said = 0;
+    for (auto at = run.output.find("lacks the MULTICAST flag"); at != std::string::npos;
+         at = run.output.find("lacks the MULTICAST flag", at + 1)) {
+      ++said;
+    }
+    EXPECT_EQ(said, 2 * warnings.size()) << "once on stderr and once in its event: " << run.output;
     return warnings;
   };
   const std::string lo_text = "lo lacks the MULTICAST flag and 1 group goes out of it: the loopback delivers it to "
@@ -478,6 +486,10 @@ TEST(NetMcastSend, AnInterfaceWithoutTheMulticastFlagIsWarnedAbout) {
   EXPECT_EQ(warnings[1]["subject"], "lo");
   EXPECT_TRUE(warnings[1]["fix"].is_null()) << warnings[1];
   EXPECT_FALSE(warnings[1]["note"].is_null()) << warnings[1];
+  warnings = warned({"-i", "eth0", "239.255.50.17:" + port, "239.255.50.18:" + port + "%eth0"});
+  ASSERT_EQ(warnings.size(), 1u) << "-i and %IFACE of one interface";
+  EXPECT_EQ(warnings[0]["message"], "eth0 lacks the MULTICAST flag and 2 groups go out of it: hosts behind it may "
+                                    "not take multicast (ip link set dev eth0 multicast on)");
   // Every way to name the loopback: -i, %IFACE by name, index or address.
   for (const auto& args : std::vector<std::vector<std::string>>{{"-i", "lo", "239.255.50.13:" + port},
                                                                 {"239.255.50.14:" + port + "%1"},
@@ -688,7 +700,7 @@ TEST(NetMcastSend, TextNamesThePayload) {
   const auto spec = "239.255.50.14:" + std::to_string(test::tools::free_port(h));
   const std::vector<std::pair<std::vector<std::string>, std::vector<std::string>>> cases = {
       {{"--payload", "moldudp64"},
-       {"1 group, moldudp64 session \"MCNET\", 1 message of 32 bytes per packet (54 bytes)",
+       {"1 group, moldudp64 session \"MCNET", "\", 1 message of 32 bytes per packet (54 bytes)",
         "sent 2  bytes 108", "messages 2  next sequence 3"}},
       {{"--payload", "rtp", "--ssrc", "7"},
        {"rtp payload type 33 (90000 Hz), SSRC 7 (0x00000007), 1328 bytes per datagram (MPEG-TS over 1 PID from 0x100)",

@@ -461,7 +461,7 @@ struct session_fixture {
     settings.metrics_file = file().string();
     rep = std::make_unique<tools::reporter>("mcast-recv", settings.format(), out, err);
     session = std::make_unique<tools::receive_session>(
-        settings, *rep, table, [this] { return drops; }, [this] { return now; });
+        settings, *rep, table, [this] { return tools::socket_drops{.total = drops}; }, [this] { return now; });
     session->start();
   }
 };

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -86,7 +87,7 @@ struct fixture {
     table = std::make_unique<tools::stream_table>(static_cast<std::size_t>(settings.max_streams), settings.payload,
                                                   settings.rtp_clock);
     session = std::make_unique<tools::receive_session>(
-        settings, *rep, *table, [] { return std::uint64_t{0}; }, [this] { return now; });
+        settings, *rep, *table, [] { return tools::socket_drops{}; }, [this] { return now; });
     session->start();
   }
   void feed(const batch& b) { session->handle(b.span(), port, drops_seen); }
@@ -195,6 +196,58 @@ TEST(ReceivePayload, MoldUdp64CountsMessagesHeartbeatsAndTheEndOfSession) {
   EXPECT_EQ(s["total"]["moldudp64"]["reordered"], 3) << s["total"];
   EXPECT_EQ(s["total"]["moldudp64"]["duplicates"], 3) << s["total"];
   EXPECT_DOUBLE_EQ(f.table->loss_ratio(), 6.0 / 21.0) << "messages, not packets; the 3 duplicates out";
+}
+
+// Trial t20r F2: a MoldUDP64 packet that overlaps the one before it (its
+// first messages sent again, then new ones) is duplicates for the overlap
+// and new messages for the rest, per message (MoldUDP64 1.00: a packet is
+// its first message's sequence number and its count): nothing came out of
+// order. 41-50 then 50-51 read reordered 8; 11-110 then 101-120, 89.
+TEST(ReceivePayload, MoldUdp64OverlappingPacketsAreDuplicatesNotReordered) {
+  struct overlap_case {
+    std::vector<std::pair<std::uint64_t, std::size_t>> packets;  // first message, count
+    std::uint64_t end, messages, duplicates;
+  };
+  for (const auto& c : {overlap_case{{{1, 10}, {11, 10}, {21, 10}, {31, 10}, {41, 10}, {50, 2}, {52, 10}}, 62, 62, 1},
+                        overlap_case{{{1, 10}, {11, 100}, {101, 20}}, 121, 130, 10}}) {
+    fixture f;
+    f.start();
+    batch b;
+    for (const auto& [first, count] : c.packets) b.add(sender_a, mold(first, count));
+    for (int i = 0; i < 3; ++i) b.add(sender_a, mold_end(c.end));
+    f.feed(b);
+    const auto s = f.summary();
+    ASSERT_EQ(s["streams"].size(), 1u) << s;
+    const auto& m = s["streams"][0];
+    SCOPED_TRACE(m.dump());
+    EXPECT_EQ(m["messages"], c.messages);
+    EXPECT_EQ(m["lost"], 0);
+    EXPECT_EQ(m["reordered"], 0);
+    EXPECT_EQ(m["duplicates"], c.duplicates);
+  }
+}
+
+// Trial t20r F7: a MoldUDP64 sender restarted with the same session name
+// after its end of session (messages from 1 again) is a new epoch of the
+// stream, counted in restarts, not its messages as duplicates.
+TEST(ReceivePayload, MoldUdp64SessionBegunAgainAfterItsEndIsARestart) {
+  fixture f;
+  f.start();
+  batch b;
+  for (int run = 0; run < 2; ++run) {
+    for (std::uint64_t first = 1; first <= 10; first += 3) b.add(sender_a, mold(first, 3));
+    for (int i = 0; i < 3; ++i) b.add(sender_a, mold_end(13));
+  }
+  f.feed(b);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  const auto& m = s["streams"][0];
+  EXPECT_EQ(m["messages"], 24) << m;
+  EXPECT_EQ(m["duplicates"], 0) << m;
+  EXPECT_EQ(m["lost"], 0) << m;
+  EXPECT_EQ(m["reordered"], 0) << m;
+  EXPECT_EQ(m["restarts"], 1) << m;
+  EXPECT_EQ(m["end_of_session"], 6) << m;
 }
 
 // Trial20j 9: MoldUDP64 counts lost, reordered and duplicates in messages;
@@ -316,11 +369,11 @@ TEST(ReceivePayload, MoldUdp64SessionsAreStreamsAndTheTextAndCsvSayWhich) {
   const auto csv = tools::csv_header() + f.out.str();
   EXPECT_NE(csv.find(",first_packet_ms,payload,messages,heartbeats,end_of_session,ssrc,cc_errors,sync_errors,pids,"
                      "malformed,jumps,restarts,rate_span_s,clock_errors,length_errors,too_late,latency_negative,join_mode,"
-                     "join_sources,first_sequence,missed_at_start,began_after_join_s,ts_missing,end_markers,end_marker_sources,ttl_min,ttl_max,tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps\n"),
+                     "join_sources,first_sequence,missed_at_start,began_after_join_s,ts_missing,end_markers,end_marker_sources,ttl_min,ttl_max,tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps,clock_hz,clock_assumed,timestamp_rate_hz,clock_contradicted\n"),
             std::string::npos)
       << csv;
   EXPECT_NE(csv.find(",\"A,\"\"B\","), std::string::npos) << "the name, quoted: " << csv;
-  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,,1,0,,,,,1,1,0:1,0,cs0,Not-ECT,,,\n"), std::string::npos) << csv;
+  EXPECT_NE(csv.find(",moldudp64,2,0,0,,,,,,0,0,0,,,0,,,,1,0,,,,,1,1,0:1,0,cs0,Not-ECT,,,,,,,\n"), std::string::npos) << csv;
   EXPECT_EQ(f.table->streams().size(), 2u);
 
   fixture t;
@@ -485,6 +538,248 @@ TEST(ReceivePayload, RtpJitterUsesThePayloadTypesClockOrRtpClock) {
   ASSERT_EQ(s["streams"].size(), 1u) << s;
   EXPECT_EQ(s["streams"][0]["payload"], "rtp");
   EXPECT_TRUE(s["streams"][0]["jitter_ns"].is_null());
+}
+
+// Trial t20r F3: a dynamic payload type (96-127) has no clock of its own
+// (SDP gives it); 90 kHz is assumed, and both reports say so (`clock_hz`,
+// `clock_assumed`). GStreamer's rtpL16pay sends payload type 96 at 44.1 kHz:
+// its jitter at 90 kHz read 2.60 ms against the true 38.5 us. Where the
+// timestamps' own rate against the arrivals (over 1 s or more, no step)
+// contradicts the clock assumed, the jitter is unknown (null, `jitter -`)
+// and the text names the rate and --rtp-clock; where it bears it out (a
+// 90 kHz video sender, mcast-send) the jitter stands, marked assumed.
+TEST(ReceivePayload, AnAssumedRtpClockIsSaidAndAContradictedOneGivesNoJitter) {
+  // 300 datagrams 10 ms apart over 2.99 s, every other one 40 us late.
+  const auto send_rtp = [](fixture& f, std::uint8_t pt, std::uint32_t hz) {
+    batch b;
+    for (int i = 0; i < 300; ++i) {
+      b.add(sender_a, rtp(static_cast<std::uint16_t>(500 + i), static_cast<std::uint32_t>(7 + i * (hz / 100)), 1, pt),
+            t0_ns + std::int64_t{i} * 10'000'000 + std::int64_t{i % 2} * 40'000);
+    }
+    f.feed(b);
+  };
+  const auto run = [&send_rtp](std::uint8_t pt, std::uint32_t hz, std::optional<std::uint32_t> rtp_clock) {
+    fixture f;
+    f.settings.rtp_clock = rtp_clock;
+    f.settings.json_output = false;
+    f.start();
+    send_rtp(f, pt, hz);
+    f.now += 1s;
+    f.session->summary();
+    return f.out.str();
+  };
+  const auto json_of = [&send_rtp](std::uint8_t pt, std::uint32_t hz, std::optional<std::uint32_t> rtp_clock) {
+    fixture f;
+    f.settings.rtp_clock = rtp_clock;
+    f.start();
+    send_rtp(f, pt, hz);
+    const auto s = f.summary();
+    EXPECT_EQ(s["streams"].size(), 1u) << s;
+    return s["streams"][0];
+  };
+  {
+    SCOPED_TRACE("payload type 96 at 44.1 kHz, no --rtp-clock: contradicted");
+    const auto m = json_of(96, 44100, std::nullopt);
+    EXPECT_TRUE(m["jitter_ns"].is_null()) << m;
+    EXPECT_EQ(m["clock_hz"], 90000) << m;
+    EXPECT_EQ(m["clock_assumed"], true) << m;
+    ASSERT_TRUE(m["timestamp_rate_hz"].is_number()) << m;
+    EXPECT_NEAR(m["timestamp_rate_hz"].get<double>(), 44100, 50) << m;
+    const auto text = run(96, 44100, std::nullopt);
+    EXPECT_NE(text.find("jitter - (a dynamic payload type: 90000 Hz assumed, but its timestamps advance about 44100 "
+                        "a second against the arrivals: --rtp-clock 44100 gives the jitter)"),
+              std::string::npos)
+        << text;
+  }
+  {
+    SCOPED_TRACE("payload type 96 at 44.1 kHz, --rtp-clock 44100");
+    const auto m = json_of(96, 44100, 44100);
+    ASSERT_TRUE(m["jitter_ns"].is_number()) << m;
+    EXPECT_NEAR(m["jitter_ns"].get<double>(), 40'000, 1e9 / 44100) << "40 us, to A.8's whole units\n" << m;
+    EXPECT_EQ(m["clock_hz"], 44100) << m;
+    EXPECT_EQ(m["clock_assumed"], false) << m;
+    // Trial t20u F2: a given clock is checked too, and borne out here.
+    EXPECT_NEAR(m["timestamp_rate_hz"].get<double>(), 44100, 50) << m;
+    EXPECT_EQ(m["clock_contradicted"], false) << m;
+  }
+  {
+    SCOPED_TRACE("payload type 96 at 90 kHz: assumed, borne out");
+    const auto m = json_of(96, 90000, std::nullopt);
+    ASSERT_TRUE(m["jitter_ns"].is_number()) << m;
+    EXPECT_NEAR(m["jitter_ns"].get<double>(), 40'000, 1e9 / 44100) << "40 us, to A.8's whole units\n" << m;
+    EXPECT_EQ(m["clock_assumed"], true) << m;
+    EXPECT_NEAR(m["timestamp_rate_hz"].get<double>(), 90000, 100) << m;
+    const auto text = run(96, 90000, std::nullopt);
+    EXPECT_NE(text.find(" (a dynamic payload type: 90000 Hz assumed, as its timestamps advance about 90000 a second; "
+                        "--rtp-clock sets it)"),
+              std::string::npos)
+        << text;
+  }
+  {
+    SCOPED_TRACE("payload type 0: 8 kHz by RFC 3551");
+    const auto m = json_of(0, 8000, std::nullopt);
+    EXPECT_TRUE(m["jitter_ns"].is_number()) << m;
+    EXPECT_EQ(m["clock_hz"], 8000) << m;
+    EXPECT_EQ(m["clock_assumed"], false) << m;
+    EXPECT_TRUE(m["timestamp_rate_hz"].is_null()) << m;
+  }
+}
+
+// Trial t20u F1: ffmpeg's libx264 over RTP (payload type 96, 90 kHz as
+// RFC 6184 requires) lost its jitter, and the text advised "--rtp-clock
+// 129020", a clock no format uses. x264's lookahead holds the stream back
+// 1.6 s, it is paced at 25 fps (its B-frames' timestamps out of order),
+// and the encoder's flush sends the last 1.8 s of frames within 70 ms
+// (the repro's capture: 536,400 ticks over 4.16 s of arrivals). The
+// timestamps' rate is a median over datagrams a second or more apart, the
+// flush one of them, and read against the standard RTP clocks: 90 kHz fits,
+// the jitter stands, and no text names a clock no format uses.
+TEST(ReceivePayload, AnEncodersDelayedStartAndFlushLeaveA90kHzClockBorneOut) {
+  // Frames in decode order, by presentation index: 0, then 4 2 1 3, 8 6 5 7, ...
+  std::vector<int> order{0};
+  for (int g = 1; g + 3 < 150; g += 4) {
+    for (const int k : {3, 1, 0, 2}) order.push_back(g + k);
+  }
+  while (order.size() < 150) order.push_back(static_cast<int>(order.size()));
+  const auto feed = [&order](fixture& f) {
+    batch b;
+    std::uint16_t seq = 4000;
+    const std::int64_t start = t0_ns + 1'600'000'000;  // the lookahead's delay
+    for (std::size_t k = 0; k < order.size(); ++k) {
+      // Paced at 40 ms to decode frame 104, then flushed 1.5 ms apart.
+      const std::int64_t at = k < 104 ? start + static_cast<std::int64_t>(k) * 40'000'000
+                                      : start + std::int64_t{103} * 40'000'000 + static_cast<std::int64_t>(k - 103) * 1'500'000;
+      const auto ts = static_cast<std::uint32_t>(0x7fff0000u + static_cast<std::uint32_t>(order[k]) * 3600u);
+      const int datagrams = k == 0 ? 3 : 1 + static_cast<int>(k % 2);  // the IDR frame comes in 3
+      for (int d = 0; d < datagrams; ++d) b.add(sender_a, rtp(seq++, ts, 0x264, 96), at + d * 200'000);
+    }
+    f.feed(b);
+  };
+  fixture f;
+  f.start();
+  feed(f);
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  const auto& m = s["streams"][0];
+  EXPECT_EQ(m["clock_hz"], 90000) << m;
+  EXPECT_EQ(m["clock_assumed"], true) << m;
+  ASSERT_TRUE(m["timestamp_rate_hz"].is_number()) << m;
+  EXPECT_NEAR(m["timestamp_rate_hz"].get<double>(), 90000, 90000 * 0.03) << m;
+  EXPECT_TRUE(m["jitter_ns"].is_number()) << "90 kHz is borne out: the jitter stands\n" << m;
+
+  fixture t;
+  t.settings.json_output = false;
+  t.start();
+  feed(t);
+  t.now += 1s;
+  t.session->summary();
+  const auto text = t.out.str();
+  EXPECT_NE(text.find(" (a dynamic payload type: 90000 Hz assumed, as its timestamps advance about "), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("--rtp-clock 1"), std::string::npos) << "no clock no format uses\n" << text;
+  EXPECT_EQ(text.find("jitter - "), std::string::npos) << text;
+}
+
+// A rate that fits no standard RTP clock is not offered as one: the text
+// says the rate and that it fits none, with no --rtp-clock value, and the
+// clock assumed is not contradicted by it (no other standard clock fits
+// better), so the jitter stands.
+TEST(ReceivePayload, ATimestampRateFittingNoStandardClockIsSaidNotAdvised) {
+  fixture t;
+  t.settings.json_output = false;
+  t.start();
+  batch b;
+  for (int i = 0; i < 300; ++i) {  // 129,000 units a second
+    b.add(sender_a, rtp(static_cast<std::uint16_t>(i), static_cast<std::uint32_t>(7 + i * 1290), 1, 96),
+          t0_ns + std::int64_t{i} * 10'000'000);
+  }
+  t.feed(b);
+  t.now += 1s;
+  t.session->summary();
+  const auto text = t.out.str();
+  EXPECT_NE(text.find("90000 Hz assumed, not borne out: its timestamps advance about 129000 a second against the "
+                      "arrivals, which fits no standard RTP clock"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("--rtp-clock 129000"), std::string::npos) << text;
+}
+
+// Trial t20u F2: --rtp-clock applied to every RTP stream and a given clock
+// was never checked: a 90 kHz stream read at 8000 Hz gave a jitter of 102
+// ms (11 us true) as fact. A given clock is checked against the timestamps
+// as an assumed one is; contradicted, it is warned of and reported
+// (`clock_contradicted`, `timestamp_rate_hz`), its jitter kept as the user
+// asked but marked. --rtp-clock PT=HZ sets one payload type's clock.
+TEST(ReceivePayload, AGivenRtpClockIsCheckedAndCanBeSetPerPayloadType) {
+  // 300 datagrams 10 ms apart, every other one 40 us late.
+  const auto send_rtp = [](fixture& f, std::uint8_t pt, std::uint32_t hz, std::uint32_t ssrc) {
+    batch b;
+    for (int i = 0; i < 300; ++i) {
+      b.add(sender_a,
+            rtp(static_cast<std::uint16_t>(500 + i), static_cast<std::uint32_t>(7 + i * (hz / 100)), ssrc, pt),
+            t0_ns + std::int64_t{i} * 10'000'000 + std::int64_t{i % 2} * 40'000);
+    }
+    f.feed(b);
+  };
+  {
+    SCOPED_TRACE("payload type 96 at 90 kHz, --rtp-clock 8000: contradicted, warned, jitter kept and marked");
+    fixture f;
+    f.settings.rtp_clock = 8000u;
+    f.start();
+    send_rtp(f, 96, 90000, 1);
+    const auto s = f.summary();
+    ASSERT_EQ(s["streams"].size(), 1u) << s;
+    const auto& m = s["streams"][0];
+    EXPECT_EQ(m["clock_hz"], 8000) << m;
+    EXPECT_EQ(m["clock_assumed"], false) << m;
+    EXPECT_EQ(m["clock_contradicted"], true) << m;
+    ASSERT_TRUE(m["timestamp_rate_hz"].is_number()) << m;
+    EXPECT_NEAR(m["timestamp_rate_hz"].get<double>(), 90000, 100) << m;
+    EXPECT_TRUE(m["jitter_ns"].is_number()) << "the clock given is the user's: its jitter is kept\n" << m;
+    const auto events = test::tools::json_lines(f.out.str());
+    const auto* w = test::tools::find_event(events, "warning");
+    ASSERT_NE(w, nullptr) << f.out.str();
+    EXPECT_EQ((*w)["code"], "rtp_clock_contradicted") << *w;
+
+    fixture t;
+    t.settings.rtp_clock = 8000u;
+    t.settings.json_output = false;
+    t.start();
+    send_rtp(t, 96, 90000, 1);
+    t.now += 1s;
+    t.session->summary();
+    const auto text = t.out.str();
+    EXPECT_NE(text.find(" (--rtp-clock 8000 given, but its timestamps advance about 90000 a second against the "
+                        "arrivals, which 90000 Hz fits: the jitter is at the clock given)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(t.err.str().find("warning: 239.1.1.1:5000 from 10.77.0.1 (RTP SSRC 0x00000001): --rtp-clock gives payload "
+                               "type 96 8000 Hz, but its timestamps advance about 90000 a second against the "
+                               "arrivals, which 90000 Hz fits: its jitter is at the clock given, wrong by their "
+                               "ratio if the timestamps are right (--rtp-clock 96=90000 sets this type's clock)"),
+              std::string::npos)
+        << t.err.str();
+  }
+  {
+    SCOPED_TRACE("--rtp-clock 97=48000: payload type 97's clock, 96's still assumed");
+    fixture f;
+    f.settings.rtp_clock.by_type[97] = 48000;
+    f.start();
+    send_rtp(f, 96, 90000, 1);
+    send_rtp(f, 97, 48000, 2);
+    const auto s = f.summary();
+    ASSERT_EQ(s["streams"].size(), 2u) << s;
+    for (const auto& m : s["streams"]) {
+      const bool audio = m["ssrc"] == 2;
+      EXPECT_EQ(m["clock_hz"], audio ? 48000 : 90000) << m;
+      EXPECT_EQ(m["clock_assumed"], !audio) << m;
+      EXPECT_EQ(m["clock_contradicted"], false) << m;
+      EXPECT_NEAR(m["timestamp_rate_hz"].get<double>(), audio ? 48000 : 90000, 100) << m;
+      ASSERT_TRUE(m["jitter_ns"].is_number()) << m;
+      EXPECT_NEAR(m["jitter_ns"].get<double>(), 40'000, 1e9 / 44100) << m;
+    }
+    EXPECT_EQ(test::tools::find_event(test::tools::json_lines(f.out.str()), "warning"), nullptr) << f.out.str();
+  }
 }
 
 // trial20q 1: one RTP timestamp moved by 2^31 ticks made the jitter 5.18 s,

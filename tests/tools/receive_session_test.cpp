@@ -27,6 +27,8 @@
 #include <mcnet/core/message.hpp>
 #include <mcnet/tools/receiver.hpp>
 #include <mcnet/tools/run_checks.hpp>
+#include <mcnet/feed/mpegts.hpp>
+#include <mcnet/feed/rtp.hpp>
 #include <mcnet/feed/test_header.hpp>
 #include <mcnet/netlink/types.hpp>
 
@@ -73,9 +75,14 @@ class batch {
   // us before); `end`: its END marker, `seq` the count.
   batch& add_session(const core::ip_address& source, std::uint32_t session, std::uint64_t seq, std::int64_t at_ns,
                      bool end = false) {
+    return add_sender(source, 9, session, seq, at_ns, end);
+  }
+  // As add_session(), from sender id `sender_id`.
+  batch& add_sender(const core::ip_address& source, std::uint32_t sender_id, std::uint32_t session, std::uint64_t seq,
+                    std::int64_t at_ns, bool end = false) {
     auto& buf = buffers_.emplace_back();
     const std::uint32_t size = end ? std::uint32_t{feed::test_header::size} : 100;
-    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = 9,
+    feed::test_header h{.flags = end ? feed::test_header::flag_end : std::uint8_t{0}, .sender_id = sender_id,
                          .session = session, .sequence = seq,
                          .send_time_ns = static_cast<std::uint64_t>(at_ns - 50'000), .length = size};
     EXPECT_TRUE(h.build(buf).has_value());
@@ -99,6 +106,22 @@ class batch {
     messages_.push_back(m);
     return *this;
   }
+  // A datagram of `bytes` (an MPEG-TS or RTP payload) from `source`.
+  batch& add_bytes(const core::ip_address& source, std::span<const std::byte> bytes) {
+    auto& buf = payloads_.emplace_back(bytes.begin(), bytes.end());
+    core::message m{.buffer = buf, .size = buf.size()};
+    m.peer = core::endpoint(source, 4002);
+    m.info.destination = group;
+    m.info.interface_index = ingress;
+    m.info.software_time = core::kernel_time(std::chrono::nanoseconds(1'000'050'000));
+    messages_.push_back(m);
+    return *this;
+  }
+  // The last datagram added came with the socket's drop count `drops` (SO_RXQ_OVFL).
+  batch& carrying(std::uint32_t drops) {
+    messages_.back().info.drops = drops;
+    return *this;
+  }
   [[nodiscard]] std::span<const core::message> span() const { return messages_; }
   // The ingress interface index add() gives the datagrams that follow (0: unknown).
   std::uint32_t ingress = 0;
@@ -107,8 +130,29 @@ class batch {
 
  private:
   std::deque<std::array<std::byte, 100>> buffers_;  // stable addresses
+  std::deque<std::vector<std::byte>> payloads_;     // add_bytes()'s
   std::vector<core::message> messages_;
 };
+
+// An MPEG-TS datagram of 7 packets, PID 0x100, its counters carried on in `cc`.
+std::vector<std::byte> transport_datagram(feed::mpegts::continuity_counters& cc) {
+  std::vector<std::byte> b(feed::mpegts::packet_size * feed::mpegts::packets_per_datagram);
+  feed::mpegts::datagram_builder builder(b);
+  const std::array<std::byte, 184> payload{};
+  while (!builder.full()) EXPECT_TRUE(builder.append({.pid = 0x100}, payload, cc).has_value());
+  return b;
+}
+
+// An RTP datagram (payload type 96, 160 bytes of payload).
+std::vector<std::byte> rtp_datagram(std::uint16_t seq) {
+  std::vector<std::byte> b(1500);
+  const std::array<std::byte, 160> audio{};
+  const auto n = feed::rtp::build(
+      b, {.payload_type = 96, .sequence = seq, .timestamp = std::uint32_t{seq} * 160u, .ssrc = 0xDEADBEEF}, audio);
+  EXPECT_TRUE(n.has_value());
+  b.resize(n.value_or(0));
+  return b;
+}
 
 // A session on a fake clock, printing into strings.
 struct fixture {
@@ -127,7 +171,11 @@ struct fixture {
     table = std::make_unique<tools::stream_table>(static_cast<std::size_t>(settings.max_streams),
                                                   tools::payload_mode::auto_detect, std::nullopt, memory_bytes);
     session = std::make_unique<tools::receive_session>(
-        settings, *rep, *table, [this] { return drops; }, [this] { return now; });
+        settings, *rep, *table,
+        // One socket whose drop count is `drops`: those after the count
+        // its last datagram read carried (drops_seen) are after that read.
+        [this] { return tools::socket_drops{drops, drops - std::min<std::uint64_t>(drops, drops_seen)}; },
+        [this] { return now; });
     session->start();
   }
   void feed(const batch& b) { session->handle(b.span(), port, drops_seen); }
@@ -250,6 +298,71 @@ TEST(ReceiveSession, LossAboveMaxLossExitsThree) {
     if (code == 3) {
       EXPECT_NE(f.err.str().find("loss 10.00% is above --max-loss 9.5%"), std::string::npos) << f.err.str();
     }
+  }
+}
+
+// trial t16u H1: two senders on one host to one group and port, one's
+// 4000-byte datagrams fragmented and the fragments dropped by a firewall,
+// its 40-byte END markers through: exit 0 with lost 0 under --max-loss.
+// END markers of a never-seen stream from a sender none of whose data came
+// through the channel (another id under the same address included) make
+// the loss unknown, as through a channel of their own. Only another
+// session of a sender whose data came (a restart) is harmless. An END
+// forged under a new id (trial t16s 3, which had it pass) cannot be told
+// from a dead feed's: the check fails and names it.
+TEST(ReceiveSession, AStrayEndOfASenderWhoseDataNeverCameLeavesTheLossUnknown) {
+  const auto other_group = core::ip_address::v4(239, 1, 1, 2);
+  enum class stray { restarted_sender, new_id_same_host, other_host_beside_a_feed, channel_of_its_own };
+  for (const auto how :
+       {stray::restarted_sender, stray::new_id_same_host, stray::other_host_beside_a_feed, stray::channel_of_its_own}) {
+    SCOPED_TRACE(static_cast<int>(how));
+    fixture f;
+    f.settings.max_loss = 5;
+    f.settings.json_output = true;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+    b.add(sender_a, 10, group, true);
+    std::string named;
+    switch (how) {
+      case stray::restarted_sender:  // the fixture's sender id, another session
+        b.add_session(sender_a, 777, 77, 1'000'000'000, true);
+        break;
+      case stray::new_id_same_host:  // the same host, another sender id: its data never came
+        b.add_sender(sender_a, 2222, 777, 999, 1'000'000'000, true);
+        named = group.to_string() + ":5000 from 10.77.0.1 (sender id 2222, session 777)";
+        break;
+      case stray::other_host_beside_a_feed:
+        b.add_sender(sender_b, 3333, 777, 77, 1'000'000'000, true);
+        named = group.to_string() + ":5000 from 10.77.0.2 (sender id 3333, session 777)";
+        break;
+      case stray::channel_of_its_own:  // a channel that carried nothing else
+        b.add(sender_b, 50, other_group, true);
+        named = "239.1.1.2:5000 from 10.77.0.2";
+        break;
+    }
+    f.feed(b);
+    f.session->summary();
+    const int exit = f.session->finish();
+    const auto events = f.events();
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << f.out.str();
+    EXPECT_EQ((*summary)["total"]["stray_ends"], 1) << (*summary)["total"];
+    EXPECT_EQ((*summary)["total"]["lost"], 0) << (*summary)["total"];
+    if (how == stray::restarted_sender) {
+      EXPECT_EQ(exit, 0) << f.err.str();
+      continue;
+    }
+    EXPECT_EQ(exit, 3) << f.err.str();
+    EXPECT_NE(f.err.str().find("could not be checked: 1 END marker of streams never seen arrived, from senders none "
+                               "of whose data came through their channel (" +
+                               named),
+              std::string::npos)
+        << f.err.str();
+    EXPECT_NE(f.err.str().find("their datagrams did not arrive"), std::string::npos) << f.err.str();
+    const auto* error = test::tools::find_event(events, "error");
+    ASSERT_NE(error, nullptr) << f.out.str();
+    EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
   }
 }
 
@@ -424,6 +537,45 @@ TEST(ReceiveSession, StalledAtTheEndSpeaksOfALostCountOnlyWhereThereIsOne) {
   }
 }
 
+// Trial t16u M2: a feed whose last third and END markers were lost on the
+// network (no socket drops) read lost 0 and passed --max-loss 1. A stream
+// with END markers (mcnet) stalled at the end without one has an unknown
+// tail: --max-loss fails as loss_unknown, naming it and its silence. With
+// its END, or resumed before the end, it passes.
+TEST(ReceiveSession, AStreamStalledAtTheEndWithoutAnEndFailsMaxLossAsUnknown) {
+  for (const int how : {0, 1, 2}) {  // 0: stalled, no END; 1: its END came; 2: it came back
+    fixture f;
+    f.settings.max_loss = 1;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 20; ++i) b.add(sender_a, i);
+    if (how == 1) b.add(sender_a, 20, group, true);
+    f.feed(b);
+    for (int i = 0; i < 40; ++i) {
+      f.now += 50ms;
+      (void)f.session->tick();
+    }
+    if (how == 2) {
+      batch more;
+      for (std::uint64_t i = 20; i < 30; ++i) more.add(sender_a, i);
+      f.feed(more);
+    }
+    f.session->summary();
+    const int code = f.session->finish();
+    const auto err = f.err.str() + f.out.str();
+    if (how == 0) {
+      EXPECT_EQ(code, tools::exit_loss);
+      EXPECT_NE(err.find("--max-loss 1% could not be checked: 1 stream stopped before the end of the run without an "
+                         "END marker ("),
+                std::string::npos)
+          << err;
+      EXPECT_NE(err.find("silent for the last 2.0 s"), std::string::npos) << err;
+    } else {
+      EXPECT_EQ(code, 0) << how << err;
+    }
+  }
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a raw
@@ -478,14 +630,18 @@ double stalled_summary_seconds(std::uint32_t flows) {
 // summary finds that in an index of the streams built once: it scanned
 // every stream for each stalled flow, 400 million of them for 20,000
 // (issues #15/#20 review), 62 s. Judged by how the time grows, not by a
-// time (a sanitizer build is ten times slower): ten times the flows took
-// 27 times as long on the test VM (0.14 s, 3.8 s for 20,000: the lines and
-// their JSON, cache misses growing with the table); the scan, quadratic,
-// took a hundred times as long (62 s).
+// time (a sanitizer build is ten times slower): at most 10 times as long
+// for ten times the flows, times 2 for cache misses growing with the table
+// and a loaded machine. The flows here share one sender id and session
+// from 10,000 sources, and each contested stream's other sources were
+// looked for among all of them, twice a summary (stream_table::conflicts,
+// 10^8 compares): 0.09 s for 2,000, 5 s for 20,000 (trial h16r 7; 0.31 s
+// and 7.3 s before the summary's objects were made lighter); now the
+// first four found end the search: 0.09 s and 1.0 s on the test VM.
 TEST(ReceiveSession, ThousandsStalledAtTheEndAreToldTheirLostCountPromptly) {
   const double small = stalled_summary_seconds(2'000);
   const double large = stalled_summary_seconds(20'000);
-  EXPECT_LT(large, 60.0 * std::max(small, 0.001)) << "2,000 flows: " << small << " s, 20,000: " << large << " s";
+  EXPECT_LT(large, 10 * 2.0 * std::max(small, 0.001)) << "2,000 flows: " << small << " s, 20,000: " << large << " s";
   std::cout << "flows stalled at the end: the summary took " << small << " s for 2,000, " << large
             << " s for 20,000\n";
 }
@@ -905,6 +1061,156 @@ TEST(ReceiveSession, KernelDropsAreLossEvenWhenNoGapShowsThem) {
   EXPECT_DOUBLE_EQ(g.session->loss_ratio(), 4.0 / 9.0) << "4 lost of 5 + 4; 1 drop of 6 is less";
 }
 
+// Socket drops after the last datagram read, and no END marker: the tail of
+// the run was dropped with its END markers, and `lost` does not count it
+// (t17b 5: "212,998 datagrams, 60,065 lost, 87,005 socket drops" of 300,000
+// sent, nothing said). Text, JSON and the --max-loss message say so; with
+// the END the tail is counted and nothing is said.
+TEST(ReceiveSession, DropsAfterTheLastDatagramReadWithoutAnEndSayTheTailMayBeLostUncounted) {
+  for (const bool json_output : {false, true}) {
+    fixture f;
+    f.settings.json_output = json_output;
+    f.settings.max_loss = 50.0;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 10; ++i) {
+      if (i != 5) b.add(sender_a, i);
+    }
+    f.feed(b);
+    f.drops = 90;  // none carried by a datagram read: all 90 after the last
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), 3);
+    const std::string note = "90 socket drops after the last datagram read, and 1 stream without its END marker: "
+                             "the tail of the run may have been dropped with its END markers, uncounted in lost";
+    if (!json_output) {
+      EXPECT_NE(f.out.str().find("9 datagrams, 900 bytes, 1 lost, "), std::string::npos) << f.out.str();
+      EXPECT_NE(f.out.str().find(note), std::string::npos) << f.out.str();
+    } else {
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << f.out.str();
+      EXPECT_EQ((*summary)["total"]["lost"], 1);
+      EXPECT_EQ((*summary)["total"]["uncounted_drops"], 90) << (*summary)["total"];
+      test::tools::expect_schema_conform(f.out.str());
+    }
+    EXPECT_NE(f.err.str().find("(1 lost in streams, 90 socket drops, their causes not counted; " + note + ")"),
+              std::string::npos)
+        << f.err.str();
+  }
+  // The END came: its count makes the tail lost, counted; the drops are it.
+  fixture g;
+  g.settings.json_output = true;
+  g.start();
+  batch c;
+  for (std::uint64_t i = 0; i < 10; ++i) c.add(sender_a, i);
+  c.add(sender_a, 100, group, true);
+  g.feed(c);
+  g.drops = 90;
+  g.session->summary();
+  const auto events = g.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << g.out.str();
+  EXPECT_EQ((*summary)["total"]["lost"], 90);
+  EXPECT_EQ((*summary)["total"]["uncounted_drops"], 0);
+  // Every drop before the last datagram read (it carried the count): they
+  // are the gaps, nothing to say, whether or not an END came.
+  fixture h;
+  h.start();
+  batch d;
+  for (std::uint64_t i = 0; i < 10; i += 2) d.add(sender_a, i);
+  d.carrying(4);
+  h.feed(d);
+  h.drops = 4;
+  h.session->summary();
+  EXPECT_EQ(h.out.str().find("uncounted"), std::string::npos) << h.out.str();
+}
+
+// The tail is the drops after the last datagram read, not the drops beyond
+// `lost` (trial t17c M1 A: mcast-send --drop-every lost numbers upstream,
+// more than the receiver's socket dropped at the end; the summary read
+// "lost 15032, kernel_drops 5548, uncounted_drops 0" and 513 numbers were
+// in no count).
+TEST(ReceiveSession, ATailDroppedIsSaidWhenTheLossUpstreamIsLarger) {
+  fixture f;
+  f.settings.json_output = true;
+  f.start();
+  // 0-999 sent, every 5th lost upstream (200 numbers); the socket dropped
+  // 40 more in 500-549 (the datagrams after it carry the count 40), and
+  // after 899 the receiver stopped: 900-999 (80 left of them) and 3 END
+  // markers dropped on the socket.
+  batch b;
+  for (std::uint64_t i = 0; i < 900; ++i) {
+    if (i % 5 == 0 || (i >= 500 && i < 550)) continue;
+    b.add(sender_a, i);
+    if (i > 550) b.carrying(40);
+  }
+  f.feed(b);
+  f.drops = 40 + 80 + 3;
+  f.session->summary();
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << f.out.str();
+  const auto& total = (*summary)["total"];
+  EXPECT_EQ(total["lost"], 179 + 40) << "the numbers from 1 (the first that came) to 899";
+  EXPECT_EQ(total["kernel_drops"], 123);
+  EXPECT_EQ(total["uncounted_drops"], 83) << "the 80 datagrams and 3 END markers after 899: " << total;
+  test::tools::expect_schema_conform(f.out.str());
+}
+
+// Drops of other traffic on the socket long before the end are no tail
+// (trial t17c M1 C: a live mcnet stream, which never sends END, and an
+// unpaced MPEG-TS flood on its group and port; the flood's datagrams were
+// the ones dropped, and the summary read "uncounted_drops 226307" and said
+// the tail may have been dropped with its END markers).
+TEST(ReceiveSession, DropsOfAnotherStreamBeforeTheLastReadAreNoTail) {
+  for (const bool json_output : {false, true}) {
+    fixture f;
+    f.settings.json_output = json_output;
+    f.start();
+    batch b;
+    feed::mpegts::continuity_counters cc;
+    for (std::uint64_t i = 0; i < 200; ++i) {
+      if (i % 50 == 7) continue;  // 4 numbers lost upstream
+      b.add(sender_a, i);
+      if (i >= 20 && i < 25) b.add_bytes(sender_b, transport_datagram(cc));  // the flood
+      if (i > 25) b.carrying(5000);  // the flood's drops, before these datagrams
+    }
+    f.feed(b);
+    f.drops = 5000;  // none after the last datagram read
+    f.session->summary();
+    EXPECT_EQ(f.out.str().find("END marker"), std::string::npos) << f.out.str();
+    EXPECT_EQ(f.out.str().find("after the last datagram read"), std::string::npos) << f.out.str();
+    if (json_output) {
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << f.out.str();
+      EXPECT_EQ((*summary)["total"]["lost"], 4);
+      EXPECT_EQ((*summary)["total"]["kernel_drops"], 5000);
+      EXPECT_EQ((*summary)["total"]["uncounted_drops"], 0) << (*summary)["total"];
+      test::tools::expect_schema_conform(f.out.str());
+    }
+  }
+}
+
+// A stream without END markers (RTP, MPEG-TS) whose tail was dropped: said
+// as drops after the last datagram read, without the END wording (trial
+// t17c L2: an RTP run was told its tail "may have been dropped with its END
+// markers").
+TEST(ReceiveSession, ATailOfAStreamWithoutEndMarkersIsSaidWithoutThem) {
+  fixture f;
+  f.start();
+  batch b;
+  for (std::uint16_t i = 1; i <= 20; ++i) b.add_bytes(sender_b, rtp_datagram(i));
+  f.feed(b);
+  f.drops = 7;
+  f.session->summary();
+  EXPECT_NE(f.out.str().find("7 socket drops after the last datagram read: the last datagrams of 1 stream may "
+                             "have been dropped, uncounted in lost"),
+            std::string::npos)
+      << f.out.str();
+  EXPECT_EQ(f.out.str().find("END marker"), std::string::npos) << f.out.str();
+}
+
 // A --max-loss failure the kernel's drops caused says so: how many the
 // sequence numbers show lost, how many the kernel dropped, and why, as the
 // namespace's counters know it (here a made-up reading: 10 bad checksums).
@@ -919,7 +1225,8 @@ TEST(ReceiveSession, ChecksumDropsAreNotAFeedsLoss) {
     f.settings.max_loss = 1.0;
     f.start();
     tools::drop_counters before{.reverse_path = 0, .udp_in_errors = 0, .udp_rcvbuf = 0, .udp_csum = 0,
-                                .udp6_in_errors = 0, .udp6_rcvbuf = 0, .udp6_csum = 0};
+                                .udp6_in_errors = 0, .udp6_rcvbuf = 0, .udp6_csum = 0,
+                                .udp_ignored_multi = 0, .udp6_ignored_multi = 0};
     auto after = before;
     after.udp_in_errors = csum + rcvbuf;
     after.udp_csum = csum;
@@ -948,7 +1255,8 @@ TEST(ReceiveSession, MaxLossFailureByKernelDropsNamesThemAndTheirCauses) {
     f.settings.max_loss = 5.0;
     f.start();
     tools::drop_counters before{.reverse_path = 0, .udp_in_errors = 0, .udp_rcvbuf = 0, .udp_csum = 0,
-                                .udp6_in_errors = 0, .udp6_rcvbuf = 0, .udp6_csum = 0};
+                                .udp6_in_errors = 0, .udp6_rcvbuf = 0, .udp6_csum = 0,
+                                .udp_ignored_multi = 0, .udp6_ignored_multi = 0};
     auto after = before;
     after.udp_in_errors = 10;
     after.udp_rcvbuf = 10;

@@ -761,6 +761,31 @@ TEST(Report, ConsecutiveChannelsMakeRuns) {
   EXPECT_EQ(split_at_4[0].count, 2u);
 }
 
+// Trial t20r F6: two SSM sources of the same groups (S1 on 232.1.1.1 to
+// .6, S2 on 232.1.1.1 to .3), sorted by group, interleave: ordered by join,
+// each source's groups are one run.
+TEST(Report, ChannelsOfTwoSourcesSharingGroupsRunPerSource) {
+  const auto channel = [](std::string g, const char* source) {
+    return json{{"group", g}, {"port", 5000}, {"mode", "include"}, {"sources", json::array({source})},
+                {"interface", {{"name", "eth0"}, {"index", 2}}}};
+  };
+  std::vector<json> channels;
+  for (int i = 1; i <= 6; ++i) {
+    channels.push_back(channel("232.1.1." + std::to_string(i), "10.77.0.1"));
+    if (i <= 3) channels.push_back(channel("232.1.1." + std::to_string(i), "10.77.0.3"));
+  }
+  std::vector<const json*> of;
+  for (const auto& c : channels) of.push_back(&c);
+  EXPECT_EQ(tools::channel_runs(of).size(), 7u) << "interleaved, as they come sorted by group";
+  tools::order_by_join(of);
+  const auto runs = tools::channel_runs(of);
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].count, 6u);
+  EXPECT_EQ(runs[1].count, 3u);
+  EXPECT_EQ(tools::channel_run_name(*of[0], *of[5]), "232.1.1.1:5000 to 232.1.1.6:5000 on eth0 include 10.77.0.1");
+  EXPECT_EQ(tools::channel_run_name(*of[6], *of[8]), "232.1.1.1:5000 to 232.1.1.3:5000 on eth0 include 10.77.0.3");
+}
+
 TEST(Report, DurationsForPeople) {
   EXPECT_EQ(tools::duration_text(850), "850 ns");
   EXPECT_EQ(tools::duration_text(0), "0 ns");
@@ -1142,7 +1167,7 @@ TEST(Report, InterfaceNamesByIndex) {
 // channel row its untracked datagrams (H1), empty in stream rows.
 TEST(Report, CsvHasTheDscpAndEcnNamesAndAChannelsUntracked) {
   auto header = tools::csv_header();
-  ASSERT_TRUE(header.ends_with(",tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps\n")) << header;
+  ASSERT_TRUE(header.ends_with(",tos_values,tos_others,dscp,ecn,untracked,conflict,timestamp_steps,clock_hz,clock_assumed,timestamp_rate_hz,clock_contradicted\n")) << header;
   header.pop_back();
   const auto names = split(header);
   const auto at = [&](const std::string& name) {

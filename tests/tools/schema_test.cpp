@@ -24,7 +24,8 @@ json stream() {
     "first_packet_ms":1.5,"payload":"mcnet","messages":null,"heartbeats":null,"end_of_session":null,"ssrc":null,
     "cc_errors":null,"sync_errors":null,"pids":null,"malformed":null,"jumps":0,"restarts":0,"too_late":0,
     "clock_errors":0,"length_errors":0,"first_sequence":0,"missed_at_start":0,"began_after_join_s":0.05,"ts_missing":null,
-    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT","conflict":null,"timestamp_steps":null})");
+    "ttl_min":1,"ttl_max":1,"tos_values":[{"tos":184,"packets":10}],"tos_others":0,"dscp":"ef","ecn":"Not-ECT","conflict":null,"timestamp_steps":null,
+    "clock_hz":null,"clock_assumed":null,"timestamp_rate_hz":null,"clock_contradicted":null})");
 }
 
 json summary() {
@@ -47,15 +48,40 @@ TEST(ToolsSchema, AcceptsTheDocumentedEvents) {
   EXPECT_EQ(schema_errors(mold), std::vector<std::string>{}) << "a MoldUDP64 session is its name";
   auto rtp = summary();
   rtp["streams"][0].update({{"payload", "rtp"}, {"sender_id", nullptr}, {"session", nullptr}, {"ssrc", 4294967295u},
-                            {"cc_errors", 0}, {"sync_errors", 0}, {"pids", 2}, {"malformed", 0}});
+                            {"cc_errors", 0}, {"sync_errors", 0}, {"pids", 2}, {"malformed", 0}, {"clock_hz", 90000},
+                            {"clock_assumed", true}, {"timestamp_rate_hz", 44099.4},
+                            {"clock_contradicted", true}});
   EXPECT_EQ(schema_errors(rtp), std::vector<std::string>{});
   auto raw = foreign;
   raw["streams"][0].update({{"payload", "raw"}, {"malformed", 2}});
   EXPECT_EQ(schema_errors(raw), std::vector<std::string>{});
   const auto start = json::parse(R"({"event":"start","time":1.7e9,"schema":1,"tool":"mcast-recv","version":")" MCNET_VERSION_STRING R"(",
     "groups":[{"group":"232.1.1.1","port":5000,"mode":"include","sources":["10.77.0.1"],
-    "interface":{"name":"eth0","index":2}}],"rcvbuf":{"asked":null,"granted":212992,"auto":false},"sockets":1})");
+    "interface":{"name":"eth0","index":2}}],"rcvbuf":{"asked":null,"granted":212992,"auto":false},"sockets":1,
+    "settings":{"backend":"recvmmsg","batch":32,"io_uring_buffers":null}})");
   EXPECT_EQ(schema_errors(start), std::vector<std::string>{});
+  auto on_uring = start;
+  on_uring["settings"] = {{"backend", "io_uring"}, {"batch", 32}, {"io_uring_buffers", 256}};
+  EXPECT_EQ(schema_errors(on_uring), std::vector<std::string>{});
+  for (const char* k : {"settings", "rcvbuf"}) {
+    auto without = start;
+    without.erase(k);
+    EXPECT_FALSE(schema_errors(without).empty()) << "mcast-recv's start has " << k;
+  }
+  auto other_backend = start;
+  other_backend["settings"]["backend"] = "epoll";
+  EXPECT_FALSE(schema_errors(other_backend).empty()) << "the backends are a closed list";
+  // The summary's reads: the backend, and with io_uring its buffers' exhaustion.
+  auto read = summary();
+  read["reads"] = {{"calls", 10},         {"datagrams", 200},         {"datagrams_per_call", 20.0},
+                   {"coalesce_us", 1000}, {"holds", 3},               {"held_s", 0.001},
+                   {"stopped_by_drop", false}, {"backend", "recvmmsg"}, {"buffers_exhausted", nullptr}};
+  EXPECT_EQ(schema_errors(read), std::vector<std::string>{});
+  read["reads"]["backend"] = "io_uring";
+  read["reads"]["buffers_exhausted"] = 2;
+  EXPECT_EQ(schema_errors(read), std::vector<std::string>{});
+  read["reads"].erase("buffers_exhausted");
+  EXPECT_FALSE(schema_errors(read).empty()) << "buffers_exhausted is in every summary, null with recvmmsg";
   const auto error = json::parse(R"({"event":"error","time":1.7e9,"message":"m","code":"ENOBUFS","exit":4})");
   EXPECT_EQ(schema_errors(error), std::vector<std::string>{});
   const auto iface = json::parse(R"({"index":1,"name":"lo","flags":["up","loopback"],"oper_state":"unknown",
@@ -152,8 +178,8 @@ TEST(ToolsSchema, RejectsWhatTheContractForbids) {
   auto no_conflict = summary();
   no_conflict["streams"][0].erase("conflict");
   EXPECT_FALSE(schema_errors(no_conflict).empty()) << "conflict is in every stream, null when none";
-  for (const char* bad : {R"({"evidence":[],"differing_copies":0,"port_returns":0,"other_sources":[]})",
-                          R"({"evidence":["ttl"],"differing_copies":0,"port_returns":0,"other_sources":[]})",
+  for (const char* bad : {R"({"evidence":[],"differing_copies":0,"port_returns":0,"far_ends":0,"other_sources":[]})",
+                          R"({"evidence":["ttl"],"differing_copies":0,"port_returns":0,"far_ends":0,"other_sources":[]})",
                           R"({"evidence":["ports"],"differing_copies":0,"port_returns":9})", R"(true)"}) {
     auto j = summary();
     j["streams"][0]["conflict"] = json::parse(bad);
@@ -166,7 +192,7 @@ TEST(ToolsSchema, RejectsWhatTheContractForbids) {
 TEST(ToolsSchema, AContestedStreamSaysWhy) {
   auto j = summary();
   j["streams"][0]["conflict"] = json::parse(
-      R"({"evidence":["copies","ports","sources"],"differing_copies":700,"port_returns":900,"other_sources":["10.77.0.9"]})");
+      R"({"evidence":["copies","ports","sources","ends"],"differing_copies":700,"port_returns":900,"far_ends":4,"other_sources":["10.77.0.9"]})");
   j["total"]["contested"] = 1;
   j["total"]["loss_percent"] = nullptr;
   j["worst_stream"] = json::parse(R"({"group":"239.1.1.1","port":5000,"source":"10.77.0.1","sender_id":5,"session":7,

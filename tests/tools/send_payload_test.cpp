@@ -9,8 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <mcnet/feed/moldudp64.hpp>
@@ -69,8 +71,15 @@ TEST(SendPayloadOptions, EachPayloadSizesItsDatagrams) {
   EXPECT_EQ(m.payload.kind, tools::payload_kind::moldudp64);
   EXPECT_EQ(m.payload.session.view(), "ABC       ") << "space padded";
   EXPECT_EQ(m.size, 20u + 3 * 12) << "header, then 3 messages of a 2-byte length and 10 bytes";
+  // A session of its own each run (trial t20r F7): MCNET and 5 random
+  // letters and digits.
   const auto m_default = settings({"--payload", "moldudp64"});
-  EXPECT_EQ(m_default.payload.session.name(), "MCNET");
+  const auto name = std::string(m_default.payload.session.name());
+  EXPECT_EQ(name.size(), 10u) << name;
+  EXPECT_TRUE(name.starts_with("MCNET")) << name;
+  EXPECT_TRUE(std::ranges::all_of(name, [](char c) { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }))
+      << name;
+  EXPECT_NE(settings({"--payload", "moldudp64"}).payload.session.name(), name) << "another run, another session";
   EXPECT_EQ(m_default.size, 20u + 34);
   EXPECT_EQ(settings({"--payload", "moldudp64", "--messages", "32743", "--message-size", "0"}).size, 20u + 2 * 32743)
       << "the most empty messages a datagram holds";

@@ -163,6 +163,24 @@ TEST(Rate, ParsesPacketsAndBits) {
   EXPECT_NE(huge.error().message().find("at most"), std::string::npos) << huge.error().message();
 }
 
+// trial t16s 5: "5.kpps" was taken but ".5kpps" refused, though both are
+// the positive decimal number the docs name; words that only look like
+// numbers stay refused.
+TEST(Rate, TakesEveryDecimalNumberTheDocsName) {
+  for (const auto& [text, value] : std::vector<std::pair<const char*, double>>{
+           {".5kpps", 500}, {"5.kpps", 5000}, {"5.5kpps", 5500}, {".5e3pps", 500}, {"5.E1pps", 50}, {"1e+2pps", 100}}) {
+    const auto r = tools::parse_rate(text);
+    ASSERT_TRUE(r) << text << ": " << r.error().message();
+    EXPECT_DOUBLE_EQ(r->per_second, value) << text;
+  }
+  for (const char* bad : {".pps", "..5pps", "5..pps", "1.2.3pps", "e3pps", ".e3pps", "5epps", "5e+pps", "5e3.5pps",
+                          "1e+-3pps", "0x10pps", "infpps", "nanpps", "+5pps", " 5pps"}) {
+    const auto r = tools::parse_rate(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, std::errc::invalid_argument) << bad;
+  }
+}
+
 TEST(Rate, HasALowerBound) {
   // 0.001 datagrams (one in 1000 s) or 1 bit of payload a second at least:
   // below, a run's pacing interval (and its wait for the END) is endless.

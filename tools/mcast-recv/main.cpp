@@ -59,6 +59,12 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
       while (!shards.empty()) shards.pop_back();
     }
   } closer(shards);
+  // --io-uring: the ring is made here, on the thread that reads, so that a
+  // refused io_uring is exit 4 before any join. Declared after the shards:
+  // it goes first, its requests holding the sockets, which then close
+  // newest first as above.
+  auto uring = tools::io_uring_reads::open_if(s.io_uring);
+  if (!uring) return out.fail(tools::exit_setup, uring.error());
   tools::stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
   table.set_read_times(s.timestamp == "none");  // arrival times carry the receiver's own delays
   nlohmann::ordered_json joined;
@@ -84,7 +90,7 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // verdict, if nothing arrived, has the same checks).
   if (!tools::stop_requested()) (void)tools::start_warnings(members, out, true, &mld);
 
-  tools::receive_session session(s, out, table, [&shards] { return tools::kernel_drops(shards); });
+  tools::receive_session session(s, out, table, [&shards] { return tools::read_socket_drops(shards); });
   session.set_channels(std::move(joined));
   session.set_sockets(placed);  // which socket's copy of a datagram counts
   session.only_groups(tools::groups_to_count(shards, members));
@@ -97,10 +103,11 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.
   // Datagrams of its groups that came in where it did not join them say where the sender is.
-  session.diagnose_with([&members, &s, &table, &links, &session, &mld,
+  session.diagnose_with([&members, &s, &table, &links, &session, &mld, &shards,
                          relied = std::move(relied)](const tools::drop_counters& over_run) {
     return tools::nothing_arrived_verdict(links ? links->current(members) : members, over_run, s.rcvbuf,
-                                          table.stray_ends(), relied, session.other_interface(), &mld);
+                                          table.stray_ends(), relied, session.other_interface(), &mld,
+                                          tools::kernel_drops(shards));
   });
   session.loss_hints_with(
       [&members](const tools::receive_session::lossy_groups& lossy) { return tools::loss_hints(members, lossy); });
@@ -111,7 +118,8 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   session.count_drop_causes(drops_before);
   if (capture) session.capture_to(*capture);
   if (auto r = tools::receive_loop(session, shards, static_cast<std::size_t>(s.batch),
-                                         std::chrono::microseconds(s.coalesce), links ? &*links : nullptr);
+                                   std::chrono::microseconds(s.coalesce), links ? &*links : nullptr,
+                                   *uring ? &**uring : nullptr);
       !r) {
     return out.fail(tools::exit_setup, r.error());
   }

@@ -56,8 +56,8 @@
 /// With liburing (`MCNET_HAS_IO_URING`, <mcnet/features.hpp>):
 /// `core::uring_receiver` (uring_receiver.hpp), the same datagrams and
 /// metadata through io_uring's multishot recvmsg into provided buffers, an
-/// opt-in backend (not cheaper than recvmmsg on the machines measured:
-/// docs/performance.md).
+/// opt-in backend (on a quiet machine 0.80-0.89 of recvmmsg's cost per
+/// datagram in the library benchmark: docs/performance.md, "io_uring receive").
 ///
 /// - Unix sockets (unix_socket.hpp): `core::unix_address` (path, abstract
 ///   `@name`, unnamed), `core::listen_unix`, `core::dial_unix`,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/capture.hpp>
+#include <mcnet/tools/output.hpp>
 
 #include <netinet/in.h>
 #include <pcap/pcap.h>
@@ -182,7 +183,7 @@ capture_writer::~capture_writer() {
 tl::expected<void, std::string> capture_writer::start(const std::string& path) {
   auto* p = static_cast<pcap_t*>(pcap_);
   dumper_ = pcap_dump_open(p, path.c_str());
-  if (dumper_ == nullptr) return tl::unexpected(fmt::format("--pcap {}: {}", path, pcap_geterr(p)));
+  if (dumper_ == nullptr) return tl::unexpected(fmt::format("--pcap {}: {}", text_name(path), pcap_geterr(p)));
   current_ = path;
   good_bytes_ = 0;  // the file header is buffered, not written yet
   ++files_;
@@ -312,14 +313,14 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
   std::error_code size_error;
   if (std::filesystem::is_regular_file(path, size_error) && std::filesystem::file_size(path, size_error) == 0 &&
       !size_error) {
-    return tl::unexpected(fmt::format("--replay {}: empty file, not a capture", path));
+    return tl::unexpected(fmt::format("--replay {}: empty file, not a capture", text_name(path)));
   }
   // A FIFO or a device would block libpcap's open or be read for ever:
   // --replay reads a capture file (as @FILE takes regular files only).
   std::error_code type_error;
   const auto status = std::filesystem::status(path, type_error);
   if (!type_error && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
-    return tl::unexpected(fmt::format("--replay {}: not a regular file ({}): --replay reads a capture file", path,
+    return tl::unexpected(fmt::format("--replay {}: not a regular file ({}): --replay reads a capture file", text_name(path),
                                       std::filesystem::is_directory(status) ? "a directory"
                                       : std::filesystem::is_fifo(status)    ? "a FIFO"
                                       : std::filesystem::is_socket(status)  ? "a socket"
@@ -327,7 +328,7 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
   }
   std::array<char, PCAP_ERRBUF_SIZE> why{};
   pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, why.data());
-  if (p == nullptr) return tl::unexpected(fmt::format("--replay {}: {}", path, why.data()));
+  if (p == nullptr) return tl::unexpected(fmt::format("--replay {}: {}", text_name(path), why.data()));
   struct closer {
     pcap_t* p;
     ~closer() { pcap_close(p); }
@@ -340,7 +341,7 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
       dlt != DLT_IPV6) {
     return tl::unexpected(fmt::format("--replay {}: link type {} is not read (Ethernet, Linux cooked SLL/SLL2 or "
                                       "raw IP)",
-                                      path, c.link_type));
+                                      text_name(path), c.link_type));
   }
   pcap_pkthdr* h = nullptr;
   const u_char* bytes = nullptr;
@@ -363,7 +364,7 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
                            std::chrono::seconds(seconds) + std::chrono::nanoseconds(h->ts.tv_usec),
                            std::vector<std::byte>(d.payload.begin(), d.payload.end())});
   }
-  if (r == PCAP_ERROR) return tl::unexpected(fmt::format("--replay {}: {}", path, pcap_geterr(p)));
+  if (r == PCAP_ERROR) return tl::unexpected(fmt::format("--replay {}: {}", text_name(path), pcap_geterr(p)));
   return c;
 }
 

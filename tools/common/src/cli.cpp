@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -104,7 +105,7 @@ result<std::string> read_spec_file(const std::string& path) {
     return fail(error::from_errno(EFBIG, "read", "spec file")
                     .with_input(path)
                     .with_number(static_cast<std::int64_t>(spec_file_max_bytes))
-                    .with_hint("a spec file holds at most {number} bytes (1 MiB)"));
+                    .with_hint("a spec file holds at most {number} bytes (16 MiB: 65,536 lines of 256 bytes)"));
   };
   if (st.st_size > static_cast<off_t>(spec_file_max_bytes)) return too_big();
   std::string text;
@@ -133,7 +134,7 @@ tl::expected<std::vector<spec_text>, spec_file_error> expand_spec_files(const st
   std::vector<spec_text> out;
   std::vector<std::string> without_specs;  // the files that held none, for "no group given"
   const auto file_error = [](const error& e) {
-    return tl::unexpected(spec_file_error{e.message(), code_name(e), e});
+    return tl::unexpected(spec_file_error{error_text(e), code_name(e), e});
   };
   for (const auto& arg : args) {
     if (!arg.starts_with("@")) {
@@ -151,8 +152,8 @@ tl::expected<std::vector<spec_text>, spec_file_error> expand_spec_files(const st
     std::size_t line_number = 0, specs = 0;
     // An error about one line starts with FILE:LINE, as every error about a line does.
     const auto line_error = [&](const error& e) {
-      const spec_text at{{}, path + ":" + std::to_string(line_number)};
-      return tl::unexpected(spec_file_error{at.where(e.message()), code_name(e), e});
+      const spec_text at{{}, text_name(path) + ":" + std::to_string(line_number)};
+      return tl::unexpected(spec_file_error{at.where(error_text(e)), code_name(e), e});
     };
     while (!rest.empty()) {
       const auto eol = rest.find('\n');
@@ -171,13 +172,13 @@ tl::expected<std::vector<spec_text>, spec_file_error> expand_spec_files(const st
                               .with_hint("more than {number} specs in one file"));
       }
       const auto end = line.find_last_not_of(" \t\r");
-      out.push_back({std::string(line.substr(start, end - start + 1)), path + ":" + std::to_string(line_number)});
+      out.push_back({std::string(line.substr(start, end - start + 1)), text_name(path) + ":" + std::to_string(line_number)});
     }
     if (specs == 0) without_specs.push_back(path);
   }
   if (out.empty() && !without_specs.empty()) {
-    std::string names = "\"" + without_specs.front() + "\"";
-    for (std::size_t i = 1; i < without_specs.size(); ++i) names += ", \"" + without_specs[i] + "\"";
+    std::string names = "\"" + text_name(without_specs.front()) + "\"";
+    for (std::size_t i = 1; i < without_specs.size(); ++i) names += ", \"" + text_name(without_specs[i]) + "\"";
     const auto e = error(std::make_error_code(std::errc::invalid_argument), "read", "spec file")
                        .with_input(without_specs.front());
     return tl::unexpected(spec_file_error{
@@ -212,6 +213,32 @@ std::string empty_value_message(const std::string& long_name) {
 // When `text` is a number written in full that its option's type cannot
 // hold, says why: strtod (which reads what a number option reads) says
 // ERANGE, or an integer has more digits than 64 bits hold.
+// The largest value of an integer option's type, or 0 for another option.
+std::uint64_t integer_max(const boost::program_options::value_semantic& v) {
+  namespace po = boost::program_options;
+  const auto* typed = dynamic_cast<const po::typed_value_base*>(&v);
+  if (typed == nullptr) return 0;
+  const auto& t = typed->value_type();
+  if (t == typeid(long long) || t == typeid(long)) return static_cast<std::uint64_t>(std::numeric_limits<long long>::max());
+  if (t == typeid(unsigned long long) || t == typeid(unsigned long)) return std::numeric_limits<std::uint64_t>::max();
+  if (t == typeid(int)) return static_cast<std::uint64_t>(std::numeric_limits<int>::max());
+  if (t == typeid(unsigned)) return std::numeric_limits<unsigned>::max();
+  return 0;
+}
+
+// When `text` is a whole number past `max` (an integer option's largest
+// value; 0: not an integer option): "out of range, at most MAX" (trial
+// t16u L4: 2^63 read "it takes a whole number").
+std::optional<std::string> integer_past(const std::string& text, std::uint64_t max) {
+  if (max == 0 || text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  const auto digits = text.substr(std::min(text.find_first_not_of('0'), text.size()));
+  const auto limit = std::to_string(max);
+  if (digits.size() < limit.size() || (digits.size() == limit.size() && digits <= limit)) return std::nullopt;
+  return "beyond what the option's integer holds, at most " + limit;
+}
+
 std::optional<std::string> number_out_of_range(const std::string& text) {
   if (text.empty()) return std::nullopt;
   errno = 0;
@@ -329,7 +356,7 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
         given[d->long_name()] = value;
         const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
         if (value.starts_with('+')) {
-          return tl::unexpected(usage_error{"--" + d->long_name() + " " + value +
+          return tl::unexpected(usage_error{"--" + d->long_name() + " " + text_name(value) +
                                                 ": a plain number, without a '+' sign; the option takes: " +
                                                 d->description(),
                                             "usage", false, json});
@@ -338,13 +365,15 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
         // range, but "-0" is 0 to the reader: some took it, others refused
         // it (trial16e 6). A '-' sign on a zero is refused as '+' is.
         if (value.starts_with('-') && negative_zero(value)) {
-          return tl::unexpected(usage_error{"--" + d->long_name() + " " + value +
+          return tl::unexpected(usage_error{"--" + d->long_name() + " " + text_name(value) +
                                                 ": a plain number, without a sign ('-' on 0); the option takes: " +
                                                 d->description(),
                                             "usage", false, json});
         }
-        if (const auto why = number_out_of_range(value)) {
-          return tl::unexpected(usage_error{"--" + d->long_name() + " " + value + ": out of range, " + *why +
+        auto why = integer_past(value, integer_max(*d->semantic()));
+        if (!why) why = number_out_of_range(value);
+        if (why) {
+          return tl::unexpected(usage_error{"--" + d->long_name() + " " + text_name(value) + ": out of range, " + *why +
                                                 "; the option takes: " + d->description(),
                                             "usage", false, json});
         }
@@ -372,13 +401,13 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
     if (e.kind() == po::invalid_syntax::empty_adjacent_parameter && name.starts_with("--")) {
       const auto* o = all.find_nothrow(name.substr(2), false);
       if (o == nullptr) {
-        return tl::unexpected(usage_error{"unrecognised option '" + unescape_percent(name) + "'", "usage", true, json});
+        return tl::unexpected(usage_error{"unrecognised option '" + text_name(unescape_percent(name)) + "'", "usage", true, json});
       }
       if (o->semantic()->max_tokens() > 0) {
         return tl::unexpected(usage_error{empty_value_message(o->long_name()), "usage", false, json});
       }
     }
-    return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
+    return tl::unexpected(usage_error{text_name(unescape_percent(e.what())), "usage", true, json});
   } catch (const po::invalid_option_value& e) {
     // A number option given "" ("--interval ''", "-c ''"): the same words as
     // a text option's empty value, not Boost's "the argument ... is invalid".
@@ -401,8 +430,10 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
         // takes (its help text), not only "the argument ... is invalid".
         const std::string joined = "--" + o->long_name() + "=";
         const std::string value = option ? args[i + 1] : args[i].starts_with(joined) ? args[i].substr(joined.size()) : "";
-        if (const auto why = number_out_of_range(value)) {
-          return tl::unexpected(usage_error{"--" + o->long_name() + " " + value + ": out of range, " + *why +
+        auto why = integer_past(value, integer_max(*o->semantic()));
+        if (!why) why = number_out_of_range(value);
+        if (why) {
+          return tl::unexpected(usage_error{"--" + o->long_name() + " " + text_name(value) + ": out of range, " + *why +
                                                 "; the option takes: " + o->description(),
                                             "usage", false, json});
         }
@@ -422,15 +453,15 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
           kind = "a decimal number";
         }
       }
-      return tl::unexpected(usage_error{unescape_percent(e.what()) + ": it takes " + kind + "; " +
+      return tl::unexpected(usage_error{text_name(unescape_percent(e.what())) + ": it takes " + kind + "; " +
                                             o->description(),
                                         "usage", true, json});
     }
-    return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
+    return tl::unexpected(usage_error{text_name(unescape_percent(e.what())), "usage", true, json});
   } catch (const std::exception& e) {
     // With --json, scripts read stdout: the error is an event there too.
     const bool json = std::find(args.begin(), args.end(), "--json") != args.end();
-    return tl::unexpected(usage_error{unescape_percent(e.what()), "usage", true, json});
+    return tl::unexpected(usage_error{text_name(unescape_percent(e.what())), "usage", true, json});
   }
   return vm;
 }

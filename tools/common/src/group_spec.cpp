@@ -74,11 +74,13 @@ result<core::ip_address> address_part(std::string_view part, std::string_view sp
   if (const auto pct = part.find('%'); pct != std::string_view::npos) {
     return stray_percent(spec, part.substr(0, pct), role == "source");
   }
+  // Not an address: an error of the group spec, not of "IP address"
+  // (trial t16s 7: a spec of one byte 0xff read "parse IP address").
   auto a = core::ip_address::parse(part);
   if (!a) {
-    auto e = a.error();
-    e.with_input(spec);
-    return fail(e);
+    return bad(a.error().code, spec,
+               role == "source" ? "the source is not an IP address: 10.77.0.1,232.1.1.1:5000"
+                                : "the group is not an IP address: 239.1.1.1:5000, [ff3e::1]:5000");
   }
   return *a;
 }
@@ -273,6 +275,49 @@ result<std::vector<core::ip_address>> expand(const group_spec& spec) {
                                : "the +count runs past the groups of this flags and scope (the first 16 bits), "
                                  "which end at {source}: +{number} at most from this group");
       return fail(e);
+    }
+    // Boundaries inside the range that change what its groups mean (trial
+    // t16u M5): IPv4's SSM range 232/8 (an SSM join out of it, an ASM join
+    // into it) and local network control block 224.0.0.0/24 (never
+    // forwarded); IPv6's groups with the P flag (ff3x, ff7x): the first 96
+    // bits are ff3x::/96 (SSM), the network prefix of a unicast-prefix-based
+    // group (RFC 3306) or the RP of an embedded-RP one (RFC 3956), and only
+    // the last 32 (the group ID) may change.
+    const char* boundary = nullptr;
+    if (base.is_v4()) {
+      const auto b = base.v4_uint();
+      const auto x = a.v4_uint();
+      if ((b >> 24 == 232) != (x >> 24 == 232)) {
+        boundary = "the +count crosses the boundary of 232.0.0.0/8, the source-specific (SSM) range, after "
+                   "{source}: a range is all in it or all out of it, +{number} at most from this group";
+      } else if ((b >> 8 == 0xe00000) != (x >> 8 == 0xe00000)) {
+        boundary = "the +count crosses the boundary of 224.0.0.0/24, the local network control block (never "
+                   "forwarded), after {source}: +{number} at most from this group";
+      }
+    } else if ((base.bytes()[1] & 0x20) != 0) {
+      const auto b = base.bytes();
+      const auto x = a.bytes();
+      if (!std::equal(b.begin(), b.begin() + 12, x.begin())) {
+        boundary = (b[1] & 0x40) != 0
+                       ? "the +count changes the first 96 bits, which name the rendezvous point of this "
+                         "embedded-RP group (RFC 3956), after {source}: only the last 32 bits (the group ID) "
+                         "may, +{number} at most from this group"
+                   : std::all_of(b.begin() + 2, b.begin() + 12, [](std::uint8_t v) { return v == 0; })
+                       ? "the +count leaves ff3x::/96, the source-specific (SSM) range (the first 96 bits), "
+                         "after {source}: +{number} at most from this group"
+                       : "the +count changes the first 96 bits, which hold the network prefix of this "
+                         "unicast-prefix-based group (RFC 3306), after {source}: only the last 32 bits (the "
+                         "group ID) may, +{number} at most from this group";
+      }
+    }
+    if (boundary != nullptr) {
+      const auto last = out.empty() ? base : out.back();
+      return fail(error(errc::value_out_of_range, "expand", what)
+                      .with_input(spec.text)
+                      .with_address(a)
+                      .with_source(last)
+                      .with_number(static_cast<std::int64_t>(out.size()))
+                      .with_hint(boundary));
     }
     out.push_back(a);
   }

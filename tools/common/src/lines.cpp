@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
+#include <mcnet/tools/output.hpp>
 #include <mcnet/tools/lines.hpp>
 
 #include <algorithm>
@@ -35,21 +36,21 @@ tl::expected<std::vector<line_def>, std::string> parse_lines(const std::vector<s
   std::map<std::pair<core::ip_address, std::uint16_t>, std::string> owner;
   for (const auto& value : values) {
     const auto eq = value.find('=');
-    if (eq == std::string::npos) return tl::unexpected(fmt::format("--line {}: NAME=SPEC (e.g. A=239.1.1.1:5000)", value));
+    if (eq == std::string::npos) return tl::unexpected(fmt::format("--line {}: NAME=SPEC (e.g. A=239.1.1.1:5000)", text_name(value)));
     line_def l{value.substr(0, eq), value.substr(eq + 1), {}};
     if (!valid_name(l.name)) {
       return tl::unexpected(fmt::format("--line {}: the name \"{}\" must be 1 to 32 characters of A-Z, a-z, 0-9, _ and -",
-                                        value, l.name));
+                                        text_name(value), text_name(l.name)));
     }
     // "merged" names the merged stream in the "lines" object.
-    if (l.name == "merged") return tl::unexpected(fmt::format("--line {}: \"merged\" is the merged stream's name", value));
+    if (l.name == "merged") return tl::unexpected(fmt::format("--line {}: \"merged\" is the merged stream's name", text_name(value)));
     for (const auto& other : lines) {
-      if (other.name == l.name) return tl::unexpected(fmt::format("--line {}: the name {} is given twice", value, l.name));
+      if (other.name == l.name) return tl::unexpected(fmt::format("--line {}: the name {} is given twice", text_name(value), text_name(l.name)));
     }
     auto spec = parse_group_spec(l.spec, spec_user::receiver, default_interface);
-    if (!spec) return tl::unexpected(fmt::format("--line {}: {}", value, spec.error().message()));
+    if (!spec) return tl::unexpected(fmt::format("--line {}: {}", text_name(value), error_text(spec.error())));
     auto groups = expand(*spec);
-    if (!groups) return tl::unexpected(fmt::format("--line {}: {}", value, groups.error().message()));
+    if (!groups) return tl::unexpected(fmt::format("--line {}: {}", text_name(value), error_text(groups.error())));
     for (const auto& g : *groups) {
       const std::pair key{g, spec->port};
       auto [it, fresh] = owner.try_emplace(key, l.name);

@@ -21,7 +21,10 @@ using json = nlohmann::ordered_json;
 std::string escape_label_value(std::string_view value) {
   std::string out;
   out.reserve(value.size());
-  for (char c : valid_utf8(value)) {
+  // Controls, bidirectional and invisible characters as visible_text()
+  // shows them (\x1b, \u202e), so that `cat` of the file runs no escape
+  // sequence (trial t16u L1); their backslash is escaped as any other.
+  for (char c : visible_text(valid_utf8(value))) {
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;
@@ -222,7 +225,7 @@ int create_temp(const std::string& temp) {
 }  // namespace
 
 std::optional<std::string> check_metrics_path(const std::string& path) {
-  const auto bad = [&path](std::string_view why) { return fmt::format("--metrics-file {}: {}", path, why); };
+  const auto bad = [&path](std::string_view why) { return fmt::format("--metrics-file {}: {}", text_name(path), why); };
   if (path.empty()) return std::string("--metrics-file: a file name is needed");
   const auto p = split(path);
   if (p.name.empty() || p.name == "." || p.name == "..") return bad("names a directory, not a file");

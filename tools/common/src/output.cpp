@@ -7,13 +7,25 @@
 #include <cstring>
 #include <ios>
 #include <ostream>
+#include <string>
+#include <utility>
 
 #include <mcnet/tools/cli.hpp>
 
 namespace mcnet::tools {
 
 std::string json_text(const nlohmann::ordered_json& j) {
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  auto text = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  // U+2028 and U+2029 as \u2028 and \u2029: valid JSON raw, but readers
+  // that split on Unicode line separators (Python's str.splitlines) cut the
+  // line there (trial t16u L1). They occur only inside strings.
+  for (const auto& [raw, escaped] : {std::pair<std::string_view, std::string_view>{"\u2028", "\\u2028"},
+                                     std::pair<std::string_view, std::string_view>{"\u2029", "\\u2029"}}) {
+    for (auto at = text.find(raw); at != std::string::npos; at = text.find(raw, at + escaped.size())) {
+      text.replace(at, raw.size(), escaped);
+    }
+  }
+  return text;
 }
 
 namespace {
@@ -47,6 +59,27 @@ std::size_t utf8_sequence_at(std::string_view text, std::size_t i, std::size_t& 
     ++good;
   }
   return n > 0 && good == n ? n : 0;
+}
+
+// The bidirectional control that `sequence` (one valid UTF-8 sequence)
+// encodes, or 0: U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069.
+std::uint32_t bidi_control(std::string_view sequence) noexcept {
+  std::uint32_t cp = 0;
+  if (sequence.size() == 2) {
+    cp = (static_cast<std::uint32_t>(static_cast<unsigned char>(sequence[0]) & 0x1f) << 6) |
+         (static_cast<unsigned char>(sequence[1]) & 0x3f);
+  } else if (sequence.size() == 3) {
+    cp = (static_cast<std::uint32_t>(static_cast<unsigned char>(sequence[0]) & 0x0f) << 12) |
+         (static_cast<std::uint32_t>(static_cast<unsigned char>(sequence[1]) & 0x3f) << 6) |
+         (static_cast<unsigned char>(sequence[2]) & 0x3f);
+  }
+  // And the invisible and line-breaking ones (trial t16u L1): no-break
+  // space, soft hyphen, zero-width space, word joiner, the byte-order mark
+  // (zero-width no-break space), the line and paragraph separators.
+  const bool bidi = cp == 0x061c || cp == 0x200e || cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+                    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x00a0 || cp == 0x00ad || cp == 0x200b ||
+                    cp == 0x2060 || cp == 0xfeff || cp == 0x2028 || cp == 0x2029;
+  return bidi ? cp : 0;
 }
 
 }  // namespace
@@ -94,12 +127,46 @@ std::string visible_text(std::string_view text) {
       continue;
     } else if (n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
       escaped(out, "\\u00", static_cast<unsigned char>(text[i + 1]));  // a C1 control, U+0080 .. U+009F
+    } else if (const auto bidi = bidi_control(text.substr(i, n)); bidi != 0) {
+      // A bidirectional control (U+202E turns the rest of a line around)
+      // as \uXXXX: a name must not reorder the text around it (trial t16s 7).
+      escaped(out, "\\u", static_cast<unsigned char>(bidi >> 8));
+      escaped(out, "", static_cast<unsigned char>(bidi & 0xff));
     } else {
       out.append(text.substr(i, n));
     }
     i += n > 0 ? n : 1;
   }
   return out;
+}
+
+std::string text_name(std::string_view name) {
+  std::string out;
+  out.reserve(name.size());
+  for (const char c : name) {
+    if (c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+std::string error_text(const error& e) {
+  auto message = e.message();
+  const auto input = e.input();
+  if (input.empty()) return message;
+  // error::message() is "OP[ WHAT] \"INPUT[...]\": ...": the input sits
+  // right after the operation's words.
+  // Appended piece by piece: g++ 12 at -O3 warns (-Wrestrict, a false
+  // positive) on `"..." + std::string(...)` here, and the packages build with
+  // warnings as errors.
+  std::string head(e.op);
+  if (!e.what.empty()) {
+    if (!head.empty()) head += ' ';
+    head.append(e.what);
+  }
+  head.append(" \"");
+  if (!message.starts_with(head) || message.compare(head.size(), input.size(), input) != 0) return message;
+  return message.replace(head.size(), input.size(), text_name(input));
 }
 
 namespace {
@@ -157,6 +224,34 @@ void reporter::event(const nlohmann::ordered_json& j) const {
   note_write(out_);
 }
 
+void reporter::event(const nlohmann::ordered_json& j, std::string_view key, std::string_view raw) const {
+  if (!format_.json) return;
+  std::string line = "{";
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (line.size() > 1) line += ',';
+    line += json_text(nlohmann::ordered_json(it.key()));
+    line += ':';
+    if (it.key() == key) {
+      line += raw;
+    } else {
+      line += json_text(it.value());
+    }
+  }
+  line += "}\n";
+  out_ << line << std::flush;
+  note_write(out_);
+}
+
+void json_array_text::add(const nlohmann::ordered_json& element) {
+  if (text_.size() > 1) text_ += ',';
+  text_ += json_text(element);
+}
+
+std::string json_array_text::finish() {
+  text_ += ']';
+  return std::exchange(text_, std::string(1, '['));
+}
+
 void reporter::csv(std::string_view rows) const {
   if (!format_.csv) return;
   out_ << rows;
@@ -190,7 +285,7 @@ int reporter::fail(int exit, std::string_view message, std::string_view code) co
   return exit;
 }
 
-int reporter::fail(int exit, const error& e) const { return fail(exit, e.message(), code_name(e)); }
+int reporter::fail(int exit, const error& e) const { return fail(exit, error_text(e), code_name(e)); }
 
 int reporter::fail(int exit, const spec_file_error& e) const { return fail(exit, e.message, e.code); }
 

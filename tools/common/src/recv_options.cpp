@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/recv_options.hpp>
+#include <mcnet/tools/output.hpp>
 
 #include <sys/stat.h>
 
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -12,6 +14,7 @@
 #include <fmt/format.h>
 
 #include <mcnet/core/message.hpp>
+#include <mcnet/features.hpp>
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/stream_table.hpp>
 
@@ -26,17 +29,65 @@ struct raw_values {
   std::int64_t count = 0;
   double duration = 0, timeout = 0, max_loss = 0;
   std::string payload = "auto";
-  std::int64_t rtp_clock = 0;
+  std::vector<std::string> rtp_clock;
   std::string metrics_file;
   std::vector<std::string> lines;
   std::string pcap;
   std::int64_t pcap_rotate = 0;
 };
 
+// --rtp-clock's values (trial t20u F2): HZ for every payload type, PT=HZ for
+// one, comma-separated, each given once; HZ 1 to 4294967295, PT 0 to 127.
+tl::expected<rtp_clock_map, std::string> parse_rtp_clocks(const std::vector<std::string>& values) {
+  rtp_clock_map clocks;
+  const auto hz_of = [](std::string_view text) -> std::optional<std::uint32_t> {
+    std::uint64_t v = 0;
+    const auto* end = text.data() + text.size();
+    const auto [p, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc{} || p != end || v < 1 || v > std::numeric_limits<std::uint32_t>::max()) {
+      return std::nullopt;
+    }
+    return static_cast<std::uint32_t>(v);
+  };
+  for (const auto& value : values) {
+    std::string_view rest = value;
+    do {
+      const auto comma = rest.find(',');
+      const auto item = rest.substr(0, comma);
+      rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+      if (item.empty()) return tl::unexpected(fmt::format("--rtp-clock {}: HZ or PT=HZ, comma-separated", value));
+      const auto eq = item.find('=');
+      const auto hz = hz_of(eq == std::string_view::npos ? item : item.substr(eq + 1));
+      if (eq == std::string_view::npos) {
+        if (!hz) return tl::unexpected(fmt::format("--rtp-clock {}: Hz, 1 to 4294967295", item));
+        if (clocks.all) {
+          return tl::unexpected(fmt::format("--rtp-clock {}: the clock of every payload type is given twice", item));
+        }
+        clocks.all = *hz;
+        continue;
+      }
+      const auto pt_text = item.substr(0, eq);
+      unsigned pt = 0;
+      const auto [p, ec] = std::from_chars(pt_text.data(), pt_text.data() + pt_text.size(), pt);
+      if (pt_text.empty() || ec != std::errc{} || p != pt_text.data() + pt_text.size() || pt > 127) {
+        return tl::unexpected(fmt::format("--rtp-clock {}: a payload type is 0 to 127", item));
+      }
+      if (!hz) return tl::unexpected(fmt::format("--rtp-clock {}: Hz, 1 to 4294967295", item));
+      if (clocks.by_type[pt] != 0) {
+        return tl::unexpected(fmt::format("--rtp-clock {}: payload type {} is given twice", item, pt));
+      }
+      clocks.by_type[pt] = *hz;
+    } while (!rest.empty());
+    if (value.ends_with(',')) return tl::unexpected(fmt::format("--rtp-clock {}: HZ or PT=HZ, comma-separated", value));
+  }
+  return clocks;
+}
+
 po::options_description description(recv_settings& s, raw_values& raw) {
   // The figure the memory bound counts a stream at (stream_table::bytes_per_stream), in kB.
   const std::string max_streams_help = fmt::format(
-      "streams kept (each counted at ~{} KB in the bound of half the memory available); datagrams of further "
+      "streams kept (each counted at ~{} KB in the bound of half the memory this process may use: the least of "
+      "MemAvailable, RLIMIT_AS's and its cgroup's room); datagrams of further "
       "streams are only counted as untracked; a whole number 1 to 10000000",
       (stream_table::bytes_per_stream + 500) / 1000);
   po::options_description visible(
@@ -73,11 +124,17 @@ po::options_description description(recv_settings& s, raw_values& raw) {
        "receive coalescing: when reads find only a few datagrams each at a high rate, sleep up to this many "
        "microseconds between them so that a read takes a batch (arrival times are the kernel's, unchanged); "
        "a whole number 0 to 100000 (0: off; off by default with --busy-poll)")
+      ("io-uring", po::bool_switch(&s.io_uring),
+       "read with io_uring (multishot recvmsg into 256 provided buffers, Linux 6.0) instead of recvmmsg: the same "
+       "counts and metadata; refused (exit 1) by a build without liburing")
       ("show-packets", po::bool_switch(&s.show_packets), "one line (or JSON packet event) per datagram")
       ("max-streams", po::value(&s.max_streams)->default_value(s.max_streams), max_streams_help.c_str())
       ("payload", po::value(&raw.payload)->default_value("auto"),
        "what the datagrams carry: auto (classify each stream), mcnet, moldudp64, rtp, mpegts or raw")
-      ("rtp-clock", po::value(&raw.rtp_clock), "RTP timestamp clock in Hz for jitter (default: by payload type)")
+      ("rtp-clock", po::value(&raw.rtp_clock)->composing(),
+       "RTP timestamp clock for jitter, HZ for every payload type or PT=HZ for one (as an SDP rtpmap), "
+       "comma-separated or given again: 96=90000,97=48000 (default: by payload type, 90000 assumed for 96-127); "
+       "checked against the timestamps, a contradicted clock is warned of")
       ("interfaces", po::bool_switch(&s.interfaces), "list interfaces, addresses and joined groups, then exit")
       ("metrics-file", po::value(&raw.metrics_file),
        "file for Prometheus metrics (text format, for node_exporter's textfile collector), replaced "
@@ -130,6 +187,10 @@ std::optional<std::string> check(const recv_settings& s) {
   }
   if (s.coalesce < 0 || s.coalesce > recv_settings::max_coalesce_us) {
     return fmt::format("--coalesce {}: microseconds, 0 to {}", s.coalesce, recv_settings::max_coalesce_us);
+  }
+  if (s.io_uring && !MCNET_HAS_IO_URING) {
+    return "--io-uring: this mcast-recv was built without liburing, so it cannot read with io_uring (install "
+           "liburing-dev and build again); without --io-uring it reads with recvmmsg";
   }
   if (s.max_streams < 1 || s.max_streams > 10'000'000) return fmt::format("--max-streams {}: 1 to 10000000", s.max_streams);
   if (s.interfaces && !s.specs.empty()) return "--interfaces takes no group specs";
@@ -186,8 +247,9 @@ std::string recv_help() {
                    "dropped, skew between the lines' copies). MPEG-TS and raw datagrams are not merged.\n"
                    "\nexit codes: 0 ok, 1 usage or bad input, 2 --timeout given and nothing arrived,\n"
                    "3 loss above --max-loss, or --max-loss could not be checked (loss_unknown: datagrams without a\n"
-                   "sequence number, untracked, stray END markers, unresumed streams or streams whose numbers\n"
-                   "came from more than one sender), 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
+                   "sequence number, untracked, END markers of senders none of whose data came,\n"
+                   "unresumed streams, streams whose numbers came from more than one sender,\n"
+                   "or mcnet/MoldUDP64 streams stalled at the end without an END marker), 4 a join or socket set-up failed (precedence 1, 4, 2, 3)\n");
 }
 
 tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args) {
@@ -213,11 +275,9 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
                                       "usage", false, s.json_output});
   }
   if (vm->count("rtp-clock")) {
-    if (raw.rtp_clock < 1 || raw.rtp_clock > std::numeric_limits<std::uint32_t>::max()) {
-      return tl::unexpected(usage_error{fmt::format("--rtp-clock {}: Hz, 1 to 4294967295", raw.rtp_clock), "usage",
-                                        false, s.json_output});
-    }
-    s.rtp_clock = static_cast<std::uint32_t>(raw.rtp_clock);
+    auto clocks = parse_rtp_clocks(raw.rtp_clock);
+    if (!clocks) return tl::unexpected(usage_error{clocks.error(), "usage", false, s.json_output});
+    s.rtp_clock = *clocks;
   }
   if (vm->count("metrics-file")) s.metrics_file = raw.metrics_file;
   if (!raw.lines.empty()) {

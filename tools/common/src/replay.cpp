@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
+#include <mcnet/tools/output.hpp>
 #include <mcnet/tools/replay.hpp>
 
 #include <sys/prctl.h>
@@ -85,11 +86,11 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
   auto c = read_capture(*s.replay);
   if (!c) return out.usage(c.error());
   if (c->skipped_total() > 0) {
-    out.warn(fmt::format("--replay {}: {} of {} frames skipped ({})", *s.replay, c->skipped_total(), c->frames,
+    out.warn(fmt::format("--replay {}: {} of {} frames skipped ({})", text_name(*s.replay), c->skipped_total(), c->frames,
                          skipped_text(*c)));
   }
   if (c->datagrams.empty()) {
-    return out.usage(fmt::format("--replay {}: no UDP datagram to a multicast group in its {} frame(s)", *s.replay,
+    return out.usage(fmt::format("--replay {}: no UDP datagram to a multicast group in its {} frame(s)", text_name(*s.replay),
                                  c->frames));
   }
   plan = map_destinations(std::move(*c));
@@ -133,7 +134,7 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
   if (s.specs.empty()) {
     core::interface_ref iface;
     if (!s.iface.empty()) {
-      auto r = resolve_interface(resolve, s.iface, "-i " + s.iface, out);
+      auto r = resolve_interface(resolve, s.iface, "-i " + text_name(s.iface), out, multicast_flag_warning::by_caller);
       if (!r) return r.error();
       iface = *r;
     }
@@ -181,9 +182,11 @@ void announce_replay(const send_settings& s, const reporter& out, const std::vec
                      const replay_plan& plan) {
   const auto& c = plan.capture;
   json groups = json::array();
+  std::vector<core::interface_ref> used;  // each group's interface, for the MULTICAST flag
   for (std::size_t i = 0; i < targets.size(); ++i) {
     const auto& t = targets[i];
     const auto where = t.iface.is_kernel_choice() ? route_interface(t.group, t.source) : t.iface;
+    used.push_back(where);
     groups.push_back({{"group", t.group.to_string()}, {"port", t.port}, {"mode", t.source ? "include" : "any"},
                       {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
                       {"interface", interface_json(where.index, std::string(where.name.view()))},
@@ -209,6 +212,7 @@ void announce_replay(const send_settings& s, const reporter& out, const std::vec
                        count_text(c.frames, "frame", "frames"), count_text(targets.size(), "group", "groups"), s.speed,
                        count_text(s.loops, "time", "times")));
   out.text("mcast-send: " + send_settings_text(s));
+  warn_multicast_flags(used, out);
 }
 
 }  // namespace

@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
+#include <map>
 #include <utility>
 
 #include <fmt/format.h>
@@ -39,6 +41,28 @@ namespace {
 
 json or_null(bool known, const json& value) { return known ? value : json(nullptr); }
 
+// A JSON object built member by member, in order, into members reserved
+// at once and without a lookup per key (each key is new): a stream's
+// object is made per stream per report, 40,000 of them at the end of a run
+// of as many groups. Built from an initializer list it took ~150
+// allocations each (a two-element array per member, its key as a JSON
+// string), which the allocator served ever slower as the heap of the
+// stream table grew: the run's end grew faster than its streams (trial
+// h16r 7).
+class object_builder {
+ public:
+  explicit object_builder(std::size_t members) { object().reserve(members); }
+  object_builder& operator()(const char* key, json value) {
+    object().emplace_back(key, std::move(value));
+    return *this;
+  }
+  [[nodiscard]] json take() { return std::move(j_); }
+
+ private:
+  json::object_t& object() { return j_.get_ref<json::object_t&>(); }
+  json j_ = json::object();
+};
+
 double per_second(double amount, double seconds) { return seconds > 0 ? amount / seconds : 0.0; }
 
 json latency_json(const stream_key& k, const stream& s) {
@@ -65,9 +89,26 @@ json jitter_json(const stream_key& k, const stream& s) {
   // step apart); before that it is unknown, not 0 (trial20q 2).
   if (k.payload == payload_kind::mcnet) return or_null(s.interarrival.compared() > 0, s.interarrival.value_ns());
   if (k.payload == payload_kind::rtp && s.rtp_interarrival) {
-    return or_null(s.rtp_interarrival->compared() > 0, s.rtp_interarrival->value_ns());
+    // At a clock only assumed that the timestamps' own rate contradicts,
+    // the jitter would be wrong by their ratio: unknown (trial t20r F3).
+    const auto clock = rtp_clock_of(k, s);
+    // A clock given is the user's: its jitter is kept, marked contradicted
+    // (clock_contradicted; trial t20u F2).
+    return or_null(s.rtp_interarrival->compared() > 0 && !(clock && clock->assumed && clock->contradicted),
+                   s.rtp_interarrival->value_ns());
   }
   return nullptr;
+}
+
+// RTP: the clock its jitter is in, whether it was assumed (a dynamic
+// payload type without --rtp-clock), then the timestamps' own rate (an
+// assumed or given clock) and whether another standard clock fits it
+// clearly better (trial t20u F2).
+void rtp_clock_json(object_builder& j, const stream_key& k, const stream& s) {
+  const auto c = rtp_clock_of(k, s);
+  j("clock_hz", c ? json(c->hz) : json(nullptr))("clock_assumed", c ? json(c->assumed) : json(nullptr))(
+      "timestamp_rate_hz", c && c->rate_hz ? json(*c->rate_hz) : json(nullptr))(
+      "clock_contradicted", c && c->rate_hz ? json(c->contradicted) : json(nullptr));
 }
 
 // RTP: the timestamp discontinuities left out of the jitter (trial20q 1);
@@ -205,11 +246,13 @@ json conflict_json(const stream_key& k, const stream& s, const sender_conflict* 
   if (conflict->copies(s.packets)) evidence.push_back("copies");
   if (conflict->ports()) evidence.push_back("ports");
   if (conflict->sources()) evidence.push_back("sources");
+  if (conflict->ends()) evidence.push_back("ends");
   json sources = json::array();
   for (const auto& a : conflict->other_sources) sources.push_back(a.to_string());
   return {{"evidence", std::move(evidence)},
           {"differing_copies", conflict->differing_copies},
           {"port_returns", conflict->port_returns},
+          {"far_ends", conflict->far_ends},
           {"other_sources", std::move(sources)}};
 }
 
@@ -223,74 +266,73 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   // stream_rate(): datagrams over the span they came in; the bits per
   // second those datagrams' bytes over it (trial20q 5).
   const auto [intervals, span] = stream_rate(s);
-  json j = {{"group", k.group.to_string()},
-          {"port", k.port},
-          {"source", k.source.to_string()},
-          {"sender_id", or_null(h, k.sender_id)},
-          {"session", session_json(k)},
-          {"interface", iface},
-          {"packets", s.packets},
-          {"bytes", s.bytes},
-          {"rate_pps", or_null(span > 0, per_second(intervals, span))},
-          {"rate_bps", or_null(span > 0, per_second(s.arrivals.rated_bytes() * 8, span))},
-          {"rate_span_s", span},
-          {"lost", or_null(seq, t.lost)},
-          {"reordered", or_null(seq, t.reordered)},
-          {"duplicates", or_null(seq, t.duplicates)},
-          {"ttl", or_null(s.ttl >= 0, s.ttl)},
-          {"tos", or_null(s.tos >= 0, s.tos)},
-          {"latency_ns", latency_json(k, s)},
-          {"jitter_ns", jitter_json(k, s)},
-          {"first_packet_ms", s.first_packet_ms ? json(*s.first_packet_ms) : json(nullptr)},
-          {"payload", payload_name(k.payload)},
-          {"messages", or_null(mold, s.messages)},
-          {"heartbeats", or_null(mold, s.heartbeats)},
-          {"end_of_session", or_null(mold, s.end_of_session)},
-          {"ssrc", or_null(k.payload == payload_kind::rtp, k.ssrc)},
-          {"cc_errors", ts ? json(ts->continuity.totals().cc_errors) : json(nullptr)},
-          {"sync_errors", ts ? json(ts->sync_errors) : json(nullptr)},
-          {"pids", ts ? json(ts->pids) : json(nullptr)},
-          {"malformed", or_null(raw || ts != nullptr, s.malformed)},
-          {"jumps", or_null(seq, t.jumps)},
-          {"restarts", or_null(seq, t.restarts)},
-          {"too_late", or_null(seq, t.too_late)},
-          {"clock_errors", or_null(h, t.clock_errors)},
-          {"length_errors", or_null(h, s.length_errors)}};
+  object_builder j(56);
+  j("group", k.group.to_string())
+   ("port", k.port)
+   ("source", k.source.to_string())
+   ("sender_id", or_null(h, k.sender_id))
+   ("session", session_json(k))
+   ("interface", iface)
+   ("packets", s.packets)
+   ("bytes", s.bytes)
+   ("rate_pps", or_null(span > 0, per_second(intervals, span)))
+   ("rate_bps", or_null(span > 0, per_second(s.arrivals.rated_bytes() * 8, span)))
+   ("rate_span_s", span)
+   ("lost", or_null(seq, t.lost))
+   ("reordered", or_null(seq, t.reordered))
+   ("duplicates", or_null(seq, t.duplicates))
+   ("ttl", or_null(s.ttl >= 0, s.ttl))
+   ("tos", or_null(s.tos >= 0, s.tos))
+   ("latency_ns", latency_json(k, s))
+   ("jitter_ns", jitter_json(k, s))
+   ("first_packet_ms", s.first_packet_ms ? json(*s.first_packet_ms) : json(nullptr))
+   ("payload", payload_name(k.payload))
+   ("messages", or_null(mold, s.messages))
+   ("heartbeats", or_null(mold, s.heartbeats))
+   ("end_of_session", or_null(mold, s.end_of_session))
+   ("ssrc", or_null(k.payload == payload_kind::rtp, k.ssrc))
+   ("cc_errors", ts ? json(ts->continuity.totals().cc_errors) : json(nullptr))
+   ("sync_errors", ts ? json(ts->sync_errors) : json(nullptr))
+   ("pids", ts ? json(ts->pids) : json(nullptr))
+   ("malformed", or_null(raw || ts != nullptr, s.malformed))
+   ("jumps", or_null(seq, t.jumps))
+   ("restarts", or_null(seq, t.restarts))
+   ("too_late", or_null(seq, t.too_late))
+   ("clock_errors", or_null(h, t.clock_errors))
+   ("length_errors", or_null(h, s.length_errors));
   // The numbers before the first arrival (trial20j 7): the first number
   // counted, and those below it likely lost (sent after the join by the
   // pace): an estimate, not in lost.
   const auto gap = start_gap_of(k, s);
-  j["first_sequence"] = gap ? json(gap->first_sequence) : json(nullptr);
-  j["missed_at_start"] = gap ? json(gap->likely ? gap->missed : 0) : json(nullptr);
-  j["began_after_join_s"] = gap && gap->began_after_join_s ? json(*gap->began_after_join_s) : json(nullptr);
+  j("first_sequence", gap ? json(gap->first_sequence) : json(nullptr))
+   ("missed_at_start", gap ? json(gap->likely ? gap->missed : 0) : json(nullptr))
+   ("began_after_join_s", gap && gap->began_after_join_s ? json(*gap->began_after_join_s) : json(nullptr));
   // MPEG-TS: the transport packets the continuity counters show missing,
   // what --max-loss judges the stream by (trial20k 5: in no field).
-  j["ts_missing"] = ts ? json(ts->continuity.missing()) : json(nullptr);
+  j("ts_missing", ts ? json(ts->continuity.missing()) : json(nullptr));
   // TTL and TOS over the run, not the last datagram's alone (trial20k 5).
-  j["ttl_min"] = or_null(s.marks.ttl_min >= 0, s.marks.ttl_min);
-  j["ttl_max"] = or_null(s.marks.ttl_max >= 0, s.marks.ttl_max);
+  j("ttl_min", or_null(s.marks.ttl_min >= 0, s.marks.ttl_min))("ttl_max", or_null(s.marks.ttl_max >= 0, s.marks.ttl_max));
   const auto marks = settled_marks(s);
   json tos_values = json::array();
   for (const auto& c : marks.tos) {
     if (c.tos >= 0) tos_values.push_back({{"tos", c.tos}, {"packets", c.packets}});
   }
-  j["tos_values"] = std::move(tos_values);
-  j["tos_others"] = marks.tos_others;
+  j("tos_values", std::move(tos_values))("tos_others", marks.tos_others);
   // The last TOS byte's DSCP and ECN by name, as mcast-send's start event
   // gives them (trial20k 11); null when no TOS was known.
   const auto byte = static_cast<std::uint8_t>(s.tos);
-  j["dscp"] = or_null(s.tos >= 0, core::format_dscp(core::dscp_of_tos(byte)));
-  j["ecn"] = s.tos >= 0 ? json(ecn_name(byte)) : json(nullptr);
+  j("dscp", or_null(s.tos >= 0, core::format_dscp(core::dscp_of_tos(byte))))
+   ("ecn", s.tos >= 0 ? json(ecn_name(byte)) : json(nullptr));
   // Its numbers came from more than one sender: its loss is not its feed's
   // (trial16j MEDIUM 3: a shifted copy filled a lossy feed's gaps).
-  j["conflict"] = conflict_json(k, s, conflict);
-  j["timestamp_steps"] = timestamp_steps_json(k, s);
+  j("conflict", conflict_json(k, s, conflict))("timestamp_steps", timestamp_steps_json(k, s));
+  rtp_clock_json(j, k, s);
   // Back after its eviction record was pushed out: its figures are partial.
-  if (s.unresumed) j["unresumed"] = true;
+  if (s.unresumed) j("unresumed", true);
   // Datagrams of it untracked while evicted (trial20p F2): their numbers'
   // loss is unknown, in no count of it.
-  if (s.untracked > 0) j["untracked"] = s.untracked;
-  return j;
+  if (s.untracked > 0) j("untracked", s.untracked);
+  return j.take();
 }
 
 json stream_delta_json(const stream_key& k, const stream& s, totals& before, double seconds, const json& iface,
@@ -435,13 +477,17 @@ constexpr std::array<const char*, 21> columns{
 // (trial20p F2; empty when none); then conflict: the kinds of
 // evidence that its numbers came from more than one sender, space-separated
 // (empty when none: trial16j MEDIUM 3); then timestamp_steps, an RTP
-// stream's timestamp discontinuities left out of its jitter (trial20q 1).
-constexpr std::array<const char*, 33> payload_columns{
+// stream's timestamp discontinuities left out of its jitter (trial20q 1);
+// then clock_hz, clock_assumed and timestamp_rate_hz, an RTP stream's clock
+// and whether it was assumed (trial t20r F3), and clock_contradicted
+// (trial t20u F2).
+constexpr std::array<const char*, 37> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
     "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
-    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict", "timestamp_steps"};
+    "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict", "timestamp_steps",
+    "clock_hz", "clock_assumed", "timestamp_rate_hz", "clock_contradicted"};
 
 // The strings of a JSON array joined by `separator` ("" for none).
 std::string joined_strings(const json& strings, std::string_view separator) {
@@ -459,8 +505,15 @@ std::string cell(const json& v) {
     // Addresses and interface names need no quoting; quote anything else
     // RFC 4180-style. Control characters and bytes of no UTF-8 made visible
     // (an interface named with ESC and BEL: trial16g 5).
-    const auto s = visible_text(v.get<std::string>());
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    // Text from outside (an interface name, a MoldUDP64 session name a
+    // datagram carries) that starts with =, +, -, @, tab or CR is a formula
+    // to a spreadsheet ("=cmd|x!A1": trial t16s 6): a leading ' makes it
+    // text, quoted, as OWASP's "CSV Injection" page recommends. Numbers
+    // are JSON numbers here, never strings: a negative one stays as it is.
+    auto s = visible_text(text_name(v.get<std::string>()));
+    const bool formula = !s.empty() && std::string_view("=+-@\t\r").find(s.front()) != std::string_view::npos;
+    if (formula) s.insert(0, 1, '\'');
+    if (!formula && s.find_first_of(",\"\n") == std::string::npos) return s;
     std::string q = "\"";
     for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
     return q + "\"";
@@ -559,7 +612,7 @@ std::string channel_where(const json& c) {
 std::string channel_join(const json& c) {
   const auto& name = c["interface"]["name"];
   const auto mode = c["mode"].get<std::string>();
-  return fmt::format(" on {}{}", name.is_null() ? "-" : name.get<std::string>(),
+  return fmt::format(" on {}{}", name.is_null() ? "-" : text_name(name.get<std::string>()),
                      mode == "any" ? std::string() : " " + mode + " " + joined_strings(c["sources"], ","));
 }
 
@@ -580,6 +633,16 @@ bool next_group(const core::ip_address& a, const core::ip_address& b) noexcept {
   }
   if (k == 0 || y[k - 1] != static_cast<std::uint8_t>(x[k - 1] + 1)) return false;
   return std::equal(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(k - 1), y.begin());
+}
+
+void order_by_join(std::vector<const json*>& channels) {
+  std::map<std::string, std::size_t> rank;  // a join's place: where it first appears
+  const auto join_of = [](const json& c) {
+    return json_text(c["interface"]) + '\n' + json_text(c["mode"]) + '\n' + json_text(c["sources"]);
+  };
+  for (const auto* c : channels) rank.try_emplace(join_of(*c), rank.size());
+  if (rank.size() < 2) return;
+  std::ranges::stable_sort(channels, {}, [&](const json* c) { return rank.at(join_of(*c)); });
 }
 
 std::vector<channel_run> channel_runs(std::span<const json* const> channels,
@@ -756,6 +819,57 @@ namespace {
 // says that the sender's clock is probably behind.
 constexpr double clock_behind_hint_ns = 1e9;
 
+// An RTP stream's clock when it was assumed (a dynamic payload type
+// without --rtp-clock: trial t20r F3), after its jitter: not yet measured,
+// borne out by the timestamps' rate, contradicted by it (another standard
+// RTP clock fits it clearly better: the jitter then "-", with that clock to
+// give --rtp-clock), or left unconfirmed: the rate is said, and that it
+// fits no standard clock, but no clock no format uses is advised (trial
+// t20u F1: "--rtp-clock 129020"). Empty for a clock not assumed.
+std::string assumed_clock_text(const json& stream) {
+  const auto assumed = stream.find("clock_assumed");
+  if (assumed == stream.end() || *assumed != true || !stream["clock_hz"].is_number()) return {};
+  const double hz = stream["clock_hz"].get<double>();
+  const auto& rate = stream["timestamp_rate_hz"];
+  if (!rate.is_number()) {
+    return fmt::format(" (a dynamic payload type: {:.0f} Hz assumed, not yet borne out by its timestamps (under 1 "
+                       "s of them); --rtp-clock sets it)",
+                       hz);
+  }
+  const double r = rate.get<double>();
+  const double about = std::round(r / 10) * 10;
+  const auto judged = judge_rtp_clock(stream["clock_hz"].get<std::uint32_t>(), r);
+  if (judged.borne_out) {
+    return fmt::format(" (a dynamic payload type: {:.0f} Hz assumed, as its timestamps advance about {:.0f} a second; "
+                       "--rtp-clock sets it)",
+                       hz, about);
+  }
+  if (judged.contradicted) {
+    return fmt::format(" (a dynamic payload type: {:.0f} Hz assumed, but its timestamps advance about {:.0f} a second "
+                       "against the arrivals: --rtp-clock {} gives the jitter)",
+                       hz, about, *judged.fits);
+  }
+  return fmt::format(" (a dynamic payload type: {:.0f} Hz assumed, not borne out: its timestamps advance about {:.0f} a "
+                     "second against the arrivals, which fits no standard RTP clock{}; --rtp-clock sets it)",
+                     hz, about, judged.fits ? fmt::format(" clearly ({:.0f} Hz or {} Hz)", hz, *judged.fits) : "");
+}
+
+// An RTP stream's clock given (--rtp-clock) that its timestamps' rate
+// contradicts (trial t20u F2), after its jitter, which is kept (the user
+// said so) and so marked. Empty otherwise.
+std::string given_clock_text(const json& stream) {
+  const auto contradicted = stream.find("clock_contradicted");
+  if (contradicted == stream.end() || *contradicted != true || stream["clock_assumed"] != false ||
+      !stream["clock_hz"].is_number() || !stream["timestamp_rate_hz"].is_number()) {
+    return {};
+  }
+  const double r = stream["timestamp_rate_hz"].get<double>();
+  const auto judged = judge_rtp_clock(stream["clock_hz"].get<std::uint32_t>(), r);
+  return fmt::format(" (--rtp-clock {} given, but its timestamps advance about {:.0f} a second against the arrivals, "
+                     "which {} Hz fits: the jitter is at the clock given)",
+                     stream["clock_hz"].get<std::uint32_t>(), std::round(r / 10) * 10, judged.fits.value_or(0));
+}
+
 // A stream's TTL range when it changed (" (1..5 in the run)"), else empty.
 std::string ttl_range_text(const json& stream) {
   const auto lo = stream.find("ttl_min");
@@ -796,6 +910,9 @@ std::string conflict_text(const json& stream) {
       add(fmt::format("its source port switched back and forth ({} returns)", c["port_returns"].get<std::uint64_t>()));
     } else if (kind == "sources") {
       add("its sender id and session came from " + joined_strings(c["other_sources"], ", ") + " too");
+    } else if (kind == "ends") {
+      add(fmt::format("{} far past what its pace allowed, beside END markers within it",
+                      count_text(c["far_ends"].get<std::uint64_t>(), "END marker", "END markers")));
     }
   }
   return fmt::format("  conflict: numbers from more than one sender ({}): the feed's loss is unknown (lost counts what "
@@ -895,7 +1012,7 @@ std::string stream_text(const json& s) {
   const auto packets = s["packets"].is_number_unsigned() ? count_text(s["packets"].get<std::uint64_t>(), "packet", "packets")
                                                          : text(s["packets"]) + " packets";
   std::string line = fmt::format("  {} from {} {} on {}: {} {} bytes {} {} {}", where,
-                                 text(s["source"]), identity(s, payload), text(s["interface"]["name"]),
+                                 text(s["source"]), identity(s, payload), text_name(text(s["interface"]["name"])),
                                  packets, text(s["bytes"]), packet_rate_text(s["rate_pps"]),
                                  bit_rate_text(s["rate_bps"]), span);
   if (counted) {
@@ -987,6 +1104,8 @@ std::string stream_text(const json& s) {
   } else if (payload == "mcnet" || payload == "rtp") {
     line += "  jitter -";
   }
+  line += assumed_clock_text(s);
+  line += given_clock_text(s);
   if (!s["first_packet_ms"].is_null()) line += fmt::format("  first after {:.1f} ms", s["first_packet_ms"].get<double>());
   return line;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/route.hpp>
+#include <mcnet/tools/output.hpp>
 
 #include <map>
 #include <string>
@@ -25,11 +26,22 @@ interface_resolver netlink_resolver() {
 }
 
 tl::expected<core::interface_ref, int> resolve_interface(const interface_resolver& resolve, std::string_view text,
-                                                         std::string_view context, const reporter& out) {
+                                                         std::string_view context, const reporter& out,
+                                                         multicast_flag_warning flag) {
   auto r = resolve(text);
   if (!r) {
-    return tl::unexpected(out.fail(exit_usage, std::string(context) + ": " + r.error().message(),
-                                   code_name(r.error().reason)));
+    // No interface of that name is a usage error; a lookup that could not
+    // run (a netlink socket refused: no descriptor left) is a set-up
+    // failure (trial t16s 2).
+    const int exit = r.error().reason.op == "resolve" ? exit_usage : exit_setup;
+    // Each candidate is "NAME (INDEX): ADDRESSES": only its name holds a
+    // backslash, which text_name() doubles (trial t16u M3).
+    std::string message = std::string(context) + ": " + error_text(r.error().reason);
+    if (!r.error().candidates.empty()) {
+      message += "; interfaces:";
+      for (const auto& c : r.error().candidates) message += "\n  " + text_name(c);
+    }
+    return tl::unexpected(out.fail(exit, message, code_name(r.error().reason)));
   }
   // Each also a JSON `warning` event (code "interface"): its command, in
   // the message's parentheses, is its fix.
@@ -39,13 +51,32 @@ tl::expected<core::interface_ref, int> resolve_interface(const interface_resolve
   const auto link = netlink::link_by_index(r->iface.index);
   const bool loopback = link && link->is_loopback();
   for (const auto& w : r->warnings) {
-    if (loopback && w.find(" lacks the MULTICAST flag") != std::string::npos) continue;
+    // Said once, with the groups that go out of it, by the caller (an
+    // interface named by -i and by a spec was warned about twice).
+    const bool flag_warning = w.find(" lacks the MULTICAST flag") != std::string::npos;
+    if (flag_warning && (loopback || flag == multicast_flag_warning::by_caller)) continue;
     nlohmann::ordered_json fix = nullptr;
+    std::string message = w;
+    const std::string subject(r->iface.name.view());
     if (const auto at = w.rfind(" (ip "); at != std::string::npos && w.ends_with(")")) {
-      fix = w.substr(at + 2, w.size() - at - 3);
+      // "ip link set dev NAME ...": the name as one shell word, so that the
+      // command pasted acts on this interface (trial t16u M3: q\xff).
+      std::string command = w.substr(at + 2, w.size() - at - 3);
+      const std::string dev = "ip link set dev " + subject + " ";
+      if (command.starts_with(dev)) {
+        command = "ip link set dev " + shell_quoted(subject) + " " + command.substr(dev.size());
+      }
+      fix = command;
+      message = w.substr(0, at);
     }
-    out.warn_event(w, "interface",
-                   {{"subject", std::string(r->iface.name.view())}, {"fix", fix}, {"note", nullptr}});
+    // The name the message starts with, as text lines show names.
+    if (message.starts_with(subject + " ")) message = text_name(subject) + message.substr(subject.size());
+    // The form of every check's warning (docs/tools.md): CHECK SUBJECT:
+    // MESSAGE (fix: COMMAND), as the start warnings of the same finding
+    // (trial15u F7).
+    out.warn_event(fmt::format("interface {}: {}{}", text_name(subject), message,
+                               fix.is_null() ? std::string() : " (fix: " + fix.get<std::string>() + ")"),
+                   "interface", {{"subject", subject}, {"fix", fix}, {"note", nullptr}});
   }
   return r->iface;
 }
@@ -63,7 +94,7 @@ std::vector<flag_warning> multicast_flag_warnings(const std::vector<core::interf
     const auto it = groups.find(l.index);
     if (it == groups.end() || l.is_multicast()) continue;
     const auto n = it->second;
-    const auto going = fmt::format("{} lacks the MULTICAST flag and {} {} out of it", l.name,
+    const auto going = fmt::format("{} lacks the MULTICAST flag and {} {} out of it", text_name(l.name),
                                    count_text(n, "group", "groups"), n == 1 ? "goes" : "go");
     if (l.is_loopback()) {
       // Measured: an IPv4 sender on lo reaches a receiver on lo without the
@@ -82,6 +113,15 @@ std::vector<flag_warning> multicast_flag_warnings(const std::vector<core::interf
                    std::nullopt});
   }
   return out;
+}
+
+void warn_multicast_flags(const std::vector<core::interface_ref>& used, const reporter& out) {
+  for (const auto& w : multicast_flag_warnings(used)) {
+    out.warn_event(w.message, "no_multicast_flag",
+                   {{"subject", w.subject},
+                    {"fix", w.fix ? nlohmann::ordered_json(*w.fix) : nlohmann::ordered_json(nullptr)},
+                    {"note", w.note ? nlohmann::ordered_json(*w.note) : nlohmann::ordered_json(nullptr)}});
+  }
 }
 
 }  // namespace mcnet::tools

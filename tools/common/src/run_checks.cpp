@@ -3,6 +3,7 @@
 #include <mcnet/tools/run_checks.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <optional>
@@ -43,6 +44,59 @@ const membership* member_of_subject(const std::vector<membership>& members, cons
   return nullptr;
 }
 
+// Each whole mention of the address `group` in `text` (not a part of a
+// longer address: ff15::1 in ff15::12c, 239.1.1.1 in 239.1.1.10) as
+// `with`. Findings about a group name it where one about each of a range
+// of groups says the same (trial t20r F5: an IPv6 +300 range printed 300
+// route warnings and 300 paragraphs, each naming its group).
+std::string group_mentions(std::string text, const std::string& group, std::string_view with) {
+  const bool v6 = group.find(':') != std::string::npos;
+  const auto part = [v6](char ch) {
+    return std::isxdigit(static_cast<unsigned char>(ch)) != 0 || ch == '.' || (v6 && ch == ':');
+  };
+  std::size_t at = 0;
+  while (!group.empty() && (at = text.find(group, at)) != std::string::npos) {
+    const std::size_t end = at + group.size();
+    // A colon after it goes on to a longer IPv6 address only before a
+    // digit or another colon ("ff15::1: the join" names ff15::1).
+    const bool longer = end < text.size() && part(text[end]) &&
+                        (text[end] != ':' || (end + 1 < text.size() && (part(text[end + 1]))));
+    if ((at == 0 || !part(text[at - 1])) && !longer) {
+      text.replace(at, group.size(), with);
+      at += with.size();
+    } else {
+      at = end;
+    }
+  }
+  return text;
+}
+
+// Where a finding's text names its group: replaced by this mark, the
+// findings of a range of groups compare equal.
+constexpr std::string_view group_mark = "\x02";
+
+// Groups as runs of consecutive addresses: "ff15::1 to ff15::12c (300
+// consecutive groups); ff15::200"; past 16 runs, how many more.
+std::string group_ranges_text(const std::vector<core::ip_address>& groups) {
+  std::vector<std::string> names;
+  std::size_t i = 0;
+  std::size_t named = 0;
+  while (i < groups.size()) {
+    if (names.size() == 16) {
+      names.push_back(fmt::format("and {} more", count_text(groups.size() - named, "group", "groups")));
+      break;
+    }
+    std::size_t k = i + 1;
+    while (k < groups.size() && next_group(groups[k - 1], groups[k])) ++k;
+    names.push_back(k - i == 1 ? groups[i].to_string()
+                               : fmt::format("{} to {} ({} consecutive groups)", groups[i].to_string(),
+                                             groups[k - 1].to_string(), k - i));
+    named += k - i;
+    i = k;
+  }
+  return fmt::format("{}", fmt::join(names, "; "));
+}
+
 }  // namespace
 
 std::vector<check_result> start_warnings(const std::vector<membership>& members, const reporter& out,
@@ -56,6 +110,20 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
     if (m.iface.index != 0 && resolver_said) named.insert(m.iface.index);
   }
   const auto plan = plan_joins(members);
+  const auto say = [&out](const check_result& c, const std::string& subject, const std::string& message) {
+    out.warn_event(fmt::format("{} {}: {}{}{}", c.check, text_name(subject), message, c.fix.empty() ? "" : " (fix: " + c.fix + ")",
+                               c.note.empty() ? "" : " (note: " + c.note + ")"),
+                   start_warning_code(c),
+                   {{"subject", subject}, {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)},
+                    {"note", c.note.empty() ? json(nullptr) : json(c.note)}});
+  };
+  // Route findings alike but for their group's name, by what they say.
+  struct alike {
+    std::vector<core::ip_address> groups;
+    std::vector<check_result> checks;
+  };
+  std::vector<alike> grouped;
+  std::map<std::string, std::size_t> by_text;
   for (auto& c : setup_checks(*snap, plan, std::nullopt, {}, nullptr, nullptr, mld)) {
     // Strict rp_filter on an any-source join's interface: the doctor's OK
     // line (its senders are not known), said at the start of a run as a
@@ -115,7 +183,7 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       out.warn_event(fmt::format("source_route {}: joined on {}, where the group's route leads (no -i); the route "
                                  "back to {} leaves by {}{}: its datagrams come in on {} only if a router forwards "
                                  "the group there, which is not known before they arrive{} (note: {})",
-                                 c.subject, join, source, back, gateway.empty() ? "" : " via " + gateway, join,
+                                 text_name(c.subject), join, source, back, gateway.empty() ? "" : " via " + gateway, join,
                                  strict ? " (fix: " + c.fix + ")" : std::string(), note),
                      "source_route",
                      {{"subject", c.subject},
@@ -143,13 +211,39 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
                                                 c.data.value("multicast", true) == false);
       if (l != nullptr && named.contains(l->index) && state) continue;
     }
-    out.warn_event(fmt::format("{} {}: {}{}{}", c.check, c.subject, c.message,
-                               c.fix.empty() ? "" : " (fix: " + c.fix + ")",
-                               c.note.empty() ? "" : " (note: " + c.note + ")"),
-                   start_warning_code(c),
-                   {{"subject", c.subject}, {"fix", c.fix.empty() ? json(nullptr) : json(c.fix)},
-                    {"note", c.note.empty() ? json(nullptr) : json(c.note)}});
+    // A group's route finding that says the same of each group of a range
+    // but its name (an IPv6 group on links that each have ff00::/8): one
+    // warning for them all, said after the others (trial t20r F5).
+    if (c.check == "route") {
+      if (const auto g = core::ip_address::parse(c.subject)) {
+        const auto key = group_mentions(c.message, c.subject, group_mark) + '\n' +
+                         group_mentions(c.fix, c.subject, group_mark) + '\n' +
+                         group_mentions(c.note, c.subject, group_mark);
+        auto [at, fresh] = by_text.try_emplace(key, grouped.size());
+        if (fresh) grouped.push_back({{}, {}});
+        grouped[at->second].groups.push_back(*g);
+        grouped[at->second].checks.push_back(std::move(c));
+        continue;
+      }
+    }
+    say(c, c.subject, c.message);
     said.push_back(std::move(c));
+  }
+  for (auto& w : grouped) {
+    if (w.checks.size() == 1) {
+      say(w.checks.front(), w.checks.front().subject, w.checks.front().message);
+    } else {
+      // The first group's finding, said of each: its message of "each
+      // group", its commands (for the first group) marked as examples.
+      auto c = w.checks.front();
+      const auto first = c.subject;
+      const auto likewise = fmt::format(" (the commands for {}: each group likewise)", first);
+      const auto message = group_mentions(c.message, first, "each group");
+      if (group_mentions(c.fix, first, group_mark) != c.fix) c.fix += likewise;
+      if (group_mentions(c.note, first, group_mark) != c.note) c.note += likewise;
+      say(c, group_ranges_text(w.groups), message);
+    }
+    for (auto& c : w.checks) said.push_back(std::move(c));
   }
   return said;
 }
@@ -248,6 +342,22 @@ std::string membership_spec(const membership& m, std::string_view iface, std::si
 }  // namespace
 
 std::string spec_argument(const membership& m, std::string_view iface) { return shell_quoted(membership_spec(m, iface)); }
+
+std::optional<std::string> others_full_queue(std::uint64_t full, std::uint64_t own, std::string_view during,
+                                             const std::vector<membership>& members) {
+  if (full <= own) return std::nullopt;
+  std::set<std::uint16_t> ports;
+  for (const auto& m : members) ports.insert(m.request.port);
+  std::vector<std::string> ss;
+  for (const auto port : ports) ss.push_back(fmt::format("ss -ulpn 'sport = :{}'", port));
+  return fmt::format("another socket of this host dropped {} for a full receive queue during {}, not this "
+                     "receiver's sockets (their SO_RXQ_OVFL {}; Udp and Udp6 RcvbufErrors count every socket of the "
+                     "network namespace): a program that joined a group and does not read{}; a larger buffer here "
+                     "changes nothing",
+                     count_text(full - own, "datagram", "datagrams"), during, own,
+                     ss.empty() ? std::string()
+                                : fmt::format(", maybe one that holds the port ({})", fmt::join(ss, ", ")));
+}
 
 std::string spec_arguments(const std::vector<membership>& members) {
   std::vector<std::string> out;
@@ -561,7 +671,8 @@ namespace {
 // paragraph (trial20q 6).
 struct paragraph {
   std::string beside_one, beside_many;  // "while ...", of one channel and of several
-  std::vector<std::string> causes;      // "STATUS CHECK SUBJECT: MESSAGE (fix: FIX)"
+  std::vector<std::string> causes;      // "STATUS CHECK SUBJECT: MESSAGE", group_mark for the channel's group
+  std::vector<std::string> fixes;       // each cause's fix (empty: none), group_mark for the channel's group
   // With no cause: what to suspect, of one channel or several (`many`),
   // with the doctor command's specs.
   std::function<std::string(bool many, const std::string& specs)> none;
@@ -572,8 +683,9 @@ struct paragraph {
 // Channels named as runs of consecutive groups (channel_runs()), "; "
 // between runs: "239.1.1.2:5000 to 239.1.1.30:5000 on eth0, 29 consecutive
 // groups; 239.1.3.1:5000 on eth0"; past 16 runs, how many channels more.
-std::string channel_ranges_text(const std::vector<const json*>& channels) {
+std::string channel_ranges_text(std::vector<const json*> channels) {
   constexpr std::size_t runs_named = 16;
+  order_by_join(channels);
   const auto runs = channel_runs(channels);
   std::vector<std::string> names;
   std::size_t named = 0;
@@ -701,7 +813,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
       }
     }
     json causes = json::array();
-    paragraph said{beside(false), beside(true), {}, {}, {}, {}};
+    paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}};
     std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
     for (const auto check : check_order()) {
       for (const auto& f : checks) {
@@ -714,14 +826,19 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
         // A rule that drops by number or rate (numgen, limit rate over)
         // passes a share of every flow: not why none of it came (trial20o M4).
         if (f.check == "firewall" && f.data.is_object() && f.data.value("samples", false)) {
-          sampled.push_back(fmt::format("{} {}: {}{}", f.check, f.subject, f.message,
+          sampled.push_back(fmt::format("{} {}: {}{}", f.check, text_name(f.subject), f.message,
                                         f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
           continue;
         }
         causes.push_back({{"status", status_word(f.status)}, {"check", f.check}, {"subject", f.subject},
                           {"message", f.message}, {"fix", or_null(f.fix)}, {"note", or_null(f.note)}});
-        said.causes.push_back(fmt::format("{} {} {}: {}{}", status_word(f.status), f.check, f.subject, f.message,
-                                          f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
+        // Its group's name marked, so that the same finding of each group
+        // of a range is one paragraph (trial t20r F5), unless its fix
+        // names the group (a command for that group alone).
+        said.causes.push_back(group_mentions(fmt::format("{} {} {}: {}", status_word(f.status), f.check, text_name(f.subject),
+                                                         f.message),
+                                             group_text, group_mark));
+        said.fixes.push_back(group_mentions(f.fix, group_text, group_mark));
       }
     }
     json none = nullptr;
@@ -769,7 +886,7 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     // One paragraph per diagnosis (trial20q 6: a +300 spec's 299 silent
     // channels, one paragraph each, near-identical).
     auto key = said.beside_one;
-    for (const auto& cause : said.causes) (key += '\n') += cause;
+    for (std::size_t i = 0; i < said.causes.size(); ++i) ((key += '\n') += said.causes[i]) += said.fixes[i];
     if (said.none) (key += '\n') += said.none(false, "\x01");
     const auto [at, fresh] = paragraph_of.emplace(std::move(key), paragraphs.size());
     if (fresh) paragraphs.push_back(std::move(said));
@@ -782,8 +899,18 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     const auto name = many ? fmt::format("{} channels ({})", p.channels.size(), channel_ranges_text(p.channels))
                            : channel_name(*p.channels.front());
     const auto& beside = many ? p.beside_many : p.beside_one;
-    for (const auto& cause : p.causes) {
-      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside, cause));
+    const auto first = (*p.channels.front())["group"].get<std::string>();
+    const std::string mark(group_mark);
+    for (std::size_t i = 0; i < p.causes.size(); ++i) {
+      const auto& fix = p.fixes[i];
+      const auto fix_text =
+          fix.empty() ? std::string()
+                      : fmt::format(" (fix: {}{})", group_mentions(fix, mark, first),
+                                    many && group_mentions(fix, mark, "") != fix
+                                        ? fmt::format(" (the command for {}: each group likewise)", first)
+                                        : std::string());
+      out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}{}", name, beside,
+                                     group_mentions(p.causes[i], mark, many ? "each group" : first), fix_text));
     }
     if (p.none) {
       out.text.push_back(fmt::format("mcast-recv: nothing arrived for {}, {}: {}", name, beside,
@@ -870,13 +997,75 @@ void arrived_elsewhere_checks(
   }
 }
 
+// The IPv4 twin of arrived_elsewhere_checks (trial t20u F3). IPv4 gives a
+// socket a group's datagrams only through the interfaces it joined it on
+// (IP_MULTICAST_ALL off), so datagrams coming in where another socket
+// joined the group never reach this run: the kernel ignores them for want
+// of a socket of their port there (Udp IgnoredMulti: `ignored4`). A join of
+// such a group (ipv4_joined_elsewhere()) is a `route` FAIL naming that
+// interface, its fix the command line with the join moved there (the
+// verdict blamed the sender's port).
+void ignored_elsewhere_checks(const std::vector<planned_join>& plan, std::uint64_t ignored4,
+                              std::vector<check_result>& checks) {
+  if (ignored4 == 0) return;
+  for (const auto& e : ipv4_joined_elsewhere(plan)) {
+    const auto& p = *e.join;
+    const auto& r = p.m->request;
+    const auto& via = e.where.front();
+    const std::string join(p.iface.name.view());
+    const auto subject = fmt::format("{} on {}", core::endpoint(r.group, r.port).to_string(), join);
+    if (std::ranges::any_of(checks, [&](const check_result& c) { return c.check == "route" && c.subject == subject; })) {
+      continue;
+    }
+    const auto group = r.group.unmap().to_string();
+    checks.push_back(
+        {"route", subject, check_status::fail,
+         fmt::format("nothing arrived on {}, the join interface, while the kernel ignored {} during the run for want "
+                     "of a socket to take them (Udp IgnoredMulti) and the host joined {} on {} for another socket, "
+                     "where this run did not join it: the sender's datagrams most likely come in there, and Linux "
+                     "gives an IPv4 socket a group's datagrams only from the interfaces it joined it on",
+                     join, count_text(ignored4, "multicast datagram", "multicast datagrams"), group,
+                     fmt::join(e.where, ", ")),
+         moved_run(members_of(plan), *p.m, via),
+         {{"join_interface", join}, {"arrived_interface", via}, {"ignored_multi", ignored4}},
+         fmt::format("tcpdump -ni {} udp and dst host {} shows them coming in there; the other socket's program "
+                     "receives them, this run does not",
+                     via, group)});
+  }
+}
+
 }  // namespace
+
+std::vector<joined_elsewhere> ipv4_joined_elsewhere(const std::vector<planned_join>& plan) {
+  std::vector<joined_elsewhere> out;
+  const auto snap = netlink::take_snapshot();
+  if (!snap) return out;
+  for (const auto& p : plan) {
+    const auto& r = p.m->request;
+    if (p.iface.index == 0 || !r.group.unmap().is_v4()) continue;
+    const auto group = r.group.unmap();
+    joined_elsewhere e{&p, {}};
+    for (const auto& g : snap->groups) {
+      if (g.address != group || g.index == 0 || g.index == p.iface.index) continue;
+      if (std::ranges::any_of(plan, [&](const planned_join& o) {
+            return o.iface.index == g.index && o.m->request.group.unmap() == group;
+          })) {
+        continue;  // joined there by the plan too
+      }
+      const auto at = core::interface_ref::by_index(g.index);
+      auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", g.index);
+      if (std::ranges::find(e.where, name) == e.where.end()) e.where.push_back(std::move(name));
+    }
+    if (!e.where.empty()) out.push_back(std::move(e));
+  }
+  return out;
+}
 
 run_verdict nothing_arrived_verdict(
     const std::vector<membership>& members, const drop_counters& over_run, std::int64_t rcvbuf,
     std::uint64_t end_markers, const relied_routes_map& relied,
     const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere,
-    const mld_since* mld) {
+    const mld_since* mld, std::optional<std::uint64_t> own_drops) {
   std::vector<check_result> checks;
   std::string firewall_unread;  // the firewall check's SKIP, when it could not read the rules
   std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
@@ -919,7 +1108,7 @@ run_verdict nothing_arrived_verdict(
       // cause; said after the suspects, as a silent channel's entry says
       // it (trial20p F6: it was the verdict, over the sender and router).
       if (c.data.is_object() && c.data.value("samples", false)) {
-        sampled.push_back(fmt::format("{} {}: {}{}", c.check, c.subject, c.message,
+        sampled.push_back(fmt::format("{} {}: {}{}", c.check, text_name(c.subject), c.message,
                                       c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
         continue;
       }
@@ -931,6 +1120,7 @@ run_verdict nothing_arrived_verdict(
     if (end_markers > 0 && !firewall_suspect) end_markers_only(*snap, plan, end_markers, members, checks);
   }
   arrived_elsewhere_checks(plan, elsewhere, checks);
+  ignored_elsewhere_checks(plan, over_run.udp_ignored_multi.value_or(0), checks);
   // The reverse-path counter is namespace-wide: when it may be other
   // interfaces' traffic as well as this run's (no packet socket tells in a
   // run), it is said with the verdict, not as the verdict over a sender
@@ -963,19 +1153,26 @@ run_verdict nothing_arrived_verdict(
   if (auto csum = checksum_drop_check(over_run, "the run", check_status::fail, join_interface_names(plan))) {
     checks.push_back(std::move(*csum));
   }
-  if (const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0); full > 0) {
+  // The counters are namespace-wide: drops beyond the run's own sockets'
+  // (SO_RXQ_OVFL) are another socket's, which a larger buffer here does
+  // not help (trial15u F1: a program joined elsewhere that never read).
+  const auto full = over_run.udp_rcvbuf.value_or(0) + over_run.udp6_rcvbuf.value_or(0);
+  const auto others_queue = own_drops ? others_full_queue(full, *own_drops, "the run", members) : std::nullopt;
+  if (const auto ours = own_drops ? std::min(full, *own_drops) : full; ours > 0) {
     auto [fix, note] = larger_buffer_fix(rcvbuf, spec_arguments(members));
     checks.push_back({"drops", "the run", check_status::fail,
                       fmt::format("the kernel dropped {} for a full receive queue during the run (Udp "
-                                  "RcvbufErrors {}, Udp6RcvbufErrors {}; namespace-wide): a receive buffer too small "
-                                  "for the datagrams, or a receiver that does not read",
-                                  count_text(full, "datagram", "datagrams"), over_run.udp_rcvbuf.value_or(0),
-                                  over_run.udp6_rcvbuf.value_or(0)),
+                                  "RcvbufErrors {}, Udp6RcvbufErrors {}; namespace-wide{}): a receive buffer too "
+                                  "small for the datagrams, or a receiver that does not read",
+                                  count_text(ours, "datagram", "datagrams"), over_run.udp_rcvbuf.value_or(0),
+                                  over_run.udp6_rcvbuf.value_or(0),
+                                  own_drops ? fmt::format("; the run's sockets' SO_RXQ_OVFL {}", *own_drops)
+                                            : std::string()),
                       std::move(fix),
                       {{"rcvbuf_v4", over_run.udp_rcvbuf ? json(*over_run.udp_rcvbuf) : json(nullptr)},
                        {"rcvbuf_v6", over_run.udp6_rcvbuf ? json(*over_run.udp6_rcvbuf) : json(nullptr)}},
                       std::move(note)});
-    if (full > csum_count && checks.size() == drops_at + 2) std::swap(checks[drops_at], checks[drops_at + 1]);
+    if (ours > csum_count && checks.size() == drops_at + 2) std::swap(checks[drops_at], checks[drops_at + 1]);
   }
   const auto* cause = most_likely_cause(checks);
   // Several rules by source: which one drops is not known here (trial15k M1).
@@ -1010,8 +1207,22 @@ run_verdict nothing_arrived_verdict(
     link_counts += fmt::format("{}ip -s link show dev {}", link_counts.empty() ? "" : ", ", shell_quoted(name));
   }
   if (link_counts.empty()) link_counts = "ip -s link show dev IFACE";
+  // Multicast datagrams of a group joined here that no socket's port took
+  // (trial15u F2): a sender on another port than the spec's, most likely.
+  const auto ignored = over_run.udp_ignored_multi.value_or(0) + over_run.udp6_ignored_multi.value_or(0);
+  std::set<std::string> groups;
+  for (const auto& m : members) groups.insert(m.request.group.unmap().with_scope_id(0).to_string());
+  const std::string lead =
+      ignored == 0 || groups.empty()
+          ? std::string("nothing arrived and no local check found a cause: ")
+          : fmt::format("nothing arrived, and the kernel ignored {} during the run for want of a socket bound to their "
+                        "port (Udp IgnoredMulti, Udp6IgnoredMulti; namespace-wide): datagrams of a group joined here "
+                        "came for another port, maybe the sender's port is not the spec's (tcpdump -ni IFACE udp and "
+                        "dst host {} shows theirs); if not, ",
+                        count_text(ignored, "multicast datagram", "multicast datagrams"),
+                        fmt::join(groups, " or dst host "));
   const std::string none =
-      "nothing arrived and no local check found a cause: the sender, its TTL, a router or a firewall on the way are "
+      lead + "the sender, its TTL, a router or a firewall on the way are "
       "the suspects (mcast-recv doctor --listen SEC checks more), or datagrams larger than the join interface's MTU, "
       "which it drops as frames, counting them itself, not in this report (a veth among its RX dropped, a NIC "
       "among its receive errors: " + link_counts + "; mcast-recv doctor --size BYTES checks the sender's size)" +
@@ -1026,7 +1237,7 @@ run_verdict nothing_arrived_verdict(
                                         fmt::join(other_side, "; "), spec_arguments(members))) +
       (firewall_unread.empty() ? std::string()
                                : "; this host's own firewall was not read either: " + firewall_unread) +
-      maybe_reverse_path +
+      maybe_reverse_path + (others_queue ? "; " + *others_queue : std::string()) +
       (sampled.empty() ? std::string()
                        : fmt::format("; a rule of this host drops only a share of the datagrams, which cannot keep "
                                      "all of them away: {}",
@@ -1047,6 +1258,14 @@ run_verdict nothing_arrived_verdict(
                                         with_other_side.note.empty() ? "" : "; ", fmt::join(choices, "; "),
                                         spec_arguments(members));
     cause = &with_other_side;
+  }
+  // Another socket's full queue beside a cause: said with it (it may be
+  // why, a program holding the port), never as this run's drops.
+  check_result with_others_queue;
+  if (cause != nullptr && others_queue) {
+    with_others_queue = *cause;
+    with_others_queue.note += (with_others_queue.note.empty() ? "" : "; ") + *others_queue;
+    cause = &with_others_queue;
   }
   // The other FAILs and firewall WARNs, as the doctor's verdict lists
   // them: every fix in one run (several rules that drop the datagrams).

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/send_options.hpp>
+#include <mcnet/tools/output.hpp>
 
 #include <cmath>
 #include <cstddef>
 #include <optional>
+#include <random>
 #include <string>
+#include <string_view>
 
 #include <boost/program_options.hpp>
 #include <fmt/format.h>
@@ -27,7 +30,7 @@ struct raw_values {
   std::string rate;
   std::int64_t size = 100, burst = 1, count = 0, id = 0, batch = 0, gso = 0, drop = 0, dup = 0, reorder = 0;
   double duration = 0;
-  std::string payload = "mcnet", session = "MCNET";
+  std::string payload = "mcnet", session;
   std::int64_t messages = 1, message_size = 32, rtp_pt = 33, ssrc = 0, pids = 1;
   std::string line_b;
   std::int64_t drop_b = 0, delay_b = 0;
@@ -54,7 +57,7 @@ po::options_description description(send_settings& s, raw_values& raw) {
       ("duration,d", po::value(&raw.duration), "seconds to send, at most 31536000 (365 days)")
       ("id", po::value(&raw.id), "mcnet: sender id in the header, 0 to 4294967295 (default: from the pid and host)")
       ("payload", po::value(&raw.payload)->default_value("mcnet"), "what the datagrams carry: mcnet, moldudp64, rtp or mpegts")
-      ("session", po::value(&raw.session)->default_value("MCNET"), "moldudp64: session name, 1 to 10 printable ASCII characters")
+      ("session", po::value(&raw.session), "moldudp64: session name, 1 to 10 printable ASCII characters (default: MCNET and 5 random letters and digits, new each run)")
       ("messages", po::value(&raw.messages)->default_value(1), "moldudp64: messages per packet, 1 to 65534")
       ("message-size", po::value(&raw.message_size)->default_value(32), "moldudp64: bytes per message, 0 to 65535")
       ("rtp-pt", po::value(&raw.rtp_pt)->default_value(33), "rtp: payload type, RFC 3551 static (0, 3-18, 25, 26, 28, 31-34) or 96-127; 33 carries MPEG-TS")
@@ -83,6 +86,16 @@ usage_error usage(std::string message, const send_settings& s) { return {std::mo
 // Given on the command line, not a default.
 bool given(const po::variables_map& vm, const char* name) { return vm.count(name) != 0 && !vm[name].defaulted(); }
 
+// "MCNET" and 5 random upper-case letters and digits: 10 characters, the
+// most a MoldUDP64 session holds.
+std::string default_mold_session() {
+  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+  std::random_device rd;
+  std::string name = "MCNET";
+  for (int i = 0; i < 5; ++i) name += alphabet[rd() % alphabet.size()];
+  return name;
+}
+
 // The payload options of `raw` into `p` and `s.size`: the first problem, or
 // nothing. Options that do not apply to the payload are refused (they would
 // be silently ignored otherwise).
@@ -90,7 +103,7 @@ std::optional<std::string> payload_problem(const po::variables_map& vm, const ra
   auto& p = s.payload;
   const auto kind = payload_by_name(raw.payload);
   if (!kind || *kind == payload_kind::raw) {
-    return fmt::format("--payload {}: mcnet, moldudp64, rtp or mpegts", raw.payload);
+    return fmt::format("--payload {}: mcnet, moldudp64, rtp or mpegts", text_name(raw.payload));
   }
   p.kind = *kind;
   if (p.kind == payload_kind::rtp && (raw.rtp_pt < 0 || raw.rtp_pt > 127 || !rtp_clock_hz(static_cast<std::uint8_t>(raw.rtp_pt)))) {
@@ -124,9 +137,13 @@ std::optional<std::string> payload_problem(const po::variables_map& vm, const ra
     }
   }
   if (mold) {
-    auto session = feed::moldudp64::session_id::make(raw.session);
-    if (raw.session.empty() || !session) {
-      return fmt::format("--session \"{}\": 1 to 10 printable ASCII characters (0x20 to 0x7E)", raw.session);
+    // A session name of its own for each run: with one fixed name a
+    // restarted sender's messages read as the last run's again (trial t20r
+    // F7: 600 duplicate messages).
+    const std::string session_name = given(vm, "session") ? raw.session : default_mold_session();
+    auto session = feed::moldudp64::session_id::make(session_name);
+    if (session_name.empty() || !session) {
+      return fmt::format("--session \"{}\": 1 to 10 printable ASCII characters (0x20 to 0x7E)", text_name(session_name));
     }
     p.session = *session;
     if (raw.messages < 1 || raw.messages > feed::moldudp64::max_messages) {
@@ -342,13 +359,13 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   // "--tos ef1: unknown DSCP name: ...", not the code's "value out of range"
   // for what is no number at all (trial20o L8).
   if (!tos) {
-    return tl::unexpected(usage_error{fmt::format("--tos {}: {}", raw.tos, tos.error().hint()),
+    return tl::unexpected(usage_error{fmt::format("--tos {}: {}", text_name(raw.tos), tos.error().hint()),
                                       code_name(tos.error()), false, s.json_output});
   }
   s.tos = *tos;
   if (!raw.rate.empty()) {
     auto r = parse_rate(raw.rate);
-    if (!r) return tl::unexpected(usage_error{r.error().message(), code_name(r.error()), false, s.json_output});
+    if (!r) return tl::unexpected(usage_error{error_text(r.error()), code_name(r.error()), false, s.json_output});
     s.pace = *r;
   }
   if (auto empty = empty_value(vm, visible)) return bad(std::move(*empty));

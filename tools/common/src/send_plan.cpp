@@ -133,10 +133,28 @@ result<rate> parse_rate(std::string_view text) {
       default: break;
     }
   }
-  // Only digits, one '.' and an exponent: from_chars alone would take
-  // "inf", "nan" and hexadecimal-looking words.
-  const bool plain = !number.empty() && (number.front() >= '0' && number.front() <= '9') &&
-                     number.find_first_not_of("0123456789.eE+-") == std::string_view::npos;
+  // A decimal number: digits with at most one '.' (".5", "5.", "5.5"; a
+  // digit on one side at least), then an optional exponent ("e3", "E-2"):
+  // from_chars alone would take "inf", "nan" and hexadecimal-looking words,
+  // and the other number options (lexical_cast) take ".5" (trial t16s 5).
+  const auto digits_at = [&number](std::size_t i) {
+    const auto end = number.find_first_not_of("0123456789", i);
+    return (end == std::string_view::npos ? number.size() : end) - i;
+  };
+  std::size_t at = digits_at(0);
+  std::size_t mantissa = at;
+  if (at < number.size() && number[at] == '.') {
+    const auto fraction = digits_at(at + 1);
+    mantissa += fraction;
+    at += 1 + fraction;
+  }
+  if (mantissa > 0 && at < number.size() && (number[at] == 'e' || number[at] == 'E')) {
+    std::size_t e = at + 1;
+    if (e < number.size() && (number[e] == '+' || number[e] == '-')) ++e;
+    const auto exponent = digits_at(e);
+    at = exponent > 0 ? e + exponent : number.size() + 1;
+  }
+  const bool plain = mantissa > 0 && at == number.size();
   constexpr std::string_view too_fast = "at most 1000000000pps (1Gpps), 1000Gbps or 125GBps";
   constexpr std::string_view too_slow =
       "at least 0.001pps (a datagram every 1000 s), 1bps or 0.125Bps";

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
+#include <mcnet/tools/output.hpp>
 #include <mcnet/tools/sender.hpp>
 
 #include <netinet/in.h>
@@ -11,6 +12,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <map>
 #include <random>
 #include <set>
 #include <thread>
@@ -46,16 +48,17 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   if (!texts) return out.fail(exit_usage, texts.error());
   core::interface_ref default_iface;
   if (!s.iface.empty()) {
-    auto r = resolve_interface(resolve, s.iface, "-i " + s.iface, out);
+    auto r = resolve_interface(resolve, s.iface, "-i " + text_name(s.iface), out, multicast_flag_warning::by_caller);
     if (!r) return r.error();
     default_iface = *r;
   }
   std::set<std::tuple<core::ip_address, std::uint16_t, core::ip_address, std::uint32_t>> seen;
+  std::map<std::pair<core::ip_address, std::uint16_t>, std::uint32_t> repeats;  // targets per group and port
   std::size_t planned = 0;  // the groups the specs so far name (max_planned_groups)
   for (const auto& item : *texts) {
     const auto& text = item.text;
     // An error about a line of an @FILE names the file and line.
-    const auto spec_error = [&](const error& e) { return out.fail(exit_usage, item.where(e.message()), code_name(e)); };
+    const auto spec_error = [&](const error& e) { return out.fail(exit_usage, item.where(error_text(e)), code_name(e)); };
     auto spec = parse_group_spec(text, spec_user::sender, s.iface);
     if (!spec) return spec_error(spec.error());
     if (auto counted = plan_groups(*spec, planned); !counted) return spec_error(counted.error());
@@ -63,7 +66,8 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
     if (!spec->interface_text().empty()) {
-      auto r = resolve_interface(resolve, spec->interface_text(), item.where("group spec \"" + text + "\""), out);
+      auto r = resolve_interface(resolve, spec->interface_text(), item.where("group spec \"" + text_name(text) + "\""), out,
+                                 multicast_flag_warning::by_caller);
       if (!r) return r.error();
       iface = *r;
     }
@@ -77,6 +81,7 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
       t.port = spec->port;
       t.source = spec->source;
       t.iface = iface;
+      t.session_offset = repeats[{g, spec->port}]++;
       targets.push_back(std::move(t));
     }
   }
@@ -85,19 +90,20 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   const auto& text = *s.line_b;
   // Every error about the B spec names the option, as mcast-recv's --line does.
   const auto line_b_error = [&](const error& e) {
-    return out.fail(exit_usage, fmt::format("--line-b {}: {}", text, e.message()), code_name(e));
+    return out.fail(exit_usage, fmt::format("--line-b {}: {}", text_name(text), error_text(e)), code_name(e));
   };
   auto spec = parse_group_spec(text, spec_user::sender, s.iface);
   if (!spec) return line_b_error(spec.error());
   auto groups = expand(*spec);
   if (!groups) return line_b_error(groups.error());
   if (groups->size() != targets.size()) {
-    return out.usage(fmt::format("--line-b {}: {}, the main line has {}: one B group per main group", text,
+    return out.usage(fmt::format("--line-b {}: {}, the main line has {}: one B group per main group", text_name(text),
                                  count_text(groups->size(), "group", "groups"), targets.size()));
   }
   core::interface_ref iface = default_iface;
   if (!spec->interface_text().empty()) {
-    auto r = resolve_interface(resolve, spec->interface_text(), "--line-b " + text, out);
+    auto r =
+        resolve_interface(resolve, spec->interface_text(), "--line-b " + text_name(text), out, multicast_flag_warning::by_caller);
     if (!r) return r.error();
     iface = *r;
   }
@@ -105,13 +111,13 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     const auto& g = (*groups)[i];
     auto& a = targets[i];
     if (g.is_v6() != a.group.is_v6()) {
-      return out.usage(fmt::format("--line-b {}: {} is {}, its main group {} is {}", text, g.to_string(),
+      return out.usage(fmt::format("--line-b {}: {} is {}, its main group {} is {}", text_name(text), g.to_string(),
                                    g.is_v6() ? "IPv6" : "IPv4", a.group.to_string(), a.group.is_v6() ? "IPv6" : "IPv4"));
     }
     for (const auto& other : targets) {
       if (other.group == g && other.port == spec->port) {
         return out.usage(fmt::format("--line-b {}: {} is a main group: the B line must be another group or port",
-                                     text, core::endpoint(g, spec->port).to_string()));
+                                     text_name(text), core::endpoint(g, spec->port).to_string()));
       }
     }
     auto b = std::make_unique<send_target>();
@@ -120,6 +126,7 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     b->source = spec->source;
     b->iface = iface;
     b->is_line_b = true;
+    b->session_offset = a.session_offset;
     a.line_b = std::move(b);
   }
   return std::nullopt;
@@ -259,11 +266,11 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
                                     !l->is_up()
                                         ? fmt::format("{} is down: the kernel sends nothing out of a link that is "
                                                       "down (fix: ip link set dev {} up)",
-                                                      l->name, shell_quoted(l->name))
+                                                      text_name(l->name), shell_quoted(l->name))
                                         : fmt::format("{} has no carrier (its cable or its peer is down): the "
                                                       "kernel sends nothing out of it until it has one, and no "
                                                       "command here gives it one",
-                                                      l->name)),
+                                                      text_name(l->name))),
                         code_name(sock.error()));
       }
     }
@@ -281,7 +288,7 @@ std::optional<int> open_targets(const send_settings& s, const reporter& out, std
     auto& b = *t.line_b;
     auto b_sock = open_target(b, s);
     if (!b_sock) {
-      return out.fail(exit_setup, fmt::format("--line-b {}: {}", *s.line_b, b_sock.error().message()),
+      return out.fail(exit_setup, fmt::format("--line-b {}: {}", text_name(*s.line_b), b_sock.error().message()),
                       code_name(b_sock.error()));
     }
     b.sock = std::move(*b_sock);
@@ -413,7 +420,7 @@ std::span<const core::message> batch_builder::fill(send_target& t, std::uint64_t
       continue;
     }
     const std::uint8_t flags = t.is_line_b ? feed::test_header::flag_feed_b : 0;
-    feed::test_header h{.flags = flags, .sender_id = sender_id_, .session = session_, .sequence = *seq,
+    feed::test_header h{.flags = flags, .sender_id = sender_id_, .session = target_session(session_, t), .sequence = *seq,
                   .send_time_ns = now_(), .length = static_cast<std::uint32_t>(size_)};
     (void)h.build(room);  // cannot fail: the send options keep size_ >= test_header::size
     messages_[filled] = core::message{.buffer = room, .size = size_};
@@ -649,13 +656,13 @@ std::optional<std::string> send_path_gone(const send_target& t, const error& e) 
   if (!l) {
     return fmt::format("the interface {} (index {}) that {} went out of{} is gone: it was deleted during the run, "
                        "and its routes with it{}; run again once it is back, or on an interface there is (-i IFACE)",
-                       name, t.started_on.index, dest, how,
+                       text_name(name), t.started_on.index, dest, how,
                        t.iface.is_kernel_choice() ? ", so the group has no route by it now" : "");
   }
   if (!l->is_up()) {
     return fmt::format("the interface {} (index {}) that {} went out of{} went down during the run (fix: ip link "
                        "set dev {} up{})",
-                       l->name, l->index, dest, how, shell_quoted(l->name),
+                       text_name(l->name), l->index, dest, how, shell_quoted(l->name),
                        t.iface.is_kernel_choice() && t.group.is_v4()
                            ? fmt::format(" && ip route replace 224.0.0.0/4 dev {}", shell_quoted(l->name))
                            : std::string());
@@ -663,12 +670,12 @@ std::optional<std::string> send_path_gone(const send_target& t, const error& e) 
   if (!l->has_carrier()) {
     return fmt::format("the interface {} (index {}) that {} went out of{} lost its carrier during the run (its "
                        "cable or its peer is down: a veth's peer deleted, a switch port down)",
-                       l->name, l->index, dest, how);
+                       text_name(l->name), l->index, dest, how);
   }
   if (t.iface.is_kernel_choice() && !netlink::route_to(t.group)) {
     return fmt::format("{} has no route now (it went out of {} at the start): a route deleted during the run (ip "
                        "route add 224.0.0.0/4 dev {} brings one back, or -i names the interface)",
-                       dest, l->name, shell_quoted(l->name));
+                       dest, text_name(l->name), shell_quoted(l->name));
   }
   return std::nullopt;
 }
@@ -693,10 +700,15 @@ void announce(const send_settings& s, const reporter& out, std::vector<send_targ
                             {"sources", t.source ? json::array({t.source->to_string()}) : json::array()},
                             {"interface", interface_json(where.index, std::string(where.name.view()))},
                             {"first_sequence", number_or_null(first)},
+                            {"session", mcnet ? json(target_session(session, t)) : json(nullptr)},
                             {"first_timestamp", rtp ? json(t.stream->rtp().timestamp) : json(nullptr)}});
-    out.text(fmt::format("sending to {} on {}{}{}", core::endpoint(t.group, t.port).to_string(),
-                         where.index != 0 ? fmt::format("{} ({})", where.name.view(), where.index) : std::string("?"),
+    out.text(fmt::format("sending to {} on {}{}{}{}", core::endpoint(t.group, t.port).to_string(),
+                         where.index != 0 ? fmt::format("{} ({})", text_name(where.name.view()), where.index) : std::string("?"),
                          t.iface.is_kernel_choice() ? " (the kernel's route)" : "",
+                         mcnet && t.session_offset != 0
+                             ? fmt::format(", session {} (its own: the group and port went to another target before)",
+                                           target_session(session, t))
+                             : std::string(),
                          rtp ? fmt::format(", RTP sequence from {}, timestamp from {}", t.stream->rtp().sequence,
                                            t.stream->rtp().timestamp)
                              : ""));
@@ -731,11 +743,7 @@ void announce(const send_settings& s, const reporter& out, std::vector<send_targ
   out.text(fmt::format("mcast-send: {}, {}", count_text(targets.size(), "group", "groups"),
                      payload_text(s, session, sender_id, ssrc)));
   out.text("mcast-send: " + send_settings_text(s));
-  for (const auto& w : multicast_flag_warnings(used)) {
-    out.warn_event(w.message, "no_multicast_flag",
-                   {{"subject", w.subject}, {"fix", w.fix ? json(*w.fix) : json(nullptr)},
-                    {"note", w.note ? json(*w.note) : json(nullptr)}});
-  }
+  warn_multicast_flags(used, out);
 }
 
 // The end of each group's run, 3 times: MCN1 END (sequence = how many
@@ -761,7 +769,7 @@ void send_end_markers(std::vector<send_target>& targets, std::uint32_t sender_id
         n = t.stream->write_end(t.order->issued(), b);
       } else {
         const std::uint8_t b_flag = t.is_line_b ? feed::test_header::flag_feed_b : 0;
-        feed::test_header end{.flags = static_cast<std::uint8_t>(feed::test_header::flag_end | b_flag), .sender_id = sender_id, .session = session,
+        feed::test_header end{.flags = static_cast<std::uint8_t>(feed::test_header::flag_end | b_flag), .sender_id = sender_id, .session = target_session(session, t),
                               .sequence = t.order->issued(), .send_time_ns = realtime_ns(),
                               .length = static_cast<std::uint32_t>(feed::test_header::size)};
         (void)end.build(b);  // b is test_header::size bytes

@@ -50,7 +50,9 @@ enum class cmsg : std::uint32_t {
   original_destination = 1u << 7,  ///< IP_RECVORIGDSTADDR / IPV6_RECVORIGDSTADDR
   /// UDP_GRO (SOL_UDP, udp(7), Linux 5.0): the segment size of a read the kernel
   /// coalesced from several datagrams (core::opt::udp_gro); split it with
-  /// core::datagrams (<mcnet/core/datagrams.hpp>)
+  /// core::datagrams (<mcnet/core/datagrams.hpp>). The reads (read_from,
+  /// read_batch, receive_batch, uring_receiver) decode it always; the flag
+  /// is for decode_control.
   segment_size = 1u << 8,
   all = (1u << 9) - 1,
 };

@@ -9,9 +9,15 @@
 /// checked first with `check_segmentation`); the kernel builds each datagram's
 /// headers. Receiving: a socket with `core::opt::udp_gro` on may get several
 /// datagrams of one flow in one read, with a `UDP_GRO` control message
-/// (`packet_info::segment_size`, decoded with cmsg::segment_size);
-/// `datagrams` splits reads into their datagrams, each with the read's
-/// metadata, without copying or allocating. udp(7).
+/// (`packet_info::segment_size`, decoded by every read whatever it was
+/// asked to decode); `datagrams` splits reads into their datagrams, each
+/// with the read's metadata, without copying or allocating. udp(7).
+///
+/// A coalesced read longer than its buffer (MSG_TRUNC) keeps the datagrams
+/// that fit: each piece that fills a whole segment is a whole datagram, a
+/// piece cut short is flagged (`datagram::truncated`), and the datagrams
+/// wholly past the buffer are counted by `datagrams_cut_away`. A buffer of
+/// 65535 bytes holds any coalesced read.
 ///
 /// @code
 ///   auto b = core::receive_batch::make(8, 65535).value();  // room for a whole coalesced read
@@ -59,12 +65,26 @@ inline constexpr std::size_t max_udp_payload_v6 = 65527;
 [[nodiscard]] result<std::size_t> check_segmentation(std::size_t payload_size, std::size_t segment_size,
                                                      bool ipv6 = false) noexcept;
 
-/// How many datagrams the read `m` holds: its size cut at
-/// `m.info.segment_size` (a coalesced read), or 1.
+/// How many datagrams the read `m` holds in its buffer: its size cut at
+/// `m.info.segment_size` (a coalesced read), or 1. A read cut by its buffer
+/// (`m.truncated`) counts the piece cut short too; the datagrams wholly past
+/// the buffer are `datagrams_cut_away(m)`.
 [[nodiscard]] constexpr std::size_t datagram_count(const message& m) noexcept {
   const std::size_t seg = m.info.segment_size;
   if (seg == 0 || m.size <= seg) return 1;
   return (m.size + seg - 1) / seg;
+}
+
+/// How many datagrams of the coalesced read `m` the kernel cut away whole
+/// because its buffer ended before them (MSG_TRUNC): the datagrams its
+/// `wire_size` held, less the `datagram_count(m)` pieces in the buffer. 0
+/// for a read that was not cut, and for one datagram cut short (no
+/// `segment_size`: its one piece is `datagram::truncated`, nothing is
+/// missing beyond it).
+[[nodiscard]] constexpr std::size_t datagrams_cut_away(const message& m) noexcept {
+  const std::size_t seg = m.info.segment_size;
+  if (!m.truncated || seg == 0 || m.wire_size <= m.size) return 0;
+  return (m.wire_size + seg - 1) / seg - datagram_count(m);
 }
 
 /// One datagram of a read: its payload inside the read's buffer, and the
@@ -74,8 +94,11 @@ inline constexpr std::size_t max_udp_payload_v6 = 65527;
 struct datagram {
   std::span<const std::byte> payload{};  ///< the datagram's bytes
   const message* read = nullptr;         ///< the read it came in (its metadata)
-  /// The read was cut (MSG_TRUNC) and this is its last piece: the datagram
-  /// is incomplete, and any after it in the coalesced read are lost.
+  /// The read was cut (MSG_TRUNC) and this piece is shorter than its
+  /// datagram: the datagram is incomplete. Only a read's last piece can be;
+  /// in a coalesced read it is one shorter than the segment size (a piece
+  /// of a whole segment is a whole datagram). The datagrams past it are
+  /// counted by `datagrams_cut_away`.
   bool truncated = false;
 };
 
@@ -101,8 +124,9 @@ class datagram_range {
       const std::size_t seg = at_->info.segment_size;
       const std::size_t left = at_->size - offset_;
       const bool last = seg == 0 || left <= seg;
+      // In a cut read, a last piece of a whole segment is a whole datagram.
       return {std::span<const std::byte>(at_->buffer.data() + offset_, last ? left : seg), at_,
-              last && at_->truncated};
+              last && at_->truncated && (seg == 0 || left < seg)};
     }
     /// The next datagram.
     iterator& operator++() noexcept {
@@ -141,6 +165,13 @@ class datagram_range {
   [[nodiscard]] std::size_t size() const noexcept {
     std::size_t n = 0;
     for (const auto& m : reads_) n += datagram_count(m);
+    return n;
+  }
+  /// How many datagrams the reads' buffers cut away whole (the sum of
+  /// datagrams_cut_away): lost to this receiver, in no piece.
+  [[nodiscard]] std::size_t cut_away() const noexcept {
+    std::size_t n = 0;
+    for (const auto& m : reads_) n += datagrams_cut_away(m);
     return n;
   }
 

@@ -50,16 +50,27 @@ struct message {
   /// socket's connected peer.
   endpoint peer{};
   /// Read: where the kernel writes control messages (empty: none wanted; a
-  /// read that is asked to decode control messages refuses an empty one).
+  /// read that is asked to decode control messages refuses an empty one;
+  /// a read without one lends the kernel room of its own, for the UDP_GRO
+  /// segment size: see `info`).
   /// Write: control messages to send (see cmsg_writer), `control_size` bytes.
   std::span<std::byte> control{};
   std::size_t control_size = 0;  ///< Write: bytes of control messages in `control`; read: what the kernel filled
-  /// Read: what the control messages said; filled (and reset) only when the
-  /// read asked to decode something.
+  /// Read: what this read's control messages said, and nothing of an
+  /// earlier read into the same message: every read resets it and fills
+  /// the kinds it decodes. `info.segment_size` (UDP_GRO, a coalesced read
+  /// of several datagrams: split it with core::datagrams) is decoded by
+  /// every read whatever it was asked to decode, also without a control
+  /// buffer (the read lends the kernel room for it); it is lost only when
+  /// a too-small `control` cut the kernel's messages (`control_truncated`:
+  /// then a read on a UDP_GRO socket may hold several datagrams, its size
+  /// unknown; give a core::control_buffer).
   packet_info info{};
   /// Read: the datagram was longer than `buffer` (MSG_TRUNC); `size` is what fit.
   bool truncated = false;
-  /// Read: the kernel had more control messages than `control` holds (MSG_CTRUNC).
+  /// Read: the kernel had more control messages than `control` holds
+  /// (MSG_CTRUNC), or any at all when `control` is empty (the kernel's own
+  /// answer without room; the UDP_GRO segment size is still decoded).
   bool control_truncated = false;
   /// Read: a control message could not be decoded (errc::truncated_control_message);
   /// the datagram itself is delivered and `info` has what decoded before it.
@@ -73,7 +84,8 @@ struct message {
 
 /// Receive one datagram into `m` with recvmsg(2) (datagram and raw sockets:
 /// MSG_TRUNC is passed to learn the real length), decoding the control
-/// messages in `decode` (each also needs its socket option on).
+/// messages in `decode` (each also needs its socket option on) and, always,
+/// UDP_GRO's segment size; `m.info` says this read only (message::info).
 /// Errors: EINVAL (`std::errc::invalid_argument`, before any system call)
 /// when `decode` asks for something and `m.control` is empty: the kernel
 /// would have nowhere to put the messages; errc::would_block (nonblocking,
@@ -95,9 +107,17 @@ struct message {
 
 /// Receive up to `msgs.size()` datagrams with recvmmsg(2): waits (as `wait`
 /// says) for the first, then takes whatever else is queued without waiting.
+/// Each message filled says its own read only, as with read_from.
 /// Returns how many were filled (at least 1 on success).
 /// Errors: as read_from; EINVAL when `decode` asks for something and any
 /// message has an empty `control` (the error's number is its index).
+/// Stack: no allocation, but about 34 KB of stack a call (x86-64: for
+/// `batch_limit` messages, recvmmsg's headers 4 KB, the iovecs 1 KB, the
+/// source addresses 8 KB, and the control room lent to messages without a
+/// control buffer of their own, `max_control_size` each: 21 KB), whether
+/// or not any message lacks its control buffer (receive_batch reads through
+/// it, so the same); read_from lends 328 bytes.
+/// Mind it on small stacks (fibers, coroutines with 32-64 KiB).
 [[nodiscard]] result<std::size_t> read_batch(socket_ref s, std::span<message> msgs, cmsg decode = cmsg::none,
                                              wait_policy wait = wait_policy::blocking()) noexcept;
 

@@ -71,8 +71,9 @@ class receive_batch {
   /// Receive up to `capacity()` datagrams from `s` with core::read_batch:
   /// waits as `wait` says for the first, then takes what is queued, decoding
   /// the control messages in `decode` (each also needs its socket option
-  /// on; a message's `info` is reset and filled only when `decode` is not
-  /// cmsg::none). Returns how many arrived (at least 1), which `size()` then
+  /// on) and, always, UDP_GRO's segment size; each message's `info` says its
+  /// own read only, nothing of an earlier one (message::info). Returns how
+  /// many arrived (at least 1), which `size()` then
   /// says too. Errors: as core::read_batch (errc::would_block, errc::timed_out,
   /// recvmmsg's errno); EINVAL (`std::errc::invalid_argument`) on an empty
   /// batch (capacity 0); after an error the batch is empty.
@@ -82,10 +83,11 @@ class receive_batch {
   /// The datagrams the last read filled.
   [[nodiscard]] std::span<const message> received() const noexcept { return {messages_.get(), count_}; }
   /// The datagrams of the last read with coalesced reads split (a socket
-  /// with `core::opt::udp_gro` on, read with cmsg::segment_size): each with
+  /// with `core::opt::udp_gro` on, whatever the read decoded): each with
   /// its read's metadata, no copy, no allocation. Without UDP_GRO, one per
   /// message of received(). A batch for UDP_GRO needs a payload_size of
-  /// 65535, or the datagrams past a read's room are lost (MSG_TRUNC).
+  /// 65535, or the datagrams past a read's room are lost (MSG_TRUNC:
+  /// `datagram_range::cut_away()` counts them).
   [[nodiscard]] datagram_range datagrams() const noexcept { return core::datagrams(received()); }
   /// The first datagram of the last read.
   [[nodiscard]] iterator begin() const noexcept { return messages_.get(); }

@@ -22,6 +22,10 @@
 ///   }
 /// @endcode
 ///
+/// A socket's request holds the socket: closing the descriptor alone does
+/// not stop it (the port stays bound and its datagrams keep coming). Take
+/// a socket off the ring with remove() before closing it.
+///
 /// Whether it is cheaper than recvmmsg depends on the load: docs/performance.md
 /// ("io_uring receive") has the figures.
 
@@ -63,7 +67,9 @@ struct uring_stats {
 /// never again (reads allocate nothing). Sockets are added with add(); each
 /// has one multishot recvmsg armed on it. Not thread-safe, and used from one
 /// thread: the one that called make() (IORING_SETUP_SINGLE_ISSUER where the
-/// kernel has it). A read gives back the buffers of the previous one:
+/// kernel has it: a read or remove from another thread fails with EEXIST,
+/// "File exists", and a hint to use the maker's thread). A receiver made on
+/// one thread and read on a worker: make it on the worker. A read gives back the buffers of the previous one:
 /// the messages it gave (payload, control bytes) are valid until the next
 /// read(), the receiver's destruction or a move.
 class uring_receiver {
@@ -74,9 +80,17 @@ class uring_receiver {
   /// 32768: the kernel's buffer ring is indexed by a mask), each with room
   /// for `payload_size` bytes of payload (a longer datagram arrives cut,
   /// `message::truncated` set, `wire_size` its length), the source address
-  /// and, when `decode` is not cmsg::none, `max_control_size` bytes of
-  /// control messages, decoded as `decode` says (each also needs its socket
-  /// option on, as for read_batch). Errors (no exception):
+  /// and control messages: `max_control_size` bytes of them whatever
+  /// `decode` says (room for every message mcnet can switch on), decoded as
+  /// `decode` says (each also needs its socket option on, as for
+  /// read_batch). A UDP_GRO socket's segment size is decoded whatever
+  /// `decode` says, so that `core::datagrams` splits its coalesced reads,
+  /// also with socket-level messages (SO_TIMESTAMPNS, SO_TIMESTAMPING,
+  /// SO_RXQ_OVFL), which the kernel writes before it; and a message's `info`
+  /// says what its own datagram came with, nothing of an earlier one.
+  /// A UDP_GRO socket wants a `payload_size` of 65535: a coalesced read
+  /// longer than the room loses the datagrams past it
+  /// (`core::datagrams_cut_away`). Errors (no exception):
   /// std::errc::invalid_argument (`buffer_count` not a power of two in
   /// range; `payload_size` 0 or over 65535 bytes), the error's number is the
   /// value refused; io_uring_setup's errno: EPERM when io_uring is refused
@@ -104,24 +118,42 @@ class uring_receiver {
 
   /// Receive from `s` as well: a multishot recvmsg is armed on it (submitted
   /// by the next read()). Returns the socket's index, 0 for the first added,
-  /// which `socket_of` gives for each of its datagrams. The descriptor is
-  /// not owned and must stay open while the receiver lives. Allocates (the
-  /// socket table) past the fourth socket; reads never do. Errors: EINVAL (an empty receiver; a
-  /// negative descriptor).
+  /// which `socket_of` gives for each of its datagrams and remove() takes;
+  /// indices are never reused. The descriptor is not owned: keep it open
+  /// until remove() (or the receiver's end). Closing it first does not stop
+  /// the request: the ring holds the socket, which stays bound and keeps
+  /// receiving, and a request armed again later (after buffer exhaustion)
+  /// would be armed on whatever the descriptor's number then names.
+  /// Allocates (the socket table) past the fourth socket; reads never do.
+  /// Errors: EINVAL (an empty receiver; a negative descriptor).
   [[nodiscard]] result<std::size_t> add(socket_ref s) noexcept;
+
+  /// Stop receiving from socket `index` (add()'s answer): its request is
+  /// cancelled and its end awaited, so that the ring no longer holds the
+  /// socket (close it then, and its port is free), and its datagrams not
+  /// yet read are dropped, their buffers given back. The datagrams of the
+  /// last read stay valid. Errors: EINVAL (an empty receiver; an index never
+  /// given or already removed; the error's number is the index);
+  /// io_uring_enter's errno, or ETIMEDOUT when the request did not end
+  /// within about a second (the ring may still hold the socket).
+  [[nodiscard]] result<void> remove(std::size_t index) noexcept;
 
   /// Give the buffers of the previous read back to the kernel, arm again
   /// the requests that ended, then collect what the sockets received: waits
   /// as `wait` says for the first datagram, then takes every completion
   /// already posted (at most buffer_count()). Returns how many datagrams
   /// arrived (at least 1), which `size()` then says too; iterate them, or
-  /// `received()`. Errors: errc::would_block (nonblocking, nothing there),
-  /// errc::timed_out; io_uring_enter's errno; a request's errno (the error's
-  /// number is the socket's index: EBADF / ENOTSOCK after the socket was
-  /// closed, EINVAL from a kernel without multishot recvmsg (Linux 6.0);
-  /// that socket is not armed again). After an error the receiver's
-  /// batch is empty; datagrams that arrived before a request's error are
-  /// delivered first, the error by the next read.
+  /// `received()`. Errors: EINVAL, at once, when no socket is left to read
+  /// from: none was added, or every one was removed or stopped by its
+  /// request's error (given by an earlier read); errc::would_block
+  /// (nonblocking, nothing there), errc::timed_out; io_uring_enter's errno
+  /// (EEXIST: a read from another thread than make()'s, which the single-
+  /// issuer ring refuses; the hint says so); a request's errno (the error's
+  /// number is the socket's index: EBADF / ENOTSOCK when a request was armed
+  /// again on a descriptor closed without remove(), EINVAL from a kernel
+  /// without multishot recvmsg (Linux 6.0); that socket is not armed again).
+  /// After an error the receiver's batch is empty; datagrams that arrived
+  /// before a request's error are delivered first, the error by the next read.
   [[nodiscard]] result<std::size_t> read(wait_policy wait = wait_policy::blocking()) noexcept;
 
   /// The datagrams the last read gave, in completion order (per socket, the
@@ -146,7 +178,7 @@ class uring_receiver {
   [[nodiscard]] std::size_t buffer_count() const noexcept;
   /// The payload room of each buffer, in bytes (make()'s `payload_size`).
   [[nodiscard]] std::size_t payload_size() const noexcept;
-  /// How many sockets were added.
+  /// How many sockets were added, removed ones included (the next add()'s index).
   [[nodiscard]] std::size_t sockets() const noexcept;
   /// The counts so far.
   [[nodiscard]] uring_stats stats() const noexcept;

@@ -66,15 +66,16 @@ void stop_on_signals();
 /// the mcnet condition's name ("not_multicast", mcnet::name) otherwise.
 [[nodiscard]] std::string code_name(const error& e);
 
-/// The largest @FILE: 1 MiB. Far more than the specs of any run (a spec's
-/// `+N` names up to 65536 groups), and a bound on what a wrong file
-/// (a log, an image) costs to read.
-inline constexpr std::size_t spec_file_max_bytes = 1U << 20;
 /// The longest line of an @FILE: 4 KiB (the longest spec, an IPv6 source
 /// and group with a zone, interface and count, is under 150 bytes).
 inline constexpr std::size_t spec_file_max_line = 4096;
 /// The most specs one @FILE holds: 65536, as many as groups `+N` names.
 inline constexpr std::size_t spec_file_max_specs = 65536;
+/// The largest @FILE: 16 MiB, 256 bytes for each of spec_file_max_specs
+/// lines, so that a file of the most specs fits whatever their form (1 MiB
+/// held 65,536 specs of 16 bytes: `239.100.x.y:5000` did not fit, trial
+/// t16s 4), and a bound on what a wrong file (a log, an image) costs to read.
+inline constexpr std::size_t spec_file_max_bytes = spec_file_max_specs * 256;
 
 /// One group spec of the command line or of an @FILE, with where it came
 /// from, so that an error about it names the file and line.

@@ -25,6 +25,10 @@ struct drop_counters {
   std::optional<std::uint64_t> udp6_in_errors;  ///< Udp6InErrors (/proc/net/snmp6)
   std::optional<std::uint64_t> udp6_rcvbuf;     ///< Udp6RcvbufErrors
   std::optional<std::uint64_t> udp6_csum;       ///< Udp6InCsumErrors
+  /// Udp IgnoredMulti: multicast datagrams of a group joined here that no
+  /// socket is bound to the port of (no drop of a socket: a wrong port)
+  std::optional<std::uint64_t> udp_ignored_multi;
+  std::optional<std::uint64_t> udp6_ignored_multi;  ///< Udp6IgnoredMulti
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();

@@ -41,8 +41,22 @@ struct spec_file_error;
 /// other C0 controls but tab and newline, DEL and the C1 controls (U+0080
 /// to U+009F, as UTF-8) as `\xNN` (`\x1b` for ESC), so that an argument
 /// or an @FILE line echoed in an error cannot clear the screen or set the
-/// terminal's title (trial16f 4). --json escapes them itself.
+/// terminal's title (trial16f 4); the bidirectional controls (U+061C,
+/// U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069) as `\uXXXX`, so that
+/// a name cannot reorder the line around it. --json escapes them itself.
 [[nodiscard]] std::string visible_text(std::string_view text);
+
+/// `name` (an interface name: text from outside) with each backslash
+/// doubled, for a text line that visible_text() then shows: a name of the
+/// four characters `\xff` reads `\\xff`, one holding the byte 0xff `\xff`
+/// (trial t16s 7: both read `\xff`).
+[[nodiscard]] std::string text_name(std::string_view name);
+
+/// `e.message()` with its quoted input (an argument, an @FILE line or name,
+/// an -i value: text from outside) passed through text_name(), so that a
+/// text line shows the byte 0xff and the four characters `\xff` apart
+/// (trial t16u M3). The tools print an error's message through here.
+[[nodiscard]] std::string error_text(const error& e);
 
 /// Note a write to `out` (stdout): that something was written, and when the
 /// stream has failed, the errno of the failure (the first one is kept).
@@ -63,6 +77,20 @@ void mark_unwritable(std::ostream& out, int err) noexcept;
 /// return exit_setup (4), except that a usage error (exit_usage) stays 1 as
 /// "Exit codes" in docs/tools.md orders them. Otherwise return `exit`.
 [[nodiscard]] int finish_output(std::string_view tool, std::ostream& out, std::ostream& err, int exit);
+
+/// A JSON array built as text, element by element: each element is
+/// serialized (json_text) when it is added and not kept, so that the
+/// memory of a large array is its text, not a tree of its elements.
+class json_array_text {
+ public:
+  /// Append `element`'s text.
+  void add(const nlohmann::ordered_json& element);
+  /// The array's text ("[]" when nothing was added); `*this` is left empty.
+  [[nodiscard]] std::string finish();
+
+ private:
+  std::string text_{"["};
+};
 
 /// The output formats a run asked for.
 struct output_format {
@@ -90,6 +118,11 @@ class reporter {
   void csv_note(std::string_view line) const;
   /// A JSON Lines event, flushed (readers follow it live).
   void event(const nlohmann::ordered_json& j) const;
+  /// The same, but the member `key` of `j` is written as `raw`, JSON text
+  /// made before: a summary's streams, each serialized as it was made
+  /// (json_array_text), not held as one tree (40,000 of them made the end
+  /// of a run superlinear in the allocator: trial h16r 7).
+  void event(const nlohmann::ordered_json& j, std::string_view key, std::string_view raw) const;
   /// CSV text (a header or rows, each ending in a newline), not flushed.
   void csv(std::string_view rows) const;
   /// Flush stdout (after a report, so a pipe sees it whole, at once).

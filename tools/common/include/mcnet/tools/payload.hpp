@@ -6,6 +6,7 @@
 /// The payload protocols both tools know (docs/tools.md, "Payloads"): the
 /// names `--payload` takes and the reports print, and the RTP clock rates.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -39,5 +40,34 @@ inline constexpr std::uint8_t rtp_mp2t = 33;
 /// them, and as mcast-send sends them); nothing for reserved and unassigned
 /// types (1, 2, 19-24, 27, 29, 30, 35-95), whose clock no receiver can know.
 [[nodiscard]] std::optional<std::uint32_t> rtp_clock_hz(std::uint8_t pt) noexcept;
+/// A dynamic payload type (96 to 127, RFC 3551 section 3): its clock is
+/// what SDP maps it to, so rtp_clock_hz()'s 90000 is an assumption.
+[[nodiscard]] constexpr bool rtp_dynamic_payload_type(std::uint8_t pt) noexcept { return pt >= 96 && pt <= 127; }
+
+/// --rtp-clock: RTP timestamp clocks given, per payload type (PT=HZ, as an
+/// SDP rtpmap maps them) and for every other type (HZ) (trial t20u F2: one
+/// clock for every stream read a 90 kHz video stream beside 44.1 kHz audio
+/// at the audio's clock).
+struct rtp_clock_map {
+  std::optional<std::uint32_t> all;          ///< HZ: every payload type not given its own
+  std::array<std::uint32_t, 128> by_type{};  ///< PT=HZ (0: not given)
+  rtp_clock_map() = default;
+  rtp_clock_map(std::nullopt_t) noexcept {}                                  // NOLINT: implicit, as an optional
+  rtp_clock_map(std::uint32_t hz) noexcept : all(hz) {}                       // NOLINT: implicit, as an optional
+  rtp_clock_map(std::optional<std::uint32_t> hz) noexcept : all(hz) {}        // NOLINT: implicit, as an optional
+  /// The clock given for payload type `pt`: its own, else HZ; none if neither.
+  [[nodiscard]] std::optional<std::uint32_t> of(std::uint8_t pt) const noexcept {
+    if (pt < by_type.size() && by_type[pt] != 0) return by_type[pt];
+    return all;
+  }
+  /// No clock given.
+  [[nodiscard]] bool empty() const noexcept {
+    if (all) return false;
+    for (const auto hz : by_type) {
+      if (hz != 0) return false;
+    }
+    return true;
+  }
+};
 
 }  // namespace mcnet::tools

@@ -29,6 +29,10 @@
 #include <mcnet/core/error.hpp>
 #include <mcnet/core/message.hpp>
 #include <mcnet/core/socket.hpp>
+#include <mcnet/features.hpp>
+#if MCNET_HAS_IO_URING
+#include <mcnet/core/uring_receiver.hpp>
+#endif
 #include <mcnet/tools/lines.hpp>
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/drop_causes.hpp>
@@ -68,7 +72,11 @@ struct shard {
   core::socket sock;       ///< wildcard-bound, non-blocking (open_receive_socket)
   int family = 0;          ///< AF_INET or AF_INET6
   std::uint16_t port = 0;  ///< the port it is bound to
-  std::uint32_t drops_seen = 0;  ///< last SO_RXQ_OVFL value (cumulative); SO_MEMINFO is asked at reports
+  /// The socket's drop count carried by the last datagram read from it
+  /// (SO_RXQ_OVFL, cumulative; receive_session::handle keeps it); SO_MEMINFO
+  /// is asked at reports. Their difference at the end is the drops after
+  /// that datagram (socket_drops::after_last_read).
+  std::uint32_t drops_seen = 0;
   /// IPv4, on a port shared with a SO_REUSEPORT holder only: a second socket
   /// of the reuseport group, joined to nothing, IP_MULTICAST_ALL on. Two
   /// sockets of the port then take each of the groups joined here, so the
@@ -298,12 +306,25 @@ class copy_owner {
                                                std::size_t socket, const core::ip_address& source) const;
 };
 
+/// The kernel's drops on the run's sockets (read_socket_drops()).
+struct socket_drops {
+  /// Over every socket: SO_MEMINFO's count, or the last SO_RXQ_OVFL value seen.
+  std::uint64_t total = 0;
+  /// Of those, the drops after the last datagram read from each socket:
+  /// per socket, its drop count now less the count its last datagram read
+  /// carried (shard::drops_seen). No gap in the numbers can show them (a
+  /// tail dropped at the end of a run); drops before that datagram were
+  /// of datagrams older than it, which a gap does show when they were a
+  /// numbered stream's (trial t17c M1). 0 without SO_MEMINFO.
+  std::uint64_t after_last_read = 0;
+};
+
 /// What a run counts and prints, fed with datagrams and clock readings.
 class receive_session {
  public:
   using steady_clock = std::function<std::chrono::steady_clock::time_point()>;
-  /// The kernel's drop count over every socket (SO_MEMINFO / SO_RXQ_OVFL).
-  using drop_counter = std::function<std::uint64_t()>;
+  /// The kernel's drops on every socket (read_socket_drops()).
+  using drop_counter = std::function<socket_drops()>;
 
   /// `now` reads the steady clock; `kernel_drops` is asked at each report.
   /// With --line the lines are merged (line_merge; a warning on `out` when
@@ -354,6 +375,8 @@ class receive_session {
     std::chrono::nanoseconds held{0};  ///< their total length
     std::int64_t coalesce_us = 0;      ///< --coalesce as used (0: off)
     bool stopped_by_drop = false;      ///< a socket's drop ended coalescing for the rest of the run
+    bool io_uring = false;             ///< read through io_uring (--io-uring): `calls` are its reads
+    std::uint64_t buffers_exhausted = 0;  ///< with io_uring: times its provided buffers ran out (none lost)
   };
   void set_reads(const read_stats& r) noexcept { reads_ = r; }
 
@@ -468,6 +491,11 @@ class receive_session {
   /// A stream's text line (stream_text): an interface that is gone (deleted,
   /// its index names none now) said as such, with its old name when known.
   [[nodiscard]] std::string stream_line(const nlohmann::ordered_json& stream) const;
+  /// One stream of a report (`event`: "interval" or "summary") in each
+  /// format asked for: its CSV row, its text line, its JSON text into
+  /// `streams` (nothing made for a format not asked for).
+  void write_stream(const char* event, double time, const nlohmann::ordered_json& stream,
+                    json_array_text& streams) const;
   [[nodiscard]] double elapsed() const;
   /// Whether `k`'s numbers are merged by --line (its loss counts through the merge).
   [[nodiscard]] bool merged_by_lines(const stream_key& k) const;
@@ -476,6 +504,28 @@ class receive_session {
   /// above 0 (they may be the loss), with drop_causes_short_ when counted;
   /// "" without drops.
   [[nodiscard]] std::string kernel_drops_part() const;
+  /// What the sequence numbers show lost in streams (with --line, the
+  /// lines' merged loss for the streams on them).
+  [[nodiscard]] double lost_in_streams() const;
+  /// The sockets' drops as loss: after summary(), the drops it reported,
+  /// less those bad checksums explain beyond the full-queue counter.
+  [[nodiscard]] double drops_as_loss() const;
+  /// The socket drops after the last datagram read from each socket
+  /// (socket_drops::after_last_read, at most drops_as_loss()), when some
+  /// stream had not ended (no END marker, or a kind that has none) and
+  /// --count was not reached: the tail of the run, which no gap shows and
+  /// no `lost` counts (t17b 5, t17c M1). Zero otherwise.
+  struct uncounted_tail {
+    std::uint64_t drops = 0;  ///< the drops after the last datagram read
+    /// Streams without their END marker of the kinds that send one (mcnet
+    /// END, MoldUDP64 end of session): "the tail dropped with its END markers".
+    std::uint64_t unended = 0;
+    /// Other streams, which no END marker ends (RTP, MPEG-TS, raw).
+    std::uint64_t endless = 0;
+  };
+  [[nodiscard]] uncounted_tail uncounted_drops() const;
+  /// The summary's text for `u` ("" when none).
+  [[nodiscard]] static std::string uncounted_text(const uncounted_tail& u);
 
   const recv_settings& s_;
   const reporter& out_;
@@ -506,6 +556,7 @@ class receive_session {
   bool warned_no_checker_ = false;
   std::uint64_t previous_untracked_ = 0;
   std::optional<std::uint64_t> final_drops_;  // the kernel drops summary() reported (loss_ratio uses them)
+  std::uint64_t final_after_last_read_ = 0;   // of those, after each socket's last datagram read
   drop_counters over_run_;                    // the drop causes over the run, read once by summary()
   std::uint64_t previous_evicted_ = 0;
   std::map<stream_key, totals> previous_;  // for interval deltas
@@ -537,6 +588,9 @@ class receive_session {
 /// The kernel's drops over `shards`: SO_MEMINFO's count (which includes drops
 /// after the last datagram read), or the last SO_RXQ_OVFL value seen.
 [[nodiscard]] std::uint64_t kernel_drops(const std::vector<shard>& shards);
+/// kernel_drops(), and of them those after each socket's last datagram
+/// read (its SO_MEMINFO count less shard::drops_seen), in one read of each socket.
+[[nodiscard]] socket_drops read_socket_drops(const std::vector<shard>& shards);
 
 /// What receive_session::only_groups() is given: the (group, port) of each
 /// of `members` (unmapped, without scope) when a socket of `shards` joined
@@ -548,14 +602,46 @@ class receive_session {
 
 class link_watch;
 
+/// --io-uring: the io_uring that receive_loop reads every shard's socket
+/// through. Opened before the joins (a refused io_uring is exit 4 before
+/// any), on the thread that then reads (the ring is SINGLE_ISSUER).
+struct io_uring_reads {
+  /// Provided buffers: a read takes at most this many datagrams; past them
+  /// the datagrams wait in their socket (uring_stats::buffers_exhausted).
+  static constexpr std::size_t buffers = 256;
+  /// Each buffer's payload room: the largest UDP payload, as recvmmsg's
+  /// buffers, so that no datagram arrives cut.
+  static constexpr std::size_t payload = 65535;
+#if MCNET_HAS_IO_URING
+  core::uring_receiver ring;  ///< with the metadata receive_loop decodes
+#endif
+  /// The ring. Errors: errc::not_supported in a build without liburing
+  /// (--io-uring is refused before, recv_options); uring_receiver::make's
+  /// (EPERM where io_uring is refused: kernel.io_uring_disabled, a seccomp
+  /// filter; ENOSYS; EINVAL before Linux 5.19), each with a hint to run
+  /// without --io-uring.
+  [[nodiscard]] static result<io_uring_reads> open();
+  /// open() when `wanted` (--io-uring), none otherwise; open()'s errors.
+  [[nodiscard]] static result<std::optional<io_uring_reads>> open_if(bool wanted);
+};
+
 /// Feed `session` from `shards` (one epoll set, recvmmsg batches of
 /// --batch) until it says stop or SIGINT/SIGTERM; with `links`, its
 /// descriptor is in the set too and link_watch::process() runs when it is
 /// readable (until it fails). `coalesce` (--coalesce, 0: off) bounds the
 /// sleeps read_coalescer asks for between wake-ups that read few datagrams;
 /// the session's summary gets the reads and holds (receive_session::set_reads).
-/// Errors: epoll's.
+/// With `uring` (--io-uring) the shards' sockets are added to its ring and
+/// read through it instead of recvmmsg: the epoll set still says when to
+/// read (a socket readable: one read of the ring takes what every socket
+/// holds, again while a read takes `batch` or more, at most 16 reads a
+/// wake-up), so the link watch, the copies sockets, the signals, the clock
+/// and the holds are served as without it, and the session gets the same
+/// messages, in runs of one socket each. Errors: epoll's; the ring's
+/// (a request refused: EINVAL from a kernel before 6.0, which has no
+/// multishot recvmsg), with a hint to run without --io-uring.
 [[nodiscard]] result<void> receive_loop(receive_session& session, std::vector<shard>& shards, std::size_t batch,
-                                        std::chrono::microseconds coalesce, link_watch* links = nullptr);
+                                        std::chrono::microseconds coalesce, link_watch* links = nullptr,
+                                        io_uring_reads* uring = nullptr);
 
 }  // namespace mcnet::tools

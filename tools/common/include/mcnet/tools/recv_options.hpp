@@ -55,11 +55,15 @@ struct recv_settings {
   std::int64_t coalesce = default_coalesce_us;
   static constexpr std::int64_t default_coalesce_us = 1000;
   static constexpr std::int64_t max_coalesce_us = 100'000;
+  /// --io-uring: read through one io_uring (core::uring_receiver, multishot
+  /// recvmsg into provided buffers) instead of recvmmsg (receive_loop). A
+  /// build without liburing refuses it (exit 1).
+  bool io_uring = false;
   bool show_packets = false;                    ///< a line or `packet` event per datagram
   bool interfaces = false;                      ///< --interfaces: list and exit
   std::int64_t max_streams = static_cast<std::int64_t>(stream_table::default_max_streams);
   payload_mode payload = payload_mode::auto_detect;  ///< --payload
-  std::optional<std::uint32_t> rtp_clock;            ///< --rtp-clock, Hz (else by payload type)
+  rtp_clock_map rtp_clock;                           ///< --rtp-clock HZ and PT=HZ (else by payload type)
   std::optional<std::string> metrics_file;      ///< --metrics-file: Prometheus text format, written atomically
   /// --line NAME=SPEC, 2 to 4 (parse_lines): merged by sequence; their
   /// specs are in `specs` too, joined like the others.
@@ -100,7 +104,7 @@ inline constexpr std::int64_t auto_rcvbuf_cap = std::int64_t{8} << 20;
 /// Errors: the first problem found, in the order the tool has always
 /// checked them: the parser's, then the values (-4 with -6, --json with
 /// --csv, each range, --force without --rcvbuf, --interfaces with specs,
-/// no spec, --line (parse_lines; not with --payload mpegts or raw), then --metrics-file: check_metrics_path, which creates and
+/// no spec, --io-uring in a build without liburing, --line (parse_lines; not with --payload mpegts or raw), then --metrics-file: check_metrics_path, which creates and
 /// removes a file in its directory). Specs themselves are checked later (resolve_memberships).
 [[nodiscard]] tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vector<std::string>& args);
 

@@ -39,13 +39,20 @@ using interface_resolver =
 /// netlink::resolve, as an interface_resolver.
 [[nodiscard]] interface_resolver netlink_resolver();
 
+/// Who says that an interface lacks the MULTICAST flag: resolve_interface,
+/// or the caller later, once per interface (mcast-send's start, through
+/// multicast_flag_warnings, which also counts the groups going out of it).
+enum class multicast_flag_warning { at_resolve, by_caller };
+
 /// The interface `text` names (an -i value or a spec's %IFACE / zone),
-/// through `resolve`; its warnings (down, no carrier, no MULTICAST) go to
-/// `out`. When it names none: the error is printed after `context` ("-i
-/// eth9", "group spec \"239.1.1.1%eth9\""), and exit 1 is returned.
-[[nodiscard]] tl::expected<core::interface_ref, int> resolve_interface(const interface_resolver& resolve,
-                                                                       std::string_view text, std::string_view context,
-                                                                       const reporter& out);
+/// through `resolve`; its warnings (down, no carrier, no MULTICAST unless
+/// `flag` is by_caller) go to `out`. When it names none: the error is
+/// printed after `context` ("-i eth9", "group spec \"239.1.1.1%eth9\""),
+/// and exit 1 is returned; exit 4 when the lookup itself could not run
+/// (its netlink socket refused: EMFILE, no descriptor left).
+[[nodiscard]] tl::expected<core::interface_ref, int> resolve_interface(
+    const interface_resolver& resolve, std::string_view text, std::string_view context, const reporter& out,
+    multicast_flag_warning flag = multicast_flag_warning::at_resolve);
 
 /// A no_multicast_flag warning of mcast-send: the message (stderr and the
 /// event's), the interface (the event's `subject`), the command that fixes
@@ -67,5 +74,10 @@ struct flag_warning {
 /// the same and to no other host: said so, with no fix (trial h16r 5:
 /// `GROUP%lo` and `-i lo` went unsaid).
 [[nodiscard]] std::vector<flag_warning> multicast_flag_warnings(const std::vector<core::interface_ref>& used);
+
+/// multicast_flag_warnings(used), each to `out` as a warning (stderr, and a
+/// JSON `warning` event of code `no_multicast_flag` with `subject`, `fix`
+/// and `note`): mcast-send's, after its start event, a replay's too.
+void warn_multicast_flags(const std::vector<core::interface_ref>& used, const reporter& out);
 
 }  // namespace mcnet::tools

@@ -142,7 +142,12 @@ struct mld_since {
 /// V1, V2 or V3), from /proc/net/igmp ("Idx Device : Count Querier"), as
 /// the igmp_version check reads it. That file lists every group joined too:
 /// read once for many setup_checks() of one host (thousands of channels).
-[[nodiscard]] std::map<std::string, std::string> igmp_querier_versions();
+/// With `wanted` (interface names), only up to the line of the last of
+/// them: each interface's line comes before its groups', and the kernel
+/// walks the file from its start for each page it reads (seq_file), so a
+/// whole read is quadratic in the groups joined (40,000 in 0.11 s, 60,000
+/// in 0.25 s, twice in a run that received nothing: trial h16r 7).
+[[nodiscard]] std::map<std::string, std::string> igmp_querier_versions(const std::set<std::string>& wanted = {});
 
 /// The doctor's firewall check (`nft -j list ruleset`, read only; the
 /// input path of each join's datagrams: its port, group and join
@@ -194,6 +199,8 @@ struct wire_seen {
   core::ip_address group;
   std::uint16_t port = 0;
   std::vector<std::pair<core::ip_address, std::uint64_t>> from;  ///< source, datagrams
+  /// The group's datagrams that came in for another UDP port: port, datagrams
+  std::map<std::uint16_t, std::uint64_t> other_ports{};
 };
 
 /// The rp_filter FAIL for `drops` datagrams the kernel dropped by
@@ -352,11 +359,15 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
 /// and port elsewhere is a `route` FAIL, its subject the group, its fix
 /// the command line with that join moved there (`data.arrived_interface`,
 /// `data.arrived_packets`), leading the verdict before any rule or filter.
+/// `own_drops`: the drops of the run's own sockets (kernel_drops(), their
+/// SO_RXQ_OVFL), when known: full-queue drops beyond them are another
+/// socket's (others_full_queue()), no `drops` FAIL of the run, said in the
+/// verdict's message (UNKNOWN) or note.
 [[nodiscard]] run_verdict nothing_arrived_verdict(
     const std::vector<membership>& members, const drop_counters& over_run = {}, std::int64_t rcvbuf = 0,
     std::uint64_t end_markers = 0, const relied_routes_map& relied = {},
     const std::map<receive_session::ingress_key, receive_session::other_interface_count>& elsewhere = {},
-    const mld_since* mld = nullptr);
+    const mld_since* mld = nullptr, std::optional<std::uint64_t> own_drops = std::nullopt);
 
 /// For a run whose streams lost datagrams that the sockets did not drop:
 /// the firewall check's WARN and FAIL lines for those of `members` whose
@@ -438,6 +449,18 @@ inline constexpr std::chrono::seconds silent_check_budget{5};
 /// more. Reads net.core.rmem_max.
 [[nodiscard]] std::pair<std::string, std::string> larger_buffer_fix(std::int64_t rcvbuf, std::string_view specs = {});
 
+/// The full-queue drops (Udp, Udp6 `RcvbufErrors`, namespace-wide) that
+/// are another socket's: `full` counted over `during` ("the run",
+/// "--listen") less those of the receiver's own sockets (`own`, their
+/// SO_RXQ_OVFL). None when its own explain them all; else a clause saying
+/// that another socket of this host dropped them, not the receiver
+/// (a program that joined and does not read, maybe on the port of
+/// `members`: `ss -ulpn 'sport = :PORT'`), and that a larger buffer here
+/// changes nothing.
+[[nodiscard]] std::optional<std::string> others_full_queue(std::uint64_t full, std::uint64_t own,
+                                                           std::string_view during,
+                                                           const std::vector<membership>& members);
+
 /// `m` as a spec argument of a command line, shell-quoted:
 /// [!][S,]GROUP:PORT[%IFACE] ("10.77.1.1,232.77.1.1:5001%a0",
 /// "'[ff3e::77:2]:5007%b0'"), with `iface` when given, else the
@@ -478,6 +501,17 @@ using placement_of = std::function<std::optional<std::string>(const membership&)
 
 /// The memberships of `plan`, in its order: a command_line for placed_command().
 [[nodiscard]] std::vector<const membership*> members_of(const std::vector<planned_join>& plan);
+
+/// An IPv4 join of a plan whose group the host lists (/proc/net/igmp) on
+/// other interfaces, where the plan did not join it (trial t20u F3): IPv4
+/// gives a socket a group's datagrams only from the interfaces it joined
+/// it on, so datagrams coming in there, for another socket, never reach
+/// the plan's and are ignored (Udp IgnoredMulti).
+struct joined_elsewhere {
+  const planned_join* join = nullptr;
+  std::vector<std::string> where;  ///< those interfaces' names
+};
+[[nodiscard]] std::vector<joined_elsewhere> ipv4_joined_elsewhere(const std::vector<planned_join>& plan);
 
 /// Whether `a` and `b` are one channel on one interface: group, port,
 /// filter mode, source and the interface named (none: the route's).

@@ -124,6 +124,14 @@ struct send_target {
   /// This is a B line: its mcnet headers (datagrams and END markers) carry
   /// feed::test_header::flag_feed_b.
   bool is_line_b = false;
+  /// mcnet: added to the run's session (mod 2^31) in its headers: how many
+  /// targets of its group and port came before it (resolve_targets). Each
+  /// target numbers its group from 0 by its own socket, so one group and
+  /// port out of two interfaces is two numberings: each carries a session
+  /// of its own, and a receiver reads two streams, not one session from
+  /// two sources (a second sender of one stream). A B line has its main
+  /// line's.
+  std::uint32_t session_offset = 0;
   /// When its datagrams went (steady clock, per batch): the summary's
   /// rate_pps, by the receiver's rule (clump_clock).
   clump_clock sends;
@@ -135,10 +143,18 @@ struct send_target {
   double drain_s = 0;
 };
 
+/// The session `t`'s mcnet headers carry in a run of session `run`: `run`
+/// plus send_target::session_offset, mod 2^31 (the high bit stays clear).
+[[nodiscard]] inline std::uint32_t target_session(std::uint32_t run, const send_target& t) noexcept {
+  return (run + t.session_offset) & 0x7fffffffu;
+}
+
 /// The specs of `s` (with @FILE read) as targets, interfaces resolved with
 /// `resolve`. A repeated or overlapping spec would send one stream twice
 /// with two sequence counters: each (group, port, source, interface) is kept
-/// once, with a warning on `out`. --line-b gives each target a B line, in
+/// once, with a warning on `out`. A group and port given again (another
+/// interface or source) is another target with a session of its own
+/// (send_target::session_offset). --line-b gives each target a B line, in
 /// order: as many groups as the main line, same family, none of them a
 /// main group and port. Returns the exit code (1) after printing
 /// the error, or nothing.

@@ -171,7 +171,9 @@ struct clump_clock {
 /// number (mcnet), a packet's run of `count` numbers from `first`
 /// (MoldUDP64), an announcement (a heartbeat) or an END count.
 struct sequence_input {
-  enum class kind : std::uint8_t { number, run, announce, end };
+  /// `restart`: a run that starts a new epoch at its first number (a
+  /// MoldUDP64 session begun again after its end of session).
+  enum class kind : std::uint8_t { number, run, announce, end, restart };
   kind what = kind::number;
   std::uint64_t value = 0;  ///< the number, the run's first, the announced next number, the END count
   std::uint64_t count = 0;  ///< a run's numbers
@@ -274,6 +276,13 @@ struct sender_evidence {
   std::uint16_t left_port = 0;  ///< the port before the last change; 0 before a change
   /// Changes of the source port back to the one before (left_port).
   std::uint64_t port_returns = 0;
+  /// END markers (MoldUDP64: ends of session) whose count lay far past
+  /// what the stream's pace and the run's length allow
+  /// (stream_table::pace_allows()), not given to the tracker (trial t16u
+  /// H3), and END markers within it that were given: one sender's ENDs
+  /// all say one count, so both kinds contest the stream.
+  std::uint64_t far_ends = 0;
+  std::uint64_t near_ends = 0;
   /// A number's verdict (`kind`) after the tracker judged it, with the
   /// stream's highest number then and the datagram's stamp: a first copy
   /// keeps its stamp, a later copy is compared with it.
@@ -296,6 +305,41 @@ struct sender_evidence {
     left_port = port;
     port = p;
   }
+};
+
+/// An RTP stream's timestamps against its arrivals: how many timestamp
+/// units a second they advance. Samples (an arrival and the timestamps'
+/// advance to it) are taken at least `spacing_ns` apart over the whole
+/// stream (when full, every other one goes and the spacing doubles), and
+/// the rate is the median over the pairs of samples a second or more apart
+/// (trial t20u F1): an encoder's start delay, its end flush (x264 sends its
+/// last 1.8 s of frames within 70 ms) and B-frames' timestamps out of order
+/// move a few pairs, not the median, where a ratio of sums read ffmpeg's
+/// 90 kHz as 129 kHz. A timestamp step (back more than 1 s, or forward more
+/// than 1 s past the arrivals' gap, at rtp_clock_max) begins a new run of
+/// samples: pairs are taken within one run. Kept where the jitter's clock
+/// is assumed or given (--rtp-clock), to bear it out or contradict it
+/// (rtp_clock_of()).
+struct timestamp_pace {
+  static constexpr std::size_t capacity = 32;
+  std::array<std::int64_t, capacity> at_ns{};    ///< the samples' arrivals
+  std::array<std::int64_t, capacity> units{};    ///< the timestamps' advance to them
+  std::array<std::uint32_t, capacity> run_of{};  ///< the run of samples (steps apart) each is in
+  std::size_t samples = 0;
+  std::int64_t spacing_ns = 100'000'000;
+  std::uint32_t last = 0;
+  std::int64_t last_ns = 0;
+  std::int64_t advance = 0;  ///< the timestamps' advance, unwrapped, steps left out
+  std::uint32_t run = 0;
+  bool any = false;
+  void add(std::uint32_t timestamp, std::int64_t arrival_ns) noexcept;
+  /// Units a second: the median over the pairs of samples of one run at
+  /// least min_span_ns apart, once there is one and it is positive; none
+  /// before.
+  [[nodiscard]] std::optional<double> rate_hz() const noexcept;
+  /// 1 s: a 10 fps video sender's frames (all of a frame's datagrams carry
+  /// its timestamp) move a pair's rate by at most a tenth over it.
+  static constexpr std::int64_t min_span_ns = 1'000'000'000;
 };
 
 struct stream {
@@ -355,6 +399,14 @@ struct stream {
   /// RFC 3550 A.8, steps of more than stream_table::jitter_step_ns left
   /// out (timestamp discontinuities); none without a clock rate.
   std::optional<feed::rtp_jitter> rtp_interarrival;
+  /// The clock of rtp_interarrival was assumed: a dynamic payload type
+  /// (96-127) without --rtp-clock. Its timestamps' pace then bears the
+  /// clock out or contradicts it (rtp_clock_of()), as it does a clock
+  /// given (trial t20u F2).
+  bool rtp_clock_assumed = false;
+  std::uint8_t rtp_payload_type = 0;  ///< the payload type whose clock rtp_interarrival has
+  /// Kept where the clock is assumed or given (--rtp-clock); heap: 800 bytes.
+  std::unique_ptr<timestamp_pace> rtp_pace;
   // MPEG-TS, and RTP carrying it; none past the table's limit of checkers
   std::unique_ptr<mpegts_state> mpegts;
   /// mcnet: datagrams whose send time is more than
@@ -526,6 +578,60 @@ inline constexpr std::int64_t start_gap_margin_min_ns = 10'000'000;
 /// least this many, over at least start_pace_span_ns.
 inline constexpr std::uint64_t start_pace_datagrams = 16;
 inline constexpr std::int64_t start_pace_span_ns = 10'000'000;
+/// The RTP clocks in use: RFC 3551's tables (8000, 11025, 16000, 22050,
+/// 44100, 90000) and the formats' since (24000 and 32000 for G.722.1 and
+/// the like, 48000 for L16/L24 and Opus, 96000 for L24).
+inline constexpr std::array<std::uint32_t, 10> rtp_standard_clocks{8000,  11025, 16000, 22050, 24000,
+                                                                  32000, 44100, 48000, 90000, 96000};
+/// The fastest of them: a timestamp_pace step is judged at it.
+inline constexpr std::uint32_t rtp_clock_max = 96000;
+/// The largest relative distance of a measured timestamp rate from a clock
+/// that it fits: 5 % (44.1 and 48 kHz are 8.8 % apart, 90 and 96 kHz 6.7 %).
+inline constexpr double rtp_clock_fit = 0.05;
+/// What an RTP stream's timestamps' rate says of a clock `hz`
+/// (judge_rtp_clock()).
+struct rtp_clock_judgement {
+  /// The standard clock nearest the rate, where within rtp_clock_fit of it.
+  std::optional<std::uint32_t> fits;
+  /// The rate is within rtp_clock_fit of `hz`.
+  bool borne_out = false;
+  /// Another standard clock (`fits`) fits clearly better: `hz` is more than
+  /// rtp_clock_fit and more than twice as far from the rate as it is. Only
+  /// then is the clock wrong; a rate that fits no standard clock leaves it
+  /// unconfirmed, not contradicted (trial t20u F1).
+  bool contradicted = false;
+};
+[[nodiscard]] rtp_clock_judgement judge_rtp_clock(std::uint32_t hz, double rate_hz) noexcept;
+
+/// How far past its highest number a stream's END marker, or a far jump
+/// of its numbers, may reach (trial t16u H3: 4 forged ENDs claimed 60,000
+/// lost of a feed of 1,000 a second, 2 claimed 4,294,967,295): pace_margin
+/// times the numbers the stream's pace (its numbers over the span of its
+/// datagrams before this one) gives the whole run up to `now`, plus
+/// feed::sequence_tracker::provisional_gap (what one datagram may claim at
+/// once). UINT64_MAX (no bound) before the pace is known: fewer than
+/// start_pace_datagrams numbers, or a span under start_pace_span_ns.
+/// `before`: the arrival of its last datagram before this one.
+inline constexpr std::uint64_t pace_margin = 4;
+[[nodiscard]] std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before,
+                                       core::kernel_time now) noexcept;
+/// The clock an RTP stream's jitter is in (trial t20r F3: payload type 96
+/// at 44.1 kHz read a jitter 70 times too high at the 90 kHz assumed).
+struct rtp_clock {
+  std::uint32_t hz = 0;  ///< the clock rate (--rtp-clock, or by payload type)
+  bool assumed = false;  ///< stream::rtp_clock_assumed
+  /// Where assumed or given (--rtp-clock): the timestamps' own rate
+  /// against the arrivals, once measured (timestamp_pace).
+  std::optional<double> rate_hz;
+  /// Another standard clock fits the rate measured clearly better
+  /// (judge_rtp_clock()): the jitter at `hz` would be wrong, so it is
+  /// unknown where `hz` was assumed, and kept but marked where given.
+  bool contradicted = false;
+  std::uint8_t payload_type = 0;  ///< stream::rtp_payload_type
+};
+/// An RTP stream's clock; none for other payloads or without a clock.
+[[nodiscard]] std::optional<rtp_clock> rtp_clock_of(const stream_key& key, const stream& s) noexcept;
+
 /// The start gap of an mcnet or MoldUDP64 stream with a number counted;
 /// none for other payloads (RTP starts at a random number, MPEG-TS and raw
 /// have none) or before a number.
@@ -540,6 +646,10 @@ inline constexpr std::int64_t start_pace_span_ns = 10'000'000;
 struct sender_conflict {
   std::uint64_t differing_copies = 0;  ///< sender_evidence::differing_copies
   std::uint64_t port_returns = 0;      ///< sender_evidence::port_returns
+  /// sender_evidence::far_ends while the stream also had ENDs within its
+  /// pace (near_ends), else 0: ENDs of two counts, one far past anything
+  /// the stream's pace allows (trial t16u H3).
+  std::uint64_t far_ends = 0;
   /// Other sources of the same mcnet sender id and session on its group
   /// and port (in the table), the first sender_conflict::sources_kept.
   std::vector<core::ip_address> other_sources;
@@ -561,6 +671,7 @@ struct sender_conflict {
   }
   [[nodiscard]] bool ports() const noexcept { return port_returns >= port_returns_min; }
   [[nodiscard]] bool sources() const noexcept { return !other_sources.empty(); }
+  [[nodiscard]] bool ends() const noexcept { return far_ends > 0; }
 };
 
 /// What the stream's own datagrams show (copies(), ports(); not other
@@ -593,6 +704,15 @@ struct sender_conflict {
 /// (feed::histogram::within: min and max within the resolution there).
 /// `copy` holds that copy.
 [[nodiscard]] const feed::histogram& latency_kept(const stream& s, feed::histogram& copy);
+
+/// The memory a receiver's stream table may take, in bytes: half of the
+/// smallest of MemAvailable (/proc/meminfo), the address space RLIMIT_AS
+/// leaves (the limit less what the process has mapped, VmSize in
+/// /proc/self/status) and what the process's cgroup v2 leaves (its
+/// memory.max less its memory.current, /proc/self/cgroup under
+/// /sys/fs/cgroup); none when none of them is known (trial t16u H2: under
+/// `ulimit -v` or a container's memory.max, /proc/meminfo shows the host).
+[[nodiscard]] std::optional<std::size_t> stream_memory_budget();
 
 class stream_table {
  public:
@@ -641,10 +761,10 @@ class stream_table {
   /// at most ~70 MB to the default limit.
   static constexpr std::size_t streams_per_mpegts = 16;
   /// What one stream may cost, for the memory bound: its map node, an RTP
-  /// stream's tracker (on the heap), and its share of the MPEG-TS
+  /// stream's tracker and timestamp pace (on the heap), and its share of the MPEG-TS
   /// continuity checkers (one per `streams_per_mpegts` streams), ~50 KB (49,525 bytes with g++ 12 on x86-64).
   static constexpr std::size_t bytes_per_stream = sizeof(stream_key) + sizeof(stream) + 64 +
-                                                  sizeof(feed::rtp_sequence_tracker) +
+                                                  sizeof(feed::rtp_sequence_tracker) + sizeof(timestamp_pace) +
                                                   (sizeof(mpegts_state) + streams_per_mpegts - 1) / streams_per_mpegts;
 
 
@@ -687,12 +807,12 @@ class stream_table {
   /// loss_unknown on its own two repeats).
   static constexpr std::size_t ended_kept = 16384;
 
-  /// `mode`: --payload; `rtp_clock_hz`: --rtp-clock (else by payload type).
+  /// `mode`: --payload; `rtp_clocks`: --rtp-clock (else by payload type).
   /// `max_streams` is bounded by `memory_bytes` (default: half the memory
   /// available when the table is made, MemAvailable in /proc/meminfo), so
   /// a huge --max-streams cannot exhaust memory: limit() says what holds.
   explicit stream_table(std::size_t max_streams = default_max_streams, payload_mode mode = payload_mode::auto_detect,
-                        std::optional<std::uint32_t> rtp_clock_hz = std::nullopt,
+                        rtp_clock_map rtp_clocks = {},
                         std::optional<std::size_t> memory_bytes = std::nullopt);
 
   /// Arrival times are read times, not the kernel's receive stamps
@@ -747,6 +867,12 @@ class stream_table {
   /// table did not keep (of the last `untracked_kept` such keys) is that
   /// stream's, ignored as an evicted ended stream's repeat is.
   [[nodiscard]] std::uint64_t untracked() const noexcept { return untracked_; }
+  /// Of untracked(), the datagrams counted so because memory ran out (an
+  /// allocation failed) while their stream or record was made: the table
+  /// then keeps no more streams than it holds (trial t16u H2: a flood of
+  /// new sender ids under a memory limit ended in std::bad_alloc, exit
+  /// 134, no summary).
+  [[nodiscard]] std::uint64_t out_of_memory() const noexcept { return out_of_memory_; }
   /// Keys of untracked streams remembered (a fingerprint each, ~1 MB), so
   /// that their END markers are not taken for those of streams never seen.
   static constexpr std::size_t untracked_kept = 16384;
@@ -869,6 +995,10 @@ class stream_table {
   struct stray_end_count {
     std::uint64_t count = 0;                ///< markers through the channel
     std::vector<core::ip_address> sources;  ///< their senders, the first stray_end_sources_kept of them
+    /// The streams the markers name (address, sender id and session; the
+    /// MoldUDP64 session), the first stray_end_sources_kept of them, with
+    /// the markers of each.
+    std::vector<std::pair<stream_key, std::uint64_t>> streams;
   };
   /// Senders kept per channel's stray END markers.
   static constexpr std::size_t stray_end_sources_kept = 4;
@@ -879,6 +1009,28 @@ class stream_table {
   [[nodiscard]] const std::map<channel_key, stray_end_count>& stray_ends_by_channel() const noexcept {
     return stray_by_channel_;
   }
+  /// Of stray_ends(), those of a sender none of whose data came through
+  /// their channel (no stream of the END's address and sender id, for
+  /// MoldUDP64 its address and session, counted there), those past the
+  /// streams kept per channel, and those of channels past
+  /// stray_end_channels_kept: the END markers of a feed whose data all
+  /// vanished (too large for the path, where the 40-byte END passes, or
+  /// dropped), which make --max-loss unknown, also beside another feed on
+  /// the same group and port, the same host's included (trial t16u H1: two
+  /// senders on one host, one's fragmented data dropped by a firewall, its
+  /// ENDs through, passed --max-loss with lost 0). Only the END of an
+  /// earlier or later session of a sender whose data came (a restart) is
+  /// harmless. An END forged under a new id cannot be told from a dead
+  /// feed's: it makes --max-loss unknown too, its sender named, where
+  /// trial t16s 3 had it pass (a check that cannot be made fails; it does
+  /// not pass a dead feed).
+  struct silent_sender_ends {
+    std::uint64_t count = 0;  ///< the markers
+    /// The streams the first stray_end_sources_kept of them name (none
+    /// for markers past those kept)
+    std::vector<std::pair<channel_key, std::optional<stream_key>>> senders;
+  };
+  [[nodiscard]] silent_sender_ends stray_ends_of_silent_senders() const;
   /// What loss_ratio() divides: received and lost, in floating point (a
   /// hostile loss near 2^64 must not wrap).
   struct loss_figures {
@@ -968,6 +1120,7 @@ class stream_table {
     std::uint64_t untracked_since = 0;
     std::optional<std::uint64_t> untracked_high;
     std::uint64_t differing_copies = 0, port_returns = 0;  // its sender_evidence counts (its stamps go)
+    std::uint64_t far_ends = 0, near_ends = 0;
     std::uint16_t port = 0, left_port = 0;
     int ttl = -1, tos = -1;
     std::uint32_t marking = 0;
@@ -1022,6 +1175,10 @@ class stream_table {
   /// A datagram of `key`'s stream, not kept: untracked(), its channel's
   /// count (channels()) and the key's fingerprint (its END is its own).
   void count_untracked(const stream_key& key, std::uint32_t interface_index, core::kernel_time arrival);
+  // add() but for running out of memory (which add() catches).
+  accounted add_now(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
+                    std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
+                    std::uint32_t interface_index, std::uint16_t source_port);
   // The untracked datagrams per channel (packets, untracked, first_packet_ms);
   // at most untracked_channels_kept.
   std::map<channel_key, channel_count> untracked_channels_;
@@ -1049,7 +1206,7 @@ class stream_table {
   bool read_times_ = false;
   std::size_t requested_;
   payload_mode mode_;
-  std::optional<std::uint32_t> rtp_clock_;
+  rtp_clock_map rtp_clock_;
   std::uint64_t untracked_ = 0;
   std::uint64_t malformed_ = 0;
   std::array<std::uint64_t, 5> malformed_by_{};  // malformed_ by the protocol refusing (payload_kind)
@@ -1063,6 +1220,7 @@ class stream_table {
   std::uint64_t unresumed_ = 0;
   std::uint64_t unresumed_returns_ = 0;
   std::uint64_t contested_evicted_ = 0;
+  std::uint64_t out_of_memory_ = 0;
   std::uint64_t resume_serial_ = 0;
   // Fingerprints (key_hash) of keys, the last `kept` added (oldest first
   // in the queue).
