@@ -1262,10 +1262,7 @@ void receive_session::summary() {
   if (!stalled.empty()) {
     for (const auto& [k, st] : table_.streams()) {
       if (counts_loss(k, st)) counting.emplace(k.source, k.group, k.port);
-      if (counts_loss(k, st) && !st.ended &&
-          (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64)) {
-        unended.emplace(k.source, k.group, k.port);
-      }
+      if (tail_unknown_without_end(k, st)) unended.emplace(k.source, k.group, k.port);
       if (st.mpegts) continuity_counting.emplace(k.source, k.group, k.port);
     }
   }
@@ -1887,10 +1884,7 @@ int receive_session::finish() const {
     if (const auto stalled = stalls_.still_stalled(now_()); !stalled.empty()) {
       std::map<stall_watch::flow, const stream_key*> ending;
       for (const auto& [k, st] : table_.streams()) {
-        if ((k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64) && counts_loss(k, st) &&
-            !st.ended) {
-          ending.try_emplace({k.source, k.group, k.port}, &k);
-        }
+        if (tail_unknown_without_end(k, st)) ending.try_emplace({k.source, k.group, k.port}, &k);
       }
       std::string who;
       std::size_t n = 0;

@@ -185,6 +185,11 @@ bool counts_loss(const stream_key& key, const stream& s) noexcept {
   return counts_loss(key) && !untrusted_numbers(key, s) && !undecided_numbers(key, s);
 }
 
+bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept {
+  return (key.payload == payload_kind::mcnet || key.payload == payload_kind::moldudp64) && counts_loss(key, s) &&
+         !s.ended && s.packets > 1;
+}
+
 namespace {
 
 // Datagrams through one interface (a stream's, or one tally of it), into

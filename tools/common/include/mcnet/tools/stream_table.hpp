@@ -542,6 +542,12 @@ struct totals {
 /// counts_loss(key) for a stream whose numbers were trusted
 /// (!untrusted_numbers()) and decided (!undecided_numbers()).
 [[nodiscard]] bool counts_loss(const stream_key& key, const stream& s) noexcept;
+/// Whether `s`, silent at the end of a run, leaves its tail unknown: a
+/// stream of a protocol whose senders end with a marker (mcnet END,
+/// MoldUDP64 end of session) that counts loss (counts_loss(key, s)), had
+/// more than one datagram (a single datagram is no stream with a pace to
+/// stop from: junk, a probe) and got no marker.
+[[nodiscard]] bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept;
 
 /// The numbers a stream's session used before the first one that arrived
 /// (trial20j 7: a receiver joined before the sender started saw 10, 11 ...
