@@ -1314,7 +1314,7 @@ void receive_session::summary() {
                           count_text(f.counted.packets, "packet", "packets"),
                           seq ? fmt::format(", lost {} reordered {} duplicates {} jumps {}", f.counted.lost,
                                             f.counted.reordered, f.counted.duplicates, f.counted.jumps)
-                              : std::string(),
+                              : std::string(", lost - reordered - duplicates - jumps -"),
                           f.ended ? ", ended" : "",
                           f.unresumed ? ", unresumed (it came back after its record was pushed out: what it lost "
                                         "while evicted is unknown)"
