@@ -34,6 +34,11 @@ std::optional<std::int64_t> judge(detail::transit_steps<T>& s, T x, bool plausib
     s.reference_plausible = plausible;
     s.pending = false;
   };
+  // The receiver's clock is preferred only while the plausible transit
+  // times are at least as many as the others so far (trial h20x F6: one
+  // plausible send time made the 100 after it steps, never compared).
+  ++(plausible ? s.plausible : s.implausible);
+  const bool clock_decides = s.plausible >= s.implausible;
   if (!s.any) {
     s.any = true;
     become_reference();
@@ -47,11 +52,11 @@ std::optional<std::int64_t> judge(detail::transit_steps<T>& s, T x, bool plausib
   if (const auto d = difference(x, s.reference); within(d, bound)) return take(d);
   // The step before stays (the transit changed for good): from there on,
   // unless it leaves a plausible transit time for one that is not.
-  if (s.pending && !(s.reference_plausible && !plausible)) {
+  if (s.pending && !(s.reference_plausible && !plausible && clock_decides)) {
     if (const auto d = difference(x, s.candidate); within(d, bound)) return take(d);
   }
   ++s.steps;
-  if (plausible && !s.reference_plausible) {
+  if (plausible && !s.reference_plausible && clock_decides) {
     become_reference();  // the receiver's clock prefers it at once
   } else {
     s.pending = true;

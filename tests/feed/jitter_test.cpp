@@ -179,6 +179,26 @@ TEST(Jitter, AStepToATransitThisHostsClockFindsPlausibleIsTakenAtOnce) {
   EXPECT_EQ(away.value_ns(), 0.0);
 }
 
+// trial h20x F6: one plausible transit among 100 that are 30 s off,
+// first, in the middle or last, does not outweigh them: the receiver's
+// clock decides only while its side is at least as many, so the 100 are
+// compared with one another and the odd one is the step (one or two).
+TEST(Jitter, OnePlausibleTransitDoesNotOutweighAHundredThatAreNot) {
+  constexpr std::int64_t bound = 1'000'000'000;
+  for (const int odd : {0, 50, 100}) {
+    feed::jitter j;
+    for (int i = 0; i <= 100; ++i) {
+      const std::int64_t arrival = i * 10'000'000;
+      const std::int64_t transit = 48'000 + (i % 3) * 1'000 + (i == odd ? 0 : 30'000'000'000);
+      j.add(arrival - transit, arrival, bound);
+    }
+    EXPECT_GE(j.compared(), 98u) << odd;
+    EXPECT_LE(j.steps(), 2u) << odd;
+    EXPECT_GT(j.value_ns(), 100) << odd;
+    EXPECT_LT(j.value_ns(), 2'000) << odd;
+  }
+}
+
 // trial20q 1: an RTP timestamp moved by 2^31 ticks is a step of 2^31 units
 // modulo 2^32 (A.8's int difference): left out, counted, J unmoved; a
 // timestamp base that changes for good is one step, J going on from it.

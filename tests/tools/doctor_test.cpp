@@ -6022,12 +6022,30 @@ TEST(NetDoctor, AnSsmMembershipNamesItsSourcesWhereMcfilterHidesThem) {
   const auto& rx = (*net)[1];
   const auto port = std::to_string(free_port(rx));
   const auto source = (*net)[0].v4().to_string();
-  const auto d = doctor(rx, {source + ",232.1.2.77:" + port + "%eth0", "239.255.90.77:" + port + "%eth0"});
+  const auto d = doctor(rx, {source + ",232.1.2.77:" + port + "%eth0", "239.255.90.77:" + port + "%eth0",
+                             "!" + source + ",239.255.90.78:" + port + "%eth0"});
   const auto lines = d.checks("membership");
-  const auto ssm = std::ranges::find_if(lines, [](const json& c) { return c["subject"] == "232.1.2.77 on eth0"; });
-  ASSERT_NE(ssm, lines.end()) << d.r.output;
-  EXPECT_EQ((*ssm)["data"]["sources"], json::array({source})) << d.r.output;
-  EXPECT_NE((*ssm)["message"].get<std::string>().find("sources " + source), std::string::npos) << d.r.output;
+  const auto line = [&](const std::string& group) {
+    const auto it = std::ranges::find_if(lines, [&](const json& c) { return c["subject"] == group + " on eth0"; });
+    return it == lines.end() ? json() : *it;
+  };
+  const auto ssm = line("232.1.2.77");
+  ASSERT_TRUE(ssm.is_object()) << d.r.output;
+  EXPECT_EQ(ssm["data"]["sources"], json::array({source})) << d.r.output;
+  // trial h20x F7: the filter mode and its sources as the kernel sees them,
+  // as --interfaces says them, on every membership line.
+  EXPECT_NE(ssm["message"].get<std::string>().find("; filter include {" + source + "}"), std::string::npos)
+      << d.r.output;
+  EXPECT_EQ(ssm["data"]["filter"], (json{{"mode", "include"}, {"sources", {source}}})) << d.r.output;
+  const auto any = line("239.255.90.77");
+  ASSERT_TRUE(any.is_object()) << d.r.output;
+  EXPECT_NE(any["message"].get<std::string>().find("; filter exclude {}"), std::string::npos) << d.r.output;
+  EXPECT_EQ(any["data"]["filter"]["mode"], "exclude") << d.r.output;
+  const auto excluded = line("239.255.90.78");
+  ASSERT_TRUE(excluded.is_object()) << d.r.output;
+  EXPECT_NE(excluded["message"].get<std::string>().find("; filter exclude {" + source + "}"), std::string::npos)
+      << d.r.output;
+  EXPECT_EQ(excluded["data"]["filter"], (json{{"mode", "exclude"}, {"sources", {source}}})) << d.r.output;
 }
 
 // trial15o F18: an any-source and an SSM join under strict rp_filter,

@@ -19,6 +19,7 @@
 
 #include <chrono>
 #include <string>
+#include <map>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -1250,6 +1251,43 @@ TEST(NetEveryRun, FullQueueDropsWithASmallRcvbufBelowRmemMaxFixTheRcvbuf) {
   // Without --rcvbuf (or past rmem_max) the fix stays the sysctl, or none when rmem_max allows it already.
   const auto automatic = h.run([] { return tools::larger_buffer_fix(0, "239.255.93.20:5020"); });
   EXPECT_FALSE(automatic.first.starts_with("mcast-recv")) << automatic.first;
+}
+
+// trial h20x F4: the only datagrams of a joined channel that came were END
+// markers on another interface (other_interface: 0 datagrams, 3 END
+// markers). The route FAIL's fix names that interface, never `-i ''`; an
+// interface that is gone (no name for its index) gets no `-i` at all.
+TEST(NetEveryRun, EndMarkersAloneOnAnotherInterfaceNameItInTheFix) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto verdict = [&](bool gone) {
+    return (*net)[0].run([gone] {
+      tools::membership m;
+      m.request.group = *core::ip_address::parse("ff1e::77:46");
+      m.request.port = 5046;
+      m.iface = *core::interface_ref::by_name("eth0");
+      m.request.interface_index = m.iface.index;
+      const auto eth1 = core::interface_ref::by_name("eth1")->index;
+      std::map<tools::receive_session::ingress_key, tools::receive_session::other_interface_count> elsewhere;
+      elsewhere[{m.request.group, 5046, gone ? 9999u : eth1}] = {0, 0, 3};
+      return tools::nothing_arrived_verdict({m}, tools::drop_counters{}, 0, 0, {}, elsewhere).event;
+    });
+  };
+  const auto v = verdict(false);
+  EXPECT_EQ(v["check"], "route") << v;
+  EXPECT_EQ(v["status"], "FAIL") << v;
+  ASSERT_TRUE(v["fix"].is_string()) << v;
+  EXPECT_EQ(v["fix"], "mcast-recv -i eth1 '[ff1e::77:46]:5046'") << v;
+  EXPECT_EQ(v["fix"].get<std::string>().find("-i ''"), std::string::npos) << v;
+  EXPECT_NE(v["message"].get<std::string>().find("while END markers of [ff1e::77:46]:5046 came in on another "
+                                                  "interface, where this run did not join it (0 datagrams and 3 END "
+                                                  "markers on eth1)"),
+            std::string::npos)
+      << v;
+  const auto g = verdict(true);
+  const auto fix = g["fix"].is_string() ? g["fix"].get<std::string>() : std::string();
+  EXPECT_EQ(fix.find("-i"), std::string::npos) << g;
+  EXPECT_EQ(fix.find("''"), std::string::npos) << g;
 }
 
 // A socket of another program on the same port, joined to a group of its

@@ -6,9 +6,12 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <span>
 #include <tuple>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <mcnet/tools/report.hpp>
 #include <mcnet/tools/send_plan.hpp>
@@ -586,18 +589,62 @@ TEST(StreamTable, TheReceiversClockDecidesWhichSendTimesArePlausible) {
     }
   }
   // A sender whose clock stepped back in step with this host's after 50
-  // datagrams 30 s behind: the 50 are the clock errors, though more.
-  tools::stream_table t;
-  for (std::uint64_t i = 0; i < 60; ++i) {
-    const auto sent = kStart + std::chrono::milliseconds(10 * i);
-    const auto latency = i < 50 ? std::chrono::nanoseconds(30'000'050'000) : std::chrono::nanoseconds(56'000);
-    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), sent + latency, -1, -1);
+  // datagrams 30 s behind: the receiver's clock decides only with at least
+  // half of the send times on its side (trial h20x F6), so the 10 in step
+  // are the clock errors here, the 50 the latency (its text says the
+  // sender's clock behind); once the ones in step are as many, they decide.
+  for (const std::uint64_t in_step : {std::uint64_t{10}, std::uint64_t{50}}) {
+    tools::stream_table t;
+    for (std::uint64_t i = 0; i < 50 + in_step; ++i) {
+      const auto sent = kStart + std::chrono::milliseconds(10 * i);
+      const auto latency = i < 50 ? std::chrono::nanoseconds(30'000'050'000) : std::chrono::nanoseconds(56'000);
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), sent + latency, -1, -1);
+    }
+    const auto& [key, s] = *t.streams().begin();
+    feed::histogram copy;
+    if (in_step == 10) {
+      EXPECT_EQ(tools::totals_of(key, s).clock_errors, 10u);
+      EXPECT_EQ(tools::latency_kept(s, copy).count(), 50u);
+      EXPECT_EQ(tools::latency_kept(s, copy).min(), 30'000'050'000);
+    } else {
+      EXPECT_EQ(tools::totals_of(key, s).clock_errors, 50u);
+      EXPECT_EQ(tools::latency_kept(s, copy).count(), 50u);
+      EXPECT_EQ(tools::latency_kept(s, copy).max(), 56'000);
+    }
   }
-  const auto& [key, s] = *t.streams().begin();
-  EXPECT_EQ(tools::totals_of(key, s).clock_errors, 50u);
-  feed::histogram copy;
-  EXPECT_EQ(tools::latency_kept(s, copy).count(), 10u);
-  EXPECT_EQ(tools::latency_kept(s, copy).max(), 56'000);
+}
+
+// trial h20x F6: one plausible send time among 100 that are 30 s off
+// (behind or ahead) outweighed them: its latency was the stream's, the
+// 100 were clock errors and the jitter left them out as steps from it.
+// The majority decides: the 100 are the stream's latency, which the text
+// says is the sender's clock off, the 1 is the clock error counted, and
+// the jitter is the 100's, wherever the 1 came.
+TEST(StreamTable, OnePlausibleSendTimeDoesNotOutweighAHundredThatAreNot) {
+  for (const bool ahead : {false, true}) {
+    for (const std::uint64_t odd : {std::uint64_t{0}, std::uint64_t{50}, std::uint64_t{100}}) {
+      SCOPED_TRACE(fmt::format("{}, the plausible one at {}", ahead ? "30 s ahead" : "30 s behind", odd));
+      tools::stream_table t;
+      for (std::uint64_t i = 0; i <= 100; ++i) {
+        const auto arrival = kStart + std::chrono::milliseconds(10 * i);
+        const auto transit = 48us + std::chrono::microseconds(i % 3);
+        const auto off = i == odd ? 0s : (ahead ? -30s : 30s);
+        t.add(kTableGroup, 5000, kTableSource, datagram(1, i, arrival - transit - off), arrival, -1, -1);
+      }
+      const auto& [key, s] = *t.streams().begin();
+      const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+      EXPECT_EQ(j["clock_errors"], 1) << j;
+      const auto p50 = j["latency_ns"]["p50"].get<std::int64_t>();
+      EXPECT_GT(std::abs(p50), 29'000'000'000) << j["latency_ns"];
+      ASSERT_TRUE(j["jitter_ns"].is_number()) << j;
+      EXPECT_LT(j["jitter_ns"].get<double>(), 2'000) << j;
+      const auto text = tools::stream_text(j);
+      EXPECT_NE(text.find(ahead ? "the sender's clock is ahead of this host's" : "the sender's clock behind this host's"),
+                std::string::npos)
+          << text;
+      EXPECT_NE(text.find("clock errors 1 "), std::string::npos) << text;
+    }
+  }
 }
 
 // trial20q 2: 21 datagrams, every odd one 30 s ahead: no two neighbours

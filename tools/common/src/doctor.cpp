@@ -5926,6 +5926,28 @@ std::vector<std::string> own_sources(const std::vector<shard>& shards, const cor
   return out;
 }
 
+// The filter of `group` on `index` as the doctor's own socket holds it
+// (MCAST_MSFILTER), mode and sources: where /proc/net/mcfilter leaves the
+// group out, its mode is not known from the kernel's listing.
+std::optional<std::pair<std::string, std::vector<std::string>>> own_filter(const std::vector<shard>& shards,
+                                                                          const core::ip_address& group,
+                                                                          std::uint32_t index) {
+  std::array<core::ip_address, 64> buffer{};
+  for (const auto& sh : shards) {
+    if (sh.family != (group.is_v4() ? AF_INET : AF_INET6)) continue;
+    const auto state = core::source_filter(sh.sock, group, index, buffer);
+    if (!state) continue;
+    std::vector<std::string> sources;
+    for (std::size_t i = 0; i < std::min(state->count, buffer.size()); ++i) {
+      auto a = buffer[i].unmap().with_scope_id(0).to_string();
+      if (std::ranges::find(sources, a) == sources.end()) sources.push_back(std::move(a));
+    }
+    return std::pair{std::string(state->mode == core::filter_mode::include ? "include" : "exclude"),
+                     std::move(sources)};
+  }
+  return std::nullopt;
+}
+
 void membership_checks(const std::vector<planned>& plan, const std::vector<shard>& shards,
                        std::vector<check_result>& checks) {
   const auto filters = netlink::group_filters();
@@ -5953,10 +5975,12 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
     }
     std::vector<std::string> listed;
     bool unlisted = false;  // /proc/net/mcfilter left the group out
+    const netlink::group_filter* kernel = nullptr;  // the interface's filter of the group, as --interfaces gives it
     if (filters) {
       for (const auto& f : *filters) {
         if (f.index != p.iface.index || f.group.with_scope_id(0) != r.group.with_scope_id(0)) continue;
         if (!f.listed) unlisted = true;
+        if (kernel == nullptr) kernel = &f;
         for (const auto& c : f.counts) listed.push_back(c.address.to_string());
       }
     }
@@ -5979,14 +6003,43 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
                                unlisted ? "leaves this group out, a listing of one group per interface there"
                                         : "lists none");
     }
+    // The filter mode and its sources as the kernel sees them, as
+    // --interfaces says them (trial h20x F7: the line named sources
+    // without saying whether they were included or excluded); where the
+    // kernel's listing leaves the mode unknown, the doctor's own socket's
+    // filter, said so.
+    std::string filter_text = "unknown";
+    json filter = {{"mode", "unknown"}, {"sources", nullptr}};
+    if (kernel != nullptr && kernel->mode != netlink::filter_mode::unknown) {
+      filter_text = group_filter_text(*kernel);
+      json sources = json::array();
+      for (const auto& a : kernel->sources) sources.push_back(a.to_string());
+      filter = {{"mode", netlink::group_filter::mode_name(kernel->mode)},
+                {"sources", kernel->sources_known ? sources : json(nullptr)}};
+      from.clear();  // the kernel's own
+    } else if (const auto own = own_filter(shards, r.group, p.iface.index)) {
+      filter_text = fmt::format("{} {{{}}}", own->first, fmt::join(own->second, " "));
+      filter = {{"mode", own->first}, {"sources", own->second}};
+      if (from.empty() || listed.empty()) {
+        from = fmt::format(" (the doctor's socket's filter: /proc/net/mcfilter{} {})", r.group.is_v4() ? "" : "6",
+                           unlisted ? "leaves this group out, a listing of one group per interface there"
+                                    : "does not say its mode");
+      }
+    } else if (kernel != nullptr) {
+      filter_text = group_filter_text(*kernel);  // "unknown: include {...} or exclude {}"
+    }
+    // The sources by count (/proc/net/mcfilter) only where the mode is not known.
+    const bool known = filter["mode"] != "unknown";
     checks.push_back({"membership", subject, check_status::ok,
-                      fmt::format("the kernel lists {} on {} ({} user(s)){}{}", r.group.to_string(), name,
-                                  it->users ? std::to_string(*it->users) : std::string("?"),
-                                  listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", ")), from),
+                      fmt::format("the kernel lists {} on {} ({} user(s)); filter {}{}{}", r.group.to_string(), name,
+                                  it->users ? std::to_string(*it->users) : std::string("?"), filter_text,
+                                  known || listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", ")),
+                                  from),
                       "",
                       {{"users", it->users ? json(*it->users) : json(nullptr)},
                        {"sources", listed},
-                       {"sources_from", sources_from}},
+                       {"sources_from", sources_from},
+                       {"filter", std::move(filter)}},
                       ""});
   }
 }

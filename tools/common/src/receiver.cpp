@@ -1259,8 +1259,12 @@ void receive_session::summary() {
   std::set<stall_watch::flow> counting;
   std::set<stall_watch::flow> continuity_counting;
   std::set<stall_watch::flow> unended;  // of a protocol with END markers, none came (trial t16u M2)
+  std::set<stall_watch::flow> ending;   // of a protocol with END markers (mcnet, MoldUDP64)
   if (!stalled.empty()) {
     for (const auto& [k, st] : table_.streams()) {
+      if (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64) {
+        ending.emplace(k.source, k.group, k.port);
+      }
       if (counts_loss(k, st)) counting.emplace(k.source, k.group, k.port);
       if (tail_unknown_without_end(k, st)) unended.emplace(k.source, k.group, k.port);
       if (st.mpegts) continuity_counting.emplace(k.source, k.group, k.port);
@@ -1270,16 +1274,25 @@ void receive_session::summary() {
     const auto& [source, group, port] = f;
     const bool counted = counting.contains(f);
     const bool continuity = continuity_counting.contains(f);
-    out_.text(fmt::format("  {} from {}: stalled at the end, silent for the last {:.1f} s of the run: {}{} (mcast-recv "
+    // "Stalled" only where the protocol ends with a marker, whose absence
+    // says the flow did not end (trial h20x F8): RTP, MPEG-TS and datagrams
+    // without a header end without one, so of them only the silence is known.
+    const bool ends = ending.contains(f);
+    const char* after = ends ? "what it missed after its last datagram" : "anything sent after its last datagram";
+    out_.text(fmt::format("  {} from {}: {}silent for the last {:.1f} s of the run{}: {}{} (mcast-recv "
                           "doctor --listen SEC checks the firewall, link and route now)",
-                          core::endpoint(group, port).to_string(), source.to_string(), silent,
-                          counted ? "its lost count covers only the gaps between numbers that arrived, not what it "
-                                    "missed after its last datagram"
+                          core::endpoint(group, port).to_string(), source.to_string(),
+                          ends ? "stalled at the end, " : "", silent,
+                          ends ? "" : " (its protocol has no END marker: whether its sender stopped or its datagrams "
+                                      "stopped coming is not known here)",
+                          counted ? fmt::format("its lost count covers only the gaps between numbers that arrived, not "
+                                                "{}", after)
                           : continuity
-                              ? "its transport packets missing cover only the gaps between continuity counters that "
-                                "arrived, not what it missed after its last datagram"
-                              : "what it missed after its last datagram is unknown, as its loss is (no sequence "
-                                "number read)",
+                              ? fmt::format("its transport packets missing cover only the gaps between continuity "
+                                            "counters that arrived, not {}", after)
+                              : fmt::format("{} is unknown, as its loss is (no sequence number read)",
+                                            ends ? "what it missed after its last datagram"
+                                                 : "whether anything was sent after its last datagram"),
                           unended.contains(f) ? "; no END marker came, so its tail is unknown (--max-loss fails as "
                                                 "loss_unknown)"
                                               : ""));
@@ -1311,7 +1324,7 @@ void receive_session::summary() {
                           count_text(f.counted.packets, "packet", "packets"),
                           seq ? fmt::format(", lost {} reordered {} duplicates {} jumps {}", f.counted.lost,
                                             f.counted.reordered, f.counted.duplicates, f.counted.jumps)
-                              : std::string(),
+                              : std::string(", lost - reordered - duplicates - jumps -"),
                           f.ended ? ", ended" : "",
                           f.unresumed ? ", unresumed (it came back after its record was pushed out: what it lost "
                                         "while evicted is unknown)"

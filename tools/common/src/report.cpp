@@ -1035,6 +1035,12 @@ std::string stream_text(const json& s) {
                           text(s["first_sequence"]));
     }
   }
+  if (!counted) {
+    // No loss to count (no sequence number read or trusted): unknown, "-"
+    // as the JSON's null, never left out (issue #20, trial h20x F5: a raw
+    // stream's line read as if nothing were missing).
+    line += "  lost - reordered - duplicates -";
+  }
   line += conflict_text(s);
   if (payload == "moldudp64") {
     line += fmt::format("  messages {} heartbeats {} end of session {}", text(s["messages"]), text(s["heartbeats"]),

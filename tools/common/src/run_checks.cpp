@@ -964,17 +964,23 @@ void arrived_elsewhere_checks(
     if (p.iface.index == 0) continue;
     const auto group = r.group.unmap().with_scope_id(0);
     std::vector<std::string> where;
+    // Where the most came: datagrams first, then END markers (trial h20x
+    // F4: only END markers came, no datagram chose an interface, and the
+    // fix read `-i ''`). `named`: the interface has a name now; one that is
+    // gone has none to put after -i, so the fix names none.
     std::string via;
-    std::uint64_t most = 0;
+    bool named = false;
+    std::pair<std::uint64_t, std::uint64_t> most{0, 0};
     for (const auto& [key, n] : elsewhere) {
       const auto& [g, port, index] = key;
       if (g != group || port != r.port || index == 0 || index == p.iface.index) continue;
       const auto at = core::interface_ref::by_index(index);
       const auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", index);
       where.push_back(fmt::format("{} on {}", other_interface_text(n), name));
-      if (n.packets > most) {
-        most = n.packets;
+      if (const std::pair<std::uint64_t, std::uint64_t> here{n.packets, n.end_markers}; via.empty() || here > most) {
+        most = here;
         via = name;
+        named = at.has_value();
       }
     }
     if (where.empty()) continue;
@@ -985,11 +991,12 @@ void arrived_elsewhere_checks(
     }
     checks.push_back(
         {"route", subject, check_status::fail,
-         fmt::format("nothing arrived on {}, the join interface, while datagrams of {} came in on another "
+         fmt::format("nothing arrived on {}, the join interface, while {} of {} came in on another "
                      "interface, where this run did not join it ({}): the sender's datagrams reach this host there",
-                     join, core::endpoint(r.group, r.port).to_string(), fmt::join(where, ", ")),
-         moved_run(members_of(plan), *p.m, via),
-         {{"join_interface", join}, {"arrived_interface", via}, {"arrived_packets", most}},
+                     join, most.first > 0 ? "datagrams" : "END markers", core::endpoint(r.group, r.port).to_string(),
+                     fmt::join(where, ", ")),
+         named ? moved_run(members_of(plan), *p.m, via) : std::string(),
+         {{"join_interface", join}, {"arrived_interface", via}, {"arrived_packets", most.first}},
          fmt::format("the host joined the group on {} for another socket, and Linux gives an IPv6 socket a group's "
                      "datagrams from each interface the host joined it on: so they reached this run, set apart from "
                      "its channels (the summary's other_interface)",
@@ -1026,7 +1033,8 @@ void ignored_elsewhere_checks(const std::vector<planned_join>& plan, std::uint64
                      "gives an IPv4 socket a group's datagrams only from the interfaces it joined it on",
                      join, count_text(ignored4, "multicast datagram", "multicast datagrams"), group,
                      fmt::join(e.where, ", ")),
-         moved_run(members_of(plan), *p.m, via),
+         // An interface gone since ("interface index N") has no name for -i.
+         core::interface_ref::by_name(via) ? moved_run(members_of(plan), *p.m, via) : std::string(),
          {{"join_interface", join}, {"arrived_interface", via}, {"ignored_multi", ignored4}},
          fmt::format("tcpdump -ni {} udp and dst host {} shows them coming in there; the other socket's program "
                      "receives them, this run does not",

@@ -44,6 +44,8 @@ struct transit_steps {
   T candidate{};                ///< the step's transit time
   std::uint64_t steps = 0;      ///< steps counted
   std::uint64_t compared = 0;   ///< differences that moved J
+  std::uint64_t plausible = 0;   ///< transit times the receiver's clock found plausible
+  std::uint64_t implausible = 0; ///< and those it did not
 };
 
 }  // namespace detail
@@ -59,11 +61,14 @@ class jitter {
   /// As add(), but a transit time more than `step_ns` from the last one
   /// compared is a step, not jitter (see the file's comment). A transit
   /// time within `step_ns` of 0 is what the receiver's own clock finds
-  /// plausible (sent as it arrived, give or take the bound): after a step
+  /// plausible (sent as it arrived, give or take the bound): while such
+  /// transit times are at least as many as the others so far, after a step
   /// from a transit time that is not so to one that is, the stream goes on
   /// from the plausible one at once, and a step from a plausible one to one
   /// that is not is never taken for good (with half the send times forged
-  /// 30 s ahead, the jitter is the true half's, whichever came first).
+  /// 30 s ahead, the jitter is the true half's, whichever came first). When
+  /// they are fewer, the majority decides as without the clock: one
+  /// plausible transit among 100 that are not is a step like any other.
   void add(std::int64_t send_ns, std::int64_t arrival_ns, std::int64_t step_ns) noexcept;
   /// Steps add(send, arrival, step) left out.
   [[nodiscard]] std::uint64_t steps() const noexcept { return steps_.steps; }

@@ -699,7 +699,8 @@ struct sender_conflict {
 /// mcnet: the stream's latencies more than stream_table::latency_outlier_ns
 /// from the latency kept (clock errors beside stream::clock_errors): the
 /// median of those within the bound of 0, the latencies this host's own
-/// clock finds plausible, when some are and some are not; else the median
+/// clock finds plausible, when some are and some are not and they are at
+/// least half of them (trial h20x F6: one among 100 decided); else the median
 /// of all (of three or more). 0 when stream::judge_latency is false. O(1)
 /// when the latencies span at most that much (the usual case), else a pass
 /// or two over the histogram.
@@ -742,7 +743,8 @@ class stream_table {
   /// (latency_kept()), and a transit step of more than this is left out of
   /// the jitter. Judged when reported, against the median of the
   /// stream's latencies that this host's clock finds plausible (within
-  /// this bound of 0) when some are and some are not (trial20q 3: with
+  /// this bound of 0) when some are and some are not and they are at
+  /// least half of them (trial20q 3: with
   /// half the send times forged 30 s ahead, the forged half was kept),
   /// else of all of them, so the majority decides wherever the odd ones
   /// are (trial20j 3: 20 send times 2 s off at the start made the 180
