@@ -950,6 +950,109 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   EXPECT_EQ(lines[0]["data"]["source_subnet_interface"], "eth1") << d.r.output;
 }
 
+// #15 (trial h15y F1): the SSM source is an address of the receiver's own,
+// assigned on its other interface (eth1), that a sender on eth0's LAN uses.
+// The kernel drops a datagram from the link whose source is a local
+// address as a martian source unless accept_local is on, and strict
+// rp_filter drops it after that (the route back is the local route on
+// eth1). The doctor said OK ("looped back"); now the source_route FAIL
+// names the martian drop with the accept_local fix, the rp_filter FAIL
+// the strict drop, each fix pasted makes the datagrams arrive, and IPv6,
+// which has no such check, receives them as it is (measured each time).
+TEST(NetDoctor, AnSsmSourceThatIsThisHostsAddressOnAnotherInterfaceIsAMartianSourceDropFixedByAcceptLocal) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  const auto source = rx.v4(1).to_string();  // rx's eth1 address, used by tx on LAN 0
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", source + "/32", "dev", "eth0"}).status.success());
+  rp_filter_off(rx, {"eth0", "eth1"});
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = source + ",232.1.2.40:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto received = [&] {
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+    const auto events = json_lines(run.standard_output);
+    const auto* summary = find_event(events, "summary");
+    return summary != nullptr ? (*summary)["total"]["packets"].get<int>() : -1;
+  };
+  ASSERT_EQ(received(), 0) << "the kernel's martian-source drop, measured";
+
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "280201E8", send);
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("the source " + source + " is this host's own address (assigned on eth1), not the join "
+                         "interface eth0's"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("martian source"), std::string::npos) << message;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << d.r.output;
+  EXPECT_NE(d.verdict["note"].get<std::string>().find("or the sender uses an address of its own"), std::string::npos)
+      << d.r.output;
+  EXPECT_FALSE(check_says(d, "source_route", "OK", "looped back")) << d.r.output;
+  const auto route = d.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["own_address"], true) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["address_interfaces"], json::array({"eth1"})) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["accept_local"]["effective"], false) << d.r.output;
+  EXPECT_TRUE(check_says(d, "rp_filter", "OK", "once accept_local lets it in")) << d.r.output;
+  // The text form: the verdict line and its fix.
+  const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec});
+  EXPECT_NE(text.standard_output.find("FAIL source_route " + source + " -> 232.1.2.40 on eth0: the source"),
+            std::string::npos)
+      << text.output;
+  EXPECT_NE(text.standard_output.find("fix: sysctl -w net.ipv4.conf.eth0.accept_local=1"), std::string::npos)
+      << text.output;
+
+  // The fix pasted: they arrive, and the doctor says why.
+  const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_EQ(received(), 20);
+  const auto taken = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(taken, "source_route", "OK", "accept_local is on")) << taken.r.output;
+  EXPECT_EQ(taken.r.status.code, 0) << taken.r.output;
+
+  // Strict rp_filter with accept_local on: dropped again (and counted); the
+  // rp_filter FAIL, with --listen too, and loose mode lets them in.
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  ASSERT_EQ(received(), 0) << "strict mode's drop, measured";
+  const auto strict = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "280201E8", send);
+  expect_verdict(strict, "rp_filter", "FAIL", tools::exit_doctor_fail);
+  EXPECT_NE(strict.verdict["message"].get<std::string>().find("is this host's local route (assigned on eth1), not eth0"),
+            std::string::npos)
+      << strict.r.output;
+  EXPECT_EQ(strict.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.rp_filter=2") << strict.r.output;
+  EXPECT_TRUE(check_says(strict, "rp_filter", "FAIL", "by reverse-path filtering during --listen")) << strict.r.output;
+  EXPECT_FALSE(check_says(strict, "rp_filter", "OK", "this host's own address")) << strict.r.output;
+  ASSERT_TRUE(rx.exec({"sh", "-c", strict.verdict["fix"].get<std::string>()}).status.success());
+  EXPECT_EQ(received(), 20);
+}
+
+// IPv6 has no martian-source check: a datagram from the link whose source
+// is the receiver's own address (on its other interface) arrives (measured),
+// and the doctor says so rather than a drop.
+TEST(NetDoctor, AnIpv6SsmSourceThatIsThisHostsAddressOnAnotherInterfaceArrives) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  const auto source = rx.v6(1).to_string();
+  ASSERT_TRUE(tx.exec({"ip", "-6", "addr", "add", source + "/128", "dev", "eth0", "nodad"}).status.success());
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = source + ",[ff3e::1:2:40]:" + port;
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "IPv6 has no martian-source check")) << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "(assigned on eth1)")) << d.r.output;
+  EXPECT_FALSE(check_says(d, "source_route", "FAIL", "martian")) << d.r.output;
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
+  });
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+}
+
 // The same SSM channel joined on both interfaces: the route back leaves by
 // eth1, where it is joined too, so the eth1 join takes the datagrams and the
 // eth0 join is useless (it gets none of them; were they to come in on both,

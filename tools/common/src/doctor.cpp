@@ -2241,6 +2241,47 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         fmt::format("the source {} is this host's own address: its datagrams arrive looped back "
                     "(IP_MULTICAST_LOOP) on the interface they are sent by",
                     src.to_string());
+    // The interfaces that hold the source when it is this host's address
+    // (trial15 F1): on another one than the join's, a remote sender using
+    // it is the likely case, and the kernel's input route (IPv4:
+    // ip_route_input_mc -> fib_validate_source) takes a datagram from the
+    // link whose source is a local address for a martian and drops it,
+    // uncounted, unless accept_local is on (conf/all or conf/IFACE: the
+    // kernel ORs them); with it on, strict rp_filter still drops it (the
+    // route back is the local route, on the interface holding it) and
+    // counts TcpExtIPReversePathFilter, loose and off pass it. Measured in a
+    // namespace: accept_local 0: 0 of 20 with rp_filter 0, 1 or 2;
+    // accept_local 1: 20 of 20 with rp_filter 0 and 2, 0 (23 counted drops)
+    // with 1. IPv6 has no such check: 20 of 20 arrived.
+    std::vector<std::string> own_on;
+    bool own_on_join = false;
+    if (own) {
+      const auto bare = src.unmap().with_scope_id(0);
+      for (const auto& a : snap.addresses) {
+        if (a.local.with_scope_id(0) != bare) continue;
+        if (a.index == p.iface.index) own_on_join = true;
+        const auto* l = snap.link_by_index(a.index);
+        const std::string name = l != nullptr ? l->name : std::to_string(a.index);
+        if (std::ranges::find(own_on, name) == own_on.end()) own_on.push_back(name);
+      }
+      // Not in the snapshot (a local route of its own): as on another interface.
+    }
+    const bool martian = own && src.is_v4() && !own_on_join;
+    const auto accept_all = martian ? sysctl("net.ipv4.conf.all.accept_local") : std::nullopt;
+    const auto accept_dev = martian ? sysctl(conf_key("net.ipv4.conf", join_name, "accept_local")) : std::nullopt;
+    const bool accept_local = (accept_all && *accept_all != 0) || (accept_dev && *accept_dev != 0);
+    const std::string held_by =
+        own_on.empty() ? std::string("a local route of this host")
+                       : fmt::format("{} {}", own_on.size() == 1 ? "assigned on" : "assigned on each of",
+                                     fmt::join(own_on, ", "));
+    const auto accept_fix = "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join_name, "accept_local") + "=1");
+    if (martian) {
+      data["own_address"] = true;
+      data["address_interfaces"] = own_on;
+      data["accept_local"] = {{"all", opt_json(accept_all)},
+                              {"interface", opt_json(accept_dev)},
+                              {"effective", accept_local}};
+    }
     // The interface the source's datagrams surely come in by when it is not
     // the join's (the source_route FAIL, whose fix moves the join there).
     std::optional<std::string> arrives_on;
@@ -2260,8 +2301,42 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                 "routes through {}, see the interface check)",
                                 join_name, src.to_string(), join_name),
            "", data, again});
+    } else if (martian && !accept_local) {
+      // A datagram from another host whose source is this host's own
+      // address: the kernel's martian-source drop (trial15 F1).
+      checks.push_back(
+          {"source_route", subject, check_status::fail,
+           fmt::format("the source {} is this host's own address ({}), not the join interface {}'s: a datagram "
+                       "with it as source that comes in from the link on {} is a martian source to the kernel, "
+                       "dropped before any socket and uncounted (accept_local is off: conf/all {}, conf/{} {}; "
+                       "log_martians=1 logs each); only this host's own sending out of {} (looped back) would "
+                       "reach the join",
+                       src.to_string(), held_by, join_name, join_name, opt_text(accept_all), join_name,
+                       opt_text(accept_dev), join_name),
+           accept_fix, data,
+           fmt::format("or the sender uses an address of its own, not one of this host's (ip addr shows {} on {}){}",
+                       src.to_string(), own_on.empty() ? std::string("?") : own_on.front(),
+                       eff && *eff == 1 ? fmt::format("; strict rp_filter on {} drops them next (see the rp_filter "
+                                                      "line)",
+                                                      join_name)
+                                        : std::string())});
+    } else if (martian) {
+      checks.push_back(
+          {"source_route", subject, check_status::ok,
+           fmt::format("the source {} is this host's own address ({}), not the join interface {}'s: accept_local is "
+                       "on (conf/all {}, conf/{} {}), so the kernel takes a datagram from the link with it as source "
+                       "rather than dropping it as a martian source{}",
+                       src.to_string(), held_by, join_name, opt_text(accept_all), join_name, opt_text(accept_dev),
+                       eff && *eff == 1 ? "; strict rp_filter drops it next (see the rp_filter line)" : ""),
+           "", data, ""});
     } else if (own) {
-      checks.push_back({"source_route", subject, check_status::ok, own_message, "", data, ""});
+      checks.push_back({"source_route", subject, check_status::ok,
+                        src.is_v4() ? own_message
+                                    : own_message + fmt::format(" ({}); IPv6 has no martian-source check, so a "
+                                                                "datagram from another host with this source comes in "
+                                                                "from the link too",
+                                                                held_by),
+                        "", data, ""});
     } else if (!back) {
       auto no_back = data;
       const bool no_drop = src.is_v4() && eff && *eff == 0;
@@ -2439,7 +2514,27 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       say_where();
       continue;
     }
-    if (own) {
+    if (martian && eff && *eff == 1) {
+      // Let in by accept_local (or to be), the datagram from the link meets
+      // the route back: the local route, on the interface holding the
+      // address, not the join interface (measured: dropped and counted).
+      checks.push_back({"rp_filter", subject, check_status::fail,
+                        fmt::format("{}: strict, and the route back to {} is this host's local route ({}), not {}: "
+                                    "a datagram from another host with this source that accept_local lets in{} is "
+                                    "dropped and counted in TcpExtIPReversePathFilter",
+                                    values, src.to_string(), held_by, join_name,
+                                    accept_local ? "" : " (once it is on: see the source_route line)"),
+                        loose_fix(join_name), rp_data,
+                        fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) "
+                                    "passes it: the local route is a route back",
+                                    join_name)});
+    } else if (martian) {
+      checks.push_back({"rp_filter", subject, check_status::ok,
+                        fmt::format("{}: {}, which passes a datagram from the link with this host's own address {} "
+                                    "as source ({}) once accept_local lets it in (the local route is a route back)",
+                                    values, !eff ? "unknown" : *eff == 0 ? "off" : "loose", src.to_string(), held_by),
+                        "", rp_data, ""});
+    } else if (own) {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data,
                         ""});
@@ -3085,6 +3180,17 @@ std::vector<std::string> filtering_interfaces() {
 
 }  // namespace
 
+// Whether `a` is an address of interface `index` (a netlink snapshot of
+// this namespace; false when it cannot be taken).
+static bool address_on(std::uint32_t index, const core::ip_address& a) {
+  const auto snap = netlink::take_snapshot({.groups = false});
+  if (!snap) return false;
+  const auto bare = a.unmap().with_scope_id(0);
+  return std::ranges::any_of(snap->addresses, [&](const netlink::address& x) {
+    return x.index == index && x.local.with_scope_id(0) == bare;
+  });
+}
+
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
                                 const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
                                 const std::vector<wire_seen>* wire) {
@@ -3291,6 +3397,17 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       blamed_joins.push_back(channel);
       auto [fix, note] = route_back_fix(*r.source, join, back);
       add(std::move(fix), std::move(note), fmt::format("{} on {}", src, join));
+    } else if (back->type == 2 && eff && *eff == 1 && r.source->is_v4() && !address_on(p.iface.index, *r.source)) {
+      // This host's own address, held by another interface: a datagram
+      // from the link that accept_local let in meets the local route, not
+      // the join interface (trial15 F1; the source_route line).
+      blamed = true;
+      blamed_joins.push_back(channel);
+      add(loose_fix(join),
+          fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) passes it: {1} is "
+                      "this host's own address, on another interface, and its local route is a route back",
+                      join, src),
+          fmt::format("{} on {}", src, join));
     } else if (back->type == 2) {
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
@@ -6496,6 +6613,19 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                                         undecided.size() == 1 ? "the" : "one of the"));
       continue;
     }
+    // The source is this host's own address, held by another interface:
+    // the kernel's martian-source drop, which no counter counts (the
+    // source_route FAIL; trial h15y F1).
+    const bool martian = std::ranges::any_of(checks, [&](const check_result& c) {
+      return c.check == "source_route" && c.status == check_status::fail && c.data.is_object() &&
+             c.data.value("own_address", false) &&
+             c.subject.ends_with(fmt::format(" -> {} on {}", group.to_string(), iface));
+    });
+    if (martian) {
+      said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
+                            "host's own address, uncounted (see the source_route line)");
+      continue;
+    }
     said.push_back(came + ": dropped on this host before any socket, by nothing the doctor reads (no firewall rule "
                           "on their way, no counter climbed: nstat -az shows which of the kernel's counters did)");
   }
@@ -6620,6 +6750,10 @@ void arrived_on_join(std::vector<check_result>& checks, const std::string& subje
       // A second join of a channel stays a WARN: heard here too, each
       // datagram may be counted twice.
       if (c.status == check_status::ok || c.data.value("joined_too", false)) continue;
+      // This host's own address as the source: the line says they come in
+      // here and are dropped as martians; seen arriving unreceived bears it
+      // out (trial h15y F1).
+      if (!received && c.data.value("own_address", false)) continue;
       // Seen coming in, not received: what keeps them away is on this
       // host; a line about that (strict rp_filter on the join interface's
       // own subnet, no route back) stays. Only the claim that they come in
