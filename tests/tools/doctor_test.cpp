@@ -1053,6 +1053,72 @@ TEST(NetDoctor, AnIpv6SsmSourceThatIsThisHostsAddressOnAnotherInterfaceArrives) 
   EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
 }
 
+// #15 (trial h15y F2): the route back to the SSM source is a multipath
+// (ECMP) route with a path by the join interface eth0 and one by eth1, the
+// path the kernel's lookup (ip route get) picks being eth1's. Strict
+// rp_filter passes a datagram that comes in by any path's interface
+// (measured here: 20 of 20 arrive); the doctor read the one path and said
+// a strict FAIL. Now rp_filter and source_route are OK naming the paths,
+// also with --listen; with the route back by eth1 alone, the strict FAIL
+// again, and nothing arrives (measured): the prediction is the kernel's.
+TEST(NetDoctor, AMultipathRouteBackWithAPathByTheJoinInterfacePassesStrictRpFilter) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  const auto via0 = tx.v4().to_string();
+  const auto via1 = (*net)[2].v4().to_string();
+  // eth1's path weighs more: the lookup's hash picks it (asserted below).
+  const auto added = rx.exec({"ip", "route", "add", "10.77.9.1/32", "nexthop", "via", via0, "dev", "eth0", "weight",
+                              "1", "nexthop", "via", via1, "dev", "eth1", "weight", "100"});
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto got = rx.exec({"ip", "route", "get", "10.77.9.1"});
+  ASSERT_NE(got.standard_output.find("dev eth1"), std::string::npos)
+      << "the lookup's path must be eth1's for this test\n" << got.output;
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = "10.77.9.1,232.1.2.41:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto received = [&] {
+    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+    const auto events = json_lines(run.standard_output);
+    const auto* summary = find_event(events, "summary");
+    return summary != nullptr ? (*summary)["total"]["packets"].get<int>() : -1;
+  };
+  ASSERT_EQ(received(), 20) << "strict mode passes a path by the join interface, measured";
+
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  EXPECT_EQ(d.r.status.code, 0) << d.r.output;
+  EXPECT_TRUE(check_says(d, "rp_filter", "OK", "passes (route back via eth0 (a multipath route: one of its 2 "
+                                               "equal-cost paths, eth0 via " + via0 + ", eth1 via " + via1))
+      << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "leaves by eth0, the join interface (a multipath route"))
+      << d.r.output;
+  const auto route = d.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["route_interface"], "eth0") << d.r.output;
+  ASSERT_EQ(route[0]["data"]["route_paths"].size(), 2u) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["route_paths"][1]["interface"], "eth1") << d.r.output;
+
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "290201E8", send);
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_FALSE(check_says(heard, "rp_filter", "FAIL", "")) << heard.r.output;
+  EXPECT_FALSE(check_says(heard, "source_route", "WARN", "")) << heard.r.output;
+  EXPECT_TRUE(check_says(heard, "listen", "OK", "")) << heard.r.output;
+
+  // The route back by eth1 only: strict mode drops them (measured) and the doctor says so.
+  ASSERT_TRUE(rx.exec({"ip", "route", "replace", "10.77.9.1/32", "via", via1, "dev", "eth1"}).status.success());
+  EXPECT_EQ(received(), 0) << "strict mode's drop, measured";
+  const auto one = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(one, "rp_filter", "FAIL", "strict, and the route back to 10.77.9.1 leaves by eth1, not eth0"))
+      << one.r.output;
+}
+
 // The same SSM channel joined on both interfaces: the route back leaves by
 // eth1, where it is joined too, so the eth1 join takes the datagrams and the
 // eth0 join is useless (it gets none of them; were they to come in on both,

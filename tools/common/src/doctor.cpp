@@ -403,6 +403,59 @@ std::string conf_key(std::string_view tree, std::string_view iface, std::string_
 
 }  // namespace
 
+namespace {
+
+// The route back to `src` as the reverse-path filter sees it from the join
+// interface `join` (an index): route_to(src), one path, the one the
+// kernel's hash picks for that lookup; and when the entry matched is a
+// multipath (ECMP) route, its paths (`nexthops`, from matched_route) with
+// `iface` and `gateway` those of the path by `join` when one leaves there.
+// IPv4's reverse-path filter accepts a datagram that comes in on any path's
+// interface, strict mode too (fib_validate_source: fib_info_nh_uses_dev
+// walks every nexthop; measured in a namespace, trial h15y F2), and so does
+// an nftables `fib saddr . iif oif` match; reading the hash's one path gave
+// a strict FAIL for a join on another of the paths.
+result<netlink::route> route_back(const core::ip_address& src, std::uint32_t join) {
+  auto back = netlink::route_to(src);
+  if (!back || back->type != 1) return back;
+  const auto m = netlink::matched_route(src);
+  if (!m || m->nexthops.size() < 2 || m->table != back->table) return back;
+  back->nexthops = m->nexthops;
+  if (back->iface.index == join) return back;
+  for (const auto& hop : m->nexthops) {
+    if (hop.iface.index != join || join == 0) continue;
+    back->iface = hop.iface;
+    back->gateway = hop.gateway;
+    break;
+  }
+  return back;
+}
+
+// "; one of N equal-cost paths (eth0 via 10.77.0.254, eth1 via ...)": what
+// a line about a multipath route back adds; empty for one path.
+std::string paths_text(const netlink::route& back) {
+  if (back.nexthops.size() < 2) return {};
+  std::vector<std::string> each;
+  for (const auto& hop : back.nexthops) {
+    each.push_back(fmt::format("{}{}", text_name(std::string(hop.iface.name.view())),
+                               hop.gateway ? " via " + hop.gateway->to_string() : std::string()));
+  }
+  return fmt::format(" (a multipath route: one of its {} equal-cost paths, {}; the reverse-path filter takes a "
+                     "datagram that comes in by any of them)",
+                     back.nexthops.size(), fmt::join(each, ", "));
+}
+
+json paths_json(const netlink::route& back) {
+  json out = json::array();
+  for (const auto& hop : back.nexthops) {
+    out.push_back({{"interface", std::string(hop.iface.name.view())},
+                   {"gateway", hop.gateway ? json(hop.gateway->to_string()) : json(nullptr)}});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string rmem_max_fix(std::int64_t bytes) { return fmt::format("sysctl -w net.core.rmem_max={}", bytes); }
 
 std::string_view rmem_max_note() noexcept {
@@ -2163,7 +2216,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     // The join interface is part of the subject: a channel may be joined on two.
     const std::string subject =
         fmt::format("{} -> {} on {}", src.to_string(), m.request.group.to_string(), join_name);
-    auto back = netlink::route_to(src);
+    auto back = route_back(src, p.iface.index);
     std::optional<std::string> back_if;
     bool on_link = false;
     bool own = false;
@@ -2219,6 +2272,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     json data{{"join_interface", join_name},
               {"route_interface", back_if ? json(*back_if) : json(nullptr)},
               {"join_subnet", subnet ? json(*subnet) : json(nullptr)}};
+    // A multipath route back: every path, `route_interface` the join's when one leaves there.
+    if (back && back->nexthops.size() > 1) data["route_paths"] = paths_json(*back);
     // The subnet the source is on, when another interface's: where its datagrams come in.
     std::optional<std::string> back_subnet;  // the route back's interface's own prefix holding the source
     if (other_link != nullptr) {
@@ -2466,7 +2521,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                  "SEC shows the interface they arrive on")});
     } else {
       checks.push_back({"source_route", subject, check_status::ok,
-                        fmt::format("the route back to {} leaves by {}, the join interface", src.to_string(), join_name),
+                        fmt::format("the route back to {} leaves by {}, the join interface{}", src.to_string(),
+                                    join_name, paths_text(*back)),
                         "", data, ""});
     }
     if (!src.is_v4()) {
@@ -2603,8 +2659,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back(strict_elsewhere(subject, values, src, *back_if, join_name, back->table, rp_data));
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
-                        fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
-                        rp_data, ""});
+                        fmt::format("{}: {} passes (route back via {}{})", values, src.to_string(), *back_if,
+                                    paths_text(*back)),
+                        "", rp_data, ""});
     }
     say_where();
   }
@@ -2852,7 +2909,7 @@ void version_checks(const std::vector<planned>& plan, const std::map<std::string
 // gateway.
 bool source_on_link(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src) {
   if (own_subnet(snap, index, src)) return true;
-  const auto back = netlink::route_to(src);
+  const auto back = route_back(src, index);
   return back && !back->gateway && back->type == 1 && back->iface.index == index;
 }
 
@@ -3343,7 +3400,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // (trial15k L4).
       std::vector<std::string> routes;
       for (const auto& a : seen_senders) {
-        const auto back = netlink::route_to(a);
+        const auto back = route_back(a, p.iface.index);
         if (back && back->iface.index == p.iface.index) continue;  // it leaves by the join interface already
         const bool other_table = back && back->table != 0 && back->table != 254;
         routes.push_back(fmt::format("{}{}", route_back_fix(a, join, back).first,
@@ -3390,7 +3447,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       continue;
     }
     const auto src = r.source->to_string();
-    const auto back = netlink::route_to(*r.source);
+    const auto back = route_back(*r.source, p.iface.index);
     const auto channel = fmt::format("{} -> {} on {}", src, r.group.to_string(), join);
     if (!back) {
       blamed = true;
@@ -5355,7 +5412,7 @@ class fw_walk {
       const auto& a = pkt_.sources[i];
       if (pkt_.back[i]) {
         if (!strict || *pkt_.back[i] == pkt_.index) return;
-        const auto back = netlink::route_to(a);
+        const auto back = route_back(a, pkt_.index);
         if (!back) return;
         why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(), back->iface.name.view(),
                                   pkt_.iface));
@@ -5738,7 +5795,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
   std::vector<fate> fates;
   for (const auto& s : senders) {
     pkt.sources = {s.source};
-    const auto back = netlink::route_to(s.source);
+    const auto back = route_back(s.source, pkt.index);
     pkt.back = {back ? std::optional<std::uint32_t>(back->iface.index) : std::nullopt};
     pkt.ct = conntrack_state(ruleset, pkt);
     fate f{s, firewall_hits(ruleset, pkt), 0, {}};
@@ -5954,7 +6011,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       if (std::ranges::any_of(k.sources, [](const core::ip_address& a) { return !a.is_valid(); })) k.sources.clear();
       k.back.clear();
       for (const auto& a : k.sources) {
-        const auto r = netlink::route_to(a);
+        const auto r = route_back(a, k.index);
         k.back.push_back(r ? std::optional<std::uint32_t>(r->iface.index) : std::nullopt);
       }
     }
