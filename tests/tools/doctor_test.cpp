@@ -1657,6 +1657,79 @@ TEST(NetDoctor, NftablesDropRuleForThePort) {
   EXPECT_EQ(other.checks("firewall")[0]["status"], "OK") << other.r.output;
 }
 
+// #15 (trial h15y F3): a rule in an output hook chain that drops the
+// host's IGMP (MLD) reports: the membership is made, but no report leaves,
+// so the querier and routers never learn of the join. The firewall check
+// read only the input path; now it names the rule, and the prediction is
+// the kernel's: tcpdump on the peer sees no report while the rule is there
+// and one once the fix (its delete) is pasted; for MLD likewise, and
+// `ip6 nexthdr ipv6-icmp`, which an MLD report (a hop-by-hop header first)
+// does not match, is no finding and lets the report out.
+TEST(NetDoctor, NftablesOutputRuleDroppingTheJoinsReportsIsFoundAndItsFixLetsThemOut) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  MCNET_REQUIRE_PROGRAM(tcpdump, "tcpdump", "tcpdump");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  const std::string group4 = "239.1.2.42:" + port;
+  const std::string group6 = "[ff3e::1:2:42]:" + port;
+  // Whether tcpdump on tx sees a report that matches `filter` while rx joins `group` (a 1 s run).
+  const auto report_seen = [&, &tx = tx, &rx = rx](const std::string& filter, const std::string& group) {
+    auto cap = tx.start({"timeout", "6", tcpdump, "-ni", "eth0", "-c", "1", "-l", filter});
+    std::this_thread::sleep_for(1500ms);  // tcpdump is listening
+    (void)rx.exec({MCAST_RECV, "-q", "-i", "eth0", "-d", "1", group});
+    const auto st = cap.wait_for(8s);
+    return st && st->success();
+  };
+  const std::string igmp = "igmp";
+  // An MLD report: a hop-by-hop header (next header 0) first, then ICMPv6 (58) type 143 or 131.
+  const std::string mld = "ip6[6] == 0 and ip6[40] == 58 and (ip6[48] == 143 or ip6[48] == 131)";
+  ASSERT_TRUE(report_seen(igmp, group4)) << "a report leaves without the rule";
+  ASSERT_TRUE(load_rules(rx, nft,
+                         "add chain inet mcnet_doctor out { type filter hook output priority 0; }\n"
+                         "add rule inet mcnet_doctor out ip protocol igmp drop\n"
+                         "add rule inet mcnet_doctor out ip6 nexthdr ipv6-icmp drop\n"));
+  EXPECT_FALSE(report_seen(igmp, group4)) << "the rule keeps the IGMP report in, measured";
+  EXPECT_TRUE(report_seen(mld, group6)) << "ip6 nexthdr ipv6-icmp does not match an MLD report, measured";
+
+  const auto d = doctor(rx, {"-i", "eth0", group4, group6});
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["check"], "firewall") << d.r.output;
+  EXPECT_EQ(d.verdict["subject"], "IGMP reports on eth0") << d.r.output;
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("in inet mcnet_doctor chain out (hook output of base chain out: out handle"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("drops the IGMPv3 membership report this host sends on eth0 when it joins (to 224.0.0.22)"),
+            std::string::npos)
+      << message;
+  const auto fix = d.verdict["fix"].get<std::string>();
+  EXPECT_EQ(fix.find("nft delete rule inet mcnet_doctor out handle "), 0u) << fix;
+  EXPECT_TRUE(check_says(d, "firewall", "OK", "no nftables rule in the output path drops or rejects the MLDv2 "
+                                              "listener report this host sends on eth0 when it joins (to ff02::16)"))
+      << d.r.output;
+  EXPECT_FALSE(check_says(d, "firewall", "WARN", "MLD")) << d.r.output;
+
+  // An MLD drop by ICMPv6 type: found too.
+  ASSERT_TRUE(load_rules(rx, nft, "add rule inet mcnet_doctor out icmpv6 type mld2-listener-report drop\n"));
+  EXPECT_FALSE(report_seen(mld, group6)) << "the rule keeps the MLD report in, measured";
+  const auto d6 = doctor(rx, {"-i", "eth0", group6});
+  EXPECT_TRUE(check_says(d6, "firewall", "WARN", "drops the MLDv2 listener report this host sends on eth0"))
+      << d6.r.output;
+  for (const auto& c : d6.checks("firewall")) {
+    if (c["status"] == "WARN") {
+      ASSERT_TRUE(rx.exec({"sh", "-c", c["fix"].get<std::string>()}).status.success());
+    }
+  }
+  EXPECT_TRUE(report_seen(mld, group6)) << "the fix pasted lets the MLD report out";
+
+  // The IGMP fix pasted: the report leaves, and the doctor finds nothing.
+  ASSERT_TRUE(rx.exec({"sh", "-c", fix}).status.success());
+  EXPECT_TRUE(report_seen(igmp, group4)) << "the fix pasted lets the IGMP report out";
+  const auto after = doctor(rx, {"-i", "eth0", group4});
+  EXPECT_FALSE(check_says(after, "firewall", "WARN", "report")) << after.r.output;
+}
+
 // Policy drop, a rate-limited accept of the port, and a drop of the port
 // reached by a jump: deleting the drop alone leaves the policy to drop
 // what comes above the rate. The fix covers both: pasted as printed, every

@@ -5977,6 +5977,307 @@ nft_ruleset read_nft_ruleset() {
 
 namespace {
 
+// ---- the join's own reports on the way out (trial h15y F3) ----------------
+
+// The IGMP or MLD report this host sends on a join interface when it joins
+// (and answers a query): what an output or postrouting rule sees of it.
+// IGMPv3 (IPv4 protocol 2, type 0x22) to 224.0.0.22, or IGMPv2 (0x16) to
+// the group when forced; MLDv2 (ICMPv6 type 143) to ff02::16, or MLDv1
+// (131) to the group when forced. An MLD report carries a hop-by-hop
+// header (router alert): its `ip6 nexthdr` is 0 (hopopts), not icmpv6;
+// `meta l4proto` is icmpv6. Conntrack tracks an IGMP report as new
+// (the generic tracker: no reply ever comes), and leaves an MLD report
+// untracked (nf_conntrack_icmpv6: noct_valid_new).
+struct report_packet {
+  bool v4 = true;
+  int version = 3;               ///< IGMP 2 or 3, MLD 1 or 2
+  core::ip_address destination;  ///< 224.0.0.22, ff02::16, or the group
+  std::string iface;
+  std::uint32_t index = 0;
+  std::vector<core::ip_address> sources;  ///< the interface's addresses of the family
+};
+
+std::string report_name(const report_packet& r) {
+  return r.v4 ? fmt::format("IGMPv{} membership report", r.version)
+              : fmt::format("MLDv{} listener report", r.version);
+}
+
+tri report_match(const json& m, const report_packet& r) {
+  if (!m.contains("left") || !m.contains("right")) return tri::unknown;
+  const auto& left = m["left"];
+  const auto& right = m["right"];
+  const std::string op = m.value("op", "==");
+  const auto apply = [&op](bool eq) {
+    if (op == "==" || op == "in") return eq ? tri::yes : tri::no;
+    if (op == "!=") return eq ? tri::no : tri::yes;
+    return tri::unknown;
+  };
+  // A named set or map (`@name`): its elements are not read here.
+  if (right.is_string() && right.get<std::string>().starts_with("@")) return tri::unknown;
+  const auto code = [&](std::initializer_list<std::string_view> names, std::int64_t number) {
+    return apply(value_holds_code(right, names, number));
+  };
+  if (left.contains("payload")) {
+    const auto& p = left["payload"];
+    const std::string proto = p.value("protocol", "");
+    const std::string field = p.value("field", "");
+    // nft adds the family's test: an IPv4 header match never holds for IPv6, nor the other way.
+    if ((proto == "ip" && !r.v4) || (proto == "ip6" && r.v4)) return tri::no;
+    if (proto == "ip" && field == "protocol") return code({"igmp"}, 2);
+    if (proto == "ip6" && field == "nexthdr") return code({"hopopts", "hbh"}, 0);
+    if ((proto == "ip" || proto == "ip6") && field == "daddr") return apply(value_holds_address(right, r.destination));
+    if ((proto == "ip" || proto == "ip6") && field == "saddr") {
+      if (r.sources.empty()) return tri::unknown;
+      const auto holds = std::ranges::count_if(r.sources, [&](const core::ip_address& a) {
+        return value_holds_address(right, a);
+      });
+      if (holds == static_cast<std::ptrdiff_t>(r.sources.size())) return apply(true);
+      if (holds == 0) return apply(false);
+      return tri::unknown;
+    }
+    if (proto == "igmp") {
+      if (!r.v4) return tri::no;
+      if (field == "type") {
+        return r.version == 3 ? code({"membership-report-v3"}, 0x22) : code({"membership-report-v2"}, 0x16);
+      }
+      return tri::unknown;
+    }
+    if (proto == "icmpv6") {
+      if (r.v4) return tri::no;
+      if (field == "type") {
+        return r.version == 2 ? code({"mld2-listener-report", "mld2-listener-report-v2"}, 143)
+                              : code({"mld-listener-report"}, 131);
+      }
+      return tri::unknown;
+    }
+    // Another protocol's header (udp, tcp, icmp, ...): nft's dependency
+    // (`meta l4proto udp`) makes it match nothing of a report.
+    if (proto == "udp" || proto == "tcp" || proto == "icmp" || proto == "sctp" || proto == "dccp" ||
+        proto == "udplite") {
+      return op == "!=" ? tri::unknown : tri::no;
+    }
+    return tri::unknown;
+  }
+  if (!left.contains("meta") || !left["meta"].is_object()) {
+    if (left.contains("ct") && left["ct"].is_object() && left["ct"].value("key", "") == "state" &&
+        left["ct"].size() == 1) {
+      return apply(value_holds_word(right, r.v4 ? "new" : "untracked", false));
+    }
+    return tri::unknown;
+  }
+  const std::string key = left["meta"].value("key", "");
+  if (key == "l4proto") return r.v4 ? code({"igmp"}, 2) : code({"ipv6-icmp", "icmpv6"}, 58);
+  if (key == "nfproto") return r.v4 ? code({"ipv4"}, 2) : code({"ipv6"}, 10);
+  if (key == "protocol") return r.v4 ? code({"ip"}, 0x0800) : code({"ip6"}, 0x86dd);
+  if (key == "oifname") return apply(value_holds_word(right, r.iface, true));
+  if (key == "oif") {
+    if (right.is_number_integer()) return apply(right.get<std::int64_t>() == r.index);
+    return apply(value_holds_word(right, r.iface, false));
+  }
+  // A locally made packet has no input interface: `iifname`/`iif` match none of it.
+  if (key == "iifname" || key == "iif") return op == "!=" ? tri::unknown : tri::no;
+  return tri::unknown;
+}
+
+// A walk through one output or postrouting base chain (and the chains it
+// jumps or goes to) for a report: the rules that drop or reject it.
+struct report_walk {
+  const json& ruleset;
+  const report_packet& pkt;
+  std::map<chain_key, std::vector<const json*>> rules;  // per chain, in order
+  struct hit {
+    bool sure = false;
+    json rule;                   // family, table, chain, handle
+    std::vector<std::string> path;
+  };
+  std::vector<hit> hits;
+  bool maybe_accepted = false;
+  enum class end : std::uint8_t { accepted, dropped, fell_through };
+
+  report_walk(const json& rs, const report_packet& p) : ruleset(rs), pkt(p) {
+    for (const auto& item : ruleset["nftables"]) {
+      if (!item.contains("rule")) continue;
+      const auto& r = item["rule"];
+      rules[{r.value("family", ""), r.value("table", ""), r.value("chain", "")}].push_back(&r);
+    }
+  }
+
+  end walk(const chain_key& chain, tri reached, std::vector<std::string> path, std::size_t depth) {
+    if (depth > max_jump_depth) return end::fell_through;
+    const auto found = rules.find(chain);
+    if (found == rules.end()) return end::fell_through;
+    for (const auto* r : found->second) {
+      tri holds = reached;
+      const auto handle = r->contains("handle") ? json_text((*r)["handle"]) : std::string("?");
+      bool done = false;
+      if (!r->contains("expr") || !(*r)["expr"].is_array()) continue;
+      for (const auto& e : (*r)["expr"]) {
+        if (holds == tri::no) break;
+        if (e.contains("match")) {
+          const auto t = report_match(e["match"], pkt);
+          if (t == tri::no) holds = tri::no;
+          if (t == tri::unknown) holds = tri::unknown;
+          continue;
+        }
+        if (e.contains("counter") || e.contains("log") || e.contains("mangle") || e.contains("notrack")) continue;
+        if (e.contains("drop") || e.contains("reject")) {
+          auto p = path;
+          p.push_back(fmt::format("{} handle {} {}", std::get<2>(chain), handle, e.contains("drop") ? "drop" : "reject"));
+          hits.push_back({holds == tri::yes && !maybe_accepted,
+                          json{{"family", std::get<0>(chain)},
+                               {"table", std::get<1>(chain)},
+                               {"chain", std::get<2>(chain)},
+                               {"handle", (*r).contains("handle") ? (*r)["handle"] : json(nullptr)}},
+                          std::move(p)});
+          if (holds == tri::yes && !maybe_accepted) return end::dropped;
+          done = true;
+          break;
+        }
+        if (e.contains("accept")) {
+          if (holds == tri::yes) return end::accepted;
+          maybe_accepted = true;
+          done = true;
+          break;
+        }
+        if (e.contains("jump") || e.contains("goto")) {
+          const bool go = e.contains("goto");
+          const auto& target = e[go ? "goto" : "jump"];
+          const std::string to = target.is_object() ? target.value("target", "") : std::string();
+          auto p = path;
+          p.push_back(fmt::format("{} handle {} {} {}", std::get<2>(chain), handle, go ? "goto" : "jump", to));
+          const auto sub = walk({std::get<0>(chain), std::get<1>(chain), to}, holds, std::move(p), depth + 1);
+          if (holds == tri::yes && sub != end::fell_through) return sub;
+          if (holds == tri::yes && go) return end::fell_through;
+          done = true;
+          break;
+        }
+        // A statement the walk does not model (limit, quota, a verdict
+        // map, a mark set, ...): what follows is undecided.
+        holds = holds == tri::no ? tri::no : tri::unknown;
+      }
+      (void)done;
+    }
+    return end::fell_through;
+  }
+};
+
+// The firewall lines of the reports each join interface of `plan` sends:
+// rules in output and postrouting chains (and netdev egress on that
+// device) that drop or reject them. The kernel's membership is made all
+// the same (ip maddr shows it); only the report never leaves, so the
+// querier and routers never learn of the join, and a multicast router or
+// a snooping switch (with a querier) forwards the group to no one here.
+void report_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, const json& ruleset,
+                            std::vector<check_result>& checks) {
+  if (!ruleset.contains("nftables") || !ruleset["nftables"].is_array()) return;
+  std::set<std::pair<std::uint32_t, bool>> done;
+  for (const auto& p : plan) {
+    if (p.iface.index == 0) continue;
+    const bool v4 = p.m->request.group.is_v4();
+    if (!done.emplace(p.iface.index, v4).second) continue;
+    report_packet r;
+    r.v4 = v4;
+    r.iface = std::string(p.iface.name.view());
+    r.index = p.iface.index;
+    const auto forced = sysctl(conf_key(v4 ? "net.ipv4.conf" : "net.ipv6.conf", r.iface,
+                                        v4 ? "force_igmp_version" : "force_mld_version"));
+    const auto forced_all = sysctl(v4 ? "net.ipv4.conf.all.force_igmp_version" : "net.ipv6.conf.all.force_mld_version");
+    const auto f = forced && *forced != 0 ? forced : forced_all;
+    r.version = v4 ? (f && (*f == 1 || *f == 2) ? 2 : 3) : (f && *f == 1 ? 1 : 2);
+    const bool to_group = (v4 && r.version == 2) || (!v4 && r.version == 1);
+    r.destination = to_group ? p.m->request.group.unmap().with_scope_id(0)
+                             : *core::ip_address::parse(v4 ? "224.0.0.22" : "ff02::16");
+    for (const auto& a : snap.addresses) {
+      if (a.index == r.index && a.local.is_v4() == v4) r.sources.push_back(a.local.with_scope_id(0));
+    }
+    struct base_chain {
+      chain_key key;
+      std::string hook, policy;
+      int prio = 0;
+    };
+    std::vector<base_chain> bases;
+    for (const auto& item : ruleset["nftables"]) {
+      if (!item.contains("chain")) continue;
+      const auto& c = item["chain"];
+      const std::string hook = c.value("hook", "");
+      const std::string family = c.value("family", "");
+      if (hook == "egress") {
+        if (family != "netdev" || !c.contains("dev") || !value_holds_word(c["dev"], r.iface, false)) continue;
+      } else if (hook != "output" && hook != "postrouting") {
+        continue;
+      } else if (family != "inet" && family != (v4 ? "ip" : "ip6")) {
+        continue;
+      }
+      bases.push_back({{family, c.value("table", ""), c.value("name", "")}, hook, c.value("policy", "accept"),
+                       c.contains("prio") && c["prio"].is_number_integer() ? c["prio"].get<int>() : 0});
+    }
+    // In the kernel's order: output (ip_local_out), postrouting
+    // (ip_output), then a netdev egress chain; at one hook by priority.
+    const auto rank = [](const base_chain& b) { return b.hook == "output" ? 0 : b.hook == "postrouting" ? 1 : 2; };
+    std::ranges::stable_sort(bases, [&](const base_chain& a, const base_chain& b) {
+      return std::pair(rank(a), a.prio) < std::pair(rank(b), b.prio);
+    });
+    const auto subject = fmt::format("{} reports on {}", v4 ? "IGMP" : "MLD", r.iface);
+    const auto what = fmt::format("the {} this host sends on {} when it joins (to {})", report_name(r), r.iface,
+                                  r.destination.to_string());
+    const std::string effect =
+        "the kernel makes the membership all the same, but the report never leaves: the querier and the multicast "
+        "routers never learn of the join, so a router (or a snooping switch with a querier) forwards the group to "
+        "no one here; on one link with the sender and no snooping switch the datagrams arrive without it";
+    bool any = false;
+    for (const auto& b : bases) {
+      report_walk w(ruleset, r);
+      const auto end = w.walk(b.key, tri::yes, {}, 0);
+      const auto& [family, table, name] = b.key;
+      for (const auto& h : w.hits) {
+        any = true;
+        const auto handle = h.rule["handle"].is_null() ? std::string("?") : json_text(h.rule["handle"]);
+        const bool sure = h.sure;
+        checks.push_back(
+            {"firewall", subject, check_status::warn,
+             fmt::format("the rule handle {} in {} {} chain {} ({}: {}) {} {}: {}", handle, h.rule.value("family", ""),
+                         h.rule.value("table", ""), h.rule.value("chain", ""),
+                         fmt::format("hook {} of base chain {}", b.hook, name), fmt::join(h.path, " -> "),
+                         sure ? "drops" : "may drop (a match on the way is not decided here)", what, effect),
+             h.rule["handle"].is_null()
+                 ? std::string()
+                 : fmt::format("nft delete rule {} {} {} handle {}", h.rule.value("family", ""),
+                               shell_quoted(h.rule.value("table", "")), shell_quoted(h.rule.value("chain", "")),
+                               handle),
+             json{{"rule", h.rule},
+                  {"hook", b.hook},
+                  {"path", h.path},
+                  {"report", {{"protocol", v4 ? "igmp" : "mld"}, {"version", r.version},
+                              {"destination", r.destination.to_string()}, {"sure", sure}}}},
+             fmt::format("tcpdump -ni {} {} shows whether reports leave after a join", shell_quoted(r.iface),
+                         v4 ? "igmp" : "'ip6[6] == 0 and ip6[40] == 58 and (ip6[48] == 143 or ip6[48] == 131)'")});
+      }
+      if (b.policy == "drop" && end == report_walk::end::fell_through && w.hits.empty()) {
+        any = true;
+        const auto accept = v4 ? std::string("ip protocol igmp accept")
+                               : std::string("icmpv6 type { mld-listener-report, mld2-listener-report } accept");
+        checks.push_back(
+            {"firewall", subject, check_status::warn,
+             fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts {}: {}",
+                         family, table, name, b.hook, what, effect),
+             fmt::format("nft insert rule {} {} {} {}", family, shell_quoted(table), shell_quoted(name), accept),
+             json{{"chain", {{"family", family}, {"table", table}, {"chain", name}, {"hook", b.hook},
+                             {"policy", "drop"}}},
+                  {"hook", b.hook},
+                  {"report", {{"protocol", v4 ? "igmp" : "mld"}, {"version", r.version},
+                              {"destination", r.destination.to_string()}, {"sure", !w.maybe_accepted}}}},
+             "it accepts the reports at the top of the chain"});
+      }
+      if (end == report_walk::end::dropped) break;  // the first sure drop is where it ends
+    }
+    if (!any && !bases.empty()) {
+      checks.push_back({"firewall", subject, check_status::ok,
+                        fmt::format("no nftables rule in the output path drops or rejects {}", what), "",
+                        {{"report", {{"protocol", v4 ? "igmp" : "mld"}, {"version", r.version}}}}, ""});
+    }
+  }
+}
+
 void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, const nft_ruleset& read,
                          std::vector<check_result>& checks) {
   // The datagrams of each (port, family): one kind per group and join interface.
@@ -6075,6 +6376,12 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         }
       }
     }
+  }
+  // The joins' own reports on their way out (trial h15y F3).
+  try {
+    report_firewall_checks(snap, plan, ruleset, checks);
+  } catch (const json::exception& e) {
+    unreadable("reports", e);
   }
 }
 
