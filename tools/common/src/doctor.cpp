@@ -7380,6 +7380,32 @@ struct deleted_link {
   std::uint32_t index = 0;
   double at = 0;
   std::uint32_t back = 0;
+  std::string renamed_from{};  ///< its name when the doctor started, when it was renamed since
+};
+
+// A join interface renamed during --listen (trial h15y F6): the kernel
+// keeps its memberships (by index); only the name the lines use is old.
+struct renamed_link {
+  std::uint32_t index = 0;
+  std::string from, to;
+  double at = 0;
+};
+
+// A join interface that lost addresses of a joined family during --listen
+// (trial h15y F7): what was removed, and when.
+struct lost_addresses {
+  std::uint32_t index = 0;
+  std::string name;
+  bool v4 = true;
+  double at = 0;                      // the first removal
+  std::vector<std::string> removed{};  // "10.77.1.2/24"
+  bool none_left = false;             // set at the end: no address of the family left
+};
+
+// The link events of --listen beyond deletions and gaps.
+struct link_news {
+  std::vector<renamed_link> renamed;
+  std::vector<lost_addresses> lost;
 };
 
 // The checks (interface, firewall) whose FAIL says that this host drops
@@ -7412,11 +7438,42 @@ struct link_gap {
 // its carrier, and came back, in `gaps`. False when the events can no
 // longer be read (the listening goes on without them).
 bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, double at,
-                    std::vector<deleted_link>& deleted, std::vector<link_gap>& gaps) {
+                    std::vector<deleted_link>& deleted, std::vector<link_gap>& gaps, link_news& news) {
   auto events = w.process();
   if (!events) return false;
+  // The name the doctor joined `index` by (the plan's).
+  const auto planned_name = [&plan](std::uint32_t index) {
+    const auto it = std::ranges::find_if(plan, [index](const planned& p) { return p.iface.index == index; });
+    return it != plan.end() ? std::string(it->iface.name.view()) : std::string();
+  };
+  const auto joins_family = [&plan](std::uint32_t index, bool v4) {
+    return std::ranges::any_of(
+        plan, [&](const planned& p) { return p.iface.index == index && p.m->request.group.is_v4() == v4; });
+  };
   for (const auto& e : *events) {
     const auto& l = e.link_value;
+    if (e.what == netlink::event::kind::address_removed) {
+      const auto& a = e.address_value;
+      const bool v4 = a.local.is_v4();
+      if (!joins_family(a.index, v4)) continue;
+      auto it = std::ranges::find_if(news.lost, [&](const lost_addresses& x) { return x.index == a.index && x.v4 == v4; });
+      if (it == news.lost.end()) {
+        const auto* now = w.state().link_by_index(a.index);
+        news.lost.push_back({a.index, now != nullptr ? now->name : planned_name(a.index), v4, at, {}, false});
+        it = std::prev(news.lost.end());
+      }
+      it->removed.push_back(fmt::format("{}/{}", a.local.with_scope_id(0).to_string(), unsigned{a.prefix_length}));
+      continue;
+    }
+    if (e.what == netlink::event::kind::link_changed && netlink::has(e.changed, netlink::link_change::name) &&
+        std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; })) {
+      auto it = std::ranges::find_if(news.renamed, [&](const renamed_link& r) { return r.index == l.index; });
+      if (it == news.renamed.end()) {
+        news.renamed.push_back({l.index, planned_name(l.index), l.name, at});
+      } else {
+        it->to = l.name;
+      }
+    }
     if (e.what == netlink::event::kind::link_changed &&
         std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; })) {
       const bool working = l.is_up() && l.has_carrier();
@@ -7428,7 +7485,12 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
     if (e.what == netlink::event::kind::link_removed) {
       if (std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; }) &&
           std::ranges::none_of(deleted, [&](const deleted_link& d) { return d.index == l.index; })) {
-        deleted.push_back({l.name, l.index, at, 0});
+        // The name it had last; the plan's when the event carries none
+        // (trial h15y F4: an empty name was printed).
+        deleted_link d{l.name.empty() ? planned_name(l.index) : l.name, l.index, at, 0};
+        const auto renamed = std::ranges::find_if(news.renamed, [&](const renamed_link& r) { return r.index == l.index; });
+        if (renamed != news.renamed.end()) d.renamed_from = renamed->from;
+        deleted.push_back(std::move(d));
       }
     } else if (e.what == netlink::event::kind::link_added) {
       for (auto& d : deleted) {
@@ -7476,32 +7538,124 @@ void link_gaps_said(const std::vector<link_gap>& gaps, double listen, std::vecto
   }
 }
 
+// How a join interface left this namespace: the watcher's link_removed
+// event is the same for a deletion and a move to another network
+// namespace (`ip link set DEV netns NS`; the kernel's RTM_DELLINK of a move
+// carries IFLA_NEW_NETNSID, which netlink::watcher does not pass on), so
+// both are said (trial h15y F5: a move was reported as a deletion).
+std::string gone_how(const deleted_link&) {
+  return "deleted or moved to another network namespace (netlink's event is the same for both)";
+}
+
 void deletions_said(const std::vector<deleted_link>& deleted, double listen, std::vector<check_result>& checks) {
   for (const auto& d : deleted) {
+    // The lines name it by the name the doctor joined it by.
+    const auto& subject = d.renamed_from.empty() ? d.name : d.renamed_from;
     const auto message = fmt::format(
-        "deleted during --listen, {:.1f} s into its {} s (index {}): the kernel dropped its memberships with it, so "
-        "nothing sent to them after that was heard; {}",
-        d.at, listen, d.index,
+        "{}{} during --listen, {:.1f} s into its {} s (index {}): gone from this namespace, the kernel dropped its "
+        "memberships here with it, so nothing sent to them after that was heard; {}",
+        d.renamed_from.empty() ? std::string() : fmt::format("renamed {} during --listen, then ", d.name),
+        gone_how(d), d.at, listen, d.index,
         d.back != 0 ? fmt::format("an interface of its name came back as index {}, which the doctor did not join (a "
                                   "run joins it again)",
                                   d.back)
                     : std::string("no interface of its name came back"));
-    const json data{{"index", d.index}, {"deleted", true}, {"deleted_after_s", d.at},
-                    {"came_back", d.back != 0 ? json(d.back) : json(nullptr)}};
-    const auto note = fmt::format("run the doctor again once {} is as it should be (ip -br link lists the interfaces)",
+    json data{{"index", d.index}, {"deleted", true}, {"deleted_after_s", d.at},
+              {"came_back", d.back != 0 ? json(d.back) : json(nullptr)}};
+    if (!d.renamed_from.empty()) data["renamed_to"] = d.name;
+    const auto note = fmt::format("run the doctor again once {} is as it should be (ip -br link lists the interfaces "
+                                  "here; ip -all netns exec ip -br link, those of every named namespace)",
                                   d.name);
     auto line = std::ranges::find_if(checks, [&](const check_result& c) {
-      return c.check == "interface" && c.subject == d.name && c.status == check_status::ok;
+      return c.check == "interface" && c.subject == subject && c.status == check_status::ok;
     });
     if (line != checks.end()) {
-      *line = {"interface", d.name, check_status::fail, message, "", data, note};
+      *line = {"interface", subject, check_status::fail, message, "", data, note};
     } else {
-      checks.push_back({"interface", d.name, check_status::fail, message, "", data, note});
+      checks.push_back({"interface", subject, check_status::fail, message, "", data, note});
     }
     for (auto& c : checks) {
-      if (c.check == "membership" && c.subject.ends_with(" on " + d.name)) {
-        c.message += fmt::format("; then {} was deleted during --listen, and the membership with it", d.name);
+      if (c.check == "membership" && c.subject.ends_with(" on " + subject)) {
+        c.message += fmt::format("; then {} was deleted or moved to another namespace during --listen, and the "
+                                 "membership here with it",
+                                 subject);
       }
+    }
+  }
+}
+
+// A join interface renamed during --listen: a harmless WARN on its
+// interface line (the memberships stay: the kernel keeps them by index),
+// saying the new name, which a run's -i now needs (trial h15y F6).
+void renames_said(const std::vector<renamed_link>& renamed, const std::vector<deleted_link>& deleted, double listen,
+                  std::vector<check_result>& checks) {
+  for (const auto& r : renamed) {
+    if (r.from == r.to) continue;
+    if (std::ranges::any_of(deleted, [&](const deleted_link& d) { return d.index == r.index; })) continue;
+    check_result c{"interface", r.from, check_status::warn,
+                   fmt::format("renamed {} during --listen, {:.1f} s into its {} s (index {}): the kernel keeps its "
+                               "memberships (by index), so nothing was lost by it; the lines here name it {}, its "
+                               "name when the doctor joined",
+                               r.to, r.at, listen, r.index, r.from),
+                   "", json{{"index", r.index}, {"renamed_to", r.to}, {"renamed_after_s", r.at}},
+                   fmt::format("a run or the doctor names it -i {} now (-i {} finds no interface)", shell_quoted(r.to),
+                               shell_quoted(r.from))};
+    mark_harmless(c);
+    auto line = std::ranges::find_if(checks, [&](const check_result& x) {
+      return x.check == "interface" && x.subject == r.from && x.status == check_status::ok;
+    });
+    if (line != checks.end()) {
+      *line = std::move(c);
+    } else {
+      checks.push_back(std::move(c));
+    }
+  }
+}
+
+// A join interface whose last address of a joined family was removed
+// during --listen (trial h15y F7). Measured for IPv4 (`ip addr flush`):
+// the kernel removes the routes through the link with its last address
+// (fib_disable_ip; the group's multicast route too), and keeps the
+// membership: datagrams still came in with rp_filter off (20 of 20), none
+// with it on (0 of 20: no route back to any sender is left).
+void lost_addresses_said(const std::vector<lost_addresses>& lost, const std::vector<deleted_link>& deleted,
+                         double listen, std::vector<check_result>& checks) {
+  for (const auto& x : lost) {
+    if (!x.none_left) continue;
+    if (std::ranges::any_of(deleted, [&](const deleted_link& d) { return d.index == x.index; })) continue;
+    const auto rp = x.v4 ? read_rp(x.name) : rp_value{};
+    const auto eff = rp.effective();
+    const bool drops = x.v4 && eff && *eff != 0;
+    const auto message =
+        x.v4 ? fmt::format("lost its last IPv4 address during --listen, {:.1f} s into its {} s (removed: {}): the "
+                           "kernel removed the routes through it with it (its multicast route too: a run without "
+                           "-i finds no route there now); the memberships stay, {}",
+                           x.at, listen, fmt::join(x.removed, ", "),
+                           drops ? fmt::format("but rp_filter {} on {} now drops every sender for want of a route "
+                                               "back (TcpExtIPReversePathFilter counts them)",
+                                               *eff, x.name)
+                                 : std::string("and with rp_filter off datagrams still come in"))
+             : fmt::format("lost its last IPv6 address during --listen, {:.1f} s into its {} s (removed: {}): no "
+                           "MLD report can be sent from it without a link-local address, and the routes through it "
+                           "went with the addresses",
+                           x.at, listen, fmt::join(x.removed, ", "));
+    const auto fix = x.removed.empty() ? std::string()
+                                       : fmt::format("ip {}addr add {} dev {}", x.v4 ? "" : "-6 ", x.removed.front(),
+                                                     shell_quoted(x.name));
+    check_result c{"interface", x.name, drops || !x.v4 ? check_status::fail : check_status::warn, message, fix,
+                   json{{"index", x.index},
+                        {"addresses_removed", x.removed},
+                        {"family", x.v4 ? "IPv4" : "IPv6"},
+                        {"removed_after_s", x.at}},
+                   fmt::format("it puts back the first address removed; a run again once {} has its addresses",
+                               x.name)};
+    auto line = std::ranges::find_if(checks, [&](const check_result& y) {
+      return y.check == "interface" && y.subject == x.name && y.status == check_status::ok;
+    });
+    if (line != checks.end()) {
+      *line = std::move(c);
+    } else {
+      checks.push_back(std::move(c));
     }
   }
 }
@@ -7771,6 +7925,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   auto link_events = netlink::watcher::open();
   std::vector<deleted_link> deleted;
   std::vector<link_gap> gaps;
+  link_news news;
   const std::size_t watch_at = fds.size();
   if (link_events) fds.push_back({link_events->fd(), POLLIN, 0});
   // An IPv6 group with no interface to join on: the packet socket on each
@@ -7840,7 +7995,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if ((fds[i].revents & POLLIN) == 0) continue;
       if (link_events && i == watch_at) {
         const auto at = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (!note_deletions(*link_events, plan, at, deleted, gaps)) fds[i].fd = -1;
+        if (!note_deletions(*link_events, plan, at, deleted, gaps, news)) fds[i].fd = -1;
         continue;
       }
       if (i >= probe_taps_at) {
@@ -7921,9 +8076,23 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   if (link_events) {
     (void)note_deletions(*link_events, plan,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), deleted,
-                         gaps);
+                         gaps, news);
+    // An address family left with no address on the link by the end.
+    for (auto& x : news.lost) {
+      x.none_left = std::ranges::none_of(link_events->state().addresses, [&](const netlink::address& a) {
+        return a.index == x.index && a.local.is_v4() == x.v4;
+      });
+      if (const auto* now = link_events->state().link_by_index(x.index)) x.name = now->name;
+    }
+  }
+  // The lines name a renamed link by its name at the start: its losses too.
+  for (auto& x : news.lost) {
+    const auto r = std::ranges::find_if(news.renamed, [&](const renamed_link& y) { return y.index == x.index; });
+    if (r != news.renamed.end()) x.name = r->from;
   }
   deletions_said(deleted, s.listen, checks);
+  renames_said(news.renamed, deleted, s.listen, checks);
+  lost_addresses_said(news.lost, deleted, s.listen, checks);
   // A link deleted is said so; its going down before that is no gap of its own.
   std::erase_if(gaps, [&deleted](const link_gap& g) {
     return std::ranges::any_of(deleted, [&g](const deleted_link& d) { return d.index == g.index; });
@@ -8595,9 +8764,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
              "the routers on the way delivered them";
     } else if (!deleted.empty()) {
       std::vector<std::string> names;
-      for (const auto& d : deleted) names.push_back(d.name);
-      why = fmt::format("; {} deleted during --listen, and the memberships with {} (see the interface line)",
+      for (const auto& d : deleted) {
+        names.push_back(d.renamed_from.empty() ? d.name : fmt::format("{} (renamed {})", d.renamed_from, d.name));
+      }
+      why = fmt::format("; {} deleted or moved to another namespace during --listen, and the memberships here with "
+                        "{} (see the interface line)",
                         fmt::join(names, ", "), names.size() == 1 ? "it" : "them");
+      note = "the interface line says what happened: nothing here says anything of the sender";
+    } else if (std::ranges::any_of(news.lost, [](const lost_addresses& x) { return x.none_left; })) {
+      std::vector<std::string> names;
+      for (const auto& x : news.lost) {
+        if (x.none_left) names.push_back(fmt::format("{} (its last {} address)", x.name, x.v4 ? "IPv4" : "IPv6"));
+      }
+      why = fmt::format("; {} lost during --listen (see the interface line)", fmt::join(names, ", "));
       note = "the interface line says what happened: nothing here says anything of the sender";
     } else if (!input_dropped.empty()) {
       // They came, and IPv6's input lookup refused them (trial15n 4).
