@@ -7606,7 +7606,8 @@ TEST(NetDoctor, NoRouteListenJoinsOnEachLinkAndTheRouteFixNamesTheOneThatHeard) 
             std::string::npos)
       << d.r.output;
   EXPECT_EQ(listened[0]["data"].value("heard_on", json()), json::array({"eth1"})) << d.r.output;
-  EXPECT_EQ(listened[0]["data"].value("per_link", json()), json({{"eth0", 0}, {"eth1", 43}})) << d.r.output;
+  EXPECT_EQ(listened[0]["data"].value("per_link", json()), json({{"239.255.90.101", {{"eth0", 0}, {"eth1", 43}}}}))
+      << d.r.output;
   for (const auto& c : d.checks("listen")) EXPECT_NE(c["status"], "SKIP") << d.r.output;
 
   const auto text = doctor_text_while(rx, {"--listen", "2", spec}, "655AFFEF", send);
@@ -7655,6 +7656,30 @@ TEST(NetDoctor, NoRouteListenHeardOnTwoLinksNamesEachWithItsCount) {
       << d.r.output;
 }
 
+// #15 (review leftover, h15y): two groups without a route and no -i,
+// heard on different links: the listen line's per_link was keyed by link
+// alone, so the second group's counts overwrote the first's. Keyed by
+// group now, each keeps its own.
+TEST(NetDoctor, NoRouteListenKeepsEachGroupsCountsPerLink) {
+  MCNET_REQUIRE_NETNS();
+  auto net = unrouted_two_lans();
+  const auto& rx = (*net)[0];
+  const auto& a = (*net)[1];  // eth0's LAN
+  const auto& b = (*net)[2];  // eth1's LAN
+  const auto port = std::to_string(free_port(rx));
+  const auto first = "239.255.90.107:" + port;
+  const auto second = "239.255.90.108:" + port;
+  const auto d = doctor_while(rx, {"--listen", "2", first, second}, "6C5AFFEF", [&] {
+    test::tools::send(b, {"-i", "eth0", "-c", "40", "-r", "200pps", first});
+    test::tools::send(a, {"-i", "eth0", "-c", "10", "-r", "200pps", second});
+  });
+  const auto listened = d.checks("listen");
+  ASSERT_EQ(listened.size(), 1u) << d.r.output;
+  EXPECT_EQ(listened[0]["data"].value("per_link", json()),
+            json({{"239.255.90.107", {{"eth0", 0}, {"eth1", 43}}}, {"239.255.90.108", {{"eth0", 13}, {"eth1", 0}}}}))
+      << d.r.output;
+}
+
 // #15: no route and a silent sender: the listen FAIL says every candidate
 // link was listened on, and names the sender, its TTL and a router as the
 // suspects; the route FAIL stays as it was (no link to name).
@@ -7675,7 +7700,8 @@ TEST(NetDoctor, NoRouteListenHearingNothingNamesEveryLinkListenedOn) {
       << message;
   EXPECT_NE(message.find("the sender, its TTL"), std::string::npos) << message;
   EXPECT_NE(message.find("router"), std::string::npos) << message;
-  EXPECT_EQ(listened[0]["data"].value("per_link", json()), json({{"eth0", 0}, {"eth1", 0}})) << d.r.output;
+  EXPECT_EQ(listened[0]["data"].value("per_link", json()), json({{"239.255.90.103", {{"eth0", 0}, {"eth1", 0}}}}))
+      << d.r.output;
   EXPECT_EQ(listened[0]["data"].value("heard_on", json()), json::array()) << d.r.output;
 
   const auto text = rx.exec({MCAST_RECV, "doctor", "--listen", "1", spec}, {}, 30s);
@@ -7774,7 +7800,8 @@ TEST(NetDoctor, NoRouteListenKeepsAnExcludeFilterAndSaysTheRoutedGroupWasNotList
   EXPECT_NE(message.find("13 datagrams on eth0, none on eth1"), std::string::npos) << message;
   EXPECT_NE(message.find("239.255.91.1 not listened for: no join was tried (see the join line)"), std::string::npos)
       << message;
-  EXPECT_EQ(listened[0]["data"].value("per_link", json()), json({{"eth0", 13}, {"eth1", 0}})) << d.r.output;
+  EXPECT_EQ(listened[0]["data"].value("per_link", json()), json({{"239.255.90.106", {{"eth0", 13}, {"eth1", 0}}}}))
+      << d.r.output;
   for (const auto& c : d.checks("route")) {
     if (c["subject"] == "239.255.91.1") {
       EXPECT_EQ(c["status"], "OK") << d.r.output;

@@ -7673,8 +7673,12 @@ struct unrouted_listen {
   std::vector<std::string> heard_text;  // per group: "43 datagrams on eth1, none on eth0"
   std::vector<std::string> links;       // every link listened on
   json heard_on = json::array();        // the links that heard any, most first
-  json per_link = json::object();       // any-source (or exclude) joins: each link's datagrams
-  json sources_heard_on = json::object();  // include sources: the link each was heard on (most)
+  // Per group (several groups without a route were overwriting each
+  // other's when keyed by link or source alone): {GROUP: {LINK: datagrams}}
+  // of its any-source (or exclude) joins, {GROUP: {SOURCE: LINK}} of its
+  // include sources, the link each was heard on most.
+  json per_link = json::object();
+  json sources_heard_on = json::object();
 };
 
 unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot& snap,
@@ -7714,7 +7718,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
     for (const auto& [name, n] : per_link) {
       parts.push_back(n > 0 ? fmt::format("{} on {}", count_text(n, "datagram", "datagrams"), name)
                             : fmt::format("none on {}", name));
-      out.per_link[name] = n;
+      out.per_link[g.to_string()][name] = n;
       if (n > 0) heard_links.push_back(name);
     }
     std::map<core::ip_address, std::string> source_link_heard;
@@ -7731,7 +7735,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
         continue;
       }
       source_link_heard[src] = list.front().first;
-      out.sources_heard_on[src.to_string()] = list.front().first;
+      out.sources_heard_on[g.to_string()][src.to_string()] = list.front().first;
     }
     for (const auto& name : heard_links) {
       if (std::find(out.heard_on.begin(), out.heard_on.end(), json(name)) == out.heard_on.end()) {
