@@ -255,10 +255,42 @@ bool parse_route_into(const nlmsghdr& h, route& r) {
       case RTA_GATEWAY: gateway = &a; break;
       case RTA_TABLE: r.table = scalar<std::uint32_t>(a); break;  // tables above 255 are only here
       case RTA_DST: address_into(r.destination.emplace(), a, rtm.rtm_family, 0); break;
+      case RTA_MULTIPATH: {
+        // A run of struct rtnexthop, each followed by its own attributes
+        // (RTA_GATEWAY), rtnh_len covering both (rtnetlink(7)).
+        const auto* at = static_cast<const std::byte*>(data_of(a));
+        std::size_t left = length_of(a);
+        while (left >= sizeof(rtnexthop)) {
+          rtnexthop nh{};
+          std::memcpy(&nh, at, sizeof nh);
+          if (nh.rtnh_len < sizeof(rtnexthop) || nh.rtnh_len > left) break;
+          route::nexthop hop;
+          hop.iface.index = static_cast<std::uint32_t>(nh.rtnh_ifindex);
+          const int inner = static_cast<int>(nh.rtnh_len) - static_cast<int>(RTNH_ALIGN(sizeof(rtnexthop)));
+          if (inner > 0) {
+            for_each_attribute(reinterpret_cast<const nlattr*>(at + RTNH_ALIGN(sizeof(rtnexthop))), inner,
+                               [&](const nlattr& g) {
+                                 if (type_of(g) == RTA_GATEWAY) {
+                                   address_into(hop.gateway.emplace(), g, rtm.rtm_family, hop.iface.index);
+                                 }
+                               });
+          }
+          r.nexthops.push_back(std::move(hop));
+          const auto step = std::min<std::size_t>(RTNH_ALIGN(nh.rtnh_len), left);
+          at += step;
+          left -= step;
+        }
+        break;
+      }
       default: break;
     }
   });
   r.prefix_length = rtm.rtm_dst_len;
+  // A multipath entry (a fibmatch answer, a dump) has no RTA_OIF: its first path's.
+  if (r.iface.index == 0 && !r.nexthops.empty()) {
+    r.iface.index = r.nexthops.front().iface.index;
+    if (gateway == nullptr && r.nexthops.front().gateway) r.gateway = r.nexthops.front().gateway;
+  }
   // After the walk: a link-local gateway or source takes the output interface as its scope.
   if (source != nullptr) address_into(r.preferred_source.emplace(), *source, rtm.rtm_family, r.iface.index);
   if (gateway != nullptr) address_into(r.gateway.emplace(), *gateway, rtm.rtm_family, r.iface.index);

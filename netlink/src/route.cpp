@@ -110,6 +110,9 @@ result<route> lookup(const core::ip_address& destination, const std::optional<co
   auto l = link_by_index(found->iface.index);
   if (!l) return fail(l.error());
   found->iface = l->ref();
+  for (auto& hop : found->nexthops) {
+    if (auto n = link_by_index(hop.iface.index)) hop.iface = n->ref();
+  }
   return *found;
 }
 

@@ -169,6 +169,35 @@ TEST(NetRoute, MatchedRouteGivesTheEntrysPrefix) {
   });
 }
 
+// A multipath (ECMP) route: matched_route gives every path (RTA_MULTIPATH)
+// with its interface and gateway, the first path's in `iface` (the entry
+// has no RTA_OIF); route_to gives the one path its lookup picked, no list.
+TEST(NetRoute, MatchedRouteOfAMultipathRouteGivesEveryPath) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  ip(h, {"route", "add", "10.77.9.0/24", "nexthop", "via", "10.77.0.254", "dev", "eth0", "nexthop", "via",
+         "10.77.1.254", "dev", "eth1"});
+  h.run([&] {
+    const auto dest = core::ip_address::v4(10, 77, 9, 1);
+    auto m = nl::matched_route(dest);
+    ASSERT_TRUE(m) << m.error().message();
+    ASSERT_EQ(m->nexthops.size(), 2u);
+    EXPECT_EQ(m->nexthops[0].iface.name.view(), "eth0");
+    EXPECT_EQ(m->nexthops[1].iface.name.view(), "eth1");
+    ASSERT_TRUE(m->nexthops[0].gateway);
+    ASSERT_TRUE(m->nexthops[1].gateway);
+    EXPECT_EQ(*m->nexthops[0].gateway, core::ip_address::v4(10, 77, 0, 254));
+    EXPECT_EQ(*m->nexthops[1].gateway, core::ip_address::v4(10, 77, 1, 254));
+    EXPECT_EQ(m->iface.name.view(), "eth0");
+    EXPECT_EQ(m->prefix_length, 24);
+    auto r = nl::route_to(dest);
+    ASSERT_TRUE(r) << r.error().message();
+    EXPECT_TRUE(r->nexthops.empty());
+    EXPECT_TRUE(r->iface.name.view() == "eth0" || r->iface.name.view() == "eth1") << r->iface.name.view();
+  });
+}
+
 // covering_routes names what a failed lookup does not: a blackhole and an
 // unreachable route narrower than 224.0.0.0/4 (the lookup answers EHOSTUNREACH
 // for the narrowest), the most specific first, with their types; a route

@@ -256,6 +256,37 @@ TEST(NetEveryRun, StrictRpFilterOnAnAnySourceJoinWarnsAtStart) {
   EXPECT_TRUE(warnings(json_lines(loose.standard_output), "rp_filter").empty()) << "loose now\n" << loose.output;
 }
 
+// #15 (trial h15y F1): an SSM source that is the receiver's own address on
+// another interface: the kernel drops a datagram from the link with it as
+// a martian source (accept_local off); the run says so at its start, with
+// the fix, and its verdict names it when nothing arrived.
+TEST(NetEveryRun, AnSsmSourceThatIsThisHostsAddressOnAnotherInterfaceWarnsAtStart) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto source = rx.v4(1).to_string();
+  const auto spec = source + ",232.1.3.40:" + std::to_string(free_port(rx));
+  const auto r = rx.exec({MCAST_RECV, "--json", "-i", "eth0", "-d", "0.3", spec});
+  EXPECT_EQ(r.status.code, 0) << r.output;
+  expect_schema_conform(r.standard_output);
+  const auto events = json_lines(r.standard_output);
+  const auto routed = warnings(events, "source_route");
+  ASSERT_EQ(routed.size(), 1u) << r.output;
+  EXPECT_NE(routed[0]["message"].get<std::string>().find("is this host's own address (assigned on eth1)"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(routed[0]["message"].get<std::string>().find("martian source"), std::string::npos) << r.output;
+  EXPECT_EQ(routed[0]["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << r.output;
+  EXPECT_NE(r.output.find("mcast-recv: warning: source_route " + source + " -> 232.1.3.40 on eth0: "),
+            std::string::npos)
+      << r.output;
+  const auto v = verdict_of(events);
+  EXPECT_EQ(v["status"], "FAIL") << r.output;
+  EXPECT_EQ(v["check"], "source_route") << r.output;
+}
+
 TEST(NetEveryRun, SsmSourceOnTheOtherInterfaceWarnsAtStartAndIsTheVerdict) {
   MCNET_REQUIRE_NETNS();
   // h0 on LAN 0 (eth0, the multicast route) and LAN 1 (eth1); the source h1 on LAN 1.

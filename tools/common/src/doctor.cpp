@@ -403,6 +403,59 @@ std::string conf_key(std::string_view tree, std::string_view iface, std::string_
 
 }  // namespace
 
+namespace {
+
+// The route back to `src` as the reverse-path filter sees it from the join
+// interface `join` (an index): route_to(src), one path, the one the
+// kernel's hash picks for that lookup; and when the entry matched is a
+// multipath (ECMP) route, its paths (`nexthops`, from matched_route) with
+// `iface` and `gateway` those of the path by `join` when one leaves there.
+// IPv4's reverse-path filter accepts a datagram that comes in on any path's
+// interface, strict mode too (fib_validate_source: fib_info_nh_uses_dev
+// walks every nexthop; measured in a namespace, trial h15y F2), and so does
+// an nftables `fib saddr . iif oif` match; reading the hash's one path gave
+// a strict FAIL for a join on another of the paths.
+result<netlink::route> route_back(const core::ip_address& src, std::uint32_t join) {
+  auto back = netlink::route_to(src);
+  if (!back || back->type != 1) return back;
+  const auto m = netlink::matched_route(src);
+  if (!m || m->nexthops.size() < 2 || m->table != back->table) return back;
+  back->nexthops = m->nexthops;
+  if (back->iface.index == join) return back;
+  for (const auto& hop : m->nexthops) {
+    if (hop.iface.index != join || join == 0) continue;
+    back->iface = hop.iface;
+    back->gateway = hop.gateway;
+    break;
+  }
+  return back;
+}
+
+// "; one of N equal-cost paths (eth0 via 10.77.0.254, eth1 via ...)": what
+// a line about a multipath route back adds; empty for one path.
+std::string paths_text(const netlink::route& back) {
+  if (back.nexthops.size() < 2) return {};
+  std::vector<std::string> each;
+  for (const auto& hop : back.nexthops) {
+    each.push_back(fmt::format("{}{}", text_name(std::string(hop.iface.name.view())),
+                               hop.gateway ? " via " + hop.gateway->to_string() : std::string()));
+  }
+  return fmt::format(" (a multipath route: one of its {} equal-cost paths, {}; the reverse-path filter takes a "
+                     "datagram that comes in by any of them)",
+                     back.nexthops.size(), fmt::join(each, ", "));
+}
+
+json paths_json(const netlink::route& back) {
+  json out = json::array();
+  for (const auto& hop : back.nexthops) {
+    out.push_back({{"interface", std::string(hop.iface.name.view())},
+                   {"gateway", hop.gateway ? json(hop.gateway->to_string()) : json(nullptr)}});
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string rmem_max_fix(std::int64_t bytes) { return fmt::format("sysctl -w net.core.rmem_max={}", bytes); }
 
 std::string_view rmem_max_note() noexcept {
@@ -2163,7 +2216,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     // The join interface is part of the subject: a channel may be joined on two.
     const std::string subject =
         fmt::format("{} -> {} on {}", src.to_string(), m.request.group.to_string(), join_name);
-    auto back = netlink::route_to(src);
+    auto back = route_back(src, p.iface.index);
     std::optional<std::string> back_if;
     bool on_link = false;
     bool own = false;
@@ -2219,6 +2272,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     json data{{"join_interface", join_name},
               {"route_interface", back_if ? json(*back_if) : json(nullptr)},
               {"join_subnet", subnet ? json(*subnet) : json(nullptr)}};
+    // A multipath route back: every path, `route_interface` the join's when one leaves there.
+    if (back && back->nexthops.size() > 1) data["route_paths"] = paths_json(*back);
     // The subnet the source is on, when another interface's: where its datagrams come in.
     std::optional<std::string> back_subnet;  // the route back's interface's own prefix holding the source
     if (other_link != nullptr) {
@@ -2241,6 +2296,47 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         fmt::format("the source {} is this host's own address: its datagrams arrive looped back "
                     "(IP_MULTICAST_LOOP) on the interface they are sent by",
                     src.to_string());
+    // The interfaces that hold the source when it is this host's address
+    // (trial15 F1): on another one than the join's, a remote sender using
+    // it is the likely case, and the kernel's input route (IPv4:
+    // ip_route_input_mc -> fib_validate_source) takes a datagram from the
+    // link whose source is a local address for a martian and drops it,
+    // uncounted, unless accept_local is on (conf/all or conf/IFACE: the
+    // kernel ORs them); with it on, strict rp_filter still drops it (the
+    // route back is the local route, on the interface holding it) and
+    // counts TcpExtIPReversePathFilter, loose and off pass it. Measured in a
+    // namespace: accept_local 0: 0 of 20 with rp_filter 0, 1 or 2;
+    // accept_local 1: 20 of 20 with rp_filter 0 and 2, 0 (23 counted drops)
+    // with 1. IPv6 has no such check: 20 of 20 arrived.
+    std::vector<std::string> own_on;
+    bool own_on_join = false;
+    if (own) {
+      const auto bare = src.unmap().with_scope_id(0);
+      for (const auto& a : snap.addresses) {
+        if (a.local.with_scope_id(0) != bare) continue;
+        if (a.index == p.iface.index) own_on_join = true;
+        const auto* l = snap.link_by_index(a.index);
+        const std::string name = l != nullptr ? l->name : std::to_string(a.index);
+        if (std::ranges::find(own_on, name) == own_on.end()) own_on.push_back(name);
+      }
+      // Not in the snapshot (a local route of its own): as on another interface.
+    }
+    const bool martian = own && src.is_v4() && !own_on_join;
+    const auto accept_all = martian ? sysctl("net.ipv4.conf.all.accept_local") : std::nullopt;
+    const auto accept_dev = martian ? sysctl(conf_key("net.ipv4.conf", join_name, "accept_local")) : std::nullopt;
+    const bool accept_local = (accept_all && *accept_all != 0) || (accept_dev && *accept_dev != 0);
+    const std::string held_by =
+        own_on.empty() ? std::string("a local route of this host")
+                       : fmt::format("{} {}", own_on.size() == 1 ? "assigned on" : "assigned on each of",
+                                     fmt::join(own_on, ", "));
+    const auto accept_fix = "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join_name, "accept_local") + "=1");
+    if (martian) {
+      data["own_address"] = true;
+      data["address_interfaces"] = own_on;
+      data["accept_local"] = {{"all", opt_json(accept_all)},
+                              {"interface", opt_json(accept_dev)},
+                              {"effective", accept_local}};
+    }
     // The interface the source's datagrams surely come in by when it is not
     // the join's (the source_route FAIL, whose fix moves the join there).
     std::optional<std::string> arrives_on;
@@ -2260,8 +2356,42 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                 "routes through {}, see the interface check)",
                                 join_name, src.to_string(), join_name),
            "", data, again});
+    } else if (martian && !accept_local) {
+      // A datagram from another host whose source is this host's own
+      // address: the kernel's martian-source drop (trial15 F1).
+      checks.push_back(
+          {"source_route", subject, check_status::fail,
+           fmt::format("the source {} is this host's own address ({}), not the join interface {}'s: a datagram "
+                       "with it as source that comes in from the link on {} is a martian source to the kernel, "
+                       "dropped before any socket and uncounted (accept_local is off: conf/all {}, conf/{} {}; "
+                       "log_martians=1 logs each); only this host's own sending out of {} (looped back) would "
+                       "reach the join",
+                       src.to_string(), held_by, join_name, join_name, opt_text(accept_all), join_name,
+                       opt_text(accept_dev), join_name),
+           accept_fix, data,
+           fmt::format("or the sender uses an address of its own, not one of this host's (ip addr shows {} on {}){}",
+                       src.to_string(), own_on.empty() ? std::string("?") : own_on.front(),
+                       eff && *eff == 1 ? fmt::format("; strict rp_filter on {} drops them next (see the rp_filter "
+                                                      "line)",
+                                                      join_name)
+                                        : std::string())});
+    } else if (martian) {
+      checks.push_back(
+          {"source_route", subject, check_status::ok,
+           fmt::format("the source {} is this host's own address ({}), not the join interface {}'s: accept_local is "
+                       "on (conf/all {}, conf/{} {}), so the kernel takes a datagram from the link with it as source "
+                       "rather than dropping it as a martian source{}",
+                       src.to_string(), held_by, join_name, opt_text(accept_all), join_name, opt_text(accept_dev),
+                       eff && *eff == 1 ? "; strict rp_filter drops it next (see the rp_filter line)" : ""),
+           "", data, ""});
     } else if (own) {
-      checks.push_back({"source_route", subject, check_status::ok, own_message, "", data, ""});
+      checks.push_back({"source_route", subject, check_status::ok,
+                        src.is_v4() ? own_message
+                                    : own_message + fmt::format(" ({}); IPv6 has no martian-source check, so a "
+                                                                "datagram from another host with this source comes in "
+                                                                "from the link too",
+                                                                held_by),
+                        "", data, ""});
     } else if (!back) {
       auto no_back = data;
       const bool no_drop = src.is_v4() && eff && *eff == 0;
@@ -2391,7 +2521,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                  "SEC shows the interface they arrive on")});
     } else {
       checks.push_back({"source_route", subject, check_status::ok,
-                        fmt::format("the route back to {} leaves by {}, the join interface", src.to_string(), join_name),
+                        fmt::format("the route back to {} leaves by {}, the join interface{}", src.to_string(),
+                                    join_name, paths_text(*back)),
                         "", data, ""});
     }
     if (!src.is_v4()) {
@@ -2439,7 +2570,27 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       say_where();
       continue;
     }
-    if (own) {
+    if (martian && eff && *eff == 1) {
+      // Let in by accept_local (or to be), the datagram from the link meets
+      // the route back: the local route, on the interface holding the
+      // address, not the join interface (measured: dropped and counted).
+      checks.push_back({"rp_filter", subject, check_status::fail,
+                        fmt::format("{}: strict, and the route back to {} is this host's local route ({}), not {}: "
+                                    "a datagram from another host with this source that accept_local lets in{} is "
+                                    "dropped and counted in TcpExtIPReversePathFilter",
+                                    values, src.to_string(), held_by, join_name,
+                                    accept_local ? "" : " (once it is on: see the source_route line)"),
+                        loose_fix(join_name), rp_data,
+                        fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) "
+                                    "passes it: the local route is a route back",
+                                    join_name)});
+    } else if (martian) {
+      checks.push_back({"rp_filter", subject, check_status::ok,
+                        fmt::format("{}: {}, which passes a datagram from the link with this host's own address {} "
+                                    "as source ({}) once accept_local lets it in (the local route is a route back)",
+                                    values, !eff ? "unknown" : *eff == 0 ? "off" : "loose", src.to_string(), held_by),
+                        "", rp_data, ""});
+    } else if (own) {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         values + ": " + own_message + ", which the reverse-path filter does not check", "", rp_data,
                         ""});
@@ -2508,8 +2659,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       checks.push_back(strict_elsewhere(subject, values, src, *back_if, join_name, back->table, rp_data));
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
-                        fmt::format("{}: {} passes (route back via {})", values, src.to_string(), *back_if), "",
-                        rp_data, ""});
+                        fmt::format("{}: {} passes (route back via {}{})", values, src.to_string(), *back_if,
+                                    paths_text(*back)),
+                        "", rp_data, ""});
     }
     say_where();
   }
@@ -2757,7 +2909,7 @@ void version_checks(const std::vector<planned>& plan, const std::map<std::string
 // gateway.
 bool source_on_link(const netlink::snapshot& snap, std::uint32_t index, const core::ip_address& src) {
   if (own_subnet(snap, index, src)) return true;
-  const auto back = netlink::route_to(src);
+  const auto back = route_back(src, index);
   return back && !back->gateway && back->type == 1 && back->iface.index == index;
 }
 
@@ -3085,6 +3237,17 @@ std::vector<std::string> filtering_interfaces() {
 
 }  // namespace
 
+// Whether `a` is an address of interface `index` (a netlink snapshot of
+// this namespace; false when it cannot be taken).
+static bool address_on(std::uint32_t index, const core::ip_address& a) {
+  const auto snap = netlink::take_snapshot({.groups = false});
+  if (!snap) return false;
+  const auto bare = a.unmap().with_scope_id(0);
+  return std::ranges::any_of(snap->addresses, [&](const netlink::address& x) {
+    return x.index == index && x.local.with_scope_id(0) == bare;
+  });
+}
+
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
                                 const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
                                 const std::vector<wire_seen>* wire) {
@@ -3237,7 +3400,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       // (trial15k L4).
       std::vector<std::string> routes;
       for (const auto& a : seen_senders) {
-        const auto back = netlink::route_to(a);
+        const auto back = route_back(a, p.iface.index);
         if (back && back->iface.index == p.iface.index) continue;  // it leaves by the join interface already
         const bool other_table = back && back->table != 0 && back->table != 254;
         routes.push_back(fmt::format("{}{}", route_back_fix(a, join, back).first,
@@ -3284,13 +3447,24 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       continue;
     }
     const auto src = r.source->to_string();
-    const auto back = netlink::route_to(*r.source);
+    const auto back = route_back(*r.source, p.iface.index);
     const auto channel = fmt::format("{} -> {} on {}", src, r.group.to_string(), join);
     if (!back) {
       blamed = true;
       blamed_joins.push_back(channel);
       auto [fix, note] = route_back_fix(*r.source, join, back);
       add(std::move(fix), std::move(note), fmt::format("{} on {}", src, join));
+    } else if (back->type == 2 && eff && *eff == 1 && r.source->is_v4() && !address_on(p.iface.index, *r.source)) {
+      // This host's own address, held by another interface: a datagram
+      // from the link that accept_local let in meets the local route, not
+      // the join interface (trial15 F1; the source_route line).
+      blamed = true;
+      blamed_joins.push_back(channel);
+      add(loose_fix(join),
+          fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) passes it: {1} is "
+                      "this host's own address, on another interface, and its local route is a route back",
+                      join, src),
+          fmt::format("{} on {}", src, join));
     } else if (back->type == 2) {
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
@@ -5238,7 +5412,7 @@ class fw_walk {
       const auto& a = pkt_.sources[i];
       if (pkt_.back[i]) {
         if (!strict || *pkt_.back[i] == pkt_.index) return;
-        const auto back = netlink::route_to(a);
+        const auto back = route_back(a, pkt_.index);
         if (!back) return;
         why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(), back->iface.name.view(),
                                   pkt_.iface));
@@ -5621,7 +5795,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
   std::vector<fate> fates;
   for (const auto& s : senders) {
     pkt.sources = {s.source};
-    const auto back = netlink::route_to(s.source);
+    const auto back = route_back(s.source, pkt.index);
     pkt.back = {back ? std::optional<std::uint32_t>(back->iface.index) : std::nullopt};
     pkt.ct = conntrack_state(ruleset, pkt);
     fate f{s, firewall_hits(ruleset, pkt), 0, {}};
@@ -5803,6 +5977,307 @@ nft_ruleset read_nft_ruleset() {
 
 namespace {
 
+// ---- the join's own reports on the way out (trial h15y F3) ----------------
+
+// The IGMP or MLD report this host sends on a join interface when it joins
+// (and answers a query): what an output or postrouting rule sees of it.
+// IGMPv3 (IPv4 protocol 2, type 0x22) to 224.0.0.22, or IGMPv2 (0x16) to
+// the group when forced; MLDv2 (ICMPv6 type 143) to ff02::16, or MLDv1
+// (131) to the group when forced. An MLD report carries a hop-by-hop
+// header (router alert): its `ip6 nexthdr` is 0 (hopopts), not icmpv6;
+// `meta l4proto` is icmpv6. Conntrack tracks an IGMP report as new
+// (the generic tracker: no reply ever comes), and leaves an MLD report
+// untracked (nf_conntrack_icmpv6: noct_valid_new).
+struct report_packet {
+  bool v4 = true;
+  int version = 3;               ///< IGMP 2 or 3, MLD 1 or 2
+  core::ip_address destination;  ///< 224.0.0.22, ff02::16, or the group
+  std::string iface;
+  std::uint32_t index = 0;
+  std::vector<core::ip_address> sources;  ///< the interface's addresses of the family
+};
+
+std::string report_name(const report_packet& r) {
+  return r.v4 ? fmt::format("IGMPv{} membership report", r.version)
+              : fmt::format("MLDv{} listener report", r.version);
+}
+
+tri report_match(const json& m, const report_packet& r) {
+  if (!m.contains("left") || !m.contains("right")) return tri::unknown;
+  const auto& left = m["left"];
+  const auto& right = m["right"];
+  const std::string op = m.value("op", "==");
+  const auto apply = [&op](bool eq) {
+    if (op == "==" || op == "in") return eq ? tri::yes : tri::no;
+    if (op == "!=") return eq ? tri::no : tri::yes;
+    return tri::unknown;
+  };
+  // A named set or map (`@name`): its elements are not read here.
+  if (right.is_string() && right.get<std::string>().starts_with("@")) return tri::unknown;
+  const auto code = [&](std::initializer_list<std::string_view> names, std::int64_t number) {
+    return apply(value_holds_code(right, names, number));
+  };
+  if (left.contains("payload")) {
+    const auto& p = left["payload"];
+    const std::string proto = p.value("protocol", "");
+    const std::string field = p.value("field", "");
+    // nft adds the family's test: an IPv4 header match never holds for IPv6, nor the other way.
+    if ((proto == "ip" && !r.v4) || (proto == "ip6" && r.v4)) return tri::no;
+    if (proto == "ip" && field == "protocol") return code({"igmp"}, 2);
+    if (proto == "ip6" && field == "nexthdr") return code({"hopopts", "hbh"}, 0);
+    if ((proto == "ip" || proto == "ip6") && field == "daddr") return apply(value_holds_address(right, r.destination));
+    if ((proto == "ip" || proto == "ip6") && field == "saddr") {
+      if (r.sources.empty()) return tri::unknown;
+      const auto holds = std::ranges::count_if(r.sources, [&](const core::ip_address& a) {
+        return value_holds_address(right, a);
+      });
+      if (holds == static_cast<std::ptrdiff_t>(r.sources.size())) return apply(true);
+      if (holds == 0) return apply(false);
+      return tri::unknown;
+    }
+    if (proto == "igmp") {
+      if (!r.v4) return tri::no;
+      if (field == "type") {
+        return r.version == 3 ? code({"membership-report-v3"}, 0x22) : code({"membership-report-v2"}, 0x16);
+      }
+      return tri::unknown;
+    }
+    if (proto == "icmpv6") {
+      if (r.v4) return tri::no;
+      if (field == "type") {
+        return r.version == 2 ? code({"mld2-listener-report", "mld2-listener-report-v2"}, 143)
+                              : code({"mld-listener-report"}, 131);
+      }
+      return tri::unknown;
+    }
+    // Another protocol's header (udp, tcp, icmp, ...): nft's dependency
+    // (`meta l4proto udp`) makes it match nothing of a report.
+    if (proto == "udp" || proto == "tcp" || proto == "icmp" || proto == "sctp" || proto == "dccp" ||
+        proto == "udplite") {
+      return op == "!=" ? tri::unknown : tri::no;
+    }
+    return tri::unknown;
+  }
+  if (!left.contains("meta") || !left["meta"].is_object()) {
+    if (left.contains("ct") && left["ct"].is_object() && left["ct"].value("key", "") == "state" &&
+        left["ct"].size() == 1) {
+      return apply(value_holds_word(right, r.v4 ? "new" : "untracked", false));
+    }
+    return tri::unknown;
+  }
+  const std::string key = left["meta"].value("key", "");
+  if (key == "l4proto") return r.v4 ? code({"igmp"}, 2) : code({"ipv6-icmp", "icmpv6"}, 58);
+  if (key == "nfproto") return r.v4 ? code({"ipv4"}, 2) : code({"ipv6"}, 10);
+  if (key == "protocol") return r.v4 ? code({"ip"}, 0x0800) : code({"ip6"}, 0x86dd);
+  if (key == "oifname") return apply(value_holds_word(right, r.iface, true));
+  if (key == "oif") {
+    if (right.is_number_integer()) return apply(right.get<std::int64_t>() == r.index);
+    return apply(value_holds_word(right, r.iface, false));
+  }
+  // A locally made packet has no input interface: `iifname`/`iif` match none of it.
+  if (key == "iifname" || key == "iif") return op == "!=" ? tri::unknown : tri::no;
+  return tri::unknown;
+}
+
+// A walk through one output or postrouting base chain (and the chains it
+// jumps or goes to) for a report: the rules that drop or reject it.
+struct report_walk {
+  const json& ruleset;
+  const report_packet& pkt;
+  std::map<chain_key, std::vector<const json*>> rules;  // per chain, in order
+  struct hit {
+    bool sure = false;
+    json rule;                   // family, table, chain, handle
+    std::vector<std::string> path;
+  };
+  std::vector<hit> hits;
+  bool maybe_accepted = false;
+  enum class end : std::uint8_t { accepted, dropped, fell_through };
+
+  report_walk(const json& rs, const report_packet& p) : ruleset(rs), pkt(p) {
+    for (const auto& item : ruleset["nftables"]) {
+      if (!item.contains("rule")) continue;
+      const auto& r = item["rule"];
+      rules[{r.value("family", ""), r.value("table", ""), r.value("chain", "")}].push_back(&r);
+    }
+  }
+
+  end walk(const chain_key& chain, tri reached, std::vector<std::string> path, std::size_t depth) {
+    if (depth > max_jump_depth) return end::fell_through;
+    const auto found = rules.find(chain);
+    if (found == rules.end()) return end::fell_through;
+    for (const auto* r : found->second) {
+      tri holds = reached;
+      const auto handle = r->contains("handle") ? json_text((*r)["handle"]) : std::string("?");
+      bool done = false;
+      if (!r->contains("expr") || !(*r)["expr"].is_array()) continue;
+      for (const auto& e : (*r)["expr"]) {
+        if (holds == tri::no) break;
+        if (e.contains("match")) {
+          const auto t = report_match(e["match"], pkt);
+          if (t == tri::no) holds = tri::no;
+          if (t == tri::unknown) holds = tri::unknown;
+          continue;
+        }
+        if (e.contains("counter") || e.contains("log") || e.contains("mangle") || e.contains("notrack")) continue;
+        if (e.contains("drop") || e.contains("reject")) {
+          auto p = path;
+          p.push_back(fmt::format("{} handle {} {}", std::get<2>(chain), handle, e.contains("drop") ? "drop" : "reject"));
+          hits.push_back({holds == tri::yes && !maybe_accepted,
+                          json{{"family", std::get<0>(chain)},
+                               {"table", std::get<1>(chain)},
+                               {"chain", std::get<2>(chain)},
+                               {"handle", (*r).contains("handle") ? (*r)["handle"] : json(nullptr)}},
+                          std::move(p)});
+          if (holds == tri::yes && !maybe_accepted) return end::dropped;
+          done = true;
+          break;
+        }
+        if (e.contains("accept")) {
+          if (holds == tri::yes) return end::accepted;
+          maybe_accepted = true;
+          done = true;
+          break;
+        }
+        if (e.contains("jump") || e.contains("goto")) {
+          const bool go = e.contains("goto");
+          const auto& target = e[go ? "goto" : "jump"];
+          const std::string to = target.is_object() ? target.value("target", "") : std::string();
+          auto p = path;
+          p.push_back(fmt::format("{} handle {} {} {}", std::get<2>(chain), handle, go ? "goto" : "jump", to));
+          const auto sub = walk({std::get<0>(chain), std::get<1>(chain), to}, holds, std::move(p), depth + 1);
+          if (holds == tri::yes && sub != end::fell_through) return sub;
+          if (holds == tri::yes && go) return end::fell_through;
+          done = true;
+          break;
+        }
+        // A statement the walk does not model (limit, quota, a verdict
+        // map, a mark set, ...): what follows is undecided.
+        holds = holds == tri::no ? tri::no : tri::unknown;
+      }
+      (void)done;
+    }
+    return end::fell_through;
+  }
+};
+
+// The firewall lines of the reports each join interface of `plan` sends:
+// rules in output and postrouting chains (and netdev egress on that
+// device) that drop or reject them. The kernel's membership is made all
+// the same (ip maddr shows it); only the report never leaves, so the
+// querier and routers never learn of the join, and a multicast router or
+// a snooping switch (with a querier) forwards the group to no one here.
+void report_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, const json& ruleset,
+                            std::vector<check_result>& checks) {
+  if (!ruleset.contains("nftables") || !ruleset["nftables"].is_array()) return;
+  std::set<std::pair<std::uint32_t, bool>> done;
+  for (const auto& p : plan) {
+    if (p.iface.index == 0) continue;
+    const bool v4 = p.m->request.group.is_v4();
+    if (!done.emplace(p.iface.index, v4).second) continue;
+    report_packet r;
+    r.v4 = v4;
+    r.iface = std::string(p.iface.name.view());
+    r.index = p.iface.index;
+    const auto forced = sysctl(conf_key(v4 ? "net.ipv4.conf" : "net.ipv6.conf", r.iface,
+                                        v4 ? "force_igmp_version" : "force_mld_version"));
+    const auto forced_all = sysctl(v4 ? "net.ipv4.conf.all.force_igmp_version" : "net.ipv6.conf.all.force_mld_version");
+    const auto f = forced && *forced != 0 ? forced : forced_all;
+    r.version = v4 ? (f && (*f == 1 || *f == 2) ? 2 : 3) : (f && *f == 1 ? 1 : 2);
+    const bool to_group = (v4 && r.version == 2) || (!v4 && r.version == 1);
+    r.destination = to_group ? p.m->request.group.unmap().with_scope_id(0)
+                             : *core::ip_address::parse(v4 ? "224.0.0.22" : "ff02::16");
+    for (const auto& a : snap.addresses) {
+      if (a.index == r.index && a.local.is_v4() == v4) r.sources.push_back(a.local.with_scope_id(0));
+    }
+    struct base_chain {
+      chain_key key;
+      std::string hook, policy;
+      int prio = 0;
+    };
+    std::vector<base_chain> bases;
+    for (const auto& item : ruleset["nftables"]) {
+      if (!item.contains("chain")) continue;
+      const auto& c = item["chain"];
+      const std::string hook = c.value("hook", "");
+      const std::string family = c.value("family", "");
+      if (hook == "egress") {
+        if (family != "netdev" || !c.contains("dev") || !value_holds_word(c["dev"], r.iface, false)) continue;
+      } else if (hook != "output" && hook != "postrouting") {
+        continue;
+      } else if (family != "inet" && family != (v4 ? "ip" : "ip6")) {
+        continue;
+      }
+      bases.push_back({{family, c.value("table", ""), c.value("name", "")}, hook, c.value("policy", "accept"),
+                       c.contains("prio") && c["prio"].is_number_integer() ? c["prio"].get<int>() : 0});
+    }
+    // In the kernel's order: output (ip_local_out), postrouting
+    // (ip_output), then a netdev egress chain; at one hook by priority.
+    const auto rank = [](const base_chain& b) { return b.hook == "output" ? 0 : b.hook == "postrouting" ? 1 : 2; };
+    std::ranges::stable_sort(bases, [&](const base_chain& a, const base_chain& b) {
+      return std::pair(rank(a), a.prio) < std::pair(rank(b), b.prio);
+    });
+    const auto subject = fmt::format("{} reports on {}", v4 ? "IGMP" : "MLD", r.iface);
+    const auto what = fmt::format("the {} this host sends on {} when it joins (to {})", report_name(r), r.iface,
+                                  r.destination.to_string());
+    const std::string effect =
+        "the kernel makes the membership all the same, but the report never leaves: the querier and the multicast "
+        "routers never learn of the join, so a router (or a snooping switch with a querier) forwards the group to "
+        "no one here; on one link with the sender and no snooping switch the datagrams arrive without it";
+    bool any = false;
+    for (const auto& b : bases) {
+      report_walk w(ruleset, r);
+      const auto end = w.walk(b.key, tri::yes, {}, 0);
+      const auto& [family, table, name] = b.key;
+      for (const auto& h : w.hits) {
+        any = true;
+        const auto handle = h.rule["handle"].is_null() ? std::string("?") : json_text(h.rule["handle"]);
+        const bool sure = h.sure;
+        checks.push_back(
+            {"firewall", subject, check_status::warn,
+             fmt::format("the rule handle {} in {} {} chain {} ({}: {}) {} {}: {}", handle, h.rule.value("family", ""),
+                         h.rule.value("table", ""), h.rule.value("chain", ""),
+                         fmt::format("hook {} of base chain {}", b.hook, name), fmt::join(h.path, " -> "),
+                         sure ? "drops" : "may drop (a match on the way is not decided here)", what, effect),
+             h.rule["handle"].is_null()
+                 ? std::string()
+                 : fmt::format("nft delete rule {} {} {} handle {}", h.rule.value("family", ""),
+                               shell_quoted(h.rule.value("table", "")), shell_quoted(h.rule.value("chain", "")),
+                               handle),
+             json{{"rule", h.rule},
+                  {"hook", b.hook},
+                  {"path", h.path},
+                  {"report", {{"protocol", v4 ? "igmp" : "mld"}, {"version", r.version},
+                              {"destination", r.destination.to_string()}, {"sure", sure}}}},
+             fmt::format("tcpdump -ni {} {} shows whether reports leave after a join", shell_quoted(r.iface),
+                         v4 ? "igmp" : "'ip6[6] == 0 and ip6[40] == 58 and (ip6[48] == 143 or ip6[48] == 131)'")});
+      }
+      if (b.policy == "drop" && end == report_walk::end::fell_through && w.hits.empty()) {
+        any = true;
+        const auto accept = v4 ? std::string("ip protocol igmp accept")
+                               : std::string("icmpv6 type { mld-listener-report, mld2-listener-report } accept");
+        checks.push_back(
+            {"firewall", subject, check_status::warn,
+             fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts {}: {}",
+                         family, table, name, b.hook, what, effect),
+             fmt::format("nft insert rule {} {} {} {}", family, shell_quoted(table), shell_quoted(name), accept),
+             json{{"chain", {{"family", family}, {"table", table}, {"chain", name}, {"hook", b.hook},
+                             {"policy", "drop"}}},
+                  {"hook", b.hook},
+                  {"report", {{"protocol", v4 ? "igmp" : "mld"}, {"version", r.version},
+                              {"destination", r.destination.to_string()}, {"sure", !w.maybe_accepted}}}},
+             "it accepts the reports at the top of the chain"});
+      }
+      if (end == report_walk::end::dropped) break;  // the first sure drop is where it ends
+    }
+    if (!any && !bases.empty()) {
+      checks.push_back({"firewall", subject, check_status::ok,
+                        fmt::format("no nftables rule in the output path drops or rejects {}", what), "",
+                        {{"report", {{"protocol", v4 ? "igmp" : "mld"}, {"version", r.version}}}}, ""});
+    }
+  }
+}
+
 void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planned>& plan, const nft_ruleset& read,
                          std::vector<check_result>& checks) {
   // The datagrams of each (port, family): one kind per group and join interface.
@@ -5837,7 +6312,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       if (std::ranges::any_of(k.sources, [](const core::ip_address& a) { return !a.is_valid(); })) k.sources.clear();
       k.back.clear();
       for (const auto& a : k.sources) {
-        const auto r = netlink::route_to(a);
+        const auto r = route_back(a, k.index);
         k.back.push_back(r ? std::optional<std::uint32_t>(r->iface.index) : std::nullopt);
       }
     }
@@ -5901,6 +6376,12 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
         }
       }
     }
+  }
+  // The joins' own reports on their way out (trial h15y F3).
+  try {
+    report_firewall_checks(snap, plan, ruleset, checks);
+  } catch (const json::exception& e) {
+    unreadable("reports", e);
   }
 }
 
@@ -6549,6 +7030,19 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                                         undecided.size() == 1 ? "the" : "one of the"));
       continue;
     }
+    // The source is this host's own address, held by another interface:
+    // the kernel's martian-source drop, which no counter counts (the
+    // source_route FAIL; trial h15y F1).
+    const bool martian = std::ranges::any_of(checks, [&](const check_result& c) {
+      return c.check == "source_route" && c.status == check_status::fail && c.data.is_object() &&
+             c.data.value("own_address", false) &&
+             c.subject.ends_with(fmt::format(" -> {} on {}", group.to_string(), iface));
+    });
+    if (martian) {
+      said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
+                            "host's own address, uncounted (see the source_route line)");
+      continue;
+    }
     said.push_back(came + ": dropped on this host before any socket, by nothing the doctor reads (no firewall rule "
                           "on their way, no counter climbed: nstat -az shows which of the kernel's counters did)");
   }
@@ -6673,6 +7167,10 @@ void arrived_on_join(std::vector<check_result>& checks, const std::string& subje
       // A second join of a channel stays a WARN: heard here too, each
       // datagram may be counted twice.
       if (c.status == check_status::ok || c.data.value("joined_too", false)) continue;
+      // This host's own address as the source: the line says they come in
+      // here and are dropped as martians; seen arriving unreceived bears it
+      // out (trial h15y F1).
+      if (!received && c.data.value("own_address", false)) continue;
       // Seen coming in, not received: what keeps them away is on this
       // host; a line about that (strict rp_filter on the join interface's
       // own subnet, no route back) stays. Only the claim that they come in
@@ -6935,6 +7433,32 @@ struct deleted_link {
   std::uint32_t index = 0;
   double at = 0;
   std::uint32_t back = 0;
+  std::string renamed_from{};  ///< its name when the doctor started, when it was renamed since
+};
+
+// A join interface renamed during --listen (trial h15y F6): the kernel
+// keeps its memberships (by index); only the name the lines use is old.
+struct renamed_link {
+  std::uint32_t index = 0;
+  std::string from, to;
+  double at = 0;
+};
+
+// A join interface that lost addresses of a joined family during --listen
+// (trial h15y F7): what was removed, and when.
+struct lost_addresses {
+  std::uint32_t index = 0;
+  std::string name;
+  bool v4 = true;
+  double at = 0;                      // the first removal
+  std::vector<std::string> removed{};  // "10.77.1.2/24"
+  bool none_left = false;             // set at the end: no address of the family left
+};
+
+// The link events of --listen beyond deletions and gaps.
+struct link_news {
+  std::vector<renamed_link> renamed;
+  std::vector<lost_addresses> lost;
 };
 
 // The checks (interface, firewall) whose FAIL says that this host drops
@@ -6967,11 +7491,42 @@ struct link_gap {
 // its carrier, and came back, in `gaps`. False when the events can no
 // longer be read (the listening goes on without them).
 bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, double at,
-                    std::vector<deleted_link>& deleted, std::vector<link_gap>& gaps) {
+                    std::vector<deleted_link>& deleted, std::vector<link_gap>& gaps, link_news& news) {
   auto events = w.process();
   if (!events) return false;
+  // The name the doctor joined `index` by (the plan's).
+  const auto planned_name = [&plan](std::uint32_t index) {
+    const auto it = std::ranges::find_if(plan, [index](const planned& p) { return p.iface.index == index; });
+    return it != plan.end() ? std::string(it->iface.name.view()) : std::string();
+  };
+  const auto joins_family = [&plan](std::uint32_t index, bool v4) {
+    return std::ranges::any_of(
+        plan, [&](const planned& p) { return p.iface.index == index && p.m->request.group.is_v4() == v4; });
+  };
   for (const auto& e : *events) {
     const auto& l = e.link_value;
+    if (e.what == netlink::event::kind::address_removed) {
+      const auto& a = e.address_value;
+      const bool v4 = a.local.is_v4();
+      if (!joins_family(a.index, v4)) continue;
+      auto it = std::ranges::find_if(news.lost, [&](const lost_addresses& x) { return x.index == a.index && x.v4 == v4; });
+      if (it == news.lost.end()) {
+        const auto* now = w.state().link_by_index(a.index);
+        news.lost.push_back({a.index, now != nullptr ? now->name : planned_name(a.index), v4, at, {}, false});
+        it = std::prev(news.lost.end());
+      }
+      it->removed.push_back(fmt::format("{}/{}", a.local.with_scope_id(0).to_string(), unsigned{a.prefix_length}));
+      continue;
+    }
+    if (e.what == netlink::event::kind::link_changed && netlink::has(e.changed, netlink::link_change::name) &&
+        std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; })) {
+      auto it = std::ranges::find_if(news.renamed, [&](const renamed_link& r) { return r.index == l.index; });
+      if (it == news.renamed.end()) {
+        news.renamed.push_back({l.index, planned_name(l.index), l.name, at});
+      } else {
+        it->to = l.name;
+      }
+    }
     if (e.what == netlink::event::kind::link_changed &&
         std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; })) {
       const bool working = l.is_up() && l.has_carrier();
@@ -6983,7 +7538,12 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
     if (e.what == netlink::event::kind::link_removed) {
       if (std::ranges::any_of(plan, [&](const planned& p) { return p.iface.index == l.index; }) &&
           std::ranges::none_of(deleted, [&](const deleted_link& d) { return d.index == l.index; })) {
-        deleted.push_back({l.name, l.index, at, 0});
+        // The name it had last; the plan's when the event carries none
+        // (trial h15y F4: an empty name was printed).
+        deleted_link d{l.name.empty() ? planned_name(l.index) : l.name, l.index, at, 0};
+        const auto renamed = std::ranges::find_if(news.renamed, [&](const renamed_link& r) { return r.index == l.index; });
+        if (renamed != news.renamed.end()) d.renamed_from = renamed->from;
+        deleted.push_back(std::move(d));
       }
     } else if (e.what == netlink::event::kind::link_added) {
       for (auto& d : deleted) {
@@ -7031,32 +7591,124 @@ void link_gaps_said(const std::vector<link_gap>& gaps, double listen, std::vecto
   }
 }
 
+// How a join interface left this namespace: the watcher's link_removed
+// event is the same for a deletion and a move to another network
+// namespace (`ip link set DEV netns NS`; the kernel's RTM_DELLINK of a move
+// carries IFLA_NEW_NETNSID, which netlink::watcher does not pass on), so
+// both are said (trial h15y F5: a move was reported as a deletion).
+std::string gone_how(const deleted_link&) {
+  return "deleted or moved to another network namespace (netlink's event is the same for both)";
+}
+
 void deletions_said(const std::vector<deleted_link>& deleted, double listen, std::vector<check_result>& checks) {
   for (const auto& d : deleted) {
+    // The lines name it by the name the doctor joined it by.
+    const auto& subject = d.renamed_from.empty() ? d.name : d.renamed_from;
     const auto message = fmt::format(
-        "deleted during --listen, {:.1f} s into its {} s (index {}): the kernel dropped its memberships with it, so "
-        "nothing sent to them after that was heard; {}",
-        d.at, listen, d.index,
+        "{}{} during --listen, {:.1f} s into its {} s (index {}): gone from this namespace, the kernel dropped its "
+        "memberships here with it, so nothing sent to them after that was heard; {}",
+        d.renamed_from.empty() ? std::string() : fmt::format("renamed {} during --listen, then ", d.name),
+        gone_how(d), d.at, listen, d.index,
         d.back != 0 ? fmt::format("an interface of its name came back as index {}, which the doctor did not join (a "
                                   "run joins it again)",
                                   d.back)
                     : std::string("no interface of its name came back"));
-    const json data{{"index", d.index}, {"deleted", true}, {"deleted_after_s", d.at},
-                    {"came_back", d.back != 0 ? json(d.back) : json(nullptr)}};
-    const auto note = fmt::format("run the doctor again once {} is as it should be (ip -br link lists the interfaces)",
+    json data{{"index", d.index}, {"deleted", true}, {"deleted_after_s", d.at},
+              {"came_back", d.back != 0 ? json(d.back) : json(nullptr)}};
+    if (!d.renamed_from.empty()) data["renamed_to"] = d.name;
+    const auto note = fmt::format("run the doctor again once {} is as it should be (ip -br link lists the interfaces "
+                                  "here; ip -all netns exec ip -br link, those of every named namespace)",
                                   d.name);
     auto line = std::ranges::find_if(checks, [&](const check_result& c) {
-      return c.check == "interface" && c.subject == d.name && c.status == check_status::ok;
+      return c.check == "interface" && c.subject == subject && c.status == check_status::ok;
     });
     if (line != checks.end()) {
-      *line = {"interface", d.name, check_status::fail, message, "", data, note};
+      *line = {"interface", subject, check_status::fail, message, "", data, note};
     } else {
-      checks.push_back({"interface", d.name, check_status::fail, message, "", data, note});
+      checks.push_back({"interface", subject, check_status::fail, message, "", data, note});
     }
     for (auto& c : checks) {
-      if (c.check == "membership" && c.subject.ends_with(" on " + d.name)) {
-        c.message += fmt::format("; then {} was deleted during --listen, and the membership with it", d.name);
+      if (c.check == "membership" && c.subject.ends_with(" on " + subject)) {
+        c.message += fmt::format("; then {} was deleted or moved to another namespace during --listen, and the "
+                                 "membership here with it",
+                                 subject);
       }
+    }
+  }
+}
+
+// A join interface renamed during --listen: a harmless WARN on its
+// interface line (the memberships stay: the kernel keeps them by index),
+// saying the new name, which a run's -i now needs (trial h15y F6).
+void renames_said(const std::vector<renamed_link>& renamed, const std::vector<deleted_link>& deleted, double listen,
+                  std::vector<check_result>& checks) {
+  for (const auto& r : renamed) {
+    if (r.from == r.to) continue;
+    if (std::ranges::any_of(deleted, [&](const deleted_link& d) { return d.index == r.index; })) continue;
+    check_result c{"interface", r.from, check_status::warn,
+                   fmt::format("renamed {} during --listen, {:.1f} s into its {} s (index {}): the kernel keeps its "
+                               "memberships (by index), so nothing was lost by it; the lines here name it {}, its "
+                               "name when the doctor joined",
+                               r.to, r.at, listen, r.index, r.from),
+                   "", json{{"index", r.index}, {"renamed_to", r.to}, {"renamed_after_s", r.at}},
+                   fmt::format("a run or the doctor names it -i {} now (-i {} finds no interface)", shell_quoted(r.to),
+                               shell_quoted(r.from))};
+    mark_harmless(c);
+    auto line = std::ranges::find_if(checks, [&](const check_result& x) {
+      return x.check == "interface" && x.subject == r.from && x.status == check_status::ok;
+    });
+    if (line != checks.end()) {
+      *line = std::move(c);
+    } else {
+      checks.push_back(std::move(c));
+    }
+  }
+}
+
+// A join interface whose last address of a joined family was removed
+// during --listen (trial h15y F7). Measured for IPv4 (`ip addr flush`):
+// the kernel removes the routes through the link with its last address
+// (fib_disable_ip; the group's multicast route too), and keeps the
+// membership: datagrams still came in with rp_filter off (20 of 20), none
+// with it on (0 of 20: no route back to any sender is left).
+void lost_addresses_said(const std::vector<lost_addresses>& lost, const std::vector<deleted_link>& deleted,
+                         double listen, std::vector<check_result>& checks) {
+  for (const auto& x : lost) {
+    if (!x.none_left) continue;
+    if (std::ranges::any_of(deleted, [&](const deleted_link& d) { return d.index == x.index; })) continue;
+    const auto rp = x.v4 ? read_rp(x.name) : rp_value{};
+    const auto eff = rp.effective();
+    const bool drops = x.v4 && eff && *eff != 0;
+    const auto message =
+        x.v4 ? fmt::format("lost its last IPv4 address during --listen, {:.1f} s into its {} s (removed: {}): the "
+                           "kernel removed the routes through it with it (its multicast route too: a run without "
+                           "-i finds no route there now); the memberships stay, {}",
+                           x.at, listen, fmt::join(x.removed, ", "),
+                           drops ? fmt::format("but rp_filter {} on {} now drops every sender for want of a route "
+                                               "back (TcpExtIPReversePathFilter counts them)",
+                                               *eff, x.name)
+                                 : std::string("and with rp_filter off datagrams still come in"))
+             : fmt::format("lost its last IPv6 address during --listen, {:.1f} s into its {} s (removed: {}): no "
+                           "MLD report can be sent from it without a link-local address, and the routes through it "
+                           "went with the addresses",
+                           x.at, listen, fmt::join(x.removed, ", "));
+    const auto fix = x.removed.empty() ? std::string()
+                                       : fmt::format("ip {}addr add {} dev {}", x.v4 ? "" : "-6 ", x.removed.front(),
+                                                     shell_quoted(x.name));
+    check_result c{"interface", x.name, drops || !x.v4 ? check_status::fail : check_status::warn, message, fix,
+                   json{{"index", x.index},
+                        {"addresses_removed", x.removed},
+                        {"family", x.v4 ? "IPv4" : "IPv6"},
+                        {"removed_after_s", x.at}},
+                   fmt::format("it puts back the first address removed; a run again once {} has its addresses",
+                               x.name)};
+    auto line = std::ranges::find_if(checks, [&](const check_result& y) {
+      return y.check == "interface" && y.subject == x.name && y.status == check_status::ok;
+    });
+    if (line != checks.end()) {
+      *line = std::move(c);
+    } else {
+      checks.push_back(std::move(c));
     }
   }
 }
@@ -7074,8 +7726,12 @@ struct unrouted_listen {
   std::vector<std::string> heard_text;  // per group: "43 datagrams on eth1, none on eth0"
   std::vector<std::string> links;       // every link listened on
   json heard_on = json::array();        // the links that heard any, most first
-  json per_link = json::object();       // any-source (or exclude) joins: each link's datagrams
-  json sources_heard_on = json::object();  // include sources: the link each was heard on (most)
+  // Per group (several groups without a route were overwriting each
+  // other's when keyed by link or source alone): {GROUP: {LINK: datagrams}}
+  // of its any-source (or exclude) joins, {GROUP: {SOURCE: LINK}} of its
+  // include sources, the link each was heard on most.
+  json per_link = json::object();
+  json sources_heard_on = json::object();
 };
 
 unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot& snap,
@@ -7115,7 +7771,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
     for (const auto& [name, n] : per_link) {
       parts.push_back(n > 0 ? fmt::format("{} on {}", count_text(n, "datagram", "datagrams"), name)
                             : fmt::format("none on {}", name));
-      out.per_link[name] = n;
+      out.per_link[g.to_string()][name] = n;
       if (n > 0) heard_links.push_back(name);
     }
     std::map<core::ip_address, std::string> source_link_heard;
@@ -7132,7 +7788,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
         continue;
       }
       source_link_heard[src] = list.front().first;
-      out.sources_heard_on[src.to_string()] = list.front().first;
+      out.sources_heard_on[g.to_string()][src.to_string()] = list.front().first;
     }
     for (const auto& name : heard_links) {
       if (std::find(out.heard_on.begin(), out.heard_on.end(), json(name)) == out.heard_on.end()) {
@@ -7326,6 +7982,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   auto link_events = netlink::watcher::open();
   std::vector<deleted_link> deleted;
   std::vector<link_gap> gaps;
+  link_news news;
   const std::size_t watch_at = fds.size();
   if (link_events) fds.push_back({link_events->fd(), POLLIN, 0});
   // An IPv6 group with no interface to join on: the packet socket on each
@@ -7395,7 +8052,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if ((fds[i].revents & POLLIN) == 0) continue;
       if (link_events && i == watch_at) {
         const auto at = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-        if (!note_deletions(*link_events, plan, at, deleted, gaps)) fds[i].fd = -1;
+        if (!note_deletions(*link_events, plan, at, deleted, gaps, news)) fds[i].fd = -1;
         continue;
       }
       if (i >= probe_taps_at) {
@@ -7476,9 +8133,23 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   if (link_events) {
     (void)note_deletions(*link_events, plan,
                          std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(), deleted,
-                         gaps);
+                         gaps, news);
+    // An address family left with no address on the link by the end.
+    for (auto& x : news.lost) {
+      x.none_left = std::ranges::none_of(link_events->state().addresses, [&](const netlink::address& a) {
+        return a.index == x.index && a.local.is_v4() == x.v4;
+      });
+      if (const auto* now = link_events->state().link_by_index(x.index)) x.name = now->name;
+    }
+  }
+  // The lines name a renamed link by its name at the start: its losses too.
+  for (auto& x : news.lost) {
+    const auto r = std::ranges::find_if(news.renamed, [&](const renamed_link& y) { return y.index == x.index; });
+    if (r != news.renamed.end()) x.name = r->from;
   }
   deletions_said(deleted, s.listen, checks);
+  renames_said(news.renamed, deleted, s.listen, checks);
+  lost_addresses_said(news.lost, deleted, s.listen, checks);
   // A link deleted is said so; its going down before that is no gap of its own.
   std::erase_if(gaps, [&deleted](const link_gap& g) {
     return std::ranges::any_of(deleted, [&g](const deleted_link& d) { return d.index == g.index; });
@@ -8150,9 +8821,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
              "the routers on the way delivered them";
     } else if (!deleted.empty()) {
       std::vector<std::string> names;
-      for (const auto& d : deleted) names.push_back(d.name);
-      why = fmt::format("; {} deleted during --listen, and the memberships with {} (see the interface line)",
+      for (const auto& d : deleted) {
+        names.push_back(d.renamed_from.empty() ? d.name : fmt::format("{} (renamed {})", d.renamed_from, d.name));
+      }
+      why = fmt::format("; {} deleted or moved to another namespace during --listen, and the memberships here with "
+                        "{} (see the interface line)",
                         fmt::join(names, ", "), names.size() == 1 ? "it" : "them");
+      note = "the interface line says what happened: nothing here says anything of the sender";
+    } else if (std::ranges::any_of(news.lost, [](const lost_addresses& x) { return x.none_left; })) {
+      std::vector<std::string> names;
+      for (const auto& x : news.lost) {
+        if (x.none_left) names.push_back(fmt::format("{} (its last {} address)", x.name, x.v4 ? "IPv4" : "IPv6"));
+      }
+      why = fmt::format("; {} lost during --listen (see the interface line)", fmt::join(names, ", "));
       note = "the interface line says what happened: nothing here says anything of the sender";
     } else if (!input_dropped.empty()) {
       // They came, and IPv6's input lookup refused them (trial15n 4).

@@ -46,6 +46,20 @@ struct route {
   /// route_to, the matched entry's (16 of 239.77.0.0/16) from
   /// matched_route, 0 for a default route.
   std::uint8_t prefix_length = 0;
+  /// One path of a multipath (ECMP) route.
+  struct nexthop {
+    core::interface_ref iface{};  ///< rtnh_ifindex with its name
+    std::optional<core::ip_address> gateway{};  ///< its RTA_GATEWAY, when it has one
+  };
+  /// Every path of a multipath route (RTA_MULTIPATH), in the kernel's
+  /// order; empty for a route of one path. Only matched_route's answer and
+  /// covering_routes' entries carry them: route_to's (a lookup) names the
+  /// one path the kernel's hash picked for that flow, in `iface` and
+  /// `gateway`. From matched_route, `iface` and `gateway` are the first
+  /// path's then (the entry itself has no RTA_OIF). IPv4's reverse-path
+  /// filter accepts a datagram that comes in on any of these paths'
+  /// interfaces (fib_info_nh_uses_dev), strict mode too.
+  std::vector<nexthop> nexthops{};
 };
 
 /// Ask the kernel which route it would use to send to `destination` from
