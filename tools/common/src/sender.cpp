@@ -138,8 +138,8 @@ std::optional<int> make_room_for(std::size_t sockets, const reporter& out) {
   constexpr std::size_t besides = 1;
   auto r = ensure_descriptors(sockets, besides,
                               "these groups need {number} sockets (one per group and line), past the hard limit on "
-                              "open files: raise it (ulimit -Hn)");
-  if (!r) return out.fail(exit_setup, r.error());
+                              "open files");
+  if (!r) return out.fail(exit_setup, r.error().message(), code_name(r.error().cause));
   return std::nullopt;
 }
 
