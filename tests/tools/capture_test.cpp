@@ -29,6 +29,7 @@
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <mcnet/tools/capture.hpp>
@@ -814,6 +815,93 @@ TEST_F(NetToolsCapture, AnInterruptedReplaySaysHowMuchItSent) {
   // The whole capture sent: no warning, exit 0.
   const auto whole = send(h, {"-i", "eth0", "--replay", file, "--loop", "2"});
   EXPECT_FALSE(test::tools::find_event(json_lines(whole.standard_output), "warning")) << whole.output;
+}
+
+// trial h16x M1: a replay read its capture whole first, holding about 3.2
+// times the file in memory, so a large capture ended in std::bad_alloc. It
+// streams the file now: the largest resident size of a replay of a 60 MB
+// capture is that of a 1 MB one, give or take a few MB, far below the
+// file's size. GNU time measures it (its child's ru_maxrss, wait4(2)): a
+// child spawned by the test itself would count the test's own peak, which
+// exec(2) carries over from the memory it shared (vfork).
+TEST_F(NetToolsCapture, AReplayStreamsItsCaptureInMemoryThatDoesNotGrowWithTheFile) {
+  MCNET_REQUIRE_PROGRAM(gnu_time, "time", "time");
+  auto net = test::network::lan(1);
+  const auto& h = (*net)[0];
+  // `count` datagrams of 1000 bytes to 239.255.94.30:5000, 1 us apart.
+  auto capture = [&](const std::string& name, int count) {
+    const auto file = dir.file(name);
+    const auto frame = ipv4(udp(1, 5000, std::string(1000, 'x')), 1, 0, {239, 255, 94, 30});
+    write_frames(file, DLT_RAW, std::vector<bytes>(static_cast<std::size_t>(count), frame), 1000);
+    return file;
+  };
+  // mcast-send --replay FILE as fast as possible in h: its peak RSS in KiB.
+  auto replay_peak = [&](const std::string& file) -> long {
+    const auto r = h.exec({gnu_time, "-f", "maxrss=%M", MCAST_SEND, "-q", "-i", "eth0", "--speed", "0", "--replay", file},
+                          {}, 60s);
+    EXPECT_TRUE(r.status.success()) << r.output;
+    const auto at = r.output.rfind("maxrss=");
+    if (at == std::string::npos) {
+      ADD_FAILURE() << r.output;
+      return 0;
+    }
+    return std::stol(r.output.substr(at + 7));
+  };
+  const auto small = replay_peak(capture("small.pcap", 1000));
+  const auto large_file = capture("large.pcap", 60000);
+  ASSERT_GT(std::filesystem::file_size(large_file), 60'000'000u);
+  const auto large = replay_peak(large_file);
+  EXPECT_GT(small, 0);
+  EXPECT_LT(large, small + 8 * 1024) << "peak RSS " << large << " KiB for 60 MB of capture, " << small
+                                     << " KiB for 1 MB";
+}
+
+// trial h16x M1: a SIGINT while the capture was read waited for the whole
+// file (or for std::bad_alloc), then was said as one "while opening the
+// sockets". The read stops at the next frame, says what it read and that
+// nothing was sent, the summary follows, exit 2. (In a child process: the
+// stop flag is process-wide and never cleared.)
+TEST(ReplayPlan, ASignalWhileTheCaptureIsReadStopsTheReadAndSaysSo) {
+  scratch_dir dir;
+  const auto file = dir.file("read.pcap");
+  write_frames(file, DLT_RAW,
+               {ipv4(udp(1, 5000, "a"), 1, 0, {239, 77, 1, 1}), ipv4(udp(1, 5000, "b"), 1, 0, {239, 77, 1, 1})});
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    tools::stop_on_signals();
+    ::kill(::getpid(), SIGINT);
+    const auto p = plan_of({"--json", "-i", "fake0", "--replay", file});
+    const auto text = std::to_string(p.exit) + "\n" + p.err + "\x1e" + p.out;
+    (void)!::write(fds[1], text.data(), text.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  const auto split = got.find('\x1e');
+  ASSERT_NE(split, std::string::npos) << got;
+  const auto err = got.substr(0, split);
+  const auto out = got.substr(split + 1);
+  const auto size = std::filesystem::file_size(file);
+  EXPECT_EQ(err, fmt::format("2\nmcast-send: warning: interrupted by a signal while reading --replay {}: 0 frames and "
+                             "0 datagrams to replay read of a {:.1f} MB file, nothing sent\n",
+                             file, static_cast<double>(size) / 1e6));
+  test::tools::expect_schema_conform(out);
+  const auto events = json_lines(out);
+  const json* w = test::tools::find_event(events, "warning");
+  ASSERT_NE(w, nullptr) << out;
+  EXPECT_EQ(field(*w, "code"), "setup_interrupted");
+  const json* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << out;
+  EXPECT_EQ((*summary)["total"]["sent"], 0) << out;
 }
 
 TEST_F(NetToolsCapture, ReplayBadInputSendsNothing) {

@@ -1151,6 +1151,10 @@ const std::vector<std::pair<std::string, std::string>> refused_specs = {
     {"0.0.0.0,232.1.1.1", "source_not_unicast"},
     {"::,[ff3e::1]:5000", "source_not_unicast"},
     {"239.1.1.9,232.1.1.1", "source_not_unicast"},
+    {"127.0.0.1,232.1.1.1", "source_not_unicast"},  // trial h16x L6: joined silently before
+    {"::1,[ff3e::1]:5000", "source_not_unicast"},
+    {"0.0.0.1,232.1.1.1", "source_not_unicast"},  // only a route warning before
+    {"240.0.0.1,232.1.1.1", "source_not_unicast"},
     {"ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "value_out_of_range"},
     {"[ff02:ffff:ffff:ffff:ffff:ffff:ffff:ffff%fake0]:5000+2", "value_out_of_range"},
     {"239.255.255.255+2", "not_multicast"},

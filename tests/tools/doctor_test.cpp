@@ -38,6 +38,7 @@
 #include <mcnet/core/socket_options.hpp>
 #include <mcnet/core/sysctl.hpp>
 #include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/output.hpp>
 #include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/run_checks.hpp>
 
@@ -213,6 +214,30 @@ TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
   EXPECT_EQ(tools::doctor_exit_code(checks), 0);
   checks.push_back({"firewall", "nftables", tools::check_status::skip, "nft is not installed", "", {}, ""});
   EXPECT_EQ(tools::doctor_exit_code(checks), 0) << "a check not made is not a warning";
+}
+
+// A review of trial h16x: the doctor's messages and notes showed names from
+// outside without the backslash doubling text output gives them
+// (text_name), so an interface named with the four characters q\x1b and
+// one named q<ESC> read alike once ESC is shown as \x1b. The name in the
+// prose is doubled; the fix, a command to paste, keeps it as one shell word.
+TEST(Doctor, NamesFromOutsideInMessagesAreShownAsTextShowsThem) {
+  mcnet::netlink::link four;
+  four.index = 7;
+  four.name = "q\\x1b";
+  four.mtu = 1000;
+  const auto c = tools::ipv6_mtu_cause(four);
+  ASSERT_TRUE(c.has_value());
+  EXPECT_NE(c->message.find("removed IPv6 from q\\\\x1b (no IPv6"), std::string::npos) << c->message;
+  EXPECT_NE(c->message.find("no net.ipv6.conf.q\\\\x1b keys"), std::string::npos) << c->message;
+  EXPECT_EQ(c->fix, "ip link set dev 'q\\x1b' mtu 1280") << "the command names the interface as it is";
+  mcnet::netlink::link esc = four;
+  esc.name = "q\x1b";
+  const auto e = tools::ipv6_mtu_cause(esc);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_NE(tools::visible_text(e->message), tools::visible_text(c->message)) << "the two names read apart";
+  EXPECT_NE(tools::visible_text(e->message).find("removed IPv6 from q\\x1b (no IPv6"), std::string::npos)
+      << tools::visible_text(e->message);
 }
 
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.

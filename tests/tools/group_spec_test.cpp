@@ -279,6 +279,37 @@ TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
   }
   EXPECT_NE(tools::parse_group_spec("::ffff:10.77.0.1,[ff3e::1]:5000").error().message().find("v4-mapped"),
             std::string::npos);
+  // trial h16x L6: sources that can never be a multicast sender's address
+  // were joined (loopback, silently) or only warned about by the route
+  // check (0.0.0.1, 240.0.0.1): refused, each with its reason, by both tools.
+  const std::vector<std::pair<std::string, std::string>> never = {
+      {"127.0.0.1,232.1.1.1", "a loopback address (127.0.0.0/8), which never leaves its host"},
+      {"127.77.0.9,232.1.1.1:5000", "a loopback address (127.0.0.0/8), which never leaves its host"},
+      {"!127.0.0.1,239.1.1.1", "a loopback address (127.0.0.0/8), which never leaves its host"},
+      {"::1,[ff3e::1]:5000", "the loopback address (::1), which never leaves its host"},
+      {"0.0.0.1,232.1.1.1", "0.0.0.0/8, \"this network\" (RFC 1122), never a sender's address"},
+      {"240.0.0.1,232.1.1.1", "240.0.0.0/4, reserved (class E, RFC 1112), never a sender's address"},
+      {"255.255.255.254,232.1.1.1", "240.0.0.0/4, reserved (class E, RFC 1112), never a sender's address"},
+      {"255.255.255.255,232.1.1.1", "the broadcast address, never a sender's address"},
+      {"0.0.0.0,232.1.1.1", "the unspecified address, never a sender's address"},
+      {"::,[ff3e::1]:5000", "the unspecified address, never a sender's address"},
+      {"239.1.1.9,232.1.1.1", "a multicast address, never a sender's address"},
+      {"[ff3e::2],[ff3e::1]:5000", "a multicast address, never a sender's address"},
+  };
+  for (const auto& [spec, why] : never) {
+    for (auto user : {tools::spec_user::receiver, tools::spec_user::sender}) {
+      if (spec[0] == '!' && user == tools::spec_user::sender) continue;
+      const auto r = tools::parse_group_spec(spec, user);
+      ASSERT_FALSE(r) << spec;
+      EXPECT_EQ(r.error().code, errc::source_not_unicast) << spec;
+      EXPECT_NE(r.error().message().find(why), std::string::npos) << spec << ": " << r.error().message();
+    }
+  }
+  // Their neighbours are senders' addresses.
+  for (const char* good : {"1.0.0.1,232.1.1.1", "126.255.255.255,232.1.1.1", "128.0.0.1,232.1.1.1",
+                           "223.255.255.255,232.1.1.1", "::2,[ff3e::1]:5000", "fd77::1,[ff3e::1]:5000"}) {
+    EXPECT_TRUE(tools::parse_group_spec(good)) << good;
+  }
   EXPECT_TRUE(tools::parse_group_spec("fd77::1,[ff3e::1]:5000"));
   // mcast-send binds to a link-local source on the spec's interface: it needs one.
   auto ll = tools::parse_group_spec("fe80::1,[ff3e::1]:5000", tools::spec_user::sender);

@@ -302,6 +302,34 @@ TEST(NetMcastSend, ADurationSendsEveryDatagramDueBeforeItsEnd) {
   }
 }
 
+// trial h16x L3: `-r 1pps -d 1e-300` sent nothing and said exit 0 (-d
+// had passed before the first turn of the send loop). The first datagram
+// is due at the start: any -d sends it, paced or not, and no more.
+TEST(NetMcastSend, ADurationTooShortForTheClockStillSendsTheFirstDatagram) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto group = core::ip_address::v4(239, 255, 50, 12);
+  for (const auto& rate : std::vector<std::vector<std::string>>{{"-r", "1pps"}, {"-r", "1000000pps"}, {}}) {
+    for (const char* d : {"1e-300", "1e-9", "0.0000001"}) {
+      std::vector<std::string> argv{MCAST_SEND, "--json", "-i", "eth0", "-d", d};
+      argv.insert(argv.end(), rate.begin(), rate.end());
+      argv.push_back(fmt_spec(group, 5000));
+      const auto r = (*net)[0].exec(argv, {}, 10s);
+      ASSERT_TRUE(r.status.success()) << r.output;
+      nlohmann::json summary;
+      for (const auto& e : test::tools::json_lines(r.standard_output)) {
+        if (e["event"] == "summary") summary = e;
+      }
+      ASSERT_FALSE(summary.is_null()) << r.output;
+      if (rate.empty()) {
+        EXPECT_GE(summary["total"]["sent"].get<int>(), 1) << d << " unpaced\n" << r.output;
+      } else {
+        EXPECT_EQ(summary["total"]["sent"], 1) << d << " " << rate[1] << "\n" << r.output;
+      }
+    }
+  }
+}
+
 // trial20j 1: --burst 4 over 3 groups sent 400, 200 and 200 in 2 s at
 // 400 pps: every step began again at the first group. Each group gets its
 // share whatever the burst.

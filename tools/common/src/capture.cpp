@@ -308,7 +308,7 @@ std::uint64_t capture_contents::skipped_total() const noexcept {
   return n;
 }
 
-tl::expected<capture_contents, std::string> read_capture(const std::string& path) {
+tl::expected<capture_reader, std::string> capture_reader::open(const std::string& path) {
   // libpcap would call it a truncated file header.
   std::error_code size_error;
   if (std::filesystem::is_regular_file(path, size_error) && std::filesystem::file_size(path, size_error) == 0 &&
@@ -329,30 +329,42 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
   std::array<char, PCAP_ERRBUF_SIZE> why{};
   pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, why.data());
   if (p == nullptr) return tl::unexpected(fmt::format("--replay {}: {}", text_name(path), why.data()));
-  struct closer {
-    pcap_t* p;
-    ~closer() { pcap_close(p); }
-  } close_at_end{p};
-  capture_contents c;
-  const int dlt = pcap_datalink(p);
-  const char* name = pcap_datalink_val_to_name(dlt);
-  c.link_type = name != nullptr ? name : fmt::format("{}", dlt);
+  capture_reader r;
+  r.pcap_ = p;
+  r.path_ = path;
+  r.dlt_ = pcap_datalink(p);
+  const char* name = pcap_datalink_val_to_name(r.dlt_);
+  r.link_type_ = name != nullptr ? name : fmt::format("{}", r.dlt_);
+  const int dlt = r.dlt_;
   if (dlt != DLT_EN10MB && dlt != DLT_LINUX_SLL && dlt != DLT_LINUX_SLL2 && dlt != DLT_RAW && dlt != DLT_IPV4 &&
       dlt != DLT_IPV6) {
     return tl::unexpected(fmt::format("--replay {}: link type {} is not read (Ethernet, Linux cooked SLL/SLL2 or "
                                       "raw IP)",
-                                      text_name(path), c.link_type));
+                                      text_name(path), r.link_type_));
   }
+  return r;
+}
+
+capture_reader::capture_reader(capture_reader&& o) noexcept
+    : path_(std::move(o.path_)), pcap_(std::exchange(o.pcap_, nullptr)), dlt_(o.dlt_), frames_(o.frames_),
+      skipped_(o.skipped_), link_type_(std::move(o.link_type_)), error_(std::move(o.error_)) {}
+
+capture_reader::~capture_reader() {
+  if (pcap_ != nullptr) pcap_close(static_cast<pcap_t*>(pcap_));
+}
+
+capture_reader::step capture_reader::next(captured_datagram& d) {
+  auto* p = static_cast<pcap_t*>(pcap_);
   pcap_pkthdr* h = nullptr;
   const u_char* bytes = nullptr;
   int r = 0;
   while ((r = pcap_next_ex(p, &h, &bytes)) == 1) {
-    ++c.frames;
-    captured_datagram d;
+    ++frames_;
+    d = captured_datagram{};
     const auto* frame = reinterpret_cast<const std::byte*>(bytes);
-    const auto k = parse_frame(dlt, {frame, h->caplen}, d);
+    const auto k = parse_frame(dlt_, {frame, h->caplen}, d);
     if (k != frame_skip::none) {
-      ++c.skipped[static_cast<std::size_t>(k)];
+      ++skipped_[static_cast<std::size_t>(k)];
       continue;
     }
     // A savefile's seconds are unsigned 32 bits (pcap-savefile(5)); libpcap
@@ -360,11 +372,30 @@ tl::expected<capture_contents, std::string> read_capture(const std::string& path
     // reads as negative: taken back as the unsigned value it was.
     const std::int64_t seconds = h->ts.tv_sec < 0 ? static_cast<std::int64_t>(static_cast<std::uint32_t>(h->ts.tv_sec))
                                                   : static_cast<std::int64_t>(h->ts.tv_sec);
-    c.datagrams.push_back({d.source, d.destination, d.source_port, d.port,
-                           std::chrono::seconds(seconds) + std::chrono::nanoseconds(h->ts.tv_usec),
+    d.time = std::chrono::seconds(seconds) + std::chrono::nanoseconds(h->ts.tv_usec);
+    return step::datagram;
+  }
+  if (r == PCAP_ERROR) {
+    error_ = fmt::format("--replay {}: {}", text_name(path_), pcap_geterr(p));
+    return step::error;
+  }
+  return step::end;
+}
+
+tl::expected<capture_contents, std::string> read_capture(const std::string& path) {
+  auto reader = capture_reader::open(path);
+  if (!reader) return tl::unexpected(reader.error());
+  capture_contents c;
+  c.link_type = reader->link_type();
+  captured_datagram d;
+  capture_reader::step r{};
+  while ((r = reader->next(d)) == capture_reader::step::datagram) {
+    c.datagrams.push_back({d.source, d.destination, d.source_port, d.port, d.time,
                            std::vector<std::byte>(d.payload.begin(), d.payload.end())});
   }
-  if (r == PCAP_ERROR) return tl::unexpected(fmt::format("--replay {}: {}", text_name(path), pcap_geterr(p)));
+  c.frames = reader->frames();
+  c.skipped = reader->skipped();
+  if (r == capture_reader::step::error) return tl::unexpected(reader->error());
   return c;
 }
 

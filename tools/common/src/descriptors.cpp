@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <cerrno>
 
+#include <fmt/format.h>
+
 namespace mcnet::tools {
 
 standard_descriptors occupy_standard_descriptors() noexcept {
@@ -35,22 +37,39 @@ std::size_t open_descriptors() noexcept {
   return n > 0 ? n - 1 : 0;  // the directory's own descriptor
 }
 
-result<void> ensure_descriptors(std::size_t sockets, std::size_t besides, std::string_view hint) {
+tl::expected<void, descriptor_error> ensure_descriptors(std::size_t sockets, std::size_t besides,
+                                                        std::string_view hint) {
+  const auto failed = [](const error& e) {
+    return tl::unexpected(descriptor_error{e.code, e, e.message()});
+  };
   // Descriptors take the lowest free number: all fit while their count
   // stays within the soft limit.
-  const std::size_t needed = open_descriptors() + sockets + besides;
+  const std::size_t open_now = open_descriptors();
+  const std::size_t needed = open_now + sockets + besides;
   rlimit lim{};
-  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "getrlimit", "RLIMIT_NOFILE"));
+  if (::getrlimit(RLIMIT_NOFILE, &lim) != 0) return failed(error::from_errno(errno, "getrlimit", "RLIMIT_NOFILE"));
   if (lim.rlim_cur >= needed) return {};
   if (lim.rlim_max < needed) {
-    return fail(error::from_errno(EMFILE, "plan", "RLIMIT_NOFILE")
-                    .with_number(static_cast<std::int64_t>(sockets))
-                    .with_hint(hint));
+    const auto e = error::from_errno(EMFILE, "plan", "RLIMIT_NOFILE")
+                       .with_number(static_cast<std::int64_t>(sockets))
+                       .with_hint(hint);
+    const auto limit_text = [](rlim_t v) {
+      return v == RLIM_INFINITY ? std::string("unlimited") : fmt::format("{}", v);
+    };
+    // The whole count, both limits and the way up (trial h16x L5: only the
+    // socket count was said, and "ulimit -Hn" without a number).
+    return tl::unexpected(descriptor_error{
+        e.code, e,
+        fmt::format("{}: {} descriptors in all ({} open now, {} sockets, {} more the run opens), and the limit on "
+                    "open files (RLIMIT_NOFILE) is {} (soft) and {} (hard): raise the hard limit to {} or more (as "
+                    "root: ulimit -Hn {} in the shell that starts the tool, or start it with prlimit --nofile={}:{})",
+                    e.message(), needed, open_now, sockets, besides, limit_text(lim.rlim_cur),
+                    limit_text(lim.rlim_max), needed, needed, needed, needed)});
   }
   // Twice what is needed when the hard limit allows: the run's transient
   // descriptors (netlink lookups) never meet the limit.
   lim.rlim_cur = std::max<rlim_t>(needed, std::min<rlim_t>(lim.rlim_max, needed * 2));
-  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return fail(error::from_errno(errno, "setrlimit", "RLIMIT_NOFILE"));
+  if (::setrlimit(RLIMIT_NOFILE, &lim) != 0) return failed(error::from_errno(errno, "setrlimit", "RLIMIT_NOFILE"));
   return {};
 }
 

@@ -487,7 +487,7 @@ std::string v6_addresses_lost(const netlink::link& l) {
   return fmt::format("; its IPv6 addresses went with the link (keep_addr_on_down 0): the link-local one and a router "
                      "advertisement's come back by themselves, one added by hand does not: add it again once {} is up "
                      "(ip -6 addr add ADDRESS/LEN dev {})",
-                     l.name, shell_quoted(l.name));
+                     text_name(l.name), shell_quoted(l.name));
 }
 
 
@@ -506,7 +506,7 @@ std::optional<check_result> ipv6_mtu_cause(const netlink::link& l) {
       fmt::format("the MTU {} is below IPv6's minimum {}: the kernel removed IPv6 from {} (no IPv6 address, not even "
                   "link-local, no net.ipv6.conf.{} keys), so no IPv6 group can be joined there and no MLD report "
                   "sent (a join fails with EINVAL)",
-                  l.mtu, ipv6_min_mtu, l.name, l.name),
+                  l.mtu, ipv6_min_mtu, text_name(l.name), text_name(l.name)),
       fmt::format("ip link set dev {} mtu {}", dev, ipv6_min_mtu),
       {{"mtu", l.mtu}, {"ipv6_min_mtu", ipv6_min_mtu}},
       fmt::format("IPv6 comes back with the MTU (1500 is Ethernet's usual one): its link-local address and its "
@@ -556,18 +556,20 @@ void loopback_checks(const netlink::link& l, const std::set<int>& families, cons
         v4 ? fmt::format("{} is the loopback: only datagrams this host itself sends out of {} arrive on it (mcast-send "
                          "-i {}); nothing from another host ever comes in there, and the IGMP reports of a join there "
                          "reach no router or switch (its MULTICAST flag, off by default, changes none of this)",
-                         l.name, l.name, l.name)
+                         text_name(l.name), text_name(l.name), text_name(l.name))
            : fmt::format("{} is the loopback, and the kernel gives it no IPv6 multicast route (no ff00::/8 in table "
                          "local, which every other link gets as it comes up): not even a sender on this host can send "
                          "an IPv6 group out of {} (Network is unreachable), and nothing from another host ever comes "
                          "in there, so no datagram of the group arrives on it",
-                         l.name, l.name);
+                         text_name(l.name), text_name(l.name));
     checks.push_back({"interface", l.name, v4 ? check_status::warn : check_status::fail, what, fix,
                       {{"loopback", true}},
                       fmt::format("join on the interface of the link the sender is on: -i IFACE or the spec's %IFACE "
                                   "(ip -br link lists the interfaces){}{}",
-                                  routed ? fmt::format("; the group's route leads by {}", *routed) : std::string(),
-                                  v4 ? fmt::format("; {} serves a sender on this host alone", l.name) : std::string())});
+                                  routed ? fmt::format("; the group's route leads by {}", text_name(*routed))
+                                         : std::string(),
+                                  v4 ? fmt::format("; {} serves a sender on this host alone", text_name(l.name))
+                                     : std::string())});
   }
 }
 
@@ -610,13 +612,13 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
              fmt::format("the interface {} (index {}) that the run joined {} on was deleted during the run, and the "
                          "memberships and the route with it: nothing is received since; the run does not join "
                          "again elsewhere",
-                         subject, index, by_route),
+                         text_name(subject), index, by_route),
              "", {{"index", index}, {"deleted", true}},
              fmt::format("recreate {} as it was made (a run still going joins it again when it comes back), with its "
                          "route (ip {}route replace {} dev {}); or run again on an existing interface where the group "
                          "arrives: mcast-recv -i IFACE, or no -i once the group's route leads there (ip -br link lists "
                          "the interfaces)",
-                         subject, joins->front()->m->request.group.is_v4() ? "" : "-6 ",
+                         text_name(subject), joins->front()->m->request.group.is_v4() ? "" : "-6 ",
                          joins->front()->followed->prefix, shell_quoted(subject))});
         continue;
       }
@@ -645,7 +647,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
       // Where the (first) group's route leads now, if anywhere.
       const auto now = netlink::route_to(joins->front()->m->request.group);
       const auto now_text = now ? fmt::format("{}'s route leads by {} now, where the run is not joined",
-                                              joins->front()->m->request.group.to_string(), now->iface.name.view())
+                                              joins->front()->m->request.group.to_string(),
+                                              text_name(now->iface.name.view()))
                                 : fmt::format("{} has no route now", joins->front()->m->request.group.to_string());
       checks.push_back({"interface", n, check_status::fail,
                         fmt::format("the interface is down: the run joined {} on it, and nothing is received on it; "
@@ -671,7 +674,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
         note = fmt::format("{}{} has no route now: taking {} down removed the routes through it, and up again it "
                            "gets back its addresses' routes, not a multicast route; this join names {} and needs "
                            "none, a run without -i does: ip link set dev {} up && ip route replace 224.0.0.0/4 dev {}",
-                           note.empty() ? std::string() : note + "; ", unrouted, n, n, dev, dev);
+                           note.empty() ? std::string() : note + "; ", unrouted, text_name(n), text_name(n), dev, dev);
       }
       checks.push_back({"interface", n, check_status::fail,
                         "the interface is down: nothing is received on it", "ip link set dev " + dev + " up",
@@ -720,9 +723,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                         fmt::format("{} is a port of the {} {}: the kernel receives what comes in on a port on {}, "
                                     "never on the port, so a join on {} takes none of the group's datagrams (and an "
                                     "address on {} would change nothing): the join belongs on {}",
-                                    n, master->kind, to, to, n, n, to),
+                                    text_name(n), master->kind, text_name(to), text_name(to), text_name(n),
+                                    text_name(n), text_name(to)),
                         fix, {{"master", to}, {"master_kind", master->kind}},
-                        fmt::format("join on {} (-i {}, or the spec's %{})", to, shell_quoted(to), to)});
+                        fmt::format("join on {} (-i {}, or the spec's %{})", text_name(to), shell_quoted(to),
+                                    text_name(to))});
       continue;
     }
     std::vector<std::string> addrs;
@@ -765,7 +770,8 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                         "packet that comes in on {} before any socket (its Ip6InDiscards counts "
                                         "them: /proc/net/dev_snmp6/{}) and every MLD report it sends there "
                                         "(Ip6OutDiscards): no datagram of the group is received{}",
-                                        n, n, n, l->is_up() ? "" : ", and the link is down"),
+                                        text_name(n), text_name(n), text_name(n),
+                                        l->is_up() ? "" : ", and the link is down"),
                             enable, {{"disable_ipv6", 1}},
                             l->is_up() ? std::string()
                                        : fmt::format("the link is down too: the interface line's fix (ip link set dev "
@@ -5498,12 +5504,13 @@ std::vector<fw_hit> firewall_hits(const json& ruleset, const fw_packet& pkt) {
     way.link_type = port.link_type;
     for (auto& h : chain_hits(ruleset, way)) {
       h.way_in = {{"port", port.name}, {"bridge", pkt.iface}};
-      h.message = fmt::format("on the way in through {}, a port of the bridge {}: {}", port.name, pkt.iface, h.message);
+      h.message = fmt::format("on the way in through {}, a port of the bridge {}: {}", text_name(port.name),
+                              text_name(pkt.iface), h.message);
       if (pkt.ports.size() > 1 && h.status == check_status::fail) {
         h.status = check_status::warn;
         h.message += fmt::format(" (for what comes in through {}, one of {}'s {} ports: which one the datagrams "
                                  "come through is not known here)",
-                                 port.name, pkt.iface, pkt.ports.size());
+                                 text_name(port.name), text_name(pkt.iface), pkt.ports.size());
       }
       hits.push_back(std::move(h));
     }
@@ -7618,7 +7625,7 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
     if (!d.renamed_from.empty()) data["renamed_to"] = d.name;
     const auto note = fmt::format("run the doctor again once {} is as it should be (ip -br link lists the interfaces "
                                   "here; ip -all netns exec ip -br link, those of every named namespace)",
-                                  d.name);
+                                  text_name(d.name));
     auto line = std::ranges::find_if(checks, [&](const check_result& c) {
       return c.check == "interface" && c.subject == subject && c.status == check_status::ok;
     });
@@ -7631,7 +7638,7 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
       if (c.check == "membership" && c.subject.ends_with(" on " + subject)) {
         c.message += fmt::format("; then {} was deleted or moved to another namespace during --listen, and the "
                                  "membership here with it",
-                                 subject);
+                                 text_name(subject));
       }
     }
   }

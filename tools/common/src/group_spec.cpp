@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <map>
+#include <optional>
 #include <tuple>
 
 namespace mcnet::tools {
@@ -21,6 +22,30 @@ tl::unexpected<error> bad(errc code, std::string_view spec, std::string_view hin
 // Text that is not in the spec's syntax (EINVAL), as against a number out of its range.
 tl::unexpected<error> malformed(std::string_view spec, std::string_view hint) {
   return bad(std::make_error_code(std::errc::invalid_argument), spec, hint);
+}
+
+// Why `a` can never be the address a multicast datagram comes from (trial
+// h16x L6: loopback sources were joined silently, 0.0.0.1 and 240.0.0.1
+// only warned about by the route check), or nothing. Static text (a hint).
+std::optional<std::string_view> never_a_sender(const core::ip_address& a) {
+  if (a.is_unspecified()) return "the source is the unspecified address, never a sender's address";
+  if (a.is_multicast()) return "the source is a multicast address, never a sender's address";
+  if (a.is_v4()) {
+    const auto first = a.bytes()[0];
+    if (a.is_broadcast()) return "the source is the broadcast address, never a sender's address";
+    if (first == 0) return "the source is in 0.0.0.0/8, \"this network\" (RFC 1122), never a sender's address";
+    if (first == 127) {
+      return "the source is a loopback address (127.0.0.0/8), which never leaves its host: never a multicast "
+             "sender's address";
+    }
+    if (first >= 240) {
+      return "the source is in 240.0.0.0/4, reserved (class E, RFC 1112), never a sender's address";
+    }
+  }
+  if (a.is_v6() && a.is_loopback()) {
+    return "the source is the loopback address (::1), which never leaves its host: never a multicast sender's address";
+  }
+  return std::nullopt;
 }
 
 bool digits(std::string_view s) {
@@ -196,9 +221,7 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     if (s.source->family() != s.group.family()) {
       return bad(errc::family_mismatch, text, "source and group families differ");
     }
-    if (!s.source->is_unicast()) {
-      return bad(errc::source_not_unicast, text, "the source is not a unicast address (multicast, unspecified or broadcast)");
-    }
+    if (const auto why = never_a_sender(*s.source)) return bad(errc::source_not_unicast, text, *why);
     // A v4-mapped source (::ffff:10.77.0.1) is an IPv4 host: an IPv6 group
     // never has it as a source, and the kernel refuses the join (or bind).
     if (s.source->is_v4_mapped()) {

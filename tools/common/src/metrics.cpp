@@ -23,8 +23,11 @@ std::string escape_label_value(std::string_view value) {
   out.reserve(value.size());
   // Controls, bidirectional and invisible characters as visible_text()
   // shows them (\x1b, \u202e), so that `cat` of the file runs no escape
-  // sequence (trial t16u L1); their backslash is escaped as any other.
-  for (char c : visible_text(valid_utf8(value))) {
+  // sequence (trial t16u L1), after the value's own backslashes are doubled
+  // as text output doubles them (text_name): a raw ESC and the four
+  // characters \x1b came out alike (trial h16x). Then every backslash is
+  // escaped first, as the format wants (\\, \", \n).
+  for (char c : visible_text(text_name(valid_utf8(value)))) {
     switch (c) {
       case '\\': out += "\\\\"; break;
       case '"': out += "\\\""; break;

@@ -344,10 +344,10 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
     // and one lookup at a time (an interface name, a netlink request).
     constexpr std::size_t besides = 3;
     if (auto r = ensure_descriptors(dry.sockets().size(), besides,
-                                    "these groups need {number} sockets (and a few descriptors more), past the hard "
-                                    "limit on open files: raise it (ulimit -Hn) or net.ipv4.igmp_max_memberships");
+                                    "these groups need {number} sockets (fewer with a larger "
+                                    "net.ipv4.igmp_max_memberships), past the hard limit on open files");
         !r) {
-      return out.fail(exit_setup, r.error());
+      return out.fail(exit_setup, r.error().message(), code_name(r.error().cause));
     }
   }
 

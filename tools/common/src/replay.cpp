@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <thread>
 
@@ -37,23 +38,10 @@ bool is_end_marker(std::span<const std::byte> payload) {
 
 }  // namespace
 
-replay_plan map_destinations(capture_contents c) {
-  replay_plan p;
-  std::map<std::pair<core::ip_address, std::uint16_t>, std::size_t> index;
-  p.target.reserve(c.datagrams.size());
-  for (const auto& d : c.datagrams) {
-    const auto [it, added] = index.try_emplace({d.group, d.port}, p.destinations.size());
-    if (added) {
-      p.destinations.emplace_back(d.group, d.port);
-      p.sources.emplace_back();
-    }
-    auto& sources = p.sources[it->second];
-    if (std::find(sources.begin(), sources.end(), d.source) == sources.end()) sources.push_back(d.source);
-    p.target.push_back(it->second);
-    p.end_marker.push_back(is_end_marker(d.payload));
-  }
-  p.capture = std::move(c);
-  return p;
+std::uint64_t replay_plan::skipped_total() const noexcept {
+  std::uint64_t n = 0;
+  for (auto k : skipped) n += k;
+  return n;
 }
 
 namespace {
@@ -61,44 +49,111 @@ namespace {
 constexpr frame_skip skip_reasons[] = {frame_skip::not_ip, frame_skip::not_udp, frame_skip::fragment,
                                        frame_skip::not_multicast, frame_skip::cut};
 
-std::string skipped_text(const capture_contents& c) {
+std::string skipped_text(const std::array<std::uint64_t, 6>& skipped) {
   std::string out;
   for (auto k : skip_reasons) {
-    const auto n = c.skipped[static_cast<std::size_t>(k)];
+    const auto n = skipped[static_cast<std::size_t>(k)];
     if (n != 0) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, frame_skip_name(k));
   }
   return out;
 }
 
-json skipped_json(const capture_contents& c) {
+json skipped_json(const std::array<std::uint64_t, 6>& skipped) {
   json j = json::object();
   const char* keys[] = {"not_ip", "not_udp", "fragment", "not_multicast", "cut"};
   for (std::size_t i = 0; i < std::size(skip_reasons); ++i) {
-    j[keys[i]] = c.skipped[static_cast<std::size_t>(skip_reasons[i])];
+    j[keys[i]] = skipped[static_cast<std::size_t>(skip_reasons[i])];
   }
   return j;
+}
+
+// The file's size in bytes, for what a signal cut a read at (nothing when unknown).
+std::optional<std::uintmax_t> capture_file_size(const std::string& path) {
+  std::error_code e;
+  const auto n = std::filesystem::file_size(path, e);
+  if (e) return std::nullopt;
+  return n;
+}
+
+enum class scan_result { done, interrupted };
+
+// One read through the file: its destinations, sources and counts, nothing
+// of its datagrams kept. A signal stops it between two frames.
+tl::expected<scan_result, std::string> scan_capture(const std::string& path, replay_plan& p) {
+  auto reader = capture_reader::open(path);
+  if (!reader) return tl::unexpected(reader.error());
+  p.file = path;
+  p.link_type = reader->link_type();
+  captured_datagram d;
+  capture_reader::step r{};
+  auto take_counts = [&] {
+    p.frames = reader->frames();
+    p.skipped = reader->skipped();
+  };
+  while (true) {
+    if (stop_requested()) {
+      take_counts();
+      return scan_result::interrupted;
+    }
+    r = reader->next(d);
+    if (r != capture_reader::step::datagram) break;
+    auto [it, added] = p.index.try_emplace({d.destination, d.port}, p.destinations.size());
+    if (added) {
+      if (p.destinations.size() >= max_replay_destinations) {
+        return tl::unexpected(fmt::format("--replay {}: the capture has more than {} groups (group:port); a replay "
+                                          "sends each from its own socket",
+                                          text_name(path), max_replay_destinations));
+      }
+      p.destinations.emplace_back(d.destination, d.port);
+      p.sources.emplace_back();
+    }
+    auto& sources = p.sources[it->second];
+    if (sources.size() <= replay_sources_kept && std::find(sources.begin(), sources.end(), d.source) == sources.end()) {
+      sources.push_back(d.source);
+    }
+    if (p.datagrams == 0) p.first_time = p.latest_time = d.time;
+    p.latest_time = std::max(p.latest_time, d.time);
+    p.largest = std::max(p.largest, d.payload.size());
+    if (feed::test_header::parse(d.payload).has_value()) ++p.headers;
+    ++p.datagrams;
+  }
+  take_counts();
+  if (r == capture_reader::step::error) return tl::unexpected(reader->error());
+  return scan_result::done;
 }
 
 }  // namespace
 
 std::optional<int> plan_replay(const send_settings& s, const reporter& out, const interface_resolver& resolve,
                                std::vector<send_target>& targets, replay_plan& plan) {
-  auto c = read_capture(*s.replay);
-  if (!c) return out.usage(c.error());
-  if (c->skipped_total() > 0) {
-    out.warn(fmt::format("--replay {}: {} of {} frames skipped ({})", text_name(*s.replay), c->skipped_total(), c->frames,
-                         skipped_text(*c)));
+  const auto reading = std::chrono::steady_clock::now();
+  plan = replay_plan{};
+  auto scanned = scan_capture(*s.replay, plan);
+  if (!scanned) return out.usage(scanned.error());
+  if (*scanned == scan_result::interrupted) {
+    // trial h16x M1: the signal waited for the whole file to be read (or
+    // for std::bad_alloc), then was said as one "while opening the sockets".
+    const auto size = capture_file_size(*s.replay);
+    out.warn_event(fmt::format("interrupted by a signal while reading --replay {}: {} and {} read{}, nothing sent",
+                               text_name(*s.replay), count_text(plan.frames, "frame", "frames"),
+                               count_text(plan.datagrams, "datagram to replay", "datagrams to replay"),
+                               size ? fmt::format(" of a {:.1f} MB file", static_cast<double>(*size) / 1e6)
+                                    : std::string()),
+                   "setup_interrupted");
+    const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - reading).count();
+    print_summary(s, out, targets, 0, elapsed, std::nullopt);
+    return exit_interrupted;
   }
-  if (c->datagrams.empty()) {
+  if (plan.skipped_total() > 0) {
+    out.warn(fmt::format("--replay {}: {} of {} frames skipped ({})", text_name(*s.replay), plan.skipped_total(),
+                         plan.frames, skipped_text(plan.skipped)));
+  }
+  if (plan.datagrams == 0) {
     return out.usage(fmt::format("--replay {}: no UDP datagram to a multicast group in its {} frame(s)", text_name(*s.replay),
-                                 c->frames));
+                                 plan.frames));
   }
-  plan = map_destinations(std::move(*c));
-  const auto& datagrams = plan.capture.datagrams;
   // A pass lasts until its latest datagram (a capture need not be in time order).
-  const auto latest = std::max_element(datagrams.begin(), datagrams.end(),
-                                       [](const auto& a, const auto& b) { return a.time < b.time; })->time;
-  const auto span = std::chrono::duration<double>(latest - datagrams.front().time).count();
+  const auto span = std::chrono::duration<double>(plan.latest_time - plan.first_time).count();
   if (s.speed > 0 && span / s.speed > max_replay_pass_s) {
     return out.usage(fmt::format("--replay {}: the capture spans {:.3f} s: at --speed {} one pass would take {:.0f} s, "
                                  "more than {:.0f} days; give a larger --speed",
@@ -110,25 +165,23 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
     std::string names;
     for (std::size_t k = 0; k < sources.size() && k < 4; ++k) names += (k ? ", " : "") + sources[k].to_string();
     if (sources.size() > 4) names += ", ...";
+    const auto count = sources.size() > replay_sources_kept ? fmt::format("more than {}", replay_sources_kept)
+                                                            : fmt::format("{}", sources.size());
     const auto& [group, port] = plan.destinations[i];
     out.warn_event(fmt::format("--replay {}: {} has {} sources in the capture ({}); the replay sends every datagram "
                                "from mcast-send's own socket, so a receiver sees one stream there where the capture "
                                "had {}",
-                               *s.replay, core::endpoint(group, port).to_string(), sources.size(), names,
-                               sources.size()),
+                               *s.replay, core::endpoint(group, port).to_string(), count, names, count),
                    "replay_sources_merged");
   }
   // mcast-send's own datagrams replay byte for byte, their send times as
   // captured: a receiver reads the capture's age as latency (trial20h 5).
-  const auto headers = std::count_if(datagrams.begin(), datagrams.end(), [](const auto& d) {
-    return feed::test_header::parse(d.payload).has_value();
-  });
-  if (headers > 0) {
+  if (plan.headers > 0) {
     out.warn_event(fmt::format("--replay {}: {} carry mcast-send's header with the send time of their capture, "
                                "replayed as it is: mcast-recv reads the time since the capture as their latency "
                                "(and a capture older than 60 s as clock errors, left out of latency and jitter); "
                                "their sequence numbers and END markers are the capture's too",
-                               *s.replay, count_text(static_cast<std::uint64_t>(headers), "datagram", "datagrams")),
+                               *s.replay, count_text(plan.headers, "datagram", "datagrams")),
                    "replay_send_times");
   }
   if (s.specs.empty()) {
@@ -180,7 +233,6 @@ namespace {
 
 void announce_replay(const send_settings& s, const reporter& out, const std::vector<send_target>& targets,
                      const replay_plan& plan) {
-  const auto& c = plan.capture;
   json groups = json::array();
   std::vector<core::interface_ref> used;  // each group's interface, for the MULTICAST flag
   for (std::size_t i = 0; i < targets.size(); ++i) {
@@ -197,19 +249,17 @@ void announce_replay(const send_settings& s, const reporter& out, const std::vec
                          where.index != 0 ? fmt::format("{} ({})", where.name.view(), where.index) : std::string("?"),
                          t.iface.is_kernel_choice() ? " (the kernel's route)" : ""));
   }
-  std::size_t largest = 0;
-  for (const auto& d : c.datagrams) largest = std::max(largest, d.payload.size());
   out.event({{"event", "start"}, {"time", now_seconds()}, {"schema", 1}, {"tool", "mcast-send"},
              {"version", MCNET_VERSION_STRING}, {"groups", groups}, {"session", nullptr}, {"sender_id", nullptr},
-             {"payload", "replay"}, {"size", largest}, {"ssrc", nullptr}, {"payload_type", nullptr},
+             {"payload", "replay"}, {"size", plan.largest}, {"ssrc", nullptr}, {"payload_type", nullptr},
              {"clock_hz", nullptr}, {"messages_per_packet", nullptr}, {"message_size", nullptr}, {"pids", nullptr},
-             {"replay", {{"file", *s.replay}, {"link_type", c.link_type}, {"frames", c.frames},
-                         {"datagrams", c.datagrams.size()}, {"skipped", skipped_json(c)}, {"speed", s.speed},
+             {"replay", {{"file", *s.replay}, {"link_type", plan.link_type}, {"frames", plan.frames},
+                         {"datagrams", plan.datagrams}, {"skipped", skipped_json(plan.skipped)}, {"speed", s.speed},
                          {"loops", s.loops}}},
              {"settings", send_settings_json(s)}});
   out.text(fmt::format("mcast-send: replaying {} ({}): {} of {} to {}, speed {}, {}",
-                       *s.replay, c.link_type, count_text(c.datagrams.size(), "datagram", "datagrams"),
-                       count_text(c.frames, "frame", "frames"), count_text(targets.size(), "group", "groups"), s.speed,
+                       *s.replay, plan.link_type, count_text(plan.datagrams, "datagram", "datagrams"),
+                       count_text(plan.frames, "frame", "frames"), count_text(targets.size(), "group", "groups"), s.speed,
                        count_text(s.loops, "time", "times")));
   out.text("mcast-send: " + send_settings_text(s));
   warn_multicast_flags(used, out);
@@ -223,12 +273,23 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
   out.flush();  // the start lines reach a pipe now, not at the end of the run
   stop_on_signals();
   // A replay asks for the capture's datagrams, --loop times.
-  const std::uint64_t asked = plan.capture.datagrams.size() * s.loops;
-  auto& datagrams = plan.capture.datagrams;
+  const std::uint64_t asked = plan.datagrams * s.loops;
   const bool paced = s.speed > 0;
   // As in send_all: a sleep may otherwise last the timer slack (50 us) longer.
   if (paced) (void)::prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   std::vector<core::message> batch(s.batch);
+  // The datagrams read and not sent yet: at most one more than a batch,
+  // each with its own copy of the payload (libpcap's buffer holds only the
+  // last frame read). Their buffers are kept from one datagram to the next,
+  // so the memory held is --batch + 1 of the largest datagram, whatever the
+  // file's size.
+  struct pending {
+    std::size_t target = 0;
+    bool end_marker = false;
+    std::chrono::nanoseconds time{0};
+    std::vector<std::byte> payload;
+  };
+  std::vector<pending> ring(s.batch + 1);
   const auto started = std::chrono::steady_clock::now();
   std::uint64_t total_sent = 0;  // end markers not counted, as mcast-recv does not
   std::uint64_t written = 0;     // every datagram of the capture sent, end markers too
@@ -236,37 +297,71 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
   std::optional<std::int64_t> first_send_ns;
   std::int64_t last_send_ns = 0;
   std::optional<error> send_error;
+  std::optional<std::string> read_error;
   bool out_of_time = false;
-  for (std::uint64_t pass = 0; pass < s.loops && !send_error && !out_of_time && !stop_requested(); ++pass) {
+  for (std::uint64_t pass = 0; pass < s.loops && !send_error && !read_error && !out_of_time && !stop_requested();
+       ++pass) {
+    auto reader = capture_reader::open(*s.replay);
+    if (!reader) {
+      read_error = reader.error();
+      break;
+    }
     // Each pass keeps the capture's spacing from its own start: datagram k is
     // due at (time_k - time_0) / speed, an absolute schedule that never drifts.
     const auto pass_start = std::chrono::steady_clock::now();
-    const auto t0 = datagrams.front().time;
-    std::size_t k = 0;
-    while (k < datagrams.size()) {
+    const auto t0 = plan.first_time;
+    std::size_t head = 0, held = 0;  // the ring's first pending datagram, and how many
+    bool at_end = false;
+    // Read one more datagram into the ring; false at the file's end (or a read error).
+    auto read_one = [&]() -> bool {
+      if (at_end) return false;
+      captured_datagram d;
+      const auto r = reader->next(d);
+      if (r != capture_reader::step::datagram) {
+        at_end = true;
+        if (r == capture_reader::step::error) read_error = reader->error();
+        return false;
+      }
+      const auto it = plan.index.find({d.destination, d.port});
+      if (it == plan.index.end()) {
+        at_end = true;
+        read_error = fmt::format("--replay {}: the file changed since it was read: {} was not in it",
+                                 text_name(*s.replay), core::endpoint(d.destination, d.port).to_string());
+        return false;
+      }
+      auto& p = ring[(head + held) % ring.size()];
+      p.target = it->second;
+      p.end_marker = is_end_marker(d.payload);
+      p.time = d.time;
+      p.payload.assign(d.payload.begin(), d.payload.end());
+      ++held;
+      return true;
+    };
+    auto at = [&](std::size_t i) -> pending& { return ring[(head + i) % ring.size()]; };
+    const auto due_at = [&](const pending& p) {
+      return pass_start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                              std::chrono::duration<double, std::nano>(static_cast<double>((p.time - t0).count()) /
+                                                                       s.speed));
+    };
+    while (true) {
       if (stop_requested()) break;
+      if (held == 0 && !read_one()) break;  // the pass is done (or the file failed)
       const auto now = std::chrono::steady_clock::now();
       if (s.duration && std::chrono::duration<double>(now - started).count() >= *s.duration) {
         out_of_time = true;
         break;
       }
-      const auto due_at = [&](std::size_t i) {
-        return pass_start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                std::chrono::duration<double, std::nano>(
-                                    static_cast<double>((datagrams[i].time - t0).count()) / s.speed));
-      };
-      if (paced && due_at(k) > now) {
-        const std::chrono::duration<double> wait = due_at(k) - now;
+      if (paced && due_at(at(0)) > now) {
+        const std::chrono::duration<double> wait = due_at(at(0)) - now;
         std::this_thread::sleep_for(std::clamp(wait, pacer::min_sleep, pacer::max_sleep));
         continue;
       }
       // What is due now and goes to the same target: one sendmmsg.
-      const auto target = plan.target[k];
+      const auto target = at(0).target;
       std::size_t n = 0;
-      while (k + n < datagrams.size() && n < batch.size() && plan.target[k + n] == target &&
-             (!paced || due_at(k + n) <= now)) {
-        auto& d = datagrams[k + n];
-        batch[n] = core::message{.buffer = d.payload, .size = d.payload.size()};
+      while (n < batch.size() && (n < held || read_one()) && at(n).target == target &&
+             (!paced || due_at(at(n)) <= now)) {
+        batch[n] = core::message{.buffer = at(n).payload, .size = at(n).payload.size()};
         ++n;
       }
       auto& t = targets[target];
@@ -280,11 +375,11 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
       std::uint64_t datagrams_sent = 0;
       std::uint64_t bytes_sent = 0;
       for (std::size_t i = 0; i < done; ++i) {
-        if (plan.end_marker[k + i]) {
+        if (at(i).end_marker) {
           ++t.end_markers;
           continue;
         }
-        bytes_sent += datagrams[k + i].payload.size();
+        bytes_sent += at(i).payload.size();
         ++datagrams_sent;
       }
       t.bytes += bytes_sent;
@@ -305,12 +400,14 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
                           : sent.error();
         break;
       }
-      k += n;
+      head = (head + n) % ring.size();
+      held -= n;
     }
+    if (send_error) break;
   }
   const auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // A signal before the last datagram of the last pass (or -d) went.
-  const bool cut_short = !send_error && !out_of_time && stop_requested() && written < asked;
+  const bool cut_short = !send_error && !read_error && !out_of_time && stop_requested() && written < asked;
   if (cut_short) warn_interrupted(out, written, asked, elapsed, s.duration);
   // The total's rate over the datagrams' own span, N of them over N
   // intervals, not over the captured end markers' tail (trial20j 6: a
@@ -322,6 +419,7 @@ int replay_all(const send_settings& s, const reporter& out, std::vector<send_tar
   }
   print_summary(s, out, targets, total_sent, elapsed, rate_span);
   if (send_error) return out.fail(exit_setup, *send_error);
+  if (read_error) return out.fail(exit_setup, *read_error, "replay_read");
   return cut_short ? exit_interrupted : exit_ok;
 }
 

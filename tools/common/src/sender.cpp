@@ -138,8 +138,8 @@ std::optional<int> make_room_for(std::size_t sockets, const reporter& out) {
   constexpr std::size_t besides = 1;
   auto r = ensure_descriptors(sockets, besides,
                               "these groups need {number} sockets (one per group and line), past the hard limit on "
-                              "open files: raise it (ulimit -Hn)");
-  if (!r) return out.fail(exit_setup, r.error());
+                              "open files");
+  if (!r) return out.fail(exit_setup, r.error().message(), code_name(r.error().cause));
   return std::nullopt;
 }
 
@@ -995,10 +995,15 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     if (s.duration && elapsed.count() >= *s.duration) {
       if (!tail_left) {
         // Datagram i is due at i / rate: those before -d's end number
-        // ceil(d * rate) (the 1e-9 keeps an exact product exact).
-        const auto due = pace.paced() ? static_cast<std::uint64_t>(std::ceil(
-                                            *s.duration * s.pace->packets_per_second(s.size) - 1e-9))
-                                      : 0;
+        // ceil(d * rate) (the 1e-9 keeps an exact product exact), and at
+        // least one, datagram 0, due at the start: a -d shorter than the
+        // first turn of this loop (-d 1e-300, below the clock's
+        // nanosecond) sent nothing and said exit 0 (trial h16x L3).
+        // Unpaced, the first datagram is as due.
+        const auto due = std::max<std::uint64_t>(
+            1, pace.paced() ? static_cast<std::uint64_t>(
+                                  std::ceil(*s.duration * s.pace->packets_per_second(s.size) - 1e-9))
+                            : 0);
         const auto cap = std::max<std::uint64_t>(
             s.batch * std::max<std::size_t>(s.gso, 1),
             pace.paced() ? static_cast<std::uint64_t>(std::ceil(s.pace->packets_per_second(s.size) * 0.01)) : 0);

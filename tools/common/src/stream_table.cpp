@@ -887,8 +887,15 @@ bool stream_table::evict() {
   // streams that take the places: those of a single datagram first (junk:
   // random sender ids, SSRCs or sessions; nothing to report), then ended
   // streams (their counts are final), then small streams idle for a second
-  // (a flood of ids with a few datagrams each), then the idle; oldest
-  // first within each.
+  // that are overdue by their own pace (at most small_stream datagrams, none
+  // for `overdue_pace` times their mean spacing: a flood of ids with a few
+  // datagrams each), then the idle, then young single datagrams, then young
+  // small streams already overdue; oldest first within each. Young small
+  // streams were never evictable, so a table full of two-datagram junk left
+  // a slow real feed untracked, and a feed of a few datagrams a second apart
+  // was evictable once idle for a second (trial h16x M4). A steady feed is
+  // not overdue between two of its datagrams; junk that stopped is within
+  // 20 ms.
   struct candidate {
     int rank;
     core::kernel_time last;
@@ -898,14 +905,22 @@ bool stream_table::evict() {
   for (auto it = streams_.begin(); it != streams_.end(); ++it) {
     const auto& st = it->second;
     const auto last = st.last_packet.value_or(core::kernel_time{});
+    const auto idle = now_ - last;
+    // Its datagrams' mean spacing so far; overdue when none came for
+    // overdue_pace of them (and at least overdue_after).
+    bool overdue = false;
+    if (st.packets >= 2 && st.first_packet && st.last_packet) {
+      const auto pace = (*st.last_packet - *st.first_packet) / static_cast<std::int64_t>(st.packets - 1);
+      overdue = idle >= std::max<std::chrono::nanoseconds>(overdue_after, pace * overdue_pace);
+    }
     int rank = -1;
-    if (st.packets <= 1 && now_ - last >= junk_after) {
+    if (st.packets <= 1 && idle >= junk_after) {
       rank = 0;
     } else if (st.ended) {
       rank = 1;
-    } else if (st.packets <= small_stream && now_ - last >= junk_after) {
+    } else if (st.packets <= small_stream && overdue && idle >= junk_after) {
       rank = 2;
-    } else if (now_ - last >= idle_after) {
+    } else if (idle >= idle_after) {
       rank = 3;
     } else if (st.packets <= 1) {
       // A young single datagram goes last: a burst of junk must not leave
@@ -913,6 +928,11 @@ bool stream_table::evict() {
       // made again by its next datagram (the first one's count stays in the
       // totals).
       rank = 4;
+    } else if (st.packets <= small_stream && overdue) {
+      // Small and overdue but younger than junk_after: what a flood of
+      // pairs (two datagrams per id, never again) fills the table with.
+      // Last of all, but it goes: nothing else may leave a feed untracked.
+      rank = 5;
     }
     if (rank >= 0) found.push_back({rank, last, it});
   }

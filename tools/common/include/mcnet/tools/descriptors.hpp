@@ -9,7 +9,11 @@
 /// group (docs/tools.md, "mcast-send" and "mcast-recv", "Descriptors").
 
 #include <cstddef>
+#include <string>
 #include <string_view>
+#include <system_error>
+
+#include <tl/expected.hpp>
 
 #include <mcnet/core/error.hpp>
 
@@ -33,13 +37,25 @@ standard_descriptors occupy_standard_descriptors() noexcept;
 /// /proc/self/fd, without the one reading it); 3 when /proc cannot be read.
 [[nodiscard]] std::size_t open_descriptors() noexcept;
 
+/// Why ensure_descriptors() cannot make room: the error (`code` EMFILE when
+/// the hard limit is too low) and the whole message to show.
+struct descriptor_error {
+  std::error_code code;  ///< as cause.code
+  error cause;           ///< the failed call (getrlimit, setrlimit) or the plan (RLIMIT_NOFILE)
+  std::string text;      ///< the message, with the counts and limits
+  [[nodiscard]] const std::string& message() const noexcept { return text; }
+};
+
 /// Make room for `sockets` more sockets and `besides` other descriptors the
 /// run opens later (each tool counts its own: docs/tools.md), on top of
 /// those open now: raise the soft `RLIMIT_NOFILE` (getrlimit(2),
 /// setrlimit(2)) towards the hard limit when it is too low. Errors: `EMFILE`
-/// naming RLIMIT_NOFILE when the hard limit is too low, its number the
-/// socket count and its hint `hint` (static text: error keeps a view of it;
-/// `{number}` is the socket count); getrlimit/setrlimit's errors.
-[[nodiscard]] result<void> ensure_descriptors(std::size_t sockets, std::size_t besides, std::string_view hint);
+/// naming RLIMIT_NOFILE when the hard limit is too low, its message the
+/// `hint` (`{number}` is the socket count) then the descriptors needed in
+/// all (open now, sockets, besides), the soft and hard limits, and the
+/// command that raises the hard limit (trial h16x L5); getrlimit/setrlimit's
+/// errors.
+[[nodiscard]] tl::expected<void, descriptor_error> ensure_descriptors(std::size_t sockets, std::size_t besides,
+                                                                      std::string_view hint);
 
 }  // namespace mcnet::tools

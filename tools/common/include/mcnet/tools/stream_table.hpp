@@ -783,12 +783,21 @@ class stream_table {
   /// sender ids, SSRCs or sessions make such streams); a younger one may be
   /// a real stream whose second datagram is on its way.
   static constexpr std::chrono::nanoseconds junk_after{std::chrono::seconds(1)};
-  /// A stream of at most this many datagrams idle for `junk_after` may give
-  /// its place before the `idle_after` rule (a flood of sender ids with a
-  /// few datagrams each must not leave a real feed untracked; a real feed
-  /// that pauses keeps its counts in the totals and is made again by its
-  /// next datagram).
+  /// A stream of at most this many datagrams idle for `junk_after` and
+  /// overdue by its own pace (below) may give its place before the
+  /// `idle_after` rule, and one overdue but younger after every other (a flood of sender ids with a few
+  /// datagrams each must not leave a real feed untracked; a real feed that
+  /// pauses keeps its counts in the totals and is made again by its next
+  /// datagram).
   static constexpr std::uint64_t small_stream = 8;
+  /// A stream of 2 to `small_stream` datagrams is overdue, and may give its
+  /// place when the table is full, once none of its datagrams came for
+  /// `overdue_pace` times its own mean spacing (first to last over the
+  /// intervals), and at least `overdue_after`: junk that came and stopped.
+  /// A feed with a steady pace is not overdue between two of its datagrams
+  /// (one a second: not before 4 s without one).
+  static constexpr std::int64_t overdue_pace = 4;
+  static constexpr std::chrono::nanoseconds overdue_after{std::chrono::milliseconds(20)};
 
   /// An evicted mcnet or MoldUDP64 stream leaves a record (its key, counts
   /// and sequence position, feed::sequence_tracker::position: ~0.9 KB with
@@ -890,8 +899,9 @@ class stream_table {
   /// Streams removed to make room for new ones when the table was full:
   /// those of a single datagram at least `junk_after` old first, then ended
   /// ones, then those of at most `small_stream` datagrams idle for
-  /// `junk_after`, then those idle for `idle_after`, then younger
-  /// single-datagram ones, oldest first. Their counts stay in sum() and loss().
+  /// `junk_after` that are overdue by their own pace (`overdue_pace`,
+  /// `overdue_after`), then those idle for `idle_after`, then younger
+  /// single-datagram ones, then younger overdue small ones, oldest first. Their counts stay in sum() and loss().
   [[nodiscard]] std::uint64_t evicted() const noexcept { return evicted_; }
   /// Evicted mcnet and MoldUDP64 streams whose datagrams came back: each
   /// went on from where it was evicted (see resume_single).
