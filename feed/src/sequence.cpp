@@ -1999,11 +1999,31 @@ void rtp_sequence_tracker::sync() noexcept {
   cycles_ = h - max_seq_;
 }
 
-arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
+arrival rtp_sequence_tracker::add(std::uint16_t seq, std::optional<std::uint32_t> timestamp) noexcept {
   if (!any_) {
     any_ = true;
     init(seq);
+    ts_any_ = timestamp.has_value();
+    ts_at_max_ = timestamp.value_or(0);
     return current_.add(seq);
+  }
+  if (outage_before_ && !current_.on_probation()) outage_before_.reset();
+  if (outage_before_) {
+    // An outage on probation: a number just past the highest before it is
+    // the live sender going on from there (evidence against it, as a
+    // sequence_tracker's followed jump takes it).
+    const std::uint64_t before = *outage_before_;
+    const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(before)));
+    if (delta > 0 && static_cast<std::uint32_t>(delta) < max_dropout) {
+      const std::uint64_t h = current_.highest();
+      const arrival a = current_.add(before + static_cast<std::uint64_t>(delta));
+      if (current_.highest() != h) {
+        sync();
+        ts_any_ = false;
+      }
+      if (!current_.on_probation()) outage_before_.reset();
+      return a;
+    }
   }
   if (current_.claim_.active) {
     // A gap counted at once (A.1 believes up to max_dropout) is a claim, as
@@ -2015,12 +2035,29 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
     if (delta > 0 && before + static_cast<std::uint64_t>(delta) < current_.claim_.claimed) {
       const arrival a = current_.add(before + static_cast<std::uint64_t>(delta));
       sync();
+      ts_any_ = false;  // max_seq_ may have moved without its timestamp
       return a;
     }
   }
   const auto udelta = static_cast<std::uint16_t>(seq - max_seq_);
   if (udelta < max_dropout) {
     // In order, with a permissible gap; a smaller number means a wrap.
+    if (udelta != 0) {
+      if (udelta == 1 && ts_any_ && timestamp) {
+        const std::uint32_t step = *timestamp - ts_at_max_;
+        if (step == ts_step_ && ts_step_run_ > 0) {
+          if (ts_step_run_ < usual_steps) ++ts_step_run_;
+        } else {
+          ts_step_ = step;
+          ts_step_run_ = 1;
+        }
+      } else if (udelta != 1 && ts_any_ && timestamp && ts_step_run_ >= usual_steps &&
+                 *timestamp - ts_at_max_ != ts_step_ * udelta) {
+        ts_step_run_ = 0;  // a gap whose timestamps do not step as usual
+      }
+      ts_any_ = timestamp.has_value();
+      ts_at_max_ = timestamp.value_or(0);
+    }
     if (seq < max_seq_) cycles_ += seq_mod;
     max_seq_ = seq;
     return current_.add(cycles_ + seq);
@@ -2029,10 +2066,41 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
     // A very large jump: believed only when the next datagram follows it.
     if (seq != bad_seq_) {
       bad_seq_ = (seq + 1u) & (seq_mod - 1);
+      jump_ts_ = timestamp;
+      jump_seq_ = seq;
       ++jumps_;
       return {verdict::jump, seq, {}};
     }
+    // Followed. An outage when the timestamps say so: the jump advanced
+    // by the usual step per number from the highest, and its follower by
+    // one step.
+    if (ts_any_ && timestamp && jump_ts_ && ts_step_ != 0 && ts_step_run_ >= usual_steps &&
+        *timestamp - *jump_ts_ == ts_step_) {
+      const std::uint32_t advance = *jump_ts_ - ts_at_max_;
+      const std::uint64_t n = advance / ts_step_;
+      if (advance % ts_step_ == 0 && n >= max_dropout &&
+          static_cast<std::uint16_t>(n) == static_cast<std::uint16_t>(jump_seq_ - max_seq_)) {
+        const std::uint64_t h = current_.highest();
+        --jumps_;  // the jump's datagram counts now, in current_
+        (void)current_.add(h + n);
+        const arrival a = current_.add(h + n + 1);
+        if (current_.highest() == h + n + 1) {
+          sync();
+          ts_at_max_ = *timestamp;
+          if (current_.on_probation()) outage_before_ = h;
+          return a;
+        }
+        // Not believed (no memory for the probation): a restart as A.1's.
+        ++jumps_;
+      }
+    }
+    if (!(ts_any_ && timestamp && jump_ts_)) ++undecided_restarts_;
+    else if (ts_step_run_ < usual_steps) ++undecided_restarts_;
     init(seq);
+    ts_any_ = timestamp.has_value();
+    ts_at_max_ = timestamp.value_or(0);
+    ts_step_run_ = 0;
+    outage_before_.reset();
     return current_.restart(seq);
   }
   // A duplicate or a reordered datagram, at most max_misorder behind.

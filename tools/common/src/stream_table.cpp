@@ -181,8 +181,16 @@ bool undecided_numbers(const stream_key& key, const stream& s) noexcept {
          s.sequence.received() <= 1 && s.sequence.lost() == 0;
 }
 
+// An RTP stream whose numbers jumped and went on from there where its
+// timestamps could not tell an outage from a restart (trial t20y H3): its
+// loss is unknown, never 0.
+bool undecided_rtp_restart(const stream_key& key, const stream& s) noexcept {
+  return key.payload == payload_kind::rtp && s.rtp_sequence && s.rtp_sequence->undecided_restarts() > 0;
+}
+
 bool counts_loss(const stream_key& key, const stream& s) noexcept {
-  return counts_loss(key) && !untrusted_numbers(key, s) && !undecided_numbers(key, s);
+  return counts_loss(key) && !untrusted_numbers(key, s) && !undecided_numbers(key, s) &&
+         !undecided_rtp_restart(key, s);
 }
 
 bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept {
@@ -1165,7 +1173,7 @@ void stream_table::account_raw(const stream_key& raw_key, std::size_t size, core
 bool stream_table::account_rtp(stream& s, std::uint16_t seq, std::uint32_t timestamp, std::uint8_t payload_type,
                                core::kernel_time arrival, std::span<const std::byte> rtp_payload) {
   if (!s.rtp_sequence) s.rtp_sequence = std::make_unique<feed::rtp_sequence_tracker>();
-  const auto a = s.rtp_sequence->add(seq);
+  const auto a = s.rtp_sequence->add(seq, timestamp);
   // A copy of a number with another timestamp is another datagram.
   s.senders.witness(a.kind, a.sequence, s.rtp_sequence->extended_highest(), timestamp);
   if (!s.rtp_interarrival) {

@@ -1230,7 +1230,24 @@ class rtp_sequence_tracker {
   }
 
   /// Account one datagram's 16-bit number and say what it was.
-  arrival add(std::uint16_t seq) noexcept;
+  arrival add(std::uint16_t seq) noexcept { return add(seq, std::nullopt); }
+  /// The same with its RTP timestamp, which decides a followed jump of
+  /// `max_dropout` or more (trial t20y H3): when the stream's timestamps
+  /// step by one usual amount per number (`usual_steps` times in a row)
+  /// and the jump's timestamp advanced by exactly that step per number it
+  /// skipped (the skip taken modulo 2^16 from the timestamps: an outage of
+  /// more than 65,536 numbers too), and the next datagram follows it at
+  /// one step, it is an outage: its gap counts as lost (once proven, as
+  /// sequence_tracker's followed jump; the live sender going on from
+  /// before it takes it back). Otherwise it is a `restart` as in A.1, and
+  /// one not decided by the timestamps (undecided_restarts()) leaves the
+  /// stream's loss unknown.
+  arrival add(std::uint16_t seq, std::optional<std::uint32_t> timestamp) noexcept;
+  /// How many steps of one timestamp amount in a row make it the usual one.
+  static constexpr std::uint32_t usual_steps = 8;
+  /// Restarts the timestamps could not tell from an outage: the sender may
+  /// have gone on with its numbers through a gap, so the loss is unknown.
+  [[nodiscard]] std::uint64_t undecided_restarts() const noexcept { return undecided_restarts_; }
 
   /// Distinct numbers received over all restarts.
   [[nodiscard]] std::uint64_t received() const noexcept { return current_.received(); }
@@ -1270,6 +1287,18 @@ class rtp_sequence_tracker {
   std::uint64_t cycles_ = 0;             // shifted count of cycles, as A.1 keeps it
   std::uint64_t jumps_ = 0;
   std::uint64_t early_too_late_ = 0;     // late across the first wrap: no extended number to count it by
+  // The timestamps (add() with one): the one at max_seq_, the usual step
+  // per number and how many times in a row it came, the jump's.
+  bool ts_any_ = false;
+  std::uint32_t ts_at_max_ = 0;
+  std::uint32_t ts_step_ = 0;
+  std::uint32_t ts_step_run_ = 0;
+  std::optional<std::uint32_t> jump_ts_;
+  std::uint16_t jump_seq_ = 0;
+  // An outage believed by the timestamps, on probation in current_: the
+  // highest before it (the live sender going on from there is evidence).
+  std::optional<std::uint64_t> outage_before_;
+  std::uint64_t undecided_restarts_ = 0;
   sequence_tracker current_;
 };
 
