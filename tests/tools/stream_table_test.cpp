@@ -1514,3 +1514,46 @@ TEST(StreamTable, UntrackedDatagramsCountInTheirChannelAndTheirEndIsNotStray) {
   (void)t.add(third, 5000, kTableSource, sized(4, feed::test_header::size, true), kStart + 10ms, 1, 0, 7);
   EXPECT_EQ(t.stray_ends(), 1u);
 }
+
+namespace {
+// A 20 kpps mcnet feed (a datagram every 50 us) through the table: `before`
+// numbers, an outage of `gap` numbers (no datagram for gap * 50 us), `after`
+// numbers, then its END three times (trial t20y H1).
+struct outage_run {
+  tools::stream_table t;
+  core::kernel_time at = kStart + 5ms;
+  std::uint64_t seq = 0;
+  void send(std::uint64_t n) {
+    for (std::uint64_t i = 0; i < n; ++i) {
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, seq++, at), at + 20us, -1, -1);
+      at += 50us;
+    }
+  }
+  void outage(std::uint64_t n) {
+    seq += n;
+    at += std::chrono::microseconds(50) * static_cast<std::int64_t>(n);
+  }
+  void end() {
+    for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, datagram(1, seq, at, true), at + 20us, -1, -1);
+  }
+};
+}  // namespace
+
+// trial t20y H1: a 4 s outage (82,000 numbers, more than the window) after
+// 13,259 numbers of a 20 kpps feed, 44,849 after it and the real END read
+// "lost 0, jumps 42,933": the followed jump is an outage and counts as lost
+// once proven, the numbers after it as received.
+TEST(StreamTable, AnOutageOfMoreThanTheWindowEarlyInAFeedCountsAsLost) {
+  for (const bool end : {true, false}) {
+    outage_run r;
+    r.t.joined(kTableGroup, 5000, kStart);
+    r.send(13'259);
+    r.outage(82'000);
+    r.send(44'849);
+    if (end) r.end();
+    const auto sum = r.t.sum();
+    EXPECT_EQ(sum.lost, 82'000u) << "end " << end;
+    EXPECT_EQ(sum.jumps, 0u) << "end " << end;
+    EXPECT_EQ(sum.packets, 13'259u + 44'849u);
+  }
+}

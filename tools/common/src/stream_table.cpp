@@ -443,7 +443,8 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
 std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before, core::kernel_time now) noexcept {
   const auto& q = s.sequence;
   if (!q.started() || !s.first_packet || !before) return UINT64_MAX;
-  const std::int64_t span = (*before - *s.first_packet).count();
+  const core::kernel_time until = s.highest_at && *s.highest_at <= *before ? *s.highest_at : *before;
+  const std::int64_t span = (until - *s.first_packet).count();
   const std::int64_t run = (now - *s.first_packet).count();
   const std::uint64_t numbers = std::max(q.highest() - q.first() + 1, q.received());
   if (numbers < start_pace_datagrams || span < start_pace_span_ns || run < span) return UINT64_MAX;
@@ -625,6 +626,9 @@ feed::verdict stream_table::track(stream& s, const sequence_input& in) noexcept 
   // The verdict alone: the arrival (32 bytes) copied out through the stack
   // cost a store-forwarding stall per datagram (13 ns of 56).
   feed::verdict a = feed::verdict::in_order;
+  const bool was_started = q.started();
+  const std::uint64_t was_highest = q.highest();
+  const std::uint64_t was_first = q.first();
   switch (in.what) {
     case sequence_input::kind::number: a = q.add(in.value).kind; break;
     case sequence_input::kind::run: a = q.add_run(in.value, in.count).kind; break;
@@ -634,6 +638,9 @@ feed::verdict stream_table::track(stream& s, const sequence_input& in) noexcept 
       a = q.restart(in.value).kind;
       if (in.count > 1) (void)q.add_run(in.value + 1, in.count - 1);
       break;
+  }
+  if (q.started() && (!was_started || q.highest() != was_highest || q.first() != was_first)) {
+    s.highest_at = s.last_packet;
   }
   if (q.trusted()) {
     d.count = 0;
@@ -701,6 +708,7 @@ void stream_table::remember(const stream_key& key, const stream& st, const total
   r.pace_mark_clumps = st.pace_mark_clumps;
   r.first_packet = st.first_packet;
   r.last_packet = st.last_packet;
+  r.highest_at = st.highest_at;
   r.arrivals = st.arrivals;
   r.sequence = st.sequence.save();
   if (doubt) {
@@ -828,6 +836,7 @@ void stream_table::resume(const stream_key& key, stream& s) {
   s.pace_mark_clumps = r.pace_mark_clumps;
   s.first_packet = r.first_packet;
   s.last_packet = r.last_packet;
+  s.highest_at = r.highest_at;
   s.arrivals = r.arrivals;
   s.untracked = r.untracked;
   if (r.replay) {

@@ -429,6 +429,12 @@ struct stream {
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
   std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
+  /// Arrival of the datagram that last moved the tracker's highest number
+  /// (or its epoch): the numbers up to the highest were sent by then, so
+  /// the pace (pace_ahead()) is measured up to it, not up to a far number
+  /// held since (trial t20y H1: the outage's first datagram, held, made
+  /// the outage's own span part of the pace and its gap "beyond" it).
+  std::optional<core::kernel_time> highest_at;
   /// The counted datagrams' arrivals (ns since the epoch) in clumps, for
   /// the stream's rate (stream_rate()).
   clump_clock arrivals;
@@ -617,7 +623,11 @@ struct rtp_clock_judgement {
 /// feed::sequence_tracker::provisional_gap (what one datagram may claim at
 /// once). UINT64_MAX (no bound) before the pace is known: fewer than
 /// start_pace_datagrams numbers, or a span under start_pace_span_ns.
-/// `before`: the arrival of its last datagram before this one.
+/// The pace's span ends at stream::highest_at (the arrival that brought
+/// the highest number), else at `before`, the arrival of its last datagram
+/// before this one: a far number held (a jump waiting to be followed)
+/// adds nothing to the numbers and must not add its time to the span
+/// (trial t20y H1).
 inline constexpr std::uint64_t pace_margin = 4;
 [[nodiscard]] std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before,
                                        core::kernel_time now) noexcept;
@@ -1149,7 +1159,7 @@ class stream_table {
     std::optional<std::int64_t> pace_mark_ns;
     std::uint64_t pace_mark_seq = 0;
     std::uint64_t pace_mark_clumps = 0;
-    std::optional<core::kernel_time> first_packet, last_packet;
+    std::optional<core::kernel_time> first_packet, last_packet, highest_at;
     clump_clock arrivals;
     feed::sequence_tracker::position sequence;
     /// A tracker in doubt at the eviction: the position it last trusted and
