@@ -5,6 +5,7 @@
 #include <mcnet/feed/saturating.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <bit>
 #include <new>
 
@@ -172,8 +173,14 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
     jump_origin_ = origin;
   }
   probation_end_ = UINT64_MAX;  // set when the jump has been counted
-  proof_from_ = own_received();
-  proof_low_ = low;
+  // Within the pace since the highest arrived: a paced claim after paced
+  // ones kept on probation keeps their proof going (pace_step()).
+  const bool paced = !beyond && low > highest_ && low - highest_ <= pace_step_;
+  if (!(kept_copy && paced && climb_paced_)) {
+    proof_from_ = own_received();
+    proof_low_ = low;
+    climb_paced_ = paced;
+  }
   proven_ = false;
   beyond_pace_ = kept_copy ? beyond_pace_ || beyond : beyond;
   return true;
@@ -1769,6 +1776,8 @@ void sequence_tracker::reset() noexcept {
   proven_ = false;
   beyond_pace_ = false;
   pace_ahead_ = UINT64_MAX;
+  pace_step_ = 0;
+  climb_paced_ = false;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
 }
@@ -2005,6 +2014,8 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq, std::optional<std::uint32_t
     init(seq);
     ts_any_ = timestamp.has_value();
     ts_at_max_ = timestamp.value_or(0);
+    ts_base_ = timestamp;
+    ts_base_seq_ = seq;
     return current_.add(seq);
   }
   if (outage_before_ && !current_.on_probation()) outage_before_.reset();
@@ -2043,20 +2054,12 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq, std::optional<std::uint32_t
   if (udelta < max_dropout) {
     // In order, with a permissible gap; a smaller number means a wrap.
     if (udelta != 0) {
-      if (udelta == 1 && ts_any_ && timestamp) {
-        const std::uint32_t step = *timestamp - ts_at_max_;
-        if (step == ts_step_ && ts_step_run_ > 0) {
-          if (ts_step_run_ < usual_steps) ++ts_step_run_;
-        } else {
-          ts_step_ = step;
-          ts_step_run_ = 1;
-        }
-      } else if (udelta != 1 && ts_any_ && timestamp && ts_step_run_ >= usual_steps &&
-                 *timestamp - ts_at_max_ != ts_step_ * udelta) {
-        ts_step_run_ = 0;  // a gap whose timestamps do not step as usual
-      }
       ts_any_ = timestamp.has_value();
       ts_at_max_ = timestamp.value_or(0);
+      if (ts_any_ && !ts_base_) {
+        ts_base_ = *timestamp;
+        ts_base_seq_ = cycles_ + (seq < max_seq_ ? seq_mod : 0) + seq;
+      }
     }
     if (seq < max_seq_) cycles_ += seq_mod;
     max_seq_ = seq;
@@ -2071,35 +2074,44 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq, std::optional<std::uint32_t
       ++jumps_;
       return {verdict::jump, seq, {}};
     }
-    // Followed. An outage when the timestamps say so: the jump advanced
-    // by the usual step per number from the highest, and its follower by
-    // one step.
-    if (ts_any_ && timestamp && jump_ts_ && ts_step_ != 0 && ts_step_run_ >= usual_steps &&
-        *timestamp - *jump_ts_ == ts_step_) {
+    // Followed. An outage when the timestamps say so: the jump's advance
+    // from the highest, at the stream's mean step per number, is its
+    // advance in numbers (modulo 2^16), and the follower is not behind it.
+    bool decided = false;
+    const std::uint64_t h = current_.highest();
+    if (ts_any_ && timestamp && jump_ts_ && ts_base_ && h > ts_base_seq_ &&
+        h - ts_base_seq_ >= usual_steps && static_cast<std::uint32_t>(ts_at_max_ - *ts_base_) < (1u << 31) &&
+        static_cast<std::uint32_t>(*timestamp - *jump_ts_) < (1u << 31)) {
+      decided = true;
+      const double step = static_cast<double>(static_cast<std::uint32_t>(ts_at_max_ - *ts_base_)) /
+                          static_cast<double>(h - ts_base_seq_);
       const std::uint32_t advance = *jump_ts_ - ts_at_max_;
-      const std::uint64_t n = advance / ts_step_;
-      if (advance % ts_step_ == 0 && n >= max_dropout &&
-          static_cast<std::uint16_t>(n) == static_cast<std::uint16_t>(jump_seq_ - max_seq_)) {
-        const std::uint64_t h = current_.highest();
-        --jumps_;  // the jump's datagram counts now, in current_
-        (void)current_.add(h + n);
-        const arrival a = current_.add(h + n + 1);
-        if (current_.highest() == h + n + 1) {
-          sync();
-          ts_at_max_ = *timestamp;
-          if (current_.on_probation()) outage_before_ = h;
-          return a;
+      const auto skip = static_cast<std::uint16_t>(jump_seq_ - max_seq_);
+      if (step > 0 && advance < (1u << 31)) {
+        const double estimate = static_cast<double>(advance) / step;
+        const double k = std::round((estimate - static_cast<double>(skip)) / static_cast<double>(seq_mod));
+        const double n = static_cast<double>(skip) + (k < 0 ? 0.0 : k) * static_cast<double>(seq_mod);
+        if (std::fabs(estimate - n) <= estimate / 16 + 64 && n < static_cast<double>(sequence_tracker::max_gap)) {
+          const auto gap = static_cast<std::uint64_t>(n);
+          --jumps_;  // the jump's datagram counts now, in current_
+          (void)current_.add(h + gap);
+          const arrival a = current_.add(h + gap + 1);
+          if (current_.highest() == h + gap + 1) {
+            sync();
+            ts_at_max_ = *timestamp;
+            if (current_.on_probation()) outage_before_ = h;
+            return a;
+          }
+          ++jumps_;  // not believed (no memory for the probation): a restart as A.1's
         }
-        // Not believed (no memory for the probation): a restart as A.1's.
-        ++jumps_;
       }
     }
-    if (!(ts_any_ && timestamp && jump_ts_)) ++undecided_restarts_;
-    else if (ts_step_run_ < usual_steps) ++undecided_restarts_;
+    if (!decided) ++undecided_restarts_;
     init(seq);
     ts_any_ = timestamp.has_value();
     ts_at_max_ = timestamp.value_or(0);
-    ts_step_run_ = 0;
+    ts_base_ = timestamp;
+    ts_base_seq_ = seq;
     outage_before_.reset();
     return current_.restart(seq);
   }

@@ -141,6 +141,7 @@ void totals::add(const totals& o) noexcept {
   too_late += o.too_late;
   unsequenced += o.unsequenced;
   untrusted += o.untrusted;
+  rtp_undecided += o.rtp_undecided;
   refused += o.refused;
   clock_errors += o.clock_errors;
   length_errors += o.length_errors;
@@ -184,7 +185,7 @@ bool undecided_numbers(const stream_key& key, const stream& s) noexcept {
 // An RTP stream whose numbers jumped and went on from there where its
 // timestamps could not tell an outage from a restart (trial t20y H3): its
 // loss is unknown, never 0.
-bool undecided_rtp_restart(const stream_key& key, const stream& s) noexcept {
+static bool undecided_rtp_restart(const stream_key& key, const stream& s) noexcept {
   return key.payload == payload_kind::rtp && s.rtp_sequence && s.rtp_sequence->undecided_restarts() > 0;
 }
 
@@ -410,6 +411,10 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.unsequenced = t.untrusted = s.packets;
     return t;
   }
+  if (undecided_rtp_restart(key, s)) {
+    t.unsequenced = t.rtp_undecided = s.packets;
+    return t;
+  }
   if (counts_loss(key)) t.sequenced = s.packets;
   if (key.payload == payload_kind::rtp) {
     if (s.rtp_sequence) {
@@ -449,6 +454,19 @@ std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> befor
   const std::uint64_t numbers = std::max(q.highest() - q.first() + 1, q.received());
   if (numbers < start_pace_datagrams || span < start_pace_span_ns || run < span) return UINT64_MAX;
   const double ahead = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(run) /
+                           static_cast<double>(span) +
+                       static_cast<double>(feed::sequence_tracker::provisional_gap);
+  return ahead >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(ahead);
+}
+
+std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept {
+  const auto& q = s.sequence;
+  if (!q.started() || !s.first_packet || !s.highest_at || now <= *s.highest_at) return 0;
+  const std::int64_t span = (*s.highest_at - *s.first_packet).count();
+  const std::int64_t since = (now - *s.highest_at).count();
+  const std::uint64_t numbers = std::max(q.highest() - q.first() + 1, q.received());
+  if (numbers < start_pace_datagrams || span < start_pace_span_ns) return 0;
+  const double ahead = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(since) /
                            static_cast<double>(span) +
                        static_cast<double>(feed::sequence_tracker::provisional_gap);
   return ahead >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(ahead);
@@ -787,6 +805,7 @@ void take_out(totals& a, const totals& b) noexcept {
   sub(a.too_late, b.too_late);
   sub(a.unsequenced, b.unsequenced);
   sub(a.untrusted, b.untrusted);
+  sub(a.rtp_undecided, b.rtp_undecided);
   sub(a.refused, b.refused);
   sub(a.clock_errors, b.clock_errors);
   sub(a.length_errors, b.length_errors);
@@ -1382,6 +1401,7 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           header->sequence - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
+      if (header->sequence > s->sequence.highest() + 1) [[unlikely]] s->sequence.pace_step(pace_step(*s, arrival));
       const auto a = track(*s, {sequence_input::kind::number, header->sequence, 0});
       // A copy of a number with another send time is another datagram.
       s->senders.witness(a, header->sequence, s->sequence.highest(), header->send_time_ns);
@@ -1479,6 +1499,7 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           v->sequence() - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
+      if (v->sequence() > s->sequence.highest() + 1) [[unlikely]] s->sequence.pace_step(pace_step(*s, arrival));
       track(*s, {sequence_input::kind::run, v->sequence(), v->size()});
       s->messages += v->size();
       return out;

@@ -497,6 +497,10 @@ struct totals {
   /// Those of `unsequenced` that are mcnet datagrams of streams in which no
   /// number was trusted (every datagram a length error: untrusted_numbers()).
   std::uint64_t untrusted = 0;
+  /// Of `unsequenced`: datagrams of RTP streams whose numbers jumped and
+  /// went on from there where the timestamps could not tell an outage from
+  /// a restart (trial t20y H3): their loss is unknown, never 0.
+  std::uint64_t rtp_undecided = 0;
   /// Datagrams of raw streams that the parser of the protocol their source
   /// sends refused (stream::malformed of raw streams: malformed MoldUDP64,
   /// say): not unsequenced, damaged; their loss is not measured either.
@@ -631,6 +635,11 @@ struct rtp_clock_judgement {
 inline constexpr std::uint64_t pace_margin = 4;
 [[nodiscard]] std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before,
                                        core::kernel_time now) noexcept;
+/// The numbers the stream's pace gives the time since its highest number
+/// arrived (stream::highest_at) up to `now`, pace_margin times, plus
+/// provisional_gap: what a loss may have taken while nothing came (trial
+/// t20y H2), feed::sequence_tracker::pace_step(). 0 before the pace is known.
+[[nodiscard]] std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept;
 /// The clock an RTP stream's jitter is in (trial t20r F3: payload type 96
 /// at 44.1 kHz read a jitter 70 times too high at the 90 kHz assumed).
 struct rtp_clock {
