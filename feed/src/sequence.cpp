@@ -5,6 +5,7 @@
 #include <mcnet/feed/saturating.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <bit>
 #include <new>
 
@@ -172,8 +173,14 @@ bool sequence_tracker::begin_probation(std::uint64_t low, std::uint8_t origin) n
     jump_origin_ = origin;
   }
   probation_end_ = UINT64_MAX;  // set when the jump has been counted
-  proof_from_ = own_received();
-  proof_low_ = low;
+  // Within the pace since the highest arrived: a paced claim after paced
+  // ones kept on probation keeps their proof going (pace_step()).
+  const bool paced = !beyond && low > highest_ && low - highest_ <= pace_step_;
+  if (!(kept_copy && paced && climb_paced_)) {
+    proof_from_ = own_received();
+    proof_low_ = low;
+    climb_paced_ = paced;
+  }
   proven_ = false;
   beyond_pace_ = kept_copy ? beyond_pace_ || beyond : beyond;
   return true;
@@ -1769,6 +1776,8 @@ void sequence_tracker::reset() noexcept {
   proven_ = false;
   beyond_pace_ = false;
   pace_ahead_ = UINT64_MAX;
+  pace_step_ = 0;
+  climb_paced_ = false;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};
 }
@@ -1999,11 +2008,33 @@ void rtp_sequence_tracker::sync() noexcept {
   cycles_ = h - max_seq_;
 }
 
-arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
+arrival rtp_sequence_tracker::add(std::uint16_t seq, std::optional<std::uint32_t> timestamp) noexcept {
   if (!any_) {
     any_ = true;
     init(seq);
+    ts_any_ = timestamp.has_value();
+    ts_at_max_ = timestamp.value_or(0);
+    ts_base_ = timestamp;
+    ts_base_seq_ = seq;
     return current_.add(seq);
+  }
+  if (outage_before_ && !current_.on_probation()) outage_before_.reset();
+  if (outage_before_) {
+    // An outage on probation: a number just past the highest before it is
+    // the live sender going on from there (evidence against it, as a
+    // sequence_tracker's followed jump takes it).
+    const std::uint64_t before = *outage_before_;
+    const auto delta = static_cast<std::int16_t>(static_cast<std::uint16_t>(seq - static_cast<std::uint16_t>(before)));
+    if (delta > 0 && static_cast<std::uint32_t>(delta) < max_dropout) {
+      const std::uint64_t h = current_.highest();
+      const arrival a = current_.add(before + static_cast<std::uint64_t>(delta));
+      if (current_.highest() != h) {
+        sync();
+        ts_any_ = false;
+      }
+      if (!current_.on_probation()) outage_before_.reset();
+      return a;
+    }
   }
   if (current_.claim_.active) {
     // A gap counted at once (A.1 believes up to max_dropout) is a claim, as
@@ -2015,12 +2046,21 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
     if (delta > 0 && before + static_cast<std::uint64_t>(delta) < current_.claim_.claimed) {
       const arrival a = current_.add(before + static_cast<std::uint64_t>(delta));
       sync();
+      ts_any_ = false;  // max_seq_ may have moved without its timestamp
       return a;
     }
   }
   const auto udelta = static_cast<std::uint16_t>(seq - max_seq_);
   if (udelta < max_dropout) {
     // In order, with a permissible gap; a smaller number means a wrap.
+    if (udelta != 0) {
+      ts_any_ = timestamp.has_value();
+      ts_at_max_ = timestamp.value_or(0);
+      if (ts_any_ && !ts_base_) {
+        ts_base_ = *timestamp;
+        ts_base_seq_ = cycles_ + (seq < max_seq_ ? seq_mod : 0) + seq;
+      }
+    }
     if (seq < max_seq_) cycles_ += seq_mod;
     max_seq_ = seq;
     return current_.add(cycles_ + seq);
@@ -2029,10 +2069,50 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq) noexcept {
     // A very large jump: believed only when the next datagram follows it.
     if (seq != bad_seq_) {
       bad_seq_ = (seq + 1u) & (seq_mod - 1);
+      jump_ts_ = timestamp;
+      jump_seq_ = seq;
       ++jumps_;
       return {verdict::jump, seq, {}};
     }
+    // Followed. An outage when the timestamps say so: the jump's advance
+    // from the highest, at the stream's mean step per number, is its
+    // advance in numbers (modulo 2^16), and the follower is not behind it.
+    bool decided = false;
+    const std::uint64_t h = current_.highest();
+    if (ts_any_ && timestamp && jump_ts_ && ts_base_ && h > ts_base_seq_ &&
+        h - ts_base_seq_ >= usual_steps && static_cast<std::uint32_t>(ts_at_max_ - *ts_base_) < (1u << 31) &&
+        static_cast<std::uint32_t>(*timestamp - *jump_ts_) < (1u << 31)) {
+      decided = true;
+      const double step = static_cast<double>(static_cast<std::uint32_t>(ts_at_max_ - *ts_base_)) /
+                          static_cast<double>(h - ts_base_seq_);
+      const std::uint32_t advance = *jump_ts_ - ts_at_max_;
+      const auto skip = static_cast<std::uint16_t>(jump_seq_ - max_seq_);
+      if (step > 0 && advance < (1u << 31)) {
+        const double estimate = static_cast<double>(advance) / step;
+        const double k = std::round((estimate - static_cast<double>(skip)) / static_cast<double>(seq_mod));
+        const double n = static_cast<double>(skip) + (k < 0 ? 0.0 : k) * static_cast<double>(seq_mod);
+        if (std::fabs(estimate - n) <= estimate / 16 + 64 && n < static_cast<double>(sequence_tracker::max_gap)) {
+          const auto gap = static_cast<std::uint64_t>(n);
+          --jumps_;  // the jump's datagram counts now, in current_
+          (void)current_.add(h + gap);
+          const arrival a = current_.add(h + gap + 1);
+          if (current_.highest() == h + gap + 1) {
+            sync();
+            ts_at_max_ = *timestamp;
+            if (current_.on_probation()) outage_before_ = h;
+            return a;
+          }
+          ++jumps_;  // not believed (no memory for the probation): a restart as A.1's
+        }
+      }
+    }
+    if (!decided) ++undecided_restarts_;
     init(seq);
+    ts_any_ = timestamp.has_value();
+    ts_at_max_ = timestamp.value_or(0);
+    ts_base_ = timestamp;
+    ts_base_seq_ = seq;
+    outage_before_.reset();
     return current_.restart(seq);
   }
   // A duplicate or a reordered datagram, at most max_misorder behind.

@@ -3358,3 +3358,56 @@ TEST(SequenceTracker, TheNextNumberPastASparseChainIsHeldAndConfirmedWithoutAGap
   EXPECT_EQ(t.received() + t.duplicates() + t.too_late() + t.jumps(), datagrams);
   EXPECT_EQ(t.jumps(), 0u);
 }
+
+// trial t20y H3: an RTP feed at 10 kpps (timestamps 9 apart at 90 kHz) lost
+// 5,000 numbers (0.5 s, more than MAX_DROPOUT) and went on with the same
+// SSRC, its timestamps advanced by exactly the gap: A.1 calls that a
+// restart, and it read "lost 0". The timestamps decide it: an outage, its
+// gap lost (also one of more than 2^16 numbers). Numbers that do not step
+// as the timestamps say remain a restart; without the timestamps the
+// restart is undecided (the stream's loss unknown, stream_table).
+TEST(RtpSequenceTracker, AnOutageLongerThanMaxDropoutIsToldFromARestartByTheTimestamps) {
+  constexpr std::uint32_t step = 9;
+  const auto feed_run = [](feed::rtp_sequence_tracker& t, std::uint64_t from, std::uint64_t count, std::uint32_t ts0,
+                           bool with_ts) {
+    for (std::uint64_t n = from; n < from + count; ++n) {
+      const auto ts = static_cast<std::uint32_t>(ts0 + step * n);
+      (void)t.add(static_cast<std::uint16_t>(n), with_ts ? std::optional<std::uint32_t>(ts) : std::nullopt);
+    }
+  };
+  for (const std::uint64_t gap : {5'000u, 70'000u}) {
+    feed::rtp_sequence_tracker t;
+    feed_run(t, 1000, 20'000, 12345, true);
+    feed_run(t, 21'000 + gap, 20'000, 12345, true);
+    EXPECT_EQ(t.lost(), gap) << gap;
+    EXPECT_EQ(t.restarts(), 0u) << gap;
+    EXPECT_EQ(t.jumps(), 0u) << gap;
+    EXPECT_EQ(t.received(), 40'000u) << gap;
+    EXPECT_EQ(t.undecided_restarts(), 0u) << gap;
+  }
+  {  // a restart: numbers from elsewhere, timestamps not advanced by the gap
+    feed::rtp_sequence_tracker t;
+    feed_run(t, 1000, 20'000, 12345, true);
+    feed_run(t, 40'000, 20'000, 3'000'000'000u, true);
+    EXPECT_EQ(t.lost(), 0u);
+    EXPECT_EQ(t.restarts(), 1u);
+    EXPECT_EQ(t.undecided_restarts(), 0u);
+  }
+  {  // no timestamps: not decided
+    feed::rtp_sequence_tracker t;
+    feed_run(t, 1000, 20'000, 12345, false);
+    feed_run(t, 26'000, 20'000, 12345, false);
+    EXPECT_EQ(t.restarts(), 1u);
+    EXPECT_EQ(t.undecided_restarts(), 1u);
+  }
+  {  // a forged far pair with the right timestamps: the live sender going on takes it back
+    feed::rtp_sequence_tracker t;
+    feed_run(t, 1000, 20'000, 12345, true);
+    feed_run(t, 30'000, 2, 12345, true);
+    feed_run(t, 21'000, 100, 12345, true);
+    EXPECT_EQ(t.lost(), 0u);
+    EXPECT_EQ(t.restarts(), 0u);
+    EXPECT_EQ(t.received(), 20'100u);
+    EXPECT_EQ(t.jumps(), 2u);
+  }
+}

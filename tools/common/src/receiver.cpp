@@ -86,10 +86,18 @@ std::string malformed_text(const stream_table& table) {
 // was trusted (every datagram's length field not its size: trial20k 2),
 // named so: they carried a number, not one to count a loss by.
 std::string untrusted_text(const totals& sum) {
-  if (sum.untrusted == 0) return {};
-  return fmt::format(", {} of them of mcnet streams with no number trusted (each datagram's header length field "
-                     "not its size)",
-                     sum.untrusted);
+  std::string out;
+  if (sum.untrusted > 0) {
+    out += fmt::format(", {} of them of mcnet streams with no number trusted (each datagram's header length field "
+                       "not its size)",
+                       sum.untrusted);
+  }
+  if (sum.rtp_undecided > 0) {
+    out += fmt::format(", {} of them of RTP streams whose numbers jumped and went on from there, their timestamps "
+                       "not telling an outage from a restart",
+                       sum.rtp_undecided);
+  }
+  return out;
 }
 
 }  // namespace
@@ -1651,7 +1659,7 @@ void receive_session::summary() {
   }
   if (sum.unsequenced > 0) {
     notes += fmt::format(" ({} without a sequence number mcast-recv reads{}{}: their loss is unknown)",
-                         count_text(sum.unsequenced, "datagram", "datagrams"), sum.untrusted > 0 ? " or trusts" : "",
+                         count_text(sum.unsequenced, "datagram", "datagrams"), sum.untrusted + sum.rtp_undecided > 0 ? " or trusts" : "",
                          untrusted_text(sum));
   }
   if (sum.refused > 0) {
@@ -1936,7 +1944,7 @@ int receive_session::finish() const {
     return out_.fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} datagrams carried no sequence number "
                                  "mcast-recv knows{}{}{} (their loss is unknown; --payload names the protocols it reads){}",
-                                 *s_.max_loss, sum.unsequenced, sum.untrusted > 0 ? " or trusts" : "",
+                                 *s_.max_loss, sum.unsequenced, sum.untrusted + sum.rtp_undecided > 0 ? " or trusts" : "",
                                  untrusted_text(sum),
                                  sum.refused > 0 ? ", and " + malformed_text(table_) + " arrived" : std::string(),
                                  checked_part()),

@@ -421,6 +421,18 @@ class sequence_tracker {
   /// back: its numbers count as jumps, not its gap as loss (trial t16u H3:
   /// 9 forged numbers 4e9 past a feed of 1,000 a second claimed 3,999,999,000 lost).
   void pace_limit(std::uint64_t most_ahead) noexcept { pace_ahead_ = most_ahead; }
+  /// The numbers the stream's pace gives the time since its highest
+  /// number arrived (pace_margin times, the caller knows the arrival
+  /// times), given before a number past the highest is added; 0, the
+  /// default: none. A followed jump within it is paced: the sender's line
+  /// went on at its own pace through a loss (trial t20y H2: a path keeping
+  /// 1 datagram in 2,000 made each arrival a far jump, and a climb of them
+  /// sparse, so none was ever proven and lost read 1/100 of the missing
+  /// numbers). Claims on probation that are all paced are proven by
+  /// `epoch_proof` numbers past the first of them however sparse (not
+  /// restarted by each: the proof is the pace), and stay on probation:
+  /// the live sender going on from before them still takes them back.
+  void pace_step(std::uint64_t most_ahead) noexcept { pace_step_ = most_ahead; }
   /// The end of a run: a claim on probation not proven yet (provisional()),
   /// or refuted by END counts held against it (one past the highest before
   /// the claim and below it that came at least twice and more often than the END believed at or past
@@ -793,6 +805,7 @@ class sequence_tracker {
     if (beyond_pace_) return b;
     const std::uint64_t past = own_received() - proof_from_;
     if (past < epoch_proof) return b;
+    if (climb_paced_) return nullptr;
     return highest_ > proof_low_ && (highest_ - proof_low_) / gap_bound_ >= past / epoch_proof ? b : nullptr;
   }
   [[nodiscard]] std::uint64_t own_received() const noexcept { return before_.received + distinct_; }
@@ -1174,6 +1187,10 @@ class sequence_tracker {
   // it (then never proven: unproven()).
   std::uint64_t pace_ahead_ = UINT64_MAX;
   bool beyond_pace_ = false;
+  // pace_step()'s bound, and whether the claims on probation since
+  // proof_from_ were all within it.
+  std::uint64_t pace_step_ = 0;
+  bool climb_paced_ = false;
   std::uint64_t jump_low_ = 0;  // the lowest number of the claim on probation
   std::uint8_t jump_origin_ = 0;  // the tag of the datagram that followed it (own())
   // Numbers, END counts and announcements from before the jump held against
@@ -1230,7 +1247,24 @@ class rtp_sequence_tracker {
   }
 
   /// Account one datagram's 16-bit number and say what it was.
-  arrival add(std::uint16_t seq) noexcept;
+  arrival add(std::uint16_t seq) noexcept { return add(seq, std::nullopt); }
+  /// The same with its RTP timestamp, which decides a followed jump of
+  /// `max_dropout` or more (trial t20y H3): when the jump's timestamp
+  /// advanced from the highest's by the stream's mean step per number
+  /// (over its epoch, at least `usual_steps` numbers) times a number of
+  /// numbers that is its skip modulo 2^16 (an outage of more than 65,536
+  /// numbers too), within 1/16 of it and 64, it is an outage: its gap
+  /// counts as lost (once proven, as sequence_tracker's followed jump; the
+  /// live sender going on from before it takes it back). Otherwise it is
+  /// a `restart` as in A.1, and one the timestamps could not decide (none,
+  /// or too few numbers for a step: undecided_restarts()) leaves the
+  /// stream's loss unknown.
+  arrival add(std::uint16_t seq, std::optional<std::uint32_t> timestamp) noexcept;
+  /// The fewest numbers the mean timestamp step is taken over.
+  static constexpr std::uint32_t usual_steps = 8;
+  /// Restarts the timestamps could not tell from an outage: the sender may
+  /// have gone on with its numbers through a gap, so the loss is unknown.
+  [[nodiscard]] std::uint64_t undecided_restarts() const noexcept { return undecided_restarts_; }
 
   /// Distinct numbers received over all restarts.
   [[nodiscard]] std::uint64_t received() const noexcept { return current_.received(); }
@@ -1270,6 +1304,19 @@ class rtp_sequence_tracker {
   std::uint64_t cycles_ = 0;             // shifted count of cycles, as A.1 keeps it
   std::uint64_t jumps_ = 0;
   std::uint64_t early_too_late_ = 0;     // late across the first wrap: no extended number to count it by
+  // The timestamps (add() with one): the one at max_seq_, the usual step
+  // per number and how many times in a row it came, the jump's.
+  bool ts_any_ = false;
+  std::uint32_t ts_at_max_ = 0;
+  // The epoch's first timestamp and its extended number: the mean step.
+  std::optional<std::uint32_t> ts_base_;
+  std::uint64_t ts_base_seq_ = 0;
+  std::optional<std::uint32_t> jump_ts_;
+  std::uint16_t jump_seq_ = 0;
+  // An outage believed by the timestamps, on probation in current_: the
+  // highest before it (the live sender going on from there is evidence).
+  std::optional<std::uint64_t> outage_before_;
+  std::uint64_t undecided_restarts_ = 0;
   sequence_tracker current_;
 };
 

@@ -429,6 +429,12 @@ struct stream {
   std::uint64_t malformed = 0;  ///< datagrams of a source that sends a protocol, which its parser refused
   std::optional<core::kernel_time> first_packet;  ///< arrival of the first datagram counted
   std::optional<core::kernel_time> last_packet;  ///< arrival of the latest datagram counted (END markers are not)
+  /// Arrival of the datagram that last moved the tracker's highest number
+  /// (or its epoch): the numbers up to the highest were sent by then, so
+  /// the pace (pace_ahead()) is measured up to it, not up to a far number
+  /// held since (trial t20y H1: the outage's first datagram, held, made
+  /// the outage's own span part of the pace and its gap "beyond" it).
+  std::optional<core::kernel_time> highest_at;
   /// The counted datagrams' arrivals (ns since the epoch) in clumps, for
   /// the stream's rate (stream_rate()).
   clump_clock arrivals;
@@ -491,6 +497,10 @@ struct totals {
   /// Those of `unsequenced` that are mcnet datagrams of streams in which no
   /// number was trusted (every datagram a length error: untrusted_numbers()).
   std::uint64_t untrusted = 0;
+  /// Of `unsequenced`: datagrams of RTP streams whose numbers jumped and
+  /// went on from there where the timestamps could not tell an outage from
+  /// a restart (trial t20y H3): their loss is unknown, never 0.
+  std::uint64_t rtp_undecided = 0;
   /// Datagrams of raw streams that the parser of the protocol their source
   /// sends refused (stream::malformed of raw streams: malformed MoldUDP64,
   /// say): not unsequenced, damaged; their loss is not measured either.
@@ -617,10 +627,19 @@ struct rtp_clock_judgement {
 /// feed::sequence_tracker::provisional_gap (what one datagram may claim at
 /// once). UINT64_MAX (no bound) before the pace is known: fewer than
 /// start_pace_datagrams numbers, or a span under start_pace_span_ns.
-/// `before`: the arrival of its last datagram before this one.
+/// The pace's span ends at stream::highest_at (the arrival that brought
+/// the highest number), else at `before`, the arrival of its last datagram
+/// before this one: a far number held (a jump waiting to be followed)
+/// adds nothing to the numbers and must not add its time to the span
+/// (trial t20y H1).
 inline constexpr std::uint64_t pace_margin = 4;
 [[nodiscard]] std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before,
                                        core::kernel_time now) noexcept;
+/// The numbers the stream's pace gives the time since its highest number
+/// arrived (stream::highest_at) up to `now`, pace_margin times, plus
+/// provisional_gap: what a loss may have taken while nothing came (trial
+/// t20y H2), feed::sequence_tracker::pace_step(). 0 before the pace is known.
+[[nodiscard]] std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept;
 /// The clock an RTP stream's jitter is in (trial t20r F3: payload type 96
 /// at 44.1 kHz read a jitter 70 times too high at the 90 kHz assumed).
 struct rtp_clock {
@@ -1149,7 +1168,7 @@ class stream_table {
     std::optional<std::int64_t> pace_mark_ns;
     std::uint64_t pace_mark_seq = 0;
     std::uint64_t pace_mark_clumps = 0;
-    std::optional<core::kernel_time> first_packet, last_packet;
+    std::optional<core::kernel_time> first_packet, last_packet, highest_at;
     clump_clock arrivals;
     feed::sequence_tracker::position sequence;
     /// A tracker in doubt at the eviction: the position it last trusted and
