@@ -133,6 +133,36 @@ bool check_says(const doctor_run& d, const std::string& name, const std::string&
   return false;
 }
 
+// A --json run of mcast-recv, `run`, ended with a summary that counted `packets`.
+void expect_run_packets(const test::run_result& run, int packets) {
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  EXPECT_EQ((*summary)["total"]["packets"], packets) << run.output;
+}
+
+// mcast-recv args... in `rx`, once joined, while `tx` sends 20 datagrams
+// to `spec` (from its eth0): its summary has one stream, with all 20.
+void expect_receiver_gets_20(const test::host& rx, const test::host& tx, const std::vector<std::string>& args,
+                             const std::string& spec) {
+  test::tools::receiver recv(rx, args);
+  ASSERT_TRUE(recv.joined()) << recv.output();
+  test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", spec});
+  const auto done = recv.finish_clean();
+  const auto streams = test::tools::summary_streams(done.standard_output);
+  ASSERT_EQ(streams.size(), 1u) << done.output;
+  EXPECT_EQ(streams[0]["packets"], 20) << done.output;
+}
+
+// What a run of `mcast-recv args...` (args with --json) in `rx` counted
+// while `send` ran: its summary's total, -1 without a summary.
+int packets_or_none(const test::host& rx, const std::vector<std::string>& args, const std::function<void()>& send) {
+  const auto run = test::tools::receive_while(rx, args, send);
+  const auto events = json_lines(run.standard_output);
+  const auto* summary = find_event(events, "summary");
+  return summary != nullptr ? (*summary)["total"]["packets"].get<int>() : -1;
+}
+
 // Wait (at most 5 s) until `h` lists `hex` (/proc/net/igmp's form: the
 // group's bytes as a little-endian word; /proc/net/igmp6's for IPv6: its
 // 32 hex digits, lower case) as joined: the doctor has joined.
@@ -679,10 +709,7 @@ TEST(NetDoctor, NoRouteAndNoInterfaceTheRouteFixFollowsTheSsmSource) {
   const auto run = test::tools::receive_while(rx, {"--json", "-d", "1.5", spec}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
   });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 10));
 }
 
 // -i names another interface than the one the datagrams come in by: the
@@ -758,10 +785,7 @@ TEST(NetDoctor, AJoinOnAnotherInterfaceThanTheRouteIsTheVerdictNotLoopbacksFlag)
   const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", group}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", group});
   });
-  const auto fixed_events = json_lines(fixed.standard_output);
-  const auto* got = find_event(fixed_events, "summary");
-  ASSERT_NE(got, nullptr) << fixed.output;
-  EXPECT_EQ((*got)["total"]["packets"], 10) << fixed.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(fixed, 10));
 }
 
 // Wording: a blackhole route for the group is named as one (the kernel's
@@ -948,10 +972,7 @@ TEST(NetDoctor, BlackholeRouteToAnSsmSourceIsNamedAndReplacedAndNoFixIsSaidTwice
     EXPECT_TRUE(pasted.status.success()) << fixes[i] << ": " << pasted.output;
   }
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 10));
 }
 
 TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
@@ -996,10 +1017,7 @@ TEST(NetDoctor, AnSsmSourceThatIsThisHostsAddressOnAnotherInterfaceIsAMartianSou
   const std::string spec = source + ",232.1.2.40:" + port;
   const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
   const auto received = [&] {
-    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
-    const auto events = json_lines(run.standard_output);
-    const auto* summary = find_event(events, "summary");
-    return summary != nullptr ? (*summary)["total"]["packets"].get<int>() : -1;
+    return packets_or_none(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
   };
   ASSERT_EQ(received(), 0) << "the kernel's martian-source drop, measured";
 
@@ -1072,10 +1090,7 @@ TEST(NetDoctor, AnIpv6SsmSourceThatIsThisHostsAddressOnAnotherInterfaceArrives) 
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
   });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 20));
 }
 
 // #15 (trial h15y F2): the route back to the SSM source is a multipath
@@ -1107,10 +1122,7 @@ TEST(NetDoctor, AMultipathRouteBackWithAPathByTheJoinInterfacePassesStrictRpFilt
   const std::string spec = "10.77.9.1,232.1.2.41:" + port;
   const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
   const auto received = [&] {
-    const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
-    const auto events = json_lines(run.standard_output);
-    const auto* summary = find_event(events, "summary");
-    return summary != nullptr ? (*summary)["total"]["packets"].get<int>() : -1;
+    return packets_or_none(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
   };
   ASSERT_EQ(received(), 20) << "strict mode passes a path by the join interface, measured";
 
@@ -1268,10 +1280,7 @@ TEST(NetDoctor, SourceOnAnotherInterfacesSubnetFailsWithTheRunOnThatInterface) {
   const auto fixed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
   });
-  const auto events = json_lines(fixed.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << fixed.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << fixed.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(fixed, 10));
   // The same channel joined on both: the eth1 join is the useless one, a WARN.
   const auto both = doctor(rx, {spec + "%eth0", spec + "%eth1"});
   bool warned = false;
@@ -1786,10 +1795,7 @@ TEST(NetDoctor, NftablesDropBehindARateLimitedAcceptUnderPolicyDropIsFixedWhole)
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", spec}, [&, &tx = tx] {
     test::tools::send(tx, {"-i", "eth0", "-c", "100", "-r", "500pps", spec});
   });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 100) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 100));
   const auto after = doctor(rx, {"-i", "eth0", spec});
   for (const auto& c : after.checks("firewall")) EXPECT_EQ(c["status"], "OK") << after.r.output;
 }
@@ -1828,10 +1834,7 @@ TEST(NetDoctor, NftablesTwoDropsBehindARateLimitedAcceptAreBothInTheVerdictsFixe
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", spec}, [&, &tx = tx] {
     test::tools::send(tx, {"-i", "eth0", "-c", "201", "-r", "1000pps", "--size", "200", spec});
   });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 201) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 201));
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
@@ -1919,10 +1922,7 @@ TEST(NetDoctor, NftablesSourceRulesAreDecidedByTheSourcesListenSawArrive) {
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&, &tx = tx] {
     test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
   });
-  const auto run_events = json_lines(run.standard_output);
-  const auto* summary = find_event(run_events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 20));
   EXPECT_NE(rx.exec({nft, "list", "ruleset"}).output.find("ip saddr != 10.77.0.0/16 drop"), std::string::npos);
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
@@ -2237,10 +2237,7 @@ TEST(NetDoctor, NftablesSourceAddressMatchesAreDecidedForIncludeSources) {
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&, &tx = tx] {
     test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec});
   });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 20));
   ASSERT_TRUE(rx.exec({nft, "flush", "ruleset"}).status.success());
 }
 
@@ -2314,10 +2311,7 @@ TEST(NetDoctor, NftablesFwdAndDestinationRewritesAreFailsLikeADrop) {
     const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, [&, &tx = tx] {
       test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", spec});
     });
-    const auto events = json_lines(run.standard_output);
-    const auto* summary = find_event(events, "summary");
-    ASSERT_NE(summary, nullptr) << run.output;
-    EXPECT_EQ((*summary)["total"]["packets"], 20) << run.output;
+    ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 20));
   }
   (void)rx.exec({nft, "flush", "ruleset"});
 }
@@ -2402,10 +2396,7 @@ TEST(NetDoctor, AReversePathRuleDropExplainedByAMissingRouteBackIsFixedByTheRout
   const auto fixed = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
   ASSERT_TRUE(fixed.status.success()) << fixed.output;
   const auto after = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
-  const auto after_events = json_lines(after.standard_output);
-  const auto* all = find_event(after_events, "summary");
-  ASSERT_NE(all, nullptr) << after.output;
-  EXPECT_EQ((*all)["total"]["packets"], 20) << after.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(after, 20));
   EXPECT_NE(rx.exec({nft, "list", "ruleset"}).standard_output.find("fib saddr . iif oif missing drop"),
             std::string::npos)
       << "the anti-spoofing rule stays";
@@ -3027,10 +3018,7 @@ TEST(NetDoctor, ReversePathNoteUnderPolicyRoutingNamesTheTableTheLookupReaches) 
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "10.77.9.1," + any});
   });
-  const auto run_events = json_lines(run.standard_output);
-  const auto* summary = find_event(run_events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 10));
 }
 
 TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
@@ -3090,10 +3078,7 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   const auto after = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "10.77.9.1," + any});
   });
-  const auto after_events = json_lines(after.standard_output);
-  const auto* got = find_event(after_events, "summary");
-  ASSERT_NE(got, nullptr) << after.output;
-  EXPECT_EQ((*got)["total"]["packets"], 10) << after.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(after, 10));
 
   // With a default route, loose mode on the join interface passes every sender: that is the fix.
   ASSERT_TRUE(rx.exec({"sysctl", "-qw", "net.ipv4.conf.all.rp_filter=1", "net.ipv4.conf.eth0.rp_filter=1"})
@@ -3114,10 +3099,7 @@ TEST(NetDoctor, ReversePathDropsOfAnAnySourceJoinNameTheInterfaceInTheFix) {
   const auto passed = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", any}, [&] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "500pps", "10.77.9.1," + any});
   });
-  const auto passed_events = json_lines(passed.standard_output);
-  const auto* passed_summary = find_event(passed_events, "summary");
-  ASSERT_NE(passed_summary, nullptr) << passed.output;
-  EXPECT_EQ((*passed_summary)["total"]["packets"], 10) << passed.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(passed, 10));
 }
 
 // IGMPv2 forced on eth0, where a source-specific join is useless anyway
@@ -4886,10 +4868,7 @@ TEST(NetDoctor, ANarrowerRefusingRouteIsNamedAndTheFixDeletesIt) {
   const auto got = test::tools::receive_while(rx, {"--json", "-d", "1.5", group}, [&, &tx = tx] {
     test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "200pps", group});
   });
-  const auto events = json_lines(got.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << got.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 10) << got.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(got, 10));
 }
 
 // #15 (trial d15m, finding 2): two rules that surely drop the port's
@@ -4929,10 +4908,7 @@ TEST(NetDoctor, NftablesEveryRuleThatDropsIsReportedInOneRunAndTheFixesLetEveryD
   const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", spec}, [&, &tx = tx] {
     test::tools::send(tx, {"-i", "eth0", "-c", "100", "-r", "500pps", spec});
   });
-  const auto events = json_lines(run.standard_output);
-  const auto* summary = find_event(events, "summary");
-  ASSERT_NE(summary, nullptr) << run.output;
-  EXPECT_EQ((*summary)["total"]["packets"], 100) << run.output;
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 100));
   const auto after = doctor(rx, {"-i", "eth0", spec});
   for (const auto& c : after.checks("firewall")) EXPECT_EQ(c["status"], "OK") << after.r.output;
 }
@@ -5063,13 +5039,7 @@ TEST(NetDoctor, Ipv4AnySourceListenHearsTheSenderOnTheOtherLinkAndTheFixJoinsThe
             std::string::npos)
       << d.r.output;
 
-  test::tools::receiver recv(rx, {"-i", "eth1", spec});
-  ASSERT_TRUE(recv.joined()) << recv.output();
-  test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", spec});
-  const auto done = recv.finish_clean();
-  const auto streams = test::tools::summary_streams(done.standard_output);
-  ASSERT_EQ(streams.size(), 1u) << done.output;
-  EXPECT_EQ(streams[0]["packets"], 20) << done.output;
+  expect_receiver_gets_20(rx, tx, {"-i", "eth1", spec}, spec);
 }
 
 // #15 (trial15h, finding 1): a receiver whose any-source join names eth1,
@@ -7590,6 +7560,16 @@ std::unique_ptr<test::network> unrouted_two_lans() {
   return net;
 }
 
+// unrouted_two_lans(): rx (host 0), a sender `a` on eth0's LAN and one,
+// `b`, on eth1's; `port` free on rx.
+struct unrouted_lans {
+  std::unique_ptr<test::network> net = unrouted_two_lans();
+  const test::host& rx = (*net)[0];
+  const test::host& a = (*net)[1];  // eth0's LAN
+  const test::host& b = (*net)[2];  // eth1's LAN
+  std::string port = std::to_string(free_port(rx));
+};
+
 // `mcast-recv doctor args...` in text form in `rx`, `send` once it joined `group_hex`.
 test::run_result doctor_text_while(const test::host& rx, std::vector<std::string> args, const std::string& group_hex,
                                    const std::function<void()>& send) {
@@ -7660,13 +7640,7 @@ TEST(NetDoctor, NoRouteListenJoinsOnEachLinkAndTheRouteFixNamesTheOneThatHeard) 
   // The fix, pasted: a run without -i joins on eth1 and receives.
   const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
   ASSERT_TRUE(pasted.status.success()) << pasted.output;
-  test::tools::receiver recv(rx, {spec});
-  ASSERT_TRUE(recv.joined()) << recv.output();
-  test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "500pps", spec});
-  const auto done = recv.finish_clean();
-  const auto streams = test::tools::summary_streams(done.standard_output);
-  ASSERT_EQ(streams.size(), 1u) << done.output;
-  EXPECT_EQ(streams[0]["packets"], 20) << done.output;
+  expect_receiver_gets_20(rx, tx, {spec}, spec);
 }
 
 // #15: no route, and senders on both LANs: each link is named with its
@@ -7705,11 +7679,8 @@ TEST(NetDoctor, NoRouteListenHeardOnTwoLinksNamesEachWithItsCount) {
 // group now, each keeps its own.
 TEST(NetDoctor, NoRouteListenKeepsEachGroupsCountsPerLink) {
   MCNET_REQUIRE_NETNS();
-  auto net = unrouted_two_lans();
-  const auto& rx = (*net)[0];
-  const auto& a = (*net)[1];  // eth0's LAN
-  const auto& b = (*net)[2];  // eth1's LAN
-  const auto port = std::to_string(free_port(rx));
+  const unrouted_lans lans;
+  const auto& [net, rx, a, b, port] = lans;
   const auto first = "239.255.90.107:" + port;
   const auto second = "239.255.90.108:" + port;
   const auto d = doctor_while(rx, {"--listen", "2", first, second}, "6C5AFFEF", [&] {
@@ -7788,11 +7759,8 @@ TEST(NetDoctor, NoRouteListenIpv6NamesTheLinkTheyCameInOn) {
 // heard on its own link, and the fix gives each spec its link (%IFACE).
 TEST(NetDoctor, NoRouteListenIncludeSourcesAreEachHeardOnTheirLink) {
   MCNET_REQUIRE_NETNS();
-  auto net = unrouted_two_lans();
-  const auto& rx = (*net)[0];
-  const auto& a = (*net)[1];  // eth0's LAN
-  const auto& b = (*net)[2];  // eth1's LAN
-  const auto port = std::to_string(free_port(rx));
+  const unrouted_lans lans;
+  const auto& [net, rx, a, b, port] = lans;
   const auto group = "232.1.2.105:" + port;
   const auto spec_a = a.v4().to_string() + "," + group;
   const auto spec_b = b.v4().to_string() + "," + group;

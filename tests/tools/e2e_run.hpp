@@ -385,3 +385,16 @@ inline auto full_queue_holder(const host& h, std::uint16_t port, const std::stri
 }
 
 }  // namespace mcnet::test::tools
+
+/// The helpers of this header and tool_run.hpp that an end-to-end test
+/// file calls by their short names, as using-declarations where the macro
+/// stands (the file's anonymous namespace; there `send` hides POSIX
+/// ::send): `MCNET_E2E_TEST_NAMES();`.
+#define MCNET_E2E_TEST_NAMES()                         \
+  using mcnet::test::tools::expect_schema_conform;     \
+  using mcnet::test::tools::field;                     \
+  using mcnet::test::tools::find_event;                \
+  using mcnet::test::tools::free_port;                 \
+  using mcnet::test::tools::json_lines;                \
+  using mcnet::test::tools::receiver;                  \
+  using mcnet::test::tools::send

@@ -47,13 +47,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-using test::tools::expect_schema_conform;
-using test::tools::field;
-using test::tools::find_event;
-using test::tools::free_port;
-using test::tools::json_lines;
-using test::tools::receiver;
-using test::tools::send;
+MCNET_E2E_TEST_NAMES();
 
 // Skip where --io-uring cannot run: a build without liburing (the option is
 // refused: NetMcastRecvIoUring.ABuildWithoutLiburingRefusesTheOption and
