@@ -4583,17 +4583,21 @@ numgen_cover numgen_covers(const json& m) {
   return out;
 }
 
+// What a match of operator `op` gives when its two sides are equal (`eq`)
+// or not: == and `in` hold on equal, != on different; others are unknown.
+tri by_op(std::string_view op, bool eq) noexcept {
+  if (op == "==" || op == "in") return eq ? tri::yes : tri::no;
+  if (op == "!=") return eq ? tri::no : tri::yes;
+  return tri::unknown;
+}
+
 tri match_holds(const json& m, const fw_packet& pkt) {
   const std::uint16_t port = pkt.port;
   if (!m.contains("left") || !m.contains("right")) return tri::unknown;
   const auto& left = m["left"];
   const auto& right = m["right"];
   const std::string op = m.value("op", "==");
-  const auto apply = [&op](bool eq) {
-    if (op == "==" || op == "in") return eq ? tri::yes : tri::no;
-    if (op == "!=") return eq ? tri::no : tri::yes;
-    return tri::unknown;
-  };
+  const auto apply = [&op](bool eq) { return by_op(op, eq); };
   const auto is_udp = [](const json& v) {
     return (v.is_string() && v.get<std::string>() == "udp") || (v.is_number_integer() && v.get<int>() == 17);
   };
@@ -6014,11 +6018,7 @@ tri report_match(const json& m, const report_packet& r) {
   const auto& left = m["left"];
   const auto& right = m["right"];
   const std::string op = m.value("op", "==");
-  const auto apply = [&op](bool eq) {
-    if (op == "==" || op == "in") return eq ? tri::yes : tri::no;
-    if (op == "!=") return eq ? tri::no : tri::yes;
-    return tri::unknown;
-  };
+  const auto apply = [&op](bool eq) { return by_op(op, eq); };
   // A named set or map (`@name`): its elements are not read here.
   if (right.is_string() && right.get<std::string>().starts_with("@")) return tri::unknown;
   const auto code = [&](std::initializer_list<std::string_view> names, std::int64_t number) {
