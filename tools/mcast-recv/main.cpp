@@ -103,11 +103,11 @@ int run_receive(const tools::recv_settings& s, const tools::reporter& out) {
   // The verdict judges the interfaces the run is joined on at its end: a
   // re-created one where its memberships were joined again, not the deleted one.
   // Datagrams of its groups that came in where it did not join them say where the sender is.
-  session.diagnose_with([&members, &s, &table, &links, &session, &mld, &shards,
+  session.diagnose_with([&members, &s, &table, &links, &session, &mld,
                          relied = std::move(relied)](const tools::drop_counters& over_run) {
     return tools::nothing_arrived_verdict(links ? links->current(members) : members, over_run, s.rcvbuf,
                                           table.stray_ends(), relied, session.other_interface(), &mld,
-                                          tools::kernel_drops(shards));
+                                          session.final_kernel_drops());
   });
   session.loss_hints_with(
       [&members](const tools::receive_session::lossy_groups& lossy) { return tools::loss_hints(members, lossy); });

@@ -420,6 +420,9 @@ class receive_session {
   /// (mcast-recv gives nothing_arrived_verdict). With it set the summary
   /// event has `verdict`, null when something arrived; without it, no `verdict`.
   void diagnose_with(std::function<run_verdict(const drop_counters&)> d) { diagnose_ = std::move(d); }
+  /// The kernel's drops on the run's sockets as summary() read them (the
+  /// figure of its summary and the exit code); none before summary().
+  [[nodiscard]] std::optional<std::uint64_t> final_kernel_drops() const noexcept { return final_drops_; }
   /// What explains datagrams lost in streams beyond the socket drops (text
   /// lines for the summary, run_checks' loss_hints): asked at the summary
   /// when the sequence numbers show more lost than the sockets dropped,
