@@ -122,6 +122,21 @@ std::optional<link> parse_link(const nlmsghdr& h) {
   return l;
 }
 
+link_move parse_link_move(const nlmsghdr& h) {
+  link_move m;
+  if (h.nlmsg_type != RTM_DELLINK || !nlmsg_valid_hdr(&h, sizeof(ifinfomsg))) return m;
+  for_each_attribute<ifinfomsg>(h, [&](const nlattr& a) {
+    switch (type_of(a)) {
+      case IFLA_NEW_NETNSID: m.netns_id = scalar<std::int32_t>(a); break;
+      case IFLA_NEW_IFINDEX: m.index = scalar<std::int32_t>(a); break;
+      default: break;
+    }
+  });
+  // An index without a namespace id tells nothing of a move.
+  if (!m.netns_id) m.index.reset();
+  return m;
+}
+
 bool parse_link_into(const nlmsghdr& h, link& l) {
   if ((h.nlmsg_type != RTM_NEWLINK && h.nlmsg_type != RTM_DELLINK) || !nlmsg_valid_hdr(&h, sizeof(ifinfomsg))) {
     return false;

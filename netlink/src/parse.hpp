@@ -26,6 +26,14 @@ bool parse_address_into(const nlmsghdr& h, address& out);
 bool parse_group_into(const nlmsghdr& h, group& out);
 std::optional<group> parse_group(const nlmsghdr& h);
 
+/// Where an RTM_DELLINK says its link went when it moved to another network
+/// namespace: IFLA_NEW_NETNSID and IFLA_NEW_IFINDEX (both unset for a deletion).
+struct link_move {
+  std::optional<std::int32_t> netns_id{};
+  std::optional<std::int32_t> index{};
+};
+link_move parse_link_move(const nlmsghdr& h);
+
 /// An RTM_NEWROUTE answer to RTM_GETROUTE; the output interface's name is
 /// left to the caller (it needs a lookup of its own).
 bool parse_route_into(const nlmsghdr& h, route& out);

@@ -75,10 +75,15 @@ void watcher::apply_link(const link& l, std::vector<event>& out) {
   if (c != link_change::none) out.push_back({event::kind::link_changed, l, c, {}, {}});
 }
 
-void watcher::remove_link(std::uint32_t index, std::vector<event>& out) {
+void watcher::remove_link(std::uint32_t index, std::vector<event>& out, std::optional<std::int32_t> moved_to_netns_id,
+                          std::optional<std::int32_t> moved_to_index) {
   auto it = std::find_if(state_.links.begin(), state_.links.end(), [&](const link& x) { return x.index == index; });
   if (it == state_.links.end()) return;
-  out.push_back({event::kind::link_removed, *it, link_change::none, {}, {}});
+  auto& e = out.emplace_back();
+  e.what = event::kind::link_removed;
+  e.link_value = *it;
+  e.moved_to_netns_id = moved_to_netns_id;
+  e.moved_to_index = moved_to_index;
   state_.links.erase(it);
   // The kernel removes the link's addresses and groups with it.
   std::erase_if(state_.addresses, [&](const address& a) { return a.index == index; });
@@ -182,7 +187,10 @@ result<std::vector<event>> watcher::process() {
         if (auto l = detail::parse_link(m)) apply_link(*l, out);
         break;
       case RTM_DELLINK:
-        if (auto l = detail::parse_link(m)) remove_link(l->index, out);
+        if (auto l = detail::parse_link(m)) {
+          const auto moved = detail::parse_link_move(m);
+          remove_link(l->index, out, moved.netns_id, moved.index);
+        }
         break;
       case RTM_NEWADDR:
       case RTM_DELADDR:

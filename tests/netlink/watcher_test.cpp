@@ -18,6 +18,7 @@
 #include <mcnet/netlink.hpp>
 
 #include "lan.hpp"
+#include "netns.hpp"
 #include "privilege.hpp"
 
 namespace core = mcnet::core;
@@ -144,6 +145,42 @@ TEST(NetWatcher, TentativeToUsableIsReported) {
     }
   }
   EXPECT_TRUE(usable) << "tentative to usable was not reported";
+}
+
+// #15: a link moved to another namespace and a link deleted both end in
+// link_removed; the move carries where it went (RTM_DELLINK's
+// IFLA_NEW_NETNSID and IFLA_NEW_IFINDEX), the deletion nothing.
+TEST(NetWatcher, AMoveToAnotherNamespaceIsToldFromADeletion) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}}});
+  const auto& h = (*net)[0];
+  auto w = h.run([] { return nl::watcher::open(); });
+  ASSERT_TRUE(w) << w.error().message();
+  const auto eth0 = h.iface(0).index;
+  const auto eth1 = h.iface(1).index;
+  auto aside = test::netns::create();  // empty: the index is free there, so the kernel keeps it
+  test::run_checked(&h.ns(), {"ip", "link", "set", "dev", "eth0", "netns", std::to_string(aside.pid())});
+  auto ev = changes(*w);
+  auto* moved = find(ev, kind::link_removed);
+  ASSERT_TRUE(moved);
+  EXPECT_EQ(moved->link_value.index, eth0);
+  EXPECT_EQ(moved->link_value.name, "eth0");
+  ASSERT_TRUE(moved->moved_to_netns_id.has_value()) << "IFLA_NEW_NETNSID";
+  EXPECT_GE(*moved->moved_to_netns_id, 0);
+  // The id is the one this namespace has for the other (`ip netns list-id`).
+  const auto ids = test::run(&h.ns(), {"ip", "netns", "list-id"});
+  EXPECT_NE(ids.output.find("nsid " + std::to_string(*moved->moved_to_netns_id)), std::string::npos) << ids.output;
+  ASSERT_TRUE(moved->moved_to_index.has_value()) << "IFLA_NEW_IFINDEX";
+  EXPECT_EQ(static_cast<std::uint32_t>(*moved->moved_to_index), eth0);
+  EXPECT_EQ(w->state().link_by_index(eth0), nullptr);
+
+  test::run_checked(&h.ns(), {"ip", "link", "del", "dev", "eth1"});
+  ev = changes(*w);
+  auto* deleted = find(ev, kind::link_removed);
+  ASSERT_TRUE(deleted);
+  EXPECT_EQ(deleted->link_value.index, eth1);
+  EXPECT_FALSE(deleted->moved_to_netns_id.has_value());
+  EXPECT_FALSE(deleted->moved_to_index.has_value());
 }
 
 TEST(NetWatcher, OverflowEndsInResyncAndAFreshState) {

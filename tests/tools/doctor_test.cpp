@@ -6120,21 +6120,23 @@ TEST(NetDoctor, AJoinInterfaceDeletedDuringListenIsTheVerdict) {
   const auto lines = d.checks("interface");
   ASSERT_EQ(lines.size(), 1u) << d.r.output;
   EXPECT_EQ(lines[0]["data"]["deleted"], true) << d.r.output;
-  EXPECT_NE(d.verdict["message"].get<std::string>().find("deleted or moved to another network namespace"),
-            std::string::npos)
-      << d.r.output;
+  EXPECT_TRUE(lines[0]["data"]["moved_to_netns_id"].is_null()) << d.r.output;
+  // #15: a deletion is said as one (RTM_DELLINK without IFLA_NEW_NETNSID), not "deleted or moved".
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("deleted during --listen"), std::string::npos) << message;
+  EXPECT_EQ(message.find("moved"), std::string::npos) << message;
   const auto listened = d.checks("listen");
   ASSERT_EQ(listened.size(), 1u) << d.r.output;
-  EXPECT_NE(listened[0]["message"].get<std::string>().find("eth0 deleted or moved to another namespace during --listen"),
-            std::string::npos)
+  EXPECT_NE(listened[0]["message"].get<std::string>().find("eth0 deleted during --listen"), std::string::npos)
       << d.r.output;
 }
 
 // #15 (trial h15y F4, F5): the join interface moved to another namespace
 // during --listen (and not back): the lines name it (not an empty name)
-// and say it left this namespace, deleted or moved, as netlink's event
-// does not tell them apart; the membership line and the listen line say so.
-TEST(NetDoctor, AJoinInterfaceMovedToAnotherNamespaceDuringListenIsNamedAndSaidDeletedOrMoved) {
+// and say it moved, to which namespace id (the RTM_DELLINK of a move
+// carries IFLA_NEW_NETNSID), not that it was deleted; the membership line
+// and the listen line say so.
+TEST(NetDoctor, AJoinInterfaceMovedToAnotherNamespaceDuringListenIsNamedAndSaidMoved) {
   MCNET_REQUIRE_NETNS();
   auto net = test::network::lan(2);
   const auto& rx = (*net)[1];
@@ -6147,12 +6149,22 @@ TEST(NetDoctor, AJoinInterfaceMovedToAnotherNamespaceDuringListenIsNamedAndSaidD
   });
   expect_verdict(d, "interface", "FAIL", 2);
   EXPECT_EQ(d.verdict["subject"], "eth0") << d.r.output;
+  // The id rx has for `aside` (assigned by the kernel at the move).
+  const auto ids = rx.exec({"ip", "netns", "list-id"});
+  const auto at = ids.output.find("nsid ");
+  ASSERT_NE(at, std::string::npos) << ids.output;
+  const auto nsid = std::stoi(ids.output.substr(at + 5));
+  const auto moved = "moved to another network namespace (nsid " + std::to_string(nsid) + ")";
   const auto message = d.verdict["message"].get<std::string>();
-  EXPECT_NE(message.find("deleted or moved to another network namespace"), std::string::npos) << message;
+  EXPECT_NE(message.find(moved + " during --listen"), std::string::npos) << message;
+  EXPECT_EQ(message.find("deleted"), std::string::npos) << message;
   EXPECT_NE(message.find("gone from this namespace"), std::string::npos) << message;
-  EXPECT_TRUE(check_says(d, "membership", "OK", "then eth0 was deleted or moved to another namespace")) << d.r.output;
-  EXPECT_TRUE(check_says(d, "listen", "FAIL", "eth0 deleted or moved to another namespace during --listen"))
-      << d.r.output;
+  const auto lines = d.checks("interface");
+  ASSERT_EQ(lines.size(), 1u) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["moved_to_netns_id"], nsid) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["deleted"], false) << d.r.output;
+  EXPECT_TRUE(check_says(d, "membership", "OK", "then eth0 was " + moved)) << d.r.output;
+  EXPECT_TRUE(check_says(d, "listen", "FAIL", "eth0 " + moved + " during --listen")) << d.r.output;
   const auto text = d.r.standard_output;
   EXPECT_EQ(text.find("\"subject\":\"\""), std::string::npos) << "no empty subject\n" << d.r.output;
 }

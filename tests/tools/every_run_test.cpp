@@ -507,6 +507,9 @@ TEST(NetEveryRun, InterfaceRecreatedMidRunIsJoinedAgainAndTheDeafGapIsLoss) {
   EXPECT_NE(said[0]["message"].get<std::string>().find("was deleted during the run and came back as index"),
             std::string::npos)
       << r.output;
+  EXPECT_TRUE(said[0]["moved_to_netns_id"].is_null()) << r.output;
+  EXPECT_TRUE(removed[0]["moved_to_netns_id"].is_null()) << "deleted, not moved\n" << r.output;
+  EXPECT_EQ(removed[0]["message"].get<std::string>().find("moved"), std::string::npos) << r.output;
 
   const auto streams = test::tools::streams_from(test::tools::summary_streams(r.standard_output), tx.v4().to_string());
   ASSERT_EQ(streams.size(), 1u) << r.output;
@@ -2097,6 +2100,28 @@ TEST(NetEveryRun, AJoinInterfaceBackWithItsOwnIndexEndsWithASummary) {
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << r.output;
   EXPECT_EQ((*summary)["total"]["packets"], 20) << *summary;
+  // #15: said as a move, with the namespace id rx has for `aside` (the
+  // RTM_DELLINK's IFLA_NEW_NETNSID) and the index there, not as a deletion.
+  const auto ids = rx.exec({"ip", "netns", "list-id"});
+  const auto at = ids.output.find("nsid ");
+  ASSERT_NE(at, std::string::npos) << ids.output;
+  const auto nsid = std::stoi(ids.output.substr(at + 5));
+  const auto removed = link_events(events, "removed");
+  ASSERT_EQ(removed.size(), 1u) << r.output;
+  EXPECT_EQ(removed[0]["moved_to_netns_id"], nsid) << r.output;
+  EXPECT_NE(removed[0]["message"].get<std::string>().find(
+                "moved to another network namespace (nsid " + std::to_string(nsid) + ", index " +
+                std::to_string(index) + " there)"),
+            std::string::npos)
+      << r.output;
+  const auto said = events_where(events, "warning", "code", "link_deleted");
+  ASSERT_EQ(said.size(), 1u) << r.output;
+  EXPECT_EQ(said[0]["moved_to_netns_id"], nsid) << r.output;
+  EXPECT_NE(said[0]["message"].get<std::string>().find(
+                "was moved to another network namespace (nsid " + std::to_string(nsid) + ") during the run and came back"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(said[0]["message"].get<std::string>().find("deleted"), std::string::npos) << r.output;
 }
 
 // trial15o F4: a run without -i whose join interface is deleted: the

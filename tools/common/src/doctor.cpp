@@ -7443,6 +7443,9 @@ struct deleted_link {
   double at = 0;
   std::uint32_t back = 0;
   std::string renamed_from{};  ///< its name when the doctor started, when it was renamed since
+  /// Moved to another network namespace, not deleted: the id this namespace
+  /// has for that one (the RTM_DELLINK's IFLA_NEW_NETNSID).
+  std::optional<std::int32_t> moved_to_netns_id{};
 };
 
 // A join interface renamed during --listen (trial h15y F6): the kernel
@@ -7550,6 +7553,7 @@ bool note_deletions(netlink::watcher& w, const std::vector<planned>& plan, doubl
         // The name it had last; the plan's when the event carries none
         // (trial h15y F4: an empty name was printed).
         deleted_link d{l.name.empty() ? planned_name(l.index) : l.name, l.index, at, 0};
+        d.moved_to_netns_id = e.moved_to_netns_id;
         const auto renamed = std::ranges::find_if(news.renamed, [&](const renamed_link& r) { return r.index == l.index; });
         if (renamed != news.renamed.end()) d.renamed_from = renamed->from;
         deleted.push_back(std::move(d));
@@ -7600,13 +7604,13 @@ void link_gaps_said(const std::vector<link_gap>& gaps, double listen, std::vecto
   }
 }
 
-// How a join interface left this namespace: the watcher's link_removed
-// event is the same for a deletion and a move to another network
-// namespace (`ip link set DEV netns NS`; the kernel's RTM_DELLINK of a move
-// carries IFLA_NEW_NETNSID, which netlink::watcher does not pass on), so
-// both are said (trial h15y F5: a move was reported as a deletion).
-std::string gone_how(const deleted_link&) {
-  return "deleted or moved to another network namespace (netlink's event is the same for both)";
+// How a join interface left this namespace: deleted, or moved to another
+// network namespace (`ip link set DEV netns NS`), which the kernel's
+// RTM_DELLINK says with IFLA_NEW_NETNSID, passed on by the watcher's
+// link_removed event (trial h15y F5: a move was reported as a deletion).
+std::string gone_how(const deleted_link& d) {
+  return d.moved_to_netns_id ? fmt::format("moved to another network namespace (nsid {})", *d.moved_to_netns_id)
+                             : std::string("deleted");
 }
 
 void deletions_said(const std::vector<deleted_link>& deleted, double listen, std::vector<check_result>& checks) {
@@ -7622,8 +7626,9 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
                                   "run joins it again)",
                                   d.back)
                     : std::string("no interface of its name came back"));
-    json data{{"index", d.index}, {"deleted", true}, {"deleted_after_s", d.at},
-              {"came_back", d.back != 0 ? json(d.back) : json(nullptr)}};
+    json data{{"index", d.index}, {"deleted", !d.moved_to_netns_id.has_value()}, {"deleted_after_s", d.at},
+              {"came_back", d.back != 0 ? json(d.back) : json(nullptr)},
+              {"moved_to_netns_id", d.moved_to_netns_id ? json(*d.moved_to_netns_id) : json(nullptr)}};
     if (!d.renamed_from.empty()) data["renamed_to"] = d.name;
     const auto note = fmt::format("run the doctor again once {} is as it should be (ip -br link lists the interfaces "
                                   "here; ip -all netns exec ip -br link, those of every named namespace)",
@@ -7638,9 +7643,8 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
     }
     for (auto& c : checks) {
       if (c.check == "membership" && c.subject.ends_with(" on " + subject)) {
-        c.message += fmt::format("; then {} was deleted or moved to another namespace during --listen, and the "
-                                 "membership here with it",
-                                 text_name(subject));
+        c.message += fmt::format("; then {} was {} during --listen, and the membership here with it",
+                                 text_name(subject), gone_how(d));
       }
     }
   }
@@ -8831,11 +8835,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     } else if (!deleted.empty()) {
       std::vector<std::string> names;
       for (const auto& d : deleted) {
-        names.push_back(d.renamed_from.empty() ? d.name : fmt::format("{} (renamed {})", d.renamed_from, d.name));
+        names.push_back(fmt::format(
+            "{} {} during --listen",
+            d.renamed_from.empty() ? d.name : fmt::format("{} (renamed {})", d.renamed_from, d.name), gone_how(d)));
       }
-      why = fmt::format("; {} deleted or moved to another namespace during --listen, and the memberships here with "
-                        "{} (see the interface line)",
-                        fmt::join(names, ", "), names.size() == 1 ? "it" : "them");
+      why = fmt::format("; {}, and the memberships here with {} (see the interface line)", fmt::join(names, ", "),
+                        names.size() == 1 ? "it" : "them");
       note = "the interface line says what happened: nothing here says anything of the sender";
     } else if (std::ranges::any_of(news.lost, [](const lost_addresses& x) { return x.none_left; })) {
       std::vector<std::string> names;

@@ -232,11 +232,22 @@ bool link_watch::process(receive_session& session) {
           u = ups_.erase(u);
         }
         const bool was_renamed = w.given != l.name && !links_.contains(w.given);
+        // Deleted, or moved to another network namespace: the kernel's
+        // RTM_DELLINK of a move names the namespace (IFLA_NEW_NETNSID).
+        const auto how = e.moved_to_netns_id
+                             ? fmt::format("moved to another network namespace (nsid {}{})", *e.moved_to_netns_id,
+                                           e.moved_to_index ? fmt::format(", index {} there", *e.moved_to_index)
+                                                            : std::string())
+                             : std::string("deleted");
+        if (e.moved_to_netns_id) ++w.moves;
+        w.moved_to_netns_id = e.moved_to_netns_id;
         report(l.name, l.index, "removed",
-               was_renamed ? fmt::format("deleted: its memberships are gone until an interface named {} (the name "
+               was_renamed ? fmt::format("{}: its memberships here are gone until an interface named {} (the name "
                                          "the run joined on, which it had before a rename) is there",
-                                         w.given)
-                           : std::string("deleted: its memberships are gone until an interface of this name is back"));
+                                         how, w.given)
+                           : fmt::format("{}: its memberships here are gone until an interface of this name is back",
+                                         how),
+               {{"moved_to_netns_id", e.moved_to_netns_id ? json(*e.moved_to_netns_id) : json(nullptr)}});
         session.interface_deleted(l.index, l.name);
         w.index = 0;
         w.running = false;
@@ -381,35 +392,44 @@ void link_watch::say_deleted() const {
   for (const auto& [name, w] : links_) {
     if (w.deletions == 0) continue;
     const auto times = w.deletions == 1 ? std::string() : fmt::format(" {} times", w.deletions);
+    // Deleted, moved to another network namespace, or some of each.
+    const auto gone = w.moves == 0 ? std::string("deleted")
+                      : w.moves == w.deletions
+                          ? fmt::format("moved to another network namespace (nsid {})", w.moved_to_netns_id.value_or(-1))
+                          : fmt::format("deleted or moved to another network namespace ({} of {} moves)", w.moves,
+                                        w.deletions);
     std::string message;
     if (!w.deleted_as.empty() && w.index != 0 && !w.pending) {
       // A gap only when the deletion left the memberships joined nowhere
       // for a while (trial15n 11): an interface of the name there already
       // was joined as the renamed one went.
-      message = fmt::format("interface {} ({}) was renamed to {} and deleted during the run{}; {} is another "
+      message = fmt::format("interface {} ({}) was renamed to {} and {} during the run{}; {} is another "
                             "interface now (index {}): its memberships were joined again there{}",
-                            name, w.first_index, w.deleted_as, times, name, w.index,
+                            name, w.first_index, w.deleted_as, gone, times, name, w.index,
                             w.unjoined > 0 ? ", and what was sent while none was joined was not received"
                                            : fmt::format(" as {} went ({} existed already), so they were joined "
                                                          "somewhere all along",
                                                          w.deleted_as, name));
     } else if (w.index == 0) {
-      message = fmt::format("interface {} ({}) was deleted during the run{} and did not come back: its memberships "
+      message = fmt::format("interface {} ({}) was {} during the run{} and did not come back: its memberships "
                             "were gone from then on, and nothing sent to them after that was received",
-                            name, w.first_index, times);
+                            name, w.first_index, gone, times);
     } else if (w.pending) {
-      message = fmt::format("interface {} ({}) was deleted during the run{} and came back as index {}, but joining "
-                            "again failed (see its link line): nothing sent to its groups after the deletion was "
+      message = fmt::format("interface {} ({}) was {} during the run{} and came back as index {}, but joining "
+                            "again failed (see its link line): nothing sent to its groups after it went was "
                             "received",
-                            name, w.first_index, times, w.index);
+                            name, w.first_index, gone, times, w.index);
     } else {
-      message = fmt::format("interface {} ({}) was deleted during the run{} and came back as index {}: its "
+      message = fmt::format("interface {} ({}) was {} during the run{} and came back as index {}: its "
                             "memberships were joined again, and what was sent while it was gone was not received",
-                            name, w.first_index, times, w.index);
+                            name, w.first_index, gone, times, w.index);
     }
     out_.warn_event(message, "link_deleted",
                     {{"interface", interface_json(w.index != 0 ? w.index : w.first_index, name)},
-                     {"came_back", w.index != 0 && !w.pending}});
+                     {"came_back", w.index != 0 && !w.pending},
+                     {"moved_to_netns_id", w.moves == w.deletions && w.moved_to_netns_id
+                                               ? json(*w.moved_to_netns_id)
+                                               : json(nullptr)}});
   }
 }
 

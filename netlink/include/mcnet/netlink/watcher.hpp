@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include <mcnet/core/error.hpp>
@@ -63,6 +64,17 @@ struct event {
   link_change changed = link_change::none;  ///< link_changed: which fields changed
   address address_value{};                  ///< address events
   group group_value{};                      ///< group events
+  /// link_removed of a link that was not deleted but moved to another
+  /// network namespace (`ip link set DEV netns NS`): the kernel's
+  /// RTM_DELLINK notification (rtnetlink(7)) of a move carries
+  /// IFLA_NEW_NETNSID (linux/if_link.h, Linux 4.15+), the id this namespace
+  /// has for the one the link went to (the kernel assigns one if there was
+  /// none: `ip netns list-id`). Unset for a deletion, on older kernels, and
+  /// for a link a re-dump found gone (`resynced`: a dump does not tell).
+  std::optional<std::int32_t> moved_to_netns_id{};
+  /// With moved_to_netns_id: the link's index in that namespace
+  /// (IFLA_NEW_IFINDEX, Linux 4.16+; the same index unless it was taken there).
+  std::optional<std::int32_t> moved_to_index{};
 };
 
 /// Change events for links, addresses and joined groups in one network namespace
@@ -104,7 +116,9 @@ class watcher {
  private:
   [[nodiscard]] result<void> resync(std::vector<event>& out);
   void apply_link(const link& l, std::vector<event>& out);
-  void remove_link(std::uint32_t index, std::vector<event>& out);
+  // `moved`: the RTM_DELLINK's IFLA_NEW_NETNSID and IFLA_NEW_IFINDEX, when it has them.
+  void remove_link(std::uint32_t index, std::vector<event>& out, std::optional<std::int32_t> moved_to_netns_id = {},
+                   std::optional<std::int32_t> moved_to_index = {});
   void apply_address(const address& a, bool removed, std::vector<event>& out);
   void apply_group(const group& g, bool removed, std::vector<event>& out);
 

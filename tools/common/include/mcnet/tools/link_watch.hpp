@@ -79,11 +79,13 @@ class link_watch {
     bool pending = false;     // re-created, not yet joined again (a join failed: retried at its next event)
     std::uint32_t old_index = 0;  // the index its memberships are still recorded on
     std::uint32_t first_index = 0;  // the index it had when the run joined on it
-    unsigned deletions = 0;         // times it was deleted during the run
+    unsigned deletions = 0;         // times it was deleted (or moved to another namespace) during the run
     std::string given{};            // the name the run joined on (a rename does not change it)
     std::string deleted_as{};       // the name it had when deleted, when a rename had changed it
     unsigned unjoined = 0;          // deletions that left its memberships joined nowhere for a while
     bool recheck = false;           // joined again on a re-created interface: its checks are due once it is up
+    unsigned moves = 0;             // of the deletions, the moves to another network namespace
+    std::optional<std::int32_t> moved_to_netns_id{};  // the last one's namespace id (IFLA_NEW_NETNSID), if a move
   };
 
   link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,
