@@ -1156,6 +1156,75 @@ TEST(NetDoctor, AMultipathRouteBackWithAPathByTheJoinInterfacePassesStrictRpFilt
       << one.r.output;
 }
 
+// #15: the same for IPv6, which has no rp_filter sysctl, but whose route
+// back an nftables reverse-path rule (`fib saddr . iif oif missing drop`)
+// and the source_route line read: a multipath route back to the SSM source
+// with a path by the join interface eth0 (the lookup picking eth1's) is
+// read whole (RTA_MULTIPATH): no "route back by another interface" WARN,
+// and the rule lets them in (measured: 20 of 20), which the firewall line
+// says; by eth1 alone the rule drops them all (measured) and the doctor
+// names it.
+TEST(NetDoctor, AnIpv6MultipathRouteBackWithAPathByTheJoinInterfaceIsReadWhole) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& tx = (*net)[1];
+  const std::string source = "fd77:0:9::1";
+  ASSERT_TRUE(tx.exec({"ip", "-6", "addr", "add", source + "/128", "dev", "eth0", "nodad"}).status.success());
+  const auto via0 = tx.v6().to_string();
+  const auto via1 = (*net)[2].v6().to_string();
+  const auto added = rx.exec({"ip", "-6", "route", "add", source + "/128", "nexthop", "via", via0, "dev", "eth0",
+                              "weight", "1", "nexthop", "via", via1, "dev", "eth1", "weight", "100"});
+  ASSERT_TRUE(added.status.success()) << added.output;
+  const auto got = rx.exec({"ip", "-6", "route", "get", source});
+  ASSERT_NE(got.standard_output.find("dev eth1"), std::string::npos)
+      << "the lookup's path must be eth1's for this test\n" << got.output;
+  const auto port = std::to_string(free_port(rx));
+  const std::string spec = source + ",[ff3e::1:2:42]:" + port;
+  const auto send = [&] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  const auto received = [&] {
+    return packets_or_none(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  };
+
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  ASSERT_FALSE(d.verdict.is_null()) << d.r.output;
+  EXPECT_EQ(d.verdict["status"], "OK") << d.r.output;
+  EXPECT_TRUE(check_says(d, "source_route", "OK", "leaves by eth0, the join interface (a multipath route"))
+      << d.r.output;
+  const auto route = d.checks("source_route");
+  ASSERT_EQ(route.size(), 1u) << d.r.output;
+  EXPECT_EQ(route[0]["data"]["route_interface"], "eth0") << d.r.output;
+  ASSERT_EQ(route[0]["data"]["route_paths"].size(), 2u) << d.r.output;
+  // A run's start warnings: none about the route back.
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send);
+  ASSERT_NO_FATAL_FAILURE(expect_run_packets(run, 20));
+  for (const auto& e : json_lines(run.standard_output)) {
+    EXPECT_FALSE(e.value("event", "") == "warning" && e.value("code", "") == "source_route") << run.output;
+  }
+
+  // The reverse-path rule: a path by eth0 satisfies `fib saddr . iif oif` (measured).
+  ASSERT_TRUE(load_rules(
+      rx, nft,
+      "add chain inet mcnet_doctor pre { type filter hook prerouting priority raw; policy accept; }\n"
+      "add rule inet mcnet_doctor pre fib saddr . iif oif missing drop\n"));
+  ASSERT_EQ(received(), 20) << "the rule takes a path by the join interface, measured";
+  const auto ruled = doctor(rx, {"-i", "eth0", spec});
+  for (const auto& c : ruled.checks("firewall")) EXPECT_EQ(c["status"], "OK") << ruled.r.output;
+  EXPECT_EQ(ruled.r.status.code, tools::exit_ok) << ruled.r.output;
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "ff3e0000000000000000000100020042", send);
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_FALSE(check_says(heard, "source_route", "WARN", "")) << heard.r.output;
+
+  // The route back by eth1 only: the rule drops them (measured) and the doctor says so.
+  ASSERT_TRUE(rx.exec({"ip", "-6", "route", "replace", source + "/128", "via", via1, "dev", "eth1"}).status.success());
+  EXPECT_EQ(received(), 0) << "the rule's drop, measured";
+  const auto one = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(one, "firewall", "FAIL", "drops UDP to port " + port)) << one.r.output;
+  (void)rx.exec({nft, "flush", "ruleset"});
+}
+
 // The same SSM channel joined on both interfaces: the route back leaves by
 // eth1, where it is joined too, so the eth1 join takes the datagrams and the
 // eth0 join is useless (it gets none of them; were they to come in on both,

@@ -403,8 +403,6 @@ std::string conf_key(std::string_view tree, std::string_view iface, std::string_
 
 }  // namespace
 
-namespace {
-
 // The route back to `src` as the reverse-path filter sees it from the join
 // interface `join` (an index): route_to(src), one path, the one the
 // kernel's hash picks for that lookup; and when the entry matched is a
@@ -430,6 +428,8 @@ result<netlink::route> route_back(const core::ip_address& src, std::uint32_t joi
   }
   return back;
 }
+
+namespace {
 
 // "; one of N equal-cost paths (eth0 via 10.77.0.254, eth1 via ...)": what
 // a line about a multipath route back adds; empty for one path.
@@ -1794,7 +1794,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       const bool include = req.mode == filter::include && req.source.has_value();
       std::string arrive = via;  // where the datagrams come in by
       if (include) {
-        if (auto back = netlink::route_to(*req.source); back && back->type == 1) {
+        if (auto back = route_back(*req.source, p.m->iface.index); back && back->type == 1) {
           arrive = std::string(back->iface.name.view());
         }
       }
@@ -8684,7 +8684,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         all_on_link = false;
         continue;
       }
-      const auto back = netlink::route_to(*r.source);
+      const auto back = route_back(*r.source, p.iface.index);
       if (back && !back->gateway && back->type == 1 && back->iface.index == p.iface.index) {
         const auto text = fmt::format("{} ({})", r.source->to_string(), p.iface.name.view());
         if (std::ranges::find(on_link, text) == on_link.end()) on_link.push_back(text);

@@ -1203,7 +1203,7 @@ run_verdict nothing_arrived_verdict(
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (r.mode != filter::include || !r.source) continue;
-    const auto back = netlink::route_to(*r.source);
+    const auto back = route_back(*r.source, p.iface.index);
     if (!back || !back->gateway) continue;
     const auto text = fmt::format("{} (via the router {})", r.source->to_string(), back->gateway->to_string());
     if (std::ranges::find(behind, text) == behind.end()) behind.push_back(text);

@@ -26,6 +26,7 @@
 
 #include <mcnet/core/interface.hpp>
 #include <mcnet/netlink/query.hpp>
+#include <mcnet/netlink/route.hpp>
 #include <mcnet/tools/doctor.hpp>
 #include <mcnet/tools/drop_causes.hpp>
 #include <mcnet/tools/output.hpp>
@@ -560,5 +561,17 @@ struct joined_elsewhere {
 /// cannot be read.
 [[nodiscard]] std::optional<check_result> no_route_cause(const membership& m,
                                                          const std::vector<membership>& command_line = {});
+
+/// The route back to `source` as the reverse-path filter sees it from the
+/// join interface `join` (an index): netlink::route_to, and when the entry
+/// matched is a multipath (ECMP) route, its paths (RTA_MULTIPATH, from
+/// netlink::matched_route) with `iface` and `gateway` those of the path by
+/// `join` when one leaves there. IPv4's reverse-path filter (strict mode
+/// too) and an nftables `fib saddr . iif oif` lookup, IPv4's and IPv6's,
+/// take a datagram that comes in by any path's interface; so a line that
+/// says where an include source's datagrams come in, or whether they come
+/// by another interface than the join's, reads the route whole. Errors:
+/// route_to's.
+[[nodiscard]] result<netlink::route> route_back(const core::ip_address& source, std::uint32_t join);
 
 }  // namespace mcnet::tools
