@@ -1833,6 +1833,50 @@ TEST(NetDoctor, NftablesOutputRuleDroppingTheJoinsReportsIsFoundAndItsFixLetsThe
   EXPECT_FALSE(check_says(after, "firewall", "WARN", "report")) << after.r.output;
 }
 
+// #15 F3: an output rule drops the joins' IGMP reports, yet --listen hears
+// every join (one link with the sender, no snooping switch: measured, 20
+// of 20 heard): the WARN says it proved harmless in that run and stays a
+// WARN (the rule is still there for a routed network or a snooping
+// switch), a note under an OK verdict, exit 0; without --listen it is
+// still the verdict.
+TEST(NetDoctor, AnOutputRuleDroppingReportsIsHarmlessWhenListenHearsEveryJoin) {
+  MCNET_REQUIRE_NETNS();
+  MCNET_REQUIRE_PROGRAM(nft, "nft", "nftables");
+  const doctor_lan hosts;
+  const auto& [net, tx, rx, port] = hosts;
+  ASSERT_TRUE(load_rules(rx, nft,
+                         "add chain inet mcnet_doctor out { type filter hook output priority 0; }\n"
+                         "add rule inet mcnet_doctor out ip protocol igmp drop\n"));
+  const std::string spec = "239.1.2.43:" + port;
+  const auto d = doctor(rx, {"-i", "eth0", spec});
+  expect_verdict(d, "firewall", "WARN", tools::exit_doctor_warn);
+  EXPECT_EQ(d.verdict["subject"], "IGMP reports on eth0") << d.r.output;
+  EXPECT_EQ(d.verdict["message"].get<std::string>().find("harmless"), std::string::npos) << d.r.output;
+
+  const auto heard = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "2B0201EF", [&, &tx = tx] {
+    test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "100pps", spec});
+  });
+  ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
+  EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
+  EXPECT_EQ(heard.r.status.code, tools::exit_ok) << heard.r.output;
+  EXPECT_TRUE(check_says(heard, "listen", "OK", "")) << heard.r.output;
+  const auto lines = heard.checks("firewall");
+  const auto report = std::ranges::find_if(lines, [](const json& c) { return c["subject"] == "IGMP reports on eth0"; });
+  ASSERT_NE(report, lines.end()) << heard.r.output;
+  EXPECT_EQ((*report)["status"], "WARN") << heard.r.output;
+  EXPECT_EQ((*report)["data"]["harmless"], true) << heard.r.output;
+  const auto message = (*report)["message"].get<std::string>();
+  EXPECT_NE(message.find("proved harmless in this run: --listen heard every join's datagrams"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("260 s"), std::string::npos) << message;
+  EXPECT_EQ((*report)["fix"].get<std::string>().find("nft delete rule inet mcnet_doctor out handle "), 0u)
+      << "the rule is still wrong for a routed network: its fix stays\n" << heard.r.output;
+  EXPECT_TRUE(std::ranges::any_of(heard.verdict["notes"],
+                                  [](const json& n) { return n["subject"] == "IGMP reports on eth0"; }))
+      << heard.r.output;
+  (void)rx.exec({nft, "flush", "ruleset"});
+}
+
 // Policy drop, a rate-limited accept of the port, and a drop of the port
 // reached by a jump: deleting the drop alone leaves the policy to drop
 // what comes above the rate. The fix covers both: pasted as printed, every
