@@ -1071,6 +1071,78 @@ TEST(NetDoctor, AnSsmSourceThatIsThisHostsAddressOnAnotherInterfaceIsAMartianSou
   EXPECT_EQ(received(), 20);
 }
 
+// #15: a remote sender that uses a duplicate of the receiver's own eth0
+// address (the join interface's): the kernel drops its datagrams as
+// martian sources too, uncounted (measured: 0 of 20 with accept_local 0;
+// 20 of 20 with it on, strict rp_filter included, the local route being
+// on eth0 itself). Without --listen the SSM line stays OK (a sender on
+// this host is the likely case) and says what a remote one meets, with
+// the fix in its note; with --listen seeing them come in unreceived, the
+// source_route FAIL with the accept_local fix, for an SSM join and an
+// any-source one alike; pasted, every datagram arrives.
+TEST(NetDoctor, ARemoteSenderWithThisHostsOwnJoinInterfaceAddressIsAMartianSourceDrop) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& tx = (*net)[0];
+  const auto& rx = (*net)[1];
+  const auto source = rx.v4().to_string();  // rx's eth0 address, used by tx too
+  ASSERT_TRUE(tx.exec({"ip", "addr", "add", source + "/32", "dev", "eth0"}).status.success());
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "1");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "1");
+  const auto port = std::to_string(free_port(rx));
+  const std::string ssm = source + ",232.1.2.44:" + port;
+  const std::string asm_group = "239.255.90.86:" + port;
+  const auto send = [&](const std::string& spec) {
+    return [&tx = tx, spec] { test::tools::send(tx, {"-i", "eth0", "-c", "20", "-r", "200pps", spec}); };
+  };
+  const auto received = [&](const std::string& spec, const std::string& sent) {
+    return packets_or_none(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send(sent));
+  };
+  ASSERT_EQ(received(ssm, ssm), 0) << "the kernel's martian-source drop, measured";
+  ASSERT_EQ(received(asm_group, source + "," + asm_group), 0) << "the same for an any-source join, measured";
+
+  const auto plain = doctor(rx, {"-i", "eth0", ssm});
+  EXPECT_EQ(plain.r.status.code, 0) << plain.r.output;
+  const auto lines = plain.checks("source_route");
+  ASSERT_EQ(lines.size(), 1u) << plain.r.output;
+  EXPECT_EQ(lines[0]["status"], "OK") << plain.r.output;
+  EXPECT_NE(lines[0]["message"].get<std::string>().find("another host sending with " + source +
+                                                         " as its source (a duplicate of this host's address) is a "
+                                                         "martian source"),
+            std::string::npos)
+      << plain.r.output;
+  EXPECT_NE(lines[0]["note"].get<std::string>().find("sysctl -w net.ipv4.conf.eth0.accept_local=1"),
+            std::string::npos)
+      << plain.r.output;
+  EXPECT_EQ(lines[0]["data"]["martian_if_remote"], true) << plain.r.output;
+
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", ssm}, "2C0201E8", send(ssm));
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  const auto message = d.verdict["message"].get<std::string>();
+  EXPECT_NE(message.find("another host sends with " + source + ", this host's own address on eth0"),
+            std::string::npos)
+      << message;
+  EXPECT_NE(message.find("martian sources"), std::string::npos) << message;
+  EXPECT_EQ(d.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << d.r.output;
+  EXPECT_TRUE(check_says(d, "listen", "FAIL", "as a martian source")) << d.r.output;
+
+  const auto any = doctor_while(rx, {"-i", "eth0", "--listen", "2", asm_group}, "565AFFEF",
+                                send(source + "," + asm_group));
+  expect_verdict(any, "source_route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(any.verdict["subject"], source + " -> 239.255.90.86 on eth0") << any.r.output;
+  EXPECT_NE(any.verdict["message"].get<std::string>().find("that sender uses " + source +
+                                                           ", this host's own address (assigned on eth0"),
+            std::string::npos)
+      << any.r.output;
+  EXPECT_EQ(any.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << any.r.output;
+
+  // The fix pasted: both arrive (strict rp_filter passes them: the local route is on eth0).
+  const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_EQ(received(ssm, ssm), 20);
+  EXPECT_EQ(received(asm_group, source + "," + asm_group), 20);
+}
+
 // IPv6 has no martian-source check: a datagram from the link whose source
 // is the receiver's own address (on its other interface) arrives (measured),
 // and the doctor says so rather than a drop.

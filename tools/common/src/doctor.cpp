@@ -2328,21 +2328,39 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       // Not in the snapshot (a local route of its own): as on another interface.
     }
     const bool martian = own && src.is_v4() && !own_on_join;
-    const auto accept_all = martian ? sysctl("net.ipv4.conf.all.accept_local") : std::nullopt;
-    const auto accept_dev = martian ? sysctl(conf_key("net.ipv4.conf", join_name, "accept_local")) : std::nullopt;
+    // The source held by the join interface itself (#15): a sender on this
+    // host that uses it reaches the join looped back, the likely case; but
+    // another host that sends with the same address (a duplicate of this
+    // host's: an address conflict) is a martian source to the kernel as
+    // well. Measured in a namespace (a remote sender with the receiver's own
+    // eth0 address, joined on eth0): accept_local 0: 0 of 20, any-source
+    // and source-specific joins alike, with rp_filter 0, 1 or 2, no counter
+    // climbing (TcpExtIPReversePathFilter +0, the link's rx_packets +40);
+    // accept_local 1: 20 of 20 with rp_filter 0, 1 and 2 (the route back
+    // is the local route on eth0 itself, so strict mode passes it).
+    const bool martian_if_remote = own && src.is_v4() && own_on_join;
+    const auto accept_all =
+        martian || martian_if_remote ? sysctl("net.ipv4.conf.all.accept_local") : std::nullopt;
+    const auto accept_dev = martian || martian_if_remote
+                                ? sysctl(conf_key("net.ipv4.conf", join_name, "accept_local"))
+                                : std::nullopt;
     const bool accept_local = (accept_all && *accept_all != 0) || (accept_dev && *accept_dev != 0);
     const std::string held_by =
         own_on.empty() ? std::string("a local route of this host")
                        : fmt::format("{} {}", own_on.size() == 1 ? "assigned on" : "assigned on each of",
                                      fmt::join(own_on, ", "));
     const auto accept_fix = "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join_name, "accept_local") + "=1");
-    if (martian) {
+    if (martian || martian_if_remote) {
       data["own_address"] = true;
       data["address_interfaces"] = own_on;
       data["accept_local"] = {{"all", opt_json(accept_all)},
                               {"interface", opt_json(accept_dev)},
                               {"effective", accept_local}};
     }
+    // A remote sender with this address would be dropped: said on the OK
+    // line, and --listen makes it the FAIL once a packet socket sees such
+    // datagrams come in from the link unreceived (firewall_by_arrivals).
+    if (martian_if_remote && !accept_local) data["martian_if_remote"] = true;
     // The interface the source's datagrams surely come in by when it is not
     // the join's (the source_route FAIL, whose fix moves the join there).
     std::optional<std::string> arrives_on;
@@ -2390,6 +2408,17 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        src.to_string(), held_by, join_name, opt_text(accept_all), join_name, opt_text(accept_dev),
                        eff && *eff == 1 ? "; strict rp_filter drops it next (see the rp_filter line)" : ""),
            "", data, ""});
+    } else if (martian_if_remote && !accept_local) {
+      checks.push_back(
+          {"source_route", subject, check_status::ok,
+           fmt::format("{} ({}, the join interface); another host sending with {} as its source (a duplicate of this "
+                       "host's address) is a martian source to the kernel: its datagrams are dropped before any "
+                       "socket, uncounted (accept_local is off: conf/all {}, conf/{} {}; log_martians=1 logs each)",
+                       own_message, held_by, src.to_string(), opt_text(accept_all), join_name, opt_text(accept_dev)),
+           "", data,
+           fmt::format("should the sender be another host: give it an address of its own (the conflict: ip addr "
+                       "shows {} on {} here), or let such datagrams in with {} (--listen says which it is)",
+                       src.to_string(), join_name, accept_fix)});
     } else if (own) {
       checks.push_back({"source_route", subject, check_status::ok,
                         src.is_v4() ? own_message
@@ -6930,7 +6959,8 @@ bool drops_some(const check_result& c) {
 // from 10.77.1.2 came in on a0 (a packet socket saw them arrive) and no
 // socket got them: ..."); `firewall`: whether a firewall line explains them.
 std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks, const std::vector<arrival>& arrivals,
-                                              bool quiet, bool rp_measured, bool& firewall) {
+                                              bool quiet, bool rp_measured, bool& firewall,
+                                              const netlink::snapshot& snap) {
   std::vector<std::string> said;
   std::set<std::tuple<std::uint32_t, core::ip_address, std::uint16_t>> taps;
   for (const auto& a : arrivals) taps.emplace(a.index, a.group, a.port);
@@ -7039,18 +7069,93 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
     }
     // The source is this host's own address, held by another interface:
     // the kernel's martian-source drop, which no counter counts (the
-    // source_route FAIL; trial h15y F1).
+    // source_route FAIL; trial h15y F1). Held by the join interface itself
+    // (#15), the same drop, of another host that uses this host's address:
+    // the source_route line's OK turns the FAIL it is, proven.
     // (The subject made out here: clang 14 refuses a lambda's use of a
     // structured binding, C++20's P1091 not being in it yet.)
     const auto martian_subject = fmt::format(" -> {} on {}", group.to_string(), iface);
-    const bool martian = std::ranges::any_of(checks, [&](const check_result& c) {
-      return c.check == "source_route" && c.status == check_status::fail && c.data.is_object() &&
-             c.data.value("own_address", false) && c.subject.ends_with(martian_subject);
-    });
-    if (martian) {
+    const auto remote = [&lost](const check_result& c) {
+      return std::ranges::any_of(lost, [&c](const arrival* a) {
+        return c.subject.starts_with(a->source.to_string() + " -> ");
+      });
+    };
+    auto is_martian = [&](const check_result& c) {
+      return c.check == "source_route" && c.data.is_object() && c.data.value("own_address", false) &&
+             c.subject.ends_with(martian_subject) &&
+             (c.status == check_status::fail || (c.data.value("martian_if_remote", false) && remote(c)));
+    };
+    if (std::ranges::any_of(checks, is_martian)) {
+      for (auto& c : checks) {
+        if (!is_martian(c) || c.status == check_status::fail) continue;
+        const auto source = c.subject.substr(0, c.subject.find(' '));
+        c.status = check_status::fail;
+        c.message = fmt::format("a packet socket on {} saw {} come in from the link and no socket got them: another "
+                                "host sends with {}, this host's own address on {} (a duplicate: an address "
+                                "conflict), and the kernel drops its datagrams before any socket as martian sources, "
+                                "uncounted (accept_local is off)",
+                                iface, sent_by(lost, true), source, iface);
+        c.fix = "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1");
+        c.note = fmt::format("or give the other host an address of its own (ip addr shows {} on {} here): the "
+                             "conflict breaks unicast to either host too",
+                             source, iface);
+        c.data["seen_on_join_interface"] = true;
+      }
       said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
                             "host's own address, uncounted (see the source_route line)");
       continue;
+    }
+    // An any-source join's sender that uses an address of this host (a
+    // duplicate: an address conflict), IPv4 with accept_local off: the
+    // same martian drop (#15; measured, 0 of 20, no counter climbing).
+    if (group.is_v4()) {
+      const auto on_iface = [&snap](const core::ip_address& a) {
+        std::vector<std::string> holders;
+        for (const auto& x : snap.addresses) {
+          if (x.local.with_scope_id(0) != a) continue;
+          const auto* l = snap.link_by_index(x.index);
+          holders.push_back(l != nullptr ? l->name : std::to_string(x.index));
+        }
+        return holders;
+      };
+      const auto accept_all = sysctl("net.ipv4.conf.all.accept_local");
+      const auto accept_dev = sysctl(conf_key("net.ipv4.conf", iface, "accept_local"));
+      const bool accept_local = (accept_all && *accept_all != 0) || (accept_dev && *accept_dev != 0);
+      std::vector<const arrival*> local;
+      for (const auto* a : lost) {
+        if (!accept_local && !on_iface(a->source).empty()) local.push_back(a);
+      }
+      if (!local.empty() && local.size() == lost.size()) {
+        for (const auto* a : local) {
+          const auto holders = on_iface(a->source);
+          json data{{"own_address", true},
+                    {"address_interfaces", holders},
+                    {"accept_local", {{"all", opt_json(accept_all)}, {"interface", opt_json(accept_dev)},
+                                      {"effective", false}}},
+                    {"seen_on_join_interface", true},
+                    {"join_interface", iface}};
+          checks.push_back(
+              {"source_route", fmt::format("{} -> {} on {}", a->source.to_string(), group.to_string(), iface),
+               check_status::fail,
+               fmt::format("a packet socket on {} saw {} come in from the link and no socket got them: that sender "
+                           "uses {}, this host's own address (assigned on {}; a duplicate: an address conflict), and "
+                           "the kernel drops its datagrams before any socket as martian sources, uncounted "
+                           "(accept_local is off: conf/all {}, conf/{} {})",
+                           iface, count_text(a->lost(), "datagram", "datagrams"), a->source.to_string(),
+                           fmt::join(holders, ", "), opt_text(accept_all), iface, opt_text(accept_dev)),
+               "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1"), data,
+               fmt::format("or give that host an address of its own: the conflict breaks unicast to either host "
+                           "too{}",
+                           std::ranges::find(holders, iface) == holders.end()
+                               ? fmt::format("; with accept_local on, strict rp_filter on {} drops them next (the "
+                                             "route back is the local route on {})",
+                                             iface, fmt::join(holders, ", "))
+                               : std::string())});
+        }
+        said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
+                              "host's own address, uncounted (see the source_route line)");
+        continue;
+      }
     }
     said.push_back(came + ": dropped on this host before any socket, by nothing the doctor reads (no firewall rule "
                           "on their way, no counter climbed: nstat -az shows which of the kernel's counters did)");
@@ -8627,7 +8732,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
   // dropped on this host, a firewall rule on their way the likely cause.
   bool firewall_came = false;
   const bool quiet = csum == 0 && socket_drops == 0 && !(rp && *rp > 0) && (!no_routes || *no_routes == 0);
-  const auto came_unreceived = firewall_by_arrivals(checks, arrivals, quiet, rp.has_value(), firewall_came);
+  const auto came_unreceived = firewall_by_arrivals(checks, arrivals, quiet, rp.has_value(), firewall_came, snap);
   // The join interfaces' own receive drops and errors meanwhile, when
   // nothing but END markers (header-only, small) arrived: frames the
   // interface dropped before IP, most often for their size over its MTU
