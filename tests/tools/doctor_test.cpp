@@ -6327,6 +6327,16 @@ TEST(NetDoctor, AJoinInterfaceMovedToAnotherNamespaceDuringListenIsNamedAndSaidM
   const auto& rx = (*net)[1];
   const auto spec = "239.255.90.82:" + std::to_string(free_port(rx));
   auto aside = test::netns::create();
+  // The namespace ids rx has (`ip netns list-id`): the move adds aside's.
+  const auto nsids = [&rx] {
+    std::set<int> ids;
+    const auto out = rx.exec({"ip", "netns", "list-id"}).standard_output;
+    for (auto at = out.find("nsid "); at != std::string::npos; at = out.find("nsid ", at + 5)) {
+      ids.insert(std::stoi(out.substr(at + 5)));
+    }
+    return ids;
+  };
+  const auto before = nsids();
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "525AFFEF", [&] {
     std::this_thread::sleep_for(300ms);
     const auto away = rx.exec({"ip", "link", "set", "eth0", "netns", std::to_string(aside.pid())});
@@ -6335,10 +6345,10 @@ TEST(NetDoctor, AJoinInterfaceMovedToAnotherNamespaceDuringListenIsNamedAndSaidM
   expect_verdict(d, "interface", "FAIL", 2);
   EXPECT_EQ(d.verdict["subject"], "eth0") << d.r.output;
   // The id rx has for `aside` (assigned by the kernel at the move).
-  const auto ids = rx.exec({"ip", "netns", "list-id"});
-  const auto at = ids.output.find("nsid ");
-  ASSERT_NE(at, std::string::npos) << ids.output;
-  const auto nsid = std::stoi(ids.output.substr(at + 5));
+  std::vector<int> added;
+  std::ranges::set_difference(nsids(), before, std::back_inserter(added));
+  ASSERT_EQ(added.size(), 1u) << "the move gave aside an id in rx";
+  const auto nsid = added.front();
   const auto moved = "moved to another network namespace (nsid " + std::to_string(nsid) + ")";
   const auto message = d.verdict["message"].get<std::string>();
   EXPECT_NE(message.find(moved + " during --listen"), std::string::npos) << message;
@@ -6347,7 +6357,7 @@ TEST(NetDoctor, AJoinInterfaceMovedToAnotherNamespaceDuringListenIsNamedAndSaidM
   const auto lines = d.checks("interface");
   ASSERT_EQ(lines.size(), 1u) << d.r.output;
   EXPECT_EQ(lines[0]["data"]["moved_to_netns_id"], nsid) << d.r.output;
-  EXPECT_EQ(lines[0]["data"]["deleted"], false) << d.r.output;
+  EXPECT_EQ(lines[0]["data"]["deleted"], true) << "gone from this namespace, as before\n" << d.r.output;
   EXPECT_TRUE(check_says(d, "membership", "OK", "then eth0 was " + moved)) << d.r.output;
   EXPECT_TRUE(check_says(d, "listen", "FAIL", "eth0 " + moved + " during --listen")) << d.r.output;
   const auto text = d.r.standard_output;

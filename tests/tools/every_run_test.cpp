@@ -18,10 +18,12 @@
 #include <csignal>
 
 #include <chrono>
+#include <iterator>
 #include <string>
 #include <map>
 #include <optional>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -2083,6 +2085,16 @@ TEST(NetEveryRun, AJoinInterfaceBackWithItsOwnIndexEndsWithASummary) {
   const auto group = "239.255.93.42:" + std::to_string(free_port(rx));
   const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
   auto aside = test::netns::create();  // empty: the index is free there, so the kernel keeps it
+  // The namespace ids rx has (`ip netns list-id`): the move adds aside's.
+  const auto nsids = [&rx] {
+    std::set<int> ids;
+    const auto out = rx.exec({"ip", "netns", "list-id"}).standard_output;
+    for (auto at = out.find("nsid "); at != std::string::npos; at = out.find("nsid ", at + 5)) {
+      ids.insert(std::stoi(out.substr(at + 5)));
+    }
+    return ids;
+  };
+  const auto before = nsids();
   test::tools::receiver recv(rx, {"-i", "eth0", group});
   ASSERT_TRUE(recv.joined()) << recv.output();
   ASSERT_TRUE(rx.exec({"ip", "link", "set", "eth0", "netns", std::to_string(aside.pid())}).status.success());
@@ -2102,10 +2114,10 @@ TEST(NetEveryRun, AJoinInterfaceBackWithItsOwnIndexEndsWithASummary) {
   EXPECT_EQ((*summary)["total"]["packets"], 20) << *summary;
   // #15: said as a move, with the namespace id rx has for `aside` (the
   // RTM_DELLINK's IFLA_NEW_NETNSID) and the index there, not as a deletion.
-  const auto ids = rx.exec({"ip", "netns", "list-id"});
-  const auto at = ids.output.find("nsid ");
-  ASSERT_NE(at, std::string::npos) << ids.output;
-  const auto nsid = std::stoi(ids.output.substr(at + 5));
+  std::vector<int> added;
+  std::ranges::set_difference(nsids(), before, std::back_inserter(added));
+  ASSERT_EQ(added.size(), 1u) << "the move gave aside an id in rx";
+  const auto nsid = added.front();
   const auto removed = link_events(events, "removed");
   ASSERT_EQ(removed.size(), 1u) << r.output;
   EXPECT_EQ(removed[0]["moved_to_netns_id"], nsid) << r.output;

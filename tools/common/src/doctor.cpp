@@ -7731,7 +7731,7 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
                                   "run joins it again)",
                                   d.back)
                     : std::string("no interface of its name came back"));
-    json data{{"index", d.index}, {"deleted", !d.moved_to_netns_id.has_value()}, {"deleted_after_s", d.at},
+    json data{{"index", d.index}, {"deleted", true}, {"deleted_after_s", d.at},
               {"came_back", d.back != 0 ? json(d.back) : json(nullptr)},
               {"moved_to_netns_id", d.moved_to_netns_id ? json(*d.moved_to_netns_id) : json(nullptr)}};
     if (!d.renamed_from.empty()) data["renamed_to"] = d.name;
