@@ -411,7 +411,8 @@ std::string conf_key(std::string_view tree, std::string_view iface, std::string_
 // IPv4's reverse-path filter accepts a datagram that comes in on any path's
 // interface, strict mode too (fib_validate_source: fib_info_nh_uses_dev
 // walks every nexthop; measured in a namespace, trial h15y F2), and so does
-// an nftables `fib saddr . iif oif` match; reading the hash's one path gave
+// IPv4's nftables `fib saddr . iif oif` match (IPv6's takes the hash's one
+// path: fib_route_back, #15); reading the hash's one path gave
 // a strict FAIL for a join on another of the paths.
 result<netlink::route> route_back(const core::ip_address& src, std::uint32_t join) {
   auto back = netlink::route_to(src);
@@ -430,6 +431,17 @@ result<netlink::route> route_back(const core::ip_address& src, std::uint32_t joi
 }
 
 namespace {
+
+// The route back an nftables reverse-path rule (`fib saddr [. iif] oif`)
+// finds: IPv4's as route_back (every path of a multipath route); IPv6's
+// the one path the kernel's multipath hash picks, as route_to (`ip -6
+// route get SOURCE`). Measured (#15): a multipath route back by eth0 and
+// eth1 under `fib saddr . iif oif missing drop`, the join on eth0: with
+// the lookup's path eth1's, 0 of 20 arrived (the rule's counter 20); with
+// it eth0's (the weights swapped), 20 of 20.
+result<netlink::route> fib_route_back(const core::ip_address& src, std::uint32_t join) {
+  return src.is_v4() ? route_back(src, join) : netlink::route_to(src);
+}
 
 // "; one of N equal-cost paths (eth0 via 10.77.0.254, eth1 via ...)": what
 // a line about a multipath route back adds; empty for one path.
@@ -5451,7 +5463,7 @@ class fw_walk {
       const auto& a = pkt_.sources[i];
       if (pkt_.back[i]) {
         if (!strict || *pkt_.back[i] == pkt_.index) return;
-        const auto back = route_back(a, pkt_.index);
+        const auto back = fib_route_back(a, pkt_.index);
         if (!back) return;
         why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(), back->iface.name.view(),
                                   pkt_.iface));
@@ -5835,7 +5847,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
   std::vector<fate> fates;
   for (const auto& s : senders) {
     pkt.sources = {s.source};
-    const auto back = route_back(s.source, pkt.index);
+    const auto back = fib_route_back(s.source, pkt.index);
     pkt.back = {back ? std::optional<std::uint32_t>(back->iface.index) : std::nullopt};
     pkt.ct = conntrack_state(ruleset, pkt);
     fate f{s, firewall_hits(ruleset, pkt), 0, {}};
@@ -6348,7 +6360,7 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       if (std::ranges::any_of(k.sources, [](const core::ip_address& a) { return !a.is_valid(); })) k.sources.clear();
       k.back.clear();
       for (const auto& a : k.sources) {
-        const auto r = route_back(a, k.index);
+        const auto r = fib_route_back(a, k.index);
         k.back.push_back(r ? std::optional<std::uint32_t>(r->iface.index) : std::nullopt);
       }
     }

@@ -567,11 +567,12 @@ struct joined_elsewhere {
 /// matched is a multipath (ECMP) route, its paths (RTA_MULTIPATH, from
 /// netlink::matched_route) with `iface` and `gateway` those of the path by
 /// `join` when one leaves there. IPv4's reverse-path filter (strict mode
-/// too) and an nftables `fib saddr . iif oif` lookup, IPv4's and IPv6's,
-/// take a datagram that comes in by any path's interface; so a line that
-/// says where an include source's datagrams come in, or whether they come
-/// by another interface than the join's, reads the route whole. Errors:
-/// route_to's.
+/// too) and IPv4's nftables `fib saddr . iif oif` lookup take a datagram
+/// that comes in by any path's interface (IPv6's fib lookup takes only the
+/// path the multipath hash picks: measured, #15); and a line that says
+/// where an include source's datagrams come in, or whether they come by
+/// another interface than the join's, reads the route whole, IPv4's and
+/// IPv6's. Errors: route_to's.
 [[nodiscard]] result<netlink::route> route_back(const core::ip_address& source, std::uint32_t join);
 
 }  // namespace mcnet::tools
