@@ -7107,7 +7107,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                                 "conflict), and the kernel drops its datagrams before any socket as martian sources, "
                                 "uncounted (accept_local is off)",
                                 iface, sent_by(lost, true), source, iface);
-        c.fix = "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1");
+        c.fix = fmt::format("sysctl -w {}", shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1"));
         c.note = fmt::format("or give the other host an address of its own (ip addr shows {} on {} here): the "
                              "conflict breaks unicast to either host too",
                              source, iface);
@@ -7155,7 +7155,8 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                            "(accept_local is off: conf/all {}, conf/{} {})",
                            iface, count_text(a->lost(), "datagram", "datagrams"), a->source.to_string(),
                            fmt::join(holders, ", "), opt_text(accept_all), iface, opt_text(accept_dev)),
-               "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1"), data,
+               fmt::format("sysctl -w {}", shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1")),
+               data,
                fmt::format("or give that host an address of its own: the conflict breaks unicast to either host "
                            "too{}",
                            std::ranges::find(holders, iface) == holders.end()
