@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+// Copyright 2026 The mcnet authors
+//
+// mcast-recv's run: the wiring of its pieces (receive_run.hpp).
+
+#include <mcnet/tools/receive_run.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <iostream>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include <mcnet/tools/capture.hpp>
+#include <mcnet/tools/cli.hpp>
+#include <mcnet/tools/doctor.hpp>
+#include <mcnet/tools/link_watch.hpp>
+#include <mcnet/tools/output.hpp>
+#include <mcnet/tools/receiver.hpp>
+#include <mcnet/tools/recv_options.hpp>
+#include <mcnet/tools/run_checks.hpp>
+#include <mcnet/tools/stream_table.hpp>
+
+namespace mcnet::tools {
+
+int receive_run(const recv_settings& s, const reporter& out) {
+  if (s.interfaces) return list_interfaces(s, out, std::cout);
+
+  // --pcap is created before any join: a path it cannot write is bad input.
+  std::optional<capture_writer> capture;
+  if (s.pcap) {
+    const auto rotate = s.pcap_rotate_mb ? std::optional(*s.pcap_rotate_mb * 1'000'000) : std::nullopt;
+    auto w = capture_writer::open(*s.pcap, rotate);
+    if (!w) return out.usage(w.error());
+    capture.emplace(std::move(*w));
+  }
+
+  // A signal from here on ends the run with its summary, during the joins too.
+  stop_on_signals();
+  std::vector<membership> members;
+  if (auto bad = resolve_memberships(s, out, netlink_resolver(), members)) return *bad;
+  std::vector<shard> shards;
+  // The sockets are closed newest first, whatever ends the run (a signal
+  // during the joins too): the kernel keeps an interface's groups newest
+  // first and looks each one it leaves up from there, so leaving them in
+  // the order they were joined walks the whole list each time (48,871
+  // IPv4 groups took 30 s to leave; newest first, a fraction of a second).
+  struct close_newest_first {
+    std::vector<shard>& shards;
+    explicit close_newest_first(std::vector<shard>& s) : shards(s) {}
+    close_newest_first(const close_newest_first&) = delete;
+    close_newest_first& operator=(const close_newest_first&) = delete;
+    ~close_newest_first() {
+      while (!shards.empty()) shards.pop_back();
+    }
+  } closer(shards);
+  // --io-uring: the ring is made here, on the thread that reads, so that a
+  // refused io_uring is exit 4 before any join. Declared after the shards:
+  // it goes first, its requests holding the sockets, which then close
+  // newest first as above.
+  auto uring = io_uring_reads::open_if(s.io_uring);
+  if (!uring) return out.fail(exit_setup, uring.error());
+  stream_table table(static_cast<std::size_t>(s.max_streams), s.payload, s.rtp_clock);
+  table.set_read_times(s.timestamp == "none");  // arrival times carry the receiver's own delays
+  nlohmann::ordered_json joined;
+  std::vector<joined_membership> placed;
+  // Before the joins: a sender may start as soon as they are reported.
+  const auto drops_before = drop_counters::read();
+  // The MLD reports sent before the joins: those the joins send say the MLD version in use.
+  const mld_since mld{read_mld_reports(), "the run's joins"};
+  std::size_t handled = members.size();
+  // The interface-event watcher opens as the joins end, before the start
+  // event: a change made as soon as the run says it is joined is reported.
+  std::optional<mcnet::result<mcnet::netlink::watcher>> watcher;
+  if (auto bad = open_and_join(s, out, members, shards, table, &joined, &placed, &handled,
+                                      [&watcher] { watcher = mcnet::netlink::watcher::open(); })) {
+    return *bad;
+  }
+  // A signal during the joins: what follows (the checks, the verdict of a
+  // run that received nothing) is about the memberships joined, not the
+  // ones never tried (60,000 of them took 12 s to check after a SIGINT).
+  if (handled < members.size()) members.erase(members.begin() + static_cast<std::ptrdiff_t>(handled), members.end());
+  // What the doctor would find without listening, said before the first
+  // datagram; not when a signal already ended the run (its summary's
+  // verdict, if nothing arrived, has the same checks).
+  if (!stop_requested()) (void)start_warnings(members, out, true, &mld);
+
+  receive_session session(s, out, table, [&shards] { return read_socket_drops(shards); });
+  session.set_channels(std::move(joined));
+  session.set_sockets(placed);  // which socket's copy of a datagram counts
+  session.only_groups(groups_to_count(shards, members));
+  // The routes the joins without -i followed: a link down that took one is fixed with it.
+  auto relied = relied_routes(placed);
+  // Interface changes during the run are reported, and a re-created interface joined again.
+  auto links = link_watch::open(watcher ? std::move(*watcher) : mcnet::netlink::watcher::open(), shards,
+                                       std::move(placed), out);
+  if (!links) out.warn("interface events are not watched: " + links.error().message());
+  // The verdict judges the interfaces the run is joined on at its end: a
+  // re-created one where its memberships were joined again, not the deleted one.
+  // Datagrams of its groups that came in where it did not join them say where the sender is.
+  session.diagnose_with([&members, &s, &table, &links, &session, &mld,
+                         relied = std::move(relied)](const drop_counters& over_run) {
+    return nothing_arrived_verdict(links ? links->current(members) : members, over_run, s.rcvbuf,
+                                          table.stray_ends(), relied, session.other_interface(), &mld,
+                                          session.final_kernel_drops());
+  });
+  session.loss_hints_with(
+      [&members](const receive_session::lossy_groups& lossy) { return loss_hints(members, lossy); });
+  // Bounded: a signal or silent_check_budget ends them, the summary comes.
+  session.silent_hints_with([&members](const receive_session::silent_channels& silent) {
+    return silent_hints(members, silent, silent_check_stop());
+  });
+  session.count_drop_causes(drops_before);
+  if (capture) session.capture_to(*capture);
+  if (auto r = receive_loop(session, shards, static_cast<std::size_t>(s.batch),
+                                   std::chrono::microseconds(s.coalesce), links ? &*links : nullptr,
+                                   *uring ? &**uring : nullptr);
+      !r) {
+    return out.fail(exit_setup, r.error());
+  }
+  if (links) links->finish();
+  session.summary();
+  return session.finish();
+}
+
+}  // namespace mcnet::tools
