@@ -2438,18 +2438,18 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
           {"source_route", subject, check_status::fail,
            fmt::format("{} is on {}'s own subnet ({}): its datagrams arrive on {}, from the link, where nothing was "
                        "joined; the join is on {}{}",
-                       src.to_string(), x, *other_subnet, x, text_name(join_name),
+                       src.to_string(), text_name(x), *other_subnet, text_name(x), text_name(join_name),
                        fmt::format("{} (a more specific route{}, which only the reverse-path filter "
                                                    "looks at)",
                                                    *back_if == join_name ? ", where the route back leaves"
-                                                                         : "; the route back leaves by " + *back_if,
+                                                                         : std::string("; the route back leaves by ").append(text_name(*back_if)),
                                    back->gateway ? " via " + back->gateway->to_string() : "")),
            pinned_moved_run(snap, line, m, x), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, x),
                        x_strict ? fmt::format("; strict rp_filter on {} drops them there, the route back leaving by "
                                               "{}: then {} too",
-                                              x, text_name(*back_if), loose_fix(x))
+                                              text_name(x), text_name(*back_if), loose_fix(x))
                                 : std::string())});
     } else if (*back_if != join_name && !subnet && joined_on(plan, m, back->iface.index)) {
       // The same channel is joined on the interface the route back leaves
@@ -2757,7 +2757,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
         e.version = 1;
         e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
                             "does after an MLDv1 querier's query, for 260 s by default since the last one",
-                            count_text(d1, "MLDv1 report", "MLDv1 reports"), iface, since->during,
+                            count_text(d1, "MLDv1 report", "MLDv1 reports"), text_name(iface), since->during,
                             d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
                                    : std::string(),
                             counters);
@@ -2765,7 +2765,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
       }
       if (d2 > 0) {
         e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
-                            count_text(d2, "MLDv2 report", "MLDv2 reports"), iface, since->during, counters);
+                            count_text(d2, "MLDv2 report", "MLDv2 reports"), text_name(iface), since->during, counters);
         return e;
       }
     }
@@ -2775,7 +2775,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
     e.version = 1;
     e.why = fmt::format("the host sent only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one ({}): "
                         "an MLDv1 querier on the link",
-                        iface, now->v1, counters);
+                        text_name(iface), now->v1, counters);
     return e;
   }
   e.version = 0;
@@ -2783,7 +2783,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
                       "there, after whose queries the kernel answers and joins in MLDv1 for 260 s by default; "
                       "which it sends now is not known without a report of a join (mcast-recv doctor --listen SEC "
                       "counts them)",
-                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), iface,
+                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), text_name(iface),
                       count_text(now->v2, "MLDv2 report", "MLDv2 reports"), counters);
   return e;
 }
