@@ -32,6 +32,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <mcnet/feed/test_header.hpp>
 #include <mcnet/tools/capture.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
@@ -48,6 +49,7 @@
 namespace test = mcnet::test;
 namespace tools = mcnet::tools;
 namespace core = mcnet::core;
+namespace feed = mcnet::feed;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -387,6 +389,39 @@ TEST(ReplayPlan, SeveralSourcesToOneGroupAreSaid) {
   EXPECT_EQ(quiet.exit, 0) << quiet.err;
   EXPECT_EQ(quiet.err, "");
   EXPECT_EQ(quiet.out, "");
+}
+
+// Issue #16: --replay's warnings (several sources to a group, mcast-send's
+// send times) and the --speed refusal named the capture file raw; a name
+// is text from outside: its backslashes are doubled (text_name), so that
+// one holding the byte 0xff and one of the four characters \xff read apart.
+TEST(ReplayPlan, WarningsAndTheSpeedRefusalShowTheFileNameAsText) {
+  scratch_dir dir;
+  const auto file = dir.file("odd\\xffname.pcap");
+  std::vector<std::byte> header_payload(feed::test_header::size + 20);
+  feed::test_header h{.sender_id = 9, .session = 1, .sequence = 0, .send_time_ns = 1,
+                      .length = static_cast<std::uint32_t>(header_payload.size())};
+  ASSERT_TRUE(h.build(header_payload).has_value());
+  write_frames(file, DLT_RAW,
+               {ipv4(udp(4000, 5000, "a"), 1, 0, {239, 77, 1, 1}, 0, 17, {10, 77, 1, 1}),
+                ipv4(udp(4001, 5000, "b"), 1, 0, {239, 77, 1, 1}, 0, 17, {10, 77, 1, 2}),
+                ipv4(udp(4000, 5000, std::string(reinterpret_cast<const char*>(header_payload.data()),
+                                                 header_payload.size())),
+                     1, 0, {239, 77, 1, 1}, 0, 17, {10, 77, 1, 1})},
+               3000'000'000'000);
+  const std::string shown = "odd\\\\xffname.pcap";  // each backslash doubled
+  auto p = plan_of({"-i", "fake0", "--replay", file});
+  EXPECT_EQ(p.exit, 0) << p.err;
+  EXPECT_NE(p.err.find(": 239.77.1.1:5000 has 2 sources in the capture"), std::string::npos) << p.err;
+  EXPECT_NE(p.err.find(": 1 datagram carry mcast-send's header"), std::string::npos) << p.err;
+  std::size_t named = 0;
+  for (std::size_t at = p.err.find(shown); at != std::string::npos; at = p.err.find(shown, at + 1)) ++named;
+  EXPECT_EQ(named, 2u) << "both warnings name the file as text: " << p.err;
+  p = plan_of({"-i", "fake0", "--speed", "0.001", "--replay", file});
+  EXPECT_EQ(p.exit, 1);
+  EXPECT_NE(p.err.find("mcast-send: --replay " + dir.file(shown) + ": the capture spans 6000.000 s"),
+            std::string::npos)
+      << p.err;
 }
 
 TEST(ReplayPlan, ASpeedThatNeverEndsIsRefused) {

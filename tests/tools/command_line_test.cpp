@@ -1151,8 +1151,8 @@ const std::vector<std::pair<std::string, std::string>> refused_specs = {
     {"0.0.0.0,232.1.1.1", "source_not_unicast"},
     {"::,[ff3e::1]:5000", "source_not_unicast"},
     {"239.1.1.9,232.1.1.1", "source_not_unicast"},
-    {"127.0.0.1,232.1.1.1", "source_not_unicast"},  // trial h16x L6: joined silently before
-    {"::1,[ff3e::1]:5000", "source_not_unicast"},
+    {"127.0.0.1,232.1.1.1", "source_loopback"},  // trial h16x L6: joined silently before
+    {"::1,[ff3e::1]:5000", "source_loopback"},
     {"0.0.0.1,232.1.1.1", "source_not_unicast"},  // only a route warning before
     {"240.0.0.1,232.1.1.1", "source_not_unicast"},
     {"ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "value_out_of_range"},
@@ -1190,6 +1190,19 @@ TEST(RecvSpecs, RefusedBeforeAnyJoin) {
     const auto events = test::tools::json_lines(o.out);
     ASSERT_EQ(events.size(), 1u) << o.out;
     EXPECT_EQ(events[0]["code"], code) << spec << ": " << o.err;
+  }
+  // Issue #16: a loopback source is unicast; what is wrong is said, not
+  // "source is not a unicast address" (both tools, both families).
+  for (const std::string spec : {"127.0.0.1,232.1.1.1", "::1,[ff3e::1]:5000"}) {
+    outcome r;
+    (void)members_of({spec}, r);
+    EXPECT_EQ(r.exit, 1) << spec;
+    EXPECT_NE(r.err.find("a loopback source never sends multicast on a link"), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find("not a unicast address"), std::string::npos) << r.err;
+    outcome s;
+    (void)targets_of({"239.1.2.3", spec}, s);
+    EXPECT_EQ(s.exit, 1) << spec;
+    EXPECT_NE(s.err.find("a loopback source never sends multicast on a link"), std::string::npos) << s.err;
   }
   outcome o;
   (void)members_of({"!::ffff:10.77.0.1,[ff3e::1]:5000"}, o);

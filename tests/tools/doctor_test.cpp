@@ -270,6 +270,36 @@ TEST(Doctor, NamesFromOutsideInMessagesAreShownAsTextShowsThem) {
       << tools::visible_text(e->message);
 }
 
+// Issue #16: beyond the interface check, the doctor's prose named
+// interfaces raw. An interface whose name holds a backslash, ESC and a
+// byte of no UTF-8 (Linux takes any byte but '/', ':' and white space) in
+// the rp_filter lines reverse_path_not_counted() rewrites: the prose shows
+// the name as text does (text_name: the backslash doubled), the command
+// the note keeps names it as one shell word, as the fix had it.
+TEST(Doctor, NamesFromOutsideInTheReversePathLinesAreShownAsTextShowsThem) {
+  const std::string odd = "q\\x\x1b\xff";
+  const std::string shown = "q\\\\x\x1b\xff";
+  const std::string subject = "10.77.6.1 -> 232.1.1.1 on " + odd;
+  const std::string fix = "sysctl -w " + tools::shell_quoted("net.ipv4.conf." + odd + ".rp_filter=2");
+  std::vector<tools::check_result> checks{
+      {"rp_filter", subject, tools::check_status::fail,
+       "rp_filter 1 (conf/all 0, conf/" + shown + " 1): strict, and the route back to 10.77.6.1 leaves by b0, not " +
+           shown + ": the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter",
+       fix, {{"all", 0}}, ""}};
+  const auto said = tools::reverse_path_not_counted(checks, "the run");
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_NE(said[0].find("rp_filter on " + shown + " would drop 10.77.6.1's datagrams"), std::string::npos) << said[0];
+  const auto& c = checks[0];
+  EXPECT_NE(c.message.find("should they come in on " + shown + ", counting them"), std::string::npos) << c.message;
+  EXPECT_NE(c.message.find("so none came in on " + shown), std::string::npos) << c.message;
+  EXPECT_EQ(c.note, "should they come in on " + shown + ": " + fix) << "the command as it was: pasteable";
+  EXPECT_TRUE(c.fix.empty());
+  EXPECT_EQ(c.subject, subject) << "the subject stays raw: the report shows it through text_name";
+  // The text the report prints: the name's bytes shown, its backslash apart from them.
+  const auto text = tools::visible_text(c.message);
+  EXPECT_NE(text.find("q\\\\x\\x1b\\xff"), std::string::npos) << text;
+}
+
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.
 TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
   const tools::check_result c{"route", "239.1.2.3", tools::check_status::fail, "no route",

@@ -517,6 +517,63 @@ TEST(ReceivePayload, RtpCountsAcrossTheWrapWithJitterFromTimestamps) {
   EXPECT_TRUE(r["cc_errors"].is_null()) << "payload type 96 is not MPEG-TS";
 }
 
+// Issue #16: an RTP stream whose numbers jumped 3,000 or more and went on,
+// with too few numbers before the jump for its timestamps to tell an
+// outage from a restart: its restart is undecided, its loss unknown, and
+// rtp_undecided says so in JSON (the stream's datagrams, and the total's,
+// in the interval too) and text.
+TEST(ReceivePayload, AnUndecidedRtpRestartIsReportedAsRtpUndecided) {
+  auto feed_run = [](fixture& f) {
+    f.settings.interval = 1.0;
+    f.start();
+    batch b;
+    std::int64_t at = t0_ns;
+    for (const std::uint16_t seq : std::initializer_list<std::uint16_t>{1, 2, 3, 5000, 5001, 5002}) {
+      b.add(sender_a, rtp(seq, std::uint32_t{seq} * 900u), at);
+      at += 10'000'000;
+    }
+    f.feed(b);
+  };
+  fixture f;
+  feed_run(f);
+  f.now += 1s;
+  EXPECT_FALSE(f.session->tick());
+  const auto s = f.summary();
+  ASSERT_EQ(s["streams"].size(), 1u) << s;
+  const auto& r = s["streams"][0];
+  EXPECT_EQ(r["payload"], "rtp");
+  EXPECT_EQ(r["rtp_undecided"], 6) << r;
+  EXPECT_TRUE(r["restarts"].is_null()) << r;
+  EXPECT_TRUE(r["lost"].is_null()) << r;
+  EXPECT_EQ(s["total"]["rtp_undecided"], 6) << s["total"];
+  EXPECT_EQ(s["total"]["unsequenced"], 6) << s["total"];
+  const auto events = test::tools::json_lines(f.out.str());
+  const auto* interval = test::tools::find_event(events, "interval");
+  ASSERT_NE(interval, nullptr) << f.out.str();
+  EXPECT_EQ((*interval)["total"]["rtp_undecided"], 6) << *interval;
+  EXPECT_EQ((*interval)["streams"][0]["rtp_undecided"], 6) << *interval;
+
+  // An RTP stream that did not jump says 0; another payload null.
+  fixture g;
+  g.start();
+  g.feed(batch().add(sender_a, rtp(1, 0)).add(sender_a, rtp(2, 900)).add(sender_b, mold(1, 1)));
+  for (const auto& e : g.summary()["streams"]) {
+    if (e["payload"] == "rtp") EXPECT_EQ(e["rtp_undecided"], 0) << e;
+    else EXPECT_TRUE(e["rtp_undecided"].is_null()) << e;
+  }
+
+  fixture text;
+  text.settings.json_output = false;
+  feed_run(text);
+  text.now += 1s;
+  text.session->summary();
+  const auto out = text.out.str();
+  EXPECT_NE(out.find("restart undecided (its numbers jumped and went on, its timestamps do not tell an outage from a "
+                     "restart: its loss is unknown)"),
+            std::string::npos)
+      << out;
+}
+
 TEST(ReceivePayload, RtpJitterUsesThePayloadTypesClockOrRtpClock) {
   // Transit 0 then 2 ms: D = 2 ms, J = D / 16 = 125 us, whatever the clock.
   for (const auto& [pt, clock, per_10ms] : {std::tuple<int, std::uint32_t, std::uint32_t>{0, 0, 80},

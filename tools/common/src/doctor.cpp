@@ -960,7 +960,7 @@ std::optional<std::pair<std::string, std::string>> source_link(const netlink::sn
     if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
     if (auto net = own_subnet(snap, l.index, *r.source)) {
       link = &l;
-      reason = fmt::format("{} is on {}'s own subnet ({})", r.source->to_string(), l.name, *net);
+      reason = fmt::format("{} is on {}'s own subnet ({})", r.source->to_string(), text_name(l.name), *net);
       break;
     }
   }
@@ -1538,7 +1538,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                      : recreated ? fmt::format("went with the interface deleted during the run "
                                                                "(index {}); the run joined {} again on the "
                                                                "re-created {} (index {})",
-                                                               p.followed->index, subject, on_name, p.iface.index)
+                                                               p.followed->index, subject, text_name(on_name), p.iface.index)
                                      : joined_link->is_up() ? std::string("no longer leads there")
                                                             : std::string("went with the link"));
       // The link still there and up: no interface finding to point at
@@ -1561,7 +1561,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                           followed_data,
                           link_fine ? fmt::format("{} is up and the run's memberships are {} on it; the fix puts "
                                                   "back the route the run followed, for a later run without -i{}",
-                                                  on_name, recreated ? "joined again" : "still",
+                                                  text_name(on_name), recreated ? "joined again" : "still",
                                                   recreated ? " (the memberships receive without it: the other "
                                                               "lines judge the re-created interface)"
                                                             : "")
@@ -1571,7 +1571,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         checks.push_back({"route", subject, check_status::warn,
                           fmt::format("{}; the group's route leads by {} now, where the run is not joined (a run "
                                       "does not move its memberships; a new run without -i joins on {})",
-                                      where, via, via),
+                                      where, text_name(via), text_name(via)),
                           "",
                           {{"joined_interface", on_name},
                            {"followed_route", p.followed->prefix},
@@ -1581,7 +1581,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                   "joined; a route added since leads {} by {} (ip route get {} "
                                                   "names it): should the datagrams come in there, a new run "
                                                   "without -i joins there",
-                                                  on_name, subject, via, subject)
+                                                  text_name(on_name), subject, text_name(via), subject)
                                     : std::string("the interface check's fix brings the link and the route back")});
       }
       continue;
@@ -1597,8 +1597,8 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
             {"route", subject, check_status::ok,
              refused ? fmt::format("the group's route {}, so a join without -i would fail; this join names {}, and "
                                    "receiving takes no route for the group",
-                                   refused->said.substr(10), named)
-                     : fmt::format("no route for the group, but the join names {}", named),
+                                   refused->said.substr(10), text_name(named))
+                     : fmt::format("no route for the group, but the join names {}", text_name(named)),
              "", refused ? refusal_data(*refused) : json::object(),
              ""});
         continue;
@@ -1814,7 +1814,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
         checks.push_back({"route", subject, check_status::ok,
                           fmt::format("the kernel's route for the group leaves by {}; the join names {} (the "
                                       "source_route line says where {}'s datagrams come in)",
-                                      via, join, req.source->to_string()),
+                                      text_name(via), text_name(join), req.source->to_string()),
                           "", {{"route_interface", via}, {"join_interface", join}}, ""});
       } else if (arrive != join && !loop) {
         // An any-source or exclude join named by -i or %IFACE on another
@@ -1829,30 +1829,30 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                          "go: {} receives from a sender on its own link and what a router forwards there (a router "
                          "forwards the group onto the link where it hears the join), {} from a sender on its side; "
                          "the route does not say which (mcast-recv doctor --listen SEC hears on both)",
-                         join, subject, via, join, via),
+                         text_name(join), subject, text_name(via), text_name(join), text_name(via)),
              "", {{"route_interface", via}, {"join_interface", join}, {"undecided", true}},
-             fmt::format("should the sender be on {}'s side: {}", via, moved_run(line, *p.m, via))});
+             fmt::format("should the sender be on {}'s side: {}", text_name(via), moved_run(line, *p.m, via))});
       } else if (arrive != join) {
         checks.push_back(
             {"route", subject, loop ? check_status::fail : check_status::warn,
-             fmt::format("the join is on {}, but {} the datagrams come in by {}{}: {}", join,
+             fmt::format("the join is on {}, but {} the datagrams come in by {}{}: {}", text_name(join),
                          include ? fmt::format("the route to the source {} leaves by {}, so", req.source->to_string(),
-                                               arrive)
-                                 : fmt::format("the kernel's route for {} leaves by {}, so", subject, via),
-                         arrive,
+                                               text_name(arrive))
+                                 : fmt::format("the kernel's route for {} leaves by {}, so", subject, text_name(via)),
+                         text_name(arrive),
                          include ? std::string() : ", as routed to this host",
-                         loop ? fmt::format("{} is the loopback, where nothing from another host arrives", join)
-                              : fmt::format("a join on {} gets them only from a sender on {}'s own link", join, join)),
+                         loop ? fmt::format("{} is the loopback, where nothing from another host arrives", text_name(join))
+                              : fmt::format("a join on {} gets them only from a sender on {}'s own link", text_name(join), text_name(join))),
              moved_run(line, *p.m, arrive),
              {{"route_interface", via}, {"join_interface", join}, {"arrive_interface", arrive}},
              fmt::format("or the spec {}{}", spec_on(*p.m, arrive),
                          loop ? std::string()
                               : fmt::format("; keep {} only when the sender is on its link (mcast-recv doctor --listen "
                                             "SEC shows where the datagrams come in)",
-                                            join))});
+                                            text_name(join)))});
       } else {
         checks.push_back({"route", subject, check_status::ok,
-                          fmt::format("the kernel's route for the group leaves by {}; the join names {}", via, join),
+                          fmt::format("the kernel's route for the group leaves by {}; the join names {}", text_name(via), text_name(join)),
                           "", {{"route_interface", via}}, ""});
       }
     } else {
@@ -1889,7 +1889,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
             checks.push_back({"route", subject, check_status::ok,
                               fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
                                           "local) of {}, which is where the source sends: {}",
-                                          via, fmt::join(links, ", "),
+                                          text_name(via), fmt::join(links, ", "),
                                           by_source->second.substr(0, by_source->second.size() - 2)),
                               "", {{"route_interface", via}, {"kernel_default_routes", links}}, ""});
             continue;
@@ -1910,7 +1910,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
                            "first: every link IPv6 brings up gets one ({}), so the kernel's pick says nothing of "
                            "where {}'s datagrams come in{}{}",
-                           via, fmt::join(links, ", "), subject,
+                           text_name(via), fmt::join(links, ", "), subject,
                            by_source ? fmt::format("; {}", by_source->second.substr(0, by_source->second.size() - 2))
                            : !per_source.empty()
                                ? fmt::format("; the sources send on different links ({}): no one interface is "
@@ -1948,13 +1948,13 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       if (!elsewhere.empty()) data["joined_elsewhere"] = elsewhere;
       checks.push_back(
           {"route", subject, check_status::ok,
-           fmt::format("joined where the kernel's route for the group leaves: {}{}", via,
+           fmt::format("joined where the kernel's route for the group leaves: {}{}", text_name(via),
                        elsewhere.empty()
                            ? std::string()
                            : fmt::format("; the group is joined on {} too (another socket on this host: a run "
                                          "that joined while the route led there keeps receiving on {}; a new run "
                                          "without -i joins on {})",
-                                         fmt::join(elsewhere, ", "), fmt::join(elsewhere, ", "), via)),
+                                         fmt::join(elsewhere, ", "), fmt::join(elsewhere, ", "), text_name(via))),
            "", data, ""});
     }
   }
@@ -2012,7 +2012,7 @@ std::string no_route_back_note(const std::string& join) {
   const auto rp = read_rp(join);
   return fmt::format("or via the router towards it; or turn the filter off on {}: {}{}, as loose mode (rp_filter=2) "
                      "drops it too without a route back",
-                     join, filter_off_fix(rp, join), all_forces(rp, join));
+                     text_name(join), filter_off_fix(rp, join), all_forces(rp, join));
 }
 
 // The route back to `src` through `join` where the reverse lookup
@@ -2046,7 +2046,7 @@ std::string loose_note(const std::string& src, const std::string& join, std::uin
   const bool other = table != 0 && table != 254;
   return fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or a route back "
                      "through it: ip route replace {1} dev {2}{3}",
-                     join, src, shell_quoted(join),
+                     text_name(join), src, shell_quoted(join),
                      other ? fmt::format(" table {} (the reverse lookup for {} follows a rule to table {}; a route in "
                                          "main is not reached)",
                                          table, src, table)
@@ -2064,11 +2064,11 @@ std::string filter_off_fix(const rp_value& rp, const std::string& join) {
 
 // What the note of filter_off_fix() adds when conf/all forces the filter.
 std::string all_forces(const rp_value& rp, const std::string& join) {
-  if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", join);
+  if (rp.all && *rp.all == 0) return fmt::format(" (off; conf/all is 0, so conf/{} alone decides)", text_name(join));
   return fmt::format(" (off; conf/all is {}, and the kernel applies the larger of conf/all and conf/{}: conf/all must "
                      "go to 0 too, which turns the filter off on every interface whose own rp_filter is 0; keep it "
                      "on the others with sysctl -w net.ipv4.conf.OTHER.rp_filter=1)",
-                     opt_text(rp.all), join);
+                     opt_text(rp.all), text_name(join));
 }
 
 // The address of interface `index` whose prefix holds `src` ("10.77.1.2/24"):
@@ -2103,14 +2103,14 @@ json joined_too(const json& data) {
 std::string drop_join_note(const core::ip_address& group, const std::string& join_name) {
   return fmt::format("drop the spec that joins {} on {} (a %{} spec, or the -i that puts it there) from the "
                      "command line",
-                     group.to_string(), join_name, join_name);
+                     group.to_string(), text_name(join_name), text_name(join_name));
 }
 
 // What a check line made on an assumed join interface adds: where and why.
 std::string assumed_where(const core::ip_address& group, const std::string& iface) {
   return fmt::format(" (checked on {}: {} has no route now; {} is down and took the route with it, see the "
                      "interface check)",
-                     iface, group.to_string(), iface);
+                     text_name(iface), group.to_string(), text_name(iface));
 }
 
 // The rp_filter FAIL of an include source routed back by another
@@ -2123,7 +2123,7 @@ check_result strict_elsewhere(const std::string& subject, const std::string& val
   return {"rp_filter", subject, check_status::fail,
           fmt::format("{}: strict, and the route back to {} leaves by {}, not {}: the kernel drops its datagrams and "
                       "counts them in TcpExtIPReversePathFilter",
-                      values, src.to_string(), back_if, join),
+                      values, src.to_string(), text_name(back_if), text_name(join)),
           loose_fix(join), std::move(data), loose_note(src.to_string(), join, table)};
 }
 
@@ -2207,7 +2207,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         const auto eff = rp.effective();
         checks.push_back({"rp_filter", join_name, check_status::ok,
                           fmt::format("rp_filter {} (conf/all {}, conf/{} {}){}", opt_text(eff), opt_text(rp.all),
-                                      join_name, opt_text(rp.dev),
+                                      text_name(join_name), opt_text(rp.dev),
                                       eff && *eff == 1
                                           ? fmt::format(": strict, a sender must be routed back via {0}; an any-source "
                                                         "join's senders are not known, so this is predicted by route "
@@ -2216,7 +2216,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                                         "elsewhere: ip route get SENDER says), another's "
                                                         "passage is unknown without --listen (its "
                                                         "TcpExtIPReversePathFilter count says)",
-                                                        join_name)
+                                                        text_name(join_name))
                                       : eff && *eff == 2
                                           ? std::string(": loose, a sender needs some route back; an any-source "
                                                         "join's senders are not known, so this is predicted by route "
@@ -2264,11 +2264,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
         survives = fmt::format("{}/{}{} dev {}",
                                matched->destination ? matched->destination->to_string() : std::string("0.0.0.0"),
                                unsigned{matched->prefix_length},
-                               back->gateway ? " via " + back->gateway->to_string() : std::string(), *back_if);
+                               back->gateway ? " via " + back->gateway->to_string() : std::string(), text_name(*back_if));
       }
     }
     const bool went_with_link = join_down && !own && (subnet || !back);
-    const std::string again = fmt::format("run the doctor again once {} is up (the interface check's fix)", join_name);
+    const std::string again =
+      fmt::format("run the doctor again once {} is up (the interface check's fix)", text_name(join_name));
     // The rule the other way: on another interface's own subnet (and not
     // on the join interface's), the datagrams come in on that link,
     // whatever a more specific route back (a host route via a gateway)
@@ -2382,15 +2383,15 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            subnet ? fmt::format("not checked while {} is down (the kernel removed the routes through it, see the "
                                 "interface check): {} is on its own subnet ({}), whose route comes back with the link; "
                                 "its datagrams arrive there, from the link{}",
-                                join_name, src.to_string(), *subnet,
+                                text_name(join_name), src.to_string(), *subnet,
                                 survives ? fmt::format("; the route back leaves by {} also once it is up ({}, which "
                                                        "survives the link down), which only the reverse-path filter "
                                                        "looks at (see the rp_filter line)",
-                                                       *back_if, *survives)
+                                                       text_name(*back_if), *survives)
                                          : std::string())
                   : fmt::format("not checked while {} is down: no route back to {} now (the kernel removed the "
                                 "routes through {}, see the interface check)",
-                                join_name, src.to_string(), join_name),
+                                text_name(join_name), src.to_string(), text_name(join_name)),
            "", data, again});
     } else if (martian && !accept_local) {
       // A datagram from another host whose source is this host's own
@@ -2402,14 +2403,14 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        "dropped before any socket and uncounted (accept_local is off: conf/all {}, conf/{} {}; "
                        "log_martians=1 logs each); only this host's own sending out of {} (looped back) would "
                        "reach the join",
-                       src.to_string(), held_by, join_name, join_name, opt_text(accept_all), join_name,
-                       opt_text(accept_dev), join_name),
+                       src.to_string(), held_by, text_name(join_name), text_name(join_name), opt_text(accept_all), text_name(join_name),
+                       opt_text(accept_dev), text_name(join_name)),
            accept_fix, data,
            fmt::format("or the sender uses an address of its own, not one of this host's (ip addr shows {} on {}){}",
                        src.to_string(), own_on.empty() ? std::string("?") : own_on.front(),
                        eff && *eff == 1 ? fmt::format("; strict rp_filter on {} drops them next (see the rp_filter "
                                                       "line)",
-                                                      join_name)
+                                                      text_name(join_name))
                                         : std::string())});
     } else if (martian) {
       checks.push_back(
@@ -2417,7 +2418,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("the source {} is this host's own address ({}), not the join interface {}'s: accept_local is "
                        "on (conf/all {}, conf/{} {}), so the kernel takes a datagram from the link with it as source "
                        "rather than dropping it as a martian source{}",
-                       src.to_string(), held_by, join_name, opt_text(accept_all), join_name, opt_text(accept_dev),
+                       src.to_string(), held_by, text_name(join_name), opt_text(accept_all), text_name(join_name), opt_text(accept_dev),
                        eff && *eff == 1 ? "; strict rp_filter drops it next (see the rp_filter line)" : ""),
            "", data, ""});
     } else if (martian_if_remote && !accept_local) {
@@ -2451,7 +2452,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                                     src.is_v4() && eff && *eff == 0
                                         ? fmt::format(": rp_filter is off on {}, so no drop follows; only where its "
                                                       "datagrams come in is not predicted (--listen shows it)",
-                                                      join_name)
+                                                      text_name(join_name))
                                         : std::string()),
                         refused && !plain_refusal(*refused) ? refused->fix : no_route_back_fix(src, join_name),
                         no_back,
@@ -2467,7 +2468,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
           {"source_route", subject, check_status::warn,
            fmt::format("{} is on {}'s own subnet ({}), where this channel is joined too: its datagrams arrive there, "
                        "from the link; this membership on {} is useless (none of them arrive on it)",
-                       src.to_string(), other_link->name, *other_subnet, join_name),
+                       src.to_string(), text_name(other_link->name), *other_subnet, text_name(join_name)),
            "", joined_too(data), drop_join_note(m.request.group, join_name)});
     } else if (other_link != nullptr) {
       const auto& x = other_link->name;
@@ -2478,18 +2479,18 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
           {"source_route", subject, check_status::fail,
            fmt::format("{} is on {}'s own subnet ({}): its datagrams arrive on {}, from the link, where nothing was "
                        "joined; the join is on {}{}",
-                       src.to_string(), x, *other_subnet, x, join_name,
+                       src.to_string(), text_name(x), *other_subnet, text_name(x), text_name(join_name),
                        fmt::format("{} (a more specific route{}, which only the reverse-path filter "
                                                    "looks at)",
                                                    *back_if == join_name ? ", where the route back leaves"
-                                                                         : "; the route back leaves by " + *back_if,
+                                                                         : std::string("; the route back leaves by ").append(text_name(*back_if)),
                                    back->gateway ? " via " + back->gateway->to_string() : "")),
            pinned_moved_run(snap, line, m, x), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, x),
                        x_strict ? fmt::format("; strict rp_filter on {} drops them there, the route back leaving by "
                                               "{}: then {} too",
-                                              x, *back_if, loose_fix(x))
+                                              text_name(x), text_name(*back_if), loose_fix(x))
                                 : std::string())});
     } else if (*back_if != join_name && !subnet && joined_on(plan, m, back->iface.index)) {
       // The same channel is joined on the interface the route back leaves
@@ -2500,7 +2501,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("the route back to {} leaves by {}, where this channel is joined too: its datagrams arrive "
                        "there; this membership on {} is useless ({} of them arrive on it), or, should they come in on "
                        "{} as well, mcast-recv counts each datagram twice (duplicates)",
-                       src.to_string(), *back_if, join_name, on_link ? "none" : "probably none", join_name),
+                       src.to_string(), text_name(*back_if), text_name(join_name), on_link ? "none" : "probably none", text_name(join_name)),
            "", joined_too(data), drop_join_note(m.request.group, join_name)});
     } else if (*back_if != join_name && subnet) {
       // On the join interface's own subnet: the datagrams come in there,
@@ -2512,7 +2513,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
           {"source_route", subject, strict ? check_status::warn : check_status::ok,
            fmt::format("{} is on {}'s own subnet ({}): its datagrams arrive on {}, from the link; the route back "
                        "leaves by {} (a more specific route), which only the reverse-path filter looks at{}",
-                       src.to_string(), join_name, *subnet, join_name, *back_if,
+                       src.to_string(), text_name(join_name), *subnet, text_name(join_name), text_name(*back_if),
                        strict ? ": strict rp_filter drops them (see the rp_filter line)"
                        : src.is_v4() && eff && *eff == 2 ? ": loose rp_filter passes them"
                                                           : ""),
@@ -2541,21 +2542,21 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("the route back to {} leaves by {}{}, the join is on {}, {}: a router forwards the group "
                        "there, where it was joined, whatever the unicast route back says, which only the "
                        "reverse-path filter reads{}",
-                       src.to_string(), *back_if,
-                       back->gateway ? " via " + back->gateway->to_string() : std::string(), join_name,
+                       src.to_string(), text_name(*back_if),
+                       back->gateway ? " via " + back->gateway->to_string() : std::string(), text_name(join_name),
                        m.iface.index == 0 ? "where the group's route leads" : "as named",
                        strict ? ": strict rp_filter drops them (see the rp_filter line)" : ""),
            strict ? loose_fix(join_name) : std::string(), probed,
            fmt::format("{}mcast-recv doctor --listen SEC listens on {} too and shows the interface they arrive on; "
                        "only should they come in on {}: {}",
-                       strict ? loose_note(src.to_string(), join_name, back->table) + "; " : std::string(), *back_if,
-                       *back_if, pinned_moved_run(snap, line, m, *back_if))});
+                       strict ? loose_note(src.to_string(), join_name, back->table) + "; " : std::string(), text_name(*back_if),
+                       text_name(*back_if), pinned_moved_run(snap, line, m, *back_if))});
     } else if (*back_if != join_name) {
       if (on_link) arrives_on = *back_if;
       checks.push_back(
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,
-           fmt::format("the route back to {} leaves by {}, the join is on {}: {}", src.to_string(), *back_if,
-                       join_name,
+           fmt::format("the route back to {} leaves by {}, the join is on {}: {}", src.to_string(), text_name(*back_if),
+                       text_name(join_name),
                        on_link ? "the source is on " + *back_if + "'s link" +
                                      (back_subnet ? " (its subnet " + *back_subnet + ")" : std::string()) +
                                      ", its datagrams arrive there, where nothing was joined"
@@ -2569,7 +2570,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     } else {
       checks.push_back({"source_route", subject, check_status::ok,
                         fmt::format("the route back to {} leaves by {}, the join interface{}", src.to_string(),
-                                    join_name, paths_text(*back)),
+                                    text_name(join_name), paths_text(*back)),
                         "", data, ""});
     }
     if (!src.is_v4()) {
@@ -2582,7 +2583,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     }
     json rp_data{{"all", opt_json(rp.all)}, {"interface", opt_json(rp.dev)}, {"effective", opt_json(eff)}};
     const std::string values =
-        fmt::format("rp_filter {} (conf/all {}, conf/{} {})", opt_text(eff), opt_text(rp.all), join_name, opt_text(rp.dev));
+        fmt::format("rp_filter {} (conf/all {}, conf/{} {})", opt_text(eff), opt_text(rp.all), text_name(join_name), opt_text(rp.dev));
     const std::string counter = "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter";
     // The route back depends on the datagrams' mark: no prediction, a WARN
     // saying why and what the lookup without a mark finds (trial h15t F14).
@@ -2595,9 +2596,9 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       undecided_data["mark_rules"] = marked->rules;
       const auto unmarked =
           !back ? std::string("there is none, which strict and loose mode both drop")
-          : *back_if == join_name ? fmt::format("it leaves by {}, which passes", join_name)
-          : *eff == 1 ? fmt::format("it leaves by {}, not {}, which strict mode drops", *back_if, join_name)
-                      : fmt::format("it leaves by {}, which loose mode passes", *back_if);
+          : *back_if == join_name ? fmt::format("it leaves by {}, which passes", text_name(join_name))
+          : *eff == 1 ? fmt::format("it leaves by {}, not {}, which strict mode drops", text_name(*back_if), text_name(join_name))
+                      : fmt::format("it leaves by {}, which loose mode passes", text_name(*back_if));
       checks.push_back(
           {"rp_filter", subject, check_status::warn,
            fmt::format("{}: undecided: src_valid_mark is on (conf/all {}, conf/{} {}), so the kernel's reverse-path "
@@ -2605,7 +2606,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        "route back, and so whether the filter passes {}, depends on a mark set on this host as its "
                        "datagrams come in (nftables meta mark set, a tc or iptables MARK rule), which the doctor "
                        "cannot know; without a mark {}",
-                       values, opt_text(marked->all), join_name, opt_text(marked->dev), src.to_string(),
+                       values, opt_text(marked->all), text_name(join_name), opt_text(marked->dev), src.to_string(),
                        marked->rules.size() == 1 ? std::string("a policy rule")
                                                  : fmt::format("{} policy rules", marked->rules.size()),
                        marked->rules.size() == 1 ? "s" : "", fmt::join(marked->rules, "; "), src.to_string(),
@@ -2625,12 +2626,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                         fmt::format("{}: strict, and the route back to {} is this host's local route ({}), not {}: "
                                     "a datagram from another host with this source that accept_local lets in{} is "
                                     "dropped and counted in TcpExtIPReversePathFilter",
-                                    values, src.to_string(), held_by, join_name,
+                                    values, src.to_string(), held_by, text_name(join_name),
                                     accept_local ? "" : " (once it is on: see the source_route line)"),
                         loose_fix(join_name), rp_data,
                         fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) "
                                     "passes it: the local route is a route back",
-                                    join_name)});
+                                    text_name(join_name))});
     } else if (martian) {
       checks.push_back({"rp_filter", subject, check_status::ok,
                         fmt::format("{}: {}, which passes a datagram from the link with this host's own address {} "
@@ -2649,13 +2650,13 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       // one: predicted now, as the doctor would say once the link is up.
       const auto why = fmt::format("the route back to {} leaves by {}, not {}, also once {} is up: {} survives the "
                                    "link down and wins over the route of {}'s subnet ({}) the link brings back",
-                                   src.to_string(), *back_if, join_name, join_name, *survives, join_name, *subnet);
+                                   src.to_string(), text_name(*back_if), text_name(join_name), text_name(join_name), *survives, text_name(join_name), *subnet);
       if (*eff == 1) {
         checks.push_back({"rp_filter", subject, check_status::fail,
                           fmt::format("{}: strict, and {}: {}", values, why, counter), loose_fix(join_name), rp_data,
                           loose_note(src.to_string(), join_name) +
                               fmt::format(" (once {} is up: the kernel refuses a route through a link that is down)",
-                                          join_name)});
+                                          text_name(join_name))});
       } else {
         checks.push_back({"rp_filter", subject, check_status::ok,
                           fmt::format("{}: loose, and {}: loose mode passes it", values, why), "", rp_data, ""});
@@ -2663,10 +2664,10 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     } else if (went_with_link) {
       checks.push_back(
           {"rp_filter", subject, check_status::skip,
-           fmt::format("{}: not predicted while {} is down, {}", values, join_name,
+           fmt::format("{}: not predicted while {} is down, {}", values, text_name(join_name),
                        subnet ? fmt::format("the route back to {} went with the link; once it is up, the route of its "
                                             "own subnet leads back by {}, which {} passes",
-                                            src.to_string(), join_name, *eff == 1 ? "strict mode" : "loose mode")
+                                            src.to_string(), text_name(join_name), *eff == 1 ? "strict mode" : "loose mode")
                               : fmt::format("no route back to {} now (the kernel removed the routes through it)",
                                             src.to_string())),
            "", rp_data, again});
@@ -2700,13 +2701,13 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                         fmt::format("{}: strict, and the route back to {} leaves by {}, not {}; that does not "
                                     "matter, as its datagrams come in on {}, not on {} (the source_route line's fix "
                                     "moves the join there)",
-                                    values, src.to_string(), *back_if, join_name, *arrives_on, join_name),
+                                    values, src.to_string(), text_name(*back_if), text_name(join_name), *arrives_on, text_name(join_name)),
                         "", elsewhere_data, ""});
     } else if (*eff == 1 && *back_if != join_name) {
       checks.push_back(strict_elsewhere(subject, values, src, *back_if, join_name, back->table, rp_data));
     } else {
       checks.push_back({"rp_filter", subject, check_status::ok,
-                        fmt::format("{}: {} passes (route back via {}{})", values, src.to_string(), *back_if,
+                        fmt::format("{}: {} passes (route back via {}{})", values, src.to_string(), text_name(*back_if),
                                     paths_text(*back)),
                         "", rp_data, ""});
     }
@@ -2797,7 +2798,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
         e.version = 1;
         e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
                             "does after an MLDv1 querier's query, for 260 s by default since the last one",
-                            count_text(d1, "MLDv1 report", "MLDv1 reports"), iface, since->during,
+                            count_text(d1, "MLDv1 report", "MLDv1 reports"), text_name(iface), since->during,
                             d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
                                    : std::string(),
                             counters);
@@ -2805,7 +2806,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
       }
       if (d2 > 0) {
         e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
-                            count_text(d2, "MLDv2 report", "MLDv2 reports"), iface, since->during, counters);
+                            count_text(d2, "MLDv2 report", "MLDv2 reports"), text_name(iface), since->during, counters);
         return e;
       }
     }
@@ -2815,7 +2816,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
     e.version = 1;
     e.why = fmt::format("the host sent only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one ({}): "
                         "an MLDv1 querier on the link",
-                        iface, now->v1, counters);
+                        text_name(iface), now->v1, counters);
     return e;
   }
   e.version = 0;
@@ -2823,7 +2824,7 @@ mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
                       "there, after whose queries the kernel answers and joins in MLDv1 for 260 s by default; "
                       "which it sends now is not known without a report of a join (mcast-recv doctor --listen SEC "
                       "counts them)",
-                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), iface,
+                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), text_name(iface),
                       count_text(now->v2, "MLDv2 report", "MLDv2 reports"), counters);
   return e;
 }
@@ -3409,7 +3410,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         }
         proof.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {} and no socket got "
                                     "them",
-                                    join, count_text(arrived, "datagram", "datagrams"),
+                                    text_name(join), count_text(arrived, "datagram", "datagrams"),
                                     core::endpoint(group, r.port).to_string(), fmt::join(senders, ", ")));
       }
     }
@@ -3440,7 +3441,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       auto per_source = fmt::format("or keep the filter with a route back through {} per sender: ip route "
                                     "replace SOURCE dev {}, SOURCE each sender's address (tcpdump -ni {} "
                                     "udp port {} shows them)",
-                                    join, shell_quoted(join), shell_quoted(join), r.port);
+                                    text_name(join), shell_quoted(join), shell_quoted(join), r.port);
       // The senders the packet socket saw: their routes, in the table the
       // reverse lookup reaches (a policy rule may lead it past main, where
       // a route would change nothing); never one that is there already
@@ -3455,13 +3456,13 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         if (other_table) {
           routes.back() += fmt::format(" (the reverse lookup for {} follows a rule to table {}, where the route "
                                        "back leaves by {}; a route in main is not reached)",
-                                       a.to_string(), back->table, back->iface.name.view());
+                                       a.to_string(), back->table, text_name(back->iface.name.view()));
         }
       }
       if (!routes.empty()) {
         per_source = fmt::format("or keep the filter with a route back through {} for each sender the packet "
                                  "socket saw: {}",
-                                 join, fmt::join(routes, "; "));
+                                 text_name(join), fmt::join(routes, "; "));
       }
       // The senders the packet socket saw, each with some route back: loose
       // mode passes them (trial15o F18), no need to turn the filter off.
@@ -3475,20 +3476,20 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
             fmt::format("the senders of an any-source join are not known: loose mode on {} (the kernel applies the "
                         "larger of conf/all and conf/{}) passes every sender some route leads back to, and the "
                         "default route leads back to all; {}",
-                        join, join, per_source),
+                        text_name(join), text_name(join), per_source),
             who);
       } else if (seen_routed) {
         add(loose_fix(join),
             fmt::format("loose mode on {} (the kernel applies the larger of conf/all and conf/{}) passes every "
                         "sender some route leads back to, as to each one the packet socket saw; {}",
-                        join, join, per_source),
+                        text_name(join), text_name(join), per_source),
             who);
       } else {
         add(filter_off_fix(rp, join),
             fmt::format("the senders of an any-source join are not known, and with no default route loose mode "
                         "(rp_filter=2) drops a sender no route leads back to: the filter off on {} lets them all "
                         "in{}; {}",
-                        join, all_forces(rp, join), per_source),
+                        text_name(join), all_forces(rp, join), per_source),
             who);
       }
       continue;
@@ -3510,7 +3511,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       add(loose_fix(join),
           fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) passes it: {1} is "
                       "this host's own address, on another interface, and its local route is a route back",
-                      join, src),
+                      text_name(join), src),
           fmt::format("{} on {}", src, join));
     } else if (back->type == 2) {
       passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
@@ -3634,18 +3635,18 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
                                        "the kernel drops its datagrams and counts them in TcpExtIPReversePathFilter",
                                        fmt::format("the kernel would drop its datagrams should they come in on {}, "
                                                    "counting them in TcpExtIPReversePathFilter",
-                                                   join)},
+                                                   text_name(join))},
                                    {"strict rp_filter drops them (see the rp_filter line)",
                                     fmt::format("strict rp_filter would drop them should they come in on {} (see the "
                                                 "rp_filter line)",
-                                                join)}}) {
+                                                text_name(join))}}) {
       if (const auto at = c.message.find(was); at != std::string::npos) c.message.replace(at, was.size(), now);
     }
     c.message += fmt::format("; TcpExtIPReversePathFilter did not climb during {} (0): the filter dropped none of "
                              "them, so none came in on {}",
-                             during, join);
+                             during, text_name(join));
     if (!c.fix.empty()) {
-      c.note = fmt::format("should they come in on {}: {}{}", join, c.fix, c.note.empty() ? "" : "; " + c.note);
+      c.note = fmt::format("should they come in on {}: {}{}", text_name(join), c.fix, c.note.empty() ? "" : "; " + c.note);
       c.fix.clear();
     }
     c.data["not_counted"] = true;
@@ -3653,7 +3654,7 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
     if (predicted_rp) {
       said.push_back(fmt::format("rp_filter on {} would drop {}'s datagrams should they come in there, but "
                                  "TcpExtIPReversePathFilter stayed at 0 during {}: none came in there",
-                                 join, c.subject.substr(0, c.subject.find(' ')), during));
+                                 text_name(join), c.subject.substr(0, c.subject.find(' ')), during));
     }
   }
   return said;
@@ -5465,7 +5466,7 @@ class fw_walk {
         if (!strict || *pkt_.back[i] == pkt_.index) return;
         const auto back = fib_route_back(a, pkt_.index);
         if (!back) return;
-        why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(), back->iface.name.view(),
+        why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(), text_name(back->iface.name.view()),
                                   pkt_.iface));
         continue;
       }
@@ -7333,7 +7334,7 @@ void arrived_on_join(std::vector<check_result>& checks, const std::string& subje
         return data.contains(key) && data[key].is_number() ? json_text(data[key]) : std::string("unknown");
       };
       const auto values =
-          fmt::format("rp_filter {} (conf/all {}, conf/{} {})", text("effective"), text("all"), join, text("interface"));
+          fmt::format("rp_filter {} (conf/all {}, conf/{} {})", text("effective"), text("all"), text_name(join), text("interface"));
       auto fail = strict_elsewhere(subject, values, *src, back_if, join, back ? back->table : 0, std::move(data));
       fail.message += fmt::format(" ({})", evidence);
       c = std::move(fail);
@@ -7738,7 +7739,7 @@ void deletions_said(const std::vector<deleted_link>& deleted, double listen, std
     const auto message = fmt::format(
         "{}{} during --listen, {:.1f} s into its {} s (index {}): gone from this namespace, the kernel dropped its "
         "memberships here with it, so nothing sent to them after that was heard; {}",
-        d.renamed_from.empty() ? std::string() : fmt::format("renamed {} during --listen, then ", d.name),
+        d.renamed_from.empty() ? std::string() : fmt::format("renamed {} during --listen, then ", text_name(d.name)),
         gone_how(d), d.at, listen, d.index,
         d.back != 0 ? fmt::format("an interface of its name came back as index {}, which the doctor did not join (a "
                                   "run joins it again)",
@@ -7817,7 +7818,7 @@ void lost_addresses_said(const std::vector<lost_addresses>& lost, const std::vec
                            x.at, listen, fmt::join(x.removed, ", "),
                            drops ? fmt::format("but rp_filter {} on {} now drops every sender for want of a route "
                                                "back (TcpExtIPReversePathFilter counts them)",
-                                               *eff, x.name)
+                                               *eff, text_name(x.name))
                                  : std::string("and with rp_filter off datagrams still come in"))
              : fmt::format("lost its last IPv6 address during --listen, {:.1f} s into its {} s (removed: {}): no "
                            "MLD report can be sent from it without a link-local address, and the routes through it "
@@ -7832,7 +7833,7 @@ void lost_addresses_said(const std::vector<lost_addresses>& lost, const std::vec
                         {"family", x.v4 ? "IPv4" : "IPv6"},
                         {"removed_after_s", x.at}},
                    fmt::format("it puts back the first address removed; a run again once {} has its addresses",
-                               x.name)};
+                               text_name(x.name))};
     auto line = std::ranges::find_if(checks, [&](const check_result& y) {
       return y.check == "interface" && y.subject == x.name && y.status == check_status::ok;
     });
@@ -8482,13 +8483,13 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.message = fmt::format("the join is on {}, but --listen heard none of {}'s datagrams there in {} s and {} "
                                   "on {}, where the route back to it leaves (the doctor joined the channel there too "
                                   "to see): a router brings them to {}",
-                                  p.iface.name.view(), r.source->to_string(), s.listen,
-                                  count_text(pr->heard, "datagram", "datagrams"), via, via);
+                                  text_name(p.iface.name.view()), r.source->to_string(), s.listen,
+                                  count_text(pr->heard, "datagram", "datagrams"), text_name(via), text_name(via));
           c.fix = moved_run(line, *p.m, via);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
           c.data["arrive_interface"] = via;
           elsewhere.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}",
-                                          r.group.to_string(), p.iface.name.view(), r.source->to_string(), via));
+                                          r.group.to_string(), text_name(p.iface.name.view()), r.source->to_string(), text_name(via)));
         } else if (const auto a = std::ranges::find_if(arrivals, [&](const arrival& x) {
                      return x.index == p.iface.index && x.group == group && x.port == r.port && x.source == src &&
                             x.arrived > 0;
@@ -8499,12 +8500,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.message += fmt::format("; no socket got {}'s datagrams on {}, although a packet socket there saw {} "
                                    "arrive (dropped on this host: see the listen line), and --listen heard none on "
                                    "{} in {} s (the doctor joined the channel on {} too to see)",
-                                   r.source->to_string(), p.iface.name.view(),
-                                   count_text(a->arrived, "datagram", "datagrams"), via, s.listen, via);
+                                   r.source->to_string(), text_name(p.iface.name.view()),
+                                   count_text(a->arrived, "datagram", "datagrams"), text_name(via), s.listen, text_name(via));
         } else {
           c.message += fmt::format("; --listen heard none of {}'s datagrams on {} nor on {} in {} s (the doctor "
                                    "joined the channel on {} too to see)",
-                                   r.source->to_string(), p.iface.name.view(), via, s.listen, via);
+                                   r.source->to_string(), text_name(p.iface.name.view()), text_name(via), s.listen, text_name(via));
         }
         continue;
       }
@@ -8530,7 +8531,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           const auto back = c.data["route_interface"].get<std::string>();
           c.status = check_status::fail;
           c.message += fmt::format("; a packet socket on {} saw none of {}'s datagrams arrive there during --listen",
-                                   p.iface.name.view(), r.source->to_string());
+                                   text_name(p.iface.name.view()), r.source->to_string());
           c.fix = moved_run(line, *p.m, back);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, back));
           c.data.erase("unless_route");
@@ -8543,7 +8544,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                              : c.data.value("route_interface", std::string());
         if (!via.empty() && via != p.iface.name.view()) {
           elsewhere.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}",
-                                          r.group.to_string(), p.iface.name.view(), r.source->to_string(), via));
+                                          r.group.to_string(), text_name(p.iface.name.view()), r.source->to_string(), text_name(via)));
         }
         continue;
       }
@@ -8573,11 +8574,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                            ? fmt::format("; no socket got them on {} nor on the other links in {} s, while a packet "
                                          "socket on {} saw {} arrive there: they come in on {} and this host drops "
                                          "them (see the listen line)",
-                                         p.iface.name.view(), s.listen, p.iface.name.view(),
-                                         count_text(arrived, "datagram", "datagrams"), p.iface.name.view())
+                                         text_name(p.iface.name.view()), s.listen, text_name(p.iface.name.view()),
+                                         count_text(arrived, "datagram", "datagrams"), text_name(p.iface.name.view()))
                            : fmt::format("; --listen heard none of them on {} nor on the other links in {} s (the "
                                          "doctor joined there too to see)",
-                                         p.iface.name.view(), s.listen);
+                                         text_name(p.iface.name.view()), s.listen);
           continue;
         }
         // Where each spec of the group goes: an include source heard on a
@@ -8617,7 +8618,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.status = check_status::fail;
         c.message += fmt::format("; --listen heard none of them on {} in {} s and {} (the doctor joined on the "
                                  "other links too to see): they come in on {}",
-                                 p.iface.name.view(), s.listen,
+                                 text_name(p.iface.name.view()), s.listen,
                                  heard_text.empty() ? fmt::format("{} on {}", count_text(best->heard, "datagram",
                                                                                          "datagrams"),
                                                                   best->name)
@@ -8631,7 +8632,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
         for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
           elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                          r.group.to_string(), p.iface.name.view(), t));
+                                          r.group.to_string(), text_name(p.iface.name.view()), t));
         }
         continue;
       }
@@ -8661,7 +8662,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (came_here) {
           c.message += fmt::format("; --listen: they came in on {} (a packet socket there saw them), the join's "
                                    "interface, and {} too (another link to the same LAN): see the listen line",
-                                   p.iface.name.view(), best->name);
+                                   text_name(p.iface.name.view()), best->name);
           continue;
         }
         auto moved = *p.m;
@@ -8669,7 +8670,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.status = check_status::fail;
         c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
                                  "other links too to see): the sender is on {}'s side",
-                                 p.iface.name.view(), s.listen, count_text(best->heard, "datagram", "datagrams"),
+                                 text_name(p.iface.name.view()), s.listen, count_text(best->heard, "datagram", "datagrams"),
                                  best->name, best->name);
         c.fix = moved_run(line, *p.m, best->name);
         // A route for every group moves the others too: offered only when
@@ -8687,7 +8688,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                             r.group.to_string(), shell_quoted(best->name));
         c.data["arrive_interface"] = best->name;
         elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                        r.group.to_string(), p.iface.name.view(), best->name));
+                                        r.group.to_string(), text_name(p.iface.name.view()), best->name));
         continue;
       }
       // An any-source join named on another interface than the route's:
@@ -8704,18 +8705,18 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} s and {} on {}, "
                                   "where the kernel's route for {} leaves (the doctor joined there too to see): the "
                                   "sender is on {}'s side",
-                                  p.iface.name.view(), p.iface.name.view(), s.listen,
-                                  count_text(pr->heard, "datagram", "datagrams"), via, r.group.to_string(), via);
+                                  text_name(p.iface.name.view()), text_name(p.iface.name.view()), s.listen,
+                                  count_text(pr->heard, "datagram", "datagrams"), text_name(via), r.group.to_string(), text_name(via));
           c.fix = moved_run(line, *p.m, via);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
           c.data["arrive_interface"] = via;
           c.data["heard_on_route_interface"] = pr->heard;
           elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                          r.group.to_string(), p.iface.name.view(), via));
+                                          r.group.to_string(), text_name(p.iface.name.view()), text_name(via)));
         } else {
           c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} s (the doctor joined on {} "
                                    "too to see)",
-                                   p.iface.name.view(), via, s.listen, via);
+                                   text_name(p.iface.name.view()), text_name(via), s.listen, text_name(via));
           c.data["heard_on_route_interface"] = 0;
         }
         continue;
@@ -8729,10 +8730,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         continue;
       }
       c.status = check_status::fail;
-      c.message += fmt::format("; --listen heard none of them on {} in {} s", p.iface.name.view(), s.listen);
+      c.message += fmt::format("; --listen heard none of them on {} in {} s", text_name(p.iface.name.view()), s.listen);
       c.note = c.note.substr(0, c.note.find("; keep "));  // --listen has shown it
       elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", r.group.to_string(),
-                                      p.iface.name.view(), c.data.value("arrive_interface", "")));
+                                      text_name(p.iface.name.view()), c.data.value("arrive_interface", "")));
     }
   }
   const auto firewall_dropped = decide_source_rules(checks, snap, plan, taps);
@@ -8925,7 +8926,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (n == 0) continue;
         other_source.push_back(fmt::format("{} of {} came in on {}, all from {}, none from {}, the spec {}'s source",
                                            count_text(n, "datagram", "datagrams"),
-                                           core::endpoint(t.seen.group, t.seen.port).to_string(), p.iface.name.view(),
+                                           core::endpoint(t.seen.group, t.seen.port).to_string(), text_name(p.iface.name.view()),
                                            fmt::join(from, ", "), src.to_string(), spec_argument(*p.m)));
       }
     }
@@ -9247,7 +9248,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     if (!heard) continue;
     const std::string join(p.iface.name.view());
     arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), join),
-                    fmt::format("--listen heard {}'s datagrams arrive on {}", r.source->to_string(), join), true);
+                    fmt::format("--listen heard {}'s datagrams arrive on {}", r.source->to_string(), text_name(join)), true);
   }
   // The MLD version by the reports sent during the join and --listen.
   mld_after_join(snap, plan, mld, checks);
@@ -9477,7 +9478,7 @@ void reverse_path_rule_said(std::vector<check_result>& checks) {
       c.message += fmt::format("; but the firewall line's fix leads the route back to {} by {}, which its "
                                "reverse-path rule then passes should they come in on {}: where they come in is not "
                                "known without --listen",
-                               source, join, join);
+                               source, text_name(join), text_name(join));
       c.note = fmt::format("should they come in on {} (mcast-recv doctor --listen SEC sees it), the join belongs "
                            "there, without the firewall line's route: {}",
                            back, c.fix);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/group_spec.hpp>
+#include <mcnet/tools/spec_error.hpp>
 
 #include <algorithm>
 #include <charconv>
 #include <map>
 #include <optional>
+#include <string>
 #include <tuple>
 
 namespace mcnet::tools {
@@ -27,6 +29,11 @@ tl::unexpected<error> malformed(std::string_view spec, std::string_view hint) {
 // Why `a` can never be the address a multicast datagram comes from (trial
 // h16x L6: loopback sources were joined silently, 0.0.0.1 and 240.0.0.1
 // only warned about by the route check), or nothing. Static text (a hint).
+constexpr std::string_view loopback_v4 =
+    "the source is a loopback address (127.0.0.0/8), which never leaves its host: never a multicast sender's address";
+constexpr std::string_view loopback_v6 =
+    "the source is the loopback address (::1), which never leaves its host: never a multicast sender's address";
+
 std::optional<std::string_view> never_a_sender(const core::ip_address& a) {
   if (a.is_unspecified()) return "the source is the unspecified address, never a sender's address";
   if (a.is_multicast()) return "the source is a multicast address, never a sender's address";
@@ -34,17 +41,12 @@ std::optional<std::string_view> never_a_sender(const core::ip_address& a) {
     const auto first = a.bytes()[0];
     if (a.is_broadcast()) return "the source is the broadcast address, never a sender's address";
     if (first == 0) return "the source is in 0.0.0.0/8, \"this network\" (RFC 1122), never a sender's address";
-    if (first == 127) {
-      return "the source is a loopback address (127.0.0.0/8), which never leaves its host: never a multicast "
-             "sender's address";
-    }
+    if (first == 127) return loopback_v4;
     if (first >= 240) {
       return "the source is in 240.0.0.0/4, reserved (class E, RFC 1112), never a sender's address";
     }
   }
-  if (a.is_v6() && a.is_loopback()) {
-    return "the source is the loopback address (::1), which never leaves its host: never a multicast sender's address";
-  }
+  if (a.is_v6() && a.is_loopback()) return loopback_v6;
   return std::nullopt;
 }
 
@@ -221,7 +223,14 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     if (s.source->family() != s.group.family()) {
       return bad(errc::family_mismatch, text, "source and group families differ");
     }
-    if (const auto why = never_a_sender(*s.source)) return bad(errc::source_not_unicast, text, *why);
+    if (const auto why = never_a_sender(*s.source)) {
+      // A loopback source is unicast: what is wrong is that it never sends
+      // on a link (issue #16: it read "source is not a unicast address").
+      if (*why == loopback_v4 || *why == loopback_v6) {
+        return bad(make_error_code(spec_errc::source_loopback), text, *why);
+      }
+      return bad(errc::source_not_unicast, text, *why);
+    }
     // A v4-mapped source (::ffff:10.77.0.1) is an IPv4 host: an IPv6 group
     // never has it as a source, and the kernel refuses the join (or bind).
     if (s.source->is_v4_mapped()) {
@@ -369,6 +378,41 @@ result<std::vector<std::string>> check_spec_set(const std::vector<group_spec>& s
     }
   }
   return warnings;
+}
+
+namespace {
+
+class spec_category final : public std::error_category {
+ public:
+  const char* name() const noexcept override { return "mcnet-tools spec"; }
+  std::string message(int value) const override {
+    switch (static_cast<spec_errc>(value)) {
+      case spec_errc::source_loopback: return "a loopback source never sends multicast on a link";
+    }
+    std::string out("unknown spec error ");
+    out.append(std::to_string(value));
+    return out;
+  }
+  std::error_condition default_error_condition(int value) const noexcept override {
+    (void)value;
+    return std::errc::invalid_argument;
+  }
+};
+
+}  // namespace
+
+const std::error_category& spec_error_category() noexcept {
+  static const spec_category c;
+  return c;
+}
+
+std::error_code make_error_code(spec_errc e) noexcept { return {static_cast<int>(e), spec_error_category()}; }
+
+std::string_view name(spec_errc e) noexcept {
+  switch (e) {
+    case spec_errc::source_loopback: return "source_loopback";
+  }
+  return {};
 }
 
 }  // namespace mcnet::tools

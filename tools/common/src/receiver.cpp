@@ -1168,6 +1168,7 @@ void receive_session::interval_report(double span) {
   total["restarts"] = !loss_unknown(delta) && sum.sequenced > 0
                           ? json(lost_delta(sum.restarts, previous_sum_.restarts))
                           : json(nullptr);
+  total["rtp_undecided"] = lost_delta(sum.rtp_undecided, previous_sum_.rtp_undecided);
   total["moldudp64"] = sum.mold_sequenced > 0
                            ? json{{"lost", lost_delta(sum.mold_lost, previous_sum_.mold_lost)},
                                   {"reordered", lost_delta(sum.mold_reordered, previous_sum_.mold_reordered)},

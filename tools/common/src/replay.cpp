@@ -157,7 +157,7 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
   if (s.speed > 0 && span / s.speed > max_replay_pass_s) {
     return out.usage(fmt::format("--replay {}: the capture spans {:.3f} s: at --speed {} one pass would take {:.0f} s, "
                                  "more than {:.0f} days; give a larger --speed",
-                                 *s.replay, span, s.speed, span / s.speed, max_replay_pass_s / 86400));
+                                 text_name(*s.replay), span, s.speed, span / s.speed, max_replay_pass_s / 86400));
   }
   for (std::size_t i = 0; i < plan.destinations.size(); ++i) {
     const auto& sources = plan.sources[i];
@@ -171,7 +171,7 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
     out.warn_event(fmt::format("--replay {}: {} has {} sources in the capture ({}); the replay sends every datagram "
                                "from mcast-send's own socket, so a receiver sees one stream there where the capture "
                                "had {}",
-                               *s.replay, core::endpoint(group, port).to_string(), count, names, count),
+                               text_name(*s.replay), core::endpoint(group, port).to_string(), count, names, count),
                    "replay_sources_merged");
   }
   // mcast-send's own datagrams replay byte for byte, their send times as
@@ -181,7 +181,7 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
                                "replayed as it is: mcast-recv reads the time since the capture as their latency "
                                "(and a capture older than 60 s as clock errors, left out of latency and jitter); "
                                "their sequence numbers and END markers are the capture's too",
-                               *s.replay, count_text(plan.headers, "datagram", "datagrams")),
+                               text_name(*s.replay), count_text(plan.headers, "datagram", "datagrams")),
                    "replay_send_times");
   }
   if (s.specs.empty()) {
@@ -204,11 +204,11 @@ std::optional<int> plan_replay(const send_settings& s, const reporter& out, cons
   if (plan.destinations.size() > targets.size()) {
     return out.usage(fmt::format("--replay {}: the capture has {} groups (group:port) and the specs give {}; "
                                  "give a spec per captured group",
-                                 *s.replay, plan.destinations.size(), targets.size()));
+                                 text_name(*s.replay), plan.destinations.size(), targets.size()));
   }
   if (targets.size() > plan.destinations.size()) {
     out.warn(fmt::format("--replay {}: the capture has {} groups; the {} after them get nothing",
-                         *s.replay, plan.destinations.size(),
+                         text_name(*s.replay), plan.destinations.size(),
                          count_text(targets.size() - plan.destinations.size(), "spec group", "spec groups")));
     targets.resize(plan.destinations.size());
   }
@@ -258,7 +258,7 @@ void announce_replay(const send_settings& s, const reporter& out, const std::vec
                          {"loops", s.loops}}},
              {"settings", send_settings_json(s)}});
   out.text(fmt::format("mcast-send: replaying {} ({}): {} of {} to {}, speed {}, {}",
-                       *s.replay, plan.link_type, count_text(plan.datagrams, "datagram", "datagrams"),
+                       text_name(*s.replay), plan.link_type, count_text(plan.datagrams, "datagram", "datagrams"),
                        count_text(plan.frames, "frame", "frames"), count_text(targets.size(), "group", "groups"), s.speed,
                        count_text(s.loops, "time", "times")));
   out.text("mcast-send: " + send_settings_text(s));

@@ -266,7 +266,7 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
   // stream_rate(): datagrams over the span they came in; the bits per
   // second those datagrams' bytes over it (trial20q 5).
   const auto [intervals, span] = stream_rate(s);
-  object_builder j(56);
+  object_builder j(57);
   j("group", k.group.to_string())
    ("port", k.port)
    ("source", k.source.to_string())
@@ -297,6 +297,9 @@ json stream_json(const stream_key& k, const stream& s, const json& iface, const 
    ("malformed", or_null(raw || ts != nullptr, s.malformed))
    ("jumps", or_null(seq, t.jumps))
    ("restarts", or_null(seq, t.restarts))
+   // An RTP stream's restart its timestamps could not tell from an outage
+   // leaves its restarts and loss null: its datagrams say why (issue #16).
+   ("rtp_undecided", or_null(k.payload == payload_kind::rtp, t.rtp_undecided))
    ("too_late", or_null(seq, t.too_late))
    ("clock_errors", or_null(h, t.clock_errors))
    ("length_errors", or_null(h, s.length_errors));
@@ -370,6 +373,7 @@ json stream_delta_json(const stream_key& k, const stream& s, totals& before, dou
   if (!j["clock_errors"].is_null()) j["clock_errors"] = lost_delta(now.clock_errors, before.clock_errors);
   delta("length_errors", &totals::length_errors);
   delta("timestamp_steps", &totals::timestamp_steps);
+  delta("rtp_undecided", &totals::rtp_undecided);
   // A held number counted later (followed, proven) leaves the jumps; a
   // claim taken back leaves the restarts: these may shrink, as lost may.
   if (!j["jumps"].is_null()) j["jumps"] = lost_delta(now.jumps, before.jumps);
@@ -400,6 +404,7 @@ json totals_json(const totals& t, std::uint64_t kernel_drops) {
           {"reordered", or_null(datagrams, d.reordered)}, {"duplicates", or_null(datagrams, d.duplicates)},
           {"kernel_drops", kernel_drops},
           {"jumps", or_null(datagrams, d.jumps)}, {"restarts", or_null(!unknown, t.restarts)},
+          {"rtp_undecided", t.rtp_undecided},
           {"too_late", or_null(datagrams, d.too_late)},
           {"unsequenced", t.unsequenced}, {"malformed", t.refused}, {"moldudp64", mold}};
 }
@@ -1066,6 +1071,10 @@ std::string stream_text(const json& s) {
                         text(s["untracked"]));
   }
   if (!s["restarts"].is_null() && s["restarts"] != 0) line += fmt::format("  restarts {}", text(s["restarts"]));
+  if (s.contains("rtp_undecided") && s["rtp_undecided"].is_number() && s["rtp_undecided"] != 0) {
+    line += "  restart undecided (its numbers jumped and went on, its timestamps do not tell an outage from a "
+            "restart: its loss is unknown)";
+  }
   if (!s["too_late"].is_null() && s["too_late"] != 0) {
     line += fmt::format("  too late {} (over the window behind, in reordered; their numbers stay lost)",
                         text(s["too_late"]));

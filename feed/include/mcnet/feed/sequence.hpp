@@ -799,6 +799,14 @@ class sequence_tracker {
   /// span more than gap_bound_ for each epoch_proof of them (a forger's
   /// climb of near steps past its far pair; a real line after an outage
   /// is denser, however lossy) and never spanned less (proven_).
+  /// Whether a far number `seq` (past gap_bound_, nothing waiting before
+  /// it) goes on up a climb the pace proved: a claim on probation proven
+  /// by the pace (climb_paced_), none of it past pace_limit(), and `seq`
+  /// within pace_step() and pace_limit() of the highest. It is then believed
+  /// at once, on probation as a followed jump is (issue #16: a path keeping
+  /// 1 datagram in 2,000 left the last arrival of each run a jump, its gap
+  /// not lost).
+  [[nodiscard]] bool paced_step(std::uint64_t seq) const noexcept;
   [[nodiscard]] const sequence_tracker* unproven() const noexcept {
     const sequence_tracker* b = before_jump_.copy.get();
     if (b == nullptr || proven_) return nullptr;
