@@ -669,6 +669,64 @@ TEST(ReceiveSession, AStreamStalledAtTheEndWithoutAnEndFailsMaxLossAsUnknown) {
   }
 }
 
+// trial t20y L1: the "stalled at the end" line of an mcnet flow without
+// its END said "(--max-loss fails as loss_unknown)" without --max-loss, and
+// with one whose limit the loss measured already passes, where the run
+// fails as `loss`. It says what that run does: nothing of --max-loss
+// without one, the failure's real code with one; the `loss` failure's
+// message (JSON's error event too) names the unknown tail as well.
+TEST(ReceiveSession, TheStalledLineSaysWhatMaxLossDoesInThatRun) {
+  struct run_case {
+    const char* what;
+    std::optional<double> max_loss;
+    bool json_output;
+    int exit;
+    const char* says;  // the stalled line's end (text), or the error's code (JSON)
+  };
+  for (const auto& c :
+       {run_case{"no --max-loss", std::nullopt, false, 0, "; no END marker came, so its tail is unknown ("},
+        run_case{"loss above it", 5.0, false, tools::exit_loss,
+                 "; no END marker came, so its tail is unknown (--max-loss 5% fails as loss: the loss measured "
+                 "already passes it) ("},
+        run_case{"loss within it", 60.0, false, tools::exit_loss,
+                 "; no END marker came, so its tail is unknown (--max-loss 60% fails as loss_unknown) ("},
+        run_case{"loss above it, JSON", 5.0, true, tools::exit_loss, "loss"},
+        run_case{"loss within it, JSON", 60.0, true, tools::exit_loss, "loss_unknown"}}) {
+    SCOPED_TRACE(c.what);
+    fixture f;
+    f.settings.max_loss = c.max_loss;
+    f.settings.json_output = c.json_output;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 40; i += 2) b.add(sender_a, i);  // every other one lost, no END
+    f.feed(b);
+    for (int i = 0; i < 40; ++i) {
+      f.now += 50ms;
+      (void)f.session->tick();
+    }
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), c.exit) << f.out.str() << f.err.str();
+    if (!c.json_output) {
+      const auto out = f.out.str();
+      EXPECT_NE(out.find(": stalled at the end, silent for the last 2.0 s of the run: "), std::string::npos) << out;
+      EXPECT_NE(out.find(c.says), std::string::npos) << out;
+      if (!c.max_loss) {
+        EXPECT_EQ(out.find("--max-loss"), std::string::npos) << out;
+      }
+      continue;
+    }
+    test::tools::expect_schema_conform(f.out.str());
+    const auto events = f.events();
+    const auto* error = test::tools::find_event(events, "error");
+    ASSERT_NE(error, nullptr) << f.out.str();
+    EXPECT_EQ((*error)["code"], c.says) << *error;
+    EXPECT_NE((*error)["message"].get<std::string>().find(
+                  "1 stream stopped before the end of the run without an END marker"),
+              std::string::npos)
+        << *error;
+  }
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a raw
