@@ -1522,6 +1522,30 @@ TEST(ReceiveSession, IntervalReportsKeepToTheirSchedule) {
   }
 }
 
+// trial t20y L3: a report 39 ms late, then one 37 ms early, read "[1.0 s]
+// 1 datagram in the last 1.0 s" beside its stream's "over 1.039 s", and
+// "in the last 1.0 s" beside "over 963 ms". The header says the interval's
+// real span as the stream lines do (3 decimals in s, or ms under a
+// second), and the time of the report with the same precision.
+TEST(ReceiveSession, TheIntervalHeaderSaysTheSpanItsStreamLinesSay) {
+  fixture f;
+  f.settings.interval = 1.0;
+  f.start();
+  batch b;
+  b.add(sender_a, 0);
+  f.feed(b);
+  f.now += 1039ms;
+  (void)f.session->tick();
+  f.now += 963ms;
+  (void)f.session->tick();
+  const auto out = f.out.str();
+  EXPECT_NE(out.find("[1.039 s] 1 datagram in the last 1.039 s, 0 socket drops\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" over 1.039 s  lost 0"), std::string::npos) << out;
+  EXPECT_NE(out.find("[2.002 s] 0 datagrams in the last 963 ms, 0 socket drops\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" over 963 ms  lost 0"), std::string::npos) << out;
+  EXPECT_EQ(out.find("in the last 1.0 s"), std::string::npos) << out;
+}
+
 TEST(ReceiveSession, IntervalReportsCarryDeltasAndKernelDrops) {
   fixture f;
   f.settings.json_output = true;
