@@ -1842,7 +1842,9 @@ TEST(ReceiveSession, UntrackedDatagramsCountInTheirChannelWhichIsNotSilent) {
 // first packet none" lines. Consecutive silent groups of one port,
 // interface and join are one line naming the range and its count; a
 // channel that differs (END markers came for it, another port) keeps its
-// own line, and so do runs of two. JSON and CSV keep a channel each.
+// own line; a run of two is one line too (trial t20y L4: the silent
+// groups' paragraph named two as one range, the summary gave them two
+// lines). JSON and CSV keep a channel each.
 TEST(ReceiveSession, ConsecutiveSilentChannelsAreOneLineOfText) {
   for (const bool csv : {false, true}) {
     fixture f;
@@ -1876,8 +1878,71 @@ TEST(ReceiveSession, ConsecutiveSilentChannelsAreOneLineOfText) {
                        "from 10.77.0.2\n"
                        "  239.1.2.17:5000 to 239.1.2.30:5000 on eth0 (14 consecutive groups): 0 packets each, first "
                        "packet none\n"
-                       "  239.1.3.1:5000 on eth0: 0 packets, first packet none\n"
-                       "  239.1.3.2:5000 on eth0: 0 packets, first packet none\n"),
+                       "  239.1.3.1:5000 to 239.1.3.2:5000 on eth0 (2 consecutive groups): 0 packets each, first "
+                       "packet none\n"),
+              std::string::npos)
+        << out;
+  }
+}
+
+// trial t20y L4: the summary's silent groups take the grouping of their
+// diagnosis: consecutive groups of one port, interface and join and of one
+// diagnosis (the silent checks' causes) are one line, two included; a
+// group whose diagnosis differs breaks the run. JSON keeps one object per
+// group.
+TEST(ReceiveSession, SilentGroupsOfOneDiagnosisAreOneSummaryLine) {
+  for (const bool json_output : {false, true}) {
+    fixture f;
+    auto channels = nlohmann::ordered_json::array();
+    for (std::uint32_t i = 0; i < 5; ++i) {
+      channels.push_back(any_source_channel(core::ip_address::v4_uint(0xEF010201u + i), joined_index, "eth0"));
+    }
+    start_joined(f, json_output, std::move(channels));
+    // 239.1.2.2 and .3 dropped by one rule; .4 by another; .5 by the first.
+    f.session->silent_hints_with([](const tools::receive_session::silent_channels& s) {
+      tools::silent_report r;
+      for (const auto& c : s) {
+        const auto g = c.channel["group"].get<std::string>();
+        const auto rule = g == "239.1.2.4" ? "handle 8" : "handle 7";
+        r.event.push_back({{"group", g},
+                           {"port", c.channel["port"]},
+                           {"interface", c.channel["interface"]},
+                           {"mode", c.channel["mode"]},
+                           {"sources", c.channel["sources"]},
+                           {"end_markers", 0},
+                           {"other_channels_received", nlohmann::ordered_json::array()},
+                           {"arrived_elsewhere", nlohmann::ordered_json::array()},
+                           {"checked", true},
+                           {"causes", nlohmann::ordered_json::array({{{"status", "FAIL"},
+                                                                      {"check", "firewall"},
+                                                                      {"subject", rule},
+                                                                      {"message", "drops it"},
+                                                                      {"fix", nullptr},
+                                                                      {"note", nullptr}}})},
+                           {"message", nullptr}});
+      }
+      r.text = {"mcast-recv: nothing arrived for ..."};
+      return r;
+    });
+    batch b;
+    b.ingress = joined_index;
+    for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i, core::ip_address::v4(239, 1, 2, 1));
+    f.feed(b);
+    f.now += 1s;
+    f.session->summary();
+    const auto out = f.out.str();
+    if (json_output) {
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      EXPECT_EQ((*summary)["silent"].size(), 4u) << (*summary)["silent"];
+      continue;
+    }
+    EXPECT_NE(out.find("joined, nothing arrived:\n"
+                       "  239.1.2.2:5000 to 239.1.2.3:5000 on eth0 (2 consecutive groups): 0 packets each, first "
+                       "packet none\n"
+                       "  239.1.2.4:5000 on eth0: 0 packets, first packet none\n"
+                       "  239.1.2.5:5000 on eth0: 0 packets, first packet none\n"),
               std::string::npos)
         << out;
   }

@@ -1484,20 +1484,41 @@ void receive_session::summary() {
       if (out_.format().csv) out_.csv(channel_csv_row("summary", t, j));
     }
   }
+  // Each silent group's own checks (see the summary event's `silent`
+  // below), made before its lines are said: they go by its diagnosis.
+  std::vector<std::string> silent_text;
+  json silent_event = nullptr;
+  std::map<std::string, std::string> diagnosis_of;  // by channel_name(): its causes as said
+  if (silent_hints_ && total_ > 0 && !silent.empty()) {
+    auto report = silent_hints_(silent);
+    silent_event = std::move(report.event);
+    silent_text = std::move(report.text);
+    if (silent_event.is_array()) {
+      for (const auto& e : silent_event) {
+        diagnosis_of.try_emplace(channel_name(e), json_text(e.value("checked", false)) + json_text(e["causes"]));
+      }
+    }
+  }
   if (!silent_said.empty()) out_.text("joined, nothing arrived:");
-  // Consecutive groups alike, three or more, are one line (trial20q 6: a
-  // +300 spec printed 299 lines of "0 packets, first packet none"); one
-  // whose END markers came keeps its own, as JSON and CSV keep each.
+  // Consecutive groups alike, two or more, are one line (trial20q 6: a
+  // +300 spec printed 299 lines of "0 packets, first packet none"), as the
+  // silent groups' paragraphs name them (trial t20y L4: two groups were
+  // one range there, two lines here); one whose END markers came, or whose
+  // diagnosis differs, keeps its own, as JSON and CSV keep each.
   std::vector<const json*> said_of;
   said_of.reserve(silent_said.size());
   for (const auto& j : silent_said) said_of.push_back(&j);
   order_by_join(said_of);
-  const auto no_markers = [](const json& first, const json& c) {
-    return end_markers_text(first).empty() && end_markers_text(c).empty();
+  const auto diagnosis = [&diagnosis_of](const json& c) {
+    const auto d = diagnosis_of.find(channel_name(c));
+    return d == diagnosis_of.end() ? std::string() : d->second;
   };
-  for (const auto& run : channel_runs(said_of, no_markers)) {
+  const auto alike = [&diagnosis](const json& first, const json& c) {
+    return end_markers_text(first).empty() && end_markers_text(c).empty() && diagnosis(first) == diagnosis(c);
+  };
+  for (const auto& run : channel_runs(said_of, alike)) {
     const auto& first = *said_of[run.first];
-    if (run.count < 3) {
+    if (run.count < 2) {
       for (std::size_t k = 0; k < run.count; ++k) out_.text(channel_text(*said_of[run.first + k]));
       continue;
     }
@@ -1603,16 +1624,7 @@ void receive_session::summary() {
   // for a run that received nothing), so each silent group's own checks
   // are said, in the summary event's `silent` and as text lines after the
   // summary (trial15i M8: a drop rule for one port of several).
-  std::vector<std::string> silent_text;
-  if (silent_hints_) {
-    if (total_ > 0 && !silent.empty()) {
-      auto report = silent_hints_(silent);
-      event["silent"] = std::move(report.event);
-      silent_text = std::move(report.text);
-    } else {
-      event["silent"] = nullptr;
-    }
-  }
+  if (silent_hints_) event["silent"] = std::move(silent_event);
   std::vector<std::string> verdict_text;
   if (diagnose_) {
     run_verdict v;
