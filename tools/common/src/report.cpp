@@ -1074,7 +1074,9 @@ std::string stream_text(const json& s) {
                         text(s["too_late"]));
   }
   if (!s["clock_errors"].is_null() && s["clock_errors"] != 0) {
-    line += fmt::format("  clock errors {} (send times over 60 s off or 1 s from the stream's latency, left out of latency)", text(s["clock_errors"]));
+    line += fmt::format("  clock errors {} (send times over 60 s off, 1 s from the stream's latency or out of step "
+                        "with its other send times, left out of latency and jitter)",
+                        text(s["clock_errors"]));
   }
   if (!s["length_errors"].is_null() && s["length_errors"] != 0) {
     line += fmt::format("  length errors {} (not trusted)", text(s["length_errors"]));
