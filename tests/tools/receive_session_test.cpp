@@ -669,6 +669,64 @@ TEST(ReceiveSession, AStreamStalledAtTheEndWithoutAnEndFailsMaxLossAsUnknown) {
   }
 }
 
+// trial t20y L1: the "stalled at the end" line of an mcnet flow without
+// its END said "(--max-loss fails as loss_unknown)" without --max-loss, and
+// with one whose limit the loss measured already passes, where the run
+// fails as `loss`. It says what that run does: nothing of --max-loss
+// without one, the failure's real code with one; the `loss` failure's
+// message (JSON's error event too) names the unknown tail as well.
+TEST(ReceiveSession, TheStalledLineSaysWhatMaxLossDoesInThatRun) {
+  struct run_case {
+    const char* what;
+    std::optional<double> max_loss;
+    bool json_output;
+    int exit;
+    const char* says;  // the stalled line's end (text), or the error's code (JSON)
+  };
+  for (const auto& c :
+       {run_case{"no --max-loss", std::nullopt, false, 0, "; no END marker came, so its tail is unknown ("},
+        run_case{"loss above it", 5.0, false, tools::exit_loss,
+                 "; no END marker came, so its tail is unknown (--max-loss 5% fails as loss: the loss measured "
+                 "already passes it) ("},
+        run_case{"loss within it", 60.0, false, tools::exit_loss,
+                 "; no END marker came, so its tail is unknown (--max-loss 60% fails as loss_unknown) ("},
+        run_case{"loss above it, JSON", 5.0, true, tools::exit_loss, "loss"},
+        run_case{"loss within it, JSON", 60.0, true, tools::exit_loss, "loss_unknown"}}) {
+    SCOPED_TRACE(c.what);
+    fixture f;
+    f.settings.max_loss = c.max_loss;
+    f.settings.json_output = c.json_output;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 40; i += 2) b.add(sender_a, i);  // every other one lost, no END
+    f.feed(b);
+    for (int i = 0; i < 40; ++i) {
+      f.now += 50ms;
+      (void)f.session->tick();
+    }
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), c.exit) << f.out.str() << f.err.str();
+    if (!c.json_output) {
+      const auto out = f.out.str();
+      EXPECT_NE(out.find(": stalled at the end, silent for the last 2.0 s of the run: "), std::string::npos) << out;
+      EXPECT_NE(out.find(c.says), std::string::npos) << out;
+      if (!c.max_loss) {
+        EXPECT_EQ(out.find("--max-loss"), std::string::npos) << out;
+      }
+      continue;
+    }
+    test::tools::expect_schema_conform(f.out.str());
+    const auto events = f.events();
+    const auto* error = test::tools::find_event(events, "error");
+    ASSERT_NE(error, nullptr) << f.out.str();
+    EXPECT_EQ((*error)["code"], c.says) << *error;
+    EXPECT_NE((*error)["message"].get<std::string>().find(
+                  "1 stream stopped before the end of the run without an END marker"),
+              std::string::npos)
+        << *error;
+  }
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a raw
@@ -1464,6 +1522,30 @@ TEST(ReceiveSession, IntervalReportsKeepToTheirSchedule) {
   }
 }
 
+// trial t20y L3: a report 39 ms late, then one 37 ms early, read "[1.0 s]
+// 1 datagram in the last 1.0 s" beside its stream's "over 1.039 s", and
+// "in the last 1.0 s" beside "over 963 ms". The header says the interval's
+// real span as the stream lines do (3 decimals in s, or ms under a
+// second), and the time of the report with the same precision.
+TEST(ReceiveSession, TheIntervalHeaderSaysTheSpanItsStreamLinesSay) {
+  fixture f;
+  f.settings.interval = 1.0;
+  f.start();
+  batch b;
+  b.add(sender_a, 0);
+  f.feed(b);
+  f.now += 1039ms;
+  (void)f.session->tick();
+  f.now += 963ms;
+  (void)f.session->tick();
+  const auto out = f.out.str();
+  EXPECT_NE(out.find("[1.039 s] 1 datagram in the last 1.039 s, 0 socket drops\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" over 1.039 s  lost 0"), std::string::npos) << out;
+  EXPECT_NE(out.find("[2.002 s] 0 datagrams in the last 963 ms, 0 socket drops\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" over 963 ms  lost 0"), std::string::npos) << out;
+  EXPECT_EQ(out.find("in the last 1.0 s"), std::string::npos) << out;
+}
+
 TEST(ReceiveSession, IntervalReportsCarryDeltasAndKernelDrops) {
   fixture f;
   f.settings.json_output = true;
@@ -1760,7 +1842,9 @@ TEST(ReceiveSession, UntrackedDatagramsCountInTheirChannelWhichIsNotSilent) {
 // first packet none" lines. Consecutive silent groups of one port,
 // interface and join are one line naming the range and its count; a
 // channel that differs (END markers came for it, another port) keeps its
-// own line, and so do runs of two. JSON and CSV keep a channel each.
+// own line; a run of two is one line too (trial t20y L4: the silent
+// groups' paragraph named two as one range, the summary gave them two
+// lines). JSON and CSV keep a channel each.
 TEST(ReceiveSession, ConsecutiveSilentChannelsAreOneLineOfText) {
   for (const bool csv : {false, true}) {
     fixture f;
@@ -1794,8 +1878,71 @@ TEST(ReceiveSession, ConsecutiveSilentChannelsAreOneLineOfText) {
                        "from 10.77.0.2\n"
                        "  239.1.2.17:5000 to 239.1.2.30:5000 on eth0 (14 consecutive groups): 0 packets each, first "
                        "packet none\n"
-                       "  239.1.3.1:5000 on eth0: 0 packets, first packet none\n"
-                       "  239.1.3.2:5000 on eth0: 0 packets, first packet none\n"),
+                       "  239.1.3.1:5000 to 239.1.3.2:5000 on eth0 (2 consecutive groups): 0 packets each, first "
+                       "packet none\n"),
+              std::string::npos)
+        << out;
+  }
+}
+
+// trial t20y L4: the summary's silent groups take the grouping of their
+// diagnosis: consecutive groups of one port, interface and join and of one
+// diagnosis (the silent checks' causes) are one line, two included; a
+// group whose diagnosis differs breaks the run. JSON keeps one object per
+// group.
+TEST(ReceiveSession, SilentGroupsOfOneDiagnosisAreOneSummaryLine) {
+  for (const bool json_output : {false, true}) {
+    fixture f;
+    auto channels = nlohmann::ordered_json::array();
+    for (std::uint32_t i = 0; i < 5; ++i) {
+      channels.push_back(any_source_channel(core::ip_address::v4_uint(0xEF010201u + i), joined_index, "eth0"));
+    }
+    start_joined(f, json_output, std::move(channels));
+    // 239.1.2.2 and .3 dropped by one rule; .4 by another; .5 by the first.
+    f.session->silent_hints_with([](const tools::receive_session::silent_channels& s) {
+      tools::silent_report r;
+      for (const auto& c : s) {
+        const auto g = c.channel["group"].get<std::string>();
+        const auto rule = g == "239.1.2.4" ? "handle 8" : "handle 7";
+        r.event.push_back({{"group", g},
+                           {"port", c.channel["port"]},
+                           {"interface", c.channel["interface"]},
+                           {"mode", c.channel["mode"]},
+                           {"sources", c.channel["sources"]},
+                           {"end_markers", 0},
+                           {"other_channels_received", nlohmann::ordered_json::array()},
+                           {"arrived_elsewhere", nlohmann::ordered_json::array()},
+                           {"checked", true},
+                           {"causes", nlohmann::ordered_json::array({{{"status", "FAIL"},
+                                                                      {"check", "firewall"},
+                                                                      {"subject", rule},
+                                                                      {"message", "drops it"},
+                                                                      {"fix", nullptr},
+                                                                      {"note", nullptr}}})},
+                           {"message", nullptr}});
+      }
+      r.text = {"mcast-recv: nothing arrived for ..."};
+      return r;
+    });
+    batch b;
+    b.ingress = joined_index;
+    for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i, core::ip_address::v4(239, 1, 2, 1));
+    f.feed(b);
+    f.now += 1s;
+    f.session->summary();
+    const auto out = f.out.str();
+    if (json_output) {
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      EXPECT_EQ((*summary)["silent"].size(), 4u) << (*summary)["silent"];
+      continue;
+    }
+    EXPECT_NE(out.find("joined, nothing arrived:\n"
+                       "  239.1.2.2:5000 to 239.1.2.3:5000 on eth0 (2 consecutive groups): 0 packets each, first "
+                       "packet none\n"
+                       "  239.1.2.4:5000 on eth0: 0 packets, first packet none\n"
+                       "  239.1.2.5:5000 on eth0: 0 packets, first packet none\n"),
               std::string::npos)
         << out;
   }

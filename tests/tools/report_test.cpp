@@ -787,6 +787,12 @@ TEST(Report, ChannelsOfTwoSourcesSharingGroupsRunPerSource) {
 }
 
 TEST(Report, DurationsForPeople) {
+  // A span as stream lines and interval headers say it (trial t20y L3).
+  EXPECT_EQ(tools::span_text(1.0394), "1.039 s");
+  EXPECT_EQ(tools::span_text(0.9995), "1.000 s");
+  EXPECT_EQ(tools::span_text(0.963), "963 ms");
+  EXPECT_EQ(tools::span_text(0.00005), "50.0 us");
+  EXPECT_EQ(tools::span_text(0), "0.000 s");
   EXPECT_EQ(tools::duration_text(850), "850 ns");
   EXPECT_EQ(tools::duration_text(0), "0 ns");
   EXPECT_EQ(tools::duration_text(12'345), "12.3 us");

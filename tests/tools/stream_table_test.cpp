@@ -523,6 +523,79 @@ TEST(StreamTable, ASendTimeASecondFromTheStreamsMedianIsAClockError) {
   EXPECT_EQ(s.sequence.lost(), 0u) << "a clock error's number still counts";
 }
 
+// trial t20y L2: one datagram among 50 (10 ms apart, 13 us of jitter)
+// stamped 0.5 s ahead, within the 1 s bound, read "latency min -500 ms",
+// "the sender's clock is ahead ... by at least 500 ms" and a jitter of
+// 28 ms. Its send time is out of step with the stream's own: later than
+// the next numbers' (or, stamped behind, earlier than the numbers' before
+// it), by far more than the stream's spacing: a clock error, left out of
+// latency and jitter, which stay the honest stream's. A datagram really
+// delayed (a queue: its send time in step, its arrival late) is latency.
+TEST(StreamTable, ASendTimeOutOfStepWithTheStreamIsAClockError) {
+  const auto run = [](std::optional<std::uint64_t> odd, std::chrono::nanoseconds sent_off,
+                      std::chrono::nanoseconds arrival_off) {
+    tools::stream_table t;
+    for (std::uint64_t i = 0; i < 50; ++i) {
+      const auto sent = kStart + std::chrono::milliseconds(10 * i);
+      const auto latency = std::chrono::nanoseconds(50'000 + static_cast<std::int64_t>(i % 2) * 13'000);
+      const bool is_odd = odd && *odd == i;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i, is_odd ? sent + sent_off : sent),
+            sent + latency + (is_odd ? arrival_off : 0ns), -1, -1);
+    }
+    return t;
+  };
+  const auto honest = run(std::nullopt, 0ns, 0ns);
+  const auto& [hk, hs] = *honest.streams().begin();
+  const double honest_jitter = hs.interarrival.value_ns();
+  EXPECT_GT(honest_jitter, 5'000);
+  EXPECT_LT(honest_jitter, 20'000);
+  EXPECT_EQ(tools::totals_of(hk, hs).clock_errors, 0u);
+  for (const auto& [what, odd, sent_off, arrival_off] :
+       {std::tuple{"ahead, in the middle", 25, std::chrono::nanoseconds(500ms), 0ns},
+        std::tuple{"behind, in the middle", 26, std::chrono::nanoseconds(-500ms), 0ns},
+        std::tuple{"ahead, second", 1, std::chrono::nanoseconds(500ms), 0ns},
+        std::tuple{"ahead, last", 49, std::chrono::nanoseconds(500ms), 0ns},
+        std::tuple{"behind by 50 ms", 30, std::chrono::nanoseconds(-50ms), 0ns}}) {
+    SCOPED_TRACE(what);
+    const auto t = run(static_cast<std::uint64_t>(odd), sent_off, arrival_off);
+    const auto& [key, s] = *t.streams().begin();
+    EXPECT_EQ(tools::totals_of(key, s).clock_errors, 1u);
+    feed::histogram copy;
+    const auto& kept = tools::latency_kept(s, copy);
+    EXPECT_EQ(kept.count(), 49u);
+    EXPECT_EQ(kept.negative(), 0u) << "no clock ahead to claim";
+    EXPECT_GE(kept.min(), 50'000);
+    EXPECT_LE(kept.max(), 63'000);
+    EXPECT_NEAR(s.interarrival.value_ns(), honest_jitter, honest_jitter * 0.5) << "the honest stream's jitter";
+    const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+    const auto text = tools::stream_text(j);
+    EXPECT_EQ(text.find("ahead of this host's"), std::string::npos) << text;
+    EXPECT_NE(text.find("clock errors 1"), std::string::npos) << text;
+  }
+  // A datagram delayed 500 ms on the way (its send time in step with the
+  // others'): latency, as RFC 3550 counts it; no clock error.
+  const auto queued = run(25, 0ns, 500ms);
+  const auto& [qk, qs] = *queued.streams().begin();
+  EXPECT_EQ(tools::totals_of(qk, qs).clock_errors, 0u);
+  EXPECT_NEAR(static_cast<double>(qs.latency.max()), 500e6, 500e6 * 0.033);
+  EXPECT_GT(qs.interarrival.value_ns(), 1e6) << "a real delay is jitter";
+}
+
+// The sender's clock stepped (NTP): 30 send times, then 30 stamped 300 ms
+// behind. Two in step with each other past the step are the stream going
+// on, not clock errors: nothing is left out.
+TEST(StreamTable, ASendClockThatStepsIsNoClockError) {
+  tools::stream_table t;
+  for (std::uint64_t i = 0; i < 60; ++i) {
+    const auto sent = kStart + std::chrono::milliseconds(10 * i) - (i >= 30 ? 300ms : 0ms);
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, sent), kStart + std::chrono::milliseconds(10 * i) + 50us,
+          -1, -1);
+  }
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(tools::totals_of(key, s).clock_errors, 0u);
+  EXPECT_EQ(s.latency.count(), 60u);
+}
+
 // trial20p F9: 50 datagrams 30.00005 s late (the sender's clock behind),
 // then 10 2 s late: the 10 are the clock errors (neither side is within a
 // second of this host's clock, so the majority decides), and the latency

@@ -1187,8 +1187,11 @@ void receive_session::interval_report(double span) {
     });
     previous_evicted_ = table_.evicted();
   }
-  out_.text(fmt::format("[{:.1f} s] {} in the last {:.1f} s, {}", since_start,
-                        count_text(delta.packets, "datagram", "datagrams"), span,
+  // The interval's real span, as its stream lines say it, and the time of
+  // the report as precisely (trial t20y L3: "[1.0 s] ... in the last 1.0 s"
+  // beside stream lines "over 1.039 s", "over 963 ms").
+  out_.text(fmt::format("[{:.3f} s] {} in the last {}, {}", since_start,
+                        count_text(delta.packets, "datagram", "datagrams"), span_text(span),
                         count_text(drops - previous_drops_, "socket drop", "socket drops")));
   // Each stream's object is made, written in each format asked for and let
   // go: an array of 40,000 objects held at once made a run's end
@@ -1256,6 +1259,18 @@ void receive_session::summary() {
                                 c->payload_type, fits),
                     "rtp_clock_contradicted");
   }
+  const auto read_drops = kernel_drops_();
+  const auto drops = read_drops.total;
+  // The loss below, and finish()'s --max-loss check, use these drops: one
+  // read of the sockets, one figure in the summary and the exit code
+  // (read before the stalled flows' lines, which say what that check does).
+  final_drops_ = drops;
+  final_after_last_read_ = read_drops.after_last_read;
+  // The causes over the run, read with the drops: loss_ratio() leaves out
+  // the drops bad checksums explain.
+  if (drop_causes_) over_run_ = read_drops_().since(drops_before_);
+  // Every feed's missing numbers are final now, so the loss below is too.
+  if (lines_) lines_->finish();
   // A flow still stalled at the end: its lost count covers the gaps between
   // numbers that arrived, not what it missed after its last datagram, so a
   // bare "lost 0" is not all there is to say (trial15k L1).
@@ -1277,6 +1292,22 @@ void receive_session::summary() {
       if (counts_loss(k, st)) counting.emplace(k.source, k.group, k.port);
       if (tail_unknown_without_end(k, st)) unended.emplace(k.source, k.group, k.port);
       if (st.mpegts) continuity_counting.emplace(k.source, k.group, k.port);
+    }
+  }
+  // What --max-loss does in this run, said as it is (trial t20y L1: "fails
+  // as loss_unknown" without --max-loss, and where the loss measured
+  // already passed it, failing as `loss`).
+  std::string unended_tail;
+  if (!unended.empty()) {
+    unended_tail = "; no END marker came, so its tail is unknown";
+    if (s_.max_loss) {
+      // Only a --max-loss failure: another (a capture incomplete) stops
+      // the run before that check is made.
+      const auto code = failure_code();
+      if (code && (*code == "loss" || *code == "loss_unknown")) {
+        unended_tail += fmt::format(" (--max-loss {}% fails as {}{})", *s_.max_loss, *code,
+                                    *code == "loss" ? ": the loss measured already passes it" : "");
+      }
     }
   }
   for (const auto& [f, silent] : stalled) {
@@ -1302,9 +1333,7 @@ void receive_session::summary() {
                               : fmt::format("{} is unknown, as its loss is (no sequence number read)",
                                             ends ? "what it missed after its last datagram"
                                                  : "whether anything was sent after its last datagram"),
-                          unended.contains(f) ? "; no END marker came, so its tail is unknown (--max-loss fails as "
-                                                "loss_unknown)"
-                                              : ""));
+                          unended.contains(f) ? unended_tail : std::string()));
   }
   // The feeds the table evicted and that did not resume: each named with
   // its figures as it left, so a real feed is not missing from a summary
@@ -1350,17 +1379,6 @@ void receive_session::summary() {
     out_.csv_note("mcast-recv: " + more + " (no row)");
   }
   const auto sum = table_.sum();
-  const auto read_drops = kernel_drops_();
-  const auto drops = read_drops.total;
-  // The loss below, and finish()'s --max-loss check, use these drops: one
-  // read of the sockets, one figure in the summary and the exit code.
-  final_drops_ = drops;
-  final_after_last_read_ = read_drops.after_last_read;
-  // The causes over the run, read with the drops: loss_ratio() leaves out
-  // the drops bad checksums explain.
-  if (drop_causes_) over_run_ = read_drops_().since(drops_before_);
-  // Every feed's missing numbers are final now, so the loss below is too.
-  if (lines_) lines_->finish();
   json total = totals_json(sum, drops);
   total["untracked"] = table_.untracked();
   total["evicted"] = table_.evicted();
@@ -1467,20 +1485,41 @@ void receive_session::summary() {
       if (out_.format().csv) out_.csv(channel_csv_row("summary", t, j));
     }
   }
+  // Each silent group's own checks (see the summary event's `silent`
+  // below), made before its lines are said: they go by its diagnosis.
+  std::vector<std::string> silent_text;
+  json silent_event = nullptr;
+  std::map<std::string, std::string> diagnosis_of;  // by channel_name(): its causes as said
+  if (silent_hints_ && total_ > 0 && !silent.empty()) {
+    auto report = silent_hints_(silent);
+    silent_event = std::move(report.event);
+    silent_text = std::move(report.text);
+    if (silent_event.is_array()) {
+      for (const auto& e : silent_event) {
+        diagnosis_of.try_emplace(channel_name(e), json_text(e.value("checked", false)) + json_text(e["causes"]));
+      }
+    }
+  }
   if (!silent_said.empty()) out_.text("joined, nothing arrived:");
-  // Consecutive groups alike, three or more, are one line (trial20q 6: a
-  // +300 spec printed 299 lines of "0 packets, first packet none"); one
-  // whose END markers came keeps its own, as JSON and CSV keep each.
+  // Consecutive groups alike, two or more, are one line (trial20q 6: a
+  // +300 spec printed 299 lines of "0 packets, first packet none"), as the
+  // silent groups' paragraphs name them (trial t20y L4: two groups were
+  // one range there, two lines here); one whose END markers came, or whose
+  // diagnosis differs, keeps its own, as JSON and CSV keep each.
   std::vector<const json*> said_of;
   said_of.reserve(silent_said.size());
   for (const auto& j : silent_said) said_of.push_back(&j);
   order_by_join(said_of);
-  const auto no_markers = [](const json& first, const json& c) {
-    return end_markers_text(first).empty() && end_markers_text(c).empty();
+  const auto diagnosis = [&diagnosis_of](const json& c) {
+    const auto d = diagnosis_of.find(channel_name(c));
+    return d == diagnosis_of.end() ? std::string() : d->second;
   };
-  for (const auto& run : channel_runs(said_of, no_markers)) {
+  const auto alike = [&diagnosis](const json& first, const json& c) {
+    return end_markers_text(first).empty() && end_markers_text(c).empty() && diagnosis(first) == diagnosis(c);
+  };
+  for (const auto& run : channel_runs(said_of, alike)) {
     const auto& first = *said_of[run.first];
-    if (run.count < 3) {
+    if (run.count < 2) {
       for (std::size_t k = 0; k < run.count; ++k) out_.text(channel_text(*said_of[run.first + k]));
       continue;
     }
@@ -1586,16 +1625,7 @@ void receive_session::summary() {
   // for a run that received nothing), so each silent group's own checks
   // are said, in the summary event's `silent` and as text lines after the
   // summary (trial15i M8: a drop rule for one port of several).
-  std::vector<std::string> silent_text;
-  if (silent_hints_) {
-    if (total_ > 0 && !silent.empty()) {
-      auto report = silent_hints_(silent);
-      event["silent"] = std::move(report.event);
-      silent_text = std::move(report.text);
-    } else {
-      event["silent"] = nullptr;
-    }
-  }
+  if (silent_hints_) event["silent"] = std::move(silent_event);
   std::vector<std::string> verdict_text;
   if (diagnose_) {
     run_verdict v;
@@ -1781,21 +1811,56 @@ void receive_session::summary() {
 }
 
 int receive_session::finish() const {
+  return judge([this](int exit, std::string_view message, std::string_view code) {
+    return out_.fail(exit, message, code);
+  });
+}
+
+std::optional<std::string> receive_session::failure_code() const {
+  std::optional<std::string> out;
+  (void)judge([&out](int exit, std::string_view, std::string_view code) {
+    out = std::string(code);
+    return exit;
+  });
+  return out;
+}
+
+std::pair<std::size_t, std::string> receive_session::unended_stalls() const {
+  std::string who;
+  std::size_t n = 0;
+  if (const auto stalled = stalls_.still_stalled(now_()); !stalled.empty()) {
+    std::map<stall_watch::flow, const stream_key*> ending;
+    for (const auto& [k, st] : table_.streams()) {
+      if (tail_unknown_without_end(k, st)) ending.try_emplace({k.source, k.group, k.port}, &k);
+    }
+    for (const auto& [f, silent] : stalled) {
+      const auto it = ending.find(f);
+      if (it == ending.end()) continue;
+      if (n++ < 4) {
+        who += fmt::format("{}{}, silent for the last {:.1f} s", who.empty() ? "" : "; ", stream_name(*it->second),
+                           silent);
+      }
+    }
+  }
+  return {n, who};
+}
+
+int receive_session::judge(const std::function<int(int, std::string_view, std::string_view)>& fail) const {
   // The capture asked for is incomplete (the warning said where it stopped):
   // an output lost, as a report that cannot be written is.
   if (capture_failed_) {
-    return out_.fail(exit_setup, fmt::format("the capture {} is incomplete (see the warning above)", *s_.pcap),
+    return fail(exit_setup, fmt::format("the capture {} is incomplete (see the warning above)", *s_.pcap),
                      "capture_failed");
   }
   // END markers of streams never seen are no data: said as what came.
   const auto what = table_.stray_ends() > 0
                         ? fmt::format("only END markers arrived ({}), no data", table_.stray_ends())
                         : std::string("nothing arrived");
-  if (timed_out_) return out_.fail(exit_nothing, what + " before --timeout", "timed_out");
+  if (timed_out_) return fail(exit_nothing, what + " before --timeout", "timed_out");
   // A script that gives --timeout gets 2 whenever nothing arrived, also when
   // -d (not longer than --timeout) or a signal ended the run first.
   if (s_.timeout && total_ == 0) {
-    return out_.fail(exit_nothing, what + " (the run ended before --timeout, with --timeout given)", "timed_out");
+    return fail(exit_nothing, what + " (the run ended before --timeout, with --timeout given)", "timed_out");
   }
   const double loss = loss_ratio() * 100;
   // The total is judged only when the summary gives it (total.loss_percent
@@ -1815,6 +1880,13 @@ int receive_session::finish() const {
                          count_text(sum.unsequenced, "more datagram", "more datagrams"), untrusted_text(sum));
     }
     if (sum.refused > 0) out += fmt::format(" ({} more: their loss is unknown)", malformed_text(table_));
+    // Streams stalled at the end without their END (trial t20y L1): the
+    // loss above the limit fails first, but their tails are unknown too.
+    if (const auto [n, who] = unended_stalls(); n > 0) {
+      out += fmt::format(" ({} stopped before the end of the run without an END marker: what {} sent after {} "
+                         "last datagram is unknown)",
+                         count_text(n, "stream", "streams"), n == 1 ? "it" : "they", n == 1 ? "its" : "their");
+    }
     return out;
   };
   // The stream with the highest loss, named even when it was evicted (its
@@ -1834,7 +1906,7 @@ int receive_session::finish() const {
     const auto worst_part = worst ? fmt::format("; the worst stream: {}% of {}", percent_text(worst->ratio * 100, *s_.max_loss),
                                                 worst_name())
                                   : std::string();
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("loss {}%{}{} is above --max-loss {}%{}{}", percent_text(loss, *s_.max_loss),
                                  mpegts_missing_text(table_), kernel_drops_part(), *s_.max_loss, unchecked(),
                                  worst_part),
@@ -1844,7 +1916,7 @@ int receive_session::finish() const {
   // sender ids among them) must not dilute one feed's loss below it. A
   // stream on a --line is held to it through the merged loss above.
   if (s_.max_loss && worst && worst->ratio * 100 > *s_.max_loss) {
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("loss {}% of the stream {} is above --max-loss {}%{}",
                                  percent_text(worst->ratio * 100, *s_.max_loss), worst_name(), *s_.max_loss,
                                  unchecked()),
@@ -1863,7 +1935,7 @@ int receive_session::finish() const {
     return fmt::format(" (the loss of the datagrams with sequence numbers is {}%)", percent_text(loss, *s_.max_loss));
   };
   if (s_.max_loss && table_.untracked() > 0) {
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} datagrams of streams past the table's limit "
                                  "of {} were untracked (their loss is unknown; raise --max-streams){}",
                                  *s_.max_loss, table_.untracked(), table_.limit(), checked_part()),
@@ -1873,7 +1945,7 @@ int receive_session::finish() const {
   // (trial16e 3): what they lost while evicted is not known, so the check
   // did not hold for them.
   if (s_.max_loss && table_.unresumed() > 0) {
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} came back after {} record was pushed out "
                                  "of the stream table's records (a flood of evicted streams; what {} lost while "
                                  "evicted is unknown){}",
@@ -1889,7 +1961,7 @@ int receive_session::finish() const {
     // The first named (an evicted one has no stream to name).
     const auto named = conflicts.empty() ? std::string("evicted from the stream table")
                                          : stream_name(conflicts.begin()->first);
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} carried numbers from more than one sender "
                                  "({}{}; a second sender of the same stream fills or makes gaps: {} loss is "
                                  "unknown){}",
@@ -1903,30 +1975,14 @@ int receive_session::finish() const {
   // last datagram is unknown (trial t16u M2: the last third of a feed and
   // its 3 ENDs lost on the network read lost 0 and passed --max-loss 1).
   if (s_.max_loss) {
-    if (const auto stalled = stalls_.still_stalled(now_()); !stalled.empty()) {
-      std::map<stall_watch::flow, const stream_key*> ending;
-      for (const auto& [k, st] : table_.streams()) {
-        if (tail_unknown_without_end(k, st)) ending.try_emplace({k.source, k.group, k.port}, &k);
-      }
-      std::string who;
-      std::size_t n = 0;
-      for (const auto& [f, silent] : stalled) {
-        const auto it = ending.find(f);
-        if (it == ending.end()) continue;
-        if (n++ < 4) {
-          who += fmt::format("{}{}, silent for the last {:.1f} s", who.empty() ? "" : "; ", stream_name(*it->second),
-                             silent);
-        }
-      }
-      if (n > 0) {
-        return out_.fail(exit_loss,
-                         fmt::format("--max-loss {}% could not be checked: {} stopped before the end of the run "
-                                     "without an END marker ({}{}): what {} sent after {} last datagram is unknown "
-                                     "(lost on the way, or the sender stopped){}",
-                                     *s_.max_loss, count_text(n, "stream", "streams"), who, n > 4 ? "; ..." : "",
-                                     n == 1 ? "it" : "they", n == 1 ? "its" : "their", checked_part()),
-                         "loss_unknown");
-      }
+    if (const auto [n, who] = unended_stalls(); n > 0) {
+      return fail(exit_loss,
+                  fmt::format("--max-loss {}% could not be checked: {} stopped before the end of the run "
+                              "without an END marker ({}{}): what {} sent after {} last datagram is unknown "
+                              "(lost on the way, or the sender stopped){}",
+                              *s_.max_loss, count_text(n, "stream", "streams"), who, n > 4 ? "; ..." : "",
+                              n == 1 ? "it" : "they", n == 1 ? "its" : "their", checked_part()),
+                  "loss_unknown");
     }
   }
   // Datagrams without a sequence number (iperf2, an unknown protocol): no
@@ -1934,7 +1990,7 @@ int receive_session::finish() const {
   // Malformed datagrams (trial16e 5): damaged datagrams of a protocol
   // with sequence numbers, named as what they are.
   if (const auto sum = table_.sum(); s_.max_loss && sum.refused > 0 && sum.unsequenced == 0) {
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} (refused by {} parser; their loss is "
                                  "unknown){}",
                                  *s_.max_loss, malformed_text(table_), sum.refused == 1 ? "its" : "their",
@@ -1942,7 +1998,7 @@ int receive_session::finish() const {
                      "loss_unknown");
   }
   if (const auto sum = table_.sum(); s_.max_loss && sum.unsequenced > 0) {
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: {} datagrams carried no sequence number "
                                  "mcast-recv knows{}{}{} (their loss is unknown; --payload names the protocols it reads){}",
                                  *s_.max_loss, sum.unsequenced, sum.untrusted + sum.rtp_undecided > 0 ? " or trusts" : "",
@@ -1968,7 +2024,7 @@ int receive_session::finish() const {
         who += key ? stream_name(*key)
                    : "others to " + core::endpoint(std::get<0>(channel), std::get<1>(channel)).to_string();
       }
-      return out_.fail(exit_loss,
+      return fail(exit_loss,
                        fmt::format("--max-loss {}% could not be checked: {} of streams never seen arrived, from "
                                    "senders none of whose data came through their channel ({}): their datagrams "
                                    "did not arrive (too large for the path, where the small END passes, or "
@@ -1982,7 +2038,7 @@ int receive_session::finish() const {
   // does not pass (trial20j 4: exit 0 with "0 lost"); --timeout makes it
   // exit 2 (above).
   if (s_.max_loss && total_ == 0) {
-    return out_.fail(exit_loss,
+    return fail(exit_loss,
                      fmt::format("--max-loss {}% could not be checked: nothing arrived (no datagram to count a loss "
                                  "by; --timeout makes that exit 2)",
                                  *s_.max_loss),

@@ -809,6 +809,10 @@ std::string duration_text(double ns) {
   return fmt::format("{} s", significant(ns / 1e9));
 }
 
+std::string span_text(double s) {
+  return s >= 0.9995 || s == 0 ? fmt::format("{:.3f} s", s) : duration_text(s * 1e9);
+}
+
 const char* ecn_name(std::uint8_t tos) noexcept {
   switch (core::ecn_of_tos(tos)) {
     case 1: return "ECT(1)";
@@ -1012,8 +1016,7 @@ std::string stream_text(const json& s) {
   // datagram in an interval has a rate over the interval.)
   const bool alone = s["packets"] == 1 && s["rate_pps"].is_null();
   const auto span = alone                             ? std::string("(one datagram: no rate)")
-                    : span_s >= 0.9995 || span_s == 0 ? fmt::format("over {:.3f} s", span_s)
-                                                      : "over " + duration_text(span_s * 1e9);
+                                                      : fmt::format("over {}", span_text(span_s));
   const auto packets = s["packets"].is_number_unsigned() ? count_text(s["packets"].get<std::uint64_t>(), "packet", "packets")
                                                          : text(s["packets"]) + " packets";
   std::string line = fmt::format("  {} from {} {} on {}: {} {} bytes {} {} {}", where,
@@ -1080,7 +1083,9 @@ std::string stream_text(const json& s) {
                         text(s["too_late"]));
   }
   if (!s["clock_errors"].is_null() && s["clock_errors"] != 0) {
-    line += fmt::format("  clock errors {} (send times over 60 s off or 1 s from the stream's latency, left out of latency)", text(s["clock_errors"]));
+    line += fmt::format("  clock errors {} (send times over 60 s off, 1 s from the stream's latency or out of step "
+                        "with its other send times, left out of latency and jitter)",
+                        text(s["clock_errors"]));
   }
   if (!s["length_errors"].is_null() && s["length_errors"] != 0) {
     line += fmt::format("  length errors {} (not trusted)", text(s["length_errors"]));

@@ -402,7 +402,8 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.refused = std::min(s.malformed, s.packets);
     t.unsequenced = s.packets - t.refused;
   }
-  t.clock_errors = s.clock_errors + latency_outliers(s);
+  // A send time out of step still waiting for the next datagram (stream::send_order) counts as one.
+  t.clock_errors = s.clock_errors + latency_outliers(s) + (s.order.held ? 1 : 0);
   t.length_errors = s.length_errors;
   if (s.rtp_interarrival) t.timestamp_steps = s.rtp_interarrival->steps();
   if (untrusted_numbers(key, s)) {
@@ -1279,6 +1280,105 @@ void stream_table::release_held(const source_id& id, source_state& st) {
   while (!st.held.empty()) release_held_one(id, st, 0);
 }
 
+std::int64_t stream_table::send_order_bound(const stream::send_order& o) noexcept {
+  constexpr std::int64_t least = 1'000'000;
+  if (o.gaps == 0) return least;
+  const auto spacing = o.gap_sum_ns / static_cast<std::int64_t>(o.gaps);
+  return std::clamp(spacing <= latency_outlier_ns / 2 ? 2 * spacing : latency_outlier_ns, least, latency_outlier_ns);
+}
+
+namespace {
+
+// Whether send time `sent` of number `seq` is in the order of `ref_sent`
+// of `ref_seq` (one sender stamps in the order it numbers), within `bound`.
+bool in_send_order(std::uint64_t ref_seq, std::int64_t ref_sent, std::uint64_t seq, std::int64_t sent,
+                   std::int64_t bound) noexcept {
+  if (seq > ref_seq) return feed::saturating_sub(sent, ref_sent) >= -bound;
+  if (seq < ref_seq) return feed::saturating_sub(sent, ref_sent) <= bound;
+  return true;
+}
+
+}  // namespace
+
+void stream_table::keep_latency(stream& s, std::int64_t sent_ns, std::int64_t arrival_ns, std::int64_t latency) {
+  // Latencies that may hold clock errors from this one on (latency_kept()):
+  // the buckets' extremes exactly from now on, so that what is kept
+  // reads its own minimum and maximum (trial20p F9). Before it is added:
+  // those before lie within the bound of one another, so their range
+  // says where they are.
+  if (s.judge_latency && !s.latency.keeps_extremes() && s.latency.count() > 0 &&
+      std::max(s.latency.max(), latency) - std::min(s.latency.min(), latency) > latency_outlier_ns) [[unlikely]] {
+    s.latency.keep_extremes();
+  }
+  s.latency.add(latency);
+  // A transit step past the bound is a clock's, not jitter; the next
+  // datagram is compared across it, and a send time this host's clock
+  // finds plausible is preferred (trial20q 2, 3).
+  s.interarrival.add(sent_ns, arrival_ns, jitter_step_ns);
+}
+
+void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t sent_ns, std::int64_t arrival_ns,
+                                   std::int64_t latency) {
+  auto& o = s.order;
+  // The datagram kept: the latency and jitter take it, and the order's
+  // reference moves to the highest number (with the spacing of
+  // consecutive numbers).
+  const auto keep = [&](std::uint64_t n, std::int64_t sent, std::int64_t arrival, std::int64_t lat) {
+    keep_latency(s, sent, arrival, lat);
+    if (!o.any || n > o.seq) {
+      if (o.any && n == o.seq + 1 && sent >= o.sent_ns) {
+        o.gap_sum_ns += sent - o.sent_ns;
+        ++o.gaps;
+      }
+      o.seq = n;
+      o.sent_ns = sent;
+    }
+    o.floor_ns = o.any ? std::min(o.floor_ns, lat) : lat;
+    o.any = true;
+  };
+  if (!o.any) {
+    keep(seq, sent_ns, arrival_ns, latency);
+    return;
+  }
+  // A latency more than latency_outlier_ns from the lowest kept is judged
+  // when reported, against the median and this host's clock
+  // (latency_outliers()), and by the jitter's steps: taken as before, the
+  // order's reference left as it is.
+  if (feed::saturating_sub(latency, o.floor_ns) > latency_outlier_ns ||
+      feed::saturating_sub(o.floor_ns, latency) > latency_outlier_ns) {
+    keep_latency(s, sent_ns, arrival_ns, latency);
+    return;
+  }
+  const auto bound = send_order_bound(o);
+  const bool fits = in_send_order(o.seq, o.sent_ns, seq, sent_ns, bound) && latency >= o.floor_ns - bound;
+  if (o.held) {
+    o.held = false;
+    if (!fits) {
+      const bool with_held = in_send_order(o.held_seq, o.held_sent_ns, seq, sent_ns, bound) &&
+                             (latency > o.held_latency_ns ? latency - o.held_latency_ns
+                                                          : o.held_latency_ns - latency) <= bound;
+      if (with_held) {
+        // The sender's clock (or the path) stepped: the stream goes on
+        // from the one held, its reference and floor from there.
+        o.any = false;
+        keep(o.held_seq, o.held_sent_ns, o.held_arrival_ns, o.held_latency_ns);
+        keep(seq, sent_ns, arrival_ns, latency);
+        return;
+      }
+    }
+    ++s.clock_errors;  // the one held was out of step alone
+  }
+  if (fits) {
+    keep(seq, sent_ns, arrival_ns, latency);
+    return;
+  }
+  o.held = true;
+  o.held_seq = seq;
+  o.held_sent_ns = sent_ns;
+  o.held_arrival_ns = arrival_ns;
+  o.held_latency_ns = latency;
+}
+
 void stream_table::settle() {
   // The end of the run: a far jump still on probation stands or is taken
   // back now (feed::sequence_tracker::settle), so the summary is final.
@@ -1415,20 +1515,7 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
       }
       out.latency_ns = latency;
       s->judge_latency = !read_times_;
-      // Latencies that may hold clock errors from this one on (latency_kept()):
-      // the buckets' extremes exactly from now on, so that what is kept
-      // reads its own minimum and maximum (trial20p F9). Before it is added:
-      // those before lie within the bound of one another, so their range
-      // says where they are.
-      if (s->judge_latency && !s->latency.keeps_extremes() && s->latency.count() > 0 &&
-          std::max(s->latency.max(), latency) - std::min(s->latency.min(), latency) > latency_outlier_ns) [[unlikely]] {
-        s->latency.keep_extremes();
-      }
-      s->latency.add(latency);
-      // A transit step past the bound is a clock's, not jitter; the next
-      // datagram is compared across it, and a send time this host's clock
-      // finds plausible is preferred (trial20q 2, 3).
-      s->interarrival.add(sent_ns, arrival_ns, jitter_step_ns);
+      order_send_time(*s, header->sequence, sent_ns, arrival_ns, latency);
       return out;
     }
   }

@@ -468,6 +468,10 @@ class receive_session {
   /// nothing arrived (whatever ended the run: the timeout, -d, a signal), 3 when loss_ratio()
   /// is above --max-loss (with the error printed), else 0.
   [[nodiscard]] int finish() const;
+  /// The error code finish() fails with (`loss`, `loss_unknown`, ...),
+  /// none when it returns 0; nothing printed (the summary's lines say
+  /// what --max-loss does in this run: trial t20y L1).
+  [[nodiscard]] std::optional<std::string> failure_code() const;
 
   /// The loss --max-loss compares and the summary's total.loss_percent
   /// shows, 0..1: stream_table::loss_ratio() without --line; with it, the
@@ -507,6 +511,13 @@ class receive_session {
   /// above 0 (they may be the loss), with drop_causes_short_ when counted;
   /// "" without drops.
   [[nodiscard]] std::string kernel_drops_part() const;
+  /// finish()'s judgement, each failure given to `fail` (exit, message,
+  /// code), whose result it returns; 0 when none.
+  [[nodiscard]] int judge(const std::function<int(int, std::string_view, std::string_view)>& fail) const;
+  /// The streams of protocols with END markers stopped before the end of
+  /// the run without one (stall_watch), for --max-loss: their count and
+  /// up to 4 named with their silence ("NAME, silent for the last S s").
+  [[nodiscard]] std::pair<std::size_t, std::string> unended_stalls() const;
   /// What the sequence numbers show lost in streams (with --line, the
   /// lines' merged loss for the streams on them).
   [[nodiscard]] double lost_in_streams() const;

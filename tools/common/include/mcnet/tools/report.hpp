@@ -159,6 +159,10 @@ struct packet_view {
 /// digits: "850 ns", "12.3 us", "1.50 ms", "2.00 s" (negative latencies keep
 /// their sign).
 [[nodiscard]] std::string duration_text(double ns);
+/// A span of `s` seconds as stream lines and interval headers say it:
+/// three decimals in seconds from 0.9995 s (and 0), else duration_text()
+/// ("1.039 s", "963 ms", "50.0 us").
+[[nodiscard]] std::string span_text(double s);
 /// A bit rate with SI units, three significant digits: "800 kbit/s",
 /// "1.50 Mbit/s", "12.3 Gbit/s"; "- bit/s" for null.
 [[nodiscard]] std::string bit_rate_text(const nlohmann::ordered_json& bps);

@@ -414,6 +414,36 @@ struct stream {
   /// clock problem (or a replayed capture), left out of latency and jitter.
   /// The clock errors reported add latency_outliers().
   std::uint64_t clock_errors = 0;
+  /// mcnet: its send times against its numbers (trial t20y L2: one send
+  /// time 0.5 s ahead among 50 honest ones, within the 1 s bound, made the
+  /// latency -500 ms, claimed the sender's clock ahead and set the jitter to
+  /// 28 ms for 13 us). One sender stamps its datagrams in the order it
+  /// numbers them, and no datagram arrives sooner after being sent than
+  /// the path allows: a send time earlier than that of a lower number kept
+  /// (or later than that of a higher one), or whose latency is below the
+  /// lowest kept, by more than the bound (stream_table::send_order_bound())
+  /// is out of step. It waits for the next datagram: in step with the
+  /// datagrams before it, the odd one was a clock error (left out of
+  /// latency and jitter, counted in clock_errors); in step with the odd
+  /// one instead, the sender's clock (or the path) stepped, and both are
+  /// kept, the stream going on from there. One still waiting counts as a
+  /// clock error in reports (totals_of()). The first datagram of a stream
+  /// has nothing before it to be judged by: it is kept. A latency more than
+  /// stream_table::latency_outlier_ns from the lowest kept is left to the
+  /// judgement when reported (latency_outliers(): the median and this
+  /// host's clock decide there), as before.
+  struct send_order {
+    bool any = false;             ///< a datagram was kept
+    std::uint64_t seq = 0;        ///< the highest number kept
+    std::int64_t sent_ns = 0;     ///< its send time
+    std::int64_t floor_ns = 0;    ///< the lowest latency kept since the last step
+    std::int64_t gap_sum_ns = 0;  ///< the send-time gaps of consecutive numbers kept
+    std::uint64_t gaps = 0;       ///< and how many
+    bool held = false;            ///< a datagram out of step waits for the next
+    std::uint64_t held_seq = 0;
+    std::int64_t held_sent_ns = 0, held_arrival_ns = 0, held_latency_ns = 0;
+  };
+  send_order order;
   /// mcnet: arrival times are the kernel's receive stamps, so latencies far
   /// from the median are clock errors (latency_outliers()); false with
   /// --timestamp none, whose read times carry the receiver's own delays.
@@ -780,6 +810,11 @@ class stream_table {
   /// the jitter 5.18 s), counted in stream::rtp_interarrival's steps()
   /// (JSON `timestamp_steps`) and left out of the jitter.
   static constexpr std::int64_t jitter_step_ns = latency_outlier_ns;
+  /// The bound of stream::send_order: twice the stream's mean spacing (the
+  /// send-time gap between consecutive numbers kept), at least 1 ms (the
+  /// receive stamps' noise; the bound before two consecutive numbers were
+  /// kept), at most latency_outlier_ns.
+  [[nodiscard]] static std::int64_t send_order_bound(const stream::send_order& o) noexcept;
   /// The largest gap between two datagrams of a stream that always puts
   /// them in one clump (stream::arrivals; starts_clump()).
   static constexpr std::chrono::nanoseconds clump_gap{clump_gap_ns};
@@ -1213,6 +1248,12 @@ class stream_table {
   /// count (channels()) and the key's fingerprint (its END is its own).
   void count_untracked(const stream_key& key, std::uint32_t interface_index, core::kernel_time arrival);
   // add() but for running out of memory (which add() catches).
+  /// An mcnet datagram's latency judged by its send time's order
+  /// (stream::send_order): kept (keep_latency()), held, or a clock error.
+  static void order_send_time(stream& s, std::uint64_t seq, std::int64_t sent_ns, std::int64_t arrival_ns,
+                              std::int64_t latency);
+  /// The latency and jitter take a datagram.
+  static void keep_latency(stream& s, std::int64_t sent_ns, std::int64_t arrival_ns, std::int64_t latency);
   accounted add_now(const core::ip_address& group, std::uint16_t port, const core::ip_address& source,
                     std::span<const std::byte> payload, core::kernel_time arrival, int ttl, int tos,
                     std::uint32_t interface_index, std::uint16_t source_port);
