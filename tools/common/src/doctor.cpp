@@ -479,6 +479,17 @@ namespace {
 // "unknown" for a sysctl that cannot be read (net.ipv6.mld_max_msf outside the initial namespace).
 std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("unknown"); }
 json opt_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+// Names from outside (interfaces, nftables tables and chains) as prose shows
+// them: each through text_name, joined by `sep` (issue #16).
+std::string names_text(const std::vector<std::string>& names, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out.append(sep);
+    out += text_name(n);
+  }
+  return out;
+}
 json opt_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 using planned = planned_join;
@@ -809,11 +820,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                      : fmt::format("no IPv6 address (not even link-local) on a link that is up, and "
                                                    "no net.ipv6.conf.{} keys: IPv6 is not set up on it, so MLD "
                                                    "reports cannot be sent",
-                                                   n),
+                                                   text_name(n)),
                             "ip -6 addr add ADDRESS/LEN dev " + dev, {{"disable_ipv6", opt_json(disabled)}},
                             fmt::format("ADDRESS/LEN: an IPv6 address and its prefix length, a link-local one "
                                         "(fe80::/64) will do; the kernel makes none when {} is 1",
-                                        conf_key("net.ipv6.conf", n, "addr_gen_mode"))});
+                                        text_name(conf_key("net.ipv6.conf", n, "addr_gen_mode")))});
         }
       }
     }
@@ -849,7 +860,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                              : std::string(),
                          too_big ? fmt::format("; {} takes an MTU of at most {} (its driver's maximum), below the {} "
                                                "bytes a packet needs, so no MTU here takes them whole",
-                                               n, l->max_mtu, packet)
+                                               text_name(n), l->max_mtu, packet)
                                  : std::string()),
              too_big ? std::string() : fmt::format("ip link set dev {} mtu {}", dev, packet), mtu_data,
              too_big ? fmt::format("the sender's setting: datagrams of at most {} bytes (mcast-send --size {}) fit in "
@@ -974,9 +985,9 @@ std::optional<std::pair<std::string, std::string>> source_link(const netlink::sn
         // --listen hears where they come in.
         reason = back->gateway ? fmt::format("the route to the source {} leaves by {} via the router {}, which "
                                              "probably brings them there (--listen hears where they come in)",
-                                             r.source->to_string(), l->name, back->gateway->to_string())
+                                             r.source->to_string(), text_name(l->name), back->gateway->to_string())
                                : fmt::format("the route to the source {} leaves by {}", r.source->to_string(),
-                                             l->name);
+                                             text_name(l->name));
       }
     }
   }
@@ -1159,8 +1170,10 @@ std::string rule_text(const netlink::rule& r) {
     sel += "from all";
   }
   if (r.mark_mask != 0) sel += fmt::format(" fwmark {:#x}", r.mark);
-  if (!r.input_interface_name.empty()) sel += " iif " + r.input_interface_name;
-  if (!r.output_interface_name.empty()) sel += " oif " + r.output_interface_name;
+  // The names as one shell word each: the text goes into an `ip rule del`
+  // command as well as into prose, where a quoted name is text too (issue #16).
+  if (!r.input_interface_name.empty()) sel += fmt::format(" iif {}", shell_quoted(r.input_interface_name));
+  if (!r.output_interface_name.empty()) sel += fmt::format(" oif {}", shell_quoted(r.output_interface_name));
   const auto kind = refusing_kind(r.action);
   const auto table = r.table == 255 ? std::string("local")
                      : r.table == 254 ? std::string("main")
@@ -1416,19 +1429,20 @@ std::optional<refusal> refusal_in(const lookup_key& key, const std::string& ifac
     const auto name = l ? l->name : std::to_string(carrier->iface.index);
     out.carrier_interface = name;
     after = fmt::format("then {}'s route is {} dev {}{}, which is there already", group.to_string(),
-                        route_text(*carrier), name, table_of(carrier->table));
+                        route_text(*carrier), text_name(name), table_of(carrier->table));
   } else if (added) {
     after = deleted.empty()
                 ? fmt::format("the fix's route {} dev {} takes the place of {} {} route for that very prefix, or "
                               "wins over a wider one",
-                              family_prefix, iface, out.kind == "unreachable" ? "an" : "a", out.kind)
+                              family_prefix, text_name(iface), out.kind == "unreachable" ? "an" : "a", out.kind)
                 : fmt::format("then the fix's route {} dev {} takes the place of a refusing route for that very "
                               "prefix, or wins over a wider one",
-                              family_prefix, iface);
+                              family_prefix, text_name(iface));
   } else {
     const auto dev = iface == "IFACE" ? iface : shell_quoted(iface);
     commands.push_back(fmt::format("{}route replace {} dev {}", ip, family_prefix, dev));
-    after = fmt::format("then no route carries {}: the fix adds {} dev {}", group.to_string(), family_prefix, iface);
+    after = fmt::format("then no route carries {}: the fix adds {} dev {}", group.to_string(), family_prefix,
+                        text_name(iface));
   }
   out.fix = fmt::format("{}", fmt::join(commands, " && "));
   out.note = fmt::format("{}{}; {}route show table all type {} and {}rule show list such routes and rules",
@@ -1499,7 +1513,7 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
                         fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
                                     "interface (iif): {}; should it refuse them, the kernel drops every one of them "
                                     "before any socket (Ip6InNoRoutes counts them)",
-                                    name, refused->said),
+                                    text_name(name), refused->said),
                         "", data, refused->note});
       continue;
     }
@@ -1507,7 +1521,7 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
                       fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
                                   "interface (iif): {}, so the kernel drops every one of them before any socket "
                                   "(Ip6InNoRoutes counts them)",
-                                  name, refused->said),
+                                  text_name(name), refused->said),
                       refused->fix, data, refused->note});
   }
 }
@@ -1677,10 +1691,10 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                          subject)
                                            : fmt::format("; a more specific route you had through {} goes back the "
                                                          "same way",
-                                                         l->name))
+                                                         text_name(l->name)))
                        : fmt::format("the kernel adds the route ff00::/8 through {} (in table local) again when "
                                      "it is up{}",
-                                     l->name, v6_addresses_lost(*l))});
+                                     text_name(l->name), v6_addresses_lost(*l))});
       }
       // Where the route should leave by: the link down that took it; else
       // the link the group's source-specific sources send on (their own
@@ -1889,7 +1903,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
             checks.push_back({"route", subject, check_status::ok,
                               fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
                                           "local) of {}, which is where the source sends: {}",
-                                          text_name(via), fmt::join(links, ", "),
+                                          text_name(via), names_text(links),
                                           by_source->second.substr(0, by_source->second.size() - 2)),
                               "", {{"route_interface", via}, {"kernel_default_routes", links}}, ""});
             continue;
@@ -1903,14 +1917,14 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
               down.empty() ? std::string()
                            : fmt::format("; {} {} down, without its route ff00::/8 until it is up: a sender on its "
                                          "side is not heard (ip link set dev {} up, then {})",
-                                         fmt::join(down, ", "), down.size() == 1 ? "is" : "are",
+                                         names_text(down), down.size() == 1 ? "is" : "are",
                                          shell_quoted(down.front()), group_moved_run(line, g, down.front()));
           checks.push_back(
               {"route", subject, check_status::warn,
                fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
                            "first: every link IPv6 brings up gets one ({}), so the kernel's pick says nothing of "
                            "where {}'s datagrams come in{}{}",
-                           text_name(via), fmt::join(links, ", "), subject,
+                           text_name(via), names_text(links), subject,
                            by_source ? fmt::format("; {}", by_source->second.substr(0, by_source->second.size() - 2))
                            : !per_source.empty()
                                ? fmt::format("; the sources send on different links ({}): no one interface is "
@@ -1954,7 +1968,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                            : fmt::format("; the group is joined on {} too (another socket on this host: a run "
                                          "that joined while the route led there keeps receiving on {}; a new run "
                                          "without -i joins on {})",
-                                         fmt::join(elsewhere, ", "), fmt::join(elsewhere, ", "), text_name(via))),
+                                         names_text(elsewhere), names_text(elsewhere), text_name(via))),
            "", data, ""});
     }
   }
@@ -2361,7 +2375,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     const std::string held_by =
         own_on.empty() ? std::string("a local route of this host")
                        : fmt::format("{} {}", own_on.size() == 1 ? "assigned on" : "assigned on each of",
-                                     fmt::join(own_on, ", "));
+                                     names_text(own_on));
     const auto accept_fix = "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join_name, "accept_local") + "=1");
     if (martian || martian_if_remote) {
       data["own_address"] = true;
@@ -2407,7 +2421,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        opt_text(accept_dev), text_name(join_name)),
            accept_fix, data,
            fmt::format("or the sender uses an address of its own, not one of this host's (ip addr shows {} on {}){}",
-                       src.to_string(), own_on.empty() ? std::string("?") : own_on.front(),
+                       src.to_string(), own_on.empty() ? std::string("?") : text_name(own_on.front()),
                        eff && *eff == 1 ? fmt::format("; strict rp_filter on {} drops them next (see the rp_filter "
                                                       "line)",
                                                       text_name(join_name))
@@ -2427,11 +2441,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("{} ({}, the join interface); another host sending with {} as its source (a duplicate of this "
                        "host's address) is a martian source to the kernel: its datagrams are dropped before any "
                        "socket, uncounted (accept_local is off: conf/all {}, conf/{} {}; log_martians=1 logs each)",
-                       own_message, held_by, src.to_string(), opt_text(accept_all), join_name, opt_text(accept_dev)),
+                       own_message, held_by, src.to_string(), opt_text(accept_all), text_name(join_name),
+                       opt_text(accept_dev)),
            "", data,
            fmt::format("should the sender be another host: give it an address of its own (the conflict: ip addr "
                        "shows {} on {} here), or let such datagrams in with {} (--listen says which it is)",
-                       src.to_string(), join_name, accept_fix)});
+                       src.to_string(), text_name(join_name), accept_fix)});
     } else if (own) {
       checks.push_back({"source_route", subject, check_status::ok,
                         src.is_v4() ? own_message
@@ -2557,10 +2572,11 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,
            fmt::format("the route back to {} leaves by {}, the join is on {}: {}", src.to_string(), text_name(*back_if),
                        text_name(join_name),
-                       on_link ? "the source is on " + *back_if + "'s link" +
-                                     (back_subnet ? " (its subnet " + *back_subnet + ")" : std::string()) +
-                                     ", its datagrams arrive there, where nothing was joined"
-                               : "its datagrams probably arrive on " + *back_if),
+                       on_link ? fmt::format("the source is on {}'s link{}, its datagrams arrive there, where nothing "
+                                             "was joined",
+                                             text_name(*back_if),
+                                             back_subnet ? fmt::format(" (its subnet {})", *back_subnet) : std::string())
+                               : fmt::format("its datagrams probably arrive on {}", text_name(*back_if))),
            pinned_moved_run(snap, line, m, *back_if), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, *back_if),
@@ -2904,7 +2920,7 @@ void version_checks(const std::vector<planned>& plan, const std::map<std::string
     data.update(counted.data);
     const std::string proto = fmt::format("{}v{}", v4 ? "IGMP" : "MLD", in_use);
     const std::string why = forced != 0 ? fmt::format("{} {} / {} (conf/all, conf/{})", knob, opt_text(all),
-                                                      opt_text(dev), name)
+                                                      opt_text(dev), text_name(name))
                             : querier_v != 0 && querier_v < newest
                                 ? fmt::format("a {} querier was heard on the link", *querier)
                             : !counted.why.empty() && counted.version != 0 ? counted.why
@@ -2978,12 +2994,12 @@ void old_version_works(check_result& c, std::string_view iface, const std::strin
                                  "sources' datagrams; that works on one link ({}), not through a router that serves "
                                  "only source-specific joins ({}), and every host of the link gets the other sources' "
                                  "traffic too",
-                                 proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32")
+                                 proto, text_name(iface), why, v4 ? "232.0.0.0/8" : "ff3x::/32")
                    : fmt::format("{} in use on {}: its reports carry no source, yet {} (the source {} behind a "
                                  "router): that router forwards the group here without needing the sources of the "
                                  "joins (a static route does); one that serves only source-specific joins ({}) would "
                                  "not, and every host of the link gets the group's other sources' traffic too",
-                                 proto, iface, why, fmt::join(routed, ", "), v4 ? "232.0.0.0/8" : "ff3x::/32")) +
+                                 proto, text_name(iface), why, fmt::join(routed, ", "), v4 ? "232.0.0.0/8" : "ff3x::/32")) +
               (c.data.value("exclude_joins", false)
                    ? fmt::format("; an exclude join (!SOURCE,GROUP) there goes out as a plain {} report for the whole "
                                  "group, so that group is joined for every source and this host's own filter drops "
@@ -3126,7 +3142,7 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
       c.status = check_status::warn;
       c.message += fmt::format("; yet the source-specific joins on {} get no datagrams there anyway (see the "
                                "source_route lines): the version matters only once they come in on {}",
-                               name, name);
+                               text_name(name), text_name(name));
       continue;
     }
   }
@@ -3223,7 +3239,7 @@ static void old_versions_on_link(const netlink::snapshot& snap, const std::vecto
     }
     if (all_on_link && !on_link.empty()) {
       old_version_works(c, name,
-                        fmt::format("the source {} on {}'s own link{}", fmt::join(on_link, ", "), name,
+                        fmt::format("the source {} on {}'s own link{}", fmt::join(on_link, ", "), text_name(name),
                                     elsewhere.empty()
                                         ? std::string()
                                         : fmt::format("; {}'s datagrams come in on another interface (see the "
@@ -3359,7 +3375,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     const auto eff = rp.effective();
     if (eff && *eff == 0) {
       passing.push_back(fmt::format("{} on {} (rp_filter off there)",
-                                    r.mode == filter::include && r.source ? r.source->to_string() : "any source", join));
+                                    r.mode == filter::include && r.source ? r.source->to_string() : "any source",
+                                    text_name(join)));
       continue;
     }
     // --listen heard this join's datagrams on its interface: the filter
@@ -3377,7 +3394,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
     if (got > 0) {
       passing.push_back(fmt::format("{} on {}: --listen heard {} of {} there{}",
-                                    include ? r.source->to_string() : "any source", join,
+                                    include ? r.source->to_string() : "any source", text_name(join),
                                     count_text(got, "datagram", "datagrams"), core::endpoint(group, r.port).to_string(),
                                     include ? std::string() : fmt::format(" from {}", fmt::join(from, ", "))));
       continue;
@@ -3403,7 +3420,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         if (arrived == 0) {
           passing.push_back(fmt::format("{} on {}: a packet socket on {} saw none of {}'s datagrams{} arrive there "
                                         "during --listen",
-                                        include ? r.source->to_string() : "any source", join, join,
+                                        include ? r.source->to_string() : "any source", text_name(join), text_name(join),
                                         core::endpoint(group, r.port).to_string(),
                                         include ? " from " + r.source->to_string() : std::string()));
           continue;
@@ -3424,7 +3441,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
         });
         if (others) {
-          possible.push_back(fmt::format("any source on {} (rp_filter {})", join, eff ? std::to_string(*eff) : "on"));
+          possible.push_back(
+              fmt::format("any source on {} (rp_filter {})", text_name(join), eff ? std::to_string(*eff) : "on"));
           possible_fix = possible_fix.empty() ? (route_to_anywhere(true) ? loose_fix(join) : filter_off_fix(rp, join))
                                               : possible_fix;
           continue;
@@ -3470,7 +3488,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         const auto back = netlink::route_to(a);
         return back && back->type == 1;
       });
-      const auto who = fmt::format("any source on {}", join);
+      const auto who = fmt::format("any source on {}", text_name(join));
       if (default_route) {
         add(loose_fix(join),
             fmt::format("the senders of an any-source join are not known: loose mode on {} (the kernel applies the "
@@ -3501,7 +3519,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       blamed = true;
       blamed_joins.push_back(channel);
       auto [fix, note] = route_back_fix(*r.source, join, back);
-      add(std::move(fix), std::move(note), fmt::format("{} on {}", src, join));
+      add(std::move(fix), std::move(note), fmt::format("{} on {}", src, text_name(join)));
     } else if (back->type == 2 && eff && *eff == 1 && r.source->is_v4() && !address_on(p.iface.index, *r.source)) {
       // This host's own address, held by another interface: a datagram
       // from the link that accept_local let in meets the local route, not
@@ -3512,17 +3530,18 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) passes it: {1} is "
                       "this host's own address, on another interface, and its local route is a route back",
                       text_name(join), src),
-          fmt::format("{} on {}", src, join));
+          fmt::format("{} on {}", src, text_name(join)));
     } else if (back->type == 2) {
-      passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
+      passing.push_back(fmt::format("{} on {} (this host's own address)", src, text_name(join)));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
       blamed = true;
       blamed_joins.push_back(channel);
-      add(loose_fix(join), loose_note(src, join, back->table), fmt::format("{} on {}", src, join));
+      add(loose_fix(join), loose_note(src, join, back->table), fmt::format("{} on {}", src, text_name(join)));
     } else {
-      passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, join,
+      passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, text_name(join),
                                     eff ? std::to_string(*eff) : std::string("unknown"),
-                                    back->iface.index == p.iface.index ? join : std::string("another interface")));
+                                    back->iface.index == p.iface.index ? text_name(join)
+                                                                       : std::string("another interface")));
     }
   }
   auto d = data.is_object() ? data : nlohmann::ordered_json::object();
@@ -3599,7 +3618,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     evidence = fmt::format(": probably this run's datagrams, as {} {} the only interface where the filter is on "
                            "(unicast from an address not routed back counts too: mcast-recv doctor --listen SEC "
                            "tells, with a packet socket on it)",
-                           fmt::join(alone, ", "), alone.size() == 1 ? "is" : "are");
+                           names_text(alone), alone.size() == 1 ? "is" : "are");
   }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, counted + evidence,
           fixes.empty() ? std::string() : fixes.front().command, d, note};
@@ -4033,7 +4052,7 @@ std::map<unsigned long, std::string> socket_owners(const std::set<unsigned long>
       std::ifstream comm("/proc/" + pid + "/comm");
       std::string name;
       std::getline(comm, name);
-      out[inode] = fmt::format("pid {} ({})", pid, name);
+      out[inode] = fmt::format("pid {} ({})", pid, text_name(name));  // a process's name: text from outside
     }
   }
   return out;
