@@ -244,11 +244,12 @@ std::string also_line(const check_result& c, const std::string& fix) {
   if (c.data.is_object() && c.data.contains("rule") && c.data["rule"].is_object()) {
     const auto& r = c.data["rule"];
     which = fmt::format(", the rule handle {} in {} {} chain {}", r.contains("handle") ? json_text(r["handle"]) : std::string("?"),
-                        r.value("family", ""), r.value("table", ""), r.value("chain", ""));
+                        text_name(r.value("family", "")), text_name(r.value("table", "")),
+                        text_name(r.value("chain", "")));
   } else if (c.data.is_object() && c.data.contains("chain") && c.data["chain"].is_object()) {
     const auto& ch = c.data["chain"];
-    which = fmt::format(", the policy of {} {} chain {}", ch.value("family", ""), ch.value("table", ""),
-                        ch.value("chain", ""));
+    which = fmt::format(", the policy of {} {} chain {}", text_name(ch.value("family", "")),
+                        text_name(ch.value("table", "")), text_name(ch.value("chain", "")));
   }
   return fmt::format("     also: {} {} {}{}", status_word(c.status), c.check, text_name(c.subject),
                      fix.empty() ? fmt::format(" (see its line{})", which) : ", fix: " + fix);
@@ -4934,7 +4935,7 @@ std::string limit_rate_text(const json& l) {
 // message: "numgen random", "a rate limit (limit rate over 10/second)".
 std::string undecided(const json& e) {
   if (e.contains("limit") && e["limit"].is_string()) {
-    return fmt::format("a named limit (limit name \"{}\": its rate decides)", e["limit"].get<std::string>());
+    return fmt::format("a named limit (limit name \"{}\": its rate decides)", text_name(e["limit"].get<std::string>()));
   }
   if (e.contains("limit")) {
     const auto& l = e["limit"];
@@ -4943,7 +4944,7 @@ std::string undecided(const json& e) {
   }
   if (e.contains("meter")) {
     return fmt::format("a meter (meter {}: a limit per key, by what each source sent)",
-                       e["meter"].value("name", "?"));
+                       text_name(e["meter"].value("name", "?")));
   }
   if (e.contains("ct count")) {
     return fmt::format("a connection count (ct count {}{}: it decides by the connections tracked)",
@@ -4998,7 +4999,7 @@ std::string undecided(const json& e) {
     }
     return "a payload match it does not read";
   }
-  return left.is_object() && !left.empty() ? left.begin().key() : std::string("an expression");
+  return left.is_object() && !left.empty() ? text_name(left.begin().key()) : std::string("an expression");
 }
 
 struct fw_hit {
@@ -5105,8 +5106,8 @@ class fw_walk {
     std::vector<std::string> named;
     json limited = json::array();
     for (const auto& l : limited_passed) {
-      named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle, std::get<2>(l.chain),
-                                  l.rate));
+      named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
+                                  text_name(std::get<2>(l.chain)), l.rate));
       const auto handle = json::parse(l.handle, nullptr, false);
       limited.push_back({{"chain", std::get<2>(l.chain)},
                          {"handle", handle.is_number_integer() ? handle : json(l.handle)},
@@ -5148,7 +5149,7 @@ class fw_walk {
             const auto& left = e["match"].value("left", json::object());
             const auto& exprs = rule->value("expr", json::array());
             if (left.contains("ct") && !exprs.empty() && exprs.back().contains("accept")) {
-              not_established.push_back(fmt::format("{} handle {} ({})", std::get<2>(chain), handle,
+              not_established.push_back(fmt::format("{} handle {} ({})", text_name(std::get<2>(chain)), handle,
                                                     words_of(e["match"].value("right", json()))));
             }
           }
@@ -5338,7 +5339,8 @@ class fw_walk {
       const auto dev = f.is_object() && f.contains("dev") ? (f["dev"].is_string() ? f["dev"].get<std::string>()
                                                                                     : json_text(f["dev"]))
                                                           : std::string("?");
-      return std::pair{fmt::format("forwards (fwd to {}) out of that device, past every socket of this host,", dev),
+      return std::pair{fmt::format("forwards (fwd to {}) out of that device, past every socket of this host,",
+                                   text_name(dev)),
                        std::string("fwd")};
     }
     if (e.contains("queue")) {
@@ -5367,7 +5369,8 @@ class fw_walk {
           const auto& v = e["mangle"].value("value", json());
           return std::pair{fmt::format("rewrites the destination ({} {} set {}), so that they are no longer the "
                                        "group's, of",
-                                       proto, field, v.is_string() ? v.get<std::string>() : json_text(v)),
+                                       text_name(proto), text_name(field),
+                                       text_name(v.is_string() ? v.get<std::string>() : json_text(v))),
                            std::string("rewrite")};
         }
       }
@@ -5382,13 +5385,18 @@ class fw_walk {
     for (const auto& step : path_) path.push_back(step);
     path.push_back(fmt::format("{} handle {} {}", name, handle, verdict));
     std::string via;
-    for (const auto& step : path) via += (via.empty() ? "" : " -> ") + step.get<std::string>();
+    // The path's chain names as prose shows them; the JSON path keeps them raw (issue #16).
+    for (const auto& step : path) {
+      if (!via.empty()) via += " -> ";
+      via += text_name(step.get<std::string>());
+    }
     const auto base = stack_.front();
     // A rate-limited accept before it takes the datagrams up to its rate:
     // this drop gets what comes above it, a share that depends on the sender's rate.
     std::vector<std::string> limited_accepts;  // "CHAIN handle N accepts up to 10/second"
     for (const auto& l : limited_passed) {
-      limited_accepts.push_back(fmt::format("{} handle {} accepts up to {}", std::get<2>(l.chain), l.handle, l.rate));
+      limited_accepts.push_back(
+          fmt::format("{} handle {} accepts up to {}", text_name(std::get<2>(l.chain)), l.handle, l.rate));
     }
     const std::string limited =
         limited_accepts.empty()
@@ -5397,8 +5405,8 @@ class fw_walk {
                           fmt::join(limited_accepts, ", "), verdict);
     hits.push_back(
         {holds == tri::yes && limited_accepts.empty() ? check_status::fail : check_status::warn,
-         fmt::format("the rule (handle {}) in table {} {} chain {} {} UDP to port {}{}{}{}", handle, family, table,
-                     name, verb.empty() ? verdict + "s" : verb, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
+         fmt::format("the rule (handle {}) in table {} {} chain {} {} UDP to port {}{}{}{}", handle,
+                     text_name(family), text_name(table), text_name(name), verb.empty() ? verdict + "s" : verb, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
                      holds == tri::yes ? ""
                      : why.empty()     ? " when its other matches hold (addresses, interfaces, state)"
                                        : fmt::format(" when its other matches hold: it may drop, by {}",
@@ -5406,7 +5414,7 @@ class fw_walk {
                      limited),
          fmt::format("nft delete rule {} {} {} handle {}", family, shell_quoted(table), shell_quoted(name), handle),
          fmt::format("or add an accept rule for udp dport {} before it{}", port_,
-                     path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
+                     path_.empty() ? "" : fmt::format(", or before the jump in chain {}", text_name(std::get<2>(base)))),
          std::move(path)});
     const auto number = json::parse(handle, nullptr, false);
     hits.back().rule = {{"family", family}, {"table", table}, {"chain", name},
@@ -5428,15 +5436,15 @@ class fw_walk {
           "the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}: a reverse-path rule ({}), which drops "
           "the datagrams of {}, as {} (see the source_route line); a route back by {} satisfies it, and the rule "
           "stays",
-          handle, family, table, name, verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
-          rp_text_, who, rp_why_, pkt_.iface);
+          handle, text_name(family), text_name(table), text_name(name), verdict, port_,
+          path_.empty() ? "" : fmt::format(" (rule path: {})", via), rp_text_, who, rp_why_, text_name(pkt_.iface));
       h.fix = fmt::format("{}", fmt::join(fixes, " && "));
       h.note = fmt::format("the route fix makes the rule's lookup find {} for {}, so it passes their datagrams and "
                            "goes on dropping spoofed sources: an anti-spoofing rule, not to be deleted for this{}",
-                           pkt_.iface, who,
+                           text_name(pkt_.iface), who,
                            elsewhere ? fmt::format("; a source behind a router on {}'s side needs that router as the "
                                                    "route's gateway (ip route replace SOURCE via GATEWAY dev {})",
-                                                   pkt_.iface, shell_quoted(pkt_.iface))
+                                                   text_name(pkt_.iface), shell_quoted(pkt_.iface))
                                      : std::string());
       h.route_satisfies = std::move(sources);
     }
@@ -5485,8 +5493,8 @@ class fw_walk {
         if (!strict || *pkt_.back[i] == pkt_.index) return;
         const auto back = fib_route_back(a, pkt_.index);
         if (!back) return;
-        why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(), text_name(back->iface.name.view()),
-                                  pkt_.iface));
+        why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(),
+                                  text_name(back->iface.name.view()), text_name(pkt_.iface)));
         continue;
       }
       const auto back = netlink::route_to(a);
@@ -5655,7 +5663,8 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
       for (auto& h : chain_hits) {
         if (h.status == check_status::fail) h.status = check_status::warn;
         h.message += fmt::format(" (if the netdev chain {} {} is on {}: nft did not say which devices it hooks)",
-                                 std::get<1>(key), std::get<2>(key), pkt.iface.empty() ? "this interface" : pkt.iface);
+                                 text_name(std::get<1>(key)), text_name(std::get<2>(key)),
+                                 pkt.iface.empty() ? std::string("this interface") : text_name(pkt.iface));
         if (!h.fix.empty()) {
           h.note = "after checking the chain's device (nft list chain netdev " + shell_quoted(std::get<1>(key)) + " " +
                    shell_quoted(std::get<2>(key)) + "): " + h.fix + (h.note.empty() ? "" : "; " + h.note);
@@ -5679,7 +5688,7 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
       std::vector<std::string> others;  // the other rules that surely drop, "handle N"
       for (std::size_t i = 1; i < sure_drops.size(); ++i) {
         const auto& path = chain_hits[sure_drops[i]].path;
-        others.push_back(path.empty() ? std::string("?") : path.back().get<std::string>());
+        others.push_back(path.empty() ? std::string("?") : text_name(path.back().get<std::string>()));
       }
       h.fix += fmt::format(" && nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
                            shell_quoted(name), position, port);
@@ -5691,7 +5700,7 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
                                                         "line, with its fix)",
                                                         others.size() == 1 ? "other rule" : "other rules",
                                                         others.size() == 1 ? "s" : "", fmt::join(others, ", ")),
-                           name, info.hook,
+                           text_name(name), info.hook,
                            named.empty() ? std::string(", with no rule that accepts UDP to the port")
                                          : fmt::format(" for what comes above the rate-limited accepts ({})",
                                                        fmt::join(named, ", ")),
@@ -5716,7 +5725,8 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
                       fmt::format("the chain {} {} chain {} (hook {}) has policy drop, and every rule that accepts "
                                   "UDP to port {} is rate-limited: {}; the datagrams above that rate fall through to "
                                   "the policy and are dropped (a stream faster than it loses the rest)",
-                                  family, table, name, info.hook, port, fmt::join(named, ", ")),
+                                  text_name(family), text_name(table), text_name(name), info.hook, port,
+                                  fmt::join(named, ", ")),
                       fmt::format("nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
                                   shell_quoted(name), here ? "position " + first.handle + " " : std::string(), port),
                       fmt::format("it accepts the port's datagrams without a limit {}; or the policy accept: nft "
@@ -5733,7 +5743,7 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
     hits.push_back({w.maybe_accepted ? check_status::warn : check_status::fail,
                     fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts "
                                 "UDP to port {}{}",
-                                family, table, name, info.hook, port,
+                                text_name(family), text_name(table), text_name(name), info.hook, port,
                                 w.not_established.empty()
                                     ? ""
                                     : fmt::format(": the accept rule {} takes only that conntrack state, and {}",
@@ -5892,7 +5902,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     if (!rule.is_object() || !rule.contains("handle")) return std::string();
     const auto handle = rule["handle"].is_string() ? rule["handle"].get<std::string>() : json_text(rule["handle"]);
     const auto t = texts.find({rule.value("family", ""), rule.value("table", ""), rule.value("chain", ""), handle});
-    return t == texts.end() ? "handle " + handle : fmt::format("handle {}: {}", handle, t->second);
+    return t == texts.end() ? "handle " + handle : fmt::format("handle {}: {}", handle, text_name(t->second));
   };
   const auto who = [](const std::vector<const fate*>& fs) {
     std::vector<std::string> out;
@@ -5930,7 +5940,8 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
       } else {
         after.push_back(&f);
         const auto& first = f.hits[f.first_drop];
-        const auto text = first.rule.empty() ? fmt::format("the policy drop of chain {}", first.chain.value("chain", ""))
+        const auto text = first.rule.empty()
+                              ? fmt::format("the policy drop of chain {}", text_name(first.chain.value("chain", "")))
                                              : fmt::format("the rule ({})", named(first.rule));
         if (std::ranges::find(first_rules, text) == first_rules.end()) first_rules.push_back(text);
       }
@@ -5938,7 +5949,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     c.data["judged"] = true;
     const auto saw = [&](const std::vector<const fate*>& fs) {
       return where.empty() ? fmt::format("for the include source{} {}", fs.size() == 1 ? "" : "s", who(fs))
-                           : fmt::format("a packet socket on {} saw {} arrive", where, who(fs));
+                           : fmt::format("a packet socket on {} saw {} arrive", text_name(where), who(fs));
     };
     if (!drops.empty()) {
       std::vector<std::string> fixes;
@@ -6286,7 +6297,7 @@ void report_firewall_checks(const netlink::snapshot& snap, const std::vector<pla
       return std::pair(rank(a), a.prio) < std::pair(rank(b), b.prio);
     });
     const auto subject = fmt::format("{} reports on {}", v4 ? "IGMP" : "MLD", r.iface);
-    const auto what = fmt::format("the {} this host sends on {} when it joins (to {})", report_name(r), r.iface,
+    const auto what = fmt::format("the {} this host sends on {} when it joins (to {})", report_name(r), text_name(r.iface),
                                   r.destination.to_string());
     const std::string effect =
         "the kernel makes the membership all the same, but the report never leaves: the querier and the multicast "
@@ -6303,9 +6314,10 @@ void report_firewall_checks(const netlink::snapshot& snap, const std::vector<pla
         const bool sure = h.sure;
         checks.push_back(
             {"firewall", subject, check_status::warn,
-             fmt::format("the rule handle {} in {} {} chain {} ({}: {}) {} {}: {}", handle, h.rule.value("family", ""),
-                         h.rule.value("table", ""), h.rule.value("chain", ""),
-                         fmt::format("hook {} of base chain {}", b.hook, name), fmt::join(h.path, " -> "),
+             fmt::format("the rule handle {} in {} {} chain {} ({}: {}) {} {}: {}", handle,
+                         text_name(h.rule.value("family", "")), text_name(h.rule.value("table", "")),
+                         text_name(h.rule.value("chain", "")),
+                         fmt::format("hook {} of base chain {}", b.hook, text_name(name)), names_text(h.path, " -> "),
                          sure ? "drops" : "may drop (a match on the way is not decided here)", what, effect),
              h.rule["handle"].is_null()
                  ? std::string()
@@ -6327,7 +6339,7 @@ void report_firewall_checks(const netlink::snapshot& snap, const std::vector<pla
         checks.push_back(
             {"firewall", subject, check_status::warn,
              fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts {}: {}",
-                         family, table, name, b.hook, what, effect),
+                         text_name(family), text_name(table), text_name(name), b.hook, what, effect),
              fmt::format("nft insert rule {} {} {} {}", family, shell_quoted(table), shell_quoted(name), accept),
              json{{"chain", {{"family", family}, {"table", table}, {"chain", name}, {"hook", b.hook},
                              {"policy", "drop"}}},
@@ -9578,7 +9590,7 @@ void moved_join_firewall(const netlink::snapshot& snap, const std::vector<planne
     std::set<std::string> where;
     for (const auto& q : moved) where.insert(std::string(q.iface.name.view()));
     e.message = fmt::format("on {}, where the route line's fix moves the join (checked for it too): {}",
-                            fmt::format("{}", fmt::join(where, ", ")), e.message);
+                            names_text(std::vector<std::string>(where.begin(), where.end())), e.message);
     e.data["moved_join"] = true;
     checks.push_back(std::move(e));
   }
