@@ -6530,7 +6530,7 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
     if (it == groups->end()) {
       checks.push_back({"membership", subject, check_status::fail,
                         fmt::format("joined, but the kernel does not list {} on {} (/proc/net/igmp{})",
-                                    r.group.to_string(), name, r.group.is_v4() ? "" : "6"),
+                                    r.group.to_string(), text_name(name), r.group.is_v4() ? "" : "6"),
                         "", {}, "ip maddr show dev " + shell_quoted(name) + " shows what the kernel lists there"});
       continue;
     }
@@ -6592,7 +6592,8 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
     // The sources by count (/proc/net/mcfilter) only where the mode is not known.
     const bool known = filter["mode"] != "unknown";
     checks.push_back({"membership", subject, check_status::ok,
-                      fmt::format("the kernel lists {} on {} ({} user(s)); filter {}{}{}", r.group.to_string(), name,
+                      fmt::format("the kernel lists {} on {} ({} user(s)); filter {}{}{}", r.group.to_string(),
+                                  text_name(name),
                                   it->users ? std::to_string(*it->users) : std::string("?"), filter_text,
                                   known || listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", ")),
                                   from),
@@ -6953,7 +6954,7 @@ std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, 
       from.push_back(f.source.to_string());
     }
     dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"), fmt::join(from, ", "),
-                                  name));
+                                  text_name(name)));
   }
   return dropped;
 }
@@ -7055,7 +7056,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
           c->message.replace(at, cannot.size(), fmt::format(", and every one of them reached a socket: {}", none));
         } else {
           c->message += fmt::format("; every datagram that a packet socket on {} saw arrive ({}) reached a socket: {}",
-                                    iface, sent_by(through, false), none);
+                                    text_name(iface), sent_by(through, false), none);
         }
         if (!c->fix.empty()) c->note = "should it drop a sender to receive: " + c->fix + (c->note.empty() ? "" : "; " + c->note);
         c->fix.clear();
@@ -7068,7 +7069,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
     // unread: that may have been it.
     if (!quiet || (rp && !rp_measured)) continue;
     const auto came = fmt::format("{} came in on {} (a packet socket saw them arrive) and no socket got them",
-                                  sent_by(lost, true), iface);
+                                  sent_by(lost, true), text_name(iface));
     if (!sure.empty()) {
       firewall = true;
       said.push_back(came + ": a firewall rule dropped them (see the firewall line)");
@@ -7090,7 +7091,8 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
       if (const auto at = c.message.find(cannot); at != std::string::npos) {
         c.message.replace(at, cannot.size(), proof);
       } else {
-        c.message += fmt::format("; a packet socket on {} saw {} arrive{}", iface, sent_by(lost, false), proof);
+        c.message += fmt::format("; a packet socket on {} saw {} arrive{}", text_name(iface), sent_by(lost, false),
+                                 proof);
       }
       c.status = check_status::fail;
       c.data["dropped_sources"] = names(lost);
@@ -7102,7 +7104,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
       firewall = true;
       for (auto* c : undecided) {
         if (drops_some(*c)) {
-          c->message += fmt::format("; a packet socket on {} saw {} of them arrive that no socket got", iface,
+          c->message += fmt::format("; a packet socket on {} saw {} of them arrive that no socket got", text_name(iface),
                                     sent_by(lost, true));
         }
       }
@@ -7138,11 +7140,11 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                                 "host sends with {}, this host's own address on {} (a duplicate: an address "
                                 "conflict), and the kernel drops its datagrams before any socket as martian sources, "
                                 "uncounted (accept_local is off)",
-                                iface, sent_by(lost, true), source, iface);
+                                text_name(iface), sent_by(lost, true), source, text_name(iface));
         c.fix = fmt::format("sysctl -w {}", shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1"));
         c.note = fmt::format("or give the other host an address of its own (ip addr shows {} on {} here): the "
                              "conflict breaks unicast to either host too",
-                             source, iface);
+                             source, text_name(iface));
         c.data["seen_on_join_interface"] = true;
       }
       said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
@@ -7185,8 +7187,8 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                            "uses {}, this host's own address (assigned on {}; a duplicate: an address conflict), and "
                            "the kernel drops its datagrams before any socket as martian sources, uncounted "
                            "(accept_local is off: conf/all {}, conf/{} {})",
-                           iface, count_text(a->lost(), "datagram", "datagrams"), a->source.to_string(),
-                           fmt::join(holders, ", "), opt_text(accept_all), iface, opt_text(accept_dev)),
+                           text_name(iface), count_text(a->lost(), "datagram", "datagrams"), a->source.to_string(),
+                           names_text(holders), opt_text(accept_all), text_name(iface), opt_text(accept_dev)),
                fmt::format("sysctl -w {}", shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1")),
                data,
                fmt::format("or give that host an address of its own: the conflict breaks unicast to either host "
@@ -7194,7 +7196,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                            std::ranges::find(holders, iface) == holders.end()
                                ? fmt::format("; with accept_local on, strict rp_filter on {} drops them next (the "
                                              "route back is the local route on {})",
-                                             iface, fmt::join(holders, ", "))
+                                             text_name(iface), names_text(holders))
                                : std::string())});
         }
         said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
@@ -7261,7 +7263,7 @@ std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, c
         c.status = check_status::ok;
         c.message += fmt::format("; --listen decided it for the senders a packet socket on {} saw ({}): it refuses "
                                  "none of them",
-                                 name, fmt::join(passed_from, ", "));
+                                 text_name(name), fmt::join(passed_from, ", "));
         c.note.clear();
       }
       continue;
@@ -7270,7 +7272,8 @@ std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, c
     c.message = fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
                             "interface (iif): a packet socket on {} saw {} arrive during --listen, and for {} {}, so "
                             "the kernel drops every one of them before any socket{}{}",
-                            name, name, fmt::join(refused_from, ", "), refused_from.size() == 1 ? "it" : "them", said,
+                            text_name(name), text_name(name), fmt::join(refused_from, ", "),
+                            refused_from.size() == 1 ? "it" : "them", said,
                             no_routes ? fmt::format(" (Ip6InNoRoutes rose by {} meanwhile)", *no_routes)
                                       : std::string(" (Ip6InNoRoutes counts them)"),
                             passed_from.empty() ? std::string()
@@ -7279,7 +7282,7 @@ std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, c
     c.note = note;
     c.data["refused_senders"] = refused_from;
     dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"),
-                                  fmt::join(refused_from, ", "), name));
+                                  fmt::join(refused_from, ", "), text_name(name)));
   }
   return dropped;
 }
@@ -7388,7 +7391,7 @@ void reverse_path_arrivals(std::vector<check_result>& checks, const check_result
                   fmt::format("the reverse-path filter dropped datagrams during {} (TcpExtIPReversePathFilter "
                               "climbed), which it checks only on an interface where their group is joined, and this "
                               "join is the only one it may drop: {}'s datagrams come in on {}",
-                              during, subject.substr(0, arrow), subject.substr(on + 4)),
+                              during, subject.substr(0, arrow), text_name(subject.substr(on + 4))),
                   false);
 }
 
@@ -7471,7 +7474,9 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
   interface_names names;
   std::map<std::string, std::uint64_t> arrived;  // "G:P on IFACE": datagrams
   for (const auto& [k, c] : seen) {
-    arrived[fmt::format("{} on {}", core::endpoint(std::get<1>(k), std::get<2>(k)).to_string(), names.name(c.iface))] +=
+    // Shown only: the name as text (text_name keeps names apart, so the key still counts one interface's).
+    arrived[fmt::format("{} on {}", core::endpoint(std::get<1>(k), std::get<2>(k)).to_string(),
+                        text_name(names.name(c.iface)))] +=
         c.packets;
   }
   std::vector<std::string> heard;
@@ -7502,7 +7507,9 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
     const auto subject = fmt::format("{} on {}", who, iface);
     if (!said.insert(subject).second) continue;
     std::vector<std::string> why;
-    if (gone(p.iface.index)) why.push_back(fmt::format("{} was deleted during --listen (see the interface line)", iface));
+    if (gone(p.iface.index)) {
+      why.push_back(fmt::format("{} was deleted during --listen (see the interface line)", text_name(iface)));
+    }
     json data{{"group", group.to_string()}, {"port", r.port}, {"source", include ? json(source.to_string()) : json(nullptr)},
               {"interface", iface}, {"packets", 0}, {"silent", true}};
     // What a packet socket on the join interface saw arrive of the group.
@@ -7515,7 +7522,7 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
     const auto comes_by = source_comes_in_by(p, checks);
     if (comes_by) {
       why.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}", r.group.to_string(),
-                                iface, source.to_string(), *comes_by));
+                                text_name(iface), source.to_string(), text_name(*comes_by)));
     }
     if (tap != taps.end() && !tap->seen.from.empty()) {
       const auto taken = spec_sources(plan, group, r.port);
@@ -7537,16 +7544,16 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
       if (include && mine > 0) {
         why.push_back(fmt::format("a packet socket on {} saw {} from {} arrive there, and no socket got them (the "
                                   "lines above say what drops them)",
-                                  iface, count_text(mine, "datagram", "datagrams"), source.to_string()));
+                                  text_name(iface), count_text(mine, "datagram", "datagrams"), source.to_string()));
       } else if (include && strangers > 0 && !comes_by) {
         other_sources = fmt::format("{}", fmt::join(unknown, ", "));
         data["other_sources"] = unknown;
         why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there, all from {}, none from {}: the "
                                   "sender sends from another address than the spec's source",
-                                  iface, count_text(others, "datagram", "datagrams"), endpoint,
+                                  text_name(iface), count_text(others, "datagram", "datagrams"), endpoint,
                                   fmt::join(from, ", "), source.to_string()));
       } else if (include && others > 0) {
-        why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {}, none from {}", iface,
+        why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {}, none from {}", text_name(iface),
                                   count_text(others, "datagram", "datagrams"), endpoint, fmt::join(from, ", "),
                                   source.to_string()));
       }
@@ -7576,9 +7583,9 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
                                                "crosses every router: mcast-send --ttl); mcast-recv doctor --listen "
                                                "{} {} checks this spec alone",
                                                endpoint, include ? " from " + source.to_string() : std::string(),
-                                               iface, s.listen, spec_argument(*p.m));
+                                               text_name(iface), s.listen, spec_argument(*p.m));
     checks.push_back({"listen", subject, check_status::fail,
-                      fmt::format("nothing arrived for {} on {} in {} s, while {} did{}{}", who, iface, s.listen,
+                      fmt::format("nothing arrived for {} on {} in {} s, while {} did{}{}", who, text_name(iface), s.listen,
                                   heard_text, why.empty() ? "" : ": ", fmt::join(why, "; ")),
                       "", data, std::move(note)});
   }
@@ -7631,7 +7638,7 @@ std::vector<std::string> local_fail_lines(const std::vector<check_result>& check
   for (const auto& c : checks) {
     if (c.status != check_status::fail || is_harmless(c)) continue;
     std::string name;
-    if (c.check == "interface") name = "interface " + c.subject;
+    if (c.check == "interface") name = fmt::format("interface {}", text_name(c.subject));  // shown: as text
     if (c.check == "firewall") name = "firewall";
     if (!name.empty() && std::ranges::find(out, name) == out.end()) out.push_back(std::move(name));
   }
@@ -7812,7 +7819,7 @@ void renames_said(const std::vector<renamed_link>& renamed, const std::vector<de
                    fmt::format("renamed {} during --listen, {:.1f} s into its {} s (index {}): the kernel keeps its "
                                "memberships (by index), so nothing was lost by it; the lines here name it {}, its "
                                "name when the doctor joined",
-                               r.to, r.at, listen, r.index, r.from),
+                               text_name(r.to), r.at, listen, r.index, text_name(r.from)),
                    "", json{{"index", r.index}, {"renamed_to", r.to}, {"renamed_after_s", r.at}},
                    fmt::format("a run or the doctor names it -i {} now (-i {} finds no interface)", shell_quoted(r.to),
                                shell_quoted(r.from))};
@@ -7932,8 +7939,8 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
     std::vector<std::string> parts;
     std::vector<std::string> heard_links;
     for (const auto& [name, n] : per_link) {
-      parts.push_back(n > 0 ? fmt::format("{} on {}", count_text(n, "datagram", "datagrams"), name)
-                            : fmt::format("none on {}", name));
+      parts.push_back(n > 0 ? fmt::format("{} on {}", count_text(n, "datagram", "datagrams"), text_name(name))
+                            : fmt::format("none on {}", text_name(name)));
       out.per_link[g.to_string()][name] = n;
       if (n > 0) heard_links.push_back(name);
     }
@@ -7943,7 +7950,8 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
       for (const auto& [name, n] : list) {
         if (n == 0) continue;
         any = true;
-        parts.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"), src.to_string(), name));
+        parts.push_back(
+            fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"), src.to_string(), text_name(name)));
         if (std::ranges::find(heard_links, name) == heard_links.end()) heard_links.push_back(name);
       }
       if (!any) {
@@ -7979,7 +7987,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
       }
       if (!heard) {
         c.message += fmt::format("; --listen joined it on each link to see ({}) and none heard it in {} s",
-                                 fmt::join(links_of_g, ", "), s.listen);
+                                 names_text(links_of_g), s.listen);
         c.data["heard_on"] = json::array();
         break;
       }
@@ -8010,12 +8018,12 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
         std::vector<std::string> others;
         for (const auto& [name, n] : per_link) {
           if (name == best || n == 0) continue;
-          others.push_back(fmt::format("heard on {} too ({}): {}", name, count_text(n, "datagram", "datagrams"),
+          others.push_back(fmt::format("heard on {} too ({}): {}", text_name(name), count_text(n, "datagram", "datagrams"),
                                        named(name)));
         }
         if (!refusing) c.fix = route_through(best);
         c.note = fmt::format("{}they come in on {} (--listen heard them there); {}or name the interface: {}{}{}",
-                             refusing ? c.note + "; " : std::string(), best,
+                             refusing ? c.note + "; " : std::string(), text_name(best),
                              refusing ? fmt::format("once the refusing route is gone, {}; ", route_through(best))
                                       : std::string(),
                              named(best), others.empty() ? "" : "; ", fmt::join(others, "; "));
@@ -8038,7 +8046,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
         if (!refusing) c.fix = route_through(*to.begin());
         c.note = fmt::format("{}the sources' datagrams come in on {} (--listen heard them there); or name the "
                              "interface: {}",
-                             refusing ? c.note + "; " : std::string(), *to.begin(), named(*to.begin()));
+                             refusing ? c.note + "; " : std::string(), text_name(*to.begin()), named(*to.begin()));
         c.data.erase("per_source");
       } else {
         c.fix = placed;
@@ -8409,8 +8417,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), a.iface),
                       fmt::format("a packet socket on {} saw {} from {} arrive during --listen, and no socket got "
                                   "them: they come in on {}",
-                                  a.iface, count_text(a.arrived, "datagram", "datagrams"), r.source->to_string(),
-                                  a.iface),
+                                  text_name(a.iface), count_text(a.arrived, "datagram", "datagrams"),
+                                  r.source->to_string(), text_name(a.iface)),
                       false);
     }
   }
@@ -8625,7 +8633,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           if (l == nullptr) continue;
           heard_on.emplace(std::get<0>(k), l->name);
           heard_text.push_back(fmt::format("{} from {} on {}", count_text(e.packets, "datagram", "datagrams"),
-                                           std::get<0>(k).to_string(), l->name));
+                                           std::get<0>(k).to_string(), text_name(l->name)));
         }
         const auto where = pinned(snap, r.group, [&](const membership& o) -> std::optional<std::string> {
           if (o.request.group != r.group || o.iface.index != 0) return std::nullopt;
@@ -8652,9 +8660,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                  text_name(p.iface.name.view()), s.listen,
                                  heard_text.empty() ? fmt::format("{} on {}", count_text(best->heard, "datagram",
                                                                                          "datagrams"),
-                                                                  best->name)
+                                                                  text_name(best->name))
                                                     : fmt::format("{}", fmt::join(heard_text, ", ")),
-                                 fmt::join(to.empty() ? std::set<std::string>{best->name} : to, ", "));
+                                 to.empty() ? text_name(best->name)
+                                            : names_text(std::vector<std::string>(to.begin(), to.end())));
         c.fix = placed_command(line, where);
         if (!moved.empty()) {
           c.note = fmt::format("or the spec{} {} alone, the other specs as they are", moved.size() == 1 ? "" : "s",
@@ -8663,7 +8672,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
         for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
           elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                          r.group.to_string(), text_name(p.iface.name.view()), t));
+                                          r.group.to_string(), text_name(p.iface.name.view()), text_name(t)));
         }
         continue;
       }
@@ -8693,7 +8702,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (came_here) {
           c.message += fmt::format("; --listen: they came in on {} (a packet socket there saw them), the join's "
                                    "interface, and {} too (another link to the same LAN): see the listen line",
-                                   text_name(p.iface.name.view()), best->name);
+                                   text_name(p.iface.name.view()), text_name(best->name));
           continue;
         }
         auto moved = *p.m;
@@ -8702,7 +8711,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
                                  "other links too to see): the sender is on {}'s side",
                                  text_name(p.iface.name.view()), s.listen, count_text(best->heard, "datagram", "datagrams"),
-                                 best->name, best->name);
+                                 text_name(best->name), text_name(best->name));
         c.fix = moved_run(line, *p.m, best->name);
         // A route for every group moves the others too: offered only when
         // this group is all the command line has, else a route of this
@@ -8719,7 +8728,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                             r.group.to_string(), shell_quoted(best->name));
         c.data["arrive_interface"] = best->name;
         elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                        r.group.to_string(), text_name(p.iface.name.view()), best->name));
+                                        r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name)));
         continue;
       }
       // An any-source join named on another interface than the route's:
@@ -8764,7 +8773,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       c.message += fmt::format("; --listen heard none of them on {} in {} s", text_name(p.iface.name.view()), s.listen);
       c.note = c.note.substr(0, c.note.find("; keep "));  // --listen has shown it
       elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", r.group.to_string(),
-                                      text_name(p.iface.name.view()), c.data.value("arrive_interface", "")));
+                                      text_name(p.iface.name.view()), text_name(c.data.value("arrive_interface", ""))));
     }
   }
   const auto firewall_dropped = decide_source_rules(checks, snap, plan, taps);
@@ -8801,14 +8810,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto link = netlink::link_by_index(p.iface.index);
       const std::uint32_t mtu = link ? link->mtu : 0;  // 0: not known
       const auto counts = fmt::format("RX dropped {}, receive errors {}", dropped, errors);
-      link_drops.push_back(fmt::format("{} counted {} meanwhile", name, counts));
+      link_drops.push_back(fmt::format("{} counted {} meanwhile", text_name(name), counts));
       checks.push_back(
           {"interface", name, check_status::fail,
            fmt::format("{} during --listen, while {}'s own counters rose ({}: ip -s link show dev {}): frames the "
                        "interface dropped before IP, most often datagrams larger than its MTU{}",
                        seen.empty() ? "nothing arrived"
                                     : "nothing but mcast-send's END markers (header-only, small) arrived",
-                       name, counts, shell_quoted(name), mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
+                       text_name(name), counts, shell_quoted(name), mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
            mtu != 0 && mtu < 1500 ? fmt::format("ip link set dev {} mtu 1500", shell_quoted(name)) : std::string(),
            {{"rx_dropped", dropped}, {"rx_errors", errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}},
            fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and "
@@ -8836,7 +8845,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       }
       const auto back = route_back(*r.source, p.iface.index);
       if (back && !back->gateway && back->type == 1 && back->iface.index == p.iface.index) {
-        const auto text = fmt::format("{} ({})", r.source->to_string(), p.iface.name.view());
+        const auto text = fmt::format("{} ({})", r.source->to_string(), text_name(p.iface.name.view()));
         if (std::ranges::find(on_link, text) == on_link.end()) on_link.push_back(text);
         continue;
       }
@@ -8869,7 +8878,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           if (where.empty() && p.iface.index == t.seen.index) where = std::string(p.iface.name.view());
         }
         other_port.push_back(fmt::format("{} of {} came in on {} for the port {}, not {}",
-                                         count_text(n, "datagram", "datagrams"), t.seen.group.to_string(), where,
+                                         count_text(n, "datagram", "datagrams"), t.seen.group.to_string(), text_name(where),
                                          wrong, t.seen.port));
         if (n <= most_other) continue;
         most_other = n;
@@ -8891,8 +8900,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (const auto& c : checks) {
       if (c.check == "route" && c.data.value("undecided", false) && c.data.contains("heard_on_route_interface") &&
           c.data["heard_on_route_interface"] == 0) {
-        neither.push_back(fmt::format("{} on {} nor on {}", c.subject, c.data.value("join_interface", ""),
-                                      c.data.value("route_interface", "")));
+        neither.push_back(fmt::format("{} on {} nor on {}", text_name(c.subject),
+                                      text_name(c.data.value("join_interface", "")),
+                                      text_name(c.data.value("route_interface", ""))));
       }
     }
     // Exclude joins whose interface saw datagrams of the group and port
@@ -8925,7 +8935,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (!only) continue;
       excluded_only.push_back(fmt::format("{} of {}:{} came in on {}, all from {}, which the spec {} excludes",
                                           count_text(n, "datagram", "datagrams"), t.seen.group.to_string(),
-                                          t.seen.port, where, fmt::join(from, ", "), fmt::join(specs, " ")));
+                                          t.seen.port, text_name(where), fmt::join(from, ", "), names_text(specs, " ")));
     }
     // Include joins whose interface saw the group's datagrams come in from
     // other sources only: the sender's address is not the spec's (trial15o F2).
@@ -8987,7 +8997,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       for (const auto& d : deleted) {
         names.push_back(fmt::format(
             "{} {} during --listen",
-            d.renamed_from.empty() ? d.name : fmt::format("{} (renamed {})", d.renamed_from, d.name), gone_how(d)));
+            d.renamed_from.empty() ? text_name(d.name)
+                                   : fmt::format("{} (renamed {})", text_name(d.renamed_from), text_name(d.name)),
+            gone_how(d)));
       }
       why = fmt::format("; {}, and the memberships here with {} (see the interface line)", fmt::join(names, ", "),
                         names.size() == 1 ? "it" : "them");
@@ -8995,7 +9007,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     } else if (std::ranges::any_of(news.lost, [](const lost_addresses& x) { return x.none_left; })) {
       std::vector<std::string> names;
       for (const auto& x : news.lost) {
-        if (x.none_left) names.push_back(fmt::format("{} (its last {} address)", x.name, x.v4 ? "IPv4" : "IPv6"));
+        if (x.none_left) {
+          names.push_back(fmt::format("{} (its last {} address)", text_name(x.name), x.v4 ? "IPv4" : "IPv6"));
+        }
       }
       why = fmt::format("; {} lost during --listen (see the interface line)", fmt::join(names, ", "));
       note = "the interface line says what happened: nothing here says anything of the sender";
@@ -9071,8 +9085,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       std::vector<std::string> said;
       for (const auto& e : joined_other) {
         said.push_back(fmt::format("the host joined {} on {} for another socket, not on {}, the join interface",
-                                   e.join->m->request.group.unmap().to_string(), fmt::join(e.where, ", "),
-                                   e.join->iface.name.view()));
+                                   e.join->m->request.group.unmap().to_string(), names_text(e.where),
+                                   text_name(e.join->iface.name.view())));
       }
       why = fmt::format("; the kernel ignored {} multicast datagrams meanwhile for want of a socket to take them "
                         "(Udp IgnoredMulti; namespace-wide), and {}: the sender's datagrams most likely come in "
@@ -9082,7 +9096,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto& first = joined_other.front();
       fix = moved_run(members_of(plan), *first.join->m, first.where.front());
       note = fmt::format("the fix joins where they come in (tcpdump -ni {} udp and dst host {} shows them there)",
-                         first.where.front(), first.join->m->request.group.unmap().to_string());
+                         shell_quoted(first.where.front()), first.join->m->request.group.unmap().to_string());
     } else if (ignored > 0 && !rp_ours && csum == 0) {
       std::set<std::string> groups;
       for (const auto& p : plan) groups.insert(p.m->request.group.unmap().with_scope_id(0).to_string());
@@ -9140,7 +9154,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                            "({}), and none heard them: the sender, its TTL (a sender behind a router needs a TTL "
                            "above 1, and mcast-send's default is 1) or a router that does not forward the group here "
                            "are the suspects{}",
-                           fmt::join(unrouted.links, ", "), unrouted_why);
+                           names_text(unrouted.links), unrouted_why);
       }
       if (!neither.empty()) {
         why += fmt::format("; no interface heard them ({}, the group's route's, where the doctor joined too): the "
@@ -9219,11 +9233,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       status = check_status::fail;
       status_why = fmt::format("; heard only on {}, where the doctor joined the group too, on a probe socket{}: the "
                                "join on {} heard none of them (see the route and source_route lines)",
-                               names.name(c.iface),
+                               text_name(names.name(c.iface)),
                                group.is_v4() ? std::string()
                                              : " (an IPv6 socket joined to a group takes its datagrams from every "
                                                "interface this host joined it on)",
-                               fmt::join(joins, ", "));
+                               names_text(joins));
     }
     // Fewer than a packet socket saw come in there: the rest was dropped
     // on this host, before any socket (trial15o F5: `udp length > 100 drop`
@@ -9236,7 +9250,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       status = c.packets == c.ends ? check_status::fail : check_status::warn;
       status_why = fmt::format("; a packet socket on {} saw {} arrive, so {} came in and reached no socket: dropped "
                                "on this host{}",
-                               a->iface, count_text(a->arrived, "datagram", "datagrams"),
+                               text_name(a->iface), count_text(a->arrived, "datagram", "datagrams"),
                                count_text(a->lost(), "datagram", "datagrams"),
                                firewall_some ? " (see the firewall line)" : "");
     }
@@ -9247,7 +9261,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     if (const auto* heard_link = snap.link_by_index(c.iface); heard_link != nullptr && heard_link->kind == "bridge") {
       const auto w = way_in.find({group, port, src, c.iface});
       way = {{"port", w != way_in.end() ? json(w->second.first) : json(nullptr)}, {"bridge", heard_link->name}};
-      if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", w->second.first);
+      if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", text_name(w->second.first));
     }
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
@@ -9256,7 +9270,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   c.ends == 0 ? std::string()
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
-                                  ttl, names.name(c.iface), way_text, c.largest,
+                                  ttl, text_name(names.name(c.iface)), way_text, c.largest,
                                   gap, c.ttl_min <= 1 ? ttl_one_hint : "", status_why),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
@@ -9325,9 +9339,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // without the reports' sources: a static route): "works on one link"
       // would contradict what was heard (trial15i L8).
       std::vector<std::string> parts;
-      if (!heard.empty()) parts.push_back(fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name));
+      if (!heard.empty()) parts.push_back(fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), text_name(name)));
       if (!seen_only.empty()) {
-        parts.push_back(fmt::format("a packet socket on {} saw {}'s datagrams come in", name, fmt::join(seen_only, ", ")));
+        parts.push_back(
+            fmt::format("a packet socket on {} saw {}'s datagrams come in", text_name(name), fmt::join(seen_only, ", ")));
       }
       heard.insert(heard.end(), seen_only.begin(), seen_only.end());
       std::vector<std::string> routed;
