@@ -258,6 +258,42 @@ TEST(NetEveryRun, StrictRpFilterOnAnAnySourceJoinWarnsAtStart) {
   EXPECT_TRUE(warnings(json_lines(loose.standard_output), "rp_filter").empty()) << "loose now\n" << loose.output;
 }
 
+// Issue #16: the start warning of strict rp_filter on a join interface
+// whose name holds a backslash, ESC and a byte of no UTF-8 (Linux refuses
+// only '/', ':' and white space): the prose names it as text shows it
+// (text_name, then escaped: q\\x\x1b\xff), nothing raw reaches the
+// terminal, and the note's command, one shell word in bash's $'...',
+// pasted into bash sets loose mode on that very interface.
+TEST(NetEveryRun, StrictRpFilterOnAnOddlyNamedJoinInterfaceIsWarnedAsText) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(1);
+  const auto& rx = (*net)[0];
+  const std::string odd = "q\\x\x1b\xff";
+  for (const auto& step : std::vector<std::vector<std::string>>{{"ip", "link", "set", "eth0", "down"},
+                                                                {"ip", "link", "set", "eth0", "name", odd},
+                                                                {"ip", "link", "set", odd, "up"}}) {
+    const auto r = rx.exec(step);
+    ASSERT_TRUE(r.status.success()) << r.output;
+  }
+  const auto group = "239.255.91.16:" + std::to_string(free_port(rx));
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf." + odd + ".rp_filter", "1");
+  const auto r = rx.exec({MCAST_RECV, "-i", odd, "-d", "0.3", group});
+  const std::string shown = "q\\\\x\\x1b\\xff";
+  EXPECT_NE(r.output.find("mcast-recv: warning: rp_filter " + shown + ": strict reverse-path filtering on " + shown +
+                          ": an any-source join's datagrams from a sender the route back does not lead to by " +
+                          shown + " are dropped"),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(r.output.find('\x1b'), std::string::npos) << "no raw ESC reaches the terminal";
+  EXPECT_EQ(r.output.find('\xff'), std::string::npos) << "no byte of no UTF-8 either";
+  const std::string command = "sysctl -w $'net.ipv4.conf.q\\\\x\\x1b\\xff.rp_filter'=2";
+  ASSERT_NE(r.output.find(command), std::string::npos) << r.output;
+  ASSERT_TRUE(rx.exec({"bash", "-c", command}).status.success()) << command;
+  EXPECT_EQ(rx.run([&odd] { return core::read_sysctl("net.ipv4.conf." + odd + ".rp_filter"); }).value_or(-1), 2)
+      << "the pasted command named the very interface";
+}
+
 // #15 (trial h15y F1): an SSM source that is the receiver's own address on
 // another interface: the kernel drops a datagram from the link with it as
 // a martian source (accept_local off); the run says so at its start, with

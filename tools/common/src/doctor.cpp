@@ -244,11 +244,12 @@ std::string also_line(const check_result& c, const std::string& fix) {
   if (c.data.is_object() && c.data.contains("rule") && c.data["rule"].is_object()) {
     const auto& r = c.data["rule"];
     which = fmt::format(", the rule handle {} in {} {} chain {}", r.contains("handle") ? json_text(r["handle"]) : std::string("?"),
-                        r.value("family", ""), r.value("table", ""), r.value("chain", ""));
+                        text_name(r.value("family", "")), text_name(r.value("table", "")),
+                        text_name(r.value("chain", "")));
   } else if (c.data.is_object() && c.data.contains("chain") && c.data["chain"].is_object()) {
     const auto& ch = c.data["chain"];
-    which = fmt::format(", the policy of {} {} chain {}", ch.value("family", ""), ch.value("table", ""),
-                        ch.value("chain", ""));
+    which = fmt::format(", the policy of {} {} chain {}", text_name(ch.value("family", "")),
+                        text_name(ch.value("table", "")), text_name(ch.value("chain", "")));
   }
   return fmt::format("     also: {} {} {}{}", status_word(c.status), c.check, text_name(c.subject),
                      fix.empty() ? fmt::format(" (see its line{})", which) : ", fix: " + fix);
@@ -479,6 +480,17 @@ namespace {
 // "unknown" for a sysctl that cannot be read (net.ipv6.mld_max_msf outside the initial namespace).
 std::string opt_text(const std::optional<std::int64_t>& v) { return v ? std::to_string(*v) : std::string("unknown"); }
 json opt_json(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+
+// Names from outside (interfaces, nftables tables and chains) as prose shows
+// them: each through text_name, joined by `sep` (issue #16).
+std::string names_text(const std::vector<std::string>& names, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out.append(sep);
+    out += text_name(n);
+  }
+  return out;
+}
 json opt_json(const std::optional<std::uint64_t>& v) { return v ? json(*v) : json(nullptr); }
 
 using planned = planned_join;
@@ -809,11 +821,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                      : fmt::format("no IPv6 address (not even link-local) on a link that is up, and "
                                                    "no net.ipv6.conf.{} keys: IPv6 is not set up on it, so MLD "
                                                    "reports cannot be sent",
-                                                   n),
+                                                   text_name(n)),
                             "ip -6 addr add ADDRESS/LEN dev " + dev, {{"disable_ipv6", opt_json(disabled)}},
                             fmt::format("ADDRESS/LEN: an IPv6 address and its prefix length, a link-local one "
                                         "(fe80::/64) will do; the kernel makes none when {} is 1",
-                                        conf_key("net.ipv6.conf", n, "addr_gen_mode"))});
+                                        text_name(conf_key("net.ipv6.conf", n, "addr_gen_mode")))});
         }
       }
     }
@@ -849,7 +861,7 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                              : std::string(),
                          too_big ? fmt::format("; {} takes an MTU of at most {} (its driver's maximum), below the {} "
                                                "bytes a packet needs, so no MTU here takes them whole",
-                                               n, l->max_mtu, packet)
+                                               text_name(n), l->max_mtu, packet)
                                  : std::string()),
              too_big ? std::string() : fmt::format("ip link set dev {} mtu {}", dev, packet), mtu_data,
              too_big ? fmt::format("the sender's setting: datagrams of at most {} bytes (mcast-send --size {}) fit in "
@@ -974,9 +986,9 @@ std::optional<std::pair<std::string, std::string>> source_link(const netlink::sn
         // --listen hears where they come in.
         reason = back->gateway ? fmt::format("the route to the source {} leaves by {} via the router {}, which "
                                              "probably brings them there (--listen hears where they come in)",
-                                             r.source->to_string(), l->name, back->gateway->to_string())
+                                             r.source->to_string(), text_name(l->name), back->gateway->to_string())
                                : fmt::format("the route to the source {} leaves by {}", r.source->to_string(),
-                                             l->name);
+                                             text_name(l->name));
       }
     }
   }
@@ -1159,8 +1171,10 @@ std::string rule_text(const netlink::rule& r) {
     sel += "from all";
   }
   if (r.mark_mask != 0) sel += fmt::format(" fwmark {:#x}", r.mark);
-  if (!r.input_interface_name.empty()) sel += " iif " + r.input_interface_name;
-  if (!r.output_interface_name.empty()) sel += " oif " + r.output_interface_name;
+  // The names as one shell word each: the text goes into an `ip rule del`
+  // command as well as into prose, where a quoted name is text too (issue #16).
+  if (!r.input_interface_name.empty()) sel += fmt::format(" iif {}", shell_quoted(r.input_interface_name));
+  if (!r.output_interface_name.empty()) sel += fmt::format(" oif {}", shell_quoted(r.output_interface_name));
   const auto kind = refusing_kind(r.action);
   const auto table = r.table == 255 ? std::string("local")
                      : r.table == 254 ? std::string("main")
@@ -1416,19 +1430,20 @@ std::optional<refusal> refusal_in(const lookup_key& key, const std::string& ifac
     const auto name = l ? l->name : std::to_string(carrier->iface.index);
     out.carrier_interface = name;
     after = fmt::format("then {}'s route is {} dev {}{}, which is there already", group.to_string(),
-                        route_text(*carrier), name, table_of(carrier->table));
+                        route_text(*carrier), text_name(name), table_of(carrier->table));
   } else if (added) {
     after = deleted.empty()
                 ? fmt::format("the fix's route {} dev {} takes the place of {} {} route for that very prefix, or "
                               "wins over a wider one",
-                              family_prefix, iface, out.kind == "unreachable" ? "an" : "a", out.kind)
+                              family_prefix, text_name(iface), out.kind == "unreachable" ? "an" : "a", out.kind)
                 : fmt::format("then the fix's route {} dev {} takes the place of a refusing route for that very "
                               "prefix, or wins over a wider one",
-                              family_prefix, iface);
+                              family_prefix, text_name(iface));
   } else {
     const auto dev = iface == "IFACE" ? iface : shell_quoted(iface);
     commands.push_back(fmt::format("{}route replace {} dev {}", ip, family_prefix, dev));
-    after = fmt::format("then no route carries {}: the fix adds {} dev {}", group.to_string(), family_prefix, iface);
+    after = fmt::format("then no route carries {}: the fix adds {} dev {}", group.to_string(), family_prefix,
+                        text_name(iface));
   }
   out.fix = fmt::format("{}", fmt::join(commands, " && "));
   out.note = fmt::format("{}{}; {}route show table all type {} and {}rule show list such routes and rules",
@@ -1499,7 +1514,7 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
                         fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
                                     "interface (iif): {}; should it refuse them, the kernel drops every one of them "
                                     "before any socket (Ip6InNoRoutes counts them)",
-                                    name, refused->said),
+                                    text_name(name), refused->said),
                         "", data, refused->note});
       continue;
     }
@@ -1507,7 +1522,7 @@ void input_rule_checks(const std::vector<planned>& plan, std::vector<check_resul
                       fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
                                   "interface (iif): {}, so the kernel drops every one of them before any socket "
                                   "(Ip6InNoRoutes counts them)",
-                                  name, refused->said),
+                                  text_name(name), refused->said),
                       refused->fix, data, refused->note});
   }
 }
@@ -1677,10 +1692,10 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                                                          subject)
                                            : fmt::format("; a more specific route you had through {} goes back the "
                                                          "same way",
-                                                         l->name))
+                                                         text_name(l->name)))
                        : fmt::format("the kernel adds the route ff00::/8 through {} (in table local) again when "
                                      "it is up{}",
-                                     l->name, v6_addresses_lost(*l))});
+                                     text_name(l->name), v6_addresses_lost(*l))});
       }
       // Where the route should leave by: the link down that took it; else
       // the link the group's source-specific sources send on (their own
@@ -1889,7 +1904,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
             checks.push_back({"route", subject, check_status::ok,
                               fmt::format("joined on {}, the first of the kernel's per-link routes ff00::/8 (table "
                                           "local) of {}, which is where the source sends: {}",
-                                          text_name(via), fmt::join(links, ", "),
+                                          text_name(via), names_text(links),
                                           by_source->second.substr(0, by_source->second.size() - 2)),
                               "", {{"route_interface", via}, {"kernel_default_routes", links}}, ""});
             continue;
@@ -1903,14 +1918,14 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
               down.empty() ? std::string()
                            : fmt::format("; {} {} down, without its route ff00::/8 until it is up: a sender on its "
                                          "side is not heard (ip link set dev {} up, then {})",
-                                         fmt::join(down, ", "), down.size() == 1 ? "is" : "are",
+                                         names_text(down), down.size() == 1 ? "is" : "are",
                                          shell_quoted(down.front()), group_moved_run(line, g, down.front()));
           checks.push_back(
               {"route", subject, check_status::warn,
                fmt::format("the join goes to {} only because the kernel lists its route ff00::/8 (table local) "
                            "first: every link IPv6 brings up gets one ({}), so the kernel's pick says nothing of "
                            "where {}'s datagrams come in{}{}",
-                           text_name(via), fmt::join(links, ", "), subject,
+                           text_name(via), names_text(links), subject,
                            by_source ? fmt::format("; {}", by_source->second.substr(0, by_source->second.size() - 2))
                            : !per_source.empty()
                                ? fmt::format("; the sources send on different links ({}): no one interface is "
@@ -1954,7 +1969,7 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
                            : fmt::format("; the group is joined on {} too (another socket on this host: a run "
                                          "that joined while the route led there keeps receiving on {}; a new run "
                                          "without -i joins on {})",
-                                         fmt::join(elsewhere, ", "), fmt::join(elsewhere, ", "), text_name(via))),
+                                         names_text(elsewhere), names_text(elsewhere), text_name(via))),
            "", data, ""});
     }
   }
@@ -2361,7 +2376,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
     const std::string held_by =
         own_on.empty() ? std::string("a local route of this host")
                        : fmt::format("{} {}", own_on.size() == 1 ? "assigned on" : "assigned on each of",
-                                     fmt::join(own_on, ", "));
+                                     names_text(own_on));
     const auto accept_fix = "sysctl -w " + shell_quoted(conf_key("net.ipv4.conf", join_name, "accept_local") + "=1");
     if (martian || martian_if_remote) {
       data["own_address"] = true;
@@ -2407,7 +2422,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                        opt_text(accept_dev), text_name(join_name)),
            accept_fix, data,
            fmt::format("or the sender uses an address of its own, not one of this host's (ip addr shows {} on {}){}",
-                       src.to_string(), own_on.empty() ? std::string("?") : own_on.front(),
+                       src.to_string(), own_on.empty() ? std::string("?") : text_name(own_on.front()),
                        eff && *eff == 1 ? fmt::format("; strict rp_filter on {} drops them next (see the rp_filter "
                                                       "line)",
                                                       text_name(join_name))
@@ -2427,11 +2442,12 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
            fmt::format("{} ({}, the join interface); another host sending with {} as its source (a duplicate of this "
                        "host's address) is a martian source to the kernel: its datagrams are dropped before any "
                        "socket, uncounted (accept_local is off: conf/all {}, conf/{} {}; log_martians=1 logs each)",
-                       own_message, held_by, src.to_string(), opt_text(accept_all), join_name, opt_text(accept_dev)),
+                       own_message, held_by, src.to_string(), opt_text(accept_all), text_name(join_name),
+                       opt_text(accept_dev)),
            "", data,
            fmt::format("should the sender be another host: give it an address of its own (the conflict: ip addr "
                        "shows {} on {} here), or let such datagrams in with {} (--listen says which it is)",
-                       src.to_string(), join_name, accept_fix)});
+                       src.to_string(), text_name(join_name), accept_fix)});
     } else if (own) {
       checks.push_back({"source_route", subject, check_status::ok,
                         src.is_v4() ? own_message
@@ -2557,10 +2573,11 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
           {"source_route", subject, on_link ? check_status::fail : check_status::warn,
            fmt::format("the route back to {} leaves by {}, the join is on {}: {}", src.to_string(), text_name(*back_if),
                        text_name(join_name),
-                       on_link ? "the source is on " + *back_if + "'s link" +
-                                     (back_subnet ? " (its subnet " + *back_subnet + ")" : std::string()) +
-                                     ", its datagrams arrive there, where nothing was joined"
-                               : "its datagrams probably arrive on " + *back_if),
+                       on_link ? fmt::format("the source is on {}'s link{}, its datagrams arrive there, where nothing "
+                                             "was joined",
+                                             text_name(*back_if),
+                                             back_subnet ? fmt::format(" (its subnet {})", *back_subnet) : std::string())
+                               : fmt::format("its datagrams probably arrive on {}", text_name(*back_if))),
            pinned_moved_run(snap, line, m, *back_if), data,
            fmt::format("or the spec {}{}",
                        spec_on(m, *back_if),
@@ -2904,7 +2921,7 @@ void version_checks(const std::vector<planned>& plan, const std::map<std::string
     data.update(counted.data);
     const std::string proto = fmt::format("{}v{}", v4 ? "IGMP" : "MLD", in_use);
     const std::string why = forced != 0 ? fmt::format("{} {} / {} (conf/all, conf/{})", knob, opt_text(all),
-                                                      opt_text(dev), name)
+                                                      opt_text(dev), text_name(name))
                             : querier_v != 0 && querier_v < newest
                                 ? fmt::format("a {} querier was heard on the link", *querier)
                             : !counted.why.empty() && counted.version != 0 ? counted.why
@@ -2978,12 +2995,12 @@ void old_version_works(check_result& c, std::string_view iface, const std::strin
                                  "sources' datagrams; that works on one link ({}), not through a router that serves "
                                  "only source-specific joins ({}), and every host of the link gets the other sources' "
                                  "traffic too",
-                                 proto, iface, why, v4 ? "232.0.0.0/8" : "ff3x::/32")
+                                 proto, text_name(iface), why, v4 ? "232.0.0.0/8" : "ff3x::/32")
                    : fmt::format("{} in use on {}: its reports carry no source, yet {} (the source {} behind a "
                                  "router): that router forwards the group here without needing the sources of the "
                                  "joins (a static route does); one that serves only source-specific joins ({}) would "
                                  "not, and every host of the link gets the group's other sources' traffic too",
-                                 proto, iface, why, fmt::join(routed, ", "), v4 ? "232.0.0.0/8" : "ff3x::/32")) +
+                                 proto, text_name(iface), why, fmt::join(routed, ", "), v4 ? "232.0.0.0/8" : "ff3x::/32")) +
               (c.data.value("exclude_joins", false)
                    ? fmt::format("; an exclude join (!SOURCE,GROUP) there goes out as a plain {} report for the whole "
                                  "group, so that group is joined for every source and this host's own filter drops "
@@ -3126,7 +3143,7 @@ static void versions_of_joins_elsewhere(const std::vector<planned_join>& plan, s
       c.status = check_status::warn;
       c.message += fmt::format("; yet the source-specific joins on {} get no datagrams there anyway (see the "
                                "source_route lines): the version matters only once they come in on {}",
-                               name, name);
+                               text_name(name), text_name(name));
       continue;
     }
   }
@@ -3223,7 +3240,7 @@ static void old_versions_on_link(const netlink::snapshot& snap, const std::vecto
     }
     if (all_on_link && !on_link.empty()) {
       old_version_works(c, name,
-                        fmt::format("the source {} on {}'s own link{}", fmt::join(on_link, ", "), name,
+                        fmt::format("the source {} on {}'s own link{}", fmt::join(on_link, ", "), text_name(name),
                                     elsewhere.empty()
                                         ? std::string()
                                         : fmt::format("; {}'s datagrams come in on another interface (see the "
@@ -3359,7 +3376,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     const auto eff = rp.effective();
     if (eff && *eff == 0) {
       passing.push_back(fmt::format("{} on {} (rp_filter off there)",
-                                    r.mode == filter::include && r.source ? r.source->to_string() : "any source", join));
+                                    r.mode == filter::include && r.source ? r.source->to_string() : "any source",
+                                    text_name(join)));
       continue;
     }
     // --listen heard this join's datagrams on its interface: the filter
@@ -3377,7 +3395,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     }
     if (got > 0) {
       passing.push_back(fmt::format("{} on {}: --listen heard {} of {} there{}",
-                                    include ? r.source->to_string() : "any source", join,
+                                    include ? r.source->to_string() : "any source", text_name(join),
                                     count_text(got, "datagram", "datagrams"), core::endpoint(group, r.port).to_string(),
                                     include ? std::string() : fmt::format(" from {}", fmt::join(from, ", "))));
       continue;
@@ -3403,7 +3421,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         if (arrived == 0) {
           passing.push_back(fmt::format("{} on {}: a packet socket on {} saw none of {}'s datagrams{} arrive there "
                                         "during --listen",
-                                        include ? r.source->to_string() : "any source", join, join,
+                                        include ? r.source->to_string() : "any source", text_name(join), text_name(join),
                                         core::endpoint(group, r.port).to_string(),
                                         include ? " from " + r.source->to_string() : std::string()));
           continue;
@@ -3424,7 +3442,8 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
         });
         if (others) {
-          possible.push_back(fmt::format("any source on {} (rp_filter {})", join, eff ? std::to_string(*eff) : "on"));
+          possible.push_back(
+              fmt::format("any source on {} (rp_filter {})", text_name(join), eff ? std::to_string(*eff) : "on"));
           possible_fix = possible_fix.empty() ? (route_to_anywhere(true) ? loose_fix(join) : filter_off_fix(rp, join))
                                               : possible_fix;
           continue;
@@ -3470,7 +3489,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         const auto back = netlink::route_to(a);
         return back && back->type == 1;
       });
-      const auto who = fmt::format("any source on {}", join);
+      const auto who = fmt::format("any source on {}", text_name(join));
       if (default_route) {
         add(loose_fix(join),
             fmt::format("the senders of an any-source join are not known: loose mode on {} (the kernel applies the "
@@ -3501,7 +3520,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
       blamed = true;
       blamed_joins.push_back(channel);
       auto [fix, note] = route_back_fix(*r.source, join, back);
-      add(std::move(fix), std::move(note), fmt::format("{} on {}", src, join));
+      add(std::move(fix), std::move(note), fmt::format("{} on {}", src, text_name(join)));
     } else if (back->type == 2 && eff && *eff == 1 && r.source->is_v4() && !address_on(p.iface.index, *r.source)) {
       // This host's own address, held by another interface: a datagram
       // from the link that accept_local let in meets the local route, not
@@ -3512,17 +3531,18 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
           fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}) passes it: {1} is "
                       "this host's own address, on another interface, and its local route is a route back",
                       text_name(join), src),
-          fmt::format("{} on {}", src, join));
+          fmt::format("{} on {}", src, text_name(join)));
     } else if (back->type == 2) {
-      passing.push_back(fmt::format("{} on {} (this host's own address)", src, join));
+      passing.push_back(fmt::format("{} on {} (this host's own address)", src, text_name(join)));
     } else if (back->iface.index != p.iface.index && eff && *eff == 1) {
       blamed = true;
       blamed_joins.push_back(channel);
-      add(loose_fix(join), loose_note(src, join, back->table), fmt::format("{} on {}", src, join));
+      add(loose_fix(join), loose_note(src, join, back->table), fmt::format("{} on {}", src, text_name(join)));
     } else {
-      passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, join,
+      passing.push_back(fmt::format("{} on {} (rp_filter {}, the route back leaves by {})", src, text_name(join),
                                     eff ? std::to_string(*eff) : std::string("unknown"),
-                                    back->iface.index == p.iface.index ? join : std::string("another interface")));
+                                    back->iface.index == p.iface.index ? text_name(join)
+                                                                       : std::string("another interface")));
     }
   }
   auto d = data.is_object() ? data : nlohmann::ordered_json::object();
@@ -3599,7 +3619,7 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
     evidence = fmt::format(": probably this run's datagrams, as {} {} the only interface where the filter is on "
                            "(unicast from an address not routed back counts too: mcast-recv doctor --listen SEC "
                            "tells, with a packet socket on it)",
-                           fmt::join(alone, ", "), alone.size() == 1 ? "is" : "are");
+                           names_text(alone), alone.size() == 1 ? "is" : "are");
   }
   return {"rp_filter", "TcpExtIPReversePathFilter", check_status::fail, counted + evidence,
           fixes.empty() ? std::string() : fixes.front().command, d, note};
@@ -4033,7 +4053,7 @@ std::map<unsigned long, std::string> socket_owners(const std::set<unsigned long>
       std::ifstream comm("/proc/" + pid + "/comm");
       std::string name;
       std::getline(comm, name);
-      out[inode] = fmt::format("pid {} ({})", pid, name);
+      out[inode] = fmt::format("pid {} ({})", pid, text_name(name));  // a process's name: text from outside
     }
   }
   return out;
@@ -4915,7 +4935,7 @@ std::string limit_rate_text(const json& l) {
 // message: "numgen random", "a rate limit (limit rate over 10/second)".
 std::string undecided(const json& e) {
   if (e.contains("limit") && e["limit"].is_string()) {
-    return fmt::format("a named limit (limit name \"{}\": its rate decides)", e["limit"].get<std::string>());
+    return fmt::format("a named limit (limit name \"{}\": its rate decides)", text_name(e["limit"].get<std::string>()));
   }
   if (e.contains("limit")) {
     const auto& l = e["limit"];
@@ -4924,7 +4944,7 @@ std::string undecided(const json& e) {
   }
   if (e.contains("meter")) {
     return fmt::format("a meter (meter {}: a limit per key, by what each source sent)",
-                       e["meter"].value("name", "?"));
+                       text_name(e["meter"].value("name", "?")));
   }
   if (e.contains("ct count")) {
     return fmt::format("a connection count (ct count {}{}: it decides by the connections tracked)",
@@ -4979,7 +4999,7 @@ std::string undecided(const json& e) {
     }
     return "a payload match it does not read";
   }
-  return left.is_object() && !left.empty() ? left.begin().key() : std::string("an expression");
+  return left.is_object() && !left.empty() ? text_name(left.begin().key()) : std::string("an expression");
 }
 
 struct fw_hit {
@@ -5086,8 +5106,8 @@ class fw_walk {
     std::vector<std::string> named;
     json limited = json::array();
     for (const auto& l : limited_passed) {
-      named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle, std::get<2>(l.chain),
-                                  l.rate));
+      named.push_back(fmt::format("the rule (handle {}) in chain {} accepts up to {}", l.handle,
+                                  text_name(std::get<2>(l.chain)), l.rate));
       const auto handle = json::parse(l.handle, nullptr, false);
       limited.push_back({{"chain", std::get<2>(l.chain)},
                          {"handle", handle.is_number_integer() ? handle : json(l.handle)},
@@ -5129,7 +5149,7 @@ class fw_walk {
             const auto& left = e["match"].value("left", json::object());
             const auto& exprs = rule->value("expr", json::array());
             if (left.contains("ct") && !exprs.empty() && exprs.back().contains("accept")) {
-              not_established.push_back(fmt::format("{} handle {} ({})", std::get<2>(chain), handle,
+              not_established.push_back(fmt::format("{} handle {} ({})", text_name(std::get<2>(chain)), handle,
                                                     words_of(e["match"].value("right", json()))));
             }
           }
@@ -5319,7 +5339,8 @@ class fw_walk {
       const auto dev = f.is_object() && f.contains("dev") ? (f["dev"].is_string() ? f["dev"].get<std::string>()
                                                                                     : json_text(f["dev"]))
                                                           : std::string("?");
-      return std::pair{fmt::format("forwards (fwd to {}) out of that device, past every socket of this host,", dev),
+      return std::pair{fmt::format("forwards (fwd to {}) out of that device, past every socket of this host,",
+                                   text_name(dev)),
                        std::string("fwd")};
     }
     if (e.contains("queue")) {
@@ -5348,7 +5369,8 @@ class fw_walk {
           const auto& v = e["mangle"].value("value", json());
           return std::pair{fmt::format("rewrites the destination ({} {} set {}), so that they are no longer the "
                                        "group's, of",
-                                       proto, field, v.is_string() ? v.get<std::string>() : json_text(v)),
+                                       text_name(proto), text_name(field),
+                                       text_name(v.is_string() ? v.get<std::string>() : json_text(v))),
                            std::string("rewrite")};
         }
       }
@@ -5363,13 +5385,18 @@ class fw_walk {
     for (const auto& step : path_) path.push_back(step);
     path.push_back(fmt::format("{} handle {} {}", name, handle, verdict));
     std::string via;
-    for (const auto& step : path) via += (via.empty() ? "" : " -> ") + step.get<std::string>();
+    // The path's chain names as prose shows them; the JSON path keeps them raw (issue #16).
+    for (const auto& step : path) {
+      if (!via.empty()) via += " -> ";
+      via += text_name(step.get<std::string>());
+    }
     const auto base = stack_.front();
     // A rate-limited accept before it takes the datagrams up to its rate:
     // this drop gets what comes above it, a share that depends on the sender's rate.
     std::vector<std::string> limited_accepts;  // "CHAIN handle N accepts up to 10/second"
     for (const auto& l : limited_passed) {
-      limited_accepts.push_back(fmt::format("{} handle {} accepts up to {}", std::get<2>(l.chain), l.handle, l.rate));
+      limited_accepts.push_back(
+          fmt::format("{} handle {} accepts up to {}", text_name(std::get<2>(l.chain)), l.handle, l.rate));
     }
     const std::string limited =
         limited_accepts.empty()
@@ -5378,8 +5405,8 @@ class fw_walk {
                           fmt::join(limited_accepts, ", "), verdict);
     hits.push_back(
         {holds == tri::yes && limited_accepts.empty() ? check_status::fail : check_status::warn,
-         fmt::format("the rule (handle {}) in table {} {} chain {} {} UDP to port {}{}{}{}", handle, family, table,
-                     name, verb.empty() ? verdict + "s" : verb, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
+         fmt::format("the rule (handle {}) in table {} {} chain {} {} UDP to port {}{}{}{}", handle,
+                     text_name(family), text_name(table), text_name(name), verb.empty() ? verdict + "s" : verb, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
                      holds == tri::yes ? ""
                      : why.empty()     ? " when its other matches hold (addresses, interfaces, state)"
                                        : fmt::format(" when its other matches hold: it may drop, by {}",
@@ -5387,7 +5414,7 @@ class fw_walk {
                      limited),
          fmt::format("nft delete rule {} {} {} handle {}", family, shell_quoted(table), shell_quoted(name), handle),
          fmt::format("or add an accept rule for udp dport {} before it{}", port_,
-                     path_.empty() ? "" : fmt::format(", or before the jump in chain {}", std::get<2>(base))),
+                     path_.empty() ? "" : fmt::format(", or before the jump in chain {}", text_name(std::get<2>(base)))),
          std::move(path)});
     const auto number = json::parse(handle, nullptr, false);
     hits.back().rule = {{"family", family}, {"table", table}, {"chain", name},
@@ -5409,15 +5436,15 @@ class fw_walk {
           "the rule (handle {}) in table {} {} chain {} {}s UDP to port {}{}: a reverse-path rule ({}), which drops "
           "the datagrams of {}, as {} (see the source_route line); a route back by {} satisfies it, and the rule "
           "stays",
-          handle, family, table, name, verdict, port_, path_.empty() ? "" : fmt::format(" (rule path: {})", via),
-          rp_text_, who, rp_why_, pkt_.iface);
+          handle, text_name(family), text_name(table), text_name(name), verdict, port_,
+          path_.empty() ? "" : fmt::format(" (rule path: {})", via), rp_text_, who, rp_why_, text_name(pkt_.iface));
       h.fix = fmt::format("{}", fmt::join(fixes, " && "));
       h.note = fmt::format("the route fix makes the rule's lookup find {} for {}, so it passes their datagrams and "
                            "goes on dropping spoofed sources: an anti-spoofing rule, not to be deleted for this{}",
-                           pkt_.iface, who,
+                           text_name(pkt_.iface), who,
                            elsewhere ? fmt::format("; a source behind a router on {}'s side needs that router as the "
                                                    "route's gateway (ip route replace SOURCE via GATEWAY dev {})",
-                                                   pkt_.iface, shell_quoted(pkt_.iface))
+                                                   text_name(pkt_.iface), shell_quoted(pkt_.iface))
                                      : std::string());
       h.route_satisfies = std::move(sources);
     }
@@ -5466,8 +5493,8 @@ class fw_walk {
         if (!strict || *pkt_.back[i] == pkt_.index) return;
         const auto back = fib_route_back(a, pkt_.index);
         if (!back) return;
-        why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(), text_name(back->iface.name.view()),
-                                  pkt_.iface));
+        why.push_back(fmt::format("the route back to {} leaves by {}, not {}", a.to_string(),
+                                  text_name(back->iface.name.view()), text_name(pkt_.iface)));
         continue;
       }
       const auto back = netlink::route_to(a);
@@ -5636,7 +5663,8 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
       for (auto& h : chain_hits) {
         if (h.status == check_status::fail) h.status = check_status::warn;
         h.message += fmt::format(" (if the netdev chain {} {} is on {}: nft did not say which devices it hooks)",
-                                 std::get<1>(key), std::get<2>(key), pkt.iface.empty() ? "this interface" : pkt.iface);
+                                 text_name(std::get<1>(key)), text_name(std::get<2>(key)),
+                                 pkt.iface.empty() ? std::string("this interface") : text_name(pkt.iface));
         if (!h.fix.empty()) {
           h.note = "after checking the chain's device (nft list chain netdev " + shell_quoted(std::get<1>(key)) + " " +
                    shell_quoted(std::get<2>(key)) + "): " + h.fix + (h.note.empty() ? "" : "; " + h.note);
@@ -5660,7 +5688,7 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
       std::vector<std::string> others;  // the other rules that surely drop, "handle N"
       for (std::size_t i = 1; i < sure_drops.size(); ++i) {
         const auto& path = chain_hits[sure_drops[i]].path;
-        others.push_back(path.empty() ? std::string("?") : path.back().get<std::string>());
+        others.push_back(path.empty() ? std::string("?") : text_name(path.back().get<std::string>()));
       }
       h.fix += fmt::format(" && nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
                            shell_quoted(name), position, port);
@@ -5672,7 +5700,7 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
                                                         "line, with its fix)",
                                                         others.size() == 1 ? "other rule" : "other rules",
                                                         others.size() == 1 ? "s" : "", fmt::join(others, ", ")),
-                           name, info.hook,
+                           text_name(name), info.hook,
                            named.empty() ? std::string(", with no rule that accepts UDP to the port")
                                          : fmt::format(" for what comes above the rate-limited accepts ({})",
                                                        fmt::join(named, ", ")),
@@ -5697,7 +5725,8 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
                       fmt::format("the chain {} {} chain {} (hook {}) has policy drop, and every rule that accepts "
                                   "UDP to port {} is rate-limited: {}; the datagrams above that rate fall through to "
                                   "the policy and are dropped (a stream faster than it loses the rest)",
-                                  family, table, name, info.hook, port, fmt::join(named, ", ")),
+                                  text_name(family), text_name(table), text_name(name), info.hook, port,
+                                  fmt::join(named, ", ")),
                       fmt::format("nft insert rule {} {} {} {}udp dport {} accept", family, shell_quoted(table),
                                   shell_quoted(name), here ? "position " + first.handle + " " : std::string(), port),
                       fmt::format("it accepts the port's datagrams without a limit {}; or the policy accept: nft "
@@ -5714,7 +5743,7 @@ std::vector<fw_hit> chain_hits(const json& ruleset, const fw_packet& pkt) {
     hits.push_back({w.maybe_accepted ? check_status::warn : check_status::fail,
                     fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts "
                                 "UDP to port {}{}",
-                                family, table, name, info.hook, port,
+                                text_name(family), text_name(table), text_name(name), info.hook, port,
                                 w.not_established.empty()
                                     ? ""
                                     : fmt::format(": the accept rule {} takes only that conntrack state, and {}",
@@ -5873,7 +5902,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     if (!rule.is_object() || !rule.contains("handle")) return std::string();
     const auto handle = rule["handle"].is_string() ? rule["handle"].get<std::string>() : json_text(rule["handle"]);
     const auto t = texts.find({rule.value("family", ""), rule.value("table", ""), rule.value("chain", ""), handle});
-    return t == texts.end() ? "handle " + handle : fmt::format("handle {}: {}", handle, t->second);
+    return t == texts.end() ? "handle " + handle : fmt::format("handle {}: {}", handle, text_name(t->second));
   };
   const auto who = [](const std::vector<const fate*>& fs) {
     std::vector<std::string> out;
@@ -5911,7 +5940,8 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
       } else {
         after.push_back(&f);
         const auto& first = f.hits[f.first_drop];
-        const auto text = first.rule.empty() ? fmt::format("the policy drop of chain {}", first.chain.value("chain", ""))
+        const auto text = first.rule.empty()
+                              ? fmt::format("the policy drop of chain {}", text_name(first.chain.value("chain", "")))
                                              : fmt::format("the rule ({})", named(first.rule));
         if (std::ranges::find(first_rules, text) == first_rules.end()) first_rules.push_back(text);
       }
@@ -5919,7 +5949,7 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     c.data["judged"] = true;
     const auto saw = [&](const std::vector<const fate*>& fs) {
       return where.empty() ? fmt::format("for the include source{} {}", fs.size() == 1 ? "" : "s", who(fs))
-                           : fmt::format("a packet socket on {} saw {} arrive", where, who(fs));
+                           : fmt::format("a packet socket on {} saw {} arrive", text_name(where), who(fs));
     };
     if (!drops.empty()) {
       std::vector<std::string> fixes;
@@ -6267,7 +6297,7 @@ void report_firewall_checks(const netlink::snapshot& snap, const std::vector<pla
       return std::pair(rank(a), a.prio) < std::pair(rank(b), b.prio);
     });
     const auto subject = fmt::format("{} reports on {}", v4 ? "IGMP" : "MLD", r.iface);
-    const auto what = fmt::format("the {} this host sends on {} when it joins (to {})", report_name(r), r.iface,
+    const auto what = fmt::format("the {} this host sends on {} when it joins (to {})", report_name(r), text_name(r.iface),
                                   r.destination.to_string());
     const std::string effect =
         "the kernel makes the membership all the same, but the report never leaves: the querier and the multicast "
@@ -6284,9 +6314,10 @@ void report_firewall_checks(const netlink::snapshot& snap, const std::vector<pla
         const bool sure = h.sure;
         checks.push_back(
             {"firewall", subject, check_status::warn,
-             fmt::format("the rule handle {} in {} {} chain {} ({}: {}) {} {}: {}", handle, h.rule.value("family", ""),
-                         h.rule.value("table", ""), h.rule.value("chain", ""),
-                         fmt::format("hook {} of base chain {}", b.hook, name), fmt::join(h.path, " -> "),
+             fmt::format("the rule handle {} in {} {} chain {} ({}: {}) {} {}: {}", handle,
+                         text_name(h.rule.value("family", "")), text_name(h.rule.value("table", "")),
+                         text_name(h.rule.value("chain", "")),
+                         fmt::format("hook {} of base chain {}", b.hook, text_name(name)), names_text(h.path, " -> "),
                          sure ? "drops" : "may drop (a match on the way is not decided here)", what, effect),
              h.rule["handle"].is_null()
                  ? std::string()
@@ -6308,7 +6339,7 @@ void report_firewall_checks(const netlink::snapshot& snap, const std::vector<pla
         checks.push_back(
             {"firewall", subject, check_status::warn,
              fmt::format("the chain {} {} chain {} (hook {}) has policy drop and no rule that surely accepts {}: {}",
-                         family, table, name, b.hook, what, effect),
+                         text_name(family), text_name(table), text_name(name), b.hook, what, effect),
              fmt::format("nft insert rule {} {} {} {}", family, shell_quoted(table), shell_quoted(name), accept),
              json{{"chain", {{"family", family}, {"table", table}, {"chain", name}, {"hook", b.hook},
                              {"policy", "drop"}}},
@@ -6499,7 +6530,7 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
     if (it == groups->end()) {
       checks.push_back({"membership", subject, check_status::fail,
                         fmt::format("joined, but the kernel does not list {} on {} (/proc/net/igmp{})",
-                                    r.group.to_string(), name, r.group.is_v4() ? "" : "6"),
+                                    r.group.to_string(), text_name(name), r.group.is_v4() ? "" : "6"),
                         "", {}, "ip maddr show dev " + shell_quoted(name) + " shows what the kernel lists there"});
       continue;
     }
@@ -6561,7 +6592,8 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
     // The sources by count (/proc/net/mcfilter) only where the mode is not known.
     const bool known = filter["mode"] != "unknown";
     checks.push_back({"membership", subject, check_status::ok,
-                      fmt::format("the kernel lists {} on {} ({} user(s)); filter {}{}{}", r.group.to_string(), name,
+                      fmt::format("the kernel lists {} on {} ({} user(s)); filter {}{}{}", r.group.to_string(),
+                                  text_name(name),
                                   it->users ? std::to_string(*it->users) : std::string("?"), filter_text,
                                   known || listed.empty() ? "" : fmt::format("; sources {}", fmt::join(listed, ", ")),
                                   from),
@@ -6922,7 +6954,7 @@ std::vector<std::string> decide_source_rules(std::vector<check_result>& checks, 
       from.push_back(f.source.to_string());
     }
     dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"), fmt::join(from, ", "),
-                                  name));
+                                  text_name(name)));
   }
   return dropped;
 }
@@ -7024,7 +7056,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
           c->message.replace(at, cannot.size(), fmt::format(", and every one of them reached a socket: {}", none));
         } else {
           c->message += fmt::format("; every datagram that a packet socket on {} saw arrive ({}) reached a socket: {}",
-                                    iface, sent_by(through, false), none);
+                                    text_name(iface), sent_by(through, false), none);
         }
         if (!c->fix.empty()) c->note = "should it drop a sender to receive: " + c->fix + (c->note.empty() ? "" : "; " + c->note);
         c->fix.clear();
@@ -7037,7 +7069,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
     // unread: that may have been it.
     if (!quiet || (rp && !rp_measured)) continue;
     const auto came = fmt::format("{} came in on {} (a packet socket saw them arrive) and no socket got them",
-                                  sent_by(lost, true), iface);
+                                  sent_by(lost, true), text_name(iface));
     if (!sure.empty()) {
       firewall = true;
       said.push_back(came + ": a firewall rule dropped them (see the firewall line)");
@@ -7059,7 +7091,8 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
       if (const auto at = c.message.find(cannot); at != std::string::npos) {
         c.message.replace(at, cannot.size(), proof);
       } else {
-        c.message += fmt::format("; a packet socket on {} saw {} arrive{}", iface, sent_by(lost, false), proof);
+        c.message += fmt::format("; a packet socket on {} saw {} arrive{}", text_name(iface), sent_by(lost, false),
+                                 proof);
       }
       c.status = check_status::fail;
       c.data["dropped_sources"] = names(lost);
@@ -7071,7 +7104,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
       firewall = true;
       for (auto* c : undecided) {
         if (drops_some(*c)) {
-          c->message += fmt::format("; a packet socket on {} saw {} of them arrive that no socket got", iface,
+          c->message += fmt::format("; a packet socket on {} saw {} of them arrive that no socket got", text_name(iface),
                                     sent_by(lost, true));
         }
       }
@@ -7107,11 +7140,11 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                                 "host sends with {}, this host's own address on {} (a duplicate: an address "
                                 "conflict), and the kernel drops its datagrams before any socket as martian sources, "
                                 "uncounted (accept_local is off)",
-                                iface, sent_by(lost, true), source, iface);
+                                text_name(iface), sent_by(lost, true), source, text_name(iface));
         c.fix = fmt::format("sysctl -w {}", shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1"));
         c.note = fmt::format("or give the other host an address of its own (ip addr shows {} on {} here): the "
                              "conflict breaks unicast to either host too",
-                             source, iface);
+                             source, text_name(iface));
         c.data["seen_on_join_interface"] = true;
       }
       said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
@@ -7154,8 +7187,8 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                            "uses {}, this host's own address (assigned on {}; a duplicate: an address conflict), and "
                            "the kernel drops its datagrams before any socket as martian sources, uncounted "
                            "(accept_local is off: conf/all {}, conf/{} {})",
-                           iface, count_text(a->lost(), "datagram", "datagrams"), a->source.to_string(),
-                           fmt::join(holders, ", "), opt_text(accept_all), iface, opt_text(accept_dev)),
+                           text_name(iface), count_text(a->lost(), "datagram", "datagrams"), a->source.to_string(),
+                           names_text(holders), opt_text(accept_all), text_name(iface), opt_text(accept_dev)),
                fmt::format("sysctl -w {}", shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1")),
                data,
                fmt::format("or give that host an address of its own: the conflict breaks unicast to either host "
@@ -7163,7 +7196,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                            std::ranges::find(holders, iface) == holders.end()
                                ? fmt::format("; with accept_local on, strict rp_filter on {} drops them next (the "
                                              "route back is the local route on {})",
-                                             iface, fmt::join(holders, ", "))
+                                             text_name(iface), names_text(holders))
                                : std::string())});
         }
         said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
@@ -7230,7 +7263,7 @@ std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, c
         c.status = check_status::ok;
         c.message += fmt::format("; --listen decided it for the senders a packet socket on {} saw ({}): it refuses "
                                  "none of them",
-                                 name, fmt::join(passed_from, ", "));
+                                 text_name(name), fmt::join(passed_from, ", "));
         c.note.clear();
       }
       continue;
@@ -7239,7 +7272,8 @@ std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, c
     c.message = fmt::format("IPv6 looks up each datagram it receives, the group's too, with {} as its input "
                             "interface (iif): a packet socket on {} saw {} arrive during --listen, and for {} {}, so "
                             "the kernel drops every one of them before any socket{}{}",
-                            name, name, fmt::join(refused_from, ", "), refused_from.size() == 1 ? "it" : "them", said,
+                            text_name(name), text_name(name), fmt::join(refused_from, ", "),
+                            refused_from.size() == 1 ? "it" : "them", said,
                             no_routes ? fmt::format(" (Ip6InNoRoutes rose by {} meanwhile)", *no_routes)
                                       : std::string(" (Ip6InNoRoutes counts them)"),
                             passed_from.empty() ? std::string()
@@ -7248,7 +7282,7 @@ std::vector<std::string> decide_input_rules(std::vector<check_result>& checks, c
     c.note = note;
     c.data["refused_senders"] = refused_from;
     dropped.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"),
-                                  fmt::join(refused_from, ", "), name));
+                                  fmt::join(refused_from, ", "), text_name(name)));
   }
   return dropped;
 }
@@ -7357,7 +7391,7 @@ void reverse_path_arrivals(std::vector<check_result>& checks, const check_result
                   fmt::format("the reverse-path filter dropped datagrams during {} (TcpExtIPReversePathFilter "
                               "climbed), which it checks only on an interface where their group is joined, and this "
                               "join is the only one it may drop: {}'s datagrams come in on {}",
-                              during, subject.substr(0, arrow), subject.substr(on + 4)),
+                              during, subject.substr(0, arrow), text_name(subject.substr(on + 4))),
                   false);
 }
 
@@ -7440,7 +7474,9 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
   interface_names names;
   std::map<std::string, std::uint64_t> arrived;  // "G:P on IFACE": datagrams
   for (const auto& [k, c] : seen) {
-    arrived[fmt::format("{} on {}", core::endpoint(std::get<1>(k), std::get<2>(k)).to_string(), names.name(c.iface))] +=
+    // Shown only: the name as text (text_name keeps names apart, so the key still counts one interface's).
+    arrived[fmt::format("{} on {}", core::endpoint(std::get<1>(k), std::get<2>(k)).to_string(),
+                        text_name(names.name(c.iface)))] +=
         c.packets;
   }
   std::vector<std::string> heard;
@@ -7471,7 +7507,9 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
     const auto subject = fmt::format("{} on {}", who, iface);
     if (!said.insert(subject).second) continue;
     std::vector<std::string> why;
-    if (gone(p.iface.index)) why.push_back(fmt::format("{} was deleted during --listen (see the interface line)", iface));
+    if (gone(p.iface.index)) {
+      why.push_back(fmt::format("{} was deleted during --listen (see the interface line)", text_name(iface)));
+    }
     json data{{"group", group.to_string()}, {"port", r.port}, {"source", include ? json(source.to_string()) : json(nullptr)},
               {"interface", iface}, {"packets", 0}, {"silent", true}};
     // What a packet socket on the join interface saw arrive of the group.
@@ -7484,7 +7522,7 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
     const auto comes_by = source_comes_in_by(p, checks);
     if (comes_by) {
       why.push_back(fmt::format("the join of {} is on {}, and {}'s datagrams come in by {}", r.group.to_string(),
-                                iface, source.to_string(), *comes_by));
+                                text_name(iface), source.to_string(), text_name(*comes_by)));
     }
     if (tap != taps.end() && !tap->seen.from.empty()) {
       const auto taken = spec_sources(plan, group, r.port);
@@ -7506,16 +7544,16 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
       if (include && mine > 0) {
         why.push_back(fmt::format("a packet socket on {} saw {} from {} arrive there, and no socket got them (the "
                                   "lines above say what drops them)",
-                                  iface, count_text(mine, "datagram", "datagrams"), source.to_string()));
+                                  text_name(iface), count_text(mine, "datagram", "datagrams"), source.to_string()));
       } else if (include && strangers > 0 && !comes_by) {
         other_sources = fmt::format("{}", fmt::join(unknown, ", "));
         data["other_sources"] = unknown;
         why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there, all from {}, none from {}: the "
                                   "sender sends from another address than the spec's source",
-                                  iface, count_text(others, "datagram", "datagrams"), endpoint,
+                                  text_name(iface), count_text(others, "datagram", "datagrams"), endpoint,
                                   fmt::join(from, ", "), source.to_string()));
       } else if (include && others > 0) {
-        why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {}, none from {}", iface,
+        why.push_back(fmt::format("a packet socket on {} saw {} of {} arrive there from {}, none from {}", text_name(iface),
                                   count_text(others, "datagram", "datagrams"), endpoint, fmt::join(from, ", "),
                                   source.to_string()));
       }
@@ -7545,9 +7583,9 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
                                                "crosses every router: mcast-send --ttl); mcast-recv doctor --listen "
                                                "{} {} checks this spec alone",
                                                endpoint, include ? " from " + source.to_string() : std::string(),
-                                               iface, s.listen, spec_argument(*p.m));
+                                               text_name(iface), s.listen, spec_argument(*p.m));
     checks.push_back({"listen", subject, check_status::fail,
-                      fmt::format("nothing arrived for {} on {} in {} s, while {} did{}{}", who, iface, s.listen,
+                      fmt::format("nothing arrived for {} on {} in {} s, while {} did{}{}", who, text_name(iface), s.listen,
                                   heard_text, why.empty() ? "" : ": ", fmt::join(why, "; ")),
                       "", data, std::move(note)});
   }
@@ -7600,7 +7638,7 @@ std::vector<std::string> local_fail_lines(const std::vector<check_result>& check
   for (const auto& c : checks) {
     if (c.status != check_status::fail || is_harmless(c)) continue;
     std::string name;
-    if (c.check == "interface") name = "interface " + c.subject;
+    if (c.check == "interface") name = fmt::format("interface {}", text_name(c.subject));  // shown: as text
     if (c.check == "firewall") name = "firewall";
     if (!name.empty() && std::ranges::find(out, name) == out.end()) out.push_back(std::move(name));
   }
@@ -7781,7 +7819,7 @@ void renames_said(const std::vector<renamed_link>& renamed, const std::vector<de
                    fmt::format("renamed {} during --listen, {:.1f} s into its {} s (index {}): the kernel keeps its "
                                "memberships (by index), so nothing was lost by it; the lines here name it {}, its "
                                "name when the doctor joined",
-                               r.to, r.at, listen, r.index, r.from),
+                               text_name(r.to), r.at, listen, r.index, text_name(r.from)),
                    "", json{{"index", r.index}, {"renamed_to", r.to}, {"renamed_after_s", r.at}},
                    fmt::format("a run or the doctor names it -i {} now (-i {} finds no interface)", shell_quoted(r.to),
                                shell_quoted(r.from))};
@@ -7901,8 +7939,8 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
     std::vector<std::string> parts;
     std::vector<std::string> heard_links;
     for (const auto& [name, n] : per_link) {
-      parts.push_back(n > 0 ? fmt::format("{} on {}", count_text(n, "datagram", "datagrams"), name)
-                            : fmt::format("none on {}", name));
+      parts.push_back(n > 0 ? fmt::format("{} on {}", count_text(n, "datagram", "datagrams"), text_name(name))
+                            : fmt::format("none on {}", text_name(name)));
       out.per_link[g.to_string()][name] = n;
       if (n > 0) heard_links.push_back(name);
     }
@@ -7912,7 +7950,8 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
       for (const auto& [name, n] : list) {
         if (n == 0) continue;
         any = true;
-        parts.push_back(fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"), src.to_string(), name));
+        parts.push_back(
+            fmt::format("{} from {} on {}", count_text(n, "datagram", "datagrams"), src.to_string(), text_name(name)));
         if (std::ranges::find(heard_links, name) == heard_links.end()) heard_links.push_back(name);
       }
       if (!any) {
@@ -7948,7 +7987,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
       }
       if (!heard) {
         c.message += fmt::format("; --listen joined it on each link to see ({}) and none heard it in {} s",
-                                 fmt::join(links_of_g, ", "), s.listen);
+                                 names_text(links_of_g), s.listen);
         c.data["heard_on"] = json::array();
         break;
       }
@@ -7979,12 +8018,12 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
         std::vector<std::string> others;
         for (const auto& [name, n] : per_link) {
           if (name == best || n == 0) continue;
-          others.push_back(fmt::format("heard on {} too ({}): {}", name, count_text(n, "datagram", "datagrams"),
+          others.push_back(fmt::format("heard on {} too ({}): {}", text_name(name), count_text(n, "datagram", "datagrams"),
                                        named(name)));
         }
         if (!refusing) c.fix = route_through(best);
         c.note = fmt::format("{}they come in on {} (--listen heard them there); {}or name the interface: {}{}{}",
-                             refusing ? c.note + "; " : std::string(), best,
+                             refusing ? c.note + "; " : std::string(), text_name(best),
                              refusing ? fmt::format("once the refusing route is gone, {}; ", route_through(best))
                                       : std::string(),
                              named(best), others.empty() ? "" : "; ", fmt::join(others, "; "));
@@ -8007,7 +8046,7 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
         if (!refusing) c.fix = route_through(*to.begin());
         c.note = fmt::format("{}the sources' datagrams come in on {} (--listen heard them there); or name the "
                              "interface: {}",
-                             refusing ? c.note + "; " : std::string(), *to.begin(), named(*to.begin()));
+                             refusing ? c.note + "; " : std::string(), text_name(*to.begin()), named(*to.begin()));
         c.data.erase("per_source");
       } else {
         c.fix = placed;
@@ -8378,8 +8417,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       arrived_on_join(checks, fmt::format("{} -> {} on {}", r.source->to_string(), r.group.to_string(), a.iface),
                       fmt::format("a packet socket on {} saw {} from {} arrive during --listen, and no socket got "
                                   "them: they come in on {}",
-                                  a.iface, count_text(a.arrived, "datagram", "datagrams"), r.source->to_string(),
-                                  a.iface),
+                                  text_name(a.iface), count_text(a.arrived, "datagram", "datagrams"),
+                                  r.source->to_string(), text_name(a.iface)),
                       false);
     }
   }
@@ -8594,7 +8633,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           if (l == nullptr) continue;
           heard_on.emplace(std::get<0>(k), l->name);
           heard_text.push_back(fmt::format("{} from {} on {}", count_text(e.packets, "datagram", "datagrams"),
-                                           std::get<0>(k).to_string(), l->name));
+                                           std::get<0>(k).to_string(), text_name(l->name)));
         }
         const auto where = pinned(snap, r.group, [&](const membership& o) -> std::optional<std::string> {
           if (o.request.group != r.group || o.iface.index != 0) return std::nullopt;
@@ -8621,9 +8660,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                  text_name(p.iface.name.view()), s.listen,
                                  heard_text.empty() ? fmt::format("{} on {}", count_text(best->heard, "datagram",
                                                                                          "datagrams"),
-                                                                  best->name)
+                                                                  text_name(best->name))
                                                     : fmt::format("{}", fmt::join(heard_text, ", ")),
-                                 fmt::join(to.empty() ? std::set<std::string>{best->name} : to, ", "));
+                                 to.empty() ? text_name(best->name)
+                                            : names_text(std::vector<std::string>(to.begin(), to.end())));
         c.fix = placed_command(line, where);
         if (!moved.empty()) {
           c.note = fmt::format("or the spec{} {} alone, the other specs as they are", moved.size() == 1 ? "" : "s",
@@ -8632,7 +8672,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.data["arrive_interface"] = to.size() == 1 ? *to.begin() : best->name;
         for (const auto& t : to.empty() ? std::set<std::string>{best->name} : to) {
           elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                          r.group.to_string(), text_name(p.iface.name.view()), t));
+                                          r.group.to_string(), text_name(p.iface.name.view()), text_name(t)));
         }
         continue;
       }
@@ -8662,7 +8702,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (came_here) {
           c.message += fmt::format("; --listen: they came in on {} (a packet socket there saw them), the join's "
                                    "interface, and {} too (another link to the same LAN): see the listen line",
-                                   text_name(p.iface.name.view()), best->name);
+                                   text_name(p.iface.name.view()), text_name(best->name));
           continue;
         }
         auto moved = *p.m;
@@ -8671,7 +8711,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
                                  "other links too to see): the sender is on {}'s side",
                                  text_name(p.iface.name.view()), s.listen, count_text(best->heard, "datagram", "datagrams"),
-                                 best->name, best->name);
+                                 text_name(best->name), text_name(best->name));
         c.fix = moved_run(line, *p.m, best->name);
         // A route for every group moves the others too: offered only when
         // this group is all the command line has, else a route of this
@@ -8688,7 +8728,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                             r.group.to_string(), shell_quoted(best->name));
         c.data["arrive_interface"] = best->name;
         elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
-                                        r.group.to_string(), text_name(p.iface.name.view()), best->name));
+                                        r.group.to_string(), text_name(p.iface.name.view()), text_name(best->name)));
         continue;
       }
       // An any-source join named on another interface than the route's:
@@ -8733,7 +8773,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       c.message += fmt::format("; --listen heard none of them on {} in {} s", text_name(p.iface.name.view()), s.listen);
       c.note = c.note.substr(0, c.note.find("; keep "));  // --listen has shown it
       elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", r.group.to_string(),
-                                      text_name(p.iface.name.view()), c.data.value("arrive_interface", "")));
+                                      text_name(p.iface.name.view()), text_name(c.data.value("arrive_interface", ""))));
     }
   }
   const auto firewall_dropped = decide_source_rules(checks, snap, plan, taps);
@@ -8770,14 +8810,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto link = netlink::link_by_index(p.iface.index);
       const std::uint32_t mtu = link ? link->mtu : 0;  // 0: not known
       const auto counts = fmt::format("RX dropped {}, receive errors {}", dropped, errors);
-      link_drops.push_back(fmt::format("{} counted {} meanwhile", name, counts));
+      link_drops.push_back(fmt::format("{} counted {} meanwhile", text_name(name), counts));
       checks.push_back(
           {"interface", name, check_status::fail,
            fmt::format("{} during --listen, while {}'s own counters rose ({}: ip -s link show dev {}): frames the "
                        "interface dropped before IP, most often datagrams larger than its MTU{}",
                        seen.empty() ? "nothing arrived"
                                     : "nothing but mcast-send's END markers (header-only, small) arrived",
-                       name, counts, shell_quoted(name), mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
+                       text_name(name), counts, shell_quoted(name), mtu != 0 ? fmt::format(" ({})", mtu) : std::string()),
            mtu != 0 && mtu < 1500 ? fmt::format("ip link set dev {} mtu 1500", shell_quoted(name)) : std::string(),
            {{"rx_dropped", dropped}, {"rx_errors", errors}, {"mtu", mtu != 0 ? json(mtu) : json(nullptr)}},
            fmt::format("mcast-recv doctor --size BYTES {} compares the sender's datagram size with the MTU and "
@@ -8805,7 +8845,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       }
       const auto back = route_back(*r.source, p.iface.index);
       if (back && !back->gateway && back->type == 1 && back->iface.index == p.iface.index) {
-        const auto text = fmt::format("{} ({})", r.source->to_string(), p.iface.name.view());
+        const auto text = fmt::format("{} ({})", r.source->to_string(), text_name(p.iface.name.view()));
         if (std::ranges::find(on_link, text) == on_link.end()) on_link.push_back(text);
         continue;
       }
@@ -8838,7 +8878,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           if (where.empty() && p.iface.index == t.seen.index) where = std::string(p.iface.name.view());
         }
         other_port.push_back(fmt::format("{} of {} came in on {} for the port {}, not {}",
-                                         count_text(n, "datagram", "datagrams"), t.seen.group.to_string(), where,
+                                         count_text(n, "datagram", "datagrams"), t.seen.group.to_string(), text_name(where),
                                          wrong, t.seen.port));
         if (n <= most_other) continue;
         most_other = n;
@@ -8860,8 +8900,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     for (const auto& c : checks) {
       if (c.check == "route" && c.data.value("undecided", false) && c.data.contains("heard_on_route_interface") &&
           c.data["heard_on_route_interface"] == 0) {
-        neither.push_back(fmt::format("{} on {} nor on {}", c.subject, c.data.value("join_interface", ""),
-                                      c.data.value("route_interface", "")));
+        neither.push_back(fmt::format("{} on {} nor on {}", text_name(c.subject),
+                                      text_name(c.data.value("join_interface", "")),
+                                      text_name(c.data.value("route_interface", ""))));
       }
     }
     // Exclude joins whose interface saw datagrams of the group and port
@@ -8894,7 +8935,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       if (!only) continue;
       excluded_only.push_back(fmt::format("{} of {}:{} came in on {}, all from {}, which the spec {} excludes",
                                           count_text(n, "datagram", "datagrams"), t.seen.group.to_string(),
-                                          t.seen.port, where, fmt::join(from, ", "), fmt::join(specs, " ")));
+                                          t.seen.port, text_name(where), fmt::join(from, ", "), names_text(specs, " ")));
     }
     // Include joins whose interface saw the group's datagrams come in from
     // other sources only: the sender's address is not the spec's (trial15o F2).
@@ -8956,7 +8997,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       for (const auto& d : deleted) {
         names.push_back(fmt::format(
             "{} {} during --listen",
-            d.renamed_from.empty() ? d.name : fmt::format("{} (renamed {})", d.renamed_from, d.name), gone_how(d)));
+            d.renamed_from.empty() ? text_name(d.name)
+                                   : fmt::format("{} (renamed {})", text_name(d.renamed_from), text_name(d.name)),
+            gone_how(d)));
       }
       why = fmt::format("; {}, and the memberships here with {} (see the interface line)", fmt::join(names, ", "),
                         names.size() == 1 ? "it" : "them");
@@ -8964,7 +9007,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     } else if (std::ranges::any_of(news.lost, [](const lost_addresses& x) { return x.none_left; })) {
       std::vector<std::string> names;
       for (const auto& x : news.lost) {
-        if (x.none_left) names.push_back(fmt::format("{} (its last {} address)", x.name, x.v4 ? "IPv4" : "IPv6"));
+        if (x.none_left) {
+          names.push_back(fmt::format("{} (its last {} address)", text_name(x.name), x.v4 ? "IPv4" : "IPv6"));
+        }
       }
       why = fmt::format("; {} lost during --listen (see the interface line)", fmt::join(names, ", "));
       note = "the interface line says what happened: nothing here says anything of the sender";
@@ -9040,8 +9085,8 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       std::vector<std::string> said;
       for (const auto& e : joined_other) {
         said.push_back(fmt::format("the host joined {} on {} for another socket, not on {}, the join interface",
-                                   e.join->m->request.group.unmap().to_string(), fmt::join(e.where, ", "),
-                                   e.join->iface.name.view()));
+                                   e.join->m->request.group.unmap().to_string(), names_text(e.where),
+                                   text_name(e.join->iface.name.view())));
       }
       why = fmt::format("; the kernel ignored {} multicast datagrams meanwhile for want of a socket to take them "
                         "(Udp IgnoredMulti; namespace-wide), and {}: the sender's datagrams most likely come in "
@@ -9051,7 +9096,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       const auto& first = joined_other.front();
       fix = moved_run(members_of(plan), *first.join->m, first.where.front());
       note = fmt::format("the fix joins where they come in (tcpdump -ni {} udp and dst host {} shows them there)",
-                         first.where.front(), first.join->m->request.group.unmap().to_string());
+                         shell_quoted(first.where.front()), first.join->m->request.group.unmap().to_string());
     } else if (ignored > 0 && !rp_ours && csum == 0) {
       std::set<std::string> groups;
       for (const auto& p : plan) groups.insert(p.m->request.group.unmap().with_scope_id(0).to_string());
@@ -9109,7 +9154,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                            "({}), and none heard them: the sender, its TTL (a sender behind a router needs a TTL "
                            "above 1, and mcast-send's default is 1) or a router that does not forward the group here "
                            "are the suspects{}",
-                           fmt::join(unrouted.links, ", "), unrouted_why);
+                           names_text(unrouted.links), unrouted_why);
       }
       if (!neither.empty()) {
         why += fmt::format("; no interface heard them ({}, the group's route's, where the doctor joined too): the "
@@ -9188,11 +9233,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       status = check_status::fail;
       status_why = fmt::format("; heard only on {}, where the doctor joined the group too, on a probe socket{}: the "
                                "join on {} heard none of them (see the route and source_route lines)",
-                               names.name(c.iface),
+                               text_name(names.name(c.iface)),
                                group.is_v4() ? std::string()
                                              : " (an IPv6 socket joined to a group takes its datagrams from every "
                                                "interface this host joined it on)",
-                               fmt::join(joins, ", "));
+                               names_text(joins));
     }
     // Fewer than a packet socket saw come in there: the rest was dropped
     // on this host, before any socket (trial15o F5: `udp length > 100 drop`
@@ -9205,7 +9250,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       status = c.packets == c.ends ? check_status::fail : check_status::warn;
       status_why = fmt::format("; a packet socket on {} saw {} arrive, so {} came in and reached no socket: dropped "
                                "on this host{}",
-                               a->iface, count_text(a->arrived, "datagram", "datagrams"),
+                               text_name(a->iface), count_text(a->arrived, "datagram", "datagrams"),
                                count_text(a->lost(), "datagram", "datagrams"),
                                firewall_some ? " (see the firewall line)" : "");
     }
@@ -9216,7 +9261,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     if (const auto* heard_link = snap.link_by_index(c.iface); heard_link != nullptr && heard_link->kind == "bridge") {
       const auto w = way_in.find({group, port, src, c.iface});
       way = {{"port", w != way_in.end() ? json(w->second.first) : json(nullptr)}, {"bridge", heard_link->name}};
-      if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", w->second.first);
+      if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", text_name(w->second.first));
     }
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
@@ -9225,7 +9270,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                   c.ends == 0 ? std::string()
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
-                                  ttl, names.name(c.iface), way_text, c.largest,
+                                  ttl, text_name(names.name(c.iface)), way_text, c.largest,
                                   gap, c.ttl_min <= 1 ? ttl_one_hint : "", status_why),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
@@ -9294,9 +9339,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       // without the reports' sources: a static route): "works on one link"
       // would contradict what was heard (trial15i L8).
       std::vector<std::string> parts;
-      if (!heard.empty()) parts.push_back(fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), name));
+      if (!heard.empty()) parts.push_back(fmt::format("--listen heard {} on {}", fmt::join(heard, ", "), text_name(name)));
       if (!seen_only.empty()) {
-        parts.push_back(fmt::format("a packet socket on {} saw {}'s datagrams come in", name, fmt::join(seen_only, ", ")));
+        parts.push_back(
+            fmt::format("a packet socket on {} saw {}'s datagrams come in", text_name(name), fmt::join(seen_only, ", ")));
       }
       heard.insert(heard.end(), seen_only.begin(), seen_only.end());
       std::vector<std::string> routed;
@@ -9559,7 +9605,7 @@ void moved_join_firewall(const netlink::snapshot& snap, const std::vector<planne
     std::set<std::string> where;
     for (const auto& q : moved) where.insert(std::string(q.iface.name.view()));
     e.message = fmt::format("on {}, where the route line's fix moves the join (checked for it too): {}",
-                            fmt::format("{}", fmt::join(where, ", ")), e.message);
+                            names_text(std::vector<std::string>(where.begin(), where.end())), e.message);
     e.data["moved_join"] = true;
     checks.push_back(std::move(e));
   }

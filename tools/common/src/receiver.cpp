@@ -1456,8 +1456,9 @@ void receive_session::summary() {
     const auto& [group, port, index] = at;
     json o{{"group", group.to_string()}, {"port", port}, {"interface", iface(index)}, {"packets", n.packets},
            {"bytes", n.bytes}, {"end_markers", n.end_markers}};
+    // Said in text (the summary's lines, the silent channels' verdicts): the name as text (issue #16).
     const auto where = fmt::format("{} on {}", core::endpoint(group, port).to_string(),
-                                   o["interface"]["name"].is_string() ? o["interface"]["name"].get<std::string>()
+                                   o["interface"]["name"].is_string() ? text_name(o["interface"]["name"].get<std::string>())
                                                                       : std::string("-"));
     const auto datagrams = other_interface_text(n);
     elsewhere_of[{o["group"].get<std::string>(), port}].push_back(fmt::format("{} ({})", where, datagrams));

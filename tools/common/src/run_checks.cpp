@@ -32,6 +32,17 @@ std::string_view start_warning_code(const check_result& c) noexcept { return c.c
 
 namespace {
 
+// Names from outside (interfaces, check subjects that hold one) as prose
+// shows them: each through text_name, joined by ", " (issue #16).
+std::string names_text(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += text_name(n);
+  }
+  return out;
+}
+
 // The membership a source_route subject ("SOURCE -> GROUP on IFACE") is
 // about, joined without -i or %IFACE; null when none.
 const membership* member_of_subject(const std::vector<membership>& members, const std::string& subject) {
@@ -150,13 +161,13 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
                                     shell_quoted("net.ipv4.conf." + key + ".rp_filter"),
                                     all_strict ? fmt::format(" (conf/all is 1 and stays: the kernel applies the larger "
                                                              "of conf/all and conf/{}, so 2 there is loose mode)",
-                                                             c.subject)
+                                                             text_name(c.subject))
                                                : std::string());
       out.warn_event(fmt::format("rp_filter {}: strict reverse-path filtering on {}: an any-source join's datagrams "
                                  "from a sender the route back does not lead to by {} are dropped before any socket "
                                  "(TcpExtIPReversePathFilter counts them) "
                                  "(note: {})",
-                                 c.subject, c.subject, c.subject, note),
+                                 text_name(c.subject), text_name(c.subject), text_name(c.subject), note),
                      "rp_filter", {{"subject", c.subject}, {"fix", nullptr}, {"note", note}});
       continue;
     }
@@ -183,14 +194,15 @@ std::vector<check_result> start_warnings(const std::vector<membership>& members,
       const auto note = fmt::format(
           "if nothing arrives, the join belongs on {}{}{}; mcast-recv doctor --listen SEC listens on both and says "
           "which{}",
-          back, conditional.empty() ? "" : ": ", conditional,
+          text_name(back), conditional.empty() ? "" : ": ", conditional,
           strict ? fmt::format("; should they come in on {}, strict rp_filter there drops them: the fix makes it loose",
-                               join)
+                               text_name(join))
                  : std::string());
       out.warn_event(fmt::format("source_route {}: joined on {}, where the group's route leads (no -i); the route "
                                  "back to {} leaves by {}{}: its datagrams come in on {} only if a router forwards "
                                  "the group there, which is not known before they arrive{} (note: {})",
-                                 text_name(c.subject), join, source, back, gateway.empty() ? "" : " via " + gateway, join,
+                                 text_name(c.subject), text_name(join), source, text_name(back),
+                                 gateway.empty() ? "" : " via " + gateway, text_name(join),
                                  strict ? " (fix: " + c.fix + ")" : std::string(), note),
                      "source_route",
                      {{"subject", c.subject},
@@ -578,7 +590,7 @@ void end_markers_only(const netlink::snapshot& snap, const std::vector<planned_j
                      "most drivers), counting it itself (a veth among its RX dropped, a NIC among its receive "
                      "errors: ip -s link show dev {}): a datagram of more than {} bytes from "
                      "a sender whose link MTU is larger",
-                     count_text(ends, "END marker", "END markers"), l->name, l->mtu,
+                     count_text(ends, "END marker", "END markers"), text_name(l->name), l->mtu,
                      small ? fmt::format(" (below Ethernet's usual {})", ethernet_mtu) : std::string(), dev,
                      l->mtu - header),
          small ? fmt::format("ip link set dev {} mtu {}", dev, ethernet_mtu) : std::string(),
@@ -666,7 +678,7 @@ std::vector<std::string> loss_hints(const std::vector<membership>& members,
     const auto& c = *r.first;
     out.push_back(fmt::format("mcast-recv: loss: a firewall rule of this host may drop some of them: {} {} {}: "
                               "{}{}",
-                              status_word(c.status), c.check, fmt::join(r.subjects, ", "), c.message,
+                              status_word(c.status), c.check, names_text(r.subjects), c.message,
                               c.fix.empty() ? std::string() : " (fix: " + c.fix + ")"));
   }
   return out;
@@ -983,7 +995,7 @@ void arrived_elsewhere_checks(
       if (g != group || port != r.port || index == 0 || index == p.iface.index) continue;
       const auto at = core::interface_ref::by_index(index);
       const auto name = at ? std::string(at->name.view()) : fmt::format("interface index {}", index);
-      where.push_back(fmt::format("{} on {}", other_interface_text(n), name));
+      where.push_back(fmt::format("{} on {}", other_interface_text(n), text_name(name)));
       if (const std::pair<std::uint64_t, std::uint64_t> here{n.packets, n.end_markers}; via.empty() || here > most) {
         most = here;
         via = name;
@@ -1000,14 +1012,15 @@ void arrived_elsewhere_checks(
         {"route", subject, check_status::fail,
          fmt::format("nothing arrived on {}, the join interface, while {} of {} came in on another "
                      "interface, where this run did not join it ({}): the sender's datagrams reach this host there",
-                     join, most.first > 0 ? "datagrams" : "END markers", core::endpoint(r.group, r.port).to_string(),
+                     text_name(join), most.first > 0 ? "datagrams" : "END markers",
+                     core::endpoint(r.group, r.port).to_string(),
                      fmt::join(where, ", ")),
          named ? moved_run(members_of(plan), *p.m, via) : std::string(),
          {{"join_interface", join}, {"arrived_interface", via}, {"arrived_packets", most.first}},
          fmt::format("the host joined the group on {} for another socket, and Linux gives an IPv6 socket a group's "
                      "datagrams from each interface the host joined it on: so they reached this run, set apart from "
                      "its channels (the summary's other_interface)",
-                     via)});
+                     text_name(via))});
   }
 }
 
@@ -1038,14 +1051,14 @@ void ignored_elsewhere_checks(const std::vector<planned_join>& plan, std::uint64
                      "of a socket to take them (Udp IgnoredMulti) and the host joined {} on {} for another socket, "
                      "where this run did not join it: the sender's datagrams most likely come in there, and Linux "
                      "gives an IPv4 socket a group's datagrams only from the interfaces it joined it on",
-                     join, count_text(ignored4, "multicast datagram", "multicast datagrams"), group,
-                     fmt::join(e.where, ", ")),
+                     text_name(join), count_text(ignored4, "multicast datagram", "multicast datagrams"), group,
+                     names_text(e.where)),
          // An interface gone since ("interface index N") has no name for -i.
          core::interface_ref::by_name(via) ? moved_run(members_of(plan), *p.m, via) : std::string(),
          {{"join_interface", join}, {"arrived_interface", via}, {"ignored_multi", ignored4}},
          fmt::format("tcpdump -ni {} udp and dst host {} shows them coming in there; the other socket's program "
                      "receives them, this run does not",
-                     via, group)});
+                     shell_quoted(via), group)});
   }
 }
 
@@ -1102,13 +1115,13 @@ run_verdict nothing_arrived_verdict(
                               "leaves by {}: either the sender is on {}'s side (its datagrams come in there) or "
                               "what should come in on {} did not (a sender behind a router with TTL 1, a router "
                               "that does not forward the group there); nothing here says which",
-                              join, c.subject, via, via, join);
+                              text_name(join), c.subject, text_name(via), text_name(via), text_name(join));
       // The specs name their interface already (%IFACE): no -i besides
       // (trial15i L10), and a real duration, not a placeholder.
       c.note = fmt::format("{}; should the sender be behind a router on {}'s side: its TTL above 1 (mcast-send "
                            "--ttl N, one more than the routers on the way); mcast-recv doctor --listen 5 {} "
                            "hears on both and says which",
-                           c.note, join, spec_arguments(members));
+                           c.note, text_name(join), spec_arguments(members));
     }
     // A rule of this host's firewall that drops the datagrams is a local
     // cause: its WARN and FAIL lines (OK and SKIP say nothing here).
@@ -1211,7 +1224,8 @@ run_verdict nothing_arrived_verdict(
       const std::string via(back->iface.name.view());
       auto alt = fmt::format("or its datagrams come in by {}, where the route back to {} leaves, not on the join "
                              "interface {}: there {}",
-                             via, r.source->to_string(), p.iface.name.view(), moved_run(members_of(plan), *p.m, via));
+                             text_name(via), r.source->to_string(), text_name(p.iface.name.view()),
+                             moved_run(members_of(plan), *p.m, via));
       if (std::ranges::find(other_side, alt) == other_side.end()) other_side.push_back(std::move(alt));
     }
   }
