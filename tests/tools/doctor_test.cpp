@@ -1174,6 +1174,36 @@ TEST(NetDoctor, WrongInterfaceForAnSsmSource) {
   EXPECT_EQ(lines[0]["data"]["source_subnet_interface"], "eth1") << d.r.output;
 }
 
+// #15 (trial t15z): two SSM specs of one source on eth1's subnet, an IPv4
+// and an IPv6 one of it too, joined on eth0 by the groups' route: every
+// spec gets its source_route FAIL (the second group of the source was not
+// checked), and every fix of the output names eth1 for each of them, so
+// any one pasted fixes them all (each moved only its own spec).
+TEST(NetDoctor, EverySsmSpecOfOneSourceIsCheckedAndEveryFixMovesThemAll) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::create({.lans = 2, .hosts = {{.lans = {0, 1}}, {.lans = {1}}}});
+  const auto& rx = (*net)[0];
+  rp_filter_off(rx, {"eth0"});
+  const auto port = std::to_string(free_port(rx));
+  const auto source = (*net)[1].v4().to_string();
+  const auto source6 = (*net)[1].v6().to_string();
+  const auto d = doctor(rx, {source + ",232.1.2.5:" + port, source + ",232.1.2.9:" + port,
+                             source6 + ",[ff3e::1:5]:" + port});
+  expect_verdict(d, "source_route", "FAIL", tools::exit_doctor_fail);
+  const auto lines = d.checks("source_route");
+  ASSERT_EQ(lines.size(), 3u) << d.r.output;
+  for (const auto& l : lines) {
+    EXPECT_EQ(l["status"], "FAIL") << d.r.output;
+    const auto fix = l["fix"].get<std::string>();
+    EXPECT_EQ(fix.rfind("mcast-recv -i eth1 ", 0), 0u) << fix;
+    EXPECT_NE(fix.find("232.1.2.5"), std::string::npos) << fix;
+    EXPECT_NE(fix.find("232.1.2.9"), std::string::npos) << fix;
+    EXPECT_NE(fix.find("ff3e::1:5"), std::string::npos) << fix;
+    EXPECT_EQ(fix.find("eth0"), std::string::npos) << fix;
+  }
+  EXPECT_EQ(d.verdict["fix"], lines[0]["fix"]) << d.r.output;
+}
+
 // #15 (trial h15y F1): the SSM source is an address of the receiver's own,
 // assigned on its other interface (eth1), that a sender on eth0's LAN uses.
 // The kernel drops a datagram from the link whose source is a local

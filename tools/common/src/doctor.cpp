@@ -1063,6 +1063,16 @@ placement_of pinned(const netlink::snapshot& snap, const core::ip_address& group
   const bool ambiguous = !group.is_v4() && default_v6_route_links(snap, group).size() > 1;
   return [&snap, group, first = std::move(first), ambiguous](const membership& o) -> std::optional<std::string> {
     if (auto to = first(o)) return to;
+    // Any include spec whose source is on a link's own subnet: its
+    // datagrams come in there, so every fix names that link for it, and
+    // each fix of one output pastes to one command line that fixes them
+    // all (trial t15z: two specs of one source, an IPv4 and an IPv6 one).
+    if (o.request.mode == filter::include && o.request.source) {
+      for (const auto& l : snap.links) {
+        if (l.is_loopback() || !l.is_up() || !l.is_multicast()) continue;
+        if (own_subnet(snap, l.index, *o.request.source)) return std::string(l.name);
+      }
+    }
     if (!ambiguous || o.request.group != group || o.iface.index != 0 || o.request.mode != filter::include ||
         !o.request.source) {
       return std::nullopt;
@@ -2203,7 +2213,8 @@ void unrouted_skips(const std::vector<planned>& plan, bool version, std::vector<
 
 void source_checks(const netlink::snapshot& snap, const std::vector<planned>& plan,
                    const std::vector<const membership*>& line, std::vector<check_result>& checks) {
-  std::set<std::pair<core::ip_address, std::uint32_t>> seen;
+  // Each channel on each join interface (a source's second group too).
+  std::set<std::tuple<core::ip_address, core::ip_address, std::uint32_t>> seen;
   std::set<std::uint32_t> rp_reported;
   for (const auto& p : plan) {
     const auto& m = *p.m;
@@ -2245,7 +2256,7 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       continue;
     }
     const auto& src = *m.request.source;
-    if (!seen.emplace(src, p.iface.index).second) continue;
+    if (!seen.emplace(src, m.request.group, p.iface.index).second) continue;
     // The join interface is part of the subject: a channel may be joined on two.
     const std::string subject =
         fmt::format("{} -> {} on {}", src.to_string(), m.request.group.to_string(), join_name);
