@@ -1780,7 +1780,12 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
       std::vector<std::string> named_runs;
       if (guess) {
         for (const auto& c : candidates) {
-          named_runs.push_back(group_moved_run(line, g, c));
+          // The other specs' links too (pinned(): an include source's own
+          // link), so the command pasted joins every spec (trial t15z).
+          named_runs.push_back(placed_command(line, pinned(snap, g, [&g, &c](const membership& o) -> std::optional<std::string> {
+                                                if (o.request.group == g && o.iface.index == 0) return c;
+                                                return std::nullopt;
+                                              })));
           const auto deletes = refusing && refused->fix.rfind(" && ") != std::string::npos
                                    ? refused->fix.substr(0, refused->fix.rfind(" && ")) + " && "
                                    : std::string();
