@@ -574,6 +574,49 @@ TEST(ReceivePayload, AnUndecidedRtpRestartIsReportedAsRtpUndecided) {
       << out;
 }
 
+// Trial t20z 4: --max-loss over a run whose only numbers were an RTP
+// stream's undecided restart said "(no datagram had a sequence number)"
+// and "--payload names the protocols it reads": its numbers were read,
+// and RTP is read without --payload; they were not trusted.
+TEST(ReceivePayload, MaxLossOverAnUndecidedRtpRestartSaysItsNumbersWereNotTrusted) {
+  const auto undecided = [](batch& b) {
+    std::int64_t at = t0_ns;
+    for (const std::uint16_t seq : std::initializer_list<std::uint16_t>{1, 2, 3, 5000, 5001, 5002}) {
+      b.add(sender_a, rtp(seq, std::uint32_t{seq} * 900u), at);
+      at += 10'000'000;
+    }
+    return std::ref(b);
+  };
+  fixture f;
+  f.settings.max_loss = 1;
+  f.settings.json_output = false;
+  f.start();
+  batch b;
+  f.feed(undecided(b));
+  f.now += 1s;
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), tools::exit_loss);
+  const auto err = f.err.str();
+  EXPECT_NE(err.find("could not be checked: 6 datagrams carried no sequence number mcast-recv knows or trusts, 6 of "
+                     "them of RTP streams whose numbers jumped"),
+            std::string::npos)
+      << err;
+  EXPECT_EQ(err.find("--payload names"), std::string::npos) << "RTP is read without --payload: " << err;
+  EXPECT_EQ(err.find("no datagram had a sequence number)"), std::string::npos) << err;
+  EXPECT_NE(err.find("(no datagram had a sequence number mcast-recv could trust)"), std::string::npos) << err;
+  // With datagrams of no protocol it knows beside them, the hint stays.
+  fixture g;
+  g.settings.max_loss = 1;
+  g.settings.json_output = false;
+  g.start();
+  batch c;
+  g.feed(undecided(c).get().add(sender_b, bytes(20, std::byte{0x55})));
+  g.now += 1s;
+  g.session->summary();
+  EXPECT_EQ(g.session->finish(), tools::exit_loss);
+  EXPECT_NE(g.err.str().find("--payload names the protocols it reads"), std::string::npos) << g.err.str();
+}
+
 TEST(ReceivePayload, RtpJitterUsesThePayloadTypesClockOrRtpClock) {
   // Transit 0 then 2 ms: D = 2 ms, J = D / 16 = 125 us, whatever the clock.
   for (const auto& [pt, clock, per_10ms] : {std::tuple<int, std::uint32_t, std::uint32_t>{0, 0, 80},
