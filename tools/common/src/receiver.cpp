@@ -1497,7 +1497,12 @@ void receive_session::summary() {
     silent_text = std::move(report.text);
     if (silent_event.is_array()) {
       for (const auto& e : silent_event) {
-        diagnosis_of.try_emplace(channel_name(e), json_text(e.value("checked", false)) + json_text(e["causes"]));
+        // Its group's name marked, as the paragraphs mark it: each group of
+        // a range is checked alike and named in its own causes.
+        const auto group = e["group"].is_string() ? e["group"].get<std::string>() : std::string();
+        diagnosis_of.try_emplace(channel_name(e), group_mentions(json_text(e.value("checked", false)) +
+                                                                     json_text(e["causes"]),
+                                                                 group, "\x02"));
       }
     }
   }

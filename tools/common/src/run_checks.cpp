@@ -55,6 +55,8 @@ const membership* member_of_subject(const std::vector<membership>& members, cons
   return nullptr;
 }
 
+}  // namespace
+
 // Each whole mention of the address `group` in `text` (not a part of a
 // longer address: ff15::1 in ff15::12c, 239.1.1.1 in 239.1.1.10) as
 // `with`. Findings about a group name it where one about each of a range
@@ -88,6 +90,8 @@ std::string group_mentions(std::string text, const std::string& group, std::stri
   out.append(text, copied, std::string::npos);
   return out;
 }
+
+namespace {
 
 // Where a finding's text names its group: replaced by this mark, the
 // findings of a range of groups compare equal.

@@ -575,4 +575,11 @@ struct joined_elsewhere {
 /// IPv6's. Errors: route_to's.
 [[nodiscard]] result<netlink::route> route_back(const core::ip_address& source, std::uint32_t join);
 
+/// `text` with each whole mention of the address `group` (its text form;
+/// not a part of a longer address: ff15::1 in ff15::12c, 239.1.1.1 in
+/// 239.1.1.10) as `with`: a finding about each group of a range says the
+/// same once its group is marked so (the silent groups' paragraphs and
+/// summary lines go by it).
+[[nodiscard]] std::string group_mentions(std::string text, const std::string& group, std::string_view with);
+
 }  // namespace mcnet::tools
