@@ -669,6 +669,59 @@ TEST(ReceiveSession, AStreamStalledAtTheEndWithoutAnEndFailsMaxLossAsUnknown) {
   }
 }
 
+// Trial t16z (issue #16, HIGH): a feed whose tail and END markers were lost,
+// then ONE forged END with its sender id: one of 2^64-1 (claims nothing),
+// one at or below the highest number seen (ends nothing), one of another
+// session (a stray), each after the stall or among the datagrams. An END
+// not believed is not the stream's end: the stall at the end stays, and
+// --max-loss fails as unknown. A believed END (the highest + 1) ends it.
+TEST(ReceiveSession, AnEndNotBelievedDoesNotEndAStalledStream) {
+  struct forged {
+    const char* name;
+    std::uint32_t session;
+    std::uint64_t count;
+    bool before_stall;
+    bool believed;
+  };
+  for (const auto& c : {forged{"far", 1, UINT64_MAX, false, false}, forged{"far early", 1, UINT64_MAX, true, false},
+                        forged{"low", 1, 5, false, false}, forged{"highest", 1, 19, false, false},
+                        forged{"other session", 2, UINT64_MAX, false, false},
+                        forged{"other session, near", 2, 20, false, false}, forged{"near", 1, 20, false, true}}) {
+    fixture f;
+    f.settings.max_loss = 1;
+    f.start();
+    batch b;
+    for (std::uint64_t i = 0; i < 20; ++i) b.add(sender_a, i);
+    batch end;
+    end.session_id = c.session;
+    end.add(sender_a, c.count, group, true);
+    f.feed(b);
+    if (c.before_stall) f.feed(end);
+    for (int i = 0; i < 40; ++i) {
+      f.now += 50ms;
+      (void)f.session->tick();
+    }
+    if (!c.before_stall) f.feed(end);
+    f.now += 50ms;
+    (void)f.session->tick();
+    f.session->summary();
+    const int code = f.session->finish();
+    const auto all = f.err.str() + f.out.str();
+    if (c.believed) {
+      EXPECT_EQ(code, 0) << c.name << all;
+      EXPECT_EQ(all.find("stalled at the end"), std::string::npos) << c.name << all;
+    } else {
+      EXPECT_EQ(code, tools::exit_loss) << c.name << all;
+      EXPECT_NE(all.find(": stalled at the end, silent for the last "), std::string::npos) << c.name << all;
+      EXPECT_NE(all.find("--max-loss 1% could not be checked: 1 stream stopped before the end of the run without an "
+                         "END marker ("),
+                std::string::npos)
+          << c.name << all;
+      EXPECT_EQ(f.session->failure_code(), std::optional<std::string>("loss_unknown")) << c.name << all;
+    }
+  }
+}
+
 // trial t20y L1: the "stalled at the end" line of an mcnet flow without
 // its END said "(--max-loss fails as loss_unknown)" without --max-loss, and
 // with one whose limit the loss measured already passes, where the run

@@ -1015,7 +1015,12 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     const auto a = table_.add(group, port, source, payload, arrival, m.info.hop_limit, m.info.traffic_class,
                               m.info.interface_index, m.peer.port());
     if (!a.is_end()) ++total_;
-    if (auto c = stalls_.arrival({source, group, port}, read_at, a.is_end())) report_stall(*c);
+    // An END that ends nothing (a stray, another session's, one its tracker
+    // did not believe) is neither a datagram of the flow nor its end: a
+    // stall stays a stall, its tail unknown (trial t16z).
+    if (!a.end_refused) {
+      if (auto c = stalls_.arrival({source, group, port}, read_at, a.is_end())) report_stall(*c);
+    }
     std::optional<line_place> place;
     if (lines_) place = lines_->place_of(group, port);
     if (place && !lines_->offer(place->line, a, arrival.time_since_epoch().count(), place->position) &&

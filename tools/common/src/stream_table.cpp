@@ -1443,7 +1443,10 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
         // evicted is that stream's repeat, and its counts are final; one of
         // a stream the table had no room for is that stream's (trial20o H1:
         // 3 ENDs of 100 untracked datagrams read "of streams never seen").
-        if (!ended_before(key) && !untracked_before(key)) stray_end(key, interface_index);
+        if (!ended_before(key) && !untracked_before(key)) {
+          stray_end(key, interface_index);
+          out.end_refused = true;
+        }
         return out;
       }
       // The header says how long its datagram is: one that disagrees was
@@ -1469,24 +1472,30 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           ++s->length_errors;
           ++s->end_length_errors;
           out.length_error = true;
+          out.end_refused = true;
           return out;
         }
         // An END before any number of the stream was counted (its datagrams
         // so far all length errors) has nothing to end: with the tracker's
         // count from 0 it let one far number claim up to 2^63 lost
         // (trial16d 6: a forged length error, an END, a far number).
-        if (!s->sequence.started()) return out;
+        if (!s->sequence.started()) {
+          out.end_refused = true;
+          return out;
+        }
         // An END far past what the stream's pace allows is not the
         // stream's count (trial t16u H3): not given to the tracker; beside
         // ENDs within it, a second sender (conflict_of()).
         if (end_beyond_pace(*s, header->sequence, arrival)) {
           ++s->senders.far_ends;
+          out.end_refused = true;
           return out;
         }
         ++s->senders.near_ends;
         s->sequence.pace_limit(pace_ahead(*s, s->last_packet, arrival));
         track(*s, {sequence_input::kind::end, header->sequence, 0});
         s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
+        out.end_refused = !s->ended;
         return out;
       }
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
@@ -1540,7 +1549,10 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
         out.end = true;
         // An end of session alone is no stream; an ended one's repeat, or an
         // untracked stream's, is its own.
-        if (!ended_before(key) && !untracked_before(key)) stray_end(key, interface_index);
+        if (!ended_before(key) && !untracked_before(key)) {
+          stray_end(key, interface_index);
+          out.end_refused = true;
+        }
         return out;
       }
       out.end = v->is_end_of_session();  // an untracked stream's own (find_or_make)
@@ -1554,12 +1566,14 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
         ++s->end_of_session;
         if (s->sequence.started() && end_beyond_pace(*s, v->sequence(), arrival)) {
           ++s->senders.far_ends;  // as mcnet's END (trial t16u H3)
+          out.end_refused = true;
           return out;
         }
         ++s->senders.near_ends;
         s->sequence.pace_limit(pace_ahead(*s, s->last_packet, arrival));
         track(*s, {sequence_input::kind::end, v->sequence(), 0});
         s->ended = s->sequence.ended();  // a forged END the tracker did not believe ends nothing
+        out.end_refused = !s->ended;
         return out;
       }
       count(*s, key, payload.size(), arrival, ttl, tos, interface_index);

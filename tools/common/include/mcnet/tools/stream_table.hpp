@@ -491,6 +491,13 @@ struct accounted {
   std::uint32_t ssrc = 0;  ///< ... and the RTP synchronization source
   std::optional<std::int64_t> latency_ns;        ///< arrival - send time, with an mcnet header
   bool end = false;        ///< an mcnet END or a MoldUDP64 end of session: accounted, not counted as a packet
+  /// An END (`end`) that ends nothing: of no stream here (a stray, another
+  /// session's), before the stream's first number, far past its pace, a
+  /// length error, or one its tracker did not believe (2^64 - 1, at or
+  /// below the highest number seen). Not its stream's end: the stall
+  /// watch leaves its flow as it was (trial t16z: one forged END made a
+  /// stream whose tail was lost read as ended, lost 0).
+  bool end_refused = false;
   bool malformed = false;  ///< refused by the parser of the protocol its source sends (counted in the raw stream)
   /// mcnet: the header's length field is not the datagram's size: counted
   /// in its mcnet stream (a packet, and stream::length_errors; an END is no
