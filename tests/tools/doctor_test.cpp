@@ -308,6 +308,28 @@ TEST(Doctor, NamesFromOutsideInTheReversePathLinesAreShownAsTextShowsThem) {
 // IFF_LOWER_UP (linux/if.h, which <net/if.h> must not meet): the carrier.
 constexpr std::uint32_t iff_lower_up = 1U << 16;
 
+// One IPv4 join of `group`:`port` on the link `index` named `name`, and
+// its plan, as the doctor's checks take them (the plan points into
+// `members`: keep the struct where it is made).
+struct one_join {
+  one_join(const char* group, std::uint16_t port, std::uint32_t index, const std::string& name) {
+    tools::membership m;
+    m.request.group = *core::ip_address::parse(group);
+    m.request.port = port;
+    m.iface.index = index;
+    m.request.interface_index = index;
+    members.push_back(m);
+    plan.resize(1);
+    plan[0].m = &members[0];
+    plan[0].iface.index = index;
+    plan[0].iface.name = *core::interface_name::make(name);
+  }
+  one_join(const one_join&) = delete;
+  one_join& operator=(const one_join&) = delete;
+  std::vector<tools::membership> members;
+  std::vector<tools::planned_join> plan;
+};
+
 TEST(Doctor, NamesFromOutsideInTheInterfaceLinesAreShownAsTextShowsThem) {
   const std::string odd = "q\\x\x1b\xff";
   const std::string shown = "q\\\\x\x1b\xff";
@@ -324,17 +346,8 @@ TEST(Doctor, NamesFromOutsideInTheInterfaceLinesAreShownAsTextShowsThem) {
   a.local = *core::ip_address::parse("10.77.90.2");
   a.prefix_length = 24;
   snap.addresses.push_back(a);
-  tools::membership m;
-  m.request.group = *core::ip_address::parse("239.77.90.1");
-  m.request.port = 5090;
-  m.iface.index = small.index;
-  m.request.interface_index = small.index;
-  const std::vector<tools::membership> members{m};
-  std::vector<tools::planned_join> plan(1);
-  plan[0].m = &members[0];
-  plan[0].iface.index = small.index;
-  plan[0].iface.name = *core::interface_name::make(odd);
-  const auto checks = tools::setup_checks(snap, plan, 1200);
+  const one_join join("239.77.90.1", 5090, small.index, odd);
+  const auto checks = tools::setup_checks(snap, join.plan, 1200);
   const auto mtu = std::ranges::find_if(checks, [](const tools::check_result& c) {
     return c.check == "interface" && c.data.contains("packet");
   });
@@ -385,17 +398,8 @@ TEST(Doctor, NamesFromOutsideInTheFirewallLinesAreShownAsTextShowsThem) {
   l.flags = IFF_UP | iff_lower_up | IFF_MULTICAST;
   l.mtu = 1500;
   snap.links.push_back(l);
-  tools::membership m;
-  m.request.group = *core::ip_address::parse("239.77.90.2");
-  m.request.port = 5091;
-  m.iface.index = l.index;
-  m.request.interface_index = l.index;
-  const std::vector<tools::membership> members{m};
-  std::vector<tools::planned_join> plan(1);
-  plan[0].m = &members[0];
-  plan[0].iface.index = l.index;
-  plan[0].iface.name = *core::interface_name::make(odd);
-  const auto checks = tools::firewall_checks(snap, plan, ruleset);
+  const one_join join("239.77.90.2", 5091, l.index, odd);
+  const auto checks = tools::firewall_checks(snap, join.plan, ruleset);
   const auto found = std::ranges::find_if(checks, [](const tools::check_result& x) { return x.data.contains("rule"); });
   ASSERT_NE(found, checks.end());
   const auto& c = *found;
