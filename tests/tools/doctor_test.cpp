@@ -6544,15 +6544,8 @@ TEST(NetDoctor, AJoinInterfaceMovedToAnotherNamespaceDuringListenIsNamedAndSaidM
   const auto& rx = (*net)[1];
   const auto spec = "239.255.90.82:" + std::to_string(free_port(rx));
   auto aside = test::netns::create();
-  // The namespace ids rx has (`ip netns list-id`): the move adds aside's.
-  const auto nsids = [&rx] {
-    std::set<int> ids;
-    const auto out = rx.exec({"ip", "netns", "list-id"}).standard_output;
-    for (auto at = out.find("nsid "); at != std::string::npos; at = out.find("nsid ", at + 5)) {
-      ids.insert(std::stoi(out.substr(at + 5)));
-    }
-    return ids;
-  };
+  // The namespace ids rx has: the move adds aside's.
+  const auto nsids = [&rx] { return test::tools::netns_ids(rx); };
   const auto before = nsids();
   const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "525AFFEF", [&] {
     std::this_thread::sleep_for(300ms);

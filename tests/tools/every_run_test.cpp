@@ -2121,15 +2121,8 @@ TEST(NetEveryRun, AJoinInterfaceBackWithItsOwnIndexEndsWithASummary) {
   const auto group = "239.255.93.42:" + std::to_string(free_port(rx));
   const auto index = rx.run([] { return ::if_nametoindex("eth0"); });
   auto aside = test::netns::create();  // empty: the index is free there, so the kernel keeps it
-  // The namespace ids rx has (`ip netns list-id`): the move adds aside's.
-  const auto nsids = [&rx] {
-    std::set<int> ids;
-    const auto out = rx.exec({"ip", "netns", "list-id"}).standard_output;
-    for (auto at = out.find("nsid "); at != std::string::npos; at = out.find("nsid ", at + 5)) {
-      ids.insert(std::stoi(out.substr(at + 5)));
-    }
-    return ids;
-  };
+  // The namespace ids rx has: the move adds aside's.
+  const auto nsids = [&rx] { return test::tools::netns_ids(rx); };
   const auto before = nsids();
   test::tools::receiver recv(rx, {"-i", "eth0", group});
   ASSERT_TRUE(recv.joined()) << recv.output();

@@ -30,6 +30,15 @@ std::uint16_t free_port(const host& h) {
   });
 }
 
+std::set<int> netns_ids(const host& h) {
+  std::set<int> ids;
+  const auto out = h.exec({"ip", "netns", "list-id"}).standard_output;
+  for (auto at = out.find("nsid "); at != std::string::npos; at = out.find("nsid ", at + 5)) {
+    ids.insert(std::stoi(out.substr(at + 5)));
+  }
+  return ids;
+}
+
 std::vector<json> json_lines(const std::string& text) {
   std::vector<json> out;
   std::istringstream in(text);

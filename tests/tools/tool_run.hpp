@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,10 @@ using json = nlohmann::json;
 
 /// A UDP port nobody uses in `h` (the namespace is private: no race with others).
 std::uint16_t free_port(const host& h);
+
+/// The namespace ids `h`'s namespace has for others (`ip netns list-id`):
+/// moving a link to a namespace adds one for it.
+std::set<int> netns_ids(const host& h);
 
 /// Every line of `text` that starts with '{', parsed (a parse error fails the test).
 std::vector<json> json_lines(const std::string& text);
