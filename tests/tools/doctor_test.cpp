@@ -452,6 +452,53 @@ TEST(Doctor, NamesFromOutsideInTheReversePathArrivalsAreShownAsTextShowsThem) {
       << c.message;
 }
 
+// Trial t15z (MEDIUM): force_mld_version=1, a join (its report an MLDv1
+// one), the doctor's fix pasted (0): the next doctor's join sent no report
+// it could count yet, and the totals, MLDv1 reports besides MLDv2 ones,
+// made it say "an MLDv1 querier was heard" where no query ever came. The
+// kernel falls back to MLDv1 only after an MLDv1 query or while forced:
+// with Icmp6InGroupMembQueries 0 those reports went out forced, and MLDv2
+// is in use. A query heard keeps the WARN (which version is not known),
+// saying what was counted; the reports of the join decide as before.
+TEST(Doctor, MldV1ReportsWithNoQueryHeardAreNoQueriersDoing) {
+  const tools::mld_reports forced_before{.v1 = 1, .v2 = 3, .queries = 0};
+  const auto none = tools::mld_judged("eth0", forced_before, nullptr, "");
+  EXPECT_EQ(none.version, 2) << none.why;
+  EXPECT_EQ(none.why.find("querier was heard"), std::string::npos) << none.why;
+  EXPECT_NE(none.why.find("heard no MLD query there"), std::string::npos) << none.why;
+  EXPECT_NE(none.why.find("went out while it was forced"), std::string::npos) << none.why;
+  EXPECT_EQ(none.data["mld_queries_heard"], 0);
+  // The same with the join's counters read before: nothing sent since.
+  const auto still = tools::mld_judged("eth0", forced_before, &forced_before, "the doctor's join");
+  EXPECT_EQ(still.version, 2) << still.why;
+  EXPECT_EQ(still.data["mldv1_reports_during"], 0);
+  // Only MLDv1 reports ever, no query: forced too, not "an MLDv1 querier on the link".
+  const auto only_v1 = tools::mld_judged("eth0", {.v1 = 2, .v2 = 0, .queries = 0}, nullptr, "");
+  EXPECT_EQ(only_v1.version, 2) << only_v1.why;
+  EXPECT_EQ(only_v1.why.find("an MLDv1 querier on the link"), std::string::npos) << only_v1.why;
+
+  // Queries heard: which version now is not known; the message says what it counted.
+  const auto queried = tools::mld_judged("eth0", {.v1 = 1, .v2 = 3, .queries = 2}, nullptr, "");
+  EXPECT_EQ(queried.version, 0) << queried.why;
+  EXPECT_NE(queried.why.find("and heard 2 MLD queries there"), std::string::npos) << queried.why;
+  EXPECT_EQ(queried.why.find("querier was heard"), std::string::npos) << queried.why;
+  EXPECT_NE(queried.why.find("which it sends now is not known"), std::string::npos) << queried.why;
+  EXPECT_EQ(tools::mld_judged("eth0", {.v1 = 2, .v2 = 0, .queries = 1}, nullptr, "").version, 1);
+  // No query counter to read (an older kernel): the totals as before.
+  EXPECT_EQ(tools::mld_judged("eth0", {.v1 = 1, .v2 = 3, .queries = std::nullopt}, nullptr, "").version, 0);
+
+  // The join's own reports decide, queries or none.
+  const tools::mld_reports after_v1{.v1 = 2, .v2 = 3, .queries = 1};
+  const auto v1 = tools::mld_judged("eth0", after_v1, &forced_before, "the doctor's join");
+  EXPECT_EQ(v1.version, 1) << v1.why;
+  EXPECT_NE(v1.why.find("the host sent 1 MLDv1 report on eth0 during the doctor's join"), std::string::npos)
+      << v1.why;
+  const auto v2 = tools::mld_judged("eth0", {.v1 = 1, .v2 = 4, .queries = 0}, &forced_before, "the doctor's join");
+  EXPECT_EQ(v2.version, 2) << v2.why;
+  EXPECT_NE(v2.why.find("during the doctor's join and no MLDv1 one"), std::string::npos) << v2.why;
+  EXPECT_EQ(tools::mld_judged("eth0", {.v1 = 0, .v2 = 4, .queries = 0}, nullptr, "").why, "") << "the default";
+}
+
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.
 TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
   const tools::check_result c{"route", "239.1.2.3", tools::check_status::fail, "no route",

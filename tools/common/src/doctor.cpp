@@ -2783,6 +2783,7 @@ std::optional<mld_reports> read_mld_reports(const std::string& iface) {
   while (in >> key >> value) {
     if (key == "Icmp6OutGroupMembResponses") out.v1 = value, v1 = true;
     if (key == "Icmp6OutMLDv2Reports") out.v2 = value, v2 = true;
+    if (key == "Icmp6InGroupMembQueries") out.queries = value;
   }
   if (!v1 || !v2) return std::nullopt;
   return out;
@@ -2800,66 +2801,90 @@ mld_report_counts read_mld_reports() {
   return out;
 }
 
-namespace {
-
 // What the MLD report counters of `iface` say of the MLD version in use
-// (trial h15t F8): `version` 1 or 2 when they decide it, 0 when they only
-// show that MLDv1 reports went out at some time; `why` the reason said
-// ("" with nothing to say: the default stands); `data` the figures. The
-// reports sent since `since` decide (an MLDv1 one: MLDv1, the kernel answers
-// and joins in MLDv1 only while it is in MLDv1 mode); without any, the
-// totals are evidence: MLDv1 reports and no MLDv2 one ever, MLDv1.
-struct mld_evidence {
-  int version = 2;
-  std::string why;
-  json data = json::object();
-};
-mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
+// (trial h15t F8): the reports sent since `before` decide (an MLDv1 one:
+// MLDv1, the kernel answers and joins in MLDv1 only while it is in MLDv1
+// mode); without any, the totals are evidence. MLDv1 reports among them
+// are a querier's doing only when a query was heard: the kernel enters
+// MLDv1 mode on an MLDv1 query (mcast.c: mc_v1_seen) or while
+// force_mld_version is 1, so with no query ever heard on the link they went
+// out forced, and with force_mld_version 0 now it speaks MLDv2 (trial t15z:
+// after the doctor's own fix was pasted, "an MLDv1 querier was heard" of a
+// report its earlier join sent forced).
+mld_evidence mld_judged(std::string_view iface, const mld_reports& now, const mld_reports* before,
+                        std::string_view during) {
   mld_evidence e;
-  const auto now = read_mld_reports(iface);
-  if (!now) return e;
-  e.data["mldv1_reports"] = now->v1;
-  e.data["mldv2_reports"] = now->v2;
-  const std::string counters = "Icmp6OutGroupMembResponses and Icmp6OutMLDv2Reports in /proc/net/dev_snmp6/" + iface;
-  if (since != nullptr) {
-    if (const auto it = since->counts.find(iface); it != since->counts.end()) {
-      const auto d1 = now->v1 >= it->second.v1 ? now->v1 - it->second.v1 : 0;
-      const auto d2 = now->v2 >= it->second.v2 ? now->v2 - it->second.v2 : 0;
-      e.data["mldv1_reports_during"] = d1;
-      e.data["mldv2_reports_during"] = d2;
-      if (d1 > 0) {
-        e.version = 1;
-        e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
-                            "does after an MLDv1 querier's query, for 260 s by default since the last one",
-                            count_text(d1, "MLDv1 report", "MLDv1 reports"), text_name(iface), since->during,
-                            d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
-                                   : std::string(),
-                            counters);
-        return e;
-      }
-      if (d2 > 0) {
-        e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
-                            count_text(d2, "MLDv2 report", "MLDv2 reports"), text_name(iface), since->during, counters);
-        return e;
-      }
+  e.data["mldv1_reports"] = now.v1;
+  e.data["mldv2_reports"] = now.v2;
+  if (now.queries) e.data["mld_queries_heard"] = *now.queries;
+  const auto name = text_name(iface);
+  const std::string counters = fmt::format("Icmp6OutGroupMembResponses and Icmp6OutMLDv2Reports{} in "
+                                           "/proc/net/dev_snmp6/{}",
+                                           now.queries ? ", Icmp6InGroupMembQueries" : "", name);
+  if (before != nullptr) {
+    const auto d1 = now.v1 >= before->v1 ? now.v1 - before->v1 : 0;
+    const auto d2 = now.v2 >= before->v2 ? now.v2 - before->v2 : 0;
+    e.data["mldv1_reports_during"] = d1;
+    e.data["mldv2_reports_during"] = d2;
+    if (d1 > 0) {
+      e.version = 1;
+      e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
+                          "does after an MLDv1 querier's query, for 260 s by default since the last one",
+                          count_text(d1, "MLDv1 report", "MLDv1 reports"), name, during,
+                          d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
+                                 : std::string(),
+                          counters);
+      return e;
+    }
+    if (d2 > 0) {
+      e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
+                          count_text(d2, "MLDv2 report", "MLDv2 reports"), name, during, counters);
+      return e;
     }
   }
-  if (now->v1 == 0) return e;
-  if (now->v2 == 0) {
+  if (now.v1 == 0) return e;
+  const auto sent = now.v2 == 0 ? fmt::format("only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one",
+                                              name, now.v1)
+                                : fmt::format("{} on {} since the link came up, besides {}",
+                                              count_text(now.v1, "MLDv1 report", "MLDv1 reports"), name,
+                                              count_text(now.v2, "MLDv2 report", "MLDv2 reports"));
+  if (now.queries && *now.queries == 0) {
+    // No query heard: no querier made the kernel fall back; the reports
+    // went out while MLDv1 was forced (or a program of its own sent them).
+    e.why = fmt::format("the host sent {}, but heard no MLD query there ({}): no querier, MLDv1 or other, is "
+                        "heard on the link, and the kernel falls back to MLDv1 only after an MLDv1 query or while "
+                        "force_mld_version is 1 (0 now): those MLDv1 reports went out while it was forced, or a "
+                        "program sent them itself",
+                        sent, counters);
+    return e;
+  }
+  const auto heard = now.queries ? fmt::format(" and heard {} there (of either version: the counter does not say)",
+                                               count_text(*now.queries, "MLD query", "MLD queries"))
+                                 : std::string();
+  if (now.v2 == 0) {
     e.version = 1;
-    e.why = fmt::format("the host sent only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one ({}): "
-                        "an MLDv1 querier on the link",
-                        text_name(iface), now->v1, counters);
+    e.why = fmt::format("the host sent {}{} ({}): an MLDv1 querier on the link", sent, heard, counters);
     return e;
   }
   e.version = 0;
-  e.why = fmt::format("the host sent {} on {} since the link came up, besides {} ({}): an MLDv1 querier was heard "
-                      "there, after whose queries the kernel answers and joins in MLDv1 for 260 s by default; "
-                      "which it sends now is not known without a report of a join (mcast-recv doctor --listen SEC "
-                      "counts them)",
-                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), text_name(iface),
-                      count_text(now->v2, "MLDv2 report", "MLDv2 reports"), counters);
+  e.why = fmt::format("the host sent {}{} ({}): an MLDv1 querier's query makes the kernel answer and join in MLDv1 "
+                      "for 260 s by default (so does force_mld_version 1 while it is set); which it sends now is not "
+                      "known without a report of a join (mcast-recv doctor --listen SEC counts them)",
+                      sent, heard, counters);
   return e;
+}
+
+namespace {
+
+// mld_judged() of the counters of `iface` now.
+mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
+  const auto now = read_mld_reports(iface);
+  if (!now) return {};
+  const mld_reports* before = nullptr;
+  if (since != nullptr) {
+    if (const auto it = since->counts.find(iface); it != since->counts.end()) before = &it->second;
+  }
+  return mld_judged(iface, *now, before, since != nullptr ? std::string_view(since->during) : std::string_view());
 }
 
 // The fix of a forced IGMP/MLD version: each key that forces it (conf/all,

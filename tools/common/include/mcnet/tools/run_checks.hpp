@@ -90,6 +90,11 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 struct mld_reports {
   std::uint64_t v1 = 0;  ///< MLDv1 reports sent
   std::uint64_t v2 = 0;  ///< MLDv2 reports sent
+  /// MLD queries heard (Icmp6InGroupMembQueries, type 130, either
+  /// version); none when not read. The kernel falls back to MLDv1 only
+  /// after an MLDv1 query (mcast.c: mc_v1_seen) or while force_mld_version
+  /// is 1: with none heard, MLDv1 reports went out forced (trial t15z).
+  std::optional<std::uint64_t> queries;
 };
 /// Per interface name.
 using mld_report_counts = std::map<std::string, mld_reports>;
@@ -106,6 +111,25 @@ struct mld_since {
   mld_report_counts counts;
   std::string during;
 };
+
+/// What one interface's MLD counters say of the MLD version in use while
+/// force_mld_version is 0: `version` 1 or 2 when they decide it, 0 when
+/// they only show that MLDv1 reports went out at some time (a querier's
+/// queries heard too); `why` the reason said ("": the default stands);
+/// `data` the figures (JSON `mldv1_reports`, `mldv2_reports`,
+/// `mld_queries_heard`, `mldv1_reports_during`, `mldv2_reports_during`).
+/// `now`: the counters now; `before`: those read before the joins
+/// `during` names (null: none). An MLDv1 report among those sent since is
+/// MLDv1; MLDv2 ones only, MLDv2; none sent since: the totals, where MLDv1
+/// reports with no MLD query ever heard are no querier's doing (the kernel
+/// answers in MLDv1 only after one's query), MLDv2 now.
+struct mld_evidence {
+  int version = 2;
+  std::string why;
+  nlohmann::ordered_json data = nlohmann::ordered_json::object();
+};
+[[nodiscard]] mld_evidence mld_judged(std::string_view iface, const mld_reports& now, const mld_reports* before,
+                                      std::string_view during);
 
 /// The doctor's checks that read only the kernel's state (rtnetlink,
 /// /proc/sys, /proc/net/igmp), in this order: interface (up, carrier,
