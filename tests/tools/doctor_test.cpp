@@ -432,6 +432,71 @@ TEST(Doctor, NamesFromOutsideInTheFirewallLinesAreShownAsTextShowsThem) {
   }
 }
 
+// Trial t15z (v6fib): a reverse-path rule (`fib saddr . iif oif missing
+// drop`) before an any-source join, no --listen: the senders are not known,
+// so the rule may drop them. Its line gave `nft delete rule ...` where
+// --listen, once it named the sender, gave the route back and "an
+// anti-spoofing rule, not to be deleted": the route is what is wrong. The
+// line without --listen says the same: no deletion, the route back per
+// sender in the note (a placeholder does not paste: no fix line).
+TEST(Doctor, AReversePathRuleBeforeAnAnySourceJoinIsFixedByTheRouteNotByItsDeletion) {
+  using ojson = nlohmann::ordered_json;
+  const auto rules = [](const ojson& right, const char* verdict) {
+    tools::nft_ruleset ruleset;
+    ruleset.rules = ojson{
+        {"nftables",
+         ojson::array(
+             {ojson{{"table", {{"family", "inet"}, {"name", "rpf"}, {"handle", 1}}}},
+              ojson{{"chain",
+                     {{"family", "inet"}, {"table", "rpf"}, {"name", "pre"}, {"handle", 1}, {"type", "filter"},
+                      {"hook", "prerouting"}, {"prio", -300}, {"policy", "accept"}}}},
+              ojson{{"rule",
+                     {{"family", "inet"}, {"table", "rpf"}, {"chain", "pre"}, {"handle", 2},
+                      {"expr", ojson::array({ojson{{"match",
+                                                    {{"op", "=="},
+                                                     {"left", {{"fib", {{"result", "oif"},
+                                                                        {"flags", ojson::array({"saddr", "iif"})}}}}},
+                                                     {"right", right}}}},
+                                             ojson{{verdict, nullptr}}})}}}}})}};
+    return ruleset;
+  };
+  mcnet::netlink::snapshot snap;
+  mcnet::netlink::link l;
+  l.index = 90003;
+  l.name = "eth0";
+  l.flags = IFF_UP | iff_lower_up | IFF_MULTICAST;
+  l.mtu = 1500;
+  snap.links.push_back(l);
+  for (const auto& [group, ip] : {std::pair{"ff3e::1", "ip -6 route"}, std::pair{"239.77.90.3", "ip route"}}) {
+    const one_join join(group, 5000, l.index, "eth0");
+    const auto checks = tools::firewall_checks(snap, join.plan, rules(false, "drop"));
+    const auto found =
+        std::ranges::find_if(checks, [](const tools::check_result& x) { return x.data.contains("rule"); });
+    ASSERT_NE(found, checks.end()) << group;
+    const auto& c = *found;
+    EXPECT_EQ(c.status, tools::check_status::warn) << c.message;
+    EXPECT_EQ(c.data.value("reverse_path", false), true) << c.data.dump();
+    EXPECT_NE(c.message.find("it may drop, by a fib lookup (reverse path): a reverse-path rule (fib saddr . iif oif "
+                             "missing), which drops a sender's datagrams unless the route back to it leaves by eth0"),
+              std::string::npos)
+        << c.message;
+    EXPECT_EQ(c.fix, "") << "no deletion of an anti-spoofing rule, and no placeholder to paste";
+    EXPECT_NE(c.note.find(fmt::format("a route back by eth0 for each sender satisfies it ({} replace SOURCE dev eth0",
+                                      ip)),
+              std::string::npos)
+        << c.note;
+    EXPECT_NE(c.note.find("an anti-spoofing rule, not to be deleted for this"), std::string::npos) << c.note;
+    EXPECT_NE(c.note.find("mcast-recv doctor --listen SEC"), std::string::npos) << c.note;
+    EXPECT_EQ(c.note.find("nft delete"), std::string::npos) << c.note;
+  }
+  // `oif exists` does not drop for want of a route back: as before.
+  const one_join join("ff3e::1", 5000, l.index, "eth0");
+  const auto other = tools::firewall_checks(snap, join.plan, rules(true, "drop"));
+  const auto found = std::ranges::find_if(other, [](const tools::check_result& x) { return x.data.contains("rule"); });
+  ASSERT_NE(found, other.end());
+  EXPECT_EQ(found->fix, "nft delete rule inet rpf pre handle 2") << found->message;
+}
+
 // Issue #16: the reverse-path counter blaming one include join, whose
 // interface name is odd: the evidence the source_route line takes names it
 // through text_name; the subject (a map key) stays raw.

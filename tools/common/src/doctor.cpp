@@ -5179,11 +5179,13 @@ class fw_walk {
       std::optional<std::string> limit_rate;
       bool other_undecided = reach != tri::yes;
       rp_missing_.clear();
+      rp_undecided_.clear();
       for (const auto& e : rule->value("expr", json::array())) {
         if (holds == tri::no) break;
         if (e.contains("match")) {
           const auto m = match_named(chain, e["match"]);
           if (m == tri::yes) note_missing_route_back(e["match"]);
+          if (m == tri::unknown) note_undecided_route_back(e["match"]);
           if (m == tri::unknown) other_undecided = true;
           if (m == tri::no) {
             holds = tri::no;
@@ -5493,6 +5495,34 @@ class fw_walk {
     hits.back().reverse_path_only =
         holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
         std::ranges::all_of(why, [](const std::string& w) { return w == "a fib lookup (reverse path)"; });
+    if (hits.back().reverse_path_only && pkt_.sources.empty() && !rp_undecided_.empty() &&
+        (verdict == "drop" || verdict == "reject")) {
+      // A reverse-path rule before an any-source join (trial t15z v6fib):
+      // what it drops depends on the route back to each sender, not known
+      // without listening. The route is what to fix, as --listen's line
+      // says once it names the senders: never the rule's deletion.
+      auto& h = hits.back();
+      const bool strict = rp_undecided_.find(". iif") != std::string::npos;
+      const std::string ip = pkt_.group.is_v4() ? "ip route" : "ip -6 route";
+      const auto join = pkt_.iface.empty() ? std::string("the join interface") : text_name(pkt_.iface);
+      const auto dev = pkt_.iface.empty() ? std::string("IFACE") : shell_quoted(pkt_.iface);
+      h.message += fmt::format(
+          ": a reverse-path rule ({}), which drops a sender's datagrams {}; the senders of an any-source join are "
+          "not known without listening",
+          rp_undecided_, strict ? fmt::format("unless the route back to it leaves by {}, the interface they come in "
+                                              "by",
+                                              join)
+                                : std::string("when no route leads back to it"));
+      h.fix.clear();
+      h.note = fmt::format(
+          "a route back by {0} for each sender satisfies it ({1} replace SOURCE dev {2}, SOURCE each sender's "
+          "address: mcast-recv doctor --listen SEC with the same specs names them and gives the command, tcpdump "
+          "-ni {2} udp port {3} shows them), and it goes on dropping spoofed sources: an anti-spoofing rule, not to "
+          "be deleted for this; a source behind a router on {0}'s side needs that router as the route's gateway "
+          "({1} replace SOURCE via GATEWAY dev {2})",
+          join, ip, dev, port_);
+    }
+    rp_undecided_.clear();
     hits.back().by_source_only =
         holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
         std::ranges::all_of(why, [](const std::string& w) {
@@ -5548,8 +5578,32 @@ class fw_walk {
                            strict ? " . iif" : "");
   }
 
+  // A reverse-path lookup (`fib saddr [. mark] [. iif] oif ...`) left
+  // undecided, the senders not known (an any-source join): rp_undecided_
+  // the lookup as nft writes it, for the rule being walked.
+  void note_undecided_route_back(const json& m) {
+    const auto& left = m.value("left", json::object());
+    if (!pkt_.sources.empty() || !left.is_object() || !left.contains("fib") || !left["fib"].is_object() ||
+        left["fib"].value("result", "") != "oif") {
+      return;
+    }
+    // `oif missing` (false; 0 for older nft): no route back, the drop.
+    const auto& right = m.value("right", json());
+    const bool missing = (right.is_boolean() && !right.get<bool>()) ||
+                         (right.is_string() && right.get<std::string>() == "0") ||
+                         (right.is_number_integer() && right.get<std::int64_t>() == 0);
+    const auto& flags = left["fib"].value("flags", json());
+    if (!missing || m.value("op", "==") != "==" || !value_holds_word(flags, "saddr", false) ||
+        value_holds_word(flags, "daddr", false)) {
+      return;
+    }
+    rp_undecided_ = fmt::format("fib saddr{}{} oif missing", value_holds_word(flags, "mark", false) ? " . mark" : "",
+                                value_holds_word(flags, "iif", false) ? " . iif" : "");
+  }
+
   fw_packet pkt_;
   std::vector<core::ip_address> rp_missing_;
+  std::string rp_undecided_;
   std::string rp_text_;
   std::string rp_why_;  // why the lookup finds no route for them: "no route leads back to S", "the route back ... leaves by X"
   std::uint16_t port_;
