@@ -6145,6 +6145,47 @@ TEST(NetDoctor, ReversePathDropsOfOtherTrafficAreNoProofAgainstASilentAnySourceJ
       << run.output;
 }
 
+// Trial t15z (MEDIUM 6), the issue's own case: strict rp_filter on both
+// interfaces, an any-source join on eth0 whose sender (on eth0's LAN) is
+// routed back by eth1. A run had no packet socket to tell whose the drops
+// were, eth1 filtering too, and its verdict was UNKNOWN while the doctor's
+// --listen named the filter. eth1 received fewer packets during the run
+// than were dropped (/proc/net/dev), so some drops came in on eth0: the
+// run's verdict is the filter, with its fix.
+TEST(NetDoctor, ARunNamesTheReversePathFilterWhenTheOtherFilteringLinkReceivedFewerPackets) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::tools::two_lans();
+  const auto& rx = (*net)[0];
+  const auto& near = (*net)[1];
+  const auto& far = (*net)[2];
+  ASSERT_TRUE(near.exec({"ip", "addr", "add", "10.77.9.1/32", "dev", "eth0"}).status.success());
+  ASSERT_TRUE(rx.exec({"ip", "route", "add", "10.77.9.0/24", "via", far.v4().to_string(), "dev", "eth1"})
+                  .status.success());
+  for (const auto* key : {"all", "eth0", "eth1"}) {
+    rx.ns().write_sysctl(fmt::format("net.ipv4.conf.{}.rp_filter", key), "1");
+  }
+  const auto group = "239.255.91.15:" + std::to_string(free_port(rx));
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", group}, [&] {
+    test::tools::send(near, {"-i", "eth0", "-c", "150", "-r", "200pps", "10.77.9.1," + group});
+  });
+  const auto events = json_lines(run.standard_output);  // find_event points into it
+  const auto* summary = find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  ASSERT_GT((*summary)["drop_causes"]["reverse_path_v4"].get<std::uint64_t>(), 0u) << run.output;
+  const auto& verdict = (*summary)["verdict"];
+  ASSERT_TRUE(verdict.is_object()) << run.output;
+  EXPECT_EQ(verdict["status"], "FAIL") << run.output;
+  EXPECT_EQ(verdict["check"], "rp_filter") << run.output;
+  EXPECT_NE(verdict["message"].get<std::string>().find("probably this run's datagrams, as the other interface where "
+                                                       "the filter is on (eth1) received"),
+            std::string::npos)
+      << run.output;
+  // Loose mode, or the filter off without a default route (the senders not known): on eth0.
+  ASSERT_TRUE(verdict["fix"].is_string()) << run.output;
+  EXPECT_NE(verdict["fix"].get<std::string>().find("net.ipv4.conf.eth0.rp_filter="), std::string::npos)
+      << run.output;
+}
+
 // trial15n 2: loose rp_filter and a policy rule that leads the reverse
 // lookup of an SSM source to a table whose route refuses it. The counter
 // line's fix (a --listen, and a plain run's verdict) adds the route in

@@ -3356,7 +3356,8 @@ static bool address_on(std::uint32_t index, const core::ip_address& a) {
 
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
                                 const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
-                                const std::vector<wire_seen>* wire) {
+                                const std::vector<wire_seen>* wire,
+                                const std::map<std::string, std::uint64_t>* received) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -3409,6 +3410,24 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   std::vector<std::string> alone;     // join interfaces that are the only ones filtering (a run)
   std::string possible_fix;
   std::optional<std::vector<std::string>> filtering;  // read once, when needed
+  // The other interfaces where the filter is on (not joined here) and the
+  // packets they received over the span (`received`), when every one is
+  // known: fewer than the drops, and some drops came in on the joins'.
+  std::string outnumbered;
+  const auto others_received = [&]() -> std::optional<std::pair<std::vector<std::string>, std::uint64_t>> {
+    if (received == nullptr) return std::nullopt;
+    if (!filtering) filtering = filtering_interfaces();
+    std::vector<std::string> names;
+    std::uint64_t sum = 0;
+    for (const auto& f : *filtering) {
+      if (std::ranges::any_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })) continue;
+      const auto it = received->find(f);
+      if (it == received->end()) return std::nullopt;
+      names.push_back(f);
+      sum += it->second;
+    }
+    return std::pair{std::move(names), sum};
+  };
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (!r.group.is_v4() || p.iface.index == 0) continue;
@@ -3482,14 +3501,27 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         const bool others = std::ranges::any_of(*filtering, [&](const std::string& f) {
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
         });
-        if (others) {
+        const auto counted_others = others ? others_received() : std::nullopt;
+        if (others && counted_others && counted_others->second < drops) {
+          // The others received fewer packets than were dropped: at least
+          // the rest came in on the join interfaces.
+          if (outnumbered.empty()) {
+            outnumbered = fmt::format(
+                "the other {} where the filter is on ({}) received {} during {} (/proc/net/dev), fewer than the "
+                "{} dropped, so at least {} of them came in on {}",
+                counted_others->first.size() == 1 ? "interface" : "interfaces", names_text(counted_others->first),
+                count_text(counted_others->second, "packet", "packets"), during, drops,
+                drops - counted_others->second, text_name(join));
+          }
+        } else if (others) {
           possible.push_back(
               fmt::format("any source on {} (rp_filter {})", text_name(join), eff ? std::to_string(*eff) : "on"));
           possible_fix = possible_fix.empty() ? (route_to_anywhere(true) ? loose_fix(join) : filter_off_fix(rp, join))
                                               : possible_fix;
           continue;
+        } else {
+          alone.push_back(join);
         }
-        alone.push_back(join);
       }
       blamed = true;
       blamed_joins.push_back(fmt::format("{} on {}", r.group.to_string(), join));
@@ -3656,6 +3688,11 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   if (!proof.empty()) {
     d["seen_arriving"] = true;
     evidence = fmt::format(": {}", fmt::join(proof, "; "));
+  } else if (!outnumbered.empty()) {
+    d["outnumbered"] = true;
+    evidence = fmt::format(": probably this run's datagrams, as {} (unicast from an address not routed back counts "
+                           "too: mcast-recv doctor --listen SEC tells, with a packet socket on it)",
+                           outnumbered);
   } else if (!alone.empty()) {
     evidence = fmt::format(": probably this run's datagrams, as {} {} the only interface where the filter is on "
                            "(unicast from an address not routed back counts too: mcast-recv doctor --listen SEC "

@@ -242,14 +242,20 @@ struct wire_seen {
 /// (the packet sockets of --listen), a join is blamed only when its
 /// datagrams were seen arriving on its interface and no socket got them:
 /// the proof; seen none, it is not. Without (a run), an any-source join is
-/// blamed only when its interface is the only one where the filter is on;
-/// with others filtering too, the counter may be theirs: a WARN that says
-/// it is possible (JSON `data.possible` true), never the verdict.
+/// blamed only when its interface is the only one where the filter is on,
+/// or when the others where it is on received fewer packets over the span
+/// than were dropped (`received`: per interface, the packets it received,
+/// drop_counters::rx_packets; null: not known), so that some of the drops
+/// came in on the join interfaces (trial t15z: the issue's own case, strict
+/// rp_filter on both interfaces, was UNKNOWN); else the counter may be the
+/// others': a WARN that says it is possible (JSON `data.possible` true),
+/// never the verdict.
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
                                               const std::vector<heard_flow>& heard = {},
-                                              const std::vector<wire_seen>* wire = nullptr);
+                                              const std::vector<wire_seen>* wire = nullptr,
+                                              const std::map<std::string, std::uint64_t>* received = nullptr);
 
 /// After TcpExtIPReversePathFilter was measured over `during` ("--listen",
 /// "the run") and did not climb: the reverse-path filter dropped nothing,
