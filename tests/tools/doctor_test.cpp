@@ -432,6 +432,20 @@ TEST(Doctor, NamesFromOutsideInTheFirewallLinesAreShownAsTextShowsThem) {
   }
 }
 
+// Trial t15z (LOW, breaks.sh port): the port's FAIL, another program
+// bound without SO_REUSEADDR, had neither fix nor note line. The fix stops
+// the programs /proc names as holding it, each pid once; none named, none.
+TEST(Doctor, APortRefusedIsFixedByStoppingTheProgramsHoldingIt) {
+  EXPECT_EQ(tools::port_holders_fix({"0.0.0.0:5000 pid 4242 (python3)"}), "kill 4242");
+  EXPECT_EQ(tools::port_holders_fix({"0.0.0.0:5000 pid 12 (a b)", "[::]:5000 pid 12 (a b)",
+                                     "239.1.1.1:5000 pid 7 (x)"}),
+            "kill 12 7");
+  EXPECT_EQ(tools::port_holders_fix({"0.0.0.0:5000 (owner not readable)"}), "");
+  EXPECT_EQ(tools::port_holders_fix({}), "");
+  EXPECT_EQ(tools::port_holders_fix({fmt::format("0.0.0.0:5000 pid {} (mcast-recv)", ::getpid())}), "")
+      << "never this process";
+}
+
 // Trial t15z (v6fib): a reverse-path rule (`fib saddr . iif oif missing
 // drop`) before an any-source join, no --listen: the senders are not known,
 // so the rule may drop them. Its line gave `nft delete rule ...` where
@@ -3061,7 +3075,8 @@ TEST(NetDoctor, AnotherSocketOnThePort) {
   EXPECT_NE(port_line["note"].get<std::string>().find("ss -ulpn 'sport = :" + std::to_string(port2) + "'"),
             std::string::npos)
       << u.r.output;
-  EXPECT_TRUE(d.verdict["fix"].is_null()) << d.r.output;
+  // Trial t15z: the FAIL's fix stops the program holding the port (this test's own process here).
+  EXPECT_EQ(d.verdict["fix"], "kill " + std::to_string(::getpid())) << d.r.output;
   EXPECT_NE(d.verdict["message"].get<std::string>().find("have it set SO_REUSEADDR before bind"), std::string::npos)
       << d.r.output;
 }
@@ -3096,7 +3111,9 @@ TEST(NetDoctor, APortHolderIsAFailureAlsoWhenTheGroupHasNoRoute) {
   const auto& out = text.standard_output;
   const auto verdict = out.find("verdict: FAIL route 239.255.90.41");
   ASSERT_NE(verdict, std::string::npos) << text.output;
-  EXPECT_NE(out.find("     also: FAIL port " + std::to_string(port) + " (see its line)", verdict), std::string::npos)
+  EXPECT_NE(out.find("     also: FAIL port " + std::to_string(port) + ", fix: kill " + std::to_string(::getpid()),
+                     verdict),
+            std::string::npos)
       << text.output;
   EXPECT_NE(out.find("FAIL port " + std::to_string(port) + ": mcast-recv cannot bind"), std::string::npos)
       << text.output;
@@ -6684,6 +6701,32 @@ TEST(NetDoctor, AJoinInterfaceDeletedDuringListenIsTheVerdict) {
   ASSERT_EQ(listened.size(), 1u) << d.r.output;
   EXPECT_NE(listened[0]["message"].get<std::string>().find("eth0 deleted during --listen"), std::string::npos)
       << d.r.output;
+}
+
+// Trial t15z (LOW): the join interface deleted during --listen after its
+// datagrams were heard: the listen line said "on , the largest" (the name
+// asked for by index, gone). It names the interface by its last name and
+// says it was deleted since, in the text and the JSON.
+TEST(NetDoctor, AListenLineOfAJoinInterfaceDeletedSinceNamesItByItsLastName) {
+  MCNET_REQUIRE_NETNS();
+  auto net = test::network::lan(2);
+  const auto& rx = (*net)[1];
+  const auto spec = "239.255.90.86:" + std::to_string(free_port(rx));
+  const auto d = doctor_while(rx, {"-i", "eth0", "--listen", "2", spec}, "565AFFEF", [&] {
+    test::tools::send((*net)[0], {"-i", "eth0", "-c", "10", "-r", "200pps", spec});
+    std::this_thread::sleep_for(200ms);
+    const auto del = rx.exec({"ip", "link", "del", "eth0"});
+    EXPECT_TRUE(del.status.success()) << del.output;
+  });
+  const auto listened = d.checks("listen");
+  const auto heard = std::ranges::find_if(listened, [](const json& c) {
+    return c["subject"].get<std::string>().find(" -> ") != std::string::npos;  // a sender's line
+  });
+  ASSERT_NE(heard, listened.end()) << d.r.output;
+  const auto message = (*heard)["message"].get<std::string>();
+  EXPECT_NE(message.find(", on eth0 (deleted since), the largest"), std::string::npos) << message;
+  EXPECT_EQ(message.find("on ,"), std::string::npos) << message;
+  EXPECT_EQ((*heard)["data"]["interface"]["name"], "eth0") << d.r.output;
 }
 
 // #15 (trial h15y F4, F5): the join interface moved to another namespace

@@ -4156,6 +4156,25 @@ std::vector<std::string> sockets_on_port(std::uint16_t port) {
   return out;
 }
 
+std::string port_holders_fix(const std::vector<std::string>& sockets) {
+  std::vector<std::string> pids;
+  const auto self = std::to_string(::getpid());
+  for (const auto& s : sockets) {
+    // "ADDRESS:PORT pid PID (COMM)"
+    const auto at = s.find(" pid ");
+    if (at == std::string::npos) continue;
+    const auto from = at + 5;
+    const auto end = s.find(' ', from);
+    const auto pid = s.substr(from, end == std::string::npos ? std::string::npos : end - from);
+    if (pid.empty() || !std::ranges::all_of(pid, [](char c) { return c >= '0' && c <= '9'; }) || pid == self) {
+      continue;
+    }
+    if (std::ranges::find(pids, pid) == pids.end()) pids.push_back(pid);
+  }
+  if (pids.empty()) return {};
+  return fmt::format("kill {}", fmt::join(pids, " "));
+}
+
 namespace {
 
 // Other sockets on each port, seen before the doctor's own join.
@@ -4370,13 +4389,28 @@ void port_refused(const std::vector<port_finding>& found, std::optional<std::uin
   });
   // The message says what to do already (port_taken_message): the note
   // adds what it does not, never the same advice again (trial15u F10).
+  // The fix stops the programs that hold the port, as the message's first
+  // way says, by the pids /proc named (trial t15z: no fix line).
+  std::vector<std::string> holders;
+  if (port) {
+    for (const auto& f : found) {
+      if (f.port == *port) holders.insert(holders.end(), f.others.begin(), f.others.end());
+    }
+  }
+  const auto stop = port_holders_fix(holders);
+  std::string note;
+  if (!stop.empty()) {
+    const auto n = static_cast<std::size_t>(std::ranges::count(stop, ' '));
+    note = fmt::format("the fix stops {} that /proc names as holding port {}{}; mcast-recv binds it then",
+                       n == 1 ? std::string("the program") : fmt::format("the {} programs", n), *port,
+                       holders.size() > 1 ? " (one of their sockets, or more, bound it without SO_REUSEADDR: /proc "
+                                            "does not say which)"
+                                          : "");
+  } else if (!(port && others)) {
+    note = "ss -ulpn shows who holds which port (run as root for every program's name and pid)";
+  }
   check_result failed{"port", port ? std::to_string(*port) : std::string("bind"), check_status::fail,
-                      "mcast-recv cannot bind: " + message,
-                      "",
-                      {},
-                      port && others ? std::string()
-                                     : std::string("ss -ulpn shows who holds which port (run as root for every "
-                                                   "program's name and pid)")};
+                      "mcast-recv cannot bind: " + message, stop, {}, note};
   const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
     return c.check == "port" && c.subject == failed.subject &&
            (c.status == check_status::warn || (c.status == check_status::ok && c.data.contains("sockets") &&
@@ -9395,20 +9429,38 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       way = {{"port", w != way_in.end() ? json(w->second.first) : json(nullptr)}, {"bridge", heard_link->name}};
       if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", text_name(w->second.first));
     }
+    // A join interface gone since (deleted, moved to another namespace):
+    // its name is asked for in vain now; the one it had when last seen, and
+    // what became of it (trial t15z: "on , the largest").
+    std::string heard_name = names.name(c.iface);
+    std::string heard_gone;
+    if (heard_name.empty()) {
+      if (const auto d = std::ranges::find_if(deleted, [heard_on](const deleted_link& x) { return x.index == heard_on; });
+          d != deleted.end()) {
+        heard_name = d->name;
+        heard_gone = fmt::format(" ({} since)", gone_how(*d));
+      } else if (const auto p = std::ranges::find_if(plan, [heard_on](const planned& x) {
+                   return x.iface.index == heard_on;
+                 });
+                 p != plan.end()) {
+        heard_name = std::string(p->iface.name.view());
+        heard_gone = " (gone from this namespace since)";
+      }
+    }
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
-                      fmt::format("{}{}, TTL {}, on {}{}, the largest {} bytes{}{}{}",
+                      fmt::format("{}{}, TTL {}, on {}{}{}, the largest {} bytes{}{}{}",
                                   count_text(c.packets, "datagram", "datagrams"),
                                   c.ends == 0 ? std::string()
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
-                                  ttl, text_name(names.name(c.iface)), way_text, c.largest,
+                                  ttl, text_name(heard_name), heard_gone, way_text, c.largest,
                                   gap, c.ttl_min <= 1 ? ttl_one_hint : "", status_why),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                        {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
-                       {"interface", interface_json(c.iface, names.name(c.iface))}, {"way_in", way}}, ""});
+                       {"interface", interface_json(c.iface, heard_name)}, {"way_in", way}}, ""});
   }
   silent_joins(s, plan, seen, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come

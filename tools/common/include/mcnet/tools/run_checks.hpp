@@ -324,6 +324,12 @@ struct join_refusal {
 /// "(owner not readable)". What the doctor's port check lists.
 [[nodiscard]] std::vector<std::string> sockets_on_port(std::uint16_t port);
 
+/// The fix of a port that refuses mcast-recv's bind (the doctor's `port`
+/// FAIL): `kill PID...` of the programs sockets_on_port() named
+/// (`sockets`), each once, this process left out; "" when no owner was
+/// readable (trial t15z: the FAIL had no fix line).
+[[nodiscard]] std::string port_holders_fix(const std::vector<std::string>& sockets);
+
 /// The error of a bind to `port` (of `family`, AF_INET or AF_INET6) that
 /// the kernel refused with EADDRINUSE (`refused`, said without its hint):
 /// which sockets hold the port (sockets_on_port), whether they set
