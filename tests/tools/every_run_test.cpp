@@ -2138,6 +2138,11 @@ TEST(NetEveryRun, AJoinInterfaceBackWithItsOwnIndexEndsWithASummary) {
   const auto events = json_lines(r.standard_output);
   const auto back = link_events(events, "recreated");
   ASSERT_EQ(back.size(), 1u) << r.output;
+  // Trial t15z: said as a move back, not "re-created (index 2 -> 2)".
+  EXPECT_NE(back[0]["message"].get<std::string>().find("moved back from another network namespace (nsid "),
+            std::string::npos)
+      << r.output;
+  EXPECT_EQ(back[0]["message"].get<std::string>().find("re-created"), std::string::npos) << r.output;
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << r.output;
   EXPECT_EQ((*summary)["total"]["packets"], 20) << *summary;

@@ -2783,6 +2783,7 @@ std::optional<mld_reports> read_mld_reports(const std::string& iface) {
   while (in >> key >> value) {
     if (key == "Icmp6OutGroupMembResponses") out.v1 = value, v1 = true;
     if (key == "Icmp6OutMLDv2Reports") out.v2 = value, v2 = true;
+    if (key == "Icmp6InGroupMembQueries") out.queries = value;
   }
   if (!v1 || !v2) return std::nullopt;
   return out;
@@ -2800,66 +2801,90 @@ mld_report_counts read_mld_reports() {
   return out;
 }
 
-namespace {
-
 // What the MLD report counters of `iface` say of the MLD version in use
-// (trial h15t F8): `version` 1 or 2 when they decide it, 0 when they only
-// show that MLDv1 reports went out at some time; `why` the reason said
-// ("" with nothing to say: the default stands); `data` the figures. The
-// reports sent since `since` decide (an MLDv1 one: MLDv1, the kernel answers
-// and joins in MLDv1 only while it is in MLDv1 mode); without any, the
-// totals are evidence: MLDv1 reports and no MLDv2 one ever, MLDv1.
-struct mld_evidence {
-  int version = 2;
-  std::string why;
-  json data = json::object();
-};
-mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
+// (trial h15t F8): the reports sent since `before` decide (an MLDv1 one:
+// MLDv1, the kernel answers and joins in MLDv1 only while it is in MLDv1
+// mode); without any, the totals are evidence. MLDv1 reports among them
+// are a querier's doing only when a query was heard: the kernel enters
+// MLDv1 mode on an MLDv1 query (mcast.c: mc_v1_seen) or while
+// force_mld_version is 1, so with no query ever heard on the link they went
+// out forced, and with force_mld_version 0 now it speaks MLDv2 (trial t15z:
+// after the doctor's own fix was pasted, "an MLDv1 querier was heard" of a
+// report its earlier join sent forced).
+mld_evidence mld_judged(std::string_view iface, const mld_reports& now, const mld_reports* before,
+                        std::string_view during) {
   mld_evidence e;
-  const auto now = read_mld_reports(iface);
-  if (!now) return e;
-  e.data["mldv1_reports"] = now->v1;
-  e.data["mldv2_reports"] = now->v2;
-  const std::string counters = "Icmp6OutGroupMembResponses and Icmp6OutMLDv2Reports in /proc/net/dev_snmp6/" + iface;
-  if (since != nullptr) {
-    if (const auto it = since->counts.find(iface); it != since->counts.end()) {
-      const auto d1 = now->v1 >= it->second.v1 ? now->v1 - it->second.v1 : 0;
-      const auto d2 = now->v2 >= it->second.v2 ? now->v2 - it->second.v2 : 0;
-      e.data["mldv1_reports_during"] = d1;
-      e.data["mldv2_reports_during"] = d2;
-      if (d1 > 0) {
-        e.version = 1;
-        e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
-                            "does after an MLDv1 querier's query, for 260 s by default since the last one",
-                            count_text(d1, "MLDv1 report", "MLDv1 reports"), text_name(iface), since->during,
-                            d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
-                                   : std::string(),
-                            counters);
-        return e;
-      }
-      if (d2 > 0) {
-        e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
-                            count_text(d2, "MLDv2 report", "MLDv2 reports"), text_name(iface), since->during, counters);
-        return e;
-      }
+  e.data["mldv1_reports"] = now.v1;
+  e.data["mldv2_reports"] = now.v2;
+  if (now.queries) e.data["mld_queries_heard"] = *now.queries;
+  const auto name = text_name(iface);
+  const std::string counters = fmt::format("Icmp6OutGroupMembResponses and Icmp6OutMLDv2Reports{} in "
+                                           "/proc/net/dev_snmp6/{}",
+                                           now.queries ? ", Icmp6InGroupMembQueries" : "", name);
+  if (before != nullptr) {
+    const auto d1 = now.v1 >= before->v1 ? now.v1 - before->v1 : 0;
+    const auto d2 = now.v2 >= before->v2 ? now.v2 - before->v2 : 0;
+    e.data["mldv1_reports_during"] = d1;
+    e.data["mldv2_reports_during"] = d2;
+    if (d1 > 0) {
+      e.version = 1;
+      e.why = fmt::format("the host sent {} on {} during {}{} ({}): it answers and joins in MLDv1, which the kernel "
+                          "does after an MLDv1 querier's query, for 260 s by default since the last one",
+                          count_text(d1, "MLDv1 report", "MLDv1 reports"), name, during,
+                          d2 > 0 ? fmt::format(", besides {}", count_text(d2, "MLDv2 report", "MLDv2 reports"))
+                                 : std::string(),
+                          counters);
+      return e;
+    }
+    if (d2 > 0) {
+      e.why = fmt::format("the host sent {} on {} during {} and no MLDv1 one ({})",
+                          count_text(d2, "MLDv2 report", "MLDv2 reports"), name, during, counters);
+      return e;
     }
   }
-  if (now->v1 == 0) return e;
-  if (now->v2 == 0) {
+  if (now.v1 == 0) return e;
+  const auto sent = now.v2 == 0 ? fmt::format("only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one",
+                                              name, now.v1)
+                                : fmt::format("{} on {} since the link came up, besides {}",
+                                              count_text(now.v1, "MLDv1 report", "MLDv1 reports"), name,
+                                              count_text(now.v2, "MLDv2 report", "MLDv2 reports"));
+  if (now.queries && *now.queries == 0) {
+    // No query heard: no querier made the kernel fall back; the reports
+    // went out while MLDv1 was forced (or a program of its own sent them).
+    e.why = fmt::format("the host sent {}, but heard no MLD query there ({}): no querier, MLDv1 or other, is "
+                        "heard on the link, and the kernel falls back to MLDv1 only after an MLDv1 query or while "
+                        "force_mld_version is 1 (0 now): those MLDv1 reports went out while it was forced, or a "
+                        "program sent them itself",
+                        sent, counters);
+    return e;
+  }
+  const auto heard = now.queries ? fmt::format(" and heard {} there (of either version: the counter does not say)",
+                                               count_text(*now.queries, "MLD query", "MLD queries"))
+                                 : std::string();
+  if (now.v2 == 0) {
     e.version = 1;
-    e.why = fmt::format("the host sent only MLDv1 reports on {}, {} since the link came up, and no MLDv2 one ({}): "
-                        "an MLDv1 querier on the link",
-                        text_name(iface), now->v1, counters);
+    e.why = fmt::format("the host sent {}{} ({}): an MLDv1 querier on the link", sent, heard, counters);
     return e;
   }
   e.version = 0;
-  e.why = fmt::format("the host sent {} on {} since the link came up, besides {} ({}): an MLDv1 querier was heard "
-                      "there, after whose queries the kernel answers and joins in MLDv1 for 260 s by default; "
-                      "which it sends now is not known without a report of a join (mcast-recv doctor --listen SEC "
-                      "counts them)",
-                      count_text(now->v1, "MLDv1 report", "MLDv1 reports"), text_name(iface),
-                      count_text(now->v2, "MLDv2 report", "MLDv2 reports"), counters);
+  e.why = fmt::format("the host sent {}{} ({}): an MLDv1 querier's query makes the kernel answer and join in MLDv1 "
+                      "for 260 s by default (so does force_mld_version 1 while it is set); which it sends now is not "
+                      "known without a report of a join (mcast-recv doctor --listen SEC counts them)",
+                      sent, heard, counters);
   return e;
+}
+
+namespace {
+
+// mld_judged() of the counters of `iface` now.
+mld_evidence mld_counted(const std::string& iface, const mld_since* since) {
+  const auto now = read_mld_reports(iface);
+  if (!now) return {};
+  const mld_reports* before = nullptr;
+  if (since != nullptr) {
+    if (const auto it = since->counts.find(iface); it != since->counts.end()) before = &it->second;
+  }
+  return mld_judged(iface, *now, before, since != nullptr ? std::string_view(since->during) : std::string_view());
 }
 
 // The fix of a forced IGMP/MLD version: each key that forces it (conf/all,
@@ -3331,7 +3356,8 @@ static bool address_on(std::uint32_t index, const core::ip_address& a) {
 
 check_result reverse_path_check(std::uint64_t drops, std::string_view during, const std::vector<planned_join>& plan,
                                 const nlohmann::ordered_json& data, const std::vector<heard_flow>& heard,
-                                const std::vector<wire_seen>* wire) {
+                                const std::vector<wire_seen>* wire,
+                                const std::map<std::string, std::uint64_t>* received) {
   // The counter is namespace-wide: the drops are this run's only when one
   // of its joins may fail the check. Predicted per IPv4 join: an include
   // source fails it with no route back (strict or loose), or routed back
@@ -3384,6 +3410,24 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   std::vector<std::string> alone;     // join interfaces that are the only ones filtering (a run)
   std::string possible_fix;
   std::optional<std::vector<std::string>> filtering;  // read once, when needed
+  // The other interfaces where the filter is on (not joined here) and the
+  // packets they received over the span (`received`), when every one is
+  // known: fewer than the drops, and some drops came in on the joins'.
+  std::string outnumbered;
+  const auto others_received = [&]() -> std::optional<std::pair<std::vector<std::string>, std::uint64_t>> {
+    if (received == nullptr) return std::nullopt;
+    if (!filtering) filtering = filtering_interfaces();
+    std::vector<std::string> names;
+    std::uint64_t sum = 0;
+    for (const auto& f : *filtering) {
+      if (std::ranges::any_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; })) continue;
+      const auto it = received->find(f);
+      if (it == received->end()) return std::nullopt;
+      names.push_back(f);
+      sum += it->second;
+    }
+    return std::pair{std::move(names), sum};
+  };
   for (const auto& p : plan) {
     const auto& r = p.m->request;
     if (!r.group.is_v4() || p.iface.index == 0) continue;
@@ -3457,14 +3501,27 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
         const bool others = std::ranges::any_of(*filtering, [&](const std::string& f) {
           return std::ranges::none_of(plan, [&](const planned_join& q) { return q.iface.name.view() == f; });
         });
-        if (others) {
+        const auto counted_others = others ? others_received() : std::nullopt;
+        if (others && counted_others && counted_others->second < drops) {
+          // The others received fewer packets than were dropped: at least
+          // the rest came in on the join interfaces.
+          if (outnumbered.empty()) {
+            outnumbered = fmt::format(
+                "the other {} where the filter is on ({}) received {} during {} (/proc/net/dev), fewer than the "
+                "{} dropped, so at least {} of them came in on {}",
+                counted_others->first.size() == 1 ? "interface" : "interfaces", names_text(counted_others->first),
+                count_text(counted_others->second, "packet", "packets"), during, drops,
+                drops - counted_others->second, text_name(join));
+          }
+        } else if (others) {
           possible.push_back(
               fmt::format("any source on {} (rp_filter {})", text_name(join), eff ? std::to_string(*eff) : "on"));
           possible_fix = possible_fix.empty() ? (route_to_anywhere(true) ? loose_fix(join) : filter_off_fix(rp, join))
                                               : possible_fix;
           continue;
+        } else {
+          alone.push_back(join);
         }
-        alone.push_back(join);
       }
       blamed = true;
       blamed_joins.push_back(fmt::format("{} on {}", r.group.to_string(), join));
@@ -3631,6 +3688,11 @@ check_result reverse_path_check(std::uint64_t drops, std::string_view during, co
   if (!proof.empty()) {
     d["seen_arriving"] = true;
     evidence = fmt::format(": {}", fmt::join(proof, "; "));
+  } else if (!outnumbered.empty()) {
+    d["outnumbered"] = true;
+    evidence = fmt::format(": probably this run's datagrams, as {} (unicast from an address not routed back counts "
+                           "too: mcast-recv doctor --listen SEC tells, with a packet socket on it)",
+                           outnumbered);
   } else if (!alone.empty()) {
     evidence = fmt::format(": probably this run's datagrams, as {} {} the only interface where the filter is on "
                            "(unicast from an address not routed back counts too: mcast-recv doctor --listen SEC "
@@ -4094,6 +4156,25 @@ std::vector<std::string> sockets_on_port(std::uint16_t port) {
   return out;
 }
 
+std::string port_holders_fix(const std::vector<std::string>& sockets) {
+  std::vector<std::string> pids;
+  const auto self = std::to_string(::getpid());
+  for (const auto& s : sockets) {
+    // "ADDRESS:PORT pid PID (COMM)"
+    const auto at = s.find(" pid ");
+    if (at == std::string::npos) continue;
+    const auto from = at + 5;
+    const auto end = s.find(' ', from);
+    const auto pid = s.substr(from, end == std::string::npos ? std::string::npos : end - from);
+    if (pid.empty() || !std::ranges::all_of(pid, [](char c) { return c >= '0' && c <= '9'; }) || pid == self) {
+      continue;
+    }
+    if (std::ranges::find(pids, pid) == pids.end()) pids.push_back(pid);
+  }
+  if (pids.empty()) return {};
+  return fmt::format("kill {}", fmt::join(pids, " "));
+}
+
 namespace {
 
 // Other sockets on each port, seen before the doctor's own join.
@@ -4308,13 +4389,28 @@ void port_refused(const std::vector<port_finding>& found, std::optional<std::uin
   });
   // The message says what to do already (port_taken_message): the note
   // adds what it does not, never the same advice again (trial15u F10).
+  // The fix stops the programs that hold the port, as the message's first
+  // way says, by the pids /proc named (trial t15z: no fix line).
+  std::vector<std::string> holders;
+  if (port) {
+    for (const auto& f : found) {
+      if (f.port == *port) holders.insert(holders.end(), f.others.begin(), f.others.end());
+    }
+  }
+  const auto stop = port_holders_fix(holders);
+  std::string note;
+  if (!stop.empty()) {
+    const auto n = static_cast<std::size_t>(std::ranges::count(stop, ' '));
+    note = fmt::format("the fix stops {} that /proc names as holding port {}{}; mcast-recv binds it then",
+                       n == 1 ? std::string("the program") : fmt::format("the {} programs", n), *port,
+                       holders.size() > 1 ? " (one of their sockets, or more, bound it without SO_REUSEADDR: /proc "
+                                            "does not say which)"
+                                          : "");
+  } else if (!(port && others)) {
+    note = "ss -ulpn shows who holds which port (run as root for every program's name and pid)";
+  }
   check_result failed{"port", port ? std::to_string(*port) : std::string("bind"), check_status::fail,
-                      "mcast-recv cannot bind: " + message,
-                      "",
-                      {},
-                      port && others ? std::string()
-                                     : std::string("ss -ulpn shows who holds which port (run as root for every "
-                                                   "program's name and pid)")};
+                      "mcast-recv cannot bind: " + message, stop, {}, note};
   const auto warned = std::ranges::find_if(checks, [&failed](const check_result& c) {
     return c.check == "port" && c.subject == failed.subject &&
            (c.status == check_status::warn || (c.status == check_status::ok && c.data.contains("sockets") &&
@@ -5154,11 +5250,13 @@ class fw_walk {
       std::optional<std::string> limit_rate;
       bool other_undecided = reach != tri::yes;
       rp_missing_.clear();
+      rp_undecided_.clear();
       for (const auto& e : rule->value("expr", json::array())) {
         if (holds == tri::no) break;
         if (e.contains("match")) {
           const auto m = match_named(chain, e["match"]);
           if (m == tri::yes) note_missing_route_back(e["match"]);
+          if (m == tri::unknown) note_undecided_route_back(e["match"]);
           if (m == tri::unknown) other_undecided = true;
           if (m == tri::no) {
             holds = tri::no;
@@ -5468,6 +5566,34 @@ class fw_walk {
     hits.back().reverse_path_only =
         holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
         std::ranges::all_of(why, [](const std::string& w) { return w == "a fib lookup (reverse path)"; });
+    if (hits.back().reverse_path_only && pkt_.sources.empty() && !rp_undecided_.empty() &&
+        (verdict == "drop" || verdict == "reject")) {
+      // A reverse-path rule before an any-source join (trial t15z v6fib):
+      // what it drops depends on the route back to each sender, not known
+      // without listening. The route is what to fix, as --listen's line
+      // says once it names the senders: never the rule's deletion.
+      auto& h = hits.back();
+      const bool strict = rp_undecided_.find(". iif") != std::string::npos;
+      const std::string ip = pkt_.group.is_v4() ? "ip route" : "ip -6 route";
+      const auto join = pkt_.iface.empty() ? std::string("the join interface") : text_name(pkt_.iface);
+      const auto dev = pkt_.iface.empty() ? std::string("IFACE") : shell_quoted(pkt_.iface);
+      h.message += fmt::format(
+          ": a reverse-path rule ({}), which drops a sender's datagrams {}; the senders of an any-source join are "
+          "not known without listening",
+          rp_undecided_, strict ? fmt::format("unless the route back to it leaves by {}, the interface they come in "
+                                              "by",
+                                              join)
+                                : std::string("when no route leads back to it"));
+      h.fix.clear();
+      h.note = fmt::format(
+          "a route back by {0} for each sender satisfies it ({1} replace SOURCE dev {2}, SOURCE each sender's "
+          "address: mcast-recv doctor --listen SEC with the same specs names them and gives the command, tcpdump "
+          "-ni {2} udp port {3} shows them), and it goes on dropping spoofed sources: an anti-spoofing rule, not to "
+          "be deleted for this; a source behind a router on {0}'s side needs that router as the route's gateway "
+          "({1} replace SOURCE via GATEWAY dev {2})",
+          join, ip, dev, port_);
+    }
+    rp_undecided_.clear();
     hits.back().by_source_only =
         holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
         std::ranges::all_of(why, [](const std::string& w) {
@@ -5523,8 +5649,32 @@ class fw_walk {
                            strict ? " . iif" : "");
   }
 
+  // A reverse-path lookup (`fib saddr [. mark] [. iif] oif ...`) left
+  // undecided, the senders not known (an any-source join): rp_undecided_
+  // the lookup as nft writes it, for the rule being walked.
+  void note_undecided_route_back(const json& m) {
+    const auto& left = m.value("left", json::object());
+    if (!pkt_.sources.empty() || !left.is_object() || !left.contains("fib") || !left["fib"].is_object() ||
+        left["fib"].value("result", "") != "oif") {
+      return;
+    }
+    // `oif missing` (false; 0 for older nft): no route back, the drop.
+    const auto& right = m.value("right", json());
+    const bool missing = (right.is_boolean() && !right.get<bool>()) ||
+                         (right.is_string() && right.get<std::string>() == "0") ||
+                         (right.is_number_integer() && right.get<std::int64_t>() == 0);
+    const auto& flags = left["fib"].value("flags", json());
+    if (!missing || m.value("op", "==") != "==" || !value_holds_word(flags, "saddr", false) ||
+        value_holds_word(flags, "daddr", false)) {
+      return;
+    }
+    rp_undecided_ = fmt::format("fib saddr{}{} oif missing", value_holds_word(flags, "mark", false) ? " . mark" : "",
+                                value_holds_word(flags, "iif", false) ? " . iif" : "");
+  }
+
   fw_packet pkt_;
   std::vector<core::ip_address> rp_missing_;
+  std::string rp_undecided_;
   std::string rp_text_;
   std::string rp_why_;  // why the lookup finds no route for them: "no route leads back to S", "the route back ... leaves by X"
   std::uint16_t port_;
@@ -9279,20 +9429,38 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       way = {{"port", w != way_in.end() ? json(w->second.first) : json(nullptr)}, {"bridge", heard_link->name}};
       if (w != way_in.end()) way_text = fmt::format(" (in through {}, a port of the bridge)", text_name(w->second.first));
     }
+    // A join interface gone since (deleted, moved to another namespace):
+    // its name is asked for in vain now; the one it had when last seen, and
+    // what became of it (trial t15z: "on , the largest").
+    std::string heard_name = names.name(c.iface);
+    std::string heard_gone;
+    if (heard_name.empty()) {
+      if (const auto d = std::ranges::find_if(deleted, [heard_on](const deleted_link& x) { return x.index == heard_on; });
+          d != deleted.end()) {
+        heard_name = d->name;
+        heard_gone = fmt::format(" ({} since)", gone_how(*d));
+      } else if (const auto p = std::ranges::find_if(plan, [heard_on](const planned& x) {
+                   return x.iface.index == heard_on;
+                 });
+                 p != plan.end()) {
+        heard_name = std::string(p->iface.name.view());
+        heard_gone = " (gone from this namespace since)";
+      }
+    }
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
-                      fmt::format("{}{}, TTL {}, on {}{}, the largest {} bytes{}{}{}",
+                      fmt::format("{}{}, TTL {}, on {}{}{}, the largest {} bytes{}{}{}",
                                   count_text(c.packets, "datagram", "datagrams"),
                                   c.ends == 0 ? std::string()
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
-                                  ttl, text_name(names.name(c.iface)), way_text, c.largest,
+                                  ttl, text_name(heard_name), heard_gone, way_text, c.largest,
                                   gap, c.ttl_min <= 1 ? ttl_one_hint : "", status_why),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                        {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
                        {"routers_left", std::max(c.ttl_min - 1, 0)},
-                       {"interface", interface_json(c.iface, names.name(c.iface))}, {"way_in", way}}, ""});
+                       {"interface", interface_json(c.iface, heard_name)}, {"way_in", way}}, ""});
   }
   silent_joins(s, plan, seen, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come

@@ -4,21 +4,55 @@
 
 #include <mcnet/tools/doctor.hpp>
 
+#include <fstream>
+#include <sstream>
+
 namespace mcnet::tools {
 
+namespace {
+
+// Per interface, the packets received (/proc/net/dev: "  eth0: BYTES PACKETS ...").
+std::map<std::string, std::uint64_t> received_packets() {
+  std::map<std::string, std::uint64_t> out;
+  std::ifstream in("/proc/thread-self/net/dev");
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto colon = line.find(':');
+    if (colon == std::string::npos) continue;  // the two header lines
+    const auto first = line.find_first_not_of(' ');
+    if (first == std::string::npos || first >= colon) continue;
+    std::istringstream f(line.substr(colon + 1));
+    std::uint64_t bytes = 0, packets = 0;
+    if (f >> bytes >> packets) out[line.substr(first, colon - first)] = packets;
+  }
+  return out;
+}
+
+}  // namespace
+
 drop_counters drop_counters::read() {
-  return {net_counters::read("netstat", "TcpExt", "IPReversePathFilter"),
-          net_counters::read("snmp", "Udp", "InErrors"),
-          net_counters::read("snmp", "Udp", "RcvbufErrors"),
-          net_counters::read("snmp", "Udp", "InCsumErrors"),
-          net_counters::read_snmp6("Udp6InErrors"),
-          net_counters::read_snmp6("Udp6RcvbufErrors"),
-          net_counters::read_snmp6("Udp6InCsumErrors"),
-          net_counters::read("snmp", "Udp", "IgnoredMulti"),
-          net_counters::read_snmp6("Udp6IgnoredMulti")};
+  drop_counters out{net_counters::read("netstat", "TcpExt", "IPReversePathFilter"),
+                    net_counters::read("snmp", "Udp", "InErrors"),
+                    net_counters::read("snmp", "Udp", "RcvbufErrors"),
+                    net_counters::read("snmp", "Udp", "InCsumErrors"),
+                    net_counters::read_snmp6("Udp6InErrors"),
+                    net_counters::read_snmp6("Udp6RcvbufErrors"),
+                    net_counters::read_snmp6("Udp6InCsumErrors"),
+                    net_counters::read("snmp", "Udp", "IgnoredMulti"),
+                    net_counters::read_snmp6("Udp6IgnoredMulti")};
+  out.rx_packets = received_packets();
+  return out;
 }
 
 drop_counters drop_counters::since(const drop_counters& before) const {
+  const auto rx_delta = [](const std::map<std::string, std::uint64_t>& a,
+                           const std::map<std::string, std::uint64_t>& b) {
+    std::map<std::string, std::uint64_t> out;
+    for (const auto& [name, n] : b) {
+      if (const auto it = a.find(name); it != a.end()) out[name] = n >= it->second ? n - it->second : 0;
+    }
+    return out;
+  };
   const auto delta = [](const std::optional<std::uint64_t>& a, const std::optional<std::uint64_t>& b) {
     return a && b ? std::optional<std::uint64_t>(*b >= *a ? *b - *a : 0) : std::nullopt;
   };
@@ -26,7 +60,7 @@ drop_counters drop_counters::since(const drop_counters& before) const {
           delta(before.udp_rcvbuf, udp_rcvbuf),     delta(before.udp_csum, udp_csum),
           delta(before.udp6_in_errors, udp6_in_errors), delta(before.udp6_rcvbuf, udp6_rcvbuf),
           delta(before.udp6_csum, udp6_csum),       delta(before.udp_ignored_multi, udp_ignored_multi),
-          delta(before.udp6_ignored_multi, udp6_ignored_multi)};
+          delta(before.udp6_ignored_multi, udp6_ignored_multi), rx_delta(before.rx_packets, rx_packets)};
 }
 
 }  // namespace mcnet::tools

@@ -288,8 +288,17 @@ bool link_watch::process(receive_session& session) {
         continue;
       }
       if (w.pending) {
+        // Moved to another namespace and back (`ip link set X netns NS`,
+        // then back): the kernel keeps its index when it is free, so the
+        // same index is the same device, not a new one (trial t15z:
+        // "re-created (index 2 -> 2)").
+        const bool moved_back = w.moved_to_netns_id.has_value() && w.old_index == l.index;
         rejoin_and_report(w, l.name, l.index, session,
-                          fmt::format("re-created (index {} -> {})", w.old_index, l.index), "");
+                          moved_back ? fmt::format("moved back from another network namespace (nsid {}), index {} as "
+                                                   "before",
+                                                   *w.moved_to_netns_id, l.index)
+                                     : fmt::format("re-created (index {} -> {})", w.old_index, l.index),
+                          "");
       }
       const bool running = l.is_up() && l.has_carrier();
       if (running != w.running) {

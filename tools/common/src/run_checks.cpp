@@ -1164,7 +1164,8 @@ run_verdict nothing_arrived_verdict(
     for (const auto& clause : reverse_path_not_counted(checks, "the run")) maybe_reverse_path += "; " + clause;
   }
   if (over_run.reverse_path && *over_run.reverse_path > 0) {
-    auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan);
+    auto rp = reverse_path_check(*over_run.reverse_path, "the run", plan, nlohmann::ordered_json::object(), {},
+                                 nullptr, &over_run.rx_packets);
     if (rp.data.value("possible", false)) {
       maybe_reverse_path = fmt::format("; {} ({})", rp.message, rp.note);
     } else {

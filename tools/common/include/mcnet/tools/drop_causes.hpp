@@ -12,7 +12,9 @@
 /// counter that cannot be read is unmeasured (none), never 0.
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 
 namespace mcnet::tools {
 
@@ -29,6 +31,11 @@ struct drop_counters {
   /// socket is bound to the port of (no drop of a socket: a wrong port)
   std::optional<std::uint64_t> udp_ignored_multi;
   std::optional<std::uint64_t> udp6_ignored_multi;  ///< Udp6IgnoredMulti
+  /// The packets each interface received, by name (/proc/net/dev; since():
+  /// those of both readings): a run's reverse-path drops are its joins'
+  /// when the other interfaces where the filter is on received fewer
+  /// packets than were dropped (trial t15z).
+  std::map<std::string, std::uint64_t> rx_packets{};
 
   /// The calling thread's network namespace's counters now.
   [[nodiscard]] static drop_counters read();

@@ -90,6 +90,11 @@ using relied_routes_map = std::map<core::ip_address, relied_route>;
 struct mld_reports {
   std::uint64_t v1 = 0;  ///< MLDv1 reports sent
   std::uint64_t v2 = 0;  ///< MLDv2 reports sent
+  /// MLD queries heard (Icmp6InGroupMembQueries, type 130, either
+  /// version); none when not read. The kernel falls back to MLDv1 only
+  /// after an MLDv1 query (mcast.c: mc_v1_seen) or while force_mld_version
+  /// is 1: with none heard, MLDv1 reports went out forced (trial t15z).
+  std::optional<std::uint64_t> queries;
 };
 /// Per interface name.
 using mld_report_counts = std::map<std::string, mld_reports>;
@@ -106,6 +111,25 @@ struct mld_since {
   mld_report_counts counts;
   std::string during;
 };
+
+/// What one interface's MLD counters say of the MLD version in use while
+/// force_mld_version is 0: `version` 1 or 2 when they decide it, 0 when
+/// they only show that MLDv1 reports went out at some time (a querier's
+/// queries heard too); `why` the reason said ("": the default stands);
+/// `data` the figures (JSON `mldv1_reports`, `mldv2_reports`,
+/// `mld_queries_heard`, `mldv1_reports_during`, `mldv2_reports_during`).
+/// `now`: the counters now; `before`: those read before the joins
+/// `during` names (null: none). An MLDv1 report among those sent since is
+/// MLDv1; MLDv2 ones only, MLDv2; none sent since: the totals, where MLDv1
+/// reports with no MLD query ever heard are no querier's doing (the kernel
+/// answers in MLDv1 only after one's query), MLDv2 now.
+struct mld_evidence {
+  int version = 2;
+  std::string why;
+  nlohmann::ordered_json data = nlohmann::ordered_json::object();
+};
+[[nodiscard]] mld_evidence mld_judged(std::string_view iface, const mld_reports& now, const mld_reports* before,
+                                      std::string_view during);
 
 /// The doctor's checks that read only the kernel's state (rtnetlink,
 /// /proc/sys, /proc/net/igmp), in this order: interface (up, carrier,
@@ -218,14 +242,20 @@ struct wire_seen {
 /// (the packet sockets of --listen), a join is blamed only when its
 /// datagrams were seen arriving on its interface and no socket got them:
 /// the proof; seen none, it is not. Without (a run), an any-source join is
-/// blamed only when its interface is the only one where the filter is on;
-/// with others filtering too, the counter may be theirs: a WARN that says
-/// it is possible (JSON `data.possible` true), never the verdict.
+/// blamed only when its interface is the only one where the filter is on,
+/// or when the others where it is on received fewer packets over the span
+/// than were dropped (`received`: per interface, the packets it received,
+/// drop_counters::rx_packets; null: not known), so that some of the drops
+/// came in on the join interfaces (trial t15z: the issue's own case, strict
+/// rp_filter on both interfaces, was UNKNOWN); else the counter may be the
+/// others': a WARN that says it is possible (JSON `data.possible` true),
+/// never the verdict.
 [[nodiscard]] check_result reverse_path_check(std::uint64_t drops, std::string_view during,
                                               const std::vector<planned_join>& plan,
                                               const nlohmann::ordered_json& data = nlohmann::ordered_json::object(),
                                               const std::vector<heard_flow>& heard = {},
-                                              const std::vector<wire_seen>* wire = nullptr);
+                                              const std::vector<wire_seen>* wire = nullptr,
+                                              const std::map<std::string, std::uint64_t>* received = nullptr);
 
 /// After TcpExtIPReversePathFilter was measured over `during` ("--listen",
 /// "the run") and did not climb: the reverse-path filter dropped nothing,
@@ -293,6 +323,12 @@ struct join_refusal {
 /// owner found through the /proc/PID/fd links this user may read, else
 /// "(owner not readable)". What the doctor's port check lists.
 [[nodiscard]] std::vector<std::string> sockets_on_port(std::uint16_t port);
+
+/// The fix of a port that refuses mcast-recv's bind (the doctor's `port`
+/// FAIL): `kill PID...` of the programs sockets_on_port() named
+/// (`sockets`), each once, this process left out; "" when no owner was
+/// readable (trial t15z: the FAIL had no fix line).
+[[nodiscard]] std::string port_holders_fix(const std::vector<std::string>& sockets);
 
 /// The error of a bind to `port` (of `family`, AF_INET or AF_INET6) that
 /// the kernel refused with EADDRINUSE (`refused`, said without its hint):
