@@ -460,6 +460,20 @@ std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> befor
   return ahead >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(ahead);
 }
 
+std::uint64_t pace_back(const stream& s) noexcept {
+  const auto& q = s.sequence;
+  const auto lone = q.lone();
+  if (!lone || !s.lone_at || !s.start_at || !s.highest_at || *s.start_at < *s.lone_at) return 0;
+  const std::int64_t span = (*s.highest_at - *s.start_at).count();
+  const std::int64_t before = (*s.start_at - *s.lone_at).count();
+  const std::uint64_t numbers = q.highest() - q.first() + 1;
+  if (numbers < start_pace_datagrams || span < start_pace_span_ns) return 0;
+  const double behind = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(before) /
+                            static_cast<double>(span) +
+                        static_cast<double>(feed::sequence_tracker::provisional_gap);
+  return behind >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(behind);
+}
+
 std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept {
   const auto& q = s.sequence;
   if (!q.started() || !s.first_packet || !s.highest_at || now <= *s.highest_at) return 0;
@@ -660,6 +674,21 @@ feed::verdict stream_table::track(stream& s, const sequence_input& in) noexcept 
   }
   if (q.started() && (!was_started || q.highest() != was_highest || q.first() != was_first)) {
     s.highest_at = s.last_packet;
+  }
+  // The arrivals pace_back() measures by (trial t20z).
+  if (a == feed::verdict::jump && in.what == sequence_input::kind::number && in.value > q.highest()) [[unlikely]] {
+    s.far_at = s.last_packet;
+    s.far_seq = in.value;
+  }
+  if (q.started() && (!was_started || q.first() != was_first)) [[unlikely]] {
+    if (was_started && q.lone() == was_first) {
+      // A far start took over from the lone first number: its first number
+      // came when it was held far above, or now.
+      s.lone_at = s.start_at;
+      s.start_at = s.far_at && s.far_seq == q.first() ? s.far_at : s.last_packet;
+    } else if (!was_started || q.first() == in.value) {
+      s.start_at = s.last_packet;
+    }
   }
   if (q.trusted()) {
     d.count = 0;
@@ -1510,7 +1539,10 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           header->sequence - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
-      if (header->sequence > s->sequence.highest() + 1) [[unlikely]] s->sequence.pace_step(pace_step(*s, arrival));
+      if (header->sequence > s->sequence.highest() + 1) [[unlikely]] {
+        s->sequence.pace_step(pace_step(*s, arrival));
+        s->sequence.pace_back(pace_back(*s));
+      }
       const auto a = track(*s, {sequence_input::kind::number, header->sequence, 0});
       // A copy of a number with another send time is another datagram.
       s->senders.witness(a, header->sequence, s->sequence.highest(), header->send_time_ns);
@@ -1600,7 +1632,10 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           v->sequence() - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
-      if (v->sequence() > s->sequence.highest() + 1) [[unlikely]] s->sequence.pace_step(pace_step(*s, arrival));
+      if (v->sequence() > s->sequence.highest() + 1) [[unlikely]] {
+        s->sequence.pace_step(pace_step(*s, arrival));
+        s->sequence.pace_back(pace_back(*s));
+      }
       track(*s, {sequence_input::kind::run, v->sequence(), v->size()});
       s->messages += v->size();
       return out;

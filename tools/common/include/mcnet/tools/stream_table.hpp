@@ -465,6 +465,14 @@ struct stream {
   /// held since (trial t20y H1: the outage's first datagram, held, made
   /// the outage's own span part of the pace and its gap "beyond" it).
   std::optional<core::kernel_time> highest_at;
+  /// Arrival of the datagram that brought the tracker's first number (as
+  /// near as known: a far start's, that of its first far number held), of
+  /// the lone first number a far start took over from
+  /// (feed::sequence_tracker::lone()), and of the last number held far
+  /// above the highest (`far_seq`): pace_back() measures the pace between
+  /// the lone number and the start by them (trial t20z).
+  std::optional<core::kernel_time> start_at, lone_at, far_at;
+  std::uint64_t far_seq = 0;
   /// The counted datagrams' arrivals (ns since the epoch) in clumps, for
   /// the stream's rate (stream_rate()).
   clump_clock arrivals;
@@ -677,6 +685,14 @@ inline constexpr std::uint64_t pace_margin = 4;
 /// provisional_gap: what a loss may have taken while nothing came (trial
 /// t20y H2), feed::sequence_tracker::pace_step(). 0 before the pace is known.
 [[nodiscard]] std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept;
+/// The furthest below a stream's first number its lone first number (a far
+/// start took over from it: feed::sequence_tracker::lone()) may lie and be
+/// on the same climb: the numbers the pace of the numbers from the first
+/// up to the highest (over stream::start_at up to stream::highest_at) gives
+/// the time between the lone number's arrival and the first's, pace_margin
+/// times, plus provisional_gap; feed::sequence_tracker::pace_back(). 0
+/// without a lone number or a pace (trial t20z).
+[[nodiscard]] std::uint64_t pace_back(const stream& s) noexcept;
 /// The clock an RTP stream's jitter is in (trial t20r F3: payload type 96
 /// at 44.1 kHz read a jitter 70 times too high at the 90 kHz assumed).
 struct rtp_clock {
