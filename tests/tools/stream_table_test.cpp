@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -594,6 +595,91 @@ TEST(StreamTable, ASendClockThatStepsIsNoClockError) {
   const auto& [key, s] = *t.streams().begin();
   EXPECT_EQ(tools::totals_of(key, s).clock_errors, 0u);
   EXPECT_EQ(s.latency.count(), 60u);
+}
+
+namespace {
+// 50 datagrams 10 ms apart (transit 50 or 63 us), the send times of those
+// in `odd` off by `off`, the rest honest.
+tools::stream_table send_times_off(const std::vector<std::uint64_t>& odd, std::chrono::nanoseconds off,
+                                   std::uint64_t n = 50) {
+  tools::stream_table t;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto sent = kStart + std::chrono::milliseconds(10 * i);
+    const auto latency = std::chrono::nanoseconds(50'000 + static_cast<std::int64_t>(i % 2) * 13'000);
+    const bool is_odd = std::find(odd.begin(), odd.end(), i) != odd.end();
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, is_odd ? sent + off : sent), sent + latency, -1, -1);
+  }
+  return t;
+}
+}  // namespace
+
+// trial t20z MEDIUM: two (or three) send times in a row forged +/-0.5 s,
+// or a forged FIRST send time, read "latency min -500 ms", "the sender's
+// clock is ahead ... by at least 500 ms" and a jitter of 14.2 ms (1.42 ms)
+// for 13 us: the second in step with the first was taken for a clock step,
+// and the first datagram had nothing to be judged by. A step counts only
+// once it persists (8 datagrams over 100 ms, or 32 in a row); one that
+// steps back before is clock errors, left out of latency and jitter. The
+// first datagram's send time is the stream's once the next ones are in
+// step with it; the next ones in step with each other instead (more of
+// them than were kept from the start) make it the clock error.
+TEST(StreamTable, ForgedSendTimesInARowOrFirstAreClockErrorsNotAStep) {
+  const auto honest = send_times_off({}, 0ns);
+  const auto& [hk, hs] = *honest.streams().begin();
+  const double honest_jitter = hs.interarrival.value_ns();
+  for (const auto& [what, odd, off] :
+       {std::tuple{"pair ahead", std::vector<std::uint64_t>{25, 26}, std::chrono::nanoseconds(500ms)},
+        std::tuple{"pair behind", std::vector<std::uint64_t>{25, 26}, std::chrono::nanoseconds(-500ms)},
+        std::tuple{"three ahead", std::vector<std::uint64_t>{25, 26, 27}, std::chrono::nanoseconds(500ms)},
+        std::tuple{"seven behind", std::vector<std::uint64_t>{10, 11, 12, 13, 14, 15, 16},
+                   std::chrono::nanoseconds(-500ms)},
+        std::tuple{"first ahead", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(500ms)},
+        std::tuple{"first behind", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(-500ms)},
+        std::tuple{"first behind by 50 ms", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(-50ms)},
+        std::tuple{"pair ahead at the end", std::vector<std::uint64_t>{48, 49}, std::chrono::nanoseconds(500ms)}}) {
+    SCOPED_TRACE(what);
+    const auto t = send_times_off(odd, off);
+    const auto& [key, s] = *t.streams().begin();
+    EXPECT_EQ(tools::totals_of(key, s).clock_errors, odd.size());
+    feed::histogram copy;
+    const auto& kept = tools::latency_kept(s, copy);
+    EXPECT_EQ(kept.count(), 50 - odd.size());
+    EXPECT_EQ(kept.negative(), 0u) << "no clock ahead to claim";
+    EXPECT_GE(kept.min(), 50'000);
+    EXPECT_LE(kept.max(), 63'000);
+    EXPECT_NEAR(s.interarrival.value_ns(), honest_jitter, honest_jitter * 0.5) << "the honest stream's jitter";
+    const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+    const auto text = tools::stream_text(j);
+    EXPECT_EQ(text.find("ahead of this host's"), std::string::npos) << text;
+    EXPECT_NE(text.find(fmt::format("clock errors {}", odd.size())), std::string::npos) << text;
+  }
+}
+
+// A step that stays (the sender's clock stepped +/-0.5 s for good, or for
+// longer than 8 datagrams over 100 ms) is kept, no clock error; one that
+// steps back after 8 datagrams within 100 ms is clock errors.
+TEST(StreamTable, ASendClockStepCountsOnlyOnceItPersists) {
+  for (const auto off : {std::chrono::nanoseconds(500ms), std::chrono::nanoseconds(-500ms)}) {
+    std::vector<std::uint64_t> after;
+    for (std::uint64_t i = 25; i < 50; ++i) after.push_back(i);
+    const auto stepped = send_times_off(after, off);
+    const auto& [sk, ss] = *stepped.streams().begin();
+    EXPECT_EQ(tools::totals_of(sk, ss).clock_errors, 0u);
+    EXPECT_EQ(ss.latency.count(), 50u);
+    // Stepped for 15 datagrams (140 ms), then back: a step and a step back, kept.
+    const auto back_late = send_times_off({20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34}, off);
+    const auto& [lk, ls] = *back_late.streams().begin();
+    EXPECT_EQ(tools::totals_of(lk, ls).clock_errors, 0u);
+    EXPECT_EQ(ls.latency.count(), 50u);
+    // Stepped for 8 datagrams (70 ms), then back: clock errors.
+    const std::vector<std::uint64_t> eight{20, 21, 22, 23, 24, 25, 26, 27};
+    const auto back_soon = send_times_off(eight, off);
+    const auto& [bk, bs] = *back_soon.streams().begin();
+    EXPECT_EQ(tools::totals_of(bk, bs).clock_errors, 8u);
+    feed::histogram copy;
+    EXPECT_EQ(tools::latency_kept(bs, copy).count(), 42u);
+    EXPECT_EQ(tools::latency_kept(bs, copy).negative(), 0u);
+  }
 }
 
 // trial20p F9: 50 datagrams 30.00005 s late (the sender's clock behind),

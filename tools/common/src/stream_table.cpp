@@ -403,7 +403,7 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.unsequenced = s.packets - t.refused;
   }
   // A send time out of step still waiting for the next datagram (stream::send_order) counts as one.
-  t.clock_errors = s.clock_errors + latency_outliers(s) + (s.order.held ? 1 : 0);
+  t.clock_errors = s.clock_errors + latency_outliers(s) + s.order.held;
   t.length_errors = s.length_errors;
   if (s.rtp_interarrival) t.timestamp_steps = s.rtp_interarrival->steps();
   if (untrusted_numbers(key, s)) {
@@ -1354,6 +1354,11 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   // consecutive numbers).
   const auto keep = [&](std::uint64_t n, std::int64_t sent, std::int64_t arrival, std::int64_t lat) {
     keep_latency(s, sent, arrival, lat);
+    if (!o.start_proven) {
+      if (o.start_kept == 0) o.start_arrival_ns = arrival;
+      ++o.start_kept;
+      if (o.start_kept >= step_datagrams && arrival - o.start_arrival_ns >= step_span_ns) o.start_proven = true;
+    }
     if (!o.any || n > o.seq) {
       if (o.any && n == o.seq + 1 && sent >= o.sent_ns) {
         o.gap_sum_ns += sent - o.sent_ns;
@@ -1364,6 +1369,19 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
     }
     o.floor_ns = o.any ? std::min(o.floor_ns, lat) : lat;
     o.any = true;
+  };
+  // The datagrams held, kept in the order they came.
+  const auto keep_held = [&]() {
+    const std::size_t n = o.held;
+    o.held = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto h = o.held_times[i];
+      keep(h.seq, h.sent_ns, h.arrival_ns, h.latency_ns);
+    }
+  };
+  const auto hold = [&]() {
+    o.held_times[o.held] = {seq, sent_ns, arrival_ns, latency};
+    ++o.held;
   };
   if (!o.any) {
     keep(seq, sent_ns, arrival_ns, latency);
@@ -1380,32 +1398,54 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   }
   const auto bound = send_order_bound(o);
   const bool fits = in_send_order(o.seq, o.sent_ns, seq, sent_ns, bound) && latency >= o.floor_ns - bound;
-  if (o.held) {
-    o.held = false;
-    if (!fits) {
-      const bool with_held = in_send_order(o.held_seq, o.held_sent_ns, seq, sent_ns, bound) &&
-                             (latency > o.held_latency_ns ? latency - o.held_latency_ns
-                                                          : o.held_latency_ns - latency) <= bound;
-      if (with_held) {
-        // The sender's clock (or the path) stepped: the stream goes on
-        // from the one held, its reference and floor from there.
-        o.any = false;
-        keep(o.held_seq, o.held_sent_ns, o.held_arrival_ns, o.held_latency_ns);
-        keep(seq, sent_ns, arrival_ns, latency);
-        return;
-      }
-    }
-    ++s.clock_errors;  // the one held was out of step alone
-  }
   if (fits) {
+    // In step with the datagrams before those held: they stepped back, and
+    // were clock errors.
+    s.clock_errors += o.held;
+    o.held = 0;
     keep(seq, sent_ns, arrival_ns, latency);
     return;
   }
-  o.held = true;
-  o.held_seq = seq;
-  o.held_sent_ns = sent_ns;
-  o.held_arrival_ns = arrival_ns;
-  o.held_latency_ns = latency;
+  if (o.held > 0) {
+    const auto& last = o.held_times[o.held - 1];
+    const bool with_held =
+        in_send_order(last.seq, last.sent_ns, seq, sent_ns, bound) &&
+        (latency > last.latency_ns ? latency - last.latency_ns : last.latency_ns - latency) <= bound;
+    if (!with_held) {
+      // Out of step with both: one held alone was the odd one (this one
+      // waits instead); with more held, this one is.
+      ++s.clock_errors;
+      if (o.held == 1) o.held = 0;
+      if (o.held > 0) return;
+    }
+  }
+  hold();
+  const std::size_t held = o.held;
+  if (!o.start_proven && held > o.start_kept && s.latency.count() == o.start_kept) {
+    // More in step with each other than were kept from a start not
+    // proven: the start was out of step (a forged first send time). Taken
+    // out of latency and jitter, which held nothing else; the held ones
+    // are the start.
+    s.clock_errors += o.start_kept;
+    s.latency = feed::histogram{};
+    s.interarrival = feed::jitter{};
+    const auto times = o.held_times;
+    const auto waiting = o.held;
+    o = {};
+    o.held_times = times;
+    o.held = waiting;
+    keep_held();
+    return;
+  }
+  if (held >= step_held ||
+      (held >= step_datagrams && arrival_ns - o.held_times[0].arrival_ns >= step_span_ns)) {
+    // The step persisted: the sender's clock (or the path) stepped, and
+    // the stream goes on from the first held, its reference and floor
+    // from there.
+    o.any = false;
+    o.start_proven = true;
+    keep_held();
+  }
 }
 
 void stream_table::settle() {
