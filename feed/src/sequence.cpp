@@ -319,6 +319,12 @@ void sequence_tracker::retract(bool replay_last) noexcept {
     };
     collect(fill_low, h - fill_low + 1, true);
     collect(h + 1, top - h, false);
+    // The lone first number the copy keeps as a jump below its start, that
+    // this state counted since (lone_on_pace()): going back, it is a jump
+    // again (among the numbers counted since), no fill.
+    if (before.lone_kept_ && before.lone_ < before.first_ && before.lone_ >= fill_low && before.lone_ <= top) {
+      fills[(before.lone_ % window) / 64] &= ~(std::uint64_t{1} << (before.lone_ % 64));
+    }
     for (const auto f : fills) filled += static_cast<std::uint64_t>(std::popcount(f));
   }
   const std::uint64_t far = own_received() - before.own_received() - filled;
@@ -450,6 +456,7 @@ void sequence_tracker::settle() noexcept {
   if (start_.open && start_.count >= 2 && start_.count >= from_start()) {
     (void)retract_start();
   }
+  if (lone_kept_) lone_on_pace();
   if (before_jump_.copy) settle_probation();
   // Going back to a copy made while a packet's numbers were held (a climb
   // held right after the packet) holds them again: counted as above.
@@ -543,14 +550,42 @@ arrival sequence_tracker::add_slow(std::uint64_t seq) noexcept {
   // set aside: that packet first, as it came.
   (void)flush_aside();
   if (announce_.open) judge_announce(seq);
-  if (!held_.active) return add_start(seq);
+  if (!held_.active) {
+    const arrival a = add_start(seq);
+    if (lone_kept_) lone_on_pace();
+    return a;
+  }
   // Inside the numbers a packet holds: counted as ever (the live sender's
   // own copy); the epoch_proof-th drops the rest once it is counted.
   const bool inside = seq >= held_.first && seq <= held_.last;
   judge_held(seq, /*number=*/true);
   const arrival a = add_start(seq);
   if (held_.active && inside && held_.inside >= epoch_proof) release_held(false);
+  if (lone_kept_) lone_on_pace();
   return a;
+}
+
+void sequence_tracker::lone_on_pace() noexcept {
+  // Only once a paced climb after it is proven (as paced_step() asks), and
+  // within what the pace gives the time between the lone number's arrival
+  // and the start's (pace_back()): the climb extended back to it.
+  if (!lone_kept_ || pace_back_ == 0 || !any_ || lone_ >= first_ || first_ - lone_ > pace_back_) return;
+  if (!before_jump_.copy || !climb_paced_ || beyond_pace_ || unproven() != nullptr || start_.open ||
+      below_run_.count != 0) {
+    return;
+  }
+  // It counts, below the start: the numbers between it and the start are
+  // missing, those the window already left behind expired.
+  const std::uint64_t low = window_low(highest_);
+  if (lone_ >= low) {
+    set_new(lone_);
+  } else {
+    expired_ += std::min(first_, low) - lone_ - 1;
+  }
+  first_ = lone_;
+  ++distinct_;
+  if (jumps_ > 0) --jumps_;  // it counted as a jump since the start took over
+  lone_kept_ = false;
 }
 
 arrival sequence_tracker::add_start(std::uint64_t seq) noexcept {
@@ -1802,6 +1837,7 @@ void sequence_tracker::reset() noexcept {
   beyond_pace_ = false;
   pace_ahead_ = UINT64_MAX;
   pace_step_ = 0;
+  pace_back_ = 0;
   climb_paced_ = false;
   jumps_ = restarts_ = unconfirmed_ends_ = retracted_ = 0;
   before_ = {};

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
@@ -594,6 +595,91 @@ TEST(StreamTable, ASendClockThatStepsIsNoClockError) {
   const auto& [key, s] = *t.streams().begin();
   EXPECT_EQ(tools::totals_of(key, s).clock_errors, 0u);
   EXPECT_EQ(s.latency.count(), 60u);
+}
+
+namespace {
+// 50 datagrams 10 ms apart (transit 50 or 63 us), the send times of those
+// in `odd` off by `off`, the rest honest.
+tools::stream_table send_times_off(const std::vector<std::uint64_t>& odd, std::chrono::nanoseconds off,
+                                   std::uint64_t n = 50) {
+  tools::stream_table t;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    const auto sent = kStart + std::chrono::milliseconds(10 * i);
+    const auto latency = std::chrono::nanoseconds(50'000 + static_cast<std::int64_t>(i % 2) * 13'000);
+    const bool is_odd = std::find(odd.begin(), odd.end(), i) != odd.end();
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, i, is_odd ? sent + off : sent), sent + latency, -1, -1);
+  }
+  return t;
+}
+}  // namespace
+
+// trial t20z MEDIUM: two (or three) send times in a row forged +/-0.5 s,
+// or a forged FIRST send time, read "latency min -500 ms", "the sender's
+// clock is ahead ... by at least 500 ms" and a jitter of 14.2 ms (1.42 ms)
+// for 13 us: the second in step with the first was taken for a clock step,
+// and the first datagram had nothing to be judged by. A step counts only
+// once it persists (8 datagrams over 100 ms, or 32 in a row); one that
+// steps back before is clock errors, left out of latency and jitter. The
+// first datagram's send time is the stream's once the next ones are in
+// step with it; the next ones in step with each other instead (more of
+// them than were kept from the start) make it the clock error.
+TEST(StreamTable, ForgedSendTimesInARowOrFirstAreClockErrorsNotAStep) {
+  const auto honest = send_times_off({}, 0ns);
+  const auto& [hk, hs] = *honest.streams().begin();
+  const double honest_jitter = hs.interarrival.value_ns();
+  for (const auto& [what, odd, off] :
+       {std::tuple{"pair ahead", std::vector<std::uint64_t>{25, 26}, std::chrono::nanoseconds(500ms)},
+        std::tuple{"pair behind", std::vector<std::uint64_t>{25, 26}, std::chrono::nanoseconds(-500ms)},
+        std::tuple{"three ahead", std::vector<std::uint64_t>{25, 26, 27}, std::chrono::nanoseconds(500ms)},
+        std::tuple{"seven behind", std::vector<std::uint64_t>{10, 11, 12, 13, 14, 15, 16},
+                   std::chrono::nanoseconds(-500ms)},
+        std::tuple{"first ahead", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(500ms)},
+        std::tuple{"first behind", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(-500ms)},
+        std::tuple{"first behind by 50 ms", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(-50ms)},
+        std::tuple{"pair ahead at the end", std::vector<std::uint64_t>{48, 49}, std::chrono::nanoseconds(500ms)}}) {
+    SCOPED_TRACE(what);
+    const auto t = send_times_off(odd, off);
+    const auto& [key, s] = *t.streams().begin();
+    EXPECT_EQ(tools::totals_of(key, s).clock_errors, odd.size());
+    feed::histogram copy;
+    const auto& kept = tools::latency_kept(s, copy);
+    EXPECT_EQ(kept.count(), 50 - odd.size());
+    EXPECT_EQ(kept.negative(), 0u) << "no clock ahead to claim";
+    EXPECT_GE(kept.min(), 50'000);
+    EXPECT_LE(kept.max(), 63'000);
+    EXPECT_NEAR(s.interarrival.value_ns(), honest_jitter, honest_jitter * 0.5) << "the honest stream's jitter";
+    const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+    const auto text = tools::stream_text(j);
+    EXPECT_EQ(text.find("ahead of this host's"), std::string::npos) << text;
+    EXPECT_NE(text.find(fmt::format("clock errors {}", odd.size())), std::string::npos) << text;
+  }
+}
+
+// A step that stays (the sender's clock stepped +/-0.5 s for good, or for
+// longer than 8 datagrams over 100 ms) is kept, no clock error; one that
+// steps back after 8 datagrams within 100 ms is clock errors.
+TEST(StreamTable, ASendClockStepCountsOnlyOnceItPersists) {
+  for (const auto off : {std::chrono::nanoseconds(500ms), std::chrono::nanoseconds(-500ms)}) {
+    std::vector<std::uint64_t> after;
+    for (std::uint64_t i = 25; i < 50; ++i) after.push_back(i);
+    const auto stepped = send_times_off(after, off);
+    const auto& [sk, ss] = *stepped.streams().begin();
+    EXPECT_EQ(tools::totals_of(sk, ss).clock_errors, 0u);
+    EXPECT_EQ(ss.latency.count(), 50u);
+    // Stepped for 15 datagrams (140 ms), then back: a step and a step back, kept.
+    const auto back_late = send_times_off({20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34}, off);
+    const auto& [lk, ls] = *back_late.streams().begin();
+    EXPECT_EQ(tools::totals_of(lk, ls).clock_errors, 0u);
+    EXPECT_EQ(ls.latency.count(), 50u);
+    // Stepped for 8 datagrams (70 ms), then back: clock errors.
+    const std::vector<std::uint64_t> eight{20, 21, 22, 23, 24, 25, 26, 27};
+    const auto back_soon = send_times_off(eight, off);
+    const auto& [bk, bs] = *back_soon.streams().begin();
+    EXPECT_EQ(tools::totals_of(bk, bs).clock_errors, 8u);
+    feed::histogram copy;
+    EXPECT_EQ(tools::latency_kept(bs, copy).count(), 42u);
+    EXPECT_EQ(tools::latency_kept(bs, copy).negative(), 0u);
+  }
 }
 
 // trial20p F9: 50 datagrams 30.00005 s late (the sender's clock behind),
@@ -1628,6 +1714,117 @@ TEST(StreamTable, AnOutageOfMoreThanTheWindowEarlyInAFeedCountsAsLost) {
     EXPECT_EQ(sum.lost, 82'000u) << "end " << end;
     EXPECT_EQ(sum.jumps, 0u) << "end " << end;
     EXPECT_EQ(sum.packets, 13'259u + 44'849u);
+  }
+}
+
+namespace {
+// What the table made of mcnet numbers arriving one per `step` from a
+// second after the join, then (`end`) their END (the last + 1) three times.
+struct first_gap_run {
+  std::uint64_t lost = 0, jumps = 0, first = 0, missed = 0, settled_lost = 0, settled_jumps = 0;
+};
+first_gap_run run_first_gap(const std::vector<std::uint64_t>& numbers, std::chrono::nanoseconds step, bool end,
+                            std::chrono::nanoseconds first_step = 0ns) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  auto at = kStart + 1s;
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, numbers[i], at), at + 20us, -1, -1);
+    at += i == 0 && first_step != 0ns ? first_step : step;
+  }
+  if (end) {
+    const auto marker = datagram(1, numbers.back() + 1, at, true);
+    for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, marker, at + 20us, -1, -1);
+  }
+  first_gap_run r;
+  EXPECT_EQ(t.streams().size(), 1u);
+  if (t.streams().empty()) return r;
+  const auto& entry = *t.streams().begin();
+  const auto gap = tools::start_gap_of(entry.first, entry.second);
+  r.lost = t.sum().lost;
+  r.jumps = t.sum().jumps;
+  r.first = gap ? gap->first_sequence : UINT64_MAX;
+  r.missed = gap ? gap->missed : UINT64_MAX;
+  t.settle();
+  r.settled_lost = t.sum().lost;
+  r.settled_jumps = t.sum().jumps;
+  return r;
+}
+}  // namespace
+
+// trial t20z: a stream whose FIRST gap is past provisional_gap (a path
+// keeping 1 datagram in 2,000) made its first arrival a jump once the far
+// numbers after it followed each other: first_sequence read the second
+// number, the first gap was left out of lost, and "2000 before its first
+// number 2000, likely lost" was said of a number that came. Once the paced
+// climb after it is proven, a first number on that climb (extended back by
+// its arrival time, within the pace) is the stream's start: counted, its
+// gap lost, no jump; with and without END markers.
+TEST(StreamTable, AFirstNumberOnAPacedClimbAfterItIsTheStart) {
+  for (const bool end : {false, true}) {
+    for (const auto& [gap, from] : std::vector<std::pair<std::uint64_t, std::uint64_t>>{
+             {2000, 0}, {1100, 0}, {3000, 0}, {2000, 20'000}}) {
+      std::vector<std::uint64_t> numbers;
+      for (std::uint64_t i = 0; i < 20; ++i) numbers.push_back(from + i * gap);
+      const auto r = run_first_gap(numbers, 100ms, end);
+      const std::uint64_t missing = 19 * (gap - 1);
+      EXPECT_EQ(r.lost, missing) << "gap " << gap << " from " << from << " end " << end;
+      EXPECT_EQ(r.jumps, 0u) << "gap " << gap << " from " << from << " end " << end;
+      EXPECT_EQ(r.first, from) << "gap " << gap << " from " << from << " end " << end;
+      EXPECT_EQ(r.missed, from) << "gap " << gap << " from " << from << " end " << end;
+      EXPECT_EQ(r.settled_lost, missing) << "gap " << gap << " from " << from << " end " << end;
+      EXPECT_EQ(r.settled_jumps, 0u) << "gap " << gap << " from " << from << " end " << end;
+    }
+  }
+}
+
+// trial t20z first_jump.sh: the 55 numbers a 20 kpps feed kept 1 in 2,000
+// of delivered (recorded), 110 ms apart: first 20,386, 119,203 missing
+// (read lost 115,511, jumps 1, first_sequence 24,079).
+TEST(StreamTable, TheRecordedOneInTwoThousandRunCountsItsFirstGap) {
+  const std::vector<std::uint64_t> numbers{
+      20386,  24079,  24404,  24680,  27135,  30702,  32254,  36412,  37824,  39978,  40198,  43304,  44841,  47740,
+      57959,  60279,  62102,  64866,  66116,  66352,  67661,  70389,  71919,  74493,  76506,  79053,  82071,  84628,
+      86390,  88843,  90640,  90740,  94352,  98113,  99168,  99192,  99548,  107271, 108068, 108592, 109144, 113346,
+      113793, 115913, 120495, 122624, 125748, 126171, 126730, 127361, 131606, 136052, 136274, 139092, 139643};
+  ASSERT_EQ(numbers.size(), 55u);
+  for (const bool end : {false, true}) {
+    const auto r = run_first_gap(numbers, 110ms, end);
+    EXPECT_EQ(r.lost, 119'203u) << end;
+    EXPECT_EQ(r.jumps, 0u) << end;
+    EXPECT_EQ(r.first, 20'386u) << end;
+    EXPECT_EQ(r.settled_lost, 119'203u) << end;
+    EXPECT_EQ(r.settled_jumps, 0u) << end;
+  }
+}
+
+// A lone first number that is not on the climb stays a jump: one far below
+// the climb's first arriving just before it (a stray or forged number
+// before the sender's first), one further below than the pace gives the
+// time between them, a 2^63 jump; with and without END markers.
+TEST(StreamTable, AStrayFirstNumberBeforeAPacedClimbStaysAJump) {
+  for (const bool end : {false, true}) {
+    const std::uint64_t from = 1'000'000;
+    const std::uint64_t missing = 19 * 1999;
+    for (const std::uint64_t stray : {std::uint64_t{5}, from - 50'000, from - 9'500}) {
+      std::vector<std::uint64_t> numbers{stray};
+      for (std::uint64_t i = 0; i < 20; ++i) numbers.push_back(from + i * 2000);
+      // The stray 1 ms before the climb's first (the far one 100 ms: by the
+      // climb's 20,000 a second it is 2,000 below, at most 9,024 with the
+      // margin; 50,000 below is not on it).
+      const auto r = run_first_gap(numbers, 100ms, end, stray == from - 50'000 ? 100ms : 1ms);
+      EXPECT_EQ(r.lost, missing) << "stray " << stray << " end " << end;
+      EXPECT_EQ(r.jumps, 1u) << "stray " << stray << " end " << end;
+      EXPECT_EQ(r.first, from) << "stray " << stray << " end " << end;
+      EXPECT_EQ(r.settled_lost, missing) << "stray " << stray << " end " << end;
+      EXPECT_EQ(r.settled_jumps, 1u) << "stray " << stray << " end " << end;
+    }
+    // A number past 2^63 first, then the climb from 0: not a lone start below it.
+    std::vector<std::uint64_t> numbers{std::uint64_t{1} << 63};
+    for (std::uint64_t i = 0; i < 20; ++i) numbers.push_back(i * 2000);
+    const auto r = run_first_gap(numbers, 100ms, end);
+    EXPECT_GE(r.jumps, 1u) << end;
+    EXPECT_LE(r.lost, missing) << end;
   }
 }
 

@@ -403,7 +403,7 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
     t.unsequenced = s.packets - t.refused;
   }
   // A send time out of step still waiting for the next datagram (stream::send_order) counts as one.
-  t.clock_errors = s.clock_errors + latency_outliers(s) + (s.order.held ? 1 : 0);
+  t.clock_errors = s.clock_errors + latency_outliers(s) + s.order.held;
   t.length_errors = s.length_errors;
   if (s.rtp_interarrival) t.timestamp_steps = s.rtp_interarrival->steps();
   if (untrusted_numbers(key, s)) {
@@ -458,6 +458,20 @@ std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> befor
                            static_cast<double>(span) +
                        static_cast<double>(feed::sequence_tracker::provisional_gap);
   return ahead >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(ahead);
+}
+
+std::uint64_t pace_back(const stream& s) noexcept {
+  const auto& q = s.sequence;
+  const auto lone = q.lone();
+  if (!lone || !s.lone_at || !s.start_at || !s.highest_at || *s.start_at < *s.lone_at) return 0;
+  const std::int64_t span = (*s.highest_at - *s.start_at).count();
+  const std::int64_t before = (*s.start_at - *s.lone_at).count();
+  const std::uint64_t numbers = q.highest() - q.first() + 1;
+  if (numbers < start_pace_datagrams || span < start_pace_span_ns) return 0;
+  const double behind = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(before) /
+                            static_cast<double>(span) +
+                        static_cast<double>(feed::sequence_tracker::provisional_gap);
+  return behind >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(behind);
 }
 
 std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept {
@@ -660,6 +674,21 @@ feed::verdict stream_table::track(stream& s, const sequence_input& in) noexcept 
   }
   if (q.started() && (!was_started || q.highest() != was_highest || q.first() != was_first)) {
     s.highest_at = s.last_packet;
+  }
+  // The arrivals pace_back() measures by (trial t20z).
+  if (a == feed::verdict::jump && in.what == sequence_input::kind::number && in.value > q.highest()) [[unlikely]] {
+    s.far_at = s.last_packet;
+    s.far_seq = in.value;
+  }
+  if (q.started() && (!was_started || q.first() != was_first)) [[unlikely]] {
+    if (was_started && q.lone() == was_first) {
+      // A far start took over from the lone first number: its first number
+      // came when it was held far above, or now.
+      s.lone_at = s.start_at;
+      s.start_at = s.far_at && s.far_seq == q.first() ? s.far_at : s.last_packet;
+    } else if (!was_started || q.first() == in.value) {
+      s.start_at = s.last_packet;
+    }
   }
   if (q.trusted()) {
     d.count = 0;
@@ -1325,6 +1354,11 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   // consecutive numbers).
   const auto keep = [&](std::uint64_t n, std::int64_t sent, std::int64_t arrival, std::int64_t lat) {
     keep_latency(s, sent, arrival, lat);
+    if (!o.start_proven) {
+      if (o.start_kept == 0) o.start_arrival_ns = arrival;
+      ++o.start_kept;
+      if (o.start_kept >= step_datagrams && arrival - o.start_arrival_ns >= step_span_ns) o.start_proven = true;
+    }
     if (!o.any || n > o.seq) {
       if (o.any && n == o.seq + 1 && sent >= o.sent_ns) {
         o.gap_sum_ns += sent - o.sent_ns;
@@ -1335,6 +1369,19 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
     }
     o.floor_ns = o.any ? std::min(o.floor_ns, lat) : lat;
     o.any = true;
+  };
+  // The datagrams held, kept in the order they came.
+  const auto keep_held = [&]() {
+    const std::size_t n = o.held;
+    o.held = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto h = o.held_times[i];
+      keep(h.seq, h.sent_ns, h.arrival_ns, h.latency_ns);
+    }
+  };
+  const auto hold = [&]() {
+    o.held_times[o.held] = {seq, sent_ns, arrival_ns, latency};
+    ++o.held;
   };
   if (!o.any) {
     keep(seq, sent_ns, arrival_ns, latency);
@@ -1351,32 +1398,54 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   }
   const auto bound = send_order_bound(o);
   const bool fits = in_send_order(o.seq, o.sent_ns, seq, sent_ns, bound) && latency >= o.floor_ns - bound;
-  if (o.held) {
-    o.held = false;
-    if (!fits) {
-      const bool with_held = in_send_order(o.held_seq, o.held_sent_ns, seq, sent_ns, bound) &&
-                             (latency > o.held_latency_ns ? latency - o.held_latency_ns
-                                                          : o.held_latency_ns - latency) <= bound;
-      if (with_held) {
-        // The sender's clock (or the path) stepped: the stream goes on
-        // from the one held, its reference and floor from there.
-        o.any = false;
-        keep(o.held_seq, o.held_sent_ns, o.held_arrival_ns, o.held_latency_ns);
-        keep(seq, sent_ns, arrival_ns, latency);
-        return;
-      }
-    }
-    ++s.clock_errors;  // the one held was out of step alone
-  }
   if (fits) {
+    // In step with the datagrams before those held: they stepped back, and
+    // were clock errors.
+    s.clock_errors += o.held;
+    o.held = 0;
     keep(seq, sent_ns, arrival_ns, latency);
     return;
   }
-  o.held = true;
-  o.held_seq = seq;
-  o.held_sent_ns = sent_ns;
-  o.held_arrival_ns = arrival_ns;
-  o.held_latency_ns = latency;
+  if (o.held > 0) {
+    const auto& last = o.held_times[o.held - 1];
+    const bool with_held =
+        in_send_order(last.seq, last.sent_ns, seq, sent_ns, bound) &&
+        (latency > last.latency_ns ? latency - last.latency_ns : last.latency_ns - latency) <= bound;
+    if (!with_held) {
+      // Out of step with both: one held alone was the odd one (this one
+      // waits instead); with more held, this one is.
+      ++s.clock_errors;
+      if (o.held == 1) o.held = 0;
+      if (o.held > 0) return;
+    }
+  }
+  hold();
+  const std::size_t held = o.held;
+  if (!o.start_proven && held > o.start_kept && s.latency.count() == o.start_kept) {
+    // More in step with each other than were kept from a start not
+    // proven: the start was out of step (a forged first send time). Taken
+    // out of latency and jitter, which held nothing else; the held ones
+    // are the start.
+    s.clock_errors += o.start_kept;
+    s.latency = feed::histogram{};
+    s.interarrival = feed::jitter{};
+    const auto times = o.held_times;
+    const auto waiting = o.held;
+    o = {};
+    o.held_times = times;
+    o.held = waiting;
+    keep_held();
+    return;
+  }
+  if (held >= step_held ||
+      (held >= step_datagrams && arrival_ns - o.held_times[0].arrival_ns >= step_span_ns)) {
+    // The step persisted: the sender's clock (or the path) stepped, and
+    // the stream goes on from the first held, its reference and floor
+    // from there.
+    o.any = false;
+    o.start_proven = true;
+    keep_held();
+  }
 }
 
 void stream_table::settle() {
@@ -1510,7 +1579,10 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           header->sequence - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
-      if (header->sequence > s->sequence.highest() + 1) [[unlikely]] s->sequence.pace_step(pace_step(*s, arrival));
+      if (header->sequence > s->sequence.highest() + 1) [[unlikely]] {
+        s->sequence.pace_step(pace_step(*s, arrival));
+        s->sequence.pace_back(pace_back(*s));
+      }
       const auto a = track(*s, {sequence_input::kind::number, header->sequence, 0});
       // A copy of a number with another send time is another datagram.
       s->senders.witness(a, header->sequence, s->sequence.highest(), header->send_time_ns);
@@ -1600,7 +1672,10 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           v->sequence() - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
-      if (v->sequence() > s->sequence.highest() + 1) [[unlikely]] s->sequence.pace_step(pace_step(*s, arrival));
+      if (v->sequence() > s->sequence.highest() + 1) [[unlikely]] {
+        s->sequence.pace_step(pace_step(*s, arrival));
+        s->sequence.pace_back(pace_back(*s));
+      }
       track(*s, {sequence_input::kind::run, v->sequence(), v->size()});
       s->messages += v->size();
       return out;

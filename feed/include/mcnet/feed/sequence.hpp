@@ -433,6 +433,25 @@ class sequence_tracker {
   /// restarted by each: the proof is the pace), and stay on probation:
   /// the live sender going on from before them still takes them back.
   void pace_step(std::uint64_t most_ahead) noexcept { pace_step_ = most_ahead; }
+  /// The furthest below the epoch's first number the lone first number a
+  /// far start took over from (lone()) may lie and still be on the line the
+  /// stream's pace gives the time between their arrivals (pace_margin
+  /// times, plus provisional_gap; the caller knows the arrival times),
+  /// given before a number past the highest is added; 0, the default: none.
+  /// Once a paced climb after it is proven (a claim on probation proven by
+  /// the pace, pace_step()), a lone number within it is the stream's real
+  /// start after all: it counts, the epoch starts at it and its gap to the
+  /// next counts as lost (trial t20z: a path keeping 1 datagram in 2,000
+  /// made a stream's first arrival a jump and left its first gap out of
+  /// lost). One further below (a stray or forged number before the
+  /// sender's first) stays a jump. Going back to the state before the climb
+  /// takes it back with the climb.
+  void pace_back(std::uint64_t most_below) noexcept { pace_back_ = most_below; }
+  /// The lone first number a far start took over from (a jump kept below
+  /// the start), while that start stands; none otherwise.
+  [[nodiscard]] std::optional<std::uint64_t> lone() const noexcept {
+    return lone_kept_ ? std::optional<std::uint64_t>(lone_) : std::nullopt;
+  }
   /// The end of a run: a claim on probation not proven yet (provisional()),
   /// or refuted by END counts held against it (one past the highest before
   /// the claim and below it that came at least twice and more often than the END believed at or past
@@ -807,6 +826,10 @@ class sequence_tracker {
   /// 1 datagram in 2,000 left the last arrival of each run a jump, its gap
   /// not lost).
   [[nodiscard]] bool paced_step(std::uint64_t seq) const noexcept;
+  /// The lone first number kept below the start (lone_kept_) is on the
+  /// line of a paced climb proven after it (pace_back()): counted as the
+  /// epoch's first number, its gap lost.
+  void lone_on_pace() noexcept;
   [[nodiscard]] const sequence_tracker* unproven() const noexcept {
     const sequence_tracker* b = before_jump_.copy.get();
     if (b == nullptr || proven_) return nullptr;
@@ -1199,6 +1222,7 @@ class sequence_tracker {
   // proof_from_ were all within it.
   std::uint64_t pace_step_ = 0;
   bool climb_paced_ = false;
+  std::uint64_t pace_back_ = 0;  // pace_back()'s bound
   std::uint64_t jump_low_ = 0;  // the lowest number of the claim on probation
   std::uint8_t jump_origin_ = 0;  // the tag of the datagram that followed it (own())
   // Numbers, END counts and announcements from before the jump held against

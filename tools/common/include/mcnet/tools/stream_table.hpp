@@ -422,16 +422,25 @@ struct stream {
   /// the path allows: a send time earlier than that of a lower number kept
   /// (or later than that of a higher one), or whose latency is below the
   /// lowest kept, by more than the bound (stream_table::send_order_bound())
-  /// is out of step. It waits for the next datagram: in step with the
-  /// datagrams before it, the odd one was a clock error (left out of
-  /// latency and jitter, counted in clock_errors); in step with the odd
-  /// one instead, the sender's clock (or the path) stepped, and both are
-  /// kept, the stream going on from there. One still waiting counts as a
-  /// clock error in reports (totals_of()). The first datagram of a stream
-  /// has nothing before it to be judged by: it is kept. A latency more than
-  /// stream_table::latency_outlier_ns from the lowest kept is left to the
-  /// judgement when reported (latency_outliers(): the median and this
-  /// host's clock decide there), as before.
+  /// is out of step. It is held, with those after it in step with it (each
+  /// with the last held), up to stream_table::step_held of them: the
+  /// sender's clock (or the path) stepped only once the step persists,
+  /// stream_table::step_datagrams held over stream_table::step_span_ns of
+  /// arrivals (or step_held in a row), and they are all kept then, the
+  /// stream going on from there; a datagram in step with the datagrams
+  /// before them first (the step stepped back) makes them clock errors,
+  /// left out of latency and jitter (trial t20z: two or three send times
+  /// in a row forged 0.5 s off were taken for a step). Those still held
+  /// count as clock errors in reports (totals_of()). The first datagram of
+  /// a stream has nothing before it to be judged by: it is kept, and so
+  /// are the next in step with it, while the start is not proven (as a step
+  /// is); held datagrams in step with each other, more of them than were
+  /// kept from the start, make those kept from the start the clock errors
+  /// (taken out of latency and jitter, which held nothing else: trial
+  /// t20z, a forged first send time made the latency -500 ms). A latency
+  /// more than stream_table::latency_outlier_ns from the lowest kept is
+  /// left to the judgement when reported (latency_outliers(): the median
+  /// and this host's clock decide there), as before.
   struct send_order {
     bool any = false;             ///< a datagram was kept
     std::uint64_t seq = 0;        ///< the highest number kept
@@ -439,9 +448,19 @@ struct stream {
     std::int64_t floor_ns = 0;    ///< the lowest latency kept since the last step
     std::int64_t gap_sum_ns = 0;  ///< the send-time gaps of consecutive numbers kept
     std::uint64_t gaps = 0;       ///< and how many
-    bool held = false;            ///< a datagram out of step waits for the next
-    std::uint64_t held_seq = 0;
-    std::int64_t held_sent_ns = 0, held_arrival_ns = 0, held_latency_ns = 0;
+    /// The start: not proven while fewer than step_datagrams were kept
+    /// from the first, or over less than step_span_ns; how many were kept
+    /// from it, and when the first arrived.
+    bool start_proven = false;
+    std::uint64_t start_kept = 0;
+    std::int64_t start_arrival_ns = 0;
+    /// A datagram out of step and those in step with it after it, waiting.
+    struct held_time {
+      std::uint64_t seq = 0;
+      std::int64_t sent_ns = 0, arrival_ns = 0, latency_ns = 0;
+    };
+    std::uint8_t held = 0;  ///< how many wait in held_times
+    std::array<held_time, 32> held_times{};
   };
   send_order order;
   /// mcnet: arrival times are the kernel's receive stamps, so latencies far
@@ -465,6 +484,14 @@ struct stream {
   /// held since (trial t20y H1: the outage's first datagram, held, made
   /// the outage's own span part of the pace and its gap "beyond" it).
   std::optional<core::kernel_time> highest_at;
+  /// Arrival of the datagram that brought the tracker's first number (as
+  /// near as known: a far start's, that of its first far number held), of
+  /// the lone first number a far start took over from
+  /// (feed::sequence_tracker::lone()), and of the last number held far
+  /// above the highest (`far_seq`): pace_back() measures the pace between
+  /// the lone number and the start by them (trial t20z).
+  std::optional<core::kernel_time> start_at, lone_at, far_at;
+  std::uint64_t far_seq = 0;
   /// The counted datagrams' arrivals (ns since the epoch) in clumps, for
   /// the stream's rate (stream_rate()).
   clump_clock arrivals;
@@ -677,6 +704,14 @@ inline constexpr std::uint64_t pace_margin = 4;
 /// provisional_gap: what a loss may have taken while nothing came (trial
 /// t20y H2), feed::sequence_tracker::pace_step(). 0 before the pace is known.
 [[nodiscard]] std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept;
+/// The furthest below a stream's first number its lone first number (a far
+/// start took over from it: feed::sequence_tracker::lone()) may lie and be
+/// on the same climb: the numbers the pace of the numbers from the first
+/// up to the highest (over stream::start_at up to stream::highest_at) gives
+/// the time between the lone number's arrival and the first's, pace_margin
+/// times, plus provisional_gap; feed::sequence_tracker::pace_back(). 0
+/// without a lone number or a pace (trial t20z).
+[[nodiscard]] std::uint64_t pace_back(const stream& s) noexcept;
 /// The clock an RTP stream's jitter is in (trial t20r F3: payload type 96
 /// at 44.1 kHz read a jitter 70 times too high at the 90 kHz assumed).
 struct rtp_clock {
@@ -817,6 +852,16 @@ class stream_table {
   /// the jitter 5.18 s), counted in stream::rtp_interarrival's steps()
   /// (JSON `timestamp_steps`) and left out of the jitter.
   static constexpr std::int64_t jitter_step_ns = latency_outlier_ns;
+  /// A step of an mcnet stream's send times against its numbers counts as
+  /// the sender's clock (or the path) stepping once it persists: this many
+  /// datagrams in step with each other and out of step with those before,
+  /// arriving over at least step_span_ns, or step_held in a row; one that
+  /// steps back before is clock errors (stream::send_order; trial t20z:
+  /// two send times in a row forged 0.5 s ahead read latency min -500 ms).
+  /// A stream's start is proven likewise.
+  static constexpr std::uint64_t step_datagrams = 8;
+  static constexpr std::int64_t step_span_ns = 100'000'000;
+  static constexpr std::size_t step_held = std::tuple_size_v<decltype(stream::send_order::held_times)>;
   /// The bound of stream::send_order: twice the stream's mean spacing (the
   /// send-time gap between consecutive numbers kept), at least 1 ms (the
   /// receive stamps' noise; the bound before two consecutive numbers were
