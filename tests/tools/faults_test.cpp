@@ -1014,20 +1014,22 @@ TEST(NetToolFaults, TheEndOfARunGrowsAsItsGroupsDo) {
     }
     return took;
   };
-  // Five times the groups may take at most 2.5 times five as long (a
-  // quadratic end took 25 times). A loaded machine may slow one run down:
+  // Five times the groups may take at most 3 times five as long: the end
+  // grows a little faster than the groups (the allocator, docs/performance.md:
+  // 10.2 times at load 5), a quadratic end took 25 times. A loaded machine
+  // may slow one run down:
   // when the first pair is out of bound, each is the faster of two runs.
   // (Two pairs at 40,000 groups cost CI 174 s; a pair at 20,000 proves the
   // same growth.)
   constexpr int times = 5;
   double few = end_of(1);
   double many = end_of(times);
-  if (many >= times * 2.5 * std::max(few, 0.05)) {
+  if (many >= times * 3.0 * std::max(few, 0.05)) {
     few = std::min(few, end_of(1));
     many = std::min(many, end_of(times));
   }
   std::cout << "the end of a run: 4,000 groups " << few << " s, " << times * 4000 << " groups " << many << " s\n";
-  EXPECT_LT(many, times * 2.5 * std::max(few, 0.05)) << "4,000 groups ended in " << few << " s";
+  EXPECT_LT(many, times * 3.0 * std::max(few, 0.05)) << "4,000 groups ended in " << few << " s";
 }
 
 // An nft first in PATH, in `dir`, that writes each call's arguments to
