@@ -1228,8 +1228,8 @@ TEST(NetToolFaults, ASignalDuringTheSendSetUpEndsWithASummaryAndSendsNothing) {
   test::tools::receiver rx((*net)[1], {"-i", "eth0", "239.202.0.1:" + port});
   ASSERT_TRUE(rx.joined()) << rx.output();
   for (const int sig : {SIGTERM, SIGINT}) {
-    // -c 1 asked for a datagram per group and none went: exit 2.
-    const auto events = interrupted((*net)[0], {MCAST_SEND, "--json", "-c", "1", "@" + file}, sig, 250ms,
+    // -c 2 asked for two datagrams per group and none went: exit 2.
+    const auto events = interrupted((*net)[0], {MCAST_SEND, "--json", "-c", "2", "@" + file}, sig, 250ms,
                                     tools::exit_interrupted);
     const auto* warning = find_event(events, "warning");
     const auto* summary = find_event(events, "summary");
@@ -1239,12 +1239,19 @@ TEST(NetToolFaults, ASignalDuringTheSendSetUpEndsWithASummaryAndSendsNothing) {
               std::string::npos)
         << *warning;
     EXPECT_EQ((*summary)["total"]["sent"], 0);
-    // Then the run's own: 0 of the datagrams -c asks for the groups opened.
+    // Then the run's own: 0 of what -c asks of every group named, as many
+    // opened as the signal let be (often none: the specs are still being
+    // resolved 250 ms in), not of those opened (trial t16z: "sent 0 of 0
+    // datagrams" when none was).
     const auto opened = (*find_event(events, "start"))["groups"].size();
+    EXPECT_LT(opened, groups);
     const auto cut = std::find_if(events.begin(), events.end(), [](const json& e) { return e.value("code", std::string()) == "interrupted"; });
     ASSERT_NE(cut, events.end());
     EXPECT_EQ((*cut)["sent"], 0);
-    EXPECT_EQ((*cut)["asked"], opened);
+    EXPECT_EQ((*cut)["asked"], 2 * groups) << "opened " << opened << " of " << groups;
+    EXPECT_NE((*cut)["message"].get<std::string>().find("sent 0 of " + std::to_string(2 * groups) + " datagrams"),
+              std::string::npos)
+        << *cut;
   }
   const auto done = rx.finish_clean();
   EXPECT_TRUE(test::tools::summary_streams(done.standard_output).empty())
