@@ -1153,6 +1153,8 @@ const std::vector<std::pair<std::string, std::string>> refused_specs = {
     {"239.1.1.9,232.1.1.1", "source_not_unicast"},
     {"127.0.0.1,232.1.1.1", "source_loopback"},  // trial h16x L6: joined silently before
     {"::1,[ff3e::1]:5000", "source_loopback"},
+    {"::127.0.0.1,[ff3e::1]:5000", "source_v4_compatible"},  // trial t16z: joined before
+    {"::10.77.16.1,[ff3e::1]:5000", "source_v4_compatible"},
     {"0.0.0.1,232.1.1.1", "source_not_unicast"},  // only a route warning before
     {"240.0.0.1,232.1.1.1", "source_not_unicast"},
     {"ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "value_out_of_range"},

@@ -50,6 +50,14 @@ std::optional<std::string_view> never_a_sender(const core::ip_address& a) {
   return std::nullopt;
 }
 
+// ::/96, the deprecated IPv4-compatible IPv6 addresses (RFC 4291 2.5.5.1),
+// :: and ::1 among them (never_a_sender names those).
+bool v4_compatible(const core::ip_address& a) {
+  if (!a.is_v6()) return false;
+  const auto b = a.bytes();
+  return std::all_of(b.begin(), b.begin() + 12, [](std::uint8_t x) { return x == 0; });
+}
+
 bool digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
@@ -237,6 +245,15 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
       return bad(errc::family_mismatch, text, "a v4-mapped source (::ffff:a.b.c.d) is an IPv4 address: an IPv6 group "
                                               "takes an IPv6 source, an IPv4 group its plain IPv4 address");
     }
+    // An IPv4-compatible source (::/96 but :: and ::1, refused above:
+    // ::10.77.0.1, ::127.0.0.1) is deprecated (RFC 4291 2.5.5.1): no host
+    // has one to send from, so a join of it waits for nothing (trial t16z:
+    // they were joined).
+    if (v4_compatible(*s.source)) {
+      return bad(make_error_code(spec_errc::source_v4_compatible), text,
+                 "RFC 4291 2.5.5.1 deprecates the ::/96 sources and no host sends from one: an IPv6 group takes "
+                 "the sender's IPv6 address, an IPv4 group its plain IPv4 address");
+    }
   }
   if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface) {
     return malformed(text, "the zone and %interface name different interfaces");
@@ -388,6 +405,7 @@ class spec_category final : public std::error_category {
   std::string message(int value) const override {
     switch (static_cast<spec_errc>(value)) {
       case spec_errc::source_loopback: return "a loopback source never sends multicast on a link";
+      case spec_errc::source_v4_compatible: return "an IPv4-compatible source (::a.b.c.d) is deprecated";
     }
     std::string out("unknown spec error ");
     out.append(std::to_string(value));
@@ -411,6 +429,7 @@ std::error_code make_error_code(spec_errc e) noexcept { return {static_cast<int>
 std::string_view name(spec_errc e) noexcept {
   switch (e) {
     case spec_errc::source_loopback: return "source_loopback";
+    case spec_errc::source_v4_compatible: return "source_v4_compatible";
   }
   return {};
 }

@@ -17,6 +17,10 @@ enum class spec_errc {
   /// address, but one that never sends multicast on a link (trial h16x L6,
   /// issue #16: it read "source is not a unicast address").
   source_loopback = 1,
+  /// The source is an IPv4-compatible IPv6 address (::/96 but :: and ::1,
+  /// ::10.77.0.1), which RFC 4291 2.5.5.1 deprecates: no host sends from
+  /// one (trial t16z: ::127.0.0.1 and ::10.77.16.1 were joined).
+  source_v4_compatible = 2,
 };
 
 /// The category of spec_errc: its message() says what is wrong.
