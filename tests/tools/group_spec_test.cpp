@@ -432,6 +432,13 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     EXPECT_EQ(r.error().cause.input(), o.path);
     EXPECT_NE(r.error().message.find(o.what), std::string::npos) << r.error().message;
   }
+  // trial t16z: '@' alone read "read spec file: No such file or
+  // directory" naming no file; it is an empty value, said as one.
+  const auto empty = tools::expand_spec_files({"239.1.1.1", "@"});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().message,
+            "@\"\": an empty file name after '@'; give one: @FILE names a file with one group spec per line");
+  EXPECT_EQ(empty.error().code, "usage");
   char dir[] = "/tmp/mcnet-fifo-XXXXXX";
   ASSERT_NE(::mkdtemp(dir), nullptr);
   const std::string fifo = std::string(dir) + "/specs";

@@ -144,6 +144,14 @@ tl::expected<std::vector<spec_text>, spec_file_error> expand_spec_files(const st
       continue;
     }
     const auto path = arg.substr(1);
+    if (path.empty()) {
+      // '@' alone: an empty value as "-i ''" is, not open("")'s "No such
+      // file or directory" naming no file (trial t16z).
+      const auto e = error(std::make_error_code(std::errc::invalid_argument), "read", "spec file").with_input(arg);
+      return tl::unexpected(spec_file_error{
+          "@\"\": an empty file name after '@'; give one: @FILE names a file with one group spec per line",
+          "usage", e});
+    }
     auto text = read_spec_file(path);
     if (!text) return file_error(text.error());
     std::string_view rest = *text;
