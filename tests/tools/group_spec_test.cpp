@@ -19,7 +19,6 @@
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
-#include <mcnet/tools/spec_error.hpp>
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
@@ -308,7 +307,7 @@ TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
       // A loopback source is unicast: its own code and message (issue #16).
       const bool loopback = why.find("loopback") != std::string::npos;
       if (loopback) {
-        EXPECT_EQ(r.error().code, tools::make_error_code(tools::spec_errc::source_loopback)) << spec;
+        EXPECT_EQ(r.error().code, errc::source_loopback) << spec;
         EXPECT_EQ(tools::code_name(r.error()), "source_loopback") << spec;
         EXPECT_TRUE(r.error().message().starts_with("parse group spec \"" + spec + "\": a loopback source never "
                                                     "sends multicast on a link"))
@@ -336,7 +335,7 @@ TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
       if (spec[0] == '!' && user == tools::spec_user::sender) continue;
       const auto r = tools::parse_group_spec(spec, user);
       ASSERT_FALSE(r) << spec;
-      EXPECT_EQ(r.error().code, tools::make_error_code(tools::spec_errc::source_v4_compatible)) << spec;
+      EXPECT_EQ(r.error().code, errc::source_v4_compatible) << spec;
       EXPECT_EQ(tools::code_name(r.error()), "source_v4_compatible") << spec;
       EXPECT_EQ(r.error().message(),
                 "parse group spec \"" + std::string(spec) +

@@ -26,7 +26,6 @@
 #include <nlohmann/json.hpp>
 
 #include <mcnet/tools/output.hpp>
-#include <mcnet/tools/spec_error.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/version.hpp>
 
@@ -66,7 +65,6 @@ unsigned signals_received() noexcept { return signal_count.load(); }
 
 std::string code_name(const error& e) {
   if (e.code.category() == error_category()) return std::string(name(static_cast<errc>(e.code.value())));
-  if (e.code.category() == spec_error_category()) return std::string(name(static_cast<spec_errc>(e.code.value())));
   if (const char* n = ::strerrorname_np(e.code.value())) return n;
   return std::to_string(e.code.value());
 }

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/group_spec.hpp>
-#include <mcnet/tools/spec_error.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -235,7 +234,7 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
       // A loopback source is unicast: what is wrong is that it never sends
       // on a link (issue #16: it read "source is not a unicast address").
       if (*why == loopback_v4 || *why == loopback_v6) {
-        return bad(make_error_code(spec_errc::source_loopback), text, *why);
+        return bad(errc::source_loopback, text, *why);
       }
       return bad(errc::source_not_unicast, text, *why);
     }
@@ -250,7 +249,7 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     // has one to send from, so a join of it waits for nothing (trial t16z:
     // they were joined).
     if (v4_compatible(*s.source)) {
-      return bad(make_error_code(spec_errc::source_v4_compatible), text,
+      return bad(errc::source_v4_compatible, text,
                  "RFC 4291 2.5.5.1 deprecates the ::/96 sources and no host sends from one: an IPv6 group takes "
                  "the sender's IPv6 address, an IPv4 group its plain IPv4 address");
     }
@@ -395,43 +394,6 @@ result<std::vector<std::string>> check_spec_set(const std::vector<group_spec>& s
     }
   }
   return warnings;
-}
-
-namespace {
-
-class spec_category final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "mcnet-tools spec"; }
-  std::string message(int value) const override {
-    switch (static_cast<spec_errc>(value)) {
-      case spec_errc::source_loopback: return "a loopback source never sends multicast on a link";
-      case spec_errc::source_v4_compatible: return "an IPv4-compatible source (::a.b.c.d) is deprecated";
-    }
-    std::string out("unknown spec error ");
-    out.append(std::to_string(value));
-    return out;
-  }
-  std::error_condition default_error_condition(int value) const noexcept override {
-    (void)value;
-    return std::errc::invalid_argument;
-  }
-};
-
-}  // namespace
-
-const std::error_category& spec_error_category() noexcept {
-  static const spec_category c;
-  return c;
-}
-
-std::error_code make_error_code(spec_errc e) noexcept { return {static_cast<int>(e), spec_error_category()}; }
-
-std::string_view name(spec_errc e) noexcept {
-  switch (e) {
-    case spec_errc::source_loopback: return "source_loopback";
-    case spec_errc::source_v4_compatible: return "source_v4_compatible";
-  }
-  return {};
 }
 
 }  // namespace mcnet::tools
