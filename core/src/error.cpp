@@ -36,6 +36,8 @@ class category final : public std::error_category {
       case errc::interface_required: return "an interface is required";
       case errc::in_progress: return "operation in progress";
       case errc::end_of_stream: return "the peer closed the stream";
+      case errc::source_loopback: return "a loopback source never sends multicast on a link";
+      case errc::source_v4_compatible: return "an IPv4-compatible source (::a.b.c.d) is deprecated";
     }
     return "unknown mcnet error " + std::to_string(value);
   }
@@ -48,6 +50,8 @@ class category final : public std::error_category {
       case errc::invalid_prefix:
       case errc::not_multicast:
       case errc::source_not_unicast:
+      case errc::source_loopback:
+      case errc::source_v4_compatible:
       case errc::value_out_of_range:
       case errc::interface_required: return std::errc::invalid_argument;
       case errc::family_mismatch: return std::errc::address_family_not_supported;
@@ -131,6 +135,8 @@ std::string_view name(errc e) noexcept {
     case errc::interface_required: return "interface_required";
     case errc::in_progress: return "in_progress";
     case errc::end_of_stream: return "end_of_stream";
+    case errc::source_loopback: return "source_loopback";
+    case errc::source_v4_compatible: return "source_v4_compatible";
   }
   return {};
 }

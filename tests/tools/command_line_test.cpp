@@ -20,6 +20,8 @@
 #include <tuple>
 #include <utility>
 
+#include <fmt/format.h>
+
 #include <mcnet/feed/test_header.hpp>
 #include <mcnet/features.hpp>
 #include <mcnet/tools/cli.hpp>
@@ -404,6 +406,49 @@ TEST(SendCommandLine, EveryOptionRefusesAnEmptyValue) {
   outcome o = send_front({"--no-loop", "", "239.1.2.3"}, test::tools::fake_resolver());
   EXPECT_EQ(o.exit, 1);
   EXPECT_NE(o.err.find("empty spec"), std::string::npos) << o.err;
+}
+
+// trial t16z: "--csv=" read Boost's "the argument for option '--csv' should
+// follow immediately after the equal sign", "--csv=x" "does not take any
+// arguments": every switch of both tools says it takes no value, in one
+// sentence for both; every other option's "--NAME=" is an empty value.
+TEST(ToolCommandLines, EverySwitchGivenAValueSaysItTakesNone) {
+  using parse_fn = std::function<tools::usage_error(const std::vector<std::string>&)>;
+  const parse_fn send = [](const std::vector<std::string>& a) {
+    auto c = tools::parse_send_command_line(a);
+    return c ? tools::usage_error{} : c.error();
+  };
+  const parse_fn recv = [](const std::vector<std::string>& a) {
+    auto c = tools::parse_recv_command_line(a);
+    return c ? tools::usage_error{} : c.error();
+  };
+  const std::set<std::string> send_switches{"help", "version", "loop", "no-loop", "json", "quiet"};
+  const std::set<std::string> recv_switches{"help",  "version",      "ipv4",       "ipv6",    "json",    "csv",
+                                            "quiet", "force",        "show-packets", "interfaces", "io-uring"};
+  for (const auto& [tool, parse, names, switches] :
+       {std::tuple{"mcast-send", send, tools::send_option_names(), send_switches},
+        std::tuple{"mcast-recv", recv, tools::recv_option_names(), recv_switches}}) {
+    std::size_t seen = 0;
+    for (const auto& name : names) {
+      SCOPED_TRACE(std::string(tool) + " --" + name);
+      const auto empty = parse({"--" + name + "=", "239.1.1.1"});
+      EXPECT_EQ(empty.message.find("should follow immediately"), std::string::npos) << empty.message;
+      if (!switches.contains(name)) {
+        EXPECT_EQ(empty.message, fmt::format("--{} \"\": an empty value; give one or leave the option out", name));
+        continue;
+      }
+      ++seen;
+      const auto said = fmt::format("--{0} takes no value: give --{0} alone", name);
+      EXPECT_EQ(empty.message, said);
+      EXPECT_EQ(empty.code, "usage");
+      const auto given = parse({"--" + name + "=x", "239.1.1.1"});
+      EXPECT_EQ(given.message, said);
+      std::ostringstream out, err;
+      EXPECT_EQ(tools::print_usage_error(empty, tool, out, err), 1);
+      EXPECT_EQ(err.str(), fmt::format("{}: {} (see --help)\n", tool, said));
+    }
+    EXPECT_EQ(seen, switches.size()) << tool << ": every switch is an option";
+  }
 }
 
 TEST(RecvCommandLine, EveryOptionRefusesAnEmptyValue) {
@@ -1153,6 +1198,8 @@ const std::vector<std::pair<std::string, std::string>> refused_specs = {
     {"239.1.1.9,232.1.1.1", "source_not_unicast"},
     {"127.0.0.1,232.1.1.1", "source_loopback"},  // trial h16x L6: joined silently before
     {"::1,[ff3e::1]:5000", "source_loopback"},
+    {"::127.0.0.1,[ff3e::1]:5000", "source_v4_compatible"},  // trial t16z: joined before
+    {"::10.77.16.1,[ff3e::1]:5000", "source_v4_compatible"},
     {"0.0.0.1,232.1.1.1", "source_not_unicast"},  // only a route warning before
     {"240.0.0.1,232.1.1.1", "source_not_unicast"},
     {"ff1e:ffff:ffff:ffff:ffff:ffff:ffff:ffff+2", "value_out_of_range"},
@@ -1160,7 +1207,7 @@ const std::vector<std::pair<std::string, std::string>> refused_specs = {
     {"239.255.255.255+2", "not_multicast"},
     {"", "invalid_address"},
     {"[239.1.1.1]:5000", "invalid_address"},
-    {"@", "ENOENT"},
+    {"@", "usage"},  // an empty @FILE name (trial t16z: "read spec file: No such file or directory")
     {"@/tmp", "EISDIR"},
     {"@/dev/zero", "EINVAL"},
 };

@@ -19,7 +19,6 @@
 
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/group_spec.hpp>
-#include <mcnet/tools/spec_error.hpp>
 
 namespace core = mcnet::core;
 namespace tools = mcnet::tools;
@@ -274,6 +273,7 @@ TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
       {"::,[ff3e::1]:5000", errc::source_not_unicast},
       {"[ff3e::2],[ff3e::1]:5000", errc::source_not_unicast},
       {"::ffff:239.1.1.1,[ff3e::1]:5000", errc::family_mismatch},
+      {"::10.77.16.1,239.1.1.1", errc::family_mismatch},
       {"10.77.0.1,::ffff:239.1.1.1", errc::not_multicast},
   };
   for (const auto& b : table) {
@@ -307,7 +307,7 @@ TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
       // A loopback source is unicast: its own code and message (issue #16).
       const bool loopback = why.find("loopback") != std::string::npos;
       if (loopback) {
-        EXPECT_EQ(r.error().code, tools::make_error_code(tools::spec_errc::source_loopback)) << spec;
+        EXPECT_EQ(r.error().code, errc::source_loopback) << spec;
         EXPECT_EQ(tools::code_name(r.error()), "source_loopback") << spec;
         EXPECT_TRUE(r.error().message().starts_with("parse group spec \"" + spec + "\": a loopback source never "
                                                     "sends multicast on a link"))
@@ -320,10 +320,30 @@ TEST(GroupSpec, SourcesAreUnicastOfTheGroupsFamily) {
   }
   // Their neighbours are senders' addresses.
   for (const char* good : {"1.0.0.1,232.1.1.1", "126.255.255.255,232.1.1.1", "128.0.0.1,232.1.1.1",
-                           "223.255.255.255,232.1.1.1", "::2,[ff3e::1]:5000", "fd77::1,[ff3e::1]:5000"}) {
+                           "223.255.255.255,232.1.1.1", "::1:0:0:2,[ff3e::1]:5000", "fd77::1,[ff3e::1]:5000",
+                           "::fffe:a4d:1001,[ff3e::1]:5000"}) {
     EXPECT_TRUE(tools::parse_group_spec(good)) << good;
   }
   EXPECT_TRUE(tools::parse_group_spec("fd77::1,[ff3e::1]:5000"));
+  // trial t16z: the deprecated IPv4-compatible sources (::/96 but :: and
+  // ::1, RFC 4291 2.5.5.1) were joined, ::127.0.0.1 too: refused before
+  // any join or send as the v4-mapped ones are, with their own code.
+  for (const char* spec : {"::10.77.16.1,[ff3e::1]:5000", "::127.0.0.1,[ff3e::1]:5000", "[::10.77.16.1],ff3e::1",
+                           "!::10.77.16.1,[ff3e::1]:5000", "::2,[ff3e::1]:5000", "::ffff:ffff,[ff3e::1]:5000",
+                           "0:0:0:0:0:0:a4d:1001,[ff3e::1]:5000"}) {
+    for (auto user : {tools::spec_user::receiver, tools::spec_user::sender}) {
+      if (spec[0] == '!' && user == tools::spec_user::sender) continue;
+      const auto r = tools::parse_group_spec(spec, user);
+      ASSERT_FALSE(r) << spec;
+      EXPECT_EQ(r.error().code, errc::source_v4_compatible) << spec;
+      EXPECT_EQ(tools::code_name(r.error()), "source_v4_compatible") << spec;
+      EXPECT_EQ(r.error().message(),
+                "parse group spec \"" + std::string(spec) +
+                    "\": an IPv4-compatible source (::a.b.c.d) is deprecated: RFC 4291 2.5.5.1 deprecates the "
+                    "::/96 sources and no host sends from one: an IPv6 group takes the sender's IPv6 address, an "
+                    "IPv4 group its plain IPv4 address");
+    }
+  }
   // mcast-send binds to a link-local source on the spec's interface: it needs one.
   auto ll = tools::parse_group_spec("fe80::1,[ff3e::1]:5000", tools::spec_user::sender);
   ASSERT_FALSE(ll);
@@ -411,6 +431,13 @@ TEST(SpecFiles, OnlyRegularFilesOfBoundedSize) {
     EXPECT_EQ(r.error().cause.input(), o.path);
     EXPECT_NE(r.error().message.find(o.what), std::string::npos) << r.error().message;
   }
+  // trial t16z: '@' alone read "read spec file: No such file or
+  // directory" naming no file; it is an empty value, said as one.
+  const auto empty = tools::expand_spec_files({"239.1.1.1", "@"});
+  ASSERT_FALSE(empty);
+  EXPECT_EQ(empty.error().message,
+            "@\"\": an empty file name after '@'; give one: @FILE names a file with one group spec per line");
+  EXPECT_EQ(empty.error().code, "usage");
   char dir[] = "/tmp/mcnet-fifo-XXXXXX";
   ASSERT_NE(::mkdtemp(dir), nullptr);
   const std::string fifo = std::string(dir) + "/specs";

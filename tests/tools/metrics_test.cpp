@@ -101,10 +101,12 @@ struct temp_dir {
 TEST(Metrics, LabelValuesAreEscapedAsTheFormatSays) {
   EXPECT_EQ(tools::escape_label_value("eth0"), "eth0");
   // A backslash of the value is doubled as text output doubles it (text_name),
-  // then every backslash escaped for the format: a\b reads back as a\\b.
+  // then every backslash escaped for the format: a\b reads back as a\\b; a
+  // newline or a tab from outside as text output shows it (\x0a, \x09:
+  // text_name, trial t16z).
   EXPECT_EQ(tools::escape_label_value(R"(a\b"c)"
                                       "\nd"),
-            R"(a\\\\b\"c\nd)");
+            R"(a\\\\b\"c\\x0ad)");
   // trial h16x: a raw ESC and the four characters \x1b came out alike
   // (\\x1b). Read back by the format's rules they are now \x1b (ESC, as
   // text output shows it) and \\x1b (the text).
@@ -113,12 +115,12 @@ TEST(Metrics, LabelValuesAreEscapedAsTheFormatSays) {
   EXPECT_NE(tools::escape_label_value("a\x1b"), tools::escape_label_value(R"(a\x1b)"));
   EXPECT_EQ(tools::escape_label_value("\xe2\x80\xae"), R"(\\u202e)") << "U+202E as text shows it";
   EXPECT_EQ(tools::escape_label_value(R"(\u202e)"), R"(\\\\u202e)");
-  EXPECT_EQ(tools::escape_label_value("\t\xc3\xa9 {}=,"), "\t\xc3\xa9 {}=,") << "nothing else is escaped";
+  EXPECT_EQ(tools::escape_label_value("\t\xc3\xa9 {}=,"), "\\\\x09\xc3\xa9 {}=,") << "nothing else is escaped";
   EXPECT_EQ(tools::escape_label_value(""), "");
   tools::metric_series_set set;
   set.add(stream_object("10.77.0.1", 0, nullptr, "we\"ird\\if\nname"), "mcnet", t0);
   const auto text = tools::metrics_text(set.series(), 0);
-  EXPECT_NE(text.find(R"(interface="we\"ird\\\\if\nname")"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(interface="we\"ird\\\\if\\x0aname")"), std::string::npos) << text;
 }
 
 TEST(Metrics, EveryMetricInItsOrderWithHelpAndType) {

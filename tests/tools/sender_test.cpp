@@ -9,14 +9,19 @@
 #include <gtest/gtest.h>
 
 #include <netinet/udp.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <csignal>
 #include <cstring>
 #include <sstream>
 #include <limits>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include <fmt/format.h>
 
 #include <mcnet/core/control.hpp>
 #include <mcnet/tools/output.hpp>
@@ -25,6 +30,7 @@
 #include <mcnet/tools/sender.hpp>
 #include <mcnet/feed/test_header.hpp>
 
+#include "tool_cases.hpp"
 #include "tool_run.hpp"
 
 namespace tools = mcnet::tools;
@@ -526,4 +532,70 @@ TEST(SendSummary, OneBurstAheadOfThePaceSaysWhatEachRateIsOver) {
   // "0.000 s" beside a rate (trial20i 15).
   const auto text3 = group_summary(two, false, {.burst = 5, .elapsed = 0.000'200, .rate_span = {}, .batch_ns = 1'000'000}).first;
   EXPECT_NE(text3.find("mcast-send: 10 datagrams in 200 us, 50000 pps in all"), std::string::npos) << text3;
+}
+
+// trial t16z MEDIUM: a signal before mcast-send's first socket was opened
+// read "sent 0 of 0 datagrams" ("asked": 0; one after some sockets, "0 of
+// 150000"): what -c asks was taken from the opened targets' orders. It is
+// computed from -c and the faults, times the groups the command line
+// named, however many were opened. Run up to open_targets and send_all as
+// mcast-send's main does, the signal first: no socket is opened (the stop
+// is seen before the first), nothing sent. In a child process: the stop
+// flag is process-wide and never cleared.
+TEST(SendInterrupted, ASignalBeforeTheFirstSocketSaysWhatMinusCAskedOfEveryGroup) {
+  // -c 10 --dup-every 4: each group sends 0 to 9 and 3 and 7 again, 12.
+  const std::vector<std::string> args{"--json", "-c", "10", "--dup-every", "4", "-i", "fake0", "[ff1e::1:0]:5000+150"};
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const pid_t pid = ::fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    ::close(fds[0]);
+    tools::stop_on_signals();
+    ::kill(::getpid(), SIGINT);
+    std::ostringstream out, err;
+    int exit = -1;
+    std::size_t left = 99;
+    if (const auto c = tools::parse_send_command_line(args)) {
+      const tools::reporter r("mcast-send", c->settings.format(), out, err);
+      std::vector<tools::send_target> targets;
+      exit = tools::resolve_targets(c->settings, r, mcnet::test::tools::fake_resolver(), targets).value_or(-1);
+      const auto planned = targets.size();
+      if (exit == -1) exit = tools::open_targets(c->settings, r, targets).value_or(-1);
+      left = targets.size();
+      if (exit == -1) exit = tools::send_all(c->settings, r, targets, planned);
+    }
+    const auto text = fmt::format("{} {}\n{}\x1e{}", exit, left, err.str(), out.str());
+    (void)!::write(fds[1], text.data(), text.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  const auto split = got.find('\x1e');
+  ASSERT_NE(split, std::string::npos) << got;
+  const auto err = got.substr(0, split);
+  const auto out = got.substr(split + 1);
+  EXPECT_TRUE(err.starts_with(fmt::format("{} 0\n", tools::exit_interrupted))) << "exit 2, no target opened: " << err;
+  EXPECT_NE(err.find("mcast-send: warning: interrupted by a signal while opening the sockets: 0 of 150 groups "
+                     "opened, nothing sent\n"),
+            std::string::npos)
+      << err;
+  EXPECT_NE(err.find("mcast-send: warning: interrupted by a signal before the run's end: sent 0 of 1800 datagrams\n"),
+            std::string::npos)
+      << err;
+  mcnet::test::tools::expect_schema_conform(out);
+  const auto events = mcnet::test::tools::json_lines(out);
+  const auto cut = std::find_if(events.begin(), events.end(),
+                                [](const nlohmann::json& e) { return e.value("code", std::string()) == "interrupted"; });
+  ASSERT_NE(cut, events.end()) << out;
+  EXPECT_EQ((*cut)["sent"], 0);
+  EXPECT_EQ((*cut)["asked"], 1800) << "12 datagrams for each of the 150 groups named, none opened";
+  const auto* summary = mcnet::test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << out;
+  EXPECT_EQ((*summary)["total"]["sent"], 0);
 }

@@ -219,10 +219,10 @@ std::string capture_writer::fail(int error) {
     if (cut_error != 0 && cut_error != EINVAL) {
       return fmt::format("cannot write the capture {}: {}; {} datagrams written (the file could not be cut after "
                          "the last of them: {})",
-                         current_, std::strerror(error), written_, std::strerror(cut_error));
+                         text_name(current_), std::strerror(error), written_, std::strerror(cut_error));
     }
   }
-  return fmt::format("cannot write the capture {}: {}; {} datagrams written", current_, std::strerror(error),
+  return fmt::format("cannot write the capture {}: {}; {} datagrams written", text_name(current_), std::strerror(error),
                      written_);
 }
 
@@ -328,7 +328,14 @@ tl::expected<capture_reader, std::string> capture_reader::open(const std::string
   }
   std::array<char, PCAP_ERRBUF_SIZE> why{};
   pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, why.data());
-  if (p == nullptr) return tl::unexpected(fmt::format("--replay {}: {}", text_name(path), why.data()));
+  if (p == nullptr) {
+    // libpcap's message starts with the file's name as given ("PATH: No
+    // such file or directory"): said once, as text (trial t16z: a newline
+    // in it was printed raw).
+    std::string_view said(why.data());
+    if (said.starts_with(path) && said.substr(path.size()).starts_with(": ")) said.remove_prefix(path.size() + 2);
+    return tl::unexpected(fmt::format("--replay {}: {}", text_name(path), text_name(said)));
+  }
   capture_reader r;
   r.pcap_ = p;
   r.path_ = path;

@@ -26,7 +26,6 @@
 #include <nlohmann/json.hpp>
 
 #include <mcnet/tools/output.hpp>
-#include <mcnet/tools/spec_error.hpp>
 #include <mcnet/core/unique_fd.hpp>
 #include <mcnet/version.hpp>
 
@@ -66,7 +65,6 @@ unsigned signals_received() noexcept { return signal_count.load(); }
 
 std::string code_name(const error& e) {
   if (e.code.category() == error_category()) return std::string(name(static_cast<errc>(e.code.value())));
-  if (e.code.category() == spec_error_category()) return std::string(name(static_cast<spec_errc>(e.code.value())));
   if (const char* n = ::strerrorname_np(e.code.value())) return n;
   return std::to_string(e.code.value());
 }
@@ -144,6 +142,14 @@ tl::expected<std::vector<spec_text>, spec_file_error> expand_spec_files(const st
       continue;
     }
     const auto path = arg.substr(1);
+    if (path.empty()) {
+      // '@' alone: an empty value as "-i ''" is, not open("")'s "No such
+      // file or directory" naming no file (trial t16z).
+      const auto e = error(std::make_error_code(std::errc::invalid_argument), "read", "spec file").with_input(arg);
+      return tl::unexpected(spec_file_error{
+          "@\"\": an empty file name after '@'; give one: @FILE names a file with one group spec per line",
+          "usage", e});
+    }
     auto text = read_spec_file(path);
     if (!text) return file_error(text.error());
     std::string_view rest = *text;
@@ -210,6 +216,11 @@ std::string empty_value_message(const std::string& long_name) {
   // own (lintian: spelling-error-in-binary "optio"). fmt reads the text
   // whole, from one place.
   return fmt::format("--{} \"\": an empty value; give one or leave the option out", long_name);
+}
+
+// What a switch (--csv, --json: no value) given "=VALUE" is told, empty or not.
+std::string switch_value_message(const std::string& long_name) {
+  return fmt::format("--{0} takes no value: give --{0} alone", long_name);
 }
 
 // When `text` is a number written in full that its option's type cannot
@@ -407,6 +418,17 @@ tl::expected<boost::program_options::variables_map, usage_error> parse_command_l
       }
       if (o->semantic()->max_tokens() > 0) {
         return tl::unexpected(usage_error{empty_value_message(o->long_name()), "usage", false, json});
+      }
+    }
+    // A switch given a value, empty ("--csv=") or not ("--csv=x"): one
+    // sentence for both (trial t16z: "--csv=" read Boost's "the argument
+    // ... should follow immediately after the equal sign", "--csv=x" that
+    // it takes no arguments).
+    if ((e.kind() == po::invalid_syntax::empty_adjacent_parameter ||
+         e.kind() == po::invalid_syntax::extra_parameter) &&
+        name.starts_with("--")) {
+      if (const auto* o = all.find_nothrow(name.substr(2), false); o != nullptr && o->semantic()->max_tokens() == 0) {
+        return tl::unexpected(usage_error{switch_value_message(o->long_name()), "usage", true, json});
       }
     }
     return tl::unexpected(usage_error{text_name(unescape_percent(e.what())), "usage", true, json});

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/group_spec.hpp>
-#include <mcnet/tools/spec_error.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -48,6 +47,14 @@ std::optional<std::string_view> never_a_sender(const core::ip_address& a) {
   }
   if (a.is_v6() && a.is_loopback()) return loopback_v6;
   return std::nullopt;
+}
+
+// ::/96, the deprecated IPv4-compatible IPv6 addresses (RFC 4291 2.5.5.1),
+// :: and ::1 among them (never_a_sender names those).
+bool v4_compatible(const core::ip_address& a) {
+  if (!a.is_v6()) return false;
+  const auto b = a.bytes();
+  return std::all_of(b.begin(), b.begin() + 12, [](std::uint8_t x) { return x == 0; });
 }
 
 bool digits(std::string_view s) {
@@ -227,7 +234,7 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
       // A loopback source is unicast: what is wrong is that it never sends
       // on a link (issue #16: it read "source is not a unicast address").
       if (*why == loopback_v4 || *why == loopback_v6) {
-        return bad(make_error_code(spec_errc::source_loopback), text, *why);
+        return bad(errc::source_loopback, text, *why);
       }
       return bad(errc::source_not_unicast, text, *why);
     }
@@ -236,6 +243,15 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
     if (s.source->is_v4_mapped()) {
       return bad(errc::family_mismatch, text, "a v4-mapped source (::ffff:a.b.c.d) is an IPv4 address: an IPv6 group "
                                               "takes an IPv6 source, an IPv4 group its plain IPv4 address");
+    }
+    // An IPv4-compatible source (::/96 but :: and ::1, refused above:
+    // ::10.77.0.1, ::127.0.0.1) is deprecated (RFC 4291 2.5.5.1): no host
+    // has one to send from, so a join of it waits for nothing (trial t16z:
+    // they were joined).
+    if (v4_compatible(*s.source)) {
+      return bad(errc::source_v4_compatible, text,
+                 "RFC 4291 2.5.5.1 deprecates the ::/96 sources and no host sends from one: an IPv6 group takes "
+                 "the sender's IPv6 address, an IPv4 group its plain IPv4 address");
     }
   }
   if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface) {
@@ -378,41 +394,6 @@ result<std::vector<std::string>> check_spec_set(const std::vector<group_spec>& s
     }
   }
   return warnings;
-}
-
-namespace {
-
-class spec_category final : public std::error_category {
- public:
-  const char* name() const noexcept override { return "mcnet-tools spec"; }
-  std::string message(int value) const override {
-    switch (static_cast<spec_errc>(value)) {
-      case spec_errc::source_loopback: return "a loopback source never sends multicast on a link";
-    }
-    std::string out("unknown spec error ");
-    out.append(std::to_string(value));
-    return out;
-  }
-  std::error_condition default_error_condition(int value) const noexcept override {
-    (void)value;
-    return std::errc::invalid_argument;
-  }
-};
-
-}  // namespace
-
-const std::error_category& spec_error_category() noexcept {
-  static const spec_category c;
-  return c;
-}
-
-std::error_code make_error_code(spec_errc e) noexcept { return {static_cast<int>(e), spec_error_category()}; }
-
-std::string_view name(spec_errc e) noexcept {
-  switch (e) {
-    case spec_errc::source_loopback: return "source_loopback";
-  }
-  return {};
 }
 
 }  // namespace mcnet::tools

@@ -144,6 +144,18 @@ std::string text_name(std::string_view name) {
   std::string out;
   out.reserve(name.size());
   for (const char c : name) {
+    // visible_text() leaves the tool's own tabs and newlines be: text from
+    // outside shows them as it shows the other controls, or a newline in
+    // an argument or a file name starts a line of its own choosing in the
+    // log (trial t16z: mcast-recv $'239.1.1.1:5000x\nverdict: OK').
+    if (c == '\n') {
+      out.append("\\x0a");
+      continue;
+    }
+    if (c == '\t') {
+      out.append("\\x09");
+      continue;
+    }
     if (c == '\\') out += '\\';
     out += c;
   }

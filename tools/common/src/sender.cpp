@@ -915,23 +915,21 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
   announce(s, out, targets, session, sender_id);
   for (const auto& w : line_b_warnings(s, targets.size())) out.warn_event(w.message, w.code);
   out.flush();  // the start lines reach a pipe now, not at the end of the run
-  // What -c asks for over the groups (each order's datagrams, faults
-  // applied), for the warning of a run a signal cuts short: 2^64 - 1 at
-  // most here (-c 9223372036854775807 --dup-every 2 over two groups is
+  // What -c asks for over the groups the command line named (each group's
+  // datagrams, faults applied), for the warning of a run a signal cuts
+  // short: computed from the settings, not from the targets, whose orders
+  // a signal during open_targets left unmade (none at all when it came
+  // before the first socket: "sent 0 of 0 datagrams", trial t16z M). 2^64 -
+  // 1 at most here (-c 9223372036854775807 --dup-every 2 over two groups is
   // more), 2^63 - 1 in the warning.
   const auto asked = [&]() -> std::optional<std::uint64_t> {
     if (!s.count) return std::nullopt;
+    // -c and the faults are per group: each group's order is this one.
+    const auto order = send_order::make(*s.count, s.faults);
+    const std::uint64_t each = order ? order->datagrams() : *s.count;
+    const std::uint64_t groups = std::max(planned_groups, targets.size());
     std::uint64_t n = 0;
-    for (const auto& t : targets) n = feed::saturating_add(n, t.order->datagrams());
-    // Groups a signal kept from being opened were asked for too; each
-    // group's order is the same (-c and the faults are per group).
-    if (!targets.empty() && planned_groups > targets.size()) {
-      std::uint64_t rest = 0;
-      if (__builtin_mul_overflow(planned_groups - targets.size(), targets.front().order->datagrams(), &rest)) {
-        rest = ~std::uint64_t{0};
-      }
-      n = feed::saturating_add(n, rest);
-    }
+    if (__builtin_mul_overflow(groups, each, &n)) n = ~std::uint64_t{0};
     return n;
   };
   if (stop_requested()) {

@@ -37,7 +37,7 @@ enum class errc : int {
   invalid_prefix,             ///< text is not ADDRESS/LENGTH, or LENGTH too large
   not_multicast,              ///< a group address that is not multicast
   family_mismatch,            ///< IPv4 and IPv6 mixed, an address of another family than the socket, or not IP
-  source_not_unicast,         ///< an SSM source that is multicast or unspecified
+  source_not_unicast,         ///< an SSM source that is multicast or unspecified (see also source_loopback, source_v4_compatible)
   no_such_interface,          ///< interface name or index unknown
   truncated_control_message,  ///< a control message shorter than its type needs
   membership_limit,           ///< a per-socket membership limit was reached
@@ -58,6 +58,15 @@ enum class errc : int {
   /// its buffer had it filled (`read_exact`); the error's number is the
   /// count of bytes that did arrive
   end_of_stream,
+  /// an SSM source that is a loopback address (127.0.0.0/8, ::1): unlike
+  /// source_not_unicast's, a unicast address, but one that never sends
+  /// multicast on a link (the tools refuse such a spec: trial h16x L6,
+  /// issue #16); compares equal to std::errc::invalid_argument
+  source_loopback,
+  /// an SSM source that is an IPv4-compatible IPv6 address (::/96 but ::
+  /// and ::1: ::10.77.0.1), which RFC 4291 2.5.5.1 deprecates: no host sends
+  /// from one (trial t16z); compares equal to std::errc::invalid_argument
+  source_v4_compatible,
 };
 
 /// The enumerator's own spelling ("not_multicast", "family_mismatch"): a

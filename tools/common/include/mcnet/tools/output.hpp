@@ -49,7 +49,9 @@ struct spec_file_error;
 /// `name` (an interface name: text from outside) with each backslash
 /// doubled, for a text line that visible_text() then shows: a name of the
 /// four characters `\xff` reads `\\xff`, one holding the byte 0xff `\xff`
-/// (trial t16s 7: both read `\xff`).
+/// (trial t16s 7: both read `\xff`). Its newlines and tabs, which
+/// visible_text() leaves to the tool's own text, read `\x0a` and `\x09`
+/// (trial t16z: a newline in an argument forged a line of the log).
 [[nodiscard]] std::string text_name(std::string_view name);
 
 /// `e.message()` with its quoted input (an argument, an @FILE line or name,

@@ -382,7 +382,9 @@ inline constexpr std::chrono::milliseconds end_wait_max{1000};
 /// (END markers still go for what was sent; none when nothing was).
 /// `planned_groups`: how many groups the command line named, when a signal
 /// during open_targets left fewer targets (0: targets.size()); the warning's
-/// `asked` counts them all.
+/// `asked` is what -c asks of them all (the datagrams of one group's
+/// send_order, faults applied, times the groups), however many were opened,
+/// none included.
 [[nodiscard]] int send_all(const send_settings& s, const reporter& out, std::vector<send_target>& targets,
                            std::size_t planned_groups = 0);
 
