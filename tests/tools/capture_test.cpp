@@ -901,30 +901,13 @@ TEST(ReplayPlan, ASignalWhileTheCaptureIsReadStopsTheReadAndSaysSo) {
   const auto file = dir.file("read.pcap");
   write_frames(file, DLT_RAW,
                {ipv4(udp(1, 5000, "a"), 1, 0, {239, 77, 1, 1}), ipv4(udp(1, 5000, "b"), 1, 0, {239, 77, 1, 1})});
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    tools::stop_on_signals();
-    ::kill(::getpid(), SIGINT);
+  const auto got = test::tools::interrupted_in_child([&] {
     const auto p = plan_of({"--json", "-i", "fake0", "--replay", file});
-    const auto text = std::to_string(p.exit) + "\n" + p.err + "\x1e" + p.out;
-    (void)!::write(fds[1], text.data(), text.size());
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string got;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  const auto split = got.find('\x1e');
-  ASSERT_NE(split, std::string::npos) << got;
-  const auto err = got.substr(0, split);
-  const auto out = got.substr(split + 1);
+    return std::pair(std::to_string(p.exit) + "\n" + p.err, p.out);
+  });
+  ASSERT_TRUE(got) << "the child's run";
+  const auto& err = got->first;
+  const auto& out = got->second;
   const auto size = std::filesystem::file_size(file);
   EXPECT_EQ(err, fmt::format("2\nmcast-send: warning: interrupted by a signal while reading --replay {}: 0 frames and "
                              "0 datagrams to replay read of a {:.1f} MB file, nothing sent\n",

@@ -18,6 +18,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <mcnet/tools/cli.hpp>
+
 #include "e2e_run.hpp"
 #include "lan.hpp"
 #include "privilege.hpp"
@@ -1149,11 +1151,24 @@ TEST(NetHostileSender, AForgedClimbMidRunAndAfterTheEndClaimsNothing) {
   const auto forged = forger.wait_for(30s);
   ASSERT_TRUE(forged && forged->success()) << forger.output();
   const auto r = rx.finish();
-  EXPECT_EQ(r.status.code, 0) << "a clean feed passes --max-loss 0.5\n" << r.output << "\nforger: " << forger.output();
   test::tools::expect_schema_conform(r.standard_output);
   const auto streams = summary_streams(r.standard_output);
   ASSERT_EQ(streams.size(), 1u) << r.output;
   const auto& st = streams[0];
+  // On a loaded host the forger's 20 datagrams may leave between the live
+  // sender's: the stream's source port then switches back and forth (8
+  // returns or more), which is a second sender's evidence ("ports"): the
+  // stream is contested and --max-loss cannot be checked (exit 3, seen in a
+  // CI run at 4 tests at once). Sent back to back, nothing contests it and
+  // the clean feed passes. Either way the climb claims nothing (below).
+  const bool contested = st.contains("conflict") && !st["conflict"].is_null();
+  if (contested) {
+    EXPECT_EQ(st["conflict"]["evidence"], json::array({"ports"})) << st;
+    EXPECT_EQ(r.status.code, tools::exit_loss) << "a contested stream's loss is unknown\n" << r.output;
+  } else {
+    EXPECT_EQ(r.status.code, tools::exit_ok) << "a clean feed passes --max-loss 0.5\n"
+                                             << r.output << "\nforger: " << forger.output();
+  }
   EXPECT_EQ(field(st, "sender_id"), 41) << st;
   EXPECT_EQ(field(st, "packets"), 3000 + 40) << st;
   EXPECT_EQ(field(st, "lost"), 0) << st;

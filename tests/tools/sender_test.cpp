@@ -545,14 +545,7 @@ TEST(SendSummary, OneBurstAheadOfThePaceSaysWhatEachRateIsOver) {
 TEST(SendInterrupted, ASignalBeforeTheFirstSocketSaysWhatMinusCAskedOfEveryGroup) {
   // -c 10 --dup-every 4: each group sends 0 to 9 and 3 and 7 again, 12.
   const std::vector<std::string> args{"--json", "-c", "10", "--dup-every", "4", "-i", "fake0", "[ff1e::1:0]:5000+150"};
-  int fds[2];
-  ASSERT_EQ(::pipe(fds), 0);
-  const pid_t pid = ::fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    ::close(fds[0]);
-    tools::stop_on_signals();
-    ::kill(::getpid(), SIGINT);
+  const auto got = mcnet::test::tools::interrupted_in_child([&] {
     std::ostringstream out, err;
     int exit = -1;
     std::size_t left = 99;
@@ -565,21 +558,11 @@ TEST(SendInterrupted, ASignalBeforeTheFirstSocketSaysWhatMinusCAskedOfEveryGroup
       left = targets.size();
       if (exit == -1) exit = tools::send_all(c->settings, r, targets, planned);
     }
-    const auto text = fmt::format("{} {}\n{}\x1e{}", exit, left, err.str(), out.str());
-    (void)!::write(fds[1], text.data(), text.size());
-    ::_exit(0);
-  }
-  ::close(fds[1]);
-  std::string got;
-  char buf[4096];
-  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
-  ::close(fds[0]);
-  int status = 0;
-  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
-  const auto split = got.find('\x1e');
-  ASSERT_NE(split, std::string::npos) << got;
-  const auto err = got.substr(0, split);
-  const auto out = got.substr(split + 1);
+    return std::pair(fmt::format("{} {}\n{}", exit, left, err.str()), out.str());
+  });
+  ASSERT_TRUE(got) << "the child's run";
+  const auto& err = got->first;
+  const auto& out = got->second;
   EXPECT_TRUE(err.starts_with(fmt::format("{} 0\n", tools::exit_interrupted))) << "exit 2, no target opened: " << err;
   EXPECT_NE(err.find("mcast-send: warning: interrupted by a signal while opening the sockets: 0 of 150 groups "
                      "opened, nothing sent\n"),

@@ -524,6 +524,31 @@ TEST(StreamTable, ASendTimeASecondFromTheStreamsMedianIsAClockError) {
   EXPECT_EQ(s.sequence.lost(), 0u) << "a clock error's number still counts";
 }
 
+namespace {
+
+// The only stream of `t`, 50 datagrams 10 ms apart and 50 or 63 us on the
+// way, of which `errors` had send times out of step: those counted as
+// clock errors, the rest kept for latency (none negative, within the
+// honest ones) and jitter (the honest stream's, `honest_jitter` ns), and
+// no clock ahead claimed in its text.
+void expect_only_clock_errors(const tools::stream_table& t, std::size_t errors, double honest_jitter) {
+  const auto& [key, s] = *t.streams().begin();
+  EXPECT_EQ(tools::totals_of(key, s).clock_errors, errors);
+  feed::histogram copy;
+  const auto& kept = tools::latency_kept(s, copy);
+  EXPECT_EQ(kept.count(), 50 - errors);
+  EXPECT_EQ(kept.negative(), 0u) << "no clock ahead to claim";
+  EXPECT_GE(kept.min(), 50'000);
+  EXPECT_LE(kept.max(), 63'000);
+  EXPECT_NEAR(s.interarrival.value_ns(), honest_jitter, honest_jitter * 0.5) << "the honest stream's jitter";
+  const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
+  const auto text = tools::stream_text(j);
+  EXPECT_EQ(text.find("ahead of this host's"), std::string::npos) << text;
+  EXPECT_NE(text.find(fmt::format("clock errors {}", errors)), std::string::npos) << text;
+}
+
+}  // namespace
+
 // trial t20y L2: one datagram among 50 (10 ms apart, 13 us of jitter)
 // stamped 0.5 s ahead, within the 1 s bound, read "latency min -500 ms",
 // "the sender's clock is ahead ... by at least 500 ms" and a jitter of
@@ -559,19 +584,7 @@ TEST(StreamTable, ASendTimeOutOfStepWithTheStreamIsAClockError) {
         std::tuple{"behind by 50 ms", 30, std::chrono::nanoseconds(-50ms), 0ns}}) {
     SCOPED_TRACE(what);
     const auto t = run(static_cast<std::uint64_t>(odd), sent_off, arrival_off);
-    const auto& [key, s] = *t.streams().begin();
-    EXPECT_EQ(tools::totals_of(key, s).clock_errors, 1u);
-    feed::histogram copy;
-    const auto& kept = tools::latency_kept(s, copy);
-    EXPECT_EQ(kept.count(), 49u);
-    EXPECT_EQ(kept.negative(), 0u) << "no clock ahead to claim";
-    EXPECT_GE(kept.min(), 50'000);
-    EXPECT_LE(kept.max(), 63'000);
-    EXPECT_NEAR(s.interarrival.value_ns(), honest_jitter, honest_jitter * 0.5) << "the honest stream's jitter";
-    const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
-    const auto text = tools::stream_text(j);
-    EXPECT_EQ(text.find("ahead of this host's"), std::string::npos) << text;
-    EXPECT_NE(text.find("clock errors 1"), std::string::npos) << text;
+    expect_only_clock_errors(t, 1, honest_jitter);
   }
   // A datagram delayed 500 ms on the way (its send time in step with the
   // others'): latency, as RFC 3550 counts it; no clock error.
@@ -639,19 +652,7 @@ TEST(StreamTable, ForgedSendTimesInARowOrFirstAreClockErrorsNotAStep) {
         std::tuple{"pair ahead at the end", std::vector<std::uint64_t>{48, 49}, std::chrono::nanoseconds(500ms)}}) {
     SCOPED_TRACE(what);
     const auto t = send_times_off(odd, off);
-    const auto& [key, s] = *t.streams().begin();
-    EXPECT_EQ(tools::totals_of(key, s).clock_errors, odd.size());
-    feed::histogram copy;
-    const auto& kept = tools::latency_kept(s, copy);
-    EXPECT_EQ(kept.count(), 50 - odd.size());
-    EXPECT_EQ(kept.negative(), 0u) << "no clock ahead to claim";
-    EXPECT_GE(kept.min(), 50'000);
-    EXPECT_LE(kept.max(), 63'000);
-    EXPECT_NEAR(s.interarrival.value_ns(), honest_jitter, honest_jitter * 0.5) << "the honest stream's jitter";
-    const auto j = tools::stream_json(key, s, tools::interface_json(0, ""));
-    const auto text = tools::stream_text(j);
-    EXPECT_EQ(text.find("ahead of this host's"), std::string::npos) << text;
-    EXPECT_NE(text.find(fmt::format("clock errors {}", odd.size())), std::string::npos) << text;
+    expect_only_clock_errors(t, odd.size(), honest_jitter);
   }
 }
 

@@ -4,8 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
+#include <cstring>
 #include <fstream>
 #include <limits>
 #include <memory>
@@ -20,8 +24,40 @@
 
 #include <mcnet/core/dial.hpp>
 #include <mcnet/core/socket_ops.hpp>
+#include <mcnet/tools/cli.hpp>
 
 namespace mcnet::test::tools {
+
+std::optional<std::pair<std::string, std::string>> interrupted_in_child(
+    const std::function<std::pair<std::string, std::string>()>& run) {
+  int fds[2];
+  if (::pipe(fds) != 0) return std::nullopt;
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return std::nullopt;
+  }
+  if (pid == 0) {
+    ::close(fds[0]);
+    mcnet::tools::stop_on_signals();
+    ::kill(::getpid(), SIGINT);
+    const auto [err, out] = run();
+    const auto text = err + '\x1e' + out;
+    (void)!::write(fds[1], text.data(), text.size());
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(fds[0], buf, sizeof buf)) > 0;) got.append(buf, static_cast<std::size_t>(n));
+  ::close(fds[0]);
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  const auto split = got.find('\x1e');
+  if (split == std::string::npos) return std::nullopt;
+  return std::pair(got.substr(0, split), got.substr(split + 1));
+}
 
 std::uint16_t free_port(const host& h) {
   return h.run([] {

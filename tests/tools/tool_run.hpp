@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -22,6 +23,16 @@
 namespace mcnet::test::tools {
 
 using json = nlohmann::json;
+
+/// What `run` writes, run in a child process that got SIGINT before it
+/// started, with the tools' signal handlers installed
+/// (mcnet::tools::stop_on_signals()): the stop flag is process-wide and
+/// never cleared, so a test of a run a signal cuts short keeps it out of
+/// the test process. `run` returns {standard error, standard output}; the
+/// pair read back through a pipe, std::nullopt when the child did not exit
+/// normally or its text came back cut.
+std::optional<std::pair<std::string, std::string>> interrupted_in_child(
+    const std::function<std::pair<std::string, std::string>()>& run);
 
 /// A UDP port nobody uses in `h` (the namespace is private: no race with others).
 std::uint16_t free_port(const host& h);
