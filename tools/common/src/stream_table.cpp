@@ -474,6 +474,18 @@ std::uint64_t pace_back(const stream& s) noexcept {
   return behind >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(behind);
 }
 
+namespace {
+
+// Before a number past the highest plus one is tracked: the bounds the
+// stream's pace gives its tracker (pace_step(), pace_back()), the same for
+// every payload that carries numbers.
+void give_paces(stream& s, core::kernel_time arrival) noexcept {
+  s.sequence.pace_step(pace_step(s, arrival));
+  s.sequence.pace_back(pace_back(s));
+}
+
+}  // namespace
+
 std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept {
   const auto& q = s.sequence;
   if (!q.started() || !s.first_packet || !s.highest_at || now <= *s.highest_at) return 0;
@@ -1579,10 +1591,7 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           header->sequence - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
-      if (header->sequence > s->sequence.highest() + 1) [[unlikely]] {
-        s->sequence.pace_step(pace_step(*s, arrival));
-        s->sequence.pace_back(pace_back(*s));
-      }
+      if (header->sequence > s->sequence.highest() + 1) [[unlikely]] give_paces(*s, arrival);
       const auto a = track(*s, {sequence_input::kind::number, header->sequence, 0});
       // A copy of a number with another send time is another datagram.
       s->senders.witness(a, header->sequence, s->sequence.highest(), header->send_time_ns);
@@ -1672,10 +1681,7 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
           v->sequence() - s->sequence.highest() > feed::sequence_tracker::provisional_gap) [[unlikely]] {
         s->sequence.pace_limit(pace_ahead(*s, before, arrival));
       }
-      if (v->sequence() > s->sequence.highest() + 1) [[unlikely]] {
-        s->sequence.pace_step(pace_step(*s, arrival));
-        s->sequence.pace_back(pace_back(*s));
-      }
+      if (v->sequence() > s->sequence.highest() + 1) [[unlikely]] give_paces(*s, arrival);
       track(*s, {sequence_input::kind::run, v->sequence(), v->size()});
       s->messages += v->size();
       return out;
