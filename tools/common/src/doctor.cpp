@@ -7650,7 +7650,9 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
   const auto heard_text = fmt::format("{}", fmt::join(heard, ", "));
   std::set<std::string> said;
   for (const auto& p : plan) {
-    if (join_heard(p, seen)) continue;
+    // A group with no interface to join on: the route line says what
+    // --listen heard of it on each link (unrouted_heard; trial t15q M4).
+    if (p.iface.index == 0 || join_heard(p, seen)) continue;
     const auto& r = p.m->request;
     // The same channel joined where its datagrams come in too: its
     // source_route WARN says this one is useless, which is no failure.
@@ -8232,9 +8234,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
             std::vector<shard>& shards, std::vector<probe>& probes, const mld_since& mld,
             std::vector<check_result>& checks, std::vector<wire_tap> probe_taps = {}) {
   const auto line = members_of(plan);  // the command line, for fixes that move a join
-  // No shard: a group had no interface to join on and nothing was joined
-  // (the join SKIP); only the probes of those groups listen, and nothing
-  // here is said of the other joins, which were not made.
+  // No shard: every group had no interface to join on and nothing was
+  // joined (the join SKIP); only the probes of those groups listen. With
+  // shards, the groups with no interface to join on are the probes' and
+  // the route line's only (their plan entries have index 0).
   const bool joined = !shards.empty();
   const auto before = drop_counters::read();
   const auto no_routes_before = net_counters::read_snmp6("Ip6InNoRoutes");
@@ -9140,21 +9143,29 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // The groups with no interface to join on were joined on each
     // candidate link instead (unrouted_heard): heard on one, the route
     // line's fix is the route through it.
+    // The groups with a route were joined and listened for all the same
+    // (trial t15q M4), and heard nothing.
     std::string unrouted_why;
-    if (unrouted.any) {
-      std::vector<std::string> not_listened;  // groups with a route, not joined while another has none
+    std::vector<std::string> unrouted_groups;
+    for (const auto& p : plan) {
+      if (p.iface.index != 0) continue;
+      const auto g = p.m->request.group.to_string();
+      if (std::ranges::find(unrouted_groups, g) == unrouted_groups.end()) unrouted_groups.push_back(g);
+    }
+    const auto not_routed = joined ? fmt::format("{} could not be joined by route", fmt::join(unrouted_groups, ", "))
+                                   : std::string("nothing could be joined by route");
+    if (unrouted.any && joined) {
+      std::vector<std::string> routed_groups;
       for (const auto& p : plan) {
         if (p.iface.index == 0) continue;
         const auto g = p.m->request.group.to_string();
-        if (std::ranges::find(not_listened, g) == not_listened.end()) not_listened.push_back(g);
+        if (std::ranges::find(routed_groups, g) == routed_groups.end()) routed_groups.push_back(g);
       }
-      if (!not_listened.empty()) {
-        unrouted_why = fmt::format("; {} not listened for: no join was tried (see the join line)",
-                                   fmt::join(not_listened, ", "));
-      }
+      unrouted_why = fmt::format("; nothing arrived for {} on {} join interface either",
+                                 fmt::join(routed_groups, ", "), routed_groups.size() == 1 ? "its" : "their");
     }
     if (unrouted.heard) {
-      why = fmt::format("; nothing could be joined by route; joined on each link to see: {} (see the route line){}",
+      why = fmt::format("; {}; joined on each link to see: {} (see the route line){}", not_routed,
                         fmt::join(unrouted.heard_text, "; "), unrouted_why);
       note = "the route line's fix (or its note's -i or %IFACE) joins where they come in: the sender, its TTL and "
              "the routers on the way delivered them";
@@ -9316,11 +9327,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                          "senders' default) never crosses it",
                                          fmt::join(behind, ", "));
       if (unrouted.any) {
-        why += fmt::format("; nothing could be joined by route, so the doctor joined on every candidate link to see "
+        why += fmt::format("; {}, so the doctor joined on every candidate link to see "
                            "({}), and none heard them: the sender, its TTL (a sender behind a router needs a TTL "
                            "above 1, and mcast-send's default is 1) or a router that does not forward the group here "
                            "are the suspects{}",
-                           names_text(unrouted.links), unrouted_why);
+                           not_routed, names_text(unrouted.links), unrouted_why);
       }
       if (!neither.empty()) {
         why += fmt::format("; no interface heard them ({}, the group's route's, where the doctor joined too): the "
@@ -9873,18 +9884,44 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
   sink_err.str("");
   stop_on_signals();
   const bool nowhere = std::ranges::any_of(plan, [](const planned& p) { return p.iface.index == 0; });
+  // The groups that have an interface are joined (and listened for) all
+  // the same; only those without one are not (trial t15q M4: one IPv4 group
+  // without a route kept every other group from being listened for).
+  std::vector<membership> routed;
+  std::vector<std::string> unrouted_groups;
+  std::set<std::pair<int, std::uint16_t>> routed_ports;
+  for (const auto& p : plan) {
+    const int family = p.m->request.group.is_v4() ? AF_INET : AF_INET6;
+    if (p.iface.index != 0) {
+      routed.push_back(*p.m);
+      routed_ports.emplace(family, p.m->request.port);
+    } else if (auto g = p.m->request.group.to_string(); std::ranges::find(unrouted_groups, g) == unrouted_groups.end()) {
+      unrouted_groups.push_back(std::move(g));
+    }
+  }
+  if (!nowhere) routed.clear();  // every membership is joined below, `members`
   bool heard_all = false;  // --listen heard every join on its join interface
   if (nowhere) {
     // The kernel would refuse with "No such device": the route check has the cause and its fix.
-    checks.push_back({"join", "memberships", check_status::skip,
-                      "not tried: a group has no interface to join on (see the route check)", "", {}, ""});
+    if (routed.empty()) {
+      checks.push_back({"join", "memberships", check_status::skip,
+                        "not tried: a group has no interface to join on (see the route check)", "", {}, ""});
+    } else {
+      checks.push_back({"join", fmt::format("{}", fmt::join(unrouted_groups, ", ")), check_status::skip,
+                        fmt::format("not tried for {}: no interface to join on (see the route check); the other "
+                                    "groups were joined (see the join line of the memberships)",
+                                    fmt::join(unrouted_groups, ", ")),
+                        "", {}, ""});
+    }
     // The bind needs no route: tried all the same, as mcast-recv binds
     // (each port and family), so a port that another socket keeps is
-    // said now, with the route, not after the route is fixed.
+    // said now, with the route, not after the route is fixed (the ports
+    // of the groups joined below are bound by their join).
     bool bound = true;
     std::set<std::pair<int, std::uint16_t>> tried, shared;
     for (const auto& p : plan) {
       const int family = p.m->request.group.is_v4() ? AF_INET : AF_INET6;
+      if (routed_ports.contains({family, p.m->request.port}) && !routed.empty()) continue;
       if (!tried.emplace(family, p.m->request.port).second) continue;
       auto bind_only = s.recv;
       bind_only.rcvbuf = 0;
@@ -9901,12 +9938,12 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
         bound = false;
       }
     }
-    shared_port_said(checks, bound);
+    if (routed.empty() || bound) shared_port_said(checks, bound);
     for (const auto& [family, port] : shared) reuse_port_said(checks, port, family);
     // --listen: the groups with no interface to join on are joined on
     // each candidate link, a probe socket each (open_probes), to hear which
     // one they arrive on; the route line says it (unrouted_heard).
-    if (s.listen > 0) {
+    if (s.listen > 0 && routed.empty()) {
       auto taps = open_unrouted_taps(*snap, plan);
       auto probes = open_probes(s, *snap, plan, checks, silent);
       // The probes of the groups with a route listen for joins that were not made: left out.
@@ -9914,7 +9951,10 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       std::vector<shard> none;
       (void)listen(s, *snap, plan, none, probes, mld, checks, std::move(taps));
     }
-  } else if (open_and_join(s.recv, silent, members, shards, table)) {
+  }
+  if (nowhere && routed.empty()) {
+    // said above: nothing was joined
+  } else if (open_and_join(s.recv, silent, nowhere ? routed : members, shards, table)) {
     const auto message = captured_message(sink_err);
     if (message.find("Address already in use") != std::string::npos) {
       const auto port = std::ranges::find_if(port_users, [](const port_finding& f) { return !f.others.empty(); });
@@ -9925,11 +9965,16 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
       checks.push_back({"join", "memberships", check_status::fail, why.message, why.fix, {}, why.note});
     }
   } else {
+    const auto joined = nowhere ? routed.size() : members.size();
     checks.push_back({"join", "memberships", check_status::ok,
-                      fmt::format("{} joined on {}, as mcast-recv joins them", count_text(members.size(), "membership", "memberships"),
-                                  count_text(shards.size(), "socket", "sockets")),
-                      "", {{"memberships", members.size()}, {"sockets", shards.size()}}, ""});
-    shared_port_said(checks, true);
+                      fmt::format("{} joined on {}, as mcast-recv joins them{}", count_text(joined, "membership", "memberships"),
+                                  count_text(shards.size(), "socket", "sockets"),
+                                  nowhere ? fmt::format("; not those of {}, which has no interface to join on (see "
+                                                        "the route check)",
+                                                        fmt::join(unrouted_groups, ", "))
+                                          : std::string()),
+                      "", {{"memberships", joined}, {"sockets", shards.size()}}, ""});
+    if (!nowhere) shared_port_said(checks, true);
     for (const auto& sh : shards) {
       if (const auto on = core::get(sh.sock, core::opt::reuse_port); on && *on) reuse_port_said(checks, sh.port, sh.family);
     }
@@ -9949,8 +9994,11 @@ int run_doctor(const doctor_settings& s, const reporter& out) {
     // one's a moment later): without --listen, what the join sent so far.
     if (s.listen <= 0) mld_after_join(*snap, plan, mld, checks);
     if (s.listen > 0) {
+      // The groups with no interface to join on: a packet socket on each
+      // candidate link (IPv6) and a probe socket each, as above.
+      auto taps = nowhere ? open_unrouted_taps(*snap, plan) : std::vector<wire_tap>{};
       auto probes = open_probes(s, *snap, plan, checks, silent);
-      heard_all = listen(s, *snap, plan, shards, probes, mld, checks);
+      heard_all = listen(s, *snap, plan, shards, probes, mld, checks, std::move(taps));
       versions_of_joins_elsewhere(plan, checks);
       moved_join_firewall(*snap, plan, checks);
       // A rule that drops by the source only (an anti-spoofing `ip saddr !=
