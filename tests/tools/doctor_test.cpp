@@ -246,6 +246,31 @@ TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
   EXPECT_EQ(tools::doctor_exit_code(checks), 0) << "a check not made is not a warning";
 }
 
+// Trial t15q M1: past net.ipv4.igmp_max_msf 1, mcast-recv puts two sources
+// of one group on two sockets, and the kernel's counts (users 2, each
+// source included once) do not tell the mode: the membership line showed
+// the first socket's filter as the interface's, leaving out the other
+// source that /proc/net/mcfilter lists. The doctor's sockets merged as the
+// kernel merges them, with every source the kernel lists.
+TEST(Doctor, TheInterfacesFilterMergesEverySocketOfTheDoctorWithTheSourcesTheKernelLists) {
+  using tools::socket_filter;
+  const std::vector<std::string> listed{"10.77.2.1", "10.77.2.3"};
+  const auto two = tools::merged_filter({socket_filter{true, {"10.77.2.1"}}, socket_filter{true, {"10.77.2.3"}}}, listed);
+  EXPECT_EQ(two.mode, "include");
+  EXPECT_EQ(two.sources, listed);
+  const auto one = tools::merged_filter({socket_filter{true, {"10.77.2.1", "10.77.2.3"}}}, {});
+  EXPECT_EQ(one.sources, listed);
+  // EXCLUDE as soon as one socket is: the sources every EXCLUDE socket
+  // lists and no INCLUDE socket wants.
+  const auto ex = tools::merged_filter({socket_filter{false, {"10.77.2.1", "10.77.2.3"}},
+                                        socket_filter{false, {"10.77.2.3", "10.77.2.1", "10.77.2.9"}},
+                                        socket_filter{true, {"10.77.2.1"}}},
+                                       listed);
+  EXPECT_EQ(ex.mode, "exclude");
+  EXPECT_EQ(ex.sources, std::vector<std::string>{"10.77.2.3"});
+  EXPECT_TRUE(tools::merged_filter({socket_filter{false, {}}, socket_filter{true, {"10.77.2.1"}}}, listed).sources.empty());
+}
+
 // A review of trial h16x: the doctor's messages and notes showed names from
 // outside without the backslash doubling text output gives them
 // (text_name), so an interface named with the four characters q\x1b and
@@ -6523,6 +6548,22 @@ TEST(NetDoctor, TheLimitsLineCountsTheSocketsTheJoinUses) {
   EXPECT_NE((*sysctl_line)["message"].get<std::string>().find(
                 fmt::format("(igmp_max_memberships 1 per socket: {} sockets)", sockets)),
             std::string::npos)
+      << d.r.output;
+  // Trial t15q M1: the channel's two sources, on two sockets, are the
+  // interface's filter, as the kernel lists them, in text and JSON alike.
+  std::vector<std::string> both{(*net)[0].v4().to_string(), (*net)[1].v4().to_string()};
+  std::ranges::sort(both);
+  const auto memberships = d.checks("membership");
+  const auto ssm = std::ranges::find_if(memberships, [](const json& c) { return c["subject"] == "232.1.2.10 on eth0"; });
+  ASSERT_NE(ssm, memberships.end()) << d.r.output;
+  EXPECT_EQ((*ssm)["data"]["filter"]["mode"], "include") << d.r.output;
+  auto filter = (*ssm)["data"]["filter"]["sources"].get<std::vector<std::string>>();
+  auto sources = (*ssm)["data"]["sources"].get<std::vector<std::string>>();
+  std::ranges::sort(filter);
+  std::ranges::sort(sources);
+  EXPECT_EQ(filter, both) << d.r.output;
+  EXPECT_EQ(sources, both) << d.r.output;
+  EXPECT_NE((*ssm)["message"].get<std::string>().find("the doctor's 2 sockets' filters"), std::string::npos)
       << d.r.output;
 }
 

@@ -120,6 +120,40 @@ bool is_harmless(const check_result& c) noexcept {
 
 void mark_harmless(check_result& c) { c.data["harmless"] = true; }
 
+merged_socket_filter merged_filter(const std::vector<socket_filter>& sockets, const std::vector<std::string>& listed) {
+  merged_socket_filter out;
+  const bool exclude = std::ranges::any_of(sockets, [](const socket_filter& f) { return !f.include; });
+  const auto add = [&out](const std::string& a) {
+    if (std::ranges::find(out.sources, a) == out.sources.end()) out.sources.push_back(a);
+  };
+  if (!exclude) {
+    // INCLUDE: the union of the sockets' lists, which the kernel lists too.
+    out.mode = "include";
+    for (const auto& a : listed) add(a);
+    for (const auto& f : sockets) std::ranges::for_each(f.sources, add);
+    return out;
+  }
+  // EXCLUDE: the sources every EXCLUDE socket lists and no INCLUDE socket wants.
+  out.mode = "exclude";
+  const socket_filter* first = nullptr;
+  for (const auto& f : sockets) {
+    if (!f.include) {
+      first = &f;
+      break;
+    }
+  }
+  for (const auto& a : first->sources) {
+    const bool all = std::ranges::all_of(sockets, [&a](const socket_filter& f) {
+      return f.include || std::ranges::find(f.sources, a) != f.sources.end();
+    });
+    const bool wanted = std::ranges::any_of(sockets, [&a](const socket_filter& f) {
+      return f.include && std::ranges::find(f.sources, a) != f.sources.end();
+    });
+    if (all && !wanted) add(a);
+  }
+  return out;
+}
+
 namespace {
 
 // A firewall FAIL whose drop is in an input hook chain, and an rp_filter
@@ -6653,26 +6687,26 @@ std::vector<std::string> own_sources(const std::vector<shard>& shards, const cor
   return out;
 }
 
-// The filter of `group` on `index` as the doctor's own socket holds it
-// (MCAST_MSFILTER), mode and sources: where /proc/net/mcfilter leaves the
-// group out, its mode is not known from the kernel's listing.
-std::optional<std::pair<std::string, std::vector<std::string>>> own_filter(const std::vector<shard>& shards,
-                                                                          const core::ip_address& group,
-                                                                          std::uint32_t index) {
+// The filter of `group` on `index` as each of the doctor's own sockets
+// holds it (MCAST_MSFILTER), mode and sources, one per socket that joined
+// it there: where /proc/net/mcfilter leaves the group out, or its counts
+// do not tell the mode, the mode is not known from the kernel's listing.
+std::vector<socket_filter> own_filters(const std::vector<shard>& shards, const core::ip_address& group,
+                                       std::uint32_t index) {
+  std::vector<socket_filter> out;
   std::array<core::ip_address, 64> buffer{};
   for (const auto& sh : shards) {
     if (sh.family != (group.is_v4() ? AF_INET : AF_INET6)) continue;
     const auto state = core::source_filter(sh.sock, group, index, buffer);
     if (!state) continue;
-    std::vector<std::string> sources;
+    socket_filter f{state->mode == core::filter_mode::include, {}};
     for (std::size_t i = 0; i < std::min(state->count, buffer.size()); ++i) {
       auto a = buffer[i].unmap().with_scope_id(0).to_string();
-      if (std::ranges::find(sources, a) == sources.end()) sources.push_back(std::move(a));
+      if (std::ranges::find(f.sources, a) == f.sources.end()) f.sources.push_back(std::move(a));
     }
-    return std::pair{std::string(state->mode == core::filter_mode::include ? "include" : "exclude"),
-                     std::move(sources)};
+    out.push_back(std::move(f));
   }
-  return std::nullopt;
+  return out;
 }
 
 void membership_checks(const std::vector<planned>& plan, const std::vector<shard>& shards,
@@ -6744,11 +6778,22 @@ void membership_checks(const std::vector<planned>& plan, const std::vector<shard
       filter = {{"mode", netlink::group_filter::mode_name(kernel->mode)},
                 {"sources", kernel->sources_known ? sources : json(nullptr)}};
       from.clear();  // the kernel's own
-    } else if (const auto own = own_filter(shards, r.group, p.iface.index)) {
-      filter_text = fmt::format("{} {{{}}}", own->first, fmt::join(own->second, " "));
-      filter = {{"mode", own->first}, {"sources", own->second}};
+    } else if (const auto own = own_filters(shards, r.group, p.iface.index); !own.empty()) {
+      // Every one of the doctor's sockets that joined it there, merged as
+      // the kernel merges them, with every source the kernel lists (trial
+      // t15q M1: two sockets, one source each, past igmp_max_msf 1; the
+      // first socket's filter alone was shown as the interface's).
+      const auto merged = merged_filter(own, listed);
+      filter_text = fmt::format("{} {{{}}}", merged.mode, fmt::join(merged.sources, " "));
+      filter = {{"mode", merged.mode}, {"sources", merged.sources}};
+      const auto sockets = own.size() == 1 ? std::string("the doctor's socket's filter")
+                                           : fmt::format("the doctor's {} sockets' filters", own.size());
+      const auto others = it->users && *it->users > own.size()
+                              ? fmt::format("; {} user(s) besides, whose filters the doctor cannot read",
+                                            *it->users - own.size())
+                              : std::string();
       if (from.empty() || listed.empty()) {
-        from = fmt::format(" (the doctor's socket's filter: /proc/net/mcfilter{} {})", r.group.is_v4() ? "" : "6",
+        from = fmt::format(" ({}{}: /proc/net/mcfilter{} {})", sockets, others, r.group.is_v4() ? "" : "6",
                            unlisted ? "leaves this group out, a listing of one group per interface there"
                                     : "does not say its mode");
       }

@@ -81,6 +81,28 @@ struct check_result {
 /// Mark `c` as harmless (`data.harmless` true; see is_harmless).
 void mark_harmless(check_result& c);
 
+/// One socket's filter of a group on an interface (MCAST_MSFILTER).
+struct socket_filter {
+  bool include = false;              ///< INCLUDE mode (else EXCLUDE)
+  std::vector<std::string> sources;  ///< its sources
+};
+
+/// An interface's filter of a group, merged from its sockets' filters.
+struct merged_socket_filter {
+  std::string mode;                  ///< "include" or "exclude"
+  std::vector<std::string> sources;  ///< the sources of that mode
+};
+
+/// The interface-level filter of a group held by `sockets` (the doctor's
+/// own, each that joined it there), merged as the kernel merges them (RFC
+/// 3376 3.2): EXCLUDE as soon as one socket is, with the sources every
+/// EXCLUDE socket lists and no INCLUDE socket wants; else INCLUDE with the
+/// union of their lists, led by `listed`, the sources /proc/net/mcfilter
+/// lists for the group and interface (trial t15q M1: two sockets of one
+/// source each, and only the first socket's was said). `sockets` not empty.
+[[nodiscard]] merged_socket_filter merged_filter(const std::vector<socket_filter>& sockets,
+                                                 const std::vector<std::string>& listed);
+
 /// The verdict over `checks`: the first FAIL in check_order(), else the
 /// first WARN that is not harmless, else none (every check passed, was not
 /// made, or only warned of something harmless).
