@@ -271,6 +271,35 @@ TEST(Doctor, TheInterfacesFilterMergesEverySocketOfTheDoctorWithTheSourcesTheKer
   EXPECT_TRUE(tools::merged_filter({socket_filter{false, {}}, socket_filter{true, {"10.77.2.1"}}}, listed).sources.empty());
 }
 
+// Trial t15q M3: an input-hook drop comes after the reverse-path check, so
+// an rp_filter FAIL leads over it; but a drop in a prerouting chain (here
+// another spec's, IPv6) still leads, whether or not such an input-hook drop
+// is there too: which cause leads depends only on the causes of the specs
+// concerned, not on the order of the firewall lines. An IPv6 datagram's
+// input-hook drop is never behind rp_filter (IPv4 only).
+TEST(Doctor, AnInputHookDropBehindRpFilterDoesNotChangeWhichCauseLeadsForAnotherSpec) {
+  using tools::check_status;
+  const tools::check_result input{"firewall",        "udp dport 5000 (IPv4)", check_status::fail, "input drop", "",
+                                  {{"hook", "input"}}, ""};
+  const tools::check_result prerouting{"firewall", "udp dport 5001 (IPv6)", check_status::fail, "prerouting drop", "",
+                                       {{"hook", "prerouting"}}, ""};
+  const tools::check_result rp{"rp_filter", "10.77.2.1 -> 232.1.1.1 on eth1", check_status::fail, "strict", "", {}, ""};
+  const std::vector<tools::check_result> alone{input, rp};
+  ASSERT_NE(tools::most_likely_cause(alone), nullptr);
+  EXPECT_EQ(tools::most_likely_cause(alone)->check, "rp_filter");
+  for (const auto& checks : {std::vector<tools::check_result>{prerouting, rp},
+                             std::vector<tools::check_result>{input, prerouting, rp},
+                             std::vector<tools::check_result>{prerouting, input, rp}}) {
+    const auto* cause = tools::most_likely_cause(checks);
+    ASSERT_NE(cause, nullptr);
+    EXPECT_EQ(cause->subject, "udp dport 5001 (IPv6)");
+  }
+  auto v6_input = input;
+  v6_input.subject = "udp dport 5000 (IPv6)";
+  const std::vector<tools::check_result> v6{v6_input, rp};
+  EXPECT_EQ(tools::most_likely_cause(v6)->check, "firewall");
+}
+
 // A review of trial h16x: the doctor's messages and notes showed names from
 // outside without the backslash doubling text output gives them
 // (text_name), so an interface named with the four characters q\x1b and
@@ -2708,6 +2737,12 @@ TEST(NetDoctor, RpFilterAndAFirewallDropTheVerdictLeadsWithTheOneFirstInTheKerne
   expect_verdict(d, "rp_filter", "FAIL", tools::exit_doctor_fail);
   const auto message = d.verdict["message"].get<std::string>();
   EXPECT_NE(message.find("the firewall drops them in the input hook"), std::string::npos) << d.r.output;
+  // The text's verdict line says it too (trial t15q M2: the JSON's only).
+  const auto text = rx.exec({MCAST_RECV, "doctor", "-i", "eth0", spec}, {}, 30s);
+  EXPECT_NE(text.standard_output.find(
+                fmt::format("verdict: FAIL rp_filter {}: {}\n", d.verdict["subject"].get<std::string>(), message)),
+            std::string::npos)
+      << text.output;
   ASSERT_FALSE(d.verdict["also"].empty()) << d.r.output;
   EXPECT_EQ(d.verdict["also"][0]["check"], "firewall") << d.r.output;
   paste_fixes(rx, d);

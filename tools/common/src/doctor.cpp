@@ -161,10 +161,11 @@ namespace {
 // the routing decision after the prerouting hook) drops the datagrams
 // before the input hook (ip_local_deliver) sees them, so the rp_filter line
 // is the first cause in the kernel's path (trial L4). The rp_filter line,
-// else nullptr.
+// else nullptr. Not for an IPv6 datagram's drop: IPv6 has no rp_filter.
 const check_result* reverse_path_first(const std::vector<check_result>& checks, const check_result* cause) noexcept {
   if (cause == nullptr || cause->check != "firewall" || cause->status != check_status::fail ||
-      !cause->data.is_object() || !cause->data.contains("hook") || cause->data["hook"] != "input") {
+      !cause->data.is_object() || !cause->data.contains("hook") || cause->data["hook"] != "input" ||
+      cause->subject.find("(IPv6)") != std::string::npos) {
     return nullptr;
   }
   for (const auto& c : checks) {
@@ -178,12 +179,21 @@ const check_result* reverse_path_first(const std::vector<check_result>& checks, 
 const check_result* most_likely_cause(const std::vector<check_result>& checks) noexcept {
   for (const auto level : {check_status::fail, check_status::warn}) {
     for (const auto name : check_order()) {
+      // An input-hook drop behind an rp_filter FAIL gives the rp_filter
+      // line the lead only when no other line of its check leads on its
+      // own (a prerouting drop, another spec's): which cause leads does not
+      // depend on a drop that comes after another (trial t15q M3).
+      const check_result* behind = nullptr;
       for (const auto& c : checks) {
         if (c.status == level && c.check == name && !is_harmless(c)) {
-          if (const auto* first = reverse_path_first(checks, &c)) return first;
+          if (const auto* first = reverse_path_first(checks, &c)) {
+            if (behind == nullptr) behind = first;
+            continue;
+          }
           return &c;
         }
       }
+      if (behind != nullptr) return behind;
     }
   }
   return nullptr;
@@ -9678,10 +9688,8 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
   // The reverse-path check drops before the input hook: named first, the
   // firewall's drop after it (trial L4).
   if (cause != nullptr && cause->check == "rp_filter") {
-    const auto firewall = std::ranges::find_if(checks, [](const check_result& c) {
-      return c.check == "firewall" && c.status == check_status::fail && c.data.is_object() && c.data.contains("hook") &&
-             c.data["hook"] == "input";
-    });
+    const auto firewall = std::ranges::find_if(
+        checks, [&checks](const check_result& c) { return reverse_path_first(checks, &c) != nullptr; });
     if (firewall != checks.end()) {
       message += fmt::format("; and once the reverse-path check passes them, the firewall drops them in the input "
                              "hook, which comes after it (the routing decision, where rp_filter drops, is between "
@@ -9720,7 +9728,16 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
              {"notes", notes_json},
              {"counts", {{"ok", counts["ok"]}, {"warn", counts["warn"]}, {"fail", counts["fail"]}, {"skip", counts["skip"]}}},
              {"exit", code}});
-  for (const auto& line : verdict_lines(cause, message)) out.text(line);
+  // The text says the verdict's message as the JSON does (trial t15q M2:
+  // the firewall's drop after the rp_filter line was in the JSON only).
+  check_result shown;
+  if (cause != nullptr && message != cause->message) {
+    shown = *cause;
+    shown.message = message;
+  }
+  for (const auto& line : verdict_lines(cause != nullptr && message != cause->message ? &shown : cause, message)) {
+    out.text(line);
+  }
   for (std::size_t i = 0; i < others.size(); ++i) out.text(also_line(*others[i], others_fixes[i]));
   for (const auto* c : notes) out.text(fmt::format("     note: WARN {} {}: {}", c->check, c->subject, c->message));
   out.flush();
