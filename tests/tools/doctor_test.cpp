@@ -986,6 +986,24 @@ TEST(NetDoctor, NoIpv4AddressHasNoPlaceholderFixAndHeardByListenIsANoteUnderOk) 
   ASSERT_TRUE(d.verdict["notes"].is_array()) << d.r.output;
   EXPECT_TRUE(std::ranges::any_of(d.verdict["notes"], [](const json& n) { return n["check"] == "interface"; }))
       << d.r.output;
+
+  // Its IPv6 twin (trial t15q M7): no IPv6 address at all, not even
+  // link-local, on a link that is up. The fix was a placeholder that does
+  // not paste; IPv6 turned off and on again on the link makes its
+  // link-local address anew: pasted, the link has one.
+  ASSERT_TRUE(rx.exec({"ip", "-6", "addr", "flush", "dev", "eth0"}).status.success());
+  const auto v6 = doctor(rx, {"-i", "eth0", "[ff15::90:65]:" + std::to_string(free_port(rx))});
+  const auto lines = v6.checks("interface");
+  const auto none = std::ranges::find_if(lines, [](const json& c) {
+    return c["status"] == "WARN" && c["message"].get<std::string>().find("no IPv6 address") != std::string::npos;
+  });
+  ASSERT_NE(none, lines.end()) << v6.r.output;
+  EXPECT_EQ((*none)["fix"], "sysctl -w net.ipv6.conf.eth0.disable_ipv6=1 net.ipv6.conf.eth0.disable_ipv6=0")
+      << v6.r.output;
+  const auto pasted = rx.exec({"sh", "-c", (*none)["fix"].get<std::string>()});
+  ASSERT_TRUE(pasted.status.success()) << pasted.output;
+  EXPECT_NE(rx.exec({"ip", "-6", "addr", "show", "dev", "eth0", "scope", "link"}).output.find("inet6 fe80::"),
+            std::string::npos);
 }
 
 TEST(NetDoctor, NoRouteAndNoInterface) {

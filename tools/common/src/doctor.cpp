@@ -859,17 +859,36 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
                                        : "the line that says the link is down names the addresses that do not come "
                                          "back by themselves"});
         } else {
-          checks.push_back({"interface", n, check_status::warn,
-                            disabled ? std::string("no IPv6 address (not even link-local) on a link that is up, with "
-                                                   "IPv6 enabled (disable_ipv6 0): MLD reports cannot be sent")
-                                     : fmt::format("no IPv6 address (not even link-local) on a link that is up, and "
-                                                   "no net.ipv6.conf.{} keys: IPv6 is not set up on it, so MLD "
-                                                   "reports cannot be sent",
-                                                   text_name(n)),
-                            "ip -6 addr add ADDRESS/LEN dev " + dev, {{"disable_ipv6", opt_json(disabled)}},
-                            fmt::format("ADDRESS/LEN: an IPv6 address and its prefix length, a link-local one "
-                                        "(fe80::/64) will do; the kernel makes none when {} is 1",
-                                        text_name(conf_key("net.ipv6.conf", n, "addr_gen_mode")))});
+          // Its addresses flushed (ip addr flush): IPv6 turned off and on
+          // again on the link makes its link-local address anew (addrconf,
+          // measured: trial t15q M7), unless addr_gen_mode 1 makes none;
+          // the placeholder command of before did not paste. With no such
+          // command, no fix line, as for IPv4 (trial15k L2).
+          const auto gen_key = conf_key("net.ipv6.conf", n, "addr_gen_mode");
+          const auto gen = sysctl(gen_key);
+          const bool toggle = disabled && *disabled == 0 && !(gen && *gen == 1);
+          const auto by_hand = fmt::format("an IPv6 address and its prefix length added by hand: ip -6 addr add "
+                                           "ADDRESS/LEN dev {} (ADDRESS/LEN: a link-local one, fe80::/64, will do)",
+                                           dev);
+          checks.push_back(
+              {"interface", n, check_status::warn,
+               disabled ? std::string("no IPv6 address (not even link-local) on a link that is up, with "
+                                      "IPv6 enabled (disable_ipv6 0): MLD reports cannot be sent")
+                        : fmt::format("no IPv6 address (not even link-local) on a link that is up, and "
+                                      "no net.ipv6.conf.{} keys: IPv6 is not set up on it, so MLD "
+                                      "reports cannot be sent",
+                                      text_name(n)),
+               toggle ? fmt::format("sysctl -w {} {}", shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=1"),
+                                    shell_quoted(conf_key("net.ipv6.conf", n, "disable_ipv6") + "=0"))
+                      : std::string(),
+               {{"disable_ipv6", opt_json(disabled)}, {"addr_gen_mode", opt_json(gen)}},
+               toggle ? fmt::format("IPv6 turned off and on again on {} makes its link-local address anew (and its "
+                                    "route ff00::/8); or {}",
+                                    text_name(n), by_hand)
+                      : gen && *gen == 1
+                            ? fmt::format("the kernel makes no link-local address while {} is 1: {}", text_name(gen_key),
+                                          by_hand)
+                            : by_hand});
         }
       }
     }
