@@ -918,6 +918,11 @@ TEST(NetDoctor, InterfaceDown) {
   expect_verdict(d, "interface", "FAIL", tools::exit_doctor_fail);
   EXPECT_NE(d.verdict["message"].get<std::string>().find("down"), std::string::npos) << d.r.output;
   EXPECT_EQ(d.verdict["fix"], "ip link set dev eth0 up");
+  // The group's route is gone; what that says holds whether or not the
+  // link was ever up (trial t15q L2: "taking it down removed the routes").
+  const auto note = d.verdict["note"].get<std::string>();
+  EXPECT_NE(note.find("a link that is down has no routes through it"), std::string::npos) << note;
+  EXPECT_EQ(note.find("removed the routes"), std::string::npos) << note;
 }
 
 TEST(NetDoctor, NoMulticastFlag) {
@@ -1508,7 +1513,17 @@ TEST(NetDoctor, ARemoteSenderWithThisHostsOwnJoinInterfaceAddressIsAMartianSourc
   const auto received = [&](const std::string& spec, const std::string& sent) {
     return packets_or_none(rx, {"--json", "-i", "eth0", "-d", "1.5", spec}, send(sent));
   };
-  ASSERT_EQ(received(ssm, ssm), 0) << "the kernel's martian-source drop, measured";
+  const auto run = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.5", ssm}, send(ssm));
+  const auto run_events = json_lines(run.standard_output);
+  const auto* summary = find_event(run_events, "summary");
+  ASSERT_NE(summary, nullptr) << run.output;
+  ASSERT_EQ((*summary)["total"]["packets"], 0) << "the kernel's martian-source drop, measured\n" << run.output;
+  // Trial t15q L6: the run's UNKNOWN verdict says that the source is this
+  // host's own address, as the doctor's note does.
+  ASSERT_TRUE((*summary)["verdict"].is_object()) << run.output;
+  EXPECT_EQ((*summary)["verdict"]["status"], "UNKNOWN") << run.output;
+  EXPECT_NE((*summary)["verdict"]["message"].get<std::string>().find("is this host's own address"), std::string::npos)
+      << run.output;
   ASSERT_EQ(received(asm_group, source + "," + asm_group), 0) << "the same for an any-source join, measured";
 
   const auto plain = doctor(rx, {"-i", "eth0", ssm});
@@ -4493,6 +4508,9 @@ TEST(NetEveryRun, LinkDownAndUpSaysTheRouteAJoinWithoutIFollowedIsGone) {
   EXPECT_EQ((*up)["fix"], "ip route replace 224.0.0.0/4 dev eth0") << r.output;
   EXPECT_NE((*up)["message"].get<std::string>().find("the memberships stay on eth0 and receive"), std::string::npos)
       << r.output;
+  EXPECT_NE((*up)["message"].get<std::string>().find("the kernel deleted it when the link went down"),
+            std::string::npos)
+      << r.output;
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << r.output;
   EXPECT_GE((*summary)["total"]["packets"].get<std::int64_t>(), 10) << r.output;
@@ -7462,6 +7480,9 @@ TEST(NetDoctor, DatagramsHeardOnlyWhereTheProbeJoinedAreNoOkListenLine) {
   ASSERT_FALSE(listened.empty()) << d.r.output;
   for (const auto& c : listened) EXPECT_NE(c["status"], "OK") << c;
   EXPECT_TRUE(check_says(d, "listen", "FAIL", "heard only on eth1, where the doctor joined the group too")) << d.r.output;
+  // They arrived: the cause is the join interface, not the sender's TTL
+  // (trial t15q L1).
+  for (const auto& c : listened) EXPECT_EQ(c["message"].get<std::string>().find("TTL 1 here"), std::string::npos) << c;
 }
 
 namespace {

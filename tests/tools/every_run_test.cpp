@@ -2217,6 +2217,15 @@ TEST(NetEveryRun, AfterARejoinTheVerdictJudgesTheNewInterfaceNotTheDeletion) {
     ASSERT_TRUE(v.is_object()) << r.output;
     EXPECT_EQ(v["status"], "UNKNOWN") << (named ? "-i eth0\n" : "no -i\n") << r.output;
     EXPECT_EQ(r.output.find("it was deleted, and its memberships with it"), std::string::npos) << r.output;
+    if (named) continue;
+    // The route the join followed went with the deleted link, not with a
+    // link that went down (trial t15q L5).
+    const auto up = link_events(events, "up");
+    const auto gone = std::ranges::find_if(up, [](const json& e) { return e.contains("routes_gone"); });
+    ASSERT_NE(gone, up.end()) << r.output;
+    EXPECT_NE((*gone)["message"].get<std::string>().find("the kernel deleted it when the link was deleted"),
+              std::string::npos)
+        << r.output;
   }
 }
 

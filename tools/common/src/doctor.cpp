@@ -739,8 +739,11 @@ void interface_checks(const netlink::snapshot& snap, const std::vector<planned>&
       }
       std::string note = fams.contains(AF_INET6) ? lost_note(v6_addresses_lost(*l)) : std::string();
       if (!unrouted.empty()) {
-        note = fmt::format("{}{} has no route now: taking {} down removed the routes through it, and up again it "
-                           "gets back its addresses' routes, not a multicast route; this join names {} and needs "
+        // Said without a history: a link never up had no routes to remove
+        // (trial t15q L2).
+        note = fmt::format("{}{} has no route now: a link that is down has no routes through it (the kernel "
+                           "removes them as it goes down and adds none while it is down), and once {} is up it gets "
+                           "its addresses' routes, not a multicast route; this join names {} and needs "
                            "none, a run without -i does: ip link set dev {} up && ip route replace 224.0.0.0/4 dev {}",
                            note.empty() ? std::string() : note + "; ", unrouted, text_name(n), text_name(n), dev, dev);
       }
@@ -5620,8 +5623,10 @@ class fw_walk {
                            "goes on dropping spoofed sources: an anti-spoofing rule, not to be deleted for this{}",
                            text_name(pkt_.iface), who,
                            elsewhere ? fmt::format("; a source behind a router on {}'s side needs that router as the "
-                                                   "route's gateway (ip route replace SOURCE via GATEWAY dev {})",
-                                                   text_name(pkt_.iface), shell_quoted(pkt_.iface))
+                                                   "route's gateway ({} replace SOURCE via GATEWAY dev {})",
+                                                   text_name(pkt_.iface),
+                                                   pkt_.group.is_v4() ? "ip route" : "ip -6 route",  // trial t15q
+                                                   shell_quoted(pkt_.iface))
                                      : std::string());
       h.route_satisfies = std::move(sources);
     }
@@ -9219,6 +9224,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // line's fix is the route through it.
     // The groups with a route were joined and listened for all the same
     // (trial t15q M4), and heard nothing.
+    bool rp_said = false;  // the clause of the reverse-path filter's drops is said
     std::string unrouted_why;
     std::vector<std::string> unrouted_groups;
     for (const auto& p : plan) {
@@ -9366,6 +9372,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
              "--ttl: one more than the routers on the way); should it, the rp_filter line's note lets them in";
     } else if (rp_ours) {
       // They came, and the reverse-path filter dropped them before any socket.
+      rp_said = true;
       why = fmt::format("; the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): datagrams "
                         "arrived and the kernel dropped them before any socket (see the rp_filter line)",
                         count_text(*rp, "datagram", "datagrams"));
@@ -9424,6 +9431,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                             fmt::join(on_link, ", "), on_link.size() == 1 ? "is" : "are",
                             on_link.size() == 1 ? "its" : "each its");
       }
+    }
+    // The reverse-path filter dropped this listening's IPv4 datagrams
+    // besides what is said above (trial t15q L3: only the IPv6 firewall
+    // drop was named, not the 76 IPv4 datagrams rp_filter dropped).
+    if (rp_ours && !rp_said && why.find("TcpExtIPReversePathFilter") == std::string::npos) {
+      why += fmt::format("; besides, the reverse-path filter dropped {} meanwhile (TcpExtIPReversePathFilter): IPv4 "
+                         "datagrams arrived and the kernel dropped them before any socket (see the rp_filter line)",
+                         count_text(*rp, "datagram", "datagrams"));
     }
     json listen_data{{"sources", json::array()}, {"behind_router", routed}};
     if (unrouted.any) {
@@ -9540,7 +9555,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
                                   ttl, text_name(heard_name), heard_gone, way_text, c.largest,
-                                  gap, c.ttl_min <= 1 ? ttl_one_hint : "", status_why),
+                                  gap, c.ttl_min <= 1 && joined_there ? ttl_one_hint : "", status_why),
                       "",
                       {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
                        {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},

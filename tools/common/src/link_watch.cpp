@@ -110,7 +110,15 @@ std::string link_watch::routes_gone(const std::string& name, std::uint32_t index
 
 void link_watch::report_up(const std::string& name, std::uint32_t index) {
   json extra = json::object();
-  const auto gone = routes_gone(name, index, "the kernel deleted it when the link went down", false, extra);
+  // A link deleted (or moved away) and made again lost its routes with it,
+  // not by going down (trial t15q L5).
+  std::string_view how = "the kernel deleted it when the link went down";
+  if (const auto it = links_.find(name); it != links_.end() && it->second.deleted_since_up) {
+    how = it->second.moved_to_netns_id ? "the kernel deleted it when the link was moved to another network namespace"
+                                       : "the kernel deleted it when the link was deleted";
+    it->second.deleted_since_up = false;
+  }
+  const auto gone = routes_gone(name, index, how, false, extra);
   report(name, index, "up", gone.empty() ? std::string("up") : "up; " + gone, extra);
 }
 
@@ -252,6 +260,7 @@ bool link_watch::process(receive_session& session) {
         w.index = 0;
         w.running = false;
         ++w.deletions;
+        w.deleted_since_up = true;
         if (!was_renamed) {
           ++w.unjoined;  // until an interface of that name is back
           continue;

@@ -838,30 +838,34 @@ silent_report silent_hints(const std::vector<membership>& members, const std::ve
     json causes = json::array();
     paragraph said{beside(false), beside(true), {}, {}, {}, {}, {}};
     std::vector<std::string> sampled;  // rules that drop a share only: noted, no cause of nothing at all
-    for (const auto check : check_order()) {
-      for (const auto& f : checks) {
-        // The interface's findings are the other groups' too, which
-        // arrived; its MTU against END markers that came is this channel's.
-        if (f.check != check || (check == "interface" && !f.data.contains("end_markers")) ||
-            (f.status != check_status::warn && f.status != check_status::fail) || is_harmless(f)) {
-          continue;
+    // The FAILs first, then the WARNs, each in check_order(), as the
+    // verdict ranks them (trial t15q L4: a WARN source_route came first).
+    for (const auto level : {check_status::fail, check_status::warn}) {
+      for (const auto check : check_order()) {
+        for (const auto& f : checks) {
+          // The interface's findings are the other groups' too, which
+          // arrived; its MTU against END markers that came is this channel's.
+          if (f.check != check || (check == "interface" && !f.data.contains("end_markers")) || f.status != level ||
+              is_harmless(f)) {
+            continue;
+          }
+          // A rule that drops by number or rate (numgen, limit rate over)
+          // passes a share of every flow: not why none of it came (trial20o M4).
+          if (f.check == "firewall" && f.data.is_object() && f.data.value("samples", false)) {
+            sampled.push_back(fmt::format("{} {}: {}{}", f.check, text_name(f.subject), f.message,
+                                          f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
+            continue;
+          }
+          causes.push_back({{"status", status_word(f.status)}, {"check", f.check}, {"subject", f.subject},
+                            {"message", f.message}, {"fix", or_null(f.fix)}, {"note", or_null(f.note)}});
+          // Its group's name marked, so that the same finding of each group
+          // of a range is one paragraph (trial t20r F5), unless its fix
+          // names the group (a command for that group alone).
+          said.causes.push_back(group_mentions(fmt::format("{} {} {}: {}", status_word(f.status), f.check, text_name(f.subject),
+                                                           f.message),
+                                               group_text, group_mark));
+          said.fixes.push_back(group_mentions(f.fix, group_text, group_mark));
         }
-        // A rule that drops by number or rate (numgen, limit rate over)
-        // passes a share of every flow: not why none of it came (trial20o M4).
-        if (f.check == "firewall" && f.data.is_object() && f.data.value("samples", false)) {
-          sampled.push_back(fmt::format("{} {}: {}{}", f.check, text_name(f.subject), f.message,
-                                        f.fix.empty() ? std::string() : " (fix: " + f.fix + ")"));
-          continue;
-        }
-        causes.push_back({{"status", status_word(f.status)}, {"check", f.check}, {"subject", f.subject},
-                          {"message", f.message}, {"fix", or_null(f.fix)}, {"note", or_null(f.note)}});
-        // Its group's name marked, so that the same finding of each group
-        // of a range is one paragraph (trial t20r F5), unless its fix
-        // names the group (a command for that group alone).
-        said.causes.push_back(group_mentions(fmt::format("{} {} {}: {}", status_word(f.status), f.check, text_name(f.subject),
-                                                         f.message),
-                                             group_text, group_mark));
-        said.fixes.push_back(group_mentions(f.fix, group_text, group_mark));
       }
     }
     json none = nullptr;
@@ -1255,6 +1259,17 @@ run_verdict nothing_arrived_verdict(
                         "dst host {} shows theirs); if not, ",
                         count_text(ignored, "multicast datagram", "multicast datagrams"),
                         fmt::join(groups, " or dst host "));
+  // An include source that is this host's own address (the join
+  // interface's): from another host, a martian source the kernel drops
+  // uncounted, as the doctor's source_route note says (trial t15q L6).
+  std::string own_source;
+  for (const auto& c : checks) {
+    if (c.check != "source_route" || !c.data.is_object() || !c.data.value("martian_if_remote", false)) continue;
+    own_source += fmt::format("; the source of {} is this host's own address, and a datagram from another host with "
+                              "it as source is a martian source to the kernel, dropped before any socket and "
+                              "uncounted: {}",
+                              text_name(c.subject), c.note);
+  }
   const std::string none =
       lead + "the sender, its TTL, a router or a firewall on the way are "
       "the suspects (mcast-recv doctor --listen SEC checks more), or datagrams larger than the join interface's MTU, "
@@ -1269,6 +1284,7 @@ run_verdict nothing_arrived_verdict(
                           : fmt::format("; {}; nothing here says which (mcast-recv doctor --listen 5 {} listens on "
                                         "both)",
                                         fmt::join(other_side, "; "), spec_arguments(members))) +
+      own_source +
       (firewall_unread.empty() ? std::string()
                                : "; this host's own firewall was not read either: " + firewall_unread) +
       maybe_reverse_path + (others_queue ? "; " + *others_queue : std::string()) +

@@ -86,6 +86,7 @@ class link_watch {
     bool recheck = false;           // joined again on a re-created interface: its checks are due once it is up
     unsigned moves = 0;             // of the deletions, the moves to another network namespace
     std::optional<std::int32_t> moved_to_netns_id{};  // the last one's namespace id (IFLA_NEW_NETNSID), if a move
+    bool deleted_since_up = false;  // deleted (or moved away) since its last `up`: its routes went with it
   };
 
   link_watch(netlink::watcher w, std::vector<shard>& shards, std::vector<joined_membership> joins,
