@@ -1875,3 +1875,84 @@ TEST(StreamTable, HeavyRandomLossOnAnHonestFeedCountsItsMissingNumbers) {
     }
   }
 }
+
+namespace {
+// What the table made of mcnet numbers sent at a `rate` pps sender's
+// timing (number n at (n - first) / rate s), honest send times, then
+// (`end`) their END (the last + 1) three times (trial t20q fixed_replay.py).
+first_gap_run run_paced(const std::vector<std::uint64_t>& numbers, std::uint64_t rate, bool end) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  const auto from = kStart + 1s;
+  const auto at_of = [&](std::uint64_t n) {
+    return from + std::chrono::nanoseconds(static_cast<std::int64_t>((n - numbers.front()) * 1'000'000'000 / rate));
+  };
+  for (const auto n : numbers) t.add(kTableGroup, 5000, kTableSource, datagram(1, n, at_of(n)), at_of(n) + 20us, -1, -1);
+  if (end) {
+    const auto at = at_of(numbers.back()) + 1ms;
+    const auto marker = datagram(1, numbers.back() + 1, at, true);
+    for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, marker, at + 20us, -1, -1);
+  }
+  first_gap_run r;
+  EXPECT_EQ(t.streams().size(), 1u);
+  if (t.streams().empty()) return r;
+  const auto& entry = *t.streams().begin();
+  const auto gap = tools::start_gap_of(entry.first, entry.second);
+  r.lost = t.sum().lost;
+  r.jumps = t.sum().jumps;
+  r.first = gap ? gap->first_sequence : UINT64_MAX;
+  t.settle();
+  r.settled_lost = t.sum().lost;
+  r.settled_jumps = t.sum().jumps;
+  return r;
+}
+
+// `head`, then from `from` every `step` up to `to` (inclusive).
+std::vector<std::uint64_t> trickle(std::vector<std::uint64_t> head, std::uint64_t from, std::uint64_t step,
+                                   std::uint64_t to) {
+  for (std::uint64_t n = from; n <= to; n += step) head.push_back(n);
+  return head;
+}
+}  // namespace
+
+// trial t20q HIGH (trickle_min.sh): a sparse trickle of a 20 kpps feed
+// whose start is a first gap past provisional_gap, a small gap, then one of
+// thousands (0, 1100, 1200, 7000, ...) read lost 99, every later datagram a
+// jump and first_sequence 1100: the pace was the numbers from the epoch's
+// first (1100) over the time from the lone first number's arrival (0's), 12
+// times too slow, so no far step of the climb was paced. The numbers'
+// pace is over their own first's
+// arrival: lost counts every missing number, no jump, the first is 0; with
+// and without END markers, at 20 kpps and 2 kpps.
+TEST(StreamTable, ASparseTrickleWhoseStartIsAFarThenANearGapCountsItsLoss) {
+  const std::vector<std::vector<std::uint64_t>> shapes{
+      trickle({0, 1100, 1200}, 7000, 2000, 87'000),
+      trickle({0, 1100, 1200}, 7000, 1000, 87'000),
+      trickle({0, 2000, 2100}, 8000, 2000, 88'000),
+      trickle({0, 1100, 1200}, 6200, 2000, 86'200),
+      trickle({0, 1100, 1200}, 5300, 2000, 85'300),
+      trickle({0, 1100, 1200}, 5200, 2000, 85'200),
+      trickle({0, 1100, 1200}, 7000, 500, 47'000),
+      trickle({0, 1100, 1200}, 7000, 2000, 27'000),
+      trickle({0, 1100, 1200, 1300}, 7000, 2000, 87'000),
+      trickle({0, 1100}, 7000, 2000, 87'000),
+      trickle({22416, 24085, 24226}, 31'798, 2000, 89'798),
+      // a mid-stream form: a first run, then a far gap, a near one, a gap of thousands
+      trickle(trickle(trickle({}, 0, 1, 99), 3000, 100, 3100), 12'000, 2000, 92'000),
+  };
+  for (const std::uint64_t rate : {20'000u, 2'000u}) {
+    for (const bool end : {false, true}) {
+      for (const auto& q : shapes) {
+        const std::uint64_t missing = q.back() - q.front() + 1 - q.size();
+        const auto r = run_paced(q, rate, end);
+        const auto what = fmt::format("{} {} {} {} ({} numbers) at {} pps, end {}", q[0], q[1], q[2], q[3], q.size(),
+                                      rate, end);
+        EXPECT_EQ(r.lost, missing) << what;
+        EXPECT_EQ(r.jumps, 0u) << what;
+        EXPECT_EQ(r.first, q.front()) << what;
+        EXPECT_EQ(r.settled_lost, missing) << what;
+        EXPECT_EQ(r.settled_jumps, 0u) << what;
+      }
+    }
+  }
+}

@@ -446,14 +446,40 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
   return t;
 }
 
+namespace {
+
+// Where the numbers a stream's pace counts (from its tracker's first up)
+// began to arrive, and the least span they are taken over. The first
+// datagram's arrival, but for a far start that took over from a lone first
+// number (feed::sequence_tracker::lone()): its own first number's arrival
+// (stream::start_at), as the lone number is not among the numbers counted
+// (trial t20q: 0, 1100, 1200, ... at 20 kpps gave 101 numbers over the 60
+// ms since 0 came, a pace 12 times too slow: no far step of the climb was
+// paced, and every datagram after it read as a jump). Its span may then be
+// shorter than start_pace_span_ns (5 ms from 1100 to 1200): the lone
+// number's arrival before it shows the stream went on longer than that,
+// so it counts as start_pace_span_ns, a slower pace (the margin holds).
+struct pace_origin {
+  std::optional<core::kernel_time> from;
+  std::int64_t least_span = start_pace_span_ns;
+};
+pace_origin pace_origin_of(const stream& s) noexcept {
+  if (s.sequence.lone() && s.start_at && s.lone_at && *s.lone_at <= *s.start_at) return {s.start_at, 1};
+  return {s.first_packet, start_pace_span_ns};
+}
+
+}  // namespace
+
 std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before, core::kernel_time now) noexcept {
   const auto& q = s.sequence;
-  if (!q.started() || !s.first_packet || !before) return UINT64_MAX;
+  const auto origin = pace_origin_of(s);
+  if (!q.started() || !origin.from || !before) return UINT64_MAX;
   const core::kernel_time until = s.highest_at && *s.highest_at <= *before ? *s.highest_at : *before;
-  const std::int64_t span = (until - *s.first_packet).count();
-  const std::int64_t run = (now - *s.first_packet).count();
+  std::int64_t span = (until - *origin.from).count();
+  const std::int64_t run = (now - *origin.from).count();
   const std::uint64_t numbers = std::max(q.highest() - q.first() + 1, q.received());
-  if (numbers < start_pace_datagrams || span < start_pace_span_ns || run < span) return UINT64_MAX;
+  if (numbers < start_pace_datagrams || span < origin.least_span || run < span) return UINT64_MAX;
+  span = std::max(span, start_pace_span_ns);
   const double ahead = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(run) /
                            static_cast<double>(span) +
                        static_cast<double>(feed::sequence_tracker::provisional_gap);
@@ -464,10 +490,12 @@ std::uint64_t pace_back(const stream& s) noexcept {
   const auto& q = s.sequence;
   const auto lone = q.lone();
   if (!lone || !s.lone_at || !s.start_at || !s.highest_at || *s.start_at < *s.lone_at) return 0;
-  const std::int64_t span = (*s.highest_at - *s.start_at).count();
+  // A span under start_pace_span_ns counts as that (a slower pace, a
+  // nearer bound), as for pace_step() after a lone first number.
+  const std::int64_t span = std::max((*s.highest_at - *s.start_at).count(), start_pace_span_ns);
   const std::int64_t before = (*s.start_at - *s.lone_at).count();
   const std::uint64_t numbers = q.highest() - q.first() + 1;
-  if (numbers < start_pace_datagrams || span < start_pace_span_ns) return 0;
+  if (numbers < start_pace_datagrams || *s.highest_at <= *s.start_at) return 0;
   const double behind = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(before) /
                             static_cast<double>(span) +
                         static_cast<double>(feed::sequence_tracker::provisional_gap);
@@ -488,11 +516,13 @@ void give_paces(stream& s, core::kernel_time arrival) noexcept {
 
 std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept {
   const auto& q = s.sequence;
-  if (!q.started() || !s.first_packet || !s.highest_at || now <= *s.highest_at) return 0;
-  const std::int64_t span = (*s.highest_at - *s.first_packet).count();
+  const auto origin = pace_origin_of(s);
+  if (!q.started() || !origin.from || !s.highest_at || now <= *s.highest_at) return 0;
+  std::int64_t span = (*s.highest_at - *origin.from).count();
   const std::int64_t since = (now - *s.highest_at).count();
   const std::uint64_t numbers = std::max(q.highest() - q.first() + 1, q.received());
-  if (numbers < start_pace_datagrams || span < start_pace_span_ns) return 0;
+  if (numbers < start_pace_datagrams || span < origin.least_span) return 0;
+  span = std::max(span, start_pace_span_ns);
   const double ahead = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(since) /
                            static_cast<double>(span) +
                        static_cast<double>(feed::sequence_tracker::provisional_gap);

@@ -695,7 +695,13 @@ struct rtp_clock_judgement {
 /// the highest number), else at `before`, the arrival of its last datagram
 /// before this one: a far number held (a jump waiting to be followed)
 /// adds nothing to the numbers and must not add its time to the span
-/// (trial t20y H1).
+/// (trial t20y H1). The span starts at the first datagram's arrival, or,
+/// after a far start took over from a lone first number
+/// (feed::sequence_tracker::lone()), at the start's (stream::start_at),
+/// where the numbers counted begin, a span under start_pace_span_ns then
+/// counting as that (trial t20q: 0, 1100, 1200, ... at 20 kpps measured
+/// the numbers from 1,100 over the time since 0 came, a pace 12 times too
+/// slow: every later datagram read as a jump). pace_step() alike.
 inline constexpr std::uint64_t pace_margin = 4;
 [[nodiscard]] std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before,
                                        core::kernel_time now) noexcept;
