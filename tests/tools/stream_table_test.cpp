@@ -1956,3 +1956,55 @@ TEST(StreamTable, ASparseTrickleWhoseStartIsAFarThenANearGapCountsItsLoss) {
     }
   }
 }
+
+// trial t20q MEDIUM (clock_step_p50.sh, path_step_mid.sh): the sender's
+// clock stepping back 50 ms at 100 datagrams a second (or the path 5 ms
+// slower at 1,000 a second, for 50 datagrams or for good) read 2-3 clock
+// errors: the step's first datagrams were held, and the next ones, in the
+// order of the datagrams before the step as well as in step with those
+// held (their send times had caught up with the step), made them clock
+// errors. A datagram in step with both is the step going on: it waits with
+// them, and once the step persists they are all kept (latency after the
+// step), no clock error. Forged pairs and triples 50 ms behind (their
+// latency out of step with the datagrams after them) stay clock errors.
+TEST(StreamTable, ASendClockOrPathStepCostsNoClockErrorOnceProven) {
+  const auto run = [](std::uint64_t n, std::chrono::nanoseconds spacing, std::uint64_t from, std::uint64_t to,
+                      std::chrono::nanoseconds off) {
+    tools::stream_table t;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto at = kStart + spacing * static_cast<std::int64_t>(i);
+      const auto latency = std::chrono::nanoseconds(50'000 + static_cast<std::int64_t>(i % 2) * 13'000);
+      const bool stepped = i >= from && i < to;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i, stepped ? at + off : at), at + latency, -1, -1);
+    }
+    return t;
+  };
+  for (const auto& [what, n, spacing, from, to, off] :
+       {std::tuple{"clock 50 ms back at 100/s", 100, std::chrono::nanoseconds(10ms), 50, 100,
+                   std::chrono::nanoseconds(-50ms)},
+        std::tuple{"clock 30 ms back at 100/s", 100, std::chrono::nanoseconds(10ms), 50, 100,
+                   std::chrono::nanoseconds(-30ms)},
+        std::tuple{"path 5 ms slower at 1,000/s for 50", 1000, std::chrono::nanoseconds(1ms), 500, 550,
+                   std::chrono::nanoseconds(-5ms)},
+        std::tuple{"path 5 ms slower at 1,000/s for good", 1000, std::chrono::nanoseconds(1ms), 500, 1000,
+                   std::chrono::nanoseconds(-5ms)},
+        std::tuple{"path 50 ms slower at 100/s", 100, std::chrono::nanoseconds(10ms), 50, 100,
+                   std::chrono::nanoseconds(-50ms)}}) {
+    SCOPED_TRACE(what);
+    const auto t = run(static_cast<std::uint64_t>(n), spacing, static_cast<std::uint64_t>(from),
+                       static_cast<std::uint64_t>(to), off);
+    const auto& [key, s] = *t.streams().begin();
+    EXPECT_EQ(tools::totals_of(key, s).clock_errors, 0u);
+    EXPECT_EQ(s.latency.count(), static_cast<std::uint64_t>(n));
+    EXPECT_GE(s.latency.max(), -off.count() - 1'000'000) << "the step's latency is kept";
+  }
+  const auto honest = send_times_off({}, 0ns);
+  const auto& [hk, hs] = *honest.streams().begin();
+  const double honest_jitter = hs.interarrival.value_ns();
+  for (const auto& [what, odd, off] :
+       {std::tuple{"pair 50 ms behind", std::vector<std::uint64_t>{25, 26}, std::chrono::nanoseconds(-50ms)},
+        std::tuple{"three 50 ms behind", std::vector<std::uint64_t>{25, 26, 27}, std::chrono::nanoseconds(-50ms)}}) {
+    SCOPED_TRACE(what);
+    expect_only_clock_errors(send_times_off(odd, off), odd.size(), honest_jitter);
+  }
+}

@@ -427,8 +427,12 @@ struct stream {
   /// sender's clock (or the path) stepped only once the step persists,
   /// stream_table::step_datagrams held over stream_table::step_span_ns of
   /// arrivals (or step_held in a row), and they are all kept then, the
-  /// stream going on from there; a datagram in step with the datagrams
-  /// before them first (the step stepped back) makes them clock errors,
+  /// stream going on from there (one in step with them and with the
+  /// datagrams before them too, its send time caught up with their order,
+  /// is the step going on: it waits with them; trial t20q, a clock 50 ms
+  /// back at 10 ms spacing cost the step's first 2-3 as clock errors);
+  /// a datagram in step with the datagrams before them first, and not
+  /// with them (the step stepped back), makes them clock errors,
   /// left out of latency and jitter (trial t20z: two or three send times
   /// in a row forged 0.5 s off were taken for a step). Those still held
   /// count as clock errors in reports (totals_of()). The first datagram of
