@@ -1397,7 +1397,12 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   const auto keep = [&](std::uint64_t n, std::int64_t sent, std::int64_t arrival, std::int64_t lat) {
     keep_latency(s, sent, arrival, lat);
     if (!o.start_proven) {
-      if (o.start_kept == 0) o.start_arrival_ns = arrival;
+      if (o.start_kept == 0) {
+        o.start_arrival_ns = arrival;
+        o.start_latency_min_ns = o.start_latency_max_ns = lat;
+      }
+      o.start_latency_min_ns = std::min(o.start_latency_min_ns, lat);
+      o.start_latency_max_ns = std::max(o.start_latency_max_ns, lat);
       ++o.start_kept;
       if (o.start_kept >= step_datagrams && arrival - o.start_arrival_ns >= step_span_ns) o.start_proven = true;
     }
@@ -1472,12 +1477,24 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   const std::size_t held = o.held;
   if (!o.start_proven && held > o.start_kept && s.latency.count() == o.start_kept) {
     // More in step with each other than were kept from a start not
-    // proven: the start was out of step (a forged first send time). Taken
-    // out of latency and jitter, which held nothing else; the held ones
-    // are the start.
-    s.clock_errors += o.start_kept;
-    s.latency = feed::histogram{};
-    s.interarrival = feed::jitter{};
+    // proven: the start was out of step with them. Where its latencies
+    // are out of step with theirs too (lower than theirs allow, or higher
+    // by first_delay_ns or more: a forged first send time), it is the
+    // clock errors, taken out of latency and jitter, which held nothing
+    // else. Otherwise its send times were in step and its numbers out of
+    // their order (a stray far number before the stream: a jump, its time
+    // honest), or it was delayed on the way (a first datagram 30-200 ms
+    // slower than the rest, a route or neighbour resolved at the start):
+    // latency, kept (trial t20q). Either way the held ones are the start.
+    std::int64_t held_floor = o.held_times[0].latency_ns;
+    for (std::size_t i = 1; i < held; ++i) held_floor = std::min(held_floor, o.held_times[i].latency_ns);
+    const bool start_in_step = feed::saturating_sub(o.start_latency_min_ns, held_floor) >= -bound &&
+                               feed::saturating_sub(o.start_latency_max_ns, held_floor) < first_delay_ns;
+    if (!start_in_step) {
+      s.clock_errors += o.start_kept;
+      s.latency = feed::histogram{};
+      s.interarrival = feed::jitter{};
+    }
     const auto times = o.held_times;
     const auto waiting = o.held;
     o = {};

@@ -441,7 +441,11 @@ struct stream {
   /// is); held datagrams in step with each other, more of them than were
   /// kept from the start, make those kept from the start the clock errors
   /// (taken out of latency and jitter, which held nothing else: trial
-  /// t20z, a forged first send time made the latency -500 ms). A latency
+  /// t20z, a forged first send time made the latency -500 ms) where their
+  /// latencies are out of step with the held ones' (below them by more
+  /// than the bound, or above by stream_table::first_delay_ns or more);
+  /// else they stay latency (a first datagram delayed on the way, a stray
+  /// far number's honest send time: trial t20q). A latency
   /// more than stream_table::latency_outlier_ns from the lowest kept is
   /// left to the judgement when reported (latency_outliers(): the median
   /// and this host's clock decide there), as before.
@@ -458,6 +462,8 @@ struct stream {
     bool start_proven = false;
     std::uint64_t start_kept = 0;
     std::int64_t start_arrival_ns = 0;
+    /// The lowest and highest latency kept from the start while not proven.
+    std::int64_t start_latency_min_ns = 0, start_latency_max_ns = 0;
     /// A datagram out of step and those in step with it after it, waiting.
     struct held_time {
       std::uint64_t seq = 0;
@@ -869,6 +875,14 @@ class stream_table {
   /// steps back before is clock errors (stream::send_order; trial t20z:
   /// two send times in a row forged 0.5 s ahead read latency min -500 ms).
   /// A stream's start is proven likewise.
+  /// How much slower than the datagrams after it a stream's start (its
+  /// first datagrams, before they are proven) may have been on the way and
+  /// still be latency, its own delay (a route or neighbour resolved, a
+  /// queue at the start: trial t20q, a first datagram 30-200 ms slower read
+  /// as a clock error), rather than a clock error: 300 ms. A start further
+  /// behind (a send time forged 0.5 s back), or ahead of them (a latency
+  /// below what the path allows), is a clock error.
+  static constexpr std::int64_t first_delay_ns = 300'000'000;
   static constexpr std::uint64_t step_datagrams = 8;
   static constexpr std::int64_t step_span_ns = 100'000'000;
   static constexpr std::size_t step_held = std::tuple_size_v<decltype(stream::send_order::held_times)>;
