@@ -2036,3 +2036,29 @@ TEST(StreamTable, AFirstDatagramDelayedOnTheWayIsLatencyNotAClockError) {
     expect_only_clock_errors(send_times_off({0}, std::chrono::nanoseconds(off)), 1, honest_jitter);
   }
 }
+
+// trial t20q LOW (stray_before.sh): a stray far number (5,000,000, or
+// 3,000) before a real stream's 0 .. 99 is a jump, rightly, but its honest
+// send time, stamped before the stream's first, was a clock error (its
+// number far above theirs made it out of their order). A start taken back
+// for datagrams in step with each other is a clock error only where its
+// latency is out of step with theirs (lower than the path allows, or
+// higher by first_delay_ns or more); a stray's honest time is latency.
+TEST(StreamTable, AStrayNumberBeforeAStreamIsAJumpNotAClockError) {
+  for (const std::uint64_t stray : {5'000'000u, 3000u}) {
+    SCOPED_TRACE(stray);
+    tools::stream_table t;
+    t.joined(kTableGroup, 5000, kStart);
+    for (std::uint64_t i = 0; i < 101; ++i) {
+      const auto at = kStart + 1s + std::chrono::milliseconds(10 * i);
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i == 0 ? stray : i - 1, at), at + 60us, -1, -1);
+    }
+    t.settle();
+    const auto& [key, s] = *t.streams().begin();
+    const auto totals = tools::totals_of(key, s);
+    EXPECT_EQ(totals.clock_errors, 0u);
+    EXPECT_EQ(totals.jumps, 1u);
+    EXPECT_EQ(totals.lost, 0u);
+    EXPECT_EQ(s.latency.count(), 101u);
+  }
+}
