@@ -15,6 +15,9 @@
 #include <random>
 #include <optional>
 #include <set>
+#include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include <mcnet/feed/moldudp64.hpp>
@@ -3409,5 +3412,58 @@ TEST(RtpSequenceTracker, AnOutageLongerThanMaxDropoutIsToldFromARestartByTheTime
     EXPECT_EQ(t.restarts(), 0u);
     EXPECT_EQ(t.received(), 20'100u);
     EXPECT_EQ(t.jumps(), 2u);
+  }
+}
+
+// trial t20q MEDIUM (rtp_shape.sh): an RTP trickle of a 20 kpps feed (90
+// kHz timestamps as its pace gives them) of 0, 100, 200, then 20,000 and
+// every 2,000 on read lost 198, jumps 20 of 23: A.1 follows a jump only by
+// the very next number, and the sparse climb after a followed outage was
+// never proven. A number past a jump and less than max_dropout past it,
+// right after it, follows it as the next one does (the timestamps decide
+// an outage as ever), and a climb whose timestamps step as its numbers do
+// at the stream's mean step is paced: every missing number is lost, no
+// jump; also once the climb wraps its 16 bits back near the number
+// before the outage (not the live sender going on from there: the stream
+// goes on from its highest). Numbers whose timestamps do not step so are
+// a restart, the jump's gap not lost.
+TEST(RtpSequenceTracker, ASparseTrickleWhoseTimestampsStepWithItsNumbersCountsItsLoss) {
+  const auto ts_of = [](std::uint64_t n) { return static_cast<std::uint32_t>(n * 90'000 / 20'000); };
+  const auto run = [&](std::vector<std::uint64_t> head, std::uint64_t from, std::uint64_t step, std::uint64_t to,
+                       bool honest_ts) {
+    for (std::uint64_t n = from; n <= to; n += step) head.push_back(n);
+    feed::rtp_sequence_tracker t;
+    for (const auto n : head) {
+      const std::uint32_t ts = honest_ts || n < from ? ts_of(n) : ts_of(n) + 3'000'000'000u;
+      (void)t.add(static_cast<std::uint16_t>(n), ts);
+    }
+    return std::make_pair(head, std::move(t));
+  };
+  for (const auto& [head, from, step, to] : std::vector<std::tuple<std::vector<std::uint64_t>, std::uint64_t,
+                                                                   std::uint64_t, std::uint64_t>>{
+           {{0, 100, 200}, 20'000, 2000, 58'000},
+           {{0, 100, 200}, 20'000, 1, 20'999},
+           {{0, 1100, 1200}, 20'000, 1, 20'999},
+           {{0, 2900, 3000}, 20'000, 1, 20'999},
+           {{0, 1100, 1200}, 7000, 1, 8999},
+           {{0, 100, 200}, 20'000, 2000, 158'000},
+           {{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 5000, 2500, 100'000}}) {
+    const auto [q, t] = run(head, from, step, to, true);
+    const std::uint64_t missing = q.back() - q.front() + 1 - q.size();
+    std::string what;
+    for (const auto n : head) what.append(std::to_string(n)).append(",");
+    what.append(" then ").append(std::to_string(from)).append(" every ").append(std::to_string(step));
+    EXPECT_EQ(t.lost(), missing) << what;
+    EXPECT_EQ(t.jumps(), 0u) << what;
+    EXPECT_EQ(t.received(), q.size()) << what;
+    EXPECT_EQ(t.restarts(), 0u) << what;
+    EXPECT_EQ(t.undecided_restarts(), 0u) << what;
+  }
+  {  // the same climb with timestamps elsewhere: A.1's restart at 22,000, the jump's gap (19,799) not lost
+    const auto [q, t] = run({0, 100, 200}, 20'000, 2000, 58'000, false);
+    EXPECT_EQ(t.restarts(), 1u);
+    EXPECT_EQ(t.undecided_restarts(), 0u);
+    EXPECT_LT(t.lost(), 198u + 19'799u);
+    EXPECT_GE(t.jumps(), 1u);
   }
 }

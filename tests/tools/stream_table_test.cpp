@@ -635,7 +635,9 @@ tools::stream_table send_times_off(const std::vector<std::uint64_t>& odd, std::c
 // steps back before is clock errors, left out of latency and jitter. The
 // first datagram's send time is the stream's once the next ones are in
 // step with it; the next ones in step with each other instead (more of
-// them than were kept from the start) make it the clock error.
+// them than were kept from the start) make it the clock error (a first
+// send time less than first_delay_ns behind is its own delay: trial t20q,
+// AFirstDatagramDelayedOnTheWayIsLatencyNotAClockError).
 TEST(StreamTable, ForgedSendTimesInARowOrFirstAreClockErrorsNotAStep) {
   const auto honest = send_times_off({}, 0ns);
   const auto& [hk, hs] = *honest.streams().begin();
@@ -648,7 +650,6 @@ TEST(StreamTable, ForgedSendTimesInARowOrFirstAreClockErrorsNotAStep) {
                    std::chrono::nanoseconds(-500ms)},
         std::tuple{"first ahead", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(500ms)},
         std::tuple{"first behind", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(-500ms)},
-        std::tuple{"first behind by 50 ms", std::vector<std::uint64_t>{0}, std::chrono::nanoseconds(-50ms)},
         std::tuple{"pair ahead at the end", std::vector<std::uint64_t>{48, 49}, std::chrono::nanoseconds(500ms)}}) {
     SCOPED_TRACE(what);
     const auto t = send_times_off(odd, off);
@@ -1873,5 +1874,191 @@ TEST(StreamTable, HeavyRandomLossOnAnHonestFeedCountsItsMissingNumbers) {
       t.settle();
       EXPECT_GE(t.sum().lost, missing - first_gap) << keep_one_in << " seed " << seed << " settled";
     }
+  }
+}
+
+namespace {
+// What the table made of mcnet numbers sent at a `rate` pps sender's
+// timing (number n at (n - first) / rate s), honest send times, then
+// (`end`) their END (the last + 1) three times (trial t20q fixed_replay.py).
+first_gap_run run_paced(const std::vector<std::uint64_t>& numbers, std::uint64_t rate, bool end) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  const auto from = kStart + 1s;
+  const auto at_of = [&](std::uint64_t n) {
+    return from + std::chrono::nanoseconds(static_cast<std::int64_t>((n - numbers.front()) * 1'000'000'000 / rate));
+  };
+  for (const auto n : numbers) t.add(kTableGroup, 5000, kTableSource, datagram(1, n, at_of(n)), at_of(n) + 20us, -1, -1);
+  if (end) {
+    const auto at = at_of(numbers.back()) + 1ms;
+    const auto marker = datagram(1, numbers.back() + 1, at, true);
+    for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, marker, at + 20us, -1, -1);
+  }
+  first_gap_run r;
+  EXPECT_EQ(t.streams().size(), 1u);
+  if (t.streams().empty()) return r;
+  const auto& entry = *t.streams().begin();
+  const auto gap = tools::start_gap_of(entry.first, entry.second);
+  r.lost = t.sum().lost;
+  r.jumps = t.sum().jumps;
+  r.first = gap ? gap->first_sequence : UINT64_MAX;
+  t.settle();
+  r.settled_lost = t.sum().lost;
+  r.settled_jumps = t.sum().jumps;
+  return r;
+}
+
+// `head`, then from `from` every `step` up to `to` (inclusive).
+std::vector<std::uint64_t> trickle(std::vector<std::uint64_t> head, std::uint64_t from, std::uint64_t step,
+                                   std::uint64_t to) {
+  for (std::uint64_t n = from; n <= to; n += step) head.push_back(n);
+  return head;
+}
+}  // namespace
+
+// trial t20q HIGH (trickle_min.sh): a sparse trickle of a 20 kpps feed
+// whose start is a first gap past provisional_gap, a small gap, then one of
+// thousands (0, 1100, 1200, 7000, ...) read lost 99, every later datagram a
+// jump and first_sequence 1100: the pace was the numbers from the epoch's
+// first (1100) over the time from the lone first number's arrival (0's), 12
+// times too slow, so no far step of the climb was paced. The numbers'
+// pace is over their own first's
+// arrival: lost counts every missing number, no jump, the first is 0; with
+// and without END markers, at 20 kpps and 2 kpps.
+TEST(StreamTable, ASparseTrickleWhoseStartIsAFarThenANearGapCountsItsLoss) {
+  const std::vector<std::vector<std::uint64_t>> shapes{
+      trickle({0, 1100, 1200}, 7000, 2000, 87'000),
+      trickle({0, 1100, 1200}, 7000, 1000, 87'000),
+      trickle({0, 2000, 2100}, 8000, 2000, 88'000),
+      trickle({0, 1100, 1200}, 6200, 2000, 86'200),
+      trickle({0, 1100, 1200}, 5300, 2000, 85'300),
+      trickle({0, 1100, 1200}, 5200, 2000, 85'200),
+      trickle({0, 1100, 1200}, 7000, 500, 47'000),
+      trickle({0, 1100, 1200}, 7000, 2000, 27'000),
+      trickle({0, 1100, 1200, 1300}, 7000, 2000, 87'000),
+      trickle({0, 1100}, 7000, 2000, 87'000),
+      trickle({22416, 24085, 24226}, 31'798, 2000, 89'798),
+      // a mid-stream form: a first run, then a far gap, a near one, a gap of thousands
+      trickle(trickle(trickle({}, 0, 1, 99), 3000, 100, 3100), 12'000, 2000, 92'000),
+  };
+  for (const std::uint64_t rate : {20'000u, 2'000u}) {
+    for (const bool end : {false, true}) {
+      for (const auto& q : shapes) {
+        const std::uint64_t missing = q.back() - q.front() + 1 - q.size();
+        const auto r = run_paced(q, rate, end);
+        const auto what = fmt::format("{} {} {} {} ({} numbers) at {} pps, end {}", q[0], q[1], q[2], q[3], q.size(),
+                                      rate, end);
+        EXPECT_EQ(r.lost, missing) << what;
+        EXPECT_EQ(r.jumps, 0u) << what;
+        EXPECT_EQ(r.first, q.front()) << what;
+        EXPECT_EQ(r.settled_lost, missing) << what;
+        EXPECT_EQ(r.settled_jumps, 0u) << what;
+      }
+    }
+  }
+}
+
+// trial t20q MEDIUM (clock_step_p50.sh, path_step_mid.sh): the sender's
+// clock stepping back 50 ms at 100 datagrams a second (or the path 5 ms
+// slower at 1,000 a second, for 50 datagrams or for good) read 2-3 clock
+// errors: the step's first datagrams were held, and the next ones, in the
+// order of the datagrams before the step as well as in step with those
+// held (their send times had caught up with the step), made them clock
+// errors. A datagram in step with both is the step going on: it waits with
+// them, and once the step persists they are all kept (latency after the
+// step), no clock error. Forged pairs and triples 50 ms behind (their
+// latency out of step with the datagrams after them) stay clock errors.
+TEST(StreamTable, ASendClockOrPathStepCostsNoClockErrorOnceProven) {
+  const auto run = [](std::uint64_t n, std::chrono::nanoseconds spacing, std::uint64_t from, std::uint64_t to,
+                      std::chrono::nanoseconds off) {
+    tools::stream_table t;
+    for (std::uint64_t i = 0; i < n; ++i) {
+      const auto at = kStart + spacing * static_cast<std::int64_t>(i);
+      const auto latency = std::chrono::nanoseconds(50'000 + static_cast<std::int64_t>(i % 2) * 13'000);
+      const bool stepped = i >= from && i < to;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i, stepped ? at + off : at), at + latency, -1, -1);
+    }
+    return t;
+  };
+  for (const auto& [what, n, spacing, from, to, off] :
+       {std::tuple{"clock 50 ms back at 100/s", 100, std::chrono::nanoseconds(10ms), 50, 100,
+                   std::chrono::nanoseconds(-50ms)},
+        std::tuple{"clock 30 ms back at 100/s", 100, std::chrono::nanoseconds(10ms), 50, 100,
+                   std::chrono::nanoseconds(-30ms)},
+        std::tuple{"path 5 ms slower at 1,000/s for 50", 1000, std::chrono::nanoseconds(1ms), 500, 550,
+                   std::chrono::nanoseconds(-5ms)},
+        std::tuple{"path 5 ms slower at 1,000/s for good", 1000, std::chrono::nanoseconds(1ms), 500, 1000,
+                   std::chrono::nanoseconds(-5ms)},
+        std::tuple{"path 50 ms slower at 100/s", 100, std::chrono::nanoseconds(10ms), 50, 100,
+                   std::chrono::nanoseconds(-50ms)}}) {
+    SCOPED_TRACE(what);
+    const auto t = run(static_cast<std::uint64_t>(n), spacing, static_cast<std::uint64_t>(from),
+                       static_cast<std::uint64_t>(to), off);
+    const auto& [key, s] = *t.streams().begin();
+    EXPECT_EQ(tools::totals_of(key, s).clock_errors, 0u);
+    EXPECT_EQ(s.latency.count(), static_cast<std::uint64_t>(n));
+    EXPECT_GE(s.latency.max(), -off.count() - 1'000'000) << "the step's latency is kept";
+  }
+  const auto honest = send_times_off({}, 0ns);
+  const auto& [hk, hs] = *honest.streams().begin();
+  const double honest_jitter = hs.interarrival.value_ns();
+  for (const auto& [what, odd, off] :
+       {std::tuple{"pair 50 ms behind", std::vector<std::uint64_t>{25, 26}, std::chrono::nanoseconds(-50ms)},
+        std::tuple{"three 50 ms behind", std::vector<std::uint64_t>{25, 26, 27}, std::chrono::nanoseconds(-50ms)}}) {
+    SCOPED_TRACE(what);
+    expect_only_clock_errors(send_times_off(odd, off), odd.size(), honest_jitter);
+  }
+}
+
+// trial t20q MEDIUM (delayed_first.sh): a first datagram 30, 60 or 200 ms
+// slower than the rest (network delay at the start: a route or neighbour
+// resolved, a queue) read 1 clock error and was left out of latency, while
+// the same delay on datagram 25 is latency. A first datagram whose send
+// time is behind the rest's (its latency above theirs) by less than
+// stream_table::first_delay_ns is its own delay: latency (and jitter), no
+// clock error. Further behind (0.5 s, forged_first.sh), or ahead (a
+// latency below the path's), it stays a clock error.
+TEST(StreamTable, AFirstDatagramDelayedOnTheWayIsLatencyNotAClockError) {
+  for (const auto delay : {30ms, 60ms, 200ms, 250ms}) {
+    SCOPED_TRACE(delay.count());
+    const auto t = send_times_off({0}, -std::chrono::nanoseconds(delay));
+    const auto& [key, s] = *t.streams().begin();
+    EXPECT_EQ(tools::totals_of(key, s).clock_errors, 0u);
+    EXPECT_EQ(s.latency.count(), 50u);
+    EXPECT_GE(s.latency.max(), std::chrono::nanoseconds(delay).count());
+    EXPECT_LT(s.latency.max(), std::chrono::nanoseconds(delay).count() + 1'000'000);
+  }
+  const auto honest = send_times_off({}, 0ns);
+  const auto& [hk, hs] = *honest.streams().begin();
+  const double honest_jitter = hs.interarrival.value_ns();
+  for (const auto off : {-500ms, -350ms, 50ms, 500ms}) {
+    SCOPED_TRACE(off.count());
+    expect_only_clock_errors(send_times_off({0}, std::chrono::nanoseconds(off)), 1, honest_jitter);
+  }
+}
+
+// trial t20q LOW (stray_before.sh): a stray far number (5,000,000, or
+// 3,000) before a real stream's 0 .. 99 is a jump, rightly, but its honest
+// send time, stamped before the stream's first, was a clock error (its
+// number far above theirs made it out of their order). A start taken back
+// for datagrams in step with each other is a clock error only where its
+// latency is out of step with theirs (lower than the path allows, or
+// higher by first_delay_ns or more); a stray's honest time is latency.
+TEST(StreamTable, AStrayNumberBeforeAStreamIsAJumpNotAClockError) {
+  for (const std::uint64_t stray : {5'000'000u, 3000u}) {
+    SCOPED_TRACE(stray);
+    tools::stream_table t;
+    t.joined(kTableGroup, 5000, kStart);
+    for (std::uint64_t i = 0; i < 101; ++i) {
+      const auto at = kStart + 1s + std::chrono::milliseconds(10 * i);
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i == 0 ? stray : i - 1, at), at + 60us, -1, -1);
+    }
+    t.settle();
+    const auto& [key, s] = *t.streams().begin();
+    const auto totals = tools::totals_of(key, s);
+    EXPECT_EQ(totals.clock_errors, 0u);
+    EXPECT_EQ(totals.jumps, 1u);
+    EXPECT_EQ(totals.lost, 0u);
+    EXPECT_EQ(s.latency.count(), 101u);
   }
 }

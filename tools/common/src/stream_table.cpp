@@ -446,14 +446,40 @@ totals totals_of(const stream_key& key, const stream& s) noexcept {
   return t;
 }
 
+namespace {
+
+// Where the numbers a stream's pace counts (from its tracker's first up)
+// began to arrive, and the least span they are taken over. The first
+// datagram's arrival, but for a far start that took over from a lone first
+// number (feed::sequence_tracker::lone()): its own first number's arrival
+// (stream::start_at), as the lone number is not among the numbers counted
+// (trial t20q: 0, 1100, 1200, ... at 20 kpps gave 101 numbers over the 60
+// ms since 0 came, a pace 12 times too slow: no far step of the climb was
+// paced, and every datagram after it read as a jump). Its span may then be
+// shorter than start_pace_span_ns (5 ms from 1100 to 1200): the lone
+// number's arrival before it shows the stream went on longer than that,
+// so it counts as start_pace_span_ns, a slower pace (the margin holds).
+struct pace_origin {
+  std::optional<core::kernel_time> from;
+  std::int64_t least_span = start_pace_span_ns;
+};
+pace_origin pace_origin_of(const stream& s) noexcept {
+  if (s.sequence.lone() && s.start_at && s.lone_at && *s.lone_at <= *s.start_at) return {s.start_at, 1};
+  return {s.first_packet, start_pace_span_ns};
+}
+
+}  // namespace
+
 std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before, core::kernel_time now) noexcept {
   const auto& q = s.sequence;
-  if (!q.started() || !s.first_packet || !before) return UINT64_MAX;
+  const auto origin = pace_origin_of(s);
+  if (!q.started() || !origin.from || !before) return UINT64_MAX;
   const core::kernel_time until = s.highest_at && *s.highest_at <= *before ? *s.highest_at : *before;
-  const std::int64_t span = (until - *s.first_packet).count();
-  const std::int64_t run = (now - *s.first_packet).count();
+  std::int64_t span = (until - *origin.from).count();
+  const std::int64_t run = (now - *origin.from).count();
   const std::uint64_t numbers = std::max(q.highest() - q.first() + 1, q.received());
-  if (numbers < start_pace_datagrams || span < start_pace_span_ns || run < span) return UINT64_MAX;
+  if (numbers < start_pace_datagrams || span < origin.least_span || run < span) return UINT64_MAX;
+  span = std::max(span, start_pace_span_ns);
   const double ahead = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(run) /
                            static_cast<double>(span) +
                        static_cast<double>(feed::sequence_tracker::provisional_gap);
@@ -464,10 +490,12 @@ std::uint64_t pace_back(const stream& s) noexcept {
   const auto& q = s.sequence;
   const auto lone = q.lone();
   if (!lone || !s.lone_at || !s.start_at || !s.highest_at || *s.start_at < *s.lone_at) return 0;
-  const std::int64_t span = (*s.highest_at - *s.start_at).count();
+  // A span under start_pace_span_ns counts as that (a slower pace, a
+  // nearer bound), as for pace_step() after a lone first number.
+  const std::int64_t span = std::max((*s.highest_at - *s.start_at).count(), start_pace_span_ns);
   const std::int64_t before = (*s.start_at - *s.lone_at).count();
   const std::uint64_t numbers = q.highest() - q.first() + 1;
-  if (numbers < start_pace_datagrams || span < start_pace_span_ns) return 0;
+  if (numbers < start_pace_datagrams || *s.highest_at <= *s.start_at) return 0;
   const double behind = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(before) /
                             static_cast<double>(span) +
                         static_cast<double>(feed::sequence_tracker::provisional_gap);
@@ -488,11 +516,13 @@ void give_paces(stream& s, core::kernel_time arrival) noexcept {
 
 std::uint64_t pace_step(const stream& s, core::kernel_time now) noexcept {
   const auto& q = s.sequence;
-  if (!q.started() || !s.first_packet || !s.highest_at || now <= *s.highest_at) return 0;
-  const std::int64_t span = (*s.highest_at - *s.first_packet).count();
+  const auto origin = pace_origin_of(s);
+  if (!q.started() || !origin.from || !s.highest_at || now <= *s.highest_at) return 0;
+  std::int64_t span = (*s.highest_at - *origin.from).count();
   const std::int64_t since = (now - *s.highest_at).count();
   const std::uint64_t numbers = std::max(q.highest() - q.first() + 1, q.received());
-  if (numbers < start_pace_datagrams || span < start_pace_span_ns) return 0;
+  if (numbers < start_pace_datagrams || span < origin.least_span) return 0;
+  span = std::max(span, start_pace_span_ns);
   const double ahead = static_cast<double>(pace_margin) * static_cast<double>(numbers) * static_cast<double>(since) /
                            static_cast<double>(span) +
                        static_cast<double>(feed::sequence_tracker::provisional_gap);
@@ -1367,7 +1397,12 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   const auto keep = [&](std::uint64_t n, std::int64_t sent, std::int64_t arrival, std::int64_t lat) {
     keep_latency(s, sent, arrival, lat);
     if (!o.start_proven) {
-      if (o.start_kept == 0) o.start_arrival_ns = arrival;
+      if (o.start_kept == 0) {
+        o.start_arrival_ns = arrival;
+        o.start_latency_min_ns = o.start_latency_max_ns = lat;
+      }
+      o.start_latency_min_ns = std::min(o.start_latency_min_ns, lat);
+      o.start_latency_max_ns = std::max(o.start_latency_max_ns, lat);
       ++o.start_kept;
       if (o.start_kept >= step_datagrams && arrival - o.start_arrival_ns >= step_span_ns) o.start_proven = true;
     }
@@ -1410,7 +1445,18 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   }
   const auto bound = send_order_bound(o);
   const bool fits = in_send_order(o.seq, o.sent_ns, seq, sent_ns, bound) && latency >= o.floor_ns - bound;
-  if (fits) {
+  // In step with the last held too (its send time in their order, its
+  // latency theirs): the step going on, its send times caught up with the
+  // order of those before it (a clock 50 ms back at 10 ms spacing is in
+  // their order again from its 5th datagram on): it waits with them, the
+  // step proven when it persists (trial t20q: the step's first 2-3 read
+  // as clock errors).
+  const bool with_held = o.held > 0 && [&]() {
+    const auto& last = o.held_times[o.held - 1];
+    return in_send_order(last.seq, last.sent_ns, seq, sent_ns, bound) &&
+           (latency > last.latency_ns ? latency - last.latency_ns : last.latency_ns - latency) <= bound;
+  }();
+  if (fits && !with_held) {
     // In step with the datagrams before those held: they stepped back, and
     // were clock errors.
     s.clock_errors += o.held;
@@ -1419,10 +1465,6 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
     return;
   }
   if (o.held > 0) {
-    const auto& last = o.held_times[o.held - 1];
-    const bool with_held =
-        in_send_order(last.seq, last.sent_ns, seq, sent_ns, bound) &&
-        (latency > last.latency_ns ? latency - last.latency_ns : last.latency_ns - latency) <= bound;
     if (!with_held) {
       // Out of step with both: one held alone was the odd one (this one
       // waits instead); with more held, this one is.
@@ -1435,12 +1477,24 @@ void stream_table::order_send_time(stream& s, std::uint64_t seq, std::int64_t se
   const std::size_t held = o.held;
   if (!o.start_proven && held > o.start_kept && s.latency.count() == o.start_kept) {
     // More in step with each other than were kept from a start not
-    // proven: the start was out of step (a forged first send time). Taken
-    // out of latency and jitter, which held nothing else; the held ones
-    // are the start.
-    s.clock_errors += o.start_kept;
-    s.latency = feed::histogram{};
-    s.interarrival = feed::jitter{};
+    // proven: the start was out of step with them. Where its latencies
+    // are out of step with theirs too (lower than theirs allow, or higher
+    // by first_delay_ns or more: a forged first send time), it is the
+    // clock errors, taken out of latency and jitter, which held nothing
+    // else. Otherwise its send times were in step and its numbers out of
+    // their order (a stray far number before the stream: a jump, its time
+    // honest), or it was delayed on the way (a first datagram 30-200 ms
+    // slower than the rest, a route or neighbour resolved at the start):
+    // latency, kept (trial t20q). Either way the held ones are the start.
+    std::int64_t held_floor = o.held_times[0].latency_ns;
+    for (std::size_t i = 1; i < held; ++i) held_floor = std::min(held_floor, o.held_times[i].latency_ns);
+    const bool start_in_step = feed::saturating_sub(o.start_latency_min_ns, held_floor) >= -bound &&
+                               feed::saturating_sub(o.start_latency_max_ns, held_floor) < first_delay_ns;
+    if (!start_in_step) {
+      s.clock_errors += o.start_kept;
+      s.latency = feed::histogram{};
+      s.interarrival = feed::jitter{};
+    }
     const auto times = o.held_times;
     const auto waiting = o.held;
     o = {};

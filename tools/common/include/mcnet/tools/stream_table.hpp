@@ -427,8 +427,12 @@ struct stream {
   /// sender's clock (or the path) stepped only once the step persists,
   /// stream_table::step_datagrams held over stream_table::step_span_ns of
   /// arrivals (or step_held in a row), and they are all kept then, the
-  /// stream going on from there; a datagram in step with the datagrams
-  /// before them first (the step stepped back) makes them clock errors,
+  /// stream going on from there (one in step with them and with the
+  /// datagrams before them too, its send time caught up with their order,
+  /// is the step going on: it waits with them; trial t20q, a clock 50 ms
+  /// back at 10 ms spacing cost the step's first 2-3 as clock errors);
+  /// a datagram in step with the datagrams before them first, and not
+  /// with them (the step stepped back), makes them clock errors,
   /// left out of latency and jitter (trial t20z: two or three send times
   /// in a row forged 0.5 s off were taken for a step). Those still held
   /// count as clock errors in reports (totals_of()). The first datagram of
@@ -437,7 +441,11 @@ struct stream {
   /// is); held datagrams in step with each other, more of them than were
   /// kept from the start, make those kept from the start the clock errors
   /// (taken out of latency and jitter, which held nothing else: trial
-  /// t20z, a forged first send time made the latency -500 ms). A latency
+  /// t20z, a forged first send time made the latency -500 ms) where their
+  /// latencies are out of step with the held ones' (below them by more
+  /// than the bound, or above by stream_table::first_delay_ns or more);
+  /// else they stay latency (a first datagram delayed on the way, a stray
+  /// far number's honest send time: trial t20q). A latency
   /// more than stream_table::latency_outlier_ns from the lowest kept is
   /// left to the judgement when reported (latency_outliers(): the median
   /// and this host's clock decide there), as before.
@@ -454,6 +462,8 @@ struct stream {
     bool start_proven = false;
     std::uint64_t start_kept = 0;
     std::int64_t start_arrival_ns = 0;
+    /// The lowest and highest latency kept from the start while not proven.
+    std::int64_t start_latency_min_ns = 0, start_latency_max_ns = 0;
     /// A datagram out of step and those in step with it after it, waiting.
     struct held_time {
       std::uint64_t seq = 0;
@@ -695,7 +705,13 @@ struct rtp_clock_judgement {
 /// the highest number), else at `before`, the arrival of its last datagram
 /// before this one: a far number held (a jump waiting to be followed)
 /// adds nothing to the numbers and must not add its time to the span
-/// (trial t20y H1).
+/// (trial t20y H1). The span starts at the first datagram's arrival, or,
+/// after a far start took over from a lone first number
+/// (feed::sequence_tracker::lone()), at the start's (stream::start_at),
+/// where the numbers counted begin, a span under start_pace_span_ns then
+/// counting as that (trial t20q: 0, 1100, 1200, ... at 20 kpps measured
+/// the numbers from 1,100 over the time since 0 came, a pace 12 times too
+/// slow: every later datagram read as a jump). pace_step() alike.
 inline constexpr std::uint64_t pace_margin = 4;
 [[nodiscard]] std::uint64_t pace_ahead(const stream& s, std::optional<core::kernel_time> before,
                                        core::kernel_time now) noexcept;
@@ -859,6 +875,14 @@ class stream_table {
   /// steps back before is clock errors (stream::send_order; trial t20z:
   /// two send times in a row forged 0.5 s ahead read latency min -500 ms).
   /// A stream's start is proven likewise.
+  /// How much slower than the datagrams after it a stream's start (its
+  /// first datagrams, before they are proven) may have been on the way and
+  /// still be latency, its own delay (a route or neighbour resolved, a
+  /// queue at the start: trial t20q, a first datagram 30-200 ms slower read
+  /// as a clock error), rather than a clock error: 300 ms. A start further
+  /// behind (a send time forged 0.5 s back), or ahead of them (a latency
+  /// below what the path allows), is a clock error.
+  static constexpr std::int64_t first_delay_ns = 300'000'000;
   static constexpr std::uint64_t step_datagrams = 8;
   static constexpr std::int64_t step_span_ns = 100'000'000;
   static constexpr std::size_t step_held = std::tuple_size_v<decltype(stream::send_order::held_times)>;
