@@ -1473,6 +1473,17 @@ TEST(NetDoctor, ARemoteSenderWithThisHostsOwnJoinInterfaceAddressIsAMartianSourc
             std::string::npos)
       << any.r.output;
   EXPECT_EQ(any.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << any.r.output;
+  // trial t15q H1: with rp_filter off no packet socket was opened, and the
+  // any-source join's "nothing arrived" was blamed on the sender. The
+  // packet socket is there for accept_local off alone.
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto off = doctor_while(rx, {"-i", "eth0", "--listen", "2", asm_group}, "565AFFEF",
+                                send(source + "," + asm_group));
+  expect_verdict(off, "source_route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(off.verdict["subject"], source + " -> 239.255.90.86 on eth0") << off.r.output;
+  EXPECT_EQ(off.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << off.r.output;
+  EXPECT_TRUE(check_says(off, "listen", "FAIL", "as a martian source")) << off.r.output;
 
   // The fix pasted: both arrive (strict rp_filter passes them: the local route is on eth0).
   const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});

@@ -8279,7 +8279,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // datagrams come in (before the port's and the bridge's chains), says
     // the way in of each source (trial h15t F13).
     const auto ports = bridge_ports(snap, p.iface.index);
-    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join && ports.empty()) {
+    // Also for an IPv4 join with accept_local off (the default): a sender
+    // that uses this host's own address is a martian source to the kernel,
+    // dropped before any socket and uncounted, so only a packet socket sees
+    // it come in (trial t15q H1: an any-source join's "nothing arrived" was
+    // blamed on the sender, and no source_route line named the drop).
+    const bool martian_possible = [&] {
+      if (!r.group.is_v4()) return false;
+      const auto all = sysctl("net.ipv4.conf.all.accept_local");
+      const auto dev = sysctl(conf_key("net.ipv4.conf", p.iface.name.view(), "accept_local"));
+      return !((all && *all != 0) || (dev && *dev != 0));
+    }();
+    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join && ports.empty() &&
+        !martian_possible) {
       continue;
     }
     const auto group = r.group.unmap().with_scope_id(0);
