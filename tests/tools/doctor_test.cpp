@@ -251,6 +251,35 @@ TEST(Doctor, VerdictIsTheFirstFailureInCheckOrderElseTheFirstWarning) {
 // (text_name), so an interface named with the four characters q\x1b and
 // one named q<ESC> read alike once ESC is shown as \x1b. The name in the
 // prose is doubled; the fix, a command to paste, keeps it as one shell word.
+// trial t15q M8: strict rp_filter on eth1 (10.77.2.0/24) and a host route
+// 10.77.2.1 via eth0: the any-source line read "OK ... predicted by route
+// only" while the run failed with 152 reverse-path drops. The routes inside
+// the join interface's subnet that lead elsewhere are found (a host route,
+// a blackhole, a multipath route with a path elsewhere); its own connected
+// route, a more specific one through it, the local table and routes outside
+// the subnet are not.
+TEST(Doctor, RoutesTakingPartOfTheJoinInterfacesSubnetElsewhereAreFound) {
+  const auto routes = json::parse(R"([
+    {"dst":"default","gateway":"10.77.1.1","dev":"eth0","flags":[]},
+    {"dst":"10.77.1.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"10.77.1.2","flags":[]},
+    {"dst":"10.77.2.0/24","dev":"eth1","protocol":"kernel","scope":"link","prefsrc":"10.77.2.2","flags":[]},
+    {"dst":"10.77.2.1","gateway":"10.77.1.1","dev":"eth0","flags":[]},
+    {"dst":"10.77.2.128/25","dev":"eth1","flags":[]},
+    {"type":"blackhole","dst":"10.77.2.64/26","flags":[]},
+    {"dst":"10.77.2.32/28","flags":[],"nexthops":[{"gateway":"10.77.2.9","dev":"eth1"},{"gateway":"10.77.1.1","dev":"eth0"}]},
+    {"dst":"10.77.3.1","gateway":"10.77.1.1","dev":"eth0","flags":[]},
+    {"type":"local","dst":"10.77.2.2","dev":"eth1","table":"local","protocol":"kernel","scope":"host","flags":[]},
+    {"type":"broadcast","dst":"10.77.2.255","dev":"eth1","table":"local","flags":[]}
+  ])");
+  const std::vector<std::pair<core::ip_address, int>> subnets{{core::ip_address::v4(10, 77, 2, 2), 24}};
+  EXPECT_EQ(tools::routes_taking_subnet(routes, subnets, "eth1"),
+            (std::vector<std::string>{"10.77.2.1 via 10.77.1.1 dev eth0", "blackhole 10.77.2.64/26",
+                                      "10.77.2.32/28 nexthop via 10.77.2.9 dev eth1 nexthop via 10.77.1.1 dev eth0"}));
+  EXPECT_EQ(tools::routes_taking_subnet(routes, subnets, "eth0").size(), 3u) << "the /25 on eth1, not the host route";
+  EXPECT_TRUE(tools::routes_taking_subnet(routes, {}, "eth1").empty());
+  EXPECT_TRUE(tools::routes_taking_subnet(json::object(), subnets, "eth1").empty());
+}
+
 TEST(Doctor, NamesFromOutsideInMessagesAreShownAsTextShowsThem) {
   mcnet::netlink::link four;
   four.index = 7;

@@ -155,6 +155,64 @@ const check_result* most_likely_cause(const std::vector<check_result>& checks) n
   return nullptr;
 }
 
+std::vector<std::string> routes_taking_subnet(const nlohmann::json& routes,
+                                              const std::vector<std::pair<core::ip_address, int>>& subnets,
+                                              std::string_view join) {
+  std::vector<std::string> out;
+  if (!routes.is_array()) return out;
+  const auto mask = [](int len) { return len <= 0 ? 0u : len >= 32 ? 0xffffffffu : ~0u << (32 - len); };
+  for (const auto& r : routes) {
+    if (!r.is_object() || !r.contains("dst") || !r["dst"].is_string()) continue;
+    const auto type = r.value("type", std::string("unicast"));
+    if (r.value("table", std::string("main")) == "local" ||
+        (type != "unicast" && type != "blackhole" && type != "unreachable" && type != "prohibit")) {
+      continue;
+    }
+    const auto dst_text = r["dst"].get<std::string>();
+    const auto slash = dst_text.find('/');
+    const auto dst = core::ip_address::parse(dst_text.substr(0, slash));
+    if (!dst || !dst->is_v4()) continue;
+    int len = 32;
+    if (slash != std::string::npos) {
+      try {
+        len = std::stoi(dst_text.substr(slash + 1));
+      } catch (const std::exception&) {
+        continue;
+      }
+    }
+    // Where it leads: its interface, or each path's of a multipath route.
+    std::vector<std::string> devices;
+    if (r.contains("dev") && r["dev"].is_string()) devices.push_back(r["dev"].get<std::string>());
+    if (r.contains("nexthops") && r["nexthops"].is_array()) {
+      for (const auto& h : r["nexthops"]) {
+        if (h.is_object() && h.contains("dev") && h["dev"].is_string()) devices.push_back(h["dev"].get<std::string>());
+      }
+    }
+    const bool elsewhere = type != "unicast" || devices.empty() ||
+                           std::ranges::any_of(devices, [&join](const std::string& d) { return d != join; });
+    if (!elsewhere) continue;
+    for (const auto& [address, prefix] : subnets) {
+      if (!address.is_v4() || len <= prefix || ((dst->v4_uint() ^ address.v4_uint()) & mask(prefix)) != 0) continue;
+      std::string said = type == "unicast" ? std::string() : type + " ";
+      said += dst_text;
+      if (r.contains("gateway") && r["gateway"].is_string()) said += " via " + r["gateway"].get<std::string>();
+      if (r.contains("dev") && r["dev"].is_string()) said += " dev " + r["dev"].get<std::string>();
+      if (r.contains("nexthops") && r["nexthops"].is_array()) {
+        for (const auto& h : r["nexthops"]) {
+          if (!h.is_object()) continue;
+          said += " nexthop";
+          if (h.contains("gateway") && h["gateway"].is_string()) said += " via " + h["gateway"].get<std::string>();
+          if (h.contains("dev") && h["dev"].is_string()) said += " dev " + h["dev"].get<std::string>();
+        }
+      }
+      if (r.contains("table") && r["table"].is_string()) said += " table " + r["table"].get<std::string>();
+      out.push_back(std::move(said));
+      break;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // Whether every command of `fix` (one, or several joined by " && ") is
@@ -1990,6 +2048,14 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
   }
 }
 
+struct program_output {
+  int exit = -1;
+  std::string out;
+};
+
+// Run argv (PATH searched) with stdout captured; defined with the firewall's checks.
+result<program_output> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds limit);
+
 // rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
 struct rp_value {
   std::optional<std::int64_t> all, dev;
@@ -2236,6 +2302,50 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       if (m.request.group.is_v4() && rp_reported.insert(p.iface.index).second) {
         const auto rp = read_rp(join_name);
         const auto eff = rp.effective();
+        // Strict: a route more specific than the join interface's own
+        // subnet that leads elsewhere drops the senders it covers on that
+        // link (trial t15q M8: OK by route only, while the run warned and
+        // failed with 152 reverse-path drops).
+        if (eff && *eff == 1) {
+          std::vector<std::pair<core::ip_address, int>> subnets;
+          for (const auto& a : snap.addresses) {
+            if (a.index == p.iface.index && a.local.is_v4()) subnets.emplace_back(a.local, a.prefix_length);
+          }
+          std::vector<std::string> taking;
+          if (!subnets.empty()) {
+            if (auto r = run_program({"ip", "-j", "-4", "route", "show", "table", "all"}, std::chrono::seconds(5));
+                r && r->exit == 0) {
+              taking = routes_taking_subnet(nlohmann::json::parse(r->out, nullptr, false), subnets, join_name);
+            }
+          }
+          if (!taking.empty()) {
+            json names = json::array();
+            for (const auto& t : taking) names.push_back(t);
+            checks.push_back(
+                {"rp_filter", join_name, check_status::warn,
+                 fmt::format("rp_filter 1 (conf/all {}, conf/{} {}): strict, a sender must be routed back via {}; "
+                             "{} more specific than {}'s own subnet {} part of it elsewhere ({}{}): a sender there "
+                             "on {}'s link is dropped by the reverse-path filter before any socket "
+                             "(TcpExtIPReversePathFilter counts it)",
+                             opt_text(rp.all), text_name(join_name), opt_text(rp.dev), text_name(join_name),
+                             taking.size() == 1 ? "a route" : fmt::format("{} routes", taking.size()),
+                             text_name(join_name), taking.size() == 1 ? "takes" : "take",
+                             fmt::format("{}", fmt::join(taking.begin(), taking.begin() + static_cast<std::ptrdiff_t>(
+                                                                             std::min<std::size_t>(taking.size(), 4)),
+                                                         "; ")),
+                             taking.size() > 4 ? "; ..." : "", text_name(join_name)),
+                 loose_fix(join_name),
+                 {{"all", opt_json(rp.all)},
+                  {"interface", opt_json(rp.dev)},
+                  {"effective", opt_json(eff)},
+                  {"routes_elsewhere", names}},
+                 fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or, should "
+                             "that route be a mistake, delete it (ip route del {1}); --listen counts the drops",
+                             text_name(join_name), taking.front().substr(0, taking.front().find(' ')))});
+            say_where();
+            continue;
+          }
+        }
         checks.push_back({"rp_filter", join_name, check_status::ok,
                           fmt::format("rp_filter {} (conf/all {}, conf/{} {}){}", opt_text(eff), opt_text(rp.all),
                                       text_name(join_name), opt_text(rp.dev),
@@ -4429,11 +4539,6 @@ void port_refused(const std::vector<port_finding>& found, std::optional<std::uin
 }
 
 // ---- firewall ----------------------------------------------------------------
-
-struct program_output {
-  int exit = -1;
-  std::string out;
-};
 
 // Run argv (PATH searched) with stdout captured and stderr discarded, for
 // at most `limit`. ENOENT when the program is not installed.
