@@ -1675,6 +1675,21 @@ TEST(NetDoctor, AnIpv6MultipathRouteBackWithAPathByTheJoinInterfaceIsReadWhole) 
   ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
   EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
   EXPECT_FALSE(check_says(heard, "source_route", "WARN", "")) << heard.r.output;
+  // trial t15q H2: equal weights, the flow label in the hash: which path a
+  // sender socket's datagrams take is a coin toss, and `ip -6 route get`
+  // (no flow label) predicts nothing. A WARN saying so, with the host route
+  // back by the join interface that decides it.
+  (void)multipath("1", "1");
+  const auto toss = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(toss, "firewall", "WARN", "is a multipath route (eth0 via " + via0 + ", eth1 via " + via1 +
+                                                       "): IPv6's lookup takes one of its paths by a hash of each "
+                                                       "datagram's flow label"))
+      << toss.r.output;
+  bool fixed = false;
+  for (const auto& c : toss.checks("firewall")) {
+    fixed = fixed || c["fix"] == "ip -6 route replace " + source + " via " + via0 + " dev eth0";
+  }
+  EXPECT_TRUE(fixed) << toss.r.output;
   (void)rx.exec({nft, "flush", "ruleset"});
 }
 
