@@ -2440,13 +2440,27 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   std::chrono::nanoseconds hold{0};
   session.start();
   bool read_first = false;  // after this process's own pause: read what waited before the clock's reports
+  // Each step of the loop timed (pause_clock): this process not running
+  // for a second or more (stopped, suspended, starved), wherever the stop
+  // came (the wait, the reads, the reports: trial t15q M6), is no flow's
+  // silence. The interval report and the stall watch then wait for the
+  // datagrams that came meanwhile (a wait cut by the signal read none): an
+  // interval report then read 53 pps and the next 4015 (trial20h 2).
+  pause_clock own(std::chrono::steady_clock::now());
+  const auto check_pause = [&own, &session, &read_first] {
+    if (const auto d = own.check(std::chrono::steady_clock::now())) {
+      session.paused(*d);
+      read_first = true;
+    }
+  };
   while (!stop_requested()) {
+    check_pause();  // the reads of the pass before
     if (links != nullptr) links->tick();
     if (!read_first && session.tick()) break;
     read_first = false;
     // Wake at least every 50 ms to check the clock and the signal flag.
     std::array<epoll_event, 16> events{};
-    const auto waiting = std::chrono::steady_clock::now();
+    check_pause();  // the reports
     // Few datagrams a wake-up at a high rate: sleep so that the next read
     // takes a batch (their arrival times are the kernel's, unchanged). A
     // signal cuts the sleep short (clock_nanosleep, not retried). Inside
@@ -2462,16 +2476,8 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     const auto woke = std::chrono::steady_clock::now();
     w = read_coalescer::wakeup{.elapsed = woke - previous_wakeup};
     previous_wakeup = woke;
-    // A wait of 50 ms (and a hold) that took a second or more: this
-    // process was not running (stopped, suspended, starved), the flows
-    // were not silent.
-    if (const auto waited = woke - waiting; waited >= std::chrono::seconds(1)) {
-      session.paused(waited);
-      // The interval report and the stall watch wait for the datagrams
-      // that came meanwhile (a wait cut by the signal read none): an
-      // interval report then read 53 pps and the next 4015 (trial20h 2).
-      read_first = true;
-    }
+    // A wait of 50 ms (and a hold) that took a second or more.
+    check_pause();
     [[maybe_unused]] bool ring_ready = false;  // a socket on the ring is readable
     for (int e = 0; e < n; ++e) {
       if (events[static_cast<std::size_t>(e)].data.u64 == links_ready) {
