@@ -281,6 +281,7 @@ bool parse_route_into(const nlmsghdr& h, route& r) {
           if (nh.rtnh_len < sizeof(rtnexthop) || nh.rtnh_len > left) break;
           route::nexthop hop;
           hop.iface.index = static_cast<std::uint32_t>(nh.rtnh_ifindex);
+          hop.weight = static_cast<std::uint32_t>(nh.rtnh_hops) + 1;
           const int inner = static_cast<int>(nh.rtnh_len) - static_cast<int>(RTNH_ALIGN(sizeof(rtnexthop)));
           if (inner > 0) {
             for_each_attribute(reinterpret_cast<const nlattr*>(at + RTNH_ALIGN(sizeof(rtnexthop))), inner,

@@ -305,6 +305,35 @@ TEST(Doctor, AnInputHookDropBehindRpFilterDoesNotChangeWhichCauseLeadsForAnother
 // (text_name), so an interface named with the four characters q\x1b and
 // one named q<ESC> read alike once ESC is shown as \x1b. The name in the
 // prose is doubled; the fix, a command to paste, keeps it as one shell word.
+// trial t15q M8: strict rp_filter on eth1 (10.77.2.0/24) and a host route
+// 10.77.2.1 via eth0: the any-source line read "OK ... predicted by route
+// only" while the run failed with 152 reverse-path drops. The routes inside
+// the join interface's subnet that lead elsewhere are found (a host route,
+// a blackhole, a multipath route with a path elsewhere); its own connected
+// route, a more specific one through it, the local table and routes outside
+// the subnet are not.
+TEST(Doctor, RoutesTakingPartOfTheJoinInterfacesSubnetElsewhereAreFound) {
+  const auto routes = json::parse(R"([
+    {"dst":"default","gateway":"10.77.1.1","dev":"eth0","flags":[]},
+    {"dst":"10.77.1.0/24","dev":"eth0","protocol":"kernel","scope":"link","prefsrc":"10.77.1.2","flags":[]},
+    {"dst":"10.77.2.0/24","dev":"eth1","protocol":"kernel","scope":"link","prefsrc":"10.77.2.2","flags":[]},
+    {"dst":"10.77.2.1","gateway":"10.77.1.1","dev":"eth0","flags":[]},
+    {"dst":"10.77.2.128/25","dev":"eth1","flags":[]},
+    {"type":"blackhole","dst":"10.77.2.64/26","flags":[]},
+    {"dst":"10.77.2.32/28","flags":[],"nexthops":[{"gateway":"10.77.2.9","dev":"eth1"},{"gateway":"10.77.1.1","dev":"eth0"}]},
+    {"dst":"10.77.3.1","gateway":"10.77.1.1","dev":"eth0","flags":[]},
+    {"type":"local","dst":"10.77.2.2","dev":"eth1","table":"local","protocol":"kernel","scope":"host","flags":[]},
+    {"type":"broadcast","dst":"10.77.2.255","dev":"eth1","table":"local","flags":[]}
+  ])");
+  const std::vector<std::pair<core::ip_address, int>> subnets{{core::ip_address::v4(10, 77, 2, 2), 24}};
+  EXPECT_EQ(tools::routes_taking_subnet(routes, subnets, "eth1"),
+            (std::vector<std::string>{"10.77.2.1 via 10.77.1.1 dev eth0", "blackhole 10.77.2.64/26",
+                                      "10.77.2.32/28 nexthop via 10.77.2.9 dev eth1 nexthop via 10.77.1.1 dev eth0"}));
+  EXPECT_EQ(tools::routes_taking_subnet(routes, subnets, "eth0").size(), 3u) << "the /25 on eth1, not the host route";
+  EXPECT_TRUE(tools::routes_taking_subnet(routes, {}, "eth1").empty());
+  EXPECT_TRUE(tools::routes_taking_subnet(json::object(), subnets, "eth1").empty());
+}
+
 TEST(Doctor, NamesFromOutsideInMessagesAreShownAsTextShowsThem) {
   mcnet::netlink::link four;
   four.index = 7;
@@ -1560,6 +1589,17 @@ TEST(NetDoctor, ARemoteSenderWithThisHostsOwnJoinInterfaceAddressIsAMartianSourc
             std::string::npos)
       << any.r.output;
   EXPECT_EQ(any.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << any.r.output;
+  // trial t15q H1: with rp_filter off no packet socket was opened, and the
+  // any-source join's "nothing arrived" was blamed on the sender. The
+  // packet socket is there for accept_local off alone.
+  rx.ns().write_sysctl("net.ipv4.conf.all.rp_filter", "0");
+  rx.ns().write_sysctl("net.ipv4.conf.eth0.rp_filter", "0");
+  const auto off = doctor_while(rx, {"-i", "eth0", "--listen", "2", asm_group}, "565AFFEF",
+                                send(source + "," + asm_group));
+  expect_verdict(off, "source_route", "FAIL", tools::exit_doctor_fail);
+  EXPECT_EQ(off.verdict["subject"], source + " -> 239.255.90.86 on eth0") << off.r.output;
+  EXPECT_EQ(off.verdict["fix"], "sysctl -w net.ipv4.conf.eth0.accept_local=1") << off.r.output;
+  EXPECT_TRUE(check_says(off, "listen", "FAIL", "as a martian source")) << off.r.output;
 
   // The fix pasted: both arrive (strict rp_filter passes them: the local route is on eth0).
   const auto pasted = rx.exec({"sh", "-c", d.verdict["fix"].get<std::string>()});
@@ -1722,6 +1762,21 @@ TEST(NetDoctor, AnIpv6MultipathRouteBackWithAPathByTheJoinInterfaceIsReadWhole) 
   ASSERT_FALSE(heard.verdict.is_null()) << heard.r.output;
   EXPECT_EQ(heard.verdict["status"], "OK") << heard.r.output;
   EXPECT_FALSE(check_says(heard, "source_route", "WARN", "")) << heard.r.output;
+  // trial t15q H2: equal weights, the flow label in the hash: which path a
+  // sender socket's datagrams take is a coin toss, and `ip -6 route get`
+  // (no flow label) predicts nothing. A WARN saying so, with the host route
+  // back by the join interface that decides it.
+  (void)multipath("1", "1");
+  const auto toss = doctor(rx, {"-i", "eth0", spec});
+  EXPECT_TRUE(check_says(toss, "firewall", "WARN", "is a multipath route (eth0 via " + via0 + ", eth1 via " + via1 +
+                                                       "): IPv6's lookup takes one of its paths by a hash of each "
+                                                       "datagram's flow label"))
+      << toss.r.output;
+  bool fixed = false;
+  for (const auto& c : toss.checks("firewall")) {
+    fixed = fixed || c["fix"] == "ip -6 route replace " + source + " via " + via0 + " dev eth0";
+  }
+  EXPECT_TRUE(fixed) << toss.r.output;
   (void)rx.exec({nft, "flush", "ruleset"});
 }
 

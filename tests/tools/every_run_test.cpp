@@ -895,6 +895,26 @@ TEST(StallWatch, TheWatchersOwnPauseIsNoFlowsSilence) {
   EXPECT_NEAR(stalled[0].silent_s, 1.5, 1e-9);
 }
 
+// trial t15q M6: the loop's pause was timed on its wait for datagrams only,
+// so a SIGSTOP during the reads (a 20,000 pps burst) went unsaid. Each step
+// is timed now: a step of a second or more is a pause, wherever it came;
+// steps under a second never add up to one.
+TEST(PauseClock, AStepOfASecondOrMoreIsAPauseWhereverItCame) {
+  const tools::pause_clock::clock::time_point t{};
+  tools::pause_clock c(t);
+  auto now = t;
+  for (int i = 0; i < 100; ++i) {
+    now += 50ms;  // waits, reads and reports: many short steps, 5 s in all
+    EXPECT_FALSE(c.check(now).has_value()) << i;
+  }
+  now += 1500ms;  // stopped during the reads, checked before the reports
+  const auto paused = c.check(now);
+  ASSERT_TRUE(paused.has_value());
+  EXPECT_EQ(*paused, 1500ms);
+  EXPECT_FALSE(c.check(now + 10ms).has_value()) << "said once";
+  EXPECT_EQ(c.check(now + 10ms + 1s), std::optional<tools::pause_clock::clock::duration>(1s));
+}
+
 // A stream still stalled when the run ends (trial15k L1): the summary says
 // so beside its count, rather than a bare "lost 0" for a stream whose
 // sender was stopped mid-way.

@@ -619,6 +619,79 @@ TEST(ReceiveSession, AnRtpFlowSilentAtTheEndIsNotSaidToHaveStalled) {
   EXPECT_EQ(f.session->finish(), 0) << out << f.err.str();
 }
 
+// Trial t15q M5: streams stopped at 30 % (the join link deleted, the sender
+// gone) read "stalled at the end ... its tail is unknown" in text, but JSON
+// said lost 0, loss_percent 0.0 and nothing of the stall. The summary's
+// streams carry stalled_at_end_s and tail_unknown (CSV columns too), the
+// total counts them, and loss_percent is null where a tail is unknown; an
+// mcnet stream with its END, or an RTP one (no END marker to miss), keeps
+// a ratio.
+TEST(ReceiveSession, AStreamStalledAtTheEndSaysSoInJsonAndCsv) {
+  // 0: mcnet, no END; 1: mcnet with its END; 2: RTP silent at the end
+  for (const int how : {0, 1, 2}) {
+    for (const int mode : {0, 1, 2}) {  // text, JSON, CSV
+      const bool csv = mode == 2;
+      fixture f;
+      if (mode == 1) f.settings.json_output = true;
+      if (csv) f.settings.csv = true;
+      f.start();
+      batch b;
+      if (how == 2) {
+        for (std::uint16_t seq = 100; seq < 106; ++seq) b.add_bytes(sender_a, rtp_datagram(seq));
+      } else {
+        for (std::uint64_t i = 0; i < 6; ++i) b.add(sender_a, i);
+        if (how == 1) b.add(sender_a, 6, group, true);
+      }
+      f.feed(b);
+      for (int i = 0; i < 40; ++i) {
+        f.now += 50ms;
+        (void)f.session->tick();
+      }
+      f.session->summary();
+      (void)f.session->finish();
+      const auto out = f.out.str();
+      const bool stalled = how != 1;
+      const bool unknown = how == 0;
+      if (mode == 0) {
+        const auto all = out + f.err.str();
+        EXPECT_EQ(all.find("(1 stream stalled at the end without an END marker (see above): its tail is unknown, so "
+                           "is its loss)") != std::string::npos,
+                  unknown)
+            << how << all;
+        continue;
+      }
+      if (csv) {
+        const auto header = tools::csv_header();
+        ASSERT_NE(header.find(",clock_contradicted,stalled_at_end_s,tail_unknown\n"), std::string::npos) << header;
+        std::string rows = "\n";
+        rows += out;
+        const auto row = rows.find("\nsummary,");
+        ASSERT_NE(row, std::string::npos) << out;
+        const auto line = rows.substr(row + 1, rows.find('\n', row + 1) - row - 1);
+        EXPECT_TRUE(line.ends_with(stalled ? (unknown ? ",2,true" : ",2,false") : ",,false")) << how << line;
+        continue;
+      }
+      test::tools::expect_schema_conform(out);
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      ASSERT_EQ((*summary)["streams"].size(), 1u) << out;
+      const auto& s = (*summary)["streams"][0];
+      EXPECT_EQ(s["lost"], 0) << how;
+      if (stalled) {
+        EXPECT_NEAR(s["stalled_at_end_s"].get<double>(), 2.0, 0.01) << how << s;
+      } else {
+        EXPECT_TRUE(s["stalled_at_end_s"].is_null()) << s;
+      }
+      EXPECT_EQ(s["tail_unknown"], unknown) << how;
+      const auto& total = (*summary)["total"];
+      EXPECT_EQ(total["stalled_at_end"], stalled ? 1 : 0) << how;
+      EXPECT_EQ(total["tail_unknown"], unknown ? 1 : 0) << how;
+      EXPECT_EQ(total["loss_percent"].is_null(), unknown) << how << total;
+    }
+  }
+}
+
 // Trial t16u M2: a feed whose last third and END markers were lost on the
 // network (no socket drops) read lost 0 and passed --max-loss 1. A stream
 // with END markers (mcnet) stalled at the end without one has an unknown

@@ -199,6 +199,64 @@ const check_result* most_likely_cause(const std::vector<check_result>& checks) n
   return nullptr;
 }
 
+std::vector<std::string> routes_taking_subnet(const nlohmann::json& routes,
+                                              const std::vector<std::pair<core::ip_address, int>>& subnets,
+                                              std::string_view join) {
+  std::vector<std::string> out;
+  if (!routes.is_array()) return out;
+  const auto mask = [](int len) { return len <= 0 ? 0u : len >= 32 ? 0xffffffffu : ~0u << (32 - len); };
+  for (const auto& r : routes) {
+    if (!r.is_object() || !r.contains("dst") || !r["dst"].is_string()) continue;
+    const auto type = r.value("type", std::string("unicast"));
+    if (r.value("table", std::string("main")) == "local" ||
+        (type != "unicast" && type != "blackhole" && type != "unreachable" && type != "prohibit")) {
+      continue;
+    }
+    const auto dst_text = r["dst"].get<std::string>();
+    const auto slash = dst_text.find('/');
+    const auto dst = core::ip_address::parse(dst_text.substr(0, slash));
+    if (!dst || !dst->is_v4()) continue;
+    int len = 32;
+    if (slash != std::string::npos) {
+      try {
+        len = std::stoi(dst_text.substr(slash + 1));
+      } catch (const std::exception&) {
+        continue;
+      }
+    }
+    // Where it leads: its interface, or each path's of a multipath route.
+    std::vector<std::string> devices;
+    if (r.contains("dev") && r["dev"].is_string()) devices.push_back(r["dev"].get<std::string>());
+    if (r.contains("nexthops") && r["nexthops"].is_array()) {
+      for (const auto& h : r["nexthops"]) {
+        if (h.is_object() && h.contains("dev") && h["dev"].is_string()) devices.push_back(h["dev"].get<std::string>());
+      }
+    }
+    const bool elsewhere = type != "unicast" || devices.empty() ||
+                           std::ranges::any_of(devices, [&join](const std::string& d) { return d != join; });
+    if (!elsewhere) continue;
+    for (const auto& [address, prefix] : subnets) {
+      if (!address.is_v4() || len <= prefix || ((dst->v4_uint() ^ address.v4_uint()) & mask(prefix)) != 0) continue;
+      std::string said = type == "unicast" ? std::string() : type + " ";
+      said += dst_text;
+      if (r.contains("gateway") && r["gateway"].is_string()) said += " via " + r["gateway"].get<std::string>();
+      if (r.contains("dev") && r["dev"].is_string()) said += " dev " + r["dev"].get<std::string>();
+      if (r.contains("nexthops") && r["nexthops"].is_array()) {
+        for (const auto& h : r["nexthops"]) {
+          if (!h.is_object()) continue;
+          said += " nexthop";
+          if (h.contains("gateway") && h["gateway"].is_string()) said += " via " + h["gateway"].get<std::string>();
+          if (h.contains("dev") && h["dev"].is_string()) said += " dev " + h["dev"].get<std::string>();
+        }
+      }
+      if (r.contains("table") && r["table"].is_string()) said += " table " + r["table"].get<std::string>();
+      out.push_back(std::move(said));
+      break;
+    }
+  }
+  return out;
+}
+
 namespace {
 
 // Whether every command of `fix` (one, or several joined by " && ") is
@@ -486,6 +544,46 @@ namespace {
 // it eth0's (the weights swapped), 20 of 20.
 result<netlink::route> fib_route_back(const core::ip_address& src, std::uint32_t join) {
   return src.is_v4() ? route_back(src, join) : netlink::route_to(src);
+}
+
+// An IPv6 route back to `src` that is a multipath route with a path by the
+// join interface `join` and one by another (trial t15q H2): the kernel's
+// lookup for a datagram takes one path by a hash that includes its flow
+// label, which each sender socket picks at random (auto flow labels), so
+// `ip -6 route get SOURCE` (no flow label) predicts nothing: a strict
+// `fib saddr . iif oif missing drop` drops one sender socket's datagrams
+// and passes another's (measured: 1 try in 4 to 5 dropped every one).
+// The paths as a line says them ("eth0 via fd77:1::1, eth1 via
+// fd77:2::1") and the join's path's gateway; none otherwise.
+struct coin_toss {
+  core::ip_address source;
+  std::string paths;
+  std::optional<core::ip_address> gateway;  // the path by the join interface's
+};
+std::optional<coin_toss> multipath_coin_toss(const core::ip_address& src, std::uint32_t join) {
+  if (src.is_v4() || join == 0) return std::nullopt;
+  const auto m = netlink::matched_route(src);
+  if (!m || m->nexthops.size() < 2) return std::nullopt;
+  const auto by_join = std::ranges::find_if(m->nexthops, [join](const netlink::route::nexthop& h) {
+    return h.iface.index == join;
+  });
+  if (by_join == m->nexthops.end()) return std::nullopt;
+  // By weight: the join's paths' share of the hash's buckets. Nearly all
+  // or nearly none (1 to 100: the tests' measured case) is no coin toss:
+  // the lookup's path (ip -6 route get) is then what nearly every sender
+  // socket gets.
+  std::uint64_t all = 0, by = 0;
+  for (const auto& h : m->nexthops) {
+    all += h.weight;
+    if (h.iface.index == join) by += h.weight;
+  }
+  if (by * 10 < all || by * 10 > all * 9) return std::nullopt;
+  std::vector<std::string> each;
+  for (const auto& hop : m->nexthops) {
+    each.push_back(fmt::format("{}{}", text_name(std::string(hop.iface.name.view())),
+                               hop.gateway ? " via " + hop.gateway->to_string() : std::string()));
+  }
+  return coin_toss{src, fmt::format("{}", fmt::join(each, ", ")), by_join->gateway};
 }
 
 // "; one of N equal-cost paths (eth0 via 10.77.0.254, eth1 via ...)": what
@@ -2056,6 +2154,14 @@ void route_checks(const netlink::snapshot& snap, const std::vector<planned>& pla
   }
 }
 
+struct program_output {
+  int exit = -1;
+  std::string out;
+};
+
+// Run argv (PATH searched) with stdout captured; defined with the firewall's checks.
+result<program_output> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds limit);
+
 // rp_filter of conf/all and conf/IFACE; the kernel applies the larger (ip-sysctl.rst).
 struct rp_value {
   std::optional<std::int64_t> all, dev;
@@ -2302,6 +2408,50 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
       if (m.request.group.is_v4() && rp_reported.insert(p.iface.index).second) {
         const auto rp = read_rp(join_name);
         const auto eff = rp.effective();
+        // Strict: a route more specific than the join interface's own
+        // subnet that leads elsewhere drops the senders it covers on that
+        // link (trial t15q M8: OK by route only, while the run warned and
+        // failed with 152 reverse-path drops).
+        if (eff && *eff == 1) {
+          std::vector<std::pair<core::ip_address, int>> subnets;
+          for (const auto& a : snap.addresses) {
+            if (a.index == p.iface.index && a.local.is_v4()) subnets.emplace_back(a.local, a.prefix_length);
+          }
+          std::vector<std::string> taking;
+          if (!subnets.empty()) {
+            if (auto r = run_program({"ip", "-j", "-4", "route", "show", "table", "all"}, std::chrono::seconds(5));
+                r && r->exit == 0) {
+              taking = routes_taking_subnet(nlohmann::json::parse(r->out, nullptr, false), subnets, join_name);
+            }
+          }
+          if (!taking.empty()) {
+            json names = json::array();
+            for (const auto& t : taking) names.push_back(t);
+            checks.push_back(
+                {"rp_filter", join_name, check_status::warn,
+                 fmt::format("rp_filter 1 (conf/all {}, conf/{} {}): strict, a sender must be routed back via {}; "
+                             "{} more specific than {}'s own subnet {} part of it elsewhere ({}{}): a sender there "
+                             "on {}'s link is dropped by the reverse-path filter before any socket "
+                             "(TcpExtIPReversePathFilter counts it)",
+                             opt_text(rp.all), text_name(join_name), opt_text(rp.dev), text_name(join_name),
+                             taking.size() == 1 ? "a route" : fmt::format("{} routes", taking.size()),
+                             text_name(join_name), taking.size() == 1 ? "takes" : "take",
+                             fmt::format("{}", fmt::join(taking.begin(), taking.begin() + static_cast<std::ptrdiff_t>(
+                                                                             std::min<std::size_t>(taking.size(), 4)),
+                                                         "; ")),
+                             taking.size() > 4 ? "; ..." : "", text_name(join_name)),
+                 loose_fix(join_name),
+                 {{"all", opt_json(rp.all)},
+                  {"interface", opt_json(rp.dev)},
+                  {"effective", opt_json(eff)},
+                  {"routes_elsewhere", names}},
+                 fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or, should "
+                             "that route be a mistake, delete it (ip route del {1}); --listen counts the drops",
+                             text_name(join_name), taking.front().substr(0, taking.front().find(' ')))});
+            say_where();
+            continue;
+          }
+        }
         checks.push_back({"rp_filter", join_name, check_status::ok,
                           fmt::format("rp_filter {} (conf/all {}, conf/{} {}){}", opt_text(eff), opt_text(rp.all),
                                       text_name(join_name), opt_text(rp.dev),
@@ -4496,11 +4646,6 @@ void port_refused(const std::vector<port_finding>& found, std::optional<std::uin
 
 // ---- firewall ----------------------------------------------------------------
 
-struct program_output {
-  int exit = -1;
-  std::string out;
-};
-
 // Run argv (PATH searched) with stdout captured and stderr discarded, for
 // at most `limit`. ENOENT when the program is not installed.
 result<program_output> run_program(const std::vector<std::string>& argv, std::chrono::milliseconds limit) {
@@ -4580,6 +4725,10 @@ struct fw_packet {
   /// Per source of `sources`: the interface the route back to it leaves
   /// by (none: no route back), for a reverse-path lookup (`fib saddr`).
   std::vector<std::optional<std::uint32_t>> back{};
+  /// The sources of `sources` whose IPv6 route back is a multipath route
+  /// by the join interface and another (multipath_coin_toss): a strict
+  /// reverse-path lookup is undecided for them.
+  std::vector<coin_toss> tosses{};
   /// Whether a policy-routing rule of the family selects by the packet's
   /// mark (`ip rule ... fwmark`): only then does a fib lookup with the
   /// mark (`fib saddr . mark . iif`, firewalld's rpfilter rule) find
@@ -4967,7 +5116,12 @@ tri match_holds(const json& m, const fw_packet& pkt) {
     if (!has("saddr") || has("daddr") || (has("mark") && pkt.fwmark_rules)) return tri::unknown;
     const bool strict = has("iif");
     std::size_t yes = 0, no = 0;
-    for (const auto& back : pkt.back) {
+    for (std::size_t i = 0; i < pkt.back.size(); ++i) {
+      const auto& back = pkt.back[i];
+      // A multipath route back, IPv6: the flow label picks the path.
+      if (strict && std::ranges::any_of(pkt.tosses, [&](const coin_toss& c) { return c.source == pkt.sources[i]; })) {
+        continue;
+      }
       const bool found = back && (!strict || *back == pkt.index);
       tri t = tri::unknown;
       if (right.is_boolean()) {
@@ -5634,6 +5788,33 @@ class fw_walk {
     hits.back().reverse_path_only =
         holds == tri::unknown && limited_accepts.empty() && !why.empty() &&
         std::ranges::all_of(why, [](const std::string& w) { return w == "a fib lookup (reverse path)"; });
+    if (hits.back().reverse_path_only && !pkt_.sources.empty() && !pkt_.tosses.empty() &&
+        (verdict == "drop" || verdict == "reject")) {
+      // A strict reverse-path rule and a multipath route back (IPv6): the
+      // outcome is not decided here, nor by `ip -6 route get SOURCE`
+      // (trial t15q H2: OK every time, while 1 try in 4 to 5 every datagram
+      // was dropped). A host route back by the join interface decides it.
+      auto& h = hits.back();
+      std::vector<std::string> each, fixes, sources;
+      for (const auto& t : pkt_.tosses) {
+        each.push_back(fmt::format("the route back to {} is a multipath route ({})", t.source.to_string(), t.paths));
+        fixes.push_back(fmt::format("ip -6 route replace {}{} dev {}", t.source.to_string(),
+                                    t.gateway ? " via " + t.gateway->to_string() : std::string(),
+                                    shell_quoted(pkt_.iface)));
+        sources.push_back(t.source.to_string());
+      }
+      h.message += fmt::format(
+          ": a reverse-path rule (fib saddr . iif oif missing), and {}: IPv6's lookup takes one of its paths by a "
+          "hash of each datagram's flow label, which each sender socket picks at random, so whether it finds {} "
+          "cannot be decided (ip -6 route get SOURCE, without a flow label, predicts nothing): it drops one sender "
+          "socket's datagrams and passes another's",
+          fmt::join(each, "; "), text_name(pkt_.iface));
+      h.fix = fmt::format("{}", fmt::join(fixes, " && "));
+      h.note = fmt::format("a host route back by {} makes the lookup find {} for {} every time, and the rule goes "
+                           "on dropping spoofed sources: an anti-spoofing rule, not to be deleted for this; "
+                           "--listen says whether it dropped this sender's datagrams",
+                           text_name(pkt_.iface), text_name(pkt_.iface), fmt::join(sources, ", "));
+    }
     if (hits.back().reverse_path_only && pkt_.sources.empty() && !rp_undecided_.empty() &&
         (verdict == "drop" || verdict == "reject")) {
       // A reverse-path rule before an any-source join (trial t15z v6fib):
@@ -6113,6 +6294,8 @@ std::vector<fw_sender> judge_senders(std::vector<check_result>& checks, const st
     pkt.sources = {s.source};
     const auto back = fib_route_back(s.source, pkt.index);
     pkt.back = {back ? std::optional<std::uint32_t>(back->iface.index) : std::nullopt};
+    pkt.tosses.clear();
+    if (auto t = multipath_coin_toss(s.source, pkt.index)) pkt.tosses.push_back(std::move(*t));
     pkt.ct = conntrack_state(ruleset, pkt);
     fate f{s, firewall_hits(ruleset, pkt), 0, {}};
     f.first_drop = static_cast<std::size_t>(std::ranges::find_if(f.hits, [](const fw_hit& h) {
@@ -6625,9 +6808,11 @@ void add_firewall_checks(const netlink::snapshot& snap, const std::vector<planne
       k.fwmark_rules = fwmark[key.second];
       if (std::ranges::any_of(k.sources, [](const core::ip_address& a) { return !a.is_valid(); })) k.sources.clear();
       k.back.clear();
+      k.tosses.clear();
       for (const auto& a : k.sources) {
         const auto r = fib_route_back(a, k.index);
         k.back.push_back(r ? std::optional<std::uint32_t>(r->iface.index) : std::nullopt);
+        if (auto t = multipath_coin_toss(a, k.index)) k.tosses.push_back(std::move(*t));
       }
     }
   }
@@ -8361,7 +8546,19 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     // datagrams come in (before the port's and the bridge's chains), says
     // the way in of each source (trial h15t F13).
     const auto ports = bridge_ports(snap, p.iface.index);
-    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join && ports.empty()) {
+    // Also for an IPv4 join with accept_local off (the default): a sender
+    // that uses this host's own address is a martian source to the kernel,
+    // dropped before any socket and uncounted, so only a packet socket sees
+    // it come in (trial t15q H1: an any-source join's "nothing arrived" was
+    // blamed on the sender, and no source_route line named the drop).
+    const bool martian_possible = [&] {
+      if (!r.group.is_v4()) return false;
+      const auto all = sysctl("net.ipv4.conf.all.accept_local");
+      const auto dev = sysctl(conf_key("net.ipv4.conf", p.iface.name.view(), "accept_local"));
+      return !((all && *all != 0) || (dev && *dev != 0));
+    }();
+    if (!rp_on && r.mode != filter::exclude && !source_rules && !input_rule && !include_join && ports.empty() &&
+        !martian_possible) {
       continue;
     }
     const auto group = r.group.unmap().with_scope_id(0);

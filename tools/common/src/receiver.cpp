@@ -1244,9 +1244,23 @@ void receive_session::summary() {
   // Streams whose numbers came from more than one sender (trial16j MEDIUM 3).
   const auto conflicts = table_.conflicts();
   const auto contested = conflicts.size() + table_.contested_evicted();
+  // The flows still stalled at the end (read once: their lines below say
+  // the same), marked on their streams in JSON and CSV as the text marks
+  // them (trial t15q M5: the JSON of a stream stopped after 30 % read lost
+  // 0 and loss_percent 0.0, nothing of the stall).
+  const auto stalled = stalls_.still_stalled(now_());
+  std::map<stall_watch::flow, double> stalled_for(stalled.begin(), stalled.end());
+  std::uint64_t stalled_streams = 0;
+  std::uint64_t tail_unknown_streams = 0;
   for (const auto& [k, st] : table_.streams()) {
     const auto c = conflicts.find(k);
-    const auto j = stream_json(k, st, iface(st.interface_index), c != conflicts.end() ? &c->second : nullptr);
+    auto j = stream_json(k, st, iface(st.interface_index), c != conflicts.end() ? &c->second : nullptr);
+    const auto s = stalled_for.find({k.source, k.group, k.port});
+    const bool unknown_tail = s != stalled_for.end() && tail_unknown_without_end(k, st);
+    j["stalled_at_end_s"] = s != stalled_for.end() ? json(s->second) : json(nullptr);
+    j["tail_unknown"] = unknown_tail;
+    if (s != stalled_for.end()) ++stalled_streams;
+    if (unknown_tail) ++tail_unknown_streams;
     write_stream("summary", t, j, streams);
   }
   // A clock given (--rtp-clock) that the timestamps contradict: its jitter
@@ -1284,7 +1298,6 @@ void receive_session::summary() {
   // A flow counts loss (or continuity-counter loss: MPEG-TS, trial20o L1)
   // when one of its streams does: those flows gathered in one pass over the
   // streams (a scan of them all for each stalled flow took 60 s for 20,000).
-  const auto stalled = stalls_.still_stalled(now_());
   std::set<stall_watch::flow> counting;
   std::set<stall_watch::flow> continuity_counting;
   std::set<stall_watch::flow> unended;  // of a protocol with END markers, none came (trial t16u M2)
@@ -1400,6 +1413,11 @@ void receive_session::summary() {
   // loss_percent holds the drops).
   const auto tail = uncounted_drops();
   total["uncounted_drops"] = tail.drops;
+  // Streams stalled at the end (their lines above), and of them those whose
+  // protocol ends with an END marker that never came: their tail is
+  // unknown, so is the run's loss (--max-loss fails as loss_unknown).
+  total["stalled_at_end"] = stalled_streams;
+  total["tail_unknown"] = tail_unknown_streams;
   // Only END markers: a sender's streams came to nothing here, their loss
   // unknown (the END says how many numbers were used, not which of them
   // were meant for this run), not 0.
@@ -1423,7 +1441,8 @@ void receive_session::summary() {
   // no ratio of nothing.
   const bool nothing = sum.packets == 0 && table_.untracked() == 0 && drops == 0;
   total["loss_percent"] =
-      loss_unknown(sum) || table_.untracked() > 0 || table_.unresumed() > 0 || contested > 0 || nothing
+      loss_unknown(sum) || table_.untracked() > 0 || table_.unresumed() > 0 || contested > 0 || nothing ||
+              tail_unknown_streams > 0
           ? json(nullptr)
           : json(loss_ratio() * 100);
   if (capture_) {
@@ -1674,6 +1693,13 @@ void receive_session::summary() {
   if (contested > 0) {
     notes += fmt::format(" ({} carried numbers from more than one sender (see conflict above): {} loss is unknown)",
                          count_text(contested, "stream", "streams"), contested == 1 ? "its" : "their");
+  }
+  if (tail_unknown_streams > 0) {
+    // Its lost counts the gaps only: not a known 0 (trial t15q M5).
+    notes += fmt::format(" ({} stalled at the end without an END marker (see above): {} tail is unknown, so is {} "
+                         "loss)",
+                         count_text(tail_unknown_streams, "stream", "streams"),
+                         tail_unknown_streams == 1 ? "its" : "their", tail_unknown_streams == 1 ? "its" : "their");
   }
   if (sum.jumps > 0 || sum.restarts > 0) {
     // Jumps are numbers too far ahead or below, claims taken back and
@@ -2414,13 +2440,27 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
   std::chrono::nanoseconds hold{0};
   session.start();
   bool read_first = false;  // after this process's own pause: read what waited before the clock's reports
+  // Each step of the loop timed (pause_clock): this process not running
+  // for a second or more (stopped, suspended, starved), wherever the stop
+  // came (the wait, the reads, the reports: trial t15q M6), is no flow's
+  // silence. The interval report and the stall watch then wait for the
+  // datagrams that came meanwhile (a wait cut by the signal read none): an
+  // interval report then read 53 pps and the next 4015 (trial20h 2).
+  pause_clock own(std::chrono::steady_clock::now());
+  const auto check_pause = [&own, &session, &read_first] {
+    if (const auto d = own.check(std::chrono::steady_clock::now())) {
+      session.paused(*d);
+      read_first = true;
+    }
+  };
   while (!stop_requested()) {
+    check_pause();  // the reads of the pass before
     if (links != nullptr) links->tick();
     if (!read_first && session.tick()) break;
     read_first = false;
     // Wake at least every 50 ms to check the clock and the signal flag.
     std::array<epoll_event, 16> events{};
-    const auto waiting = std::chrono::steady_clock::now();
+    check_pause();  // the reports
     // Few datagrams a wake-up at a high rate: sleep so that the next read
     // takes a batch (their arrival times are the kernel's, unchanged). A
     // signal cuts the sleep short (clock_nanosleep, not retried). Inside
@@ -2436,16 +2476,8 @@ result<void> receive_loop(receive_session& session, std::vector<shard>& shards, 
     const auto woke = std::chrono::steady_clock::now();
     w = read_coalescer::wakeup{.elapsed = woke - previous_wakeup};
     previous_wakeup = woke;
-    // A wait of 50 ms (and a hold) that took a second or more: this
-    // process was not running (stopped, suspended, starved), the flows
-    // were not silent.
-    if (const auto waited = woke - waiting; waited >= std::chrono::seconds(1)) {
-      session.paused(waited);
-      // The interval report and the stall watch wait for the datagrams
-      // that came meanwhile (a wait cut by the signal read none): an
-      // interval report then read 53 pps and the next 4015 (trial20h 2).
-      read_first = true;
-    }
+    // A wait of 50 ms (and a hold) that took a second or more.
+    check_pause();
     [[maybe_unused]] bool ring_ready = false;  // a socket on the ring is readable
     for (int e = 0; e < n; ++e) {
       if (events[static_cast<std::size_t>(e)].data.u64 == links_ready) {

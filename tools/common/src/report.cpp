@@ -485,14 +485,16 @@ constexpr std::array<const char*, 21> columns{
 // stream's timestamp discontinuities left out of its jitter (trial20q 1);
 // then clock_hz, clock_assumed and timestamp_rate_hz, an RTP stream's clock
 // and whether it was assumed (trial t20r F3), and clock_contradicted
-// (trial t20u F2).
-constexpr std::array<const char*, 37> payload_columns{
+// (trial t20u F2); then stalled_at_end_s and tail_unknown, a summary row's
+// stall at the end and whether its tail is unknown (trial t15q M5; empty in
+// interval rows).
+constexpr std::array<const char*, 39> payload_columns{
     "payload",   "messages",      "heartbeats", "end_of_session", "ssrc",         "cc_errors",
     "sync_errors", "pids",        "malformed",  "jumps",          "restarts",     "rate_span_s",
     "clock_errors", "length_errors", "too_late", "latency_negative", "join_mode",  "join_sources",
     "first_sequence", "missed_at_start", "began_after_join_s", "ts_missing", "end_markers", "end_marker_sources",
     "ttl_min", "ttl_max", "tos_values", "tos_others", "dscp", "ecn", "untracked", "conflict", "timestamp_steps",
-    "clock_hz", "clock_assumed", "timestamp_rate_hz", "clock_contradicted"};
+    "clock_hz", "clock_assumed", "timestamp_rate_hz", "clock_contradicted", "stalled_at_end_s", "tail_unknown"};
 
 // The strings of a JSON array joined by `separator` ("" for none).
 std::string joined_strings(const json& strings, std::string_view separator) {

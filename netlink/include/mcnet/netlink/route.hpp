@@ -50,6 +50,7 @@ struct route {
   struct nexthop {
     core::interface_ref iface{};  ///< rtnh_ifindex with its name
     std::optional<core::ip_address> gateway{};  ///< its RTA_GATEWAY, when it has one
+    std::uint32_t weight = 1;  ///< rtnh_hops + 1: `ip route`'s weight (1 to 256)
   };
   /// Every path of a multipath route (RTA_MULTIPATH), in the kernel's
   /// order; empty for a route of one path. Only matched_route's answer and

@@ -187,6 +187,17 @@ struct doctor_command {
 /// specs that do not parse.
 [[nodiscard]] int run_doctor(const doctor_settings& s, const reporter& out);
 
+/// The IPv4 routes in `routes` (`ip -j -4 route show table all`'s array)
+/// more specific than a subnet of the join interface `join` (`subnets`:
+/// its addresses and prefix lengths) that lie inside it and lead elsewhere
+/// (another interface, a gateway, a blackhole): under strict rp_filter the
+/// senders they cover on `join`'s own link are dropped (trial t15q M8: a
+/// host route 10.77.2.1/32 via eth0 inside eth1's 10.77.2.0/24 read OK).
+/// Each as `ip route` shows it ("10.77.2.1 via 10.77.1.1 dev eth0"); the
+/// local table's and broadcast routes are left out.
+[[nodiscard]] std::vector<std::string> routes_taking_subnet(
+    const nlohmann::json& routes, const std::vector<std::pair<core::ip_address, int>>& subnets, std::string_view join);
+
 /// Counters of the kernel's network statistics files (/proc/net/snmp,
 /// /proc/net/netstat, /proc/net/snmp6, as `nstat` reads them) in the calling
 /// thread's network namespace: what --listen compares before and after.
