@@ -1875,3 +1875,35 @@ TEST(StreamTable, HeavyRandomLossOnAnHonestFeedCountsItsMissingNumbers) {
     }
   }
 }
+
+// trial t16x H1 (issue 16): an END that the stream's numbers later went past
+// (forged mid-run, or one that overtook the last datagrams) is forgotten for
+// the count, and for the end too: a stream that then falls silent without a
+// believed END leaves its tail unknown (tail_unknown_without_end()), as one
+// that got no END at all; a believed END after the last number still ends it.
+TEST(StreamTable, AnEndTheNumbersWentPastEndsNothing) {
+  struct trial {
+    std::uint64_t end_claim;   // the END in place of number 1000
+    bool final_end;            // a real END(2000) after the last number
+    bool tail_unknown;
+  };
+  for (const auto& c : {trial{1500, false, true}, trial{1001, false, true}, trial{1500, true, false},
+                        trial{UINT64_MAX, false, true}}) {
+    tools::stream_table t;
+    auto at = kStart;
+    for (std::uint64_t i = 0; i < 2000; ++i) {
+      at += 1ms;
+      const bool end = i == 1000 && c.end_claim != UINT64_MAX;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, end ? c.end_claim : i, at, end), at, -1, -1);
+    }
+    if (c.final_end) {
+      at += 1ms;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, 2000, at, true), at, -1, -1);
+    }
+    ASSERT_EQ(t.streams().size(), 1u);
+    const auto& [key, st] = *t.streams().begin();
+    EXPECT_EQ(st.ended, c.final_end) << c.end_claim;
+    EXPECT_EQ(tools::tail_unknown_without_end(key, st), c.tail_unknown) << c.end_claim << " " << c.final_end;
+    EXPECT_LE(t.sum().lost, 1u) << c.end_claim;
+  }
+}
