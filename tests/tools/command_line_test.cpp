@@ -323,6 +323,11 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"line", {"--line", "A=239.1.1.1", "--line", "B=239.2.1.1%nosuchif"}, "nosuchif"},
       {"pcap", {"--pcap"}, "pcap", true},
       {"pcap", {"--pcap", ""}, "--pcap: a file name"},
+      // Trial t16x H2: the capture into the report on stdout (libpcap's "-").
+      {"pcap", {"--pcap", "-"}, "--pcap -: stdout: the report goes there (name another file)"},
+      {"pcap", {"--pcap", "/dev/stdout"}, "--pcap /dev/stdout: the same file as stdout: the report goes there"},
+      {"pcap", {"--pcap", "/proc/self/fd/1"}, "--pcap /proc/self/fd/1: the same file as stdout"},
+      {"metrics-file", {"--metrics-file", "-"}, "--metrics-file -: stdout: the report goes there"},
       {"pcap-rotate", {"--pcap-rotate", "5"}, "--pcap-rotate needs --pcap"},
       {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "0"}, "--pcap-rotate 0: MB, 1 to 1000000"},
       {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "x"}, "pcap-rotate"},

@@ -305,6 +305,14 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (s.pcap && s.interfaces) {
     return tl::unexpected(usage_error{"--pcap has nothing to write with --interfaces", "usage", false, s.json_output});
   }
+  if (s.pcap) {
+    if (auto out = writes_into_stdout("--pcap", *s.pcap)) return tl::unexpected(usage_error{*out, "usage", false, s.json_output});
+  }
+  if (s.metrics_file && !s.metrics_file->empty()) {
+    if (auto out = writes_into_stdout("--metrics-file", *s.metrics_file)) {
+      return tl::unexpected(usage_error{*out, "usage", false, s.json_output});
+    }
+  }
   if (s.pcap && s.metrics_file && !s.metrics_file->empty() && metrics_overwrites_capture(*s.pcap, *s.metrics_file)) {
     return tl::unexpected(usage_error{fmt::format("--metrics-file {}: the same file as --pcap {} (or one of its "
                                                   "rotated files): each would overwrite the other",
