@@ -1907,3 +1907,29 @@ TEST(StreamTable, AnEndTheNumbersWentPastEndsNothing) {
     EXPECT_LE(t.sum().lost, 1u) << c.end_claim;
   }
 }
+
+// trial t16x M3 (issue 16): a clean feed (sender id 9) and, through the same
+// channel, 300 ENDs of other sessions of the same sender id: those past the
+// streams kept per channel (stray_end_sources_kept) were counted as ENDs of
+// senders none of whose data came. They are the feed's sender's; another
+// sender id's ENDs still count as a silent sender's.
+TEST(StreamTable, EndsOfOtherSessionsOfASenderWhoseDataCameAreItsOwn) {
+  for (const std::uint32_t end_sender : {9u, 10u}) {
+    tools::stream_table t;
+    auto at = kStart;
+    for (std::uint64_t i = 0; i < 3000; ++i) {
+      at += 1ms;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i, at), at, -1, -1);
+      if (i % 10 != 5) continue;
+      auto end = datagram(static_cast<std::uint32_t>(1000 + i), 100, at, true);
+      feed::test_header h = feed::test_header::parse(end).value();
+      h.sender_id = end_sender;
+      ASSERT_TRUE(h.build(end).has_value());
+      t.add(kTableGroup, 5000, kTableSource, end, at, -1, -1);
+    }
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, 3000, at, true), at, -1, -1);
+    EXPECT_EQ(t.stray_ends(), 300u) << end_sender;
+    EXPECT_EQ(t.stray_ends_of_silent_senders().count, end_sender == 9 ? 0u : 300u) << end_sender;
+    EXPECT_EQ(t.sum().lost, 0u);
+  }
+}
