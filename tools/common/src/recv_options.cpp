@@ -316,7 +316,7 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (s.pcap && s.metrics_file && !s.metrics_file->empty() && metrics_overwrites_capture(*s.pcap, *s.metrics_file)) {
     return tl::unexpected(usage_error{fmt::format("--metrics-file {}: the same file as --pcap {} (or one of its "
                                                   "rotated files): each would overwrite the other",
-                                                  *s.metrics_file, *s.pcap),
+                                                  text_name(*s.metrics_file), text_name(*s.pcap)),
                                       "usage", false, s.json_output});
   }
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});
