@@ -8,6 +8,8 @@
 // exit code; every JSON line must conform to docs/mcast-tools.schema.json.
 
 #include <gtest/gtest.h>
+
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -1550,6 +1552,23 @@ TEST(ReceiveSession, AMaxStreamsBeyondMemoryIsLoweredWithAWarning) {
   ASSERT_NE(warning, nullptr) << f.out.str();
   EXPECT_EQ((*warning)["code"], "max_streams_bounded");
   test::tools::expect_schema_conform(f.out.str());
+}
+
+// Trial t16x M4: the MB figure was floor(N / 10^6) * bytes_per_stream:
+// "about 0 MB" for every --max-streams below 1,000,000. It is N streams'
+// bytes in MB, rounded up.
+TEST(ReceiveSession, TheMaxStreamsWarningSaysTheMemoryOfTheStreamsAsked) {
+  for (const std::size_t n : {std::size_t{4096}, std::size_t{100'000}, std::size_t{9'999'999}}) {
+    fixture f;
+    f.settings.max_streams = static_cast<std::int64_t>(n);
+    f.memory_bytes = 1000 * tools::stream_table::bytes_per_stream;
+    f.start();
+    const std::uint64_t bytes = n * tools::stream_table::bytes_per_stream;
+    const std::uint64_t mb = (bytes + 999'999) / 1'000'000;
+    ASSERT_GT(mb, 0u);
+    EXPECT_NE(f.err.str().find(fmt::format("--max-streams {} would need about {} MB;", n, mb)), std::string::npos)
+        << f.err.str();
+  }
 }
 
 // Interval reports keep to start + k * interval: a tick 30 ms late does not
