@@ -2497,3 +2497,31 @@ TEST(ReceiveSession, AResumedStreamsLostExcludesItsUntrackedNumbers) {
   EXPECT_EQ((*w)["lost"], 1) << "35 alone: " << *w;
   EXPECT_EQ((*w)["reordered"], 0) << *w;
 }
+
+// Trial t16x M5: the metrics file's last write (with the summary) failed and
+// the run ended with exit 0, its warning promising a next report that never
+// came. It is exit 4 (metrics_failed), the warning a JSON event too.
+TEST(ReceiveSession, AMetricsFileThatCannotBeWrittenAtTheEndIsExit4) {
+  const std::string dir = fmt::format("/tmp/mcnet-t16x-m5-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.metrics_file = dir + "/run.prom";
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+  f.feed(b);
+  std::filesystem::remove_all(dir);  // the last write finds no directory
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), 4) << f.err.str();
+  EXPECT_NE(f.err.str().find("the run's last write"), std::string::npos) << f.err.str();
+  EXPECT_EQ(f.err.str().find("written again at the next"), std::string::npos) << f.err.str();
+  const auto events = f.events();
+  const auto* warning = test::tools::find_event(events, "warning");
+  ASSERT_NE(warning, nullptr) << f.out.str();
+  EXPECT_EQ((*warning)["code"], "metrics_failed");
+  const auto* error = test::tools::find_event(events, "error");
+  ASSERT_NE(error, nullptr) << f.out.str();
+  EXPECT_EQ((*error)["code"], "metrics_failed");
+  test::tools::expect_schema_conform(f.out.str());
+}

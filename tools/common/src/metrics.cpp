@@ -283,8 +283,8 @@ std::optional<std::string> write_metrics_file(const std::string& path, std::stri
   return std::nullopt;
 }
 
-void metrics_writer::write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops,
-                           const reporter& out, time_point now, const json& lines, const json& channels) {
+bool metrics_writer::write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops,
+                           const reporter& out, time_point now, const json& lines, const json& channels, bool last) {
   last_ = now;
   auto set = collect_series(table, names);
   if (channels.is_array()) {
@@ -293,8 +293,15 @@ void metrics_writer::write(const stream_table& table, interface_names& names, st
     }
   }
   const auto e = write_metrics_file(path_, metrics_text(set.series(), kernel_drops, lines));
-  if (e && !failing_) out.warn(*e + " (the run goes on; the file is written again at the next report)");
+  if (e && last) {
+    out.warn_event(*e + " (the run's last write: the file does not hold its final counters; exit 4)",
+                   "metrics_failed");
+  } else if (e && !failing_) {
+    out.warn_event(*e + " (the run goes on; the file is written again at the next write, the last at the run's end)",
+                   "metrics_failed");
+  }
   failing_ = e.has_value();
+  return !e;
 }
 
 }  // namespace mcnet::tools

@@ -917,10 +917,11 @@ nlohmann::ordered_json receive_session::counted_channels() const {
   return channels;
 }
 
-void receive_session::write_metrics(std::uint64_t drops) {
+void receive_session::write_metrics(std::uint64_t drops, bool last) {
   if (metrics_) {
-    metrics_->write(table_, names_, drops, out_, now_(), lines_ ? lines_->to_json() : json(nullptr),
-                    counted_channels());
+    const bool written = metrics_->write(table_, names_, drops, out_, now_(),
+                                         lines_ ? lines_->to_json() : json(nullptr), counted_channels(), last);
+    if (last) metrics_failed_ = !written;
   }
 }
 
@@ -1826,7 +1827,7 @@ void receive_session::summary() {
                                                 : std::string()));
   }
   out_.flush();
-  write_metrics(drops);
+  write_metrics(drops, true);
 }
 
 int receive_session::finish() const {
@@ -1870,6 +1871,14 @@ int receive_session::judge(const std::function<int(int, std::string_view, std::s
   if (capture_failed_) {
     return fail(exit_setup, fmt::format("the capture {} is incomplete (see the warning above)", *s_.pcap),
                      "capture_failed");
+  }
+  // So is the metrics file's last write: the file lacks the run's final
+  // counters, and no later write repairs it (trial t16x M5).
+  if (metrics_failed_) {
+    return fail(exit_setup,
+                fmt::format("the metrics file {} lacks the run's final counters (see the warning above)",
+                            text_name(*s_.metrics_file)),
+                "metrics_failed");
   }
   // END markers of streams never seen are no data: said as what came.
   const auto what = table_.stray_ends() > 0
