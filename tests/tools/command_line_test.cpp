@@ -196,6 +196,7 @@ TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
       {"delay-b", {"--line-b", "239.255.90.1", "--delay-b", "1ms"}, "option '--delay-b' is invalid"},
       {"replay", {"--replay"}, "replay", true},
       {"replay", {"--replay", ""}, "--replay: a capture file name"},
+      {"replay", {"--replay", "-"}, "--replay -: not stdin: the capture is read twice"},  // trial t16x M6
       {"replay", {"--replay", "x.pcap"}, "--rate: not with --replay"},
       {"line-b", {"--replay", "x.pcap", "--line-b", "239.255.90.1"}, "--line-b: not with --replay"},
       {"speed", {"--speed", "2"}, "--speed: only with --replay"},
