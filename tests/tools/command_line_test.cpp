@@ -1500,3 +1500,45 @@ TEST(ToolText, OutsideTextShowsBackslashesApartFromBytes) {
 }
 
 }  // namespace
+
+namespace {
+
+// Two interfaces, each by its name, its index and (eth0) its address.
+tools::interface_resolver two_interfaces() {
+  namespace netlink = mcnet::netlink;
+  return [](std::string_view spec) -> tl::expected<netlink::resolved, netlink::resolve_failure> {
+    netlink::resolved r;
+    if (spec == "eth0" || spec == "2" || spec == "10.77.61.1") {
+      r.iface = mcnet::core::interface_ref{2, mcnet::core::interface_name::make("eth0").value()};
+    } else if (spec == "eth1" || spec == "3") {
+      r.iface = mcnet::core::interface_ref{3, mcnet::core::interface_name::make("eth1").value()};
+    } else {
+      return tl::unexpected(netlink::resolve_failure{
+          mcnet::error(mcnet::errc::no_such_interface, "resolve", "interface").with_input(spec), {}});
+    }
+    return r;
+  };
+}
+
+}  // namespace
+
+// Trial t16x M7: a zone and a %IFACE in different forms (a name and an
+// index or an address) that name one interface were refused unresolved as
+// "different interfaces". They are compared resolved; different ones are
+// still refused.
+TEST(ToolCommandLines, AZoneAndAnInterfaceOfOneInterfaceInDifferentFormsAreAccepted) {
+  const struct {
+    const char* spec;
+    bool same;
+  } cases[] = {{"[ff02::1%eth0]:5000%2", true},   {"[ff02::1%2]:5000%eth0", true},
+               {"[ff02::1%eth0]:5000%10.77.61.1", true}, {"[ff02::1%eth0]:5000%eth0", true},
+               {"[ff02::1%eth0]:5000%3", false},  {"[ff02::1%3]:5000%10.77.61.1", false},
+               {"[ff02::1%eth0]:5000%eth1", false}};
+  for (const auto& c : cases) {
+    for (const bool send : {false, true}) {
+      const auto o = send ? send_front({"-c", "1", c.spec}, two_interfaces()) : recv_front({c.spec}, two_interfaces());
+      EXPECT_EQ(o.exit, c.same ? 0 : 1) << c.spec << (send ? " (mcast-send)" : " (mcast-recv)") << o.err;
+      EXPECT_EQ(o.err.find("name different interfaces") != std::string::npos, !c.same) << c.spec << o.err;
+    }
+  }
+}

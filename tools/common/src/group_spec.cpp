@@ -254,7 +254,13 @@ result<group_spec> parse_group_spec(std::string_view text, spec_user user, std::
                  "the sender's IPv6 address, an IPv4 group its plain IPv4 address");
     }
   }
-  if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface) {
+  // Two names that differ are two interfaces; a name and an index or an
+  // address (eth0 and 2, eth0 and 10.77.61.1) may be one: compared once
+  // resolved (resolve_spec_interface(); trial t16x M7).
+  const auto plain_name = [](const std::string& n) {
+    return n.find_first_not_of("0123456789") != std::string::npos && !core::ip_address::parse(n);
+  };
+  if (!s.zone.empty() && !s.iface.empty() && s.zone != s.iface && plain_name(s.zone) && plain_name(s.iface)) {
     return malformed(text, "the zone and %interface name different interfaces");
   }
   const bool no_interface = s.zone.empty() && s.iface.empty() && default_interface.empty();

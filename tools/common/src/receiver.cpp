@@ -133,7 +133,7 @@ std::optional<int> resolve_memberships(const recv_settings& s, const reporter& o
     if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
     if (!spec->interface_text().empty()) {
-      auto r = resolve_interface(resolve, spec->interface_text(), item.where("group spec \"" + text_name(text) + "\""), out);
+      auto r = resolve_spec_interface(resolve, *spec, item.where("group spec \"" + text_name(text) + "\""), out);
       if (!r) return r.error();
       iface = *r;
     }
