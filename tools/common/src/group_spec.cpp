@@ -113,8 +113,11 @@ result<core::ip_address> address_part(std::string_view part, std::string_view sp
   auto a = core::ip_address::parse(part);
   if (!a) {
     return bad(a.error().code, spec,
-               role == "source" ? "the source is not an IP address: 10.77.0.1,232.1.1.1:5000"
-                                : "the group is not an IP address: 239.1.1.1:5000, [ff3e::1]:5000");
+               // The examples said as examples, after the spec (trial t16x L3:
+               // they read as if they were the part not an IP address).
+               role == "source" ? "the source is not an IP address (a good spec, for example: 10.77.0.1,232.1.1.1:5000)"
+                                : "the group is not an IP address (good specs, for example: 239.1.1.1:5000 or "
+                                  "[ff3e::1]:5000)");
   }
   return *a;
 }

@@ -261,6 +261,9 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (!vm) return tl::unexpected(vm.error());
   c.action = requested_action(*vm);
   if (c.action != cli_action::run) return c;
+  // An empty value first, said alike for every option (trial t16x L1:
+  // "--pcap: a file name", "--payload: ..." each in its own words).
+  if (auto empty = empty_value(*vm, visible)) return tl::unexpected(usage_error{*empty, "usage", false, s.json_output});
   if (vm->count("count")) s.count = raw.count;
   s.rcvbuf_auto = vm->count("rcvbuf") == 0;
   if (vm->count("duration")) s.duration = raw.duration;

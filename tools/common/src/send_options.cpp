@@ -308,6 +308,9 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   c.action = requested_action(vm);
   if (c.action != cli_action::run) return c;
   auto bad = [&s](std::string message) { return tl::unexpected(usage(std::move(message), s)); };
+  // An empty value first, said alike for every option (trial t16x L1:
+  // "--tos : not a number", "--replay: a capture file name").
+  if (auto empty = empty_value(vm, visible)) return bad(std::move(*empty));
   if (vm.count("loop") && s.no_loop) return bad("--loop and --no-loop exclude each other");
   if (auto problem = replay_problem(vm, raw, loop_count, s)) return bad(std::move(*problem));
   if (auto problem = payload_problem(vm, raw, s)) return bad(std::move(*problem));
