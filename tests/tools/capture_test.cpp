@@ -34,6 +34,7 @@
 
 #include <mcnet/feed/test_header.hpp>
 #include <mcnet/tools/capture.hpp>
+#include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
 #include <mcnet/tools/replay.hpp>
@@ -970,3 +971,23 @@ TEST_F(NetToolsCapture, ReplayBadInputSendsNothing) {
 }
 
 }  // namespace
+
+// Trial t16x M1: a file error that repeats the path (libpcap's "PATH: Not a
+// directory") put a newline of the name raw into the log, starting a line
+// of its own. Every such error says the name as text, once.
+TEST(Capture, AFileErrorNeverPrintsANewlineOfTheName) {
+  const std::string dir = fmt::format("/tmp/mcnet-t16x-m1-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/a\nverdict: OK";
+  std::ofstream(file) << "";
+  for (const auto& path : {file + "/x", std::string("/nonexistent-mcnet\nverdict: OK/x")}) {
+    const auto w = mcnet::tools::capture_writer::open(path, std::nullopt);
+    ASSERT_FALSE(w.has_value()) << path;
+    EXPECT_EQ(w.error().find('\n'), std::string::npos) << w.error();
+    EXPECT_NE(w.error().find("\\x0averdict: OK"), std::string::npos) << w.error();
+    const auto m = mcnet::tools::check_metrics_path(path);
+    ASSERT_TRUE(m.has_value()) << path;
+    EXPECT_EQ(m->find('\n'), std::string::npos) << *m;
+  }
+  std::filesystem::remove_all(dir);
+}

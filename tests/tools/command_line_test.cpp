@@ -148,7 +148,7 @@ TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
       {"size", {"--payload", "rtp", "--rtp-pt", "96", "-s", "11"}, "--size 11: 12 (the RTP header) to 65507"},
       {"size", {"--payload", "rtp", "--rtp-pt", "96", "-s", "65508"}, "--size 65508"},
       {"session", {"--session", "X"}, "--session: only with --payload moldudp64; the payload is mcnet"},
-      {"session", {"--payload", "moldudp64", "--session", ""}, "--session \"\": 1 to 10 printable ASCII"},
+      {"session", {"--payload", "moldudp64", "--session", ""}, "--session \"\": an empty value"},
       {"session", {"--payload", "moldudp64", "--session", "ELEVENCHARS"}, "--session \"ELEVENCHARS\""},
       {"session", {"--payload", "moldudp64", "--session", "TAB\tX"}, "--session"},
       {"session", {"--payload", "moldudp64", "--session", "caf\xc3\xa9"}, "--session"},
@@ -176,7 +176,7 @@ TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
       {"pids", {"--payload", "mpegts", "--pids", "0"}, "--pids 0: 1 to 7935"},
       {"pids", {"--payload", "rtp", "--pids", "7936"}, "--pids 7936"},
       {"line-b", {"--line-b"}, "line-b", true},
-      {"line-b", {"--line-b", ""}, "--line-b \"\": a group spec"},
+      {"line-b", {"--line-b", ""}, "--line-b \"\": an empty value"},
       {"line-b", {"--line-b", "10.77.0.1"}, "--line-b 10.77.0.1: parse group spec \"10.77.0.1\": not a multicast"},
       {"line-b", {"--line-b", "!10.77.9.1,239.255.90.1"}, "--line-b !10.77.9.1,239.255.90.1: parse group spec"},
       {"line-b", {"--line-b", "239.255.90.1:0"}, "--line-b 239.255.90.1:0: parse group spec \"239.255.90.1:0\": "
@@ -195,7 +195,8 @@ TEST(SendCommandLine, RejectsBadValuesOfEveryOption) {
       {"delay-b", {"--line-b", "239.255.90.1", "--delay-b", "10000001"}, "--delay-b 10000001"},
       {"delay-b", {"--line-b", "239.255.90.1", "--delay-b", "1ms"}, "option '--delay-b' is invalid"},
       {"replay", {"--replay"}, "replay", true},
-      {"replay", {"--replay", ""}, "--replay: a capture file name"},
+      {"replay", {"--replay", ""}, "--replay \"\": an empty value"},
+      {"replay", {"--replay", "-"}, "--replay -: not stdin: the capture is read twice"},  // trial t16x M6
       {"replay", {"--replay", "x.pcap"}, "--rate: not with --replay"},
       {"line-b", {"--replay", "x.pcap", "--line-b", "239.255.90.1"}, "--line-b: not with --replay"},
       {"speed", {"--speed", "2"}, "--speed: only with --replay"},
@@ -298,7 +299,7 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"interfaces", {"--interfaces=1"}, "interfaces"},
       {"interfaces", {"--interfaces"}, "--interfaces takes no group specs"},
       {"metrics-file", {"--metrics-file"}, "metrics-file", true},
-      {"metrics-file", {"--metrics-file", ""}, "--metrics-file: a file name is needed"},
+      {"metrics-file", {"--metrics-file", ""}, "--metrics-file \"\": an empty value"},
       {"metrics-file", {"--metrics-file", "/nonexistent-mcnet-dir/x.prom"}, "/nonexistent-mcnet-dir does not exist"},
       {"metrics-file", {"--metrics-file", "/sys/mcnet.prom"}, "--metrics-file /sys/mcnet.prom: cannot create"},
       {"metrics-file", {"--metrics-file", "/"}, "--metrics-file /: names a directory"},
@@ -322,7 +323,12 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
       {"line", {"--payload", "raw", "--line", "A=239.1.1.1", "--line", "B=239.2.1.1"}, "--line with --payload raw"},
       {"line", {"--line", "A=239.1.1.1", "--line", "B=239.2.1.1%nosuchif"}, "nosuchif"},
       {"pcap", {"--pcap"}, "pcap", true},
-      {"pcap", {"--pcap", ""}, "--pcap: a file name"},
+      {"pcap", {"--pcap", ""}, "--pcap \"\": an empty value"},
+      // Trial t16x H2: the capture into the report on stdout (libpcap's "-").
+      {"pcap", {"--pcap", "-"}, "--pcap -: stdout: the report goes there (name another file)"},
+      {"pcap", {"--pcap", "/dev/stdout"}, "--pcap /dev/stdout: the same file as stdout: the report goes there"},
+      {"pcap", {"--pcap", "/proc/self/fd/1"}, "--pcap /proc/self/fd/1: the same file as stdout"},
+      {"metrics-file", {"--metrics-file", "-"}, "--metrics-file -: stdout: the report goes there"},
       {"pcap-rotate", {"--pcap-rotate", "5"}, "--pcap-rotate needs --pcap"},
       {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "0"}, "--pcap-rotate 0: MB, 1 to 1000000"},
       {"pcap-rotate", {"--pcap", "x.pcap", "--pcap-rotate", "x"}, "pcap-rotate"},
@@ -346,8 +352,10 @@ TEST(RecvCommandLine, RejectsBadValuesOfEveryOption) {
 std::vector<bad_input> empty_values(const std::vector<std::string>& names, const std::set<std::string>& switches) {
   std::vector<bad_input> cases;
   for (const auto& n : names) {
-    cases.push_back({n, {"--" + n + "="}, n});
-    if (switches.count(n) == 0) cases.push_back({n, {"--" + n, ""}, n});
+    // Said alike for every option (trial t16x L1: "--tos : not a number").
+    const auto said = fmt::format("--{} \"\": an empty value", n);
+    cases.push_back({n, {"--" + n + "="}, switches.count(n) == 0 ? said : n});
+    if (switches.count(n) == 0) cases.push_back({n, {"--" + n, ""}, said});
   }
   return cases;
 }
@@ -1494,3 +1502,45 @@ TEST(ToolText, OutsideTextShowsBackslashesApartFromBytes) {
 }
 
 }  // namespace
+
+namespace {
+
+// Two interfaces, each by its name, its index and (eth0) its address.
+tools::interface_resolver two_interfaces() {
+  namespace netlink = mcnet::netlink;
+  return [](std::string_view spec) -> tl::expected<netlink::resolved, netlink::resolve_failure> {
+    netlink::resolved r;
+    if (spec == "eth0" || spec == "2" || spec == "10.77.61.1") {
+      r.iface = mcnet::core::interface_ref{2, mcnet::core::interface_name::make("eth0").value()};
+    } else if (spec == "eth1" || spec == "3") {
+      r.iface = mcnet::core::interface_ref{3, mcnet::core::interface_name::make("eth1").value()};
+    } else {
+      return tl::unexpected(netlink::resolve_failure{
+          mcnet::error(mcnet::errc::no_such_interface, "resolve", "interface").with_input(spec), {}});
+    }
+    return r;
+  };
+}
+
+}  // namespace
+
+// Trial t16x M7: a zone and a %IFACE in different forms (a name and an
+// index or an address) that name one interface were refused unresolved as
+// "different interfaces". They are compared resolved; different ones are
+// still refused.
+TEST(ToolCommandLines, AZoneAndAnInterfaceOfOneInterfaceInDifferentFormsAreAccepted) {
+  const struct {
+    const char* spec;
+    bool same;
+  } cases[] = {{"[ff02::1%eth0]:5000%2", true},   {"[ff02::1%2]:5000%eth0", true},
+               {"[ff02::1%eth0]:5000%10.77.61.1", true}, {"[ff02::1%eth0]:5000%eth0", true},
+               {"[ff02::1%eth0]:5000%3", false},  {"[ff02::1%3]:5000%10.77.61.1", false},
+               {"[ff02::1%eth0]:5000%eth1", false}};
+  for (const auto& c : cases) {
+    for (const bool send : {false, true}) {
+      const auto o = send ? send_front({"-c", "1", c.spec}, two_interfaces()) : recv_front({c.spec}, two_interfaces());
+      EXPECT_EQ(o.exit, c.same ? 0 : 1) << c.spec << (send ? " (mcast-send)" : " (mcast-recv)") << o.err;
+      EXPECT_EQ(o.err.find("name different interfaces") != std::string::npos, !c.same) << c.spec << o.err;
+    }
+  }
+}

@@ -144,7 +144,8 @@ TEST(GroupSpec, BadInputNamesTheSpec) {
   // trial t16s 7: what is no address is a bad group spec, not a failure
   // to "parse IP address".
   for (const auto& [spec, what] : std::vector<std::pair<std::string, std::string>>{
-           {"\xff", "the group is not an IP address"}, {"x,239.1.1.1", "the source is not an IP address"}}) {
+           {"\xff", "the group is not an IP address (good specs, for example: 239.1.1.1:5000"},
+           {"x,239.1.1.1", "the source is not an IP address (a good spec, for example: 10.77.0.1,232.1.1.1:5000)"}}) {
     const auto r = tools::parse_group_spec(spec);
     ASSERT_FALSE(r) << spec;
     const auto m = r.error().message();

@@ -8,6 +8,8 @@
 // exit code; every JSON line must conform to docs/mcast-tools.schema.json.
 
 #include <gtest/gtest.h>
+
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -1625,6 +1627,23 @@ TEST(ReceiveSession, AMaxStreamsBeyondMemoryIsLoweredWithAWarning) {
   test::tools::expect_schema_conform(f.out.str());
 }
 
+// Trial t16x M4: the MB figure was floor(N / 10^6) * bytes_per_stream:
+// "about 0 MB" for every --max-streams below 1,000,000. It is N streams'
+// bytes in MB, rounded up.
+TEST(ReceiveSession, TheMaxStreamsWarningSaysTheMemoryOfTheStreamsAsked) {
+  for (const std::size_t n : {std::size_t{4096}, std::size_t{100'000}, std::size_t{9'999'999}}) {
+    fixture f;
+    f.settings.max_streams = static_cast<std::int64_t>(n);
+    f.memory_bytes = 1000 * tools::stream_table::bytes_per_stream;
+    f.start();
+    const std::uint64_t bytes = n * tools::stream_table::bytes_per_stream;
+    const std::uint64_t mb = (bytes + 999'999) / 1'000'000;
+    ASSERT_GT(mb, 0u);
+    EXPECT_NE(f.err.str().find(fmt::format("--max-streams {} would need about {} MB;", n, mb)), std::string::npos)
+        << f.err.str();
+  }
+}
+
 // Interval reports keep to start + k * interval: a tick 30 ms late does not
 // push every later report 30 ms further (trial20i 17: [2.0 s], [4.1 s],
 // [6.1 s]); each report's span is still from the one before.
@@ -2550,4 +2569,32 @@ TEST(ReceiveSession, AResumedStreamsLostExcludesItsUntrackedNumbers) {
   EXPECT_EQ((*w)["untracked"], 9) << *w;
   EXPECT_EQ((*w)["lost"], 1) << "35 alone: " << *w;
   EXPECT_EQ((*w)["reordered"], 0) << *w;
+}
+
+// Trial t16x M5: the metrics file's last write (with the summary) failed and
+// the run ended with exit 0, its warning promising a next report that never
+// came. It is exit 4 (metrics_failed), the warning a JSON event too.
+TEST(ReceiveSession, AMetricsFileThatCannotBeWrittenAtTheEndIsExit4) {
+  const std::string dir = fmt::format("/tmp/mcnet-t16x-m5-{}", ::getpid());
+  std::filesystem::create_directories(dir);
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.metrics_file = dir + "/run.prom";
+  f.start();
+  batch b;
+  for (std::uint64_t i = 0; i < 10; ++i) b.add(sender_a, i);
+  f.feed(b);
+  std::filesystem::remove_all(dir);  // the last write finds no directory
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), 4) << f.err.str();
+  EXPECT_NE(f.err.str().find("the run's last write"), std::string::npos) << f.err.str();
+  EXPECT_EQ(f.err.str().find("written again at the next"), std::string::npos) << f.err.str();
+  const auto events = f.events();
+  const auto* warning = test::tools::find_event(events, "warning");
+  ASSERT_NE(warning, nullptr) << f.out.str();
+  EXPECT_EQ((*warning)["code"], "metrics_failed");
+  const auto* error = test::tools::find_event(events, "error");
+  ASSERT_NE(error, nullptr) << f.out.str();
+  EXPECT_EQ((*error)["code"], "metrics_failed");
+  test::tools::expect_schema_conform(f.out.str());
 }

@@ -2062,3 +2062,61 @@ TEST(StreamTable, AStrayNumberBeforeAStreamIsAJumpNotAClockError) {
     EXPECT_EQ(s.latency.count(), 101u);
   }
 }
+
+// trial t16x H1 (issue 16): an END that the stream's numbers later went past
+// (forged mid-run, or one that overtook the last datagrams) is forgotten for
+// the count, and for the end too: a stream that then falls silent without a
+// believed END leaves its tail unknown (tail_unknown_without_end()), as one
+// that got no END at all; a believed END after the last number still ends it.
+TEST(StreamTable, AnEndTheNumbersWentPastEndsNothing) {
+  struct trial {
+    std::uint64_t end_claim;   // the END in place of number 1000
+    bool final_end;            // a real END(2000) after the last number
+    bool tail_unknown;
+  };
+  for (const auto& c : {trial{1500, false, true}, trial{1001, false, true}, trial{1500, true, false},
+                        trial{UINT64_MAX, false, true}}) {
+    tools::stream_table t;
+    auto at = kStart;
+    for (std::uint64_t i = 0; i < 2000; ++i) {
+      at += 1ms;
+      const bool end = i == 1000 && c.end_claim != UINT64_MAX;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, end ? c.end_claim : i, at, end), at, -1, -1);
+    }
+    if (c.final_end) {
+      at += 1ms;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, 2000, at, true), at, -1, -1);
+    }
+    ASSERT_EQ(t.streams().size(), 1u);
+    const auto& [key, st] = *t.streams().begin();
+    EXPECT_EQ(st.ended, c.final_end) << c.end_claim;
+    EXPECT_EQ(tools::tail_unknown_without_end(key, st), c.tail_unknown) << c.end_claim << " " << c.final_end;
+    EXPECT_LE(t.sum().lost, 1u) << c.end_claim;
+  }
+}
+
+// trial t16x M3 (issue 16): a clean feed (sender id 9) and, through the same
+// channel, 300 ENDs of other sessions of the same sender id: those past the
+// streams kept per channel (stray_end_sources_kept) were counted as ENDs of
+// senders none of whose data came. They are the feed's sender's; another
+// sender id's ENDs still count as a silent sender's.
+TEST(StreamTable, EndsOfOtherSessionsOfASenderWhoseDataCameAreItsOwn) {
+  for (const std::uint32_t end_sender : {9u, 10u}) {
+    tools::stream_table t;
+    auto at = kStart;
+    for (std::uint64_t i = 0; i < 3000; ++i) {
+      at += 1ms;
+      t.add(kTableGroup, 5000, kTableSource, datagram(1, i, at), at, -1, -1);
+      if (i % 10 != 5) continue;
+      auto end = datagram(static_cast<std::uint32_t>(1000 + i), 100, at, true);
+      feed::test_header h = feed::test_header::parse(end).value();
+      h.sender_id = end_sender;
+      ASSERT_TRUE(h.build(end).has_value());
+      t.add(kTableGroup, 5000, kTableSource, end, at, -1, -1);
+    }
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, 3000, at, true), at, -1, -1);
+    EXPECT_EQ(t.stray_ends(), 300u) << end_sender;
+    EXPECT_EQ(t.stray_ends_of_silent_senders().count, end_sender == 9 ? 0u : 300u) << end_sender;
+    EXPECT_EQ(t.sum().lost, 0u);
+  }
+}

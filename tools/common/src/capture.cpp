@@ -182,8 +182,19 @@ capture_writer::~capture_writer() {
 
 tl::expected<void, std::string> capture_writer::start(const std::string& path) {
   auto* p = static_cast<pcap_t*>(pcap_);
-  dumper_ = pcap_dump_open(p, path.c_str());
-  if (dumper_ == nullptr) return tl::unexpected(fmt::format("--pcap {}: {}", text_name(path), pcap_geterr(p)));
+  // Opened here, not by pcap_dump_open(): libpcap's message repeats the
+  // path raw (trial t16x M1: a newline in it started a line of the log),
+  // and it takes "-" for stdout (refused: writes_into_stdout()).
+  FILE* f = std::fopen(path.c_str(), "we");
+  if (f == nullptr) {
+    const int err = errno;
+    return tl::unexpected(fmt::format("--pcap {}: {}", text_name(path), std::strerror(err)));
+  }
+  dumper_ = pcap_dump_fopen(p, f);
+  if (dumper_ == nullptr) {
+    std::fclose(f);
+    return tl::unexpected(fmt::format("--pcap {}: cannot start the capture file", text_name(path)));
+  }
   current_ = path;
   good_bytes_ = 0;  // the file header is buffered, not written yet
   ++files_;
@@ -383,7 +394,7 @@ capture_reader::step capture_reader::next(captured_datagram& d) {
     return step::datagram;
   }
   if (r == PCAP_ERROR) {
-    error_ = fmt::format("--replay {}: {}", text_name(path_), pcap_geterr(p));
+    error_ = fmt::format("--replay {}: {}", text_name(path_), text_name(pcap_geterr(p)));
     return step::error;
   }
   return step::end;

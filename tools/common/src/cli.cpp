@@ -595,4 +595,16 @@ std::vector<std::string> arguments(int argc, char** argv) {
   return out;
 }
 
+std::optional<std::string> writes_into_stdout(std::string_view option, const std::string& path) {
+  const auto said = [&](std::string_view why) {
+    return fmt::format("{} {}: {}: the report goes there (name another file)", option, text_name(path), why);
+  };
+  if (path == "-") return said("stdout");
+  struct stat out {};
+  struct stat st {};
+  if (::fstat(STDOUT_FILENO, &out) != 0 || ::stat(path.c_str(), &st) != 0) return std::nullopt;
+  if (out.st_dev == st.st_dev && out.st_ino == st.st_ino) return said("the same file as stdout");
+  return std::nullopt;
+}
+
 }  // namespace mcnet::tools

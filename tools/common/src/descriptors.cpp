@@ -60,10 +60,11 @@ tl::expected<void, descriptor_error> ensure_descriptors(std::size_t sockets, std
     // socket count was said, and "ulimit -Hn" without a number).
     return tl::unexpected(descriptor_error{
         e.code, e,
-        fmt::format("{}: {} descriptors in all ({} open now, {} sockets, {} more the run opens), and the limit on "
+        fmt::format("{}: {} descriptors in all ({} open now, {} {}, {} more the run opens), and the limit on "
                     "open files (RLIMIT_NOFILE) is {} (soft) and {} (hard): raise the hard limit to {} or more (as "
                     "root: ulimit -Hn {} in the shell that starts the tool, or start it with prlimit --nofile={}:{})",
-                    e.message(), needed, open_now, sockets, besides, limit_text(lim.rlim_cur),
+                    e.message(), needed, open_now, sockets, sockets == 1 ? "socket" : "sockets", besides,
+                    limit_text(lim.rlim_cur),
                     limit_text(lim.rlim_max), needed, needed, needed, needed)});
   }
   // Twice what is needed when the hard limit allows: the run's transient

@@ -235,17 +235,17 @@ std::optional<std::string> check_metrics_path(const std::string& path) {
   struct stat st {};
   if (::stat(p.dir.c_str(), &st) != 0) {
     const int err = errno;
-    return bad(err == ENOENT ? fmt::format("directory {} does not exist", p.dir)
-                             : fmt::format("directory {}: {}", p.dir, errno_text(err)));
+    return bad(err == ENOENT ? fmt::format("directory {} does not exist", text_name(p.dir))
+                             : fmt::format("directory {}: {}", text_name(p.dir), errno_text(err)));
   }
-  if (!S_ISDIR(st.st_mode)) return bad(fmt::format("{} is not a directory", p.dir));
+  if (!S_ISDIR(st.st_mode)) return bad(fmt::format("{} is not a directory", text_name(p.dir)));
   if (::lstat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return bad("is a directory");
     if (S_ISLNK(st.st_mode)) return bad("is a symbolic link (each write replaces the file: name the real path)");
     if (!S_ISREG(st.st_mode)) return bad("exists and is not a regular file (each write replaces it)");
   }
   const int fd = create_temp(p.temp);
-  if (fd < 0) return bad(fmt::format("cannot create a file in directory {}: {}", p.dir, errno_text(errno)));
+  if (fd < 0) return bad(fmt::format("cannot create a file in directory {}: {}", text_name(p.dir), errno_text(errno)));
   ::close(fd);
   ::unlink(p.temp.c_str());
   return std::nullopt;
@@ -256,10 +256,10 @@ std::optional<std::string> write_metrics_file(const std::string& path, std::stri
   const auto failed = [&](const char* call, const std::string& file) {
     const int err = errno;
     ::unlink(p.temp.c_str());
-    return fmt::format("--metrics-file: {} {}: {}", call, file, errno_text(err));
+    return fmt::format("--metrics-file: {} {}: {}", call, text_name(file), errno_text(err));
   };
   const int fd = create_temp(p.temp);
-  if (fd < 0) return fmt::format("--metrics-file: open {}: {}", p.temp, errno_text(errno));
+  if (fd < 0) return fmt::format("--metrics-file: open {}: {}", text_name(p.temp), errno_text(errno));
   std::size_t done = 0;
   while (done < text.size()) {
     const auto n = ::write(fd, text.data() + done, text.size() - done);
@@ -283,8 +283,8 @@ std::optional<std::string> write_metrics_file(const std::string& path, std::stri
   return std::nullopt;
 }
 
-void metrics_writer::write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops,
-                           const reporter& out, time_point now, const json& lines, const json& channels) {
+bool metrics_writer::write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops,
+                           const reporter& out, time_point now, const json& lines, const json& channels, bool last) {
   last_ = now;
   auto set = collect_series(table, names);
   if (channels.is_array()) {
@@ -293,8 +293,15 @@ void metrics_writer::write(const stream_table& table, interface_names& names, st
     }
   }
   const auto e = write_metrics_file(path_, metrics_text(set.series(), kernel_drops, lines));
-  if (e && !failing_) out.warn(*e + " (the run goes on; the file is written again at the next report)");
+  if (e && last) {
+    out.warn_event(*e + " (the run's last write: the file does not hold its final counters; exit 4)",
+                   "metrics_failed");
+  } else if (e && !failing_) {
+    out.warn_event(*e + " (the run goes on; the file is written again at the next write, the last at the run's end)",
+                   "metrics_failed");
+  }
   failing_ = e.has_value();
+  return !e;
 }
 
 }  // namespace mcnet::tools

@@ -261,6 +261,9 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (!vm) return tl::unexpected(vm.error());
   c.action = requested_action(*vm);
   if (c.action != cli_action::run) return c;
+  // An empty value first, said alike for every option (trial t16x L1:
+  // "--pcap: a file name", "--payload: ..." each in its own words).
+  if (auto empty = empty_value(*vm, visible)) return tl::unexpected(usage_error{*empty, "usage", false, s.json_output});
   if (vm->count("count")) s.count = raw.count;
   s.rcvbuf_auto = vm->count("rcvbuf") == 0;
   if (vm->count("duration")) s.duration = raw.duration;
@@ -305,10 +308,18 @@ tl::expected<recv_command, usage_error> parse_recv_command_line(const std::vecto
   if (s.pcap && s.interfaces) {
     return tl::unexpected(usage_error{"--pcap has nothing to write with --interfaces", "usage", false, s.json_output});
   }
+  if (s.pcap) {
+    if (auto out = writes_into_stdout("--pcap", *s.pcap)) return tl::unexpected(usage_error{*out, "usage", false, s.json_output});
+  }
+  if (s.metrics_file && !s.metrics_file->empty()) {
+    if (auto out = writes_into_stdout("--metrics-file", *s.metrics_file)) {
+      return tl::unexpected(usage_error{*out, "usage", false, s.json_output});
+    }
+  }
   if (s.pcap && s.metrics_file && !s.metrics_file->empty() && metrics_overwrites_capture(*s.pcap, *s.metrics_file)) {
     return tl::unexpected(usage_error{fmt::format("--metrics-file {}: the same file as --pcap {} (or one of its "
                                                   "rotated files): each would overwrite the other",
-                                                  *s.metrics_file, *s.pcap),
+                                                  text_name(*s.metrics_file), text_name(*s.pcap)),
                                       "usage", false, s.json_output});
   }
   if (auto bad = check(s)) return tl::unexpected(usage_error{*bad, "usage", false, s.json_output});

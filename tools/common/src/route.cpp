@@ -25,6 +25,23 @@ interface_resolver netlink_resolver() {
   return [](std::string_view spec) { return netlink::resolve(spec); };
 }
 
+tl::expected<core::interface_ref, int> resolve_spec_interface(const interface_resolver& resolve, const group_spec& spec,
+                                                              std::string_view context, const reporter& out,
+                                                              multicast_flag_warning flag) {
+  auto r = resolve_interface(resolve, spec.interface_text(), context, out, flag);
+  if (!r || spec.zone.empty() || spec.iface.empty() || spec.zone == spec.iface) return r;
+  const auto other = resolve(spec.iface);
+  if (!other) return resolve_interface(resolve, spec.iface, context, out, flag);  // its error, said as -i's is
+  if (other->iface.index == r->index) return r;
+  return tl::unexpected(out.fail(exit_usage,
+                                 fmt::format("{}: the zone and %interface name different interfaces ({} is {} ({}), "
+                                             "%{} is {} ({}))",
+                                             context, text_name(spec.zone), text_name(r->name.view()), r->index,
+                                             text_name(spec.iface), text_name(other->iface.name.view()),
+                                             other->iface.index),
+                                 "EINVAL"));
+}
+
 tl::expected<core::interface_ref, int> resolve_interface(const interface_resolver& resolve, std::string_view text,
                                                          std::string_view context, const reporter& out,
                                                          multicast_flag_warning flag) {

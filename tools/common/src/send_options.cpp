@@ -256,6 +256,12 @@ std::optional<std::string> replay_problem(const po::variables_map& vm, const raw
     return std::nullopt;
   }
   if (raw.replay.empty()) return "--replay: a capture file name";
+  // libpcap reads "-" as stdin: the file is read twice, checked through
+  // first and then sent, so stdin cannot be (trial t16x M6: a pipe read
+  // "23 datagrams", sent none, "truncated dump file", exit 4).
+  if (raw.replay == "-") {
+    return "--replay -: not stdin: the capture is read twice (checked through first, then sent), so name its file";
+  }
   if (!std::isfinite(raw.speed) || raw.speed < 0) {
     return fmt::format("--speed {}: a finite number, 0 (as fast as possible) or more", raw.speed);
   }
@@ -302,6 +308,9 @@ tl::expected<send_command, usage_error> parse_send_command_line(const std::vecto
   c.action = requested_action(vm);
   if (c.action != cli_action::run) return c;
   auto bad = [&s](std::string message) { return tl::unexpected(usage(std::move(message), s)); };
+  // An empty value first, said alike for every option (trial t16x L1:
+  // "--tos : not a number", "--replay: a capture file name").
+  if (auto empty = empty_value(vm, visible)) return bad(std::move(*empty));
   if (vm.count("loop") && s.no_loop) return bad("--loop and --no-loop exclude each other");
   if (auto problem = replay_problem(vm, raw, loop_count, s)) return bad(std::move(*problem));
   if (auto problem = payload_problem(vm, raw, s)) return bad(std::move(*problem));

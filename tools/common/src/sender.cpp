@@ -66,7 +66,7 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
     if (!groups) return spec_error(groups.error());
     core::interface_ref iface = default_iface;
     if (!spec->interface_text().empty()) {
-      auto r = resolve_interface(resolve, spec->interface_text(), item.where("group spec \"" + text_name(text) + "\""), out,
+      auto r = resolve_spec_interface(resolve, *spec, item.where("group spec \"" + text_name(text) + "\""), out,
                                  multicast_flag_warning::by_caller);
       if (!r) return r.error();
       iface = *r;
@@ -103,7 +103,7 @@ std::optional<int> resolve_targets(const send_settings& s, const reporter& out, 
   core::interface_ref iface = default_iface;
   if (!spec->interface_text().empty()) {
     auto r =
-        resolve_interface(resolve, spec->interface_text(), "--line-b " + text_name(text), out, multicast_flag_warning::by_caller);
+        resolve_spec_interface(resolve, *spec, "--line-b " + text_name(text), out, multicast_flag_warning::by_caller);
     if (!r) return r.error();
     iface = *r;
   }

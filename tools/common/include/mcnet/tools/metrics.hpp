@@ -139,9 +139,14 @@ class metrics_writer {
   /// `channels`: the joined channels as the summary lists them; each one
   /// that received nothing gets its series too (packets and bytes 0, source
   /// its include source or "", payload ""), as text, JSON and CSV list it.
-  void write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops, const reporter& out,
+  /// `last`: the run's last write (the summary's), which nothing writes
+  /// again. A failed write is a `metrics_failed` warning (text and JSON):
+  /// during the run once until a write succeeds again; the last one always
+  /// (trial t16x M5: "written again at the next report" at the end, exit 0).
+  /// Returns whether the file was written.
+  bool write(const stream_table& table, interface_names& names, std::uint64_t kernel_drops, const reporter& out,
              time_point now, const nlohmann::ordered_json& lines = nullptr,
-             const nlohmann::ordered_json& channels = nullptr);
+             const nlohmann::ordered_json& channels = nullptr, bool last = false);
 
  private:
   std::string path_;

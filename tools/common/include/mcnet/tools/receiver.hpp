@@ -491,7 +491,8 @@ class receive_session {
  private:
   void interval_report(double span);
   void report_stall(const stall_watch::change& c);
-  void write_metrics(std::uint64_t drops);
+  /// `last`: the summary's write; its failure fails the run (metrics_failed_).
+  void write_metrics(std::uint64_t drops, bool last = false);
   /// The joined channels with what arrived for each (the summary's "channels").
   [[nodiscard]] nlohmann::ordered_json counted_channels() const;
   [[nodiscard]] nlohmann::ordered_json iface(std::uint32_t index) { return interface_json(index, names_.name(index)); }
@@ -592,6 +593,7 @@ class receive_session {
   std::map<std::uint32_t, std::string> deleted_;  // interface_deleted: index, the name it had
   capture_writer* capture_ = nullptr;      // with --pcap
   bool capture_failed_ = false;
+  bool metrics_failed_ = false;  // the last --metrics-file write failed (exit 4, trial t16x M5)
 };
 
 /// What came in on an interface where the run did not join its group

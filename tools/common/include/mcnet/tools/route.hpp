@@ -17,6 +17,7 @@
 #include <mcnet/core/interface.hpp>
 #include <mcnet/core/ip_address.hpp>
 #include <mcnet/netlink/resolve.hpp>
+#include <mcnet/tools/group_spec.hpp>
 #include <mcnet/tools/output.hpp>
 
 namespace mcnet::tools {
@@ -52,6 +53,15 @@ enum class multicast_flag_warning { at_resolve, by_caller };
 /// (its netlink socket refused: EMFILE, no descriptor left).
 [[nodiscard]] tl::expected<core::interface_ref, int> resolve_interface(
     const interface_resolver& resolve, std::string_view text, std::string_view context, const reporter& out,
+    multicast_flag_warning flag = multicast_flag_warning::at_resolve);
+
+/// The interface `spec` names (its zone or %IFACE) as resolve_interface()
+/// gives it. A zone and a %IFACE in different forms (a name and an index
+/// or an address) must name the same interface: else exit 1, "the zone
+/// and %interface name different interfaces" (trial t16x M7: eth0 and %2,
+/// eth0's index, were refused unresolved).
+[[nodiscard]] tl::expected<core::interface_ref, int> resolve_spec_interface(
+    const interface_resolver& resolve, const group_spec& spec, std::string_view context, const reporter& out,
     multicast_flag_warning flag = multicast_flag_warning::at_resolve);
 
 /// A no_multicast_flag warning of mcast-send: the message (stderr and the

@@ -1145,7 +1145,8 @@ class stream_table {
     std::vector<core::ip_address> sources;  ///< their senders, the first stray_end_sources_kept of them
     /// The streams the markers name (address, sender id and session; the
     /// MoldUDP64 session), the first stray_end_sources_kept of them, with
-    /// the markers of each.
+    /// the markers of each; past those, the markers of another session of
+    /// a sender named (its address and sender id) are counted with it.
     std::vector<std::pair<stream_key, std::uint64_t>> streams;
   };
   /// Senders kept per channel's stray END markers.
