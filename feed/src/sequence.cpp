@@ -2069,16 +2069,11 @@ void rtp_sequence_tracker::sync() noexcept {
   cycles_ = h - max_seq_;
 }
 
-namespace {
-constexpr std::uint32_t jump_last_flag = 1u << 20;
-}  // namespace
-
 arrival rtp_sequence_tracker::add(std::uint16_t seq, std::optional<std::uint32_t> timestamp) noexcept {
-  // Whether the datagram before this one was a jump (jump_seq_): a flag
-  // kept above bad_seq_'s 17 bits (which hold seq_mod + 1, or the number
-  // after the jump), cleared by every datagram.
-  const bool after_jump = (bad_seq_ & jump_last_flag) != 0;
-  bad_seq_ &= ~jump_last_flag;
+  // Whether the datagram before this one was a jump (jump_seq_); every
+  // datagram clears it, a jump sets it again below.
+  const bool after_jump = jump_last_;
+  jump_last_ = false;
   if (!any_) {
     any_ = true;
     init(seq);
@@ -2151,7 +2146,7 @@ arrival rtp_sequence_tracker::add(std::uint16_t seq, std::optional<std::uint32_t
       bad_seq_ = (seq + 1u) & (seq_mod - 1);
       jump_ts_ = timestamp;
       jump_seq_ = seq;
-      bad_seq_ |= jump_last_flag;
+      jump_last_ = true;
       ++jumps_;
       return {verdict::jump, seq, {}};
     }

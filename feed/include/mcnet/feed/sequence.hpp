@@ -1345,6 +1345,7 @@ class rtp_sequence_tracker {
   std::uint64_t ts_base_seq_ = 0;
   std::optional<std::uint32_t> jump_ts_;
   std::uint16_t jump_seq_ = 0;
+  bool jump_last_ = false;  // the datagram before was that jump (a trickle's next number may follow it)
   // An outage believed by the timestamps, on probation in current_: the
   // highest before it (the live sender going on from there is evidence).
   std::optional<std::uint64_t> outage_before_;
