@@ -1725,19 +1725,13 @@ namespace {
 struct first_gap_run {
   std::uint64_t lost = 0, jumps = 0, first = 0, missed = 0, settled_lost = 0, settled_jumps = 0;
 };
-first_gap_run run_first_gap(const std::vector<std::uint64_t>& numbers, std::chrono::nanoseconds step, bool end,
-                            std::chrono::nanoseconds first_step = 0ns) {
-  tools::stream_table t;
-  t.joined(kTableGroup, 5000, kStart);
-  auto at = kStart + 1s;
-  for (std::size_t i = 0; i < numbers.size(); ++i) {
-    t.add(kTableGroup, 5000, kTableSource, datagram(1, numbers[i], at), at + 20us, -1, -1);
-    at += i == 0 && first_step != 0ns ? first_step : step;
-  }
-  if (end) {
-    const auto marker = datagram(1, numbers.back() + 1, at, true);
-    for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, marker, at + 20us, -1, -1);
-  }
+// The END (the last number + 1) three times at `at`, as mcast-send ends.
+void add_ends(tools::stream_table& t, std::uint64_t last, core::kernel_time at) {
+  const auto marker = datagram(1, last + 1, at, true);
+  for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, marker, at + 20us, -1, -1);
+}
+// What the table made of its one stream, before and after settle().
+first_gap_run first_gap_of(tools::stream_table& t) {
   first_gap_run r;
   EXPECT_EQ(t.streams().size(), 1u);
   if (t.streams().empty()) return r;
@@ -1751,6 +1745,18 @@ first_gap_run run_first_gap(const std::vector<std::uint64_t>& numbers, std::chro
   r.settled_lost = t.sum().lost;
   r.settled_jumps = t.sum().jumps;
   return r;
+}
+first_gap_run run_first_gap(const std::vector<std::uint64_t>& numbers, std::chrono::nanoseconds step, bool end,
+                            std::chrono::nanoseconds first_step = 0ns) {
+  tools::stream_table t;
+  t.joined(kTableGroup, 5000, kStart);
+  auto at = kStart + 1s;
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    t.add(kTableGroup, 5000, kTableSource, datagram(1, numbers[i], at), at + 20us, -1, -1);
+    at += i == 0 && first_step != 0ns ? first_step : step;
+  }
+  if (end) add_ends(t, numbers.back(), at);
+  return first_gap_of(t);
 }
 }  // namespace
 
@@ -1889,23 +1895,8 @@ first_gap_run run_paced(const std::vector<std::uint64_t>& numbers, std::uint64_t
     return from + std::chrono::nanoseconds(static_cast<std::int64_t>((n - numbers.front()) * 1'000'000'000 / rate));
   };
   for (const auto n : numbers) t.add(kTableGroup, 5000, kTableSource, datagram(1, n, at_of(n)), at_of(n) + 20us, -1, -1);
-  if (end) {
-    const auto at = at_of(numbers.back()) + 1ms;
-    const auto marker = datagram(1, numbers.back() + 1, at, true);
-    for (int i = 0; i < 3; ++i) t.add(kTableGroup, 5000, kTableSource, marker, at + 20us, -1, -1);
-  }
-  first_gap_run r;
-  EXPECT_EQ(t.streams().size(), 1u);
-  if (t.streams().empty()) return r;
-  const auto& entry = *t.streams().begin();
-  const auto gap = tools::start_gap_of(entry.first, entry.second);
-  r.lost = t.sum().lost;
-  r.jumps = t.sum().jumps;
-  r.first = gap ? gap->first_sequence : UINT64_MAX;
-  t.settle();
-  r.settled_lost = t.sum().lost;
-  r.settled_jumps = t.sum().jumps;
-  return r;
+  if (end) add_ends(t, numbers.back(), at_of(numbers.back()) + 1ms);
+  return first_gap_of(t);
 }
 
 // `head`, then from `from` every `step` up to `to` (inclusive).
