@@ -661,6 +661,31 @@ TEST(Doctor, MldV1ReportsWithNoQueryHeardAreNoQueriersDoing) {
   EXPECT_EQ(tools::mld_judged("eth0", {.v1 = 0, .v2 = 4, .queries = 0}, nullptr, "").why, "") << "the default";
 }
 
+// Trial t15r (HIGH): conf/all.force_mld_version 2 with eth1's 1 was said
+// MLDv1 (a FAIL for an SSM join, the verdict) while the host sent MLDv2
+// reports: MLD takes conf/all's value when it is not 0 (mcast.c:
+// mld_force_mld_version, all ?: dev), IGMP either one (igmp.c).
+TEST(Doctor, ForcedVersionsAreTheKernelsOwnRules) {
+  constexpr std::optional<std::int64_t> none;
+  // MLD: all wins when set; 2 there is MLDv2 only.
+  EXPECT_EQ(tools::forced_version(false, 2, 1), 2);
+  EXPECT_EQ(tools::forced_version(false, 1, 2), 1);
+  EXPECT_EQ(tools::forced_version(false, 0, 1), 1);
+  EXPECT_EQ(tools::forced_version(false, 0, 2), 2);
+  EXPECT_EQ(tools::forced_version(false, 0, 0), 0);
+  EXPECT_EQ(tools::forced_version(false, none, 1), 1);
+  EXPECT_EQ(tools::forced_version(false, 1, none), 1);
+  EXPECT_EQ(tools::forced_version(false, none, none), 0);
+  EXPECT_EQ(tools::forced_version(false, 3, 1), 0) << "no such version: not forced";
+  // IGMP: 1 in either is IGMPv1, else 2 in either IGMPv2.
+  EXPECT_EQ(tools::forced_version(true, 2, 1), 1);
+  EXPECT_EQ(tools::forced_version(true, 1, 2), 1);
+  EXPECT_EQ(tools::forced_version(true, 0, 2), 2);
+  EXPECT_EQ(tools::forced_version(true, 2, 0), 2);
+  EXPECT_EQ(tools::forced_version(true, 0, 0), 0);
+  EXPECT_EQ(tools::forced_version(true, none, none), 0);
+}
+
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.
 TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
   const tools::check_result c{"route", "239.1.2.3", tools::check_status::fail, "no route",

@@ -3027,6 +3027,13 @@ mld_report_counts read_mld_reports() {
 // out forced, and with force_mld_version 0 now it speaks MLDv2 (trial t15z:
 // after the doctor's own fix was pasted, "an MLDv1 querier was heard" of a
 // report its earlier join sent forced).
+int forced_version(bool v4, std::optional<std::int64_t> all, std::optional<std::int64_t> iface) noexcept {
+  const auto is = [](const std::optional<std::int64_t>& v, std::int64_t want) { return v && *v == want; };
+  if (v4) return is(all, 1) || is(iface, 1) ? 1 : is(all, 2) || is(iface, 2) ? 2 : 0;
+  const std::int64_t f = all && *all != 0 ? *all : iface.value_or(0);
+  return f == 1 || f == 2 ? static_cast<int>(f) : 0;
+}
+
 mld_evidence mld_judged(std::string_view iface, const mld_reports& now, const mld_reports* before,
                         std::string_view during) {
   mld_evidence e;
@@ -3152,14 +3159,7 @@ void version_checks(const std::vector<planned>& plan, const std::map<std::string
     const std::string tree = v4 ? "net.ipv4.conf" : "net.ipv6.conf";
     const auto all = sysctl(conf_key(tree, "all", knob));
     const auto dev = sysctl(conf_key(tree, name, knob));
-    // The kernel takes either value when it forces an older version (igmp.c: IGMP_V1_SEEN/V2_SEEN, mcast.c: mld_in_v1_mode).
-    int forced = 0;
-    if (v4) {
-      if ((all && *all == 1) || (dev && *dev == 1)) forced = 1;
-      else if ((all && *all == 2) || (dev && *dev == 2)) forced = 2;
-    } else if ((all && *all == 1) || (dev && *dev == 1)) {
-      forced = 1;
-    }
+    const int forced = forced_version(v4, all, dev);
     std::optional<std::string> querier;
     if (v4) {
       if (auto it = queriers.find(name); it != queriers.end()) querier = it->second;
@@ -6678,8 +6678,9 @@ void report_firewall_checks(const netlink::snapshot& snap, const std::vector<pla
     const auto forced = sysctl(conf_key(v4 ? "net.ipv4.conf" : "net.ipv6.conf", r.iface,
                                         v4 ? "force_igmp_version" : "force_mld_version"));
     const auto forced_all = sysctl(v4 ? "net.ipv4.conf.all.force_igmp_version" : "net.ipv6.conf.all.force_mld_version");
-    const auto f = forced && *forced != 0 ? forced : forced_all;
-    r.version = v4 ? (f && (*f == 1 || *f == 2) ? 2 : 3) : (f && *f == 1 ? 1 : 2);
+    // IGMPv1 and v2 reports both go to the group, as MLDv1 ones do.
+    const int f = forced_version(v4, forced_all, forced);
+    r.version = v4 ? (f != 0 ? 2 : 3) : (f == 1 ? 1 : 2);
     const bool to_group = (v4 && r.version == 2) || (!v4 && r.version == 1);
     r.destination = to_group ? p.m->request.group.unmap().with_scope_id(0)
                              : *core::ip_address::parse(v4 ? "224.0.0.22" : "ff02::16");

@@ -131,6 +131,16 @@ struct mld_evidence {
 [[nodiscard]] mld_evidence mld_judged(std::string_view iface, const mld_reports& now, const mld_reports* before,
                                       std::string_view during);
 
+/// The IGMP or MLD version the kernel is forced to on an interface by
+/// conf/all's and conf/IFACE's force_igmp_version (`v4`) or
+/// force_mld_version (std::nullopt: not read): 0 when not forced, else 1
+/// or 2. IGMP takes either value (igmp.c: IGMP_V1_SEEN, IGMP_V2_SEEN: 1 in
+/// either is IGMPv1, else 2 in either IGMPv2); MLD takes conf/all's when it
+/// is not 0, else the interface's (mcast.c: mld_force_mld_version,
+/// `all ?: dev`): 2 there is MLDv2 only, even after an MLDv1 query
+/// (trial t15r: all 2, eth1 1 was said MLDv1 while the host sent MLDv2).
+[[nodiscard]] int forced_version(bool v4, std::optional<std::int64_t> all, std::optional<std::int64_t> iface) noexcept;
+
 /// The doctor's checks that read only the kernel's state (rtnetlink,
 /// /proc/sys, /proc/net/igmp), in this order: interface (up, carrier,
 /// `IFF_MULTICAST`, an address of the family, `size` bytes of UDP payload
