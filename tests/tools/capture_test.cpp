@@ -24,6 +24,8 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -37,6 +39,8 @@
 #include <mcnet/tools/metrics.hpp>
 #include <mcnet/tools/cli.hpp>
 #include <mcnet/tools/output.hpp>
+#include <mcnet/tools/receive_run.hpp>
+#include <mcnet/tools/recv_options.hpp>
 #include <mcnet/tools/replay.hpp>
 #include <mcnet/tools/send_options.hpp>
 
@@ -991,3 +995,92 @@ TEST(Capture, AFileErrorNeverPrintsANewlineOfTheName) {
   }
   std::filesystem::remove_all(dir);
 }
+
+// Trial t16y (issue 16, output lost): a command line refused for a bad
+// spec, port 0 or an unknown interface still truncated an existing --pcap
+// FILE to an empty capture: yesterday's capture lost to a typo. Every check
+// that can refuse the command line comes before any output file is
+// created: a refused one (exit 1) leaves an existing --pcap or
+// --metrics-file FILE byte for byte, creates none, and leaves nothing else
+// in its directory. mcast-recv's whole run in a child process (its signal
+// handlers stay out of this one); every case is refused before any socket.
+TEST(Capture, ARefusedCommandLineLeavesEveryOutputFileAsItWas) {
+  scratch_dir dir;
+  const std::string kept = dir.file("kept");
+  std::filesystem::create_directory(kept);
+  const std::string old_pcap = kept + "/old.pcap";
+  const std::string old_prom = kept + "/old.prom";
+  const std::string new_pcap = kept + "/new.pcap";
+  const std::string new_prom = kept + "/new.prom";
+  std::string precious;
+  for (int i = 0; i < 100; ++i) precious += "PRECIOUS CAPTURE ";
+  const auto listing = [&kept] {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(kept)) names.insert(e.path().filename().string());
+    return names;
+  };
+  const auto contents = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refused = {
+      {{"239.1.1.1.1"}, "239.1.1.1.1"},
+      {{"239.1.1.1:0"}, "239.1.1.1:0"},
+      {{"10.77.0.5,239.1.1.1:0"}, "239.1.1.1:0"},
+      {{"-i", "nosuchif-t16y", "239.1.1.1"}, "nosuchif-t16y"},
+      {{"239.1.1.1%nosuchif-t16y"}, "nosuchif-t16y"},
+      {{"--line", "A=239.1.1.1", "--line", "B=239.2.1.1%nosuchif-t16y"}, "nosuchif-t16y"},
+      {{"-4", "ff3e::1"}, "excluded by -4"},
+      {{"@" + dir.file("no-such-spec-file")}, "no-such-spec-file"},
+      {{"239.1.1.1", "--max-loss", "200"}, "max-loss"},
+      {{"239.1.1.1", "--bogus"}, "bogus"},
+  };
+  const std::vector<std::vector<std::string>> outputs = {
+      {"--pcap", old_pcap},
+      {"--pcap", new_pcap},
+      {"--pcap", old_pcap, "--pcap-rotate", "1"},
+      {"--metrics-file", old_prom},
+      {"--metrics-file", new_prom},
+      {"--pcap", old_pcap, "--metrics-file", old_prom},
+      {"--pcap", new_pcap, "--metrics-file", new_prom, "--json"},
+  };
+  for (const auto& [bad, said] : refused) {
+    for (const auto& files : outputs) {
+      std::ofstream(old_pcap, std::ios::binary | std::ios::trunc) << precious;
+      std::ofstream(old_prom, std::ios::binary | std::ios::trunc) << precious;
+      const auto before = listing();
+      std::vector<std::string> args = {"-d", "0.3"};
+      args.insert(args.end(), files.begin(), files.end());
+      args.insert(args.end(), bad.begin(), bad.end());
+      const std::string what = fmt::format("mcast-recv {}", fmt::join(args, " "));
+      const std::string err_file = dir.file("err");
+      const pid_t child = ::fork();
+      ASSERT_GE(child, 0);
+      if (child == 0) {
+        // Refused before any socket by construction; as root, in a network
+        // namespace of its own besides, in case one ever were not.
+        (void)::unshare(CLONE_NEWNET);
+        std::ostringstream out, err;
+        int code = 0;
+        const auto c = tools::parse_recv_command_line(args);
+        if (!c) {
+          code = tools::print_usage_error(c.error(), "mcast-recv", out, err);
+        } else {
+          const tools::reporter r("mcast-recv", c->settings.format(), out, err);
+          code = tools::receive_run(c->settings, r);
+        }
+        std::ofstream(err_file, std::ios::trunc) << err.str();
+        ::_exit(code);
+      }
+      int status = 0;
+      ASSERT_EQ(::waitpid(child, &status, 0), child);
+      ASSERT_TRUE(WIFEXITED(status)) << what;
+      EXPECT_EQ(WEXITSTATUS(status), tools::exit_usage) << what;
+      EXPECT_NE(contents(err_file).find(said), std::string::npos) << what << ": " << contents(err_file);
+      EXPECT_EQ(contents(old_pcap), precious) << what;
+      EXPECT_EQ(contents(old_prom), precious) << what;
+      EXPECT_EQ(listing(), before) << what;  // nothing created, not even a temporary file left
+    }
+  }
+}
+

@@ -27,14 +27,19 @@ namespace mcnet::tools {
 int receive_run(const recv_settings& s, const reporter& out) {
   if (s.interfaces) return list_interfaces(s, out, std::cout);
 
-  // --pcap is created before any join: a path it cannot write is bad input.
+  // --pcap is created after every check that can refuse the command line
+  // (the specs, interfaces and ports here, the socket plan in
+  // open_and_join), so that a refused one leaves an existing file as it was
+  // (trial t16y), and before any join: a path it cannot write is bad input.
   std::optional<capture_writer> capture;
-  if (s.pcap) {
+  const auto create_capture = [&s, &out, &capture]() -> std::optional<int> {
+    if (!s.pcap) return std::nullopt;
     const auto rotate = s.pcap_rotate_mb ? std::optional(*s.pcap_rotate_mb * 1'000'000) : std::nullopt;
     auto w = capture_writer::open(*s.pcap, rotate);
     if (!w) return out.usage(w.error());
     capture.emplace(std::move(*w));
-  }
+    return std::nullopt;
+  };
 
   // A signal from here on ends the run with its summary, during the joins too.
   stop_on_signals();
@@ -74,7 +79,7 @@ int receive_run(const recv_settings& s, const reporter& out) {
   // event: a change made as soon as the run says it is joined is reported.
   std::optional<mcnet::result<mcnet::netlink::watcher>> watcher;
   if (auto bad = open_and_join(s, out, members, shards, table, &joined, &placed, &handled,
-                                      [&watcher] { watcher = mcnet::netlink::watcher::open(); })) {
+                                      [&watcher] { watcher = mcnet::netlink::watcher::open(); }, create_capture)) {
     return *bad;
   }
   // A signal during the joins: what follows (the checks, the verdict of a

@@ -306,7 +306,8 @@ result<void> join(core::socket_ref sock, const join_request& r, const placement&
 std::optional<int> open_and_join(const recv_settings& s, const reporter& out, const std::vector<membership>& given,
                                  std::vector<shard>& shards, stream_table& table, json* joined_channels,
                                  std::vector<joined_membership>* placed, std::size_t* handled_out,
-                                 const std::function<void()>& before_start) {
+                                 const std::function<void()>& before_start,
+                                 const std::function<std::optional<int>()>& before_joins) {
   // A spec without an interface is joined where the kernel's route to its
   // group goes, looked up once per group before planning: so the planner
   // sees that an any-source join without -i and an include join naming the
@@ -344,6 +345,10 @@ std::optional<int> open_and_join(const recv_settings& s, const reporter& out, co
         }
         return out.fail(code, message, code_name(p.error()));
       }
+    }
+    // The command line is accepted: the run's output files may be created now.
+    if (before_joins) {
+      if (auto bad = before_joins()) return bad;
     }
     // Thousands of groups at 20 per socket need more descriptors than the
     // usual soft limit of 1024: raise it towards the hard limit. Besides

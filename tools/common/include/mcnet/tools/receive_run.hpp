@@ -13,9 +13,11 @@
 namespace mcnet::tools {
 
 /// Runs mcast-recv with settings `s`, reporting through `out`: --interfaces
-/// lists and returns; otherwise opens --pcap (a path it cannot write is exit
-/// 1, before any join), resolves and joins every spec (stop_on_signals is
-/// installed first: a signal during the joins ends the run with its summary),
+/// lists and returns; otherwise resolves every spec, opens --pcap once
+/// nothing can refuse the command line any more (a refused one leaves an
+/// existing file as it was; a path it cannot write is exit 1, before any
+/// join) and joins every spec (stop_on_signals is installed first: a signal
+/// during the joins ends the run with its summary),
 /// warns what the doctor finds without listening, watches interface events
 /// (a re-created interface is joined again), receives until -d, -c,
 /// --timeout or a signal, and prints the summary, with the nothing-arrived

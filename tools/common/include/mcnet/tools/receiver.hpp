@@ -167,12 +167,18 @@ struct joined_membership {
 /// the start line and event: whatever must see the run from the moment it
 /// says it is joined starts there (mcast-recv opens its interface-event
 /// watcher, so a change made as soon as the start event is out is reported).
+/// `before_joins`, when given, is called once after the last check that can
+/// refuse the command line (the socket plan's: exit 1) and before the first
+/// socket is opened; an exit code it returns ends the call with that code.
+/// mcast-recv creates its --pcap file there: a refused command line leaves
+/// an existing file as it was (trial t16y: a typo truncated yesterday's capture).
 [[nodiscard]] std::optional<int> open_and_join(const recv_settings& s, const reporter& out,
                                                const std::vector<membership>& members, std::vector<shard>& shards,
                                                stream_table& table, nlohmann::ordered_json* joined = nullptr,
                                                std::vector<joined_membership>* placed = nullptr,
                                                std::size_t* handled = nullptr,
-                                               const std::function<void()>& before_start = {});
+                                               const std::function<void()>& before_start = {},
+                                               const std::function<std::optional<int>()>& before_joins = {});
 
 /// --interfaces: every link with its flags, state, MTU, addresses and
 /// joined groups (one JSON object per link with --json). Returns the exit code.
