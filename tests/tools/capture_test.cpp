@@ -12,6 +12,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -1084,3 +1085,48 @@ TEST(Capture, ARefusedCommandLineLeavesEveryOutputFileAsItWas) {
   }
 }
 
+// Trial t16y: `--pcap F 2>>F` (stderr's own file) wrote the capture's
+// header over the error message's start. An output file that is stderr's
+// file is refused as stdout's is (the same device and inode), through any
+// name; the null device, which keeps nothing, is no one's file. In a child
+// process with stdout and stderr redirected to files of its own.
+TEST(Capture, AnOutputFileThatIsStderrsIsRefused) {
+  scratch_dir dir;
+  const std::string out_file = dir.file("out");
+  const std::string err_file = dir.file("err");
+  const std::string result = dir.file("result");
+  const auto run = [&](const std::vector<std::string>& args, const std::string& out_to, const std::string& err_to) {
+    const pid_t child = ::fork();
+    if (child == 0) {
+      const int o = ::open(out_to.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+      const int e = ::open(err_to.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+      if (o < 0 || e < 0 || ::dup2(o, STDOUT_FILENO) < 0 || ::dup2(e, STDERR_FILENO) < 0) ::_exit(10);
+      const auto c = tools::parse_recv_command_line(args);
+      std::ofstream(result, std::ios::trunc) << (c ? std::string("accepted") : c.error().message);
+      ::_exit(0);
+    }
+    int status = 0;
+    EXPECT_EQ(::waitpid(child, &status, 0), child);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    std::ifstream in(result);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  const std::string link = dir.file("link");
+  std::ofstream(err_file) << "old";
+  std::filesystem::create_hard_link(err_file, link);
+  for (const auto& name : {err_file, link, std::string("/dev/stderr"), std::string("/proc/self/fd/2")}) {
+    EXPECT_EQ(run({"--pcap", name, "239.1.1.1"}, out_file, err_file),
+              fmt::format("--pcap {}: the same file as stderr: the messages go there (name another file)", name));
+    EXPECT_NE(run({"--metrics-file", name, "239.1.1.1"}, out_file, err_file).find("the same file as stderr"),
+              std::string::npos)
+        << name;
+  }
+  // stdout's file is said first when stdout and stderr are one file (2>&1).
+  EXPECT_EQ(run({"--pcap", err_file, "239.1.1.1"}, err_file, err_file),
+            fmt::format("--pcap {}: the same file as stdout: the report goes there (name another file)", err_file));
+  // Neither: accepted; nor the null device both go to.
+  EXPECT_EQ(run({"--pcap", dir.file("c.pcap"), "239.1.1.1"}, out_file, err_file), "accepted");
+  EXPECT_EQ(run({"--pcap", "/dev/null", "239.1.1.1"}, "/dev/null", "/dev/null"), "accepted");
+  std::ifstream in(err_file);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "old");  // nothing written there by a check
+}

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -596,14 +597,21 @@ std::vector<std::string> arguments(int argc, char** argv) {
 }
 
 std::optional<std::string> writes_into_stdout(std::string_view option, const std::string& path) {
-  const auto said = [&](std::string_view why) {
-    return fmt::format("{} {}: {}: the report goes there (name another file)", option, text_name(path), why);
+  const auto said = [&](std::string_view why, std::string_view what) {
+    return fmt::format("{} {}: {}: {} (name another file)", option, text_name(path), why, what);
   };
-  if (path == "-") return said("stdout");
-  struct stat out {};
+  if (path == "-") return said("stdout", "the report goes there");
   struct stat st {};
-  if (::fstat(STDOUT_FILENO, &out) != 0 || ::stat(path.c_str(), &st) != 0) return std::nullopt;
-  if (out.st_dev == st.st_dev && out.st_ino == st.st_ino) return said("the same file as stdout");
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  // The null device holds nothing to overwrite or mix into.
+  if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(1, 3)) return std::nullopt;
+  const auto is = [&st](int fd) {
+    struct stat s {};
+    return ::fstat(fd, &s) == 0 && s.st_dev == st.st_dev && s.st_ino == st.st_ino;
+  };
+  if (is(STDOUT_FILENO)) return said("the same file as stdout", "the report goes there");
+  // Trial t16y: `--pcap F 2>>F` wrote the capture's header over the error message.
+  if (is(STDERR_FILENO)) return said("the same file as stderr", "the messages go there");
   return std::nullopt;
 }
 

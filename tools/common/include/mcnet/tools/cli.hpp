@@ -207,10 +207,12 @@ int print_usage_error(const usage_error& e, std::string_view tool, std::ostream&
 [[nodiscard]] std::vector<std::string> arguments(int argc, char** argv);
 
 /// Why an output file `path` of `option` (--pcap, --metrics-file) would
-/// write into the report on stdout, or none: "-" (libpcap's name for
-/// stdout), or a file that is stdout's (the same st_dev and st_ino as fd 1:
-/// /dev/stdout, /proc/self/fd/1, the file stdout was redirected to). Trial
-/// t16x H2: `--pcap -` put the binary capture among the JSON Lines.
+/// write into the report on stdout or the messages on stderr, or none: "-"
+/// (libpcap's name for stdout), or a file that is stdout's (the same st_dev
+/// and st_ino as fd 1: /dev/stdout, /proc/self/fd/1, the file stdout was
+/// redirected to) or stderr's (fd 2). Trial t16x H2: `--pcap -` put the
+/// binary capture among the JSON Lines; trial t16y: `--pcap F 2>>F` wrote
+/// its header over the error message. The null device is no one's file.
 [[nodiscard]] std::optional<std::string> writes_into_stdout(std::string_view option, const std::string& path);
 
 }  // namespace mcnet::tools
