@@ -238,6 +238,64 @@ TEST(ToolFaults, TheUsageErrorEventSurvivesBytesThatAreNotUtf8) {
   EXPECT_EQ(events[0]["message"], "unrecognised option '--\xef\xbf\xbd'");
 }
 
+// Trial t16x L4: JSON showed control characters from outside two ways: a
+// tab or newline in a message as the text \x09 / \x0a, but ESC, BEL and
+// U+202E as JSON escapes, which `jq -r .message` turned back into raw
+// characters on the terminal. One rule (docs/tools.md, "Text from
+// outside"): the human text fields (message, fix, note, at any depth) read
+// as the text line shows them, every control and bidirectional character
+// as the text \xNN / \uXXXX; every other string is the exact value, its
+// controls JSON escapes; and the JSON line itself holds no raw control,
+// C1, bidirectional or line-breaking character.
+TEST(ToolFaults, JsonGivesControlCharactersFromOutsideByOneRule) {
+  const std::string hostile = "e\x1b]0;t\x07\u202e\x01\x7f\xc2\x9b\u2028" "b";
+  const auto clean_line = [](const std::string& line) {
+    for (const char ch : line) {
+      const auto c = static_cast<unsigned char>(ch);
+      EXPECT_FALSE(c < 0x20 || c == 0x7f) << "a raw control in " << line;
+    }
+    for (const char* raw : {"\u202e", "\u2028", "\xc2\x9b"}) EXPECT_EQ(line.find(raw), std::string::npos) << line;
+  };
+  // A value: exact once parsed.
+  const auto value = tools::json_text({{"interface", hostile}, {"subject", hostile}});
+  clean_line(value);
+  EXPECT_NE(value.find("\\u202e"), std::string::npos) << value;
+  EXPECT_NE(value.find("\\u009b"), std::string::npos) << value;
+  EXPECT_EQ(json::parse(value)["interface"], hostile);
+  EXPECT_EQ(json::parse(value)["subject"], hostile);
+  // Human text: what the text line shows, a tab and newline from outside (text_name) among the rest.
+  const std::string said = "-i " + tools::text_name(hostile + "\t\n") + ": no such interface";
+  const auto shown = tools::visible_text(said);
+  EXPECT_EQ(shown, "-i e\\x1b]0;t\\x07\\u202e\\x01\\x7f\\u009b\\u2028b\\x09\\x0a: no such interface");
+  const nlohmann::ordered_json nested{{"event", "verdict"},
+                                      {"message", said},
+                                      {"checks", {{{"check", "x"}, {"message", said}, {"fix", said}, {"note", said}}}}};
+  const auto human = tools::json_text(nested);
+  clean_line(human);
+  const auto back = json::parse(human);
+  EXPECT_EQ(back["message"], shown);
+  EXPECT_EQ(back["checks"][0]["message"], shown);
+  EXPECT_EQ(back["checks"][0]["fix"], shown);
+  EXPECT_EQ(back["checks"][0]["note"], shown);
+  // The reporter's warning and error events and a usage error's, as their stderr lines say them.
+  std::ostringstream out, err;
+  const tools::reporter r("mcast-x", {.json = true}, out, err);
+  r.warn_event(said, "x");
+  EXPECT_EQ(r.fail(tools::exit_usage, said, "usage"), tools::exit_usage);
+  EXPECT_EQ(tools::print_usage_error({said, "usage", false, true}, "mcast-x", out, err), tools::exit_usage);
+  const auto events = json_lines(out.str());
+  ASSERT_EQ(events.size(), 3u) << out.str();
+  for (const auto& e : events) {
+    EXPECT_EQ(e["message"], shown) << e.dump();
+    EXPECT_NE(err.str().find(": " + e["message"].get<std::string>()), std::string::npos) << err.str();
+  }
+  std::istringstream lines(out.str());
+  for (std::string line; std::getline(lines, line);) clean_line(line);
+  // The tool's own text is kept: its tabs and newlines, UTF-8, U+FFFD for a byte that is not UTF-8.
+  EXPECT_EQ(json::parse(tools::json_text({{"message", "a\tb\nc caf\xc3\xa9 \xff"}}))["message"],
+            "a\tb\nc caf\xc3\xa9 \xef\xbf\xbd");
+}
+
 // A stream buffer that refuses every byte with `err`, as a full disk does.
 class refusing_buffer : public std::streambuf {
  public:

@@ -2,6 +2,7 @@
 // Copyright 2026 The mcnet authors
 #include <mcnet/tools/output.hpp>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -13,20 +14,6 @@
 #include <mcnet/tools/cli.hpp>
 
 namespace mcnet::tools {
-
-std::string json_text(const nlohmann::ordered_json& j) {
-  auto text = j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-  // U+2028 and U+2029 as \u2028 and \u2029: valid JSON raw, but readers
-  // that split on Unicode line separators (Python's str.splitlines) cut the
-  // line there (trial t16u L1). They occur only inside strings.
-  for (const auto& [raw, escaped] : {std::pair<std::string_view, std::string_view>{"\u2028", "\\u2028"},
-                                     std::pair<std::string_view, std::string_view>{"\u2029", "\\u2029"}}) {
-    for (auto at = text.find(raw); at != std::string::npos; at = text.find(raw, at + escaped.size())) {
-      text.replace(at, raw.size(), escaped);
-    }
-  }
-  return text;
-}
 
 namespace {
 
@@ -160,6 +147,114 @@ std::string text_name(std::string_view name) {
     out += c;
   }
   return out;
+}
+
+namespace {
+
+// The fields of human text (an error's or warning's message, a check's fix
+// and note): a JSON consumer gets them as the text line shows them.
+bool human_text_key(std::string_view key) noexcept { return key == "message" || key == "fix" || key == "note"; }
+
+// Whether visible_text(valid_utf8(text)) may differ from `text`: a control
+// character, DEL, or anything not ASCII (a C1 control, a bidirectional one,
+// bytes that are not UTF-8 are among those).
+bool may_hide(std::string_view text) noexcept {
+  return std::any_of(text.begin(), text.end(), [](char ch) {
+    const auto c = static_cast<unsigned char>(ch);
+    return (c < 0x20 && c != '\t' && c != '\n') || c >= 0x7f;
+  });
+}
+
+bool has_hidden_text(const nlohmann::ordered_json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.value().is_string() && human_text_key(it.key())) {
+        if (may_hide(it.value().get_ref<const std::string&>())) return true;
+      } else if (has_hidden_text(it.value())) {
+        return true;
+      }
+    }
+  } else if (j.is_array()) {
+    return std::any_of(j.begin(), j.end(), [](const nlohmann::ordered_json& e) { return has_hidden_text(e); });
+  }
+  return false;
+}
+
+void show_hidden_text(nlohmann::ordered_json& j) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.value().is_string() && human_text_key(it.key())) {
+        it.value() = visible_text(valid_utf8(it.value().get_ref<const std::string&>()));
+      } else {
+        show_hidden_text(it.value());
+      }
+    }
+  } else if (j.is_array()) {
+    for (auto& e : j) show_hidden_text(e);
+  }
+}
+
+// The JSON text `text` (nlohmann's dump: valid UTF-8, C0 controls already
+// escaped) with DEL, each C1 control and each character visible_text() shows as
+// \uXXXX (the bidirectional controls, the invisible and line-breaking ones,
+// U+2028 and U+2029) written as a JSON \uXXXX escape: the value read back is
+// the same, but the line itself carries no character that reorders or
+// breaks it (trial t16u L1: Python's str.splitlines cut at U+2028). They
+// occur only inside strings.
+std::string escape_invisible(std::string text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::size_t i = 0;
+  std::size_t n = 0;
+  std::uint32_t cp = 0;
+  // The next such character from `i` on: its place in i, its length in n.
+  const auto next = [&text, &i, &n, &cp] {
+    for (; i < text.size(); ++i) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (c == 0x7f) {  // DEL, which JSON needs not escape
+        n = 1;
+        cp = c;
+        return true;
+      }
+      if (c < 0xc2) continue;
+      std::size_t good = 1;
+      n = utf8_sequence_at(text, i, good);
+      if (n == 0) continue;
+      if (n == 2 && c == 0xc2 && static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+        cp = static_cast<unsigned char>(text[i + 1]);
+        return true;
+      }
+      if ((cp = bidi_control(std::string_view(text).substr(i, n))) != 0) return true;
+      i += n - 1;
+    }
+    return false;
+  };
+  if (!next()) return text;
+  std::string out;
+  out.reserve(text.size() + 16);
+  std::size_t from = 0;
+  do {
+    out.append(text, from, i - from);
+    out.append("\\u");
+    for (int shift = 12; shift >= 0; shift -= 4) out += hex[(cp >> shift) & 0xf];
+    i += n;
+    from = i;
+  } while (next());
+  out.append(text, from, std::string::npos);
+  return out;
+}
+
+}  // namespace
+
+std::string json_text(const nlohmann::ordered_json& j) {
+  constexpr auto replace = nlohmann::ordered_json::error_handler_t::replace;
+  if (!has_hidden_text(j)) return escape_invisible(j.dump(-1, ' ', false, replace));
+  // The human text fields read as the text line does: control and
+  // bidirectional characters as the text \xNN and \uXXXX (trial t16x L4:
+  // a tab from outside read \x09 there, but an ESC went out as \u001b, which
+  // `jq -r .message` turned back into a raw ESC on the terminal).
+  auto shown = j;
+  show_hidden_text(shown);
+  return escape_invisible(shown.dump(-1, ' ', false, replace));
 }
 
 std::string error_text(const error& e) {
