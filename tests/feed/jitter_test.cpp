@@ -24,6 +24,18 @@ TEST(SaturatingSub, ClampsInsteadOfOverflowing) {
   EXPECT_EQ(feed::saturating_sub(0, INT64_MIN), INT64_MAX);
 }
 
+TEST(SaturatingMul, StaysAtTheTopInsteadOfWrapping) {
+  static_assert(feed::saturating_mul(6, 7) == 42);
+  EXPECT_EQ(feed::saturating_mul(0, UINT64_MAX), 0u);
+  EXPECT_EQ(feed::saturating_mul(UINT64_MAX, 1), UINT64_MAX);
+  EXPECT_EQ(feed::saturating_mul(UINT64_MAX / 2, 2), UINT64_MAX - 1);
+  EXPECT_EQ(feed::saturating_mul(UINT64_MAX / 2 + 1, 2), UINT64_MAX);
+  // (2^32 - 1)(2^32 + 1) is UINT64_MAX exactly; 2^32 * 2^32 is past it.
+  EXPECT_EQ(feed::saturating_mul((std::uint64_t{1} << 32) - 1, (std::uint64_t{1} << 32) + 1), UINT64_MAX);
+  EXPECT_EQ(feed::saturating_mul(std::uint64_t{1} << 32, std::uint64_t{1} << 32), UINT64_MAX);
+  EXPECT_EQ(feed::saturating_mul(UINT64_MAX, UINT64_MAX), UINT64_MAX);
+}
+
 TEST(Jitter, FollowsRfc3550) {
   feed::jitter j;
   // Constant transit: no jitter.

@@ -928,9 +928,7 @@ int send_all(const send_settings& s, const reporter& out, std::vector<send_targe
     const auto order = send_order::make(*s.count, s.faults);
     const std::uint64_t each = order ? order->datagrams() : *s.count;
     const std::uint64_t groups = std::max(planned_groups, targets.size());
-    std::uint64_t n = 0;
-    if (__builtin_mul_overflow(groups, each, &n)) n = ~std::uint64_t{0};
-    return n;
+    return feed::saturating_mul(groups, each);
   };
   if (stop_requested()) {
     // A signal during the set-up (open_targets said how far it got) or the

@@ -30,4 +30,11 @@ namespace mcnet::feed {
   return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
 }
 
+/// `a * b` for counts, UINT64_MAX instead of wrapping: a count per group
+/// times the groups stays at the top.
+[[nodiscard]] constexpr std::uint64_t saturating_mul(std::uint64_t a, std::uint64_t b) noexcept {
+  std::uint64_t r = 0;
+  return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
 }  // namespace mcnet::feed
