@@ -686,6 +686,39 @@ TEST(Doctor, ForcedVersionsAreTheKernelsOwnRules) {
   EXPECT_EQ(tools::forced_version(true, none, none), 0);
 }
 
+// Trial t15r (HIGH H2, MEDIUM M1): --listen 10 ended by SIGINT after 3 s.
+// A silent group beside a live one said "nothing arrived ... in 10 s", and
+// a live-only run ended "OK: every check passed" with nothing, text or
+// JSON, saying the listen was cut short. Every listen line says how long
+// it listened (data.interrupted, listened_s, listen_s), and the verdict
+// says it was cut short unless its cause's line says so itself.
+TEST(Doctor, AListenCutShortBySignalIsSaidOnEveryListenLineAndInTheVerdict) {
+  const tools::listen_span whole{.asked = 10, .interrupted = false, .listened = 10.02};
+  EXPECT_EQ(whole.text(), "10 s");
+  nlohmann::ordered_json none = nlohmann::ordered_json::object();
+  whole.mark(none);
+  EXPECT_TRUE(none.empty()) << none.dump();
+  const tools::listen_span cut{.asked = 10, .interrupted = true, .listened = 3.04};
+  EXPECT_EQ(cut.text(), "the 3.0 s listened of 10 (interrupted by a signal)");
+  nlohmann::ordered_json data{{"packets", 149}};
+  cut.mark(data);
+  EXPECT_EQ(data["interrupted"], true);
+  EXPECT_DOUBLE_EQ(data["listened_s"].get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(data["listen_s"].get<double>(), 10.0);
+
+  // A live group's OK line, interrupted: the OK verdict says the listen was cut short.
+  std::vector<tools::check_result> checks{{"listen", "10.77.2.1 -> 232.1.1.1:5000", tools::check_status::ok,
+                                           fmt::format("149 datagrams in {}, TTL 1, on eth1", cut.text()), "", data, ""}};
+  EXPECT_EQ(tools::listen_cut_short(checks, "every check passed (or was not made: see SKIP)"),
+            "every check passed (or was not made: see SKIP); but a signal cut --listen short: it listened 3.0 of 10 s");
+  // The cause is the silent group's line, which says it: not twice.
+  const std::string silent = fmt::format("nothing arrived for 232.1.1.9:5000 on eth1 in {}, while ... did", cut.text());
+  EXPECT_EQ(tools::listen_cut_short(checks, silent), silent);
+  // Not interrupted: the message as it is.
+  checks[0].data = {{"packets", 149}};
+  EXPECT_EQ(tools::listen_cut_short(checks, "every check passed"), "every check passed");
+}
+
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.
 TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
   const tools::check_result c{"route", "239.1.2.3", tools::check_status::fail, "no route",

@@ -3974,6 +3974,28 @@ std::vector<std::string> reverse_path_not_counted(std::vector<check_result>& che
   return said;
 }
 
+std::string listen_span::text() const {
+  if (!interrupted) return fmt::format("{} s", asked);
+  return fmt::format("the {:.1f} s listened of {} (interrupted by a signal)", listened, asked);
+}
+
+void listen_span::mark(json& data) const {
+  if (!interrupted) return;
+  data["interrupted"] = true;
+  data["listened_s"] = std::round(listened * 10) / 10;
+  data["listen_s"] = asked;
+}
+
+std::string listen_cut_short(const std::vector<check_result>& checks, std::string message) {
+  const auto cut = std::ranges::find_if(checks, [](const check_result& c) {
+    return c.check == "listen" && c.data.is_object() && c.data.value("interrupted", false);
+  });
+  if (cut == checks.end() || message.find("(interrupted by a signal)") != std::string::npos) return message;
+  message += fmt::format("; but a signal cut --listen short: it listened {:.1f} of {} s",
+                         cut->data.value("listened_s", 0.0), cut->data.value("listen_s", 0.0));
+  return message;
+}
+
 std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none) {
   if (cause == nullptr) return {"verdict: OK: " + std::string(none)};
   std::vector<std::string> lines{
@@ -7899,7 +7921,7 @@ std::set<core::ip_address> spec_sources(const std::vector<planned>& plan, const 
 // WARN or FAIL (trial15o F2: one silent group of two read as "every check
 // passed", exit 0). `gone`: whether a join interface was deleted during it.
 template <class Seen, class Gone>
-void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, const Seen& seen,
+void silent_joins(const doctor_settings& s, const listen_span& heard_for, const std::vector<planned>& plan, const Seen& seen,
                   const std::vector<wire_tap>& taps, const Gone& gone, std::vector<check_result>& checks) {
   if (seen.empty()) return;  // nothing at all: the one `listen` FAIL says so
   interface_names names;
@@ -8017,9 +8039,10 @@ void silent_joins(const doctor_settings& s, const std::vector<planned>& plan, co
                                                "{} {} checks this spec alone",
                                                endpoint, include ? " from " + source.to_string() : std::string(),
                                                text_name(iface), s.listen, spec_argument(*p.m));
+    heard_for.mark(data);
     checks.push_back({"listen", subject, check_status::fail,
-                      fmt::format("nothing arrived for {} on {} in {} s, while {} did{}{}", who, text_name(iface), s.listen,
-                                  heard_text, why.empty() ? "" : ": ", fmt::join(why, "; ")),
+                      fmt::format("nothing arrived for {} on {} in {}, while {} did{}{}", who, text_name(iface),
+                                  heard_for.text(), heard_text, why.empty() ? "" : ": ", fmt::join(why, "; ")),
                       "", data, std::move(note)});
   }
 }
@@ -8337,7 +8360,7 @@ struct unrouted_listen {
   json sources_heard_on = json::object();
 };
 
-unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot& snap,
+unrouted_listen unrouted_heard(const listen_span& heard_for, const netlink::snapshot& snap,
                                const std::vector<planned>& plan, const std::vector<probe>& probes,
                                std::vector<check_result>& checks) {
   unrouted_listen out;
@@ -8419,8 +8442,8 @@ unrouted_listen unrouted_heard(const doctor_settings& s, const netlink::snapshot
         }
       }
       if (!heard) {
-        c.message += fmt::format("; --listen joined it on each link to see ({}) and none heard it in {} s",
-                                 names_text(links_of_g), s.listen);
+        c.message += fmt::format("; --listen joined it on each link to see ({}) and none heard it in {}",
+                                 names_text(links_of_g), heard_for.text());
         c.data["heard_on"] = json::array();
         break;
       }
@@ -8687,6 +8710,11 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       (void)read_socket(i);
     }
   }
+  // How long it listened: a signal may have cut it short (trial t15r H2/M1:
+  // every listen line says so, not only the all-silent one).
+  const listen_span heard_for{s.listen, stop_requested(),
+                              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count()};
+  const auto heard_for_text = heard_for.text();
   // What came in the last poll: the packet sockets first, then, a moment
   // later (the kernel hands a datagram a packet socket saw on to the UDP
   // sockets in the same pass), the sockets, so that what a packet socket
@@ -8712,7 +8740,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
       }
     }
   }
-  const auto unrouted = unrouted_heard(s, snap, plan, probes, checks);
+  const auto unrouted = unrouted_heard(heard_for, snap, plan, probes, checks);
   // The way in of each source heard on a bridge (trial h15t F13): the port
   // whose packet socket saw the most of its datagrams; then one tap per
   // join (the bridge's), its ports' counts added up, as the checks below
@@ -8965,10 +8993,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         c.data["heard_on_route_interface"] = pr->heard;
         if (pr->heard > 0) {
           c.status = check_status::fail;
-          c.message = fmt::format("the join is on {}, but --listen heard none of {}'s datagrams there in {} s and {} "
+          c.message = fmt::format("the join is on {}, but --listen heard none of {}'s datagrams there in {} and {} "
                                   "on {}, where the route back to it leaves (the doctor joined the channel there too "
                                   "to see): a router brings them to {}",
-                                  text_name(p.iface.name.view()), r.source->to_string(), s.listen,
+                                  text_name(p.iface.name.view()), r.source->to_string(), heard_for_text,
                                   count_text(pr->heard, "datagram", "datagrams"), text_name(via), text_name(via));
           c.fix = moved_run(line, *p.m, via);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
@@ -8984,13 +9012,13 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           // there: not the router's doing (trial15o F5).
           c.message += fmt::format("; no socket got {}'s datagrams on {}, although a packet socket there saw {} "
                                    "arrive (dropped on this host: see the listen line), and --listen heard none on "
-                                   "{} in {} s (the doctor joined the channel on {} too to see)",
+                                   "{} in {} (the doctor joined the channel on {} too to see)",
                                    r.source->to_string(), text_name(p.iface.name.view()),
-                                   count_text(a->arrived, "datagram", "datagrams"), text_name(via), s.listen, text_name(via));
+                                   count_text(a->arrived, "datagram", "datagrams"), text_name(via), heard_for_text, text_name(via));
         } else {
-          c.message += fmt::format("; --listen heard none of {}'s datagrams on {} nor on {} in {} s (the doctor "
+          c.message += fmt::format("; --listen heard none of {}'s datagrams on {} nor on {} in {} (the doctor "
                                    "joined the channel on {} too to see)",
-                                   r.source->to_string(), text_name(p.iface.name.view()), text_name(via), s.listen, text_name(via));
+                                   r.source->to_string(), text_name(p.iface.name.view()), text_name(via), heard_for_text, text_name(via));
         }
         continue;
       }
@@ -9056,14 +9084,14 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
             for (const auto& f : t.seen.from) arrived += f.second;
           }
           c.message += arrived > 0
-                           ? fmt::format("; no socket got them on {} nor on the other links in {} s, while a packet "
+                           ? fmt::format("; no socket got them on {} nor on the other links in {}, while a packet "
                                          "socket on {} saw {} arrive there: they come in on {} and this host drops "
                                          "them (see the listen line)",
-                                         text_name(p.iface.name.view()), s.listen, text_name(p.iface.name.view()),
+                                         text_name(p.iface.name.view()), heard_for_text, text_name(p.iface.name.view()),
                                          count_text(arrived, "datagram", "datagrams"), text_name(p.iface.name.view()))
-                           : fmt::format("; --listen heard none of them on {} nor on the other links in {} s (the "
+                           : fmt::format("; --listen heard none of them on {} nor on the other links in {} (the "
                                          "doctor joined there too to see)",
-                                         text_name(p.iface.name.view()), s.listen);
+                                         text_name(p.iface.name.view()), heard_for_text);
           continue;
         }
         // Where each spec of the group goes: an include source heard on a
@@ -9101,9 +9129,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           to.insert(*there);
         }
         c.status = check_status::fail;
-        c.message += fmt::format("; --listen heard none of them on {} in {} s and {} (the doctor joined on the "
+        c.message += fmt::format("; --listen heard none of them on {} in {} and {} (the doctor joined on the "
                                  "other links too to see): they come in on {}",
-                                 text_name(p.iface.name.view()), s.listen,
+                                 text_name(p.iface.name.view()), heard_for_text,
                                  heard_text.empty() ? fmt::format("{} on {}", count_text(best->heard, "datagram",
                                                                                          "datagrams"),
                                                                   text_name(best->name))
@@ -9154,9 +9182,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         auto moved = *p.m;
         moved.iface = {};  // the note's spec names the interface, not the one it had
         c.status = check_status::fail;
-        c.message += fmt::format("; --listen heard none of them on {} in {} s and {} on {} (the doctor joined on the "
+        c.message += fmt::format("; --listen heard none of them on {} in {} and {} on {} (the doctor joined on the "
                                  "other links too to see): the sender is on {}'s side",
-                                 text_name(p.iface.name.view()), s.listen, count_text(best->heard, "datagram", "datagrams"),
+                                 text_name(p.iface.name.view()), heard_for_text, count_text(best->heard, "datagram", "datagrams"),
                                  text_name(best->name), text_name(best->name));
         c.fix = moved_run(line, *p.m, best->name);
         // A route for every group moves the others too: offered only when
@@ -9188,10 +9216,10 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         if (pr == probes.end()) continue;
         if (pr->heard > 0) {
           c.status = check_status::fail;
-          c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} s and {} on {}, "
+          c.message = fmt::format("the join is on {}, but --listen heard none of them on {} in {} and {} on {}, "
                                   "where the kernel's route for {} leaves (the doctor joined there too to see): the "
                                   "sender is on {}'s side",
-                                  text_name(p.iface.name.view()), text_name(p.iface.name.view()), s.listen,
+                                  text_name(p.iface.name.view()), text_name(p.iface.name.view()), heard_for_text,
                                   count_text(pr->heard, "datagram", "datagrams"), text_name(via), r.group.to_string(), text_name(via));
           c.fix = moved_run(line, *p.m, via);
           c.note = fmt::format("or the spec {}", spec_on(*p.m, via));
@@ -9200,9 +9228,9 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
           elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}",
                                           r.group.to_string(), text_name(p.iface.name.view()), text_name(via)));
         } else {
-          c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} s (the doctor joined on {} "
+          c.message += fmt::format("; --listen heard none of them on {} nor on {} in {} (the doctor joined on {} "
                                    "too to see)",
-                                   text_name(p.iface.name.view()), text_name(via), s.listen, text_name(via));
+                                   text_name(p.iface.name.view()), text_name(via), heard_for_text, text_name(via));
           c.data["heard_on_route_interface"] = 0;
         }
         continue;
@@ -9216,7 +9244,7 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         continue;
       }
       c.status = check_status::fail;
-      c.message += fmt::format("; --listen heard none of them on {} in {} s", text_name(p.iface.name.view()), s.listen);
+      c.message += fmt::format("; --listen heard none of them on {} in {}", text_name(p.iface.name.view()), heard_for_text);
       c.note = c.note.substr(0, c.note.find("; keep "));  // --listen has shown it
       elsewhere.push_back(fmt::format("the join of {} is on {}, and its datagrams come in by {}", r.group.to_string(),
                                       text_name(p.iface.name.view()), text_name(c.data.value("arrive_interface", ""))));
@@ -9646,17 +9674,12 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
     }
     // A signal cut the listen short (trial t16x M2: "nothing arrived in 30 s"
     // 1.5 s into --listen 30): said with how long it listened.
-    std::string span = fmt::format("{} s", s.listen);
-    std::string subject = span;
-    if (stop_requested()) {
-      const double listened = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      span = fmt::format("the {:.1f} s listened of {} (interrupted by a signal)", listened, s.listen);
-      subject = fmt::format("{:.1f} of {} s (interrupted)", listened, s.listen);
-      listen_data["interrupted"] = true;
-      listen_data["listened_s"] = std::round(listened * 10) / 10;
-    }
-    checks.push_back({"listen", subject, check_status::fail, fmt::format("nothing arrived in {}{}", span, why), fix,
-                      listen_data, note});
+    const std::string subject = heard_for.interrupted
+                                    ? fmt::format("{:.1f} of {} s (interrupted)", heard_for.listened, s.listen)
+                                    : fmt::format("{} s", s.listen);
+    heard_for.mark(listen_data);
+    checks.push_back({"listen", subject, check_status::fail, fmt::format("nothing arrived in {}{}", heard_for_text, why),
+                      fix, listen_data, note});
     return false;
   }
   // A router forwards a datagram only with a TTL of 2 or more (it
@@ -9756,22 +9779,24 @@ bool listen(const doctor_settings& s, const netlink::snapshot& snap, const std::
         heard_gone = " (gone from this namespace since)";
       }
     }
+    json heard_data{{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
+                    {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min},
+                    {"ttl_max", c.ttl_max}, {"routers_left", std::max(c.ttl_min - 1, 0)},
+                    {"interface", interface_json(c.iface, heard_name)}, {"way_in", way}};
+    heard_for.mark(heard_data);
     checks.push_back({"listen", fmt::format("{} -> {}", src.to_string(), core::endpoint(group, port).to_string()),
                       status,
-                      fmt::format("{}{}, TTL {}, on {}{}{}, the largest {} bytes{}{}{}",
+                      fmt::format("{}{}{}, TTL {}, on {}{}{}, the largest {} bytes{}{}{}",
                                   count_text(c.packets, "datagram", "datagrams"),
                                   c.ends == 0 ? std::string()
                                               : fmt::format(" ({} of them mcast-send's END {})", c.ends,
                                                             c.ends == 1 ? "marker" : "markers"),
+                                  heard_for.interrupted ? fmt::format(" in {}", heard_for_text) : std::string(),
                                   ttl, text_name(heard_name), heard_gone, way_text, c.largest,
                                   gap, c.ttl_min <= 1 && joined_there ? ttl_one_hint : "", status_why),
-                      "",
-                      {{"source", src.to_string()}, {"group", group.to_string()}, {"port", port},
-                       {"packets", c.packets}, {"end_markers", c.ends}, {"missing", missing}, {"ttl_min", c.ttl_min}, {"ttl_max", c.ttl_max},
-                       {"routers_left", std::max(c.ttl_min - 1, 0)},
-                       {"interface", interface_json(c.iface, heard_name)}, {"way_in", way}}, ""});
+                      "", std::move(heard_data), ""});
   }
-  silent_joins(s, plan, seen, taps, gone, checks);
+  silent_joins(s, heard_for, plan, seen, taps, gone, checks);
   // The route back only predicts the interface a source's datagrams come
   // in by. Heard on the join interface, the join is right: a WARN there
   // would recommend the interface that leaves the receiver deaf.
@@ -9949,6 +9974,9 @@ int print_verdict(const reporter& out, const std::vector<check_result>& checks, 
                                       "the datagrams away",
                                       notes.size(), one ? "" : "s", one ? "s" : "");
   }
+  // A signal cut --listen short: the verdict says so, an OK one most of all
+  // (trial t15r M1: "every check passed" 3 s into --listen 10).
+  message = listen_cut_short(checks, std::move(message));
   // The other failures, most blocking first: fixing the cause alone would
   // leave them to the next run.
   const auto others = other_causes(checks, cause);

@@ -323,6 +323,30 @@ struct join_refusal {
 /// above that estimate is doubled, as the kernel refused at it. The doctor's
 /// join FAIL and a run's join error say it alike.
 [[nodiscard]] join_refusal explain_join_refusal(std::string message, const std::vector<planned_join>& plan);
+/// How long the doctor's --listen listened: `asked` seconds (--listen's),
+/// or, when a signal (SIGINT, SIGTERM, SIGHUP) ended it first
+/// (`interrupted`), the `listened` seconds it did (trial t15r H2/M1: a
+/// silent group beside a live one said "nothing arrived ... in 10 s" 3 s
+/// into --listen 10, and a live-only run said nothing of the signal).
+struct listen_span {
+  double asked = 0;
+  bool interrupted = false;
+  double listened = 0;
+  /// What follows "in " on every listen line: "10 s", or "the 3.0 s
+  /// listened of 10 (interrupted by a signal)".
+  [[nodiscard]] std::string text() const;
+  /// Interrupted: data.interrupted true, data.listened_s (tenths) and
+  /// data.listen_s (the seconds asked); else nothing.
+  void mark(nlohmann::ordered_json& data) const;
+};
+
+/// The verdict's `message` when a listen line among `checks` says a signal
+/// cut --listen short (data.interrupted): unless it says so itself (the
+/// cause is that line), "; but a signal cut --listen short: it listened
+/// 3.0 of 10 s" is added, so that an OK verdict does not stand for the
+/// whole listen; else `message` as it is.
+[[nodiscard]] std::string listen_cut_short(const std::vector<check_result>& checks, std::string message);
+
 /// The text lines of a verdict: "verdict: STATUS CHECK SUBJECT: MESSAGE",
 /// "     fix: FIX" and "     note: NOTE" when there are; for no cause,
 /// "verdict: OK: `none`".
