@@ -719,6 +719,35 @@ TEST(Doctor, AListenCutShortBySignalIsSaidOnEveryListenLineAndInTheVerdict) {
   EXPECT_EQ(tools::listen_cut_short(checks, "every check passed"), "every check passed");
 }
 
+// Trial t15r (MEDIUM M2, M3): an any-source join on eth1 whose remote
+// sender uses 10.77.1.2, this host's eth0 address. M2: strict rp_filter on
+// eth1, the fix accept_local alone: pasted, 0 datagrams, the reverse-path
+// counter +99 (the route back is the local route on eth0; a host route
+// through eth1 does not override the local table). The fix sets eth1's
+// rp_filter to 2 in the same sysctl (measured: 100 of 100, conf/all 0 or 1).
+// M3: with rp_filter 0 the note said "strict rp_filter drops them next".
+TEST(Doctor, AnOwnAddressSendersFixLetsItInPastStrictReversePathFilteringInOnePass) {
+  const std::vector<std::string> eth0{"eth0"};
+  const auto strict = tools::own_address_sender_fix("eth1", eth0, "10.77.1.2", 0, 1);
+  EXPECT_TRUE(strict.strict);
+  EXPECT_EQ(strict.fix, "sysctl -w net.ipv4.conf.eth1.accept_local=1 net.ipv4.conf.eth1.rp_filter=2");
+  EXPECT_NE(strict.note.find("strict rp_filter there (conf/all 0, conf/eth1 1"), std::string::npos) << strict.note;
+  EXPECT_NE(strict.note.find("the local route on eth0"), std::string::npos) << strict.note;
+  // conf/all strict: eth1's 2 is the larger, loose.
+  EXPECT_EQ(tools::own_address_sender_fix("eth1", eth0, "10.77.1.2", 1, 0).fix,
+            "sysctl -w net.ipv4.conf.eth1.accept_local=1 net.ipv4.conf.eth1.rp_filter=2");
+  // Off or loose: accept_local alone, and no word of strict mode.
+  for (const auto& [all, dev] : {std::pair<std::int64_t, std::int64_t>{0, 0}, {0, 2}, {2, 1}}) {
+    const auto open = tools::own_address_sender_fix("eth1", eth0, "10.77.1.2", all, dev);
+    EXPECT_FALSE(open.strict) << all << " " << dev;
+    EXPECT_EQ(open.fix, "sysctl -w net.ipv4.conf.eth1.accept_local=1");
+    EXPECT_EQ(open.note.find("strict"), std::string::npos) << open.note;
+  }
+  // Held by the join interface itself: the route back is local on eth1, strict mode passes it.
+  EXPECT_EQ(tools::own_address_sender_fix("eth1", {"eth1"}, "10.77.2.2", 0, 1).fix,
+            "sysctl -w net.ipv4.conf.eth1.accept_local=1");
+}
+
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.
 TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
   const tools::check_result c{"route", "239.1.2.3", tools::check_status::fail, "no route",

@@ -3996,6 +3996,28 @@ std::string listen_cut_short(const std::vector<check_result>& checks, std::strin
   return message;
 }
 
+own_address_fix own_address_sender_fix(std::string_view iface, const std::vector<std::string>& holders,
+                                       std::string_view source, std::optional<std::int64_t> rp_all,
+                                       std::optional<std::int64_t> rp_dev) {
+  const auto accept = shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1");
+  const auto eff = rp_value{rp_all, rp_dev}.effective();
+  own_address_fix out;
+  out.strict = std::ranges::find(holders, iface) == holders.end() && eff && *eff == 1;
+  out.note = "or give that host an address of its own: the conflict breaks unicast to either host too";
+  if (!out.strict) {
+    out.fix = fmt::format("sysctl -w {}", accept);
+    return out;
+  }
+  out.fix = fmt::format("sysctl -w {} {}", accept, shell_quoted(conf_key("net.ipv4.conf", iface, "rp_filter") + "=2"));
+  out.note += fmt::format("; the fix sets rp_filter on {} to 2 (loose) as well: with accept_local alone, strict "
+                          "rp_filter there (conf/all {}, conf/{} {}; the kernel takes the larger) drops them next, as "
+                          "the route back to {} is the local route on {}, which no route added to the main table "
+                          "overrides (the local table comes first)",
+                          text_name(iface), opt_text(rp_all), text_name(iface), opt_text(rp_dev), source,
+                          names_text(holders));
+  return out;
+}
+
 std::vector<std::string> verdict_lines(const check_result* cause, std::string_view none) {
   if (cause == nullptr) return {"verdict: OK: " + std::string(none)};
   std::vector<std::string> lines{
@@ -7625,14 +7647,29 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
         if (!accept_local && !on_iface(a->source).empty()) local.push_back(a);
       }
       if (!local.empty() && local.size() == lost.size()) {
+        // With accept_local on, the route back to an address held by another
+        // interface is the local route (the local table wins over any route
+        // added to main): strict rp_filter on the join interface drops them
+        // next, counted. Loose mode passes them (the local route is a route
+        // back). Measured in a namespace (trial t15r M2: accept_local alone
+        // pasted, 0 datagrams and TcpExtIPReversePathFilter +99; a host
+        // route through eth1 changed nothing): accept_local 1 and eth1's
+        // rp_filter 2 let 100 of 100 in, with conf/all 0 or 1 (the kernel
+        // takes the larger). Off or loose: accept_local alone (M3: the note
+        // said "strict rp_filter drops them next" with rp_filter 0).
+        const auto rp_join = read_rp(iface);
         for (const auto* a : local) {
           const auto holders = on_iface(a->source);
+          auto fixed = own_address_sender_fix(iface, holders, a->source.to_string(), rp_join.all, rp_join.dev);
           json data{{"own_address", true},
                     {"address_interfaces", holders},
                     {"accept_local", {{"all", opt_json(accept_all)}, {"interface", opt_json(accept_dev)},
                                       {"effective", false}}},
                     {"seen_on_join_interface", true},
                     {"join_interface", iface}};
+          if (fixed.strict) {
+            data["rp_filter"] = {{"all", opt_json(rp_join.all)}, {"interface", opt_json(rp_join.dev)}, {"effective", 1}};
+          }
           checks.push_back(
               {"source_route", fmt::format("{} -> {} on {}", a->source.to_string(), group.to_string(), iface),
                check_status::fail,
@@ -7642,15 +7679,7 @@ std::vector<std::string> firewall_by_arrivals(std::vector<check_result>& checks,
                            "(accept_local is off: conf/all {}, conf/{} {})",
                            text_name(iface), count_text(a->lost(), "datagram", "datagrams"), a->source.to_string(),
                            names_text(holders), opt_text(accept_all), text_name(iface), opt_text(accept_dev)),
-               fmt::format("sysctl -w {}", shell_quoted(conf_key("net.ipv4.conf", iface, "accept_local") + "=1")),
-               data,
-               fmt::format("or give that host an address of its own: the conflict breaks unicast to either host "
-                           "too{}",
-                           std::ranges::find(holders, iface) == holders.end()
-                               ? fmt::format("; with accept_local on, strict rp_filter on {} drops them next (the "
-                                             "route back is the local route on {})",
-                                             text_name(iface), names_text(holders))
-                               : std::string())});
+               std::move(fixed.fix), data, std::move(fixed.note)});
         }
         said.push_back(came + ": dropped on this host before any socket as a martian source, their source being this "
                               "host's own address, uncounted (see the source_route line)");

@@ -323,6 +323,25 @@ struct join_refusal {
 /// above that estimate is doubled, as the kernel refused at it. The doctor's
 /// join FAIL and a run's join error say it alike.
 [[nodiscard]] join_refusal explain_join_refusal(std::string message, const std::vector<planned_join>& plan);
+/// The fix of an any-source join's sender that uses `source`, an address
+/// this host holds on `holders` (its interfaces), seen coming in on the
+/// join interface `iface` with accept_local off: the kernel drops its
+/// datagrams as martian sources, uncounted. accept_local=1 on `iface`, and
+/// when the source is held by another interface and `iface`'s effective
+/// rp_filter (the larger of `rp_all` and `rp_dev`) is strict, rp_filter=2
+/// there in the same sysctl: the route back is then the local route on
+/// that other interface, which no route in main overrides, and strict mode
+/// drops them next (trial t15r M2: accept_local alone pasted, 0 arrived;
+/// M3: "strict rp_filter drops them next" was said with rp_filter 0).
+struct own_address_fix {
+  std::string fix;
+  std::string note;
+  bool strict = false;  ///< rp_filter=2 is part of the fix
+};
+[[nodiscard]] own_address_fix own_address_sender_fix(std::string_view iface, const std::vector<std::string>& holders,
+                                                     std::string_view source, std::optional<std::int64_t> rp_all,
+                                                     std::optional<std::int64_t> rp_dev);
+
 /// How long the doctor's --listen listened: `asked` seconds (--listen's),
 /// or, when a signal (SIGINT, SIGTERM, SIGHUP) ended it first
 /// (`interrupted`), the `listened` seconds it did (trial t15r H2/M1: a
