@@ -332,6 +332,13 @@ TEST(Doctor, RoutesTakingPartOfTheJoinInterfacesSubnetElsewhereAreFound) {
   EXPECT_EQ(tools::routes_taking_subnet(routes, subnets, "eth0").size(), 3u) << "the /25 on eth1, not the host route";
   EXPECT_TRUE(tools::routes_taking_subnet(routes, {}, "eth1").empty());
   EXPECT_TRUE(tools::routes_taking_subnet(json::object(), subnets, "eth1").empty());
+  // Trial t15r L1: the note's delete of a route in a policy table carries it, so that it pastes.
+  EXPECT_EQ(tools::route_delete_command("10.77.2.1 via 10.77.1.1 dev eth0 table 100"),
+            "ip route del 10.77.2.1 table 100");
+  EXPECT_EQ(tools::route_delete_command("10.77.2.1 via 10.77.1.1 dev eth0"), "ip route del 10.77.2.1");
+  EXPECT_EQ(tools::route_delete_command("blackhole 10.77.2.64/26"), "ip route del blackhole 10.77.2.64/26");
+  EXPECT_EQ(tools::route_delete_command("10.77.2.32/28 nexthop via 10.77.2.9 dev eth1 nexthop via 10.77.1.1 dev eth0"),
+            "ip route del 10.77.2.32/28");
 }
 
 TEST(Doctor, NamesFromOutsideInMessagesAreShownAsTextShowsThem) {

@@ -257,6 +257,27 @@ std::vector<std::string> routes_taking_subnet(const nlohmann::json& routes,
   return out;
 }
 
+std::string route_delete_command(std::string_view route) {
+  // "[TYPE ]DST[ via GW][ dev DEV][ nexthop ...][ table N]": ip route del takes the type, the
+  // destination and the table; the rest it need not be told.
+  std::vector<std::string_view> words;
+  for (std::size_t at = 0; at < route.size();) {
+    const auto end = std::min(route.find(' ', at), route.size());
+    if (end > at) words.push_back(route.substr(at, end - at));
+    at = end + 1;
+  }
+  std::string out = "ip route del";
+  std::size_t i = 0;
+  if (i < words.size() && !words[i].empty() && std::isdigit(static_cast<unsigned char>(words[i][0])) == 0) {
+    out += fmt::format(" {}", words[i++]);
+  }
+  if (i < words.size()) out += fmt::format(" {}", words[i]);
+  for (std::size_t j = i + 1; j + 1 < words.size(); ++j) {
+    if (words[j] == "table") out += fmt::format(" table {}", shell_quoted(words[j + 1]));
+  }
+  return out;
+}
+
 namespace {
 
 // Whether every command of `fix` (one, or several joined by " && ") is
@@ -2446,8 +2467,8 @@ void source_checks(const netlink::snapshot& snap, const std::vector<planned>& pl
                   {"effective", opt_json(eff)},
                   {"routes_elsewhere", names}},
                  fmt::format("loose mode on {0} (the kernel applies the larger of conf/all and conf/{0}); or, should "
-                             "that route be a mistake, delete it (ip route del {1}); --listen counts the drops",
-                             text_name(join_name), taking.front().substr(0, taking.front().find(' ')))});
+                             "that route be a mistake, delete it ({1}); --listen counts the drops",
+                             text_name(join_name), route_delete_command(taking.front()))});
             say_where();
             continue;
           }
