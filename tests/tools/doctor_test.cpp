@@ -755,6 +755,30 @@ TEST(Doctor, AnOwnAddressSendersFixLetsItInPastStrictReversePathFilteringInOnePa
             "sysctl -w net.ipv4.conf.eth1.accept_local=1");
 }
 
+// Trial t15r (LOW L3): a link with no address at all: the IPv4 WARN (no
+// fix: the free address is not known) was the verdict, and the IPv6 WARN,
+// whose disable_ipv6 toggle works pasted, was not among its lines. A WARN
+// cause without a fix lists the other WARNs that have one under also:.
+TEST(Doctor, AWarnVerdictWithoutAFixListsTheOtherWarningsFixes) {
+  using tools::check_status;
+  const std::string toggle = "sysctl -w net.ipv6.conf.eth1.disable_ipv6=1 && sysctl -w net.ipv6.conf.eth1.disable_ipv6=0";
+  const std::vector<tools::check_result> checks{
+      {"interface", "eth1", check_status::warn, "no IPv4 address", "", {{"ipv4_address", false}},
+       "ip addr add ADDRESS/LEN dev eth1"},
+      {"interface", "eth1 IPv6", check_status::warn, "no IPv6 address", toggle, {}, ""},
+      {"igmp_version", "eth1 IGMP", check_status::warn, "harmless", "sysctl -w x=1", {{"harmless", true}}, ""}};
+  const auto* cause = tools::most_likely_cause(checks);
+  ASSERT_EQ(cause, &checks[0]);
+  const auto others = tools::other_causes(checks, cause);
+  ASSERT_EQ(others.size(), 1u);
+  EXPECT_EQ(others[0], &checks[1]);
+  EXPECT_EQ(tools::also_fixes(cause, others), std::vector<std::string>{toggle});
+  // A cause with a fix of its own: the other non-firewall WARNs stay out, as before.
+  auto with_fix = checks;
+  with_fix[0].fix = "ip link set dev eth1 up";
+  EXPECT_TRUE(tools::other_causes(with_fix, &with_fix[0]).empty());
+}
+
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.
 TEST(Doctor, VerdictLinesGiveTheFixAndTheNoteEachOnALine) {
   const tools::check_result c{"route", "239.1.2.3", tools::check_status::fail, "no route",
