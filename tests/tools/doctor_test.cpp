@@ -332,6 +332,13 @@ TEST(Doctor, RoutesTakingPartOfTheJoinInterfacesSubnetElsewhereAreFound) {
   EXPECT_EQ(tools::routes_taking_subnet(routes, subnets, "eth0").size(), 3u) << "the /25 on eth1, not the host route";
   EXPECT_TRUE(tools::routes_taking_subnet(routes, {}, "eth1").empty());
   EXPECT_TRUE(tools::routes_taking_subnet(json::object(), subnets, "eth1").empty());
+  // Trial t15r L1: the note's delete of a route in a policy table carries it, so that it pastes.
+  EXPECT_EQ(tools::route_delete_command("10.77.2.1 via 10.77.1.1 dev eth0 table 100"),
+            "ip route del 10.77.2.1 table 100");
+  EXPECT_EQ(tools::route_delete_command("10.77.2.1 via 10.77.1.1 dev eth0"), "ip route del 10.77.2.1");
+  EXPECT_EQ(tools::route_delete_command("blackhole 10.77.2.64/26"), "ip route del blackhole 10.77.2.64/26");
+  EXPECT_EQ(tools::route_delete_command("10.77.2.32/28 nexthop via 10.77.2.9 dev eth1 nexthop via 10.77.1.1 dev eth0"),
+            "ip route del 10.77.2.32/28");
 }
 
 TEST(Doctor, NamesFromOutsideInMessagesAreShownAsTextShowsThem) {
@@ -684,6 +691,92 @@ TEST(Doctor, ForcedVersionsAreTheKernelsOwnRules) {
   EXPECT_EQ(tools::forced_version(true, 2, 0), 2);
   EXPECT_EQ(tools::forced_version(true, 0, 0), 0);
   EXPECT_EQ(tools::forced_version(true, none, none), 0);
+}
+
+// Trial t15r (HIGH H2, MEDIUM M1): --listen 10 ended by SIGINT after 3 s.
+// A silent group beside a live one said "nothing arrived ... in 10 s", and
+// a live-only run ended "OK: every check passed" with nothing, text or
+// JSON, saying the listen was cut short. Every listen line says how long
+// it listened (data.interrupted, listened_s, listen_s), and the verdict
+// says it was cut short unless its cause's line says so itself.
+TEST(Doctor, AListenCutShortBySignalIsSaidOnEveryListenLineAndInTheVerdict) {
+  const tools::listen_span whole{.asked = 10, .interrupted = false, .listened = 10.02};
+  EXPECT_EQ(whole.text(), "10 s");
+  nlohmann::ordered_json none = nlohmann::ordered_json::object();
+  whole.mark(none);
+  EXPECT_TRUE(none.empty()) << none.dump();
+  const tools::listen_span cut{.asked = 10, .interrupted = true, .listened = 3.04};
+  EXPECT_EQ(cut.text(), "the 3.0 s listened of 10 (interrupted by a signal)");
+  nlohmann::ordered_json data{{"packets", 149}};
+  cut.mark(data);
+  EXPECT_EQ(data["interrupted"], true);
+  EXPECT_DOUBLE_EQ(data["listened_s"].get<double>(), 3.0);
+  EXPECT_DOUBLE_EQ(data["listen_s"].get<double>(), 10.0);
+
+  // A live group's OK line, interrupted: the OK verdict says the listen was cut short.
+  std::vector<tools::check_result> checks{{"listen", "10.77.2.1 -> 232.1.1.1:5000", tools::check_status::ok,
+                                           fmt::format("149 datagrams in {}, TTL 1, on eth1", cut.text()), "", data, ""}};
+  EXPECT_EQ(tools::listen_cut_short(checks, "every check passed (or was not made: see SKIP)"),
+            "every check passed (or was not made: see SKIP); but a signal cut --listen short: it listened 3.0 of 10 s");
+  // The cause is the silent group's line, which says it: not twice.
+  const std::string silent = fmt::format("nothing arrived for 232.1.1.9:5000 on eth1 in {}, while ... did", cut.text());
+  EXPECT_EQ(tools::listen_cut_short(checks, silent), silent);
+  // Not interrupted: the message as it is.
+  checks[0].data = {{"packets", 149}};
+  EXPECT_EQ(tools::listen_cut_short(checks, "every check passed"), "every check passed");
+}
+
+// Trial t15r (MEDIUM M2, M3): an any-source join on eth1 whose remote
+// sender uses 10.77.1.2, this host's eth0 address. M2: strict rp_filter on
+// eth1, the fix accept_local alone: pasted, 0 datagrams, the reverse-path
+// counter +99 (the route back is the local route on eth0; a host route
+// through eth1 does not override the local table). The fix sets eth1's
+// rp_filter to 2 in the same sysctl (measured: 100 of 100, conf/all 0 or 1).
+// M3: with rp_filter 0 the note said "strict rp_filter drops them next".
+TEST(Doctor, AnOwnAddressSendersFixLetsItInPastStrictReversePathFilteringInOnePass) {
+  const std::vector<std::string> eth0{"eth0"};
+  const auto strict = tools::own_address_sender_fix("eth1", eth0, "10.77.1.2", 0, 1);
+  EXPECT_TRUE(strict.strict);
+  EXPECT_EQ(strict.fix, "sysctl -w net.ipv4.conf.eth1.accept_local=1 net.ipv4.conf.eth1.rp_filter=2");
+  EXPECT_NE(strict.note.find("strict rp_filter there (conf/all 0, conf/eth1 1"), std::string::npos) << strict.note;
+  EXPECT_NE(strict.note.find("the local route on eth0"), std::string::npos) << strict.note;
+  // conf/all strict: eth1's 2 is the larger, loose.
+  EXPECT_EQ(tools::own_address_sender_fix("eth1", eth0, "10.77.1.2", 1, 0).fix,
+            "sysctl -w net.ipv4.conf.eth1.accept_local=1 net.ipv4.conf.eth1.rp_filter=2");
+  // Off or loose: accept_local alone, and no word of strict mode.
+  for (const auto& [all, dev] : {std::pair<std::int64_t, std::int64_t>{0, 0}, {0, 2}, {2, 1}}) {
+    const auto open = tools::own_address_sender_fix("eth1", eth0, "10.77.1.2", all, dev);
+    EXPECT_FALSE(open.strict) << all << " " << dev;
+    EXPECT_EQ(open.fix, "sysctl -w net.ipv4.conf.eth1.accept_local=1");
+    EXPECT_EQ(open.note.find("strict"), std::string::npos) << open.note;
+  }
+  // Held by the join interface itself: the route back is local on eth1, strict mode passes it.
+  EXPECT_EQ(tools::own_address_sender_fix("eth1", {"eth1"}, "10.77.2.2", 0, 1).fix,
+            "sysctl -w net.ipv4.conf.eth1.accept_local=1");
+}
+
+// Trial t15r (LOW L3): a link with no address at all: the IPv4 WARN (no
+// fix: the free address is not known) was the verdict, and the IPv6 WARN,
+// whose disable_ipv6 toggle works pasted, was not among its lines. A WARN
+// cause without a fix lists the other WARNs that have one under also:.
+TEST(Doctor, AWarnVerdictWithoutAFixListsTheOtherWarningsFixes) {
+  using tools::check_status;
+  const std::string toggle = "sysctl -w net.ipv6.conf.eth1.disable_ipv6=1 && sysctl -w net.ipv6.conf.eth1.disable_ipv6=0";
+  const std::vector<tools::check_result> checks{
+      {"interface", "eth1", check_status::warn, "no IPv4 address", "", {{"ipv4_address", false}},
+       "ip addr add ADDRESS/LEN dev eth1"},
+      {"interface", "eth1 IPv6", check_status::warn, "no IPv6 address", toggle, {}, ""},
+      {"igmp_version", "eth1 IGMP", check_status::warn, "harmless", "sysctl -w x=1", {{"harmless", true}}, ""}};
+  const auto* cause = tools::most_likely_cause(checks);
+  ASSERT_EQ(cause, &checks[0]);
+  const auto others = tools::other_causes(checks, cause);
+  ASSERT_EQ(others.size(), 1u);
+  EXPECT_EQ(others[0], &checks[1]);
+  EXPECT_EQ(tools::also_fixes(cause, others), std::vector<std::string>{toggle});
+  // A cause with a fix of its own: the other non-firewall WARNs stay out, as before.
+  auto with_fix = checks;
+  with_fix[0].fix = "ip link set dev eth1 up";
+  EXPECT_TRUE(tools::other_causes(with_fix, &with_fix[0]).empty());
 }
 
 // A verdict's fix and note are lines of their own: the fix line holds the command alone.

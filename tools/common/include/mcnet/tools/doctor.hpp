@@ -201,6 +201,12 @@ struct doctor_command {
 /// Counters of the kernel's network statistics files (/proc/net/snmp,
 /// /proc/net/netstat, /proc/net/snmp6, as `nstat` reads them) in the calling
 /// thread's network namespace: what --listen compares before and after.
+/// The `ip route del` command of a route as routes_taking_subnet() says
+/// it ("10.77.2.1 via 10.77.1.1 dev eth0 table 100"): its type (one not
+/// unicast), destination and table, so that it pastes (trial t15r L1: a
+/// route of table 100 was said `ip route del 10.77.2.1`, "No such process").
+[[nodiscard]] std::string route_delete_command(std::string_view route);
+
 namespace net_counters {
 /// The value of `field` in `table` ("TcpExt", "IPReversePathFilter"; "Udp",
 /// "InErrors") of /proc/thread-self/net/netstat or snmp (two-line

@@ -323,6 +323,49 @@ struct join_refusal {
 /// above that estimate is doubled, as the kernel refused at it. The doctor's
 /// join FAIL and a run's join error say it alike.
 [[nodiscard]] join_refusal explain_join_refusal(std::string message, const std::vector<planned_join>& plan);
+/// The fix of an any-source join's sender that uses `source`, an address
+/// this host holds on `holders` (its interfaces), seen coming in on the
+/// join interface `iface` with accept_local off: the kernel drops its
+/// datagrams as martian sources, uncounted. accept_local=1 on `iface`, and
+/// when the source is held by another interface and `iface`'s effective
+/// rp_filter (the larger of `rp_all` and `rp_dev`) is strict, rp_filter=2
+/// there in the same sysctl: the route back is then the local route on
+/// that other interface, which no route in main overrides, and strict mode
+/// drops them next (trial t15r M2: accept_local alone pasted, 0 arrived;
+/// M3: "strict rp_filter drops them next" was said with rp_filter 0).
+struct own_address_fix {
+  std::string fix;
+  std::string note;
+  bool strict = false;  ///< rp_filter=2 is part of the fix
+};
+[[nodiscard]] own_address_fix own_address_sender_fix(std::string_view iface, const std::vector<std::string>& holders,
+                                                     std::string_view source, std::optional<std::int64_t> rp_all,
+                                                     std::optional<std::int64_t> rp_dev);
+
+/// How long the doctor's --listen listened: `asked` seconds (--listen's),
+/// or, when a signal (SIGINT, SIGTERM, SIGHUP) ended it first
+/// (`interrupted`), the `listened` seconds it did (trial t15r H2/M1: a
+/// silent group beside a live one said "nothing arrived ... in 10 s" 3 s
+/// into --listen 10, and a live-only run said nothing of the signal).
+struct listen_span {
+  double asked = 0;
+  bool interrupted = false;
+  double listened = 0;
+  /// What follows "in " on every listen line: "10 s", or "the 3.0 s
+  /// listened of 10 (interrupted by a signal)".
+  [[nodiscard]] std::string text() const;
+  /// Interrupted: data.interrupted true, data.listened_s (tenths) and
+  /// data.listen_s (the seconds asked); else nothing.
+  void mark(nlohmann::ordered_json& data) const;
+};
+
+/// The verdict's `message` when a listen line among `checks` says a signal
+/// cut --listen short (data.interrupted): unless it says so itself (the
+/// cause is that line), "; but a signal cut --listen short: it listened
+/// 3.0 of 10 s" is added, so that an OK verdict does not stand for the
+/// whole listen; else `message` as it is.
+[[nodiscard]] std::string listen_cut_short(const std::vector<check_result>& checks, std::string message);
+
 /// The text lines of a verdict: "verdict: STATUS CHECK SUBJECT: MESSAGE",
 /// "     fix: FIX" and "     note: NOTE" when there are; for no cause,
 /// "verdict: OK: `none`".
