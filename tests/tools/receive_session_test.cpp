@@ -611,7 +611,9 @@ TEST(ReceiveSession, AnRtpFlowSilentAtTheEndIsNotSaidToHaveStalled) {
   f.session->summary();
   const auto out = f.out.str();
   EXPECT_EQ(out.find("stalled at the end"), std::string::npos) << out;
-  EXPECT_NE(out.find(" from " + sender_a.to_string() + ": silent for the last 2.0 s of the run (its protocol has no "
+  // The stream named, its SSRC (trial t20r H1: each stream its own stall watch).
+  EXPECT_NE(out.find(" from " + sender_a.to_string() + " (RTP SSRC 0x"), std::string::npos) << out;
+  EXPECT_NE(out.find("): silent for the last 2.0 s of the run (its protocol has no "
                      "END marker: whether its sender stopped or its datagrams stopped coming is not known here): its "
                      "lost count covers only the gaps between numbers that arrived, not anything sent after its last "
                      "datagram"),
@@ -855,11 +857,102 @@ TEST(ReceiveSession, TheStalledLineSaysWhatMaxLossDoesInThatRun) {
   }
 }
 
+// Trial t20r H1: the stall watch was per flow (source, group, port), so
+// another stream of the flow hid one that stopped without its END: its END
+// later (A), or its datagrams still coming at the end of the run (C), from
+// another session or sender id (B). The stopped stream read lost 0,
+// stalled_at_end_s null, tail_unknown false, and --max-loss 5 passed. The
+// watch is each stream's own: it is stalled at the end, its tail unknown,
+// named in the stalled warning, and --max-loss fails as loss_unknown.
+TEST(ReceiveSession, AStreamThatStoppedWithoutItsEndIsNotHiddenByAnotherStreamOfItsFlow) {
+  struct share_case {
+    const char* what;
+    std::uint32_t other_id;
+    std::uint32_t other_session;
+    bool other_ends;  // else it is still sending when the run ends
+  };
+  for (const auto& c : {share_case{"another session ends with its END", 9, 3, true},
+                        share_case{"another session still sending", 9, 3, false},
+                        share_case{"another sender id ends with its END", 3, 1, true},
+                        share_case{"another sender id still sending", 3, 1, false}}) {
+    SCOPED_TRACE(c.what);
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_loss = 5;
+    f.start();
+    // 10 ms apart: the stopped one (sender id 9, session 1) 0..49, the other 0..299.
+    const std::uint64_t other_last = c.other_ends ? 300 : 350;
+    for (std::uint64_t i = 0; i < other_last; ++i) {
+      f.now += 10ms;
+      const auto at = 1'000'000'000 + static_cast<std::int64_t>(i) * 10'000'000;
+      batch b;
+      if (i < 50) b.add_sender(sender_a, 9, 1, i, at);
+      b.add_sender(sender_a, c.other_id, c.other_session, i, at);
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    if (c.other_ends) {
+      batch end;
+      end.add_sender(sender_a, c.other_id, c.other_session, 300, std::int64_t{4'000'000'000}, true);
+      f.feed(end);
+      for (int i = 0; i < 50; ++i) {
+        f.now += 10ms;
+        (void)f.session->tick();
+      }
+    }
+    f.session->summary();
+    EXPECT_EQ(f.session->finish(), tools::exit_loss) << f.out.str();
+    const auto out = f.out.str();
+    test::tools::expect_schema_conform(out);
+    const auto events = f.events();
+    bool warned = false;
+    for (const auto& e : events) {
+      if (e["event"] != "warning" || e["code"] != "stalled") continue;
+      EXPECT_EQ(e["sender_id"], 9) << e;
+      EXPECT_EQ(e["session"], 1) << e;
+      EXPECT_EQ(e["payload"], "mcnet") << e;
+      EXPECT_NE(e["message"].get<std::string>().find(" (sender id 9, session 1): stalled, silent for "),
+                std::string::npos)
+          << e;
+      warned = true;
+    }
+    EXPECT_TRUE(warned) << out;
+    const auto* summary = test::tools::find_event(events, "summary");
+    ASSERT_NE(summary, nullptr) << out;
+    ASSERT_EQ((*summary)["streams"].size(), 2u) << out;
+    for (const auto& s : (*summary)["streams"]) {
+      const bool stopped = s["sender_id"] == 9 && s["session"] == 1;
+      EXPECT_EQ(s["packets"], stopped ? 50 : other_last) << s;
+      EXPECT_EQ(s["tail_unknown"], stopped) << s;
+      if (stopped) {
+        EXPECT_NEAR(s["stalled_at_end_s"].get<double>(), 0.01 * static_cast<double>(other_last + (c.other_ends ? 50 : 0) - 50),
+                    0.02)
+            << s;
+      } else {
+        EXPECT_TRUE(s["stalled_at_end_s"].is_null()) << s;
+      }
+    }
+    const auto& total = (*summary)["total"];
+    EXPECT_EQ(total["stalled_at_end"], 1) << total;
+    EXPECT_EQ(total["tail_unknown"], 1) << total;
+    EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+    const auto* error = test::tools::find_event(events, "error");
+    ASSERT_NE(error, nullptr) << out;
+    EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+    EXPECT_NE((*error)["message"].get<std::string>().find(
+                  "1 stream stopped before the end of the run without an END marker (" +
+                  core::endpoint(group, port).to_string() + " from " + sender_a.to_string() +
+                  " (sender id 9, session 1), silent for the last "),
+              std::string::npos)
+        << *error;
+  }
+}
+
 namespace {
 
-// `flows` flows stalled at the end, half numbered, half raw, and a raw
-// stream beside a numbered one of flow 1: checks what each line says; the
-// seconds the summary took.
+// `flows` flows stalled at the end, half numbered, half raw, and a
+// numbered stream beside the raw one of flow 1: checks what each line says
+// (each stream its own line: trial t20r H1); the seconds the summary took.
 double stalled_summary_seconds(std::uint32_t flows) {
   fixture f;
   f.settings.max_streams = flows + 1;
@@ -888,18 +981,21 @@ double stalled_summary_seconds(std::uint32_t flows) {
   const auto took = std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
   std::istringstream lines(f.out.str());
   std::size_t numbered = 0, unnumbered = 0;
-  std::string flow1;
-  const auto flow1_head = "  " + core::endpoint(group, port).to_string() + " from " + source(1).to_string() + ":";
+  std::string flow1, flow1_raw;
+  const auto flow1_head = "  " + core::endpoint(group, port).to_string() + " from " + source(1).to_string();
   for (std::string line; std::getline(lines, line);) {
     if (line.find("silent for the last 2.0 s of the run") == std::string::npos) continue;
     numbered += line.find("its lost count covers only the gaps") != std::string::npos;
     unnumbered += line.find("whether anything was sent after its last datagram is unknown, as its loss is") !=
                   std::string::npos;
-    if (line.starts_with(flow1_head)) flow1 = line;
+    if (line.starts_with(flow1_head + " (sender id 9, session 1):")) flow1 = line;
+    if (line.starts_with(flow1_head + " (raw):")) flow1_raw = line;
   }
   EXPECT_EQ(numbered, flows / 2 + 1) << flows;
-  EXPECT_EQ(unnumbered, flows / 2 - 1) << flows;
+  EXPECT_EQ(unnumbered, flows / 2) << flows;
   EXPECT_NE(flow1.find("its lost count covers only the gaps"), std::string::npos) << flow1;
+  EXPECT_NE(flow1_raw.find("whether anything was sent after its last datagram is unknown"), std::string::npos)
+      << flow1_raw;
   return took;
 }
 
