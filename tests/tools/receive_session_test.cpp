@@ -948,6 +948,73 @@ TEST(ReceiveSession, AStreamThatStoppedWithoutItsEndIsNotHiddenByAnotherStreamOf
   }
 }
 
+// Trial t20r M2: one flow, session 3 ended with its END at 0.5 s, session 1
+// stopped at 3 s without one. Session 3 got stalled_at_end_s (JSON, CSV)
+// and counted in total.stalled_at_end (2, the text total 1). A stream that
+// ended is not stalled: text, JSON and CSV say 1, session 1.
+TEST(ReceiveSession, AStreamThatEndedIsNotStalledWhenAnotherOfItsFlowStops) {
+  for (const int mode : {0, 1, 2}) {  // text, JSON, CSV
+    SCOPED_TRACE(mode);
+    fixture f;
+    f.settings.json_output = mode == 1;
+    f.settings.csv = mode == 2;
+    f.start();
+    for (std::uint64_t i = 0; i < 300; ++i) {
+      f.now += 10ms;
+      const auto at = 1'000'000'000 + static_cast<std::int64_t>(i) * 10'000'000;
+      batch b;
+      if (i < 50) b.add_session(sender_a, 3, i, at);
+      if (i == 50) b.add_session(sender_a, 3, 50, at, true);
+      b.add_session(sender_a, 1, i, at);
+      f.feed(b);
+      (void)f.session->tick();
+    }
+    for (int i = 0; i < 200; ++i) {
+      f.now += 10ms;
+      (void)f.session->tick();
+    }
+    f.session->summary();
+    (void)f.session->finish();
+    const auto out = f.out.str();
+    const auto flow = core::endpoint(group, port).to_string() + " from " + sender_a.to_string();
+    if (mode == 0) {
+      const auto all = out + f.err.str();
+      EXPECT_NE(all.find("  " + flow + " (sender id 9, session 1): stalled at the end, silent for the last 2.0 s"),
+                std::string::npos)
+          << all;
+      EXPECT_EQ(all.find("session 3): stalled"), std::string::npos) << all;
+      EXPECT_NE(all.find("(1 stream stalled at the end without an END marker (see above): its tail is unknown, so "
+                         "is its loss)"),
+                std::string::npos)
+          << all;
+    } else if (mode == 1) {
+      test::tools::expect_schema_conform(out);
+      const auto events = f.events();
+      const auto* summary = test::tools::find_event(events, "summary");
+      ASSERT_NE(summary, nullptr) << out;
+      ASSERT_EQ((*summary)["streams"].size(), 2u) << out;
+      for (const auto& s : (*summary)["streams"]) {
+        const bool ended = s["session"] == 3;
+        EXPECT_EQ(s["stalled_at_end_s"].is_null(), ended) << s;
+        EXPECT_EQ(s["tail_unknown"], !ended) << s;
+      }
+      EXPECT_EQ((*summary)["total"]["stalled_at_end"], 1) << (*summary)["total"];
+      EXPECT_EQ((*summary)["total"]["tail_unknown"], 1) << (*summary)["total"];
+    } else {
+      std::istringstream lines(out);
+      std::size_t rows = 0;
+      for (std::string line; std::getline(lines, line);) {
+        if (!line.starts_with("summary,")) continue;
+        const bool ended = line.find(",9,3,") != std::string::npos;
+        ASSERT_TRUE(ended || line.find(",9,1,") != std::string::npos) << line;
+        EXPECT_TRUE(ended ? line.ends_with(",,false") : line.ends_with(",2,true")) << line;
+        ++rows;
+      }
+      EXPECT_EQ(rows, 2u) << out;
+    }
+  }
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a
