@@ -1015,6 +1015,51 @@ TEST(ReceiveSession, AStreamThatEndedIsNotStalledWhenAnotherOfItsFlowStops) {
   }
 }
 
+// Trial t20r M1: three streams of one flow stopped without their END: the
+// --max-loss message (text, JSON error) named one; it names each, up to 4.
+TEST(ReceiveSession, TheMaxLossMessageNamesEachStreamWhoseTailIsUnknown) {
+  for (const std::uint32_t sessions : {3u, 6u}) {
+    for (const bool json_output : {false, true}) {
+      SCOPED_TRACE(testing::Message() << sessions << (json_output ? " JSON" : " text"));
+      fixture f;
+      f.settings.json_output = json_output;
+      f.settings.max_loss = 5;
+      f.start();
+      batch b;
+      for (std::uint32_t s = 1; s <= sessions; ++s) {
+        for (std::uint64_t i = 0; i < 6; ++i) b.add_session(sender_a, s, i, 1'000'050'000);
+      }
+      f.feed(b);
+      for (int i = 0; i < 40; ++i) {
+        f.now += 50ms;
+        (void)f.session->tick();
+      }
+      f.session->summary();
+      EXPECT_EQ(f.session->finish(), tools::exit_loss);
+      std::string message = f.err.str() + f.out.str();
+      if (json_output) {
+        const auto events = f.events();
+        const auto* error = test::tools::find_event(events, "error");
+        ASSERT_NE(error, nullptr) << f.out.str();
+        EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
+        message = (*error)["message"].get<std::string>();
+      }
+      EXPECT_NE(message.find(fmt::format("--max-loss 5% could not be checked: {} streams stopped before the end of "
+                                         "the run without an END marker (",
+                                         sessions)),
+                std::string::npos)
+          << message;
+      for (std::uint32_t s = 1; s <= sessions; ++s) {
+        EXPECT_EQ(message.find(fmt::format("(sender id 9, session {}), silent for the last 2.0 s", s)) !=
+                      std::string::npos,
+                  s <= 4)
+            << s << message;
+      }
+      EXPECT_EQ(message.find("silent for the last 2.0 s; ...)") != std::string::npos, sessions > 4) << message;
+    }
+  }
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a
