@@ -1060,6 +1060,52 @@ TEST(ReceiveSession, TheMaxLossMessageNamesEachStreamWhoseTailIsUnknown) {
   }
 }
 
+// Issue #20 review of trial t20r: junk streams (one datagram each, or
+// pairs: random sender ids) beside a real feed on one flow. A stream of
+// fewer than stall_watch::warm_up datagrams has no pace to stall from: no
+// junk stream's tail reads as unknown, so the total keeps its ratio (the
+// feed's 10 %) and --max-loss judges it (the flow's watch made every junk
+// pair's tail unknown once the flow fell silent: the total null).
+TEST(ReceiveSession, JunkStreamsBesideARealFeedLeaveTheTotalKnown) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.max_loss = 5;
+  f.start();
+  batch junk;
+  for (std::uint32_t i = 0; i < 100; ++i) {
+    junk.add_sender(sender_a, 1000 + i, 1, 0, 1'000'050'000);
+    junk.add_sender(sender_a, 1000 + i, 1, 1, 1'000'050'000);
+  }
+  for (std::uint32_t i = 0; i < 300; ++i) junk.add_sender(sender_a, 5000 + i, 7, 0, 1'000'050'000);
+  f.feed(junk);
+  for (std::uint64_t i = 0; i < 200; ++i) {
+    f.now += 5ms;
+    batch b;
+    if (i % 10 != 9) b.add_sender(sender_a, 99, 1, i, 1'000'050'000 + static_cast<std::int64_t>(i) * 5'000'000);
+    if (i == 199) b.add_sender(sender_a, 99, 1, 200, 2'000'050'000, true);
+    f.feed(b);
+    (void)f.session->tick();
+  }
+  for (int i = 0; i < 40; ++i) {
+    f.now += 50ms;
+    (void)f.session->tick();
+  }
+  f.session->summary();
+  EXPECT_EQ(f.session->finish(), tools::exit_loss);
+  const auto out = f.out.str();
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << out;
+  const auto& total = (*summary)["total"];
+  EXPECT_EQ(total["tail_unknown"], 0) << total;
+  EXPECT_EQ(total["stalled_at_end"], 0) << total;
+  ASSERT_TRUE(total["loss_percent"].is_number()) << total;
+  EXPECT_GT(total["loss_percent"].get<double>(), 1.0) << total;
+  const auto* error = test::tools::find_event(events, "error");
+  ASSERT_NE(error, nullptr) << out;
+  EXPECT_EQ((*error)["code"], "loss") << *error;
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a
