@@ -612,7 +612,7 @@ TEST(ReceiveSession, AnRtpFlowSilentAtTheEndIsNotSaidToHaveStalled) {
   const auto out = f.out.str();
   EXPECT_EQ(out.find("stalled at the end"), std::string::npos) << out;
   // The stream named, its SSRC (trial t20r H1: each stream its own stall watch).
-  EXPECT_NE(out.find(" from " + sender_a.to_string() + " (RTP SSRC 0x"), std::string::npos) << out;
+  EXPECT_NE(out.find(fmt::format(" from {} (RTP SSRC 0x", sender_a.to_string())), std::string::npos) << out;
   EXPECT_NE(out.find("): silent for the last 2.0 s of the run (its protocol has no "
                      "END marker: whether its sender stopped or its datagrams stopped coming is not known here): its "
                      "lost count covers only the gaps between numbers that arrived, not anything sent after its last "
@@ -940,9 +940,9 @@ TEST(ReceiveSession, AStreamThatStoppedWithoutItsEndIsNotHiddenByAnotherStreamOf
     ASSERT_NE(error, nullptr) << out;
     EXPECT_EQ((*error)["code"], "loss_unknown") << *error;
     EXPECT_NE((*error)["message"].get<std::string>().find(
-                  "1 stream stopped before the end of the run without an END marker (" +
-                  core::endpoint(group, port).to_string() + " from " + sender_a.to_string() +
-                  " (sender id 9, session 1), silent for the last "),
+                  fmt::format("1 stream stopped before the end of the run without an END marker ({} from {} (sender id "
+                              "9, session 1), silent for the last ",
+                              core::endpoint(group, port).to_string(), sender_a.to_string())),
               std::string::npos)
         << *error;
   }
@@ -976,10 +976,10 @@ TEST(ReceiveSession, AStreamThatEndedIsNotStalledWhenAnotherOfItsFlowStops) {
     f.session->summary();
     (void)f.session->finish();
     const auto out = f.out.str();
-    const auto flow = core::endpoint(group, port).to_string() + " from " + sender_a.to_string();
+    const auto flow = fmt::format("{} from {}", core::endpoint(group, port).to_string(), sender_a.to_string());
     if (mode == 0) {
       const auto all = out + f.err.str();
-      EXPECT_NE(all.find("  " + flow + " (sender id 9, session 1): stalled at the end, silent for the last 2.0 s"),
+      EXPECT_NE(all.find(fmt::format("  {} (sender id 9, session 1): stalled at the end, silent for the last 2.0 s", flow)),
                 std::string::npos)
           << all;
       EXPECT_EQ(all.find("session 3): stalled"), std::string::npos) << all;
