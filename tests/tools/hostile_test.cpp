@@ -111,11 +111,15 @@ TEST(NetHostileSender, ARealFeedsLossIsExactAfterJunkEndFloodsAndFarJumps) {
   EXPECT_EQ(total["stray_ends"], 300) << "END markers of streams never seen make no stream: " << total;
   EXPECT_EQ(total["kernel_drops"], 0) << "the counts above are exact only without drops: " << total;
   // Sender id 7 stopped with no END of its own (the forged END of 2^64 - 1
-  // is not believed): its tail is unknown, and so is the total's
-  // loss_percent (null), as --max-loss would say.
-  EXPECT_EQ((*seven)["tail_unknown"], true) << *seven;
-  EXPECT_GE(total["tail_unknown"].get<std::uint64_t>(), 1u) << total;
-  EXPECT_TRUE(total["loss_percent"].is_null()) << total;
+  // is not believed), after 4 datagrams: too few for a pace to stall from
+  // (stall_watch::warm_up), as the junk streams of one datagram: no tail
+  // is unknown, and the total keeps its ratio (each stream's own stall
+  // watch, trial t20r H1: the flow's, fed by the junk, made 7's tail
+  // unknown and the total null).
+  EXPECT_EQ((*seven)["tail_unknown"], false) << *seven;
+  EXPECT_EQ(total["tail_unknown"], 0) << total;
+  EXPECT_LT(total["loss_percent"].get<double>(), 10.0) << total;
+  EXPECT_GT(total["loss_percent"].get<double>(), 1.0) << total;
 }
 
 // argv: group port. A live feed of sender id 5 (numbers 0 to 999, every
@@ -437,14 +441,12 @@ TEST(NetHostileSender, JunkStreamsDoNotDiluteAFeedsLoss) {
   const auto events = json_lines(r.standard_output);
   const auto* summary = find_event(events, "summary");
   ASSERT_NE(summary, nullptr) << r.output;
-  // The junk streams, one datagram each and no END, may read as stalled at
-  // the end (their tails unknown): the total's loss_percent is null then.
+  // The junk streams, two datagrams each and no END, have no pace to
+  // stall from (each stream its own stall watch, trial t20r H1: the
+  // flow's made their tails unknown, and the total null, by timing).
   const auto& total = (*summary)["total"];
-  if (total["tail_unknown"].get<std::uint64_t>() == 0) {
-    EXPECT_LT(total["loss_percent"].get<double>(), 9.5) << "the total alone is diluted";
-  } else {
-    EXPECT_TRUE(total["loss_percent"].is_null()) << total;
-  }
+  EXPECT_EQ(total["tail_unknown"], 0) << total;
+  EXPECT_LT(total["loss_percent"].get<double>(), 9.5) << "the total alone is diluted";
   bool named = false;
   for (const auto& e : events) {
     if (e["event"] == "error" && e["code"] == "loss" &&

@@ -945,7 +945,11 @@ bool receive_session::tick() {
   // a stall is at least a second of silence.
   if (now - last_stall_check_ >= std::chrono::milliseconds(50)) {
     last_stall_check_ = now;
-    for (const auto& c : stalls_.check(now)) report_stall(c);
+    // Each stream's own watch (trial t20r H1): a walk over the table, as
+    // the flows' was over theirs.
+    table_.watch_streams([this, now](const stream_key& k, stream& st) {
+      if (auto c = stall_watch::check_one(st.stall, {k.source, k.group, k.port}, now)) report_stall(*c, k);
+    });
   }
   // Each report covers from the one before to now (its span, its deltas);
   // the next is due an interval after this one was due, not after now: a
@@ -964,7 +968,7 @@ bool receive_session::tick() {
 }
 
 void receive_session::paused(std::chrono::steady_clock::duration d) {
-  stalls_.paused(d);
+  table_.watch_streams([d](const stream_key&, stream& st) { stall_watch::pause(st.stall, d); });
   const double s = std::chrono::duration<double>(d).count();
   out_.warn_event(fmt::format("mcast-recv itself did not run for {:.1f} s (stopped, e.g. by Ctrl-Z or SIGSTOP, "
                               "or starved of CPU): the datagrams of that time waited in the receive queue (kernel "
@@ -1032,8 +1036,14 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
     // An END that ends nothing (a stray, another session's, one its tracker
     // did not believe) is neither a datagram of the flow nor its end: a
     // stall stays a stall, its tail unknown (trial t16z).
-    if (!a.end_refused) {
-      if (auto c = stalls_.arrival({source, group, port}, read_at, a.is_end())) report_stall(*c);
+    // The watch is the stream's own (trial t20r H1: another stream of its
+    // flow, its END or its datagrams, hid one that stopped without its
+    // END), kept in its record: no lookup. A damaged datagram (malformed)
+    // is no feed's pace.
+    if (!a.end_refused && !a.malformed && a.record != nullptr) {
+      if (auto c = stall_watch::arrive(a.record->stall, {source, group, port}, read_at, a.is_end())) {
+        report_stall(*c, *a.record_key);
+      }
     }
     std::optional<line_place> place;
     if (lines_) place = lines_->place_of(group, port);
@@ -1129,11 +1139,14 @@ void receive_session::handle(std::span<const core::message> batch, std::uint16_t
   if (shown) out_.flush();
 }
 
-void receive_session::report_stall(const stall_watch::change& c) {
-  const auto& [source, group, port] = c.key;
-  const auto flow = fmt::format("{} from {}", core::endpoint(group, port).to_string(), source.to_string());
-  const json fields{{"source", source.to_string()}, {"group", group.to_string()}, {"port", port},
-                    {"silent_s", c.silent_s}, {"usual_interval_s", c.usual_interval_s}, {"limit_s", c.limit_s}};
+void receive_session::report_stall(const stall_watch::change& c, const stream_key& k) {
+  // The stream named (trial t20r H1): its flow's other streams may go on.
+  const auto flow = stream_name(k);
+  const auto id = worst_stream_json(k, 0, false);
+  const json fields{{"source", k.source.to_string()}, {"group", k.group.to_string()}, {"port", k.port},
+                    {"payload", id["payload"]}, {"sender_id", id["sender_id"]}, {"session", id["session"]},
+                    {"ssrc", id["ssrc"]}, {"silent_s", c.silent_s}, {"usual_interval_s", c.usual_interval_s},
+                    {"limit_s", c.limit_s}};
   if (c.stalled) {
     // The intervals in the unit that fits (a bursty stream's usual interval
     // is microseconds, not "0.000 s").
@@ -1258,25 +1271,33 @@ void receive_session::summary() {
   // Streams whose numbers came from more than one sender (trial16j MEDIUM 3).
   const auto conflicts = table_.conflicts();
   const auto contested = conflicts.size() + table_.contested_evicted();
-  // The flows still stalled at the end (read once: their lines below say
-  // the same), marked on their streams in JSON and CSV as the text marks
-  // them (trial t15q M5: the JSON of a stream stopped after 30 % read lost
-  // 0 and loss_percent 0.0, nothing of the stall).
-  const auto stalled = stalls_.still_stalled(now_());
-  std::map<stall_watch::flow, double> stalled_for(stalled.begin(), stalled.end());
-  std::uint64_t stalled_streams = 0;
+  // The streams still stalled at the end (read once: their lines below say
+  // the same), marked in JSON and CSV as the text marks them (trial t15q
+  // M5: the JSON of a stream stopped after 30 % read lost 0 and
+  // loss_percent 0.0, nothing of the stall). Each stream's own stall
+  // (trial t20r H1: a flow's watch let another stream of the flow, its END
+  // or its datagrams, hide one that stopped without its END; t20r M2: and
+  // marked one that ended with its END stalled when another stopped).
+  const auto at_end = now_();
+  struct stalled_stream {
+    const stream_key* key;
+    const stream* record;
+    double silent;
+  };
+  std::vector<stalled_stream> stalled;
   std::uint64_t tail_unknown_streams = 0;
   for (const auto& [k, st] : table_.streams()) {
     const auto c = conflicts.find(k);
     auto j = stream_json(k, st, iface(st.interface_index), c != conflicts.end() ? &c->second : nullptr);
-    const auto s = stalled_for.find({k.source, k.group, k.port});
-    const bool unknown_tail = s != stalled_for.end() && tail_unknown_without_end(k, st);
-    j["stalled_at_end_s"] = s != stalled_for.end() ? json(s->second) : json(nullptr);
+    const auto silent = stall_watch::stalled_for(st.stall, at_end);
+    const bool unknown_tail = silent && tail_unknown_without_end(k, st);
+    j["stalled_at_end_s"] = silent ? json(*silent) : json(nullptr);
     j["tail_unknown"] = unknown_tail;
-    if (s != stalled_for.end()) ++stalled_streams;
+    if (silent) stalled.push_back({&k, &st, *silent});
     if (unknown_tail) ++tail_unknown_streams;
     write_stream("summary", t, j, streams);
   }
+  const std::uint64_t stalled_streams = stalled.size();
   // A clock given (--rtp-clock) that the timestamps contradict: its jitter
   // is kept, as the user said, but warned of (trial t20u F2: a 90 kHz
   // stream read at 8000 Hz reported 102 ms for 11 us, as fact).
@@ -1304,33 +1325,18 @@ void receive_session::summary() {
   if (drop_causes_) over_run_ = read_drops_().since(drops_before_);
   // Every feed's missing numbers are final now, so the loss below is too.
   if (lines_) lines_->finish();
-  // A flow still stalled at the end: its lost count covers the gaps between
-  // numbers that arrived, not what it missed after its last datagram, so a
-  // bare "lost 0" is not all there is to say (trial15k L1).
-  // A flow without a lost count (no sequence number read or trusted:
-  // iperf2, raw, MPEG-TS) has no such count to speak of (trial20k 6).
-  // A flow counts loss (or continuity-counter loss: MPEG-TS, trial20o L1)
-  // when one of its streams does: those flows gathered in one pass over the
-  // streams (a scan of them all for each stalled flow took 60 s for 20,000).
-  std::set<stall_watch::flow> counting;
-  std::set<stall_watch::flow> continuity_counting;
-  std::set<stall_watch::flow> unended;  // of a protocol with END markers, none came (trial t16u M2)
-  std::set<stall_watch::flow> ending;   // of a protocol with END markers (mcnet, MoldUDP64)
-  if (!stalled.empty()) {
-    for (const auto& [k, st] : table_.streams()) {
-      if (k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64) {
-        ending.emplace(k.source, k.group, k.port);
-      }
-      if (counts_loss(k, st)) counting.emplace(k.source, k.group, k.port);
-      if (tail_unknown_without_end(k, st)) unended.emplace(k.source, k.group, k.port);
-      if (st.mpegts) continuity_counting.emplace(k.source, k.group, k.port);
-    }
-  }
+  // A stream still stalled at the end: its lost count covers the gaps
+  // between numbers that arrived, not what it missed after its last
+  // datagram, so a bare "lost 0" is not all there is to say (trial15k L1).
+  // A stream without a lost count (no sequence number read or trusted:
+  // iperf2, raw, MPEG-TS) has no such count to speak of (trial20k 6); an
+  // MPEG-TS one (or RTP carrying it) counts continuity-counter loss
+  // (trial20o L1).
   // What --max-loss does in this run, said as it is (trial t20y L1: "fails
   // as loss_unknown" without --max-loss, and where the loss measured
   // already passed it, failing as `loss`).
   std::string unended_tail;
-  if (!unended.empty()) {
+  if (tail_unknown_streams > 0) {
     unended_tail = "; no END marker came, so its tail is unknown";
     if (s_.max_loss) {
       // Only a --max-loss failure: another (a capture incomplete) stops
@@ -1342,19 +1348,19 @@ void receive_session::summary() {
       }
     }
   }
-  for (const auto& [f, silent] : stalled) {
-    const auto& [source, group, port] = f;
-    const bool counted = counting.contains(f);
-    const bool continuity = continuity_counting.contains(f);
+  for (const auto& x : stalled) {
+    const auto& k = *x.key;
+    const auto& st = *x.record;
+    const bool counted = counts_loss(k, st);
+    const bool continuity = st.mpegts != nullptr;
     // "Stalled" only where the protocol ends with a marker, whose absence
-    // says the flow did not end (trial h20x F8): RTP, MPEG-TS and datagrams
+    // says the stream did not end (trial h20x F8): RTP, MPEG-TS and datagrams
     // without a header end without one, so of them only the silence is known.
-    const bool ends = ending.contains(f);
+    const bool ends = k.payload == payload_kind::mcnet || k.payload == payload_kind::moldudp64;
     const char* after = ends ? "what it missed after its last datagram" : "anything sent after its last datagram";
-    out_.text(fmt::format("  {} from {}: {}silent for the last {:.1f} s of the run{}: {}{} (mcast-recv "
+    out_.text(fmt::format("  {}: {}silent for the last {:.1f} s of the run{}: {}{} (mcast-recv "
                           "doctor --listen SEC checks the firewall, link and route now)",
-                          core::endpoint(group, port).to_string(), source.to_string(),
-                          ends ? "stalled at the end, " : "", silent,
+                          stream_name(k), ends ? "stalled at the end, " : "", x.silent,
                           ends ? "" : " (its protocol has no END marker: whether its sender stopped or its datagrams "
                                       "stopped coming is not known here)",
                           counted ? fmt::format("its lost count covers only the gaps between numbers that arrived, not "
@@ -1365,7 +1371,7 @@ void receive_session::summary() {
                               : fmt::format("{} is unknown, as its loss is (no sequence number read)",
                                             ends ? "what it missed after its last datagram"
                                                  : "whether anything was sent after its last datagram"),
-                          unended.contains(f) ? unended_tail : std::string()));
+                          tail_unknown_without_end(k, st) ? unended_tail : std::string()));
   }
   // The feeds the table evicted and that did not resume: each named with
   // its figures as it left, so a real feed is not missing from a summary
@@ -1877,20 +1883,16 @@ std::optional<std::string> receive_session::failure_code() const {
 }
 
 std::pair<std::size_t, std::string> receive_session::unended_stalls() const {
+  // Each such stream, up to 4 named (trial t20r M1: three streams of one
+  // flow were named as one).
   std::string who;
   std::size_t n = 0;
-  if (const auto stalled = stalls_.still_stalled(now_()); !stalled.empty()) {
-    std::map<stall_watch::flow, const stream_key*> ending;
-    for (const auto& [k, st] : table_.streams()) {
-      if (tail_unknown_without_end(k, st)) ending.try_emplace({k.source, k.group, k.port}, &k);
-    }
-    for (const auto& [f, silent] : stalled) {
-      const auto it = ending.find(f);
-      if (it == ending.end()) continue;
-      if (n++ < 4) {
-        who += fmt::format("{}{}, silent for the last {:.1f} s", who.empty() ? "" : "; ", stream_name(*it->second),
-                           silent);
-      }
+  const auto now = now_();
+  for (const auto& [k, st] : table_.streams()) {
+    const auto silent = stall_watch::stalled_for(st.stall, now);
+    if (!silent || !tail_unknown_without_end(k, st)) continue;
+    if (n++ < 4) {
+      who += fmt::format("{}{}, silent for the last {:.1f} s", who.empty() ? "" : "; ", stream_name(k), *silent);
     }
   }
   return {n, who};

@@ -16,20 +16,11 @@ stall_watch::clock::duration stall_watch::limit(const state& s) {
   return std::max<clock::duration>({scaled, longest, floor});
 }
 
-std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::time_point t, bool end) {
-  if (last_key_ == nullptr || *last_key_ != f) {
-    auto it = flows_.find(f);
-    if (it == flows_.end()) {
-      if (flows_.size() >= max_flows) return std::nullopt;
-      it = flows_.emplace(f, state{t, 0, {}, {}, {}, false, end}).first;
-      last_key_ = &it->first;
-      last_state_ = &it->second;
-      return std::nullopt;
-    }
-    last_key_ = &it->first;
-    last_state_ = &it->second;
+std::optional<stall_watch::change> stall_watch::arrive(state& s, const flow& f, clock::time_point t, bool end) {
+  if (!s.started) {
+    s = state{t, 0, {}, {}, {}, false, end, true};
+    return std::nullopt;
   }
-  auto& s = *last_state_;
   std::optional<change> out;
   const auto gap = t - s.last;
   if (s.stalled && end) {
@@ -58,14 +49,40 @@ std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::ti
   return out;
 }
 
+std::optional<stall_watch::change> stall_watch::check_one(state& s, const flow& f, clock::time_point now) {
+  if (!s.started || s.stalled || s.ended || s.gaps + 1 < warm_up) return std::nullopt;
+  const auto silent = now - s.last;
+  if (silent <= limit(s)) return std::nullopt;
+  s.stalled = true;
+  return change{f, true, seconds(silent), seconds(s.usual()), seconds(s.longest), seconds(limit(s))};
+}
+
+std::optional<double> stall_watch::stalled_for(const state& s, clock::time_point now) {
+  if (!s.stalled) return std::nullopt;
+  return seconds(now - s.last);
+}
+
+void stall_watch::pause(state& s, clock::duration d) {
+  if (d.count() > 0 && s.started && !s.stalled) s.last += d;
+}
+
+std::optional<stall_watch::change> stall_watch::arrival(const flow& f, clock::time_point t, bool end) {
+  if (last_key_ == nullptr || *last_key_ != f) {
+    auto it = flows_.find(f);
+    if (it == flows_.end()) {
+      if (flows_.size() >= max_flows) return std::nullopt;
+      it = flows_.emplace(f, state{}).first;
+    }
+    last_key_ = &it->first;
+    last_state_ = &it->second;
+  }
+  return arrive(*last_state_, f, t, end);
+}
+
 std::vector<stall_watch::change> stall_watch::check(clock::time_point now) {
   std::vector<change> out;
   for (auto& [f, s] : flows_) {
-    if (s.stalled || s.ended || s.gaps + 1 < warm_up) continue;
-    const auto silent = now - s.last;
-    if (silent <= limit(s)) continue;
-    s.stalled = true;
-    out.push_back({f, true, seconds(silent), seconds(s.usual()), seconds(s.longest), seconds(limit(s))});
+    if (auto c = check_one(s, f, now)) out.push_back(*c);
   }
   return out;
 }
@@ -73,16 +90,14 @@ std::vector<stall_watch::change> stall_watch::check(clock::time_point now) {
 std::vector<std::pair<stall_watch::flow, double>> stall_watch::still_stalled(clock::time_point now) const {
   std::vector<std::pair<flow, double>> out;
   for (const auto& [f, s] : flows_) {
-    if (s.stalled) out.emplace_back(f, seconds(now - s.last));
+    if (const auto silent = stalled_for(s, now)) out.emplace_back(f, *silent);
   }
   return out;
 }
 
 void stall_watch::paused(clock::duration d) {
   if (d.count() <= 0) return;
-  for (auto& [f, s] : flows_) {
-    if (!s.stalled) s.last += d;
-  }
+  for (auto& [f, s] : flows_) pause(s, d);
 }
 
 }  // namespace mcnet::tools

@@ -991,6 +991,7 @@ stream* stream_table::find(const stream_key& key) noexcept {
   if (it == streams_.end()) return nullptr;
   last_key_ = key;
   last_ = &it->second;  // map nodes do not move; nothing erases streams
+  last_node_key_ = &it->first;
   return last_;
 }
 
@@ -1120,7 +1121,11 @@ std::vector<stream_table::evicted_feed> stream_table::evicted_feeds() const {
 }
 
 stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::uint32_t interface_index) {
-  if (auto* s = find(key)) return s;
+  if (auto* s = find(key)) {
+    out.record = s;
+    out.record_key = last_node_key_;
+    return s;
+  }
   // A continuity checker is ~290 KiB: fewer of them than streams.
   const bool checker = key.payload == payload_kind::mpegts;
   const std::size_t max_checkers = std::max<std::size_t>(1, max_streams_ / streams_per_mpegts);
@@ -1143,8 +1148,11 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
     return nullptr;
   }
   stream* made = nullptr;
+  const stream_key* made_key = nullptr;
   try {
-    made = &streams_.emplace(key, stream{}).first->second;
+    const auto it = streams_.emplace(key, stream{}).first;
+    made = &it->second;
+    made_key = &it->first;
     if (checker) made->mpegts = std::make_unique<mpegts_state>();
     made->read_times = read_times_;
     const auto resumed_before = resumed_;
@@ -1176,6 +1184,9 @@ stream* stream_table::find_or_make(const stream_key& key, accounted& out, std::u
   auto& s = *made;
   last_key_ = key;
   last_ = &s;
+  last_node_key_ = made_key;
+  out.record = &s;
+  out.record_key = made_key;
   if (checker) ++checkers_;
   if (mode_ == payload_mode::auto_detect && key.payload != payload_kind::raw) {
     // Remember what the source sends, so that a datagram of it the parser
@@ -1789,7 +1800,13 @@ accounted stream_table::add_now(const core::ip_address& group, std::uint16_t por
       auto* known = find(key);
       if (known != nullptr || !detect) {
         // Another SSRC's held datagram keeps waiting for its own next one.
-        auto* s = known != nullptr ? known : find_or_make(key, out, interface_index);
+        auto* s = known;
+        if (s != nullptr) {
+          out.record = s;
+          out.record_key = last_node_key_;  // find()'s
+        } else {
+          s = find_or_make(key, out, interface_index);
+        }
         if (s == nullptr) return out;
         count(*s, key, payload.size(), arrival, ttl, tos, interface_index);
         out.no_checker = !account_rtp(*s, v->sequence(), v->timestamp(), v->payload_type(), arrival, v->payload());

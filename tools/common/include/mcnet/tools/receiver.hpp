@@ -496,7 +496,8 @@ class receive_session {
 
  private:
   void interval_report(double span);
-  void report_stall(const stall_watch::change& c);
+  /// A stall or resume of the stream `k` (its own watch, stream::stall).
+  void report_stall(const stall_watch::change& c, const stream_key& k);
   /// `last`: the summary's write; its failure fails the run (metrics_failed_).
   void write_metrics(std::uint64_t drops, bool last = false);
   /// The joined channels with what arrived for each (the summary's "channels").
@@ -587,7 +588,6 @@ class receive_session {
   std::optional<line_merge> lines_;        // with --line
   bool warned_unsequenced_ = false;
   read_stats reads_{};
-  stall_watch stalls_;                     // flows silent past their usual interval
   std::function<run_verdict(const drop_counters&)> diagnose_;  // diagnose_with
   std::function<std::vector<std::string>(const lossy_groups&)> loss_hints_;  // loss_hints_with
   std::function<silent_report(const silent_channels&)> silent_hints_;  // silent_hints_with

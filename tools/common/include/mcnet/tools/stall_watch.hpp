@@ -3,8 +3,10 @@
 #pragma once
 
 /// @file
-/// Stalled flows during an mcast-recv run (docs/tools.md, "Checks in every
-/// run"): a flow (source, group, port) silent for more than
+/// Stalled streams during an mcast-recv run (docs/tools.md, "Checks in every
+/// run"): the receive session keeps a state per stream (stream::stall, fed
+/// by arrive(), checked by check_one(); trial t20r H1); this class keeps
+/// them per flow (source, group, port). One silent for more than
 /// stall_watch::factor times its usual interval between datagrams, more
 /// than stall_watch::longest_factor times its longest gap so far (a bursty
 /// sender's pauses after its first two are not stalls), and at least
@@ -78,7 +80,10 @@ class stall_watch {
   /// `d`, so its silence counts from before the pause plus after it.
   void paused(clock::duration d);
 
- private:
+  /// One watched item's arrivals and stall: a flow's here, or a stream's
+  /// own (stream::stall, the receive session's per-stream watch: trial
+  /// t20r H1, a stream that stopped without its END hid behind another
+  /// stream of its flow). Its first arrival starts it.
   struct state {
     clock::time_point last{};
     std::uint64_t gaps = 0;  // intervals counted in `sum` (0 ones included; not those of stalls)
@@ -87,8 +92,20 @@ class stall_watch {
     clock::duration resumed_from{};  // the silence of the last stall it resumed from
     bool stalled = false;
     bool ended = false;
+    bool started = false;  // an arrival came
     [[nodiscard]] clock::duration usual() const { return gaps == 0 ? clock::duration{} : sum / static_cast<clock::rep>(gaps); }
   };
+
+  /// arrival() for one item's state `s` (`f` names it in the change).
+  [[nodiscard]] static std::optional<change> arrive(state& s, const flow& f, clock::time_point t, bool end);
+  /// check() for one item: the change when it stalled as of `now`.
+  [[nodiscard]] static std::optional<change> check_one(state& s, const flow& f, clock::time_point now);
+  /// Its silence so far in seconds when it is stalled (reported, not resumed since).
+  [[nodiscard]] static std::optional<double> stalled_for(const state& s, clock::time_point now);
+  /// paused() for one item.
+  static void pause(state& s, clock::duration d);
+
+ private:
   [[nodiscard]] static clock::duration limit(const state& s);
   std::map<flow, state> flows_;
   // The entry of the previous arrival's flow: a map's nodes stay where they

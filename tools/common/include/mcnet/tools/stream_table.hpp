@@ -38,6 +38,7 @@
 #include <mcnet/feed/sequence.hpp>
 #include <mcnet/feed/test_header.hpp>
 #include <mcnet/tools/payload.hpp>
+#include <mcnet/tools/stall_watch.hpp>
 
 namespace mcnet::tools {
 
@@ -370,6 +371,11 @@ struct stream {
   /// receiver bunches them, so they give no pace.
   bool read_times = false;
   bool ended = false;                     ///< an END marker (mcnet) or end of session (MoldUDP64) arrived
+  /// Its stall watch (the receive session's: trial t20r H1, per stream, so
+  /// that another stream of its flow, its END or its datagrams, does not
+  /// stand for it). A stream of a payload without a stream identity (raw,
+  /// MPEG-TS) is its flow's of that payload, so its watch is the flow's.
+  stall_watch::state stall;
   /// It came back after its eviction record was pushed out (unresumed()):
   /// its figures are only those since it came back, its loss while evicted
   /// unknown (JSON `unresumed`, the text says so; --max-loss does not quote them).
@@ -549,6 +555,11 @@ struct accounted {
   /// next one of that SSRC: it counts in the RTP stream then, or as raw if
   /// none follows in sequence. `payload` says rtp meanwhile.
   bool held = false;
+  /// The stream it counted in (or, for an END, the stream it ended) and
+  /// that stream's key, in the table (valid until the next add()); none
+  /// when it counted in no stream (untracked, held, refused).
+  stream* record = nullptr;
+  const stream_key* record_key = nullptr;
   [[nodiscard]] bool is_end() const noexcept { return end; }
 };
 
@@ -630,7 +641,9 @@ struct totals {
 /// stream of a protocol whose senders end with a marker (mcnet END,
 /// MoldUDP64 end of session) that counts loss (counts_loss(key, s)), had
 /// more than one datagram (a single datagram is no stream with a pace to
-/// stop from: junk, a probe) and got no marker.
+/// stop from: junk, a probe) and got no marker. Silent at the end means its
+/// own stall watch (stream::stall) stalled, which takes
+/// stall_watch::warm_up datagrams: the receive session asks this of those.
 [[nodiscard]] bool tail_unknown_without_end(const stream_key& key, const stream& s) noexcept;
 
 /// The numbers a stream's session used before the first one that arrived
@@ -1007,6 +1020,11 @@ class stream_table {
   void settle();
 
   [[nodiscard]] const std::map<stream_key, stream>& streams() const noexcept { return streams_; }
+  /// Every stream, to update its stall watch (stream::stall): `f(key, stream)`.
+  template <typename F>
+  void watch_streams(F&& f) {
+    for (auto& [key, s] : streams_) f(key, s);
+  }
   /// Datagrams of streams not kept because the table was full and no
   /// stream could give its place; they are in no stream and no total, and
   /// in their channel's packets (channels()). Their END markers are not
@@ -1423,6 +1441,7 @@ class stream_table {
   // The stream found last and its key (a one-entry cache for find()).
   stream_key last_key_{};
   stream* last_ = nullptr;
+  const stream_key* last_node_key_ = nullptr;  // last_'s key in its map node
   std::map<source_id, source_state> sources_;  // `auto` and malformed bookkeeping; at most max_streams_
   std::map<std::pair<core::ip_address, std::uint16_t>, core::kernel_time> joins_;
   source_id_set include_joins_;  // (group, port, source) of the include joins
