@@ -2170,6 +2170,28 @@ TEST(ReceiveSession, AnInterfaceBackWithItsOwnIndexOrTwoThatSwappedThemEndTheSum
   EXPECT_EQ(packets, 8u) << (*summary)["channels"];
 }
 
+// trial t15r L2: an interface deleted and re-created during the run (its
+// memberships joined again on the new index): the summary's stream names
+// the new index, as its channel does, not the deleted one.
+TEST(ReceiveSession, AStreamOfAReCreatedInterfaceNamesItsNewIndex) {
+  fixture f;
+  start_joined(f, true, nlohmann::ordered_json::array({any_source_channel(group, joined_index, "a0")}));
+  batch b;
+  b.ingress = joined_index;
+  for (std::uint64_t i = 0; i < 5; ++i) b.add(sender_a, i);
+  f.feed(b);
+  f.session->interface_deleted(joined_index, "a0");
+  f.session->interface_replaced(joined_index, other_index);
+  f.session->summary();
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << f.out.str();
+  ASSERT_EQ((*summary)["streams"].size(), 1u) << *summary;
+  EXPECT_EQ((*summary)["streams"][0]["interface"]["index"], other_index) << (*summary)["streams"][0];
+  EXPECT_EQ((*summary)["channels"][0]["interface"]["index"], other_index) << (*summary)["channels"][0];
+  EXPECT_EQ((*summary)["channels"][0]["packets"], 5) << (*summary)["channels"][0];
+}
+
 // trial20o H1: datagrams of a stream past --max-streams arrived for their
 // channel: it counts them (untracked, in no stream), is no silent channel,
 // and the stream's END markers are its own, not "of streams never seen".

@@ -3046,6 +3046,13 @@ mld_report_counts read_mld_reports() {
   return out;
 }
 
+int forced_version(bool v4, std::optional<std::int64_t> all, std::optional<std::int64_t> iface) noexcept {
+  const auto is = [](const std::optional<std::int64_t>& v, std::int64_t want) { return v && *v == want; };
+  if (v4) return is(all, 1) || is(iface, 1) ? 1 : is(all, 2) || is(iface, 2) ? 2 : 0;
+  const std::int64_t f = all && *all != 0 ? *all : iface.value_or(0);
+  return f == 1 || f == 2 ? static_cast<int>(f) : 0;
+}
+
 // What the MLD report counters of `iface` say of the MLD version in use
 // (trial h15t F8): the reports sent since `before` decide (an MLDv1 one:
 // MLDv1, the kernel answers and joins in MLDv1 only while it is in MLDv1
@@ -3056,13 +3063,6 @@ mld_report_counts read_mld_reports() {
 // out forced, and with force_mld_version 0 now it speaks MLDv2 (trial t15z:
 // after the doctor's own fix was pasted, "an MLDv1 querier was heard" of a
 // report its earlier join sent forced).
-int forced_version(bool v4, std::optional<std::int64_t> all, std::optional<std::int64_t> iface) noexcept {
-  const auto is = [](const std::optional<std::int64_t>& v, std::int64_t want) { return v && *v == want; };
-  if (v4) return is(all, 1) || is(iface, 1) ? 1 : is(all, 2) || is(iface, 2) ? 2 : 0;
-  const std::int64_t f = all && *all != 0 ? *all : iface.value_or(0);
-  return f == 1 || f == 2 ? static_cast<int>(f) : 0;
-}
-
 mld_evidence mld_judged(std::string_view iface, const mld_reports& now, const mld_reports* before,
                         std::string_view during) {
   mld_evidence e;

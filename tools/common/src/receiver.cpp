@@ -1232,7 +1232,7 @@ void receive_session::interval_report(double span) {
   const auto conflicts = table_.conflicts();
   for (const auto& [k, st] : table_.streams()) {
     const auto c = conflicts.find(k);
-    const auto j = stream_delta_json(k, st, previous_[k], span, iface(st.interface_index),
+    const auto j = stream_delta_json(k, st, previous_[k], span, stream_iface(st.interface_index),
                                      c != conflicts.end() ? &c->second : nullptr);
     write_stream("interval", t, j, streams);
   }
@@ -1288,7 +1288,7 @@ void receive_session::summary() {
   std::uint64_t tail_unknown_streams = 0;
   for (const auto& [k, st] : table_.streams()) {
     const auto c = conflicts.find(k);
-    auto j = stream_json(k, st, iface(st.interface_index), c != conflicts.end() ? &c->second : nullptr);
+    auto j = stream_json(k, st, stream_iface(st.interface_index), c != conflicts.end() ? &c->second : nullptr);
     const auto silent = stall_watch::stalled_for(st.stall, at_end);
     const bool unknown_tail = silent && tail_unknown_without_end(k, st);
     j["stalled_at_end_s"] = silent ? json(*silent) : json(nullptr);
@@ -2281,6 +2281,17 @@ std::string receive_session::stream_line(const json& stream) const {
                                   ? fmt::format("{} (index {}, deleted during the run)", old->second, index)
                                   : fmt::format("index {} (gone: no interface has it now)", index);
   return stream_text(said);
+}
+
+// In the order the re-creations came, so that a chain (3 -> 4 -> 5) and
+// two that swapped their indexes end where the interface is now (trial
+// t15r L2: a stream's JSON named the deleted index, with no name, while its
+// channel named the new one).
+nlohmann::ordered_json receive_session::stream_iface(std::uint32_t index) {
+  for (const auto& [old_index, new_index] : replaced_) {
+    if (index == old_index) index = new_index;
+  }
+  return iface(index);
 }
 
 void receive_session::interface_replaced(std::uint32_t old_index, std::uint32_t new_index) {
