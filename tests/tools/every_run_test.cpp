@@ -1675,12 +1675,14 @@ TEST(NetEveryRun, ASilentChannelWhoseEndMarkersCameIsToldByThem) {
   const auto big = "239.255.93.51:" + port;
   const auto small = "239.255.93.52:" + port;
   const auto sender = tx.v4().to_string();
+  // Both senders at once and 2 s: one after the other, the second's
+  // datagrams came after a 1.2 s run had ended (ASan, a loaded machine).
   const auto send = [&] {
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "1400", big});
-    test::tools::send(tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small});
+    test::tools::send_together({{&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "1400", big}},
+                                {&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small}}});
   };
   ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1000"}).status.success());
-  const auto j = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "1.2", big, small}, send);
+  const auto j = test::tools::receive_while(rx, {"--json", "-i", "eth0", "-d", "2", big, small}, send);
   expect_schema_conform(j.standard_output);
   const auto events = json_lines(j.standard_output);
   const auto* summary = find_event(events, "summary");
@@ -1705,7 +1707,7 @@ TEST(NetEveryRun, ASilentChannelWhoseEndMarkersCameIsToldByThem) {
   // markers still clear the sender, the port and the path.
   ASSERT_TRUE(rx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "1500"}).status.success());
   ASSERT_TRUE(tx.exec({"ip", "link", "set", "dev", "eth0", "mtu", "9000"}).status.success());
-  const auto t = test::tools::receive_while(rx, {"-i", "eth0", "-d", "1.2", big, small}, [&] {
+  const auto t = test::tools::receive_while(rx, {"-i", "eth0", "-d", "2", big, small}, [&] {
     test::tools::send_together({{&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "3000", big}},
                                 {&tx, {"-i", "eth0", "-c", "10", "-r", "1000pps", "--size", "500", small}}});
   });

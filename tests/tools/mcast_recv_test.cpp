@@ -839,7 +839,9 @@ TEST(NetMcastRecv, KernelDropsAreSummedOverSockets) {
   // while 300 datagrams go to each, so both sockets overflow.
   auto p = (*net)[1].start({MCAST_RECV, "-i", "eth0", "--json", "--rcvbuf", "4096", "-d", "3",
                             "239.255.70.8:" + std::to_string(a), "239.255.70.8:" + std::to_string(b)});
-  std::this_thread::sleep_for(300ms);
+  // Joined first (its start event comes after every join): a fixed 300 ms
+  // was too short under ASan on a loaded machine, and nothing was received.
+  ASSERT_TRUE(test::tools::wait_started(p)) << p.output();
   ASSERT_EQ(::kill(p.pid(), SIGSTOP), 0);
   auto s = (*net)[0].exec({MCAST_SEND, "-i", "eth0", "-c", "300", "239.255.70.8:" + std::to_string(a),
                            "239.255.70.8:" + std::to_string(b)});
@@ -1224,12 +1226,17 @@ TEST(NetMcastRecv, AnIpv6GroupJoinedElsewhereByAnotherSocketIsSetApart) {
     };
     auto holder = hold_membership(rx, python, joined_elsewhere, "eth1");
     ASSERT_NE(holder.standard_output().find("joined"), std::string::npos) << holder.output();
-    const std::vector<std::string> args{"-d", "1.5", spec(joined_elsewhere, "eth0"), spec(other, "eth1")};
+    // Both groups' senders at once and 2.5 s: one after the other, the
+    // second's last datagrams came after a 1.5 s run had ended (ASan, a
+    // loaded machine: 26 of 30).
+    const std::vector<std::string> args{"-d", "2.5", spec(joined_elsewhere, "eth0"), spec(other, "eth1")};
     const auto send = [&] {
+      std::vector<std::pair<const test::host*, std::vector<std::string>>> runs;
       for (const auto& g : {joined_elsewhere, other}) {
-        test::tools::send_from(*net, {0}, {"-i", "eth0", "-c", "30", "-r", "1000pps", v6 ? "[" + g + "]:" + port
-                                                                                         : g + ":" + port});
+        runs.push_back({&(*net)[0], {"-i", "eth0", "-c", "30", "-r", "1000pps", v6 ? "[" + g + "]:" + port
+                                                                                   : g + ":" + port}});
       }
+      test::tools::send_together(runs);
     };
     auto with_json = args;
     with_json.insert(with_json.begin(), "--json");
