@@ -857,6 +857,48 @@ TEST(ReceiveSession, TheStalledLineSaysWhatMaxLossDoesInThatRun) {
   }
 }
 
+// The stall watch walks the streams every 50 ms up to 4,096 of them, 50 ms
+// less often per 4,096 more (a table a junk flood filled costs the same):
+// 100 streams stalled are said at the first tick past their limit, 8,192
+// at the first tick 100 ms after the walk before.
+TEST(ReceiveSession, TheStallWatchWalksALargeTableLessOften) {
+  for (const std::uint32_t streams : {100u, 8192u}) {
+    SCOPED_TRACE(streams);
+    fixture f;
+    f.settings.json_output = true;
+    f.settings.max_streams = 10'000;
+    f.start();
+    // Five datagrams 10 ms apart each (the watch's warm-up): the limit is
+    // its floor, 1 s of silence after the last, at 40 ms.
+    for (std::uint64_t i = 0; i < 5; ++i) {
+      f.now = std::chrono::steady_clock::time_point{} + i * 10ms;
+      batch b;
+      for (std::uint32_t id = 0; id < streams; ++id) {
+        b.add_sender(sender_a, id, 1, i, 1'000'000'000 + static_cast<std::int64_t>(i) * 10'000'000);
+      }
+      f.feed(b);
+    }
+    const auto stalled = [&f] {  // the `stalled` warnings so far (counted in the text: 8,192 lines)
+      const auto out = f.out.str();
+      std::size_t n = 0;
+      for (auto at = out.find("\"code\":\"stalled\""); at != std::string::npos;
+           at = out.find("\"code\":\"stalled\"", at + 1)) {
+        ++n;
+      }
+      return n;
+    };
+    f.now = std::chrono::steady_clock::time_point{} + 1030ms;  // 990 ms of silence: a walk, none stalled
+    (void)f.session->tick();
+    EXPECT_EQ(stalled(), 0u);
+    f.now += 60ms;  // 1,050 ms of silence
+    (void)f.session->tick();
+    EXPECT_EQ(stalled(), streams <= 4096 ? streams : 0u) << "walked 60 ms after the last walk";
+    f.now += 40ms;
+    (void)f.session->tick();
+    EXPECT_EQ(stalled(), streams) << "walked 100 ms after the last walk";
+  }
+}
+
 // Trial t20r H1: the stall watch was per flow (source, group, port), so
 // another stream of the flow hid one that stopped without its END: its END
 // later (A), or its datagrams still coming at the end of the run (C), from
