@@ -1148,6 +1148,49 @@ TEST(ReceiveSession, JunkStreamsBesideARealFeedLeaveTheTotalKnown) {
   EXPECT_EQ((*error)["code"], "loss") << *error;
 }
 
+// trial t16s M1: junk that reaches five datagrams by copies (one datagram
+// sent five times) or by numbers not believed (20 random 64-bit numbers of
+// one sender id) has no pace of numbers: it leaves a clean feed's loss
+// known, and --max-loss passes.
+TEST(ReceiveSession, CopiesAndUnbelievedNumbersAreNoPaceToStallFrom) {
+  fixture f;
+  f.settings.json_output = true;
+  f.settings.max_loss = 1;
+  f.start();
+  batch junk;
+  for (int i = 0; i < 5; ++i) junk.add_sender(sender_b, 7, 1, 3, 1'000'050'000);  // one datagram, five times
+  std::uint64_t x = 0x9e3779b97f4a7c15u;
+  for (int i = 0; i < 20; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    junk.add_sender(sender_b, 8, 1, x, 1'000'050'000);  // numbers none of which follows another
+  }
+  f.feed(junk);
+  for (std::uint64_t i = 0; i < 300; ++i) {
+    f.now += 5ms;
+    batch b;
+    b.add_sender(sender_a, 99, 1, i, 1'000'050'000 + static_cast<std::int64_t>(i) * 5'000'000);
+    if (i == 299) b.add_sender(sender_a, 99, 1, 300, 2'500'050'000, true);
+    f.feed(b);
+    (void)f.session->tick();
+  }
+  for (int i = 0; i < 40; ++i) {
+    f.now += 50ms;
+    (void)f.session->tick();
+  }
+  f.session->summary();
+  const auto out = f.out.str();
+  EXPECT_EQ(f.session->finish(), 0) << out;
+  const auto events = f.events();
+  const auto* summary = test::tools::find_event(events, "summary");
+  ASSERT_NE(summary, nullptr) << out;
+  const auto& total = (*summary)["total"];
+  EXPECT_EQ(total["tail_unknown"], 0) << total;
+  ASSERT_TRUE(total["loss_percent"].is_number()) << total;
+  EXPECT_EQ(total["lost"], 0) << total;
+}
+
 namespace {
 
 // `flows` flows stalled at the end, half numbered, half raw, and a
