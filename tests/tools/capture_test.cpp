@@ -818,6 +818,14 @@ TEST_F(NetToolsCapture, ReplayOfTcpdumpCapture) {
     (void)send((*net)[0], {"-i", "eth0", "-c", "100", "--drop-every", "10", "--dup-every", "13", "-r", "2000pps",
                            "239.255.94.9:" + std::to_string(port)});
     original = summary_of(rx.finish_clean().standard_output);
+    // tcpdump writes each packet as it comes (-U), but on a loaded machine
+    // it may not have come to the last ones yet (the 3 END markers were
+    // missing once, at load 10): at most 5 s until the file holds all.
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (const auto held = tools::read_capture(file); held && held->datagrams.size() >= 100) break;
+      std::this_thread::sleep_for(50ms);
+    }
     const auto st = dump.stop(SIGINT);
     EXPECT_TRUE(st.success()) << dump.output();
   }

@@ -2542,6 +2542,32 @@ struct capture_file {
   }
 };
 
+// trial t16s M3: the capture's closing line doubles a backslash of its
+// file's name, as every line that echoes a file name does: a name holding
+// the four characters \x1b and one holding an ESC read apart.
+TEST(ReceiveSession, TheCapturesClosingLineDoublesABackslashOfItsName) {
+  const auto dir = std::filesystem::temp_directory_path().string();
+  const auto name = fmt::format("mcnet-session-{}-p\\x1b.pcap", ::getpid());
+  const auto path = dir + "/" + name;
+  {
+    fixture f;
+    auto writer = tools::capture_writer::open(path, std::nullopt);
+    ASSERT_TRUE(writer) << writer.error();
+    f.settings.pcap = path;
+    f.start();
+    f.session->capture_to(*writer);
+    batch b;
+    b.add(sender_a, 0);
+    f.feed(b);
+    f.session->summary();
+    EXPECT_NE(f.out.str().find(fmt::format("written to {}/mcnet-session-{}-p\\\\x1b.pcap\n", dir, ::getpid())),
+              std::string::npos)
+        << f.out.str();
+  }
+  std::error_code ec;
+  std::filesystem::remove(path, ec);
+}
+
 // An IPv6 run that joined [ff3e::1]:5000 on two interfaces, each on a
 // socket of its own (socket_planner), as trial20p F1's: socket 0 on r0
 // (any-source, or including fd77:1::1 only), socket 1 on r1 (any-source).

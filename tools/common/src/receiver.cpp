@@ -1866,7 +1866,7 @@ void receive_session::summary() {
   for (const auto& line : silent_text) out_.csv_note(line);
   if (capture_) {
     out_.text(fmt::format("mcast-recv: {} datagrams ({} END markers) written to {}{}", capture_->datagrams(),
-                          capture_->end_markers(), *s_.pcap,
+                          capture_->end_markers(), text_name(*s_.pcap),  // trial t16s M3: as every file name
                           capture_->files() > 1 ? fmt::format(" and {} rotated file(s)", capture_->files() - 1)
                                                 : std::string()));
   }
