@@ -712,6 +712,8 @@ std::string evicted_feed_csv_row(double time, const json& feed) {
                            "lost", "reordered", "duplicates", "jumps"}) {
     stream[name] = feed[name];
   }
+  // Evicted while stalled without its END (trial t20s H1): its tail is unknown.
+  if (feed.contains("tail_unknown")) stream["tail_unknown"] = feed["tail_unknown"];
   return csv_row("evicted", time, stream);
 }
 
